@@ -1,0 +1,118 @@
+/**
+ * The module contract. A module is one unit:
+ *   schema (TypeBox: the TS type, ajv validation, editor schema and docs from one definition)
+ *   → gather(args, io): read-only facts, run right before the task (batched into one round trip where possible)
+ *   → plan(facts, args): pure; the commands that bring the host to the wanted state. Empty = ok, else changed.
+ *   → apply: the runner runs the plan's commands (check mode: plan only).
+ *   → after (optional): build the registered result from what the commands returned.
+ *
+ * @example
+ * ```yaml
+ * - name: a task using a module
+ *   apt: { name: git, state: present }
+ * ```
+ */
+import type { Static, TSchema } from '@sinclair/typebox'
+import type { Command, CommandResult, FileDiff, HostFacts, Vars } from './types.js'
+
+/** What a module may read about the host and the run (no I/O through it). */
+export interface ModuleContext {
+  host: string
+  /** The host's variables after templating context is set up (read-only). */
+  vars: Vars
+  /** Gathered facts, when the play gathered them. */
+  facts?: HostFacts
+  checkMode: boolean
+  diffMode: boolean
+  /** Folders searched, in order, for a relative `src` (role `files/`/`templates/`, then the playbook's folder). */
+  searchPaths: readonly string[]
+  /** Render a handlebars template with the host's variables (for the `template` module). */
+  render(template: string, file: string): string
+  /** A line for `-v` output and the live view (build progress, what was decided). */
+  log(line: string): void
+  /** Cancelled when the run is interrupted. */
+  signal: AbortSignal
+}
+
+/** Runs commands on the host. The only way modules touch a host. */
+export interface HostIO {
+  /** Run one command. A non-zero exit is returned, not thrown; connection faults throw HostError. */
+  run(cmd: Command, onOutput?: (chunk: string) => void): Promise<CommandResult>
+  /** Run several read-only commands in one round trip; every command runs, results in order. */
+  batch(cmds: readonly Command[]): Promise<CommandResult[]>
+  /** Drop and re-open the connection, retrying until `timeoutSec` (reboot). */
+  reconnect(timeoutSec: number): Promise<void>
+}
+
+/** What a plan says: the commands to run, and why. An empty `commands` means nothing to change. */
+export interface Plan {
+  commands: Command[]
+  /** One line per change, for check mode and `-v` ("install nginx 1.22", "create /etc/x"). */
+  changes?: string[]
+  /** File content changes, for `--diff`. */
+  diff?: FileDiff[]
+  /** Values to register whether or not anything changes (e.g. `stat`). */
+  data?: Record<string, unknown>
+  /** The task fails with this message without running anything. */
+  fail?: string
+  /** Variables to set on the host (`set_fact`). */
+  setFacts?: Vars
+  /** Force the reported status to changed/ok regardless of commands (e.g. `debug` is ok). */
+  changed?: boolean
+  /** Ansible's `msg` (debug, assert, fail). */
+  msg?: string
+}
+
+/** What `after` may add once the plan's commands ran. */
+export interface AfterResult {
+  data?: Record<string, unknown>
+  changed?: boolean
+  fail?: string
+  msg?: string
+}
+
+/** A module's definition. `S` is its TypeBox schema, `F` its facts. */
+export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
+  /** Name used in playbooks (`apt`); `ansible.builtin.<name>` is accepted when `ansibleCompatible`. */
+  name: string
+  /** Other accepted names (e.g. `ansible.builtin.apt`, `postgresql_user`). */
+  aliases?: readonly string[]
+  /** One line for `tsplay modules`. */
+  summary: string
+  /** Argument schema: descriptions and defaults on every property; `secret: true` on secret ones. */
+  schema: S
+  /** The argument that receives a free-form string (`command: ls -l` → `cmd`). */
+  freeForm?: string
+  /** Documented: what decides changed. */
+  changedWhen: string
+  /** Check mode support. */
+  check: 'full' | 'partial' | 'none'
+  /** A YAML example for the docs. */
+  example: string
+  /** Runs on the controller only; no connection needed (debug, set_fact, assert, fail). */
+  controllerOnly?: boolean
+  /** Read-only fact gathering, run right before planning. */
+  gather(args: Static<S>, ctx: ModuleContext, io: HostIO): Promise<F>
+  /** Pure: decide from facts what to run. */
+  plan(facts: F, args: Static<S>, ctx: ModuleContext): Plan
+  /**
+   * Optional: replaces the default apply (run the plan's commands in order, stop at the first failure).
+   * For modules that must wait or reconnect (reboot, wait_for).
+   */
+  apply?(plan: Plan, args: Static<S>, ctx: ModuleContext, io: HostIO): Promise<AfterResult>
+  /** Optional: build the registered result from the commands' results (rc/stdout for `command`). */
+  after?(facts: F, args: Static<S>, results: CommandResult[], ctx: ModuleContext, io: HostIO): Promise<AfterResult> | AfterResult
+}
+
+/** Define a module with its types inferred from the schema. */
+export function defineModule<S extends TSchema, F>(def: ModuleDef<S, F>): ModuleDef<S, F> {
+  return def
+}
+
+/** Thrown by `gather`/`plan` for a module-level failure with a clear message (not a connection fault). */
+export class ModuleFailure extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ModuleFailure'
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Core data types shared by the engine and the modules.
+ *
+ * Commands are data: an argv array plus env, cwd, stdin and the user to run as. They are turned
+ * into shell text in exactly one place (`engine/ssh/quote.ts`), never by concatenating user values.
+ */
+
+/** A command to run on a target host. */
+export interface Command {
+  /** Program and arguments. Never shell text built from user values. */
+  argv: readonly string[]
+  /** Extra environment variables (not for secrets: use `stdin`). */
+  env?: Readonly<Record<string, string>>
+  /** Working directory on the host. */
+  cwd?: string
+  /** Bytes written to the command's standard input (file contents, secrets). */
+  stdin?: string | Uint8Array
+  /** `stdin` holds a secret: it is never logged or shown. */
+  secretStdin?: boolean
+  /**
+   * Run as this user through sudo, whatever the task's `become` says (e.g. `postgres`).
+   * When unset, the runner applies the task's `become`/`become_user`.
+   */
+  runAs?: string
+  /** Kill the command on the host after this many seconds (`timeout -k`). */
+  timeoutSec?: number
+  /** Exit codes that count as success; default `[0]`. */
+  okCodes?: readonly number[]
+  /** Stream output while it runs (long builds): uses its own channel instead of the shell session. */
+  stream?: boolean
+  /** One line saying what the command does, for `-v` and check mode ("install nginx"). */
+  describe?: string
+}
+
+/** What a command returned. Output is decoded as UTF-8. */
+export interface CommandResult {
+  rc: number
+  stdout: string
+  stderr: string
+}
+
+/** A file's content before and after a change, for `--diff`. */
+export interface FileDiff {
+  path: string
+  before: string
+  after: string
+}
+
+/** Facts about a host, gathered in one round trip (see engine/facts.ts). */
+export interface HostFacts {
+  hostname: string
+  fqdn: string
+  /** `uname -m`: aarch64, armv7l, armv6l, x86_64 … */
+  architecture: string
+  /** Nix system name derived from the architecture: aarch64-linux, armv7l-linux, x86_64-linux … */
+  nix_system: string
+  kernel: string
+  distribution: { id: string; version: string; major_version: string; codename: string; like: string }
+  /** systemd, sysvinit, … */
+  init: string
+  memtotal_mb: number
+  processor_count: number
+  machine_id: string
+  boot_id: string
+  user: string
+  home: string
+}
+
+/** Variables visible to templates and expressions. */
+export type Vars = Record<string, unknown>
+
+/** A source position: every user-facing error names one. */
+export interface SourcePos {
+  file: string
+  line: number
+  col: number
+}
+
+/** Task result statuses, as in Ansible's recap. */
+export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable'
+
+interface ResultBase {
+  host: string
+  /** Values registered with `register` (rc, stdout, stat, …) */
+  data: Record<string, unknown>
+  msg?: string
+}
+/** The result of one task on one host: a tagged union by status. */
+export type TaskResult =
+  | (ResultBase & { status: 'ok' })
+  | (ResultBase & { status: 'changed'; diff?: FileDiff[]; changes?: string[] })
+  | (ResultBase & { status: 'failed'; msg: string; ignored: boolean; rescued?: boolean })
+  | (ResultBase & { status: 'skipped'; reason: string })
+  | (ResultBase & { status: 'unreachable'; msg: string })

@@ -1,0 +1,69 @@
+/**
+ * The module registry: every module by name, loaded lazily (start-up stays fast; `--help` loads none).
+ * Each module file default-exports a `defineModule(...)` result.
+ */
+import type { ModuleDef } from '../engine/module.js'
+
+type Loader = () => Promise<{ default: ModuleDef<any, any> }>
+
+/** Module name → loader. Add a module here when you add its file. */
+export const MODULES: Record<string, Loader> = {
+  command: () => import('./command.js'),
+  shell: () => import('./shell.js'),
+  copy: () => import('./copy.js'),
+  template: () => import('./template.js'),
+  file: () => import('./file.js'),
+  lineinfile: () => import('./lineinfile.js'),
+  stat: () => import('./stat.js'),
+  debug: () => import('./debug.js'),
+  set_fact: () => import('./set_fact.js'),
+  assert: () => import('./assert.js'),
+  fail: () => import('./fail.js'),
+  wait_for: () => import('./wait_for.js'),
+  apt: () => import('./apt.js'),
+  git: () => import('./git.js'),
+  make: () => import('./make.js'),
+  systemd: () => import('./systemd.js'),
+  postgres_user: () => import('./postgres_user.js'),
+  postgres_db: () => import('./postgres_db.js'),
+  hydra_create_user: () => import('./hydra_create_user.js'),
+  user: () => import('./user.js'),
+  group: () => import('./group.js'),
+  reboot: () => import('./reboot.js'),
+}
+
+const cache = new Map<string, ModuleDef<any, any>>()
+let aliasMap: Map<string, string> | undefined
+
+/** Load every module (validation needs all schemas). */
+export async function loadAllModules(): Promise<Map<string, ModuleDef<any, any>>> {
+  await Promise.all(
+    Object.entries(MODULES).map(async ([name, load]) => {
+      if (!cache.has(name)) cache.set(name, (await load()).default)
+    }),
+  )
+  if (!aliasMap) {
+    aliasMap = new Map()
+    for (const [name, def] of cache) {
+      aliasMap.set(name, name)
+      aliasMap.set(`ansible.builtin.${name}`, name)
+      for (const a of def.aliases ?? []) aliasMap.set(a, name)
+    }
+  }
+  return cache
+}
+
+/** The canonical module name for a name or alias used in a playbook, if any. Call `loadAllModules` first. */
+export function resolveModuleName(name: string): string | undefined {
+  return aliasMap?.get(name)
+}
+
+/** Every accepted module spelling (names and aliases). Call `loadAllModules` first. */
+export function allModuleSpellings(): string[] {
+  return [...(aliasMap?.keys() ?? [])]
+}
+
+/** A loaded module by canonical name. */
+export function getModule(name: string): ModuleDef<any, any> | undefined {
+  return cache.get(name)
+}
