@@ -1,0 +1,141 @@
+/**
+ * The loaded, validated shape of playbooks and inventories: what the loader (engine/load/) produces and
+ * the runner (engine/run/) consumes. Values stay untemplated here (templating happens per host, at run time);
+ * every node keeps its source position for error messages.
+ */
+import type { SourcePos, Vars } from './types.js'
+
+/** Keywords shared by plays, blocks and tasks. */
+export interface Common {
+  name?: string
+  pos: SourcePos
+  /** `when` conditions (a list means all must hold), raw expression source. */
+  when: string[]
+  tags: string[]
+  become?: boolean
+  becomeUser?: string
+  environment?: Record<string, unknown>
+  /** Task/block level `vars`. */
+  vars: Vars
+  noLog?: boolean
+  ignoreErrors?: boolean
+}
+
+/** One module call. */
+export interface Task extends Common {
+  kind: 'task'
+  /** Canonical module name (aliases like `ansible.builtin.copy` resolved). */
+  module: string
+  /** Module arguments, untemplated (free-form string already mapped to its argument). */
+  args: Record<string, unknown>
+  /** Position of the module key, for argument errors found at run time. */
+  argsPos: SourcePos
+  /** `loop` value, untemplated: a list or a template string. */
+  loop?: unknown
+  /** `loop_control.loop_var`, default `item`. */
+  loopVar: string
+  /** `loop_control.label` template, if any. */
+  loopLabel?: string
+  register?: string
+  notify: string[]
+  changedWhen?: string[]
+  failedWhen?: string[]
+  runOnce?: boolean
+  delegateTo?: string
+  /** `async` seconds: run detached on the host, survive dropped connections. */
+  async?: number
+  /** `poll` seconds for async tasks (default 5). */
+  poll?: number
+  /** Per-task timeout in seconds: the command is killed on the host. */
+  timeout?: number
+  /** `until` condition with `retries`/`delay`. */
+  until?: string[]
+  retries?: number
+  delay?: number
+  /** `check_mode: false` forces running even in check mode (Ansible semantics). */
+  checkMode?: boolean
+  /** Role this task came from (for `files/`/`templates/` lookup and messages). */
+  role?: string
+  /** Folders searched for a relative `src`, most specific first. */
+  searchPaths: string[]
+  /** For handlers: the names it answers to (`name` and `listen`). */
+  listen?: string[]
+}
+
+/** `block` with `rescue` and `always`. */
+export interface Block extends Common {
+  kind: 'block'
+  block: TaskNode[]
+  rescue: TaskNode[]
+  always: TaskNode[]
+}
+
+export type TaskNode = Task | Block
+
+/** One play. Roles are already expanded into `tasks`/`handlers`; role defaults into `roleDefaults`. */
+export interface Play extends Common {
+  /** Host pattern (`all`, `web:&prod`, `pi*`). */
+  hosts: string
+  /** Files from `vars_files`, already loaded and merged (in order). */
+  varsFiles: Vars
+  /** Merged `defaults/main.yml` of the play's roles (lowest precedence). */
+  roleDefaults: Vars
+  /** Merged `vars/main.yml` of the play's roles. */
+  roleVars: Vars
+  gatherFacts: boolean
+  tasks: TaskNode[]
+  handlers: Task[]
+  strategy: 'linear' | 'free'
+  /** `serial`: hosts per batch, if set. */
+  serial?: number
+  /** `max_fail_percentage`/`any_errors_fatal`, Ansible semantics. */
+  anyErrorsFatal?: boolean
+}
+
+export interface Playbook {
+  /** Absolute path of the playbook file. */
+  file: string
+  /** Its folder (base for relative paths, `group_vars/`, `host_vars/`, `roles/`). */
+  dir: string
+  plays: Play[]
+}
+
+/** One inventory host with its connection settings and own variables. */
+export interface InventoryHost {
+  name: string
+  /** Host vars: inline in the inventory plus `host_vars/NAME.yml`. */
+  vars: Vars
+  /** Direct groups (not including `all`/ancestors). */
+  groups: string[]
+  pos?: SourcePos
+}
+
+export interface InventoryGroup {
+  name: string
+  hosts: string[]
+  children: string[]
+  /** Group vars: inline plus `group_vars/NAME.yml`/`group_vars/NAME/*.yml`. */
+  vars: Vars
+  pos?: SourcePos
+}
+
+export interface Inventory {
+  /** Source files/folders, for messages. */
+  sources: string[]
+  hosts: Map<string, InventoryHost>
+  groups: Map<string, InventoryGroup>
+}
+
+/** How to reach a host, from its variables (`ansible_host`, `ansible_port`, …). */
+export interface ConnectionSpec {
+  /** Inventory name (for messages and results). */
+  name: string
+  host: string
+  port: number
+  user: string
+  privateKeyFile?: string
+  password?: string
+  becomePassword?: string
+  /** Seconds to wait for the TCP connection and handshake. */
+  connectTimeout: number
+}
