@@ -1,0 +1,130 @@
+/**
+ * `shQuote`/`renderCommand` against hostile strings: the rendered text runs through a real local /bin/sh,
+ * the program receives exactly the argv given, and nothing else runs (no file appears, no extra output).
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { renderCommand, shQuote } from '../../engine/ssh/quote.js'
+import { UserError } from '../../engine/errors.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'tsplay-quote-'))
+const pwned = join(dir, 'pwned')
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const HOSTILE: string[] = [
+  `'; touch ${pwned} #`,
+  `$(touch ${pwned})`,
+  `\`touch ${pwned}\``,
+  `"; touch ${pwned}; echo "`,
+  `a\nb\ntouch ${pwned}`,
+  `\n`,
+  '--',
+  '-n',
+  '',
+  ' ',
+  '*',
+  '~',
+  '$HOME ${PATH} $$ $? $1',
+  `\\'\\"\\\\`,
+  "''''",
+  'ünïcødé ✓ 日本語 🚀',
+  '&& touch x || ; | > < >> 2>&1 &',
+  '\t\r\u0001\u007f',
+  '!event',
+  '%s %n %d',
+]
+
+/** Run shell text through /bin/sh; return stdout. */
+function runSh(text: string): string {
+  return execFileSync('/bin/sh', ['-c', text], { encoding: 'utf8', cwd: dir })
+}
+
+/** Render a call to the external printf, which prints each argument followed by NUL. */
+function echoArgs(args: string[], extra: Partial<Parameters<typeof renderCommand>[0]> = {}): string[] {
+  const out = runSh(renderCommand({ argv: ['/usr/bin/printf', '%s\\0', ...args], ...extra }))
+  const parts = out.split('\0')
+  expect(parts.pop()).toBe('')
+  return parts
+}
+
+describe('shQuote', () => {
+  it.each([
+    ['', "''"],
+    ['abc', "'abc'"],
+    ["it's", "'it'\\''s'"],
+    ["'", "''\\'''"],
+  ])('%j → %s', (input, want) => {
+    expect(shQuote(input)).toBe(want)
+  })
+})
+
+describe('renderCommand through a real /bin/sh', () => {
+  it.each(HOSTILE.map((s) => [s]))('argv %j arrives intact and nothing runs', (s) => {
+    // printf '%s\0' '' prints nothing for an empty string argument list of one; use a sentinel after it
+    expect(echoArgs([s, 'END'])).toEqual([s, 'END'])
+    expect(existsSync(pwned)).toBe(false)
+  })
+
+  it('all hostile strings at once', () => {
+    expect(echoArgs([...HOSTILE, 'END'])).toEqual([...HOSTILE, 'END'])
+    expect(existsSync(pwned)).toBe(false)
+  })
+
+  it.each(HOSTILE.map((s) => [s]))('env value %j is passed verbatim', (s) => {
+    const out = runSh(renderCommand({ argv: ['/usr/bin/printenv', 'TSPLAY_V'], env: { TSPLAY_V: s } }))
+    expect(out).toBe(`${s}\n`)
+    expect(existsSync(pwned)).toBe(false)
+  })
+
+  it('cwd with hostile characters is entered, not executed', () => {
+    const name = `d '$(touch pwned)\n-- ü`
+    execFileSync('mkdir', ['--', join(dir, name)])
+    const out = runSh(renderCommand({ argv: ['pwd'], cwd: join(dir, name) }))
+    expect(out).toBe(`${join(dir, name)}\n`)
+    expect(existsSync(pwned)).toBe(false)
+  })
+
+  it('a cwd that does not exist stops the command', () => {
+    expect(() => runSh(renderCommand({ argv: ['touch', pwned], cwd: join(dir, 'missing') }))).toThrow()
+    expect(existsSync(pwned)).toBe(false)
+  })
+
+  it('a program name that looks like an assignment or keyword is run as a program', () => {
+    expect(() => runSh(renderCommand({ argv: [`X=1`, 'touch', pwned] }))).toThrow()
+    expect(() => runSh(renderCommand({ argv: ['if', 'true;', 'then', 'touch', pwned, ';fi'] }))).toThrow()
+    expect(existsSync(pwned)).toBe(false)
+  })
+
+  it('timeoutSec kills the process', () => {
+    let rc = 0
+    try {
+      runSh(renderCommand({ argv: ['sleep', '30'], timeoutSec: 1 }))
+    } catch (e) {
+      rc = (e as { status: number }).status
+    }
+    expect(rc).toBe(124)
+  })
+
+  it('env, cwd and timeout together', () => {
+    const text = renderCommand({ argv: ['/bin/sh', '-c', 'pwd; echo "$A"', 'sh'], env: { A: "x'y" }, cwd: '/', timeoutSec: 5 })
+    expect(runSh(text)).toBe("/\nx'y\n")
+  })
+
+  it.each([
+    [{ argv: [] }],
+    [{ argv: ['true'], env: { 'A B': '1' } }],
+    [{ argv: ['true'], env: { 'A=B': '1' } }],
+    [{ argv: ['true'], env: { '': '1' } }],
+    [{ argv: ['true'], timeoutSec: 0 }],
+    [{ argv: ['true'], timeoutSec: Number.NaN }],
+  ])('rejects %j with a UserError', (cmd) => {
+    expect(() => renderCommand(cmd)).toThrow(UserError)
+  })
+
+  it('leaves no stray files behind', () => {
+    expect(readdirSync(dir).filter((f) => f !== `d '$(touch pwned)\n-- ü`)).toEqual([])
+  })
+})
