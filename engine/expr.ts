@@ -1,0 +1,138 @@
+/**
+ * tsplay's expression language for `when`, `changed_when`, `failed_when`, `until` and `{{ … }}`: a Jinja-like
+ * subset parsed by a small hand-written parser (engine/expr/), never `eval`. Parsed ASTs are cached.
+ *
+ * Supported: literals (numbers, '…'/"…" strings, true/false/True/False, none/None/null, `[lists]`, `{maps}`),
+ * names, `.attr`, `['key']`, `[0]`, `== != < > <= >=`, `in`/`not in`, `and or not`, `+ - * / // % ** ~`,
+ * `a if c else b`, filters (`| default(x)`, `| int`, `| bool`, `| length`, `| lower`, … see expr/filters.ts),
+ * tests (`is defined`, `is undefined`, `is none`, `is failed|succeeded|changed|skipped`, `is version('2', '>=')`, …)
+ * and a few string/map methods (`x.startswith('a')`, `d.get('k')`). A surrounding `{{ }}` is stripped.
+ * Truthiness is documented in expr/values.ts (strings like "no", "false", "0" are false).
+ *
+ * @example
+ * ```yaml
+ * - command: nix --version
+ *   register: nix
+ *   failed_when: false
+ * - command: sh install-nix.sh
+ *   when: nix is failed or nix.rc != 0 or 'nix' not in nix.stdout
+ * ```
+ */
+import { UserError } from './errors.js'
+import { evaluate } from './expr/eval.js'
+import { ExprError } from './expr/lexer.js'
+import { parse, type Expr } from './expr/parser.js'
+import { force, getProp, truthy } from './expr/values.js'
+import type { SourcePos, Vars } from './types.js'
+
+export { ExprError } from './expr/lexer.js'
+export type { Expr } from './expr/parser.js'
+
+/** Where an expression came from, for error messages. */
+export interface ExprOptions {
+  pos?: SourcePos
+  /** What is being evaluated ("when of task \"install nix\""); appended as "in <what>". */
+  what?: string
+}
+
+const CACHE_MAX = 10_000
+const cache = new Map<string, Expr>()
+
+/** `{{ x }}` → ` x ` with the offset of the inner text, else the source unchanged. */
+function stripMustache(src: string): [string, number] {
+  const m = /^(\s*\{\{)([\s\S]*)\}\}\s*$/.exec(src)
+  if (m && !m[2].includes('{{') && !m[2].includes('}}')) return [m[2], m[1].length]
+  return [src, 0]
+}
+
+/** Parse an expression (a surrounding `{{ }}` is stripped). Cached. Throws `ExprError` with a 1-based column. */
+export function parseExpr(src: string): Expr {
+  let e = cache.get(src)
+  if (e) return e
+  const [inner, offset] = stripMustache(src)
+  try {
+    e = parse(inner)
+  } catch (err) {
+    if (err instanceof ExprError && offset) throw new ExprError(err.message, err.col + offset)
+    throw err
+  }
+  if (cache.size >= CACHE_MAX) cache.clear()
+  cache.set(src, e)
+  return e
+}
+
+/** A `UserError` for `err` with the caller's position and context added (other errors pass through). */
+export function withContext(err: unknown, opts: ExprOptions = {}, src?: string): unknown {
+  if (err instanceof ExprError) {
+    const text = src !== undefined ? ` in expression ${JSON.stringify(src)}` : ''
+    return new UserError(`invalid expression: ${err.message} at column ${err.col}${text}${opts.what ? ` (${opts.what})` : ''}`, opts.pos)
+  }
+  if (err instanceof UserError && !err.pos && (opts.pos || opts.what)) {
+    return new UserError(`${err.message}${opts.what ? ` in ${opts.what}` : ''}`, opts.pos, err.hint)
+  }
+  return err
+}
+
+/** The lookup for plain variables: own properties only (see `getProp`). */
+function lookupIn(vars: Vars) {
+  return (name: string): unknown => getProp(vars, name, name)
+}
+
+/**
+ * Evaluate an expression. Throws `UserError('undefined variable "x"')` for an undefined variable it needs,
+ * and `UserError` for a syntax error (with `opts.pos` when given).
+ *
+ * @example
+ * ```ts
+ * evalExpr("groups['hydra_server'][0]", vars) // 'pi1'
+ * ```
+ */
+export function evalExpr(src: string | Expr, vars: Vars, opts?: ExprOptions): unknown {
+  try {
+    const e = typeof src === 'string' ? parseExpr(src) : src
+    return force(evaluate(e, lookupIn(vars)))
+  } catch (err) {
+    throw withContext(err, opts, typeof src === 'string' ? src : undefined)
+  }
+}
+
+/**
+ * Evaluate a condition with tsplay's truthiness (Ansible-like: `"no"`, `"false"`, `"0"`, `""`, `0`, empty lists
+ * and maps, `none` are false). Non-string values (a YAML `true`) are accepted as they are.
+ */
+export function evalCondition(src: string | boolean, vars: Vars, opts?: ExprOptions): boolean {
+  if (typeof src === 'boolean') return src
+  return truthy(evalExpr(src, vars, opts))
+}
+
+/**
+ * Root variable names an expression reads, in order, leaving out those only tested with `is defined`/
+ * `is undefined` or given a `default`. Throws `ExprError` for a syntax error.
+ */
+export function exprVariables(src: string | Expr): string[] {
+  const out = new Set<string>()
+  const walk = (e: Expr): void => {
+    switch (e.k) {
+      case 'name': out.add(e.name); break
+      case 'attr': walk(e.o); break
+      case 'index': walk(e.o); walk(e.i); break
+      case 'list': e.items.forEach(walk); break
+      case 'map': e.entries.forEach(([k, v]) => { walk(k); walk(v) }); break
+      case 'and': case 'or': walk(e.l); walk(e.r); break
+      case 'not': case 'neg': walk(e.e); break
+      case 'bin': walk(e.l); walk(e.r); break
+      case 'cond': walk(e.c); walk(e.a); if (e.b) walk(e.b); break
+      case 'call': walk(e.o); e.args.forEach(walk); break
+      case 'filter':
+        if (e.name !== 'default' && e.name !== 'd') walk(e.e)
+        e.args.forEach(walk)
+        break
+      case 'test':
+        if (e.name !== 'defined' && e.name !== 'undefined') walk(e.e)
+        e.args.forEach(walk)
+        break
+    }
+  }
+  walk(typeof src === 'string' ? parseExpr(src) : src)
+  return [...out]
+}

@@ -1,0 +1,137 @@
+/**
+ * Evaluates a parsed expression against a variable lookup. Undefined lookups yield `Undef` markers that only
+ * `is defined`/`is undefined`/`default` may touch; anything else using one raises `undefined variable "x.y"`.
+ *
+ * @example
+ * ```ts
+ * evaluate(parse('x | default(3) + 1'), (n) => (n === 'x' ? new Undef('x') : vars[n])) // 4
+ * ```
+ */
+import { UserError } from '../errors.js'
+import { callMethod, FILTERS, TESTS, UNDEF_FILTERS, UNDEF_TESTS } from './filters.js'
+import type { Expr } from './parser.js'
+import { compare, deepEq, force, getProp, short, toStr, truthy, typeName, Undef } from './values.js'
+
+/** Looks a root name up; returns `Undef` when it is not defined. */
+export type Lookup = (name: string) => unknown
+
+/** Evaluate `e`. The result may be `Undef` (callers decide whether that is an error). */
+export function evaluate(e: Expr, lookup: Lookup): unknown {
+  switch (e.k) {
+    case 'lit':
+      return e.v
+    case 'name':
+      return lookup(e.name)
+    case 'attr':
+    case 'index': {
+      const o = evaluate(e.o, lookup)
+      const key = e.k === 'attr' ? e.key : force(evaluate(e.i, lookup))
+      const path = `${o instanceof Undef ? o.path : pathOf(e.o)}${typeof key === 'number' ? `[${key}]` : e.k === 'attr' ? `.${key}` : `[${JSON.stringify(key)}]`}`
+      if (o instanceof Undef) return new Undef(path)
+      return getProp(o, key, path)
+    }
+    case 'list':
+      return e.items.map((x) => force(evaluate(x, lookup)))
+    case 'map': {
+      const out: Record<string, unknown> = {}
+      for (const [k, v] of e.entries) {
+        const key = toStr(evaluate(k, lookup))
+        if (key === '__proto__') throw new UserError('the key "__proto__" is not allowed')
+        out[key] = force(evaluate(v, lookup))
+      }
+      return out
+    }
+    case 'and': {
+      const l = evaluate(e.l, lookup)
+      return truthy(l) ? evaluate(e.r, lookup) : l
+    }
+    case 'or': {
+      const l = evaluate(e.l, lookup)
+      return truthy(l) ? l : evaluate(e.r, lookup)
+    }
+    case 'not':
+      return !truthy(evaluate(e.e, lookup))
+    case 'neg': {
+      const v = force(evaluate(e.e, lookup))
+      if (typeof v !== 'number') throw new UserError(`cannot negate ${typeName(v)} ${short(v)}`)
+      return -v
+    }
+    case 'cond':
+      return truthy(evaluate(e.c, lookup)) ? evaluate(e.a, lookup) : e.b ? evaluate(e.b, lookup) : null
+    case 'bin':
+      return binary(e.op, force(evaluate(e.l, lookup)), force(evaluate(e.r, lookup)))
+    case 'filter': {
+      const f = FILTERS[e.name]
+      if (!f) throw new UserError(`unknown filter "${e.name}"`)
+      const v = evaluate(e.e, lookup)
+      const args = e.args.map((a) => force(evaluate(a, lookup)))
+      return f(UNDEF_FILTERS.has(e.name) ? v : force(v), ...args)
+    }
+    case 'test': {
+      const t = TESTS[e.name]
+      if (!t) throw new UserError(`unknown test "${e.name}"`)
+      const v = evaluate(e.e, lookup)
+      const args = e.args.map((a) => force(evaluate(a, lookup)))
+      return t(UNDEF_TESTS.has(e.name) ? v : force(v), ...args) !== e.neg
+    }
+    case 'call': {
+      const o = force(evaluate(e.o, lookup))
+      return callMethod(o, e.method, e.args.map((a) => force(evaluate(a, lookup))))
+    }
+  }
+}
+
+/** Source-like text of a lookup chain, for messages (`result.stdout`). */
+function pathOf(e: Expr): string {
+  if (e.k === 'name') return e.name
+  if (e.k === 'attr') return `${pathOf(e.o)}${typeof e.key === 'number' ? `[${e.key}]` : `.${e.key}`}`
+  if (e.k === 'index') return `${pathOf(e.o)}[…]`
+  return '(expression)'
+}
+
+function num(v: unknown, op: string): number {
+  if (typeof v === 'number') return v
+  if (typeof v === 'boolean') return Number(v)
+  throw new UserError(`"${op}" needs numbers, got ${typeName(v)} ${short(v)}`)
+}
+
+function binary(op: string, l: unknown, r: unknown): unknown {
+  switch (op) {
+    case '==': return deepEq(l, r)
+    case '!=': return !deepEq(l, r)
+    case '<': return compare(l, r) < 0
+    case '>': return compare(l, r) > 0
+    case '<=': return compare(l, r) <= 0
+    case '>=': return compare(l, r) >= 0
+    case 'in':
+      if (typeof r === 'string') return r.includes(toStr(l))
+      if (Array.isArray(r)) return r.some((x) => deepEq(x, l))
+      if (r instanceof Map) return r.has(l)
+      if (r && typeof r === 'object') return Object.hasOwn(r, toStr(l))
+      throw new UserError(`"in" needs a string, list or map on its right, got ${typeName(r)} ${short(r)}`)
+    case '~': return toStr(l) + toStr(r)
+    case '+':
+      if (typeof l === 'string' && typeof r === 'string') return l + r
+      if (Array.isArray(l) && Array.isArray(r)) return [...l, ...r]
+      if (typeof l === 'string' || typeof r === 'string') {
+        throw new UserError(`cannot add ${typeName(l)} ${short(l)} and ${typeName(r)} ${short(r)} (use "~" to join as text)`)
+      }
+      return num(l, op) + num(r, op)
+    case '-': return num(l, op) - num(r, op)
+    case '*':
+      if (typeof l === 'string' && typeof r === 'number') return l.repeat(Math.max(0, Math.min(r, 1e6 / Math.max(1, l.length))))
+      return num(l, op) * num(r, op)
+    case '/':
+    case '//':
+    case '%': {
+      const a = num(l, op)
+      const b = num(r, op)
+      if (b === 0) throw new UserError(`division by zero in "${short(l)} ${op} ${short(r)}"`)
+      if (op === '/') return a / b
+      if (op === '//') return Math.floor(a / b)
+      return ((a % b) + b) % b
+    }
+    case '**': return num(l, op) ** num(r, op)
+  }
+  throw new UserError(`unknown operator "${op}"`)
+}
