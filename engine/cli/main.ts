@@ -1,0 +1,92 @@
+/**
+ * The `tsplay` command line. Only commander is loaded up front; each command loads what it needs, so
+ * `tsplay --help` starts fast.
+ *
+ * @example
+ * ```sh
+ * tsplay run playbooks/hydra-pi.yml -e @~/secrets.yml --limit pi1
+ * ```
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import { EXIT, reportError } from './errors.js'
+
+const collect = (v: string, prev: string[] = []) => [...prev, v]
+const splitTags = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)]
+const verbose = (_: string, prev = 0) => prev + 1
+
+/** Build the command tree (exported for the docs generator and tests). */
+export function program(): Command {
+  const p = new Command('tsplay')
+    .description('A fast, typed, agentless playbook engine (Ansible-style YAML over SSH).')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+  p.command('run')
+    .description('Run a playbook against the inventory.')
+    .argument('<playbook>', 'playbook YAML file')
+    .option('-i, --inventory <path>', 'inventory file or folder (repeatable; default $TSPLAY_INVENTORY or ./inventory)', collect)
+    .option('-l, --limit <pattern>', 'further limit the hosts (pattern: all, group, host, a:b, a:&b, a:!b, globs)')
+    .option('-t, --tags <tags>', 'only run tasks with these tags (comma separated, repeatable)', splitTags, [])
+    .option('--skip-tags <tags>', 'skip tasks with these tags', splitTags, [])
+    .option('-e, --extra-vars <vars>', 'extra variables: k=v, @file.yml or JSON (repeatable; highest precedence)', collect, [])
+    .option('-C, --check', 'check mode: change nothing, report what would change', false)
+    .option('-D, --diff', 'show file content changes as unified diffs', false)
+    .option('-f, --forks <n>', 'hosts worked on in parallel', (v) => parsePositive(v, '--forks'), 25)
+    .option('--json', 'JSON lines on stdout (one per task result, then the recap)', false)
+    .option('-v, --verbose', 'more output (-v commands and changes, -vv output of commands)', verbose, 0)
+    .option('--known-hosts <file>', 'known_hosts file for host key checks (default ~/.ssh/known_hosts)')
+    .option('--trust-new-host-keys', 'accept and record unknown host keys (a changed key is always refused)', false)
+    .option('-K, --ask-become-pass', 'ask for the sudo password (or set TSPLAY_BECOME_PASSWORD)', false)
+    .option('--task-timeout <seconds>', 'default timeout per task; the command is killed on the host', (v) => parsePositive(v, '--task-timeout'))
+    .option('--start-at-task <name>', 'start the playbook at the task with this name')
+    .option('--list-hosts', 'list the hosts each play would target, and stop', false)
+    .option('--list-tasks', 'list the tasks each play would run, and stop', false)
+    .option('--list-tags', 'list the tags in the playbook, and stop', false)
+    .addOption(new Option('--output <kind>', 'reporter').choices(['auto', 'live', 'plain', 'json']).default('auto'))
+    .action(async (playbook: string, o: Record<string, unknown>) => {
+      const { runCommand } = await import('./run.js')
+      process.exitCode = await runCommand(playbook, o)
+    })
+  p.command('validate')
+    .description('Check a playbook and inventory without contacting any host.')
+    .argument('<playbook>', 'playbook YAML file')
+    .option('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect)
+    .option('-e, --extra-vars <vars>', 'extra variables (as for run)', collect, [])
+    .action(async (playbook: string, o: { inventory?: string[]; extraVars: string[] }) => {
+      const { validateCommand } = await import('./run.js')
+      process.exitCode = await validateCommand(playbook, o)
+    })
+  p.command('hosts')
+    .description('List the hosts of the inventory (or a pattern) with their groups.')
+    .option('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect)
+    .option('-l, --limit <pattern>', 'host pattern', 'all')
+    .option('--json', 'JSON output', false)
+    .action(async (o: { inventory?: string[]; limit: string; json: boolean }) => {
+      const { hostsCommand } = await import('./run.js')
+      process.exitCode = await hostsCommand(o)
+    })
+  return p
+}
+
+function parsePositive(v: string, flag: string): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a whole number of at least 1.`)
+  return n
+}
+
+/** Entry point: parse argv, run, set the exit code. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await program().parseAsync(argv, { from: 'user' })
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+        process.exitCode = 0
+        return
+      }
+      process.exitCode = EXIT.invalid
+      return
+    }
+    process.exitCode = reportError(e)
+  }
+}

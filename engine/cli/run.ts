@@ -1,0 +1,144 @@
+/**
+ * The `run`, `validate` and `hosts` commands.
+ */
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import type { Reporter } from '../events.js'
+import { EventBus } from '../events.js'
+import { selectHosts } from '../inventory/patterns.js'
+import { groupNames } from '../inventory/vars.js'
+import { Secrets } from '../run/secrets.js'
+import { EXIT, reportError } from './errors.js'
+import { listing } from './listing.js'
+import { askPassword, inventorySources, parseExtraVars, prepare } from './prepare.js'
+
+/** Options of `tsplay run`, as commander parses them. */
+export interface RunFlags {
+  inventory?: string[]
+  limit?: string
+  tags: string[]
+  skipTags: string[]
+  extraVars: string[]
+  check: boolean
+  diff: boolean
+  forks: number
+  json: boolean
+  verbose: number
+  knownHosts?: string
+  trustNewHostKeys: boolean
+  askBecomePass: boolean
+  taskTimeout?: number
+  startAtTask?: string
+  listHosts: boolean
+  listTasks: boolean
+  listTags: boolean
+  output: 'auto' | 'live' | 'plain' | 'json'
+}
+
+function chooseReporterKind(f: RunFlags): 'live' | 'plain' | 'json' {
+  if (f.json || f.output === 'json') return 'json'
+  if (f.output === 'live' || f.output === 'plain') return f.output
+  const tty = process.stdout.isTTY && !process.env.CI && !process.env.NO_COLOR && process.env.TERM !== 'dumb'
+  return tty ? 'live' : 'plain'
+}
+
+async function makeReporter(kind: 'live' | 'plain' | 'json', f: RunFlags): Promise<Reporter> {
+  if (kind === 'json') return new (await import('../report/json.js')).JsonReporter()
+  if (kind === 'live') return new (await import('../report/live.js')).LiveReporter({ verbosity: f.verbose, diff: f.diff })
+  return new (await import('../report/plain.js')).PlainReporter({ verbosity: f.verbose, diff: f.diff })
+}
+
+export async function runCommand(playbookPath: string, raw: Record<string, unknown>): Promise<number> {
+  const f = raw as unknown as RunFlags
+  try {
+    const extraVars = await parseExtraVars(f.extraVars)
+    const prepared = await prepare(playbookPath, inventorySources(f.inventory), extraVars)
+    if (f.listHosts || f.listTasks || f.listTags) {
+      process.stdout.write(listing(prepared, f))
+      return EXIT.ok
+    }
+    const secrets = new Secrets()
+    let becomePassword = process.env.TSPLAY_BECOME_PASSWORD || undefined
+    if (f.askBecomePass) becomePassword = await askPassword('BECOME password: ')
+    secrets.add(becomePassword)
+    const bus = new EventBus()
+    const reporter = await makeReporter(chooseReporterKind(f), f)
+    bus.subscribe(reporter)
+    const stopping = { requested: false }
+    const abort = new AbortController()
+    const onSigint = () => {
+      if (!stopping.requested) {
+        stopping.requested = true
+        process.stderr.write('\nInterrupted: finishing the running tasks, starting no new ones (Ctrl-C again to stop now).\n')
+      } else if (!abort.signal.aborted) {
+        process.stderr.write('\nStopping now: closing connections (files are written atomically: none is left half-written).\n')
+        abort.abort()
+      }
+    }
+    process.on('SIGINT', onSigint)
+    process.on('SIGTERM', onSigint)
+    const { runPlaybook } = await import('../run/runner.js')
+    try {
+      const out = await runPlaybook({
+        ...prepared,
+        opts: {
+          check: f.check, diff: f.diff, forks: f.forks, limit: f.limit, tags: f.tags, skipTags: f.skipTags,
+          extraVars, verbosity: f.verbose, taskTimeout: f.taskTimeout, startAtTask: f.startAtTask,
+        },
+        pool: {
+          knownHostsFile: f.knownHosts ?? process.env.TSPLAY_KNOWN_HOSTS ?? join(homedir(), '.ssh', 'known_hosts'),
+          trustNewHostKeys: f.trustNewHostKeys,
+          agentSocket: process.env.SSH_AUTH_SOCK,
+          becomePassword,
+        },
+        bus, stopping, signal: abort.signal, secrets,
+      })
+      await bus.close()
+      return out.exitCode
+    } finally {
+      process.off('SIGINT', onSigint)
+      process.off('SIGTERM', onSigint)
+    }
+  } catch (e) {
+    return reportError(e)
+  }
+}
+
+export async function validateCommand(playbookPath: string, o: { inventory?: string[]; extraVars: string[] }): Promise<number> {
+  try {
+    const extraVars = await parseExtraVars(o.extraVars)
+    const p = await prepare(playbookPath, inventorySources(o.inventory), extraVars)
+    const tasks = p.playbook.plays.reduce((n, pl) => n + countTasks(pl.tasks) + pl.handlers.length, 0)
+    process.stdout.write(`${playbookPath}: valid (${p.playbook.plays.length} plays, ${tasks} tasks, ${p.inventory.hosts.size} hosts in the inventory); nothing was contacted.\n`)
+    return EXIT.ok
+  } catch (e) {
+    return reportError(e)
+  }
+}
+
+function countTasks(nodes: readonly { kind: string; block?: unknown; rescue?: unknown; always?: unknown }[]): number {
+  let n = 0
+  for (const x of nodes) {
+    if (x.kind === 'task') n++
+    else for (const k of ['block', 'rescue', 'always'] as const) n += countTasks((x[k] as typeof nodes) ?? [])
+  }
+  return n
+}
+
+export async function hostsCommand(o: { inventory?: string[]; limit: string; json: boolean }): Promise<number> {
+  try {
+    const { loadInventory } = await import('../inventory/load.js')
+    const inv = await loadInventory(inventorySources(o.inventory))
+    const sel = selectHosts(inv, o.limit)
+    const rows = sel.hosts.map((h) => ({ host: h, groups: groupNames(inv, h) }))
+    if (o.json) process.stdout.write(JSON.stringify(rows) + '\n')
+    else {
+      const w = Math.max(4, ...rows.map((r) => r.host.length))
+      process.stdout.write(`  hosts (${rows.length}):\n` + rows.map((r) => `    ${r.host.padEnd(w)}  ${r.groups.join(', ')}`).join('\n') + (rows.length ? '\n' : ''))
+    }
+    if (sel.unmatched.length) process.stderr.write(`[WARNING]: nothing matched: ${sel.unmatched.join(', ')}\n`)
+    return EXIT.ok
+  } catch (e) {
+    return reportError(e)
+  }
+}

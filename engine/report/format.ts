@@ -1,0 +1,32 @@
+/**
+ * Shared text formatting for the plain and live reporters: Ansible-style headers, recap lines, unified diffs.
+ */
+import { createTwoFilesPatch } from 'diff'
+import type { HostRecap } from '../events.js'
+import type { FileDiff } from '../types.js'
+
+/** `TASK [name] ****…` padded to 80 columns, as Ansible prints. */
+export function header(kind: string, name: string): string {
+  const text = `${kind} [${name}] `
+  return text + '*'.repeat(Math.max(3, 79 - text.length))
+}
+
+/** `host : ok=1 changed=0 …` lines of PLAY RECAP. */
+export function recapLines(recap: Record<string, HostRecap>): string[] {
+  const width = Math.max(26, ...Object.keys(recap).map((h) => h.length + 1))
+  return Object.entries(recap).map(([h, r]) =>
+    `${h.padEnd(width)}: ` +
+    [`ok=${r.ok}`, `changed=${r.changed}`, `unreachable=${r.unreachable}`, `failed=${r.failed}`, `skipped=${r.skipped}`, `rescued=${r.rescued}`, `ignored=${r.ignored}`]
+      .map((s) => s.padEnd(13))
+      .join(' ')
+      .trimEnd(),
+  )
+}
+
+/** A unified diff of one file change (`--diff`). */
+export function unifiedDiff(d: FileDiff): string {
+  return createTwoFilesPatch(`before: ${d.path}`, `after: ${d.path}`, d.before, d.after, '', '', { context: 3 })
+    .split('\n')
+    .filter((l) => !l.startsWith('===='))
+    .join('\n')
+}

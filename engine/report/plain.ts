@@ -1,0 +1,90 @@
+/**
+ * The plain reporter: Ansible-like lines (`TASK [name]`, `changed: [pi1]`, `PLAY RECAP`) for CI, pipes and NO_COLOR.
+ *
+ * @example
+ * ```
+ * TASK [install git] *************************************************************
+ * changed: [pi1]
+ * ```
+ */
+import type { EngineEvent, Reporter } from '../events.js'
+import type { TaskResult } from '../types.js'
+import { header, recapLines, unifiedDiff } from './format.js'
+
+/** Options for the plain reporter. */
+export interface PlainOptions {
+  verbosity: number
+  diff: boolean
+  write?: (text: string) => void
+}
+
+export function resultLines(r: TaskResult, o: { verbosity: number; diff: boolean }): string[] {
+  const lines: string[] = []
+  const items = Array.isArray(r.data.results) ? (r.data.results as Record<string, unknown>[]) : undefined
+  if (items && r.status !== 'unreachable') {
+    for (const it of items) {
+      const st = it.skipped ? 'skipping' : it.status === 'failed' ? 'failed' : it.changed ? 'changed' : 'ok'
+      lines.push(`${st}: [${r.host}] => (item=${String(it.item)})${st === 'failed' && it.msg ? ` => ${String(it.msg)}` : ''}`)
+    }
+  }
+  const msg = r.msg ?? (typeof r.data.msg === 'string' ? r.data.msg : undefined)
+  switch (r.status) {
+    case 'ok':
+    case 'changed':
+      if (!items) lines.push(`${r.status}: [${r.host}]${msg ? ` => ${msg}` : ''}`)
+      break
+    case 'skipped':
+      if (!items) lines.push(`skipping: [${r.host}]`)
+      break
+    case 'failed':
+      lines.push(`fatal: [${r.host}]: FAILED! => ${msg}`)
+      if (r.ignored) lines.push('...ignoring')
+      break
+    case 'unreachable':
+      lines.push(`fatal: [${r.host}]: UNREACHABLE! => ${msg}`)
+      break
+  }
+  if (o.verbosity > 0 && (r.status === 'ok' || r.status === 'changed')) {
+    for (const c of (r.status === 'changed' ? r.changes : undefined) ?? []) lines.push(`  - ${c}`)
+    for (const k of ['stdout', 'stderr'] as const) {
+      const v = r.data[k]
+      if (o.verbosity > 1 && typeof v === 'string' && v.trim()) lines.push(`  ${k}: ${v.trimEnd()}`)
+    }
+  }
+  if (o.diff && r.status === 'changed' && r.diff) for (const d of r.diff) lines.push(unifiedDiff(d))
+  if (r.status === 'changed' && !r.diff && o.diff && Array.isArray(r.data.changes)) {
+    for (const c of r.data.changes as string[]) lines.push(`  - ${c}`)
+  }
+  return lines
+}
+
+export class PlainReporter implements Reporter {
+  private readonly write: (text: string) => void
+  constructor(private readonly o: PlainOptions) {
+    this.write = o.write ?? ((t) => process.stdout.write(t))
+  }
+
+  handle(ev: EngineEvent): void {
+    switch (ev.type) {
+      case 'play.start':
+        this.write(`\n${header('PLAY', ev.play)}\n`)
+        break
+      case 'task.start':
+        this.write(`\n${header(ev.handler ? 'RUNNING HANDLER' : 'TASK', ev.task)}\n`)
+        break
+      case 'host.log':
+        if (this.o.verbosity >= ev.level) this.write(`  [${ev.host}] ${ev.line}\n`)
+        break
+      case 'task.result':
+        this.write(resultLines(ev.result, this.o).map((l) => l + '\n').join(''))
+        break
+      case 'warning':
+        this.write(`[WARNING]: ${ev.msg}\n`)
+        break
+      case 'run.end':
+        this.write(`\n${header('PLAY RECAP', '').replace(' [] ', ' ')}\n${recapLines(ev.recap).join('\n')}\n`)
+        if (ev.interrupted) this.write('\nInterrupted: no new tasks were started; the recap above is complete for what ran.\n')
+        break
+    }
+  }
+}

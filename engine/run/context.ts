@@ -1,0 +1,75 @@
+/**
+ * The state of one run, shared by the scheduler and the task executor.
+ */
+import type { Inventory, Play, Playbook, Task } from '../ast.js'
+import type { EventBus, HostRecap } from '../events.js'
+import type { ModuleDef } from '../module.js'
+import type { HostFacts, Vars } from '../types.js'
+import type { HostPool } from './hosts.js'
+import type { Secrets } from './secrets.js'
+
+/** What the command line decided for a run. */
+export interface RunOptions {
+  check: boolean
+  diff: boolean
+  forks: number
+  limit?: string
+  tags: string[]
+  skipTags: string[]
+  extraVars: Vars
+  verbosity: number
+  /** Default per-task timeout in seconds (`--task-timeout`); 0 or undefined = none. */
+  taskTimeout?: number
+  /** Start at the first task with this name (`--start-at-task`). */
+  startAtTask?: string
+}
+
+/** What tsplay knows about one host during a run. */
+export interface HostState {
+  name: string
+  facts?: HostFacts
+  /** `ansible_*` names and `facts` from gathered facts. */
+  factVars: Vars
+  /** set_fact values and registered results (persist across plays, as Ansible's). */
+  hostFacts: Vars
+  /** Failed in an earlier task/play: no more tasks. */
+  failed: boolean
+  unreachable: boolean
+  recap: HostRecap
+}
+
+/** Inherited keywords from enclosing blocks (and the play). */
+export interface Inherited {
+  when: string[]
+  tags: string[]
+  become?: boolean
+  becomeUser?: string
+  vars: Vars
+  environment?: Record<string, unknown>
+  noLog?: boolean
+  ignoreErrors?: boolean
+}
+
+/** Everything a task run needs. */
+export interface RunContext {
+  playbook: Playbook
+  inventory: Inventory
+  play: Play
+  opts: RunOptions
+  bus: EventBus
+  secrets: Secrets
+  pool: HostPool
+  modules: Map<string, ModuleDef<any, any>>
+  states: Map<string, HostState>
+  /** Hosts of the current play (the `play_hosts` magic var). */
+  playHosts: string[]
+  /** Handler → hosts that notified it. */
+  notified: Map<Task, Set<string>>
+  /** Set on the first Ctrl-C: no new tasks start. */
+  stopping: { requested: boolean }
+  signal: AbortSignal
+}
+
+export function emptyRecap(): HostRecap {
+  return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 }
+}

@@ -1,0 +1,190 @@
+/**
+ * One module call on one host (one loop item): render arguments, gather facts, plan, apply unless in check mode,
+ * then `changed_when`/`failed_when`. Returns an outcome; the caller turns outcomes into a TaskResult.
+ */
+import type { TSchema } from '@sinclair/typebox'
+import type { Task } from '../ast.js'
+import { HostError, UserError } from '../errors.js'
+import { evalCondition } from '../expr.js'
+import { resolveArgs } from '../load/args.js'
+import { ModuleFailure, type HostIO, type ModuleContext, type ModuleDef, type Plan } from '../module.js'
+import { renderString, renderValue } from '../template.js'
+import type { CommandResult, FileDiff, Vars } from '../types.js'
+import type { Inherited, RunContext } from './context.js'
+import { taskIO, type TaskExec } from './hosts.js'
+import { OMIT } from './hostvars.js'
+import { resolveVars } from './vars.js'
+import { hostVars as inventoryHostVars } from '../inventory/vars.js'
+
+/** The outcome of one module call. */
+export interface Outcome {
+  status: 'ok' | 'changed' | 'failed' | 'unreachable'
+  msg?: string
+  data: Record<string, unknown>
+  diff?: FileDiff[]
+  changes?: string[]
+  setFacts?: Vars
+}
+
+/** Render a task's arguments; arguments marked `shellTemplate` quote every `{{ }}` value for the shell. */
+export function renderArgs(task: Task, schema: TSchema, vars: Vars): Record<string, unknown> {
+  const props = (schema as { properties?: Record<string, { shellTemplate?: boolean }> }).properties ?? {}
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(task.args)) {
+    const what = `argument "${k}" of task "${task.name ?? task.module}"`
+    const r = renderValue(v, vars, { pos: task.argsPos, what, escape: props[k]?.shellTemplate ? 'shell' : undefined })
+    if (r !== OMIT) out[k] = r
+  }
+  return out
+}
+
+const noIO: HostIO = {
+  run: () => Promise.reject(new Error('this module runs on the controller only')),
+  batch: () => Promise.reject(new Error('this module runs on the controller only')),
+  reconnect: () => Promise.resolve(),
+}
+
+/** Run one module call. Throws HostError for connection faults (the caller reports unreachable). */
+export async function executeModule(
+  rc: RunContext,
+  task: Task,
+  inh: Inherited,
+  host: string,
+  vars: Vars,
+  log: (line: string) => void,
+): Promise<Outcome> {
+  const def = rc.modules.get(task.module) as ModuleDef<TSchema, unknown>
+  let args: Record<string, unknown>
+  try {
+    args = resolveArgs(def, renderArgs(task, def.schema, vars), task.argsPos) as Record<string, unknown>
+  } catch (e) {
+    if (e instanceof UserError) return { status: 'failed', msg: e.format(), data: {} }
+    throw e
+  }
+  rc.secrets.addFromArgs(def.schema, args)
+  const check = rc.opts.check && task.checkMode !== false
+  const become = task.become ?? inh.become ?? rc.play.become ?? false
+  const exec: TaskExec = {
+    becomeUser: become ? (task.becomeUser ?? inh.becomeUser ?? rc.play.becomeUser ?? 'root') : undefined,
+    env: environment(rc, task, inh, vars),
+    timeoutSec: task.timeout ?? (rc.opts.taskTimeout || undefined),
+    signal: rc.signal,
+  }
+  const ctx: ModuleContext = {
+    host,
+    vars,
+    facts: rc.states.get(host)?.facts,
+    checkMode: check,
+    diffMode: rc.opts.diff,
+    searchPaths: task.searchPaths,
+    render: (text, file) => renderString(text, vars, { what: `template ${file}`, pos: { file, line: 1, col: 1 } }),
+    log,
+    signal: rc.signal,
+  }
+  let io = noIO
+  if (!def.controllerOnly) {
+    const target = task.delegateTo ? String(renderValue(task.delegateTo, vars)) : host
+    const targetVars = target === host ? vars : delegateVars(rc, target)
+    io = taskIO(await rc.pool.get(target, targetVars), exec, log)
+  }
+  try {
+    const facts = await def.gather(args, ctx, io)
+    const plan = def.plan(facts, args, ctx)
+    return await finish(rc, task, def, facts, args, plan, ctx, io, check, vars)
+  } catch (e) {
+    if (e instanceof ModuleFailure || e instanceof UserError) {
+      return { status: 'failed', msg: e instanceof UserError ? e.format() : e.message, data: {} }
+    }
+    if (e instanceof HostError && (e.kind === 'sudo' || e.kind === 'timeout')) {
+      return { status: 'failed', msg: e.message, data: {} }
+    }
+    throw e
+  }
+}
+
+async function finish(
+  rc: RunContext,
+  task: Task,
+  def: ModuleDef<TSchema, unknown>,
+  facts: unknown,
+  args: Record<string, unknown>,
+  plan: Plan,
+  ctx: ModuleContext,
+  io: HostIO,
+  check: boolean,
+  vars: Vars,
+): Promise<Outcome> {
+  let changed = plan.changed ?? plan.commands.length > 0
+  let failed = plan.fail
+  let msg = plan.msg ?? plan.fail
+  let data: Record<string, unknown> = { ...plan.data }
+  if (!failed && !check && (plan.commands.length > 0 || def.apply)) {
+    if (def.apply) {
+      const r = await def.apply(plan, args, ctx, io)
+      data = { ...data, ...r.data }
+      changed = r.changed ?? changed
+      failed = r.fail
+      msg = r.msg ?? r.fail ?? msg
+    } else {
+      const results: CommandResult[] = []
+      for (const cmd of plan.commands) {
+        const r = await io.run(cmd)
+        results.push(r)
+        if (!(cmd.okCodes ?? [0]).includes(r.rc)) {
+          failed = `${cmd.describe ?? cmd.argv[0]} failed (rc ${r.rc}): ${(r.stderr || r.stdout).trim().slice(-2000)}`
+          break
+        }
+      }
+      if (def.after) {
+        const a = await def.after(facts, args, results, ctx, io)
+        data = { ...data, ...a.data }
+        changed = a.changed ?? changed
+        if (a.fail) failed = a.fail
+        msg = a.msg ?? a.fail ?? (failed ? failed : msg)
+      } else if (failed) msg = failed
+    }
+  } else if (!failed && check && def.after && def.controllerOnly) {
+    const a = await def.after(facts, args, [], ctx, io)
+    data = { ...data, ...a.data }
+  }
+  if (check && plan.changes?.length) data.changes = plan.changes
+  data.changed = changed
+  if (failed) data.failed = true
+  if (msg !== undefined) data.msg = msg
+  // changed_when / failed_when see the registered result under its name (and its fields directly).
+  const evalVars = { ...vars, ...data, ...(task.register ? { [task.register]: data } : {}) }
+  try {
+    if (task.changedWhen) changed = task.changedWhen.every((c) => evalCondition(c, evalVars))
+    if (task.failedWhen) {
+      const f = task.failedWhen.some((c) => evalCondition(c, evalVars))
+      failed = f ? (failed ?? msg ?? 'failed_when condition was true') : undefined
+    }
+  } catch (e) {
+    if (e instanceof UserError) return { status: 'failed', msg: e.format(), data }
+    throw e
+  }
+  data.changed = changed
+  if (failed) data.failed = true
+  else delete data.failed
+  return {
+    status: failed ? 'failed' : changed ? 'changed' : 'ok',
+    msg: failed ?? msg,
+    data,
+    diff: changed ? plan.diff : undefined,
+    changes: plan.changes,
+    setFacts: failed ? undefined : plan.setFacts,
+  }
+}
+
+function environment(rc: RunContext, task: Task, inh: Inherited, vars: Vars): Record<string, string> | undefined {
+  const merged = { ...rc.play.environment, ...inh.environment, ...task.environment }
+  if (Object.keys(merged).length === 0) return undefined
+  const rendered = renderValue(merged, vars, { pos: task.pos, what: 'environment' }) as Record<string, unknown>
+  return Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k, String(v)]))
+}
+
+/** Connection variables of a `delegate_to` target: its own inventory variables, never the delegating host's. */
+function delegateVars(rc: RunContext, target: string): Vars {
+  if (!rc.inventory.hosts.has(target)) throw new UserError(`delegate_to: host "${target}" is not in the inventory`)
+  return resolveVars(inventoryHostVars(rc.inventory, target))
+}

@@ -1,0 +1,68 @@
+/**
+ * The variables a task sees on a host: the precedence layers of engine/run/vars.ts plus the magic variables
+ * (`inventory_hostname`, `groups`, `group_names`, `hostvars`, `play_hosts`, `ansible_check_mode`, …).
+ */
+import type { Task } from '../ast.js'
+import { groupNames, groupsMap, hostVars as inventoryHostVars } from '../inventory/vars.js'
+import type { Vars } from '../types.js'
+import type { Inherited, RunContext } from './context.js'
+import { mergeLayers, resolveVars } from './vars.js'
+
+/** Ansible's `omit` placeholder: an argument set to it is dropped. */
+export const OMIT = '__tsplay_omit_placeholder__'
+
+const groupsCache = new WeakMap<object, Record<string, string[]>>()
+
+/** Raw (unrendered) play-level variables of a host, without block/task vars. */
+export function playLayers(rc: RunContext, host: string): Vars {
+  const st = rc.states.get(host)
+  return mergeLayers([
+    rc.play.roleDefaults,
+    rc.inventory.hosts.has(host) ? inventoryHostVars(rc.inventory, host) : undefined,
+    st?.factVars,
+    rc.play.vars,
+    rc.play.varsFiles,
+    rc.play.roleVars,
+  ])
+}
+
+/** Magic variables for a host. `hostvars` reads other hosts' variables lazily. */
+export function magicVars(rc: RunContext, host: string): Vars {
+  const groups = groupsCache.get(rc.inventory) ?? groupsMap(rc.inventory)
+  groupsCache.set(rc.inventory, groups)
+  const hostvars: Vars = {}
+  for (const name of rc.inventory.hosts.keys()) {
+    Object.defineProperty(hostvars, name, {
+      enumerable: true,
+      get: () => {
+        const v = resolveVars(mergeLayers([playLayers(rc, name), rc.states.get(name)?.hostFacts, rc.opts.extraVars]))
+        return Object.assign(v, baseMagic(rc, name, groups))
+      },
+    })
+  }
+  return { ...baseMagic(rc, host, groups), hostvars }
+}
+
+function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]>): Vars {
+  return {
+    inventory_hostname: host,
+    inventory_hostname_short: host.split('.')[0],
+    group_names: rc.inventory.hosts.has(host) ? groupNames(rc.inventory, host) : [],
+    groups,
+    play_hosts: rc.playHosts,
+    ansible_play_hosts: rc.playHosts,
+    ansible_play_name: rc.play.name ?? rc.play.hosts,
+    ansible_check_mode: rc.opts.check,
+    ansible_diff_mode: rc.opts.diff,
+    playbook_dir: rc.playbook.dir,
+    omit: OMIT,
+  }
+}
+
+/** The resolved variables for one task on one host (with the loop item, if any). */
+export function taskVars(rc: RunContext, host: string, inh: Inherited, task: Task | undefined, extra?: Vars): Vars {
+  const st = rc.states.get(host)
+  // Magic variables are added after resolution (they hold no templates, and `hostvars` is lazy).
+  const vars = resolveVars(mergeLayers([playLayers(rc, host), inh.vars, task?.vars, st?.hostFacts, extra, rc.opts.extraVars]))
+  return Object.assign(vars, magicVars(rc, host))
+}

@@ -1,0 +1,159 @@
+/**
+ * Runs one play: facts, then the tasks in Ansible's linear order (all hosts do a task before the next starts,
+ * up to `--forks` at once), then the notified handlers. Each host walks the task tree with its own generator
+ * (walk.ts), so block/rescue/always follow each host's results.
+ */
+import type { Task } from '../ast.js'
+import { HostError } from '../errors.js'
+import { factsToVars, gatherFacts } from '../facts.js'
+import type { TaskResult } from '../types.js'
+import type { Inherited, RunContext } from './context.js'
+import { taskVars } from './hostvars.js'
+import { mapLimit } from './limit.js'
+import { runTaskOnHost } from './task.js'
+import { numberTasks, walk, type Step, type WalkEnd } from './walk.js'
+
+/** The display name of a task (Ansible's: `role : name`, or the module name). */
+export function taskName(t: Task): string {
+  const n = t.name ?? t.module
+  return t.role ? `${t.role} : ${n}` : n
+}
+
+export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
+  const play = rc.play
+  const playName = play.name ?? play.hosts
+  rc.playHosts = hosts
+  rc.bus.emit({ type: 'play.start', play: playName, hosts })
+  let active = hosts.filter((h) => usable(rc, h))
+  if (play.gatherFacts && active.length && !rc.stopping.requested) active = await gather(rc, playName, active)
+
+  const seq = numberTasks(play.tasks)
+  const startAt = rc.opts.startAtTask ? [...seq].find(([t]) => t.name === rc.opts.startAtTask)?.[1] : undefined
+  const root: Inherited = { when: play.when, tags: play.tags, vars: {}, noLog: play.noLog, ignoreErrors: play.ignoreErrors }
+  const filter = { tags: rc.opts.tags, skipTags: rc.opts.skipTags }
+  const walkers = new Map<string, { gen: Generator<Step, WalkEnd, TaskResult>; step?: Step }>()
+  for (const h of active) {
+    const st = rc.states.get(h)!
+    const gen = walk(play.tasks, root, seq, filter, { rescued: () => { st.recap.failed--; st.recap.rescued++ } })
+    const first = gen.next()
+    walkers.set(h, { gen, step: first.done ? undefined : first.value })
+  }
+  while (!rc.stopping.requested) {
+    const pending = [...walkers].filter(([, w]) => w.step)
+    if (pending.length === 0) break
+    const minSeq = Math.min(...pending.map(([, w]) => w.step!.seq))
+    const group = pending.filter(([, w]) => w.step!.seq === minSeq)
+    const { task, inh } = group[0][1].step!
+    const skip = startAt !== undefined && minSeq < startAt
+    const results = skip ? new Map<string, TaskResult>() : await runTask(rc, playName, task, inh, group.map(([h]) => h), false)
+    for (const [h, w] of group) {
+      const r = results.get(h) ?? ({ status: 'skipped', host: h, reason: 'start-at-task', data: {} } as TaskResult)
+      const next = w.gen.next(r)
+      if (next.done) {
+        w.step = undefined
+        if (next.value) rc.states.get(h)!.failed = true
+      } else w.step = next.value
+    }
+  }
+  if (!rc.stopping.requested) await runHandlers(rc, playName)
+  rc.bus.emit({ type: 'play.end', play: playName })
+}
+
+function usable(rc: RunContext, h: string): boolean {
+  const st = rc.states.get(h)!
+  return !st.failed && !st.unreachable
+}
+
+/** Run one task on a group of hosts; emits events, counts the recap, records notifications. */
+async function runTask(rc: RunContext, playName: string, task: Task, inh: Inherited, hosts: string[], handler: boolean): Promise<Map<string, TaskResult>> {
+  const name = taskName(task)
+  rc.bus.emit({ type: 'task.start', play: playName, task: name, hosts, handler })
+  const out = new Map<string, TaskResult>()
+  const targets = task.runOnce ? hosts.slice(0, 1) : hosts
+  await mapLimit(targets, rc.opts.forks, async (host) => {
+    rc.bus.emit({ type: 'host.start', play: playName, task: name, host })
+    const log = (line: string) => rc.bus.emit({ type: 'host.log', play: playName, task: name, host, line, level: 1 })
+    const r = await runTaskOnHost(rc, task, inh, host, log)
+    record(rc, playName, name, task, r, handler)
+    out.set(host, r)
+  })
+  if (task.runOnce && hosts.length > 1) {
+    const r = out.get(hosts[0])!
+    for (const h of hosts.slice(1)) {
+      if (task.register) rc.states.get(h)!.hostFacts[task.register] = r.data
+      out.set(h, { ...r, host: h })
+    }
+  }
+  rc.bus.emit({ type: 'task.end', play: playName, task: name })
+  return out
+}
+
+function record(rc: RunContext, playName: string, name: string, task: Task, r: TaskResult, handler: boolean): void {
+  const st = rc.states.get(r.host)!
+  const c = st.recap
+  switch (r.status) {
+    case 'ok': c.ok++; break
+    case 'changed': c.ok++; c.changed++; break
+    case 'skipped': c.skipped++; break
+    case 'unreachable': c.unreachable++; st.unreachable = true; break
+    case 'failed':
+      if (r.ignored) { c.ok++; c.ignored++ } else c.failed++
+      break
+  }
+  if (r.status === 'changed') {
+    for (const n of task.notify) {
+      for (const hd of rc.play.handlers) {
+        if (hd.name === n || hd.listen?.includes(n)) {
+          let set = rc.notified.get(hd)
+          if (!set) rc.notified.set(hd, (set = new Set()))
+          set.add(r.host)
+        }
+      }
+    }
+  }
+  rc.bus.emit({ type: 'task.result', play: playName, task: name, host: r.host, result: r, handler })
+}
+
+/** Handlers run once each, in the order defined, on the hosts that notified them (chains included). */
+async function runHandlers(rc: RunContext, playName: string): Promise<void> {
+  for (let pass = 0; pass < 10 && rc.notified.size > 0 && !rc.stopping.requested; pass++) {
+    for (const hd of rc.play.handlers) {
+      const hosts = [...(rc.notified.get(hd) ?? [])].filter((h) => usable(rc, h))
+      rc.notified.delete(hd)
+      if (hosts.length === 0 || rc.stopping.requested) continue
+      const inh: Inherited = { when: [], tags: [], vars: {} }
+      const results = await runTask(rc, playName, hd, inh, hosts, true)
+      for (const [h, r] of results) if (r.status === 'failed' && !r.ignored) rc.states.get(h)!.failed = true
+    }
+  }
+}
+
+/** Facts for every host in one round trip each, as Ansible's "Gathering Facts" task. */
+async function gather(rc: RunContext, playName: string, hosts: string[]): Promise<string[]> {
+  const name = 'Gathering Facts'
+  rc.bus.emit({ type: 'task.start', play: playName, task: name, hosts, handler: false })
+  await mapLimit(hosts, rc.opts.forks, async (host) => {
+    const st = rc.states.get(host)!
+    let r: TaskResult
+    try {
+      const conn = await rc.pool.get(host, taskVars(rc, host, { when: [], tags: [], vars: {} }, undefined))
+      st.facts = await gatherFacts(conn)
+      st.factVars = factsToVars(st.facts)
+      r = { status: 'ok', host, data: {} }
+    } catch (e) {
+      if (!(e instanceof HostError)) throw e
+      if (e.kind === 'sudo' || e.kind === 'timeout') r = { status: 'failed', host, msg: e.message, ignored: false, data: {} }
+      else {
+        rc.pool.markUnreachable(host, e.message)
+        r = { status: 'unreachable', host, msg: e.message, data: {} }
+      }
+    }
+    const c = st.recap
+    if (r.status === 'ok') c.ok++
+    else if (r.status === 'unreachable') { c.unreachable++; st.unreachable = true }
+    else { c.failed++; st.failed = true }
+    rc.bus.emit({ type: 'task.result', play: playName, task: name, host, result: r, handler: false })
+  })
+  rc.bus.emit({ type: 'task.end', play: playName, task: name })
+  return hosts.filter((h) => usable(rc, h))
+}

@@ -1,0 +1,87 @@
+/**
+ * Runs a loaded, validated playbook against an inventory: plays in order, each on its hosts (after `--limit`),
+ * sharing one connection per host across plays. Emits engine events; returns the recap and the exit code.
+ *
+ * Exit codes: 0 all well; 2 a task failed on some host; 4 some host unreachable (wins over 2); 130 interrupted.
+ */
+import type { Inventory, Playbook } from '../ast.js'
+import type { EventBus, HostRecap } from '../events.js'
+import { selectHosts } from '../inventory/patterns.js'
+import type { ModuleDef } from '../module.js'
+import { emptyRecap, type HostState, type RunContext, type RunOptions } from './context.js'
+import { HostPool, type PoolOptions } from './hosts.js'
+import { runPlay } from './play.js'
+import { Secrets } from './secrets.js'
+
+/** Everything a run needs besides the playbook and inventory. */
+export interface RunnerInput {
+  playbook: Playbook
+  inventory: Inventory
+  modules: Map<string, ModuleDef<any, any>>
+  opts: RunOptions
+  pool: PoolOptions
+  bus: EventBus
+  /** Set by the caller on the first Ctrl-C: no new tasks start. */
+  stopping?: { requested: boolean }
+  /** Aborted by the caller on the second Ctrl-C: connections close now. */
+  signal?: AbortSignal
+  /** Secrets known before the run (passwords from the command line). */
+  secrets?: Secrets
+}
+
+export interface RunOutcome {
+  recap: Record<string, HostRecap>
+  interrupted: boolean
+  exitCode: 0 | 2 | 4 | 130
+}
+
+/** The hosts a play targets: its pattern, intersected with `--limit`. */
+export function playHosts(inv: Inventory, pattern: string, limit?: string): string[] {
+  const hosts = selectHosts(inv, pattern).hosts
+  if (!limit) return hosts
+  const allowed = new Set(selectHosts(inv, limit).hosts)
+  return hosts.filter((h) => allowed.has(h))
+}
+
+export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
+  const { playbook, inventory, bus, opts } = input
+  const secrets = input.secrets ?? new Secrets()
+  bus.setMasker(secrets.mask)
+  const pool = new HostPool(input.pool, secrets)
+  const stopping = input.stopping ?? { requested: false }
+  const signal = input.signal ?? new AbortController().signal
+  const onAbort = () => void pool.closeAll()
+  signal.addEventListener('abort', onAbort)
+  const states = new Map<string, HostState>()
+  const state = (h: string) => {
+    let s = states.get(h)
+    if (!s) states.set(h, (s = { name: h, factVars: {}, hostFacts: {}, failed: false, unreachable: false, recap: emptyRecap() }))
+    return s
+  }
+  bus.emit({ type: 'run.start', playbook: playbook.file, check: opts.check, diff: opts.diff })
+  try {
+    for (const play of playbook.plays) {
+      if (stopping.requested) break
+      const hosts = playHosts(inventory, play.hosts, opts.limit)
+      hosts.forEach(state)
+      if (hosts.length === 0) {
+        bus.emit({ type: 'warning', msg: `no hosts matched "${play.hosts}"${opts.limit ? ` with --limit ${opts.limit}` : ''}; skipping play "${play.name ?? play.hosts}"` })
+        continue
+      }
+      const rc: RunContext = {
+        playbook, inventory, play, opts, bus, secrets, pool, modules: input.modules, states,
+        playHosts: hosts, notified: new Map(), stopping, signal,
+      }
+      await runPlay(rc, hosts)
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    await pool.closeAll()
+  }
+  const recap = Object.fromEntries([...states].map(([h, s]) => [h, s.recap]))
+  const interrupted = stopping.requested || signal.aborted
+  bus.emit({ type: 'run.end', recap, interrupted })
+  const all = Object.values(recap)
+  const exitCode = interrupted ? 130 : all.some((r) => r.unreachable > 0) ? 4 : all.some((r) => r.failed > 0) ? 2 : 0
+  return { recap, interrupted, exitCode }
+}

@@ -1,0 +1,125 @@
+/**
+ * One task on one host: `when`, `loop`, `until`/`retries`, the module call(s), `register`, `set_fact`, `no_log`,
+ * `ignore_errors`. Returns a TaskResult (a tagged union by status). Connection faults become `unreachable`.
+ */
+import type { Task } from '../ast.js'
+import { HostError, UserError } from '../errors.js'
+import { evalCondition } from '../expr.js'
+import { renderValue } from '../template.js'
+import type { FileDiff, TaskResult } from '../types.js'
+import type { Inherited, RunContext } from './context.js'
+import { executeModule, type Outcome } from './execute.js'
+import { taskVars } from './hostvars.js'
+
+const CENSORED = 'the output has been hidden due to the task\'s no_log: true'
+
+/** A display label for a loop item. */
+function itemLabel(task: Task, item: unknown, vars: Record<string, unknown>): string {
+  if (task.loopLabel) return String(renderValue(task.loopLabel, vars))
+  return typeof item === 'string' ? item : JSON.stringify(item)
+}
+
+export async function runTaskOnHost(rc: RunContext, task: Task, inh: Inherited, host: string, log: (l: string) => void): Promise<TaskResult> {
+  const noLog = task.noLog ?? inh.noLog ?? false
+  const ignore = task.ignoreErrors ?? inh.ignoreErrors ?? false
+  try {
+    const vars = taskVars(rc, host, inh, task)
+    const conditions = [...inh.when, ...task.when]
+    if (task.loop === undefined) {
+      if (!conditions.every((c) => evalCondition(c, vars))) return skipped(host, 'Conditional result was False')
+      const out = await withRetries(rc, task, host, vars, inh, log)
+      return toResult(rc, task, host, out, noLog, ignore)
+    }
+    const items = renderValue(task.loop, vars, { pos: task.pos, what: 'loop' })
+    if (!Array.isArray(items)) throw new UserError(`loop must be a list, got ${typeof items}`, task.pos)
+    const results: Record<string, unknown>[] = []
+    let changed = false
+    let failed: string | undefined
+    const diffs: FileDiff[] = []
+    for (const item of items) {
+      const iv = taskVars(rc, host, inh, task, { [task.loopVar]: item, ansible_loop_var: task.loopVar })
+      const label = itemLabel(task, item, iv)
+      if (!conditions.every((c) => evalCondition(c, iv))) {
+        results.push({ [task.loopVar]: item, item: label, skipped: true, changed: false })
+        continue
+      }
+      const out = await withRetries(rc, task, host, iv, inh, log)
+      if (out.status === 'unreachable') return toResult(rc, task, host, out, noLog, ignore)
+      results.push({ ...out.data, [task.loopVar]: item, item: label, status: out.status })
+      if (out.setFacts) Object.assign(rc.states.get(host)!.hostFacts, out.setFacts)
+      if (out.status === 'changed') changed = true
+      if (out.diff) diffs.push(...out.diff)
+      if (out.status === 'failed') failed = failed ?? `item ${label}: ${out.msg}`
+    }
+    if (results.length > 0 && results.every((r) => r.skipped)) {
+      const r = skipped(host, 'all items skipped')
+      r.data = { results, skipped: true, changed: false }
+      register(rc, task, host, r.data)
+      return r
+    }
+    const out: Outcome = {
+      status: failed ? 'failed' : changed ? 'changed' : 'ok',
+      msg: failed,
+      data: { results, changed, ...(failed ? { failed: true, msg: failed } : {}) },
+      diff: diffs.length ? diffs : undefined,
+    }
+    return toResult(rc, task, host, out, noLog, ignore)
+  } catch (e) {
+    if (e instanceof HostError && e.kind !== 'sudo' && e.kind !== 'timeout') {
+      rc.pool.markUnreachable(host, e.message)
+      return { status: 'unreachable', host, msg: e.message, data: { unreachable: true, msg: e.message } }
+    }
+    if (e instanceof UserError) return failedResult(rc, task, host, e.format(), ignore)
+    if (e instanceof HostError) return failedResult(rc, task, host, e.message, ignore)
+    throw e
+  }
+}
+
+/** Run the module, again while `until` is false, up to `retries` times with `delay` seconds between. */
+async function withRetries(rc: RunContext, task: Task, host: string, vars: Record<string, unknown>, inh: Inherited, log: (l: string) => void): Promise<Outcome> {
+  const attempts = task.until ? (task.retries ?? 3) + 1 : 1
+  let out: Outcome | undefined
+  for (let i = 1; i <= attempts; i++) {
+    out = await executeModule(rc, task, inh, host, vars, log)
+    if (!task.until || out.status === 'unreachable') return out
+    const ev = { ...vars, ...(task.register ? { [task.register]: out.data } : {}), ...out.data }
+    if (task.until.every((c) => evalCondition(c, ev))) return { ...out, data: { ...out.data, attempts: i } }
+    if (i < attempts) {
+      log(`retrying (${i}/${attempts - 1}): until condition not met`)
+      await new Promise((r) => setTimeout(r, (task.delay ?? 5) * 1000))
+    }
+  }
+  return { ...out!, status: 'failed', msg: `until condition not met after ${attempts} attempts`, data: { ...out!.data, attempts } }
+}
+
+function register(rc: RunContext, task: Task, host: string, data: Record<string, unknown>): void {
+  if (task.register) rc.states.get(host)!.hostFacts[task.register] = data
+}
+
+function skipped(host: string, reason: string): TaskResult & { status: 'skipped' } {
+  return { status: 'skipped', host, reason, data: { skipped: true, changed: false, skip_reason: reason } }
+}
+
+function failedResult(rc: RunContext, task: Task, host: string, msg: string, ignore: boolean): TaskResult {
+  const data = { failed: true, changed: false, msg }
+  register(rc, task, host, data)
+  return { status: 'failed', host, msg, ignored: ignore, data }
+}
+
+function toResult(rc: RunContext, task: Task, host: string, out: Outcome, noLog: boolean, ignore: boolean): TaskResult {
+  if (out.status !== 'unreachable') register(rc, task, host, out.data)
+  if (out.setFacts) Object.assign(rc.states.get(host)!.hostFacts, out.setFacts)
+  const data = noLog ? { censored: CENSORED, changed: out.data.changed } : out.data
+  const msg = noLog && out.msg ? CENSORED : out.msg
+  switch (out.status) {
+    case 'ok':
+      return { status: 'ok', host, data, msg }
+    case 'changed':
+      return { status: 'changed', host, data, msg, diff: noLog ? undefined : out.diff, changes: out.changes }
+    case 'failed':
+      return { status: 'failed', host, data, msg: msg ?? 'failed', ignored: ignore }
+    case 'unreachable':
+      rc.pool.markUnreachable(host, out.msg ?? 'unreachable')
+      return { status: 'unreachable', host, data, msg: out.msg ?? 'unreachable' }
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Variable layers and their precedence (lowest first, as Ansible's for the sources tsplay supports):
+ *   role defaults < inventory group vars < inventory host vars < facts < play vars < vars_files < role vars
+ *   < block vars < task vars < set_fact/registered < extra vars (-e) ; magic variables are always set.
+ * Values that are templates (`url: "http://{{ host }}"`) are rendered lazily, on first read, against the merged vars.
+ */
+import { UserError } from '../errors.js'
+import { isTemplated, renderValue } from '../template.js'
+import type { Vars } from '../types.js'
+
+/** Merge layers, later wins (Ansible's `hash_behaviour = replace`). */
+export function mergeLayers(layers: readonly (Vars | undefined)[]): Vars {
+  const out: Vars = {}
+  for (const l of layers) if (l) Object.assign(out, l)
+  return out
+}
+
+/**
+ * A view of `raw` in which templated values render on first read (and are cached).
+ * A variable that refers to itself, directly or not, is an error naming it.
+ */
+export function resolveVars(raw: Vars): Vars {
+  const out: Vars = {}
+  const busy = new Set<string>()
+  for (const [key, value] of Object.entries(raw)) {
+    if (!isTemplated(value)) {
+      out[key] = value
+      continue
+    }
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        if (busy.has(key)) throw new UserError(`variable "${key}" refers to itself`)
+        busy.add(key)
+        try {
+          const v = renderValue(value, out, { what: `variable "${key}"` })
+          Object.defineProperty(out, key, { value: v, enumerable: true, configurable: true, writable: true })
+          return v
+        } finally {
+          busy.delete(key)
+        }
+      },
+    })
+  }
+  return out
+}

@@ -1,0 +1,100 @@
+/**
+ * Per-host walk over a play's task tree, as a generator: it yields the next task for the host and receives the
+ * task's result, so `block`/`rescue`/`always` take the right path for each host. The scheduler (play.ts) runs
+ * hosts in lockstep: the task with the lowest document order among the hosts' next tasks runs next (Ansible's
+ * linear strategy).
+ */
+import type { Block, Task, TaskNode } from '../ast.js'
+import type { TaskResult } from '../types.js'
+import type { Inherited } from './context.js'
+
+/** One step of a host's walk. */
+export interface Step {
+  task: Task
+  inh: Inherited
+  /** Document order of the task (lockstep key). */
+  seq: number
+}
+
+/** Which tasks run, from `--tags`/`--skip-tags` (Ansible's `always`/`never` included). */
+export interface TagFilter {
+  tags: string[]
+  skipTags: string[]
+}
+
+export function tagsSelected(taskTags: string[], f: TagFilter): boolean {
+  if (f.skipTags.some((t) => taskTags.includes(t))) return false
+  if (taskTags.includes('never') && !f.tags.some((t) => taskTags.includes(t))) return false
+  if (f.tags.length === 0 || f.tags.includes('all')) return true
+  if (taskTags.includes('always')) return true
+  if (f.tags.includes('tagged') && taskTags.length > 0) return true
+  if (f.tags.includes('untagged') && taskTags.length === 0) return true
+  return f.tags.some((t) => taskTags.includes(t))
+}
+
+/** Number every task of a tree in document order (block, rescue, always). */
+export function numberTasks(nodes: readonly TaskNode[], seq = new Map<Task, number>()): Map<Task, number> {
+  for (const n of nodes) {
+    if (n.kind === 'task') {
+      if (!seq.has(n)) seq.set(n, seq.size)
+    } else {
+      numberTasks(n.block, seq)
+      numberTasks(n.rescue, seq)
+      numberTasks(n.always, seq)
+    }
+  }
+  return seq
+}
+
+function inherit(parent: Inherited, b: Block): Inherited {
+  return {
+    when: [...parent.when, ...b.when],
+    tags: [...parent.tags, ...b.tags],
+    become: b.become ?? parent.become,
+    becomeUser: b.becomeUser ?? parent.becomeUser,
+    vars: { ...parent.vars, ...b.vars },
+    environment: b.environment ? { ...parent.environment, ...b.environment } : parent.environment,
+    noLog: b.noLog ?? parent.noLog,
+    ignoreErrors: b.ignoreErrors ?? parent.ignoreErrors,
+  }
+}
+
+/** Hooks the walk calls for recap bookkeeping. */
+export interface WalkHooks {
+  /** A failure in a block was taken over by its `rescue`. */
+  rescued(): void
+}
+
+/** How a walk ended for a host. */
+export type WalkEnd = false | 'failed' | 'unreachable'
+
+/** Walk `nodes` for one host. Returns how it ended: false (fine), 'failed' or 'unreachable' (the host stops). */
+export function* walk(
+  nodes: readonly TaskNode[],
+  inh: Inherited,
+  seq: Map<Task, number>,
+  filter: TagFilter,
+  hooks: WalkHooks,
+): Generator<Step, WalkEnd, TaskResult> {
+  for (const node of nodes) {
+    if (node.kind === 'task') {
+      if (!tagsSelected([...inh.tags, ...node.tags], filter)) continue
+      const r = yield { task: node, inh, seq: seq.get(node)! }
+      if (r.status === 'unreachable') return 'unreachable'
+      if (r.status === 'failed' && !r.ignored) return 'failed'
+      continue
+    }
+    const bi = inherit(inh, node)
+    let end = yield* walk(node.block, bi, seq, filter, hooks)
+    if (end === 'unreachable') return end
+    if (end === 'failed' && node.rescue.length > 0) {
+      hooks.rescued()
+      end = yield* walk(node.rescue, bi, seq, filter, hooks)
+      if (end === 'unreachable') return end
+    }
+    const alwaysEnd = yield* walk(node.always, bi, seq, filter, hooks)
+    if (alwaysEnd) return alwaysEnd
+    if (end) return end
+  }
+  return false
+}
