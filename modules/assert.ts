@@ -1,0 +1,65 @@
+/**
+ * `assert`: check conditions (Ansible expressions, as in `when`); fail with `fail_msg` when one is false.
+ * Runs on the controller, never changed.
+ *
+ * @example
+ * ```yaml
+ * - assert:
+ *     that:
+ *       - facts.architecture in ['aarch64', 'armv7l']
+ *       - facts.memtotal_mb >= 900
+ *     fail_msg: "{{ inventory_hostname }} cannot build Hydra"
+ * ```
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import { defineModule } from '../engine/module.js'
+import { evalCondition } from '../engine/expr.js'
+import type { Vars } from '../engine/types.js'
+
+const Args = Type.Object(
+  {
+    that: Type.Union([Type.String(), Type.Array(Type.String())], { description: 'A condition or a list of conditions that must all hold.' }),
+    fail_msg: Type.Optional(Type.Unknown({ default: 'Assertion failed', description: 'Message when a condition is false.' })),
+    msg: Type.Optional(Type.Unknown({ description: 'Alias of `fail_msg`.' })),
+    success_msg: Type.Optional(Type.Unknown({ default: 'All assertions passed', description: 'Message when all hold.' })),
+    quiet: Type.Optional(Type.Boolean({ default: false, description: 'Do not print the success message.' })),
+  },
+  { additionalProperties: false },
+)
+type Args = Static<typeof Args>
+
+/** The first condition that does not hold, or undefined. A bad expression counts as failing, with its error. */
+export function firstFalse(that: string | string[], vars: Vars): { src: string; error?: string } | undefined {
+  for (const src of Array.isArray(that) ? that : [that]) {
+    try {
+      if (!evalCondition(src, vars)) return { src }
+    } catch (e) {
+      return { src, error: e instanceof Error ? e.message : String(e) }
+    }
+  }
+  return undefined
+}
+
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v)
+}
+
+export default defineModule({
+  name: 'assert',
+  summary: 'Check that conditions hold',
+  schema: Args,
+  changedWhen: 'never',
+  check: 'full',
+  controllerOnly: true,
+  example: 'assert: { that: ["facts.memtotal_mb >= 900"], fail_msg: "not enough memory" }',
+  gather: async () => undefined,
+  plan(_facts, args: Args, ctx) {
+    const bad = firstFalse(args.that, ctx.vars)
+    if (bad) {
+      const msg = bad.error ? `assertion '${bad.src}' could not be evaluated: ${bad.error}` : text(args.fail_msg ?? args.msg ?? 'Assertion failed')
+      return { commands: [], fail: msg, msg, data: { assertion: bad.src, evaluated_to: false, msg } }
+    }
+    const msg = text(args.success_msg ?? 'All assertions passed')
+    return { commands: [], changed: false, msg: args.quiet ? undefined : msg, data: { msg } }
+  },
+})

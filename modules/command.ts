@@ -1,0 +1,71 @@
+/**
+ * `command`: run a program on the host with arguments, WITHOUT a shell. A free-form or `cmd` string is split
+ * into words with quotes and backslashes only (`modules/lib/argv.ts`): no globs, no `$VAR`, no pipes or `;`.
+ * Always changed when it runs (use `changed_when`); `creates`/`removes` make it idempotent.
+ *
+ * @example
+ * ```yaml
+ * - command: nix-channel --update
+ * - command:
+ *     argv: [createdb, -O, hydra, hydra]
+ *     creates: /var/lib/hydra/.db-created
+ *   register: out
+ * ```
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import { defineModule } from '../engine/module.js'
+import { splitArgs, SplitError } from './lib/argv.js'
+import { afterRun, gatherRun, planRun, type RunFacts } from './lib/run.js'
+
+/** Arguments shared with `shell`. */
+export const runArgs = {
+  creates: Type.Optional(Type.String({ description: 'A path (glob allowed): when it exists, the command is not run.' })),
+  removes: Type.Optional(Type.String({ description: 'A path (glob allowed): when it does not exist, the command is not run.' })),
+  chdir: Type.Optional(Type.String({ description: 'Change into this folder before running (and before checking creates/removes).' })),
+  stdin: Type.Optional(Type.String({ description: "Text written to the command's standard input." })),
+  stdin_add_newline: Type.Optional(Type.Boolean({ default: true, description: 'Add a newline after `stdin`.' })),
+  strip_empty_ends: Type.Optional(Type.Boolean({ default: true, description: 'Strip trailing newlines from stdout/stderr in the result.' })),
+}
+
+const Args = Type.Object(
+  {
+    cmd: Type.Optional(Type.String({ description: 'The command line, split into words (quotes respected, no shell). The free-form value.' })),
+    argv: Type.Optional(Type.Array(Type.String(), { description: 'The command as a list: program then arguments, passed exactly.' })),
+    ...runArgs,
+  },
+  { additionalProperties: false },
+)
+type Args = Static<typeof Args>
+
+/** The argv to run, or why there is none. Pure. */
+export function commandArgv(args: Args): { argv: string[] } | { fail: string } {
+  if ((args.cmd === undefined) === (args.argv === undefined)) return { fail: 'give exactly one of cmd (or the free form) and argv' }
+  if (args.argv) return args.argv.length ? { argv: args.argv } : { fail: 'argv is empty' }
+  try {
+    const argv = splitArgs(args.cmd ?? '')
+    return argv.length ? { argv } : { fail: 'no command given' }
+  } catch (e) {
+    if (e instanceof SplitError) return { fail: e.message }
+    throw e
+  }
+}
+
+export default defineModule({
+  name: 'command',
+  summary: 'Run a program with arguments on the host (no shell)',
+  schema: Args,
+  freeForm: 'cmd',
+  changedWhen: 'always when it runs; never when creates/removes say it is done (use changed_when)',
+  check: 'partial',
+  example: 'command: { argv: [systemctl, is-active, nginx] }',
+  gather: (args: Args, _ctx, io): Promise<RunFacts> => gatherRun(io, args),
+  plan(facts, args) {
+    const r = commandArgv(args)
+    if ('fail' in r) return { commands: [], fail: r.fail }
+    return planRun(facts, r.argv, args, r.argv)
+  },
+  after(facts, args, results) {
+    const r = commandArgv(args)
+    return afterRun(facts, args, results, 'argv' in r ? r.argv : args.cmd)
+  },
+})

@@ -1,0 +1,102 @@
+/**
+ * Helpers for modules that write files: finding a controller `src` on the search path, reading a host file's
+ * old content (for `--diff` and `lineinfile`), and an atomic write that can run a `validate` command on the
+ * temp file before it replaces the old one.
+ *
+ * @example
+ * ```ts
+ * const file = await findSource('motd.hbs', ctx.searchPaths, 'templates') // roles/x/templates/motd.hbs
+ * ```
+ */
+import { stat } from 'node:fs/promises'
+import { basename, dirname, isAbsolute, join } from 'node:path'
+import { sh, writeFile } from '../../engine/commands.js'
+import { ModuleFailure } from '../../engine/module.js'
+import type { Command, CommandResult } from '../../engine/types.js'
+import { splitArgs, SplitError } from './argv.js'
+
+/** Old content bigger than this is not fetched for `--diff`. */
+export const DIFF_MAX_BYTES = 1 << 20
+
+/**
+ * The controller path of `src`: absolute as given, else the first `DIR/<kind>/src` or `DIR/src` that exists
+ * over the task's search paths (role folders first, then the playbook's folder).
+ */
+export async function findSource(src: string, searchPaths: readonly string[], kind: 'files' | 'templates'): Promise<string> {
+  const candidates = isAbsolute(src)
+    ? [src]
+    : searchPaths.flatMap((d) => (basename(d) === kind ? [join(d, src)] : [join(d, kind, src), join(d, src)]))
+  for (const c of candidates) {
+    const st = await stat(c).catch(() => undefined)
+    if (st?.isDirectory()) throw new ModuleFailure(`src ${c} is a folder: copying folders is not supported, copy each file`)
+    if (st) return c
+  }
+  throw new ModuleFailure(`could not find src '${src}' (looked in: ${candidates.join(', ') || 'no search path'})`)
+}
+
+/** Print the file when it is a readable regular file of at most `maxBytes` (rc 3 otherwise). Read-only. */
+export function readCommand(path: string, maxBytes = DIFF_MAX_BYTES): Command {
+  return sh(
+    'p=$1; if [ -f "$p" ] && [ -r "$p" ] && [ "$(stat -L -c %s -- "$p")" -le "$2" ]; then exec cat -- "$p"; fi; exit 3',
+    [path, String(maxBytes)],
+    { describe: `read ${path}` },
+  )
+}
+
+/** The text a `readCommand` returned, or undefined when not read or not text (NUL bytes, invalid UTF-8). */
+export function textOf(r: CommandResult | undefined): string | undefined {
+  if (!r || r.rc !== 0) return undefined
+  return isText(r.stdout) ? r.stdout : undefined
+}
+
+/** Whether decoded output looks like text. */
+export function isText(s: string): boolean {
+  return !s.includes('\0') && !s.includes('\uFFFD')
+}
+
+/** Options for `putFile`. */
+export interface PutFileOptions {
+  mode?: string
+  owner?: string
+  group?: string
+  backup?: boolean
+  /** Ansible's `validate`: a command with `%s` standing for the new file, run before it replaces the old one. */
+  validate?: string
+  /** Random suffix for the temp file that `validate` checks (from gather, so plans stay pure). */
+  nonce: string
+}
+
+const VALIDATED_WRITE = [
+  'set -e',
+  'dest=$1; mode=$2; owner=$3; group=$4; backup=$5; tmp=$6; shift 6',
+  "trap 'rm -f -- \"$tmp\"' EXIT HUP INT TERM",
+  '(umask 077; set -C; cat > "$tmp")',
+  'if [ -n "$mode" ]; then chmod -- "$mode" "$tmp"; elif [ -e "$dest" ]; then chmod --reference="$dest" -- "$tmp"; else chmod 0644 -- "$tmp"; fi',
+  'if [ -z "$owner" ] && [ -e "$dest" ]; then owner=$(stat -c %U -- "$dest"); fi',
+  'if [ -z "$group" ] && [ -e "$dest" ]; then group=$(stat -c %G -- "$dest"); fi',
+  'if [ -n "$owner" ] || [ -n "$group" ]; then chown -- "$owner${group:+:$group}" "$tmp"; fi',
+  'if ! out=$("$@" 2>&1); then printf "failed to validate: %s\\n" "$out" >&2; exit 3; fi',
+  'if [ -n "$backup" ] && [ -e "$dest" ]; then cp -p -- "$dest" "$dest.$(date +%Y%m%d%H%M%S)~"; fi',
+  'mv -f -- "$tmp" "$dest"',
+  'trap - EXIT HUP INT TERM',
+].join('\n')
+
+/** Atomic write of `content` to `dest` (engine `writeFile`), with `validate` run on the temp file first. */
+export function putFile(dest: string, content: string | Uint8Array, opts: PutFileOptions): Command {
+  const base = { mode: opts.mode, owner: opts.owner, group: opts.group, backup: opts.backup }
+  if (!opts.validate) return writeFile(dest, content, base)
+  if (!opts.validate.includes('%s')) throw new ModuleFailure(`validate must contain %s: ${opts.validate}`)
+  const tmp = join(dirname(dest), `.tsplay-validate.${opts.nonce}`)
+  let argv: string[]
+  try {
+    argv = splitArgs(opts.validate).map((w) => w.split('%s').join(tmp))
+  } catch (e) {
+    if (e instanceof SplitError) throw new ModuleFailure(`validate: ${e.message}`)
+    throw e
+  }
+  return {
+    argv: ['sh', '-c', VALIDATED_WRITE, 'sh', dest, opts.mode ?? '', opts.owner ?? '', opts.group ?? '', opts.backup ? '1' : '', tmp, ...argv],
+    stdin: content,
+    describe: `write ${dest} (validated by ${argv[0]})`,
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * One read-only probe of a path on the host, shared by `stat`, `file`, `copy`, `template` and `lineinfile`:
+ * its own metadata (lstat), the metadata of what a symlink points at, access for the login user, an
+ * optional checksum and the link target — one command, parsed by a pure function.
+ *
+ * @example
+ * ```ts
+ * const [out] = await io.batch([pathProbe('/etc/motd', { checksum: 'sha1' })])
+ * parsePathProbe(out.stdout).checksum // 'da39a3ee…'
+ * ```
+ */
+import { sh } from '../../engine/commands.js'
+import type { Command } from '../../engine/types.js'
+
+/** Checksum algorithms the probe can compute (Ansible's names). */
+export const CHECKSUM_ALGORITHMS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const
+export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number]
+
+/** Metadata of one inode. */
+export interface InodeInfo {
+  /** `regular file`, `directory`, `symbolic link`, `block special file`, … as `stat %F` prints it. */
+  type: string
+  /** Mode bits including setuid/setgid/sticky. */
+  mode: number
+  uid: number
+  gid: number
+  owner: string
+  group: string
+  size: number
+  mtime: number
+  atime: number
+  ctime: number
+  inode: number
+  dev: number
+  nlink: number
+}
+
+/** What `pathProbe` found. */
+export type PathInfo =
+  | { exists: false }
+  | {
+      exists: true
+      /** The path itself (lstat). */
+      self: InodeInfo
+      /** What a symlink points at (stat), when the path is a symlink that resolves. */
+      target?: InodeInfo
+      readable: boolean
+      writeable: boolean
+      executable: boolean
+      checksum?: string
+      /** Canonical path a symlink resolves to. */
+      realpath?: string
+      /** The symlink's text (`readlink`). */
+      linkTarget?: string
+    }
+
+/** Options for `pathProbe`. */
+export interface ProbeOptions {
+  /** Compute the checksum of the (followed) file with this algorithm when it is a readable regular file. */
+  checksum?: ChecksumAlgorithm
+  /** Checksum a symlink's target too (stat's `follow`). Default true. */
+  follow?: boolean
+}
+
+const FORMAT = '%F\\t%a\\t%u\\t%g\\t%U\\t%G\\t%s\\t%Y\\t%X\\t%Z\\t%i\\t%d\\t%h\\n'
+const PROBE = [
+  'p=$1; follow=$2; algo=$3',
+  'if [ ! -e "$p" ] && [ ! -L "$p" ]; then echo absent; exit 0; fi',
+  'echo exists',
+  `stat --printf '${FORMAT}' -- "$p"`,
+  `if [ -L "$p" ] && [ -e "$p" ]; then stat -L --printf '${FORMAT}' -- "$p"; else echo -; fi`,
+  'r=-; w=-; x=-; [ -r "$p" ] && r=r; [ -w "$p" ] && w=w; [ -x "$p" ] && x=x; echo "$r$w$x"',
+  'c=-',
+  'if [ -f "$p" ] && [ -r "$p" ] && { [ -n "$follow" ] || [ ! -L "$p" ]; }; then',
+  '  case $algo in',
+  '    md5) c=$(md5sum -- "$p") ;; sha1) c=$(sha1sum -- "$p") ;; sha224) c=$(sha224sum -- "$p") ;;',
+  '    sha256) c=$(sha256sum -- "$p") ;; sha384) c=$(sha384sum -- "$p") ;; sha512) c=$(sha512sum -- "$p") ;;',
+  '  esac',
+  'fi',
+  'echo "${c%% *}"',
+  'if [ -L "$p" ]; then readlink -f -- "$p" || echo -; readlink -- "$p"; else echo -; fi',
+].join('\n')
+
+/** The probe command for `path` (read-only; batch it with the module's other reads). */
+export function pathProbe(path: string, opts: ProbeOptions = {}): Command {
+  return sh(PROBE, [path, opts.follow === false ? '' : '1', opts.checksum ?? ''], { describe: `stat ${path}` })
+}
+
+function parseInode(line: string): InodeInfo | undefined {
+  const f = line.split('\t')
+  if (f.length < 13) return undefined
+  const n = (i: number): number => Number(f[i])
+  return {
+    type: f[0],
+    mode: parseInt(f[1], 8),
+    uid: n(2),
+    gid: n(3),
+    owner: f[4],
+    group: f[5],
+    size: n(6),
+    mtime: n(7),
+    atime: n(8),
+    ctime: n(9),
+    inode: n(10),
+    dev: n(11),
+    nlink: n(12),
+  }
+}
+
+/** Parse the output of `pathProbe`. Throws when the output is not a probe's. */
+export function parsePathProbe(stdout: string): PathInfo {
+  const lines = stdout.split('\n')
+  if (lines[0] === 'absent') return { exists: false }
+  const self = lines[0] === 'exists' ? parseInode(lines[1]) : undefined
+  if (!self || lines.length < 6) throw new Error(`unexpected output from the file probe: ${stdout.slice(0, 200)}`)
+  const access = lines[3]
+  const realpath = lines[5] === '-' ? undefined : lines[5]
+  return {
+    exists: true,
+    self,
+    target: lines[2] === '-' ? undefined : parseInode(lines[2]),
+    readable: access[0] === 'r',
+    writeable: access[1] === 'w',
+    executable: access[2] === 'x',
+    checksum: lines[4] === '-' || lines[4] === '' ? undefined : lines[4],
+    realpath,
+    linkTarget: self.type === 'symbolic link' ? lines.slice(6).join('\n').replace(/\n$/, '') : undefined,
+  }
+}
+
+/** The inode a path stands for: the link's target when following and it resolves, else the path itself. */
+export function effective(info: PathInfo, follow = true): InodeInfo | undefined {
+  if (!info.exists) return undefined
+  return follow && info.target ? info.target : info.self
+}
+
+/** `stat %F` types by kind. */
+export function isType(node: InodeInfo | undefined, kind: 'file' | 'directory' | 'link'): boolean {
+  if (!node) return false
+  if (kind === 'file') return node.type === 'regular file' || node.type === 'regular empty file'
+  if (kind === 'directory') return node.type === 'directory'
+  return node.type === 'symbolic link'
+}

@@ -1,0 +1,123 @@
+/**
+ * The shared core of `copy` and `template`: given the new content (read or rendered on the controller),
+ * probe the destination in one round trip, then plan a pure decision: write (atomically), fix attributes,
+ * or nothing. Files are compared by SHA-1 (the checksum Ansible reports) and mode/owner/group.
+ *
+ * @example
+ * ```ts
+ * const facts = await gatherPut(io, ctx, { dest: '/etc/motd', content: 'hi\n', basename: 'motd' })
+ * planPut(facts, { force: true, mode: '0644' })
+ * ```
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { dirname, posix } from 'node:path'
+import { sh } from '../../engine/commands.js'
+import type { HostIO, ModuleContext, Plan } from '../../engine/module.js'
+import type { Command, FileDiff } from '../../engine/types.js'
+import { planAttrs, wantedMode } from './attrs.js'
+import { isText, putFile, readCommand, textOf } from './files.js'
+import { effective, isType, parsePathProbe, pathProbe, type PathInfo } from './probe.js'
+
+/** What `planPut` decides from. */
+export interface PutFacts {
+  /** Final destination (a folder `dest` resolved to `dest/basename(src)`). */
+  dest: string
+  info: PathInfo
+  /** The destination's folder exists (or will be made: `makeParent`). */
+  parentExists: boolean
+  /** `dest` ended in `/`: create the folder if missing, as Ansible does. */
+  makeParent: boolean
+  /** Old content, when `--diff` is on and the file is text of at most 1 MiB. */
+  before?: string
+  content: Buffer
+  sha1: string
+  /** Mode bits of the controller source, for `mode: preserve`. */
+  srcMode?: number
+  nonce: string
+}
+
+/** Arguments `planPut` uses. */
+export interface PutArgs {
+  force?: boolean
+  mode?: string | number
+  owner?: string
+  group?: string
+  backup?: boolean
+  validate?: string
+}
+
+/** What `gatherPut` needs. */
+export interface PutRequest {
+  dest: string
+  content: Buffer
+  /** basename of `src`, when there is one: a folder `dest` then means `dest/basename`. */
+  basename?: string
+  srcMode?: number
+}
+
+/** Probe the destination (and `dest/basename` when `dest` may be a folder) in one round trip. */
+export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest): Promise<PutFacts> {
+  const makeParent = req.dest.endsWith('/')
+  if (makeParent && !req.basename) throw new Error('unreachable: dest folder without a source name')
+  const first = makeParent ? posix.join(req.dest, req.basename!) : req.dest
+  const second = !makeParent && req.basename ? posix.join(req.dest, req.basename) : undefined
+  const cmds: Command[] = [pathProbe(first, { checksum: 'sha1' }), readIf(first, ctx.diffMode)]
+  if (second) cmds.push(pathProbe(second, { checksum: 'sha1' }), readIf(second, ctx.diffMode))
+  cmds.push(sh('[ -d "$1" ]', [dirname(first)]))
+  const res = await io.batch(cmds)
+  let info = parsePathProbe(res[0].stdout)
+  let dest = first
+  let before = textOf(res[1])
+  if (second && isType(effective(info), 'directory')) {
+    info = parsePathProbe(res[2].stdout)
+    dest = second
+    before = textOf(res[3])
+  }
+  return {
+    dest,
+    info,
+    parentExists: res[res.length - 1].rc === 0 || dest === second,
+    makeParent,
+    before,
+    content: req.content,
+    sha1: createHash('sha1').update(req.content).digest('hex'),
+    srcMode: req.srcMode,
+    nonce: randomBytes(6).toString('hex'),
+  }
+}
+
+function readIf(path: string, on: boolean): Command {
+  return on ? readCommand(path) : sh('exit 3')
+}
+
+/** Decide what to do. Pure. */
+export function planPut(f: PutFacts, a: PutArgs): Plan {
+  const node = effective(f.info)
+  const data: Record<string, unknown> = { dest: f.dest, checksum: f.sha1, size: f.content.length }
+  if (a.owner) data.owner = a.owner
+  if (a.group) data.group = a.group
+  if (f.info.exists && !isType(node, 'file')) {
+    return { commands: [], data, fail: `dest ${f.dest} exists and is a ${node?.type ?? 'dangling symbolic link'}, not a file` }
+  }
+  if (f.info.exists && a.force === false) return { commands: [], data, msg: 'file already exists' }
+  const modeSpec = a.mode === 'preserve' ? (f.srcMode !== undefined ? (f.srcMode & 0o7777).toString(8) : undefined) : a.mode
+  const same = f.info.exists && f.info.checksum === f.sha1
+  if (same) {
+    const attrs = planAttrs(f.dest, node, { mode: modeSpec, owner: a.owner, group: a.group }, { isDir: false })
+    return { commands: attrs.commands, changes: attrs.changes, data }
+  }
+  if (!f.info.exists && !f.parentExists && !f.makeParent) {
+    return { commands: [], data, fail: `Destination directory ${dirname(f.dest)} does not exist` }
+  }
+  const mode = wantedMode(modeSpec, node?.mode, false)
+  const commands: Command[] = []
+  if (!f.parentExists) commands.push({ argv: ['mkdir', '-p', '--', dirname(f.dest)], describe: `create ${dirname(f.dest)}/` })
+  commands.push(putFile(f.dest, f.content, { mode, owner: a.owner, group: a.group, backup: a.backup, validate: a.validate, nonce: f.nonce }))
+  const changes = [f.info.exists ? `update ${f.dest}` : `create ${f.dest}`]
+  if (f.info.exists) changes.push(...planAttrs(f.dest, node, { mode, owner: a.owner, group: a.group }, { isDir: false }).changes)
+  const after = f.content.toString('utf8')
+  const diff: FileDiff[] = []
+  const beforeText = f.info.exists ? f.before : ''
+  if (beforeText !== undefined && isText(after)) diff.push({ path: f.dest, before: beforeText, after })
+  return { commands, changes, diff, data }
+}

@@ -1,0 +1,45 @@
+/**
+ * `set_fact`: set variables on the host for the rest of the run (runs on the controller, never changed).
+ * Any keys; values are templated by the runner and keep their types.
+ *
+ * @example
+ * ```yaml
+ * - set_fact:
+ *     hydra_url: "http://{{ inventory_hostname }}:3000"
+ *     build_cores: "{{ facts.processor_count }}"
+ * ```
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import { defineModule } from '../engine/module.js'
+
+const Args = Type.Object(
+  {
+    cacheable: Type.Optional(Type.Boolean({ default: false, description: 'Accepted for Ansible compatibility; tsplay keeps facts for the run only.' })),
+  },
+  { additionalProperties: true, description: 'Variable names and their values.' },
+)
+type Args = Static<typeof Args>
+
+/** The facts to set: every key except `cacheable`. */
+export function factsOf(args: Record<string, unknown>): Record<string, unknown> {
+  const { cacheable: _ignored, ...facts } = args
+  return facts
+}
+
+export default defineModule({
+  name: 'set_fact',
+  summary: 'Set host variables for the rest of the run',
+  schema: Args,
+  changedWhen: 'never',
+  check: 'full',
+  controllerOnly: true,
+  example: 'set_fact: { url: "http://{{ inventory_hostname }}:3000" }',
+  gather: async () => undefined,
+  plan(_facts, args: Args) {
+    const facts = factsOf(args)
+    if (Object.keys(facts).length === 0) return { commands: [], fail: 'set_fact needs at least one variable' }
+    const bad = Object.keys(facts).filter((k) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+    if (bad.length) return { commands: [], fail: `not valid variable names: ${bad.join(', ')}` }
+    return { commands: [], changed: false, setFacts: facts, data: { ansible_facts: facts } }
+  },
+})

@@ -1,0 +1,46 @@
+/**
+ * `shell`: run a script under `sh -c` (or `executable`). Variables in the script are shell-quoted by the
+ * runner (`shellTemplate`), so a value can never inject shell; write `{{{ x }}}` to insert shell text raw.
+ * Always changed when it runs (use `changed_when`); `creates`/`removes` make it idempotent.
+ *
+ * @example
+ * ```yaml
+ * - shell: nix-store --verify --check-contents | tail -1 > /var/log/nix-verify
+ *   args: { creates: /var/log/nix-verify }
+ * ```
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import { defineModule } from '../engine/module.js'
+import { runArgs } from './command.js'
+import { afterRun, gatherRun, planRun, type RunFacts } from './lib/run.js'
+
+const Args = Type.Object(
+  {
+    cmd: Type.String({
+      description: 'The shell script. `{{ var }}` values are inserted shell-quoted; `{{{ var }}}` inserts raw text. The free-form value.',
+      shellTemplate: true,
+    }),
+    executable: Type.Optional(Type.String({ default: '/bin/sh', description: 'The shell that runs the script (`EXECUTABLE -c SCRIPT`).' })),
+    ...runArgs,
+  },
+  { additionalProperties: false },
+)
+type Args = Static<typeof Args>
+
+/** `EXECUTABLE -c SCRIPT`: the script is one argv element, never spliced into other shell text. */
+export function shellArgv(args: Args): string[] {
+  return [args.executable ?? '/bin/sh', '-c', args.cmd]
+}
+
+export default defineModule({
+  name: 'shell',
+  summary: 'Run a shell script on the host (values in it are shell-quoted)',
+  schema: Args,
+  freeForm: 'cmd',
+  changedWhen: 'always when it runs; never when creates/removes say it is done (use changed_when)',
+  check: 'partial',
+  example: 'shell: "df -h / | tail -1"',
+  gather: (args: Args, _ctx, io): Promise<RunFacts> => gatherRun(io, args),
+  plan: (facts, args) => planRun(facts, shellArgv(args), args, args.cmd),
+  after: (facts, args, results) => afterRun(facts, args, results, args.cmd),
+})

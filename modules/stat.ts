@@ -1,0 +1,104 @@
+/**
+ * `stat`: facts about a path on the host, registered as `stat` with Ansible's fields (`stat.exists`,
+ * `stat.isdir`, `stat.mode`, `stat.checksum`, …). Read-only, never changed.
+ *
+ * @example
+ * ```yaml
+ * - stat: { path: /nix/store }
+ *   register: nix
+ * - debug: { msg: "Nix is installed" }
+ *   when: nix.stat.exists and nix.stat.isdir
+ * ```
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import { defineModule } from '../engine/module.js'
+import { onePath, pathArgs, pathOf } from './lib/args.js'
+import { octal } from './lib/mode.js'
+import { CHECKSUM_ALGORITHMS, parsePathProbe, pathProbe, type PathInfo } from './lib/probe.js'
+
+const Args = Type.Object(
+  {
+    ...pathArgs('The path to look at.'),
+    follow: Type.Optional(Type.Boolean({ default: false, description: 'Describe what a symlink points at instead of the link.' })),
+    get_checksum: Type.Optional(Type.Boolean({ default: true, description: 'Compute the checksum of a regular file.' })),
+    checksum_algorithm: Type.Optional(
+      Type.Union(
+        CHECKSUM_ALGORITHMS.map((a) => Type.Literal(a)),
+        { default: 'sha1', description: 'Checksum algorithm.' },
+      ),
+    ),
+    get_mime: Type.Optional(Type.Boolean({ default: false, description: 'Accepted for Ansible compatibility; no MIME type is reported.' })),
+    get_attributes: Type.Optional(Type.Boolean({ default: false, description: 'Accepted for Ansible compatibility; no attributes are reported.' })),
+  },
+  { additionalProperties: false, ...onePath() },
+)
+type Args = Static<typeof Args>
+
+/** Ansible's `stat` result from a probe. Pure. */
+export function statResult(path: string, info: PathInfo, follow: boolean): Record<string, unknown> {
+  if (!info.exists) return { exists: false }
+  const n = follow && info.target ? info.target : info.self
+  const m = n.mode
+  const bit = (b: number): boolean => (m & b) !== 0
+  const islnk = n.type === 'symbolic link'
+  const out: Record<string, unknown> = {
+    exists: true,
+    path,
+    mode: octal(m),
+    isdir: n.type === 'directory',
+    isreg: n.type === 'regular file' || n.type === 'regular empty file',
+    islnk,
+    isblk: n.type === 'block special file',
+    ischr: n.type === 'character special file',
+    isfifo: n.type === 'fifo',
+    issock: n.type === 'socket',
+    uid: n.uid,
+    gid: n.gid,
+    pw_name: n.owner,
+    gr_name: n.group,
+    size: n.size,
+    mtime: n.mtime,
+    atime: n.atime,
+    ctime: n.ctime,
+    inode: n.inode,
+    dev: n.dev,
+    nlink: n.nlink,
+    isuid: bit(0o4000),
+    isgid: bit(0o2000),
+    rusr: bit(0o400),
+    wusr: bit(0o200),
+    xusr: bit(0o100),
+    rgrp: bit(0o40),
+    wgrp: bit(0o20),
+    xgrp: bit(0o10),
+    roth: bit(0o4),
+    woth: bit(0o2),
+    xoth: bit(0o1),
+    readable: info.readable,
+    writeable: info.writeable,
+    executable: info.executable,
+  }
+  if (islnk) {
+    out.lnk_source = info.realpath
+    out.lnk_target = info.linkTarget
+  }
+  if (info.checksum && (out.isreg as boolean)) out.checksum = info.checksum
+  return out
+}
+
+export default defineModule({
+  name: 'stat',
+  summary: 'Facts about a file or folder on the host',
+  schema: Args,
+  changedWhen: 'never',
+  check: 'full',
+  example: 'stat: { path: /etc/hydra }',
+  async gather(args: Args, _ctx, io) {
+    const path = pathOf(args)
+    const follow = args.follow ?? false
+    const checksum = args.get_checksum === false ? undefined : (args.checksum_algorithm ?? 'sha1')
+    const [r] = await io.batch([pathProbe(path, { checksum, follow })])
+    return { path, follow, info: parsePathProbe(r.stdout) }
+  },
+  plan: (facts) => ({ commands: [], changed: false, data: { stat: statResult(facts.path, facts.info, facts.follow) } }),
+})

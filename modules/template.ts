@@ -1,0 +1,56 @@
+/**
+ * `template`: render a handlebars template from the controller with the host's variables and put the result
+ * on the host atomically. Changed only when the rendered content (SHA-1) or mode/owner/group differ.
+ *
+ * @example
+ * ```yaml
+ * - name: hydra's configuration
+ *   template: { src: hydra.conf.hbs, dest: /var/lib/hydra/hydra.conf, owner: hydra, mode: '0640' }
+ * ```
+ */
+import { readFile, stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { Type, type Static } from '@sinclair/typebox'
+import { defineModule } from '../engine/module.js'
+import { attrArgs, backupArg } from './lib/args.js'
+import { findSource } from './lib/files.js'
+import { gatherPut, planPut, type PutFacts } from './lib/put.js'
+
+const Args = Type.Object(
+  {
+    src: Type.String({ description: "Template on the controller: absolute, or looked up in the role's templates/ folder, then the playbook's folder." }),
+    dest: Type.String({ description: 'Path on the host (ending in `/`: into that folder under `src`\'s name).' }),
+    force: Type.Optional(Type.Boolean({ default: true, description: 'Replace the file when its content differs; false: only write it when absent.' })),
+    ...attrArgs,
+    mode: Type.Optional(
+      Type.Union([Type.String(), Type.Integer()], {
+        description: "Permissions: octal ('0644'), symbolic ('u=rw,g=r,o=r'), or 'preserve' (the template file's mode).",
+      }),
+    ),
+    ...backupArg,
+    validate: Type.Optional(Type.String({ description: 'Command to check the new file before it replaces the old one; `%s` is its path.' })),
+  },
+  { additionalProperties: false },
+)
+type Args = Static<typeof Args>
+
+export default defineModule({
+  name: 'template',
+  summary: 'Render a handlebars template with the host variables and write it to the host',
+  schema: Args,
+  changedWhen: 'the rendered content (SHA-1) or mode/owner/group differ',
+  check: 'full',
+  example: 'template: { src: motd.hbs, dest: /etc/motd }',
+  async gather(args: Args, ctx, io): Promise<PutFacts> {
+    const file = await findSource(args.src, ctx.searchPaths, 'templates')
+    const text = await readFile(file, 'utf8')
+    const content = Buffer.from(ctx.render(text, file), 'utf8')
+    const srcMode = (await stat(file)).mode
+    return gatherPut(io, ctx, { dest: args.dest, content, basename: basename(file), srcMode })
+  },
+  plan(facts, args) {
+    const plan = planPut(facts, args)
+    plan.data = { ...plan.data, src: args.src }
+    return plan
+  },
+})
