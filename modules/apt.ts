@@ -1,0 +1,170 @@
+/**
+ * apt: install, upgrade and remove Debian packages. Facts come from dpkg (what is installed) and
+ * `apt-cache policy` (candidates); the plan names exactly the packages that would change, so `--check` tells
+ * them. A cache refresh alone is not a change. Installs wait for the dpkg lock instead of failing.
+ *
+ * @example
+ * ```yaml
+ * - apt: { name: [git, postgresql], state: present, update_cache: true, cache_valid_time: 3600 }
+ * ```
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import { defineModule, ModuleFailure } from '../engine/module.js'
+import { sh } from '../engine/commands.js'
+import type { Command } from '../engine/types.js'
+import { fill, toList, type WithDefaults } from './mission-lib/args.js'
+import {
+  isInstalled, parseAptPolicy, parseDpkgQuery, parseSimulatedRemovals, PKG_SPEC_RE, splitSpec,
+  type AptPolicy, type DpkgState,
+} from './mission-lib/apt-facts.js'
+
+const Args = Type.Object(
+  {
+    name: Type.Optional(
+      Type.Union([Type.String(), Type.Array(Type.String())], {
+        description: 'Package name(s); `pkg=version` pins a version; a comma-separated string is a list',
+      }),
+    ),
+    state: Type.Optional(
+      Type.Union([Type.Literal('present'), Type.Literal('absent'), Type.Literal('latest')], {
+        description: 'present: installed; latest: installed at the candidate version; absent: removed',
+        default: 'present',
+      }),
+    ),
+    update_cache: Type.Optional(Type.Boolean({ description: 'Run `apt-get update` first (not a change by itself)', default: false })),
+    cache_valid_time: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Skip the update when the lists are younger than this many seconds (0: always update)', default: 0 }),
+    ),
+    install_recommends: Type.Optional(Type.Boolean({ description: 'Install recommended packages too', default: false })),
+    purge: Type.Optional(Type.Boolean({ description: 'With state absent: remove configuration files too', default: false })),
+    autoremove: Type.Optional(Type.Boolean({ description: 'Remove dependencies nothing needs any more', default: false })),
+  },
+  { additionalProperties: false },
+)
+type Args = Static<typeof Args>
+type Full = WithDefaults<Args, 'state' | 'update_cache' | 'cache_valid_time' | 'install_recommends' | 'purge' | 'autoremove'>
+
+/** What gather found. */
+export interface AptFacts {
+  dpkg: Record<string, DpkgState>
+  policy: Record<string, AptPolicy>
+  /** Packages `apt-get -s autoremove` would remove (only read when `autoremove`). */
+  autoremovable: string[]
+  /** Set when the cache was refreshed in gather. */
+  cacheUpdated: boolean
+}
+
+const ENV = { DEBIAN_FRONTEND: 'noninteractive' }
+const OPTS = ['-y', '-q', '-o', 'DPkg::Lock::Timeout=600', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold']
+const STAMP = '/var/lib/apt/periodic/update-success-stamp'
+
+/** Seconds since the last successful `apt-get update` (stamp file, else the lists folder). */
+const CACHE_AGE = sh(`now=$(date +%s); t=$(stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0); echo $((now - t))`, [], {
+  describe: 'age of the apt lists',
+})
+const UPDATE = sh(`apt-get -q -o DPkg::Lock::Timeout=600 update && mkdir -p ${STAMP.replace(/\/[^/]+$/, '')} && touch ${STAMP}`, [], {
+  env: ENV,
+  describe: 'apt-get update',
+})
+
+function specs(args: Args): string[] {
+  return toList(args.name)
+}
+
+export default defineModule({
+  name: 'apt',
+  summary: 'Install, upgrade or remove Debian packages',
+  schema: Args,
+  changedWhen: 'a package is installed, upgraded or removed (dpkg state changes); a cache refresh alone is ok',
+  check: 'full',
+  example: '- apt: { name: [git, make], state: present, update_cache: true, cache_valid_time: 3600 }',
+
+  async gather(raw, ctx, io): Promise<AptFacts> {
+    const args = fill(Args, raw) as Full
+    let cacheUpdated = false
+    if (args.update_cache && !ctx.checkMode) {
+      let stale = true
+      if (args.cache_valid_time > 0) {
+        const age = await io.run(CACHE_AGE)
+        stale = !(Number(age.stdout.trim()) < args.cache_valid_time)
+      }
+      if (stale) {
+        const up = await io.run(UPDATE)
+        if (up.rc !== 0) throw new ModuleFailure(`apt-get update failed: ${(up.stderr || up.stdout).trim().slice(-800)}`)
+        cacheUpdated = true
+      }
+    }
+    const names = specs(args).map((s) => splitSpec(s).name)
+    const bad = specs(args).filter((s) => !PKG_SPEC_RE.test(s))
+    if (bad.length) throw new ModuleFailure(`not a Debian package name: ${bad.map((b) => JSON.stringify(b)).join(', ')}`)
+    const cmds: Command[] = []
+    if (names.length) {
+      cmds.push({ argv: ['dpkg-query', '-W', '-f', '${Package}\t${db:Status-Abbrev}\t${Version}\n', '--', ...names], okCodes: [0, 1] })
+      cmds.push({ argv: ['apt-cache', 'policy', '--', ...names] })
+    }
+    if (args.autoremove) cmds.push({ argv: ['apt-get', '-s', '-q', 'autoremove'], env: ENV })
+    const res = cmds.length ? await io.batch(cmds) : []
+    const facts: AptFacts = { dpkg: {}, policy: {}, autoremovable: [], cacheUpdated }
+    if (names.length) {
+      const [dq, pol] = res
+      if (pol.rc !== 0) throw new ModuleFailure(`apt-cache policy failed: ${(pol.stderr || pol.stdout).trim()}`)
+      facts.dpkg = Object.fromEntries(parseDpkgQuery(dq.stdout))
+      facts.policy = Object.fromEntries(parseAptPolicy(pol.stdout))
+    }
+    if (args.autoremove) facts.autoremovable = parseSimulatedRemovals(res[res.length - 1].stdout)
+    return facts
+  },
+
+  plan(facts, raw) {
+    const args = fill(Args, raw) as Full
+    const install: string[] = []
+    const remove: string[] = []
+    const changes: string[] = []
+    const missing: string[] = []
+    for (const spec of specs(args)) {
+      const { name, version } = splitSpec(spec)
+      const cur = facts.dpkg[name]
+      const pol = facts.policy[name]
+      const have = isInstalled(cur) ? cur.version : undefined
+      if (args.state === 'absent') {
+        if (have || (args.purge && cur?.status.startsWith('rc'))) {
+          remove.push(name)
+          changes.push(`${args.purge ? 'purge' : 'remove'} ${name}${have ? ` ${have}` : ' (config files)'}`)
+        }
+        continue
+      }
+      if (version) {
+        if (have === version) continue
+        if (!pol || !pol.versions.includes(version)) {
+          missing.push(pol ? `${name} version ${version}` : name)
+          continue
+        }
+        install.push(`${name}=${version}`)
+        changes.push(have ? `change ${name} ${have} → ${version}` : `install ${name} ${version}`)
+        continue
+      }
+      if (have && (args.state === 'present' || !pol?.candidate || have === pol.candidate)) continue
+      if (!pol?.candidate) {
+        missing.push(name)
+        continue
+      }
+      install.push(name)
+      changes.push(have ? `upgrade ${name} ${have} → ${pol.candidate}` : `install ${name} ${pol.candidate}`)
+    }
+    if (missing.length) {
+      return { commands: [], fail: `no package matching ${missing.join(', ')} (is the name right, and the cache updated? try update_cache: true)` }
+    }
+    const commands: Command[] = []
+    const rec = args.install_recommends ? [] : ['--no-install-recommends']
+    if (install.length) commands.push({ argv: ['apt-get', ...OPTS, ...rec, 'install', ...install], env: ENV, describe: `install ${install.join(' ')}` })
+    if (remove.length) {
+      const verb = args.purge ? 'purge' : 'remove'
+      const auto = args.autoremove ? ['--autoremove'] : []
+      commands.push({ argv: ['apt-get', ...OPTS, ...auto, verb, ...remove], env: ENV, describe: `${verb} ${remove.join(' ')}` })
+    } else if (args.autoremove && facts.autoremovable.length) {
+      commands.push({ argv: ['apt-get', ...OPTS, 'autoremove'], env: ENV, describe: 'apt-get autoremove' })
+      changes.push(...facts.autoremovable.map((p) => `autoremove ${p}`))
+    }
+    return { commands, changes, data: { cache_updated: facts.cacheUpdated } }
+  },
+})

@@ -1,0 +1,71 @@
+/**
+ * group: create, change the gid of, or delete a local group (groupadd/groupmod/groupdel).
+ *
+ * @example
+ * ```yaml
+ * - group: { name: nixbld, gid: 30000, system: true }
+ * ```
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import { defineModule, ModuleFailure } from '../engine/module.js'
+import type { Command } from '../engine/types.js'
+import { fill, type WithDefaults } from './mission-lib/args.js'
+import { ACCOUNT_RE, parseGroup, type GroupEntry } from './mission-lib/accounts.js'
+
+const Args = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: 'Group name' }),
+    gid: Type.Optional(Type.Integer({ minimum: 0, description: 'Group id (default: the next free one)' })),
+    system: Type.Optional(Type.Boolean({ description: 'A system group (gid from the system range)', default: false })),
+    state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')], { description: 'Whether the group exists', default: 'present' })),
+  },
+  { additionalProperties: false },
+)
+type Args = Static<typeof Args>
+type Full = WithDefaults<Args, 'system' | 'state'>
+
+/** What gather found. */
+export interface GroupFacts {
+  group?: GroupEntry
+}
+
+export default defineModule({
+  name: 'group',
+  summary: 'Manage local groups',
+  schema: Args,
+  changedWhen: 'the group is created, deleted or its gid changes',
+  check: 'full',
+  example: '- group: { name: hydra, system: true }',
+
+  async gather(raw, _ctx, io): Promise<GroupFacts> {
+    const args = fill(Args, raw) as Full
+    if (!ACCOUNT_RE.test(args.name)) throw new ModuleFailure(`not a valid group name: ${JSON.stringify(args.name)}`)
+    const r = await io.run({ argv: ['getent', 'group', args.name], okCodes: [0, 2] })
+    return { group: parseGroup(r.stdout) }
+  },
+
+  plan(facts, raw) {
+    const args = fill(Args, raw) as Full
+    const g = facts.group
+    const cmds: Command[] = []
+    const changes: string[] = []
+    if (args.state === 'absent') {
+      if (g) (cmds.push({ argv: ['groupdel', args.name] }), changes.push(`delete group ${args.name}`))
+    } else if (!g) {
+      const argv = ['groupadd', ...(args.gid !== undefined ? ['-g', String(args.gid)] : []), ...(args.system ? ['-r'] : []), args.name]
+      cmds.push({ argv })
+      changes.push(`create group ${args.name}${args.gid !== undefined ? ` (gid ${args.gid})` : ''}`)
+    } else if (args.gid !== undefined && g.gid !== args.gid) {
+      cmds.push({ argv: ['groupmod', '-g', String(args.gid), args.name] })
+      changes.push(`change gid of ${args.name} from ${g.gid} to ${args.gid}`)
+    }
+    return { commands: cmds, changes, data: { name: args.name, gid: g?.gid ?? args.gid ?? null, state: args.state } }
+  },
+
+  async after(_f, raw, _r, _ctx, io) {
+    const args = fill(Args, raw) as Full
+    if (args.state === 'absent') return {}
+    const g = parseGroup((await io.run({ argv: ['getent', 'group', args.name], okCodes: [0, 2] })).stdout)
+    return g ? { data: { gid: g.gid } } : {}
+  },
+})

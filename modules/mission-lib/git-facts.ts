@@ -1,0 +1,94 @@
+/**
+ * Parsers for the git module's facts: the state of `dest` (one constant probe script) and `git ls-remote`,
+ * resolving a branch, tag (peeled to its commit) or `HEAD` to the commit it names.
+ *
+ * @example
+ * ```ts
+ * resolveRemote('abc…\trefs/tags/v1\n123…\trefs/tags/v1^{}\n', 'v1') // { sha: '123…', kind: 'tag', ref: 'refs/tags/v1' }
+ * ```
+ */
+import { sh } from '../../engine/commands.js'
+import type { Command } from '../../engine/types.js'
+
+/** What is at `dest`. */
+export interface DestState {
+  /** no-git: git is not installed; empty: absent or an empty folder; other: something that is no repository. */
+  state: 'no-git' | 'empty' | 'other' | 'repo'
+  head?: string
+  url?: string
+  branch?: string
+  /** `git status --porcelain` lines for tracked files (local modifications). */
+  dirty: string[]
+  /** Why the repository could not be read, if it could not. */
+  error?: string
+}
+
+/** Where a version points on the remote. */
+export interface RemoteRef {
+  sha: string
+  kind: 'branch' | 'tag' | 'head' | 'commit'
+  /** Short branch or tag name (for `--branch` and refspecs). */
+  short?: string
+}
+
+const PROBE = `d=$1; r=$2
+command -v git >/dev/null 2>&1 || { echo 'state no-git'; exit 0; }
+if [ -e "$d/.git" ]; then
+  echo 'state repo'
+  if h=$(git -C "$d" rev-parse --verify HEAD 2>&1); then echo "head $h"; else echo "error $h" | tr '\\n' ' '; echo; fi
+  echo "url $(git -C "$d" config --get "remote.$r.url" 2>/dev/null)"
+  echo "branch $(git -C "$d" symbolic-ref -q --short HEAD 2>/dev/null)"
+  git -C "$d" status --porcelain --untracked-files=no 2>/dev/null | sed 's/^/dirty /'
+elif [ -d "$d" ] && [ -z "$(ls -A -- "$d")" ]; then echo 'state empty'
+elif [ -e "$d" ]; then echo 'state other'
+else echo 'state empty'; fi`
+
+/** The read-only probe of `dest` (remote name used for the url). */
+export function destProbe(dest: string, remote: string): Command {
+  return sh(PROBE, [dest, remote], { describe: `inspect ${dest}` })
+}
+
+/** Parse the probe's output. */
+export function parseDestProbe(stdout: string): DestState {
+  const out: DestState = { state: 'empty', dirty: [] }
+  for (const line of stdout.split('\n')) {
+    const sp = line.indexOf(' ')
+    const key = sp < 0 ? line : line.slice(0, sp)
+    const val = sp < 0 ? '' : line.slice(sp + 1)
+    if (key === 'state') out.state = val.trim() as DestState['state']
+    else if (key === 'head') out.head = val.trim()
+    else if (key === 'url') out.url = val.trim()
+    else if (key === 'branch') out.branch = val.trim() || undefined
+    else if (key === 'dirty') out.dirty.push(val)
+    else if (key === 'error') out.error = val.trim()
+  }
+  return out
+}
+
+/** A full commit id (passes through without asking the remote). */
+export const FULL_SHA_RE = /^[0-9a-f]{40}$/
+
+/** The ls-remote patterns to ask for `version`. */
+export function lsRemotePatterns(version: string): string[] {
+  if (version === 'HEAD') return ['HEAD']
+  if (version.startsWith('refs/')) return [version, `${version}^{}`]
+  return [`refs/heads/${version}`, `refs/tags/${version}`, `refs/tags/${version}^{}`]
+}
+
+/** Resolve `version` from `git ls-remote` output; undefined when the remote has no such ref. */
+export function resolveRemote(stdout: string, version: string): RemoteRef | undefined {
+  const refs = new Map<string, string>()
+  for (const line of stdout.split('\n')) {
+    const [sha, ref] = line.trim().split('\t')
+    if (sha && ref) refs.set(ref, sha)
+  }
+  if (version === 'HEAD') return refs.has('HEAD') ? { sha: refs.get('HEAD')!, kind: 'head' } : undefined
+  const full = version.startsWith('refs/') ? version : undefined
+  const branch = full ? (full.startsWith('refs/heads/') ? full : undefined) : `refs/heads/${version}`
+  const tag = full ? (full.startsWith('refs/tags/') ? full : undefined) : `refs/tags/${version}`
+  if (branch && refs.has(branch)) return { sha: refs.get(branch)!, kind: 'branch', short: branch.slice('refs/heads/'.length) }
+  if (tag && (refs.has(`${tag}^{}`) || refs.has(tag))) {
+    return { sha: refs.get(`${tag}^{}`) ?? refs.get(tag)!, kind: 'tag', short: tag.slice('refs/tags/'.length) }
+  }
+  return undefined
+}

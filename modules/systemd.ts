@@ -1,0 +1,145 @@
+/**
+ * systemd: start, stop, restart or reload a unit, enable/disable it, mask/unmask it. started/stopped act only
+ * when needed; restarted/reloaded always act. `daemon_reload` runs before the facts are read and is not a
+ * change by itself. A unit that fails to start fails the task with its last journal lines.
+ *
+ * @example
+ * ```yaml
+ * - systemd: { name: hydra-server, state: started, enabled: true, daemon_reload: true }
+ * ```
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import { defineModule, ModuleFailure } from '../engine/module.js'
+import type { Command, CommandResult } from '../engine/types.js'
+import type { HostIO } from '../engine/module.js'
+import { badArg, fill, lastLines, type WithDefaults } from './mission-lib/args.js'
+
+const Args = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: 'Unit name (`.service` is assumed without a suffix)' }),
+    state: Type.Optional(
+      Type.Union([Type.Literal('started'), Type.Literal('stopped'), Type.Literal('restarted'), Type.Literal('reloaded')], {
+        description: 'started/stopped act only when needed; restarted/reloaded always act',
+      }),
+    ),
+    enabled: Type.Optional(Type.Boolean({ description: 'Start the unit at boot' })),
+    masked: Type.Optional(Type.Boolean({ description: 'Mask the unit (it cannot be started at all)' })),
+    daemon_reload: Type.Optional(Type.Boolean({ description: 'Run `systemctl daemon-reload` first (not a change by itself)', default: false })),
+    scope: Type.Optional(Type.Union([Type.Literal('system'), Type.Literal('user')], { description: 'System manager or the user\'s', default: 'system' })),
+    no_block: Type.Optional(Type.Boolean({ description: 'Do not wait for start/stop jobs to finish', default: false })),
+  },
+  { additionalProperties: false },
+)
+type Args = Static<typeof Args>
+type Full = WithDefaults<Args, 'daemon_reload' | 'scope' | 'no_block'>
+
+/** The unit's state from `systemctl show`. */
+export interface UnitFacts {
+  LoadState: string
+  ActiveState: string
+  SubState: string
+  UnitFileState: string
+  NeedDaemonReload: string
+  /** Set when systemctl itself failed (no systemd, no bus). */
+  error?: string
+}
+
+/** Parse `systemctl show -p …` output (`Key=value` lines, any order). */
+export function parseShow(stdout: string): UnitFacts {
+  const f: UnitFacts = { LoadState: '', ActiveState: '', SubState: '', UnitFileState: '', NeedDaemonReload: '' }
+  for (const line of stdout.split('\n')) {
+    const i = line.indexOf('=')
+    if (i > 0) (f as unknown as Record<string, string>)[line.slice(0, i)] = line.slice(i + 1).trim()
+  }
+  return f
+}
+
+const ENABLED = new Set(['enabled', 'enabled-runtime', 'alias'])
+const UNCHANGEABLE = new Set(['static', 'generated', 'transient', 'indirect'])
+
+function ctl(args: Full, ...rest: string[]): Command {
+  return { argv: ['systemctl', ...(args.scope === 'user' ? ['--user'] : []), ...rest], describe: `systemctl ${rest.join(' ')}` }
+}
+
+export default defineModule({
+  name: 'systemd',
+  aliases: ['systemd_service', 'ansible.builtin.systemd_service'],
+  summary: 'Manage systemd units: start/stop/restart/reload, enable, mask',
+  schema: Args,
+  changedWhen: 'the unit is started, stopped, restarted, reloaded, enabled, disabled, masked or unmasked',
+  check: 'full',
+  example: '- systemd: { name: nix-daemon, state: started, enabled: true }',
+
+  async gather(raw, ctx, io): Promise<UnitFacts> {
+    const args = fill(Args, raw) as Full
+    if (badArg(args.name)) throw new ModuleFailure(`not a unit name: ${JSON.stringify(args.name)}`)
+    if (args.daemon_reload && !ctx.checkMode) {
+      const r = await io.run(ctl(args, 'daemon-reload'))
+      if (r.rc !== 0) throw new ModuleFailure(`systemctl daemon-reload failed: ${(r.stderr || r.stdout).trim()}`)
+    }
+    const r = await io.run(ctl(args, 'show', '-p', 'LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload', '--', args.name))
+    const f = parseShow(r.stdout)
+    if (r.rc !== 0 || !f.LoadState) f.error = (r.stderr || r.stdout).trim() || `systemctl exited with ${r.rc}`
+    return f
+  },
+
+  plan(f, raw, ctx) {
+    const args = fill(Args, raw) as Full
+    const n = args.name
+    if (f.error) return { commands: [], fail: `cannot read unit ${n}: ${f.error}` }
+    const unknown = f.LoadState === 'not-found'
+    if (unknown && !ctx.checkMode && args.masked !== true) {
+      return { commands: [], fail: `unit ${n} not found (no unit file; install it first, then daemon_reload: true)` }
+    }
+    const cmds: Command[] = []
+    const changes: string[] = []
+    const isMasked = f.LoadState === 'masked' || f.UnitFileState.startsWith('masked')
+    const nb = args.no_block ? ['--no-block'] : []
+    if (args.masked === false && isMasked) (cmds.push(ctl(args, 'unmask', '--', n)), changes.push(`unmask ${n}`))
+    if (args.enabled !== undefined && !UNCHANGEABLE.has(f.UnitFileState)) {
+      const on = ENABLED.has(f.UnitFileState)
+      if (args.enabled && !on) (cmds.push(ctl(args, 'enable', '--', n)), changes.push(`enable ${n}`))
+      if (!args.enabled && on) (cmds.push(ctl(args, 'disable', '--', n)), changes.push(`disable ${n}`))
+    }
+    const running = ['active', 'activating', 'reloading'].includes(f.ActiveState)
+    if (args.state === 'started' && !running) (cmds.push(ctl(args, 'start', ...nb, '--', n)), changes.push(`start ${n}`))
+    if (args.state === 'stopped' && (running || f.ActiveState === 'deactivating')) (cmds.push(ctl(args, 'stop', ...nb, '--', n)), changes.push(`stop ${n}`))
+    if (args.state === 'restarted') (cmds.push(ctl(args, 'restart', ...nb, '--', n)), changes.push(`restart ${n}`))
+    if (args.state === 'reloaded') {
+      cmds.push(ctl(args, running ? 'reload' : 'start', ...nb, '--', n))
+      changes.push(`${running ? 'reload' : 'start'} ${n}`)
+    }
+    if (args.masked === true && !isMasked) (cmds.push(ctl(args, 'mask', '--', n)), changes.push(`mask ${n}`))
+    if (f.NeedDaemonReload === 'yes' && cmds.length) ctx.log(`${n}: unit file changed on disk; consider daemon_reload: true`)
+    return { commands: cmds, changes, data: { status: f } }
+  },
+
+  async apply(plan, raw, ctx, io) {
+    const args = fill(Args, raw) as Full
+    if (ctx.checkMode) return { changed: plan.commands.length > 0 }
+    for (const cmd of plan.commands) {
+      const r = await io.run(cmd)
+      if (!(cmd.okCodes ?? [0]).includes(r.rc)) return { changed: true, fail: await failure(args, io, cmd, r) }
+    }
+    const starts = args.state && args.state !== 'stopped' && !args.no_block && plan.commands.length > 0
+    if (starts) {
+      const r = await io.run(ctl(args, 'show', '-p', 'ActiveState,SubState', '--', args.name))
+      const f = parseShow(r.stdout)
+      if (f.ActiveState === 'failed') {
+        return { changed: true, fail: await failure(args, io, undefined, undefined, `${args.name} failed right after starting (${f.ActiveState}/${f.SubState})`) }
+      }
+    }
+    return { changed: plan.commands.length > 0 }
+  },
+})
+
+/** A failure message with the unit's last journal lines. */
+async function failure(args: Full, io: HostIO, cmd?: Command, r?: CommandResult, head?: string): Promise<string> {
+  const what = head ?? `${cmd!.argv.slice(1).join(' ')} failed (exit ${r!.rc}): ${(r!.stderr || r!.stdout).trim()}`
+  const j = await io.run({
+    argv: ['journalctl', ...(args.scope === 'user' ? ['--user-unit'] : ['-u']), args.name, '-n', '20', '--no-pager'],
+    describe: 'last journal lines',
+  })
+  const journal = j.rc === 0 && j.stdout.trim() ? lastLines(j.stdout, 20) : '(journal unavailable)'
+  return `${what}\nLast journal lines of ${args.name}:\n${journal}`
+}
