@@ -12,6 +12,7 @@ import { renderString, renderValue } from '../template.js'
 import type { CommandResult, FileDiff, Vars } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { taskIO, type TaskExec } from './hosts.js'
+import { jobId, runDetached } from './async.js'
 import { OMIT } from './hostvars.js'
 import { resolveVars } from './vars.js'
 import { hostVars as inventoryHostVars } from '../inventory/vars.js'
@@ -128,7 +129,15 @@ async function finish(
     } else {
       const results: CommandResult[] = []
       for (const cmd of plan.commands) {
-        const r = await io.run(cmd)
+        const r = task.async
+          ? await runDetached(io, cmd, {
+              id: jobId(rc.play.name ?? rc.play.hosts, task.name ?? task.module, ctx.host, cmd),
+              pollSec: task.poll || 5,
+              limitSec: task.async,
+              log: ctx.log,
+              signal: rc.signal,
+            })
+          : await io.run(cmd)
         results.push(r)
         if (!(cmd.okCodes ?? [0]).includes(r.rc)) {
           failed = `${cmd.describe ?? cmd.argv[0]} failed (rc ${r.rc}): ${(r.stderr || r.stdout).trim().slice(-2000)}`

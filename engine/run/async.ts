@@ -1,0 +1,111 @@
+/**
+ * Long-running tasks (`async: SECONDS`, `poll: SECONDS`): the command runs on the host detached from the SSH
+ * session (`setsid nohup`), its output going to a log file in a 0700 job folder (`~/.tsplay/jobs/ID/`), and tsplay
+ * polls it. A dropped connection is re-opened with back-off and polling goes on; the job does not notice.
+ * The job ID comes from the play, task, host and command, so a second `tsplay run` after tsplay was stopped
+ * re-attaches to a job still running, or reads back one that finished (its record is then removed), instead of
+ * starting it again.
+ */
+import { createHash } from 'node:crypto'
+import { HostError } from '../errors.js'
+import type { HostIO } from '../module.js'
+import type { Command, CommandResult } from '../types.js'
+
+const JOB_DIR = 'd="$HOME/.tsplay/jobs/$1"'
+
+/** Start the job unless a record exists; print `started`, `running` or `finished`. */
+const START = [
+  'set -e',
+  JOB_DIR,
+  'umask 077',
+  'mkdir -p "$HOME/.tsplay/jobs"',
+  'if [ -f "$d/rc" ]; then echo finished; exit 0; fi',
+  'if [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null; then echo running; exit 0; fi',
+  'rm -rf "$d"; mkdir -p "$d"',
+  'cat > "$d/stdin"',
+  'shift',
+  // The job: run argv, record rc atomically. setsid+nohup: not tied to this SSH session.
+  'setsid nohup sh -c \'d=$1; shift; "$@" < "$d/stdin" > "$d/log" 2>&1; echo $? > "$d/rc.tmp"; rm -f "$d/stdin"; mv "$d/rc.tmp" "$d/rc"\' sh "$d" "$@" </dev/null >/dev/null 2>&1 &',
+  'echo $! > "$d/pid"',
+  'echo started',
+].join('\n')
+
+/** Print `running|finished RC`, the log size, then the log's last line. */
+const POLL = [
+  JOB_DIR,
+  'if [ -f "$d/rc" ]; then printf "finished %s\\n" "$(cat "$d/rc")";',
+  'elif [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null; then echo running;',
+  'else echo lost; fi',
+  'tail -n 1 "$d/log" 2>/dev/null || true',
+].join('\n')
+
+/** Print the log (last 256 KiB) and remove the record. */
+const COLLECT = [JOB_DIR, 'tail -c 262144 "$d/log" 2>/dev/null; rm -rf "$d"'].join('\n')
+
+/** A stable job ID for a task's command on a host. */
+export function jobId(play: string, task: string, host: string, cmd: Command): string {
+  const h = createHash('sha256').update(JSON.stringify([play, task, host, cmd.argv, cmd.env ?? {}, cmd.cwd ?? ''])).digest('hex')
+  return `tsplay-${h.slice(0, 16)}`
+}
+
+/** Options for `runDetached`. */
+export interface DetachedOptions {
+  id: string
+  /** Seconds between polls (Ansible's `poll`, default 5). */
+  pollSec: number
+  /** Give up (and report a failure; the job keeps running) after this many seconds (Ansible's `async`). */
+  limitSec: number
+  log: (line: string) => void
+  signal?: AbortSignal
+  /** Seconds to keep trying to reconnect after a drop. */
+  reconnectSec?: number
+}
+
+function wrap(cmd: Command, script: string, args: string[]): Command {
+  const argv: string[] = []
+  if (cmd.env) argv.push('env', ...Object.entries(cmd.env).map(([k, v]) => `${k}=${v}`))
+  const inner = cmd.cwd ? ['sh', '-c', 'cd -- "$1" && shift && exec "$@"', 'sh', cmd.cwd, ...argv, ...cmd.argv] : [...argv, ...cmd.argv]
+  return { argv: ['sh', '-c', script, 'sh', ...args, ...inner], runAs: cmd.runAs, stdin: cmd.stdin ?? '', secretStdin: cmd.secretStdin }
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((res) => {
+    const t = setTimeout(res, ms)
+    signal?.addEventListener('abort', () => { clearTimeout(t); res() }, { once: true })
+  })
+
+/** Run a command detached on the host and wait for it, surviving dropped connections. */
+export async function runDetached(io: HostIO, cmd: Command, o: DetachedOptions): Promise<CommandResult> {
+  const started = Date.now()
+  const call = async (c: Command): Promise<CommandResult> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await io.run(c)
+      } catch (e) {
+        if (!(e instanceof HostError) || (e.kind !== 'dropped' && e.kind !== 'unreachable') || o.signal?.aborted) throw e
+        o.log(`connection lost (${e.message}); reconnecting…`)
+        await io.reconnect(o.reconnectSec ?? 600)
+        if (attempt > 20) throw e
+      }
+    }
+  }
+  const s = await call(wrap(cmd, START, [o.id]))
+  if (s.rc !== 0) return { rc: s.rc, stdout: s.stdout, stderr: `could not start the job: ${s.stderr}` }
+  const state = s.stdout.trim()
+  if (state !== 'started') o.log(state === 'running' ? 're-attached to the job still running on the host' : 'the job had finished: reading its result back')
+  for (;;) {
+    const p = await call({ argv: ['sh', '-c', POLL, 'sh', o.id], runAs: cmd.runAs })
+    const [status, last] = p.stdout.split('\n')
+    if (status.startsWith('finished')) {
+      const rc = Number(status.split(' ')[1])
+      const out = await call({ argv: ['sh', '-c', COLLECT, 'sh', o.id], runAs: cmd.runAs })
+      return { rc: Number.isFinite(rc) ? rc : 1, stdout: out.stdout, stderr: '' }
+    }
+    if (status !== 'running') return { rc: 1, stdout: '', stderr: `the job ${o.id} vanished on the host (rebooted?)` }
+    const elapsed = Math.round((Date.now() - started) / 1000)
+    o.log(`[${elapsed}s] ${last ?? ''}`.trimEnd())
+    if (elapsed > o.limitSec) return { rc: 1, stdout: '', stderr: `still running after async limit of ${o.limitSec}s (job ${o.id} left running on the host)` }
+    if (o.signal?.aborted) return { rc: 130, stdout: '', stderr: `interrupted; the job ${o.id} goes on on the host and a new run re-attaches to it` }
+    await sleep(o.pollSec * 1000, o.signal)
+  }
+}
