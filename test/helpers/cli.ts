@@ -1,0 +1,76 @@
+/**
+ * Run the real `tsplay` CLI (the compiled bin, as a user runs it) from tests, and parse `--json` output.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+
+export const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../..')
+export const BIN = join(ROOT, 'bin/tsplay.js')
+
+/** What a CLI run printed and returned. */
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+  /** `--json` lines, parsed. */
+  events: Record<string, any>[]
+  /** The recap line of `--json` output, if any. */
+  recap?: Record<string, Record<string, number>>
+}
+
+/** Options for `tsplay()`. */
+export interface CliOptions {
+  cwd?: string
+  env?: Record<string, string>
+  input?: string
+  /** Called with the child once started (e.g. to send SIGINT). */
+  onSpawn?: (child: import('node:child_process').ChildProcess) => void
+}
+
+export function tsplay(args: string[], o: CliOptions = {}): Promise<CliResult> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: o.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '1', CI: '1', ...o.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('error', rej)
+    child.stdin.end(o.input ?? '')
+    o.onSpawn?.(child)
+    child.on('close', (code) => {
+      const events: Record<string, any>[] = []
+      for (const l of stdout.split('\n')) {
+        if (!l.startsWith('{')) continue
+        try {
+          events.push(JSON.parse(l))
+        } catch {
+          /* not JSON output */
+        }
+      }
+      const recap = events.find((e) => e.type === 'recap')?.hosts
+      res({ code: code ?? -1, stdout, stderr, events, recap })
+    })
+  })
+}
+
+/** Write files (path → content) into a new temp folder; returns its path. */
+export function writeTree(files: Record<string, string>, prefix = 'tsplay-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  for (const [p, content] of Object.entries(files)) {
+    const full = join(dir, p)
+    mkdirSync(dirname(full), { recursive: true })
+    writeFileSync(full, content)
+  }
+  return dir
+}
+
+/** Sum a recap field over hosts. */
+export function total(recap: CliResult['recap'], field: string): number {
+  return Object.values(recap ?? {}).reduce((n, r) => n + (r[field] ?? 0), 0)
+}
