@@ -1,0 +1,211 @@
+/**
+ * Module arguments against the module's TypeBox schema, with ajv. One compiled validator per module
+ * (cached); defaults are filled in ONE place: `resolveArgs` (ajv `useDefaults` on a clone).
+ *
+ * Before validation, values are coerced the way Ansible coerces module arguments: `yes`/`no`/`true`/`false`/
+ * `on`/`off` strings where the schema wants a boolean, numeric strings where it wants a number, numbers where
+ * it wants a string. At load time, a templated value (`"{{ x }}"`) skips the checks for that field; it is
+ * checked again by `resolveArgs` after templating.
+ *
+ * @example
+ * ```ts
+ * const args = resolveArgs(aptModule, { name: 'git', update_cache: 'yes' }, pos)
+ * // → { name: 'git', update_cache: true, state: 'present', … defaults }
+ * ```
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { ModuleDef } from '../module.js'
+import { UserError } from '../errors.js'
+import type { SourcePos } from '../types.js'
+import { describeValue } from './context.js'
+import { toBool } from './keywords.js'
+import { didYouMean } from './suggest.js'
+import { bestPos, keyPos, posOf } from './yaml.js'
+
+type Schema = Record<string, unknown>
+
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true, allowUnionTypes: true })
+const compiled = new WeakMap<object, ValidateFunction>()
+
+function validatorFor(module: ModuleDef): ValidateFunction {
+  let v = compiled.get(module.schema)
+  if (!v) {
+    v = ajv.compile(module.schema as Schema)
+    compiled.set(module.schema, v)
+  }
+  return v
+}
+
+/** Does this value (deep) contain a `{{ … }}` or `{% … %}` template? */
+export function hasTemplate(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('{{') || v.includes('{%')
+  if (Array.isArray(v)) return v.some(hasTemplate)
+  if (typeof v === 'object' && v !== null) return Object.values(v).some(hasTemplate)
+  return false
+}
+
+/** The JSON types a schema accepts (following anyOf/oneOf), for coercion and messages. */
+function acceptedTypes(s: Schema | undefined): Set<string> {
+  const out = new Set<string>()
+  if (!s || typeof s !== 'object') return out
+  const t = s.type
+  if (typeof t === 'string') out.add(t)
+  else if (Array.isArray(t)) t.forEach((x) => out.add(String(x)))
+  if ('const' in s) out.add(s.const === null ? 'null' : typeof s.const)
+  if (Array.isArray(s.enum)) s.enum.forEach((e) => out.add(e === null ? 'null' : typeof e))
+  for (const k of ['anyOf', 'oneOf'] as const) {
+    const list = s[k]
+    if (Array.isArray(list)) list.forEach((b) => acceptedTypes(b as Schema).forEach((x) => out.add(x)))
+  }
+  if (out.size === 0 && Object.keys(s).every((k) => k === 'description' || k === 'default' || k === 'secret')) out.add('any')
+  return out
+}
+
+/** Ansible-style coercion of one value to what the schema wants; returns the same value when nothing applies. */
+export function coerce(schema: Schema | undefined, v: unknown): unknown {
+  if (!schema || typeof schema !== 'object') return v
+  const types = acceptedTypes(schema)
+  if (types.has('any')) return v
+  if (typeof v === 'string' && !types.has('string')) {
+    if (types.has('boolean') && toBool(v) !== undefined) return toBool(v)
+    if ((types.has('integer') || types.has('number')) && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v)
+    if (types.has('array') && !hasTemplate(v)) return v.split(',').map((x) => x.trim()).filter(Boolean)
+  }
+  if (typeof v === 'number' && types.has('string') && !types.has('number') && !types.has('integer')) return String(v)
+  if (typeof v === 'number' && types.has('boolean') && !types.has('number') && !types.has('integer') && toBool(v) !== undefined) return toBool(v)
+  if (Array.isArray(v)) {
+    const items = itemSchema(schema)
+    return items ? v.map((x) => coerce(items, x)) : v
+  }
+  if (typeof v === 'object' && v !== null) {
+    const props = propsOf(schema)
+    if (!props) return v
+    const out: Record<string, unknown> = {}
+    for (const [k, x] of Object.entries(v)) out[k] = coerce(props[k] as Schema | undefined, x)
+    return out
+  }
+  return v
+}
+
+function itemSchema(s: Schema): Schema | undefined {
+  if (s.items && typeof s.items === 'object') return s.items as Schema
+  for (const b of [...((s.anyOf as Schema[]) ?? []), ...((s.oneOf as Schema[]) ?? [])]) {
+    if (b.type === 'array' && b.items) return b.items as Schema
+  }
+  return undefined
+}
+
+function propsOf(s: Schema): Record<string, unknown> | undefined {
+  if (s.properties && typeof s.properties === 'object') return s.properties as Record<string, unknown>
+  return undefined
+}
+
+/** Words for what a schema accepts: `one of "present", "absent"`, `a boolean`, `a string or a list`. */
+export function describeSchema(s: Schema | undefined): string {
+  if (!s) return 'a value'
+  if ('const' in s) return JSON.stringify(s.const)
+  if (Array.isArray(s.enum)) return `one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}`
+  const branches = (s.anyOf ?? s.oneOf) as Schema[] | undefined
+  if (Array.isArray(branches)) {
+    if (branches.every((b) => 'const' in b)) return `one of ${branches.map((b) => JSON.stringify(b.const)).join(', ')}`
+    return branches.map(describeSchema).join(' or ')
+  }
+  switch (s.type) {
+    case 'string': return 'a string'
+    case 'boolean': return 'true or false'
+    case 'integer': return 'a whole number'
+    case 'number': return 'a number'
+    case 'array': return s.items ? `a list of ${describeSchema(s.items as Schema).replace(/^an? /, '')}s` : 'a list'
+    case 'object': return 'a map'
+    case 'null': return 'nothing'
+  }
+  return 'a value'
+}
+
+/** Follow a JSON pointer (`/a/0/b`) into a value: [parent, key, value]. */
+function follow(root: unknown, pointer: string): [unknown, string | number | undefined, unknown] {
+  if (!pointer) return [undefined, undefined, root]
+  const parts = pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+  let parent: unknown
+  let key: string | number | undefined
+  let cur = root
+  for (const p of parts) {
+    parent = cur
+    key = Array.isArray(cur) ? Number(p) : p
+    cur = typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>)[p] : undefined
+  }
+  return [parent, key, cur]
+}
+
+function isSecret(s: unknown): boolean {
+  return typeof s === 'object' && s !== null && (s as Schema).secret === true
+}
+
+/**
+ * ajv errors → user errors. `raw` is the uncoerced value (holding source positions); `skipTemplated` drops
+ * errors about templated values (load time).
+ */
+function toUserErrors(module: ModuleDef, errs: ErrorObject[], raw: unknown, pos: SourcePos, skipTemplated: boolean): UserError[] {
+  const out: UserError[] = []
+  const unionPaths = errs.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => e.schemaPath)
+  const seen = new Set<string>()
+  for (const e of errs) {
+    if (unionPaths.some((p) => e.schemaPath.startsWith(`${p}/`))) continue
+    const [parent, key, value] = follow(raw, e.instancePath)
+    if (skipTemplated && hasTemplate(value)) continue
+    const field = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : ''
+    const name = field ? `argument "${field}" of ${module.name}` : `arguments of ${module.name}`
+    const where = parent !== undefined && key !== undefined ? bestPos(parent, key, pos) : (posOf(value) ?? pos)
+    let msg: string
+    let hint: string | undefined
+    let at = where
+    if (e.keyword === 'additionalProperties') {
+      const extra = String((e.params as { additionalProperty: string }).additionalProperty)
+      const allowed = Object.keys(((e.parentSchema as Schema)?.properties as object) ?? {})
+      msg = `unknown argument "${field ? `${field}.` : ''}${extra}" for module ${module.name}`
+      hint = didYouMean(extra, allowed) ?? (allowed.length ? `(allowed: ${allowed.join(', ')})` : undefined)
+      at = keyPos(value, extra) ?? where
+    } else if (e.keyword === 'required') {
+      const missing = String((e.params as { missingProperty: string }).missingProperty)
+      msg = `missing required argument "${field ? `${field}.` : ''}${missing}" for module ${module.name}`
+    } else {
+      const schema = e.parentSchema as Schema
+      const secret = isSecret(schema)
+      msg = `${name} must be ${describeSchema(schema)}, found ${describeValue(value, secret)}`
+      if (typeof value === 'string' && !secret) {
+        const choices = Array.isArray(schema?.enum) ? schema.enum : ((schema?.anyOf as Schema[]) ?? []).filter((b) => 'const' in b).map((b) => b.const)
+        hint = didYouMean(value, choices.filter((c): c is string => typeof c === 'string'))
+      }
+      if (e.keyword !== 'type' && e.keyword !== 'enum' && e.keyword !== 'const' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf') {
+        msg = `${name}: ${e.message ?? 'is invalid'}`
+      }
+    }
+    const id = `${msg}@${at.line}:${at.col}`
+    if (seen.has(id)) continue
+    seen.add(id)
+    out.push(new UserError(msg, at, hint))
+  }
+  return out
+}
+
+/** Load-time validation: every mismatch as a `UserError`; templated values are not type-checked. */
+export function validateArgs(module: ModuleDef, args: Record<string, unknown>, pos: SourcePos): UserError[] {
+  const v = validatorFor(module)
+  const data = coerce(module.schema as Schema, structuredClone(args))
+  if (v(data)) return []
+  return toUserErrors(module, v.errors ?? [], args, pos, true)
+}
+
+/**
+ * Run-time: coerce, validate and fill defaults (the one place defaults are applied). Throws a `UserError`
+ * naming the task position on mismatch. Returns a new object; `args` is not changed.
+ */
+export function resolveArgs(module: ModuleDef, args: Record<string, unknown>, pos: SourcePos): unknown {
+  const v = validatorFor(module)
+  const data = coerce(module.schema as Schema, structuredClone(args))
+  if (v(data)) return data
+  const errs = toUserErrors(module, v.errors ?? [], args, pos, false)
+  if (errs.length === 0) throw new UserError(`invalid arguments for module ${module.name}`, pos)
+  if (errs.length === 1) throw errs[0]
+  throw new UserError(errs.map((e) => e.message + (e.hint ? ` ${e.hint}` : '')).join('; '), errs[0].pos ?? pos)
+}

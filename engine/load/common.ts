@@ -1,0 +1,91 @@
+/**
+ * What tasks, blocks and plays share: the common keywords (`name`, `when`, `tags`, `become`, `vars`, …),
+ * inheritance from includes and role references, and a link from each loaded node back to its raw YAML map
+ * (so later checks can point at the exact line of a field).
+ *
+ * @example
+ * ```yaml
+ * - import_tasks: nix.yml
+ *   when: install_nix     # prepended to every included task's `when`
+ *   tags: nix             # added to every included task's tags
+ * ```
+ */
+import type { Common, TaskNode } from '../ast.js'
+import type { SourcePos } from '../types.js'
+import type { LoadContext } from './context.js'
+import { readBool, readConditions, readMap, readString, readStringList } from './keywords.js'
+import { checkConditions } from './syntax.js'
+import { mergePositioned, valuePos } from './yaml.js'
+
+const sources = new WeakMap<object, Record<string, unknown>>()
+
+/** The raw YAML map a task/block/play was loaded from (for positions of its fields). */
+export function sourceOf(node: object): Record<string, unknown> | undefined {
+  return sources.get(node)
+}
+
+/** Remember the raw map a node came from. */
+export function setSource(node: object, raw: Record<string, unknown>): void {
+  sources.set(node, raw)
+}
+
+const whenPositions = new WeakMap<object, SourcePos[]>()
+
+/** Where each of a node's `when` conditions is written (inherited ones point at their include/role line). */
+export function whenPositionsOf(node: TaskNode): SourcePos[] {
+  const known = whenPositions.get(node)
+  if (known) return known
+  const raw = sources.get(node)
+  return raw ? conditionPositions(raw, 'when', node.when.length, node.pos) : node.when.map(() => node.pos)
+}
+
+/** Positions of the conditions in `raw[key]` (one per condition). */
+export function conditionPositions(raw: Record<string, unknown>, key: string, count: number, fallback: SourcePos): SourcePos[] {
+  const v = raw[key]
+  const whole = valuePos(raw, key) ?? fallback
+  return Array.from({ length: count }, (_, i) => (Array.isArray(v) ? valuePos(v, i) : undefined) ?? whole)
+}
+
+/** Keywords shared by tasks and blocks, with their conditions and templates checked. */
+export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): Common {
+  const when = readConditions(ctx, raw, 'when', pos) ?? []
+  checkConditions(ctx, raw, 'when', when, pos)
+  return {
+    name: readString(ctx, raw, 'name', pos),
+    pos,
+    when,
+    tags: readStringList(ctx, raw, 'tags', pos, true),
+    become: readBool(ctx, raw, 'become', pos),
+    becomeUser: readString(ctx, raw, 'become_user', pos),
+    environment: readMap(ctx, raw, 'environment', pos),
+    vars: readMap(ctx, raw, 'vars', pos) ?? {},
+    noLog: readBool(ctx, raw, 'no_log', pos),
+    ignoreErrors: readBool(ctx, raw, 'ignore_errors', pos),
+  }
+}
+
+/** What an include, a role reference or an import applies to the tasks it brings in. */
+export interface Inherited {
+  when: string[]
+  /** Where each `when` is written. */
+  whenPos?: SourcePos[]
+  tags: string[]
+  vars?: Record<string, unknown>
+  become?: boolean
+  becomeUser?: string
+}
+
+/** Apply inherited `when`/`tags`/`vars` (and become, unless the node sets its own) to loaded nodes. */
+export function inherit<T extends TaskNode>(nodes: T[], inh: Inherited): T[] {
+  for (const n of nodes) {
+    const own = whenPositionsOf(n)
+    whenPositions.set(n, [...(inh.whenPos ?? inh.when.map(() => n.pos)), ...own])
+    n.when = [...inh.when, ...n.when]
+    n.tags = [...new Set([...inh.tags, ...n.tags])]
+    if (inh.vars && Object.keys(inh.vars).length) n.vars = mergePositioned(inh.vars, n.vars)
+    if (n.become === undefined && inh.become !== undefined) n.become = inh.become
+    if (n.becomeUser === undefined && inh.becomeUser !== undefined) n.becomeUser = inh.becomeUser
+  }
+  return nodes
+}
+

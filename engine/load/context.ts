@@ -1,0 +1,58 @@
+/**
+ * State shared while one playbook loads: the modules, every error found so far (all are reported together),
+ * and the stack of files being included (for cycle detection).
+ *
+ * @example
+ * ```ts
+ * const ctx = newLoadContext(modules, '/srv/site')
+ * report(ctx, 'unknown play keyword "host"', pos, '(did you mean "hosts"?)')
+ * ```
+ */
+import type { ModuleDef } from '../module.js'
+import { UserError, UserErrors } from '../errors.js'
+import type { SourcePos } from '../types.js'
+
+/** Loader state for one `loadPlaybook` call. */
+export interface LoadContext {
+  modules: Map<string, ModuleDef>
+  /** Every accepted spelling (`apt`, `ansible.builtin.apt`, aliases) → canonical name. */
+  spellings: Map<string, string>
+  errors: UserError[]
+  playbookDir: string
+  /** Absolute paths of the files being loaded, outermost first (cycle detection). */
+  stack: string[]
+}
+
+/** Build a context; spellings come from the modules given (so tests can pass their own). */
+export function newLoadContext(modules: Map<string, ModuleDef>, playbookDir: string): LoadContext {
+  const spellings = new Map<string, string>()
+  for (const [name, def] of modules) {
+    spellings.set(name, name)
+    spellings.set(`ansible.builtin.${name}`, name)
+    spellings.set(`ansible.legacy.${name}`, name)
+    for (const a of def.aliases ?? []) spellings.set(a, name)
+  }
+  return { modules, spellings, errors: [], playbookDir, stack: [] }
+}
+
+/** Record a user error (loading goes on, to report all errors at once). */
+export function report(ctx: LoadContext, message: string, pos: SourcePos, hint?: string): void {
+  ctx.errors.push(new UserError(message, pos, hint))
+}
+
+/** Record a thrown `UserError`/`UserErrors`; anything else is rethrown (a bug, not a user mistake). */
+export function absorb(ctx: LoadContext, e: unknown): void {
+  if (e instanceof UserErrors) ctx.errors.push(...e.errors)
+  else if (e instanceof UserError) ctx.errors.push(e)
+  else throw e
+}
+
+/** A short, safe rendering of a found value for messages (`string "abc"`, `number 3`, `a list`). */
+export function describeValue(v: unknown, secret = false): string {
+  if (v === null || v === undefined) return 'nothing'
+  if (Array.isArray(v)) return 'a list'
+  if (typeof v === 'object') return 'a map'
+  if (secret) return `a ${typeof v} (hidden: secret)`
+  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v)}`
+  return `${typeof v} ${String(v)}`
+}

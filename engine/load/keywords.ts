@@ -1,0 +1,135 @@
+/**
+ * The keywords plays, blocks, tasks and role references accept, and typed readers for their values.
+ * Each reader reports a `UserError` at the value's position (what was expected, what was found) and
+ * returns `undefined`, so loading continues and every mistake is reported at once.
+ *
+ * Booleans accept YAML booleans and Ansible's spellings (`yes`/`no`/`true`/`false`/`on`/`off`, any case),
+ * since under YAML 1.2 `become: yes` is the string "yes".
+ *
+ * @example
+ * ```yaml
+ * - hosts: all
+ *   become: yes        # read as true
+ *   tags: [setup, nix] # or "setup,nix"
+ * ```
+ */
+import type { SourcePos } from '../types.js'
+import { describeValue, report, type LoadContext } from './context.js'
+import { bestPos, keyPos } from './yaml.js'
+
+const COMMON = ['name', 'when', 'tags', 'become', 'become_user', 'environment', 'vars', 'no_log', 'ignore_errors'] as const
+
+export const PLAY_KEYWORDS: readonly string[] = [
+  ...COMMON.filter((k) => k !== 'when'),
+  'hosts', 'vars_files', 'gather_facts', 'tasks', 'pre_tasks', 'post_tasks', 'handlers', 'roles', 'strategy', 'serial',
+  'any_errors_fatal', 'max_fail_percentage',
+]
+
+export const TASK_KEYWORDS: readonly string[] = [
+  ...COMMON, 'loop', 'with_items', 'with_list', 'loop_control', 'register', 'notify', 'changed_when', 'failed_when', 'run_once',
+  'delegate_to', 'async', 'poll', 'timeout', 'until', 'retries', 'delay', 'check_mode', 'args', 'listen',
+]
+
+export const BLOCK_KEYWORDS: readonly string[] = [...COMMON, 'block', 'rescue', 'always']
+
+export const INCLUDE_KEYWORDS: readonly string[] = ['name', 'when', 'tags', 'vars', 'import_tasks', 'include_tasks', 'file', 'apply']
+
+export const ROLE_KEYWORDS: readonly string[] = ['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user']
+
+export const LOOP_CONTROL_KEYWORDS: readonly string[] = ['loop_var', 'label']
+
+type Raw = Record<string, unknown>
+
+/** Position of `raw[key]`'s value (or the key, or the map). */
+export function at(raw: Raw, key: string, fallback: SourcePos): SourcePos {
+  return bestPos(raw, key, fallback)
+}
+
+function bad(ctx: LoadContext, raw: Raw, key: string, fallback: SourcePos, expected: string, found: unknown): undefined {
+  report(ctx, `"${key}" must be ${expected}, found ${describeValue(found)}`, at(raw, key, fallback))
+  return undefined
+}
+
+/** A plain map is a non-null, non-array object. */
+export function isMap(v: unknown): v is Raw {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+export function readString(ctx: LoadContext, raw: Raw, key: string, fallback: SourcePos): string | undefined {
+  const v = raw[key]
+  if (v === undefined || v === null) return undefined
+  if (typeof v === 'string') return v
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  return bad(ctx, raw, key, fallback, 'a string', v)
+}
+
+const TRUE = new Set(['yes', 'true', 'on', 'y', '1'])
+const FALSE = new Set(['no', 'false', 'off', 'n', '0'])
+
+/** Ansible's boolean spellings, or undefined when `v` is none of them. */
+export function toBool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v
+  if (typeof v === 'number' && (v === 0 || v === 1)) return v === 1
+  if (typeof v === 'string') {
+    const s = v.trim().toLowerCase()
+    if (TRUE.has(s)) return true
+    if (FALSE.has(s)) return false
+  }
+  return undefined
+}
+
+export function readBool(ctx: LoadContext, raw: Raw, key: string, fallback: SourcePos): boolean | undefined {
+  const v = raw[key]
+  if (v === undefined || v === null) return undefined
+  const b = toBool(v)
+  return b !== undefined ? b : bad(ctx, raw, key, fallback, 'true or false', v)
+}
+
+export function readInt(ctx: LoadContext, raw: Raw, key: string, fallback: SourcePos, min = 0): number | undefined {
+  const v = raw[key]
+  if (v === undefined || v === null) return undefined
+  const n = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v
+  if (typeof n === 'number' && Number.isInteger(n) && n >= min) return n
+  return bad(ctx, raw, key, fallback, `a whole number ≥ ${min}`, v)
+}
+
+/** A string or a list of strings (`tags: a,b` splits on commas when `splitCommas`). */
+export function readStringList(ctx: LoadContext, raw: Raw, key: string, fallback: SourcePos, splitCommas = false): string[] {
+  const v = raw[key]
+  if (v === undefined || v === null) return []
+  const one = (s: string) => (splitCommas ? s.split(',').map((x) => x.trim()).filter(Boolean) : [s])
+  if (typeof v === 'string' || typeof v === 'number') return one(String(v))
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v.flatMap((x) => one(String(x)))
+  bad(ctx, raw, key, fallback, 'a string or a list of strings', v)
+  return []
+}
+
+/** Conditions: a string, boolean, or list of them; booleans become `True`/`False`. */
+export function readConditions(ctx: LoadContext, raw: Raw, key: string, fallback: SourcePos): string[] | undefined {
+  const v = raw[key]
+  if (v === undefined || v === null) return undefined
+  const one = (x: unknown): string | undefined =>
+    typeof x === 'string' ? x : typeof x === 'boolean' ? (x ? 'True' : 'False') : typeof x === 'number' ? String(x) : undefined
+  const list = Array.isArray(v) ? v : [v]
+  const out = list.map(one)
+  if (out.some((x) => x === undefined)) return bad(ctx, raw, key, fallback, 'a condition (a string) or a list of conditions', v)
+  return out as string[]
+}
+
+export function readMap(ctx: LoadContext, raw: Raw, key: string, fallback: SourcePos): Raw | undefined {
+  const v = raw[key]
+  if (v === undefined || v === null) return undefined
+  return isMap(v) ? v : bad(ctx, raw, key, fallback, 'a map of names to values', v)
+}
+
+/** Report keys of `raw` not in `allowed` (with a "did you mean"), except those `skip` accepts. */
+export function checkKeys(
+  ctx: LoadContext, raw: Raw, allowed: readonly string[], what: string, fallback: SourcePos,
+  hintFor: (key: string) => string | undefined,
+  skip: (key: string) => boolean = () => false,
+): void {
+  for (const k of Object.keys(raw)) {
+    if (allowed.includes(k) || skip(k)) continue
+    report(ctx, `unknown ${what} keyword "${k}"`, keyPos(raw, k) ?? fallback, hintFor(k))
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * `loadPlaybook`: a playbook file → the validated `Playbook` (engine/ast.ts), or `UserErrors` listing every
+ * mistake found (each with file:line:col), before any host is contacted. Plays may also come from
+ * `import_playbook` entries (relative to the importing file).
+ *
+ * @example
+ * ```ts
+ * const pb = await loadPlaybook('playbooks/hydra-pi.yml', { modules: await loadAllModules() })
+ * ```
+ * ```yaml
+ * - name: Hydra servers
+ *   hosts: hydra_servers
+ *   vars_files: [vars/common.yml]
+ *   roles: [nix, postgres, hydra]
+ *   tasks:
+ *     - debug: { msg: "ready" }
+ * ```
+ */
+import { existsSync } from 'node:fs'
+import { dirname, relative, resolve } from 'node:path'
+import type { Play, Playbook, Task, TaskNode } from '../ast.js'
+import { UserError, UserErrors } from '../errors.js'
+import type { ModuleDef } from '../module.js'
+import type { SourcePos, Vars } from '../types.js'
+import { readCommon, setSource, sourceOf } from './common.js'
+import { absorb, describeValue, newLoadContext, report, type LoadContext } from './context.js'
+import { at, checkKeys, isMap, readBool, readInt, readString, readStringList, PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js'
+import { loadRoles } from './roles.js'
+import { didYouMean } from './suggest.js'
+import { checkTemplatesIn } from './syntax.js'
+import { loadTaskList } from './task.js'
+import { keyPos, mergePositioned, readYamlFile, valuePos } from './yaml.js'
+
+/** Options for `loadPlaybook`. */
+export interface LoadPlaybookOptions {
+  /** Modules by canonical name (from `loadAllModules()`). */
+  modules: Map<string, ModuleDef>
+}
+
+/** Load and validate a playbook. Throws `UserErrors` with every error found. */
+export async function loadPlaybook(file: string, opts: LoadPlaybookOptions): Promise<Playbook> {
+  const abs = resolve(file)
+  const ctx = newLoadContext(opts.modules, dirname(abs))
+  const plays = await loadPlayFile(ctx, abs, undefined)
+  if (ctx.errors.length) throw new UserErrors(sortErrors(ctx.errors))
+  return { file: abs, dir: dirname(abs), plays }
+}
+
+function sortErrors(errors: UserError[]): UserError[] {
+  const seen = new Set<string>()
+  return errors
+    .filter((e) => {
+      const id = e.format()
+      return seen.has(id) ? false : (seen.add(id), true)
+    })
+    .map((e, i) => [e, i] as const)
+    .sort(([a, i], [b, j]) => {
+      if (!a.pos || !b.pos) return i - j
+      return a.pos.file !== b.pos.file ? i - j : a.pos.line - b.pos.line || a.pos.col - b.pos.col || i - j
+    })
+    .map(([e]) => e)
+}
+
+async function loadPlayFile(ctx: LoadContext, abs: string, from: SourcePos | undefined): Promise<Play[]> {
+  if (ctx.stack.includes(abs)) {
+    report(ctx, `import_playbook cycle: ${[...ctx.stack, abs].map((p) => relative(ctx.playbookDir, p)).join(' → ')}`, from!)
+    return []
+  }
+  if (from && !existsSync(abs)) {
+    report(ctx, `import_playbook: file not found: ${relative(ctx.playbookDir, abs)}`, from)
+    return []
+  }
+  let doc
+  try {
+    doc = await readYamlFile(abs)
+  } catch (e) {
+    absorb(ctx, e)
+    return []
+  }
+  const v = doc.value
+  if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) {
+    report(ctx, 'the playbook is empty: expected a list of plays', doc.pos, '(a play starts with "- hosts: …")')
+    return []
+  }
+  if (!Array.isArray(v)) {
+    const hint = isMap(v) && 'hosts' in v ? '(start the play with "- " to make a list: "- hosts: …")' : undefined
+    report(ctx, `a playbook must be a list of plays, found ${describeValue(v)}`, doc.pos, hint)
+    return []
+  }
+  ctx.stack.push(abs)
+  const plays: Play[] = []
+  for (let i = 0; i < v.length; i++) {
+    const raw = v[i]
+    const pos = valuePos(v, i) ?? doc.pos
+    if (!isMap(raw)) {
+      report(ctx, `a play must be a map of keywords, found ${describeValue(raw)}`, pos)
+      continue
+    }
+    if ('import_playbook' in raw) {
+      const target = raw.import_playbook
+      if (typeof target !== 'string' || target.includes('{{')) {
+        report(ctx, `"import_playbook" must be a file name, found ${describeValue(target)}`, at(raw, 'import_playbook', pos))
+        continue
+      }
+      for (const k of Object.keys(raw)) if (k !== 'import_playbook' && k !== 'name') report(ctx, `unknown import_playbook keyword "${k}"`, keyPos(raw, k) ?? pos)
+      plays.push(...(await loadPlayFile(ctx, resolve(dirname(abs), target), at(raw, 'import_playbook', pos))))
+      continue
+    }
+    const play = await loadPlay(ctx, raw, pos, abs)
+    if (play) plays.push(play)
+  }
+  ctx.stack.pop()
+  return plays
+}
+
+async function loadPlay(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos, file: string): Promise<Play | undefined> {
+  checkKeys(ctx, raw, PLAY_KEYWORDS, 'play', pos, (k) =>
+    didYouMean(k, PLAY_KEYWORDS) ??
+    (ctx.spellings.has(k) || TASK_KEYWORDS.includes(k) ? `("${k}" belongs to a task: put tasks under "tasks:")` : undefined))
+  if ('when' in raw) report(ctx, 'a play cannot have "when"; put it on its tasks, a block or a role', keyPos(raw, 'when') ?? pos)
+  checkTemplatesIn(ctx, raw, pos, ['tasks', 'pre_tasks', 'post_tasks', 'handlers', 'roles', 'when'])
+  const common = readCommon(ctx, { ...raw, when: undefined }, pos)
+  const hostsList = readStringList(ctx, raw, 'hosts', pos)
+  if (!('hosts' in raw)) report(ctx, `play${common.name ? ` "${common.name}"` : ''} has no "hosts"`, pos, '(add e.g. "hosts: all")')
+  else if (!hostsList.length || hostsList.some((h) => !h.trim())) report(ctx, '"hosts" must name hosts or groups', at(raw, 'hosts', pos))
+  const strategy = readString(ctx, raw, 'strategy', pos) ?? 'linear'
+  if (strategy !== 'linear' && strategy !== 'free') {
+    report(ctx, `"strategy" must be "linear" or "free", found "${strategy}"`, at(raw, 'strategy', pos), didYouMean(strategy, ['linear', 'free']))
+  }
+  const dir = dirname(file)
+  const varsFiles = await loadVarsFiles(ctx, raw, pos, dir)
+  const roles = await loadRoles(ctx, raw, pos)
+  const scope = { file, dir, searchPaths: [resolve(dir, 'templates'), resolve(dir, 'files'), dir], handlers: false }
+  const tasks: TaskNode[] = [
+    ...(await loadTaskList(ctx, raw, 'pre_tasks', scope, pos)),
+    ...roles.tasks,
+    ...(await loadTaskList(ctx, raw, 'tasks', scope, pos)),
+    ...(await loadTaskList(ctx, raw, 'post_tasks', scope, pos)),
+  ]
+  const handlers = [...roles.handlers, ...((await loadTaskList(ctx, raw, 'handlers', { ...scope, handlers: true }, pos)) as Task[])]
+  checkNotify(ctx, [...tasks, ...handlers], handlers)
+  const play: Play = {
+    ...common,
+    hosts: hostsList.join(','),
+    varsFiles,
+    roleDefaults: roles.defaults,
+    roleVars: roles.vars,
+    gatherFacts: readBool(ctx, raw, 'gather_facts', pos) ?? true,
+    tasks,
+    handlers,
+    strategy: strategy === 'free' ? 'free' : 'linear',
+    serial: readInt(ctx, raw, 'serial', pos, 1),
+    anyErrorsFatal: readBool(ctx, raw, 'any_errors_fatal', pos),
+  }
+  setSource(play, raw)
+  return play
+}
+
+async function loadVarsFiles(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos, dir: string): Promise<Vars> {
+  const names = readStringList(ctx, raw, 'vars_files', pos)
+  const list = raw.vars_files
+  let merged: Vars = {}
+  for (let i = 0; i < names.length; i++) {
+    const here = (Array.isArray(list) ? valuePos(list, i) : undefined) ?? at(raw, 'vars_files', pos)
+    if (names[i].includes('{{')) {
+      report(ctx, `vars_files names cannot be templated ("${names[i]}"): they are loaded before any host is known`, here)
+      continue
+    }
+    const path = resolve(dir, names[i])
+    if (!existsSync(path)) {
+      report(ctx, `vars file not found: ${names[i]}`, here)
+      continue
+    }
+    try {
+      const doc = await readYamlFile(path)
+      if (doc.value === undefined || doc.value === null) continue
+      if (!isMap(doc.value)) {
+        report(ctx, `a vars file must be a map of variables, found ${describeValue(doc.value)}`, doc.pos)
+        continue
+      }
+      merged = mergePositioned(merged, doc.value)
+    } catch (e) {
+      absorb(ctx, e)
+    }
+  }
+  return merged
+}
+
+/** Every `notify` name must match a handler's `name` or `listen` (templated names are checked at run time). */
+function checkNotify(ctx: LoadContext, nodes: TaskNode[], handlers: Task[]): void {
+  const names = new Set(handlers.flatMap((h) => h.listen ?? []))
+  const visit = (n: TaskNode): void => {
+    if (n.kind === 'block') return [...n.block, ...n.rescue, ...n.always].forEach(visit)
+    n.notify.forEach((name, i) => {
+      if (names.has(name) || name.includes('{{')) return
+      report(ctx, `notify "${name}" matches no handler`, notifyPos(n, i) ?? n.pos,
+        didYouMean(name, names) ?? (names.size ? undefined : '(this play has no handlers)'))
+    })
+  }
+  nodes.forEach(visit)
+}
+
+function notifyPos(task: Task, i: number): SourcePos | undefined {
+  const raw = sourceOf(task)
+  if (!raw) return undefined
+  const v = raw.notify
+  return (Array.isArray(v) ? valuePos(v, i) : undefined) ?? valuePos(raw, 'notify')
+}
+

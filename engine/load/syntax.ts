@@ -1,0 +1,56 @@
+/**
+ * Load-time syntax checks of the strings a playbook holds: every `{{ … }}` template (deep, in any value)
+ * and every condition (`when`, `changed_when`, `failed_when`, `until`) must parse. Errors point at the
+ * value's line and column.
+ *
+ * @example
+ * ```yaml
+ * - debug: { msg: "{{ x }" }     # error: template syntax
+ *   when: x ==                   # error: expression syntax
+ * ```
+ */
+import { parseExpr } from '../expr.js'
+import { checkTemplateSyntax } from '../template.js'
+import type { SourcePos } from '../types.js'
+import { report, type LoadContext } from './context.js'
+import { bestPos, valuePos } from './yaml.js'
+
+/** Every string under `container[key]` (deep) must be a valid template. */
+export function checkTemplates(ctx: LoadContext, container: unknown, key: string | number, fallback: SourcePos, what: string): void {
+  const v = (container as Record<string | number, unknown>)[key]
+  const here = bestPos(container, key, fallback)
+  if (typeof v === 'string') {
+    if (!v.includes('{{') && !v.includes('{%') && !v.includes('}}')) return
+    let msg: string | undefined
+    try {
+      msg = checkTemplateSyntax(v)
+    } catch (e) {
+      msg = e instanceof Error ? e.message : String(e)
+    }
+    if (msg) report(ctx, `invalid template in ${what}: ${msg}`, here)
+  } else if (Array.isArray(v)) {
+    v.forEach((_, i) => checkTemplates(ctx, v, i, here, what))
+  } else if (typeof v === 'object' && v !== null) {
+    for (const k of Object.keys(v)) checkTemplates(ctx, v, k, here, `${what}.${k}`)
+  }
+}
+
+/** Check the templates in every key of `raw` except those in `skip`. */
+export function checkTemplatesIn(ctx: LoadContext, raw: Record<string, unknown>, fallback: SourcePos, skip: readonly string[]): void {
+  for (const k of Object.keys(raw)) if (!skip.includes(k)) checkTemplates(ctx, raw, k, fallback, `"${k}"`)
+}
+
+/** Each condition in `conds` (read from `raw[key]`) must parse as an expression. */
+export function checkConditions(ctx: LoadContext, raw: Record<string, unknown>, key: string, conds: readonly string[], fallback: SourcePos): void {
+  const v = raw[key]
+  conds.forEach((src, i) => {
+    const pos = (Array.isArray(v) ? valuePos(v, i) : undefined) ?? bestPos(raw, key, fallback)
+    try {
+      parseExpr(src)
+    } catch (e) {
+      const col = (e as { col?: number }).col
+      const msg = e instanceof Error ? e.message : String(e)
+      report(ctx, `invalid expression in ${key}: ${msg}${typeof col === 'number' ? ` (at column ${col} of "${src}")` : ''}`, pos)
+    }
+  })
+}

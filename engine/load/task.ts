@@ -1,0 +1,145 @@
+/**
+ * Task lists: tasks, blocks (`block`/`rescue`/`always`) and `import_tasks`/`include_tasks` (expanded
+ * statically, relative to the including file; their `when`/`tags`/`vars` apply to every included task;
+ * a cycle is an error). Every problem is reported into the load context, so all show at once.
+ *
+ * @example
+ * ```yaml
+ * - name: install git
+ *   apt: name=git state=present
+ *   notify: restart nix
+ * - import_tasks: nix.yml
+ *   when: nix_install_method == 'source'
+ *   tags: [nix]
+ * ```
+ */
+import { existsSync } from 'node:fs'
+import { dirname, relative, resolve } from 'node:path'
+import type { Block, TaskNode } from '../ast.js'
+import type { SourcePos } from '../types.js'
+import { conditionPositions, inherit, readCommon, setSource } from './common.js'
+import { absorb, describeValue, report, type LoadContext } from './context.js'
+import {
+  at, BLOCK_KEYWORDS, checkKeys, INCLUDE_KEYWORDS, isMap, readConditions, readMap, readStringList,
+} from './keywords.js'
+import { checkConditions, checkTemplates, checkTemplatesIn } from './syntax.js'
+import { didYouMean } from './suggest.js'
+import { buildTask } from './taskfields.js'
+import { keyPos, readYamlFile, valuePos } from './yaml.js'
+
+/** Where a task list lives and what its tasks inherit. */
+export interface TaskScope {
+  /** File the tasks are written in. */
+  file: string
+  /** Base folder for `import_tasks` paths. */
+  dir: string
+  role?: string
+  searchPaths: string[]
+  /** Loading `handlers:` (allows `listen`, forbids blocks). */
+  handlers: boolean
+}
+
+/** Load a list of tasks from `container[key]`. */
+export async function loadTaskList(ctx: LoadContext, container: unknown, key: string | number, scope: TaskScope, fallback: SourcePos): Promise<TaskNode[]> {
+  const list = (container as Record<string | number, unknown>)[key]
+  if (list === undefined || list === null) return []
+  const here = valuePos(container, key) ?? fallback
+  if (!Array.isArray(list)) {
+    report(ctx, `"${key}" must be a list of tasks, found ${describeValue(list)}`, here, isMap(list) ? '(start each task with "- ")' : undefined)
+    return []
+  }
+  const out: TaskNode[] = []
+  for (let i = 0; i < list.length; i++) {
+    const raw = list[i]
+    const pos = valuePos(list, i) ?? here
+    if (!isMap(raw)) {
+      report(ctx, `a task must be a map of keywords, found ${describeValue(raw)}`, pos)
+      continue
+    }
+    out.push(...(await loadTaskEntry(ctx, raw, scope, pos)))
+  }
+  return out
+}
+
+async function loadTaskEntry(ctx: LoadContext, raw: Record<string, unknown>, scope: TaskScope, pos: SourcePos): Promise<TaskNode[]> {
+  if ('import_tasks' in raw || 'include_tasks' in raw) return loadInclude(ctx, raw, scope, pos)
+  if ('block' in raw) {
+    if (scope.handlers) {
+      report(ctx, 'blocks are not supported in handlers', keyPos(raw, 'block') ?? pos)
+      return []
+    }
+    return [await loadBlock(ctx, raw, scope, pos)]
+  }
+  for (const k of ['rescue', 'always']) {
+    if (k in raw) report(ctx, `"${k}" needs a "block" in the same map`, keyPos(raw, k) ?? pos)
+  }
+  const task = buildTask(ctx, raw, scope, pos)
+  if (task) setSource(task, raw)
+  return task ? [task] : []
+}
+
+async function loadBlock(ctx: LoadContext, raw: Record<string, unknown>, scope: TaskScope, pos: SourcePos): Promise<Block> {
+  checkKeys(ctx, raw, BLOCK_KEYWORDS, 'block', pos, (k) =>
+    ctx.spellings.has(k) ? '(a block holds tasks under "block:"; it cannot call a module itself)' : didYouMean(k, BLOCK_KEYWORDS))
+  checkTemplatesIn(ctx, raw, pos, ['block', 'rescue', 'always', 'when'])
+  const block: Block = {
+    ...readCommon(ctx, raw, pos),
+    kind: 'block',
+    block: await loadTaskList(ctx, raw, 'block', scope, pos),
+    rescue: await loadTaskList(ctx, raw, 'rescue', scope, pos),
+    always: await loadTaskList(ctx, raw, 'always', scope, pos),
+  }
+  setSource(block, raw)
+  return block
+}
+
+async function loadInclude(ctx: LoadContext, raw: Record<string, unknown>, scope: TaskScope, pos: SourcePos): Promise<TaskNode[]> {
+  checkKeys(ctx, raw, INCLUDE_KEYWORDS, 'import_tasks', pos, (k) => didYouMean(k, INCLUDE_KEYWORDS))
+  if ('import_tasks' in raw && 'include_tasks' in raw) {
+    report(ctx, 'use either "import_tasks" or "include_tasks", not both', keyPos(raw, 'include_tasks') ?? pos)
+    return []
+  }
+  const key = 'import_tasks' in raw ? 'import_tasks' : 'include_tasks'
+  const v = raw[key]
+  const name = typeof v === 'string' ? v : isMap(v) && typeof v.file === 'string' ? v.file : typeof raw.file === 'string' ? raw.file : undefined
+  const here = at(raw, key, pos)
+  if (!name) {
+    report(ctx, `"${key}" must name a task file, found ${describeValue(v)}`, here)
+    return []
+  }
+  if (name.includes('{{')) {
+    report(ctx, `"${key}" file names cannot be templated: tsplay expands includes before running`, here)
+    return []
+  }
+  const when = readConditions(ctx, raw, 'when', pos) ?? []
+  checkConditions(ctx, raw, 'when', when, pos)
+  const tags = readStringList(ctx, raw, 'tags', pos, true)
+  const vars = readMap(ctx, raw, 'vars', pos)
+  if (vars) checkTemplates(ctx, raw, 'vars', pos, '"vars"')
+  const path = resolve(scope.dir, name)
+  if (ctx.stack.includes(path)) {
+    const chain = [...ctx.stack.slice(ctx.stack.indexOf(path)), path].map((p) => relative(ctx.playbookDir, p) || p)
+    report(ctx, `include cycle: ${chain.join(' → ')}`, here)
+    return []
+  }
+  if (!existsSync(path)) {
+    report(ctx, `${key}: file not found: ${relative(ctx.playbookDir, path)}`, here)
+    return []
+  }
+  let doc
+  try {
+    doc = await readYamlFile(path)
+  } catch (e) {
+    absorb(ctx, e)
+    return []
+  }
+  if (doc.value === undefined || doc.value === null) return []
+  ctx.stack.push(path)
+  try {
+    const nodes = await loadTaskList(ctx, { tasks: doc.value }, 'tasks', { ...scope, file: path, dir: dirname(path) }, doc.pos)
+    return inherit(nodes, { when, whenPos: conditionPositions(raw, 'when', when.length, pos), tags, vars })
+  } finally {
+    ctx.stack.pop()
+  }
+}
+

@@ -1,0 +1,169 @@
+/**
+ * One task map → a `Task`: exactly one module key (any accepted spelling), its arguments (map, free-form
+ * string, or `key=value` string, plus the `args:` keyword) validated against the module's schema, and the
+ * task keywords read with their types checked.
+ *
+ * @example
+ * ```yaml
+ * - name: build nix
+ *   ansible.builtin.command: make -j4 chdir=/src/nix   # module `command`, { cmd: 'make -j4', chdir: '/src/nix' }
+ *   register: build
+ *   changed_when: build.rc == 0
+ * ```
+ */
+import type { Common, Task } from '../ast.js'
+import type { ModuleDef } from '../module.js'
+import type { SourcePos } from '../types.js'
+import { validateArgs } from './args.js'
+import { readCommon } from './common.js'
+import { describeValue, report, type LoadContext } from './context.js'
+import { splitFreeForm, parseKeyValues } from './freeform.js'
+import {
+  at, checkKeys, isMap, LOOP_CONTROL_KEYWORDS, readBool, readConditions, readInt, readMap, readString, readStringList, TASK_KEYWORDS,
+} from './keywords.js'
+import { didYouMean } from './suggest.js'
+import { checkConditions, checkTemplatesIn } from './syntax.js'
+import type { TaskScope } from './task.js'
+import { keyPos, mergePositioned, posOf, setPositions, valuePos } from './yaml.js'
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/
+const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until']
+
+/** Build one task (or report why not). */
+export function buildTask(ctx: LoadContext, raw: Record<string, unknown>, scope: TaskScope, pos: SourcePos): Task | undefined {
+  const found: Array<[string, string]> = []
+  for (const k of Object.keys(raw)) {
+    if (TASK_KEYWORDS.includes(k)) continue
+    const mod = ctx.spellings.get(k)
+    if (mod) found.push([k, mod])
+    else report(ctx, `unknown task keyword or module "${k}"`, keyPos(raw, k) ?? pos, didYouMean(k, [...TASK_KEYWORDS, ...ctx.spellings.keys()]))
+  }
+  if (found.length > 1) {
+    report(ctx, `a task must call exactly one module, found ${found.length}: ${found.map(([k]) => k).join(', ')}`, keyPos(raw, found[1][0]) ?? pos,
+      '(split it into one task per module)')
+  }
+  if (!scope.handlers && 'listen' in raw) report(ctx, '"listen" is only valid in handlers', keyPos(raw, 'listen') ?? pos)
+  checkTemplatesIn(ctx, raw, pos, CONDITION_KEYS)
+  const common = readCommon(ctx, raw, pos)
+  const fields = readTaskFields(ctx, raw, pos)
+  if (found.length === 0) {
+    if (Object.keys(raw).every((k) => TASK_KEYWORDS.includes(k))) {
+      report(ctx, `task${common.name ? ` "${common.name}"` : ''} has no module`, pos, '(add one module, for example "command: …")')
+    }
+    return undefined
+  }
+  const [key, name] = found[0]
+  const def = ctx.modules.get(name)
+  if (!def) return undefined
+  const argsPos = keyPos(raw, key) ?? pos
+  const args = readArgs(ctx, def, raw, key, argsPos)
+  if (!args) return undefined
+  for (const e of validateArgs(def, args, argsPos)) ctx.errors.push(e)
+  const task: Task = {
+    ...common,
+    kind: 'task',
+    module: name,
+    args,
+    argsPos,
+    ...fields,
+    role: scope.role,
+    searchPaths: scope.searchPaths,
+  }
+  if (scope.handlers) {
+    const listen = [...(common.name ? [common.name] : []), ...readStringList(ctx, raw, 'listen', pos)]
+    if (!listen.length) report(ctx, 'a handler needs a "name" (or "listen") for tasks to notify it', pos)
+    task.listen = listen
+  }
+  return task
+}
+
+/** The module's arguments as a map (free-form and `k=v` strings mapped; `args:` merged under them). */
+function readArgs(ctx: LoadContext, def: ModuleDef, raw: Record<string, unknown>, key: string, argsPos: SourcePos): Record<string, unknown> | undefined {
+  const v = raw[key]
+  const here = valuePos(raw, key) ?? argsPos
+  let args: Record<string, unknown> | undefined
+  if (v === null || v === undefined) args = {}
+  else if (isMap(v)) args = v
+  else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+    const s = String(v)
+    if (def.freeForm) {
+      const props = Object.keys(((def.schema as { properties?: object }).properties ?? {})).filter((p) => p !== def.freeForm)
+      const { text, params } = splitFreeForm(s, props)
+      args = text ? { [def.freeForm]: text, ...params } : { ...params }
+    } else {
+      try {
+        args = parseKeyValues(s)
+      } catch (e) {
+        report(ctx, `arguments of ${def.name} must be a map or key=value pairs: ${(e as Error).message}`, here)
+        return undefined
+      }
+    }
+    setPositions(args, here, Object.fromEntries(Object.keys(args).map((k) => [k, here])))
+  } else {
+    report(ctx, `arguments of ${def.name} must be a map${def.freeForm ? ' or a string' : ''}, found ${describeValue(v)}`, here)
+    return undefined
+  }
+  const extra = readMap(ctx, raw, 'args', argsPos)
+  return extra ? mergePositioned(extra, args) : args
+}
+
+type TaskFields = Omit<Task, keyof Common | 'kind' | 'module' | 'args' | 'argsPos' | 'searchPaths' | 'role' | 'listen'>
+
+function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): TaskFields {
+  const conds = (k: string) => {
+    const c = readConditions(ctx, raw, k, pos)
+    if (c) checkConditions(ctx, raw, k, c, pos)
+    return c
+  }
+  const loopKeys = ['loop', 'with_items', 'with_list'].filter((k) => k in raw)
+  if (loopKeys.length > 1) report(ctx, `use one of ${loopKeys.join(', ')}, not several`, keyPos(raw, loopKeys[1]) ?? pos)
+  const loopKey = loopKeys[0]
+  let loop: unknown
+  if (loopKey) {
+    loop = raw[loopKey]
+    if (!Array.isArray(loop) && typeof loop !== 'string') {
+      report(ctx, `"${loopKey}" must be a list or a template string, found ${describeValue(loop)}`, at(raw, loopKey, pos))
+      loop = undefined
+    }
+  }
+  let loopVar = 'item'
+  let loopLabel: string | undefined
+  const lc = readMap(ctx, raw, 'loop_control', pos)
+  if (lc) {
+    const lcPos = posOf(lc) ?? pos
+    checkKeys(ctx, lc, LOOP_CONTROL_KEYWORDS, 'loop_control', lcPos, (k) => didYouMean(k, LOOP_CONTROL_KEYWORDS))
+    const lv = readString(ctx, lc, 'loop_var', lcPos)
+    if (lv !== undefined && !IDENT.test(lv)) report(ctx, `loop_var must be a variable name, found "${lv}"`, at(lc, 'loop_var', lcPos))
+    else if (lv) loopVar = lv
+    loopLabel = readString(ctx, lc, 'label', lcPos)
+    if (!loopKey) report(ctx, '"loop_control" without a "loop"', keyPos(raw, 'loop_control') ?? pos)
+  }
+  const register = readString(ctx, raw, 'register', pos)
+  if (register !== undefined && !IDENT.test(register)) {
+    report(ctx, `"register" must be a variable name (letters, digits, _), found "${register}"`, at(raw, 'register', pos))
+  }
+  const retries = readInt(ctx, raw, 'retries', pos)
+  const delay = readInt(ctx, raw, 'delay', pos)
+  const until = conds('until')
+  if ((retries !== undefined || delay !== undefined) && !until) {
+    report(ctx, '"retries"/"delay" need an "until" condition', keyPos(raw, retries !== undefined ? 'retries' : 'delay') ?? pos)
+  }
+  return {
+    loop,
+    loopVar,
+    loopLabel,
+    register,
+    notify: readStringList(ctx, raw, 'notify', pos),
+    changedWhen: conds('changed_when'),
+    failedWhen: conds('failed_when'),
+    runOnce: readBool(ctx, raw, 'run_once', pos),
+    delegateTo: readString(ctx, raw, 'delegate_to', pos),
+    async: readInt(ctx, raw, 'async', pos, 1),
+    poll: readInt(ctx, raw, 'poll', pos),
+    timeout: readInt(ctx, raw, 'timeout', pos, 1),
+    until,
+    retries,
+    delay,
+    checkMode: readBool(ctx, raw, 'check_mode', pos),
+  }
+}
