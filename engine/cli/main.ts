@@ -38,6 +38,8 @@ export function program(): Command {
     .option('--trust-new-host-keys', 'accept and record unknown host keys (a changed key is always refused)', false)
     .option('-K, --ask-become-pass', 'ask for the sudo password (or set TSPLAY_BECOME_PASSWORD)', false)
     .option('--task-timeout <seconds>', 'default timeout per task; the command is killed on the host', (v) => parsePositive(v, '--task-timeout'))
+    .option('--retries <n>', 'retry a task when its host\'s connection drops, once the host is back', (v) => parseCount(v, '--retries'), 0)
+    .option('--reconnect-timeout <seconds>', 'how long to wait for a dropped host to come back', (v) => parsePositive(v, '--reconnect-timeout'), 300)
     .option('--start-at-task <name>', 'start the playbook at the task with this name')
     .option('--list-hosts', 'list the hosts each play would target, and stop', false)
     .option('--list-tasks', 'list the tasks each play would run, and stop', false)
@@ -71,6 +73,12 @@ export function program(): Command {
 function parsePositive(v: string, flag: string): number {
   const n = Number(v)
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a whole number of at least 1.`)
+  return n
+}
+
+function parseCount(v: string, flag: string): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be a whole number of at least 0.`)
   return n
 }
 

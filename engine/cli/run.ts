@@ -28,6 +28,8 @@ export interface RunFlags {
   trustNewHostKeys: boolean
   askBecomePass: boolean
   taskTimeout?: number
+  retries: number
+  reconnectTimeout: number
   startAtTask?: string
   listHosts: boolean
   listTasks: boolean
@@ -84,6 +86,7 @@ export async function runCommand(playbookPath: string, raw: Record<string, unkno
         opts: {
           check: f.check, diff: f.diff, forks: f.forks, limit: f.limit, tags: f.tags, skipTags: f.skipTags,
           extraVars, verbosity: f.verbose, taskTimeout: f.taskTimeout, startAtTask: f.startAtTask,
+          retries: f.retries, reconnectTimeout: f.reconnectTimeout,
         },
         pool: {
           knownHostsFile: f.knownHosts ?? process.env.TSPLAY_KNOWN_HOSTS ?? join(homedir(), '.ssh', 'known_hosts'),

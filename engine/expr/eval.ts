@@ -4,79 +4,77 @@
  *
  * @example
  * ```ts
- * evaluate(parse('x | default(3) + 1'), (n) => (n === 'x' ? new Undef('x') : vars[n])) // 4
+ * evaluate(parse('x | default(3) + 1'), rootScope({}, render)) // 4
  * ```
  */
 import { UserError } from '../errors.js'
 import { callMethod, FILTERS, TESTS, UNDEF_FILTERS, UNDEF_TESTS } from './filters.js'
 import type { Expr } from './parser.js'
+import type { Scope } from './scope.js'
 import { compare, deepEq, force, getProp, short, toStr, truthy, typeName, Undef } from './values.js'
 
-/** Looks a root name up; returns `Undef` when it is not defined. */
-export type Lookup = (name: string) => unknown
 
 /** Evaluate `e`. The result may be `Undef` (callers decide whether that is an error). */
-export function evaluate(e: Expr, lookup: Lookup): unknown {
+export function evaluate(e: Expr, scope: Scope): unknown {
+  /** A value used as a whole: defined, with templated strings inside rendered. */
+  const val = (x: Expr): unknown => scope.deep(force(evaluate(x, scope)))
   switch (e.k) {
     case 'lit':
       return e.v
     case 'name':
-      return lookup(e.name)
+      return scope.lookup(e.name)
     case 'attr':
     case 'index': {
-      const o = evaluate(e.o, lookup)
-      const key = e.k === 'attr' ? e.key : force(evaluate(e.i, lookup))
+      const o = evaluate(e.o, scope)
+      const key = e.k === 'attr' ? e.key : val(e.i)
       const path = `${o instanceof Undef ? o.path : pathOf(e.o)}${typeof key === 'number' ? `[${key}]` : e.k === 'attr' ? `.${key}` : `[${JSON.stringify(key)}]`}`
       if (o instanceof Undef) return new Undef(path)
-      return getProp(o, key, path)
+      return scope.resolve(getProp(o, key, path))
     }
     case 'list':
-      return e.items.map((x) => force(evaluate(x, lookup)))
+      return e.items.map(val)
     case 'map': {
       const out: Record<string, unknown> = {}
       for (const [k, v] of e.entries) {
-        const key = toStr(evaluate(k, lookup))
+        const key = toStr(val(k))
         if (key === '__proto__') throw new UserError('the key "__proto__" is not allowed')
-        out[key] = force(evaluate(v, lookup))
+        out[key] = val(v)
       }
       return out
     }
     case 'and': {
-      const l = evaluate(e.l, lookup)
-      return truthy(l) ? evaluate(e.r, lookup) : l
+      const l = evaluate(e.l, scope)
+      return truthy(l) ? evaluate(e.r, scope) : l
     }
     case 'or': {
-      const l = evaluate(e.l, lookup)
-      return truthy(l) ? l : evaluate(e.r, lookup)
+      const l = evaluate(e.l, scope)
+      return truthy(l) ? l : evaluate(e.r, scope)
     }
     case 'not':
-      return !truthy(evaluate(e.e, lookup))
+      return !truthy(evaluate(e.e, scope))
     case 'neg': {
-      const v = force(evaluate(e.e, lookup))
+      const v = force(evaluate(e.e, scope))
       if (typeof v !== 'number') throw new UserError(`cannot negate ${typeName(v)} ${short(v)}`)
       return -v
     }
     case 'cond':
-      return truthy(evaluate(e.c, lookup)) ? evaluate(e.a, lookup) : e.b ? evaluate(e.b, lookup) : null
+      return truthy(evaluate(e.c, scope)) ? evaluate(e.a, scope) : e.b ? evaluate(e.b, scope) : null
     case 'bin':
-      return binary(e.op, force(evaluate(e.l, lookup)), force(evaluate(e.r, lookup)))
+      return binary(e.op, val(e.l), val(e.r))
     case 'filter': {
       const f = FILTERS[e.name]
       if (!f) throw new UserError(`unknown filter "${e.name}"`)
-      const v = evaluate(e.e, lookup)
-      const args = e.args.map((a) => force(evaluate(a, lookup)))
-      return f(UNDEF_FILTERS.has(e.name) ? v : force(v), ...args)
+      const args = e.args.map(val)
+      return f(UNDEF_FILTERS.has(e.name) ? scope.deep(evaluate(e.e, scope)) : val(e.e), ...args)
     }
     case 'test': {
       const t = TESTS[e.name]
       if (!t) throw new UserError(`unknown test "${e.name}"`)
-      const v = evaluate(e.e, lookup)
-      const args = e.args.map((a) => force(evaluate(a, lookup)))
-      return t(UNDEF_TESTS.has(e.name) ? v : force(v), ...args) !== e.neg
+      const args = e.args.map(val)
+      return t(UNDEF_TESTS.has(e.name) ? evaluate(e.e, scope) : val(e.e), ...args) !== e.neg
     }
     case 'call': {
-      const o = force(evaluate(e.o, lookup))
-      return callMethod(o, e.method, e.args.map((a) => force(evaluate(a, lookup))))
+      return callMethod(val(e.o), e.method, e.args.map(val))
     }
   }
 }

@@ -20,6 +20,10 @@ export interface RunOptions {
   verbosity: number
   /** Default per-task timeout in seconds (`--task-timeout`); 0 or undefined = none. */
   taskTimeout?: number
+  /** Retry a task this many times when its host's connection drops mid-task, once the host is back (`--retries`). */
+  retries?: number
+  /** Seconds to wait for a dropped host to come back before giving up (`--reconnect-timeout`). */
+  reconnectTimeout?: number
   /** Start at the first task with this name (`--start-at-task`). */
   startAtTask?: string
 }

@@ -58,6 +58,14 @@ export class HostPool {
     return p!
   }
 
+  /** Re-open a dropped connection, waiting up to `timeoutSec` for the host to come back. */
+  async reconnect(name: string, timeoutSec: number): Promise<void> {
+    const p = this.conns.get(name)
+    if (!p) throw new HostError(name, 'unreachable', 'no connection to re-open')
+    await (await p).reconnect(timeoutSec)
+    this.unreachable.delete(name)
+  }
+
   /** Forget a connection that dropped, so the next `get` opens a new one. */
   forget(name: string): void {
     const p = this.conns.get(name)

@@ -20,6 +20,20 @@ function itemLabel(task: Task, item: unknown, vars: Record<string, unknown>): st
 }
 
 export async function runTaskOnHost(rc: RunContext, task: Task, inh: Inherited, host: string, log: (l: string) => void): Promise<TaskResult> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await runTaskOnce(rc, task, inh, host, log)
+    const dropped = r.status === 'unreachable' && r.data.dropped === true
+    if (!dropped || attempt >= (rc.opts.retries ?? 0) || rc.stopping.requested) return r
+    log(`connection dropped (${r.msg}); waiting for the host to come back (retry ${attempt + 1}/${rc.opts.retries})`)
+    try {
+      await rc.pool.reconnect(host, rc.opts.reconnectTimeout ?? 300)
+    } catch (e) {
+      return { ...r, msg: `${r.msg}; not back after ${rc.opts.reconnectTimeout ?? 300}s: ${(e as Error).message}` }
+    }
+  }
+}
+
+async function runTaskOnce(rc: RunContext, task: Task, inh: Inherited, host: string, log: (l: string) => void): Promise<TaskResult> {
   const noLog = task.noLog ?? inh.noLog ?? false
   const ignore = task.ignoreErrors ?? inh.ignoreErrors ?? false
   try {
@@ -67,7 +81,7 @@ export async function runTaskOnHost(rc: RunContext, task: Task, inh: Inherited, 
   } catch (e) {
     if (e instanceof HostError && e.kind !== 'sudo' && e.kind !== 'timeout') {
       rc.pool.markUnreachable(host, e.message)
-      return { status: 'unreachable', host, msg: e.message, data: { unreachable: true, msg: e.message } }
+      return { status: 'unreachable', host, msg: e.message, data: { unreachable: true, msg: e.message, dropped: e.kind === 'dropped' } }
     }
     if (e instanceof UserError) return failedResult(rc, task, host, e.format(), ignore)
     if (e instanceof HostError) return failedResult(rc, task, host, e.message, ignore)

@@ -43,3 +43,45 @@ export function renderCommand(cmd: Command): string {
   const line = parts.join(' ')
   return cmd.cwd !== undefined ? `cd -- ${shQuote(cmd.cwd)} && ${line}` : line
 }
+
+/**
+ * The text one persistent-shell command is sent as. The command runs in a subshell (so `cd`, `exit` or `set`
+ * cannot change the session), its stdin is `/dev/null` or the given bytes (base64 in a quoted here-doc, decoded
+ * on the host: binary safe, never in argv); then an end marker carrying the sequence number and exit code is
+ * written to stdout and to stderr. The marker holds a random per-session nonce, so command output cannot fake it.
+ */
+export function renderFrame(nonce: string, seq: number, text: string, stdin?: Uint8Array): string {
+  const end = `r=$?; printf '\\036TSP${nonce}:${seq}:%d\\n' "$r"; printf '\\036TSP${nonce}:${seq}:%d\\n' "$r" >&2\n`
+  if (stdin === undefined) return `( ${text}\n) </dev/null\n${end}`
+  const b64 = Buffer.from(stdin).toString('base64').replace(/.{1,76}/g, '$&\n')
+  return `base64 -d <<'_TSPLAY_${nonce}' | ( ${text}\n)\n${b64}_TSPLAY_${nonce}\n${end}`
+}
+
+/** The first frame a new shell answers: its pid as the "exit code" of frame 0. */
+export function renderHello(nonce: string): string {
+  return `printf '\\036TSP${nonce}:0:%d\\n' "$$"; printf '\\036TSP${nonce}:0:0\\n' >&2\n`
+}
+
+/** How to become another user: the sudo command prefix (no password, or an askpass helper that prints it). */
+export interface SudoSpec {
+  user: string
+  /** Path of the askpass helper on the host when a password is configured. */
+  askpass?: string
+}
+
+/** `sudo … -u USER --` as argv words (quoted), for a shell start or a one-off exec. */
+function sudoWords(s: SudoSpec): string {
+  const base = `sudo ${s.askpass ? '-A' : '-n'} -H -u ${shQuote(s.user)} --`
+  return s.askpass ? `SUDO_ASKPASS=${shQuote(s.askpass)} ${base}` : base
+}
+
+/** The exec command that starts a persistent shell, as the login user or through sudo. */
+export function renderShellStart(sudo?: SudoSpec): string {
+  return sudo ? `exec ${sudoWords(sudo)} /bin/sh` : 'exec /bin/sh'
+}
+
+/** A one-off exec channel command (streaming commands): the rendered command, through sudo if asked. */
+export function renderExec(cmd: Command, sudo?: SudoSpec): string {
+  const text = renderCommand(cmd)
+  return sudo ? `${sudoWords(sudo)} /bin/sh -c ${shQuote(text)}` : text
+}

@@ -1,0 +1,102 @@
+/**
+ * Variable scopes for expressions and templates. A looked-up string that itself holds `{{ … }}` is rendered
+ * against the same variables when it is used (Ansible's lazy templating: `url: "http://{{ host }}:{{ port }}"`
+ * in group_vars just works); a variable that refers to itself is an error, not a hang.
+ *
+ * @example
+ * ```ts
+ * const s = rootScope({ port: 8080, url: 'http://x:{{ port }}' }, render)
+ * s.lookup('url') // 'http://x:8080'
+ * ```
+ */
+import { UserError } from '../errors.js'
+import type { Vars } from '../types.js'
+import { getProp, Undef } from './values.js'
+
+/** Renders one template string against a scope (supplied by render.ts, to avoid an import cycle). */
+export type StringRenderer = (s: string, scope: Scope) => unknown
+
+/** What the evaluator reads variables through. */
+export interface Scope {
+  /** A root name's value (templated strings rendered), or `Undef`. */
+  lookup(name: string): unknown
+  /** Render a string found inside a value (an attribute or list item) if it holds `{{`. */
+  resolve(v: unknown): unknown
+  /** Deeply render a whole value before it is used as a whole (filter input, final result). */
+  deep(v: unknown): unknown
+}
+
+const MAX_NESTING = 32
+
+/** True when `v` is a string (or a list/map holding one, at any depth) containing `{{`. */
+export function hasTemplate(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return v.includes('{{')
+  if (depth > 64 || v === null || typeof v !== 'object') return false
+  if (Array.isArray(v)) return v.some((x) => hasTemplate(x, depth + 1))
+  if (v instanceof Map) return [...v.values()].some((x) => hasTemplate(x, depth + 1))
+  return Object.values(v).some((x) => hasTemplate(x, depth + 1))
+}
+
+/** The scope over plain variables. `render` renders nested template strings. */
+export function rootScope(vars: Vars, render: StringRenderer): Scope {
+  const active: string[] = []
+  let depth = 0
+  /** Render nested template text, refusing runaway recursion (`a: "{{ a }}"`, `a: ["{{ a }}"]`). */
+  const nested = (s: string): unknown => {
+    if (depth >= MAX_NESTING) {
+      const chain = active.length ? ` (${active.join(' → ')})` : ''
+      throw new UserError(`templates nest too deeply: a variable probably refers to itself${chain}`)
+    }
+    depth++
+    try {
+      return render(s, scope)
+    } finally {
+      depth--
+    }
+  }
+  const scope: Scope = {
+    lookup(name) {
+      const v = getProp(vars, name, name)
+      if (typeof v !== 'string' || !v.includes('{{')) return v
+      if (active.includes(name)) {
+        throw new UserError(`variable "${name}" refers to itself (${[...active, name].join(' → ')})`)
+      }
+      active.push(name)
+      try {
+        return nested(v)
+      } finally {
+        active.pop()
+      }
+    },
+    resolve(v) {
+      return typeof v === 'string' && v.includes('{{') ? nested(v) : v
+    },
+    deep(v) {
+      return hasTemplate(v) ? deepRender(v, nested, 0) : v
+    },
+  }
+  return scope
+}
+
+/** A scope that looks in `first` (block params, the current `#each` item) before `parent`. */
+export function childScope(parent: Scope, first: (name: string) => unknown): Scope {
+  return {
+    lookup: (name) => {
+      const v = first(name)
+      return v instanceof Undef ? parent.lookup(name) : parent.resolve(v)
+    },
+    resolve: (v) => parent.resolve(v),
+    deep: (v) => parent.deep(v),
+  }
+}
+
+/** Render every templated string inside `v` (a fresh copy; untemplated parts are shared). */
+export function deepRender(v: unknown, render: (s: string) => unknown, depth: number): unknown {
+  if (typeof v === 'string') return v.includes('{{') ? render(v) : v
+  if (depth > 64 || v === null || typeof v !== 'object' || !hasTemplate(v)) return v
+  if (Array.isArray(v)) return v.map((x) => deepRender(x, render, depth + 1))
+  const src = v instanceof Map ? Object.fromEntries(v) : (v as Record<string, unknown>)
+  const out: Record<string, unknown> = {}
+  for (const [k, x] of Object.entries(src)) out[k] = deepRender(x, render, depth + 1)
+  return out
+}

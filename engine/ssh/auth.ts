@@ -1,0 +1,73 @@
+/**
+ * Which credentials to offer, in order: the inventory's key file (`ansible_ssh_private_key_file`) if set, else the
+ * SSH agent (`SSH_AUTH_SOCK`) and the default keys `~/.ssh/id_ed25519`, `id_ecdsa`, `id_rsa`; then the password if
+ * one is set (`ansible_password`). Encrypted or unreadable default keys are skipped.
+ *
+ * @example
+ * ```yaml
+ * pi1: { ansible_user: pi, ansible_ssh_private_key_file: ~/.ssh/pi_fleet }
+ * ```
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import ssh2 from 'ssh2'
+import { HostError } from '../errors.js'
+import type { ConnectionSpec } from '../ast.js'
+
+/** One authentication attempt, in ssh2's `authHandler` shape. */
+export type AuthMethod =
+  | { type: 'publickey'; username: string; key: Buffer }
+  | { type: 'agent'; username: string; agent: string }
+  | { type: 'password'; username: string; password: string }
+
+/** Expand a leading `~/`. */
+export function expandHome(p: string): string {
+  return p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p
+}
+
+function usableKey(data: Buffer): boolean {
+  const k = ssh2.utils.parseKey(data)
+  return !(k instanceof Error) && !(Array.isArray(k) && k.length === 0)
+}
+
+/** The methods to try for a host. Throws `HostError('auth')` when there is nothing to offer or the key file is bad. */
+export function authMethods(spec: ConnectionSpec, agentSocket?: string): AuthMethod[] {
+  const username = spec.user
+  const methods: AuthMethod[] = []
+  if (spec.privateKeyFile) {
+    const file = expandHome(spec.privateKeyFile)
+    let data: Buffer
+    try {
+      data = readFileSync(file)
+    } catch (e) {
+      throw new HostError(spec.name, 'auth', `${spec.name}: cannot read private key ${file}: ${(e as Error).message}`)
+    }
+    const parsed = ssh2.utils.parseKey(data)
+    if (parsed instanceof Error) {
+      throw new HostError(spec.name, 'auth', `${spec.name}: cannot use private key ${file}: ${parsed.message} (encrypted keys: load them into ssh-agent)`)
+    }
+    methods.push({ type: 'publickey', username, key: data })
+  } else {
+    if (agentSocket) methods.push({ type: 'agent', username, agent: agentSocket })
+    for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
+      const file = join(homedir(), '.ssh', name)
+      if (!existsSync(file)) continue
+      try {
+        const data = readFileSync(file)
+        if (usableKey(data)) methods.push({ type: 'publickey', username, key: data })
+      } catch {
+        /* unreadable default key: skip */
+      }
+    }
+  }
+  if (spec.password !== undefined) methods.push({ type: 'password', username, password: spec.password })
+  if (methods.length === 0) {
+    throw new HostError(
+      spec.name,
+      'auth',
+      `${spec.name}: no credentials to log in as ${username}: set ansible_ssh_private_key_file, start ssh-agent, or create ~/.ssh/id_ed25519`,
+    )
+  }
+  return methods
+}

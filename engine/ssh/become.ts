@@ -1,0 +1,64 @@
+/**
+ * Becoming another user through sudo: the askpass helper that feeds a become password to `sudo -A` (the password
+ * travels on a shell's stdin into a 0600 file in a 0700 `mktemp -d` session folder; never argv, env or logs), and
+ * the translation of sudo's complaints into clear, distinct `HostError('sudo', …)` messages.
+ *
+ * @example
+ * ```yaml
+ * # inventory: the password comes from here (or --ask-become-pass), never from a command line
+ * pi1: { ansible_become_password: "{{ vault_pi_sudo }}" }
+ * ```
+ */
+import { sh } from '../commands.js'
+import { HostError } from '../errors.js'
+import type { Command } from '../types.js'
+
+/**
+ * Constant script run as the login user with the password on stdin: creates the session folder, the password
+ * file and the askpass helper, and prints the folder. The helper answers once per sudo process (a second call,
+ * i.e. sudo retrying after a wrong password, fails at once instead of looping through three PAM delays).
+ */
+const SETUP_SCRIPT = [
+  'set -e',
+  'umask 077',
+  'd=$(mktemp -d "/tmp/tsplay.XXXXXXXXXX")',
+  'cat > "$d/pw"',
+  'printf \'%s\\n\' \'#!/bin/sh\' \'d=${0%/*}; f="$d/try.$PPID"\' \'[ -e "$f" ] && exit 1\' \': > "$f"\' \'exec cat "$d/pw"\' > "$d/askpass"',
+  'chmod 0700 "$d/askpass"',
+  'printf %s "$d"',
+].join('\n')
+
+/** The command that sets up the session folder and askpass helper (stdin: the password). */
+export function askpassSetup(password: string): Command {
+  return sh(SETUP_SCRIPT, [], { stdin: `${password}\n`, secretStdin: true, describe: 'prepare sudo askpass helper' })
+}
+
+/** The command that removes the session folder on close. */
+export function sessionCleanup(dir: string): Command {
+  return sh('case "$1" in /tmp/tsplay.*) rm -rf -- "$1" ;; esac', [dir], { describe: 'remove tsplay session folder' })
+}
+
+/** Turn sudo's failure output into one clear message per cause. */
+export function sudoError(host: string, becomeUser: string, stderr: string, code: number | null, hasPassword: boolean): HostError {
+  const said = stderr.trim().split('\n').filter(Boolean).slice(-2).join(' / ')
+  const msg = (m: string): HostError => new HostError(host, 'sudo', `${host}: cannot become ${becomeUser}: ${m}${said ? ` (sudo said: ${said})` : ''}`)
+  if (/must have a tty|requiretty/i.test(stderr)) {
+    return msg('sudo requires a terminal (Defaults requiretty); remove requiretty for this user in /etc/sudoers')
+  }
+  if (/incorrect password|no password was provided|try again/i.test(stderr)) {
+    return msg('the become password is wrong (ansible_become_password / --ask-become-pass)')
+  }
+  if (/not in the sudoers|not allowed to (execute|run)|may not run sudo/i.test(stderr)) {
+    return msg('the user is not allowed to use sudo for this (check /etc/sudoers)')
+  }
+  if (/a password is required/i.test(stderr)) {
+    return hasPassword
+      ? msg('sudo asked for a password and did not accept the one given')
+      : msg('sudo needs a password; set ansible_become_password or use --ask-become-pass')
+  }
+  if (code === 127 || /sudo: (command )?not found|No such file/i.test(stderr)) {
+    return msg('sudo is not installed on the host (apt-get install sudo)')
+  }
+  if (/unknown user/i.test(stderr)) return msg(`there is no user ${becomeUser} on the host`)
+  return msg(`sudo failed with exit code ${String(code)}`)
+}

@@ -1,0 +1,123 @@
+/**
+ * Opens one verified, authenticated ssh2 connection: host key checked against known_hosts in `hostVerifier`
+ * (unknown → refused unless trust-on-first-use was asked for; changed or revoked → always refused, fingerprint
+ * shown), keys or agent or password (auth.ts), keepalives so a dead link is noticed in ~15 s instead of hanging.
+ * Every failure is a `HostError` of kind `hostkey`, `auth` or `unreachable` with a message a user can act on.
+ *
+ * @example
+ * ```ts
+ * const client = await connectClient({ spec, knownHostsFile: '/root/.ssh/known_hosts', trustNewHostKeys: false })
+ * ```
+ */
+import ssh2 from 'ssh2'
+import type { Client as ClientT } from 'ssh2'
+import { HostError } from '../errors.js'
+import type { ConnectionSpec } from '../ast.js'
+import { authMethods } from './auth.js'
+import { addHostKey, checkHostKey, hostPortName, knownKeyTypes } from './knownhosts.js'
+
+export interface ConnectOptions {
+  spec: ConnectionSpec
+  /** known_hosts file (the caller resolves the default `~/.ssh/known_hosts`). */
+  knownHostsFile: string
+  /** accept-new: add unknown keys to the file; a changed key is always refused. */
+  trustNewHostKeys: boolean
+  /** SSH_AUTH_SOCK */
+  agentSocket?: string
+  /** Keepalive interval in seconds (default 5; 3 missed answers drop the connection). */
+  keepaliveSec?: number
+}
+
+/** Host key algorithms ssh2 should offer for a known key type (so a host with an RSA entry is asked for RSA). */
+const HOST_KEY_ALGOS: Record<string, string[]> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+}
+
+/** The host key check as a verifier; records why it refused. */
+function makeVerifier(opts: ConnectOptions, refused: { err?: HostError }): (key: Buffer) => boolean {
+  const { spec, knownHostsFile: file } = opts
+  const where = hostPortName(spec.host, spec.port)
+  return (key: Buffer) => {
+    const r = checkHostKey(file, spec.host, spec.port, key)
+    if (r.status === 'match') return true
+    if (r.status === 'unknown') {
+      if (opts.trustNewHostKeys) {
+        addHostKey(file, spec.host, spec.port, key)
+        return true
+      }
+      refused.err = new HostError(
+        spec.name,
+        'hostkey',
+        `${spec.name}: unknown host key for ${where} (${r.keyType} ${r.fingerprint}), not in ${file}. ` +
+          `Check the fingerprint, then run again with --trust-new-host-keys to add it.`,
+      )
+    } else if (r.status === 'revoked') {
+      refused.err = new HostError(spec.name, 'hostkey', `${spec.name}: the host key of ${where} (${r.keyType} ${r.fingerprint}) is marked @revoked in ${file}; refusing to connect.`)
+    } else {
+      refused.err = new HostError(
+        spec.name,
+        'hostkey',
+        `${spec.name}: HOST KEY CHANGED for ${where}: it now offers ${r.keyType} ${r.fingerprint}, but ${file} has ${r.expectedFingerprints.join(', ')}. ` +
+          `Someone could be intercepting the connection. If the change is expected (reinstalled host), remove the old entry ` +
+          `(ssh-keygen -R '${where}' -f ${file}) and connect again.`,
+      )
+    }
+    return false
+  }
+}
+
+/** Connect, verify and authenticate. Resolves with a ready ssh2 Client. */
+export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.connectTimeout): Promise<ClientT> {
+  const { spec } = opts
+  const methods = authMethods(spec, opts.agentSocket)
+  const refused: { err?: HostError } = {}
+  const known = knownKeyTypes(opts.knownHostsFile, spec.host, spec.port).flatMap((t) => HOST_KEY_ALGOS[t] ?? [])
+  const client = new ssh2.Client()
+  return new Promise((resolve, reject) => {
+    let settled = false
+    const fail = (e: HostError): void => {
+      if (settled) return
+      settled = true
+      client.removeAllListeners('ready')
+      client.on('error', () => {})
+      client.end()
+      reject(e)
+    }
+    client.once('ready', () => {
+      settled = true
+      resolve(client)
+    })
+    client.on('error', (err: Error & { level?: string; code?: string }) => {
+      if (settled) return
+      if (refused.err) return fail(refused.err)
+      const target = `${spec.user}@${hostPortName(spec.host, spec.port)}`
+      if (err.level === 'client-authentication') {
+        return fail(new HostError(spec.name, 'auth', `${spec.name}: login as ${target} rejected (tried ${[...new Set(methods.map((m) => m.type))].join(', ')})`))
+      }
+      if (err.level === 'client-timeout') {
+        return fail(new HostError(spec.name, 'unreachable', `${spec.name}: connection to ${target} timed out after ${timeoutSec}s`))
+      }
+      const why = err.code === 'ECONNREFUSED' ? 'connection refused' : err.code === 'EHOSTUNREACH' ? 'no route to host' : err.message
+      fail(new HostError(spec.name, 'unreachable', `${spec.name}: cannot connect to ${target}: ${why}`))
+    })
+    client.on('close', () => {
+      if (!settled) fail(refused.err ?? new HostError(spec.name, 'unreachable', `${spec.name}: connection closed during the handshake`))
+    })
+    let i = 0
+    client.connect({
+      host: spec.host,
+      port: spec.port,
+      username: spec.user,
+      readyTimeout: Math.max(1, timeoutSec) * 1000,
+      keepaliveInterval: (opts.keepaliveSec ?? 5) * 1000,
+      keepaliveCountMax: 3,
+      hostVerifier: makeVerifier(opts, refused),
+      algorithms: known.length > 0 ? { serverHostKey: known as never } : undefined,
+      authHandler: (_left, _partial, next) => next((methods[i++] as never) ?? false),
+    })
+  })
+}

@@ -1,0 +1,222 @@
+/**
+ * `HostConnection`: everything tsplay does on one host goes through one ssh2 connection and, per effective user,
+ * one persistent remote shell (shell.ts) — about 1 ms a command on loopback instead of ~45 ms for a fresh exec
+ * channel. `become` starts a second shell through sudo (become.ts). Streaming commands (long builds) get their
+ * own exec channel (stream.ts). A dropped connection rejects everything pending with `HostError('dropped')`.
+ *
+ * @example
+ * ```ts
+ * const conn = await HostConnection.connect({ spec, knownHostsFile, trustNewHostKeys: false })
+ * const r = await conn.run({ argv: ['apt-get', 'install', '-y', 'git'] }, { becomeUser: 'root' })
+ * await conn.close()
+ * ```
+ */
+import type { Client } from 'ssh2'
+import { sh } from '../commands.js'
+import { HostError } from '../errors.js'
+import type { Command, CommandResult } from '../types.js'
+import { askpassSetup, sessionCleanup, sudoError } from './become.js'
+import { connectClient, type ConnectOptions } from './client.js'
+import { renderShellStart, type SudoSpec } from './quote.js'
+import { RemoteShell, ShellStartError } from './shell.js'
+import { runStream } from './stream.js'
+
+export type { ConnectOptions } from './client.js'
+
+export interface RunOptions {
+  /** Run via sudo as this user (`cmd.runAs` overrides); undefined = no become. */
+  becomeUser?: string
+  /** Output as it arrives, for `stream: true` commands. */
+  onOutput?: (chunk: string) => void
+  signal?: AbortSignal
+}
+
+/** Kill every descendant of a shell (the running command), leaving the shell itself alive. */
+const KILL_CHILDREN = 'k() { for c in $(pgrep -P "$1"); do k "$c"; done; kill -TERM "$1" 2>/dev/null; }; for c in $(pgrep -P "$1"); do k "$c"; done; :'
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+export class HostConnection {
+  readonly name: string
+  private client: Client
+  private readonly shells = new Map<string, Promise<RemoteShell>>()
+  private readonly sudoFailures = new Map<string, HostError>()
+  private sessionDir?: Promise<string>
+  private lost?: HostError
+  private closed = false
+
+  private constructor(
+    private readonly opts: ConnectOptions,
+    client: Client,
+  ) {
+    this.name = opts.spec.name
+    this.client = client
+    this.watch(client)
+  }
+
+  /** Connect and verify the host. Throws `HostError` of kind `unreachable`, `auth` or `hostkey`. */
+  static async connect(opts: ConnectOptions): Promise<HostConnection> {
+    return new HostConnection(opts, await connectClient(opts))
+  }
+
+  /** Run one command. A non-zero exit code is returned, not thrown; connection faults throw `HostError`. */
+  async run(cmd: Command, opts: RunOptions = {}): Promise<CommandResult> {
+    const user = this.userFor(cmd, opts)
+    if (cmd.stream) {
+      const sudo = user === undefined ? undefined : await this.sudoSpec(user, true)
+      return runStream(this.client, this.name, cmd, sudo, opts, () => this.lost)
+    }
+    const shell = await this.shell(user)
+    const [r] = await shell.run([cmd], opts.signal)
+    return r
+  }
+
+  /**
+   * Run several commands in one round trip: all are written at once and answered in one burst; every command
+   * runs (a failure does not stop the rest). Commands for different users, or streaming ones, are grouped.
+   */
+  async batch(cmds: readonly Command[], opts: RunOptions = {}): Promise<CommandResult[]> {
+    const results: CommandResult[] = []
+    let i = 0
+    while (i < cmds.length) {
+      const user = this.userFor(cmds[i], opts)
+      if (cmds[i].stream) {
+        results.push(await this.run(cmds[i], opts))
+        i++
+        continue
+      }
+      let j = i
+      while (j < cmds.length && !cmds[j].stream && this.userFor(cmds[j], opts) === user) j++
+      const shell = await this.shell(user)
+      results.push(...(await shell.run(cmds.slice(i, j), opts.signal)))
+      i = j
+    }
+    return results
+  }
+
+  /** Drop the connection and open it again, retrying with back-off until `timeoutSec` (reboots, dropped links). */
+  async reconnect(timeoutSec: number): Promise<void> {
+    const oldDir = this.sessionDir?.catch(() => undefined)
+    this.teardown(new HostError(this.name, 'dropped', `${this.name}: reconnecting`))
+    this.client.end()
+    const deadline = Date.now() + timeoutSec * 1000
+    let delay = 250
+    for (;;) {
+      const left = (deadline - Date.now()) / 1000
+      try {
+        this.client = await connectClient(this.opts, Math.max(1, Math.min(this.opts.spec.connectTimeout, left)))
+        break
+      } catch (e) {
+        // a host key problem will not fix itself; auth may (PAM refuses logins while a host boots)
+        if (e instanceof HostError && e.kind === 'hostkey') throw e
+        if (Date.now() + delay >= deadline) {
+          throw new HostError(this.name, 'unreachable', `${this.name}: not reachable again within ${timeoutSec}s (${(e as Error).message})`)
+        }
+        await sleep(delay)
+        delay = Math.min(delay * 2, 5000)
+      }
+    }
+    this.lost = undefined
+    this.watch(this.client)
+    const dir = await oldDir
+    if (dir) await this.run(sessionCleanup(dir)).catch(() => undefined)
+  }
+
+  /** Remove tsplay's session folder on the host, end the shells and the connection. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    if (this.sessionDir && !this.lost) {
+      const dir = await this.sessionDir.catch(() => undefined)
+      if (dir) await this.run({ ...sessionCleanup(dir), timeoutSec: 10 }).catch(() => undefined)
+    }
+    this.closed = true
+    this.teardown(new HostError(this.name, 'dropped', `${this.name}: connection closed`))
+    const client = this.client
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 1000)
+      client.once('close', () => (clearTimeout(t), resolve()))
+      client.end()
+    })
+  }
+
+  private userFor(cmd: Command, opts: RunOptions): string | undefined {
+    const u = cmd.runAs ?? opts.becomeUser
+    return u === undefined || u === this.opts.spec.user ? undefined : u
+  }
+
+  private watch(client: Client): void {
+    client.on('error', () => {}) // reported through 'close' and the pending calls
+    client.on('close', () => {
+      if (client !== this.client || this.closed) return
+      const e = new HostError(this.name, 'dropped', `${this.name}: connection lost`)
+      this.lost = e
+      this.teardown(e)
+    })
+  }
+
+  private teardown(e: HostError): void {
+    for (const p of this.shells.values()) p.then((s) => s.fail(e)).catch(() => undefined)
+    this.shells.clear()
+    this.sessionDir = undefined
+  }
+
+  /** The persistent shell for a user (undefined = the login user), opened on first use. */
+  private async shell(user: string | undefined): Promise<RemoteShell> {
+    if (this.closed) throw new HostError(this.name, 'dropped', `${this.name}: connection closed`)
+    if (this.lost) throw this.lost
+    const key = user ?? ''
+    const existing = this.shells.get(key)
+    if (existing) {
+      const s = await existing
+      if (s.alive) return s
+      if (this.shells.get(key) === existing) this.shells.delete(key)
+      return this.shell(user)
+    }
+    const failed = user === undefined ? undefined : this.sudoFailures.get(user)
+    if (failed) throw failed
+    const p = this.openShell(user)
+    this.shells.set(key, p)
+    p.catch(() => this.shells.get(key) === p && this.shells.delete(key))
+    return p
+  }
+
+  private async openShell(user: string | undefined): Promise<RemoteShell> {
+    const sudo = user === undefined ? undefined : await this.sudoSpec(user, false)
+    try {
+      return await RemoteShell.open(this.client, this.name, renderShellStart(sudo), (pid) => this.killChildren(pid, sudo))
+    } catch (e) {
+      if (!(e instanceof ShellStartError) || user === undefined) throw e
+      if (this.lost) throw this.lost
+      const err = sudoError(this.name, user, e.stderr, e.code, this.opts.spec.becomePassword !== undefined)
+      this.sudoFailures.set(user, err)
+      throw err
+    }
+  }
+
+  /** How to sudo to `user`; `checked` first proves sudo works by opening that user's shell. */
+  private async sudoSpec(user: string, checked: boolean): Promise<SudoSpec> {
+    if (checked) await this.shell(user)
+    if (this.opts.spec.becomePassword === undefined) return { user }
+    return { user, askpass: `${await this.ensureSessionDir()}/askpass` }
+  }
+
+  /** The 0700 session folder with the askpass helper (password sent on stdin), created once per connection. */
+  private ensureSessionDir(): Promise<string> {
+    if (!this.sessionDir) {
+      const p = this.run(askpassSetup(this.opts.spec.becomePassword ?? '')).then((r) => {
+        if (r.rc !== 0 || !r.stdout.startsWith('/tmp/tsplay.')) {
+          throw new HostError(this.name, 'sudo', `${this.name}: cannot prepare the sudo password helper: ${r.stderr.trim() || `exit code ${r.rc}`}`)
+        }
+        return r.stdout
+      })
+      p.catch(() => this.sessionDir === p && (this.sessionDir = undefined))
+      this.sessionDir = p
+    }
+    return this.sessionDir
+  }
+
+  private async killChildren(pid: number, sudo: SudoSpec | undefined): Promise<void> {
+    const r = await runStream(this.client, this.name, sh(KILL_CHILDREN, [String(pid)]), sudo, {}, () => this.lost)
+    if (r.rc !== 0) throw new Error(r.stderr)
+  }
+}

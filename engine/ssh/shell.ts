@@ -1,0 +1,223 @@
+/**
+ * One long-lived remote `sh` (as the login user, or through sudo as another user) that receives framed commands
+ * on its stdin and answers each with an exact end marker on stdout and stderr (see `renderFrame`). A command
+ * costs one fork on the host and no new SSH channel. Jobs (one command, or a batch written in one go) are
+ * queued: the next job is written when the previous one has fully answered, so an aborted job can be killed
+ * without touching its neighbours.
+ *
+ * @example
+ * ```ts
+ * const sh = await RemoteShell.open(client, 'pi1', 'exec /bin/sh')
+ * const [r] = await sh.run([{ argv: ['uname', '-m'] }])
+ * ```
+ */
+import { randomBytes } from 'node:crypto'
+import type { ClientChannel, Client } from 'ssh2'
+import { HostError } from '../errors.js'
+import type { Command, CommandResult } from '../types.js'
+import { FrameReader } from './frames.js'
+import { renderCommand, renderFrame, renderHello } from './quote.js'
+
+/** Why a shell could not start: its stderr and exit code (sudo's messages land here). */
+export class ShellStartError extends Error {
+  constructor(
+    readonly stderr: string,
+    readonly code: number | null,
+  ) {
+    super(stderr.trim() || `remote shell exited with code ${String(code)}`)
+    this.name = 'ShellStartError'
+  }
+}
+
+interface Slot {
+  seq: number
+  out?: Buffer
+  err?: Buffer
+  rc?: number
+}
+
+interface Job {
+  cmds: readonly Command[]
+  /** The commands rendered as shell text. */
+  texts: string[]
+  slots: Slot[]
+  resolve: (r: CommandResult[]) => void
+  reject: (e: Error) => void
+  signal?: AbortSignal
+  onAbort?: () => void
+  timer?: NodeJS.Timeout
+}
+
+/** Grace beyond the host-side `timeout -k 5 N` before the controller gives up on a command. */
+const CONTROLLER_GRACE_SEC = 15
+
+export class RemoteShell {
+  /** The shell's pid on the host (its children are the running command). */
+  pid = 0
+  private seq = 0
+  private readonly queue: Job[] = []
+  private current?: Job
+  private dead?: Error
+  private readonly out: FrameReader
+  private readonly err: FrameReader
+  private readonly bySeq = new Map<number, Slot>()
+  private hello?: { resolve: () => void; reject: (e: Error) => void }
+
+  private constructor(
+    private readonly channel: ClientChannel,
+    readonly host: string,
+    private readonly nonce: string,
+    /** Kills the shell's running children on the host (used on abort). */
+    private readonly killChildren: (pid: number) => Promise<void>,
+  ) {
+    this.out = new FrameReader(nonce, (s, rc, d) => this.onFrame(s, rc, d, 'out'))
+    this.err = new FrameReader(nonce, (s, rc, d) => this.onFrame(s, rc, d, 'err'))
+    channel.on('data', (d: Buffer) => this.out.push(d))
+    channel.stderr.on('data', (d: Buffer) => this.err.push(d))
+    let code: number | null = null
+    channel.on('exit', (c: number | null) => (code = c))
+    channel.on('close', () => {
+      const e = this.hello
+        ? new ShellStartError(this.err.pending().toString('utf8'), code)
+        : new HostError(host, 'dropped', `${host}: the remote shell ended unexpectedly (exit code ${String(code)})`)
+      this.fail(e)
+    })
+  }
+
+  /** Start a shell with `startText` (e.g. `exec /bin/sh`) and wait until it answers. Rejects with `ShellStartError`. */
+  static async open(client: Client, host: string, startText: string, killChildren: (pid: number) => Promise<void>): Promise<RemoteShell> {
+    const channel = await new Promise<ClientChannel>((resolve, reject) =>
+      client.exec(startText, (err, ch) => (err ? reject(new HostError(host, 'dropped', `${host}: cannot open a channel: ${err.message}`)) : resolve(ch))),
+    )
+    const sh = new RemoteShell(channel, host, randomBytes(16).toString('hex'), killChildren)
+    await new Promise<void>((resolve, reject) => {
+      sh.hello = { resolve, reject }
+      sh.bySeq.set(0, { seq: 0 })
+      channel.write(renderHello(sh.nonce))
+    })
+    return sh
+  }
+
+  get alive(): boolean {
+    return this.dead === undefined
+  }
+
+  /** Run commands in order as one job (one write, one answer burst). Non-zero exit codes are results. */
+  run(cmds: readonly Command[], signal?: AbortSignal): Promise<CommandResult[]> {
+    if (this.dead) return Promise.reject(this.dead)
+    if (signal?.aborted) return Promise.reject(abortError(signal))
+    // render before queueing, so a bad command (UserError) throws to the caller and never reaches the host
+    const texts = cmds.map(renderCommand)
+    return new Promise((resolve, reject) => {
+      const job: Job = { cmds, texts, slots: [], resolve, reject, signal }
+      if (signal) {
+        job.onAbort = () => this.abort(job)
+        signal.addEventListener('abort', job.onAbort, { once: true })
+      }
+      this.queue.push(job)
+      this.pump()
+    })
+  }
+
+  /** Close the shell (its stdin ends; the shell exits after the running command). */
+  close(): void {
+    this.fail(new HostError(this.host, 'dropped', `${this.host}: connection closed`))
+    this.channel.end()
+  }
+
+  private pump(): void {
+    if (this.current || this.dead) return
+    const job = this.queue.shift()
+    if (!job) return
+    this.current = job
+    const texts = job.texts
+    let payload = ''
+    let maxTimeout = 0
+    job.cmds.forEach((cmd, i) => {
+      const slot: Slot = { seq: ++this.seq }
+      job.slots.push(slot)
+      this.bySeq.set(slot.seq, slot)
+      const stdin = cmd.stdin === undefined ? undefined : typeof cmd.stdin === 'string' ? Buffer.from(cmd.stdin, 'utf8') : cmd.stdin
+      payload += renderFrame(this.nonce, slot.seq, texts[i], stdin)
+      if (cmd.timeoutSec === undefined) maxTimeout = Number.POSITIVE_INFINITY
+      else maxTimeout += cmd.timeoutSec + 5
+    })
+    if (Number.isFinite(maxTimeout)) {
+      job.timer = setTimeout(() => {
+        const e = new HostError(this.host, 'timeout', `${this.host}: command did not end ${maxTimeout + CONTROLLER_GRACE_SEC}s after its timeout was due`)
+        this.fail(e)
+        this.channel.close()
+      }, (maxTimeout + CONTROLLER_GRACE_SEC) * 1000)
+    }
+    this.channel.write(payload)
+  }
+
+  private onFrame(seq: number, rc: number, data: Buffer, which: 'out' | 'err'): void {
+    const slot = this.bySeq.get(seq)
+    if (!slot) return
+    if (which === 'out') {
+      slot.out = data
+      slot.rc = rc
+    } else slot.err = data
+    if (slot.out === undefined || slot.err === undefined) return
+    this.bySeq.delete(seq)
+    if (seq === 0 && this.hello) {
+      this.pid = slot.rc ?? 0
+      const h = this.hello
+      this.hello = undefined
+      h.resolve()
+      return
+    }
+    const job = this.current
+    if (!job || !job.slots.every((s) => s.out !== undefined && s.err !== undefined)) return
+    this.finish(job)
+    job.resolve(job.slots.map((s) => ({ rc: s.rc ?? -1, stdout: s.out!.toString('utf8'), stderr: s.err!.toString('utf8') })))
+    this.current = undefined
+    this.pump()
+  }
+
+  private finish(job: Job): void {
+    if (job.timer) clearTimeout(job.timer)
+    if (job.signal && job.onAbort) job.signal.removeEventListener('abort', job.onAbort)
+  }
+
+  /** Abort a job: a queued one is dropped; the running one is killed on the host and its answer discarded. */
+  private abort(job: Job): void {
+    const i = this.queue.indexOf(job)
+    if (i >= 0) {
+      this.queue.splice(i, 1)
+      this.finish(job)
+      job.reject(abortError(job.signal!))
+      return
+    }
+    if (this.current !== job) return
+    this.finish(job)
+    const reject = job.reject
+    // keep the job current until the host answers (so framing stays in step), but settle the caller now
+    job.resolve = () => {}
+    job.reject = () => {}
+    reject(abortError(job.signal!))
+    this.killChildren(this.pid).catch(() => this.channel.close())
+  }
+
+  /** Mark the shell dead and reject everything pending with `e` (e.g. the connection dropped). */
+  fail(e: Error): void {
+    if (this.dead) return
+    this.dead = e
+    if (this.hello) {
+      this.hello.reject(e)
+      this.hello = undefined
+    }
+    const jobs = this.current ? [this.current, ...this.queue] : [...this.queue]
+    this.current = undefined
+    this.queue.length = 0
+    for (const j of jobs) {
+      this.finish(j)
+      j.reject(e)
+    }
+  }
+}
+
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('the command was cancelled')
+}
