@@ -1,0 +1,108 @@
+/**
+ * reboot: reboot the host, wait for it to come back, and check that it really rebooted (the kernel's boot id
+ * changed) and answers `test_command`. Always changed. The reboot is scheduled detached (a systemd timer,
+ * else a background `sleep; reboot`) so the command returns before the connection drops.
+ *
+ * @example
+ * ```yaml
+ * - reboot: { reboot_timeout: 900, msg: "kernel upgrade" }
+ * ```
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import { defineModule, ModuleFailure } from '../engine/module.js'
+import { sh } from '../engine/commands.js'
+import type { HostIO } from '../engine/module.js'
+import { fill, type WithDefaults } from './mission-lib/args.js'
+
+const Args = Type.Object(
+  {
+    reboot_timeout: Type.Optional(Type.Integer({ minimum: 1, description: 'Seconds to wait for the host to come back and pass test_command', default: 600 })),
+    msg: Type.Optional(Type.String({ description: 'Message logged on the host before rebooting', default: 'Reboot initiated by tsplay' })),
+    test_command: Type.Optional(Type.String({ minLength: 1, description: 'Command (run with sh -c) that must succeed after the reboot', default: 'whoami' })),
+    pre_reboot_delay: Type.Optional(Type.Integer({ minimum: 0, description: 'Seconds to wait on the host before rebooting', default: 0 })),
+    post_reboot_delay: Type.Optional(Type.Integer({ minimum: 0, description: 'Seconds to wait after the host is back, before test_command', default: 0 })),
+  },
+  { additionalProperties: false },
+)
+type Args = Static<typeof Args>
+type Full = WithDefaults<Args, 'reboot_timeout' | 'msg' | 'test_command' | 'pre_reboot_delay' | 'post_reboot_delay'>
+
+/** What gather found. */
+export interface RebootFacts {
+  bootId: string
+}
+
+const BOOT_ID = { argv: ['cat', '/proc/sys/kernel/random/boot_id'], describe: 'read boot id' }
+
+/** Schedule the reboot detached; returns at once. $1 = delay in seconds (≥ 1), $2 = message. */
+const SCHEDULE = `d=$1; m=$2
+logger -t tsplay -- "$m" 2>/dev/null || true
+if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then
+  exec systemd-run --quiet --collect --on-active="$d" --timer-property=AccuracySec=100ms /bin/systemctl reboot
+fi
+nohup sh -c 'sleep "$1"; reboot || /sbin/reboot' sh "$d" >/dev/null 2>&1 &
+echo scheduled`
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export default defineModule({
+  name: 'reboot',
+  summary: 'Reboot the host and wait until it is back',
+  schema: Args,
+  changedWhen: 'always (the host rebooted)',
+  check: 'full',
+  example: '- reboot: { reboot_timeout: 600 }',
+
+  async gather(_raw, _ctx, io): Promise<RebootFacts> {
+    const r = await io.run(BOOT_ID)
+    if (r.rc !== 0) throw new ModuleFailure(`cannot read the boot id: ${r.stderr.trim()}`)
+    return { bootId: r.stdout.trim() }
+  },
+
+  plan(facts, raw, ctx) {
+    const args = fill(Args, raw) as Full
+    return {
+      commands: [sh(SCHEDULE, [String(args.pre_reboot_delay + 1), args.msg], { describe: 'schedule the reboot' })],
+      changes: [`reboot ${ctx.host}`],
+      data: { boot_id_before: facts.bootId },
+    }
+  },
+
+  async apply(plan, raw, ctx, io) {
+    const args = fill(Args, raw) as Full
+    const before = plan.data!.boot_id_before as string
+    const start = Date.now()
+    const left = () => args.reboot_timeout - (Date.now() - start) / 1000
+    const sched = await io.run(plan.commands[0])
+    if (sched.rc !== 0) return { changed: false, fail: `could not schedule the reboot: ${(sched.stderr || sched.stdout).trim()}` }
+    ctx.log(`rebooting ${ctx.host}`)
+    await sleep((args.pre_reboot_delay + 1) * 1000)
+    const after = await waitForNewBoot(io, before, left, ctx.signal)
+    if (!after) return { changed: true, fail: `${ctx.host} did not come back with a new boot id within ${args.reboot_timeout}s` }
+    if (args.post_reboot_delay) await sleep(args.post_reboot_delay * 1000)
+    let last = ''
+    while (left() > 0) {
+      const t = await io.run(sh(args.test_command, [], { describe: 'test_command' })).catch((e: Error) => ({ rc: -1, stdout: '', stderr: e.message }))
+      if (t.rc === 0) return { changed: true, data: { rebooted: true, boot_id: after, elapsed: Math.round((Date.now() - start) / 1000) } }
+      last = (t.stderr || t.stdout).trim()
+      await sleep(2000)
+    }
+    return { changed: true, fail: `${ctx.host} rebooted but test_command did not succeed within ${args.reboot_timeout}s: ${last}` }
+  },
+})
+
+/** Reconnect until the boot id differs from `before`; undefined on timeout. */
+async function waitForNewBoot(io: HostIO, before: string, left: () => number, signal: AbortSignal): Promise<string | undefined> {
+  while (left() > 0 && !signal.aborted) {
+    try {
+      await io.reconnect(Math.max(1, Math.ceil(left())))
+      const r = await io.run(BOOT_ID)
+      const id = r.stdout.trim()
+      if (r.rc === 0 && id && id !== before) return id
+    } catch {
+      // Down, refusing, or dropped again while shutting down: try again.
+    }
+    await sleep(2000)
+  }
+  return undefined
+}
