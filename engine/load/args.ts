@@ -168,6 +168,7 @@ function toUserErrors(module: ModuleDef, errs: ErrorObject[], raw: unknown, pos:
     } else if (e.keyword === 'required') {
       const missing = String((e.params as { missingProperty: string }).missingProperty)
       msg = `missing required argument "${field ? `${field}.` : ''}${missing}" for module ${module.name}`
+      at = field ? where : pos
     } else {
       const schema = e.parentSchema as Schema
       const secret = isSecret(schema)

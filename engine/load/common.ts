@@ -47,8 +47,8 @@ export function conditionPositions(raw: Record<string, unknown>, key: string, co
 }
 
 /** Keywords shared by tasks and blocks, with their conditions and templates checked. */
-export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): Common {
-  const when = readConditions(ctx, raw, 'when', pos) ?? []
+export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos, withWhen = true): Common {
+  const when = withWhen ? (readConditions(ctx, raw, 'when', pos) ?? []) : []
   checkConditions(ctx, raw, 'when', when, pos)
   return {
     name: readString(ctx, raw, 'name', pos),

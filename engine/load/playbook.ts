@@ -119,7 +119,7 @@ async function loadPlay(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
     (ctx.spellings.has(k) || TASK_KEYWORDS.includes(k) ? `("${k}" belongs to a task: put tasks under "tasks:")` : undefined))
   if ('when' in raw) report(ctx, 'a play cannot have "when"; put it on its tasks, a block or a role', keyPos(raw, 'when') ?? pos)
   checkTemplatesIn(ctx, raw, pos, ['tasks', 'pre_tasks', 'post_tasks', 'handlers', 'roles', 'when'])
-  const common = readCommon(ctx, { ...raw, when: undefined }, pos)
+  const common = readCommon(ctx, raw, pos, false)
   const hostsList = readStringList(ctx, raw, 'hosts', pos)
   if (!('hosts' in raw)) report(ctx, `play${common.name ? ` "${common.name}"` : ''} has no "hosts"`, pos, '(add e.g. "hosts: all")')
   else if (!hostsList.length || hostsList.some((h) => !h.trim())) report(ctx, '"hosts" must name hosts or groups', at(raw, 'hosts', pos))

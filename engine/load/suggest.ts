@@ -30,7 +30,7 @@ export function editDistance(a: string, b: string): number {
   return prev[n]
 }
 
-/** The closest candidates to `name` within a distance that scales with its length, best first. */
+/** The closest candidates to `name` within a distance that scales with its length (only the best ties). */
 export function closest(name: string, candidates: Iterable<string>, max = 3): string[] {
   const lower = name.toLowerCase()
   const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)))
@@ -40,7 +40,8 @@ export function closest(name: string, candidates: Iterable<string>, max = 3): st
     const prefix = c.length >= 4 && (c.startsWith(name) || name.startsWith(c)) ? Math.min(d, 2) : d
     if (prefix <= limit) scored.push([c, prefix])
   }
-  return scored.sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0])).slice(0, max).map(([c]) => c)
+  scored.sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]))
+  return scored.filter(([, d]) => d === scored[0][1]).slice(0, max).map(([c]) => c)
 }
 
 /** A hint such as `(did you mean "name"?)`, or `undefined` when nothing is close. */
