@@ -1,0 +1,98 @@
+/**
+ * `file`: make a path a file (attributes only), a directory, a symlink, a hard link, absent, or touched, with
+ * mode/owner/group (optionally recursive) and access/modification times. The decision is in
+ * `lib/filestate.ts` (pure); this file holds the arguments and the one-round-trip gather.
+ *
+ * @example
+ * ```yaml
+ * - file: { path: /var/lib/hydra/scratch, state: directory, owner: hydra, mode: '0750' }
+ * - file: { src: /nix/var/nix/profiles/default/bin/nix, dest: /usr/local/bin/nix, state: link }
+ * - file: { path: /tmp/old-build, state: absent }
+ * ```
+ */
+import { posix } from 'node:path'
+import { Type, type Static } from '@sinclair/typebox'
+import { sh } from '../engine/commands.js'
+import { defineModule, ModuleFailure } from '../engine/module.js'
+import type { Command } from '../engine/types.js'
+import { attrArgs, onePath, pathArgs, pathOf } from './lib/args.js'
+import { defaultState, parseTree, planFile, type FileFacts, type FileState } from './lib/filestate.js'
+import { parsePathProbe, pathProbe } from './lib/probe.js'
+import { DEFAULT_TIME_FORMAT, wantedTime } from './lib/times.js'
+
+const STATES = ['file', 'directory', 'link', 'hard', 'absent', 'touch'] as const
+
+const Args = Type.Object(
+  {
+    ...pathArgs('The path to manage.'),
+    state: Type.Optional(
+      Type.Union(
+        STATES.map((s) => Type.Literal(s)),
+        {
+          description:
+            'file: only check/fix attributes (fails if missing); directory: create (with parents); link/hard: a symlink/hard link to `src`; absent: remove (recursively); touch: create or update times. Unset: the current kind of the path, `directory` with `recurse`, else `file` (as Ansible).',
+        },
+      ),
+    ),
+    src: Type.Optional(Type.String({ description: 'Link target for state=link (relative to the link\'s folder) or hard.' })),
+    ...attrArgs,
+    recurse: Type.Optional(Type.Boolean({ default: false, description: 'With state=directory: apply mode/owner/group to everything under it.' })),
+    force: Type.Optional(Type.Boolean({ default: false, description: 'Links: replace an existing file, create a symlink to a missing src.' })),
+    follow: Type.Optional(Type.Boolean({ default: true, description: 'Apply attributes to what a symlink points at.' })),
+    access_time: Type.Optional(Type.String({ description: "'preserve', 'now', or a time in `access_time_format`. Default: preserve (now for touch)." })),
+    access_time_format: Type.Optional(Type.String({ default: DEFAULT_TIME_FORMAT, description: 'strftime format of `access_time`.' })),
+    modification_time: Type.Optional(Type.String({ description: "'preserve', 'now', or a time in `modification_time_format`. Default: preserve (now for touch)." })),
+    modification_time_format: Type.Optional(Type.String({ default: DEFAULT_TIME_FORMAT, description: 'strftime format of `modification_time`.' })),
+  },
+  { additionalProperties: false, ...onePath() },
+)
+type Args = Static<typeof Args>
+
+const TREE = "find \"$1\" -mindepth 1 ! -type l -printf '%m\\t%y\\t%u\\t%g\\t%U\\t%G\\n' 2>/dev/null | sort -u"
+
+export default defineModule({
+  name: 'file',
+  summary: 'Manage a file, directory, link or its absence, with mode/owner/group and times',
+  schema: Args,
+  changedWhen: 'the path is created, removed, re-linked, or its mode/owner/group/times differ (touch: always, unless times are preserve)',
+  check: 'full',
+  example: 'file: { path: /srv/data, state: directory, mode: "0755" }',
+  async gather(args: Args, _ctx, io): Promise<FileFacts> {
+    const path = pathOf(args)
+    const touch = args.state === 'touch'
+    const atime = wantedTime(args.access_time, args.access_time_format, touch)
+    const mtime = wantedTime(args.modification_time, args.modification_time_format, touch)
+    const srcPath = args.src === undefined ? undefined : args.state === 'hard' || posix.isAbsolute(args.src) ? args.src : posix.join(posix.dirname(path), args.src)
+    const cmds: Command[] = [pathProbe(path, { follow: args.follow !== false })]
+    if (srcPath !== undefined) cmds.push(pathProbe(srcPath))
+    if (args.recurse) cmds.push(sh(TREE, [path], { describe: `list ${path}` }))
+    for (const t of [atime, mtime]) if (t.kind === 'at') cmds.push(sh('date -d "$1" +%s', [t.text]))
+    const res = await io.batch(cmds)
+    let i = 0
+    const info = parsePathProbe(res[i++].stdout)
+    const srcInfo = srcPath !== undefined ? parsePathProbe(res[i++].stdout) : undefined
+    const tree = args.recurse ? parseTree(res[i++].stdout) : undefined
+    for (const t of [atime, mtime]) {
+      if (t.kind !== 'at') continue
+      const r = res[i++]
+      const epoch = Number(r.stdout.trim())
+      if (r.rc !== 0 || !Number.isFinite(epoch)) throw new ModuleFailure(`the host could not read the time '${t.text}': ${r.stderr.trim()}`)
+      t.epoch = epoch
+    }
+    const state: FileState = args.state ?? defaultState(info, args.recurse === true)
+    return { path, state, info, src: args.src, srcInfo, tree, atime, mtime }
+  },
+  plan(facts, args) {
+    if (facts.src !== undefined && facts.state !== 'link' && facts.state !== 'hard') {
+      return { commands: [], fail: `src option requires state to be 'link' or 'hard'` }
+    }
+    return planFile(facts, {
+      mode: args.mode,
+      owner: args.owner,
+      group: args.group,
+      force: args.force === true,
+      follow: args.follow !== false,
+      recurse: args.recurse === true,
+    })
+  },
+})

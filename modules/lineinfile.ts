@@ -1,0 +1,126 @@
+/**
+ * `lineinfile`: make sure one line is in a file (or replace the line a regexp matches), or that matching lines
+ * are absent. The new content is computed purely from the old (`lib/lines.ts`, Ansible's algorithm) and
+ * written atomically; `--diff` shows the change.
+ *
+ * @example
+ * ```yaml
+ * - lineinfile:
+ *     path: /etc/nix/nix.conf
+ *     regexp: '^max-jobs ='
+ *     line: "max-jobs = {{ facts.processor_count }}"
+ *     create: true
+ * ```
+ */
+import { randomBytes } from 'node:crypto'
+import { posix } from 'node:path'
+import { Type, type Static } from '@sinclair/typebox'
+import { defineModule, ModuleFailure, type Plan } from '../engine/module.js'
+import type { Command } from '../engine/types.js'
+import { attrArgs, backupArg, onePath, pathOf } from './lib/args.js'
+import { planAttrs, wantedMode } from './lib/attrs.js'
+import { putFile, readCommand, textOf } from './lib/files.js'
+import { editLines, LineError, type LineEdit } from './lib/lines.js'
+import { effective, isType, parsePathProbe, pathProbe, type PathInfo } from './lib/probe.js'
+
+const ALIASES = ['dest', 'destfile', 'name']
+
+const Args = Type.Object(
+  {
+    path: Type.Optional(Type.String({ description: 'The file to edit.' })),
+    dest: Type.Optional(Type.String({ description: 'Alias of `path`.' })),
+    destfile: Type.Optional(Type.String({ description: 'Alias of `path`.' })),
+    name: Type.Optional(Type.String({ description: 'Alias of `path`.' })),
+    state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'Whether the line should be there.' })),
+    line: Type.Optional(Type.String({ description: 'The line to insert or replace with (required for state=present).' })),
+    value: Type.Optional(Type.String({ description: 'Alias of `line`.' })),
+    regexp: Type.Optional(Type.String({ description: 'Regular expression: the last matching line is replaced (present) or all are removed (absent).' })),
+    regex: Type.Optional(Type.String({ description: 'Alias of `regexp`.' })),
+    search_string: Type.Optional(Type.String({ description: 'Literal text instead of `regexp`.' })),
+    insertafter: Type.Optional(Type.String({ description: "Regexp of the line to insert after, or 'EOF' (the default) when nothing matches." })),
+    insertbefore: Type.Optional(Type.String({ description: "Regexp of the line to insert before, or 'BOF'." })),
+    create: Type.Optional(Type.Boolean({ default: false, description: 'Create the file when missing (else state=present fails).' })),
+    firstmatch: Type.Optional(Type.Boolean({ default: false, description: 'Use the first matching line instead of the last.' })),
+    backrefs: Type.Optional(Type.Boolean({ default: false, description: 'Expand \\1/\\g<name> in `line` from the regexp match; change nothing when it does not match.' })),
+    validate: Type.Optional(Type.String({ description: 'Command to check the new file before it replaces the old one; `%s` is its path.' })),
+    ...backupArg,
+    ...attrArgs,
+  },
+  { additionalProperties: false, ...onePath(ALIASES) },
+)
+type Args = Static<typeof Args>
+
+/** What planning needs: the file's probe and its text. */
+export interface LineFacts {
+  path: string
+  info: PathInfo
+  /** Current content (undefined when missing, unreadable or not text). */
+  content?: string
+  nonce: string
+}
+
+/** The edit the arguments ask for, aliases resolved. */
+export function editOf(a: Args): LineEdit {
+  return {
+    state: a.state,
+    line: a.line ?? a.value,
+    regexp: a.regexp ?? a.regex,
+    search_string: a.search_string,
+    insertafter: a.insertafter,
+    insertbefore: a.insertbefore,
+    firstmatch: a.firstmatch,
+    backrefs: a.backrefs,
+  }
+}
+
+/** Decide. Pure. */
+export function planLine(f: LineFacts, a: Args): Plan {
+  const node = effective(f.info)
+  const fail = (msg: string): Plan => ({ commands: [], fail: msg })
+  if (isType(node, 'directory')) return fail(`Path ${f.path} is a directory !`)
+  const edit = editOf(a)
+  if (edit.regexp !== undefined && edit.search_string !== undefined) return fail('regexp and search_string are mutually exclusive')
+  if (a.insertafter !== undefined && a.insertbefore !== undefined) return fail('insertafter and insertbefore are mutually exclusive')
+  if (!f.info.exists) {
+    if (edit.state === 'absent') return { commands: [], msg: 'file not present', data: { found: 0 } }
+    if (!a.create) return fail(`Destination ${f.path} does not exist !`)
+  } else if (f.content === undefined) return fail(`cannot edit ${f.path}: it is not readable UTF-8 text`)
+  let r
+  try {
+    r = editLines(f.content ?? '', edit)
+  } catch (e) {
+    if (e instanceof LineError) return fail(e.message)
+    throw e
+  }
+  const data: Record<string, unknown> = { backup: '' }
+  if (r.found !== undefined) data.found = r.found
+  const target = f.info.exists && f.info.realpath ? f.info.realpath : f.path
+  if (!r.changed && !f.info.exists) return { commands: [], msg: r.msg, data }
+  if (!r.changed) {
+    const attrs = planAttrs(target, node, a, { isDir: false })
+    return { commands: attrs.commands, changes: attrs.changes, msg: attrs.commands.length ? 'ownership, perms or SE linux context changed' : '', data }
+  }
+  const commands: Command[] = []
+  if (!f.info.exists) commands.push({ argv: ['mkdir', '-p', '--', posix.dirname(target)], describe: `create ${posix.dirname(target)}/` })
+  const mode = wantedMode(a.mode, node?.mode, false)
+  commands.push(putFile(target, r.content, { mode, owner: a.owner, group: a.group, backup: a.backup, validate: a.validate, nonce: f.nonce }))
+  const changes = [`${r.msg} in ${f.path}`, ...(f.info.exists ? planAttrs(target, node, { ...a, mode }, { isDir: false }).changes : [])]
+  return { commands, changes, msg: r.msg, data, diff: [{ path: f.path, before: f.content ?? '', after: r.content }] }
+}
+
+export default defineModule({
+  name: 'lineinfile',
+  summary: 'Ensure a line is in a file (or replace/remove lines by regexp)',
+  schema: Args,
+  changedWhen: 'the file content or its mode/owner/group change',
+  check: 'full',
+  example: "lineinfile: { path: /etc/hosts, line: '127.0.1.1 pi1' }",
+  async gather(args: Args, _ctx, io): Promise<LineFacts> {
+    const path = pathOf(args, ALIASES)
+    const [probe, read] = await io.batch([pathProbe(path), readCommand(path, Number.MAX_SAFE_INTEGER)])
+    const info = parsePathProbe(probe.stdout)
+    if (info.exists && !info.readable && !isType(effective(info), 'directory')) throw new ModuleFailure(`cannot read ${path} (permission denied: use become?)`)
+    return { path, info, content: textOf(read), nonce: randomBytes(6).toString('hex') }
+  },
+  plan: (facts, args) => planLine(facts, args),
+})
