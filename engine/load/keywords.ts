@@ -90,6 +90,11 @@ export function readInt(ctx: LoadContext, raw: Raw, key: string, fallback: Sourc
   if (v === undefined || v === null) return undefined
   const n = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v
   if (typeof n === 'number' && Number.isInteger(n) && n >= min) return n
+  if (typeof v === 'string' && v.includes('{{')) {
+    report(ctx, `"${key}" must be a whole number ≥ ${min}, not a template ("${v}")`, at(raw, key, fallback),
+      '(tsplay needs this value before any host is contacted; write the number)')
+    return undefined
+  }
   return bad(ctx, raw, key, fallback, `a whole number ≥ ${min}`, v)
 }
 
