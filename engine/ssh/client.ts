@@ -89,6 +89,7 @@ export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.conne
     }
     client.once('ready', () => {
       settled = true
+      client.setNoDelay(true)
       resolve(client)
     })
     client.on('error', (err: Error & { level?: string; code?: string }) => {

@@ -52,9 +52,9 @@ export function renderCommand(cmd: Command): string {
  */
 export function renderFrame(nonce: string, seq: number, text: string, stdin?: Uint8Array): string {
   const end = `r=$?; printf '\\036TSP${nonce}:${seq}:%d\\n' "$r"; printf '\\036TSP${nonce}:${seq}:%d\\n' "$r" >&2\n`
-  if (stdin === undefined) return `( ${text}\n) </dev/null\n${end}`
+  if (stdin === undefined) return `( ${text} ) </dev/null\n${end}`
   const b64 = Buffer.from(stdin).toString('base64').replace(/.{1,76}/g, '$&\n')
-  return `base64 -d <<'_TSPLAY_${nonce}' | ( ${text}\n)\n${b64}_TSPLAY_${nonce}\n${end}`
+  return `base64 -d <<'_TSPLAY_${nonce}' | ( ${text} )\n${b64}_TSPLAY_${nonce}\n${end}`
 }
 
 /** The first frame a new shell answers: its pid as the "exit code" of frame 0. */

@@ -61,6 +61,7 @@ export class RemoteShell {
   private readonly out: FrameReader
   private readonly err: FrameReader
   private readonly bySeq = new Map<number, Slot>()
+  private nudging = false
   private hello?: { resolve: () => void; reject: (e: Error) => void }
 
   private constructor(
@@ -159,7 +160,7 @@ export class RemoteShell {
       slot.out = data
       slot.rc = rc
     } else slot.err = data
-    if (slot.out === undefined || slot.err === undefined) return
+    if (slot.out === undefined || slot.err === undefined) return this.nudge()
     this.bySeq.delete(seq)
     if (seq === 0 && this.hello) {
       this.pid = slot.rc ?? 0
@@ -174,6 +175,20 @@ export class RemoteShell {
     job.resolve(job.slots.map((s) => ({ rc: s.rc ?? -1, stdout: s.out!.toString('utf8'), stderr: s.err!.toString('utf8') })))
     this.current = undefined
     this.pump()
+  }
+
+  /**
+   * One end marker arrived, the other not yet. sshd does not set TCP_NODELAY on non-tty sessions, so its second
+   * small packet waits (Nagle) for our ACK, which the kernel delays ~40 ms. A blank line to the shell (a no-op
+   * for sh) carries the ACK at once; coalesced to one per event-loop turn.
+   */
+  private nudge(): void {
+    if (this.nudging) return
+    this.nudging = true
+    setImmediate(() => {
+      this.nudging = false
+      if (!this.dead && this.bySeq.size > 0) this.channel.write('\n')
+    })
   }
 
   private finish(job: Job): void {
