@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest'
+import apt, { type AptFacts } from './apt.js'
+import { parseAptPolicy, parseDpkgQuery } from './mission-lib/apt-facts.js'
+import { ok, scriptedIO, testCtx } from './mission-lib/testing.js'
+
+// Real output captured on Debian bookworm.
+const POLICY = `git:
+  Installed: 1:2.39.5-0+deb12u2
+  Candidate: 1:2.39.5-0+deb12u3
+  Version table:
+     1:2.39.5-0+deb12u3 500
+        500 http://deb.debian.org/debian bookworm/main amd64 Packages
+ *** 1:2.39.5-0+deb12u2 100
+        100 /var/lib/dpkg/status
+make:
+  Installed: (none)
+  Candidate: 4.3-4.1
+  Version table:
+     4.3-4.1 500
+        500 http://deb.debian.org/debian bookworm/main amd64 Packages
+bash:
+  Installed: 5.2.15-2+b8
+  Candidate: 5.2.15-2+b8
+  Version table:
+ *** 5.2.15-2+b8 500
+        500 http://deb.debian.org/debian bookworm/main amd64 Packages
+        100 /var/lib/dpkg/status
+mail-transport-agent:
+  Installed: (none)
+  Candidate: (none)
+  Version table:
+`
+const DPKG = 'bash\tii \t5.2.15-2+b8\ngit\tii \t1:2.39.5-0+deb12u2\nvim\trc \t2:9.0.1378-2\n'
+
+const facts = (over: Partial<AptFacts> = {}): AptFacts => ({
+  dpkg: Object.fromEntries(parseDpkgQuery(DPKG)),
+  policy: Object.fromEntries(parseAptPolicy(POLICY)),
+  autoremovable: [],
+  cacheUpdated: false,
+  ...over,
+})
+
+describe('apt fact parsers', () => {
+  it('parses apt-cache policy', () => {
+    const p = parseAptPolicy(POLICY)
+    expect(p.get('git')).toEqual({ installed: '1:2.39.5-0+deb12u2', candidate: '1:2.39.5-0+deb12u3', versions: ['1:2.39.5-0+deb12u3', '1:2.39.5-0+deb12u2'] })
+    expect(p.get('make')).toEqual({ candidate: '4.3-4.1', versions: ['4.3-4.1'] })
+    expect(p.get('mail-transport-agent')).toEqual({ versions: [] })
+    expect(p.has('nosuch')).toBe(false)
+  })
+  it('parses dpkg-query', () => {
+    const d = parseDpkgQuery(DPKG)
+    expect(d.get('vim')).toEqual({ status: 'rc', version: '2:9.0.1378-2' })
+    expect(d.get('bash')?.status).toBe('ii')
+  })
+})
+
+type Row = [string, Record<string, unknown>, Partial<AptFacts>, { argv?: string[][]; changes?: string[]; fail?: RegExp }]
+const I = ['apt-get', '-y', '-q', '-o', 'DPkg::Lock::Timeout=600', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold']
+const rows: Row[] = [
+  ['installed package is ok', { name: 'bash' }, {}, { argv: [] }],
+  ['missing package is installed', { name: ['bash', 'make'] }, {}, { argv: [[...I, '--no-install-recommends', 'install', 'make']], changes: ['install make 4.3-4.1'] }],
+  ['comma list', { name: 'make, git' }, {}, { argv: [[...I, '--no-install-recommends', 'install', 'make']] }],
+  ['recommends on request', { name: 'make', install_recommends: true }, {}, { argv: [[...I, 'install', 'make']] }],
+  ['latest upgrades an old version', { name: 'git', state: 'latest' }, {}, { argv: [[...I, '--no-install-recommends', 'install', 'git']], changes: ['upgrade git 1:2.39.5-0+deb12u2 → 1:2.39.5-0+deb12u3'] }],
+  ['latest at candidate is ok', { name: 'bash', state: 'latest' }, {}, { argv: [] }],
+  ['pinned version installed is ok', { name: 'git=1:2.39.5-0+deb12u2' }, {}, { argv: [] }],
+  ['pinned other version changes', { name: 'git=1:2.39.5-0+deb12u3' }, {}, { argv: [[...I, '--no-install-recommends', 'install', 'git=1:2.39.5-0+deb12u3']], changes: ['change git 1:2.39.5-0+deb12u2 → 1:2.39.5-0+deb12u3'] }],
+  ['unknown pinned version fails', { name: 'make=9.9' }, {}, { fail: /no package matching make version 9\.9/ }],
+  ['unknown package fails', { name: ['make', 'nosuchpkg'] }, {}, { fail: /no package matching nosuchpkg/ }],
+  ['virtual package without candidate fails', { name: 'mail-transport-agent' }, {}, { fail: /no package matching mail-transport-agent/ }],
+  ['absent removes installed', { name: ['git', 'make'], state: 'absent' }, {}, { argv: [[...I, 'remove', 'git']], changes: ['remove git 1:2.39.5-0+deb12u2'] }],
+  ['absent on config-files only is ok', { name: 'vim', state: 'absent' }, {}, { argv: [] }],
+  ['purge removes config files', { name: 'vim', state: 'absent', purge: true }, {}, { argv: [[...I, 'purge', 'vim']] }],
+  ['absent with autoremove', { name: 'git', state: 'absent', autoremove: true }, {}, { argv: [[...I, '--autoremove', 'remove', 'git']] }],
+  ['autoremove alone when something is removable', { autoremove: true }, { autoremovable: ['libfoo1'] }, { argv: [[...I, 'autoremove']], changes: ['autoremove libfoo1'] }],
+  ['autoremove alone with nothing to remove', { autoremove: true }, {}, { argv: [] }],
+  ['update_cache alone is no change', { update_cache: true }, { cacheUpdated: true }, { argv: [] }],
+]
+
+describe('apt plan', () => {
+  it.each(rows)('%s', (_n, args, over, want) => {
+    const plan = apt.plan(facts(over), args as never, testCtx())
+    if (want.fail) return expect(plan.fail).toMatch(want.fail)
+    expect(plan.fail).toBeUndefined()
+    expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
+    for (const c of plan.commands) expect(c.env).toEqual({ DEBIAN_FRONTEND: 'noninteractive' })
+    if (want.changes) expect(plan.changes).toEqual(want.changes)
+  })
+})
+
+describe('apt gather', () => {
+  it('reads dpkg and apt-cache in one batch and skips the update in check mode', async () => {
+    const io = scriptedIO([[/^dpkg-query/, { rc: 1, stdout: DPKG, stderr: 'dpkg-query: no packages found matching make\n' }], [/^apt-cache policy/, ok(POLICY)]])
+    const f = await apt.gather({ name: ['bash', 'make'], update_cache: true } as never, testCtx({ checkMode: true }), io)
+    expect(io.seen.map((c) => c.argv[0])).toEqual(['dpkg-query', 'apt-cache'])
+    expect(f.cacheUpdated).toBe(false)
+    expect(apt.plan(f, { name: ['bash', 'make'] } as never, testCtx()).changes).toEqual(['install make 4.3-4.1'])
+  })
+  it('updates the cache when it is older than cache_valid_time', async () => {
+    const io = scriptedIO([[/date \+%s/, ok('7200\n')], [/apt-get -q .* update/, ok()], [/^dpkg-query/, ok(DPKG)], [/^apt-cache/, ok(POLICY)]])
+    const f = await apt.gather({ name: 'bash', update_cache: true, cache_valid_time: 3600 } as never, testCtx(), io)
+    expect(f.cacheUpdated).toBe(true)
+  })
+  it('does not update a fresh cache', async () => {
+    const io = scriptedIO([[/date \+%s/, ok('60\n')], [/^dpkg-query/, ok(DPKG)], [/^apt-cache/, ok(POLICY)]])
+    const f = await apt.gather({ name: 'bash', update_cache: true, cache_valid_time: 3600 } as never, testCtx(), io)
+    expect(f.cacheUpdated).toBe(false)
+  })
+  it.each(['-oAPT::x=1', 'bash; rm -rf /', '$(id)'])('refuses %j as a package name', async (name) => {
+    await expect(apt.gather({ name } as never, testCtx(), scriptedIO([]))).rejects.toThrow(/not a Debian package name/)
+  })
+})
