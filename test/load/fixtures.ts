@@ -42,6 +42,7 @@ export const copy = defineModule({
     src: Type.Optional(Type.String({ description: 'source file' })),
     mode: Type.Optional(Type.Union([Type.String(), Type.Integer()], { description: 'mode' })),
     password: Type.Optional(Type.String({ description: 'a secret', secret: true })),
+    pin: Type.Optional(Type.Integer({ description: 'a secret number', secret: true })),
   }, { additionalProperties: false }),
 })
 

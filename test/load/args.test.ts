@@ -1,0 +1,103 @@
+/** Module arguments: coercion, defaults in one place, run-time errors with positions, free-form splitting. */
+import { describe, expect, it } from 'vitest'
+import { UserError } from '../../engine/errors.js'
+import { coerce, resolveArgs, validateArgs } from '../../engine/load/args.js'
+import { parseKeyValues, splitFreeForm } from '../../engine/load/freeform.js'
+import { closest, didYouMean, editDistance } from '../../engine/load/suggest.js'
+import { apt, copy } from './fixtures.js'
+
+const pos = { file: 'p.yml', line: 4, col: 7 }
+
+describe('resolveArgs', () => {
+  it('fills defaults without changing the input', () => {
+    const input = { name: 'git' }
+    expect(resolveArgs(apt, input, pos)).toEqual({ name: 'git', state: 'present', update_cache: false, cache_valid_time: 0 })
+    expect(input).toEqual({ name: 'git' })
+  })
+
+  it.each([
+    [{ name: 'git', update_cache: 'yes' }, { update_cache: true }],
+    [{ name: 'git', update_cache: 'False' }, { update_cache: false }],
+    [{ name: 'git', update_cache: 'on' }, { update_cache: true }],
+    [{ name: 'git', cache_valid_time: '3600' }, { cache_valid_time: 3600 }],
+    [{ name: ['a', 'b'] }, { name: ['a', 'b'] }],
+  ])('coerces %j the way Ansible does', (args, expected) => {
+    expect(resolveArgs(apt, args, pos)).toMatchObject(expected)
+  })
+
+  it.each([
+    [{ name: 'git', state: 'gone' }, /argument "state" of apt must be one of "present", "absent", "latest", found string "gone"/],
+    [{ name: 'git', update_cache: 'perhaps' }, /argument "update_cache" of apt must be true or false/],
+    [{ name: 'git', colour: 1 }, /unknown argument "colour" for module apt/],
+    [{}, /missing required argument "name" for module apt/],
+    [{ name: 'git', state: '{{ s }}' }, /found string "\{\{ s \}\}"/], // after templating, a template left over is wrong
+  ])('rejects %j with the task position', (args, re) => {
+    try {
+      resolveArgs(apt, args, pos)
+      expect.unreachable()
+    } catch (e) {
+      expect(e).toBeInstanceOf(UserError)
+      expect((e as UserError).message).toMatch(re)
+      expect((e as UserError).pos).toEqual(pos)
+    }
+  })
+
+  it('never prints a secret argument\'s value', () => {
+    const errs = validateArgs(copy, { dest: '/x', pin: 'hunter2' }, pos)
+    expect(errs).toHaveLength(1)
+    expect(errs[0].format()).not.toContain('hunter2')
+    expect(errs[0].format()).toContain('hidden')
+  })
+
+  it('validateArgs skips templated values, resolveArgs does not', () => {
+    expect(validateArgs(apt, { name: 'git', update_cache: '{{ u }}' }, pos)).toEqual([])
+    expect(() => resolveArgs(apt, { name: 'git', update_cache: '{{ u }}' }, pos)).toThrow(UserError)
+  })
+
+  it('coerce leaves values alone when the schema accepts them', () => {
+    const s = { anyOf: [{ type: 'string' }, { type: 'boolean' }] }
+    expect(coerce(s, 'yes')).toBe('yes')
+    expect(coerce({ type: 'string' }, 644)).toBe('644')
+    expect(coerce({ type: 'integer' }, 'x1')).toBe('x1')
+  })
+})
+
+describe('free-form and key=value', () => {
+  it.each([
+    ['ls -l chdir=/tmp', ['chdir'], { text: 'ls -l', params: { chdir: '/tmp' } }],
+    ['echo a=b', ['chdir'], { text: 'echo a=b', params: {} }],
+    ['make creates="/out dir" install', ['creates'], { text: 'make  install', params: { creates: '/out dir' } }],
+    ['echo "unclosed', ['chdir'], { text: 'echo "unclosed', params: {} }],
+  ])('splitFreeForm(%j)', (s, known, expected) => {
+    expect(splitFreeForm(s, known)).toEqual(expected)
+  })
+
+  it.each([
+    ['name=git state=present', { name: 'git', state: 'present' }],
+    ['name={{ pkgs | join(" ") }} state=latest', { name: '{{ pkgs | join(" ") }}', state: 'latest' }],
+    ["msg='hello world' x=\"a b\"", { msg: 'hello world', x: 'a b' }],
+    ['', {}],
+  ])('parseKeyValues(%j)', (s, expected) => {
+    expect(parseKeyValues(s)).toEqual(expected)
+  })
+
+  it.each(['git', 'name=', '=x', 'name="open'])('parseKeyValues(%j) throws or keeps empty values', (s) => {
+    if (s === 'name=') expect(parseKeyValues(s)).toEqual({ name: '' })
+    else expect(() => parseKeyValues(s)).toThrow()
+  })
+})
+
+describe('suggestions', () => {
+  it.each([
+    ['nmae', 'name', 1], ['kitten', 'sitting', 3], ['', 'abc', 3], ['abc', 'abc', 0], ['ab', 'ba', 1],
+  ])('editDistance(%j, %j) = %i', (a, b, d) => {
+    expect(editDistance(a, b)).toBe(d)
+    expect(editDistance(b, a)).toBe(d)
+  })
+
+  it('suggests only close names', () => {
+    expect(didYouMean('hosst', ['hosts', 'tasks', 'handlers'])).toBe('(did you mean "hosts"?)')
+    expect(didYouMean('xyzzy', ['hosts', 'tasks'])).toBeUndefined()
+    expect(closest('ansible.builtin.aptt', ['ansible.builtin.apt', 'apt'])).toEqual(['ansible.builtin.apt'])
+  })
+})
