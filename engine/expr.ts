@@ -19,10 +19,12 @@
  * ```
  */
 import { UserError } from './errors.js'
+import { parseCached } from './expr/cache.js'
 import { evaluate } from './expr/eval.js'
 import { ExprError } from './expr/lexer.js'
-import { parse, type Expr } from './expr/parser.js'
-import { force, getProp, truthy } from './expr/values.js'
+import type { Expr } from './expr/parser.js'
+import { scopeFor } from './expr/render.js'
+import { force, truthy } from './expr/values.js'
 import type { SourcePos, Vars } from './types.js'
 
 export { ExprError } from './expr/lexer.js'
@@ -35,9 +37,6 @@ export interface ExprOptions {
   what?: string
 }
 
-const CACHE_MAX = 10_000
-const cache = new Map<string, Expr>()
-
 /** `{{ x }}` → ` x ` with the offset of the inner text, else the source unchanged. */
 function stripMustache(src: string): [string, number] {
   const m = /^(\s*\{\{)([\s\S]*)\}\}\s*$/.exec(src)
@@ -47,18 +46,13 @@ function stripMustache(src: string): [string, number] {
 
 /** Parse an expression (a surrounding `{{ }}` is stripped). Cached. Throws `ExprError` with a 1-based column. */
 export function parseExpr(src: string): Expr {
-  let e = cache.get(src)
-  if (e) return e
   const [inner, offset] = stripMustache(src)
   try {
-    e = parse(inner)
+    return parseCached(inner)
   } catch (err) {
     if (err instanceof ExprError && offset) throw new ExprError(err.message, err.col + offset)
     throw err
   }
-  if (cache.size >= CACHE_MAX) cache.clear()
-  cache.set(src, e)
-  return e
 }
 
 /** A `UserError` for `err` with the caller's position and context added (other errors pass through). */
@@ -73,11 +67,6 @@ export function withContext(err: unknown, opts: ExprOptions = {}, src?: string):
   return err
 }
 
-/** The lookup for plain variables: own properties only (see `getProp`). */
-function lookupIn(vars: Vars) {
-  return (name: string): unknown => getProp(vars, name, name)
-}
-
 /**
  * Evaluate an expression. Throws `UserError('undefined variable "x"')` for an undefined variable it needs,
  * and `UserError` for a syntax error (with `opts.pos` when given).
@@ -90,7 +79,8 @@ function lookupIn(vars: Vars) {
 export function evalExpr(src: string | Expr, vars: Vars, opts?: ExprOptions): unknown {
   try {
     const e = typeof src === 'string' ? parseExpr(src) : src
-    return force(evaluate(e, lookupIn(vars)))
+    const scope = scopeFor(vars)
+    return scope.deep(force(evaluate(e, scope)))
   } catch (err) {
     throw withContext(err, opts, typeof src === 'string' ? src : undefined)
   }

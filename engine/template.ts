@@ -1,0 +1,144 @@
+/**
+ * Templating: `{{ … }}` in playbook values and in `template` files, with handlebars underneath.
+ *
+ * Inside `{{ }}` goes a tsplay expression (engine/expr.ts) — Jinja-style, so one playbook works under both
+ * ansible-playbook and tsplay: `{{ a.b }}`, `{{ a['b'] }}`, `{{ a[0] }}`, `{{ x | default('y') | upper }}`,
+ * `| lower`, `| join(',')`, `| int`, `| string`, `| to_json`, `| length`, `| quote`, `| trim`, `| basename`,
+ * `| dirname` and more. Handlebars blocks work around them: `{{#each xs as |x|}}…{{/each}}`, `{{#if c}}…{{/if}}`.
+ *
+ * - A string that is exactly one `{{ expr }}` keeps the value's type (list, number, map).
+ * - An undefined variable is an error: `undefined variable "x" in <what>`, at `pos` — never "".
+ * - Values print as: strings as-is, numbers, `true`/`false` (Ansible prints `True`/`False`), `null` as "",
+ *   lists and maps as JSON (Ansible prints Python reprs; use `| to_json` for output both agree on).
+ * - A variable whose value holds `{{ }}` is rendered when used (`url: "http://{{ host }}"` in group_vars).
+ * - `escape: 'shell'`: every `{{ }}` value is shell-quoted (`shQuote`), so no variable can inject shell;
+ *   triple-stash `{{{ x }}}` inserts the value raw. The `shell` module renders its script this way.
+ * - Compiled templates are cached per distinct text.
+ *
+ * @example
+ * ```yaml
+ * - shell: "nix-store --verify {{ repair_flag }} > {{ log_dir }}/verify.log"   # rendered with escape: 'shell'
+ * - copy: { dest: /etc/hydra/machines, content: "{{ builders | join('\n') }}\n" }
+ * ```
+ */
+import { UserError } from './errors.js'
+import { ExprError, exprVariables } from './expr.js'
+import { compileTemplate, renderCompiled, scopeFor } from './expr/render.js'
+import { hasTemplate, type Scope } from './expr/scope.js'
+import { toStr } from './expr/values.js'
+import type { SourcePos, Vars } from './types.js'
+
+/** Options for rendering. */
+export interface RenderOptions {
+  /** Where the template is written, for errors. */
+  pos?: SourcePos
+  /** What is rendered ("argument \"dest\" of task \"write config\""), for errors: `… in <what>`. */
+  what?: string
+  /** `'shell'`: shell-quote every `{{ }}` value (`{{{ }}}` stays raw). */
+  escape?: 'shell'
+}
+
+function short(s: string): string {
+  const one = s.replace(/\s+/g, ' ')
+  return JSON.stringify(one.length > 60 ? `${one.slice(0, 57)}...` : one)
+}
+
+/** Turn an error from compiling/rendering `s` into a `UserError` at `opts.pos`. */
+function userError(err: unknown, s: string, opts: RenderOptions): unknown {
+  const what = opts.what ? ` in ${opts.what}` : ''
+  if (err instanceof ExprError) {
+    return new UserError(`template syntax error: ${err.message} at column ${err.col} of ${short(s)}${what}`, opts.pos)
+  }
+  if (err instanceof UserError && !err.pos) return new UserError(`${err.message}${what}`, opts.pos, err.hint)
+  return err
+}
+
+function renderOne(s: string, vars: Vars, scope: Scope, opts: RenderOptions): unknown {
+  if (!s.includes('{{') && !s.includes('{%')) return s
+  const shell = opts.escape === 'shell'
+  try {
+    return renderCompiled(compileTemplate(s, shell), vars, scope, shell)
+  } catch (err) {
+    throw userError(err, s, opts)
+  }
+}
+
+/**
+ * Render every string inside `value` (lists and maps deeply; keys are not templated). A string that is exactly
+ * one `{{ expr }}` becomes the expression's value with its type. Throws `UserError` with `opts.pos`.
+ *
+ * @example
+ * ```ts
+ * renderValue({ ports: '{{ ports }}', url: 'http://{{ host }}' }, { ports: [80], host: 'pi1' }) // { ports: [80], url: 'http://pi1' }
+ * ```
+ */
+export function renderValue(value: unknown, vars: Vars, opts: RenderOptions = {}): unknown {
+  if (!hasTemplate(value) && !(typeof value === 'string' && value.includes('{%'))) return value
+  const scope = scopeFor(vars)
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return renderOne(v, vars, scope, opts)
+    if (v === null || typeof v !== 'object' || depth > 64) return v
+    if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1))
+    const out: Record<string, unknown> = {}
+    for (const [k, x] of Object.entries(v)) out[k] = walk(x, depth + 1)
+    return out
+  }
+  return walk(value, 0)
+}
+
+/** Render a template to text (a whole-string `{{ list }}` prints as JSON). Throws `UserError` with `opts.pos`. */
+export function renderString(s: string, vars: Vars, opts: RenderOptions = {}): string {
+  if (!s.includes('{{') && !s.includes('{%')) return s
+  const v = renderOne(s, vars, scopeFor(vars), opts)
+  return typeof v === 'string' ? v : toStr(v)
+}
+
+/** True when `value` is a string holding `{{`, or a list/map containing one at any depth. */
+export function isTemplated(value: unknown): boolean {
+  return hasTemplate(value)
+}
+
+/**
+ * Root variable names a template reads, in order (names only tested with `is defined` or given a `default` are
+ * left out, and so is anything inside `{{#each}}`/`{{#with}}`, whose names may belong to the item).
+ * Returns [] for a template with a syntax error (see `checkTemplateSyntax`).
+ */
+export function templateVariables(s: string): string[] {
+  let c
+  try {
+    c = compileTemplate(s, false)
+  } catch {
+    return []
+  }
+  if (c.kind === 'text') return []
+  if (c.kind === 'single') return exprVariables(c.expr)
+  const out = new Set<string>()
+  let depth = 0
+  for (const g of c.segs) {
+    if (g.t === 'expr' && depth === 0) exprVariables(g.expr).forEach((n) => out.add(n))
+    else if (g.t === 'native' && depth === 0) {
+      const m = /^\s*([A-Za-z_][\w-]*)[.\s]?/.exec(g.inner)
+      if (m && m[1] !== 'this' && /^[^\s()]+$/.test(g.inner.trim())) out.add(m[1])
+    } else if (g.t === 'block') {
+      const head = g.inner.trim()
+      const m = /^#\s*(\w+)\s+([A-Za-z_][\w-]*)/.exec(head)
+      if (m && depth === 0 && m[2] !== 'this') out.add(m[2])
+      if (/^#\s*(each|with)\b/.test(head)) depth++
+      else if (/^\/\s*(each|with)\b/.test(head)) depth--
+    }
+  }
+  return [...out]
+}
+
+/** Why `s` is not a valid template (`"… at column N"`), or `undefined` when it is fine. */
+export function checkTemplateSyntax(s: string): string | undefined {
+  if (!s.includes('{{') && !s.includes('{%')) return undefined
+  try {
+    compileTemplate(s, false)
+    return undefined
+  } catch (err) {
+    if (err instanceof ExprError) return `${err.message} at column ${err.col}`
+    if (err instanceof UserError) return err.message
+    throw err
+  }
+}
