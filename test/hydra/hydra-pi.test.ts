@@ -1,0 +1,184 @@
+/**
+ * End-to-end test of playbooks/hydra-pi.yml (issue 4) on three real Debian bookworm nodes of the test fleet
+ * (systemd as PID 1, sshd, apt through NAT to the Debian mirror): one `hydra_server`, two `hydra_builders`, driven
+ * over SSH by the real CLI with `nix_install_method: debian`.
+ *
+ * HYDRA ITSELF IS A STAND-IN HERE. Hydra cannot be downloaded on this offline machine, so the run uses
+ * `hydra_install_method: prefix` with test/fixtures/hydra-standin/ copied onto the server: small scripts with
+ * Hydra's command names (`hydra-init` creating Hydra's users tables, a `hydra-server` answering HTTP on its port,
+ * long-running `hydra-evaluator`/`hydra-queue-runner`/`hydra-notify`, `hydra-create-user` writing Hydra's rows).
+ * Everything else is real: apt, Nix from Debian with nix-daemon, PostgreSQL, users, folders, units, SSH keys.
+ *
+ * Order: validate; --check on the fresh nodes (debian, source and installer paths: nothing may change); the first
+ * run, asserted on the nodes; the check run's prediction against it; a second run with 0 changed; a change of one
+ * unit's setting restarting exactly that service.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { canRunFleet, startFleet, type Fleet } from '../helpers/fleet.js'
+import { changedOk, changedTasks, explain, PLAYBOOK, ROOT, tsplay, type CliResult } from './cli.js'
+
+const can = canRunFleet()
+const STANDIN = join(ROOT, 'test', 'fixtures', 'hydra-standin')
+const PREFIX = '/opt/hydra-standin'
+const SERVICES = ['hydra-init', 'hydra-server', 'hydra-evaluator', 'hydra-queue-runner', 'hydra-notify']
+const LONG = 1_200_000
+
+describe.skipIf(!can.ok)(`hydra-pi.yml on a fleet of three Debian nodes (${can.ok ? 'fleet' : can.why})`, () => {
+  let fleet: Fleet
+  let dir: string
+  let server: string
+  let builders: string[]
+  let address: Record<string, string>
+  let base: string[]
+  const password = `pw-${randomBytes(12).toString('hex')}`
+  let check: CliResult
+  let first: CliResult
+
+  /** Run as root inside a node (no SSH), failing the test on a non-zero exit. */
+  async function sh(node: string, argv: string[], stdin?: string): Promise<string> {
+    const r = await fleet.exec(node, argv, stdin)
+    if (r.rc !== 0) throw new Error(`${node}: ${argv.join(' ')} → rc ${r.rc}\n${r.stderr}`)
+    return r.stdout.trim()
+  }
+  const psql = (node: string, db: string, sql: string) => sh(node, ['runuser', '-u', 'postgres', '--', 'psql', '-X', '-At', '-d', db, '-c', sql])
+
+  beforeAll(async () => {
+    fleet = await startFleet(3, { prefix: 'hydra' })
+    ;[server, ...builders] = fleet.nodes.map((n) => n.name)
+    address = Object.fromEntries(fleet.nodes.map((n) => [n.name, n.address]))
+    dir = mkdtempSync(join(tmpdir(), 'tsplay-hydra-'))
+    writeFileSync(join(dir, 'hosts.yml'), fleet.inventoryYaml(
+      { hydra_server: [server], hydra_builders: builders },
+      { nix_install_method: 'debian', hydra_install_method: 'prefix', hydra_prefix: PREFIX },
+    ))
+    // The secret stays out of argv: a vars file of mode 0600, as docs/hydra-pi.md tells users to do.
+    writeFileSync(join(dir, 'secrets.yml'), `hydra_admin_password: ${password}\n`, { mode: 0o600 })
+    base = [PLAYBOOK, '-i', join(dir, 'hosts.yml'), '--known-hosts', fleet.knownHostsFile, '--json']
+    // Copy the Hydra stand-in onto the server (it plays Hydra's part; see the header).
+    const files = readdirSync(STANDIN, { recursive: true }).map(String).filter((f) => statSync(join(STANDIN, f)).isFile())
+    for (const f of files) {
+      const dest = `${PREFIX}/${relative(STANDIN, join(STANDIN, f))}`
+      await sh(server, ['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod 0755 "$1"', 'sh', dest],
+        readFileSync(join(STANDIN, f), 'utf8'))
+    }
+  }, 600_000)
+
+  afterAll(async () => {
+    await fleet?.stop()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('validates (debian, source and installer paths) without contacting a host', async () => {
+    for (const method of ['debian', 'source', 'installer']) {
+      const r = await tsplay(['validate', PLAYBOOK, '-i', join(dir, 'hosts.yml'), '-e', `nix_install_method=${method}`])
+      expect(r.rc, `${method}: ${r.stderr}`).toBe(0)
+    }
+  })
+
+  it('--check on the fresh nodes changes nothing (debian, source and installer paths)', async () => {
+    for (const method of ['source', 'installer', 'debian']) {
+      const r = await tsplay(['run', ...base, '--check', '-e', `@${join(dir, 'secrets.yml')}`, '-e', `nix_install_method=${method}`])
+      expect(r.rc, `${method}: ${explain(r)}`).toBe(0)
+      for (const h of fleet.nodes.map((n) => n.name)) expect(r.recap[h]?.changed, `${method} ${h}`).toBeGreaterThan(0)
+      if (method === 'debian') check = r
+    }
+    for (const node of fleet.nodes.map((n) => n.name)) {
+      expect((await fleet.exec(node, ['dpkg-query', '-W', 'nix-bin'])).rc, `${node}: nix-bin installed by --check`).not.toBe(0)
+      expect((await fleet.exec(node, ['test', '-e', '/etc/nix'])).rc).not.toBe(0)
+    }
+    expect((await fleet.exec(server, ['test', '-e', '/var/lib/hydra'])).rc).not.toBe(0)
+    expect((await fleet.exec(builders[0], ['getent', 'passwd', 'nixremote'])).rc).not.toBe(0)
+  }, LONG)
+
+  it('stops early with a clear message when the admin password is missing', async () => {
+    const r = await tsplay(['run', ...base, '--check'])
+    expect(r.rc).toBe(2)
+    const failed = r.tasks.find((t) => t.status === 'failed')
+    expect(failed?.host).toBe(server)
+    expect(failed?.msg).toMatch(/hydra_admin_password is not set/)
+    expect(r.tasks.some((t) => t.task.startsWith('Base packages') && t.host === server)).toBe(false)
+  }, LONG)
+
+  it('first run: Nix, PostgreSQL, Hydra (stand-in), builders and the web UI', async () => {
+    first = await tsplay(['run', ...base, '-e', `@${join(dir, 'secrets.yml')}`])
+    expect(first.rc, explain(first)).toBe(0)
+    expect(first.stdout + first.stderr).not.toContain(password)
+    for (const node of fleet.nodes.map((n) => n.name)) {
+      expect(await sh(node, ['systemctl', 'is-active', 'nix-daemon'])).toBe('active')
+      expect(await sh(node, ['nix-store', '--version'])).toMatch(/nix/)
+      const conf = await sh(node, ['cat', '/etc/nix/nix.conf'])
+      expect(conf).toMatch(/^trusted-users = root @nix-trusted$/m)
+      expect(conf).toMatch(/^keep-outputs = true$/m)
+    }
+    // PostgreSQL: role, database owned by it, pg_trgm, and peer login of a Hydra service user through the map.
+    expect(await psql(server, 'postgres', "select rolname from pg_roles where rolname = 'hydra'")).toBe('hydra')
+    expect(await psql(server, 'postgres', "select pg_get_userbyid(datdba) from pg_database where datname = 'hydra'")).toBe('hydra')
+    expect(await psql(server, 'hydra', "select extname from pg_extension where extname = 'pg_trgm'")).toBe('pg_trgm')
+    expect(await sh(server, ['runuser', '-u', 'hydra-www', '--', 'psql', '-X', '-At', '-d', 'hydra', '-U', 'hydra', '-c', 'select current_user'])).toBe('hydra')
+    // Users, groups, folders.
+    expect((await sh(server, ['id', '-nG', 'hydra-queue-runner'])).split(' ').sort()).toEqual(['hydra', 'nix-trusted', 'nix-users'])
+    for (const [path, want] of [
+      ['/var/lib/hydra', 'hydra:hydra 750'], ['/var/lib/hydra/www', 'hydra-www:hydra 700'],
+      ['/var/lib/hydra/queue-runner', 'hydra-queue-runner:hydra 750'], ['/var/lib/hydra/build-logs', 'hydra-queue-runner:hydra 750'],
+      ['/nix/var/nix/gcroots/hydra', 'hydra:hydra 2775'], ['/var/lib/hydra/hydra.conf', 'hydra:hydra 640'],
+    ]) expect(await sh(server, ['stat', '-c', '%U:%G %a', path]), path).toBe(want)
+    expect(await sh(server, ['cat', '/var/lib/hydra/hydra.conf'])).toContain(`base_uri = http://${address[server]}:3000`)
+    expect(await sh(server, ['cat', '/etc/default/hydra'])).toContain('HYDRA_DBI="dbi:Pg:dbname=hydra;user=hydra;"')
+    for (const s of SERVICES) expect(await sh(server, ['systemctl', 'is-active', s]), s).toBe('active')
+    // The admin row in Hydra's tables (written by the stand-in hydra-create-user).
+    expect(await psql(server, 'hydra', "select username || ' ' || emailaddress from users")).toBe(`admin root@${server}`)
+    expect(await psql(server, 'hydra', "select role from userroles where username = 'admin'")).toBe('admin')
+    // The web UI answers, from the test machine over the fleet's network, and its URL was printed.
+    expect((await fetch(`http://${address[server]}:3000/`)).ok).toBe(true)
+    expect(first.tasks.find((t) => t.task === "Hydra's URL")?.msg).toContain(`http://${address[server]}:3000`)
+  }, LONG)
+
+  it('first run: builders trust the queue runner, and /etc/nix/machines lists them', async () => {
+    const pub = await sh(server, ['cat', '/var/lib/hydra/queue-runner/.ssh/id_ed25519.pub'])
+    const machines = (await sh(server, ['cat', '/etc/nix/machines'])).split('\n').filter((l) => l && !l.startsWith('#'))
+    const cpus = await sh(server, ['nproc'])
+    expect(machines[0]).toBe(`localhost x86_64-linux - ${cpus} 1 benchmark,big-parallel - -`)
+    expect(machines).toHaveLength(1 + builders.length)
+    for (const [i, b] of builders.entries()) {
+      expect(await sh(b, ['cat', '/var/lib/nixremote/.ssh/authorized_keys'])).toBe(`restrict ${pub}`)
+      const hostKey = Buffer.from(await sh(b, ['cat', '/etc/ssh/ssh_host_ed25519_key.pub'])).toString('base64')
+      expect(machines[i + 1]).toBe(`ssh://nixremote@${address[b]} x86_64-linux /var/lib/hydra/queue-runner/.ssh/id_ed25519 ` +
+        `${await sh(b, ['nproc'])} 1 benchmark,big-parallel - ${hostKey}`)
+      // What the queue runner does: log in with its key, pinning the host key from /etc/nix/machines, run nix-store.
+      const out = await sh(server, ['runuser', '-u', 'hydra-queue-runner', '--', 'sh', '-c',
+        'k=$(mktemp); printf "%s %s\\n" "$2" "$(echo "$3" | base64 -d)" > "$k"; ' +
+        'ssh -o BatchMode=yes -o UserKnownHostsFile="$k" -i "$1" "nixremote@$2" nix-store --version; rc=$?; rm -f "$k"; exit $rc',
+        'sh', '/var/lib/hydra/queue-runner/.ssh/id_ed25519', address[b], hostKey])
+      expect(out).toMatch(/nix-store \(Nix\)/)
+    }
+  }, LONG)
+
+  it('--check on the fresh nodes predicted the first run (changed and ok per host)', () => {
+    for (const h of Object.keys(first.recap)) {
+      expect(changedOk(check)[h], `${h}: check said ${changedTasks(check, h).join(' | ')}\nrun did ${changedTasks(first, h).join(' | ')}`)
+        .toEqual(changedOk(first)[h])
+    }
+  })
+
+  it('second run: 0 changed on every host', async () => {
+    const r = await tsplay(['run', ...base, '-e', `@${join(dir, 'secrets.yml')}`])
+    expect(r.rc, explain(r)).toBe(0)
+    for (const [h, c] of Object.entries(r.recap)) expect(c.changed, `${h}: ${changedTasks(r, h).join(' | ')}`).toBe(0)
+    expect(Object.keys(r.recap).sort()).toEqual(fleet.nodes.map((n) => n.name).sort())
+  }, LONG)
+
+  it('a changed unit restarts exactly that service', async () => {
+    const pid = (s: string) => sh(server, ['systemctl', 'show', '-p', 'MainPID', '--value', s])
+    const before = Object.fromEntries(await Promise.all(SERVICES.slice(1).map(async (s) => [s, await pid(s)])))
+    const r = await tsplay(['run', ...base, '-e', `@${join(dir, 'secrets.yml')}`, '-e', 'hydra_listen_host=0.0.0.0', '--tags', 'hydra'])
+    expect(r.rc, explain(r)).toBe(0)
+    expect(changedTasks(r, server).filter((t) => t.startsWith('restart '))).toEqual(['restart hydra-server'])
+    for (const s of SERVICES.slice(2)) expect(await pid(s), s).toBe(before[s])
+    expect(await pid('hydra-server')).not.toBe(before['hydra-server'])
+    expect(await sh(server, ['systemctl', 'cat', 'hydra-server'])).toContain('-h 0.0.0.0 -p 3000')
+  }, LONG)
+})
