@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import reboot from './reboot.js'
+import type { HostIO } from '../engine/module.js'
+import type { Command } from '../engine/types.js'
+import { testCtx } from './mission-lib/testing.js'
+
+/** A host that reboots (new boot id) `downFor` reconnects after the reboot is scheduled. */
+function host(opts: { reboots: boolean; downFor?: number }): HostIO & { log: string[] } {
+  let boot = 'boot-1'
+  let scheduled = false
+  let down = 0
+  const log: string[] = []
+  const run = async (cmd: Command) => {
+    log.push(cmd.describe ?? cmd.argv[0])
+    if (down > 0) throw new Error('connection dropped')
+    if (cmd.argv[0] === 'cat') return { rc: 0, stdout: `${boot}\n`, stderr: '' }
+    if (cmd.describe === 'schedule the reboot') scheduled = true
+    return { rc: 0, stdout: '', stderr: '' }
+  }
+  return {
+    log,
+    run,
+    batch: async (cmds) => Promise.all(cmds.map(run)),
+    reconnect: async () => {
+      log.push('reconnect')
+      if (scheduled && opts.reboots) {
+        if (down === 0 && boot === 'boot-1') down = opts.downFor ?? 1
+        down--
+        if (down === 0) boot = 'boot-2'
+        if (down > 0) throw new Error('refused')
+      }
+    },
+  }
+}
+
+describe('reboot', () => {
+  it('plans a detached reboot, always changed', async () => {
+    const io = host({ reboots: true })
+    const facts = await reboot.gather({} as never, testCtx(), io)
+    const plan = reboot.plan(facts, { pre_reboot_delay: 2, msg: 'upgrade' } as never, testCtx())
+    expect(plan.commands[0].argv.slice(-2)).toEqual(['3', 'upgrade'])
+    expect(plan.changes).toEqual(['reboot node1'])
+  })
+  it('waits for a new boot id', async () => {
+    const io = host({ reboots: true, downFor: 2 })
+    const facts = await reboot.gather({} as never, testCtx(), io)
+    const plan = reboot.plan(facts, {} as never, testCtx())
+    const r = await reboot.apply!(plan, { reboot_timeout: 30 } as never, testCtx(), io)
+    expect(r).toMatchObject({ changed: true, data: { rebooted: true, boot_id: 'boot-2' } })
+    expect(io.log.filter((l) => l === 'reconnect').length).toBeGreaterThanOrEqual(2)
+  }, 20_000)
+  it('fails when the boot id never changes', async () => {
+    const io = host({ reboots: false })
+    const facts = await reboot.gather({} as never, testCtx(), io)
+    const r = await reboot.apply!(reboot.plan(facts, {} as never, testCtx()), { reboot_timeout: 3 } as never, testCtx(), io)
+    expect(r.fail).toMatch(/did not come back with a new boot id within 3s/)
+  }, 20_000)
+})
