@@ -1,0 +1,170 @@
+/**
+ * Host facts in one round trip: one constant sh script (mostly shell builtins: a handful of forks) prints
+ * `key=value` lines and `/etc/os-release`; `parseFacts` (pure) turns that into `HostFacts`, `factsToVars` into
+ * the `facts.*` and common `ansible_*` variables.
+ *
+ * @example
+ * ```yaml
+ * - name: only on 64-bit Pis
+ *   debug: { msg: "{{ facts.nix_system }} on {{ ansible_distribution }} {{ ansible_distribution_release }}" }
+ *   when: ansible_architecture == "aarch64"
+ * ```
+ */
+import { sh } from './commands.js'
+import type { Command, CommandResult, HostFacts, Vars } from './types.js'
+
+/** The constant fact script. Each value on its own `key=value` line; os-release after a `@os-release` line. */
+const FACTS_SCRIPT = [
+  'set -- $(uname -n -r -m)',
+  'echo "hostname=$1"; echo "kernel=$2"; echo "arch=$3"',
+  'echo "fqdn=$(timeout 2 hostname -f 2>/dev/null || echo "$1")"',
+  'echo "nproc=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"',
+  'echo "user=$(id -un)"',
+  'echo "home=$HOME"',
+  'x=; read -r x < /proc/1/comm 2>/dev/null; echo "pid1=$x"',
+  'if [ -d /run/systemd/system ]; then echo systemd_run=1; fi',
+  'x=; read -r x < /etc/machine-id 2>/dev/null; echo "machine_id=$x"',
+  'x=; read -r x < /proc/sys/kernel/random/boot_id 2>/dev/null; echo "boot_id=$x"',
+  'x=; read -r x < /etc/debian_version 2>/dev/null; echo "debian_version=$x"',
+  'while read -r k v _; do if [ "$k" = MemTotal: ]; then echo "memtotal_kb=$v"; break; fi; done < /proc/meminfo',
+  'echo @os-release',
+  'cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null',
+  ':',
+].join('\n')
+
+/** The one command that gathers facts (read-only). */
+export function factsCommand(): Command {
+  return sh(FACTS_SCRIPT, [], { describe: 'gather facts' })
+}
+
+/** Nix system name for a `uname -m` architecture. */
+export function nixSystem(arch: string): string {
+  const map: Record<string, string> = {
+    aarch64: 'aarch64-linux',
+    arm64: 'aarch64-linux',
+    armv7l: 'armv7l-linux',
+    armv6l: 'armv6l-linux',
+    x86_64: 'x86_64-linux',
+    amd64: 'x86_64-linux',
+    i686: 'i686-linux',
+    i386: 'i686-linux',
+    riscv64: 'riscv64-linux',
+  }
+  return map[arch] ?? `${arch}-linux`
+}
+
+/** Parse one os-release value: `"quoted \"text\""`, `'single'` or bare. */
+function osReleaseValue(raw: string): string {
+  const v = raw.trim()
+  if (v.startsWith('"') && v.endsWith('"') && v.length >= 2) return v.slice(1, -1).replace(/\\([\\"$`])/g, '$1')
+  if (v.startsWith("'") && v.endsWith("'") && v.length >= 2) return v.slice(1, -1)
+  return v
+}
+
+/** Parse the fact script's output. Missing values become empty strings / 0, never undefined. */
+export function parseFacts(stdout: string): HostFacts {
+  const [head, osText = ''] = stdout.split(/^@os-release$/m)
+  const kv = new Map<string, string>()
+  for (const line of head.split('\n')) {
+    const i = line.indexOf('=')
+    if (i > 0) kv.set(line.slice(0, i), line.slice(i + 1))
+  }
+  const os = new Map<string, string>()
+  for (const line of osText.split('\n')) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim())
+    if (m) os.set(m[1], osReleaseValue(m[2]))
+  }
+  const get = (k: string): string => kv.get(k)?.trim() ?? ''
+  const arch = get('arch')
+  const pid1 = get('pid1')
+  const versionId = os.get('VERSION_ID') ?? ''
+  const debVersion = get('debian_version')
+  const version = /^\d+(\.\d+)*$/.test(debVersion) && (versionId === '' || debVersion.split('.')[0] === versionId) ? debVersion : versionId
+  const hostname = get('hostname')
+  return {
+    hostname,
+    fqdn: get('fqdn') || hostname,
+    architecture: arch,
+    nix_system: nixSystem(arch),
+    kernel: get('kernel'),
+    distribution: {
+      id: os.get('ID') ?? '',
+      version,
+      major_version: version.split('.')[0] ?? '',
+      codename: os.get('VERSION_CODENAME') ?? (/\(([a-z]+)\)/.exec(os.get('VERSION') ?? '')?.[1] ?? ''),
+      like: os.get('ID_LIKE') ?? '',
+    },
+    init: get('systemd_run') === '1' || pid1 === 'systemd' ? 'systemd' : pid1 === 'init' ? 'sysvinit' : pid1,
+    memtotal_mb: Math.floor(Number(get('memtotal_kb') || 0) / 1024),
+    processor_count: Number(get('nproc') || 0),
+    machine_id: get('machine_id'),
+    boot_id: get('boot_id'),
+    user: get('user'),
+    home: get('home'),
+  }
+}
+
+/** Anything that can run a command on the host (a `HostConnection`, or a module's `HostIO`). */
+export interface CommandRunner {
+  run(cmd: Command): Promise<CommandResult>
+}
+
+/** Gather a host's facts in one round trip. Throws when the script's output is unusable. */
+export async function gatherFacts(conn: CommandRunner): Promise<HostFacts> {
+  const r = await conn.run(factsCommand())
+  const f = parseFacts(r.stdout)
+  if (!f.architecture || !f.kernel) {
+    throw new Error(`cannot gather facts (exit code ${r.rc}): ${r.stderr.trim() || 'the fact script printed nothing usable'}`)
+  }
+  return f
+}
+
+const DISTRIBUTION_NAMES: Record<string, string> = {
+  debian: 'Debian',
+  raspbian: 'Debian',
+  ubuntu: 'Ubuntu',
+  linuxmint: 'Linux Mint',
+  fedora: 'Fedora',
+  centos: 'CentOS',
+  rhel: 'RedHat',
+  rocky: 'Rocky',
+  almalinux: 'AlmaLinux',
+  alpine: 'Alpine',
+  arch: 'Archlinux',
+  opensuse: 'openSUSE',
+}
+
+/** Ansible's `ansible_os_family` for a distribution. */
+function osFamily(id: string, like: string): string {
+  const all = [id, ...like.split(/\s+/)]
+  if (all.some((x) => ['debian', 'ubuntu', 'raspbian'].includes(x))) return 'Debian'
+  if (all.some((x) => ['rhel', 'fedora', 'centos'].includes(x))) return 'RedHat'
+  if (all.includes('suse')) return 'Suse'
+  return DISTRIBUTION_NAMES[id] ?? id
+}
+
+/** The variables facts provide: `facts` itself and the common `ansible_*` names. */
+export function factsToVars(f: HostFacts): Vars {
+  const d = f.distribution
+  return {
+    facts: f,
+    ansible_hostname: f.hostname.split('.')[0],
+    ansible_nodename: f.hostname,
+    ansible_fqdn: f.fqdn,
+    ansible_architecture: f.architecture,
+    ansible_machine: f.architecture,
+    ansible_distribution: DISTRIBUTION_NAMES[d.id] ?? (d.id ? d.id[0].toUpperCase() + d.id.slice(1) : ''),
+    ansible_distribution_release: d.codename,
+    ansible_distribution_version: d.version,
+    ansible_distribution_major_version: d.major_version,
+    ansible_os_family: osFamily(d.id, d.like),
+    ansible_kernel: f.kernel,
+    ansible_service_mgr: f.init,
+    ansible_memtotal_mb: f.memtotal_mb,
+    ansible_processor_vcpus: f.processor_count,
+    ansible_processor_nproc: f.processor_count,
+    ansible_machine_id: f.machine_id,
+    ansible_user_id: f.user,
+    ansible_user_dir: f.home,
+  }
+}

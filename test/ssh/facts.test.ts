@@ -1,0 +1,147 @@
+/**
+ * Facts: the pure parser on sample outputs (table), `factsToVars`, and the real script run by a local /bin/sh on
+ * this Debian machine, compared with what the machine itself says.
+ */
+import { execFileSync } from 'node:child_process'
+import { hostname, userInfo } from 'node:os'
+import { describe, expect, it } from 'vitest'
+import { factsCommand, factsToVars, nixSystem, parseFacts } from '../../engine/facts.js'
+
+const PI_BOOKWORM = `hostname=pi1
+kernel=6.1.0-rpi7-rpi-v8
+arch=aarch64
+fqdn=pi1.lan
+nproc=4
+user=pi
+home=/home/pi
+pid1=systemd
+systemd_run=1
+machine_id=0123456789abcdef0123456789abcdef
+boot_id=4d2c9f0e-1111-2222-3333-444455556666
+debian_version=12.5
+memtotal_kb=3884192
+@os-release
+PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
+NAME="Debian GNU/Linux"
+VERSION_ID="12"
+VERSION="12 (bookworm)"
+VERSION_CODENAME=bookworm
+ID=debian
+HOME_URL="https://www.debian.org/"
+`
+
+const RASPBIAN_OLD = `hostname=pizero
+kernel=5.10.103+
+arch=armv6l
+fqdn=
+nproc=1
+user=pi
+home=/home/pi
+pid1=init
+machine_id=
+boot_id=b
+debian_version=10.13
+memtotal_kb=439536
+@os-release
+PRETTY_NAME="Raspbian GNU/Linux 10 (buster)"
+ID=raspbian
+ID_LIKE=debian
+VERSION_ID="10"
+VERSION="10 (buster)"
+`
+
+describe('parseFacts', () => {
+  it('a Pi 4 on bookworm', () => {
+    const f = parseFacts(PI_BOOKWORM)
+    expect(f).toEqual({
+      hostname: 'pi1',
+      fqdn: 'pi1.lan',
+      architecture: 'aarch64',
+      nix_system: 'aarch64-linux',
+      kernel: '6.1.0-rpi7-rpi-v8',
+      distribution: { id: 'debian', version: '12.5', major_version: '12', codename: 'bookworm', like: '' },
+      init: 'systemd',
+      memtotal_mb: 3793,
+      processor_count: 4,
+      machine_id: '0123456789abcdef0123456789abcdef',
+      boot_id: '4d2c9f0e-1111-2222-3333-444455556666',
+      user: 'pi',
+      home: '/home/pi',
+    })
+  })
+
+  it('an old Raspbian Pi Zero without systemd, codename from VERSION, fqdn falls back to hostname', () => {
+    const f = parseFacts(RASPBIAN_OLD)
+    expect(f.nix_system).toBe('armv6l-linux')
+    expect(f.init).toBe('sysvinit')
+    expect(f.fqdn).toBe('pizero')
+    expect(f.distribution).toEqual({ id: 'raspbian', version: '10.13', major_version: '10', codename: 'buster', like: 'debian' })
+    const v = factsToVars(f)
+    expect(v.ansible_distribution).toBe('Debian')
+    expect(v.ansible_os_family).toBe('Debian')
+  })
+
+  it('testing/sid: debian_version is not a number, VERSION_ID is used', () => {
+    const f = parseFacts(PI_BOOKWORM.replace('debian_version=12.5', 'debian_version=trixie/sid').replace('VERSION_ID="12"', 'VERSION_ID="13"'))
+    expect(f.distribution.version).toBe('13')
+  })
+
+  it('empty output gives empty values, not undefined', () => {
+    const f = parseFacts('')
+    expect(f.architecture).toBe('')
+    expect(f.memtotal_mb).toBe(0)
+    expect(f.distribution.codename).toBe('')
+  })
+
+  it.each([
+    ['aarch64', 'aarch64-linux'],
+    ['armv7l', 'armv7l-linux'],
+    ['armv6l', 'armv6l-linux'],
+    ['x86_64', 'x86_64-linux'],
+    ['mips', 'mips-linux'],
+  ])('nixSystem(%s) = %s', (a, want) => expect(nixSystem(a)).toBe(want))
+})
+
+describe('factsToVars', () => {
+  it('gives the ansible_* names', () => {
+    const f = parseFacts(PI_BOOKWORM)
+    expect(factsToVars(f)).toMatchObject({
+      facts: f,
+      ansible_hostname: 'pi1',
+      ansible_fqdn: 'pi1.lan',
+      ansible_architecture: 'aarch64',
+      ansible_machine: 'aarch64',
+      ansible_distribution: 'Debian',
+      ansible_distribution_release: 'bookworm',
+      ansible_distribution_version: '12.5',
+      ansible_distribution_major_version: '12',
+      ansible_os_family: 'Debian',
+      ansible_kernel: '6.1.0-rpi7-rpi-v8',
+      ansible_service_mgr: 'systemd',
+      ansible_memtotal_mb: 3793,
+      ansible_processor_vcpus: 4,
+      ansible_processor_nproc: 4,
+      ansible_machine_id: '0123456789abcdef0123456789abcdef',
+      ansible_user_id: 'pi',
+      ansible_user_dir: '/home/pi',
+    })
+  })
+})
+
+describe('the fact script on this machine', () => {
+  it('agrees with the machine', () => {
+    const cmd = factsCommand()
+    const out = execFileSync(cmd.argv[0], cmd.argv.slice(1), { encoding: 'utf8' })
+    const f = parseFacts(out)
+    const sh = (s: string): string => execFileSync('sh', ['-c', s], { encoding: 'utf8' }).trim()
+    expect(f.hostname).toBe(hostname())
+    expect(f.architecture).toBe(sh('uname -m'))
+    expect(f.kernel).toBe(sh('uname -r'))
+    expect(f.processor_count).toBe(Number(sh('nproc')))
+    expect(f.user).toBe(userInfo().username)
+    expect(f.boot_id).toBe(sh('cat /proc/sys/kernel/random/boot_id'))
+    expect(f.distribution.id).toBe(sh('. /etc/os-release; echo "$ID"'))
+    expect(f.distribution.codename).toBe(sh('. /etc/os-release; echo "$VERSION_CODENAME"'))
+    expect(f.memtotal_mb).toBe(Math.floor(Number(sh("awk '/MemTotal/ {print $2}' /proc/meminfo")) / 1024))
+  })
+})
