@@ -20,8 +20,8 @@ export class SplitError extends Error {
 }
 
 const WHITESPACE = new Set([' ', '\t', '\n', '\r'])
-/** Characters a backslash escapes inside double quotes (others keep the backslash, as in POSIX sh). */
-const DQ_ESCAPABLE = new Set(['\\', '"', '$', '`', '\n'])
+/** Characters a backslash escapes inside double quotes (others keep the backslash), as `shlex` does. */
+const DQ_ESCAPABLE = new Set(['\\', '"'])
 
 /** Split `s` into words like `shlex.split(s)`. Throws `SplitError` on an unclosed quote. */
 export function splitArgs(s: string): string[] {

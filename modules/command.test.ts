@@ -1,0 +1,114 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, test } from 'vitest'
+import command, { commandArgv } from './command.js'
+import { splitArgs, SplitError } from './lib/argv.js'
+import { afterRun, ansibleDelta, gatherRun, lines, planRun } from './lib/run.js'
+import { applyLocal, localContext, localIO } from '../test/modules-basic/localio.js'
+
+// Expected values checked against Python's shlex.split, which Ansible's command module uses.
+const SPLITS: [string, string[]][] = [
+  ['echo hello', ['echo', 'hello']],
+  [`echo "a b" 'c d' e\\ f`, ['echo', 'a b', 'c d', 'e f']],
+  [`echo '; touch /tmp/pwned #' `, ['echo', '; touch /tmp/pwned #']],
+  ['echo $(id)', ['echo', '$(id)']],
+  ['echo "$(id)" `id`', ['echo', '$(id)', '`id`']],
+  ['a  b\tc', ['a', 'b', 'c']],
+  ['x"y"z', ['xyz']],
+  ['', []],
+  ['echo ""', ['echo', '']],
+  [`echo "a\\"b" "c\\d" "e\\\\f"`, ['echo', 'a"b', 'c\\d', 'e\\f']],
+  [`echo "\\$x" "a\\\`b"`, ['echo', '\\$x', 'a\\`b']],
+  ['ls *.txt | wc -l; rm -rf /', ['ls', '*.txt', '|', 'wc', '-l;', 'rm', '-rf', '/']],
+  ['echo a#b # c', ['echo', 'a#b', '#', 'c']],
+  [`it\\'s`, ["it's"]],
+  ['printf "%s\\n" x', ['printf', '%s\\n', 'x']],
+]
+
+describe('splitArgs', () => {
+  test.each(SPLITS)('%j', (input, want) => expect(splitArgs(input)).toEqual(want))
+  test.each([`echo 'open`, 'echo "open', 'trailing \\'])('%j is refused', (input) => {
+    expect(() => splitArgs(input)).toThrow(SplitError)
+  })
+})
+
+const dir = mkdtempSync(join(tmpdir(), 'tsplay-cmd-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('hostile strings never reach a shell', () => {
+  const pwned = join(dir, 'pwned')
+  const hostile = [`'; touch ${pwned} #`, `$(touch ${pwned})`, `\`touch ${pwned}\``, `"; touch ${pwned}; echo "`, `x && touch ${pwned}`]
+  test.each(hostile)('cmd with %j', (value) => {
+    // A value templated into the free form: split into words, then run through the real quoting path.
+    for (const cmd of [`echo ${value}`, `echo '${value.replaceAll("'", '')}'`]) {
+      const r = commandArgv({ cmd })
+      if ('fail' in r) continue // an unbalanced quote is refused, which is also safe
+      const [res] = applyLocal(planRun({ startedAt: 0 }, r.argv, {}, r.argv).commands)
+      expect(res.rc).toBe(0)
+      expect(existsSync(pwned)).toBe(false)
+    }
+    const [res] = applyLocal(planRun({ startedAt: 0 }, ['echo', value], {}, []).commands)
+    expect(res.stdout).toBe(`${value}\n`)
+    expect(existsSync(pwned)).toBe(false)
+  })
+})
+
+describe('plan', () => {
+  const rows: { name: string; facts: { createsExists?: boolean; removesExists?: boolean }; args: Parameters<typeof planRun>[2]; run: boolean; msg?: string }[] = [
+    { name: 'runs without creates/removes', facts: {}, args: {}, run: true },
+    { name: 'creates exists: skipped', facts: { createsExists: true }, args: { creates: '/x' }, run: false, msg: 'skipped, since /x exists' },
+    { name: 'creates missing: runs', facts: { createsExists: false }, args: { creates: '/x' }, run: true },
+    { name: 'removes missing: skipped', facts: { removesExists: false }, args: { removes: '/y' }, run: false, msg: 'skipped, since /y does not exist' },
+    { name: 'removes exists: runs', facts: { removesExists: true }, args: { removes: '/y' }, run: true },
+  ]
+  test.each(rows)('$name', ({ facts, args, run, msg }) => {
+    const plan = planRun({ startedAt: 0, ...facts }, ['true'], args, ['true'])
+    expect(plan.commands.length).toBe(run ? 1 : 0)
+    expect(plan.msg).toBe(msg)
+    if (!run) expect(plan.data).toMatchObject({ rc: 0, changed: false, stdout: msg })
+  })
+  test('chdir, stdin with and without the added newline', () => {
+    const a = planRun({ startedAt: 0 }, ['cat'], { chdir: '/srv', stdin: 'pw' }, ['cat']).commands[0]
+    expect(a).toMatchObject({ argv: ['cat'], cwd: '/srv', stdin: 'pw\n' })
+    const b = planRun({ startedAt: 0 }, ['cat'], { stdin: 'pw', stdin_add_newline: false }, ['cat']).commands[0]
+    expect(b.stdin).toBe('pw')
+  })
+  test.each([
+    [{}, 'give exactly one of cmd (or the free form) and argv'],
+    [{ cmd: 'a', argv: ['a'] }, 'give exactly one of cmd (or the free form) and argv'],
+    [{ cmd: '   ' }, 'no command given'],
+    [{ argv: [] }, 'argv is empty'],
+  ])('refuses %j', (args, fail) => {
+    expect(command.plan({ startedAt: 0 }, args, localContext()).fail).toBe(fail)
+  })
+})
+
+describe('gather and result on this machine', () => {
+  test('creates/removes with globs and chdir, in one round trip', async () => {
+    writeFileSync(join(dir, 'built.tar'), '')
+    const log: unknown[][] = []
+    const f = await gatherRun(localIO(log as never), { creates: '*.tar', removes: 'nothing-*', chdir: dir })
+    expect(f).toMatchObject({ createsExists: true, removesExists: false })
+    expect(log.length).toBe(1)
+    const g = await gatherRun(localIO(), { creates: `${dir}/$(touch ${dir}/pwned2)` })
+    expect(g.createsExists).toBe(false)
+    expect(existsSync(join(dir, 'pwned2'))).toBe(false)
+  })
+  test('rc, stdout_lines, stderr and the non-zero failure', () => {
+    const args = { cmd: 'sh -c "echo out; echo err >&2; exit 3"' }
+    const argv = (commandArgv(args) as { argv: string[] }).argv
+    const res = applyLocal(planRun({ startedAt: 0 }, argv, args, argv).commands)
+    const a = afterRun({ startedAt: Date.now() }, args, res, argv)
+    expect(a.data).toMatchObject({ rc: 3, stdout: 'out', stderr: 'err', stdout_lines: ['out'], cmd: argv, msg: 'non-zero return code' })
+    expect(a.fail).toBe('non-zero return code (rc 3): err')
+    const ok = afterRun({ startedAt: 0 }, {}, [{ rc: 0, stdout: 'a\nb\n\n', stderr: '' }], ['x'], 1500)
+    expect(ok.fail).toBeUndefined()
+    expect(ok.data).toMatchObject({ stdout: 'a\nb', stdout_lines: ['a', 'b'], delta: '0:00:01.500000', changed: true })
+    expect(afterRun({ startedAt: 0 }, {}, [], ['x'])).toEqual({})
+  })
+  test('helpers', () => {
+    expect(lines('a\r\nb\rc\n')).toEqual(['a', 'b', 'c'])
+    expect(ansibleDelta(3_723_004)).toBe('1:02:03.004000')
+  })
+})

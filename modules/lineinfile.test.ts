@@ -1,0 +1,108 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, test } from 'vitest'
+import lineinfile, { planLine } from './lineinfile.js'
+import { editLines, expand, LineError, pyRegex, type LineEdit } from './lib/lines.js'
+import { applyLocal, localContext, localIO } from '../test/modules-basic/localio.js'
+
+const rows: { name: string; before: string; edit: LineEdit; after: string; msg: string }[] = [
+  { name: 'append at EOF', before: 'a\nb\n', edit: { line: 'c' }, after: 'a\nb\nc\n', msg: 'line added' },
+  { name: 'already present', before: 'a\nc\nb\n', edit: { line: 'c' }, after: 'a\nc\nb\n', msg: '' },
+  { name: 'append when the last line has no newline', before: 'a', edit: { line: 'c' }, after: 'a\nc\n', msg: 'line added' },
+  { name: 'empty file', before: '', edit: { line: 'c' }, after: 'c\n', msg: 'line added' },
+  { name: 'regexp replaces the last match', before: 'x=1\ny=2\nx=3\n', edit: { line: 'x=9', regexp: '^x=' }, after: 'x=1\ny=2\nx=9\n', msg: 'line replaced' },
+  { name: 'regexp with firstmatch replaces the first', before: 'x=1\nx=3\n', edit: { line: 'x=9', regexp: '^x=', firstmatch: true }, after: 'x=9\nx=3\n', msg: 'line replaced' },
+  { name: 'regexp matches the line already', before: 'x=9\n', edit: { line: 'x=9', regexp: '^x=' }, after: 'x=9\n', msg: '' },
+  { name: 'regexp no match: append', before: 'a\n', edit: { line: 'x=9', regexp: '^x=' }, after: 'a\nx=9\n', msg: 'line added' },
+  { name: '$ matches before the newline (Python)', before: 'port 22\n', edit: { line: 'port 2222', regexp: 'port 22$' }, after: 'port 2222\n', msg: 'line replaced' },
+  { name: 'search_string', before: 'PermitRootLogin yes\n', edit: { line: 'PermitRootLogin no', search_string: 'PermitRootLogin' }, after: 'PermitRootLogin no\n', msg: 'line replaced' },
+  { name: 'insertafter regex', before: '[main]\nx=1\n[other]\n', edit: { line: 'y=2', insertafter: '^\\[main\\]' }, after: '[main]\ny=2\nx=1\n[other]\n', msg: 'line added' },
+  { name: 'insertafter regex, line already after it', before: '[main]\ny=2\n', edit: { line: 'y=2', insertafter: '^\\[main\\]' }, after: '[main]\ny=2\n', msg: '' },
+  { name: 'insertafter: last matching line', before: 'a\n#\nb\n#\nc\n', edit: { line: 'n', insertafter: '^#' }, after: 'a\n#\nb\n#\nn\nc\n', msg: 'line added' },
+  { name: 'insertafter with firstmatch', before: 'a\n#\nb\n#\nc\n', edit: { line: 'n', insertafter: '^#', firstmatch: true }, after: 'a\n#\nn\nb\n#\nc\n', msg: 'line added' },
+  { name: 'insertafter matching the last line', before: 'a\n#', edit: { line: 'n', insertafter: '^#' }, after: 'a\n#\nn\n', msg: 'line added' },
+  { name: 'insertafter no match: EOF', before: 'a\n', edit: { line: 'n', insertafter: '^zzz' }, after: 'a\nn\n', msg: 'line added' },
+  { name: 'insertbefore regex', before: 'a\nb\n', edit: { line: 'n', insertbefore: '^b' }, after: 'a\nn\nb\n', msg: 'line added' },
+  { name: 'insertbefore BOF', before: 'a\n', edit: { line: '#!/bin/sh', insertbefore: 'BOF' }, after: '#!/bin/sh\na\n', msg: 'line added' },
+  { name: 'insertafter BOF', before: 'a\n', edit: { line: 'n', insertafter: 'BOF' }, after: 'n\na\n', msg: 'line added' },
+  { name: 'regexp match wins over insertafter', before: 'x=1\n[s]\n', edit: { line: 'x=2', regexp: '^x=', insertafter: '^\\[s\\]' }, after: 'x=2\n[s]\n', msg: 'line replaced' },
+  { name: 'backrefs expand', before: 'host=old.example\n', edit: { line: '\\1new.example', regexp: '^(host=).*', backrefs: true }, after: 'host=new.example\n', msg: 'line replaced' },
+  { name: 'backrefs named group (Python syntax)', before: 'port: 80\n', edit: { line: '\\g<k>: 8080', regexp: '^(?P<k>port):', backrefs: true }, after: 'port: 8080\n', msg: 'line replaced' },
+  { name: 'backrefs without a match: unchanged', before: 'a\n', edit: { line: '\\1', regexp: '^(zzz)', backrefs: true }, after: 'a\n', msg: '' },
+  { name: 'absent by line', before: 'a\nb\na\n', edit: { state: 'absent', line: 'a' }, after: 'b\n', msg: '2 line(s) removed' },
+  { name: 'absent by regexp', before: 'x=1\ny\nx=2\n', edit: { state: 'absent', regexp: '^x=' }, after: 'y\n', msg: '2 line(s) removed' },
+  { name: 'absent by search_string', before: 'foo bar\nbaz\n', edit: { state: 'absent', search_string: 'bar' }, after: 'baz\n', msg: '1 line(s) removed' },
+  { name: 'absent: nothing to remove', before: 'a\n', edit: { state: 'absent', line: 'z' }, after: 'a\n', msg: '' },
+  { name: 'CRLF line is rewritten with LF (as Ansible)', before: 'a\r\nb\r\n', edit: { line: 'b' }, after: 'a\r\nb\n', msg: 'line replaced' },
+]
+
+describe('editLines (Ansible algorithm)', () => {
+  test.each(rows)('$name', ({ before, edit, after, msg }) => {
+    const r = editLines(before, edit)
+    expect(r.content).toBe(after)
+    expect(r.msg).toBe(msg)
+    expect(r.changed).toBe(before !== after)
+  })
+  test.each([
+    [{}, 'line is required with state=present'],
+    [{ line: 'x', backrefs: true }, 'regexp is required with backrefs=true'],
+    [{ state: 'absent' }, 'one of line, search_string, or regexp is required with state=absent'],
+    [{ line: 'x', regexp: '(' }, /invalid regular expression/],
+  ] as const)('refuses %j', (edit, msg) => expect(() => editLines('a\n', edit as LineEdit)).toThrow(LineError) && expect(() => editLines('a\n', edit as LineEdit)).toThrow(msg))
+  test('expand escapes', () => {
+    const m = pyRegex('(a)(?P<n>b)').exec('ab')!
+    expect(expand(m, '\\2-\\1-\\g<n>-\\g<1>\\n\\\\')).toBe('b-a-b-a\n\\')
+  })
+})
+
+describe('planLine', () => {
+  const absent = { exists: false } as const
+  test.each([
+    { name: 'missing without create', info: absent, args: { path: '/x', line: 'a' }, fail: 'Destination /x does not exist !' },
+    { name: 'missing, absent wanted', info: absent, args: { path: '/x', line: 'a', state: 'absent' as const }, fail: undefined },
+    { name: 'two paths that differ', info: absent, args: { path: '/x', dest: '/y', line: 'a' }, fail: undefined, throws: true },
+  ])('$name', ({ info, args, fail, throws }) => {
+    if (throws) return expect(() => lineinfile.gather(args, localContext(), localIO())).rejects.toThrow(/give the path once/)
+    const p = planLine({ path: '/x', info, nonce: 'n' }, args)
+    expect(p.fail).toBe(fail)
+    expect(p.commands).toEqual([])
+  })
+})
+
+const dir = mkdtempSync(join(tmpdir(), 'tsplay-lif-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('on this machine', () => {
+  test('create, replace, then nothing; diff and atomic write', async () => {
+    const path = join(dir, 'sub', 'nix.conf')
+    const steps = [
+      { args: { path, line: 'max-jobs = 4', regexp: '^max-jobs', create: true }, want: 'max-jobs = 4\n', changed: true },
+      { args: { path, line: 'max-jobs = 4', regexp: '^max-jobs', create: true }, want: 'max-jobs = 4\n', changed: false },
+      { args: { dest: path, line: 'max-jobs = 2', regexp: '^max-jobs' }, want: 'max-jobs = 2\n', changed: true },
+      { args: { name: path, line: 'cores = 0', insertbefore: 'BOF', mode: '0600' }, want: 'cores = 0\nmax-jobs = 2\n', changed: true },
+      { args: { path, line: 'cores = 0', insertbefore: 'BOF', mode: '0600' }, want: 'cores = 0\nmax-jobs = 2\n', changed: false },
+    ]
+    for (const s of steps) {
+      const f = await lineinfile.gather(s.args, localContext(), localIO())
+      const p = lineinfile.plan(f, s.args, localContext())
+      expect(p.fail).toBeUndefined()
+      expect(p.commands.length > 0).toBe(s.changed)
+      expect(applyLocal(p.commands).every((r) => r.rc === 0)).toBe(true)
+      expect(readFileSync(path, 'utf8')).toBe(s.want)
+    }
+  })
+  test('a folder is refused', async () => {
+    const f = await lineinfile.gather({ path: dir, line: 'x' }, localContext(), localIO())
+    expect(lineinfile.plan(f, { path: dir, line: 'x' }, localContext()).fail).toBe(`Path ${dir} is a directory !`)
+  })
+  test('hostile line and path text is data, not shell', async () => {
+    const path = join(dir, "it's; $(touch pwned)")
+    writeFileSync(path, '')
+    const args = { path, line: "'; touch /tmp/pwned-lif #" }
+    const f = await lineinfile.gather(args, localContext(), localIO())
+    applyLocal(lineinfile.plan(f, args, localContext()).commands)
+    expect(readFileSync(path, 'utf8')).toBe("'; touch /tmp/pwned-lif #\n")
+    expect(() => readFileSync('/tmp/pwned-lif')).toThrow()
+  })
+})
