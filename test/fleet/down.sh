@@ -17,6 +17,7 @@ if [ "${1:-}" = --all ]; then
     [ -e "$env" ] || continue
     ( set -a; . "$env"; set +a; bash "$dir/down.sh" "${1:-10}" )
   done
+  rm -rf "$CACHE/slots" # claims of test fleets (test/helpers/fleet.ts); all of them are down now
   exit 0
 fi
 grace=${1:-10}
