@@ -72,12 +72,13 @@ export interface SudoSpec {
 /** `sudo … -u USER --` as argv words (quoted), for a shell start or a one-off exec. */
 function sudoWords(s: SudoSpec): string {
   const base = `sudo ${s.askpass ? '-A' : '-n'} -H -u ${shQuote(s.user)} --`
-  return s.askpass ? `SUDO_ASKPASS=${shQuote(s.askpass)} ${base}` : base
+  return s.askpass ? `env SUDO_ASKPASS=${shQuote(s.askpass)} ${base}` : base
 }
 
 /** The exec command that starts a persistent shell, as the login user or through sudo. */
 export function renderShellStart(sudo?: SudoSpec): string {
-  return sudo ? `exec ${sudoWords(sudo)} /bin/sh` : 'exec /bin/sh'
+  // through sudo, start in the target user's home (the login user's may be unreadable for, e.g., postgres)
+  return sudo ? `exec ${sudoWords(sudo)} /bin/sh -c 'cd ~ 2>/dev/null || cd /; exec /bin/sh'` : 'exec /bin/sh'
 }
 
 /** A one-off exec channel command (streaming commands): the rendered command, through sudo if asked. */

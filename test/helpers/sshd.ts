@@ -26,6 +26,8 @@ export interface SshdOptions {
   count: number
   /** Sudo rights of the login user; default `nopasswd`. Each mode has its own user. */
   sudo?: SudoMode
+  /** Extra sshd_config lines (e.g. `SetEnv PATH=/nowhere` to simulate a host without sudo). */
+  sshdConfig?: string[]
 }
 
 export interface SshdHost {
@@ -137,8 +139,9 @@ async function waitForBanner(port: number, proc: ChildProcess, logFile: string):
   }
 }
 
-function sshdConfig(dir: string, port: number, authorizedKeys: string, user: string): string {
+function sshdConfig(dir: string, port: number, authorizedKeys: string, user: string, extra: string[] = []): string {
   return [
+    ...extra,
     `Port ${port}`,
     'ListenAddress 127.0.0.1',
     `HostKey ${join(dir, 'host_ed25519')}`,
@@ -217,7 +220,7 @@ export async function startSshd(opts: SshdOptions): Promise<SshdFleet> {
     const hk = ssh2.utils.generateKeyPairSync('ed25519')
     writeFileSync(join(hdir, 'host_ed25519'), hk.private, { mode: 0o600 })
     const port = await freePort()
-    writeFileSync(join(hdir, 'sshd_config'), sshdConfig(hdir, port, authorizedKeys, user))
+    writeFileSync(join(hdir, 'sshd_config'), sshdConfig(hdir, port, authorizedKeys, user, opts.sshdConfig))
     writeFileSync(join(hdir, 'sshd.log'), '')
     hosts.push({ name, host: '127.0.0.1', port, pid: 0, hostKey: hk.public })
   }

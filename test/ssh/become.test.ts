@@ -1,0 +1,141 @@
+/**
+ * Become through sudo on real loopback sshd targets, one fleet per sudo set-up: with a password, without one,
+ * and each failure with its own message. Also: the password never shows in any process's argv or environment
+ * on the host, and tsplay's session folder is 0700/0600 and removed on close.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HostError } from '../../engine/errors.js'
+import { canRunSshd, startSshd, type SshdFleet, type SudoMode } from '../helpers/sshd.js'
+import { connectTo, eventually } from './util.js'
+
+const can = canRunSshd()
+const fleets = new Map<string, SshdFleet>()
+const fleet = (k: string): SshdFleet => fleets.get(k)!
+
+/** Every /proc/PID/cmdline and /proc/PID/environ on this machine that contains `needle`. */
+function procLeaks(needle: string): string[] {
+  const hits: string[] = []
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    for (const f of ['cmdline', 'environ']) {
+      try {
+        if (readFileSync(`/proc/${pid}/${f}`).includes(needle)) hits.push(`${pid}/${f}`)
+      } catch {
+        /* process ended */
+      }
+    }
+  }
+  return hits.filter((h) => !h.startsWith(`${process.pid}/`))
+}
+
+/** The HostError a become attempt fails with. */
+async function becomeError(mode: string, becomePassword?: string, user = 'root'): Promise<HostError> {
+  const conn = await connectTo(fleet(mode), 0, { becomePassword })
+  try {
+    await conn.run({ argv: ['id', '-un'] }, { becomeUser: user })
+  } catch (e) {
+    return e as HostError
+  } finally {
+    await conn.close()
+  }
+  throw new Error('become unexpectedly worked')
+}
+
+describe.skipIf(!can.ok)(`become through sudo${can.ok ? '' : ` (skipped: ${can.why})`}`, () => {
+  beforeAll(async () => {
+    const modes: [string, SudoMode, string[]?][] = [
+      ['password', 'password'],
+      ['nopasswd', 'nopasswd'],
+      ['none', 'none'],
+      ['requiretty', 'requiretty'],
+      ['nosudo', 'nopasswd', ['SetEnv PATH=/nonexistent']],
+    ]
+    await Promise.all(modes.map(async ([k, sudo, cfg]) => fleets.set(k, await startSshd({ count: 1, sudo, sshdConfig: cfg }))))
+  })
+  afterAll(async () => {
+    await Promise.all([...fleets.values()].map((f) => f.stop()))
+  })
+
+  it('with a password: root and another user, in their own homes', async () => {
+    const f = fleet('password')
+    const conn = await connectTo(f, 0, { becomePassword: f.sudoPassword })
+    expect((await conn.run({ argv: ['id', '-un'] }, { becomeUser: 'root' })).stdout).toBe('root\n')
+    expect((await conn.run({ argv: ['pwd'] }, { becomeUser: 'root' })).stdout).toBe('/root\n')
+    expect((await conn.run({ argv: ['id', '-un'] }, { becomeUser: 'daemon' })).stdout).toBe('daemon\n')
+    expect((await conn.run({ argv: ['id', '-un'], runAs: 'root' }, { becomeUser: 'daemon' })).stdout).toBe('root\n')
+    expect((await conn.run({ argv: ['id', '-un'] })).stdout).toBe(`${f.user}\n`)
+    await conn.close()
+  })
+
+  it('without a password (NOPASSWD)', async () => {
+    const conn = await connectTo(fleet('nopasswd'))
+    expect((await conn.run({ argv: ['id', '-u'] }, { becomeUser: 'root' })).stdout).toBe('0\n')
+    await conn.close()
+  })
+
+  it('the password is in no argv or environment on the host while a become command runs; files are private and removed', async () => {
+    const f = fleet('password')
+    const sessionDirs = (): string[] => readdirSync('/tmp').filter((d) => d.startsWith('tsplay.')).map((d) => `/tmp/${d}`)
+    const before = new Set(sessionDirs())
+    const conn = await connectTo(f, 0, { becomePassword: f.sudoPassword })
+    const running = conn.run({ argv: ['sh', '-c', 'sleep 1; id -un'] }, { becomeUser: 'root' })
+    running.catch(() => undefined)
+    expect(await eventually(() => sessionDirs().some((d) => !before.has(d)))).toBe(true)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(procLeaks(f.sudoPassword)).toEqual([])
+    const mine = sessionDirs().filter((d) => !before.has(d))
+    expect(mine).toHaveLength(1)
+    expect(statSync(mine[0]).mode & 0o777).toBe(0o700)
+    expect(statSync(`${mine[0]}/pw`).mode & 0o777).toBe(0o600)
+    expect(statSync(`${mine[0]}/askpass`).mode & 0o777).toBe(0o700)
+    expect((await running).stdout).toBe('root\n')
+    await conn.close()
+    expect(await eventually(() => !sessionDirs().includes(mine[0]))).toBe(true)
+  })
+
+  it('wrong password → its own message, without the password in it', async () => {
+    const e = await becomeError('password', 'not-the-password')
+    expect(e).toBeInstanceOf(HostError)
+    expect(e.kind).toBe('sudo')
+    expect(e.message).toMatch(/become password is wrong/)
+    expect(e.message).not.toContain('not-the-password')
+  })
+
+  it('a password is needed but none was given', async () => {
+    const e = await becomeError('password')
+    expect(e.kind).toBe('sudo')
+    expect(e.message).toMatch(/needs a password; set ansible_become_password/)
+  })
+
+  it('sudo requires a tty', async () => {
+    const e = await becomeError('requiretty', fleet('requiretty').sudoPassword)
+    expect(e.kind).toBe('sudo')
+    expect(e.message).toMatch(/requires a terminal/)
+  })
+
+  it('the user may not use sudo', async () => {
+    const e = await becomeError('none', fleet('none').sudoPassword)
+    expect(e.kind).toBe('sudo')
+    expect(e.message).toMatch(/not allowed to use sudo/)
+  })
+
+  it('sudo is not installed (not on PATH)', async () => {
+    const e = await becomeError('nosudo')
+    expect(e.kind).toBe('sudo')
+    expect(e.message).toMatch(/sudo is not installed/)
+  })
+
+  it('an unknown target user', async () => {
+    const e = await becomeError('nopasswd', undefined, 'no-such-user-xyz')
+    expect(e.kind).toBe('sudo')
+    expect(e.message).toMatch(/no user no-such-user-xyz/)
+  })
+
+  it('the login user is still usable after a failed become', async () => {
+    const conn = await connectTo(fleet('none'))
+    await expect(conn.run({ argv: ['true'] }, { becomeUser: 'root' })).rejects.toThrow(HostError)
+    await expect(conn.run({ argv: ['true'] }, { becomeUser: 'root' })).rejects.toThrow(/cannot become root/)
+    expect((await conn.run({ argv: ['echo', 'hi'] })).stdout).toBe('hi\n')
+    await conn.close()
+  })
+})
