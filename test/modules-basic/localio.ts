@@ -7,7 +7,7 @@
  * const facts = await copy.gather(args, localContext(), localIO())
  * ```
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { renderCommand } from '../../engine/ssh/quote.js'
 import type { HostIO, ModuleContext } from '../../engine/module.js'
 import type { Command, CommandResult } from '../../engine/types.js'
@@ -16,6 +16,20 @@ import type { Command, CommandResult } from '../../engine/types.js'
 export function runLocal(cmd: Command): CommandResult {
   const r = spawnSync('/bin/sh', ['-c', renderCommand(cmd)], { input: cmd.stdin ?? '', encoding: 'utf8' })
   return { rc: r.status ?? 128, stdout: r.stdout, stderr: r.stderr }
+}
+
+/** Like `runLocal`, without blocking the event loop (for tests that serve something in-process). */
+export function runLocalAsync(cmd: Command): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', renderCommand(cmd)], { stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ rc: code ?? 128, stdout, stderr }))
+    child.stdin.end(cmd.stdin ?? '')
+  })
 }
 
 /** A HostIO over `runLocal`; `log` collects every command run (to assert on round trips). */

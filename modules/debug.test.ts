@@ -1,0 +1,25 @@
+import { describe, expect, test } from 'vitest'
+import debug, { NOT_DEFINED } from './debug.js'
+import { localContext } from '../test/modules-basic/localio.js'
+
+const vars = { result: { stdout: 'hi', rc: 0 }, list: [1, 2], ansible_verbosity: 1 }
+const plan = (args: Record<string, unknown>) => debug.plan(undefined, args as never, localContext({ vars }))
+
+describe('debug', () => {
+  test.each([
+    [{ msg: 'hello' }, 'hello', { msg: 'hello' }],
+    [{}, 'Hello world!', { msg: 'Hello world!' }],
+    [{ msg: [1, 2] }, '[\n  1,\n  2\n]', { msg: [1, 2] }],
+    [{ var: 'result.stdout' }, 'result.stdout: hi', { 'result.stdout': 'hi' }],
+    [{ var: 'list' }, 'list: [\n  1,\n  2\n]', { list: [1, 2] }],
+    [{ var: 'nope' }, `nope: ${NOT_DEFINED}`, { nope: NOT_DEFINED }],
+    [{ msg: 'quiet', verbosity: 2 }, undefined, { skipped_reason: 'Verbosity threshold not met.' }],
+    [{ msg: 'shown', verbosity: 1 }, 'shown', { msg: 'shown' }],
+  ])('%j', (args, msg, data) => {
+    const p = plan(args)
+    expect(p).toMatchObject({ commands: [], changed: false })
+    expect(p.msg).toBe(msg)
+    expect(p.data).toEqual(data)
+    expect(debug.controllerOnly).toBe(true)
+  })
+})

@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkfifoSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, test } from 'vitest'
+import { execFileSync } from 'node:child_process'
+import stat, { statResult } from './stat.js'
+import { parsePathProbe } from './lib/probe.js'
+import { localContext, localIO } from '../test/modules-basic/localio.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'tsplay-stat-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+writeFileSync(join(dir, 'f'), 'hello\n', { mode: 0o640 })
+symlinkSync('f', join(dir, 'l'))
+symlinkSync('nowhere', join(dir, 'dangling'))
+execFileSync('mkfifo', [join(dir, 'fifo')])
+
+const run = async (args: Record<string, unknown>) => {
+  const ctx = localContext()
+  const f = await stat.gather(args as never, ctx, localIO())
+  const p = stat.plan(f, args as never, ctx)
+  expect(p.commands).toEqual([])
+  expect(p.changed).toBe(false)
+  return (p.data as { stat: Record<string, unknown> }).stat
+}
+
+describe('stat on this machine', () => {
+  test.each([
+    [{ path: join(dir, 'f') }, { exists: true, isreg: true, isdir: false, islnk: false, mode: '0640', size: 6, checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f', rusr: true, roth: false }],
+    [{ path: join(dir, 'f'), checksum_algorithm: 'sha256' }, { checksum: '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03' }],
+    [{ path: join(dir, 'f'), get_checksum: false }, { checksum: undefined }],
+    [{ dest: join(dir, 'l') }, { islnk: true, isreg: false, lnk_target: 'f', lnk_source: join(dir, 'f'), checksum: undefined }],
+    [{ name: join(dir, 'l'), follow: true }, { islnk: false, isreg: true, mode: '0640' }],
+    [{ path: join(dir, 'dangling'), follow: true }, { exists: true, islnk: true, lnk_target: 'nowhere' }],
+    [{ path: dir }, { isdir: true, isreg: false, executable: true }],
+    [{ path: join(dir, 'fifo') }, { isfifo: true }],
+    [{ path: join(dir, 'missing') }, { exists: false }],
+    [{ path: join(dir, "$(touch pwned)'") }, { exists: false }],
+  ])('%j', async (args, want) => {
+    const s = await run(args)
+    const defined = Object.fromEntries(Object.entries(want).filter(([, v]) => v !== undefined))
+    expect(s).toMatchObject(defined)
+    for (const [k, v] of Object.entries(want)) if (v === undefined) expect(s[k]).toBeUndefined()
+    if (want.exists !== false) expect(s.path).toBe(Object.values(args)[0])
+  })
+  test('owner names and ids come from the host', async () => {
+    const s = await run({ path: join(dir, 'f') })
+    expect(s.uid).toBe(process.getuid!())
+    expect(typeof s.pw_name).toBe('string')
+  })
+})
+
+describe('probe parsing', () => {
+  test.each([
+    ['absent\n', { exists: false }],
+    ['garbage', 'throws'],
+  ])('%j', (out, want) => {
+    if (want === 'throws') expect(() => parsePathProbe(out)).toThrow(/unexpected output/)
+    else expect(parsePathProbe(out)).toEqual(want)
+  })
+  test('a link target with tabs and newlines survives', () => {
+    const line = 'symbolic link\t777\t0\t0\troot\troot\t5\t1\t2\t3\t4\t5\t1'
+    const info = parsePathProbe(`exists\n${line}\n-\nrwx\n-\n/x/ab\na\tb\nc\n`)
+    expect(info.exists && info.linkTarget).toBe('a\tb\nc')
+    expect(statResult('/p', { exists: false }, false)).toEqual({ exists: false })
+  })
+})

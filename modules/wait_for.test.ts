@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import waitFor, { afterWait, planWait, timeoutMessage } from './wait_for.js'
+import { localContext, runLocalAsync } from '../test/modules-basic/localio.js'
+
+let server: Server
+let open = 0
+let closed = 0
+const dir = mkdtempSync(join(tmpdir(), 'tsplay-wait-'))
+
+beforeAll(async () => {
+  server = createServer((s) => {
+    s.on('error', () => {})
+    s.end('SSH-2.0-banner ready\n')
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  open = (server.address() as { port: number }).port
+  const probe = createServer()
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r))
+  closed = (probe.address() as { port: number }).port
+  await new Promise<void>((r) => probe.close(() => r()))
+})
+afterAll(() => {
+  server.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function wait(args: Record<string, unknown>) {
+  const plan = waitFor.plan(undefined, args as never, localContext())
+  expect(plan.fail).toBeUndefined()
+  expect(plan.changed).toBe(false)
+  expect(plan.commands.length).toBe(1) // the whole wait is one command on the host
+  const r = await runLocalAsync(plan.commands[0])
+  return afterWait(args as never, [r])
+}
+
+describe('wait_for on this machine (loopback only)', () => {
+  test.each([
+    [() => ({ port: open }), undefined],
+    [() => ({ port: open, search_regex: 'banner\\s+ready' }), undefined],
+    [() => ({ port: closed, state: 'stopped' }), undefined],
+    [() => ({ port: closed, timeout: 1, sleep: 0.2 }), () => `Timeout when waiting for 127.0.0.1:${closed}`],
+    [() => ({ port: open, state: 'stopped', timeout: 1, sleep: 0.2, msg: 'still up' }), () => 'still up'],
+    [() => ({ port: open, search_regex: 'nope', timeout: 1, sleep: 0.2, connect_timeout: 1 }), () => 'Timeout when waiting for search string nope in 127.0.0.1:' + open],
+    [() => ({ path: join(dir, 'ready'), timeout: 1, sleep: 0.2 }), () => `Timeout when waiting for file ${join(dir, 'ready')}`],
+    [() => ({ path: join(dir, 'gone'), state: 'absent' }), undefined],
+    [() => ({ path: join(dir, 'status'), search_regex: '^state=ok$' }), undefined],
+  ])('case %#', async (args, fail) => {
+    writeFileSync(join(dir, 'status'), 'x\nstate=ok\n')
+    const r = await wait(args())
+    expect(r.fail).toBe(fail?.())
+    expect(r.changed).toBe(false)
+    expect(typeof (r.data as { elapsed: number }).elapsed).toBe('number')
+  })
+  test('a file appearing while waiting ends the wait', async () => {
+    const path = join(dir, 'later')
+    setTimeout(() => writeFileSync(path, ''), 300)
+    expect((await wait({ path, timeout: 10, sleep: 0.1 })).fail).toBeUndefined()
+  })
+  test('hostile host and path values are arguments, not shell', async () => {
+    const r = await wait({ host: `127.0.0.1; touch ${dir}/pwned`, port: open, timeout: 0 })
+    expect(r.fail).toMatch(/^Timeout/)
+    const q = await wait({ path: `$(touch ${dir}/pwned)`, timeout: 0 })
+    expect(q.fail).toMatch(/^Timeout/)
+    await expect(import('node:fs').then((fs) => fs.existsSync(join(dir, 'pwned')))).resolves.toBe(false)
+  })
+})
+
+describe('plan and messages', () => {
+  test.each([
+    [{ port: 1, path: '/x' }, 'port and path are mutually exclusive'],
+    [{ port: 1, state: 'absent' }, 'state=absent is for path; use started/stopped with port'],
+  ] as const)('%j fails', (args, fail) => expect(planWait(args as never).fail).toBe(fail))
+  test.each([
+    [{ path: '/x', state: 'absent' }, 'Timeout when waiting for /x to be absent.'],
+    [{ port: 80, host: 'db', state: 'stopped' }, 'Timeout when waiting for db:80 to stop.'],
+  ] as const)('%j', (args, msg) => expect(timeoutMessage(args as never)).toBe(msg))
+  test('check mode: no results, no failure', () => expect(afterWait({} as never, [])).toEqual({}))
+})
