@@ -111,3 +111,14 @@ describe('apt gather', () => {
     await expect(apt.gather({ name } as never, testCtx(), scriptedIO([]))).rejects.toThrow(/not a Debian package name/)
   })
 })
+
+describe('apt in check mode', () => {
+  it('predicts installing a package the skipped cache update would bring', () => {
+    const plan = apt.plan(facts({ policy: {}, dpkg: {}, cacheSkipped: true }), { name: 'make', update_cache: true } as never, testCtx({ checkMode: true }))
+    expect(plan.fail).toBeUndefined()
+    expect(plan.changes).toEqual(['install make (after the cache update skipped in check mode)'])
+  })
+  it('still fails for an unknown package when the cache was not to be updated', () => {
+    expect(apt.plan(facts({ policy: {}, dpkg: {} }), { name: 'make' } as never, testCtx({ checkMode: true })).fail).toMatch(/no package matching make/)
+  })
+})

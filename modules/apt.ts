@@ -52,6 +52,8 @@ export interface AptFacts {
   autoremovable: string[]
   /** Set when the cache was refreshed in gather. */
   cacheUpdated: boolean
+  /** Set when `update_cache` was asked for but skipped (check mode): unknown names may appear after it. */
+  cacheSkipped?: boolean
 }
 
 const ENV = { DEBIAN_FRONTEND: 'noninteractive' }
@@ -104,7 +106,7 @@ export default defineModule({
     }
     if (args.autoremove) cmds.push({ argv: ['apt-get', '-s', '-q', 'autoremove'], env: ENV })
     const res = cmds.length ? await io.batch(cmds) : []
-    const facts: AptFacts = { dpkg: {}, policy: {}, autoremovable: [], cacheUpdated }
+    const facts: AptFacts = { dpkg: {}, policy: {}, autoremovable: [], cacheUpdated, cacheSkipped: args.update_cache && ctx.checkMode }
     if (names.length) {
       const [dq, pol] = res
       if (pol.rc !== 0) throw new ModuleFailure(`apt-cache policy failed: ${(pol.stderr || pol.stdout).trim()}`)
@@ -144,6 +146,11 @@ export default defineModule({
         continue
       }
       if (have && (args.state === 'present' || !pol?.candidate || have === pol.candidate)) continue
+      if (!pol?.candidate && facts.cacheSkipped) {
+        install.push(name)
+        changes.push(`install ${name} (after the cache update skipped in check mode)`)
+        continue
+      }
       if (!pol?.candidate) {
         missing.push(name)
         continue

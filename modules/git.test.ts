@@ -82,3 +82,11 @@ describe('git gather', () => {
     await expect(git.gather({ ...base, version } as never, testCtx(), scriptedIO([]))).rejects.toThrow(/not a branch, tag or commit/)
   })
 })
+
+describe('git in check mode', () => {
+  it('predicts a clone of a repository an earlier task would create', () => {
+    const f: GitFacts = { dest: { state: 'empty', dirty: [] }, remoteError: "cannot read repository /srv/r.git: fatal: '/srv/r.git' does not appear to be a git repository" }
+    expect(git.plan(f, base as never, testCtx({ checkMode: true })).changes).toEqual(['clone /srv/r.git at HEAD into /opt/r'])
+    expect(git.plan(f, base as never, testCtx()).fail).toMatch(/cannot read repository/)
+  })
+})

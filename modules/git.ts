@@ -76,6 +76,12 @@ export default defineModule({
       if (ctx.checkMode) return { commands: [{ argv: ['git', 'clone', '--', args.repo, d] }], changes: [`clone ${args.repo} to ${d} (git is not installed yet)`] }
       return { commands: [], fail: 'git is not installed on the host (apt: { name: git })' }
     }
+    const unreadable = facts.remoteError?.startsWith('cannot read repository')
+    if (unreadable && ctx.checkMode && dest.state === 'empty') {
+      // The repository may be made by an earlier task that check mode did not run: predict the clone.
+      ctx.log(`${facts.remoteError} (check mode: predicting a clone)`)
+      return { commands: [{ argv: ['git', 'clone', '--', args.repo, d] }], changes: [`clone ${args.repo} at ${args.version} into ${d}`] }
+    }
     if (facts.remoteError || !target) return { commands: [], fail: facts.remoteError ?? `cannot resolve ${args.version}` }
     if (dest.state === 'other') return { commands: [], fail: `${d} exists and is not a git repository (nor an empty folder)` }
     if (dest.state === 'repo' && dest.error) return { commands: [], fail: `cannot read the repository in ${d}: ${dest.error}` }
