@@ -145,7 +145,8 @@ describe.skipIf(!can.ok)(`hydra-pi.yml on a fleet of three Debian nodes (${can.o
     expect(machines).toHaveLength(1 + builders.length)
     for (const [i, b] of builders.entries()) {
       expect(await sh(b, ['cat', '/var/lib/nixremote/.ssh/authorized_keys'])).toBe(`restrict ${pub}`)
-      const hostKey = Buffer.from(await sh(b, ['cat', '/etc/ssh/ssh_host_ed25519_key.pub'])).toString('base64')
+      // As NixOS documents it: `base64 -w0` of the whole .pub file (its newline included).
+      const hostKey = Buffer.from((await fleet.exec(b, ['cat', '/etc/ssh/ssh_host_ed25519_key.pub'])).stdout).toString('base64')
       expect(machines[i + 1]).toBe(`ssh://nixremote@${address[b]} x86_64-linux /var/lib/hydra/queue-runner/.ssh/id_ed25519 ` +
         `${await sh(b, ['nproc'])} 1 benchmark,big-parallel - ${hostKey}`)
       // What the queue runner does: log in with its key, pinning the host key from /etc/nix/machines, run nix-store.
