@@ -96,7 +96,7 @@ describe('gather and result on this machine', () => {
     expect(existsSync(join(dir, 'pwned2'))).toBe(false)
   })
   test('rc, stdout_lines, stderr and the non-zero failure', () => {
-    const args = { cmd: 'sh -c "echo out; echo err >&2; exit 3"' }
+    const args: { cmd: string; chdir?: string } = { cmd: 'sh -c "echo out; echo err >&2; exit 3"' }
     const argv = (commandArgv(args) as { argv: string[] }).argv
     const res = applyLocal(planRun({ startedAt: 0 }, argv, args, argv).commands)
     const a = afterRun({ startedAt: Date.now() }, args, res, argv)

@@ -108,7 +108,7 @@ describe('on this machine: each state converges in one run', () => {
     [{ path: join(dir, 'd'), state: 'directory', recurse: true, mode: 'u=rwX,g=rX,o=' }, () => expect(statSync(join(dir, 'd/e')).mode & 0o777).toBe(0o750)],
     [{ path: join(dir, 't'), mode: '0600' }, () => expect(statSync(join(dir, 't')).mode & 0o777).toBe(0o600)],
     [{ path: join(dir, 'd'), state: 'absent' }, () => expect(existsSync(join(dir, 'd'))).toBe(false)],
-  ])('%j', async (args, check) => {
+  ] as [Record<string, unknown>, () => void][])('%j', async (args, check) => {
     if (String(args.path ?? '').endsWith('/d') && args.recurse) writeFileSync(join(dir, 'd', 'x'), '')
     expect(await step(args)).toBeGreaterThan(0)
     check()

@@ -49,7 +49,10 @@ describe('editLines (Ansible algorithm)', () => {
     [{ line: 'x', backrefs: true }, 'regexp is required with backrefs=true'],
     [{ state: 'absent' }, 'one of line, search_string, or regexp is required with state=absent'],
     [{ line: 'x', regexp: '(' }, /invalid regular expression/],
-  ] as const)('refuses %j', (edit, msg) => expect(() => editLines('a\n', edit as LineEdit)).toThrow(LineError) && expect(() => editLines('a\n', edit as LineEdit)).toThrow(msg))
+  ] as const)('refuses %j', (edit, msg) => {
+    expect(() => editLines('a\n', edit as LineEdit)).toThrow(LineError)
+    expect(() => editLines('a\n', edit as LineEdit)).toThrow(msg)
+  })
   test('expand escapes', () => {
     const m = pyRegex('(a)(?P<n>b)').exec('ab')!
     expect(expand(m, '\\2-\\1-\\g<n>-\\g<1>\\n\\\\')).toBe('b-a-b-a\n\\')

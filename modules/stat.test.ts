@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkfifoSync } from 'node:fs'
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
@@ -35,7 +35,7 @@ describe('stat on this machine', () => {
     [{ path: join(dir, 'fifo') }, { isfifo: true }],
     [{ path: join(dir, 'missing') }, { exists: false }],
     [{ path: join(dir, "$(touch pwned)'") }, { exists: false }],
-  ])('%j', async (args, want) => {
+  ] as [Record<string, unknown>, Record<string, unknown>][])('%j', async (args, want) => {
     const s = await run(args)
     const defined = Object.fromEntries(Object.entries(want).filter(([, v]) => v !== undefined))
     expect(s).toMatchObject(defined)
