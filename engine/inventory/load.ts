@@ -1,0 +1,164 @@
+/**
+ * Loads inventories: files (`.ini`, `.yml`/`.yaml`/`.json`, or sniffed when without extension) and folders
+ * (every `*.yml`, `*.yaml`, `*.ini` in them), then `group_vars/` and `host_vars/` beside each source and in each
+ * `varDirs` folder (the playbook's folder), in that order — later folders win, and files win over inline vars.
+ * In `group_vars/` and `host_vars/`: `NAME`, `NAME.yml`, `NAME.yaml`, `NAME.json`, or a folder `NAME/` of such
+ * files (read in name order). Every problem is reported with file:line:col, all together.
+ *
+ * @example
+ * ```ts
+ * const inv = await loadInventory(['inventory'], { varDirs: ['playbooks'] })
+ * ```
+ */
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { basename, dirname, extname, join, resolve } from 'node:path'
+import type { Inventory } from '../ast.js'
+import { UserError } from '../errors.js'
+import { DEFAULT_LIMITS, parseYamlBytes, posOf } from '../load/yaml.js'
+import { decodeUtf8 } from '../load/utf8.js'
+import { InventoryBuilder } from './builder.js'
+import { parseIni } from './ini.js'
+import { parseYamlInventory } from './yaml.js'
+
+/** Options for `loadInventory`. */
+export interface LoadInventoryOptions {
+  /** More folders whose `group_vars/` and `host_vars/` apply (after the inventory's own; later ones win). */
+  varDirs?: string[]
+}
+
+const INVENTORY_EXT = new Set(['.yml', '.yaml', '.ini'])
+const VARS_EXT = new Set(['', '.yml', '.yaml', '.json'])
+
+async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
+  try {
+    const st = await stat(path)
+    return st.isDirectory() ? 'dir' : 'file'
+  } catch {
+    return undefined
+  }
+}
+
+async function readBytes(file: string): Promise<Uint8Array> {
+  const st = await stat(file)
+  if (st.size > DEFAULT_LIMITS.maxBytes) {
+    throw new UserError(`file too large: ${st.size} bytes (limit ${DEFAULT_LIMITS.maxBytes})`, { file, line: 1, col: 1 })
+  }
+  return readFile(file)
+}
+
+/** Parse one inventory file into the builder (INI or YAML, by extension, else by content). */
+export async function parseInventoryFile(file: string, b: InventoryBuilder): Promise<void> {
+  const bytes = await readBytes(file)
+  const ext = extname(file).toLowerCase()
+  const text = decodeUtf8(bytes, file)
+  const ini = ext === '.ini' || (!['.yml', '.yaml', '.json'].includes(ext) && /^\s*\[[^\]\n]+\]\s*$/m.test(text))
+  if (ini) parseIni(text, file, b)
+  else parseYamlInventory(parseYamlBytes(bytes, file).value, file, b)
+}
+
+/** Visible entries of a folder, sorted by name. */
+async function entries(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((n) => !n.startsWith('.')).sort()
+}
+
+/** The vars files for `name` in a `group_vars/` or `host_vars/` folder: `NAME[.ext]`, then `NAME/**`. */
+async function varsFiles(dir: string, names: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>()
+  for (const entry of names) {
+    const ext = extname(entry)
+    const full = join(dir, entry)
+    const kind = await kindOf(full)
+    if (kind === 'file' && VARS_EXT.has(ext.toLowerCase())) {
+      const name = ext ? basename(entry, ext) : entry
+      out.set(name, [...(out.get(name) ?? []), full])
+    } else if (kind === 'dir') {
+      const inner: string[] = []
+      const walk = async (d: string, depth: number): Promise<void> => {
+        for (const n of await entries(d)) {
+          const p = join(d, n)
+          const k = await kindOf(p)
+          if (k === 'dir' && depth < 8) await walk(p, depth + 1)
+          else if (k === 'file' && VARS_EXT.has(extname(n).toLowerCase())) inner.push(p)
+        }
+      }
+      await walk(full, 0)
+      out.set(entry, [...(out.get(entry) ?? []), ...inner])
+    }
+  }
+  return out
+}
+
+/** Load `group_vars/` and `host_vars/` of `dir` into the builder. */
+async function loadVarDirs(dir: string, b: InventoryBuilder): Promise<void> {
+  for (const sub of ['group_vars', 'host_vars'] as const) {
+    const d = join(dir, sub)
+    if ((await kindOf(d)) !== 'dir') continue
+    const files = await varsFiles(d, await entries(d))
+    for (const [name, list] of files) {
+      const known = sub === 'group_vars' ? b.hasGroup(name) : b.hasHost(name)
+      if (!known) continue // Ansible ignores vars for groups/hosts the inventory does not have
+      for (const file of list) {
+        await attemptAsync(b, async () => {
+          const { value } = parseYamlBytes(await readBytes(file), file)
+          if (value === undefined || value === null) return
+          const pos = posOf(value) ?? { file, line: 1, col: 1 }
+          if (typeof value !== 'object' || Array.isArray(value)) {
+            b.fail(`${sub}/${name}: variables must be a map of names to values, found ${Array.isArray(value) ? 'a list' : typeof value}`, pos)
+            return
+          }
+          if (sub === 'group_vars') b.groupVars(name, value as Record<string, unknown>, pos)
+          else b.hostVars(name, value as Record<string, unknown>)
+        })
+      }
+    }
+  }
+}
+
+async function attemptAsync(b: InventoryBuilder, f: () => Promise<void>): Promise<void> {
+  try {
+    await f()
+  } catch (e) {
+    b.attempt(() => {
+      throw e
+    })
+  }
+}
+
+/**
+ * Load and merge inventory sources (files or folders). Throws `UserError`/`UserErrors` with positions.
+ *
+ * @example
+ * ```ts
+ * const inv = await loadInventory(['inventory/hosts.yml', 'inventory/extra.ini'])
+ * inv.hosts.get('pi1')?.vars.ansible_host
+ * ```
+ */
+export async function loadInventory(sources: string[], opts: LoadInventoryOptions = {}): Promise<Inventory> {
+  const b = new InventoryBuilder(sources)
+  const varDirs: string[] = []
+  for (const src of sources) {
+    const kind = await kindOf(src)
+    if (!kind) {
+      b.fail(`inventory not found: ${src}`, { file: src, line: 1, col: 1 })
+      continue
+    }
+    if (kind === 'dir') {
+      for (const n of await entries(src)) {
+        const p = join(src, n)
+        if (INVENTORY_EXT.has(extname(n).toLowerCase()) && (await kindOf(p)) === 'file') await attemptAsync(b, () => parseInventoryFile(p, b))
+      }
+      varDirs.push(resolve(src))
+    } else {
+      await attemptAsync(b, () => parseInventoryFile(src, b))
+      varDirs.push(resolve(dirname(src)))
+    }
+  }
+  for (const d of opts.varDirs ?? []) varDirs.push(resolve(d))
+  const seen = new Set<string>()
+  for (const d of varDirs) {
+    if (seen.has(d)) continue
+    seen.add(d)
+    await loadVarDirs(d, b)
+  }
+  return b.finish()
+}
