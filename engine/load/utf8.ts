@@ -27,7 +27,9 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
     }
     const col = new TextDecoder().decode(bytes.subarray(lineStart, at)).length + 1
     const b = bytes[at]
-    const what = b === undefined ? 'truncated UTF-8 sequence at end of file' : `invalid UTF-8 byte 0x${b.toString(16).padStart(2, '0')}`
+    const rest = bytes.subarray(at + 1)
+    const truncated = b >= 0xc2 && b <= 0xf4 && rest.length < 3 && rest.every((x) => (x & 0xc0) === 0x80)
+    const what = truncated ? 'truncated UTF-8 sequence at the end of the file' : `invalid UTF-8 byte 0x${b.toString(16).padStart(2, '0')}`
     throw new UserError(`${what}: the file must be UTF-8 text`, { file, line, col })
   }
 }

@@ -217,18 +217,48 @@ class Converter {
     private readonly lim: YamlLimits,
   ) {}
 
+  private readonly resolved = new Map<Alias, Node>()
+  private readonly sizes = new WeakMap<object, number>()
+
+  /** The anchored node an alias names (memoized: the yaml package searches the whole document each time). */
+  private resolve(a: Alias): Node {
+    let t = this.resolved.get(a)
+    if (!t) {
+      t = a.resolve(this.doc) as Node | undefined
+      if (!t) throw new UserError(`YAML alias *${a.source} refers to no anchor`, this.posOfNode(a))
+      this.resolved.set(a, t)
+    }
+    return t
+  }
+
+  /** How many values a node expands to (aliases counted in full), capped just above the limit. */
+  private sizeOf(n: Node | Alias | null): number {
+    if (!n) return 1
+    const known = this.sizes.get(n)
+    if (known !== undefined) return known
+    this.sizes.set(n, this.lim.maxAliasNodes + 1) // a self-referencing alias counts as too big
+    let size = 1
+    if (isAlias(n)) size = this.sizeOf(this.resolve(n))
+    else if (isSeq(n)) for (const it of n.items) size += this.sizeOf(it as Node | null)
+    else if (isMap(n)) for (const p of n.items) size += this.sizeOf(p.key as Node | null) + this.sizeOf(p.value as Node | null)
+    size = Math.min(size, this.lim.maxAliasNodes + 1)
+    this.sizes.set(n, size)
+    return size
+  }
+
   private posOfNode(n: Node | Alias): SourcePos {
     return this.at(n.range?.[0] ?? 0)
   }
 
   toJS(node: Node | Alias, depth: number): unknown {
     if (depth > this.lim.maxDepth) throw new UserError(`YAML nested too deeply (limit ${this.lim.maxDepth} levels)`, this.posOfNode(node))
-    if (this.inAlias > 0 && ++this.aliasNodes > this.lim.maxAliasNodes) {
-      throw new UserError(`YAML aliases expand to too many values (limit ${this.lim.maxAliasNodes}): refusing an alias bomb`, this.posOfNode(node))
-    }
     if (isAlias(node)) {
-      const target = node.resolve(this.doc)
-      if (!target) throw new UserError(`YAML alias *${node.source} refers to no anchor`, this.posOfNode(node))
+      const target = this.resolve(node)
+      if (this.inAlias > 0) return this.toJS(target, depth) // counted in full by the outermost alias
+      this.aliasNodes += this.sizeOf(target)
+      if (this.aliasNodes > this.lim.maxAliasNodes) {
+        throw new UserError(`YAML aliases expand to too many values (limit ${this.lim.maxAliasNodes}): refusing an alias bomb`, this.posOfNode(node))
+      }
       this.inAlias++
       try {
         return this.toJS(target, depth)
