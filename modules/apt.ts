@@ -60,8 +60,9 @@ const ENV = { DEBIAN_FRONTEND: 'noninteractive' }
 const OPTS = ['-y', '-q', '-o', 'DPkg::Lock::Timeout=600', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold']
 const STAMP = '/var/lib/apt/periodic/update-success-stamp'
 
-/** Seconds since the last successful `apt-get update` (stamp file, else the lists folder). */
-const CACHE_AGE = sh(`now=$(date +%s); t=$(stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0); echo $((now - t))`, [], {
+/** Seconds since the last successful `apt-get update` (stamp file, else the lists folder); huge when there are no lists. */
+const CACHE_AGE = sh(`set -- /var/lib/apt/lists/*_Packages*; [ -e "$1" ] || { echo 999999999; exit 0; }
+now=$(date +%s); t=$(stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0); echo $((now - t))`, [], {
   describe: 'age of the apt lists',
 })
 const UPDATE = sh(`apt-get -q -o DPkg::Lock::Timeout=600 update && mkdir -p ${STAMP.replace(/\/[^/]+$/, '')} && touch ${STAMP}`, [], {
