@@ -1,0 +1,131 @@
+/**
+ * The comparison runs: for one engine on the fleet's first N hosts, clean targets, a first run, a second run,
+ * each checked (exit code, recap counters against what a correct engine reports, and the files left behind
+ * against the other engines'). Every problem is recorded as a loud MISMATCH line; the invocation then fails.
+ *
+ * @example
+ * ```ts
+ * const bench = new Bench(fleet, workDir, config, results)
+ * await bench.iteration('ansible', 10)
+ * await bench.iteration('tsplay', 10)
+ * ```
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { SshdFleet } from '../test/helpers/sshd.js'
+import type { BenchConfig } from './config.js'
+import { REPO, runAnsible, runFloorProcess, runTsplay, type EngineRun, type Measure } from './engines.js'
+import type { Engine, Results, RunKind } from './report.js'
+import { secs } from './stats.js'
+import { firstDifference, floorSpec, freshRoot, inventoryYaml, treeDigest, wipe } from './targets.js'
+import { expectedCounts, playbookYaml, TEMPLATE_NAME, TEMPLATE_TEXT, type Counts } from './workload.js'
+
+const FIELDS: (keyof Counts)[] = ['ok', 'changed', 'unreachable', 'failed', 'skipped']
+const show = (c: Counts | undefined) => (c ? FIELDS.map((f) => `${f}=${c[f]}`).join(' ') : '(no recap line)')
+
+export class Bench {
+  /** Every MISMATCH found (counts, files, failed runs). */
+  readonly mismatches: string[] = []
+  /** The files left by the first engine run at each host count: the reference for the others. */
+  private readonly digests = new Map<number, { engine: Engine; digest: string }>()
+  readonly playbook: string
+
+  constructor(
+    readonly fleet: SshdFleet,
+    readonly workDir: string,
+    readonly config: BenchConfig,
+    readonly results: Results,
+  ) {
+    this.playbook = join(workDir, 'bench.yml')
+    writeFileSync(this.playbook, playbookYaml())
+    writeFileSync(join(workDir, TEMPLATE_NAME), TEMPLATE_TEXT)
+  }
+
+  /** The inventory file for the fleet's first `n` hosts (written once). */
+  inventory(n: number): string {
+    const file = join(this.workDir, `inventory-${n}.yml`)
+    writeFileSync(file, inventoryYaml(this.fleet, n))
+    return file
+  }
+
+  mismatch(line: string): void {
+    this.mismatches.push(line)
+    process.stderr.write(`\n!!! MISMATCH: ${line}\n\n`)
+  }
+
+  /** Run an engine once (any playbook) on the first `n` hosts with `bench_root = root`. */
+  async runOnce(engine: Engine, n: number, root: string, playbook = this.playbook, nodeFlags?: string[]): Promise<Measure> {
+    if (engine === 'floor') {
+      const spec = join(this.workDir, `floor-${n}.json`)
+      writeFileSync(spec, JSON.stringify(floorSpec(this.fleet, n, root, this.config.forks)))
+      return runFloorProcess(spec)
+    }
+    const r: EngineRun = {
+      playbook,
+      inventory: this.inventory(n),
+      knownHosts: this.fleet.knownHostsFile,
+      forks: this.config.forks,
+      extraVars: { bench_root: root },
+      nodeFlags,
+    }
+    return engine === 'ansible' ? runAnsible(r) : runTsplay(r)
+  }
+
+  /** Check a run's exit code and recap against what a correct engine reports. Returns whether all was right. */
+  check(engine: Engine, n: number, run: RunKind, m: Measure): boolean {
+    const what = `${engine}, ${n} host(s), ${run} run`
+    if (m.code !== 0) {
+      const tail = `${m.stderr}\n${m.stdout}`.trim().split('\n').slice(-8).join('\n    ')
+      this.mismatch(`${what}: exit code ${m.code}\n    ${tail}`)
+      return false
+    }
+    const want = expectedCounts(run)
+    const bad = this.fleet.hosts
+      .slice(0, n)
+      .filter((h) => FIELDS.some((f) => m.counts[h.name]?.[f] !== want[f]))
+      .map((h) => `${h.name}: ${show(m.counts[h.name])}`)
+    if (bad.length > 0) {
+      this.mismatch(`${what}: recap differs from the correct counts (${show(want)}) on ${bad.length} host(s): ${bad.slice(0, 3).join('; ')}`)
+      return false
+    }
+    return true
+  }
+
+  /** Compare the files a run left behind with the first engine's at this host count. */
+  checkFiles(engine: Engine, n: number, root: string): void {
+    const digest = treeDigest(root)
+    const ref = this.digests.get(n)
+    if (!ref) {
+      this.digests.set(n, { engine, digest })
+      return
+    }
+    if (ref.digest !== digest) {
+      this.mismatch(`${engine}, ${n} host(s): the files left behind differ from ${ref.engine}'s: ${firstDifference(digest, ref.digest)}`)
+    }
+  }
+
+  /** Clean targets, first run, second run, checks; samples go to the results. */
+  async iteration(engine: Engine, n: number, nodeFlags?: (run: RunKind) => string[]): Promise<void> {
+    const root = freshRoot(this.fleet.user)
+    try {
+      for (const run of ['first', 'second'] as const) {
+        const m = await this.runOnce(engine, n, root, this.playbook, nodeFlags?.(run))
+        const ok = this.check(engine, n, run, m)
+        if (!nodeFlags) this.results.add(engine, n, run, { wallMs: m.wallMs, peakRssKb: m.peakRssKb })
+        process.stderr.write(`  ${String(n).padStart(3)} hosts  ${run.padEnd(6)}  ${engine.padEnd(7)}  ${secs(m.wallMs).padStart(6)} s  ${(m.peakRssKb / 1024).toFixed(0).padStart(4)} MB  ${ok ? 'ok' : 'WRONG'}\n`)
+        if (!ok) return
+      }
+      if (!nodeFlags) this.checkFiles(engine, n, root)
+    } finally {
+      wipe(root)
+    }
+  }
+
+  /** A fresh folder for CPU profiles of one case (bench/.profiles/N-RUN, kept for `chrome://inspect`). */
+  profileDir(n: number, run: RunKind): string {
+    const dir = join(REPO, 'bench/.profiles', `${n}-${run}`)
+    rmSync(dir, { recursive: true, force: true })
+    mkdirSync(dir, { recursive: true })
+    return dir
+  }
+}

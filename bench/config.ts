@@ -1,0 +1,74 @@
+/**
+ * The benchmark's settings, read once from `BENCH_*` environment variables (defaults: the full run the issue asks
+ * for). `BENCH_QUICK=1` is a quick look: one run per case, no 50/100-host rows, fewer start-up samples.
+ *
+ * @example
+ * ```sh
+ * BENCH_RUNS=5 BENCH_SCALE=50,100,200 npm run bench
+ * BENCH_QUICK=1 BENCH_NO_ANSIBLE=1 BENCH_PROFILE=1 npm run bench   # while working on the engine
+ * ```
+ */
+import type { Engine } from './report.js'
+
+/** Options for one benchmark invocation. */
+export interface BenchConfig {
+  /** Runs per case (each run: clean targets, first run, second run). `BENCH_RUNS`, default 3 (quick: 1). */
+  runs: number
+  /** Host counts where ansible, tsplay and the floor are compared. `BENCH_SIZES`, default 1,10. */
+  sizes: number[]
+  /** Host counts for tsplay and the floor alone. `BENCH_SCALE`, default 50,100 (quick: none; `0`: none). */
+  scale: number[]
+  /** Forks for every engine. `BENCH_FORKS`, default 10. */
+  forks: number
+  /** Samples of `tsplay --help` and `tsplay validate`. `BENCH_STARTUP_RUNS`, default 10 (quick: 3). */
+  startupRuns: number
+  /** Host counts for the fact-gathering measure. `BENCH_FACTS`, default 1,10 (`0`: skip). */
+  facts: number[]
+  /** The contestants, in the order they alternate. `BENCH_ENGINES` (e.g. `tsplay,floor`), default all three;
+   * `BENCH_NO_ANSIBLE=1` drops ansible. */
+  engines: Engine[]
+  /** Also profile one tsplay run per compared size with `node --cpu-prof` and print where time goes. `BENCH_PROFILE=1`. */
+  profile: boolean
+  /** Where the JSON result goes. `BENCH_OUT`, default bench/results. */
+  outDir: string
+}
+
+function list(v: string | undefined, dflt: number[]): number[] {
+  if (v === undefined) return dflt
+  return v
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0)
+}
+
+const ALL: Engine[] = ['ansible', 'tsplay', 'floor']
+
+function engines(env: NodeJS.ProcessEnv): Engine[] {
+  const want = env.BENCH_ENGINES?.split(',').map((s) => s.trim()) ?? ALL
+  const bad = want.filter((e) => !ALL.includes(e as Engine))
+  if (bad.length) throw new Error(`BENCH_ENGINES: unknown engine(s) ${bad.join(', ')} (known: ${ALL.join(', ')})`)
+  return ALL.filter((e) => want.includes(e) && !(e === 'ansible' && env.BENCH_NO_ANSIBLE === '1'))
+}
+
+function whole(v: string | undefined, dflt: number, name: string): number {
+  if (v === undefined || v === '') return dflt
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1 (got ${JSON.stringify(v)})`)
+  return n
+}
+
+/** Read the configuration from an environment (default `process.env`). */
+export function readConfig(env: NodeJS.ProcessEnv = process.env, repo = '.'): BenchConfig {
+  const quick = env.BENCH_QUICK === '1'
+  return {
+    runs: whole(env.BENCH_RUNS, quick ? 1 : 3, 'BENCH_RUNS'),
+    sizes: list(env.BENCH_SIZES, [1, 10]),
+    scale: list(env.BENCH_SCALE, quick ? [] : [50, 100]),
+    forks: whole(env.BENCH_FORKS, 10, 'BENCH_FORKS'),
+    startupRuns: whole(env.BENCH_STARTUP_RUNS, quick ? 3 : 10, 'BENCH_STARTUP_RUNS'),
+    facts: list(env.BENCH_FACTS, [1, 10]),
+    engines: engines(env),
+    profile: env.BENCH_PROFILE === '1',
+    outDir: env.BENCH_OUT ?? `${repo}/bench/results`,
+  }
+}

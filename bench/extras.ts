@@ -1,0 +1,82 @@
+/**
+ * The measures besides the playbook runs: CLI start-up (`tsplay --help`, `tsplay validate` of the Hydra playbook,
+ * median of N runs), fact gathering per host (the same one-task play with `gather_facts: true` and `false`,
+ * the difference divided by the hosts), and CPU profiles of tsplay runs (where the engine spends its time).
+ *
+ * @example
+ * ```ts
+ * const rows = await startup(10)          // [{ what: 'tsplay --help', wall: { median: 95, … } }, …]
+ * const facts = await factsCost(bench, 'tsplay', 10, 3)
+ * ```
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Bench } from './compare.js'
+import { REPO, timed } from './engines.js'
+import { summarizeProfile, type CpuProfile, type ProfileSummary } from './profile.js'
+import type { CommandTiming, FactsTiming, RunKind } from './report.js'
+import { summarize } from './stats.js'
+import { freshRoot, wipe } from './targets.js'
+import { factsPlaybookYaml } from './workload.js'
+
+/** `tsplay --help` and `tsplay validate playbooks/hydra-pi.yml` (from the checkout), alternating, `runs` times each. */
+export async function startup(runs: number): Promise<CommandTiming[]> {
+  const cmds: [string, string[]][] = [
+    ['tsplay --help', ['--help']],
+    ['tsplay validate playbooks/hydra-pi.yml', ['validate', 'playbooks/hydra-pi.yml']],
+  ]
+  const got = cmds.map(() => ({ wall: [] as number[], rss: [] as number[], code: 0 }))
+  for (let i = 0; i < runs; i++) {
+    for (const [k, [, args]] of cmds.entries()) {
+      const t = await timed(process.execPath, [join(REPO, 'bin/tsplay.js'), ...args])
+      got[k].wall.push(t.wallMs)
+      got[k].rss.push(t.peakRssKb)
+      if (t.code !== 0) {
+        got[k].code = t.code
+        if (i === 0) process.stderr.write(`  note: ${cmds[k][0]} exited ${t.code}: ${t.stderr.trim().split('\n').slice(0, 3).join(' / ')}\n`)
+      }
+    }
+  }
+  return cmds.map(([what], k) => ({ what, exitCode: got[k].code, wall: summarize(got[k].wall), rssKb: summarize(got[k].rss) }))
+}
+
+/** Fact gathering cost of one engine on the first `n` hosts: `runs` alternating pairs without and with facts. */
+export async function factsCost(bench: Bench, engine: 'ansible' | 'tsplay', n: number, runs: number): Promise<FactsTiming> {
+  const files = [false, true].map((g) => {
+    const f = join(bench.workDir, `facts-${g}.yml`)
+    writeFileSync(f, factsPlaybookYaml(g))
+    return f
+  })
+  const ms: [number[], number[]] = [[], []]
+  const root = freshRoot(bench.fleet.user)
+  try {
+    for (let i = 0; i < runs; i++) {
+      for (const g of [0, 1] as const) {
+        const m = await bench.runOnce(engine, n, root, files[g])
+        const bad = Object.values(m.counts).some((c) => c.failed > 0 || c.unreachable > 0)
+        if (m.code !== 0 || bad || Object.keys(m.counts).length !== n) {
+          bench.mismatch(`${engine} facts play (gather_facts: ${g === 1}), ${n} host(s): exit ${m.code}, recap ${JSON.stringify(m.counts)}\n    ${m.stderr.trim().split('\n').slice(-5).join('\n    ')}`)
+        }
+        ms[g].push(m.wallMs)
+      }
+    }
+  } finally {
+    wipe(root)
+  }
+  const withoutMs = summarize(ms[0])
+  const withMs = summarize(ms[1])
+  const addedMs = withMs.median - withoutMs.median
+  process.stderr.write(`  facts  ${engine.padEnd(7)} ${String(n).padStart(3)} hosts: +${addedMs.toFixed(0)} ms (${(addedMs / n).toFixed(0)} ms/host)\n`)
+  return { engine, hosts: n, withoutMs, withMs, addedMs, addedPerHostMs: addedMs / n }
+}
+
+/** Profile one tsplay iteration (first and second run) on `n` hosts with `node --cpu-prof`; summaries per run. */
+export async function profileTsplay(bench: Bench, n: number): Promise<Record<RunKind, ProfileSummary | undefined>> {
+  const dirs = { first: bench.profileDir(n, 'first'), second: bench.profileDir(n, 'second') }
+  await bench.iteration('tsplay', n, (run) => ['--cpu-prof', '--cpu-prof-dir', dirs[run]])
+  const read = (dir: string) => {
+    const f = readdirSync(dir).find((x) => x.endsWith('.cpuprofile'))
+    return f ? summarizeProfile(JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile, REPO) : undefined
+  }
+  return { first: read(dirs.first), second: read(dirs.second) }
+}

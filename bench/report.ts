@@ -1,0 +1,154 @@
+/**
+ * The benchmark's results: collected samples per case, the printed table (wall time median and range, peak RSS,
+ * per-task-per-host cost, ratios ansible/tsplay and tsplay/floor from the same invocation), and the JSON record
+ * written to `bench/results/<date>.json` so later changes can be compared.
+ *
+ * @example
+ * ```ts
+ * const r = new Results()
+ * r.add('tsplay', 10, 'second', { wallMs: 512, peakRssKb: 90_000 })
+ * console.log(r.table())
+ * ```
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { num, ratio, secs, summarize, table, type Summary } from './stats.js'
+import { TASKS_PER_HOST } from './workload.js'
+
+export type Engine = 'ansible' | 'tsplay' | 'floor'
+export type RunKind = 'first' | 'second'
+
+/** One measured process. */
+export interface Sample {
+  wallMs: number
+  peakRssKb: number
+}
+
+/** All samples of one engine on one host count and run kind. */
+export interface CaseResult {
+  engine: Engine
+  hosts: number
+  run: RunKind
+  samples: Sample[]
+  wall: Summary
+  rssKb: Summary
+  msPerTaskHost: number
+}
+
+/** Ratios for one host count and run kind, from medians measured in the same invocation. */
+export interface RatioRow {
+  hosts: number
+  run: RunKind
+  ansibleOverTsplay: number
+  tsplayOverFloor: number
+}
+
+const ENGINES: Engine[] = ['ansible', 'tsplay', 'floor']
+
+export class Results {
+  private readonly samples = new Map<string, Sample[]>()
+
+  add(engine: Engine, hosts: number, run: RunKind, s: Sample): void {
+    const k = `${engine}/${hosts}/${run}`
+    this.samples.set(k, [...(this.samples.get(k) ?? []), s])
+  }
+
+  /** Every case with its summaries, ordered by host count, run kind, engine. */
+  cases(): CaseResult[] {
+    const out: CaseResult[] = []
+    for (const [k, samples] of this.samples) {
+      const [engine, hosts, run] = k.split('/') as [Engine, string, RunKind]
+      const wall = summarize(samples.map((s) => s.wallMs))
+      out.push({
+        engine,
+        hosts: Number(hosts),
+        run,
+        samples,
+        wall,
+        rssKb: summarize(samples.map((s) => s.peakRssKb)),
+        msPerTaskHost: wall.median / (TASKS_PER_HOST * Number(hosts)),
+      })
+    }
+    const order = (c: CaseResult) => c.hosts * 100 + (c.run === 'first' ? 0 : 10) + ENGINES.indexOf(c.engine)
+    return out.sort((a, b) => order(a) - order(b))
+  }
+
+  ratios(): RatioRow[] {
+    const cases = this.cases()
+    const find = (e: Engine, h: number, r: RunKind) => cases.find((c) => c.engine === e && c.hosts === h && c.run === r)?.wall
+    const rows: RatioRow[] = []
+    for (const c of cases) {
+      if (c.engine !== 'tsplay') continue
+      rows.push({
+        hosts: c.hosts,
+        run: c.run,
+        ansibleOverTsplay: ratio(find('ansible', c.hosts, c.run), c.wall),
+        tsplayOverFloor: ratio(c.wall, find('floor', c.hosts, c.run)),
+      })
+    }
+    return rows
+  }
+
+  /** The main table. */
+  table(): string {
+    const ratios = this.ratios()
+    const rows: string[][] = [['hosts', 'run', 'engine', 'n', 'wall median s', 'min–max s', 'peak RSS MB', 'ms/task/host', 'ansible/tsplay', 'tsplay/floor']]
+    for (const c of this.cases()) {
+      const r = c.engine === 'tsplay' ? ratios.find((x) => x.hosts === c.hosts && x.run === c.run) : undefined
+      rows.push([
+        String(c.hosts),
+        c.run,
+        c.engine,
+        String(c.wall.n),
+        secs(c.wall.median),
+        `${secs(c.wall.min)}–${secs(c.wall.max)}`,
+        num(c.rssKb.median / 1024, 0),
+        num(c.msPerTaskHost, 2),
+        r ? `${num(r.ansibleOverTsplay)}×` : '',
+        r ? `${num(r.tsplayOverFloor, 2)}×` : '',
+      ])
+    }
+    return table(rows)
+  }
+}
+
+/** A timed command outside the playbook runs (start-up, validate). */
+export interface CommandTiming {
+  what: string
+  exitCode: number
+  wall: Summary
+  rssKb: Summary
+}
+
+/** Fact gathering: the added wall time of `gather_facts: true`, in all and per host. */
+export interface FactsTiming {
+  engine: 'ansible' | 'tsplay'
+  hosts: number
+  withoutMs: Summary
+  withMs: Summary
+  addedMs: number
+  addedPerHostMs: number
+}
+
+export function commandTable(rows: readonly CommandTiming[]): string {
+  return table([
+    ['command', 'n', 'median ms', 'min–max ms', 'peak RSS MB', 'exit'],
+    ...rows.map((r) => [r.what, String(r.wall.n), num(r.wall.median, 0), `${num(r.wall.min, 0)}–${num(r.wall.max, 0)}`, num(r.rssKb.median / 1024, 0), String(r.exitCode)]),
+  ])
+}
+
+export function factsTable(rows: readonly FactsTiming[]): string {
+  return table([
+    ['engine', 'hosts', 'gather_facts false s', 'true s', 'added s', 'added per host ms'],
+    ...rows.map((r) => [r.engine, String(r.hosts), secs(r.withoutMs.median), secs(r.withMs.median), secs(r.addedMs), num(r.addedPerHostMs, 0)]),
+  ])
+}
+
+/** Write `record` as `DIR/<date>.json` (through a temp file) and return the path. */
+export function writeResult(dir: string, record: unknown, date = new Date()): string {
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, `${date.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`)
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(record, null, 2)}\n`)
+  renameSync(`${file}.tmp`, file)
+  return file
+}

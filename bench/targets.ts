@@ -1,0 +1,105 @@
+/**
+ * The targets' side of a run: a fresh folder per run in the login user's home (so a first run meets clean
+ * targets), an inventory for the first N hosts of the fleet, and a digest of what the run left behind, compared
+ * across engines (same files, modes and contents, or the run does not count).
+ *
+ * @example
+ * ```ts
+ * const root = freshRoot(fleet.user)            // /home/tsplay-np/tsplay-bench/<pid>-<n>, owned by the user
+ * const digest = treeDigest(root)               // after the runs: "t1/d1 directory 755\n…"
+ * wipe(root)
+ * ```
+ */
+import { createHash } from 'node:crypto'
+import { chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+import type { SshdFleet } from '../test/helpers/sshd.js'
+import type { FloorSpec } from './floor.js'
+
+let runSeq = 0
+
+/** The login user's uid, gid and home. */
+export function userInfo(user: string): { uid: number; gid: number; home: string } {
+  const [, , uid, gid, , home] = execFileSync('getent', ['passwd', user], { encoding: 'utf8' }).trim().split(':')
+  return { uid: Number(uid), gid: Number(gid), home }
+}
+
+/** A new empty folder for one run's targets, owned by the login user. */
+export function freshRoot(user: string): string {
+  const u = userInfo(user)
+  const parent = join(u.home, 'tsplay-bench')
+  mkdirSync(parent, { recursive: true, mode: 0o755 })
+  chownSync(parent, u.uid, u.gid)
+  const root = join(parent, `${process.pid}-${++runSeq}`)
+  rmSync(root, { recursive: true, force: true })
+  mkdirSync(root, { mode: 0o755 })
+  chownSync(root, u.uid, u.gid)
+  return root
+}
+
+/** Remove a run's folder. */
+export function wipe(root: string): void {
+  rmSync(root, { recursive: true, force: true })
+}
+
+/**
+ * Every entry under `root`: relative path, type, permission bits, and a hash of each file's content with `root`
+ * written as `<root>` (runs use different folders); sorted.
+ */
+export function treeDigest(root: string): string {
+  const lines: string[] = []
+  const walk = (rel: string) => {
+    const abs = rel ? join(root, rel) : root
+    for (const name of readdirSync(abs).sort()) {
+      const r = rel ? `${rel}/${name}` : name
+      const st = lstatSync(join(root, r))
+      const mode = (st.mode & 0o7777).toString(8)
+      if (st.isDirectory()) {
+        lines.push(`${r} directory ${mode}`)
+        walk(r)
+      } else if (st.isFile()) {
+        lines.push(`${r} file ${mode} ${createHash('sha256').update(readFileSync(join(root, r), 'latin1').replaceAll(root, '<root>'), 'latin1').digest('hex').slice(0, 16)}`)
+      } else lines.push(`${r} other ${mode}`)
+    }
+  }
+  walk('')
+  return lines.join('\n')
+}
+
+/** The first line where two digests differ, for the mismatch message. */
+export function firstDifference(a: string, b: string): string {
+  const x = a.split('\n')
+  const y = b.split('\n')
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return `${x[i] ?? '(nothing)'}  vs  ${y[i] ?? '(nothing)'}`
+  }
+  return ''
+}
+
+/** An Ansible-shape YAML inventory of the fleet's first `n` hosts (read by both engines). */
+export function inventoryYaml(fleet: SshdFleet, n: number): string {
+  const lines = ['all:', '  hosts:']
+  for (const h of fleet.hosts.slice(0, n)) {
+    lines.push(
+      `    ${h.name}:`,
+      `      ansible_host: "${h.host}"`,
+      `      ansible_port: ${h.port}`,
+      `      ansible_user: "${fleet.user}"`,
+      `      ansible_ssh_private_key_file: "${fleet.keyFile}"`,
+    )
+  }
+  return `${lines.join('\n')}\n`
+}
+
+/** The floor's spec for the fleet's first `n` hosts. */
+export function floorSpec(fleet: SshdFleet, n: number, root: string, forks: number): FloorSpec {
+  return {
+    hosts: fleet.hosts.slice(0, n).map((h) => ({ name: h.name, host: h.host, port: h.port })),
+    user: fleet.user,
+    keyFile: fleet.keyFile,
+    knownHostsFile: fleet.knownHostsFile,
+    root,
+    forks,
+  }
+}
