@@ -26,7 +26,7 @@ mkdir -p "$RUN/nodes"
 # Refuse to take another fleet's names (node names name cgroups and veths machine-wide).
 for i in $(seq 1 "$N"); do
   for other in "$CACHE"/run*/nodes/"$PREFIX-$i"; do
-    [ -d "$other" ] && [ "$other" != "$RUN/nodes/$PREFIX-$i" ] && die "node name $PREFIX-$i is used by another fleet ($other)"
+    [ -d "$other" ] && [ "$other" != "$RUN/nodes/$PREFIX-$i" ] && die "node name $PREFIX-$i is used by another fleet ($other); pick another prefix, or clear leftovers: bash test/fleet/down.sh --all"
   done
 done
 cat > "$RUN/fleet.env" <<EOF

@@ -3,9 +3,9 @@
  * on its own overlay over a shared cached rootfs, on a bridge with NAT to the host's package mirror. This is a thin
  * TypeScript face over the scripts in `test/fleet/` (rootfs.sh, up.sh, down.sh, node.sh, link.sh, exec.sh).
  *
- * Each `startFleet` call takes a free slot S (1..199; slot 0 is `npm run fleet:up`), so parallel test files get
- * their own bridge `tsfl<S>`, subnet `10.213.S.0/24` and node names `t<S>-1…` (or `<prefix>-1…`). Slots of dead
- * processes are torn down and reused. Logins: user `tsplay` (sudo NOPASSWD) or `tsplay-pw` (sudo asks for
+ * Each `startFleet` call takes a free slot S (1..199; slot 0 is `npm run fleet:up`; see test/fleet/slots.ts), so
+ * parallel test files get their own bridge `tsfl<S>`, subnet `10.213.S.0/24` and node names `t<S>-1…` (or
+ * `<prefix>-1…`). A watchdog tears a fleet down if its test process dies without `stop()`. Logins: user `tsplay` (sudo NOPASSWD) or `tsplay-pw` (sudo asks for
  * `sudoPasswordUser.password`), both with `keyFile`; host keys in `knownHostsFile`. Needs root; tests call
  * `canRunFleet()` and skip with its reason otherwise.
  *
@@ -21,14 +21,14 @@
  * ```
  */
 import { execFile, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { stringify } from 'yaml'
+import { claimSlot, releaseSlot, watchSlot } from '../fleet/slots.js'
 
 const FLEET_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fleet')
 const CACHE = process.env.TSPLAY_FLEET_CACHE ?? '/var/cache/tsplay-fleet'
-const SLOTS = join(CACHE, 'slots')
 
 export interface FleetNode { name: string; address: string; port: 22 }
 
@@ -104,55 +104,8 @@ async function mustScript(name: string, args: string[], env: Record<string, stri
   return r.stdout
 }
 
-function pidAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM' }
-}
-
-/** A slot is owned while its owner process lives (or for a minute after mkdir, before the owner file exists). */
-function slotOwned(dir: string): boolean {
-  try {
-    return pidAlive(Number(readFileSync(join(dir, 'owner'), 'utf8')))
-  } catch {
-    try { return Date.now() - statSync(dir).mtimeMs < 60_000 } catch { return true }
-  }
-}
-
 function slotEnv(slot: number): Record<string, string> {
   return { TSPLAY_FLEET_SLOT: String(slot), TSPLAY_FLEET_CACHE: CACHE }
-}
-
-/** Tear down fleets whose owning process is gone (crashed test runs), then take a free slot (mkdir is the lock). */
-async function claimSlot(): Promise<number> {
-  mkdirSync(SLOTS, { recursive: true })
-  for (const entry of readdirSync(SLOTS)) {
-    const slot = Number(entry)
-    if (!Number.isInteger(slot)) continue
-    if (slotOwned(join(SLOTS, entry))) continue
-    const grab = join(SLOTS, `${entry}.stale.${process.pid}`)
-    try { renameSync(join(SLOTS, entry), grab) } catch { continue } // someone else is reclaiming it
-    await script('down.sh', ['0'], slotEnv(slot))
-    rmSync(grab, { recursive: true, force: true })
-  }
-  for (let slot = 1; slot <= 199; slot++) {
-    try { mkdirSync(join(SLOTS, String(slot))) } catch { continue }
-    writeFileSync(join(SLOTS, String(slot), 'owner'), String(process.pid))
-    return slot
-  }
-  throw new Error(`no free fleet slot in ${SLOTS}`)
-}
-
-const live = new Set<number>()
-let exitHook = false
-/** Last resort for a test that never called stop(): tear its fleets down when the process exits. */
-function hookExit(): void {
-  if (exitHook) return
-  exitHook = true
-  process.on('exit', () => {
-    for (const slot of live) {
-      spawnSync('bash', [join(FLEET_DIR, 'down.sh'), '0'], { env: { ...process.env, ...slotEnv(slot) }, stdio: 'ignore' })
-      rmSync(join(SLOTS, String(slot)), { recursive: true, force: true })
-    }
-  })
 }
 
 /**
@@ -162,9 +115,9 @@ function hookExit(): void {
 export async function startFleet(n: number, opts: StartFleetOptions = {}): Promise<Fleet> {
   const can = canRunFleet()
   if (!can.ok) throw new Error(`cannot run the test fleet: ${can.why}`)
-  const slot = await claimSlot()
-  live.add(slot)
-  hookExit()
+  const slot = await claimSlot(CACHE)
+  const unwatch = watchSlot(CACHE, slot)
+  let up = true
   const prefix = opts.prefix ?? `t${slot}`
   const env = { ...slotEnv(slot), TSPLAY_FLEET_PREFIX: prefix }
   const runDir = join(CACHE, `run-${slot}`)
@@ -172,9 +125,9 @@ export async function startFleet(n: number, opts: StartFleetOptions = {}): Promi
     await script('down.sh', ['0'], env) // leftovers of this slot, if any
     await mustScript('up.sh', [String(n)], env)
   } catch (e) {
+    unwatch()
     await script('down.sh', ['0'], env)
-    live.delete(slot)
-    rmSync(join(SLOTS, String(slot)), { recursive: true, force: true })
+    releaseSlot(CACHE, slot)
     throw e
   }
   const nodes: FleetNode[] = readFileSync(join(runDir, 'nodes.txt'), 'utf8').trim().split('\n').map((line) => {
@@ -214,10 +167,11 @@ export async function startFleet(n: number, opts: StartFleetOptions = {}): Promi
     stopNode: async (node) => { await mustScript('node.sh', [find(node).name, 'stop', '0'], env) },
     startNode: async (node) => { await mustScript('node.sh', [find(node).name, 'start'], env) },
     async stop() {
-      if (!live.has(slot)) return
+      if (!up) return
+      up = false
+      unwatch()
       await mustScript('down.sh', ['0'], env)
-      live.delete(slot)
-      rmSync(join(SLOTS, String(slot)), { recursive: true, force: true })
+      releaseSlot(CACHE, slot)
     },
   }
 }
