@@ -111,7 +111,7 @@ export function exprVariables(src: string | Expr): string[] {
       case 'and': case 'or': walk(e.l); walk(e.r); break
       case 'not': case 'neg': walk(e.e); break
       case 'bin': walk(e.l); walk(e.r); break
-      case 'cond': walk(e.c); walk(e.a); if (e.b) walk(e.b); break
+      case 'cond': walk(e.a); walk(e.c); if (e.b) walk(e.b); break
       case 'call': walk(e.o); e.args.forEach(walk); break
       case 'filter':
         if (e.name !== 'default' && e.name !== 'd') walk(e.e)
