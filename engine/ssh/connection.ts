@@ -40,6 +40,7 @@ export class HostConnection {
   readonly name: string
   private client: Client
   private readonly shells = new Map<string, Promise<RemoteShell>>()
+  private readonly gates = new Map<string, Promise<void>>()
   private readonly sudoFailures = new Map<string, HostError>()
   private sessionDir?: Promise<string>
   private lost?: HostError
@@ -66,8 +67,7 @@ export class HostConnection {
       const sudo = user === undefined ? undefined : await this.sudoSpec(user, true)
       return runStream(this.client, this.name, cmd, sudo, opts, () => this.lost)
     }
-    const shell = await this.shell(user)
-    const [r] = await shell.run([cmd], opts.signal)
+    const [r] = await this.enqueue(user, [cmd], opts.signal)
     return r
   }
 
@@ -87,8 +87,7 @@ export class HostConnection {
       }
       let j = i
       while (j < cmds.length && !cmds[j].stream && this.userFor(cmds[j], opts) === user) j++
-      const shell = await this.shell(user)
-      results.push(...(await shell.run(cmds.slice(i, j), opts.signal)))
+      results.push(...(await this.enqueue(user, cmds.slice(i, j), opts.signal)))
       i = j
     }
     return results
@@ -158,6 +157,29 @@ export class HostConnection {
     for (const p of this.shells.values()) p.then((s) => s.fail(e)).catch(() => undefined)
     this.shells.clear()
     this.sessionDir = undefined
+  }
+
+  /**
+   * Queue commands on a user's shell, in call order: concurrent callers are queued in the order they called,
+   * even while the shell is still being opened (a gate per user covers getting the shell and queueing).
+   */
+  private enqueue(user: string | undefined, cmds: readonly Command[], signal?: AbortSignal): Promise<CommandResult[]> {
+    const key = user ?? ''
+    const prev = this.gates.get(key) ?? Promise.resolve()
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    this.gates.set(key, gate)
+    return (async () => {
+      await prev
+      let queued: Promise<CommandResult[]>
+      try {
+        queued = (await this.shell(user)).run(cmds, signal)
+      } finally {
+        if (this.gates.get(key) === gate) this.gates.delete(key)
+        release()
+      }
+      return queued
+    })()
   }
 
   /** The persistent shell for a user (undefined = the login user), opened on first use. */

@@ -58,6 +58,8 @@ export class RemoteShell {
   private readonly queue: Job[] = []
   private current?: Job
   private dead?: Error
+  /** The channel closed; pending work is failed a moment later (see the 'close' handler). */
+  private closedWith?: Error
   private readonly out: FrameReader
   private readonly err: FrameReader
   private readonly bySeq = new Map<number, Slot>()
@@ -81,7 +83,9 @@ export class RemoteShell {
       const e = this.hello
         ? new ShellStartError(this.err.pending().toString('utf8'), code)
         : new HostError(host, 'dropped', `${host}: the remote shell ended unexpectedly (exit code ${String(code)})`)
-      this.fail(e)
+      // when the whole connection died, its 'close' follows within a moment and fails us with the better message
+      this.closedWith = e
+      setTimeout(() => this.fail(e), 50)
     })
   }
 
@@ -100,12 +104,12 @@ export class RemoteShell {
   }
 
   get alive(): boolean {
-    return this.dead === undefined
+    return this.dead === undefined && this.closedWith === undefined
   }
 
   /** Run commands in order as one job (one write, one answer burst). Non-zero exit codes are results. */
   run(cmds: readonly Command[], signal?: AbortSignal): Promise<CommandResult[]> {
-    if (this.dead) return Promise.reject(this.dead)
+    if (this.dead ?? this.closedWith) return Promise.reject(this.dead ?? this.closedWith)
     if (signal?.aborted) return Promise.reject(abortError(signal))
     // render before queueing, so a bad command (UserError) throws to the caller and never reaches the host
     const texts = cmds.map(renderCommand)

@@ -52,6 +52,8 @@ export interface SshdFleet {
   inventoryYaml(extraHostVars?: Record<string, unknown>): string
   /** Kill the per-connection sshd processes of host `i` (the listener stays): a dropped connection. */
   killConnections(i: number): void
+  /** Freeze (SIGSTOP) or thaw host `i`'s connection processes: a link that goes silent without closing. */
+  pauseConnections(i: number, paused: boolean): void
   /** Stop host `i`'s sshd (listener and connections): the host is down. */
   stopHost(i: number): Promise<void>
   /** Start host `i`'s sshd again on the same port with the same host key. */
@@ -173,6 +175,26 @@ function childPids(pid: number): number[] {
   }
 }
 
+/** The sshd processes below a listener (privileged monitors and their network children), not the login shells. */
+function connectionPids(listener: number): number[] {
+  const out: number[] = []
+  const walk = (pid: number): void => {
+    for (const c of childPids(pid)) {
+      let comm = ''
+      try {
+        comm = readFileSync(`/proc/${c}/comm`, 'utf8').trim()
+      } catch {
+        continue
+      }
+      if (comm !== 'sshd') continue
+      out.push(c)
+      walk(c)
+    }
+  }
+  walk(listener)
+  return out
+}
+
 function killQuietly(pid: number, sig: NodeJS.Signals = 'SIGKILL'): void {
   try {
     process.kill(pid, sig)
@@ -235,7 +257,7 @@ export async function startSshd(opts: SshdOptions): Promise<SshdFleet> {
   async function stopHost(i: number): Promise<void> {
     const p = procs[i]
     if (!p?.pid) return
-    const kids = childPids(p.pid)
+    const kids = connectionPids(p.pid)
     const exited = p.exitCode !== null ? Promise.resolve() : new Promise<void>((r) => p.once('exit', () => r()))
     killQuietly(p.pid)
     for (const k of kids) killQuietly(k)
@@ -267,7 +289,11 @@ export async function startSshd(opts: SshdOptions): Promise<SshdFleet> {
     },
     killConnections(i) {
       const p = procs[i]
-      if (p?.pid) for (const k of childPids(p.pid)) killQuietly(k)
+      if (p?.pid) for (const k of connectionPids(p.pid)) killQuietly(k)
+    },
+    pauseConnections(i, paused) {
+      const p = procs[i]
+      if (p?.pid) for (const k of connectionPids(p.pid)) killQuietly(k, paused ? 'SIGSTOP' : 'SIGCONT')
     },
     stopHost,
     startHost: launch,

@@ -90,6 +90,21 @@ describe.skipIf(!can.ok)(`HostConnection on loopback sshd${can.ok ? '' : ` (skip
     expect(rs.map((r) => r.stdout)).toEqual(rs.map((_, i) => `${i}\n`))
   })
 
+  it('concurrent runs on a fresh connection run on the host in call order', async () => {
+    const c2 = await connectTo(fleet)
+    const f = `/tmp/tsplay-order-${process.pid}-${Date.now()}`
+    const ps = [
+      c2.run({ argv: ['sh', '-c', 'sleep 0.3; echo 1 >> "$1"', 'sh', f] }),
+      c2.run({ argv: ['sh', '-c', 'echo 2 >> "$1"', 'sh', f] }),
+      c2.batch([{ argv: ['sh', '-c', 'echo 3 >> "$1"', 'sh', f] }]),
+      c2.run({ argv: ['sh', '-c', 'echo 4 >> "$1"', 'sh', f] }),
+    ]
+    await Promise.all(ps)
+    expect((await c2.run({ argv: ['cat', f] })).stdout).toBe('1\n2\n3\n4\n')
+    await c2.run({ argv: ['rm', '-f', f] })
+    await c2.close()
+  })
+
   it('cwd and env reach the command', async () => {
     const r = await conn.run({ argv: ['sh', '-c', 'pwd; echo "$A|$B"'], cwd: '/tmp', env: { A: "x'y", B: '$(id)' } })
     expect(r.stdout).toBe("/tmp\nx'y|$(id)\n")
