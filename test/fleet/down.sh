@@ -15,6 +15,7 @@ if [ "${1:-}" = --all ]; then
   shift
   for env in "$CACHE"/run*/fleet.env; do
     [ -e "$env" ] || continue
+    # shellcheck disable=SC1090
     ( set -a; . "$env"; set +a; bash "$dir/down.sh" "${1:-10}" )
   done
   rm -rf "$CACHE/slots" # claims of test fleets (test/helpers/fleet.ts); all of them are down now

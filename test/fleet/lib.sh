@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # settings are used by the scripts that source this file
 # Shared settings and functions for the fleet scripts (sourced, not run).
 #
 # A "fleet" is N systemd-nspawn nodes on one bridge, identified by a slot number S (0..199):
@@ -36,12 +37,12 @@ node_alive() { local p; p=$(cat "$(node_dir "$1")/loop.pid" 2>/dev/null) && kill
 # The node's PID 1 (host pid): the process in its cgroup whose innermost pid is 1.
 node_leader() {
   local f p ns
-  for f in $(find "$CG_V2/tsplay-$1" -name cgroup.procs 2>/dev/null); do
+  while read -r f; do
     for p in $(cat "$f"); do
       ns=$(awk '/^NSpid:/ { print (NF > 2 ? $NF : "") }' "/proc/$p/status" 2>/dev/null) || continue
       [ "$ns" = 1 ] && { echo "$p"; return 0; }
     done
-  done
+  done < <(find "$CG_V2/tsplay-$1" -name cgroup.procs 2>/dev/null)
   return 1
 }
 
@@ -111,9 +112,9 @@ node_wait_ssh() {
 # Kill every process left in the node's cgroups and remove them.
 cgroup_purge() {
   local name=$1 i
-  for i in 1 2 3 4 5 6 7 8 9 10; do
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
     { [ -d "$CG_V2/tsplay-$name" ] && echo 1 > "$CG_V2/tsplay-$name/cgroup.kill"; } 2>/dev/null || true
-    { [ -d "$CG_V1/tsplay-$name" ] && find "$CG_V1/tsplay-$name" -name cgroup.procs -exec cat {} + | xargs -r kill -9; } 2>/dev/null || true
+    { [ -d "$CG_V1/tsplay-$name" ] && find "$CG_V1/tsplay-$name" -name cgroup.procs -exec cat {} + | while read -r p; do kill -9 "$p"; done; } 2>/dev/null || true
     find "$CG_V2/tsplay-$name" "$CG_V1/tsplay-$name" -depth -type d -exec rmdir {} + 2>/dev/null || true
     [ -d "$CG_V2/tsplay-$name" ] || [ -d "$CG_V1/tsplay-$name" ] || return 0
     sleep 0.2

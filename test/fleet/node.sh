@@ -8,9 +8,13 @@ set -euo pipefail
 dir=$(dirname "$0")
 [ $# -ge 2 ] || { echo "usage: node.sh NODE start|stop|reset [GRACE_SECONDS]" >&2; exit 1; }
 node=$1 action=$2 grace=${3:-15}
-env=$(ls ${TSPLAY_FLEET_CACHE:-/var/cache/tsplay-fleet}/run*/nodes/"$node"/../../fleet.env 2>/dev/null | head -1)
+env=
+for d in "${TSPLAY_FLEET_CACHE:-/var/cache/tsplay-fleet}"/run*/nodes/"$node"; do [ -d "$d" ] && env=$d/../../fleet.env; done
 [ -n "$env" ] || { echo "fleet: error: unknown node $node" >&2; exit 1; }
-set -a; . "$env"; set +a
+set -a
+# shellcheck disable=SC1090
+. "$env"
+set +a
 . "$dir/lib.sh"
 case $action in
   start) node_start "$node"; node_wait_ssh "$node" ;;

@@ -72,7 +72,7 @@ if [ -d "$ROOTFS" ] && [ "$(cat "$ROOTFS.stamp" 2>/dev/null)" = "$STAMP" ]; then
 fi
 
 # A rebuild must not pull the floor from under running nodes (their overlays use $ROOTFS).
-if grep -q "lowerdir=$ROOTFS[:,]" /proc/mounts; then
+if grep -q "lowerdir=${ROOTFS}[:,]" /proc/mounts; then
   die "the rootfs recipe changed but nodes are running on the old one; run 'bash test/fleet/down.sh --all' first"
 fi
 
