@@ -67,6 +67,26 @@ export function program(): Command {
       const { hostsCommand } = await import('./run.js')
       process.exitCode = await hostsCommand(o)
     })
+  p.command('modules')
+    .description('List the modules with a one-line summary.')
+    .action(async () => {
+      const { modulesCommand } = await import('./docs.js')
+      process.exitCode = await modulesCommand()
+    })
+  p.command('doc')
+    .description("Show a module's arguments (type, default, choices, description), what decides changed, check mode, an example.")
+    .argument('<module>', 'module name')
+    .action(async (name: string) => {
+      const { docCommand } = await import('./docs.js')
+      process.exitCode = await docCommand(name)
+    })
+  p.command('schema')
+    .description('Print the JSON Schema (draft-07) for playbooks or inventories, for editor completion.')
+    .argument('[kind]', 'playbook or inventory', 'playbook')
+    .action(async (kind: string) => {
+      const { schemaCommand } = await import('./docs.js')
+      process.exitCode = await schemaCommand(kind)
+    })
   return p
 }
 
