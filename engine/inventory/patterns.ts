@@ -67,8 +67,9 @@ function term(inv: Inventory, t: string): string[] {
   if (inv.groups.has(t)) return m.groupHosts.get(t) ?? []
   if (inv.hosts.has(t)) return [t]
   const sub = SUBSCRIPT.exec(t)
-  if (sub && !t.startsWith('~')) {
-    const base = sortByOrder(inv, term(inv, sub[1]))
+  const base = sub && !t.startsWith('~') ? sortByOrder(inv, term(inv, sub[1])) : []
+  if (sub && base.length) {
+    // a subscript of a group (`builders[0]`); `pi[23]` with no `pi` group falls through to a glob
     if (sub[2] !== undefined) {
       const i = Number(sub[2])
       const h = base.at(i)

@@ -39,16 +39,18 @@ export function parseYamlInventory(value: unknown, file: string, b: InventoryBui
     return
   }
   for (const [name, def] of Object.entries(value)) {
-    b.attempt(() => group(name, def, keyPos(value, name) ?? top, undefined, b, 0))
+    b.attempt(() => group(name, def, keyPos(value, name) ?? top, valuePos(value, name), undefined, b, 0))
   }
 }
 
-function group(name: string, def: unknown, pos: SourcePos, parent: string | undefined, b: InventoryBuilder, depth: number): void {
+function group(
+  name: string, def: unknown, pos: SourcePos, vpos: SourcePos | undefined, parent: string | undefined, b: InventoryBuilder, depth: number,
+): void {
   b.group(name, pos)
   if (parent !== undefined) b.addChild(parent, name, pos)
   if (def === null || def === undefined) return
   if (!isMap(def)) {
-    b.fail(`group "${name}" must be a map with hosts, children or vars, found ${kind(def)}`, valuePos(def, name) ?? pos)
+    b.fail(`group "${name}" must be a map with hosts, children or vars, found ${kind(def)}`, vpos ?? pos)
     return
   }
   for (const key of Object.keys(def)) {
@@ -78,7 +80,7 @@ function group(name: string, def: unknown, pos: SourcePos, parent: string | unde
       b.fail('groups nested too deeply', at('children'))
     } else {
       for (const [c, cdef] of Object.entries(children)) {
-        b.attempt(() => group(c, cdef, keyPos(children, c) ?? at('children'), name, b, depth + 1))
+        b.attempt(() => group(c, cdef, keyPos(children, c) ?? at('children'), valuePos(children, c), name, b, depth + 1))
       }
     }
   }

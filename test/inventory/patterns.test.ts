@@ -1,0 +1,65 @@
+/** Host patterns against a small inventory built from INI text. */
+import { describe, expect, it } from 'vitest'
+import { InventoryBuilder } from '../../engine/inventory/builder.js'
+import { parseIni } from '../../engine/inventory/ini.js'
+import { selectHosts } from '../../engine/inventory/patterns.js'
+
+function inventory(text: string) {
+  const b = new InventoryBuilder(['test.ini'])
+  parseIni(text, 'test.ini', b)
+  return b.finish()
+}
+
+const inv = inventory(`solo
+[hydra_server]
+pi1
+[hydra_builders]
+pi2
+pi3
+web-1
+[empty]
+[prod]
+pi1
+pi3
+[hydra:children]
+hydra_server
+hydra_builders
+`)
+
+describe('selectHosts', () => {
+  it.each<[string, string[], string[]]>([
+    ['all', ['solo', 'pi1', 'pi2', 'pi3', 'web-1'], []],
+    ['*', ['solo', 'pi1', 'pi2', 'pi3', 'web-1'], []],
+    ['pi2', ['pi2'], []],
+    ['hydra', ['pi1', 'pi2', 'pi3', 'web-1'], []],
+    ['ungrouped', ['solo'], []],
+    ['pi3:pi1', ['pi1', 'pi3'], []],
+    ['pi3,pi1', ['pi1', 'pi3'], []],
+    ['hydra:&prod', ['pi1', 'pi3'], []],
+    ['hydra:!prod', ['pi2', 'web-1'], []],
+    ['!prod:hydra', ['pi2', 'web-1'], []],
+    ['!prod', ['solo', 'pi2', 'web-1'], []],
+    ['&prod', ['pi1', 'pi3'], []],
+    ['pi*', ['pi1', 'pi2', 'pi3'], []],
+    ['web-?', ['web-1'], []],
+    ['pi[23]', ['pi2', 'pi3'], []],
+    ['hydra_*', ['pi1', 'pi2', 'pi3', 'web-1'], []],
+    ['~pi[12]', ['pi1', 'pi2'], []],
+    ['~i1', [], ['~i1']],
+    ['hydra_builders[0]', ['pi2'], []],
+    ['hydra_builders[-1]', ['web-1'], []],
+    ['hydra_builders[1:2]', ['pi3', 'web-1'], []],
+    ['hydra_builders[1:]', ['pi3', 'web-1'], []],
+    ['nope', [], ['nope']],
+    ['pi1:nope:&nada:!zip', [], ['nope', '&nada', '!zip']],
+    ['empty', [], []],
+    [' pi1 , pi2 ', ['pi1', 'pi2'], []],
+    ['', [], []],
+  ])('%j', (pattern, hosts, unmatched) => {
+    expect(selectHosts(inv, pattern)).toEqual({ hosts, unmatched })
+  })
+
+  it('refuses an invalid regular expression', () => {
+    expect(() => selectHosts(inv, '~pi(')).toThrow(/invalid regular expression in host pattern "~pi\("/)
+  })
+})
