@@ -11,12 +11,14 @@
  * - debug: { msg: "{{ hydra_prot }}" }  # error: undefined variable "hydra_prot" (did you mean "hydra_port"?)
  * ```
  */
+import { basename } from 'node:path'
 import type { Inventory, Play, Playbook, Task, TaskNode } from '../ast.js'
 import { UserError } from '../errors.js'
 import { exprVariables } from '../expr.js'
 import { templateVariables } from '../template.js'
 import type { SourcePos, Vars } from '../types.js'
 import { conditionPositions, sourceOf, whenPositionsOf } from './common.js'
+import { offsetPos, taskSourceFile, templateText } from './files.js'
 import { didYouMean } from './suggest.js'
 import { bestPos, valuePos } from './yaml.js'
 
@@ -125,7 +127,26 @@ function checkNode(n: TaskNode, defined: Set<string>, report: Report): void {
     const ps = raw ? conditionPositions(raw, key, list.length, n.pos) : list.map(() => n.pos)
     list.forEach((c, i) => exprNames(c).forEach((v) => rep(v, `${key} of ${label}`, ps[i])))
   }
+  checkTemplateFile(n, rep)
   for (const [key, v] of [['delegate_to', n.delegateTo], ['loop_control.label', n.loopLabel]] as const) {
     if (v) templateNames(v).forEach((name) => rep(name, `${key} of ${label}`, raw ? (valuePos(raw, key) ?? n.pos) : n.pos))
+  }
+}
+
+/** A `template` task's file: its variables, each reported at its first use in the file. */
+function checkTemplateFile(task: Task, rep: Report): void {
+  if (task.module !== 'template') return
+  const file = taskSourceFile(task)
+  let text: string | undefined
+  try {
+    text = file ? templateText(file) : undefined
+  } catch {
+    return // bad UTF-8 is reported by the loader
+  }
+  if (!file || text === undefined) return
+  for (const name of templateNames(text)) {
+    const m = new RegExp(`\\{\\{[^}]*?(?<![\\w.])${name.replace(/[$]/g, '\\$&')}\\b`).exec(text)
+    const at = m ? m.index + m[0].length - name.length : 0
+    rep(name, `template ${basename(file)}`, offsetPos(file, text, at))
   }
 }

@@ -25,6 +25,7 @@ import type { SourcePos, Vars } from '../types.js'
 import { readCommon, setSource, sourceOf } from './common.js'
 import { absorb, describeValue, newLoadContext, report, type LoadContext } from './context.js'
 import { at, checkKeys, isMap, readBool, readInt, readString, readStringList, PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js'
+import { checkSourceFiles } from './files.js'
 import { loadRoles } from './roles.js'
 import { didYouMean } from './suggest.js'
 import { checkTemplatesIn } from './syntax.js'
@@ -130,7 +131,7 @@ async function loadPlay(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
   const dir = dirname(file)
   const varsFiles = await loadVarsFiles(ctx, raw, pos, dir)
   const roles = await loadRoles(ctx, raw, pos)
-  const scope = { file, dir, searchPaths: [resolve(dir, 'templates'), resolve(dir, 'files'), dir], handlers: false }
+  const scope = { file, dir, searchPaths: [dir], handlers: false } // modules look in DIR/templates|files, then DIR
   const tasks: TaskNode[] = [
     ...(await loadTaskList(ctx, raw, 'pre_tasks', scope, pos)),
     ...roles.tasks,
@@ -139,6 +140,7 @@ async function loadPlay(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
   ]
   const handlers = [...roles.handlers, ...((await loadTaskList(ctx, raw, 'handlers', { ...scope, handlers: true }, pos)) as Task[])]
   checkNotify(ctx, [...tasks, ...handlers], handlers)
+  checkSourceFiles(ctx, [...tasks, ...handlers])
   const play: Play = {
     ...common,
     hosts: hostsList.join(','),

@@ -62,4 +62,14 @@ describe('checkUndefinedVariables', () => {
       'inc.yml': '- debug: { msg: x }\n',
     })).toEqual(['playbook.yml:4:13 undefined variable "missing_flag" in when of debug'])
   })
+
+  it('reads template files for their variables, reporting the line in the template', async () => {
+    expect(await undefinedIn({
+      'playbook.yml': play('    - template: { src: t.hbs, dest: /etc/t }\n      vars: { local: 1 }\n'),
+      'templates/t.hbs': '# {{ local }}\nport = {{ hydra_port }}\n{{#each list}}{{ name }}{{/each}}\n',
+    })).toEqual([
+      't.hbs:2:11 undefined variable "hydra_port" in template t.hbs',
+      't.hbs:3:9 undefined variable "list" in template t.hbs',
+    ])
+  })
 })

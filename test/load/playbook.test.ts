@@ -60,6 +60,7 @@ describe('loadPlaybook builds the AST', () => {
       'roles/web/handlers/main.yml': '- name: reload web\n  debug: { msg: reload }\n',
       'roles/web/defaults/main.yml': 'port: 80\nroot: /srv\n',
       'roles/web/vars/main.yml': 'user: www\n',
+      'roles/web/templates/site.conf': 'port {{ port }}\n',
     })
     const play = pb.plays[0]
     const msgs = play.tasks.map((t) => (t as Task).args.msg ?? (t as Task).module)
@@ -218,5 +219,19 @@ describe('loadPlaybook reports mistakes with positions', () => {
 
   it('reports YAML syntax errors of the playbook itself', async () => {
     expect(await loadErrors({ 'playbook.yml': '- hosts: all\n  tasks: [\n' })).toEqual([expect.stringMatching(/^playbook.yml:\d+:\d+ YAML syntax error/)])
+  })
+
+  it('checks template and copy sources on the search path, and template file syntax', async () => {
+    const errors = await loadErrors({
+      'playbook.yml': '- hosts: all\n  roles: [web]\n  tasks:\n    - copy: { src: nope.txt, dest: /x }\n    - template: { src: ok.hbs, dest: /y }\n    - copy: { src: "{{ f }}", dest: /z }\n',
+      'templates/ok.hbs': 'fine {{ x }}\n',
+      'roles/web/tasks/main.yml': '- template: { src: site.conf, dest: /etc/site.conf }\n- template: { src: missing.conf, dest: /m }\n',
+      'roles/web/templates/site.conf': 'line one\nport {{ a +* b }}\n',
+    })
+    expect(errors).toEqual([
+      'site.conf:2:12 invalid template: expected a value, found "*"',
+      'main.yml:2:20 template src "missing.conf" not found (looked in: roles/web/templates/missing.conf, roles/web/files/templates/missing.conf, roles/web/files/missing.conf, roles/web/templates/missing.conf, roles/web/missing.conf, templates/missing.conf, missing.conf)',
+      'playbook.yml:4:20 copy src "nope.txt" not found (looked in: files/nope.txt, nope.txt)',
+    ])
   })
 })
