@@ -12,11 +12,13 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Counts } from './workload.js'
 
-/** The checkout (bench/.build/bench/engines.js → four levels up). */
-export const REPO = new URL('../../../', import.meta.url).pathname.replace(/\/$/, '')
+const here = dirname(fileURLToPath(import.meta.url))
+/** The checkout: above bench/.build/bench/ when compiled, above bench/ when run from source (vitest). */
+export const REPO = here.includes('/bench/.build/') ? here.slice(0, here.indexOf('/bench/.build/')) : resolve(here, '..')
 
 /** One timed process. */
 export interface Timed {

@@ -104,8 +104,8 @@ export class Results {
         `${secs(c.wall.min)}–${secs(c.wall.max)}`,
         num(c.rssKb.median / 1024, 0),
         num(c.msPerTaskHost, 2),
-        r ? `${num(r.ansibleOverTsplay)}×` : '',
-        r ? `${num(r.tsplayOverFloor, 2)}×` : '',
+        r && Number.isFinite(r.ansibleOverTsplay) ? `${num(r.ansibleOverTsplay)}×` : '',
+        r && Number.isFinite(r.tsplayOverFloor) ? `${num(r.tsplayOverFloor, 2)}×` : '',
       ])
     }
     return table(rows)

@@ -1,0 +1,80 @@
+/**
+ * The benchmark's idea of a correct run, checked against the reference: on two real loopback sshd targets,
+ * ansible-playbook, tsplay and the floor each run the workload twice on clean targets; each must report the counts
+ * `expectedCounts` says and leave exactly the same files (paths, modes, contents) as the others.
+ * Needs root, sshd, ansible-playbook and a built tsplay (`npm run build`); skips with the reason otherwise.
+ * Run: `npx vitest run --config bench/vitest.config.ts bench/agree.test.ts`.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { canRunSshd, startSshd, type SshdFleet } from '../test/helpers/sshd.js'
+import { REPO, runAnsible, runTsplay, type EngineRun } from './engines.js'
+import { runFloor } from './floor.js'
+import { floorSpec, freshRoot, inventoryYaml, treeDigest, wipe } from './targets.js'
+import { expectedCounts, playbookYaml, TEMPLATE_NAME, TEMPLATE_TEXT, type Counts } from './workload.js'
+
+function why(): string | undefined {
+  const can = canRunSshd()
+  if (!can.ok) return can.why
+  try {
+    execFileSync('ansible-playbook', ['--version'], { stdio: 'ignore' })
+  } catch {
+    return 'ansible-playbook is missing (apt-get install ansible-core)'
+  }
+  if (!existsSync(join(REPO, 'dist/engine/cli/main.js'))) return 'tsplay is not built (npm run build)'
+  return undefined
+}
+const skip = why()
+if (skip) console.warn(`bench/agree.test.ts skipped: ${skip}`)
+
+const HOSTS = 2
+
+describe.skipIf(skip !== undefined)('ansible-playbook, tsplay and the floor agree on the workload', () => {
+  let fleet: SshdFleet
+  let dir: string
+  let base: Omit<EngineRun, 'extraVars'>
+  const digests = new Map<string, string>()
+
+  beforeAll(async () => {
+    fleet = await startSshd({ count: HOSTS, sudo: 'nopasswd' })
+    dir = mkdtempSync(join(tmpdir(), 'tsplay-bench-test-'))
+    writeFileSync(join(dir, 'bench.yml'), playbookYaml())
+    writeFileSync(join(dir, TEMPLATE_NAME), TEMPLATE_TEXT)
+    writeFileSync(join(dir, 'inventory.yml'), inventoryYaml(fleet, HOSTS))
+    base = { playbook: join(dir, 'bench.yml'), inventory: join(dir, 'inventory.yml'), knownHosts: fleet.knownHostsFile, forks: 10 }
+  })
+  afterAll(async () => {
+    await fleet?.stop()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  const engines: [string, (root: string) => Promise<Record<string, Counts>>][] = [
+    ['floor', (root) => runFloor(floorSpec(fleet, HOSTS, root, 10))],
+    ['ansible', async (root) => (await runAnsible({ ...base, extraVars: { bench_root: root } })).counts],
+    ['tsplay', async (root) => (await runTsplay({ ...base, extraVars: { bench_root: root } })).counts],
+  ]
+
+  it.each(engines)('%s: first run changes all, second run nothing', async (name, run) => {
+    const root = freshRoot(fleet.user)
+    try {
+      for (const kind of ['first', 'second'] as const) {
+        const counts = await run(root)
+        expect({ kind, counts }).toEqual({ kind, counts: { t1: expectedCounts(kind), t2: expectedCounts(kind) } })
+      }
+      digests.set(name, treeDigest(root))
+    } finally {
+      wipe(root)
+    }
+  })
+
+  it('all leave the same files behind', () => {
+    const floor = digests.get('floor')
+    expect(floor).toMatch(/t2\/d5\/conf\.txt file 644/)
+    expect(floor).not.toMatch(/d5\/tpl\.txt/) // skipped by `when`
+    expect(digests.get('ansible')).toBe(floor)
+    expect(digests.get('tsplay')).toBe(floor)
+  })
+})
