@@ -15,7 +15,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
 import { badArg, fill, type WithDefaults } from './mission-lib/args.js'
-import { badDbName, parseJsonLine, psql, psqlError } from './mission-lib/psql.js'
+import { badDbName, becomeFailure, parseJsonLine, psql, psqlError } from './mission-lib/psql.js'
 
 const Args = Type.Object(
   {
@@ -71,7 +71,7 @@ export default defineModule({
     if (badArg(args.name) || args.roles.some(badArg)) throw new ModuleFailure('user and role names must not start with "-"')
     if (args.password_hash !== undefined && !/^[A-Za-z0-9$=,./+_:-]+$/.test(args.password_hash)) throw new ModuleFailure('password_hash is not an Argon2 or SHA1 hash')
     if (badDbName(args.database)) throw new ModuleFailure(`not a database name: ${JSON.stringify(args.database)}`)
-    const r = await io.run(psql(USER_SQL, { name: args.name }, { db: args.database, runAs: args.login_user, describe: `read Hydra user ${args.name}` }))
+    const r = await io.run(psql(USER_SQL, { name: args.name }, { db: args.database, runAs: args.login_user, describe: `read Hydra user ${args.name}` })).catch(becomeFailure)
     if (r.rc !== 0) return { unavailable: psqlError(r) }
     return { user: parseJsonLine<HydraUser | null>(r) ?? undefined }
   },

@@ -11,7 +11,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
 import { fill, type WithDefaults } from './mission-lib/args.js'
-import { badDbName, parseJsonLine, psql, psqlError } from './mission-lib/psql.js'
+import { badDbName, becomeFailure, parseJsonLine, psql, psqlError } from './mission-lib/psql.js'
 
 const Args = Type.Object(
   {
@@ -60,7 +60,7 @@ export default defineModule({
     const [main, ext] = await io.batch([
       psql(DB_SQL, { name: args.name, exts: args.extensions.join(',') }, { ...who, db: args.login_db, describe: `read database ${args.name}` }),
       psql(EXT_SQL, {}, { ...who, db: args.name, okCodes: [0, 1, 2], describe: `read extensions of ${args.name}` }),
-    ])
+    ]).catch(async (e: unknown) => [await becomeFailure(e), { rc: 1, stdout: '', stderr: '' }])
     if (main.rc !== 0) return { unavailable: psqlError(main), installed: [], available: [] }
     const j = parseJsonLine<{ db: PgDbFacts['db'] | null; available: string[] }>(main)!
     const installed = j.db && ext.rc === 0 ? (parseJsonLine<string[]>(ext) ?? []) : []

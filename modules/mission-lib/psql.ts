@@ -8,6 +8,7 @@
  * psql("SELECT 1 FROM pg_roles WHERE rolname = :'name'", { name: 'hydra' }, { runAs: 'postgres' })
  * ```
  */
+import { HostError } from '../../engine/errors.js'
 import type { Command, CommandResult } from '../../engine/types.js'
 
 /** Options for `psql`. */
@@ -58,4 +59,13 @@ export function parseJsonLine<T>(res: CommandResult): T | undefined {
 export function psqlError(res: CommandResult): string {
   const msg = (res.stderr || res.stdout).trim().split('\n').filter((l) => !/could not change directory/.test(l))
   return msg.join(' ').slice(0, 500) || `psql exited with ${res.rc}`
+}
+
+/**
+ * For `.catch` on a fact query run as another OS user: a sudo failure (no `postgres` user yet, before
+ * PostgreSQL is installed) becomes a failed result, so check mode can predict and a real run fails clearly.
+ */
+export async function becomeFailure(e: unknown): Promise<CommandResult> {
+  if (e instanceof HostError && e.kind === 'sudo') return { rc: 1, stdout: '', stderr: e.message }
+  throw e
 }
