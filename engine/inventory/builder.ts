@@ -114,11 +114,11 @@ export class InventoryBuilder {
       if (g.name !== 'all' && !isChild.has(g.name) && !all.children.includes(g.name)) all.children.push(g.name)
     }
     for (const h of this.hosts.values()) {
-      if (h.groups.length === 0) {
-        h.groups.push('ungrouped')
-        ungrouped.hosts.push(h.name)
-      }
+      // `ungrouped` holds exactly the hosts in no other group (a host listed before any section and later in one is not)
+      h.groups = h.groups.filter((g) => g !== 'ungrouped')
+      if (h.groups.length === 0) h.groups.push('ungrouped')
     }
+    ungrouped.hosts = [...this.hosts.values()].filter((h) => h.groups[0] === 'ungrouped').map((h) => h.name)
     if (this.errors.length === 1) throw this.errors[0]
     if (this.errors.length > 1) throw new UserErrors(this.errors)
     return { sources: this.sources, hosts: this.hosts, groups: this.groups }

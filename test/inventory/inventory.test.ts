@@ -103,6 +103,12 @@ describe('INI inventories', () => {
     expect(groupNames(inv, 'lonely')).toEqual(['ungrouped'])
   })
 
+  it('keeps in ungrouped only the hosts of no other group', async () => {
+    const inv = await loadInventory([join(tree({ 'h.ini': 'a\nb\n[web]\nb\n' }), 'h.ini')])
+    expect(groupsMap(inv).ungrouped).toEqual(['a'])
+    expect(groupNames(inv, 'b')).toEqual(['web'])
+  })
+
   it.each<[string, string[]]>([
     ['[web]\nw1 port\n', ['h.ini:2:4: expected key=value after the host name, found "port"']],
     ['[web:nope]\n', ['h.ini:1:1: unknown section [web:nope]: expected [group], [group:children] or [group:vars]']],
