@@ -54,6 +54,12 @@ describe('planPut', () => {
     { name: 'missing parent', f: facts({ parentExists: false }), fail: 'Destination directory /etc does not exist' },
     { name: 'dest is a folder', f: facts({ old: 'x', self: node({ type: 'directory' }) }), fail: 'dest /etc/x exists and is a directory, not a file' },
   ])('fails: $name', ({ f, fail }) => expect(planPut(f, {}).fail).toBe(fail))
+  test('check mode: a missing folder is predicted, not failed', () => {
+    const p = planPut(facts({ parentExists: false }), {}, true)
+    expect(p.fail).toBeUndefined()
+    expect(p.commands.map((c) => c.argv[0])).toEqual(['sh'])
+    expect(p.changes?.[1]).toMatch(/assuming an earlier task creates it/)
+  })
   test('diff: before and after', () => {
     expect(planPut(facts({ old: 'old\n' }), {}).diff).toEqual([{ path: '/etc/x', before: 'old\n', after: 'new\n' }])
     expect(planPut(facts(), {}).diff).toEqual([{ path: '/etc/x', before: '', after: 'new\n' }])

@@ -61,8 +61,8 @@ export default defineModule({
     }
     return gatherPut(io, ctx, { dest: args.dest, content, basename: name, srcMode })
   },
-  plan(facts, args) {
-    const plan = planPut(facts, args)
+  plan(facts, args, ctx) {
+    const plan = planPut(facts, args, ctx.checkMode)
     if (args.src !== undefined) plan.data = { ...plan.data, src: args.src }
     return plan
   },

@@ -66,6 +66,16 @@ describe('planFile', () => {
     if (!fail) expect(p.changes?.length ?? 0).toBe(argv.length === 0 ? 0 : p.changes!.length)
   })
   test.each([
+    { name: 'file missing', f: facts('file', NONE), o: { mode: '0600' }, n: 1 },
+    { name: 'hard link src missing', f: facts('hard', NONE, { src: '/t', srcInfo: NONE }), o: {}, n: 1 },
+    { name: 'symlink src missing', f: facts('link', NONE, { src: '/t', srcInfo: NONE }), o: {}, n: 1 },
+  ])('check mode predicts instead of failing: $name', ({ f, o, n }) => {
+    const p = planFile(f, { ...opts, ...o, checkMode: true })
+    expect(p.fail).toBeUndefined()
+    expect(p.commands.length).toBe(n)
+    expect(planFile(f, { ...opts, ...o }).fail).toBeDefined()
+  })
+  test.each([
     [NONE, false, 'file'],
     [NONE, true, 'directory'],
     [at('directory'), false, 'directory'],

@@ -82,7 +82,7 @@ export default defineModule({
     const state: FileState = args.state ?? defaultState(info, args.recurse === true)
     return { path, state, info, src: args.src, srcInfo, tree, atime, mtime }
   },
-  plan(facts, args) {
+  plan(facts, args, ctx) {
     if (facts.src !== undefined && facts.state !== 'link' && facts.state !== 'hard') {
       return { commands: [], fail: `src option requires state to be 'link' or 'hard'` }
     }
@@ -93,6 +93,7 @@ export default defineModule({
       force: args.force === true,
       follow: args.follow !== false,
       recurse: args.recurse === true,
+      checkMode: ctx.checkMode,
     })
   },
 })

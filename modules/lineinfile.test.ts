@@ -71,6 +71,11 @@ describe('planLine', () => {
     expect(p.fail).toBe(fail)
     expect(p.commands).toEqual([])
   })
+  test('check mode: a missing file is predicted to get the line', () => {
+    const p = planLine({ path: '/x', info: { exists: false }, nonce: 'n' }, { path: '/x', line: 'a' }, true)
+    expect(p.fail).toBeUndefined()
+    expect(p.msg).toBe('line added')
+  })
 })
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-lif-'))

@@ -73,8 +73,8 @@ export function editOf(a: Args): LineEdit {
   }
 }
 
-/** Decide. Pure. */
-export function planLine(f: LineFacts, a: Args): Plan {
+/** Decide. Pure. In check mode a missing file is assumed to be created by an earlier task (predicted, not failed). */
+export function planLine(f: LineFacts, a: Args, checkMode = false): Plan {
   const node = effective(f.info)
   const fail = (msg: string): Plan => ({ commands: [], fail: msg })
   if (isType(node, 'directory')) return fail(`Path ${f.path} is a directory !`)
@@ -83,7 +83,7 @@ export function planLine(f: LineFacts, a: Args): Plan {
   if (a.insertafter !== undefined && a.insertbefore !== undefined) return fail('insertafter and insertbefore are mutually exclusive')
   if (!f.info.exists) {
     if (edit.state === 'absent') return { commands: [], msg: 'file not present', data: { found: 0 } }
-    if (!a.create) return fail(`Destination ${f.path} does not exist !`)
+    if (!a.create && !checkMode) return fail(`Destination ${f.path} does not exist !`)
   } else if (f.content === undefined) return fail(`cannot edit ${f.path}: it is not readable UTF-8 text`)
   let r
   try {
@@ -122,5 +122,5 @@ export default defineModule({
     if (info.exists && !info.readable && !isType(effective(info), 'directory')) throw new ModuleFailure(`cannot read ${path} (permission denied: use become?)`)
     return { path, info, content: textOf(read), nonce: randomBytes(6).toString('hex') }
   },
-  plan: (facts, args) => planLine(facts, args),
+  plan: (facts, args, ctx) => planLine(facts, args, ctx.checkMode),
 })

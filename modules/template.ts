@@ -48,8 +48,8 @@ export default defineModule({
     const srcMode = (await stat(file)).mode
     return gatherPut(io, ctx, { dest: args.dest, content, basename: basename(file), srcMode })
   },
-  plan(facts, args) {
-    const plan = planPut(facts, args)
+  plan(facts, args, ctx) {
+    const plan = planPut(facts, args, ctx.checkMode)
     plan.data = { ...plan.data, src: args.src }
     return plan
   },

@@ -41,6 +41,8 @@ export interface FileFacts {
 
 /** Options that are not facts. */
 export interface FileOptions extends WantedAttrs {
+  /** Check mode: a missing path or src is assumed to come from an earlier task (predicted, not failed). */
+  checkMode?: boolean
   force: boolean
   follow: boolean
   recurse: boolean
@@ -131,6 +133,7 @@ export function planFile(f: FileFacts, o: FileOptions): Plan {
       if (!info.exists) return done({ commands: [] })
       return done({ commands: [{ argv: ['rm', '-rf', '--', path], describe: `remove ${path}` }], changes: [`remove ${path} (${self!.type})`] })
     case 'file':
+      if (!info.exists && o.checkMode) return done(merge(attrs(undefined, false), { commands: [], changes: [`${path} does not exist yet (check mode: assuming an earlier task creates it)`] }))
       if (!info.exists) return fail(`file (${path}) is absent, cannot continue`)
       if (!isType(node, 'file')) return fail(`file (${path}) is ${node?.type ?? 'a dangling symbolic link'}, cannot continue`)
       return done(merge(attrs(node, false), timeCommands(path, node, f, false, false)))
@@ -153,7 +156,7 @@ export function planFile(f: FileFacts, o: FileOptions): Plan {
       if (self && isType(self, 'link') && info.exists && info.linkTarget === f.src) {
         return done(merge(attrs(self, false, true), timeCommands(path, self, f, true, false)))
       }
-      if (!o.force && !f.srcInfo?.exists) return fail(`src file does not exist, use force=yes if you really want to create the link: ${f.src}`)
+      if (!o.force && !f.srcInfo?.exists && !o.checkMode) return fail(`src file does not exist, use force=yes if you really want to create the link: ${f.src}`)
       const cmds: Command[] = []
       if (self && isType(self, 'directory')) {
         if (!o.force) return fail(`refusing to convert from directory to symlink for ${path}`)
@@ -168,6 +171,7 @@ export function planFile(f: FileFacts, o: FileOptions): Plan {
     case 'hard': {
       if (!f.src) return fail('src is required for state=hard')
       const src = f.srcInfo?.exists ? f.srcInfo.self : undefined
+      if (!src && o.checkMode) return done({ commands: [{ argv: ['ln', '-f', '--', f.src, path] }], changes: [`hard link ${path} → ${f.src} (check mode: src does not exist yet)`] })
       if (!src) return fail(`src does not exist: ${f.src}`)
       if (self && self.inode === src.inode && self.dev === src.dev) {
         return done(merge(attrs(self, false), timeCommands(path, self, f, false, false)))

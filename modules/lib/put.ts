@@ -90,8 +90,11 @@ function readIf(path: string, on: boolean): Command {
   return on ? readCommand(path) : sh('exit 3')
 }
 
-/** Decide what to do. Pure. */
-export function planPut(f: PutFacts, a: PutArgs): Plan {
+/**
+ * Decide what to do. Pure. In check mode a missing folder is not an error: an earlier task of the play (not
+ * run in check mode) may create it, so the write is predicted instead (the real run fails if it is still missing).
+ */
+export function planPut(f: PutFacts, a: PutArgs, checkMode = false): Plan {
   const node = effective(f.info)
   const data: Record<string, unknown> = { dest: f.dest, checksum: f.sha1, size: f.content.length }
   if (a.owner) data.owner = a.owner
@@ -106,14 +109,16 @@ export function planPut(f: PutFacts, a: PutArgs): Plan {
     const attrs = planAttrs(f.dest, node, { mode: modeSpec, owner: a.owner, group: a.group }, { isDir: false })
     return { commands: attrs.commands, changes: attrs.changes, data }
   }
-  if (!f.info.exists && !f.parentExists && !f.makeParent) {
+  const assumeParent = !f.info.exists && !f.parentExists && !f.makeParent && checkMode
+  if (!f.info.exists && !f.parentExists && !f.makeParent && !checkMode) {
     return { commands: [], data, fail: `Destination directory ${dirname(f.dest)} does not exist` }
   }
   const mode = wantedMode(modeSpec, node?.mode, false)
   const commands: Command[] = []
-  if (!f.parentExists) commands.push({ argv: ['mkdir', '-p', '--', dirname(f.dest)], describe: `create ${dirname(f.dest)}/` })
+  if (!f.parentExists && !assumeParent) commands.push({ argv: ['mkdir', '-p', '--', dirname(f.dest)], describe: `create ${dirname(f.dest)}/` })
   commands.push(putFile(f.dest, f.content, { mode, owner: a.owner, group: a.group, backup: a.backup, validate: a.validate, nonce: f.nonce }))
   const changes = [f.info.exists ? `update ${f.dest}` : `create ${f.dest}`]
+  if (assumeParent) changes.push(`${dirname(f.dest)} does not exist yet (check mode: assuming an earlier task creates it)`)
   if (f.info.exists) changes.push(...planAttrs(f.dest, node, { mode, owner: a.owner, group: a.group }, { isDir: false }).changes)
   const after = f.content.toString('utf8')
   const diff: FileDiff[] = []
