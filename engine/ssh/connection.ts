@@ -31,8 +31,12 @@ export interface RunOptions {
   signal?: AbortSignal
 }
 
-/** Kill every descendant of a shell (the running command), leaving the shell itself alive. */
-const KILL_CHILDREN = 'k() { for c in $(pgrep -P "$1"); do k "$c"; done; kill -TERM "$1" 2>/dev/null; }; for c in $(pgrep -P "$1"); do k "$c"; done; :'
+/** Kill a process tree: every descendant of $1, and $1 itself when $2 is 1 (a shell's children: $2 empty). */
+const KILL_TREE = 'k() { for c in $(pgrep -P "$1"); do k "$c"; done; kill -TERM "$1" 2>/dev/null; }; ' +
+  'if [ "$2" = 1 ]; then k "$1"; else for c in $(pgrep -P "$1"); do k "$c"; done; fi; :'
+
+/** Stdin larger than this goes over its own exec channel (raw) instead of base64 in the shell's memory. */
+const BIG_STDIN = 4 * 1024 * 1024
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
@@ -63,9 +67,9 @@ export class HostConnection {
   /** Run one command. A non-zero exit code is returned, not thrown; connection faults throw `HostError`. */
   async run(cmd: Command, opts: RunOptions = {}): Promise<CommandResult> {
     const user = this.userFor(cmd, opts)
-    if (cmd.stream) {
+    if (cmd.stream || (cmd.stdin !== undefined && cmd.stdin.length > BIG_STDIN)) {
       const sudo = user === undefined ? undefined : await this.sudoSpec(user, true)
-      return runStream(this.client, this.name, cmd, sudo, opts, () => this.lost)
+      return runStream(this.client, this.name, cmd, sudo, { ...opts, kill: (pid) => this.killTree(pid, sudo, true) }, () => this.lost)
     }
     const [r] = await this.enqueue(user, [cmd], opts.signal)
     return r
@@ -205,7 +209,7 @@ export class HostConnection {
   private async openShell(user: string | undefined): Promise<RemoteShell> {
     const sudo = user === undefined ? undefined : await this.sudoSpec(user, false)
     try {
-      return await RemoteShell.open(this.client, this.name, renderShellStart(sudo), (pid) => this.killChildren(pid, sudo))
+      return await RemoteShell.open(this.client, this.name, renderShellStart(sudo), (pid) => this.killTree(pid, sudo, false))
     } catch (e) {
       if (!(e instanceof ShellStartError) || user === undefined) throw e
       if (this.lost) throw this.lost
@@ -237,8 +241,9 @@ export class HostConnection {
     return this.sessionDir
   }
 
-  private async killChildren(pid: number, sudo: SudoSpec | undefined): Promise<void> {
-    const r = await runStream(this.client, this.name, sh(KILL_CHILDREN, [String(pid)]), sudo, {}, () => this.lost)
+  /** Kill a command's process tree on the host, as the user it runs as (out of band, on its own channel). */
+  private async killTree(pid: number, sudo: SudoSpec | undefined, self: boolean): Promise<void> {
+    const r = await runStream(this.client, this.name, sh(KILL_TREE, [String(pid), self ? '1' : '']), sudo, {}, () => this.lost)
     if (r.rc !== 0) throw new Error(r.stderr)
   }
 }

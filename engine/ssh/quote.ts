@@ -81,8 +81,14 @@ export function renderShellStart(sudo?: SudoSpec): string {
   return sudo ? `exec ${sudoWords(sudo)} /bin/sh -c 'cd ~ 2>/dev/null || cd /; exec /bin/sh'` : 'exec /bin/sh'
 }
 
-/** A one-off exec channel command (streaming commands): the rendered command, through sudo if asked. */
+/** The first stderr line of a `renderExec` command: `\x1eTSPPID:<pid>\n` (the controller strips it). */
+export const EXEC_PID_PREFIX = '\x1eTSPPID:'
+
+/**
+ * A one-off exec channel command (streaming commands), through sudo if asked. It first reports its pid on
+ * stderr (so an aborted command can be killed on the host, as the right user), then execs the command.
+ */
 export function renderExec(cmd: Command, sudo?: SudoSpec): string {
-  const text = renderCommand(cmd)
-  return sudo ? `${sudoWords(sudo)} /bin/sh -c ${shQuote(text)}` : text
+  const inner = `/bin/sh -c 'printf "\\036TSPPID:%d\\n" "$$" >&2; exec /bin/sh -c "$1"' sh ${shQuote(renderCommand(cmd))}`
+  return sudo ? `${sudoWords(sudo)} ${inner}` : `exec ${inner}`
 }

@@ -13,11 +13,13 @@ import { StringDecoder } from 'node:string_decoder'
 import type { Client, ClientChannel } from 'ssh2'
 import { HostError } from '../errors.js'
 import type { Command, CommandResult } from '../types.js'
-import { renderExec, type SudoSpec } from './quote.js'
+import { EXEC_PID_PREFIX, renderExec, type SudoSpec } from './quote.js'
 
 export interface StreamOptions {
   onOutput?: (chunk: string) => void
   signal?: AbortSignal
+  /** Kill the command's process tree on the host (on abort or controller timeout). */
+  kill?: (pid: number) => Promise<void>
 }
 
 /** Exit code for a process killed by a signal, as sh reports it (128 + number). */
@@ -44,25 +46,45 @@ export function runStream(
       let code: number | null = null
       let sig: string | undefined
       let timer: NodeJS.Timeout | undefined
-      let failed: Error | undefined
-      const onAbort = (): void => {
-        failed = opts.signal?.reason instanceof Error ? opts.signal.reason : new Error('the command was cancelled')
-        ch.signal('TERM')
-        ch.close()
+      let pid = 0
+      let head: Buffer | undefined = Buffer.alloc(0) // stderr until the pid line has been read
+      let settled = false
+      /** Give up on the command: settle now, kill it on the host, close the channel. */
+      const giveUp = (e: Error): void => {
+        if (settled) return
+        settled = true
+        if (timer) clearTimeout(timer)
+        opts.signal?.removeEventListener('abort', onAbort)
+        reject(e)
+        const close = (): void => void ch.close()
+        if (pid && opts.kill) opts.kill(pid).then(close, close)
+        else close()
       }
+      const onAbort = (): void => giveUp(opts.signal?.reason instanceof Error ? opts.signal.reason : new Error('the command was cancelled'))
       opts.signal?.addEventListener('abort', onAbort, { once: true })
       if (cmd.timeoutSec !== undefined) {
-        timer = setTimeout(() => {
-          failed = new HostError(host, 'timeout', `${host}: command did not end within ${cmd.timeoutSec}s (+20s grace)`)
-          ch.close()
-        }, (cmd.timeoutSec + 20) * 1000)
+        const grace = cmd.timeoutSec + 20
+        timer = setTimeout(() => giveUp(new HostError(host, 'timeout', `${host}: command did not end within ${cmd.timeoutSec}s (+20s grace)`)), grace * 1000)
       }
       ch.on('data', (d: Buffer) => {
         out.push(d)
         const s = dOut.write(d)
         if (s) opts.onOutput?.(s)
       })
-      ch.stderr.on('data', (d: Buffer) => {
+      ch.stderr.on('data', (chunk: Buffer) => {
+        let d = chunk
+        if (head) {
+          head = Buffer.concat([head, d])
+          const nl = head.indexOf(0x0a)
+          if (nl < 0 && head.length < 64) return
+          const line = head.subarray(0, nl < 0 ? 0 : nl).toString('latin1')
+          if (line.startsWith(EXEC_PID_PREFIX)) {
+            pid = Number(line.slice(EXEC_PID_PREFIX.length))
+            d = head.subarray(nl + 1)
+          } else d = head
+          head = undefined
+          if (d.length === 0) return
+        }
         errs.push(d)
         const s = dErr.write(d)
         if (s) opts.onOutput?.(s)
@@ -72,11 +94,13 @@ export function runStream(
         sig = s
       })
       ch.on('close', () => {
+        if (settled) return
+        settled = true
         if (timer) clearTimeout(timer)
         opts.signal?.removeEventListener('abort', onAbort)
+        if (head?.length) errs.push(head) // sudo's complaint, or output without the pid line
         const tail = dOut.end() + dErr.end()
         if (tail) opts.onOutput?.(tail)
-        if (failed) return reject(failed)
         if (code === null && sig === undefined) {
           return reject(lost() ?? new HostError(host, 'dropped', `${host}: the connection ended before the command finished`))
         }

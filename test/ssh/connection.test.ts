@@ -147,6 +147,23 @@ describe.skipIf(!can.ok)(`HostConnection on loopback sshd${can.ok ? '' : ` (skip
     expect((await conn.run({ argv: ['echo', 'after'] })).stdout).toBe('after\n')
   })
 
+  it('an aborted streaming command is killed on the host', async () => {
+    const tag = `tsplay-sabort-${Date.now()}`
+    const ac = new AbortController()
+    const p = conn.run({ argv: ['bash', '-c', `exec -a ${tag} sleep 600`], stream: true }, { signal: ac.signal })
+    expect(await eventually(() => processes(fleet.user, tag).length > 0)).toBe(true)
+    ac.abort(new Error('stop stream'))
+    await expect(p).rejects.toThrow('stop stream')
+    expect(await eventually(() => processes(fleet.user, tag).length === 0)).toBe(true)
+  })
+
+  it('large stdin (over the in-shell limit) goes through its own channel, byte for byte', async () => {
+    const bytes = randomBytes(6 * 1024 * 1024)
+    const r = await conn.run({ argv: ['sha256sum'], stdin: bytes })
+    const { createHash } = await import('node:crypto')
+    expect(r.stdout.split(' ')[0]).toBe(createHash('sha256').update(bytes).digest('hex'))
+  })
+
   it('gathers facts in one command that match the host', async () => {
     const f = await gatherFacts(conn)
     expect(f.user).toBe(fleet.user)
