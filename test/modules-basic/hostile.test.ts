@@ -1,0 +1,58 @@
+/**
+ * Issue 6: every module argument that reaches a command, set to a hostile value, must stay data. Each module is
+ * driven through gather → plan → apply on this machine via the real quoting path (`renderCommand` → `/bin/sh`);
+ * the task may fail, but the marker file must never appear.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, test } from 'vitest'
+import type { ModuleDef } from '../../engine/module.js'
+import { ModuleFailure } from '../../engine/module.js'
+import { MODULES } from '../../modules/registry.js'
+import { applyLocal, localContext, localIO } from './localio.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'tsplay-hostile-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const marker = join(dir, 'pwned')
+const HOSTILE = [`'; touch ${marker} #`, `$(touch ${marker})`, `\`touch ${marker}\``, `"; touch ${marker}; "`, `x\ntouch ${marker}`, `-- ; touch ${marker}`]
+writeFileSync(join(dir, 'f'), 'a\n')
+writeFileSync(join(dir, 'src.txt'), 'src\n')
+
+/** Module → valid base arguments and the string arguments that reach commands. */
+const CASES: Record<string, { base: Record<string, unknown>; poison: string[] }> = {
+  command: { base: { argv: ['true'], chdir: dir, creates: join(dir, 'nope'), removes: join(dir, 'f'), stdin: 'x' }, poison: ['chdir', 'creates', 'removes', 'stdin'] },
+  shell: { base: { cmd: 'true', chdir: dir, creates: join(dir, 'nope'), stdin: 'x' }, poison: ['chdir', 'creates', 'removes', 'stdin', 'executable'] },
+  copy: { base: { content: 'x\n', dest: join(dir, 'c') }, poison: ['content', 'dest', 'owner', 'group', 'mode', 'validate'] },
+  template: { base: { src: join(dir, 'src.txt'), dest: join(dir, 't') }, poison: ['dest', 'owner', 'group', 'mode', 'validate'] },
+  file: { base: { path: join(dir, 'd'), state: 'directory' }, poison: ['path', 'src', 'owner', 'group', 'mode', 'modification_time_format', 'access_time'] },
+  lineinfile: { base: { path: join(dir, 'f'), line: 'b', create: true }, poison: ['path', 'line', 'regexp', 'insertafter', 'owner', 'group', 'mode', 'validate'] },
+  stat: { base: { path: join(dir, 'f') }, poison: ['path'] },
+  wait_for: { base: { path: join(dir, 'f'), timeout: 0 }, poison: ['host', 'path', 'search_regex', 'msg'] },
+}
+
+describe.each(Object.entries(CASES))('%s', (name, { base, poison }) => {
+  test.each(poison.flatMap((arg) => HOSTILE.map((value) => [arg, value] as const)))('%s = %j', async (arg, value) => {
+    const mod = (await MODULES[name]()).default as ModuleDef<any, any>
+    const args = { ...base, [arg]: value }
+    if (name === 'file' && arg === 'src') args.state = 'link'
+    if (name === 'wait_for' && arg === 'host') Object.assign(args, { path: undefined, port: 9 })
+    const ctx = localContext({ searchPaths: [dir] })
+    try {
+      const facts = await mod.gather(args, ctx, localIO())
+      const plan = mod.plan(facts, args, ctx)
+      if (!plan.fail) applyLocal(plan.commands)
+    } catch (e) {
+      if (!(e instanceof ModuleFailure)) throw e
+    }
+    expect(existsSync(marker)).toBe(false)
+  })
+})
+
+describe('control', () => {
+  test('the marker does detect injection: concatenating a value into shell text runs it', () => {
+    applyLocal([{ argv: ['sh', '-c', `echo ${HOSTILE[1]}`] }])
+    expect(existsSync(marker)).toBe(true)
+    rmSync(marker)
+  })
+})
