@@ -19,7 +19,7 @@ import type { Vars } from '../engine/types.js'
 const Args = Type.Object(
   {
     that: Type.Union([Type.String(), Type.Array(Type.String())], { description: 'A condition or a list of conditions that must all hold.' }),
-    fail_msg: Type.Optional(Type.Unknown({ default: 'Assertion failed', description: 'Message when a condition is false.' })),
+    fail_msg: Type.Optional(Type.Unknown({ description: "Message when a condition is false (default 'Assertion failed'; no schema default so that the `msg` alias works)." })),
     msg: Type.Optional(Type.Unknown({ description: 'Alias of `fail_msg`.' })),
     success_msg: Type.Optional(Type.Unknown({ default: 'All assertions passed', description: 'Message when all hold.' })),
     quiet: Type.Optional(Type.Boolean({ default: false, description: 'Do not print the success message.' })),
