@@ -2,12 +2,13 @@
  * `shQuote`/`renderCommand` against hostile strings: the rendered text runs through a real local /bin/sh,
  * the program receives exactly the argv given, and nothing else runs (no file appears, no extra output).
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { renderCommand, shQuote } from '../../engine/ssh/quote.js'
+import { renderCommand, renderFrame, renderHello, shQuote } from '../../engine/ssh/quote.js'
+import { FrameReader } from '../../engine/ssh/frames.js'
 import { UserError } from '../../engine/errors.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-quote-'))
@@ -126,5 +127,39 @@ describe('renderCommand through a real /bin/sh', () => {
 
   it('leaves no stray files behind', () => {
     expect(readdirSync(dir).filter((f) => f !== `d '$(touch pwned)\n-- ü`)).toEqual([])
+  })
+})
+
+describe('renderFrame through a real /bin/sh reading its stdin (as the persistent shell does)', () => {
+  const nonce = 'a1b2c3d4e5f60718293a4b5c6d7e8f90'
+
+  /** Feed frames to `sh` on stdin; collect stdout/stderr frames by sequence number. */
+  function session(frames: string): Map<number, { rc: number; out: string; err: string }> {
+    const res = spawnSync('/bin/sh', [], { input: renderHello(nonce) + frames, cwd: dir })
+    const got = new Map<number, { rc: number; out: string; err: string }>()
+    new FrameReader(nonce, (seq, rc, d) => got.set(seq, { rc, out: d.toString('utf8'), err: got.get(seq)?.err ?? '' })).push(res.stdout)
+    new FrameReader(nonce, (seq, _rc, d) => {
+      const g = got.get(seq)
+      if (g) g.err = d.toString('utf8')
+    }).push(res.stderr)
+    return got
+  }
+
+  it('argv, stdin bytes and exit codes survive; hostile values never run', () => {
+    const stdin = Buffer.from(HOSTILE.join('\n') + '\n_TSPLAY_' + nonce + '\n', 'utf8')
+    const frames =
+      renderFrame(nonce, 1, renderCommand({ argv: ['/usr/bin/printf', '%s\\0', ...HOSTILE] })) +
+      renderFrame(nonce, 2, renderCommand({ argv: ['cat'] }), stdin) +
+      renderFrame(nonce, 3, renderCommand({ argv: ['sh', '-c', 'echo e >&2; exit 9'] })) +
+      renderFrame(nonce, 4, renderCommand({ argv: ['exit', '4'] })) +
+      renderFrame(nonce, 5, renderCommand({ argv: ['cat'] }))
+    const got = session(frames)
+    expect(got.get(0)?.rc).toBeGreaterThan(1) // the shell's pid
+    expect(got.get(1)?.out.split('\0').slice(0, -1)).toEqual(HOSTILE)
+    expect(got.get(2)?.out).toBe(stdin.toString('utf8'))
+    expect(got.get(3)).toEqual({ rc: 9, out: '', err: 'e\n' })
+    expect(got.get(4)?.rc).toBe(4) // `exit` ran in a subshell: the session went on
+    expect(got.get(5)).toEqual({ rc: 0, out: '', err: '' }) // no stdin: EOF, the session's input is not eaten
+    expect(existsSync(pwned)).toBe(false)
   })
 })
