@@ -211,8 +211,11 @@ export class HostConnection {
     try {
       return await RemoteShell.open(this.client, this.name, renderShellStart(sudo), (pid) => this.killTree(pid, sudo, false))
     } catch (e) {
-      if (!(e instanceof ShellStartError) || user === undefined) throw e
+      if (!(e instanceof ShellStartError)) throw e
       if (this.lost) throw this.lost
+      if (user === undefined) {
+        throw new HostError(this.name, 'unreachable', `${this.name}: cannot start /bin/sh as ${this.opts.spec.user}: ${e.message}`)
+      }
       const err = sudoError(this.name, user, e.stderr, e.code, this.opts.spec.becomePassword !== undefined)
       this.sudoFailures.set(user, err)
       throw err

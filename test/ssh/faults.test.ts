@@ -3,10 +3,10 @@
  * hashed entries), refused and silent ports, rejected logins, a connection killed or frozen mid-command, and
  * reconnecting after the target's sshd restarts. Every fault is a HostError of the right kind — nothing hangs.
  */
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import ssh2 from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HostError } from '../../engine/errors.js'
@@ -132,6 +132,20 @@ describe.skipIf(!can.ok)(`connection faults${can.ok ? '' : ` (skipped: ${can.why
       const c = await connectTo(fleet, 0, { privateKeyFile: undefined, password: fleet.sudoPassword })
       expect((await c.run({ argv: ['id', '-un'] })).stdout).toBe(`${fleet.user}\n`)
       await c.close()
+    })
+
+    it('keys from an ssh-agent (SSH_AUTH_SOCK) are used when no key file is given', async () => {
+      const sock = join(fleet.dir, 'agent.sock')
+      const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' })
+      try {
+        for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20))
+        execFileSync('ssh-add', [fleet.keyFile], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' })
+        const c = await connectTo(fleet, 0, { privateKeyFile: undefined }, { agentSocket: sock })
+        expect((await c.run({ argv: ['id', '-un'] })).stdout).toBe(`${fleet.user}\n`)
+        await c.close()
+      } finally {
+        agent.kill()
+      }
     })
 
     it('a wrong password: auth', async () => {
