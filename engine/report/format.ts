@@ -27,3 +27,20 @@ export function unifiedDiff(d: FileDiff): string {
     .filter((l) => !l.startsWith('===='))
     .join('\n')
 }
+
+/** Whether to color output: FORCE_COLOR wins, then NO_COLOR, then "is stdout a terminal". */
+export function colorEnabled(): boolean {
+  const force = process.env.FORCE_COLOR
+  if (force !== undefined && force !== '0' && force !== 'false') return true
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false
+  return Boolean(process.stdout.isTTY)
+}
+
+const CODES: Record<string, number> = { ok: 32, changed: 33, failed: 31, fatal: 31, skipping: 36, unreachable: 31, warning: 35 }
+
+/** Color a status line by its first word, Ansible's way (green ok, yellow changed, red failed, cyan skipped). */
+export function colorLine(line: string, on: boolean): string {
+  if (!on) return line
+  const code = CODES[line.split(/[:\s]/)[0]] ?? (line.startsWith('[WARNING]') ? CODES.warning : undefined)
+  return code ? `\x1b[${code}m${line}\x1b[0m` : line
+}

@@ -9,7 +9,7 @@
  */
 import type { EngineEvent, Reporter } from '../events.js'
 import type { TaskResult } from '../types.js'
-import { header, recapLines, unifiedDiff } from './format.js'
+import { colorEnabled, colorLine, header, recapLines, unifiedDiff } from './format.js'
 
 /** Options for the plain reporter. */
 export interface PlainOptions {
@@ -60,6 +60,7 @@ export function resultLines(r: TaskResult, o: { verbosity: number; diff: boolean
 
 export class PlainReporter implements Reporter {
   private readonly write: (text: string) => void
+  private readonly color = colorEnabled()
   constructor(private readonly o: PlainOptions) {
     this.write = o.write ?? ((t) => process.stdout.write(t))
   }
@@ -76,10 +77,10 @@ export class PlainReporter implements Reporter {
         if (this.o.verbosity >= ev.level) this.write(`  [${ev.host}] ${ev.line}\n`)
         break
       case 'task.result':
-        this.write(resultLines(ev.result, this.o).map((l) => l + '\n').join(''))
+        this.write(resultLines(ev.result, this.o).map((l) => colorLine(l, this.color) + '\n').join(''))
         break
       case 'warning':
-        this.write(`[WARNING]: ${ev.msg}\n`)
+        this.write(colorLine(`[WARNING]: ${ev.msg}`, this.color) + '\n')
         break
       case 'run.end':
         this.write(`\n${header('PLAY RECAP', '').replace(' [] ', ' ')}\n${recapLines(ev.recap).join('\n')}\n`)

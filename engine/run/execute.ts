@@ -52,7 +52,7 @@ export async function executeModule(
   inh: Inherited,
   host: string,
   vars: Vars,
-  log: (line: string) => void,
+  log: (line: string, level?: number) => void,
 ): Promise<Outcome> {
   const def = rc.modules.get(task.module) as ModuleDef<TSchema, unknown>
   let args: Record<string, unknown>

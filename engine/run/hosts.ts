@@ -6,7 +6,7 @@ import { HostError } from '../errors.js'
 import { connectionSpec } from '../inventory/vars.js'
 import type { HostIO } from '../module.js'
 import { HostConnection } from '../ssh/connection.js'
-import type { Command, Vars } from '../types.js'
+import type { Command, CommandResult, Vars } from '../types.js'
 import type { Secrets } from './secrets.js'
 
 /** How to connect: shared by every host of a run. */
@@ -98,21 +98,35 @@ export function prepareCommand(cmd: Command, exec: TaskExec): Command {
   }
 }
 
-/** The HostIO a module sees for one task on one host. */
-export function taskIO(conn: HostConnection, exec: TaskExec, log: (line: string) => void): HostIO {
+/** How a command shows in `-v` output: its description, or its argv (long scripts shortened). */
+export function showCommand(cmd: Command, becomeUser: string | undefined): string {
+  const argv = cmd.argv.map((a) => (a.length > 60 || a.includes('\n') ? `${a.slice(0, 40).split('\n')[0]}…` : a)).join(' ')
+  return `${becomeUser ? `(as ${becomeUser}) ` : ''}$ ${argv}${cmd.describe ? `   # ${cmd.describe}` : ''}`
+}
+
+/** The HostIO a module sees for one task on one host. `-v` shows commands (level 1), `-vv` their output (level 2). */
+export function taskIO(conn: HostConnection, exec: TaskExec, log: (line: string, level?: number) => void): HostIO {
   const becomeFor = (cmd: Command) => cmd.runAs ?? exec.becomeUser
+  const shown = (c: Command, r: CommandResult) => {
+    log(`rc=${r.rc}`, 2)
+    for (const [k, v] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) if (v.trim()) log(`${k}: ${v.trimEnd().slice(-4000)}`, 2)
+    return r
+  }
   return {
-    run: (cmd, onOutput) => {
+    run: async (cmd, onOutput) => {
       const c = prepareCommand(cmd, exec)
-      return conn.run(c, {
+      log(showCommand(c, becomeFor(c)), 1)
+      const r = await conn.run(c, {
         becomeUser: becomeFor(c),
         signal: exec.signal,
-        onOutput: onOutput ?? (c.stream ? (chunk) => chunk.split('\n').filter(Boolean).forEach(log) : undefined),
+        onOutput: onOutput ?? (c.stream ? (chunk) => chunk.split('\n').filter(Boolean).forEach((l) => log(l, 1)) : undefined),
       })
+      return c.stream ? r : shown(c, r)
     },
     batch: async (cmds) => {
       if (cmds.length === 0) return []
       const prepared = cmds.map((c) => prepareCommand(c, exec))
+      for (const c of prepared) log(showCommand(c, becomeFor(c)), 1)
       // One round trip per effective user (almost always one).
       const users = new Set(prepared.map(becomeFor))
       if (users.size === 1) return conn.batch(prepared, { becomeUser: becomeFor(prepared[0]), signal: exec.signal })

@@ -65,14 +65,14 @@ function usable(rc: RunContext, h: string): boolean {
 }
 
 /** Run one task on a group of hosts; emits events, counts the recap, records notifications. */
-async function runTask(rc: RunContext, playName: string, task: Task, inh: Inherited, hosts: string[], handler: boolean): Promise<Map<string, TaskResult>> {
+export async function runTask(rc: RunContext, playName: string, task: Task, inh: Inherited, hosts: string[], handler: boolean): Promise<Map<string, TaskResult>> {
   const name = taskName(task)
   rc.bus.emit({ type: 'task.start', play: playName, task: name, hosts, handler })
   const out = new Map<string, TaskResult>()
   const targets = task.runOnce ? hosts.slice(0, 1) : hosts
   await mapLimit(targets, rc.opts.forks, async (host) => {
     rc.bus.emit({ type: 'host.start', play: playName, task: name, host })
-    const log = (line: string) => rc.bus.emit({ type: 'host.log', play: playName, task: name, host, line, level: 1 })
+    const log = (line: string, level = 1) => rc.bus.emit({ type: 'host.log', play: playName, task: name, host, line, level })
     const r = await runTaskOnHost(rc, task, inh, host, log)
     record(rc, playName, name, task, r, handler)
     out.set(host, r)

@@ -19,7 +19,7 @@ function itemLabel(task: Task, item: unknown, vars: Record<string, unknown>): st
   return typeof item === 'string' ? item : JSON.stringify(item)
 }
 
-export async function runTaskOnHost(rc: RunContext, task: Task, inh: Inherited, host: string, log: (l: string) => void): Promise<TaskResult> {
+export async function runTaskOnHost(rc: RunContext, task: Task, inh: Inherited, host: string, log: (l: string, level?: number) => void): Promise<TaskResult> {
   for (let attempt = 0; ; attempt++) {
     const r = await runTaskOnce(rc, task, inh, host, log)
     const dropped = r.status === 'unreachable' && r.data.dropped === true
@@ -33,7 +33,7 @@ export async function runTaskOnHost(rc: RunContext, task: Task, inh: Inherited, 
   }
 }
 
-async function runTaskOnce(rc: RunContext, task: Task, inh: Inherited, host: string, log: (l: string) => void): Promise<TaskResult> {
+async function runTaskOnce(rc: RunContext, task: Task, inh: Inherited, host: string, log: (l: string, level?: number) => void): Promise<TaskResult> {
   const noLog = task.noLog ?? inh.noLog ?? false
   const ignore = task.ignoreErrors ?? inh.ignoreErrors ?? false
   try {
@@ -90,7 +90,7 @@ async function runTaskOnce(rc: RunContext, task: Task, inh: Inherited, host: str
 }
 
 /** Run the module, again while `until` is false, up to `retries` times with `delay` seconds between. */
-async function withRetries(rc: RunContext, task: Task, host: string, vars: Record<string, unknown>, inh: Inherited, log: (l: string) => void): Promise<Outcome> {
+async function withRetries(rc: RunContext, task: Task, host: string, vars: Record<string, unknown>, inh: Inherited, log: (l: string, level?: number) => void): Promise<Outcome> {
   const attempts = task.until ? (task.retries ?? 3) + 1 : 1
   let out: Outcome | undefined
   for (let i = 1; i <= attempts; i++) {

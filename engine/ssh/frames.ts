@@ -15,7 +15,7 @@
 export type FrameHandler = (seq: number, rc: number, data: Buffer) => void
 
 export class FrameReader {
-  private buf = Buffer.allocUnsafe(64 * 1024)
+  private buf = Buffer.allocUnsafe(16 * 1024)
   /** Bytes of `buf` in use. */
   private used = 0
   /** Where the current (incomplete) frame's data starts. */
@@ -76,7 +76,7 @@ export class FrameReader {
   private compact(): void {
     if (this.start === this.used) {
       this.start = this.used = this.scanned = 0
-      if (this.buf.length > 1024 * 1024) this.buf = Buffer.allocUnsafe(64 * 1024)
+      if (this.buf.length > 1024 * 1024) this.buf = Buffer.allocUnsafe(16 * 1024)
     }
   }
 }

@@ -1,0 +1,90 @@
+/**
+ * What each play, block, task, include and role keyword means and accepts, for the editor schema and the docs.
+ * The keyword LISTS come from engine/load/keywords.ts (what the loader accepts); this file only describes them.
+ * A keyword the loader accepts without a description here makes `keywordProperties` throw, so the schema
+ * generator (and its test) fails instead of silently dropping it.
+ *
+ * @example
+ * ```ts
+ * keywordProperties(TASK_KEYWORDS, 'task').register
+ * // { description: 'Save the result in this variable …', type: 'string', pattern: '^[A-Za-z_]…' }
+ * ```
+ */
+import { boolish, conditions, doc, intish, stringOrList, varsMap, type JsonSchema } from './json.js'
+
+const TASKS_REF = (description: string): JsonSchema => ({ description, $ref: '#/definitions/taskList' })
+const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$'
+
+/** Description and value schema of every keyword, by keyword. */
+const KEYWORDS: Record<string, JsonSchema> = {
+  name: doc('A name for this play/task/block, shown in the output (and used by --start-at-task and notify).', { type: 'string' }),
+  when: conditions('Run only when this condition (an expression, without {{ }}) is true; a list means all must hold.'),
+  tags: stringOrList('Tags for --tags/--skip-tags (a list, or a comma-separated string). `always` and `never` are special.'),
+  become: boolish('Run commands as another user (sudo); see become_user.', false),
+  become_user: doc('The user to become with `become`.', { type: 'string' }, 'root'),
+  environment: doc('Environment variables for the commands this runs.', {
+    anyOf: [{ type: 'object', additionalProperties: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] } }, { type: 'string' }],
+  }),
+  vars: varsMap('Variables for this play/block/task (templated when used).'),
+  no_log: boolish('Hide this task\'s arguments and output from the output and logs.', false),
+  ignore_errors: boolish('Keep going when this task fails (the failure is counted as ignored).', false),
+  hosts: stringOrList('Which hosts this play targets: a host pattern (all, a group, a:b, a:&b, a:!b, globs).'),
+  vars_files: stringOrList('YAML files of variables to load for this play (paths relative to the playbook).'),
+  gather_facts: boolish('Gather facts (architecture, distribution, memory, …) before the tasks.', true),
+  tasks: TASKS_REF('The tasks of this play, run in order on every host.'),
+  pre_tasks: TASKS_REF('Tasks run before the roles.'),
+  post_tasks: TASKS_REF('Tasks run after the tasks.'),
+  handlers: TASKS_REF('Tasks run once at the end of a play section when a task notified them (by name or listen).'),
+  roles: doc('Roles to apply: a name, or a map with `role` and its keywords.', { type: 'array', items: { $ref: '#/definitions/roleRef' } }),
+  strategy: doc('linear: every host finishes a task before the next task; free: each host goes at its own pace.', { enum: ['linear', 'free'] }, 'linear'),
+  serial: intish('Work through the hosts in batches of this many.', 1),
+  any_errors_fatal: boolish('Stop the whole play when a task fails on any host.', false),
+  max_fail_percentage: doc('Stop the play when more than this percentage of the hosts failed.', { anyOf: [{ type: 'number', minimum: 0, maximum: 100 }, { type: 'string' }] }),
+  loop: doc('Run the task once per item (the item is in `item`, or loop_control.loop_var): a list, or a template giving one.', {
+    anyOf: [{ type: 'array' }, { type: 'string' }],
+  }),
+  with_items: doc('Ansible\'s older spelling of `loop`.', { anyOf: [{ type: 'array' }, { type: 'string' }] }),
+  with_list: doc('Ansible\'s older spelling of `loop`.', { anyOf: [{ type: 'array' }, { type: 'string' }] }),
+  loop_control: doc('How the loop names its item.', { $ref: '#/definitions/loopControl' }),
+  loop_var: doc('The variable that holds the current item.', { type: 'string', pattern: NAME_PATTERN }, 'item'),
+  label: doc('What the output shows for each item (a template).', { type: 'string' }),
+  register: doc('Save the task\'s result (status, rc, stdout, …) in this variable for later tasks.', { type: 'string', pattern: NAME_PATTERN }),
+  notify: stringOrList('Handlers to run at the end of the section when this task changed something.'),
+  changed_when: conditions('Decide "changed" with this condition instead of the module (`false`: never changed).'),
+  failed_when: conditions('Decide "failed" with this condition instead of the module.'),
+  run_once: boolish('Run on the first host of the batch only; the result is shared with the others.', false),
+  delegate_to: doc('Run this task on another host (from the inventory) instead.', { type: 'string' }),
+  async: intish('Run the task in the background for at most this many seconds.'),
+  poll: intish('With async: check every this many seconds (0: fire and forget).', 0, 10),
+  timeout: intish('Kill the task\'s commands after this many seconds.', 1),
+  until: conditions('Retry the task until this condition holds (with retries and delay).'),
+  retries: intish('How many times to retry with `until`.', 0, 3),
+  delay: intish('Seconds between retries.', 0, 5),
+  check_mode: boolish('true: always run this task in check mode; false: run it for real even under --check.'),
+  args: doc('More arguments for the module, merged under the ones written after its name.', { type: 'object' }),
+  listen: stringOrList('Handlers only: more names this handler answers to in `notify`.'),
+  block: TASKS_REF('Tasks run in order as a group, sharing this block\'s keywords.'),
+  rescue: TASKS_REF('Tasks run when a task of the block failed (the failure then counts as rescued).'),
+  always: TASKS_REF('Tasks run after the block and rescue, whatever happened.'),
+  import_tasks: doc('Tasks from another file, inserted here when the playbook is loaded (path relative to this file).', {
+    anyOf: [{ type: 'string' }, { type: 'object', properties: { file: { type: 'string' } }, required: ['file'] }],
+  }),
+  include_tasks: doc('Same as import_tasks in tsplay: the file is read when the playbook is loaded.', {
+    anyOf: [{ type: 'string' }, { type: 'object', properties: { file: { type: 'string' } }, required: ['file'] }],
+  }),
+  file: doc('The task file of import_tasks/include_tasks.', { type: 'string' }),
+  apply: doc('Keywords applied to every included task (Ansible compatibility).', { type: 'object' }),
+  role: doc('The role\'s name (a folder under roles/ next to the playbook) or a path.', { type: 'string' }),
+}
+
+/** The schema `properties` for the keywords in `list`. Throws when one is not described here. */
+export function keywordProperties(list: readonly string[], what: string): Record<string, JsonSchema> {
+  const missing = list.filter((k) => !(k in KEYWORDS))
+  if (missing.length) throw new Error(`engine/schema/keywords.ts: no description for ${what} keyword(s) ${missing.join(', ')}`)
+  return Object.fromEntries(list.map((k) => [k, KEYWORDS[k]]))
+}
+
+/** The description of one keyword (for docs), if known. */
+export function keywordDescription(keyword: string): string | undefined {
+  return KEYWORDS[keyword]?.description as string | undefined
+}
