@@ -29,6 +29,12 @@ describe('planFile', () => {
     { name: 'file: mode fixed', f: facts('file', at('regular file')), o: { mode: '0600' }, argv: [['chmod', '--', '0600', '/p']] },
     { name: 'file: mode already right', f: facts('file', at('regular file')), o: { mode: '0644' }, argv: [] },
     { name: 'directory: created with mode', f: facts('directory', NONE), o: { mode: '0750' }, argv: [['mkdir', '-p', '--', '/p'], ['chmod', '--', '0750', '/p']] },
+    {
+      name: 'directory: created parents get the attributes too (Ansible)',
+      f: facts('directory', NONE, { missingParents: ['/a', '/a/b'] }),
+      o: { owner: 'pi' },
+      argv: [['mkdir', '-p', '--', '/p'], ['chown', '--', 'pi', '/a'], ['chown', '--', 'pi', '/a/b'], ['chown', '--', 'pi', '/p']],
+    },
     { name: 'directory: exists', f: facts('directory', at('directory')), o: { mode: '0755', owner: 'root' }, argv: [] },
     { name: 'directory: a file is in the way', f: facts('directory', at('regular file')), argv: [], fail: '/p already exists as a regular file' },
     { name: 'link: created', f: facts('link', NONE, { src: '/t', srcInfo: at('regular file') }), argv: [['ln', '-sfn', '--', '/t', '/p']] },
@@ -123,6 +129,13 @@ describe('on this machine: each state converges in one run', () => {
     expect(await step(args)).toBeGreaterThan(0)
     check()
     expect(await step(args)).toBe(0)
+  })
+  test('missing parents are found in the same round trip and get the mode', async () => {
+    const path = join(dir, 'p1/p2/p3')
+    const f = await file.gather({ path, state: 'directory', mode: '0700' }, localContext(), localIO())
+    expect(f.missingParents).toEqual([join(dir, 'p1'), join(dir, 'p1/p2')])
+    expect(await step({ path, state: 'directory', mode: '0700' })).toBe(4)
+    expect(statSync(join(dir, 'p1')).mode & 0o777).toBe(0o700)
   })
   test('touch with default times is always changed', async () => {
     mkdirSync(join(dir, 'tt'))

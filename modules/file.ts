@@ -48,6 +48,8 @@ const Args = Type.Object(
 )
 type Args = Static<typeof Args>
 
+/** Prints the missing ancestors of $1, innermost first (the path itself excluded). */
+const MISSING = 'p=$(dirname -- "$1"); while [ ! -e "$p" ] && [ ! -L "$p" ] && [ "$p" != / ] && [ "$p" != . ]; do printf "%s\\n" "$p"; p=$(dirname -- "$p"); done'
 const TREE = "find \"$1\" -mindepth 1 ! -type l -printf '%m\\t%y\\t%u\\t%g\\t%U\\t%G\\n' 2>/dev/null | sort -u"
 
 export default defineModule({
@@ -66,12 +68,15 @@ export default defineModule({
     const cmds: Command[] = [pathProbe(path, { follow: args.follow !== false })]
     if (srcPath !== undefined) cmds.push(pathProbe(srcPath))
     if (args.recurse) cmds.push(sh(TREE, [path], { describe: `list ${path}` }))
+    const dirs = args.state === 'directory' || (args.state === undefined && args.recurse === true)
+    if (dirs) cmds.push(sh(MISSING, [path], { describe: `missing parents of ${path}` }))
     for (const t of [atime, mtime]) if (t.kind === 'at') cmds.push(sh('date -d "$1" +%s', [t.text]))
     const res = await io.batch(cmds)
     let i = 0
     const info = parsePathProbe(res[i++].stdout)
     const srcInfo = srcPath !== undefined ? parsePathProbe(res[i++].stdout) : undefined
     const tree = args.recurse ? parseTree(res[i++].stdout) : undefined
+    const missingParents = dirs ? res[i++].stdout.split('\n').filter(Boolean).reverse() : undefined
     for (const t of [atime, mtime]) {
       if (t.kind !== 'at') continue
       const r = res[i++]
@@ -80,7 +85,7 @@ export default defineModule({
       t.epoch = epoch
     }
     const state: FileState = args.state ?? defaultState(info, args.recurse === true)
-    return { path, state, info, src: args.src, srcInfo, tree, atime, mtime }
+    return { path, state, info, src: args.src, srcInfo, tree, missingParents, atime, mtime }
   },
   plan(facts, args, ctx) {
     if (facts.src !== undefined && facts.state !== 'link' && facts.state !== 'hard') {

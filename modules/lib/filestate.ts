@@ -35,6 +35,8 @@ export interface FileFacts {
   srcInfo?: PathInfo
   /** Distinct attributes under the folder, for `recurse`. */
   tree?: TreeEntry[]
+  /** Missing parent folders of `path`, outermost first (state=directory: they get the same attributes, as in Ansible). */
+  missingParents?: string[]
   atime: WantedTime
   mtime: WantedTime
 }
@@ -140,7 +142,10 @@ export function planFile(f: FileFacts, o: FileOptions): Plan {
     case 'directory': {
       if (info.exists && !isType(node, 'directory')) return fail(`${path} already exists as a ${node?.type ?? 'dangling symbolic link'}`)
       const parts: Plan[] = []
-      if (!info.exists) parts.push({ commands: [{ argv: ['mkdir', '-p', '--', path], describe: `create ${path}/` }], changes: [`create directory ${path}`] })
+      if (!info.exists) {
+        parts.push({ commands: [{ argv: ['mkdir', '-p', '--', path], describe: `create ${path}/` }], changes: [`create directory ${path}`] })
+        for (const p of f.missingParents ?? []) parts.push(planAttrs(p, undefined, o, { isDir: true }))
+      }
       parts.push(attrs(node, true), timeCommands(path, node, f, false, !info.exists))
       if (o.recurse && info.exists) parts.push(recursePlan(f, o))
       return done(merge(...parts))
