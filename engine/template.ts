@@ -25,6 +25,8 @@ import { UserError } from './errors.js'
 import { ExprError, exprVariables } from './expr.js'
 import { compileTemplate, renderCompiled, scopeFor } from './expr/render.js'
 import { hasTemplate, type Scope } from './expr/scope.js'
+
+export { markUnsafe } from './expr/scope.js'
 import { toStr } from './expr/values.js'
 import type { SourcePos, Vars } from './types.js'
 

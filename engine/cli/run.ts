@@ -31,6 +31,7 @@ export interface RunFlags {
   retries: number
   reconnectTimeout: number
   startAtTask?: string
+  step: boolean
   listHosts: boolean
   listTasks: boolean
   listTags: boolean
@@ -87,6 +88,7 @@ export async function runCommand(playbookPath: string, raw: Record<string, unkno
           check: f.check, diff: f.diff, forks: f.forks, limit: f.limit, tags: f.tags, skipTags: f.skipTags,
           extraVars, verbosity: f.verbose, taskTimeout: f.taskTimeout, startAtTask: f.startAtTask,
           retries: f.retries, reconnectTimeout: f.reconnectTimeout,
+          confirm: f.step ? askStep : undefined,
         },
         pool: {
           knownHostsFile: f.knownHosts ?? process.env.TSPLAY_KNOWN_HOSTS ?? join(homedir(), '.ssh', 'known_hosts'),
@@ -104,6 +106,18 @@ export async function runCommand(playbookPath: string, raw: Record<string, unkno
     }
   } catch (e) {
     return reportError(e)
+  }
+}
+
+/** `--step`: Ansible's "Perform task: NAME (N)o/(y)es/(c)ontinue:" prompt, read from the terminal. */
+async function askStep(task: string): Promise<'yes' | 'no' | 'continue'> {
+  const { createInterface } = await import('node:readline/promises')
+  const rl = createInterface({ input: process.stdin, output: process.stderr })
+  try {
+    const a = (await rl.question(`Perform task: ${task} (N)o/(y)es/(c)ontinue: `)).trim().toLowerCase()
+    return a.startsWith('y') ? 'yes' : a.startsWith('c') ? 'continue' : 'no'
+  } finally {
+    rl.close()
   }
 }
 

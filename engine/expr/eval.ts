@@ -10,7 +10,7 @@
 import { UserError } from '../errors.js'
 import { callMethod, FILTERS, TESTS, UNDEF_FILTERS, UNDEF_TESTS } from './filters.js'
 import type { Expr } from './parser.js'
-import type { Scope } from './scope.js'
+import { isUnsafe, type Scope } from './scope.js'
 import { compare, deepEq, force, getProp, short, toStr, truthy, typeName, Undef } from './values.js'
 
 
@@ -29,7 +29,8 @@ export function evaluate(e: Expr, scope: Scope): unknown {
       const key = e.k === 'attr' ? e.key : val(e.i)
       const path = `${o instanceof Undef ? o.path : pathOf(e.o)}${typeof key === 'number' ? `[${key}]` : e.k === 'attr' ? `.${key}` : `[${JSON.stringify(key)}]`}`
       if (o instanceof Undef) return new Undef(path)
-      return scope.resolve(getProp(o, key, path))
+      const v = getProp(o, key, path)
+      return isUnsafe(o) ? v : scope.resolve(v)
     }
     case 'list':
       return e.items.map(val)

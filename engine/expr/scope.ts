@@ -28,10 +28,30 @@ export interface Scope {
 
 const MAX_NESTING = 32
 
-/** True when `v` is a string (or a list/map holding one, at any depth) containing `{{`. */
+const unsafe = new WeakSet<object>()
+
+/**
+ * Mark a value that came from a host (registered results, facts) as data, never a template: a command's output
+ * holding `{{` is then printed as it is instead of being rendered (Ansible's "unsafe" values). Marks every
+ * list and map inside it; returns `v`.
+ */
+export function markUnsafe<T>(v: T, depth = 0): T {
+  if (v !== null && typeof v === 'object' && depth < 64 && !unsafe.has(v)) {
+    unsafe.add(v)
+    for (const x of Array.isArray(v) ? v : v instanceof Map ? v.values() : Object.values(v)) markUnsafe(x, depth + 1)
+  }
+  return v
+}
+
+/** True for a list/map marked with `markUnsafe`: strings directly inside it are never rendered. */
+export function isUnsafe(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && unsafe.has(v)
+}
+
+/** True when `v` is a string (or a list/map holding one, at any depth) containing `{{`; unsafe values never are. */
 export function hasTemplate(v: unknown, depth = 0): boolean {
   if (typeof v === 'string') return v.includes('{{')
-  if (depth > 64 || v === null || typeof v !== 'object') return false
+  if (depth > 64 || v === null || typeof v !== 'object' || unsafe.has(v)) return false
   if (Array.isArray(v)) return v.some((x) => hasTemplate(x, depth + 1))
   if (v instanceof Map) return [...v.values()].some((x) => hasTemplate(x, depth + 1))
   return Object.values(v).some((x) => hasTemplate(x, depth + 1))

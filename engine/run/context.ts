@@ -24,6 +24,8 @@ export interface RunOptions {
   retries?: number
   /** Seconds to wait for a dropped host to come back before giving up (`--reconnect-timeout`). */
   reconnectTimeout?: number
+  /** `--step`: asked before each task; `no` skips it, `continue` stops asking. */
+  confirm?: (task: string) => Promise<'yes' | 'no' | 'continue'>
   /** Start at the first task with this name (`--start-at-task`). */
   startAtTask?: string
 }

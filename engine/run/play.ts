@@ -44,10 +44,15 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
     const minSeq = Math.min(...pending.map(([, w]) => w.step!.seq))
     const group = pending.filter(([, w]) => w.step!.seq === minSeq)
     const { task, inh } = group[0][1].step!
-    const skip = startAt !== undefined && minSeq < startAt
+    let skip = startAt !== undefined && minSeq < startAt
+    if (!skip && rc.opts.confirm) {
+      const answer = await rc.opts.confirm(taskName(task))
+      if (answer === 'no') skip = true
+      if (answer === 'continue') rc.opts.confirm = undefined
+    }
     const results = skip ? new Map<string, TaskResult>() : await runTask(rc, playName, task, inh, group.map(([h]) => h), false)
     for (const [h, w] of group) {
-      const r = results.get(h) ?? ({ status: 'skipped', host: h, reason: 'start-at-task', data: {} } as TaskResult)
+      const r = results.get(h) ?? ({ status: 'skipped', host: h, reason: 'not selected to run', data: {} } as TaskResult)
       const next = w.gen.next(r)
       if (next.done) {
         w.step = undefined

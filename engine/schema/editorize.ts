@@ -38,7 +38,10 @@ export function editorArgs(typebox: unknown): JsonSchema {
   const out = objectBranch(s)
   for (const k of ['anyOf', 'oneOf', 'allOf'] as const) {
     // `anyOf: [{required: [path]}, {required: [dest]}]`: which arguments are needed; kept as is.
-    if (Array.isArray(s[k]) && (s[k] as JsonSchema[]).every((b) => Object.keys(b).every((x) => x === 'required'))) out[k] = s[k]
+    const list = s[k] as JsonSchema[] | undefined
+    if (Array.isArray(list) && list.every((b) => Object.keys(b).every((x) => x === 'required'))) {
+      out[k] = list.map((b) => ({ properties: Object.fromEntries((b.required as string[]).map((r) => [r, true])), required: b.required }))
+    }
   }
   if (typeof s.description === 'string') out.description = s.description
   return out

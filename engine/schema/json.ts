@@ -59,6 +59,14 @@ export function varsMap(description: string): JsonSchema {
   return doc(description, { type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } })
 }
 
+/**
+ * "Has key `key`", written so ajv's strictRequired accepts it inside `anyOf`/`if` (the property is declared
+ * in the same schema object).
+ */
+export function has(key: string): JsonSchema {
+  return { properties: { [key]: true }, required: [key] }
+}
+
 /** A deep copy through JSON: drops TypeBox's symbol keys and anything JSON cannot hold. */
 export function plain<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T

@@ -19,7 +19,7 @@ import {
   BLOCK_KEYWORDS, INCLUDE_KEYWORDS, LOOP_CONTROL_KEYWORDS, PLAY_KEYWORDS, ROLE_KEYWORDS, TASK_KEYWORDS,
 } from '../load/keywords.js'
 import { editorArgs } from './editorize.js'
-import { DRAFT_07, varsMap, type JsonSchema } from './json.js'
+import { DRAFT_07, has, varsMap, type JsonSchema } from './json.js'
 import { keywordProperties } from './keywords.js'
 
 type Modules = ReadonlyMap<string, ModuleDef<any, any>>
@@ -50,10 +50,10 @@ function definitions(modules: Modules): Record<string, JsonSchema> {
     taskList: { type: 'array', items: { $ref: '#/definitions/taskItem' } },
     taskItem: {
       type: 'object',
-      if: { properties: { block: true }, required: ['block'] },
+      if: has('block'),
       then: { $ref: '#/definitions/block' },
       else: {
-        if: { properties: { import_tasks: true, include_tasks: true }, anyOf: [{ required: ['import_tasks'] }, { required: ['include_tasks'] }] },
+        if: { anyOf: [has('import_tasks'), has('include_tasks')] },
         then: { $ref: '#/definitions/include' },
         else: { $ref: '#/definitions/task' },
       },
@@ -64,7 +64,7 @@ function definitions(modules: Modules): Record<string, JsonSchema> {
       // block/import_tasks/include_tasks are listed for completion only: with them, the item is a block or include.
       properties: { ...taskKeywords, block: blockKeywords.block, import_tasks: includeKeywords.import_tasks, include_tasks: includeKeywords.include_tasks, ...moduleKeys },
       additionalProperties: false,
-      anyOf: Object.keys(moduleKeys).map((k) => ({ required: [k] })),
+      anyOf: Object.keys(moduleKeys).map(has),
     },
     block: { description: 'A block: tasks grouped under shared keywords.', type: 'object', properties: blockKeywords, additionalProperties: false },
     include: { description: 'Tasks from another file.', type: 'object', properties: includeKeywords, additionalProperties: false },
@@ -76,7 +76,7 @@ function definitions(modules: Modules): Record<string, JsonSchema> {
           type: 'object',
           properties: { ...keywordProperties(ROLE_KEYWORDS, 'role'), name: { description: 'Same as `role`.', type: 'string' } },
           additionalProperties: false,
-          anyOf: [{ required: ['role'] }, { required: ['name'] }],
+          anyOf: [has('role'), has('name')],
         },
       ],
     },
@@ -111,7 +111,7 @@ export function playbookSchema(modules: Modules): JsonSchema {
     type: 'array',
     items: {
       type: 'object',
-      if: { properties: { import_playbook: true }, required: ['import_playbook'] },
+      if: has('import_playbook'),
       then: { $ref: '#/definitions/importPlaybook' },
       else: { $ref: '#/definitions/play' },
     },
