@@ -23,6 +23,8 @@ export interface TaskLine {
   host: string
   status: 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable'
   msg?: string
+  /** Set on a handler's result. */
+  handler?: boolean
 }
 
 /** A host's counts in the recap line. */

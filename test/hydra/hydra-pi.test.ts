@@ -101,7 +101,9 @@ describe.skipIf(!can.ok)(`hydra-pi.yml on a fleet of three Debian nodes (${can.o
     const failed = r.tasks.find((t) => t.status === 'failed')
     expect(failed?.host).toBe(server)
     expect(failed?.msg).toMatch(/hydra_admin_password is not set/)
-    expect(r.tasks.some((t) => t.task.startsWith('Base packages') && t.host === server)).toBe(false)
+    // Nothing ran on the server after the preflight (task names are "role : name").
+    expect(r.tasks.some((t) => t.task === 'preflight : Debian or Raspberry Pi OS, bookworm or trixie' && t.host === builders[0])).toBe(true)
+    expect(r.tasks.some((t) => t.task === 'base : Base packages' && t.host === server)).toBe(false)
   }, LONG)
 
   it('first run: Nix, PostgreSQL, Hydra (stand-in), builders and the web UI', async () => {
@@ -152,11 +154,12 @@ describe.skipIf(!can.ok)(`hydra-pi.yml on a fleet of three Debian nodes (${can.o
         `${await sh(b, ['nproc'])} 1 benchmark,big-parallel - ${hostKey}`)
       // What the queue runner does: Nix opens the builder's store over SSH as hydra-queue-runner, with the key and
       // the pinned host key from /etc/nix/machines (no known_hosts entry exists).
-      const out = await sh(server, ['runuser', '-u', 'hydra-queue-runner', '--', 'env', 'HOME=/var/lib/hydra/queue-runner', 'sh', '-c',
+      const ping = await fleet.exec(server, ['runuser', '-u', 'hydra-queue-runner', '--', 'env', 'HOME=/var/lib/hydra/queue-runner', 'sh', '-c',
         'set -- $(grep -F "ssh://nixremote@$1 " /etc/nix/machines); rm -f "$HOME/.ssh/known_hosts"; ' +
         'exec nix --extra-experimental-features nix-command store ping --store "$1?ssh-key=$3&base64-ssh-public-host-key=$8"',
         'sh', address[b]])
-      expect(out).toContain(`Store URL: ssh://nixremote@${address[b]}`)
+      expect(ping.rc, ping.stderr).toBe(0)
+      expect(ping.stdout + ping.stderr).toContain(`Store URL: ssh://nixremote@${address[b]}`)
     }
   }, LONG)
 
@@ -179,7 +182,8 @@ describe.skipIf(!can.ok)(`hydra-pi.yml on a fleet of three Debian nodes (${can.o
     const before = Object.fromEntries(await Promise.all(SERVICES.slice(1).map(async (s) => [s, await pid(s)])))
     const r = await tsplay(['run', ...base, '-e', `@${join(dir, 'secrets.yml')}`, '-e', 'hydra_listen_host=127.0.0.1', '--tags', 'hydra'])
     expect(r.rc, explain(r)).toBe(0)
-    expect(changedTasks(r, server).filter((t) => t.startsWith('restart '))).toEqual(['restart hydra-server'])
+    const handlers = r.tasks.filter((t) => t.host === server && t.handler)
+    expect(handlers.map((t) => `${t.task}: ${t.status}`)).toEqual(['hydra : restart hydra-server: changed'])
     for (const s of SERVICES.slice(2)) expect(await pid(s), s).toBe(before[s])
     expect(await pid('hydra-server')).not.toBe(before['hydra-server'])
     expect(await sh(server, ['systemctl', 'cat', 'hydra-server'])).toContain('-h 127.0.0.1 -p 3000')
