@@ -61,18 +61,22 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
   if (makeParent && !req.basename) throw new Error('unreachable: dest folder without a source name')
   const first = makeParent ? posix.join(req.dest, req.basename!) : req.dest
   const second = !makeParent && req.basename ? posix.join(req.dest, req.basename) : undefined
-  const cmds: Command[] = [pathProbe(first, { checksum: 'sha1' }), readIf(first, ctx.diffMode)]
-  if (second) cmds.push(pathProbe(second, { checksum: 'sha1' }), readIf(second, ctx.diffMode))
+  const step = ctx.diffMode ? 2 : 1
+  const cmds: Command[] = []
+  for (const c of second ? [first, second] : [first]) {
+    cmds.push(pathProbe(c, { checksum: 'sha1' }))
+    if (ctx.diffMode) cmds.push(readCommand(c))
+  }
   cmds.push(sh('[ -d "$1" ]', [dirname(first)]))
   const res = await io.batch(cmds)
-  let info = parsePathProbe(res[0].stdout)
+  const at = (k: number) => ({ info: parsePathProbe(res[k * step].stdout), before: ctx.diffMode ? textOf(res[k * step + 1]) : undefined })
+  let found = at(0)
   let dest = first
-  let before = textOf(res[1])
-  if (second && isType(effective(info), 'directory')) {
-    info = parsePathProbe(res[2].stdout)
+  if (second && isType(effective(found.info), 'directory')) {
+    found = at(1)
     dest = second
-    before = textOf(res[3])
   }
+  const { info, before } = found
   return {
     dest,
     info,
@@ -84,10 +88,6 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
     srcMode: req.srcMode,
     nonce: randomBytes(6).toString('hex'),
   }
-}
-
-function readIf(path: string, on: boolean): Command {
-  return on ? readCommand(path) : sh('exit 3')
 }
 
 /**
