@@ -85,20 +85,34 @@ export function canRunSshd(): { ok: true } | { ok: false; why: string } {
   return { ok: true }
 }
 
+/** Run `fn` until it works: useradd/chpasswd fail while another test file holds the /etc/passwd lock. */
+function withLockRetry<T>(fn: () => T): T {
+  for (let i = 0; ; i++) {
+    try {
+      return fn()
+    } catch (e) {
+      if (i >= 100) throw e
+      execFileSync('sleep', ['0.05'])
+    }
+  }
+}
+
+function userExists(user: string): boolean {
+  try {
+    execFileSync('id', ['-u', user], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Create the test user for `mode` if missing, set its password and sudo rights (idempotent, safe in parallel). */
 export function ensureTestUser(mode: SudoMode): string {
   const user = USERS[mode]
-  try {
-    execFileSync('id', ['-u', user], { stdio: 'ignore' })
-  } catch {
-    try {
-      execFileSync('useradd', ['-m', '-s', '/bin/sh', user], { stdio: 'pipe' })
-    } catch (e) {
-      // another test file may have created it in the meantime
-      execFileSync('id', ['-u', user], { stdio: 'ignore' })
-    }
-  }
-  execFileSync('chpasswd', [], { input: `${user}:${PASSWORD}\n`, stdio: ['pipe', 'ignore', 'pipe'] })
+  withLockRetry(() => {
+    if (!userExists(user)) execFileSync('useradd', ['-m', '-s', '/bin/sh', user], { stdio: 'pipe' })
+  })
+  withLockRetry(() => execFileSync('chpasswd', [], { input: `${user}:${PASSWORD}\n`, stdio: ['pipe', 'ignore', 'pipe'] }))
   const file = `/etc/sudoers.d/tsplay-test-${mode}`
   const want = SUDOERS[mode]
   if ((existsSync(file) ? readFileSync(file, 'utf8') : undefined) !== want) {
@@ -206,7 +220,7 @@ function killQuietly(pid: number, sig: NodeJS.Signals = 'SIGKILL'): void {
 /** Start `count` loopback sshd targets. */
 export async function startSshd(opts: SshdOptions): Promise<SshdFleet> {
   const can = canRunSshd()
-  if (!can.ok) throw new Error(can.why)
+  if (can.ok === false) throw new Error(can.why)
   const mode = opts.sudo ?? 'nopasswd'
   const user = ensureTestUser(mode)
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 })
@@ -226,9 +240,10 @@ export async function startSshd(opts: SshdOptions): Promise<SshdFleet> {
     const h = hosts[i]
     const hdir = join(dir, h.name)
     const logFile = join(hdir, 'sshd.log')
-    const proc = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(hdir, 'sshd_config')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
+    // setpriv: the listener is killed if this process dies without stop() (no sshd left behind)
+    const sshd = ['/usr/sbin/sshd', '-D', '-e', '-f', join(hdir, 'sshd_config')]
+    const argv = existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'KILL', ...sshd] : sshd
+    const proc = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] })
     proc.stderr?.on('data', (d: Buffer) => writeFileSync(logFile, d, { flag: 'a' }))
     procs[i] = proc
     await waitForBanner(h.port, proc, logFile)
