@@ -17,7 +17,7 @@ import type { BenchConfig } from './config.js'
 import { REPO, runAnsible, runFloorProcess, runTsplay, type EngineRun, type Measure } from './engines.js'
 import type { Engine, Results, RunKind } from './report.js'
 import { secs } from './stats.js'
-import { firstDifference, floorSpec, freshRoot, inventoryYaml, treeDigest, wipe } from './targets.js'
+import { firstDifference, floorSpec, freshRoot, inventoryYaml, TargetCpu, treeDigest, wipe } from './targets.js'
 import { expectedCounts, playbookYaml, TEMPLATE_NAME, TEMPLATE_TEXT, type Counts } from './workload.js'
 
 const FIELDS: (keyof Counts)[] = ['ok', 'changed', 'unreachable', 'failed', 'skipped']
@@ -29,6 +29,8 @@ export class Bench {
   /** The files left by the first engine run at each host count: the reference for the others. */
   private readonly digests = new Map<number, { engine: Engine; digest: string }>()
   readonly playbook: string
+  /** CPU used on the targets (see TargetCpu; `detach()` after the fleet stopped). */
+  readonly targetCpu: TargetCpu
 
   constructor(
     readonly fleet: SshdFleet,
@@ -36,6 +38,7 @@ export class Bench {
     readonly config: BenchConfig,
     readonly results: Results,
   ) {
+    this.targetCpu = TargetCpu.attach(fleet)
     this.playbook = join(workDir, 'bench.yml')
     writeFileSync(this.playbook, playbookYaml())
     writeFileSync(join(workDir, TEMPLATE_NAME), TEMPLATE_TEXT)
@@ -109,10 +112,13 @@ export class Bench {
     const root = freshRoot(this.fleet.user)
     try {
       for (const run of ['first', 'second'] as const) {
+        const cpu0 = await this.targetCpu.read(n)
         const m = await this.runOnce(engine, n, root, this.playbook, nodeFlags?.(run))
+        const targetCpu = (await this.targetCpu.read(n)) - cpu0
         const ok = this.check(engine, n, run, m)
-        if (!nodeFlags) this.results.add(engine, n, run, { wallMs: m.wallMs, peakRssKb: m.peakRssKb })
-        process.stderr.write(`  ${String(n).padStart(3)} hosts  ${run.padEnd(6)}  ${engine.padEnd(7)}  ${secs(m.wallMs).padStart(6)} s  ${(m.peakRssKb / 1024).toFixed(0).padStart(4)} MB  ${ok ? 'ok' : 'WRONG'}\n`)
+        if (!nodeFlags) this.results.add(engine, n, run, { wallMs: m.wallMs, peakRssKb: m.peakRssKb, cpuMs: m.cpuMs, targetCpuMs: targetCpu })
+        const figures = `${secs(m.wallMs).padStart(6)} s  ${(m.peakRssKb / 1024).toFixed(0).padStart(4)} MB  CPU ${secs(m.cpuMs)} s  targets ${secs(targetCpu)} s`
+        process.stderr.write(`  ${String(n).padStart(3)} hosts  ${run.padEnd(6)}  ${engine.padEnd(7)}  ${figures}  ${ok ? 'ok' : 'WRONG'}\n`)
         if (!ok) return
       }
       if (!nodeFlags) this.checkFiles(engine, n, root)

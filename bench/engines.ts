@@ -24,6 +24,8 @@ export const REPO = here.includes('/bench/.build/') ? here.slice(0, here.indexOf
 export interface Timed {
   wallMs: number
   peakRssKb: number
+  /** User + system CPU of the process and the children it waited for (ansible's forks and ssh), in ms. */
+  cpuMs: number
   code: number
   stdout: string
   stderr: string
@@ -40,13 +42,13 @@ export interface TimedOptions {
   cwd?: string
 }
 
-/** Run `cmd args` under `/usr/bin/time`, measuring wall time (from the spawn to the exit) and peak RSS. */
+/** Run `cmd args` under `/usr/bin/time`, measuring wall time (from the spawn to the exit), peak RSS and CPU time. */
 export function timed(cmd: string, args: readonly string[], opts: TimedOptions = {}): Promise<Timed> {
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-bench-time-'))
   const rssFile = join(dir, 'rss')
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint()
-    const p = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args], {
+    const p = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, cmd, ...args], {
       cwd: opts.cwd ?? REPO,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,15 +60,16 @@ export function timed(cmd: string, args: readonly string[], opts: TimedOptions =
     p.once('error', reject)
     p.once('close', (code) => {
       const wallMs = Number(process.hrtime.bigint() - t0) / 1e6
-      let peakRssKb = NaN
+      let figures: number[] = []
       try {
-        // time(1) writes "Command exited with non-zero status N" before the figure when the command fails
-        peakRssKb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop())
+        // time(1) writes "Command exited with non-zero status N" before the figures when the command fails
+        figures = (readFileSync(rssFile, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number)
       } catch {
-        /* no figure */
+        /* no figures */
       }
       rmSync(dir, { recursive: true, force: true })
-      resolve({ wallMs, peakRssKb, code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') })
+      const [peakRssKb = NaN, user = NaN, sys = NaN] = figures
+      resolve({ wallMs, peakRssKb, cpuMs: (user + sys) * 1000, code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') })
     })
   })
 }

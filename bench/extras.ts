@@ -19,16 +19,21 @@ import { summarize } from './stats.js'
 import { freshRoot, wipe } from './targets.js'
 import { factsPlaybookYaml } from './workload.js'
 
-/** `tsplay --help` and `tsplay validate playbooks/hydra-pi.yml` (from the checkout), alternating, `runs` times each. */
+/**
+ * `tsplay --help` and `tsplay validate playbooks/hydra-pi.yml` (from the checkout), alternating, `runs` times each,
+ * with `node -e 0` beside them: what Node's own start-up costs on this machine right now.
+ */
 export async function startup(runs: number): Promise<CommandTiming[]> {
+  const tsplay = join(REPO, 'bin/tsplay.js')
   const cmds: [string, string[]][] = [
-    ['tsplay --help', ['--help']],
-    ['tsplay validate playbooks/hydra-pi.yml', ['validate', 'playbooks/hydra-pi.yml']],
+    ['node -e 0 (Node.js start-up alone)', ['-e', '0']],
+    ['tsplay --help', [tsplay, '--help']],
+    ['tsplay validate playbooks/hydra-pi.yml', [tsplay, 'validate', 'playbooks/hydra-pi.yml']],
   ]
   const got = cmds.map(() => ({ wall: [] as number[], rss: [] as number[], code: 0 }))
   for (let i = 0; i < runs; i++) {
     for (const [k, [, args]] of cmds.entries()) {
-      const t = await timed(process.execPath, [join(REPO, 'bin/tsplay.js'), ...args])
+      const t = await timed(process.execPath, args)
       got[k].wall.push(t.wallMs)
       got[k].rss.push(t.peakRssKb)
       if (t.code !== 0) {

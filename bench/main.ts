@@ -124,6 +124,7 @@ export async function main(): Promise<number> {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
     await stop()
+    bench.targetCpu.detach()
   }
 
   const goalRows = goals(results.cases(), results.ratios(), startupRows, factsRows)

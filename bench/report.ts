@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * const r = new Results()
- * r.add('tsplay', 10, 'second', { wallMs: 512, peakRssKb: 90_000 })
+ * r.add('tsplay', 10, 'second', { wallMs: 512, peakRssKb: 90_000, cpuMs: 400, targetCpuMs: 300 })
  * console.log(r.table())
  * ```
  */
@@ -22,6 +22,10 @@ export type RunKind = 'first' | 'second'
 export interface Sample {
   wallMs: number
   peakRssKb: number
+  /** CPU time of the engine on the controller (user + system, with waited-for children). */
+  cpuMs: number
+  /** CPU time spent on the targets (the sshd sessions and everything they ran), summed over hosts. */
+  targetCpuMs: number
 }
 
 /** All samples of one engine on one host count and run kind. */
@@ -32,6 +36,8 @@ export interface CaseResult {
   samples: Sample[]
   wall: Summary
   rssKb: Summary
+  cpuMs: Summary
+  targetCpuMs: Summary
   msPerTaskHost: number
 }
 
@@ -66,6 +72,8 @@ export class Results {
         samples,
         wall,
         rssKb: summarize(samples.map((s) => s.peakRssKb)),
+        cpuMs: summarize(samples.map((s) => s.cpuMs)),
+        targetCpuMs: summarize(samples.map((s) => s.targetCpuMs)),
         msPerTaskHost: wall.median / (TASKS_PER_HOST * Number(hosts)),
       })
     }
@@ -92,7 +100,7 @@ export class Results {
   /** The main table. */
   table(): string {
     const ratios = this.ratios()
-    const rows: string[][] = [['hosts', 'run', 'engine', 'n', 'wall median s', 'min–max s', 'peak RSS MB', 'ms/task/host', 'ansible/tsplay', 'tsplay/floor']]
+    const rows: string[][] = [['hosts', 'run', 'engine', 'n', 'wall median s', 'min–max s', 'peak RSS MB', 'CPU s', 'target CPU s', 'ms/task/host', 'ansible/tsplay', 'tsplay/floor']]
     for (const c of this.cases()) {
       const r = c.engine === 'tsplay' ? ratios.find((x) => x.hosts === c.hosts && x.run === c.run) : undefined
       rows.push([
@@ -103,6 +111,8 @@ export class Results {
         secs(c.wall.median),
         `${secs(c.wall.min)}–${secs(c.wall.max)}`,
         num(c.rssKb.median / 1024, 0),
+        secs(c.cpuMs.median),
+        secs(c.targetCpuMs.median),
         num(c.msPerTaskHost, 2),
         r && Number.isFinite(r.ansibleOverTsplay) ? `${num(r.ansibleOverTsplay)}×` : '',
         r && Number.isFinite(r.tsplayOverFloor) ? `${num(r.tsplayOverFloor, 2)}×` : '',

@@ -11,7 +11,7 @@
  * ```
  */
 import { createHash } from 'node:crypto'
-import { chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import type { SshdFleet } from '../test/helpers/sshd.js'
@@ -75,6 +75,64 @@ export function firstDifference(a: string, b: string): string {
     if (x[i] !== y[i]) return `${x[i] ?? '(nothing)'}  vs  ${y[i] ?? '(nothing)'}`
   }
   return ''
+}
+
+function children(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim()
+  } catch {
+    return ''
+  }
+}
+
+/**
+ * CPU time used on the targets: the fleet's sshd listeners are moved into a cgroup of their own (cgroup v1
+ * `cpuacct`), which every session and command they start inherits; the group's usage counts them all, finished
+ * or not. `read()` first waits (up to 3 s) for a finished run's sessions to end. NaN when cpuacct is missing.
+ *
+ * @example
+ * ```ts
+ * const cpu = TargetCpu.attach(fleet)
+ * const before = await cpu.read(10)
+ * // … a run on the first 10 hosts …
+ * const usedMs = (await cpu.read(10)) - before
+ * ```
+ */
+export class TargetCpu {
+  private constructor(
+    private readonly fleet: SshdFleet,
+    private readonly dir?: string,
+  ) {}
+
+  static attach(fleet: SshdFleet): TargetCpu {
+    const dir = `/sys/fs/cgroup/cpuacct/tsplay-bench-${process.pid}`
+    try {
+      mkdirSync(dir)
+      for (const h of fleet.hosts) writeFileSync(join(dir, 'cgroup.procs'), `${h.pid}\n`)
+      return new TargetCpu(fleet, dir)
+    } catch {
+      return new TargetCpu(fleet)
+    }
+  }
+
+  /** Total CPU ms of the targets so far, once the first `n` hosts have no sessions left. */
+  async read(n: number): Promise<number> {
+    if (!this.dir) return NaN
+    const pids = this.fleet.hosts.slice(0, n).map((h) => h.pid)
+    const deadline = Date.now() + 3000
+    while (pids.some((p) => children(p) !== '') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    return Number(readFileSync(join(this.dir, 'cpuacct.usage'), 'utf8')) / 1e6
+  }
+
+  /** Remove the cgroup (after the fleet stopped; left in place if something still runs in it). */
+  detach(): void {
+    if (!this.dir) return
+    try {
+      rmdirSync(this.dir)
+    } catch {
+      /* still in use */
+    }
+  }
 }
 
 /** An Ansible-shape YAML inventory of the fleet's first `n` hosts (read by both engines). */
