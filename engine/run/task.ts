@@ -19,7 +19,9 @@ function itemLabel(task: Task, item: unknown, vars: Record<string, unknown>): st
   return typeof item === 'string' ? item : JSON.stringify(item)
 }
 
-export async function runTaskOnHost(rc: RunContext, task: Task, inh: Inherited, host: string, log: (l: string, level?: number) => void): Promise<TaskResult> {
+export async function runTaskOnHost(rc: RunContext, task: Task, inh: Inherited, host: string, rawLog: (l: string, level?: number) => void): Promise<TaskResult> {
+  // no_log: nothing of the task (commands, output) reaches any output channel.
+  const log = (task.noLog ?? inh.noLog) ? () => undefined : rawLog
   for (let attempt = 0; ; attempt++) {
     const r = await runTaskOnce(rc, task, inh, host, log)
     const dropped = r.status === 'unreachable' && r.data.dropped === true
