@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import command, { commandArgv } from './command.js'
+import command, { commandArgv, resolveCommand } from './command.js'
 import { splitArgs, SplitError } from './lib/argv.js'
 import { afterRun, ansibleDelta, gatherRun, lines, planRun } from './lib/run.js'
 import { applyLocal, localContext, localIO } from '../test/modules-basic/localio.js'
@@ -110,5 +110,21 @@ describe('gather and result on this machine', () => {
   test('helpers', () => {
     expect(lines('a\r\nb\rc\n')).toEqual(['a', 'b', 'c'])
     expect(ansibleDelta(3_723_004)).toBe('1:02:03.004000')
+  })
+})
+
+describe('inline options (Ansible free form)', () => {
+  test.each([
+    ['make all creates=/opt/app/built chdir=/src', ['make', 'all'], { creates: '/opt/app/built', chdir: '/src' }],
+    ["touch 'creates=x'", ['touch'], { creates: 'x' }],
+    ['dd if=/dev/zero of=x count=1', ['dd', 'if=/dev/zero', 'of=x', 'count=1'], {}],
+    ['stdin=hello cat', ['cat'], { stdin: 'hello' }],
+  ])('%j', (cmd, argv, extra) => {
+    const r = resolveCommand({ cmd })
+    expect(r).toEqual({ argv, args: { cmd, ...extra } })
+  })
+  test('explicit arguments win', () => {
+    const r = resolveCommand({ cmd: 'x creates=/a', creates: '/b' })
+    expect('args' in r && r.args.creates).toBe('/b')
   })
 })

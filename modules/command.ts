@@ -37,17 +37,37 @@ const Args = Type.Object(
 )
 type Args = Static<typeof Args>
 
-/** The argv to run, or why there is none. Pure. */
-export function commandArgv(args: Args): { argv: string[] } | { fail: string } {
+/** Ansible's inline `key=value` options in a free-form command (`command: make all creates=/opt/app/built`). */
+const INLINE = new Set(['creates', 'removes', 'chdir', 'stdin'])
+
+/**
+ * The argv to run and the effective arguments (inline `creates=`/`removes=`/`chdir=`/`stdin=` words of the free
+ * form taken out, as Ansible does; explicit arguments win), or why there is none. Pure.
+ */
+export function resolveCommand(args: Args): { argv: string[]; args: Args } | { fail: string } {
   if ((args.cmd === undefined) === (args.argv === undefined)) return { fail: 'give exactly one of cmd (or the free form) and argv' }
-  if (args.argv) return args.argv.length ? { argv: args.argv } : { fail: 'argv is empty' }
+  if (args.argv) return args.argv.length ? { argv: args.argv, args } : { fail: 'argv is empty' }
+  let words: string[]
   try {
-    const argv = splitArgs(args.cmd ?? '')
-    return argv.length ? { argv } : { fail: 'no command given' }
+    words = splitArgs(args.cmd ?? '')
   } catch (e) {
     if (e instanceof SplitError) return { fail: e.message }
     throw e
   }
+  const inline: Record<string, string> = {}
+  const argv = words.filter((w) => {
+    const m = /^([a-z_]+)=(.*)$/s.exec(w)
+    if (!m || !INLINE.has(m[1])) return true
+    inline[m[1]] = m[2]
+    return false
+  })
+  return argv.length ? { argv, args: { ...inline, ...args } } : { fail: 'no command given' }
+}
+
+/** The argv only (see `resolveCommand`). */
+export function commandArgv(args: Args): { argv: string[] } | { fail: string } {
+  const r = resolveCommand(args)
+  return 'fail' in r ? r : { argv: r.argv }
 }
 
 export default defineModule({
@@ -58,14 +78,17 @@ export default defineModule({
   changedWhen: 'always when it runs; never when creates/removes say it is done (use changed_when)',
   check: 'partial',
   example: 'command: { argv: [systemctl, is-active, nginx] }',
-  gather: (args: Args, _ctx, io): Promise<RunFacts> => gatherRun(io, args),
+  gather(args: Args, _ctx, io): Promise<RunFacts> {
+    const r = resolveCommand(args)
+    return gatherRun(io, 'fail' in r ? args : r.args)
+  },
   plan(facts, args) {
-    const r = commandArgv(args)
+    const r = resolveCommand(args)
     if ('fail' in r) return { commands: [], fail: r.fail }
-    return planRun(facts, r.argv, args, r.argv)
+    return planRun(facts, r.argv, r.args, r.argv)
   },
   after(facts, args, results) {
-    const r = commandArgv(args)
-    return afterRun(facts, args, results, 'argv' in r ? r.argv : args.cmd)
+    const r = resolveCommand(args)
+    return 'fail' in r ? afterRun(facts, args, results, args.cmd) : afterRun(facts, r.args, results, r.argv)
   },
 })

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import shell, { shellArgv } from './shell.js'
+import shell, { resolveShell, shellArgv } from './shell.js'
 import { renderString } from '../engine/template.js'
 import { applyLocal, localContext, localIO } from '../test/modules-basic/localio.js'
 
@@ -47,4 +47,18 @@ describe('shell', () => {
       expect(existsSync(join(dir, 'pwned'))).toBe(false)
     },
   )
+})
+
+describe('inline options (Ansible free form)', () => {
+  test.each([
+    ['./build.sh >> log chdir=/src creates=out', { cmd: './build.sh >> log', chdir: '/src', creates: 'out' }],
+    ["make creates='/opt/a b/x'", { cmd: 'make', creates: '/opt/a b/x' }],
+    ['echo creates=x; ls', { cmd: 'echo creates=x; ls' }],
+    ['creates=x', { cmd: 'creates=x' }],
+    ["echo 'a chdir=/b'", { cmd: "echo 'a chdir=/b'" }],
+  ])('%j', (cmd, want) => {
+    const a = resolveShell({ cmd })
+    expect(a).toEqual(want)
+  })
+  test('explicit arguments win', () => expect(resolveShell({ cmd: 'x creates=/a', creates: '/b' }).creates).toBe('/b'))
 })

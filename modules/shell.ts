@@ -12,6 +12,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { defineModule } from '../engine/module.js'
 import { runArgs } from './command.js'
+import { splitArgs } from './lib/argv.js'
 import { afterRun, gatherRun, planRun, type RunFacts } from './lib/run.js'
 
 const Args = Type.Object(
@@ -27,6 +28,21 @@ const Args = Type.Object(
 )
 type Args = Static<typeof Args>
 
+/** Ansible's inline options at the end of a free-form script (`shell: ./build.sh >> log chdir=/src creates=out`). */
+const INLINE_TAIL = /(?:\s+(?:creates|removes|chdir|executable)=(?:[^\s'"\\]+|'[^']*')+)+\s*$/
+const INLINE_WORD = /(creates|removes|chdir|executable)=((?:[^\s'"\\]+|'[^']*')+)/g
+
+/** The effective arguments: trailing inline `key=value` options taken out of the script (explicit ones win). Pure. */
+export function resolveShell(args: Args): Args {
+  const m = INLINE_TAIL.exec(` ${args.cmd}`)
+  if (!m) return args
+  const inline: Record<string, string> = {}
+  // A value may be single-quoted (a `{{ var }}` rendered for the shell); quotes are removed as the shell would.
+  for (const w of m[0].matchAll(INLINE_WORD)) inline[w[1]] = splitArgs(w[2]).join('')
+  const cmd = ` ${args.cmd}`.slice(0, m.index).trim()
+  return cmd ? { ...inline, ...args, cmd } : args
+}
+
 /** `EXECUTABLE -c SCRIPT`: the script is one argv element, never spliced into other shell text. */
 export function shellArgv(args: Args): string[] {
   return [args.executable ?? '/bin/sh', '-c', args.cmd]
@@ -40,7 +56,13 @@ export default defineModule({
   changedWhen: 'always when it runs; never when creates/removes say it is done (use changed_when)',
   check: 'partial',
   example: 'shell: "df -h / | tail -1"',
-  gather: (args: Args, _ctx, io): Promise<RunFacts> => gatherRun(io, args),
-  plan: (facts, args) => planRun(facts, shellArgv(args), args, args.cmd),
-  after: (facts, args, results) => afterRun(facts, args, results, args.cmd),
+  gather: (args: Args, _ctx, io): Promise<RunFacts> => gatherRun(io, resolveShell(args)),
+  plan(facts, args) {
+    const a = resolveShell(args)
+    return planRun(facts, shellArgv(a), a, a.cmd)
+  },
+  after(facts, args, results) {
+    const a = resolveShell(args)
+    return afterRun(facts, a, results, a.cmd)
+  },
 })
