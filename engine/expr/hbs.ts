@@ -65,7 +65,8 @@ function valueHelper(raw: boolean) {
   return function (...args: unknown[]): string {
     const options = args.pop() as HelperOptions
     if (args[0] === undefined && typeof args[1] === 'string') throw new UserError(`undefined variable "${args[1]}"`)
-    return out(args[0], options.data.tsplay, raw)
+    const run = options.data.tsplay
+    return out(typeof args[0] === 'string' ? run.scope.resolve(args[0]) : args[0], run, raw)
   }
 }
 hb.registerHelper('__s', valueHelper(false))

@@ -22,7 +22,7 @@ export interface Scope {
   lookup(name: string): unknown
   /** Render a string found inside a value (an attribute or list item) if it holds `{{`. */
   resolve(v: unknown): unknown
-  /** Deeply render a whole value before it is used as a whole (filter input, final result). */
+  /** Deeply render the strings inside a list/map used as a whole (filter input, final result); strings pass. */
   deep(v: unknown): unknown
 }
 
@@ -92,7 +92,8 @@ export function rootScope(vars: Vars, render: StringRenderer): Scope {
       return typeof v === 'string' && v.includes('{{') ? nested(v) : v
     },
     deep(v) {
-      return hasTemplate(v) ? deepRender(v, nested, 0) : v
+      // strings reaching here were rendered when looked up (or computed, and so are not templates)
+      return typeof v !== 'string' && hasTemplate(v) ? deepRender(v, nested, 0) : v
     },
   }
   return scope
@@ -103,7 +104,8 @@ export function childScope(parent: Scope, first: (name: string) => unknown): Sco
   return {
     lookup: (name) => {
       const v = first(name)
-      return v instanceof Undef ? parent.lookup(name) : parent.resolve(v)
+      // block params and `#each` items come from lists already rendered by `deep`, so no second rendering
+      return v instanceof Undef ? parent.lookup(name) : v
     },
     resolve: (v) => parent.resolve(v),
     deep: (v) => parent.deep(v),

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../engine/errors.js'
-import { checkTemplateSyntax, isTemplated, renderString, renderValue, templateVariables } from '../../engine/template.js'
+import { checkTemplateSyntax, isTemplated, markUnsafe, renderString, renderValue, templateVariables } from '../../engine/template.js'
 
 const vars = {
   host: 'pi1',
@@ -154,6 +154,23 @@ describe('errors', () => {
     for (const t of ['x', '{{ a }}', '{{#each xs as |x|}}{{ x.y | default(1) }}{{/each}}', '{{ a | default("}}") }}']) {
       expect(checkTemplateSyntax(t)).toBeUndefined()
     }
+  })
+})
+
+describe('markUnsafe', () => {
+  it('prints command output holding {{ as it is, however it is reached', () => {
+    const result = markUnsafe({ stdout: 'Hello {{ name }} {{#if x}}', lines: ['{{ nope }}'], nested: { v: '{{ a b }}' } })
+    const v = { result, name: 'n' }
+    expect(renderValue('{{ result.stdout }}', v)).toBe('Hello {{ name }} {{#if x}}')
+    expect(renderValue('{{ result.lines[0] }}', v)).toBe('{{ nope }}')
+    expect(renderValue('{{ result }}', v)).toEqual(result)
+    expect(renderString('{{ result.nested }}', v)).toBe('{"v":"{{ a b }}"}')
+    expect(renderString('{{#each result.lines}}{{ this }}{{/each}}', v)).toBe('{{ nope }}')
+    expect(isTemplated(result)).toBe(false)
+  })
+
+  it('is needed: the same output unmarked would be rendered', () => {
+    expect(() => renderValue('{{ result.stdout }}', { result: { stdout: '{{ nope }}' } })).toThrow(/undefined variable "nope"/)
   })
 })
 
