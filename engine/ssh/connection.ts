@@ -12,14 +12,13 @@
  * ```
  */
 import type { Client } from 'ssh2'
-import { sh } from '../commands.js'
 import { HostError } from '../errors.js'
 import type { Command, CommandResult } from '../types.js'
 import { askpassSetup, sessionCleanup, sudoError } from './become.js'
 import { connectClient, type ConnectOptions } from './client.js'
 import { renderShellStart, type SudoSpec } from './quote.js'
 import { RemoteShell, ShellStartError } from './shell.js'
-import { runStream } from './stream.js'
+import { killTreeCommand, runStream } from './stream.js'
 
 export type { ConnectOptions } from './client.js'
 
@@ -31,10 +30,6 @@ export interface RunOptions {
   signal?: AbortSignal
 }
 
-/** Kill a process tree: every descendant of $1, and $1 itself when $2 is 1 (a shell's children: $2 empty). */
-const KILL_TREE = 'k() { for c in $(pgrep -P "$1"); do k "$c"; done; kill -TERM "$1" 2>/dev/null; }; ' +
-  'if [ "$2" = 1 ]; then k "$1"; else for c in $(pgrep -P "$1"); do k "$c"; done; fi; :'
-
 /** Stdin larger than this goes over its own exec channel (raw) instead of base64 in the shell's memory. */
 const BIG_STDIN = 4 * 1024 * 1024
 
@@ -45,6 +40,8 @@ export class HostConnection {
   private client: Client
   private readonly shells = new Map<string, Promise<RemoteShell>>()
   private readonly gates = new Map<string, Promise<void>>()
+  /** Session folders of connections that dropped: removed after a reconnect (unless a reboot already did). */
+  private staleDirs: Promise<string>[] = []
   private readonly sudoFailures = new Map<string, HostError>()
   private sessionDir?: Promise<string>
   private lost?: HostError
@@ -99,7 +96,6 @@ export class HostConnection {
 
   /** Drop the connection and open it again, retrying with back-off until `timeoutSec` (reboots, dropped links). */
   async reconnect(timeoutSec: number): Promise<void> {
-    const oldDir = this.sessionDir?.catch(() => undefined)
     this.teardown(new HostError(this.name, 'dropped', `${this.name}: reconnecting`))
     this.client.end()
     const deadline = Date.now() + timeoutSec * 1000
@@ -120,17 +116,21 @@ export class HostConnection {
       }
     }
     this.lost = undefined
+    this.sudoFailures.clear()
     this.watch(this.client)
-    const dir = await oldDir
-    if (dir) await this.run(sessionCleanup(dir)).catch(() => undefined)
+    const stale = await Promise.all(this.staleDirs.map((p) => p.catch(() => undefined)))
+    this.staleDirs = []
+    for (const dir of stale) if (dir) await this.run(sessionCleanup(dir)).catch(() => undefined)
   }
 
   /** Remove tsplay's session folder on the host, end the shells and the connection. */
   async close(): Promise<void> {
     if (this.closed) return
     if (this.sessionDir && !this.lost) {
+      // on its own channel, so a long command still queued in the shell cannot hold up close(); bounded wait
       const dir = await this.sessionDir.catch(() => undefined)
-      if (dir) await this.run({ ...sessionCleanup(dir), timeoutSec: 10 }).catch(() => undefined)
+      const cleanup = dir ? runStream(this.client, this.name, sessionCleanup(dir), undefined, {}, () => this.lost) : undefined
+      if (cleanup) await Promise.race([cleanup.catch(() => undefined), sleep(5000)])
     }
     this.closed = true
     this.teardown(new HostError(this.name, 'dropped', `${this.name}: connection closed`))
@@ -160,6 +160,7 @@ export class HostConnection {
   private teardown(e: HostError): void {
     for (const p of this.shells.values()) p.then((s) => s.fail(e)).catch(() => undefined)
     this.shells.clear()
+    if (this.sessionDir) this.staleDirs.push(this.sessionDir)
     this.sessionDir = undefined
   }
 
@@ -246,7 +247,7 @@ export class HostConnection {
 
   /** Kill a command's process tree on the host, as the user it runs as (out of band, on its own channel). */
   private async killTree(pid: number, sudo: SudoSpec | undefined, self: boolean): Promise<void> {
-    const r = await runStream(this.client, this.name, sh(KILL_TREE, [String(pid), self ? '1' : '']), sudo, {}, () => this.lost)
+    const r = await runStream(this.client, this.name, killTreeCommand(pid, self), sudo, {}, () => this.lost)
     if (r.rc !== 0) throw new Error(r.stderr)
   }
 }

@@ -11,6 +11,7 @@
  */
 import { StringDecoder } from 'node:string_decoder'
 import type { Client, ClientChannel } from 'ssh2'
+import { sh } from '../commands.js'
 import { HostError } from '../errors.js'
 import type { Command, CommandResult } from '../types.js'
 import { EXEC_PID_PREFIX, renderExec, type SudoSpec } from './quote.js'
@@ -20,6 +21,16 @@ export interface StreamOptions {
   signal?: AbortSignal
   /** Kill the command's process tree on the host (on abort or controller timeout). */
   kill?: (pid: number) => Promise<void>
+}
+
+/** Kill a process tree: every descendant of $1, and $1 itself when $2 is 1 (a shell's children: $2 empty). */
+const KILL_TREE =
+  'k() { for c in $(pgrep -P "$1"); do k "$c"; done; kill -TERM "$1" 2>/dev/null; }; ' +
+  'if [ "$2" = 1 ]; then k "$1"; else for c in $(pgrep -P "$1"); do k "$c"; done; fi; :'
+
+/** The out-of-band command that kills a running command on the host (`self`: the pid too, else its children). */
+export function killTreeCommand(pid: number, self: boolean): Command {
+  return sh(KILL_TREE, [String(pid), self ? '1' : ''], { describe: `kill process tree ${pid}` })
 }
 
 /** Exit code for a process killed by a signal, as sh reports it (128 + number). */

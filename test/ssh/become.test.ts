@@ -93,6 +93,20 @@ describe.skipIf(!can.ok)(`become through sudo${can.ok ? '' : ` (skipped: ${can.w
     expect(await eventually(() => !sessionDirs().includes(mine[0]))).toBe(true)
   })
 
+  it('after a dropped connection and reconnect(), become works again and no session folder is left behind', async () => {
+    const f = fleet('password')
+    const sessionDirs = (): string[] => readdirSync('/tmp').filter((d) => d.startsWith('tsplay.'))
+    const before = new Set(sessionDirs())
+    const conn = await connectTo(f, 0, { becomePassword: f.sudoPassword })
+    expect((await conn.run({ argv: ['id', '-un'] }, { becomeUser: 'root' })).stdout).toBe('root\n')
+    f.killConnections(0)
+    await expect(conn.run({ argv: ['sleep', '5'] })).rejects.toThrow(HostError)
+    await conn.reconnect(10)
+    expect((await conn.run({ argv: ['id', '-un'] }, { becomeUser: 'root' })).stdout).toBe('root\n')
+    await conn.close()
+    expect(await eventually(() => sessionDirs().every((d) => before.has(d)))).toBe(true)
+  })
+
   it('wrong password → its own message, without the password in it', async () => {
     const e = await becomeError('password', 'not-the-password')
     expect(e).toBeInstanceOf(HostError)
