@@ -22,13 +22,13 @@ import { UserError } from './errors.js'
 import { parseCached } from './expr/cache.js'
 import { evaluate } from './expr/eval.js'
 import { ExprError } from './expr/lexer.js'
-import type { Expr } from './expr/parser.js'
+import type { Expr } from './expr/ast.js'
 import { scopeFor } from './expr/render.js'
 import { force, truthy } from './expr/values.js'
 import type { SourcePos, Vars } from './types.js'
 
 export { ExprError } from './expr/lexer.js'
-export type { Expr } from './expr/parser.js'
+export type { Expr } from './expr/ast.js'
 
 /** Where an expression came from, for error messages. */
 export interface ExprOptions {

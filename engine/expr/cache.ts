@@ -7,7 +7,8 @@
  * parseCached('x | default(1)') === parseCached('x | default(1)') // true
  * ```
  */
-import { parse, type Expr } from './parser.js'
+import type { Expr } from './ast.js'
+import { parse } from './parser.js'
 
 const CACHE_MAX = 10_000
 const cache = new Map<string, Expr>()

@@ -9,7 +9,7 @@
  */
 import { UserError } from '../errors.js'
 import { callMethod, FILTERS, TESTS, UNDEF_FILTERS, UNDEF_TESTS } from './filters.js'
-import type { Expr } from './parser.js'
+import type { Expr } from './ast.js'
 import { isUnsafe, type Scope } from './scope.js'
 import { compare, deepEq, force, getProp, short, toStr, truthy, typeName, Undef } from './values.js'
 

@@ -8,24 +8,8 @@
  * parse("result.rc != 0 and 'web' in group_names") // { k: 'and', l: { k: 'bin', op: '!=', … }, r: … }
  * ```
  */
+import type { Expr } from './ast.js'
 import { ExprError, tokenize, type Token } from './lexer.js'
-
-/** A parsed expression. `col` is the 1-based column in the source, for messages. */
-export type Expr =
-  | { k: 'lit'; v: unknown }
-  | { k: 'name'; name: string; col: number }
-  | { k: 'attr'; o: Expr; key: string | number; col: number }
-  | { k: 'index'; o: Expr; i: Expr; col: number }
-  | { k: 'list'; items: Expr[] }
-  | { k: 'map'; entries: Array<[Expr, Expr]> }
-  | { k: 'and' | 'or'; l: Expr; r: Expr }
-  | { k: 'not'; e: Expr }
-  | { k: 'neg'; e: Expr; col: number }
-  | { k: 'bin'; op: string; l: Expr; r: Expr; col: number }
-  | { k: 'filter'; name: string; e: Expr; args: Expr[]; col: number }
-  | { k: 'test'; name: string; e: Expr; args: Expr[]; neg: boolean; col: number }
-  | { k: 'call'; o: Expr; method: string; args: Expr[]; col: number }
-  | { k: 'cond'; c: Expr; a: Expr; b?: Expr }
 
 const LITERALS: Record<string, unknown> = { true: true, True: true, false: false, False: false, none: null, None: null, null: null }
 const COMPARE = new Set(['==', '!=', '<', '>', '<=', '>='])

@@ -10,7 +10,7 @@
  */
 import { ExprError } from './lexer.js'
 import { parseCached } from './cache.js'
-import type { Expr } from './parser.js'
+import type { Expr } from './ast.js'
 
 export type Segment =
   | { t: 'text'; text: string }

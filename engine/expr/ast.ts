@@ -1,0 +1,25 @@
+/**
+ * The expression AST produced by engine/expr/parser.ts and walked by engine/expr/eval.ts.
+ *
+ * @example
+ * ```ts
+ * const e: Expr = { k: 'bin', op: '==', l: { k: 'name', name: 'rc', col: 1 }, r: { k: 'lit', v: 0 }, col: 4 } // rc == 0
+ * ```
+ */
+
+/** A parsed expression. `col` is the 1-based column in the source, for messages. */
+export type Expr =
+  | { k: 'lit'; v: unknown }
+  | { k: 'name'; name: string; col: number }
+  | { k: 'attr'; o: Expr; key: string | number; col: number }
+  | { k: 'index'; o: Expr; i: Expr; col: number }
+  | { k: 'list'; items: Expr[] }
+  | { k: 'map'; entries: Array<[Expr, Expr]> }
+  | { k: 'and' | 'or'; l: Expr; r: Expr }
+  | { k: 'not'; e: Expr }
+  | { k: 'neg'; e: Expr; col: number }
+  | { k: 'bin'; op: string; l: Expr; r: Expr; col: number }
+  | { k: 'filter'; name: string; e: Expr; args: Expr[]; col: number }
+  | { k: 'test'; name: string; e: Expr; args: Expr[]; neg: boolean; col: number }
+  | { k: 'call'; o: Expr; method: string; args: Expr[]; col: number }
+  | { k: 'cond'; c: Expr; a: Expr; b?: Expr }
