@@ -91,9 +91,14 @@ export class RemoteShell {
 
   /** Start a shell with `startText` (e.g. `exec /bin/sh`) and wait until it answers. Rejects with `ShellStartError`. */
   static async open(client: Client, host: string, startText: string, killChildren: (pid: number) => Promise<void>): Promise<RemoteShell> {
-    const channel = await new Promise<ClientChannel>((resolve, reject) =>
-      client.exec(startText, (err, ch) => (err ? reject(new HostError(host, 'dropped', `${host}: cannot open a channel: ${err.message}`)) : resolve(ch))),
-    )
+    const channel = await new Promise<ClientChannel>((resolve, reject) => {
+      const fail = (err: Error): void => reject(new HostError(host, 'dropped', `${host}: cannot open a channel: ${err.message}`))
+      try {
+        client.exec(startText, (err, ch) => (err ? fail(err) : resolve(ch)))
+      } catch (e) {
+        fail(e as Error) // ssh2 throws when the connection is already gone
+      }
+    })
     const sh = new RemoteShell(channel, host, randomBytes(16).toString('hex'), killChildren)
     await new Promise<void>((resolve, reject) => {
       sh.hello = { resolve, reject }

@@ -48,7 +48,7 @@ export function runStream(
   const text = renderExec(cmd, sudo)
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(opts.signal.reason ?? new Error('the command was cancelled'))
-    client.exec(text, (err, ch: ClientChannel) => {
+    const onChannel = (err: Error | undefined, ch: ClientChannel): void => {
       if (err) return reject(lost() ?? new HostError(host, 'dropped', `${host}: cannot open a channel: ${err.message}`))
       const out: Buffer[] = []
       const errs: Buffer[] = []
@@ -120,6 +120,12 @@ export function runStream(
       })
       if (cmd.stdin !== undefined) ch.end(typeof cmd.stdin === 'string' ? Buffer.from(cmd.stdin, 'utf8') : cmd.stdin)
       else ch.end()
-    })
+    }
+    try {
+      client.exec(text, onChannel)
+    } catch (e) {
+      // ssh2 throws when the connection is already gone
+      reject(lost() ?? new HostError(host, 'dropped', `${host}: cannot open a channel: ${(e as Error).message}`))
+    }
   })
 }
