@@ -188,4 +188,14 @@ describe.skipIf(!can.ok)(`hydra-pi.yml on a fleet of three Debian nodes (${can.o
     expect(await pid('hydra-server')).not.toBe(before['hydra-server'])
     expect(await sh(server, ['systemctl', 'cat', 'hydra-server'])).toContain('-h 127.0.0.1 -p 3000')
   }, LONG)
+
+  it('a run limited to the server leaves /etc/nix/machines as it is', async () => {
+    const machines = await sh(server, ['cat', '/etc/nix/machines'])
+    const r = await tsplay(['run', ...base, '-e', `@${join(dir, 'secrets.yml')}`, '-e', 'hydra_listen_host=127.0.0.1', '--limit', server])
+    expect(r.rc, explain(r)).toBe(0)
+    expect(r.recap[server].changed, changedTasks(r, server).join(' | ')).toBe(0)
+    expect(Object.keys(r.recap)).toEqual([server])
+    expect(r.tasks.find((t) => t.task === 'build_machines : /etc/nix/machines left as it is')?.status).toBe('ok')
+    expect(await sh(server, ['cat', '/etc/nix/machines'])).toBe(machines)
+  }, LONG)
 })
