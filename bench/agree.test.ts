@@ -10,10 +10,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { canRunSshd, startSshd, type SshdFleet } from '../test/helpers/sshd.js'
+import { canRunSshd, type SshdFleet } from '../test/helpers/sshd.js'
 import { REPO, runAnsible, runTsplay, type EngineRun } from './engines.js'
 import { runFloor } from './floor.js'
-import { floorSpec, freshRoot, inventoryYaml, treeDigest, wipe } from './targets.js'
+import { floorSpec, freshRoot, inventoryYaml, startFleet, treeDigest, wipe } from './targets.js'
 import { expectedCounts, playbookYaml, TEMPLATE_NAME, TEMPLATE_TEXT, type Counts } from './workload.js'
 
 function why(): string | undefined {
@@ -39,7 +39,7 @@ describe.skipIf(skip !== undefined)('ansible-playbook, tsplay and the floor agre
   const digests = new Map<string, string>()
 
   beforeAll(async () => {
-    fleet = await startSshd({ count: HOSTS, sudo: 'nopasswd' })
+    fleet = await startFleet(HOSTS)
     dir = mkdtempSync(join(tmpdir(), 'tsplay-bench-test-'))
     writeFileSync(join(dir, 'bench.yml'), playbookYaml())
     writeFileSync(join(dir, TEMPLATE_NAME), TEMPLATE_TEXT)

@@ -14,10 +14,11 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { canRunSshd, startSshd, type SshdFleet } from '../test/helpers/sshd.js'
+import { canRunSshd, type SshdFleet } from '../test/helpers/sshd.js'
 import { Bench } from './compare.js'
 import { readConfig } from './config.js'
 import { REPO } from './engines.js'
+import { startFleet } from './targets.js'
 import { factsCost, profileTsplay, startup } from './extras.js'
 import { goals, goalsTable } from './goals.js'
 import type { ProfileSummary } from './profile.js'
@@ -83,7 +84,7 @@ export async function main(): Promise<number> {
 
   const count = Math.max(...config.sizes, ...config.scale, ...config.facts, 1)
   log(`\n== starting ${count} loopback sshd targets`)
-  const fleet: SshdFleet = await startSshd({ count, sudo: 'nopasswd' })
+  const fleet: SshdFleet = await startFleet(count)
   const workDir = mkdtempSync(join(tmpdir(), 'tsplay-bench-'))
   const stop = async () => {
     await fleet.stop()

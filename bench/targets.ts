@@ -14,10 +14,33 @@ import { createHash } from 'node:crypto'
 import { chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
-import type { SshdFleet } from '../test/helpers/sshd.js'
+import { startSshd, type SshdFleet } from '../test/helpers/sshd.js'
 import type { FloorSpec } from './floor.js'
 
 let runSeq = 0
+
+/**
+ * `startSshd`, retried: ssh2 1.17's `generateKeyPairSync('ed25519')` drops a leading zero byte of the public key
+ * about once in 256 keys, and OpenSSH then refuses the key ("error in libcrypto"): at 100 targets that is a
+ * failed start in about a third of the runs. A fleet whose client key OpenSSH cannot load is refused too
+ * (ansible-playbook could not log in).
+ */
+export async function startFleet(count: number, attempts = 5): Promise<SshdFleet> {
+  for (let i = 1; ; i++) {
+    let fleet: SshdFleet | undefined
+    try {
+      fleet = await startSshd({ count, sudo: 'nopasswd' })
+      execFileSync('ssh-keygen', ['-y', '-f', fleet.keyFile], { stdio: 'pipe' })
+      return fleet
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e)
+      if (fleet) await fleet.stop()
+      else for (const dir of msg.match(/\/tmp\/tsplay-sshd-[A-Za-z0-9]+/g) ?? []) rmSync(dir, { recursive: true, force: true })
+      if (i >= attempts) throw e
+      process.stderr.write(`  sshd targets did not start (${msg.split('\n')[0]}); again (${i}/${attempts})\n`)
+    }
+  }
+}
 
 /** The login user's uid, gid and home. */
 export function userInfo(user: string): { uid: number; gid: number; home: string } {
