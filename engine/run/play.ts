@@ -8,6 +8,7 @@ import { HostError } from '../errors.js'
 import { factsToVars, gatherFacts } from '../facts.js'
 import type { TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
+import { markUnsafe } from '../template.js'
 import { taskVars } from './hostvars.js'
 import { mapLimit } from './limit.js'
 import { runTaskOnHost } from './task.js'
@@ -85,7 +86,7 @@ export async function runTask(rc: RunContext, playName: string, task: Task, inh:
   if (task.runOnce && hosts.length > 1) {
     const r = out.get(hosts[0])!
     for (const h of hosts.slice(1)) {
-      if (task.register) rc.states.get(h)!.hostFacts[task.register] = r.data
+      if (task.register) rc.states.get(h)!.hostFacts[task.register] = markUnsafe(r.data)
       out.set(h, { ...r, host: h })
     }
   }
@@ -143,7 +144,7 @@ async function gather(rc: RunContext, playName: string, hosts: string[]): Promis
     try {
       const conn = await rc.pool.get(host, taskVars(rc, host, { when: [], tags: [], vars: {} }, undefined))
       st.facts = await gatherFacts(conn)
-      st.factVars = factsToVars(st.facts)
+      st.factVars = markUnsafe(factsToVars(st.facts))
       r = { status: 'ok', host, data: {} }
     } catch (e) {
       if (!(e instanceof HostError)) throw e

@@ -5,7 +5,7 @@
 import type { Task } from '../ast.js'
 import { HostError, UserError } from '../errors.js'
 import { evalCondition } from '../expr.js'
-import { renderValue } from '../template.js'
+import { markUnsafe, renderValue } from '../template.js'
 import type { FileDiff, TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { executeModule, type Outcome } from './execute.js'
@@ -108,8 +108,9 @@ async function withRetries(rc: RunContext, task: Task, host: string, vars: Recor
   return { ...out!, status: 'failed', msg: `until condition not met after ${attempts} attempts`, data: { ...out!.data, attempts } }
 }
 
+/** Registered results are data from the host: marked unsafe, so output holding `{{` is never rendered. */
 function register(rc: RunContext, task: Task, host: string, data: Record<string, unknown>): void {
-  if (task.register) rc.states.get(host)!.hostFacts[task.register] = data
+  if (task.register) rc.states.get(host)!.hostFacts[task.register] = markUnsafe(data)
 }
 
 function skipped(host: string, reason: string): TaskResult & { status: 'skipped' } {
