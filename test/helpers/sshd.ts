@@ -77,6 +77,17 @@ const SUDOERS: Record<SudoMode, string> = {
   requiretty: `Defaults:${USERS.requiretty} requiretty\n${USERS.requiretty} ALL=(ALL:ALL) ALL\n`,
 }
 
+/**
+ * A fresh ed25519 key pair in OpenSSH format. ssh2's generator writes a 31-byte public key when the key's first
+ * byte is 0 (about 1 in 128 keys), which OpenSSH rejects ("error in libcrypto"): such keys are drawn again.
+ */
+export function ed25519Pair(comment = ''): { private: string; public: string } {
+  for (;;) {
+    const k = ssh2.utils.generateKeyPairSync('ed25519', { comment })
+    if (Buffer.from(k.public.split(' ')[1], 'base64').length === 51) return k
+  }
+}
+
 /** Whether this process can run the loopback targets (root and OpenSSH's sshd). */
 export function canRunSshd(): { ok: true } | { ok: false; why: string } {
   if (process.getuid?.() !== 0) return { ok: false, why: 'loopback sshd targets need root (to run sshd and create test users)' }
@@ -226,7 +237,7 @@ export async function startSshd(opts: SshdOptions): Promise<SshdFleet> {
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 })
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-sshd-'))
   chmodSync(dir, 0o755)
-  const client = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'tsplay-test' })
+  const client = ed25519Pair('tsplay-test')
   const keyFile = join(dir, 'client_ed25519')
   writeFileSync(keyFile, client.private, { mode: 0o600 })
   const authorizedKeys = join(dir, 'authorized_keys')
@@ -254,7 +265,7 @@ export async function startSshd(opts: SshdOptions): Promise<SshdFleet> {
     const name = `t${i + 1}`
     const hdir = join(dir, name)
     mkdirSync(hdir, { mode: 0o700 })
-    const hk = ssh2.utils.generateKeyPairSync('ed25519')
+    const hk = ed25519Pair()
     writeFileSync(join(hdir, 'host_ed25519'), hk.private, { mode: 0o600 })
     const port = await freePort()
     writeFileSync(join(hdir, 'sshd_config'), sshdConfig(hdir, port, authorizedKeys, user, opts.sshdConfig))

@@ -7,11 +7,10 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { execFileSync, spawn } from 'node:child_process'
-import ssh2 from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HostError } from '../../engine/errors.js'
 import { fingerprint } from '../../engine/ssh/knownhosts.js'
-import { canRunSshd, freePort, startSshd, type SshdFleet } from '../helpers/sshd.js'
+import { canRunSshd, ed25519Pair, freePort, startSshd, type SshdFleet } from '../helpers/sshd.js'
 import { connectTo } from './util.js'
 
 const can = canRunSshd()
@@ -62,7 +61,7 @@ describe.skipIf(!can.ok)(`connection faults${can.ok ? '' : ` (skipped: ${can.why
 
     it('a changed host key is refused, even with trustNewHostKeys, showing both fingerprints', async () => {
       const kh = join(fleet.dir, 'changed_known_hosts')
-      const other = ssh2.utils.generateKeyPairSync('ed25519').public
+      const other = ed25519Pair().public
       writeFileSync(kh, `[127.0.0.1]:${fleet.hosts[0].port} ${other}\n`)
       const e = await failure(connectTo(fleet, 0, {}, { knownHostsFile: kh, trustNewHostKeys: true }))
       expect(e.kind).toBe('hostkey')
@@ -114,7 +113,7 @@ describe.skipIf(!can.ok)(`connection faults${can.ok ? '' : ` (skipped: ${can.why
 
     it('a key the host does not accept: auth', async () => {
       const bad = join(fleet.dir, 'wrong_key')
-      writeFileSync(bad, ssh2.utils.generateKeyPairSync('ed25519').private, { mode: 0o600 })
+      writeFileSync(bad, ed25519Pair().private, { mode: 0o600 })
       const e = await failure(connectTo(fleet, 0, { privateKeyFile: bad }))
       expect(e.kind).toBe('auth')
       expect(e.message).toMatch(/rejected/)
