@@ -1,6 +1,6 @@
 /**
- * Every generated file, by path relative to the project root: the editor schemas under `schemas/` and the module
- * reference `docs/modules.md`. `scripts/gen-docs.mjs` writes them (`npm run docs`); the ecosystem test compares the
+ * Every generated file, by path relative to the project root: the editor schemas under `schemas/` (playbooks, task
+ * files, variable files, inventories, tsplay.yml) and the module reference `docs/modules.md`. `scripts/gen-docs.mjs` writes them (`npm run docs`); the ecosystem test compares the
  * committed files with this output, so they cannot go stale.
  *
  * @example
@@ -11,18 +11,22 @@
  */
 import { loadAllModules } from '../../modules/registry.js'
 import { inventorySchema } from './inventory.js'
-import type { JsonSchema } from './json.js'
+import { ConfigSchema } from '../cli/config.js'
+import { DRAFT_07, plain, type JsonSchema } from './json.js'
 import { playbookSchema, tasksSchema, varsSchema } from './playbook.js'
 import { modulesMarkdown } from './render.js'
 
 /** The schema kinds `tsplay schema KIND` prints. */
-export const SCHEMA_KINDS = ['playbook', 'inventory', 'tasks', 'vars'] as const
+export const SCHEMA_KINDS = ['playbook', 'inventory', 'tasks', 'vars', 'config'] as const
 export type SchemaKind = (typeof SCHEMA_KINDS)[number]
 
 /** Build one schema. */
 export async function buildSchema(kind: SchemaKind): Promise<JsonSchema> {
   if (kind === 'inventory') return inventorySchema()
   if (kind === 'vars') return varsSchema()
+  if (kind === 'config') {
+    return { $schema: DRAFT_07, $id: 'https://tsplay.dev/schemas/config.json', title: 'tsplay.yml', ...plain(ConfigSchema) }
+  }
   const modules = await loadAllModules()
   return kind === 'playbook' ? playbookSchema(modules) : tasksSchema(modules)
 }

@@ -71,7 +71,7 @@ describe('tsplay modules / doc / schema', () => {
     expect(r.stderr).toMatch(msg)
   })
 
-  it.each(['playbook', 'inventory', 'tasks', 'vars'])('schema %s prints the committed schema', (kind) => {
+  it.each(['playbook', 'inventory', 'tasks', 'vars', 'config'])('schema %s prints the committed schema', (kind) => {
     const r = tsplay('schema', kind)
     expect(r.rc, r.stderr).toBe(0)
     expect(r.stdout).toBe(readFileSync(join(ROOT, 'schemas', `${kind}.json`), 'utf8'))
