@@ -18,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const ROOT = join(import.meta.dirname, '../..')
 const CASES = join(import.meta.dirname, 'cases')
-const CLI = join(ROOT, 'bin/tsplay.js')
+/** The CLI under test; TSPLAY_TEST_CLI may point at another build of `bin/tsplay.js` (e.g. a private snapshot). */
+const CLI = process.env.TSPLAY_TEST_CLI ?? join(ROOT, 'bin/tsplay.js')
 
 interface Case {
   args?: string[]
@@ -89,7 +90,7 @@ let connections = 0
 const work = mkdtempSync(join(tmpdir(), 'tsplay-corpus-'))
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist/engine/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)')
+  if (!existsSync(join(CLI, '../../dist/engine/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)')
   server = createServer((s) => {
     connections++
     s.destroy()
@@ -145,4 +146,16 @@ describe('bad-input corpus', () => {
   it('contacted nothing at all', () => {
     expect(connections).toBe(0)
   })
+
+  it('control: a valid playbook does reach the counting server (so the zero above means something)', async () => {
+    const dir = join(work, 'control')
+    mkdirSync(join(dir, 'inventory'), { recursive: true })
+    writeFileSync(join(dir, 'playbook.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: /bin/true\n')
+    const inv = `all:\n  hosts:\n    t1: { ansible_host: 127.0.0.1, ansible_port: ${port}, ansible_user: nobody, ansible_password: not-a-real-one }\n`
+    writeFileSync(join(dir, 'inventory/hosts.yml'), inv)
+    const before = connections
+    const r = await runCli(['run', 'playbook.yml', '-i', 'inventory', '--known-hosts', join(dir, 'known_hosts')], dir)
+    expect(r.code, r.stderr).toBe(4) // unreachable: the server hangs up
+    expect(connections - before).toBeGreaterThan(0)
+  }, 60_000)
 })
