@@ -86,16 +86,17 @@ export async function main(): Promise<number> {
   log(`\n== starting ${count} loopback sshd targets`)
   const fleet: SshdFleet = await startFleet(count)
   const workDir = mkdtempSync(join(tmpdir(), 'tsplay-bench-'))
+  const results = new Results()
+  const bench = new Bench(fleet, workDir, config, results)
   const stop = async () => {
     await fleet.stop()
     rmSync(workDir, { recursive: true, force: true })
+    await bench.targetCpu.detach()
   }
   const onSignal = () => void stop().finally(() => process.exit(130))
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
 
-  const results = new Results()
-  const bench = new Bench(fleet, workDir, config, results)
   const factsRows: FactsTiming[] = []
   const profiles: Record<string, Record<RunKind, ProfileSummary | undefined>> = {}
   const t0 = Date.now()
@@ -125,7 +126,6 @@ export async function main(): Promise<number> {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
     await stop()
-    bench.targetCpu.detach()
   }
 
   const goalRows = goals(results.cases(), results.ratios(), startupRows, factsRows)

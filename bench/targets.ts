@@ -19,6 +19,14 @@ import type { FloorSpec } from './floor.js'
 
 let runSeq = 0
 
+function isSshd(pid: number): boolean {
+  try {
+    return pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('/usr/sbin/sshd')
+  } catch {
+    return false
+  }
+}
+
 /**
  * `startSshd`, retried: ssh2 1.17's `generateKeyPairSync('ed25519')` drops a leading zero byte of the public key
  * about once in 256 keys, and OpenSSH then refuses the key ("error in libcrypto"): at 100 targets that is a
@@ -31,6 +39,10 @@ export async function startFleet(count: number, attempts = 5): Promise<SshdFleet
     try {
       fleet = await startSshd({ count, sudo: 'nopasswd' })
       execFileSync('ssh-keygen', ['-y', '-f', fleet.keyFile], { stdio: 'pipe' })
+      // a target whose sshd died (its port taken by another test's sshd between freePort() and bind, which then
+      // answered the banner check) would be some other machine
+      const dead = fleet.hosts.filter((h) => !isSshd(h.pid))
+      if (dead.length) throw new Error(`sshd of ${dead.map((h) => h.name).join(', ')} is not running (port taken?)`)
       return fleet
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e)
@@ -131,9 +143,15 @@ export class TargetCpu {
     const dir = `/sys/fs/cgroup/cpuacct/tsplay-bench-${process.pid}`
     try {
       mkdirSync(dir)
-      for (const h of fleet.hosts) writeFileSync(join(dir, 'cgroup.procs'), `${h.pid}\n`)
-      return new TargetCpu(fleet, dir)
     } catch {
+      return new TargetCpu(fleet)
+    }
+    const cpu = new TargetCpu(fleet, dir)
+    try {
+      for (const h of fleet.hosts) writeFileSync(join(dir, 'cgroup.procs'), `${h.pid}\n`)
+      return cpu
+    } catch {
+      void cpu.detach()
       return new TargetCpu(fleet)
     }
   }
@@ -147,13 +165,16 @@ export class TargetCpu {
     return Number(readFileSync(join(this.dir, 'cpuacct.usage'), 'utf8')) / 1e6
   }
 
-  /** Remove the cgroup (after the fleet stopped; left in place if something still runs in it). */
-  detach(): void {
+  /** Remove the cgroup once the fleet stopped (waits up to 2 s for the last processes to leave it). */
+  async detach(): Promise<void> {
     if (!this.dir) return
-    try {
-      rmdirSync(this.dir)
-    } catch {
-      /* still in use */
+    for (let i = 0; i < 40; i++) {
+      try {
+        rmdirSync(this.dir)
+        return
+      } catch {
+        await new Promise((r) => setTimeout(r, 50))
+      }
     }
   }
 }

@@ -1,0 +1,83 @@
+/**
+ * A benchmark result file as Markdown tables, for the README's performance section (docs/performance.md).
+ *
+ * @example
+ * ```sh
+ * node bench/.build/bench/markdown.js bench/results/2026-11-26T06-40-00Z.json
+ * ```
+ */
+import { readFileSync } from 'node:fs'
+import type { Goal } from './goals.js'
+import type { CaseResult, CommandTiming, FactsTiming, RatioRow } from './report.js'
+import { num, secs } from './stats.js'
+
+/** The parts of a result file used here (see main.ts for the whole record). */
+export interface ResultRecord {
+  date: string
+  machine: Record<string, unknown>
+  config: { runs: number; forks: number }
+  tasksPerHost: number
+  cases: CaseResult[]
+  ratios: RatioRow[]
+  startup: CommandTiming[]
+  facts: FactsTiming[]
+  goals: Goal[]
+  mismatches: string[]
+}
+
+const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`
+const md = (head: readonly string[], rows: readonly (readonly string[])[]) =>
+  [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n')
+
+/** All tables of a result, with a line naming the machine. */
+export function markdown(r: ResultRecord): string {
+  const m = r.machine
+  const ratio = (c: CaseResult) => r.ratios.find((x) => x.hosts === c.hosts && x.run === c.run)
+  const cases = md(
+    ['hosts', 'run', 'engine', 'wall median', 'min–max', 'peak RSS', 'controller CPU', 'target CPU', 'per task per host', 'ansible / tsplay', 'tsplay / floor'],
+    r.cases.map((c) => {
+      const x = c.engine === 'tsplay' ? ratio(c) : undefined
+      return [
+        String(c.hosts),
+        c.run,
+        c.engine === 'tsplay' ? '**tsplay**' : c.engine,
+        `${secs(c.wall.median)} s`,
+        `${secs(c.wall.min)}–${secs(c.wall.max)} s`,
+        `${num(c.rssKb.median / 1024, 0)} MB`,
+        `${secs(c.cpuMs.median)} s`,
+        `${secs(c.targetCpuMs.median)} s`,
+        `${num(c.msPerTaskHost, 1)} ms`,
+        x && Number.isFinite(x.ansibleOverTsplay) ? `**${num(x.ansibleOverTsplay)}×**` : '',
+        x && Number.isFinite(x.tsplayOverFloor) ? `${num(x.tsplayOverFloor, 2)}×` : '',
+      ]
+    }),
+  )
+  const startup = md(
+    ['command', 'median', 'min–max', 'peak RSS'],
+    r.startup.map((s) => [`\`${s.what}\``, `${num(s.wall.median, 0)} ms`, `${num(s.wall.min, 0)}–${num(s.wall.max, 0)} ms`, `${num(s.rssKb.median / 1024, 0)} MB`]),
+  )
+  const facts = md(
+    ['engine', 'hosts', 'gather_facts: false', 'true', 'added per host'],
+    r.facts.map((f) => [f.engine, String(f.hosts), `${secs(f.withoutMs.median)} s`, `${secs(f.withMs.median)} s`, `${num(f.addedPerHostMs, 0)} ms`]),
+  )
+  const goals = md(['target', 'measured', ''], r.goals.map((g) => [g.goal, g.measured, g.status]))
+  return [
+    `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${String(m.cores)} cores (${String(m.cpu)}), ${String(m.memoryGB)} GB, ${String(m.os)}, ` +
+      `Node.js ${String(m.node)}, ${String(m.ansible)}; commit ${String(m.commit)}; median of ${r.config.runs} runs, forks ${r.config.forks}, ` +
+      `${r.tasksPerHost} tasks per host; load average ${JSON.stringify(m.loadAverageAtStart)} at the start.`,
+    '',
+    cases,
+    '',
+    startup,
+    '',
+    facts,
+    '',
+    goals,
+    ...(r.mismatches.length ? ['', `**${r.mismatches.length} mismatch(es)** — these figures do not count:`, ...r.mismatches.map((x) => `- ${x}`)] : []),
+    '',
+  ].join('\n')
+}
+
+if (process.argv[1]?.endsWith('markdown.js') && process.argv[2]) {
+  process.stdout.write(markdown(JSON.parse(readFileSync(process.argv[2], 'utf8')) as ResultRecord))
+}
