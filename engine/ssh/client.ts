@@ -13,7 +13,7 @@ import ssh2 from 'ssh2'
 import type { Client as ClientT } from 'ssh2'
 import { HostError } from '../errors.js'
 import type { ConnectionSpec } from '../ast.js'
-import { authMethods } from './auth.js'
+import { authMethods, expandHome } from './auth.js'
 import { addHostKey, checkHostKey, hostPortName, knownKeyTypes } from './knownhosts.js'
 
 export interface ConnectOptions {
@@ -39,7 +39,8 @@ const HOST_KEY_ALGOS: Record<string, string[]> = {
 
 /** The host key check as a verifier; records why it refused. */
 function makeVerifier(opts: ConnectOptions, refused: { err?: HostError }): (key: Buffer) => boolean {
-  const { spec, knownHostsFile: file } = opts
+  const { spec } = opts
+  const file = expandHome(opts.knownHostsFile)
   const where = hostPortName(spec.host, spec.port)
   return (key: Buffer) => {
     const r = checkHostKey(file, spec.host, spec.port, key)
@@ -75,7 +76,7 @@ export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.conne
   const { spec } = opts
   const methods = authMethods(spec, opts.agentSocket)
   const refused: { err?: HostError } = {}
-  const known = knownKeyTypes(opts.knownHostsFile, spec.host, spec.port).flatMap((t) => HOST_KEY_ALGOS[t] ?? [])
+  const known = knownKeyTypes(expandHome(opts.knownHostsFile), spec.host, spec.port).flatMap((t) => HOST_KEY_ALGOS[t] ?? [])
   const client = new ssh2.Client()
   return new Promise((resolve, reject) => {
     let settled = false

@@ -3,7 +3,8 @@
  * hashed entries), refused and silent ports, rejected logins, a connection killed or frozen mid-command, and
  * reconnecting after the target's sshd restarts. Every fault is a HostError of the right kind — nothing hangs.
  */
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { execFileSync, spawn } from 'node:child_process'
@@ -84,6 +85,28 @@ describe.skipIf(!can.ok)(`connection faults${can.ok ? '' : ` (skipped: ${can.why
       expect(readFileSync(kh, 'utf8')).not.toContain('127.0.0.1')
       const c = await connectTo(fleet, 1, {}, { knownHostsFile: kh })
       expect((await c.run({ argv: ['true'] })).rc).toBe(0)
+      await c.close()
+    })
+  })
+
+  describe('a host with an RSA and an ed25519 host key, known only by its RSA key', () => {
+    let rsaFleet: SshdFleet
+    let rsaPub = ''
+    beforeAll(async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tsplay-rsa-'))
+      execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', join(dir, 'host_rsa')])
+      rsaPub = readFileSync(join(dir, 'host_rsa.pub'), 'utf8').split(' ').slice(0, 2).join(' ')
+      rsaFleet = await startSshd({ count: 1, sshdConfig: [`HostKey ${join(dir, 'host_rsa')}`] })
+    })
+    afterAll(async () => {
+      await rsaFleet?.stop()
+    })
+
+    it('is asked for its RSA key (as OpenSSH does), so the key matches instead of looking changed', async () => {
+      const kh = join(rsaFleet.dir, 'rsa_known_hosts')
+      writeFileSync(kh, `[127.0.0.1]:${rsaFleet.hosts[0].port} ${rsaPub}\n`)
+      const c = await connectTo(rsaFleet, 0, {}, { knownHostsFile: kh })
+      expect((await c.run({ argv: ['echo', 'rsa'] })).stdout).toBe('rsa\n')
       await c.close()
     })
   })
