@@ -24,7 +24,8 @@ import { bestPos, keyPos, posOf } from './yaml.js'
 
 type Schema = Record<string, unknown>
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true, allowUnionTypes: true })
+// `optimize: false`: compiling ~20 module schemas dominates `tsplay validate`; the optimizer pass costs more than it saves here
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true, allowUnionTypes: true, code: { optimize: false } })
 const compiled = new WeakMap<object, ValidateFunction>()
 
 function validatorFor(module: ModuleDef): ValidateFunction {

@@ -144,9 +144,11 @@ function checkTemplateFile(task: Task, rep: Report): void {
     return // bad UTF-8 is reported by the loader
   }
   if (!file || text === undefined) return
-  for (const name of templateNames(text)) {
-    const m = new RegExp(`\\{\\{[^}]*?(?<![\\w.])${name.replace(/[$]/g, '\\$&')}\\b`).exec(text)
-    const at = m ? m.index + m[0].length - name.length : 0
-    rep(name, `template ${basename(file)}`, offsetPos(file, text, at))
+  const names = templateNames(text)
+  if (!names.length) return
+  const first = new Map<string, number>()
+  for (const m of text.matchAll(/\{\{[^}]*\}\}/g)) {
+    for (const w of m[0].matchAll(/(?<![\w.'"])[A-Za-z_][\w-]*/g)) if (!first.has(w[0])) first.set(w[0], m.index + (w.index ?? 0))
   }
+  for (const name of names) rep(name, `template ${basename(file)}`, offsetPos(file, text, first.get(name) ?? 0))
 }
