@@ -36,14 +36,15 @@ export class FrameReader {
   push(chunk: Buffer): void {
     this.append(chunk)
     for (;;) {
-      const m = this.buf.indexOf(this.marker, this.scanned)
-      if (m < 0 || m >= this.used) {
+      const live = this.buf.subarray(0, this.used) // never search the stale bytes past `used`
+      const m = live.indexOf(this.marker, this.scanned)
+      if (m < 0) {
         this.scanned = Math.max(this.start, this.used - this.marker.length)
         break
       }
       const headStart = m + this.marker.length
-      const nl = this.buf.indexOf(0x0a, headStart)
-      if (nl < 0 || nl >= this.used) {
+      const nl = live.indexOf(0x0a, headStart)
+      if (nl < 0) {
         this.scanned = m // wait for the rest of the header
         break
       }
