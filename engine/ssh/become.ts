@@ -14,18 +14,24 @@ import { HostError } from '../errors.js'
 import type { Command } from '../types.js'
 
 /**
- * Constant script run as the login user with the password on stdin: creates the session folder, the password
- * file and the askpass helper, and prints the folder. The helper answers once per sudo process (a second call,
- * i.e. sudo retrying after a wrong password, fails at once instead of looping through three PAM delays).
+ * Constant script run as the login user with the password on stdin: creates the session folder (in /tmp, or in
+ * $HOME when /tmp is mounted noexec), the password file and the askpass helper, and prints the folder. The
+ * helper answers once per sudo process (a second call, i.e. sudo retrying after a wrong password, fails at once
+ * instead of looping through three PAM delays).
  */
 const SETUP_SCRIPT = [
-  'set -e',
   'umask 077',
-  'd=$(mktemp -d "/tmp/tsplay.XXXXXXXXXX")',
-  'cat > "$d/pw"',
-  'printf \'%s\\n\' \'#!/bin/sh\' \'d=${0%/*}; f="$d/try.$PPID"\' \'[ -e "$f" ] && exit 1\' \': > "$f"\' \'exec cat "$d/pw"\' > "$d/askpass"',
-  'chmod 0700 "$d/askpass"',
-  'printf %s "$d"',
+  'pw=$(cat)',
+  'for d in /tmp/tsplay "$HOME/.tsplay"; do',
+  '  d=$(mktemp -d "$d.XXXXXXXXXX") || continue',
+  '  printf \'%s\\n\' "$pw" > "$d/pw" &&',
+  '  printf \'%s\\n\' \'#!/bin/sh\' \'d=${0%/*}; f="$d/try.$PPID"\' \'[ -e "$f" ] && exit 1\' \': > "$f"\' \'exec cat "$d/pw"\' > "$d/askpass" &&',
+  '  chmod 0700 "$d/askpass" &&',
+  '  "$d/askpass" > /dev/null 2>&1 && rm -f "$d"/try.* && printf %s "$d" && exit 0',
+  '  rm -rf -- "$d"',
+  'done',
+  'echo "cannot create an executable sudo askpass helper in /tmp or $HOME" >&2',
+  'exit 1',
 ].join('\n')
 
 /** The command that sets up the session folder and askpass helper (stdin: the password). */
@@ -35,7 +41,7 @@ export function askpassSetup(password: string): Command {
 
 /** The command that removes the session folder on close. */
 export function sessionCleanup(dir: string): Command {
-  return sh('case "$1" in /tmp/tsplay.*) rm -rf -- "$1" ;; esac', [dir], { describe: 'remove tsplay session folder' })
+  return sh('case "$1" in /tmp/tsplay.*|"$HOME"/.tsplay.*) rm -rf -- "$1" ;; esac', [dir], { describe: 'remove tsplay session folder' })
 }
 
 /** Turn sudo's failure output into one clear message per cause. */

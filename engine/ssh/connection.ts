@@ -234,7 +234,7 @@ export class HostConnection {
   private ensureSessionDir(): Promise<string> {
     if (!this.sessionDir) {
       const p = this.run(askpassSetup(this.opts.spec.becomePassword ?? '')).then((r) => {
-        if (r.rc !== 0 || !r.stdout.startsWith('/tmp/tsplay.')) {
+        if (r.rc !== 0 || !/^\/.*\/\.?tsplay\.[A-Za-z0-9]+$/.test(r.stdout)) {
           throw new HostError(this.name, 'sudo', `${this.name}: cannot prepare the sudo password helper: ${r.stderr.trim() || `exit code ${r.rc}`}`)
         }
         return r.stdout
