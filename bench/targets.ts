@@ -21,7 +21,7 @@ let runSeq = 0
 
 function isSshd(pid: number): boolean {
   try {
-    return pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('/usr/sbin/sshd')
+    return pid > 0 && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sshd'
   } catch {
     return false
   }
