@@ -199,4 +199,28 @@ describe.skipIf(!can.ok)(`hydra-pi.yml on a fleet of three Debian nodes (${can.o
     expect(r.tasks.find((t) => t.task === 'build_machines : /etc/nix/machines left as it is')?.status).toBe('ok')
     expect(await sh(server, ['cat', '/etc/nix/machines'])).toBe(machines)
   }, LONG)
+
+  it('growing the farm: a Pi taken out, then added back fresh, is all it takes', async () => {
+    const [keep, grow] = builders
+    const vars = { nix_install_method: 'debian', hydra_install_method: 'prefix', hydra_prefix: PREFIX, hydra_listen_host: '0.0.0.0' }
+    const lines = async () => (await sh(server, ['cat', '/etc/nix/machines'])).split('\n').filter((l) => l.startsWith('ssh://'))
+    // One builder less: its line goes.
+    writeFileSync(join(dir, 'one.yml'), fleet.inventoryYaml({ hydra_server: [server], hydra_builders: [keep] }, vars))
+    const one = ['run', PLAYBOOK, '-i', join(dir, 'one.yml'), '--known-hosts', fleet.knownHostsFile, '--json', '-e', `@${join(dir, 'secrets.yml')}`]
+    const r1 = await tsplay([...one, '--limit', `${server}:${keep}`])
+    expect(r1.rc, explain(r1)).toBe(0)
+    expect((await lines()).map((l) => l.split(' ')[0])).toEqual([`ssh://nixremote@${address[keep]}`])
+    // A fresh Pi (wiped node) joins the group: one run sets it up and the server sends builds to it.
+    await fleet.reset(grow)
+    const r2 = await tsplay(['run', ...base, '-e', `@${join(dir, 'secrets.yml')}`])
+    expect(r2.rc, explain(r2)).toBe(0)
+    expect(r2.recap[keep].changed, changedTasks(r2, keep).join(' | ')).toBe(0)
+    expect(await sh(grow, ['systemctl', 'is-active', 'nix-daemon'])).toBe('active')
+    expect((await lines()).map((l) => l.split(' ')[0])).toEqual(builders.map((b) => `ssh://nixremote@${address[b]}`))
+    const ping = await fleet.exec(server, ['runuser', '-u', 'hydra-queue-runner', '--', 'env', 'HOME=/var/lib/hydra/queue-runner', 'sh', '-c',
+      'set -- $(grep -F "ssh://nixremote@$1 " /etc/nix/machines); ' +
+      'exec nix --extra-experimental-features nix-command store ping --store "$1?ssh-key=$3&base64-ssh-public-host-key=$8"',
+      'sh', address[grow]])
+    expect(ping.rc, ping.stderr).toBe(0)
+  }, LONG)
 })
