@@ -12,13 +12,32 @@ import { mergeLayers, resolveVars } from './vars.js'
 export const OMIT = '__tsplay_omit_placeholder__'
 
 const groupsCache = new WeakMap<object, Record<string, string[]>>()
+/** Inventory vars per host (the inventory does not change during a run). */
+const invVarsCache = new WeakMap<object, Map<string, Vars>>()
+/** One `hostvars` object per play context: its getters read the hosts' current state. */
+const hostvarsCache = new WeakMap<RunContext, Vars>()
+
+function inventoryVars(rc: RunContext, host: string): Vars | undefined {
+  if (!rc.inventory.hosts.has(host)) return undefined
+  let m = invVarsCache.get(rc.inventory)
+  if (!m) invVarsCache.set(rc.inventory, (m = new Map()))
+  let v = m.get(host)
+  if (!v) m.set(host, (v = inventoryHostVars(rc.inventory, host)))
+  return v
+}
+
+function groupsOf(rc: RunContext): Record<string, string[]> {
+  let g = groupsCache.get(rc.inventory)
+  if (!g) groupsCache.set(rc.inventory, (g = groupsMap(rc.inventory)))
+  return g
+}
 
 /** Raw (unrendered) play-level variables of a host, without block/task vars. */
 export function playLayers(rc: RunContext, host: string): Vars {
   const st = rc.states.get(host)
   return mergeLayers([
     rc.play.roleDefaults,
-    rc.inventory.hosts.has(host) ? inventoryHostVars(rc.inventory, host) : undefined,
+    inventoryVars(rc, host),
     st?.factVars,
     rc.play.vars,
     rc.play.varsFiles,
@@ -28,9 +47,15 @@ export function playLayers(rc: RunContext, host: string): Vars {
 
 /** Magic variables for a host. `hostvars` reads other hosts' variables lazily. */
 export function magicVars(rc: RunContext, host: string): Vars {
-  const groups = groupsCache.get(rc.inventory) ?? groupsMap(rc.inventory)
-  groupsCache.set(rc.inventory, groups)
+  const groups = groupsOf(rc)
+  return { ...baseMagic(rc, host, groups), hostvars: hostvarsOf(rc, groups) }
+}
+
+function hostvarsOf(rc: RunContext, groups: Record<string, string[]>): Vars {
+  const cached = hostvarsCache.get(rc)
+  if (cached) return cached
   const hostvars: Vars = {}
+  hostvarsCache.set(rc, hostvars)
   for (const name of rc.inventory.hosts.keys()) {
     Object.defineProperty(hostvars, name, {
       enumerable: true,
@@ -40,7 +65,7 @@ export function magicVars(rc: RunContext, host: string): Vars {
       },
     })
   }
-  return { ...baseMagic(rc, host, groups), hostvars }
+  return hostvars
 }
 
 function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]>): Vars {
