@@ -158,7 +158,7 @@ export class HostConnection {
   }
 
   private teardown(e: HostError): void {
-    for (const p of this.shells.values()) p.then((s) => s.fail(e)).catch(() => undefined)
+    for (const p of this.shells.values()) p.then((s) => s.close(e)).catch(() => undefined)
     this.shells.clear()
     if (this.sessionDir) this.staleDirs.push(this.sessionDir)
     this.sessionDir = undefined

@@ -48,6 +48,9 @@ interface Job {
   timer?: NodeJS.Timeout
 }
 
+/** How long a new shell (or sudo) may take to answer its first frame. */
+const HELLO_TIMEOUT_SEC = 30
+
 /** Grace beyond the host-side `timeout -k 5 N` before the controller gives up on a command. */
 const CONTROLLER_GRACE_SEC = 15
 
@@ -101,7 +104,13 @@ export class RemoteShell {
     })
     const sh = new RemoteShell(channel, host, randomBytes(16).toString('hex'), killChildren)
     await new Promise<void>((resolve, reject) => {
-      sh.hello = { resolve, reject }
+      // a shell that never answers (sudo stuck on a prompt, a login script reading stdin) must not hang us
+      const t = setTimeout(() => {
+        sh.fail(new ShellStartError(`${sh.err.pending().toString('utf8')}\nno answer from the remote shell within ${HELLO_TIMEOUT_SEC}s`, null))
+        channel.close()
+      }, HELLO_TIMEOUT_SEC * 1000)
+      const done = (f: () => void) => () => (clearTimeout(t), f())
+      sh.hello = { resolve: done(resolve), reject: (e) => done(() => reject(e))() }
       sh.bySeq.set(0, { seq: 0 })
       channel.write(renderHello(sh.nonce))
     })
@@ -129,9 +138,9 @@ export class RemoteShell {
     })
   }
 
-  /** Close the shell (its stdin ends; the shell exits after the running command). */
-  close(): void {
-    this.fail(new HostError(this.host, 'dropped', `${this.host}: connection closed`))
+  /** Fail everything pending with `e` and end the shell's stdin (it exits after the running command). */
+  close(e: Error): void {
+    this.fail(e)
     this.channel.end()
   }
 
