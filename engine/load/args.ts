@@ -20,7 +20,7 @@ import type { SourcePos } from '../types.js'
 import { describeValue } from './context.js'
 import { toBool } from './keywords.js'
 import { didYouMean } from './suggest.js'
-import { bestPos, keyPos, posOf } from './yaml.js'
+import { bestPos, keyPos, posOf } from './positions.js'
 
 type Schema = Record<string, unknown>
 

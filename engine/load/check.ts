@@ -20,7 +20,7 @@ import type { SourcePos, Vars } from '../types.js'
 import { conditionPositions, sourceOf, whenPositionsOf } from './common.js'
 import { offsetPos, taskSourceFile, templateText } from './files.js'
 import { didYouMean } from './suggest.js'
-import { bestPos, valuePos } from './yaml.js'
+import { bestPos, valuePos } from './positions.js'
 
 /** Names that always exist at run time. */
 export const MAGIC_VARS: readonly string[] = [

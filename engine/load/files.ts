@@ -17,7 +17,7 @@ import { checkTemplateSyntax } from '../template.js'
 import type { SourcePos } from '../types.js'
 import { report, type LoadContext } from './context.js'
 import { decodeUtf8 } from './utf8.js'
-import { valuePos } from './yaml.js'
+import { valuePos } from './positions.js'
 
 /** Template files bigger than this are not read at load time. */
 const MAX_TEMPLATE_BYTES = 1 << 20

@@ -15,7 +15,7 @@
  */
 import type { SourcePos } from '../types.js'
 import { describeValue, report, type LoadContext } from './context.js'
-import { bestPos, keyPos } from './yaml.js'
+import { bestPos, keyPos } from './positions.js'
 
 const COMMON = ['name', 'when', 'tags', 'become', 'become_user', 'environment', 'vars', 'no_log', 'ignore_errors'] as const
 

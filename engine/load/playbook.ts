@@ -30,7 +30,8 @@ import { loadRoles } from './roles.js'
 import { didYouMean } from './suggest.js'
 import { checkTemplatesIn } from './syntax.js'
 import { loadTaskList } from './task.js'
-import { keyPos, mergePositioned, readYamlFile, valuePos } from './yaml.js'
+import { keyPos, mergePositioned, valuePos } from './positions.js'
+import { readYamlFile } from './yaml.js'
 
 /** Options for `loadPlaybook`. */
 export interface LoadPlaybookOptions {

@@ -22,7 +22,8 @@ import { at, checkKeys, isMap, readBool, readConditions, readMap, readString, re
 import { didYouMean } from './suggest.js'
 import { checkConditions, checkTemplates } from './syntax.js'
 import { loadTaskList } from './task.js'
-import { mergePositioned, readYamlFile, valuePos } from './yaml.js'
+import { mergePositioned, valuePos } from './positions.js'
+import { readYamlFile } from './yaml.js'
 
 /** Everything a play's roles contribute. */
 export interface RolesResult {

@@ -13,7 +13,7 @@ import { parseExpr } from '../expr.js'
 import { checkTemplateSyntax } from '../template.js'
 import type { SourcePos } from '../types.js'
 import { report, type LoadContext } from './context.js'
-import { bestPos, valuePos } from './yaml.js'
+import { bestPos, valuePos } from './positions.js'
 
 /** Every string under `container[key]` (deep) must be a valid template. */
 export function checkTemplates(ctx: LoadContext, container: unknown, key: string | number, fallback: SourcePos, what: string): void {

@@ -25,7 +25,8 @@ import {
 import { checkConditions, checkTemplates, checkTemplatesIn } from './syntax.js'
 import { didYouMean } from './suggest.js'
 import { buildTask } from './taskfields.js'
-import { keyPos, readYamlFile, valuePos } from './yaml.js'
+import { keyPos, valuePos } from './positions.js'
+import { readYamlFile } from './yaml.js'
 
 /** Where a task list lives and what its tasks inherit. */
 export interface TaskScope {

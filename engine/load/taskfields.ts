@@ -24,9 +24,25 @@ import {
 import { didYouMean } from './suggest.js'
 import { checkConditions, checkTemplatesIn } from './syntax.js'
 import type { TaskScope } from './task.js'
-import { keyPos, mergePositioned, posOf, setPositions, valuePos } from './yaml.js'
+import { keyPos, mergePositioned, posOf, setPositions, valuePos } from './positions.js'
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/** Ansible task keywords tsplay knows but does not support, with what to write instead. */
+const UNSUPPORTED: Record<string, string> = {
+  include_role: 'list the role under the play\'s "roles:"',
+  import_role: 'list the role under the play\'s "roles:"',
+  include_vars: 'use "vars_files:" on the play',
+  include: 'use "import_tasks:"',
+  local_action: 'use "delegate_to: localhost"',
+  with_dict: 'use "loop:" over a list of maps',
+  with_fileglob: 'list the files in "loop:"',
+  with_nested: 'use "loop:" over a list built in vars',
+  with_sequence: 'use "loop:" over a list',
+  become_method: 'tsplay becomes other users through sudo only',
+  connection: 'tsplay connects over SSH only',
+  remote_user: 'set ansible_user in the inventory',
+}
 const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until']
 
 /** Build one task (or report why not). */
@@ -36,6 +52,7 @@ export function buildTask(ctx: LoadContext, raw: Record<string, unknown>, scope:
     if (TASK_KEYWORDS.includes(k)) continue
     const mod = ctx.spellings.get(k)
     if (mod) found.push([k, mod])
+    else if (UNSUPPORTED[k]) report(ctx, `"${k}" is not supported by tsplay`, keyPos(raw, k) ?? pos, `(${UNSUPPORTED[k]})`)
     else report(ctx, `unknown task keyword or module "${k}"`, keyPos(raw, k) ?? pos, didYouMean(k, [...TASK_KEYWORDS, ...ctx.spellings.keys()]))
   }
   if (found.length > 1) {
