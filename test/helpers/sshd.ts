@@ -228,6 +228,12 @@ function killQuietly(pid: number, sig: NodeJS.Signals = 'SIGKILL'): void {
   }
 }
 
+/** Fleet folders not yet stopped: removed when this process exits without `stop()` (sshd dies by pdeathsig). */
+const liveDirs = new Set<string>()
+process.once('exit', () => {
+  for (const d of liveDirs) rmSync(d, { recursive: true, force: true })
+})
+
 /** Start `count` loopback sshd targets. */
 export async function startSshd(opts: SshdOptions): Promise<SshdFleet> {
   const can = canRunSshd()
@@ -273,10 +279,13 @@ export async function startSshd(opts: SshdOptions): Promise<SshdFleet> {
     hosts.push({ name, host: '127.0.0.1', port, pid: 0, hostKey: hk.public })
   }
   writeFileSync(knownHostsFile, hosts.map((h) => `[127.0.0.1]:${h.port} ${h.hostKey}\n`).join(''))
+  liveDirs.add(dir)
   try {
     await Promise.all(hosts.map((_, i) => launch(i)))
   } catch (e) {
     for (const p of procs) if (p?.pid) killQuietly(p.pid)
+    rmSync(dir, { recursive: true, force: true })
+    liveDirs.delete(dir)
     throw e
   }
 
@@ -326,6 +335,7 @@ export async function startSshd(opts: SshdOptions): Promise<SshdFleet> {
     async stop() {
       await Promise.all(hosts.map((_, i) => stopHost(i)))
       rmSync(dir, { recursive: true, force: true })
+      liveDirs.delete(dir)
     },
   }
 }
