@@ -235,3 +235,22 @@ describe('loadPlaybook reports mistakes with positions', () => {
     ])
   })
 })
+
+describe('loadPlaybook reuse', () => {
+  it('loads import_playbook plays, role dependencies first, imported handlers and with_items', async () => {
+    const pb = await load({
+      'playbook.yml': '- import_playbook: sub/other.yml\n- hosts: web\n  roles: [app]\n  tasks:\n    - debug: { msg: "{{ item }}" }\n      with_items: [a, b]\n  handlers:\n    - import_tasks: handlers.yml\n',
+      'sub/other.yml': '- hosts: db\n  tasks: [{ debug: { msg: other } }]\n',
+      'handlers.yml': '- name: h1\n  debug: { msg: h1 }\n  listen: [restart all]\n',
+      'roles/app/meta/main.yml': 'dependencies: [{ role: base, tags: [base] }]\n',
+      'roles/app/tasks/main.yml': '- debug: { msg: app }\n',
+      'roles/base/tasks/main.yml': '- debug: { msg: base }\n',
+    })
+    expect(pb.plays.map((p) => p.hosts)).toEqual(['db', 'web'])
+    const web = pb.plays[1]
+    expect(web.tasks.map((t) => (t as Task).args.msg)).toEqual(['base', 'app', '{{ item }}'])
+    expect((web.tasks[0] as Task).tags).toEqual(['base'])
+    expect((web.tasks[2] as Task).loop).toEqual(['a', 'b'])
+    expect(web.handlers[0]).toMatchObject({ name: 'h1', listen: ['h1', 'restart all'] })
+  })
+})
