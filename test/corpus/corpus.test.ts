@@ -70,7 +70,7 @@ function setPort(dir: string, port: number): void {
 
 function runCli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, NO_COLOR: '1', HOME: cwd }
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: cwd }
     delete env.TSPLAY_INVENTORY
     delete env.TSPLAY_DEBUG
     const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
