@@ -1,6 +1,7 @@
 /**
  * The one place where commands become shell text. Everything a user can influence (argv, env values, cwd)
- * is single-quoted here; nothing else in tsplay concatenates values into shell.
+ * is single-quoted here; nothing else in tsplay concatenates values into shell. Also the transport's own
+ * constant wrappers: persistent-shell frames (`renderFrame`), shell start and sudo prefixes, exec commands.
  *
  * @example
  * ```ts

@@ -1,7 +1,8 @@
 /**
  * A command on its own exec channel, with output passed to `onOutput` as it arrives: for long builds
  * (`stream: true`) and for the few out-of-band commands (killing an aborted command). Costs a new sshd session
- * (~45 ms), so ordinary commands use the persistent shell instead.
+ * (~45 ms), so ordinary commands use the persistent shell instead. The command first reports its pid on stderr
+ * (stripped here), so an abort or a controller-side timeout kills its process tree on the host, not only the channel.
  *
  * @example
  * ```ts
