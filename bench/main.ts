@@ -113,7 +113,8 @@ export async function main(): Promise<number> {
     log('\n== fact gathering')
     for (const n of config.facts) {
       for (const e of engines.filter((x): x is 'ansible' | 'tsplay' => x !== 'floor')) {
-        factsRows.push(await factsCost(bench, e, n, config.runs))
+        // tsplay's fact gathering is small next to the run's noise: more samples (they are cheap)
+        factsRows.push(await factsCost(bench, e, n, e === 'tsplay' ? Math.max(config.runs, 5) : config.runs))
       }
     }
     if (config.profile && engines.includes('tsplay')) {
