@@ -47,7 +47,7 @@ describe.skipIf(!can.ok)(`hydra-pi.yml on a fleet of three Debian nodes (${can.o
   const psql = (node: string, db: string, sql: string) => sh(node, ['runuser', '-u', 'postgres', '--', 'psql', '-X', '-At', '-d', db, '-c', sql])
 
   beforeAll(async () => {
-    fleet = await startFleet(3, { prefix: 'hydra' })
+    fleet = await startFleet(3)
     ;[server, ...builders] = fleet.nodes.map((n) => n.name)
     address = Object.fromEntries(fleet.nodes.map((n) => [n.name, n.address]))
     dir = mkdtempSync(join(tmpdir(), 'tsplay-hydra-'))
@@ -104,6 +104,18 @@ describe.skipIf(!can.ok)(`hydra-pi.yml on a fleet of three Debian nodes (${can.o
     // Nothing ran on the server after the preflight (task names are "role : name").
     expect(r.tasks.some((t) => t.task === 'preflight : Debian or Raspberry Pi OS, bookworm or trixie' && t.host === builders[0])).toBe(true)
     expect(r.tasks.some((t) => t.task === 'base : Base packages' && t.host === server)).toBe(false)
+  }, LONG)
+
+  it('refuses 32-bit ARM with the reason, unless the user accepts building from source', async () => {
+    // The architecture fact is overridden with -e (extra vars win over facts); --check keeps the nodes fresh.
+    const arm = ['run', ...base, '--check', '-e', `@${join(dir, 'secrets.yml')}`, '-e', 'ansible_architecture=armv7l', '--tags', 'preflight']
+    const refused = await tsplay(arm)
+    expect(refused.rc).toBe(2)
+    const failed = refused.tasks.filter((t) => t.status === 'failed')
+    expect(failed.map((t) => t.host).sort()).toEqual(fleet.nodes.map((n) => n.name).sort())
+    expect(failed[0].msg).toMatch(/No Nix binary cache serves that system.*takes days.*nix_allow_source_build_without_cache: true/s)
+    const accepted = await tsplay([...arm, '-e', '{"nix_allow_source_build_without_cache": true}'])
+    expect(accepted.rc, explain(accepted)).toBe(0)
   }, LONG)
 
   it('first run: Nix, PostgreSQL, Hydra (stand-in), builders and the web UI', async () => {
