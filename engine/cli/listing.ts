@@ -2,8 +2,7 @@
  * `--list-hosts`, `--list-tasks`, `--list-tags`: what a run would do, without contacting anything.
  */
 import type { TaskNode } from '../ast.js'
-import { playHosts } from '../run/runner.js'
-import { taskName } from '../run/play.js'
+import { playHosts, taskName } from '../run/names.js'
 import { tagsSelected } from '../run/walk.js'
 import type { Prepared } from './prepare.js'
 

@@ -25,7 +25,7 @@ import { bestPos, keyPos, posOf } from './positions.js'
 type Schema = Record<string, unknown>
 
 // `optimize: false`: compiling ~20 module schemas dominates `tsplay validate`; the optimizer pass costs more than it saves here
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true, allowUnionTypes: true, code: { optimize: false } })
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true, allowUnionTypes: true, validateSchema: false, code: { optimize: false } })
 const compiled = new WeakMap<object, ValidateFunction>()
 
 function validatorFor(module: ModuleDef): ValidateFunction {

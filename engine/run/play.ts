@@ -11,14 +11,10 @@ import type { Inherited, RunContext } from './context.js'
 import { markUnsafe } from '../template.js'
 import { taskVars } from './hostvars.js'
 import { mapLimit } from './limit.js'
+import { taskName } from './names.js'
 import { runTaskOnHost } from './task.js'
 import { numberTasks, walk, type Step, type WalkEnd } from './walk.js'
 
-/** The display name of a task (Ansible's: `role : name`, or the module name). */
-export function taskName(t: Task): string {
-  const n = t.name ?? t.module
-  return t.role ? `${t.role} : ${n}` : n
-}
 
 export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
   const play = rc.play

@@ -6,10 +6,10 @@
  */
 import type { Inventory, Playbook } from '../ast.js'
 import type { EventBus, HostRecap } from '../events.js'
-import { selectHosts } from '../inventory/patterns.js'
 import type { ModuleDef } from '../module.js'
 import { emptyRecap, type HostState, type RunContext, type RunOptions } from './context.js'
 import { HostPool, type PoolOptions } from './hosts.js'
+import { playHosts } from './names.js'
 import { runPlay } from './play.js'
 import { Secrets } from './secrets.js'
 
@@ -35,13 +35,6 @@ export interface RunOutcome {
   exitCode: 0 | 2 | 4 | 130
 }
 
-/** The hosts a play targets: its pattern, intersected with `--limit`. */
-export function playHosts(inv: Inventory, pattern: string, limit?: string): string[] {
-  const hosts = selectHosts(inv, pattern).hosts
-  if (!limit) return hosts
-  const allowed = new Set(selectHosts(inv, limit).hosts)
-  return hosts.filter((h) => allowed.has(h))
-}
 
 export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
   const { playbook, inventory, bus, opts } = input
