@@ -116,6 +116,24 @@ describe.skipIf(!can.ok)(`faults through the CLI${can.ok ? '' : ` (skipped: ${ca
     expect(lines(marker)).toBe(1)
   }, 90_000)
 
+  it('a link that goes silent mid-task (connection frozen, no FIN): noticed by keepalives, unreachable, no hang', async () => {
+    const marker = join(base, 'attempts-t2')
+    rmSync(marker, { force: true })
+    const bg = background(run('long.yml', ['-l', 't2', '-e', 'secs=600']), { limitMs: 75_000 })
+    await waitFor(() => lines(marker) === 1, 'the task to start on t2')
+    fleet.pauseConnections(1, true)
+    try {
+      const r = await bg.done
+      expect(r.killed, `hung until killed: ${explain(r)}`).toBe(false)
+      expect(r.code, explain(r)).toBe(4)
+      expect(resultsOf(r, 'long')[0]?.status).toBe('unreachable')
+      expect(resultsOf(r, 'after')).toEqual([])
+    } finally {
+      fleet.pauseConnections(1, false)
+      killMatching(fleet.user, base)
+    }
+  }, 90_000)
+
   it('with --retries 1, a task whose connection dropped runs again once the host is back', async () => {
     const marker = join(base, 'attempts-t1')
     rmSync(marker, { force: true })
