@@ -14,6 +14,8 @@
  * ```
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import { createHash } from 'node:crypto'
+import { createRequire } from 'node:module'
 import type { ModuleDef } from '../module.js'
 import { UserError } from '../errors.js'
 import type { SourcePos } from '../types.js'
@@ -24,14 +26,47 @@ import { bestPos, keyPos, posOf } from './positions.js'
 
 type Schema = Record<string, unknown>
 
-// `optimize: false`: compiling ~20 module schemas dominates `tsplay validate`; the optimizer pass costs more than it saves here
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true, allowUnionTypes: true, validateSchema: false, code: { optimize: false } })
+/** ajv options, shared with the build step that precompiles validators (scripts/validators.mjs). */
+export const AJV_OPTIONS = {
+  allErrors: true,
+  strict: false,
+  useDefaults: true,
+  verbose: true,
+  allowUnionTypes: true,
+  validateSchema: false,
+  // compiling ~20 module schemas dominates start-up when not precompiled; the optimizer costs more than it saves
+  code: { optimize: false },
+} as const
+let ajv: Ajv | undefined
 const compiled = new WeakMap<object, ValidateFunction>()
+
+/** A short fingerprint of a schema, so a stale precompiled validator is never used. */
+export function schemaHash(schema: unknown): string {
+  return createHash('sha1').update(JSON.stringify(schema)).digest('hex').slice(0, 16)
+}
+
+type Precompiled = Record<string, ValidateFunction> & { __hashes?: Record<string, string> }
+let precompiled: Precompiled | null | undefined
+
+/** Validators built by `npm run build` (dist/bundle/validators.cjs), if this code runs from the bundle. */
+function loadPrecompiled(): Precompiled | null {
+  if (precompiled === undefined) {
+    try {
+      precompiled = createRequire(import.meta.url)('./validators.cjs') as Precompiled
+    } catch {
+      precompiled = null
+    }
+  }
+  return precompiled
+}
 
 function validatorFor(module: ModuleDef): ValidateFunction {
   let v = compiled.get(module.schema)
   if (!v) {
-    v = ajv.compile(module.schema as Schema)
+    const pre = loadPrecompiled()
+    const fn = pre?.[module.name]
+    if (fn && pre?.__hashes?.[module.name] === schemaHash(module.schema)) v = fn
+    else v = (ajv ??= new Ajv(AJV_OPTIONS)).compile(module.schema as Schema)
     compiled.set(module.schema, v)
   }
   return v

@@ -1,0 +1,22 @@
+// Precompiles every module's argument validator with ajv's standalone code generation into
+// dist/bundle/validators.cjs, so `tsplay validate`/`run` do not compile ~20 schemas at every start.
+// The options must match engine/load/args.ts (AJV_OPTIONS there); args.ts falls back to compiling when the
+// file is missing (tests run from the TypeScript sources) or was built from other schemas (hash check).
+import { writeFileSync } from 'node:fs'
+import { Ajv } from 'ajv'
+import standaloneCode from 'ajv/dist/standalone/index.js'
+import { loadAllModules } from '../dist/modules/registry.js'
+import { AJV_OPTIONS, schemaHash } from '../dist/engine/load/args.js'
+
+const modules = await loadAllModules()
+const ajv = new Ajv({ ...AJV_OPTIONS, code: { ...AJV_OPTIONS.code, source: true } })
+const refs = {}
+const hashes = {}
+for (const [name, def] of modules) {
+  const id = `tsplay-args-${name}`
+  ajv.addSchema({ ...def.schema, $id: id })
+  refs[name] = id
+  hashes[name] = schemaHash(def.schema)
+}
+const code = standaloneCode.default(ajv, refs)
+writeFileSync('dist/bundle/validators.cjs', `${code}\nmodule.exports.__hashes = ${JSON.stringify(hashes)};\n`)
