@@ -3,6 +3,7 @@
  * variables. Errors from all sources are reported together (UserErrors), and no host is contacted.
  */
 import { existsSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import type { Inventory, Playbook } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
@@ -26,7 +27,7 @@ export async function parseExtraVars(values: string[]): Promise<Vars> {
   const out: Vars = {}
   for (const v of values) {
     if (v.startsWith('@')) {
-      const file = v.slice(1)
+      const file = v.slice(1).replace(/^~(?=\/|$)/, homedir())
       if (!existsSync(file)) throw new UserError(`extra vars file not found: ${file}`, { file: '(command line)', line: 1, col: 1 })
       const data = (await readYamlFile(file)).value
       if (data === null || data === undefined) continue

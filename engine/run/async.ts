@@ -4,7 +4,18 @@
  * polls it. A dropped connection is re-opened with back-off and polling goes on; the job does not notice.
  * The job ID comes from the play, task, host and command, so a second `tsplay run` after tsplay was stopped
  * re-attaches to a job still running, or reads back one that finished (its record is then removed), instead of
- * starting it again.
+ * starting it again. The elapsed time shown is the job's own (from its start on the host), so it is right after a
+ * re-attach too. A job still running past its `async` limit is killed on the host (its whole process group), as
+ * Ansible does. A second Ctrl-C stops polling and leaves the job running; the next run re-attaches to it.
+ *
+ * @example
+ * ```yaml
+ * - name: build Nix from source (hours on a Pi)
+ *   command: make -j2
+ *   args: { chdir: /src/nix }
+ *   async: 43200   # give up (and kill it) after 12 hours
+ *   poll: 30       # look every 30 s; the live view shows "[1h02m] CC src/libstore/…"
+ * ```
  */
 import { createHash } from 'node:crypto'
 import { HostError } from '../errors.js'
@@ -22,6 +33,7 @@ const START = [
   'if [ -f "$d/rc" ]; then echo finished; exit 0; fi',
   'if [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null; then echo running; exit 0; fi',
   'rm -rf "$d"; mkdir -p "$d"',
+  'date +%s > "$d/start"',
   'cat > "$d/stdin"',
   'shift',
   // The job: run argv, record rc atomically. setsid+nohup: not tied to this SSH session.
@@ -30,17 +42,30 @@ const START = [
   'echo started',
 ].join('\n')
 
-/** Print `running|finished RC`, the log size, then the log's last line. */
+/** Print `finished RC`, `running SECONDS` (since the job started, by the host's clock) or `lost`, then the log's last line. */
 const POLL = [
   JOB_DIR,
   'if [ -f "$d/rc" ]; then printf "finished %s\\n" "$(cat "$d/rc")";',
-  'elif [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null; then echo running;',
+  'elif [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null; then printf "running %s\\n" "$(( $(date +%s) - $(cat "$d/start" 2>/dev/null || date +%s) ))";',
   'else echo lost; fi',
   'tail -n 1 "$d/log" 2>/dev/null || true',
 ].join('\n')
 
+/** Remove the record, then the job folders if no other job is left (tsplay leaves nothing behind). */
+const FORGET = 'rm -rf "$d"; rmdir "$HOME/.tsplay/jobs" "$HOME/.tsplay" 2>/dev/null; :'
+
+const TAIL = 'tail -c 262144 "$d/log" 2>/dev/null'
+
 /** Print the log (last 256 KiB) and remove the record. */
-const COLLECT = [JOB_DIR, 'tail -c 262144 "$d/log" 2>/dev/null; rm -rf "$d"'].join('\n')
+const COLLECT = [JOB_DIR, TAIL, FORGET].join('\n')
+
+/** Print the log, kill the job's process group (setsid made the job its leader), remove the record. */
+const KILL = [
+  JOB_DIR,
+  TAIL,
+  'if [ -f "$d/pid" ]; then p=$(cat "$d/pid"); kill -TERM -- "-$p" 2>/dev/null; sleep 1; kill -KILL -- "-$p" 2>/dev/null; fi',
+  FORGET,
+].join('\n')
 
 /** A stable job ID for a task's command on a host. */
 export function jobId(play: string, task: string, host: string, cmd: Command): string {
@@ -74,11 +99,31 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', () => { clearTimeout(t); res() }, { once: true })
   })
 
+/** `[1h02m]`, `[3m05s]`, `[42s]`. */
+export function formatElapsed(sec: number): string {
+  const h = Math.floor(sec / 3600)
+  const m = Math.floor((sec % 3600) / 60)
+  const s = sec % 60
+  return h ? `${h}h${String(m).padStart(2, '0')}m` : m ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`
+}
+
+/** Thrown inside `runDetached` when the run is stopped (second Ctrl-C); turned into an rc 130 result. */
+class Stopped extends Error {}
+
 /** Run a command detached on the host and wait for it, surviving dropped connections. */
 export async function runDetached(io: HostIO, cmd: Command, o: DetachedOptions): Promise<CommandResult> {
-  const started = Date.now()
+  try {
+    return await detached(io, cmd, o)
+  } catch (e) {
+    if (!(e instanceof Stopped) && !o.signal?.aborted) throw e
+    return { rc: 130, stdout: '', stderr: `interrupted; the job ${o.id} goes on on the host and a new run re-attaches to it` }
+  }
+}
+
+async function detached(io: HostIO, cmd: Command, o: DetachedOptions): Promise<CommandResult> {
   const call = async (c: Command): Promise<CommandResult> => {
     for (let attempt = 0; ; attempt++) {
+      if (o.signal?.aborted) throw new Stopped()
       try {
         return await io.run(c)
       } catch (e) {
@@ -101,11 +146,14 @@ export async function runDetached(io: HostIO, cmd: Command, o: DetachedOptions):
       const out = await call({ argv: ['sh', '-c', COLLECT, 'sh', o.id], runAs: cmd.runAs })
       return { rc: Number.isFinite(rc) ? rc : 1, stdout: out.stdout, stderr: '' }
     }
-    if (status !== 'running') return { rc: 1, stdout: '', stderr: `the job ${o.id} vanished on the host (rebooted?)` }
-    const elapsed = Math.round((Date.now() - started) / 1000)
-    o.log(`[${elapsed}s] ${last ?? ''}`.trimEnd())
-    if (elapsed > o.limitSec) return { rc: 1, stdout: '', stderr: `still running after async limit of ${o.limitSec}s (job ${o.id} left running on the host)` }
-    if (o.signal?.aborted) return { rc: 130, stdout: '', stderr: `interrupted; the job ${o.id} goes on on the host and a new run re-attaches to it` }
+    if (!status.startsWith('running')) return { rc: 1, stdout: '', stderr: `the job ${o.id} vanished on the host (rebooted?)` }
+    const elapsed = Number(status.split(' ')[1]) || 0
+    o.log(`[${formatElapsed(elapsed)}] ${last ?? ''}`.trimEnd())
+    if (elapsed > o.limitSec) {
+      const out = await call({ argv: ['sh', '-c', KILL, 'sh', o.id], runAs: cmd.runAs })
+      return { rc: 1, stdout: out.stdout, stderr: `still running after its async limit of ${o.limitSec}s: killed on the host` }
+    }
+    if (o.signal?.aborted) throw new Stopped()
     await sleep(o.pollSec * 1000, o.signal)
   }
 }

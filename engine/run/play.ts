@@ -8,7 +8,7 @@ import { HostError } from '../errors.js'
 import { factsToVars, gatherFacts } from '../facts.js'
 import type { TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
-import { markUnsafe } from '../template.js'
+import { markUnsafe, renderString } from '../template.js'
 import { taskVars } from './hostvars.js'
 import { mapLimit } from './limit.js'
 import { taskName } from './names.js'
@@ -61,6 +61,17 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
   rc.bus.emit({ type: 'play.end', play: playName })
 }
 
+/** A task's name, rendered with the first host's variables when it holds a template (as Ansible does). */
+function displayName(rc: RunContext, task: Task, inh: Inherited, host: string | undefined): string {
+  const raw = taskName(task)
+  if (!raw.includes('{{') || !host) return raw
+  try {
+    return renderString(raw, taskVars(rc, host, inh, task))
+  } catch {
+    return raw
+  }
+}
+
 function usable(rc: RunContext, h: string): boolean {
   const st = rc.states.get(h)!
   return !st.failed && !st.unreachable
@@ -68,7 +79,7 @@ function usable(rc: RunContext, h: string): boolean {
 
 /** Run one task on a group of hosts; emits events, counts the recap, records notifications. */
 export async function runTask(rc: RunContext, playName: string, task: Task, inh: Inherited, hosts: string[], handler: boolean): Promise<Map<string, TaskResult>> {
-  const name = taskName(task)
+  const name = displayName(rc, task, inh, hosts[0])
   rc.bus.emit({ type: 'task.start', play: playName, task: name, hosts, handler })
   const out = new Map<string, TaskResult>()
   const targets = task.runOnce ? hosts.slice(0, 1) : hosts
