@@ -8,6 +8,7 @@
  *   when: result is failed or (nix_version | default('0')) is version('2.18', '<')
  * ```
  */
+import { readFileSync } from 'node:fs'
 import { posix } from 'node:path'
 import { stringify as yamlStringify, parse as yamlParse } from 'yaml'
 import { UserError } from '../errors.js'
@@ -194,7 +195,24 @@ Object.assign(TESTS, {
 })
 
 /** Methods callable on values (`stdout.startswith('x')`, `d.get('k')`), as in Jinja's Python objects. */
+/** The target of Ansible's `lookup(...)` calls on the controller: `lookup('env', 'NAME')`, `lookup('file', 'PATH')`. */
+export const LOOKUPS = Object.freeze({ __lookups: true })
+
+function lookup(kind: unknown, arg: unknown): unknown {
+  const name = toStr(arg)
+  if (kind === 'env') return process.env[name] ?? ''
+  if (kind === 'file') {
+    try {
+      return readFileSync(name, 'utf8').replace(/\n$/, '')
+    } catch (e) {
+      throw new UserError(`lookup('file', '${name}'): ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`)
+    }
+  }
+  throw new UserError(`lookup('${toStr(kind)}') is not supported (tsplay has 'env' and 'file')`)
+}
+
 export function callMethod(o: unknown, name: string, args: unknown[]): unknown {
+  if (o === LOOKUPS) return lookup(args[0], args[1])
   if (typeof o === 'string') {
     const a0 = args[0]
     switch (name) {

@@ -8,6 +8,7 @@
  * parse("result.rc != 0 and 'web' in group_names") // { k: 'and', l: { k: 'bin', op: '!=', … }, r: … }
  * ```
  */
+import { LOOKUPS } from './filters.js'
 import type { Expr } from './ast.js'
 import { ExprError, tokenize, type Token } from './lexer.js'
 
@@ -168,6 +169,10 @@ class Parser {
       if (['and', 'or', 'not', 'in', 'is', 'if', 'else'].includes(t.text)) throw this.error('expected a value')
       this.next()
       if (Object.hasOwn(LITERALS, t.text)) return { k: 'lit', v: LITERALS[t.text] }
+      if (t.text === 'lookup' && this.isOp('(')) {
+        this.next()
+        return { k: 'call', o: { k: 'lit', v: LOOKUPS }, method: 'lookup', args: this.parseSeq(')'), col: t.col }
+      }
       return { k: 'name', name: t.text, col: t.col }
     }
     if (this.isOp('(')) {
