@@ -78,7 +78,8 @@ export class LiveReporter implements Reporter {
             const early = this.pendingLogs.get(h)
             if (early) t.output = early
             const r = await d.promise
-            t.title = `${h}: ${r.status}`
+            const msg = r.status === 'ok' || r.status === 'changed' ? (r.msg ?? (typeof r.data.msg === 'string' ? r.data.msg : '')) : ''
+            t.title = `${h}: ${r.status}${msg ? ` => ${msg.split('\n')[0].slice(0, 160)}` : ''}`
             if (o.diff && r.status === 'changed' && r.diff) extra.push(...r.diff.map(unifiedDiff))
             if (r.status === 'skipped') t.skip(`${h}: skipped`)
             else if (r.status === 'failed' || r.status === 'unreachable') {
