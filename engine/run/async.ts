@@ -63,7 +63,7 @@ const COLLECT = [JOB_DIR, TAIL, FORGET].join('\n')
 const KILL = [
   JOB_DIR,
   TAIL,
-  'if [ -f "$d/pid" ]; then p=$(cat "$d/pid"); kill -TERM -- "-$p" 2>/dev/null; sleep 1; kill -KILL -- "-$p" 2>/dev/null; fi',
+  'if [ -f "$d/pid" ]; then p=$(cat "$d/pid"); kill -TERM "-$p" 2>/dev/null; sleep 1; kill -KILL "-$p" 2>/dev/null; fi',
   FORGET,
 ].join('\n')
 

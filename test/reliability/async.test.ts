@@ -56,6 +56,16 @@ describe.skipIf(!can.ok)(`long-running tasks survive the connection${can.ok ? ''
     - name: show
       debug: { msg: "result {{ job.rc }}: {{ job.stdout | replace('\\n', ' | ') }}" }
 `,
+      'limit.yml': `
+- name: long job
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: too long
+      command: { argv: [sh, -c, ${JSON.stringify(JOB)}, sh, "{{ base }}", "{{ secs }}"] }
+      async: 3
+      poll: 1
+`,
     })
   })
 
@@ -99,9 +109,12 @@ describe.skipIf(!can.ok)(`long-running tasks survive the connection${can.ok ? ''
     expect(statSync(jd).mode & 0o777).toBe(0o700)
     expect(statSync(join(jd, 'log')).mode & 0o777).toBe(0o600)
     expect(statSync(join(home(), '.tsplay')).mode & 0o777).toBe(0o700)
+    await new Promise((r) => setTimeout(r, 2000))
     const second = await bounded(args(base, 8, ['--output', 'plain', '-v']), { limitMs: 120_000 })
     expect(second.code, explain(second)).toBe(0)
     expect(second.stdout).toContain('re-attached to the job still running on the host')
+    // the elapsed time is the job's own, not restarted by the new run
+    expect(Number(/\[t1\] \[(\d+)s\]/.exec(second.stdout)?.[1])).toBeGreaterThanOrEqual(2)
     expect(second.stdout).toContain('result 0: step one')
     expect(lines(join(base, 'started'))).toBe(1)
     expect(lines(join(base, 'out'))).toBe(1)
@@ -126,6 +139,38 @@ describe.skipIf(!can.ok)(`long-running tasks survive the connection${can.ok ? ''
     const third = await bounded(args(base, 0, ['--json']), { limitMs: 120_000 })
     expect(third.code, explain(third)).toBe(0)
     expect(lines(join(base, 'started'))).toBe(2)
+  }, 150_000)
+
+  it('a job still running past its async limit is killed on the host and the task fails saying so', async () => {
+    const base = newBase()
+    const r = await bounded(['run', join(dir, 'limit.yml'), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '-e', `base=${base} secs=600`, '--json'], { limitMs: 120_000 })
+    expect(r.code, explain(r)).toBe(2)
+    const res = r.events.find((e) => e.task === 'too long')
+    expect(res?.msg).toMatch(/async limit of 3s: killed on the host/)
+    expect(res?.result?.stdout).toContain('step one') // the log so far
+    expect(lines(join(base, 'started'))).toBe(1)
+    await waitFor(() => pids(fleet.user, base).length === 0, 'the job to be gone', 10_000)
+    expect(jobDirs(base)).toEqual([])
+  }, 150_000)
+
+  it('a second Ctrl-C stops waiting (exit 130) and leaves the job running; the next run re-attaches', async () => {
+    const base = newBase()
+    const first = background(args(base, 6, ['--output', 'plain', '-v']), { limitMs: 120_000 })
+    await waitFor(() => lines(join(base, 'started')) === 1, 'the job to start', 60_000)
+    first.child.kill('SIGINT')
+    await new Promise((r) => setTimeout(r, 300))
+    first.child.kill('SIGINT')
+    const r1 = await first.done
+    expect(r1.killed, explain(r1)).toBe(false)
+    expect(r1.code, explain(r1)).toBe(130)
+    expect(r1.stderr).not.toContain('INTERNAL ERROR')
+    expect(r1.stdout).toContain('goes on on the host')
+    expect(pids(fleet.user, base).length).toBeGreaterThan(0)
+    const r2 = await bounded(args(base, 6, ['--output', 'plain', '-v']), { limitMs: 120_000 })
+    expect(r2.code, explain(r2)).toBe(0)
+    expect(r2.stdout).toContain('re-attached to the job still running on the host')
+    expect(lines(join(base, 'started'))).toBe(1)
+    expect(lines(join(base, 'out'))).toBe(1)
   }, 150_000)
 
   it('a failing job reports its exit code and output', async () => {
