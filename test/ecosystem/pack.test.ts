@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const SLOW = 900_000
 /** What `npm pack` needs from the working tree (uncommitted changes included). */
-const SOURCES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'engine', 'modules', 'playbooks', 'inventory', 'schemas']
+const SOURCES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'engine', 'modules', 'playbooks', 'inventory', 'schemas', 'scripts']
 
 function run(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: SLOW, env: { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false' } })
@@ -77,11 +77,13 @@ describe('npm package', () => {
   it('ships compiled JavaScript and the schemas, no TypeScript', () => {
     const files = readdirSync(installed, { recursive: true }).map(String)
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([])
-    expect(files).toContain(join('dist', 'engine', 'cli', 'main.js'))
+    // What bin/tsplay.js loads is in the package, and is JavaScript.
+    const entry = /import\(['"]([^'"]+)['"]\)/.exec(readFileSync(join(installed, 'bin', 'tsplay.js'), 'utf8'))?.[1]
+    expect(entry).toMatch(/^\.\.\/dist\/.+\.js$/)
+    expect(existsSync(join(installed, 'bin', entry!)), `${entry} is not in the package (package.json "files")`).toBe(true)
     for (const k of ['playbook', 'inventory', 'tasks', 'vars', 'config']) expect(files).toContain(join('schemas', `${k}.json`))
     expect(files.some((f) => f.endsWith('.test.js'))).toBe(false)
     // The compiler is a dev dependency: an installed tsplay cannot compile TypeScript at run time.
     expect(existsSync(join(installed, '..', 'typescript'))).toBe(false)
-    expect(readFileSync(join(installed, 'bin', 'tsplay.js'), 'utf8')).toMatch(/dist\/engine\/cli\/main\.js/)
   })
 })
