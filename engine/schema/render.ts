@@ -7,6 +7,7 @@
  * process.stdout.write(moduleText(aptModule))
  * ```
  */
+import { ConfigSchema } from '../cli/config.js'
 import type { ModuleDef } from '../module.js'
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS } from '../load/keywords.js'
 import { keywordDescription } from './keywords.js'
@@ -92,7 +93,13 @@ function keywordTable(title: string, list: readonly string[]): string {
   return [`### ${title}`, '', '| keyword | meaning |', '|---|---|', ...rows, ''].join('\n')
 }
 
-/** docs/modules.md: an index, the keywords, then every module. */
+function settingsTable(): string {
+  const rows = argumentRows(ConfigSchema).map((r) =>
+    `| \`${r.name}\` | ${cell(r.type)} | ${r.default ? `\`${cell(r.default)}\`` : ''} | ${cell([r.choices.join(', '), r.description].filter(Boolean).join(' — '))} |`)
+  return ['| setting | type | default | meaning |', '|---|---|---|---|', ...rows, ''].join('\n')
+}
+
+/** docs/modules.md: an index, editor set-up, the keywords, tsplay.yml, then every module. */
 export function modulesMarkdown(modules: Modules): string {
   const defs = sortByName(modules)
   const head = [
@@ -108,11 +115,25 @@ export function modulesMarkdown(modules: Modules): string {
     '|---|---|---|',
     ...defs.map((d) => `| [\`${d.name}\`](#${d.name.replace(/[^a-z0-9_-]/g, '')}) | ${cell(d.summary)} | ${d.check} |`),
     '',
+    '## Editor completion',
+    '',
+    'Start a file with a `# yaml-language-server: $schema=PATH` line and editors with yaml-language-server (VS Code\'s',
+    'YAML extension, Neovim, Helix, …) complete and check keywords, module names and module arguments as you type.',
+    'PATH is relative to the file: `schemas/playbook.json` for playbooks, `tasks.json` for task and handler files,',
+    '`vars.json` for defaults/vars/group_vars/host_vars, `inventory.json` for YAML inventories, `config.json` for',
+    '`tsplay.yml`. An installed tsplay has them in `node_modules/tsplay/schemas/`; `tsplay schema KIND` prints them.',
+    '',
     '## Keywords',
     '',
     keywordTable('Play keywords', PLAY_KEYWORDS),
     keywordTable('Task keywords', TASK_KEYWORDS),
     keywordTable('Block keywords', BLOCK_KEYWORDS),
+    '## tsplay.yml',
+    '',
+    'Defaults for `tsplay run`, read from `tsplay.yml` in the folder tsplay runs from; flags on the command line win.',
+    'Paths are relative to the file (`~/` is your home folder).',
+    '',
+    settingsTable(),
   ]
   return `${[...head, ...defs.map(moduleMarkdown)].join('\n').replace(/\n+$/, '')}\n`
 }
