@@ -40,6 +40,8 @@ export class HostConnection {
   private client: Client
   private readonly shells = new Map<string, Promise<RemoteShell>>()
   private readonly gates = new Map<string, Promise<void>>()
+  /** Streaming commands running now: how to kill each on the host (for close()). */
+  private readonly running = new Map<object, () => Promise<void>>()
   /** Session folders of connections that dropped: removed after a reconnect (unless a reboot already did). */
   private staleDirs: Promise<string>[] = []
   private readonly sudoFailures = new Map<string, HostError>()
@@ -66,7 +68,14 @@ export class HostConnection {
     const user = this.userFor(cmd, opts)
     if (cmd.stream || (cmd.stdin !== undefined && cmd.stdin.length > BIG_STDIN)) {
       const sudo = user === undefined ? undefined : await this.sudoSpec(user, true)
-      return runStream(this.client, this.name, cmd, sudo, { ...opts, kill: (pid) => this.killTree(pid, sudo, true) }, () => this.lost)
+      const kill = (pid: number): Promise<void> => this.killTree(pid, sudo, true)
+      const token = {}
+      try {
+        const onPid = (pid: number): void => void this.running.set(token, () => kill(pid))
+        return await runStream(this.client, this.name, cmd, sudo, { ...opts, kill, onPid }, () => this.gone())
+      } finally {
+        this.running.delete(token)
+      }
     }
     const [r] = await this.enqueue(user, [cmd], opts.signal)
     return r
@@ -123,23 +132,36 @@ export class HostConnection {
     for (const dir of stale) if (dir) await this.run(sessionCleanup(dir)).catch(() => undefined)
   }
 
-  /** Remove tsplay's session folder on the host, end the shells and the connection. */
+  /**
+   * Close: pending calls fail with `HostError('dropped')`, commands still running on the host are killed there
+   * (not left behind), tsplay's session folder is removed, then the connection ends. Bounded: never hangs.
+   */
   async close(): Promise<void> {
     if (this.closed) return
-    if (this.sessionDir && !this.lost) {
-      // on its own channel, so a long command still queued in the shell cannot hold up close(); bounded wait
-      const dir = await this.sessionDir.catch(() => undefined)
-      const cleanup = dir ? runStream(this.client, this.name, sessionCleanup(dir), undefined, {}, () => this.lost) : undefined
-      if (cleanup) await Promise.race([cleanup.catch(() => undefined), sleep(5000)])
-    }
     this.closed = true
+    const opened = await Promise.race([Promise.all([...this.shells.values()].map((p) => p.catch(() => undefined))), sleep(1000).then(() => [])])
+    const kills = [...this.running.values()]
+    for (const s of opened) if (s?.busy) kills.push(() => s.killRunning())
+    const dir = this.sessionDir
     this.teardown(new HostError(this.name, 'dropped', `${this.name}: connection closed`))
+    if (!this.lost) {
+      // out of band (own channels), before the askpass folder goes; bounded waits
+      await Promise.race([Promise.all(kills.map((k) => k().catch(() => undefined))), sleep(3000)])
+      const d = await dir?.catch(() => undefined)
+      const cleanup = d ? runStream(this.client, this.name, sessionCleanup(d), undefined, {}, () => this.lost) : undefined
+      if (cleanup) await Promise.race([cleanup.catch(() => undefined), sleep(3000)])
+    }
     const client = this.client
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, 1000)
       client.once('close', () => (clearTimeout(t), resolve()))
       client.end()
     })
+  }
+
+  /** Why the connection can no longer be used: lost, or closed by us. */
+  private gone(): HostError | undefined {
+    return this.lost ?? (this.closed ? new HostError(this.name, 'dropped', `${this.name}: connection closed`) : undefined)
   }
 
   private userFor(cmd: Command, opts: RunOptions): string | undefined {

@@ -50,12 +50,15 @@ export function renderCommand(cmd: Command): string {
  * cannot change the session), its stdin is `/dev/null` or the given bytes (base64 in a quoted here-doc, decoded
  * on the host: binary safe, never in argv); then an end marker carrying the sequence number and exit code is
  * written to stdout and to stderr. The marker holds a random per-session nonce, so command output cannot fake it.
+ * The frame is one compound command: all of it arrives, or none of it runs.
  */
 export function renderFrame(nonce: string, seq: number, text: string, stdin?: Uint8Array): string {
-  const end = `r=$?; printf '\\036TSP${nonce}:${seq}:%d\\n' "$r"; printf '\\036TSP${nonce}:${seq}:%d\\n' "$r" >&2\n`
-  if (stdin === undefined) return `( ${text} ) </dev/null\n${end}`
+  const end = `r=$?; printf '\\036TSP${nonce}:${seq}:%d\\n' "$r"; printf '\\036TSP${nonce}:${seq}:%d\\n' "$r" >&2\n}\n`
+  // `{ … }`: sh parses the whole frame before running any of it, so a frame cut short by a dropped connection
+  // is a syntax error and runs nothing (a bare here-doc cut short would run with the truncated stdin)
+  if (stdin === undefined) return `{ ( ${text} ) </dev/null\n${end}`
   const b64 = Buffer.from(stdin).toString('base64').replace(/.{1,76}/g, '$&\n')
-  return `base64 -d <<'_TSPLAY_${nonce}' | ( ${text} )\n${b64}_TSPLAY_${nonce}\n${end}`
+  return `{ base64 -d <<'_TSPLAY_${nonce}' | ( ${text} )\n${b64}_TSPLAY_${nonce}\n${end}`
 }
 
 /** The first frame a new shell answers: its pid as the "exit code" of frame 0. */

@@ -117,6 +117,16 @@ export class RemoteShell {
     return sh
   }
 
+  /** Whether a command is running (or queued) on this shell. */
+  get busy(): boolean {
+    return this.current !== undefined || this.queue.length > 0
+  }
+
+  /** Kill the running command's process tree on the host (the shell itself stays). */
+  killRunning(): Promise<void> {
+    return this.killChildren(this.pid)
+  }
+
   get alive(): boolean {
     return this.dead === undefined && this.closedWith === undefined
   }
@@ -124,7 +134,7 @@ export class RemoteShell {
   /** Run commands in order as one job (one write, one answer burst). Non-zero exit codes are results. */
   run(cmds: readonly Command[], signal?: AbortSignal): Promise<CommandResult[]> {
     if (this.dead ?? this.closedWith) return Promise.reject(this.dead ?? this.closedWith)
-    if (signal?.aborted) return Promise.reject(abortError(signal))
+    if (signal?.aborted) return Promise.reject(abortError(this.host, signal))
     // render before queueing, so a bad command (UserError) throws to the caller and never reaches the host
     const texts = cmds.map(renderCommand)
     return new Promise((resolve, reject) => {
@@ -220,7 +230,7 @@ export class RemoteShell {
     if (i >= 0) {
       this.queue.splice(i, 1)
       this.finish(job)
-      job.reject(abortError(job.signal!))
+      job.reject(abortError(this.host, job.signal!))
       return
     }
     if (this.current !== job) return
@@ -229,7 +239,7 @@ export class RemoteShell {
     // keep the job current until the host answers (so framing stays in step), but settle the caller now
     job.resolve = () => {}
     job.reject = () => {}
-    reject(abortError(job.signal!))
+    reject(abortError(this.host, job.signal!))
     this.killChildren(this.pid).catch(() => this.channel.close())
   }
 
@@ -251,6 +261,9 @@ export class RemoteShell {
   }
 }
 
-function abortError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error('the command was cancelled')
+/** A cancelled command: a HostError (the runner treats it like a closed connection), naming the reason if any. */
+export function abortError(host: string, signal: AbortSignal): HostError {
+  const r: unknown = signal.reason
+  const why = r instanceof Error && r.name !== 'AbortError' ? `: ${r.message}` : ''
+  return new HostError(host, 'dropped', `${host}: command cancelled${why}`)
 }

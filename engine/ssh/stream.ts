@@ -10,18 +10,22 @@
  *   { onOutput: (s) => process.stdout.write(s) }, () => undefined)
  * ```
  */
+import { constants as osConstants } from 'node:os'
 import { StringDecoder } from 'node:string_decoder'
 import type { Client, ClientChannel } from 'ssh2'
 import { sh } from '../commands.js'
 import { HostError } from '../errors.js'
 import type { Command, CommandResult } from '../types.js'
 import { EXEC_PID_PREFIX, renderExec, type SudoSpec } from './quote.js'
+import { abortError } from './shell.js'
 
 export interface StreamOptions {
   onOutput?: (chunk: string) => void
   signal?: AbortSignal
   /** Kill the command's process tree on the host (on abort or controller timeout). */
   kill?: (pid: number) => Promise<void>
+  /** Told the command's pid on the host once it is known. */
+  onPid?: (pid: number) => void
 }
 
 /** Kill a process tree: every descendant of $1, and $1 itself when $2 is 1 (a shell's children: $2 empty). */
@@ -34,8 +38,12 @@ export function killTreeCommand(pid: number, self: boolean): Command {
   return sh(KILL_TREE, [String(pid), self ? '1' : ''], { describe: `kill process tree ${pid}` })
 }
 
-/** Exit code for a process killed by a signal, as sh reports it (128 + number). */
-const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, KILL: 9, PIPE: 13, TERM: 15 }
+/** A signal's number from its name as sshd reports it (`TERM` or `SIGTERM`), for sh's 128 + n exit code. */
+function signalNumber(name: string | undefined): number | undefined {
+  if (!name) return undefined
+  const signals = osConstants.signals as Record<string, number>
+  return signals[name.startsWith('SIG') ? name : `SIG${name}`]
+}
 
 /** Run `cmd` on a fresh exec channel; `lost()` tells whether the connection is gone (for the error). */
 export function runStream(
@@ -48,7 +56,7 @@ export function runStream(
 ): Promise<CommandResult> {
   const text = renderExec(cmd, sudo)
   return new Promise((resolve, reject) => {
-    if (opts.signal?.aborted) return reject(opts.signal.reason ?? new Error('the command was cancelled'))
+    if (opts.signal?.aborted) return reject(abortError(host, opts.signal))
     const onChannel = (err: Error | undefined, ch: ClientChannel): void => {
       if (err) return reject(lost() ?? new HostError(host, 'dropped', `${host}: cannot open a channel: ${err.message}`))
       const out: Buffer[] = []
@@ -72,7 +80,7 @@ export function runStream(
         if (pid && opts.kill) opts.kill(pid).then(close, close)
         else close()
       }
-      const onAbort = (): void => giveUp(opts.signal?.reason instanceof Error ? opts.signal.reason : new Error('the command was cancelled'))
+      const onAbort = (): void => giveUp(abortError(host, opts.signal!))
       opts.signal?.addEventListener('abort', onAbort, { once: true })
       if (cmd.timeoutSec !== undefined) {
         const grace = cmd.timeoutSec + 20
@@ -92,6 +100,7 @@ export function runStream(
           const line = head.subarray(0, nl < 0 ? 0 : nl).toString('latin1')
           if (line.startsWith(EXEC_PID_PREFIX)) {
             pid = Number(line.slice(EXEC_PID_PREFIX.length))
+            opts.onPid?.(pid)
             d = head.subarray(nl + 1)
           } else d = head
           head = undefined
@@ -113,10 +122,11 @@ export function runStream(
         if (head?.length) errs.push(head) // sudo's complaint, or output without the pid line
         const tail = dOut.end() + dErr.end()
         if (tail) opts.onOutput?.(tail)
-        if (code === null && sig === undefined) {
-          return reject(lost() ?? new HostError(host, 'dropped', `${host}: the connection ended before the command finished`))
+        const gone = lost() // connection lost or closed by us while it ran: killed, not finished
+        if (gone || (code === null && sig === undefined)) {
+          return reject(gone ?? new HostError(host, 'dropped', `${host}: the connection ended before the command finished`))
         }
-        const rc = code ?? 128 + (SIGNALS[sig ?? ''] ?? 0)
+        const rc = code ?? 128 + (signalNumber(sig) ?? 0)
         resolve({ rc, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8') })
       })
       if (cmd.stdin !== undefined) ch.end(typeof cmd.stdin === 'string' ? Buffer.from(cmd.stdin, 'utf8') : cmd.stdin)

@@ -142,7 +142,7 @@ describe.skipIf(!can.ok)(`HostConnection on loopback sshd${can.ok ? '' : ` (skip
     const p = conn.run({ argv: ['bash', '-c', `exec -a ${tag} sleep 600`] }, { signal: ac.signal })
     expect(await eventually(() => processes(fleet.user, tag).length > 0)).toBe(true)
     ac.abort(new Error('stop'))
-    await expect(p).rejects.toThrow('stop')
+    await expect(p).rejects.toMatchObject({ kind: 'dropped', message: expect.stringContaining('cancelled: stop') })
     expect(await eventually(() => processes(fleet.user, tag).length === 0)).toBe(true)
     expect((await conn.run({ argv: ['echo', 'after'] })).stdout).toBe('after\n')
   })
@@ -162,6 +162,23 @@ describe.skipIf(!can.ok)(`HostConnection on loopback sshd${can.ok ? '' : ` (skip
     const r = await conn.run({ argv: ['sha256sum'], stdin: bytes })
     const { createHash } = await import('node:crypto')
     expect(r.stdout.split(' ')[0]).toBe(createHash('sha256').update(bytes).digest('hex'))
+  })
+
+  it('close() while commands run: calls fail as dropped, and the commands are killed on the host', async () => {
+    const c2 = await connectTo(fleet)
+    const tag = `tsplay-close-${Date.now()}`
+    const inShell = c2.run({ argv: ['bash', '-c', `exec -a ${tag}-a sleep 600`] }, { becomeUser: 'root' })
+    const queued = c2.run({ argv: ['echo', 'never'] }, { becomeUser: 'root' })
+    const streamed = c2.run({ argv: ['bash', '-c', `exec -a ${tag}-b sleep 600`], stream: true })
+    inShell.catch(() => undefined)
+    queued.catch(() => undefined)
+    streamed.catch(() => undefined)
+    expect(await eventually(() => processes('root', `${tag}-a`).length > 0 && processes(fleet.user, `${tag}-b`).length > 0)).toBe(true)
+    await c2.close()
+    await expect(inShell).rejects.toMatchObject({ kind: 'dropped' })
+    await expect(queued).rejects.toMatchObject({ kind: 'dropped' })
+    await expect(streamed).rejects.toThrow()
+    expect(await eventually(() => processes('root', `${tag}-a`).length === 0 && processes(fleet.user, `${tag}-b`).length === 0)).toBe(true)
   })
 
   it('gathers facts in one command that match the host', async () => {

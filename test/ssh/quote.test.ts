@@ -3,7 +3,7 @@
  * the program receives exactly the argv given, and nothing else runs (no file appears, no extra output).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, readdirSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -161,5 +161,25 @@ describe('renderFrame through a real /bin/sh reading its stdin (as the persisten
     expect(got.get(4)?.rc).toBe(4) // `exit` ran in a subshell: the session went on
     expect(got.get(5)).toEqual({ rc: 0, out: '', err: '' }) // no stdin: EOF, the session's input is not eaten
     expect(existsSync(pwned)).toBe(false)
+  })
+})
+
+describe('a frame cut short (connection dropped mid-write) runs nothing', () => {
+  const nonce = 'fedcba98765432100123456789abcdef'
+  const content = Buffer.from('x'.repeat(5000) + 'END', 'utf8')
+  const target = join(dir, 'cut-target')
+  const frame = renderFrame(nonce, 1, renderCommand({ argv: ['sh', '-c', 'cat > "$1"', 'sh', target] }), content)
+
+  it.each(Array.from({ length: 25 }, (_, i) => Math.floor((frame.length * i) / 25)))('cut after %i bytes: no file, or the whole file', (cut) => {
+    rmSync(target, { force: true })
+    spawnSync('/bin/sh', [], { input: frame.slice(0, cut), cwd: dir })
+    expect(existsSync(target)).toBe(false)
+  })
+
+  it('the whole frame writes the whole file', () => {
+    rmSync(target, { force: true })
+    spawnSync('/bin/sh', [], { input: frame, cwd: dir })
+    expect(readFileSync(target)).toEqual(content)
+    rmSync(target, { force: true })
   })
 })
