@@ -25,7 +25,7 @@ export async function buildSchema(kind: SchemaKind): Promise<JsonSchema> {
   if (kind === 'inventory') return inventorySchema()
   if (kind === 'vars') return varsSchema()
   if (kind === 'config') {
-    return { $schema: DRAFT_07, $id: 'https://tsplay.dev/schemas/config.json', title: 'tsplay.yml', ...plain(ConfigSchema) }
+    return { $schema: DRAFT_07, title: 'tsplay.yml', ...plain(ConfigSchema) }
   }
   const modules = await loadAllModules()
   return kind === 'playbook' ? playbookSchema(modules) : tasksSchema(modules)
