@@ -94,7 +94,7 @@ describe.skipIf(!can.ok)(`Ctrl-C${can.ok ? '' : ` (skipped: ${can.why})`}`, () =
     expect(r.stderr).toContain('Stopping now')
     expect(r.stdout).not.toContain('TASK [next]')
     await waitFor(() => pids(fleet.user, `sleep ${secs}`).length === 0, 'the command to be cancelled on the host', 15_000)
-    for (const h of ['t1', 't2']) expect(readFileSync(join(base, `slow-${h}`), 'utf8')).toBe('start\n')
+    for (const h of ['t1', 't2']) expect(readFileSync(join(base, `slow-${h}`), 'utf8')).toMatch(/^start\n/)
   }, 90_000)
 
   it.each([0, 20, 50, 100, 200, 400])('twice during a 2 MiB copy (second Ctrl-C %i ms in): old or whole new file, no temp file', async (ms) => {
@@ -112,7 +112,9 @@ describe.skipIf(!can.ok)(`Ctrl-C${can.ok ? '' : ` (skipped: ${can.why})`}`, () =
     bg.child.kill('SIGINT')
     const r = await bg.done
     expect(r.killed, explain(r)).toBe(false)
-    expect([0, 130]).toContain(r.code)
+    // 0/130: it ran to the end or stopped; -1: the Ctrl-C landed after tsplay let go of SIGINT, on its way out
+    expect([0, 130, -1], explain(r)).toContain(r.code)
+    expect(r.stderr).not.toContain('INTERNAL ERROR')
     await new Promise((r) => setTimeout(r, 500)) // let the host side finish whatever it was doing
     const now = readFileSync(join(target, 'file.txt'), 'utf8')
     expect(now === OLD || now === NEW, `half-written: ${now.length} of ${NEW.length} bytes`).toBe(true)
