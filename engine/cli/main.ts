@@ -46,9 +46,9 @@ export function program(): Command {
     .option('--list-tasks', 'list the tasks each play would run, and stop', false)
     .option('--list-tags', 'list the tags in the playbook, and stop', false)
     .addOption(new Option('--output <kind>', 'reporter').choices(['auto', 'live', 'plain', 'json']).default('auto'))
-    .action(async (playbook: string, o: Record<string, unknown>) => {
+    .action(async (playbook: string, o: Record<string, unknown>, cmd: Command) => {
       const { runCommand } = await import('./run.js')
-      process.exitCode = await runCommand(playbook, o)
+      process.exitCode = await runCommand(playbook, o, (k) => cmd.getOptionValueSource(k) === 'cli')
     })
   p.command('validate')
     .description('Check a playbook and inventory without contacting any host.')
@@ -82,8 +82,8 @@ export function program(): Command {
       process.exitCode = await docCommand(name)
     })
   p.command('schema')
-    .description('Print the JSON Schema (draft-07) for playbooks or inventories, for editor completion.')
-    .argument('[kind]', 'playbook or inventory', 'playbook')
+    .description('Print a JSON Schema (draft-07) for editor completion (yaml-language-server).')
+    .argument('[kind]', 'playbook, inventory, tasks, vars or config', 'playbook')
     .action(async (kind: string) => {
       const { schemaCommand } = await import('./docs.js')
       process.exitCode = await schemaCommand(kind)

@@ -9,6 +9,7 @@ import { selectHosts } from '../inventory/patterns.js'
 import { groupNames } from '../inventory/vars.js'
 import { Secrets } from '../run/secrets.js'
 import { EXIT, reportError } from './errors.js'
+import { loadConfig, withConfig } from './config.js'
 import { listing } from './listing.js'
 import { askPassword, inventorySources, parseExtraVars, prepare } from './prepare.js'
 
@@ -51,9 +52,10 @@ async function makeReporter(kind: 'live' | 'plain' | 'json', f: RunFlags): Promi
   return new (await import('../report/plain.js')).PlainReporter({ verbosity: f.verbose, diff: f.diff })
 }
 
-export async function runCommand(playbookPath: string, raw: Record<string, unknown>): Promise<number> {
-  const f = raw as unknown as RunFlags
+export async function runCommand(playbookPath: string, raw: Record<string, unknown>, fromCli: (key: string) => boolean = () => true): Promise<number> {
   try {
+    // tsplay.yml in the current folder gives defaults; flags given on the command line win.
+    const f = withConfig(raw as unknown as RunFlags, await loadConfig(process.cwd()), fromCli)
     const extraVars = await parseExtraVars(f.extraVars)
     const prepared = await prepare(playbookPath, inventorySources(f.inventory), extraVars)
     if (f.listHosts || f.listTasks || f.listTags) {
@@ -124,7 +126,7 @@ async function askStep(task: string): Promise<'yes' | 'no' | 'continue'> {
 export async function validateCommand(playbookPath: string, o: { inventory?: string[]; extraVars: string[] }): Promise<number> {
   try {
     const extraVars = await parseExtraVars(o.extraVars)
-    const p = await prepare(playbookPath, inventorySources(o.inventory), extraVars)
+    const p = await prepare(playbookPath, inventorySources(o.inventory ?? (await loadConfig(process.cwd())).inventory), extraVars)
     const tasks = p.playbook.plays.reduce((n, pl) => n + countTasks(pl.tasks) + pl.handlers.length, 0)
     process.stdout.write(`${playbookPath}: valid (${p.playbook.plays.length} plays, ${tasks} tasks, ${p.inventory.hosts.size} hosts in the inventory); nothing was contacted.\n`)
     return EXIT.ok
@@ -145,7 +147,7 @@ function countTasks(nodes: readonly { kind: string; block?: unknown; rescue?: un
 export async function hostsCommand(o: { inventory?: string[]; limit: string; json: boolean }): Promise<number> {
   try {
     const { loadInventory } = await import('../inventory/load.js')
-    const inv = await loadInventory(inventorySources(o.inventory))
+    const inv = await loadInventory(inventorySources(o.inventory ?? (await loadConfig(process.cwd())).inventory))
     const sel = selectHosts(inv, o.limit)
     const rows = sel.hosts.map((h) => ({ host: h, groups: groupNames(inv, h) }))
     if (o.json) process.stdout.write(JSON.stringify(rows) + '\n')
