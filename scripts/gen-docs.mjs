@@ -9,7 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const { generatedFiles } = await import(join(root, 'dist', 'engine', 'schema', 'generate.js'))
 const check = process.argv.includes('--check')
 let stale = 0
-for (const [path, text] of Object.entries(await generatedFiles())) {
+for (const [path, text] of Object.entries(await generatedFiles(root))) {
   const file = join(root, path)
   const old = await readFile(file, 'utf8').catch(() => undefined)
   if (old === text) continue

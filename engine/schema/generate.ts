@@ -9,6 +9,8 @@
  * files['schemas/playbook.json'] // the JSON text, ending in a newline
  * ```
  */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { loadAllModules } from '../../modules/registry.js'
 import { inventorySchema } from './inventory.js'
 import { ConfigSchema } from '../cli/config.js'
@@ -36,10 +38,34 @@ export function schemaText(schema: JsonSchema): string {
   return `${JSON.stringify(schema, null, 2)}\n`
 }
 
-/** Path → content of every generated file. */
-export async function generatedFiles(): Promise<Record<string, string>> {
+/** The README's module index: one row per module, linking to its section in docs/modules.md. */
+export function readmeModuleIndex(modules: Awaited<ReturnType<typeof loadAllModules>>): string {
+  const rows = [...modules.values()]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((d) => `| [\`${d.name}\`](docs/modules.md#${d.name.replace(/[^a-z0-9_-]/g, '')}) | ${d.summary.replace(/\|/g, '\\|')} | ${d.changedWhen.replace(/\|/g, '\\|').replace(/\n/g, ' ')} | ${d.check} |`)
+  return ['| module | what it does | changed when | check mode |', '|---|---|---|---|', ...rows].join('\n')
+}
+
+/** `text` with the part between `<!-- NAME:start -->` and `<!-- NAME:end -->` replaced by `body`. */
+export function replaceSection(text: string, name: string, body: string): string {
+  const start = `<!-- ${name}:start -->`
+  const end = `<!-- ${name}:end -->`
+  const i = text.indexOf(start)
+  const j = text.indexOf(end)
+  if (i < 0 || j < i) return text
+  return `${text.slice(0, i + start.length)}\n${body}\n${text.slice(j)}`
+}
+
+/** Path → content of every generated file (README.md: its generated module index section). */
+export async function generatedFiles(root = '.'): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
+  const modules = await loadAllModules()
   for (const kind of SCHEMA_KINDS) out[`schemas/${kind}.json`] = schemaText(await buildSchema(kind))
-  out['docs/modules.md'] = modulesMarkdown(await loadAllModules())
+  out['docs/modules.md'] = modulesMarkdown(modules)
+  const readme = await readFile(join(root, 'README.md'), 'utf8').catch(() => undefined)
+  if (readme !== undefined) {
+    const index = `Generated from the module schemas by \`npm run docs\`; the full reference (every argument, its type, default,\nchoices and description, and an example) is [docs/modules.md](docs/modules.md).\n\n${readmeModuleIndex(modules)}`
+    out['README.md'] = replaceSection(readme, 'modules', index)
+  }
   return out
 }

@@ -34,9 +34,10 @@ function shippedYaml(): string[] {
 }
 
 describe('generated files', () => {
-  it('schemas/*.json and docs/modules.md are up to date (else: npm run docs)', async () => {
-    const files = await generatedFiles()
-    expect(Object.keys(files).sort()).toEqual([...SCHEMA_KINDS.map((k) => `schemas/${k}.json`), 'docs/modules.md'].sort())
+  it("schemas/*.json, docs/modules.md and the README's module index are up to date (else: npm run docs)", async () => {
+    const files = await generatedFiles(ROOT)
+    expect(Object.keys(files).sort()).toEqual([...SCHEMA_KINDS.map((k) => `schemas/${k}.json`), 'docs/modules.md', 'README.md'].sort())
+    expect(files['README.md']).toContain('| [`apt`](docs/modules.md#apt) |')
     for (const [path, text] of Object.entries(files)) {
       let committed = ''
       try {
