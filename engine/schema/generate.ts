@@ -46,6 +46,12 @@ export function readmeModuleIndex(modules: Awaited<ReturnType<typeof loadAllModu
   return ['| module | what it does | changed when | check mode |', '|---|---|---|---|', ...rows].join('\n')
 }
 
+/** docs/hydra-pi.md as a README section: its title dropped, headings one level down, a note on where it comes from. */
+export function readmeHydraSection(doc: string): string {
+  const body = doc.replace(/^# .*\n+/, '').replace(/^(#+) /gm, '#$1 ').trimEnd()
+  return `<!-- Copied from docs/hydra-pi.md by \`npm run docs\`; edit that file. -->\n${body}`
+}
+
 /** `text` with the part between `<!-- NAME:start -->` and `<!-- NAME:end -->` replaced by `body`. */
 export function replaceSection(text: string, name: string, body: string): string {
   const start = `<!-- ${name}:start -->`
@@ -65,7 +71,10 @@ export async function generatedFiles(root = '.'): Promise<Record<string, string>
   const readme = await readFile(join(root, 'README.md'), 'utf8').catch(() => undefined)
   if (readme !== undefined) {
     const index = `Generated from the module schemas by \`npm run docs\`; the full reference (every argument, its type, default,\nchoices and description, and an example) is [docs/modules.md](docs/modules.md).\n\n${readmeModuleIndex(modules)}`
-    out['README.md'] = replaceSection(readme, 'modules', index)
+    let text = replaceSection(readme, 'modules', index)
+    const hydra = await readFile(join(root, 'docs', 'hydra-pi.md'), 'utf8').catch(() => undefined)
+    if (hydra !== undefined) text = replaceSection(text, 'hydra', readmeHydraSection(hydra))
+    out['README.md'] = text
   }
   return out
 }
