@@ -11,7 +11,7 @@
  */
 import { sh } from '../commands.js'
 import { HostError } from '../errors.js'
-import type { Command } from '../types.js'
+import type { Command, CommandResult } from '../types.js'
 
 /**
  * Constant script run as the login user with the password on stdin: creates the session folder (in /tmp, or in
@@ -67,4 +67,52 @@ export function sudoError(host: string, becomeUser: string, stderr: string, code
   }
   if (/unknown user/i.test(stderr)) return msg(`there is no user ${becomeUser} on the host`)
   return msg(`sudo failed with exit code ${String(code)}`)
+}
+
+/**
+ * The session folder holding the askpass helper, per connection: created on first use (one command on the
+ * login shell, password on stdin), set aside when the connection drops, removed after a reconnect or on close.
+ */
+export class AskpassFolder {
+  private current?: Promise<string>
+  private stale: Promise<string>[] = []
+
+  constructor(
+    private readonly host: string,
+    private readonly password: string,
+    private readonly run: (cmd: Command) => Promise<CommandResult>,
+  ) {}
+
+  /** The folder, created once. Rejects with `HostError('sudo')` if it cannot be made. */
+  dir(): Promise<string> {
+    if (!this.current) {
+      const p = this.run(askpassSetup(this.password)).then((r) => {
+        if (r.rc !== 0 || !/^\/.*\/\.?tsplay\.[A-Za-z0-9]+$/.test(r.stdout)) {
+          throw new HostError(this.host, 'sudo', `${this.host}: cannot prepare the sudo password helper: ${r.stderr.trim() || `exit code ${r.rc}`}`)
+        }
+        return r.stdout
+      })
+      p.catch(() => this.current === p && (this.current = undefined))
+      this.current = p
+    }
+    return this.current
+  }
+
+  /** The folder if one was made (for close()), without creating it. */
+  existing(): Promise<string | undefined> {
+    return this.current ? this.current.catch(() => undefined) : Promise.resolve(undefined)
+  }
+
+  /** The connection dropped: the folder is left for `cleanStale` after the reconnect. */
+  drop(): void {
+    if (this.current) this.stale.push(this.current)
+    this.current = undefined
+  }
+
+  /** Remove folders left by dropped connections (already gone if the host rebooted). */
+  async cleanStale(): Promise<void> {
+    const dirs = await Promise.all(this.stale.map((p) => p.catch(() => undefined)))
+    this.stale = []
+    for (const d of dirs) if (d) await this.run(sessionCleanup(d)).catch(() => undefined)
+  }
 }

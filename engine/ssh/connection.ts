@@ -14,10 +14,11 @@
 import type { Client } from 'ssh2'
 import { HostError } from '../errors.js'
 import type { Command, CommandResult } from '../types.js'
-import { askpassSetup, sessionCleanup, sudoError } from './become.js'
+import { AskpassFolder, sessionCleanup, sudoError } from './become.js'
 import { connectClient, type ConnectOptions } from './client.js'
 import { renderShellStart, type SudoSpec } from './quote.js'
-import { RemoteShell, ShellStartError } from './shell.js'
+import { ShellStartError } from './faults.js'
+import { RemoteShell } from './shell.js'
 import { killTreeCommand, runStream } from './stream.js'
 
 export type { ConnectOptions } from './client.js'
@@ -42,10 +43,8 @@ export class HostConnection {
   private readonly gates = new Map<string, Promise<void>>()
   /** Streaming commands running now: how to kill each on the host (for close()). */
   private readonly running = new Map<object, () => Promise<void>>()
-  /** Session folders of connections that dropped: removed after a reconnect (unless a reboot already did). */
-  private staleDirs: Promise<string>[] = []
   private readonly sudoFailures = new Map<string, HostError>()
-  private sessionDir?: Promise<string>
+  private readonly askpass?: AskpassFolder
   private lost?: HostError
   private closed = false
 
@@ -55,6 +54,8 @@ export class HostConnection {
   ) {
     this.name = opts.spec.name
     this.client = client
+    const pw = opts.spec.becomePassword
+    if (pw !== undefined) this.askpass = new AskpassFolder(this.name, pw, (cmd) => this.run(cmd))
     this.watch(client)
   }
 
@@ -127,9 +128,7 @@ export class HostConnection {
     this.lost = undefined
     this.sudoFailures.clear()
     this.watch(this.client)
-    const stale = await Promise.all(this.staleDirs.map((p) => p.catch(() => undefined)))
-    this.staleDirs = []
-    for (const dir of stale) if (dir) await this.run(sessionCleanup(dir)).catch(() => undefined)
+    await this.askpass?.cleanStale()
   }
 
   /**
@@ -142,7 +141,7 @@ export class HostConnection {
     const opened = await Promise.race([Promise.all([...this.shells.values()].map((p) => p.catch(() => undefined))), sleep(1000).then(() => [])])
     const kills = [...this.running.values()]
     for (const s of opened) if (s?.busy) kills.push(() => s.killRunning())
-    const dir = this.sessionDir
+    const dir = this.askpass?.existing()
     this.teardown(new HostError(this.name, 'dropped', `${this.name}: connection closed`))
     if (!this.lost) {
       // out of band (own channels), before the askpass folder goes; bounded waits
@@ -182,8 +181,7 @@ export class HostConnection {
   private teardown(e: HostError): void {
     for (const p of this.shells.values()) p.then((s) => s.close(e)).catch(() => undefined)
     this.shells.clear()
-    if (this.sessionDir) this.staleDirs.push(this.sessionDir)
-    this.sessionDir = undefined
+    this.askpass?.drop()
   }
 
   /**
@@ -248,23 +246,7 @@ export class HostConnection {
   /** How to sudo to `user`; `checked` first proves sudo works by opening that user's shell. */
   private async sudoSpec(user: string, checked: boolean): Promise<SudoSpec> {
     if (checked) await this.shell(user)
-    if (this.opts.spec.becomePassword === undefined) return { user }
-    return { user, askpass: `${await this.ensureSessionDir()}/askpass` }
-  }
-
-  /** The 0700 session folder with the askpass helper (password sent on stdin), created once per connection. */
-  private ensureSessionDir(): Promise<string> {
-    if (!this.sessionDir) {
-      const p = this.run(askpassSetup(this.opts.spec.becomePassword ?? '')).then((r) => {
-        if (r.rc !== 0 || !/^\/.*\/\.?tsplay\.[A-Za-z0-9]+$/.test(r.stdout)) {
-          throw new HostError(this.name, 'sudo', `${this.name}: cannot prepare the sudo password helper: ${r.stderr.trim() || `exit code ${r.rc}`}`)
-        }
-        return r.stdout
-      })
-      p.catch(() => this.sessionDir === p && (this.sessionDir = undefined))
-      this.sessionDir = p
-    }
-    return this.sessionDir
+    return this.askpass ? { user, askpass: `${await this.askpass.dir()}/askpass` } : { user }
   }
 
   /** Kill a command's process tree on the host, as the user it runs as (out of band, on its own channel). */

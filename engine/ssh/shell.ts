@@ -15,19 +15,9 @@ import { randomBytes } from 'node:crypto'
 import type { ClientChannel, Client } from 'ssh2'
 import { HostError } from '../errors.js'
 import type { Command, CommandResult } from '../types.js'
+import { abortError, ShellStartError } from './faults.js'
 import { FrameReader } from './frames.js'
 import { renderCommand, renderFrame, renderHello } from './quote.js'
-
-/** Why a shell could not start: its stderr and exit code (sudo's messages land here). */
-export class ShellStartError extends Error {
-  constructor(
-    readonly stderr: string,
-    readonly code: number | null,
-  ) {
-    super(stderr.trim() || `remote shell exited with code ${String(code)}`)
-    this.name = 'ShellStartError'
-  }
-}
 
 interface Slot {
   seq: number
@@ -259,11 +249,4 @@ export class RemoteShell {
       j.reject(e)
     }
   }
-}
-
-/** A cancelled command: a HostError (the runner treats it like a closed connection), naming the reason if any. */
-export function abortError(host: string, signal: AbortSignal): HostError {
-  const r: unknown = signal.reason
-  const why = r instanceof Error && r.name !== 'AbortError' ? `: ${r.message}` : ''
-  return new HostError(host, 'dropped', `${host}: command cancelled${why}`)
 }

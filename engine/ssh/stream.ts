@@ -17,7 +17,7 @@ import { sh } from '../commands.js'
 import { HostError } from '../errors.js'
 import type { Command, CommandResult } from '../types.js'
 import { EXEC_PID_PREFIX, renderExec, type SudoSpec } from './quote.js'
-import { abortError } from './shell.js'
+import { abortError } from './faults.js'
 
 export interface StreamOptions {
   onOutput?: (chunk: string) => void

@@ -3,7 +3,8 @@
  * and each failure with its own message. Also: the password never shows in any process's argv or environment
  * on the host, and tsplay's session folder is 0700/0600 and removed on close.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HostError } from '../../engine/errors.js'
 import { canRunSshd, startSshd, type SshdFleet, type SudoMode } from '../helpers/sshd.js'
@@ -13,19 +14,43 @@ const can = canRunSshd()
 const fleets = new Map<string, SshdFleet>()
 const fleet = (k: string): SshdFleet => fleets.get(k)!
 
-/** Every /proc/PID/cmdline and /proc/PID/environ on this machine that contains `needle`. */
-function procLeaks(needle: string): string[] {
-  const hits: string[] = []
+/** The processes below `root` (the host's sshd listener: sessions, shells, sudo, commands), from /proc. */
+function descendants(root: number): number[] {
+  const kids = new Map<number, number[]>()
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(pid)])
+    } catch {
+      /* process ended */
+    }
+  }
+  const out: number[] = []
+  const walk = (p: number): void => {
+    for (const c of kids.get(p) ?? []) {
+      out.push(c)
+      walk(c)
+    }
+  }
+  walk(root)
+  return out
+}
+
+/** Every /proc/PID/cmdline and /proc/PID/environ on the host (below its sshd) that contains `needle`. */
+function procLeaks(sshdPid: number, needle: string): { leaks: string[]; scanned: number } {
+  const pids = descendants(sshdPid)
+  const leaks: string[] = []
+  for (const pid of pids) {
     for (const f of ['cmdline', 'environ']) {
       try {
-        if (readFileSync(`/proc/${pid}/${f}`).includes(needle)) hits.push(`${pid}/${f}`)
+        if (readFileSync(`/proc/${pid}/${f}`).includes(needle)) leaks.push(`${pid}/${f}`)
       } catch {
         /* process ended */
       }
     }
   }
-  return hits.filter((h) => !h.startsWith(`${process.pid}/`))
+  return { leaks, scanned: pids.length }
 }
 
 /** The HostError a become attempt fails with. */
@@ -78,11 +103,13 @@ describe.skipIf(!can.ok)(`become through sudo${can.ok ? '' : ` (skipped: ${can.w
     const sessionDirs = (): string[] => readdirSync('/tmp').filter((d) => d.startsWith('tsplay.')).map((d) => `/tmp/${d}`)
     const before = new Set(sessionDirs())
     const conn = await connectTo(f, 0, { becomePassword: f.sudoPassword })
-    const running = conn.run({ argv: ['sh', '-c', 'sleep 1; id -un'] }, { becomeUser: 'root' })
+    const started = join(f.dir, 'become-started')
+    const running = conn.run({ argv: ['sh', '-c', 'echo > "$1"; sleep 2; id -un', 'sh', started] }, { becomeUser: 'root' })
     running.catch(() => undefined)
-    expect(await eventually(() => sessionDirs().some((d) => !before.has(d)))).toBe(true)
-    await new Promise((r) => setTimeout(r, 300))
-    expect(procLeaks(f.sudoPassword)).toEqual([])
+    expect(await eventually(() => existsSync(started), 20_000)).toBe(true) // sudo, its shell and the command run now
+    const scan = procLeaks(f.hosts[0].pid, f.sudoPassword)
+    expect(scan.leaks).toEqual([])
+    expect(scan.scanned).toBeGreaterThan(3) // sshd session, shells, sudo, sleep: the scan saw the host side
     const mine = sessionDirs().filter((d) => !before.has(d))
     expect(mine).toHaveLength(1)
     expect(statSync(mine[0]).mode & 0o777).toBe(0o700)
