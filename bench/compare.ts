@@ -69,7 +69,7 @@ export class Bench {
       knownHosts: this.fleet.knownHostsFile,
       forks: this.config.forks,
       extraVars: { bench_root: root },
-      nodeFlags,
+      nodeFlags: [...this.config.nodeFlags, ...(nodeFlags ?? [])],
     }
     return engine === 'ansible' ? runAnsible(r) : runTsplay(r)
   }

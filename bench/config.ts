@@ -31,6 +31,8 @@ export interface BenchConfig {
   profile: boolean
   /** Where the JSON result goes. `BENCH_OUT`, default bench/results. */
   outDir: string
+  /** Extra `node` flags for every tsplay process (e.g. `--max-old-space-size=256`). `BENCH_NODE_FLAGS`, space separated. */
+  nodeFlags: string[]
 }
 
 function list(v: string | undefined, dflt: number[]): number[] {
@@ -70,5 +72,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, repo = '.'): Be
     engines: engines(env),
     profile: env.BENCH_PROFILE === '1',
     outDir: env.BENCH_OUT ?? `${repo}/bench/results`,
+    nodeFlags: (env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
   }
 }
