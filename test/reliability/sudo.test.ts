@@ -26,7 +26,7 @@ const BOOK = `
 `
 
 /** A PATH with the tools tsplay's commands use, but no sudo: a host without sudo installed. */
-const NO_SUDO_BIN = '/tmp/tsplay-test-nosudo-bin'
+const NO_SUDO_BIN = `/tmp/tsplay-test-nosudo-bin-${process.pid}`
 function makeNoSudoBin(): void {
   mkdirSync(NO_SUDO_BIN, { recursive: true, mode: 0o755 })
   for (const t of ['id', 'sh', 'cat', 'base64', 'env', 'timeout', 'pgrep', 'kill', 'rm', 'mkdir', 'mktemp', 'chmod', 'printf', 'sleep']) {
@@ -60,6 +60,7 @@ describe.skipIf(!can.ok)(`become failures through the CLI${can.ok ? '' : ` (skip
 
   afterAll(async () => {
     for (const f of fleets.values()) await f.stop()
+    rmSync(NO_SUDO_BIN, { recursive: true, force: true })
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
