@@ -89,10 +89,25 @@ export function renderShellStart(sudo?: SudoSpec): string {
 export const EXEC_PID_PREFIX = '\x1eTSPPID:'
 
 /**
- * A one-off exec channel command (streaming commands), through sudo if asked. It first reports its pid on
- * stderr (so an aborted command can be killed on the host, as the right user), then execs the command.
+ * The wrapper of every exec-channel command: reports its pid on stderr (so an aborted command can be killed on
+ * the host, as the right user), then runs `$1`. With stdin (`$2` = its length in bytes), the bytes are first
+ * received into a 0600 temp file and the command runs only if all of them arrived: stdin cut short by a lost
+ * connection must not reach a command as an early EOF (a file write would keep the truncated content).
  */
-export function renderExec(cmd: Command, sudo?: SudoSpec): string {
-  const inner = `/bin/sh -c 'printf "\\036TSPPID:%d\\n" "$$" >&2; exec /bin/sh -c "$1"' sh ${shQuote(renderCommand(cmd))}`
+const EXEC_WRAPPER = [
+  'printf "\\036TSPPID:%d\\n" "$$" >&2',
+  'if [ -z "$2" ]; then exec /bin/sh -c "$1"; fi',
+  't=$(umask 077; mktemp) || exit 125',
+  'trap \'rm -f "$t"\' EXIT',
+  "trap 'exit 143' HUP INT TERM",
+  'head -c "$2" > "$t"',
+  'n=$(wc -c < "$t")',
+  'if [ "$n" -ne "$2" ]; then echo "tsplay: stdin cut short ($n of $2 bytes); the command was not run" >&2; exit 125; fi',
+  '/bin/sh -c "$1" < "$t"',
+].join('\n')
+
+/** A one-off exec channel command (streaming commands, big stdin), through sudo if asked. See `EXEC_WRAPPER`. */
+export function renderExec(cmd: Command, sudo?: SudoSpec, stdinBytes?: number): string {
+  const inner = `/bin/sh -c ${shQuote(EXEC_WRAPPER)} sh ${shQuote(renderCommand(cmd))} ${stdinBytes === undefined ? "''" : String(stdinBytes)}`
   return sudo ? `${sudoWords(sudo)} ${inner}` : `exec ${inner}`
 }

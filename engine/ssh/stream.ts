@@ -54,7 +54,8 @@ export function runStream(
   opts: StreamOptions,
   lost: () => HostError | undefined,
 ): Promise<CommandResult> {
-  const text = renderExec(cmd, sudo)
+  const stdin = cmd.stdin === undefined ? undefined : typeof cmd.stdin === 'string' ? Buffer.from(cmd.stdin, 'utf8') : cmd.stdin
+  const text = renderExec(cmd, sudo, stdin?.length)
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(abortError(host, opts.signal))
     const onChannel = (err: Error | undefined, ch: ClientChannel): void => {
@@ -129,8 +130,7 @@ export function runStream(
         const rc = code ?? 128 + (signalNumber(sig) ?? 0)
         resolve({ rc, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8') })
       })
-      if (cmd.stdin !== undefined) ch.end(typeof cmd.stdin === 'string' ? Buffer.from(cmd.stdin, 'utf8') : cmd.stdin)
-      else ch.end()
+      ch.end(stdin)
     }
     try {
       client.exec(text, onChannel)

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, readdirSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { renderCommand, renderFrame, renderHello, shQuote } from '../../engine/ssh/quote.js'
+import { renderCommand, renderExec, renderFrame, renderHello, shQuote } from '../../engine/ssh/quote.js'
 import { FrameReader } from '../../engine/ssh/frames.js'
 import { UserError } from '../../engine/errors.js'
 
@@ -181,5 +181,39 @@ describe('a frame cut short (connection dropped mid-write) runs nothing', () => 
     spawnSync('/bin/sh', [], { input: frame, cwd: dir })
     expect(readFileSync(target)).toEqual(content)
     rmSync(target, { force: true })
+  })
+})
+
+describe('renderExec (exec channels) through a real /bin/sh', () => {
+  const target = join(dir, 'exec-target')
+  const content = Buffer.from('y'.repeat(100_000), 'utf8')
+
+  it('reports its pid first, then runs the command with all of its stdin', () => {
+    rmSync(target, { force: true })
+    const r = spawnSync('/bin/sh', ['-c', renderExec({ argv: ['sh', '-c', 'cat > "$1"', 'sh', target] }, undefined, content.length)], { input: content, cwd: dir })
+    expect(r.stderr.toString('latin1')).toMatch(/^\x1eTSPPID:\d+\n$/)
+    expect(readFileSync(target)).toEqual(content)
+    rmSync(target, { force: true })
+  })
+
+  it.each([0, 1, 50_000, 99_999])('stdin cut short after %i bytes: the command does not run, no temp file stays', (cut) => {
+    rmSync(target, { force: true })
+    const tmp = mkdtempSync(join(dir, 'tmpdir-'))
+    const r = spawnSync('/bin/sh', ['-c', renderExec({ argv: ['sh', '-c', 'cat > "$1"', 'sh', target] }, undefined, content.length)], {
+      input: content.subarray(0, cut),
+      cwd: dir,
+      env: { ...process.env, TMPDIR: tmp },
+    })
+    expect(r.status).toBe(125)
+    expect(r.stderr.toString()).toContain('stdin cut short')
+    expect(existsSync(target)).toBe(false)
+    expect(readdirSync(tmp)).toEqual([])
+    rmSync(tmp, { recursive: true })
+  })
+
+  it('without stdin the command runs directly with its exit code', () => {
+    const r = spawnSync('/bin/sh', ['-c', renderExec({ argv: ['sh', '-c', 'echo hi; exit 7'] })])
+    expect(r.status).toBe(7)
+    expect(r.stdout.toString()).toBe('hi\n')
   })
 })
