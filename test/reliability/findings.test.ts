@@ -1,13 +1,13 @@
 /**
- * Bugs the reliability tests found (issue 6), each pinned by a test that fails until it is fixed; the fixes are
- * described in docs/promises.md ("Known gaps"). They run the real shell text tsplay sends (quote.ts, commands.ts)
- * through a real `/bin/sh`, and a real CLI run over loopback sshd.
+ * Bugs the reliability tests found (issue 6), kept as regression tests. They run the real shell text tsplay sends
+ * (quote.ts, commands.ts) through a real `/bin/sh`, and a real CLI run over loopback sshd.
  *
- * 1. A file upload cut off by a lost link: the persistent shell gets the frame's here-doc only in part, runs the
- *    write with the truncated content at EOF, and renames it over the old file (half-written file).
- * 2. The same over an exec channel (stdin over 4 MiB): `cat` sees EOF early and the short temp file is renamed.
- * 3. A non-root login user cannot update its own file when the file's group is not one of the user's groups:
- *    the atomic write copies owner and group onto the temp file even when neither was asked for.
+ * 1. Fixed (befd44a, d3a26c2): a file upload cut off by a lost link. The persistent shell used to run a frame's
+ *    here-doc cut short at EOF, writing the truncated content over the old file; an exec channel's `cat` saw EOF
+ *    early the same way.
+ * 2. Open: a non-root login user cannot update its own file when the file's group is not one of the user's
+ *    groups: the atomic write copies owner and group onto the temp file even when neither was asked for
+ *    (engine/commands.ts WRITE_SCRIPT; the fix is described in docs/promises.md, "Known gaps").
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeFile } from '../../engine/commands.js'
-import { renderCommand, renderFrame } from '../../engine/ssh/quote.js'
+import { renderCommand, renderExec, renderFrame } from '../../engine/ssh/quote.js'
 import { writeTree } from '../helpers/cli.js'
 import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
 import { bounded, explain, resultsOf, userDir } from './util.js'
@@ -43,10 +43,16 @@ describe('a write cut off in transit never replaces the old file', () => {
     expect(readFileSync(dest, 'utf8')).toBe(NEW)
   })
 
+  it('control: the whole stdin over an exec channel writes the new content', () => {
+    writeFileSync(dest, OLD)
+    spawnSync('/bin/sh', ['-c', renderExec(writeFile(dest, NEW), undefined, Buffer.byteLength(NEW))], { input: NEW })
+    expect(readFileSync(dest, 'utf8')).toBe(NEW)
+  })
+
   it('exec channel: stdin that ends early (connection lost) does not replace the file', () => {
     writeFileSync(dest, OLD)
-    const cmd = writeFile(dest, NEW)
-    spawnSync(cmd.argv[0], cmd.argv.slice(1), { input: NEW.slice(0, NEW.length / 2) })
+    const text = renderExec(writeFile(dest, NEW), undefined, Buffer.byteLength(NEW))
+    spawnSync('/bin/sh', ['-c', text], { input: NEW.slice(0, NEW.length / 2) })
     const now = readFileSync(dest, 'utf8')
     expect(now === OLD || now === NEW, `half-written: ${now.length} of ${NEW.length} bytes`).toBe(true)
   })
