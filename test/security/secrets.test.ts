@@ -80,6 +80,17 @@ describe.skipIf(!can.ok || !pgOk)(`secrets never leak${can.ok && pgOk ? '' : ' (
       command: { argv: [sh, -c, 'cat >&2; exit 3'], stdin: "bad password {{ db_password }}" }
       ignore_errors: true
 `,
+      'early.yml': `
+- hosts: all
+  gather_facts: false
+  environment: { PGHOST: ${pg.host}, PGPORT: "${pg.port}" }
+  tasks:
+    - name: shown before any secret argument used it
+      debug: { msg: "connecting with {{ db_password }}" }
+    - name: role with a password
+      postgres_user: { name: hydra_secret_test, password: "{{ db_password }}" }
+      become: true
+`,
     })
   })
 
@@ -141,6 +152,13 @@ describe.skipIf(!can.ok || !pgOk)(`secrets never leak${can.ok && pgOk ? '' : ' (
   it('passed inline as -e k=v: still masked in every output channel', async () => {
     const inline = args(['-vvv', '--diff']).filter((a, i, all) => a !== '-e' && all[i - 1] !== '-e')
     const r = await bounded([...inline, '-e', `db_password=${SECRET}`], { env: env(), limitMs: 90_000 })
+    expect(r.code, explain(r)).toBe(0)
+    expect(r.stdout + r.stderr).not.toContain(SECRET)
+  }, 120_000)
+
+  it('masked even where a task shows it before the secret argument that marks it runs', async () => {
+    const early = args([]).map((x) => (x.endsWith('book.yml') ? join(dir, 'early.yml') : x))
+    const r = await bounded(early, { env: env(), limitMs: 90_000 })
     expect(r.code, explain(r)).toBe(0)
     expect(r.stdout + r.stderr).not.toContain(SECRET)
   }, 120_000)
