@@ -88,8 +88,10 @@ export interface Play extends Common {
   strategy: 'linear' | 'free'
   /** `serial`: hosts per batch, if set. */
   serial?: number
-  /** `max_fail_percentage`/`any_errors_fatal`, Ansible semantics. */
+  /** `any_errors_fatal`: a failure on any host stops the play for every host. */
   anyErrorsFatal?: boolean
+  /** `max_fail_percentage`: more than this share of a batch's hosts failing stops the play. */
+  maxFailPercentage?: number
 }
 
 export interface Playbook {

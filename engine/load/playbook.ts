@@ -154,6 +154,7 @@ async function loadPlay(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
     strategy: strategy === 'free' ? 'free' : 'linear',
     serial: readInt(ctx, raw, 'serial', pos, 1),
     anyErrorsFatal: readBool(ctx, raw, 'any_errors_fatal', pos),
+    maxFailPercentage: readInt(ctx, raw, 'max_fail_percentage', pos, 0),
   }
   setSource(play, raw)
   return play

@@ -63,7 +63,7 @@ export async function executeModule(
     throw e
   }
   rc.secrets.addFromArgs(def.schema, args)
-  const check = rc.opts.check && task.checkMode !== false
+  const check = task.checkMode ?? rc.opts.check
   const become = task.become ?? inh.become ?? rc.play.become ?? false
   const exec: TaskExec = {
     becomeUser: become ? (task.becomeUser ?? inh.becomeUser ?? rc.play.becomeUser ?? 'root') : undefined,

@@ -23,42 +23,100 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
   rc.bus.emit({ type: 'play.start', play: playName, hosts })
   let active = hosts.filter((h) => usable(rc, h))
   if (play.gatherFacts && active.length && !rc.stopping.requested) active = await gather(rc, playName, active)
+  // `serial`: the whole play (tasks, then handlers) runs batch by batch.
+  const size = play.serial && play.serial > 0 ? play.serial : Math.max(1, active.length)
+  for (let i = 0; i < active.length && !rc.stopping.requested; i += size) {
+    const batch = active.slice(i, i + size)
+    const ok = play.strategy === 'free' ? await runFree(rc, playName, batch) : await runLinear(rc, playName, batch)
+    if (!rc.stopping.requested) await runHandlers(rc, playName)
+    if (!ok) break
+  }
+  rc.bus.emit({ type: 'play.end', play: playName })
+}
 
+type Walker = { gen: Generator<Step, WalkEnd, TaskResult>; step?: Step }
+
+/** Start each host's walk over the play's tasks. */
+function startWalks(rc: RunContext, hosts: string[]): { walkers: Map<string, Walker>; startAt?: number } {
+  const play = rc.play
   const seq = numberTasks(play.tasks)
   const startAt = rc.opts.startAtTask ? [...seq].find(([t]) => t.name === rc.opts.startAtTask)?.[1] : undefined
   const root: Inherited = { when: play.when, tags: play.tags, vars: {}, noLog: play.noLog, ignoreErrors: play.ignoreErrors }
   const filter = { tags: rc.opts.tags, skipTags: rc.opts.skipTags }
-  const walkers = new Map<string, { gen: Generator<Step, WalkEnd, TaskResult>; step?: Step }>()
-  for (const h of active) {
+  const walkers = new Map<string, Walker>()
+  for (const h of hosts) {
     const st = rc.states.get(h)!
     const gen = walk(play.tasks, root, seq, filter, { rescued: () => { st.recap.failed--; st.recap.rescued++ } })
     const first = gen.next()
     walkers.set(h, { gen, step: first.done ? undefined : first.value })
   }
+  return { walkers, startAt }
+}
+
+/** Feed a host's result to its walk; a walk that ends in failure marks the host failed. */
+function advance(rc: RunContext, h: string, w: Walker, r: TaskResult): void {
+  const next = w.gen.next(r)
+  if (next.done) {
+    w.step = undefined
+    if (next.value) rc.states.get(h)!.failed = true
+  } else w.step = next.value
+}
+
+/** `--start-at-task` and `--step` decide whether a task runs at all. */
+async function selected(rc: RunContext, task: Task, seq: number, startAt: number | undefined): Promise<boolean> {
+  if (startAt !== undefined && seq < startAt) return false
+  if (!rc.opts.confirm) return true
+  const answer = await rc.opts.confirm(taskName(task))
+  if (answer === 'continue') rc.opts.confirm = undefined
+  return answer !== 'no'
+}
+
+/** `any_errors_fatal` / `max_fail_percentage`: has this batch failed too much to go on? */
+function tooManyFailures(rc: RunContext, batch: string[]): boolean {
+  const failed = batch.filter((h) => !usable(rc, h)).length
+  if (failed === 0) return false
+  if (rc.play.anyErrorsFatal) return true
+  const pct = rc.play.maxFailPercentage
+  return pct !== undefined && (failed / batch.length) * 100 > pct
+}
+
+/** Ansible's linear strategy: every host does a task before the next starts. False: the play must stop. */
+async function runLinear(rc: RunContext, playName: string, batch: string[]): Promise<boolean> {
+  const { walkers, startAt } = startWalks(rc, batch)
   while (!rc.stopping.requested) {
     const pending = [...walkers].filter(([, w]) => w.step)
     if (pending.length === 0) break
     const minSeq = Math.min(...pending.map(([, w]) => w.step!.seq))
     const group = pending.filter(([, w]) => w.step!.seq === minSeq)
     const { task, inh } = group[0][1].step!
-    let skip = startAt !== undefined && minSeq < startAt
-    if (!skip && rc.opts.confirm) {
-      const answer = await rc.opts.confirm(taskName(task))
-      if (answer === 'no') skip = true
-      if (answer === 'continue') rc.opts.confirm = undefined
-    }
-    const results = skip ? new Map<string, TaskResult>() : await runTask(rc, playName, task, inh, group.map(([h]) => h), false)
+    const run = await selected(rc, task, minSeq, startAt)
+    const results = run ? await runTask(rc, playName, task, inh, group.map(([h]) => h), false) : new Map<string, TaskResult>()
     for (const [h, w] of group) {
-      const r = results.get(h) ?? ({ status: 'skipped', host: h, reason: 'not selected to run', data: {} } as TaskResult)
-      const next = w.gen.next(r)
-      if (next.done) {
-        w.step = undefined
-        if (next.value) rc.states.get(h)!.failed = true
-      } else w.step = next.value
+      advance(rc, h, w, results.get(h) ?? ({ status: 'skipped', host: h, reason: 'not selected to run', data: {} } as TaskResult))
+    }
+    if (tooManyFailures(rc, batch)) {
+      rc.bus.emit({ type: 'warning', msg: `stopping play "${playName}": ${rc.play.anyErrorsFatal ? 'any_errors_fatal is set' : `more than ${rc.play.maxFailPercentage}% of its hosts failed`}` })
+      return false
     }
   }
-  if (!rc.stopping.requested) await runHandlers(rc, playName)
-  rc.bus.emit({ type: 'play.end', play: playName })
+  return true
+}
+
+/** `strategy: free`: each host goes through the tasks at its own pace (up to --forks hosts at once). */
+async function runFree(rc: RunContext, playName: string, batch: string[]): Promise<boolean> {
+  const { walkers, startAt } = startWalks(rc, batch)
+  let stop = false
+  await mapLimit(batch, rc.opts.forks, async (h) => {
+    const w = walkers.get(h)!
+    while (w.step && !rc.stopping.requested && !stop) {
+      const { task, inh, seq } = w.step
+      const run = await selected(rc, task, seq, startAt)
+      const r = run ? (await runTask(rc, playName, task, inh, [h], false)).get(h)! : undefined
+      advance(rc, h, w, r ?? ({ status: 'skipped', host: h, reason: 'not selected to run', data: {} } as TaskResult))
+      if (tooManyFailures(rc, batch)) stop = true
+    }
+  })
+  return !stop
 }
 
 /** A task's name, rendered with the first host's variables when it holds a template (as Ansible does). */

@@ -145,3 +145,54 @@ d('playbook features', () => {
     }
   })
 })
+
+d('play strategies and failure limits', () => {
+  let fleet: SshdFleet
+  let dir: string
+  const args = (pb: string, extra: string[] = []) => ['run', join(dir, pb), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '--json', ...extra]
+  const failOnT2 = `
+    - name: fails on t2
+      command: "false"
+      when: inventory_hostname == "t2"
+    - name: after
+      debug: { msg: after }
+`
+  beforeAll(async () => {
+    fleet = await startSshd({ count: 3, sudo: 'nopasswd' })
+    dir = writeTree({
+      'inventory.yml': fleet.inventoryYaml(),
+      'serial.yml': `- hosts: all\n  gather_facts: false\n  serial: 2\n  tasks:\n    - { name: one, debug: { msg: one } }\n    - { name: two, debug: { msg: two } }\n`,
+      'free.yml': `- hosts: all\n  gather_facts: false\n  strategy: free\n  tasks:${failOnT2}`,
+      'fatal.yml': `- hosts: all\n  gather_facts: false\n  any_errors_fatal: true\n  tasks:${failOnT2}`,
+      'pct.yml': `- hosts: all\n  gather_facts: false\n  max_fail_percentage: 50\n  tasks:${failOnT2}`,
+      'checkmode.yml': `- hosts: t1\n  gather_facts: false\n  tasks:\n    - name: always in check mode\n      command: "true"\n      check_mode: true\n      register: r\n    - assert: { that: ['r.changed', 'r.rc is not defined'] }\n`,
+    })
+  }, 120_000)
+  afterAll(async () => fleet?.stop())
+
+  it('serial runs the play batch by batch', async () => {
+    const r = await tsplay(args('serial.yml'))
+    const order = r.events.filter((e) => e.type === 'task').map((e) => `${e.task}:${e.host}`)
+    expect(order).toEqual(['one:t1', 'one:t2', 'two:t1', 'two:t2', 'one:t3', 'two:t3'])
+  })
+
+  it('strategy free: a failing host does not hold the others; they finish', async () => {
+    const r = await tsplay(args('free.yml'))
+    expect(r.code).toBe(2)
+    expect(r.events.filter((e) => e.task === 'after').map((e) => e.host).sort()).toEqual(['t1', 't3'])
+  })
+
+  it('any_errors_fatal stops every host after a failure; max_fail_percentage tolerates up to its share', async () => {
+    const fatal = await tsplay(args('fatal.yml'))
+    expect(fatal.code).toBe(2)
+    expect(fatal.events.some((e) => e.task === 'after')).toBe(false)
+    expect(fatal.events.find((e) => e.type === 'warning')?.msg).toMatch(/any_errors_fatal/)
+    const pct = await tsplay(args('pct.yml'))
+    expect(pct.events.filter((e) => e.task === 'after').map((e) => e.host)).toEqual(['t1', 't3'])
+  })
+
+  it('check_mode: true on a task predicts instead of running, even in a normal run', async () => {
+    const r = await tsplay(args('checkmode.yml'))
+    expect(r.code, r.stdout).toBe(0)
+  })
+})
