@@ -80,7 +80,8 @@ export interface DetachedOptions {
   pollSec: number
   /** Give up (and report a failure; the job keeps running) after this many seconds (Ansible's `async`). */
   limitSec: number
-  log: (line: string) => void
+  /** Progress lines; sent at level 0 (shown without `-v`, like Ansible's ASYNC POLL lines). */
+  log: (line: string, level?: number) => void
   signal?: AbortSignal
   /** Seconds to keep trying to reconnect after a drop. */
   reconnectSec?: number
@@ -128,7 +129,7 @@ async function detached(io: HostIO, cmd: Command, o: DetachedOptions): Promise<C
         return await io.run(c)
       } catch (e) {
         if (!(e instanceof HostError) || (e.kind !== 'dropped' && e.kind !== 'unreachable') || o.signal?.aborted) throw e
-        o.log(`connection lost (${e.message}); reconnecting…`)
+        o.log(`connection lost (${e.message}); reconnecting…`, 0)
         await io.reconnect(o.reconnectSec ?? 600)
         if (attempt > 20) throw e
       }
@@ -137,7 +138,7 @@ async function detached(io: HostIO, cmd: Command, o: DetachedOptions): Promise<C
   const s = await call(wrap(cmd, START, [o.id]))
   if (s.rc !== 0) return { rc: s.rc, stdout: s.stdout, stderr: `could not start the job: ${s.stderr}` }
   const state = s.stdout.trim()
-  if (state !== 'started') o.log(state === 'running' ? 're-attached to the job still running on the host' : 'the job had finished: reading its result back')
+  if (state !== 'started') o.log(state === 'running' ? 're-attached to the job still running on the host' : 'the job had finished: reading its result back', 0)
   for (;;) {
     const p = await call({ argv: ['sh', '-c', POLL, 'sh', o.id], runAs: cmd.runAs })
     const [status, last] = p.stdout.split('\n')
@@ -148,7 +149,7 @@ async function detached(io: HostIO, cmd: Command, o: DetachedOptions): Promise<C
     }
     if (!status.startsWith('running')) return { rc: 1, stdout: '', stderr: `the job ${o.id} vanished on the host (rebooted?)` }
     const elapsed = Number(status.split(' ')[1]) || 0
-    o.log(`[${formatElapsed(elapsed)}] ${last ?? ''}`.trimEnd())
+    o.log(`[${formatElapsed(elapsed)}] ${last ?? ''}`.trimEnd(), 0)
     if (elapsed > o.limitSec) {
       const out = await call({ argv: ['sh', '-c', KILL, 'sh', o.id], runAs: cmd.runAs })
       return { rc: 1, stdout: out.stdout, stderr: `still running after its async limit of ${o.limitSec}s: killed on the host` }

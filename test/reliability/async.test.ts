@@ -8,7 +8,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeTree } from '../helpers/cli.js'
+import { execFileSync } from 'node:child_process'
+import { BIN, writeTree } from '../helpers/cli.js'
 import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
 import { background, bounded, explain, killMatching, pids, userDir, waitFor } from './util.js'
 
@@ -80,7 +81,7 @@ describe.skipIf(!can.ok)(`long-running tasks survive the connection${can.ok ? ''
 
   it('keeps running when its connection is killed mid-poll; tsplay reconnects and reports the result; elapsed time shown', async () => {
     const base = newBase()
-    const run = background(args(base, 6, ['--output', 'plain', '-v']), { limitMs: 120_000 })
+    const run = background(args(base, 6, ['--output', 'plain']), { limitMs: 120_000 }) // progress shows without -v
     await waitFor(() => lines(join(base, 'started')) === 1, 'the job to start', 60_000)
     await new Promise((r) => setTimeout(r, 1500))
     fleet.killConnections(0)
@@ -95,6 +96,16 @@ describe.skipIf(!can.ok)(`long-running tasks survive the connection${can.ok ? ''
     expect(lines(join(base, 'started'))).toBe(1)
     expect(lines(join(base, 'out'))).toBe(1)
     expect(jobDirs(base)).toEqual([]) // the finished job's record is removed
+  }, 150_000)
+
+  it('the live view (on a terminal) shows the elapsed time and the log\'s last line', async () => {
+    const base = newBase()
+    // `script` gives tsplay a real pseudo-terminal, so the live (listr2) view is the one drawn
+    const cmd = [process.execPath, BIN, ...args(base, 4, ['--output', 'live'])].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ')
+    const out = execFileSync('script', ['-qefc', `stty cols 120 rows 40; exec ${cmd}`, '/dev/null'], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, TERM: 'xterm', CI: '', NO_COLOR: '1' } })
+    const plain = out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+    expect(plain).toMatch(/\[\d+s\] step one /)
+    expect(plain).toContain('result 0: step one')
   }, 150_000)
 
   it('tsplay SIGKILLed mid-job, then run again: re-attached, the job ran once; its folder is private while it runs', async () => {
