@@ -26,6 +26,8 @@ const show = (c: Counts | undefined) => (c ? FIELDS.map((f) => `${f}=${c[f]}`).j
 export class Bench {
   /** Every MISMATCH found (counts, files, failed runs). */
   readonly mismatches: string[] = []
+  /** The latest recap of each engine per host count and run kind (tsplay's is compared with ansible's). */
+  private readonly lastCounts = new Map<string, Record<string, Counts>>()
   /** The files left by the first engine run at each host count: the reference for the others. */
   private readonly digests = new Map<number, { engine: Engine; digest: string }>()
   readonly playbook: string
@@ -74,13 +76,23 @@ export class Bench {
     return engine === 'ansible' ? runAnsible(r) : runTsplay(r)
   }
 
-  /** Check a run's exit code and recap against what a correct engine reports. Returns whether all was right. */
+  /**
+   * Check a run's exit code and recap: against what a correct engine reports, and tsplay's against ansible's of the
+   * same round. Returns whether all was right.
+   */
   check(engine: Engine, n: number, run: RunKind, m: Measure): boolean {
     const what = `${engine}, ${n} host(s), ${run} run`
     if (m.code !== 0) {
       const tail = `${m.stderr}\n${m.stdout}`.trim().split('\n').slice(-8).join('\n    ')
       this.mismatch(`${what}: exit code ${m.code}\n    ${tail}`)
       return false
+    }
+    const other = engine === 'tsplay' ? this.lastCounts.get(`ansible/${n}/${run}`) : undefined
+    if (engine !== 'floor') this.lastCounts.set(`${engine}/${n}/${run}`, m.counts)
+    const differ = other && this.fleet.hosts.slice(0, n).filter((h) => FIELDS.some((f) => m.counts[h.name]?.[f] !== other[h.name]?.[f]))
+    if (differ?.length) {
+      const h = differ[0].name
+      this.mismatch(`${what}: tsplay and ansible-playbook report different counts on ${differ.length} host(s), e.g. ${h}: tsplay ${show(m.counts[h])}, ansible ${show(other?.[h])}`)
     }
     const want = expectedCounts(run)
     const bad = this.fleet.hosts

@@ -36,7 +36,7 @@ export interface ProfileSummary {
 function shortUrl(url: string, repo: string): string {
   if (!url) return '(native)'
   const path = url.replace(/^file:\/\//, '')
-  if (path.startsWith(`${repo}/node_modules/`)) return path.slice(repo.length + 1).replace(/^node_modules\/([^/]+(?:\/[^/]+)?)\/.*$/, 'npm:$1')
+  if (path.startsWith(`${repo}/node_modules/`)) return path.slice(repo.length + 1).replace(/^node_modules\/((?:@[^/]+\/)?[^/]+)\/.*$/, 'npm:$1')
   if (path.startsWith(`${repo}/`)) return path.slice(repo.length + 1)
   return path
 }

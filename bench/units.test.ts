@@ -7,6 +7,8 @@ import { parse } from 'yaml'
 import { readConfig } from './config.js'
 import { parseAnsibleRecap, parseTsplayRecap } from './engines.js'
 import { goals } from './goals.js'
+import { markdown } from './markdown.js'
+import { summarizeProfile, type CpuProfile } from './profile.js'
 import { Results } from './report.js'
 import { summarize, table } from './stats.js'
 import { BLOCKS, expectedCounts, floorTasks, playbookYaml, TASKS_PER_HOST } from './workload.js'
@@ -136,5 +138,56 @@ describe('goals and ratios', () => {
   })
   it('says "not measured" for what a run did not measure', () => {
     expect(status(new Results(), '100 hosts, first run: peak RSS')).toBe('not measured')
+  })
+})
+
+describe('summarizeProfile', () => {
+  // root → main (engine file) → write (native); samples: 2 in main (10 µs + 20 µs), 1 in write (5000 µs), 1 idle
+  const profile: CpuProfile = {
+    nodes: [
+      { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 }, children: [2, 4] },
+      { id: 2, callFrame: { functionName: 'main', url: 'file:///repo/dist/engine/cli/main.js', lineNumber: 9 }, children: [3] },
+      { id: 3, callFrame: { functionName: 'write', url: 'file:///repo/node_modules/ssh2/lib/client.js', lineNumber: 0 } },
+      { id: 4, callFrame: { functionName: '(idle)', url: '', lineNumber: -1 } },
+    ],
+    samples: [2, 2, 3, 4],
+    timeDeltas: [10, 20, 5000, 7000],
+    startTime: 0,
+    endTime: 12_030,
+  }
+  it('sums self time by function and by file, node_modules as npm:package, idle apart', () => {
+    const s = summarizeProfile(profile, '/repo')
+    expect(summarizeProfile({ ...profile, nodes: profile.nodes.map((n) => (n.id === 3 ? { ...n, callFrame: { ...n.callFrame, url: 'file:///repo/node_modules/@sinclair/typebox/build/x.mjs' } } : n)) }, '/repo').byFile[0].name).toBe('npm:@sinclair/typebox')
+    expect(s.totalMs).toBeCloseTo(12.03)
+    expect(s.special).toEqual([{ name: '(idle)', ms: 7 }])
+    expect(s.byFile).toEqual([
+      { name: 'npm:ssh2', ms: 5 },
+      { name: 'dist/engine/cli/main.js', ms: 0.03 },
+    ])
+    expect(s.byFunction[1]).toEqual({ name: 'main dist/engine/cli/main.js:10', ms: 0.03 })
+  })
+})
+
+describe('markdown', () => {
+  it('renders the cases with ratios on the tsplay rows and the mismatches', () => {
+    const r = new Results()
+    r.add('ansible', 10, 'second', { wallMs: 30_000, peakRssKb: 60 * 1024, cpuMs: 1, targetCpuMs: 1 })
+    r.add('tsplay', 10, 'second', { wallMs: 1000, peakRssKb: 80 * 1024, cpuMs: 1, targetCpuMs: 1 })
+    r.add('floor', 10, 'second', { wallMs: 500, peakRssKb: 55 * 1024, cpuMs: 1, targetCpuMs: 1 })
+    const text = markdown({
+      date: '2026-01-01T00:00:00Z',
+      machine: { cores: 2, cpu: 'x', memoryGB: 4, os: 'Debian', node: 'v20', ansible: 'core 2.14', commit: 'abc', loadAverageAtStart: [0] },
+      config: { runs: 3, forks: 10 },
+      tasksPerHost: 30,
+      cases: r.cases(),
+      ratios: r.ratios(),
+      startup: [],
+      facts: [],
+      goals: [],
+      mismatches: ['tsplay, 1 host(s), first run: exit code 1'],
+    })
+    expect(text).toContain('| 10 | second | **tsplay** | 1.00 s | 1.00–1.00 s | 80 MB |')
+    expect(text).toContain('| **30.0×** | 2.00× |')
+    expect(text).toContain('- tsplay, 1 host(s), first run: exit code 1')
   })
 })
