@@ -23,31 +23,45 @@ export interface WriteFileOptions {
   backup?: boolean
   describe?: string
   secret?: boolean
+  /**
+   * Ansible's `validate`: a command run on the new content before it replaces the old file; `validateTemp` is
+   * the temp file's path (in DEST's folder) that the command's argv names.
+   */
+  validate?: readonly string[]
+  validateTemp?: string
 }
 
 const WRITE_SCRIPT = [
   'set -e',
-  'dest=$1; mode=$2; owner=$3; group=$4; backup=$5',
-  'dir=$(dirname -- "$dest")',
-  'tmp=$(mktemp "$dir/.tsplay-tmp.XXXXXXXX")',
+  'dest=$1; mode=$2; owner=$3; group=$4; backup=$5; size=$6; tmp=$7; shift 7',
+  'if [ -z "$tmp" ]; then tmp=$(mktemp "$(dirname -- "$dest")/.tsplay-tmp.XXXXXXXX"); created=1; fi',
   "trap 'rm -f -- \"$tmp\"' EXIT HUP INT TERM",
-  'cat > "$tmp"',
+  // mktemp made a 0600 file; a given temp name is created exclusively, 0600
+  'if [ -n "${created:-}" ]; then cat > "$tmp"; else (umask 077; set -C; cat > "$tmp"); fi',
+  // all of the content or nothing: a cut-short upload never replaces the file
+  'got=$(wc -c < "$tmp"); if [ "$got" -ne "$size" ]; then echo "short write: $got of $size bytes arrived; $dest left as it was" >&2; exit 4; fi',
   'if [ -n "$mode" ]; then chmod -- "$mode" "$tmp"; elif [ -e "$dest" ]; then chmod --reference="$dest" -- "$tmp"; else chmod 0644 -- "$tmp"; fi',
-  'if [ -z "$owner" ] && [ -e "$dest" ]; then owner=$(stat -c %U -- "$dest"); fi',
-  'if [ -z "$group" ] && [ -e "$dest" ]; then group=$(stat -c %G -- "$dest"); fi',
-  'if [ -n "$owner" ] || [ -n "$group" ]; then chown -- "$owner${group:+:$group}" "$tmp"; fi',
+  // owner/group as asked; otherwise keep the old file's, as far as this user may (root keeps both)
+  'if [ -n "$owner" ] || [ -n "$group" ]; then chown -- "$owner${group:+:$group}" "$tmp";',
+  'elif [ -e "$dest" ]; then chown --reference="$dest" -- "$tmp" 2>/dev/null || chgrp --reference="$dest" -- "$tmp" 2>/dev/null || :; fi',
+  'if [ $# -gt 0 ] && ! out=$("$@" 2>&1); then printf "failed to validate: %s\\n" "$out" >&2; exit 3; fi',
   'if [ -n "$backup" ] && [ -e "$dest" ]; then cp -p -- "$dest" "$dest.$(date +%Y%m%d%H%M%S)~"; fi',
   'mv -f -- "$tmp" "$dest"',
   'trap - EXIT HUP INT TERM',
 ].join('\n')
 
 /**
- * Write `content` to `dest` atomically: a temp file in the same folder (mode 0600 while written),
- * mode/owner set, then renamed over `dest`. A failure (disk full) leaves the old file intact.
+ * Write `content` to `dest` atomically: a 0600 temp file in the same folder, checked to hold every byte, mode and
+ * owner set, optionally validated, then renamed over `dest`. A failure (disk full, a cut connection, a failed
+ * validation) leaves the old file intact and no temp file behind.
  */
 export function writeFile(dest: string, content: string | Uint8Array, opts: WriteFileOptions = {}): Command {
+  const size = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength
   return {
-    argv: ['sh', '-c', WRITE_SCRIPT, 'sh', dest, opts.mode ?? '', opts.owner ?? '', opts.group ?? '', opts.backup ? '1' : ''],
+    argv: [
+      'sh', '-c', WRITE_SCRIPT, 'sh', dest, opts.mode ?? '', opts.owner ?? '', opts.group ?? '', opts.backup ? '1' : '',
+      String(size), opts.validate ? (opts.validateTemp ?? '') : '', ...(opts.validate ?? []),
+    ],
     stdin: content,
     secretStdin: opts.secret,
     describe: opts.describe ?? `write ${dest}`,

@@ -66,21 +66,6 @@ export interface PutFileOptions {
   nonce: string
 }
 
-const VALIDATED_WRITE = [
-  'set -e',
-  'dest=$1; mode=$2; owner=$3; group=$4; backup=$5; tmp=$6; shift 6',
-  "trap 'rm -f -- \"$tmp\"' EXIT HUP INT TERM",
-  '(umask 077; set -C; cat > "$tmp")',
-  'if [ -n "$mode" ]; then chmod -- "$mode" "$tmp"; elif [ -e "$dest" ]; then chmod --reference="$dest" -- "$tmp"; else chmod 0644 -- "$tmp"; fi',
-  'if [ -z "$owner" ] && [ -e "$dest" ]; then owner=$(stat -c %U -- "$dest"); fi',
-  'if [ -z "$group" ] && [ -e "$dest" ]; then group=$(stat -c %G -- "$dest"); fi',
-  'if [ -n "$owner" ] || [ -n "$group" ]; then chown -- "$owner${group:+:$group}" "$tmp"; fi',
-  'if ! out=$("$@" 2>&1); then printf "failed to validate: %s\\n" "$out" >&2; exit 3; fi',
-  'if [ -n "$backup" ] && [ -e "$dest" ]; then cp -p -- "$dest" "$dest.$(date +%Y%m%d%H%M%S)~"; fi',
-  'mv -f -- "$tmp" "$dest"',
-  'trap - EXIT HUP INT TERM',
-].join('\n')
-
 /** Atomic write of `content` to `dest` (engine `writeFile`), with `validate` run on the temp file first. */
 export function putFile(dest: string, content: string | Uint8Array, opts: PutFileOptions): Command {
   const base = { mode: opts.mode, owner: opts.owner, group: opts.group, backup: opts.backup }
@@ -94,9 +79,5 @@ export function putFile(dest: string, content: string | Uint8Array, opts: PutFil
     if (e instanceof SplitError) throw new ModuleFailure(`validate: ${e.message}`)
     throw e
   }
-  return {
-    argv: ['sh', '-c', VALIDATED_WRITE, 'sh', dest, opts.mode ?? '', opts.owner ?? '', opts.group ?? '', opts.backup ? '1' : '', tmp, ...argv],
-    stdin: content,
-    describe: `write ${dest} (validated by ${argv[0]})`,
-  }
+  return writeFile(dest, content, { ...base, validate: argv, validateTemp: tmp, describe: `write ${dest} (validated by ${argv[0]})` })
 }
