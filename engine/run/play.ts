@@ -12,6 +12,7 @@ import { markUnsafe, renderString } from '../template.js'
 import { taskVars } from './hostvars.js'
 import { mapLimit } from './limit.js'
 import { taskName } from './names.js'
+import { prescanSecrets } from './prescan.js'
 import { runTaskOnHost } from './task.js'
 import { numberTasks, walk, type Step, type WalkEnd } from './walk.js'
 
@@ -20,6 +21,7 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
   const play = rc.play
   const playName = play.name ?? play.hosts
   rc.playHosts = hosts
+  prescanSecrets(rc, hosts)
   rc.bus.emit({ type: 'play.start', play: playName, hosts })
   let active = hosts.filter((h) => usable(rc, h))
   if (play.gatherFacts && active.length && !rc.stopping.requested) active = await gather(rc, playName, active)
