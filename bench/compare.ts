@@ -42,7 +42,7 @@ export class Bench {
   ) {
     this.targetCpu = TargetCpu.attach(fleet)
     this.playbook = join(workDir, 'bench.yml')
-    writeFileSync(this.playbook, playbookYaml())
+    writeFileSync(this.playbook, playbookYaml({ strategy: config.strategy }))
     writeFileSync(join(workDir, TEMPLATE_NAME), TEMPLATE_TEXT)
   }
 

@@ -31,6 +31,8 @@ export interface BenchConfig {
   profile: boolean
   /** Where the JSON result goes. `BENCH_OUT`, default bench/results. */
   outDir: string
+  /** The play's strategy, for both engines. `BENCH_STRATEGY`: `linear` (default) or `free`. */
+  strategy: 'linear' | 'free'
   /** Extra `node` flags for every tsplay process (e.g. `--max-old-space-size=256`). `BENCH_NODE_FLAGS`, space separated. */
   nodeFlags: string[]
 }
@@ -50,6 +52,12 @@ function engines(env: NodeJS.ProcessEnv): Engine[] {
   const bad = want.filter((e) => !ALL.includes(e as Engine))
   if (bad.length) throw new Error(`BENCH_ENGINES: unknown engine(s) ${bad.join(', ')} (known: ${ALL.join(', ')})`)
   return ALL.filter((e) => want.includes(e) && !(e === 'ansible' && env.BENCH_NO_ANSIBLE === '1'))
+}
+
+function strategy(v: string | undefined): 'linear' | 'free' {
+  if (v === undefined || v === '' || v === 'linear') return 'linear'
+  if (v === 'free') return 'free'
+  throw new Error(`BENCH_STRATEGY must be linear or free (got ${JSON.stringify(v)})`)
 }
 
 function whole(v: string | undefined, dflt: number, name: string): number {
@@ -72,6 +80,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, repo = '.'): Be
     engines: engines(env),
     profile: env.BENCH_PROFILE === '1',
     outDir: env.BENCH_OUT ?? `${repo}/bench/results`,
+    strategy: strategy(env.BENCH_STRATEGY),
     nodeFlags: (env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
   }
 }

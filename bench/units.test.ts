@@ -87,6 +87,11 @@ describe('the workload', () => {
     }
   })
 
+  it('sets the strategy only when asked', () => {
+    expect((parse(playbookYaml({ strategy: 'free' })) as { strategy?: string }[])[0].strategy).toBe('free')
+    expect((plays[0] as { strategy?: string }).strategy).toBeUndefined()
+  })
+
   it('gives the floor the same tasks in the same order', () => {
     expect(floorTasks('/r', 't1').map((t) => t.name)).toEqual(tasks.map((t) => t.name))
   })
@@ -110,6 +115,7 @@ describe('readConfig', () => {
     [{ BENCH_RUNS: '0' }, /BENCH_RUNS/],
     [{ BENCH_FORKS: 'many' }, /BENCH_FORKS/],
     [{ BENCH_ENGINES: 'pyinfra' }, /unknown engine/],
+    [{ BENCH_STRATEGY: 'host_pinned' }, /BENCH_STRATEGY/],
   ])('refuses %j', (env, msg) => {
     expect(() => readConfig(env)).toThrow(msg)
   })

@@ -39,6 +39,8 @@ const statPath = (n: number) => (n === BLOCKS ? 'absent' : 'marker')
 /** Options for `playbookYaml`. */
 export interface PlaybookOptions {
   gatherFacts?: boolean
+  /** Ansible's play strategy: `linear` (default: every host finishes a task before the next task) or `free`. */
+  strategy?: 'linear' | 'free'
 }
 
 /**
@@ -55,6 +57,7 @@ export function playbookYaml(opts: PlaybookOptions = {}): string {
     `- name: bench ${TASKS_PER_HOST} tasks per host`,
     '  hosts: all',
     `  gather_facts: ${opts.gatherFacts ? 'true' : 'false'}`,
+    ...(opts.strategy === 'free' ? ['  strategy: free'] : []),
     '  vars:',
     '    h: "{{ bench_root }}/{{ inventory_hostname }}"',
     '  tasks:',
