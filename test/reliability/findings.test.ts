@@ -5,9 +5,8 @@
  * 1. Fixed (befd44a, d3a26c2): a file upload cut off by a lost link. The persistent shell used to run a frame's
  *    here-doc cut short at EOF, writing the truncated content over the old file; an exec channel's `cat` saw EOF
  *    early the same way.
- * 2. Open: a non-root login user cannot update its own file when the file's group is not one of the user's
- *    groups: the atomic write copies owner and group onto the temp file even when neither was asked for
- *    (engine/commands.ts WRITE_SCRIPT; the fix is described in docs/promises.md, "Known gaps").
+ * 2. Fixed (9e59fa3): a non-root login user could not update its own file when the file's group is not one of the
+ *    user's groups: the atomic write copied owner and group onto the temp file even when neither was asked for.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
