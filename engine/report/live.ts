@@ -39,6 +39,8 @@ export class LiveReporter implements Reporter {
         this.startTask(ev.task, ev.hosts, ev.handler)
         break
       case 'host.log':
+        // progress (level 0) always; commands (1) as a transient line; command output only with -vv
+        if (ev.level > Math.max(1, this.o.verbosity)) break
         if (this.slots.has(ev.host)) this.slots.get(ev.host)!.output(ev.line)
         else this.pendingLogs.set(ev.host, ev.line)
         break

@@ -136,6 +136,7 @@ async function finish(
               limitSec: task.async,
               log: ctx.log,
               signal: rc.signal,
+              reconnectSec: rc.opts.reconnectTimeout,
             })
           : await io.run(cmd)
         results.push(r)

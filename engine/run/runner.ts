@@ -4,6 +4,7 @@
  *
  * Exit codes: 0 all well; 2 a task failed on some host; 4 some host unreachable (wins over 2); 130 interrupted.
  */
+import { setMaxListeners } from 'node:events'
 import type { Inventory, Playbook } from '../ast.js'
 import type { EventBus, HostRecap } from '../events.js'
 import type { ModuleDef } from '../module.js'
@@ -43,6 +44,7 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
   const pool = new HostPool(input.pool, secrets)
   const stopping = input.stopping ?? { requested: false }
   const signal = input.signal ?? new AbortController().signal
+  setMaxListeners(0, signal) // every running command listens for the second Ctrl-C
   const onAbort = () => void pool.closeAll()
   signal.addEventListener('abort', onAbort)
   const states = new Map<string, HostState>()

@@ -35,6 +35,8 @@ export interface RunOptions {
 const BIG_STDIN = 4 * 1024 * 1024
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+/** A bound on a wait in close(): it never keeps the process alive by itself once everything else is done. */
+const bound = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref())
 
 export class HostConnection {
   readonly name: string
@@ -138,21 +140,21 @@ export class HostConnection {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    const opened = await Promise.race([Promise.all([...this.shells.values()].map((p) => p.catch(() => undefined))), sleep(1000).then(() => [])])
+    const opened = await Promise.race([Promise.all([...this.shells.values()].map((p) => p.catch(() => undefined))), bound(1000).then(() => [])])
     const kills = [...this.running.values()]
     for (const s of opened) if (s?.busy) kills.push(() => s.killRunning())
     const dir = this.askpass?.existing()
     this.teardown(new HostError(this.name, 'dropped', `${this.name}: connection closed`))
     if (!this.lost) {
       // out of band (own channels), before the askpass folder goes; bounded waits
-      await Promise.race([Promise.all(kills.map((k) => k().catch(() => undefined))), sleep(3000)])
+      await Promise.race([Promise.all(kills.map((k) => k().catch(() => undefined))), bound(3000)])
       const d = await dir?.catch(() => undefined)
       const cleanup = d ? runStream(this.client, this.name, sessionCleanup(d), undefined, {}, () => this.lost) : undefined
-      if (cleanup) await Promise.race([cleanup.catch(() => undefined), sleep(3000)])
+      if (cleanup) await Promise.race([cleanup.catch(() => undefined), bound(3000)])
     }
     const client = this.client
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, 1000)
+      const t = setTimeout(resolve, 1000).unref()
       client.once('close', () => (clearTimeout(t), resolve()))
       client.end()
     })

@@ -6,14 +6,20 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { ModuleDef } from '../../engine/module.js'
 import { ModuleFailure } from '../../engine/module.js'
 import { MODULES } from '../../modules/registry.js'
 import { applyLocal, localContext, localIO } from './localio.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-hostile-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+// Hostile values used as relative paths are created as (inert) files and folders: keep them out of the checkout.
+const cwd = process.cwd()
+beforeAll(() => process.chdir(dir))
+afterAll(() => {
+  process.chdir(cwd)
+  rmSync(dir, { recursive: true, force: true })
+})
 const marker = join(dir, 'pwned')
 const HOSTILE = [`'; touch ${marker} #`, `$(touch ${marker})`, `\`touch ${marker}\``, `"; touch ${marker}; "`, `x\ntouch ${marker}`, `-- ; touch ${marker}`]
 writeFileSync(join(dir, 'f'), 'a\n')
