@@ -65,8 +65,9 @@ export interface ConfigDefaults {
   askBecomePass?: boolean
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true })
-const validate = ajv.compile(ConfigSchema)
+let compiled: ReturnType<Ajv['compile']> | undefined
+/** Compiled on first use: most runs have no tsplay.yml and should not pay for it. */
+const validator = () => (compiled ??= new Ajv({ allErrors: true, strict: true }).compile(ConfigSchema))
 
 /** `~/x` → home; relative → against the config file's folder. */
 function path(base: string, p: string): string {
@@ -86,6 +87,7 @@ export async function loadConfig(cwd: string): Promise<ConfigDefaults> {
     throw new UserError(`${CONFIG_FILE} must be a map of settings, found ${describeValue(raw)}`, doc.pos)
   }
   const data = coerce(ConfigSchema as unknown as Record<string, unknown>, structuredClone(raw)) as ConfigFile
+  const validate = validator()
   if (!validate(data)) {
     const props = (ConfigSchema.properties ?? {}) as Record<string, Record<string, unknown>>
     throw new UserErrors((validate.errors ?? []).map((e) => {

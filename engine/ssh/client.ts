@@ -9,6 +9,7 @@
  * const client = await connectClient({ spec, knownHostsFile: '/root/.ssh/known_hosts', trustNewHostKeys: false })
  * ```
  */
+import type { Socket } from 'node:net'
 import ssh2 from 'ssh2'
 import type { Client as ClientT } from 'ssh2'
 import { HostError } from '../errors.js'
@@ -71,6 +72,29 @@ function makeVerifier(opts: ConnectOptions, refused: { err?: HostError }): (key:
   }
 }
 
+/**
+ * ssh2 writes each packet in up to three pieces (length, body, MAC) when its native crypto binding is not built,
+ * and TCP_NODELAY is on: every piece would be its own syscall and TCP segment, each waking sshd. Corking the
+ * socket until the end of the current tick sends everything written in that tick in one `writev`.
+ */
+function coalesceWrites(client: ClientT): void {
+  const sock = (client as unknown as { _sock?: Socket })._sock
+  if (!sock || typeof sock.cork !== 'function') return
+  const write = sock.write.bind(sock) as (...a: unknown[]) => boolean
+  let corked = false
+  sock.write = ((...args: unknown[]) => {
+    if (!corked) {
+      corked = true
+      sock.cork()
+      process.nextTick(() => {
+        corked = false
+        sock.uncork()
+      })
+    }
+    return write(...args)
+  }) as Socket['write']
+}
+
 /** Connect, verify and authenticate. Resolves with a ready ssh2 Client. */
 export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.connectTimeout): Promise<ClientT> {
   const { spec } = opts
@@ -91,6 +115,7 @@ export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.conne
     client.once('ready', () => {
       settled = true
       client.setNoDelay(true)
+      coalesceWrites(client)
       resolve(client)
     })
     client.on('error', (err: Error & { level?: string; code?: string }) => {
