@@ -40,8 +40,14 @@ export function renderCommand(cmd: Command): string {
     if (!Number.isFinite(n) || n <= 0) throw new UserError(`invalid command timeout ${String(cmd.timeoutSec)}: must be a positive number of seconds`)
     parts.push('timeout', '-k', '5', String(n))
   }
-  parts.push(...cmd.argv.map(shQuote))
-  const line = parts.join(' ')
+  const [prog, flag, script] = cmd.argv
+  const line =
+    parts.length === 0 && (prog === 'sh' || prog === '/bin/sh') && flag === '-c' && script !== undefined
+      ? // `sh -c SCRIPT NAME ARGS…` runs in the shell that reads this text (a subshell in a frame) instead of a new
+        // sh process: one fork+exec less per command on the host. `eval` of the quoted script keeps a syntax error
+        // in the script inside it; the positional parameters are the same ($0 stays the calling shell's).
+        `set -- ${cmd.argv.slice(4).map(shQuote).join(' ')}; eval ${shQuote(script)}`
+      : [...parts, ...cmd.argv.map(shQuote)].join(' ')
   return cmd.cwd !== undefined ? `cd -- ${shQuote(cmd.cwd)} && ${line}` : line
 }
 
