@@ -46,10 +46,22 @@ export function readmeModuleIndex(modules: Awaited<ReturnType<typeof loadAllModu
   return ['| module | what it does | changed when | check mode |', '|---|---|---|---|', ...rows].join('\n')
 }
 
-/** docs/hydra-pi.md as a README section: its title dropped, headings one level down, a note on where it comes from. */
-export function readmeHydraSection(doc: string): string {
-  const body = doc.replace(/^# .*\n+/, '').replace(/^(#+) /gm, '#$1 ').trimEnd()
-  return `<!-- Copied from docs/hydra-pi.md by \`npm run docs\`; edit that file. -->\n${body}`
+/** README sections copied from docs/ (the docs file is the one to edit). */
+export const README_SECTIONS: Record<string, string> = {
+  hydra: 'docs/hydra-pi.md',
+  promises: 'docs/promises.md',
+  performance: 'docs/performance.md',
+}
+
+/**
+ * A docs file as a README section under a `##` heading: its own top heading dropped, the others moved to
+ * `###` and below, and a note on where it comes from.
+ */
+export function readmeSection(doc: string, from: string): string {
+  const body = doc.replace(/^#{1,2} .*\n+/, '')
+  const top = Math.min(...[...body.matchAll(/^(#+) /gm)].map((m) => m[1].length), 99)
+  const shifted = body.replace(/^(#+) /gm, (_, h: string) => `${'#'.repeat(h.length - top + 3)} `)
+  return `<!-- Copied from ${from} by \`npm run docs\`; edit that file. -->\n${shifted.trimEnd()}`
 }
 
 /** `text` with the part between `<!-- NAME:start -->` and `<!-- NAME:end -->` replaced by `body`. */
@@ -72,8 +84,10 @@ export async function generatedFiles(root = '.'): Promise<Record<string, string>
   if (readme !== undefined) {
     const index = `Generated from the module schemas by \`npm run docs\`; the full reference (every argument, its type, default,\nchoices and description, and an example) is [docs/modules.md](docs/modules.md).\n\n${readmeModuleIndex(modules)}`
     let text = replaceSection(readme, 'modules', index)
-    const hydra = await readFile(join(root, 'docs', 'hydra-pi.md'), 'utf8').catch(() => undefined)
-    if (hydra !== undefined) text = replaceSection(text, 'hydra', readmeHydraSection(hydra))
+    for (const [name, from] of Object.entries(README_SECTIONS)) {
+      const doc = await readFile(join(root, from), 'utf8').catch(() => undefined)
+      if (doc !== undefined) text = replaceSection(text, name, readmeSection(doc, from))
+    }
     out['README.md'] = text
   }
   return out
