@@ -11,7 +11,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
 import { fill, type WithDefaults } from './mission-lib/args.js'
-import { badDbName, becomeFailure, parseJsonLine, psql, psqlError } from './mission-lib/psql.js'
+import { badDbName, becomeFailure, checkNameLength, parseJsonLine, psql, psqlError } from './mission-lib/psql.js'
 
 const Args = Type.Object(
   {
@@ -56,6 +56,8 @@ export default defineModule({
   async gather(raw, _ctx, io): Promise<PgDbFacts> {
     const args = fill(Args, raw) as Full
     for (const d of [args.name, args.login_db]) if (badDbName(d)) throw new ModuleFailure(`not a database name: ${JSON.stringify(d)}`)
+    checkNameLength('database', args.name)
+    if (args.owner) checkNameLength('owner role', args.owner)
     const who = { runAs: args.login_user }
     const [main, ext] = await io.batch([
       psql(DB_SQL, { name: args.name, exts: args.extensions.join(',') }, { ...who, db: args.login_db, describe: `read database ${args.name}` }),

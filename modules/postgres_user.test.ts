@@ -42,3 +42,12 @@ describe('postgres_user plan', () => {
   })
   it.each(['CREATEDB,FLY', 'NOPE'])('rejects unknown flags %j', (f) => expect(() => parseFlags(f)).toThrow(/unknown role_attr_flags entry/))
 })
+
+describe('name length', () => {
+  it('refuses a role name PostgreSQL would truncate (over 63 bytes), before touching the host', async () => {
+    const mod = (await import('./postgres_user.js')).default
+    const io = { run: () => Promise.reject(new Error('must not run')), batch: () => Promise.reject(new Error('must not run')), reconnect: () => Promise.resolve() }
+    await expect(mod.gather({ name: 'r'.repeat(64) } as never, {} as never, io)).rejects.toThrow(/64 bytes; PostgreSQL keeps only the first 63/)
+    await expect(mod.gather({ name: 'é'.repeat(32) } as never, {} as never, io)).rejects.toThrow(/64 bytes/)
+  })
+})

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto'
 import { Type, type Static } from '@sinclair/typebox'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import { fill, toList, type WithDefaults } from './mission-lib/args.js'
-import { badDbName, becomeFailure, parseJsonLine, psql, psqlError } from './mission-lib/psql.js'
+import { badDbName, becomeFailure, checkNameLength, parseJsonLine, psql, psqlError } from './mission-lib/psql.js'
 import { isScramVerifier, scramMatches, scramVerifier } from './mission-lib/scram.js'
 
 const Args = Type.Object(
@@ -89,6 +89,7 @@ export default defineModule({
     const args = fill(Args, raw) as Full
     parseFlags(args.role_attr_flags)
     if (badDbName(args.login_db)) throw new ModuleFailure(`not a database name: ${JSON.stringify(args.login_db)}`)
+    checkNameLength('role', args.name)
     const salt = randomBytes(16).toString('base64')
     const r = await io.run(psql(ROLE_SQL, { name: args.name }, { db: args.login_db, runAs: args.login_user, describe: `read role ${args.name}` })).catch(becomeFailure)
     if (r.rc !== 0) return { unavailable: psqlError(r), salt }

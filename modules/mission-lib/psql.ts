@@ -8,6 +8,7 @@
  * psql("SELECT 1 FROM pg_roles WHERE rolname = :'name'", { name: 'hydra' }, { runAs: 'postgres' })
  * ```
  */
+import { ModuleFailure } from '../../engine/module.js'
 import { HostError } from '../../engine/errors.js'
 import type { Command, CommandResult } from '../../engine/types.js'
 
@@ -44,6 +45,18 @@ export function psql(sql: string, vars: Record<string, string> = {}, opts: PsqlO
 }
 
 /** A database name safe to give psql's `-d` (no connection string or URI). */
+/** PostgreSQL keeps only the first 63 bytes of an identifier (NAMEDATALEN - 1): longer names are refused, not truncated. */
+export function tooLongName(name: string): boolean {
+  return Buffer.byteLength(name, 'utf8') > 63
+}
+
+/** Refuse a role or database name PostgreSQL would silently truncate. */
+export function checkNameLength(what: string, name: string): void {
+  if (tooLongName(name)) {
+    throw new ModuleFailure(`${what} name is ${Buffer.byteLength(name, 'utf8')} bytes; PostgreSQL keeps only the first 63 and would silently use a truncated name: ${JSON.stringify(name)}`)
+  }
+}
+
 export function badDbName(name: string): boolean {
   return name === '' || name.includes('=') || /^postgres(ql)?:/i.test(name) || /[\0\n]/.test(name)
 }
