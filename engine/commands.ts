@@ -34,7 +34,8 @@ export interface WriteFileOptions {
 const WRITE_SCRIPT = [
   'set -e',
   'dest=$1; mode=$2; owner=$3; group=$4; backup=$5; size=$6; tmp=$7; shift 7',
-  'if [ -z "$tmp" ]; then tmp=$(mktemp "$(dirname -- "$dest")/.tsplay-tmp.XXXXXXXX"); created=1; fi',
+  'case $dest in */*) dir=${dest%/*}; dir=${dir:-/} ;; *) dir=. ;; esac',
+  'if [ -z "$tmp" ]; then tmp=$(mktemp "$dir/.tsplay-tmp.XXXXXXXX"); created=1; fi',
   "trap 'rm -f -- \"$tmp\"' EXIT HUP INT TERM",
   // mktemp made a 0600 file; a given temp name is created exclusively, 0600
   'if [ -n "${created:-}" ]; then cat > "$tmp"; else (umask 077; set -C; cat > "$tmp"); fi',

@@ -5,10 +5,31 @@
 import type { EngineEvent, Reporter } from '../events.js'
 
 export class JsonReporter implements Reporter {
-  constructor(private readonly write: (text: string) => void = (t) => process.stdout.write(t)) {}
+  /** Lines of the running task, written in one go when it ends (one write per task, not per host). */
+  private buffer: string[] = []
+  constructor(private readonly out: (text: string) => void = (t) => process.stdout.write(t)) {}
+
+  private write(line: string): void {
+    this.buffer.push(line)
+    if (this.buffer.length >= 1000) this.flush()
+  }
+
+  private flush(): void {
+    if (this.buffer.length === 0) return
+    this.out(this.buffer.join(''))
+    this.buffer = []
+  }
+
+  close(): void {
+    this.flush()
+  }
 
   handle(ev: EngineEvent): void {
     switch (ev.type) {
+      case 'task.end':
+      case 'play.end':
+        this.flush()
+        break
       case 'task.result': {
         const r = ev.result
         const line: Record<string, unknown> = { type: 'task', play: ev.play, task: ev.task, host: ev.host, status: r.status }
@@ -26,6 +47,7 @@ export class JsonReporter implements Reporter {
         break
       case 'run.end':
         this.write(JSON.stringify({ type: 'recap', hosts: ev.recap, interrupted: ev.interrupted }) + '\n')
+        this.flush()
         break
     }
   }
