@@ -264,7 +264,26 @@ export async function startSshd(opts: SshdOptions): Promise<SshdFleet> {
     proc.stderr?.on('data', (d: Buffer) => writeFileSync(logFile, d, { flag: 'a' }))
     procs[i] = proc
     await waitForBanner(h.port, proc, logFile)
+    // the banner may have come from another test's sshd that took the port first: ours must still be alive
+    await new Promise((r) => setTimeout(r, 100))
+    if (proc.exitCode !== null) throw new Error(`sshd on port ${h.port} exited: ${readFileSync(logFile, 'utf8')}`)
     h.pid = proc.pid ?? 0
+  }
+
+  /** First start: on a port lost to another process in the meantime, try again on a new one. */
+  async function firstLaunch(i: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await launch(i)
+      } catch (e) {
+        if (attempt >= 5) throw e
+        const old = procs[i]?.pid
+        if (old) killQuietly(old)
+        const h = hosts[i]
+        h.port = await freePort()
+        writeFileSync(join(dir, h.name, 'sshd_config'), sshdConfig(join(dir, h.name), h.port, authorizedKeys, user, opts.sshdConfig))
+      }
+    }
   }
 
   for (let i = 0; i < opts.count; i++) {
@@ -278,10 +297,10 @@ export async function startSshd(opts: SshdOptions): Promise<SshdFleet> {
     writeFileSync(join(hdir, 'sshd.log'), '')
     hosts.push({ name, host: '127.0.0.1', port, pid: 0, hostKey: hk.public })
   }
-  writeFileSync(knownHostsFile, hosts.map((h) => `[127.0.0.1]:${h.port} ${h.hostKey}\n`).join(''))
   liveDirs.add(dir)
   try {
-    await Promise.all(hosts.map((_, i) => launch(i)))
+    await Promise.all(hosts.map((_, i) => firstLaunch(i)))
+    writeFileSync(knownHostsFile, hosts.map((h) => `[127.0.0.1]:${h.port} ${h.hostKey}\n`).join(''))
   } catch (e) {
     for (const p of procs) if (p?.pid) killQuietly(p.pid)
     rmSync(dir, { recursive: true, force: true })
