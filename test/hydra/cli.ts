@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { HostRecap } from '../../engine/events.js'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const PLAYBOOK = join(ROOT, 'playbooks', 'hydra-pi.yml')
@@ -27,16 +28,8 @@ export interface TaskLine {
   handler?: boolean
 }
 
-/** A host's counts in the recap line. */
-export interface HostRecap {
-  ok: number
-  changed: number
-  unreachable: number
-  failed: number
-  skipped: number
-  rescued: number
-  ignored: number
-}
+/** A host's counts in the recap line (the engine's own type). */
+export type { HostRecap }
 
 /** What one CLI run gave back. */
 export interface CliResult {
