@@ -105,6 +105,21 @@ function parseCount(v: string, flag: string): number {
 
 /** Entry point: parse argv, run, set the exit code. */
 export async function main(argv: string[]): Promise<void> {
+  // Node exits when nothing is left to wait for, even with a promise pending: that would be a bug, never a success.
+  let done = false
+  process.once('beforeExit', () => {
+    if (done) return
+    process.stderr.write('INTERNAL ERROR: tsplay stopped before the run ended (nothing left to wait for). This is a bug in tsplay; please report it.\n')
+    process.exitCode = 1
+  })
+  try {
+    await run(argv)
+  } finally {
+    done = true
+  }
+}
+
+async function run(argv: string[]): Promise<void> {
   try {
     await program().parseAsync(argv, { from: 'user' })
   } catch (e) {

@@ -35,8 +35,14 @@ export interface RunOptions {
 const BIG_STDIN = 4 * 1024 * 1024
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
-/** A bound on a wait in close(): it never keeps the process alive by itself once everything else is done. */
-const bound = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref())
+/** `p`, or undefined after `ms`; the timer is cleared as soon as `p` settles, so it never delays the exit. */
+function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let t: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<undefined>((r) => {
+    t = setTimeout(() => r(undefined), ms)
+  })
+  return Promise.race([p, timeout]).finally(() => clearTimeout(t))
+}
 
 export class HostConnection {
   readonly name: string
@@ -140,21 +146,21 @@ export class HostConnection {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    const opened = await Promise.race([Promise.all([...this.shells.values()].map((p) => p.catch(() => undefined))), bound(1000).then(() => [])])
+    const opened = (await within(Promise.all([...this.shells.values()].map((p) => p.catch(() => undefined))), 1000)) ?? []
     const kills = [...this.running.values()]
     for (const s of opened) if (s?.busy) kills.push(() => s.killRunning())
     const dir = this.askpass?.existing()
     this.teardown(new HostError(this.name, 'dropped', `${this.name}: connection closed`))
     if (!this.lost) {
       // out of band (own channels), before the askpass folder goes; bounded waits
-      await Promise.race([Promise.all(kills.map((k) => k().catch(() => undefined))), bound(3000)])
+      await within(Promise.all(kills.map((k) => k().catch(() => undefined))), 3000)
       const d = await dir?.catch(() => undefined)
       const cleanup = d ? runStream(this.client, this.name, sessionCleanup(d), undefined, {}, () => this.lost) : undefined
-      if (cleanup) await Promise.race([cleanup.catch(() => undefined), bound(3000)])
+      if (cleanup) await within(cleanup.catch(() => undefined), 3000)
     }
     const client = this.client
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, 1000).unref()
+      const t = setTimeout(resolve, 1000)
       client.once('close', () => (clearTimeout(t), resolve()))
       client.end()
     })
