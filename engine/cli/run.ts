@@ -103,6 +103,7 @@ export async function runCommand(playbookPath: string, raw: Record<string, unkno
       await bus.close()
       return out.exitCode
     } finally {
+      stepLines?.close() // a terminal's stdin must not keep tsplay alive after the run
       process.off('SIGINT', onSigint)
       process.off('SIGTERM', onSigint)
     }
@@ -111,16 +112,32 @@ export async function runCommand(playbookPath: string, raw: Record<string, unkno
   }
 }
 
-/** `--step`: Ansible's "Perform task: NAME (N)o/(y)es/(c)ontinue:" prompt, read from the terminal. */
-async function askStep(task: string): Promise<'yes' | 'no' | 'continue'> {
-  const { createInterface } = await import('node:readline/promises')
-  const rl = createInterface({ input: process.stdin, output: process.stderr })
-  try {
-    const a = (await rl.question(`Perform task: ${task} (N)o/(y)es/(c)ontinue: `)).trim().toLowerCase()
-    return a.startsWith('y') ? 'yes' : a.startsWith('c') ? 'continue' : 'no'
-  } finally {
-    rl.close()
+/** Lines typed on standard input, read by one reader for the whole run (answers may arrive ahead of the prompts). */
+let stepLines: { next(): Promise<string | undefined>; close(): void } | undefined
+
+async function stdinLines(): Promise<{ next(): Promise<string | undefined>; close(): void }> {
+  const { createInterface } = await import('node:readline')
+  const rl = createInterface({ input: process.stdin, terminal: false })
+  const ready: string[] = []
+  const waiting: ((l: string | undefined) => void)[] = []
+  let ended = false
+  rl.on('line', (l) => (waiting.length ? waiting.shift()!(l) : ready.push(l)))
+  rl.on('close', () => {
+    ended = true
+    for (const w of waiting.splice(0)) w(undefined)
+  })
+  return {
+    next: () => (ready.length ? Promise.resolve(ready.shift()) : ended ? Promise.resolve(undefined) : new Promise((r) => waiting.push(r))),
+    close: () => rl.close(),
   }
+}
+
+/** `--step`: Ansible's "Perform task: NAME (N)o/(y)es/(c)ontinue:" prompt. No answer (end of input) means no. */
+async function askStep(task: string): Promise<'yes' | 'no' | 'continue'> {
+  stepLines ??= await stdinLines()
+  process.stderr.write(`Perform task: ${task} (N)o/(y)es/(c)ontinue: `)
+  const a = ((await stepLines.next()) ?? '').trim().toLowerCase()
+  return a.startsWith('y') ? 'yes' : a.startsWith('c') ? 'continue' : 'no'
 }
 
 export async function validateCommand(playbookPath: string, o: { inventory?: string[]; extraVars: string[] }): Promise<number> {
