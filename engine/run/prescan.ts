@@ -3,16 +3,11 @@
  * each host (best effort) and remembered, so that a value is masked everywhere from the first line of output —
  * even where an earlier task shows it before the task with the secret argument runs.
  */
-import type { TSchema } from '@sinclair/typebox'
 import type { Task, TaskNode } from '../ast.js'
 import { renderValue } from '../template.js'
 import type { RunContext } from './context.js'
 import { taskVars } from './hostvars.js'
-
-function secretKeys(schema: TSchema): string[] {
-  const props = (schema as { properties?: Record<string, { secret?: boolean }> }).properties ?? {}
-  return Object.keys(props).filter((k) => props[k].secret)
-}
+import { secretKeys } from './secrets.js'
 
 function* tasksOf(nodes: readonly TaskNode[]): Generator<Task> {
   for (const n of nodes) {

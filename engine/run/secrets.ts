@@ -21,8 +21,7 @@ export class Secrets {
 
   /** Every argument whose schema says `secret: true`. */
   addFromArgs(schema: TSchema, args: Record<string, unknown>): void {
-    const props = (schema as { properties?: Record<string, { secret?: boolean }> }).properties ?? {}
-    for (const [k, p] of Object.entries(props)) if (p.secret && args[k] !== undefined) this.add(String(args[k]))
+    for (const k of secretKeys(schema)) if (args[k] !== undefined) this.add(String(args[k]))
   }
 
   mask = <T>(value: T): T => {
@@ -30,6 +29,12 @@ export class Secrets {
     if (!re) return value
     return deepMap(value, (s) => s.replace(re, MASK)) as T
   }
+}
+
+/** The arguments a module's schema marks `secret: true`. */
+export function secretKeys(schema: TSchema): string[] {
+  const props = (schema as { properties?: Record<string, { secret?: boolean }> }).properties ?? {}
+  return Object.keys(props).filter((k) => props[k].secret)
 }
 
 function deepMap(v: unknown, f: (s: string) => string): unknown {

@@ -9,7 +9,8 @@
  * ```
  */
 import { stat } from 'node:fs/promises'
-import { basename, dirname, isAbsolute, join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { sourceCandidates } from '../../engine/load/files.js'
 import { sh, writeFile } from '../../engine/commands.js'
 import { ModuleFailure } from '../../engine/module.js'
 import type { Command, CommandResult } from '../../engine/types.js'
@@ -22,10 +23,22 @@ export const DIFF_MAX_BYTES = 1 << 20
  * The controller path of `src`: absolute as given, else the first `DIR/<kind>/src` or `DIR/src` that exists
  * over the task's search paths (role folders first, then the playbook's folder).
  */
-export async function findSource(src: string, searchPaths: readonly string[], kind: 'files' | 'templates'): Promise<string> {
-  const candidates = isAbsolute(src)
-    ? [src]
-    : searchPaths.flatMap((d) => (basename(d) === kind ? [join(d, src)] : [join(d, kind, src), join(d, src)]))
+export function findSource(src: string, searchPaths: readonly string[], kind: 'files' | 'templates'): Promise<string> {
+  // the same source is looked up for every host of a task: once per run is enough (files do not move meanwhile)
+  const key = `${kind}\0${src}\0${searchPaths.join('\0')}`
+  let found = sources.get(key)
+  if (!found) {
+    found = lookUp(src, searchPaths, kind)
+    sources.set(key, found)
+    found.catch(() => sources.delete(key)) // a missing file may appear later (an earlier task creates it)
+  }
+  return found
+}
+
+const sources = new Map<string, Promise<string>>()
+
+async function lookUp(src: string, searchPaths: readonly string[], kind: 'files' | 'templates'): Promise<string> {
+  const candidates = sourceCandidates(src, searchPaths, kind)
   for (const c of candidates) {
     const st = await stat(c).catch(() => undefined)
     if (st?.isDirectory()) throw new ModuleFailure(`src ${c} is a folder: copying folders is not supported, copy each file`)
