@@ -68,7 +68,8 @@ export async function executeModule(
   const exec: TaskExec = {
     becomeUser: become ? (task.becomeUser ?? inh.becomeUser ?? rc.play.becomeUser ?? 'root') : undefined,
     env: environment(rc, task, inh, vars),
-    timeoutSec: task.timeout ?? (rc.opts.taskTimeout || undefined),
+    timeoutSec: task.timeout,
+    defaultTimeoutSec: rc.opts.taskTimeout || undefined,
     signal: rc.signal,
   }
   const ctx: ModuleContext = {

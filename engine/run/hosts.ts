@@ -84,7 +84,10 @@ export class HostPool {
 export interface TaskExec {
   becomeUser?: string
   env?: Record<string, string>
+  /** The task's own `timeout`: applies to every command, long builds included. */
   timeoutSec?: number
+  /** `--task-timeout`: applies to ordinary commands, not to streamed long builds (make). */
+  defaultTimeoutSec?: number
   signal?: AbortSignal
 }
 
@@ -94,7 +97,7 @@ export function prepareCommand(cmd: Command, exec: TaskExec): Command {
   return {
     ...cmd,
     env,
-    timeoutSec: cmd.timeoutSec ?? (cmd.stream ? undefined : exec.timeoutSec),
+    timeoutSec: cmd.timeoutSec ?? exec.timeoutSec ?? (cmd.stream ? undefined : exec.defaultTimeoutSec),
   }
 }
 
