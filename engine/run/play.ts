@@ -138,7 +138,7 @@ function usable(rc: RunContext, h: string): boolean {
 }
 
 /** Run one task on a group of hosts; emits events, counts the recap, records notifications. */
-export async function runTask(rc: RunContext, playName: string, task: Task, inh: Inherited, hosts: string[], handler: boolean): Promise<Map<string, TaskResult>> {
+async function runTask(rc: RunContext, playName: string, task: Task, inh: Inherited, hosts: string[], handler: boolean): Promise<Map<string, TaskResult>> {
   const name = displayName(rc, task, inh, hosts[0])
   rc.bus.emit({ type: 'task.start', play: playName, task: name, hosts, handler })
   const out = new Map<string, TaskResult>()
