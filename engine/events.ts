@@ -18,6 +18,7 @@ export interface HostRecap {
 export type EngineEvent =
   | { type: 'run.start'; playbook: string; check: boolean; diff: boolean }
   | { type: 'play.start'; play: string; hosts: string[] }
+  /** `hosts`: the hosts the task runs on, each of which gets a `task.result` (`run_once`: the first host only). */
   | { type: 'task.start'; play: string; task: string; hosts: string[]; handler: boolean }
   | { type: 'host.start'; play: string; task: string; host: string }
   | { type: 'host.log'; play: string; task: string; host: string; line: string; level: number }

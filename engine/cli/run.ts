@@ -100,9 +100,9 @@ export async function runCommand(playbookPath: string, raw: Record<string, unkno
         },
         bus, stopping, signal: abort.signal, secrets,
       })
-      await bus.close()
       return out.exitCode
     } finally {
+      await bus.close() // also when the run threw: the live view ends its rows, so nothing keeps tsplay alive
       stepLines?.close() // a terminal's stdin must not keep tsplay alive after the run
       process.off('SIGINT', onSigint)
       process.off('SIGTERM', onSigint)

@@ -1,17 +1,16 @@
 /**
- * The live terminal view (listr2): per task, each host's state with a spinner and elapsed time while it runs,
- * the last output line of long builds, and the Ansible recap at the end. Used only on a terminal.
- * listr2 is loaded lazily, so other outputs and `--help` do not pay for it.
+ * The live terminal view (listr2): per task, a row per host with a spinner and elapsed time while it runs, the
+ * last output line of long builds, and the Ansible recap at the end. Used only on a terminal.
+ *
+ * Every row ends, whatever results arrive: a row ends with its host's result, and `task.end` ends the rows no
+ * result came for ("no result"); `run.end` and `close()` end whatever is still open (an interrupted or failed
+ * run), so the view can never wait forever. Ctrl-C is left to the CLI (listr2's own handler, which exits 127
+ * without a recap, is off). listr2 is loaded lazily, so other outputs and `--help` do not pay for it.
  */
 import type { EngineEvent, Reporter } from '../events.js'
 import type { TaskResult } from '../types.js'
 import { header, recapLines, unifiedDiff } from './format.js'
-import { resultLines } from './plain.js'
-
-interface HostSlot {
-  resolve: (r: TaskResult) => void
-  output: (line: string) => void
-}
+import { interruptedNote, resultLines } from './plain.js'
 
 /** Options for the live reporter. */
 export interface LiveOptions {
@@ -19,15 +18,51 @@ export interface LiveOptions {
   diff: boolean
 }
 
+/** One host's row of a task: ended by its result, or by the task's end without one. */
+interface Row {
+  host: string
+  line?: string
+  /** Set once the row is on screen: shows a new output line. */
+  show?: (line: string) => void
+  end: (r: TaskResult | undefined) => void
+  done: Promise<TaskResult | undefined>
+  ended: boolean
+}
+
+/** One task (or handler) on screen: its rows, in the order the engine announced the hosts. */
+interface View {
+  task: string
+  handler: boolean
+  rows: Map<string, Row>
+  /** Lines printed under the rows when the task is over (failures, diffs, results for hosts not announced). */
+  extra: string[]
+}
+
+function newRow(host: string): Row {
+  let end!: (r: TaskResult | undefined) => void
+  const done = new Promise<TaskResult | undefined>((r) => (end = r))
+  const row: Row = { host, end: (r) => { if (!row.ended) { row.ended = true; end(r) } }, done, ended: false }
+  return row
+}
+
 export class LiveReporter implements Reporter {
   private chain: Promise<void> = Promise.resolve()
-  private slots = new Map<string, HostSlot>()
-  private pendingLogs = new Map<string, string>()
+  /** Tasks whose `task.end` has not come yet, oldest first (several at once under `strategy: free`). */
+  private open: View[] = []
 
   constructor(private readonly o: LiveOptions) {}
 
   private print(text: string): void {
     this.chain = this.chain.then(() => void process.stdout.write(text))
+  }
+
+  /** The open row of `host` (the oldest, if `task` is not given or matches none). */
+  private row(host: string, task?: string): { view: View; row: Row } | undefined {
+    const found = this.open.flatMap((view) => {
+      const row = view.rows.get(host)
+      return row && !row.ended ? [{ view, row }] : []
+    })
+    return found.find((f) => f.view.task === task) ?? found[0]
   }
 
   handle(ev: EngineEvent): void {
@@ -38,71 +73,96 @@ export class LiveReporter implements Reporter {
       case 'task.start':
         this.startTask(ev.task, ev.hosts, ev.handler)
         break
-      case 'host.log':
+      case 'host.log': {
         // progress (level 0) always; commands (1) as a transient line; command output only with -vv
         if (ev.level > Math.max(1, this.o.verbosity)) break
-        if (this.slots.has(ev.host)) this.slots.get(ev.host)!.output(ev.line)
-        else this.pendingLogs.set(ev.host, ev.line)
-        break
-      case 'task.result': {
-        const slot = this.slots.get(ev.host)
-        if (slot) slot.resolve(ev.result)
+        const f = this.row(ev.host, ev.task)
+        if (f) {
+          f.row.line = ev.line
+          f.row.show?.(ev.line)
+        }
         break
       }
+      case 'task.result': {
+        const f = this.row(ev.host, ev.task)
+        if (f && f.view.task === ev.task) f.row.end(ev.result)
+        else this.open.find((v) => v.task === ev.task)?.extra.push(...resultLines(ev.result, { ...this.o, verbosity: Math.max(1, this.o.verbosity) }))
+        break
+      }
+      case 'task.end':
+        this.endTask(ev.task)
+        break
       case 'warning':
         this.print(`[WARNING]: ${ev.msg}\n`)
         break
       case 'run.end':
+        this.endAll()
         this.print(`\n${header('PLAY RECAP', '').replace(' [] ', ' ')}\n${recapLines(ev.recap).join('\n')}\n`)
+        if (ev.interrupted) this.print(`\n${interruptedNote}\n`)
         break
     }
   }
 
-  private startTask(task: string, hosts: string[], handler: boolean): void {
-    const deferred = new Map<string, { promise: Promise<TaskResult>; slot: HostSlot }>()
-    for (const h of hosts) {
-      let resolve!: (r: TaskResult) => void
-      const promise = new Promise<TaskResult>((r) => (resolve = r))
-      const slot: HostSlot = { resolve, output: () => undefined }
-      deferred.set(h, { promise, slot })
-      this.slots.set(h, slot)
-    }
-    const o = this.o
-    this.chain = this.chain.then(async () => {
-      const { Listr, PRESET_TIMER } = await import('listr2')
-      const extra: string[] = []
-      const list = new Listr(
-        hosts.map((h) => ({
-          title: h,
-          task: async (_: unknown, t: { title: string; output: string; skip: (m?: string) => void }) => {
-            const d = deferred.get(h)!
-            d.slot.output = (line) => (t.output = line)
-            const early = this.pendingLogs.get(h)
-            if (early) t.output = early
-            const r = await d.promise
-            const msg = r.status === 'ok' || r.status === 'changed' ? (r.msg ?? (typeof r.data.msg === 'string' ? r.data.msg : '')) : ''
-            t.title = `${h}: ${r.status}${msg ? ` => ${msg.split('\n')[0].slice(0, 160)}` : ''}`
-            if (o.diff && r.status === 'changed' && r.diff) extra.push(...r.diff.map(unifiedDiff))
-            if (r.status === 'skipped') t.skip(`${h}: skipped`)
-            else if (r.status === 'failed' || r.status === 'unreachable') {
-              extra.push(...resultLines(r, o))
-              if (!(r.status === 'failed' && r.ignored)) throw new Error(r.msg)
-            }
-          },
-        })),
-        {
-          concurrent: true,
-          exitOnError: false,
-          rendererOptions: { collapseErrors: false, timer: PRESET_TIMER },
-        },
-      )
-      process.stdout.write(`${header(handler ? 'RUNNING HANDLER' : 'TASK', task)}\n`)
-      await list.run().catch(() => undefined)
-      if (extra.length) process.stdout.write(extra.join('\n') + '\n')
-    })
+  /** End a task: its rows without a result end as "no result". Under `strategy: free` several tasks of one
+   * name may be open: the one whose rows all have results is the one that ended. */
+  private endTask(task: string): void {
+    const same = this.open.filter((v) => v.task === task)
+    const view = same.find((v) => [...v.rows.values()].every((r) => r.ended)) ?? same[0]
+    if (!view) return
+    for (const r of view.rows.values()) r.end(undefined)
+    this.open.splice(this.open.indexOf(view), 1)
   }
 
+  private endAll(): void {
+    for (const v of this.open) for (const r of v.rows.values()) r.end(undefined)
+    this.open = []
+  }
+
+  private startTask(task: string, hosts: string[], handler: boolean): void {
+    const view: View = { task, handler, rows: new Map(hosts.map((h) => [h, newRow(h)])), extra: [] }
+    this.open.push(view)
+    this.chain = this.chain.then(() => this.render(view))
+  }
+
+  /** Show one task's rows until each has ended (runs in order on the chain: one task on screen at a time). */
+  private async render(view: View): Promise<void> {
+    const { Listr, PRESET_TIMER } = await import('listr2')
+    const o = this.o
+    type Wrapper = { title: string; output: string; skip: (m?: string) => void }
+    const list = new Listr(
+      [...view.rows.values()].map((row) => ({
+        title: row.host,
+        task: async (_: unknown, t: Wrapper) => {
+          row.show = (line) => (t.output = line)
+          if (row.line) t.output = row.line
+          const r = await row.done
+          row.show = undefined
+          if (!r) return t.skip(`${row.host}: no result`)
+          const msg = r.status === 'ok' || r.status === 'changed' ? (r.msg ?? (typeof r.data.msg === 'string' ? r.data.msg : '')) : ''
+          t.title = `${row.host}: ${r.status}${msg ? ` => ${msg.split('\n')[0].slice(0, 160)}` : ''}`
+          if (o.diff && r.status === 'changed' && r.diff) view.extra.push(...r.diff.map(unifiedDiff))
+          if (r.status === 'skipped') t.skip(`${row.host}: skipped`)
+          else if (r.status === 'failed' || r.status === 'unreachable') {
+            view.extra.push(...resultLines(r, o))
+            if (!(r.status === 'failed' && r.ignored)) throw new Error(r.msg)
+          }
+        },
+      })),
+      {
+        concurrent: true,
+        exitOnError: false,
+        registerSignalListeners: false, // Ctrl-C belongs to the CLI: finish, print the recap, exit 130
+        rendererOptions: { collapseErrors: false, showErrorMessage: false, timer: PRESET_TIMER }, // the message: once, below
+      },
+    )
+    process.stdout.write(`${header(view.handler ? 'RUNNING HANDLER' : 'TASK', view.task)}\n`)
+    await list.run().catch(() => undefined)
+    if (view.extra.length) process.stdout.write(view.extra.join('\n') + '\n')
+  }
+
+  /** End whatever is still on screen (a run that stopped on an error), then wait for the screen to settle. */
   async close(): Promise<void> {
+    this.endAll()
     await this.chain
   }
 }

@@ -18,6 +18,9 @@ export interface PlainOptions {
   write?: (text: string) => void
 }
 
+/** The line under the recap of an interrupted run. */
+export const interruptedNote = 'Interrupted: no new tasks were started; the recap above is complete for what ran.'
+
 export function resultLines(r: TaskResult, o: { verbosity: number; diff: boolean }): string[] {
   const lines: string[] = []
   const items = Array.isArray(r.data.results) ? (r.data.results as Record<string, unknown>[]) : undefined
@@ -84,7 +87,7 @@ export class PlainReporter implements Reporter {
         break
       case 'run.end':
         this.write(`\n${header('PLAY RECAP', '').replace(' [] ', ' ')}\n${recapLines(ev.recap).join('\n')}\n`)
-        if (ev.interrupted) this.write('\nInterrupted: no new tasks were started; the recap above is complete for what ran.\n')
+        if (ev.interrupted) this.write(`\n${interruptedNote}\n`)
         break
     }
   }

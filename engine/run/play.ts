@@ -140,9 +140,9 @@ function usable(rc: RunContext, h: string): boolean {
 /** Run one task on a group of hosts; emits events, counts the recap, records notifications. */
 async function runTask(rc: RunContext, playName: string, task: Task, inh: Inherited, hosts: string[], handler: boolean): Promise<Map<string, TaskResult>> {
   const name = displayName(rc, task, inh, hosts[0])
-  rc.bus.emit({ type: 'task.start', play: playName, task: name, hosts, handler })
-  const out = new Map<string, TaskResult>()
   const targets = task.runOnce ? hosts.slice(0, 1) : hosts
+  rc.bus.emit({ type: 'task.start', play: playName, task: name, hosts: targets, handler })
+  const out = new Map<string, TaskResult>()
   await mapLimit(targets, rc.opts.forks, async (host) => {
     rc.bus.emit({ type: 'host.start', play: playName, task: name, host })
     const log = (line: string, level = 1) => rc.bus.emit({ type: 'host.log', play: playName, task: name, host, line, level })

@@ -1,0 +1,114 @@
+/**
+ * The terminal test tier's screen: run the real `tsplay` CLI as the only program of a tmux pane (a real
+ * pseudo-terminal, as a user's terminal), read the screen as a user sees it, press Ctrl-C, get the exit status.
+ * Each screen has its own tmux server (`-L`, a socket of its own), so parallel tests and a user's tmux never meet.
+ * The pane stays on screen after the program exits (`remain-on-exit`), so the last screen and the status are kept.
+ *
+ * @example
+ * ```ts
+ * const s = await openScreen(['run', book, '-i', inv, '--known-hosts', kh])
+ * await s.waitFor((t) => t.includes('PLAY RECAP'), 30_000)
+ * expect(await s.exitCode()).toBe(0)
+ * await s.close()
+ * ```
+ */
+import { execFile, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { BIN, ROOT } from '../helpers/cli.js'
+
+/** Whether tmux can be used here, and why not. */
+export function canRunTmux(): { ok: true } | { ok: false; why: string } {
+  if (spawnSync('sh', ['-c', 'command -v tmux']).status !== 0) return { ok: false, why: 'tmux is not installed (apt-get install tmux)' }
+  return { ok: true }
+}
+
+/** A running program on a tmux screen. */
+export interface Screen {
+  /** The whole screen with its scroll-back, as text (no colours). */
+  text(): Promise<string>
+  /** Only the visible rows (what the terminal shows now). */
+  visible(): Promise<string>
+  /** Press keys (tmux key names: `C-c`, `Enter`, or text). */
+  keys(...keys: string[]): Promise<void>
+  /** Poll the screen until `ok(text)` holds; rejects with the screen after `ms`. */
+  waitFor(ok: (text: string) => boolean, ms: number, what?: string): Promise<string>
+  /** The program's exit status once it has ended (a signal N gives 128+N), or undefined while it runs. */
+  status(): Promise<number | undefined>
+  /** Wait up to `ms` for the program to end; its status, or undefined if it still runs (a hang). */
+  exitCode(ms?: number): Promise<number | undefined>
+  /** Stop the program if it still runs and the tmux server, remove the socket. */
+  close(): Promise<void>
+}
+
+function tmux(sock: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('tmux', ['-S', sock, ...args], { encoding: 'utf8' }, (err, stdout, stderr) =>
+      err ? reject(new Error(`tmux ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout))
+  })
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * Start `tsplay <args>` on a new `cols`×`rows` terminal (TERM=xterm-256color, no CI or NO_COLOR in its
+ * environment, so tsplay picks its live view as it does on a user's terminal).
+ */
+export async function openScreen(args: string[], o: { cols?: number; rows?: number; cwd?: string; env?: Record<string, string> } = {}): Promise<Screen> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsplay-tmux-'))
+  const sock = join(dir, 'sock')
+  const conf = join(dir, 'tmux.conf')
+  writeFileSync(conf, 'set -g remain-on-exit on\nset -g history-limit 100000\nset -g status off\n')
+  const name = `t${randomBytes(4).toString('hex')}`
+  const envArgs = Object.entries({ TERM: 'xterm-256color', ...o.env }).map(([k, v]) => `${k}=${v}`)
+  const argv = ['env', '-u', 'CI', '-u', 'NO_COLOR', '-u', 'FORCE_COLOR', ...envArgs, process.execPath, BIN, ...args]
+  await tmux(sock, ['-f', conf, 'new-session', '-d', '-s', name, '-x', String(o.cols ?? 120), '-y', String(o.rows ?? 40),
+    '-c', o.cwd ?? ROOT, '--', ...argv])
+  const target = `${name}:0.0`
+  const status = async (): Promise<number | undefined> => {
+    const out = (await tmux(sock, ['display-message', '-p', '-t', target, '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}'])).trim()
+    const [dead, code, signal] = out.split('|')
+    if (dead !== '1') return undefined
+    const n = signal ? 128 + Number(signal) : Number(code)
+    return Number.isInteger(n) ? n : undefined // tmux may show the pane dead a moment before its status
+  }
+  const text = () => tmux(sock, ['capture-pane', '-p', '-J', '-t', target, '-S', '-', '-E', '-'])
+  const s: Screen = {
+    text,
+    visible: () => tmux(sock, ['capture-pane', '-p', '-t', target]),
+    keys: async (...keys) => void (await tmux(sock, ['send-keys', '-t', target, ...keys])),
+    async waitFor(ok, ms, what = 'the expected screen') {
+      const end = Date.now() + ms
+      for (;;) {
+        const t = await text()
+        if (ok(t)) return t
+        if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}; the screen shows:\n${t}`)
+        await sleep(250)
+      }
+    },
+    status,
+    async exitCode(ms = 0) {
+      const end = Date.now() + ms
+      for (;;) {
+        const st = await status()
+        if (st !== undefined || Date.now() >= end) return st
+        await sleep(200)
+      }
+    },
+    async close() {
+      await tmux(sock, ['kill-server']).catch(() => undefined)
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+  return s
+}
+
+/** Braille spinner glyphs of listr2's live view: a row still showing one is still running (or frozen). */
+export const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/
+
+/** The rows of a finished screen that still show a spinner. */
+export function spinningRows(screen: string): string[] {
+  return screen.split('\n').filter((l) => SPINNER.test(l))
+}
