@@ -10,12 +10,15 @@
 import type { EngineEvent, Reporter } from '../events.js'
 import type { TaskResult } from '../types.js'
 import { colorEnabled, colorLine, header, recapLines, unifiedDiff } from './format.js'
+import { isPollLine, ProgressLines } from './progress.js'
 
 /** Options for the plain reporter. */
 export interface PlainOptions {
   verbosity: number
   diff: boolean
   write?: (text: string) => void
+  /** How often (ms) "still running" lines are looked for; default 1000. */
+  progressTickMs?: number
 }
 
 /** The line under the recap of an interrupted run. */
@@ -25,7 +28,11 @@ export function resultLines(r: TaskResult, o: { verbosity: number; diff: boolean
   const lines: string[] = []
   const items = Array.isArray(r.data.results) ? (r.data.results as Record<string, unknown>[]) : undefined
   if (items && r.status !== 'unreachable') {
+    // Without -v, skipped items are counted on one line (a loop over unused install methods is not a flood).
+    const skipped = o.verbosity > 0 ? [] : items.filter((it) => it.skipped)
+    if (skipped.length) lines.push(`skipping: [${r.host}] (${skipped.length === items.length ? '' : `${skipped.length} of `}${items.length} item${items.length === 1 ? '' : 's'})`)
     for (const it of items) {
+      if (o.verbosity === 0 && it.skipped) continue
       const st = it.skipped ? 'skipping' : it.status === 'failed' ? 'failed' : it.changed ? 'changed' : 'ok'
       lines.push(`${st}: [${r.host}] => (item=${String(it.item)})${st === 'failed' && it.msg ? ` => ${String(it.msg)}` : ''}`)
     }
@@ -64,8 +71,14 @@ export function resultLines(r: TaskResult, o: { verbosity: number; diff: boolean
 export class PlainReporter implements Reporter {
   private readonly write: (text: string) => void
   private readonly color = colorEnabled()
+  private readonly progress: ProgressLines
   constructor(private readonly o: PlainOptions) {
     this.write = o.write ?? ((t) => process.stdout.write(t))
+    this.progress = new ProgressLines((l) => this.write(`${l}\n`), o.progressTickMs)
+  }
+
+  close(): void {
+    this.progress.stop()
   }
 
   handle(ev: EngineEvent): void {
@@ -76,16 +89,26 @@ export class PlainReporter implements Reporter {
       case 'task.start':
         this.write(`\n${header(ev.handler ? 'RUNNING HANDLER' : 'TASK', ev.task)}\n`)
         break
+      case 'host.start':
+        this.progress.start(ev.host, ev.task)
+        break
       case 'host.log':
+        // without -v, an async job's poll lines are held back and shown on the "still running" schedule
+        if (ev.level === 0 && this.o.verbosity === 0 && isPollLine(ev.line) && !this.progress.poll(ev.host, ev.line)) break
         if (this.o.verbosity >= ev.level) this.write(`  [${ev.host}] ${ev.line}\n`)
         break
+      case 'task.end':
+        this.progress.taskEnded(ev.task)
+        break
       case 'task.result':
+        this.progress.done(ev.host)
         this.write(resultLines(ev.result, this.o).map((l) => colorLine(l, this.color) + '\n').join(''))
         break
       case 'warning':
         this.write(colorLine(`[WARNING]: ${ev.msg}`, this.color) + '\n')
         break
       case 'run.end':
+        this.progress.stop()
         this.write(`\n${header('PLAY RECAP', '').replace(' [] ', ' ')}\n${recapLines(ev.recap).join('\n')}\n`)
         if (ev.interrupted) this.write(`\n${interruptedNote}\n`)
         break
