@@ -5,7 +5,10 @@
 #   bridge tsfl<S>, subnet $TSPLAY_FLEET_NET.<S>.0/24 (default 10.213.S.0/24), host side .1, node i at .(10+i),
 #   node names <prefix>-<i> (default prefix fleet<S>), state in $RUN (default $CACHE/run for slot 0, else $CACHE/run-<S>).
 # Environment: TSPLAY_FLEET_CACHE, TSPLAY_FLEET_SLOT, TSPLAY_FLEET_PREFIX, TSPLAY_FLEET_RUN, TSPLAY_FLEET_INVENTORY,
-#              TSPLAY_FLEET_NET (first two octets, default 10.213).
+#              TSPLAY_FLEET_NET (first two octets, default 10.213), TSPLAY_FLEET_ARCHS (Debian architecture of each
+#              node in order, e.g. "arm64 arm64 amd64"; missing entries: the host's own).
+# Foreign-architecture nodes (emulated by qemu-user-static, see binfmt.sh) run on rootfs-bookworm-<arch>; their
+# systemd-networkd fails under emulation, so node-loop.sh gives them their address from the host side.
 # Per node: $RUN/nodes/<name>/{ident/,upper/,work/,merged/,console.log,loop.pid,nspawn.pid,stop}.
 # Machine facts (issue 3): no systemd as PID 1 and hybrid cgroups here, so nspawn runs with --register=no --keep-unit,
 # each node first in its own cgroup (/sys/fs/cgroup/{systemd,unified}/tsplay-<name>), SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1;
@@ -14,6 +17,7 @@
 FLEET_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${TSPLAY_FLEET_CACHE:-/var/cache/tsplay-fleet}
 ROOTFS=$CACHE/rootfs-bookworm
+HOST_ARCH=$(dpkg --print-architecture)
 SLOT=${TSPLAY_FLEET_SLOT:-0}
 NET=${TSPLAY_FLEET_NET:-10.213}.$SLOT
 BRIDGE=tsfl$SLOT
@@ -32,6 +36,14 @@ check_slot() {
 
 node_dir() { echo "$RUN/nodes/$1"; }
 node_address() { echo "$NET.$((10 + ${1##*-}))"; }
+# A node's Debian architecture (kept in its folder from its first start) and the rootfs of an architecture.
+node_arch() { cat "$(node_dir "$1")/arch" 2>/dev/null || echo "$HOST_ARCH"; }
+rootfs_of() { if [ "$1" = "$HOST_ARCH" ]; then echo "$ROOTFS"; else echo "$ROOTFS-$1"; fi; }
+# The i-th (1-based) entry of TSPLAY_FLEET_ARCHS (space- or comma-separated), or the host's architecture.
+arch_of_index() {
+  local a; local l=${TSPLAY_FLEET_ARCHS:-}; read -r -a a <<< "${l//,/ }"
+  echo "${a[$(($1 - 1))]:-$HOST_ARCH}"
+}
 node_alive() { local p; p=$(cat "$(node_dir "$1")/loop.pid" 2>/dev/null) && kill -0 "$p" 2>/dev/null; }
 
 # The node's PID 1 (host pid): the process in its cgroup whose innermost pid is 1.
@@ -75,7 +87,7 @@ node_prepare() {
   d=$(node_dir "$name"); m=$d/merged; addr=$(node_address "$name")
   node_ident "$name"
   mkdir -p "$d/upper" "$d/work" "$m"
-  mountpoint -q "$m" || mount -t overlay "tsplay-$name" -o "lowerdir=$ROOTFS,upperdir=$d/upper,workdir=$d/work" "$m"
+  mountpoint -q "$m" || mount -t overlay "tsplay-$name" -o "lowerdir=$(rootfs_of "$(node_arch "$name")"),upperdir=$d/upper,workdir=$d/work" "$m"
   echo "$name" > "$m/etc/hostname"
   cp "$d/ident/machine-id" "$m/etc/machine-id"
   install -m 0600 "$d/ident/ssh_host_ed25519_key" "$m/etc/ssh/ssh_host_ed25519_key"
@@ -85,20 +97,23 @@ node_prepare() {
   { printf '127.0.0.1 localhost\n127.0.1.1 %s\n::1 localhost ip6-localhost ip6-loopback\n' "$name"; mirror_hosts; } > "$m/etc/hosts"
 }
 
-# Boot a node in the background (node-loop.sh keeps rebooting it on exit code 133).
+# Boot a node in the background (node-loop.sh keeps rebooting it on exit code 133). An emulated node (its
+# architecture is not the host's) gets its address from the host side: node-loop.sh's 4th and 5th arguments.
 node_start() {
-  local name=$1 d; d=$(node_dir "$name")
+  local name=$1 d net=(); d=$(node_dir "$name")
   node_alive "$name" && return 0
   node_prepare "$name"
   rm -f "$d/stop"
   mkdir -p "$CG_V1/tsplay-$name" "$CG_V2/tsplay-$name"
-  setsid bash "$FLEET_DIR/node-loop.sh" "$name" "$d" "$BRIDGE" </dev/null >>"$d/console.log" 2>&1 &
+  [ "$(node_arch "$name")" = "$HOST_ARCH" ] || net=("$(node_address "$name")/24" "$NET.1")
+  setsid bash "$FLEET_DIR/node-loop.sh" "$name" "$d" "$BRIDGE" "${net[@]}" </dev/null >>"$d/console.log" 2>&1 &
   echo $! > "$d/loop.pid"
 }
 
-# Wait until the node's sshd greets us (or fail after $2 seconds, default 90).
+# Wait until the node's sshd greets us (or fail after $2 seconds; default 90, emulated nodes 900: they boot slowly).
 node_wait_ssh() {
-  local name=$1 limit=${2:-90} addr banner t0=$SECONDS
+  local name=$1 limit=${2:-} addr banner t0=$SECONDS
+  [ -n "$limit" ] || { limit=90; [ "$(node_arch "$name")" = "$HOST_ARCH" ] || limit=900; }
   addr=$(node_address "$name")
   while :; do
     banner=$(timeout 2 bash -c "exec 3<>/dev/tcp/$addr/22 && head -c 4 <&3" 2>/dev/null || true)

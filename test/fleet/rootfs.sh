@@ -11,11 +11,16 @@
 #   tsplay-pw  sudo WITH a password, read from $CACHE/sudo-password (random, made once) — for become-password tests.
 # Per-node identity (hostname, machine-id, ssh host keys, address) is NOT in the rootfs; up.sh adds it.
 #
-# Usage: bash test/fleet/rootfs.sh        (prints the rootfs path on stdout)
+# A foreign ARCH (arm64, armhf) builds $CACHE/rootfs-bookworm-ARCH with mmdebstrap --arch under qemu-user-static
+# (binfmt.sh registers the emulator); such nodes are addressed from the host side (see node-loop.sh).
+# Usage: bash test/fleet/rootfs.sh [ARCH]        (prints the rootfs path on stdout; default: the host's architecture)
 set -euo pipefail
 
 CACHE=${TSPLAY_FLEET_CACHE:-/var/cache/tsplay-fleet}
+HOST_ARCH=$(dpkg --print-architecture)
+ARCH=${1:-$HOST_ARCH}
 ROOTFS=$CACHE/rootfs-bookworm
+[ "$ARCH" = "$HOST_ARCH" ] || ROOTFS=$CACHE/rootfs-bookworm-$ARCH
 SUITE=bookworm
 # Keep it small: what issue 3 asks for, nothing more (perl-base, apt and dpkg come with minbase).
 PACKAGES=(systemd systemd-sysv dbus openssh-server sudo iproute2 ca-certificates libpam-systemd)
@@ -26,11 +31,14 @@ die() { echo "rootfs: error: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (mmdebstrap, chroot)"
 command -v mmdebstrap >/dev/null || die "mmdebstrap is not installed (apt-get install mmdebstrap)"
+bash "$(dirname "$0")/binfmt.sh" "$ARCH"
 mkdir -p "$CACHE"
 chmod 0755 "$CACHE"
 
 # One builder at a time: parallel test files may all ask for the rootfs.
-exec 9>"$CACHE/rootfs.lock"
+LOCK=$CACHE/rootfs.lock
+[ "$ARCH" = "$HOST_ARCH" ] || LOCK=$CACHE/rootfs-$ARCH.lock
+exec 9>"$LOCK"
 flock 9
 
 # Client key and sudo password: made once, shared by all fleets.
@@ -61,6 +69,7 @@ APTCONF=$(
 STAMP=$(
   {
     echo "v$RECIPE_VERSION $SUITE ${PACKAGES[*]}"
+    [ "$ARCH" = "$HOST_ARCH" ] || echo "arch $ARCH"
     cat "${SOURCES[@]}"
     echo "$APTCONF"
     cat "$CACHE/id_ed25519.pub" "$CACHE/sudo-password"
@@ -76,14 +85,14 @@ if grep -q "lowerdir=${ROOTFS}[:,]" /proc/mounts; then
   die "the rootfs recipe changed but nodes are running on the old one; run 'bash test/fleet/down.sh --all' first"
 fi
 
-log "building $SUITE rootfs in $ROOTFS (packages: ${PACKAGES[*]})"
+log "building $SUITE $ARCH rootfs in $ROOTFS (packages: ${PACKAGES[*]})"
 start=$(date +%s)
 TMP=$ROOTFS.tmp
 rm -rf "$TMP" "$ROOTFS.stamp"
 APTOPTS=()
 [ -n "$APTCONF" ] && APTOPTS=(--aptopt="$APTCONF")
 INCLUDE=$(IFS=,; echo "${PACKAGES[*]}")
-mmdebstrap --quiet --variant=minbase --include="$INCLUDE" "${APTOPTS[@]}" \
+mmdebstrap --quiet --arch="$ARCH" --variant=minbase --include="$INCLUDE" "${APTOPTS[@]}" \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
   --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/locale/locale.alias' \
   "$SUITE" "$TMP" "${SOURCES[@]}" >&2

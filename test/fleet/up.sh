@@ -2,6 +2,7 @@
 # Boot a test fleet of N Debian nodes (systemd-nspawn, overlayfs over the shared rootfs) and wait for their sshd.
 #
 # Usage: bash test/fleet/up.sh [N]        (npm run fleet:up → 3 nodes)
+# TSPLAY_FLEET_ARCHS="arm64 armhf amd64" makes node i of that architecture (emulated when foreign; see lib.sh).
 # Idempotent: nodes already running are left alone; missing ones are booted. Settings (slot, prefix, paths) are
 # described in lib.sh. Writes into $RUN:
 #   nodes.txt     "name address" per line
@@ -20,8 +21,11 @@ command -v systemd-nspawn >/dev/null || die "systemd-nspawn is missing (apt-get 
 [ ${#PREFIX} -le 9 ] && [[ $PREFIX =~ ^[a-z][a-z0-9]*$ ]] || die "prefix '$PREFIX' must be [a-z][a-z0-9]*, at most 9 characters"
 t0=$(date +%s.%N)
 
-bash "$FLEET_DIR/rootfs.sh" >/dev/null
 mkdir -p "$RUN/nodes"
+for i in $(seq 1 "$N"); do   # each node keeps the architecture of its first start
+  d=$(node_dir "$PREFIX-$i"); [ -s "$d/arch" ] || { mkdir -p "$d"; arch_of_index "$i" > "$d/arch"; }
+done
+for a in $(cat "$RUN"/nodes/*/arch | sort -u); do bash "$FLEET_DIR/rootfs.sh" "$a" >/dev/null; done
 
 # Refuse to take another fleet's names (node names name cgroups and veths machine-wide).
 for i in $(seq 1 "$N"); do

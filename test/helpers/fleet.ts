@@ -67,6 +67,11 @@ export interface Fleet {
 export interface StartFleetOptions {
   /** Node name prefix, `[a-z][a-z0-9]*`, ≤ 9 chars, unique among running fleets; default `t<slot>`. */
   prefix?: string
+  /**
+   * Debian architecture of each node, in order (e.g. `['arm64', 'arm64', 'amd64']`); missing entries: the host's.
+   * Foreign ones run emulated by qemu-user-static (test/fleet/binfmt.sh): minutes to boot, several times slower.
+   */
+  archs?: string[]
 }
 
 /** Whether this machine can run the fleet, and why not. */
@@ -119,7 +124,7 @@ export async function startFleet(n: number, opts: StartFleetOptions = {}): Promi
   const unwatch = watchSlot(CACHE, slot)
   let up = true
   const prefix = opts.prefix ?? `t${slot}`
-  const env = { ...slotEnv(slot), TSPLAY_FLEET_PREFIX: prefix }
+  const env = { ...slotEnv(slot), TSPLAY_FLEET_PREFIX: prefix, TSPLAY_FLEET_ARCHS: (opts.archs ?? []).join(' ') }
   const runDir = join(CACHE, `run-${slot}`)
   try {
     await script('down.sh', ['0'], env) // leftovers of this slot, if any
