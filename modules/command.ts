@@ -13,6 +13,7 @@
  * ```
  */
 import { Type, type Static } from '@sinclair/typebox'
+import { argRules } from '../engine/argrules.js'
 import { defineModule } from '../engine/module.js'
 import { splitArgs, SplitError } from './lib/argv.js'
 import { afterRun, gatherRun, planRun, type RunFacts } from './lib/run.js'
@@ -33,7 +34,7 @@ const Args = Type.Object(
     argv: Type.Optional(Type.Array(Type.String(), { description: 'The command as a list: program then arguments, passed exactly.' })),
     ...runArgs,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, ...argRules({ required_one_of: [['cmd', 'argv']], mutually_exclusive: [['cmd', 'argv']] }) },
 )
 type Args = Static<typeof Args>
 

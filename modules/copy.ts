@@ -12,6 +12,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { Type, type Static } from '@sinclair/typebox'
+import { argRules } from '../engine/argrules.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import { attrArgs, backupArg } from './lib/args.js'
 import { findSource } from './lib/files.js'
@@ -34,7 +35,7 @@ const Args = Type.Object(
     ...backupArg,
     validate: Type.Optional(Type.String({ description: 'Command to check the new file before it replaces the old one; `%s` is its path (e.g. `visudo -cf %s`).' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, ...argRules({ required_one_of: [['content', 'src']], mutually_exclusive: [['content', 'src']] }) },
 )
 type Args = Static<typeof Args>
 
@@ -46,7 +47,6 @@ export default defineModule({
   check: 'full',
   example: 'copy: { content: "hello\\n", dest: /etc/motd, mode: "0644" }',
   async gather(args: Args, ctx, io): Promise<PutFacts> {
-    if ((args.content === undefined) === (args.src === undefined)) throw new ModuleFailure('give exactly one of content and src')
     let content: Buffer
     let name: string | undefined
     let srcMode: number | undefined

@@ -2,6 +2,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, st
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
+import { resolveArgs } from '../engine/load/args.js'
 import file from './file.js'
 import { defaultState, parseTree, planFile, type FileFacts } from './lib/filestate.js'
 import type { InodeInfo, PathInfo } from './lib/probe.js'
@@ -106,7 +107,9 @@ describe('times', () => {
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-file-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-async function step(args: Record<string, unknown>) {
+/** As the runner does: aliases resolved, defaults filled, then the module. */
+async function step(written: Record<string, unknown>) {
+  const args = resolveArgs(file, written, { file: 't.yml', line: 1, col: 1 }) as Record<string, unknown>
   const f = await file.gather(args as never, localContext(), localIO())
   const p = file.plan(f, args as never, localContext())
   expect(p.fail).toBeUndefined()

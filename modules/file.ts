@@ -13,9 +13,10 @@
 import { posix } from 'node:path'
 import { Type, type Static } from '@sinclair/typebox'
 import { sh } from '../engine/commands.js'
+import { argRules } from '../engine/argrules.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
-import { attrArgs, onePath, pathArgs, pathOf } from './lib/args.js'
+import { attrArgs, pathArgs } from './lib/args.js'
 import { defaultState, parseTree, planFile, type FileFacts, type FileState } from './lib/filestate.js'
 import { parsePathProbe, pathProbe } from './lib/probe.js'
 import { DEFAULT_TIME_FORMAT, wantedTime } from './lib/times.js'
@@ -44,7 +45,7 @@ const Args = Type.Object(
     modification_time: Type.Optional(Type.String({ description: "'preserve', 'now', or a time in `modification_time_format`. Default: preserve (now for touch)." })),
     modification_time_format: Type.Optional(Type.String({ default: DEFAULT_TIME_FORMAT, description: 'strftime format of `modification_time`.' })),
   },
-  { additionalProperties: false, ...onePath() },
+  { additionalProperties: false, ...argRules({ required_if: [['state', 'link', ['src']], ['state', 'hard', ['src']]] }) },
 )
 type Args = Static<typeof Args>
 
@@ -60,7 +61,7 @@ export default defineModule({
   check: 'full',
   example: 'file: { path: /srv/data, state: directory, mode: "0755" }',
   async gather(args: Args, _ctx, io): Promise<FileFacts> {
-    const path = pathOf(args)
+    const path = args.path
     const touch = args.state === 'touch'
     const atime = wantedTime(args.access_time, args.access_time_format, touch)
     const mtime = wantedTime(args.modification_time, args.modification_time_format, touch)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { resolveArgs } from '../engine/load/args.js'
 import hydra, { type HydraFacts, type HydraUser } from './hydra_create_user.js'
 import { scriptedIO, testCtx } from './mission-lib/testing.js'
 
@@ -34,7 +35,8 @@ describe('hydra_create_user plan', () => {
     if (psql) expect(psql).toMatchObject({ secretStdin: true, runAs: 'postgres' })
   })
   it('refuses password and password_hash together, and hashes with quotes', async () => {
-    await expect(hydra.gather({ name: 'a', password: 'x', password_hash: HASH } as never, testCtx(), scriptedIO([]))).rejects.toThrow(/not both/)
+    // declared in the schema (mutually_exclusive), refused before any host is contacted
+    expect(() => resolveArgs(hydra, { name: 'a', password: 'x', password_hash: HASH }, { file: 't.yml', line: 1, col: 1 })).toThrow(/"password", "password_hash" of module hydra_create_user are mutually exclusive/)
     await expect(hydra.gather({ name: 'a', password_hash: "x'; DROP TABLE users" } as never, testCtx(), scriptedIO([]))).rejects.toThrow(/not an Argon2/)
   })
 })

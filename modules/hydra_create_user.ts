@@ -12,6 +12,7 @@
  * ```
  */
 import { Type, type Static } from '@sinclair/typebox'
+import { argRules } from '../engine/argrules.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
 import { badArg, fill, type WithDefaults } from './mission-lib/args.js'
@@ -33,7 +34,7 @@ const Args = Type.Object(
     login_user: Type.Optional(Type.String({ minLength: 1, description: 'OS user psql runs as', default: 'postgres' })),
     command: Type.Optional(Type.String({ minLength: 1, description: 'The hydra-create-user program (name or path)', default: 'hydra-create-user' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, ...argRules({ mutually_exclusive: [['password', 'password_hash']] }) },
 )
 type Args = Static<typeof Args>
 type Full = WithDefaults<Args, 'roles' | 'wipe_roles' | 'update_password' | 'database' | 'login_user' | 'command'>
@@ -67,7 +68,6 @@ export default defineModule({
 
   async gather(raw, _ctx, io): Promise<HydraFacts> {
     const args = fill(Args, raw) as Full
-    if (args.password !== undefined && args.password_hash !== undefined) throw new ModuleFailure('give password or password_hash, not both')
     if (badArg(args.name) || args.roles.some(badArg)) throw new ModuleFailure('user and role names must not start with "-"')
     if (args.password_hash !== undefined && !/^[A-Za-z0-9$=,./+_:-]+$/.test(args.password_hash)) throw new ModuleFailure('password_hash is not an Argon2 or SHA1 hash')
     if (badDbName(args.database)) throw new ModuleFailure(`not a database name: ${JSON.stringify(args.database)}`)

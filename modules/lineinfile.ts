@@ -15,27 +15,23 @@
 import { randomBytes } from 'node:crypto'
 import { posix } from 'node:path'
 import { Type, type Static } from '@sinclair/typebox'
+import { argRules } from '../engine/argrules.js'
 import { defineModule, ModuleFailure, type Plan } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
-import { attrArgs, backupArg, onePath, pathOf } from './lib/args.js'
+import { attrArgs, backupArg, pathArgs } from './lib/args.js'
 import { planAttrs, wantedMode } from './lib/attrs.js'
 import { putFile, readCommand, textOf } from './lib/files.js'
 import { editLines, LineError, type LineEdit } from './lib/lines.js'
 import { effective, isType, parsePathProbe, pathProbe, type PathInfo } from './lib/probe.js'
 
-const ALIASES = ['dest', 'destfile', 'name']
-
 const Args = Type.Object(
   {
-    path: Type.Optional(Type.String({ description: 'The file to edit.' })),
-    dest: Type.Optional(Type.String({ description: 'Alias of `path`.' })),
-    destfile: Type.Optional(Type.String({ description: 'Alias of `path`.' })),
-    name: Type.Optional(Type.String({ description: 'Alias of `path`.' })),
+    ...pathArgs('The file to edit.', ['dest', 'destfile', 'name']),
     state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'Whether the line should be there.' })),
-    line: Type.Optional(Type.String({ description: 'The line to insert or replace with (required for state=present).' })),
-    value: Type.Optional(Type.String({ description: 'Alias of `line`.' })),
-    regexp: Type.Optional(Type.String({ description: 'Regular expression: the last matching line is replaced (present) or all are removed (absent).' })),
-    regex: Type.Optional(Type.String({ description: 'Alias of `regexp`.' })),
+    line: Type.Optional(Type.String({ description: 'The line to insert or replace with (required for state=present).', aliases: ['value'] })),
+    regexp: Type.Optional(
+      Type.String({ description: 'Regular expression: the last matching line is replaced (present) or all are removed (absent).', aliases: ['regex'] }),
+    ),
     search_string: Type.Optional(Type.String({ description: 'Literal text instead of `regexp`.' })),
     insertafter: Type.Optional(Type.String({ description: "Regexp of the line to insert after, or 'EOF' (the default) when nothing matches." })),
     insertbefore: Type.Optional(Type.String({ description: "Regexp of the line to insert before, or 'BOF'." })),
@@ -46,7 +42,17 @@ const Args = Type.Object(
     ...backupArg,
     ...attrArgs,
   },
-  { additionalProperties: false, ...onePath(ALIASES) },
+  {
+    additionalProperties: false,
+    ...argRules({
+      mutually_exclusive: [['regexp', 'search_string'], ['insertafter', 'insertbefore'], ['backrefs', 'search_string']],
+      required_if: [
+        ['state', 'present', ['line']],
+        ['state', 'absent', ['line', 'regexp', 'search_string'], true],
+        ['backrefs', true, ['regexp']],
+      ],
+    }),
+  },
 )
 type Args = Static<typeof Args>
 
@@ -59,12 +65,12 @@ export interface LineFacts {
   nonce: string
 }
 
-/** The edit the arguments ask for, aliases resolved. */
+/** The edit the arguments ask for. */
 export function editOf(a: Args): LineEdit {
   return {
     state: a.state,
-    line: a.line ?? a.value,
-    regexp: a.regexp ?? a.regex,
+    line: a.line,
+    regexp: a.regexp,
     search_string: a.search_string,
     insertafter: a.insertafter,
     insertbefore: a.insertbefore,
@@ -79,8 +85,6 @@ export function planLine(f: LineFacts, a: Args, checkMode = false): Plan {
   const fail = (msg: string): Plan => ({ commands: [], fail: msg })
   if (isType(node, 'directory')) return fail(`Path ${f.path} is a directory !`)
   const edit = editOf(a)
-  if (edit.regexp !== undefined && edit.search_string !== undefined) return fail('regexp and search_string are mutually exclusive')
-  if (a.insertafter !== undefined && a.insertbefore !== undefined) return fail('insertafter and insertbefore are mutually exclusive')
   if (!f.info.exists) {
     if (edit.state === 'absent') return { commands: [], msg: 'file not present', data: { found: 0 } }
     if (!a.create && !checkMode) return fail(`Destination ${f.path} does not exist !`)
@@ -116,7 +120,7 @@ export default defineModule({
   check: 'full',
   example: "lineinfile: { path: /etc/hosts, line: '127.0.1.1 pi1' }",
   async gather(args: Args, _ctx, io): Promise<LineFacts> {
-    const path = pathOf(args, ALIASES)
+    const path = args.path
     const [probe, read] = await io.batch([pathProbe(path), readCommand(path, Number.MAX_SAFE_INTEGER)])
     const info = parsePathProbe(probe.stdout)
     if (info.exists && !info.readable && !isType(effective(info), 'directory')) throw new ModuleFailure(`cannot read ${path} (permission denied: use become?)`)

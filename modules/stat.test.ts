@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
+import { resolveArgs } from '../engine/load/args.js'
 import { execFileSync } from 'node:child_process'
 import stat, { statResult } from './stat.js'
 import { parsePathProbe } from './lib/probe.js'
@@ -14,7 +15,8 @@ symlinkSync('f', join(dir, 'l'))
 symlinkSync('nowhere', join(dir, 'dangling'))
 execFileSync('mkfifo', [join(dir, 'fifo')])
 
-const run = async (args: Record<string, unknown>) => {
+const run = async (written: Record<string, unknown>) => {
+  const args = resolveArgs(stat, written, { file: 't.yml', line: 1, col: 1 }) as Record<string, unknown> // as the runner does
   const ctx = localContext()
   const f = await stat.gather(args as never, ctx, localIO())
   const p = stat.plan(f, args as never, ctx)

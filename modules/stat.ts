@@ -12,7 +12,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { defineModule } from '../engine/module.js'
-import { onePath, pathArgs, pathOf } from './lib/args.js'
+import { pathArgs } from './lib/args.js'
 import { octal } from './lib/mode.js'
 import { CHECKSUM_ALGORITHMS, parsePathProbe, pathProbe, type PathInfo } from './lib/probe.js'
 
@@ -30,7 +30,7 @@ const Args = Type.Object(
     get_mime: Type.Optional(Type.Boolean({ default: false, description: 'Accepted for Ansible compatibility; no MIME type is reported.' })),
     get_attributes: Type.Optional(Type.Boolean({ default: false, description: 'Accepted for Ansible compatibility; no attributes are reported.' })),
   },
-  { additionalProperties: false, ...onePath() },
+  { additionalProperties: false },
 )
 type Args = Static<typeof Args>
 
@@ -94,7 +94,7 @@ export default defineModule({
   check: 'full',
   example: 'stat: { path: /etc/hydra }',
   async gather(args: Args, _ctx, io) {
-    const path = pathOf(args)
+    const path = args.path
     const follow = args.follow ?? false
     const checksum = args.get_checksum === false ? undefined : (args.checksum_algorithm ?? 'sha1')
     const [r] = await io.batch([pathProbe(path, { checksum, follow })])

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { resolveArgs } from '../engine/load/args.js'
 import waitFor, { afterWait, planWait, timeoutMessage } from './wait_for.js'
 import { localContext, runLocalAsync } from '../test/modules-basic/localio.js'
 
@@ -71,12 +72,14 @@ describe('wait_for on this machine (loopback only)', () => {
 
 describe('plan and messages', () => {
   test.each([
-    [{ port: 1, path: '/x' }, 'port and path are mutually exclusive'],
     [{ port: 1, state: 'absent' }, 'state=absent is for path; use started/stopped with port'],
   ] as const)('%j fails', (args, fail) => expect(planWait(args as never).fail).toBe(fail))
   test.each([
     [{ path: '/x', state: 'absent' }, 'Timeout when waiting for /x to be absent.'],
     [{ port: 80, host: 'db', state: 'stopped' }, 'Timeout when waiting for db:80 to stop.'],
   ] as const)('%j', (args, msg) => expect(timeoutMessage(args as never)).toBe(msg))
+  test('port and path together are refused by the schema rules', () => {
+    expect(() => resolveArgs(waitFor, { port: 1, path: '/x' }, { file: 't.yml', line: 1, col: 1 })).toThrow(/"port", "path" of module wait_for are mutually exclusive/)
+  })
   test('check mode: no results, no failure', () => expect(afterWait({} as never, [])).toEqual({}))
 })

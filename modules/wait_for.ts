@@ -11,6 +11,7 @@
  * ```
  */
 import { Type, type Static } from '@sinclair/typebox'
+import { argRules } from '../engine/argrules.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import type { Command, CommandResult } from '../engine/types.js'
 import { ALL_CODES } from './lib/run.js'
@@ -33,7 +34,7 @@ const Args = Type.Object(
     search_regex: Type.Optional(Type.String({ description: 'Regular expression (PCRE) to find in the file or in what the port sends.' })),
     msg: Type.Optional(Type.String({ description: 'Failure message instead of the default on timeout.' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, ...argRules({ mutually_exclusive: [['port', 'path']] }) },
 )
 type Args = Static<typeof Args>
 
@@ -93,7 +94,6 @@ export function timeoutMessage(a: Args): string {
 
 /** Plan: one waiting command, never a change. Pure. */
 export function planWait(a: Args): Plan {
-  if (a.port !== undefined && a.path !== undefined) return { commands: [], fail: 'port and path are mutually exclusive' }
   const state = a.state ?? 'started'
   if (a.port !== undefined && (state === 'present' || state === 'absent')) {
     return { commands: [], fail: `state=${state} is for path; use started/stopped with port` }

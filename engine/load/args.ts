@@ -4,8 +4,10 @@
  *
  * Before validation, values are coerced the way Ansible coerces module arguments: `yes`/`no`/`true`/`false`/
  * `on`/`off` strings where the schema wants a boolean, numeric strings where it wants a number, numbers where
- * it wants a string. At load time, a templated value (`"{{ x }}"`) skips the checks for that field; it is
- * checked again by `resolveArgs` after templating.
+ * it wants a string. At load time, a templated value (`"{{ x }}"`) skips the type checks for that field; it is
+ * checked again by `resolveArgs` after templating. Argument names are always checked. Aliases and the rules a
+ * schema declares (`mutually_exclusive`, `required_if`, …) are enforced by engine/load/rules.ts, and the result
+ * carries canonical names only.
  *
  * @example
  * ```ts
@@ -23,6 +25,7 @@ import { describeValue } from './context.js'
 import { toBool } from './keywords.js'
 import { didYouMean } from './suggest.js'
 import { bestPos, keyPos, posOf } from './positions.js'
+import { canonicalArgs, checkRules } from './rules.js'
 
 type Schema = Record<string, unknown>
 
@@ -188,7 +191,9 @@ function toUserErrors(module: ModuleDef, errs: ErrorObject[], raw: unknown, pos:
   for (const e of errs) {
     if (unionPaths.some((p) => e.schemaPath.startsWith(`${p}/`))) continue
     const [parent, key, value] = follow(raw, e.instancePath)
-    if (skipTemplated && hasTemplate(value)) continue
+    // argument names are known without rendering: only a templated value's type waits for run time
+    const aboutNames = e.keyword === 'additionalProperties' || e.keyword === 'required'
+    if (skipTemplated && !aboutNames && hasTemplate(value)) continue
     const field = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : ''
     const name = field ? `argument "${field}" of ${module.name}` : `arguments of ${module.name}`
     const where = parent !== undefined && key !== undefined ? bestPos(parent, key, pos) : (posOf(value) ?? pos)
@@ -225,24 +230,38 @@ function toUserErrors(module: ModuleDef, errs: ErrorObject[], raw: unknown, pos:
   return out
 }
 
-/** Load-time validation: every mismatch as a `UserError`; templated values are not type-checked. */
-export function validateArgs(module: ModuleDef, args: Record<string, unknown>, pos: SourcePos): UserError[] {
+/** Load-time check: the canonical arguments (aliases resolved, positions kept) and every mistake as a `UserError`. */
+export function checkArgs(module: ModuleDef, args: Record<string, unknown>, pos: SourcePos): { args: Record<string, unknown>; errors: UserError[] } {
+  const canon = canonicalArgs(module.schema, args, pos, module.name)
   const v = validatorFor(module)
-  const data = coerce(module.schema as Schema, structuredClone(args))
-  if (v(data)) return []
-  return toUserErrors(module, v.errors ?? [], args, pos, true)
+  const data = coerce(module.schema as Schema, structuredClone(canon.args)) as Record<string, unknown>
+  const errors = [...canon.errors]
+  if (!v(data)) errors.push(...toUserErrors(module, v.errors ?? [], canon.args, pos, true))
+  errors.push(...checkRules(module.schema, canon.args, data, pos, module.name, false))
+  return { args: canon.args, errors }
+}
+
+/** Load-time validation: every mismatch as a `UserError`; templated values are not type-checked (names always are). */
+export function validateArgs(module: ModuleDef, args: Record<string, unknown>, pos: SourcePos): UserError[] {
+  return checkArgs(module, args, pos).errors
 }
 
 /**
- * Run-time: coerce, validate and fill defaults (the one place defaults are applied). Throws a `UserError`
- * naming the task position on mismatch. Returns a new object; `args` is not changed.
+ * Run-time: resolve aliases, coerce, validate, enforce the schema's rules and fill defaults (the one place
+ * defaults are applied). Throws a `UserError` naming the task position on mismatch. Returns a new object with
+ * canonical names; `args` is not changed.
  */
 export function resolveArgs(module: ModuleDef, args: Record<string, unknown>, pos: SourcePos): unknown {
   const v = validatorFor(module)
-  const data = coerce(module.schema as Schema, structuredClone(args))
-  if (v(data)) return data
-  const errs = toUserErrors(module, v.errors ?? [], args, pos, false)
-  if (errs.length === 0) throw new UserError(`invalid arguments for module ${module.name}`, pos)
+  const canon = canonicalArgs(module.schema, args, pos, module.name)
+  const data = coerce(module.schema as Schema, structuredClone(canon.args)) as Record<string, unknown>
+  const errs = [...canon.errors]
+  if (!v(data)) {
+    errs.push(...toUserErrors(module, v.errors ?? [], canon.args, pos, false))
+    if (errs.length === 0) throw new UserError(`invalid arguments for module ${module.name}`, pos)
+  }
+  errs.push(...checkRules(module.schema, canon.args, data, pos, module.name, true))
+  if (errs.length === 0) return data
   if (errs.length === 1) throw errs[0]
   throw new UserError(errs.map((e) => e.message + (e.hint ? ` ${e.hint}` : '')).join('; '), errs[0].pos ?? pos)
 }

@@ -14,7 +14,7 @@
 import type { Common, Task } from '../ast.js'
 import type { ModuleDef } from '../module.js'
 import type { SourcePos } from '../types.js'
-import { validateArgs } from './args.js'
+import { checkArgs } from './args.js'
 import { readCommon } from './common.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import { splitFreeForm, parseKeyValues } from './freeform.js'
@@ -73,9 +73,10 @@ export function buildTask(ctx: LoadContext, raw: Record<string, unknown>, scope:
   const def = ctx.modules.get(name)
   if (!def) return undefined
   const argsPos = keyPos(raw, key) ?? pos
-  const args = readArgs(ctx, def, raw, key, argsPos)
-  if (!args) return undefined
-  for (const e of validateArgs(def, args, argsPos)) ctx.errors.push(e)
+  const written = readArgs(ctx, def, raw, key, argsPos)
+  if (!written) return undefined
+  const { args, errors } = checkArgs(def, written, argsPos)
+  ctx.errors.push(...errors)
   const task: Task = {
     ...common,
     kind: 'task',

@@ -5,7 +5,9 @@
  * - a templated value (`"{{ x }}"`) wherever a number, boolean, list, map or choice is expected;
  * - Ansible's coercions: `yes`/`no`/`on`/`off` for booleans, digit strings for numbers, a comma-separated string
  *   for a list, a number for a string;
- * - unions of string literals become `enum` (editors offer them as completions).
+ * - unions of string literals become `enum` (editors offer them as completions);
+ * - an argument's aliases are accepted beside it, and the schema's rules (`mutually_exclusive`, `required_one_of`,
+ *   `required_together`, `required_if`) become `not`/`anyOf`/`dependencies`/`if`-`then`, so the editor flags them.
  * TypeBox's symbol keys are dropped; the non-standard `secret` becomes the standard `writeOnly` plus a note in the
  * description, `shellTemplate` becomes a note; so ajv's strict mode compiles the result.
  *
@@ -15,7 +17,8 @@
  * // { description: 'Run `apt-get update` first …', default: false, anyOf: [boolean, "yes"/"no"…, 0/1, template] }
  * ```
  */
-import { boolBranches, NUMERIC_STRING, plain, TEMPLATE, type JsonSchema } from './json.js'
+import { aliasesOf, rulesOf } from '../argrules.js'
+import { boolBranches, has, NUMERIC_STRING, plain, TEMPLATE, type JsonSchema } from './json.js'
 
 /** Keys that describe a value rather than constrain it: kept on the outer node for hover text. */
 const ANNOTATIONS = ['description', 'default', 'examples', 'title'] as const
@@ -32,18 +35,48 @@ const NOTES: Record<string, string> = {
   shellTemplate: 'Templated values are inserted shell-quoted.',
 }
 
-/** The editor schema for a module's whole argument map (an object schema). */
+/** The editor schema for a module's whole argument map (an object schema), with its aliases and rules. */
 export function editorArgs(typebox: unknown): JsonSchema {
   const s = plain(typebox) as JsonSchema
   const out = objectBranch(s)
-  for (const k of ['anyOf', 'oneOf', 'allOf'] as const) {
-    // `anyOf: [{required: [path]}, {required: [dest]}]`: which arguments are needed; kept as is.
-    const list = s[k] as JsonSchema[] | undefined
-    if (Array.isArray(list) && list.every((b) => Object.keys(b).every((x) => x === 'required'))) {
-      out[k] = list.map((b) => ({ properties: Object.fromEntries((b.required as string[]).map((r) => [r, true])), required: b.required }))
-    }
+  const spellings = new Map<string, string[]>()
+  const props = (out.properties ?? {}) as Record<string, JsonSchema>
+  for (const [alias, name] of aliasesOf(s)) {
+    spellings.set(name, [...(spellings.get(name) ?? [name]), alias])
+    if (props[name]) props[alias] = { ...props[name], description: `Alias of \`${name}\`.` }
   }
+  const all: JsonSchema[] = []
+  const required = ((s.required as string[] | undefined) ?? []).filter((r) => {
+    if (!spellings.has(r)) return true
+    all.push({ anyOf: spellings.get(r)!.map(has) }) // required under any of its spellings
+    return false
+  })
+  if (required.length) out.required = required
+  else delete out.required
+  all.push(...ruleSchemas(s, (n) => spellings.get(n) ?? [n]))
+  if (all.length) out.allOf = all
   if (typeof s.description === 'string') out.description = s.description
+  return out
+}
+
+/** The schema's `mutually_exclusive`, `required_one_of`, `required_together`, `required_if` as JSON Schema. */
+function ruleSchemas(s: JsonSchema, spell: (name: string) => string[]): JsonSchema[] {
+  const r = rulesOf(s)
+  const out: JsonSchema[] = []
+  const hasAny = (name: string): JsonSchema => ({ anyOf: spell(name).map(has) })
+  for (const g of r.mutually_exclusive ?? []) {
+    for (let i = 0; i < g.length; i++) for (let j = i + 1; j < g.length; j++) out.push({ not: { allOf: [hasAny(g[i]), hasAny(g[j])] } })
+  }
+  for (const g of r.required_one_of ?? []) out.push({ anyOf: g.flatMap(spell).map(has) })
+  for (const g of r.required_together ?? []) {
+    if (g.every((n) => spell(n).length === 1)) out.push({ dependencies: Object.fromEntries(g.map((n) => [n, g.filter((m) => m !== n)])) })
+  }
+  const props = (s.properties ?? {}) as Record<string, JsonSchema>
+  for (const [key, value, needed, anyOf] of r.required_if ?? []) {
+    const is: JsonSchema = { properties: { [key]: { const: value } }, required: [key] }
+    const when = props[key]?.default === value ? { anyOf: [is, { not: has(key) }] } : is
+    out.push({ if: when, then: anyOf ? { anyOf: needed.map(hasAny) } : { allOf: needed.map(hasAny) } })
+  }
   return out
 }
 

@@ -8,6 +8,7 @@
  * argumentRows(apt.schema)[1] // { name: 'state', type: 'string', default: '"present"', choices: ['present', …], … }
  * ```
  */
+import { describeRules } from '../argrules.js'
 import type { ModuleDef } from '../module.js'
 import { plain, type JsonSchema } from './json.js'
 import { spellingsOf } from './playbook.js'
@@ -22,8 +23,8 @@ export interface ArgumentRow {
   choices: string[]
   description: string
   required: boolean
-  /** Part of a "give one of these" group (`path`/`dest`/`name`). */
-  oneOf?: string[]
+  /** Other names the argument may be given under (`dest`, `name` for `path`). */
+  aliases?: string[]
   secret: boolean
 }
 
@@ -63,9 +64,6 @@ export function argumentRows(schema: unknown): ArgumentRow[] {
   const s = plain(schema) as JsonSchema
   const props = (s.properties ?? {}) as Record<string, JsonSchema>
   const required = new Set((s.required as string[] | undefined) ?? [])
-  const groups = ((s.anyOf as JsonSchema[] | undefined) ?? [])
-    .filter((b) => Array.isArray(b.required) && Object.keys(b).length === 1)
-    .flatMap((b) => b.required as string[])
   return Object.entries(props).map(([name, p]) => ({
     name,
     type: typeWords(p),
@@ -73,7 +71,7 @@ export function argumentRows(schema: unknown): ArgumentRow[] {
     choices: choicesOf(p),
     description: String(p.description ?? ''),
     required: required.has(name),
-    ...(groups.includes(name) ? { oneOf: groups } : {}),
+    ...(Array.isArray(p.aliases) && p.aliases.length ? { aliases: p.aliases.map(String) } : {}),
     secret: p.secret === true,
   }))
 }
@@ -98,6 +96,8 @@ export interface ModuleFacts {
   extra?: string
   /** Any keys beyond the listed arguments are accepted. */
   openArgs: boolean
+  /** The schema's argument rules as sentences (`mutually_exclusive`, `required_if`, …). */
+  rules: string[]
 }
 
 /** The documented facts of a module. */
@@ -114,6 +114,7 @@ export function moduleFacts(def: ModuleDef<any, any>): ModuleFacts {
     example: exampleYaml(def.example),
     extra: typeof s.description === 'string' ? s.description : undefined,
     openArgs: s.additionalProperties !== false,
+    rules: describeRules(s),
   }
 }
 
@@ -128,7 +129,7 @@ export function exampleYaml(example: string): string {
 export function rowNotes(r: ArgumentRow): string[] {
   const notes: string[] = []
   if (r.required) notes.push('required')
-  if (r.oneOf) notes.push(`required: one of ${r.oneOf.join('/')}`)
+  if (r.aliases) notes.push(`aliases: ${r.aliases.join(', ')}`)
   if (r.secret) notes.push('secret: never shown')
   return notes
 }

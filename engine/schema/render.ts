@@ -56,6 +56,7 @@ export function moduleText(def: ModuleDef<any, any>): string {
     if (r.choices.length) lines.push(`${pad}choices: ${r.choices.join(', ')}`)
     if (r.description) lines.push(wrap(r.description, 100 - pad.length, pad))
   }
+  if (f.rules.length) lines.push('', 'RULES (checked by tsplay validate)', ...f.rules.map((r) => wrap(r.replace(/`/g, ''), 98, '  ')))
   lines.push('', 'CHANGED WHEN', wrap(f.changedWhen, 100, '  '), '', 'CHECK MODE', `  ${f.check}`, '', 'EXAMPLE')
   lines.push(...f.example.split('\n').map((l) => `  ${l}`))
   return `${lines.join('\n')}\n`
@@ -84,6 +85,7 @@ function moduleMarkdown(def: ModuleDef<any, any>): string {
     }
     out.push('')
   }
+  if (f.rules.length) out.push('**Rules** (checked by `tsplay validate`):', '', ...f.rules.map((r) => `- ${r}`), '')
   out.push(`**Changed when:** ${cell(f.changedWhen)}`, '', `**Check mode:** ${f.check}`, '', '```yaml', f.example, '```', '')
   return out.join('\n')
 }

@@ -1,14 +1,13 @@
 /**
  * Schema pieces shared by the file modules (Ansible's "files" argument fragment): `mode`, `owner`, `group`,
- * `backup`, and the `path`/`dest`/`name` aliases, normalised in one place.
+ * `backup`, and `path` with its `dest`/`name` aliases (resolved by the engine before a module sees its arguments).
  *
  * @example
  * ```ts
- * const Args = Type.Object({ ...pathArgs('Path of the file'), ...attrArgs }, { additionalProperties: false, ...onePath })
+ * const Args = Type.Object({ ...pathArgs('Path of the file'), ...attrArgs }, { additionalProperties: false })
  * ```
  */
 import { Type } from '@sinclair/typebox'
-import { ModuleFailure } from '../../engine/module.js'
 
 /** `mode`, `owner`, `group`: the attributes every file module can set. */
 export const attrArgs = {
@@ -29,27 +28,7 @@ export const backupArg = {
   ),
 }
 
-/** `path` with Ansible's aliases `dest` and `name` (one of them is required: see `onePath`). */
-export function pathArgs(description: string) {
-  return {
-    path: Type.Optional(Type.String({ description })),
-    dest: Type.Optional(Type.String({ description: 'Alias of `path`.' })),
-    name: Type.Optional(Type.String({ description: 'Alias of `path`.' })),
-  }
-}
-
-/** Schema options requiring one of `path` and its aliases (ajv `anyOf` of `required`). */
-export function onePath(aliases: readonly string[] = ['dest', 'name']) {
-  return { anyOf: ['path', ...aliases].map((k) => ({ required: [k] })) }
-}
-
-/** The path given under `path` or one of its aliases (the one place aliases are resolved). */
-export function pathOf(args: Record<string, unknown>, aliases: readonly string[] = ['dest', 'name']): string {
-  const given = ['path', ...aliases].filter((k) => typeof args[k] === 'string')
-  if (given.length === 0) throw new ModuleFailure('missing required argument: path')
-  const values = new Set(given.map((k) => args[k] as string))
-  if (values.size > 1) throw new ModuleFailure(`give the path once: ${given.join(' and ')} differ`)
-  const path = args[given[0]] as string
-  if (path === '') throw new ModuleFailure('path must not be empty')
-  return path
+/** `path` (required, never empty) with Ansible's aliases (`dest` and `name` unless told otherwise); modules read `args.path`. */
+export function pathArgs(description: string, aliases: readonly string[] = ['dest', 'name']) {
+  return { path: Type.String({ minLength: 1, description, aliases: [...aliases] }) }
 }

@@ -60,7 +60,8 @@ describe('generated files', () => {
     for (const def of modules.values()) {
       for (const s of [def.name, `ansible.builtin.${def.name}`, ...(def.aliases ?? [])]) expect(taskProps, s).toHaveProperty([s])
       const args = schema.definitions[`module.${def.name}`].properties as Record<string, { description?: string }>
-      const declared = Object.keys((def.schema as { properties?: object }).properties ?? {})
+      const props = ((def.schema as { properties?: object }).properties ?? {}) as Record<string, { aliases?: string[] }>
+      const declared = Object.entries(props).flatMap(([k, p]) => [k, ...(p.aliases ?? [])]) // aliases are accepted too
       expect(Object.keys(args ?? {}).sort(), def.name).toEqual(declared.sort())
       for (const [name, a] of Object.entries(args ?? {})) expect(a.description, `${def.name}.${name} has no description`).toBeTruthy()
     }

@@ -39,10 +39,10 @@ const BAD: [string, Record<string, unknown>, RegExp][] = [
   ['copy', { content: 'x' }, /dest/],
   ['copy', { content: 'x', dest: '/x', mdoe: '0644' }, /mdoe/],
   // A missing path/dest/name is caught before contact; the wording comes from the loader's anyOf handling.
-  ['file', { state: 'directory' }, /arguments of file/],
+  ['file', { state: 'directory' }, /missing required argument "path" for module file/],
   ['file', { path: '/x', state: 'folder' }, /state/],
   ['stat', { path: '/x', checksum_algorithm: 'crc32' }, /checksum_algorithm/],
-  ['lineinfile', { line: 'x' }, /arguments of lineinfile/],
+  ['lineinfile', { line: 'x' }, /missing required argument "path" for module lineinfile/],
   ['wait_for', { port: 'http' }, /port/],
   ['wait_for', { port: 70000 }, /port/],
   ['assert', { fail_msg: 'x' }, /that/],
