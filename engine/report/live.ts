@@ -38,6 +38,19 @@ interface View {
   extra: string[]
 }
 
+/**
+ * Text made safe for a row of the view: its last non-blank line, tabs as spaces, no control characters or escape
+ * sequences, cut to the screen's width. The view redraws by counting lines: a tab or an over-long line that the
+ * terminal draws wider than counted leaves stale rows behind.
+ */
+export function screenLine(text: string, width = (process.stdout.columns ?? 80) - 8): string {
+  const lines = text.split(/\r\n|\r|\n/).filter((l) => l.trim())
+  // eslint-disable-next-line no-control-regex
+  const clean = (lines.at(-1) ?? '').replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\t/g, ' ').replace(/[\x00-\x1f\x7f-\x9f]/g, '')
+  const max = Math.max(20, width)
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean
+}
+
 function newRow(host: string): Row {
   let end!: (r: TaskResult | undefined) => void
   const done = new Promise<TaskResult | undefined>((r) => (end = r))
@@ -78,8 +91,8 @@ export class LiveReporter implements Reporter {
         if (ev.level > Math.max(1, this.o.verbosity)) break
         const f = this.row(ev.host, ev.task)
         if (f) {
-          f.row.line = ev.line
-          f.row.show?.(ev.line)
+          f.row.line = screenLine(ev.line)
+          f.row.show?.(f.row.line)
         }
         break
       }
@@ -139,7 +152,7 @@ export class LiveReporter implements Reporter {
           row.show = undefined
           if (!r) return t.skip(`${row.host}: no result`)
           const msg = r.status === 'ok' || r.status === 'changed' ? (r.msg ?? (typeof r.data.msg === 'string' ? r.data.msg : '')) : ''
-          t.title = `${row.host}: ${r.status}${msg ? ` => ${msg.split('\n')[0].slice(0, 160)}` : ''}`
+          t.title = screenLine(`${row.host}: ${r.status}${msg ? ` => ${msg.split('\n')[0]}` : ''}`)
           if (o.diff && r.status === 'changed' && r.diff) view.extra.push(...r.diff.map(unifiedDiff))
           if (r.status === 'skipped') t.skip(`${row.host}: skipped`)
           else if (r.status === 'failed' || r.status === 'unreachable') {

@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import ssh2 from 'ssh2'
 import { HostError } from '../errors.js'
 import type { ConnectionSpec } from '../ast.js'
+import { placeholderNote } from './placeholder.js'
 
 /** One authentication attempt, in ssh2's `authHandler` shape. */
 export type AuthMethod =
@@ -66,7 +67,7 @@ export function authMethods(spec: ConnectionSpec, agentSocket?: string): AuthMet
     throw new HostError(
       spec.name,
       'auth',
-      `${spec.name}: no credentials to log in as ${username}: set ansible_ssh_private_key_file, start ssh-agent, or create ~/.ssh/id_ed25519`,
+      `${spec.name}: no credentials to log in as ${username}: set ansible_ssh_private_key_file, start ssh-agent, or create ~/.ssh/id_ed25519${placeholderNote(spec.host)}`,
     )
   }
   return methods

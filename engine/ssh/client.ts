@@ -16,6 +16,7 @@ import { HostError } from '../errors.js'
 import type { ConnectionSpec } from '../ast.js'
 import { authMethods, expandHome } from './auth.js'
 import { addHostKey, checkHostKey, hostPortName, knownKeyTypes } from './knownhosts.js'
+import { placeholderNote } from './placeholder.js'
 
 export interface ConnectOptions {
   spec: ConnectionSpec
@@ -126,10 +127,10 @@ export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.conne
         return fail(new HostError(spec.name, 'auth', `${spec.name}: login as ${target} rejected (tried ${[...new Set(methods.map((m) => m.type))].join(', ')})`))
       }
       if (err.level === 'client-timeout') {
-        return fail(new HostError(spec.name, 'unreachable', `${spec.name}: connection to ${target} timed out after ${timeoutSec}s`))
+        return fail(new HostError(spec.name, 'unreachable', `${spec.name}: connection to ${target} timed out after ${timeoutSec}s${placeholderNote(spec.host)}`))
       }
       const why = err.code === 'ECONNREFUSED' ? 'connection refused' : err.code === 'EHOSTUNREACH' ? 'no route to host' : err.message
-      fail(new HostError(spec.name, 'unreachable', `${spec.name}: cannot connect to ${target}: ${why}`))
+      fail(new HostError(spec.name, 'unreachable', `${spec.name}: cannot connect to ${target}: ${why}${placeholderNote(spec.host)}`))
     })
     client.on('close', () => {
       if (!settled) fail(refused.err ?? new HostError(spec.name, 'unreachable', `${spec.name}: connection closed during the handshake`))

@@ -86,6 +86,15 @@ describe.skipIf(!can.ok)(`live view on a terminal${can.ok ? '' : ` (skipped: ${!
     - name: a handler
       command: { argv: ['true'] }
 `,
+      'wide.yml': `
+- hosts: two
+  gather_facts: false
+  tasks:
+    - name: a long command line with tabs
+      command: { argv: [sh, -c, "sleep 2; echo '${'x\\t'.repeat(40)}${'y'.repeat(300)}'"] }
+    - name: after it
+      command: { argv: ['true'] }
+`,
       'slow.yml': `
 - hosts: two
   gather_facts: false
@@ -131,6 +140,15 @@ describe.skipIf(!can.ok)(`live view on a terminal${can.ok ? '' : ` (skipped: ${!
     const lines = recap(t)
     expect(lines.map((l) => l.split(/\s/)[0]).sort(), t).toEqual(['down', 't1', 't2'])
   }, 90_000)
+
+  it('a command line wider than the screen, with tabs, leaves no stale spinner rows', async () => {
+    const s = await open('wide.yml', ['-v'])
+    const code = await s.exitCode(30_000)
+    const t = await s.text()
+    expect(code, t).toBe(0)
+    expect(spinningRows(t), t).toEqual([])
+    expect(rows(t, 'a long command line with tabs').filter((l) => /^[✔✖↓]/.test(l)), t).toHaveLength(2)
+  }, 60_000)
 
   it('Ctrl-C once: the running task finishes, no new one starts, the recap is printed, exit 130', async () => {
     const s = await open('slow.yml', ['-e', 'secs=3'])

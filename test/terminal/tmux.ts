@@ -2,7 +2,8 @@
  * The terminal test tier's screen: run the real `tsplay` CLI as the only program of a tmux pane (a real
  * pseudo-terminal, as a user's terminal), read the screen as a user sees it, press Ctrl-C, get the exit status.
  * Each screen has its own tmux server (`-L`, a socket of its own), so parallel tests and a user's tmux never meet.
- * The pane stays on screen after the program exits (`remain-on-exit`), so the last screen and the status are kept.
+ * The pane stays on screen after the program exits (`remain-on-exit`), so its last screen is kept; the exit status
+ * is written to a file by a small parent process.
  *
  * @example
  * ```ts
@@ -14,7 +15,7 @@
  */
 import { execFile, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BIN, ROOT } from '../helpers/cli.js'
@@ -63,18 +64,21 @@ export async function openScreen(args: string[], o: { cols?: number; rows?: numb
   writeFileSync(conf, 'set -g remain-on-exit on\nset -g history-limit 100000\nset -g status off\n')
   const name = `t${randomBytes(4).toString('hex')}`
   const envArgs = Object.entries({ TERM: 'xterm-256color', ...o.env }).map(([k, v]) => `${k}=${v}`)
-  const argv = ['env', '-u', 'CI', '-u', 'NO_COLOR', '-u', 'FORCE_COLOR', ...envArgs, process.execPath, BIN, ...args]
+  const rcFile = join(dir, 'rc')
+  // A small parent writes tsplay's exit status to a file (tmux's own view of it can lag by seconds). It ignores
+  // Ctrl-C, which the terminal sends to both; tsplay alone decides what Ctrl-C does.
+  const parent = `const { spawn } = require('node:child_process'); const fs = require('node:fs'); process.on('SIGINT', () => {});
+    const c = spawn(process.argv[1], process.argv.slice(2), { stdio: 'inherit' });
+    c.on('exit', (code, sig) => fs.writeFileSync(${JSON.stringify(rcFile)}, String(sig ? 128 + require('node:os').constants.signals[sig] : code)))`
+  const argv = ['env', '-u', 'CI', '-u', 'NO_COLOR', '-u', 'FORCE_COLOR', ...envArgs, process.execPath, '-e', parent, process.execPath, BIN, ...args]
   await tmux(sock, ['-f', conf, 'new-session', '-d', '-s', name, '-x', String(o.cols ?? 120), '-y', String(o.rows ?? 40),
     '-c', o.cwd ?? ROOT, '--', ...argv])
   const target = `${name}:0.0`
-  const status = async (): Promise<number | undefined> => {
-    const out = (await tmux(sock, ['display-message', '-p', '-t', target, '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}'])).trim()
-    const [dead, code, signal] = out.split('|')
-    if (dead !== '1') return undefined
-    const n = signal ? 128 + Number(signal) : Number(code)
-    return Number.isInteger(n) ? n : undefined // tmux may show the pane dead a moment before its status
-  }
   const text = () => tmux(sock, ['capture-pane', '-p', '-J', '-t', target, '-S', '-', '-E', '-'])
+  const status = async (): Promise<number | undefined> => {
+    const rc = existsSync(rcFile) ? readFileSync(rcFile, 'utf8') : ''
+    return rc ? Number(rc) : undefined
+  }
   const s: Screen = {
     text,
     visible: () => tmux(sock, ['capture-pane', '-p', '-t', target]),
