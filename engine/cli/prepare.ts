@@ -10,6 +10,7 @@ import { UserError, UserErrors } from '../errors.js'
 import { loadInventory } from '../inventory/load.js'
 import { checkUndefinedVariables } from '../load/check.js'
 import { loadPlaybook } from '../load/playbook.js'
+import { unusedInventoryVars } from '../load/unused.js'
 import { readYamlFile } from '../load/yaml.js'
 import type { ModuleDef } from '../module.js'
 import type { Vars } from '../types.js'
@@ -73,6 +74,8 @@ export interface Prepared {
   playbook: Playbook
   inventory: Inventory
   modules: Map<string, ModuleDef<any, any>>
+  /** Findings that may be wrong (something may define the name at run time): shown, never refused. */
+  warnings: UserError[]
 }
 
 /** Load and check everything; throws UserErrors with every problem found. */
@@ -93,9 +96,14 @@ export async function prepare(playbookPath: string, sources: string[], extraVars
   let playbook: Playbook | undefined
   if (errors.length === 0) await loadInventory(sources, { varDirs: [dirname(file)] }).then((i) => (inventory = i), collect)
   await loadPlaybook(file, { modules }).then((p) => (playbook = p), collect)
-  if (playbook && inventory) errors.push(...checkUndefinedVariables(playbook, inventory, extraVars))
+  const warnings: UserError[] = []
+  if (playbook && inventory) {
+    const found = checkUndefinedVariables(playbook, inventory, extraVars)
+    errors.push(...found.errors)
+    warnings.push(...found.warnings, ...unusedInventoryVars(playbook, inventory, found.mentioned))
+  }
   if (errors.length) throw new UserErrors(errors)
-  return { playbook: playbook!, inventory: inventory!, modules }
+  return { playbook: playbook!, inventory: inventory!, modules, warnings }
 }
 
 /** Read a password from the terminal without echo (for --ask-become-pass). */
