@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path'
 import type { Inventory, Playbook } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
 import { loadInventory } from '../inventory/load.js'
+import { checkRoleArguments, roleSpecsOf } from '../load/argspecs.js'
 import { checkUndefinedVariables } from '../load/check.js'
 import { loadPlaybook } from '../load/playbook.js'
 import { unusedInventoryVars } from '../load/unused.js'
@@ -100,7 +101,10 @@ export async function prepare(playbookPath: string, sources: string[], extraVars
   if (playbook && inventory) {
     const found = checkUndefinedVariables(playbook, inventory, extraVars)
     errors.push(...found.errors)
-    warnings.push(...found.warnings, ...unusedInventoryVars(playbook, inventory, found.mentioned))
+    const specs = checkRoleArguments(playbook, inventory, extraVars)
+    const declared = playbook.plays.flatMap((p) => roleSpecsOf(p).flatMap((s) => Object.keys(s.options)))
+    errors.push(...specs.errors)
+    warnings.push(...found.warnings, ...specs.warnings, ...unusedInventoryVars(playbook, inventory, found.mentioned, declared))
   }
   if (errors.length) throw new UserErrors(errors)
   return { playbook: playbook!, inventory: inventory!, modules, warnings }
