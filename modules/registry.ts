@@ -30,6 +30,7 @@ export const MODULES: Record<string, Loader> = {
   user: () => import('./user.js'),
   group: () => import('./group.js'),
   reboot: () => import('./reboot.js'),
+  validate_argument_spec: () => import('./validate_argument_spec.js'),
 }
 
 const cache = new Map<string, ModuleDef<any, any>>()

@@ -6,6 +6,11 @@ import { UserError, UserErrors } from '../errors.js'
 
 export const EXIT = { ok: 0, internal: 1, failed: 2, unreachable: 4, invalid: 5, interrupted: 130 } as const
 
+/** Print findings that do not stop the run (`[WARNING]: file:line:col: message (hint)`), on stderr. */
+export function printWarnings(warnings: readonly UserError[]): void {
+  if (warnings.length) process.stderr.write(warnings.map((w) => `[WARNING]: ${w.format()}\n`).join(''))
+}
+
 /** Print an error the way a user should see it; returns the exit code. */
 export function reportError(e: unknown): number {
   if (e instanceof UserErrors) {

@@ -8,8 +8,10 @@ import { dirname, resolve } from 'node:path'
 import type { Inventory, Playbook } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
 import { loadInventory } from '../inventory/load.js'
+import { checkRoleArguments, roleSpecsOf } from '../load/argspecs.js'
 import { checkUndefinedVariables } from '../load/check.js'
 import { loadPlaybook } from '../load/playbook.js'
+import { unusedInventoryVars } from '../load/unused.js'
 import { readYamlFile } from '../load/yaml.js'
 import type { ModuleDef } from '../module.js'
 import type { Vars } from '../types.js'
@@ -73,6 +75,8 @@ export interface Prepared {
   playbook: Playbook
   inventory: Inventory
   modules: Map<string, ModuleDef<any, any>>
+  /** Findings that may be wrong (something may define the name at run time): shown, never refused. */
+  warnings: UserError[]
 }
 
 /** Load and check everything; throws UserErrors with every problem found. */
@@ -93,9 +97,17 @@ export async function prepare(playbookPath: string, sources: string[], extraVars
   let playbook: Playbook | undefined
   if (errors.length === 0) await loadInventory(sources, { varDirs: [dirname(file)] }).then((i) => (inventory = i), collect)
   await loadPlaybook(file, { modules }).then((p) => (playbook = p), collect)
-  if (playbook && inventory) errors.push(...checkUndefinedVariables(playbook, inventory, extraVars))
+  const warnings: UserError[] = []
+  if (playbook && inventory) {
+    const found = checkUndefinedVariables(playbook, inventory, extraVars)
+    errors.push(...found.errors)
+    const specs = checkRoleArguments(playbook, inventory, extraVars)
+    const declared = playbook.plays.flatMap((p) => roleSpecsOf(p).flatMap((s) => Object.keys(s.options)))
+    errors.push(...specs.errors)
+    warnings.push(...found.warnings, ...specs.warnings, ...unusedInventoryVars(playbook, inventory, found.mentioned, declared))
+  }
   if (errors.length) throw new UserErrors(errors)
-  return { playbook: playbook!, inventory: inventory!, modules }
+  return { playbook: playbook!, inventory: inventory!, modules, warnings }
 }
 
 /** Read a password from the terminal without echo (for --ask-become-pass). */

@@ -8,7 +8,9 @@ import { EventBus } from '../events.js'
 import { selectHosts } from '../inventory/patterns.js'
 import { groupNames } from '../inventory/vars.js'
 import { Secrets } from '../run/secrets.js'
-import { EXIT, reportError } from './errors.js'
+import { EXIT, printWarnings, reportError } from './errors.js'
+import { UserErrors } from '../errors.js'
+import { checkSelection } from './selection.js'
 import { loadConfig, withConfig } from './config.js'
 import { listing } from './listing.js'
 import { askPassword, inventorySources, parseExtraVars, prepare } from './prepare.js'
@@ -58,6 +60,9 @@ export async function runCommand(playbookPath: string, raw: Record<string, unkno
     const f = withConfig(raw as unknown as RunFlags, await loadConfig(process.cwd()), fromCli)
     const extraVars = await parseExtraVars(f.extraVars)
     const prepared = await prepare(playbookPath, inventorySources(f.inventory), extraVars)
+    const selection = checkSelection(prepared, f)
+    if (selection.errors.length) throw new UserErrors(selection.errors)
+    printWarnings([...prepared.warnings, ...selection.warnings])
     if (f.listHosts || f.listTasks || f.listTags) {
       process.stdout.write(listing(prepared, f))
       return EXIT.ok
@@ -145,6 +150,7 @@ export async function validateCommand(playbookPath: string, o: { inventory?: str
     const extraVars = await parseExtraVars(o.extraVars)
     const p = await prepare(playbookPath, inventorySources(o.inventory ?? (await loadConfig(process.cwd())).inventory), extraVars)
     const tasks = p.playbook.plays.reduce((n, pl) => n + countTasks(pl.tasks) + pl.handlers.length, 0)
+    printWarnings(p.warnings)
     process.stdout.write(`${playbookPath}: valid (${p.playbook.plays.length} plays, ${tasks} tasks, ${p.inventory.hosts.size} hosts in the inventory); nothing was contacted.\n`)
     return EXIT.ok
   } catch (e) {

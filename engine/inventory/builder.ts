@@ -13,6 +13,7 @@
 import type { Inventory, InventoryGroup, InventoryHost } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
 import type { SourcePos, Vars } from '../types.js'
+import { mergePositioned } from '../load/positions.js'
 import { checkGroupName, checkHostName } from './ranges.js'
 
 /** Accumulates hosts, groups and vars; `finish()` validates and returns the inventory. */
@@ -71,7 +72,7 @@ export class InventoryBuilder {
       h = { name, vars: {}, groups: [], pos }
       this.hosts.set(name, h)
     }
-    Object.assign(h.vars, vars)
+    h.vars = mergePositioned(h.vars, vars) // keeps where each key is written, for validate's findings
     if (groupName === 'all') return
     const g = this.group(groupName, pos)
     if (!g.hosts.includes(name)) g.hosts.push(name)
@@ -90,13 +91,14 @@ export class InventoryBuilder {
 
   /** Merge `vars` into group `name` (later calls win, key by key). */
   groupVars(name: string, vars: Vars, pos?: SourcePos): void {
-    Object.assign(this.group(name, pos).vars, vars)
+    const g = this.group(name, pos)
+    g.vars = mergePositioned(g.vars, vars)
   }
 
   /** Merge `vars` into an existing host's vars. */
   hostVars(name: string, vars: Vars): void {
     const h = this.hosts.get(name)
-    if (h) Object.assign(h.vars, vars)
+    if (h) h.vars = mergePositioned(h.vars, vars)
   }
 
   /** Validate the whole inventory and return it; throws `UserError`/`UserErrors` listing every problem. */

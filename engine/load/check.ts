@@ -3,8 +3,14 @@
  * (`{{ x.y }}`) or a condition (`when: x == 1`) must be defined somewhere — play vars, vars_files, role
  * defaults/vars, block/task vars, inventory vars of any host or group, `register`ed names, `set_fact` keys,
  * loop variables, facts (`facts`, `ansible_*`), magic variables or extra vars. Names only tested with
- * `is defined`/`is not defined` or given a `default(…)` don't count. The check is deliberately lenient about
- * scope (a name defined anywhere in the playbook counts) so it never rejects a playbook that can run.
+ * `is defined`/`is not defined` or given a `default(…)` don't count. Scope is lenient (a name defined anywhere
+ * in the playbook counts). Each finding is reported where the name is written (a task, a template file, a
+ * play/role/inventory variable's value), with a "did you mean".
+ *
+ * Error or warning: a finding is an ERROR only when it is certain — nothing in the playbook can define names at
+ * run time that the loader cannot see (`include_vars`, `vars_prompt`, includes, templated `set_fact` keys) and
+ * the place that reads the name always runs (a task under no `when` and outside `rescue`, or a variable's value
+ * that some template reads). Anything else is a WARNING: Ansible would run it, and so does tsplay.
  *
  * @example
  * ```yaml
@@ -19,6 +25,7 @@ import { templateVariables } from '../template.js'
 import type { SourcePos, Vars } from '../types.js'
 import { conditionPositions, sourceOf, whenPositionsOf } from './common.js'
 import { offsetPos, taskSourceFile, templateText } from './files.js'
+import { mentionedWords } from './mentions.js'
 import { didYouMean } from './suggest.js'
 import { bestPos, valuePos } from './positions.js'
 
@@ -30,33 +37,96 @@ export const MAGIC_VARS: readonly string[] = [
   'vars', 'lookup', 'query', 'range', 'true', 'false', 'none', 'True', 'False', 'None', 'null',
 ]
 
-/** Report variables read but defined nowhere. */
-export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars: Vars): UserError[] {
+/** Modules that define variables the loader cannot list (their names come from files or templates at run time). */
+const RUNTIME_DEFINERS = ['include_vars', 'include_tasks', 'include_role', 'import_role']
+
+/** What the variable check found. */
+export interface VariableFindings {
+  errors: UserError[]
+  warnings: UserError[]
+  /** Every word written in a template or condition anywhere (engine/load/mentions.ts). */
+  mentioned: Set<string>
+}
+
+/** Why a finding may be wrong (undefined: it is certain). */
+type Doubt = string | undefined
+
+/** Report variables read but defined nowhere: certain ones as errors, the rest as warnings. */
+export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars: Vars): VariableFindings {
   const global = new Set<string>([...MAGIC_VARS, ...Object.keys(extraVars)])
   for (const h of inv.hosts.values()) Object.keys(h.vars).forEach((k) => global.add(k))
   for (const g of inv.groups.values()) Object.keys(g.vars).forEach((k) => global.add(k))
+  let dynamic: Doubt
   // registered results and set_fact keys live on the host across plays
-  for (const play of pb.plays) walk([...play.tasks, ...play.handlers], (t) => {
-    if (t.register) global.add(t.register)
-    if (t.module === 'set_fact') Object.keys(t.args).forEach((k) => global.add(k))
-  })
-  const errors: UserError[] = []
+  for (const play of pb.plays) {
+    if (sourceOf(play)?.vars_prompt !== undefined) dynamic ??= 'vars_prompt may define it'
+    walk([...play.tasks, ...play.handlers], (t) => {
+      if (t.register) global.add(t.register)
+      if (t.module === 'set_fact') Object.keys(t.args).forEach((k) => (k.includes('{{') ? (dynamic ??= 'a templated set_fact may define it') : global.add(k)))
+      if (RUNTIME_DEFINERS.includes(t.module)) dynamic ??= `${t.module} may define it at run time`
+    })
+  }
+  const out: VariableFindings = { errors: [], warnings: [], mentioned: mentionedWords(pb, inv) }
   const seen = new Set<string>()
+  const everywhere = new Set(global)
+  const pending: Array<{ name: string; where: string; pos: SourcePos; defined: Set<string>; doubt: Doubt; owner?: string }> = []
   for (const play of pb.plays) {
     const defined = new Set(global)
     for (const v of [play.vars, play.varsFiles, play.roleDefaults, play.roleVars]) Object.keys(v).forEach((k) => defined.add(k))
     walkNodes([...play.tasks, ...play.handlers], (n) => Object.keys(n.vars).forEach((k) => defined.add(k)))
-    const report = (name: string, where: string, pos: SourcePos): void => {
-      if (isDefined(name, defined)) return
-      const id = `${name}@${pos.file}:${pos.line}:${pos.col}`
-      if (seen.has(id)) return
-      seen.add(id)
-      errors.push(new UserError(`undefined variable "${name}" in ${where}`, pos, didYouMean(name, defined) ?? '(define it in vars, vars_files, the inventory or with -e)'))
+    defined.forEach((k) => everywhere.add(k))
+    const report = (doubt: Doubt, owner?: string): Report => (name, where, pos) => {
+      if (!isDefined(name, defined)) pending.push({ name, where, pos, defined, doubt, owner })
     }
     checkPlay(play, report)
-    walkNodes([...play.tasks, ...play.handlers], (n) => checkNode(n, defined, report))
+    visit([...play.tasks, ...play.handlers], undefined, (n, doubt) => checkNode(n, doubt, (d) => report(d)))
   }
-  return errors
+  checkInventory(inv, (owner) => (name, where, pos) => {
+    if (!isDefined(name, everywhere)) pending.push({ name, where, pos, defined: everywhere, doubt: undefined, owner })
+  })
+  for (const f of pending) {
+    f.pos = namePos(f.pos, f.name)
+    const id = `${f.name}@${f.pos.file}:${f.pos.line}:${f.pos.col}`
+    if (seen.has(id)) continue
+    seen.add(id)
+    const doubt = dynamic ?? f.doubt ?? (f.owner !== undefined && !out.mentioned.has(f.owner) ? `"${f.owner}" is read by nothing` : undefined)
+    const hint = didYouMean(f.name, f.defined) ?? '(define it in vars, vars_files, the inventory or with -e)'
+    if (doubt) out.warnings.push(new UserError(`variable "${f.name}" is defined nowhere (${doubt}) in ${f.where}`, f.pos, hint))
+    else out.errors.push(new UserError(`undefined variable "${f.name}" in ${f.where}`, f.pos, hint))
+  }
+  return out
+}
+
+/** The position of `name` itself, searched in the source from where its value starts (same line or the next few). */
+function namePos(pos: SourcePos, name: string): SourcePos {
+  let text: string | undefined
+  try {
+    text = pos.file.startsWith('(') ? undefined : templateText(pos.file)
+  } catch {
+    return pos
+  }
+  if (!text) return pos
+  let offset = 0
+  for (let line = 1; line < pos.line; line++) {
+    offset = text.indexOf('\n', offset) + 1
+    if (offset === 0) return pos
+  }
+  offset += pos.col - 1
+  const re = new RegExp(`(?<![\\w.])${name.replace(/[^\w]/g, '')}(?!\\w)`, 'g')
+  re.lastIndex = offset
+  const m = re.exec(text.slice(0, offset + 2000))
+  return m ? offsetPos(pos.file, text, m.index) : pos
+}
+
+/** Walk task nodes, telling whether each may be skipped (a `when` above it, or a `rescue`). */
+function visit(nodes: readonly TaskNode[], doubt: Doubt, f: (n: TaskNode, doubt: Doubt) => void): void {
+  for (const n of nodes) {
+    f(n, doubt)
+    if (n.kind !== 'block') continue
+    const inner = doubt ?? (n.when.length ? 'its block may be skipped by "when"' : undefined)
+    visit([...n.block, ...n.always], inner, f)
+    visit(n.rescue, inner ?? 'rescue runs only after a failure', f)
+  }
 }
 
 type Report = (name: string, where: string, pos: SourcePos) => void
@@ -101,22 +171,43 @@ function exprNames(s: string): string[] {
   }
 }
 
-function checkPlay(play: Play, report: Report): void {
-  const onTemplate = (s: string, where: string, pos: SourcePos) => templateNames(s).forEach((n) => report(n, where, pos))
-  for (const k of Object.keys(play.vars)) templates(play.vars, k, play.pos, `vars.${k}`, onTemplate)
-  if (play.environment) for (const k of Object.keys(play.environment)) templates(play.environment, k, play.pos, `environment.${k}`, onTemplate)
-  for (const src of [play.varsFiles, play.roleDefaults, play.roleVars]) for (const k of Object.keys(src)) templates(src, k, play.pos, k, onTemplate)
+function checkPlay(play: Play, report: (doubt: Doubt, owner?: string) => Report): void {
+  const each = (vars: Vars, what: (k: string) => string, owned: boolean) => {
+    for (const k of Object.keys(vars)) {
+      const rep = report(undefined, owned ? k : undefined)
+      templates(vars, k, play.pos, what(k), (s, where, pos) => templateNames(s).forEach((n) => rep(n, where, pos)))
+    }
+  }
+  each(play.vars, (k) => `vars.${k}`, true)
+  if (play.environment) each(play.environment, (k) => `environment.${k}`, false)
+  for (const src of [play.varsFiles, play.roleDefaults, play.roleVars]) each(src, (k) => `variable "${k}"`, true)
 }
 
-function checkNode(n: TaskNode, defined: Set<string>, report: Report): void {
+/** Inventory variables' values (group_vars, host_vars, inline). */
+function checkInventory(inv: Inventory, report: (owner: string) => Report): void {
+  const groups = [...inv.groups.values()].map((g) => [`group "${g.name}"`, g.vars, g.pos] as const)
+  const hosts = [...inv.hosts.values()].map((h) => [`host "${h.name}"`, h.vars, h.pos] as const)
+  for (const [who, vars, pos] of [...groups, ...hosts]) {
+    for (const k of Object.keys(vars)) {
+      const rep = report(k)
+      const fallback = pos ?? { file: inv.sources[0] ?? '(inventory)', line: 1, col: 1 }
+      templates(vars, k, fallback, `variable "${k}" of ${who}`, (s, where, p) => templateNames(s).forEach((n) => rep(n, where, p)))
+    }
+  }
+}
+
+/** One task or block: its own `when` is read whenever its parent runs; the rest only when the `when` holds. */
+function checkNode(n: TaskNode, parent: Doubt, reportFor: (doubt: Doubt) => Report): void {
   const label = n.name ? `"${n.name}"` : n.kind === 'task' ? n.module : 'block'
   const local = new Set<string>()
   if (n.kind === 'task' && n.loop !== undefined) local.add(n.loopVar)
-  const rep: Report = (name, where, pos) => (local.has(name) ? undefined : report(name, where, pos))
+  const guarded = reportFor(parent ?? (n.when.length ? 'the task may be skipped by its "when"' : undefined))
+  const always = reportFor(parent)
+  const rep: Report = (name, where, pos) => (local.has(name) ? undefined : guarded(name, where, pos))
   const onTemplate = (s: string, where: string, pos: SourcePos) => templateNames(s).forEach((v) => rep(v, `${where} of ${label}`, pos))
   const raw = sourceOf(n)
   const whenPos = whenPositionsOf(n)
-  n.when.forEach((c, i) => exprNames(c).forEach((v) => rep(v, `when of ${label}`, whenPos[i] ?? n.pos)))
+  n.when.forEach((c, i) => exprNames(c).forEach((v) => always(v, `when of ${label}`, whenPos[i] ?? n.pos)))
   for (const k of Object.keys(n.vars)) templates(n.vars, k, n.pos, `vars.${k}`, onTemplate)
   if (n.environment) for (const k of Object.keys(n.environment)) templates(n.environment, k, n.pos, `environment.${k}`, onTemplate)
   if (n.kind !== 'task') return

@@ -25,6 +25,7 @@ import type { SourcePos, Vars } from '../types.js'
 import { readCommon, setSource, sourceOf } from './common.js'
 import { absorb, describeValue, newLoadContext, report, type LoadContext } from './context.js'
 import { at, checkKeys, isMap, readBool, readInt, readString, readStringList, PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js'
+import { setRoleSpecs } from './argspecs.js'
 import { checkSourceFiles } from './files.js'
 import { loadRoles } from './roles.js'
 import { didYouMean } from './suggest.js'
@@ -157,6 +158,7 @@ async function loadPlay(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
     maxFailPercentage: readInt(ctx, raw, 'max_fail_percentage', pos, 0),
   }
   setSource(play, raw)
+  setRoleSpecs(play, roles.specs)
   return play
 }
 

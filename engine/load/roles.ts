@@ -16,6 +16,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import type { Task, TaskNode } from '../ast.js'
 import type { SourcePos, Vars } from '../types.js'
+import { readArgumentSpec, specTask, type RoleArgSpec } from './argspecs.js'
 import { conditionPositions, inherit } from './common.js'
 import { absorb, describeValue, report, type LoadContext } from './context.js'
 import { at, checkKeys, isMap, readBool, readConditions, readMap, readString, readStringList, ROLE_KEYWORDS } from './keywords.js'
@@ -31,11 +32,13 @@ export interface RolesResult {
   handlers: Task[]
   defaults: Vars
   vars: Vars
+  /** Argument specs of the roles that have one (meta/argument_specs.yml). */
+  specs: RoleArgSpec[]
 }
 
 /** Load the roles listed in `raw.roles` (in order, dependencies first). */
 export async function loadRoles(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): Promise<RolesResult> {
-  const out: RolesResult = { tasks: [], handlers: [], defaults: {}, vars: {} }
+  const out: RolesResult = { tasks: [], handlers: [], defaults: {}, vars: {}, specs: [] }
   const list = raw.roles
   if (list === undefined || list === null) return out
   if (!Array.isArray(list)) {
@@ -114,6 +117,8 @@ async function loadRoleRef(ctx: LoadContext, list: unknown[], i: number, pos: So
   if (defaultsFile) out.defaults = mergePositioned(out.defaults, await readVarsFile(ctx, defaultsFile))
   if (varsFile) out.vars = mergePositioned(out.vars, await readVarsFile(ctx, varsFile))
   const searchPaths = [join(dir, 'templates'), join(dir, 'files'), dir, ctx.playbookDir]
+  const spec = await readArgumentSpec(ctx, dir, roleName, vars ?? {})
+  if (spec) out.specs.push(spec)
   for (const [file, handlers] of [[tasksFile, false], [handlersFile, true]] as const) {
     if (!file) continue
     let doc
@@ -124,7 +129,9 @@ async function loadRoleRef(ctx: LoadContext, list: unknown[], i: number, pos: So
       continue
     }
     ctx.stack.push(file)
-    const nodes = await loadTaskList(ctx, { [handlers ? 'handlers' : 'tasks']: doc.value }, handlers ? 'handlers' : 'tasks',
+    // a role with an argument spec starts with the task that checks its variables (as in Ansible)
+    const list = spec && !handlers && Array.isArray(doc.value) ? [specTask(spec), ...doc.value] : doc.value
+    const nodes = await loadTaskList(ctx, { [handlers ? 'handlers' : 'tasks']: list }, handlers ? 'handlers' : 'tasks',
       { file, dir: join(dir, handlers ? 'handlers' : 'tasks'), role: roleName, searchPaths, handlers }, doc.pos)
     ctx.stack.pop()
     inherit(nodes, inh)

@@ -1,0 +1,99 @@
+/**
+ * Role argument specs, as Ansible's `meta/argument_specs.yml` declares them: per role entry point (`main`),
+ * `options.<name>` with `type` (str, int, float, bool, list, dict, path, raw), `choices`, `required`, `default`,
+ * `description`, `elements`. This unit is pure: the option keys and types, and one check of a value against an
+ * option (Ansible's conversions: `"80"` is an int, `yes` a bool, `"a,b"` a list). `tsplay validate` uses it on
+ * the values written in the inventory, play vars and `-e`; the `validate_argument_spec` task the loader puts at the
+ * start of such a role uses it on the rendered values, before any task of the role runs.
+ *
+ * @example
+ * ```ts
+ * checkOption({ type: 'int' }, 'eighty') // 'must be an int, found "eighty"'
+ * checkOption({ type: 'int' }, '8080')   // undefined (fine)
+ * ```
+ */
+
+/** The option types tsplay knows (Ansible's names). */
+export const OPTION_TYPES = ['str', 'int', 'float', 'bool', 'list', 'dict', 'path', 'raw'] as const
+export type OptionType = (typeof OPTION_TYPES)[number]
+
+/** The keys an option may have. */
+export const OPTION_KEYS = ['type', 'choices', 'required', 'default', 'description', 'elements', 'aliases', 'version_added', 'no_log'] as const
+
+/** One option of a role's argument spec. */
+export interface OptionSpec {
+  type?: OptionType
+  choices?: unknown[]
+  required?: boolean
+  default?: unknown
+  description?: string | string[]
+  elements?: OptionType
+}
+
+const TRUE_WORDS = ['yes', 'on', 'true', '1', 'y', 't']
+const FALSE_WORDS = ['no', 'off', 'false', '0', 'n', 'f']
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v)
+  if (Array.isArray(v)) return 'a list'
+  if (v !== null && typeof v === 'object') return 'a map'
+  return String(v)
+}
+
+/** `value` converted to `type` as Ansible converts role arguments, or an error text. */
+export function convert(type: OptionType | undefined, value: unknown): { value: unknown } | { error: string } {
+  const bad = (what: string) => ({ error: `must be ${what}, found ${show(value)}` })
+  switch (type ?? 'raw') {
+    case 'raw':
+      return { value }
+    case 'str':
+    case 'path':
+      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? { value: String(value) } : bad('a string')
+    case 'int':
+      if (typeof value === 'number' && Number.isInteger(value)) return { value }
+      if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) return { value: Number(value) }
+      return bad('an int')
+    case 'float':
+      if (typeof value === 'number') return { value }
+      if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return { value: Number(value) }
+      return bad('a float')
+    case 'bool': {
+      if (typeof value === 'boolean') return { value }
+      const w = String(value).toLowerCase()
+      if ((typeof value === 'string' || typeof value === 'number') && TRUE_WORDS.includes(w)) return { value: true }
+      if ((typeof value === 'string' || typeof value === 'number') && FALSE_WORDS.includes(w)) return { value: false }
+      return bad('a bool (true/false, yes/no)')
+    }
+    case 'list':
+      if (Array.isArray(value)) return { value }
+      if (typeof value === 'string') return { value: value.split(',').map((s) => s.trim()) }
+      if (typeof value === 'number') return { value: [String(value)] }
+      return bad('a list')
+    case 'dict':
+      return value !== null && typeof value === 'object' && !Array.isArray(value) ? { value } : bad('a dict (a map)')
+  }
+}
+
+/** Check one value against an option: `undefined` when fine, else what is wrong ("must be an int, found …"). */
+export function checkOption(spec: OptionSpec, value: unknown): string | undefined {
+  const c = convert(spec.type, value)
+  if ('error' in c) return c.error
+  const items = spec.type === 'list' && Array.isArray(c.value) ? c.value : undefined
+  if (items && spec.elements) {
+    for (const item of items) {
+      const e = convert(spec.elements, item)
+      if ('error' in e) return `has an element that ${e.error}`
+    }
+  }
+  if (spec.choices?.length) {
+    const list = items ?? [c.value]
+    const wrong = list.find((v) => !spec.choices!.some((ch) => ch === v || String(ch) === String(v)))
+    if (wrong !== undefined) return `must be one of ${spec.choices.map((ch) => JSON.stringify(ch)).join(', ')}, found ${show(wrong)}`
+  }
+  return undefined
+}
+
+/** A type word for messages and docs (`int`, `list of str`). */
+export function typeWord(spec: OptionSpec): string {
+  return spec.type === 'list' && spec.elements ? `list of ${spec.elements}` : (spec.type ?? 'raw')
+}
