@@ -61,7 +61,7 @@ function userError(err: unknown, s: string, opts: RenderOptions): unknown {
   const what = opts.what ? ` in ${opts.what}` : ''
   const inFile = opts.engine && opts.engine !== 'auto' && opts.pos
   if (inFile && (err instanceof ExprError || err instanceof JinjaRenderError)) {
-    const offset = err instanceof ExprError ? err.col - 1 : err.offset
+    const offset = err instanceof ExprError ? err.col - 1 : tagStart(s, err.offset)
     const msg = err instanceof ExprError ? `template syntax error: ${err.message}` : err.message
     return new UserError(`${msg}${what}`, { file: opts.pos!.file, ...lineCol(s, offset) }, err instanceof UserError ? err.hint : undefined)
   }
@@ -70,6 +70,12 @@ function userError(err: unknown, s: string, opts: RenderOptions): unknown {
   }
   if (err instanceof UserError && !err.pos) return new UserError(`${err.message}${what}`, opts.pos, err.hint)
   return err
+}
+
+/** The `{{`/`{%` that opens the tag whose body starts at `offset` (errors point at the tag). */
+function tagStart(s: string, offset: number): number {
+  const m = /\{[{%][-+]?\s*$/.exec(s.slice(Math.max(0, offset - 3), offset))
+  return m ? offset - (Math.min(offset, 3) - m.index) : offset
 }
 
 /** 1-based line and column of a 0-based offset in `s`. */

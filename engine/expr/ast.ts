@@ -17,7 +17,8 @@ export type Expr =
   | { k: 'attr'; o: Expr; key: string | number; col: number }
   | { k: 'index'; o: Expr; i: Expr; col: number }
   | { k: 'slice'; o: Expr; from?: Expr; to?: Expr; step?: Expr; col: number }
-  | { k: 'list'; items: Expr[] }
+  /** `tuple`: written `(a, b)`; Python prints it so. */
+  | { k: 'list'; items: Expr[]; tuple?: boolean }
   | { k: 'map'; entries: Array<[Expr, Expr]> }
   | { k: 'and' | 'or'; l: Expr; r: Expr }
   | { k: 'not'; e: Expr }

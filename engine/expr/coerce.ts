@@ -54,7 +54,7 @@ export function toInt(v: unknown, dflt: unknown = 0, base: unknown = 10): unknow
   if (prefixed && { x: 16, o: 8, b: 2 }[prefixed[2].toLowerCase()] === b) return Number(`${prefixed[1]}1`) * parseInt(prefixed[3], b)
   const digits = '0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, b)
   if (new RegExp(`^[-+]?[${digits}]+$`, 'i').test(s)) return parseInt(s, b)
-  const f = toFloat(s, undefined)
+  const f = toFloat(s, null)
   return typeof f === 'number' && Number.isFinite(f) ? Math.trunc(f) : dflt
 }
 
@@ -73,7 +73,7 @@ export function toFloat(v: unknown, dflt: unknown = 0): unknown {
 export function num(v: unknown, what: string): number {
   if (typeof v === 'number') return v
   if (typeof v === 'boolean') return Number(v)
-  const f = toFloat(v, undefined)
+  const f = toFloat(v, null)
   if (typeof f === 'number') return f
   throw new UserError(`${what} needs a number, got ${typeName(v)} ${short(v)}`)
 }

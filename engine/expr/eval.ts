@@ -10,7 +10,7 @@
 import { UserError } from '../errors.js'
 import { callFilter, callMethod, callTest, UNDEF_FILTERS, UNDEF_TESTS } from './filters.js'
 import type { Expr, Kw } from './ast.js'
-import { pyStr } from './pystr.js'
+import { pyStr, tuple } from './pystr.js'
 import { filterContext } from './registry.js'
 import { isUnsafe, type Scope } from './scope.js'
 import { contains, pyTruthy } from './tests.js'
@@ -58,7 +58,7 @@ export function evaluate(e: Expr, scope: Scope): unknown {
       return slice(o, num(e.from), num(e.to), num(e.step))
     }
     case 'list':
-      return e.items.map(val)
+      return e.tuple ? tuple(e.items.map(val)) : e.items.map(val)
     case 'map': {
       const out: Record<string, unknown> = {}
       for (const [k, v] of e.entries) {
@@ -84,7 +84,7 @@ export function evaluate(e: Expr, scope: Scope): unknown {
       return -v
     }
     case 'cond':
-      return isTrue(evaluate(e.c, scope)) ? evaluate(e.a, scope) : e.b ? evaluate(e.b, scope) : filterContext.ansible ? new Undef('(the else branch of an if expression)') : null
+      return isTrue(evaluate(e.c, scope)) ? evaluate(e.a, scope) : e.b ? evaluate(e.b, scope) : null
     case 'bin':
       return binary(e.op, val(e.l), val(e.r))
     case 'filter': {

@@ -39,7 +39,10 @@ function round(v: unknown, precision: unknown = 0, method: unknown = 'common'): 
   if (method === 'ceil') return Math.ceil(x * f) / f
   if (method === 'floor') return Math.floor(x * f) / f
   if (method !== 'common') throw new UserError('round: method must be common, ceil or floor')
-  const r = Math.round(Math.abs(x) * f) / f
+  // Python's round(): the nearest value, ties (exactly half, as the float is stored) to the even neighbour
+  const scaled = Math.abs(x) * f
+  const low = Math.floor(scaled)
+  const r = (scaled - low === 0.5 ? (low % 2 === 0 ? low : low + 1) : Number(Math.abs(x).toFixed(Number(precision))) * f) / f
   return x < 0 ? -r : r
 }
 

@@ -13,7 +13,7 @@ import { UserError } from '../errors.js'
 import { shQuote } from '../ssh/quote.js'
 import { isMap, str, text } from './coerce.js'
 import { pyRegex, pyReplace } from './pyregex.js'
-import { def, type Def } from './registry.js'
+import { def, filterContext, type Def } from './registry.js'
 import { short, toBool, truthy } from './values.js'
 
 function flags(ignorecase: unknown, multiline: unknown, g = ''): string {
@@ -127,6 +127,13 @@ function regexFindall(v: unknown, p: unknown, multiline: unknown, ignorecase: un
   return [...text(v).matchAll(re)].map((m) => (m.length === 1 ? m[0] : m.length === 2 ? (m[1] ?? '') : m.slice(1).map((x) => x ?? '')))
 }
 
+/** Python's `shlex.quote`, which Ansible's `quote` filter uses: safe words stay bare. */
+function shlexQuote(s: string): string {
+  if (!s) return "''"
+  if (/^[\w@%+=:,./-]+$/.test(s)) return s
+  return `'${s.replaceAll("'", `'"'"'`)}'`
+}
+
 const PY_SPECIAL = /[()[\]{}?*+\-|^$\\.&~# \t\n\r\v\f]/g
 
 export const TEXT_FILTERS: Record<string, Def> = {
@@ -165,7 +172,7 @@ export const TEXT_FILTERS: Record<string, Def> = {
   wordcount: def('', (v) => (text(v).match(/[\p{L}\p{N}_]+/gu) ?? []).length),
   indent: def('width first blank', indent),
   format: def('*args **kw', (v, args: unknown[], kw: Record<string, unknown>) => percent(str(v, 'format'), Object.keys(kw).length ? [kw] : args)),
-  quote: def('', (v) => shQuote(text(v))),
+  quote: def('', (v) => (filterContext.ansible ? shlexQuote(text(v)) : shQuote(text(v)))),
   basename: def('', (v) => { const s = str(v, 'basename'); return s.slice(s.lastIndexOf('/') + 1) }),
   dirname: def('', (v) => {
     const s = str(v, 'dirname')

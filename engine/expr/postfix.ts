@@ -52,7 +52,7 @@ export abstract class PostfixParser extends Cursor {
     if (this.isOp('(')) {
       this.next()
       const items = this.parseSeq(')')
-      return items.length === 1 && !items.trailingComma ? items[0] : { k: 'list', items }
+      return items.length === 1 && !items.trailingComma ? items[0] : { k: 'list', items, tuple: true }
     }
     if (this.isOp('[')) {
       this.next()

@@ -33,7 +33,7 @@ function result(v: unknown, test: string): Record<string, unknown> {
 
 function changed(v: unknown): boolean {
   const r = result(v, 'changed')
-  if (truthy(r.changed ?? false)) return true
+  if ('changed' in r) return truthy(r.changed)
   return Array.isArray(r.results) && r.results.some((x) => isMap(x) && truthy(x.changed ?? false))
 }
 

@@ -24,16 +24,22 @@ export type Piece =
   /** `src`: the text between the delimiters; `at`: its 0-based offset in the source. */
   | { t: 'out' | 'stmt'; src: string; at: number }
 
-/** Where `}}` or `%}` (with an optional `-`/`+` before it) closes a tag starting at `i`, skipping quoted text. */
+/**
+ * Where `}}` or `%}` closes a tag starting at `i`: outside quoted text and, as in Jinja, outside brackets
+ * (`{{ {'a': {'b': 1}} }}` ends at the last `}}`).
+ */
 function findEnd(s: string, i: number, close: string): number {
   let quote = ''
+  let depth = 0
   for (let j = i; j < s.length; j++) {
     const c = s[j]
     if (quote) {
       if (c === '\\') j++
       else if (c === quote) quote = ''
     } else if (c === "'" || c === '"') quote = c
-    else if (s.startsWith(close, j)) return j
+    else if (depth === 0 && s.startsWith(close, j)) return j
+    else if (c === '{' || c === '[' || c === '(') depth++
+    else if ((c === '}' || c === ']' || c === ')') && depth > 0) depth--
   }
   return -1
 }

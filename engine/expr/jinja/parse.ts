@@ -69,13 +69,12 @@ class TemplateParser {
       this.i++
       nodes.push(this.statement(word, p.src, p.at))
     }
-    if (ends.length) throw new ExprError(`missing "{% ${ends.at(-1)} %}" at the end of the template`, this.pieces.length ? lastAt(this.pieces) : 1)
     return { nodes, at: 0 }
   }
 
   private block(ends: string[], opening: string, at: number): { nodes: Node[]; end: string; at: number; src: string } {
     const r = this.nodes(ends)
-    if (!r.end) throw new ExprError(`"{% ${opening} %}" is never closed`, at + 1)
+    if (!r.end) throw new ExprError(`"{% ${opening} %}" is never closed (no "{% ${ends.at(-1)} %}")`, at + 1)
     const p = this.pieces[this.i++] as { src: string; at: number }
     return { nodes: r.nodes, end: r.end, at: r.at, src: p.src }
   }
@@ -143,11 +142,6 @@ class TemplateParser {
     if (UNSUPPORTED.has(word)) throw new ExprError(`"{% ${word} %}" is not supported in templates`, at + 1)
     throw new ExprError(`unknown statement "{% ${word} %}"${/^(end\w+|elif|else)$/.test(word) ? ' (no block is open here)' : ''}`, at + 1)
   }
-}
-
-function lastAt(pieces: Piece[]): number {
-  const p = pieces[pieces.length - 1]
-  return p.t === 'text' ? 1 : p.at + 1
 }
 
 /** Run `f` and require the statement's tokens to be used up. */
