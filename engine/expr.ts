@@ -22,6 +22,7 @@ import { UserError } from './errors.js'
 import { parseCached } from './expr/cache.js'
 import { evaluate } from './expr/eval.js'
 import { ExprError } from './expr/lexer.js'
+import { exprNames } from './expr/names.js'
 import type { Expr } from './expr/ast.js'
 import { scopeFor } from './expr/render.js'
 import { force, truthy } from './expr/values.js'
@@ -100,29 +101,5 @@ export function evalCondition(src: string | boolean, vars: Vars, opts?: ExprOpti
  * `is undefined` or given a `default`. Throws `ExprError` for a syntax error.
  */
 export function exprVariables(src: string | Expr): string[] {
-  const out = new Set<string>()
-  const walk = (e: Expr): void => {
-    switch (e.k) {
-      case 'name': out.add(e.name); break
-      case 'attr': walk(e.o); break
-      case 'index': walk(e.o); walk(e.i); break
-      case 'list': e.items.forEach(walk); break
-      case 'map': e.entries.forEach(([k, v]) => { walk(k); walk(v) }); break
-      case 'and': case 'or': walk(e.l); walk(e.r); break
-      case 'not': case 'neg': walk(e.e); break
-      case 'bin': walk(e.l); walk(e.r); break
-      case 'cond': walk(e.a); walk(e.c); if (e.b) walk(e.b); break
-      case 'call': walk(e.o); e.args.forEach(walk); break
-      case 'filter':
-        if (e.name !== 'default' && e.name !== 'd') walk(e.e)
-        e.args.forEach(walk)
-        break
-      case 'test':
-        if (e.name !== 'defined' && e.name !== 'undefined') walk(e.e)
-        e.args.forEach(walk)
-        break
-    }
-  }
-  walk(typeof src === 'string' ? parseExpr(src) : src)
-  return [...out]
+  return [...exprNames(typeof src === 'string' ? parseExpr(src) : src)]
 }

@@ -1,10 +1,13 @@
 /**
- * Templating: `{{ … }}` in playbook values and in `template` files, with handlebars underneath.
+ * Templating: `{{ … }}` in playbook values and in `template` files.
  *
- * Inside `{{ }}` goes a tsplay expression (engine/expr.ts) — Jinja-style, so one playbook works under both
+ * Inside `{{ }}` goes a tsplay expression (engine/expr.ts) — Jinja's syntax, so one playbook works under both
  * ansible-playbook and tsplay: `{{ a.b }}`, `{{ a['b'] }}`, `{{ a[0] }}`, `{{ x | default('y') | upper }}`,
- * `| lower`, `| join(',')`, `| int`, `| string`, `| to_json`, `| length`, `| quote`, `| trim`, `| basename`,
- * `| dirname` and more. Handlebars blocks work around them: `{{#each xs as |x|}}…{{/each}}`, `{{#if c}}…{{/if}}`.
+ * `{{ xs | map(attribute='name') | join(d=', ') }}` and Ansible's common filters and tests.
+ * Two engines around them (engine/expr/render.ts): Jinja (`{% if %}`, `{% for %}`, `{% set %}`, `{% raw %}`,
+ * `{# #}`, whitespace control) renders template files not named `.hbs` exactly as Ansible does, and playbook
+ * strings that use Jinja syntax; handlebars blocks (`{{#each xs as |x|}}…{{/each}}`, `{{#if c}}…{{/if}}`) work
+ * in `.hbs` files and playbook strings.
  *
  * - A string that is exactly one `{{ expr }}` keeps the value's type (list, number, map).
  * - An undefined variable is an error: `undefined variable "x" in <what>`, at `pos` — never "".
@@ -21,9 +24,15 @@
  * - copy: { dest: /etc/hydra/machines, content: "{{ builders | join('\n') }}\n" }
  * ```
  */
+import { hostname, userInfo } from 'node:os'
+import { basename } from 'node:path'
 import { UserError } from './errors.js'
 import { ExprError, exprVariables } from './expr.js'
-import { compileTemplate, renderCompiled, scopeFor } from './expr/render.js'
+import { JinjaRenderError } from './expr/jinja/run.js'
+import { jinjaNames } from './expr/jinja/names.js'
+import { compileTemplate, engineForFile, renderCompiled, scopeFor, type Engine } from './expr/render.js'
+
+export { engineForFile, type Engine } from './expr/render.js'
 import { hasTemplate, type Scope } from './expr/scope.js'
 
 export { markUnsafe } from './expr/scope.js'
@@ -38,6 +47,8 @@ export interface RenderOptions {
   what?: string
   /** `'shell'`: shell-quote every `{{ }}` value (`{{{ }}}` stays raw). */
   escape?: 'shell'
+  /** The template engine: `auto` (playbook strings, the default), `jinja` or `hbs` (template files: `engineForFile`). */
+  engine?: Engine
 }
 
 function short(s: string): string {
@@ -48,6 +59,12 @@ function short(s: string): string {
 /** Turn an error from compiling/rendering `s` into a `UserError` at `opts.pos`. */
 function userError(err: unknown, s: string, opts: RenderOptions): unknown {
   const what = opts.what ? ` in ${opts.what}` : ''
+  const inFile = opts.engine && opts.engine !== 'auto' && opts.pos
+  if (inFile && (err instanceof ExprError || err instanceof JinjaRenderError)) {
+    const offset = err instanceof ExprError ? err.col - 1 : tagStart(s, err.offset)
+    const msg = err instanceof ExprError ? `template syntax error: ${err.message}` : err.message
+    return new UserError(`${msg}${what}`, { file: opts.pos!.file, ...lineCol(s, offset) }, err instanceof UserError ? err.hint : undefined)
+  }
   if (err instanceof ExprError) {
     return new UserError(`template syntax error: ${err.message} at column ${err.col} of ${short(s)}${what}`, opts.pos)
   }
@@ -55,11 +72,29 @@ function userError(err: unknown, s: string, opts: RenderOptions): unknown {
   return err
 }
 
+/** The `{{`/`{%` that opens the tag whose body starts at `offset` (errors point at the tag). */
+function tagStart(s: string, offset: number): number {
+  const m = /\{[{%][-+]?\s*$/.exec(s.slice(Math.max(0, offset - 3), offset))
+  return m ? offset - (Math.min(offset, 3) - m.index) : offset
+}
+
+/** 1-based line and column of a 0-based offset in `s`. */
+function lineCol(s: string, offset: number): { line: number; col: number } {
+  const before = s.slice(0, Math.max(0, offset))
+  const nl = before.lastIndexOf('\n')
+  return { line: before.split('\n').length, col: offset - nl }
+}
+
+/** True when `s` may need rendering by `engine` (plain text outside template files never does). */
+function hasMarkup(s: string, engine: Engine = 'auto'): boolean {
+  return s.includes('{{') || s.includes('{%') || (engine !== 'hbs' && s.includes('{#'))
+}
+
 function renderOne(s: string, vars: Vars, scope: Scope, opts: RenderOptions): unknown {
-  if (!s.includes('{{') && !s.includes('{%')) return s
+  if (!hasMarkup(s, opts.engine)) return opts.engine === 'jinja' ? trailingOnly(s) : s
   const shell = opts.escape === 'shell'
   try {
-    return renderCompiled(compileTemplate(s, shell), vars, scope, shell)
+    return renderCompiled(compileTemplate(s, shell, opts.engine), vars, scope, shell)
   } catch (err) {
     throw userError(err, s, opts)
   }
@@ -75,7 +110,7 @@ function renderOne(s: string, vars: Vars, scope: Scope, opts: RenderOptions): un
  * ```
  */
 export function renderValue(value: unknown, vars: Vars, opts: RenderOptions = {}): unknown {
-  if (!hasTemplate(value) && !(typeof value === 'string' && value.includes('{%'))) return value
+  if (!hasTemplate(value)) return value
   const scope = scopeFor(vars)
   const walk = (v: unknown, depth: number): unknown => {
     if (typeof v === 'string') return renderOne(v, vars, scope, opts)
@@ -90,7 +125,7 @@ export function renderValue(value: unknown, vars: Vars, opts: RenderOptions = {}
 
 /** Render a template to text (a whole-string `{{ list }}` prints as JSON). Throws `UserError` with `opts.pos`. */
 export function renderString(s: string, vars: Vars, opts: RenderOptions = {}): string {
-  if (!s.includes('{{') && !s.includes('{%')) return s
+  if (!hasMarkup(s, opts.engine)) return opts.engine === 'jinja' ? trailingOnly(s) : s
   const v = renderOne(s, vars, scopeFor(vars), opts)
   return typeof v === 'string' ? v : toStr(v)
 }
@@ -105,14 +140,15 @@ export function isTemplated(value: unknown): boolean {
  * left out, and so is anything inside `{{#each}}`/`{{#with}}`, whose names may belong to the item).
  * Returns [] for a template with a syntax error (see `checkTemplateSyntax`).
  */
-export function templateVariables(s: string): string[] {
+export function templateVariables(s: string, engine: Engine = 'auto'): string[] {
   let c
   try {
-    c = compileTemplate(s, false)
+    c = compileTemplate(s, false, engine)
   } catch {
     return []
   }
   if (c.kind === 'text') return []
+  if (c.kind === 'jinja') return jinjaNames(c.t.nodes)
   if (c.kind === 'single') return exprVariables(c.expr)
   const out = new Set<string>()
   let depth = 0
@@ -133,14 +169,36 @@ export function templateVariables(s: string): string[] {
 }
 
 /** Why `s` is not a valid template (`"… at column N"`), or `undefined` when it is fine. */
-export function checkTemplateSyntax(s: string): string | undefined {
-  if (!s.includes('{{') && !s.includes('{%')) return undefined
+export function checkTemplateSyntax(s: string, engine: Engine = 'auto'): string | undefined {
+  if (!hasMarkup(s, engine)) return undefined
   try {
-    compileTemplate(s, false)
+    compileTemplate(s, false, engine)
     return undefined
   } catch (err) {
     if (err instanceof ExprError) return `${err.message} at column ${err.col}`
     if (err instanceof UserError) return err.message
     throw err
   }
+}
+
+/** A template file without markup still goes through Jinja's newline handling (CRLF becomes LF). */
+function trailingOnly(s: string): string {
+  return s.replace(/\r\n?/g, '\n')
+}
+
+/**
+ * Render a `template` module's file as Ansible does: Jinja unless it is named `.hbs`, with Ansible's template
+ * variables `ansible_managed`, `template_path`, `template_fullpath`, `template_host` and `template_uid` added.
+ * Errors point at the line and column in the file.
+ */
+export function renderTemplateFile(text: string, file: string, vars: Vars): string {
+  const extra = Object.create(vars) as Vars
+  Object.assign(extra, {
+    ansible_managed: 'Ansible managed',
+    template_path: file,
+    template_fullpath: file,
+    template_host: hostname(),
+    template_uid: userInfo().username,
+  })
+  return renderString(text, extra, { what: `template ${basename(file)}`, pos: { file, line: 1, col: 1 }, engine: engineForFile(file) })
 }

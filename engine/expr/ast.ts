@@ -7,19 +7,24 @@
  * ```
  */
 
+/** Keyword arguments of a call, in source order: `join(d=',')` → `[['d', lit ',']]`. */
+export type Kw = Array<[string, Expr]>
+
 /** A parsed expression. `col` is the 1-based column in the source, for messages. */
 export type Expr =
   | { k: 'lit'; v: unknown }
   | { k: 'name'; name: string; col: number }
   | { k: 'attr'; o: Expr; key: string | number; col: number }
   | { k: 'index'; o: Expr; i: Expr; col: number }
-  | { k: 'list'; items: Expr[] }
+  | { k: 'slice'; o: Expr; from?: Expr; to?: Expr; step?: Expr; col: number }
+  /** `tuple`: written `(a, b)`; Python prints it so. */
+  | { k: 'list'; items: Expr[]; tuple?: boolean }
   | { k: 'map'; entries: Array<[Expr, Expr]> }
   | { k: 'and' | 'or'; l: Expr; r: Expr }
   | { k: 'not'; e: Expr }
   | { k: 'neg'; e: Expr; col: number }
   | { k: 'bin'; op: string; l: Expr; r: Expr; col: number }
-  | { k: 'filter'; name: string; e: Expr; args: Expr[]; col: number }
-  | { k: 'test'; name: string; e: Expr; args: Expr[]; neg: boolean; col: number }
-  | { k: 'call'; o: Expr; method: string; args: Expr[]; col: number }
+  | { k: 'filter'; name: string; e: Expr; args: Expr[]; kw: Kw; col: number }
+  | { k: 'test'; name: string; e: Expr; args: Expr[]; kw: Kw; neg: boolean; col: number }
+  | { k: 'call'; o: Expr; method: string; args: Expr[]; kw: Kw; col: number }
   | { k: 'cond'; c: Expr; a: Expr; b?: Expr }

@@ -8,16 +8,30 @@
  * ```
  */
 import { UserError } from '../errors.js'
-import { callMethod, FILTERS, TESTS, UNDEF_FILTERS, UNDEF_TESTS } from './filters.js'
-import type { Expr } from './ast.js'
+import { callFilter, callMethod, callTest, UNDEF_FILTERS, UNDEF_TESTS } from './filters.js'
+import type { Expr, Kw } from './ast.js'
+import { pyStr, tuple } from './pystr.js'
+import { filterContext } from './registry.js'
 import { isUnsafe, type Scope } from './scope.js'
+import { contains, pyTruthy } from './tests.js'
 import { compare, deepEq, force, getProp, short, toStr, truthy, typeName, Undef } from './values.js'
+
+/** Truthiness of the current dialect: Python's in Ansible-mode templates, tsplay's (`"no"` is false) elsewhere. */
+export function isTrue(v: unknown): boolean {
+  return filterContext.ansible ? pyTruthy(force(v)) : truthy(v)
+}
+
+/** Text of a value in the current dialect (`~`, printing). */
+export function asText(v: unknown): string {
+  return filterContext.ansible ? pyStr(force(v)) : toStr(v)
+}
 
 
 /** Evaluate `e`. The result may be `Undef` (callers decide whether that is an error). */
 export function evaluate(e: Expr, scope: Scope): unknown {
   /** A value used as a whole: defined, with templated strings inside rendered. */
   const val = (x: Expr): unknown => scope.deep(force(evaluate(x, scope)))
+  const kwargs = (kw: Kw): Record<string, unknown> => Object.fromEntries(kw.map(([k, x]) => [k, val(x)]))
   switch (e.k) {
     case 'lit':
       return e.v
@@ -32,8 +46,19 @@ export function evaluate(e: Expr, scope: Scope): unknown {
       const v = getProp(o, key, path)
       return isUnsafe(o) ? v : scope.resolve(v)
     }
+    case 'slice': {
+      const o = val(e.o)
+      const num = (x: Expr | undefined): number | undefined => {
+        if (!x) return undefined
+        const v = val(x)
+        if (v === null) return undefined
+        if (typeof v !== 'number' || !Number.isInteger(v)) throw new UserError(`slice indices must be whole numbers, got ${short(v)}`)
+        return v
+      }
+      return slice(o, num(e.from), num(e.to), num(e.step))
+    }
     case 'list':
-      return e.items.map(val)
+      return e.tuple ? tuple(e.items.map(val)) : e.items.map(val)
     case 'map': {
       const out: Record<string, unknown> = {}
       for (const [k, v] of e.entries) {
@@ -45,39 +70,52 @@ export function evaluate(e: Expr, scope: Scope): unknown {
     }
     case 'and': {
       const l = evaluate(e.l, scope)
-      return truthy(l) ? evaluate(e.r, scope) : l
+      return isTrue(l) ? evaluate(e.r, scope) : l
     }
     case 'or': {
       const l = evaluate(e.l, scope)
-      return truthy(l) ? l : evaluate(e.r, scope)
+      return isTrue(l) ? l : evaluate(e.r, scope)
     }
     case 'not':
-      return !truthy(evaluate(e.e, scope))
+      return !isTrue(evaluate(e.e, scope))
     case 'neg': {
       const v = force(evaluate(e.e, scope))
       if (typeof v !== 'number') throw new UserError(`cannot negate ${typeName(v)} ${short(v)}`)
       return -v
     }
     case 'cond':
-      return truthy(evaluate(e.c, scope)) ? evaluate(e.a, scope) : e.b ? evaluate(e.b, scope) : null
+      return isTrue(evaluate(e.c, scope)) ? evaluate(e.a, scope) : e.b ? evaluate(e.b, scope) : null
     case 'bin':
       return binary(e.op, val(e.l), val(e.r))
     case 'filter': {
-      const f = FILTERS[e.name]
-      if (!f) throw new UserError(`unknown filter "${e.name}"`)
-      const args = e.args.map(val)
-      return f(UNDEF_FILTERS.has(e.name) ? scope.deep(evaluate(e.e, scope)) : val(e.e), ...args)
+      const input = UNDEF_FILTERS.has(e.name) ? scope.deep(evaluate(e.e, scope)) : val(e.e)
+      return callFilter(e.name, input, e.args.map(val), kwargs(e.kw))
     }
     case 'test': {
-      const t = TESTS[e.name]
-      if (!t) throw new UserError(`unknown test "${e.name}"`)
-      const args = e.args.map(val)
-      return t(UNDEF_TESTS.has(e.name) ? evaluate(e.e, scope) : val(e.e), ...args) !== e.neg
+      const input = UNDEF_TESTS.has(e.name) ? evaluate(e.e, scope) : val(e.e)
+      return callTest(e.name, input, e.args.map(val), kwargs(e.kw)) !== e.neg
     }
-    case 'call': {
-      return callMethod(val(e.o), e.method, e.args.map(val))
-    }
+    case 'call':
+      return callMethod(val(e.o), e.method, e.args.map(val), kwargs(e.kw))
   }
+}
+
+/** Python's `seq[from:to:step]` for lists and strings. */
+function slice(o: unknown, from?: number, to?: number, step = 1): unknown {
+  if (step === 0) throw new UserError('slice step cannot be zero')
+  const xs = typeof o === 'string' ? [...o] : Array.isArray(o) ? o : undefined
+  if (!xs) throw new UserError(`cannot slice ${typeName(o)} ${short(o)}`)
+  const n = xs.length
+  const norm = (i: number | undefined, dflt: number): number => {
+    if (i === undefined) return dflt
+    const j = i < 0 ? i + n : i
+    return step > 0 ? Math.min(Math.max(j, 0), n) : Math.min(Math.max(j, -1), n - 1)
+  }
+  const start = norm(from, step > 0 ? 0 : n - 1)
+  const stop = norm(to, step > 0 ? n : -1)
+  const out: unknown[] = []
+  for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(xs[i])
+  return typeof o === 'string' ? out.join('') : out
 }
 
 /** Source-like text of a lookup chain, for messages (`result.stdout`). */
@@ -103,12 +141,11 @@ function binary(op: string, l: unknown, r: unknown): unknown {
     case '<=': return compare(l, r) <= 0
     case '>=': return compare(l, r) >= 0
     case 'in':
-      if (typeof r === 'string') return r.includes(toStr(l))
-      if (Array.isArray(r)) return r.some((x) => deepEq(x, l))
       if (r instanceof Map) return r.has(l)
+      if (typeof r === 'string' || Array.isArray(r)) return contains(r, l)
       if (r && typeof r === 'object') return Object.hasOwn(r, toStr(l))
       throw new UserError(`"in" needs a string, list or map on its right, got ${typeName(r)} ${short(r)}`)
-    case '~': return toStr(l) + toStr(r)
+    case '~': return asText(l) + asText(r)
     case '+':
       if (typeof l === 'string' && typeof r === 'string') return l + r
       if (Array.isArray(l) && Array.isArray(r)) return [...l, ...r]

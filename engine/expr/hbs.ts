@@ -16,7 +16,7 @@ import { UserError } from '../errors.js'
 import { shQuote } from '../ssh/quote.js'
 import type { Vars } from '../types.js'
 import { evaluate } from './eval.js'
-import { FILTERS, TESTS } from './filters.js'
+import { callFilter, callTest, FILTERS, UNDEF_FILTERS } from './filters.js'
 import { ExprError } from './lexer.js'
 import type { Expr } from './ast.js'
 import type { Segment } from './scan.js'
@@ -76,15 +76,18 @@ hb.registerHelper('__req', (v: unknown, name: unknown, options: HelperOptions) =
   return options.data.tsplay.scope.deep(v)
 })
 // The filters as handlebars helpers (`{{join xs ", "}}`, `{{#each (split line ",")}}`), plus comparisons for `#if`.
-for (const [name, f] of Object.entries(FILTERS)) {
+for (const name of Object.keys(FILTERS)) {
   hb.registerHelper(name, (...args: unknown[]) => {
-    args.pop()
+    const options = args.pop() as HelperOptions
     const v = args[0] === undefined ? new Undef('value') : args[0]
-    return f(name === 'default' || name === 'd' || name === 'mandatory' ? v : force(v), ...args.slice(1))
+    return callFilter(name, UNDEF_FILTERS.has(name) ? v : force(v), args.slice(1), options.hash)
   })
 }
 for (const t of ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in', 'contains', 'version']) {
-  hb.registerHelper(t, (...args: unknown[]) => (args.pop(), TESTS[t](force(args[0] ?? new Undef('value')), ...args.slice(1))))
+  hb.registerHelper(t, (...args: unknown[]) => {
+    const options = args.pop() as HelperOptions
+    return callTest(t, force(args[0] ?? new Undef('value')), args.slice(1), options.hash)
+  })
 }
 hb.registerHelper('and', (...args: unknown[]) => (args.pop(), args.every(truthy)))
 hb.registerHelper('or', (...args: unknown[]) => (args.pop(), args.some(truthy)))

@@ -1,9 +1,11 @@
 /**
  * Template compilation and rendering (the engine behind engine/template.ts). Templates are compiled once per
- * distinct text and cached. Three shapes:
- *  - exactly one `{{ expr }}` and nothing else: the value keeps its type (list, number, map);
- *  - text and `{{ expr }}`s only: rendered by concatenation, no handlebars involved (the hot path);
- *  - anything with blocks or handlebars-only syntax: compiled by handlebars (engine/expr/hbs.ts).
+ * distinct text and cached. Which engine renders a text:
+ *  - Jinja (engine/expr/jinja/) — template files not named `.hbs`, and playbook strings that use Jinja syntax
+ *    (`{% %}`, `{# #}`, `{{-`/`-}}`): rendered as Ansible renders them;
+ *  - otherwise the tsplay dialect, in three shapes: exactly one `{{ expr }}` (the value keeps its type: list,
+ *    number, map); text and `{{ expr }}`s only (rendered by concatenation, the hot path); anything with
+ *    handlebars blocks or handlebars-only syntax (compiled by handlebars, engine/expr/hbs.ts).
  *
  * @example
  * ```ts
@@ -12,12 +14,16 @@
  */
 import { shQuote } from '../ssh/quote.js'
 import type { Vars } from '../types.js'
-import { evaluate } from './eval.js'
+import { asText, evaluate } from './eval.js'
 import { compileHbs, renderHbs, type HbsTemplate } from './hbs.js'
 import type { Expr } from './ast.js'
+import { compileJinja, renderJinja, type JinjaTemplate } from './jinja/run.js'
 import { needsHandlebars, scan, type Segment } from './scan.js'
 import { rootScope, type Scope } from './scope.js'
-import { force, toStr } from './values.js'
+import { force } from './values.js'
+
+/** Which engine renders a text: `auto` for playbook strings, `jinja` for template files, `hbs` for `.hbs` files. */
+export type Engine = 'auto' | 'jinja' | 'hbs'
 
 /** A compiled template. */
 export type Compiled =
@@ -25,16 +31,29 @@ export type Compiled =
   | { kind: 'single'; expr: Expr }
   | { kind: 'parts'; parts: Array<string | { expr: Expr; raw: boolean }>; segs: Segment[] }
   | { kind: 'hbs'; hbs: HbsTemplate; segs: Segment[] }
+  /** `convert`: a playbook string (a result that reads as a list, map or boolean becomes one, as in Ansible). */
+  | { kind: 'jinja'; t: JinjaTemplate; convert: boolean }
 
 const CACHE_MAX = 5_000
 const cache = new Map<string, Compiled>()
 
+/** True when a playbook string uses Jinja-only syntax: statements, comments or whitespace control. */
+export function usesJinjaSyntax(s: string): boolean {
+  return s.includes('{%') || /(^|[^{])\{#/.test(s) || s.includes('{{-') || /(^|[^-])-\}\}/.test(s)
+}
+
+/** The engine for a template file: handlebars for `.hbs`, Jinja for everything else (as Ansible). */
+export function engineForFile(file: string): Engine {
+  return file.endsWith('.hbs') ? 'hbs' : 'jinja'
+}
+
 /** Compile `s` (cached). `shell`: `{{ }}` values will be shell-quoted. Throws `ExprError`/`UserError`. */
-export function compileTemplate(s: string, shell: boolean): Compiled {
-  const key = (shell ? 's' : 'p') + s
+export function compileTemplate(s: string, shell: boolean, engine: Engine = 'auto'): Compiled {
+  const key = (shell ? 's' : 'p') + engine[0] + s
   let c = cache.get(key)
   if (c) return c
-  if (!s.includes('{{') && !s.includes('{%')) c = { kind: 'text', text: s }
+  if (engine === 'jinja' || (engine === 'auto' && usesJinjaSyntax(s))) c = { kind: 'jinja', t: compileJinja(s), convert: engine === 'auto' && !shell }
+  else if (!s.includes('{{') && !s.includes('{%')) c = { kind: 'text', text: s }
   else {
     const segs = scan(s)
     if (needsHandlebars(segs, s)) c = { kind: 'hbs', hbs: compileHbs(segs, shell), segs }
@@ -49,7 +68,7 @@ export function compileTemplate(s: string, shell: boolean): Compiled {
   return c
 }
 
-/** Render a compiled template: a value of any type for `single`, else a string. */
+/** Render a compiled template: a value of any type for `single` (and converted Jinja strings), else a string. */
 export function renderCompiled(c: Compiled, vars: Vars, scope: Scope, shell: boolean): unknown {
   switch (c.kind) {
     case 'text':
@@ -61,7 +80,7 @@ export function renderCompiled(c: Compiled, vars: Vars, scope: Scope, shell: boo
       for (const p of c.parts) {
         if (typeof p === 'string') out += p
         else {
-          const s = toStr(scope.deep(force(evaluate(p.expr, scope))))
+          const s = asText(scope.deep(force(evaluate(p.expr, scope))))
           out += shell && !p.raw ? shQuote(s) : s
         }
       }
@@ -69,6 +88,8 @@ export function renderCompiled(c: Compiled, vars: Vars, scope: Scope, shell: boo
     }
     case 'hbs':
       return renderHbs(c.hbs, vars, scope, shell)
+    case 'jinja':
+      return renderJinja(c.t, scope, c.convert, shell ? shQuote : undefined)
   }
 }
 

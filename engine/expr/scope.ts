@@ -48,9 +48,14 @@ export function isUnsafe(v: unknown): boolean {
   return typeof v === 'object' && v !== null && unsafe.has(v)
 }
 
-/** True when `v` is a string (or a list/map holding one, at any depth) containing `{{`; unsafe values never are. */
+/** True when text holds template markup: `{{`, `{%`, or a `{# … #}` comment. */
+export function isTemplateText(s: string): boolean {
+  return s.includes('{{') || s.includes('{%') || (s.includes('{#') && s.includes('#}'))
+}
+
+/** True when `v` is a string (or a list/map holding one, at any depth) with template markup; unsafe values never are. */
 export function hasTemplate(v: unknown, depth = 0): boolean {
-  if (typeof v === 'string') return v.includes('{{')
+  if (typeof v === 'string') return isTemplateText(v)
   if (depth > 64 || v === null || typeof v !== 'object' || unsafe.has(v)) return false
   if (Array.isArray(v)) return v.some((x) => hasTemplate(x, depth + 1))
   if (v instanceof Map) return [...v.values()].some((x) => hasTemplate(x, depth + 1))
@@ -77,7 +82,7 @@ export function rootScope(vars: Vars, render: StringRenderer): Scope {
   const scope: Scope = {
     lookup(name) {
       const v = getProp(vars, name, name)
-      if (typeof v !== 'string' || !v.includes('{{')) return v
+      if (typeof v !== 'string' || !isTemplateText(v)) return v
       if (active.includes(name)) {
         throw new UserError(`variable "${name}" refers to itself (${[...active, name].join(' → ')})`)
       }
@@ -89,7 +94,7 @@ export function rootScope(vars: Vars, render: StringRenderer): Scope {
       }
     },
     resolve(v) {
-      return typeof v === 'string' && v.includes('{{') ? nested(v) : v
+      return typeof v === 'string' && isTemplateText(v) ? nested(v) : v
     },
     deep(v) {
       // strings reaching here were rendered when looked up (or computed, and so are not templates)
@@ -114,7 +119,7 @@ export function childScope(parent: Scope, first: (name: string) => unknown): Sco
 
 /** Render every templated string inside `v` (a fresh copy; untemplated parts are shared). */
 export function deepRender(v: unknown, render: (s: string) => unknown, depth: number): unknown {
-  if (typeof v === 'string') return v.includes('{{') ? render(v) : v
+  if (typeof v === 'string') return isTemplateText(v) ? render(v) : v
   if (depth > 64 || v === null || typeof v !== 'object' || !hasTemplate(v)) return v
   if (Array.isArray(v)) return v.map((x) => deepRender(x, render, depth + 1))
   const src = v instanceof Map ? Object.fromEntries(v) : (v as Record<string, unknown>)

@@ -21,7 +21,7 @@ import { basename } from 'node:path'
 import type { Inventory, Play, Playbook, Task, TaskNode } from '../ast.js'
 import { UserError } from '../errors.js'
 import { exprVariables } from '../expr.js'
-import { templateVariables } from '../template.js'
+import { engineForFile, templateVariables } from '../template.js'
 import type { SourcePos, Vars } from '../types.js'
 import { conditionPositions, sourceOf, whenPositionsOf } from './common.js'
 import { offsetPos, taskSourceFile, templateText } from './files.js'
@@ -235,10 +235,15 @@ function checkTemplateFile(task: Task, rep: Report): void {
     return // bad UTF-8 is reported by the loader
   }
   if (!file || text === undefined) return
-  const names = templateNames(text)
+  let names: string[]
+  try {
+    names = templateVariables(text, engineForFile(file))
+  } catch {
+    return // syntax errors are reported by the loader
+  }
   if (!names.length) return
   const first = new Map<string, number>()
-  for (const m of text.matchAll(/\{\{[^}]*\}\}/g)) {
+  for (const m of text.matchAll(/\{\{[^}]*\}\}|\{%[^%]*%\}/g)) {
     for (const w of m[0].matchAll(/(?<![\w.'"])[A-Za-z_][\w-]*/g)) if (!first.has(w[0])) first.set(w[0], m.index + (w.index ?? 0))
   }
   for (const name of names) rep(name, `template ${basename(file)}`, offsetPos(file, text, first.get(name) ?? 0))

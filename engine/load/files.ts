@@ -13,7 +13,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { basename, isAbsolute, join, relative } from 'node:path'
 import type { Task, TaskNode } from '../ast.js'
 import { UserError } from '../errors.js'
-import { checkTemplateSyntax } from '../template.js'
+import { checkTemplateSyntax, engineForFile } from '../template.js'
 import type { SourcePos } from '../types.js'
 import { report, type LoadContext } from './context.js'
 import { decodeUtf8 } from './utf8.js'
@@ -86,7 +86,7 @@ export function checkSourceFiles(ctx: LoadContext, nodes: TaskNode[]): void {
       if (e instanceof UserError) ctx.errors.push(e)
       continue
     }
-    const msg = text === undefined ? undefined : checkTemplateSyntax(text)
+    const msg = text === undefined ? undefined : checkTemplateSyntax(text, engineForFile(file))
     if (msg && text !== undefined) {
       const col = /at column (\d+)$/.exec(msg)
       const line = /\(line (\d+)\)/.exec(msg)

@@ -8,7 +8,7 @@ import { HostError, UserError } from '../errors.js'
 import { evalCondition } from '../expr.js'
 import { resolveArgs } from '../load/args.js'
 import { ModuleFailure, type HostIO, type ModuleContext, type ModuleDef, type Plan } from '../module.js'
-import { renderString, renderValue } from '../template.js'
+import { renderTemplateFile, renderValue } from '../template.js'
 import type { CommandResult, FileDiff, Vars } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { taskIO, type TaskExec } from './hosts.js'
@@ -79,7 +79,7 @@ export async function executeModule(
     checkMode: check,
     diffMode: rc.opts.diff,
     searchPaths: task.searchPaths,
-    render: (text, file) => renderString(text, vars, { what: `template ${file}`, pos: { file, line: 1, col: 1 } }),
+    render: (text, file) => renderTemplateFile(text, file, vars),
     log,
     signal: rc.signal,
   }

@@ -1,0 +1,56 @@
+/**
+ * The variables a Jinja template reads from outside itself, for static checks: names in `{{ }}` and statements,
+ * minus those the template defines before use (`{% set %}`, `{% for %}` targets and `loop` inside the loop,
+ * `{% with %}` names).
+ *
+ * @example
+ * ```ts
+ * jinjaNames(compileJinja('{% set n = 1 %}{% for u in users %}{{ u }}{{ n }}{{ loop.index }}{% endfor %}').nodes) // ['users']
+ * ```
+ */
+import type { Expr } from '../ast.js'
+import { exprNames } from '../names.js'
+import type { Node } from './parse.js'
+
+/** Root names the template reads that it does not define first, in order. */
+export function jinjaNames(nodes: Node[]): string[] {
+  const out = new Set<string>()
+  const read = (e: Expr, local: Set<string>): void => {
+    for (const n of exprNames(e)) if (!local.has(n)) out.add(n)
+  }
+  const walk = (ns: Node[], local: Set<string>): void => {
+    for (const n of ns) {
+      switch (n.k) {
+        case 'out': read(n.e, local); break
+        case 'if':
+          for (const b of n.branches) (read(b.c, local), walk(b.body, local))
+          if (n.else) walk(n.else, local)
+          break
+        case 'for': {
+          read(n.iter, local)
+          const inner = new Set([...local, ...n.targets, 'loop'])
+          if (n.cond) read(n.cond, new Set([...local, ...n.targets]))
+          walk(n.body, inner)
+          if (n.else) walk(n.else, new Set(local))
+          break
+        }
+        case 'set':
+          read(n.e, local)
+          for (const t of n.targets) 'name' in t ? local.add(t.name) : !local.has(t.ns) && out.add(t.ns)
+          break
+        case 'setblock':
+          walk(n.body, new Set(local))
+          if ('name' in n.target) local.add(n.target.name)
+          break
+        case 'with': {
+          const inner = new Set(local)
+          for (const [k, e] of n.assigns) (read(e, local), inner.add(k))
+          walk(n.body, inner)
+          break
+        }
+      }
+    }
+  }
+  walk(nodes, new Set(['__block__']))
+  return [...out]
+}

@@ -1,0 +1,264 @@
+/**
+ * Renders a parsed Jinja template (parse.ts) the way Ansible's templar does: values print as Python prints them
+ * (`True`, `['a', 1]`; none prints nothing), undefined variables are errors where used, `{% set %}` inside a loop
+ * stays in that iteration, `loop.*` describes the innermost loop, and the output ends with as many newlines as the
+ * source did (Ansible adds back what Jinja drops). YAML strings (`convertData`) that render to a list, map or
+ * `True`/`False` literal become that value, as Ansible's templar does for task arguments.
+ *
+ * @example
+ * ```ts
+ * renderJinja(compileJinja('{% for x in xs %}{{ loop.index }}={{ x }} {% endfor %}'), scope, false) // '1=a 2=b '
+ * ```
+ */
+import { UserError } from '../../errors.js'
+import { ExprError } from '../lexer.js'
+import type { Expr } from '../ast.js'
+import { evaluate } from '../eval.js'
+import { isNamespace } from '../globals.js'
+import { markLoop } from '../methods.js'
+import { parse } from '../parser.js'
+import { pyStr } from '../pystr.js'
+import { filterContext } from '../registry.js'
+import type { Scope } from '../scope.js'
+import { pyTruthy } from '../tests.js'
+import { force, short, typeName, Undef } from '../values.js'
+import { BLOCK_VALUE, parseTemplate, type Node, type Target } from './parse.js'
+
+export interface JinjaTemplate {
+  nodes: Node[]
+  /** Characters before the template body (a `#jinja2:` line), added to offsets in errors. */
+  skipped: number
+  /** Newlines at the end of the source, restored on the output. */
+  trailing: number
+}
+
+/** Environment settings a template may change in a first line `#jinja2: trim_blocks: False, lstrip_blocks: True`. */
+export interface JinjaOptions {
+  trimBlocks: boolean
+  lstripBlocks: boolean
+}
+
+/** Compile template text. Throws `ExprError` (column = 1-based offset in `src`). */
+export function compileJinja(src: string, o: JinjaOptions = { trimBlocks: true, lstripBlocks: false }): JinjaTemplate {
+  let s = src.replace(/\r\n?/g, '\n')
+  const trailing = /\n*$/.exec(s)![0].length
+  const opts = { ...o }
+  if (s.startsWith('#jinja2:')) {
+    const eol = s.indexOf('\n')
+    const line = s.slice(8, eol < 0 ? s.length : eol)
+    for (const pair of line.split(',')) {
+      const m = /^\s*(\w+)\s*:\s*(\S+)\s*$/.exec(pair)
+      if (!m) throw new UserError(`failed to parse jinja2 override "${pair.trim()}"`)
+      const v = m[2] === 'True' || m[2] === 'true'
+      if (m[1] === 'trim_blocks') opts.trimBlocks = v
+      else if (m[1] === 'lstrip_blocks') opts.lstripBlocks = v
+      else throw new UserError(`jinja2 override "${m[1]}" is not supported (trim_blocks, lstrip_blocks)`)
+    }
+    s = eol < 0 ? '' : s.slice(eol + 1)
+  }
+  const skipped = src.replace(/\r\n?/g, '\n').length - s.length
+  try {
+    return { nodes: parseTemplate(s, opts), trailing, skipped }
+  } catch (e) {
+    if (e instanceof ExprError && skipped) throw new ExprError(e.message, e.col + skipped)
+    throw e
+  }
+}
+
+/** A scope with template-local variables in front of `parent`. */
+function frame(parent: Scope, locals: Map<string, unknown>): Scope {
+  return {
+    lookup: (name) => (locals.has(name) ? locals.get(name) : parent.lookup(name)),
+    resolve: (v) => parent.resolve(v),
+    deep: (v) => parent.deep(v),
+  }
+}
+
+function iterate(v: unknown): unknown[] {
+  if (Array.isArray(v)) return v
+  if (typeof v === 'string') return [...v]
+  if (v && typeof v === 'object') return Object.keys(v)
+  throw new UserError(`cannot loop over ${typeName(v)} ${short(v)}`)
+}
+
+/** An error while rendering, with the 0-based offset in the template of the tag being rendered. */
+export class JinjaRenderError extends UserError {
+  constructor(
+    err: UserError,
+    readonly offset: number,
+  ) {
+    super(err.message, undefined, err.hint)
+  }
+}
+
+class Renderer {
+  out = ''
+  /** Offset of the tag being rendered, for errors. */
+  at = 0
+  private depth = 0
+
+  constructor(private readonly quote?: (s: string) => string) {}
+
+  private val(e: Expr, scope: Scope): unknown {
+    return scope.deep(force(evaluate(e, scope)))
+  }
+
+  run(nodes: Node[], scope: Scope, locals: Map<string, unknown>): void {
+    for (const n of nodes) {
+      switch (n.k) {
+        case 'text':
+          this.out += n.text
+          break
+        case 'out': {
+          this.at = n.at
+          const v = this.val(n.e, scope)
+          const text = v === null || v === undefined ? '' : pyStr(v)
+          this.out += this.quote ? this.quote(text) : text
+          break
+        }
+        case 'if': {
+          const b = n.branches.find((br) => ((this.at = br.at), pyTruthy(this.val(br.c, scope))))
+          if (b) this.run(b.body, scope, locals)
+          else if (n.else) this.run(n.else, scope, locals)
+          break
+        }
+        case 'for':
+          this.at = n.at
+          this.loop(n, scope)
+          break
+        case 'set': {
+          this.at = n.at
+          const v = scope.deep(evaluate(n.e, scope))
+          if (n.targets.length === 1) this.assign(n.targets[0], v, scope, locals)
+          else {
+            const xs = iterate(force(v))
+            if (xs.length !== n.targets.length) throw new UserError(`cannot unpack ${xs.length} values into ${n.targets.length} names`)
+            n.targets.forEach((t, i) => this.assign(t, xs[i], scope, locals))
+          }
+          break
+        }
+        case 'setblock': {
+          const saved = this.out
+          this.out = ''
+          this.run(n.body, scope, locals)
+          const body = this.out
+          this.out = saved
+          this.at = n.at
+          this.assign(n.target, this.val(n.e, frame(scope, new Map([[BLOCK_VALUE, body]]))), scope, locals)
+          break
+        }
+        case 'with': {
+          const inner = new Map<string, unknown>()
+          const s = frame(scope, inner)
+          for (const [k, e] of n.assigns) inner.set(k, scope.deep(evaluate(e, scope)))
+          this.run(n.body, s, inner)
+          break
+        }
+      }
+    }
+  }
+
+  private assign(t: Target, v: unknown, scope: Scope, locals: Map<string, unknown>): void {
+    if ('name' in t) {
+      locals.set(t.name, v)
+      return
+    }
+    const ns = scope.lookup(t.ns)
+    if (!isNamespace(ns)) throw new UserError(`cannot set "${t.ns}.${t.attr}": "${t.ns}" is not a namespace() (use {% set ${t.ns} = namespace() %})`)
+    ns[t.attr] = force(v)
+  }
+
+  private loop(n: Extract<Node, { k: 'for' }>, scope: Scope): void {
+    let items = iterate(this.val(n.iter, scope))
+    if (n.cond) {
+      const cond = n.cond
+      items = items.filter((x) => {
+        const locals = new Map<string, unknown>()
+        this.bind(n.targets, x, locals)
+        return pyTruthy(this.val(cond, frame(scope, locals)))
+      })
+    }
+    if (!items.length) {
+      if (n.else) this.run(n.else, scope, new Map())
+      return
+    }
+    this.depth++
+    try {
+      const length = items.length
+      items.forEach((x, i) => {
+        const locals = new Map<string, unknown>()
+        this.bind(n.targets, x, locals)
+        const loop: Record<string, unknown> = {
+          index: i + 1, index0: i, revindex: length - i, revindex0: length - i - 1, first: i === 0, last: i === length - 1,
+          length, depth: this.depth, depth0: this.depth - 1,
+        }
+        if (i > 0) loop.previtem = items[i - 1]
+        if (i < length - 1) loop.nextitem = items[i + 1]
+        locals.set('loop', markLoop(loop))
+        this.run(n.body, frame(scope, locals), locals)
+      })
+    } finally {
+      this.depth--
+    }
+  }
+
+  private bind(targets: string[], x: unknown, locals: Map<string, unknown>): void {
+    if (targets.length === 1) {
+      locals.set(targets[0], x)
+      return
+    }
+    const xs = Array.isArray(x) ? x : typeof x === 'string' ? [...x] : undefined
+    if (!xs || xs.length !== targets.length) {
+      throw new UserError(`cannot unpack ${short(x)} into ${targets.length} loop variables (${targets.join(', ')})`)
+    }
+    targets.forEach((t, i) => locals.set(t, xs[i]))
+  }
+}
+
+/** Ansible's conversion of a rendered YAML string that looks like a list, map or boolean back into that value. */
+function convert(s: string): unknown {
+  if (s === 'True') return true
+  if (s === 'False') return false
+  if (!s.startsWith('{') && !s.startsWith('[')) return s
+  try {
+    const e = parse(s)
+    return literal(e) ? evaluate(e, { lookup: (n) => new Undef(n), resolve: (v) => v, deep: (v) => v }) : s
+  } catch {
+    return s
+  }
+}
+
+function literal(e: Expr): boolean {
+  switch (e.k) {
+    case 'lit': return true
+    case 'list': return e.items.every(literal)
+    case 'map': return e.entries.every(([k, v]) => literal(k) && literal(v))
+    case 'neg': return e.e.k === 'lit' && typeof e.e.v === 'number'
+    default: return false
+  }
+}
+
+/**
+ * Render `t` against `scope`: text, or with `convertData` the value a list/map/boolean text stands for. `quote`
+ * (the shell module) quotes every `{{ }}` output.
+ */
+export function renderJinja(t: JinjaTemplate, scope: Scope, convertData: boolean, quote?: (s: string) => string): unknown {
+  const saved = filterContext.ansible
+  filterContext.ansible = true
+  try {
+    const r = new Renderer(quote)
+    const top = new Map<string, unknown>()
+    try {
+      r.run(t.nodes, frame(scope, top), top)
+    } catch (e) {
+      if (e instanceof UserError && !e.pos && !(e instanceof JinjaRenderError)) throw new JinjaRenderError(e, r.at + t.skipped)
+      throw e
+    }
+    let out = r.out
+    const have = /\n*$/.exec(out)![0].length
+    if (t.trailing > have) out += '\n'.repeat(t.trailing - have)
+    return convertData ? convert(out) : out
+  } finally {
+    filterContext.ansible = saved
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Python's text forms of values, as Ansible prints them in Jinja templates: `str()`/`repr()` (`True`, `None`,
+ * `['a', 1]`, `{'k': 'v'}`) and `json.dumps` (`{"a": 1, "b": [1, 2]}`, ASCII-only by default).
+ *
+ * @example
+ * ```ts
+ * pyStr(['a', true, null]) // "['a', True, None]"
+ * pyJson({ b: 1, a: 'é' }) // '{"b": 1, "a": "\\u00e9"}'
+ * ```
+ */
+import { Undef } from './values.js'
+
+const tuples = new WeakSet<unknown[]>()
+
+/** Mark a list as a Python tuple (`zip`, `dictsort`, `items()` give tuples): it prints as `('a', 1)`. */
+export function tuple<T extends unknown[]>(xs: T): T {
+  tuples.add(xs)
+  return xs
+}
+
+/** Python's repr of a string: single quotes unless the text has one and no double quote. */
+export function pyStrRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'"
+  let out = q
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0
+    if (ch === q || ch === '\\') out += `\\${ch}`
+    else if (ch === '\n') out += '\\n'
+    else if (ch === '\r') out += '\\r'
+    else if (ch === '\t') out += '\\t'
+    else if (c < 0x20 || (c >= 0x7f && c < 0xa0)) out += `\\x${c.toString(16).padStart(2, '0')}`
+    else out += ch
+  }
+  return out + q
+}
+
+/** Python's repr of a float-or-int number. */
+export function pyNum(n: number): string {
+  if (Number.isNaN(n)) return 'nan'
+  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf'
+  const s = String(n)
+  return s.replace(/e([+-])(\d)$/, 'e$10$2')
+}
+
+/** Python's `repr()`. */
+export function pyRepr(v: unknown, depth = 0): string {
+  if (v === null || v === undefined || v instanceof Undef) return 'None'
+  if (v === true) return 'True'
+  if (v === false) return 'False'
+  if (typeof v === 'number') return pyNum(v)
+  if (typeof v === 'string') return pyStrRepr(v)
+  if (depth > 64) return '...'
+  if (Array.isArray(v)) {
+    const items = v.map((x) => pyRepr(x, depth + 1))
+    return tuples.has(v) ? `(${items.join(', ')}${items.length === 1 ? ',' : ''})` : `[${items.join(', ')}]`
+  }
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${pyRepr(k, depth + 1)}: ${pyRepr(x, depth + 1)}`).join(', ')}}`
+  if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x, depth + 1)}`).join(', ')}}`
+  return String(v)
+}
+
+/** Python's `str()`: strings as they are, everything else as its repr. */
+export function pyStr(v: unknown): string {
+  return typeof v === 'string' ? v : pyRepr(v)
+}
+
+/** Options of Python's `json.dumps` that Ansible's filters use. */
+export interface JsonOptions {
+  indent?: number
+  sortKeys?: boolean
+  ensureAscii?: boolean
+  /** Item and key separators; default `', '` and `': '` (`','` with an indent). */
+  separators?: [string, string]
+}
+
+function jsonStr(s: string, ascii: boolean): string {
+  const j = JSON.stringify(s)
+  return ascii ? j.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : j
+}
+
+/** Python's `json.dumps(v, …)`. */
+export function pyJson(v: unknown, o: JsonOptions = {}, level = 0): string {
+  const ascii = o.ensureAscii ?? true
+  const [item, key] = o.separators ?? [o.indent !== undefined ? ',' : ', ', ': ']
+  if (v === null || v === undefined || v instanceof Undef) return 'null'
+  if (typeof v === 'boolean') return String(v)
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : !Number.isFinite(v) ? (v > 0 ? 'Infinity' : '-Infinity') : pyNum(v)
+  if (typeof v === 'string') return jsonStr(v, ascii)
+  if (level > 64) throw new Error('value nested too deeply for JSON')
+  const entries: Array<[string | undefined, unknown]> = Array.isArray(v)
+    ? v.map((x) => [undefined, x])
+    : Object.entries(v instanceof Map ? Object.fromEntries(v) : (v as object))
+  if (!Array.isArray(v) && o.sortKeys) entries.sort(([a], [b]) => ((a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0))
+  const [open, close] = Array.isArray(v) ? ['[', ']'] : ['{', '}']
+  if (!entries.length) return open + close
+  const parts = entries.map(([k, x]) => (k === undefined ? '' : jsonStr(k, ascii) + key) + pyJson(x, o, level + 1))
+  if (o.indent === undefined) return open + parts.join(item) + close
+  const pad = (n: number): string => `\n${' '.repeat(o.indent! * n)}`
+  return open + pad(level + 1) + parts.join(item + pad(level + 1)) + pad(level) + close
+}
