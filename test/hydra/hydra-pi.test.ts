@@ -1,29 +1,37 @@
 /**
- * End-to-end test of playbooks/hydra-pi.yml (issue 4) on three real Debian bookworm nodes of the test fleet
- * (systemd as PID 1, sshd, apt through NAT to the Debian mirror): one `hydra_server`, two `hydra_builders`, driven
- * over SSH by the real CLI with `nix_install_method: debian`.
+ * End-to-end test of playbooks/hydra-pi.yml on three real Debian bookworm nodes of the test fleet (systemd as
+ * PID 1, sshd, apt through NAT to the Debian mirror): one `hydra_server`, two `hydra_builders`, driven over SSH by
+ * the real CLI with `nix_install_method: debian`, then checked with real Nix builds (test/hydra/farm-steps.ts).
  *
  * HYDRA ITSELF IS A STAND-IN HERE. Hydra cannot be downloaded on this offline machine, so the run uses
- * `hydra_install_method: prefix` with test/fixtures/hydra-standin/ copied onto the server: small scripts with
- * Hydra's command names (`hydra-init` creating Hydra's users tables, a `hydra-server` answering HTTP on its port,
- * long-running `hydra-evaluator`/`hydra-queue-runner`/`hydra-notify`, `hydra-create-user` writing Hydra's rows).
- * Everything else is real: apt, Nix from Debian with nix-daemon, PostgreSQL, users, folders, units, SSH keys.
+ * `hydra_install_method: nix` with a tiny local "nixpkgs", test/fixtures/hydra-standin/ copied onto the server as
+ * `hydra_nixpkgs_url`: the role's own nix-env command builds its `hydra` attribute (a real derivation, built by
+ * Nix with Debian's static busybox) into the profile. It installs small scripts with Hydra's command names
+ * (`hydra-init` creating Hydra's users tables, a `hydra-server` answering HTTP on its port, long-running
+ * `hydra-evaluator`/`hydra-queue-runner`/`hydra-notify`, `hydra-create-user` writing Hydra's rows). Everything else
+ * is real: apt, Nix from Debian with nix-daemon, PostgreSQL, users, folders, units, SSH keys, the builds.
  *
  * Order: validate; --check on the fresh nodes (debian, source and installer paths: nothing may change); the first
- * run, asserted on the nodes; the check run's prediction against it; a second run with 0 changed; a change of one
- * unit's setting restarting exactly that service.
+ * run, asserted on the nodes; real builds on the builders; --tags verify; the check run's prediction against the
+ * first run; a second run with 0 changed; a change of one unit's setting restarting exactly that service; runs
+ * with builders left out, removed, added, down, or with a changed host key; a new Hydra pin; the prefix method.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canRunFleet, startFleet, type Fleet } from '../helpers/fleet.js'
 import { changedOk, changedTasks, explain, PLAYBOOK, ROOT, tsplay, type CliResult } from './cli.js'
+import { Farm } from './farm.js'
+import { changeSteps } from './farm-changes.js'
+import { buildSteps, type HydraTest } from './farm-steps.js'
 
 const can = canRunFleet()
 const STANDIN = join(ROOT, 'test', 'fixtures', 'hydra-standin')
-const PREFIX = '/opt/hydra-standin'
+/** The stand-in "nixpkgs" on the server: pin 1 (the first run) and pin 2 (a new Hydra release). */
+const NIXPKGS = ['/srv/nixpkgs-standin-1', '/srv/nixpkgs-standin-2']
+const PROFILE = '/nix/var/nix/profiles/hydra'
 const SERVICES = ['hydra-init', 'hydra-server', 'hydra-evaluator', 'hydra-queue-runner', 'hydra-notify']
 const LONG = 1_200_000
 
@@ -37,6 +45,9 @@ describe.skipIf(!can.ok)(`hydra-pi.yml on a fleet of three Debian nodes (${can.o
   const password = `pw-${randomBytes(12).toString('hex')}`
   let check: CliResult
   let first: CliResult
+  let farm: Farm
+  /** What the steps in farm-steps.ts share with this file (filled in beforeAll). */
+  const t = {} as HydraTest
 
   /** Run as root inside a node (no SSH), failing the test on a non-zero exit. */
   async function sh(node: string, argv: string[], stdin?: string): Promise<string> {
@@ -51,21 +62,28 @@ describe.skipIf(!can.ok)(`hydra-pi.yml on a fleet of three Debian nodes (${can.o
     ;[server, ...builders] = fleet.nodes.map((n) => n.name)
     address = Object.fromEntries(fleet.nodes.map((n) => [n.name, n.address]))
     dir = mkdtempSync(join(tmpdir(), 'tsplay-hydra-'))
-    writeFileSync(join(dir, 'hosts.yml'), fleet.inventoryYaml(
-      { hydra_server: [server], hydra_builders: builders },
-      // The stand-in hydra-server binds an IPv4 address; the real one also takes the default "*".
-      { nix_install_method: 'debian', hydra_install_method: 'prefix', hydra_prefix: PREFIX, hydra_listen_host: '0.0.0.0' },
-    ))
+    // The stand-in hydra-server binds an IPv4 address; the real one also takes the default "*". The farm is
+    // offline (only Debian's mirror is reachable): no binary cache, as an offline user would set it.
+    const vars = { nix_install_method: 'debian', hydra_install_method: 'nix', hydra_nixpkgs_url: NIXPKGS[0],
+      hydra_listen_host: '0.0.0.0', nix_extra_options: { substituters: '' } }
+    writeFileSync(join(dir, 'hosts.yml'), fleet.inventoryYaml({ hydra_server: [server], hydra_builders: builders }, vars))
     // The secret stays out of argv: a vars file of mode 0600, as docs/hydra-pi.md tells users to do.
     writeFileSync(join(dir, 'secrets.yml'), `hydra_admin_password: ${password}\n`, { mode: 0o600 })
     base = [PLAYBOOK, '-i', join(dir, 'hosts.yml'), '--known-hosts', fleet.knownHostsFile, '--json']
-    // Copy the Hydra stand-in onto the server (it plays Hydra's part; see the header).
+    // The Hydra stand-in's "nixpkgs" on the server, twice (the second with another pin), each with Debian's static
+    // busybox as ./bb/busybox; and the test derivation of farm.ts.
+    farm = new Farm(fleet, server)
+    await farm.prepare()
     const files = readdirSync(STANDIN, { recursive: true }).map(String).filter((f) => statSync(join(STANDIN, f)).isFile())
-    for (const f of files) {
-      const dest = `${PREFIX}/${relative(STANDIN, join(STANDIN, f))}`
-      await sh(server, ['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod 0755 "$1"', 'sh', dest],
-        readFileSync(join(STANDIN, f), 'utf8'))
+    for (const [i, root] of NIXPKGS.entries()) {
+      for (const f of files) {
+        await sh(server, ['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod "$2" "$1"', 'sh', `${root}/${f}`,
+          f.startsWith('bin/') ? '0755' : '0644'], readFileSync(join(STANDIN, f), 'utf8'))
+      }
+      await sh(server, ['sh', '-c', `mkdir -p ${root}/bb && cp /bin/busybox ${root}/bb/ && echo ${i + 1} > ${root}/pin`])
     }
+    Object.assign(t, { fleet, farm, server, builders, address, dir, base, vars, secrets: ['-e', `@${join(dir, 'secrets.yml')}`],
+      standin: STANDIN, nixpkgs: NIXPKGS, profile: PROFILE, services: SERVICES })
   }, 600_000)
 
   afterAll(async () => {
@@ -144,6 +162,13 @@ describe.skipIf(!can.ok)(`hydra-pi.yml on a fleet of three Debian nodes (${can.o
     expect(await sh(server, ['cat', '/var/lib/hydra/hydra.conf'])).toContain(`base_uri = http://${address[server]}:3000`)
     expect(await sh(server, ['cat', '/etc/default/hydra'])).toContain('HYDRA_DBI="dbi:Pg:dbname=hydra;user=hydra;"')
     for (const s of SERVICES) expect(await sh(server, ['systemctl', 'is-active', s]), s).toBe('active')
+    // Hydra (the stand-in) came from the pinned "nixpkgs" through the role's nix-env: generation 1 of the profile
+    // holds the derivation's output, the units start it from the profile, the pin is recorded.
+    expect(await sh(server, ['readlink', PROFILE])).toBe('hydra-1-link')
+    expect(await sh(server, ['readlink', '-f', `${PROFILE}/bin/hydra-server`])).toMatch(/^\/nix\/store\/[a-z0-9]{32}-hydra-standin-1\/bin\/hydra-server$/)
+    expect(await sh(server, ['cat', `${PROFILE}/README`])).toContain('NOT Hydra')
+    expect(await sh(server, ['systemctl', 'show', '-p', 'ExecStart', '--value', 'hydra-queue-runner'])).toContain(`${PROFILE}/bin/hydra-queue-runner`)
+    expect(await sh(server, ['cat', '/var/lib/hydra/nixpkgs-pin'])).toBe(`${NIXPKGS[0]} hydra`)
     // The admin row in Hydra's tables (written by the stand-in hydra-create-user).
     expect(await psql(server, 'hydra', "select username || ' ' || emailaddress from users")).toBe(`admin root@${server}`)
     expect(await psql(server, 'hydra', "select role from userroles where username = 'admin'")).toBe('admin')
@@ -152,28 +177,30 @@ describe.skipIf(!can.ok)(`hydra-pi.yml on a fleet of three Debian nodes (${can.o
     expect(first.tasks.find((t) => t.task === "Hydra's URL")?.msg).toContain(`http://${address[server]}:3000`)
   }, LONG)
 
-  it('first run: builders trust the queue runner, and /etc/nix/machines lists them', async () => {
+  it('first run: builders trust the queue runner, and the machine lists are what Nix and Hydra read', async () => {
     const pub = await sh(server, ['cat', '/var/lib/hydra/queue-runner/.ssh/id_ed25519.pub'])
-    const machines = (await sh(server, ['cat', '/etc/nix/machines'])).split('\n').filter((l) => l && !l.startsWith('#'))
+    // nix-daemon's list: the builders only (no localhost: nix-daemon would log in to itself), no ";" anywhere
+    // (Nix splits lines on it, comments included). Hydra's: its own file (localhost) and that one.
+    const nixText = await sh(server, ['cat', '/etc/nix/machines'])
+    const hydraText = await sh(server, ['cat', '/etc/hydra/machines'])
+    for (const text of [nixText, hydraText]) expect(text).not.toContain(';')
+    expect(await farm.queueRunnerMachineFiles()).toEqual(['/etc/hydra/machines', '/etc/nix/machines'])
+    expect(await sh(server, ['systemctl', 'show', '-p', 'Environment', '--value', 'hydra-queue-runner']))
+      .toContain('NIX_REMOTE_SYSTEMS=/etc/hydra/machines:/etc/nix/machines')
     const cpus = await sh(server, ['nproc'])
-    expect(machines[0]).toBe(`localhost x86_64-linux - ${cpus} 1 benchmark,big-parallel - -`)
-    expect(machines).toHaveLength(1 + builders.length)
+    expect((await farm.lines('/etc/hydra/machines')).map((l) => l.text)).toEqual([`localhost x86_64-linux - ${cpus} 1 benchmark,big-parallel - -`])
+    const machines = await farm.lines('/etc/nix/machines')
+    expect(machines.map((l) => l.name)).toEqual(builders)
     for (const [i, b] of builders.entries()) {
       expect(await sh(b, ['cat', '/var/lib/nixremote/.ssh/authorized_keys'])).toBe(`restrict ${pub}`)
       // As NixOS documents it: `base64 -w0` of the whole .pub file (its newline included).
       const hostKey = Buffer.from((await fleet.exec(b, ['cat', '/etc/ssh/ssh_host_ed25519_key.pub'])).stdout).toString('base64')
-      expect(machines[i + 1]).toBe(`ssh://nixremote@${address[b]} x86_64-linux /var/lib/hydra/queue-runner/.ssh/id_ed25519 ` +
-        `${await sh(b, ['nproc'])} 1 benchmark,big-parallel - ${hostKey}`)
-      // What the queue runner does: Nix opens the builder's store over SSH as hydra-queue-runner, with the key and
-      // the pinned host key from /etc/nix/machines (no known_hosts entry exists).
-      const ping = await fleet.exec(server, ['runuser', '-u', 'hydra-queue-runner', '--', 'env', 'HOME=/var/lib/hydra/queue-runner', 'sh', '-c',
-        'set -- $(grep -F "ssh://nixremote@$1 " /etc/nix/machines); rm -f "$HOME/.ssh/known_hosts"; ' +
-        'exec nix --extra-experimental-features nix-command store ping --store "$1?ssh-key=$3&base64-ssh-public-host-key=$8"',
-        'sh', address[b]])
-      expect(ping.rc, ping.stderr).toBe(0)
-      expect(ping.stdout + ping.stderr).toContain(`Store URL: ssh://nixremote@${address[b]}`)
+      expect(machines[i].text).toBe(`ssh://nixremote@${address[b]} x86_64-linux /var/lib/hydra/queue-runner/.ssh/id_ed25519 ` +
+        `${await sh(b, ['nproc'])} 1 benchmark,big-parallel - ${hostKey} # ${b}`)
     }
   }, LONG)
+
+  buildSteps(t)
 
   it('--check on the fresh nodes predicted the first run (changed and ok per host)', () => {
     for (const h of Object.keys(first.recap)) {
@@ -188,6 +215,8 @@ describe.skipIf(!can.ok)(`hydra-pi.yml on a fleet of three Debian nodes (${can.o
     expect(r.stdout + r.stderr).not.toContain(password)
     for (const [h, c] of Object.entries(r.recap)) expect(c.changed, `${h}: ${changedTasks(r, h).join(' | ')}`).toBe(0)
     expect(Object.keys(r.recap).sort()).toEqual(fleet.nodes.map((n) => n.name).sort())
+    // The verify role is tagged never: it runs only when asked for with --tags verify.
+    expect(r.tasks.filter((x) => x.task.startsWith('verify : '))).toEqual([])
   }, LONG)
 
   it('a changed unit restarts exactly that service', async () => {
@@ -208,31 +237,9 @@ describe.skipIf(!can.ok)(`hydra-pi.yml on a fleet of three Debian nodes (${can.o
     expect(r.rc, explain(r)).toBe(0)
     expect(r.recap[server].changed, changedTasks(r, server).join(' | ')).toBe(0)
     expect(Object.keys(r.recap)).toEqual([server])
-    expect(r.tasks.find((t) => t.task === 'build_machines : /etc/nix/machines left as it is')?.status).toBe('ok')
+    expect(r.tasks.find((x) => x.task === 'build_machines : Builders this run did not reach')?.status).toBe('ok')
     expect(await sh(server, ['cat', '/etc/nix/machines'])).toBe(machines)
   }, LONG)
 
-  it('growing the farm: a Pi taken out, then added back fresh, is all it takes', async () => {
-    const [keep, grow] = builders
-    const vars = { nix_install_method: 'debian', hydra_install_method: 'prefix', hydra_prefix: PREFIX, hydra_listen_host: '0.0.0.0' }
-    const lines = async () => (await sh(server, ['cat', '/etc/nix/machines'])).split('\n').filter((l) => l.startsWith('ssh://'))
-    // One builder less: its line goes.
-    writeFileSync(join(dir, 'one.yml'), fleet.inventoryYaml({ hydra_server: [server], hydra_builders: [keep] }, vars))
-    const one = ['run', PLAYBOOK, '-i', join(dir, 'one.yml'), '--known-hosts', fleet.knownHostsFile, '--json', '-e', `@${join(dir, 'secrets.yml')}`]
-    const r1 = await tsplay([...one, '--limit', `${server}:${keep}`])
-    expect(r1.rc, explain(r1)).toBe(0)
-    expect((await lines()).map((l) => l.split(' ')[0])).toEqual([`ssh://nixremote@${address[keep]}`])
-    // A fresh Pi (wiped node) joins the group: one run sets it up and the server sends builds to it.
-    await fleet.reset(grow)
-    const r2 = await tsplay(['run', ...base, '-e', `@${join(dir, 'secrets.yml')}`])
-    expect(r2.rc, explain(r2)).toBe(0)
-    expect(r2.recap[keep].changed, changedTasks(r2, keep).join(' | ')).toBe(0)
-    expect(await sh(grow, ['systemctl', 'is-active', 'nix-daemon'])).toBe('active')
-    expect((await lines()).map((l) => l.split(' ')[0])).toEqual(builders.map((b) => `ssh://nixremote@${address[b]}`))
-    const ping = await fleet.exec(server, ['runuser', '-u', 'hydra-queue-runner', '--', 'env', 'HOME=/var/lib/hydra/queue-runner', 'sh', '-c',
-      'set -- $(grep -F "ssh://nixremote@$1 " /etc/nix/machines); ' +
-      'exec nix --extra-experimental-features nix-command store ping --store "$1?ssh-key=$3&base64-ssh-public-host-key=$8"',
-      'sh', address[grow]])
-    expect(ping.rc, ping.stderr).toBe(0)
-  }, LONG)
+  changeSteps(t)
 })
