@@ -57,6 +57,7 @@ export async function readArgumentSpec(ctx: LoadContext, dir: string, role: stri
     absorb(ctx, e)
     return undefined
   }
+  const before = ctx.errors.length
   const top = doc.value
   const main = isMap(top) && isMap(top.argument_specs) ? top.argument_specs.main : undefined
   if (!isMap(main)) {
@@ -86,6 +87,7 @@ export async function readArgumentSpec(ctx: LoadContext, dir: string, role: stri
     }
     if (raw.choices !== undefined && !Array.isArray(raw.choices)) report(ctx, `option "${name}": choices must be a list`, valuePos(raw, 'choices') ?? at)
   }
+  if (ctx.errors.length > before) return undefined // reported: no checking task from a broken spec
   return { role, file, options: options as Record<string, OptionSpec>, params }
 }
 

@@ -91,7 +91,7 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
     seen.add(id)
     const doubt = dynamic ?? f.doubt ?? (f.owner !== undefined && !out.mentioned.has(f.owner) ? `"${f.owner}" is read by nothing` : undefined)
     const hint = didYouMean(f.name, f.defined) ?? '(define it in vars, vars_files, the inventory or with -e)'
-    if (doubt) out.warnings.push(new UserError(`variable "${f.name}" is defined nowhere (${doubt}) in ${f.where}`, f.pos, hint))
+    if (doubt) out.warnings.push(new UserError(`variable "${f.name}" in ${f.where} is defined nowhere (${doubt})`, f.pos, hint))
     else out.errors.push(new UserError(`undefined variable "${f.name}" in ${f.where}`, f.pos, hint))
   }
   return out
