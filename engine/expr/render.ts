@@ -19,7 +19,8 @@ import { compileHbs, renderHbs, type HbsTemplate } from './hbs.js'
 import type { Expr } from './ast.js'
 import { compileJinja, renderJinja, type JinjaTemplate } from './jinja/run.js'
 import { needsHandlebars, scan, type Segment } from './scan.js'
-import { rootScope, type Scope } from './scope.js'
+import { UserError } from '../errors.js'
+import { isTemplateText, rootScope, type Scope } from './scope.js'
 import { force } from './values.js'
 
 /** Which engine renders a text: `auto` for playbook strings, `jinja` for template files, `hbs` for `.hbs` files. */
@@ -37,6 +38,20 @@ export type Compiled =
 const CACHE_MAX = 5_000
 const cache = new Map<string, Compiled>()
 
+const UNSAFE_OPEN = '{% raw %}'
+const UNSAFE_CLOSE = '{% endraw %}'
+
+/**
+ * The form YAML's `!unsafe` tag gives a string: text that is never templated. Text with template markup is
+ * wrapped in `{% raw %}…{% endraw %}` (and rendered back to itself, never converted to a list or map).
+ * Throws `UserError` for text holding `{% endraw %}` itself.
+ */
+export function unsafeText(s: string): string {
+  if (!isTemplateText(s)) return s
+  if (s.includes(UNSAFE_CLOSE)) throw new UserError('an !unsafe string cannot contain "{% endraw %}"')
+  return UNSAFE_OPEN + s + UNSAFE_CLOSE
+}
+
 /** True when a playbook string uses Jinja-only syntax: statements, comments or whitespace control. */
 export function usesJinjaSyntax(s: string): boolean {
   return s.includes('{%') || /(^|[^{])\{#/.test(s) || s.includes('{{-') || /(^|[^-])-\}\}/.test(s)
@@ -52,7 +67,9 @@ export function compileTemplate(s: string, shell: boolean, engine: Engine = 'aut
   const key = (shell ? 's' : 'p') + engine[0] + s
   let c = cache.get(key)
   if (c) return c
-  if (engine === 'jinja' || (engine === 'auto' && usesJinjaSyntax(s))) c = { kind: 'jinja', t: compileJinja(s), convert: engine === 'auto' && !shell }
+  if (engine === 'auto' && s.startsWith(UNSAFE_OPEN) && s.endsWith(UNSAFE_CLOSE) && s.indexOf(UNSAFE_CLOSE) === s.length - UNSAFE_CLOSE.length) {
+    c = { kind: 'text', text: s.slice(UNSAFE_OPEN.length, -UNSAFE_CLOSE.length) }
+  } else if (engine === 'jinja' || (engine === 'auto' && usesJinjaSyntax(s))) c = { kind: 'jinja', t: compileJinja(s), convert: engine === 'auto' && !shell }
   else if (!s.includes('{{') && !s.includes('{%')) c = { kind: 'text', text: s }
   else {
     const segs = scan(s)

@@ -15,7 +15,8 @@
  * ```
  */
 import { readFile, stat } from 'node:fs/promises'
-import { LineCounter, parseDocument, type Document, type Node } from 'yaml'
+import { LineCounter, parseDocument, type Document, type Node, type ScalarTag } from 'yaml'
+import { unsafeText } from '../expr/render.js'
 import { UserError, UserErrors } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import { checkNestingDepth, Converter } from './convert.js'
@@ -89,6 +90,7 @@ export function parseYaml(text: string, file: string, limits: Partial<YamlLimits
   try {
     doc = parseDocument(text, {
       version: '1.2', schema: 'core', merge: true, uniqueKeys: true, prettyErrors: false, lineCounter: lc, keepSourceTokens: false,
+      customTags: [UNSAFE_TAG],
     })
   } catch (e) {
     if (e instanceof RangeError) throw new UserError(`YAML nested too deeply to parse (limit ${lim.maxDepth})`, at(0))
@@ -104,6 +106,9 @@ export function parseYaml(text: string, file: string, limits: Partial<YamlLimits
   const value = root ? conv.toJS(root, 0) : undefined
   return { file, value: value === null && !root ? undefined : value, pos: root?.range ? at(root.range[0]) : at(0) }
 }
+
+/** Ansible's `!unsafe`: a string that is never templated (`pass: !unsafe 'p{{w'`). */
+const UNSAFE_TAG: ScalarTag = { tag: '!unsafe', default: false, resolve: (s: string) => unsafeText(s) }
 
 /** The yaml package's message without its trailing "at line N, column M:" excerpt. */
 function yamlMessage(m: string): string {

@@ -1,0 +1,125 @@
+/**
+ * Jinja in tsplay beyond what ansible-agree.test.ts compares: which engine renders what, playbook strings with
+ * statements, shell quoting in the Jinja engine, `!unsafe`, the static variable scan, keyword-argument errors and
+ * the messages of malformed templates.
+ */
+import { describe, expect, it } from 'vitest'
+import { UserError } from '../../engine/errors.js'
+import { parseYaml } from '../../engine/load/yaml.js'
+import { checkTemplateSyntax, engineForFile, renderString, renderValue, templateVariables } from '../../engine/template.js'
+import { evalCondition, evalExpr, exprVariables } from '../../engine/expr.js'
+
+const vars = { xs: ['a', 'b'], n: 3, flag: 'no', users: [{ name: 'al', admin: true }, { name: 'bo' }], d: { k: 'v' } }
+
+function error(f: () => unknown): string {
+  try {
+    f()
+  } catch (e) {
+    expect(e).toBeInstanceOf(UserError)
+    return (e as Error).message
+  }
+  throw new Error('expected an error')
+}
+
+describe('engines', () => {
+  it('picks Jinja for template files unless they are .hbs', () => {
+    expect(engineForFile('/r/templates/motd.j2')).toBe('jinja')
+    expect(engineForFile('/r/templates/motd')).toBe('jinja')
+    expect(engineForFile('/r/templates/motd.hbs')).toBe('hbs')
+  })
+
+  it('keeps .hbs files on handlebars and refuses Jinja statements there', () => {
+    expect(renderString('{{#each xs}}{{ this }};{{/each}}', vars, { engine: 'hbs' })).toBe('a;b;')
+    expect(checkTemplateSyntax('{% if x %}y{% endif %}', 'hbs')).toMatch(/not supported/)
+  })
+
+  it('renders playbook strings that use Jinja syntax with Jinja, others as before', () => {
+    expect(renderValue('{% for x in xs %}{{ x }}{% endfor %}', vars)).toBe('ab')
+    expect(renderValue('{{ xs }}', vars)).toEqual(['a', 'b'])
+    expect(renderValue('{% if n > 2 %}{{ xs }}{% endif %}', vars)).toEqual(['a', 'b']) // read back as Ansible does
+    expect(renderValue('x{# note #}', vars)).toBe('x')
+    expect(renderValue('a  {{- n -}}  b', vars)).toBe('a3b')
+    expect(renderValue('{{#if n}}yes{{/if}}', vars)).toBe('yes')
+  })
+
+  it("uses Python's truthiness inside Jinja statements, tsplay's in conditions", () => {
+    expect(renderValue('{% if flag %}on{% else %}off{% endif %}', vars)).toBe('on')
+    expect(evalCondition('flag', vars)).toBe(false)
+  })
+
+  it('shell-quotes every {{ }} value in the Jinja engine too', () => {
+    const s = renderString("{% for x in xs %}echo {{ x ~ \"'; rm -rf /\" }}\n{% endfor %}", vars, { escape: 'shell' })
+    expect(s).toBe("echo 'a'\\''; rm -rf /'\necho 'b'\\''; rm -rf /'\n")
+  })
+})
+
+describe('expressions', () => {
+  it.each<[string, unknown]>([
+    ["xs | join(d='-')", 'a-b'],
+    ["'2.14.1' is version('2.14', operator='>=')", true],
+    ["'1.0' is version('1.0.0', '<')", true],
+    ["'1.2.3-rc1' is version('1.2.3', '<', version_type='semver')", true],
+    ["users | selectattr('admin', 'defined') | map(attribute='name') | list", ['al']],
+    ["users | map(attribute='admin', default=false) | list", [true, false]],
+    ['range(2, 8, 3)', [2, 5]],
+    ["missing | default(omit_me | default('z'))", 'z'],
+    ['xs[-1:]', ['b']],
+    ["d | combine({'j': 1}) | dict2items | map(attribute='key') | list", ['k', 'j']],
+    ["lookup('env', 'TSPLAY_SURELY_UNSET', default='dflt')", 'dflt'],
+    ['n is divisibleby 3', true],
+    ["'abc' | ansible.builtin.upper", 'ABC'],
+  ])('%s', (src, want) => {
+    expect(evalExpr(src, vars)).toEqual(want)
+  })
+
+  it('names unknown or doubled keyword arguments', () => {
+    expect(error(() => evalExpr("xs | join(sep=',')", vars))).toMatch(/join.*unexpected keyword argument "sep"/)
+    expect(error(() => evalExpr("xs | join(',', d='-')", vars))).toMatch(/two values for argument "d"/)
+    expect(() => exprVariables("x | f(a=1, a=2)")).toThrow(/given twice/)
+    expect(() => exprVariables("x | f(a=1, 2)")).toThrow(/positional argument cannot follow/)
+  })
+
+  it('keeps undefined semantics: errors on use, default and is defined work, attributes of undefined error', () => {
+    expect(error(() => renderValue('{% if nope %}x{% endif %}', vars))).toMatch(/undefined variable "nope"/)
+    expect(error(() => renderValue('{{ d.nope.deeper }}x{# #}', vars))).toMatch(/undefined variable "d\.nope\.deeper"/)
+    expect(renderValue("{{ d.nope.deeper | default('ok') }}{# #}", vars)).toBe('ok')
+    expect(renderValue('{{ nope is defined }}{{ d.k is defined }}{# #}', vars)).toBe('FalseTrue')
+    expect(error(() => renderValue('{% for x in nope %}{% endfor %}', vars))).toMatch(/undefined variable "nope"/)
+  })
+})
+
+describe('static scan', () => {
+  it('reports names read, leaving out what the template defines', () => {
+    const t = '{% set total = n * 2 %}{% for u in users if u.name != skip %}{{ u.name }} {{ loop.index }} {{ total }}{% endfor %}{{ after }}'
+    expect(templateVariables(t)).toEqual(['n', 'users', 'skip', 'after'])
+    expect(templateVariables('{% with a = b %}{{ a }}{{ c }}{% endwith %}', 'jinja')).toEqual(['b', 'c'])
+    expect(templateVariables('{% set ns = namespace(x=1) %}{% for i in xs %}{% set ns.x = i %}{% endfor %}{{ ns.x }}')).toEqual(['xs'])
+    expect(templateVariables('{{ u }}{% for u in xs %}{% endfor %}')).toEqual(['u', 'xs'])
+  })
+})
+
+describe('malformed templates', () => {
+  it.each<[string, RegExp]>([
+    ['{% if x %}a', /"\{% if %\}" is never closed \(no "\{% endif %\}"\)/],
+    ['{% endfor %}', /unknown statement "\{% endfor %\}" \(no block is open here\)/],
+    ['{% macro m() %}{% endmacro %}', /"\{% macro %\}" is not supported/],
+    ['{{ x', /unclosed "\{\{"/],
+    ['{# x', /unclosed comment/],
+    ['{% raw %}x', /unclosed "\{% raw %\}"/],
+    ['{% for x xs %}{% endfor %}', /expected "in"/],
+    ['{% set %}', /expected a variable name/],
+  ])('%s', (src, msg) => {
+    expect(checkTemplateSyntax(src, 'jinja')).toMatch(msg)
+  })
+})
+
+describe('!unsafe', () => {
+  it('keeps a tagged string from ever being templated', () => {
+    const { value } = parseYaml('a: !unsafe "p{{w%}{#"\nb: !unsafe "{{ x }}"\nc: !unsafe "[1, 2]"\nd: !unsafe plain\n', 'v.yml')
+    const v = value as Record<string, unknown>
+    const rendered = renderValue(v, { x: 1 }) as Record<string, unknown>
+    expect(rendered).toEqual({ a: 'p{{w%}{#', b: '{{ x }}', c: '[1, 2]', d: 'plain' })
+    expect(renderValue('{{ b }}', v)).toBe('{{ x }}')
+    expect(renderValue('{{ b }} and {{ a }}', v)).toBe('{{ x }} and p{{w%}{#')
+  })
+})
