@@ -32,6 +32,8 @@ export interface RoleArgSpec {
   file: string
   options: Record<string, OptionSpec>
   params: Vars
+  /** `short_description` of the entry point, if any (the checking task's name shows it, as Ansible's does). */
+  summary?: string
 }
 
 const specs = new WeakMap<Play, RoleArgSpec[]>()
@@ -88,7 +90,8 @@ export async function readArgumentSpec(ctx: LoadContext, dir: string, role: stri
     if (raw.choices !== undefined && !Array.isArray(raw.choices)) report(ctx, `option "${name}": choices must be a list`, valuePos(raw, 'choices') ?? at)
   }
   if (ctx.errors.length > before) return undefined // reported: no checking task from a broken spec
-  return { role, file, options: options as Record<string, OptionSpec>, params }
+  const summary = typeof main.short_description === 'string' ? main.short_description : undefined
+  return { role, file, options: options as Record<string, OptionSpec>, params, summary }
 }
 
 /** The first task of a role with a spec: the rendered values are checked on each host before the role runs. */
@@ -97,7 +100,8 @@ export function specTask(spec: RoleArgSpec): Record<string, unknown> {
     const { type, choices, required, elements } = o
     return [k, { type, choices, required, elements }]
   }))
-  return { name: `Validating arguments against arg spec main of role ${spec.role}`, validate_argument_spec: { argument_spec }, tags: ['always'] }
+  const name = `Validating arguments against arg spec 'main'${spec.summary ? ` - ${spec.summary}` : ''}`
+  return { name, validate_argument_spec: { argument_spec }, tags: ['always'] }
 }
 
 const hasTemplate = (v: unknown): boolean =>

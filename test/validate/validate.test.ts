@@ -92,7 +92,7 @@ describe('role variables have types (meta/argument_specs.yml)', () => {
   it('a templated value is checked rendered, before any task of the role runs', () => {
     const r = cli({ ...site, 'inventory/group_vars/web.yml': 'word: eighty\nweb_port: "{{ word }}"\n' }, ['run', 'site.yml', '-i', 'inventory', '--output', 'plain'])
     expect(r.code, r.shown).toBe(2)
-    expect(r.out).toMatch(/Validating arguments against arg spec main of role web/)
+    expect(r.out).toMatch(/TASK \[web : Validating arguments against arg spec 'main'\]/)
     expect(r.out).toMatch(/web_port must be an int, found "eighty"/)
     expect(r.out).not.toMatch(/http:\/\/x/)
   })
