@@ -1,11 +1,13 @@
 /**
- * `template`: render a handlebars template from the controller with the host's variables and put the result
- * on the host atomically. Changed only when the rendered content (SHA-1) or mode/owner/group differ.
+ * `template`: render a template from the controller with the host's variables and put the result on the host
+ * atomically: Jinja exactly as Ansible renders it (`.j2` and any other name), handlebars for `.hbs` files.
+ * Changed only when the rendered content (SHA-1) or mode/owner/group differ.
  *
  * @example
  * ```yaml
  * - name: hydra's configuration
  *   template: { src: hydra.conf.hbs, dest: /var/lib/hydra/hydra.conf, owner: hydra, mode: '0640' }
+ * - template: { src: nginx.conf.j2, dest: /etc/nginx/sites-enabled/site.conf }
  * ```
  */
 import { readFile, stat } from 'node:fs/promises'
@@ -36,11 +38,11 @@ type Args = Static<typeof Args>
 
 export default defineModule({
   name: 'template',
-  summary: 'Render a handlebars template with the host variables and write it to the host',
+  summary: 'Render a Jinja (or .hbs handlebars) template with the host variables and write it to the host',
   schema: Args,
   changedWhen: 'the rendered content (SHA-1) or mode/owner/group differ',
   check: 'full',
-  example: 'template: { src: motd.hbs, dest: /etc/motd }',
+  example: 'template: { src: motd.j2, dest: /etc/motd }',
   async gather(args: Args, ctx, io): Promise<PutFacts> {
     const file = await findSource(args.src, ctx.searchPaths, 'templates')
     const text = await readFile(file, 'utf8')

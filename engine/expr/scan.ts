@@ -23,16 +23,22 @@ export type Segment =
 
 const JINJA_STATEMENT = /\{%-?\s*(if|for|set|endif|endfor|else|elif|raw|endraw|macro|include|block|with)\b/
 
-/** Find the end of a mustache body starting at `i`: the index of one of `closers` outside quotes, or -1. */
+/**
+ * Find the end of a mustache body starting at `i`: the index of one of `closers` outside quotes and outside
+ * brackets (`{{ {'a': {'b': 1}} }}` ends at the last `}}`, as in Jinja), or -1.
+ */
 function findClose(s: string, i: number, closers: string[]): number {
   let quote = ''
+  let depth = 0
   for (let j = i; j < s.length; j++) {
     const c = s[j]
     if (quote) {
       if (c === '\\') j++
       else if (c === quote) quote = ''
     } else if (c === "'" || c === '"') quote = c
-    else if (closers.some((c) => s.startsWith(c, j))) return j
+    else if (depth === 0 && closers.some((c) => s.startsWith(c, j))) return j
+    else if (c === '{' || c === '[' || c === '(') depth++
+    else if ((c === '}' || c === ']' || c === ')') && depth > 0) depth--
   }
   return -1
 }
@@ -42,7 +48,7 @@ export function scan(s: string): Segment[] {
   const jinja = JINJA_STATEMENT.exec(s)
   if (jinja) {
     throw new ExprError(
-      `Jinja statements ("{% ${jinja[1]} %}") are not supported: use handlebars blocks such as {{#if x}}…{{/if}} and {{#each xs}}…{{/each}}`,
+      `Jinja statements ("{% ${jinja[1]} %}") are not supported in a handlebars (.hbs) template: rename it to .j2 for Jinja, or use handlebars blocks such as {{#if x}}…{{/if}} and {{#each xs}}…{{/each}}`,
       jinja.index + 1,
     )
   }

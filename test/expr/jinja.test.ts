@@ -40,6 +40,7 @@ describe('engines', () => {
     expect(renderValue('x{# note #}', vars)).toBe('x')
     expect(renderValue('a  {{- n -}}  b', vars)).toBe('a3b')
     expect(renderValue('{{#if n}}yes{{/if}}', vars)).toBe('yes')
+    expect(renderValue("{{ {'a': {'b': n}} }}", vars)).toEqual({ a: { b: 3 } }) // a }} inside brackets does not end the tag
   })
 
   it("uses Python's truthiness inside Jinja statements, tsplay's in conditions", () => {

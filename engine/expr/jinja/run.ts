@@ -16,12 +16,12 @@ import type { Expr } from '../ast.js'
 import { evaluate } from '../eval.js'
 import { isNamespace } from '../globals.js'
 import { markLoop } from '../methods.js'
-import { parse } from '../parser.js'
 import { pyStr } from '../pystr.js'
 import { filterContext } from '../registry.js'
 import type { Scope } from '../scope.js'
 import { pyTruthy } from '../tests.js'
-import { force, short, typeName, Undef } from '../values.js'
+import { force, short, typeName } from '../values.js'
+import { convert } from './convert.js'
 import { BLOCK_VALUE, parseTemplate, type Node, type Target } from './parse.js'
 
 export interface JinjaTemplate {
@@ -212,29 +212,6 @@ class Renderer {
       throw new UserError(`cannot unpack ${short(x)} into ${targets.length} loop variables (${targets.join(', ')})`)
     }
     targets.forEach((t, i) => locals.set(t, xs[i]))
-  }
-}
-
-/** Ansible's conversion of a rendered YAML string that looks like a list, map or boolean back into that value. */
-function convert(s: string): unknown {
-  if (s === 'True') return true
-  if (s === 'False') return false
-  if (!s.startsWith('{') && !s.startsWith('[')) return s
-  try {
-    const e = parse(s)
-    return literal(e) ? evaluate(e, { lookup: (n) => new Undef(n), resolve: (v) => v, deep: (v) => v }) : s
-  } catch {
-    return s
-  }
-}
-
-function literal(e: Expr): boolean {
-  switch (e.k) {
-    case 'lit': return true
-    case 'list': return e.items.every(literal)
-    case 'map': return e.entries.every(([k, v]) => literal(k) && literal(v))
-    case 'neg': return e.e.k === 'lit' && typeof e.e.v === 'number'
-    default: return false
   }
 }
 
