@@ -60,6 +60,8 @@ export interface Task extends Common {
   searchPaths: string[]
   /** For handlers: the names it answers to (`name` and `listen`). */
   listen?: string[]
+  /** Added by the engine, not written by the user: a flush point between a play's sections (`meta: flush_handlers`). */
+  implicit?: boolean
 }
 
 /** `block` with `rescue` and `always`. */
@@ -83,13 +85,22 @@ export interface Play extends Common {
   /** Merged `vars/main.yml` of the play's roles. */
   roleVars: Vars
   gatherFacts: boolean
+  /** `pre_tasks`, roles, `tasks`, `post_tasks` in order. */
   tasks: TaskNode[]
+  /**
+   * How many of `tasks`' nodes came from `pre_tasks` and from roles+`tasks` (the rest are `post_tasks`): handlers
+   * flush after each of the three sections, as in Ansible.
+   */
+  sections?: { pre: number; main: number }
+  /** Handlers in definition order (roles' first); blocks in `handlers:` are flattened into their tasks. */
   handlers: Task[]
   strategy: 'linear' | 'free'
   /** `serial`: hosts per batch, if set. */
   serial?: number
-  /** `any_errors_fatal`: a failure on any host stops the play for every host. */
+  /** `any_errors_fatal`: a failure on any host ends the run for every host (later plays included). */
   anyErrorsFatal?: boolean
+  /** `force_handlers`: notified handlers run on a host even after it failed. */
+  forceHandlers?: boolean
   /** `max_fail_percentage`: more than this share of a batch's hosts failing stops the play. */
   maxFailPercentage?: number
 }

@@ -31,6 +31,7 @@ export const MODULES: Record<string, Loader> = {
   group: () => import('./group.js'),
   reboot: () => import('./reboot.js'),
   validate_argument_spec: () => import('./validate_argument_spec.js'),
+  meta: () => import('./meta.js'),
 }
 
 const cache = new Map<string, ModuleDef<any, any>>()

@@ -22,7 +22,7 @@ const COMMON = ['name', 'when', 'tags', 'become', 'become_user', 'environment', 
 export const PLAY_KEYWORDS: readonly string[] = [
   ...COMMON.filter((k) => k !== 'when'),
   'hosts', 'vars_files', 'gather_facts', 'tasks', 'pre_tasks', 'post_tasks', 'handlers', 'roles', 'strategy', 'serial',
-  'any_errors_fatal', 'max_fail_percentage',
+  'any_errors_fatal', 'max_fail_percentage', 'force_handlers',
 ]
 
 export const TASK_KEYWORDS: readonly string[] = [

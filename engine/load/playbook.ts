@@ -134,12 +134,9 @@ async function loadPlay(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
   const varsFiles = await loadVarsFiles(ctx, raw, pos, dir)
   const roles = await loadRoles(ctx, raw, pos)
   const scope = { file, dir, searchPaths: [dir], handlers: false } // modules look in DIR/templates|files, then DIR
-  const tasks: TaskNode[] = [
-    ...(await loadTaskList(ctx, raw, 'pre_tasks', scope, pos)),
-    ...roles.tasks,
-    ...(await loadTaskList(ctx, raw, 'tasks', scope, pos)),
-    ...(await loadTaskList(ctx, raw, 'post_tasks', scope, pos)),
-  ]
+  const pre = await loadTaskList(ctx, raw, 'pre_tasks', scope, pos)
+  const main = [...roles.tasks, ...(await loadTaskList(ctx, raw, 'tasks', scope, pos))]
+  const tasks: TaskNode[] = [...pre, ...main, ...(await loadTaskList(ctx, raw, 'post_tasks', scope, pos))]
   const handlers = [...roles.handlers, ...((await loadTaskList(ctx, raw, 'handlers', { ...scope, handlers: true }, pos)) as Task[])]
   checkNotify(ctx, [...tasks, ...handlers], handlers)
   checkSourceFiles(ctx, [...tasks, ...handlers])
@@ -151,10 +148,12 @@ async function loadPlay(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
     roleVars: roles.vars,
     gatherFacts: readBool(ctx, raw, 'gather_facts', pos) ?? true,
     tasks,
+    sections: { pre: pre.length, main: main.length },
     handlers,
     strategy: strategy === 'free' ? 'free' : 'linear',
     serial: readInt(ctx, raw, 'serial', pos, 1),
     anyErrorsFatal: readBool(ctx, raw, 'any_errors_fatal', pos),
+    forceHandlers: readBool(ctx, raw, 'force_handlers', pos),
     maxFailPercentage: readInt(ctx, raw, 'max_fail_percentage', pos, 0),
   }
   setSource(play, raw)
@@ -192,9 +191,10 @@ async function loadVarsFiles(ctx: LoadContext, raw: Record<string, unknown>, pos
   return merged
 }
 
-/** Every `notify` name must match a handler's `name` or `listen` (templated names are checked at run time). */
+/** Every `notify` name must match a handler's `name`, `role : name` or `listen` (templated names are checked at run time). */
 function checkNotify(ctx: LoadContext, nodes: TaskNode[], handlers: Task[]): void {
-  const names = new Set(handlers.flatMap((h) => h.listen ?? []))
+  // A role's handler also answers to "role : name", as in Ansible.
+  const names = new Set(handlers.flatMap((h) => [...(h.listen ?? []), ...(h.role && h.name ? [`${h.role} : ${h.name}`] : [])]))
   const visit = (n: TaskNode): void => {
     if (n.kind === 'block') return [...n.block, ...n.rescue, ...n.always].forEach(visit)
     n.notify.forEach((name, i) => {

@@ -36,7 +36,7 @@ export interface TaskScope {
   dir: string
   role?: string
   searchPaths: string[]
-  /** Loading `handlers:` (allows `listen`, forbids blocks). */
+  /** Loading `handlers:` (allows `listen`; a block's tasks become handlers, as Ansible flattens them). */
   handlers: boolean
 }
 
@@ -65,11 +65,8 @@ export async function loadTaskList(ctx: LoadContext, container: unknown, key: st
 async function loadTaskEntry(ctx: LoadContext, raw: Record<string, unknown>, scope: TaskScope, pos: SourcePos): Promise<TaskNode[]> {
   if ('import_tasks' in raw || 'include_tasks' in raw) return loadInclude(ctx, raw, scope, pos)
   if ('block' in raw) {
-    if (scope.handlers) {
-      report(ctx, 'blocks are not supported in handlers', keyPos(raw, 'block') ?? pos)
-      return []
-    }
-    return [await loadBlock(ctx, raw, scope, pos)]
+    const block = await loadBlock(ctx, raw, scope, pos)
+    return scope.handlers ? handlerTasks(ctx, raw, block, pos) : [block]
   }
   for (const k of ['rescue', 'always']) {
     if (k in raw) report(ctx, `"${k}" needs a "block" in the same map`, keyPos(raw, k) ?? pos)
@@ -77,6 +74,22 @@ async function loadTaskEntry(ctx: LoadContext, raw: Record<string, unknown>, sco
   const task = buildTask(ctx, raw, scope, pos)
   if (task) setSource(task, raw)
   return task ? [task] : []
+}
+
+/**
+ * A block in `handlers:`: its tasks are handlers of their own (each notified by its name or `listen`), with the
+ * block's keywords applied, as Ansible runs them. `rescue`/`always` have no meaning there.
+ */
+function handlerTasks(ctx: LoadContext, raw: Record<string, unknown>, block: Block, pos: SourcePos): TaskNode[] {
+  for (const k of ['rescue', 'always']) if (k in raw) report(ctx, `"${k}" is not supported in a block of handlers`, keyPos(raw, k) ?? pos)
+  const tasks = block.block.filter((n) => n.kind === 'task')
+  for (const t of tasks) {
+    t.environment = t.environment ?? block.environment
+    t.noLog = t.noLog ?? block.noLog
+    t.ignoreErrors = t.ignoreErrors ?? block.ignoreErrors
+  }
+  return inherit(tasks, { when: block.when, whenPos: conditionPositions(raw, 'when', block.when.length, pos), tags: block.tags, vars: block.vars,
+    become: block.become, becomeUser: block.becomeUser })
 }
 
 async function loadBlock(ctx: LoadContext, raw: Record<string, unknown>, scope: TaskScope, pos: SourcePos): Promise<Block> {
