@@ -41,6 +41,7 @@ export function program(): Command {
     .option('--retries <n>', 'retry a task when its host\'s connection drops, once the host is back', (v) => parseCount(v, '--retries'), 0)
     .option('--reconnect-timeout <seconds>', 'how long to wait for a dropped host to come back', (v) => parsePositive(v, '--reconnect-timeout'), 300)
     .option('--start-at-task <name>', 'start the playbook at the task with this name')
+    .option('--force-handlers', 'run notified handlers even on hosts that failed', false)
     .option('--step', 'confirm each task before it runs (y/n/c)', false)
     .option('--list-hosts', 'list the hosts each play would target, and stop', false)
     .option('--list-tasks', 'list the tasks each play would run, and stop', false)

@@ -34,6 +34,7 @@ export interface RunFlags {
   retries: number
   reconnectTimeout: number
   startAtTask?: string
+  forceHandlers: boolean
   step: boolean
   listHosts: boolean
   listTasks: boolean
@@ -94,7 +95,7 @@ export async function runCommand(playbookPath: string, raw: Record<string, unkno
         opts: {
           check: f.check, diff: f.diff, forks: f.forks, limit: f.limit, tags: f.tags, skipTags: f.skipTags,
           extraVars, verbosity: f.verbose, taskTimeout: f.taskTimeout, startAtTask: f.startAtTask,
-          retries: f.retries, reconnectTimeout: f.reconnectTimeout,
+          retries: f.retries, reconnectTimeout: f.reconnectTimeout, forceHandlers: f.forceHandlers,
           confirm: f.step ? askStep : undefined,
         },
         pool: {

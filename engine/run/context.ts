@@ -28,6 +28,8 @@ export interface RunOptions {
   confirm?: (task: string) => Promise<'yes' | 'no' | 'continue'>
   /** Start at the first task with this name (`--start-at-task`). */
   startAtTask?: string
+  /** `--force-handlers`: notified handlers run on hosts that failed (as the play keyword `force_handlers`). */
+  forceHandlers?: boolean
 }
 
 /** What tsplay knows about one host during a run. */
@@ -42,6 +44,8 @@ export interface HostState {
   failed: boolean
   unreachable: boolean
   recap: HostRecap
+  /** Ids of the pending-handler records known to be on the host (read at a play's start, written on notify). */
+  pendingRecords?: Set<string>
 }
 
 /** Inherited keywords from enclosing blocks (and the play). */
@@ -69,8 +73,14 @@ export interface RunContext {
   states: Map<string, HostState>
   /** Hosts of the current play (the `play_hosts` magic var). */
   playHosts: string[]
-  /** Handler → hosts that notified it. */
+  /** Handler → hosts that notified it (in this play, not yet run). */
   notified: Map<Task, Set<string>>
+  /** Handler → hosts whose record says an earlier run notified it and never ran it (engine/run/pending.ts). */
+  carried: Map<Task, Set<string>>
+  /** Hosts that left this play through `meta: end_host` (not failed; later plays run on them). */
+  ended: Set<string>
+  /** Shared by every play of the run: set when the run must end for all hosts ("no more hosts left"). */
+  run: { ended: boolean }
   /** Set on the first Ctrl-C: no new tasks start. */
   stopping: { requested: boolean }
   signal: AbortSignal

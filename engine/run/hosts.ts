@@ -36,6 +36,11 @@ export class HostPool {
     this.unreachable.set(name, reason)
   }
 
+  /** Forget that a host was unreachable (`meta: clear_host_errors`): the next task tries it again. */
+  clearUnreachable(name: string): void {
+    this.unreachable.delete(name)
+  }
+
   /** The host's connection, opened on first use. Throws HostError when the host cannot be used. */
   get(name: string, vars: Vars): Promise<HostConnection> {
     const known = this.unreachable.get(name)

@@ -1,21 +1,30 @@
 /**
- * Runs one play: facts, then the tasks in Ansible's linear order (all hosts do a task before the next starts,
- * up to `--forks` at once), then the notified handlers. Each host walks the task tree with its own generator
- * (walk.ts), so block/rescue/always follow each host's results.
+ * Runs one play: facts, the handlers earlier runs left pending on its hosts, then the tasks in Ansible's linear
+ * order (all hosts do a task before the next starts, up to `--forks` at once) or `strategy: free`, with handlers
+ * flushed after `pre_tasks`, after roles+`tasks`, after `post_tasks` and at `meta: flush_handlers`. Each host walks
+ * the task tree with its own generator (walk.ts), so block/rescue/always follow each host's results.
+ *
+ * A play that cannot go on ends the whole run, as Ansible's "NO MORE HOSTS LEFT": a failure under
+ * `any_errors_fatal`, more than `max_fail_percentage` of a batch failed, or every host of a batch failed.
  */
-import type { Task } from '../ast.js'
+import type { Play, Task, TaskNode } from '../ast.js'
 import { HostError } from '../errors.js'
 import { factsToVars, gatherFacts } from '../facts.js'
+import { markUnsafe } from '../template.js'
 import type { TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
-import { markUnsafe, renderString } from '../template.js'
+import { runTask, usable } from './dispatch.js'
+import { flush, forced } from './handlers.js'
 import { taskVars } from './hostvars.js'
 import { mapLimit } from './limit.js'
+import { runMeta, type MetaEffect } from './meta.js'
 import { taskName } from './names.js'
+import { lastNotifier, loadCarried } from './notify.js'
 import { prescanSecrets } from './prescan.js'
-import { runTaskOnHost } from './task.js'
 import { numberTasks, walk, type Step, type WalkEnd } from './walk.js'
 
+/** How a batch ended. */
+type BatchEnd = 'done' | 'end_play' | 'fatal'
 
 export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
   const play = rc.play
@@ -25,38 +34,77 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
   rc.bus.emit({ type: 'play.start', play: playName, hosts })
   let active = hosts.filter((h) => usable(rc, h))
   if (play.gatherFacts && active.length && !rc.stopping.requested) active = await gather(rc, playName, active)
+  if (active.length && !rc.stopping.requested) await loadCarried(rc, playName, active)
+  const plan = planOf(play)
   // `serial`: the whole play (tasks, then handlers) runs batch by batch.
   const size = play.serial && play.serial > 0 ? play.serial : Math.max(1, active.length)
   for (let i = 0; i < active.length && !rc.stopping.requested; i += size) {
     const batch = active.slice(i, i + size)
-    const ok = play.strategy === 'free' ? await runFree(rc, playName, batch) : await runLinear(rc, playName, batch)
-    if (!rc.stopping.requested) await runHandlers(rc, playName)
-    if (!ok) break
+    const end = play.strategy === 'free' ? await runFree(rc, playName, plan, batch) : await runLinear(rc, playName, plan, batch)
+    if (end === 'fatal' || rc.stopping.requested) break
+    // Failed hosts never reach the last flush point: with force_handlers, their handlers run now.
+    if (forced(rc)) await flush(rc, playName, batch, () => true)
+    if (end === 'end_play') break
+    if (batch.every((h) => !usable(rc, h))) {
+      endRun(rc, `every host of play "${playName}" failed`)
+      break
+    }
   }
   rc.bus.emit({ type: 'play.end', play: playName })
+}
+
+function endRun(rc: RunContext, why: string): void {
+  rc.run.ended = true
+  rc.bus.emit({ type: 'warning', msg: `no more hosts left: ${why}; the run ends here` })
+}
+
+/** A play's task list with its flush points, numbered in document order, and when carried handlers are due. */
+interface Plan {
+  nodes: TaskNode[]
+  seq: Map<Task, number>
+  /** For each handler: the order of the last task that can notify it. */
+  last: Map<Task, number>
+}
+
+const plans = new WeakMap<Play, Plan>()
+
+function flushPoint(play: Play): Task {
+  return { kind: 'task', module: 'meta', args: { action: 'flush_handlers' }, argsPos: play.pos, pos: play.pos, when: [], tags: [], vars: {},
+    notify: [], loopVar: 'item', searchPaths: [], implicit: true }
+}
+
+function planOf(play: Play): Plan {
+  let p = plans.get(play)
+  if (p) return p
+  const { pre, main } = play.sections ?? { pre: 0, main: play.tasks.length }
+  const t = play.tasks
+  const nodes = [...t.slice(0, pre), flushPoint(play), ...t.slice(pre, pre + main), flushPoint(play), ...t.slice(pre + main), flushPoint(play)]
+  const seq = numberTasks(nodes)
+  plans.set(play, (p = { nodes, seq, last: lastNotifier(play, nodes, seq) }))
+  return p
 }
 
 type Walker = { gen: Generator<Step, WalkEnd, TaskResult>; step?: Step }
 
 /** Start each host's walk over the play's tasks. */
-function startWalks(rc: RunContext, hosts: string[]): { walkers: Map<string, Walker>; startAt?: number } {
+function startWalks(rc: RunContext, plan: Plan, hosts: string[]): { walkers: Map<string, Walker>; startAt?: number } {
   const play = rc.play
-  const seq = numberTasks(play.tasks)
-  const startAt = rc.opts.startAtTask ? [...seq].find(([t]) => t.name === rc.opts.startAtTask)?.[1] : undefined
+  const startAt = rc.opts.startAtTask ? [...plan.seq].find(([t]) => t.name === rc.opts.startAtTask)?.[1] : undefined
   const root: Inherited = { when: play.when, tags: play.tags, vars: {}, noLog: play.noLog, ignoreErrors: play.ignoreErrors }
   const filter = { tags: rc.opts.tags, skipTags: rc.opts.skipTags }
   const walkers = new Map<string, Walker>()
   for (const h of hosts) {
     const st = rc.states.get(h)!
-    const gen = walk(play.tasks, root, seq, filter, { rescued: () => { st.recap.failed--; st.recap.rescued++ } })
+    const gen = walk(plan.nodes, root, plan.seq, filter, { rescued: () => { st.recap.failed--; st.recap.rescued++ } })
     const first = gen.next()
     walkers.set(h, { gen, step: first.done ? undefined : first.value })
   }
   return { walkers, startAt }
 }
 
-/** Feed a host's result to its walk; a walk that ends in failure marks the host failed. */
+/** Feed a host's result to its walk; a walk that ends in failure marks the host failed; an ended host stops. */
 function advance(rc: RunContext, h: string, w: Walker, r: TaskResult): void {
+  if (rc.ended.has(h)) return void (w.step = undefined)
   const next = w.gen.next(r)
   if (next.done) {
     w.step = undefined
@@ -64,8 +112,9 @@ function advance(rc: RunContext, h: string, w: Walker, r: TaskResult): void {
   } else w.step = next.value
 }
 
-/** `--start-at-task` and `--step` decide whether a task runs at all. */
+/** `--start-at-task` and `--step` decide whether a task runs at all (flush points always run). */
 async function selected(rc: RunContext, task: Task, seq: number, startAt: number | undefined): Promise<boolean> {
+  if (task.implicit) return true
   if (startAt !== undefined && seq < startAt) return false
   if (!rc.opts.confirm) return true
   const answer = await rc.opts.confirm(taskName(task))
@@ -73,132 +122,59 @@ async function selected(rc: RunContext, task: Task, seq: number, startAt: number
   return answer !== 'no'
 }
 
-/** `any_errors_fatal` / `max_fail_percentage`: has this batch failed too much to go on? */
-function tooManyFailures(rc: RunContext, batch: string[]): boolean {
+/** `any_errors_fatal` / `max_fail_percentage`: has this batch failed too much to go on? Ends the run if so. */
+function tooManyFailures(rc: RunContext, playName: string, batch: string[]): boolean {
   const failed = batch.filter((h) => !usable(rc, h)).length
   if (failed === 0) return false
-  if (rc.play.anyErrorsFatal) return true
   const pct = rc.play.maxFailPercentage
-  return pct !== undefined && (failed / batch.length) * 100 > pct
+  if (!rc.play.anyErrorsFatal && (pct === undefined || (failed / batch.length) * 100 <= pct)) return false
+  endRun(rc, `play "${playName}": ${rc.play.anyErrorsFatal ? 'any_errors_fatal is set' : `more than ${pct}% of its hosts failed`}`)
+  return true
 }
 
-/** Ansible's linear strategy: every host does a task before the next starts. False: the play must stop. */
-async function runLinear(rc: RunContext, playName: string, batch: string[]): Promise<boolean> {
-  const { walkers, startAt } = startWalks(rc, batch)
+/** One step for a group of hosts at the same task: a meta task, a module task, or not selected. */
+async function step(rc: RunContext, playName: string, plan: Plan, s: Step, hosts: string[], startAt: number | undefined):
+  Promise<{ results: Map<string, TaskResult>; effect: MetaEffect }> {
+  const { task, inh, seq } = s
+  if (!(await selected(rc, task, seq, startAt))) {
+    const skipped = (h: string): TaskResult => ({ status: 'skipped', host: h, reason: 'not selected to run', data: {} })
+    return { results: new Map(hosts.map((h) => [h, skipped(h)])), effect: 'none' }
+  }
+  if (task.module === 'meta') return runMeta(rc, playName, task, inh, hosts, (hd) => (plan.last.get(hd) ?? -1) < seq)
+  return { results: await runTask(rc, playName, task, inh, hosts, false), effect: 'none' }
+}
+
+/** Ansible's linear strategy: every host does a task before the next starts. */
+async function runLinear(rc: RunContext, playName: string, plan: Plan, batch: string[]): Promise<BatchEnd> {
+  const { walkers, startAt } = startWalks(rc, plan, batch)
   while (!rc.stopping.requested) {
     const pending = [...walkers].filter(([, w]) => w.step)
     if (pending.length === 0) break
     const minSeq = Math.min(...pending.map(([, w]) => w.step!.seq))
     const group = pending.filter(([, w]) => w.step!.seq === minSeq)
-    const { task, inh } = group[0][1].step!
-    const run = await selected(rc, task, minSeq, startAt)
-    const results = run ? await runTask(rc, playName, task, inh, group.map(([h]) => h), false) : new Map<string, TaskResult>()
-    for (const [h, w] of group) {
-      advance(rc, h, w, results.get(h) ?? ({ status: 'skipped', host: h, reason: 'not selected to run', data: {} } as TaskResult))
-    }
-    if (tooManyFailures(rc, batch)) {
-      rc.bus.emit({ type: 'warning', msg: `stopping play "${playName}": ${rc.play.anyErrorsFatal ? 'any_errors_fatal is set' : `more than ${rc.play.maxFailPercentage}% of its hosts failed`}` })
-      return false
-    }
+    const { results, effect } = await step(rc, playName, plan, group[0][1].step!, group.map(([h]) => h), startAt)
+    if (effect !== 'none') return effect === 'end_play' ? 'end_play' : 'done'
+    for (const [h, w] of group) advance(rc, h, w, results.get(h)!)
+    if (tooManyFailures(rc, playName, batch)) return 'fatal'
   }
-  return true
+  return 'done'
 }
 
 /** `strategy: free`: each host goes through the tasks at its own pace (up to --forks hosts at once). */
-async function runFree(rc: RunContext, playName: string, batch: string[]): Promise<boolean> {
-  const { walkers, startAt } = startWalks(rc, batch)
-  let stop = false
+async function runFree(rc: RunContext, playName: string, plan: Plan, batch: string[]): Promise<BatchEnd> {
+  const { walkers, startAt } = startWalks(rc, plan, batch)
+  let end: BatchEnd = 'done'
   await mapLimit(batch, rc.opts.forks, async (h) => {
     const w = walkers.get(h)!
-    while (w.step && !rc.stopping.requested && !stop) {
-      const { task, inh, seq } = w.step
-      const run = await selected(rc, task, seq, startAt)
-      const r = run ? (await runTask(rc, playName, task, inh, [h], false)).get(h)! : undefined
-      advance(rc, h, w, r ?? ({ status: 'skipped', host: h, reason: 'not selected to run', data: {} } as TaskResult))
-      if (tooManyFailures(rc, batch)) stop = true
+    while (w.step && !rc.stopping.requested && end === 'done') {
+      const { results, effect } = await step(rc, playName, plan, w.step, [h], startAt)
+      if (effect === 'end_play') end = 'end_play'
+      if (effect !== 'none') break
+      advance(rc, h, w, results.get(h)!)
+      if (tooManyFailures(rc, playName, batch)) end = 'fatal'
     }
   })
-  return !stop
-}
-
-/** A task's name, rendered with the first host's variables when it holds a template (as Ansible does). */
-function displayName(rc: RunContext, task: Task, inh: Inherited, host: string | undefined): string {
-  const raw = taskName(task)
-  if (!raw.includes('{{') || !host) return raw
-  try {
-    return renderString(raw, taskVars(rc, host, inh, task))
-  } catch {
-    return raw
-  }
-}
-
-function usable(rc: RunContext, h: string): boolean {
-  const st = rc.states.get(h)!
-  return !st.failed && !st.unreachable
-}
-
-/** Run one task on a group of hosts; emits events, counts the recap, records notifications. */
-async function runTask(rc: RunContext, playName: string, task: Task, inh: Inherited, hosts: string[], handler: boolean): Promise<Map<string, TaskResult>> {
-  const name = displayName(rc, task, inh, hosts[0])
-  const targets = task.runOnce ? hosts.slice(0, 1) : hosts
-  rc.bus.emit({ type: 'task.start', play: playName, task: name, hosts: targets, handler })
-  const out = new Map<string, TaskResult>()
-  await mapLimit(targets, rc.opts.forks, async (host) => {
-    rc.bus.emit({ type: 'host.start', play: playName, task: name, host })
-    const log = (line: string, level = 1) => rc.bus.emit({ type: 'host.log', play: playName, task: name, host, line, level })
-    const r = await runTaskOnHost(rc, task, inh, host, log)
-    record(rc, playName, name, task, r, handler)
-    out.set(host, r)
-  })
-  if (task.runOnce && hosts.length > 1) {
-    const r = out.get(hosts[0])!
-    for (const h of hosts.slice(1)) {
-      if (task.register) rc.states.get(h)!.hostFacts[task.register] = markUnsafe(r.data)
-      out.set(h, { ...r, host: h })
-    }
-  }
-  rc.bus.emit({ type: 'task.end', play: playName, task: name })
-  return out
-}
-
-function record(rc: RunContext, playName: string, name: string, task: Task, r: TaskResult, handler: boolean): void {
-  const st = rc.states.get(r.host)!
-  const c = st.recap
-  switch (r.status) {
-    case 'ok': c.ok++; break
-    case 'changed': c.ok++; c.changed++; break
-    case 'skipped': c.skipped++; break
-    case 'unreachable': c.unreachable++; st.unreachable = true; break
-    case 'failed':
-      if (r.ignored) { c.ok++; c.ignored++ } else c.failed++
-      break
-  }
-  if (r.status === 'changed') {
-    for (const n of task.notify) {
-      for (const hd of rc.play.handlers) {
-        if (hd.name === n || hd.listen?.includes(n)) {
-          let set = rc.notified.get(hd)
-          if (!set) rc.notified.set(hd, (set = new Set()))
-          set.add(r.host)
-        }
-      }
-    }
-  }
-  rc.bus.emit({ type: 'task.result', play: playName, task: name, host: r.host, result: r, handler })
-}
-
-/** Handlers run once each, in the order defined, on the hosts that notified them (chains included). */
-async function runHandlers(rc: RunContext, playName: string): Promise<void> {
-  for (let pass = 0; pass < 10 && rc.notified.size > 0 && !rc.stopping.requested; pass++) {
-    for (const hd of rc.play.handlers) {
-      const hosts = [...(rc.notified.get(hd) ?? [])].filter((h) => usable(rc, h))
-      rc.notified.delete(hd)
-      if (hosts.length === 0 || rc.stopping.requested) continue
-      const inh: Inherited = { when: [], tags: [], vars: {} }
-      const results = await runTask(rc, playName, hd, inh, hosts, true)
-      for (const [h, r] of results) if (r.status === 'failed' && !r.ignored) rc.states.get(h)!.failed = true
-    }
-  }
+  return end
 }
 
 /** Facts for every host in one round trip each, as Ansible's "Gathering Facts" task. */

@@ -2,7 +2,8 @@
  * Runs a loaded, validated playbook against an inventory: plays in order, each on its hosts (after `--limit`),
  * sharing one connection per host across plays. Emits engine events; returns the recap and the exit code.
  *
- * Exit codes: 0 all well; 2 a task failed on some host; 4 some host unreachable (wins over 2); 130 interrupted.
+ * Exit codes: 0 all well; 2 some host failed; 4 some host unreachable (wins over 2); 130 interrupted. A host counts
+ * as failed or unreachable if it still is at the end (`meta: clear_host_errors` forgives earlier failures).
  */
 import { setMaxListeners } from 'node:events'
 import type { Inventory, Playbook } from '../ast.js'
@@ -54,9 +55,10 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
     return s
   }
   bus.emit({ type: 'run.start', playbook: playbook.file, check: opts.check, diff: opts.diff })
+  const run = { ended: false }
   try {
     for (const play of playbook.plays) {
-      if (stopping.requested) break
+      if (stopping.requested || run.ended) break
       const hosts = playHosts(inventory, play.hosts, opts.limit)
       hosts.forEach(state)
       if (hosts.length === 0) {
@@ -65,7 +67,7 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
       }
       const rc: RunContext = {
         playbook, inventory, play, opts, bus, secrets, pool, modules: input.modules, states,
-        playHosts: hosts, notified: new Map(), stopping, signal,
+        playHosts: hosts, notified: new Map(), carried: new Map(), ended: new Set(), run, stopping, signal,
       }
       await runPlay(rc, hosts)
     }
@@ -76,7 +78,8 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
   const recap = Object.fromEntries([...states].map(([h, s]) => [h, s.recap]))
   const interrupted = stopping.requested || signal.aborted
   bus.emit({ type: 'run.end', recap, interrupted })
-  const all = Object.values(recap)
-  const exitCode = interrupted ? 130 : all.some((r) => r.unreachable > 0) ? 4 : all.some((r) => r.failed > 0) ? 2 : 0
+  // As Ansible: the hosts that are failed or unreachable at the end decide (meta: clear_host_errors forgives).
+  const all = [...states.values()]
+  const exitCode = interrupted ? 130 : all.some((s) => s.unreachable) ? 4 : all.some((s) => s.failed) ? 2 : 0
   return { recap, interrupted, exitCode }
 }

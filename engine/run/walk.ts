@@ -78,7 +78,7 @@ export function* walk(
 ): Generator<Step, WalkEnd, TaskResult> {
   for (const node of nodes) {
     if (node.kind === 'task') {
-      if (!tagsSelected([...inh.tags, ...node.tags], filter)) continue
+      if (!node.implicit && !tagsSelected([...inh.tags, ...node.tags], filter)) continue
       const r = yield { task: node, inh, seq: seq.get(node)! }
       if (r.status === 'unreachable') return 'unreachable'
       if (r.status === 'failed' && !r.ignored) return 'failed'

@@ -1,0 +1,71 @@
+/**
+ * One task (or handler) on a group of hosts: its display name, the events around it, the recap counts, and the
+ * handlers its changed results notify (queued, and recorded on the hosts: engine/run/notify.ts).
+ */
+import type { Task } from '../ast.js'
+import { markUnsafe, renderString } from '../template.js'
+import type { TaskResult } from '../types.js'
+import type { Inherited, RunContext } from './context.js'
+import { taskVars } from './hostvars.js'
+import { mapLimit } from './limit.js'
+import { taskName } from './names.js'
+import { queueNotified } from './notify.js'
+import { runTaskOnHost } from './task.js'
+
+/** A task's name, rendered with the first host's variables when it holds a template (as Ansible does). */
+export function displayName(rc: RunContext, task: Task, inh: Inherited, host: string | undefined): string {
+  const raw = taskName(task)
+  if (!raw.includes('{{') || !host) return raw
+  try {
+    return renderString(raw, taskVars(rc, host, inh, task))
+  } catch {
+    return raw
+  }
+}
+
+/** Can the host still run tasks (not failed, not unreachable)? */
+export function usable(rc: RunContext, h: string): boolean {
+  const st = rc.states.get(h)!
+  return !st.failed && !st.unreachable
+}
+
+/** Run one task on a group of hosts; emits events, counts the recap, queues notifications. */
+export async function runTask(rc: RunContext, playName: string, task: Task, inh: Inherited, hosts: string[], handler: boolean): Promise<Map<string, TaskResult>> {
+  const name = displayName(rc, task, inh, hosts[0])
+  const targets = task.runOnce ? hosts.slice(0, 1) : hosts
+  rc.bus.emit({ type: 'task.start', play: playName, task: name, hosts: targets, handler })
+  const out = new Map<string, TaskResult>()
+  await mapLimit(targets, rc.opts.forks, async (host) => {
+    rc.bus.emit({ type: 'host.start', play: playName, task: name, host })
+    const log = (line: string, level = 1) => rc.bus.emit({ type: 'host.log', play: playName, task: name, host, line, level })
+    const r = await runTaskOnHost(rc, task, inh, host, log)
+    await queueNotified(rc, playName, task, r)
+    count(rc, r)
+    rc.bus.emit({ type: 'task.result', play: playName, task: name, host: r.host, result: r, handler })
+    out.set(host, r)
+  })
+  if (task.runOnce && hosts.length > 1) {
+    const r = out.get(hosts[0])!
+    for (const h of hosts.slice(1)) {
+      if (task.register) rc.states.get(h)!.hostFacts[task.register] = markUnsafe(r.data)
+      out.set(h, { ...r, host: h })
+    }
+  }
+  rc.bus.emit({ type: 'task.end', play: playName, task: name })
+  return out
+}
+
+/** Count a result in its host's recap (a changed result is also ok, as Ansible's). */
+export function count(rc: RunContext, r: TaskResult): void {
+  const st = rc.states.get(r.host)!
+  const c = st.recap
+  switch (r.status) {
+    case 'ok': c.ok++; break
+    case 'changed': c.ok++; c.changed++; break
+    case 'skipped': c.skipped++; break
+    case 'unreachable': c.unreachable++; st.unreachable = true; break
+    case 'failed':
+      if (r.ignored) { c.ok++; c.ignored++ } else c.failed++
+      break
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Notifications: which handlers a `notify` reaches (by name, as `role : name`, or by a `listen` topic), the queue
+ * of notified handlers per host, and their records on the hosts (engine/run/pending.ts): written when a real change
+ * notifies, read at a play's start (a record found is "carried" into this run), removed once the handler ran.
+ */
+import type { Play, Task, TaskNode } from '../ast.js'
+import { HostError } from '../errors.js'
+import type { Command, TaskResult } from '../types.js'
+import type { RunContext } from './context.js'
+import { taskVars } from './hostvars.js'
+import { mapLimit } from './limit.js'
+import { taskName } from './names.js'
+import { listRecords, recordBody, recordId, recordOwner, removeRecords, writeRecords } from './pending.js'
+
+const NO_INH = { when: [], tags: [], vars: {} }
+
+/** Does `notify: name` reach handler `hd`? */
+export function answers(hd: Task, name: string): boolean {
+  return hd.listen?.includes(name) === true || (hd.role !== undefined && hd.name !== undefined && `${hd.role} : ${hd.name}` === name)
+}
+
+/** The handlers a task's `notify` reaches, in definition order. */
+export function handlersFor(play: Play, notify: readonly string[]): Task[] {
+  return play.handlers.filter((hd) => notify.some((n) => answers(hd, n)))
+}
+
+/** For each handler: the document order of the last task that can notify it (-1: none). */
+export function lastNotifier(play: Play, nodes: readonly TaskNode[], seq: Map<Task, number>): Map<Task, number> {
+  const out = new Map<Task, number>(play.handlers.map((hd) => [hd, -1]))
+  const visit = (n: TaskNode): void => {
+    if (n.kind === 'block') return [...n.block, ...n.rescue, ...n.always].forEach(visit)
+    for (const hd of handlersFor(play, n.notify)) out.set(hd, Math.max(out.get(hd)!, seq.get(n) ?? -1))
+  }
+  nodes.forEach(visit)
+  return out
+}
+
+function add(map: Map<Task, Set<string>>, hd: Task, host: string): void {
+  let set = map.get(hd)
+  if (!set) map.set(hd, (set = new Set()))
+  set.add(host)
+}
+
+function owner(rc: RunContext, hd: Task): string | undefined {
+  return recordOwner(hd, rc.play.become, rc.play.becomeUser)
+}
+
+async function onHost(rc: RunContext, host: string, user: string | undefined, cmd: (dir: string) => Command): Promise<string> {
+  const vars = taskVars(rc, host, NO_INH, undefined)
+  const dir = typeof vars.tsplay_state_dir === 'string' ? vars.tsplay_state_dir : ''
+  const conn = await rc.pool.get(host, vars)
+  const r = await conn.run(cmd(dir), { becomeUser: user, signal: rc.signal })
+  if (r.rc !== 0) throw new Error(r.stderr.trim() || `exit ${r.rc}`)
+  return r.stdout
+}
+
+function warn(rc: RunContext, host: string, what: string, e: unknown): void {
+  rc.bus.emit({ type: 'warning', msg: `${host}: could not ${what}: ${e instanceof Error ? e.message : String(e)}` })
+}
+
+/** Queue the handlers a changed result notifies; record them on the host unless the change was only predicted. */
+export async function queueNotified(rc: RunContext, playName: string, task: Task, r: TaskResult): Promise<void> {
+  if (r.status !== 'changed' || task.notify.length === 0) return
+  const hds = handlersFor(rc.play, task.notify)
+  for (const hd of hds) add(rc.notified, hd, r.host)
+  if (task.checkMode ?? rc.opts.check) return
+  const st = rc.states.get(r.host)!
+  const known = (st.pendingRecords ??= new Set())
+  const byOwner = new Map<string | undefined, Array<[string, string]>>()
+  for (const hd of hds) {
+    const id = recordId(rc.playbook.file, playName, hd, r.host)
+    if (known.has(id)) continue
+    const list = byOwner.get(owner(rc, hd)) ?? []
+    list.push([id, recordBody(rc.playbook.file, playName, taskName(hd), r.host, taskName(task))])
+    byOwner.set(owner(rc, hd), list)
+  }
+  for (const [user, records] of byOwner) {
+    try {
+      await onHost(rc, r.host, user, (dir) => writeRecords(dir, records))
+      records.forEach(([id]) => known.add(id))
+    } catch (e) {
+      if (e instanceof HostError && e.kind !== 'sudo' && e.kind !== 'timeout') return
+      warn(rc, r.host, `record the notified handlers ${records.map(([, b]) => JSON.parse(b).handler).join(', ')}`, e)
+    }
+  }
+}
+
+/** At a play's start: the handlers of this play that an earlier run notified on each host and never ran. */
+export async function loadCarried(rc: RunContext, playName: string, hosts: string[]): Promise<void> {
+  if (rc.play.handlers.length === 0) return
+  const owners = [...new Set(rc.play.handlers.map((hd) => owner(rc, hd)))]
+  await mapLimit(hosts, rc.opts.forks, async (host) => {
+    const st = rc.states.get(host)!
+    const found = new Set<string>()
+    try {
+      for (const user of owners) (await onHost(rc, host, user, listRecords)).split('\n').filter(Boolean).forEach((f) => found.add(f))
+    } catch (e) {
+      if (!(e instanceof HostError)) warn(rc, host, 'read its pending handlers', e)
+      return
+    }
+    const carried: string[] = []
+    for (const hd of rc.play.handlers) {
+      const id = recordId(rc.playbook.file, playName, hd, host)
+      if (!found.has(id)) continue
+      ;(st.pendingRecords ??= new Set()).add(id)
+      add(rc.carried, hd, host)
+      carried.push(taskName(hd))
+    }
+    if (carried.length) {
+      rc.bus.emit({ type: 'warning', msg: `${host}: ${carried.map((n) => `"${n}"`).join(', ')} notified by an earlier run that did not run ` +
+        `${carried.length > 1 ? 'them' : 'it'}: pending, ${rc.opts.check ? 'predicted as changed' : 'runs'} after the tasks that notify ${carried.length > 1 ? 'them' : 'it'}` })
+    }
+  })
+}
+
+/** A handler ran on a host (ok, changed or skipped): its record, if any, goes. */
+export async function handlerDone(rc: RunContext, playName: string, hd: Task, host: string): Promise<void> {
+  rc.carried.get(hd)?.delete(host)
+  if (rc.opts.check) return
+  const known = rc.states.get(host)!.pendingRecords
+  const id = recordId(rc.playbook.file, playName, hd, host)
+  if (!known?.has(id)) return
+  try {
+    await onHost(rc, host, owner(rc, hd), (dir) => removeRecords(dir, [id]))
+    known.delete(id)
+  } catch (e) {
+    if (!(e instanceof HostError)) warn(rc, host, `remove the pending record of "${taskName(hd)}"`, e)
+  }
+}
