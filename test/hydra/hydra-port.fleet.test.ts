@@ -62,7 +62,7 @@ describe.skipIf(!can.ok)(`hydra-pi.yml: preflight and a changed hydra_port (${ca
     const r = await tsplay(base)
     expect(r.rc).toBe(2)
     expect(r.tasks.find((t) => t.status === 'failed')?.msg).toMatch(/hydra_admin_password is not set/)
-    expect(r.stdout + r.stderr).toMatch(/no more hosts left: play "Preflight on every Pi": any_errors_fatal is set/)
+    expect(r.stdout + r.stderr).toMatch(/no more hosts left: play \\?"Preflight on every Pi\\?": any_errors_fatal is set/)
     for (const h of [server, builder]) expect(r.recap[h]?.changed, `${h}: ${changedTasks(r, h).join(' | ')}`).toBe(0)
     expect(r.tasks.some((t) => t.host === builder && /^(base|nix) : /.test(t.task)), 'the builder ran no install task').toBe(false)
     for (const h of [server, builder]) {
