@@ -81,7 +81,10 @@ async function loadTaskEntry(ctx: LoadContext, raw: Record<string, unknown>, sco
  * block's keywords applied, as Ansible runs them. `rescue`/`always` have no meaning there.
  */
 function handlerTasks(ctx: LoadContext, raw: Record<string, unknown>, block: Block, pos: SourcePos): TaskNode[] {
-  for (const k of ['rescue', 'always']) if (k in raw) report(ctx, `"${k}" is not supported in a block of handlers`, keyPos(raw, k) ?? pos)
+  for (const k of ['rescue', 'always']) {
+    if (k in raw) report(ctx, `"${k}" has no effect in a block of handlers`, keyPos(raw, k) ?? pos,
+      '(Ansible ignores it there: a failed handler is never rescued; put the recovery in a task)')
+  }
   const tasks = block.block.filter((n) => n.kind === 'task')
   for (const t of tasks) {
     t.environment = t.environment ?? block.environment
@@ -100,8 +103,8 @@ async function loadBlock(ctx: LoadContext, raw: Record<string, unknown>, scope: 
     ...readCommon(ctx, raw, pos),
     kind: 'block',
     block: await loadTaskList(ctx, raw, 'block', scope, pos),
-    rescue: await loadTaskList(ctx, raw, 'rescue', scope, pos),
-    always: await loadTaskList(ctx, raw, 'always', scope, pos),
+    rescue: scope.handlers ? [] : await loadTaskList(ctx, raw, 'rescue', scope, pos),
+    always: scope.handlers ? [] : await loadTaskList(ctx, raw, 'always', scope, pos),
   }
   setSource(block, raw)
   return block
