@@ -192,7 +192,8 @@ function trailingOnly(s: string): string {
  * Errors point at the line and column in the file.
  */
 export function renderTemplateFile(text: string, file: string, vars: Vars): string {
-  const extra = Object.create(vars) as Vars
+  // Own properties, not a prototype chain: Handlebars refuses inherited ones (`{{#each role_var}}` failed).
+  const extra: Vars = { ...vars }
   Object.assign(extra, {
     ansible_managed: 'Ansible managed',
     template_path: file,
