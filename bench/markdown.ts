@@ -70,8 +70,7 @@ export function markdown(r: ResultRecord): string {
     '',
     startup,
     '',
-    facts,
-    '',
+    ...(r.facts.length ? [facts, ''] : []), // a result without the facts cases has no facts table (no empty table)
     goals,
     ...(r.mismatches.length ? ['', `**${r.mismatches.length} mismatch(es)** — these figures do not count:`, ...r.mismatches.map((x) => `- ${x}`)] : []),
     '',

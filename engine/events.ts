@@ -34,6 +34,8 @@ export type EventOf<T extends EngineEvent['type']> = Extract<EngineEvent, { type
 export interface Reporter {
   handle(ev: EngineEvent): void
   close?(): Promise<void> | void
+  /** Show a notice from the command line now (e.g. that Ctrl-C was seen), if the reporter holds the screen. */
+  notice?(text: string): void
 }
 
 /** Replace every known secret in every string of a value (deep). */

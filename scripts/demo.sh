@@ -9,7 +9,7 @@
 #
 # Needs root and these Debian packages (it names the missing ones): systemd-container mmdebstrap iptables iproute2
 # util-linux openssh-client procps; about 2 GB free under /var/cache (measured: the cached Debian rootfs ~180 MB, the
-# server node ~610 MB, each builder ~330 MB after the run). Your settings in inventory/group_vars/ are used (the
+# server node ~600 MB, each builder ~300 MB after the run: 1.4 GB). Your settings in inventory/group_vars/ are used (the
 # demo's inventory links that folder); only the Hydra stand-in's settings are forced. Settings:
 #   TSPLAY_DEMO_SLOT   fleet slot (default 199: subnet 10.213.199.0/24), reserved for the demo while it is up
 #   TSPLAY_FLEET_CACHE fleet cache folder (default /var/cache/tsplay-fleet)

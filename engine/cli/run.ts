@@ -80,9 +80,13 @@ export async function runCommand(playbookPath: string, raw: Record<string, unkno
     const onSigint = () => {
       if (!stopping.requested) {
         stopping.requested = true
-        process.stderr.write('\nInterrupted: finishing the running tasks, starting no new ones (Ctrl-C again to stop now).\n')
+        const msg = 'Interrupted: finishing the running tasks, starting no new ones (Ctrl-C again to stop now).'
+        process.stderr.write(`\n${msg}\n`)
+        reporter.notice?.(msg)
       } else if (!abort.signal.aborted) {
-        process.stderr.write('\nStopping now: closing connections (files are written atomically: none is left half-written).\n')
+        const msg = 'Stopping now: closing connections (files are written atomically: none is left half-written).'
+        process.stderr.write(`\n${msg}\n`)
+        reporter.notice?.(msg)
         abort.abort()
       }
     }

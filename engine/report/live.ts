@@ -173,6 +173,20 @@ export class LiveReporter implements Reporter {
     if (view.extra.length) process.stdout.write(view.extra.join('\n') + '\n')
   }
 
+  /**
+   * A notice under every running row, at once (Ctrl-C: anything written to stderr waits until the task on screen
+   * ends, as the view holds the terminal while it draws).
+   */
+  notice(text: string): void {
+    for (const v of this.open) {
+      for (const r of v.rows.values()) {
+        if (r.ended) continue
+        r.line = screenLine(text)
+        r.show?.(r.line)
+      }
+    }
+  }
+
   /** End whatever is still on screen (a run that stopped on an error), then wait for the screen to settle. */
   async close(): Promise<void> {
     this.endAll()

@@ -2,7 +2,8 @@
  * "Still running" lines for plain output: a host that has been on one task for a while is named with its elapsed
  * time, on a slowing schedule (30 s, 1 m, 2 m, 5 m, then every 5 m), so a CI log shows a long step is alive without
  * a flood. Hosts due at the same moment on the same task share one line. An async job's poll lines (`[2m05s] …`,
- * one per poll) are held back the same way: the first is printed, later ones ride on the next "still running" line.
+ * one per poll) are held back the same way: the first (and the first with output) is printed, later ones ride on
+ * the next "still running" line.
  *
  * @example
  * ```
@@ -24,6 +25,8 @@ interface Running {
   /** The latest held-back poll line. */
   tick?: string
   ticks: number
+  /** A poll line with some of the job's output was printed. */
+  shownOutput?: boolean
 }
 
 /** An async poll line as the engine writes it: `[3m05s] last output line`. */
@@ -44,12 +47,19 @@ export class ProgressLines {
     this.timer.unref() // never keeps tsplay alive
   }
 
-  /** A poll line of `host`: true if it is to be printed now (the first of its task), false if held back. */
+  /**
+   * A poll line of `host`: true if it is to be printed now (the first of its task, and the first that shows some
+   * of the job's output), false if held back for the next "still running" line.
+   */
   poll(host: string, line: string): boolean {
     const r = this.running.get(host)
     if (!r) return true
     r.ticks++
-    if (r.ticks === 1) return true
+    const output = line.replace(/^\[[^\]]*\]\s*/, '') !== ''
+    if (r.ticks === 1 || (output && !r.shownOutput)) {
+      r.shownOutput ||= output
+      return true
+    }
     r.tick = line
     return false
   }

@@ -49,6 +49,14 @@ describe('plain output: still running', () => {
     rep.close()
   })
 
+  it('shows the first poll line with output at once, even after empty ones', () => {
+    const { rep, out, feed } = reporter(0)
+    feed(start('Build', ['pi1']))
+    for (const line of ['[0s]', '[1s]', '[2s] step one', '[3s] step one', '[4s] step two']) feed([{ type: 'host.log', play, task: 'Build', host: 'pi1', line, level: 0 }])
+    expect(out.slice(1)).toEqual(['  [pi1] [0s]', '  [pi1] [2s] step one'])
+    rep.close()
+  })
+
   it('holds back async poll lines without -v and shows the latest on the schedule; -v prints them all', () => {
     for (const v of [0, 1]) {
       const { rep, out, feed } = reporter(v)

@@ -151,10 +151,13 @@ describe.skipIf(!can.ok)(`live view on a terminal${can.ok ? '' : ` (skipped: ${!
   }, 60_000)
 
   it('Ctrl-C once: the running task finishes, no new one starts, the recap is printed, exit 130', async () => {
-    const s = await open('slow.yml', ['-e', 'secs=3'])
+    const s = await open('slow.yml', ['-e', 'secs=10'])
     await s.waitFor((t) => t.includes('TASK [slow]'), 30_000, 'the slow task')
     await new Promise((r) => setTimeout(r, 500))
     await s.keys('C-c')
+    // said at once, under the running rows, not only once the task is over
+    await s.waitFor((t) => /› Interrupted: finishing/.test(t), 6_000, 'the notice under the running rows')
+    expect(await s.status()).toBeUndefined()
     const code = await s.exitCode(30_000)
     const t = await s.text()
     expect(code, t).toBe(130)
