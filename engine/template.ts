@@ -192,7 +192,9 @@ function trailingOnly(s: string): string {
  * Errors point at the line and column in the file.
  */
 export function renderTemplateFile(text: string, file: string, vars: Vars): string {
-  const extra = Object.create(vars) as Vars
+  // The task's variables as own properties (handlebars reads only own properties of its root), getters kept so
+  // lazily rendered values stay lazy.
+  const extra = Object.defineProperties({}, Object.getOwnPropertyDescriptors(vars)) as Vars
   Object.assign(extra, {
     ansible_managed: 'Ansible managed',
     template_path: file,
