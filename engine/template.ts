@@ -192,8 +192,9 @@ function trailingOnly(s: string): string {
  * Errors point at the line and column in the file.
  */
 export function renderTemplateFile(text: string, file: string, vars: Vars): string {
-  // Own properties, not a prototype chain: Handlebars refuses inherited ones (`{{#each role_var}}` failed).
-  const extra: Vars = { ...vars }
+  // The task's variables as own properties (handlebars reads only own properties of its root), getters kept so
+  // lazily rendered values stay lazy.
+  const extra = Object.defineProperties({}, Object.getOwnPropertyDescriptors(vars)) as Vars
   Object.assign(extra, {
     ansible_managed: 'Ansible managed',
     template_path: file,
