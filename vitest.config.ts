@@ -26,6 +26,7 @@ const tier = (name: string, include: string[], exclude: string[] = []) => ({
     testTimeout: 60_000,
     hookTimeout: 300_000,
     pool: 'forks' as const,
+    isolate: name !== 'unit',
   },
 })
 
