@@ -26,6 +26,8 @@ const tier = (name: string, include: string[], exclude: string[] = []) => ({
     testTimeout: 60_000,
     hookTimeout: 300_000,
     pool: 'forks' as const,
+    // unit files share their worker's module cache (the engine is imported once per worker, not once per file):
+    // a unit test must not leave module state or process.env changed for the next file
     isolate: name !== 'unit',
   },
 })
