@@ -74,8 +74,10 @@ export default function setup(): (() => Promise<void>) | undefined {
   pruneOldRuns()
   const before = takeSnapshot()
   return async () => {
-    // workers have exited; their children (sshd, fleet watchdogs) may take a moment to follow
-    for (let i = 0; i < 50 && processesOfRun(run).length > 0; i++) await sleep(100)
+    // vitest may still be ending its workers, and their children (sshd, fleet watchdogs) follow them: wait (up to a
+    // minute) until no process of this run is left, so the sweep sees every owner of this run dead
+    const busy = () => processesOfRun(run).length > 0 || liveEntries().some((e) => e.run === run)
+    for (let i = 0; i < 600 && busy(); i++) await sleep(100)
     sweepDead()
     const problems = report(run, before, takeSnapshot())
     if (problems) throw new Error(problems)
