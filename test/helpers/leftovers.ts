@@ -153,7 +153,7 @@ export function removeAll(e: Owned & { pid: number }, cache = process.env.TSPLAY
 /** Tear down a fleet slot still claimed by dead `owner` (the same reclaim lock as test/fleet/slots.ts). */
 function removeSlot(cache: string, slot: number, owner: number): void {
   const dir = join(cache, 'slots', String(slot))
-  let claimed = ''
+  let claimed: string
   try { claimed = readFileSync(join(dir, 'owner'), 'utf8').trim() } catch { return }
   if (claimed !== String(owner)) return // released, or taken over by someone else since
   try { mkdirSync(join(dir, `reclaim-${owner}`)) } catch { return }
