@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * const root = freshRoot(fleet.user)            // /home/tsplay-np/tsplay-bench/<pid>-<n>, owned by the user
+ * const root = freshRoot(fleet.user)            // /home/<test user>/tsplay-bench/<pid>-<n>, owned by the user
  * const digest = treeDigest(root)               // after the runs: "t1/d1 directory 755\n…"
  * wipe(root)
  * ```

@@ -1,6 +1,6 @@
 /**
- * Runs the benchmark's own tests (`npx vitest run --config bench/vitest.config.ts`): the root config's include
- * does not list bench/ yet.
+ * Runs only the benchmark's own tests (`npx vitest run --config bench/vitest.config.ts`) with a longer test timeout;
+ * `npm test` runs them too, in their tiers (bench/units.test.ts: unit; bench/agree.integration.test.ts: integration).
  */
 import { defineConfig } from 'vitest/config'
 

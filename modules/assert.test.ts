@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import assert from './assert.js'
-import { localContext } from '../test/modules-basic/localio.js'
+import { localContext } from '../test/modules/localio.js'
 
 const vars = { facts: { memtotal_mb: 900, architecture: 'aarch64' }, x: 'a' }
 const plan = (args: Record<string, unknown>) => assert.plan(undefined, args as never, localContext({ vars }))

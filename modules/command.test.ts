@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import command, { commandArgv, resolveCommand } from './command.js'
 import { splitArgs, SplitError } from './lib/argv.js'
 import { afterRun, ansibleDelta, gatherRun, lines, planRun } from './lib/run.js'
-import { applyLocal, localContext, localIO } from '../test/modules-basic/localio.js'
+import { applyLocal, localContext, localIO } from '../test/modules/localio.js'
 
 // Expected values checked against Python's shlex.split, which Ansible's command module uses.
 const SPLITS: [string, string[]][] = [

@@ -7,7 +7,7 @@ import copy from './copy.js'
 import template from './template.js'
 import { planPut, type PutFacts } from './lib/put.js'
 import type { InodeInfo } from './lib/probe.js'
-import { applyLocal, localContext, localIO } from '../test/modules-basic/localio.js'
+import { applyLocal, localContext, localIO } from '../test/modules/localio.js'
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex')
 const node = (over: Partial<InodeInfo> = {}): InodeInfo => ({

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import debug, { NOT_DEFINED } from './debug.js'
-import { localContext } from '../test/modules-basic/localio.js'
+import { localContext } from '../test/modules/localio.js'
 
 const vars = { result: { stdout: 'hi', rc: 0 }, list: [1, 2], ansible_verbosity: 1 }
 const plan = (args: Record<string, unknown>) => debug.plan(undefined, args as never, localContext({ vars }))

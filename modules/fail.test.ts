@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import fail from './fail.js'
-import { localContext } from '../test/modules-basic/localio.js'
+import { localContext } from '../test/modules/localio.js'
 
 describe('fail', () => {
   test.each([

@@ -7,7 +7,7 @@ import file from './file.js'
 import { defaultState, parseTree, planFile, type FileFacts } from './lib/filestate.js'
 import type { InodeInfo, PathInfo } from './lib/probe.js'
 import { parseTimestamp, wantedTime } from './lib/times.js'
-import { applyLocal, localContext, localIO } from '../test/modules-basic/localio.js'
+import { applyLocal, localContext, localIO } from '../test/modules/localio.js'
 
 const inode = (type: string, over: Partial<InodeInfo> = {}): InodeInfo => ({
   type, mode: type === 'directory' ? 0o755 : 0o644, uid: 0, gid: 0, owner: 'root', group: 'root', size: 0, mtime: 100, atime: 100, ctime: 100, inode: 7, dev: 1, nlink: 1, ...over,

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { resolveArgs } from '../engine/load/args.js'
 import lineinfile, { planLine } from './lineinfile.js'
 import { editLines, expand, LineError, pyRegex, type LineEdit } from './lib/lines.js'
-import { applyLocal, localContext, localIO } from '../test/modules-basic/localio.js'
+import { applyLocal, localContext, localIO } from '../test/modules/localio.js'
 
 const rows: { name: string; before: string; edit: LineEdit; after: string; msg: string }[] = [
   { name: 'append at EOF', before: 'a\nb\n', edit: { line: 'c' }, after: 'a\nb\nc\n', msg: 'line added' },

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import setFact from './set_fact.js'
-import { localContext } from '../test/modules-basic/localio.js'
+import { localContext } from '../test/modules/localio.js'
 
 const plan = (args: Record<string, unknown>) => setFact.plan(undefined, args as never, localContext())
 

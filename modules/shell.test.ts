@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import shell, { resolveShell, shellArgv } from './shell.js'
 import { renderString } from '../engine/template.js'
-import { applyLocal, localContext, localIO } from '../test/modules-basic/localio.js'
+import { applyLocal, localContext, localIO } from '../test/modules/localio.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-shell-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -6,7 +6,7 @@ import { resolveArgs } from '../engine/load/args.js'
 import { execFileSync } from 'node:child_process'
 import stat, { statResult } from './stat.js'
 import { parsePathProbe } from './lib/probe.js'
-import { localContext, localIO } from '../test/modules-basic/localio.js'
+import { localContext, localIO } from '../test/modules/localio.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-stat-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

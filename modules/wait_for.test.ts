@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { resolveArgs } from '../engine/load/args.js'
 import waitFor, { afterWait, planWait, timeoutMessage } from './wait_for.js'
-import { localContext, runLocalAsync } from '../test/modules-basic/localio.js'
+import { localContext, runLocalAsync } from '../test/modules/localio.js'
 
 let server: Server
 let open = 0

@@ -9,6 +9,7 @@
 #              node in order, e.g. "arm64 arm64 amd64"; missing entries: the host's own).
 # Foreign-architecture nodes (emulated by qemu-user-static, see binfmt.sh) run on rootfs-bookworm-<arch>; their
 # systemd-networkd fails under emulation, so node-loop.sh gives them their address from the host side.
+# Per fleet: $RUN/sudo-password (tsplay-pw's password on every node of this fleet, random, 0600).
 # Per node: $RUN/nodes/<name>/{ident/,upper/,work/,merged/,console.log,loop.pid,nspawn.pid,stop}.
 # Machine facts (issue 3): no systemd as PID 1 and hybrid cgroups here, so nspawn runs with --register=no --keep-unit,
 # each node first in its own cgroup (/sys/fs/cgroup/{systemd,unified}/tsplay-<name>), SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1;
@@ -95,6 +96,17 @@ node_prepare() {
   printf '%s\n' '[Match]' 'Name=host0' '' '[Network]' "Address=$addr/24" "Gateway=$NET.1" \
     'LinkLocalAddressing=no' 'IPv6AcceptRA=no' > "$m/etc/systemd/network/10-host0.network"
   { printf '127.0.0.1 localhost\n127.0.1.1 %s\n::1 localhost ip6-localhost ip6-loopback\n' "$name"; mirror_hosts; } > "$m/etc/hosts"
+  # tsplay-pw's sudo password is this fleet's own (fleet_password), not the one baked into the shared rootfs;
+  # hashed by the host's chpasswd (-c: no PAM modules loaded from the node's rootfs, which may be another architecture)
+  printf 'tsplay-pw:%s\n' "$(fleet_password)" | chpasswd -c SHA512 -R "$m"
+}
+
+# This fleet's sudo password for tsplay-pw: random, made by the first node of the fleet, removed by down.sh with $RUN.
+fleet_password() {
+  if [ ! -s "$RUN/sudo-password" ]; then
+    (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$RUN/sudo-password.$$"; mv "$RUN/sudo-password.$$" "$RUN/sudo-password")
+  fi
+  cat "$RUN/sudo-password"
 }
 
 # Boot a node in the background (node-loop.sh keeps rebooting it on exit code 133). An emulated node (its

@@ -8,7 +8,8 @@
 #
 # Users baked in (both log in with the fleet's ed25519 client key, $CACHE/id_ed25519, shell /bin/bash):
 #   tsplay     sudo WITHOUT a password (NOPASSWD: ALL) — the default test user.
-#   tsplay-pw  sudo WITH a password, read from $CACHE/sudo-password (random, made once) — for become-password tests.
+#   tsplay-pw  sudo WITH a password — for become-password tests. The password baked in here (from $CACHE/sudo-password)
+#              is replaced on every node by its fleet's own random one (lib.sh: node_prepare, fleet_password).
 # Per-node identity (hostname, machine-id, ssh host keys, address) is NOT in the rootfs; up.sh adds it.
 #
 # A foreign ARCH (arm64, armhf) builds $CACHE/rootfs-bookworm-ARCH with mmdebstrap --arch under qemu-user-static

@@ -9,6 +9,7 @@
 #   known_hosts   the nodes' ed25519 host keys (ssh -o UserKnownHostsFile=...)
 #   fleet.env     the settings of this fleet, for down.sh/link.sh/node.sh
 #   inventory.yml Ansible-shaped inventory (or $TSPLAY_FLEET_INVENTORY)
+#   sudo-password this fleet's random sudo password for tsplay-pw (lib.sh: fleet_password)
 # Log in: ssh -i $CACHE/id_ed25519 -o UserKnownHostsFile=$RUN/known_hosts tsplay@ADDRESS
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

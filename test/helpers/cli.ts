@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
+import { needTier } from './tier.js'
 
 export const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../..')
 export const BIN = join(ROOT, 'bin/tsplay.js')
@@ -30,6 +31,7 @@ export interface CliOptions {
 }
 
 export function tsplay(args: string[], o: CliOptions = {}): Promise<CliResult> {
+  needTier('runs of the built CLI', 'integration')
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: o.cwd ?? ROOT,

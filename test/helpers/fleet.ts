@@ -26,6 +26,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { stringify } from 'yaml'
 import { claimSlot, releaseSlot, watchSlot } from '../fleet/slots.js'
+import { track, untrack } from './leftovers.js'
+import { needTier } from './tier.js'
 
 const FLEET_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fleet')
 const CACHE = process.env.TSPLAY_FLEET_CACHE ?? '/var/cache/tsplay-fleet'
@@ -76,6 +78,7 @@ export interface StartFleetOptions {
 
 /** Whether this machine can run the fleet, and why not. */
 export function canRunFleet(): { ok: true } | { ok: false; why: string } {
+  needTier('test fleet nodes', 'fleet')
   if (process.getuid?.() !== 0) return { ok: false, why: 'the test fleet needs root (systemd-nspawn, mounts, bridge)' }
   for (const tool of ['systemd-nspawn', 'mmdebstrap', 'nsenter', 'iptables', 'ip', 'ssh-keygen', 'ssh', 'flock']) {
     if (spawnSync('sh', ['-c', 'command -v "$1"', 'sh', tool]).status !== 0) {
@@ -121,6 +124,7 @@ export async function startFleet(n: number, opts: StartFleetOptions = {}): Promi
   const can = canRunFleet()
   if (!can.ok) throw new Error(`cannot run the test fleet: ${can.why}`)
   const slot = await claimSlot(CACHE)
+  track({ slots: [slot] }) // torn down with this process if stop() is never called (besides the watchdog)
   const unwatch = watchSlot(CACHE, slot)
   let up = true
   const prefix = opts.prefix ?? `t${slot}`
@@ -133,6 +137,7 @@ export async function startFleet(n: number, opts: StartFleetOptions = {}): Promi
     unwatch()
     await script('down.sh', ['0'], env)
     releaseSlot(CACHE, slot)
+    untrack({ slots: [slot] })
     throw e
   }
   const nodes: FleetNode[] = readFileSync(join(runDir, 'nodes.txt'), 'utf8').trim().split('\n').map((line) => {
@@ -141,7 +146,7 @@ export async function startFleet(n: number, opts: StartFleetOptions = {}): Promi
   })
   const keyFile = join(CACHE, 'id_ed25519')
   const knownHostsFile = join(runDir, 'known_hosts')
-  const password = readFileSync(join(CACHE, 'sudo-password'), 'utf8').trim()
+  const password = readFileSync(join(runDir, 'sudo-password'), 'utf8').trim() // this fleet's own (lib.sh)
   const find = (name: string): FleetNode => {
     const node = nodes.find((x) => x.name === name)
     if (!node) throw new Error(`no node ${name} in this fleet (${nodes.map((x) => x.name).join(', ')})`)
@@ -177,6 +182,7 @@ export async function startFleet(n: number, opts: StartFleetOptions = {}): Promi
       unwatch()
       await mustScript('down.sh', ['0'], env)
       releaseSlot(CACHE, slot)
+      untrack({ slots: [slot] })
     },
   }
 }

@@ -2,8 +2,9 @@
  * Loopback sshd targets for integration tests and the benchmark. Each target is a real `/usr/sbin/sshd -D -e`
  * on 127.0.0.1 with its own config, host key and port, in its own temp dir. Logins are as a non-root test user
  * with a plain `/bin/sh` (no rc files), authorised by a per-fleet key file named in `AuthorizedKeysFile`, so
- * fleets never touch the user's home and concurrent test files do not fight. Needs root (to run sshd and create
- * users); tests call `canRunSshd()` and skip with its reason otherwise.
+ * fleets never touch the user's home and concurrent test files do not fight. Test users are made per test
+ * process with random names and passwords and removed when it ends (see `ensureTestUser`, leftovers.ts).
+ * Needs root (to run sshd and create users); tests call `canRunSshd()` and skip with its reason otherwise.
  *
  * @example
  * ```ts
@@ -13,18 +14,21 @@
  * ```
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import ssh2 from 'ssh2'
+import { track, untrack } from './leftovers.js'
+import { needTier } from './tier.js'
+import { ensureTestUser, type SudoMode } from './test-users.js'
 
-/** How sudo is set up for the fleet's login user. */
-export type SudoMode = 'password' | 'nopasswd' | 'none' | 'requiretty'
+export type { SudoMode, TestUser } from './test-users.js'
+export { ensureTestUser } from './test-users.js'
 
 export interface SshdOptions {
   count: number
-  /** Sudo rights of the login user; default `nopasswd`. Each mode has its own user. */
+  /** Sudo rights of the login user; default `nopasswd`. Each mode has its own user (per test process). */
   sudo?: SudoMode
   /** Extra sshd_config lines (e.g. `SetEnv PATH=/nowhere` to simulate a host without sudo). */
   sshdConfig?: string[]
@@ -45,7 +49,7 @@ export interface SshdFleet {
   user: string
   keyFile: string
   knownHostsFile: string
-  /** The login user's password (sudo and password login). */
+  /** The login user's password (sudo and password login): random, made for this test process. */
   sudoPassword: string
   /** Folder of this fleet's files (keys, configs, logs). */
   dir: string
@@ -61,22 +65,6 @@ export interface SshdFleet {
   stop(): Promise<void>
 }
 
-/** The test users, one per sudo mode; they share one fixed password. */
-const USERS: Record<SudoMode, string> = {
-  nopasswd: 'tsplay-np',
-  password: 'tsplay-pw',
-  none: 'tsplay-ns',
-  requiretty: 'tsplay-tty',
-}
-const PASSWORD = 'tsplay-Test-pw-7f3a'
-
-const SUDOERS: Record<SudoMode, string> = {
-  nopasswd: `${USERS.nopasswd} ALL=(ALL:ALL) NOPASSWD: ALL\n`,
-  password: `${USERS.password} ALL=(ALL:ALL) ALL\n`,
-  none: '',
-  requiretty: `Defaults:${USERS.requiretty} requiretty\n${USERS.requiretty} ALL=(ALL:ALL) ALL\n`,
-}
-
 /**
  * A fresh ed25519 key pair in OpenSSH format. ssh2's generator writes a 31-byte public key when the key's first
  * byte is 0 (about 1 in 128 keys), which OpenSSH rejects ("error in libcrypto"): such keys are drawn again.
@@ -90,49 +78,11 @@ export function ed25519Pair(comment = ''): { private: string; public: string } {
 
 /** Whether this process can run the loopback targets (root and OpenSSH's sshd). */
 export function canRunSshd(): { ok: true } | { ok: false; why: string } {
+  needTier('loopback sshd targets', 'integration')
   if (process.getuid?.() !== 0) return { ok: false, why: 'loopback sshd targets need root (to run sshd and create test users)' }
   if (!existsSync('/usr/sbin/sshd')) return { ok: false, why: '/usr/sbin/sshd is missing (apt-get install openssh-server)' }
   if (!existsSync('/usr/bin/sudo')) return { ok: false, why: '/usr/bin/sudo is missing (apt-get install sudo)' }
   return { ok: true }
-}
-
-/** Run `fn` until it works: useradd/chpasswd fail while another test file holds the /etc/passwd lock. */
-function withLockRetry<T>(fn: () => T): T {
-  for (let i = 0; ; i++) {
-    try {
-      return fn()
-    } catch (e) {
-      if (i >= 100) throw e
-      execFileSync('sleep', ['0.05'])
-    }
-  }
-}
-
-function userExists(user: string): boolean {
-  try {
-    execFileSync('id', ['-u', user], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** Create the test user for `mode` if missing, set its password and sudo rights (idempotent, safe in parallel). */
-export function ensureTestUser(mode: SudoMode): string {
-  const user = USERS[mode]
-  withLockRetry(() => {
-    if (!userExists(user)) execFileSync('useradd', ['-m', '-s', '/bin/sh', user], { stdio: 'pipe' })
-  })
-  withLockRetry(() => execFileSync('chpasswd', [], { input: `${user}:${PASSWORD}\n`, stdio: ['pipe', 'ignore', 'pipe'] }))
-  const file = `/etc/sudoers.d/tsplay-test-${mode}`
-  const want = SUDOERS[mode]
-  if ((existsSync(file) ? readFileSync(file, 'utf8') : undefined) !== want) {
-    const tmp = `${file}.${process.pid}.tmp`
-    writeFileSync(tmp, want, { mode: 0o440 })
-    execFileSync('visudo', ['-cq', '-f', tmp])
-    renameSync(tmp, file)
-  }
-  return user
 }
 
 /** A free TCP port on 127.0.0.1 (bound and released; sshd binds it right after). */
@@ -228,20 +178,15 @@ function killQuietly(pid: number, sig: NodeJS.Signals = 'SIGKILL'): void {
   }
 }
 
-/** Fleet folders not yet stopped: removed when this process exits without `stop()` (sshd dies by pdeathsig). */
-const liveDirs = new Set<string>()
-process.once('exit', () => {
-  for (const d of liveDirs) rmSync(d, { recursive: true, force: true })
-})
-
 /** Start `count` loopback sshd targets. */
 export async function startSshd(opts: SshdOptions): Promise<SshdFleet> {
   const can = canRunSshd()
   if (can.ok === false) throw new Error(can.why)
   const mode = opts.sudo ?? 'nopasswd'
-  const user = ensureTestUser(mode)
+  const { user, password } = ensureTestUser(mode)
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 })
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-sshd-'))
+  track({ dirs: [dir] }) // removed with this process if stop() is never called (sshd dies by pdeathsig)
   chmodSync(dir, 0o755)
   const client = ed25519Pair('tsplay-test')
   const keyFile = join(dir, 'client_ed25519')
@@ -297,14 +242,13 @@ export async function startSshd(opts: SshdOptions): Promise<SshdFleet> {
     writeFileSync(join(hdir, 'sshd.log'), '')
     hosts.push({ name, host: '127.0.0.1', port, pid: 0, hostKey: hk.public })
   }
-  liveDirs.add(dir)
   try {
     await Promise.all(hosts.map((_, i) => firstLaunch(i)))
     writeFileSync(knownHostsFile, hosts.map((h) => `[127.0.0.1]:${h.port} ${h.hostKey}\n`).join(''))
   } catch (e) {
     for (const p of procs) if (p?.pid) killQuietly(p.pid)
     rmSync(dir, { recursive: true, force: true })
-    liveDirs.delete(dir)
+    untrack({ dirs: [dir] })
     throw e
   }
 
@@ -324,7 +268,7 @@ export async function startSshd(opts: SshdOptions): Promise<SshdFleet> {
     user,
     keyFile,
     knownHostsFile,
-    sudoPassword: PASSWORD,
+    sudoPassword: password,
     dir,
     inventoryYaml(extraHostVars = {}) {
       const lines = ['all:', '  hosts:']
@@ -354,7 +298,7 @@ export async function startSshd(opts: SshdOptions): Promise<SshdFleet> {
     async stop() {
       await Promise.all(hosts.map((_, i) => stopHost(i)))
       rmSync(dir, { recursive: true, force: true })
-      liveDirs.delete(dir)
+      untrack({ dirs: [dir] })
     },
   }
 }

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { HostRecap } from '../../engine/events.js'
+import { needTier } from '../helpers/tier.js'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const PLAYBOOK = join(ROOT, 'playbooks', 'hydra-pi.yml')
@@ -42,6 +43,7 @@ export interface CliResult {
 
 /** Run `node bin/tsplay.js ARGS` from the repository root; never rejects (the exit code is in `rc`). */
 export function tsplay(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+  needTier('runs of the built CLI', 'integration')
   return new Promise((done) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'tsplay.js'), ...args], {
       cwd: ROOT,

@@ -4,7 +4,7 @@
  * builder down during a run is named in the recap and the others still build; a builder whose host key changed is
  * refused with its fingerprint and re-pinned only when the user says so; a new Hydra pin installs a new profile
  * generation and restarts the services; the same stand-in serves `hydra_install_method: prefix`.
- * Registered by test/hydra/hydra-pi.test.ts after its other steps (the fleet is left re-keyed and on `prefix`).
+ * Registered by test/hydra/hydra-pi.fleet.test.ts after its other steps (the fleet is left re-keyed and on `prefix`).
  */
 import { writeFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'

@@ -2,7 +2,7 @@
  * Steps of the Hydra playbook's fleet test that use real Nix after the first run: builds sent from the server to
  * the builders (as root through nix-daemon and /etc/nix/machines, and as Hydra's queue runner with the key and
  * pinned host key from the files its NIX_REMOTE_SYSTEMS names), an ordinary build on the server, and
- * `--tags verify`. Registered by test/hydra/hydra-pi.test.ts inside its describe, in order, on its one fleet.
+ * `--tags verify`. Registered by test/hydra/hydra-pi.fleet.test.ts inside its describe, in order, on its one fleet.
  * The steps that change the farm (builders removed, added, down, re-keyed; a new Hydra pin) are in
  * farm-changes.ts.
  */
@@ -11,7 +11,7 @@ import type { Fleet } from '../helpers/fleet.js'
 import { explain, tsplay, type CliResult } from './cli.js'
 import { Farm, newTag, type MachineLine } from './farm.js'
 
-/** What hydra-pi.test.ts shares with the steps (filled in its beforeAll). */
+/** What hydra-pi.fleet.test.ts shares with the steps (filled in its beforeAll). */
 export interface HydraTest {
   fleet: Fleet
   farm: Farm

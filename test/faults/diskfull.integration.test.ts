@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTree } from '../helpers/cli.js'
 import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
+import { track } from '../helpers/leftovers.js'
 import { bounded, explain, resultsOf, userDir } from './util.js'
 
 const can = canRunSshd()
@@ -35,6 +36,7 @@ describe.skipIf(!can.ok)(`disk full while writing a file${can.ok ? '' : ` (skipp
   beforeAll(async () => {
     fleet = await startSshd({ count: 1, sudo: 'nopasswd' })
     mnt = userDir(fleet.user, 'tsplay-full-')
+    track({ mounts: [mnt] }) // unmounted with this process if afterAll never runs
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=1m,mode=0755,uid=${uid()}`, 'tsplay-full', mnt])
     mounted = true
     dir = writeTree({

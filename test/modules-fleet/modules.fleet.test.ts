@@ -1,10 +1,10 @@
 /**
- * The mission's modules on real Debian bookworm nodes of the test fleet (systemd as PID 1, sshd, apt through NAT
- * to the Debian mirror), driven over SSH by the real CLI (`bin/tsplay.js`, built by `npm run build`) as the
- * non-root login `tsplay` with sudo: `--check` on a fresh node changes nothing and predicts the first run's
- * changed/ok exactly; the first run changes the node (checked on the node itself); the second run reports 0
- * changed; and each module's failure cases end in a clear message. The git repository is created on the node
- * itself (no network but the Debian mirror).
+ * The system modules (group, user, apt, git, make, copy, systemd) on real Debian bookworm nodes of the test fleet
+ * (systemd as PID 1, sshd, apt through NAT to the Debian mirror), driven over SSH by the real CLI (`bin/tsplay.js`,
+ * built by `npm run build`) as the non-root login `tsplay` with sudo: `--check` on a fresh node changes nothing and
+ * predicts the first run's changed/ok exactly; the first run changes the node (checked on the node itself); the second
+ * run reports 0 changed; and each module's failure cases end in a clear message. The git repository is created on the
+ * node itself (no network but the Debian mirror).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -1,5 +1,5 @@
 /**
- * The playbooks and files of the basic-module integration tests (test/modules-basic/basic.test.ts).
+ * The playbooks and files of the basic-module integration tests (test/modules/playbooks.integration.test.ts).
  * Inventory host vars: `base` (a fresh folder), `open_port`/`closed_port` (loopback ports the test controls).
  *
  * @example

@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTree } from '../helpers/cli.js'
 import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
-import { background, bounded, explain, psArgs, userDir, waitFor } from '../reliability/util.js'
+import { background, bounded, explain, psArgs, userDir, waitFor } from '../faults/util.js'
 import { canRunPg, startPg, type PgCluster } from './pg.js'
 
 const can = canRunSshd()

@@ -15,6 +15,7 @@ import { chmodSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { tsplay, type CliOptions, type CliResult } from '../helpers/cli.js'
+import { track } from '../helpers/leftovers.js'
 
 /** Options for `bounded` and `background`. */
 export interface BoundedOptions extends CliOptions {
@@ -68,9 +69,10 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
   }
 }
 
-/** A new folder under /tmp owned by `user` (mode 0755), for files the login user writes. */
+/** A new folder under /tmp owned by `user` (mode 0755), for files the login user writes; recorded in leftovers.ts. */
 export function userDir(user: string, prefix = 'tsplay-rel-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
+  track({ dirs: [dir] }) // removed with this process if the test does not remove it
   chmodSync(dir, 0o755)
   execFileSync('chown', [user, dir])
   return dir

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { track } from '../helpers/leftovers.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTree } from '../helpers/cli.js'
 import { canRunSshd, startSshd, type SshdFleet, type SudoMode } from '../helpers/sshd.js'
@@ -28,6 +29,7 @@ const BOOK = `
 /** A PATH with the tools tsplay's commands use, but no sudo: a host without sudo installed. */
 const NO_SUDO_BIN = `/tmp/tsplay-test-nosudo-bin-${process.pid}`
 function makeNoSudoBin(): void {
+  track({ dirs: [NO_SUDO_BIN] }) // removed with this process if afterAll never runs
   mkdirSync(NO_SUDO_BIN, { recursive: true, mode: 0o755 })
   for (const t of ['id', 'sh', 'cat', 'base64', 'env', 'timeout', 'pgrep', 'kill', 'rm', 'mkdir', 'mktemp', 'chmod', 'printf', 'sleep']) {
     const link = join(NO_SUDO_BIN, t)

@@ -3,7 +3,7 @@
  * ansible-playbook, tsplay and the floor each run the workload twice on clean targets; each must report the counts
  * `expectedCounts` says and leave exactly the same files (paths, modes, contents) as the others.
  * Needs root, sshd, ansible-playbook and a built tsplay (`npm run build`); skips with the reason otherwise.
- * Run: `npx vitest run --config bench/vitest.config.ts bench/agree.test.ts`.
+ * Run: `npx vitest run --config bench/vitest.config.ts bench/agree.integration.test.ts`.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -28,7 +28,7 @@ function why(): string | undefined {
   return undefined
 }
 const skip = why()
-if (skip) console.warn(`bench/agree.test.ts skipped: ${skip}`)
+if (skip) console.warn(`bench/agree.integration.test.ts skipped: ${skip}`)
 
 const HOSTS = 2
 

@@ -4,7 +4,7 @@
  * command gets hostile values (`'; touch M #`, `$(touch M)`, backticks, quotes, newlines, SQL breakouts,
  * `--option=` smuggling); each task may fail, but no marker file may appear. A control task that does run
  * `touch` proves the markers would show. Not covered here: `reboot` (would reboot this machine) and
- * `wait_for.host` (a hostile name would go to DNS); test/modules-basic/hostile.test.ts covers them locally.
+ * `wait_for.host` (a hostile name would go to DNS); test/modules/hostile.test.ts covers them locally.
  */
 import { execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTree } from '../helpers/cli.js'
 import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
-import { bounded, explain } from '../reliability/util.js'
+import { bounded, explain } from '../faults/util.js'
 import { canRunPg, HYDRA_STANDIN, startPg, type PgCluster } from './pg.js'
 
 const can = canRunSshd()

@@ -11,7 +11,7 @@ import ssh2 from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTree } from '../helpers/cli.js'
 import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
-import { bounded, explain, recapOf, resultsOf, userDir } from '../reliability/util.js'
+import { bounded, explain, recapOf, resultsOf, userDir } from '../faults/util.js'
 
 const can = canRunSshd()
 

@@ -1,0 +1,102 @@
+/**
+ * vitest global setup (once per `vitest run`, in the main process, whatever the tiers and workers): names the run
+ * (TSPLAY_TEST_RUN, inherited by every worker and every process they start), sweeps what dead test processes left
+ * (leftovers.ts), and snapshots the machine (snapshot.ts). Its teardown sweeps again — every worker is gone by
+ * then — and fails the run if anything this run made is still there:
+ * - each user, sudoers file, folder, mount, process and fleet slot a process of this run recorded;
+ * - any process still running with this run's TSPLAY_TEST_RUN in its environment;
+ * - in strict mode (CI, or TSPLAY_LEFTOVERS=strict: nothing else runs there), anything new in the snapshot at all.
+ * Other runs on a shared machine (other checkouts) come and go meanwhile: their changes are listed, not failed.
+ * Without root there is nothing to make or check: the unit tier runs as any user.
+ */
+import { randomBytes } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Entry, isMounted, liveEntries, registry, sweepDead } from '../helpers/leftovers.js'
+import { type Snapshot, snapshotDiff, takeSnapshot } from './snapshot.js'
+
+const DAY = 24 * 3600 * 1000
+
+/** Pids of processes (other than this one) started with `TSPLAY_TEST_RUN=run` in their environment. */
+export function processesOfRun(run: string): number[] {
+  const want = `TSPLAY_TEST_RUN=${run}`
+  const out: number[] = []
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p) || Number(p) === process.pid) continue
+    try {
+      if (readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(want)) out.push(Number(p))
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return out
+}
+
+/** What the entries of a run made that is still on this machine, one line each. */
+export function stillThere(entries: Entry[], users: Set<string>, cache = '/var/cache/tsplay-fleet'): string[] {
+  const out: string[] = []
+  const liveSlots = new Set(liveEntries().flatMap((e) => e.slots))
+  for (const e of entries) {
+    const m = e.made
+    for (const u of m.users) if (users.has(u)) out.push(`user ${u}`)
+    for (const f of m.files) if (existsSync(f)) out.push(`file ${f}`)
+    for (const d of m.dirs) if (existsSync(d)) out.push(`folder ${d}`)
+    for (const p of m.mounts) if (isMounted(p)) out.push(`mount ${p}`)
+    for (const s of m.slots) {
+      if (liveSlots.has(s) || existsSync(join(cache, 'slots', String(s), 'owner'))) continue // taken by another run since
+      if (existsSync(`/sys/class/net/tsfl${s}`)) out.push(`fleet bridge tsfl${s}`)
+      if (existsSync(join(cache, `run-${s}`))) out.push(`fleet state ${join(cache, `run-${s}`)}`)
+    }
+  }
+  return out
+}
+
+function readRun(run: string): Entry[] {
+  const dir = join(registry(), 'swept', run)
+  if (!existsSync(dir)) return []
+  return readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Entry)
+}
+
+/** Drop the records of runs that ended (or died) more than a day ago. */
+function pruneOldRuns(): void {
+  const dir = join(registry(), 'swept')
+  if (!existsSync(dir)) return
+  for (const r of readdirSync(dir)) if (Date.now() - statSync(join(dir, r)).mtimeMs > DAY) rmSync(join(dir, r), { recursive: true, force: true })
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export default function setup(): (() => Promise<void>) | undefined {
+  if (process.getuid?.() !== 0) return undefined
+  const run = randomBytes(4).toString('hex')
+  process.env.TSPLAY_TEST_RUN = run
+  sweepDead()
+  pruneOldRuns()
+  const before = takeSnapshot()
+  return async () => {
+    // vitest may still be ending its workers, and their children (sshd, fleet watchdogs) follow them: wait (up to a
+    // minute) until no process of this run is left, so the sweep sees every owner of this run dead
+    const busy = () => processesOfRun(run).length > 0 || liveEntries().some((e) => e.run === run)
+    for (let i = 0; i < 600 && busy(); i++) await sleep(100)
+    sweepDead()
+    const problems = report(run, before, takeSnapshot())
+    if (problems) throw new Error(problems)
+  }
+}
+
+/** The final check's verdict: undefined when nothing is left, else a message naming every leftover. */
+export function report(run: string, before: Snapshot, after: Snapshot): string | undefined {
+  const strict = process.env.TSPLAY_LEFTOVERS === 'strict' || (process.env.CI !== undefined && process.env.TSPLAY_LEFTOVERS !== 'shared')
+  const left = stillThere([...readRun(run), ...liveEntries().filter((e) => e.run === run)], new Set(after.users))
+  for (const p of processesOfRun(run)) left.push(`process ${p}: ${readFileSync(`/proc/${p}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()}`)
+  const added = snapshotDiff(before, after)
+  const addedLines = Object.entries(added).flatMap(([part, xs]) => xs.map((x) => `${part}: ${x}`))
+  if (strict) left.push(...addedLines.map((l) => `new since the run started: ${l}`))
+  else if (addedLines.length > 0) {
+    console.log(`[leftovers] changed on this machine during the run, not made by it (other checkouts' runs?):\n  ${addedLines.join('\n  ')}`)
+  }
+  rmSync(join(registry(), 'swept', run), { recursive: true, force: true })
+  if (left.length === 0) return undefined
+  return `the test run left things on this machine (run ${run}):\n  ${left.join('\n  ')}\n` +
+    'Remove them by hand, then find the test that made them (test/helpers/leftovers.ts records what tests create).'
+}
