@@ -1,6 +1,6 @@
 /**
- * The benchmark's settings, read once from `BENCH_*` environment variables (defaults: the full run the issue asks
- * for). `BENCH_QUICK=1` is a quick look: one run per case, no 50/100-host rows, fewer start-up samples.
+ * The benchmark's settings, read once from `BENCH_*` environment variables (defaults: the full run the goals are
+ * measured on). `BENCH_QUICK=1` is a quick look: one run per case, no 50/100-host rows, fewer start-up samples.
  *
  * @example
  * ```sh

@@ -1,5 +1,5 @@
 /**
- * The performance targets of issue 5, checked against a benchmark's figures: each one met, missed, or not
+ * The performance targets, checked against a benchmark's figures: each one met, missed, or not
  * measured in this invocation (quick mode, no ansible). Printed under the table and stored in the JSON.
  *
  * @example
@@ -19,7 +19,7 @@ export interface Goal {
 
 const judge = (x: number, ok: (x: number) => boolean): Goal['status'] => (Number.isFinite(x) ? (ok(x) ? 'met' : 'MISSED') : 'not measured')
 
-/** Evaluate every target of the issue. */
+/** Evaluate every performance target. */
 export function goals(cases: readonly CaseResult[], ratios: readonly RatioRow[], startup: readonly CommandTiming[], facts: readonly FactsTiming[]): Goal[] {
   const r = (h: number, run: string) => ratios.find((x) => x.hosts === h && x.run === run)
   const out: Goal[] = []
@@ -48,5 +48,5 @@ export function goals(cases: readonly CaseResult[], ratios: readonly RatioRow[],
 }
 
 export function goalsTable(rows: readonly Goal[]): string {
-  return table([['target (issue 5)', 'measured', 'status'], ...rows.map((g) => [g.goal, g.measured, g.status])])
+  return table([['target', 'measured', 'status'], ...rows.map((g) => [g.goal, g.measured, g.status])])
 }

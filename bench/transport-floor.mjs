@@ -73,7 +73,7 @@ try {
   results.execChannelMsPerCommand = ms(t0) / EXEC_N
   await c.close()
 
-  // N hosts × TASKS checks, connections opened in parallel (the floor figure, ~0.5 s for 10 × 30)
+  // N hosts × TASKS checks, connections opened in parallel (the floor figure, ~0.5 s for 10 × 30)
   t0 = process.hrtime.bigint()
   await Promise.all(
     fleet.hosts.map(async (h) => {

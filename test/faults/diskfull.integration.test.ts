@@ -1,5 +1,5 @@
 /**
- * Disk full on the target while writing a file, end to end through the CLI against a real loopback sshd (issue 6):
+ * Disk full on the target while writing a file, end to end through the CLI against a real loopback sshd:
  * a 1 MiB tmpfs owned by the login user holds an old file and a filler that takes the rest; `copy`, `template`
  * and `lineinfile` onto the old file each fail clearly, the old file is byte for byte intact and no temp file is
  * left beside it. A control run after freeing the space proves the same tasks do write.

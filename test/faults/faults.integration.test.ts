@@ -1,5 +1,5 @@
 /**
- * Faults end to end through the CLI against real loopback sshd targets (issue 6): hosts that are down, silent on
+ * Faults end to end through the CLI against real loopback sshd targets: hosts that are down, silent on
  * connect or reject the key are unreachable with their reason while the others finish (exit 4); a connection
  * killed in the middle of a task ends that host promptly with the cause (no hang); with `--retries` the task is
  * run again once the host is back; a hanging command under `timeout:`/`--task-timeout` is killed on the host.

@@ -1,5 +1,5 @@
 /**
- * Bugs the reliability tests found (issue 6), kept as regression tests. They run the real shell text tsplay sends
+ * Bugs the reliability tests found, kept as regression tests. They run the real shell text tsplay sends
  * (quote.ts, commands.ts) through a real `/bin/sh`, and a real CLI run over loopback sshd.
  *
  * 1. Fixed (befd44a, d3a26c2): a file upload cut off by a lost link. The persistent shell used to run a frame's

@@ -1,6 +1,6 @@
 /**
  * Wi-Fi drops on real Debian hosts (the test fleet: systemd-nspawn nodes on a bridge), end to end through the CLI
- * (issue 6). The node's link is taken down mid-task (its TCP connections stall: no FIN, no RST), kept down until
+ *. The node's link is taken down mid-task (its TCP connections stall: no FIN, no RST), kept down until
  * tsplay's keepalives notice, then brought back: a normal task is retried once the host is back (`--retries`), and
  * a long-running `async` job goes on on the node while tsplay reconnects and then reports its result. Bounded runs.
  */

@@ -1,5 +1,5 @@
 /**
- * Ctrl-C end to end: SIGINT sent to the real CLI process while tasks run on real loopback sshd targets (issue 6).
+ * Ctrl-C end to end: SIGINT sent to the real CLI process while tasks run on real loopback sshd targets.
  * Once: the running task finishes on every host, no new task starts, the recap is printed, exit 130.
  * Twice: tsplay stops at once (bounded well below the task's length), the running command is cancelled on the
  * host, exit 130; a file being written when the second Ctrl-C lands is either the old or the whole new content,

@@ -1,5 +1,5 @@
 /**
- * Become failures end to end through the CLI against real loopback sshd targets (issue 6): a wrong sudo password,
+ * Become failures end to end through the CLI against real loopback sshd targets: a wrong sudo password,
  * sudo requiring a TTY, a user without sudo rights and a host without sudo each give their own clear message on
  * the failed task (exit 2 unless ignored; no stack trace), and the password never shows in any output.
  */

@@ -1,5 +1,5 @@
 /**
- * Shared helpers for the reliability and security tests (issue 6): run the real CLI with a hard limit (the child is
+ * Shared helpers for the reliability and security tests: run the real CLI with a hard limit (the child is
  * SIGKILLed if it outlives it, so nothing can hang CI), start it in the background to signal or kill it, wait for
  * a condition, make folders the test user can write, and look at processes on the (loopback) host.
  *

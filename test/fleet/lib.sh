@@ -11,7 +11,7 @@
 # systemd-networkd fails under emulation, so node-loop.sh gives them their address from the host side.
 # Per fleet: $RUN/sudo-password (tsplay-pw's password on every node of this fleet, random, 0600).
 # Per node: $RUN/nodes/<name>/{ident/,upper/,work/,merged/,console.log,loop.pid,nspawn.pid,stop}.
-# Machine facts (issue 3): no systemd as PID 1 and hybrid cgroups here, so nspawn runs with --register=no --keep-unit,
+# Machine facts: no systemd as PID 1 and hybrid cgroups here, so nspawn runs with --register=no --keep-unit,
 # each node first in its own cgroup (/sys/fs/cgroup/{systemd,unified}/tsplay-<name>), SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1;
 # exit code 133 means the guest asked to reboot (node-loop.sh boots it again).
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Take a fleet node's network link down or up (for connection-drop fault tests, issue 6).
+# Take a fleet node's network link down or up (for connection-drop fault tests).
 #
 # Acts on the host side of the node's veth pair (vb-<node>, on the fleet bridge): "down" makes the node unreachable
 # (its TCP connections stall, nothing is reset); "up" restores it with the same address. A reboot of the node makes

@@ -23,7 +23,7 @@ ARCH=${1:-$HOST_ARCH}
 ROOTFS=$CACHE/rootfs-bookworm
 [ "$ARCH" = "$HOST_ARCH" ] || ROOTFS=$CACHE/rootfs-bookworm-$ARCH
 SUITE=bookworm
-# Keep it small: what issue 3 asks for, nothing more (perl-base, apt and dpkg come with minbase).
+# Keep it small: what the tests need, nothing more (perl-base, apt and dpkg come with minbase).
 PACKAGES=(systemd systemd-sysv dbus openssh-server sudo iproute2 ca-certificates libpam-systemd)
 RECIPE_VERSION=3   # bump when the customisation below changes
 

@@ -1,5 +1,5 @@
 /**
- * Issue 6: every module argument that reaches a command, set to a hostile value, must stay data. Each module is
+ * Every module argument that reaches a command, set to a hostile value, must stay data. Each module is
  * driven through gather → plan → apply on this machine via the real quoting path (`renderCommand` → `/bin/sh`);
  * the task may fail, but the marker file must never appear.
  */

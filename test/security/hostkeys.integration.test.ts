@@ -1,5 +1,5 @@
 /**
- * Issue 6, security: host keys are verified by default, end to end through the CLI against real loopback sshd
+ * Security: host keys are verified by default, end to end through the CLI against real loopback sshd
  * targets. Hashed known_hosts entries (`ssh-keygen -H`) are accepted; a changed key is refused — even with
  * `--trust-new-host-keys` — with the SHA256 fingerprint `ssh-keygen -l` shows, the host unreachable (exit 4), the
  * other host done, the known_hosts file untouched and nothing run on the refused host.

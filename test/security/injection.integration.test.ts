@@ -1,5 +1,5 @@
 /**
- * Issue 6, security: values that reach a command are data, never shell (or SQL, or options). End to end through
+ * Security: values that reach a command are data, never shell (or SQL, or options). End to end through
  * the CLI against a real loopback sshd (and a private PostgreSQL cluster): every module argument that reaches a
  * command gets hostile values (`'; touch M #`, `$(touch M)`, backticks, quotes, newlines, SQL breakouts,
  * `--option=` smuggling); each task may fail, but no marker file may appear. A control task that does run

@@ -1,5 +1,5 @@
 /**
- * Issue 6, security: secrets never leak. End to end through the CLI against a real loopback sshd whose login user
+ * Security: secrets never leak. End to end through the CLI against a real loopback sshd whose login user
  * needs a sudo password, and a private PostgreSQL cluster: a database password given with `-e` to a secret
  * argument (`postgres_user.password`) and the sudo password (TSPLAY_BECOME_PASSWORD) appear in no output channel
  * (plain, `-vvv`, `--json`, `--diff`, failures), in no file left on the host, and in no process's argv or

@@ -1,5 +1,5 @@
 /**
- * Packaging (issue 7), slow: `npm pack` the project (from a copy of its sources, so the shared dist/ is not
+ * Packaging, slow: `npm pack` the project (from a copy of its sources, so the shared dist/ is not
  * rebuilt under other tests; `prepare` builds dist/ into the package), `npm install` the tarball into an empty
  * project (dependencies from the npm cache, else the registry), then run the installed `tsplay --help`,
  * `tsplay validate` on the shipped Hydra playbook and inventory, and `tsplay doc apt`. The installed package runs

@@ -1,5 +1,5 @@
 /**
- * The editor schemas and the generated module reference (issue 7):
+ * The editor schemas and the generated module reference:
  * - the committed schemas/*.json and docs/modules.md equal what the generator produces now (stale → run `npm run docs`);
  * - the schemas compile under ajv's strict mode;
  * - every shipped YAML file under playbooks/ and inventory/ starts with the right `# yaml-language-server: $schema=…`
