@@ -32,6 +32,12 @@ describe('template files', () => {
     expect(renderTemplateFile(readFileSync(file, 'utf8'), file, vars)).toBe(readFileSync(`${file}.ansible`, 'utf8'))
   })
 
+  it('a .hbs file iterates over a host variable with {{#each}} (regression: nix.conf.hbs)', () => {
+    const text = '{{#each opts}}{{@key}} = {{this}}\n{{/each}}host={{ template_host }}\n'
+    const out = renderTemplateFile(text, 'nix.conf.hbs', { opts: { 'filter-syscalls': false, cores: 2 } })
+    expect(out).toMatch(/^filter-syscalls = false\ncores = 2\nhost=\S+\n$/)
+  })
+
   it('reports an error at its line and column in the file', () => {
     const file = join(dir, 'broken.j2')
     const text = 'line one\n{% for x in xs %}\n  {{ x.name }}\n{% endfor %}\n'
