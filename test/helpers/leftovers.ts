@@ -229,3 +229,39 @@ export function liveEntries(): Entry[] {
   }
   return out
 }
+
+/**
+ * Test users of older checkouts, made with one fixed password that was published in the source, and their
+ * sudoers files: removed wherever they are found, so a machine that ran old tests keeps no known login.
+ *
+ * @example removeLegacyTestUsers() // at the start of a run, as root
+ */
+export const LEGACY_USERS = ['tsplay-np', 'tsplay-pw', 'tsplay-ns', 'tsplay-tty'] as const
+export function removeLegacyTestUsers(): string[] {
+  const removed: string[] = []
+  for (const mode of ['nopasswd', 'password', 'none', 'requiretty']) {
+    const file = `/etc/sudoers.d/tsplay-test-${mode}`
+    if (existsSync(file)) {
+      rmSync(file, { force: true })
+      removed.push(file)
+    }
+  }
+  const passwd = existsSync('/etc/passwd') ? readFileSync('/etc/passwd', 'utf8') : ''
+  for (const user of LEGACY_USERS) {
+    if (!passwd.split('\n').some((l) => l.startsWith(`${user}:`))) continue
+    try {
+      execFileSync('pkill', ['-KILL', '-u', user], { stdio: 'ignore' })
+    } catch {
+      /* no process of that user */
+    }
+    try {
+      execFileSync('userdel', ['-r', user], { stdio: 'pipe' })
+      removed.push(`user ${user}`)
+    } catch {
+      /* its home may be gone already; the account itself is what matters */
+      execFileSync('userdel', [user], { stdio: 'ignore' })
+      removed.push(`user ${user}`)
+    }
+  }
+  return removed
+}

@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Entry, isMounted, liveEntries, registry, sweepDead } from '../helpers/leftovers.js'
+import { type Entry, isMounted, liveEntries, registry, removeLegacyTestUsers, sweepDead } from '../helpers/leftovers.js'
 import { type Snapshot, snapshotDiff, takeSnapshot } from './snapshot.js'
 
 const DAY = 24 * 3600 * 1000
@@ -72,6 +72,7 @@ export default function setup(): (() => Promise<void>) | undefined {
   process.env.TSPLAY_TEST_RUN = run
   sweepDead()
   pruneOldRuns()
+  for (const r of removeLegacyTestUsers()) console.warn(`removed a test account of an older checkout (fixed published password): ${r}`)
   const before = takeSnapshot()
   return async () => {
     // vitest may still be ending its workers, and their children (sshd, fleet watchdogs) follow them: wait (up to a
