@@ -5,6 +5,12 @@
  */
 import type { SourcePos, Vars } from './types.js'
 
+/** The `with_<lookup>` loops tsplay runs (the word after `with_`). */
+export const LOOP_LOOKUPS = [
+  'items', 'list', 'dict', 'indexed_items', 'together', 'nested', 'cartesian', 'sequence', 'subelements', 'fileglob', 'first_found',
+] as const
+export type LoopLookup = (typeof LOOP_LOOKUPS)[number]
+
 /** Keywords shared by plays, blocks and tasks. */
 export interface Common {
   name?: string
@@ -14,7 +20,8 @@ export interface Common {
   tags: string[]
   become?: boolean
   becomeUser?: string
-  environment?: Record<string, unknown>
+  /** A map of names to values, or a template giving one (`"{{ env }}"`). */
+  environment?: Record<string, unknown> | string
   /** Task/block level `vars`. */
   vars: Vars
   noLog?: boolean
@@ -36,6 +43,14 @@ export interface Task extends Common {
   loopVar: string
   /** `loop_control.label` template, if any. */
   loopLabel?: string
+  /** Set when the loop was written `with_<lookup>:` (items computed as that lookup does, engine/run/loop.ts). */
+  loopWith?: LoopLookup
+  /** `loop_control.index_var`. */
+  loopIndexVar?: string
+  /** `loop_control.extended`: `ansible_loop` per item. */
+  loopExtended?: boolean
+  /** `loop_control.pause` seconds between items. */
+  loopPause?: number | string
   register?: string
   notify: string[]
   changedWhen?: string[]
@@ -50,8 +65,10 @@ export interface Task extends Common {
   timeout?: number
   /** `until` condition with `retries`/`delay`. */
   until?: string[]
-  retries?: number
-  delay?: number
+  /** Whole number, or a template rendered per host. */
+  retries?: number | string
+  /** Seconds (decimals allowed), or a template rendered per host. */
+  delay?: number | string
   /** `check_mode: false` forces running even in check mode (Ansible semantics). */
   checkMode?: boolean
   /** Role this task came from (for `files/`/`templates/` lookup and messages). */
@@ -70,6 +87,12 @@ export interface Block extends Common {
   block: TaskNode[]
   rescue: TaskNode[]
   always: TaskNode[]
+  /**
+   * Set for `include_tasks` (and `include_role`): the include itself, a task of module `include_tasks` that runs
+   * first (its `when`, `tags` and `loop` apply to it alone, as in Ansible); `block` then runs once per included
+   * item, with the loop variable set.
+   */
+  include?: Task
 }
 
 export type TaskNode = Task | Block

@@ -55,7 +55,8 @@ export interface Inherited {
   become?: boolean
   becomeUser?: string
   vars: Vars
-  environment?: Record<string, unknown>
+  /** Environment layers of the enclosing blocks, outermost first (a string is a template giving a map). */
+  environment?: Array<Record<string, unknown> | string>
   noLog?: boolean
   ignoreErrors?: boolean
 }

@@ -30,17 +30,18 @@ export function usable(rc: RunContext, h: string): boolean {
 }
 
 /** Run one task on a group of hosts; emits events, counts the recap, queues notifications. */
-export async function runTask(rc: RunContext, playName: string, task: Task, inh: Inherited, hosts: string[], handler: boolean): Promise<Map<string, TaskResult>> {
-  const name = displayName(rc, task, inh, hosts[0])
+export async function runTask(rc: RunContext, playName: string, task: Task, inhIn: Inherited | ((host: string) => Inherited), hosts: string[], handler: boolean): Promise<Map<string, TaskResult>> {
+  const inhOf = typeof inhIn === 'function' ? inhIn : () => inhIn // per host: loop items of includes, rescue variables
+  const name = displayName(rc, task, inhOf(hosts[0]), hosts[0])
   const targets = task.runOnce ? hosts.slice(0, 1) : hosts
   rc.bus.emit({ type: 'task.start', play: playName, task: name, hosts: targets, handler })
   const out = new Map<string, TaskResult>()
   await mapLimit(targets, rc.opts.forks, async (host) => {
     rc.bus.emit({ type: 'host.start', play: playName, task: name, host })
     const log = (line: string, level = 1) => rc.bus.emit({ type: 'host.log', play: playName, task: name, host, line, level })
-    const r = await runTaskOnHost(rc, task, inh, host, log)
+    const r = await runTaskOnHost(rc, task, inhOf(host), host, log)
     await queueNotified(rc, playName, task, r)
-    count(rc, r)
+    count(rc, r, task)
     rc.bus.emit({ type: 'task.result', play: playName, task: name, host: r.host, result: r, handler })
     out.set(host, r)
   })
@@ -56,16 +57,16 @@ export async function runTask(rc: RunContext, playName: string, task: Task, inh:
 }
 
 /** Count a result in its host's recap (a changed result is also ok, as Ansible's). */
-export function count(rc: RunContext, r: TaskResult): void {
+export function count(rc: RunContext, r: TaskResult, task?: Task): void {
   const st = rc.states.get(r.host)!
   const c = st.recap
   switch (r.status) {
-    case 'ok': c.ok++; break
+    case 'ok': c.ok += task?.module === 'include_tasks' && typeof r.data.included === 'number' ? r.data.included : 1; break // a looped include: one per item
     case 'changed': c.ok++; c.changed++; break
     case 'skipped': c.skipped++; break
     case 'unreachable': c.unreachable++; st.unreachable = true; break
     case 'failed':
-      if (r.ignored) { c.ok++; c.ignored++ } else c.failed++
+      if (r.ignored) { c.ok++; c.ignored++; if (r.data.changed === true) c.changed++ } else c.failed++ // as Ansible counts an ignored change
       break
   }
 }

@@ -188,10 +188,16 @@ async function finish(
 }
 
 function environment(rc: RunContext, task: Task, inh: Inherited, vars: Vars): Record<string, string> | undefined {
-  const merged = { ...rc.play.environment, ...inh.environment, ...task.environment }
+  const layers = [rc.play.environment, ...(inh.environment ?? []), task.environment].filter((l) => l !== undefined)
+  if (layers.length === 0) return undefined
+  const merged: Record<string, unknown> = {}
+  for (const l of layers) {
+    const r = renderValue(l, vars, { pos: task.pos, what: 'environment' })
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new UserError(`"environment" must give a map of names to values, got ${JSON.stringify(r)}`, task.pos)
+    Object.assign(merged, r)
+  }
   if (Object.keys(merged).length === 0) return undefined
-  const rendered = renderValue(merged, vars, { pos: task.pos, what: 'environment' }) as Record<string, unknown>
-  return Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k, String(v)]))
+  return Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, String(v)]))
 }
 
 /** Connection variables of a `delegate_to` target: its own inventory variables, never the delegating host's. */

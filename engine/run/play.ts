@@ -133,15 +133,15 @@ function tooManyFailures(rc: RunContext, playName: string, batch: string[]): boo
 }
 
 /** One step for a group of hosts at the same task: a meta task, a module task, or not selected. */
-async function step(rc: RunContext, playName: string, plan: Plan, s: Step, hosts: string[], startAt: number | undefined):
-  Promise<{ results: Map<string, TaskResult>; effect: MetaEffect }> {
+async function step(rc: RunContext, playName: string, plan: Plan, s: Step, hosts: string[], startAt: number | undefined,
+  inhOf: (h: string) => Inherited = () => s.inh): Promise<{ results: Map<string, TaskResult>; effect: MetaEffect }> {
   const { task, inh, seq } = s
   if (!(await selected(rc, task, seq, startAt))) {
     const skipped = (h: string): TaskResult => ({ status: 'skipped', host: h, reason: 'not selected to run', data: {} })
     return { results: new Map(hosts.map((h) => [h, skipped(h)])), effect: 'none' }
   }
   if (task.module === 'meta') return runMeta(rc, playName, task, inh, hosts, (hd) => (plan.last.get(hd) ?? -1) < seq)
-  return { results: await runTask(rc, playName, task, inh, hosts, false), effect: 'none' }
+  return { results: await runTask(rc, playName, task, inhOf, hosts, false), effect: 'none' }
 }
 
 /** Ansible's linear strategy: every host does a task before the next starts. */
@@ -152,7 +152,8 @@ async function runLinear(rc: RunContext, playName: string, plan: Plan, batch: st
     if (pending.length === 0) break
     const minSeq = Math.min(...pending.map(([, w]) => w.step!.seq))
     const group = pending.filter(([, w]) => w.step!.seq === minSeq)
-    const { results, effect } = await step(rc, playName, plan, group[0][1].step!, group.map(([h]) => h), startAt)
+    const inhOf = (h: string) => walkers.get(h)!.step!.inh // per host: loop items of includes, rescue variables
+    const { results, effect } = await step(rc, playName, plan, group[0][1].step!, group.map(([h]) => h), startAt, inhOf)
     if (effect !== 'none') return effect === 'end_play' ? 'end_play' : 'done'
     for (const [h, w] of group) advance(rc, h, w, results.get(h)!)
     if (tooManyFailures(rc, playName, batch)) return 'fatal'

@@ -10,6 +10,10 @@ import type { FileDiff, TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { executeModule, type Outcome } from './execute.js'
 import { taskVars } from './hostvars.js'
+import { itemVars, loopItems } from './loop.js'
+
+/** The module name of the include pseudo-task (`include_tasks`, `include_role`, legacy `include`). */
+export const INCLUDE = 'include_tasks'
 
 const CENSORED = 'the output has been hidden due to the task\'s no_log: true'
 
@@ -42,34 +46,42 @@ async function runTaskOnce(rc: RunContext, task: Task, inh: Inherited, host: str
     const vars = taskVars(rc, host, inh, task)
     const conditions = [...inh.when, ...task.when]
     if (task.loop === undefined) {
-      if (!conditions.every((c) => evalCondition(c, vars))) return skipped(host, 'Conditional result was False')
+      if (task.module === INCLUDE) return include(rc, task, inh, host, [undefined], conditions)
+      if (!conditions.every((c) => evalCondition(c, vars))) {
+        const r = skipped(host, 'Conditional result was False')
+        register(rc, task, host, r.data)
+        return r
+      }
       const out = await withRetries(rc, task, host, vars, inh, log)
       return toResult(rc, task, host, out, noLog, ignore)
     }
-    const items = renderValue(task.loop, vars, { pos: task.pos, what: 'loop' })
-    if (!Array.isArray(items)) throw new UserError(`loop must be a list, got ${typeof items}`, task.pos)
+    const items = loopItems(task.loopWith, renderValue(task.loop, vars, { pos: task.pos, what: task.loopWith ? `with_${task.loopWith}` : 'loop' }), task.searchPaths)
+    if (task.module === INCLUDE) return include(rc, task, inh, host, items, conditions)
+    const pause = Number(renderValue(task.loopPause ?? 0, vars)) * 1000
     const results: Record<string, unknown>[] = []
     let changed = false
     let failed: string | undefined
     const diffs: FileDiff[] = []
-    for (const item of items) {
-      const iv = taskVars(rc, host, inh, task, { [task.loopVar]: item, ansible_loop_var: task.loopVar })
+    for (const [i, item] of items.entries()) {
+      if (i > 0 && pause > 0) await new Promise((r) => setTimeout(r, pause))
+      const iv = taskVars(rc, host, inh, task, perItem(task, items, i))
       const label = itemLabel(task, item, iv)
+      const base = { [task.loopVar]: item, ansible_loop_var: task.loopVar, _ansible_item_label: label }
       if (!conditions.every((c) => evalCondition(c, iv))) {
-        results.push({ [task.loopVar]: item, item: label, skipped: true, changed: false })
+        results.push({ ...base, skipped: true, changed: false, skip_reason: 'Conditional result was False' })
         continue
       }
       const out = await withRetries(rc, task, host, iv, inh, log)
       if (out.status === 'unreachable') return toResult(rc, task, host, out, noLog, ignore)
-      results.push({ ...out.data, [task.loopVar]: item, item: label, status: out.status })
+      results.push({ ...out.data, ...base, status: out.status })
       if (out.setFacts) Object.assign(rc.states.get(host)!.hostFacts, out.setFacts)
       if (out.status === 'changed') changed = true
       if (out.diff) diffs.push(...out.diff)
       if (out.status === 'failed') failed = failed ?? `item ${label}: ${out.msg}`
     }
-    if (results.length > 0 && results.every((r) => r.skipped)) {
-      const r = skipped(host, 'all items skipped')
-      r.data = { results, skipped: true, changed: false }
+    if (results.every((r) => r.skipped)) {
+      const r = skipped(host, results.length ? 'all items skipped' : 'No items in the list')
+      r.data = { results, skipped: true, changed: false, ...(results.length ? {} : { skipped_reason: r.reason }) }
       register(rc, task, host, r.data)
       return r
     }
@@ -93,7 +105,13 @@ async function runTaskOnce(rc: RunContext, task: Task, inh: Inherited, host: str
 
 /** Run the module, again while `until` is false, up to `retries` times with `delay` seconds between. */
 async function withRetries(rc: RunContext, task: Task, host: string, vars: Record<string, unknown>, inh: Inherited, log: (l: string, level?: number) => void): Promise<Outcome> {
-  const attempts = task.until ? (task.retries ?? 3) + 1 : 1
+  const num = (v: unknown, what: string) => {
+    const n = Number(renderValue(v, vars, { pos: task.pos, what }))
+    if (!Number.isFinite(n) || n < 0) throw new UserError(`"${what}" must be a number ≥ 0, found ${JSON.stringify(renderValue(v, vars))}`, task.pos)
+    return n
+  }
+  const attempts = task.until ? Math.floor(num(task.retries ?? 3, 'retries')) + 1 : 1
+  const delay = task.until ? num(task.delay ?? 5, 'delay') : 0
   let out: Outcome | undefined
   for (let i = 1; i <= attempts; i++) {
     out = await executeModule(rc, task, inh, host, vars, log)
@@ -102,10 +120,29 @@ async function withRetries(rc: RunContext, task: Task, host: string, vars: Recor
     if (task.until.every((c) => evalCondition(c, ev))) return { ...out, data: { ...out.data, attempts: i } }
     if (i < attempts) {
       log(`retrying (${i}/${attempts - 1}): until condition not met`)
-      await new Promise((r) => setTimeout(r, (task.delay ?? 5) * 1000))
+      await new Promise((r) => setTimeout(r, delay * 1000))
     }
   }
   return { ...out!, status: 'failed', msg: `until condition not met after ${attempts} attempts`, data: { ...out!.data, attempts } }
+}
+
+/** The variables of loop item `i`: the loop variable, `index_var`, `ansible_loop` (extended). */
+function perItem(task: Task, items: unknown[], i: number): Record<string, unknown> {
+  return { [task.loopVar]: items[i], ansible_loop_var: task.loopVar, ...itemVars(items, i, { indexVar: task.loopIndexVar, extended: task.loopExtended }) }
+}
+
+/**
+ * `include_tasks` itself: its `when` is checked (per item when looped); the items it includes are returned in
+ * `data.items` for the walk (walk.ts), and counted one ok each, as Ansible counts "included: … for host".
+ */
+function include(rc: RunContext, task: Task, inh: Inherited, host: string, items: unknown[], conditions: string[]): TaskResult {
+  const kept: unknown[] = []
+  for (let i = 0; i < items.length; i++) {
+    const iv = taskVars(rc, host, inh, task, task.loop === undefined ? undefined : perItem(task, items, i))
+    if (conditions.every((c) => evalCondition(c, iv))) kept.push(task.loop === undefined ? undefined : items[i])
+  }
+  if (kept.length === 0) return skipped(host, items.length ? 'Conditional result was False' : 'No items in the list')
+  return { status: 'ok', host, data: { changed: false, include: task.args.file, items: kept, included: kept.length } }
 }
 
 /** Registered results are data from the host: marked unsafe, so output holding `{{` is never rendered. */

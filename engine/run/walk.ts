@@ -6,6 +6,7 @@
  */
 import type { Block, Task, TaskNode } from '../ast.js'
 import type { TaskResult } from '../types.js'
+import { markUnsafe } from '../template.js'
 import type { Inherited } from './context.js'
 
 /** One step of a host's walk. */
@@ -38,6 +39,7 @@ export function numberTasks(nodes: readonly TaskNode[], seq = new Map<Task, numb
     if (n.kind === 'task') {
       if (!seq.has(n)) seq.set(n, seq.size)
     } else {
+      if (n.include && !seq.has(n.include)) seq.set(n.include, seq.size)
       numberTasks(n.block, seq)
       numberTasks(n.rescue, seq)
       numberTasks(n.always, seq)
@@ -53,7 +55,7 @@ function inherit(parent: Inherited, b: Block): Inherited {
     become: b.become ?? parent.become,
     becomeUser: b.becomeUser ?? parent.becomeUser,
     vars: { ...parent.vars, ...b.vars },
-    environment: b.environment ? { ...parent.environment, ...b.environment } : parent.environment,
+    environment: b.environment ? [...(parent.environment ?? []), b.environment] : parent.environment,
     noLog: b.noLog ?? parent.noLog,
     ignoreErrors: b.ignoreErrors ?? parent.ignoreErrors,
   }
@@ -63,6 +65,14 @@ function inherit(parent: Inherited, b: Block): Inherited {
 export interface WalkHooks {
   /** A failure in a block was taken over by its `rescue`. */
   rescued(): void
+  /** The host's last unignored failure (for `ansible_failed_task`/`ansible_failed_result` in `rescue`). */
+  lastFailure?: { task: Task; result: TaskResult }
+}
+
+/** What Ansible shows of a task as `ansible_failed_task` (its name, action and arguments). */
+function failedTaskVar(task: Task): Record<string, unknown> {
+  const copy = (v: unknown): unknown => JSON.parse(JSON.stringify(v ?? null))
+  return { name: task.name ?? task.module, action: task.module, args: copy(task.args), tags: [...task.tags], when: [...task.when], register: task.register }
 }
 
 /** How a walk ended for a host. */
@@ -81,7 +91,29 @@ export function* walk(
       if (!node.implicit && !tagsSelected([...inh.tags, ...node.tags], filter)) continue
       const r = yield { task: node, inh, seq: seq.get(node)! }
       if (r.status === 'unreachable') return 'unreachable'
-      if (r.status === 'failed' && !r.ignored) return 'failed'
+      if (r.status === 'failed' && !r.ignored) {
+        hooks.lastFailure = { task: node, result: r }
+        return 'failed'
+      }
+      continue
+    }
+    if (node.include) {
+      const inc = node.include
+      const outer = inherit(inh, node) // what enclosing imports gave the include
+      if (!tagsSelected([...outer.tags, ...inc.tags], filter)) continue
+      const r = yield { task: inc, inh: outer, seq: seq.get(inc)! }
+      if (r.status === 'unreachable') return 'unreachable'
+      if (r.status === 'failed' && !r.ignored) {
+        hooks.lastFailure = { task: inc, result: r }
+        return 'failed'
+      }
+      if (r.status !== 'ok') continue
+      const items = Array.isArray(r.data.items) ? r.data.items : [undefined]
+      for (const item of items) {
+        const bi = { ...outer, vars: { ...outer.vars, ...inc.vars, ...(inc.loop !== undefined ? { [inc.loopVar]: item, ansible_loop_var: inc.loopVar } : {}) } }
+        const end = yield* walk(node.block, bi, seq, filter, hooks)
+        if (end) return end
+      }
       continue
     }
     const bi = inherit(inh, node)
@@ -89,7 +121,9 @@ export function* walk(
     if (end === 'unreachable') return end
     if (end === 'failed' && node.rescue.length > 0) {
       hooks.rescued()
-      end = yield* walk(node.rescue, bi, seq, filter, hooks)
+      const f = hooks.lastFailure
+      const failure = f ? markUnsafe({ ansible_failed_task: failedTaskVar(f.task), ansible_failed_result: f.result.data }) : {}
+      end = yield* walk(node.rescue, { ...bi, vars: { ...bi.vars, ...failure } }, seq, filter, hooks)
       if (end === 'unreachable') return end
     }
     const alwaysEnd = yield* walk(node.always, bi, seq, filter, hooks)
