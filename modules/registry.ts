@@ -32,6 +32,7 @@ export const MODULES: Record<string, Loader> = {
   reboot: () => import('./reboot.js'),
   validate_argument_spec: () => import('./validate_argument_spec.js'),
   meta: () => import('./meta.js'),
+  include_vars: () => import('./include_vars.js'),
 }
 
 const cache = new Map<string, ModuleDef<any, any>>()

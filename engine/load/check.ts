@@ -201,6 +201,8 @@ function checkNode(n: TaskNode, parent: Doubt, reportFor: (doubt: Doubt) => Repo
   const label = n.name ? `"${n.name}"` : n.kind === 'task' ? n.module : 'block'
   const local = new Set<string>()
   if (n.kind === 'task' && n.loop !== undefined) local.add(n.loopVar)
+  if (n.kind === 'task' && n.loopIndexVar) local.add(n.loopIndexVar)
+  if (n.kind === 'block' && n.include?.loop !== undefined) local.add(n.include.loopVar)
   const guarded = reportFor(parent ?? (n.when.length ? 'the task may be skipped by its "when"' : undefined))
   const always = reportFor(parent)
   const rep: Report = (name, where, pos) => (local.has(name) ? undefined : guarded(name, where, pos))

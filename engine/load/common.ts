@@ -57,7 +57,7 @@ export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: 
     tags: readStringList(ctx, raw, 'tags', pos, true),
     become: readBool(ctx, raw, 'become', pos),
     becomeUser: readString(ctx, raw, 'become_user', pos),
-    environment: readMap(ctx, raw, 'environment', pos),
+    environment: typeof raw.environment === 'string' && raw.environment.includes('{{') ? raw.environment : readMap(ctx, raw, 'environment', pos),
     vars: readMap(ctx, raw, 'vars', pos) ?? {},
     noLog: readBool(ctx, raw, 'no_log', pos),
     ignoreErrors: readBool(ctx, raw, 'ignore_errors', pos),

@@ -19,6 +19,8 @@ export interface LoadContext {
   spellings: Map<string, string>
   errors: UserError[]
   playbookDir: string
+  /** Folder of the play being loaded (an imported playbook's own folder): where its `roles/` are. */
+  playDir?: string
   /** Absolute paths of the files being loaded, outermost first (cycle detection). */
   stack: string[]
 }

@@ -13,6 +13,7 @@
  *   tags: [setup, nix] # or "setup,nix"
  * ```
  */
+import { LOOP_LOOKUPS } from '../ast.js'
 import type { SourcePos } from '../types.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import { bestPos, keyPos } from './positions.js'
@@ -26,17 +27,19 @@ export const PLAY_KEYWORDS: readonly string[] = [
 ]
 
 export const TASK_KEYWORDS: readonly string[] = [
-  ...COMMON, 'loop', 'with_items', 'with_list', 'loop_control', 'register', 'notify', 'changed_when', 'failed_when', 'run_once',
+  ...COMMON, 'loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`), 'loop_control', 'register', 'notify', 'changed_when', 'failed_when', 'run_once',
   'delegate_to', 'async', 'poll', 'timeout', 'until', 'retries', 'delay', 'check_mode', 'args', 'listen',
 ]
 
 export const BLOCK_KEYWORDS: readonly string[] = [...COMMON, 'block', 'rescue', 'always']
 
-export const INCLUDE_KEYWORDS: readonly string[] = ['name', 'when', 'tags', 'vars', 'import_tasks', 'include_tasks', 'file', 'apply']
+export const INCLUDE_KEYWORDS: readonly string[] = [
+  ...COMMON, 'import_tasks', 'include_tasks', 'file', 'apply', 'loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`), 'loop_control',
+]
 
 export const ROLE_KEYWORDS: readonly string[] = ['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user']
 
-export const LOOP_CONTROL_KEYWORDS: readonly string[] = ['loop_var', 'label']
+export const LOOP_CONTROL_KEYWORDS: readonly string[] = ['loop_var', 'label', 'index_var', 'extended', 'extended_allitems', 'pause']
 
 type Raw = Record<string, unknown>
 

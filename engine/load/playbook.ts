@@ -132,6 +132,7 @@ async function loadPlay(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
   }
   const dir = dirname(file)
   const varsFiles = await loadVarsFiles(ctx, raw, pos, dir)
+  ctx.playDir = dir
   const roles = await loadRoles(ctx, raw, pos)
   const scope = { file, dir, searchPaths: [dir], handlers: false } // modules look in DIR/templates|files, then DIR
   const pre = await loadTaskList(ctx, raw, 'pre_tasks', scope, pos)

@@ -80,3 +80,15 @@ export function mergePositioned(...maps: Array<Record<string, unknown> | undefin
   else if (info.keys.size) infos.set(out, { ...info, pos: [...info.keys.values()][0] })
   return out
 }
+
+/** Rename key `from` of a loaded map to `to` in place, keeping its positions (for Ansible's alternative spellings). */
+export function renameKey(obj: Record<string, unknown>, from: string, to: string): void {
+  obj[to] = obj[from]
+  delete obj[from]
+  const info = infos.get(obj)
+  if (!info) return
+  for (const m of [info.keys, info.values]) {
+    const p = m.get(from)
+    if (p) m.set(to, p)
+  }
+}

@@ -87,8 +87,9 @@ async function loadRoleRef(ctx: LoadContext, list: unknown[], i: number, pos: So
     report(ctx, `role names cannot be templated ("${name}")`, pos)
     return
   }
-  const rolesDir = join(ctx.playbookDir, 'roles')
-  const dir = name.includes('/') ? resolve(ctx.playbookDir, name) : join(rolesDir, name)
+  const base = ctx.playDir ?? ctx.playbookDir
+  const rolesDir = join(base, 'roles')
+  const dir = name.includes('/') ? resolve(base, name) : join(rolesDir, name)
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     const known = existsSync(rolesDir) ? readdirSync(rolesDir).filter((d) => statSync(join(rolesDir, d)).isDirectory()) : []
     report(ctx, `role "${name}" not found (looked in ${relative(ctx.playbookDir, dir) || dir})`, at(raw, 'role', pos), didYouMean(name, known))
@@ -116,7 +117,7 @@ async function loadRoleRef(ctx: LoadContext, list: unknown[], i: number, pos: So
   const roleName = name.split('/').pop() ?? name
   if (defaultsFile) out.defaults = mergePositioned(out.defaults, await readVarsFile(ctx, defaultsFile))
   if (varsFile) out.vars = mergePositioned(out.vars, await readVarsFile(ctx, varsFile))
-  const searchPaths = [join(dir, 'templates'), join(dir, 'files'), dir, ctx.playbookDir]
+  const searchPaths = [join(dir, 'templates'), join(dir, 'files'), dir, ctx.playDir ?? ctx.playbookDir]
   const spec = await readArgumentSpec(ctx, dir, roleName, vars ?? {})
   if (spec) out.specs.push(spec)
   for (const [file, handlers] of [[tasksFile, false], [handlersFile, true]] as const) {

@@ -15,7 +15,7 @@
  */
 import { existsSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
-import type { Block, TaskNode } from '../ast.js'
+import type { Block, Task, TaskNode } from '../ast.js'
 import type { SourcePos } from '../types.js'
 import { conditionPositions, inherit, readCommon, setSource } from './common.js'
 import { absorb, describeValue, report, type LoadContext } from './context.js'
@@ -24,8 +24,8 @@ import {
 } from './keywords.js'
 import { checkConditions, checkTemplates, checkTemplatesIn } from './syntax.js'
 import { didYouMean } from './suggest.js'
-import { buildTask } from './taskfields.js'
-import { keyPos, valuePos } from './positions.js'
+import { buildTask, readLoop } from './taskfields.js'
+import { keyPos, renameKey, valuePos } from './positions.js'
 import { readYamlFile } from './yaml.js'
 
 /** Where a task list lives and what its tasks inherit. */
@@ -62,7 +62,15 @@ export async function loadTaskList(ctx: LoadContext, container: unknown, key: st
   return out
 }
 
+/** Keyword-like modules, also written `ansible.builtin.X` / `ansible.legacy.X`. */
+const KEYWORD_MODULES = /^ansible\.(?:builtin|legacy)\.(include_tasks|import_tasks|include|include_role|import_role)$/
+
 async function loadTaskEntry(ctx: LoadContext, raw: Record<string, unknown>, scope: TaskScope, pos: SourcePos): Promise<TaskNode[]> {
+  for (const k of Object.keys(raw)) {
+    const m = KEYWORD_MODULES.exec(k)
+    if (m && !(m[1] in raw)) renameKey(raw, k, m[1])
+  }
+  if ('include' in raw && !('include_tasks' in raw)) renameKey(raw, 'include', 'include_tasks') // legacy spelling
   if ('import_tasks' in raw || 'include_tasks' in raw) return loadInclude(ctx, raw, scope, pos)
   if ('block' in raw) {
     const block = await loadBlock(ctx, raw, scope, pos)
@@ -128,33 +136,62 @@ async function loadInclude(ctx: LoadContext, raw: Record<string, unknown>, scope
     report(ctx, `"${key}" file names cannot be templated: tsplay expands includes before running`, here)
     return []
   }
+  const path = resolve(scope.dir, name)
+  const nodes = await loadTaskFile(ctx, path, key, here, scope)
+  if (!nodes) return []
+  if (key === 'include_tasks') return [dynamicInclude(ctx, raw, pos, here, name, nodes, scope)]
   const when = readConditions(ctx, raw, 'when', pos) ?? []
   checkConditions(ctx, raw, 'when', when, pos)
   const tags = readStringList(ctx, raw, 'tags', pos, true)
   const vars = readMap(ctx, raw, 'vars', pos)
   if (vars) checkTemplates(ctx, raw, 'vars', pos, '"vars"')
-  const path = resolve(scope.dir, name)
+  return inherit(nodes, { when, whenPos: conditionPositions(raw, 'when', when.length, pos), tags, vars })
+}
+
+/**
+ * `include_tasks` (and legacy `include`): a block whose `include` task runs first, alone subject to the include's
+ * `when`, `tags` and `loop` (as Ansible's dynamic includes); `vars` reach the included tasks, `apply` keywords too.
+ */
+function dynamicInclude(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos, here: SourcePos, file: string, nodes: TaskNode[], scope: TaskScope): Block {
+  const common = readCommon(ctx, raw, pos)
+  checkTemplatesIn(ctx, raw, pos, ['when', 'apply', 'include_tasks', 'import_tasks', 'include', 'file'])
+  const include: Task = {
+    ...common, kind: 'task', module: 'include_tasks', args: { file }, argsPos: here, notify: [], ...readLoop(ctx, raw, pos),
+    searchPaths: scope.searchPaths, role: scope.role,
+  }
+  const v = raw.include_tasks
+  const apply = isMap(v) && isMap(v.apply) ? v.apply : readMap(ctx, raw, 'apply', pos)
+  if (apply) {
+    const applied = readCommon(ctx, apply, at(raw, 'apply', pos))
+    inherit(nodes, { when: applied.when, tags: applied.tags, vars: applied.vars, become: applied.become, becomeUser: applied.becomeUser })
+  }
+  const block: Block = { ...common, when: [], tags: [], kind: 'block', block: nodes, rescue: [], always: [], include }
+  setSource(include, raw)
+  return block
+}
+
+/** The tasks of an included/imported file (undefined after reporting a cycle, a missing file or a YAML error). */
+async function loadTaskFile(ctx: LoadContext, path: string, key: string, here: SourcePos, scope: TaskScope): Promise<TaskNode[] | undefined> {
   if (ctx.stack.includes(path)) {
     const chain = [...ctx.stack.slice(ctx.stack.indexOf(path)), path].map((p) => relative(ctx.playbookDir, p) || p)
     report(ctx, `include cycle: ${chain.join(' → ')}`, here)
-    return []
+    return undefined
   }
   if (!existsSync(path)) {
     report(ctx, `${key}: file not found: ${relative(ctx.playbookDir, path)}`, here)
-    return []
+    return undefined
   }
   let doc
   try {
     doc = await readYamlFile(path)
   } catch (e) {
     absorb(ctx, e)
-    return []
+    return undefined
   }
   if (doc.value === undefined || doc.value === null) return []
   ctx.stack.push(path)
   try {
-    const nodes = await loadTaskList(ctx, { tasks: doc.value }, 'tasks', { ...scope, file: path, dir: dirname(path) }, doc.pos)
-    return inherit(nodes, { when, whenPos: conditionPositions(raw, 'when', when.length, pos), tags, vars })
+    return await loadTaskList(ctx, { tasks: doc.value }, 'tasks', { ...scope, file: path, dir: dirname(path) }, doc.pos)
   } finally {
     ctx.stack.pop()
   }

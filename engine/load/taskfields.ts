@@ -11,7 +11,7 @@
  *   changed_when: build.rc == 0
  * ```
  */
-import type { Common, Task } from '../ast.js'
+import { LOOP_LOOKUPS, type Common, type LoopLookup, type Task } from '../ast.js'
 import type { ModuleDef } from '../module.js'
 import type { SourcePos } from '../types.js'
 import { checkArgs } from './args.js'
@@ -27,18 +27,13 @@ import type { TaskScope } from './task.js'
 import { keyPos, mergePositioned, posOf, setPositions, valuePos } from './positions.js'
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/
+const LOOP_KEYS = ['loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`)]
 
 /** Ansible task keywords tsplay knows but does not support, with what to write instead. */
 const UNSUPPORTED: Record<string, string> = {
   include_role: 'list the role under the play\'s "roles:"',
   import_role: 'list the role under the play\'s "roles:"',
-  include_vars: 'use "vars_files:" on the play',
-  include: 'use "import_tasks:"',
   local_action: 'use "delegate_to: localhost"',
-  with_dict: 'use "loop:" over a list of maps',
-  with_fileglob: 'list the files in "loop:"',
-  with_nested: 'use "loop:" over a list built in vars',
-  with_sequence: 'use "loop:" over a list',
   become_method: 'tsplay becomes other users through sudo only',
   connection: 'tsplay connects over SSH only',
   remote_user: 'set ansible_user in the inventory',
@@ -133,43 +128,19 @@ function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
     if (c) checkConditions(ctx, raw, k, c, pos)
     return c
   }
-  const loopKeys = ['loop', 'with_items', 'with_list'].filter((k) => k in raw)
-  if (loopKeys.length > 1) report(ctx, `use one of ${loopKeys.join(', ')}, not several`, keyPos(raw, loopKeys[1]) ?? pos)
-  const loopKey = loopKeys[0]
-  let loop: unknown
-  if (loopKey) {
-    loop = raw[loopKey]
-    if (!Array.isArray(loop) && typeof loop !== 'string') {
-      report(ctx, `"${loopKey}" must be a list or a template string, found ${describeValue(loop)}`, at(raw, loopKey, pos))
-      loop = undefined
-    }
-  }
-  let loopVar = 'item'
-  let loopLabel: string | undefined
-  const lc = readMap(ctx, raw, 'loop_control', pos)
-  if (lc) {
-    const lcPos = posOf(lc) ?? pos
-    checkKeys(ctx, lc, LOOP_CONTROL_KEYWORDS, 'loop_control', lcPos, (k) => didYouMean(k, LOOP_CONTROL_KEYWORDS))
-    const lv = readString(ctx, lc, 'loop_var', lcPos)
-    if (lv !== undefined && !IDENT.test(lv)) report(ctx, `loop_var must be a variable name, found "${lv}"`, at(lc, 'loop_var', lcPos))
-    else if (lv) loopVar = lv
-    loopLabel = readString(ctx, lc, 'label', lcPos)
-    if (!loopKey) report(ctx, '"loop_control" without a "loop"', keyPos(raw, 'loop_control') ?? pos)
-  }
+  const loop = readLoop(ctx, raw, pos)
   const register = readString(ctx, raw, 'register', pos)
   if (register !== undefined && !IDENT.test(register)) {
     report(ctx, `"register" must be a variable name (letters, digits, _), found "${register}"`, at(raw, 'register', pos))
   }
-  const retries = readInt(ctx, raw, 'retries', pos)
-  const delay = readInt(ctx, raw, 'delay', pos)
+  const retries = readIntOrTemplate(ctx, raw, 'retries', pos)
+  const delay = readNumberOrTemplate(ctx, raw, 'delay', pos)
   const until = conds('until')
   if ((retries !== undefined || delay !== undefined) && !until) {
     report(ctx, '"retries"/"delay" need an "until" condition', keyPos(raw, retries !== undefined ? 'retries' : 'delay') ?? pos)
   }
   return {
-    loop,
-    loopVar,
-    loopLabel,
+    ...loop,
     register,
     notify: readStringList(ctx, raw, 'notify', pos),
     changedWhen: conds('changed_when'),
@@ -184,4 +155,55 @@ function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
     delay,
     checkMode: readBool(ctx, raw, 'check_mode', pos),
   }
+}
+
+type LoopFields = Pick<Task, 'loop' | 'loopWith' | 'loopVar' | 'loopLabel' | 'loopIndexVar' | 'loopExtended' | 'loopPause'>
+
+/** `loop:` or one `with_<lookup>:`, and `loop_control`. */
+export function readLoop(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): LoopFields {
+  const loopKeys = LOOP_KEYS.filter((k) => k in raw)
+  if (loopKeys.length > 1) report(ctx, `use one of ${loopKeys.join(', ')}, not several`, keyPos(raw, loopKeys[1]) ?? pos)
+  const loopKey = loopKeys[0]
+  const out: LoopFields = { loopVar: 'item' }
+  if (loopKey) {
+    out.loop = raw[loopKey]
+    if (loopKey !== 'loop') out.loopWith = loopKey.slice(5) as LoopLookup
+    else if (!Array.isArray(out.loop) && typeof out.loop !== 'string') {
+      report(ctx, `"loop" must be a list or a template string, found ${describeValue(out.loop)}`, at(raw, loopKey, pos))
+      out.loop = undefined
+    }
+  }
+  const lc = readMap(ctx, raw, 'loop_control', pos)
+  if (lc) {
+    const lcPos = posOf(lc) ?? pos
+    checkKeys(ctx, lc, LOOP_CONTROL_KEYWORDS, 'loop_control', lcPos, (k) => didYouMean(k, LOOP_CONTROL_KEYWORDS))
+    for (const k of ['loop_var', 'index_var']) {
+      const v = readString(ctx, lc, k, lcPos)
+      if (v !== undefined && !IDENT.test(v)) report(ctx, `${k} must be a variable name, found "${v}"`, at(lc, k, lcPos))
+      else if (v && k === 'loop_var') out.loopVar = v
+      else if (v) out.loopIndexVar = v
+    }
+    out.loopLabel = readString(ctx, lc, 'label', lcPos)
+    out.loopExtended = readBool(ctx, lc, 'extended', lcPos)
+    out.loopPause = readNumberOrTemplate(ctx, lc, 'pause', lcPos)
+    if (!loopKey) report(ctx, '"loop_control" without a "loop"', keyPos(raw, 'loop_control') ?? pos)
+  }
+  return out
+}
+
+/** A whole number, or a template rendered at run time. */
+function readIntOrTemplate(ctx: LoadContext, raw: Record<string, unknown>, key: string, pos: SourcePos): number | string | undefined {
+  const v = raw[key]
+  return typeof v === 'string' && v.includes('{{') ? v : readInt(ctx, raw, key, pos)
+}
+
+/** A number ≥ 0 (decimals allowed), or a template rendered at run time. */
+function readNumberOrTemplate(ctx: LoadContext, raw: Record<string, unknown>, key: string, pos: SourcePos): number | string | undefined {
+  const v = raw[key]
+  if (v === undefined || v === null) return undefined
+  if (typeof v === 'string' && v.includes('{{')) return v
+  const n = typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v
+  if (typeof n === 'number' && Number.isFinite(n) && n >= 0) return n
+  report(ctx, `"${key}" must be a number of seconds ≥ 0, found ${describeValue(v)}`, at(raw, key, pos))
+  return undefined
 }

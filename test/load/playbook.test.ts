@@ -80,9 +80,12 @@ describe('loadPlaybook builds the AST', () => {
       'parts/a.yml': '- debug: { msg: a }\n  when: y\n- include_tasks: b.yml\n',
       'parts/b.yml': '- debug: { msg: b }\n',
     })
-    const [a, b] = pb.plays[0].tasks as Task[]
+    const [a, inc] = pb.plays[0].tasks as [Task, Block]
     expect(a).toMatchObject({ args: { msg: 'a' }, when: ['x == 1', 'y'], tags: ['t'], vars: { v: 1 } })
-    expect(b).toMatchObject({ args: { msg: 'b' }, when: ['x == 1'], tags: ['t'] })
+    // include_tasks is dynamic: a block whose include task runs first; what the import gives applies to the block
+    expect(inc).toMatchObject({ kind: 'block', when: ['x == 1'], tags: ['t'], include: { module: 'include_tasks', args: { file: 'b.yml' } } })
+    const b = inc.block[0] as Task
+    expect(b).toMatchObject({ args: { msg: 'b' }, when: [], tags: [] })
     expect(b.pos.file).toBe(join(pb.dir, 'parts/b.yml'))
   })
 
