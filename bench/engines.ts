@@ -120,6 +120,8 @@ export interface EngineRun {
   extraVars: Record<string, string>
   /** Extra node flags for tsplay (e.g. `--cpu-prof`). */
   nodeFlags?: string[]
+  /** Extra ansible-playbook arguments (`--check`, `--tags x`). */
+  extraArgs?: string[]
 }
 
 const extraVarArgs = (vars: Record<string, string>) => Object.entries(vars).flatMap(([k, v]) => ['-e', `${k}=${v}`])
@@ -145,7 +147,7 @@ export async function runAnsible(r: EngineRun): Promise<Measure> {
     ANSIBLE_FORCE_COLOR: '0',
   }
   try {
-    const t = await timed('ansible-playbook', ['-i', r.inventory, '-f', String(r.forks), ...extraVarArgs(r.extraVars), r.playbook], { env })
+    const t = await timed('ansible-playbook', ['-i', r.inventory, '-f', String(r.forks), ...extraVarArgs(r.extraVars), ...(r.extraArgs ?? []), r.playbook], { env })
     return { ...t, counts: parseAnsibleRecap(t.stdout) }
   } finally {
     closeMasters(cp)

@@ -1,0 +1,121 @@
+/**
+ * Ansible as the oracle: every agreement case (test/compat/cases/) runs with ansible-playbook and with tsplay on the
+ * same loopback sshd target, twice each on fresh state; every host's ok/changed/failed/skipped/rescued/ignored
+ * counts, the exit codes and the files left on the target must agree, except for the deliberate differences a case
+ * allows (each named by a row of the README's "Differences from Ansible" table). Cases marked `pending` are expected
+ * to differ until the work they name lands: they run alone and are reported as expected failures (`it.fails`), so
+ * the day they agree the mark must go.
+ * Needs root, sshd, ansible-playbook and a built tsplay; skips with the reason otherwise.
+ */
+import { execFileSync } from 'node:child_process'
+import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { REPO } from '../../bench/engines.js'
+import { startFleet } from '../../bench/targets.js'
+import { canRunSshd, type SshdFleet } from '../helpers/sshd.js'
+import { CASES } from './cases/index.js'
+import {
+  compatEnv, expectedTsplay, freshState, hostsOf, runGroup, stateOf, writeGroup, type CompatCase, type CompatEnv, type GroupRun,
+} from './harness.js'
+
+function why(): string | undefined {
+  const can = canRunSshd()
+  if (!can.ok) return can.why
+  try {
+    execFileSync('ansible-playbook', ['--version'], { stdio: 'ignore' })
+  } catch {
+    return 'ansible-playbook is missing (apt-get install ansible-core)'
+  }
+  if (!existsSync(join(REPO, 'dist/engine/cli/main.js'))) return 'tsplay is not built (npm run build)'
+  return undefined
+}
+const skip = why()
+if (skip) console.warn(`test/compat/agree.test.ts skipped: ${skip}`)
+
+/** Cases grouped by their flags (one invocation per group); each pending case alone. */
+function groups(): Array<{ id: string; flags: string[]; cases: CompatCase[]; pending?: string }> {
+  const out = new Map<string, { id: string; flags: string[]; cases: CompatCase[]; pending?: string }>()
+  for (const c of CASES) {
+    const flags = c.flags ?? []
+    const key = c.pending ? `pending-${c.name}` : `flags${flags.join('_').replace(/[^A-Za-z0-9]+/g, '-')}`
+    if (!out.has(key)) out.set(key, { id: key, flags, cases: [], pending: c.pending })
+    out.get(key)!.cases.push(c)
+  }
+  return [...out.values()]
+}
+
+/** Differences between the engines for one group, as readable lines (empty: they agree). */
+function compare(cases: CompatCase[], ans: GroupRun[], ts: GroupRun[], ansState: string, tsState: string): string[] {
+  const diffs: string[] = []
+  for (const round of [1, 2] as const) {
+    const a = ans[round - 1]
+    const t = ts[round - 1]
+    if (a.code !== t.code) diffs.push(`round ${round}: exit code ansible ${a.code}, tsplay ${t.code}`)
+    for (const c of cases) {
+      for (const h of hostsOf(c)) {
+        const want = expectedTsplay(a.counts[h], c.allow, round)
+        if (!want) diffs.push(`round ${round}: ${h}: no recap from ansible`)
+        else if (JSON.stringify(want) !== JSON.stringify(t.counts[h])) {
+          diffs.push(`round ${round}: ${h} [${c.covers}]: ansible${c.allow ? ' (+allowed)' : ''} ${JSON.stringify(want)} tsplay ${JSON.stringify(t.counts[h])}`)
+        }
+      }
+    }
+  }
+  for (const c of cases) {
+    const sa = stateOf(ansState, c)
+    const st = stateOf(tsState, c)
+    for (const h of hostsOf(c)) if (sa[h] !== st[h]) diffs.push(`${h} [${c.covers}]: state differs:\n  ansible:\n${sa[h]}\n  tsplay:\n${st[h]}`)
+  }
+  return diffs
+}
+
+describe.skipIf(skip !== undefined)('tsplay agrees with ansible-playbook', () => {
+  let fleet: SshdFleet
+  let env: CompatEnv
+
+  beforeAll(async () => {
+    fleet = await startFleet(1)
+    env = compatEnv(fleet)
+  })
+  afterAll(async () => {
+    await fleet?.stop()
+    if (env) {
+      rmSync(env.dir, { recursive: true, force: true })
+      rmSync(env.home, { recursive: true, force: true })
+    }
+  })
+
+  it('every allowed difference is a row of the README\'s "Differences from Ansible" table', () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8')
+    const table = readme.slice(readme.indexOf('## Differences from Ansible'))
+    for (const c of CASES) if (c.allow) expect(table, `${c.name}: ${c.allow.reason}`).toContain(c.allow.reason)
+  })
+
+  const only = process.env.COMPAT_CASES?.split(',') // run only the groups holding these cases (while developing)
+  for (const g of groups().filter((x) => !only || x.cases.some((c) => only.includes(c.name)))) {
+    const title = `${g.cases.map((c) => c.name).join(', ')}${g.flags.length ? ` (${g.flags.join(' ')})` : ''}`
+    const body = async () => {
+      const files = writeGroup(env, g.id, g.cases)
+      const runs: Record<string, GroupRun[]> = { ansible: [], tsplay: [] }
+      const bases: Record<string, string> = {}
+      // the engines run one after the other (2 cores); each twice on its own fresh state
+      for (const engine of ['ansible', 'tsplay'] as const) {
+        bases[engine] = freshState(env, `${g.id}-${engine}`, g.cases)
+        for (let i = 0; i < 2; i++) {
+          const t0 = Date.now()
+          runs[engine].push(await runGroup(env, files, engine, bases[engine], g.flags))
+          if (process.env.COMPAT_TIMES) appendFileSync(process.env.COMPAT_TIMES, `${g.id} ${engine} round ${i + 1}: ${Date.now() - t0} ms\n`)
+        }
+      }
+      const diffs = compare(g.cases, runs.ansible, runs.tsplay, bases.ansible, bases.tsplay)
+      if (diffs.length) {
+        const tail = (s: string) => s.split('\n').slice(-60).join('\n')
+        console.log(`--- ${title}: ${diffs.length} differences\n${diffs.join('\n')}\n--- tsplay output (round 1, tail):\n${tail(runs.tsplay[0].output)}\n--- ansible (round 1, tail):\n${tail(runs.ansible[0].output)}`)
+      }
+      expect(diffs).toEqual([])
+    }
+    if (g.pending) it.fails(`${title} — expected to differ until ${g.pending}`, body, 1_800_000)
+    else it(title, body, 1_800_000)
+  }
+})

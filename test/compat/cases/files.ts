@@ -1,0 +1,145 @@
+/**
+ * Agreement cases for the file-shaped modules and commands: file, copy, lineinfile, template, stat,
+ * command/shell and environment (what Ansible's integration targets of those names pin down), written here.
+ */
+import type { CompatCase } from '../harness.js'
+
+const play = (name: string, tasks: string, extra = '') => `- hosts: ${name}\n  gather_facts: false\n${extra}  tasks:\n${tasks}`
+
+export const FILES: CompatCase[] = [
+  {
+    name: 'file',
+    covers: 'file',
+    files: {
+      'main.yml': play('file', `
+    - file: { path: "{{ root }}/d/e", state: directory, mode: "0750" }
+    - file: { path: "{{ root }}/d/t", state: touch, mode: "0640" }
+    - file: { path: "{{ root }}/d/t", mode: "0600" }
+    - file: { src: "{{ root }}/d/t", dest: "{{ root }}/d/link", state: link }
+    - file: { path: "{{ root }}/gone", state: directory, mode: "0755" }
+    - file: { path: "{{ root }}/gone", state: absent }
+    - file: { path: "{{ root }}/never-was", state: absent }
+    - stat: { path: "{{ root }}/d/link" }
+      register: l
+    - assert: { that: [l.stat.islnk, l.stat.exists] }
+`),
+    },
+  },
+  {
+    name: 'copy',
+    covers: 'copy',
+    files: {
+      'main.yml': play('copy', `
+    - copy: { src: hello.txt, dest: "{{ root }}/hello.txt", mode: "0644" }
+    - copy: { content: "inline {{ word }}\\n", dest: "{{ root }}/inline.txt", mode: "0600" }
+    - copy: { content: "x\\n", dest: "{{ root }}/inline.txt", mode: "0600", force: false }
+    - file: { path: "{{ root }}/sub", state: directory, mode: "0755" }
+    - copy: { src: hello.txt, dest: "{{ root }}/sub/", mode: "0644" }
+    - copy: { content: "first\\n", dest: "{{ root }}/backed.txt", mode: "0644" }
+`, `  vars:\n    word: text\n`),
+      'files/hello.txt': 'hello from the controller\n',
+    },
+  },
+  {
+    name: 'lineinfile',
+    covers: 'lineinfile',
+    files: {
+      'main.yml': play('lineinfile', `
+    - copy: { dest: "{{ root }}/conf", content: "# conf\\nport=1\\nname=x\\n", mode: "0644", force: false }
+    - lineinfile: { path: "{{ root }}/conf", regexp: "^port=", line: "port=2" }
+    - lineinfile: { path: "{{ root }}/conf", line: "added=yes" }
+    - lineinfile: { path: "{{ root }}/conf", regexp: "^name=", state: absent }
+    - lineinfile: { path: "{{ root }}/conf", line: "first", insertbefore: BOF }
+    - lineinfile: { path: "{{ root }}/conf", line: "after-port", insertafter: "^port=" }
+    - lineinfile: { path: "{{ root }}/new", line: "created", create: true, mode: "0644" }
+`),
+    },
+  },
+  {
+    name: 'template',
+    covers: 'template',
+    files: {
+      'main.yml': play('template', `
+    - template: { src: app.conf.j2, dest: "{{ root }}/app.conf", mode: "0644" }
+    - template: { src: app.conf.j2, dest: "{{ root }}/app.conf", mode: "0644" }
+`, `  vars:\n    port: 8080\n    names: [a, b]\n    opts: { debug: false }\n`),
+      'templates/app.conf.j2': 'port = {{ port }}\nnames = {{ names | join(",") }}\nhost = {{ inventory_hostname }}\nupper = {{ "x" | upper }}\nport_plus = {{ port | int + 1 }}\n',
+    },
+  },
+  {
+    name: 'stat',
+    covers: 'stat',
+    files: {
+      'main.yml': play('stat', `
+    - copy: { dest: "{{ root }}/f", content: "abc\\n", mode: "0640" }
+    - stat: { path: "{{ root }}/f" }
+      register: f
+    - assert:
+        that:
+          - f.stat.exists
+          - f.stat.isreg
+          - not f.stat.isdir
+          - f.stat.mode == '0640'
+          - f.stat.size == 4
+          - f.stat.checksum == '03cfd743661f07975fa2f1220c5194cbaff48451'
+    - stat: { path: "{{ root }}/missing" }
+      register: m
+    - assert: { that: [not m.stat.exists] }
+    - stat: { path: "{{ root }}" }
+      register: d
+    - assert: { that: [d.stat.isdir] }
+`),
+    },
+  },
+  {
+    name: 'command_shell',
+    covers: 'command_shell',
+    files: {
+      'main.yml': play('command_shell', `
+    - command: touch {{ root }}/made
+      args: { creates: "{{ root }}/made" }
+    - command: rm {{ root }}/nothing
+      args: { removes: "{{ root }}/nothing" }
+    - command: { argv: [sh, -c, "echo $0", "a b"] }
+      register: argv
+    - assert: { that: ["argv.stdout == 'a b'"] }
+    - shell: "echo one | tr o O > {{ root }}/piped"
+      args: { creates: "{{ root }}/piped" }
+    - command: pwd
+      args: { chdir: "{{ root }}" }
+      register: wd
+    - assert: { that: ["wd.stdout == root"] }
+    - shell: "cat"
+      args: { stdin: "from stdin" }
+      register: si
+    - assert: { that: ["si.stdout == 'from stdin'"] }
+`),
+    },
+  },
+  {
+    name: 'environment',
+    covers: 'environment',
+    files: {
+      'main.yml': `- hosts: environment
+  gather_facts: false
+  environment: { PLAY_V: play }
+  vars:
+    env_map: { FROM_VAR: templated }
+  tasks:
+    - shell: 'echo "$PLAY_V $TASK_V"'
+      environment: { TASK_V: task }
+      register: e1
+    - assert: { that: ["e1.stdout == 'play task'"] }
+    - block:
+        - shell: 'echo "$PLAY_V $BLOCK_V"'
+          register: e2
+        - assert: { that: ["e2.stdout == 'play block'"] }
+      environment: { BLOCK_V: block }
+    - shell: 'echo "$FROM_VAR"'
+      environment: "{{ env_map }}"
+      register: e3
+    - assert: { that: ["e3.stdout == 'templated'"] }
+`,
+    },
+  },
+]

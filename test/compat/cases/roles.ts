@@ -1,0 +1,86 @@
+/**
+ * Agreement cases written the way well-known public roles are: multi-OS `when` branches on gathered facts,
+ * `include_vars` per distribution with `with_first_found`, `with_*` loops, and a template built from role
+ * defaults (the style of geerlingguy's and debops' roles), written here for tsplay.
+ */
+import type { CompatCase } from '../harness.js'
+
+export const ROLES: CompatCase[] = [
+  {
+    name: 'role_multios',
+    covers: 'role style: OS branches, include_vars per distribution, with_* loops',
+    files: {
+      'main.yml': `- hosts: role_multios
+  gather_facts: true
+  roles:
+    - role: web
+      vars: { web_port: 8081 }
+`,
+      'roles/web/defaults/main.yml': 'web_port: 80\nweb_dirs: [conf, logs]\nweb_options: { a: 1, b: two }\n',
+      'roles/web/vars/Debian.yml': 'web_flavour: debian\n',
+      'roles/web/vars/default.yml': 'web_flavour: generic\n',
+      'roles/web/tasks/main.yml': `- name: Load the distribution's variables
+  include_vars: "{{ item }}"
+  with_first_found:
+    - "{{ ansible_distribution }}.yml"
+    - "{{ ansible_os_family }}.yml"
+    - default.yml
+- include_tasks: setup-Debian.yml
+  when: ansible_os_family == 'Debian'
+- include_tasks: setup-RedHat.yml
+  when: ansible_os_family == 'RedHat'
+- name: Folders
+  file: { path: "{{ root }}/{{ item }}", state: directory, mode: "0755" }
+  with_items: "{{ web_dirs }}"
+- name: Options
+  copy: { dest: "{{ root }}/conf/{{ item.key }}", content: "{{ item.value }}\\n", mode: "0644" }
+  with_dict: "{{ web_options }}"
+- name: Numbered
+  file: { path: "{{ root }}/logs/{{ item }}", state: touch, mode: "0644" }
+  with_sequence: start=1 end=3 format=log%02d
+- name: Config
+  template: { src: web.conf.j2, dest: "{{ root }}/conf/web.conf", mode: "0644" }
+`,
+      'roles/web/tasks/setup-Debian.yml': '- file: { path: "{{ root }}/debian-branch", state: touch, mode: "0644" }\n',
+      'roles/web/tasks/setup-RedHat.yml': '- file: { path: "{{ root }}/redhat-branch", state: touch, mode: "0644" }\n',
+      'roles/web/templates/web.conf.j2': 'listen {{ web_port }}\nflavour {{ web_flavour }}\nfamily {{ ansible_os_family }}\n',
+    },
+  },
+  {
+    name: 'with_loops',
+    covers: 'loops: with_* lookups and loop_control',
+    files: {
+      'main.yml': `- hosts: with_loops
+  gather_facts: false
+  vars:
+    users: [{ name: ann, keys: [k1, k2] }, { name: bob, keys: [k3] }]
+  tasks:
+    - file: { path: "{{ root }}/{{ item.0 }}-{{ item.1 }}", state: directory, mode: "0755" }
+      with_indexed_items: [a, b]
+    - file: { path: "{{ root }}/{{ item.0 }}{{ item.1 }}", state: touch, mode: "0644" }
+      with_together: [[x, y], [1, 2]]
+    - file: { path: "{{ root }}/n-{{ item.0 }}-{{ item.1 }}", state: touch, mode: "0644" }
+      with_nested: [[p, q], [1, 2]]
+    - file: { path: "{{ root }}/{{ item.0.name }}.{{ item.1 }}", state: touch, mode: "0644" }
+      with_subelements: [ "{{ users }}", keys ]
+    - file: { path: "{{ root }}/flat-{{ item }}", state: touch, mode: "0644" }
+      with_items: [[f1, f2], f3]
+    - file: { path: "{{ root }}/seq-{{ item }}", state: touch, mode: "0644" }
+      with_sequence: count=2
+    - set_fact: { idx: "{{ idx | default([]) + [i] }}" }
+      loop: [a, b, c]
+      loop_control: { index_var: i }
+    - assert: { that: ["idx == [0, 1, 2]"] }
+    - assert: { that: ["ansible_loop.index == 2", "ansible_loop.first == false", "ansible_loop.length == 3", "ansible_loop.previtem == 'a'"] }
+      loop: [a, b, c]
+      loop_control: { extended: true }
+      when: item == 'b'
+    - copy: { dest: "{{ root }}/{{ item | basename }}", src: "{{ item }}", mode: "0644" }
+      with_fileglob: ["conf/*.txt"]
+`,
+      'files/conf/one.txt': 'one\n',
+      'files/conf/two.txt': 'two\n',
+      'files/conf/skip.md': 'not matched\n',
+    },
+  },
+]
