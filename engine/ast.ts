@@ -26,6 +26,10 @@ export interface Common {
   vars: Vars
   noLog?: boolean
   ignoreErrors?: boolean
+  /** `check_mode`: true forces check mode, false runs for real even under `--check` (inherited by blocks' tasks). */
+  checkMode?: boolean
+  /** `diff`: show (or hide) file changes for this play/block/task, whatever `--diff` says. */
+  diff?: boolean
 }
 
 /** One module call. */
@@ -69,8 +73,6 @@ export interface Task extends Common {
   retries?: number | string
   /** Seconds (decimals allowed), or a template rendered per host. */
   delay?: number | string
-  /** `check_mode: false` forces running even in check mode (Ansible semantics). */
-  checkMode?: boolean
   /** Role this task came from (for `files/`/`templates/` lookup and messages). */
   role?: string
   /** Folders searched for a relative `src`, most specific first. */
@@ -124,6 +126,8 @@ export interface Play extends Common {
   anyErrorsFatal?: boolean
   /** `force_handlers`: notified handlers run on a host even after it failed. */
   forceHandlers?: boolean
+  /** `remote_user` (or `user`): the login user where the inventory sets no `ansible_user`. */
+  remoteUser?: string
   /** `max_fail_percentage`: more than this share of a batch's hosts failing stops the play. */
   maxFailPercentage?: number
 }

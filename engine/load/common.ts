@@ -46,8 +46,14 @@ export function conditionPositions(raw: Record<string, unknown>, key: string, co
   return Array.from({ length: count }, (_, i) => (Array.isArray(v) ? valuePos(v, i) : undefined) ?? whole)
 }
 
+/** `"{{ omit }}"`: the keyword is as if not written. */
+const omitted = (v: unknown) => typeof v === 'string' && /^\{\{\s*omit\s*\}\}$/.test(v.trim())
+
 /** Keywords shared by tasks and blocks, with their conditions and templates checked. */
 export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos, withWhen = true): Common {
+  if (Array.isArray(raw.vars) && raw.vars.every((m) => typeof m === 'object' && m !== null && !Array.isArray(m))) {
+    raw.vars = mergePositioned(...(raw.vars as Array<Record<string, unknown>>)) // `vars:` as a list of maps
+  }
   const when = withWhen ? (readConditions(ctx, raw, 'when', pos) ?? []) : []
   checkConditions(ctx, raw, 'when', when, pos)
   return {
@@ -61,6 +67,8 @@ export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: 
     vars: readMap(ctx, raw, 'vars', pos) ?? {},
     noLog: readBool(ctx, raw, 'no_log', pos),
     ignoreErrors: readBool(ctx, raw, 'ignore_errors', pos),
+    checkMode: omitted(raw.check_mode) ? undefined : readBool(ctx, raw, 'check_mode', pos),
+    diff: omitted(raw.diff) ? undefined : readBool(ctx, raw, 'diff', pos),
   }
 }
 

@@ -18,17 +18,17 @@ import type { SourcePos } from '../types.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import { bestPos, keyPos } from './positions.js'
 
-const COMMON = ['name', 'when', 'tags', 'become', 'become_user', 'environment', 'vars', 'no_log', 'ignore_errors'] as const
+const COMMON = ['name', 'when', 'tags', 'become', 'become_user', 'environment', 'vars', 'no_log', 'ignore_errors', 'check_mode', 'diff'] as const
 
 export const PLAY_KEYWORDS: readonly string[] = [
   ...COMMON.filter((k) => k !== 'when'),
   'hosts', 'vars_files', 'gather_facts', 'tasks', 'pre_tasks', 'post_tasks', 'handlers', 'roles', 'strategy', 'serial',
-  'any_errors_fatal', 'max_fail_percentage', 'force_handlers',
+  'any_errors_fatal', 'max_fail_percentage', 'force_handlers', 'remote_user', 'user',
 ]
 
 export const TASK_KEYWORDS: readonly string[] = [
   ...COMMON, 'loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`), 'loop_control', 'register', 'notify', 'changed_when', 'failed_when', 'run_once',
-  'delegate_to', 'async', 'poll', 'timeout', 'until', 'retries', 'delay', 'check_mode', 'args', 'listen',
+  'delegate_to', 'async', 'poll', 'timeout', 'until', 'retries', 'delay', 'args', 'listen',
 ]
 
 export const BLOCK_KEYWORDS: readonly string[] = [...COMMON, 'block', 'rescue', 'always']

@@ -156,6 +156,7 @@ async function loadPlay(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
     anyErrorsFatal: readBool(ctx, raw, 'any_errors_fatal', pos),
     forceHandlers: readBool(ctx, raw, 'force_handlers', pos),
     maxFailPercentage: readInt(ctx, raw, 'max_fail_percentage', pos, 0),
+    remoteUser: readString(ctx, raw, 'remote_user', pos) ?? readString(ctx, raw, 'user', pos),
   }
   setSource(play, raw)
   setRoleSpecs(play, roles.specs)

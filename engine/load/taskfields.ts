@@ -36,7 +36,7 @@ const UNSUPPORTED: Record<string, string> = {
   local_action: 'use "delegate_to: localhost"',
   become_method: 'tsplay becomes other users through sudo only',
   connection: 'tsplay connects over SSH only',
-  remote_user: 'set ansible_user in the inventory',
+  remote_user: 'set remote_user on the play, or ansible_user in the inventory',
 }
 const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until']
 
@@ -153,7 +153,6 @@ function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
     until,
     retries,
     delay,
-    checkMode: readBool(ctx, raw, 'check_mode', pos),
   }
 }
 

@@ -59,6 +59,8 @@ export interface Inherited {
   environment?: Array<Record<string, unknown> | string>
   noLog?: boolean
   ignoreErrors?: boolean
+  checkMode?: boolean
+  diff?: boolean
 }
 
 /** Everything a task run needs. */

@@ -63,7 +63,7 @@ export async function executeModule(
     throw e
   }
   rc.secrets.addFromArgs(def.schema, args)
-  const check = task.checkMode ?? rc.opts.check
+  const check = task.checkMode ?? inh.checkMode ?? rc.play.checkMode ?? rc.opts.check
   const become = task.become ?? inh.become ?? rc.play.become ?? false
   const exec: TaskExec = {
     becomeUser: become ? (task.becomeUser ?? inh.becomeUser ?? rc.play.becomeUser ?? 'root') : undefined,
@@ -77,7 +77,7 @@ export async function executeModule(
     vars,
     facts: rc.states.get(host)?.facts,
     checkMode: check,
-    diffMode: rc.opts.diff,
+    diffMode: task.diff ?? inh.diff ?? rc.play.diff ?? rc.opts.diff,
     searchPaths: task.searchPaths,
     render: (text, file) => renderTemplateFile(text, file, vars),
     log,

@@ -36,6 +36,7 @@ function groupsOf(rc: RunContext): Record<string, string[]> {
 export function playLayers(rc: RunContext, host: string): Vars {
   const st = rc.states.get(host)
   return mergeLayers([
+    rc.play.remoteUser ? { ansible_user: rc.play.remoteUser } : undefined, // below the inventory, as in Ansible
     rc.play.roleDefaults,
     inventoryVars(rc, host),
     st?.factVars,

@@ -58,6 +58,8 @@ function inherit(parent: Inherited, b: Block): Inherited {
     environment: b.environment ? [...(parent.environment ?? []), b.environment] : parent.environment,
     noLog: b.noLog ?? parent.noLog,
     ignoreErrors: b.ignoreErrors ?? parent.ignoreErrors,
+    checkMode: b.checkMode ?? parent.checkMode,
+    diff: b.diff ?? parent.diff,
   }
 }
 

@@ -74,6 +74,7 @@ const KEYWORDS: Record<string, JsonSchema> = {
   until: conditions('Retry the task until this condition holds (with retries and delay).'),
   retries: intish('How many times to retry with `until` (a template is rendered per host).', 0, 3),
   delay: doc('Seconds between retries (decimals allowed; a template is rendered per host).', { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string' }] }, 5),
+  diff: boolish('Show file changes for this play/block/task (true) or hide them (false), whatever --diff says.'),
   check_mode: boolish('true: always run this task in check mode; false: run it for real even under --check.'),
   args: doc('More arguments for the module, merged under the ones written after its name.', { type: 'object' }),
   listen: stringOrList('Handlers only: more names this handler answers to in `notify`.'),
@@ -88,6 +89,8 @@ const KEYWORDS: Record<string, JsonSchema> = {
   }),
   file: doc('The task file of import_tasks/include_tasks.', { type: 'string' }),
   apply: doc('Keywords applied to every included task (Ansible compatibility).', { type: 'object' }),
+  remote_user: doc('The login user for this play\'s hosts, where the inventory sets no ansible_user.', { type: 'string' }),
+  user: doc('Older spelling of remote_user.', { type: 'string' }),
   role: doc('The role\'s name (a folder under roles/ next to the playbook) or a path.', { type: 'string' }),
 }
 

@@ -80,6 +80,23 @@ describe.skipIf(!can.ok)('Ansible-compatible results', () => {
     - assert: { that: ["extra.answer == 42", "answer == 42"] }
 `,
       'vars/extra.yml': 'answer: 42\n',
+      'keywords.yml': `- hosts: all
+  gather_facts: false
+  remote_user: nobody-here
+  vars:
+    - { a: 1 }
+    - { b: "{{ a + 1 }}" }
+  tasks:
+    - block:
+        - file: { path: "/tmp/tsplay-compat-never-{{ b }}", state: directory, mode: "0755" }
+          register: f
+      check_mode: true
+    - assert: { that: [f is changed, b == 2] }
+    - stat: { path: "/tmp/tsplay-compat-never-2" }
+      register: s
+      check_mode: "{{ omit }}"
+    - assert: { that: [not s.stat.exists] }
+`,
     })
   })
   afterAll(async () => {
@@ -102,6 +119,11 @@ describe.skipIf(!can.ok)('Ansible-compatible results', () => {
     const r = await run('include.yml')
     // includes: 1 + 2 (looped) + 1 (legacy); included debug tasks: 1 + 2 + 1; the when:false include is skipped
     expect(r.recap!['t1']).toMatchObject({ ok: 8, skipped: 1, failed: 0 })
+  })
+
+  it('play vars as a list of maps, block check_mode, check_mode omitted, remote_user below the inventory', async () => {
+    const r = await run('keywords.yml')
+    expect(r.recap!['t1']).toMatchObject({ ok: 4, changed: 1, failed: 0 })
   })
 
   it('with_dict, with_sequence, with_nested, index_var, pause and include_vars', async () => {
