@@ -179,7 +179,8 @@ function checkPlay(play: Play, report: (doubt: Doubt, owner?: string) => Report)
     }
   }
   each(play.vars, (k) => `vars.${k}`, true)
-  if (play.environment) each(play.environment, (k) => `environment.${k}`, false)
+  if (typeof play.environment === 'object') each(play.environment, (k) => `environment.${k}`, false)
+  else if (play.environment) each({ environment: play.environment }, () => 'environment', false)
   for (const src of [play.varsFiles, play.roleDefaults, play.roleVars]) each(src, (k) => `variable "${k}"`, true)
 }
 
@@ -211,7 +212,8 @@ function checkNode(n: TaskNode, parent: Doubt, reportFor: (doubt: Doubt) => Repo
   const whenPos = whenPositionsOf(n)
   n.when.forEach((c, i) => exprNames(c).forEach((v) => always(v, `when of ${label}`, whenPos[i] ?? n.pos)))
   for (const k of Object.keys(n.vars)) templates(n.vars, k, n.pos, `vars.${k}`, onTemplate)
-  if (n.environment) for (const k of Object.keys(n.environment)) templates(n.environment, k, n.pos, `environment.${k}`, onTemplate)
+  if (typeof n.environment === 'string') templates({ environment: n.environment }, 'environment', n.pos, 'environment', onTemplate)
+  else if (n.environment) for (const k of Object.keys(n.environment)) templates(n.environment, k, n.pos, `environment.${k}`, onTemplate)
   if (n.kind !== 'task') return
   for (const k of Object.keys(n.args)) templates(n.args, k, n.argsPos, `${n.module}.${k}`, onTemplate)
   if (typeof n.loop === 'string' || Array.isArray(n.loop)) templates({ loop: n.loop }, 'loop', raw ? bestPos(raw, 'loop', n.pos) : n.pos, 'loop', onTemplate)
