@@ -76,7 +76,7 @@ export const FLOW: CompatCase[] = [
     name: 'check_mode',
     covers: 'check_mode',
     flags: ['--check'],
-    allow: { counts: { changed: 1, ok: 1, skipped: -1 }, reason: 'predicts `command`/`shell` tasks as changed' },
+    allow: { counts: { changed: 1, ok: 1, skipped: -1 }, reason: 'predicts `command`/`shell` tasks as change' },
     files: {
       'main.yml': `- hosts: check_mode
   gather_facts: false
