@@ -47,6 +47,8 @@ export interface CompatCase {
   flags?: string[]
   /** Deliberate differences, per host (same for `_a` and `_b`), one per round ('first'/'second') or both. */
   allow?: Allowed & { round?: 1 | 2 }
+  /** Run in its own invocation (it ends the whole run, e.g. any_errors_fatal). */
+  alone?: boolean
   /** Expected to differ until another piece of work lands (named here); run alone, reported as an expected failure. */
   pending?: string
 }

@@ -118,7 +118,6 @@ export const FLOW: CompatCase[] = [
   {
     name: 'handlers_flush',
     covers: 'handlers (flushed after pre_tasks, tasks and post_tasks)',
-    pending: 'the "handlers" work (flush points) merges',
     files: {
       'main.yml': `- hosts: handlers_flush
   gather_facts: false
@@ -138,7 +137,7 @@ export const FLOW: CompatCase[] = [
   {
     name: 'errors_fatal',
     covers: 'any_errors_fatal',
-    pending: 'the "handlers" work (any_errors_fatal ends the run) merges',
+    alone: true, // it ends the whole run, in both engines
     files: {
       'main.yml': `- hosts: errors_fatal
   gather_facts: false

@@ -31,14 +31,14 @@ function why(): string | undefined {
   return undefined
 }
 const skip = why()
-if (skip) console.warn(`test/compat/agree.test.ts skipped: ${skip}`)
+if (skip) console.warn(`test/compat/agree.integration.test.ts skipped: ${skip}`)
 
 /** Cases grouped by their flags (one invocation per group); each pending case alone. */
 function groups(): Array<{ id: string; flags: string[]; cases: CompatCase[]; pending?: string }> {
   const out = new Map<string, { id: string; flags: string[]; cases: CompatCase[]; pending?: string }>()
   for (const c of CASES) {
     const flags = c.flags ?? []
-    const key = c.pending ? `pending-${c.name}` : `flags${flags.join('_').replace(/[^A-Za-z0-9]+/g, '-')}`
+    const key = c.pending || c.alone ? `alone-${c.name}` : `flags${flags.join('_').replace(/[^A-Za-z0-9]+/g, '-')}`
     if (!out.has(key)) out.set(key, { id: key, flags, cases: [], pending: c.pending })
     out.get(key)!.cases.push(c)
   }
