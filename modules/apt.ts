@@ -23,6 +23,7 @@ const Args = Type.Object(
     name: Type.Optional(
       Type.Union([Type.String(), Type.Array(Type.String())], {
         description: 'Package name(s); `pkg=version` pins a version; a comma-separated string is a list',
+        aliases: ['pkg', 'package'],
       }),
     ),
     state: Type.Optional(

@@ -116,3 +116,13 @@ describe('doc lines', () => {
     ])
   })
 })
+
+describe("Ansible's aliases on shipped modules", () => {
+  it('apt: pkg and package are names of name', async () => {
+    const { default: apt } = await import('../../modules/apt.js')
+    const pos = { file: 't.yml', line: 1, col: 1 }
+    expect(resolveArgs(apt, { pkg: 'git' }, pos)).toMatchObject({ name: 'git' })
+    expect(resolveArgs(apt, { package: ['git', 'make'] }, pos)).toMatchObject({ name: ['git', 'make'] })
+    expect(() => resolveArgs(apt, { name: 'git', pkg: 'make' }, pos)).toThrow(/alias of "name"/)
+  })
+})
