@@ -5,29 +5,18 @@
  * Needs root, sshd, ansible-playbook and a built tsplay (`npm run build`); skips with the reason otherwise.
  * Run: `npx vitest run --config bench/vitest.config.ts bench/agree.integration.test.ts`.
  */
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { canRunSshd, type SshdFleet } from '../test/helpers/sshd.js'
+import { type SshdFleet } from '../test/helpers/sshd.js'
 import { REPO, runAnsible, runTsplay, type EngineRun } from './engines.js'
 import { runFloor } from './floor.js'
 import { floorSpec, freshRoot, inventoryYaml, startFleet, treeDigest, wipe } from './targets.js'
 import { expectedCounts, playbookYaml, TEMPLATE_NAME, TEMPLATE_TEXT, type Counts } from './workload.js'
+import { whyNoAnsible } from '../test/helpers/ansible.js'
 
-function why(): string | undefined {
-  const can = canRunSshd()
-  if (!can.ok) return can.why
-  try {
-    execFileSync('ansible-playbook', ['--version'], { stdio: 'ignore' })
-  } catch {
-    return 'ansible-playbook is missing (apt-get install ansible-core)'
-  }
-  if (!existsSync(join(REPO, 'dist/engine/cli/main.js'))) return 'tsplay is not built (npm run build)'
-  return undefined
-}
-const skip = why()
+const skip = whyNoAnsible()
 if (skip) console.warn(`bench/agree.integration.test.ts skipped: ${skip}`)
 
 const HOSTS = 2

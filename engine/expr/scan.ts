@@ -24,10 +24,12 @@ export type Segment =
 const JINJA_STATEMENT = /\{%-?\s*(if|for|set|endif|endfor|else|elif|raw|endraw|macro|include|block|with)\b/
 
 /**
- * Find the end of a mustache body starting at `i`: the index of one of `closers` outside quotes and outside
- * brackets (`{{ {'a': {'b': 1}} }}` ends at the last `}}`, as in Jinja), or -1.
+ * Find the end of a tag body starting at `i` (a mustache's `}}`, a Jinja statement's `%}`): the index of one of
+ * `closers` outside quotes and outside brackets (`{{ {'a': {'b': 1}} }}` ends at the last `}}`, as in Jinja), or -1.
+ *
+ * @example findClose("{{ {'a': 1} }}", 2, ['}}']) // 12
  */
-function findClose(s: string, i: number, closers: string[]): number {
+export function findClose(s: string, i: number, closers: string[]): number {
   let quote = ''
   let depth = 0
   for (let j = i; j < s.length; j++) {

@@ -7,30 +7,19 @@
  * the day they agree the mark must go.
  * Needs root, sshd, ansible-playbook and a built tsplay; skips with the reason otherwise.
  */
-import { execFileSync } from 'node:child_process'
-import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { REPO } from '../../bench/engines.js'
 import { startFleet } from '../../bench/targets.js'
-import { canRunSshd, type SshdFleet } from '../helpers/sshd.js'
+import { type SshdFleet } from '../helpers/sshd.js'
 import { CASES } from './cases/index.js'
 import {
   compatEnv, expectedTsplay, freshState, hostsOf, runGroup, stateOf, writeGroup, type CompatCase, type CompatEnv, type GroupRun,
 } from './harness.js'
+import { whyNoAnsible } from '../helpers/ansible.js'
 
-function why(): string | undefined {
-  const can = canRunSshd()
-  if (!can.ok) return can.why
-  try {
-    execFileSync('ansible-playbook', ['--version'], { stdio: 'ignore' })
-  } catch {
-    return 'ansible-playbook is missing (apt-get install ansible-core)'
-  }
-  if (!existsSync(join(REPO, 'dist/engine/cli/main.js'))) return 'tsplay is not built (npm run build)'
-  return undefined
-}
-const skip = why()
+const skip = whyNoAnsible()
 if (skip) console.warn(`test/compat/agree.integration.test.ts skipped: ${skip}`)
 
 /** Cases grouped by their flags (one invocation per group); each pending case alone. */

@@ -4,27 +4,17 @@
  * writes what ran into a per-engine file on the target, and each host's trace must agree too (the order handlers ran in).
  * Needs root, sshd and ansible-playbook; skips with the reason otherwise.
  */
-import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runAnsible, runTsplay } from '../../bench/engines.js'
-import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
+import { startSshd, type SshdFleet } from '../helpers/sshd.js'
 import { writeTree } from '../helpers/cli.js'
 import { CASES } from './handlers-cases.js'
+import { whyNoAnsible } from '../helpers/ansible.js'
 
-function why(): string | undefined {
-  const c = canRunSshd()
-  if (!c.ok) return c.why
-  try {
-    execFileSync('ansible-playbook', ['--version'], { stdio: 'ignore' })
-  } catch {
-    return 'ansible-playbook is missing (apt-get install ansible-core)'
-  }
-  return undefined
-}
-const skip = why()
+const skip = whyNoAnsible()
 
 describe.skipIf(skip !== undefined)(`handlers and meta agree with ansible-playbook${skip ? ` (${skip})` : ''}`, () => {
   let fleet: SshdFleet

@@ -13,6 +13,7 @@
  * ```
  */
 import { ExprError } from '../lexer.js'
+import { findClose } from '../scan.js'
 
 export interface LexOptions {
   trimBlocks: boolean
@@ -23,26 +24,6 @@ export type Piece =
   | { t: 'text'; text: string }
   /** `src`: the text between the delimiters; `at`: its 0-based offset in the source. */
   | { t: 'out' | 'stmt'; src: string; at: number }
-
-/**
- * Where `}}` or `%}` closes a tag starting at `i`: outside quoted text and, as in Jinja, outside brackets
- * (`{{ {'a': {'b': 1}} }}` ends at the last `}}`).
- */
-function findEnd(s: string, i: number, close: string): number {
-  let quote = ''
-  let depth = 0
-  for (let j = i; j < s.length; j++) {
-    const c = s[j]
-    if (quote) {
-      if (c === '\\') j++
-      else if (c === quote) quote = ''
-    } else if (c === "'" || c === '"') quote = c
-    else if (depth === 0 && s.startsWith(close, j)) return j
-    else if (c === '{' || c === '[' || c === '(') depth++
-    else if ((c === '}' || c === ']' || c === ')') && depth > 0) depth--
-  }
-  return -1
-}
 
 const RAW = /^\{%([-+]?)\s*raw\s*([-+]?)%\}/
 const ENDRAW = /\{%([-+]?)\s*endraw\s*([-+]?)%\}/g
@@ -100,7 +81,7 @@ export function lexTemplate(src: string, o: LexOptions): Piece[] {
       continue
     }
     const close = kind === '{' ? '}}' : '%}'
-    const end = findEnd(s, bodyStart, close)
+    const end = findClose(s, bodyStart, [close])
     if (end < 0) throw new ExprError(`unclosed "${kind === '{' ? '{{' : '{%'}"`, open + 1)
     const tail = s[end - 1] === '-' || s[end - 1] === '+' ? s[end - 1] : ''
     flush()
