@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import apt, { type AptFacts } from './apt.js'
-import { parseAptPolicy, parseDpkgQuery } from './mission-lib/apt-facts.js'
-import { ok, scriptedIO, testCtx } from './mission-lib/testing.js'
+import { parseAptPolicy, parseDpkgQuery } from './lib/apt-facts.js'
+import { ok, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
 
 // Real output captured on Debian bookworm.
 const POLICY = `git:

@@ -12,11 +12,11 @@ import { Type, type Static } from '@sinclair/typebox'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import { sh } from '../engine/commands.js'
 import type { Command } from '../engine/types.js'
-import { fill, toList, type WithDefaults } from './mission-lib/args.js'
+import { fill, toList, type WithDefaults } from './lib/argvalues.js'
 import {
   isInstalled, parseAptPolicy, parseDpkgQuery, parseSimulatedRemovals, PKG_SPEC_RE, splitSpec,
   type AptPolicy, type DpkgState,
-} from './mission-lib/apt-facts.js'
+} from './lib/apt-facts.js'
 
 const Args = Type.Object(
   {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import git, { type GitFacts } from './git.js'
-import { parseDestProbe, resolveRemote, type DestState } from './mission-lib/git-facts.js'
-import { ok, scriptedIO, testCtx } from './mission-lib/testing.js'
+import { parseDestProbe, resolveRemote, type DestState } from './lib/git-facts.js'
+import { ok, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
 
 const A = 'a'.repeat(40)
 const B = 'b'.repeat(40)

@@ -11,10 +11,10 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
-import { fill, type WithDefaults } from './mission-lib/args.js'
+import { fill, type WithDefaults } from './lib/argvalues.js'
 import {
   destProbe, FULL_SHA_RE, lsRemotePatterns, parseDestProbe, resolveRemote, type DestState, type RemoteRef,
-} from './mission-lib/git-facts.js'
+} from './lib/git-facts.js'
 
 const Args = Type.Object(
   {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import group, { type GroupFacts } from './group.js'
-import { scriptedIO, testCtx } from './mission-lib/testing.js'
+import { scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
 
 const g = (gid: number): GroupFacts => ({ group: { name: 'nixbld', gid, members: [] } })
 type Row = [string, Record<string, unknown>, GroupFacts, string[][]]

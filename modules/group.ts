@@ -9,8 +9,8 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
-import { fill, type WithDefaults } from './mission-lib/args.js'
-import { ACCOUNT_RE, parseGroup, type GroupEntry } from './mission-lib/accounts.js'
+import { fill, type WithDefaults } from './lib/argvalues.js'
+import { ACCOUNT_RE, parseGroup, type GroupEntry } from './lib/accounts.js'
 
 const Args = Type.Object(
   {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { resolveArgs } from '../engine/load/args.js'
 import hydra, { type HydraFacts, type HydraUser } from './hydra_create_user.js'
-import { scriptedIO, testCtx } from './mission-lib/testing.js'
+import { scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
 
 const HASH = '$argon2id$v=19$m=262144,t=3,p=1$NFU1QXJRNnc4V1BhQ0NJQg$6GHqjqv5cNDDwZqrqUD0zQ'
 const u = (o: Partial<HydraUser> = {}): HydraFacts => ({ user: { fullname: 'Admin', emailaddress: 'a@x', password: HASH, type: 'hydra', roles: ['admin'], ...o } })

@@ -15,8 +15,8 @@ import { Type, type Static } from '@sinclair/typebox'
 import { argRules } from '../engine/argrules.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
-import { badArg, fill, type WithDefaults } from './mission-lib/args.js'
-import { badDbName, becomeFailure, parseJsonLine, psql, psqlError } from './mission-lib/psql.js'
+import { badArg, fill, type WithDefaults } from './lib/argvalues.js'
+import { badDbName, becomeFailure, parseJsonLine, psql, psqlError } from './lib/psql.js'
 
 const Args = Type.Object(
   {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import make, { type MakeFacts } from './make.js'
-import { scriptedIO, testCtx } from './mission-lib/testing.js'
+import { scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
 
 const f = (questionRc: number, created = false): MakeFacts => ({ created, questionRc, questionOut: '' })
 type Row = [string, Record<string, unknown>, MakeFacts, { argv?: string[][]; fail?: RegExp; check?: boolean }]

@@ -13,7 +13,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import { sh } from '../engine/commands.js'
 import type { Command } from '../engine/types.js'
-import { badArg, fill, lastLines, type WithDefaults } from './mission-lib/args.js'
+import { badArg, fill, lastLines, type WithDefaults } from './lib/argvalues.js'
 
 const Args = Type.Object(
   {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import pgDb, { type PgDbFacts } from './postgres_db.js'
-import { testCtx } from './mission-lib/testing.js'
+import { testCtx } from '../test/helpers/module-ctx.js'
 
 const have = (o: Partial<PgDbFacts> = {}): PgDbFacts => ({ db: { owner: 'hydra', encoding: 'UTF8' }, installed: ['plpgsql', 'pg_trgm'], available: ['pg_trgm'], ...o })
 type Row = [string, Record<string, unknown>, PgDbFacts, { cmds?: [string, string, string[]][]; fail?: RegExp }]

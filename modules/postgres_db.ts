@@ -10,8 +10,8 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
-import { fill, type WithDefaults } from './mission-lib/args.js'
-import { badDbName, becomeFailure, checkNameLength, parseJsonLine, psql, psqlError } from './mission-lib/psql.js'
+import { fill, type WithDefaults } from './lib/argvalues.js'
+import { badDbName, becomeFailure, checkNameLength, parseJsonLine, psql, psqlError } from './lib/psql.js'
 
 const Args = Type.Object(
   {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import pgUser, { parseFlags, type PgUserFacts, type RoleRow } from './postgres_user.js'
-import { scramVerifier } from './mission-lib/scram.js'
-import { testCtx } from './mission-lib/testing.js'
+import { scramVerifier } from './lib/scram.js'
+import { testCtx } from '../test/helpers/module-ctx.js'
 
 const SALT = Buffer.alloc(16, 7).toString('base64')
 const role = (o: Partial<RoleRow> = {}): RoleRow => ({

@@ -12,9 +12,9 @@
 import { randomBytes } from 'node:crypto'
 import { Type, type Static } from '@sinclair/typebox'
 import { defineModule, ModuleFailure } from '../engine/module.js'
-import { fill, toList, type WithDefaults } from './mission-lib/args.js'
-import { badDbName, becomeFailure, checkNameLength, parseJsonLine, psql, psqlError } from './mission-lib/psql.js'
-import { isScramVerifier, scramMatches, scramVerifier } from './mission-lib/scram.js'
+import { fill, toList, type WithDefaults } from './lib/argvalues.js'
+import { badDbName, becomeFailure, checkNameLength, parseJsonLine, psql, psqlError } from './lib/psql.js'
+import { isScramVerifier, scramMatches, scramVerifier } from './lib/scram.js'
 
 const Args = Type.Object(
   {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import reboot from './reboot.js'
 import type { HostIO } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
-import { testCtx } from './mission-lib/testing.js'
+import { testCtx } from '../test/helpers/module-ctx.js'
 
 /** A host that reboots (new boot id) `downFor` reconnects after the reboot is scheduled. */
 function host(opts: { reboots: boolean; downFor?: number }): HostIO & { log: string[] } {

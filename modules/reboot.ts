@@ -12,7 +12,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import { sh } from '../engine/commands.js'
 import type { HostIO } from '../engine/module.js'
-import { fill, type WithDefaults } from './mission-lib/args.js'
+import { fill, type WithDefaults } from './lib/argvalues.js'
 
 const Args = Type.Object(
   {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import systemd, { parseShow, type UnitFacts } from './systemd.js'
-import { ok, scriptedIO, testCtx } from './mission-lib/testing.js'
+import { ok, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
 
 // Real `systemctl show NAME -p LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload` output.
 const SHOW_RUNNING = 'LoadState=loaded\nActiveState=active\nSubState=running\nUnitFileState=enabled\nNeedDaemonReload=no\n'

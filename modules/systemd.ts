@@ -12,7 +12,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command, CommandResult } from '../engine/types.js'
 import type { HostIO } from '../engine/module.js'
-import { badArg, fill, lastLines, type WithDefaults } from './mission-lib/args.js'
+import { badArg, fill, lastLines, type WithDefaults } from './lib/argvalues.js'
 
 const Args = Type.Object(
   {

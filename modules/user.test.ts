@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import user, { type UserFacts } from './user.js'
-import { parseGroup, parsePasswd, parseShadowHash } from './mission-lib/accounts.js'
-import { ok, scriptedIO, testCtx } from './mission-lib/testing.js'
+import { parseGroup, parsePasswd, parseShadowHash } from './lib/accounts.js'
+import { ok, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
 
 const HASH = '$y$j9T$abc$def'
 const exists = (o: Partial<UserFacts> = {}): UserFacts => ({

@@ -11,10 +11,10 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
-import { fill, toList, type WithDefaults } from './mission-lib/args.js'
+import { fill, toList, type WithDefaults } from './lib/argvalues.js'
 import {
   ACCOUNT_RE, parseGroup, parseIdGroups, parsePasswd, parseShadowHash, type PasswdEntry,
-} from './mission-lib/accounts.js'
+} from './lib/accounts.js'
 
 const Args = Type.Object(
   {

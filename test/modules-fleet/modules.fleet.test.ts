@@ -50,7 +50,7 @@ const PLAYBOOK = `
       systemd: { name: tsdemo, state: started, enabled: true, daemon_reload: true }
 `
 
-describe.skipIf(!can.ok)(`mission modules on the fleet (${can.ok ? 'fleet' : can.why})`, () => {
+describe.skipIf(!can.ok)(`modules on the fleet (${can.ok ? 'fleet' : can.why})`, () => {
   let fleet: Fleet
   let dir: string
   let node: string

@@ -18,7 +18,7 @@ import type { Command, CommandResult } from '../../engine/types.js'
 import pgUser from '../../modules/postgres_user.js'
 import pgDb from '../../modules/postgres_db.js'
 import hydraUser from '../../modules/hydra_create_user.js'
-import { testCtx } from '../../modules/mission-lib/testing.js'
+import { testCtx } from '../helpers/module-ctx.js'
 
 const BIN = '/usr/lib/postgresql/15/bin'
 const STANDIN = resolve(import.meta.dirname, '..', 'fixtures', 'hydra-standin', 'bin')

@@ -1,5 +1,5 @@
 /**
- * Argument defaults for the mission's modules, resolved in one place: from the schema's own `default`s.
+ * Argument defaults for the modules, resolved in one place: from the schema's own `default`s.
  * The runner fills defaults too; modules call `fill` so `plan` is correct when called directly (tests).
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * Test helpers for the mission's module tests: a module context and a scripted HostIO that answers commands
+ * Test helpers for module unit tests: a module context and a scripted HostIO that answers commands
  * from a table of real command output captured on Debian hosts (used to test gather's parsing, not SSH).
  *
  * @example
