@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto'
 import { homedir } from 'node:os'
 import { UserError } from '../errors.js'
-import { shQuote } from '../ssh/quote.js'
+import { shQuote } from '../quote.js'
 import { isMap, str, text } from './coerce.js'
 import { pyRegex, pyReplace } from './pyregex.js'
 import { def, filterContext, type Def } from './registry.js'

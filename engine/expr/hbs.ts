@@ -13,7 +13,7 @@
  */
 import Handlebars from 'handlebars'
 import { UserError } from '../errors.js'
-import { shQuote } from '../ssh/quote.js'
+import { shQuote } from '../quote.js'
 import type { Vars } from '../types.js'
 import { evaluate } from './eval.js'
 import { callFilter, callTest, FILTERS, UNDEF_FILTERS } from './filters.js'

@@ -12,7 +12,7 @@
  * renderTemplate('{{ ports }}', rootScope({ ports: [80, 443] }, renderTemplate), false) // [80, 443]
  * ```
  */
-import { shQuote } from '../ssh/quote.js'
+import { shQuote } from '../quote.js'
 import type { Vars } from '../types.js'
 import { asText, evaluate } from './eval.js'
 import { compileHbs, renderHbs, type HbsTemplate } from './hbs.js'

@@ -7,7 +7,7 @@
  * process.stdout.write(moduleText(aptModule))
  * ```
  */
-import { ConfigSchema } from '../cli/config.js'
+import { ConfigSchema } from './config.js'
 import type { ModuleDef } from '../module.js'
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS } from '../load/keywords.js'
 import { keywordDescription } from './keywords.js'

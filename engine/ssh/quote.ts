@@ -11,11 +11,9 @@
  */
 import { UserError } from '../errors.js'
 import type { Command } from '../types.js'
+import { shQuote } from '../quote.js'
 
-/** POSIX single-quote a string: `it's` → `'it'\''s'`; the empty string → `''`. */
-export function shQuote(s: string): string {
-  return `'${s.replaceAll("'", `'\\''`)}'`
-}
+export { shQuote }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
