@@ -13,7 +13,7 @@ import { factsToVars, gatherFacts } from '../facts.js'
 import { markUnsafe } from '../template.js'
 import type { TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
-import { runTask, usable } from './dispatch.js'
+import { count, runTask, usable } from './dispatch.js'
 import { flush, forced } from './handlers.js'
 import { taskVars } from './hostvars.js'
 import { mapLimit } from './limit.js'
@@ -198,10 +198,8 @@ async function gather(rc: RunContext, playName: string, hosts: string[]): Promis
         r = { status: 'unreachable', host, msg: e.message, data: {} }
       }
     }
-    const c = st.recap
-    if (r.status === 'ok') c.ok++
-    else if (r.status === 'unreachable') { c.unreachable++; st.unreachable = true }
-    else { c.failed++; st.failed = true }
+    count(rc, r) // the one recap counter
+    if (r.status === 'failed') st.failed = true
     rc.bus.emit({ type: 'task.result', play: playName, task: name, host, result: r, handler: false })
   })
   rc.bus.emit({ type: 'task.end', play: playName, task: name })
