@@ -6,8 +6,8 @@
  */
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { canRunFleet, startFleet, type Fleet } from '../helpers/fleet.js'
-import { missingForEmulation, SLOW, timer } from './slow.js'
+import { startFleet, type Fleet } from '../helpers/fleet.js'
+import { needSlowFleet, SLOW, timer } from './slow.js'
 
 describe.runIf(SLOW)('an emulated arm64 fleet node (slow)', () => {
   let fleet: Fleet
@@ -16,10 +16,7 @@ describe.runIf(SLOW)('an emulated arm64 fleet node (slow)', () => {
   const ssh = (cmd: string) => spawnSync(fleet.sshArgv(node)[0], [...fleet.sshArgv(node).slice(1), cmd], { encoding: 'utf8', timeout: 300_000 })
 
   beforeAll(async () => {
-    const can = canRunFleet()
-    if (!can.ok) throw new Error(`the slow tier needs the test fleet: ${can.why}`)
-    const missing = missingForEmulation()
-    if (missing) throw new Error(`the slow tier needs emulated nodes: ${missing}`)
+    needSlowFleet({ emulated: true })
     const t = timer('arm64 node up (rootfs cached or built, booted to sshd)')
     fleet = await startFleet(1, { prefix: 'a64', archs: ['arm64'] })
     t.done()

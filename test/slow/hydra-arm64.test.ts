@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { stringify } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { canRunFleet, startFleet, type Fleet } from '../helpers/fleet.js'
+import { startFleet, type Fleet } from '../helpers/fleet.js'
 import { changedTasks, explain, PLAYBOOK, ROOT, tsplay } from '../hydra/cli.js'
-import { missingForEmulation, SLOW, timer } from './slow.js'
+import { needSlowFleet, nodeSh, SLOW, timer } from './slow.js'
 
 const STANDIN = join(ROOT, 'test', 'fixtures', 'hydra-standin')
 const PREFIX = '/opt/hydra-standin'
@@ -31,17 +31,10 @@ describe.runIf(SLOW)('hydra-pi.yml on arm64 nodes (emulated) with an x86_64 buil
   let address: Record<string, string>
   let base: string[]
 
-  async function sh(node: string, argv: string[], stdin?: string): Promise<string> {
-    const r = await fleet.exec(node, argv, stdin)
-    if (r.rc !== 0) throw new Error(`${node}: ${argv.join(' ')} → rc ${r.rc}\n${r.stdout}\n${r.stderr}`)
-    return r.stdout.trim()
-  }
+  const sh = (node: string, argv: string[], stdin?: string) => nodeSh(fleet, node, argv, stdin)
 
   beforeAll(async () => {
-    const can = canRunFleet()
-    if (!can.ok) throw new Error(`the slow tier needs the test fleet: ${can.why}`)
-    const missing = missingForEmulation()
-    if (missing) throw new Error(`the slow tier needs emulated nodes: ${missing}`)
+    needSlowFleet({ emulated: true })
     const t = timer('arm64 fleet up (rootfs cached or built, 3 nodes booted to sshd)')
     fleet = await startFleet(3, { prefix: 'arm', archs: ['arm64', 'arm64', 'amd64'] })
     t.done()

@@ -16,9 +16,9 @@ import { cpSync, mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { canRunFleet, startFleet, type Fleet } from '../helpers/fleet.js'
+import { startFleet, type Fleet } from '../helpers/fleet.js'
 import { changedTasks, explain, PLAYBOOK, tsplay } from '../hydra/cli.js'
-import { host, NIX_BUNDLE, SLOW, timer } from './slow.js'
+import { host, NIX_BUNDLE, needSlowFleet, nodeSh, SLOW, timer } from './slow.js'
 
 const NEW = '2.24.14-tsplay1'
 const HOUR = 3_600_000
@@ -29,15 +29,10 @@ describe.runIf(SLOW)('Nix 2.24.14 from source on a fleet node (slow)', () => {
   let dir: string
   let base: string[]
 
-  async function sh(argv: string[], stdin?: string): Promise<string> {
-    const r = await fleet.exec(node, argv, stdin)
-    if (r.rc !== 0) throw new Error(`${node}: ${argv.join(' ')} → rc ${r.rc}\n${r.stdout}\n${r.stderr}`)
-    return r.stdout.trim()
-  }
+  const sh = (argv: string[], stdin?: string) => nodeSh(fleet, node, argv, stdin)
 
   beforeAll(async () => {
-    const can = canRunFleet()
-    if (!can.ok) throw new Error(`the slow tier needs the test fleet: ${can.why}`)
+    needSlowFleet({ emulated: false })
     if (!existsSync(NIX_BUNDLE)) throw new Error(`no Nix source bundle at ${NIX_BUNDLE} (set TSPLAY_NIX_SOURCE_BUNDLE)`)
     dir = mkdtempSync(join(tmpdir(), 'tsplay-nixsrc-'))
     // The repository the node clones from: the bundle's tag 2.24.14, plus the simulated next version.

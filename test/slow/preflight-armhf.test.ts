@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { canRunFleet, startFleet, type Fleet } from '../helpers/fleet.js'
+import { startFleet, type Fleet } from '../helpers/fleet.js'
 import { explain, PLAYBOOK, tsplay } from '../hydra/cli.js'
-import { missingForEmulation, SLOW, timer } from './slow.js'
+import { needSlowFleet, SLOW, timer } from './slow.js'
 
 // The node only runs the preflight, so it needs no security updates; the mirror of the machines this was measured
 // on serves a broken armhf index of bookworm-security ("File has unexpected size"). See test/fleet/rootfs.sh.
@@ -24,10 +24,7 @@ describe.runIf(SLOW)('preflight refuses an armhf (armv7l) node (slow)', () => {
   let node: string
 
   beforeAll(async () => {
-    const can = canRunFleet()
-    if (!can.ok) throw new Error(`the slow tier needs the test fleet: ${can.why}`)
-    const missing = missingForEmulation()
-    if (missing) throw new Error(`the slow tier needs emulated nodes: ${missing}`)
+    needSlowFleet({ emulated: true })
     const t = timer('armhf fleet up (rootfs cached or built, 1 node booted to sshd)')
     fleet = await startFleet(1, { prefix: 'armhf', archs: ['armhf'] })
     t.done()

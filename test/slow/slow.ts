@@ -12,6 +12,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { canRunFleet, type Fleet } from '../helpers/fleet.js'
 import { ROOT } from '../hydra/cli.js'
 
 /** Whether the slow tier was asked for (`npm run test:slow`). */
@@ -50,4 +51,24 @@ export function missingForEmulation(): string | undefined {
     return 'arch-test is not installed (apt-get install arch-test): mmdebstrap needs it for a foreign-architecture rootfs'
   }
   return undefined
+}
+
+/**
+ * Refuse (throw, naming what is missing) when the slow tier cannot boot its nodes: the fleet, and for emulated
+ * arm nodes qemu-user-static and arch-test too.
+ *
+ * @example needSlowFleet({ emulated: true }) // first line of a beforeAll
+ */
+export function needSlowFleet(opts: { emulated: boolean }): void {
+  const can = canRunFleet()
+  if (!can.ok) throw new Error(`the slow tier needs the test fleet: ${can.why}`)
+  const missing = opts.emulated ? missingForEmulation() : undefined
+  if (missing) throw new Error(`the slow tier needs emulated nodes: ${missing}`)
+}
+
+/** Run `argv` as root inside a fleet node; its trimmed stdout, or an error with its output when it fails. */
+export async function nodeSh(fleet: Fleet, node: string, argv: string[], stdin?: string): Promise<string> {
+  const r = await fleet.exec(node, argv, stdin)
+  if (r.rc !== 0) throw new Error(`${node}: ${argv.join(' ')} → rc ${r.rc}\n${r.stdout}\n${r.stderr}`)
+  return r.stdout.trim()
 }
