@@ -17,7 +17,12 @@ const TIER_FILES = ['**/*.integration.test.ts', '**/*.fleet.test.ts', 'test/slow
  * One tier: its files, and TSPLAY_TEST_TIER so helpers can refuse what the tier must not do (test/helpers/tier.ts).
  * Not `extends: true`: the root's globalSetup must run once per run, not once per tier.
  */
-const tier = (name: string, include: string[], exclude: string[] = [], timeouts = { testTimeout: 60_000, hookTimeout: 300_000 }) => ({
+const tier = (
+  name: string,
+  include: string[],
+  exclude: string[] = [],
+  timeouts = { testTimeout: 60_000, hookTimeout: 300_000 },
+) => ({
   test: {
     name,
     include,

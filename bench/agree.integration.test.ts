@@ -33,7 +33,12 @@ describe.skipIf(skip !== undefined)('ansible-playbook, tsplay and the floor agre
     writeFileSync(join(dir, 'bench.yml'), playbookYaml())
     writeFileSync(join(dir, TEMPLATE_NAME), TEMPLATE_TEXT)
     writeFileSync(join(dir, 'inventory.yml'), inventoryYaml(fleet, HOSTS))
-    base = { playbook: join(dir, 'bench.yml'), inventory: join(dir, 'inventory.yml'), knownHosts: fleet.knownHostsFile, forks: 10 }
+    base = {
+      playbook: join(dir, 'bench.yml'),
+      inventory: join(dir, 'inventory.yml'),
+      knownHosts: fleet.knownHostsFile,
+      forks: 10,
+    }
   })
   afterAll(async () => {
     await fleet?.stop()

@@ -59,7 +59,13 @@ export class Bench {
   }
 
   /** Run an engine once (any playbook) on the first `n` hosts with `bench_root = root`. */
-  async runOnce(engine: Engine, n: number, root: string, playbook = this.playbook, nodeFlags?: string[]): Promise<Measure> {
+  async runOnce(
+    engine: Engine,
+    n: number,
+    root: string,
+    playbook = this.playbook,
+    nodeFlags?: string[],
+  ): Promise<Measure> {
     if (engine === 'floor') {
       const spec = join(this.workDir, `floor-${n}.json`)
       writeFileSync(spec, JSON.stringify(floorSpec(this.fleet, n, root, this.config.forks)))
@@ -89,10 +95,14 @@ export class Bench {
     }
     const other = engine === 'tsplay' ? this.lastCounts.get(`ansible/${n}/${run}`) : undefined
     if (engine !== 'floor') this.lastCounts.set(`${engine}/${n}/${run}`, m.counts)
-    const differ = other && this.fleet.hosts.slice(0, n).filter((h) => FIELDS.some((f) => m.counts[h.name]?.[f] !== other[h.name]?.[f]))
+    const differ =
+      other &&
+      this.fleet.hosts.slice(0, n).filter((h) => FIELDS.some((f) => m.counts[h.name]?.[f] !== other[h.name]?.[f]))
     if (differ?.length) {
       const h = differ[0].name
-      this.mismatch(`${what}: tsplay and ansible-playbook report different counts on ${differ.length} host(s), e.g. ${h}: tsplay ${show(m.counts[h])}, ansible ${show(other?.[h])}`)
+      this.mismatch(
+        `${what}: tsplay and ansible-playbook report different counts on ${differ.length} host(s), e.g. ${h}: tsplay ${show(m.counts[h])}, ansible ${show(other?.[h])}`,
+      )
     }
     const want = expectedCounts(run)
     const bad = this.fleet.hosts
@@ -100,7 +110,9 @@ export class Bench {
       .filter((h) => FIELDS.some((f) => m.counts[h.name]?.[f] !== want[f]))
       .map((h) => `${h.name}: ${show(m.counts[h.name])}`)
     if (bad.length > 0) {
-      this.mismatch(`${what}: recap differs from the correct counts (${show(want)}) on ${bad.length} host(s): ${bad.slice(0, 3).join('; ')}`)
+      this.mismatch(
+        `${what}: recap differs from the correct counts (${show(want)}) on ${bad.length} host(s): ${bad.slice(0, 3).join('; ')}`,
+      )
       return false
     }
     return true
@@ -115,7 +127,9 @@ export class Bench {
       return
     }
     if (ref.digest !== digest) {
-      this.mismatch(`${engine}, ${n} host(s): the files left behind differ from ${ref.engine}'s: ${firstDifference(digest, ref.digest)}`)
+      this.mismatch(
+        `${engine}, ${n} host(s): the files left behind differ from ${ref.engine}'s: ${firstDifference(digest, ref.digest)}`,
+      )
     }
   }
 
@@ -128,9 +142,17 @@ export class Bench {
         const m = await this.runOnce(engine, n, root, this.playbook, nodeFlags?.(run))
         const targetCpu = (await this.targetCpu.read(n)) - cpu0
         const ok = this.check(engine, n, run, m)
-        if (!nodeFlags) this.results.add(engine, n, run, { wallMs: m.wallMs, peakRssKb: m.peakRssKb, cpuMs: m.cpuMs, targetCpuMs: targetCpu })
+        if (!nodeFlags)
+          this.results.add(engine, n, run, {
+            wallMs: m.wallMs,
+            peakRssKb: m.peakRssKb,
+            cpuMs: m.cpuMs,
+            targetCpuMs: targetCpu,
+          })
         const figures = `${secs(m.wallMs).padStart(6)} s  ${(m.peakRssKb / 1024).toFixed(0).padStart(4)} MB  CPU ${secs(m.cpuMs)} s  targets ${secs(targetCpu)} s`
-        process.stderr.write(`  ${String(n).padStart(3)} hosts  ${run.padEnd(6)}  ${engine.padEnd(7)}  ${figures}  ${ok ? 'ok' : 'WRONG'}\n`)
+        process.stderr.write(
+          `  ${String(n).padStart(3)} hosts  ${run.padEnd(6)}  ${engine.padEnd(7)}  ${figures}  ${ok ? 'ok' : 'WRONG'}\n`,
+        )
         if (!ok) return
       }
       if (!nodeFlags) this.checkFiles(engine, n, root)

@@ -63,7 +63,8 @@ function strategy(v: string | undefined): 'linear' | 'free' {
 function whole(v: string | undefined, dflt: number, name: string): number {
   if (v === undefined || v === '') return dflt
   const n = Number(v)
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1 (got ${JSON.stringify(v)})`)
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`${name} must be a whole number of at least 1 (got ${JSON.stringify(v)})`)
   return n
 }
 

@@ -18,7 +18,9 @@ import type { Counts } from './workload.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 /** The checkout: above bench/.build/bench/ when compiled, above bench/ when run from source (vitest). */
-export const REPO = here.includes('/bench/.build/') ? here.slice(0, here.indexOf('/bench/.build/')) : resolve(here, '..')
+export const REPO = here.includes('/bench/.build/')
+  ? here.slice(0, here.indexOf('/bench/.build/'))
+  : resolve(here, '..')
 
 /** One timed process. */
 export interface Timed {
@@ -69,7 +71,14 @@ export function timed(cmd: string, args: readonly string[], opts: TimedOptions =
       }
       rmSync(dir, { recursive: true, force: true })
       const [peakRssKb = NaN, user = NaN, sys = NaN] = figures
-      resolve({ wallMs, peakRssKb, cpuMs: (user + sys) * 1000, code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') })
+      resolve({
+        wallMs,
+        peakRssKb,
+        cpuMs: (user + sys) * 1000,
+        code: code ?? -1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      })
     })
   })
 }
@@ -84,8 +93,20 @@ export function parseAnsibleRecap(stdout: string): Record<string, Counts> {
   for (const line of stdout.slice(at).split('\n').slice(1)) {
     const m = RECAP_LINE.exec(line.trim())
     if (!m) continue
-    const f = Object.fromEntries(m[2].trim().split(/\s+/).map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]))
-    hosts[m[1]] = { ok: f.ok ?? 0, changed: f.changed ?? 0, unreachable: f.unreachable ?? 0, failed: f.failed ?? 0, skipped: f.skipped ?? 0 }
+    const f = Object.fromEntries(
+      m[2]
+        .trim()
+        .split(/\s+/)
+        .map((kv) => kv.split('='))
+        .map(([k, v]) => [k, Number(v)]),
+    )
+    hosts[m[1]] = {
+      ok: f.ok ?? 0,
+      changed: f.changed ?? 0,
+      unreachable: f.unreachable ?? 0,
+      failed: f.failed ?? 0,
+      skipped: f.skipped ?? 0,
+    }
   }
   return hosts
 }
@@ -104,7 +125,13 @@ export function parseTsplayRecap(stdout: string): Record<string, Counts> {
     if (o.type !== 'recap' || !o.hosts) continue
     const hosts: Record<string, Counts> = {}
     for (const [h, c] of Object.entries(o.hosts)) {
-      hosts[h] = { ok: c.ok ?? 0, changed: c.changed ?? 0, unreachable: c.unreachable ?? 0, failed: c.failed ?? 0, skipped: c.skipped ?? 0 }
+      hosts[h] = {
+        ok: c.ok ?? 0,
+        changed: c.changed ?? 0,
+        unreachable: c.unreachable ?? 0,
+        failed: c.failed ?? 0,
+        skipped: c.skipped ?? 0,
+      }
     }
     return hosts
   }
@@ -128,7 +155,20 @@ const extraVarArgs = (vars: Record<string, string>) => Object.entries(vars).flat
 
 /** `tsplay run PLAYBOOK -i INVENTORY --known-hosts FILE --json -f N`. */
 export async function runTsplay(r: EngineRun): Promise<Measure> {
-  const args = [...(r.nodeFlags ?? []), join(REPO, 'bin/tsplay.js'), 'run', r.playbook, '-i', r.inventory, '--known-hosts', r.knownHosts, '--json', '-f', String(r.forks), ...extraVarArgs(r.extraVars)]
+  const args = [
+    ...(r.nodeFlags ?? []),
+    join(REPO, 'bin/tsplay.js'),
+    'run',
+    r.playbook,
+    '-i',
+    r.inventory,
+    '--known-hosts',
+    r.knownHosts,
+    '--json',
+    '-f',
+    String(r.forks),
+    ...extraVarArgs(r.extraVars),
+  ]
   const t = await timed(process.execPath, args)
   return { ...t, counts: parseTsplayRecap(t.stdout) }
 }
@@ -147,7 +187,11 @@ export async function runAnsible(r: EngineRun): Promise<Measure> {
     ANSIBLE_FORCE_COLOR: '0',
   }
   try {
-    const t = await timed('ansible-playbook', ['-i', r.inventory, '-f', String(r.forks), ...extraVarArgs(r.extraVars), ...(r.extraArgs ?? []), r.playbook], { env })
+    const t = await timed(
+      'ansible-playbook',
+      ['-i', r.inventory, '-f', String(r.forks), ...extraVarArgs(r.extraVars), ...(r.extraArgs ?? []), r.playbook],
+      { env },
+    )
     return { ...t, counts: parseAnsibleRecap(t.stdout) }
   } finally {
     closeMasters(cp)
@@ -158,7 +202,10 @@ export async function runAnsible(r: EngineRun): Promise<Measure> {
 function closeMasters(dir: string): void {
   for (const sock of readdirSync(dir)) {
     try {
-      execFileSync('ssh', ['-o', `ControlPath=${join(dir, sock)}`, '-O', 'exit', 'bench-master'], { stdio: 'ignore', timeout: 5000 })
+      execFileSync('ssh', ['-o', `ControlPath=${join(dir, sock)}`, '-O', 'exit', 'bench-master'], {
+        stdio: 'ignore',
+        timeout: 5000,
+      })
     } catch {
       /* already gone */
     }

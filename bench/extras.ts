@@ -38,15 +38,28 @@ export async function startup(runs: number): Promise<CommandTiming[]> {
       got[k].rss.push(t.peakRssKb)
       if (t.code !== 0) {
         got[k].code = t.code
-        if (i === 0) process.stderr.write(`  note: ${cmds[k][0]} exited ${t.code}: ${t.stderr.trim().split('\n').slice(0, 3).join(' / ')}\n`)
+        if (i === 0)
+          process.stderr.write(
+            `  note: ${cmds[k][0]} exited ${t.code}: ${t.stderr.trim().split('\n').slice(0, 3).join(' / ')}\n`,
+          )
       }
     }
   }
-  return cmds.map(([what], k) => ({ what, exitCode: got[k].code, wall: summarize(got[k].wall), rssKb: summarize(got[k].rss) }))
+  return cmds.map(([what], k) => ({
+    what,
+    exitCode: got[k].code,
+    wall: summarize(got[k].wall),
+    rssKb: summarize(got[k].rss),
+  }))
 }
 
 /** Fact gathering cost of one engine on the first `n` hosts: `runs` alternating pairs without and with facts. */
-export async function factsCost(bench: Bench, engine: 'ansible' | 'tsplay', n: number, runs: number): Promise<FactsTiming> {
+export async function factsCost(
+  bench: Bench,
+  engine: 'ansible' | 'tsplay',
+  n: number,
+  runs: number,
+): Promise<FactsTiming> {
   const files = [false, true].map((g) => {
     const f = join(bench.workDir, `facts-${g}.yml`)
     writeFileSync(f, factsPlaybookYaml(g))
@@ -60,7 +73,9 @@ export async function factsCost(bench: Bench, engine: 'ansible' | 'tsplay', n: n
         const m = await bench.runOnce(engine, n, root, files[g])
         const bad = Object.values(m.counts).some((c) => c.failed > 0 || c.unreachable > 0)
         if (m.code !== 0 || bad || Object.keys(m.counts).length !== n) {
-          bench.mismatch(`${engine} facts play (gather_facts: ${g === 1}), ${n} host(s): exit ${m.code}, recap ${JSON.stringify(m.counts)}\n    ${m.stderr.trim().split('\n').slice(-5).join('\n    ')}`)
+          bench.mismatch(
+            `${engine} facts play (gather_facts: ${g === 1}), ${n} host(s): exit ${m.code}, recap ${JSON.stringify(m.counts)}\n    ${m.stderr.trim().split('\n').slice(-5).join('\n    ')}`,
+          )
         }
         ms[g].push(m.wallMs)
       }
@@ -71,7 +86,9 @@ export async function factsCost(bench: Bench, engine: 'ansible' | 'tsplay', n: n
   const withoutMs = summarize(ms[0])
   const withMs = summarize(ms[1])
   const addedMs = withMs.median - withoutMs.median
-  process.stderr.write(`  facts  ${engine.padEnd(7)} ${String(n).padStart(3)} hosts: +${addedMs.toFixed(0)} ms (${(addedMs / n).toFixed(0)} ms/host)\n`)
+  process.stderr.write(
+    `  facts  ${engine.padEnd(7)} ${String(n).padStart(3)} hosts: +${addedMs.toFixed(0)} ms (${(addedMs / n).toFixed(0)} ms/host)\n`,
+  )
   return { engine, hosts: n, withoutMs, withMs, addedMs, addedPerHostMs: addedMs / n }
 }
 

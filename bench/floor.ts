@@ -69,7 +69,12 @@ function hostKeys(file: string): Map<string, string> {
 }
 
 /** Work one host: connect, open the shell, run every task, close. */
-async function workHost(spec: FloorSpec, h: FloorSpec['hosts'][number], key: Buffer, known: Map<string, string>): Promise<Counts> {
+async function workHost(
+  spec: FloorSpec,
+  h: FloorSpec['hosts'][number],
+  key: Buffer,
+  known: Map<string, string>,
+): Promise<Counts> {
   const client = new ssh2.Client()
   await new Promise<void>((resolve, reject) => {
     client.once('ready', () => resolve())
@@ -83,7 +88,9 @@ async function workHost(spec: FloorSpec, h: FloorSpec['hosts'][number], key: Buf
     })
   })
   client.setNoDelay(true) // without it, Nagle and delayed ACKs cost ~40 ms a command
-  const ch = await new Promise<ClientChannel>((resolve, reject) => client.exec('exec /bin/sh', (e, c) => (e ? reject(e) : resolve(c))))
+  const ch = await new Promise<ClientChannel>((resolve, reject) =>
+    client.exec('exec /bin/sh', (e, c) => (e ? reject(e) : resolve(c))),
+  )
   const shell = new Shell(ch)
   const counts: Counts = { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0 }
   const registered = new Map<string, boolean>()

@@ -17,29 +17,57 @@ export interface Goal {
   status: 'met' | 'MISSED' | 'not measured'
 }
 
-const judge = (x: number, ok: (x: number) => boolean): Goal['status'] => (Number.isFinite(x) ? (ok(x) ? 'met' : 'MISSED') : 'not measured')
+const judge = (x: number, ok: (x: number) => boolean): Goal['status'] =>
+  Number.isFinite(x) ? (ok(x) ? 'met' : 'MISSED') : 'not measured'
 
 /** Evaluate every performance target. */
-export function goals(cases: readonly CaseResult[], ratios: readonly RatioRow[], startup: readonly CommandTiming[], facts: readonly FactsTiming[]): Goal[] {
+export function goals(
+  cases: readonly CaseResult[],
+  ratios: readonly RatioRow[],
+  startup: readonly CommandTiming[],
+  facts: readonly FactsTiming[],
+): Goal[] {
   const r = (h: number, run: string) => ratios.find((x) => x.hosts === h && x.run === run)
   const out: Goal[] = []
   const add = (goal: string, x: number, unit: string, ok: (x: number) => boolean, digits = 1) =>
     out.push({ goal, measured: Number.isFinite(x) ? `${num(x, digits)}${unit}` : '–', status: judge(x, ok) })
-  add('10 hosts × 30 tasks, second run: ansible/tsplay ≥ 30×', r(10, 'second')?.ansibleOverTsplay ?? NaN, '×', (x) => x >= 30)
-  add('10 hosts × 30 tasks, first run: ansible/tsplay ≥ 15×', r(10, 'first')?.ansibleOverTsplay ?? NaN, '×', (x) => x >= 15)
-  for (const row of ratios) add(`${row.hosts} host(s), ${row.run} run: tsplay/floor ≤ 2×`, row.tsplayOverFloor, '×', (x) => x <= 2, 2)
+  add(
+    '10 hosts × 30 tasks, second run: ansible/tsplay ≥ 30×',
+    r(10, 'second')?.ansibleOverTsplay ?? NaN,
+    '×',
+    (x) => x >= 30,
+  )
+  add(
+    '10 hosts × 30 tasks, first run: ansible/tsplay ≥ 15×',
+    r(10, 'first')?.ansibleOverTsplay ?? NaN,
+    '×',
+    (x) => x >= 15,
+  )
+  for (const row of ratios)
+    add(`${row.hosts} host(s), ${row.run} run: tsplay/floor ≤ 2×`, row.tsplayOverFloor, '×', (x) => x <= 2, 2)
   const t = (h: number, run: string) => cases.find((c) => c.engine === 'tsplay' && c.hosts === h && c.run === run)
   for (const run of ['first', 'second']) {
     const big = t(100, run)
     const ten = t(10, run)
     add(`100 hosts, ${run} run: peak RSS < 300 MB`, big ? big.rssKb.max / 1024 : NaN, ' MB', (x) => x < 300, 0)
-    add(`100 hosts, ${run} run: time per host ≤ at 10 hosts`, big && ten ? big.wall.median / 100 / (ten.wall.median / 10) : NaN, '× the 10-host figure', (x) => x <= 1, 2)
+    add(
+      `100 hosts, ${run} run: time per host ≤ at 10 hosts`,
+      big && ten ? big.wall.median / 100 / (ten.wall.median / 10) : NaN,
+      '× the 10-host figure',
+      (x) => x <= 1,
+      2,
+    )
   }
   const s = (what: string) => startup.find((x) => x.what.startsWith(what))
   const help = s('tsplay --help')
   const val = s('tsplay validate')
   add('tsplay --help < 150 ms', help ? help.wall.median : NaN, ' ms', (x) => x < 150, 0)
-  if (val && val.exitCode !== 0) out.push({ goal: 'tsplay validate playbooks/hydra-pi.yml < 300 ms', measured: `exit code ${val.exitCode}`, status: 'MISSED' })
+  if (val && val.exitCode !== 0)
+    out.push({
+      goal: 'tsplay validate playbooks/hydra-pi.yml < 300 ms',
+      measured: `exit code ${val.exitCode}`,
+      status: 'MISSED',
+    })
   else add('tsplay validate playbooks/hydra-pi.yml < 300 ms', val ? val.wall.median : NaN, ' ms', (x) => x < 300, 0)
   for (const f of facts.filter((x) => x.engine === 'tsplay')) {
     add(`fact gathering, ${f.hosts} host(s): < 50 ms per host`, f.addedPerHostMs, ' ms/host', (x) => x < 50, 0)

@@ -60,7 +60,8 @@ function machine(ansible: string): Record<string, unknown> {
     node: process.version,
     ansible,
     commit: quiet('git', ['rev-parse', '--short', 'HEAD']),
-    uncommittedChanges: quiet('git', ['status', '--porcelain', '--untracked-files=no']).split('\n').filter(Boolean).length,
+    uncommittedChanges: quiet('git', ['status', '--porcelain', '--untracked-files=no']).split('\n').filter(Boolean)
+      .length,
     loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))),
   }
 }
@@ -144,12 +145,24 @@ export async function main(): Promise<number> {
     for (const run of ['first', 'second'] as const) {
       const s = p[run]
       if (!s) continue
-      out.push(`\n== where tsplay spends CPU, ${n} host(s), ${run} run (self time; profile span ${num(s.totalMs, 0)} ms)`)
+      out.push(
+        `\n== where tsplay spends CPU, ${n} host(s), ${run} run (self time; profile span ${num(s.totalMs, 0)} ms)`,
+      )
       out.push([...s.special, ...s.byFile].map((x) => `  ${num(x.ms, 0).padStart(6)} ms  ${x.name}`).join('\n'))
-      out.push('  top functions:', s.byFunction.slice(0, 12).map((x) => `  ${num(x.ms, 0).padStart(6)} ms  ${x.name}`).join('\n'))
+      out.push(
+        '  top functions:',
+        s.byFunction
+          .slice(0, 12)
+          .map((x) => `  ${num(x.ms, 0).padStart(6)} ms  ${x.name}`)
+          .join('\n'),
+      )
     }
   }
-  if (bench.mismatches.length > 0) out.push(`\n!!! ${bench.mismatches.length} MISMATCH(ES): these figures do not count:`, ...bench.mismatches.map((m) => `!!! MISMATCH: ${m}`))
+  if (bench.mismatches.length > 0)
+    out.push(
+      `\n!!! ${bench.mismatches.length} MISMATCH(ES): these figures do not count:`,
+      ...bench.mismatches.map((m) => `!!! MISMATCH: ${m}`),
+    )
   process.stdout.write(`${out.join('\n')}\n`)
 
   const file = writeResult(config.outDir, {

@@ -34,7 +34,19 @@ export function markdown(r: ResultRecord): string {
   const m = r.machine
   const ratio = (c: CaseResult) => r.ratios.find((x) => x.hosts === c.hosts && x.run === c.run)
   const cases = md(
-    ['hosts', 'run', 'engine', 'wall median', 'min–max', 'peak RSS', 'controller CPU', 'target CPU', 'per task per host', 'ansible / tsplay', 'tsplay / floor'],
+    [
+      'hosts',
+      'run',
+      'engine',
+      'wall median',
+      'min–max',
+      'peak RSS',
+      'controller CPU',
+      'target CPU',
+      'per task per host',
+      'ansible / tsplay',
+      'tsplay / floor',
+    ],
     r.cases.map((c) => {
       const x = c.engine === 'tsplay' ? ratio(c) : undefined
       return [
@@ -54,13 +66,27 @@ export function markdown(r: ResultRecord): string {
   )
   const startup = md(
     ['command', 'median', 'min–max', 'peak RSS'],
-    r.startup.map((s) => [`\`${s.what}\``, `${num(s.wall.median, 0)} ms`, `${num(s.wall.min, 0)}–${num(s.wall.max, 0)} ms`, `${num(s.rssKb.median / 1024, 0)} MB`]),
+    r.startup.map((s) => [
+      `\`${s.what}\``,
+      `${num(s.wall.median, 0)} ms`,
+      `${num(s.wall.min, 0)}–${num(s.wall.max, 0)} ms`,
+      `${num(s.rssKb.median / 1024, 0)} MB`,
+    ]),
   )
   const facts = md(
     ['engine', 'hosts', 'gather_facts: false', 'true', 'added per host'],
-    r.facts.map((f) => [f.engine, String(f.hosts), `${secs(f.withoutMs.median)} s`, `${secs(f.withMs.median)} s`, `${num(f.addedPerHostMs, 0)} ms`]),
+    r.facts.map((f) => [
+      f.engine,
+      String(f.hosts),
+      `${secs(f.withoutMs.median)} s`,
+      `${secs(f.withMs.median)} s`,
+      `${num(f.addedPerHostMs, 0)} ms`,
+    ]),
   )
-  const goals = md(['target', 'measured', ''], r.goals.map((g) => [g.goal, g.measured, g.status]))
+  const goals = md(
+    ['target', 'measured', ''],
+    r.goals.map((g) => [g.goal, g.measured, g.status]),
+  )
   return [
     `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${String(m.cores)} cores (${String(m.cpu)}), ${String(m.memoryGB)} GB, ${String(m.os)}, ` +
       `Node.js ${String(m.node)}, ${String(m.ansible)}; commit ${String(m.commit)}; median of ${r.config.runs} runs, forks ${r.config.forks}, ` +
@@ -72,7 +98,13 @@ export function markdown(r: ResultRecord): string {
     '',
     ...(r.facts.length ? [facts, ''] : []), // a result without the facts cases has no facts table (no empty table)
     goals,
-    ...(r.mismatches.length ? ['', `**${r.mismatches.length} mismatch(es)** — these figures do not count:`, ...r.mismatches.map((x) => `- ${x}`)] : []),
+    ...(r.mismatches.length
+      ? [
+          '',
+          `**${r.mismatches.length} mismatch(es)** — these figures do not count:`,
+          ...r.mismatches.map((x) => `- ${x}`),
+        ]
+      : []),
     '',
   ].join('\n')
 }

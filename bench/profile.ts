@@ -36,7 +36,8 @@ export interface ProfileSummary {
 function shortUrl(url: string, repo: string): string {
   if (!url) return '(native)'
   const path = url.replace(/^file:\/\//, '')
-  if (path.startsWith(`${repo}/node_modules/`)) return path.slice(repo.length + 1).replace(/^node_modules\/((?:@[^/]+\/)?[^/]+)\/.*$/, 'npm:$1')
+  if (path.startsWith(`${repo}/node_modules/`))
+    return path.slice(repo.length + 1).replace(/^node_modules\/((?:@[^/]+\/)?[^/]+)\/.*$/, 'npm:$1')
   if (path.startsWith(`${repo}/`)) return path.slice(repo.length + 1)
   return path
 }
@@ -67,5 +68,10 @@ export function summarizeProfile(p: CpuProfile, repo: string, n = 15): ProfileSu
     fn.set(name, (fn.get(name) ?? 0) + dt)
     file.set(f, (file.get(f) ?? 0) + dt)
   })
-  return { totalMs: (p.endTime - p.startTime) / 1000, special: top(special, 5), byFunction: top(fn, n), byFile: top(file, n) }
+  return {
+    totalMs: (p.endTime - p.startTime) / 1000,
+    special: top(special, 5),
+    byFunction: top(fn, n),
+    byFile: top(file, n),
+  }
 }

@@ -83,7 +83,8 @@ export class Results {
 
   ratios(): RatioRow[] {
     const cases = this.cases()
-    const find = (e: Engine, h: number, r: RunKind) => cases.find((c) => c.engine === e && c.hosts === h && c.run === r)?.wall
+    const find = (e: Engine, h: number, r: RunKind) =>
+      cases.find((c) => c.engine === e && c.hosts === h && c.run === r)?.wall
     const rows: RatioRow[] = []
     for (const c of cases) {
       if (c.engine !== 'tsplay') continue
@@ -100,7 +101,22 @@ export class Results {
   /** The main table. */
   table(): string {
     const ratios = this.ratios()
-    const rows: string[][] = [['hosts', 'run', 'engine', 'n', 'wall median s', 'min–max s', 'peak RSS MB', 'CPU s', 'target CPU s', 'ms/task/host', 'ansible/tsplay', 'tsplay/floor']]
+    const rows: string[][] = [
+      [
+        'hosts',
+        'run',
+        'engine',
+        'n',
+        'wall median s',
+        'min–max s',
+        'peak RSS MB',
+        'CPU s',
+        'target CPU s',
+        'ms/task/host',
+        'ansible/tsplay',
+        'tsplay/floor',
+      ],
+    ]
     for (const c of this.cases()) {
       const r = c.engine === 'tsplay' ? ratios.find((x) => x.hosts === c.hosts && x.run === c.run) : undefined
       rows.push([
@@ -143,21 +159,41 @@ export interface FactsTiming {
 export function commandTable(rows: readonly CommandTiming[]): string {
   return table([
     ['command', 'n', 'median ms', 'min–max ms', 'peak RSS MB', 'exit'],
-    ...rows.map((r) => [r.what, String(r.wall.n), num(r.wall.median, 0), `${num(r.wall.min, 0)}–${num(r.wall.max, 0)}`, num(r.rssKb.median / 1024, 0), String(r.exitCode)]),
+    ...rows.map((r) => [
+      r.what,
+      String(r.wall.n),
+      num(r.wall.median, 0),
+      `${num(r.wall.min, 0)}–${num(r.wall.max, 0)}`,
+      num(r.rssKb.median / 1024, 0),
+      String(r.exitCode),
+    ]),
   ])
 }
 
 export function factsTable(rows: readonly FactsTiming[]): string {
   return table([
     ['engine', 'hosts', 'gather_facts false s', 'true s', 'added s', 'added per host ms'],
-    ...rows.map((r) => [r.engine, String(r.hosts), secs(r.withoutMs.median), secs(r.withMs.median), secs(r.addedMs), num(r.addedPerHostMs, 0)]),
+    ...rows.map((r) => [
+      r.engine,
+      String(r.hosts),
+      secs(r.withoutMs.median),
+      secs(r.withMs.median),
+      secs(r.addedMs),
+      num(r.addedPerHostMs, 0),
+    ]),
   ])
 }
 
 /** Write `record` as `DIR/<date>.json` (through a temp file) and return the path. */
 export function writeResult(dir: string, record: unknown, date = new Date()): string {
   mkdirSync(dir, { recursive: true })
-  const file = join(dir, `${date.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`)
+  const file = join(
+    dir,
+    `${date
+      .toISOString()
+      .replace(/:/g, '-')
+      .replace(/\.\d+Z$/, 'Z')}.json`,
+  )
   writeFileSync(`${file}.tmp`, `${JSON.stringify(record, null, 2)}\n`)
   renameSync(`${file}.tmp`, file)
   return file

@@ -47,7 +47,11 @@ export function num(x: number, digits = 1): string {
 export function table(rows: readonly (readonly string[])[]): string {
   const widths: number[] = []
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)))
-  const line = (r: readonly string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd()
   const [head, ...rest] = rows
   if (!head) return ''
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rest.map(line)].join('\n')

@@ -47,7 +47,9 @@ export async function startFleet(count: number, attempts = 5): Promise<SshdFleet
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e)
       if (fleet) await fleet.stop()
-      else for (const dir of msg.match(/\/tmp\/tsplay-sshd-[A-Za-z0-9]+/g) ?? []) rmSync(dir, { recursive: true, force: true })
+      else
+        for (const dir of msg.match(/\/tmp\/tsplay-sshd-[A-Za-z0-9]+/g) ?? [])
+          rmSync(dir, { recursive: true, force: true })
       if (i >= attempts) throw e
       process.stderr.write(`  sshd targets did not start (${msg.split('\n')[0]}); again (${i}/${attempts})\n`)
     }
@@ -94,7 +96,12 @@ export function treeDigest(root: string): string {
         lines.push(`${r} directory ${mode}`)
         walk(r)
       } else if (st.isFile()) {
-        lines.push(`${r} file ${mode} ${createHash('sha256').update(readFileSync(join(root, r), 'latin1').replaceAll(root, '<root>'), 'latin1').digest('hex').slice(0, 16)}`)
+        lines.push(
+          `${r} file ${mode} ${createHash('sha256')
+            .update(readFileSync(join(root, r), 'latin1').replaceAll(root, '<root>'), 'latin1')
+            .digest('hex')
+            .slice(0, 16)}`,
+        )
       } else lines.push(`${r} other ${mode}`)
     }
   }

@@ -45,7 +45,14 @@ if (!can.ok) {
 const fleet = await startSshd({ count: HOSTS, sudo: 'nopasswd' })
 const connect = (h) =>
   HostConnection.connect({
-    spec: { name: h.name, host: h.host, port: h.port, user: fleet.user, privateKeyFile: fleet.keyFile, connectTimeout: 10 },
+    spec: {
+      name: h.name,
+      host: h.host,
+      port: h.port,
+      user: fleet.user,
+      privateKeyFile: fleet.keyFile,
+      connectTimeout: 10,
+    },
     knownHostsFile: fleet.knownHostsFile,
     trustNewHostKeys: false,
   })
@@ -69,7 +76,8 @@ try {
   const client = c.client
   const EXEC_N = 50
   t0 = process.hrtime.bigint()
-  for (let i = 0; i < EXEC_N; i++) await runStream(client, 't1', { argv: ['test', '-e', '/etc/hostname'] }, undefined, {}, () => undefined)
+  for (let i = 0; i < EXEC_N; i++)
+    await runStream(client, 't1', { argv: ['test', '-e', '/etc/hostname'] }, undefined, {}, () => undefined)
   results.execChannelMsPerCommand = ms(t0) / EXEC_N
   await c.close()
 
@@ -92,5 +100,7 @@ else {
   console.log(`sequential run:     ${results.sequentialMsPerCommand.toFixed(3)} ms/command (${N} commands, 1 host)`)
   console.log(`batch:              ${results.batchMsPerCommand.toFixed(3)} ms/command (${N} in one batch)`)
   console.log(`exec channel each:  ${results.execChannelMsPerCommand.toFixed(3)} ms/command (for comparison)`)
-  console.log(`${results.parallel.hosts} hosts × ${results.parallel.tasks} checks: ${results.parallel.wallMs.toFixed(0)} ms wall (connect included)`)
+  console.log(
+    `${results.parallel.hosts} hosts × ${results.parallel.tasks} checks: ${results.parallel.wallMs.toFixed(0)} ms wall (connect included)`,
+  )
 }

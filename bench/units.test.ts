@@ -38,9 +38,16 @@ describe('parseAnsibleRecap', () => {
 })
 
 describe('parseTsplayRecap', () => {
-  const recap = { type: 'recap', hosts: { t1: { ok: 30, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 } } }
+  const recap = {
+    type: 'recap',
+    hosts: { t1: { ok: 30, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 } },
+  }
   it.each([
-    ['the last recap line', `{"type":"task","host":"t1","status":"ok"}\n${JSON.stringify(recap)}\n`, { t1: { ok: 30, changed: 0, unreachable: 0, failed: 0, skipped: 0 } }],
+    [
+      'the last recap line',
+      `{"type":"task","host":"t1","status":"ok"}\n${JSON.stringify(recap)}\n`,
+      { t1: { ok: 30, changed: 0, unreachable: 0, failed: 0, skipped: 0 } },
+    ],
     ['nothing when no recap', '{"type":"task","host":"t1","status":"ok"}\n', {}],
     ['nothing from a broken line', '{"type":"recap", "hosts": \n', {}],
   ])('%s', (_, out, want) => {
@@ -63,20 +70,28 @@ describe('summarize', () => {
 
 describe('table', () => {
   it('pads columns to the widest cell and rules the header', () => {
-    expect(table([['a', 'bb'], ['ccc', 'd']])).toBe('a    bb\n---  --\nccc  d')
+    expect(
+      table([
+        ['a', 'bb'],
+        ['ccc', 'd'],
+      ]),
+    ).toBe('a    bb\n---  --\nccc  d')
   })
 })
 
 describe('the workload', () => {
   const plays = parse(playbookYaml()) as { gather_facts: boolean; tasks: Record<string, unknown>[] }[]
   const tasks = plays[0].tasks
-  const moduleOf = (t: Record<string, unknown>) => Object.keys(t).filter((k) => !['name', 'register', 'when'].includes(k))
+  const moduleOf = (t: Record<string, unknown>) =>
+    Object.keys(t).filter((k) => !['name', 'register', 'when'].includes(k))
 
   it(`has ${TASKS_PER_HOST} tasks, one module each, mixing the six modules, without facts`, () => {
     expect(plays[0].gather_facts).toBe(false)
     expect(tasks).toHaveLength(30)
     for (const t of tasks) expect(moduleOf(t)).toHaveLength(1)
-    expect(new Set(tasks.flatMap(moduleOf))).toEqual(new Set(['file', 'copy', 'lineinfile', 'command', 'stat', 'template']))
+    expect(new Set(tasks.flatMap(moduleOf))).toEqual(
+      new Set(['file', 'copy', 'lineinfile', 'command', 'stat', 'template']),
+    )
   })
 
   it('tests only registered stats in `when`, after they are registered', () => {
@@ -105,11 +120,25 @@ describe('the workload', () => {
 describe('readConfig', () => {
   it('defaults to the full run', () => {
     const c = readConfig({}, '/repo')
-    expect(c).toMatchObject({ runs: 3, sizes: [1, 10], scale: [50, 100], forks: 10, engines: ['ansible', 'tsplay', 'floor'], outDir: '/repo/bench/results' })
+    expect(c).toMatchObject({
+      runs: 3,
+      sizes: [1, 10],
+      scale: [50, 100],
+      forks: 10,
+      engines: ['ansible', 'tsplay', 'floor'],
+      outDir: '/repo/bench/results',
+    })
   })
   it('has a quick mode and engine choice', () => {
-    expect(readConfig({ BENCH_QUICK: '1', BENCH_NO_ANSIBLE: '1' })).toMatchObject({ runs: 1, scale: [], engines: ['tsplay', 'floor'] })
-    expect(readConfig({ BENCH_ENGINES: 'floor,ansible', BENCH_SCALE: '0' })).toMatchObject({ engines: ['ansible', 'floor'], scale: [] })
+    expect(readConfig({ BENCH_QUICK: '1', BENCH_NO_ANSIBLE: '1' })).toMatchObject({
+      runs: 1,
+      scale: [],
+      engines: ['tsplay', 'floor'],
+    })
+    expect(readConfig({ BENCH_ENGINES: 'floor,ansible', BENCH_SCALE: '0' })).toMatchObject({
+      engines: ['ansible', 'floor'],
+      scale: [],
+    })
   })
   it.each([
     [{ BENCH_RUNS: '0' }, /BENCH_RUNS/],
@@ -131,7 +160,8 @@ describe('goals and ratios', () => {
     }
     return r
   }
-  const status = (r: Results, prefix: string) => goals(r.cases(), r.ratios(), [], []).find((g) => g.goal.startsWith(prefix))?.status
+  const status = (r: Results, prefix: string) =>
+    goals(r.cases(), r.ratios(), [], []).find((g) => g.goal.startsWith(prefix))?.status
 
   it.each([
     [31_000, 1000, 600, 'met', 'met'],
@@ -152,8 +182,15 @@ describe('summarizeProfile', () => {
   const profile: CpuProfile = {
     nodes: [
       { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 }, children: [2, 4] },
-      { id: 2, callFrame: { functionName: 'main', url: 'file:///repo/dist/engine/cli/main.js', lineNumber: 9 }, children: [3] },
-      { id: 3, callFrame: { functionName: 'write', url: 'file:///repo/node_modules/ssh2/lib/client.js', lineNumber: 0 } },
+      {
+        id: 2,
+        callFrame: { functionName: 'main', url: 'file:///repo/dist/engine/cli/main.js', lineNumber: 9 },
+        children: [3],
+      },
+      {
+        id: 3,
+        callFrame: { functionName: 'write', url: 'file:///repo/node_modules/ssh2/lib/client.js', lineNumber: 0 },
+      },
       { id: 4, callFrame: { functionName: '(idle)', url: '', lineNumber: -1 } },
     ],
     samples: [2, 2, 3, 4],
@@ -163,7 +200,19 @@ describe('summarizeProfile', () => {
   }
   it('sums self time by function and by file, node_modules as npm:package, idle apart', () => {
     const s = summarizeProfile(profile, '/repo')
-    expect(summarizeProfile({ ...profile, nodes: profile.nodes.map((n) => (n.id === 3 ? { ...n, callFrame: { ...n.callFrame, url: 'file:///repo/node_modules/@sinclair/typebox/build/x.mjs' } } : n)) }, '/repo').byFile[0].name).toBe('npm:@sinclair/typebox')
+    expect(
+      summarizeProfile(
+        {
+          ...profile,
+          nodes: profile.nodes.map((n) =>
+            n.id === 3
+              ? { ...n, callFrame: { ...n.callFrame, url: 'file:///repo/node_modules/@sinclair/typebox/build/x.mjs' } }
+              : n,
+          ),
+        },
+        '/repo',
+      ).byFile[0].name,
+    ).toBe('npm:@sinclair/typebox')
     expect(s.totalMs).toBeCloseTo(12.03)
     expect(s.special).toEqual([{ name: '(idle)', ms: 7 }])
     expect(s.byFile).toEqual([
@@ -182,7 +231,16 @@ describe('markdown', () => {
     r.add('floor', 10, 'second', { wallMs: 500, peakRssKb: 55 * 1024, cpuMs: 1, targetCpuMs: 1 })
     const text = markdown({
       date: '2026-01-01T00:00:00Z',
-      machine: { cores: 2, cpu: 'x', memoryGB: 4, os: 'Debian', node: 'v20', ansible: 'core 2.14', commit: 'abc', loadAverageAtStart: [0] },
+      machine: {
+        cores: 2,
+        cpu: 'x',
+        memoryGB: 4,
+        os: 'Debian',
+        node: 'v20',
+        ansible: 'core 2.14',
+        commit: 'abc',
+        loadAverageAtStart: [0],
+      },
       config: { runs: 3, forks: 10 },
       tasksPerHost: 30,
       cases: r.cases(),

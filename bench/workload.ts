@@ -142,14 +142,24 @@ export function floorTasks(root: string, host: string): FloorTask[] {
         isOk: (rc, out) => rc === 0 && out.trim() === 'directory:755',
         change: ['sh', '-c', 'mkdir -p -- "$1" && chmod 755 -- "$1"', 'sh', d],
       },
-      { name: `copy ${n}`, check: ['sha256sum', `${d}/copy.txt`], isOk: sameContent(copy), change: ['sh', '-c', WRITE, 'sh', copy, `${d}/copy.txt`] },
+      {
+        name: `copy ${n}`,
+        check: ['sha256sum', `${d}/copy.txt`],
+        isOk: sameContent(copy),
+        change: ['sh', '-c', WRITE, 'sh', copy, `${d}/copy.txt`],
+      },
       {
         name: `line ${n}`,
         check: ['grep', '-qxF', '--', lineText(n), `${d}/conf.txt`],
         isOk: (rc) => rc === 0,
         change: ['sh', '-c', APPEND, 'sh', lineText(n), `${d}/conf.txt`],
       },
-      { name: `command ${n}`, check: ['test', '-e', `${d}/marker`], isOk: (rc) => rc === 0, change: ['touch', `${d}/marker`] },
+      {
+        name: `command ${n}`,
+        check: ['test', '-e', `${d}/marker`],
+        isOk: (rc) => rc === 0,
+        change: ['touch', `${d}/marker`],
+      },
       { name: `stat ${n}`, check: ['test', '-e', `${d}/${statPath(n)}`], isOk: () => true, register: `st${n}` },
       {
         name: `template ${n}`,

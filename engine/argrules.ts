@@ -15,7 +15,8 @@
  */
 
 /** `[key, value, needed]`: when `key` is `value`, every name in `needed` is required; with `true` last, one of them. */
-export type RequiredIf = readonly [string, unknown, readonly string[]] | readonly [string, unknown, readonly string[], boolean]
+export type RequiredIf =
+  readonly [string, unknown, readonly string[]] | readonly [string, unknown, readonly string[], boolean]
 
 /** The object-level rules (Ansible's names and meanings). */
 export interface ArgRules {
@@ -65,7 +66,9 @@ export function describeRules(schema: unknown): string[] {
   for (const g of r.required_one_of ?? []) out.push(`${q(g)}: at least one of them is required`)
   for (const g of r.required_together ?? []) out.push(`${q(g)}: all or none of them`)
   for (const [key, value, needed, any] of r.required_if ?? []) {
-    out.push(`when \`${key}\` is ${JSON.stringify(value)}: ${any ? `one of ${q(needed)} is` : `${q(needed)} ${needed.length > 1 ? 'are' : 'is'}`} required`)
+    out.push(
+      `when \`${key}\` is ${JSON.stringify(value)}: ${any ? `one of ${q(needed)} is` : `${q(needed)} ${needed.length > 1 ? 'are' : 'is'}`} required`,
+    )
   }
   return out
 }

@@ -18,7 +18,17 @@ export const OPTION_TYPES = ['str', 'int', 'float', 'bool', 'list', 'dict', 'pat
 export type OptionType = (typeof OPTION_TYPES)[number]
 
 /** The keys an option may have. */
-export const OPTION_KEYS = ['type', 'choices', 'required', 'default', 'description', 'elements', 'aliases', 'version_added', 'no_log'] as const
+export const OPTION_KEYS = [
+  'type',
+  'choices',
+  'required',
+  'default',
+  'description',
+  'elements',
+  'aliases',
+  'version_added',
+  'no_log',
+] as const
 
 /** One option of a role's argument spec. */
 export interface OptionSpec {
@@ -48,14 +58,17 @@ export function convert(type: OptionType | undefined, value: unknown): { value: 
       return { value }
     case 'str':
     case 'path':
-      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? { value: String(value) } : bad('a string')
+      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+        ? { value: String(value) }
+        : bad('a string')
     case 'int':
       if (typeof value === 'number' && Number.isInteger(value)) return { value }
       if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) return { value: Number(value) }
       return bad('an int')
     case 'float':
       if (typeof value === 'number') return { value }
-      if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return { value: Number(value) }
+      if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+        return { value: Number(value) }
       return bad('a float')
     case 'bool': {
       if (typeof value === 'boolean') return { value }
@@ -88,7 +101,8 @@ export function checkOption(spec: OptionSpec, value: unknown): string | undefine
   if (spec.choices?.length) {
     const list = items ?? [c.value]
     const wrong = list.find((v) => !spec.choices!.some((ch) => ch === v || String(ch) === String(v)))
-    if (wrong !== undefined) return `must be one of ${spec.choices.map((ch) => JSON.stringify(ch)).join(', ')}, found ${show(wrong)}`
+    if (wrong !== undefined)
+      return `must be one of ${spec.choices.map((ch) => JSON.stringify(ch)).join(', ')}, found ${show(wrong)}`
   }
   return undefined
 }

@@ -7,7 +7,17 @@ import type { SourcePos, Vars } from './types.js'
 
 /** The `with_<lookup>` loops tsplay runs (the word after `with_`). */
 export const LOOP_LOOKUPS = [
-  'items', 'list', 'dict', 'indexed_items', 'together', 'nested', 'cartesian', 'sequence', 'subelements', 'fileglob', 'first_found',
+  'items',
+  'list',
+  'dict',
+  'indexed_items',
+  'together',
+  'nested',
+  'cartesian',
+  'sequence',
+  'subelements',
+  'fileglob',
+  'first_found',
 ] as const
 export type LoopLookup = (typeof LOOP_LOOKUPS)[number]
 

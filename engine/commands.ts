@@ -36,7 +36,7 @@ const WRITE_SCRIPT = [
   'dest=$1; mode=$2; owner=$3; group=$4; backup=$5; size=$6; tmp=$7; shift 7',
   'case $dest in */*) dir=${dest%/*}; dir=${dir:-/} ;; *) dir=. ;; esac',
   'if [ -z "$tmp" ]; then tmp=$(mktemp "$dir/.tsplay-tmp.XXXXXXXX"); created=1; fi',
-  "trap 'rm -f -- \"$tmp\"' EXIT HUP INT TERM",
+  'trap \'rm -f -- "$tmp"\' EXIT HUP INT TERM',
   // mktemp made a 0600 file; a given temp name is created exclusively, 0600
   'if [ -n "${created:-}" ]; then cat > "$tmp"; else (umask 077; set -C; cat > "$tmp"); fi',
   // all of the content or nothing: a cut-short upload never replaces the file
@@ -60,8 +60,18 @@ export function writeFile(dest: string, content: string | Uint8Array, opts: Writ
   const size = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength
   return {
     argv: [
-      'sh', '-c', WRITE_SCRIPT, 'sh', dest, opts.mode ?? '', opts.owner ?? '', opts.group ?? '', opts.backup ? '1' : '',
-      String(size), opts.validate ? (opts.validateTemp ?? '') : '', ...(opts.validate ?? []),
+      'sh',
+      '-c',
+      WRITE_SCRIPT,
+      'sh',
+      dest,
+      opts.mode ?? '',
+      opts.owner ?? '',
+      opts.group ?? '',
+      opts.backup ? '1' : '',
+      String(size),
+      opts.validate ? (opts.validateTemp ?? '') : '',
+      ...(opts.validate ?? []),
     ],
     stdin: content,
     secretStdin: opts.secret,

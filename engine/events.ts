@@ -22,7 +22,15 @@ export type EngineEvent =
   | { type: 'task.start'; play: string; task: string; hosts: string[]; handler: boolean }
   | { type: 'host.start'; play: string; task: string; host: string }
   | { type: 'host.log'; play: string; task: string; host: string; line: string; level: number }
-  | { type: 'task.result'; play: string; task: string; host: string; result: TaskResult; item?: string; handler: boolean }
+  | {
+      type: 'task.result'
+      play: string
+      task: string
+      host: string
+      result: TaskResult
+      item?: string
+      handler: boolean
+    }
   | { type: 'task.end'; play: string; task: string }
   | { type: 'play.end'; play: string }
   | { type: 'warning'; msg: string }

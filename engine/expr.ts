@@ -60,7 +60,10 @@ export function parseExpr(src: string): Expr {
 export function withContext(err: unknown, opts: ExprOptions = {}, src?: string): unknown {
   if (err instanceof ExprError) {
     const text = src !== undefined ? ` in expression ${JSON.stringify(src)}` : ''
-    return new UserError(`invalid expression: ${err.message} at column ${err.col}${text}${opts.what ? ` (${opts.what})` : ''}`, opts.pos)
+    return new UserError(
+      `invalid expression: ${err.message} at column ${err.col}${text}${opts.what ? ` (${opts.what})` : ''}`,
+      opts.pos,
+    )
   }
   if (err instanceof UserError && !err.pos && (opts.pos || opts.what)) {
     return new UserError(`${err.message}${opts.what ? ` in ${opts.what}` : ''}`, opts.pos, err.hint)

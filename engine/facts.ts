@@ -79,7 +79,10 @@ export function parseFacts(stdout: string): HostFacts {
   const pid1 = get('pid1')
   const versionId = os.get('VERSION_ID') ?? ''
   const debVersion = get('debian_version')
-  const version = /^\d+(\.\d+)*$/.test(debVersion) && (versionId === '' || debVersion.split('.')[0] === versionId) ? debVersion : versionId
+  const version =
+    /^\d+(\.\d+)*$/.test(debVersion) && (versionId === '' || debVersion.split('.')[0] === versionId)
+      ? debVersion
+      : versionId
   const hostname = get('hostname')
   return {
     hostname,
@@ -91,7 +94,7 @@ export function parseFacts(stdout: string): HostFacts {
       id: os.get('ID') ?? '',
       version,
       major_version: version.split('.')[0] ?? '',
-      codename: os.get('VERSION_CODENAME') ?? (/\(([a-z]+)\)/.exec(os.get('VERSION') ?? '')?.[1] ?? ''),
+      codename: os.get('VERSION_CODENAME') ?? /\(([a-z]+)\)/.exec(os.get('VERSION') ?? '')?.[1] ?? '',
       like: os.get('ID_LIKE') ?? '',
     },
     init: get('systemd_run') === '1' || pid1 === 'systemd' ? 'systemd' : pid1 === 'init' ? 'sysvinit' : pid1,
@@ -114,7 +117,9 @@ export async function gatherFacts(conn: CommandRunner): Promise<HostFacts> {
   const r = await conn.run(factsCommand())
   const f = parseFacts(r.stdout)
   if (!f.architecture || !f.kernel) {
-    throw new Error(`cannot gather facts (exit code ${r.rc}): ${r.stderr.trim() || 'the fact script printed nothing usable'}`)
+    throw new Error(
+      `cannot gather facts (exit code ${r.rc}): ${r.stderr.trim() || 'the fact script printed nothing usable'}`,
+    )
   }
   return f
 }

@@ -101,7 +101,13 @@ export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
    */
   apply?(plan: Plan, args: Static<S>, ctx: ModuleContext, io: HostIO): Promise<AfterResult>
   /** Optional: build the registered result from the commands' results (rc/stdout for `command`). */
-  after?(facts: F, args: Static<S>, results: CommandResult[], ctx: ModuleContext, io: HostIO): Promise<AfterResult> | AfterResult
+  after?(
+    facts: F,
+    args: Static<S>,
+    results: CommandResult[],
+    ctx: ModuleContext,
+    io: HostIO,
+  ): Promise<AfterResult> | AfterResult
 }
 
 /** Define a module with its types inferred from the schema. */

@@ -63,7 +63,11 @@ function userError(err: unknown, s: string, opts: RenderOptions): unknown {
   if (inFile && (err instanceof ExprError || err instanceof JinjaRenderError)) {
     const offset = err instanceof ExprError ? err.col - 1 : tagStart(s, err.offset)
     const msg = err instanceof ExprError ? `template syntax error: ${err.message}` : err.message
-    return new UserError(`${msg}${what}`, { file: opts.pos!.file, ...lineCol(s, offset) }, err instanceof UserError ? err.hint : undefined)
+    return new UserError(
+      `${msg}${what}`,
+      { file: opts.pos!.file, ...lineCol(s, offset) },
+      err instanceof UserError ? err.hint : undefined,
+    )
   }
   if (err instanceof ExprError) {
     return new UserError(`template syntax error: ${err.message} at column ${err.col} of ${short(s)}${what}`, opts.pos)
@@ -202,5 +206,9 @@ export function renderTemplateFile(text: string, file: string, vars: Vars): stri
     template_host: hostname(),
     template_uid: userInfo().username,
   })
-  return renderString(text, extra, { what: `template ${basename(file)}`, pos: { file, line: 1, col: 1 }, engine: engineForFile(file) })
+  return renderString(text, extra, {
+    what: `template ${basename(file)}`,
+    pos: { file, line: 1, col: 1 },
+    engine: engineForFile(file),
+  })
 }

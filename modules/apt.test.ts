@@ -43,7 +43,11 @@ const facts = (over: Partial<AptFacts> = {}): AptFacts => ({
 describe('apt fact parsers', () => {
   it('parses apt-cache policy', () => {
     const p = parseAptPolicy(POLICY)
-    expect(p.get('git')).toEqual({ installed: '1:2.39.5-0+deb12u2', candidate: '1:2.39.5-0+deb12u3', versions: ['1:2.39.5-0+deb12u3', '1:2.39.5-0+deb12u2'] })
+    expect(p.get('git')).toEqual({
+      installed: '1:2.39.5-0+deb12u2',
+      candidate: '1:2.39.5-0+deb12u3',
+      versions: ['1:2.39.5-0+deb12u3', '1:2.39.5-0+deb12u2'],
+    })
     expect(p.get('make')).toEqual({ candidate: '4.3-4.1', versions: ['4.3-4.1'] })
     expect(p.get('mail-transport-agent')).toEqual({ versions: [] })
     expect(p.has('nosuch')).toBe(false)
@@ -55,25 +59,81 @@ describe('apt fact parsers', () => {
   })
 })
 
-type Row = [string, Record<string, unknown>, Partial<AptFacts>, { argv?: string[][]; changes?: string[]; fail?: RegExp }]
-const I = ['apt-get', '-y', '-q', '-o', 'DPkg::Lock::Timeout=600', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold']
+type Row = [
+  string,
+  Record<string, unknown>,
+  Partial<AptFacts>,
+  { argv?: string[][]; changes?: string[]; fail?: RegExp },
+]
+const I = [
+  'apt-get',
+  '-y',
+  '-q',
+  '-o',
+  'DPkg::Lock::Timeout=600',
+  '-o',
+  'Dpkg::Options::=--force-confdef',
+  '-o',
+  'Dpkg::Options::=--force-confold',
+]
 const rows: Row[] = [
   ['installed package is ok', { name: 'bash' }, {}, { argv: [] }],
-  ['missing package is installed', { name: ['bash', 'make'] }, {}, { argv: [[...I, '--no-install-recommends', 'install', 'make']], changes: ['install make 4.3-4.1'] }],
+  [
+    'missing package is installed',
+    { name: ['bash', 'make'] },
+    {},
+    { argv: [[...I, '--no-install-recommends', 'install', 'make']], changes: ['install make 4.3-4.1'] },
+  ],
   ['comma list', { name: 'make, git' }, {}, { argv: [[...I, '--no-install-recommends', 'install', 'make']] }],
   ['recommends on request', { name: 'make', install_recommends: true }, {}, { argv: [[...I, 'install', 'make']] }],
-  ['latest upgrades an old version', { name: 'git', state: 'latest' }, {}, { argv: [[...I, '--no-install-recommends', 'install', 'git']], changes: ['upgrade git 1:2.39.5-0+deb12u2 → 1:2.39.5-0+deb12u3'] }],
+  [
+    'latest upgrades an old version',
+    { name: 'git', state: 'latest' },
+    {},
+    {
+      argv: [[...I, '--no-install-recommends', 'install', 'git']],
+      changes: ['upgrade git 1:2.39.5-0+deb12u2 → 1:2.39.5-0+deb12u3'],
+    },
+  ],
   ['latest at candidate is ok', { name: 'bash', state: 'latest' }, {}, { argv: [] }],
   ['pinned version installed is ok', { name: 'git=1:2.39.5-0+deb12u2' }, {}, { argv: [] }],
-  ['pinned other version changes', { name: 'git=1:2.39.5-0+deb12u3' }, {}, { argv: [[...I, '--no-install-recommends', 'install', 'git=1:2.39.5-0+deb12u3']], changes: ['change git 1:2.39.5-0+deb12u2 → 1:2.39.5-0+deb12u3'] }],
+  [
+    'pinned other version changes',
+    { name: 'git=1:2.39.5-0+deb12u3' },
+    {},
+    {
+      argv: [[...I, '--no-install-recommends', 'install', 'git=1:2.39.5-0+deb12u3']],
+      changes: ['change git 1:2.39.5-0+deb12u2 → 1:2.39.5-0+deb12u3'],
+    },
+  ],
   ['unknown pinned version fails', { name: 'make=9.9' }, {}, { fail: /no package matching make version 9\.9/ }],
   ['unknown package fails', { name: ['make', 'nosuchpkg'] }, {}, { fail: /no package matching nosuchpkg/ }],
-  ['virtual package without candidate fails', { name: 'mail-transport-agent' }, {}, { fail: /no package matching mail-transport-agent/ }],
-  ['absent removes installed', { name: ['git', 'make'], state: 'absent' }, {}, { argv: [[...I, 'remove', 'git']], changes: ['remove git 1:2.39.5-0+deb12u2'] }],
+  [
+    'virtual package without candidate fails',
+    { name: 'mail-transport-agent' },
+    {},
+    { fail: /no package matching mail-transport-agent/ },
+  ],
+  [
+    'absent removes installed',
+    { name: ['git', 'make'], state: 'absent' },
+    {},
+    { argv: [[...I, 'remove', 'git']], changes: ['remove git 1:2.39.5-0+deb12u2'] },
+  ],
   ['absent on config-files only is ok', { name: 'vim', state: 'absent' }, {}, { argv: [] }],
   ['purge removes config files', { name: 'vim', state: 'absent', purge: true }, {}, { argv: [[...I, 'purge', 'vim']] }],
-  ['absent with autoremove', { name: 'git', state: 'absent', autoremove: true }, {}, { argv: [[...I, '--autoremove', 'remove', 'git']] }],
-  ['autoremove alone when something is removable', { autoremove: true }, { autoremovable: ['libfoo1'] }, { argv: [[...I, 'autoremove']], changes: ['autoremove libfoo1'] }],
+  [
+    'absent with autoremove',
+    { name: 'git', state: 'absent', autoremove: true },
+    {},
+    { argv: [[...I, '--autoremove', 'remove', 'git']] },
+  ],
+  [
+    'autoremove alone when something is removable',
+    { autoremove: true },
+    { autoremovable: ['libfoo1'] },
+    { argv: [[...I, 'autoremove']], changes: ['autoremove libfoo1'] },
+  ],
   ['autoremove alone with nothing to remove', { autoremove: true }, {}, { argv: [] }],
   ['update_cache alone is no change', { update_cache: true }, { cacheUpdated: true }, { argv: [] }],
 ]
@@ -91,19 +151,35 @@ describe('apt plan', () => {
 
 describe('apt gather', () => {
   it('reads dpkg and apt-cache in one batch and skips the update in check mode', async () => {
-    const io = scriptedIO([[/^dpkg-query/, { rc: 1, stdout: DPKG, stderr: 'dpkg-query: no packages found matching make\n' }], [/^apt-cache policy/, ok(POLICY)]])
-    const f = await apt.gather({ name: ['bash', 'make'], update_cache: true } as never, testCtx({ checkMode: true }), io)
+    const io = scriptedIO([
+      [/^dpkg-query/, { rc: 1, stdout: DPKG, stderr: 'dpkg-query: no packages found matching make\n' }],
+      [/^apt-cache policy/, ok(POLICY)],
+    ])
+    const f = await apt.gather(
+      { name: ['bash', 'make'], update_cache: true } as never,
+      testCtx({ checkMode: true }),
+      io,
+    )
     expect(io.seen.map((c) => c.argv[0])).toEqual(['dpkg-query', 'apt-cache'])
     expect(f.cacheUpdated).toBe(false)
     expect(apt.plan(f, { name: ['bash', 'make'] } as never, testCtx()).changes).toEqual(['install make 4.3-4.1'])
   })
   it('updates the cache when it is older than cache_valid_time', async () => {
-    const io = scriptedIO([[/date \+%s/, ok('7200\n')], [/apt-get -q .* update/, ok()], [/^dpkg-query/, ok(DPKG)], [/^apt-cache/, ok(POLICY)]])
+    const io = scriptedIO([
+      [/date \+%s/, ok('7200\n')],
+      [/apt-get -q .* update/, ok()],
+      [/^dpkg-query/, ok(DPKG)],
+      [/^apt-cache/, ok(POLICY)],
+    ])
     const f = await apt.gather({ name: 'bash', update_cache: true, cache_valid_time: 3600 } as never, testCtx(), io)
     expect(f.cacheUpdated).toBe(true)
   })
   it('does not update a fresh cache', async () => {
-    const io = scriptedIO([[/date \+%s/, ok('60\n')], [/^dpkg-query/, ok(DPKG)], [/^apt-cache/, ok(POLICY)]])
+    const io = scriptedIO([
+      [/date \+%s/, ok('60\n')],
+      [/^dpkg-query/, ok(DPKG)],
+      [/^apt-cache/, ok(POLICY)],
+    ])
     const f = await apt.gather({ name: 'bash', update_cache: true, cache_valid_time: 3600 } as never, testCtx(), io)
     expect(f.cacheUpdated).toBe(false)
   })
@@ -114,11 +190,17 @@ describe('apt gather', () => {
 
 describe('apt in check mode', () => {
   it('predicts installing a package the skipped cache update would bring', () => {
-    const plan = apt.plan(facts({ policy: {}, dpkg: {}, cacheSkipped: true }), { name: 'make', update_cache: true } as never, testCtx({ checkMode: true }))
+    const plan = apt.plan(
+      facts({ policy: {}, dpkg: {}, cacheSkipped: true }),
+      { name: 'make', update_cache: true } as never,
+      testCtx({ checkMode: true }),
+    )
     expect(plan.fail).toBeUndefined()
     expect(plan.changes).toEqual(['install make (after the cache update skipped in check mode)'])
   })
   it('still fails for an unknown package when the cache was not to be updated', () => {
-    expect(apt.plan(facts({ policy: {}, dpkg: {} }), { name: 'make' } as never, testCtx({ checkMode: true })).fail).toMatch(/no package matching make/)
+    expect(
+      apt.plan(facts({ policy: {}, dpkg: {} }), { name: 'make' } as never, testCtx({ checkMode: true })).fail,
+    ).toMatch(/no package matching make/)
   })
 })

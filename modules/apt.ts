@@ -14,8 +14,14 @@ import { sh } from '../engine/commands.js'
 import type { Command } from '../engine/types.js'
 import { fill, toList, type WithDefaults } from './lib/argvalues.js'
 import {
-  isInstalled, parseAptPolicy, parseDpkgQuery, parseSimulatedRemovals, PKG_SPEC_RE, splitSpec,
-  type AptPolicy, type DpkgState,
+  isInstalled,
+  parseAptPolicy,
+  parseDpkgQuery,
+  parseSimulatedRemovals,
+  PKG_SPEC_RE,
+  splitSpec,
+  type AptPolicy,
+  type DpkgState,
 } from './lib/apt-facts.js'
 
 const Args = Type.Object(
@@ -32,18 +38,33 @@ const Args = Type.Object(
         default: 'present',
       }),
     ),
-    update_cache: Type.Optional(Type.Boolean({ description: 'Run `apt-get update` first (not a change by itself)', default: false })),
-    cache_valid_time: Type.Optional(
-      Type.Integer({ minimum: 0, description: 'Skip the update when the lists are younger than this many seconds (0: always update)', default: 0 }),
+    update_cache: Type.Optional(
+      Type.Boolean({ description: 'Run `apt-get update` first (not a change by itself)', default: false }),
     ),
-    install_recommends: Type.Optional(Type.Boolean({ description: 'Install recommended packages too', default: false })),
-    purge: Type.Optional(Type.Boolean({ description: 'With state absent: remove configuration files too', default: false })),
-    autoremove: Type.Optional(Type.Boolean({ description: 'Remove dependencies nothing needs any more', default: false })),
+    cache_valid_time: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: 'Skip the update when the lists are younger than this many seconds (0: always update)',
+        default: 0,
+      }),
+    ),
+    install_recommends: Type.Optional(
+      Type.Boolean({ description: 'Install recommended packages too', default: false }),
+    ),
+    purge: Type.Optional(
+      Type.Boolean({ description: 'With state absent: remove configuration files too', default: false }),
+    ),
+    autoremove: Type.Optional(
+      Type.Boolean({ description: 'Remove dependencies nothing needs any more', default: false }),
+    ),
   },
   { additionalProperties: false },
 )
 type Args = Static<typeof Args>
-type Full = WithDefaults<Args, 'state' | 'update_cache' | 'cache_valid_time' | 'install_recommends' | 'purge' | 'autoremove'>
+type Full = WithDefaults<
+  Args,
+  'state' | 'update_cache' | 'cache_valid_time' | 'install_recommends' | 'purge' | 'autoremove'
+>
 
 /** What gather found. */
 export interface AptFacts {
@@ -58,18 +79,35 @@ export interface AptFacts {
 }
 
 const ENV = { DEBIAN_FRONTEND: 'noninteractive' }
-const OPTS = ['-y', '-q', '-o', 'DPkg::Lock::Timeout=600', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold']
+const OPTS = [
+  '-y',
+  '-q',
+  '-o',
+  'DPkg::Lock::Timeout=600',
+  '-o',
+  'Dpkg::Options::=--force-confdef',
+  '-o',
+  'Dpkg::Options::=--force-confold',
+]
 const STAMP = '/var/lib/apt/periodic/update-success-stamp'
 
 /** Seconds since the last successful `apt-get update` (stamp file, else the lists folder); huge when there are no lists. */
-const CACHE_AGE = sh(`set -- /var/lib/apt/lists/*_Packages*; [ -e "$1" ] || { echo 999999999; exit 0; }
-now=$(date +%s); t=$(stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0); echo $((now - t))`, [], {
-  describe: 'age of the apt lists',
-})
-const UPDATE = sh(`apt-get -q -o DPkg::Lock::Timeout=600 update && mkdir -p ${STAMP.replace(/\/[^/]+$/, '')} && touch ${STAMP}`, [], {
-  env: ENV,
-  describe: 'apt-get update',
-})
+const CACHE_AGE = sh(
+  `set -- /var/lib/apt/lists/*_Packages*; [ -e "$1" ] || { echo 999999999; exit 0; }
+now=$(date +%s); t=$(stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0); echo $((now - t))`,
+  [],
+  {
+    describe: 'age of the apt lists',
+  },
+)
+const UPDATE = sh(
+  `apt-get -q -o DPkg::Lock::Timeout=600 update && mkdir -p ${STAMP.replace(/\/[^/]+$/, '')} && touch ${STAMP}`,
+  [],
+  {
+    env: ENV,
+    describe: 'apt-get update',
+  },
+)
 
 function specs(args: Args): string[] {
   return toList(args.name)
@@ -94,21 +132,32 @@ export default defineModule({
       }
       if (stale) {
         const up = await io.run(UPDATE)
-        if (up.rc !== 0) throw new ModuleFailure(`apt-get update failed: ${(up.stderr || up.stdout).trim().slice(-800)}`)
+        if (up.rc !== 0)
+          throw new ModuleFailure(`apt-get update failed: ${(up.stderr || up.stdout).trim().slice(-800)}`)
         cacheUpdated = true
       }
     }
     const names = specs(args).map((s) => splitSpec(s).name)
     const bad = specs(args).filter((s) => !PKG_SPEC_RE.test(s))
-    if (bad.length) throw new ModuleFailure(`not a Debian package name: ${bad.map((b) => JSON.stringify(b)).join(', ')}`)
+    if (bad.length)
+      throw new ModuleFailure(`not a Debian package name: ${bad.map((b) => JSON.stringify(b)).join(', ')}`)
     const cmds: Command[] = []
     if (names.length) {
-      cmds.push({ argv: ['dpkg-query', '-W', '-f', '${Package}\t${db:Status-Abbrev}\t${Version}\n', '--', ...names], okCodes: [0, 1] })
+      cmds.push({
+        argv: ['dpkg-query', '-W', '-f', '${Package}\t${db:Status-Abbrev}\t${Version}\n', '--', ...names],
+        okCodes: [0, 1],
+      })
       cmds.push({ argv: ['apt-cache', 'policy', '--', ...names] })
     }
     if (args.autoremove) cmds.push({ argv: ['apt-get', '-s', '-q', 'autoremove'], env: ENV })
     const res = cmds.length ? await io.batch(cmds) : []
-    const facts: AptFacts = { dpkg: {}, policy: {}, autoremovable: [], cacheUpdated, cacheSkipped: args.update_cache && ctx.checkMode }
+    const facts: AptFacts = {
+      dpkg: {},
+      policy: {},
+      autoremovable: [],
+      cacheUpdated,
+      cacheSkipped: args.update_cache && ctx.checkMode,
+    }
     if (names.length) {
       const [dq, pol] = res
       if (pol.rc !== 0) throw new ModuleFailure(`apt-cache policy failed: ${(pol.stderr || pol.stdout).trim()}`)
@@ -161,15 +210,27 @@ export default defineModule({
       changes.push(have ? `upgrade ${name} ${have} → ${pol.candidate}` : `install ${name} ${pol.candidate}`)
     }
     if (missing.length) {
-      return { commands: [], fail: `no package matching ${missing.join(', ')} (is the name right, and the cache updated? try update_cache: true)` }
+      return {
+        commands: [],
+        fail: `no package matching ${missing.join(', ')} (is the name right, and the cache updated? try update_cache: true)`,
+      }
     }
     const commands: Command[] = []
     const rec = args.install_recommends ? [] : ['--no-install-recommends']
-    if (install.length) commands.push({ argv: ['apt-get', ...OPTS, ...rec, 'install', ...install], env: ENV, describe: `install ${install.join(' ')}` })
+    if (install.length)
+      commands.push({
+        argv: ['apt-get', ...OPTS, ...rec, 'install', ...install],
+        env: ENV,
+        describe: `install ${install.join(' ')}`,
+      })
     if (remove.length) {
       const verb = args.purge ? 'purge' : 'remove'
       const auto = args.autoremove ? ['--autoremove'] : []
-      commands.push({ argv: ['apt-get', ...OPTS, ...auto, verb, ...remove], env: ENV, describe: `${verb} ${remove.join(' ')}` })
+      commands.push({
+        argv: ['apt-get', ...OPTS, ...auto, verb, ...remove],
+        env: ENV,
+        describe: `${verb} ${remove.join(' ')}`,
+      })
     } else if (args.autoremove && facts.autoremovable.length) {
       commands.push({ argv: ['apt-get', ...OPTS, 'autoremove'], env: ENV, describe: 'apt-get autoremove' })
       changes.push(...facts.autoremovable.map((p) => `autoremove ${p}`))

@@ -18,10 +18,19 @@ import type { Vars } from '../engine/types.js'
 
 const Args = Type.Object(
   {
-    that: Type.Union([Type.String(), Type.Array(Type.String())], { description: 'A condition or a list of conditions that must all hold.' }),
-    fail_msg: Type.Optional(Type.Unknown({ description: "Message when a condition is false (default 'Assertion failed'; no schema default so that the `msg` alias works)." })),
+    that: Type.Union([Type.String(), Type.Array(Type.String())], {
+      description: 'A condition or a list of conditions that must all hold.',
+    }),
+    fail_msg: Type.Optional(
+      Type.Unknown({
+        description:
+          "Message when a condition is false (default 'Assertion failed'; no schema default so that the `msg` alias works).",
+      }),
+    ),
     msg: Type.Optional(Type.Unknown({ description: 'Alias of `fail_msg`.' })),
-    success_msg: Type.Optional(Type.Unknown({ default: 'All assertions passed', description: 'Message when all hold.' })),
+    success_msg: Type.Optional(
+      Type.Unknown({ default: 'All assertions passed', description: 'Message when all hold.' }),
+    ),
     quiet: Type.Optional(Type.Boolean({ default: false, description: 'Do not print the success message.' })),
   },
   { additionalProperties: false },
@@ -56,7 +65,9 @@ export default defineModule({
   plan(_facts, args: Args, ctx) {
     const bad = firstFalse(args.that, ctx.vars)
     if (bad) {
-      const msg = bad.error ? `assertion '${bad.src}' could not be evaluated: ${bad.error}` : text(args.fail_msg ?? args.msg ?? 'Assertion failed')
+      const msg = bad.error
+        ? `assertion '${bad.src}' could not be evaluated: ${bad.error}`
+        : text(args.fail_msg ?? args.msg ?? 'Assertion failed')
       return { commands: [], fail: msg, msg, data: { assertion: bad.src, evaluated_to: false, msg } }
     }
     const msg = text(args.success_msg ?? 'All assertions passed')

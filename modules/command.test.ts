@@ -38,7 +38,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('hostile strings never reach a shell', () => {
   const pwned = join(dir, 'pwned')
-  const hostile = [`'; touch ${pwned} #`, `$(touch ${pwned})`, `\`touch ${pwned}\``, `"; touch ${pwned}; echo "`, `x && touch ${pwned}`]
+  const hostile = [
+    `'; touch ${pwned} #`,
+    `$(touch ${pwned})`,
+    `\`touch ${pwned}\``,
+    `"; touch ${pwned}; echo "`,
+    `x && touch ${pwned}`,
+  ]
   test.each(hostile)('cmd with %j', (value) => {
     // A value templated into the free form: split into words, then run through the real quoting path.
     for (const cmd of [`echo ${value}`, `echo '${value.replaceAll("'", '')}'`]) {
@@ -55,11 +61,29 @@ describe('hostile strings never reach a shell', () => {
 })
 
 describe('plan', () => {
-  const rows: { name: string; facts: { createsExists?: boolean; removesExists?: boolean }; args: Parameters<typeof planRun>[2]; run: boolean; msg?: string }[] = [
+  const rows: {
+    name: string
+    facts: { createsExists?: boolean; removesExists?: boolean }
+    args: Parameters<typeof planRun>[2]
+    run: boolean
+    msg?: string
+  }[] = [
     { name: 'runs without creates/removes', facts: {}, args: {}, run: true },
-    { name: 'creates exists: skipped', facts: { createsExists: true }, args: { creates: '/x' }, run: false, msg: 'skipped, since /x exists' },
+    {
+      name: 'creates exists: skipped',
+      facts: { createsExists: true },
+      args: { creates: '/x' },
+      run: false,
+      msg: 'skipped, since /x exists',
+    },
     { name: 'creates missing: runs', facts: { createsExists: false }, args: { creates: '/x' }, run: true },
-    { name: 'removes missing: skipped', facts: { removesExists: false }, args: { removes: '/y' }, run: false, msg: 'skipped, since /y does not exist' },
+    {
+      name: 'removes missing: skipped',
+      facts: { removesExists: false },
+      args: { removes: '/y' },
+      run: false,
+      msg: 'skipped, since /y does not exist',
+    },
     { name: 'removes exists: runs', facts: { removesExists: true }, args: { removes: '/y' }, run: true },
   ]
   test.each(rows)('$name', ({ facts, args, run, msg }) => {
@@ -100,7 +124,14 @@ describe('gather and result on this machine', () => {
     const argv = (commandArgv(args) as { argv: string[] }).argv
     const res = applyLocal(planRun({ startedAt: 0 }, argv, args, argv).commands)
     const a = afterRun({ startedAt: Date.now() }, args, res, argv)
-    expect(a.data).toMatchObject({ rc: 3, stdout: 'out', stderr: 'err', stdout_lines: ['out'], cmd: argv, msg: 'non-zero return code' })
+    expect(a.data).toMatchObject({
+      rc: 3,
+      stdout: 'out',
+      stderr: 'err',
+      stdout_lines: ['out'],
+      cmd: argv,
+      msg: 'non-zero return code',
+    })
     expect(a.fail).toBe('non-zero return code (rc 3): err')
     const ok = afterRun({ startedAt: 0 }, {}, [{ rc: 0, stdout: 'a\nb\n\n', stderr: '' }], ['x'], 1500)
     expect(ok.fail).toBeUndefined()

@@ -20,21 +20,38 @@ import { afterRun, gatherRun, planRun, type RunFacts } from './lib/run.js'
 
 /** Arguments shared with `shell`. */
 export const runArgs = {
-  creates: Type.Optional(Type.String({ description: 'A path (glob allowed): when it exists, the command is not run.' })),
-  removes: Type.Optional(Type.String({ description: 'A path (glob allowed): when it does not exist, the command is not run.' })),
-  chdir: Type.Optional(Type.String({ description: 'Change into this folder before running (and before checking creates/removes).' })),
+  creates: Type.Optional(
+    Type.String({ description: 'A path (glob allowed): when it exists, the command is not run.' }),
+  ),
+  removes: Type.Optional(
+    Type.String({ description: 'A path (glob allowed): when it does not exist, the command is not run.' }),
+  ),
+  chdir: Type.Optional(
+    Type.String({ description: 'Change into this folder before running (and before checking creates/removes).' }),
+  ),
   stdin: Type.Optional(Type.String({ description: "Text written to the command's standard input." })),
   stdin_add_newline: Type.Optional(Type.Boolean({ default: true, description: 'Add a newline after `stdin`.' })),
-  strip_empty_ends: Type.Optional(Type.Boolean({ default: true, description: 'Strip trailing newlines from stdout/stderr in the result.' })),
+  strip_empty_ends: Type.Optional(
+    Type.Boolean({ default: true, description: 'Strip trailing newlines from stdout/stderr in the result.' }),
+  ),
 }
 
 const Args = Type.Object(
   {
-    cmd: Type.Optional(Type.String({ description: 'The command line, split into words (quotes respected, no shell). The free-form value.' })),
-    argv: Type.Optional(Type.Array(Type.String(), { description: 'The command as a list: program then arguments, passed exactly.' })),
+    cmd: Type.Optional(
+      Type.String({
+        description: 'The command line, split into words (quotes respected, no shell). The free-form value.',
+      }),
+    ),
+    argv: Type.Optional(
+      Type.Array(Type.String(), { description: 'The command as a list: program then arguments, passed exactly.' }),
+    ),
     ...runArgs,
   },
-  { additionalProperties: false, ...argRules({ required_one_of: [['cmd', 'argv']], mutually_exclusive: [['cmd', 'argv']] }) },
+  {
+    additionalProperties: false,
+    ...argRules({ required_one_of: [['cmd', 'argv']], mutually_exclusive: [['cmd', 'argv']] }),
+  },
 )
 type Args = Static<typeof Args>
 
@@ -46,7 +63,8 @@ const INLINE = new Set(['creates', 'removes', 'chdir', 'stdin'])
  * form taken out, as Ansible does; explicit arguments win), or why there is none. Pure.
  */
 export function resolveCommand(args: Args): { argv: string[]; args: Args } | { fail: string } {
-  if ((args.cmd === undefined) === (args.argv === undefined)) return { fail: 'give exactly one of cmd (or the free form) and argv' }
+  if ((args.cmd === undefined) === (args.argv === undefined))
+    return { fail: 'give exactly one of cmd (or the free form) and argv' }
   if (args.argv) return args.argv.length ? { argv: args.argv, args } : { fail: 'argv is empty' }
   let words: string[]
   try {

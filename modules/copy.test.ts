@@ -11,7 +11,20 @@ import { applyLocal, localContext, localIO } from '../test/modules/localio.js'
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex')
 const node = (over: Partial<InodeInfo> = {}): InodeInfo => ({
-  type: 'regular file', mode: 0o644, uid: 0, gid: 0, owner: 'root', group: 'root', size: 3, mtime: 0, atime: 0, ctime: 0, inode: 1, dev: 1, nlink: 1, ...over,
+  type: 'regular file',
+  mode: 0o644,
+  uid: 0,
+  gid: 0,
+  owner: 'root',
+  group: 'root',
+  size: 3,
+  mtime: 0,
+  atime: 0,
+  ctime: 0,
+  inode: 1,
+  dev: 1,
+  nlink: 1,
+  ...over,
 })
 const facts = (over: Partial<PutFacts> & { old?: string; self?: InodeInfo } = {}): PutFacts => {
   const content = Buffer.from('new\n')
@@ -19,7 +32,14 @@ const facts = (over: Partial<PutFacts> & { old?: string; self?: InodeInfo } = {}
   return {
     dest: '/etc/x',
     info: exists
-      ? { exists: true, self: over.self ?? node(), readable: true, writeable: true, executable: false, checksum: sha1(over.old!) }
+      ? {
+          exists: true,
+          self: over.self ?? node(),
+          readable: true,
+          writeable: true,
+          executable: false,
+          checksum: sha1(over.old!),
+        }
       : { exists: false },
     parentExists: true,
     makeParent: false,
@@ -34,14 +54,62 @@ const facts = (over: Partial<PutFacts> & { old?: string; self?: InodeInfo } = {}
 describe('planPut', () => {
   const rows = [
     { name: 'absent → create', f: facts(), a: {}, argv0: ['sh'], changes: ['create /etc/x'] },
-    { name: 'same content, same attrs → ok', f: facts({ old: 'new\n' }), a: { mode: '0644', owner: 'root' }, argv0: [], changes: [] },
-    { name: 'same content, other mode → chmod only', f: facts({ old: 'new\n' }), a: { mode: '0600' }, argv0: ['chmod'], changes: ['mode 0644 → 0600'] },
-    { name: 'same content, symbolic mode that holds → ok', f: facts({ old: 'new\n' }), a: { mode: 'u=rw,g=r,o=r' }, argv0: [], changes: [] },
-    { name: 'same content, numeric owner matching uid → ok', f: facts({ old: 'new\n' }), a: { owner: '0', group: 'root' }, argv0: [], changes: [] },
-    { name: 'same content, other owner → chown', f: facts({ old: 'new\n' }), a: { owner: 'pi' }, argv0: ['chown'], changes: ['owner root → pi'] },
-    { name: 'other content → write', f: facts({ old: 'old\n' }), a: { mode: 644 }, argv0: ['sh'], changes: ['update /etc/x'] },
-    { name: 'other content, force false → ok', f: facts({ old: 'old\n' }), a: { force: false }, argv0: [], changes: undefined },
-    { name: 'missing parent → mkdir when dest ends in /', f: facts({ parentExists: false, makeParent: true }), a: {}, argv0: ['mkdir', 'sh'], changes: ['create /etc/x'] },
+    {
+      name: 'same content, same attrs → ok',
+      f: facts({ old: 'new\n' }),
+      a: { mode: '0644', owner: 'root' },
+      argv0: [],
+      changes: [],
+    },
+    {
+      name: 'same content, other mode → chmod only',
+      f: facts({ old: 'new\n' }),
+      a: { mode: '0600' },
+      argv0: ['chmod'],
+      changes: ['mode 0644 → 0600'],
+    },
+    {
+      name: 'same content, symbolic mode that holds → ok',
+      f: facts({ old: 'new\n' }),
+      a: { mode: 'u=rw,g=r,o=r' },
+      argv0: [],
+      changes: [],
+    },
+    {
+      name: 'same content, numeric owner matching uid → ok',
+      f: facts({ old: 'new\n' }),
+      a: { owner: '0', group: 'root' },
+      argv0: [],
+      changes: [],
+    },
+    {
+      name: 'same content, other owner → chown',
+      f: facts({ old: 'new\n' }),
+      a: { owner: 'pi' },
+      argv0: ['chown'],
+      changes: ['owner root → pi'],
+    },
+    {
+      name: 'other content → write',
+      f: facts({ old: 'old\n' }),
+      a: { mode: 644 },
+      argv0: ['sh'],
+      changes: ['update /etc/x'],
+    },
+    {
+      name: 'other content, force false → ok',
+      f: facts({ old: 'old\n' }),
+      a: { force: false },
+      argv0: [],
+      changes: undefined,
+    },
+    {
+      name: 'missing parent → mkdir when dest ends in /',
+      f: facts({ parentExists: false, makeParent: true }),
+      a: {},
+      argv0: ['mkdir', 'sh'],
+      changes: ['create /etc/x'],
+    },
   ]
   test.each(rows)('$name', ({ f, a, argv0, changes }) => {
     const plan = planPut(f, a)
@@ -52,7 +120,11 @@ describe('planPut', () => {
   })
   test.each([
     { name: 'missing parent', f: facts({ parentExists: false }), fail: 'Destination directory /etc does not exist' },
-    { name: 'dest is a folder', f: facts({ old: 'x', self: node({ type: 'directory' }) }), fail: 'dest /etc/x exists and is a directory, not a file' },
+    {
+      name: 'dest is a folder',
+      f: facts({ old: 'x', self: node({ type: 'directory' }) }),
+      fail: 'dest /etc/x exists and is a directory, not a file',
+    },
   ])('fails: $name', ({ f, fail }) => expect(planPut(f, {}).fail).toBe(fail))
   test('check mode: a missing folder is predicted, not failed', () => {
     const p = planPut(facts({ parentExists: false }), {}, true)
@@ -106,7 +178,9 @@ describe('on this machine', () => {
     expect(statSync(join(dir, 'out', 'app.conf')).mode & 0o777).toBe(0o640)
   })
   test('a missing src fails with the places looked in', async () => {
-    await expect(copy.gather({ src: 'nope.conf', dest: '/tmp/x' }, localContext({ searchPaths: [dir] }), localIO())).rejects.toThrow(/could not find src 'nope.conf'/)
+    await expect(
+      copy.gather({ src: 'nope.conf', dest: '/tmp/x' }, localContext({ searchPaths: [dir] }), localIO()),
+    ).rejects.toThrow(/could not find src 'nope.conf'/)
   })
   test('validate: a failing check leaves the old file and no temp file', async () => {
     const dest = join(dir, 'validated')

@@ -22,10 +22,21 @@ const Args = Type.Object(
   {
     content: Type.Optional(Type.String({ description: 'The file content, written as given (use instead of `src`).' })),
     src: Type.Optional(
-      Type.String({ description: "File on the controller: absolute, or looked up in the role's files/ folder, then the playbook's folder." }),
+      Type.String({
+        description:
+          "File on the controller: absolute, or looked up in the role's files/ folder, then the playbook's folder.",
+      }),
     ),
-    dest: Type.String({ description: 'Path on the host. Ending in `/` (or naming an existing folder): the file goes into it under `src`\'s name.' }),
-    force: Type.Optional(Type.Boolean({ default: true, description: 'Replace the file when its content differs; false: only write it when absent.' })),
+    dest: Type.String({
+      description:
+        "Path on the host. Ending in `/` (or naming an existing folder): the file goes into it under `src`'s name.",
+    }),
+    force: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description: 'Replace the file when its content differs; false: only write it when absent.',
+      }),
+    ),
     ...attrArgs,
     mode: Type.Optional(
       Type.Union([Type.String(), Type.Integer()], {
@@ -33,9 +44,17 @@ const Args = Type.Object(
       }),
     ),
     ...backupArg,
-    validate: Type.Optional(Type.String({ description: 'Command to check the new file before it replaces the old one; `%s` is its path (e.g. `visudo -cf %s`).' })),
+    validate: Type.Optional(
+      Type.String({
+        description:
+          'Command to check the new file before it replaces the old one; `%s` is its path (e.g. `visudo -cf %s`).',
+      }),
+    ),
   },
-  { additionalProperties: false, ...argRules({ required_one_of: [['content', 'src']], mutually_exclusive: [['content', 'src']] }) },
+  {
+    additionalProperties: false,
+    ...argRules({ required_one_of: [['content', 'src']], mutually_exclusive: [['content', 'src']] }),
+  },
 )
 type Args = Static<typeof Args>
 

@@ -15,8 +15,14 @@ import type { Vars } from '../engine/types.js'
 const Args = Type.Object(
   {
     msg: Type.Optional(Type.Unknown({ default: 'Hello world!', description: 'The message to print (any value).' })),
-    var: Type.Optional(Type.String({ description: 'A variable (expression) whose value to print, e.g. `result.stdout`; instead of `msg`.' })),
-    verbosity: Type.Optional(Type.Integer({ default: 0, minimum: 0, description: 'Print only when run with at least this many `-v`.' })),
+    var: Type.Optional(
+      Type.String({
+        description: 'A variable (expression) whose value to print, e.g. `result.stdout`; instead of `msg`.',
+      }),
+    ),
+    verbosity: Type.Optional(
+      Type.Integer({ default: 0, minimum: 0, description: 'Print only when run with at least this many `-v`.' }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -45,13 +51,19 @@ export default defineModule({
   gather: async () => undefined,
   plan(_facts, args: Args, ctx) {
     const level = Number(ctx.vars.ansible_verbosity ?? 0)
-    if ((args.verbosity ?? 0) > level) return { commands: [], changed: false, data: { skipped_reason: 'Verbosity threshold not met.' } }
+    if ((args.verbosity ?? 0) > level)
+      return { commands: [], changed: false, data: { skipped_reason: 'Verbosity threshold not met.' } }
     if (args.var !== undefined) {
       const value = lookup(args.var, ctx.vars)
       const shown = typeof value === 'string' ? value : JSON.stringify(value, null, 2)
       return { commands: [], changed: false, msg: `${args.var}: ${shown}`, data: { [args.var]: value } }
     }
     const msg = args.msg === undefined ? 'Hello world!' : args.msg
-    return { commands: [], changed: false, msg: typeof msg === 'string' ? msg : JSON.stringify(msg, null, 2), data: { msg } }
+    return {
+      commands: [],
+      changed: false,
+      msg: typeof msg === 'string' ? msg : JSON.stringify(msg, null, 2),
+      data: { msg },
+    }
   },
 })

@@ -11,7 +11,9 @@ import { Type, type Static } from '@sinclair/typebox'
 import { defineModule } from '../engine/module.js'
 
 const Args = Type.Object(
-  { msg: Type.Optional(Type.String({ default: 'Failed as requested from task', description: 'The failure message.' })) },
+  {
+    msg: Type.Optional(Type.String({ default: 'Failed as requested from task', description: 'The failure message.' })),
+  },
   { additionalProperties: false },
 )
 type Args = Static<typeof Args>

@@ -10,58 +10,189 @@ import { parseTimestamp, wantedTime } from './lib/times.js'
 import { applyLocal, localContext, localIO } from '../test/modules/localio.js'
 
 const inode = (type: string, over: Partial<InodeInfo> = {}): InodeInfo => ({
-  type, mode: type === 'directory' ? 0o755 : 0o644, uid: 0, gid: 0, owner: 'root', group: 'root', size: 0, mtime: 100, atime: 100, ctime: 100, inode: 7, dev: 1, nlink: 1, ...over,
+  type,
+  mode: type === 'directory' ? 0o755 : 0o644,
+  uid: 0,
+  gid: 0,
+  owner: 'root',
+  group: 'root',
+  size: 0,
+  mtime: 100,
+  atime: 100,
+  ctime: 100,
+  inode: 7,
+  dev: 1,
+  nlink: 1,
+  ...over,
 })
 const at = (type: string, over: Partial<InodeInfo> = {}, linkTarget?: string): PathInfo => ({
-  exists: true, self: inode(type, over), readable: true, writeable: true, executable: false, linkTarget,
+  exists: true,
+  self: inode(type, over),
+  readable: true,
+  writeable: true,
+  executable: false,
+  linkTarget,
 })
 const NONE: PathInfo = { exists: false }
 const facts = (state: FileFacts['state'], info: PathInfo, over: Partial<FileFacts> = {}): FileFacts => ({
-  path: '/p', state, info, atime: { kind: 'preserve' }, mtime: { kind: 'preserve' }, ...over,
+  path: '/p',
+  state,
+  info,
+  atime: { kind: 'preserve' },
+  mtime: { kind: 'preserve' },
+  ...over,
 })
 const opts = { force: false, follow: true, recurse: false }
 
 describe('planFile', () => {
-  const rows: { name: string; f: FileFacts; o?: Partial<typeof opts> & { mode?: string; owner?: string }; argv: string[][]; fail?: string }[] = [
+  const rows: {
+    name: string
+    f: FileFacts
+    o?: Partial<typeof opts> & { mode?: string; owner?: string }
+    argv: string[][]
+    fail?: string
+  }[] = [
     { name: 'absent: nothing there', f: facts('absent', NONE), argv: [] },
     { name: 'absent: removes recursively', f: facts('absent', at('directory')), argv: [['rm', '-rf', '--', '/p']] },
     { name: 'file: missing fails', f: facts('file', NONE), argv: [], fail: 'file (/p) is absent, cannot continue' },
-    { name: 'file: a folder fails', f: facts('file', at('directory')), argv: [], fail: 'file (/p) is directory, cannot continue' },
-    { name: 'file: mode fixed', f: facts('file', at('regular file')), o: { mode: '0600' }, argv: [['chmod', '--', '0600', '/p']] },
+    {
+      name: 'file: a folder fails',
+      f: facts('file', at('directory')),
+      argv: [],
+      fail: 'file (/p) is directory, cannot continue',
+    },
+    {
+      name: 'file: mode fixed',
+      f: facts('file', at('regular file')),
+      o: { mode: '0600' },
+      argv: [['chmod', '--', '0600', '/p']],
+    },
     { name: 'file: mode already right', f: facts('file', at('regular file')), o: { mode: '0644' }, argv: [] },
-    { name: 'directory: created with mode', f: facts('directory', NONE), o: { mode: '0750' }, argv: [['mkdir', '-p', '--', '/p'], ['chmod', '--', '0750', '/p']] },
+    {
+      name: 'directory: created with mode',
+      f: facts('directory', NONE),
+      o: { mode: '0750' },
+      argv: [
+        ['mkdir', '-p', '--', '/p'],
+        ['chmod', '--', '0750', '/p'],
+      ],
+    },
     {
       name: 'directory: created parents get the attributes too (Ansible)',
       f: facts('directory', NONE, { missingParents: ['/a', '/a/b'] }),
       o: { owner: 'pi' },
-      argv: [['mkdir', '-p', '--', '/p'], ['chown', '--', 'pi', '/a'], ['chown', '--', 'pi', '/a/b'], ['chown', '--', 'pi', '/p']],
+      argv: [
+        ['mkdir', '-p', '--', '/p'],
+        ['chown', '--', 'pi', '/a'],
+        ['chown', '--', 'pi', '/a/b'],
+        ['chown', '--', 'pi', '/p'],
+      ],
     },
     { name: 'directory: exists', f: facts('directory', at('directory')), o: { mode: '0755', owner: 'root' }, argv: [] },
-    { name: 'directory: a file is in the way', f: facts('directory', at('regular file')), argv: [], fail: '/p already exists as a regular file' },
-    { name: 'link: created', f: facts('link', NONE, { src: '/t', srcInfo: at('regular file') }), argv: [['ln', '-sfn', '--', '/t', '/p']] },
-    { name: 'link: already right', f: facts('link', at('symbolic link', {}, '/t'), { src: '/t', srcInfo: at('regular file') }), argv: [] },
-    { name: 'link: re-pointed', f: facts('link', at('symbolic link', {}, '/old'), { src: '/t', srcInfo: at('regular file') }), argv: [['ln', '-sfn', '--', '/t', '/p']] },
-    { name: 'link: missing src without force', f: facts('link', NONE, { src: '/t', srcInfo: NONE }), argv: [], fail: 'src file does not exist, use force=yes if you really want to create the link: /t' },
-    { name: 'link: missing src with force', f: facts('link', NONE, { src: '/t', srcInfo: NONE }), o: { force: true }, argv: [['ln', '-sfn', '--', '/t', '/p']] },
-    { name: 'link: a file in the way', f: facts('link', at('regular file'), { src: '/t', srcInfo: at('regular file') }), argv: [], fail: 'refusing to convert from regular file to symlink for /p' },
-    { name: 'link: owner set on the link itself', f: facts('link', NONE, { src: '/t', srcInfo: at('regular file') }), o: { owner: 'pi' }, argv: [['ln', '-sfn', '--', '/t', '/p'], ['chown', '-h', '--', 'pi', '/p']] },
-    { name: 'hard: same inode', f: facts('hard', at('regular file', { inode: 9 }), { src: '/t', srcInfo: at('regular file', { inode: 9 }) }), argv: [] },
-    { name: 'hard: created', f: facts('hard', NONE, { src: '/t', srcInfo: at('regular file', { inode: 9 }) }), argv: [['ln', '-f', '--', '/t', '/p']] },
-    { name: 'hard: another file needs force', f: facts('hard', at('regular file'), { src: '/t', srcInfo: at('regular file', { inode: 9 }) }), argv: [], fail: 'Cannot link, regular file exists at destination /p (force: true replaces it)' },
-    { name: 'touch: creates', f: facts('touch', NONE, { atime: { kind: 'now' }, mtime: { kind: 'now' } }), argv: [['touch', '--', '/p']] },
-    { name: 'touch: existing, times now', f: facts('touch', at('regular file'), { atime: { kind: 'now' }, mtime: { kind: 'now' } }), argv: [['touch', '-a', '--', '/p'], ['touch', '-m', '--', '/p']] },
+    {
+      name: 'directory: a file is in the way',
+      f: facts('directory', at('regular file')),
+      argv: [],
+      fail: '/p already exists as a regular file',
+    },
+    {
+      name: 'link: created',
+      f: facts('link', NONE, { src: '/t', srcInfo: at('regular file') }),
+      argv: [['ln', '-sfn', '--', '/t', '/p']],
+    },
+    {
+      name: 'link: already right',
+      f: facts('link', at('symbolic link', {}, '/t'), { src: '/t', srcInfo: at('regular file') }),
+      argv: [],
+    },
+    {
+      name: 'link: re-pointed',
+      f: facts('link', at('symbolic link', {}, '/old'), { src: '/t', srcInfo: at('regular file') }),
+      argv: [['ln', '-sfn', '--', '/t', '/p']],
+    },
+    {
+      name: 'link: missing src without force',
+      f: facts('link', NONE, { src: '/t', srcInfo: NONE }),
+      argv: [],
+      fail: 'src file does not exist, use force=yes if you really want to create the link: /t',
+    },
+    {
+      name: 'link: missing src with force',
+      f: facts('link', NONE, { src: '/t', srcInfo: NONE }),
+      o: { force: true },
+      argv: [['ln', '-sfn', '--', '/t', '/p']],
+    },
+    {
+      name: 'link: a file in the way',
+      f: facts('link', at('regular file'), { src: '/t', srcInfo: at('regular file') }),
+      argv: [],
+      fail: 'refusing to convert from regular file to symlink for /p',
+    },
+    {
+      name: 'link: owner set on the link itself',
+      f: facts('link', NONE, { src: '/t', srcInfo: at('regular file') }),
+      o: { owner: 'pi' },
+      argv: [
+        ['ln', '-sfn', '--', '/t', '/p'],
+        ['chown', '-h', '--', 'pi', '/p'],
+      ],
+    },
+    {
+      name: 'hard: same inode',
+      f: facts('hard', at('regular file', { inode: 9 }), { src: '/t', srcInfo: at('regular file', { inode: 9 }) }),
+      argv: [],
+    },
+    {
+      name: 'hard: created',
+      f: facts('hard', NONE, { src: '/t', srcInfo: at('regular file', { inode: 9 }) }),
+      argv: [['ln', '-f', '--', '/t', '/p']],
+    },
+    {
+      name: 'hard: another file needs force',
+      f: facts('hard', at('regular file'), { src: '/t', srcInfo: at('regular file', { inode: 9 }) }),
+      argv: [],
+      fail: 'Cannot link, regular file exists at destination /p (force: true replaces it)',
+    },
+    {
+      name: 'touch: creates',
+      f: facts('touch', NONE, { atime: { kind: 'now' }, mtime: { kind: 'now' } }),
+      argv: [['touch', '--', '/p']],
+    },
+    {
+      name: 'touch: existing, times now',
+      f: facts('touch', at('regular file'), { atime: { kind: 'now' }, mtime: { kind: 'now' } }),
+      argv: [
+        ['touch', '-a', '--', '/p'],
+        ['touch', '-m', '--', '/p'],
+      ],
+    },
     { name: 'touch: existing, times preserve', f: facts('touch', at('regular file')), argv: [] },
-    { name: 'mtime: already at the time', f: facts('file', at('regular file'), { mtime: { kind: 'at', text: 't', epoch: 100 } }), argv: [] },
-    { name: 'mtime: set', f: facts('file', at('regular file'), { mtime: { kind: 'at', text: 't', epoch: 200 } }), argv: [['touch', '-m', '-d', '@200', '--', '/p']] },
+    {
+      name: 'mtime: already at the time',
+      f: facts('file', at('regular file'), { mtime: { kind: 'at', text: 't', epoch: 100 } }),
+      argv: [],
+    },
+    {
+      name: 'mtime: set',
+      f: facts('file', at('regular file'), { mtime: { kind: 'at', text: 't', epoch: 200 } }),
+      argv: [['touch', '-m', '-d', '@200', '--', '/p']],
+    },
     {
       name: 'recurse: one entry off',
-      f: facts('directory', at('directory'), { tree: parseTree('644\tf\troot\troot\t0\t0\n600\tf\troot\troot\t0\t0\n') }),
+      f: facts('directory', at('directory'), {
+        tree: parseTree('644\tf\troot\troot\t0\t0\n600\tf\troot\troot\t0\t0\n'),
+      }),
       o: { mode: '0644', recurse: true },
-      argv: [['chmod', '--', '0644', '/p'], ['chmod', '-R', '--', '0644', '/p']],
+      argv: [
+        ['chmod', '--', '0644', '/p'],
+        ['chmod', '-R', '--', '0644', '/p'],
+      ],
     },
     {
       name: 'recurse: symbolic u+rwX, all fine',
-      f: facts('directory', at('directory'), { tree: parseTree('755\td\troot\troot\t0\t0\n644\tf\troot\troot\t0\t0\n') }),
+      f: facts('directory', at('directory'), {
+        tree: parseTree('755\td\troot\troot\t0\t0\n644\tf\troot\troot\t0\t0\n'),
+      }),
       o: { mode: 'u+rwX', recurse: true },
       argv: [],
     },
@@ -88,7 +219,9 @@ describe('planFile', () => {
     [at('directory'), false, 'directory'],
     [at('symbolic link'), false, 'link'],
     [at('regular file'), false, 'file'],
-  ] as const)('default state of %j (recurse %s) is %s', (info, recurse, want) => expect(defaultState(info, recurse)).toBe(want))
+  ] as const)('default state of %j (recurse %s) is %s', (info, recurse, want) =>
+    expect(defaultState(info, recurse)).toBe(want),
+  )
 })
 
 describe('times', () => {
@@ -97,7 +230,11 @@ describe('times', () => {
     ['2024-01-31 08:05', '%Y-%m-%d %H:%M', '2024-01-31 08:05:00'],
     ['31/01/99', '%d/%m/%y', '1999-01-31 00:00:00'],
   ])('%s with %s', (v, f, want) => expect(parseTimestamp(v, f)).toBe(want))
-  test.each([['2024', '%Y%m'], ['202413011200.00', '%Y%m%d%H%M.%S'], ['x', '%j']])('refuses %s with %s', (v, f) => expect(() => parseTimestamp(v, f)).toThrow())
+  test.each([
+    ['2024', '%Y%m'],
+    ['202413011200.00', '%Y%m%d%H%M.%S'],
+    ['x', '%j'],
+  ])('refuses %s with %s', (v, f) => expect(() => parseTimestamp(v, f)).toThrow())
   test('defaults', () => {
     expect(wantedTime(undefined, undefined, true)).toEqual({ kind: 'now' })
     expect(wantedTime(undefined, undefined, false)).toEqual({ kind: 'preserve' })
@@ -120,11 +257,23 @@ async function step(written: Record<string, unknown>) {
 
 describe('on this machine: each state converges in one run', () => {
   test.each([
-    [{ path: join(dir, 'd/e'), state: 'directory', mode: '0750' }, () => expect(statSync(join(dir, 'd/e')).mode & 0o777).toBe(0o750)],
-    [{ path: join(dir, 't'), state: 'touch', modification_time: '202001010000.00', access_time: 'preserve' }, () => expect(statSync(join(dir, 't')).mtime.getFullYear()).toBe(2020)],
+    [
+      { path: join(dir, 'd/e'), state: 'directory', mode: '0750' },
+      () => expect(statSync(join(dir, 'd/e')).mode & 0o777).toBe(0o750),
+    ],
+    [
+      { path: join(dir, 't'), state: 'touch', modification_time: '202001010000.00', access_time: 'preserve' },
+      () => expect(statSync(join(dir, 't')).mtime.getFullYear()).toBe(2020),
+    ],
     [{ dest: join(dir, 'l'), src: 't', state: 'link' }, () => expect(readlinkSync(join(dir, 'l'))).toBe('t')],
-    [{ name: join(dir, 'h'), src: join(dir, 't'), state: 'hard' }, () => expect(statSync(join(dir, 'h')).ino).toBe(statSync(join(dir, 't')).ino)],
-    [{ path: join(dir, 'd'), state: 'directory', recurse: true, mode: 'u=rwX,g=rX,o=' }, () => expect(statSync(join(dir, 'd/e')).mode & 0o777).toBe(0o750)],
+    [
+      { name: join(dir, 'h'), src: join(dir, 't'), state: 'hard' },
+      () => expect(statSync(join(dir, 'h')).ino).toBe(statSync(join(dir, 't')).ino),
+    ],
+    [
+      { path: join(dir, 'd'), state: 'directory', recurse: true, mode: 'u=rwX,g=rX,o=' },
+      () => expect(statSync(join(dir, 'd/e')).mode & 0o777).toBe(0o750),
+    ],
     [{ path: join(dir, 't'), mode: '0600' }, () => expect(statSync(join(dir, 't')).mode & 0o777).toBe(0o600)],
     [{ path: join(dir, 'd'), state: 'absent' }, () => expect(existsSync(join(dir, 'd'))).toBe(false)],
   ] as [Record<string, unknown>, () => void][])('%j', async (args, check) => {

@@ -35,29 +35,65 @@ const Args = Type.Object(
         },
       ),
     ),
-    src: Type.Optional(Type.String({ description: 'Link target for state=link (relative to the link\'s folder) or hard.' })),
+    src: Type.Optional(
+      Type.String({ description: "Link target for state=link (relative to the link's folder) or hard." }),
+    ),
     ...attrArgs,
-    recurse: Type.Optional(Type.Boolean({ default: false, description: 'With state=directory: apply mode/owner/group to everything under it.' })),
-    force: Type.Optional(Type.Boolean({ default: false, description: 'Links: replace an existing file, create a symlink to a missing src.' })),
-    follow: Type.Optional(Type.Boolean({ default: true, description: 'Apply attributes to what a symlink points at.' })),
-    access_time: Type.Optional(Type.String({ description: "'preserve', 'now', or a time in `access_time_format`. Default: preserve (now for touch)." })),
-    access_time_format: Type.Optional(Type.String({ default: DEFAULT_TIME_FORMAT, description: 'strftime format of `access_time`.' })),
-    modification_time: Type.Optional(Type.String({ description: "'preserve', 'now', or a time in `modification_time_format`. Default: preserve (now for touch)." })),
-    modification_time_format: Type.Optional(Type.String({ default: DEFAULT_TIME_FORMAT, description: 'strftime format of `modification_time`.' })),
+    recurse: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'With state=directory: apply mode/owner/group to everything under it.',
+      }),
+    ),
+    force: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'Links: replace an existing file, create a symlink to a missing src.',
+      }),
+    ),
+    follow: Type.Optional(
+      Type.Boolean({ default: true, description: 'Apply attributes to what a symlink points at.' }),
+    ),
+    access_time: Type.Optional(
+      Type.String({
+        description: "'preserve', 'now', or a time in `access_time_format`. Default: preserve (now for touch).",
+      }),
+    ),
+    access_time_format: Type.Optional(
+      Type.String({ default: DEFAULT_TIME_FORMAT, description: 'strftime format of `access_time`.' }),
+    ),
+    modification_time: Type.Optional(
+      Type.String({
+        description: "'preserve', 'now', or a time in `modification_time_format`. Default: preserve (now for touch).",
+      }),
+    ),
+    modification_time_format: Type.Optional(
+      Type.String({ default: DEFAULT_TIME_FORMAT, description: 'strftime format of `modification_time`.' }),
+    ),
   },
-  { additionalProperties: false, ...argRules({ required_if: [['state', 'link', ['src']], ['state', 'hard', ['src']]] }) },
+  {
+    additionalProperties: false,
+    ...argRules({
+      required_if: [
+        ['state', 'link', ['src']],
+        ['state', 'hard', ['src']],
+      ],
+    }),
+  },
 )
 type Args = Static<typeof Args>
 
 /** Prints the missing ancestors of $1, innermost first (the path itself excluded). */
-const MISSING = 'p=$(dirname -- "$1"); while [ ! -e "$p" ] && [ ! -L "$p" ] && [ "$p" != / ] && [ "$p" != . ]; do printf "%s\\n" "$p"; p=$(dirname -- "$p"); done'
-const TREE = "find \"$1\" -mindepth 1 ! -type l -printf '%m\\t%y\\t%u\\t%g\\t%U\\t%G\\n' 2>/dev/null | sort -u"
+const MISSING =
+  'p=$(dirname -- "$1"); while [ ! -e "$p" ] && [ ! -L "$p" ] && [ "$p" != / ] && [ "$p" != . ]; do printf "%s\\n" "$p"; p=$(dirname -- "$p"); done'
+const TREE = 'find "$1" -mindepth 1 ! -type l -printf \'%m\\t%y\\t%u\\t%g\\t%U\\t%G\\n\' 2>/dev/null | sort -u'
 
 export default defineModule({
   name: 'file',
   summary: 'Manage a file, directory, link or its absence, with mode/owner/group and times',
   schema: Args,
-  changedWhen: 'the path is created, removed, re-linked, or its mode/owner/group/times differ (touch: always, unless times are preserve)',
+  changedWhen:
+    'the path is created, removed, re-linked, or its mode/owner/group/times differ (touch: always, unless times are preserve)',
   check: 'full',
   example: 'file: { path: /srv/data, state: directory, mode: "0755" }',
   async gather(args: Args, _ctx, io): Promise<FileFacts> {
@@ -65,7 +101,12 @@ export default defineModule({
     const touch = args.state === 'touch'
     const atime = wantedTime(args.access_time, args.access_time_format, touch)
     const mtime = wantedTime(args.modification_time, args.modification_time_format, touch)
-    const srcPath = args.src === undefined ? undefined : args.state === 'hard' || posix.isAbsolute(args.src) ? args.src : posix.join(posix.dirname(path), args.src)
+    const srcPath =
+      args.src === undefined
+        ? undefined
+        : args.state === 'hard' || posix.isAbsolute(args.src)
+          ? args.src
+          : posix.join(posix.dirname(path), args.src)
     const cmds: Command[] = [pathProbe(path, { follow: args.follow !== false })]
     if (srcPath !== undefined) cmds.push(pathProbe(srcPath))
     if (args.recurse) cmds.push(sh(TREE, [path], { describe: `list ${path}` }))
@@ -82,7 +123,8 @@ export default defineModule({
       if (t.kind !== 'at') continue
       const r = res[i++]
       const epoch = Number(r.stdout.trim())
-      if (r.rc !== 0 || !Number.isFinite(epoch)) throw new ModuleFailure(`the host could not read the time '${t.text}': ${r.stderr.trim()}`)
+      if (r.rc !== 0 || !Number.isFinite(epoch))
+        throw new ModuleFailure(`the host could not read the time '${t.text}': ${r.stderr.trim()}`)
       t.epoch = epoch
     }
     const state: FileState = args.state ?? defaultState(info, args.recurse === true)

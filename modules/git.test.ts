@@ -20,36 +20,134 @@ describe('git fact parsers', () => {
   ])('resolves %s', (v, want) => expect(resolveRemote(LS, v)).toEqual(want))
 
   it('parses the dest probe', () => {
-    expect(parseDestProbe(`state repo\nhead ${A}\nurl /srv/r.git\nbranch main\ndirty  M README\ndirty M  x.c\n`)).toEqual({
-      state: 'repo', head: A, url: '/srv/r.git', branch: 'main', dirty: [' M README', 'M  x.c'],
+    expect(
+      parseDestProbe(`state repo\nhead ${A}\nurl /srv/r.git\nbranch main\ndirty  M README\ndirty M  x.c\n`),
+    ).toEqual({
+      state: 'repo',
+      head: A,
+      url: '/srv/r.git',
+      branch: 'main',
+      dirty: [' M README', 'M  x.c'],
     })
-    expect(parseDestProbe('state repo\nerror fatal: detected dubious ownership \nurl \nbranch \n')).toMatchObject({ error: 'fatal: detected dubious ownership', url: '', branch: undefined })
+    expect(parseDestProbe('state repo\nerror fatal: detected dubious ownership \nurl \nbranch \n')).toMatchObject({
+      error: 'fatal: detected dubious ownership',
+      url: '',
+      branch: undefined,
+    })
     expect(parseDestProbe('state empty\n').state).toBe('empty')
   })
 })
 
-const repo = (over: Partial<DestState> = {}): DestState => ({ state: 'repo', head: A, url: '/srv/r.git', branch: 'main', dirty: [], ...over })
-type Row = [string, Record<string, unknown>, GitFacts, { argv?: string[][]; fail?: RegExp; data?: Record<string, unknown> }]
+const repo = (over: Partial<DestState> = {}): DestState => ({
+  state: 'repo',
+  head: A,
+  url: '/srv/r.git',
+  branch: 'main',
+  dirty: [],
+  ...over,
+})
+type Row = [
+  string,
+  Record<string, unknown>,
+  GitFacts,
+  { argv?: string[][]; fail?: RegExp; data?: Record<string, unknown> },
+]
 const base = { repo: '/srv/r.git', dest: '/opt/r' }
 const rows: Row[] = [
-  ['first clone of a branch', { ...base, version: 'main' }, { dest: { state: 'empty', dirty: [] }, target: { sha: A, kind: 'branch', short: 'main' } },
-    { argv: [['git', 'clone', '-q', '--origin', 'origin', '--branch', 'main', '--', '/srv/r.git', '/opt/r']], data: { before: null, after: A, remote_url_changed: false } }],
-  ['shallow clone of HEAD', { ...base, depth: 1 }, { dest: { state: 'empty', dirty: [] }, target: { sha: A, kind: 'head' } },
-    { argv: [['git', 'clone', '-q', '--origin', 'origin', '--depth', '1', '--', '/srv/r.git', '/opt/r']] }],
-  ['clone at a commit', { ...base, version: C }, { dest: { state: 'empty', dirty: [] }, target: { sha: C, kind: 'commit' } },
-    { argv: [['git', 'clone', '-q', '--origin', 'origin', '--no-checkout', '--', '/srv/r.git', '/opt/r'], ['git', '-C', '/opt/r', 'checkout', '-q', '--force', '--detach', C]] }],
-  ['up to date', { ...base, version: 'main' }, { dest: repo(), target: { sha: A, kind: 'branch', short: 'main' } }, { argv: [], data: { before: A, after: A, remote_url_changed: false } }],
-  ['branch moved', { ...base, version: 'main' }, { dest: repo(), target: { sha: B, kind: 'branch', short: 'main' } },
-    { argv: [['git', '-C', '/opt/r', 'fetch', '-q', '--', 'origin', '+refs/heads/main:refs/remotes/origin/main'], ['git', '-C', '/opt/r', 'checkout', '-q', '--force', '-B', 'main', B]], data: { before: A, after: B, remote_url_changed: false } }],
-  ['tag checkout', { ...base, version: 'v1' }, { dest: repo(), target: { sha: C, kind: 'tag', short: 'v1' } },
-    { argv: [['git', '-C', '/opt/r', 'fetch', '-q', '--', 'origin', '+refs/tags/v1:refs/tags/v1'], ['git', '-C', '/opt/r', 'checkout', '-q', '--force', '--detach', C]] }],
-  ['update: false leaves it', { ...base, update: false }, { dest: repo(), target: { sha: B, kind: 'head' } }, { argv: [] }],
-  ['local changes fail without force', { ...base }, { dest: repo({ dirty: [' M README'] }), target: { sha: A, kind: 'head' } }, { fail: /local modifications in \/opt\/r \(README\); set force: true/ }],
-  ['force discards local changes', { ...base, force: true }, { dest: repo({ dirty: [' M README'] }), target: { sha: A, kind: 'head' } }, { argv: [['git', '-C', '/opt/r', 'reset', '-q', '--hard']] }],
-  ['remote url changed', { ...base, repo: '/srv/other.git' }, { dest: repo(), target: { sha: A, kind: 'head' } },
-    { argv: [['git', '-C', '/opt/r', 'remote', 'set-url', '--', 'origin', '/srv/other.git']], data: { before: A, after: A, remote_url_changed: true } }],
-  ['bad ref fails', { ...base, version: 'nope' }, { dest: repo(), remoteError: 'version nope not found in /srv/r.git (no such branch or tag)' }, { fail: /version nope not found/ }],
-  ['not a repository', { ...base }, { dest: { state: 'other', dirty: [] }, target: { sha: A, kind: 'head' } }, { fail: /exists and is not a git repository/ }],
+  [
+    'first clone of a branch',
+    { ...base, version: 'main' },
+    { dest: { state: 'empty', dirty: [] }, target: { sha: A, kind: 'branch', short: 'main' } },
+    {
+      argv: [['git', 'clone', '-q', '--origin', 'origin', '--branch', 'main', '--', '/srv/r.git', '/opt/r']],
+      data: { before: null, after: A, remote_url_changed: false },
+    },
+  ],
+  [
+    'shallow clone of HEAD',
+    { ...base, depth: 1 },
+    { dest: { state: 'empty', dirty: [] }, target: { sha: A, kind: 'head' } },
+    { argv: [['git', 'clone', '-q', '--origin', 'origin', '--depth', '1', '--', '/srv/r.git', '/opt/r']] },
+  ],
+  [
+    'clone at a commit',
+    { ...base, version: C },
+    { dest: { state: 'empty', dirty: [] }, target: { sha: C, kind: 'commit' } },
+    {
+      argv: [
+        ['git', 'clone', '-q', '--origin', 'origin', '--no-checkout', '--', '/srv/r.git', '/opt/r'],
+        ['git', '-C', '/opt/r', 'checkout', '-q', '--force', '--detach', C],
+      ],
+    },
+  ],
+  [
+    'up to date',
+    { ...base, version: 'main' },
+    { dest: repo(), target: { sha: A, kind: 'branch', short: 'main' } },
+    { argv: [], data: { before: A, after: A, remote_url_changed: false } },
+  ],
+  [
+    'branch moved',
+    { ...base, version: 'main' },
+    { dest: repo(), target: { sha: B, kind: 'branch', short: 'main' } },
+    {
+      argv: [
+        ['git', '-C', '/opt/r', 'fetch', '-q', '--', 'origin', '+refs/heads/main:refs/remotes/origin/main'],
+        ['git', '-C', '/opt/r', 'checkout', '-q', '--force', '-B', 'main', B],
+      ],
+      data: { before: A, after: B, remote_url_changed: false },
+    },
+  ],
+  [
+    'tag checkout',
+    { ...base, version: 'v1' },
+    { dest: repo(), target: { sha: C, kind: 'tag', short: 'v1' } },
+    {
+      argv: [
+        ['git', '-C', '/opt/r', 'fetch', '-q', '--', 'origin', '+refs/tags/v1:refs/tags/v1'],
+        ['git', '-C', '/opt/r', 'checkout', '-q', '--force', '--detach', C],
+      ],
+    },
+  ],
+  [
+    'update: false leaves it',
+    { ...base, update: false },
+    { dest: repo(), target: { sha: B, kind: 'head' } },
+    { argv: [] },
+  ],
+  [
+    'local changes fail without force',
+    { ...base },
+    { dest: repo({ dirty: [' M README'] }), target: { sha: A, kind: 'head' } },
+    { fail: /local modifications in \/opt\/r \(README\); set force: true/ },
+  ],
+  [
+    'force discards local changes',
+    { ...base, force: true },
+    { dest: repo({ dirty: [' M README'] }), target: { sha: A, kind: 'head' } },
+    { argv: [['git', '-C', '/opt/r', 'reset', '-q', '--hard']] },
+  ],
+  [
+    'remote url changed',
+    { ...base, repo: '/srv/other.git' },
+    { dest: repo(), target: { sha: A, kind: 'head' } },
+    {
+      argv: [['git', '-C', '/opt/r', 'remote', 'set-url', '--', 'origin', '/srv/other.git']],
+      data: { before: A, after: A, remote_url_changed: true },
+    },
+  ],
+  [
+    'bad ref fails',
+    { ...base, version: 'nope' },
+    { dest: repo(), remoteError: 'version nope not found in /srv/r.git (no such branch or tag)' },
+    { fail: /version nope not found/ },
+  ],
+  [
+    'not a repository',
+    { ...base },
+    { dest: { state: 'other', dirty: [] }, target: { sha: A, kind: 'head' } },
+    { fail: /exists and is not a git repository/ },
+  ],
   ['no git installed', { ...base }, { dest: { state: 'no-git', dirty: [] } }, { fail: /git is not installed/ }],
 ]
 
@@ -62,7 +160,9 @@ describe('git plan', () => {
     if (want.data) expect(plan.data).toEqual(want.data)
   })
   it('check mode predicts a clone when git is not installed yet', () => {
-    expect(git.plan({ dest: { state: 'no-git', dirty: [] } }, base as never, testCtx({ checkMode: true })).commands).toHaveLength(1)
+    expect(
+      git.plan({ dest: { state: 'no-git', dirty: [] } }, base as never, testCtx({ checkMode: true })).commands,
+    ).toHaveLength(1)
   })
 })
 
@@ -74,19 +174,31 @@ describe('git gather', () => {
     expect(io.seen).toHaveLength(1)
   })
   it('reports an unreadable remote', async () => {
-    const io = scriptedIO([[/^sh -c/, ok('state empty\n')], [/^git ls-remote/, { rc: 128, stdout: '', stderr: "fatal: '/srv/x' does not appear to be a git repository\n" }]])
+    const io = scriptedIO([
+      [/^sh -c/, ok('state empty\n')],
+      [/^git ls-remote/, { rc: 128, stdout: '', stderr: "fatal: '/srv/x' does not appear to be a git repository\n" }],
+    ])
     const f = await git.gather(base as never, testCtx(), io)
-    expect(git.plan(f, base as never, testCtx()).fail).toMatch(/cannot read repository \/srv\/r.git: fatal: '\/srv\/x' does not appear/)
+    expect(git.plan(f, base as never, testCtx()).fail).toMatch(
+      /cannot read repository \/srv\/r.git: fatal: '\/srv\/x' does not appear/,
+    )
   })
   it.each(['-x', 'a..b', 'a b'])('refuses version %j', async (version) => {
-    await expect(git.gather({ ...base, version } as never, testCtx(), scriptedIO([]))).rejects.toThrow(/not a branch, tag or commit/)
+    await expect(git.gather({ ...base, version } as never, testCtx(), scriptedIO([]))).rejects.toThrow(
+      /not a branch, tag or commit/,
+    )
   })
 })
 
 describe('git in check mode', () => {
   it('predicts a clone of a repository an earlier task would create', () => {
-    const f: GitFacts = { dest: { state: 'empty', dirty: [] }, remoteError: "cannot read repository /srv/r.git: fatal: '/srv/r.git' does not appear to be a git repository" }
-    expect(git.plan(f, base as never, testCtx({ checkMode: true })).changes).toEqual(['clone /srv/r.git at HEAD into /opt/r'])
+    const f: GitFacts = {
+      dest: { state: 'empty', dirty: [] },
+      remoteError: "cannot read repository /srv/r.git: fatal: '/srv/r.git' does not appear to be a git repository",
+    }
+    expect(git.plan(f, base as never, testCtx({ checkMode: true })).changes).toEqual([
+      'clone /srv/r.git at HEAD into /opt/r',
+    ])
     expect(git.plan(f, base as never, testCtx()).fail).toMatch(/cannot read repository/)
   })
 })

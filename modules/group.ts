@@ -17,7 +17,12 @@ const Args = Type.Object(
     name: Type.String({ minLength: 1, description: 'Group name' }),
     gid: Type.Optional(Type.Integer({ minimum: 0, description: 'Group id (default: the next free one)' })),
     system: Type.Optional(Type.Boolean({ description: 'A system group (gid from the system range)', default: false })),
-    state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')], { description: 'Whether the group exists', default: 'present' })),
+    state: Type.Optional(
+      Type.Union([Type.Literal('present'), Type.Literal('absent')], {
+        description: 'Whether the group exists',
+        default: 'present',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -52,7 +57,12 @@ export default defineModule({
     if (args.state === 'absent') {
       if (g) (cmds.push({ argv: ['groupdel', args.name] }), changes.push(`delete group ${args.name}`))
     } else if (!g) {
-      const argv = ['groupadd', ...(args.gid !== undefined ? ['-g', String(args.gid)] : []), ...(args.system ? ['-r'] : []), args.name]
+      const argv = [
+        'groupadd',
+        ...(args.gid !== undefined ? ['-g', String(args.gid)] : []),
+        ...(args.system ? ['-r'] : []),
+        args.name,
+      ]
       cmds.push({ argv })
       changes.push(`create group ${args.name}${args.gid !== undefined ? ` (gid ${args.gid})` : ''}`)
     } else if (args.gid !== undefined && g.gid !== args.gid) {

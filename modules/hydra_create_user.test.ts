@@ -4,21 +4,76 @@ import hydra, { type HydraFacts, type HydraUser } from './hydra_create_user.js'
 import { scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
 
 const HASH = '$argon2id$v=19$m=262144,t=3,p=1$NFU1QXJRNnc4V1BhQ0NJQg$6GHqjqv5cNDDwZqrqUD0zQ'
-const u = (o: Partial<HydraUser> = {}): HydraFacts => ({ user: { fullname: 'Admin', emailaddress: 'a@x', password: HASH, type: 'hydra', roles: ['admin'], ...o } })
+const u = (o: Partial<HydraUser> = {}): HydraFacts => ({
+  user: { fullname: 'Admin', emailaddress: 'a@x', password: HASH, type: 'hydra', roles: ['admin'], ...o },
+})
 const base = { name: 'admin', full_name: 'Admin', email: 'a@x', roles: ['admin'] }
-type Row = [string, Record<string, unknown>, HydraFacts, { argv?: string[][]; stdin?: string; fail?: RegExp; changes?: string[] }]
+type Row = [
+  string,
+  Record<string, unknown>,
+  HydraFacts,
+  { argv?: string[][]; stdin?: string; fail?: RegExp; changes?: string[] },
+]
 const rows: Row[] = [
-  ['create with password on stdin', { ...base, password: 'pw' }, {}, {
-    argv: [['hydra-create-user', 'admin', '--full-name', 'Admin', '--email-address', 'a@x', '--role', 'admin', '--password-prompt']], stdin: 'pw\npw\n',
-    changes: ['create Hydra user admin with roles admin'],
-  }],
+  [
+    'create with password on stdin',
+    { ...base, password: 'pw' },
+    {},
+    {
+      argv: [
+        [
+          'hydra-create-user',
+          'admin',
+          '--full-name',
+          'Admin',
+          '--email-address',
+          'a@x',
+          '--role',
+          'admin',
+          '--password-prompt',
+        ],
+      ],
+      stdin: 'pw\npw\n',
+      changes: ['create Hydra user admin with roles admin'],
+    },
+  ],
   ['exists, on_create: nothing', { ...base, password: 'pw' }, u(), { argv: [] }],
-  ['exists, always: password set again', { ...base, password: 'pw', update_password: 'always' }, u(), { argv: [['hydra-create-user', 'admin', '--password-prompt']], changes: ['admin: set password'] }],
-  ['role added', { ...base, roles: ['admin', 'create-projects'] }, u(), { argv: [['hydra-create-user', 'admin', '--role', 'create-projects']] }],
-  ['wipe roles', { ...base, wipe_roles: true }, u({ roles: ['admin', 'bump-to-front'] }), { argv: [['hydra-create-user', 'admin', '--wipe-roles', '--role', 'admin']] }],
-  ['email and name differ', { ...base, full_name: 'Root', email: 'r@x' }, u(), { argv: [['hydra-create-user', 'admin', '--full-name', 'Root', '--email-address', 'r@x']] }],
+  [
+    'exists, always: password set again',
+    { ...base, password: 'pw', update_password: 'always' },
+    u(),
+    { argv: [['hydra-create-user', 'admin', '--password-prompt']], changes: ['admin: set password'] },
+  ],
+  [
+    'role added',
+    { ...base, roles: ['admin', 'create-projects'] },
+    u(),
+    { argv: [['hydra-create-user', 'admin', '--role', 'create-projects']] },
+  ],
+  [
+    'wipe roles',
+    { ...base, wipe_roles: true },
+    u({ roles: ['admin', 'bump-to-front'] }),
+    { argv: [['hydra-create-user', 'admin', '--wipe-roles', '--role', 'admin']] },
+  ],
+  [
+    'email and name differ',
+    { ...base, full_name: 'Root', email: 'r@x' },
+    u(),
+    { argv: [['hydra-create-user', 'admin', '--full-name', 'Root', '--email-address', 'r@x']] },
+  ],
   ['empty full name matches NULL', { ...base, full_name: '' }, u({ fullname: null }), { argv: [] }],
-  ['hash: set with psql on stdin', { name: 'admin', password_hash: HASH }, {}, { argv: [['hydra-create-user', 'admin'], ['psql', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', 'hydra', '-v', 'name=admin', '-f', '-']] }],
+  [
+    'hash: set with psql on stdin',
+    { name: 'admin', password_hash: HASH },
+    {},
+    {
+      argv: [
+        ['hydra-create-user', 'admin'],
+        ['psql', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', 'hydra', '-v', 'name=admin', '-f', '-'],
+      ],
+    },
+  ],
   ['hash equal, always: nothing', { name: 'admin', password_hash: HASH, update_password: 'always' }, u(), { argv: [] }],
   ['tables missing', base, { unavailable: 'relation "users" does not exist' }, { fail: /has hydra-init run\?/ }],
 ]
@@ -36,7 +91,11 @@ describe('hydra_create_user plan', () => {
   })
   it('refuses password and password_hash together, and hashes with quotes', async () => {
     // declared in the schema (mutually_exclusive), refused before any host is contacted
-    expect(() => resolveArgs(hydra, { name: 'a', password: 'x', password_hash: HASH }, { file: 't.yml', line: 1, col: 1 })).toThrow(/"password", "password_hash" of module hydra_create_user are mutually exclusive/)
-    await expect(hydra.gather({ name: 'a', password_hash: "x'; DROP TABLE users" } as never, testCtx(), scriptedIO([]))).rejects.toThrow(/not an Argon2/)
+    expect(() =>
+      resolveArgs(hydra, { name: 'a', password: 'x', password_hash: HASH }, { file: 't.yml', line: 1, col: 1 }),
+    ).toThrow(/"password", "password_hash" of module hydra_create_user are mutually exclusive/)
+    await expect(
+      hydra.gather({ name: 'a', password_hash: "x'; DROP TABLE users" } as never, testCtx(), scriptedIO([])),
+    ).rejects.toThrow(/not an Argon2/)
   })
 })

@@ -18,13 +18,36 @@ import { defineModule } from '../engine/module.js'
 
 const Args = Type.Object(
   {
-    file: Type.Optional(Type.String({ description: 'The YAML (or JSON) file to load; relative: in vars/ of the role or playbook, then there.' })),
-    dir: Type.Optional(Type.String({ description: 'Load every .yml/.yaml/.json file of this folder, sorted by name.' })),
-    name: Type.Optional(Type.String({ description: 'Put the loaded variables under this one name instead of at the top.' })),
-    depth: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'With dir: how deep to look into subfolders (0: all the way).' })),
-    files_matching: Type.Optional(Type.String({ description: 'With dir: only files whose name matches this regular expression.' })),
-    ignore_files: Type.Optional(Type.Array(Type.String(), { description: 'With dir: file names (regular expressions) to leave out.' })),
-    extensions: Type.Optional(Type.Array(Type.String(), { default: ['yaml', 'yml', 'json'], description: 'With dir: the file extensions loaded.' })),
+    file: Type.Optional(
+      Type.String({
+        description: 'The YAML (or JSON) file to load; relative: in vars/ of the role or playbook, then there.',
+      }),
+    ),
+    dir: Type.Optional(
+      Type.String({ description: 'Load every .yml/.yaml/.json file of this folder, sorted by name.' }),
+    ),
+    name: Type.Optional(
+      Type.String({ description: 'Put the loaded variables under this one name instead of at the top.' }),
+    ),
+    depth: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        default: 0,
+        description: 'With dir: how deep to look into subfolders (0: all the way).',
+      }),
+    ),
+    files_matching: Type.Optional(
+      Type.String({ description: 'With dir: only files whose name matches this regular expression.' }),
+    ),
+    ignore_files: Type.Optional(
+      Type.Array(Type.String(), { description: 'With dir: file names (regular expressions) to leave out.' }),
+    ),
+    extensions: Type.Optional(
+      Type.Array(Type.String(), {
+        default: ['yaml', 'yml', 'json'],
+        description: 'With dir: the file extensions loaded.',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -71,7 +94,8 @@ export default defineModule({
   async gather(args: Args, ctx): Promise<Loaded> {
     if (!args.file === !args.dir) return { files: [], error: 'include_vars needs either a file or a dir' }
     const where = locate((args.file ?? args.dir)!, ctx.searchPaths)
-    if (!where) return { files: [], error: `include_vars: ${args.file ? 'file' : 'folder'} not found: ${args.file ?? args.dir}` }
+    if (!where)
+      return { files: [], error: `include_vars: ${args.file ? 'file' : 'folder'} not found: ${args.file ?? args.dir}` }
     const files = args.dir ? listDir(where, args, 1) : [where]
     const vars: Record<string, unknown> = {}
     for (const f of files) {
@@ -87,6 +111,11 @@ export default defineModule({
   plan(loaded, args: Args) {
     if (loaded.error || !loaded.vars) return { commands: [], fail: loaded.error ?? 'nothing loaded' }
     const facts = args.name ? { [args.name]: loaded.vars } : loaded.vars
-    return { commands: [], changed: false, setFacts: facts, data: { ansible_facts: facts, ansible_included_var_files: loaded.files } }
+    return {
+      commands: [],
+      changed: false,
+      setFacts: facts,
+      data: { ansible_facts: facts, ansible_included_var_files: loaded.files },
+    }
   },
 })

@@ -10,32 +10,176 @@ import { applyLocal, localContext, localIO } from '../test/modules/localio.js'
 const rows: { name: string; before: string; edit: LineEdit; after: string; msg: string }[] = [
   { name: 'append at EOF', before: 'a\nb\n', edit: { line: 'c' }, after: 'a\nb\nc\n', msg: 'line added' },
   { name: 'already present', before: 'a\nc\nb\n', edit: { line: 'c' }, after: 'a\nc\nb\n', msg: '' },
-  { name: 'append when the last line has no newline', before: 'a', edit: { line: 'c' }, after: 'a\nc\n', msg: 'line added' },
+  {
+    name: 'append when the last line has no newline',
+    before: 'a',
+    edit: { line: 'c' },
+    after: 'a\nc\n',
+    msg: 'line added',
+  },
   { name: 'empty file', before: '', edit: { line: 'c' }, after: 'c\n', msg: 'line added' },
-  { name: 'regexp replaces the last match', before: 'x=1\ny=2\nx=3\n', edit: { line: 'x=9', regexp: '^x=' }, after: 'x=1\ny=2\nx=9\n', msg: 'line replaced' },
-  { name: 'regexp with firstmatch replaces the first', before: 'x=1\nx=3\n', edit: { line: 'x=9', regexp: '^x=', firstmatch: true }, after: 'x=9\nx=3\n', msg: 'line replaced' },
-  { name: 'regexp matches the line already', before: 'x=9\n', edit: { line: 'x=9', regexp: '^x=' }, after: 'x=9\n', msg: '' },
-  { name: 'regexp no match: append', before: 'a\n', edit: { line: 'x=9', regexp: '^x=' }, after: 'a\nx=9\n', msg: 'line added' },
-  { name: '$ matches before the newline (Python)', before: 'port 22\n', edit: { line: 'port 2222', regexp: 'port 22$' }, after: 'port 2222\n', msg: 'line replaced' },
-  { name: 'search_string', before: 'PermitRootLogin yes\n', edit: { line: 'PermitRootLogin no', search_string: 'PermitRootLogin' }, after: 'PermitRootLogin no\n', msg: 'line replaced' },
-  { name: 'insertafter regex', before: '[main]\nx=1\n[other]\n', edit: { line: 'y=2', insertafter: '^\\[main\\]' }, after: '[main]\ny=2\nx=1\n[other]\n', msg: 'line added' },
-  { name: 'insertafter regex, line already after it', before: '[main]\ny=2\n', edit: { line: 'y=2', insertafter: '^\\[main\\]' }, after: '[main]\ny=2\n', msg: '' },
-  { name: 'insertafter: last matching line', before: 'a\n#\nb\n#\nc\n', edit: { line: 'n', insertafter: '^#' }, after: 'a\n#\nb\n#\nn\nc\n', msg: 'line added' },
-  { name: 'insertafter with firstmatch', before: 'a\n#\nb\n#\nc\n', edit: { line: 'n', insertafter: '^#', firstmatch: true }, after: 'a\n#\nn\nb\n#\nc\n', msg: 'line added' },
-  { name: 'insertafter matching the last line', before: 'a\n#', edit: { line: 'n', insertafter: '^#' }, after: 'a\n#\nn\n', msg: 'line added' },
-  { name: 'insertafter no match: EOF', before: 'a\n', edit: { line: 'n', insertafter: '^zzz' }, after: 'a\nn\n', msg: 'line added' },
-  { name: 'insertbefore regex', before: 'a\nb\n', edit: { line: 'n', insertbefore: '^b' }, after: 'a\nn\nb\n', msg: 'line added' },
-  { name: 'insertbefore BOF', before: 'a\n', edit: { line: '#!/bin/sh', insertbefore: 'BOF' }, after: '#!/bin/sh\na\n', msg: 'line added' },
-  { name: 'insertafter BOF', before: 'a\n', edit: { line: 'n', insertafter: 'BOF' }, after: 'n\na\n', msg: 'line added' },
-  { name: 'regexp match wins over insertafter', before: 'x=1\n[s]\n', edit: { line: 'x=2', regexp: '^x=', insertafter: '^\\[s\\]' }, after: 'x=2\n[s]\n', msg: 'line replaced' },
-  { name: 'backrefs expand', before: 'host=old.example\n', edit: { line: '\\1new.example', regexp: '^(host=).*', backrefs: true }, after: 'host=new.example\n', msg: 'line replaced' },
-  { name: 'backrefs named group (Python syntax)', before: 'port: 80\n', edit: { line: '\\g<k>: 8080', regexp: '^(?P<k>port):', backrefs: true }, after: 'port: 8080\n', msg: 'line replaced' },
-  { name: 'backrefs without a match: unchanged', before: 'a\n', edit: { line: '\\1', regexp: '^(zzz)', backrefs: true }, after: 'a\n', msg: '' },
-  { name: 'absent by line', before: 'a\nb\na\n', edit: { state: 'absent', line: 'a' }, after: 'b\n', msg: '2 line(s) removed' },
-  { name: 'absent by regexp', before: 'x=1\ny\nx=2\n', edit: { state: 'absent', regexp: '^x=' }, after: 'y\n', msg: '2 line(s) removed' },
-  { name: 'absent by search_string', before: 'foo bar\nbaz\n', edit: { state: 'absent', search_string: 'bar' }, after: 'baz\n', msg: '1 line(s) removed' },
+  {
+    name: 'regexp replaces the last match',
+    before: 'x=1\ny=2\nx=3\n',
+    edit: { line: 'x=9', regexp: '^x=' },
+    after: 'x=1\ny=2\nx=9\n',
+    msg: 'line replaced',
+  },
+  {
+    name: 'regexp with firstmatch replaces the first',
+    before: 'x=1\nx=3\n',
+    edit: { line: 'x=9', regexp: '^x=', firstmatch: true },
+    after: 'x=9\nx=3\n',
+    msg: 'line replaced',
+  },
+  {
+    name: 'regexp matches the line already',
+    before: 'x=9\n',
+    edit: { line: 'x=9', regexp: '^x=' },
+    after: 'x=9\n',
+    msg: '',
+  },
+  {
+    name: 'regexp no match: append',
+    before: 'a\n',
+    edit: { line: 'x=9', regexp: '^x=' },
+    after: 'a\nx=9\n',
+    msg: 'line added',
+  },
+  {
+    name: '$ matches before the newline (Python)',
+    before: 'port 22\n',
+    edit: { line: 'port 2222', regexp: 'port 22$' },
+    after: 'port 2222\n',
+    msg: 'line replaced',
+  },
+  {
+    name: 'search_string',
+    before: 'PermitRootLogin yes\n',
+    edit: { line: 'PermitRootLogin no', search_string: 'PermitRootLogin' },
+    after: 'PermitRootLogin no\n',
+    msg: 'line replaced',
+  },
+  {
+    name: 'insertafter regex',
+    before: '[main]\nx=1\n[other]\n',
+    edit: { line: 'y=2', insertafter: '^\\[main\\]' },
+    after: '[main]\ny=2\nx=1\n[other]\n',
+    msg: 'line added',
+  },
+  {
+    name: 'insertafter regex, line already after it',
+    before: '[main]\ny=2\n',
+    edit: { line: 'y=2', insertafter: '^\\[main\\]' },
+    after: '[main]\ny=2\n',
+    msg: '',
+  },
+  {
+    name: 'insertafter: last matching line',
+    before: 'a\n#\nb\n#\nc\n',
+    edit: { line: 'n', insertafter: '^#' },
+    after: 'a\n#\nb\n#\nn\nc\n',
+    msg: 'line added',
+  },
+  {
+    name: 'insertafter with firstmatch',
+    before: 'a\n#\nb\n#\nc\n',
+    edit: { line: 'n', insertafter: '^#', firstmatch: true },
+    after: 'a\n#\nn\nb\n#\nc\n',
+    msg: 'line added',
+  },
+  {
+    name: 'insertafter matching the last line',
+    before: 'a\n#',
+    edit: { line: 'n', insertafter: '^#' },
+    after: 'a\n#\nn\n',
+    msg: 'line added',
+  },
+  {
+    name: 'insertafter no match: EOF',
+    before: 'a\n',
+    edit: { line: 'n', insertafter: '^zzz' },
+    after: 'a\nn\n',
+    msg: 'line added',
+  },
+  {
+    name: 'insertbefore regex',
+    before: 'a\nb\n',
+    edit: { line: 'n', insertbefore: '^b' },
+    after: 'a\nn\nb\n',
+    msg: 'line added',
+  },
+  {
+    name: 'insertbefore BOF',
+    before: 'a\n',
+    edit: { line: '#!/bin/sh', insertbefore: 'BOF' },
+    after: '#!/bin/sh\na\n',
+    msg: 'line added',
+  },
+  {
+    name: 'insertafter BOF',
+    before: 'a\n',
+    edit: { line: 'n', insertafter: 'BOF' },
+    after: 'n\na\n',
+    msg: 'line added',
+  },
+  {
+    name: 'regexp match wins over insertafter',
+    before: 'x=1\n[s]\n',
+    edit: { line: 'x=2', regexp: '^x=', insertafter: '^\\[s\\]' },
+    after: 'x=2\n[s]\n',
+    msg: 'line replaced',
+  },
+  {
+    name: 'backrefs expand',
+    before: 'host=old.example\n',
+    edit: { line: '\\1new.example', regexp: '^(host=).*', backrefs: true },
+    after: 'host=new.example\n',
+    msg: 'line replaced',
+  },
+  {
+    name: 'backrefs named group (Python syntax)',
+    before: 'port: 80\n',
+    edit: { line: '\\g<k>: 8080', regexp: '^(?P<k>port):', backrefs: true },
+    after: 'port: 8080\n',
+    msg: 'line replaced',
+  },
+  {
+    name: 'backrefs without a match: unchanged',
+    before: 'a\n',
+    edit: { line: '\\1', regexp: '^(zzz)', backrefs: true },
+    after: 'a\n',
+    msg: '',
+  },
+  {
+    name: 'absent by line',
+    before: 'a\nb\na\n',
+    edit: { state: 'absent', line: 'a' },
+    after: 'b\n',
+    msg: '2 line(s) removed',
+  },
+  {
+    name: 'absent by regexp',
+    before: 'x=1\ny\nx=2\n',
+    edit: { state: 'absent', regexp: '^x=' },
+    after: 'y\n',
+    msg: '2 line(s) removed',
+  },
+  {
+    name: 'absent by search_string',
+    before: 'foo bar\nbaz\n',
+    edit: { state: 'absent', search_string: 'bar' },
+    after: 'baz\n',
+    msg: '1 line(s) removed',
+  },
   { name: 'absent: nothing to remove', before: 'a\n', edit: { state: 'absent', line: 'z' }, after: 'a\n', msg: '' },
-  { name: 'CRLF line is rewritten with LF (as Ansible)', before: 'a\r\nb\r\n', edit: { line: 'b' }, after: 'a\r\nb\n', msg: 'line replaced' },
+  {
+    name: 'CRLF line is rewritten with LF (as Ansible)',
+    before: 'a\r\nb\r\n',
+    edit: { line: 'b' },
+    after: 'a\r\nb\n',
+    msg: 'line replaced',
+  },
 ]
 
 describe('editLines (Ansible algorithm)', () => {
@@ -63,8 +207,18 @@ describe('editLines (Ansible algorithm)', () => {
 describe('planLine', () => {
   const absent = { exists: false } as const
   test.each([
-    { name: 'missing without create', info: absent, args: { path: '/x', line: 'a' }, fail: 'Destination /x does not exist !' },
-    { name: 'missing, absent wanted', info: absent, args: { path: '/x', line: 'a', state: 'absent' as const }, fail: undefined },
+    {
+      name: 'missing without create',
+      info: absent,
+      args: { path: '/x', line: 'a' },
+      fail: 'Destination /x does not exist !',
+    },
+    {
+      name: 'missing, absent wanted',
+      info: absent,
+      args: { path: '/x', line: 'a', state: 'absent' as const },
+      fail: undefined,
+    },
   ])('$name', ({ info, args, fail }) => {
     const p = planLine({ path: '/x', info, nonce: 'n' }, args)
     expect(p.fail).toBe(fail)
@@ -72,9 +226,15 @@ describe('planLine', () => {
   })
   test('aliases reach the module as canonical names; two paths that differ are refused', () => {
     const pos = { file: 't.yml', line: 1, col: 1 }
-    expect(resolveArgs(lineinfile, { dest: '/x', value: 'a', regex: '^a' }, pos)).toMatchObject({ path: '/x', line: 'a', regexp: '^a' })
+    expect(resolveArgs(lineinfile, { dest: '/x', value: 'a', regex: '^a' }, pos)).toMatchObject({
+      path: '/x',
+      line: 'a',
+      regexp: '^a',
+    })
     expect(resolveArgs(lineinfile, { dest: '/x', value: 'a' }, pos)).not.toHaveProperty('dest')
-    expect(() => resolveArgs(lineinfile, { path: '/x', dest: '/y', line: 'a' }, pos)).toThrow(/"dest" of module lineinfile is an alias of "path"/)
+    expect(() => resolveArgs(lineinfile, { path: '/x', dest: '/y', line: 'a' }, pos)).toThrow(
+      /"dest" of module lineinfile is an alias of "path"/,
+    )
   })
   test('check mode: a missing file is predicted to get the line', () => {
     const p = planLine({ path: '/x', info: { exists: false }, nonce: 'n' }, { path: '/x', line: 'a' }, true)
@@ -90,11 +250,27 @@ describe('on this machine', () => {
   test('create, replace, then nothing; diff and atomic write', async () => {
     const path = join(dir, 'sub', 'nix.conf')
     const steps = [
-      { args: { path, line: 'max-jobs = 4', regexp: '^max-jobs', create: true }, want: 'max-jobs = 4\n', changed: true },
-      { args: { path, line: 'max-jobs = 4', regexp: '^max-jobs', create: true }, want: 'max-jobs = 4\n', changed: false },
+      {
+        args: { path, line: 'max-jobs = 4', regexp: '^max-jobs', create: true },
+        want: 'max-jobs = 4\n',
+        changed: true,
+      },
+      {
+        args: { path, line: 'max-jobs = 4', regexp: '^max-jobs', create: true },
+        want: 'max-jobs = 4\n',
+        changed: false,
+      },
       { args: { path, line: 'max-jobs = 2', regexp: '^max-jobs' }, want: 'max-jobs = 2\n', changed: true },
-      { args: { path, line: 'cores = 0', insertbefore: 'BOF', mode: '0600' }, want: 'cores = 0\nmax-jobs = 2\n', changed: true },
-      { args: { path, line: 'cores = 0', insertbefore: 'BOF', mode: '0600' }, want: 'cores = 0\nmax-jobs = 2\n', changed: false },
+      {
+        args: { path, line: 'cores = 0', insertbefore: 'BOF', mode: '0600' },
+        want: 'cores = 0\nmax-jobs = 2\n',
+        changed: true,
+      },
+      {
+        args: { path, line: 'cores = 0', insertbefore: 'BOF', mode: '0600' },
+        want: 'cores = 0\nmax-jobs = 2\n',
+        changed: false,
+      },
     ]
     for (const s of steps) {
       const f = await lineinfile.gather(s.args, localContext(), localIO())

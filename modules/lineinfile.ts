@@ -27,25 +27,55 @@ import { effective, isType, parsePathProbe, pathProbe, type PathInfo } from './l
 const Args = Type.Object(
   {
     ...pathArgs('The file to edit.', ['dest', 'destfile', 'name']),
-    state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'Whether the line should be there.' })),
-    line: Type.Optional(Type.String({ description: 'The line to insert or replace with (required for state=present).', aliases: ['value'] })),
+    state: Type.Optional(
+      Type.Union([Type.Literal('present'), Type.Literal('absent')], {
+        default: 'present',
+        description: 'Whether the line should be there.',
+      }),
+    ),
+    line: Type.Optional(
+      Type.String({
+        description: 'The line to insert or replace with (required for state=present).',
+        aliases: ['value'],
+      }),
+    ),
     regexp: Type.Optional(
-      Type.String({ description: 'Regular expression: the last matching line is replaced (present) or all are removed (absent).', aliases: ['regex'] }),
+      Type.String({
+        description: 'Regular expression: the last matching line is replaced (present) or all are removed (absent).',
+        aliases: ['regex'],
+      }),
     ),
     search_string: Type.Optional(Type.String({ description: 'Literal text instead of `regexp`.' })),
-    insertafter: Type.Optional(Type.String({ description: "Regexp of the line to insert after, or 'EOF' (the default) when nothing matches." })),
+    insertafter: Type.Optional(
+      Type.String({ description: "Regexp of the line to insert after, or 'EOF' (the default) when nothing matches." }),
+    ),
     insertbefore: Type.Optional(Type.String({ description: "Regexp of the line to insert before, or 'BOF'." })),
-    create: Type.Optional(Type.Boolean({ default: false, description: 'Create the file when missing (else state=present fails).' })),
-    firstmatch: Type.Optional(Type.Boolean({ default: false, description: 'Use the first matching line instead of the last.' })),
-    backrefs: Type.Optional(Type.Boolean({ default: false, description: 'Expand \\1/\\g<name> in `line` from the regexp match; change nothing when it does not match.' })),
-    validate: Type.Optional(Type.String({ description: 'Command to check the new file before it replaces the old one; `%s` is its path.' })),
+    create: Type.Optional(
+      Type.Boolean({ default: false, description: 'Create the file when missing (else state=present fails).' }),
+    ),
+    firstmatch: Type.Optional(
+      Type.Boolean({ default: false, description: 'Use the first matching line instead of the last.' }),
+    ),
+    backrefs: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'Expand \\1/\\g<name> in `line` from the regexp match; change nothing when it does not match.',
+      }),
+    ),
+    validate: Type.Optional(
+      Type.String({ description: 'Command to check the new file before it replaces the old one; `%s` is its path.' }),
+    ),
     ...backupArg,
     ...attrArgs,
   },
   {
     additionalProperties: false,
     ...argRules({
-      mutually_exclusive: [['regexp', 'search_string'], ['insertafter', 'insertbefore'], ['backrefs', 'search_string']],
+      mutually_exclusive: [
+        ['regexp', 'search_string'],
+        ['insertafter', 'insertbefore'],
+        ['backrefs', 'search_string'],
+      ],
       required_if: [
         ['state', 'present', ['line']],
         ['state', 'absent', ['line', 'regexp', 'search_string'], true],
@@ -102,13 +132,31 @@ export function planLine(f: LineFacts, a: Args, checkMode = false): Plan {
   if (!r.changed && !f.info.exists) return { commands: [], msg: r.msg, data }
   if (!r.changed) {
     const attrs = planAttrs(target, node, a, { isDir: false })
-    return { commands: attrs.commands, changes: attrs.changes, msg: attrs.commands.length ? 'ownership, perms or SE linux context changed' : '', data }
+    return {
+      commands: attrs.commands,
+      changes: attrs.changes,
+      msg: attrs.commands.length ? 'ownership, perms or SE linux context changed' : '',
+      data,
+    }
   }
   const commands: Command[] = []
-  if (!f.info.exists) commands.push({ argv: ['mkdir', '-p', '--', posix.dirname(target)], describe: `create ${posix.dirname(target)}/` })
+  if (!f.info.exists)
+    commands.push({ argv: ['mkdir', '-p', '--', posix.dirname(target)], describe: `create ${posix.dirname(target)}/` })
   const mode = wantedMode(a.mode, node?.mode, false)
-  commands.push(putFile(target, r.content, { mode, owner: a.owner, group: a.group, backup: a.backup, validate: a.validate, nonce: f.nonce }))
-  const changes = [`${r.msg} in ${f.path}`, ...(f.info.exists ? planAttrs(target, node, { ...a, mode }, { isDir: false }).changes : [])]
+  commands.push(
+    putFile(target, r.content, {
+      mode,
+      owner: a.owner,
+      group: a.group,
+      backup: a.backup,
+      validate: a.validate,
+      nonce: f.nonce,
+    }),
+  )
+  const changes = [
+    `${r.msg} in ${f.path}`,
+    ...(f.info.exists ? planAttrs(target, node, { ...a, mode }, { isDir: false }).changes : []),
+  ]
   return { commands, changes, msg: r.msg, data, diff: [{ path: f.path, before: f.content ?? '', after: r.content }] }
 }
 
@@ -123,7 +171,8 @@ export default defineModule({
     const path = args.path
     const [probe, read] = await io.batch([pathProbe(path), readCommand(path, Number.MAX_SAFE_INTEGER)])
     const info = parsePathProbe(probe.stdout)
-    if (info.exists && !info.readable && !isType(effective(info), 'directory')) throw new ModuleFailure(`cannot read ${path} (permission denied: use become?)`)
+    if (info.exists && !info.readable && !isType(effective(info), 'directory'))
+      throw new ModuleFailure(`cannot read ${path} (permission denied: use become?)`)
     return { path, info, content: textOf(read), nonce: randomBytes(6).toString('hex') }
   },
   plan: (facts, args, ctx) => planLine(facts, args, ctx.checkMode),

@@ -9,8 +9,19 @@ const rows: Row[] = [
   ['out of date', { chdir: '/src' }, f(1), { argv: [['make']] }],
   ['make -q cannot tell', { chdir: '/src', target: 'all' }, f(2), { argv: [['make', 'all']] }],
   ['creates exists', { chdir: '/src', creates: '/usr/bin/x' }, f(0, true), { argv: [] }],
-  ['jobs, file, params, targets', { chdir: '/src', target: 'all', targets: ['install'], jobs: 4, file: 'GNUmakefile', params: { PREFIX: '/usr/local', V: 1 } }, f(1),
-    { argv: [['make', '-j', '4', '-f', 'GNUmakefile', 'PREFIX=/usr/local', 'V=1', 'all', 'install']] }],
+  [
+    'jobs, file, params, targets',
+    {
+      chdir: '/src',
+      target: 'all',
+      targets: ['install'],
+      jobs: 4,
+      file: 'GNUmakefile',
+      params: { PREFIX: '/usr/local', V: 1 },
+    },
+    f(1),
+    { argv: [['make', '-j', '4', '-f', 'GNUmakefile', 'PREFIX=/usr/local', 'V=1', 'all', 'install']] },
+  ],
   ['chdir missing fails', { chdir: '/nope' }, f(97), { fail: /\/nope does not exist/ }],
   ['chdir missing in check mode predicts a run', { chdir: '/nope' }, f(97), { argv: [['make']], check: true }],
   ['make missing fails', { chdir: '/src' }, f(127), { fail: /make is not installed/ }],
@@ -21,11 +32,15 @@ describe('make plan', () => {
     const plan = make.plan(facts, args as never, testCtx({ checkMode: !!want.check }))
     if (want.fail) return expect(plan.fail).toMatch(want.fail)
     expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
-    for (const c of plan.commands) (expect(c).toMatchObject({ cwd: args.chdir, stream: true }), expect(c.timeoutSec).toBeUndefined())
+    for (const c of plan.commands)
+      (expect(c).toMatchObject({ cwd: args.chdir, stream: true }), expect(c.timeoutSec).toBeUndefined())
   })
-  it.each([[{ target: '-f/etc/passwd' }, /not a make target/], [{ params: { 'A=B': 1 } }, /not a make variable/], [{ params: { '$(id)': 1 } }, /not a make variable/]])(
-    'refuses %j',
-    (extra, msg) => expect(() => make.plan(f(1), { chdir: '/src', ...extra } as never, testCtx())).toThrow(msg),
+  it.each([
+    [{ target: '-f/etc/passwd' }, /not a make target/],
+    [{ params: { 'A=B': 1 } }, /not a make variable/],
+    [{ params: { '$(id)': 1 } }, /not a make variable/],
+  ])('refuses %j', (extra, msg) =>
+    expect(() => make.plan(f(1), { chdir: '/src', ...extra } as never, testCtx())).toThrow(msg),
   )
 })
 
@@ -39,7 +54,13 @@ describe('make gather/after', () => {
   })
   it('fails with the last lines of a failed build', async () => {
     const out = Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n')
-    const a = await make.after!(f(1), { chdir: '/src' } as never, [{ rc: 2, stdout: '', stderr: out }], testCtx(), scriptedIO([]))
+    const a = await make.after!(
+      f(1),
+      { chdir: '/src' } as never,
+      [{ rc: 2, stdout: '', stderr: out }],
+      testCtx(),
+      scriptedIO([]),
+    )
     expect(a.fail).toMatch(/make failed with exit code 2:\nline 10\n[^]*line 29$/)
     expect(a.fail).not.toMatch(/line 9\n/)
   })

@@ -18,15 +18,17 @@ import { badArg, fill, lastLines, type WithDefaults } from './lib/argvalues.js'
 const Args = Type.Object(
   {
     chdir: Type.String({ minLength: 1, description: 'Folder to run make in' }),
-    target: Type.Optional(Type.String({ minLength: 1, description: 'One target (default: the makefile\'s first)' })),
-    targets: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Several targets, in order', default: [] })),
+    target: Type.Optional(Type.String({ minLength: 1, description: "One target (default: the makefile's first)" })),
+    targets: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), { description: 'Several targets, in order', default: [] }),
+    ),
     params: Type.Optional(
       Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
         description: 'Variables passed as `NAME=VALUE` arguments',
         default: {},
       }),
     ),
-    jobs: Type.Optional(Type.Integer({ minimum: 1, description: 'Parallel jobs (`-j N`; default: make\'s own)' })),
+    jobs: Type.Optional(Type.Integer({ minimum: 1, description: "Parallel jobs (`-j N`; default: make's own)" })),
     file: Type.Optional(Type.String({ minLength: 1, description: 'Makefile to use (`-f FILE`, relative to chdir)' })),
     creates: Type.Optional(Type.String({ minLength: 1, description: 'Skip the run when this path exists' })),
   },
@@ -58,7 +60,8 @@ function makeArgs(args: Full): string[] {
   return [...(args.file ? ['-f', args.file] : []), ...params, ...targets]
 }
 
-const QUESTION = 'test -e "$1" && { echo created; exit 0; }; shift; cd -- "$1" 2>/dev/null || exit 97; shift; command -v make >/dev/null || exit 127; exec make -q "$@"'
+const QUESTION =
+  'test -e "$1" && { echo created; exit 0; }; shift; cd -- "$1" 2>/dev/null || exit 97; shift; command -v make >/dev/null || exit 127; exec make -q "$@"'
 
 export default defineModule({
   name: 'make',
@@ -70,7 +73,12 @@ export default defineModule({
 
   async gather(raw, _ctx, io): Promise<MakeFacts> {
     const args = fill(Args, raw) as Full
-    const res = await io.run(sh(QUESTION, [args.creates ?? '', args.chdir, ...makeArgs(args)], { okCodes: [0, 1, 2, 97, 127], describe: 'make -q' }))
+    const res = await io.run(
+      sh(QUESTION, [args.creates ?? '', args.chdir, ...makeArgs(args)], {
+        okCodes: [0, 1, 2, 97, 127],
+        describe: 'make -q',
+      }),
+    )
     if (res.stdout.trim() === 'created') return { created: true, questionRc: 0, questionOut: '' }
     return { created: false, questionRc: res.rc, questionOut: (res.stdout + res.stderr).trim() }
   },
@@ -80,10 +88,12 @@ export default defineModule({
     if (facts.created) return { commands: [], msg: `${args.creates} exists` }
     if (facts.questionRc === 0) return { commands: [], msg: 'up to date' }
     if (facts.questionRc === 97 && !ctx.checkMode) return { commands: [], fail: `${args.chdir} does not exist (chdir)` }
-    if (facts.questionRc === 127 && !ctx.checkMode) return { commands: [], fail: 'make is not installed on the host (apt: { name: make })' }
+    if (facts.questionRc === 127 && !ctx.checkMode)
+      return { commands: [], fail: 'make is not installed on the host (apt: { name: make })' }
     const argv = ['make', ...(args.jobs ? ['-j', String(args.jobs)] : []), ...makeArgs(args)]
     const cmd: Command = { argv, cwd: args.chdir, stream: true, describe: argv.join(' ') }
-    const why = facts.questionRc === 1 ? 'out of date' : facts.questionRc === 2 ? 'make -q could not tell' : 'not there yet'
+    const why =
+      facts.questionRc === 1 ? 'out of date' : facts.questionRc === 2 ? 'make -q could not tell' : 'not there yet'
     return { commands: [cmd], changes: [`run ${argv.join(' ')} in ${args.chdir} (${why})`] }
   },
 

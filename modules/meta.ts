@@ -29,9 +29,14 @@ export type MetaAction = keyof typeof META_ACTIONS
 
 const Args = Type.Object(
   {
-    action: Type.Union(Object.keys(META_ACTIONS).map((a) => Type.Literal(a)), {
-      description: `What to do: ${Object.entries(META_ACTIONS).map(([a, d]) => `\`${a}\`: ${d}`).join('; ')}.`,
-    }),
+    action: Type.Union(
+      Object.keys(META_ACTIONS).map((a) => Type.Literal(a)),
+      {
+        description: `What to do: ${Object.entries(META_ACTIONS)
+          .map(([a, d]) => `\`${a}\`: ${d}`)
+          .join('; ')}.`,
+      },
+    ),
   },
   { additionalProperties: false },
 )

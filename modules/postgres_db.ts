@@ -17,12 +17,33 @@ const Args = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Database name' }),
     owner: Type.Optional(Type.String({ minLength: 1, description: 'Owning role (default: the role psql runs as)' })),
-    encoding: Type.Optional(Type.String({ minLength: 1, description: 'Encoding of a new database, e.g. UTF8 (default: the server\'s)' })),
-    template: Type.Optional(Type.String({ minLength: 1, description: 'Template of a new database (default: template0 when encoding is given, else template1)' })),
-    state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')], { description: 'Whether the database exists', default: 'present' })),
-    extensions: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]+$' }), { description: 'Extensions to create in it', default: [] })),
-    login_db: Type.Optional(Type.String({ minLength: 1, description: 'Database psql connects to for CREATE/DROP', default: 'postgres' })),
-    login_user: Type.Optional(Type.String({ minLength: 1, description: 'OS user psql runs as (peer authentication)', default: 'postgres' })),
+    encoding: Type.Optional(
+      Type.String({ minLength: 1, description: "Encoding of a new database, e.g. UTF8 (default: the server's)" }),
+    ),
+    template: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Template of a new database (default: template0 when encoding is given, else template1)',
+      }),
+    ),
+    state: Type.Optional(
+      Type.Union([Type.Literal('present'), Type.Literal('absent')], {
+        description: 'Whether the database exists',
+        default: 'present',
+      }),
+    ),
+    extensions: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]+$' }), {
+        description: 'Extensions to create in it',
+        default: [],
+      }),
+    ),
+    login_db: Type.Optional(
+      Type.String({ minLength: 1, description: 'Database psql connects to for CREATE/DROP', default: 'postgres' }),
+    ),
+    login_user: Type.Optional(
+      Type.String({ minLength: 1, description: 'OS user psql runs as (peer authentication)', default: 'postgres' }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -55,14 +76,21 @@ export default defineModule({
 
   async gather(raw, _ctx, io): Promise<PgDbFacts> {
     const args = fill(Args, raw) as Full
-    for (const d of [args.name, args.login_db]) if (badDbName(d)) throw new ModuleFailure(`not a database name: ${JSON.stringify(d)}`)
+    for (const d of [args.name, args.login_db])
+      if (badDbName(d)) throw new ModuleFailure(`not a database name: ${JSON.stringify(d)}`)
     checkNameLength('database', args.name)
     if (args.owner) checkNameLength('owner role', args.owner)
     const who = { runAs: args.login_user }
-    const [main, ext] = await io.batch([
-      psql(DB_SQL, { name: args.name, exts: args.extensions.join(',') }, { ...who, db: args.login_db, describe: `read database ${args.name}` }),
-      psql(EXT_SQL, {}, { ...who, db: args.name, okCodes: [0, 1, 2], describe: `read extensions of ${args.name}` }),
-    ]).catch(async (e: unknown) => [await becomeFailure(e), { rc: 1, stdout: '', stderr: '' }])
+    const [main, ext] = await io
+      .batch([
+        psql(
+          DB_SQL,
+          { name: args.name, exts: args.extensions.join(',') },
+          { ...who, db: args.login_db, describe: `read database ${args.name}` },
+        ),
+        psql(EXT_SQL, {}, { ...who, db: args.name, okCodes: [0, 1, 2], describe: `read extensions of ${args.name}` }),
+      ])
+      .catch(async (e: unknown) => [await becomeFailure(e), { rc: 1, stdout: '', stderr: '' }])
     if (main.rc !== 0) return { unavailable: psqlError(main), installed: [], available: [] }
     const j = parseJsonLine<{ db: PgDbFacts['db'] | null; available: string[] }>(main)!
     const installed = j.db && ext.rc === 0 ? (parseJsonLine<string[]>(ext) ?? []) : []
@@ -71,34 +99,56 @@ export default defineModule({
 
   plan(f, raw, ctx) {
     const args = fill(Args, raw) as Full
-    if (f.unavailable && !ctx.checkMode) return { commands: [], fail: `cannot query PostgreSQL as ${args.login_user}: ${f.unavailable}` }
+    if (f.unavailable && !ctx.checkMode)
+      return { commands: [], fail: `cannot query PostgreSQL as ${args.login_user}: ${f.unavailable}` }
     const n = args.name
     const base = { runAs: args.login_user, db: args.login_db }
     if (args.state === 'absent') {
       if (!f.db) return { commands: [] }
-      return { commands: [psql('DROP DATABASE :"name";', { name: n }, { ...base, describe: `drop database ${n}` })], changes: [`drop database ${n}`] }
+      return {
+        commands: [psql('DROP DATABASE :"name";', { name: n }, { ...base, describe: `drop database ${n}` })],
+        changes: [`drop database ${n}`],
+      }
     }
     const cmds: Command[] = []
     const changes: string[] = []
     if (!f.unavailable) {
       const missing = args.extensions.filter((e) => !f.available.includes(e))
-      if (missing.length) return { commands: [], fail: `extension ${missing.join(', ')} is not available on the server (apt: postgresql-contrib?)` }
+      if (missing.length)
+        return {
+          commands: [],
+          fail: `extension ${missing.join(', ')} is not available on the server (apt: postgresql-contrib?)`,
+        }
     }
     if (!f.db) {
       const vars: Record<string, string> = { name: n }
       let sql = 'CREATE DATABASE :"name"'
-      if (args.owner) (vars.owner = args.owner, (sql += ' OWNER :"owner"'))
-      if (args.encoding) (vars.encoding = args.encoding, (sql += ' ENCODING :\'encoding\''))
+      if (args.owner) ((vars.owner = args.owner), (sql += ' OWNER :"owner"'))
+      if (args.encoding) ((vars.encoding = args.encoding), (sql += " ENCODING :'encoding'"))
       const template = args.template ?? (args.encoding ? 'template0' : undefined)
-      if (template) (vars.template = template, (sql += ' TEMPLATE :"template"'))
+      if (template) ((vars.template = template), (sql += ' TEMPLATE :"template"'))
       cmds.push(psql(sql + ';', vars, { ...base, describe: `create database ${n}` }))
-      changes.push(`create database ${n}${args.owner ? ` owned by ${args.owner}` : ''}${args.encoding ? ` (${args.encoding})` : ''}`)
+      changes.push(
+        `create database ${n}${args.owner ? ` owned by ${args.owner}` : ''}${args.encoding ? ` (${args.encoding})` : ''}`,
+      )
     } else {
-      if (args.encoding && f.db.encoding.toUpperCase().replace(/[-_]/g, '') !== args.encoding.toUpperCase().replace(/[-_]/g, '')) {
-        return { commands: [], fail: `database ${n} exists with encoding ${f.db.encoding}, not ${args.encoding} (an encoding cannot be changed)` }
+      if (
+        args.encoding &&
+        f.db.encoding.toUpperCase().replace(/[-_]/g, '') !== args.encoding.toUpperCase().replace(/[-_]/g, '')
+      ) {
+        return {
+          commands: [],
+          fail: `database ${n} exists with encoding ${f.db.encoding}, not ${args.encoding} (an encoding cannot be changed)`,
+        }
       }
       if (args.owner && f.db.owner !== args.owner) {
-        cmds.push(psql('ALTER DATABASE :"name" OWNER TO :"owner";', { name: n, owner: args.owner }, { ...base, describe: `owner of ${n}` }))
+        cmds.push(
+          psql(
+            'ALTER DATABASE :"name" OWNER TO :"owner";',
+            { name: n, owner: args.owner },
+            { ...base, describe: `owner of ${n}` },
+          ),
+        )
         changes.push(`change owner of database ${n} from ${f.db.owner} to ${args.owner}`)
       }
     }

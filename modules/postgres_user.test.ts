@@ -5,22 +5,74 @@ import { testCtx } from '../test/helpers/module-ctx.js'
 
 const SALT = Buffer.alloc(16, 7).toString('base64')
 const role = (o: Partial<RoleRow> = {}): RoleRow => ({
-  rolsuper: false, rolinherit: true, rolcreaterole: false, rolcreatedb: false, rolcanlogin: true, rolreplication: false, rolbypassrls: false,
-  rolpassword: scramVerifier('pw', Buffer.alloc(16, 1)), ...o,
+  rolsuper: false,
+  rolinherit: true,
+  rolcreaterole: false,
+  rolcreatedb: false,
+  rolcanlogin: true,
+  rolreplication: false,
+  rolbypassrls: false,
+  rolpassword: scramVerifier('pw', Buffer.alloc(16, 1)),
+  ...o,
 })
-type Row = [string, Record<string, unknown>, PgUserFacts, { sql?: string[]; changes?: string[]; fail?: RegExp; check?: boolean }]
+type Row = [
+  string,
+  Record<string, unknown>,
+  PgUserFacts,
+  { sql?: string[]; changes?: string[]; fail?: RegExp; check?: boolean },
+]
 const rows: Row[] = [
-  ['create with password', { name: 'hydra', password: 'pw' }, { salt: SALT }, { sql: [`CREATE ROLE :"name" WITH LOGIN  PASSWORD :'verifier';`], changes: ['create role hydra with a password'] }],
-  ['create with flags', { name: 'hydra', role_attr_flags: 'createdb,NOLOGIN' }, { salt: SALT }, { sql: ['CREATE ROLE :"name" WITH CREATEDB NOLOGIN;'] }],
-  ['same password, same flags', { name: 'hydra', password: 'pw', role_attr_flags: 'LOGIN' }, { salt: SALT, role: role() }, { sql: [] }],
-  ['other password', { name: 'hydra', password: 'pw2' }, { salt: SALT, role: role() }, { sql: [`\nALTER ROLE :"name" PASSWORD :'verifier';`], changes: ['set the password of role hydra'] }],
-  ['md5 stored password is replaced', { name: 'hydra', password: 'pw' }, { salt: SALT, role: role({ rolpassword: 'md5abc' }) }, { changes: ['set the password of role hydra'] }],
-  ['flag differs', { name: 'hydra', role_attr_flags: 'SUPERUSER' }, { salt: SALT, role: role() }, { sql: ['ALTER ROLE :"name" WITH SUPERUSER;\n'], changes: ['alter role hydra: SUPERUSER'] }],
+  [
+    'create with password',
+    { name: 'hydra', password: 'pw' },
+    { salt: SALT },
+    { sql: [`CREATE ROLE :"name" WITH LOGIN  PASSWORD :'verifier';`], changes: ['create role hydra with a password'] },
+  ],
+  [
+    'create with flags',
+    { name: 'hydra', role_attr_flags: 'createdb,NOLOGIN' },
+    { salt: SALT },
+    { sql: ['CREATE ROLE :"name" WITH CREATEDB NOLOGIN;'] },
+  ],
+  [
+    'same password, same flags',
+    { name: 'hydra', password: 'pw', role_attr_flags: 'LOGIN' },
+    { salt: SALT, role: role() },
+    { sql: [] },
+  ],
+  [
+    'other password',
+    { name: 'hydra', password: 'pw2' },
+    { salt: SALT, role: role() },
+    { sql: [`\nALTER ROLE :"name" PASSWORD :'verifier';`], changes: ['set the password of role hydra'] },
+  ],
+  [
+    'md5 stored password is replaced',
+    { name: 'hydra', password: 'pw' },
+    { salt: SALT, role: role({ rolpassword: 'md5abc' }) },
+    { changes: ['set the password of role hydra'] },
+  ],
+  [
+    'flag differs',
+    { name: 'hydra', role_attr_flags: 'SUPERUSER' },
+    { salt: SALT, role: role() },
+    { sql: ['ALTER ROLE :"name" WITH SUPERUSER;\n'], changes: ['alter role hydra: SUPERUSER'] },
+  ],
   ['given verifier equal', { name: 'hydra', password: role().rolpassword }, { salt: SALT, role: role() }, { sql: [] }],
   ['drop', { name: 'hydra', state: 'absent' }, { salt: SALT, role: role() }, { sql: ['DROP ROLE :"name";'] }],
   ['drop missing', { name: 'hydra', state: 'absent' }, { salt: SALT }, { sql: [] }],
-  ['no PostgreSQL yet', { name: 'hydra' }, { salt: SALT, unavailable: 'sudo: unknown user postgres' }, { fail: /cannot query PostgreSQL as postgres: sudo: unknown user/ }],
-  ['no PostgreSQL yet, check mode predicts a create', { name: 'hydra' }, { salt: SALT, unavailable: 'x' }, { changes: ['create role hydra'], check: true }],
+  [
+    'no PostgreSQL yet',
+    { name: 'hydra' },
+    { salt: SALT, unavailable: 'sudo: unknown user postgres' },
+    { fail: /cannot query PostgreSQL as postgres: sudo: unknown user/ },
+  ],
+  [
+    'no PostgreSQL yet, check mode predicts a create',
+    { name: 'hydra' },
+    { salt: SALT, unavailable: 'x' },
+    { changes: ['create role hydra'], check: true },
+  ],
 ]
 
 describe('postgres_user plan', () => {
@@ -28,11 +80,32 @@ describe('postgres_user plan', () => {
     const plan = pgUser.plan(facts, args as never, testCtx({ checkMode: !!want.check }))
     if (want.fail) return expect(plan.fail).toMatch(want.fail)
     expect(plan.fail).toBeUndefined()
-    const sqls = plan.commands.map((c) => String(c.stdin).replace(/^\\set verifier '[^']*'\n/, '').replace(/\n$/, ''))
+    const sqls = plan.commands.map((c) =>
+      String(c.stdin)
+        .replace(/^\\set verifier '[^']*'\n/, '')
+        .replace(/\n$/, ''),
+    )
     if (want.sql) expect(sqls).toEqual(want.sql)
     if (want.changes) expect(plan.changes).toEqual(want.changes)
     for (const c of plan.commands) {
-      expect(c).toMatchObject({ runAs: 'postgres', argv: ['psql', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', 'postgres', '-1', '-v', `name=${args.name}`, '-f', '-'].filter((a) => a !== '-1' || c.argv.includes('-1')) })
+      expect(c).toMatchObject({
+        runAs: 'postgres',
+        argv: [
+          'psql',
+          '-X',
+          '-q',
+          '-At',
+          '-v',
+          'ON_ERROR_STOP=1',
+          '-d',
+          'postgres',
+          '-1',
+          '-v',
+          `name=${args.name}`,
+          '-f',
+          '-',
+        ].filter((a) => a !== '-1' || c.argv.includes('-1')),
+      })
       expect(c.argv.join(' ')).not.toMatch(/pw|SCRAM/)
       if (String(c.stdin).includes('SCRAM')) {
         expect(c.secretStdin).toBe(true)
@@ -40,14 +113,22 @@ describe('postgres_user plan', () => {
       }
     }
   })
-  it.each(['CREATEDB,FLY', 'NOPE'])('rejects unknown flags %j', (f) => expect(() => parseFlags(f)).toThrow(/unknown role_attr_flags entry/))
+  it.each(['CREATEDB,FLY', 'NOPE'])('rejects unknown flags %j', (f) =>
+    expect(() => parseFlags(f)).toThrow(/unknown role_attr_flags entry/),
+  )
 })
 
 describe('name length', () => {
   it('refuses a role name PostgreSQL would truncate (over 63 bytes), before touching the host', async () => {
     const mod = (await import('./postgres_user.js')).default
-    const io = { run: () => Promise.reject(new Error('must not run')), batch: () => Promise.reject(new Error('must not run')), reconnect: () => Promise.resolve() }
-    await expect(mod.gather({ name: 'r'.repeat(64) } as never, {} as never, io)).rejects.toThrow(/64 bytes; PostgreSQL keeps only the first 63/)
+    const io = {
+      run: () => Promise.reject(new Error('must not run')),
+      batch: () => Promise.reject(new Error('must not run')),
+      reconnect: () => Promise.resolve(),
+    }
+    await expect(mod.gather({ name: 'r'.repeat(64) } as never, {} as never, io)).rejects.toThrow(
+      /64 bytes; PostgreSQL keeps only the first 63/,
+    )
     await expect(mod.gather({ name: 'é'.repeat(32) } as never, {} as never, io)).rejects.toThrow(/64 bytes/)
   })
 })

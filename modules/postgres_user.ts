@@ -20,14 +20,30 @@ const Args = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Role name' }),
     password: Type.Optional(
-      Type.String({ description: 'Password (stored as SCRAM-SHA-256), or a ready `SCRAM-SHA-256$…` verifier', secret: true }),
+      Type.String({
+        description: 'Password (stored as SCRAM-SHA-256), or a ready `SCRAM-SHA-256$…` verifier',
+        secret: true,
+      }),
     ),
     role_attr_flags: Type.Optional(
-      Type.String({ description: 'Comma-separated: [NO]SUPERUSER, [NO]CREATEROLE, [NO]CREATEDB, [NO]INHERIT, [NO]LOGIN, [NO]REPLICATION, [NO]BYPASSRLS', default: '' }),
+      Type.String({
+        description:
+          'Comma-separated: [NO]SUPERUSER, [NO]CREATEROLE, [NO]CREATEDB, [NO]INHERIT, [NO]LOGIN, [NO]REPLICATION, [NO]BYPASSRLS',
+        default: '',
+      }),
     ),
-    state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')], { description: 'Whether the role exists', default: 'present' })),
-    login_db: Type.Optional(Type.String({ minLength: 1, description: 'Database psql connects to', default: 'postgres' })),
-    login_user: Type.Optional(Type.String({ minLength: 1, description: 'OS user psql runs as (peer authentication)', default: 'postgres' })),
+    state: Type.Optional(
+      Type.Union([Type.Literal('present'), Type.Literal('absent')], {
+        description: 'Whether the role exists',
+        default: 'present',
+      }),
+    ),
+    login_db: Type.Optional(
+      Type.String({ minLength: 1, description: 'Database psql connects to', default: 'postgres' }),
+    ),
+    login_user: Type.Optional(
+      Type.String({ minLength: 1, description: 'OS user psql runs as (peer authentication)', default: 'postgres' }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -57,8 +73,13 @@ export interface PgUserFacts {
 
 /** Flag keyword → pg_authid column. The SQL keywords come from this table, never from user text. */
 export const FLAGS: Record<string, keyof RoleRow> = {
-  SUPERUSER: 'rolsuper', CREATEROLE: 'rolcreaterole', CREATEDB: 'rolcreatedb', INHERIT: 'rolinherit',
-  LOGIN: 'rolcanlogin', REPLICATION: 'rolreplication', BYPASSRLS: 'rolbypassrls',
+  SUPERUSER: 'rolsuper',
+  CREATEROLE: 'rolcreaterole',
+  CREATEDB: 'rolcreatedb',
+  INHERIT: 'rolinherit',
+  LOGIN: 'rolcanlogin',
+  REPLICATION: 'rolreplication',
+  BYPASSRLS: 'rolbypassrls',
 }
 
 const ROLE_SQL = `SELECT coalesce((SELECT row_to_json(r) FROM (SELECT rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin,
@@ -70,7 +91,10 @@ export function parseFlags(text: string): Map<string, boolean> {
   for (const raw of toList(text.toUpperCase())) {
     const on = !raw.startsWith('NO')
     const key = on ? raw : raw.slice(2)
-    if (!(key in FLAGS)) throw new ModuleFailure(`unknown role_attr_flags entry ${JSON.stringify(raw)} (known: ${Object.keys(FLAGS).join(', ')}, each optionally prefixed with NO)`)
+    if (!(key in FLAGS))
+      throw new ModuleFailure(
+        `unknown role_attr_flags entry ${JSON.stringify(raw)} (known: ${Object.keys(FLAGS).join(', ')}, each optionally prefixed with NO)`,
+      )
     out.set(key, on)
   }
   return out
@@ -91,20 +115,32 @@ export default defineModule({
     if (badDbName(args.login_db)) throw new ModuleFailure(`not a database name: ${JSON.stringify(args.login_db)}`)
     checkNameLength('role', args.name)
     const salt = randomBytes(16).toString('base64')
-    const r = await io.run(psql(ROLE_SQL, { name: args.name }, { db: args.login_db, runAs: args.login_user, describe: `read role ${args.name}` })).catch(becomeFailure)
+    const r = await io
+      .run(
+        psql(
+          ROLE_SQL,
+          { name: args.name },
+          { db: args.login_db, runAs: args.login_user, describe: `read role ${args.name}` },
+        ),
+      )
+      .catch(becomeFailure)
     if (r.rc !== 0) return { unavailable: psqlError(r), salt }
     return { role: parseJsonLine<RoleRow | null>(r) ?? undefined, salt }
   },
 
   plan(facts, raw, ctx) {
     const args = fill(Args, raw) as Full
-    if (facts.unavailable && !ctx.checkMode) return { commands: [], fail: `cannot query PostgreSQL as ${args.login_user}: ${facts.unavailable}` }
+    if (facts.unavailable && !ctx.checkMode)
+      return { commands: [], fail: `cannot query PostgreSQL as ${args.login_user}: ${facts.unavailable}` }
     const opts = { db: args.login_db, runAs: args.login_user }
     const vars = { name: args.name }
     const role = facts.role
     if (args.state === 'absent') {
       if (!role) return { commands: [] }
-      return { commands: [psql('DROP ROLE :"name";', vars, { ...opts, describe: `drop role ${args.name}` })], changes: [`drop role ${args.name}`] }
+      return {
+        commands: [psql('DROP ROLE :"name";', vars, { ...opts, describe: `drop role ${args.name}` })],
+        changes: [`drop role ${args.name}`],
+      }
     }
     const flags = parseFlags(args.role_attr_flags)
     const diff = [...flags].filter(([k, on]) => !role || role[FLAGS[k]] !== on).map(([k, on]) => (on ? k : `NO${k}`))
@@ -112,17 +148,29 @@ export default defineModule({
     if (args.password !== undefined) {
       const stored = role?.rolpassword ?? ''
       if (isScramVerifier(args.password)) verifier = stored === args.password ? undefined : args.password
-      else if (!role || !scramMatches(stored, args.password)) verifier = scramVerifier(args.password, Buffer.from(facts.salt, 'base64'))
+      else if (!role || !scramMatches(stored, args.password))
+        verifier = scramVerifier(args.password, Buffer.from(facts.salt, 'base64'))
     }
     if (role && diff.length === 0 && !verifier) return { commands: [] }
     const keywords = diff.join(' ')
     const sql = role
-      ? [diff.length ? `ALTER ROLE :"name" WITH ${keywords};` : '', verifier ? `ALTER ROLE :"name" PASSWORD :'verifier';` : ''].join('\n')
+      ? [
+          diff.length ? `ALTER ROLE :"name" WITH ${keywords};` : '',
+          verifier ? `ALTER ROLE :"name" PASSWORD :'verifier';` : '',
+        ].join('\n')
       : `CREATE ROLE :"name" WITH ${flags.has('LOGIN') ? '' : 'LOGIN '}${keywords}${verifier ? ` PASSWORD :'verifier'` : ''};`
     const changes = role
-      ? [...(diff.length ? [`alter role ${args.name}: ${keywords}`] : []), ...(verifier ? [`set the password of role ${args.name}`] : [])]
+      ? [
+          ...(diff.length ? [`alter role ${args.name}: ${keywords}`] : []),
+          ...(verifier ? [`set the password of role ${args.name}`] : []),
+        ]
       : [`create role ${args.name}${keywords ? ` (${keywords})` : ''}${verifier ? ' with a password' : ''}`]
-    const cmd = psql(sql, vars, { ...opts, single: true, secretSets: verifier ? { verifier } : undefined, describe: changes.join('; ') })
+    const cmd = psql(sql, vars, {
+      ...opts,
+      single: true,
+      secretSets: verifier ? { verifier } : undefined,
+      describe: changes.join('; '),
+    })
     return { commands: [cmd], changes }
   },
 })

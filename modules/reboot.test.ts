@@ -52,7 +52,12 @@ describe('reboot', () => {
   it('fails when the boot id never changes', async () => {
     const io = host({ reboots: false })
     const facts = await reboot.gather({} as never, testCtx(), io)
-    const r = await reboot.apply!(reboot.plan(facts, {} as never, testCtx()), { reboot_timeout: 3 } as never, testCtx(), io)
+    const r = await reboot.apply!(
+      reboot.plan(facts, {} as never, testCtx()),
+      { reboot_timeout: 3 } as never,
+      testCtx(),
+      io,
+    )
     expect(r.fail).toMatch(/did not come back with a new boot id within 3s/)
   }, 20_000)
 })

@@ -16,11 +16,36 @@ import { fill, type WithDefaults } from './lib/argvalues.js'
 
 const Args = Type.Object(
   {
-    reboot_timeout: Type.Optional(Type.Integer({ minimum: 1, description: 'Seconds to wait for the host to come back and pass test_command', default: 600 })),
-    msg: Type.Optional(Type.String({ description: 'Message logged on the host before rebooting', default: 'Reboot initiated by tsplay' })),
-    test_command: Type.Optional(Type.String({ minLength: 1, description: 'Command (run with sh -c) that must succeed after the reboot', default: 'whoami' })),
-    pre_reboot_delay: Type.Optional(Type.Integer({ minimum: 0, description: 'Seconds to wait on the host before rebooting', default: 0 })),
-    post_reboot_delay: Type.Optional(Type.Integer({ minimum: 0, description: 'Seconds to wait after the host is back, before test_command', default: 0 })),
+    reboot_timeout: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: 'Seconds to wait for the host to come back and pass test_command',
+        default: 600,
+      }),
+    ),
+    msg: Type.Optional(
+      Type.String({
+        description: 'Message logged on the host before rebooting',
+        default: 'Reboot initiated by tsplay',
+      }),
+    ),
+    test_command: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Command (run with sh -c) that must succeed after the reboot',
+        default: 'whoami',
+      }),
+    ),
+    pre_reboot_delay: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Seconds to wait on the host before rebooting', default: 0 }),
+    ),
+    post_reboot_delay: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: 'Seconds to wait after the host is back, before test_command',
+        default: 0,
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -74,25 +99,41 @@ export default defineModule({
     const start = Date.now()
     const left = () => args.reboot_timeout - (Date.now() - start) / 1000
     const sched = await io.run(plan.commands[0])
-    if (sched.rc !== 0) return { changed: false, fail: `could not schedule the reboot: ${(sched.stderr || sched.stdout).trim()}` }
+    if (sched.rc !== 0)
+      return { changed: false, fail: `could not schedule the reboot: ${(sched.stderr || sched.stdout).trim()}` }
     ctx.log(`rebooting ${ctx.host}`)
     await sleep((args.pre_reboot_delay + 1) * 1000)
     const after = await waitForNewBoot(io, before, left, ctx.signal)
-    if (!after) return { changed: true, fail: `${ctx.host} did not come back with a new boot id within ${args.reboot_timeout}s` }
+    if (!after)
+      return { changed: true, fail: `${ctx.host} did not come back with a new boot id within ${args.reboot_timeout}s` }
     if (args.post_reboot_delay) await sleep(args.post_reboot_delay * 1000)
     let last = ''
     while (left() > 0) {
-      const t = await io.run(sh(args.test_command, [], { describe: 'test_command' })).catch((e: Error) => ({ rc: -1, stdout: '', stderr: e.message }))
-      if (t.rc === 0) return { changed: true, data: { rebooted: true, boot_id: after, elapsed: Math.round((Date.now() - start) / 1000) } }
+      const t = await io
+        .run(sh(args.test_command, [], { describe: 'test_command' }))
+        .catch((e: Error) => ({ rc: -1, stdout: '', stderr: e.message }))
+      if (t.rc === 0)
+        return {
+          changed: true,
+          data: { rebooted: true, boot_id: after, elapsed: Math.round((Date.now() - start) / 1000) },
+        }
       last = (t.stderr || t.stdout).trim()
       await sleep(2000)
     }
-    return { changed: true, fail: `${ctx.host} rebooted but test_command did not succeed within ${args.reboot_timeout}s: ${last}` }
+    return {
+      changed: true,
+      fail: `${ctx.host} rebooted but test_command did not succeed within ${args.reboot_timeout}s: ${last}`,
+    }
   },
 })
 
 /** Reconnect until the boot id differs from `before`; undefined on timeout. */
-async function waitForNewBoot(io: HostIO, before: string, left: () => number, signal: AbortSignal): Promise<string | undefined> {
+async function waitForNewBoot(
+  io: HostIO,
+  before: string,
+  left: () => number,
+  signal: AbortSignal,
+): Promise<string | undefined> {
   while (left() > 0 && !signal.aborted) {
     try {
       await io.reconnect(Math.max(1, Math.ceil(left())))

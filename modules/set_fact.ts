@@ -14,7 +14,12 @@ import { defineModule } from '../engine/module.js'
 
 const Args = Type.Object(
   {
-    cacheable: Type.Optional(Type.Boolean({ default: false, description: 'Accepted for Ansible compatibility; tsplay keeps facts for the run only.' })),
+    cacheable: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'Accepted for Ansible compatibility; tsplay keeps facts for the run only.',
+      }),
+    ),
   },
   { additionalProperties: true, description: 'Variable names and their values.' },
 )

@@ -27,7 +27,12 @@ describe('shell', () => {
   })
   test('pipes and redirections work; result has stdout and cmd', async () => {
     const { after } = await run({ cmd: 'printf "a\\nb\\n" | tr a-z A-Z', chdir: dir })
-    expect(after?.data).toMatchObject({ rc: 0, stdout: 'A\nB', stdout_lines: ['A', 'B'], cmd: 'printf "a\\nb\\n" | tr a-z A-Z' })
+    expect(after?.data).toMatchObject({
+      rc: 0,
+      stdout: 'A\nB',
+      stdout_lines: ['A', 'B'],
+      cmd: 'printf "a\\nb\\n" | tr a-z A-Z',
+    })
   })
   test('creates makes it idempotent', async () => {
     const args = { cmd: 'touch made', chdir: dir, creates: 'made' }

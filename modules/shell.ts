@@ -18,10 +18,13 @@ import { afterRun, gatherRun, planRun, type RunFacts } from './lib/run.js'
 const Args = Type.Object(
   {
     cmd: Type.String({
-      description: 'The shell script. `{{ var }}` values are inserted shell-quoted; `{{{ var }}}` inserts raw text. The free-form value.',
+      description:
+        'The shell script. `{{ var }}` values are inserted shell-quoted; `{{{ var }}}` inserts raw text. The free-form value.',
       shellTemplate: true,
     }),
-    executable: Type.Optional(Type.String({ default: '/bin/sh', description: 'The shell that runs the script (`EXECUTABLE -c SCRIPT`).' })),
+    executable: Type.Optional(
+      Type.String({ default: '/bin/sh', description: 'The shell that runs the script (`EXECUTABLE -c SCRIPT`).' }),
+    ),
     ...runArgs,
   },
   { additionalProperties: false },

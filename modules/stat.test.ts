@@ -27,12 +27,37 @@ const run = async (written: Record<string, unknown>) => {
 
 describe('stat on this machine', () => {
   test.each([
-    [{ path: join(dir, 'f') }, { exists: true, isreg: true, isdir: false, islnk: false, mode: '0640', size: 6, checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f', rusr: true, roth: false }],
-    [{ path: join(dir, 'f'), checksum_algorithm: 'sha256' }, { checksum: '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03' }],
+    [
+      { path: join(dir, 'f') },
+      {
+        exists: true,
+        isreg: true,
+        isdir: false,
+        islnk: false,
+        mode: '0640',
+        size: 6,
+        checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f',
+        rusr: true,
+        roth: false,
+      },
+    ],
+    [
+      { path: join(dir, 'f'), checksum_algorithm: 'sha256' },
+      { checksum: '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03' },
+    ],
     [{ path: join(dir, 'f'), get_checksum: false }, { checksum: undefined }],
-    [{ dest: join(dir, 'l') }, { islnk: true, isreg: false, lnk_target: 'f', lnk_source: join(dir, 'f'), checksum: undefined }],
-    [{ name: join(dir, 'l'), follow: true }, { islnk: false, isreg: true, mode: '0640' }],
-    [{ path: join(dir, 'dangling'), follow: true }, { exists: true, islnk: true, lnk_target: 'nowhere' }],
+    [
+      { dest: join(dir, 'l') },
+      { islnk: true, isreg: false, lnk_target: 'f', lnk_source: join(dir, 'f'), checksum: undefined },
+    ],
+    [
+      { name: join(dir, 'l'), follow: true },
+      { islnk: false, isreg: true, mode: '0640' },
+    ],
+    [
+      { path: join(dir, 'dangling'), follow: true },
+      { exists: true, islnk: true, lnk_target: 'nowhere' },
+    ],
     [{ path: dir }, { isdir: true, isreg: false, executable: true }],
     [{ path: join(dir, 'fifo') }, { isfifo: true }],
     [{ path: join(dir, 'missing') }, { exists: false }],

@@ -19,16 +19,24 @@ import { CHECKSUM_ALGORITHMS, parsePathProbe, pathProbe, type PathInfo } from '.
 const Args = Type.Object(
   {
     ...pathArgs('The path to look at.'),
-    follow: Type.Optional(Type.Boolean({ default: false, description: 'Describe what a symlink points at instead of the link.' })),
-    get_checksum: Type.Optional(Type.Boolean({ default: true, description: 'Compute the checksum of a regular file.' })),
+    follow: Type.Optional(
+      Type.Boolean({ default: false, description: 'Describe what a symlink points at instead of the link.' }),
+    ),
+    get_checksum: Type.Optional(
+      Type.Boolean({ default: true, description: 'Compute the checksum of a regular file.' }),
+    ),
     checksum_algorithm: Type.Optional(
       Type.Union(
         CHECKSUM_ALGORITHMS.map((a) => Type.Literal(a)),
         { default: 'sha1', description: 'Checksum algorithm.' },
       ),
     ),
-    get_mime: Type.Optional(Type.Boolean({ default: false, description: 'Accepted for Ansible compatibility; no MIME type is reported.' })),
-    get_attributes: Type.Optional(Type.Boolean({ default: false, description: 'Accepted for Ansible compatibility; no attributes are reported.' })),
+    get_mime: Type.Optional(
+      Type.Boolean({ default: false, description: 'Accepted for Ansible compatibility; no MIME type is reported.' }),
+    ),
+    get_attributes: Type.Optional(
+      Type.Boolean({ default: false, description: 'Accepted for Ansible compatibility; no attributes are reported.' }),
+    ),
   },
   { additionalProperties: false },
 )

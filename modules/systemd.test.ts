@@ -3,32 +3,78 @@ import systemd, { parseShow, type UnitFacts } from './systemd.js'
 import { ok, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
 
 // Real `systemctl show NAME -p LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload` output.
-const SHOW_RUNNING = 'LoadState=loaded\nActiveState=active\nSubState=running\nUnitFileState=enabled\nNeedDaemonReload=no\n'
+const SHOW_RUNNING =
+  'LoadState=loaded\nActiveState=active\nSubState=running\nUnitFileState=enabled\nNeedDaemonReload=no\n'
 const SHOW_UNKNOWN = 'LoadState=not-found\nActiveState=inactive\nSubState=dead\nUnitFileState=\nNeedDaemonReload=no\n'
 
-const u = (o: Partial<UnitFacts> = {}): UnitFacts => ({ LoadState: 'loaded', ActiveState: 'inactive', SubState: 'dead', UnitFileState: 'disabled', NeedDaemonReload: 'no', ...o })
+const u = (o: Partial<UnitFacts> = {}): UnitFacts => ({
+  LoadState: 'loaded',
+  ActiveState: 'inactive',
+  SubState: 'dead',
+  UnitFileState: 'disabled',
+  NeedDaemonReload: 'no',
+  ...o,
+})
 const S = (...rest: string[]) => ['systemctl', ...rest]
 type Row = [string, Record<string, unknown>, UnitFacts, { argv?: string[][]; fail?: RegExp; check?: boolean }]
 const rows: Row[] = [
   ['start a stopped unit', { name: 'x', state: 'started' }, u(), { argv: [S('start', '--', 'x')] }],
   ['started is ok when running', { name: 'x', state: 'started' }, u({ ActiveState: 'active' }), { argv: [] }],
-  ['stop a running unit', { name: 'x', state: 'stopped' }, u({ ActiveState: 'active' }), { argv: [S('stop', '--', 'x')] }],
+  [
+    'stop a running unit',
+    { name: 'x', state: 'stopped' },
+    u({ ActiveState: 'active' }),
+    { argv: [S('stop', '--', 'x')] },
+  ],
   ['stopped is ok when failed', { name: 'x', state: 'stopped' }, u({ ActiveState: 'failed' }), { argv: [] }],
-  ['restarted always acts', { name: 'x', state: 'restarted' }, u({ ActiveState: 'active' }), { argv: [S('restart', '--', 'x')] }],
-  ['reloaded reloads a running unit', { name: 'x', state: 'reloaded' }, u({ ActiveState: 'active' }), { argv: [S('reload', '--', 'x')] }],
+  [
+    'restarted always acts',
+    { name: 'x', state: 'restarted' },
+    u({ ActiveState: 'active' }),
+    { argv: [S('restart', '--', 'x')] },
+  ],
+  [
+    'reloaded reloads a running unit',
+    { name: 'x', state: 'reloaded' },
+    u({ ActiveState: 'active' }),
+    { argv: [S('reload', '--', 'x')] },
+  ],
   ['reloaded starts a stopped unit', { name: 'x', state: 'reloaded' }, u(), { argv: [S('start', '--', 'x')] }],
   ['enable', { name: 'x', enabled: true }, u(), { argv: [S('enable', '--', 'x')] }],
   ['enabled is ok', { name: 'x', enabled: true }, u({ UnitFileState: 'enabled' }), { argv: [] }],
   ['disable', { name: 'x', enabled: false }, u({ UnitFileState: 'enabled' }), { argv: [S('disable', '--', 'x')] }],
   ['static cannot be enabled: ok', { name: 'x', enabled: true }, u({ UnitFileState: 'static' }), { argv: [] }],
-  ['unmask, enable, start in order', { name: 'x', masked: false, enabled: true, state: 'started' }, u({ LoadState: 'masked', UnitFileState: 'masked' }),
-    { argv: [S('unmask', '--', 'x'), S('enable', '--', 'x'), S('start', '--', 'x')] }],
+  [
+    'unmask, enable, start in order',
+    { name: 'x', masked: false, enabled: true, state: 'started' },
+    u({ LoadState: 'masked', UnitFileState: 'masked' }),
+    { argv: [S('unmask', '--', 'x'), S('enable', '--', 'x'), S('start', '--', 'x')] },
+  ],
   ['mask', { name: 'x', masked: true }, u(), { argv: [S('mask', '--', 'x')] }],
-  ['user scope, no_block', { name: 'x', state: 'started', scope: 'user', no_block: true }, u(), { argv: [S('--user', 'start', '--no-block', '--', 'x')] }],
-  ['unknown unit fails', { name: 'nosuch', state: 'started' }, u({ LoadState: 'not-found', UnitFileState: '' }), { fail: /unit nosuch not found/ }],
-  ['unknown unit in check mode predicts', { name: 'nosuch', state: 'started', enabled: true }, u({ LoadState: 'not-found', UnitFileState: '' }),
-    { argv: [S('enable', '--', 'nosuch'), S('start', '--', 'nosuch')], check: true }],
-  ['no systemd fails', { name: 'x' }, u({ error: 'System has not been booted with systemd' }), { fail: /cannot read unit x: System has not/ }],
+  [
+    'user scope, no_block',
+    { name: 'x', state: 'started', scope: 'user', no_block: true },
+    u(),
+    { argv: [S('--user', 'start', '--no-block', '--', 'x')] },
+  ],
+  [
+    'unknown unit fails',
+    { name: 'nosuch', state: 'started' },
+    u({ LoadState: 'not-found', UnitFileState: '' }),
+    { fail: /unit nosuch not found/ },
+  ],
+  [
+    'unknown unit in check mode predicts',
+    { name: 'nosuch', state: 'started', enabled: true },
+    u({ LoadState: 'not-found', UnitFileState: '' }),
+    { argv: [S('enable', '--', 'nosuch'), S('start', '--', 'nosuch')], check: true },
+  ],
+  [
+    'no systemd fails',
+    { name: 'x' },
+    u({ error: 'System has not been booted with systemd' }),
+    { fail: /cannot read unit x: System has not/ },
+  ],
 ]
 
 describe('systemd plan', () => {
@@ -45,7 +91,10 @@ describe('systemd plan', () => {
 
 describe('systemd gather/apply', () => {
   it('daemon-reloads before reading the unit, not in check mode', async () => {
-    const io = scriptedIO([[/daemon-reload/, ok()], [/show/, ok(SHOW_RUNNING)]])
+    const io = scriptedIO([
+      [/daemon-reload/, ok()],
+      [/show/, ok(SHOW_RUNNING)],
+    ])
     await systemd.gather({ name: 'x', daemon_reload: true } as never, testCtx(), io)
     expect(io.seen.map((c) => c.argv[1])).toEqual(['daemon-reload', 'show'])
     const io2 = scriptedIO([[/show/, ok(SHOW_RUNNING)]])
@@ -54,22 +103,39 @@ describe('systemd gather/apply', () => {
   })
   it('a failed start includes the journal', async () => {
     const io = scriptedIO([
-      [/start/, { rc: 1, stdout: '', stderr: 'Job for x.service failed because the control process exited with error code.' }],
-      [/^journalctl -u x -n 20 --no-pager/, ok('Jan 01 x[1]: boom: config missing\nJan 01 systemd[1]: x.service: Failed\n')],
+      [
+        /start/,
+        { rc: 1, stdout: '', stderr: 'Job for x.service failed because the control process exited with error code.' },
+      ],
+      [
+        /^journalctl -u x -n 20 --no-pager/,
+        ok('Jan 01 x[1]: boom: config missing\nJan 01 systemd[1]: x.service: Failed\n'),
+      ],
     ])
     const plan = systemd.plan(u(), { name: 'x', state: 'started' } as never, testCtx())
     const r = await systemd.apply!(plan, { name: 'x', state: 'started' } as never, testCtx(), io)
-    expect(r.fail).toMatch(/start -- x failed \(exit 1\): Job for x.service failed[^]*Last journal lines of x:\n.*boom: config missing/)
+    expect(r.fail).toMatch(
+      /start -- x failed \(exit 1\): Job for x.service failed[^]*Last journal lines of x:\n.*boom: config missing/,
+    )
   })
   it('a unit that dies right after starting fails with the journal', async () => {
-    const io = scriptedIO([[/ start /, ok()], [/show -p ActiveState,SubState/, ok('ActiveState=failed\nSubState=failed\n')], [/^journalctl/, ok('x: exited 1\n')]])
+    const io = scriptedIO([
+      [/ start /, ok()],
+      [/show -p ActiveState,SubState/, ok('ActiveState=failed\nSubState=failed\n')],
+      [/^journalctl/, ok('x: exited 1\n')],
+    ])
     const plan = systemd.plan(u(), { name: 'x', state: 'started' } as never, testCtx())
     const r = await systemd.apply!(plan, { name: 'x', state: 'started' } as never, testCtx(), io)
     expect(r.fail).toMatch(/x failed right after starting \(failed\/failed\)[^]*x: exited 1/)
   })
   it('a successful start is changed', async () => {
-    const io = scriptedIO([[/ start /, ok()], [/show -p ActiveState,SubState/, ok('ActiveState=active\nSubState=running\n')]])
+    const io = scriptedIO([
+      [/ start /, ok()],
+      [/show -p ActiveState,SubState/, ok('ActiveState=active\nSubState=running\n')],
+    ])
     const plan = systemd.plan(u(), { name: 'x', state: 'started' } as never, testCtx())
-    expect(await systemd.apply!(plan, { name: 'x', state: 'started' } as never, testCtx(), io)).toEqual({ changed: true })
+    expect(await systemd.apply!(plan, { name: 'x', state: 'started' } as never, testCtx(), io)).toEqual({
+      changed: true,
+    })
   })
 })

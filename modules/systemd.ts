@@ -18,14 +18,24 @@ const Args = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Unit name (`.service` is assumed without a suffix)' }),
     state: Type.Optional(
-      Type.Union([Type.Literal('started'), Type.Literal('stopped'), Type.Literal('restarted'), Type.Literal('reloaded')], {
-        description: 'started/stopped act only when needed; restarted/reloaded always act',
-      }),
+      Type.Union(
+        [Type.Literal('started'), Type.Literal('stopped'), Type.Literal('restarted'), Type.Literal('reloaded')],
+        {
+          description: 'started/stopped act only when needed; restarted/reloaded always act',
+        },
+      ),
     ),
     enabled: Type.Optional(Type.Boolean({ description: 'Start the unit at boot' })),
     masked: Type.Optional(Type.Boolean({ description: 'Mask the unit (it cannot be started at all)' })),
-    daemon_reload: Type.Optional(Type.Boolean({ description: 'Run `systemctl daemon-reload` first (not a change by itself)', default: false })),
-    scope: Type.Optional(Type.Union([Type.Literal('system'), Type.Literal('user')], { description: 'System manager or the user\'s', default: 'system' })),
+    daemon_reload: Type.Optional(
+      Type.Boolean({ description: 'Run `systemctl daemon-reload` first (not a change by itself)', default: false }),
+    ),
+    scope: Type.Optional(
+      Type.Union([Type.Literal('system'), Type.Literal('user')], {
+        description: "System manager or the user's",
+        default: 'system',
+      }),
+    ),
     no_block: Type.Optional(Type.Boolean({ description: 'Do not wait for start/stop jobs to finish', default: false })),
   },
   { additionalProperties: false },
@@ -58,7 +68,10 @@ const ENABLED = new Set(['enabled', 'enabled-runtime', 'alias'])
 const UNCHANGEABLE = new Set(['static', 'generated', 'transient', 'indirect'])
 
 function ctl(args: Full, ...rest: string[]): Command {
-  return { argv: ['systemctl', ...(args.scope === 'user' ? ['--user'] : []), ...rest], describe: `systemctl ${rest.join(' ')}` }
+  return {
+    argv: ['systemctl', ...(args.scope === 'user' ? ['--user'] : []), ...rest],
+    describe: `systemctl ${rest.join(' ')}`,
+  }
 }
 
 export default defineModule({
@@ -77,7 +90,9 @@ export default defineModule({
       const r = await io.run(ctl(args, 'daemon-reload'))
       if (r.rc !== 0) throw new ModuleFailure(`systemctl daemon-reload failed: ${(r.stderr || r.stdout).trim()}`)
     }
-    const r = await io.run(ctl(args, 'show', '-p', 'LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload', '--', args.name))
+    const r = await io.run(
+      ctl(args, 'show', '-p', 'LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload', '--', args.name),
+    )
     const f = parseShow(r.stdout)
     if (r.rc !== 0 || !f.LoadState) f.error = (r.stderr || r.stdout).trim() || `systemctl exited with ${r.rc}`
     return f
@@ -102,15 +117,18 @@ export default defineModule({
       if (!args.enabled && on) (cmds.push(ctl(args, 'disable', '--', n)), changes.push(`disable ${n}`))
     }
     const running = ['active', 'activating', 'reloading'].includes(f.ActiveState)
-    if (args.state === 'started' && !running) (cmds.push(ctl(args, 'start', ...nb, '--', n)), changes.push(`start ${n}`))
-    if (args.state === 'stopped' && (running || f.ActiveState === 'deactivating')) (cmds.push(ctl(args, 'stop', ...nb, '--', n)), changes.push(`stop ${n}`))
+    if (args.state === 'started' && !running)
+      (cmds.push(ctl(args, 'start', ...nb, '--', n)), changes.push(`start ${n}`))
+    if (args.state === 'stopped' && (running || f.ActiveState === 'deactivating'))
+      (cmds.push(ctl(args, 'stop', ...nb, '--', n)), changes.push(`stop ${n}`))
     if (args.state === 'restarted') (cmds.push(ctl(args, 'restart', ...nb, '--', n)), changes.push(`restart ${n}`))
     if (args.state === 'reloaded') {
       cmds.push(ctl(args, running ? 'reload' : 'start', ...nb, '--', n))
       changes.push(`${running ? 'reload' : 'start'} ${n}`)
     }
     if (args.masked === true && !isMasked) (cmds.push(ctl(args, 'mask', '--', n)), changes.push(`mask ${n}`))
-    if (f.NeedDaemonReload === 'yes' && cmds.length) ctx.log(`${n}: unit file changed on disk; consider daemon_reload: true`)
+    if (f.NeedDaemonReload === 'yes' && cmds.length)
+      ctx.log(`${n}: unit file changed on disk; consider daemon_reload: true`)
     return { commands: cmds, changes, data: { status: f } }
   },
 
@@ -126,7 +144,16 @@ export default defineModule({
       const r = await io.run(ctl(args, 'show', '-p', 'ActiveState,SubState', '--', args.name))
       const f = parseShow(r.stdout)
       if (f.ActiveState === 'failed') {
-        return { changed: true, fail: await failure(args, io, undefined, undefined, `${args.name} failed right after starting (${f.ActiveState}/${f.SubState})`) }
+        return {
+          changed: true,
+          fail: await failure(
+            args,
+            io,
+            undefined,
+            undefined,
+            `${args.name} failed right after starting (${f.ActiveState}/${f.SubState})`,
+          ),
+        }
       }
     }
     return { changed: plan.commands.length > 0 }

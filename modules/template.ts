@@ -20,17 +20,28 @@ import { gatherPut, planPut, type PutFacts } from './lib/put.js'
 
 const Args = Type.Object(
   {
-    src: Type.String({ description: "Template on the controller: absolute, or looked up in the role's templates/ folder, then the playbook's folder." }),
-    dest: Type.String({ description: 'Path on the host (ending in `/`: into that folder under `src`\'s name).' }),
-    force: Type.Optional(Type.Boolean({ default: true, description: 'Replace the file when its content differs; false: only write it when absent.' })),
+    src: Type.String({
+      description:
+        "Template on the controller: absolute, or looked up in the role's templates/ folder, then the playbook's folder.",
+    }),
+    dest: Type.String({ description: "Path on the host (ending in `/`: into that folder under `src`'s name)." }),
+    force: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description: 'Replace the file when its content differs; false: only write it when absent.',
+      }),
+    ),
     ...attrArgs,
     mode: Type.Optional(
       Type.Union([Type.String(), Type.Integer()], {
-        description: "Permissions: octal ('0644'), symbolic ('u=rw,g=r,o=r'), or 'preserve' (the template file's mode).",
+        description:
+          "Permissions: octal ('0644'), symbolic ('u=rw,g=r,o=r'), or 'preserve' (the template file's mode).",
       }),
     ),
     ...backupArg,
-    validate: Type.Optional(Type.String({ description: 'Command to check the new file before it replaces the old one; `%s` is its path.' })),
+    validate: Type.Optional(
+      Type.String({ description: 'Command to check the new file before it replaces the old one; `%s` is its path.' }),
+    ),
   },
   { additionalProperties: false },
 )

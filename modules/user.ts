@@ -13,29 +13,56 @@ import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
 import { fill, toList, type WithDefaults } from './lib/argvalues.js'
 import {
-  ACCOUNT_RE, parseGroup, parseIdGroups, parsePasswd, parseShadowHash, type PasswdEntry,
+  ACCOUNT_RE,
+  parseGroup,
+  parseIdGroups,
+  parsePasswd,
+  parseShadowHash,
+  type PasswdEntry,
 } from './lib/accounts.js'
 
 const Args = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'User name' }),
     uid: Type.Optional(Type.Integer({ minimum: 0, description: 'User id (default: the next free one)' })),
-    group: Type.Optional(Type.String({ minLength: 1, description: 'Primary group, name or gid (default: a group named like the user)' })),
+    group: Type.Optional(
+      Type.String({ minLength: 1, description: 'Primary group, name or gid (default: a group named like the user)' }),
+    ),
     groups: Type.Optional(
-      Type.Union([Type.Array(Type.String()), Type.String()], { description: 'Supplementary groups: a list or a comma-separated string' }),
+      Type.Union([Type.Array(Type.String()), Type.String()], {
+        description: 'Supplementary groups: a list or a comma-separated string',
+      }),
     ),
-    append: Type.Optional(Type.Boolean({ description: 'Add to `groups` instead of setting them exactly', default: false })),
+    append: Type.Optional(
+      Type.Boolean({ description: 'Add to `groups` instead of setting them exactly', default: false }),
+    ),
     home: Type.Optional(Type.String({ minLength: 1, description: 'Home folder' })),
-    create_home: Type.Optional(Type.Boolean({ description: 'Create the home folder when creating the user', default: true })),
-    shell: Type.Optional(Type.String({ minLength: 1, description: 'Login shell' })),
-    system: Type.Optional(Type.Boolean({ description: 'A system account (uid from the system range)', default: false })),
-    comment: Type.Optional(Type.String({ description: 'Full name / GECOS field' })),
-    password: Type.Optional(Type.String({ description: 'Password as a crypt(3) hash (e.g. from `mkpasswd -m yescrypt`)', secret: true })),
-    update_password: Type.Optional(
-      Type.Union([Type.Literal('always'), Type.Literal('on_create')], { description: 'Set the password on every run when it differs, or only on creation', default: 'always' }),
+    create_home: Type.Optional(
+      Type.Boolean({ description: 'Create the home folder when creating the user', default: true }),
     ),
-    state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')], { description: 'Whether the user exists', default: 'present' })),
-    remove: Type.Optional(Type.Boolean({ description: 'With state absent: remove the home folder and mail spool too', default: false })),
+    shell: Type.Optional(Type.String({ minLength: 1, description: 'Login shell' })),
+    system: Type.Optional(
+      Type.Boolean({ description: 'A system account (uid from the system range)', default: false }),
+    ),
+    comment: Type.Optional(Type.String({ description: 'Full name / GECOS field' })),
+    password: Type.Optional(
+      Type.String({ description: 'Password as a crypt(3) hash (e.g. from `mkpasswd -m yescrypt`)', secret: true }),
+    ),
+    update_password: Type.Optional(
+      Type.Union([Type.Literal('always'), Type.Literal('on_create')], {
+        description: 'Set the password on every run when it differs, or only on creation',
+        default: 'always',
+      }),
+    ),
+    state: Type.Optional(
+      Type.Union([Type.Literal('present'), Type.Literal('absent')], {
+        description: 'Whether the user exists',
+        default: 'present',
+      }),
+    ),
+    remove: Type.Optional(
+      Type.Boolean({ description: 'With state absent: remove the home folder and mail spool too', default: false }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -92,9 +119,16 @@ export default defineModule({
     const cmds: Command[] = []
     const changes: string[] = []
     const wanted = args.groups === undefined ? undefined : toList(args.groups)
-    const bad = [...(wanted ?? []), ...(args.group ? [args.group] : [])].filter((g) => !ACCOUNT_RE.test(g) && !/^\d+$/.test(g))
+    const bad = [...(wanted ?? []), ...(args.group ? [args.group] : [])].filter(
+      (g) => !ACCOUNT_RE.test(g) && !/^\d+$/.test(g),
+    )
     if (bad.length) return { commands: [], fail: `not a valid group name: ${bad.join(', ')}` }
-    const chpasswd = (): Command => ({ argv: ['chpasswd', '-e'], stdin: `${n}:${args.password}\n`, secretStdin: true, describe: `set the password of ${n}` })
+    const chpasswd = (): Command => ({
+      argv: ['chpasswd', '-e'],
+      stdin: `${n}:${args.password}\n`,
+      secretStdin: true,
+      describe: `set the password of ${n}`,
+    })
 
     if (args.state === 'absent') {
       if (u) (cmds.push({ argv: ['userdel', ...(args.remove ? ['-r'] : []), n] }), changes.push(`delete user ${n}`))
@@ -119,7 +153,8 @@ export default defineModule({
     }
 
     const mod: string[] = []
-    if (args.uid !== undefined && u.uid !== args.uid) (mod.push('-u', String(args.uid)), changes.push(`uid ${u.uid} → ${args.uid}`))
+    if (args.uid !== undefined && u.uid !== args.uid)
+      (mod.push('-u', String(args.uid)), changes.push(`uid ${u.uid} → ${args.uid}`))
     if (args.group !== undefined) {
       const same = /^\d+$/.test(args.group) ? u.gid === Number(args.group) : f.primary === args.group
       if (!same) (mod.push('-g', args.group), changes.push(`primary group ${f.primary} → ${args.group}`))
@@ -128,20 +163,31 @@ export default defineModule({
       const current = f.groups.filter((g) => g !== f.primary)
       const missing = wanted.filter((g) => !current.includes(g) && g !== f.primary)
       if (args.append) {
-        if (missing.length) (mod.push('-a', '-G', missing.join(',')), changes.push(`add to groups ${missing.join(', ')}`))
+        if (missing.length)
+          (mod.push('-a', '-G', missing.join(',')), changes.push(`add to groups ${missing.join(', ')}`))
       } else {
         const extra = current.filter((g) => !wanted.includes(g))
-        if (missing.length || extra.length) (mod.push('-G', wanted.join(',')), changes.push(`groups [${current.join(', ')}] → [${wanted.join(', ')}]`))
+        if (missing.length || extra.length)
+          (mod.push('-G', wanted.join(',')), changes.push(`groups [${current.join(', ')}] → [${wanted.join(', ')}]`))
       }
     }
-    if (args.home !== undefined && u.home !== args.home) (mod.push('-d', args.home), changes.push(`home ${u.home} → ${args.home}`))
-    if (args.shell !== undefined && u.shell !== args.shell) (mod.push('-s', args.shell), changes.push(`shell ${u.shell} → ${args.shell}`))
-    if (args.comment !== undefined && u.comment !== args.comment) (mod.push('-c', args.comment), changes.push(`comment ${JSON.stringify(u.comment)} → ${JSON.stringify(args.comment)}`))
+    if (args.home !== undefined && u.home !== args.home)
+      (mod.push('-d', args.home), changes.push(`home ${u.home} → ${args.home}`))
+    if (args.shell !== undefined && u.shell !== args.shell)
+      (mod.push('-s', args.shell), changes.push(`shell ${u.shell} → ${args.shell}`))
+    if (args.comment !== undefined && u.comment !== args.comment)
+      (mod.push('-c', args.comment),
+        changes.push(`comment ${JSON.stringify(u.comment)} → ${JSON.stringify(args.comment)}`))
     if (mod.length) cmds.push({ argv: ['usermod', ...mod, n], describe: `change user ${n}` })
     if (args.password !== undefined && args.update_password === 'always') {
-      if (f.hash === undefined) return { commands: [], fail: `cannot read the password hash of ${n} (needs become: true)` }
+      if (f.hash === undefined)
+        return { commands: [], fail: `cannot read the password hash of ${n} (needs become: true)` }
       if (f.hash !== args.password) (cmds.push(chpasswd()), changes.push(`set the password of ${n}`))
     }
-    return { commands: cmds, changes: changes.map((c) => (c.startsWith('set the password') ? c : `${n}: ${c}`)), data: { name: n, uid: u.uid, state: 'present' } }
+    return {
+      commands: cmds,
+      changes: changes.map((c) => (c.startsWith('set the password') ? c : `${n}: ${c}`)),
+      data: { name: n, uid: u.uid, state: 'present' },
+    }
   },
 })

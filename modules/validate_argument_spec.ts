@@ -31,16 +31,24 @@ const Args = Type.Object(
         },
         { additionalProperties: true },
       ),
-      { description: 'Variable name → `{ type, choices, required, elements }` (the `options` of an Ansible argument spec).' },
+      {
+        description:
+          'Variable name → `{ type, choices, required, elements }` (the `options` of an Ansible argument spec).',
+      },
     ),
-    provided_arguments: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Values to check instead of the host\'s variables.' })),
+    provided_arguments: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), { description: "Values to check instead of the host's variables." }),
+    ),
   },
   { additionalProperties: false },
 )
 type Args = Static<typeof Args>
 
 /** Every problem with the values, one line each (empty: all fine). Pure. */
-export function argumentErrors(spec: Record<string, OptionSpec>, read: (name: string) => { value?: unknown; error?: string }): string[] {
+export function argumentErrors(
+  spec: Record<string, OptionSpec>,
+  read: (name: string) => { value?: unknown; error?: string },
+): string[] {
   const out: string[] = []
   for (const [name, option] of Object.entries(spec)) {
     const got = read(name)
@@ -74,7 +82,12 @@ export default defineModule({
       }
     }
     const errors = argumentErrors(args.argument_spec as Record<string, OptionSpec>, read)
-    if (errors.length) return { commands: [], fail: `Validation of arguments failed:\n${errors.map((e) => `- ${e}`).join('\n')}`, data: { argument_errors: errors } }
+    if (errors.length)
+      return {
+        commands: [],
+        fail: `Validation of arguments failed:\n${errors.map((e) => `- ${e}`).join('\n')}`,
+        data: { argument_errors: errors },
+      }
     return { commands: [], changed: false, msg: 'The arg spec validation passed' }
   },
 })

@@ -45,8 +45,14 @@ describe('wait_for on this machine (loopback only)', () => {
     [() => ({ port: closed, state: 'stopped' }), undefined],
     [() => ({ port: closed, timeout: 1, sleep: 0.2 }), () => `Timeout when waiting for 127.0.0.1:${closed}`],
     [() => ({ port: open, state: 'stopped', timeout: 1, sleep: 0.2, msg: 'still up' }), () => 'still up'],
-    [() => ({ port: open, search_regex: 'nope', timeout: 1, sleep: 0.2, connect_timeout: 1 }), () => 'Timeout when waiting for search string nope in 127.0.0.1:' + open],
-    [() => ({ path: join(dir, 'ready'), timeout: 1, sleep: 0.2 }), () => `Timeout when waiting for file ${join(dir, 'ready')}`],
+    [
+      () => ({ port: open, search_regex: 'nope', timeout: 1, sleep: 0.2, connect_timeout: 1 }),
+      () => 'Timeout when waiting for search string nope in 127.0.0.1:' + open,
+    ],
+    [
+      () => ({ path: join(dir, 'ready'), timeout: 1, sleep: 0.2 }),
+      () => `Timeout when waiting for file ${join(dir, 'ready')}`,
+    ],
     [() => ({ path: join(dir, 'gone'), state: 'absent' }), undefined],
     [() => ({ path: join(dir, 'status'), search_regex: '^state=ok$' }), undefined],
   ])('case %#', async (args, fail) => {
@@ -71,15 +77,18 @@ describe('wait_for on this machine (loopback only)', () => {
 })
 
 describe('plan and messages', () => {
-  test.each([
-    [{ port: 1, state: 'absent' }, 'state=absent is for path; use started/stopped with port'],
-  ] as const)('%j fails', (args, fail) => expect(planWait(args as never).fail).toBe(fail))
+  test.each([[{ port: 1, state: 'absent' }, 'state=absent is for path; use started/stopped with port']] as const)(
+    '%j fails',
+    (args, fail) => expect(planWait(args as never).fail).toBe(fail),
+  )
   test.each([
     [{ path: '/x', state: 'absent' }, 'Timeout when waiting for /x to be absent.'],
     [{ port: 80, host: 'db', state: 'stopped' }, 'Timeout when waiting for db:80 to stop.'],
   ] as const)('%j', (args, msg) => expect(timeoutMessage(args as never)).toBe(msg))
   test('port and path together are refused by the schema rules', () => {
-    expect(() => resolveArgs(waitFor, { port: 1, path: '/x' }, { file: 't.yml', line: 1, col: 1 })).toThrow(/"port", "path" of module wait_for are mutually exclusive/)
+    expect(() => resolveArgs(waitFor, { port: 1, path: '/x' }, { file: 't.yml', line: 1, col: 1 })).toThrow(
+      /"port", "path" of module wait_for are mutually exclusive/,
+    )
   })
   test('check mode: no results, no failure', () => expect(afterWait({} as never, [])).toEqual({}))
 })

@@ -18,20 +18,29 @@ import { ALL_CODES } from './lib/run.js'
 
 const Args = Type.Object(
   {
-    host: Type.Optional(Type.String({ default: '127.0.0.1', description: 'Host to connect to, as the target host sees it.' })),
+    host: Type.Optional(
+      Type.String({ default: '127.0.0.1', description: 'Host to connect to, as the target host sees it.' }),
+    ),
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'TCP port to wait for.' })),
     path: Type.Optional(Type.String({ description: 'File to wait for (instead of `port`).' })),
     state: Type.Optional(
       Type.Union([Type.Literal('started'), Type.Literal('stopped'), Type.Literal('present'), Type.Literal('absent')], {
         default: 'started',
-        description: 'started/present: wait until the port accepts or the file exists; stopped/absent: until it does not.',
+        description:
+          'started/present: wait until the port accepts or the file exists; stopped/absent: until it does not.',
       }),
     ),
     timeout: Type.Optional(Type.Integer({ default: 300, minimum: 0, description: 'Seconds to wait before failing.' })),
-    delay: Type.Optional(Type.Integer({ default: 0, minimum: 0, description: 'Seconds to wait before the first check.' })),
+    delay: Type.Optional(
+      Type.Integer({ default: 0, minimum: 0, description: 'Seconds to wait before the first check.' }),
+    ),
     sleep: Type.Optional(Type.Number({ default: 1, minimum: 0, description: 'Seconds between checks.' })),
-    connect_timeout: Type.Optional(Type.Integer({ default: 5, minimum: 1, description: 'Seconds to wait for one connection attempt.' })),
-    search_regex: Type.Optional(Type.String({ description: 'Regular expression (PCRE) to find in the file or in what the port sends.' })),
+    connect_timeout: Type.Optional(
+      Type.Integer({ default: 5, minimum: 1, description: 'Seconds to wait for one connection attempt.' }),
+    ),
+    search_regex: Type.Optional(
+      Type.String({ description: 'Regular expression (PCRE) to find in the file or in what the port sends.' }),
+    ),
     msg: Type.Optional(Type.String({ description: 'Failure message instead of the default on timeout.' })),
   },
   { additionalProperties: false, ...argRules({ mutually_exclusive: [['port', 'path']] }) },
@@ -72,8 +81,19 @@ export function waitCommand(a: Args): Command {
   const delay = a.delay ?? 0
   return {
     argv: [
-      'bash', '-c', WAIT, 'wait_for', a.host ?? '127.0.0.1', a.port === undefined ? '' : String(a.port), a.path ?? '',
-      a.state ?? 'started', String(timeout), String(delay), String(a.sleep ?? 1), a.search_regex ?? '', String(a.connect_timeout ?? 5),
+      'bash',
+      '-c',
+      WAIT,
+      'wait_for',
+      a.host ?? '127.0.0.1',
+      a.port === undefined ? '' : String(a.port),
+      a.path ?? '',
+      a.state ?? 'started',
+      String(timeout),
+      String(delay),
+      String(a.sleep ?? 1),
+      a.search_regex ?? '',
+      String(a.connect_timeout ?? 5),
     ],
     okCodes: ALL_CODES,
     timeoutSec: timeout + delay + (a.connect_timeout ?? 5) + 30,
@@ -86,7 +106,8 @@ export function timeoutMessage(a: Args): string {
   if (a.msg) return a.msg
   const state = a.state ?? 'started'
   const what = a.port !== undefined ? `${a.host ?? '127.0.0.1'}:${a.port}` : a.path
-  if (a.search_regex && (state === 'started' || state === 'present')) return `Timeout when waiting for search string ${a.search_regex} in ${what}`
+  if (a.search_regex && (state === 'started' || state === 'present'))
+    return `Timeout when waiting for search string ${a.search_regex} in ${what}`
   if (state === 'stopped') return `Timeout when waiting for ${what} to stop.`
   if (state === 'absent') return `Timeout when waiting for ${what} to be absent.`
   return a.port !== undefined ? `Timeout when waiting for ${what}` : `Timeout when waiting for file ${what}`
@@ -106,7 +127,14 @@ export function afterWait(a: Args, results: CommandResult[]) {
   const r = results[0]
   if (!r) return {}
   const elapsed = Number(r.stdout.trim().split('\n').pop()) || 0
-  const data = { elapsed, state: a.state ?? 'started', port: a.port, path: a.path, search_regex: a.search_regex, changed: false }
+  const data = {
+    elapsed,
+    state: a.state ?? 'started',
+    port: a.port,
+    path: a.path,
+    search_regex: a.search_regex,
+    changed: false,
+  }
   if (r.rc === 0) return { data, changed: false }
   const msg = r.rc === 124 ? timeoutMessage(a) : `wait_for failed (rc ${r.rc}): ${r.stderr.trim()}`
   return { data, changed: false, fail: msg, msg }

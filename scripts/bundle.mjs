@@ -13,6 +13,8 @@ await build({
   outdir: 'dist/bundle',
   external: ['ssh2', 'cpu-features'],
   // CommonJS dependencies (yaml, ajv, handlebars) call require(): give ESM chunks one.
-  banner: { js: "import { createRequire as __tsplayRequire } from 'node:module'; const require = __tsplayRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __tsplayRequire } from 'node:module'; const require = __tsplayRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 })

@@ -70,22 +70,38 @@ export async function loadConfig(cwd: string): Promise<ConfigDefaults> {
   const validate = validator()
   if (!validate(data)) {
     const props = (ConfigSchema.properties ?? {}) as Record<string, Record<string, unknown>>
-    throw new UserErrors((validate.errors ?? []).map((e) => {
-      if (e.keyword === 'additionalProperties') {
-        const key = String((e.params as { additionalProperty: string }).additionalProperty)
-        return new UserError(`unknown setting "${key}" in ${CONFIG_FILE}`, keyPos(raw, key) ?? doc.pos,
-          didYouMean(key, Object.keys(props)) ?? `(settings: ${Object.keys(props).join(', ')})`)
-      }
-      const key = e.instancePath.split('/')[1] ?? ''
-      const value = (raw as Record<string, unknown>)[key]
-      const limit = (e.params as { limit?: number }).limit
-      const want = e.keyword === 'minimum' ? `a whole number ≥ ${limit}` : e.keyword === 'maximum' ? `a whole number ≤ ${limit}` : describeSchema(props[key])
-      return new UserError(`"${key}" in ${CONFIG_FILE} must be ${want}, found ${describeValue(value)}`, bestPos(raw, key, doc.pos))
-    }).filter((e, i, all) => all.findIndex((x) => x.format() === e.format()) === i))
+    throw new UserErrors(
+      (validate.errors ?? [])
+        .map((e) => {
+          if (e.keyword === 'additionalProperties') {
+            const key = String((e.params as { additionalProperty: string }).additionalProperty)
+            return new UserError(
+              `unknown setting "${key}" in ${CONFIG_FILE}`,
+              keyPos(raw, key) ?? doc.pos,
+              didYouMean(key, Object.keys(props)) ?? `(settings: ${Object.keys(props).join(', ')})`,
+            )
+          }
+          const key = e.instancePath.split('/')[1] ?? ''
+          const value = (raw as Record<string, unknown>)[key]
+          const limit = (e.params as { limit?: number }).limit
+          const want =
+            e.keyword === 'minimum'
+              ? `a whole number ≥ ${limit}`
+              : e.keyword === 'maximum'
+                ? `a whole number ≤ ${limit}`
+                : describeSchema(props[key])
+          return new UserError(
+            `"${key}" in ${CONFIG_FILE} must be ${want}, found ${describeValue(value)}`,
+            bestPos(raw, key, doc.pos),
+          )
+        })
+        .filter((e, i, all) => all.findIndex((x) => x.format() === e.format()) === i),
+    )
   }
   const base = dirname(file)
   const out: ConfigDefaults = { file }
-  if (data.inventory !== undefined) out.inventory = (Array.isArray(data.inventory) ? data.inventory : [data.inventory]).map((p) => path(base, p))
+  if (data.inventory !== undefined)
+    out.inventory = (Array.isArray(data.inventory) ? data.inventory : [data.inventory]).map((p) => path(base, p))
   if (data.forks !== undefined) out.forks = data.forks
   if (data.known_hosts !== undefined) out.knownHosts = path(base, data.known_hosts)
   if (data.trust_new_host_keys !== undefined) out.trustNewHostKeys = data.trust_new_host_keys

@@ -15,7 +15,9 @@ export function printWarnings(warnings: readonly UserError[]): void {
 export function reportError(e: unknown): number {
   if (e instanceof UserErrors) {
     const n = e.errors.length
-    process.stderr.write(`${e.errors.map((x) => `ERROR: ${x.format()}`).join('\n')}\n${n > 1 ? `${n} errors; nothing was contacted.\n` : 'Nothing was contacted.\n'}`)
+    process.stderr.write(
+      `${e.errors.map((x) => `ERROR: ${x.format()}`).join('\n')}\n${n > 1 ? `${n} errors; nothing was contacted.\n` : 'Nothing was contacted.\n'}`,
+    )
     return EXIT.invalid
   }
   if (e instanceof UserError) {
@@ -23,6 +25,8 @@ export function reportError(e: unknown): number {
     return EXIT.invalid
   }
   const msg = e instanceof Error ? e.message : String(e)
-  process.stderr.write(`INTERNAL ERROR: ${msg}\nThis is a bug in tsplay; please report it.${process.env.TSPLAY_DEBUG && e instanceof Error ? `\n${e.stack}` : ' (set TSPLAY_DEBUG=1 for details)'}\n`)
+  process.stderr.write(
+    `INTERNAL ERROR: ${msg}\nThis is a bug in tsplay; please report it.${process.env.TSPLAY_DEBUG && e instanceof Error ? `\n${e.stack}` : ' (set TSPLAY_DEBUG=1 for details)'}\n`,
+  )
   return EXIT.internal
 }

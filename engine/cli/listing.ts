@@ -38,7 +38,9 @@ export function listing(p: Prepared, f: ListingFlags): string {
     for (const t of tasks) t.tags.forEach((x) => allTags.add(x))
     if (f.listTasks) {
       lines.push('    tasks:')
-      for (const t of tasks) if (tagsSelected(t.tags, f)) lines.push(`      ${t.name}${t.tags.length ? `\tTAGS: [${t.tags.join(', ')}]` : ''}`)
+      for (const t of tasks)
+        if (tagsSelected(t.tags, f))
+          lines.push(`      ${t.name}${t.tags.length ? `\tTAGS: [${t.tags.join(', ')}]` : ''}`)
     }
     if (f.listTags) lines.push(`    TASK TAGS: [${[...new Set(tasks.flatMap((t) => t.tags))].sort().join(', ')}]`)
   })

@@ -11,7 +11,13 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EXIT, reportError } from './errors.js'
 
 const collect = (v: string, prev: string[] = []) => [...prev, v]
-const splitTags = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)]
+const splitTags = (v: string, prev: string[] = []) => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+]
 const verbose = (_: string, prev = 0) => prev + 1
 
 /** Build the command tree (exported for the docs generator and tests). */
@@ -24,11 +30,20 @@ export function program(): Command {
   p.command('run')
     .description('Run a playbook against the inventory.')
     .argument('<playbook>', 'playbook YAML file')
-    .option('-i, --inventory <path>', 'inventory file or folder (repeatable; default $TSPLAY_INVENTORY or ./inventory)', collect)
+    .option(
+      '-i, --inventory <path>',
+      'inventory file or folder (repeatable; default $TSPLAY_INVENTORY or ./inventory)',
+      collect,
+    )
     .option('-l, --limit <pattern>', 'further limit the hosts (pattern: all, group, host, a:b, a:&b, a:!b, globs)')
     .option('-t, --tags <tags>', 'only run tasks with these tags (comma separated, repeatable)', splitTags, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags', splitTags, [])
-    .option('-e, --extra-vars <vars>', 'extra variables: k=v, @file.yml or JSON (repeatable; highest precedence)', collect, [])
+    .option(
+      '-e, --extra-vars <vars>',
+      'extra variables: k=v, @file.yml or JSON (repeatable; highest precedence)',
+      collect,
+      [],
+    )
     .option('-C, --check', 'check mode: change nothing, report what would change', false)
     .option('-D, --diff', 'show file content changes as unified diffs', false)
     .option('-f, --forks <n>', 'hosts worked on in parallel', (v) => parsePositive(v, '--forks'), 25)
@@ -37,9 +52,21 @@ export function program(): Command {
     .option('--known-hosts <file>', 'known_hosts file for host key checks (default ~/.ssh/known_hosts)')
     .option('--trust-new-host-keys', 'accept and record unknown host keys (a changed key is always refused)', false)
     .option('-K, --ask-become-pass', 'ask for the sudo password (or set TSPLAY_BECOME_PASSWORD)', false)
-    .option('--task-timeout <seconds>', 'default timeout per task; the command is killed on the host', (v) => parsePositive(v, '--task-timeout'))
-    .option('--retries <n>', 'retry a task when its host\'s connection drops, once the host is back', (v) => parseCount(v, '--retries'), 0)
-    .option('--reconnect-timeout <seconds>', 'how long to wait for a dropped host to come back', (v) => parsePositive(v, '--reconnect-timeout'), 300)
+    .option('--task-timeout <seconds>', 'default timeout per task; the command is killed on the host', (v) =>
+      parsePositive(v, '--task-timeout'),
+    )
+    .option(
+      '--retries <n>',
+      "retry a task when its host's connection drops, once the host is back",
+      (v) => parseCount(v, '--retries'),
+      0,
+    )
+    .option(
+      '--reconnect-timeout <seconds>',
+      'how long to wait for a dropped host to come back',
+      (v) => parsePositive(v, '--reconnect-timeout'),
+      300,
+    )
     .option('--start-at-task <name>', 'start the playbook at the task with this name')
     .option('--force-handlers', 'run notified handlers even on hosts that failed', false)
     .option('--step', 'confirm each task before it runs (y/n/c)', false)
@@ -76,7 +103,9 @@ export function program(): Command {
       process.exitCode = await modulesCommand()
     })
   p.command('doc')
-    .description("Show a module's arguments (type, default, choices, description), what decides changed, check mode, an example.")
+    .description(
+      "Show a module's arguments (type, default, choices, description), what decides changed, check mode, an example.",
+    )
     .argument('<module>', 'module name')
     .action(async (name: string) => {
       const { docCommand } = await import('./docs.js')
@@ -110,7 +139,9 @@ export async function main(argv: string[]): Promise<void> {
   let done = false
   process.once('beforeExit', () => {
     if (done) return
-    process.stderr.write('INTERNAL ERROR: tsplay stopped before the run ended (nothing left to wait for). This is a bug in tsplay; please report it.\n')
+    process.stderr.write(
+      'INTERNAL ERROR: tsplay stopped before the run ended (nothing left to wait for). This is a bug in tsplay; please report it.\n',
+    )
     process.exitCode = 1
   })
   try {

@@ -30,21 +30,32 @@ export async function parseExtraVars(values: string[]): Promise<Vars> {
   for (const v of values) {
     if (v.startsWith('@')) {
       const file = v.slice(1).replace(/^~(?=\/|$)/, homedir())
-      if (!existsSync(file)) throw new UserError(`extra vars file not found: ${file}`, { file: '(command line)', line: 1, col: 1 })
+      if (!existsSync(file))
+        throw new UserError(`extra vars file not found: ${file}`, { file: '(command line)', line: 1, col: 1 })
       const data = (await readYamlFile(file)).value
       if (data === null || data === undefined) continue
-      if (typeof data !== 'object' || Array.isArray(data)) throw new UserError('extra vars file must hold a map of variables', { file, line: 1, col: 1 })
+      if (typeof data !== 'object' || Array.isArray(data))
+        throw new UserError('extra vars file must hold a map of variables', { file, line: 1, col: 1 })
       Object.assign(out, data)
     } else if (v.trim().startsWith('{')) {
       try {
         Object.assign(out, JSON.parse(v))
       } catch (e) {
-        throw new UserError(`-e value is not valid JSON: ${(e as Error).message}`, { file: '(command line)', line: 1, col: 1 })
+        throw new UserError(`-e value is not valid JSON: ${(e as Error).message}`, {
+          file: '(command line)',
+          line: 1,
+          col: 1,
+        })
       }
     } else {
       for (const part of splitKeyValues(v)) {
         const eq = part.indexOf('=')
-        if (eq <= 0) throw new UserError(`-e expects key=value, @file.yml or JSON, got "${part}"`, { file: '(command line)', line: 1, col: 1 })
+        if (eq <= 0)
+          throw new UserError(`-e expects key=value, @file.yml or JSON, got "${part}"`, {
+            file: '(command line)',
+            line: 1,
+            col: 1,
+          })
         out[part.slice(0, eq)] = part.slice(eq + 1)
       }
     }
@@ -89,13 +100,22 @@ export async function prepare(playbookPath: string, sources: string[], extraVars
     else throw e
   }
   const file = resolve(playbookPath)
-  if (!existsSync(file)) throw new UserError(`playbook not found: ${playbookPath}`, { file: playbookPath, line: 1, col: 1 })
+  if (!existsSync(file))
+    throw new UserError(`playbook not found: ${playbookPath}`, { file: playbookPath, line: 1, col: 1 })
   for (const s of sources) {
-    if (!existsSync(s)) errors.push(new UserError(`inventory not found: ${s} (give one with -i, or set TSPLAY_INVENTORY)`, { file: s, line: 1, col: 1 }))
+    if (!existsSync(s))
+      errors.push(
+        new UserError(`inventory not found: ${s} (give one with -i, or set TSPLAY_INVENTORY)`, {
+          file: s,
+          line: 1,
+          col: 1,
+        }),
+      )
   }
   let inventory: Inventory | undefined
   let playbook: Playbook | undefined
-  if (errors.length === 0) await loadInventory(sources, { varDirs: [dirname(file)] }).then((i) => (inventory = i), collect)
+  if (errors.length === 0)
+    await loadInventory(sources, { varDirs: [dirname(file)] }).then((i) => (inventory = i), collect)
   await loadPlaybook(file, { modules }).then((p) => (playbook = p), collect)
   const warnings: UserError[] = []
   if (playbook && inventory) {
@@ -104,7 +124,11 @@ export async function prepare(playbookPath: string, sources: string[], extraVars
     const specs = checkRoleArguments(playbook, inventory, extraVars)
     const declared = playbook.plays.flatMap((p) => roleSpecsOf(p).flatMap((s) => Object.keys(s.options)))
     errors.push(...specs.errors)
-    warnings.push(...found.warnings, ...specs.warnings, ...unusedInventoryVars(playbook, inventory, found.mentioned, declared))
+    warnings.push(
+      ...found.warnings,
+      ...specs.warnings,
+      ...unusedInventoryVars(playbook, inventory, found.mentioned, declared),
+    )
   }
   if (errors.length) throw new UserErrors(errors)
   return { playbook: playbook!, inventory: inventory!, modules, warnings }

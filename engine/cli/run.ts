@@ -51,11 +51,16 @@ function chooseReporterKind(f: RunFlags): 'live' | 'plain' | 'json' {
 
 async function makeReporter(kind: 'live' | 'plain' | 'json', f: RunFlags): Promise<Reporter> {
   if (kind === 'json') return new (await import('../report/json.js')).JsonReporter()
-  if (kind === 'live') return new (await import('../report/live.js')).LiveReporter({ verbosity: f.verbose, diff: f.diff })
+  if (kind === 'live')
+    return new (await import('../report/live.js')).LiveReporter({ verbosity: f.verbose, diff: f.diff })
   return new (await import('../report/plain.js')).PlainReporter({ verbosity: f.verbose, diff: f.diff })
 }
 
-export async function runCommand(playbookPath: string, raw: Record<string, unknown>, fromCli: (key: string) => boolean = () => true): Promise<number> {
+export async function runCommand(
+  playbookPath: string,
+  raw: Record<string, unknown>,
+  fromCli: (key: string) => boolean = () => true,
+): Promise<number> {
   try {
     // tsplay.yml in the current folder gives defaults; flags given on the command line win.
     const f = withConfig(raw as unknown as RunFlags, await loadConfig(process.cwd()), fromCli)
@@ -97,9 +102,19 @@ export async function runCommand(playbookPath: string, raw: Record<string, unkno
       const out = await runPlaybook({
         ...prepared,
         opts: {
-          check: f.check, diff: f.diff, forks: f.forks, limit: f.limit, tags: f.tags, skipTags: f.skipTags,
-          extraVars, verbosity: f.verbose, taskTimeout: f.taskTimeout, startAtTask: f.startAtTask,
-          retries: f.retries, reconnectTimeout: f.reconnectTimeout, forceHandlers: f.forceHandlers,
+          check: f.check,
+          diff: f.diff,
+          forks: f.forks,
+          limit: f.limit,
+          tags: f.tags,
+          skipTags: f.skipTags,
+          extraVars,
+          verbosity: f.verbose,
+          taskTimeout: f.taskTimeout,
+          startAtTask: f.startAtTask,
+          retries: f.retries,
+          reconnectTimeout: f.reconnectTimeout,
+          forceHandlers: f.forceHandlers,
           confirm: f.step ? askStep : undefined,
         },
         pool: {
@@ -108,7 +123,10 @@ export async function runCommand(playbookPath: string, raw: Record<string, unkno
           agentSocket: process.env.SSH_AUTH_SOCK,
           becomePassword,
         },
-        bus, stopping, signal: abort.signal, secrets,
+        bus,
+        stopping,
+        signal: abort.signal,
+        secrets,
       })
       return out.exitCode
     } finally {
@@ -137,7 +155,12 @@ async function stdinLines(): Promise<{ next(): Promise<string | undefined>; clos
     for (const w of waiting.splice(0)) w(undefined)
   })
   return {
-    next: () => (ready.length ? Promise.resolve(ready.shift()) : ended ? Promise.resolve(undefined) : new Promise((r) => waiting.push(r))),
+    next: () =>
+      ready.length
+        ? Promise.resolve(ready.shift())
+        : ended
+          ? Promise.resolve(undefined)
+          : new Promise((r) => waiting.push(r)),
     close: () => rl.close(),
   }
 }
@@ -150,13 +173,22 @@ async function askStep(task: string): Promise<'yes' | 'no' | 'continue'> {
   return a.startsWith('y') ? 'yes' : a.startsWith('c') ? 'continue' : 'no'
 }
 
-export async function validateCommand(playbookPath: string, o: { inventory?: string[]; extraVars: string[] }): Promise<number> {
+export async function validateCommand(
+  playbookPath: string,
+  o: { inventory?: string[]; extraVars: string[] },
+): Promise<number> {
   try {
     const extraVars = await parseExtraVars(o.extraVars)
-    const p = await prepare(playbookPath, inventorySources(o.inventory ?? (await loadConfig(process.cwd())).inventory), extraVars)
+    const p = await prepare(
+      playbookPath,
+      inventorySources(o.inventory ?? (await loadConfig(process.cwd())).inventory),
+      extraVars,
+    )
     const tasks = p.playbook.plays.reduce((n, pl) => n + countTasks(pl.tasks) + pl.handlers.length, 0)
     printWarnings(p.warnings)
-    process.stdout.write(`${playbookPath}: valid (${p.playbook.plays.length} plays, ${tasks} tasks, ${p.inventory.hosts.size} hosts in the inventory); nothing was contacted.\n`)
+    process.stdout.write(
+      `${playbookPath}: valid (${p.playbook.plays.length} plays, ${tasks} tasks, ${p.inventory.hosts.size} hosts in the inventory); nothing was contacted.\n`,
+    )
     return EXIT.ok
   } catch (e) {
     return reportError(e)
@@ -181,7 +213,11 @@ export async function hostsCommand(o: { inventory?: string[]; limit: string; jso
     if (o.json) process.stdout.write(JSON.stringify(rows) + '\n')
     else {
       const w = Math.max(4, ...rows.map((r) => r.host.length))
-      process.stdout.write(`  hosts (${rows.length}):\n` + rows.map((r) => `    ${r.host.padEnd(w)}  ${r.groups.join(', ')}`).join('\n') + (rows.length ? '\n' : ''))
+      process.stdout.write(
+        `  hosts (${rows.length}):\n` +
+          rows.map((r) => `    ${r.host.padEnd(w)}  ${r.groups.join(', ')}`).join('\n') +
+          (rows.length ? '\n' : ''),
+      )
     }
     if (sel.unmatched.length) process.stderr.write(`[WARNING]: nothing matched: ${sel.unmatched.join(', ')}\n`)
     return EXIT.ok

@@ -52,12 +52,19 @@ export function checkSelection(p: Prepared, f: SelectionFlags): { errors: UserEr
   if (f.limit) {
     const sel = selectHosts(p.inventory, f.limit)
     for (const part of sel.unmatched) {
-      warnings.push(new UserError(`--limit: "${part}" matches no host or group in the inventory`, CLI, didYouMean(part.replace(/^[&!]/, ''), names)))
+      warnings.push(
+        new UserError(
+          `--limit: "${part}" matches no host or group in the inventory`,
+          CLI,
+          didYouMean(part.replace(/^[&!]/, ''), names),
+        ),
+      )
     }
     if (!p.playbook.plays.some((play) => playHosts(p.inventory, play.hosts, f.limit).length > 0)) {
       const hint = sel.hosts.length
         ? `(it selects ${sel.hosts.join(', ')}, but no play targets them)`
-        : (didYouMean(f.limit, names) ?? `(hosts and groups: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})`)
+        : (didYouMean(f.limit, names) ??
+          `(hosts and groups: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})`)
       errors.push(new UserError(`--limit "${f.limit}" leaves no host for any play: nothing would run`, CLI, hint))
     }
   }
@@ -65,11 +72,17 @@ export function checkSelection(p: Prepared, f: SelectionFlags): { errors: UserEr
   const all = [...known, ...SPECIAL_TAGS]
   for (const t of f.tags) {
     if (known.has(t) || SPECIAL_TAGS.includes(t)) continue
-    errors.push(new UserError(`--tags "${t}" matches no tag in the playbook`, CLI,
-      didYouMean(t, all) ?? (known.size ? `(tags: ${[...known].sort().join(', ')})` : '(the playbook has no tags)')))
+    errors.push(
+      new UserError(
+        `--tags "${t}" matches no tag in the playbook`,
+        CLI,
+        didYouMean(t, all) ?? (known.size ? `(tags: ${[...known].sort().join(', ')})` : '(the playbook has no tags)'),
+      ),
+    )
   }
   for (const t of f.skipTags) {
-    if (!known.has(t) && !SPECIAL_TAGS.includes(t)) warnings.push(new UserError(`--skip-tags "${t}" matches no tag in the playbook`, CLI, didYouMean(t, all)))
+    if (!known.has(t) && !SPECIAL_TAGS.includes(t))
+      warnings.push(new UserError(`--skip-tags "${t}" matches no tag in the playbook`, CLI, didYouMean(t, all)))
   }
   return { errors, warnings }
 }

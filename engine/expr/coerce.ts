@@ -51,7 +51,8 @@ export function toInt(v: unknown, dflt: unknown = 0, base: unknown = 10): unknow
   const s = v.trim().replaceAll('_', '')
   const b = Number(base)
   const prefixed = /^([-+]?)0([xob])([0-9a-f]+)$/i.exec(s)
-  if (prefixed && { x: 16, o: 8, b: 2 }[prefixed[2].toLowerCase()] === b) return Number(`${prefixed[1]}1`) * parseInt(prefixed[3], b)
+  if (prefixed && { x: 16, o: 8, b: 2 }[prefixed[2].toLowerCase()] === b)
+    return Number(`${prefixed[1]}1`) * parseInt(prefixed[3], b)
   const digits = '0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, b)
   if (new RegExp(`^[-+]?[${digits}]+$`, 'i').test(s)) return parseInt(s, b)
   const f = toFloat(s, null)
@@ -98,7 +99,11 @@ export function attrOf(item: unknown, path: unknown): unknown {
   for (const part of typeof path === 'number' ? [path] : String(path).split('.')) {
     if (v === null || typeof v !== 'object') return undefined
     const key = Array.isArray(v) && /^-?\d+$/.test(String(part)) ? Number(part) : part
-    v = Array.isArray(v) ? v.at(Number(key)) : Object.hasOwn(v, String(key)) ? (v as Record<string, unknown>)[String(key)] : undefined
+    v = Array.isArray(v)
+      ? v.at(Number(key))
+      : Object.hasOwn(v, String(key))
+        ? (v as Record<string, unknown>)[String(key)]
+        : undefined
   }
   return v
 }

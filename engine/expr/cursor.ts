@@ -52,7 +52,8 @@ export class Cursor {
   }
   error(what: string): ExprError {
     const t = this.t
-    const found = t.kind === 'eof' ? 'end of expression' : t.kind === 'str' ? `string ${JSON.stringify(t.text)}` : `"${t.text}"`
+    const found =
+      t.kind === 'eof' ? 'end of expression' : t.kind === 'str' ? `string ${JSON.stringify(t.text)}` : `"${t.text}"`
     return new ExprError(`${what}, found ${found}`, t.col)
   }
   /** A name token (keywords included). */

@@ -26,7 +26,6 @@ export function asText(v: unknown): string {
   return filterContext.ansible ? pyStr(force(v)) : toStr(v)
 }
 
-
 /** Evaluate `e`. The result may be `Undef` (callers decide whether that is an error). */
 export function evaluate(e: Expr, scope: Scope): unknown {
   /** A value used as a whole: defined, with templated strings inside rendered. */
@@ -52,7 +51,8 @@ export function evaluate(e: Expr, scope: Scope): unknown {
         if (!x) return undefined
         const v = val(x)
         if (v === null) return undefined
-        if (typeof v !== 'number' || !Number.isInteger(v)) throw new UserError(`slice indices must be whole numbers, got ${short(v)}`)
+        if (typeof v !== 'number' || !Number.isInteger(v))
+          throw new UserError(`slice indices must be whole numbers, got ${short(v)}`)
         return v
       }
       return slice(o, num(e.from), num(e.to), num(e.step))
@@ -134,28 +134,39 @@ function num(v: unknown, op: string): number {
 
 function binary(op: string, l: unknown, r: unknown): unknown {
   switch (op) {
-    case '==': return deepEq(l, r)
-    case '!=': return !deepEq(l, r)
-    case '<': return compare(l, r) < 0
-    case '>': return compare(l, r) > 0
-    case '<=': return compare(l, r) <= 0
-    case '>=': return compare(l, r) >= 0
+    case '==':
+      return deepEq(l, r)
+    case '!=':
+      return !deepEq(l, r)
+    case '<':
+      return compare(l, r) < 0
+    case '>':
+      return compare(l, r) > 0
+    case '<=':
+      return compare(l, r) <= 0
+    case '>=':
+      return compare(l, r) >= 0
     case 'in':
       if (r instanceof Map) return r.has(l)
       if (typeof r === 'string' || Array.isArray(r)) return contains(r, l)
       if (r && typeof r === 'object') return Object.hasOwn(r, toStr(l))
       throw new UserError(`"in" needs a string, list or map on its right, got ${typeName(r)} ${short(r)}`)
-    case '~': return asText(l) + asText(r)
+    case '~':
+      return asText(l) + asText(r)
     case '+':
       if (typeof l === 'string' && typeof r === 'string') return l + r
       if (Array.isArray(l) && Array.isArray(r)) return [...l, ...r]
       if (typeof l === 'string' || typeof r === 'string') {
-        throw new UserError(`cannot add ${typeName(l)} ${short(l)} and ${typeName(r)} ${short(r)} (use "~" to join as text)`)
+        throw new UserError(
+          `cannot add ${typeName(l)} ${short(l)} and ${typeName(r)} ${short(r)} (use "~" to join as text)`,
+        )
       }
       return num(l, op) + num(r, op)
-    case '-': return num(l, op) - num(r, op)
+    case '-':
+      return num(l, op) - num(r, op)
     case '*':
-      if (typeof l === 'string' && typeof r === 'number') return l.repeat(Math.max(0, Math.min(r, 1e6 / Math.max(1, l.length))))
+      if (typeof l === 'string' && typeof r === 'number')
+        return l.repeat(Math.max(0, Math.min(r, 1e6 / Math.max(1, l.length))))
       return num(l, op) * num(r, op)
     case '/':
     case '//':
@@ -167,7 +178,8 @@ function binary(op: string, l: unknown, r: unknown): unknown {
       if (op === '//') return Math.floor(a / b)
       return ((a % b) + b) % b
     }
-    case '**': return num(l, op) ** num(r, op)
+    case '**':
+      return num(l, op) ** num(r, op)
   }
   throw new UserError(`unknown operator "${op}"`)
 }

@@ -42,7 +42,8 @@ function round(v: unknown, precision: unknown = 0, method: unknown = 'common'): 
   // Python's round(): the nearest value, ties (exactly half, as the float is stored) to the even neighbour
   const scaled = Math.abs(x) * f
   const low = Math.floor(scaled)
-  const r = (scaled - low === 0.5 ? (low % 2 === 0 ? low : low + 1) : Number(Math.abs(x).toFixed(Number(precision))) * f) / f
+  const r =
+    (scaled - low === 0.5 ? (low % 2 === 0 ? low : low + 1) : Number(Math.abs(x).toFixed(Number(precision))) * f) / f
   return x < 0 ? -r : r
 }
 
@@ -61,13 +62,21 @@ function toJson(v: unknown, indent: unknown, sortKeys: unknown, kw: Record<strin
     return JSON.stringify(v instanceof Map ? Object.fromEntries(v) : v) ?? 'null'
   }
   const seps = Array.isArray(kw.separators) ? (kw.separators.map(String) as [string, string]) : undefined
-  return pyJson(v, { indent: indent == null ? undefined : Number(indent), sortKeys: truthy(sortKeys ?? false), ensureAscii: kw.ensure_ascii === undefined ? true : truthy(kw.ensure_ascii), separators: seps })
+  return pyJson(v, {
+    indent: indent == null ? undefined : Number(indent),
+    sortKeys: truthy(sortKeys ?? false),
+    ensureAscii: kw.ensure_ascii === undefined ? true : truthy(kw.ensure_ascii),
+    separators: seps,
+  })
 }
 
 export const DATA_FILTERS: Record<string, Def> = {
-  default: def('default_value boolean', (v, dflt = '', boolean = false) => (v instanceof Undef || (truthy(boolean) && !truthy(v)) ? dflt : v)),
+  default: def('default_value boolean', (v, dflt = '', boolean = false) =>
+    v instanceof Undef || (truthy(boolean) && !truthy(v)) ? dflt : v,
+  ),
   mandatory: def('msg', (v, msg) => {
-    if (v instanceof Undef) throw new UserError(msg !== undefined && msg !== null ? text(msg) : `Mandatory variable '${v.path}' not defined.`)
+    if (v instanceof Undef)
+      throw new UserError(msg !== undefined && msg !== null ? text(msg) : `Mandatory variable '${v.path}' not defined.`)
     return v
   }),
   bool: def('', ansibleBool),
@@ -78,15 +87,32 @@ export const DATA_FILTERS: Record<string, Def> = {
   count: def('', length),
   abs: def('', (v) => Math.abs(num(v, 'abs'))),
   round: def('precision method', round),
-  log: def('base', (v, base) => (base === undefined ? Math.log(num(v, 'log')) : Math.log(num(v, 'log')) / Math.log(num(base, 'log')))),
+  log: def('base', (v, base) =>
+    base === undefined ? Math.log(num(v, 'log')) : Math.log(num(v, 'log')) / Math.log(num(base, 'log')),
+  ),
   pow: def('y', (v, y) => num(v, 'pow') ** num(y, 'pow')),
-  root: def('base', (v, base = 2) => (Number(base) === 2 ? Math.sqrt(num(v, 'root')) : num(v, 'root') ** (1 / num(base, 'root')))),
+  root: def('base', (v, base = 2) =>
+    Number(base) === 2 ? Math.sqrt(num(v, 'root')) : num(v, 'root') ** (1 / num(base, 'root')),
+  ),
   to_json: def('indent sort_keys **kw', (v, indent, sortKeys, kw) => toJson(v, indent, sortKeys, kw)),
-  to_nice_json: def('indent sort_keys **kw', (v, indent = 4, sortKeys = true, kw) => pyJson(v, { indent: Number(indent), sortKeys: truthy(sortKeys), ensureAscii: kw.ensure_ascii === undefined ? true : truthy(kw.ensure_ascii), separators: [',', ': '] })),
+  to_nice_json: def('indent sort_keys **kw', (v, indent = 4, sortKeys = true, kw) =>
+    pyJson(v, {
+      indent: Number(indent),
+      sortKeys: truthy(sortKeys),
+      ensureAscii: kw.ensure_ascii === undefined ? true : truthy(kw.ensure_ascii),
+      separators: [',', ': '],
+    }),
+  ),
   from_json: def('', (v) => {
-    try { return JSON.parse(str(v, 'from_json')) } catch (e) { throw new UserError(`from_json: ${(e as Error).message}`) }
+    try {
+      return JSON.parse(str(v, 'from_json'))
+    } catch (e) {
+      throw new UserError(`from_json: ${(e as Error).message}`)
+    }
   }),
-  to_yaml: def('indent default_flow_style', (v, indent = 2, flow) => toYaml(v, { indent: Number(indent), flow: flow === undefined ? null : truthy(flow) })),
+  to_yaml: def('indent default_flow_style', (v, indent = 2, flow) =>
+    toYaml(v, { indent: Number(indent), flow: flow === undefined ? null : truthy(flow) }),
+  ),
   to_nice_yaml: def('indent', (v, indent = 4) => toYaml(v, { indent: Number(indent), flow: false })),
   from_yaml: def('', (v) => fromYaml(v, false)),
   from_yaml_all: def('', (v) => fromYaml(v, true)),
@@ -94,7 +120,8 @@ export const DATA_FILTERS: Record<string, Def> = {
   type_debug: def('', typeDebug),
   random: def('start step seed', (v, start, step, seed) => {
     const r = pyRandom(seed)
-    if (typeof v === 'number' && Number.isInteger(v)) return r.randrange(Number(start ?? 0) || 0, v, Number(step ?? 1) || 1)
+    if (typeof v === 'number' && Number.isInteger(v))
+      return r.randrange(Number(start ?? 0) || 0, v, Number(step ?? 1) || 1)
     if (start || step) throw new UserError('random: start and step can only be used with whole numbers')
     const xs = list(v, 'random')
     return xs[r.randbelow(xs.length)]
@@ -102,11 +129,17 @@ export const DATA_FILTERS: Record<string, Def> = {
   shuffle: def('seed', (v, seed) => r_shuffle([...list(v, 'shuffle')], seed)),
   extract: def('container morekeys', (v, container, morekeys) => {
     let out = getProp(container, v, `${short(container)}[${short(v)}]`)
-    for (const k of morekeys === undefined || morekeys === null ? [] : Array.isArray(morekeys) ? morekeys : [morekeys]) out = getProp(force(out), k, `…[${short(k)}]`)
+    for (const k of morekeys === undefined || morekeys === null ? [] : Array.isArray(morekeys) ? morekeys : [morekeys])
+      out = getProp(force(out), k, `…[${short(k)}]`)
     return force(out)
   }),
   attr: def('name', (v, name) => attrOf(v, name) ?? force(new Undef(`${short(v)}.${text(name)}`))),
-  path_join: def('', (v) => (Array.isArray(v) ? v.map(String) : [String(v)]).reduce((a, b) => (b.startsWith('/') ? b : a === '' || a.endsWith('/') ? a + b : `${a}/${b}`), '')),
+  path_join: def('', (v) =>
+    (Array.isArray(v) ? v.map(String) : [String(v)]).reduce(
+      (a, b) => (b.startsWith('/') ? b : a === '' || a.endsWith('/') ? a + b : `${a}/${b}`),
+      '',
+    ),
+  ),
 }
 DATA_FILTERS.d = DATA_FILTERS.default
 

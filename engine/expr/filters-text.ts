@@ -47,29 +47,60 @@ export function pySplit(s: string, sep: unknown, maxsplit: unknown = -1): string
 function percent(fmt: string, args: unknown[]): string {
   let i = 0
   const named = args.length === 1 && isMap(args[0]) ? (args[0] as Record<string, unknown>) : undefined
-  return fmt.replace(/%(\((\w+)\))?([-+ 0#]*)(\d+)?(?:\.(\d+))?([sridfFxXoeEgc%])/g, (_m, _k, key, fl: string, w, prec, conv: string) => {
-    if (conv === '%') return '%'
-    const v = key !== undefined && named ? named[key] : args[i++]
-    let s: string
-    const n = Number(v)
-    switch (conv) {
-      case 's': s = text(v); if (prec) s = s.slice(0, Number(prec)); break
-      case 'r': s = text(typeof v === 'string' ? `'${v}'` : v); break
-      case 'd': case 'i': s = String(Math.trunc(n)); break
-      case 'f': case 'F': s = n.toFixed(prec === undefined ? 6 : Number(prec)); break
-      case 'e': case 'E': s = n.toExponential(prec === undefined ? 6 : Number(prec)).replace(/e([+-])(\d)$/, 'e$10$2'); break
-      case 'x': s = Math.trunc(n).toString(16); break
-      case 'X': s = Math.trunc(n).toString(16).toUpperCase(); break
-      case 'o': s = Math.trunc(n).toString(8); break
-      case 'c': s = typeof v === 'number' ? String.fromCodePoint(v) : text(v); break
-      default: s = String(n)
-    }
-    if (fl.includes('+') && 'difeE'.includes(conv) && n >= 0) s = `+${s}`
-    if (conv === 'E') s = s.toUpperCase()
-    const width = Number(w ?? 0)
-    if (s.length < width) s = fl.includes('-') ? s.padEnd(width) : fl.includes('0') && conv !== 's' ? s.padStart(width, '0') : s.padStart(width)
-    return s
-  })
+  return fmt.replace(
+    /%(\((\w+)\))?([-+ 0#]*)(\d+)?(?:\.(\d+))?([sridfFxXoeEgc%])/g,
+    (_m, _k, key, fl: string, w, prec, conv: string) => {
+      if (conv === '%') return '%'
+      const v = key !== undefined && named ? named[key] : args[i++]
+      let s: string
+      const n = Number(v)
+      switch (conv) {
+        case 's':
+          s = text(v)
+          if (prec) s = s.slice(0, Number(prec))
+          break
+        case 'r':
+          s = text(typeof v === 'string' ? `'${v}'` : v)
+          break
+        case 'd':
+        case 'i':
+          s = String(Math.trunc(n))
+          break
+        case 'f':
+        case 'F':
+          s = n.toFixed(prec === undefined ? 6 : Number(prec))
+          break
+        case 'e':
+        case 'E':
+          s = n.toExponential(prec === undefined ? 6 : Number(prec)).replace(/e([+-])(\d)$/, 'e$10$2')
+          break
+        case 'x':
+          s = Math.trunc(n).toString(16)
+          break
+        case 'X':
+          s = Math.trunc(n).toString(16).toUpperCase()
+          break
+        case 'o':
+          s = Math.trunc(n).toString(8)
+          break
+        case 'c':
+          s = typeof v === 'number' ? String.fromCodePoint(v) : text(v)
+          break
+        default:
+          s = String(n)
+      }
+      if (fl.includes('+') && 'difeE'.includes(conv) && n >= 0) s = `+${s}`
+      if (conv === 'E') s = s.toUpperCase()
+      const width = Number(w ?? 0)
+      if (s.length < width)
+        s = fl.includes('-')
+          ? s.padEnd(width)
+          : fl.includes('0') && conv !== 's'
+            ? s.padStart(width, '0')
+            : s.padStart(width)
+      return s
+    },
+  )
 }
 
 /** Jinja's `urlencode`: `/` kept in text; maps and pair lists as a query string with `+` for spaces. */
@@ -124,7 +155,9 @@ function regexSearch(v: unknown, p: unknown, groups: unknown[], ignorecase: unkn
 
 function regexFindall(v: unknown, p: unknown, multiline: unknown, ignorecase: unknown): unknown[] {
   const re = pyRegex(str(p, 'regex_findall'), flags(ignorecase, multiline, 'g'))
-  return [...text(v).matchAll(re)].map((m) => (m.length === 1 ? m[0] : m.length === 2 ? (m[1] ?? '') : m.slice(1).map((x) => x ?? '')))
+  return [...text(v).matchAll(re)].map((m) =>
+    m.length === 1 ? m[0] : m.length === 2 ? (m[1] ?? '') : m.slice(1).map((x) => x ?? ''),
+  )
 }
 
 /** Python's `shlex.quote`, which Ansible's `quote` filter uses: safe words stay bare. */
@@ -139,8 +172,16 @@ const PY_SPECIAL = /[()[\]{}?*+\-|^$\\.&~# \t\n\r\v\f]/g
 export const TEXT_FILTERS: Record<string, Def> = {
   lower: def('', (v) => text(v).toLowerCase()),
   upper: def('', (v) => text(v).toUpperCase()),
-  capitalize: def('', (v) => { const s = text(v); return s.charAt(0).toUpperCase() + s.slice(1).toLowerCase() }),
-  title: def('', (v) => text(v).split(/([-\s({[<]+)/).map((w) => (w ? w.charAt(0).toUpperCase() + w.slice(1).toLowerCase() : w)).join('')),
+  capitalize: def('', (v) => {
+    const s = text(v)
+    return s.charAt(0).toUpperCase() + s.slice(1).toLowerCase()
+  }),
+  title: def('', (v) =>
+    text(v)
+      .split(/([-\s({[<]+)/)
+      .map((w) => (w ? w.charAt(0).toUpperCase() + w.slice(1).toLowerCase() : w))
+      .join(''),
+  ),
   trim: def('chars', (v, chars) => {
     const s = text(v)
     if (chars === undefined || chars === null) return s.trim()
@@ -158,29 +199,40 @@ export const TEXT_FILTERS: Record<string, Def> = {
     return parts.slice(0, n).join(text(b)) + (parts.length > n ? text(a) + parts.slice(n).join(text(a)) : '')
   }),
   regex_replace: def('pattern replacement ignorecase multiline count', (v, p = '', r = '', ic, ml, count = 0) =>
-    pyReplace(text(v), pyRegex(str(p, 'regex_replace'), flags(ic, ml, 'g')), str(r, 'regex_replace'), Number(count))),
+    pyReplace(text(v), pyRegex(str(p, 'regex_replace'), flags(ic, ml, 'g')), str(r, 'regex_replace'), Number(count)),
+  ),
   regex_search: def('regex *groups ignorecase multiline', (v, p, groups, ic, ml) => regexSearch(v, p, groups, ic, ml)),
   regex_findall: def('regex multiline ignorecase', regexFindall),
   regex_escape: def('re_type', (v, t = 'python') => {
     const s = str(v, 'regex_escape')
     if (t === 'posix_basic') return s.replace(/[.[\]\\*^$]/g, '\\$&')
-    if (t !== 'python') throw new UserError(`regex_escape: re_type ${short(t)} is not supported (python or posix_basic)`)
+    if (t !== 'python')
+      throw new UserError(`regex_escape: re_type ${short(t)} is not supported (python or posix_basic)`)
     return s.replace(PY_SPECIAL, (c) => `\\${c}`)
   }),
   split: def('sep maxsplit', (v, sep, max) => pySplit(text(v), sep, max)),
   center: def('width', (v, w = 80) => center(text(v), Number(w))),
   wordcount: def('', (v) => (text(v).match(/[\p{L}\p{N}_]+/gu) ?? []).length),
   indent: def('width first blank', indent),
-  format: def('*args **kw', (v, args: unknown[], kw: Record<string, unknown>) => percent(str(v, 'format'), Object.keys(kw).length ? [kw] : args)),
+  format: def('*args **kw', (v, args: unknown[], kw: Record<string, unknown>) =>
+    percent(str(v, 'format'), Object.keys(kw).length ? [kw] : args),
+  ),
   quote: def('', (v) => (filterContext.ansible ? shlexQuote(text(v)) : shQuote(text(v)))),
-  basename: def('', (v) => { const s = str(v, 'basename'); return s.slice(s.lastIndexOf('/') + 1) }),
+  basename: def('', (v) => {
+    const s = str(v, 'basename')
+    return s.slice(s.lastIndexOf('/') + 1)
+  }),
   dirname: def('', (v) => {
     const s = str(v, 'dirname')
     const head = s.slice(0, s.lastIndexOf('/') + 1)
     return head && !/^\/+$/.test(head) ? head.replace(/\/+$/, '') : head
   }),
   expanduser: def('', (v) => str(v, 'expanduser').replace(/^~(?=\/|$)/, process.env.HOME ?? homedir())),
-  splitext: def('', (v) => { const s = str(v, 'splitext'); const m = /^(.*?[^/.][^/]*?)(\.[^./]*)$/.exec(s); return m ? [m[1], m[2]] : [s, ''] }),
+  splitext: def('', (v) => {
+    const s = str(v, 'splitext')
+    const m = /^(.*?[^/.][^/]*?)(\.[^./]*)$/.exec(s)
+    return m ? [m[1], m[2]] : [s, '']
+  }),
   b64encode: def('encoding', (v) => Buffer.from(text(v), 'utf8').toString('base64')),
   b64decode: def('encoding', (v) => Buffer.from(str(v, 'b64decode'), 'base64').toString('utf8')),
   hash: def('hashtype', hash),
@@ -188,5 +240,12 @@ export const TEXT_FILTERS: Record<string, Def> = {
   sha1: def('', (v) => hash(v, 'sha1')),
   md5: def('', (v) => hash(v, 'md5')),
   urlencode: def('', urlencode),
-  comment: def('style', (v) => `#\n${text(v).split('\n').map((l) => `# ${l}`.trimEnd()).join('\n')}\n#`),
+  comment: def(
+    'style',
+    (v) =>
+      `#\n${text(v)
+        .split('\n')
+        .map((l) => `# ${l}`.trimEnd())
+        .join('\n')}\n#`,
+  ),
 }

@@ -33,7 +33,10 @@ function int(v: unknown, what: string): number {
 /** Python's `range(stop)`, `range(start, stop[, step])` as a list. */
 export function range(args: unknown[]): number[] {
   if (args.length < 1 || args.length > 3) throw new UserError(`range takes 1 to 3 arguments, got ${args.length}`)
-  const [start, stop, step] = args.length === 1 ? [0, int(args[0], 'range'), 1] : [int(args[0], 'range'), int(args[1], 'range'), args.length > 2 ? int(args[2], 'range') : 1]
+  const [start, stop, step] =
+    args.length === 1
+      ? [0, int(args[0], 'range'), 1]
+      : [int(args[0], 'range'), int(args[1], 'range'), args.length > 2 ? int(args[2], 'range') : 1]
   if (step === 0) throw new UserError('range: the step must not be zero')
   const n = Math.max(0, Math.ceil((stop - start) / step))
   if (n > MAX_RANGE) throw new UserError(`range of ${n} numbers is too long (limit ${MAX_RANGE})`)
@@ -47,7 +50,9 @@ function lookupOne(kind: string, arg: unknown, kw: Record<string, unknown>): unk
     try {
       return readFileSync(name, 'utf8').replace(/\n$/, '')
     } catch (e) {
-      throw new UserError(`lookup('file', '${name}'): ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`)
+      throw new UserError(
+        `lookup('file', '${name}'): ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+      )
     }
   }
   throw new UserError(`lookup('${kind}') is not supported (tsplay has 'env' and 'file')`)

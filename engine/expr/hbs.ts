@@ -114,7 +114,10 @@ export function compileHbs(segs: Segment[], shell: boolean): HbsTemplate {
       const head = g.inner.trimStart()
       if (head.startsWith('#')) {
         params.push(BLOCK_PARAMS.exec(g.inner)?.[1].trim().split(/\s+/).filter(Boolean) ?? [])
-        const inner = g.inner.replace(EACH_PATH, (_m, pre: string, path: string) => `${pre}(__req ${path} ${JSON.stringify(path)})`)
+        const inner = g.inner.replace(
+          EACH_PATH,
+          (_m, pre: string, path: string) => `${pre}(__req ${path} ${JSON.stringify(path)})`,
+        )
         src += g.src.replace(g.inner, () => inner)
       } else {
         if (head.startsWith('/')) params.pop()
@@ -125,14 +128,19 @@ export function compileHbs(segs: Segment[], shell: boolean): HbsTemplate {
       const close = g.tr ? '~}}' : '}}'
       if (g.t === 'expr') {
         exprs.push(g.expr)
-        const hash = params.flat().map((p) => ` ${p}=${p}`).join('')
+        const hash = params
+          .flat()
+          .map((p) => ` ${p}=${p}`)
+          .join('')
         src += `${open}${g.raw || !shell ? '__xr' : '__x'} ${exprs.length - 1}${hash}${close}`
       } else {
         firstNativeError ??= g.err
         const inner = g.inner.trim()
         const single = /^[^\s()"']+$/.test(inner)
         const helper = g.raw || !shell ? '__sr' : '__s'
-        src += single ? `${open}${helper} ${inner} ${JSON.stringify(inner)}${close}` : `${open}${helper} (${inner})${close}`
+        src += single
+          ? `${open}${helper} ${inner} ${JSON.stringify(inner)}${close}`
+          : `${open}${helper} (${inner})${close}`
       }
     }
   }
@@ -166,7 +174,8 @@ export function renderHbs(t: HbsTemplate, vars: Vars, scope: Scope, shell: boole
 function hbsMessage(msg: string): string {
   const line = /on line (\d+)/.exec(msg)?.[1]
   const got = /got '([^']+)'\s*$/.exec(msg)?.[1]
-  if (got === 'EOF') return `unexpected end of template${line ? ` (line ${line})` : ''}: is a {{#block}} missing its {{/block}}?`
+  if (got === 'EOF')
+    return `unexpected end of template${line ? ` (line ${line})` : ''}: is a {{#block}} missing its {{/block}}?`
   if (got) return `unexpected ${got.toLowerCase().replaceAll('_', ' ')} on line ${line ?? '?'}`
   return msg.split('\n')[0]
 }

@@ -29,7 +29,33 @@ export interface Token {
   col: number
 }
 
-const OPS = ['//', '==', '!=', '<=', '>=', '**', '(', ')', '[', ']', '{', '}', ',', '.', ':', '|', '<', '>', '+', '-', '*', '/', '%', '~', '=']
+const OPS = [
+  '//',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '**',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '.',
+  ':',
+  '|',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '~',
+  '=',
+]
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', "'": "'", '"': '"' }
 
 function isNameStart(c: string): boolean {
@@ -57,7 +83,10 @@ export function tokenize(src: string): Token[] {
         j++
         while (j < src.length && isDigit(src[j])) j++
       }
-      if ((src[j] === 'e' || src[j] === 'E') && (isDigit(src[j + 1] ?? '') || ((src[j + 1] === '-' || src[j + 1] === '+') && isDigit(src[j + 2] ?? '')))) {
+      if (
+        (src[j] === 'e' || src[j] === 'E') &&
+        (isDigit(src[j + 1] ?? '') || ((src[j + 1] === '-' || src[j + 1] === '+') && isDigit(src[j + 2] ?? '')))
+      ) {
         j += 2
         while (j < src.length && isDigit(src[j])) j++
       }

@@ -42,15 +42,25 @@ function stringMethod(o: string, name: string, args: unknown[], kw: Record<strin
   const a0 = args[0]
   const prefixes = (): string[] => (Array.isArray(a0) ? a0.map(text) : [text(a0)])
   switch (name) {
-    case 'startswith': return prefixes().some((p) => o.startsWith(p))
-    case 'endswith': return prefixes().some((p) => o.endsWith(p))
-    case 'lower': return o.toLowerCase()
-    case 'upper': return o.toUpperCase()
-    case 'capitalize': case 'title': return callFilter(name, o)
-    case 'strip': return trimChars(o, a0, true, true)
-    case 'lstrip': return trimChars(o, a0, true, false)
-    case 'rstrip': return trimChars(o, a0, false, true)
-    case 'split': return pySplit(o, a0 ?? kw.sep, args[1] ?? kw.maxsplit)
+    case 'startswith':
+      return prefixes().some((p) => o.startsWith(p))
+    case 'endswith':
+      return prefixes().some((p) => o.endsWith(p))
+    case 'lower':
+      return o.toLowerCase()
+    case 'upper':
+      return o.toUpperCase()
+    case 'capitalize':
+    case 'title':
+      return callFilter(name, o)
+    case 'strip':
+      return trimChars(o, a0, true, true)
+    case 'lstrip':
+      return trimChars(o, a0, true, false)
+    case 'rstrip':
+      return trimChars(o, a0, false, true)
+    case 'split':
+      return pySplit(o, a0 ?? kw.sep, args[1] ?? kw.maxsplit)
     case 'rsplit': {
       const max = Number(args[1] ?? kw.maxsplit ?? -1)
       const parts = pySplit(o, a0 ?? kw.sep)
@@ -58,25 +68,52 @@ function stringMethod(o: string, name: string, args: unknown[], kw: Record<strin
       const sep = text(a0)
       return [parts.slice(0, parts.length - max).join(sep), ...parts.slice(parts.length - max)]
     }
-    case 'splitlines': return o.split(/\r\n|\n|\r/).filter((l, i, all) => i < all.length - 1 || l !== '')
-    case 'replace': return callFilter('replace', o, args)
-    case 'find': return o.indexOf(text(a0))
-    case 'rfind': return o.lastIndexOf(text(a0))
-    case 'index': { const i = o.indexOf(text(a0)); if (i < 0) throw new UserError(`substring ${short(a0)} not found`); return i }
-    case 'count': return o.split(text(a0)).length - 1
-    case 'join': return list(a0, 'join').map(pyStr).join(o)
-    case 'format': return format(o, args, kw)
-    case 'isdigit': return /^\d+$/.test(o)
-    case 'isalpha': return /^\p{L}+$/u.test(o)
-    case 'isalnum': return /^[\p{L}\p{N}]+$/u.test(o)
-    case 'isspace': return /^\s+$/.test(o)
-    case 'islower': return o === o.toLowerCase() && o !== o.toUpperCase()
-    case 'isupper': return o === o.toUpperCase() && o !== o.toLowerCase()
-    case 'zfill': { const w = Number(a0); const sign = /^[-+]/.test(o) ? o[0] : ''; return sign + o.slice(sign.length).padStart(w - sign.length, '0') }
-    case 'ljust': return o.padEnd(Number(a0), args[1] === undefined ? ' ' : text(args[1]))
-    case 'rjust': return o.padStart(Number(a0), args[1] === undefined ? ' ' : text(args[1]))
-    case 'center': return callFilter('center', o, args)
-    case 'partition': { const i = o.indexOf(text(a0)); return tuple(i < 0 ? [o, '', ''] : [o.slice(0, i), text(a0), o.slice(i + text(a0).length)]) }
+    case 'splitlines':
+      return o.split(/\r\n|\n|\r/).filter((l, i, all) => i < all.length - 1 || l !== '')
+    case 'replace':
+      return callFilter('replace', o, args)
+    case 'find':
+      return o.indexOf(text(a0))
+    case 'rfind':
+      return o.lastIndexOf(text(a0))
+    case 'index': {
+      const i = o.indexOf(text(a0))
+      if (i < 0) throw new UserError(`substring ${short(a0)} not found`)
+      return i
+    }
+    case 'count':
+      return o.split(text(a0)).length - 1
+    case 'join':
+      return list(a0, 'join').map(pyStr).join(o)
+    case 'format':
+      return format(o, args, kw)
+    case 'isdigit':
+      return /^\d+$/.test(o)
+    case 'isalpha':
+      return /^\p{L}+$/u.test(o)
+    case 'isalnum':
+      return /^[\p{L}\p{N}]+$/u.test(o)
+    case 'isspace':
+      return /^\s+$/.test(o)
+    case 'islower':
+      return o === o.toLowerCase() && o !== o.toUpperCase()
+    case 'isupper':
+      return o === o.toUpperCase() && o !== o.toLowerCase()
+    case 'zfill': {
+      const w = Number(a0)
+      const sign = /^[-+]/.test(o) ? o[0] : ''
+      return sign + o.slice(sign.length).padStart(w - sign.length, '0')
+    }
+    case 'ljust':
+      return o.padEnd(Number(a0), args[1] === undefined ? ' ' : text(args[1]))
+    case 'rjust':
+      return o.padStart(Number(a0), args[1] === undefined ? ' ' : text(args[1]))
+    case 'center':
+      return callFilter('center', o, args)
+    case 'partition': {
+      const i = o.indexOf(text(a0))
+      return tuple(i < 0 ? [o, '', ''] : [o.slice(0, i), text(a0), o.slice(i + text(a0).length)])
+    }
   }
   return undefined
 }
@@ -89,9 +126,15 @@ export function callMethod(o: unknown, name: string, args: unknown[], kw: Record
     if (r !== undefined) return r
   } else if (Array.isArray(o)) {
     switch (name) {
-      case 'index': { const i = o.findIndex((x) => deepEq(x, args[0])); if (i < 0) throw new UserError(`${short(args[0])} is not in the list`); return i }
-      case 'count': return o.filter((x) => deepEq(x, args[0])).length
-      case 'copy': return [...o]
+      case 'index': {
+        const i = o.findIndex((x) => deepEq(x, args[0]))
+        if (i < 0) throw new UserError(`${short(args[0])} is not in the list`)
+        return i
+      }
+      case 'count':
+        return o.filter((x) => deepEq(x, args[0])).length
+      case 'copy':
+        return [...o]
     }
   } else if (isMap(o)) {
     if (name === 'cycle' && loops.has(o)) {
@@ -100,11 +143,18 @@ export function callMethod(o: unknown, name: string, args: unknown[], kw: Record
     }
     const m = map(o, name)
     switch (name) {
-      case 'keys': return Object.keys(m)
-      case 'values': return Object.values(m)
-      case 'items': return Object.entries(m).map((e) => tuple(e))
-      case 'get': { const k = text(args[0]); return Object.hasOwn(m, k) && m[k] !== undefined ? m[k] : (args[1] ?? null) }
-      case 'copy': return { ...m }
+      case 'keys':
+        return Object.keys(m)
+      case 'values':
+        return Object.values(m)
+      case 'items':
+        return Object.entries(m).map((e) => tuple(e))
+      case 'get': {
+        const k = text(args[0])
+        return Object.hasOwn(m, k) && m[k] !== undefined ? m[k] : (args[1] ?? null)
+      }
+      case 'copy':
+        return { ...m }
     }
   }
   throw new UserError(`unknown method "${name}" on ${typeName(o)} ${short(o)}`)

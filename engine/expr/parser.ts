@@ -13,7 +13,6 @@ import type { Expr } from './ast.js'
 import { ExprError, tokenize } from './lexer.js'
 import { COMPARE, PostfixParser } from './postfix.js'
 
-
 /** Parse an expression; throws `ExprError` with a column. */
 export function parse(src: string): Expr {
   return new Parser(tokenize(src)).parseAll()

@@ -13,7 +13,15 @@ import { Cursor } from './cursor.js'
 import { GLOBALS, GLOBAL_NAMES } from './globals.js'
 import { ExprError } from './lexer.js'
 
-const LITERALS: Record<string, unknown> = { true: true, True: true, false: false, False: false, none: null, None: null, null: null }
+const LITERALS: Record<string, unknown> = {
+  true: true,
+  True: true,
+  false: false,
+  False: false,
+  none: null,
+  None: null,
+  null: null,
+}
 export const COMPARE = new Set(['==', '!=', '<', '>', '<=', '>='])
 export const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else'])
 
@@ -173,7 +181,8 @@ export abstract class PostfixParser extends Cursor {
         const t = this.t
         let name: string
         if (t.kind === 'name') name = this.dotted(this.next().text)
-        else if (t.kind === 'op' && COMPARE.has(t.text)) name = this.next().text // `x is == 1`, `x is < 3`
+        else if (t.kind === 'op' && COMPARE.has(t.text))
+          name = this.next().text // `x is == 1`, `x is < 3`
         else throw this.error('expected a test name after "is"')
         let a: Args = { args: [], kw: [] }
         if (this.isOp('(')) (this.next(), (a = this.parseArgs()))

@@ -20,7 +20,6 @@ export function pyRegex(pattern: string, flags = ''): RegExp {
   if (inline) {
     p = p.slice(inline[0].length)
     for (const f of inline[1]) if ('ims'.includes(f) && !flags.includes(f)) flags += f
-
   }
   let out = ''
   let inClass = false

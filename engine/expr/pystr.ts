@@ -54,8 +54,12 @@ export function pyRepr(v: unknown, depth = 0): string {
     const items = v.map((x) => pyRepr(x, depth + 1))
     return tuples.has(v) ? `(${items.join(', ')}${items.length === 1 ? ',' : ''})` : `[${items.join(', ')}]`
   }
-  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${pyRepr(k, depth + 1)}: ${pyRepr(x, depth + 1)}`).join(', ')}}`
-  if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x, depth + 1)}`).join(', ')}}`
+  if (v instanceof Map)
+    return `{${[...v].map(([k, x]) => `${pyRepr(k, depth + 1)}: ${pyRepr(x, depth + 1)}`).join(', ')}}`
+  if (typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x, depth + 1)}`)
+      .join(', ')}}`
   return String(v)
 }
 
@@ -84,13 +88,15 @@ export function pyJson(v: unknown, o: JsonOptions = {}, level = 0): string {
   const [item, key] = o.separators ?? [o.indent !== undefined ? ',' : ', ', ': ']
   if (v === null || v === undefined || v instanceof Undef) return 'null'
   if (typeof v === 'boolean') return String(v)
-  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : !Number.isFinite(v) ? (v > 0 ? 'Infinity' : '-Infinity') : pyNum(v)
+  if (typeof v === 'number')
+    return Number.isNaN(v) ? 'NaN' : !Number.isFinite(v) ? (v > 0 ? 'Infinity' : '-Infinity') : pyNum(v)
   if (typeof v === 'string') return jsonStr(v, ascii)
   if (level > 64) throw new Error('value nested too deeply for JSON')
   const entries: Array<[string | undefined, unknown]> = Array.isArray(v)
     ? v.map((x) => [undefined, x])
     : Object.entries(v instanceof Map ? Object.fromEntries(v) : (v as object))
-  if (!Array.isArray(v) && o.sortKeys) entries.sort(([a], [b]) => ((a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0))
+  if (!Array.isArray(v) && o.sortKeys)
+    entries.sort(([a], [b]) => ((a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0))
   const [open, close] = Array.isArray(v) ? ['[', ']'] : ['{', '}']
   if (!entries.length) return open + close
   const parts = entries.map(([k, x]) => (k === undefined ? '' : jsonStr(k, ascii) + key) + pyJson(x, o, level + 1))

@@ -43,7 +43,8 @@ export function bind(d: Def, what: string, args: unknown[], kw: Record<string, u
   const star = d.params.findIndex((p) => p.startsWith('*') && !p.startsWith('**'))
   const dstar = d.params.findIndex((p) => p.startsWith('**'))
   const fixed = star < 0 ? (dstar < 0 ? d.params.length : dstar) : star
-  if (star < 0 && args.length > fixed) throw new UserError(`${what} takes at most ${fixed} argument${fixed === 1 ? '' : 's'}, got ${args.length}`)
+  if (star < 0 && args.length > fixed)
+    throw new UserError(`${what} takes at most ${fixed} argument${fixed === 1 ? '' : 's'}, got ${args.length}`)
   for (let i = 0; i < Math.min(fixed, args.length); i++) out[i] = args[i]
   if (star >= 0) out[star] = args.slice(fixed)
   const extra: Record<string, unknown> = {}

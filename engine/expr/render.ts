@@ -67,16 +67,25 @@ export function compileTemplate(s: string, shell: boolean, engine: Engine = 'aut
   const key = (shell ? 's' : 'p') + engine[0] + s
   let c = cache.get(key)
   if (c) return c
-  if (engine === 'auto' && s.startsWith(UNSAFE_OPEN) && s.endsWith(UNSAFE_CLOSE) && s.indexOf(UNSAFE_CLOSE) === s.length - UNSAFE_CLOSE.length) {
+  if (
+    engine === 'auto' &&
+    s.startsWith(UNSAFE_OPEN) &&
+    s.endsWith(UNSAFE_CLOSE) &&
+    s.indexOf(UNSAFE_CLOSE) === s.length - UNSAFE_CLOSE.length
+  ) {
     c = { kind: 'text', text: s.slice(UNSAFE_OPEN.length, -UNSAFE_CLOSE.length) }
-  } else if (engine === 'jinja' || (engine === 'auto' && usesJinjaSyntax(s))) c = { kind: 'jinja', t: compileJinja(s), convert: engine === 'auto' && !shell }
+  } else if (engine === 'jinja' || (engine === 'auto' && usesJinjaSyntax(s)))
+    c = { kind: 'jinja', t: compileJinja(s), convert: engine === 'auto' && !shell }
   else if (!s.includes('{{') && !s.includes('{%')) c = { kind: 'text', text: s }
   else {
     const segs = scan(s)
     if (needsHandlebars(segs, s)) c = { kind: 'hbs', hbs: compileHbs(segs, shell), segs }
-    else if (!shell && segs.length === 1 && segs[0].t === 'expr' && !segs[0].raw) c = { kind: 'single', expr: segs[0].expr }
+    else if (!shell && segs.length === 1 && segs[0].t === 'expr' && !segs[0].raw)
+      c = { kind: 'single', expr: segs[0].expr }
     else {
-      const parts = segs.map((g) => (g.t === 'text' ? g.text : { expr: (g as { expr: Expr }).expr, raw: (g as { raw: boolean }).raw }))
+      const parts = segs.map((g) =>
+        g.t === 'text' ? g.text : { expr: (g as { expr: Expr }).expr, raw: (g as { raw: boolean }).raw },
+      )
       c = { kind: 'parts', parts, segs }
     }
   }

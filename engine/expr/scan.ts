@@ -124,5 +124,7 @@ export function scan(s: string): Segment[] {
 
 /** True when the segments need handlebars (blocks, handlebars-only mustaches, `\{{` escapes or `~`). */
 export function needsHandlebars(segs: Segment[], s: string): boolean {
-  return s.includes('\\{{') || segs.some((g) => g.t === 'block' || g.t === 'native' || (g.t === 'expr' && (g.tl || g.tr)))
+  return (
+    s.includes('\\{{') || segs.some((g) => g.t === 'block' || g.t === 'native' || (g.t === 'expr' && (g.tl || g.tr)))
+  )
 }

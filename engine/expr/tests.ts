@@ -100,30 +100,94 @@ export const TEST_DEFS: Record<string, Def> = {
   failed: def('', (v) => truthy(result(v, 'failed').failed ?? false)),
   changed: def('', changed),
   skipped: def('', (v) => truthy(result(v, 'skipped').skipped ?? false)),
-  finished: def('', (v) => { const r = result(v, 'finished'); return !('finished' in r) || truthy(r.finished) }),
-  started: def('', (v) => { const r = result(v, 'started'); return !('started' in r) || truthy(r.started) }),
+  finished: def('', (v) => {
+    const r = result(v, 'finished')
+    return !('finished' in r) || truthy(r.finished)
+  }),
+  started: def('', (v) => {
+    const r = result(v, 'started')
+    return !('started' in r) || truthy(r.started)
+  }),
   reachable: def('', (v) => !truthy(result(v, 'reachable').unreachable ?? false)),
   unreachable: def('', (v) => truthy(result(v, 'unreachable').unreachable ?? false)),
-  truthy: def('convert_bool', (v, cb) => pyTruthy(cb ? (typeof v === 'string' ? ['yes', 'on', '1', 'true'].includes(v.toLowerCase()) : v === 1 || v === true) : v)),
+  truthy: def('convert_bool', (v, cb) =>
+    pyTruthy(
+      cb ? (typeof v === 'string' ? ['yes', 'on', '1', 'true'].includes(v.toLowerCase()) : v === 1 || v === true) : v,
+    ),
+  ),
   falsy: def('convert_bool', (v, cb) => !TEST_DEFS.truthy.fn(v, cb)),
   divisibleby: def('num', (v, n) => num(v, 'divisibleby') % num(n, 'divisibleby') === 0),
   even: def('', (v) => num(v, 'even') % 2 === 0),
   odd: def('', (v) => Math.abs(num(v, 'odd') % 2) === 1),
-  lower: def('', (v) => { const s = text(v); return s === s.toLowerCase() && s !== s.toUpperCase() }),
-  upper: def('', (v) => { const s = text(v); return s === s.toUpperCase() && s !== s.toLowerCase() }),
+  lower: def('', (v) => {
+    const s = text(v)
+    return s === s.toLowerCase() && s !== s.toUpperCase()
+  }),
+  upper: def('', (v) => {
+    const s = text(v)
+    return s === s.toUpperCase() && s !== s.toLowerCase()
+  }),
   any: def('', (v) => list(v, 'any').some(pyTruthy)),
   all: def('', (v) => list(v, 'all').every(pyTruthy)),
   nan: def('', (v) => typeof v === 'number' && Number.isNaN(v)),
-  abs: def('', fsTest((p) => p.startsWith('/'))),
-  exists: def('', fsTest((p) => existsSync(p))),
-  file: def('', fsTest((p) => { try { return statSync(p).isFile() } catch { return false } })),
-  directory: def('', fsTest((p) => { try { return statSync(p).isDirectory() } catch { return false } })),
-  link: def('', fsTest((p) => { try { return lstatSync(p).isSymbolicLink() } catch { return false } })),
+  abs: def(
+    '',
+    fsTest((p) => p.startsWith('/')),
+  ),
+  exists: def(
+    '',
+    fsTest((p) => existsSync(p)),
+  ),
+  file: def(
+    '',
+    fsTest((p) => {
+      try {
+        return statSync(p).isFile()
+      } catch {
+        return false
+      }
+    }),
+  ),
+  directory: def(
+    '',
+    fsTest((p) => {
+      try {
+        return statSync(p).isDirectory()
+      } catch {
+        return false
+      }
+    }),
+  ),
+  link: def(
+    '',
+    fsTest((p) => {
+      try {
+        return lstatSync(p).isSymbolicLink()
+      } catch {
+        return false
+      }
+    }),
+  ),
 }
 Object.assign(TEST_DEFS, {
-  success: TEST_DEFS.succeeded, failure: TEST_DEFS.failed, change: TEST_DEFS.changed, skip: TEST_DEFS.skipped,
-  equalto: TEST_DEFS.eq, '==': TEST_DEFS.eq, '!=': TEST_DEFS.ne, '<': TEST_DEFS.lt, '<=': TEST_DEFS.le, '>': TEST_DEFS.gt,
-  '>=': TEST_DEFS.ge, greaterthan: TEST_DEFS.gt, lessthan: TEST_DEFS.lt, version_compare: TEST_DEFS.version,
-  issubset: TEST_DEFS.subset, issuperset: TEST_DEFS.superset, is_abs: TEST_DEFS.abs, is_dir: TEST_DEFS.directory,
-  is_file: TEST_DEFS.file, is_link: TEST_DEFS.link,
+  success: TEST_DEFS.succeeded,
+  failure: TEST_DEFS.failed,
+  change: TEST_DEFS.changed,
+  skip: TEST_DEFS.skipped,
+  equalto: TEST_DEFS.eq,
+  '==': TEST_DEFS.eq,
+  '!=': TEST_DEFS.ne,
+  '<': TEST_DEFS.lt,
+  '<=': TEST_DEFS.le,
+  '>': TEST_DEFS.gt,
+  '>=': TEST_DEFS.ge,
+  greaterthan: TEST_DEFS.gt,
+  lessthan: TEST_DEFS.lt,
+  version_compare: TEST_DEFS.version,
+  issubset: TEST_DEFS.subset,
+  issuperset: TEST_DEFS.superset,
+  is_abs: TEST_DEFS.abs,
+  is_dir: TEST_DEFS.directory,
+  is_file: TEST_DEFS.file,
+  is_link: TEST_DEFS.link,
 })

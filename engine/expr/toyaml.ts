@@ -42,7 +42,8 @@ function plainOk(s: string, flowCtx: boolean): boolean {
 function scalar(v: unknown, flowCtx: boolean, contIndent: number): string {
   if (v === null || v === undefined) return 'null'
   if (typeof v === 'boolean') return String(v)
-  if (typeof v === 'number') return Number.isNaN(v) ? '.nan' : !Number.isFinite(v) ? (v > 0 ? '.inf' : '-.inf') : pyNum(v)
+  if (typeof v === 'number')
+    return Number.isNaN(v) ? '.nan' : !Number.isFinite(v) ? (v > 0 ? '.inf' : '-.inf') : pyNum(v)
   const s = String(v)
   if (plainOk(s, flowCtx)) return s
   if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(s)) return JSON.stringify(s)
@@ -53,7 +54,9 @@ function scalar(v: unknown, flowCtx: boolean, contIndent: number): string {
 function flow(v: unknown): string {
   if (isScalar(v)) return scalar(v, true, 0)
   if (Array.isArray(v)) return `[${v.map(flow).join(', ')}]`
-  return `{${sortedEntries(v as object).map(([k, x]) => `${scalar(k, true, 0)}: ${flow(x)}`).join(', ')}}`
+  return `{${sortedEntries(v as object)
+    .map(([k, x]) => `${scalar(k, true, 0)}: ${flow(x)}`)
+    .join(', ')}}`
 }
 
 function sortedEntries(v: object): Array<[string, unknown]> {

@@ -17,14 +17,18 @@ function cmpParts(a: Part[], b: Part[], what: string): number {
     const x = a[i]
     const y = b[i]
     if (x === y) continue
-    if (typeof x !== typeof y) throw new UserError(`Version comparison failed: cannot compare ${short(x)} with ${short(y)} (${what})`)
+    if (typeof x !== typeof y)
+      throw new UserError(`Version comparison failed: cannot compare ${short(x)} with ${short(y)} (${what})`)
     return x < y ? -1 : 1
   }
   return a.length - b.length
 }
 
 function loose(v: string): Part[] {
-  return v.split(/(\d+|[a-z]+|\.)/).filter((p) => p && p !== '.').map((p) => (/^\d+$/.test(p) ? Number(p) : p))
+  return v
+    .split(/(\d+|[a-z]+|\.)/)
+    .filter((p) => p && p !== '.')
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p))
 }
 
 function strict(v: string): [number[], Part[] | undefined] {
@@ -72,18 +76,39 @@ export function versionCompare(a: string, b: string, type: string): number {
 }
 
 const OPS: Record<string, (c: number) => boolean> = {
-  eq: (c) => c === 0, ne: (c) => c !== 0, lt: (c) => c < 0, le: (c) => c <= 0, gt: (c) => c > 0, ge: (c) => c >= 0,
+  eq: (c) => c === 0,
+  ne: (c) => c !== 0,
+  lt: (c) => c < 0,
+  le: (c) => c <= 0,
+  gt: (c) => c > 0,
+  ge: (c) => c >= 0,
 }
-const ALIASES: Record<string, string> = { '==': 'eq', '=': 'eq', '!=': 'ne', '<>': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' }
+const ALIASES: Record<string, string> = {
+  '==': 'eq',
+  '=': 'eq',
+  '!=': 'ne',
+  '<>': 'ne',
+  '<': 'lt',
+  '<=': 'le',
+  '>': 'gt',
+  '>=': 'ge',
+}
 
 /** Ansible's `version` test. */
-export function versionTest(value: unknown, version: unknown, operator: unknown = 'eq', strictFlag?: unknown, versionType?: unknown): boolean {
+export function versionTest(
+  value: unknown,
+  version: unknown,
+  operator: unknown = 'eq',
+  strictFlag?: unknown,
+  versionType?: unknown,
+): boolean {
   if (strictFlag != null && versionType != null) throw new UserError("Cannot specify both 'strict' and 'version_type'")
   if (!value) throw new UserError('Input version value cannot be empty')
   if (!version) throw new UserError('Version parameter to compare against cannot be empty')
   const op = ALIASES[String(operator)] ?? String(operator)
   const f = OPS[op]
-  if (!f) throw new UserError(`Invalid operator type ${short(operator)}: use one of == = eq < lt <= le > gt >= ge != <> ne`)
+  if (!f)
+    throw new UserError(`Invalid operator type ${short(operator)}: use one of == = eq < lt <= le > gt >= ge != <> ne`)
   const type = strictFlag ? 'strict' : versionType != null ? String(versionType) : 'loose'
   return f(versionCompare(String(value), String(version), type))
 }

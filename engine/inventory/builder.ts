@@ -105,8 +105,12 @@ export class InventoryBuilder {
   finish(): Inventory {
     for (const [name, h] of this.hosts) {
       if (this.groups.has(name) && name !== 'all' && name !== 'ungrouped') {
-        this.fail(`"${name}" is both a host and a group name, so host patterns would be ambiguous: rename one`, h.pos ?? this.groups.get(name)?.pos)
-      } else if (name === 'all' || name === 'ungrouped') this.fail(`"${name}" is a reserved group name and cannot be a host`, h.pos)
+        this.fail(
+          `"${name}" is both a host and a group name, so host patterns would be ambiguous: rename one`,
+          h.pos ?? this.groups.get(name)?.pos,
+        )
+      } else if (name === 'all' || name === 'ungrouped')
+        this.fail(`"${name}" is a reserved group name and cannot be a host`, h.pos)
     }
     this.checkCycles()
     const all = this.groups.get('all')!

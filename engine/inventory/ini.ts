@@ -92,7 +92,8 @@ export function parseIni(text: string, file: string, b: InventoryBuilder): void 
     b.attempt(() => {
       if (trimmed.startsWith('[')) {
         const m = /^\[([^\]]*)\]\s*(?:[#;].*)?$/.exec(trimmed)
-        if (!m) return b.fail('malformed section header: expected [group], [group:children] or [group:vars]', at(indent + 1))
+        if (!m)
+          return b.fail('malformed section header: expected [group], [group:children] or [group:vars]', at(indent + 1))
         const [name, suffix, extra] = m[1].trim().split(':')
         if (extra !== undefined || (suffix !== undefined && suffix !== 'children' && suffix !== 'vars')) {
           return b.fail(`unknown section [${m[1]}]: expected [group], [group:children] or [group:vars]`, at(indent + 1))
@@ -108,7 +109,8 @@ export function parseIni(text: string, file: string, b: InventoryBuilder): void 
         const eq = raw.indexOf('=')
         if (eq < 0) return b.fail(`expected key=value in [${group}:vars]`, at(indent + 1))
         const key = raw.slice(0, eq).trim()
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return b.fail(`invalid variable name ${JSON.stringify(key)}`, at(indent + 1))
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+          return b.fail(`invalid variable name ${JSON.stringify(key)}`, at(indent + 1))
         let value = raw.slice(eq + 1).trim()
         const quote = /^(["'])(.*)\1$/.exec(value)
         if (!quote) value = value.replace(/\s+[#;].*$/, '')

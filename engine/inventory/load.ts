@@ -41,7 +41,11 @@ async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
 async function readBytes(file: string): Promise<Uint8Array> {
   const st = await stat(file)
   if (st.size > DEFAULT_LIMITS.maxBytes) {
-    throw new UserError(`file too large: ${st.size} bytes (limit ${DEFAULT_LIMITS.maxBytes})`, { file, line: 1, col: 1 })
+    throw new UserError(`file too large: ${st.size} bytes (limit ${DEFAULT_LIMITS.maxBytes})`, {
+      file,
+      line: 1,
+      col: 1,
+    })
   }
   return readFile(file)
 }
@@ -103,7 +107,10 @@ async function loadVarDirs(dir: string, b: InventoryBuilder): Promise<void> {
           if (value === undefined || value === null) return
           const pos = posOf(value) ?? { file, line: 1, col: 1 }
           if (typeof value !== 'object' || Array.isArray(value)) {
-            b.fail(`${sub}/${name}: variables must be a map of names to values, found ${Array.isArray(value) ? 'a list' : typeof value}`, pos)
+            b.fail(
+              `${sub}/${name}: variables must be a map of names to values, found ${Array.isArray(value) ? 'a list' : typeof value}`,
+              pos,
+            )
             return
           }
           if (sub === 'group_vars') b.groupVars(name, value as Record<string, unknown>, pos)
@@ -145,7 +152,8 @@ export async function loadInventory(sources: string[], opts: LoadInventoryOption
     if (kind === 'dir') {
       for (const n of await entries(src)) {
         const p = join(src, n)
-        if (INVENTORY_EXT.has(extname(n).toLowerCase()) && (await kindOf(p)) === 'file') await attemptAsync(b, () => parseInventoryFile(p, b))
+        if (INVENTORY_EXT.has(extname(n).toLowerCase()) && (await kindOf(p)) === 'file')
+          await attemptAsync(b, () => parseInventoryFile(p, b))
       }
       varDirs.push(resolve(src))
     } else {

@@ -112,7 +112,9 @@ function sortByOrder(inv: Inventory, hosts: Iterable<string>): string[] {
  * no host (an existing but empty group is not listed). Throws `UserError` for an invalid `~regex`.
  */
 export function selectHosts(inv: Inventory, pattern: string): { hosts: string[]; unmatched: string[] } {
-  const parts = splitPattern(pattern.trim()).map((p) => p.trim()).filter(Boolean)
+  const parts = splitPattern(pattern.trim())
+    .map((p) => p.trim())
+    .filter(Boolean)
   const plus = parts.filter((p) => !p.startsWith('&') && !p.startsWith('!'))
   const and = parts.filter((p) => p.startsWith('&'))
   const not = parts.filter((p) => p.startsWith('!'))

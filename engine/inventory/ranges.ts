@@ -28,7 +28,8 @@ export function expandHostRange(name: string, pos?: SourcePos): string[] {
   const beg = beg0 === '' ? '0' : beg0
   if (end === '') throw bad('the range needs an end value')
   const step = stepText === undefined || stepText === '' ? 1 : Number(stepText)
-  if (!/^\d*$/.test(stepText ?? '') || !Number.isInteger(step) || step < 1) throw bad('the step must be a positive whole number')
+  if (!/^\d*$/.test(stepText ?? '') || !Number.isInteger(step) || step < 1)
+    throw bad('the step must be a positive whole number')
   let items: string[]
   const numeric = /^\d+$/.test(beg) && /^\d+$/.test(end)
   const alpha = /^[A-Za-z]$/.test(beg) && /^[A-Za-z]$/.test(end)
@@ -89,12 +90,16 @@ const BAD_NAME = /[\s,]/
 
 /** Throw when `name` cannot be a host name (empty, whitespace, commas). */
 export function checkHostName(name: string, pos?: SourcePos): void {
-  if (name === '' || BAD_NAME.test(name)) throw new UserError(`invalid host name ${JSON.stringify(name)}: no spaces or commas allowed`, pos)
+  if (name === '' || BAD_NAME.test(name))
+    throw new UserError(`invalid host name ${JSON.stringify(name)}: no spaces or commas allowed`, pos)
 }
 
 /** Throw when `name` cannot be a group name (it would be ambiguous in host patterns). */
 export function checkGroupName(name: string, pos?: SourcePos): void {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) {
-    throw new UserError(`invalid group name ${JSON.stringify(name)}: use letters, digits, "_", "-" and "." (patterns use : , & ! * ? [ ] ~)`, pos)
+    throw new UserError(
+      `invalid group name ${JSON.stringify(name)}: use letters, digits, "_", "-" and "." (patterns use : , & ! * ? [ ] ~)`,
+      pos,
+    )
   }
 }

@@ -87,7 +87,8 @@ export function connectionSpec(name: string, vars: Vars): ConnectionSpec {
   const text = (names: string[]): string | undefined => {
     const v = get(names)
     if (v === undefined || v === null) return undefined
-    if (typeof v === 'object') throw new UserError(`${names[0]} of host "${name}" must be a string, found ${JSON.stringify(v)}`)
+    if (typeof v === 'object')
+      throw new UserError(`${names[0]} of host "${name}" must be a string, found ${JSON.stringify(v)}`)
     return String(v)
   }
   const number = (names: string[], dflt: number, min: number, max: number): number => {
@@ -95,7 +96,9 @@ export function connectionSpec(name: string, vars: Vars): ConnectionSpec {
     if (v === undefined || v === null || v === '') return dflt
     const n = Number(v)
     if (!Number.isInteger(n) || n < min || n > max) {
-      throw new UserError(`${names[0]} of host "${name}" must be a whole number from ${min} to ${max}, found ${JSON.stringify(v)}`)
+      throw new UserError(
+        `${names[0]} of host "${name}" must be a whole number from ${min} to ${max}, found ${JSON.stringify(v)}`,
+      )
     }
     return n
   }

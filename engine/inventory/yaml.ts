@@ -27,7 +27,13 @@ function isMap(v: unknown): v is Record<string, unknown> {
 }
 
 function kind(v: unknown): string {
-  return Array.isArray(v) ? 'a list' : v === null ? 'nothing' : typeof v === 'object' ? 'a map' : `${typeof v} ${JSON.stringify(v)}`
+  return Array.isArray(v)
+    ? 'a list'
+    : v === null
+      ? 'nothing'
+      : typeof v === 'object'
+        ? 'a map'
+        : `${typeof v} ${JSON.stringify(v)}`
 }
 
 /** Add the inventory in `value` (a parsed YAML document from `file`) to the builder. */
@@ -44,7 +50,13 @@ export function parseYamlInventory(value: unknown, file: string, b: InventoryBui
 }
 
 function group(
-  name: string, def: unknown, pos: SourcePos, vpos: SourcePos | undefined, parent: string | undefined, b: InventoryBuilder, depth: number,
+  name: string,
+  def: unknown,
+  pos: SourcePos,
+  vpos: SourcePos | undefined,
+  parent: string | undefined,
+  b: InventoryBuilder,
+  depth: number,
 ): void {
   b.group(name, pos)
   if (parent !== undefined) b.addChild(parent, name, pos)
@@ -55,7 +67,9 @@ function group(
   }
   for (const key of Object.keys(def)) {
     if (!GROUP_KEYS.includes(key)) {
-      const hint = didYouMean(key, GROUP_KEYS) ?? '(a group has only hosts, children and vars; host vars go under hosts: {NAME: {…}})'
+      const hint =
+        didYouMean(key, GROUP_KEYS) ??
+        '(a group has only hosts, children and vars; host vars go under hosts: {NAME: {…}})'
       b.fail(`unknown key "${key}" in group "${name}"`, keyPos(def, key) ?? pos, hint)
     }
   }
@@ -69,7 +83,8 @@ function group(
     if (!isMap(hosts)) {
       b.fail(`hosts of group "${name}" must be a map (NAME: or NAME: {vars}), found ${kind(hosts)}`, at('hosts'))
     } else {
-      for (const [h, vars] of Object.entries(hosts)) b.attempt(() => host(h, vars, name, hosts, keyPos(hosts, h) ?? at('hosts'), b))
+      for (const [h, vars] of Object.entries(hosts))
+        b.attempt(() => host(h, vars, name, hosts, keyPos(hosts, h) ?? at('hosts'), b))
     }
   }
   const children = def.children
@@ -80,13 +95,22 @@ function group(
       b.fail('groups nested too deeply', at('children'))
     } else {
       for (const [c, cdef] of Object.entries(children)) {
-        b.attempt(() => group(c, cdef, keyPos(children, c) ?? at('children'), valuePos(children, c), name, b, depth + 1))
+        b.attempt(() =>
+          group(c, cdef, keyPos(children, c) ?? at('children'), valuePos(children, c), name, b, depth + 1),
+        )
       }
     }
   }
 }
 
-function host(text: string, vars: unknown, groupName: string, hosts: object, pos: SourcePos, b: InventoryBuilder): void {
+function host(
+  text: string,
+  vars: unknown,
+  groupName: string,
+  hosts: object,
+  pos: SourcePos,
+  b: InventoryBuilder,
+): void {
   let v: Vars = {}
   if (vars !== null && vars !== undefined) {
     if (!isMap(vars)) {

@@ -96,7 +96,8 @@ function acceptedTypes(s: Schema | undefined): Set<string> {
     const list = s[k]
     if (Array.isArray(list)) list.forEach((b) => acceptedTypes(b as Schema).forEach((x) => out.add(x)))
   }
-  if (out.size === 0 && Object.keys(s).every((k) => k === 'description' || k === 'default' || k === 'secret')) out.add('any')
+  if (out.size === 0 && Object.keys(s).every((k) => k === 'description' || k === 'default' || k === 'secret'))
+    out.add('any')
   return out
 }
 
@@ -108,10 +109,21 @@ export function coerce(schema: Schema | undefined, v: unknown): unknown {
   if (typeof v === 'string' && !types.has('string')) {
     if (types.has('boolean') && toBool(v) !== undefined) return toBool(v)
     if ((types.has('integer') || types.has('number')) && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v)
-    if (types.has('array') && !hasTemplate(v)) return v.split(',').map((x) => x.trim()).filter(Boolean)
+    if (types.has('array') && !hasTemplate(v))
+      return v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
   }
   if (typeof v === 'number' && types.has('string') && !types.has('number') && !types.has('integer')) return String(v)
-  if (typeof v === 'number' && types.has('boolean') && !types.has('number') && !types.has('integer') && toBool(v) !== undefined) return toBool(v)
+  if (
+    typeof v === 'number' &&
+    types.has('boolean') &&
+    !types.has('number') &&
+    !types.has('integer') &&
+    toBool(v) !== undefined
+  )
+    return toBool(v)
   if (Array.isArray(v)) {
     const items = itemSchema(schema)
     return items ? v.map((x) => coerce(items, x)) : v
@@ -150,13 +162,20 @@ export function describeSchema(s: Schema | undefined): string {
     return branches.map(describeSchema).join(' or ')
   }
   switch (s.type) {
-    case 'string': return 'a string'
-    case 'boolean': return 'true or false'
-    case 'integer': return 'a whole number'
-    case 'number': return 'a number'
-    case 'array': return s.items ? `a list of ${describeSchema(s.items as Schema).replace(/^an? /, '')}s` : 'a list'
-    case 'object': return 'a map'
-    case 'null': return 'nothing'
+    case 'string':
+      return 'a string'
+    case 'boolean':
+      return 'true or false'
+    case 'integer':
+      return 'a whole number'
+    case 'number':
+      return 'a number'
+    case 'array':
+      return s.items ? `a list of ${describeSchema(s.items as Schema).replace(/^an? /, '')}s` : 'a list'
+    case 'object':
+      return 'a map'
+    case 'null':
+      return 'nothing'
   }
   return 'a value'
 }
@@ -164,7 +183,10 @@ export function describeSchema(s: Schema | undefined): string {
 /** Follow a JSON pointer (`/a/0/b`) into a value: [parent, key, value]. */
 function follow(root: unknown, pointer: string): [unknown, string | number | undefined, unknown] {
   if (!pointer) return [undefined, undefined, root]
-  const parts = pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+  const parts = pointer
+    .slice(1)
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
   let parent: unknown
   let key: string | number | undefined
   let cur = root
@@ -184,7 +206,13 @@ function isSecret(s: unknown): boolean {
  * ajv errors → user errors. `raw` is the uncoerced value (holding source positions); `skipTemplated` drops
  * errors about templated values (load time).
  */
-function toUserErrors(module: ModuleDef, errs: ErrorObject[], raw: unknown, pos: SourcePos, skipTemplated: boolean): UserError[] {
+function toUserErrors(
+  module: ModuleDef,
+  errs: ErrorObject[],
+  raw: unknown,
+  pos: SourcePos,
+  skipTemplated: boolean,
+): UserError[] {
   const out: UserError[] = []
   const unionPaths = errs.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => e.schemaPath)
   const seen = new Set<string>()
@@ -215,10 +243,21 @@ function toUserErrors(module: ModuleDef, errs: ErrorObject[], raw: unknown, pos:
       const secret = isSecret(schema)
       msg = `${name} must be ${describeSchema(schema)}, found ${describeValue(value, secret)}`
       if (typeof value === 'string' && !secret) {
-        const choices = Array.isArray(schema?.enum) ? schema.enum : ((schema?.anyOf as Schema[]) ?? []).filter((b) => 'const' in b).map((b) => b.const)
-        hint = didYouMean(value, choices.filter((c): c is string => typeof c === 'string'))
+        const choices = Array.isArray(schema?.enum)
+          ? schema.enum
+          : ((schema?.anyOf as Schema[]) ?? []).filter((b) => 'const' in b).map((b) => b.const)
+        hint = didYouMean(
+          value,
+          choices.filter((c): c is string => typeof c === 'string'),
+        )
       }
-      if (e.keyword !== 'type' && e.keyword !== 'enum' && e.keyword !== 'const' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf') {
+      if (
+        e.keyword !== 'type' &&
+        e.keyword !== 'enum' &&
+        e.keyword !== 'const' &&
+        e.keyword !== 'anyOf' &&
+        e.keyword !== 'oneOf'
+      ) {
         msg = `${name}: ${e.message ?? 'is invalid'}`
       }
     }
@@ -231,7 +270,11 @@ function toUserErrors(module: ModuleDef, errs: ErrorObject[], raw: unknown, pos:
 }
 
 /** Load-time check: the canonical arguments (aliases resolved, positions kept) and every mistake as a `UserError`. */
-export function checkArgs(module: ModuleDef, args: Record<string, unknown>, pos: SourcePos): { args: Record<string, unknown>; errors: UserError[] } {
+export function checkArgs(
+  module: ModuleDef,
+  args: Record<string, unknown>,
+  pos: SourcePos,
+): { args: Record<string, unknown>; errors: UserError[] } {
   const canon = canonicalArgs(module.schema, args, pos, module.name)
   const v = validatorFor(module)
   const data = coerce(module.schema as Schema, structuredClone(canon.args)) as Record<string, unknown>

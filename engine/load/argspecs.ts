@@ -49,7 +49,12 @@ export function roleSpecsOf(play: Play): RoleArgSpec[] {
 }
 
 /** Read `DIR/meta/argument_specs.yml` (or `.yaml`), if the role has one; report mistakes in it. */
-export async function readArgumentSpec(ctx: LoadContext, dir: string, role: string, params: Vars): Promise<RoleArgSpec | undefined> {
+export async function readArgumentSpec(
+  ctx: LoadContext,
+  dir: string,
+  role: string,
+  params: Vars,
+): Promise<RoleArgSpec | undefined> {
   const file = ['argument_specs.yml', 'argument_specs.yaml'].map((n) => join(dir, 'meta', n)).find(existsSync)
   if (!file) return undefined
   let doc
@@ -68,7 +73,11 @@ export async function readArgumentSpec(ctx: LoadContext, dir: string, role: stri
   }
   const options = main.options ?? {}
   if (!isMap(options)) {
-    report(ctx, `"options" must be a map of variable names, found ${describeValue(options)}`, valuePos(main, 'options') ?? doc.pos)
+    report(
+      ctx,
+      `"options" must be a map of variable names, found ${describeValue(options)}`,
+      valuePos(main, 'options') ?? doc.pos,
+    )
     return undefined
   }
   for (const [name, raw] of Object.entries(options)) {
@@ -78,16 +87,22 @@ export async function readArgumentSpec(ctx: LoadContext, dir: string, role: stri
       continue
     }
     for (const k of Object.keys(raw)) {
-      if (!(OPTION_KEYS as readonly string[]).includes(k)) report(ctx, `unknown key "${k}" in option "${name}"`, keyPos(raw, k) ?? at, didYouMean(k, OPTION_KEYS))
+      if (!(OPTION_KEYS as readonly string[]).includes(k))
+        report(ctx, `unknown key "${k}" in option "${name}"`, keyPos(raw, k) ?? at, didYouMean(k, OPTION_KEYS))
     }
     for (const k of ['type', 'elements'] as const) {
       const t = raw[k]
       if (t !== undefined && !(OPTION_TYPES as readonly unknown[]).includes(t)) {
-        report(ctx, `option "${name}": ${k} must be one of ${OPTION_TYPES.join(', ')}, found ${describeValue(t)}`, valuePos(raw, k) ?? at,
-          typeof t === 'string' ? didYouMean(t, OPTION_TYPES) : undefined)
+        report(
+          ctx,
+          `option "${name}": ${k} must be one of ${OPTION_TYPES.join(', ')}, found ${describeValue(t)}`,
+          valuePos(raw, k) ?? at,
+          typeof t === 'string' ? didYouMean(t, OPTION_TYPES) : undefined,
+        )
       }
     }
-    if (raw.choices !== undefined && !Array.isArray(raw.choices)) report(ctx, `option "${name}": choices must be a list`, valuePos(raw, 'choices') ?? at)
+    if (raw.choices !== undefined && !Array.isArray(raw.choices))
+      report(ctx, `option "${name}": choices must be a list`, valuePos(raw, 'choices') ?? at)
   }
   if (ctx.errors.length > before) return undefined // reported: no checking task from a broken spec
   const summary = typeof main.short_description === 'string' ? main.short_description : undefined
@@ -96,23 +111,35 @@ export async function readArgumentSpec(ctx: LoadContext, dir: string, role: stri
 
 /** The first task of a role with a spec: the rendered values are checked on each host before the role runs. */
 export function specTask(spec: RoleArgSpec): Record<string, unknown> {
-  const argument_spec = Object.fromEntries(Object.entries(spec.options).map(([k, o]) => {
-    const { type, choices, required, elements } = o
-    return [k, { type, choices, required, elements }]
-  }))
+  const argument_spec = Object.fromEntries(
+    Object.entries(spec.options).map(([k, o]) => {
+      const { type, choices, required, elements } = o
+      return [k, { type, choices, required, elements }]
+    }),
+  )
   const name = `Validating arguments against arg spec 'main'${spec.summary ? ` - ${spec.summary}` : ''}`
   return { name, validate_argument_spec: { argument_spec }, tags: ['always'] }
 }
 
 const hasTemplate = (v: unknown): boolean =>
-  typeof v === 'string' ? v.includes('{{') || v.includes('{%') : Array.isArray(v) ? v.some(hasTemplate) : isMap(v) ? Object.values(v).some(hasTemplate) : false
+  typeof v === 'string'
+    ? v.includes('{{') || v.includes('{%')
+    : Array.isArray(v)
+      ? v.some(hasTemplate)
+      : isMap(v)
+        ? Object.values(v).some(hasTemplate)
+        : false
 
 /**
  * Check the values written for the roles' variables. Wrong values are errors at the value; a required variable
  * given nowhere is a warning (it may come from `-e`, `set_fact` or `register` at run time; the role's first task
  * refuses it then).
  */
-export function checkRoleArguments(pb: Playbook, inv: Inventory, extraVars: Vars): { errors: UserError[]; warnings: UserError[] } {
+export function checkRoleArguments(
+  pb: Playbook,
+  inv: Inventory,
+  extraVars: Vars,
+): { errors: UserError[]; warnings: UserError[] } {
   const errors: UserError[] = []
   const warnings: UserError[] = []
   const seen = new Set<string>()
@@ -120,9 +147,14 @@ export function checkRoleArguments(pb: Playbook, inv: Inventory, extraVars: Vars
   for (const play of pb.plays) {
     for (const spec of roleSpecsOf(play)) {
       const sources: Array<[string, Vars, SourcePos]> = [
-        ['-e', extraVars, cli], ['play vars', play.vars, play.pos], ['vars_files', play.varsFiles, play.pos],
-        [`the role entry's vars`, spec.params, play.pos], ['role defaults', play.roleDefaults, play.pos],
-        ...[...inv.groups.values()].map((g) => [`group "${g.name}"`, g.vars, g.pos ?? cli] as [string, Vars, SourcePos]),
+        ['-e', extraVars, cli],
+        ['play vars', play.vars, play.pos],
+        ['vars_files', play.varsFiles, play.pos],
+        [`the role entry's vars`, spec.params, play.pos],
+        ['role defaults', play.roleDefaults, play.pos],
+        ...[...inv.groups.values()].map(
+          (g) => [`group "${g.name}"`, g.vars, g.pos ?? cli] as [string, Vars, SourcePos],
+        ),
         ...[...inv.hosts.values()].map((h) => [`host "${h.name}"`, h.vars, h.pos ?? cli] as [string, Vars, SourcePos]),
       ]
       for (const [name, option] of Object.entries(spec.options)) {
@@ -137,12 +169,23 @@ export function checkRoleArguments(pb: Playbook, inv: Inventory, extraVars: Vars
           const id = `${name}@${pos.file}:${pos.line}:${pos.col}`
           if (!wrong || seen.has(id)) continue
           seen.add(id)
-          const hint = typeof value === 'string' && option.choices ? didYouMean(value, option.choices.map(String)) : undefined
-          errors.push(new UserError(`variable "${name}" (set by ${who}) ${wrong}`, pos, hint ?? `(role ${spec.role} declares it ${describeOption(option)})`))
+          const hint =
+            typeof value === 'string' && option.choices ? didYouMean(value, option.choices.map(String)) : undefined
+          errors.push(
+            new UserError(
+              `variable "${name}" (set by ${who}) ${wrong}`,
+              pos,
+              hint ?? `(role ${spec.role} declares it ${describeOption(option)})`,
+            ),
+          )
         }
         if (option.required && !given) {
-          warnings.push(new UserError(`role ${spec.role} requires variable "${name}", and nothing sets it (give it in the inventory or with -e)`,
-            keyPos(spec.options, name) ?? { file: spec.file, line: 1, col: 1 }))
+          warnings.push(
+            new UserError(
+              `role ${spec.role} requires variable "${name}", and nothing sets it (give it in the inventory or with -e)`,
+              keyPos(spec.options, name) ?? { file: spec.file, line: 1, col: 1 },
+            ),
+          )
         }
       }
     }

@@ -31,10 +31,39 @@ import { bestPos, valuePos } from './positions.js'
 
 /** Names that always exist at run time. */
 export const MAGIC_VARS: readonly string[] = [
-  'inventory_hostname', 'inventory_hostname_short', 'groups', 'group_names', 'hostvars', 'play_hosts', 'ansible_play_hosts',
-  'ansible_play_batch', 'ansible_check_mode', 'ansible_diff_mode', 'item', 'ansible_loop', 'ansible_loop_var', 'facts',
-  'ansible_facts', 'omit', 'playbook_dir', 'role_path', 'role_name', 'inventory_dir', 'inventory_file', 'environment',
-  'vars', 'lookup', 'query', 'range', 'true', 'false', 'none', 'True', 'False', 'None', 'null',
+  'inventory_hostname',
+  'inventory_hostname_short',
+  'groups',
+  'group_names',
+  'hostvars',
+  'play_hosts',
+  'ansible_play_hosts',
+  'ansible_play_batch',
+  'ansible_check_mode',
+  'ansible_diff_mode',
+  'item',
+  'ansible_loop',
+  'ansible_loop_var',
+  'facts',
+  'ansible_facts',
+  'omit',
+  'playbook_dir',
+  'role_path',
+  'role_name',
+  'inventory_dir',
+  'inventory_file',
+  'environment',
+  'vars',
+  'lookup',
+  'query',
+  'range',
+  'true',
+  'false',
+  'none',
+  'True',
+  'False',
+  'None',
+  'null',
 ]
 
 /** Modules that define variables the loader cannot list (their names come from files or templates at run time). */
@@ -62,22 +91,35 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
     if (sourceOf(play)?.vars_prompt !== undefined) dynamic ??= 'vars_prompt may define it'
     walk([...play.tasks, ...play.handlers], (t) => {
       if (t.register) global.add(t.register)
-      if (t.module === 'set_fact') Object.keys(t.args).forEach((k) => (k.includes('{{') ? (dynamic ??= 'a templated set_fact may define it') : global.add(k)))
+      if (t.module === 'set_fact')
+        Object.keys(t.args).forEach((k) =>
+          k.includes('{{') ? (dynamic ??= 'a templated set_fact may define it') : global.add(k),
+        )
       if (RUNTIME_DEFINERS.includes(t.module)) dynamic ??= `${t.module} may define it at run time`
     })
   }
   const out: VariableFindings = { errors: [], warnings: [], mentioned: mentionedWords(pb, inv) }
   const seen = new Set<string>()
   const everywhere = new Set(global)
-  const pending: Array<{ name: string; where: string; pos: SourcePos; defined: Set<string>; doubt: Doubt; owner?: string }> = []
+  const pending: Array<{
+    name: string
+    where: string
+    pos: SourcePos
+    defined: Set<string>
+    doubt: Doubt
+    owner?: string
+  }> = []
   for (const play of pb.plays) {
     const defined = new Set(global)
-    for (const v of [play.vars, play.varsFiles, play.roleDefaults, play.roleVars]) Object.keys(v).forEach((k) => defined.add(k))
+    for (const v of [play.vars, play.varsFiles, play.roleDefaults, play.roleVars])
+      Object.keys(v).forEach((k) => defined.add(k))
     walkNodes([...play.tasks, ...play.handlers], (n) => Object.keys(n.vars).forEach((k) => defined.add(k)))
     defined.forEach((k) => everywhere.add(k))
-    const report = (doubt: Doubt, owner?: string): Report => (name, where, pos) => {
-      if (!isDefined(name, defined)) pending.push({ name, where, pos, defined, doubt, owner })
-    }
+    const report =
+      (doubt: Doubt, owner?: string): Report =>
+      (name, where, pos) => {
+        if (!isDefined(name, defined)) pending.push({ name, where, pos, defined, doubt, owner })
+      }
     checkPlay(play, report)
     visit([...play.tasks, ...play.handlers], undefined, (n, doubt) => checkNode(n, doubt, (d) => report(d)))
   }
@@ -89,9 +131,13 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
     const id = `${f.name}@${f.pos.file}:${f.pos.line}:${f.pos.col}`
     if (seen.has(id)) continue
     seen.add(id)
-    const doubt = dynamic ?? f.doubt ?? (f.owner !== undefined && !out.mentioned.has(f.owner) ? `"${f.owner}" is read by nothing` : undefined)
+    const doubt =
+      dynamic ??
+      f.doubt ??
+      (f.owner !== undefined && !out.mentioned.has(f.owner) ? `"${f.owner}" is read by nothing` : undefined)
     const hint = didYouMean(f.name, f.defined) ?? '(define it in vars, vars_files, the inventory or with -e)'
-    if (doubt) out.warnings.push(new UserError(`variable "${f.name}" in ${f.where} is defined nowhere (${doubt})`, f.pos, hint))
+    if (doubt)
+      out.warnings.push(new UserError(`variable "${f.name}" in ${f.where} is defined nowhere (${doubt})`, f.pos, hint))
     else out.errors.push(new UserError(`undefined variable "${f.name}" in ${f.where}`, f.pos, hint))
   }
   return out
@@ -147,12 +193,19 @@ function walkNodes(nodes: TaskNode[], f: (n: TaskNode) => void): void {
 }
 
 /** Every template string (deep) under `container[key]`. */
-function templates(container: unknown, key: string | number, fallback: SourcePos, what: string, out: (s: string, where: string, pos: SourcePos) => void): void {
+function templates(
+  container: unknown,
+  key: string | number,
+  fallback: SourcePos,
+  what: string,
+  out: (s: string, where: string, pos: SourcePos) => void,
+): void {
   const v = (container as Record<string | number, unknown> | undefined)?.[key]
   if (typeof v === 'string') {
     if (v.includes('{{') || v.includes('{%')) out(v, what, bestPos(container, key, fallback))
   } else if (Array.isArray(v)) v.forEach((_, i) => templates(v, i, bestPos(container, key, fallback), what, out))
-  else if (typeof v === 'object' && v !== null) Object.keys(v).forEach((k) => templates(v, k, bestPos(container, key, fallback), `${what}.${k}`, out))
+  else if (typeof v === 'object' && v !== null)
+    Object.keys(v).forEach((k) => templates(v, k, bestPos(container, key, fallback), `${what}.${k}`, out))
 }
 
 function templateNames(s: string): string[] {
@@ -192,7 +245,9 @@ function checkInventory(inv: Inventory, report: (owner: string) => Report): void
     for (const k of Object.keys(vars)) {
       const rep = report(k)
       const fallback = pos ?? { file: inv.sources[0] ?? '(inventory)', line: 1, col: 1 }
-      templates(vars, k, fallback, `variable "${k}" of ${who}`, (s, where, p) => templateNames(s).forEach((n) => rep(n, where, p)))
+      templates(vars, k, fallback, `variable "${k}" of ${who}`, (s, where, p) =>
+        templateNames(s).forEach((n) => rep(n, where, p)),
+      )
     }
   }
 }
@@ -207,24 +262,36 @@ function checkNode(n: TaskNode, parent: Doubt, reportFor: (doubt: Doubt) => Repo
   const guarded = reportFor(parent ?? (n.when.length ? 'the task may be skipped by its "when"' : undefined))
   const always = reportFor(parent)
   const rep: Report = (name, where, pos) => (local.has(name) ? undefined : guarded(name, where, pos))
-  const onTemplate = (s: string, where: string, pos: SourcePos) => templateNames(s).forEach((v) => rep(v, `${where} of ${label}`, pos))
+  const onTemplate = (s: string, where: string, pos: SourcePos) =>
+    templateNames(s).forEach((v) => rep(v, `${where} of ${label}`, pos))
   const raw = sourceOf(n)
   const whenPos = whenPositionsOf(n)
   n.when.forEach((c, i) => exprNames(c).forEach((v) => always(v, `when of ${label}`, whenPos[i] ?? n.pos)))
   for (const k of Object.keys(n.vars)) templates(n.vars, k, n.pos, `vars.${k}`, onTemplate)
-  if (typeof n.environment === 'string') templates({ environment: n.environment }, 'environment', n.pos, 'environment', onTemplate)
-  else if (n.environment) for (const k of Object.keys(n.environment)) templates(n.environment, k, n.pos, `environment.${k}`, onTemplate)
+  if (typeof n.environment === 'string')
+    templates({ environment: n.environment }, 'environment', n.pos, 'environment', onTemplate)
+  else if (n.environment)
+    for (const k of Object.keys(n.environment)) templates(n.environment, k, n.pos, `environment.${k}`, onTemplate)
   if (n.kind !== 'task') return
   for (const k of Object.keys(n.args)) templates(n.args, k, n.argsPos, `${n.module}.${k}`, onTemplate)
-  if (typeof n.loop === 'string' || Array.isArray(n.loop)) templates({ loop: n.loop }, 'loop', raw ? bestPos(raw, 'loop', n.pos) : n.pos, 'loop', onTemplate)
-  for (const [key, list] of [['changed_when', n.changedWhen], ['failed_when', n.failedWhen], ['until', n.until]] as const) {
+  if (typeof n.loop === 'string' || Array.isArray(n.loop))
+    templates({ loop: n.loop }, 'loop', raw ? bestPos(raw, 'loop', n.pos) : n.pos, 'loop', onTemplate)
+  for (const [key, list] of [
+    ['changed_when', n.changedWhen],
+    ['failed_when', n.failedWhen],
+    ['until', n.until],
+  ] as const) {
     if (!list) continue
     const ps = raw ? conditionPositions(raw, key, list.length, n.pos) : list.map(() => n.pos)
     list.forEach((c, i) => exprNames(c).forEach((v) => rep(v, `${key} of ${label}`, ps[i])))
   }
   checkTemplateFile(n, rep)
-  for (const [key, v] of [['delegate_to', n.delegateTo], ['loop_control.label', n.loopLabel]] as const) {
-    if (v) templateNames(v).forEach((name) => rep(name, `${key} of ${label}`, raw ? (valuePos(raw, key) ?? n.pos) : n.pos))
+  for (const [key, v] of [
+    ['delegate_to', n.delegateTo],
+    ['loop_control.label', n.loopLabel],
+  ] as const) {
+    if (v)
+      templateNames(v).forEach((name) => rep(name, `${key} of ${label}`, raw ? (valuePos(raw, key) ?? n.pos) : n.pos))
   }
 }
 
@@ -248,7 +315,8 @@ function checkTemplateFile(task: Task, rep: Report): void {
   if (!names.length) return
   const first = new Map<string, number>()
   for (const m of text.matchAll(/\{\{[^}]*\}\}|\{%[^%]*%\}/g)) {
-    for (const w of m[0].matchAll(/(?<![\w.'"])[A-Za-z_][\w-]*/g)) if (!first.has(w[0])) first.set(w[0], m.index + (w.index ?? 0))
+    for (const w of m[0].matchAll(/(?<![\w.'"])[A-Za-z_][\w-]*/g))
+      if (!first.has(w[0])) first.set(w[0], m.index + (w.index ?? 0))
   }
   for (const name of names) rep(name, `template ${basename(file)}`, offsetPos(file, text, first.get(name) ?? 0))
 }

@@ -40,7 +40,12 @@ export function whenPositionsOf(node: TaskNode): SourcePos[] {
 }
 
 /** Positions of the conditions in `raw[key]` (one per condition). */
-export function conditionPositions(raw: Record<string, unknown>, key: string, count: number, fallback: SourcePos): SourcePos[] {
+export function conditionPositions(
+  raw: Record<string, unknown>,
+  key: string,
+  count: number,
+  fallback: SourcePos,
+): SourcePos[] {
   const v = raw[key]
   const whole = valuePos(raw, key) ?? fallback
   return Array.from({ length: count }, (_, i) => (Array.isArray(v) ? valuePos(v, i) : undefined) ?? whole)
@@ -63,7 +68,10 @@ export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: 
     tags: readStringList(ctx, raw, 'tags', pos, true),
     become: readBool(ctx, raw, 'become', pos),
     becomeUser: readString(ctx, raw, 'become_user', pos),
-    environment: typeof raw.environment === 'string' && raw.environment.includes('{{') ? raw.environment : readMap(ctx, raw, 'environment', pos),
+    environment:
+      typeof raw.environment === 'string' && raw.environment.includes('{{')
+        ? raw.environment
+        : readMap(ctx, raw, 'environment', pos),
     vars: readMap(ctx, raw, 'vars', pos) ?? {},
     noLog: readBool(ctx, raw, 'no_log', pos),
     ignoreErrors: readBool(ctx, raw, 'ignore_errors', pos),
@@ -96,4 +104,3 @@ export function inherit<T extends TaskNode>(nodes: T[], inh: Inherited): T[] {
   }
   return nodes
 }
-

@@ -37,7 +37,9 @@ export function checkNestingDepth(text: string, file: string, maxDepth: number):
     let quote = ''
     for (let k = j; k < end; k++) {
       const c = text[k]
-      if (quote) { if (c === quote) quote = '' } else if (c === '"' || c === "'") quote = c
+      if (quote) {
+        if (c === quote) quote = ''
+      } else if (c === '"' || c === "'") quote = c
       else if (c === '#' && (k === 0 || text[k - 1] === ' ')) break
       else if (c === '[' || c === '{') flow++
       else if ((c === ']' || c === '}') && flow > 0) flow--
@@ -83,7 +85,8 @@ export class Converter {
     let size = 1
     if (isAlias(n)) size = this.sizeOf(this.resolve(n))
     else if (isSeq(n)) for (const it of n.items) size += this.sizeOf(it as Node | null)
-    else if (isMap(n)) for (const p of n.items) size += this.sizeOf(p.key as Node | null) + this.sizeOf(p.value as Node | null)
+    else if (isMap(n))
+      for (const p of n.items) size += this.sizeOf(p.key as Node | null) + this.sizeOf(p.value as Node | null)
     size = Math.min(size, this.lim.maxAliasNodes + 1)
     this.sizes.set(n, size)
     return size
@@ -94,13 +97,17 @@ export class Converter {
   }
 
   toJS(node: Node | Alias, depth: number): unknown {
-    if (depth > this.lim.maxDepth) throw new UserError(`YAML nested too deeply (limit ${this.lim.maxDepth} levels)`, this.posOfNode(node))
+    if (depth > this.lim.maxDepth)
+      throw new UserError(`YAML nested too deeply (limit ${this.lim.maxDepth} levels)`, this.posOfNode(node))
     if (isAlias(node)) {
       const target = this.resolve(node)
       if (this.inAlias > 0) return this.toJS(target, depth) // counted in full by the outermost alias
       this.aliasNodes += this.sizeOf(target)
       if (this.aliasNodes > this.lim.maxAliasNodes) {
-        throw new UserError(`YAML aliases expand to too many values (limit ${this.lim.maxAliasNodes}): refusing an alias bomb`, this.posOfNode(node))
+        throw new UserError(
+          `YAML aliases expand to too many values (limit ${this.lim.maxAliasNodes}): refusing an alias bomb`,
+          this.posOfNode(node),
+        )
       }
       this.inAlias++
       try {
@@ -137,7 +144,8 @@ export class Converter {
           throw new UserError('a map key must be a plain value, not a map or list', k ? this.posOfNode(k) : info.pos)
         }
         const key = String(kv)
-        if (key === '__proto__') throw new UserError('the key "__proto__" is not allowed', k ? this.posOfNode(k) : info.pos)
+        if (key === '__proto__')
+          throw new UserError('the key "__proto__" is not allowed', k ? this.posOfNode(k) : info.pos)
         out[key] = v ? this.toJS(v, depth + 1) : null
         if (k?.range) info.keys.set(key, this.posOfNode(k))
         if (v?.range) info.values.set(key, this.posOfNode(v))

@@ -18,28 +18,83 @@ import type { SourcePos } from '../types.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import { bestPos, keyPos } from './positions.js'
 
-const COMMON = ['name', 'when', 'tags', 'become', 'become_user', 'environment', 'vars', 'no_log', 'ignore_errors', 'check_mode', 'diff'] as const
+const COMMON = [
+  'name',
+  'when',
+  'tags',
+  'become',
+  'become_user',
+  'environment',
+  'vars',
+  'no_log',
+  'ignore_errors',
+  'check_mode',
+  'diff',
+] as const
 
 export const PLAY_KEYWORDS: readonly string[] = [
   ...COMMON.filter((k) => k !== 'when'),
-  'hosts', 'vars_files', 'gather_facts', 'tasks', 'pre_tasks', 'post_tasks', 'handlers', 'roles', 'strategy', 'serial',
-  'any_errors_fatal', 'max_fail_percentage', 'force_handlers', 'remote_user', 'user',
+  'hosts',
+  'vars_files',
+  'gather_facts',
+  'tasks',
+  'pre_tasks',
+  'post_tasks',
+  'handlers',
+  'roles',
+  'strategy',
+  'serial',
+  'any_errors_fatal',
+  'max_fail_percentage',
+  'force_handlers',
+  'remote_user',
+  'user',
 ]
 
 export const TASK_KEYWORDS: readonly string[] = [
-  ...COMMON, 'loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`), 'loop_control', 'register', 'notify', 'changed_when', 'failed_when', 'run_once',
-  'delegate_to', 'async', 'poll', 'timeout', 'until', 'retries', 'delay', 'args', 'listen',
+  ...COMMON,
+  'loop',
+  ...LOOP_LOOKUPS.map((l) => `with_${l}`),
+  'loop_control',
+  'register',
+  'notify',
+  'changed_when',
+  'failed_when',
+  'run_once',
+  'delegate_to',
+  'async',
+  'poll',
+  'timeout',
+  'until',
+  'retries',
+  'delay',
+  'args',
+  'listen',
 ]
 
 export const BLOCK_KEYWORDS: readonly string[] = [...COMMON, 'block', 'rescue', 'always']
 
 export const INCLUDE_KEYWORDS: readonly string[] = [
-  ...COMMON, 'import_tasks', 'include_tasks', 'file', 'apply', 'loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`), 'loop_control',
+  ...COMMON,
+  'import_tasks',
+  'include_tasks',
+  'file',
+  'apply',
+  'loop',
+  ...LOOP_LOOKUPS.map((l) => `with_${l}`),
+  'loop_control',
 ]
 
 export const ROLE_KEYWORDS: readonly string[] = ['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user']
 
-export const LOOP_CONTROL_KEYWORDS: readonly string[] = ['loop_var', 'label', 'index_var', 'extended', 'extended_allitems', 'pause']
+export const LOOP_CONTROL_KEYWORDS: readonly string[] = [
+  'loop_var',
+  'label',
+  'index_var',
+  'extended',
+  'extended_allitems',
+  'pause',
+]
 
 type Raw = Record<string, unknown>
 
@@ -48,7 +103,14 @@ export function at(raw: Raw, key: string, fallback: SourcePos): SourcePos {
   return bestPos(raw, key, fallback)
 }
 
-function bad(ctx: LoadContext, raw: Raw, key: string, fallback: SourcePos, expected: string, found: unknown): undefined {
+function bad(
+  ctx: LoadContext,
+  raw: Raw,
+  key: string,
+  fallback: SourcePos,
+  expected: string,
+  found: unknown,
+): undefined {
   report(ctx, `"${key}" must be ${expected}, found ${describeValue(found)}`, at(raw, key, fallback))
   return undefined
 }
@@ -94,20 +156,37 @@ export function readInt(ctx: LoadContext, raw: Raw, key: string, fallback: Sourc
   const n = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v
   if (typeof n === 'number' && Number.isInteger(n) && n >= min) return n
   if (typeof v === 'string' && v.includes('{{')) {
-    report(ctx, `"${key}" must be a whole number ≥ ${min}, not a template ("${v}")`, at(raw, key, fallback),
-      '(tsplay needs this value before any host is contacted; write the number)')
+    report(
+      ctx,
+      `"${key}" must be a whole number ≥ ${min}, not a template ("${v}")`,
+      at(raw, key, fallback),
+      '(tsplay needs this value before any host is contacted; write the number)',
+    )
     return undefined
   }
   return bad(ctx, raw, key, fallback, `a whole number ≥ ${min}`, v)
 }
 
 /** A string or a list of strings (`tags: a,b` splits on commas when `splitCommas`). */
-export function readStringList(ctx: LoadContext, raw: Raw, key: string, fallback: SourcePos, splitCommas = false): string[] {
+export function readStringList(
+  ctx: LoadContext,
+  raw: Raw,
+  key: string,
+  fallback: SourcePos,
+  splitCommas = false,
+): string[] {
   const v = raw[key]
   if (v === undefined || v === null) return []
-  const one = (s: string) => (splitCommas ? s.split(',').map((x) => x.trim()).filter(Boolean) : [s])
+  const one = (s: string) =>
+    splitCommas
+      ? s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : [s]
   if (typeof v === 'string' || typeof v === 'number') return one(String(v))
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v.flatMap((x) => one(String(x)))
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number'))
+    return v.flatMap((x) => one(String(x)))
   bad(ctx, raw, key, fallback, 'a string or a list of strings', v)
   return []
 }
@@ -117,10 +196,19 @@ export function readConditions(ctx: LoadContext, raw: Raw, key: string, fallback
   const v = raw[key]
   if (v === undefined || v === null) return undefined
   const one = (x: unknown): string | undefined =>
-    typeof x === 'string' ? x : typeof x === 'boolean' ? (x ? 'True' : 'False') : typeof x === 'number' ? String(x) : undefined
+    typeof x === 'string'
+      ? x
+      : typeof x === 'boolean'
+        ? x
+          ? 'True'
+          : 'False'
+        : typeof x === 'number'
+          ? String(x)
+          : undefined
   const list = Array.isArray(v) ? v : [v]
   const out = list.map(one)
-  if (out.some((x) => x === undefined)) return bad(ctx, raw, key, fallback, 'a condition (a string) or a list of conditions', v)
+  if (out.some((x) => x === undefined))
+    return bad(ctx, raw, key, fallback, 'a condition (a string) or a list of conditions', v)
   return out as string[]
 }
 
@@ -132,7 +220,11 @@ export function readMap(ctx: LoadContext, raw: Raw, key: string, fallback: Sourc
 
 /** Report keys of `raw` not in `allowed` (with a "did you mean"), except those `skip` accepts. */
 export function checkKeys(
-  ctx: LoadContext, raw: Raw, allowed: readonly string[], what: string, fallback: SourcePos,
+  ctx: LoadContext,
+  raw: Raw,
+  allowed: readonly string[],
+  what: string,
+  fallback: SourcePos,
   hintFor: (key: string) => string | undefined,
   skip: (key: string) => boolean = () => false,
 ): void {

@@ -24,7 +24,17 @@ import type { ModuleDef } from '../module.js'
 import type { SourcePos, Vars } from '../types.js'
 import { readCommon, setSource, sourceOf } from './common.js'
 import { absorb, describeValue, newLoadContext, report, type LoadContext } from './context.js'
-import { at, checkKeys, isMap, readBool, readInt, readString, readStringList, PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js'
+import {
+  at,
+  checkKeys,
+  isMap,
+  readBool,
+  readInt,
+  readString,
+  readStringList,
+  PLAY_KEYWORDS,
+  TASK_KEYWORDS,
+} from './keywords.js'
 import { setRoleSpecs } from './argspecs.js'
 import { checkSourceFiles } from './files.js'
 import { loadRoles } from './roles.js'
@@ -66,7 +76,11 @@ function sortErrors(errors: UserError[]): UserError[] {
 
 async function loadPlayFile(ctx: LoadContext, abs: string, from: SourcePos | undefined): Promise<Play[]> {
   if (ctx.stack.includes(abs)) {
-    report(ctx, `import_playbook cycle: ${[...ctx.stack, abs].map((p) => relative(ctx.playbookDir, p)).join(' → ')}`, from!)
+    report(
+      ctx,
+      `import_playbook cycle: ${[...ctx.stack, abs].map((p) => relative(ctx.playbookDir, p)).join(' → ')}`,
+      from!,
+    )
     return []
   }
   if (from && !existsSync(abs)) {
@@ -102,10 +116,16 @@ async function loadPlayFile(ctx: LoadContext, abs: string, from: SourcePos | und
     if ('import_playbook' in raw) {
       const target = raw.import_playbook
       if (typeof target !== 'string' || target.includes('{{')) {
-        report(ctx, `"import_playbook" must be a file name, found ${describeValue(target)}`, at(raw, 'import_playbook', pos))
+        report(
+          ctx,
+          `"import_playbook" must be a file name, found ${describeValue(target)}`,
+          at(raw, 'import_playbook', pos),
+        )
         continue
       }
-      for (const k of Object.keys(raw)) if (k !== 'import_playbook' && k !== 'name') report(ctx, `unknown import_playbook keyword "${k}"`, keyPos(raw, k) ?? pos)
+      for (const k of Object.keys(raw))
+        if (k !== 'import_playbook' && k !== 'name')
+          report(ctx, `unknown import_playbook keyword "${k}"`, keyPos(raw, k) ?? pos)
       plays.push(...(await loadPlayFile(ctx, resolve(dirname(abs), target), at(raw, 'import_playbook', pos))))
       continue
     }
@@ -116,19 +136,41 @@ async function loadPlayFile(ctx: LoadContext, abs: string, from: SourcePos | und
   return plays
 }
 
-async function loadPlay(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos, file: string): Promise<Play | undefined> {
-  checkKeys(ctx, raw, PLAY_KEYWORDS, 'play', pos, (k) =>
-    didYouMean(k, PLAY_KEYWORDS) ??
-    (ctx.spellings.has(k) || TASK_KEYWORDS.includes(k) ? `("${k}" belongs to a task: put tasks under "tasks:")` : undefined))
-  if ('when' in raw) report(ctx, 'a play cannot have "when"; put it on its tasks, a block or a role', keyPos(raw, 'when') ?? pos)
+async function loadPlay(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  pos: SourcePos,
+  file: string,
+): Promise<Play | undefined> {
+  checkKeys(
+    ctx,
+    raw,
+    PLAY_KEYWORDS,
+    'play',
+    pos,
+    (k) =>
+      didYouMean(k, PLAY_KEYWORDS) ??
+      (ctx.spellings.has(k) || TASK_KEYWORDS.includes(k)
+        ? `("${k}" belongs to a task: put tasks under "tasks:")`
+        : undefined),
+  )
+  if ('when' in raw)
+    report(ctx, 'a play cannot have "when"; put it on its tasks, a block or a role', keyPos(raw, 'when') ?? pos)
   checkTemplatesIn(ctx, raw, pos, ['tasks', 'pre_tasks', 'post_tasks', 'handlers', 'roles', 'when'])
   const common = readCommon(ctx, raw, pos, false)
   const hostsList = readStringList(ctx, raw, 'hosts', pos)
-  if (!('hosts' in raw)) report(ctx, `play${common.name ? ` "${common.name}"` : ''} has no "hosts"`, pos, '(add e.g. "hosts: all")')
-  else if (!hostsList.length || hostsList.some((h) => !h.trim())) report(ctx, '"hosts" must name hosts or groups', at(raw, 'hosts', pos))
+  if (!('hosts' in raw))
+    report(ctx, `play${common.name ? ` "${common.name}"` : ''} has no "hosts"`, pos, '(add e.g. "hosts: all")')
+  else if (!hostsList.length || hostsList.some((h) => !h.trim()))
+    report(ctx, '"hosts" must name hosts or groups', at(raw, 'hosts', pos))
   const strategy = readString(ctx, raw, 'strategy', pos) ?? 'linear'
   if (strategy !== 'linear' && strategy !== 'free') {
-    report(ctx, `"strategy" must be "linear" or "free", found "${strategy}"`, at(raw, 'strategy', pos), didYouMean(strategy, ['linear', 'free']))
+    report(
+      ctx,
+      `"strategy" must be "linear" or "free", found "${strategy}"`,
+      at(raw, 'strategy', pos),
+      didYouMean(strategy, ['linear', 'free']),
+    )
   }
   const dir = dirname(file)
   const varsFiles = await loadVarsFiles(ctx, raw, pos, dir)
@@ -138,7 +180,10 @@ async function loadPlay(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
   const pre = await loadTaskList(ctx, raw, 'pre_tasks', scope, pos)
   const main = [...roles.tasks, ...(await loadTaskList(ctx, raw, 'tasks', scope, pos))]
   const tasks: TaskNode[] = [...pre, ...main, ...(await loadTaskList(ctx, raw, 'post_tasks', scope, pos))]
-  const handlers = [...roles.handlers, ...((await loadTaskList(ctx, raw, 'handlers', { ...scope, handlers: true }, pos)) as Task[])]
+  const handlers = [
+    ...roles.handlers,
+    ...((await loadTaskList(ctx, raw, 'handlers', { ...scope, handlers: true }, pos)) as Task[]),
+  ]
   checkNotify(ctx, [...tasks, ...handlers], handlers)
   checkSourceFiles(ctx, [...tasks, ...handlers])
   const play: Play = {
@@ -163,14 +208,23 @@ async function loadPlay(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
   return play
 }
 
-async function loadVarsFiles(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos, dir: string): Promise<Vars> {
+async function loadVarsFiles(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  pos: SourcePos,
+  dir: string,
+): Promise<Vars> {
   const names = readStringList(ctx, raw, 'vars_files', pos)
   const list = raw.vars_files
   let merged: Vars = {}
   for (let i = 0; i < names.length; i++) {
     const here = (Array.isArray(list) ? valuePos(list, i) : undefined) ?? at(raw, 'vars_files', pos)
     if (names[i].includes('{{')) {
-      report(ctx, `vars_files names cannot be templated ("${names[i]}"): they are loaded before any host is known`, here)
+      report(
+        ctx,
+        `vars_files names cannot be templated ("${names[i]}"): they are loaded before any host is known`,
+        here,
+      )
       continue
     }
     const path = resolve(dir, names[i])
@@ -196,13 +250,19 @@ async function loadVarsFiles(ctx: LoadContext, raw: Record<string, unknown>, pos
 /** Every `notify` name must match a handler's `name`, `role : name` or `listen` (templated names are checked at run time). */
 function checkNotify(ctx: LoadContext, nodes: TaskNode[], handlers: Task[]): void {
   // A role's handler also answers to "role : name", as in Ansible.
-  const names = new Set(handlers.flatMap((h) => [...(h.listen ?? []), ...(h.role && h.name ? [`${h.role} : ${h.name}`] : [])]))
+  const names = new Set(
+    handlers.flatMap((h) => [...(h.listen ?? []), ...(h.role && h.name ? [`${h.role} : ${h.name}`] : [])]),
+  )
   const visit = (n: TaskNode): void => {
     if (n.kind === 'block') return [...n.block, ...n.rescue, ...n.always].forEach(visit)
     n.notify.forEach((name, i) => {
       if (names.has(name) || name.includes('{{')) return
-      report(ctx, `notify "${name}" matches no handler`, notifyPos(n, i) ?? n.pos,
-        didYouMean(name, names) ?? (names.size ? undefined : '(this play has no handlers)'))
+      report(
+        ctx,
+        `notify "${name}" matches no handler`,
+        notifyPos(n, i) ?? n.pos,
+        didYouMean(name, names) ?? (names.size ? undefined : '(this play has no handlers)'),
+      )
     })
   }
   nodes.forEach(visit)
@@ -214,4 +274,3 @@ function notifyPos(task: Task, i: number): SourcePos | undefined {
   const v = raw.notify
   return (Array.isArray(v) ? valuePos(v, i) : undefined) ?? valuePos(raw, 'notify')
 }
-

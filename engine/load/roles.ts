@@ -19,7 +19,17 @@ import type { SourcePos, Vars } from '../types.js'
 import { readArgumentSpec, specTask, type RoleArgSpec } from './argspecs.js'
 import { conditionPositions, inherit } from './common.js'
 import { absorb, describeValue, report, type LoadContext } from './context.js'
-import { at, checkKeys, isMap, readBool, readConditions, readMap, readString, readStringList, ROLE_KEYWORDS } from './keywords.js'
+import {
+  at,
+  checkKeys,
+  isMap,
+  readBool,
+  readConditions,
+  readMap,
+  readString,
+  readStringList,
+  ROLE_KEYWORDS,
+} from './keywords.js'
 import { didYouMean } from './suggest.js'
 import { checkConditions, checkTemplates } from './syntax.js'
 import { loadTaskList } from './task.js'
@@ -59,7 +69,11 @@ async function readVarsFile(ctx: LoadContext, file: string): Promise<Vars | unde
     const doc = await readYamlFile(file)
     if (doc.value === undefined || doc.value === null) return {}
     if (!isMap(doc.value)) {
-      report(ctx, `${relative(ctx.playbookDir, file)} must be a map of variables, found ${describeValue(doc.value)}`, doc.pos)
+      report(
+        ctx,
+        `${relative(ctx.playbookDir, file)} must be a map of variables, found ${describeValue(doc.value)}`,
+        doc.pos,
+      )
       return undefined
     }
     return doc.value
@@ -69,7 +83,14 @@ async function readVarsFile(ctx: LoadContext, file: string): Promise<Vars | unde
   }
 }
 
-async function loadRoleRef(ctx: LoadContext, list: unknown[], i: number, pos: SourcePos, out: RolesResult, chain: string[]): Promise<void> {
+async function loadRoleRef(
+  ctx: LoadContext,
+  list: unknown[],
+  i: number,
+  pos: SourcePos,
+  out: RolesResult,
+  chain: string[],
+): Promise<void> {
   const ref = list[i]
   let name: string | undefined
   let raw: Record<string, unknown> = {}
@@ -91,8 +112,15 @@ async function loadRoleRef(ctx: LoadContext, list: unknown[], i: number, pos: So
   const rolesDir = join(base, 'roles')
   const dir = name.includes('/') ? resolve(base, name) : join(rolesDir, name)
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    const known = existsSync(rolesDir) ? readdirSync(rolesDir).filter((d) => statSync(join(rolesDir, d)).isDirectory()) : []
-    report(ctx, `role "${name}" not found (looked in ${relative(ctx.playbookDir, dir) || dir})`, at(raw, 'role', pos), didYouMean(name, known))
+    const known = existsSync(rolesDir)
+      ? readdirSync(rolesDir).filter((d) => statSync(join(rolesDir, d)).isDirectory())
+      : []
+    report(
+      ctx,
+      `role "${name}" not found (looked in ${relative(ctx.playbookDir, dir) || dir})`,
+      at(raw, 'role', pos),
+      didYouMean(name, known),
+    )
     return
   }
   if (chain.includes(dir)) {
@@ -111,8 +139,12 @@ async function loadRoleRef(ctx: LoadContext, list: unknown[], i: number, pos: So
   const vars = readMap(ctx, raw, 'vars', pos)
   if (vars) checkTemplates(ctx, raw, 'vars', pos, '"vars"')
   const inh = {
-    when, whenPos: conditionPositions(raw, 'when', when.length, pos), tags: readStringList(ctx, raw, 'tags', pos, true), vars,
-    become: readBool(ctx, raw, 'become', pos), becomeUser: readString(ctx, raw, 'become_user', pos),
+    when,
+    whenPos: conditionPositions(raw, 'when', when.length, pos),
+    tags: readStringList(ctx, raw, 'tags', pos, true),
+    vars,
+    become: readBool(ctx, raw, 'become', pos),
+    becomeUser: readString(ctx, raw, 'become_user', pos),
   }
   const roleName = name.split('/').pop() ?? name
   if (defaultsFile) out.defaults = mergePositioned(out.defaults, await readVarsFile(ctx, defaultsFile))
@@ -120,7 +152,10 @@ async function loadRoleRef(ctx: LoadContext, list: unknown[], i: number, pos: So
   const searchPaths = [join(dir, 'templates'), join(dir, 'files'), dir, ctx.playDir ?? ctx.playbookDir]
   const spec = await readArgumentSpec(ctx, dir, roleName, vars ?? {})
   if (spec) out.specs.push(spec)
-  for (const [file, handlers] of [[tasksFile, false], [handlersFile, true]] as const) {
+  for (const [file, handlers] of [
+    [tasksFile, false],
+    [handlersFile, true],
+  ] as const) {
     if (!file) continue
     let doc
     try {
@@ -132,8 +167,13 @@ async function loadRoleRef(ctx: LoadContext, list: unknown[], i: number, pos: So
     ctx.stack.push(file)
     // a role with an argument spec starts with the task that checks its variables (as in Ansible)
     const list = spec && !handlers && Array.isArray(doc.value) ? [specTask(spec), ...doc.value] : doc.value
-    const nodes = await loadTaskList(ctx, { [handlers ? 'handlers' : 'tasks']: list }, handlers ? 'handlers' : 'tasks',
-      { file, dir: join(dir, handlers ? 'handlers' : 'tasks'), role: roleName, searchPaths, handlers }, doc.pos)
+    const nodes = await loadTaskList(
+      ctx,
+      { [handlers ? 'handlers' : 'tasks']: list },
+      handlers ? 'handlers' : 'tasks',
+      { file, dir: join(dir, handlers ? 'handlers' : 'tasks'), role: roleName, searchPaths, handlers },
+      doc.pos,
+    )
     ctx.stack.pop()
     inherit(nodes, inh)
     if (handlers) out.handlers.push(...(nodes.filter((n) => n.kind === 'task') as Task[]))
@@ -146,8 +186,13 @@ async function loadDependencies(ctx: LoadContext, metaFile: string, out: RolesRe
   const deps = meta?.dependencies
   if (deps === undefined || deps === null) return
   if (!Array.isArray(deps)) {
-    report(ctx, `"dependencies" must be a list of roles, found ${describeValue(deps)}`, valuePos(meta, 'dependencies') ?? { file: metaFile, line: 1, col: 1 })
+    report(
+      ctx,
+      `"dependencies" must be a list of roles, found ${describeValue(deps)}`,
+      valuePos(meta, 'dependencies') ?? { file: metaFile, line: 1, col: 1 },
+    )
     return
   }
-  for (let i = 0; i < deps.length; i++) await loadRoleRef(ctx, deps, i, valuePos(deps, i) ?? { file: metaFile, line: 1, col: 1 }, out, chain)
+  for (let i = 0; i < deps.length; i++)
+    await loadRoleRef(ctx, deps, i, valuePos(deps, i) ?? { file: metaFile, line: 1, col: 1 }, out, chain)
 }

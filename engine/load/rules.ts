@@ -27,7 +27,12 @@ const q = (n: string) => `"${n}"`
 const list = (names: readonly string[]) => names.map(q).join(', ')
 
 /** Aliases → canonical names; an alias given with its canonical name (or another alias) and a different value is an error. */
-export function canonicalArgs(schema: unknown, args: Record<string, unknown>, pos: SourcePos, module: string): { args: Record<string, unknown>; errors: UserError[] } {
+export function canonicalArgs(
+  schema: unknown,
+  args: Record<string, unknown>,
+  pos: SourcePos,
+  module: string,
+): { args: Record<string, unknown>; errors: UserError[] } {
   const aliases = aliasesOf(schema)
   if (aliases.size === 0 || !Object.keys(args).some((k) => aliases.has(k))) return { args, errors: [] }
   const out: Record<string, unknown> = {}
@@ -38,8 +43,13 @@ export function canonicalArgs(schema: unknown, args: Record<string, unknown>, po
     const name = aliases.get(k) ?? k
     const earlier = from.get(name)
     if (earlier !== undefined && JSON.stringify(out[name]) !== JSON.stringify(v)) {
-      errors.push(new UserError(`argument ${q(k)} of module ${module} is an alias of ${q(name)}, already given as ${q(earlier)} with another value`,
-        keyPos(args, k) ?? pos, '(give it once)'))
+      errors.push(
+        new UserError(
+          `argument ${q(k)} of module ${module} is an alias of ${q(name)}, already given as ${q(earlier)} with another value`,
+          keyPos(args, k) ?? pos,
+          '(give it once)',
+        ),
+      )
       continue
     }
     from.set(name, k)
@@ -57,25 +67,46 @@ export function canonicalArgs(schema: unknown, args: Record<string, unknown>, po
  * Enforce the object-level rules on canonical arguments. `values` holds the coerced values (booleans from
  * `yes`, …); `raw` the arguments as written (positions, templates). `certain` is false at load time.
  */
-export function checkRules(schema: unknown, raw: Record<string, unknown>, values: Record<string, unknown>, pos: SourcePos, module: string, certain: boolean): UserError[] {
+export function checkRules(
+  schema: unknown,
+  raw: Record<string, unknown>,
+  values: Record<string, unknown>,
+  pos: SourcePos,
+  module: string,
+  certain: boolean,
+): UserError[] {
   const rules = rulesOf(schema)
-  const props = ((schema as { properties?: Record<string, { default?: unknown }> }).properties ?? {})
+  const props = (schema as { properties?: Record<string, { default?: unknown }> }).properties ?? {}
   const given = (k: string) => raw[k] !== undefined && raw[k] !== null
   const known = (k: string) => given(k) && (certain || !hasTemplate(raw[k]))
   const at = (k: string) => keyPos(raw, k) ?? pos
   const errors: UserError[] = []
   for (const group of rules.mutually_exclusive ?? []) {
     const both = group.filter(known)
-    if (both.length > 1) errors.push(new UserError(`arguments ${list(both)} of module ${module} are mutually exclusive`, at(both[1]), '(give only one)'))
+    if (both.length > 1)
+      errors.push(
+        new UserError(
+          `arguments ${list(both)} of module ${module} are mutually exclusive`,
+          at(both[1]),
+          '(give only one)',
+        ),
+      )
   }
   for (const group of rules.required_one_of ?? []) {
-    if (!group.some(given)) errors.push(new UserError(`module ${module} needs one of the arguments ${list(group)}`, pos))
+    if (!group.some(given))
+      errors.push(new UserError(`module ${module} needs one of the arguments ${list(group)}`, pos))
   }
   for (const group of rules.required_together ?? []) {
     const present = group.filter(given)
     if (present.length && present.length < group.length && group.filter(known).length) {
       const missing = group.filter((k) => !given(k))
-      errors.push(new UserError(`argument ${q(present[0])} of module ${module} needs ${list(missing)} too`, at(present[0]), `(${list(group)} go together)`))
+      errors.push(
+        new UserError(
+          `argument ${q(present[0])} of module ${module} needs ${list(missing)} too`,
+          at(present[0]),
+          `(${list(group)} go together)`,
+        ),
+      )
     }
   }
   for (const [key, want, needed, anyOf] of rules.required_if ?? []) {
@@ -85,8 +116,15 @@ export function checkRules(schema: unknown, raw: Record<string, unknown>, values
     const missing = needed.filter((k) => !given(k))
     const fails = anyOf ? missing.length === needed.length : missing.length > 0
     if (!fails) continue
-    const what = anyOf ? `one of the arguments ${list(needed)}` : `the argument${missing.length > 1 ? 's' : ''} ${list(missing)}`
-    errors.push(new UserError(`module ${module} needs ${what} when ${q(key)} is ${JSON.stringify(want)}`, given(key) ? at(key) : pos))
+    const what = anyOf
+      ? `one of the arguments ${list(needed)}`
+      : `the argument${missing.length > 1 ? 's' : ''} ${list(missing)}`
+    errors.push(
+      new UserError(
+        `module ${module} needs ${what} when ${q(key)} is ${JSON.stringify(want)}`,
+        given(key) ? at(key) : pos,
+      ),
+    )
   }
   return errors
 }

@@ -41,7 +41,10 @@ export function closest(name: string, candidates: Iterable<string>, max = 3): st
     if (prefix <= limit) scored.push([c, prefix])
   }
   scored.sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]))
-  return scored.filter(([, d]) => d === scored[0][1]).slice(0, max).map(([c]) => c)
+  return scored
+    .filter(([, d]) => d === scored[0][1])
+    .slice(0, max)
+    .map(([c]) => c)
 }
 
 /** A hint such as `(did you mean "name"?)`, or `undefined` when nothing is close. */

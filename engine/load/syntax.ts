@@ -16,7 +16,13 @@ import { report, type LoadContext } from './context.js'
 import { bestPos, valuePos } from './positions.js'
 
 /** Every string under `container[key]` (deep) must be a valid template. */
-export function checkTemplates(ctx: LoadContext, container: unknown, key: string | number, fallback: SourcePos, what: string): void {
+export function checkTemplates(
+  ctx: LoadContext,
+  container: unknown,
+  key: string | number,
+  fallback: SourcePos,
+  what: string,
+): void {
   const v = (container as Record<string | number, unknown>)[key]
   const here = bestPos(container, key, fallback)
   if (typeof v === 'string') {
@@ -36,12 +42,23 @@ export function checkTemplates(ctx: LoadContext, container: unknown, key: string
 }
 
 /** Check the templates in every key of `raw` except those in `skip`. */
-export function checkTemplatesIn(ctx: LoadContext, raw: Record<string, unknown>, fallback: SourcePos, skip: readonly string[]): void {
+export function checkTemplatesIn(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  fallback: SourcePos,
+  skip: readonly string[],
+): void {
   for (const k of Object.keys(raw)) if (!skip.includes(k)) checkTemplates(ctx, raw, k, fallback, `"${k}"`)
 }
 
 /** Each condition in `conds` (read from `raw[key]`) must parse as an expression. */
-export function checkConditions(ctx: LoadContext, raw: Record<string, unknown>, key: string, conds: readonly string[], fallback: SourcePos): void {
+export function checkConditions(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  key: string,
+  conds: readonly string[],
+  fallback: SourcePos,
+): void {
   const v = raw[key]
   conds.forEach((src, i) => {
     const pos = (Array.isArray(v) ? valuePos(v, i) : undefined) ?? bestPos(raw, key, fallback)
@@ -50,7 +67,11 @@ export function checkConditions(ctx: LoadContext, raw: Record<string, unknown>, 
     } catch (e) {
       const col = (e as { col?: number }).col
       const msg = e instanceof Error ? e.message : String(e)
-      report(ctx, `invalid expression in ${key}: ${msg}${typeof col === 'number' ? ` (at column ${col} of "${src}")` : ''}`, pos)
+      report(
+        ctx,
+        `invalid expression in ${key}: ${msg}${typeof col === 'number' ? ` (at column ${col} of "${src}")` : ''}`,
+        pos,
+      )
     }
   })
 }

@@ -20,7 +20,14 @@ import type { SourcePos } from '../types.js'
 import { conditionPositions, inherit, readCommon, setSource } from './common.js'
 import { absorb, describeValue, report, type LoadContext } from './context.js'
 import {
-  at, BLOCK_KEYWORDS, checkKeys, INCLUDE_KEYWORDS, isMap, readConditions, readMap, readStringList,
+  at,
+  BLOCK_KEYWORDS,
+  checkKeys,
+  INCLUDE_KEYWORDS,
+  isMap,
+  readConditions,
+  readMap,
+  readStringList,
 } from './keywords.js'
 import { checkConditions, checkTemplates, checkTemplatesIn } from './syntax.js'
 import { didYouMean } from './suggest.js'
@@ -41,12 +48,23 @@ export interface TaskScope {
 }
 
 /** Load a list of tasks from `container[key]`. */
-export async function loadTaskList(ctx: LoadContext, container: unknown, key: string | number, scope: TaskScope, fallback: SourcePos): Promise<TaskNode[]> {
+export async function loadTaskList(
+  ctx: LoadContext,
+  container: unknown,
+  key: string | number,
+  scope: TaskScope,
+  fallback: SourcePos,
+): Promise<TaskNode[]> {
   const list = (container as Record<string | number, unknown>)[key]
   if (list === undefined || list === null) return []
   const here = valuePos(container, key) ?? fallback
   if (!Array.isArray(list)) {
-    report(ctx, `"${key}" must be a list of tasks, found ${describeValue(list)}`, here, isMap(list) ? '(start each task with "- ")' : undefined)
+    report(
+      ctx,
+      `"${key}" must be a list of tasks, found ${describeValue(list)}`,
+      here,
+      isMap(list) ? '(start each task with "- ")' : undefined,
+    )
     return []
   }
   const out: TaskNode[] = []
@@ -65,7 +83,12 @@ export async function loadTaskList(ctx: LoadContext, container: unknown, key: st
 /** Keyword-like modules, also written `ansible.builtin.X` / `ansible.legacy.X`. */
 const KEYWORD_MODULES = /^ansible\.(?:builtin|legacy)\.(include_tasks|import_tasks|include|include_role|import_role)$/
 
-async function loadTaskEntry(ctx: LoadContext, raw: Record<string, unknown>, scope: TaskScope, pos: SourcePos): Promise<TaskNode[]> {
+async function loadTaskEntry(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  scope: TaskScope,
+  pos: SourcePos,
+): Promise<TaskNode[]> {
   for (const k of Object.keys(raw)) {
     const m = KEYWORD_MODULES.exec(k)
     if (m && !(m[1] in raw)) renameKey(raw, k, m[1])
@@ -90,8 +113,13 @@ async function loadTaskEntry(ctx: LoadContext, raw: Record<string, unknown>, sco
  */
 function handlerTasks(ctx: LoadContext, raw: Record<string, unknown>, block: Block, pos: SourcePos): TaskNode[] {
   for (const k of ['rescue', 'always']) {
-    if (k in raw) report(ctx, `"${k}" has no effect in a block of handlers`, keyPos(raw, k) ?? pos,
-      '(Ansible ignores it there: a failed handler is never rescued; put the recovery in a task)')
+    if (k in raw)
+      report(
+        ctx,
+        `"${k}" has no effect in a block of handlers`,
+        keyPos(raw, k) ?? pos,
+        '(Ansible ignores it there: a failed handler is never rescued; put the recovery in a task)',
+      )
   }
   const tasks = block.block.filter((n) => n.kind === 'task')
   for (const t of tasks) {
@@ -99,13 +127,27 @@ function handlerTasks(ctx: LoadContext, raw: Record<string, unknown>, block: Blo
     t.noLog = t.noLog ?? block.noLog
     t.ignoreErrors = t.ignoreErrors ?? block.ignoreErrors
   }
-  return inherit(tasks, { when: block.when, whenPos: conditionPositions(raw, 'when', block.when.length, pos), tags: block.tags, vars: block.vars,
-    become: block.become, becomeUser: block.becomeUser })
+  return inherit(tasks, {
+    when: block.when,
+    whenPos: conditionPositions(raw, 'when', block.when.length, pos),
+    tags: block.tags,
+    vars: block.vars,
+    become: block.become,
+    becomeUser: block.becomeUser,
+  })
 }
 
-async function loadBlock(ctx: LoadContext, raw: Record<string, unknown>, scope: TaskScope, pos: SourcePos): Promise<Block> {
+async function loadBlock(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  scope: TaskScope,
+  pos: SourcePos,
+): Promise<Block> {
   checkKeys(ctx, raw, BLOCK_KEYWORDS, 'block', pos, (k) =>
-    ctx.spellings.has(k) ? '(a block holds tasks under "block:"; it cannot call a module itself)' : didYouMean(k, BLOCK_KEYWORDS))
+    ctx.spellings.has(k)
+      ? '(a block holds tasks under "block:"; it cannot call a module itself)'
+      : didYouMean(k, BLOCK_KEYWORDS),
+  )
   checkTemplatesIn(ctx, raw, pos, ['block', 'rescue', 'always', 'when'])
   const block: Block = {
     ...readCommon(ctx, raw, pos),
@@ -118,7 +160,12 @@ async function loadBlock(ctx: LoadContext, raw: Record<string, unknown>, scope: 
   return block
 }
 
-async function loadInclude(ctx: LoadContext, raw: Record<string, unknown>, scope: TaskScope, pos: SourcePos): Promise<TaskNode[]> {
+async function loadInclude(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  scope: TaskScope,
+  pos: SourcePos,
+): Promise<TaskNode[]> {
   checkKeys(ctx, raw, INCLUDE_KEYWORDS, 'import_tasks', pos, (k) => didYouMean(k, INCLUDE_KEYWORDS))
   if ('import_tasks' in raw && 'include_tasks' in raw) {
     report(ctx, 'use either "import_tasks" or "include_tasks", not both', keyPos(raw, 'include_tasks') ?? pos)
@@ -126,7 +173,14 @@ async function loadInclude(ctx: LoadContext, raw: Record<string, unknown>, scope
   }
   const key = 'import_tasks' in raw ? 'import_tasks' : 'include_tasks'
   const v = raw[key]
-  const name = typeof v === 'string' ? v : isMap(v) && typeof v.file === 'string' ? v.file : typeof raw.file === 'string' ? raw.file : undefined
+  const name =
+    typeof v === 'string'
+      ? v
+      : isMap(v) && typeof v.file === 'string'
+        ? v.file
+        : typeof raw.file === 'string'
+          ? raw.file
+          : undefined
   const here = at(raw, key, pos)
   if (!name) {
     report(ctx, `"${key}" must name a task file, found ${describeValue(v)}`, here)
@@ -152,18 +206,39 @@ async function loadInclude(ctx: LoadContext, raw: Record<string, unknown>, scope
  * `include_tasks` (and legacy `include`): a block whose `include` task runs first, alone subject to the include's
  * `when`, `tags` and `loop` (as Ansible's dynamic includes); `vars` reach the included tasks, `apply` keywords too.
  */
-function dynamicInclude(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos, here: SourcePos, file: string, nodes: TaskNode[], scope: TaskScope): Block {
+function dynamicInclude(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  pos: SourcePos,
+  here: SourcePos,
+  file: string,
+  nodes: TaskNode[],
+  scope: TaskScope,
+): Block {
   const common = readCommon(ctx, raw, pos)
   checkTemplatesIn(ctx, raw, pos, ['when', 'apply', 'include_tasks', 'import_tasks', 'include', 'file'])
   const include: Task = {
-    ...common, kind: 'task', module: 'include_tasks', args: { file }, argsPos: here, notify: [], ...readLoop(ctx, raw, pos),
-    searchPaths: scope.searchPaths, role: scope.role,
+    ...common,
+    kind: 'task',
+    module: 'include_tasks',
+    args: { file },
+    argsPos: here,
+    notify: [],
+    ...readLoop(ctx, raw, pos),
+    searchPaths: scope.searchPaths,
+    role: scope.role,
   }
   const v = raw.include_tasks
   const apply = isMap(v) && isMap(v.apply) ? v.apply : readMap(ctx, raw, 'apply', pos)
   if (apply) {
     const applied = readCommon(ctx, apply, at(raw, 'apply', pos))
-    inherit(nodes, { when: applied.when, tags: applied.tags, vars: applied.vars, become: applied.become, becomeUser: applied.becomeUser })
+    inherit(nodes, {
+      when: applied.when,
+      tags: applied.tags,
+      vars: applied.vars,
+      become: applied.become,
+      becomeUser: applied.becomeUser,
+    })
   }
   const block: Block = { ...common, when: [], tags: [], kind: 'block', block: nodes, rescue: [], always: [], include }
   setSource(include, raw)
@@ -171,7 +246,13 @@ function dynamicInclude(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
 }
 
 /** The tasks of an included/imported file (undefined after reporting a cycle, a missing file or a YAML error). */
-async function loadTaskFile(ctx: LoadContext, path: string, key: string, here: SourcePos, scope: TaskScope): Promise<TaskNode[] | undefined> {
+async function loadTaskFile(
+  ctx: LoadContext,
+  path: string,
+  key: string,
+  here: SourcePos,
+  scope: TaskScope,
+): Promise<TaskNode[] | undefined> {
   if (ctx.stack.includes(path)) {
     const chain = [...ctx.stack.slice(ctx.stack.indexOf(path)), path].map((p) => relative(ctx.playbookDir, p) || p)
     report(ctx, `include cycle: ${chain.join(' → ')}`, here)
@@ -196,4 +277,3 @@ async function loadTaskFile(ctx: LoadContext, path: string, key: string, here: S
     ctx.stack.pop()
   }
 }
-

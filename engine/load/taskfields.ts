@@ -19,7 +19,17 @@ import { readCommon } from './common.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import { splitFreeForm, parseKeyValues } from './freeform.js'
 import {
-  at, checkKeys, isMap, LOOP_CONTROL_KEYWORDS, readBool, readConditions, readInt, readMap, readString, readStringList, TASK_KEYWORDS,
+  at,
+  checkKeys,
+  isMap,
+  LOOP_CONTROL_KEYWORDS,
+  readBool,
+  readConditions,
+  readInt,
+  readMap,
+  readString,
+  readStringList,
+  TASK_KEYWORDS,
 } from './keywords.js'
 import { didYouMean } from './suggest.js'
 import { checkConditions, checkTemplatesIn } from './syntax.js'
@@ -41,26 +51,48 @@ const UNSUPPORTED: Record<string, string> = {
 const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until']
 
 /** Build one task (or report why not). */
-export function buildTask(ctx: LoadContext, raw: Record<string, unknown>, scope: TaskScope, pos: SourcePos): Task | undefined {
+export function buildTask(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  scope: TaskScope,
+  pos: SourcePos,
+): Task | undefined {
   const found: Array<[string, string]> = []
   for (const k of Object.keys(raw)) {
     if (TASK_KEYWORDS.includes(k)) continue
     const mod = ctx.spellings.get(k)
     if (mod) found.push([k, mod])
-    else if (UNSUPPORTED[k]) report(ctx, `"${k}" is not supported by tsplay`, keyPos(raw, k) ?? pos, `(${UNSUPPORTED[k]})`)
-    else report(ctx, `unknown task keyword or module "${k}"`, keyPos(raw, k) ?? pos, didYouMean(k, [...TASK_KEYWORDS, ...ctx.spellings.keys()]))
+    else if (UNSUPPORTED[k])
+      report(ctx, `"${k}" is not supported by tsplay`, keyPos(raw, k) ?? pos, `(${UNSUPPORTED[k]})`)
+    else
+      report(
+        ctx,
+        `unknown task keyword or module "${k}"`,
+        keyPos(raw, k) ?? pos,
+        didYouMean(k, [...TASK_KEYWORDS, ...ctx.spellings.keys()]),
+      )
   }
   if (found.length > 1) {
-    report(ctx, `a task must call exactly one module, found ${found.length}: ${found.map(([k]) => k).join(', ')}`, keyPos(raw, found[1][0]) ?? pos,
-      '(split it into one task per module)')
+    report(
+      ctx,
+      `a task must call exactly one module, found ${found.length}: ${found.map(([k]) => k).join(', ')}`,
+      keyPos(raw, found[1][0]) ?? pos,
+      '(split it into one task per module)',
+    )
   }
-  if (!scope.handlers && 'listen' in raw) report(ctx, '"listen" is only valid in handlers', keyPos(raw, 'listen') ?? pos)
+  if (!scope.handlers && 'listen' in raw)
+    report(ctx, '"listen" is only valid in handlers', keyPos(raw, 'listen') ?? pos)
   checkTemplatesIn(ctx, raw, pos, CONDITION_KEYS)
   const common = readCommon(ctx, raw, pos)
   const fields = readTaskFields(ctx, raw, pos)
   if (found.length === 0) {
     if (Object.keys(raw).every((k) => TASK_KEYWORDS.includes(k))) {
-      report(ctx, `task${common.name ? ` "${common.name}"` : ''} has no module`, pos, '(add one module, for example "command: …")')
+      report(
+        ctx,
+        `task${common.name ? ` "${common.name}"` : ''} has no module`,
+        pos,
+        '(add one module, for example "command: …")',
+      )
     }
     return undefined
   }
@@ -91,7 +123,13 @@ export function buildTask(ctx: LoadContext, raw: Record<string, unknown>, scope:
 }
 
 /** The module's arguments as a map (free-form and `k=v` strings mapped; `args:` merged under them). */
-function readArgs(ctx: LoadContext, def: ModuleDef, raw: Record<string, unknown>, key: string, argsPos: SourcePos): Record<string, unknown> | undefined {
+function readArgs(
+  ctx: LoadContext,
+  def: ModuleDef,
+  raw: Record<string, unknown>,
+  key: string,
+  argsPos: SourcePos,
+): Record<string, unknown> | undefined {
   const v = raw[key]
   const here = valuePos(raw, key) ?? argsPos
   let args: Record<string, unknown> | undefined
@@ -100,7 +138,9 @@ function readArgs(ctx: LoadContext, def: ModuleDef, raw: Record<string, unknown>
   else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
     const s = String(v)
     if (def.freeForm) {
-      const props = Object.keys(((def.schema as { properties?: object }).properties ?? {})).filter((p) => p !== def.freeForm)
+      const props = Object.keys((def.schema as { properties?: object }).properties ?? {}).filter(
+        (p) => p !== def.freeForm,
+      )
       const { text, params } = splitFreeForm(s, props)
       args = text ? { [def.freeForm]: text, ...params } : { ...params }
     } else {
@@ -113,7 +153,11 @@ function readArgs(ctx: LoadContext, def: ModuleDef, raw: Record<string, unknown>
     }
     setPositions(args, here, Object.fromEntries(Object.keys(args).map((k) => [k, here])))
   } else {
-    report(ctx, `arguments of ${def.name} must be a map${def.freeForm ? ' or a string' : ''}, found ${describeValue(v)}`, here)
+    report(
+      ctx,
+      `arguments of ${def.name} must be a map${def.freeForm ? ' or a string' : ''}, found ${describeValue(v)}`,
+      here,
+    )
     return undefined
   }
   const extra = readMap(ctx, raw, 'args', argsPos)
@@ -131,13 +175,21 @@ function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
   const loop = readLoop(ctx, raw, pos)
   const register = readString(ctx, raw, 'register', pos)
   if (register !== undefined && !IDENT.test(register)) {
-    report(ctx, `"register" must be a variable name (letters, digits, _), found "${register}"`, at(raw, 'register', pos))
+    report(
+      ctx,
+      `"register" must be a variable name (letters, digits, _), found "${register}"`,
+      at(raw, 'register', pos),
+    )
   }
   const retries = readIntOrTemplate(ctx, raw, 'retries', pos)
   const delay = readNumberOrTemplate(ctx, raw, 'delay', pos)
   const until = conds('until')
   if ((retries !== undefined || delay !== undefined) && !until) {
-    report(ctx, '"retries"/"delay" need an "until" condition', keyPos(raw, retries !== undefined ? 'retries' : 'delay') ?? pos)
+    report(
+      ctx,
+      '"retries"/"delay" need an "until" condition',
+      keyPos(raw, retries !== undefined ? 'retries' : 'delay') ?? pos,
+    )
   }
   return {
     ...loop,
@@ -156,12 +208,16 @@ function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
   }
 }
 
-type LoopFields = Pick<Task, 'loop' | 'loopWith' | 'loopVar' | 'loopLabel' | 'loopIndexVar' | 'loopExtended' | 'loopPause'>
+type LoopFields = Pick<
+  Task,
+  'loop' | 'loopWith' | 'loopVar' | 'loopLabel' | 'loopIndexVar' | 'loopExtended' | 'loopPause'
+>
 
 /** `loop:` or one `with_<lookup>:`, and `loop_control`. */
 export function readLoop(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): LoopFields {
   const loopKeys = LOOP_KEYS.filter((k) => k in raw)
-  if (loopKeys.length > 1) report(ctx, `use one of ${loopKeys.join(', ')}, not several`, keyPos(raw, loopKeys[1]) ?? pos)
+  if (loopKeys.length > 1)
+    report(ctx, `use one of ${loopKeys.join(', ')}, not several`, keyPos(raw, loopKeys[1]) ?? pos)
   const loopKey = loopKeys[0]
   const out: LoopFields = { loopVar: 'item' }
   if (loopKey) {
@@ -191,13 +247,23 @@ export function readLoop(ctx: LoadContext, raw: Record<string, unknown>, pos: So
 }
 
 /** A whole number, or a template rendered at run time. */
-function readIntOrTemplate(ctx: LoadContext, raw: Record<string, unknown>, key: string, pos: SourcePos): number | string | undefined {
+function readIntOrTemplate(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  key: string,
+  pos: SourcePos,
+): number | string | undefined {
   const v = raw[key]
   return typeof v === 'string' && v.includes('{{') ? v : readInt(ctx, raw, key, pos)
 }
 
 /** A number ≥ 0 (decimals allowed), or a template rendered at run time. */
-function readNumberOrTemplate(ctx: LoadContext, raw: Record<string, unknown>, key: string, pos: SourcePos): number | string | undefined {
+function readNumberOrTemplate(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  key: string,
+  pos: SourcePos,
+): number | string | undefined {
   const v = raw[key]
   if (v === undefined || v === null) return undefined
   if (typeof v === 'string' && v.includes('{{')) return v

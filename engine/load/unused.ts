@@ -20,15 +20,22 @@ import { keyPos } from './positions.js'
 const ENGINE_PREFIXES = ['ansible_', 'tsplay_']
 
 /** Warnings for inventory keys nothing reads. `declared` adds names declared elsewhere (role argument specs). */
-export function unusedInventoryVars(pb: Playbook, inv: Inventory, mentioned: ReadonlySet<string>, declared: Iterable<string> = []): UserError[] {
+export function unusedInventoryVars(
+  pb: Playbook,
+  inv: Inventory,
+  mentioned: ReadonlySet<string>,
+  declared: Iterable<string> = [],
+): UserError[] {
   const known = new Set<string>([...mentioned, ...declared])
   for (const play of pb.plays) {
-    for (const v of [play.vars, play.varsFiles, play.roleDefaults, play.roleVars]) Object.keys(v).forEach((k) => known.add(k))
+    for (const v of [play.vars, play.varsFiles, play.roleDefaults, play.roleVars])
+      Object.keys(v).forEach((k) => known.add(k))
   }
   const read = (k: string) => known.has(k) || ENGINE_PREFIXES.some((p) => k.startsWith(p))
   // suggestions: names a role or play declares first (the usual target of a typo), then any read word
   const declaredNames = new Set<string>([...declared])
-  for (const play of pb.plays) for (const v of [play.roleDefaults, play.roleVars, play.vars]) Object.keys(v).forEach((k) => declaredNames.add(k))
+  for (const play of pb.plays)
+    for (const v of [play.roleDefaults, play.roleVars, play.vars]) Object.keys(v).forEach((k) => declaredNames.add(k))
   const out: UserError[] = []
   const owners = [
     ...[...inv.groups.values()].map((g) => [`group "${g.name}"`, g.vars, g.pos] as const),
@@ -38,10 +45,21 @@ export function unusedInventoryVars(pb: Playbook, inv: Inventory, mentioned: Rea
     for (const k of Object.keys(vars)) {
       if (read(k)) continue
       const near = closest(k, declaredNames, 2)
-      const alt = near.length ? near : closest(k, [...known].filter((w) => w.length > 3), 2)
+      const alt = near.length
+        ? near
+        : closest(
+            k,
+            [...known].filter((w) => w.length > 3),
+            2,
+          )
       const hint = alt.length ? `(did you mean ${alt.map((a) => `"${a}"`).join(' or ')}?)` : undefined
-      out.push(new UserError(`inventory variable "${k}" of ${who} is read by no play, role or template`,
-        keyPos(vars, k) ?? pos ?? { file: inv.sources[0] ?? '(inventory)', line: 1, col: 1 }, hint))
+      out.push(
+        new UserError(
+          `inventory variable "${k}" of ${who} is read by no play, role or template`,
+          keyPos(vars, k) ?? pos ?? { file: inv.sources[0] ?? '(inventory)', line: 1, col: 1 },
+          hint,
+        ),
+      )
     }
   }
   return out

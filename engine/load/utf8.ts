@@ -29,7 +29,9 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
     const b = bytes[at]
     const rest = bytes.subarray(at + 1)
     const truncated = b >= 0xc2 && b <= 0xf4 && rest.length < 3 && rest.every((x) => (x & 0xc0) === 0x80)
-    const what = truncated ? 'truncated UTF-8 sequence at the end of the file' : `invalid UTF-8 byte 0x${b.toString(16).padStart(2, '0')}`
+    const what = truncated
+      ? 'truncated UTF-8 sequence at the end of the file'
+      : `invalid UTF-8 byte 0x${b.toString(16).padStart(2, '0')}`
     throw new UserError(`${what}: the file must be UTF-8 text`, { file, line, col })
   }
 }
@@ -41,11 +43,19 @@ export function firstInvalidUtf8(b: Uint8Array): number {
     const c = b[i]
     let n: number
     let min: number
-    if (c < 0x80) { i++; continue }
-    else if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80 }
-    else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800 }
-    else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000 }
-    else return i
+    if (c < 0x80) {
+      i++
+      continue
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      n = 1
+      min = 0x80
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2
+      min = 0x800
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3
+      min = 0x10000
+    } else return i
     let cp = c & (0x3f >> n)
     for (let k = 1; k <= n; k++) {
       const d = b[i + k]

@@ -60,7 +60,8 @@ export async function readYamlFile(file: string, limits: Partial<YamlLimits> = {
   } catch (e) {
     if (e instanceof UserError) throw e
     const code = (e as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : String((e as Error).message)
+    const why =
+      code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : String((e as Error).message)
     throw new UserError(`cannot read ${file}: ${why}`, { file, line: 1, col: 1 })
   }
   return parseYamlBytes(bytes, file, lim)
@@ -89,7 +90,13 @@ export function parseYaml(text: string, file: string, limits: Partial<YamlLimits
   let doc: Document.Parsed
   try {
     doc = parseDocument(text, {
-      version: '1.2', schema: 'core', merge: true, uniqueKeys: true, prettyErrors: false, lineCounter: lc, keepSourceTokens: false,
+      version: '1.2',
+      schema: 'core',
+      merge: true,
+      uniqueKeys: true,
+      prettyErrors: false,
+      lineCounter: lc,
+      keepSourceTokens: false,
       customTags: [UNSAFE_TAG],
     })
   } catch (e) {
@@ -98,7 +105,8 @@ export function parseYaml(text: string, file: string, limits: Partial<YamlLimits
   }
   const errors = doc.errors.map((e) => new UserError(`YAML syntax error: ${yamlMessage(e.message)}`, at(e.pos[0])))
   for (const w of doc.warnings) {
-    if (w.code === 'TAG_RESOLVE_FAILED') errors.push(new UserError(`unsupported YAML tag: ${yamlMessage(w.message)}`, at(w.pos[0])))
+    if (w.code === 'TAG_RESOLVE_FAILED')
+      errors.push(new UserError(`unsupported YAML tag: ${yamlMessage(w.message)}`, at(w.pos[0])))
   }
   if (errors.length) throw new UserErrors(errors)
   const conv = new Converter(doc, at, lim)

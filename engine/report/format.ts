@@ -36,7 +36,15 @@ export function colorEnabled(): boolean {
   return Boolean(process.stdout.isTTY)
 }
 
-const CODES: Record<string, number> = { ok: 32, changed: 33, failed: 31, fatal: 31, skipping: 36, unreachable: 31, warning: 35 }
+const CODES: Record<string, number> = {
+  ok: 32,
+  changed: 33,
+  failed: 31,
+  fatal: 31,
+  skipping: 36,
+  unreachable: 31,
+  warning: 35,
+}
 
 /** Color a status line by its first word, Ansible's way (green ok, yellow changed, red failed, cyan skipped). */
 export function colorLine(line: string, on: boolean): string {

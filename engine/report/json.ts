@@ -32,7 +32,13 @@ export class JsonReporter implements Reporter {
         break
       case 'task.result': {
         const r = ev.result
-        const line: Record<string, unknown> = { type: 'task', play: ev.play, task: ev.task, host: ev.host, status: r.status }
+        const line: Record<string, unknown> = {
+          type: 'task',
+          play: ev.play,
+          task: ev.task,
+          host: ev.host,
+          status: r.status,
+        }
         if (ev.handler) line.handler = true
         if (r.msg) line.msg = r.msg
         if (r.status === 'failed' && r.ignored) line.ignored = true

@@ -46,7 +46,10 @@ interface View {
 export function screenLine(text: string, width = (process.stdout.columns ?? 80) - 8): string {
   const lines = text.split(/\r\n|\r|\n/).filter((l) => l.trim())
   // eslint-disable-next-line no-control-regex
-  const clean = (lines.at(-1) ?? '').replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\t/g, ' ').replace(/[\x00-\x1f\x7f-\x9f]/g, '')
+  const clean = (lines.at(-1) ?? '')
+    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(/\t/g, ' ')
+    .replace(/[\x00-\x1f\x7f-\x9f]/g, '')
   const max = Math.max(20, width)
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean
 }
@@ -54,7 +57,17 @@ export function screenLine(text: string, width = (process.stdout.columns ?? 80) 
 function newRow(host: string): Row {
   let end!: (r: TaskResult | undefined) => void
   const done = new Promise<TaskResult | undefined>((r) => (end = r))
-  const row: Row = { host, end: (r) => { if (!row.ended) { row.ended = true; end(r) } }, done, ended: false }
+  const row: Row = {
+    host,
+    end: (r) => {
+      if (!row.ended) {
+        row.ended = true
+        end(r)
+      }
+    },
+    done,
+    ended: false,
+  }
   return row
 }
 
@@ -99,7 +112,10 @@ export class LiveReporter implements Reporter {
       case 'task.result': {
         const f = this.row(ev.host, ev.task)
         if (f && f.view.task === ev.task) f.row.end(ev.result)
-        else this.open.find((v) => v.task === ev.task)?.extra.push(...resultLines(ev.result, { ...this.o, verbosity: Math.max(1, this.o.verbosity) }))
+        else
+          this.open
+            .find((v) => v.task === ev.task)
+            ?.extra.push(...resultLines(ev.result, { ...this.o, verbosity: Math.max(1, this.o.verbosity) }))
         break
       }
       case 'task.end':
@@ -151,7 +167,10 @@ export class LiveReporter implements Reporter {
           const r = await row.done
           row.show = undefined
           if (!r) return t.skip(`${row.host}: no result`)
-          const msg = r.status === 'ok' || r.status === 'changed' ? (r.msg ?? (typeof r.data.msg === 'string' ? r.data.msg : '')) : ''
+          const msg =
+            r.status === 'ok' || r.status === 'changed'
+              ? (r.msg ?? (typeof r.data.msg === 'string' ? r.data.msg : ''))
+              : ''
           t.title = screenLine(`${row.host}: ${r.status}${msg ? ` => ${msg.split('\n')[0]}` : ''}`)
           if (o.diff && r.status === 'changed' && r.diff) view.extra.push(...r.diff.map(unifiedDiff))
           if (r.status === 'skipped') t.skip(`${row.host}: skipped`)

@@ -30,11 +30,16 @@ export function resultLines(r: TaskResult, o: { verbosity: number; diff: boolean
   if (items && r.status !== 'unreachable') {
     // Without -v, skipped items are counted on one line (a loop over unused install methods is not a flood).
     const skipped = o.verbosity > 0 ? [] : items.filter((it) => it.skipped)
-    if (skipped.length) lines.push(`skipping: [${r.host}] (${skipped.length === items.length ? '' : `${skipped.length} of `}${items.length} item${items.length === 1 ? '' : 's'})`)
+    if (skipped.length)
+      lines.push(
+        `skipping: [${r.host}] (${skipped.length === items.length ? '' : `${skipped.length} of `}${items.length} item${items.length === 1 ? '' : 's'})`,
+      )
     for (const it of items) {
       if (o.verbosity === 0 && it.skipped) continue
       const st = it.skipped ? 'skipping' : it.status === 'failed' ? 'failed' : it.changed ? 'changed' : 'ok'
-      lines.push(`${st}: [${r.host}] => (item=${String(it._ansible_item_label ?? it.item)})${st === 'failed' && it.msg ? ` => ${String(it.msg)}` : ''}`)
+      lines.push(
+        `${st}: [${r.host}] => (item=${String(it._ansible_item_label ?? it.item)})${st === 'failed' && it.msg ? ` => ${String(it.msg)}` : ''}`,
+      )
     }
   }
   const msg = r.msg ?? (typeof r.data.msg === 'string' ? r.data.msg : undefined)
@@ -94,7 +99,8 @@ export class PlainReporter implements Reporter {
         break
       case 'host.log':
         // without -v, an async job's poll lines are held back and shown on the "still running" schedule
-        if (ev.level === 0 && this.o.verbosity === 0 && isPollLine(ev.line) && !this.progress.poll(ev.host, ev.line)) break
+        if (ev.level === 0 && this.o.verbosity === 0 && isPollLine(ev.line) && !this.progress.poll(ev.host, ev.line))
+          break
         if (this.o.verbosity >= ev.level) this.write(`  [${ev.host}] ${ev.line}\n`)
         break
       case 'task.end':
@@ -102,7 +108,11 @@ export class PlainReporter implements Reporter {
         break
       case 'task.result':
         this.progress.done(ev.host)
-        this.write(resultLines(ev.result, this.o).map((l) => colorLine(l, this.color) + '\n').join(''))
+        this.write(
+          resultLines(ev.result, this.o)
+            .map((l) => colorLine(l, this.color) + '\n')
+            .join(''),
+        )
         break
       case 'warning':
         this.write(colorLine(`[WARNING]: ${ev.msg}`, this.color) + '\n')

@@ -39,7 +39,10 @@ export class ProgressLines {
   private timer?: NodeJS.Timeout
 
   /** `write` gets whole lines; `tickMs` is how often due hosts are looked for. */
-  constructor(private readonly write: (line: string) => void, private readonly tickMs = 1000) {}
+  constructor(
+    private readonly write: (line: string) => void,
+    private readonly tickMs = 1000,
+  ) {}
 
   start(host: string, task: string): void {
     this.running.set(host, { task, since: Date.now(), reports: 0, ticks: 0 })
@@ -80,7 +83,10 @@ export class ProgressLines {
   }
 
   private due(r: Running, now: number): boolean {
-    const at = r.reports < REPORT_AT.length ? REPORT_AT[r.reports] : REPORT_AT[REPORT_AT.length - 1] + EVERY * (r.reports - REPORT_AT.length + 1)
+    const at =
+      r.reports < REPORT_AT.length
+        ? REPORT_AT[r.reports]
+        : REPORT_AT[REPORT_AT.length - 1] + EVERY * (r.reports - REPORT_AT.length + 1)
     return now - r.since >= at * 1000
   }
 
@@ -101,6 +107,7 @@ export class ProgressLines {
       g.secs = Math.max(g.secs, secs)
       groups.set(r.task, g)
     }
-    for (const [task, g] of groups) this.write(`still running: ${task} on ${g.hosts.join(', ')} (${formatElapsed(g.secs)})`)
+    for (const [task, g] of groups)
+      this.write(`still running: ${task} on ${g.hosts.join(', ')} (${formatElapsed(g.secs)})`)
   }
 }

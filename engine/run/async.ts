@@ -69,7 +69,9 @@ const KILL = [
 
 /** A stable job ID for a task's command on a host. */
 export function jobId(play: string, task: string, host: string, cmd: Command): string {
-  const h = createHash('sha256').update(JSON.stringify([play, task, host, cmd.argv, cmd.env ?? {}, cmd.cwd ?? ''])).digest('hex')
+  const h = createHash('sha256')
+    .update(JSON.stringify([play, task, host, cmd.argv, cmd.env ?? {}, cmd.cwd ?? '']))
+    .digest('hex')
   return `tsplay-${h.slice(0, 16)}`
 }
 
@@ -90,14 +92,28 @@ export interface DetachedOptions {
 function wrap(cmd: Command, script: string, args: string[]): Command {
   const argv: string[] = []
   if (cmd.env) argv.push('env', ...Object.entries(cmd.env).map(([k, v]) => `${k}=${v}`))
-  const inner = cmd.cwd ? ['sh', '-c', 'cd -- "$1" && shift && exec "$@"', 'sh', cmd.cwd, ...argv, ...cmd.argv] : [...argv, ...cmd.argv]
-  return { argv: ['sh', '-c', script, 'sh', ...args, ...inner], runAs: cmd.runAs, stdin: cmd.stdin ?? '', secretStdin: cmd.secretStdin }
+  const inner = cmd.cwd
+    ? ['sh', '-c', 'cd -- "$1" && shift && exec "$@"', 'sh', cmd.cwd, ...argv, ...cmd.argv]
+    : [...argv, ...cmd.argv]
+  return {
+    argv: ['sh', '-c', script, 'sh', ...args, ...inner],
+    runAs: cmd.runAs,
+    stdin: cmd.stdin ?? '',
+    secretStdin: cmd.secretStdin,
+  }
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((res) => {
     const t = setTimeout(res, ms)
-    signal?.addEventListener('abort', () => { clearTimeout(t); res() }, { once: true })
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t)
+        res()
+      },
+      { once: true },
+    )
   })
 
 /** `[1h02m]`, `[3m05s]`, `[42s]`. */
@@ -117,7 +133,11 @@ export async function runDetached(io: HostIO, cmd: Command, o: DetachedOptions):
     return await detached(io, cmd, o)
   } catch (e) {
     if (!(e instanceof Stopped) && !o.signal?.aborted) throw e
-    return { rc: 130, stdout: '', stderr: `interrupted; the job ${o.id} goes on on the host and a new run re-attaches to it` }
+    return {
+      rc: 130,
+      stdout: '',
+      stderr: `interrupted; the job ${o.id} goes on on the host and a new run re-attaches to it`,
+    }
   }
 }
 
@@ -128,7 +148,8 @@ async function detached(io: HostIO, cmd: Command, o: DetachedOptions): Promise<C
       try {
         return await io.run(c)
       } catch (e) {
-        if (!(e instanceof HostError) || (e.kind !== 'dropped' && e.kind !== 'unreachable') || o.signal?.aborted) throw e
+        if (!(e instanceof HostError) || (e.kind !== 'dropped' && e.kind !== 'unreachable') || o.signal?.aborted)
+          throw e
         o.log(`connection lost (${e.message}); reconnecting…`, 0)
         await io.reconnect(o.reconnectSec ?? 600)
         if (attempt > 20) throw e
@@ -138,7 +159,13 @@ async function detached(io: HostIO, cmd: Command, o: DetachedOptions): Promise<C
   const s = await call(wrap(cmd, START, [o.id]))
   if (s.rc !== 0) return { rc: s.rc, stdout: s.stdout, stderr: `could not start the job: ${s.stderr}` }
   const state = s.stdout.trim()
-  if (state !== 'started') o.log(state === 'running' ? 're-attached to the job still running on the host' : 'the job had finished: reading its result back', 0)
+  if (state !== 'started')
+    o.log(
+      state === 'running'
+        ? 're-attached to the job still running on the host'
+        : 'the job had finished: reading its result back',
+      0,
+    )
   for (;;) {
     const p = await call({ argv: ['sh', '-c', POLL, 'sh', o.id], runAs: cmd.runAs })
     const [status, last] = p.stdout.split('\n')
@@ -147,12 +174,17 @@ async function detached(io: HostIO, cmd: Command, o: DetachedOptions): Promise<C
       const out = await call({ argv: ['sh', '-c', COLLECT, 'sh', o.id], runAs: cmd.runAs })
       return { rc: Number.isFinite(rc) ? rc : 1, stdout: out.stdout, stderr: '' }
     }
-    if (!status.startsWith('running')) return { rc: 1, stdout: '', stderr: `the job ${o.id} vanished on the host (rebooted?)` }
+    if (!status.startsWith('running'))
+      return { rc: 1, stdout: '', stderr: `the job ${o.id} vanished on the host (rebooted?)` }
     const elapsed = Number(status.split(' ')[1]) || 0
     o.log(`[${formatElapsed(elapsed)}] ${last ?? ''}`.trimEnd(), 0)
     if (elapsed > o.limitSec) {
       const out = await call({ argv: ['sh', '-c', KILL, 'sh', o.id], runAs: cmd.runAs })
-      return { rc: 1, stdout: out.stdout, stderr: `still running after its async limit of ${o.limitSec}s: killed on the host` }
+      return {
+        rc: 1,
+        stdout: out.stdout,
+        stderr: `still running after its async limit of ${o.limitSec}s: killed on the host`,
+      }
     }
     if (o.signal?.aborted) throw new Stopped()
     await sleep(o.pollSec * 1000, o.signal)

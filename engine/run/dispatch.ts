@@ -30,7 +30,14 @@ export function usable(rc: RunContext, h: string): boolean {
 }
 
 /** Run one task on a group of hosts; emits events, counts the recap, queues notifications. */
-export async function runTask(rc: RunContext, playName: string, task: Task, inhIn: Inherited | ((host: string) => Inherited), hosts: string[], handler: boolean): Promise<Map<string, TaskResult>> {
+export async function runTask(
+  rc: RunContext,
+  playName: string,
+  task: Task,
+  inhIn: Inherited | ((host: string) => Inherited),
+  hosts: string[],
+  handler: boolean,
+): Promise<Map<string, TaskResult>> {
   const inhOf = typeof inhIn === 'function' ? inhIn : () => inhIn // per host: loop items of includes, rescue variables
   const name = displayName(rc, task, inhOf(hosts[0]), hosts[0])
   const targets = task.runOnce ? hosts.slice(0, 1) : hosts
@@ -38,7 +45,8 @@ export async function runTask(rc: RunContext, playName: string, task: Task, inhI
   const out = new Map<string, TaskResult>()
   await mapLimit(targets, rc.opts.forks, async (host) => {
     rc.bus.emit({ type: 'host.start', play: playName, task: name, host })
-    const log = (line: string, level = 1) => rc.bus.emit({ type: 'host.log', play: playName, task: name, host, line, level })
+    const log = (line: string, level = 1) =>
+      rc.bus.emit({ type: 'host.log', play: playName, task: name, host, line, level })
     const r = await runTaskOnHost(rc, task, inhOf(host), host, log)
     await queueNotified(rc, playName, task, r)
     count(rc, r, task)
@@ -61,12 +69,26 @@ export function count(rc: RunContext, r: TaskResult, task?: Task): void {
   const st = rc.states.get(r.host)!
   const c = st.recap
   switch (r.status) {
-    case 'ok': c.ok += task?.module === 'include_tasks' && typeof r.data.included === 'number' ? r.data.included : 1; break // a looped include: one per item
-    case 'changed': c.ok++; c.changed++; break
-    case 'skipped': c.skipped++; break
-    case 'unreachable': c.unreachable++; st.unreachable = true; break
+    case 'ok':
+      c.ok += task?.module === 'include_tasks' && typeof r.data.included === 'number' ? r.data.included : 1
+      break // a looped include: one per item
+    case 'changed':
+      c.ok++
+      c.changed++
+      break
+    case 'skipped':
+      c.skipped++
+      break
+    case 'unreachable':
+      c.unreachable++
+      st.unreachable = true
+      break
     case 'failed':
-      if (r.ignored) { c.ok++; c.ignored++; if (r.data.changed === true) c.changed++ } else c.failed++ // as Ansible counts an ignored change
+      if (r.ignored) {
+        c.ok++
+        c.ignored++
+        if (r.data.changed === true) c.changed++
+      } else c.failed++ // as Ansible counts an ignored change
       break
   }
 }

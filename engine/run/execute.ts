@@ -193,7 +193,8 @@ function environment(rc: RunContext, task: Task, inh: Inherited, vars: Vars): Re
   const merged: Record<string, unknown> = {}
   for (const l of layers) {
     const r = renderValue(l, vars, { pos: task.pos, what: 'environment' })
-    if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new UserError(`"environment" must give a map of names to values, got ${JSON.stringify(r)}`, task.pos)
+    if (typeof r !== 'object' || r === null || Array.isArray(r))
+      throw new UserError(`"environment" must give a map of names to values, got ${JSON.stringify(r)}`, task.pos)
     Object.assign(merged, r)
   }
   if (Object.keys(merged).length === 0) return undefined

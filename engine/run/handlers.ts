@@ -32,7 +32,12 @@ function eligible(rc: RunContext, h: string): boolean {
 /**
  * Run the notified handlers of `hosts`. `due(hd)`: may a carried notification of `hd` join at this flush?
  */
-export async function flush(rc: RunContext, playName: string, hosts: readonly string[], due: (hd: Task) => boolean): Promise<void> {
+export async function flush(
+  rc: RunContext,
+  playName: string,
+  hosts: readonly string[],
+  due: (hd: Task) => boolean,
+): Promise<void> {
   const here = new Set(hosts)
   await carryIn(rc, playName, here, due)
   for (let pass = 0; pass < 10 && !rc.stopping.requested && !rc.run.ended; pass++) {

@@ -108,7 +108,9 @@ export function prepareCommand(cmd: Command, exec: TaskExec): Command {
 
 /** How a command shows in `-v` output: its description, or its argv (long scripts shortened). */
 export function showCommand(cmd: Command, becomeUser: string | undefined): string {
-  const argv = cmd.argv.map((a) => (a.length > 60 || a.includes('\n') ? `${a.slice(0, 40).split('\n')[0]}…` : a)).join(' ')
+  const argv = cmd.argv
+    .map((a) => (a.length > 60 || a.includes('\n') ? `${a.slice(0, 40).split('\n')[0]}…` : a))
+    .join(' ')
   return `${becomeUser ? `(as ${becomeUser}) ` : ''}$ ${argv}${cmd.describe ? `   # ${cmd.describe}` : ''}`
 }
 
@@ -117,7 +119,11 @@ export function taskIO(conn: HostConnection, exec: TaskExec, log: (line: string,
   const becomeFor = (cmd: Command) => cmd.runAs ?? exec.becomeUser
   const shown = (c: Command, r: CommandResult) => {
     log(`rc=${r.rc}`, 2)
-    for (const [k, v] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) if (v.trim()) log(`${k}: ${v.trimEnd().slice(-4000)}`, 2)
+    for (const [k, v] of [
+      ['stdout', r.stdout],
+      ['stderr', r.stderr],
+    ] as const)
+      if (v.trim()) log(`${k}: ${v.trimEnd().slice(-4000)}`, 2)
     return r
   }
   return {
@@ -127,7 +133,15 @@ export function taskIO(conn: HostConnection, exec: TaskExec, log: (line: string,
       const r = await conn.run(c, {
         becomeUser: becomeFor(c),
         signal: exec.signal,
-        onOutput: onOutput ?? (c.stream ? (chunk) => chunk.split('\n').filter(Boolean).forEach((l) => log(l, 1)) : undefined),
+        onOutput:
+          onOutput ??
+          (c.stream
+            ? (chunk) =>
+                chunk
+                  .split('\n')
+                  .filter(Boolean)
+                  .forEach((l) => log(l, 1))
+            : undefined),
       })
       return c.stream ? r : shown(c, r)
     },

@@ -89,6 +89,8 @@ function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]
 export function taskVars(rc: RunContext, host: string, inh: Inherited, task: Task | undefined, extra?: Vars): Vars {
   const st = rc.states.get(host)
   // Magic variables are added after resolution (they hold no templates, and `hostvars` is lazy).
-  const vars = resolveVars(mergeLayers([playLayers(rc, host), inh.vars, task?.vars, st?.hostFacts, extra, rc.opts.extraVars]))
+  const vars = resolveVars(
+    mergeLayers([playLayers(rc, host), inh.vars, task?.vars, st?.hostFacts, extra, rc.opts.extraVars]),
+  )
   return Object.assign(vars, magicVars(rc, host))
 }

@@ -15,14 +15,18 @@ import { basename, dirname, isAbsolute, join } from 'node:path'
 import type { LoopLookup } from '../ast.js'
 import { UserError } from '../errors.js'
 
-
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === null || v === undefined ? [] : [v])
 
 /** The items of a loop. `lookup` undefined means `loop:` (the value must be a list). */
 export function loopItems(lookup: LoopLookup | undefined, value: unknown, searchPaths: readonly string[]): unknown[] {
   switch (lookup) {
     case undefined:
-      if (!Array.isArray(value)) throw new UserError(`loop must be a list, got ${value === null ? 'null' : typeof value}`, undefined, '(for a map, use "| dict2items")')
+      if (!Array.isArray(value))
+        throw new UserError(
+          `loop must be a list, got ${value === null ? 'null' : typeof value}`,
+          undefined,
+          '(for a map, use "| dict2items")',
+        )
       return value
     case 'list':
       return asList(value)
@@ -31,7 +35,8 @@ export function loopItems(lookup: LoopLookup | undefined, value: unknown, search
     case 'indexed_items':
       return loopItems('items', value, searchPaths).map((x, i) => [i, x])
     case 'dict': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UserError(`with_dict needs a map, got ${Array.isArray(value) ? 'a list' : typeof value}`)
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw new UserError(`with_dict needs a map, got ${Array.isArray(value) ? 'a list' : typeof value}`)
       return Object.entries(value).map(([key, v]) => ({ key, value: v }))
     }
     case 'together': {
@@ -41,7 +46,9 @@ export function loopItems(lookup: LoopLookup | undefined, value: unknown, search
     }
     case 'nested':
     case 'cartesian':
-      return asList(value).map(asList).reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]])
+      return asList(value)
+        .map(asList)
+        .reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]])
     case 'sequence':
       return asList(value).flatMap((t) => sequence(String(t)))
     case 'subelements':
@@ -58,7 +65,12 @@ export function sequence(term: string): string[] {
   const o: Record<string, string> = {}
   const short = /^\s*(?:(-?\d+|0x[0-9a-f]+)-)?(-?\d+|0x[0-9a-f]+)(?:\/(\d+))?(?::(.+))?\s*$/i.exec(term)
   if (short && !term.includes('=')) {
-    Object.assign(o, { start: short[1] ?? '1', end: short[2] }, short[3] ? { stride: short[3] } : {}, short[4] ? { format: short[4] } : {})
+    Object.assign(
+      o,
+      { start: short[1] ?? '1', end: short[2] },
+      short[3] ? { stride: short[3] } : {},
+      short[4] ? { format: short[4] } : {},
+    )
   } else {
     for (const kv of term.trim().split(/\s+/).filter(Boolean)) {
       const eq = kv.indexOf('=')
@@ -70,8 +82,10 @@ export function sequence(term: string): string[] {
   const start = num('start', 1)
   const stride = num('stride', 1)
   const end = o.count !== undefined ? start + (Number(o.count) - 1) * stride : num('end', NaN)
-  if (![start, end, stride].every(Number.isFinite)) throw new UserError(`with_sequence: "${term}" needs whole numbers for start, end (or count) and stride`)
-  if (o.count !== undefined && o.end !== undefined) throw new UserError('with_sequence: use either "count" or "end", not both')
+  if (![start, end, stride].every(Number.isFinite))
+    throw new UserError(`with_sequence: "${term}" needs whole numbers for start, end (or count) and stride`)
+  if (o.count !== undefined && o.end !== undefined)
+    throw new UserError('with_sequence: use either "count" or "end", not both')
   const out: string[] = []
   if (stride === 0) return out
   for (let i = start; stride > 0 ? i <= end : i >= end; i += stride) out.push(printf(o.format ?? '%d', i))
@@ -82,7 +96,14 @@ export function sequence(term: string): string[] {
 function printf(fmt: string, n: number): string {
   return fmt.replace(/%(0?)(\d*)([dixXos%])/g, (_, zero: string, width: string, conv: string) => {
     if (conv === '%') return '%'
-    const s = conv === 'x' ? n.toString(16) : conv === 'X' ? n.toString(16).toUpperCase() : conv === 'o' ? n.toString(8) : String(n)
+    const s =
+      conv === 'x'
+        ? n.toString(16)
+        : conv === 'X'
+          ? n.toString(16).toUpperCase()
+          : conv === 'o'
+            ? n.toString(8)
+            : String(n)
     return s.padStart(Number(width || 0), zero ? '0' : ' ')
   })
 }
@@ -92,11 +113,13 @@ function subelements(value: unknown): unknown[] {
   const [src, key, flags] = asList(value)
   const skip = typeof flags === 'object' && flags !== null && (flags as Record<string, unknown>).skip_missing === true
   const elems = Array.isArray(src) ? src : typeof src === 'object' && src !== null ? Object.values(src) : undefined
-  if (!elems || typeof key !== 'string') throw new UserError('with_subelements needs [a list (or map) of maps, "subkey"]')
+  if (!elems || typeof key !== 'string')
+    throw new UserError('with_subelements needs [a list (or map) of maps, "subkey"]')
   const out: unknown[] = []
   for (const el of elems) {
     let sub: unknown = el
-    for (const part of key.split('.')) sub = typeof sub === 'object' && sub !== null ? (sub as Record<string, unknown>)[part] : undefined
+    for (const part of key.split('.'))
+      sub = typeof sub === 'object' && sub !== null ? (sub as Record<string, unknown>)[part] : undefined
     if (sub === undefined) {
       if (skip) continue
       throw new UserError(`with_subelements: an element has no "${key}" (add {skip_missing: true} to skip it)`)
@@ -113,7 +136,13 @@ function candidates(rel: string, searchPaths: readonly string[], sub = 'files'):
   return searchPaths.flatMap((d) => [join(d, sub, rel), join(d, rel)])
 }
 
-const globRe = (pat: string) => new RegExp(`^${pat.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`)
+const globRe = (pat: string) =>
+  new RegExp(
+    `^${pat
+      .replace(/[.+^${}()|\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]')}$`,
+  )
 
 /** `with_fileglob`: files (not folders) matching a pattern in its folder, sorted; the first folder that matches wins. */
 function fileglob(pattern: string, searchPaths: readonly string[]): string[] {
@@ -121,7 +150,11 @@ function fileglob(pattern: string, searchPaths: readonly string[]): string[] {
     const dir = dirname(c)
     if (!existsSync(dir)) continue
     const re = globRe(basename(c))
-    const hits = readdirSync(dir).filter((n) => re.test(n)).map((n) => join(dir, n)).filter((p) => statSync(p).isFile()).sort()
+    const hits = readdirSync(dir)
+      .filter((n) => re.test(n))
+      .map((n) => join(dir, n))
+      .filter((p) => statSync(p).isFile())
+      .sort()
     if (hits.length) return hits
   }
   return []
@@ -138,12 +171,17 @@ function firstFound(value: unknown, searchPaths: readonly string[]): string {
       for (const f of files) names.push(...(paths.length ? paths.map((p) => join(p, f)) : [f]))
     } else names.push(String(t))
   }
-  for (const n of names) for (const c of candidates(n, searchPaths, 'vars').concat(candidates(n, searchPaths))) if (existsSync(c)) return c
+  for (const n of names)
+    for (const c of candidates(n, searchPaths, 'vars').concat(candidates(n, searchPaths))) if (existsSync(c)) return c
   throw new UserError(`with_first_found: none of ${names.map((n) => `"${n}"`).join(', ')} was found`)
 }
 
 /** The per-item variables `loop_control` asks for: `index_var`, and `ansible_loop` when `extended`. */
-export function itemVars(items: readonly unknown[], i: number, opts: { indexVar?: string; extended?: boolean }): Record<string, unknown> {
+export function itemVars(
+  items: readonly unknown[],
+  i: number,
+  opts: { indexVar?: string; extended?: boolean },
+): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   if (opts.indexVar) {
     out[opts.indexVar] = i
@@ -152,8 +190,16 @@ export function itemVars(items: readonly unknown[], i: number, opts: { indexVar?
   if (opts.extended) {
     const n = items.length
     out.ansible_loop = {
-      allitems: items, index: i + 1, index0: i, revindex: n - i, revindex0: n - i - 1, first: i === 0, last: i === n - 1, length: n,
-      ...(i > 0 ? { previtem: items[i - 1] } : {}), ...(i < n - 1 ? { nextitem: items[i + 1] } : {}),
+      allitems: items,
+      index: i + 1,
+      index0: i,
+      revindex: n - i,
+      revindex0: n - i - 1,
+      first: i === 0,
+      last: i === n - 1,
+      length: n,
+      ...(i > 0 ? { previtem: items[i - 1] } : {}),
+      ...(i < n - 1 ? { nextitem: items[i + 1] } : {}),
     }
   }
   return out

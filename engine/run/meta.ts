@@ -29,7 +29,12 @@ const DONE: Record<string, string> = {
 
 /** Run meta `task` for `hosts`; returns per-host results (for the walks) and the effect on the play. */
 export async function runMeta(
-  rc: RunContext, playName: string, task: Task, inh: Inherited, hosts: string[], due: (hd: Task) => boolean,
+  rc: RunContext,
+  playName: string,
+  task: Task,
+  inh: Inherited,
+  hosts: string[],
+  due: (hd: Task) => boolean,
 ): Promise<{ results: Map<string, TaskResult>; effect: MetaEffect }> {
   const action = String(task.args.action)
   const results = new Map<string, TaskResult>()
@@ -40,7 +45,12 @@ export async function runMeta(
       const on = [...inh.when, ...task.when].every((c) => evalCondition(c, vars))
       if (on) applies.push(host)
       const msg = on ? DONE[action] : 'Conditional result was False'
-      results.set(host, on ? { status: 'ok', host, msg, data: { msg } } : { status: 'skipped', host, reason: msg, data: { skipped: true, changed: false } })
+      results.set(
+        host,
+        on
+          ? { status: 'ok', host, msg, data: { msg } }
+          : { status: 'skipped', host, reason: msg, data: { skipped: true, changed: false } },
+      )
     } catch (e) {
       const msg = e instanceof UserError ? e.format() : (e as Error).message
       results.set(host, { status: 'failed', host, msg, ignored: false, data: { failed: true, msg } })
@@ -50,7 +60,8 @@ export async function runMeta(
   const name = displayName(rc, task, inh, hosts[0])
   if (!task.implicit) {
     rc.bus.emit({ type: 'task.start', play: playName, task: name, hosts, handler: false })
-    for (const r of results.values()) rc.bus.emit({ type: 'task.result', play: playName, task: name, host: r.host, result: r, handler: false })
+    for (const r of results.values())
+      rc.bus.emit({ type: 'task.result', play: playName, task: name, host: r.host, result: r, handler: false })
     rc.bus.emit({ type: 'task.end', play: playName, task: name })
   }
   if (applies.length === 0) return { results, effect: 'none' }
@@ -85,7 +96,10 @@ export async function runMeta(
       applies.forEach((h) => rc.pool.forget(h))
       break
     case 'refresh_inventory':
-      rc.bus.emit({ type: 'warning', msg: `meta: refresh_inventory does nothing in tsplay (${task.pos.file}:${task.pos.line}): the inventory is read once per run` })
+      rc.bus.emit({
+        type: 'warning',
+        msg: `meta: refresh_inventory does nothing in tsplay (${task.pos.file}:${task.pos.line}): the inventory is read once per run`,
+      })
       break
   }
   return { results, effect: 'none' }

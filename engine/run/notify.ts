@@ -16,7 +16,10 @@ const NO_INH = { when: [], tags: [], vars: {} }
 
 /** Does `notify: name` reach handler `hd`? */
 export function answers(hd: Task, name: string): boolean {
-  return hd.listen?.includes(name) === true || (hd.role !== undefined && hd.name !== undefined && `${hd.role} : ${hd.name}` === name)
+  return (
+    hd.listen?.includes(name) === true ||
+    (hd.role !== undefined && hd.name !== undefined && `${hd.role} : ${hd.name}` === name)
+  )
 }
 
 /** The handlers a task's `notify` reaches, in definition order. */
@@ -45,7 +48,12 @@ function owner(rc: RunContext, hd: Task): string | undefined {
   return recordOwner(hd, rc.play.become, rc.play.becomeUser)
 }
 
-async function onHost(rc: RunContext, host: string, user: string | undefined, cmd: (dir: string) => Command): Promise<string> {
+async function onHost(
+  rc: RunContext,
+  host: string,
+  user: string | undefined,
+  cmd: (dir: string) => Command,
+): Promise<string> {
   const vars = taskVars(rc, host, NO_INH, undefined)
   const dir = typeof vars.tsplay_state_dir === 'string' ? vars.tsplay_state_dir : ''
   const conn = await rc.pool.get(host, vars)
@@ -93,7 +101,11 @@ export async function loadCarried(rc: RunContext, playName: string, hosts: strin
     const st = rc.states.get(host)!
     const found = new Set<string>()
     try {
-      for (const user of owners) (await onHost(rc, host, user, listRecords)).split('\n').filter(Boolean).forEach((f) => found.add(f))
+      for (const user of owners)
+        (await onHost(rc, host, user, listRecords))
+          .split('\n')
+          .filter(Boolean)
+          .forEach((f) => found.add(f))
     } catch (e) {
       if (!(e instanceof HostError)) warn(rc, host, 'read its pending handlers', e)
       return
@@ -107,8 +119,12 @@ export async function loadCarried(rc: RunContext, playName: string, hosts: strin
       carried.push(taskName(hd))
     }
     if (carried.length) {
-      rc.bus.emit({ type: 'warning', msg: `${host}: ${carried.map((n) => `"${n}"`).join(', ')} notified by an earlier run that did not run ` +
-        `${carried.length > 1 ? 'them' : 'it'}: pending, ${rc.opts.check ? 'predicted as changed' : 'runs'} after the tasks that notify ${carried.length > 1 ? 'them' : 'it'}` })
+      rc.bus.emit({
+        type: 'warning',
+        msg:
+          `${host}: ${carried.map((n) => `"${n}"`).join(', ')} notified by an earlier run that did not run ` +
+          `${carried.length > 1 ? 'them' : 'it'}: pending, ${rc.opts.check ? 'predicted as changed' : 'runs'} after the tasks that notify ${carried.length > 1 ? 'them' : 'it'}`,
+      })
     }
   })
 }

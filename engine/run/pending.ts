@@ -40,7 +40,11 @@ const WRITE = [
 const REMOVE = `${DIR}\nfor f in "$@"; do rm -f -- "$d/$f"; done`
 
 /** Who a handler's records belong to: its effective become user (undefined: the login user). */
-export function recordOwner(hd: Task, playBecome: boolean | undefined, playBecomeUser: string | undefined): string | undefined {
+export function recordOwner(
+  hd: Task,
+  playBecome: boolean | undefined,
+  playBecomeUser: string | undefined,
+): string | undefined {
   return (hd.become ?? playBecome) ? (hd.becomeUser ?? playBecomeUser ?? 'root') : undefined
 }
 
@@ -50,18 +54,34 @@ export function handlerKey(hd: Task): string {
 }
 
 function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'handler'
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 48) || 'handler'
+  )
 }
 
 /** The record's file name for handler `hd` of a play, on inventory host `host`. */
 export function recordId(playbookFile: string, playName: string, hd: Task, host: string): string {
-  const hash = createHash('sha256').update(JSON.stringify([playbookFile, playName, handlerKey(hd), host])).digest('hex').slice(0, 16)
+  const hash = createHash('sha256')
+    .update(JSON.stringify([playbookFile, playName, handlerKey(hd), host]))
+    .digest('hex')
+    .slice(0, 16)
   return `${slug(hd.name ?? hd.listen?.[0] ?? hd.module)}-${hash}`
 }
 
 /** What a record holds (for people reading the host; the engine only looks at its name). */
 export function recordBody(playbookFile: string, playName: string, handler: string, host: string, by: string): string {
-  return JSON.stringify({ playbook: playbookFile, play: playName, handler, host, notified_by: by, notified_at: new Date().toISOString() })
+  return JSON.stringify({
+    playbook: playbookFile,
+    play: playName,
+    handler,
+    host,
+    notified_by: by,
+    notified_at: new Date().toISOString(),
+  })
 }
 
 /** List the records in the state folder (`dir` empty: the default for the user). */

@@ -40,7 +40,8 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
   const size = play.serial && play.serial > 0 ? play.serial : Math.max(1, active.length)
   for (let i = 0; i < active.length && !rc.stopping.requested; i += size) {
     const batch = active.slice(i, i + size)
-    const end = play.strategy === 'free' ? await runFree(rc, playName, plan, batch) : await runLinear(rc, playName, plan, batch)
+    const end =
+      play.strategy === 'free' ? await runFree(rc, playName, plan, batch) : await runLinear(rc, playName, plan, batch)
     if (end === 'fatal' || rc.stopping.requested) break
     // Failed hosts never reach the last flush point: with force_handlers, their handlers run now.
     if (forced(rc)) await flush(rc, playName, batch, () => true)
@@ -69,8 +70,20 @@ interface Plan {
 const plans = new WeakMap<Play, Plan>()
 
 function flushPoint(play: Play): Task {
-  return { kind: 'task', module: 'meta', args: { action: 'flush_handlers' }, argsPos: play.pos, pos: play.pos, when: [], tags: [], vars: {},
-    notify: [], loopVar: 'item', searchPaths: [], implicit: true }
+  return {
+    kind: 'task',
+    module: 'meta',
+    args: { action: 'flush_handlers' },
+    argsPos: play.pos,
+    pos: play.pos,
+    when: [],
+    tags: [],
+    vars: {},
+    notify: [],
+    loopVar: 'item',
+    searchPaths: [],
+    implicit: true,
+  }
 }
 
 function planOf(play: Play): Plan {
@@ -78,7 +91,14 @@ function planOf(play: Play): Plan {
   if (p) return p
   const { pre, main } = play.sections ?? { pre: 0, main: play.tasks.length }
   const t = play.tasks
-  const nodes = [...t.slice(0, pre), flushPoint(play), ...t.slice(pre, pre + main), flushPoint(play), ...t.slice(pre + main), flushPoint(play)]
+  const nodes = [
+    ...t.slice(0, pre),
+    flushPoint(play),
+    ...t.slice(pre, pre + main),
+    flushPoint(play),
+    ...t.slice(pre + main),
+    flushPoint(play),
+  ]
   const seq = numberTasks(nodes)
   plans.set(play, (p = { nodes, seq, last: lastNotifier(play, nodes, seq) }))
   return p
@@ -90,12 +110,23 @@ type Walker = { gen: Generator<Step, WalkEnd, TaskResult>; step?: Step }
 function startWalks(rc: RunContext, plan: Plan, hosts: string[]): { walkers: Map<string, Walker>; startAt?: number } {
   const play = rc.play
   const startAt = rc.opts.startAtTask ? [...plan.seq].find(([t]) => t.name === rc.opts.startAtTask)?.[1] : undefined
-  const root: Inherited = { when: play.when, tags: play.tags, vars: {}, noLog: play.noLog, ignoreErrors: play.ignoreErrors }
+  const root: Inherited = {
+    when: play.when,
+    tags: play.tags,
+    vars: {},
+    noLog: play.noLog,
+    ignoreErrors: play.ignoreErrors,
+  }
   const filter = { tags: rc.opts.tags, skipTags: rc.opts.skipTags }
   const walkers = new Map<string, Walker>()
   for (const h of hosts) {
     const st = rc.states.get(h)!
-    const gen = walk(plan.nodes, root, plan.seq, filter, { rescued: () => { st.recap.failed--; st.recap.rescued++ } })
+    const gen = walk(plan.nodes, root, plan.seq, filter, {
+      rescued: () => {
+        st.recap.failed--
+        st.recap.rescued++
+      },
+    })
     const first = gen.next()
     walkers.set(h, { gen, step: first.done ? undefined : first.value })
   }
@@ -128,13 +159,23 @@ function tooManyFailures(rc: RunContext, playName: string, batch: string[]): boo
   if (failed === 0) return false
   const pct = rc.play.maxFailPercentage
   if (!rc.play.anyErrorsFatal && (pct === undefined || (failed / batch.length) * 100 <= pct)) return false
-  endRun(rc, `play "${playName}": ${rc.play.anyErrorsFatal ? 'any_errors_fatal is set' : `more than ${pct}% of its hosts failed`}`)
+  endRun(
+    rc,
+    `play "${playName}": ${rc.play.anyErrorsFatal ? 'any_errors_fatal is set' : `more than ${pct}% of its hosts failed`}`,
+  )
   return true
 }
 
 /** One step for a group of hosts at the same task: a meta task, a module task, or not selected. */
-async function step(rc: RunContext, playName: string, plan: Plan, s: Step, hosts: string[], startAt: number | undefined,
-  inhOf: (h: string) => Inherited = () => s.inh): Promise<{ results: Map<string, TaskResult>; effect: MetaEffect }> {
+async function step(
+  rc: RunContext,
+  playName: string,
+  plan: Plan,
+  s: Step,
+  hosts: string[],
+  startAt: number | undefined,
+  inhOf: (h: string) => Inherited = () => s.inh,
+): Promise<{ results: Map<string, TaskResult>; effect: MetaEffect }> {
   const { task, inh, seq } = s
   if (!(await selected(rc, task, seq, startAt))) {
     const skipped = (h: string): TaskResult => ({ status: 'skipped', host: h, reason: 'not selected to run', data: {} })
@@ -153,7 +194,15 @@ async function runLinear(rc: RunContext, playName: string, plan: Plan, batch: st
     const minSeq = Math.min(...pending.map(([, w]) => w.step!.seq))
     const group = pending.filter(([, w]) => w.step!.seq === minSeq)
     const inhOf = (h: string) => walkers.get(h)!.step!.inh // per host: loop items of includes, rescue variables
-    const { results, effect } = await step(rc, playName, plan, group[0][1].step!, group.map(([h]) => h), startAt, inhOf)
+    const { results, effect } = await step(
+      rc,
+      playName,
+      plan,
+      group[0][1].step!,
+      group.map(([h]) => h),
+      startAt,
+      inhOf,
+    )
     if (effect !== 'none') return effect === 'end_play' ? 'end_play' : 'done'
     for (const [h, w] of group) advance(rc, h, w, results.get(h)!)
     if (tooManyFailures(rc, playName, batch)) return 'fatal'
@@ -192,7 +241,8 @@ async function gather(rc: RunContext, playName: string, hosts: string[]): Promis
       r = { status: 'ok', host, data: {} }
     } catch (e) {
       if (!(e instanceof HostError)) throw e
-      if (e.kind === 'sudo' || e.kind === 'timeout') r = { status: 'failed', host, msg: e.message, ignored: false, data: {} }
+      if (e.kind === 'sudo' || e.kind === 'timeout')
+        r = { status: 'failed', host, msg: e.message, ignored: false, data: {} }
       else {
         rc.pool.markUnreachable(host, e.message)
         r = { status: 'unreachable', host, msg: e.message, data: {} }

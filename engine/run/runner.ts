@@ -37,7 +37,6 @@ export interface RunOutcome {
   exitCode: 0 | 2 | 4 | 130
 }
 
-
 export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
   const { playbook, inventory, bus, opts } = input
   const secrets = input.secrets ?? new Secrets()
@@ -51,7 +50,11 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
   const states = new Map<string, HostState>()
   const state = (h: string) => {
     let s = states.get(h)
-    if (!s) states.set(h, (s = { name: h, factVars: {}, hostFacts: {}, failed: false, unreachable: false, recap: emptyRecap() }))
+    if (!s)
+      states.set(
+        h,
+        (s = { name: h, factVars: {}, hostFacts: {}, failed: false, unreachable: false, recap: emptyRecap() }),
+      )
     return s
   }
   bus.emit({ type: 'run.start', playbook: playbook.file, check: opts.check, diff: opts.diff })
@@ -62,12 +65,29 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
       const hosts = playHosts(inventory, play.hosts, opts.limit)
       hosts.forEach(state)
       if (hosts.length === 0) {
-        bus.emit({ type: 'warning', msg: `no hosts matched "${play.hosts}"${opts.limit ? ` with --limit ${opts.limit}` : ''}; skipping play "${play.name ?? play.hosts}"` })
+        bus.emit({
+          type: 'warning',
+          msg: `no hosts matched "${play.hosts}"${opts.limit ? ` with --limit ${opts.limit}` : ''}; skipping play "${play.name ?? play.hosts}"`,
+        })
         continue
       }
       const rc: RunContext = {
-        playbook, inventory, play, opts, bus, secrets, pool, modules: input.modules, states,
-        playHosts: hosts, notified: new Map(), carried: new Map(), ended: new Set(), run, stopping, signal,
+        playbook,
+        inventory,
+        play,
+        opts,
+        bus,
+        secrets,
+        pool,
+        modules: input.modules,
+        states,
+        playHosts: hosts,
+        notified: new Map(),
+        carried: new Map(),
+        ended: new Set(),
+        run,
+        stopping,
+        signal,
       }
       await runPlay(rc, hosts)
     }

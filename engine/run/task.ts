@@ -15,7 +15,7 @@ import { itemVars, loopItems } from './loop.js'
 /** The module name of the include pseudo-task (`include_tasks`, `include_role`, legacy `include`). */
 export const INCLUDE = 'include_tasks'
 
-const CENSORED = 'the output has been hidden due to the task\'s no_log: true'
+const CENSORED = "the output has been hidden due to the task's no_log: true"
 
 /** A display label for a loop item. */
 function itemLabel(task: Task, item: unknown, vars: Record<string, unknown>): string {
@@ -23,7 +23,13 @@ function itemLabel(task: Task, item: unknown, vars: Record<string, unknown>): st
   return typeof item === 'string' ? item : JSON.stringify(item)
 }
 
-export async function runTaskOnHost(rc: RunContext, task: Task, inh: Inherited, host: string, rawLog: (l: string, level?: number) => void): Promise<TaskResult> {
+export async function runTaskOnHost(
+  rc: RunContext,
+  task: Task,
+  inh: Inherited,
+  host: string,
+  rawLog: (l: string, level?: number) => void,
+): Promise<TaskResult> {
   // no_log: nothing of the task (commands, output) reaches any output channel.
   const log = (task.noLog ?? inh.noLog) ? () => undefined : rawLog
   for (let attempt = 0; ; attempt++) {
@@ -39,7 +45,13 @@ export async function runTaskOnHost(rc: RunContext, task: Task, inh: Inherited, 
   }
 }
 
-async function runTaskOnce(rc: RunContext, task: Task, inh: Inherited, host: string, log: (l: string, level?: number) => void): Promise<TaskResult> {
+async function runTaskOnce(
+  rc: RunContext,
+  task: Task,
+  inh: Inherited,
+  host: string,
+  log: (l: string, level?: number) => void,
+): Promise<TaskResult> {
   const noLog = task.noLog ?? inh.noLog ?? false
   const ignore = task.ignoreErrors ?? inh.ignoreErrors ?? false
   try {
@@ -55,7 +67,11 @@ async function runTaskOnce(rc: RunContext, task: Task, inh: Inherited, host: str
       const out = await withRetries(rc, task, host, vars, inh, log)
       return toResult(rc, task, host, out, noLog, ignore)
     }
-    const items = loopItems(task.loopWith, renderValue(task.loop, vars, { pos: task.pos, what: task.loopWith ? `with_${task.loopWith}` : 'loop' }), task.searchPaths)
+    const items = loopItems(
+      task.loopWith,
+      renderValue(task.loop, vars, { pos: task.pos, what: task.loopWith ? `with_${task.loopWith}` : 'loop' }),
+      task.searchPaths,
+    )
     if (task.module === INCLUDE) return include(rc, task, inh, host, items, conditions)
     const pause = Number(renderValue(task.loopPause ?? 0, vars)) * 1000
     const results: Record<string, unknown>[] = []
@@ -95,7 +111,12 @@ async function runTaskOnce(rc: RunContext, task: Task, inh: Inherited, host: str
   } catch (e) {
     if (e instanceof HostError && e.kind !== 'sudo' && e.kind !== 'timeout') {
       rc.pool.markUnreachable(host, e.message)
-      return { status: 'unreachable', host, msg: e.message, data: { unreachable: true, msg: e.message, dropped: e.kind === 'dropped' } }
+      return {
+        status: 'unreachable',
+        host,
+        msg: e.message,
+        data: { unreachable: true, msg: e.message, dropped: e.kind === 'dropped' },
+      }
     }
     if (e instanceof UserError) return failedResult(rc, task, host, e.format(), ignore)
     if (e instanceof HostError) return failedResult(rc, task, host, e.message, ignore)
@@ -104,10 +125,18 @@ async function runTaskOnce(rc: RunContext, task: Task, inh: Inherited, host: str
 }
 
 /** Run the module, again while `until` is false, up to `retries` times with `delay` seconds between. */
-async function withRetries(rc: RunContext, task: Task, host: string, vars: Record<string, unknown>, inh: Inherited, log: (l: string, level?: number) => void): Promise<Outcome> {
+async function withRetries(
+  rc: RunContext,
+  task: Task,
+  host: string,
+  vars: Record<string, unknown>,
+  inh: Inherited,
+  log: (l: string, level?: number) => void,
+): Promise<Outcome> {
   const num = (v: unknown, what: string) => {
     const n = Number(renderValue(v, vars, { pos: task.pos, what }))
-    if (!Number.isFinite(n) || n < 0) throw new UserError(`"${what}" must be a number ≥ 0, found ${JSON.stringify(renderValue(v, vars))}`, task.pos)
+    if (!Number.isFinite(n) || n < 0)
+      throw new UserError(`"${what}" must be a number ≥ 0, found ${JSON.stringify(renderValue(v, vars))}`, task.pos)
     return n
   }
   const attempts = task.until ? Math.floor(num(task.retries ?? 3, 'retries')) + 1 : 1
@@ -123,19 +152,35 @@ async function withRetries(rc: RunContext, task: Task, host: string, vars: Recor
       await new Promise((r) => setTimeout(r, delay * 1000))
     }
   }
-  return { ...out!, status: 'failed', msg: `until condition not met after ${attempts} attempts`, data: { ...out!.data, attempts } }
+  return {
+    ...out!,
+    status: 'failed',
+    msg: `until condition not met after ${attempts} attempts`,
+    data: { ...out!.data, attempts },
+  }
 }
 
 /** The variables of loop item `i`: the loop variable, `index_var`, `ansible_loop` (extended). */
 function perItem(task: Task, items: unknown[], i: number): Record<string, unknown> {
-  return { [task.loopVar]: items[i], ansible_loop_var: task.loopVar, ...itemVars(items, i, { indexVar: task.loopIndexVar, extended: task.loopExtended }) }
+  return {
+    [task.loopVar]: items[i],
+    ansible_loop_var: task.loopVar,
+    ...itemVars(items, i, { indexVar: task.loopIndexVar, extended: task.loopExtended }),
+  }
 }
 
 /**
  * `include_tasks` itself: its `when` is checked (per item when looped); the items it includes are returned in
  * `data.items` for the walk (walk.ts), and counted one ok each, as Ansible counts "included: … for host".
  */
-function include(rc: RunContext, task: Task, inh: Inherited, host: string, items: unknown[], conditions: string[]): TaskResult {
+function include(
+  rc: RunContext,
+  task: Task,
+  inh: Inherited,
+  host: string,
+  items: unknown[],
+  conditions: string[],
+): TaskResult {
   const kept: unknown[] = []
   for (let i = 0; i < items.length; i++) {
     const iv = taskVars(rc, host, inh, task, task.loop === undefined ? undefined : perItem(task, items, i))

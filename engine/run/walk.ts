@@ -74,7 +74,14 @@ export interface WalkHooks {
 /** What Ansible shows of a task as `ansible_failed_task` (its name, action and arguments). */
 function failedTaskVar(task: Task): Record<string, unknown> {
   const copy = (v: unknown): unknown => JSON.parse(JSON.stringify(v ?? null))
-  return { name: task.name ?? task.module, action: task.module, args: copy(task.args), tags: [...task.tags], when: [...task.when], register: task.register }
+  return {
+    name: task.name ?? task.module,
+    action: task.module,
+    args: copy(task.args),
+    tags: [...task.tags],
+    when: [...task.when],
+    register: task.register,
+  }
 }
 
 /** How a walk ended for a host. */
@@ -112,7 +119,14 @@ export function* walk(
       if (r.status !== 'ok') continue
       const items = Array.isArray(r.data.items) ? r.data.items : [undefined]
       for (const item of items) {
-        const bi = { ...outer, vars: { ...outer.vars, ...inc.vars, ...(inc.loop !== undefined ? { [inc.loopVar]: item, ansible_loop_var: inc.loopVar } : {}) } }
+        const bi = {
+          ...outer,
+          vars: {
+            ...outer.vars,
+            ...inc.vars,
+            ...(inc.loop !== undefined ? { [inc.loopVar]: item, ansible_loop_var: inc.loopVar } : {}),
+          },
+        }
         const end = yield* walk(node.block, bi, seq, filter, hooks)
         if (end) return end
       }
@@ -124,7 +138,9 @@ export function* walk(
     if (end === 'failed' && node.rescue.length > 0) {
       hooks.rescued()
       const f = hooks.lastFailure
-      const failure = f ? markUnsafe({ ansible_failed_task: failedTaskVar(f.task), ansible_failed_result: f.result.data }) : {}
+      const failure = f
+        ? markUnsafe({ ansible_failed_task: failedTaskVar(f.task), ansible_failed_result: f.result.data })
+        : {}
       end = yield* walk(node.rescue, { ...bi, vars: { ...bi.vars, ...failure } }, seq, filter, hooks)
       if (end === 'unreachable') return end
     }

@@ -65,11 +65,13 @@ function ruleSchemas(s: JsonSchema, spell: (name: string) => string[]): JsonSche
   const out: JsonSchema[] = []
   const hasAny = (name: string): JsonSchema => ({ anyOf: spell(name).map(has) })
   for (const g of r.mutually_exclusive ?? []) {
-    for (let i = 0; i < g.length; i++) for (let j = i + 1; j < g.length; j++) out.push({ not: { allOf: [hasAny(g[i]), hasAny(g[j])] } })
+    for (let i = 0; i < g.length; i++)
+      for (let j = i + 1; j < g.length; j++) out.push({ not: { allOf: [hasAny(g[i]), hasAny(g[j])] } })
   }
   for (const g of r.required_one_of ?? []) out.push({ anyOf: g.flatMap(spell).map(has) })
   for (const g of r.required_together ?? []) {
-    if (g.every((n) => spell(n).length === 1)) out.push({ dependencies: Object.fromEntries(g.map((n) => [n, g.filter((m) => m !== n)])) })
+    if (g.every((n) => spell(n).length === 1))
+      out.push({ dependencies: Object.fromEntries(g.map((n) => [n, g.filter((m) => m !== n)])) })
   }
   const props = (s.properties ?? {}) as Record<string, JsonSchema>
   for (const [key, value, needed, anyOf] of r.required_if ?? []) {
@@ -84,7 +86,9 @@ function ruleSchemas(s: JsonSchema, spell: (name: string) => string[]): JsonSche
 export function editorValue(s: JsonSchema): JsonSchema {
   const out: JsonSchema = {}
   for (const k of ANNOTATIONS) if (k in s) out[k] = s[k]
-  const notes = Object.keys(NOTES).filter((k) => s[k] === true).map((k) => NOTES[k])
+  const notes = Object.keys(NOTES)
+    .filter((k) => s[k] === true)
+    .map((k) => NOTES[k])
   if (notes.length) out.description = [out.description, ...notes].filter(Boolean).join(' ')
   if (s.secret === true) out.writeOnly = true
   const branches = shapes(s)
@@ -124,7 +128,10 @@ function shapes(s: JsonSchema): JsonSchema[] | undefined {
     case 'null':
       return [{ type: 'null' }]
     case 'array':
-      return [{ ...pick(s, 'array'), ...(s.items ? { items: editorValue(s.items as JsonSchema) } : {}) }, { type: 'string' }]
+      return [
+        { ...pick(s, 'array'), ...(s.items ? { items: editorValue(s.items as JsonSchema) } : {}) },
+        { type: 'string' },
+      ]
     case 'object':
       return [objectBranch(s)]
   }

@@ -42,7 +42,10 @@ export function schemaText(schema: JsonSchema): string {
 export function readmeModuleIndex(modules: Awaited<ReturnType<typeof loadAllModules>>): string {
   const rows = [...modules.values()]
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((d) => `| [\`${d.name}\`](docs/modules.md#${d.name.replace(/[^a-z0-9_-]/g, '')}) | ${d.summary.replace(/\|/g, '\\|')} | ${d.changedWhen.replace(/\|/g, '\\|').replace(/\n/g, ' ')} | ${d.check} |`)
+    .map(
+      (d) =>
+        `| [\`${d.name}\`](docs/modules.md#${d.name.replace(/[^a-z0-9_-]/g, '')}) | ${d.summary.replace(/\|/g, '\\|')} | ${d.changedWhen.replace(/\|/g, '\\|').replace(/\n/g, ' ')} | ${d.check} |`,
+    )
   return ['| module | what it does | changed when | check mode |', '|---|---|---|---|', ...rows].join('\n')
 }
 

@@ -15,10 +15,31 @@ export type JsonSchema = Record<string, unknown>
 export const DRAFT_07 = 'http://json-schema.org/draft-07/schema#'
 
 /** A string holding a `{{ … }}` or `{% … %}` template (checked after templating, at run time). */
-export const TEMPLATE: JsonSchema = { type: 'string', pattern: '\\{\\{|\\{%', description: 'A template, checked once rendered' }
+export const TEMPLATE: JsonSchema = {
+  type: 'string',
+  pattern: '\\{\\{|\\{%',
+  description: 'A template, checked once rendered',
+}
 
 /** The spellings of true/false tsplay accepts (see `toBool`), so `become: yes` completes and validates. */
-export const BOOL_WORDS = ['yes', 'no', 'true', 'false', 'on', 'off', 'y', 'n', 'Yes', 'No', 'True', 'False', 'YES', 'NO', 'On', 'Off']
+export const BOOL_WORDS = [
+  'yes',
+  'no',
+  'true',
+  'false',
+  'on',
+  'off',
+  'y',
+  'n',
+  'Yes',
+  'No',
+  'True',
+  'False',
+  'YES',
+  'NO',
+  'On',
+  'Off',
+]
 
 /** The branches of a boolean: YAML booleans, Ansible's words, and 0/1. */
 export function boolBranches(): JsonSchema[] {
@@ -40,12 +61,27 @@ export function boolish(description: string, dflt?: unknown): JsonSchema {
 
 /** A whole-number keyword ≥ `min` (a digits-only string is fine, a template is not). */
 export function intish(description: string, min = 0, dflt?: unknown): JsonSchema {
-  return doc(description, { anyOf: [{ type: 'integer', minimum: min }, { type: 'string', pattern: '^\\s*\\d+\\s*$' }] }, dflt)
+  return doc(
+    description,
+    {
+      anyOf: [
+        { type: 'integer', minimum: min },
+        { type: 'string', pattern: '^\\s*\\d+\\s*$' },
+      ],
+    },
+    dflt,
+  )
 }
 
 /** A string, or a list of strings. */
 export function stringOrList(description: string): JsonSchema {
-  return doc(description, { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'number' }] } }] })
+  return doc(description, {
+    anyOf: [
+      { type: 'string' },
+      { type: 'number' },
+      { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'number' }] } },
+    ],
+  })
 }
 
 /** A condition (an expression without `{{ }}`), a boolean, or a list of them. */

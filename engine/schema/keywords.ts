@@ -17,16 +17,26 @@ const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$'
 
 /** Description and value schema of every keyword, by keyword. */
 const KEYWORDS: Record<string, JsonSchema> = {
-  name: doc('A name for this play/task/block, shown in the output (and used by --start-at-task and notify).', { type: 'string' }),
+  name: doc('A name for this play/task/block, shown in the output (and used by --start-at-task and notify).', {
+    type: 'string',
+  }),
   when: conditions('Run only when this condition (an expression, without {{ }}) is true; a list means all must hold.'),
-  tags: stringOrList('Tags for --tags/--skip-tags (a list, or a comma-separated string). `always` and `never` are special.'),
+  tags: stringOrList(
+    'Tags for --tags/--skip-tags (a list, or a comma-separated string). `always` and `never` are special.',
+  ),
   become: boolish('Run commands as another user (sudo); see become_user.', false),
   become_user: doc('The user to become with `become`.', { type: 'string' }, 'root'),
   environment: doc('Environment variables for the commands this runs.', {
-    anyOf: [{ type: 'object', additionalProperties: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] } }, { type: 'string' }],
+    anyOf: [
+      {
+        type: 'object',
+        additionalProperties: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+      },
+      { type: 'string' },
+    ],
   }),
   vars: varsMap('Variables for this play/block/task (templated when used).'),
-  no_log: boolish('Hide this task\'s arguments and output from the output and logs.', false),
+  no_log: boolish("Hide this task's arguments and output from the output and logs.", false),
   ignore_errors: boolish('Keep going when this task fails (the failure is counted as ignored).', false),
   hosts: stringOrList('Which hosts this play targets: a host pattern (all, a group, a:b, a:&b, a:!b, globs).'),
   vars_files: stringOrList('YAML files of variables to load for this play (paths relative to the playbook).'),
@@ -34,35 +44,69 @@ const KEYWORDS: Record<string, JsonSchema> = {
   tasks: TASKS_REF('The tasks of this play, run in order on every host.'),
   pre_tasks: TASKS_REF('Tasks run before the roles.'),
   post_tasks: TASKS_REF('Tasks run after the tasks.'),
-  handlers: TASKS_REF('Tasks run once at the end of a play section (pre_tasks, roles+tasks, post_tasks) or at `meta: flush_handlers` when a task notified them (by name or listen).'),
-  roles: doc('Roles to apply: a name, or a map with `role` and its keywords.', { type: 'array', items: { $ref: '#/definitions/roleRef' } }),
-  strategy: doc('linear: every host finishes a task before the next task; free: each host goes at its own pace.', { enum: ['linear', 'free'] }, 'linear'),
+  handlers: TASKS_REF(
+    'Tasks run once at the end of a play section (pre_tasks, roles+tasks, post_tasks) or at `meta: flush_handlers` when a task notified them (by name or listen).',
+  ),
+  roles: doc('Roles to apply: a name, or a map with `role` and its keywords.', {
+    type: 'array',
+    items: { $ref: '#/definitions/roleRef' },
+  }),
+  strategy: doc(
+    'linear: every host finishes a task before the next task; free: each host goes at its own pace.',
+    { enum: ['linear', 'free'] },
+    'linear',
+  ),
   serial: intish('Work through the hosts in batches of this many.', 1),
   any_errors_fatal: boolish('End the whole run (this play and all later ones) when a task fails on any host.', false),
   force_handlers: boolish('Run notified handlers on a host even after it failed (as --force-handlers).', false),
-  max_fail_percentage: doc('Stop the play when more than this percentage of the hosts failed.', { anyOf: [{ type: 'number', minimum: 0, maximum: 100 }, { type: 'string' }] }),
-  loop: doc('Run the task once per item (the item is in `item`, or loop_control.loop_var): a list, or a template giving one.', {
+  max_fail_percentage: doc('Stop the play when more than this percentage of the hosts failed.', {
+    anyOf: [{ type: 'number', minimum: 0, maximum: 100 }, { type: 'string' }],
+  }),
+  loop: doc(
+    'Run the task once per item (the item is in `item`, or loop_control.loop_var): a list, or a template giving one.',
+    {
+      anyOf: [{ type: 'array' }, { type: 'string' }],
+    },
+  ),
+  with_items: doc("Ansible's older spelling of `loop`.", { anyOf: [{ type: 'array' }, { type: 'string' }] }),
+  with_list: doc("Ansible's older spelling of `loop`.", { anyOf: [{ type: 'array' }, { type: 'string' }] }),
+  with_dict: doc('Loop over a map: each item is `{key, value}`.', { anyOf: [{ type: 'object' }, { type: 'string' }] }),
+  with_indexed_items: doc('Loop over a list: each item is `[index, value]`.', {
     anyOf: [{ type: 'array' }, { type: 'string' }],
   }),
-  with_items: doc('Ansible\'s older spelling of `loop`.', { anyOf: [{ type: 'array' }, { type: 'string' }] }),
-  with_list: doc('Ansible\'s older spelling of `loop`.', { anyOf: [{ type: 'array' }, { type: 'string' }] }),
-  with_dict: doc('Loop over a map: each item is `{key, value}`.', { anyOf: [{ type: 'object' }, { type: 'string' }] }),
-  with_indexed_items: doc('Loop over a list: each item is `[index, value]`.', { anyOf: [{ type: 'array' }, { type: 'string' }] }),
-  with_together: doc('Loop over several lists side by side: item N is `[a[N], b[N], …]`.', { anyOf: [{ type: 'array' }, { type: 'string' }] }),
-  with_nested: doc('Loop over every combination of the lists (cartesian product).', { anyOf: [{ type: 'array' }, { type: 'string' }] }),
+  with_together: doc('Loop over several lists side by side: item N is `[a[N], b[N], …]`.', {
+    anyOf: [{ type: 'array' }, { type: 'string' }],
+  }),
+  with_nested: doc('Loop over every combination of the lists (cartesian product).', {
+    anyOf: [{ type: 'array' }, { type: 'string' }],
+  }),
   with_cartesian: doc('Same as with_nested.', { anyOf: [{ type: 'array' }, { type: 'string' }] }),
-  with_sequence: doc('Loop over numbers as strings: `start=1 end=5 stride=1 format=%d`, `count=3`, or `1-5`.', { anyOf: [{ type: 'string' }, { type: 'array' }] }),
-  with_subelements: doc('`[list of maps, "key"]`: each item is `[element, one of element.key]`.', { anyOf: [{ type: 'array' }, { type: 'string' }] }),
-  with_fileglob: doc('Loop over the controller\'s files matching a pattern (relative: in files/ of the role or playbook).', { anyOf: [{ type: 'array' }, { type: 'string' }] }),
-  with_first_found: doc('The first existing file of a list (or `{files, paths}`), as one item.', { anyOf: [{ type: 'array' }, { type: 'string' }, { type: 'object' }] }),
-  index_var: doc('A variable holding the item\'s index (from 0).', { type: 'string', pattern: NAME_PATTERN }),
+  with_sequence: doc('Loop over numbers as strings: `start=1 end=5 stride=1 format=%d`, `count=3`, or `1-5`.', {
+    anyOf: [{ type: 'string' }, { type: 'array' }],
+  }),
+  with_subelements: doc('`[list of maps, "key"]`: each item is `[element, one of element.key]`.', {
+    anyOf: [{ type: 'array' }, { type: 'string' }],
+  }),
+  with_fileglob: doc(
+    "Loop over the controller's files matching a pattern (relative: in files/ of the role or playbook).",
+    { anyOf: [{ type: 'array' }, { type: 'string' }] },
+  ),
+  with_first_found: doc('The first existing file of a list (or `{files, paths}`), as one item.', {
+    anyOf: [{ type: 'array' }, { type: 'string' }, { type: 'object' }],
+  }),
+  index_var: doc("A variable holding the item's index (from 0).", { type: 'string', pattern: NAME_PATTERN }),
   extended: boolish('Set `ansible_loop` (index, first, last, length, previtem, nextitem, …) per item.', false),
   extended_allitems: boolish('Accepted for Ansible compatibility (`ansible_loop.allitems` is always set).', true),
-  pause: doc('Seconds to wait between items (decimals allowed).', { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string' }] }),
+  pause: doc('Seconds to wait between items (decimals allowed).', {
+    anyOf: [{ type: 'number', minimum: 0 }, { type: 'string' }],
+  }),
   loop_control: doc('How the loop names its item.', { $ref: '#/definitions/loopControl' }),
   loop_var: doc('The variable that holds the current item.', { type: 'string', pattern: NAME_PATTERN }, 'item'),
   label: doc('What the output shows for each item (a template).', { type: 'string' }),
-  register: doc('Save the task\'s result (status, rc, stdout, …) in this variable for later tasks.', { type: 'string', pattern: NAME_PATTERN }),
+  register: doc("Save the task's result (status, rc, stdout, …) in this variable for later tasks.", {
+    type: 'string',
+    pattern: NAME_PATTERN,
+  }),
   notify: stringOrList('Handlers to run at the end of the section when this task changed something.'),
   changed_when: conditions('Decide "changed" with this condition instead of the module (`false`: never changed).'),
   failed_when: conditions('Decide "failed" with this condition instead of the module.'),
@@ -70,34 +114,47 @@ const KEYWORDS: Record<string, JsonSchema> = {
   delegate_to: doc('Run this task on another host (from the inventory) instead.', { type: 'string' }),
   async: intish('Run the task in the background for at most this many seconds.'),
   poll: intish('With async: check every this many seconds (0: fire and forget).', 0, 10),
-  timeout: intish('Kill the task\'s commands after this many seconds.', 1),
+  timeout: intish("Kill the task's commands after this many seconds.", 1),
   until: conditions('Retry the task until this condition holds (with retries and delay).'),
   retries: intish('How many times to retry with `until` (a template is rendered per host).', 0, 3),
-  delay: doc('Seconds between retries (decimals allowed; a template is rendered per host).', { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string' }] }, 5),
+  delay: doc(
+    'Seconds between retries (decimals allowed; a template is rendered per host).',
+    { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string' }] },
+    5,
+  ),
   diff: boolish('Show file changes for this play/block/task (true) or hide them (false), whatever --diff says.'),
   check_mode: boolish('true: always run this task in check mode; false: run it for real even under --check.'),
   args: doc('More arguments for the module, merged under the ones written after its name.', { type: 'object' }),
   listen: stringOrList('Handlers only: more names this handler answers to in `notify`.'),
-  block: TASKS_REF('Tasks run in order as a group, sharing this block\'s keywords.'),
+  block: TASKS_REF("Tasks run in order as a group, sharing this block's keywords."),
   rescue: TASKS_REF('Tasks run when a task of the block failed (the failure then counts as rescued).'),
   always: TASKS_REF('Tasks run after the block and rescue, whatever happened.'),
-  import_tasks: doc('Tasks from another file, inserted here when the playbook is loaded (path relative to this file).', {
-    anyOf: [{ type: 'string' }, { type: 'object', properties: { file: { type: 'string' } }, required: ['file'] }],
-  }),
-  include_tasks: doc('Tasks from another file, run where the include runs: its when, tags and loop apply to the include alone (as in Ansible); vars and apply reach the included tasks.', {
-    anyOf: [{ type: 'string' }, { type: 'object', properties: { file: { type: 'string' } }, required: ['file'] }],
-  }),
+  import_tasks: doc(
+    'Tasks from another file, inserted here when the playbook is loaded (path relative to this file).',
+    {
+      anyOf: [{ type: 'string' }, { type: 'object', properties: { file: { type: 'string' } }, required: ['file'] }],
+    },
+  ),
+  include_tasks: doc(
+    'Tasks from another file, run where the include runs: its when, tags and loop apply to the include alone (as in Ansible); vars and apply reach the included tasks.',
+    {
+      anyOf: [{ type: 'string' }, { type: 'object', properties: { file: { type: 'string' } }, required: ['file'] }],
+    },
+  ),
   file: doc('The task file of import_tasks/include_tasks.', { type: 'string' }),
   apply: doc('Keywords applied to every included task (Ansible compatibility).', { type: 'object' }),
-  remote_user: doc('The login user for this play\'s hosts, where the inventory sets no ansible_user.', { type: 'string' }),
+  remote_user: doc("The login user for this play's hosts, where the inventory sets no ansible_user.", {
+    type: 'string',
+  }),
   user: doc('Older spelling of remote_user.', { type: 'string' }),
-  role: doc('The role\'s name (a folder under roles/ next to the playbook) or a path.', { type: 'string' }),
+  role: doc("The role's name (a folder under roles/ next to the playbook) or a path.", { type: 'string' }),
 }
 
 /** The schema `properties` for the keywords in `list`. Throws when one is not described here. */
 export function keywordProperties(list: readonly string[], what: string): Record<string, JsonSchema> {
   const missing = list.filter((k) => !(k in KEYWORDS))
-  if (missing.length) throw new Error(`engine/schema/keywords.ts: no description for ${what} keyword(s) ${missing.join(', ')}`)
+  if (missing.length)
+    throw new Error(`engine/schema/keywords.ts: no description for ${what} keyword(s) ${missing.join(', ')}`)
   return Object.fromEntries(list.map((k) => [k, KEYWORDS[k]]))
 }
 

@@ -38,7 +38,9 @@ export function typeWords(s: JsonSchema): string {
   if ('const' in s) return typeof s.const === 'string' ? 'string' : typeof s.const
   const t = s.type
   if (Array.isArray(t)) return t.join(' or ')
-  const range = [s.minimum !== undefined ? `≥ ${s.minimum}` : '', s.maximum !== undefined ? `≤ ${s.maximum}` : ''].filter(Boolean).join(', ')
+  const range = [s.minimum !== undefined ? `≥ ${s.minimum}` : '', s.maximum !== undefined ? `≤ ${s.maximum}` : '']
+    .filter(Boolean)
+    .join(', ')
   switch (t) {
     case 'integer':
     case 'number':
@@ -55,7 +57,11 @@ export function typeWords(s: JsonSchema): string {
 
 function choicesOf(s: JsonSchema): string[] {
   const union = (s.anyOf ?? s.oneOf) as JsonSchema[] | undefined
-  const values = Array.isArray(s.enum) ? s.enum : Array.isArray(union) ? union.filter((b) => 'const' in b).map((b) => b.const) : []
+  const values = Array.isArray(s.enum)
+    ? s.enum
+    : Array.isArray(union)
+      ? union.filter((b) => 'const' in b).map((b) => b.const)
+      : []
   return values.map((v) => String(v))
 }
 
@@ -122,7 +128,10 @@ export function moduleFacts(def: ModuleDef<any, any>): ModuleFacts {
 export function exampleYaml(example: string): string {
   const text = example.replace(/^\n+|\s+$/g, '')
   if (text.startsWith('- ')) return text
-  return text.split('\n').map((l, i) => (i === 0 ? `- ${l}` : `  ${l}`)).join('\n')
+  return text
+    .split('\n')
+    .map((l, i) => (i === 0 ? `- ${l}` : `  ${l}`))
+    .join('\n')
 }
 
 /** "required", "one of path/dest/name", "secret": the notes column. */

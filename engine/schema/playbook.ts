@@ -16,7 +16,12 @@
  */
 import type { ModuleDef } from '../module.js'
 import {
-  BLOCK_KEYWORDS, INCLUDE_KEYWORDS, LOOP_CONTROL_KEYWORDS, PLAY_KEYWORDS, ROLE_KEYWORDS, TASK_KEYWORDS,
+  BLOCK_KEYWORDS,
+  INCLUDE_KEYWORDS,
+  LOOP_CONTROL_KEYWORDS,
+  PLAY_KEYWORDS,
+  ROLE_KEYWORDS,
+  TASK_KEYWORDS,
 } from '../load/keywords.js'
 import { editorArgs } from './editorize.js'
 import { DRAFT_07, has, varsMap, type JsonSchema } from './json.js'
@@ -62,19 +67,42 @@ function definitions(modules: Modules): Record<string, JsonSchema> {
       description: 'A task: task keywords and exactly one module.',
       type: 'object',
       // block/import_tasks/include_tasks are listed for completion only: with them, the item is a block or include.
-      properties: { ...taskKeywords, block: blockKeywords.block, import_tasks: includeKeywords.import_tasks, include_tasks: includeKeywords.include_tasks, ...moduleKeys },
+      properties: {
+        ...taskKeywords,
+        block: blockKeywords.block,
+        import_tasks: includeKeywords.import_tasks,
+        include_tasks: includeKeywords.include_tasks,
+        ...moduleKeys,
+      },
       additionalProperties: false,
       anyOf: Object.keys(moduleKeys).map(has),
     },
-    block: { description: 'A block: tasks grouped under shared keywords.', type: 'object', properties: blockKeywords, additionalProperties: false },
-    include: { description: 'Tasks from another file.', type: 'object', properties: includeKeywords, additionalProperties: false },
-    loopControl: { type: 'object', properties: keywordProperties(LOOP_CONTROL_KEYWORDS, 'loop_control'), additionalProperties: false },
+    block: {
+      description: 'A block: tasks grouped under shared keywords.',
+      type: 'object',
+      properties: blockKeywords,
+      additionalProperties: false,
+    },
+    include: {
+      description: 'Tasks from another file.',
+      type: 'object',
+      properties: includeKeywords,
+      additionalProperties: false,
+    },
+    loopControl: {
+      type: 'object',
+      properties: keywordProperties(LOOP_CONTROL_KEYWORDS, 'loop_control'),
+      additionalProperties: false,
+    },
     roleRef: {
       anyOf: [
-        { type: 'string', description: 'The role\'s name.' },
+        { type: 'string', description: "The role's name." },
         {
           type: 'object',
-          properties: { ...keywordProperties(ROLE_KEYWORDS, 'role'), name: { description: 'Same as `role`.', type: 'string' } },
+          properties: {
+            ...keywordProperties(ROLE_KEYWORDS, 'role'),
+            name: { description: 'Same as `role`.', type: 'string' },
+          },
           additionalProperties: false,
           anyOf: [has('role'), has('name')],
         },
@@ -90,7 +118,10 @@ function definitions(modules: Modules): Record<string, JsonSchema> {
     importPlaybook: {
       type: 'object',
       properties: {
-        import_playbook: { description: 'Another playbook file whose plays run here (path relative to this file).', type: 'string' },
+        import_playbook: {
+          description: 'Another playbook file whose plays run here (path relative to this file).',
+          type: 'string',
+        },
         name: { description: 'A name for this import.', type: 'string' },
       },
       additionalProperties: false,
@@ -106,7 +137,7 @@ export function playbookSchema(modules: Modules): JsonSchema {
   return {
     $schema: DRAFT_07,
     title: 'tsplay playbook',
-    description: 'A list of plays. Generated from tsplay\'s module registry (tsplay schema playbook).',
+    description: "A list of plays. Generated from tsplay's module registry (tsplay schema playbook).",
     type: 'array',
     items: {
       type: 'object',

@@ -44,7 +44,8 @@ export function moduleText(def: ModuleDef<any, any>): string {
   const lines = [`${f.name} — ${f.summary}`, '']
   const others = f.spellings.filter((s) => s !== f.name)
   if (others.length) lines.push(`Also written as: ${others.join(', ')}`)
-  if (f.freeForm) lines.push(`Free-form: \`${f.name}: TEXT\` sets ${f.freeForm}; other arguments as key=value or a map.`)
+  if (f.freeForm)
+    lines.push(`Free-form: \`${f.name}: TEXT\` sets ${f.freeForm}; other arguments as key=value or a map.`)
   if (f.controllerOnly) lines.push('Runs on the controller only (no connection to the host).')
   if (f.extra) lines.push(f.extra + (f.openArgs ? ' Any other keys are accepted.' : ''))
   lines.push('', 'ARGUMENTS')
@@ -52,11 +53,14 @@ export function moduleText(def: ModuleDef<any, any>): string {
   const w = Math.max(0, ...rows.map((r) => r.name.length))
   const pad = ' '.repeat(w + 4)
   for (const r of rows) {
-    lines.push(`  ${r.name.padEnd(w)}  ${[r.type, ...(r.default ? [`default ${r.default}`] : []), ...rowNotes(r)].join('; ')}`)
+    lines.push(
+      `  ${r.name.padEnd(w)}  ${[r.type, ...(r.default ? [`default ${r.default}`] : []), ...rowNotes(r)].join('; ')}`,
+    )
     if (r.choices.length) lines.push(`${pad}choices: ${r.choices.join(', ')}`)
     if (r.description) lines.push(wrap(r.description, 100 - pad.length, pad))
   }
-  if (f.rules.length) lines.push('', 'RULES (checked by tsplay validate)', ...f.rules.map((r) => wrap(r.replace(/`/g, ''), 98, '  ')))
+  if (f.rules.length)
+    lines.push('', 'RULES (checked by tsplay validate)', ...f.rules.map((r) => wrap(r.replace(/`/g, ''), 98, '  ')))
   lines.push('', 'CHANGED WHEN', wrap(f.changedWhen, 100, '  '), '', 'CHECK MODE', `  ${f.check}`, '', 'EXAMPLE')
   lines.push(...f.example.split('\n').map((l) => `  ${l}`))
   return `${lines.join('\n')}\n`
@@ -73,7 +77,11 @@ function moduleMarkdown(def: ModuleDef<any, any>): string {
   const out = [`## ${f.name}`, '', `${f.summary}.`, '']
   const others = f.spellings.filter((s) => s !== f.name)
   if (others.length) out.push(`Also written as ${others.map((s) => `\`${s}\``).join(', ')}.`, '')
-  if (f.freeForm) out.push(`Free-form: \`${f.name}: TEXT\` sets \`${f.freeForm}\`; other arguments as \`key=value\` words or a map.`, '')
+  if (f.freeForm)
+    out.push(
+      `Free-form: \`${f.name}: TEXT\` sets \`${f.freeForm}\`; other arguments as \`key=value\` words or a map.`,
+      '',
+    )
   if (f.controllerOnly) out.push('Runs on the controller only (no connection to the host).', '')
   if (f.extra) out.push(f.extra + (f.openArgs ? ' Any other keys are accepted.' : ''), '')
   if (rows.length) {
@@ -81,12 +89,23 @@ function moduleMarkdown(def: ModuleDef<any, any>): string {
     for (const r of rows) {
       const notes = rowNotes(r).map((n) => `**${n}**`)
       const desc = [...notes, r.description].filter(Boolean).join(' — ')
-      out.push(`| \`${r.name}\` | ${cell(r.type)} | ${r.default ? `\`${cell(r.default)}\`` : ''} | ${cell(r.choices.join(', '))} | ${cell(desc)} |`)
+      out.push(
+        `| \`${r.name}\` | ${cell(r.type)} | ${r.default ? `\`${cell(r.default)}\`` : ''} | ${cell(r.choices.join(', '))} | ${cell(desc)} |`,
+      )
     }
     out.push('')
   }
   if (f.rules.length) out.push('**Rules** (checked by `tsplay validate`):', '', ...f.rules.map((r) => `- ${r}`), '')
-  out.push(`**Changed when:** ${cell(f.changedWhen)}`, '', `**Check mode:** ${f.check}`, '', '```yaml', f.example, '```', '')
+  out.push(
+    `**Changed when:** ${cell(f.changedWhen)}`,
+    '',
+    `**Check mode:** ${f.check}`,
+    '',
+    '```yaml',
+    f.example,
+    '```',
+    '',
+  )
   return out.join('\n')
 }
 
@@ -96,8 +115,10 @@ function keywordTable(title: string, list: readonly string[]): string {
 }
 
 function settingsTable(): string {
-  const rows = argumentRows(ConfigSchema).map((r) =>
-    `| \`${r.name}\` | ${cell(r.type)} | ${r.default ? `\`${cell(r.default)}\`` : ''} | ${cell([r.choices.join(', '), r.description].filter(Boolean).join(' — '))} |`)
+  const rows = argumentRows(ConfigSchema).map(
+    (r) =>
+      `| \`${r.name}\` | ${cell(r.type)} | ${r.default ? `\`${cell(r.default)}\`` : ''} | ${cell([r.choices.join(', '), r.description].filter(Boolean).join(' — '))} |`,
+  )
   return ['| setting | type | default | meaning |', '|---|---|---|---|', ...rows, ''].join('\n')
 }
 
@@ -109,7 +130,7 @@ export function modulesMarkdown(modules: Modules): string {
     '',
     '# Module reference',
     '',
-    'Every module\'s arguments come from the same TypeBox schema that validates them (`tsplay validate`), completes them in',
+    "Every module's arguments come from the same TypeBox schema that validates them (`tsplay validate`), completes them in",
     'editors (`schemas/playbook.json`) and prints them (`tsplay doc MODULE`). A value may be a template (`"{{ x }}"`)',
     'wherever a number, boolean or choice is expected; it is checked again once rendered.',
     '',
@@ -119,7 +140,7 @@ export function modulesMarkdown(modules: Modules): string {
     '',
     '## Editor completion',
     '',
-    'Start a file with a `# yaml-language-server: $schema=PATH` line and editors with yaml-language-server (VS Code\'s',
+    "Start a file with a `# yaml-language-server: $schema=PATH` line and editors with yaml-language-server (VS Code's",
     'YAML extension, Neovim, Helix, …) complete and check keywords, module names and module arguments as you type.',
     'PATH is relative to the file: `schemas/playbook.json` for playbooks, `tasks.json` for task and handler files,',
     '`vars.json` for defaults/vars/group_vars/host_vars, `inventory.json` for YAML inventories, `config.json` for',

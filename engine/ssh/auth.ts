@@ -46,7 +46,11 @@ export function authMethods(spec: ConnectionSpec, agentSocket?: string): AuthMet
     }
     const parsed = ssh2.utils.parseKey(data)
     if (parsed instanceof Error) {
-      throw new HostError(spec.name, 'auth', `${spec.name}: cannot use private key ${file}: ${parsed.message} (encrypted keys: load them into ssh-agent)`)
+      throw new HostError(
+        spec.name,
+        'auth',
+        `${spec.name}: cannot use private key ${file}: ${parsed.message} (encrypted keys: load them into ssh-agent)`,
+      )
     }
     methods.push({ type: 'publickey', username, key: data })
   } else {

@@ -25,7 +25,7 @@ const SETUP_SCRIPT = [
   'for d in /tmp/tsplay "$HOME/.tsplay"; do',
   '  d=$(mktemp -d "$d.XXXXXXXXXX") || continue',
   '  printf \'%s\\n\' "$pw" > "$d/pw" &&',
-  '  printf \'%s\\n\' \'#!/bin/sh\' \'d=${0%/*}; f="$d/try.$PPID"\' \'[ -e "$f" ] && exit 1\' \': > "$f"\' \'exec cat "$d/pw"\' > "$d/askpass" &&',
+  "  printf '%s\\n' '#!/bin/sh' 'd=${0%/*}; f=\"$d/try.$PPID\"' '[ -e \"$f\" ] && exit 1' ': > \"$f\"' 'exec cat \"$d/pw\"' > \"$d/askpass\" &&",
   '  chmod 0700 "$d/askpass" &&',
   '  "$d/askpass" > /dev/null 2>&1 && rm -f "$d"/try.* && printf %s "$d" && exit 0',
   '  rm -rf -- "$d"',
@@ -41,13 +41,22 @@ export function askpassSetup(password: string): Command {
 
 /** The command that removes the session folder on close. */
 export function sessionCleanup(dir: string): Command {
-  return sh('case "$1" in /tmp/tsplay.*|"$HOME"/.tsplay.*) rm -rf -- "$1" ;; esac', [dir], { describe: 'remove tsplay session folder' })
+  return sh('case "$1" in /tmp/tsplay.*|"$HOME"/.tsplay.*) rm -rf -- "$1" ;; esac', [dir], {
+    describe: 'remove tsplay session folder',
+  })
 }
 
 /** Turn sudo's failure output into one clear message per cause. */
-export function sudoError(host: string, becomeUser: string, stderr: string, code: number | null, hasPassword: boolean): HostError {
+export function sudoError(
+  host: string,
+  becomeUser: string,
+  stderr: string,
+  code: number | null,
+  hasPassword: boolean,
+): HostError {
   const said = stderr.trim().split('\n').filter(Boolean).slice(-2).join(' / ')
-  const msg = (m: string): HostError => new HostError(host, 'sudo', `${host}: cannot become ${becomeUser}: ${m}${said ? ` (sudo said: ${said})` : ''}`)
+  const msg = (m: string): HostError =>
+    new HostError(host, 'sudo', `${host}: cannot become ${becomeUser}: ${m}${said ? ` (sudo said: ${said})` : ''}`)
   if (/must have a tty|requiretty/i.test(stderr)) {
     return msg('sudo requires a terminal (Defaults requiretty); remove requiretty for this user in /etc/sudoers')
   }
@@ -88,7 +97,11 @@ export class AskpassFolder {
     if (!this.current) {
       const p = this.run(askpassSetup(this.password)).then((r) => {
         if (r.rc !== 0 || !/^\/.*\/\.?tsplay\.[A-Za-z0-9]+$/.test(r.stdout)) {
-          throw new HostError(this.host, 'sudo', `${this.host}: cannot prepare the sudo password helper: ${r.stderr.trim() || `exit code ${r.rc}`}`)
+          throw new HostError(
+            this.host,
+            'sudo',
+            `${this.host}: cannot prepare the sudo password helper: ${r.stderr.trim() || `exit code ${r.rc}`}`,
+          )
         }
         return r.stdout
       })

@@ -59,7 +59,11 @@ function makeVerifier(opts: ConnectOptions, refused: { err?: HostError }): (key:
           `Check the fingerprint, then run again with --trust-new-host-keys to add it.`,
       )
     } else if (r.status === 'revoked') {
-      refused.err = new HostError(spec.name, 'hostkey', `${spec.name}: the host key of ${where} (${r.keyType} ${r.fingerprint}) is marked @revoked in ${file}; refusing to connect.`)
+      refused.err = new HostError(
+        spec.name,
+        'hostkey',
+        `${spec.name}: the host key of ${where} (${r.keyType} ${r.fingerprint}) is marked @revoked in ${file}; refusing to connect.`,
+      )
     } else {
       refused.err = new HostError(
         spec.name,
@@ -101,7 +105,9 @@ export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.conne
   const { spec } = opts
   const methods = authMethods(spec, opts.agentSocket)
   const refused: { err?: HostError } = {}
-  const known = knownKeyTypes(expandHome(opts.knownHostsFile), spec.host, spec.port).flatMap((t) => HOST_KEY_ALGOS[t] ?? [])
+  const known = knownKeyTypes(expandHome(opts.knownHostsFile), spec.host, spec.port).flatMap(
+    (t) => HOST_KEY_ALGOS[t] ?? [],
+  )
   const client = new ssh2.Client()
   return new Promise((resolve, reject) => {
     let settled = false
@@ -124,16 +130,43 @@ export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.conne
       if (refused.err) return fail(refused.err)
       const target = `${spec.user}@${hostPortName(spec.host, spec.port)}`
       if (err.level === 'client-authentication') {
-        return fail(new HostError(spec.name, 'auth', `${spec.name}: login as ${target} rejected (tried ${[...new Set(methods.map((m) => m.type))].join(', ')})`))
+        return fail(
+          new HostError(
+            spec.name,
+            'auth',
+            `${spec.name}: login as ${target} rejected (tried ${[...new Set(methods.map((m) => m.type))].join(', ')})`,
+          ),
+        )
       }
       if (err.level === 'client-timeout') {
-        return fail(new HostError(spec.name, 'unreachable', `${spec.name}: connection to ${target} timed out after ${timeoutSec}s${placeholderNote(spec.host)}`))
+        return fail(
+          new HostError(
+            spec.name,
+            'unreachable',
+            `${spec.name}: connection to ${target} timed out after ${timeoutSec}s${placeholderNote(spec.host)}`,
+          ),
+        )
       }
-      const why = err.code === 'ECONNREFUSED' ? 'connection refused' : err.code === 'EHOSTUNREACH' ? 'no route to host' : err.message
-      fail(new HostError(spec.name, 'unreachable', `${spec.name}: cannot connect to ${target}: ${why}${placeholderNote(spec.host)}`))
+      const why =
+        err.code === 'ECONNREFUSED'
+          ? 'connection refused'
+          : err.code === 'EHOSTUNREACH'
+            ? 'no route to host'
+            : err.message
+      fail(
+        new HostError(
+          spec.name,
+          'unreachable',
+          `${spec.name}: cannot connect to ${target}: ${why}${placeholderNote(spec.host)}`,
+        ),
+      )
     })
     client.on('close', () => {
-      if (!settled) fail(refused.err ?? new HostError(spec.name, 'unreachable', `${spec.name}: connection closed during the handshake`))
+      if (!settled)
+        fail(
+          refused.err ??
+            new HostError(spec.name, 'unreachable', `${spec.name}: connection closed during the handshake`),
+        )
     })
     let i = 0
     client.connect({

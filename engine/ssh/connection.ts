@@ -127,7 +127,11 @@ export class HostConnection {
         // a host key problem will not fix itself; auth may (PAM refuses logins while a host boots)
         if (e instanceof HostError && e.kind === 'hostkey') throw e
         if (Date.now() + delay >= deadline) {
-          throw new HostError(this.name, 'unreachable', `${this.name}: not reachable again within ${timeoutSec}s (${(e as Error).message})`)
+          throw new HostError(
+            this.name,
+            'unreachable',
+            `${this.name}: not reachable again within ${timeoutSec}s (${(e as Error).message})`,
+          )
         }
         await sleep(delay)
         delay = Math.min(delay * 2, 5000)
@@ -146,7 +150,8 @@ export class HostConnection {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    const opened = (await within(Promise.all([...this.shells.values()].map((p) => p.catch(() => undefined))), 1000)) ?? []
+    const opened =
+      (await within(Promise.all([...this.shells.values()].map((p) => p.catch(() => undefined))), 1000)) ?? []
     const kills = [...this.running.values()]
     for (const s of opened) if (s?.busy) kills.push(() => s.killRunning())
     const dir = this.askpass?.existing()
@@ -155,8 +160,14 @@ export class HostConnection {
       // out of band (own channels), before the askpass folder goes; bounded waits
       await within(Promise.all(kills.map((k) => k().catch(() => undefined))), 3000)
       const d = await dir?.catch(() => undefined)
-      const cleanup = d ? runStream(this.client, this.name, sessionCleanup(d), undefined, {}, () => this.lost) : undefined
-      if (cleanup) await within(cleanup.catch(() => undefined), 3000)
+      const cleanup = d
+        ? runStream(this.client, this.name, sessionCleanup(d), undefined, {}, () => this.lost)
+        : undefined
+      if (cleanup)
+        await within(
+          cleanup.catch(() => undefined),
+          3000,
+        )
     }
     const client = this.client
     await new Promise<void>((resolve) => {
@@ -168,7 +179,9 @@ export class HostConnection {
 
   /** Why the connection can no longer be used: lost, or closed by us. */
   private gone(): HostError | undefined {
-    return this.lost ?? (this.closed ? new HostError(this.name, 'dropped', `${this.name}: connection closed`) : undefined)
+    return (
+      this.lost ?? (this.closed ? new HostError(this.name, 'dropped', `${this.name}: connection closed`) : undefined)
+    )
   }
 
   private userFor(cmd: Command, opts: RunOptions): string | undefined {
@@ -238,12 +251,18 @@ export class HostConnection {
   private async openShell(user: string | undefined): Promise<RemoteShell> {
     const sudo = user === undefined ? undefined : await this.sudoSpec(user, false)
     try {
-      return await RemoteShell.open(this.client, this.name, renderShellStart(sudo), (pid) => this.killTree(pid, sudo, false))
+      return await RemoteShell.open(this.client, this.name, renderShellStart(sudo), (pid) =>
+        this.killTree(pid, sudo, false),
+      )
     } catch (e) {
       if (!(e instanceof ShellStartError)) throw e
       if (this.lost) throw this.lost
       if (user === undefined) {
-        throw new HostError(this.name, 'unreachable', `${this.name}: cannot start /bin/sh as ${this.opts.spec.user}: ${e.message}`)
+        throw new HostError(
+          this.name,
+          'unreachable',
+          `${this.name}: cannot start /bin/sh as ${this.opts.spec.user}: ${e.message}`,
+        )
       }
       const err = sudoError(this.name, user, e.stderr, e.code, this.opts.spec.becomePassword !== undefined)
       this.sudoFailures.set(user, err)

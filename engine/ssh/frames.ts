@@ -24,7 +24,10 @@ export class FrameReader {
   private scanned = 0
   private readonly marker: Buffer
 
-  constructor(nonce: string, private readonly onFrame: FrameHandler) {
+  constructor(
+    nonce: string,
+    private readonly onFrame: FrameHandler,
+  ) {
     this.marker = Buffer.from(`\x1eTSP${nonce}:`, 'latin1')
   }
 

@@ -75,7 +75,10 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
 }
 
 function globMatch(pattern: string, name: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
   return new RegExp(`^${re}$`, 'i').test(name)
 }
 
@@ -100,7 +103,13 @@ function readEntries(file: string): KnownHostEntry[] {
 
 /** The key types known for a host (to offer the server only those, as OpenSSH does). */
 export function knownKeyTypes(file: string, host: string, port: number): string[] {
-  return [...new Set(readEntries(file).filter((e) => !e.marker && entryMatches(e, host, port)).map((e) => e.keyType))]
+  return [
+    ...new Set(
+      readEntries(file)
+        .filter((e) => !e.marker && entryMatches(e, host, port))
+        .map((e) => e.keyType),
+    ),
+  ]
 }
 
 /** Check a server's host key blob against a known_hosts file. A missing file means every key is unknown. */
@@ -109,11 +118,14 @@ export function checkHostKey(file: string, host: string, port: number, key: Buff
   const b64 = key.toString('base64')
   const fp = fingerprint(key)
   const keyType = keyTypeOf(key)
-  if (entries.some((e) => e.marker === 'revoked' && e.key === b64)) return { status: 'revoked', fingerprint: fp, keyType }
+  if (entries.some((e) => e.marker === 'revoked' && e.key === b64))
+    return { status: 'revoked', fingerprint: fp, keyType }
   const mine = entries.filter((e) => !e.marker && entryMatches(e, host, port))
   if (mine.some((e) => e.key === b64)) return { status: 'match' }
   if (mine.length === 0) return { status: 'unknown', fingerprint: fp, keyType }
-  const expectedFingerprints = mine.map((e) => `${e.keyType} ${fingerprint(Buffer.from(e.key, 'base64'))} (line ${e.line})`)
+  const expectedFingerprints = mine.map(
+    (e) => `${e.keyType} ${fingerprint(Buffer.from(e.key, 'base64'))} (line ${e.line})`,
+  )
   return { status: 'changed', fingerprint: fp, keyType, expectedFingerprints }
 }
 
@@ -121,5 +133,9 @@ export function checkHostKey(file: string, host: string, port: number, key: Buff
 export function addHostKey(file: string, host: string, port: number, key: Buffer): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
   const needsNl = existsSync(file) && !/(^|\n)$/.test(readFileSync(file, 'utf8'))
-  appendFileSync(file, `${needsNl ? '\n' : ''}${hostPortName(host, port)} ${keyTypeOf(key)} ${key.toString('base64')}\n`, { mode: 0o600 })
+  appendFileSync(
+    file,
+    `${needsNl ? '\n' : ''}${hostPortName(host, port)} ${keyTypeOf(key)} ${key.toString('base64')}\n`,
+    { mode: 0o600 },
+  )
 }

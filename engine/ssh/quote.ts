@@ -35,7 +35,8 @@ export function renderCommand(cmd: Command): string {
   }
   if (cmd.timeoutSec !== undefined) {
     const n = Math.ceil(cmd.timeoutSec)
-    if (!Number.isFinite(n) || n <= 0) throw new UserError(`invalid command timeout ${String(cmd.timeoutSec)}: must be a positive number of seconds`)
+    if (!Number.isFinite(n) || n <= 0)
+      throw new UserError(`invalid command timeout ${String(cmd.timeoutSec)}: must be a positive number of seconds`)
     parts.push('timeout', '-k', '5', String(n))
   }
   const [prog, flag, script] = cmd.argv
@@ -61,7 +62,9 @@ export function renderFrame(nonce: string, seq: number, text: string, stdin?: Ui
   // `{ … }`: sh parses the whole frame before running any of it, so a frame cut short by a dropped connection
   // is a syntax error and runs nothing (a bare here-doc cut short would run with the truncated stdin)
   if (stdin === undefined) return `{ ( ${text} ) </dev/null\n${end}`
-  const b64 = Buffer.from(stdin).toString('base64').replace(/.{1,76}/g, '$&\n')
+  const b64 = Buffer.from(stdin)
+    .toString('base64')
+    .replace(/.{1,76}/g, '$&\n')
   return `{ base64 -d <<'_TSPLAY_${nonce}' | ( ${text} )\n${b64}_TSPLAY_${nonce}\n${end}`
 }
 

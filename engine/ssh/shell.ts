@@ -83,9 +83,15 @@ export class RemoteShell {
   }
 
   /** Start a shell with `startText` (e.g. `exec /bin/sh`) and wait until it answers. Rejects with `ShellStartError`. */
-  static async open(client: Client, host: string, startText: string, killChildren: (pid: number) => Promise<void>): Promise<RemoteShell> {
+  static async open(
+    client: Client,
+    host: string,
+    startText: string,
+    killChildren: (pid: number) => Promise<void>,
+  ): Promise<RemoteShell> {
     const channel = await new Promise<ClientChannel>((resolve, reject) => {
-      const fail = (err: Error): void => reject(new HostError(host, 'dropped', `${host}: cannot open a channel: ${err.message}`))
+      const fail = (err: Error): void =>
+        reject(new HostError(host, 'dropped', `${host}: cannot open a channel: ${err.message}`))
       try {
         client.exec(startText, (err, ch) => (err ? fail(err) : resolve(ch)))
       } catch (e) {
@@ -96,7 +102,12 @@ export class RemoteShell {
     await new Promise<void>((resolve, reject) => {
       // a shell that never answers (sudo stuck on a prompt, a login script reading stdin) must not hang us
       const t = setTimeout(() => {
-        sh.fail(new ShellStartError(`${sh.err.pending().toString('utf8')}\nno answer from the remote shell within ${HELLO_TIMEOUT_SEC}s`, null))
+        sh.fail(
+          new ShellStartError(
+            `${sh.err.pending().toString('utf8')}\nno answer from the remote shell within ${HELLO_TIMEOUT_SEC}s`,
+            null,
+          ),
+        )
         channel.close()
       }, HELLO_TIMEOUT_SEC * 1000)
       const done = (f: () => void) => () => (clearTimeout(t), f())
@@ -156,17 +167,25 @@ export class RemoteShell {
       const slot: Slot = { seq: ++this.seq }
       job.slots.push(slot)
       this.bySeq.set(slot.seq, slot)
-      const stdin = cmd.stdin === undefined ? undefined : typeof cmd.stdin === 'string' ? Buffer.from(cmd.stdin, 'utf8') : cmd.stdin
+      const stdin =
+        cmd.stdin === undefined ? undefined : typeof cmd.stdin === 'string' ? Buffer.from(cmd.stdin, 'utf8') : cmd.stdin
       payload += renderFrame(this.nonce, slot.seq, texts[i], stdin)
       if (cmd.timeoutSec === undefined) maxTimeout = Number.POSITIVE_INFINITY
       else maxTimeout += cmd.timeoutSec + 5
     })
     if (Number.isFinite(maxTimeout)) {
-      job.timer = setTimeout(() => {
-        const e = new HostError(this.host, 'timeout', `${this.host}: command did not end ${maxTimeout + CONTROLLER_GRACE_SEC}s after its timeout was due`)
-        this.fail(e)
-        this.channel.close()
-      }, (maxTimeout + CONTROLLER_GRACE_SEC) * 1000)
+      job.timer = setTimeout(
+        () => {
+          const e = new HostError(
+            this.host,
+            'timeout',
+            `${this.host}: command did not end ${maxTimeout + CONTROLLER_GRACE_SEC}s after its timeout was due`,
+          )
+          this.fail(e)
+          this.channel.close()
+        },
+        (maxTimeout + CONTROLLER_GRACE_SEC) * 1000,
+      )
     }
     this.channel.write(payload)
   }
@@ -190,7 +209,9 @@ export class RemoteShell {
     const job = this.current
     if (!job || !job.slots.every((s) => s.out !== undefined && s.err !== undefined)) return
     this.finish(job)
-    job.resolve(job.slots.map((s) => ({ rc: s.rc ?? -1, stdout: s.out!.toString('utf8'), stderr: s.err!.toString('utf8') })))
+    job.resolve(
+      job.slots.map((s) => ({ rc: s.rc ?? -1, stdout: s.out!.toString('utf8'), stderr: s.err!.toString('utf8') })),
+    )
     this.current = undefined
     this.pump()
   }

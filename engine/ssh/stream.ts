@@ -54,7 +54,8 @@ export function runStream(
   opts: StreamOptions,
   lost: () => HostError | undefined,
 ): Promise<CommandResult> {
-  const stdin = cmd.stdin === undefined ? undefined : typeof cmd.stdin === 'string' ? Buffer.from(cmd.stdin, 'utf8') : cmd.stdin
+  const stdin =
+    cmd.stdin === undefined ? undefined : typeof cmd.stdin === 'string' ? Buffer.from(cmd.stdin, 'utf8') : cmd.stdin
   const text = renderExec(cmd, sudo, stdin?.length)
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(abortError(host, opts.signal))
@@ -85,7 +86,13 @@ export function runStream(
       opts.signal?.addEventListener('abort', onAbort, { once: true })
       if (cmd.timeoutSec !== undefined) {
         const grace = cmd.timeoutSec + 20
-        timer = setTimeout(() => giveUp(new HostError(host, 'timeout', `${host}: command did not end within ${cmd.timeoutSec}s (+20s grace)`)), grace * 1000)
+        timer = setTimeout(
+          () =>
+            giveUp(
+              new HostError(host, 'timeout', `${host}: command did not end within ${cmd.timeoutSec}s (+20s grace)`),
+            ),
+          grace * 1000,
+        )
       }
       ch.on('data', (d: Buffer) => {
         out.push(d)
@@ -125,7 +132,9 @@ export function runStream(
         if (tail) opts.onOutput?.(tail)
         const gone = lost() // connection lost or closed by us while it ran: killed, not finished
         if (gone || (code === null && sig === undefined)) {
-          return reject(gone ?? new HostError(host, 'dropped', `${host}: the connection ended before the command finished`))
+          return reject(
+            gone ?? new HostError(host, 'dropped', `${host}: the connection ended before the command finished`),
+          )
         }
         const rc = code ?? 128 + (signalNumber(sig) ?? 0)
         resolve({ rc, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8') })

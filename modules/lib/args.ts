@@ -17,14 +17,19 @@ export const attrArgs = {
         "Permissions: octal as a quoted string ('0644'), or symbolic ('u=rw,g=r,o=r', 'a+X'). An unquoted 0644 is read as the number 644 and treated as octal digits.",
     }),
   ),
-  owner: Type.Optional(Type.String({ description: 'User that should own the file (name or uid); needs `become` to change.' })),
+  owner: Type.Optional(
+    Type.String({ description: 'User that should own the file (name or uid); needs `become` to change.' }),
+  ),
   group: Type.Optional(Type.String({ description: 'Group that should own the file (name or gid).' })),
 }
 
 /** `backup`: keep the old file as `PATH.<timestamp>~`. */
 export const backupArg = {
   backup: Type.Optional(
-    Type.Boolean({ default: false, description: 'Keep a copy of the old file as PATH.<timestamp>~ before changing it.' }),
+    Type.Boolean({
+      default: false,
+      description: 'Keep a copy of the old file as PATH.<timestamp>~ before changing it.',
+    }),
   ),
 }
 

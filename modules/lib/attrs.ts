@@ -39,7 +39,11 @@ export function sameId(who: string, name: string, id: number): boolean {
 }
 
 /** The wanted mode as octal, turning a bad mode into a task failure. */
-export function wantedMode(spec: string | number | undefined, current: number | undefined, isDir: boolean): string | undefined {
+export function wantedMode(
+  spec: string | number | undefined,
+  current: number | undefined,
+  isDir: boolean,
+): string | undefined {
   try {
     return resolveMode(spec, current, isDir)
   } catch (e) {
@@ -65,7 +69,10 @@ export function planAttrs(path: string, node: InodeInfo | undefined, want: Wante
   const group = want.group && (!node || !sameId(want.group, node.group, node.gid)) ? want.group : undefined
   if (owner || group) {
     const spec = `${owner ?? ''}${group ? `:${group}` : ''}`
-    commands.push({ argv: ['chown', ...(opts.link ? ['-h'] : []), '--', spec, path], describe: `chown ${spec} ${path}` })
+    commands.push({
+      argv: ['chown', ...(opts.link ? ['-h'] : []), '--', spec, path],
+      describe: `chown ${spec} ${path}`,
+    })
     if (owner) changes.push(node ? `owner ${node.owner} → ${owner}` : `owner ${owner}`)
     if (group) changes.push(node ? `group ${node.group} → ${group}` : `group ${group}`)
   }

@@ -41,7 +41,8 @@ async function lookUp(src: string, searchPaths: readonly string[], kind: 'files'
   const candidates = sourceCandidates(src, searchPaths, kind)
   for (const c of candidates) {
     const st = await stat(c).catch(() => undefined)
-    if (st?.isDirectory()) throw new ModuleFailure(`src ${c} is a folder: copying folders is not supported, copy each file`)
+    if (st?.isDirectory())
+      throw new ModuleFailure(`src ${c} is a folder: copying folders is not supported, copy each file`)
     if (st) return c
   }
   throw new ModuleFailure(`could not find src '${src}' (looked in: ${candidates.join(', ') || 'no search path'})`)
@@ -92,5 +93,10 @@ export function putFile(dest: string, content: string | Uint8Array, opts: PutFil
     if (e instanceof SplitError) throw new ModuleFailure(`validate: ${e.message}`)
     throw e
   }
-  return writeFile(dest, content, { ...base, validate: argv, validateTemp: tmp, describe: `write ${dest} (validated by ${argv[0]})` })
+  return writeFile(dest, content, {
+    ...base,
+    validate: argv,
+    validateTemp: tmp,
+    describe: `write ${dest} (validated by ${argv[0]})`,
+  })
 }

@@ -83,7 +83,10 @@ function timeCommands(path: string, node: InodeInfo | undefined, f: FileFacts, l
       commands.push({ argv: ['touch', ...h, flag, '--', path], describe: `touch ${path}` })
       changes.push(`${name} → now`)
     } else if (want.kind === 'at' && (created || want.epoch !== now)) {
-      commands.push({ argv: ['touch', ...h, flag, '-d', `@${want.epoch}`, '--', path], describe: `set ${name} of ${path}` })
+      commands.push({
+        argv: ['touch', ...h, flag, '-d', `@${want.epoch}`, '--', path],
+        describe: `set ${name} of ${path}`,
+      })
       changes.push(`${name} → ${want.text}`)
     }
   }
@@ -133,17 +136,31 @@ export function planFile(f: FileFacts, o: FileOptions): Plan {
   switch (f.state) {
     case 'absent':
       if (!info.exists) return done({ commands: [] })
-      return done({ commands: [{ argv: ['rm', '-rf', '--', path], describe: `remove ${path}` }], changes: [`remove ${path} (${self!.type})`] })
+      return done({
+        commands: [{ argv: ['rm', '-rf', '--', path], describe: `remove ${path}` }],
+        changes: [`remove ${path} (${self!.type})`],
+      })
     case 'file':
-      if (!info.exists && o.checkMode) return done(merge(attrs(undefined, false), { commands: [], changes: [`${path} does not exist yet (check mode: assuming an earlier task creates it)`] }))
+      if (!info.exists && o.checkMode)
+        return done(
+          merge(attrs(undefined, false), {
+            commands: [],
+            changes: [`${path} does not exist yet (check mode: assuming an earlier task creates it)`],
+          }),
+        )
       if (!info.exists) return fail(`file (${path}) is absent, cannot continue`)
-      if (!isType(node, 'file')) return fail(`file (${path}) is ${node?.type ?? 'a dangling symbolic link'}, cannot continue`)
+      if (!isType(node, 'file'))
+        return fail(`file (${path}) is ${node?.type ?? 'a dangling symbolic link'}, cannot continue`)
       return done(merge(attrs(node, false), timeCommands(path, node, f, false, false)))
     case 'directory': {
-      if (info.exists && !isType(node, 'directory')) return fail(`${path} already exists as a ${node?.type ?? 'dangling symbolic link'}`)
+      if (info.exists && !isType(node, 'directory'))
+        return fail(`${path} already exists as a ${node?.type ?? 'dangling symbolic link'}`)
       const parts: Plan[] = []
       if (!info.exists) {
-        parts.push({ commands: [{ argv: ['mkdir', '-p', '--', path], describe: `create ${path}/` }], changes: [`create directory ${path}`] })
+        parts.push({
+          commands: [{ argv: ['mkdir', '-p', '--', path], describe: `create ${path}/` }],
+          changes: [`create directory ${path}`],
+        })
         for (const p of f.missingParents ?? []) parts.push(planAttrs(p, undefined, o, { isDir: true }))
       }
       parts.push(attrs(node, true), timeCommands(path, node, f, false, !info.exists))
@@ -152,7 +169,11 @@ export function planFile(f: FileFacts, o: FileOptions): Plan {
     }
     case 'touch': {
       const parts: Plan[] = []
-      if (!info.exists) parts.push({ commands: [{ argv: ['touch', '--', path], describe: `touch ${path}` }], changes: [`create ${path}`] })
+      if (!info.exists)
+        parts.push({
+          commands: [{ argv: ['touch', '--', path], describe: `touch ${path}` }],
+          changes: [`create ${path}`],
+        })
       parts.push(attrs(node, isType(node, 'directory')), timeCommands(path, node, f, false, !info.exists))
       return done(merge(...parts))
     }
@@ -161,7 +182,8 @@ export function planFile(f: FileFacts, o: FileOptions): Plan {
       if (self && isType(self, 'link') && info.exists && info.linkTarget === f.src) {
         return done(merge(attrs(self, false, true), timeCommands(path, self, f, true, false)))
       }
-      if (!o.force && !f.srcInfo?.exists && !o.checkMode) return fail(`src file does not exist, use force=yes if you really want to create the link: ${f.src}`)
+      if (!o.force && !f.srcInfo?.exists && !o.checkMode)
+        return fail(`src file does not exist, use force=yes if you really want to create the link: ${f.src}`)
       const cmds: Command[] = []
       if (self && isType(self, 'directory')) {
         if (!o.force) return fail(`refusing to convert from directory to symlink for ${path}`)
@@ -170,21 +192,42 @@ export function planFile(f: FileFacts, o: FileOptions): Plan {
         return fail(`refusing to convert from ${self.type} to symlink for ${path}`)
       }
       cmds.push({ argv: ['ln', '-sfn', '--', f.src, path], describe: `link ${path} → ${f.src}` })
-      const change = self && isType(self, 'link') ? `link ${path}: ${info.exists ? info.linkTarget : ''} → ${f.src}` : `link ${path} → ${f.src}`
-      return done(merge({ commands: cmds, changes: [change] }, attrs(undefined, false, true), timeCommands(path, undefined, f, true, true)))
+      const change =
+        self && isType(self, 'link')
+          ? `link ${path}: ${info.exists ? info.linkTarget : ''} → ${f.src}`
+          : `link ${path} → ${f.src}`
+      return done(
+        merge(
+          { commands: cmds, changes: [change] },
+          attrs(undefined, false, true),
+          timeCommands(path, undefined, f, true, true),
+        ),
+      )
     }
     case 'hard': {
       if (!f.src) return fail('src is required for state=hard')
       const src = f.srcInfo?.exists ? f.srcInfo.self : undefined
-      if (!src && o.checkMode) return done({ commands: [{ argv: ['ln', '-f', '--', f.src, path] }], changes: [`hard link ${path} → ${f.src} (check mode: src does not exist yet)`] })
+      if (!src && o.checkMode)
+        return done({
+          commands: [{ argv: ['ln', '-f', '--', f.src, path] }],
+          changes: [`hard link ${path} → ${f.src} (check mode: src does not exist yet)`],
+        })
       if (!src) return fail(`src does not exist: ${f.src}`)
       if (self && self.inode === src.inode && self.dev === src.dev) {
         return done(merge(attrs(self, false), timeCommands(path, self, f, false, false)))
       }
-      if (self && isType(self, 'directory')) return fail(`${path} is a directory, refusing to replace it with a hard link`)
-      if (self && !o.force && !isType(self, 'link')) return fail(`Cannot link, ${self.type} exists at destination ${path} (force: true replaces it)`)
+      if (self && isType(self, 'directory'))
+        return fail(`${path} is a directory, refusing to replace it with a hard link`)
+      if (self && !o.force && !isType(self, 'link'))
+        return fail(`Cannot link, ${self.type} exists at destination ${path} (force: true replaces it)`)
       const cmd: Command = { argv: ['ln', '-f', '--', f.src, path], describe: `hard link ${path} → ${f.src}` }
-      return done(merge({ commands: [cmd], changes: [`hard link ${path} → ${f.src}`] }, attrs(src, false), timeCommands(path, src, f, false, false)))
+      return done(
+        merge(
+          { commands: [cmd], changes: [`hard link ${path} → ${f.src}`] },
+          attrs(src, false),
+          timeCommands(path, src, f, false, false),
+        ),
+      )
     }
   }
 }

@@ -86,7 +86,8 @@ export function resolveRemote(stdout: string, version: string): RemoteRef | unde
   const full = version.startsWith('refs/') ? version : undefined
   const branch = full ? (full.startsWith('refs/heads/') ? full : undefined) : `refs/heads/${version}`
   const tag = full ? (full.startsWith('refs/tags/') ? full : undefined) : `refs/tags/${version}`
-  if (branch && refs.has(branch)) return { sha: refs.get(branch)!, kind: 'branch', short: branch.slice('refs/heads/'.length) }
+  if (branch && refs.has(branch))
+    return { sha: refs.get(branch)!, kind: 'branch', short: branch.slice('refs/heads/'.length) }
   if (tag && (refs.has(`${tag}^{}`) || refs.has(tag))) {
     return { sha: refs.get(`${tag}^{}`) ?? refs.get(tag)!, kind: 'tag', short: tag.slice('refs/tags/'.length) }
   }

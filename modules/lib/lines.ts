@@ -45,11 +45,14 @@ export function pyRegex(src: string): RegExp {
 
 /** Python's `match.expand(template)`: `\1`, `\g<1>`, `\g<name>`, and escapes `\n`, `\t`, `\\`. */
 export function expand(m: RegExpExecArray, template: string): string {
-  return template.replace(/\\(?:g<(\w+)>|(\d{1,2})|(.))/gs, (_all, g: string | undefined, d: string | undefined, c: string | undefined) => {
-    if (g !== undefined) return (/^\d+$/.test(g) ? m[Number(g)] : m.groups?.[g]) ?? ''
-    if (d !== undefined) return m[Number(d)] ?? ''
-    return c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c === '\\' ? '\\' : `\\${c}`
-  })
+  return template.replace(
+    /\\(?:g<(\w+)>|(\d{1,2})|(.))/gs,
+    (_all, g: string | undefined, d: string | undefined, c: string | undefined) => {
+      if (g !== undefined) return (/^\d+$/.test(g) ? m[Number(g)] : m.groups?.[g]) ?? ''
+      if (d !== undefined) return m[Number(d)] ?? ''
+      return c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c === '\\' ? '\\' : `\\${c}`
+    },
+  )
 }
 
 /** Split into lines keeping each `\n` (Python's `readlines`). */

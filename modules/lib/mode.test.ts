@@ -20,6 +20,9 @@ describe('resolveMode', () => {
     ['preserve', 0o600, false, undefined],
     [undefined, 0o600, false, undefined],
   ] as const)('%j from %s (dir %s) → %s', (spec, cur, dir, want) => expect(resolveMode(spec, cur, dir)).toBe(want))
-  test.each(['rwx', 'u=rwq', '99999', 'x+'])('%j is refused', (spec) => expect(() => resolveMode(spec, 0, false)).toThrow(ModeError))
-  test('a number that is not octal is refused', () => expect(() => resolveMode(999, 0, false)).toThrow(/not an octal number/))
+  test.each(['rwx', 'u=rwq', '99999', 'x+'])('%j is refused', (spec) =>
+    expect(() => resolveMode(spec, 0, false)).toThrow(ModeError),
+  )
+  test('a number that is not octal is refused', () =>
+    expect(() => resolveMode(999, 0, false)).toThrow(/not an octal number/))
 })

@@ -37,14 +37,19 @@ export function parseOctal(spec: string | number): number | undefined {
  * `current` is the path's mode bits now (undefined when it does not exist yet: then symbolic modes start
  * from 0644, or 0755 for folders, the result of the usual umask 022).
  */
-export function resolveMode(spec: string | number | undefined, current: number | undefined, isDir: boolean): string | undefined {
+export function resolveMode(
+  spec: string | number | undefined,
+  current: number | undefined,
+  isDir: boolean,
+): string | undefined {
   if (spec === undefined || spec === '' || spec === 'preserve') return undefined
   const numeric = parseOctal(spec)
   if (numeric !== undefined) {
     if (numeric > 0o7777) throw new ModeError(`mode ${String(spec)} is out of range`)
     return octal(numeric)
   }
-  if (typeof spec === 'number') throw new ModeError(`mode ${spec} is not an octal number (write it quoted, e.g. '0644')`)
+  if (typeof spec === 'number')
+    throw new ModeError(`mode ${spec} is not an octal number (write it quoted, e.g. '0644')`)
   let mode = current ?? (isDir ? 0o755 : 0o644)
   for (const clause of spec.split(',')) {
     const m = /^([ugoa]*)((?:[-+=][rwxXstugo]*)+)$/.exec(clause.trim())

@@ -53,7 +53,9 @@ export function tooLongName(name: string): boolean {
 /** Refuse a role or database name PostgreSQL would silently truncate. */
 export function checkNameLength(what: string, name: string): void {
   if (tooLongName(name)) {
-    throw new ModuleFailure(`${what} name is ${Buffer.byteLength(name, 'utf8')} bytes; PostgreSQL keeps only the first 63 and would silently use a truncated name: ${JSON.stringify(name)}`)
+    throw new ModuleFailure(
+      `${what} name is ${Buffer.byteLength(name, 'utf8')} bytes; PostgreSQL keeps only the first 63 and would silently use a truncated name: ${JSON.stringify(name)}`,
+    )
   }
 }
 
@@ -70,7 +72,10 @@ export function parseJsonLine<T>(res: CommandResult): T | undefined {
 
 /** A short reason why a psql fact query failed (for messages). */
 export function psqlError(res: CommandResult): string {
-  const msg = (res.stderr || res.stdout).trim().split('\n').filter((l) => !/could not change directory/.test(l))
+  const msg = (res.stderr || res.stdout)
+    .trim()
+    .split('\n')
+    .filter((l) => !/could not change directory/.test(l))
   return msg.join(' ').slice(0, 500) || `psql exited with ${res.rc}`
 }
 

@@ -69,7 +69,10 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
   }
   cmds.push(sh('[ -d "$1" ]', [dirname(first)]))
   const res = await io.batch(cmds)
-  const at = (k: number) => ({ info: parsePathProbe(res[k * step].stdout), before: ctx.diffMode ? textOf(res[k * step + 1]) : undefined })
+  const at = (k: number) => ({
+    info: parsePathProbe(res[k * step].stdout),
+    before: ctx.diffMode ? textOf(res[k * step + 1]) : undefined,
+  })
   let found = at(0)
   let dest = first
   if (second && isType(effective(found.info), 'directory')) {
@@ -100,10 +103,15 @@ export function planPut(f: PutFacts, a: PutArgs, checkMode = false): Plan {
   if (a.owner) data.owner = a.owner
   if (a.group) data.group = a.group
   if (f.info.exists && !isType(node, 'file')) {
-    return { commands: [], data, fail: `dest ${f.dest} exists and is a ${node?.type ?? 'dangling symbolic link'}, not a file` }
+    return {
+      commands: [],
+      data,
+      fail: `dest ${f.dest} exists and is a ${node?.type ?? 'dangling symbolic link'}, not a file`,
+    }
   }
   if (f.info.exists && a.force === false) return { commands: [], data, msg: 'file already exists' }
-  const modeSpec = a.mode === 'preserve' ? (f.srcMode !== undefined ? (f.srcMode & 0o7777).toString(8) : undefined) : a.mode
+  const modeSpec =
+    a.mode === 'preserve' ? (f.srcMode !== undefined ? (f.srcMode & 0o7777).toString(8) : undefined) : a.mode
   const same = f.info.exists && f.info.checksum === f.sha1
   if (same) {
     const attrs = planAttrs(f.dest, node, { mode: modeSpec, owner: a.owner, group: a.group }, { isDir: false })
@@ -115,11 +123,23 @@ export function planPut(f: PutFacts, a: PutArgs, checkMode = false): Plan {
   }
   const mode = wantedMode(modeSpec, node?.mode, false)
   const commands: Command[] = []
-  if (!f.parentExists && !assumeParent) commands.push({ argv: ['mkdir', '-p', '--', dirname(f.dest)], describe: `create ${dirname(f.dest)}/` })
-  commands.push(putFile(f.dest, f.content, { mode, owner: a.owner, group: a.group, backup: a.backup, validate: a.validate, nonce: f.nonce }))
+  if (!f.parentExists && !assumeParent)
+    commands.push({ argv: ['mkdir', '-p', '--', dirname(f.dest)], describe: `create ${dirname(f.dest)}/` })
+  commands.push(
+    putFile(f.dest, f.content, {
+      mode,
+      owner: a.owner,
+      group: a.group,
+      backup: a.backup,
+      validate: a.validate,
+      nonce: f.nonce,
+    }),
+  )
   const changes = [f.info.exists ? `update ${f.dest}` : `create ${f.dest}`]
-  if (assumeParent) changes.push(`${dirname(f.dest)} does not exist yet (check mode: assuming an earlier task creates it)`)
-  if (f.info.exists) changes.push(...planAttrs(f.dest, node, { mode, owner: a.owner, group: a.group }, { isDir: false }).changes)
+  if (assumeParent)
+    changes.push(`${dirname(f.dest)} does not exist yet (check mode: assuming an earlier task creates it)`)
+  if (f.info.exists)
+    changes.push(...planAttrs(f.dest, node, { mode, owner: a.owner, group: a.group }, { isDir: false }).changes)
   const after = f.content.toString('utf8')
   const diff: FileDiff[] = []
   const beforeText = f.info.exists ? f.before : ''

@@ -92,7 +92,13 @@ export function lines(s: string): string[] {
 }
 
 /** Build the registered result; fail on a non-zero rc with its stderr. No results: check mode or skipped. */
-export function afterRun(facts: RunFacts, args: RunArgs, results: CommandResult[], shown: unknown, now = Date.now()): AfterResult {
+export function afterRun(
+  facts: RunFacts,
+  args: RunArgs,
+  results: CommandResult[],
+  shown: unknown,
+  now = Date.now(),
+): AfterResult {
   const r = results[0]
   if (!r) return {}
   const on = args.strip_empty_ends !== false

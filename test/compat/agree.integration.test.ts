@@ -15,7 +15,16 @@ import { startFleet } from '../../bench/targets.js'
 import { type SshdFleet } from '../helpers/sshd.js'
 import { CASES } from './cases/index.js'
 import {
-  compatEnv, expectedTsplay, freshState, hostsOf, runGroup, stateOf, writeGroup, type CompatCase, type CompatEnv, type GroupRun,
+  compatEnv,
+  expectedTsplay,
+  freshState,
+  hostsOf,
+  runGroup,
+  stateOf,
+  writeGroup,
+  type CompatCase,
+  type CompatEnv,
+  type GroupRun,
 } from './harness.js'
 import { whyNoAnsible } from '../helpers/ansible.js'
 
@@ -46,7 +55,9 @@ function compare(cases: CompatCase[], ans: GroupRun[], ts: GroupRun[], ansState:
         const want = expectedTsplay(a.counts[h], c.allow, round)
         if (!want) diffs.push(`round ${round}: ${h}: no recap from ansible`)
         else if (JSON.stringify(want) !== JSON.stringify(t.counts[h])) {
-          diffs.push(`round ${round}: ${h} [${c.covers}]: ansible${c.allow ? ' (+allowed)' : ''} ${JSON.stringify(want)} tsplay ${JSON.stringify(t.counts[h])}`)
+          diffs.push(
+            `round ${round}: ${h} [${c.covers}]: ansible${c.allow ? ' (+allowed)' : ''} ${JSON.stringify(want)} tsplay ${JSON.stringify(t.counts[h])}`,
+          )
         }
       }
     }
@@ -54,7 +65,8 @@ function compare(cases: CompatCase[], ans: GroupRun[], ts: GroupRun[], ansState:
   for (const c of cases) {
     const sa = stateOf(ansState, c)
     const st = stateOf(tsState, c)
-    for (const h of hostsOf(c)) if (sa[h] !== st[h]) diffs.push(`${h} [${c.covers}]: state differs:\n  ansible:\n${sa[h]}\n  tsplay:\n${st[h]}`)
+    for (const h of hostsOf(c))
+      if (sa[h] !== st[h]) diffs.push(`${h} [${c.covers}]: state differs:\n  ansible:\n${sa[h]}\n  tsplay:\n${st[h]}`)
   }
   return diffs
 }
@@ -82,7 +94,9 @@ describe.skipIf(skip !== undefined)('tsplay agrees with ansible-playbook', () =>
   })
 
   const only = process.env.COMPAT_CASES?.split(',') // run only these cases (while developing)
-  for (const g of groups().map((x) => ({ ...x, cases: x.cases.filter((c) => !only || only.includes(c.name)) })).filter((x) => x.cases.length)) {
+  for (const g of groups()
+    .map((x) => ({ ...x, cases: x.cases.filter((c) => !only || only.includes(c.name)) }))
+    .filter((x) => x.cases.length)) {
     const title = `${g.cases.map((c) => c.name).join(', ')}${g.flags.length ? ` (${g.flags.join(' ')})` : ''}`
     const body = async () => {
       const files = writeGroup(env, g.id, g.cases)
@@ -94,13 +108,16 @@ describe.skipIf(skip !== undefined)('tsplay agrees with ansible-playbook', () =>
         for (let i = 0; i < 2; i++) {
           const t0 = Date.now()
           runs[engine].push(await runGroup(env, files, engine, bases[engine], g.flags))
-          if (process.env.COMPAT_TIMES) appendFileSync(process.env.COMPAT_TIMES, `${g.id} ${engine} round ${i + 1}: ${Date.now() - t0} ms\n`)
+          if (process.env.COMPAT_TIMES)
+            appendFileSync(process.env.COMPAT_TIMES, `${g.id} ${engine} round ${i + 1}: ${Date.now() - t0} ms\n`)
         }
       }
       const diffs = compare(g.cases, runs.ansible, runs.tsplay, bases.ansible, bases.tsplay)
       if (diffs.length) {
         const tail = (s: string) => s.split('\n').slice(-60).join('\n')
-        console.log(`--- ${title}: ${diffs.length} differences\n${diffs.join('\n')}\n--- tsplay output (round 1, tail):\n${tail(runs.tsplay[0].output)}\n--- ansible (round 1, tail):\n${tail(runs.ansible[0].output)}`)
+        console.log(
+          `--- ${title}: ${diffs.length} differences\n${diffs.join('\n')}\n--- tsplay output (round 1, tail):\n${tail(runs.tsplay[0].output)}\n--- ansible (round 1, tail):\n${tail(runs.ansible[0].output)}`,
+        )
       }
       expect(diffs).toEqual([])
     }

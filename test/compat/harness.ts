@@ -82,8 +82,16 @@ export function compatEnv(fleet: SshdFleet): CompatEnv {
 export function writeGroup(env: CompatEnv, group: string, cases: CompatCase[]): { site: string; inventory: string } {
   const gdir = join(env.dir, group)
   const h = env.fleet.hosts[0]
-  const inv = ['all:', '  vars:', `    ansible_host: "${h.host}"`, `    ansible_port: ${h.port}`, `    ansible_user: "${env.fleet.user}"`,
-    `    ansible_ssh_private_key_file: "${env.fleet.keyFile}"`, '    ansible_python_interpreter: /usr/bin/python3', '  children:']
+  const inv = [
+    'all:',
+    '  vars:',
+    `    ansible_host: "${h.host}"`,
+    `    ansible_port: ${h.port}`,
+    `    ansible_user: "${env.fleet.user}"`,
+    `    ansible_ssh_private_key_file: "${env.fleet.keyFile}"`,
+    '    ansible_python_interpreter: /usr/bin/python3',
+    '  children:',
+  ]
   const site: string[] = []
   for (const c of cases) {
     for (const [p, text] of Object.entries(c.files)) {
@@ -110,12 +118,43 @@ export function freshState(env: CompatEnv, engine: string, cases: CompatCase[]):
 }
 
 /** Run one group with one engine; `base` is the state folder (`-e base=…`). */
-export async function runGroup(env: CompatEnv, files: { site: string; inventory: string }, engine: 'ansible' | 'tsplay', base: string, flags: string[]): Promise<GroupRun> {
+export async function runGroup(
+  env: CompatEnv,
+  files: { site: string; inventory: string },
+  engine: 'ansible' | 'tsplay',
+  base: string,
+  flags: string[],
+): Promise<GroupRun> {
   if (engine === 'ansible') {
-    const m = await runAnsible({ playbook: files.site, inventory: files.inventory, knownHosts: env.fleet.knownHostsFile, forks: 10, extraVars: { base }, extraArgs: flags })
-    return { code: m.code, counts: withDefaults(parseAnsibleRecap(m.stdout) as Record<string, Partial<Counts>>, m.stdout), output: m.stdout + m.stderr }
+    const m = await runAnsible({
+      playbook: files.site,
+      inventory: files.inventory,
+      knownHosts: env.fleet.knownHostsFile,
+      forks: 10,
+      extraVars: { base },
+      extraArgs: flags,
+    })
+    return {
+      code: m.code,
+      counts: withDefaults(parseAnsibleRecap(m.stdout) as Record<string, Partial<Counts>>, m.stdout),
+      output: m.stdout + m.stderr,
+    }
   }
-  const args = [join(REPO, 'bin/tsplay.js'), 'run', files.site, '-i', files.inventory, '--known-hosts', env.fleet.knownHostsFile, '--json', '-f', '10', '-e', `base=${base}`, ...flags]
+  const args = [
+    join(REPO, 'bin/tsplay.js'),
+    'run',
+    files.site,
+    '-i',
+    files.inventory,
+    '--known-hosts',
+    env.fleet.knownHostsFile,
+    '--json',
+    '-f',
+    '10',
+    '-e',
+    `base=${base}`,
+    ...flags,
+  ]
   const t = await timed(process.execPath, args)
   return { code: t.code, counts: tsplayCounts(t.stdout), output: t.stdout + t.stderr }
 }
@@ -126,7 +165,11 @@ const ZERO: Counts = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0,
 function withDefaults(hosts: Record<string, Partial<Counts>>, stdout: string): Record<string, Counts> {
   const out: Record<string, Counts> = {}
   for (const [h, c] of Object.entries(hosts)) {
-    const line = stdout.slice(stdout.lastIndexOf('PLAY RECAP')).split('\n').find((l) => l.startsWith(`${h} `)) ?? ''
+    const line =
+      stdout
+        .slice(stdout.lastIndexOf('PLAY RECAP'))
+        .split('\n')
+        .find((l) => l.startsWith(`${h} `)) ?? ''
     const num = (k: string) => Number(new RegExp(`${k}=(\\d+)`).exec(line)?.[1] ?? 0)
     out[h] = { ...ZERO, ...c, rescued: num('rescued'), ignored: num('ignored') }
   }
@@ -135,7 +178,11 @@ function withDefaults(hosts: Record<string, Partial<Counts>>, stdout: string): R
 
 /** The last `recap` line of `tsplay run --json`. */
 function tsplayCounts(stdout: string): Record<string, Counts> {
-  const line = stdout.trim().split('\n').reverse().find((l) => l.startsWith('{"type":"recap"'))
+  const line = stdout
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{"type":"recap"'))
   if (!line) return {}
   const hosts = (JSON.parse(line) as { hosts: Record<string, Partial<Counts>> }).hosts
   return Object.fromEntries(Object.entries(hosts).map(([h, c]) => [h, { ...ZERO, ...pick(c) }]))
@@ -151,7 +198,11 @@ export function stateOf(base: string, c: CompatCase): Record<string, string> {
 }
 
 /** Ansible's counters with a case's allowed difference applied: what tsplay must report. */
-export function expectedTsplay(ansible: Counts | undefined, allow: CompatCase['allow'], round: 1 | 2): Counts | undefined {
+export function expectedTsplay(
+  ansible: Counts | undefined,
+  allow: CompatCase['allow'],
+  round: 1 | 2,
+): Counts | undefined {
   if (!ansible || !allow || (allow.round && allow.round !== round)) return ansible
   const out = { ...ansible }
   for (const [k, v] of Object.entries(allow.counts)) out[k as keyof Counts] += v ?? 0

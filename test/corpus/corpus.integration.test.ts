@@ -10,7 +10,17 @@
  * are generated here at run time instead of being committed.
  */
 import { spawn } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,13 +41,20 @@ interface Case {
 
 /** Files written into a case folder at run time (path → content). */
 const GENERATORS: Record<string, () => Record<string, string | Uint8Array>> = {
-  huge: () => ({ 'playbook.yml': `- hosts: all\n  vars:\n    filler: "${'x'.repeat(9 * 1024 * 1024)}"\n  tasks: []\n` }),
+  huge: () => ({
+    'playbook.yml': `- hosts: all\n  vars:\n    filler: "${'x'.repeat(9 * 1024 * 1024)}"\n  tasks: []\n`,
+  }),
   'alias-bomb': () => {
     let text = '- hosts: all\n  vars:\n    l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n'
-    for (let i = 1; i < 10; i++) text += `    l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]\n`
+    for (let i = 1; i < 10; i++)
+      text += `    l${i}: &l${i} [${Array(10)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]\n`
     return { 'playbook.yml': `${text}  tasks: []\n` }
   },
-  'deep-flow': () => ({ 'playbook.yml': `- hosts: all\n  vars: { deep: ${'['.repeat(100_000)}${']'.repeat(100_000)} }\n` }),
+  'deep-flow': () => ({
+    'playbook.yml': `- hosts: all\n  vars: { deep: ${'['.repeat(100_000)}${']'.repeat(100_000)} }\n`,
+  }),
   'deep-block': () => ({
     'playbook.yml': `- hosts: all\n  vars:\n${Array.from({ length: 200 }, (_, i) => `${'  '.repeat(i + 2)}k${i}:`).join('\n')} 1\n`,
   }),
@@ -46,7 +63,11 @@ const GENERATORS: Record<string, () => Record<string, string | Uint8Array>> = {
   latin1: () => ({ 'playbook.yml': bytes('- hosts: all\n  name: caf', [0xe9], '\n  tasks: []\n') }),
   'vars-non-utf8': () => ({ 'vars.yml': bytes('a: 1\nb: "', [0xc3, 0x28], '"\n') }),
   'inv-non-utf8': () => ({
-    'inventory/hosts.yml': bytes('all:\n  vars: { note: "', [0xfe], '" }\n  hosts:\n    t1: { ansible_host: 127.0.0.1, ansible_port: __PORT__ }\n'),
+    'inventory/hosts.yml': bytes(
+      'all:\n  vars: { note: "',
+      [0xfe],
+      '" }\n  hosts:\n    t1: { ansible_host: 127.0.0.1, ansible_port: __PORT__ }\n',
+    ),
   }),
 }
 
@@ -54,7 +75,8 @@ function bytes(...parts: Array<string | number[]>): Uint8Array {
   return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))))
 }
 
-const DEFAULT_INVENTORY = 'all:\n  hosts:\n    t1: { ansible_host: 127.0.0.1, ansible_port: __PORT__, ansible_user: nobody }\n'
+const DEFAULT_INVENTORY =
+  'all:\n  hosts:\n    t1: { ansible_host: 127.0.0.1, ansible_port: __PORT__, ansible_user: nobody }\n'
 
 /** Replace __PORT__ in every small text file under `dir`. */
 function setPort(dir: string, port: number): void {
@@ -63,7 +85,8 @@ function setPort(dir: string, port: number): void {
     if (statSync(p).isDirectory()) setPort(p, port)
     else if (statSync(p).size < 1_000_000) {
       const text = readFileSync(p)
-      if (text.includes('__PORT__')) writeFileSync(p, text.toString('latin1').replaceAll('__PORT__', String(port)), 'latin1')
+      if (text.includes('__PORT__'))
+        writeFileSync(p, text.toString('latin1').replaceAll('__PORT__', String(port)), 'latin1')
     }
   }
 }
@@ -83,14 +106,17 @@ function runCli(args: string[], cwd: string): Promise<{ code: number | null; std
   })
 }
 
-const names = readdirSync(CASES).filter((n) => existsSync(join(CASES, n, 'case.json'))).sort()
+const names = readdirSync(CASES)
+  .filter((n) => existsSync(join(CASES, n, 'case.json')))
+  .sort()
 let server: Server
 let port = 0
 let connections = 0
 const work = mkdtempSync(join(tmpdir(), 'tsplay-corpus-'))
 
 beforeAll(async () => {
-  if (!existsSync(join(CLI, '../../dist/engine/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)')
+  if (!existsSync(join(CLI, '../../dist/engine/cli/main.js')))
+    throw new Error('dist/ is missing: run `npm run build` first (npm test does)')
   server = createServer((s) => {
     connections++
     s.destroy()
@@ -150,7 +176,10 @@ describe('bad-input corpus', () => {
   it('control: a valid playbook does reach the counting server (so the zero above means something)', async () => {
     const dir = join(work, 'control')
     mkdirSync(join(dir, 'inventory'), { recursive: true })
-    writeFileSync(join(dir, 'playbook.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: /bin/true\n')
+    writeFileSync(
+      join(dir, 'playbook.yml'),
+      '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: /bin/true\n',
+    )
     const inv = `all:\n  hosts:\n    t1: { ansible_host: 127.0.0.1, ansible_port: ${port}, ansible_user: nobody, ansible_password: not-a-real-one }\n`
     writeFileSync(join(dir, 'inventory/hosts.yml'), inv)
     const before = connections

@@ -19,9 +19,13 @@ describe.skipIf(!root)(`demo.sh prerequisites${root ? '' : ' (skipped: needs roo
     try {
       for (const d of ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']) {
         if (!existsSync(d)) continue
-        for (const f of readdirSync(d)) if (!hidden.has(f) && !existsSync(join(bin, f))) symlinkSync(join(d, f), join(bin, f))
+        for (const f of readdirSync(d))
+          if (!hidden.has(f) && !existsSync(join(bin, f))) symlinkSync(join(d, f), join(bin, f))
       }
-      const r = spawnSync('bash', [join(ROOT, 'scripts', 'demo.sh')], { env: { ...process.env, PATH: bin, TSPLAY_DEMO_SLOT: '198' }, encoding: 'utf8' })
+      const r = spawnSync('bash', [join(ROOT, 'scripts', 'demo.sh')], {
+        env: { ...process.env, PATH: bin, TSPLAY_DEMO_SLOT: '198' },
+        encoding: 'utf8',
+      })
       expect(r.status, r.stderr).toBe(1)
       expect(r.stderr).toContain('missing here: iptables mmdebstrap')
       expect(r.stderr).toContain('apt-get install -y iptables mmdebstrap')

@@ -13,7 +13,8 @@ const can = canRunSshd()
 describe.skipIf(!can.ok)('Ansible-compatible results', () => {
   let fleet: SshdFleet
   let dir: string
-  const run = (pb: string) => tsplay(['run', join(dir, pb), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '--json'])
+  const run = (pb: string) =>
+    tsplay(['run', join(dir, pb), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '--json'])
 
   beforeAll(async () => {
     fleet = await startSshd({ count: 1, sudo: 'nopasswd' })

@@ -16,7 +16,16 @@ d('playbook features', () => {
   let fleet: SshdFleet
   let dir: string
   let base: string
-  const args = (pb: string, extra: string[] = []) => ['run', join(dir, pb), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '--json', ...extra]
+  const args = (pb: string, extra: string[] = []) => [
+    'run',
+    join(dir, pb),
+    '-i',
+    join(dir, 'inventory.yml'),
+    '--known-hosts',
+    fleet.knownHostsFile,
+    '--json',
+    ...extra,
+  ]
 
   beforeAll(async () => {
     fleet = await startSshd({ count: 3, sudo: 'nopasswd' })
@@ -100,7 +109,9 @@ d('playbook features', () => {
   })
 
   it('--tags, --skip-tags, always and never', async () => {
-    const names = (r: { events: Record<string, any>[] }) => [...new Set(r.events.filter((e) => e.type === 'task').map((e) => e.task))]
+    const names = (r: { events: Record<string, any>[] }) => [
+      ...new Set(r.events.filter((e) => e.type === 'task').map((e) => e.task)),
+    ]
     expect(names(await tsplay(args('tags.yml')))).toEqual(['tagged a', 'tagged b', 'always'])
     expect(names(await tsplay(args('tags.yml', ['-t', 'b'])))).toEqual(['tagged b', 'always'])
     expect(names(await tsplay(args('tags.yml', ['--skip-tags', 'a,always'])))).toEqual(['tagged b'])
@@ -110,7 +121,17 @@ d('playbook features', () => {
   it('--limit narrows the hosts; --list-hosts/--list-tasks/--list-tags contact nothing', async () => {
     const r = await tsplay(args('tags.yml', ['-l', 't1:t3']))
     expect(Object.keys(r.recap!)).toEqual(['t1', 't3'])
-    const l = await tsplay(['run', join(dir, 'tags.yml'), '-i', join(dir, 'inventory.yml'), '--list-hosts', '--list-tasks', '--list-tags', '-l', '!t2'])
+    const l = await tsplay([
+      'run',
+      join(dir, 'tags.yml'),
+      '-i',
+      join(dir, 'inventory.yml'),
+      '--list-hosts',
+      '--list-tasks',
+      '--list-tags',
+      '-l',
+      '!t2',
+    ])
     expect(l.code).toBe(0)
     expect(l.stdout).toMatch(/hosts \(2\):\n\s+t1\n\s+t3/)
     expect(l.stdout).toContain('tagged a\tTAGS: [a]')
@@ -149,7 +170,16 @@ d('playbook features', () => {
 d('play strategies and failure limits', () => {
   let fleet: SshdFleet
   let dir: string
-  const args = (pb: string, extra: string[] = []) => ['run', join(dir, pb), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '--json', ...extra]
+  const args = (pb: string, extra: string[] = []) => [
+    'run',
+    join(dir, pb),
+    '-i',
+    join(dir, 'inventory.yml'),
+    '--known-hosts',
+    fleet.knownHostsFile,
+    '--json',
+    ...extra,
+  ]
   const failOnT2 = `
     - name: fails on t2
       command: "false"
@@ -179,7 +209,12 @@ d('play strategies and failure limits', () => {
   it('strategy free: a failing host does not hold the others; they finish', async () => {
     const r = await tsplay(args('free.yml'))
     expect(r.code).toBe(2)
-    expect(r.events.filter((e) => e.task === 'after').map((e) => e.host).sort()).toEqual(['t1', 't3'])
+    expect(
+      r.events
+        .filter((e) => e.task === 'after')
+        .map((e) => e.host)
+        .sort(),
+    ).toEqual(['t1', 't3'])
   })
 
   it('any_errors_fatal stops every host after a failure; max_fail_percentage tolerates up to its share', async () => {

@@ -6,7 +6,8 @@ import { tsplay, writeTree } from '../helpers/cli.js'
 
 const dir = writeTree({
   'inv.yml': 'all:\n  hosts:\n    a: {}\n',
-  'pb.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: first, debug: { msg: one } }\n    - { name: second, debug: { msg: two } }\n    - { name: third, debug: { msg: three } }\n',
+  'pb.yml':
+    '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: first, debug: { msg: one } }\n    - { name: second, debug: { msg: two } }\n    - { name: third, debug: { msg: three } }\n',
 })
 const tasksRun = (r: { events: Record<string, any>[] }) => r.events.filter((e) => e.type === 'task').map((e) => e.task)
 
@@ -25,7 +26,10 @@ describe('run flags', () => {
   })
 
   it('FORCE_COLOR colors status lines; NO_COLOR keeps them plain', async () => {
-    const colored = await tsplay(['run', 'pb.yml', '-i', 'inv.yml', '--output', 'plain'], { cwd: dir, env: { FORCE_COLOR: '1', NO_COLOR: '' } })
+    const colored = await tsplay(['run', 'pb.yml', '-i', 'inv.yml', '--output', 'plain'], {
+      cwd: dir,
+      env: { FORCE_COLOR: '1', NO_COLOR: '' },
+    })
     expect(colored.stdout).toContain('\x1b[32mok: [a]')
     const plain = await tsplay(['run', 'pb.yml', '-i', 'inv.yml', '--output', 'plain'], { cwd: dir })
     expect(plain.stdout).not.toContain('\x1b[')

@@ -23,7 +23,10 @@ describe.skipIf(skip !== undefined)(`handlers and meta agree with ansible-playbo
 
   beforeAll(async () => {
     fleet = await startSshd({ count: 3, sudo: 'nopasswd' })
-    dir = writeTree({ 'inventory.yml': fleet.inventoryYaml({ tsplay_state_dir: `${root}/state` }), ...Object.assign({}, ...CASES.map((c) => ({ [`${c.name}.yml`]: c.playbook, ...c.files }))) })
+    dir = writeTree({
+      'inventory.yml': fleet.inventoryYaml({ tsplay_state_dir: `${root}/state` }),
+      ...Object.assign({}, ...CASES.map((c) => ({ [`${c.name}.yml`]: c.playbook, ...c.files }))),
+    })
   }, 60_000)
   afterAll(async () => {
     await fleet?.stop()
@@ -46,18 +49,27 @@ describe.skipIf(skip !== undefined)(`handlers and meta agree with ansible-playbo
   }
 
   for (const c of CASES) {
-    it(c.name, async () => {
-      const run = (engine: string) => ({
-        playbook: join(dir, `${c.name}.yml`), inventory: join(dir, 'inventory.yml'), knownHosts: fleet.knownHostsFile, forks: 5,
-        extraVars: { out: join(root, engine, c.name), ...(c.extraVars ?? {}) },
-      })
-      const a = await runAnsible(run('ansible'))
-      const t = await runTsplay(run('tsplay'))
-      expect(Object.keys(a.counts).length, a.stdout + a.stderr).toBeGreaterThan(0)
-      expect(t.counts, `tsplay:\n${t.stdout}\n${t.stderr}\nansible:\n${a.stdout}`).toEqual(a.counts)
-      expect(t.code, t.stderr).toBe(a.code)
-      expect(perHost(trace('tsplay', c.name)), 'what ran on each host, in order').toEqual(perHost(trace('ansible', c.name)))
-      c.check?.(perHost(trace('tsplay', c.name)))
-    }, 120_000)
+    it(
+      c.name,
+      async () => {
+        const run = (engine: string) => ({
+          playbook: join(dir, `${c.name}.yml`),
+          inventory: join(dir, 'inventory.yml'),
+          knownHosts: fleet.knownHostsFile,
+          forks: 5,
+          extraVars: { out: join(root, engine, c.name), ...(c.extraVars ?? {}) },
+        })
+        const a = await runAnsible(run('ansible'))
+        const t = await runTsplay(run('tsplay'))
+        expect(Object.keys(a.counts).length, a.stdout + a.stderr).toBeGreaterThan(0)
+        expect(t.counts, `tsplay:\n${t.stdout}\n${t.stderr}\nansible:\n${a.stdout}`).toEqual(a.counts)
+        expect(t.code, t.stderr).toBe(a.code)
+        expect(perHost(trace('tsplay', c.name)), 'what ran on each host, in order').toEqual(
+          perHost(trace('ansible', c.name)),
+        )
+        c.check?.(perHost(trace('tsplay', c.name)))
+      },
+      120_000,
+    )
   }
 })

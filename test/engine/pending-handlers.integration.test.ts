@@ -17,10 +17,23 @@ describe.skipIf(!can.ok)(`pending handlers${can.ok ? '' : ` (${can.why})`}`, () 
   let dir: string
   const root = `/tmp/tsplay-ph-${randomBytes(4).toString('hex')}`
   const state = join(root, 'state', 'pending-handlers')
-  const args = (extra: string[] = []) =>
-    ['run', join(dir, 'site.yml'), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '--json', ...extra]
+  const args = (extra: string[] = []) => [
+    'run',
+    join(dir, 'site.yml'),
+    '-i',
+    join(dir, 'inventory.yml'),
+    '--known-hosts',
+    fleet.knownHostsFile,
+    '--json',
+    ...extra,
+  ]
   const records = () => (existsSync(state) ? readdirSync(state).filter((f) => !f.startsWith('.')) : [])
-  const restarts = (h: string) => (existsSync(join(root, h, 'restarts')) ? readFileSync(join(root, h, 'restarts'), 'utf8').split('\n').filter(Boolean) : [])
+  const restarts = (h: string) =>
+    existsSync(join(root, h, 'restarts'))
+      ? readFileSync(join(root, h, 'restarts'), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+      : []
   const handlerLines = (r: Awaited<ReturnType<typeof tsplay>>) => r.events.filter((e) => e.type === 'task' && e.handler)
 
   beforeAll(async () => {
@@ -71,12 +84,20 @@ describe.skipIf(!can.ok)(`pending handlers${can.ok ? '' : ` (${can.why})`}`, () 
     expect(failed.code).toBe(2)
     expect(handlerLines(failed)).toEqual([])
     expect(records()).toHaveLength(2) // one per host
-    expect(JSON.parse(readFileSync(join(state, records()[0]), 'utf8'))).toMatchObject({ handler: 'restart app', play: 'app', notified_by: 'config' })
+    expect(JSON.parse(readFileSync(join(state, records()[0]), 'utf8'))).toMatchObject({
+      handler: 'restart app',
+      play: 'app',
+      notified_by: 'config',
+    })
 
     // --check predicts the pending restart as a change, without running it; the record stays.
     const check = await tsplay(args(['-e', 'port=9090', '--check']))
     expect(check.code, check.stderr).toBe(0)
-    expect(handlerLines(check).map((e) => `${e.host} ${e.status}`).sort()).toEqual(['t1 changed', 't2 changed'])
+    expect(
+      handlerLines(check)
+        .map((e) => `${e.host} ${e.status}`)
+        .sort(),
+    ).toEqual(['t1 changed', 't2 changed'])
     expect(check.recap?.t1.changed).toBe(1)
     expect(check.stdout + check.stderr).toMatch(/restart app.{1,3} notified by an earlier run that did not run it/)
     expect(restarts('t1')).toEqual(['port=8080'])
@@ -119,7 +140,11 @@ describe.skipIf(!can.ok)(`pending handlers${can.ok ? '' : ` (${can.why})`}`, () 
   it('--force-handlers runs the handler on the host that failed', async () => {
     const r = await tsplay(args(['-e', 'port=6060', '-e', 'fail_after=true', '--force-handlers']))
     expect(r.code).toBe(2)
-    expect(handlerLines(r).map((e) => `${e.host} ${e.status}`).sort()).toEqual(['t1 changed', 't2 changed'])
+    expect(
+      handlerLines(r)
+        .map((e) => `${e.host} ${e.status}`)
+        .sort(),
+    ).toEqual(['t1 changed', 't2 changed'])
     expect(restarts('t2').at(-1)).toBe('port=6060')
     expect(records()).toEqual([])
   }, 60_000)

@@ -18,7 +18,16 @@ d('tsplay run against loopback sshd targets', () => {
   let dir: string
   let base: string
   const run = (pb: string, extra: string[] = []) =>
-    tsplay(['run', join(dir, pb), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '--json', ...extra])
+    tsplay([
+      'run',
+      join(dir, pb),
+      '-i',
+      join(dir, 'inventory.yml'),
+      '--known-hosts',
+      fleet.knownHostsFile,
+      '--json',
+      ...extra,
+    ])
 
   beforeAll(async () => {
     fleet = await startSshd({ count: 3, sudo: 'nopasswd' })
@@ -112,7 +121,11 @@ d('tsplay run against loopback sshd targets', () => {
     expect(existsSync(`${base}/t1`)).toBe(false)
     const first = await run('site.yml')
     expect(first.code, first.stderr + first.stdout).toBe(0)
-    const changedOf = (r: typeof first) => r.events.filter((e) => e.type === 'task' && e.status === 'changed').map((e) => `${e.host}:${e.task}`).sort()
+    const changedOf = (r: typeof first) =>
+      r.events
+        .filter((e) => e.type === 'task' && e.status === 'changed')
+        .map((e) => `${e.host}:${e.task}`)
+        .sort()
     // The handler is predicted too; directory-dependent tasks are predicted from the plan alone.
     expect(changedOf(check)).toEqual(changedOf(first))
     expect(total(first.recap, 'changed')).toBeGreaterThan(15)
@@ -132,18 +145,39 @@ d('tsplay run against loopback sshd targets', () => {
 
   it('--json prints one object per task result and a last recap line', async () => {
     const r = await run('site.yml')
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l))
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(lines.at(-1).type).toBe('recap')
     for (const l of lines.slice(0, -1).filter((x) => x.type === 'task')) {
       expect(Object.keys(l)).toEqual(expect.arrayContaining(['type', 'play', 'task', 'host', 'status']))
       expect(['ok', 'changed', 'failed', 'skipped', 'unreachable']).toContain(l.status)
     }
-    expect(lines.at(-1).hosts.t1).toEqual({ ok: 8, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 })
+    expect(lines.at(-1).hosts.t1).toEqual({
+      ok: 8,
+      changed: 0,
+      unreachable: 0,
+      failed: 0,
+      skipped: 0,
+      rescued: 0,
+      ignored: 0,
+    })
   })
 
   it('--diff shows a unified diff of a changed file', async () => {
     writeFileSync(`${base}/t1/hello.txt`, 'tampered\n')
-    const r = await tsplay(['run', join(dir, 'site.yml'), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '--diff', '-l', 't1'])
+    const r = await tsplay([
+      'run',
+      join(dir, 'site.yml'),
+      '-i',
+      join(dir, 'inventory.yml'),
+      '--known-hosts',
+      fleet.knownHostsFile,
+      '--diff',
+      '-l',
+      't1',
+    ])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('-tampered')
     expect(r.stdout).toContain('+hello t1')

@@ -40,21 +40,30 @@ describe('Jinja rendering agrees with ansible-core 2.14', () => {
 
   const python = '/usr/bin/python3'
   const haveAnsible = existsSync(python) && existsSync('/usr/lib/python3/dist-packages/ansible/template/__init__.py')
-  it.skipIf(!haveAnsible)('the recorded answers are what ansible-core renders today', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsplay-oracle-'))
-    try {
-      writeFileSync(join(dir, 'cases.json'), JSON.stringify(cases))
-      writeFileSync(join(dir, 'oracle.py'), ORACLE)
-      const answers = JSON.parse(execFileSync(python, [join(dir, 'oracle.py'), join(dir, 'cases.json')], { encoding: 'utf8', env: { ...process.env, HOME: '/root' } })) as Array<{ ok?: unknown; err?: string }>
-      answers.forEach((a, i) => {
-        const c = cases[i]
-        if (c.error !== undefined) expect(a.err, c.tpl).toBeDefined()
-        else expect(a.ok, c.tpl).toEqual(c.ansible)
-      })
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  }, 60_000)
+  it.skipIf(!haveAnsible)(
+    'the recorded answers are what ansible-core renders today',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tsplay-oracle-'))
+      try {
+        writeFileSync(join(dir, 'cases.json'), JSON.stringify(cases))
+        writeFileSync(join(dir, 'oracle.py'), ORACLE)
+        const answers = JSON.parse(
+          execFileSync(python, [join(dir, 'oracle.py'), join(dir, 'cases.json')], {
+            encoding: 'utf8',
+            env: { ...process.env, HOME: '/root' },
+          }),
+        ) as Array<{ ok?: unknown; err?: string }>
+        answers.forEach((a, i) => {
+          const c = cases[i]
+          if (c.error !== undefined) expect(a.err, c.tpl).toBeDefined()
+          else expect(a.ok, c.tpl).toEqual(c.ansible)
+        })
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    },
+    60_000,
+  )
 })
 
 /** Renders each case with Ansible's own templar (the template module's settings for `file` cases). */

@@ -27,7 +27,7 @@ describe('evalExpr values', () => {
   it.each<[string, unknown]>([
     ['1', 1],
     ['-2.5', -2.5],
-    ["'a' ~ \"b\"", 'ab'],
+    ['\'a\' ~ "b"', 'ab'],
     ['true', true],
     ['False', false],
     ['none', null],
@@ -67,15 +67,15 @@ describe('evalExpr values', () => {
     ["empty | default('d', true)", 'd'],
     ["'/a/b/c.txt' | basename", 'c.txt'],
     ["'/a/b/c.txt' | dirname", '/a/b'],
-    ["\"it's\" | quote", "'it'\\''s'"],
+    ['"it\'s" | quote', "'it'\\''s'"],
     ['list | to_json', '[1,2,3]'],
     ['-1 | abs', 1],
-    ["1 if n > 2 else 2", 1],
-    ["1 if n > 5 else 2", 2],
+    ['1 if n > 2 else 2', 1],
+    ['1 if n > 5 else 2', 2],
     ['url', 'http://pi1:3000'],
     ["url ~ '/x'", 'http://pi1:3000/x'],
     ['result.stdout.splitlines()[0]', 'nix (Nix) 2.18.1'],
-    ["map.keys() | list", ['a', 'with-dash']],
+    ['map.keys() | list', ['a', 'with-dash']],
   ])('%s', (src, want) => {
     expect(evalExpr(src, vars)).toEqual(want)
   })
@@ -141,7 +141,7 @@ describe('errors', () => {
     ['missing == 1', /^undefined variable "missing"$/],
     ['map.a.zzz', /^undefined variable "map\.a\.zzz"$/],
     ['missing.x', /^undefined variable "missing\.x"$/],
-    ["list | join(missing)", /undefined variable "missing"/],
+    ['list | join(missing)', /undefined variable "missing"/],
     ['n | nosuchfilter', /unknown filter "nosuchfilter"/],
     ['n is nosuchtest', /unknown test "nosuchtest"/],
     ["n < 'a'", /cannot compare number 3 with string "a"/],
@@ -166,7 +166,11 @@ describe('errors', () => {
   it('adds position and context when given', () => {
     const pos = { file: 'site.yml', line: 7, col: 11 }
     try {
-      evalCondition('nix_version is version("2", ">=") and missing', { nix_version: '2.3' }, { pos, what: 'when of task "x"' })
+      evalCondition(
+        'nix_version is version("2", ">=") and missing',
+        { nix_version: '2.3' },
+        { pos, what: 'when of task "x"' },
+      )
       expect.unreachable()
     } catch (e) {
       expect(e).toBeInstanceOf(UserError)
@@ -198,7 +202,9 @@ describe('errors', () => {
   })
 
   it('turns a syntax error at evaluation into a UserError naming the expression', () => {
-    expect(() => evalExpr('a ==', {})).toThrow(/invalid expression: expected a value.* at column 5 in expression "a =="/)
+    expect(() => evalExpr('a ==', {})).toThrow(
+      /invalid expression: expected a value.* at column 5 in expression "a =="/,
+    )
   })
 })
 

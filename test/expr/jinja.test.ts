@@ -6,7 +6,13 @@
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../engine/errors.js'
 import { parseYaml } from '../../engine/load/yaml.js'
-import { checkTemplateSyntax, engineForFile, renderString, renderValue, templateVariables } from '../../engine/template.js'
+import {
+  checkTemplateSyntax,
+  engineForFile,
+  renderString,
+  renderValue,
+  templateVariables,
+} from '../../engine/template.js'
 import { evalCondition, evalExpr, exprVariables } from '../../engine/expr.js'
 
 const vars = { xs: ['a', 'b'], n: 3, flag: 'no', users: [{ name: 'al', admin: true }, { name: 'bo' }], d: { k: 'v' } }
@@ -49,7 +55,7 @@ describe('engines', () => {
   })
 
   it('shell-quotes every {{ }} value in the Jinja engine too', () => {
-    const s = renderString("{% for x in xs %}echo {{ x ~ \"'; rm -rf /\" }}\n{% endfor %}", vars, { escape: 'shell' })
+    const s = renderString('{% for x in xs %}echo {{ x ~ "\'; rm -rf /" }}\n{% endfor %}', vars, { escape: 'shell' })
     expect(s).toBe("echo 'a'\\''; rm -rf /'\necho 'b'\\''; rm -rf /'\n")
   })
 })
@@ -76,8 +82,8 @@ describe('expressions', () => {
   it('names unknown or doubled keyword arguments', () => {
     expect(error(() => evalExpr("xs | join(sep=',')", vars))).toMatch(/join.*unexpected keyword argument "sep"/)
     expect(error(() => evalExpr("xs | join(',', d='-')", vars))).toMatch(/two values for argument "d"/)
-    expect(() => exprVariables("x | f(a=1, a=2)")).toThrow(/given twice/)
-    expect(() => exprVariables("x | f(a=1, 2)")).toThrow(/positional argument cannot follow/)
+    expect(() => exprVariables('x | f(a=1, a=2)')).toThrow(/given twice/)
+    expect(() => exprVariables('x | f(a=1, 2)')).toThrow(/positional argument cannot follow/)
   })
 
   it('keeps undefined semantics: errors on use, default and is defined work, attributes of undefined error', () => {
@@ -91,10 +97,13 @@ describe('expressions', () => {
 
 describe('static scan', () => {
   it('reports names read, leaving out what the template defines', () => {
-    const t = '{% set total = n * 2 %}{% for u in users if u.name != skip %}{{ u.name }} {{ loop.index }} {{ total }}{% endfor %}{{ after }}'
+    const t =
+      '{% set total = n * 2 %}{% for u in users if u.name != skip %}{{ u.name }} {{ loop.index }} {{ total }}{% endfor %}{{ after }}'
     expect(templateVariables(t)).toEqual(['n', 'users', 'skip', 'after'])
     expect(templateVariables('{% with a = b %}{{ a }}{{ c }}{% endwith %}', 'jinja')).toEqual(['b', 'c'])
-    expect(templateVariables('{% set ns = namespace(x=1) %}{% for i in xs %}{% set ns.x = i %}{% endfor %}{{ ns.x }}')).toEqual(['xs'])
+    expect(
+      templateVariables('{% set ns = namespace(x=1) %}{% for i in xs %}{% set ns.x = i %}{% endfor %}{{ ns.x }}'),
+    ).toEqual(['xs'])
     expect(templateVariables('{{ u }}{% for u in xs %}{% endfor %}')).toEqual(['u', 'xs'])
   })
 })
@@ -116,7 +125,10 @@ describe('malformed templates', () => {
 
 describe('!unsafe', () => {
   it('keeps a tagged string from ever being templated', () => {
-    const { value } = parseYaml('a: !unsafe "p{{w%}{#"\nb: !unsafe "{{ x }}"\nc: !unsafe "[1, 2]"\nd: !unsafe plain\n', 'v.yml')
+    const { value } = parseYaml(
+      'a: !unsafe "p{{w%}{#"\nb: !unsafe "{{ x }}"\nc: !unsafe "[1, 2]"\nd: !unsafe plain\n',
+      'v.yml',
+    )
     const v = value as Record<string, unknown>
     const rendered = renderValue(v, { x: 1 }) as Record<string, unknown>
     expect(rendered).toEqual({ a: 'p{{w%}{#', b: '{{ x }}', c: '[1, 2]', d: 'plain' })

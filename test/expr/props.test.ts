@@ -16,10 +16,69 @@ function clean(f: () => unknown, ...allowed: Array<new (...a: any[]) => Error>):
 }
 
 const VOCAB = [
-  'a', 'b', 'x', 'result', 'items', '.', '[', ']', '(', ')', '{', '}', ',', ':', '|', '==', '!=', '<', '>=', '+', '-', '*', '/',
-  '//', '%', '**', '~', 'and', 'or', 'not', 'in', 'is', 'if', 'else', 'defined', 'none', 'true', 'False', '0', '1', '2.5', "'s'",
-  '"t"', 'default', 'length', 'int', 'bool', 'lower', 'join', 'failed', 'changed', 'version', 'rc', 'stdout', 'startswith', 'keys',
-  '{{', '}}', "'", '"', '\\', '\n', '$',
+  'a',
+  'b',
+  'x',
+  'result',
+  'items',
+  '.',
+  '[',
+  ']',
+  '(',
+  ')',
+  '{',
+  '}',
+  ',',
+  ':',
+  '|',
+  '==',
+  '!=',
+  '<',
+  '>=',
+  '+',
+  '-',
+  '*',
+  '/',
+  '//',
+  '%',
+  '**',
+  '~',
+  'and',
+  'or',
+  'not',
+  'in',
+  'is',
+  'if',
+  'else',
+  'defined',
+  'none',
+  'true',
+  'False',
+  '0',
+  '1',
+  '2.5',
+  "'s'",
+  '"t"',
+  'default',
+  'length',
+  'int',
+  'bool',
+  'lower',
+  'join',
+  'failed',
+  'changed',
+  'version',
+  'rc',
+  'stdout',
+  'startswith',
+  'keys',
+  '{{',
+  '}}',
+  "'",
+  '"',
+  '\\',
+  '\n',
+  '$',
 ]
 /** Token soup: mostly near-valid expressions, which reach deeper into the parser than random text. */
 const soup = fc.array(fc.constantFrom(...VOCAB), { maxLength: 25 }).map((t) => t.join(' '))
@@ -33,7 +92,11 @@ const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.boolean(),
     fc.constant(null),
     fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.string({ minLength: 1, maxLength: 5 }).filter((k) => k !== '__proto__'), tie('value'), { maxKeys: 4 }),
+    fc.dictionary(
+      fc.string({ minLength: 1, maxLength: 5 }).filter((k) => k !== '__proto__'),
+      tie('value'),
+      { maxKeys: 4 },
+    ),
   ),
 })).value
 
@@ -47,7 +110,12 @@ const vars = fc.record({
 
 describe('expression front end never crashes', () => {
   it('parseExpr: any string parses or raises ExprError', () => {
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), soup), (s) => clean(() => parseExpr(s), ExprError)), OPTS)
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), soup), (s) =>
+        clean(() => parseExpr(s), ExprError),
+      ),
+      OPTS,
+    )
   })
 
   it('evalExpr/evalCondition/exprVariables: any expression and variables give a value or a UserError', () => {
@@ -69,16 +137,21 @@ function literal(v: unknown): string {
   if (typeof v === 'number') return v < 0 || Object.is(v, -0) ? `(-${literal(-v)})` : String(v)
   if (typeof v === 'boolean') return v ? 'true' : 'false'
   if (Array.isArray(v)) return `[${v.map(literal).join(', ')}]`
-  return `{${Object.entries(v as object).map(([k, x]) => `${literal(k)}: ${literal(x)}`).join(', ')}}`
+  return `{${Object.entries(v as object)
+    .map(([k, x]) => `${literal(k)}: ${literal(x)}`)
+    .join(', ')}}`
 }
 
 describe('expression semantics', () => {
   const plain = json.filter((v) => !JSON.stringify(v).includes('{{') && !JSON.stringify(v).match(/e[-+]?\d/i))
 
   it('a literal written out evaluates back to the same value', () => {
-    fc.assert(fc.property(plain, (v) => {
-      expect(evalExpr(literal(v), {})).toEqual(v)
-    }), OPTS)
+    fc.assert(
+      fc.property(plain, (v) => {
+        expect(evalExpr(literal(v), {})).toEqual(v)
+      }),
+      OPTS,
+    )
   })
 
   it('a variable evaluates to its value, and equals itself', () => {

@@ -62,18 +62,30 @@ describe('template files', () => {
     expect(syntax?.pos).toMatchObject({ file, line: 2 })
   })
 
-  it.skipIf(!hasAnsible())('the recorded files are what ansible-playbook writes', () => {
-    const out = mkdtempSync(join(tmpdir(), 'tsplay-j2-'))
-    try {
-      const play = [
-        { hosts: 'localhost', gather_facts: false, vars_files: [join(dir, 'vars.yml')],
-          tasks: files.map((f) => ({ template: { src: join(dir, f), dest: join(out, f) } })) },
-      ]
-      writeFileSync(join(out, 'play.yml'), JSON.stringify(play))
-      execFileSync('ansible-playbook', ['-i', 'localhost,', '-c', 'local', join(out, 'play.yml')], { stdio: 'ignore', env: { ...process.env, ANSIBLE_NOCOLOR: '1' } })
-      for (const f of files) expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(dir, `${f}.ansible`), 'utf8'))
-    } finally {
-      rmSync(out, { recursive: true, force: true })
-    }
-  }, 120_000)
+  it.skipIf(!hasAnsible())(
+    'the recorded files are what ansible-playbook writes',
+    () => {
+      const out = mkdtempSync(join(tmpdir(), 'tsplay-j2-'))
+      try {
+        const play = [
+          {
+            hosts: 'localhost',
+            gather_facts: false,
+            vars_files: [join(dir, 'vars.yml')],
+            tasks: files.map((f) => ({ template: { src: join(dir, f), dest: join(out, f) } })),
+          },
+        ]
+        writeFileSync(join(out, 'play.yml'), JSON.stringify(play))
+        execFileSync('ansible-playbook', ['-i', 'localhost,', '-c', 'local', join(out, 'play.yml')], {
+          stdio: 'ignore',
+          env: { ...process.env, ANSIBLE_NOCOLOR: '1' },
+        })
+        for (const f of files)
+          expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(dir, `${f}.ansible`), 'utf8'))
+      } finally {
+        rmSync(out, { recursive: true, force: true })
+      }
+    },
+    120_000,
+  )
 })

@@ -16,7 +16,8 @@ import { background, bounded, explain, killMatching, pids, userDir, waitFor } fr
 const can = canRunSshd()
 
 /** A job that logs progress, sleeps `secs`, and records its start and its end in `$1/started` and `$1/out`. */
-const JOB = 'echo started >> "$1/started"; echo "step one $1"; sleep "$2" || exit 3; echo "step two"; echo done >> "$1/out"; echo "all done"'
+const JOB =
+  'echo started >> "$1/started"; echo "step one $1"; sleep "$2" || exit 3; echo "step two"; echo done >> "$1/out"; echo "all done"'
 
 const lines = (f: string): number => (existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).length : 0)
 
@@ -24,15 +25,31 @@ describe.skipIf(!can.ok)(`long-running tasks survive the connection${can.ok ? ''
   let fleet: SshdFleet
   let dir: string
   const bases: string[] = []
-  const home = () => readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${fleet.user}:`))!.split(':')[5]
+  const home = () =>
+    readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${fleet.user}:`))!
+      .split(':')[5]
   /** Job folders on the host whose log mentions `base` (the job echoes it). */
   const jobDirs = (base: string): string[] => {
     const root = join(home(), '.tsplay', 'jobs')
     if (!existsSync(root)) return []
-    return readdirSync(root).map((d) => join(root, d)).filter((d) => existsSync(join(d, 'log')) && readFileSync(join(d, 'log'), 'utf8').includes(base))
+    return readdirSync(root)
+      .map((d) => join(root, d))
+      .filter((d) => existsSync(join(d, 'log')) && readFileSync(join(d, 'log'), 'utf8').includes(base))
   }
   const args = (base: string, secs: number, extra: string[]) => {
-    return ['run', join(dir, 'job.yml'), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '-e', `base=${base} secs=${secs}`, ...extra]
+    return [
+      'run',
+      join(dir, 'job.yml'),
+      '-i',
+      join(dir, 'inventory.yml'),
+      '--known-hosts',
+      fleet.knownHostsFile,
+      '-e',
+      `base=${base} secs=${secs}`,
+      ...extra,
+    ]
   }
   const newBase = () => {
     const b = userDir(fleet.user, 'tsplay-async-')
@@ -98,11 +115,17 @@ describe.skipIf(!can.ok)(`long-running tasks survive the connection${can.ok ? ''
     expect(jobDirs(base)).toEqual([]) // the finished job's record is removed
   }, 150_000)
 
-  it('the live view (on a terminal) shows the elapsed time and the log\'s last line', async () => {
+  it("the live view (on a terminal) shows the elapsed time and the log's last line", async () => {
     const base = newBase()
     // `script` gives tsplay a real pseudo-terminal, so the live (listr2) view is the one drawn
-    const cmd = [process.execPath, BIN, ...args(base, 4, ['--output', 'live'])].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ')
-    const out = execFileSync('script', ['-qefc', `stty cols 120 rows 40; exec ${cmd}`, '/dev/null'], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, TERM: 'xterm', CI: '', NO_COLOR: '1' } })
+    const cmd = [process.execPath, BIN, ...args(base, 4, ['--output', 'live'])]
+      .map((a) => `'${a.replaceAll("'", `'\\''`)}'`)
+      .join(' ')
+    const out = execFileSync('script', ['-qefc', `stty cols 120 rows 40; exec ${cmd}`, '/dev/null'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, TERM: 'xterm', CI: '', NO_COLOR: '1' },
+    })
     const plain = out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
     expect(plain).toMatch(/\[\d+s\] step one /)
     expect(plain).toContain('result 0: step one')
@@ -138,7 +161,11 @@ describe.skipIf(!can.ok)(`long-running tasks survive the connection${can.ok ? ''
     await waitFor(() => lines(join(base, 'started')) === 1, 'the job to start', 60_000)
     first.child.kill('SIGKILL')
     await first.done
-    await waitFor(() => lines(join(base, 'out')) === 1 && pids(fleet.user, base).length === 0, 'the job to finish', 60_000)
+    await waitFor(
+      () => lines(join(base, 'out')) === 1 && pids(fleet.user, base).length === 0,
+      'the job to finish',
+      60_000,
+    )
     const second = await bounded(args(base, 2, ['--output', 'plain', '-v']), { limitMs: 120_000 })
     expect(second.code, explain(second)).toBe(0)
     expect(second.stdout).toContain('the job had finished: reading its result back')
@@ -154,7 +181,20 @@ describe.skipIf(!can.ok)(`long-running tasks survive the connection${can.ok ? ''
 
   it('a job still running past its async limit is killed on the host and the task fails saying so', async () => {
     const base = newBase()
-    const r = await bounded(['run', join(dir, 'limit.yml'), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '-e', `base=${base} secs=600`, '--json'], { limitMs: 120_000 })
+    const r = await bounded(
+      [
+        'run',
+        join(dir, 'limit.yml'),
+        '-i',
+        join(dir, 'inventory.yml'),
+        '--known-hosts',
+        fleet.knownHostsFile,
+        '-e',
+        `base=${base} secs=600`,
+        '--json',
+      ],
+      { limitMs: 120_000 },
+    )
     expect(r.code, explain(r)).toBe(2)
     const res = r.events.find((e) => e.task === 'too long')
     expect(res?.msg).toMatch(/async limit of 3s: killed on the host/)

@@ -66,7 +66,18 @@ describe.skipIf(!can.ok)(`disk full while writing a file${can.ok ? '' : ` (skipp
     execFileSync('chown', [`${fleet.user}:`, join(mnt, 'old.conf')]) // user and login group
     fill(mnt)
     const before = readdirSync(mnt).sort()
-    const r = await bounded(['run', join(dir, 'write.yml'), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '--json'], { limitMs: 60_000 })
+    const r = await bounded(
+      [
+        'run',
+        join(dir, 'write.yml'),
+        '-i',
+        join(dir, 'inventory.yml'),
+        '--known-hosts',
+        fleet.knownHostsFile,
+        '--json',
+      ],
+      { limitMs: 60_000 },
+    )
     expect(r.killed, explain(r)).toBe(false)
     for (const task of ['copy', 'template', 'lineinfile']) {
       const res = resultsOf(r, task)[0]
@@ -80,7 +91,18 @@ describe.skipIf(!can.ok)(`disk full while writing a file${can.ok ? '' : ` (skipp
 
   it('control: with the space freed, the same tasks write the new content', async () => {
     rmSync(join(mnt, 'filler'), { force: true })
-    const r = await bounded(['run', join(dir, 'write.yml'), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '--json'], { limitMs: 60_000 })
+    const r = await bounded(
+      [
+        'run',
+        join(dir, 'write.yml'),
+        '-i',
+        join(dir, 'inventory.yml'),
+        '--known-hosts',
+        fleet.knownHostsFile,
+        '--json',
+      ],
+      { limitMs: 60_000 },
+    )
     expect(r.code, explain(r)).toBe(0)
     expect(resultsOf(r, 'lineinfile')[0]?.status, explain(r)).toBe('changed')
     expect(readFileSync(join(mnt, 'old.conf'), 'utf8')).toBe(`template\n${BIG}\none more line\n`)

@@ -35,7 +35,9 @@ const hang = (keywords: Record<string, unknown>) => `
   tasks:
     - name: hang
       command: { argv: [sh, -c, 'echo started > "$1"; exec sleep "$2"', sh, "{{ base }}/hang-{{ n }}", "{{ n }}"] }
-${Object.entries(keywords).map(([k, v]) => `      ${k}: ${JSON.stringify(v)}\n`).join('')}`
+${Object.entries(keywords)
+  .map(([k, v]) => `      ${k}: ${JSON.stringify(v)}\n`)
+  .join('')}`
 
 describe.skipIf(!can.ok)(`faults through the CLI${can.ok ? '' : ` (skipped: ${can.why})`}`, () => {
   let fleet: SshdFleet
@@ -43,8 +45,16 @@ describe.skipIf(!can.ok)(`faults through the CLI${can.ok ? '' : ` (skipped: ${ca
   let base: string
   let silent: Server
   const sockets: Socket[] = []
-  const run = (book: string, extra: string[], inv = 'inventory.yml') =>
-    ['run', join(dir, book), '-i', join(dir, inv), '--known-hosts', fleet.knownHostsFile, '--json', ...extra]
+  const run = (book: string, extra: string[], inv = 'inventory.yml') => [
+    'run',
+    join(dir, book),
+    '-i',
+    join(dir, inv),
+    '--known-hosts',
+    fleet.knownHostsFile,
+    '--json',
+    ...extra,
+  ]
 
   beforeAll(async () => {
     fleet = await startSshd({ count: 2, sudo: 'nopasswd' })
@@ -54,9 +64,10 @@ describe.skipIf(!can.ok)(`faults through the CLI${can.ok ? '' : ` (skipped: ${ca
     const other = ssh2.utils.generateKeyPairSync('ed25519')
     dir = writeTree({
       'inventory.yml': fleet.inventoryYaml({ base }),
-      'other_key': other.private,
+      other_key: other.private,
       'long.yml': LONG,
-      'two.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: one, command: "true" }\n    - { name: two, command: "true" }\n',
+      'two.yml':
+        '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: one, command: "true" }\n    - { name: two, command: "true" }\n',
       'hang.yml': hang({ timeout: 2 }),
       'hang-root.yml': hang({ timeout: 2, become: true }),
       'hang-plain.yml': hang({}),
@@ -64,11 +75,14 @@ describe.skipIf(!can.ok)(`faults through the CLI${can.ok ? '' : ` (skipped: ${ca
     const h = fleet.hosts
     const host = (name: string, port: number, key: string) =>
       `    ${name}: { ansible_host: 127.0.0.1, ansible_port: ${port}, ansible_user: ${fleet.user}, ansible_ssh_private_key_file: ${JSON.stringify(key)}, ansible_connect_timeout: 2 }\n`
-    writeFileSync(join(dir, 'mixed.yml'), 'all:\n  hosts:\n' +
-      host('good', h[0].port, fleet.keyFile) +
-      host('down', h[1].port, fleet.keyFile) +
-      host('silent', (silent.address() as { port: number }).port, fleet.keyFile) +
-      host('badkey', h[0].port, join(dir, 'other_key')))
+    writeFileSync(
+      join(dir, 'mixed.yml'),
+      'all:\n  hosts:\n' +
+        host('good', h[0].port, fleet.keyFile) +
+        host('down', h[1].port, fleet.keyFile) +
+        host('silent', (silent.address() as { port: number }).port, fleet.keyFile) +
+        host('badkey', h[0].port, join(dir, 'other_key')),
+    )
   })
 
   afterAll(async () => {
@@ -137,7 +151,10 @@ describe.skipIf(!can.ok)(`faults through the CLI${can.ok ? '' : ` (skipped: ${ca
   it('with --retries 1, a task whose connection dropped runs again once the host is back', async () => {
     const marker = join(base, 'attempts-t1')
     rmSync(marker, { force: true })
-    const bg = background(run('long.yml', ['-l', 't1', '-e', 'secs=3', '--retries', '1', '--reconnect-timeout', '60']), { limitMs: 90_000 })
+    const bg = background(
+      run('long.yml', ['-l', 't1', '-e', 'secs=3', '--retries', '1', '--reconnect-timeout', '60']),
+      { limitMs: 90_000 },
+    )
     await waitFor(() => lines(marker) === 1, 'the task to start on t1')
     await fleet.stopHost(0) // host down: listener and connections gone
     await new Promise((r) => setTimeout(r, 2000))
@@ -154,15 +171,23 @@ describe.skipIf(!can.ok)(`faults through the CLI${can.ok ? '' : ` (skipped: ${ca
     ['timeout: 2', 'hang.yml', [], false],
     ['--task-timeout 2', 'hang-plain.yml', ['--task-timeout', '2'], false],
     ['timeout: 2 with become', 'hang-root.yml', [], true],
-  ] as const)('a hanging command under %s is killed on the host', async (_, book, extra, root) => {
-    const n = String(randomInt(100_000, 999_999))
-    const r = await bounded(run(book, ['-e', `n=${n}`, ...extra]), { limitMs: 60_000 })
-    expect(r.killed, explain(r)).toBe(false)
-    expect(r.code, explain(r)).toBe(2)
-    const hang = resultsOf(r, 'hang')[0]
-    expect(hang?.status).toBe('failed')
-    expect(hang?.msg).toMatch(/timed out|timeout|rc 124/i)
-    expect(existsSync(join(base, `hang-${n}`))).toBe(true) // it did start
-    await waitFor(() => pids(root ? 'root' : fleet.user, `sleep ${n}`).length === 0, `sleep ${n} to be gone on the host`, 10_000)
-  }, 90_000)
+  ] as const)(
+    'a hanging command under %s is killed on the host',
+    async (_, book, extra, root) => {
+      const n = String(randomInt(100_000, 999_999))
+      const r = await bounded(run(book, ['-e', `n=${n}`, ...extra]), { limitMs: 60_000 })
+      expect(r.killed, explain(r)).toBe(false)
+      expect(r.code, explain(r)).toBe(2)
+      const hang = resultsOf(r, 'hang')[0]
+      expect(hang?.status).toBe('failed')
+      expect(hang?.msg).toMatch(/timed out|timeout|rc 124/i)
+      expect(existsSync(join(base, `hang-${n}`))).toBe(true) // it did start
+      await waitFor(
+        () => pids(root ? 'root' : fleet.user, `sleep ${n}`).length === 0,
+        `sleep ${n} to be gone on the host`,
+        10_000,
+      )
+    },
+    90_000,
+  )
 })

@@ -68,7 +68,8 @@ describe.skipIf(!can.ok)(`writing as a non-root user${can.ok ? '' : ` (skipped: 
     base = userDir(fleet.user, 'tsplay-group-')
     dir = writeTree({
       'inventory.yml': fleet.inventoryYaml({ base }),
-      'book.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: update, copy: { content: "new\\n", dest: "{{ base }}/mine.conf" } }\n',
+      'book.yml':
+        '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: update, copy: { content: "new\\n", dest: "{{ base }}/mine.conf" } }\n',
     })
   })
   afterAll(async () => {
@@ -81,7 +82,10 @@ describe.skipIf(!can.ok)(`writing as a non-root user${can.ok ? '' : ` (skipped: 
     const f = join(base, 'mine.conf')
     writeFileSync(f, 'old\n')
     chownSync(f, Number(execFileSync('id', ['-u', fleet.user], { encoding: 'utf8' })), 0) // owner: the user, group: root
-    const r = await bounded(['run', join(dir, 'book.yml'), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '--json'], { limitMs: 60_000 })
+    const r = await bounded(
+      ['run', join(dir, 'book.yml'), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '--json'],
+      { limitMs: 60_000 },
+    )
     expect(resultsOf(r, 'update')[0]?.status, explain(r)).toBe('changed')
     expect(readFileSync(f, 'utf8')).toBe('new\n')
   }, 90_000)

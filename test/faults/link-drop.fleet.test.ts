@@ -21,8 +21,18 @@ describe.skipIf(!can.ok)(`link drops on the fleet${can.ok ? '' : ` (skipped: ${c
     const r = await fleet.exec(node, ['sh', '-c', 'cat "$1" 2>/dev/null || :', 'sh', f])
     return r.stdout.split('\n').filter(Boolean).length
   }
-  const args = (book: string, extra: string[] = []) =>
-    ['run', join(dir, book), '-i', join(dir, 'hosts.yml'), '--known-hosts', fleet.knownHostsFile, '--output', 'plain', '-v', ...extra]
+  const args = (book: string, extra: string[] = []) => [
+    'run',
+    join(dir, book),
+    '-i',
+    join(dir, 'hosts.yml'),
+    '--known-hosts',
+    fleet.knownHostsFile,
+    '--output',
+    'plain',
+    '-v',
+    ...extra,
+  ]
   /** Link down until tsplay says it lost the connection (keepalives: ~15 s), then up again. */
   const dropUntilNoticed = async (out: () => string, mark: string) => {
     await fleet.linkDown(node)
@@ -68,7 +78,10 @@ describe.skipIf(!can.ok)(`link drops on the fleet${can.ok ? '' : ` (skipped: ${c
 
   it('a normal task whose link dropped is retried once the host is back (--retries 1)', async () => {
     let out = ''
-    const bg = background(args('task.yml', ['--retries', '1', '--reconnect-timeout', '120']), { limitMs: 200_000, onSpawn: (c) => c.stdout?.on('data', (d) => (out += d)) })
+    const bg = background(args('task.yml', ['--retries', '1', '--reconnect-timeout', '120']), {
+      limitMs: 200_000,
+      onSpawn: (c) => c.stdout?.on('data', (d) => (out += d)),
+    })
     await waitFor(async () => (await lines('/tmp/normal-attempts')) === 1, 'the task to start', 60_000)
     await dropUntilNoticed(() => out, 'connection dropped')
     const r = await bg.done
@@ -80,7 +93,10 @@ describe.skipIf(!can.ok)(`link drops on the fleet${can.ok ? '' : ` (skipped: ${c
 
   it('an async job goes on while the link is down; tsplay reconnects and reports its result, the job ran once', async () => {
     let out = ''
-    const bg = background(args('job.yml'), { limitMs: 200_000, onSpawn: (c) => c.stdout?.on('data', (d) => (out += d)) })
+    const bg = background(args('job.yml'), {
+      limitMs: 200_000,
+      onSpawn: (c) => c.stdout?.on('data', (d) => (out += d)),
+    })
     await waitFor(async () => (await lines('/tmp/job-started')) === 1, 'the job to start', 60_000)
     await dropUntilNoticed(() => out, 'connection lost')
     const r = await bg.done

@@ -21,12 +21,24 @@ describe.skipIf(!can.ok)(`Ctrl-C${can.ok ? '' : ` (skipped: ${can.why})`}`, () =
   let fleet: SshdFleet
   let dir: string
   let base: string
-  const args = (book: string, extra: string[] = []) =>
-    ['run', join(dir, book), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '--output', 'plain', ...extra]
+  const args = (book: string, extra: string[] = []) => [
+    'run',
+    join(dir, book),
+    '-i',
+    join(dir, 'inventory.yml'),
+    '--known-hosts',
+    fleet.knownHostsFile,
+    '--output',
+    'plain',
+    ...extra,
+  ]
   /** Start a run and resolve once its output shows `text` (e.g. a task header). */
   const startUntil = async (book: string, text: string, extra: string[] = []) => {
     let out = ''
-    const bg = background(args(book, extra), { limitMs: 60_000, onSpawn: (c) => c.stdout?.on('data', (d) => (out += d)) })
+    const bg = background(args(book, extra), {
+      limitMs: 60_000,
+      onSpawn: (c) => c.stdout?.on('data', (d) => (out += d)),
+    })
     await waitFor(() => out.includes(text), `"${text}" in the output`, 30_000)
     return bg
   }
@@ -65,7 +77,10 @@ describe.skipIf(!can.ok)(`Ctrl-C${can.ok ? '' : ` (skipped: ${can.why})`}`, () =
 
   it('once: the running task finishes, no new task starts, the recap is printed, exit 130', async () => {
     const bg = await startUntil('steps.yml', 'TASK [slow]', ['-e', 'secs=3'])
-    await waitFor(() => ['t1', 't2'].every((h) => existsSync(join(base, `slow-${h}`))), 'the slow task to start on both hosts')
+    await waitFor(
+      () => ['t1', 't2'].every((h) => existsSync(join(base, `slow-${h}`))),
+      'the slow task to start on both hosts',
+    )
     bg.child.kill('SIGINT')
     const r = await bg.done
     expect(r.killed, explain(r)).toBe(false)
@@ -93,31 +108,41 @@ describe.skipIf(!can.ok)(`Ctrl-C${can.ok ? '' : ` (skipped: ${can.why})`}`, () =
     expect(r.code, explain(r)).toBe(130)
     expect(r.stderr).toContain('Stopping now')
     expect(r.stdout).not.toContain('TASK [next]')
-    await waitFor(() => pids(fleet.user, `sleep ${secs}`).length === 0, 'the command to be cancelled on the host', 15_000)
+    await waitFor(
+      () => pids(fleet.user, `sleep ${secs}`).length === 0,
+      'the command to be cancelled on the host',
+      15_000,
+    )
     for (const h of ['t1', 't2']) expect(readFileSync(join(base, `slow-${h}`), 'utf8')).toMatch(/^start\n/)
   }, 90_000)
 
-  it.each([0, 20, 50, 100, 200, 400])('twice during a 2 MiB copy (second Ctrl-C %i ms in): old or whole new file, no temp file', async (ms) => {
-    const target = join(base, 'target')
-    rmSync(target, { recursive: true, force: true })
-    const { mkdirSync, chownSync } = await import('node:fs')
-    mkdirSync(target)
-    const uid = Number((await import('node:child_process')).execFileSync('id', ['-u', fleet.user], { encoding: 'utf8' }))
-    chownSync(target, uid, -1)
-    writeFileSync(join(target, 'file.txt'), OLD)
-    chownSync(join(target, 'file.txt'), uid, -1)
-    const bg = await startUntil('copy.yml', 'TASK [big copy]')
-    bg.child.kill('SIGINT')
-    await new Promise((r) => setTimeout(r, ms))
-    bg.child.kill('SIGINT')
-    const r = await bg.done
-    expect(r.killed, explain(r)).toBe(false)
-    // 0/130: it ran to the end or stopped; -1: the Ctrl-C landed after tsplay let go of SIGINT, on its way out
-    expect([0, 130, -1], explain(r)).toContain(r.code)
-    expect(r.stderr).not.toContain('INTERNAL ERROR')
-    await new Promise((r) => setTimeout(r, 500)) // let the host side finish whatever it was doing
-    const now = readFileSync(join(target, 'file.txt'), 'utf8')
-    expect(now === OLD || now === NEW, `half-written: ${now.length} of ${NEW.length} bytes`).toBe(true)
-    expect(readdirSync(target)).toEqual(['file.txt'])
-  }, 90_000)
+  it.each([0, 20, 50, 100, 200, 400])(
+    'twice during a 2 MiB copy (second Ctrl-C %i ms in): old or whole new file, no temp file',
+    async (ms) => {
+      const target = join(base, 'target')
+      rmSync(target, { recursive: true, force: true })
+      const { mkdirSync, chownSync } = await import('node:fs')
+      mkdirSync(target)
+      const uid = Number(
+        (await import('node:child_process')).execFileSync('id', ['-u', fleet.user], { encoding: 'utf8' }),
+      )
+      chownSync(target, uid, -1)
+      writeFileSync(join(target, 'file.txt'), OLD)
+      chownSync(join(target, 'file.txt'), uid, -1)
+      const bg = await startUntil('copy.yml', 'TASK [big copy]')
+      bg.child.kill('SIGINT')
+      await new Promise((r) => setTimeout(r, ms))
+      bg.child.kill('SIGINT')
+      const r = await bg.done
+      expect(r.killed, explain(r)).toBe(false)
+      // 0/130: it ran to the end or stopped; -1: the Ctrl-C landed after tsplay let go of SIGINT, on its way out
+      expect([0, 130, -1], explain(r)).toContain(r.code)
+      expect(r.stderr).not.toContain('INTERNAL ERROR')
+      await new Promise((r) => setTimeout(r, 500)) // let the host side finish whatever it was doing
+      const now = readFileSync(join(target, 'file.txt'), 'utf8')
+      expect(now === OLD || now === NEW, `half-written: ${now.length} of ${NEW.length} bytes`).toBe(true)
+      expect(readdirSync(target)).toEqual(['file.txt'])
+    },
+    90_000,
+  )
 })

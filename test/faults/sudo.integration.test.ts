@@ -31,17 +31,42 @@ const NO_SUDO_BIN = `/tmp/tsplay-test-nosudo-bin-${process.pid}`
 function makeNoSudoBin(): void {
   track({ dirs: [NO_SUDO_BIN] }) // removed with this process if afterAll never runs
   mkdirSync(NO_SUDO_BIN, { recursive: true, mode: 0o755 })
-  for (const t of ['id', 'sh', 'cat', 'base64', 'env', 'timeout', 'pgrep', 'kill', 'rm', 'mkdir', 'mktemp', 'chmod', 'printf', 'sleep']) {
+  for (const t of [
+    'id',
+    'sh',
+    'cat',
+    'base64',
+    'env',
+    'timeout',
+    'pgrep',
+    'kill',
+    'rm',
+    'mkdir',
+    'mktemp',
+    'chmod',
+    'printf',
+    'sleep',
+  ]) {
     const link = join(NO_SUDO_BIN, t)
-    if (!existsSync(link)) symlinkSync(execFileSync('sh', ['-c', 'command -v "$1"', 'sh', t], { encoding: 'utf8' }).trim(), link)
+    if (!existsSync(link))
+      symlinkSync(execFileSync('sh', ['-c', 'command -v "$1"', 'sh', t], { encoding: 'utf8' }).trim(), link)
   }
 }
 
 /** Each case: the sudo set-up of the login user, the password tsplay is given, the message expected. */
 const CASES: { name: string; sudo: SudoMode; password?: 'right' | 'wrong'; sshd?: string[]; msg: RegExp }[] = [
   { name: 'wrong sudo password', sudo: 'password', password: 'wrong', msg: /become password is wrong/ },
-  { name: 'sudo needs a password, none given', sudo: 'password', msg: /sudo needs a password; set ansible_become_password or use --ask-become-pass/ },
-  { name: 'sudo requires a TTY', sudo: 'requiretty', password: 'right', msg: /sudo requires a terminal \(Defaults requiretty\)/ },
+  {
+    name: 'sudo needs a password, none given',
+    sudo: 'password',
+    msg: /sudo needs a password; set ansible_become_password or use --ask-become-pass/,
+  },
+  {
+    name: 'sudo requires a TTY',
+    sudo: 'requiretty',
+    password: 'right',
+    msg: /sudo requires a terminal \(Defaults requiretty\)/,
+  },
   { name: 'no sudo rights', sudo: 'none', password: 'right', msg: /not allowed to use sudo/ },
   { name: 'sudo not installed', sudo: 'nopasswd', sshd: [`SetEnv PATH=${NO_SUDO_BIN}`], msg: /sudo is not installed/ },
 ]
@@ -66,30 +91,38 @@ describe.skipIf(!can.ok)(`become failures through the CLI${can.ok ? '' : ` (skip
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it.each(CASES)('$name: its own clear message, no stack trace, no password shown', async (c) => {
-    const fleet = fleets.get(`${c.sudo}:${(c.sshd ?? []).join()}`)!
-    const inv = join(dir, `inv-${c.sudo}-${c.sshd ? 'nosudo' : 'std'}.yml`)
-    writeFileSync(inv, fleet.inventoryYaml())
-    const password = c.password === 'right' ? fleet.sudoPassword : c.password === 'wrong' ? 'Wrong-pw-5b1c9e' : undefined
-    const env = password ? { TSPLAY_BECOME_PASSWORD: password } : { TSPLAY_BECOME_PASSWORD: '' }
-    for (const extra of [['--json'], ['-vvv']]) {
-      const r = await bounded(['run', join(dir, 'book.yml'), '-i', inv, '--known-hosts', fleet.knownHostsFile, ...extra], { env, limitMs: 60_000 })
-      expect(r.killed, explain(r)).toBe(false)
-      expect(r.code, explain(r)).toBe(0) // ignore_errors: the failure is shown, the run goes on
-      const all = r.stdout + r.stderr
-      expect(all).toMatch(c.msg)
-      expect(all).not.toMatch(/\n\s+at .*\.js:\d+/) // no stack trace
-      if (password) expect(all).not.toContain(password)
-      if (extra[0] === '--json') {
-        const failed = resultsOf(r, 'as root')[0]
-        expect(failed).toMatchObject({ status: 'failed', ignored: true })
-        expect(failed.msg).toMatch(c.msg)
-        got.set(c.name, failed.msg)
-        // a failed become fails the task, not the host's connection
-        expect(resultsOf(r, 'still works without become')[0]?.status).toBe('changed')
+  it.each(CASES)(
+    '$name: its own clear message, no stack trace, no password shown',
+    async (c) => {
+      const fleet = fleets.get(`${c.sudo}:${(c.sshd ?? []).join()}`)!
+      const inv = join(dir, `inv-${c.sudo}-${c.sshd ? 'nosudo' : 'std'}.yml`)
+      writeFileSync(inv, fleet.inventoryYaml())
+      const password =
+        c.password === 'right' ? fleet.sudoPassword : c.password === 'wrong' ? 'Wrong-pw-5b1c9e' : undefined
+      const env = password ? { TSPLAY_BECOME_PASSWORD: password } : { TSPLAY_BECOME_PASSWORD: '' }
+      for (const extra of [['--json'], ['-vvv']]) {
+        const r = await bounded(
+          ['run', join(dir, 'book.yml'), '-i', inv, '--known-hosts', fleet.knownHostsFile, ...extra],
+          { env, limitMs: 60_000 },
+        )
+        expect(r.killed, explain(r)).toBe(false)
+        expect(r.code, explain(r)).toBe(0) // ignore_errors: the failure is shown, the run goes on
+        const all = r.stdout + r.stderr
+        expect(all).toMatch(c.msg)
+        expect(all).not.toMatch(/\n\s+at .*\.js:\d+/) // no stack trace
+        if (password) expect(all).not.toContain(password)
+        if (extra[0] === '--json') {
+          const failed = resultsOf(r, 'as root')[0]
+          expect(failed).toMatchObject({ status: 'failed', ignored: true })
+          expect(failed.msg).toMatch(c.msg)
+          got.set(c.name, failed.msg)
+          // a failed become fails the task, not the host's connection
+          expect(resultsOf(r, 'still works without become')[0]?.status).toBe('changed')
+        }
       }
-    }
-  }, 150_000)
+    },
+    150_000,
+  )
 
   it('the messages are distinct', () => {
     expect(got.size).toBe(CASES.length)
@@ -101,7 +134,10 @@ describe.skipIf(!can.ok)(`become failures through the CLI${can.ok ? '' : ` (skip
     const inv = join(dir, 'inv-exit.yml')
     writeFileSync(inv, fleet.inventoryYaml())
     writeFileSync(join(dir, 'strict.yml'), BOOK.replace('      ignore_errors: true\n', ''))
-    const r = await bounded(['run', join(dir, 'strict.yml'), '-i', inv, '--known-hosts', fleet.knownHostsFile, '--json'], { env: { TSPLAY_BECOME_PASSWORD: 'Wrong-pw-5b1c9e' }, limitMs: 60_000 })
+    const r = await bounded(
+      ['run', join(dir, 'strict.yml'), '-i', inv, '--known-hosts', fleet.knownHostsFile, '--json'],
+      { env: { TSPLAY_BECOME_PASSWORD: 'Wrong-pw-5b1c9e' }, limitMs: 60_000 },
+    )
     expect(r.code, explain(r)).toBe(2)
     expect(resultsOf(r, 'as root')[0]?.msg).toMatch(/become password is wrong/)
   }, 90_000)

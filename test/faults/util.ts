@@ -86,7 +86,10 @@ export function psArgs(): string {
 /** Pids of `user`'s processes whose command line contains `needle` (pgrep -f). */
 export function pids(user: string, needle: string): number[] {
   try {
-    return execFileSync('pgrep', ['-u', user, '-f', needle], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)
+    return execFileSync('pgrep', ['-u', user, '-f', needle], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
   } catch {
     return []
   }
@@ -106,7 +109,10 @@ export function killMatching(user: string, needle: string): void {
 /** Recap counts of `host` in a `--json` run (throws a readable error when the run printed no recap). */
 export function recapOf(r: CliResult, host: string): Record<string, number> {
   const h = r.recap?.[host]
-  if (!h) throw new Error(`no recap for ${host}; exit ${r.code}\nstdout:\n${r.stdout.slice(-3000)}\nstderr:\n${r.stderr.slice(-3000)}`)
+  if (!h)
+    throw new Error(
+      `no recap for ${host}; exit ${r.code}\nstdout:\n${r.stdout.slice(-3000)}\nstderr:\n${r.stderr.slice(-3000)}`,
+    )
   return h
 }
 

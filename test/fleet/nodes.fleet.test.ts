@@ -42,8 +42,12 @@ describe.skipIf(!can.ok)('test fleet (systemd-nspawn Debian nodes)', () => {
     return r.rc === 0 ? r.stdout.trim() : undefined
   }
 
-  beforeAll(async () => { fleet = await startFleet(2) }, 300_000)
-  afterAll(async () => { await fleet?.stop() }, 120_000)
+  beforeAll(async () => {
+    fleet = await startFleet(2)
+  }, 300_000)
+  afterAll(async () => {
+    await fleet?.stop()
+  }, 120_000)
 
   it('boots two nodes in their own slot, reachable over SSH as the plain non-root user', async () => {
     expect(fleet.nodes.map((n) => n.name)).toEqual([`t${fleet.slot}-1`, `t${fleet.slot}-2`])
@@ -59,11 +63,13 @@ describe.skipIf(!can.ok)('test fleet (systemd-nspawn Debian nodes)', () => {
   })
 
   it('gives every node its own hostname, machine-id and boot id', async () => {
-    const ids = await Promise.all(fleet.nodes.map(async (n) => {
-      const r = await ssh(n.name, 'hostname; cat /etc/machine-id /proc/sys/kernel/random/boot_id')
-      expect(r.rc).toBe(0)
-      return r.stdout.trim().split('\n')
-    }))
+    const ids = await Promise.all(
+      fleet.nodes.map(async (n) => {
+        const r = await ssh(n.name, 'hostname; cat /etc/machine-id /proc/sys/kernel/random/boot_id')
+        expect(r.rc).toBe(0)
+        return r.stdout.trim().split('\n')
+      }),
+    )
     expect(ids.map((x) => x[0])).toEqual(fleet.nodes.map((n) => n.name))
     expect(ids[0][1]).toMatch(/^[0-9a-f]{32}$/)
     expect(new Set(ids.map((x) => x[1])).size).toBe(2)
@@ -81,14 +87,23 @@ describe.skipIf(!can.ok)('test fleet (systemd-nspawn Debian nodes)', () => {
     expect((await ssh(node, "sudo -S -p '' id -u", pw.user, 'wrong-password\n')).rc).not.toBe(0)
   })
 
-  it('has per-node host keys: a node presenting another node\'s key is refused', async () => {
+  it("has per-node host keys: a node presenting another node's key is refused", async () => {
     const [a, b] = fleet.nodes
-    const known = readFileSync(fleet.knownHostsFile, 'utf8').trim().split('\n').map((l) => l.split(' '))
-    const keyOf = (addr: string): string => known.find((l) => l[0] === addr)!.slice(1).join(' ')
+    const known = readFileSync(fleet.knownHostsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '))
+    const keyOf = (addr: string): string =>
+      known
+        .find((l) => l[0] === addr)!
+        .slice(1)
+        .join(' ')
     expect(keyOf(a.address)).not.toBe(keyOf(b.address))
     const lying = join(fleet.runDir, 'lying_known_hosts')
     writeFileSync(lying, `${b.address} ${keyOf(a.address)}\n`)
-    const argv = fleet.sshArgv(b.name).map((x) => x.startsWith('UserKnownHostsFile=') ? `UserKnownHostsFile=${lying}` : x)
+    const argv = fleet
+      .sshArgv(b.name)
+      .map((x) => (x.startsWith('UserKnownHostsFile=') ? `UserKnownHostsFile=${lying}` : x))
     const r = await run([...argv, 'true'])
     expect(r.rc).toBe(255)
     expect(r.stderr).toMatch(/HOST IDENTIFICATION HAS CHANGED/)
@@ -102,7 +117,11 @@ describe.skipIf(!can.ok)('test fleet (systemd-nspawn Debian nodes)', () => {
 
   it('runs commands as root in a node without SSH (exec), passing rc, stdout and stdin', async () => {
     const node = fleet.nodes[0].name
-    expect(await fleet.exec(node, ['sh', '-c', 'id -un; hostname; exit 7'])).toEqual({ rc: 7, stdout: `root\n${node}\n`, stderr: '' })
+    expect(await fleet.exec(node, ['sh', '-c', 'id -un; hostname; exit 7'])).toEqual({
+      rc: 7,
+      stdout: `root\n${node}\n`,
+      stderr: '',
+    })
     expect((await fleet.exec(node, ['cat'], 'from stdin')).stdout).toBe('from stdin')
   })
 
@@ -122,7 +141,10 @@ describe.skipIf(!can.ok)('test fleet (systemd-nspawn Debian nodes)', () => {
     const node = fleet.nodes[1].name
     const before = await bootId(node)
     await fleet.linkDown(node)
-    const down = await run([...fleet.sshArgv(node).map((x) => x === 'ConnectTimeout=5' ? 'ConnectTimeout=2' : x), 'true'])
+    const down = await run([
+      ...fleet.sshArgv(node).map((x) => (x === 'ConnectTimeout=5' ? 'ConnectTimeout=2' : x)),
+      'true',
+    ])
     expect(down.rc).toBe(255)
     expect(down.stderr).toMatch(/timed out|unreachable/i)
     await fleet.linkUp(node)
@@ -155,7 +177,14 @@ describe.skipIf(!can.ok)('test fleet (systemd-nspawn Debian nodes)', () => {
       await other.stop()
     }
     expect((await run(['ip', 'link', 'show', `tsfl${other.slot}`])).rc).not.toBe(0)
-    expect((await run([...other.sshArgv(other.nodes[0].name).map((x) => x === 'ConnectTimeout=5' ? 'ConnectTimeout=2' : x), 'true'])).rc).toBe(255)
+    expect(
+      (
+        await run([
+          ...other.sshArgv(other.nodes[0].name).map((x) => (x === 'ConnectTimeout=5' ? 'ConnectTimeout=2' : x)),
+          'true',
+        ])
+      ).rc,
+    ).toBe(255)
   }, 180_000)
 })
 

@@ -24,7 +24,12 @@ export const MAX_SLOT = 199
 
 function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false
-  try { process.kill(pid, 0); return true } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM' }
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 function writeOwner(dir: string): void {
@@ -34,7 +39,11 @@ function writeOwner(dir: string): void {
 
 /** The owner pid of a slot folder, or 0 when it has none yet. */
 function ownerOf(dir: string): number {
-  try { return Number(readFileSync(join(dir, 'owner'), 'utf8')) } catch { return 0 }
+  try {
+    return Number(readFileSync(join(dir, 'owner'), 'utf8'))
+  } catch {
+    return 0
+  }
 }
 
 /** Take slot `slot` if it is free or stale; false if someone else holds it. */
@@ -50,7 +59,11 @@ function tryClaim(slots: string, slot: number): boolean {
   const owner = ownerOf(dir)
   // No owner: just created by a claimer that has not written it yet, or reserved by hand (`mkdir slots/<S>`).
   if (owner === 0 || pidAlive(owner)) return false
-  try { mkdirSync(join(dir, `reclaim-${owner}`)) } catch { return false } // another process won the reclaim
+  try {
+    mkdirSync(join(dir, `reclaim-${owner}`))
+  } catch {
+    return false
+  } // another process won the reclaim
   writeOwner(dir)
   return true
 }
@@ -61,9 +74,19 @@ async function sweep(cache: string, slots: string): Promise<void> {
     const dir = join(slots, entry)
     const owner = ownerOf(dir)
     if (!/^[0-9]+$/.test(entry) || owner === 0 || pidAlive(owner)) continue
-    try { mkdirSync(join(dir, `reclaim-${owner}`)) } catch { continue }
-    await new Promise((done) => execFile('bash', [join(FLEET_DIR, 'down.sh'), '0'],
-      { env: { ...process.env, TSPLAY_FLEET_CACHE: cache, TSPLAY_FLEET_SLOT: entry } }, done))
+    try {
+      mkdirSync(join(dir, `reclaim-${owner}`))
+    } catch {
+      continue
+    }
+    await new Promise((done) =>
+      execFile(
+        'bash',
+        [join(FLEET_DIR, 'down.sh'), '0'],
+        { env: { ...process.env, TSPLAY_FLEET_CACHE: cache, TSPLAY_FLEET_SLOT: entry } },
+        done,
+      ),
+    )
     rmSync(dir, { recursive: true, force: true })
   }
 }
@@ -86,8 +109,16 @@ export function releaseSlot(cache: string, slot: number): void {
 /** Start the detached watchdog for our slot; returns a function that stops it (call before a normal teardown). */
 export function watchSlot(cache: string, slot: number): () => void {
   const child = spawn('bash', [join(FLEET_DIR, 'watchdog.sh'), String(slot), String(process.pid)], {
-    detached: true, stdio: 'ignore', env: { ...process.env, TSPLAY_FLEET_CACHE: cache },
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, TSPLAY_FLEET_CACHE: cache },
   })
   child.unref()
-  return () => { try { if (child.pid) process.kill(child.pid, 'SIGTERM') } catch { /* already gone */ } }
+  return () => {
+    try {
+      if (child.pid) process.kill(child.pid, 'SIGTERM')
+    } catch {
+      /* already gone */
+    }
+  }
 }

@@ -32,9 +32,17 @@ import { needTier } from './tier.js'
 const FLEET_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fleet')
 const CACHE = process.env.TSPLAY_FLEET_CACHE ?? '/var/cache/tsplay-fleet'
 
-export interface FleetNode { name: string; address: string; port: 22 }
+export interface FleetNode {
+  name: string
+  address: string
+  port: 22
+}
 
-export interface ExecResult { rc: number; stdout: string; stderr: string }
+export interface ExecResult {
+  rc: number
+  stdout: string
+  stderr: string
+}
 
 export interface Fleet {
   nodes: FleetNode[]
@@ -82,25 +90,36 @@ export function canRunFleet(): { ok: true } | { ok: false; why: string } {
   if (process.getuid?.() !== 0) return { ok: false, why: 'the test fleet needs root (systemd-nspawn, mounts, bridge)' }
   for (const tool of ['systemd-nspawn', 'mmdebstrap', 'nsenter', 'iptables', 'ip', 'ssh-keygen', 'ssh', 'flock']) {
     if (spawnSync('sh', ['-c', 'command -v "$1"', 'sh', tool]).status !== 0) {
-      return { ok: false, why: `${tool} is not installed (apt-get install systemd-container mmdebstrap iptables openssh-client)` }
+      return {
+        ok: false,
+        why: `${tool} is not installed (apt-get install systemd-container mmdebstrap iptables openssh-client)`,
+      }
     }
   }
   for (const cg of ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified']) {
     if (!existsSync(cg)) return { ok: false, why: `${cg} is missing: the fleet scripts expect a hybrid cgroup host` }
   }
-  if (!readFileSync('/proc/filesystems', 'utf8').includes('overlay')) return { ok: false, why: 'no overlayfs in this kernel' }
+  if (!readFileSync('/proc/filesystems', 'utf8').includes('overlay'))
+    return { ok: false, why: 'no overlayfs in this kernel' }
   return { ok: true }
 }
 
 /** Run a fleet script; rejects with its stderr on failure. */
 function script(name: string, args: string[], env: Record<string, string>, stdin?: string): Promise<ExecResult> {
   return new Promise((resolve) => {
-    const child = execFile('bash', [join(FLEET_DIR, name), ...args], {
-      env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8',
-    }, (err, stdout, stderr) => {
-      const rc = err ? (typeof err.code === 'number' ? err.code : 1) : 0
-      resolve({ rc, stdout, stderr })
-    })
+    const child = execFile(
+      'bash',
+      [join(FLEET_DIR, name), ...args],
+      {
+        env: { ...process.env, ...env },
+        maxBuffer: 256 * 1024 * 1024,
+        encoding: 'utf8',
+      },
+      (err, stdout, stderr) => {
+        const rc = err ? (typeof err.code === 'number' ? err.code : 1) : 0
+        resolve({ rc, stdout, stderr })
+      },
+    )
     child.stdin?.on('error', () => {}) // the command may exit before reading its stdin
     child.stdin?.end(stdin ?? '')
   })
@@ -140,10 +159,13 @@ export async function startFleet(n: number, opts: StartFleetOptions = {}): Promi
     untrack({ slots: [slot] })
     throw e
   }
-  const nodes: FleetNode[] = readFileSync(join(runDir, 'nodes.txt'), 'utf8').trim().split('\n').map((line) => {
-    const [name, address] = line.split(' ')
-    return { name, address, port: 22 as const }
-  })
+  const nodes: FleetNode[] = readFileSync(join(runDir, 'nodes.txt'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [name, address] = line.split(' ')
+      return { name, address, port: 22 as const }
+    })
   const keyFile = join(CACHE, 'id_ed25519')
   const knownHostsFile = join(runDir, 'known_hosts')
   const password = readFileSync(join(runDir, 'sudo-password'), 'utf8').trim() // this fleet's own (lib.sh)
@@ -153,7 +175,13 @@ export async function startFleet(n: number, opts: StartFleetOptions = {}): Promi
     return node
   }
   return {
-    nodes, user: 'tsplay', keyFile, knownHostsFile, sudoPasswordUser: { user: 'tsplay-pw', password }, slot, runDir,
+    nodes,
+    user: 'tsplay',
+    keyFile,
+    knownHostsFile,
+    sudoPasswordUser: { user: 'tsplay-pw', password },
+    slot,
+    runDir,
     inventoryYaml(groups = {}, vars = {}) {
       const children: Record<string, { hosts: Record<string, null> }> = {}
       for (const [group, members] of Object.entries(groups)) {
@@ -168,14 +196,38 @@ export async function startFleet(n: number, opts: StartFleetOptions = {}): Promi
     },
     exec: (node, cmd, stdin) => script('exec.sh', [find(node).name, ...cmd], env, stdin),
     sshArgv(node, user = 'tsplay') {
-      return ['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHostsFile}`,
-        '-o', 'ConnectTimeout=5', '-i', keyFile, '-l', user, find(node).address]
+      return [
+        'ssh',
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'StrictHostKeyChecking=yes',
+        '-o',
+        `UserKnownHostsFile=${knownHostsFile}`,
+        '-o',
+        'ConnectTimeout=5',
+        '-i',
+        keyFile,
+        '-l',
+        user,
+        find(node).address,
+      ]
     },
-    reset: async (node) => { await mustScript('node.sh', [find(node).name, 'reset', '0'], env) },
-    linkDown: async (node) => { await mustScript('link.sh', [find(node).name, 'down'], env) },
-    linkUp: async (node) => { await mustScript('link.sh', [find(node).name, 'up'], env) },
-    stopNode: async (node) => { await mustScript('node.sh', [find(node).name, 'stop', '0'], env) },
-    startNode: async (node) => { await mustScript('node.sh', [find(node).name, 'start'], env) },
+    reset: async (node) => {
+      await mustScript('node.sh', [find(node).name, 'reset', '0'], env)
+    },
+    linkDown: async (node) => {
+      await mustScript('link.sh', [find(node).name, 'down'], env)
+    },
+    linkUp: async (node) => {
+      await mustScript('link.sh', [find(node).name, 'up'], env)
+    },
+    stopNode: async (node) => {
+      await mustScript('node.sh', [find(node).name, 'stop', '0'], env)
+    },
+    startNode: async (node) => {
+      await mustScript('node.sh', [find(node).name, 'start'], env)
+    },
     async stop() {
       if (!up) return
       up = false

@@ -80,7 +80,9 @@ export function track(things: Partial<Owned>): void {
     } catch {
       /* first record of this process */
     }
-    process.once('exit', () => { if (mine) removeOwn() })
+    process.once('exit', () => {
+      if (mine) removeOwn()
+    })
   }
   for (const k of KINDS) {
     for (const v of things[k] ?? []) {
@@ -94,7 +96,8 @@ export function track(things: Partial<Owned>): void {
 /** Forget things this process removed itself. */
 export function untrack(things: Partial<Owned>): void {
   if (!mine) return
-  for (const k of KINDS) (mine[k] as unknown[]) = (mine[k] as unknown[]).filter((v) => !(things[k] as unknown[] | undefined)?.includes(v))
+  for (const k of KINDS)
+    (mine[k] as unknown[]) = (mine[k] as unknown[]).filter((v) => !(things[k] as unknown[] | undefined)?.includes(v))
   save(mine)
 }
 
@@ -108,7 +111,9 @@ function quiet(argv: string[]): boolean {
 }
 
 function uidOf(user: string): number | undefined {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`))
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${user}:`))
   return line ? Number(line.split(':')[2]) : undefined
 }
 
@@ -142,7 +147,10 @@ function userdel(user: string): boolean {
  * every process they run) and folders. Processes are not recorded by pid (a pid may be reused): sshd targets die
  * with their test process (pdeathsig), fleets with their slot, login sessions with their user.
  */
-export function removeAll(e: Owned & { pid: number }, cache = process.env.TSPLAY_FLEET_CACHE ?? '/var/cache/tsplay-fleet'): void {
+export function removeAll(
+  e: Owned & { pid: number },
+  cache = process.env.TSPLAY_FLEET_CACHE ?? '/var/cache/tsplay-fleet',
+): void {
   for (const f of e.files) rmSync(f, { force: true })
   for (const m of [...e.mounts].reverse()) if (isMounted(m)) quiet(['umount', '-l', m])
   for (const s of e.slots) removeSlot(cache, s, e.pid)
@@ -154,11 +162,22 @@ export function removeAll(e: Owned & { pid: number }, cache = process.env.TSPLAY
 function removeSlot(cache: string, slot: number, owner: number): void {
   const dir = join(cache, 'slots', String(slot))
   let claimed: string
-  try { claimed = readFileSync(join(dir, 'owner'), 'utf8').trim() } catch { return }
-  if (claimed !== String(owner)) return // released, or taken over by someone else since
-  try { mkdirSync(join(dir, `reclaim-${owner}`)) } catch { return }
   try {
-    execFileSync('bash', [join(FLEET_DIR, 'down.sh'), '0'], { stdio: 'ignore', env: { ...process.env, TSPLAY_FLEET_CACHE: cache, TSPLAY_FLEET_SLOT: String(slot) } })
+    claimed = readFileSync(join(dir, 'owner'), 'utf8').trim()
+  } catch {
+    return
+  }
+  if (claimed !== String(owner)) return // released, or taken over by someone else since
+  try {
+    mkdirSync(join(dir, `reclaim-${owner}`))
+  } catch {
+    return
+  }
+  try {
+    execFileSync('bash', [join(FLEET_DIR, 'down.sh'), '0'], {
+      stdio: 'ignore',
+      env: { ...process.env, TSPLAY_FLEET_CACHE: cache, TSPLAY_FLEET_SLOT: String(slot) },
+    })
   } catch {
     /* the final check reports what is left */
   }
@@ -166,7 +185,9 @@ function removeSlot(cache: string, slot: number, owner: number): void {
 }
 
 export function isMounted(path: string): boolean {
-  return readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === path)
+  return readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .some((l) => l.split(' ')[1] === path)
 }
 
 function removeOwn(): void {

@@ -79,8 +79,10 @@ export function ed25519Pair(comment = ''): { private: string; public: string } {
 /** Whether this process can run the loopback targets (root and OpenSSH's sshd). */
 export function canRunSshd(): { ok: true } | { ok: false; why: string } {
   needTier('loopback sshd targets', 'integration')
-  if (process.getuid?.() !== 0) return { ok: false, why: 'loopback sshd targets need root (to run sshd and create test users)' }
-  if (!existsSync('/usr/sbin/sshd')) return { ok: false, why: '/usr/sbin/sshd is missing (apt-get install openssh-server)' }
+  if (process.getuid?.() !== 0)
+    return { ok: false, why: 'loopback sshd targets need root (to run sshd and create test users)' }
+  if (!existsSync('/usr/sbin/sshd'))
+    return { ok: false, why: '/usr/sbin/sshd is missing (apt-get install openssh-server)' }
   if (!existsSync('/usr/bin/sudo')) return { ok: false, why: '/usr/bin/sudo is missing (apt-get install sudo)' }
   return { ok: true }
 }
@@ -144,7 +146,10 @@ function sshdConfig(dir: string, port: number, authorizedKeys: string, user: str
 /** Children of a process (the per-connection sshd processes of a listener). */
 function childPids(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
   } catch {
     return []
   }
@@ -226,7 +231,10 @@ export async function startSshd(opts: SshdOptions): Promise<SshdFleet> {
         if (old) killQuietly(old)
         const h = hosts[i]
         h.port = await freePort()
-        writeFileSync(join(dir, h.name, 'sshd_config'), sshdConfig(join(dir, h.name), h.port, authorizedKeys, user, opts.sshdConfig))
+        writeFileSync(
+          join(dir, h.name, 'sshd_config'),
+          sshdConfig(join(dir, h.name), h.port, authorizedKeys, user, opts.sshdConfig),
+        )
       }
     }
   }

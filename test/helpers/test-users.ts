@@ -21,10 +21,14 @@ const MODE_TAG: Record<SudoMode, string> = { nopasswd: 'np', password: 'pw', non
 
 function sudoersFor(mode: SudoMode, user: string): string {
   switch (mode) {
-    case 'nopasswd': return `${user} ALL=(ALL:ALL) NOPASSWD: ALL\n`
-    case 'password': return `${user} ALL=(ALL:ALL) ALL\n`
-    case 'none': return ''
-    case 'requiretty': return `Defaults:${user} requiretty\n${user} ALL=(ALL:ALL) ALL\n`
+    case 'nopasswd':
+      return `${user} ALL=(ALL:ALL) NOPASSWD: ALL\n`
+    case 'password':
+      return `${user} ALL=(ALL:ALL) ALL\n`
+    case 'none':
+      return ''
+    case 'requiretty':
+      return `Defaults:${user} requiretty\n${user} ALL=(ALL:ALL) ALL\n`
   }
 }
 
@@ -64,7 +68,9 @@ export function ensureTestUser(mode: SudoMode): TestUser {
   const file = `/etc/sudoers.d/${user}`
   track({ users: [user], files: [file] })
   withLockRetry(() => execFileSync('useradd', ['-m', '-s', '/bin/sh', user], { stdio: 'pipe' }))
-  withLockRetry(() => execFileSync('chpasswd', [], { input: `${user}:${password}\n`, stdio: ['pipe', 'ignore', 'pipe'] }))
+  withLockRetry(() =>
+    execFileSync('chpasswd', [], { input: `${user}:${password}\n`, stdio: ['pipe', 'ignore', 'pipe'] }),
+  )
   const want = sudoersFor(mode, user)
   if (want) {
     const tmp = `/etc/sudoers.d/.${user}.tmp` // sudo skips names with a dot: never read half-written

@@ -72,18 +72,31 @@ describe('hydra-pi files', () => {
     ['source', 'nix'],
     ['installer', 'prefix'],
   ])('tsplay validate accepts nix_install_method=%s, hydra_install_method=%s', async (nix, hydra) => {
-    const r = await tsplay(['validate', 'playbooks/hydra-pi.yml', '-i', 'inventory',
-      '-e', `nix_install_method=${nix}`, '-e', `hydra_install_method=${hydra}`])
+    const r = await tsplay([
+      'validate',
+      'playbooks/hydra-pi.yml',
+      '-i',
+      'inventory',
+      '-e',
+      `nix_install_method=${nix}`,
+      '-e',
+      `hydra_install_method=${hydra}`,
+    ])
     expect(r.rc, r.stderr).toBe(0)
   })
 
   it('--list-tags offers the documented parts and --list-tasks the steps', async () => {
     const tags = await tsplay(['run', 'playbooks/hydra-pi.yml', '-i', 'inventory', '--list-tags'])
     expect(tags.rc, tags.stderr).toBe(0)
-    for (const tag of ['nix', 'postgres', 'hydra', 'builders', 'base', 'verify']) expect(tags.stdout).toMatch(new RegExp(`\\b${tag}\\b`))
+    for (const tag of ['nix', 'postgres', 'hydra', 'builders', 'base', 'verify'])
+      expect(tags.stdout).toMatch(new RegExp(`\\b${tag}\\b`))
     const list = await tsplay(['run', 'playbooks/hydra-pi.yml', '-i', 'inventory', '--list-tasks'])
     expect(list.rc, list.stderr).toBe(0)
-    for (const name of ['Base packages', 'Nix settings (/etc/nix/nix.conf)', 'Build machines for nix-daemon and Hydra (/etc/nix/machines)']) {
+    for (const name of [
+      'Base packages',
+      'Nix settings (/etc/nix/nix.conf)',
+      'Build machines for nix-daemon and Hydra (/etc/nix/machines)',
+    ]) {
       expect(list.stdout).toContain(name)
     }
   })

@@ -28,16 +28,27 @@ export const TEST_DIR = '/srv/farm-test'
 const QR_HOME = '/var/lib/hydra/queue-runner'
 
 /** One machine line, split into Nix's fields; `name` is the inventory name after `#` (empty if none). */
-export interface MachineLine { uri: string; fields: string[]; name: string; text: string }
+export interface MachineLine {
+  uri: string
+  fields: string[]
+  name: string
+  text: string
+}
 
 /** A build's result: the output path (empty on failure) and where Nix said it built it. */
-export interface BuildResult extends ExecResult { out: string; builtOn: string | undefined }
+export interface BuildResult extends ExecResult {
+  out: string
+  builtOn: string | undefined
+}
 
 /** A fresh tag for a build nobody has done before. */
 export const newTag = (what: string) => `${what}-${randomBytes(4).toString('hex')}`
 
 export class Farm {
-  constructor(readonly fleet: Fleet, readonly server: string) {}
+  constructor(
+    readonly fleet: Fleet,
+    readonly server: string,
+  ) {}
 
   /** Run as root inside `node`; throws on a non-zero exit. */
   async sh(node: string, argv: string[], stdin?: string): Promise<string> {
@@ -48,17 +59,28 @@ export class Farm {
 
   /** Debian's busybox-static on the server (from the mirror, through the fleet's NAT) and the test derivation. */
   async prepare(): Promise<void> {
-    await this.sh(this.server, ['sh', '-c', 'apt-get update -q >/dev/null && apt-get install -y -q busybox-static >/dev/null'])
-    await this.sh(this.server, ['sh', '-c', `mkdir -p ${TEST_DIR}/bb && cp /bin/busybox ${TEST_DIR}/bb/ && cat > ${TEST_DIR}/t.nix`], TEST_NIX)
+    await this.sh(this.server, [
+      'sh',
+      '-c',
+      'apt-get update -q >/dev/null && apt-get install -y -q busybox-static >/dev/null',
+    ])
+    await this.sh(
+      this.server,
+      ['sh', '-c', `mkdir -p ${TEST_DIR}/bb && cp /bin/busybox ${TEST_DIR}/bb/ && cat > ${TEST_DIR}/t.nix`],
+      TEST_NIX,
+    )
   }
 
   /** The machine lines of a file on the server (comments and blank lines dropped, as Nix drops them). */
   async lines(file: string): Promise<MachineLine[]> {
     const text = await this.sh(this.server, ['cat', file])
-    return text.split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => {
-      const [fields, name = ''] = l.split('#').map((s) => s.trim())
-      return { uri: fields.split(/\s+/)[0], fields: fields.split(/\s+/), name, text: l }
-    })
+    return text
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'))
+      .map((l) => {
+        const [fields, name = ''] = l.split('#').map((s) => s.trim())
+        return { uri: fields.split(/\s+/)[0], fields: fields.split(/\s+/), name, text: l }
+      })
   }
 
   /** The files the running hydra-queue-runner reads, from its process environment (NIX_REMOTE_SYSTEMS). */
@@ -79,19 +101,48 @@ export class Farm {
 
   /** `nix-build t.nix --argstr tag TAG EXTRA…` on the server as root (or as `user`); never throws. */
   async build(tag: string, extra: string[] = [], user?: string): Promise<BuildResult> {
-    const argv = ['nix-build', '--no-out-link', `${TEST_DIR}/t.nix`, '--argstr', 'tag', tag, '--option', 'substituters', '', ...extra]
+    const argv = [
+      'nix-build',
+      '--no-out-link',
+      `${TEST_DIR}/t.nix`,
+      '--argstr',
+      'tag',
+      tag,
+      '--option',
+      'substituters',
+      '',
+      ...extra,
+    ]
     const r = await this.fleet.exec(this.server, user ? this.asUser(user, argv) : ['timeout', '300', ...argv])
-    return { ...r, out: r.rc === 0 ? r.stdout.trim().split('\n').pop() ?? '' : '', builtOn: /^building '.*' on '(.*)'/m.exec(r.stderr)?.[1] }
+    return {
+      ...r,
+      out: r.rc === 0 ? (r.stdout.trim().split('\n').pop() ?? '') : '',
+      builtOn: /^building '.*' on '(.*)'/m.exec(r.stderr)?.[1],
+    }
   }
 
   /** argv run as `user` with its home (the queue runner's as its unit sets it), bounded in time. */
   asUser(user: string, argv: string[]): string[] {
-    return ['runuser', '-u', user, '--', 'env', `HOME=${user === 'hydra-queue-runner' ? QR_HOME : '/tmp'}`, 'timeout', '300', ...argv]
+    return [
+      'runuser',
+      '-u',
+      user,
+      '--',
+      'env',
+      `HOME=${user === 'hydra-queue-runner' ? QR_HOME : '/tmp'}`,
+      'timeout',
+      '300',
+      ...argv,
+    ]
   }
 
   /** The derivation of the test build with `tag` (instantiated as root, so any user may build it). */
   async instantiate(tag: string): Promise<string> {
-    return (await this.sh(this.server, ['nix-instantiate', `${TEST_DIR}/t.nix`, '--argstr', 'tag', tag])).split('\n').pop() ?? ''
+    return (
+      (await this.sh(this.server, ['nix-instantiate', `${TEST_DIR}/t.nix`, '--argstr', 'tag', tag]))
+        .split('\n')
+        .pop() ?? ''
+    )
   }
 
   /** Whether `path` is a valid path in `node`'s Nix store. */

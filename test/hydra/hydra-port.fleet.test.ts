@@ -34,21 +34,45 @@ describe.skipIf(!can.ok)(`hydra-pi.yml: preflight and a changed hydra_port (${ca
       return false
     }
   }
-  const records = async () => (await exec(server, ['sh', '-c', `ls ${PENDING} 2>/dev/null || true`])).stdout.split('\n').filter(Boolean)
+  const records = async () =>
+    (await exec(server, ['sh', '-c', `ls ${PENDING} 2>/dev/null || true`])).stdout.split('\n').filter(Boolean)
 
   beforeAll(async () => {
     fleet = await startFleet(2)
     ;[server, builder] = fleet.nodes.map((n) => n.name)
     dir = mkdtempSync(join(tmpdir(), 'tsplay-hport-'))
-    writeFileSync(join(dir, 'hosts.yml'), fleet.inventoryYaml({ hydra_server: [server], hydra_builders: [builder] },
-      { nix_install_method: 'debian', hydra_install_method: 'prefix', hydra_prefix: PREFIX, hydra_listen_host: '0.0.0.0' }))
-    writeFileSync(join(dir, 'secrets.yml'), `hydra_admin_password: pw-${randomBytes(12).toString('hex')}\n`, { mode: 0o600 })
+    writeFileSync(
+      join(dir, 'hosts.yml'),
+      fleet.inventoryYaml(
+        { hydra_server: [server], hydra_builders: [builder] },
+        {
+          nix_install_method: 'debian',
+          hydra_install_method: 'prefix',
+          hydra_prefix: PREFIX,
+          hydra_listen_host: '0.0.0.0',
+        },
+      ),
+    )
+    writeFileSync(join(dir, 'secrets.yml'), `hydra_admin_password: pw-${randomBytes(12).toString('hex')}\n`, {
+      mode: 0o600,
+    })
     base = ['run', PLAYBOOK, '-i', join(dir, 'hosts.yml'), '--known-hosts', fleet.knownHostsFile, '--json']
     secrets = ['-e', `@${join(dir, 'secrets.yml')}`]
-    const files = readdirSync(STANDIN, { recursive: true }).map(String).filter((f) => statSync(join(STANDIN, f)).isFile())
+    const files = readdirSync(STANDIN, { recursive: true })
+      .map(String)
+      .filter((f) => statSync(join(STANDIN, f)).isFile())
     for (const f of files) {
-      const r = await fleet.exec(server, ['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod 0755 "$1"', 'sh', `${PREFIX}/${relative(STANDIN, join(STANDIN, f))}`],
-        readFileSync(join(STANDIN, f), 'utf8'))
+      const r = await fleet.exec(
+        server,
+        [
+          'sh',
+          '-c',
+          'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod 0755 "$1"',
+          'sh',
+          `${PREFIX}/${relative(STANDIN, join(STANDIN, f))}`,
+        ],
+        readFileSync(join(STANDIN, f), 'utf8'),
+      )
       expect(r.rc, r.stderr).toBe(0)
     }
   }, 600_000)
@@ -58,58 +82,81 @@ describe.skipIf(!can.ok)(`hydra-pi.yml: preflight and a changed hydra_port (${ca
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('a missing admin password stops every Pi before anything changes', async () => {
-    const r = await tsplay(base)
-    expect(r.rc).toBe(2)
-    expect(r.tasks.find((t) => t.status === 'failed')?.msg).toMatch(/hydra_admin_password is not set/)
-    expect(r.stdout + r.stderr).toMatch(/no more hosts left: play \\?"Preflight on every Pi\\?": any_errors_fatal is set/)
-    for (const h of [server, builder]) expect(r.recap[h]?.changed, `${h}: ${changedTasks(r, h).join(' | ')}`).toBe(0)
-    expect(r.tasks.some((t) => t.host === builder && /^(base|nix) : /.test(t.task)), 'the builder ran no install task').toBe(false)
-    for (const h of [server, builder]) {
-      expect((await exec(h, ['dpkg-query', '-W', 'nix-bin'])).rc, `${h}: nix-bin`).not.toBe(0)
-      expect((await exec(h, ['test', '-e', '/etc/nix'])).rc, `${h}: /etc/nix`).not.toBe(0)
-    }
-    expect((await exec(builder, ['getent', 'passwd', 'nixremote'])).rc).not.toBe(0)
-  }, LONG)
+  it(
+    'a missing admin password stops every Pi before anything changes',
+    async () => {
+      const r = await tsplay(base)
+      expect(r.rc).toBe(2)
+      expect(r.tasks.find((t) => t.status === 'failed')?.msg).toMatch(/hydra_admin_password is not set/)
+      expect(r.stdout + r.stderr).toMatch(
+        /no more hosts left: play \\?"Preflight on every Pi\\?": any_errors_fatal is set/,
+      )
+      for (const h of [server, builder]) expect(r.recap[h]?.changed, `${h}: ${changedTasks(r, h).join(' | ')}`).toBe(0)
+      expect(
+        r.tasks.some((t) => t.host === builder && /^(base|nix) : /.test(t.task)),
+        'the builder ran no install task',
+      ).toBe(false)
+      for (const h of [server, builder]) {
+        expect((await exec(h, ['dpkg-query', '-W', 'nix-bin'])).rc, `${h}: nix-bin`).not.toBe(0)
+        expect((await exec(h, ['test', '-e', '/etc/nix'])).rc, `${h}: /etc/nix`).not.toBe(0)
+      }
+      expect((await exec(builder, ['getent', 'passwd', 'nixremote'])).rc).not.toBe(0)
+    },
+    LONG,
+  )
 
-  it('first run, then a new hydra_port: the web UI answers on it after that one run', async () => {
-    const first = await tsplay([...base, ...secrets])
-    expect(first.rc, explain(first)).toBe(0)
-    expect(await answers(3000)).toBe(true)
-    const moved = await tsplay([...base, ...secrets, '-e', 'hydra_port=3100', '--tags', 'hydra'])
-    expect(moved.rc, explain(moved)).toBe(0)
-    expect(moved.tasks.filter((t) => t.handler && t.task === 'hydra : restart hydra-server').map((t) => t.status)).toEqual(['changed'])
-    expect(await answers(3100)).toBe(true)
-    expect(await answers(3000)).toBe(false)
-    expect(await records()).toEqual([])
-  }, LONG)
+  it(
+    'first run, then a new hydra_port: the web UI answers on it after that one run',
+    async () => {
+      const first = await tsplay([...base, ...secrets])
+      expect(first.rc, explain(first)).toBe(0)
+      expect(await answers(3000)).toBe(true)
+      const moved = await tsplay([...base, ...secrets, '-e', 'hydra_port=3100', '--tags', 'hydra'])
+      expect(moved.rc, explain(moved)).toBe(0)
+      expect(
+        moved.tasks.filter((t) => t.handler && t.task === 'hydra : restart hydra-server').map((t) => t.status),
+      ).toEqual(['changed'])
+      expect(await answers(3100)).toBe(true)
+      expect(await answers(3000)).toBe(false)
+      expect(await records()).toEqual([])
+    },
+    LONG,
+  )
 
-  it('a run killed after the unit changed: --check predicts the restart, a plain rerun does it, then 0 changed', async () => {
-    const unitHas = async (port: number) =>
-      (await exec(server, ['grep', '-q', '--', `-p ${port} `, '/etc/systemd/system/hydra-server.service'])).rc === 0
-    // The service runs on 3100 (the test before); the run to 3200 is killed once the unit holds the new port and the
-    // restart is recorded as pending on the server.
-    const killed = await tsplayKilledWhen(async () => (await unitHas(3200)) && (await records()).some((f) => f.startsWith('restart-hydra-server-')))(
-      [...base, ...secrets, '-e', 'hydra_port=3200', '--tags', 'hydra'])
-    expect(killed).toBe(true)
-    expect(await unitHas(3200)).toBe(true)
-    expect(await answers(3100), 'the service still runs with the old port').toBe(true)
+  it(
+    'a run killed after the unit changed: --check predicts the restart, a plain rerun does it, then 0 changed',
+    async () => {
+      const unitHas = async (port: number) =>
+        (await exec(server, ['grep', '-q', '--', `-p ${port} `, '/etc/systemd/system/hydra-server.service'])).rc === 0
+      // The service runs on 3100 (the test before); the run to 3200 is killed once the unit holds the new port and the
+      // restart is recorded as pending on the server.
+      const killed = await tsplayKilledWhen(
+        async () => (await unitHas(3200)) && (await records()).some((f) => f.startsWith('restart-hydra-server-')),
+      )([...base, ...secrets, '-e', 'hydra_port=3200', '--tags', 'hydra'])
+      expect(killed).toBe(true)
+      expect(await unitHas(3200)).toBe(true)
+      expect(await answers(3100), 'the service still runs with the old port').toBe(true)
 
-    const check = await tsplay([...base, ...secrets, '-e', 'hydra_port=3200', '--tags', 'hydra', '--check'])
-    expect(check.rc, explain(check)).toBe(0)
-    expect(check.tasks.filter((t) => t.handler && t.task === 'hydra : restart hydra-server').map((t) => t.status)).toEqual(['changed'])
-    expect(await answers(3100)).toBe(true)
+      const check = await tsplay([...base, ...secrets, '-e', 'hydra_port=3200', '--tags', 'hydra', '--check'])
+      expect(check.rc, explain(check)).toBe(0)
+      expect(
+        check.tasks.filter((t) => t.handler && t.task === 'hydra : restart hydra-server').map((t) => t.status),
+      ).toEqual(['changed'])
+      expect(await answers(3100)).toBe(true)
 
-    const rerun = await tsplay([...base, ...secrets, '-e', 'hydra_port=3200'])
-    expect(rerun.rc, explain(rerun)).toBe(0)
-    expect(rerun.tasks.find((t) => t.task === 'hydra : Unit hydra-server (web UI)' && !t.handler)?.status).toBe('ok')
-    expect(await answers(3200)).toBe(true)
-    expect(await records()).toEqual([])
+      const rerun = await tsplay([...base, ...secrets, '-e', 'hydra_port=3200'])
+      expect(rerun.rc, explain(rerun)).toBe(0)
+      expect(rerun.tasks.find((t) => t.task === 'hydra : Unit hydra-server (web UI)' && !t.handler)?.status).toBe('ok')
+      expect(await answers(3200)).toBe(true)
+      expect(await records()).toEqual([])
 
-    const again = await tsplay([...base, ...secrets, '-e', 'hydra_port=3200'])
-    expect(again.rc, explain(again)).toBe(0)
-    for (const [h, c] of Object.entries(again.recap)) expect(c.changed, `${h}: ${changedTasks(again, h).join(' | ')}`).toBe(0)
-  }, LONG)
+      const again = await tsplay([...base, ...secrets, '-e', 'hydra_port=3200'])
+      expect(again.rc, explain(again)).toBe(0)
+      for (const [h, c] of Object.entries(again.recap))
+        expect(c.changed, `${h}: ${changedTasks(again, h).join(' | ')}`).toBe(0)
+    },
+    LONG,
+  )
 })
 
 /** A runner of tsplay that SIGKILLs it as soon as `when()` holds (polled); resolves whether it killed it. */

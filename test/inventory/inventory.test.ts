@@ -88,7 +88,15 @@ describe('INI inventories', () => {
     const inv = await loadInventory([join(dir, 'hosts.ini')])
     expect([...inv.hosts.keys()]).toEqual(['lonely', 'pi1', 'pi02', 'pi03', 'nodea', 'nodeb'])
     expect(inv.hosts.get('pi1')!.vars).toEqual({
-      ansible_host: '192.168.1.10', mode: '0644', jobs: 4, ratio: 0.5, s: 'a b', ok: true, no: false, pkgs: '[1, 2]', n: null,
+      ansible_host: '192.168.1.10',
+      mode: '0644',
+      jobs: 4,
+      ratio: 0.5,
+      s: 'a b',
+      ok: true,
+      no: false,
+      pkgs: '[1, 2]',
+      n: null,
     })
     expect(inv.hosts.get('nodea')!.vars).toEqual({ ansible_port: 2222 })
     expect(inv.groups.get('hydra')!.vars).toEqual({ hydra_port: 3000, title: 'a # not a comment' })
@@ -118,10 +126,22 @@ describe('INI inventories', () => {
     ['[web]\nw[a:]\n', ['h.ini:2:1: bad host range "[a:]" in "w[a:]": the range needs an end value']],
     ['[web]\nw1:99999\n', ['h.ini:2:1: bad port "99999" in host "w1:99999": expected a number from 1 to 65535']],
     ['[a:children]\nb\n[b:children]\na\n', ['h.ini:4:1: circular child groups: a → b → a']],
-    ['[a]\nweb\n[web]\nx\n', ['h.ini:2:1: "web" is both a host and a group name, so host patterns would be ambiguous: rename one']],
+    [
+      '[a]\nweb\n[web]\nx\n',
+      ['h.ini:2:1: "web" is both a host and a group name, so host patterns would be ambiguous: rename one'],
+    ],
     ['[web]\nw1 x="unterminated\n', ['h.ini:2:6: unterminated double quote']],
-    ['[we b]\n', ['h.ini:1:2: invalid group name "we b": use letters, digits, "_", "-" and "." (patterns use : , & ! * ? [ ] ~)']],
-    ['[web]\nw1 a\n[db]\nd1 b\n', ['h.ini:2:4: expected key=value after the host name, found "a"', 'h.ini:4:4: expected key=value after the host name, found "b"']],
+    [
+      '[we b]\n',
+      ['h.ini:1:2: invalid group name "we b": use letters, digits, "_", "-" and "." (patterns use : , & ! * ? [ ] ~)'],
+    ],
+    [
+      '[web]\nw1 a\n[db]\nd1 b\n',
+      [
+        'h.ini:2:4: expected key=value after the host name, found "a"',
+        'h.ini:4:4: expected key=value after the host name, found "b"',
+      ],
+    ],
     ['[web:children]\nall\n', ['h.ini:2:1: "all" cannot be a child group: every group is already inside it']],
   ])('%j is refused with positions', async (text, want) => {
     expect(await loadErrors(tree({ 'h.ini': text }), ['h.ini'])).toEqual(want)
@@ -131,7 +151,9 @@ describe('INI inventories', () => {
     const dir2 = tree({})
     mkdirSync(dir2, { recursive: true })
     writeFileSync(join(dir2, 'h.ini'), Buffer.from([0x5b, 0x61, 0x5d, 0x0a, 0x78, 0xff, 0x0a]))
-    expect(await loadErrors(dir2, ['h.ini'])).toEqual(['h.ini:2:2: invalid UTF-8 byte 0xff: the file must be UTF-8 text'])
+    expect(await loadErrors(dir2, ['h.ini'])).toEqual([
+      'h.ini:2:2: invalid UTF-8 byte 0xff: the file must be UTF-8 text',
+    ])
   })
 })
 
@@ -172,11 +194,17 @@ web:
   it.each<[string, string[]]>([
     ['- a\n- b\n', ['i.yml:1:1: an inventory must be a map of groups (all: {hosts, children, vars}), found a list']],
     ['all:\n  host:\n    a:\n', ['i.yml:2:3: unknown key "host" in group "all" (did you mean "hosts"?)']],
-    ['all:\n  hosts:\n    - a\n    - b\n', ['i.yml:3:5: hosts of group "all" must be a map (NAME: or NAME: {vars}), found a list']],
+    [
+      'all:\n  hosts:\n    - a\n    - b\n',
+      ['i.yml:3:5: hosts of group "all" must be a map (NAME: or NAME: {vars}), found a list'],
+    ],
     ['all:\n  vars: [1]\n', ['i.yml:2:9: vars of group "all" must be a map, found a list']],
     ['all:\n  hosts:\n    a: 5\n', ['i.yml:3:8: vars of host "a" must be a map, found number 5']],
     ['web: 3\n', ['i.yml:1:6: group "web" must be a map with hosts, children or vars, found number 3']],
-    ['all:\n  hosts:\n    a[9:1]:\n', ['i.yml:3:5: bad host range "[9:1]" in "a[9:1]": the begin value is after the end value']],
+    [
+      'all:\n  hosts:\n    a[9:1]:\n',
+      ['i.yml:3:5: bad host range "[9:1]" in "a[9:1]": the begin value is after the end value'],
+    ],
     ['a:\n  children:\n    b:\n      children:\n        a:\n', ['i.yml:5:9: circular child groups: a → b → a']],
   ])('%j is refused with positions', async (text, want) => {
     expect(await loadErrors(tree({ 'i.yml': text }), ['i.yml'])).toEqual(want)
@@ -191,7 +219,8 @@ web:
 
 describe('folders, group_vars and host_vars, precedence', () => {
   const dir = tree({
-    'inventory/10-hosts.ini': '[hydra_server]\npi1 level=inline-host\n[hydra_builders]\npi2\n[hydra:children]\nhydra_server\nhydra_builders\n[hydra:vars]\nlevel=inline-hydra\nfrom_inline=1\n',
+    'inventory/10-hosts.ini':
+      '[hydra_server]\npi1 level=inline-host\n[hydra_builders]\npi2\n[hydra:children]\nhydra_server\nhydra_builders\n[hydra:vars]\nlevel=inline-hydra\nfrom_inline=1\n',
     'inventory/20-more.yaml': 'all:\n  vars: { level: inline-all, base: 1 }\n  hosts: { pi3: }\n',
     'inventory/notes.txt': 'ignored',
     'inventory/group_vars/all.yml': 'level: gv-all\nall_file: 1\n',
@@ -209,7 +238,14 @@ describe('folders, group_vars and host_vars, precedence', () => {
     const inv = await loadInventory([join(dir, 'inventory')], { varDirs: [join(dir, 'playbooks')] })
     expect([...inv.hosts.keys()]).toEqual(['pi1', 'pi2', 'pi3'])
     // host inline var beats every group var; host_vars beside the playbook beat those beside the inventory
-    expect(hostVars(inv, 'pi1')).toMatchObject({ level: 'inline-host', host_file: 2, from_inline: 1, from_dir: 1, base: 1, all_file: 1 })
+    expect(hostVars(inv, 'pi1')).toMatchObject({
+      level: 'inline-host',
+      host_file: 2,
+      from_inline: 1,
+      from_dir: 1,
+      base: 1,
+      all_file: 1,
+    })
     // child group beats parent group; playbook group_vars beat inventory group_vars and inline vars
     expect(hostVars(inv, 'pi2').level).toBe('pb-builders')
     // host_vars file beats group vars
@@ -240,20 +276,46 @@ describe('folders, group_vars and host_vars, precedence', () => {
 describe('connectionSpec', () => {
   it('uses defaults', () => {
     expect(connectionSpec('pi1', {})).toEqual({
-      name: 'pi1', host: 'pi1', port: 22, user: userInfo().username, privateKeyFile: undefined, password: undefined,
-      becomePassword: undefined, connectTimeout: 10,
+      name: 'pi1',
+      host: 'pi1',
+      port: 22,
+      user: userInfo().username,
+      privateKeyFile: undefined,
+      password: undefined,
+      becomePassword: undefined,
+      connectTimeout: 10,
     })
   })
 
   it('reads the Ansible variables, renders templates and expands ~/', () => {
     const spec = connectionSpec('pi1', {
-      ansible_host: '{{ net }}.10', net: '192.168.1', ansible_port: '2222', ansible_user: 'pi', ansible_ssh_private_key_file: '~/.ssh/id_pi',
-      ansible_ssh_pass: 's3cret', ansible_become_pass: 'b3come', ansible_timeout: 30,
+      ansible_host: '{{ net }}.10',
+      net: '192.168.1',
+      ansible_port: '2222',
+      ansible_user: 'pi',
+      ansible_ssh_private_key_file: '~/.ssh/id_pi',
+      ansible_ssh_pass: 's3cret',
+      ansible_become_pass: 'b3come',
+      ansible_timeout: 30,
     })
-    expect(spec).toMatchObject({ host: '192.168.1.10', port: 2222, user: 'pi', password: 's3cret', becomePassword: 'b3come', connectTimeout: 30 })
+    expect(spec).toMatchObject({
+      host: '192.168.1.10',
+      port: 2222,
+      user: 'pi',
+      password: 's3cret',
+      becomePassword: 'b3come',
+      connectTimeout: 30,
+    })
     expect(spec.privateKeyFile).toMatch(/\/\.ssh\/id_pi$/)
     expect(spec.privateKeyFile!.startsWith('~')).toBe(false)
-    expect(connectionSpec('h', { ansible_password: 'a', ansible_ssh_pass: 'b', ansible_connect_timeout: 5, ansible_timeout: 9 })).toMatchObject({ password: 'a', connectTimeout: 5 })
+    expect(
+      connectionSpec('h', {
+        ansible_password: 'a',
+        ansible_ssh_pass: 'b',
+        ansible_connect_timeout: 5,
+        ansible_timeout: 9,
+      }),
+    ).toMatchObject({ password: 'a', connectTimeout: 5 })
   })
 
   it.each<[Record<string, unknown>, RegExp]>([

@@ -42,9 +42,35 @@ function exercise(inv: Inventory | undefined): void {
 }
 
 const LINES = [
-  '[web]', '[db]', '[web:children]', '[db:children]', '[web:vars]', '[all:vars]', '[bad', '[x:y:z]', 'h1', 'h2 a=1', 'pi[01:03]',
-  'pi[3:1]', 'n[a:c] k="v w"', 'h3:2222', 'web', 'db', 'k=v', 'k = "quoted"', 'x=[1,2]', '# c', '; c', '', 'h4 bad', "h5 q='",
-  'h[1:2:0]', 'all', 'ungrouped', '[ungrouped]', 'h6 ansible_port=22',
+  '[web]',
+  '[db]',
+  '[web:children]',
+  '[db:children]',
+  '[web:vars]',
+  '[all:vars]',
+  '[bad',
+  '[x:y:z]',
+  'h1',
+  'h2 a=1',
+  'pi[01:03]',
+  'pi[3:1]',
+  'n[a:c] k="v w"',
+  'h3:2222',
+  'web',
+  'db',
+  'k=v',
+  'k = "quoted"',
+  'x=[1,2]',
+  '# c',
+  '; c',
+  '',
+  'h4 bad',
+  "h5 q='",
+  'h[1:2:0]',
+  'all',
+  'ungrouped',
+  '[ungrouped]',
+  'h6 ansible_port=22',
 ]
 const iniSoup = fc.array(fc.constantFrom(...LINES), { maxLength: 15 }).map((l) => l.join('\n'))
 
@@ -54,8 +80,18 @@ const yamlShape: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.constant(null),
     fc.record(
       {
-        hosts: fc.oneof(fc.dictionary(fc.constantFrom('h1', 'h2', 'pi[1:3]', 'h[9:1]', 'x:22', 'g1'), fc.oneof(fc.constant(null), fc.dictionary(fc.string({ minLength: 1, maxLength: 3 }), fc.integer()))), fc.array(fc.string()), fc.integer()),
-        children: fc.oneof(fc.dictionary(fc.constantFrom('g1', 'g2', 'g3', 'all'), tie('group'), { maxKeys: 3 }), fc.string()),
+        hosts: fc.oneof(
+          fc.dictionary(
+            fc.constantFrom('h1', 'h2', 'pi[1:3]', 'h[9:1]', 'x:22', 'g1'),
+            fc.oneof(fc.constant(null), fc.dictionary(fc.string({ minLength: 1, maxLength: 3 }), fc.integer())),
+          ),
+          fc.array(fc.string()),
+          fc.integer(),
+        ),
+        children: fc.oneof(
+          fc.dictionary(fc.constantFrom('g1', 'g2', 'g3', 'all'), tie('group'), { maxKeys: 3 }),
+          fc.string(),
+        ),
         vars: fc.oneof(fc.dictionary(fc.string({ minLength: 1, maxLength: 3 }), fc.string()), fc.array(fc.integer())),
         extra: fc.integer(),
       },
@@ -99,15 +135,21 @@ describe('inventory parsers never crash', () => {
 describe('ranges and patterns', () => {
   it('a numeric range yields every number once, padded, in order', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 500 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 7 }), fc.boolean(), (a, len, step, pad) => {
-        const b = a + len
-        const w = String(b).length
-        const beg = pad ? String(a).padStart(w + 1, '0') : String(a)
-        const end = pad ? String(b).padStart(w + 1, '0') : String(b)
-        const names = expandHostRange(`n[${beg}:${end}:${step}]x`)
-        expect(names.length).toBe(Math.floor(len / step) + 1)
-        names.forEach((n, i) => expect(n).toBe(`n${pad ? String(a + i * step).padStart(w + 1, '0') : a + i * step}x`))
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 500 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.boolean(),
+        (a, len, step, pad) => {
+          const b = a + len
+          const w = String(b).length
+          const beg = pad ? String(a).padStart(w + 1, '0') : String(a)
+          const end = pad ? String(b).padStart(w + 1, '0') : String(b)
+          const names = expandHostRange(`n[${beg}:${end}:${step}]x`)
+          expect(names.length).toBe(Math.floor(len / step) + 1)
+          names.forEach((n, i) => expect(n).toBe(`n${pad ? String(a + i * step).padStart(w + 1, '0') : a + i * step}x`))
+        },
+      ),
       OPTS,
     )
   })

@@ -11,7 +11,12 @@ const pos = { file: 'p.yml', line: 4, col: 7 }
 describe('resolveArgs', () => {
   it('fills defaults without changing the input', () => {
     const input = { name: 'git' }
-    expect(resolveArgs(apt, input, pos)).toEqual({ name: 'git', state: 'present', update_cache: false, cache_valid_time: 0 })
+    expect(resolveArgs(apt, input, pos)).toEqual({
+      name: 'git',
+      state: 'present',
+      update_cache: false,
+      cache_valid_time: 0,
+    })
     expect(input).toEqual({ name: 'git' })
   })
 
@@ -26,7 +31,10 @@ describe('resolveArgs', () => {
   })
 
   it.each([
-    [{ name: 'git', state: 'gone' }, /argument "state" of apt must be one of "present", "absent", "latest", found string "gone"/],
+    [
+      { name: 'git', state: 'gone' },
+      /argument "state" of apt must be one of "present", "absent", "latest", found string "gone"/,
+    ],
     [{ name: 'git', update_cache: 'perhaps' }, /argument "update_cache" of apt must be true or false/],
     [{ name: 'git', colour: 1 }, /unknown argument "colour" for module apt/],
     [{}, /missing required argument "name" for module apt/],
@@ -42,7 +50,7 @@ describe('resolveArgs', () => {
     }
   })
 
-  it('never prints a secret argument\'s value', () => {
+  it("never prints a secret argument's value", () => {
     const errs = validateArgs(copy, { dest: '/x', pin: 'hunter2' }, pos)
     expect(errs).toHaveLength(1)
     expect(errs[0].format()).not.toContain('hunter2')
@@ -75,7 +83,7 @@ describe('free-form and key=value', () => {
   it.each([
     ['name=git state=present', { name: 'git', state: 'present' }],
     ['name={{ pkgs | join(" ") }} state=latest', { name: '{{ pkgs | join(" ") }}', state: 'latest' }],
-    ["msg='hello world' x=\"a b\"", { msg: 'hello world', x: 'a b' }],
+    ['msg=\'hello world\' x="a b"', { msg: 'hello world', x: 'a b' }],
     ['', {}],
   ])('parseKeyValues(%j)', (s, expected) => {
     expect(parseKeyValues(s)).toEqual(expected)
@@ -89,7 +97,11 @@ describe('free-form and key=value', () => {
 
 describe('suggestions', () => {
   it.each([
-    ['nmae', 'name', 1], ['kitten', 'sitting', 3], ['', 'abc', 3], ['abc', 'abc', 0], ['ab', 'ba', 1],
+    ['nmae', 'name', 1],
+    ['kitten', 'sitting', 3],
+    ['', 'abc', 3],
+    ['abc', 'abc', 0],
+    ['ab', 'ba', 1],
   ])('editDistance(%j, %j) = %i', (a, b, d) => {
     expect(editDistance(a, b)).toBe(d)
     expect(editDistance(b, a)).toBe(d)

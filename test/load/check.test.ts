@@ -18,28 +18,74 @@ function inventory(hostVars: Vars = {}, groupVars: Vars = {}): Inventory {
 
 async function undefinedIn(files: Record<string, string>, inv = inventory(), extra: Vars = {}): Promise<string[]> {
   const pb = await load(files)
-  return checkUndefinedVariables(pb, inv, extra).errors.map((e) => `${e.pos?.file.split('/').pop()}:${e.pos?.line}:${e.pos?.col} ${e.message}`)
+  return checkUndefinedVariables(pb, inv, extra).errors.map(
+    (e) => `${e.pos?.file.split('/').pop()}:${e.pos?.line}:${e.pos?.col} ${e.message}`,
+  )
 }
 
 const play = (tasks: string, head = '') => `- hosts: all\n${head}  tasks:\n${tasks}`
 
 describe('checkUndefinedVariables', () => {
   it.each([
-    ['template in module args', play('    - debug: { msg: "{{ nope }}" }\n'), ['playbook.yml:3:25 undefined variable "nope" in debug.msg of debug']],
-    ['condition', play('    - debug: { msg: x }\n      when: nope == 1\n'), ['playbook.yml:4:13 undefined variable "nope" in when of debug']],
-    ['a role default read by a task', '- hosts: all\n  roles: [r]\n  tasks:\n    - debug: { msg: "{{ uri }}" }\n',
-      ['main.yml:1:19 undefined variable "prot" in variable "uri"'], { 'roles/r/defaults/main.yml': 'uri: "http://x:{{ prot }}"\n' }],
-    ['failed_when list item', play('    - name: t\n      debug: { msg: x }\n      failed_when: [false, "zz > 1"]\n'), ['playbook.yml:5:29 undefined variable "zz" in failed_when of "t"']],
-    ['loop', play('    - debug: { msg: x }\n      loop: "{{ items }}"\n'), ['playbook.yml:4:17 undefined variable "items" in loop of debug']],
-    ['play var template', '- hosts: all\n  vars: { a: "{{ b }}" }\n  tasks: [{ debug: { msg: "{{ a }}" } }]\n', ['playbook.yml:2:18 undefined variable "b" in vars.a']],
-    ['is defined does not count', play('    - debug: { msg: x }\n      when: nope is defined and nope2 is not defined\n'), []],
+    [
+      'template in module args',
+      play('    - debug: { msg: "{{ nope }}" }\n'),
+      ['playbook.yml:3:25 undefined variable "nope" in debug.msg of debug'],
+    ],
+    [
+      'condition',
+      play('    - debug: { msg: x }\n      when: nope == 1\n'),
+      ['playbook.yml:4:13 undefined variable "nope" in when of debug'],
+    ],
+    [
+      'a role default read by a task',
+      '- hosts: all\n  roles: [r]\n  tasks:\n    - debug: { msg: "{{ uri }}" }\n',
+      ['main.yml:1:19 undefined variable "prot" in variable "uri"'],
+      { 'roles/r/defaults/main.yml': 'uri: "http://x:{{ prot }}"\n' },
+    ],
+    [
+      'failed_when list item',
+      play('    - name: t\n      debug: { msg: x }\n      failed_when: [false, "zz > 1"]\n'),
+      ['playbook.yml:5:29 undefined variable "zz" in failed_when of "t"'],
+    ],
+    [
+      'loop',
+      play('    - debug: { msg: x }\n      loop: "{{ items }}"\n'),
+      ['playbook.yml:4:17 undefined variable "items" in loop of debug'],
+    ],
+    [
+      'play var template',
+      '- hosts: all\n  vars: { a: "{{ b }}" }\n  tasks: [{ debug: { msg: "{{ a }}" } }]\n',
+      ['playbook.yml:2:18 undefined variable "b" in vars.a'],
+    ],
+    [
+      'is defined does not count',
+      play('    - debug: { msg: x }\n      when: nope is defined and nope2 is not defined\n'),
+      [],
+    ],
     ['default() does not count', play('    - debug: { msg: "{{ nope | default(1) }}" }\n'), []],
-    ['magic vars', play('    - debug: { msg: "{{ inventory_hostname }} {{ groups }} {{ hostvars }} {{ ansible_check_mode }} {{ ansible_distribution }} {{ facts }}" }\n'), []],
+    [
+      'magic vars',
+      play(
+        '    - debug: { msg: "{{ inventory_hostname }} {{ groups }} {{ hostvars }} {{ ansible_check_mode }} {{ ansible_distribution }} {{ facts }}" }\n',
+      ),
+      [],
+    ],
     ['play vars', play('    - debug: { msg: "{{ a }}" }\n', '  vars: { a: 1 }\n'), []],
     ['task vars', play('    - debug: { msg: "{{ a }}" }\n      vars: { a: 1 }\n'), []],
-    ['registered in an earlier play', '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      register: r\n- hosts: all\n  tasks:\n    - debug: { msg: "{{ r.msg }}" }\n', []],
+    [
+      'registered in an earlier play',
+      '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      register: r\n- hosts: all\n  tasks:\n    - debug: { msg: "{{ r.msg }}" }\n',
+      [],
+    ],
     ['set_fact keys', play('    - set_fact: { made: 1 }\n    - debug: { msg: "{{ made }}" }\n'), []],
-    ['loop var only inside its task', play('    - debug: { msg: "{{ item }} {{ pkg }}" }\n      loop: [1]\n      loop_control: { loop_var: pkg }\n    - debug: { msg: "{{ pkg }}" }\n'), ['playbook.yml:6:25 undefined variable "pkg" in debug.msg of debug']],
+    [
+      'loop var only inside its task',
+      play(
+        '    - debug: { msg: "{{ item }} {{ pkg }}" }\n      loop: [1]\n      loop_control: { loop_var: pkg }\n    - debug: { msg: "{{ pkg }}" }\n',
+      ),
+      ['playbook.yml:6:25 undefined variable "pkg" in debug.msg of debug'],
+    ],
   ])('%s', async (_name, yaml, expected, more?: Record<string, string>) => {
     expect(await undefinedIn({ 'playbook.yml': yaml, ...more })).toEqual(expected)
   })
@@ -52,27 +98,34 @@ describe('checkUndefinedVariables', () => {
 
   it('counts vars_files and role defaults, and suggests near names', async () => {
     const files = {
-      'playbook.yml': '- hosts: all\n  vars_files: [v.yml]\n  roles: [r]\n  tasks:\n    - debug: { msg: "{{ from_file }} {{ hydra_prot }}" }\n',
+      'playbook.yml':
+        '- hosts: all\n  vars_files: [v.yml]\n  roles: [r]\n  tasks:\n    - debug: { msg: "{{ from_file }} {{ hydra_prot }}" }\n',
       'v.yml': 'from_file: 1\n',
       'roles/r/defaults/main.yml': 'hydra_port: 3000\n',
     }
     const pb = await load(files)
     const errs = checkUndefinedVariables(pb, inventory(), {}).errors
-    expect(errs.map((e) => [e.message, e.hint])).toEqual([['undefined variable "hydra_prot" in debug.msg of debug', '(did you mean "hydra_port"?)']])
+    expect(errs.map((e) => [e.message, e.hint])).toEqual([
+      ['undefined variable "hydra_prot" in debug.msg of debug', '(did you mean "hydra_port"?)'],
+    ])
   })
 
   it('points at the include line for an inherited condition', async () => {
-    expect(await undefinedIn({
-      'playbook.yml': play('    - import_tasks: inc.yml\n      when: missing_flag\n'),
-      'inc.yml': '- debug: { msg: x }\n',
-    })).toEqual(['playbook.yml:4:13 undefined variable "missing_flag" in when of debug'])
+    expect(
+      await undefinedIn({
+        'playbook.yml': play('    - import_tasks: inc.yml\n      when: missing_flag\n'),
+        'inc.yml': '- debug: { msg: x }\n',
+      }),
+    ).toEqual(['playbook.yml:4:13 undefined variable "missing_flag" in when of debug'])
   })
 
   it('reads template files for their variables, reporting the line in the template', async () => {
-    expect(await undefinedIn({
-      'playbook.yml': play('    - template: { src: t.hbs, dest: /etc/t }\n      vars: { local: 1 }\n'),
-      'templates/t.hbs': '# {{ local }}\nport = {{ hydra_port }}\n{{#each list}}{{ name }}{{/each}}\n',
-    })).toEqual([
+    expect(
+      await undefinedIn({
+        'playbook.yml': play('    - template: { src: t.hbs, dest: /etc/t }\n      vars: { local: 1 }\n'),
+        'templates/t.hbs': '# {{ local }}\nport = {{ hydra_port }}\n{{#each list}}{{ name }}{{/each}}\n',
+      }),
+    ).toEqual([
       't.hbs:2:11 undefined variable "hydra_port" in template t.hbs',
       't.hbs:3:9 undefined variable "list" in template t.hbs',
     ])
@@ -81,18 +134,51 @@ describe('checkUndefinedVariables', () => {
 
 async function findings(files: Record<string, string>, inv = inventory()) {
   const f = checkUndefinedVariables(await load(files), inv, {})
-  const show = (e: { pos?: { file: string; line: number; col: number }; message: string }) => `${e.pos?.file.split('/').pop()}:${e.pos?.line}:${e.pos?.col} ${e.message}`
+  const show = (e: { pos?: { file: string; line: number; col: number }; message: string }) =>
+    `${e.pos?.file.split('/').pop()}:${e.pos?.line}:${e.pos?.col} ${e.message}`
   return { errors: f.errors.map(show), warnings: f.warnings.map(show) }
 }
 
 describe('certain or not: errors and warnings', () => {
   it.each<[string, Record<string, string>, RegExp]>([
-    ['a task under "when"', { 'playbook.yml': play('    - debug: { msg: "{{ nope }}" }\n      when: true\n') }, /task may be skipped/],
-    ['a task in a block under "when"', { 'playbook.yml': play('    - when: false\n      block:\n        - debug: { msg: "{{ nope }}" }\n') }, /block may be skipped/],
-    ['a rescue section', { 'playbook.yml': play('    - block: [{ command: /bin/true }]\n      rescue:\n        - debug: { msg: "{{ nope }}" }\n') }, /rescue runs only after a failure/],
-    ['a variable nothing reads', { 'playbook.yml': '- hosts: all\n  vars: { a: "{{ nope }}" }\n  tasks: []\n' }, /"a" is read by nothing/],
-    ['a set_fact with a templated name', { 'playbook.yml': play('    - set_fact: { "{{ k }}": 1 }\n      vars: { k: x }\n    - debug: { msg: "{{ nope }}" }\n') }, /templated set_fact may define it/],
-    ['vars_prompt', { 'playbook.yml': '- hosts: all\n  vars_prompt: [{ name: pw }]\n  tasks:\n    - debug: { msg: "{{ nope }}" }\n' }, /vars_prompt may define it/],
+    [
+      'a task under "when"',
+      { 'playbook.yml': play('    - debug: { msg: "{{ nope }}" }\n      when: true\n') },
+      /task may be skipped/,
+    ],
+    [
+      'a task in a block under "when"',
+      { 'playbook.yml': play('    - when: false\n      block:\n        - debug: { msg: "{{ nope }}" }\n') },
+      /block may be skipped/,
+    ],
+    [
+      'a rescue section',
+      {
+        'playbook.yml': play(
+          '    - block: [{ command: /bin/true }]\n      rescue:\n        - debug: { msg: "{{ nope }}" }\n',
+        ),
+      },
+      /rescue runs only after a failure/,
+    ],
+    [
+      'a variable nothing reads',
+      { 'playbook.yml': '- hosts: all\n  vars: { a: "{{ nope }}" }\n  tasks: []\n' },
+      /"a" is read by nothing/,
+    ],
+    [
+      'a set_fact with a templated name',
+      {
+        'playbook.yml': play(
+          '    - set_fact: { "{{ k }}": 1 }\n      vars: { k: x }\n    - debug: { msg: "{{ nope }}" }\n',
+        ),
+      },
+      /templated set_fact may define it/,
+    ],
+    [
+      'vars_prompt',
+      { 'playbook.yml': '- hosts: all\n  vars_prompt: [{ name: pw }]\n  tasks:\n    - debug: { msg: "{{ nope }}" }\n' },
+      /vars_prompt may define it/,
+    ],
   ])('%s', async (_what, files, why) => {
     const f = await findings(files).catch((e: Error) => ({ errors: [e.message], warnings: [] as string[] }))
     if (f.errors.length && /vars_prompt/.test(String(f.errors))) return // the loader may not know the keyword: then it is refused with its own message
@@ -104,7 +190,8 @@ describe('certain or not: errors and warnings', () => {
   it('checks inventory values (at the value: this vars map is not read from a file)', async () => {
     const inv = inventory({}, {})
     const { parseYaml } = await import('../../engine/load/yaml.js')
-    inv.groups.get('web')!.vars = parseYaml('base: "http://x:{{ prot }}"\nport: 1\n', 'group_vars/web.yml').value as Vars
+    inv.groups.get('web')!.vars = parseYaml('base: "http://x:{{ prot }}"\nport: 1\n', 'group_vars/web.yml')
+      .value as Vars
     const f = await findings({ 'playbook.yml': play('    - debug: { msg: "{{ base }}" }\n') }, inv)
     expect(f.errors).toEqual(['web.yml:1:7 undefined variable "prot" in variable "base" of group "web"'])
   })

@@ -24,7 +24,7 @@ async function errorsOf(files: Record<string, string>): Promise<string[]> {
 }
 
 describe('handlers and meta in the loader', () => {
-  it('a block in handlers gives handlers of its own, with the block\'s keywords; listen-only handlers; sections', async () => {
+  it("a block in handlers gives handlers of its own, with the block's keywords; listen-only handlers; sections", async () => {
     const pb = await loadReal({
       'playbook.yml': T(`
 - hosts: all
@@ -72,7 +72,7 @@ describe('handlers and meta in the loader', () => {
         - command: "true"
 `),
     })
-    expect(errors, errors.join("\n")).toHaveLength(2)
+    expect(errors, errors.join('\n')).toHaveLength(2)
     expect(errors[0]).toMatch(/^3:\d+ .*meta/)
     expect(errors[1]).toMatch(/^8:7 "rescue" has no effect in a block of handlers \(Ansible ignores it there/)
   })

@@ -30,7 +30,9 @@ export async function loadErrors(files: Record<string, string | Uint8Array>, mai
   } catch (e) {
     const list = e instanceof UserErrors ? e.errors : e instanceof UserError ? [e] : undefined
     if (!list) throw e
-    return list.map((x) => `${x.pos?.file.split('/').pop()}:${x.pos?.line}:${x.pos?.col} ${x.message}${x.hint ? ` ${x.hint}` : ''}`)
+    return list.map(
+      (x) => `${x.pos?.file.split('/').pop()}:${x.pos?.line}:${x.pos?.col} ${x.message}${x.hint ? ` ${x.hint}` : ''}`,
+    )
   }
   return []
 }

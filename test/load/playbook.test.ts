@@ -33,9 +33,21 @@ describe('loadPlaybook builds the AST', () => {
     })
     expect(pb.plays).toHaveLength(1)
     const play = pb.plays[0]
-    expect(play).toMatchObject({ hosts: 'web,db', become: true, gatherFacts: false, vars: { pkg: 'git' }, strategy: 'linear' })
+    expect(play).toMatchObject({
+      hosts: 'web,db',
+      become: true,
+      gatherFacts: false,
+      vars: { pkg: 'git' },
+      strategy: 'linear',
+    })
     const [cmd, apt, block] = play.tasks as [Task, Task, Block]
-    expect(cmd).toMatchObject({ kind: 'task', module: 'command', name: 'list', args: { cmd: 'ls -l', chdir: '/tmp' }, loopVar: 'item' })
+    expect(cmd).toMatchObject({
+      kind: 'task',
+      module: 'command',
+      name: 'list',
+      args: { cmd: 'ls -l', chdir: '/tmp' },
+      loopVar: 'item',
+    })
     expect(cmd.pos).toMatchObject({ line: 7, col: 7 })
     expect(cmd.argsPos).toMatchObject({ line: 8, col: 7 })
     expect(apt).toMatchObject({ module: 'apt', args: { name: '{{ pkg }}', state: 'latest' }, notify: ['again'] })
@@ -76,14 +88,20 @@ describe('loadPlaybook builds the AST', () => {
 
   it('expands import_tasks relative to the including file, applying when/tags/vars', async () => {
     const pb = await load({
-      'playbook.yml': '- hosts: all\n  tasks:\n    - import_tasks: parts/a.yml\n      when: x == 1\n      tags: [t]\n      vars: { v: 1 }\n',
+      'playbook.yml':
+        '- hosts: all\n  tasks:\n    - import_tasks: parts/a.yml\n      when: x == 1\n      tags: [t]\n      vars: { v: 1 }\n',
       'parts/a.yml': '- debug: { msg: a }\n  when: y\n- include_tasks: b.yml\n',
       'parts/b.yml': '- debug: { msg: b }\n',
     })
     const [a, inc] = pb.plays[0].tasks as [Task, Block]
     expect(a).toMatchObject({ args: { msg: 'a' }, when: ['x == 1', 'y'], tags: ['t'], vars: { v: 1 } })
     // include_tasks is dynamic: a block whose include task runs first; what the import gives applies to the block
-    expect(inc).toMatchObject({ kind: 'block', when: ['x == 1'], tags: ['t'], include: { module: 'include_tasks', args: { file: 'b.yml' } } })
+    expect(inc).toMatchObject({
+      kind: 'block',
+      when: ['x == 1'],
+      tags: ['t'],
+      include: { module: 'include_tasks', args: { file: 'b.yml' } },
+    })
     const b = inc.block[0] as Task
     expect(b).toMatchObject({ args: { msg: 'b' }, when: [], tags: [] })
     expect(b.pos.file).toBe(join(pb.dir, 'parts/b.yml'))
@@ -99,16 +117,26 @@ describe('loadPlaybook builds the AST', () => {
   })
 
   it('skips type checks for templated values, but still checks the others', async () => {
-    expect(await loadErrors({
-      'playbook.yml': '- hosts: all\n  tasks:\n    - apt: { name: git, update_cache: "{{ refresh }}", cache_valid_time: "{{ t }}", state: "{{ s }}" }\n',
-    })).toEqual([])
-    expect(await loadErrors({
-      'playbook.yml': '- hosts: all\n  tasks:\n    - apt: { name: git, update_cache: "{{ refresh }}", cache_valid_time: soon }\n',
-    })).toEqual(['playbook.yml:3:74 argument "cache_valid_time" of apt must be a whole number, found string "soon"'])
+    expect(
+      await loadErrors({
+        'playbook.yml':
+          '- hosts: all\n  tasks:\n    - apt: { name: git, update_cache: "{{ refresh }}", cache_valid_time: "{{ t }}", state: "{{ s }}" }\n',
+      }),
+    ).toEqual([])
+    expect(
+      await loadErrors({
+        'playbook.yml':
+          '- hosts: all\n  tasks:\n    - apt: { name: git, update_cache: "{{ refresh }}", cache_valid_time: soon }\n',
+      }),
+    ).toEqual(['playbook.yml:3:74 argument "cache_valid_time" of apt must be a whole number, found string "soon"'])
   })
 
   it('coerces Ansible-style booleans and numbers in module args at validation', async () => {
-    expect(await loadErrors({ 'playbook.yml': '- hosts: all\n  tasks:\n    - apt: name=git update_cache=yes cache_valid_time=3600\n' })).toEqual([])
+    expect(
+      await loadErrors({
+        'playbook.yml': '- hosts: all\n  tasks:\n    - apt: name=git update_cache=yes cache_valid_time=3600\n',
+      }),
+    ).toEqual([])
   })
 })
 
@@ -118,38 +146,130 @@ describe('loadPlaybook reports mistakes with positions', () => {
     ['not a list', 'hosts: all\ntasks: []\n', /playbook.yml:1:1 a playbook must be a list of plays.*"- hosts/],
     ['play not a map', '- just a string\n', /1:3 a play must be a map/],
     ['play without hosts', '- name: x\n  tasks: []\n', /1:3 play "x" has no "hosts"/],
-    ['unknown play keyword', '- hosts: all\n  taks: []\n', /2:3 unknown play keyword "taks" \(did you mean "tags" or "tasks"\?\)/],
-    ['module at play level', '- hosts: all\n  apt: { name: git }\n', /2:3 unknown play keyword "apt" .*belongs to a task/],
-    ['unknown module', '- hosts: all\n  tasks:\n    - atp: { name: git }\n', /3:7 unknown task keyword or module "atp" \(did you mean "apt"/],
-    ['unknown task keyword', '- hosts: all\n  tasks:\n    - apt: { name: git }\n      notfy: x\n', /4:7 unknown task keyword or module "notfy" \(did you mean "notify"/],
-    ['two modules', '- hosts: all\n  tasks:\n    - apt: { name: git }\n      command: ls\n', /4:7 a task must call exactly one module, found 2/],
+    [
+      'unknown play keyword',
+      '- hosts: all\n  taks: []\n',
+      /2:3 unknown play keyword "taks" \(did you mean "tags" or "tasks"\?\)/,
+    ],
+    [
+      'module at play level',
+      '- hosts: all\n  apt: { name: git }\n',
+      /2:3 unknown play keyword "apt" .*belongs to a task/,
+    ],
+    [
+      'unknown module',
+      '- hosts: all\n  tasks:\n    - atp: { name: git }\n',
+      /3:7 unknown task keyword or module "atp" \(did you mean "apt"/,
+    ],
+    [
+      'unknown task keyword',
+      '- hosts: all\n  tasks:\n    - apt: { name: git }\n      notfy: x\n',
+      /4:7 unknown task keyword or module "notfy" \(did you mean "notify"/,
+    ],
+    [
+      'two modules',
+      '- hosts: all\n  tasks:\n    - apt: { name: git }\n      command: ls\n',
+      /4:7 a task must call exactly one module, found 2/,
+    ],
     ['no module', '- hosts: all\n  tasks:\n    - name: nothing\n      when: x\n', /3:7 task "nothing" has no module/],
-    ['unknown argument', '- hosts: all\n  tasks:\n    - apt:\n        nmae: git\n', /4:9 unknown argument "nmae" for module apt \(did you mean "name"\?\)/],
-    ['missing required argument', '- hosts: all\n  tasks:\n    - copy: { content: x }\n', /3:7 missing required argument "dest" for module copy/],
-    ['wrong enum', '- hosts: all\n  tasks:\n    - apt: { name: git, state: prsent }\n', /3:32 argument "state" of apt must be one of "present", "absent", "latest", found string "prsent" \(did you mean "present"\?\)/],
-    ['wrong type', '- hosts: all\n  tasks:\n    - apt: { name: git, update_cache: maybe }\n', /3:39 argument "update_cache" of apt must be true or false/],
-    ['wrong union type', '- hosts: all\n  tasks:\n    - apt: { name: { a: 1 } }\n', /3:20 argument "name" of apt must be a string or a list of strings, found a map/],
+    [
+      'unknown argument',
+      '- hosts: all\n  tasks:\n    - apt:\n        nmae: git\n',
+      /4:9 unknown argument "nmae" for module apt \(did you mean "name"\?\)/,
+    ],
+    [
+      'missing required argument',
+      '- hosts: all\n  tasks:\n    - copy: { content: x }\n',
+      /3:7 missing required argument "dest" for module copy/,
+    ],
+    [
+      'wrong enum',
+      '- hosts: all\n  tasks:\n    - apt: { name: git, state: prsent }\n',
+      /3:32 argument "state" of apt must be one of "present", "absent", "latest", found string "prsent" \(did you mean "present"\?\)/,
+    ],
+    [
+      'wrong type',
+      '- hosts: all\n  tasks:\n    - apt: { name: git, update_cache: maybe }\n',
+      /3:39 argument "update_cache" of apt must be true or false/,
+    ],
+    [
+      'wrong union type',
+      '- hosts: all\n  tasks:\n    - apt: { name: { a: 1 } }\n',
+      /3:20 argument "name" of apt must be a string or a list of strings, found a map/,
+    ],
     ['secret value hidden', '- hosts: all\n  tasks:\n    - copy: { dest: /x, password: [hunter2] }\n', /found a list/],
-    ['bad key=value', '- hosts: all\n  tasks:\n    - apt: git please\n', /3:12 arguments of apt must be a map or key=value pairs/],
+    [
+      'bad key=value',
+      '- hosts: all\n  tasks:\n    - apt: git please\n',
+      /3:12 arguments of apt must be a map or key=value pairs/,
+    ],
     ['args a list', '- hosts: all\n  tasks:\n    - apt: [git]\n', /3:12 arguments of apt must be a map, found a list/],
-    ['bad when', '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      when: x ==\n', /4:13 invalid expression in when/],
-    ['bad changed_when list item', '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      changed_when: [ok, "a and"]\n', /4:26 invalid expression in changed_when/],
-    ['tags wrong type', '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      tags: { a: 1 }\n', /4:13 "tags" must be a string or a list of strings, found a map/],
-    ['become not a boolean', '- hosts: all\n  become: maybe\n  tasks: []\n', /2:11 "become" must be true or false, found string "maybe"/],
-    ['register not a name', '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      register: my-result\n', /4:17 "register" must be a variable name/],
-    ['loop not a list', '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      loop: { a: 1 }\n', /4:13 "loop" must be a list or a template string/],
-    ['loop_control unknown key', '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      loop: [1]\n      loop_control: { loop_vra: y }\n', /5:23 unknown loop_control keyword "loop_vra" \(did you mean "loop_var"\?\)/],
-    ['notify without handler', '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      notify: restart ngnix\n  handlers:\n    - name: restart nginx\n      debug: { msg: r }\n', /4:15 notify "restart ngnix" matches no handler \(did you mean "restart nginx"\?\)/],
+    [
+      'bad when',
+      '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      when: x ==\n',
+      /4:13 invalid expression in when/,
+    ],
+    [
+      'bad changed_when list item',
+      '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      changed_when: [ok, "a and"]\n',
+      /4:26 invalid expression in changed_when/,
+    ],
+    [
+      'tags wrong type',
+      '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      tags: { a: 1 }\n',
+      /4:13 "tags" must be a string or a list of strings, found a map/,
+    ],
+    [
+      'become not a boolean',
+      '- hosts: all\n  become: maybe\n  tasks: []\n',
+      /2:11 "become" must be true or false, found string "maybe"/,
+    ],
+    [
+      'register not a name',
+      '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      register: my-result\n',
+      /4:17 "register" must be a variable name/,
+    ],
+    [
+      'loop not a list',
+      '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      loop: { a: 1 }\n',
+      /4:13 "loop" must be a list or a template string/,
+    ],
+    [
+      'loop_control unknown key',
+      '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      loop: [1]\n      loop_control: { loop_vra: y }\n',
+      /5:23 unknown loop_control keyword "loop_vra" \(did you mean "loop_var"\?\)/,
+    ],
+    [
+      'notify without handler',
+      '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      notify: restart ngnix\n  handlers:\n    - name: restart nginx\n      debug: { msg: r }\n',
+      /4:15 notify "restart ngnix" matches no handler \(did you mean "restart nginx"\?\)/,
+    ],
     ['handler without name', '- hosts: all\n  handlers:\n    - debug: { msg: r }\n', /3:7 a handler needs a "name"/],
-    ['listen in a task', '- hosts: all\n  tasks:\n    - debug: { msg: r }\n      listen: x\n', /4:7 "listen" is only valid in handlers/],
+    [
+      'listen in a task',
+      '- hosts: all\n  tasks:\n    - debug: { msg: r }\n      listen: x\n',
+      /4:7 "listen" is only valid in handlers/,
+    ],
     ['rescue without block', '- hosts: all\n  tasks:\n    - rescue: []\n', /3:7 "rescue" needs a "block"/],
-    ['block with module', '- hosts: all\n  tasks:\n    - block: []\n      apt: { name: git }\n', /4:7 unknown block keyword "apt"/],
-    ['tasks not a list', '- hosts: all\n  tasks:\n    debug: { msg: x }\n', /3:5 "tasks" must be a list of tasks, found a map \(start each task with "- "\)/],
+    [
+      'block with module',
+      '- hosts: all\n  tasks:\n    - block: []\n      apt: { name: git }\n',
+      /4:7 unknown block keyword "apt"/,
+    ],
+    [
+      'tasks not a list',
+      '- hosts: all\n  tasks:\n    debug: { msg: x }\n',
+      /3:5 "tasks" must be a list of tasks, found a map \(start each task with "- "\)/,
+    ],
     ['strategy', '- hosts: all\n  strategy: fre\n', /2:13 "strategy" must be "linear" or "free".*did you mean "free"/],
     ['serial', '- hosts: all\n  serial: 0\n', /2:11 "serial" must be a whole number ≥ 1/],
     ['play when', '- hosts: all\n  when: x\n', /2:3 a play cannot have "when"/],
     ['bad template', '- hosts: all\n  tasks:\n    - debug: { msg: "{{ x " }\n', /3:21 invalid template in "debug".msg/],
-    ['retries without until', '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      retries: 3\n', /4:7 "retries"\/"delay" need an "until"/],
+    [
+      'retries without until',
+      '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      retries: 3\n',
+      /4:7 "retries"\/"delay" need an "until"/,
+    ],
     ['vars not a map', '- hosts: all\n  vars: [a, b]\n', /2:9 "vars" must be a map/],
     ['vars_files missing', '- hosts: all\n  vars_files: [nope.yml]\n', /2:16 vars file not found: nope.yml/],
     ['include missing', '- hosts: all\n  tasks:\n    - import_tasks: nope.yml\n', /3:21 import_tasks: file not found/],
@@ -175,7 +295,12 @@ describe('loadPlaybook reports mistakes with positions', () => {
 `),
     })
     expect(errors.map((e) => e.split(' ')[0])).toEqual([
-      'playbook.yml:2:3', 'playbook.yml:4:7', 'playbook.yml:4:14', 'playbook.yml:5:7', 'playbook.yml:7:13', 'playbook.yml:8:3',
+      'playbook.yml:2:3',
+      'playbook.yml:4:7',
+      'playbook.yml:4:14',
+      'playbook.yml:5:7',
+      'playbook.yml:7:13',
+      'playbook.yml:8:3',
     ])
   })
 
@@ -208,7 +333,7 @@ describe('loadPlaybook reports mistakes with positions', () => {
     ])
   })
 
-  it('reports errors inside role files with the role file\'s position', async () => {
+  it("reports errors inside role files with the role file's position", async () => {
     const errors = await loadErrors({
       'playbook.yml': '- hosts: all\n  roles: [web]\n',
       'roles/web/tasks/main.yml': '- apt: { name: git, state: gone }\n',
@@ -221,14 +346,18 @@ describe('loadPlaybook reports mistakes with positions', () => {
   })
 
   it('reports YAML syntax errors of the playbook itself', async () => {
-    expect(await loadErrors({ 'playbook.yml': '- hosts: all\n  tasks: [\n' })).toEqual([expect.stringMatching(/^playbook.yml:\d+:\d+ YAML syntax error/)])
+    expect(await loadErrors({ 'playbook.yml': '- hosts: all\n  tasks: [\n' })).toEqual([
+      expect.stringMatching(/^playbook.yml:\d+:\d+ YAML syntax error/),
+    ])
   })
 
   it('checks template and copy sources on the search path, and template file syntax', async () => {
     const errors = await loadErrors({
-      'playbook.yml': '- hosts: all\n  roles: [web]\n  tasks:\n    - copy: { src: nope.txt, dest: /x }\n    - template: { src: ok.hbs, dest: /y }\n    - copy: { src: "{{ f }}", dest: /z }\n',
+      'playbook.yml':
+        '- hosts: all\n  roles: [web]\n  tasks:\n    - copy: { src: nope.txt, dest: /x }\n    - template: { src: ok.hbs, dest: /y }\n    - copy: { src: "{{ f }}", dest: /z }\n',
       'templates/ok.hbs': 'fine {{ x }}\n',
-      'roles/web/tasks/main.yml': '- template: { src: site.conf, dest: /etc/site.conf }\n- template: { src: missing.conf, dest: /m }\n',
+      'roles/web/tasks/main.yml':
+        '- template: { src: site.conf, dest: /etc/site.conf }\n- template: { src: missing.conf, dest: /m }\n',
       'roles/web/templates/site.conf': 'line one\nport {{ a +* b }}\n',
     })
     expect(errors).toEqual([
@@ -242,7 +371,8 @@ describe('loadPlaybook reports mistakes with positions', () => {
 describe('loadPlaybook reuse', () => {
   it('loads import_playbook plays, role dependencies first, imported handlers and with_items', async () => {
     const pb = await load({
-      'playbook.yml': '- import_playbook: sub/other.yml\n- hosts: web\n  roles: [app]\n  tasks:\n    - debug: { msg: "{{ item }}" }\n      with_items: [a, b]\n  handlers:\n    - import_tasks: handlers.yml\n',
+      'playbook.yml':
+        '- import_playbook: sub/other.yml\n- hosts: web\n  roles: [app]\n  tasks:\n    - debug: { msg: "{{ item }}" }\n      with_items: [a, b]\n  handlers:\n    - import_tasks: handlers.yml\n',
       'sub/other.yml': '- hosts: db\n  tasks: [{ debug: { msg: other } }]\n',
       'handlers.yml': '- name: h1\n  debug: { msg: h1 }\n  listen: [restart all]\n',
       'roles/app/meta/main.yml': 'dependencies: [{ role: base, tags: [base] }]\n',

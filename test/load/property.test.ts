@@ -29,30 +29,93 @@ function cleanly(f: () => unknown): true {
   return true
 }
 
-const yamlish = fc.array(
-  fc.constantFrom('- ', ': ', 'a', 'hosts', 'tasks', '\n', '  ', '[', ']', '{', '}', ',', '&x ', '*x', '<<: ', '!!str ', '"', "'", '#', '? ', '|', '>', '---\n', '~', '0x1', '1e3', '\t', '%YAML 1.2\n', '\u00e9'),
-  { maxLength: 80 },
-).map((parts) => parts.join(''))
+const yamlish = fc
+  .array(
+    fc.constantFrom(
+      '- ',
+      ': ',
+      'a',
+      'hosts',
+      'tasks',
+      '\n',
+      '  ',
+      '[',
+      ']',
+      '{',
+      '}',
+      ',',
+      '&x ',
+      '*x',
+      '<<: ',
+      '!!str ',
+      '"',
+      "'",
+      '#',
+      '? ',
+      '|',
+      '>',
+      '---\n',
+      '~',
+      '0x1',
+      '1e3',
+      '\t',
+      '%YAML 1.2\n',
+      '\u00e9',
+    ),
+    { maxLength: 80 },
+  )
+  .map((parts) => parts.join(''))
 
 describe('YAML front end never crashes', () => {
   it('arbitrary text', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (s) => cleanly(() => parseYaml(s, 'f.yml'))), { numRuns: 500 })
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (s) => cleanly(() => parseYaml(s, 'f.yml'))),
+      { numRuns: 500 },
+    )
   }, 60_000)
 
   it('YAML-like token soup', () => {
-    fc.assert(fc.property(yamlish, (s) => cleanly(() => parseYaml(s, 'f.yml'))), { numRuns: 1000 })
+    fc.assert(
+      fc.property(yamlish, (s) => cleanly(() => parseYaml(s, 'f.yml'))),
+      { numRuns: 1000 },
+    )
   }, 60_000)
 
   it('arbitrary bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (b) => cleanly(() => parseYamlBytes(b, 'f.yml'))), { numRuns: 500 })
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (b) => cleanly(() => parseYamlBytes(b, 'f.yml'))),
+      { numRuns: 500 },
+    )
   }, 60_000)
 })
 
 const modules = fixtureModules()
-const keys = fc.constantFrom(...PLAY_KEYWORDS, ...TASK_KEYWORDS, ...BLOCK_KEYWORDS, ...modules.keys(), 'ansible.builtin.apt', 'import_tasks', 'x', 'name', 'state', 'msg')
-const scalar = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean(), fc.constant(null), fc.constantFrom('{{ x }}', 'x ==', 'present', 'all', 'yes', '{{', 'a=b c'))
+const keys = fc.constantFrom(
+  ...PLAY_KEYWORDS,
+  ...TASK_KEYWORDS,
+  ...BLOCK_KEYWORDS,
+  ...modules.keys(),
+  'ansible.builtin.apt',
+  'import_tasks',
+  'x',
+  'name',
+  'state',
+  'msg',
+)
+const scalar = fc.oneof(
+  fc.string({ maxLength: 8 }),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom('{{ x }}', 'x ==', 'present', 'all', 'yes', '{{', 'a=b c'),
+)
 const value: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
-  v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(keys, tie('v'), { maxKeys: 4 })),
+  v: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    scalar,
+    fc.array(tie('v'), { maxLength: 4 }),
+    fc.dictionary(keys, tie('v'), { maxKeys: 4 }),
+  ),
 })).v
 
 describe('loadPlaybook never crashes', () => {
@@ -71,13 +134,26 @@ describe('loadPlaybook never crashes', () => {
 
   it('random structures shaped like playbooks', async () => {
     const play = fc.dictionary(keys, value, { maxKeys: 6 })
-    await fc.assert(fc.asyncProperty(fc.array(fc.oneof(play, value), { maxLength: 3 }), (plays) => loads(stringify(plays))), { numRuns: 300 })
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(play, value), { maxLength: 3 }), (plays) => loads(stringify(plays))),
+      { numRuns: 300 },
+    )
   }, 120_000)
 
   it('plays with random tasks', async () => {
     const task = fc.dictionary(keys, value, { maxKeys: 5 })
-    const pb = fc.array(fc.record({ hosts: fc.constant('all'), tasks: fc.array(task, { maxLength: 4 }), handlers: fc.array(task, { maxLength: 2 }) }), { minLength: 1, maxLength: 2 })
-    await fc.assert(fc.asyncProperty(pb, (p) => loads(stringify(p))), { numRuns: 300 })
+    const pb = fc.array(
+      fc.record({
+        hosts: fc.constant('all'),
+        tasks: fc.array(task, { maxLength: 4 }),
+        handlers: fc.array(task, { maxLength: 2 }),
+      }),
+      { minLength: 1, maxLength: 2 },
+    )
+    await fc.assert(
+      fc.asyncProperty(pb, (p) => loads(stringify(p))),
+      { numRuns: 300 },
+    )
   }, 120_000)
 
   it('random YAML-like text', async () => {

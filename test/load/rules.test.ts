@@ -16,7 +16,9 @@ import { editorArgs } from '../../engine/schema/editorize.js'
 const Args = Type.Object(
   {
     path: Type.String({ minLength: 1, aliases: ['dest', 'name'], description: 'path' }),
-    state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'state' })),
+    state: Type.Optional(
+      Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'state' }),
+    ),
     line: Type.Optional(Type.String({ aliases: ['value'], description: 'line' })),
     regexp: Type.Optional(Type.String({ description: 'regexp' })),
     search: Type.Optional(Type.String({ description: 'search' })),
@@ -29,7 +31,11 @@ const Args = Type.Object(
     ...argRules({
       mutually_exclusive: [['regexp', 'search']],
       required_together: [['user', 'password']],
-      required_if: [['state', 'present', ['line']], ['state', 'absent', ['line', 'regexp', 'search'], true], ['backrefs', true, ['regexp']]],
+      required_if: [
+        ['state', 'present', ['line']],
+        ['state', 'absent', ['line', 'regexp', 'search'], true],
+        ['backrefs', true, ['regexp']],
+      ],
     }),
   },
 )
@@ -44,18 +50,50 @@ describe('the rule checker at load time', () => {
   it.each<[string, Record<string, unknown>, RegExp | null]>([
     ['all good', { path: '/x', line: 'a' }, null],
     ['an alias is the argument', { dest: '/x', value: 'a' }, null],
-    ['a missing required argument names it', { state: 'absent', line: 'a' }, /missing required argument "path" for module m/],
-    ['alias and name with different values', { path: '/x', dest: '/y', line: 'a' }, /argument "dest" of module m is an alias of "path", already given as "path"/],
+    [
+      'a missing required argument names it',
+      { state: 'absent', line: 'a' },
+      /missing required argument "path" for module m/,
+    ],
+    [
+      'alias and name with different values',
+      { path: '/x', dest: '/y', line: 'a' },
+      /argument "dest" of module m is an alias of "path", already given as "path"/,
+    ],
     ['alias and name with the same value', { path: '/x', dest: '/x', line: 'a' }, null],
-    ['mutually exclusive', { path: '/x', line: 'a', regexp: 'r', search: 's' }, /arguments "regexp", "search" of module m are mutually exclusive/],
-    ['mutually exclusive, one templated: unknown until run time', { path: '/x', line: 'a', regexp: '{{ r }}', search: 's' }, null],
+    [
+      'mutually exclusive',
+      { path: '/x', line: 'a', regexp: 'r', search: 's' },
+      /arguments "regexp", "search" of module m are mutually exclusive/,
+    ],
+    [
+      'mutually exclusive, one templated: unknown until run time',
+      { path: '/x', line: 'a', regexp: '{{ r }}', search: 's' },
+      null,
+    ],
     ['required together', { path: '/x', line: 'a', user: 'u' }, /argument "user" of module m needs "password" too/],
-    ['required_if with the default value', { path: '/x' }, /module m needs the argument "line" when "state" is "present"/],
-    ['required_if: one of', { path: '/x', state: 'absent' }, /needs one of the arguments "line", "regexp", "search" when "state" is "absent"/],
+    [
+      'required_if with the default value',
+      { path: '/x' },
+      /module m needs the argument "line" when "state" is "present"/,
+    ],
+    [
+      'required_if: one of',
+      { path: '/x', state: 'absent' },
+      /needs one of the arguments "line", "regexp", "search" when "state" is "absent"/,
+    ],
     ['required_if: one of, given', { path: '/x', state: 'absent', search: 's' }, null],
-    ['required_if on a coerced boolean', { path: '/x', line: 'a', backrefs: 'yes' }, /needs the argument "regexp" when "backrefs" is true/],
+    [
+      'required_if on a coerced boolean',
+      { path: '/x', line: 'a', backrefs: 'yes' },
+      /needs the argument "regexp" when "backrefs" is true/,
+    ],
     ['required_if on a templated value waits', { path: '/x', state: '{{ s }}' }, null],
-    ['an unknown argument beside a templated one', { path: '{{ p }}', line: 'a', stat: 1 }, /unknown argument "stat" for module m \(did you mean "state"\?\)/],
+    [
+      'an unknown argument beside a templated one',
+      { path: '{{ p }}', line: 'a', stat: 1 },
+      /unknown argument "stat" for module m \(did you mean "state"\?\)/,
+    ],
   ])('%s', (_what, args, want) => {
     const errs = load(args)
     if (want === null) expect(errs).toEqual([])
@@ -80,11 +118,18 @@ describe('the rule checker at load time', () => {
 
 describe('after templating', () => {
   it('everything is certain', () => {
-    expect(() => resolveArgs(mod, { path: '/x', line: 'a', regexp: 'r', search: 's' }, pos)).toThrow(/mutually exclusive/)
+    expect(() => resolveArgs(mod, { path: '/x', line: 'a', regexp: 'r', search: 's' }, pos)).toThrow(
+      /mutually exclusive/,
+    )
     expect(() => resolveArgs(mod, { path: '/x', state: 'absent' }, pos)).toThrow(/needs one of the arguments/)
   })
   it('modules receive canonical, default-filled arguments', () => {
-    expect(resolveArgs(mod, { name: '/x', value: 'a' }, pos)).toEqual({ path: '/x', line: 'a', state: 'present', backrefs: false })
+    expect(resolveArgs(mod, { name: '/x', value: 'a' }, pos)).toEqual({
+      path: '/x',
+      line: 'a',
+      state: 'present',
+      backrefs: false,
+    })
   })
 })
 

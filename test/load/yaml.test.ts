@@ -52,14 +52,24 @@ describe('parseYaml', () => {
 
   it('refuses alias bombs without expanding them', () => {
     let text = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n'
-    for (let i = 1; i < 12; i++) text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`
+    for (let i = 1; i < 12; i++)
+      text += `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]\n`
     const f = failures(text)
     expect(f[0]).toMatch(/alias bomb/)
   })
 
   it('accepts moderate alias use and merge keys', () => {
     const { value } = parseYaml('base: &b { x: 1, y: 2 }\nuse:\n  <<: *b\n  y: 3\nlist: [*b, *b]\n', 'f.yml')
-    expect(value).toEqual({ base: { x: 1, y: 2 }, use: { x: 1, y: 3 }, list: [{ x: 1, y: 2 }, { x: 1, y: 2 }] })
+    expect(value).toEqual({
+      base: { x: 1, y: 2 },
+      use: { x: 1, y: 3 },
+      list: [
+        { x: 1, y: 2 },
+        { x: 1, y: 2 },
+      ],
+    })
   })
 
   it.each([
@@ -67,7 +77,8 @@ describe('parseYaml', () => {
     ['block', (n: number) => Array.from({ length: n }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + ' 1\n'],
     ['dashes', (n: number) => '- '.repeat(n) + 'x\n'],
   ])('refuses %s nesting deeper than the limit, even far beyond what the parser survives', (_n, make) => {
-    for (const n of [70, 2000, 20000].filter((n) => _n !== "block" || n < 5000)) expect(failures(make(n))[0]).toMatch(/nested too deeply/)
+    for (const n of [70, 2000, 20000].filter((n) => _n !== 'block' || n < 5000))
+      expect(failures(make(n))[0]).toMatch(/nested too deeply/)
     expect(failures(make(30))).toEqual([])
   })
 
@@ -109,7 +120,7 @@ describe('UTF-8', () => {
 })
 
 describe('mergePositioned', () => {
-  it('keeps each key\'s position from the map it came from', () => {
+  it("keeps each key's position from the map it came from", () => {
     const a = parseYaml('x: 1\ny: 2\n', 'a.yml').value as Record<string, unknown>
     const b = parseYaml('\ny: 3\n', 'b.yml').value as Record<string, unknown>
     const m = mergePositioned(a, b)

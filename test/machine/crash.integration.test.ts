@@ -23,7 +23,10 @@ console.log(JSON.stringify({ user: f.user, dir: f.dir, sshd: f.hosts[0].pid }))
 setInterval(() => {}, 1000)
 `
 
-const passwdUsers = (): string[] => readFileSync('/etc/passwd', 'utf8').split('\n').map((l) => l.split(':')[0])
+const passwdUsers = (): string[] =>
+  readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .map((l) => l.split(':')[0])
 /** Whether `pid` runs (a zombie waiting for init to reap it does not). */
 const running = (pid: number): boolean => {
   try {
@@ -38,7 +41,15 @@ describe.skipIf(!can.ok)('a test process that dies without cleaning up', () => {
 
   it('leaves nothing once the next sweep ran', async () => {
     mkdirSync(join(OUT, '..'), { recursive: true })
-    await build({ stdin: { contents: CHILD, resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', outfile: OUT, external: ['ssh2'], logLevel: 'silent' })
+    await build({
+      stdin: { contents: CHILD, resolveDir: ROOT, loader: 'ts' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: OUT,
+      external: ['ssh2'],
+      logLevel: 'silent',
+    })
     const child = spawn(process.execPath, [OUT], { stdio: ['ignore', 'pipe', 'inherit'] })
     const made = await new Promise<{ user: string; dir: string; sshd: number }>((resolve, reject) => {
       let out = ''

@@ -61,7 +61,8 @@ function readRun(run: string): Entry[] {
 function pruneOldRuns(): void {
   const dir = join(registry(), 'swept')
   if (!existsSync(dir)) return
-  for (const r of readdirSync(dir)) if (Date.now() - statSync(join(dir, r)).mtimeMs > DAY) rmSync(join(dir, r), { recursive: true, force: true })
+  for (const r of readdirSync(dir))
+    if (Date.now() - statSync(join(dir, r)).mtimeMs > DAY) rmSync(join(dir, r), { recursive: true, force: true })
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -72,7 +73,8 @@ export default function setup(): (() => Promise<void>) | undefined {
   process.env.TSPLAY_TEST_RUN = run
   sweepDead()
   pruneOldRuns()
-  for (const r of removeLegacyTestUsers()) console.warn(`removed a test account of an older checkout (fixed published password): ${r}`)
+  for (const r of removeLegacyTestUsers())
+    console.warn(`removed a test account of an older checkout (fixed published password): ${r}`)
   const before = takeSnapshot()
   return async () => {
     // vitest may still be ending its workers, and their children (sshd, fleet watchdogs) follow them: wait (up to a
@@ -87,17 +89,24 @@ export default function setup(): (() => Promise<void>) | undefined {
 
 /** The final check's verdict: undefined when nothing is left, else a message naming every leftover. */
 export function report(run: string, before: Snapshot, after: Snapshot): string | undefined {
-  const strict = process.env.TSPLAY_LEFTOVERS === 'strict' || (process.env.CI !== undefined && process.env.TSPLAY_LEFTOVERS !== 'shared')
+  const strict =
+    process.env.TSPLAY_LEFTOVERS === 'strict' ||
+    (process.env.CI !== undefined && process.env.TSPLAY_LEFTOVERS !== 'shared')
   const left = stillThere([...readRun(run), ...liveEntries().filter((e) => e.run === run)], new Set(after.users))
-  for (const p of processesOfRun(run)) left.push(`process ${p}: ${readFileSync(`/proc/${p}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()}`)
+  for (const p of processesOfRun(run))
+    left.push(`process ${p}: ${readFileSync(`/proc/${p}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()}`)
   const added = snapshotDiff(before, after)
   const addedLines = Object.entries(added).flatMap(([part, xs]) => xs.map((x) => `${part}: ${x}`))
   if (strict) left.push(...addedLines.map((l) => `new since the run started: ${l}`))
   else if (addedLines.length > 0) {
-    console.log(`[leftovers] changed on this machine during the run, not made by it (other checkouts' runs?):\n  ${addedLines.join('\n  ')}`)
+    console.log(
+      `[leftovers] changed on this machine during the run, not made by it (other checkouts' runs?):\n  ${addedLines.join('\n  ')}`,
+    )
   }
   rmSync(join(registry(), 'swept', run), { recursive: true, force: true })
   if (left.length === 0) return undefined
-  return `the test run left things on this machine (run ${run}):\n  ${left.join('\n  ')}\n` +
+  return (
+    `the test run left things on this machine (run ${run}):\n  ${left.join('\n  ')}\n` +
     'Remove them by hand, then find the test that made them (test/helpers/leftovers.ts records what tests create).'
+  )
 }

@@ -13,7 +13,9 @@ import { liveEntries, none, ownerAlive, startTime, sweepDead } from '../helpers/
 describe('leftovers registry', () => {
   const base = mkdtempSync(join(tmpdir(), 'tsplay-registry-'))
   const saved = process.env.TSPLAY_TEST_REGISTRY
-  beforeAll(() => { process.env.TSPLAY_TEST_REGISTRY = join(base, 'registry') })
+  beforeAll(() => {
+    process.env.TSPLAY_TEST_REGISTRY = join(base, 'registry')
+  })
   afterAll(() => {
     if (saved === undefined) delete process.env.TSPLAY_TEST_REGISTRY
     else process.env.TSPLAY_TEST_REGISTRY = saved

@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest'
 import { removeLegacyTestUsers } from '../helpers/leftovers.js'
 
 const root = process.getuid?.() === 0
-const hasUser = (u: string) => readFileSync('/etc/passwd', 'utf8').split('\n').some((l) => l.startsWith(`${u}:`))
+const hasUser = (u: string) =>
+  readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .some((l) => l.startsWith(`${u}:`))
 
 describe.skipIf(!root)('legacy test accounts', () => {
   it('are removed with their sudoers files', () => {

@@ -26,11 +26,17 @@ function run(argv: string[]): string {
 }
 
 const names = (file: string): string[] =>
-  readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => l.split(':')[0])
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(':')[0])
 
 /** `ip -o link` → link names (`veth0@if3` → `veth0`). */
 export function linkNames(text: string): string[] {
-  return text.split('\n').filter(Boolean).map((l) => l.split(': ')[1]?.split('@')[0] ?? l)
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(': ')[1]?.split('@')[0] ?? l)
 }
 
 /** `iptables-save` → its rules, each prefixed with its table (`nat -A POSTROUTING …`); counters and chains dropped. */
@@ -46,18 +52,24 @@ export function iptablesRules(text: string): string[] {
 
 /** `ss -Hltun` → `tcp 127.0.0.1:2222` per listening socket. */
 export function listenerLines(text: string): string[] {
-  return text.split('\n').filter(Boolean).map((l) => {
-    const f = l.trim().split(/\s+/)
-    return `${f[0]} ${f[4]}`
-  })
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const f = l.trim().split(/\s+/)
+      return `${f[0]} ${f[4]}`
+    })
 }
 
 /** /proc/self/mounts → `mountpoint fstype source` lines (mount points are unique enough to compare). */
 export function mountLines(text: string): string[] {
-  return text.split('\n').filter(Boolean).map((l) => {
-    const [source, point, type] = l.split(' ')
-    return `${point} ${type} ${source}`
-  })
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [source, point, type] = l.split(' ')
+      return `${point} ${type} ${source}`
+    })
 }
 
 const sorted = (xs: string[]): string[] => [...new Set(xs)].sort()

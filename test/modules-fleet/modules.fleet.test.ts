@@ -56,7 +56,8 @@ describe.skipIf(!can.ok)(`modules on the fleet (${can.ok ? 'fleet' : can.why})`,
   let node: string
   let inv: string
   let check: CliResult
-  const run = (book: string, ...extra: string[]) => tsplay(['run', join(dir, book), '-i', inv, '--known-hosts', fleet.knownHostsFile, '--json', ...extra])
+  const run = (book: string, ...extra: string[]) =>
+    tsplay(['run', join(dir, book), '-i', inv, '--known-hosts', fleet.knownHostsFile, '--json', ...extra])
   const onNode = async (argv: string[]) => (await fleet.exec(node, argv)).stdout.trim()
 
   beforeAll(async () => {
@@ -96,48 +97,82 @@ describe.skipIf(!can.ok)(`modules on the fleet (${can.ok ? 'fleet' : can.why})`,
   it('the second run reports 0 changed', async () => {
     const second = await run('site.yml')
     expect(second.rc, explain(second)).toBe(0)
-    expect(second.recap[node].changed, second.tasks.filter((t) => t.status === 'changed').map((t) => t.task).join(', ')).toBe(0)
+    expect(
+      second.recap[node].changed,
+      second.tasks
+        .filter((t) => t.status === 'changed')
+        .map((t) => t.task)
+        .join(', '),
+    ).toBe(0)
   }, 300_000)
 
   it('a new commit on the branch moves the clone; local changes fail without force', async () => {
-    await fleet.exec(node, ['sh', '-c', 'cd /srv/src && echo x > x && git add x && git -c user.email=t@t -c user.name=t commit -qm two && git push -q /srv/repo.git main'])
-    writeFileSync(join(dir, 'main.yml'), '- hosts: all\n  become: true\n  gather_facts: false\n  tasks:\n    - git: { repo: /srv/repo.git, dest: /opt/app, version: main }\n')
+    await fleet.exec(node, [
+      'sh',
+      '-c',
+      'cd /srv/src && echo x > x && git add x && git -c user.email=t@t -c user.name=t commit -qm two && git push -q /srv/repo.git main',
+    ])
+    writeFileSync(
+      join(dir, 'main.yml'),
+      '- hosts: all\n  become: true\n  gather_facts: false\n  tasks:\n    - git: { repo: /srv/repo.git, dest: /opt/app, version: main }\n',
+    )
     const moved = await run('main.yml')
     expect(moved.rc, explain(moved)).toBe(0)
     expect(moved.recap[node].changed).toBe(1)
-    expect(await onNode(['git', '-C', '/opt/app', 'rev-parse', 'HEAD'])).toBe(await onNode(['git', '-C', '/srv/repo.git', 'rev-parse', 'main']))
+    expect(await onNode(['git', '-C', '/opt/app', 'rev-parse', 'HEAD'])).toBe(
+      await onNode(['git', '-C', '/srv/repo.git', 'rev-parse', 'main']),
+    )
     expect((await run('main.yml')).recap[node].changed).toBe(0)
     await fleet.exec(node, ['sh', '-c', 'echo local >> /opt/app/Makefile'])
     const dirty = await run('main.yml')
     expect(dirty.rc).toBe(2)
-    expect(dirty.tasks.find((t) => t.status === 'failed')?.msg).toMatch(/local modifications in \/opt\/app \(Makefile\); set force: true/)
+    expect(dirty.tasks.find((t) => t.status === 'failed')?.msg).toMatch(
+      /local modifications in \/opt\/app \(Makefile\); set force: true/,
+    )
   }, 300_000)
 
   const failures: [string, string, RegExp][] = [
     ['unknown package', 'apt: { name: no-such-package-tsplay }', /no package matching no-such-package-tsplay/],
-    ['bad git ref', 'git: { repo: /srv/repo.git, dest: /opt/other, version: no-such-ref }', /version no-such-ref not found in \/srv\/repo.git/],
+    [
+      'bad git ref',
+      'git: { repo: /srv/repo.git, dest: /opt/other, version: no-such-ref }',
+      /version no-such-ref not found in \/srv\/repo.git/,
+    ],
     ['missing repository', 'git: { repo: /srv/nope.git, dest: /opt/other }', /cannot read repository \/srv\/nope.git/],
-    ['failing make target', 'make: { chdir: /srv/src, target: broken }', /make failed with exit code 2:[^]*boom-message/],
+    [
+      'failing make target',
+      'make: { chdir: /srv/src, target: broken }',
+      /make failed with exit code 2:[^]*boom-message/,
+    ],
     ['unknown unit', 'systemd: { name: no-such-unit, state: started }', /unit no-such-unit not found/],
   ]
-  it.each(failures)('fails clearly: %s', async (name, task, msg) => {
-    const file = `fail-${name.replace(/\W+/g, '-')}.yml`
-    writeFileSync(join(dir, file), `- hosts: all\n  become: true\n  gather_facts: false\n  tasks:\n    - ${task}\n`)
-    const r = await run(file)
-    expect(r.rc, explain(r)).toBe(2)
-    expect(r.tasks.find((t) => t.status === 'failed')?.msg).toMatch(msg)
-  }, 300_000)
+  it.each(failures)(
+    'fails clearly: %s',
+    async (name, task, msg) => {
+      const file = `fail-${name.replace(/\W+/g, '-')}.yml`
+      writeFileSync(join(dir, file), `- hosts: all\n  become: true\n  gather_facts: false\n  tasks:\n    - ${task}\n`)
+      const r = await run(file)
+      expect(r.rc, explain(r)).toBe(2)
+      expect(r.tasks.find((t) => t.status === 'failed')?.msg).toMatch(msg)
+    },
+    300_000,
+  )
 
   it('fails clearly: a unit that fails to start, with its journal lines', async () => {
-    writeFileSync(join(dir, 'bad-unit.yml'), `- hosts: all
+    writeFileSync(
+      join(dir, 'bad-unit.yml'),
+      `- hosts: all
   become: true
   gather_facts: false
   tasks:
     - copy: { dest: /etc/systemd/system/tsbad.service, content: "[Service]\\nType=oneshot\\nExecStart=/bin/sh -c 'echo bad-unit-message; exit 1'\\n" }
     - systemd: { name: tsbad, state: started, daemon_reload: true }
-`)
+`,
+    )
     const r = await run('bad-unit.yml')
     expect(r.rc, explain(r)).toBe(2)
-    expect(r.tasks.find((t) => t.status === 'failed')?.msg).toMatch(/start -- tsbad failed \(exit 1\)[^]*Last journal lines of tsbad:[^]*bad-unit-message/)
+    expect(r.tasks.find((t) => t.status === 'failed')?.msg).toMatch(
+      /start -- tsbad failed \(exit 1\)[^]*Last journal lines of tsbad:[^]*bad-unit-message/,
+    )
   }, 300_000)
 })

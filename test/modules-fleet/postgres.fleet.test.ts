@@ -46,8 +46,20 @@ describe.skipIf(!can.ok)(`postgres and hydra_create_user on the fleet (${can.ok 
   let node: string
   let check: CliResult
   const run = (...extra: string[]) =>
-    tsplay(['run', join(dir, 'site.yml'), '-i', join(dir, 'hosts.yml'), '-e', `@${join(dir, 'secrets.yml')}`, '--known-hosts', fleet.knownHostsFile, '--json', ...extra])
-  const psql = async (db: string, q: string) => (await fleet.exec(node, ['runuser', '-u', 'postgres', '--', 'psql', '-X', '-At', '-d', db, '-c', q])).stdout.trim()
+    tsplay([
+      'run',
+      join(dir, 'site.yml'),
+      '-i',
+      join(dir, 'hosts.yml'),
+      '-e',
+      `@${join(dir, 'secrets.yml')}`,
+      '--known-hosts',
+      fleet.knownHostsFile,
+      '--json',
+      ...extra,
+    ])
+  const psql = async (db: string, q: string) =>
+    (await fleet.exec(node, ['runuser', '-u', 'postgres', '--', 'psql', '-X', '-At', '-d', db, '-c', q])).stdout.trim()
 
   beforeAll(async () => {
     fleet = await startFleet(1, { prefix: 'mp' })
@@ -55,9 +67,15 @@ describe.skipIf(!can.ok)(`postgres and hydra_create_user on the fleet (${can.ok 
     dir = mkdtempSync(join(tmpdir(), 'tsplay-mp-'))
     writeFileSync(join(dir, 'hosts.yml'), fleet.inventoryYaml())
     writeFileSync(join(dir, 'site.yml'), PLAYBOOK)
-    writeFileSync(join(dir, 'secrets.yml'), `db_password: ${dbPassword}\nadmin_password: ${adminPassword}\n`, { mode: 0o600 })
+    writeFileSync(join(dir, 'secrets.yml'), `db_password: ${dbPassword}\nadmin_password: ${adminPassword}\n`, {
+      mode: 0o600,
+    })
     for (const f of readdirSync(STANDIN)) {
-      await fleet.exec(node, ['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod 0755 "$1"', 'sh', `${PREFIX}/${f}`], readFileSync(join(STANDIN, f), 'utf8'))
+      await fleet.exec(
+        node,
+        ['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod 0755 "$1"', 'sh', `${PREFIX}/${f}`],
+        readFileSync(join(STANDIN, f), 'utf8'),
+      )
     }
   }, 600_000)
   afterAll(async () => {
@@ -76,18 +94,42 @@ describe.skipIf(!can.ok)(`postgres and hydra_create_user on the fleet (${can.ok 
     const first = await run('-v')
     expect(first.rc, explain(first)).toBe(0)
     expect(changedOk(first)).toEqual(changedOk(check))
-    expect(await psql('postgres', "SELECT rolcanlogin, rolsuper, rolcreatedb, rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid WHERE rolname = 'hydra'")).toBe('t|f|f|t')
-    expect(await psql('postgres', "SELECT pg_get_userbyid(datdba), pg_encoding_to_char(encoding) FROM pg_database WHERE datname = 'hydra'")).toBe('hydra|UTF8')
+    expect(
+      await psql(
+        'postgres',
+        "SELECT rolcanlogin, rolsuper, rolcreatedb, rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid WHERE rolname = 'hydra'",
+      ),
+    ).toBe('t|f|f|t')
+    expect(
+      await psql(
+        'postgres',
+        "SELECT pg_get_userbyid(datdba), pg_encoding_to_char(encoding) FROM pg_database WHERE datname = 'hydra'",
+      ),
+    ).toBe('hydra|UTF8')
     expect(await psql('hydra', "SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'")).toBe('pg_trgm')
-    expect(await psql('hydra', "SELECT u.username, u.emailaddress, r.role FROM users u JOIN userroles r USING (username)")).toBe('admin|admin@example.org|admin')
+    expect(
+      await psql('hydra', 'SELECT u.username, u.emailaddress, r.role FROM users u JOIN userroles r USING (username)'),
+    ).toBe('admin|admin@example.org|admin')
     for (const secret of [dbPassword, adminPassword]) expect(first.stdout + first.stderr).not.toContain(secret)
   }, 600_000)
 
   it('the password works and the second run reports 0 changed', async () => {
-    const login = await fleet.exec(node, ['sh', '-c', 'PGPASSWORD="$1" psql -X -At -h 127.0.0.1 -U hydra -d hydra -c "SELECT 1"', 'sh', dbPassword])
+    const login = await fleet.exec(node, [
+      'sh',
+      '-c',
+      'PGPASSWORD="$1" psql -X -At -h 127.0.0.1 -U hydra -d hydra -c "SELECT 1"',
+      'sh',
+      dbPassword,
+    ])
     expect(login.stdout.trim(), login.stderr).toBe('1')
     const second = await run()
     expect(second.rc, explain(second)).toBe(0)
-    expect(second.recap[node].changed, second.tasks.filter((t) => t.status === 'changed').map((t) => t.task).join(', ')).toBe(0)
+    expect(
+      second.recap[node].changed,
+      second.tasks
+        .filter((t) => t.status === 'changed')
+        .map((t) => t.task)
+        .join(', '),
+    ).toBe(0)
   }, 300_000)
 })

@@ -17,15 +17,30 @@ describe.skipIf(!can.ok)(`reboot on the fleet (${can.ok ? 'fleet' : can.why})`, 
   let dir: string
   let node: string
   const bootId = async () => (await fleet.exec(node, ['cat', '/proc/sys/kernel/random/boot_id'])).stdout.trim()
-  const run = (book: string, ...extra: string[]) => tsplay(['run', join(dir, book), '-i', join(dir, 'hosts.yml'), '--known-hosts', fleet.knownHostsFile, '--json', ...extra])
+  const run = (book: string, ...extra: string[]) =>
+    tsplay([
+      'run',
+      join(dir, book),
+      '-i',
+      join(dir, 'hosts.yml'),
+      '--known-hosts',
+      fleet.knownHostsFile,
+      '--json',
+      ...extra,
+    ])
 
   beforeAll(async () => {
     fleet = await startFleet(1, { prefix: 'mr' })
     node = fleet.nodes[0].name
     dir = mkdtempSync(join(tmpdir(), 'tsplay-mr-'))
     writeFileSync(join(dir, 'hosts.yml'), fleet.inventoryYaml())
-    writeFileSync(join(dir, 'only.yml'), '- hosts: all\n  become: true\n  gather_facts: false\n  tasks:\n    - name: reboot\n      reboot: {}\n')
-    writeFileSync(join(dir, 'reboot.yml'), `- hosts: all
+    writeFileSync(
+      join(dir, 'only.yml'),
+      '- hosts: all\n  become: true\n  gather_facts: false\n  tasks:\n    - name: reboot\n      reboot: {}\n',
+    )
+    writeFileSync(
+      join(dir, 'reboot.yml'),
+      `- hosts: all
   become: true
   gather_facts: false
   tasks:
@@ -36,7 +51,8 @@ describe.skipIf(!can.ok)(`reboot on the fleet (${can.ok ? 'fleet' : can.why})`, 
       register: after
     - name: marker
       copy: { dest: /run/tsplay-after-reboot, content: "{{ after.stdout }}" }
-`)
+`,
+    )
   }, 600_000)
   afterAll(async () => {
     await fleet?.stop()

@@ -21,18 +21,43 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 const marker = join(dir, 'pwned')
-const HOSTILE = [`'; touch ${marker} #`, `$(touch ${marker})`, `\`touch ${marker}\``, `"; touch ${marker}; "`, `x\ntouch ${marker}`, `-- ; touch ${marker}`]
+const HOSTILE = [
+  `'; touch ${marker} #`,
+  `$(touch ${marker})`,
+  `\`touch ${marker}\``,
+  `"; touch ${marker}; "`,
+  `x\ntouch ${marker}`,
+  `-- ; touch ${marker}`,
+]
 writeFileSync(join(dir, 'f'), 'a\n')
 writeFileSync(join(dir, 'src.txt'), 'src\n')
 
 /** Module → valid base arguments and the string arguments that reach commands. */
 const CASES: Record<string, { base: Record<string, unknown>; poison: string[] }> = {
-  command: { base: { argv: ['true'], chdir: dir, creates: join(dir, 'nope'), removes: join(dir, 'f'), stdin: 'x' }, poison: ['chdir', 'creates', 'removes', 'stdin'] },
-  shell: { base: { cmd: 'true', chdir: dir, creates: join(dir, 'nope'), stdin: 'x' }, poison: ['chdir', 'creates', 'removes', 'stdin', 'executable'] },
-  copy: { base: { content: 'x\n', dest: join(dir, 'c') }, poison: ['content', 'dest', 'owner', 'group', 'mode', 'validate'] },
-  template: { base: { src: join(dir, 'src.txt'), dest: join(dir, 't') }, poison: ['dest', 'owner', 'group', 'mode', 'validate'] },
-  file: { base: { path: join(dir, 'd'), state: 'directory' }, poison: ['path', 'src', 'owner', 'group', 'mode', 'modification_time_format', 'access_time'] },
-  lineinfile: { base: { path: join(dir, 'f'), line: 'b', create: true }, poison: ['path', 'line', 'regexp', 'insertafter', 'owner', 'group', 'mode', 'validate'] },
+  command: {
+    base: { argv: ['true'], chdir: dir, creates: join(dir, 'nope'), removes: join(dir, 'f'), stdin: 'x' },
+    poison: ['chdir', 'creates', 'removes', 'stdin'],
+  },
+  shell: {
+    base: { cmd: 'true', chdir: dir, creates: join(dir, 'nope'), stdin: 'x' },
+    poison: ['chdir', 'creates', 'removes', 'stdin', 'executable'],
+  },
+  copy: {
+    base: { content: 'x\n', dest: join(dir, 'c') },
+    poison: ['content', 'dest', 'owner', 'group', 'mode', 'validate'],
+  },
+  template: {
+    base: { src: join(dir, 'src.txt'), dest: join(dir, 't') },
+    poison: ['dest', 'owner', 'group', 'mode', 'validate'],
+  },
+  file: {
+    base: { path: join(dir, 'd'), state: 'directory' },
+    poison: ['path', 'src', 'owner', 'group', 'mode', 'modification_time_format', 'access_time'],
+  },
+  lineinfile: {
+    base: { path: join(dir, 'f'), line: 'b', create: true },
+    poison: ['path', 'line', 'regexp', 'insertafter', 'owner', 'group', 'mode', 'validate'],
+  },
   stat: { base: { path: join(dir, 'f') }, poison: ['path'] },
   wait_for: { base: { path: join(dir, 'f'), timeout: 0 }, poison: ['host', 'path', 'search_regex', 'msg'] },
 }

@@ -26,7 +26,10 @@ d('basic modules over loopback sshd', () => {
   const run = (pb: string, extra: string[] = []) =>
     tsplay(['run', join(dir, pb), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, ...extra])
   const changedTasks = (r: CliResult) =>
-    r.events.filter((e) => e.type === 'task' && e.status === 'changed').map((e) => `${e.host}:${e.task}`).sort()
+    r.events
+      .filter((e) => e.type === 'task' && e.status === 'changed')
+      .map((e) => `${e.host}:${e.task}`)
+      .sort()
   const failures = (r: CliResult) => r.events.filter((e) => e.type === 'task' && e.status === 'failed')
 
   beforeAll(async () => {
@@ -39,7 +42,10 @@ d('basic modules over loopback sshd', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     const openPort = (server.address() as { port: number }).port
     const closedPort = await freePort()
-    dir = writeTree({ 'inventory.yml': fleet.inventoryYaml({ base, open_port: openPort, closed_port: closedPort }), ...PLAYBOOKS })
+    dir = writeTree({
+      'inventory.yml': fleet.inventoryYaml({ base, open_port: openPort, closed_port: closedPort }),
+      ...PLAYBOOKS,
+    })
   }, 120_000)
 
   afterAll(async () => {

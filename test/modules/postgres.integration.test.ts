@@ -34,16 +34,27 @@ function runLocal(cmd: Command, env: Record<string, string>): CommandResult {
   const text = renderCommand({ ...cmd, runAs: undefined })
   // Commands without runAs get the task's become user; here that is `postgres` (as `become_user: postgres`).
   const argv = ['runuser', '-u', cmd.runAs ?? 'postgres', '--', '/bin/sh', '-c', text]
-  const r = spawnSync(argv[0], argv.slice(1), { input: cmd.stdin ?? '', encoding: 'utf8', cwd: '/', env: { ...process.env, ...env } })
+  const r = spawnSync(argv[0], argv.slice(1), {
+    input: cmd.stdin ?? '',
+    encoding: 'utf8',
+    cwd: '/',
+    env: { ...process.env, ...env },
+  })
   return { rc: r.status ?? 128, stdout: r.stdout, stderr: r.stderr }
 }
-const env = () => ({ PGHOST: dir, PGPORT: PORT, HYDRA_DBI: `dbi:Pg:dbname=hydra;host=${dir};port=${PORT};`, PATH: `${STANDIN}:${process.env.PATH}` })
+const env = () => ({
+  PGHOST: dir,
+  PGPORT: PORT,
+  HYDRA_DBI: `dbi:Pg:dbname=hydra;host=${dir};port=${PORT};`,
+  PATH: `${STANDIN}:${process.env.PATH}`,
+})
 const io: HostIO = {
   run: async (c) => runLocal(c, env()),
   batch: async (cs) => cs.map((c) => runLocal(c, env())),
   reconnect: async () => {},
 }
-const sql = (db: string, q: string) => runLocal({ argv: ['psql', '-X', '-At', '-d', db, '-c', q], runAs: 'postgres' }, env()).stdout.trim()
+const sql = (db: string, q: string) =>
+  runLocal({ argv: ['psql', '-X', '-At', '-d', db, '-c', q], runAs: 'postgres' }, env()).stdout.trim()
 
 /** gather → plan → run the commands (like the runner, not in check mode); returns the plan. */
 async function apply<F>(def: ModuleDef<any, F>, args: Record<string, unknown>, check = false) {
@@ -64,9 +75,28 @@ describe.skipIf(!can)(`postgres modules and hydra_create_user (${why})`, () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'tsplay-pg-'))
     chownSync(dir, Number(spawnSync('id', ['-u', 'postgres']).stdout.toString()), 0)
-    const init = runLocal({ argv: [`${BIN}/initdb`, '-D', `${dir}/data`, '-A', 'peer', '-U', 'postgres'], runAs: 'postgres' }, env())
+    const init = runLocal(
+      { argv: [`${BIN}/initdb`, '-D', `${dir}/data`, '-A', 'peer', '-U', 'postgres'], runAs: 'postgres' },
+      env(),
+    )
     expect(init.rc, init.stderr).toBe(0)
-    const start = runLocal({ argv: [`${BIN}/pg_ctl`, '-D', `${dir}/data`, '-w', '-l', `${dir}/log`, '-o', `-p ${PORT} -k ${dir} -c listen_addresses=`, 'start'], runAs: 'postgres' }, env())
+    const start = runLocal(
+      {
+        argv: [
+          `${BIN}/pg_ctl`,
+          '-D',
+          `${dir}/data`,
+          '-w',
+          '-l',
+          `${dir}/log`,
+          '-o',
+          `-p ${PORT} -k ${dir} -c listen_addresses=`,
+          'start',
+        ],
+        runAs: 'postgres',
+      },
+      env(),
+    )
     expect(start.rc, start.stderr).toBe(0)
   }, 60_000)
   afterAll(() => {
@@ -78,15 +108,24 @@ describe.skipIf(!can)(`postgres modules and hydra_create_user (${why})`, () => {
   const password = "s3cr'et; DROP ROLE postgres; --"
   it('postgres_user: creates a role with a SCRAM password, then is idempotent, without the password in argv', async () => {
     const args = { name: 'hy"dra', password, role_attr_flags: 'CREATEDB,NOSUPERUSER' }
-    expect((await apply(pgUser, args, true)).changes).toEqual(['create role hy"dra (CREATEDB NOSUPERUSER) with a password'])
+    expect((await apply(pgUser, args, true)).changes).toEqual([
+      'create role hy"dra (CREATEDB NOSUPERUSER) with a password',
+    ])
     expect(sql('postgres', `SELECT count(*) FROM pg_roles WHERE rolname = 'hy"dra'`)).toBe('0')
     await apply(pgUser, args)
-    expect(sql('postgres', `SELECT rolcreatedb, rolcanlogin, rolsuper, rolpassword LIKE 'SCRAM-SHA-256$4096:%' FROM pg_authid WHERE rolname = 'hy"dra'`)).toBe('t|t|f|t')
+    expect(
+      sql(
+        'postgres',
+        `SELECT rolcreatedb, rolcanlogin, rolsuper, rolpassword LIKE 'SCRAM-SHA-256$4096:%' FROM pg_authid WHERE rolname = 'hy"dra'`,
+      ),
+    ).toBe('t|t|f|t')
     expect((await apply(pgUser, args)).commands).toEqual([])
     const changed = await apply(pgUser, { ...args, password: 'other' })
     expect(changed.changes).toEqual(['set the password of role hy"dra'])
     expect((await apply(pgUser, { ...args, password: 'other' })).commands).toEqual([])
-    expect((await apply(pgUser, { ...args, password: 'other', role_attr_flags: 'NOCREATEDB' })).changes).toEqual(['alter role hy"dra: NOCREATEDB'])
+    expect((await apply(pgUser, { ...args, password: 'other', role_attr_flags: 'NOCREATEDB' })).changes).toEqual([
+      'alter role hy"dra: NOCREATEDB',
+    ])
     for (const c of seen) expect([...c.argv, JSON.stringify(c.env ?? {})].join(' ')).not.toMatch(/s3cr|other/)
     expect(seen.filter((c) => String(c.stdin ?? '').includes('SCRAM-SHA-256')).every((c) => c.secretStdin)).toBe(true)
   })
@@ -97,7 +136,9 @@ describe.skipIf(!can)(`postgres modules and hydra_create_user (${why})`, () => {
     expect(first.changes).toEqual(['create database hydra owned by hy"dra (UTF8)', 'create extension pg_trgm in hydra'])
     expect(sql('hydra', `SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'`)).toBe('pg_trgm')
     expect((await apply(pgDb, args)).commands).toEqual([])
-    await expect(apply(pgDb, { name: 'hydra', extensions: ['no_such_ext'] })).rejects.toThrow(/extension no_such_ext is not available/)
+    await expect(apply(pgDb, { name: 'hydra', extensions: ['no_such_ext'] })).rejects.toThrow(
+      /extension no_such_ext is not available/,
+    )
     await apply(pgDb, { name: 'scratch' })
     expect((await apply(pgDb, { name: 'scratch', state: 'absent' })).changes).toEqual(['drop database scratch'])
     expect(sql('postgres', `SELECT count(*) FROM pg_database WHERE datname = 'scratch'`)).toBe('0')
@@ -106,14 +147,27 @@ describe.skipIf(!can)(`postgres modules and hydra_create_user (${why})`, () => {
   it('hydra_create_user (stand-in hydra-create-user): creates, is idempotent, adds roles, password only on stdin', async () => {
     const init = runLocal({ argv: [`${STANDIN}/hydra-init`], runAs: 'postgres' }, env())
     expect(init.rc, init.stderr).toBe(0)
-    const args = { name: 'admin', full_name: 'The Admin', email: 'admin@example.org', password: 'hunter2-$(id)', roles: ['admin'] }
-    const run = (a: Record<string, unknown>) => apply(hydraUser, { ...a, command: `${STANDIN}/hydra-create-user`, login_user: 'postgres' })
+    const args = {
+      name: 'admin',
+      full_name: 'The Admin',
+      email: 'admin@example.org',
+      password: 'hunter2-$(id)',
+      roles: ['admin'],
+    }
+    const run = (a: Record<string, unknown>) =>
+      apply(hydraUser, { ...a, command: `${STANDIN}/hydra-create-user`, login_user: 'postgres' })
     expect((await run(args)).changes).toEqual(['create Hydra user admin with roles admin'])
-    expect(sql('hydra', `SELECT username, fullname, emailaddress, password LIKE '$standin-sha256$%' FROM users`)).toBe('admin|The Admin|admin@example.org|t')
+    expect(sql('hydra', `SELECT username, fullname, emailaddress, password LIKE '$standin-sha256$%' FROM users`)).toBe(
+      'admin|The Admin|admin@example.org|t',
+    )
     expect((await run(args)).commands).toEqual([])
-    expect((await run({ ...args, roles: ['admin', 'create-projects'] })).changes).toEqual(['admin: roles [admin] → [admin, create-projects]'])
+    expect((await run({ ...args, roles: ['admin', 'create-projects'] })).changes).toEqual([
+      'admin: roles [admin] → [admin, create-projects]',
+    ])
     expect(sql('hydra', `SELECT string_agg(role, ',' ORDER BY role) FROM userroles`)).toBe('admin,create-projects')
-    expect((await run({ ...args, wipe_roles: true })).changes).toEqual(['admin: roles [admin, create-projects] → [admin]'])
+    expect((await run({ ...args, wipe_roles: true })).changes).toEqual([
+      'admin: roles [admin, create-projects] → [admin]',
+    ])
     expect((await run({ ...args, update_password: 'always' })).changes).toEqual(['admin: set password'])
     const hash = '$argon2id$v=19$m=262144,t=3,p=1$NFU1QXJRNnc4V1BhQ0NJQg$6GHqjqv5cNDDwZqrqUD0zQ'
     await run({ name: 'admin', password_hash: hash, update_password: 'always' })

@@ -84,7 +84,20 @@ describe('defaults are filled in', () => {
 })
 
 describe('every property documented', () => {
-  test.each(['command', 'shell', 'copy', 'template', 'file', 'lineinfile', 'stat', 'debug', 'set_fact', 'assert', 'fail', 'wait_for'])('%s', async (name) => {
+  test.each([
+    'command',
+    'shell',
+    'copy',
+    'template',
+    'file',
+    'lineinfile',
+    'stat',
+    'debug',
+    'set_fact',
+    'assert',
+    'fail',
+    'wait_for',
+  ])('%s', async (name) => {
     const mod = await load(name)
     const props = (mod.schema as unknown as { properties: Record<string, { description?: string }> }).properties
     for (const [k, p] of Object.entries(props)) expect(p.description, `${name}.${k}`).toBeTruthy()

@@ -13,7 +13,14 @@ const start = (task: string, hosts: string[]): EngineEvent[] => [
   { type: 'task.start', play, task, hosts, handler: false },
   ...hosts.map((host): EngineEvent => ({ type: 'host.start', play, task, host })),
 ]
-const result = (task: string, r: TaskResult): EngineEvent => ({ type: 'task.result', play, task, host: r.host, result: r, handler: false })
+const result = (task: string, r: TaskResult): EngineEvent => ({
+  type: 'task.result',
+  play,
+  task,
+  host: r.host,
+  result: r,
+  handler: false,
+})
 
 function reporter(verbosity = 0) {
   const out: string[] = []
@@ -39,11 +46,18 @@ describe('plain output: still running', () => {
     vi.advanceTimersByTime(60_000) // 2 m
     vi.advanceTimersByTime(180_000) // 5 m
     vi.advanceTimersByTime(299_000) // just before 10 m
-    expect(still().slice(1)).toEqual(['still running: Install Nix on pi1 (1m00s)', 'still running: Install Nix on pi1 (2m00s)', 'still running: Install Nix on pi1 (5m00s)'])
+    expect(still().slice(1)).toEqual([
+      'still running: Install Nix on pi1 (1m00s)',
+      'still running: Install Nix on pi1 (2m00s)',
+      'still running: Install Nix on pi1 (5m00s)',
+    ])
     vi.advanceTimersByTime(1_000)
     expect(still().at(-1)).toBe('still running: Install Nix on pi1 (10m00s)')
     expect(still()).toHaveLength(5) // 10 minutes: five lines, not a flood
-    feed([result('Install Nix', { status: 'changed', host: 'pi1', data: {} }), { type: 'task.end', play, task: 'Install Nix' }])
+    feed([
+      result('Install Nix', { status: 'changed', host: 'pi1', data: {} }),
+      { type: 'task.end', play, task: 'Install Nix' },
+    ])
     vi.advanceTimersByTime(3_600_000)
     expect(still()).toHaveLength(5)
     rep.close()
@@ -52,7 +66,8 @@ describe('plain output: still running', () => {
   it('shows the first poll line with output at once, even after empty ones', () => {
     const { rep, out, feed } = reporter(0)
     feed(start('Build', ['pi1']))
-    for (const line of ['[0s]', '[1s]', '[2s] step one', '[3s] step one', '[4s] step two']) feed([{ type: 'host.log', play, task: 'Build', host: 'pi1', line, level: 0 }])
+    for (const line of ['[0s]', '[1s]', '[2s] step one', '[3s] step one', '[4s] step two'])
+      feed([{ type: 'host.log', play, task: 'Build', host: 'pi1', line, level: 0 }])
     expect(out.slice(1)).toEqual(['  [pi1] [0s]', '  [pi1] [2s] step one'])
     rep.close()
   })
@@ -63,12 +78,26 @@ describe('plain output: still running', () => {
       feed(start('Build', ['pi1']))
       for (let s = 10; s <= 60; s += 10) {
         vi.advanceTimersByTime(10_000)
-        feed([{ type: 'host.log', play, task: 'Build', host: 'pi1', line: `[${s === 60 ? '1m00s' : `${s}s`}] step ${s}`, level: 0 }])
+        feed([
+          {
+            type: 'host.log',
+            play,
+            task: 'Build',
+            host: 'pi1',
+            line: `[${s === 60 ? '1m00s' : `${s}s`}] step ${s}`,
+            level: 0,
+          },
+        ])
       }
       vi.advanceTimersByTime(1_000)
       const polls = out.filter((l) => l.includes('step'))
       // the report at 30 s comes just before the poll line of 30 s: it shows the one of 20 s
-      if (v === 0) expect(polls).toEqual(['  [pi1] [10s] step 10', 'still running: Build on pi1 (30s): [20s] step 20', 'still running: Build on pi1 (1m00s): [50s] step 50'])
+      if (v === 0)
+        expect(polls).toEqual([
+          '  [pi1] [10s] step 10',
+          'still running: Build on pi1 (30s): [20s] step 20',
+          'still running: Build on pi1 (1m00s): [50s] step 50',
+        ])
       else expect(polls).toHaveLength(6)
       rep.handle({ type: 'run.end', recap: {}, interrupted: false })
       rep.close()
@@ -77,10 +106,20 @@ describe('plain output: still running', () => {
 })
 
 describe('plain output: skipped loop items', () => {
-  const items = (n: number, run: number[]) => Array.from({ length: n }, (_, i) => run.includes(i) ? { item: `i${i}`, status: 'ok', changed: false } : { item: `nix-${i}`, skipped: true, changed: false })
+  const items = (n: number, run: number[]) =>
+    Array.from({ length: n }, (_, i) =>
+      run.includes(i)
+        ? { item: `i${i}`, status: 'ok', changed: false }
+        : { item: `nix-${i}`, skipped: true, changed: false },
+    )
 
   it('one line per host for an all-skipped loop; every item with -v', () => {
-    const r: TaskResult = { status: 'skipped', host: 'pi1', reason: 'all items skipped', data: { results: items(12, []), skipped: true } } as TaskResult
+    const r: TaskResult = {
+      status: 'skipped',
+      host: 'pi1',
+      reason: 'all items skipped',
+      data: { results: items(12, []), skipped: true },
+    } as TaskResult
     const quiet = reporter(0)
     quiet.feed([result('Nix packages', r)])
     expect(quiet.out).toEqual(['skipping: [pi1] (12 items)'])

@@ -27,14 +27,17 @@ describe.skipIf(!can.ok)(`host keys through the CLI${can.ok ? '' : ` (skipped: $
   let dir: string
   let base: string
   const run = (kh: string, extra: string[] = []) =>
-    bounded(['run', join(dir, 'book.yml'), '-i', join(dir, 'inventory.yml'), '--known-hosts', kh, '--json', ...extra], { limitMs: 60_000 })
+    bounded(['run', join(dir, 'book.yml'), '-i', join(dir, 'inventory.yml'), '--known-hosts', kh, '--json', ...extra], {
+      limitMs: 60_000,
+    })
 
   beforeAll(async () => {
     fleet = await startSshd({ count: 2, sudo: 'nopasswd' })
     base = userDir(fleet.user, 'tsplay-hk-')
     dir = writeTree({
       'inventory.yml': fleet.inventoryYaml({ base }),
-      'book.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: touch, command: "touch {{ base }}/ran-{{ inventory_hostname }}" }\n',
+      'book.yml':
+        '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: touch, command: "touch {{ base }}/ran-{{ inventory_hostname }}" }\n',
     })
   })
 
@@ -55,23 +58,30 @@ describe.skipIf(!can.ok)(`host keys through the CLI${can.ok ? '' : ` (skipped: $
     expect(existsSync(join(base, 'ran-t1')) && existsSync(join(base, 'ran-t2'))).toBe(true)
   }, 90_000)
 
-  it.each([false, true])('a changed key is refused with its SHA256 fingerprint (hashed file: %s), even with --trust-new-host-keys', async (hashed) => {
-    for (const h of ['t1', 't2']) rmSync(join(base, `ran-${h}`), { force: true })
-    const impostor = ssh2.utils.generateKeyPairSync('ed25519').public
-    const kh = join(dir, `changed_known_hosts_${hashed}`)
-    writeFileSync(kh, `[127.0.0.1]:${fleet.hosts[0].port} ${impostor}\n[127.0.0.1]:${fleet.hosts[1].port} ${fleet.hosts[1].hostKey}\n`)
-    if (hashed) execFileSync('ssh-keygen', ['-H', '-f', kh], { stdio: 'ignore' })
-    const before = readFileSync(kh, 'utf8')
-    const r = await run(kh, ['--trust-new-host-keys'])
-    expect(r.code, explain(r)).toBe(4)
-    const msg = resultsOf(r, 'touch').find((e) => e.host === 't1')?.msg ?? ''
-    expect(msg).toMatch(/HOST KEY CHANGED/)
-    expect(msg).toContain(sshKeygenFp(fleet.hosts[0].hostKey, dir)) // what the host offers now
-    expect(msg).toContain(sshKeygenFp(impostor, dir)) // what the file expected
-    expect(recapOf(r, 't1').unreachable).toBe(1)
-    expect(recapOf(r, 't2')).toMatchObject({ changed: 1, unreachable: 0 })
-    expect(existsSync(join(base, 'ran-t1'))).toBe(false)
-    expect(existsSync(join(base, 'ran-t2'))).toBe(true)
-    expect(readFileSync(kh, 'utf8')).toBe(before)
-  }, 90_000)
+  it.each([false, true])(
+    'a changed key is refused with its SHA256 fingerprint (hashed file: %s), even with --trust-new-host-keys',
+    async (hashed) => {
+      for (const h of ['t1', 't2']) rmSync(join(base, `ran-${h}`), { force: true })
+      const impostor = ssh2.utils.generateKeyPairSync('ed25519').public
+      const kh = join(dir, `changed_known_hosts_${hashed}`)
+      writeFileSync(
+        kh,
+        `[127.0.0.1]:${fleet.hosts[0].port} ${impostor}\n[127.0.0.1]:${fleet.hosts[1].port} ${fleet.hosts[1].hostKey}\n`,
+      )
+      if (hashed) execFileSync('ssh-keygen', ['-H', '-f', kh], { stdio: 'ignore' })
+      const before = readFileSync(kh, 'utf8')
+      const r = await run(kh, ['--trust-new-host-keys'])
+      expect(r.code, explain(r)).toBe(4)
+      const msg = resultsOf(r, 'touch').find((e) => e.host === 't1')?.msg ?? ''
+      expect(msg).toMatch(/HOST KEY CHANGED/)
+      expect(msg).toContain(sshKeygenFp(fleet.hosts[0].hostKey, dir)) // what the host offers now
+      expect(msg).toContain(sshKeygenFp(impostor, dir)) // what the file expected
+      expect(recapOf(r, 't1').unreachable).toBe(1)
+      expect(recapOf(r, 't2')).toMatchObject({ changed: 1, unreachable: 0 })
+      expect(existsSync(join(base, 'ran-t1'))).toBe(false)
+      expect(existsSync(join(base, 'ran-t2'))).toBe(true)
+      expect(readFileSync(kh, 'utf8')).toBe(before)
+    },
+    90_000,
+  )
 })

@@ -39,7 +39,12 @@ export function canRunPg(): boolean {
   return process.getuid?.() === 0 && existsSync(join(BIN, 'initdb'))
 }
 
-const asPg = (argv: string[]): string => execFileSync('runuser', ['-u', 'postgres', '--', ...argv], { encoding: 'utf8', cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] })
+const asPg = (argv: string[]): string =>
+  execFileSync('runuser', ['-u', 'postgres', '--', ...argv], {
+    encoding: 'utf8',
+    cwd: '/',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
 
 /** Start a cluster on a Unix socket only (port number used for the socket's name). */
 export async function startPg(port = String(54400 + (process.pid % 500))): Promise<PgCluster> {
@@ -47,7 +52,17 @@ export async function startPg(port = String(54400 + (process.pid % 500))): Promi
   chmodSync(dir, 0o755)
   chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), 0)
   asPg([join(BIN, 'initdb'), '-D', join(dir, 'data'), '-A', 'peer', '-U', 'postgres'])
-  asPg([join(BIN, 'pg_ctl'), '-D', join(dir, 'data'), '-l', join(dir, 'log'), '-w', '-o', `-k ${dir} -p ${port} -c listen_addresses=`, 'start'])
+  asPg([
+    join(BIN, 'pg_ctl'),
+    '-D',
+    join(dir, 'data'),
+    '-l',
+    join(dir, 'log'),
+    '-w',
+    '-o',
+    `-k ${dir} -p ${port} -c listen_addresses=`,
+    'start',
+  ])
   return {
     host: dir,
     port,

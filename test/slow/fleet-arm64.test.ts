@@ -13,7 +13,8 @@ describe.runIf(SLOW)('an emulated arm64 fleet node (slow)', () => {
   let fleet: Fleet
   let node: string
 
-  const ssh = (cmd: string) => spawnSync(fleet.sshArgv(node)[0], [...fleet.sshArgv(node).slice(1), cmd], { encoding: 'utf8', timeout: 300_000 })
+  const ssh = (cmd: string) =>
+    spawnSync(fleet.sshArgv(node)[0], [...fleet.sshArgv(node).slice(1), cmd], { encoding: 'utf8', timeout: 300_000 })
 
   beforeAll(async () => {
     needSlowFleet({ emulated: true })
@@ -23,7 +24,9 @@ describe.runIf(SLOW)('an emulated arm64 fleet node (slow)', () => {
     node = fleet.nodes[0].name
   }, 3_600_000)
 
-  afterAll(async () => { await fleet?.stop() })
+  afterAll(async () => {
+    await fleet?.stop()
+  })
 
   it('is aarch64, reachable over SSH, and sudo works for the test user', () => {
     const r = ssh('uname -m; dpkg --print-architecture; sudo -n id -u')

@@ -42,24 +42,52 @@ describe.runIf(SLOW)('hydra-pi.yml on arm64 nodes (emulated) with an x86_64 buil
     address = Object.fromEntries(fleet.nodes.map((n) => [n.name, n.address]))
     dir = mkdtempSync(join(tmpdir(), 'tsplay-arm64-'))
     const emulated = { nix_extra_options: { 'filter-syscalls': false } }
-    writeFileSync(join(dir, 'hosts.yml'), stringify({
-      all: {
-        vars: {
-          ansible_user: fleet.user, ansible_ssh_private_key_file: fleet.keyFile, nix_install_method: 'debian',
-          hydra_install_method: 'prefix', hydra_prefix: PREFIX, hydra_listen_host: '0.0.0.0',
+    writeFileSync(
+      join(dir, 'hosts.yml'),
+      stringify({
+        all: {
+          vars: {
+            ansible_user: fleet.user,
+            ansible_ssh_private_key_file: fleet.keyFile,
+            nix_install_method: 'debian',
+            hydra_install_method: 'prefix',
+            hydra_prefix: PREFIX,
+            hydra_listen_host: '0.0.0.0',
+          },
+          children: {
+            hydra_server: { hosts: { [server]: { ansible_host: address[server], ...emulated } } },
+            hydra_builders: {
+              hosts: {
+                [armBuilder]: { ansible_host: address[armBuilder], ...emulated },
+                [x86Builder]: { ansible_host: address[x86Builder] },
+              },
+            },
+          },
         },
-        children: {
-          hydra_server: { hosts: { [server]: { ansible_host: address[server], ...emulated } } },
-          hydra_builders: { hosts: { [armBuilder]: { ansible_host: address[armBuilder], ...emulated }, [x86Builder]: { ansible_host: address[x86Builder] } } },
-        },
-      },
-    }))
+      }),
+    )
     writeFileSync(join(dir, 'secrets.yml'), 'hydra_admin_password: slow-arm64-admin\n', { mode: 0o600 })
-    base = ['run', PLAYBOOK, '-i', join(dir, 'hosts.yml'), '--known-hosts', fleet.knownHostsFile, '--json', '-e', `@${join(dir, 'secrets.yml')}`]
-    const files = readdirSync(STANDIN, { recursive: true }).map(String).filter((f) => statSync(join(STANDIN, f)).isFile())
+    base = [
+      'run',
+      PLAYBOOK,
+      '-i',
+      join(dir, 'hosts.yml'),
+      '--known-hosts',
+      fleet.knownHostsFile,
+      '--json',
+      '-e',
+      `@${join(dir, 'secrets.yml')}`,
+    ]
+    const files = readdirSync(STANDIN, { recursive: true })
+      .map(String)
+      .filter((f) => statSync(join(STANDIN, f)).isFile())
     for (const f of files) {
       const dest = `${PREFIX}/${relative(STANDIN, join(STANDIN, f))}`
-      await sh(server, ['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod 0755 "$1"', 'sh', dest], readFileSync(join(STANDIN, f), 'utf8'))
+      await sh(
+        server,
+        ['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod 0755 "$1"', 'sh', dest],
+        readFileSync(join(STANDIN, f), 'utf8'),
+      )
     }
   }, HOUR)
 
@@ -68,68 +96,111 @@ describe.runIf(SLOW)('hydra-pi.yml on arm64 nodes (emulated) with an x86_64 buil
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('facts: aarch64 / aarch64-linux on the arm64 nodes, x86_64-linux on the other', async () => {
-    writeFileSync(join(dir, 'facts.yml'), stringify([{
-      name: 'facts', hosts: 'all', gather_facts: true,
-      tasks: [{ name: 'arch', debug: { msg: '{{ ansible_architecture }} {{ facts.nix_system }}' } }],
-    }]))
-    const r = await tsplay(['run', join(dir, 'facts.yml'), '-i', join(dir, 'hosts.yml'), '--known-hosts', fleet.knownHostsFile, '--json'])
-    expect(r.rc, explain(r)).toBe(0)
-    const msg = (h: string) => r.tasks.find((t) => t.host === h && t.task === 'arch')?.msg
-    expect(msg(server)).toBe('aarch64 aarch64-linux')
-    expect(msg(armBuilder)).toBe('aarch64 aarch64-linux')
-    expect(msg(x86Builder)).toBe('x86_64 x86_64-linux')
-  }, HOUR)
+  it(
+    'facts: aarch64 / aarch64-linux on the arm64 nodes, x86_64-linux on the other',
+    async () => {
+      writeFileSync(
+        join(dir, 'facts.yml'),
+        stringify([
+          {
+            name: 'facts',
+            hosts: 'all',
+            gather_facts: true,
+            tasks: [{ name: 'arch', debug: { msg: '{{ ansible_architecture }} {{ facts.nix_system }}' } }],
+          },
+        ]),
+      )
+      const r = await tsplay([
+        'run',
+        join(dir, 'facts.yml'),
+        '-i',
+        join(dir, 'hosts.yml'),
+        '--known-hosts',
+        fleet.knownHostsFile,
+        '--json',
+      ])
+      expect(r.rc, explain(r)).toBe(0)
+      const msg = (h: string) => r.tasks.find((t) => t.host === h && t.task === 'arch')?.msg
+      expect(msg(server)).toBe('aarch64 aarch64-linux')
+      expect(msg(armBuilder)).toBe('aarch64 aarch64-linux')
+      expect(msg(x86Builder)).toBe('x86_64 x86_64-linux')
+    },
+    HOUR,
+  )
 
-  it('first run of the whole playbook passes; Debian\'s arm64 nix-bin runs', async () => {
-    const t = timer('hydra-pi.yml first run (arm64 server + arm64 builder emulated, x86_64 builder)')
-    const r = await tsplay(base)
-    t.done()
-    expect(r.rc, explain(r)).toBe(0)
-    for (const n of [server, armBuilder]) {
-      expect(await sh(n, ['dpkg-query', '-W', '-f', '${Architecture}', 'nix-bin'])).toBe('arm64')
-      expect(await sh(n, ['nix-store', '--version'])).toMatch(/^nix-store \(Nix\) 2\./)
-      expect(await sh(n, ['systemctl', 'is-active', 'nix-daemon'])).toBe('active')
-      expect(await sh(n, ['cat', '/etc/nix/nix.conf'])).toMatch(/^filter-syscalls = false$/m)
-    }
-    expect(await sh(x86Builder, ['cat', '/etc/nix/nix.conf'])).not.toMatch(/filter-syscalls/)
-    expect((await fetch(`http://${address[server]}:3000/`)).ok).toBe(true)
-  }, 3 * HOUR)
+  it(
+    "first run of the whole playbook passes; Debian's arm64 nix-bin runs",
+    async () => {
+      const t = timer('hydra-pi.yml first run (arm64 server + arm64 builder emulated, x86_64 builder)')
+      const r = await tsplay(base)
+      t.done()
+      expect(r.rc, explain(r)).toBe(0)
+      for (const n of [server, armBuilder]) {
+        expect(await sh(n, ['dpkg-query', '-W', '-f', '${Architecture}', 'nix-bin'])).toBe('arm64')
+        expect(await sh(n, ['nix-store', '--version'])).toMatch(/^nix-store \(Nix\) 2\./)
+        expect(await sh(n, ['systemctl', 'is-active', 'nix-daemon'])).toBe('active')
+        expect(await sh(n, ['cat', '/etc/nix/nix.conf'])).toMatch(/^filter-syscalls = false$/m)
+      }
+      expect(await sh(x86Builder, ['cat', '/etc/nix/nix.conf'])).not.toMatch(/filter-syscalls/)
+      expect((await fetch(`http://${address[server]}:3000/`)).ok).toBe(true)
+    },
+    3 * HOUR,
+  )
 
-  it('/etc/nix/machines carries each builder\'s own system', async () => {
+  it("/etc/nix/machines carries each builder's own system", async () => {
     // The server's own line ("localhost": build here) is in Hydra's list only; nix-daemon's lists the builders.
-    const lines = (await sh(server, ['cat', '/etc/nix/machines', '/etc/hydra/machines'])).split('\n').filter((l) => l && !l.startsWith('#'))
+    const lines = (await sh(server, ['cat', '/etc/nix/machines', '/etc/hydra/machines']))
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
     const systemOf = (prefix: string) => lines.find((l) => l.startsWith(prefix))?.split(' ')[1]
     expect(systemOf('localhost ')).toBe('aarch64-linux')
     expect(systemOf(`ssh://nixremote@${address[armBuilder]} `)).toBe('aarch64-linux')
     expect(systemOf(`ssh://nixremote@${address[x86Builder]} `)).toBe('x86_64-linux')
   })
 
-  it('a build for aarch64-linux sent from the server runs on the arm64 builder', async () => {
-    const t = timer('aarch64-linux busybox build sent from the server to the arm64 builder')
-    await sh(server, ['apt-get', 'install', '-y', '-q', 'busybox-static'])
-    await sh(server, ['sh', '-c', 'mkdir -p /root/t/bb && cp /bin/busybox /root/t/bb/busybox'])
-    await sh(server, ['sh', '-c', 'cat > /root/t/x.nix'], 'derivation { name = "arm-remote"; system = "aarch64-linux"; '
-      + 'builder = "${./bb}/busybox"; args = [ "sh" "-c" "echo built-on-$(uname -m) > $out" ]; }\n')
-    // The builders' lines of the list (what Hydra's queue runner hands to Nix; "localhost" means itself to it),
-    // and --max-jobs 0: the server may not build it; Nix must pick a builder whose system is aarch64-linux.
-    const r = await fleet.exec(server, ['sh', '-c',
-      'exec nix-build --no-out-link --max-jobs 0 --builders "$(grep "^ssh://" /etc/nix/machines)" /root/t/x.nix'])
-    t.done()
-    expect(r.rc, r.stderr).toBe(0)
-    const out = r.stdout.trim()
-    expect(r.stderr).toContain(`on 'ssh://nixremote@${address[armBuilder]}'`)
-    expect(r.stderr).not.toContain(address[x86Builder])
-    expect(await sh(server, ['cat', out])).toBe('built-on-aarch64')
-    expect((await fleet.exec(armBuilder, ['test', '-e', out])).rc, 'the output is in the arm64 builder\'s store').toBe(0)
-    expect((await fleet.exec(x86Builder, ['test', '-e', out])).rc).not.toBe(0)
-  }, HOUR)
+  it(
+    'a build for aarch64-linux sent from the server runs on the arm64 builder',
+    async () => {
+      const t = timer('aarch64-linux busybox build sent from the server to the arm64 builder')
+      await sh(server, ['apt-get', 'install', '-y', '-q', 'busybox-static'])
+      await sh(server, ['sh', '-c', 'mkdir -p /root/t/bb && cp /bin/busybox /root/t/bb/busybox'])
+      await sh(
+        server,
+        ['sh', '-c', 'cat > /root/t/x.nix'],
+        'derivation { name = "arm-remote"; system = "aarch64-linux"; ' +
+          'builder = "${./bb}/busybox"; args = [ "sh" "-c" "echo built-on-$(uname -m) > $out" ]; }\n',
+      )
+      // The builders' lines of the list (what Hydra's queue runner hands to Nix; "localhost" means itself to it),
+      // and --max-jobs 0: the server may not build it; Nix must pick a builder whose system is aarch64-linux.
+      const r = await fleet.exec(server, [
+        'sh',
+        '-c',
+        'exec nix-build --no-out-link --max-jobs 0 --builders "$(grep "^ssh://" /etc/nix/machines)" /root/t/x.nix',
+      ])
+      t.done()
+      expect(r.rc, r.stderr).toBe(0)
+      const out = r.stdout.trim()
+      expect(r.stderr).toContain(`on 'ssh://nixremote@${address[armBuilder]}'`)
+      expect(r.stderr).not.toContain(address[x86Builder])
+      expect(await sh(server, ['cat', out])).toBe('built-on-aarch64')
+      expect((await fleet.exec(armBuilder, ['test', '-e', out])).rc, "the output is in the arm64 builder's store").toBe(
+        0,
+      )
+      expect((await fleet.exec(x86Builder, ['test', '-e', out])).rc).not.toBe(0)
+    },
+    HOUR,
+  )
 
-  it('a second run is 0 changed', async () => {
-    const t = timer('hydra-pi.yml second run on the mixed farm')
-    const r = await tsplay(base)
-    t.done()
-    expect(r.rc, explain(r)).toBe(0)
-    for (const h of [server, armBuilder, x86Builder]) expect(r.recap[h].changed, `${h}: ${changedTasks(r, h).join(' | ')}`).toBe(0)
-  }, 2 * HOUR)
+  it(
+    'a second run is 0 changed',
+    async () => {
+      const t = timer('hydra-pi.yml second run on the mixed farm')
+      const r = await tsplay(base)
+      t.done()
+      expect(r.rc, explain(r)).toBe(0)
+      for (const h of [server, armBuilder, x86Builder])
+        expect(r.recap[h].changed, `${h}: ${changedTasks(r, h).join(' | ')}`).toBe(0)
+    },
+    2 * HOUR,
+  )
 })

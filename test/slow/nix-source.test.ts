@@ -51,11 +51,29 @@ describe.runIf(SLOW)('Nix 2.24.14 from source on a fleet node (slow)', () => {
     // The server: the first play (preflight, base, nix) is all that runs with --tags base,nix; the preflight
     // still wants the admin password (a vars file of mode 0600, as docs/hydra-pi.md says).
     writeFileSync(join(dir, 'secrets.yml'), 'hydra_admin_password: slow-tier-not-used\n', { mode: 0o600 })
-    writeFileSync(join(dir, 'hosts.yml'), fleet.inventoryYaml({ hydra_server: [node] }, {
-      nix_install_method: 'source', nix_source_repo: 'file:///srv/nix.git',
-    }))
-    base = ['run', PLAYBOOK, '-i', join(dir, 'hosts.yml'), '--known-hosts', fleet.knownHostsFile, '--json', '--tags', 'base,nix',
-      '-e', `@${join(dir, 'secrets.yml')}`]
+    writeFileSync(
+      join(dir, 'hosts.yml'),
+      fleet.inventoryYaml(
+        { hydra_server: [node] },
+        {
+          nix_install_method: 'source',
+          nix_source_repo: 'file:///srv/nix.git',
+        },
+      ),
+    )
+    base = [
+      'run',
+      PLAYBOOK,
+      '-i',
+      join(dir, 'hosts.yml'),
+      '--known-hosts',
+      fleet.knownHostsFile,
+      '--json',
+      '--tags',
+      'base,nix',
+      '-e',
+      `@${join(dir, 'secrets.yml')}`,
+    ]
   }, 900_000)
 
   afterAll(async () => {
@@ -63,32 +81,45 @@ describe.runIf(SLOW)('Nix 2.24.14 from source on a fleet node (slow)', () => {
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('first run builds and installs Nix, and the build survives the node\'s link dropped during make', async () => {
-    const t = timer('first run (apt, clone, configure, make -j2, install) of Nix 2.24.14 from source')
-    let ended = false
-    const run = tsplay(base).then((r) => { ended = true; return r })
-    // Wait until make has compiled a few objects, then cut the node off for 90 s (longer than the 60 s poll).
-    let makePid = ''
-    for (let i = 0; i < 2400 && !makePid && !ended; i++) {
-      await new Promise((r) => setTimeout(r, 2000))
-      const objs = await fleet.exec(node, ['sh', '-c', 'find /usr/local/src/nix-2.24.14/src -name "*.o" | wc -l'])
-      if (Number(objs.stdout.trim()) >= 3) makePid = (await fleet.exec(node, ['pgrep', '-o', '-x', 'make'])).stdout.trim()
-    }
-    if (ended) { const r = await run; throw new Error(`the run ended before make compiled anything:\n${explain(r)}`) }
-    expect(makePid, 'make never started compiling').toMatch(/^\d+$/)
-    const drop = timer('link down during make')
-    await fleet.linkDown(node)
-    await new Promise((r) => setTimeout(r, 90_000))
-    await fleet.linkUp(node)
-    drop.done()
-    // The same make is still at work (the job ran on, detached, while tsplay could not reach the node).
-    expect((await fleet.exec(node, ['kill', '-0', makePid])).rc, 'make died with the link').toBe(0)
-    const r = await run
-    t.done()
-    expect(r.rc, explain(r)).toBe(0)
-    expect(r.recap[node].failed).toBe(0)
-    expect(changedTasks(r, node)).toContain('Build Nix (hours on a Pi; runs detached and survives a dropped connection)')
-  }, 3 * HOUR)
+  it(
+    "first run builds and installs Nix, and the build survives the node's link dropped during make",
+    async () => {
+      const t = timer('first run (apt, clone, configure, make -j2, install) of Nix 2.24.14 from source')
+      let ended = false
+      const run = tsplay(base).then((r) => {
+        ended = true
+        return r
+      })
+      // Wait until make has compiled a few objects, then cut the node off for 90 s (longer than the 60 s poll).
+      let makePid = ''
+      for (let i = 0; i < 2400 && !makePid && !ended; i++) {
+        await new Promise((r) => setTimeout(r, 2000))
+        const objs = await fleet.exec(node, ['sh', '-c', 'find /usr/local/src/nix-2.24.14/src -name "*.o" | wc -l'])
+        if (Number(objs.stdout.trim()) >= 3)
+          makePid = (await fleet.exec(node, ['pgrep', '-o', '-x', 'make'])).stdout.trim()
+      }
+      if (ended) {
+        const r = await run
+        throw new Error(`the run ended before make compiled anything:\n${explain(r)}`)
+      }
+      expect(makePid, 'make never started compiling').toMatch(/^\d+$/)
+      const drop = timer('link down during make')
+      await fleet.linkDown(node)
+      await new Promise((r) => setTimeout(r, 90_000))
+      await fleet.linkUp(node)
+      drop.done()
+      // The same make is still at work (the job ran on, detached, while tsplay could not reach the node).
+      expect((await fleet.exec(node, ['kill', '-0', makePid])).rc, 'make died with the link').toBe(0)
+      const r = await run
+      t.done()
+      expect(r.rc, explain(r)).toBe(0)
+      expect(r.recap[node].failed).toBe(0)
+      expect(changedTasks(r, node)).toContain(
+        'Build Nix (hours on a Pi; runs detached and survives a dropped connection)',
+      )
+    },
+    3 * HOUR,
+  )
 
   it('nix --version is 2.24.14 from the source prefix, and the source-built nix-daemon serves it', async () => {
     expect(await sh(['nix', '--version'])).toBe('nix (Nix) 2.24.14')
@@ -100,8 +131,11 @@ describe.runIf(SLOW)('Nix 2.24.14 from source on a fleet node (slow)', () => {
   it('the source-built nix-daemon runs a build (busybox derivation, no network)', async () => {
     const t = timer('busybox derivation built by the source-built nix-daemon')
     await sh(['sh', '-c', 'mkdir -p /root/t/bb && cp /bin/busybox /root/t/bb/busybox'])
-    await sh(['sh', '-c', 'cat > /root/t/x.nix'], '{ n ? "x" }: derivation { name = n; system = builtins.currentSystem; '
-      + 'builder = "${./bb}/busybox"; args = [ "sh" "-c" "echo hi-from-$(uname -m) > $out" ]; }\n')
+    await sh(
+      ['sh', '-c', 'cat > /root/t/x.nix'],
+      '{ n ? "x" }: derivation { name = n; system = builtins.currentSystem; ' +
+        'builder = "${./bb}/busybox"; args = [ "sh" "-c" "echo hi-from-$(uname -m) > $out" ]; }\n',
+    )
     // NIX_REMOTE=daemon: the client must go through the daemon's socket (it fails if the daemon does not answer).
     const out = await sh(['env', 'NIX_REMOTE=daemon', 'nix-build', '--no-out-link', '/root/t/x.nix'])
     t.done()
@@ -109,30 +143,47 @@ describe.runIf(SLOW)('Nix 2.24.14 from source on a fleet node (slow)', () => {
     expect(await sh(['cat', out])).toBe(`hi-from-${await sh(['uname', '-m'])}`)
   }, 600_000)
 
-  it('a second run is 0 changed and does not build again', async () => {
-    const before = await sh(['stat', '-c', '%Y', '/opt/nix-2.24.14/bin/nix'])
-    const t = timer('second run (nothing to do)')
-    const r = await tsplay(base)
-    t.done()
-    expect(r.rc, explain(r)).toBe(0)
-    expect(r.recap[node].changed, changedTasks(r, node).join('\n')).toBe(0)
-    const build = r.tasks.find((x) => x.host === node && x.task.startsWith('Build Nix'))
-    expect(build?.status).toBe('ok') // creates: the prefix's nix exists, so make is not run
-    expect(await sh(['stat', '-c', '%Y', '/opt/nix-2.24.14/bin/nix'])).toBe(before)
-  }, HOUR)
+  it(
+    'a second run is 0 changed and does not build again',
+    async () => {
+      const before = await sh(['stat', '-c', '%Y', '/opt/nix-2.24.14/bin/nix'])
+      const t = timer('second run (nothing to do)')
+      const r = await tsplay(base)
+      t.done()
+      expect(r.rc, explain(r)).toBe(0)
+      expect(r.recap[node].changed, changedTasks(r, node).join('\n')).toBe(0)
+      const build = r.tasks.find((x) => x.host === node && x.task.startsWith('Build Nix'))
+      expect(build?.status).toBe('ok') // creates: the prefix's nix exists, so make is not run
+      expect(await sh(['stat', '-c', '%Y', '/opt/nix-2.24.14/bin/nix'])).toBe(before)
+    },
+    HOUR,
+  )
 
-  it('a changed nix_version builds beside the old prefix, and the daemon moves to it', async () => {
-    const t = timer(`run with nix_version=${NEW} (full second build beside the first)`)
-    const r = await tsplay([...base, '-e', `nix_version=${NEW}`])
-    t.done()
-    expect(r.rc, explain(r)).toBe(0)
-    expect(await sh([`/opt/nix-${NEW}/bin/nix`, '--version'])).toBe(`nix (Nix) ${NEW}`)
-    expect(await sh(['/opt/nix-2.24.14/bin/nix', '--version'])).toBe('nix (Nix) 2.24.14')
-    expect(await sh(['nix', '--version'])).toBe(`nix (Nix) ${NEW}`)
-    const main = await sh(['systemctl', 'show', '-P', 'MainPID', 'nix-daemon'])
-    expect(await sh(['readlink', '-f', `/proc/${main}/exe`])).toBe(`/opt/nix-${NEW}/bin/nix`)
-    const out = await sh(['env', 'NIX_REMOTE=daemon', 'nix-build', '--no-out-link', '--argstr', 'n', 'y', '/root/t/x.nix'])
-    expect(out).toMatch(/-y$/)
-    expect(await sh(['cat', out])).toMatch(/^hi-from-/)
-  }, 3 * HOUR)
+  it(
+    'a changed nix_version builds beside the old prefix, and the daemon moves to it',
+    async () => {
+      const t = timer(`run with nix_version=${NEW} (full second build beside the first)`)
+      const r = await tsplay([...base, '-e', `nix_version=${NEW}`])
+      t.done()
+      expect(r.rc, explain(r)).toBe(0)
+      expect(await sh([`/opt/nix-${NEW}/bin/nix`, '--version'])).toBe(`nix (Nix) ${NEW}`)
+      expect(await sh(['/opt/nix-2.24.14/bin/nix', '--version'])).toBe('nix (Nix) 2.24.14')
+      expect(await sh(['nix', '--version'])).toBe(`nix (Nix) ${NEW}`)
+      const main = await sh(['systemctl', 'show', '-P', 'MainPID', 'nix-daemon'])
+      expect(await sh(['readlink', '-f', `/proc/${main}/exe`])).toBe(`/opt/nix-${NEW}/bin/nix`)
+      const out = await sh([
+        'env',
+        'NIX_REMOTE=daemon',
+        'nix-build',
+        '--no-out-link',
+        '--argstr',
+        'n',
+        'y',
+        '/root/t/x.nix',
+      ])
+      expect(out).toMatch(/-y$/)
+      expect(await sh(['cat', out])).toMatch(/^hi-from-/)
+    },
+    3 * HOUR,
+  )
 })

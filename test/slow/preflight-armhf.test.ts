@@ -30,7 +30,10 @@ describe.runIf(SLOW)('preflight refuses an armhf (armv7l) node (slow)', () => {
     t.done()
     node = fleet.nodes[0].name
     dir = mkdtempSync(join(tmpdir(), 'tsplay-armhf-'))
-    writeFileSync(join(dir, 'hosts.yml'), fleet.inventoryYaml({ hydra_server: [node] }, { nix_install_method: 'debian' }))
+    writeFileSync(
+      join(dir, 'hosts.yml'),
+      fleet.inventoryYaml({ hydra_server: [node] }, { nix_install_method: 'debian' }),
+    )
     writeFileSync(join(dir, 'secrets.yml'), 'hydra_admin_password: slow-armhf-admin\n', { mode: 0o600 })
   }, 3_600_000)
 
@@ -45,19 +48,36 @@ describe.runIf(SLOW)('preflight refuses an armhf (armv7l) node (slow)', () => {
   })
 
   it('a real run stops in the preflight with exit code 2 and the reason, and changes nothing', async () => {
-    const before = (await fleet.exec(node, ['sh', '-c', 'dpkg-query -W -f "\\${Package}\\n" | sort | sha256sum'])).stdout
+    const before = (await fleet.exec(node, ['sh', '-c', 'dpkg-query -W -f "\\${Package}\\n" | sort | sha256sum']))
+      .stdout
     const t = timer('hydra-pi.yml on the armhf node (refused in the preflight)')
-    const r = await tsplay(['run', PLAYBOOK, '-i', join(dir, 'hosts.yml'), '--known-hosts', fleet.knownHostsFile, '--json',
-      '-e', `@${join(dir, 'secrets.yml')}`])
+    const r = await tsplay([
+      'run',
+      PLAYBOOK,
+      '-i',
+      join(dir, 'hosts.yml'),
+      '--known-hosts',
+      fleet.knownHostsFile,
+      '--json',
+      '-e',
+      `@${join(dir, 'secrets.yml')}`,
+    ])
     t.done()
     expect(r.rc, explain(r)).toBe(2)
     const failed = r.tasks.filter((x) => x.status === 'failed')
     expect(failed.map((x) => x.task)).toEqual(['preflight : No Nix binary cache for 32-bit ARM'])
-    expect(failed[0].msg).toMatch(new RegExp(`^${node} is armv7l \\(armv7l-linux\\)\\. No Nix binary cache serves that system.*takes days.*`
-      + 'nix_allow_source_build_without_cache: true', 's'))
+    expect(failed[0].msg).toMatch(
+      new RegExp(
+        `^${node} is armv7l \\(armv7l-linux\\)\\. No Nix binary cache serves that system.*takes days.*` +
+          'nix_allow_source_build_without_cache: true',
+        's',
+      ),
+    )
     expect(r.recap[node].changed).toBe(0)
     expect(r.tasks.some((x) => x.task.startsWith('base :') || x.task.startsWith('nix :'))).toBe(false)
-    expect((await fleet.exec(node, ['sh', '-c', 'dpkg-query -W -f "\\${Package}\\n" | sort | sha256sum'])).stdout).toBe(before)
+    expect((await fleet.exec(node, ['sh', '-c', 'dpkg-query -W -f "\\${Package}\\n" | sort | sha256sum'])).stdout).toBe(
+      before,
+    )
     expect((await fleet.exec(node, ['test', '-e', '/etc/nix'])).rc).not.toBe(0)
   }, 3_600_000)
 })

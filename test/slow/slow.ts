@@ -19,7 +19,8 @@ import { ROOT } from '../hydra/cli.js'
 export const SLOW = process.env.TSPLAY_SLOW === '1'
 
 /** The Nix 2.24.14 source bundle: TSPLAY_NIX_SOURCE_BUNDLE, else `../shared/nix-source/` beside the checkout. */
-export const NIX_BUNDLE = process.env.TSPLAY_NIX_SOURCE_BUNDLE ?? join(ROOT, '..', 'shared', 'nix-source', 'nix-2.24.14.bundle')
+export const NIX_BUNDLE =
+  process.env.TSPLAY_NIX_SOURCE_BUNDLE ?? join(ROOT, '..', 'shared', 'nix-source', 'nix-2.24.14.bundle')
 
 /** A stopwatch that prints what it measured. */
 export function timer(what: string): { done(): number } {

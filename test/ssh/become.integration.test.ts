@@ -75,7 +75,9 @@ describe.skipIf(!can.ok)(`become through sudo${can.ok ? '' : ` (skipped: ${can.w
       ['requiretty', 'requiretty'],
       ['nosudo', 'nopasswd', ['SetEnv PATH=/nonexistent']],
     ]
-    await Promise.all(modes.map(async ([k, sudo, cfg]) => fleets.set(k, await startSshd({ count: 1, sudo, sshdConfig: cfg }))))
+    await Promise.all(
+      modes.map(async ([k, sudo, cfg]) => fleets.set(k, await startSshd({ count: 1, sudo, sshdConfig: cfg }))),
+    )
   })
   afterAll(async () => {
     await Promise.all([...fleets.values()].map((f) => f.stop()))
@@ -100,11 +102,17 @@ describe.skipIf(!can.ok)(`become through sudo${can.ok ? '' : ` (skipped: ${can.w
 
   it('the password is in no argv or environment on the host while a become command runs; files are private and removed', async () => {
     const f = fleet('password')
-    const sessionDirs = (): string[] => readdirSync('/tmp').filter((d) => d.startsWith('tsplay.')).map((d) => `/tmp/${d}`)
+    const sessionDirs = (): string[] =>
+      readdirSync('/tmp')
+        .filter((d) => d.startsWith('tsplay.'))
+        .map((d) => `/tmp/${d}`)
     const before = new Set(sessionDirs())
     const conn = await connectTo(f, 0, { becomePassword: f.sudoPassword })
     const started = join(f.dir, 'become-started')
-    const running = conn.run({ argv: ['sh', '-c', 'echo > "$1"; sleep 2; id -un', 'sh', started] }, { becomeUser: 'root' })
+    const running = conn.run(
+      { argv: ['sh', '-c', 'echo > "$1"; sleep 2; id -un', 'sh', started] },
+      { becomeUser: 'root' },
+    )
     running.catch(() => undefined)
     expect(await eventually(() => existsSync(started), 20_000)).toBe(true) // sudo, its shell and the command run now
     const scan = procLeaks(f.hosts[0].pid, f.sudoPassword)

@@ -66,7 +66,9 @@ describe.skipIf(!can.ok)(`HostConnection on loopback sshd${can.ok ? '' : ` (skip
   })
 
   it('large output (8 MB) arrives complete, and the session still works', async () => {
-    const r = await conn.run({ argv: ['sh', '-c', 'head -c 8388608 /dev/zero | tr "\\0" "x"; head -c 1048576 /dev/zero | tr "\\0" "e" >&2'] })
+    const r = await conn.run({
+      argv: ['sh', '-c', 'head -c 8388608 /dev/zero | tr "\\0" "x"; head -c 1048576 /dev/zero | tr "\\0" "e" >&2'],
+    })
     expect(r.stdout.length).toBe(8 * 1024 * 1024)
     expect(/^x+$/.test(r.stdout)).toBe(true)
     expect(r.stderr.length).toBe(1024 * 1024)
@@ -74,19 +76,30 @@ describe.skipIf(!can.ok)(`HostConnection on loopback sshd${can.ok ? '' : ` (skip
   })
 
   it('batch runs every command in order, failures included', async () => {
-    const cmds = Array.from({ length: 200 }, (_, i) => ({ argv: ['sh', '-c', 'echo "$1"; exit $(($1 % 3))', 'sh', String(i)] }))
+    const cmds = Array.from({ length: 200 }, (_, i) => ({
+      argv: ['sh', '-c', 'echo "$1"; exit $(($1 % 3))', 'sh', String(i)],
+    }))
     const rs = await conn.batch(cmds)
     expect(rs.map((r) => r.stdout)).toEqual(cmds.map((_, i) => `${i}\n`))
     expect(rs.map((r) => r.rc)).toEqual(cmds.map((_, i) => i % 3))
   })
 
   it('batch with mixed users and a streaming command keeps the order', async () => {
-    const rs = await conn.batch([{ argv: ['id', '-un'] }, { argv: ['id', '-un'], runAs: 'root' }, { argv: ['echo', 's'], stream: true }, { argv: ['id', '-un'] }])
+    const rs = await conn.batch([
+      { argv: ['id', '-un'] },
+      { argv: ['id', '-un'], runAs: 'root' },
+      { argv: ['echo', 's'], stream: true },
+      { argv: ['id', '-un'] },
+    ])
     expect(rs.map((r) => r.stdout)).toEqual([`${fleet.user}\n`, 'root\n', 's\n', `${fleet.user}\n`])
   })
 
   it('concurrent runs each get their own answer', async () => {
-    const rs = await Promise.all(Array.from({ length: 50 }, (_, i) => conn.run({ argv: ['sh', '-c', 'sleep 0.0$(($1 % 5)); echo "$1"', 'sh', String(i)] })))
+    const rs = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        conn.run({ argv: ['sh', '-c', 'sleep 0.0$(($1 % 5)); echo "$1"', 'sh', String(i)] }),
+      ),
+    )
     expect(rs.map((r) => r.stdout)).toEqual(rs.map((_, i) => `${i}\n`))
   })
 
@@ -112,7 +125,10 @@ describe.skipIf(!can.ok)(`HostConnection on loopback sshd${can.ok ? '' : ` (skip
 
   it('stream: output arrives in pieces while the command runs', async () => {
     const chunks: string[] = []
-    const r = await conn.run({ argv: ['sh', '-c', 'echo one; sleep 0.3; echo two >&2; exit 4'], stream: true }, { onOutput: (s) => chunks.push(s) })
+    const r = await conn.run(
+      { argv: ['sh', '-c', 'echo one; sleep 0.3; echo two >&2; exit 4'], stream: true },
+      { onOutput: (s) => chunks.push(s) },
+    )
     expect(r).toEqual({ rc: 4, stdout: 'one\n', stderr: 'two\n' })
     expect(chunks).toEqual(['one\n', 'two\n'])
   })
@@ -173,12 +189,18 @@ describe.skipIf(!can.ok)(`HostConnection on loopback sshd${can.ok ? '' : ` (skip
     inShell.catch(() => undefined)
     queued.catch(() => undefined)
     streamed.catch(() => undefined)
-    expect(await eventually(() => processes('root', `${tag}-a`).length > 0 && processes(fleet.user, `${tag}-b`).length > 0)).toBe(true)
+    expect(
+      await eventually(() => processes('root', `${tag}-a`).length > 0 && processes(fleet.user, `${tag}-b`).length > 0),
+    ).toBe(true)
     await c2.close()
     await expect(inShell).rejects.toMatchObject({ kind: 'dropped' })
     await expect(queued).rejects.toMatchObject({ kind: 'dropped' })
     await expect(streamed).rejects.toThrow()
-    expect(await eventually(() => processes('root', `${tag}-a`).length === 0 && processes(fleet.user, `${tag}-b`).length === 0)).toBe(true)
+    expect(
+      await eventually(
+        () => processes('root', `${tag}-a`).length === 0 && processes(fleet.user, `${tag}-b`).length === 0,
+      ),
+    ).toBe(true)
   })
 
   it('gathers facts in one command that match the host', async () => {

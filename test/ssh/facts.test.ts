@@ -75,14 +75,25 @@ describe('parseFacts', () => {
     expect(f.nix_system).toBe('armv6l-linux')
     expect(f.init).toBe('sysvinit')
     expect(f.fqdn).toBe('pizero')
-    expect(f.distribution).toEqual({ id: 'raspbian', version: '10.13', major_version: '10', codename: 'buster', like: 'debian' })
+    expect(f.distribution).toEqual({
+      id: 'raspbian',
+      version: '10.13',
+      major_version: '10',
+      codename: 'buster',
+      like: 'debian',
+    })
     const v = factsToVars(f)
     expect(v.ansible_distribution).toBe('Debian')
     expect(v.ansible_os_family).toBe('Debian')
   })
 
   it('testing/sid: debian_version is not a number, VERSION_ID is used', () => {
-    const f = parseFacts(PI_BOOKWORM.replace('debian_version=12.5', 'debian_version=trixie/sid').replace('VERSION_ID="12"', 'VERSION_ID="13"'))
+    const f = parseFacts(
+      PI_BOOKWORM.replace('debian_version=12.5', 'debian_version=trixie/sid').replace(
+        'VERSION_ID="12"',
+        'VERSION_ID="13"',
+      ),
+    )
     expect(f.distribution.version).toBe('13')
   })
 

@@ -31,7 +31,10 @@ describe('FrameReader', () => {
   it('splits frames and keeps binary data exact, whatever the chunking', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         fc.array(fc.nat(), { maxLength: 12 }),
         (frames, cuts) => {
           const stream = Buffer.concat(frames.flatMap(([d, rc], i) => [Buffer.from(d), end(i + 1, rc)]))
@@ -55,7 +58,12 @@ describe('FrameReader', () => {
     const big = Buffer.alloc(5 * 1024 * 1024)
     for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 0xff
     const stream = Buffer.concat([big, end(1, 0), Buffer.from('tail'), end(2, 1)])
-    const got = collect(cut(stream, Array.from({ length: 200 }, (_, i) => i * 26_431)))
+    const got = collect(
+      cut(
+        stream,
+        Array.from({ length: 200 }, (_, i) => i * 26_431),
+      ),
+    )
     expect(got).toHaveLength(2)
     expect(got[0].data.equals(big)).toBe(true)
     expect(got[1].data.toString()).toBe('tail')

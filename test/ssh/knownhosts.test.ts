@@ -94,7 +94,11 @@ describe('checkHostKey', () => {
   })
 
   it('treats a missing file as unknown', () => {
-    expect(checkHostKey(join(dir, 'nope'), 'pi1', 22, a.blob)).toEqual({ status: 'unknown', fingerprint: a.fp, keyType: 'ssh-ed25519' })
+    expect(checkHostKey(join(dir, 'nope'), 'pi1', 22, a.blob)).toEqual({
+      status: 'unknown',
+      fingerprint: a.fp,
+      keyType: 'ssh-ed25519',
+    })
   })
 })
 

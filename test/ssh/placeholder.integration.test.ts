@@ -11,8 +11,10 @@ import { tsplay, writeTree } from '../helpers/cli.js'
 
 describe('placeholder addresses', () => {
   it('names the documentation ranges, and nothing else', () => {
-    for (const h of ['192.0.2.10', '198.51.100.7', '203.0.113.250', '2001:db8::1']) expect(placeholderNote(h)).toMatch(/documentation range.*edit inventory\/hosts\.yml/)
-    for (const h of ['192.0.20.1', '10.0.0.5', 'pi1.local', '127.0.0.1', '2001:db9::1']) expect(placeholderNote(h)).toBe('')
+    for (const h of ['192.0.2.10', '198.51.100.7', '203.0.113.250', '2001:db8::1'])
+      expect(placeholderNote(h)).toMatch(/documentation range.*edit inventory\/hosts\.yml/)
+    for (const h of ['192.0.20.1', '10.0.0.5', 'pi1.local', '127.0.0.1', '2001:db9::1'])
+      expect(placeholderNote(h)).toBe('')
   })
 
   it('a run against an example address says the inventory still holds it', async () => {
@@ -22,7 +24,10 @@ describe('placeholder addresses', () => {
       'play.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: { argv: ["true"] }\n',
     })
     try {
-      const r = await tsplay(['run', join(dir, 'play.yml'), '-i', join(dir, 'hosts.yml'), '--known-hosts', join(home, 'kh')], { env: { HOME: home, SSH_AUTH_SOCK: '' } })
+      const r = await tsplay(
+        ['run', join(dir, 'play.yml'), '-i', join(dir, 'hosts.yml'), '--known-hosts', join(home, 'kh')],
+        { env: { HOME: home, SSH_AUTH_SOCK: '' } },
+      )
       expect(r.code, r.stdout + r.stderr).toBe(4)
       expect(r.stdout).toContain('192.0.2.10 is in 192.0.2.0/24, a documentation range')
     } finally {

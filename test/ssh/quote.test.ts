@@ -110,7 +110,12 @@ describe('renderCommand through a real /bin/sh', () => {
   })
 
   it('env, cwd and timeout together', () => {
-    const text = renderCommand({ argv: ['/bin/sh', '-c', 'pwd; echo "$A"', 'sh'], env: { A: "x'y" }, cwd: '/', timeoutSec: 5 })
+    const text = renderCommand({
+      argv: ['/bin/sh', '-c', 'pwd; echo "$A"', 'sh'],
+      env: { A: "x'y" },
+      cwd: '/',
+      timeoutSec: 5,
+    })
     expect(runSh(text)).toBe("/\nx'y\n")
   })
 
@@ -137,7 +142,9 @@ describe('renderFrame through a real /bin/sh reading its stdin (as the persisten
   function session(frames: string): Map<number, { rc: number; out: string; err: string }> {
     const res = spawnSync('/bin/sh', [], { input: renderHello(nonce) + frames, cwd: dir })
     const got = new Map<number, { rc: number; out: string; err: string }>()
-    new FrameReader(nonce, (seq, rc, d) => got.set(seq, { rc, out: d.toString('utf8'), err: got.get(seq)?.err ?? '' })).push(res.stdout)
+    new FrameReader(nonce, (seq, rc, d) =>
+      got.set(seq, { rc, out: d.toString('utf8'), err: got.get(seq)?.err ?? '' }),
+    ).push(res.stdout)
     new FrameReader(nonce, (seq, _rc, d) => {
       const g = got.get(seq)
       if (g) g.err = d.toString('utf8')
@@ -170,11 +177,14 @@ describe('a frame cut short (connection dropped mid-write) runs nothing', () => 
   const target = join(dir, 'cut-target')
   const frame = renderFrame(nonce, 1, renderCommand({ argv: ['sh', '-c', 'cat > "$1"', 'sh', target] }), content)
 
-  it.each(Array.from({ length: 25 }, (_, i) => Math.floor((frame.length * i) / 25)))('cut after %i bytes: no file, or the whole file', (cut) => {
-    rmSync(target, { force: true })
-    spawnSync('/bin/sh', [], { input: frame.slice(0, cut), cwd: dir })
-    expect(existsSync(target)).toBe(false)
-  })
+  it.each(Array.from({ length: 25 }, (_, i) => Math.floor((frame.length * i) / 25)))(
+    'cut after %i bytes: no file, or the whole file',
+    (cut) => {
+      rmSync(target, { force: true })
+      spawnSync('/bin/sh', [], { input: frame.slice(0, cut), cwd: dir })
+      expect(existsSync(target)).toBe(false)
+    },
+  )
 
   it('the whole frame writes the whole file', () => {
     rmSync(target, { force: true })
@@ -190,26 +200,37 @@ describe('renderExec (exec channels) through a real /bin/sh', () => {
 
   it('reports its pid first, then runs the command with all of its stdin', () => {
     rmSync(target, { force: true })
-    const r = spawnSync('/bin/sh', ['-c', renderExec({ argv: ['sh', '-c', 'cat > "$1"', 'sh', target] }, undefined, content.length)], { input: content, cwd: dir })
+    const r = spawnSync(
+      '/bin/sh',
+      ['-c', renderExec({ argv: ['sh', '-c', 'cat > "$1"', 'sh', target] }, undefined, content.length)],
+      { input: content, cwd: dir },
+    )
     expect(r.stderr.toString('latin1')).toMatch(/^\x1eTSPPID:\d+\n$/)
     expect(readFileSync(target)).toEqual(content)
     rmSync(target, { force: true })
   })
 
-  it.each([0, 1, 50_000, 99_999])('stdin cut short after %i bytes: the command does not run, no temp file stays', (cut) => {
-    rmSync(target, { force: true })
-    const tmp = mkdtempSync(join(dir, 'tmpdir-'))
-    const r = spawnSync('/bin/sh', ['-c', renderExec({ argv: ['sh', '-c', 'cat > "$1"', 'sh', target] }, undefined, content.length)], {
-      input: content.subarray(0, cut),
-      cwd: dir,
-      env: { ...process.env, TMPDIR: tmp },
-    })
-    expect(r.status).toBe(125)
-    expect(r.stderr.toString()).toContain('stdin cut short')
-    expect(existsSync(target)).toBe(false)
-    expect(readdirSync(tmp)).toEqual([])
-    rmSync(tmp, { recursive: true })
-  })
+  it.each([0, 1, 50_000, 99_999])(
+    'stdin cut short after %i bytes: the command does not run, no temp file stays',
+    (cut) => {
+      rmSync(target, { force: true })
+      const tmp = mkdtempSync(join(dir, 'tmpdir-'))
+      const r = spawnSync(
+        '/bin/sh',
+        ['-c', renderExec({ argv: ['sh', '-c', 'cat > "$1"', 'sh', target] }, undefined, content.length)],
+        {
+          input: content.subarray(0, cut),
+          cwd: dir,
+          env: { ...process.env, TMPDIR: tmp },
+        },
+      )
+      expect(r.status).toBe(125)
+      expect(r.stderr.toString()).toContain('stdin cut short')
+      expect(existsSync(target)).toBe(false)
+      expect(readdirSync(tmp)).toEqual([])
+      rmSync(tmp, { recursive: true })
+    },
+  )
 
   it('without stdin the command runs directly with its exit code', () => {
     const r = spawnSync('/bin/sh', ['-c', renderExec({ argv: ['sh', '-c', 'echo hi; exit 7'] })])

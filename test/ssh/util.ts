@@ -10,12 +10,30 @@ import type { SshdFleet } from '../helpers/sshd.js'
 /** The connection spec for fleet host `i`. */
 export function specFor(fleet: SshdFleet, i = 0, over: Partial<ConnectionSpec> = {}): ConnectionSpec {
   const h = fleet.hosts[i]
-  return { name: h.name, host: h.host, port: h.port, user: fleet.user, privateKeyFile: fleet.keyFile, connectTimeout: 5, ...over }
+  return {
+    name: h.name,
+    host: h.host,
+    port: h.port,
+    user: fleet.user,
+    privateKeyFile: fleet.keyFile,
+    connectTimeout: 5,
+    ...over,
+  }
 }
 
 /** Connect to fleet host `i`. */
-export function connectTo(fleet: SshdFleet, i = 0, over: Partial<ConnectionSpec> = {}, opts: Partial<ConnectOptions> = {}): Promise<HostConnection> {
-  return HostConnection.connect({ spec: specFor(fleet, i, over), knownHostsFile: fleet.knownHostsFile, trustNewHostKeys: false, ...opts })
+export function connectTo(
+  fleet: SshdFleet,
+  i = 0,
+  over: Partial<ConnectionSpec> = {},
+  opts: Partial<ConnectOptions> = {},
+): Promise<HostConnection> {
+  return HostConnection.connect({
+    spec: specFor(fleet, i, over),
+    knownHostsFile: fleet.knownHostsFile,
+    trustNewHostKeys: false,
+    ...opts,
+  })
 }
 
 /** Run a shell line on this machine (the loopback "host") as root, outside tsplay. */

@@ -16,8 +16,42 @@ function clean(f: () => unknown): void {
 }
 
 const PIECES = [
-  '{{', '}}', '{{{', '}}}', ' x ', ' a.b ', 'items', '#each', '#if', '/each', '/if', 'else', ' | ', 'default(', ')', "'", '"', 'upper',
-  '@index', 'this', '~', '!', '--', '\\', '{%', '%}', 'as |i|', ' loop.index ', '(eq x 1)', 'text', '\n', '>', '^', '&', '[0]', 'join',
+  '{{',
+  '}}',
+  '{{{',
+  '}}}',
+  ' x ',
+  ' a.b ',
+  'items',
+  '#each',
+  '#if',
+  '/each',
+  '/if',
+  'else',
+  ' | ',
+  'default(',
+  ')',
+  "'",
+  '"',
+  'upper',
+  '@index',
+  'this',
+  '~',
+  '!',
+  '--',
+  '\\',
+  '{%',
+  '%}',
+  'as |i|',
+  ' loop.index ',
+  '(eq x 1)',
+  'text',
+  '\n',
+  '>',
+  '^',
+  '&',
+  '[0]',
+  'join',
 ]
 const soup = fc.array(fc.constantFrom(...PIECES), { maxLength: 20 }).map((p) => p.join(''))
 
@@ -29,11 +63,20 @@ const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.boolean(),
     fc.constant(null),
     fc.array(tie('v'), { maxLength: 3 }),
-    fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }).filter((k) => k !== '__proto__'), tie('v'), { maxKeys: 3 }),
+    fc.dictionary(
+      fc.string({ minLength: 1, maxLength: 4 }).filter((k) => k !== '__proto__'),
+      tie('v'),
+      { maxKeys: 3 },
+    ),
   ),
 })).v
 
-const vars = fc.record({ x: value, a: fc.record({ b: value }), items: fc.array(value, { maxLength: 3 }), t: fc.string() })
+const vars = fc.record({
+  x: value,
+  a: fc.record({ b: value }),
+  items: fc.array(value, { maxLength: 3 }),
+  t: fc.string(),
+})
 
 describe('templates never crash', () => {
   it('any text renders to a string or raises a UserError', () => {
@@ -69,9 +112,12 @@ describe('template semantics', () => {
 
   it('text without {{, {% or {# is returned unchanged', () => {
     fc.assert(
-      fc.property(fc.string().filter((s) => !s.includes('{{') && !s.includes('{%') && !s.includes('{#')), (s) => {
-        expect(renderString(s, {})).toBe(s)
-      }),
+      fc.property(
+        fc.string().filter((s) => !s.includes('{{') && !s.includes('{%') && !s.includes('{#')),
+        (s) => {
+          expect(renderString(s, {})).toBe(s)
+        },
+      ),
       OPTS,
     )
   })

@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../engine/errors.js'
-import { checkTemplateSyntax, isTemplated, markUnsafe, renderString, renderValue, templateVariables } from '../../engine/template.js'
+import {
+  checkTemplateSyntax,
+  isTemplated,
+  markUnsafe,
+  renderString,
+  renderValue,
+  templateVariables,
+} from '../../engine/template.js'
 
 const vars = {
   host: 'pi1',
@@ -51,7 +58,7 @@ describe('renderValue', () => {
     ['{{ port | string }}', '3000'],
     ['{{ conf.a | to_json }}', '{"b":"c"}'],
     ['{{ ports | length }}', 2],
-    ["{{ \"it's\" | quote }}", "'it'\\''s'"],
+    ['{{ "it\'s" | quote }}', "'it'\\''s'"],
     ['{{ padded | trim }}', 'hi'],
     ['{{ path | basename }}', 'nix.conf'],
     ['{{ path | dirname }}', '/etc/nix'],
@@ -59,11 +66,17 @@ describe('renderValue', () => {
     ['{{ url }}', 'http://pi1:3000'],
     ['{{ urls }}', ['http://pi1:3000/a', 'plain']],
     ['{{ urls[0] }}', 'http://pi1:3000/a'],
-    [['{{ port }}', { k: '{{ host }}', n: 5 }], [3000, { k: 'pi1', n: 5 }]],
+    [
+      ['{{ port }}', { k: '{{ host }}', n: 5 }],
+      [3000, { k: 'pi1', n: 5 }],
+    ],
     ['{{ "}}" }}', '}}'],
     ['{{#if flag}}on{{else}}off{{/if}}', 'on'],
     ['{{#if off}}on{{else}}off{{/if}}', 'off'],
-    ["{{#each builders as |b|}}{{ b.host }}={{ b.system | default('x86_64-linux') }};{{/each}}", 'b1=aarch64-linux;b2=x86_64-linux;'],
+    [
+      "{{#each builders as |b|}}{{ b.host }}={{ b.system | default('x86_64-linux') }};{{/each}}",
+      'b1=aarch64-linux;b2=x86_64-linux;',
+    ],
     ['{{#each builders}}{{ host }}:{{ jobs * 2 }} {{/each}}', 'b1:8 b2:4 '],
     ['{{#each conf.list}}{{ loop.index }}{{ this | upper }}{{/each}}', '1X2Y'],
     ['{{#each ports}}{{@index}}={{this}} {{/each}}', '0=80 1=443 '],
@@ -95,7 +108,17 @@ describe('renderString', () => {
 })
 
 describe("escape: 'shell'", () => {
-  const hostile = ["'; touch PWNED #", '$(touch PWNED)', '`touch PWNED`', 'a"b\\c', "x'y", '', '*', '\n touch PWNED', '; touch PWNED']
+  const hostile = [
+    "'; touch PWNED #",
+    '$(touch PWNED)',
+    '`touch PWNED`',
+    'a"b\\c',
+    "x'y",
+    '',
+    '*',
+    '\n touch PWNED',
+    '; touch PWNED',
+  ]
 
   it.each(hostile)('a variable holding %j reaches sh as one literal word', (value) => {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-tpl-'))
@@ -110,7 +133,11 @@ describe("escape: 'shell'", () => {
   })
 
   it('quotes values in handlebars blocks too, and inserts {{{ }}} raw', () => {
-    const s = renderString('{{#each xs}}{{ this }} {{/each}}{{{ raw }}} {{ raw }}', { xs: ["a'b", 'c d'], raw: '$HOME' }, { escape: 'shell' })
+    const s = renderString(
+      '{{#each xs}}{{ this }} {{/each}}{{{ raw }}} {{ raw }}',
+      { xs: ["a'b", 'c d'], raw: '$HOME' },
+      { escape: 'shell' },
+    )
     expect(s).toBe("'a'\\''b' 'c d' $HOME '$HOME'")
   })
 
@@ -159,7 +186,11 @@ describe('errors', () => {
 
 describe('markUnsafe', () => {
   it('prints command output holding {{ as it is, however it is reached', () => {
-    const result = markUnsafe({ stdout: 'Hello {{ name }} {{#if x}}', lines: ['{{ nope }}'], nested: { v: '{{ a b }}' } })
+    const result = markUnsafe({
+      stdout: 'Hello {{ name }} {{#if x}}',
+      lines: ['{{ nope }}'],
+      nested: { v: '{{ a b }}' },
+    })
     const v = { result, name: 'n' }
     expect(renderValue('{{ result.stdout }}', v)).toBe('Hello {{ name }} {{#if x}}')
     expect(renderValue('{{ result.lines[0] }}', v)).toBe('{{ nope }}')
@@ -170,7 +201,9 @@ describe('markUnsafe', () => {
   })
 
   it('is needed: the same output unmarked would be rendered', () => {
-    expect(() => renderValue('{{ result.stdout }}', { result: { stdout: '{{ nope }}' } })).toThrow(/undefined variable "nope"/)
+    expect(() => renderValue('{{ result.stdout }}', { result: { stdout: '{{ nope }}' } })).toThrow(
+      /undefined variable "nope"/,
+    )
   })
 })
 

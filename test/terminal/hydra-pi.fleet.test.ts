@@ -24,62 +24,116 @@ const PLAYBOOK = join(ROOT, 'playbooks', 'hydra-pi.yml')
 const RUN_ONCE_TASK = 'preflight : Exactly one Hydra server in the inventory'
 const NEXT_TASK = 'preflight : Debian or Raspberry Pi OS, bookworm or trixie'
 
-describe.skipIf(!can.ok)(`hydra-pi.yml on a terminal, two fleet nodes${can.ok ? '' : ` (skipped: ${!can.ok && can.why})`}`, () => {
-  let fleet: Fleet
-  let dir: string
-  let nodes: string[]
-  let args: string[]
-  const screens: Screen[] = []
-  const recap = (t: string) => t.slice(t.lastIndexOf('PLAY RECAP')).split('\n').filter((l) => / : ok=/.test(l))
+describe.skipIf(!can.ok)(
+  `hydra-pi.yml on a terminal, two fleet nodes${can.ok ? '' : ` (skipped: ${!can.ok && can.why})`}`,
+  () => {
+    let fleet: Fleet
+    let dir: string
+    let nodes: string[]
+    let args: string[]
+    const screens: Screen[] = []
+    const recap = (t: string) =>
+      t
+        .slice(t.lastIndexOf('PLAY RECAP'))
+        .split('\n')
+        .filter((l) => / : ok=/.test(l))
 
-  beforeAll(async () => {
-    fleet = await startFleet(2)
-    nodes = fleet.nodes.map((n) => n.name)
-    const [server, builder] = nodes
-    dir = mkdtempSync(join(tmpdir(), 'tsplay-term-hydra-'))
-    writeFileSync(join(dir, 'hosts.yml'), fleet.inventoryYaml(
-      { hydra_server: [server], hydra_builders: [builder] },
-      { nix_install_method: 'debian', hydra_install_method: 'prefix', hydra_prefix: PREFIX, hydra_listen_host: '0.0.0.0' },
-    ))
-    writeFileSync(join(dir, 'secrets.yml'), `hydra_admin_password: pw-${randomBytes(12).toString('hex')}\n`, { mode: 0o600 })
-    args = ['run', PLAYBOOK, '-i', join(dir, 'hosts.yml'), '--known-hosts', fleet.knownHostsFile, '-e', `@${join(dir, 'secrets.yml')}`]
-    const files = readdirSync(STANDIN, { recursive: true }).map(String).filter((f) => statSync(join(STANDIN, f)).isFile())
-    for (const f of files) {
-      const r = await fleet.exec(server, ['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod 0755 "$1"', 'sh', `${PREFIX}/${relative(STANDIN, join(STANDIN, f))}`],
-        readFileSync(join(STANDIN, f), 'utf8'))
-      if (r.rc !== 0) throw new Error(`copying the Hydra stand-in: ${r.stderr}`)
-    }
-  }, 600_000)
+    beforeAll(async () => {
+      fleet = await startFleet(2)
+      nodes = fleet.nodes.map((n) => n.name)
+      const [server, builder] = nodes
+      dir = mkdtempSync(join(tmpdir(), 'tsplay-term-hydra-'))
+      writeFileSync(
+        join(dir, 'hosts.yml'),
+        fleet.inventoryYaml(
+          { hydra_server: [server], hydra_builders: [builder] },
+          {
+            nix_install_method: 'debian',
+            hydra_install_method: 'prefix',
+            hydra_prefix: PREFIX,
+            hydra_listen_host: '0.0.0.0',
+          },
+        ),
+      )
+      writeFileSync(join(dir, 'secrets.yml'), `hydra_admin_password: pw-${randomBytes(12).toString('hex')}\n`, {
+        mode: 0o600,
+      })
+      args = [
+        'run',
+        PLAYBOOK,
+        '-i',
+        join(dir, 'hosts.yml'),
+        '--known-hosts',
+        fleet.knownHostsFile,
+        '-e',
+        `@${join(dir, 'secrets.yml')}`,
+      ]
+      const files = readdirSync(STANDIN, { recursive: true })
+        .map(String)
+        .filter((f) => statSync(join(STANDIN, f)).isFile())
+      for (const f of files) {
+        const r = await fleet.exec(
+          server,
+          [
+            'sh',
+            '-c',
+            'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod 0755 "$1"',
+            'sh',
+            `${PREFIX}/${relative(STANDIN, join(STANDIN, f))}`,
+          ],
+          readFileSync(join(STANDIN, f), 'utf8'),
+        )
+        if (r.rc !== 0) throw new Error(`copying the Hydra stand-in: ${r.stderr}`)
+      }
+    }, 600_000)
 
-  afterAll(async () => {
-    for (const s of screens) await s.close()
-    await fleet?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
-  })
+    afterAll(async () => {
+      for (const s of screens) await s.close()
+      await fleet?.stop()
+      if (dir) rmSync(dir, { recursive: true, force: true })
+    })
 
-  it('Ctrl-C after the run_once preflight task: the view goes on past it, then a recap and exit 130', async () => {
-    const s = await openScreen(args, { cols: 140, rows: 50 })
-    screens.push(s)
-    await s.waitFor((t) => t.includes(`TASK [${NEXT_TASK}]`), 180_000, `the task after "${RUN_ONCE_TASK}" (a frozen view never shows it)`)
-    await s.keys('C-c')
-    const code = await s.exitCode(900_000)
-    const t = await s.text()
-    expect(code, t).toBe(130)
-    expect(t).toContain('Interrupted')
-    expect(recap(t).map((l) => l.split(/\s/)[0]).sort(), t).toEqual([...nodes].sort())
-    expect(spinningRows(t), t).toEqual([])
-  }, 1_000_000)
+    it('Ctrl-C after the run_once preflight task: the view goes on past it, then a recap and exit 130', async () => {
+      const s = await openScreen(args, { cols: 140, rows: 50 })
+      screens.push(s)
+      await s.waitFor(
+        (t) => t.includes(`TASK [${NEXT_TASK}]`),
+        180_000,
+        `the task after "${RUN_ONCE_TASK}" (a frozen view never shows it)`,
+      )
+      await s.keys('C-c')
+      const code = await s.exitCode(900_000)
+      const t = await s.text()
+      expect(code, t).toBe(130)
+      expect(t).toContain('Interrupted')
+      expect(
+        recap(t)
+          .map((l) => l.split(/\s/)[0])
+          .sort(),
+        t,
+      ).toEqual([...nodes].sort())
+      expect(spinningRows(t), t).toEqual([])
+    }, 1_000_000)
 
-  it('the whole run: exit 0, every row finished, the recap names both nodes', async () => {
-    const s = await openScreen(args, { cols: 140, rows: 50 })
-    screens.push(s)
-    const code = await s.exitCode(2_400_000)
-    const t = await s.text()
-    expect(code, `the run did not end in time or failed:\n${t.slice(-6000)}`).toBe(0)
-    expect(spinningRows(t), t.slice(-6000)).toEqual([])
-    const once = t.split(`TASK [${RUN_ONCE_TASK}]`)[1]?.split('TASK [')[0] ?? ''
-    expect(once.split('\n').filter((l) => /^[✔↓✖]/.test(l.trim())), once).toHaveLength(1) // one row: the host it ran on
-    expect(recap(t).map((l) => l.split(/\s/)[0]).sort(), t.slice(-3000)).toEqual([...nodes].sort())
-    for (const l of recap(t)) expect(l).toMatch(/failed=0 .*unreachable=0|unreachable=0 .*failed=0/)
-  }, 2_500_000)
-})
+    it('the whole run: exit 0, every row finished, the recap names both nodes', async () => {
+      const s = await openScreen(args, { cols: 140, rows: 50 })
+      screens.push(s)
+      const code = await s.exitCode(2_400_000)
+      const t = await s.text()
+      expect(code, `the run did not end in time or failed:\n${t.slice(-6000)}`).toBe(0)
+      expect(spinningRows(t), t.slice(-6000)).toEqual([])
+      const once = t.split(`TASK [${RUN_ONCE_TASK}]`)[1]?.split('TASK [')[0] ?? ''
+      expect(
+        once.split('\n').filter((l) => /^[✔↓✖]/.test(l.trim())),
+        once,
+      ).toHaveLength(1) // one row: the host it ran on
+      expect(
+        recap(t)
+          .map((l) => l.split(/\s/)[0])
+          .sort(),
+        t.slice(-3000),
+      ).toEqual([...nodes].sort())
+      for (const l of recap(t)) expect(l).toMatch(/failed=0 .*unreachable=0|unreachable=0 .*failed=0/)
+    }, 2_500_000)
+  },
+)

@@ -19,15 +19,30 @@ describe.skipIf(!can.ok)(`live view on a terminal${can.ok ? '' : ` (skipped: ${!
   let dir: string
   const screens: Screen[] = []
   const open = async (book: string, extra: string[] = []) => {
-    const s = await openScreen(['run', join(dir, book), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, ...extra])
+    const s = await openScreen([
+      'run',
+      join(dir, book),
+      '-i',
+      join(dir, 'inventory.yml'),
+      '--known-hosts',
+      fleet.knownHostsFile,
+      ...extra,
+    ])
     screens.push(s)
     return s
   }
   /** The row lines under every header of `task` (up to the next header). */
   const rows = (t: string, task: string) =>
-    t.split(/\n(?=(?:TASK|RUNNING HANDLER|PLAY|PLAY RECAP) \[|PLAY RECAP)/).filter((p) => p.includes(`[${task}]`)).flatMap((p) => p.split('\n').slice(1))
+    t
+      .split(/\n(?=(?:TASK|RUNNING HANDLER|PLAY|PLAY RECAP) \[|PLAY RECAP)/)
+      .filter((p) => p.includes(`[${task}]`))
+      .flatMap((p) => p.split('\n').slice(1))
   /** The lines of the recap block at the end of a screen. */
-  const recap = (t: string) => t.slice(t.lastIndexOf('PLAY RECAP')).split('\n').filter((l) => / : ok=/.test(l))
+  const recap = (t: string) =>
+    t
+      .slice(t.lastIndexOf('PLAY RECAP'))
+      .split('\n')
+      .filter((l) => / : ok=/.test(l))
 
   beforeAll(async () => {
     fleet = await startSshd({ count: 2, sudo: 'nopasswd' })
@@ -134,7 +149,11 @@ describe.skipIf(!can.ok)(`live view on a terminal${can.ok ? '' : ` (skipped: ${!
     for (const task of ['delegated', 'after the failure', 'a handler']) expect(t).toContain(`[${task}]`)
     // serial: one header per batch; free: one per host and task; each with its host's finished row
     for (const task of ['serial both', 'free both']) {
-      for (const h of ['t1', 't2']) expect(rows(t, task).filter((l) => l.includes(`✔ ${h}: changed`)), t).toHaveLength(1)
+      for (const h of ['t1', 't2'])
+        expect(
+          rows(t, task).filter((l) => l.includes(`✔ ${h}: changed`)),
+          t,
+        ).toHaveLength(1)
     }
     expect(t).toMatch(/down.*UNREACHABLE|down: unreachable/)
     const lines = recap(t)
@@ -147,7 +166,10 @@ describe.skipIf(!can.ok)(`live view on a terminal${can.ok ? '' : ` (skipped: ${!
     const t = await s.text()
     expect(code, t).toBe(0)
     expect(spinningRows(t), t).toEqual([])
-    expect(rows(t, 'a long command line with tabs').filter((l) => /^[✔✖↓]/.test(l)), t).toHaveLength(2)
+    expect(
+      rows(t, 'a long command line with tabs').filter((l) => /^[✔✖↓]/.test(l)),
+      t,
+    ).toHaveLength(2)
   }, 60_000)
 
   it('Ctrl-C once: the running task finishes, no new one starts, the recap is printed, exit 130', async () => {

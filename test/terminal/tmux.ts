@@ -22,7 +22,8 @@ import { BIN, ROOT } from '../helpers/cli.js'
 
 /** Whether tmux can be used here, and why not. */
 export function canRunTmux(): { ok: true } | { ok: false; why: string } {
-  if (spawnSync('sh', ['-c', 'command -v tmux']).status !== 0) return { ok: false, why: 'tmux is not installed (apt-get install tmux)' }
+  if (spawnSync('sh', ['-c', 'command -v tmux']).status !== 0)
+    return { ok: false, why: 'tmux is not installed (apt-get install tmux)' }
   return { ok: true }
 }
 
@@ -47,7 +48,8 @@ export interface Screen {
 function tmux(sock: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('tmux', ['-S', sock, ...args], { encoding: 'utf8' }, (err, stdout, stderr) =>
-      err ? reject(new Error(`tmux ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout))
+      err ? reject(new Error(`tmux ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout),
+    )
   })
 }
 
@@ -57,7 +59,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
  * Start `tsplay <args>` on a new `cols`×`rows` terminal (TERM=xterm-256color, no CI or NO_COLOR in its
  * environment, so tsplay picks its live view as it does on a user's terminal).
  */
-export async function openScreen(args: string[], o: { cols?: number; rows?: number; cwd?: string; env?: Record<string, string> } = {}): Promise<Screen> {
+export async function openScreen(
+  args: string[],
+  o: { cols?: number; rows?: number; cwd?: string; env?: Record<string, string> } = {},
+): Promise<Screen> {
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-tmux-'))
   const sock = join(dir, 'sock')
   const conf = join(dir, 'tmux.conf')
@@ -70,9 +75,38 @@ export async function openScreen(args: string[], o: { cols?: number; rows?: numb
   const parent = `const { spawn } = require('node:child_process'); const fs = require('node:fs'); process.on('SIGINT', () => {});
     const c = spawn(process.argv[1], process.argv.slice(2), { stdio: 'inherit' });
     c.on('exit', (code, sig) => fs.writeFileSync(${JSON.stringify(rcFile)}, String(sig ? 128 + require('node:os').constants.signals[sig] : code)))`
-  const argv = ['env', '-u', 'CI', '-u', 'NO_COLOR', '-u', 'FORCE_COLOR', ...envArgs, process.execPath, '-e', parent, process.execPath, BIN, ...args]
-  await tmux(sock, ['-f', conf, 'new-session', '-d', '-s', name, '-x', String(o.cols ?? 120), '-y', String(o.rows ?? 40),
-    '-c', o.cwd ?? ROOT, '--', ...argv])
+  const argv = [
+    'env',
+    '-u',
+    'CI',
+    '-u',
+    'NO_COLOR',
+    '-u',
+    'FORCE_COLOR',
+    ...envArgs,
+    process.execPath,
+    '-e',
+    parent,
+    process.execPath,
+    BIN,
+    ...args,
+  ]
+  await tmux(sock, [
+    '-f',
+    conf,
+    'new-session',
+    '-d',
+    '-s',
+    name,
+    '-x',
+    String(o.cols ?? 120),
+    '-y',
+    String(o.rows ?? 40),
+    '-c',
+    o.cwd ?? ROOT,
+    '--',
+    ...argv,
+  ])
   const target = `${name}:0.0`
   const text = () => tmux(sock, ['capture-pane', '-p', '-J', '-t', target, '-S', '-', '-E', '-'])
   const status = async (): Promise<number | undefined> => {

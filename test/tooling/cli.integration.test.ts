@@ -16,7 +16,10 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 /** Run the CLI; returns exit code and output. */
 function tsplay(...args: string[]): { rc: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'tsplay.js'), ...args], {
-    cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000,
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 60_000,
   })
   return { rc: r.status, stdout: r.stdout, stderr: r.stderr }
 }

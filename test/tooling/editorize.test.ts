@@ -11,9 +11,16 @@ const Args = Type.Object(
   {
     flag: Type.Optional(Type.Boolean({ default: false, description: 'a flag' })),
     seconds: Type.Optional(Type.Integer({ minimum: 0, description: 'seconds' })),
-    state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'state' })),
+    state: Type.Optional(
+      Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'state' }),
+    ),
     names: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'names' })),
-    env: Type.Optional(Type.Object({ level: Type.Integer({ description: 'level' }) }, { additionalProperties: false, description: 'env' })),
+    env: Type.Optional(
+      Type.Object(
+        { level: Type.Integer({ description: 'level' }) },
+        { additionalProperties: false, description: 'env' },
+      ),
+    ),
     password: Type.Optional(Type.String({ description: 'the password', secret: true })),
     script: Type.Optional(Type.String({ description: 'a script', shellTemplate: true })),
     anything: Type.Optional(Type.Unknown({ description: 'any value' })),
@@ -59,7 +66,10 @@ describe('editorArgs', () => {
 
   it('turns secret into writeOnly and notes, drops non-standard keywords and TypeBox symbols', () => {
     const props = schema.properties as Record<string, Record<string, unknown>>
-    expect(props.password).toMatchObject({ writeOnly: true, description: 'the password Secret: never logged or shown.' })
+    expect(props.password).toMatchObject({
+      writeOnly: true,
+      description: 'the password Secret: never logged or shown.',
+    })
     expect(props.script.description).toBe('a script Templated values are inserted shell-quoted.')
     const text = JSON.stringify(schema)
     expect(text).not.toMatch(/"secret"|"shellTemplate"/)

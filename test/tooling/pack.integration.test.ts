@@ -6,7 +6,17 @@
  * compiled JavaScript only: no TypeScript sources or compiler in it.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,10 +25,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const SLOW = 900_000
 /** What `npm pack` needs from the working tree (uncommitted changes included). */
-const SOURCES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'engine', 'modules', 'playbooks', 'inventory', 'schemas', 'scripts']
+const SOURCES = [
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'README.md',
+  'bin',
+  'engine',
+  'modules',
+  'playbooks',
+  'inventory',
+  'schemas',
+  'scripts',
+]
 
 function run(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: SLOW, env: { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false' } })
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout: SLOW,
+    env: { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false' },
+  })
   if (r.error) throw r.error
   return r
 }
@@ -34,7 +62,8 @@ describe('npm package', () => {
     const src = join(tmp, 'src')
     mkdirSync(src)
     for (const f of SOURCES) {
-      if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(src, f), { recursive: true, filter: (p) => !p.endsWith('.test.ts') })
+      if (existsSync(join(ROOT, f)))
+        cpSync(join(ROOT, f), join(src, f), { recursive: true, filter: (p) => !p.endsWith('.test.ts') })
     }
     symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'))
     const pack = run('npm', ['pack', '--pack-destination', tmp], src)
@@ -43,7 +72,10 @@ describe('npm package', () => {
     expect(tarball, 'npm pack wrote no tarball').toBeTruthy()
     const project = join(tmp, 'project')
     mkdirSync(project)
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'try-tsplay', version: '1.0.0', private: true }))
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'try-tsplay', version: '1.0.0', private: true }),
+    )
     const install = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(tmp, tarball!)], project)
     expect(install.status, explain(install)).toBe(0)
     installed = join(project, 'node_modules', 'tsplay')
@@ -58,11 +90,16 @@ describe('npm package', () => {
     const r = run(bin, ['--help'], tmp)
     expect(r.status, explain(r)).toBe(0)
     expect(r.stdout).toMatch(/Usage: tsplay/)
-    for (const cmd of ['run', 'validate', 'modules', 'doc', 'schema']) expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'))
+    for (const cmd of ['run', 'validate', 'modules', 'doc', 'schema'])
+      expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'))
   })
 
   it('tsplay validate on the shipped Hydra playbook and inventory', () => {
-    const r = run(bin, ['validate', join(installed, 'playbooks', 'hydra-pi.yml'), '-i', join(installed, 'inventory')], tmp)
+    const r = run(
+      bin,
+      ['validate', join(installed, 'playbooks', 'hydra-pi.yml'), '-i', join(installed, 'inventory')],
+      tmp,
+    )
     expect(r.status, explain(r)).toBe(0)
     expect(r.stdout).toMatch(/valid/)
   })
@@ -80,8 +117,11 @@ describe('npm package', () => {
     // What bin/tsplay.js loads is in the package, and is JavaScript.
     const entry = /import\(['"]([^'"]+)['"]\)/.exec(readFileSync(join(installed, 'bin', 'tsplay.js'), 'utf8'))?.[1]
     expect(entry).toMatch(/^\.\.\/dist\/.+\.js$/)
-    expect(existsSync(join(installed, 'bin', entry!)), `${entry} is not in the package (package.json "files")`).toBe(true)
-    for (const k of ['playbook', 'inventory', 'tasks', 'vars', 'config']) expect(files).toContain(join('schemas', `${k}.json`))
+    expect(existsSync(join(installed, 'bin', entry!)), `${entry} is not in the package (package.json "files")`).toBe(
+      true,
+    )
+    for (const k of ['playbook', 'inventory', 'tasks', 'vars', 'config'])
+      expect(files).toContain(join('schemas', `${k}.json`))
     expect(files.some((f) => f.endsWith('.test.js'))).toBe(false)
     // The compiler is a dev dependency: an installed tsplay cannot compile TypeScript at run time.
     expect(existsSync(join(installed, '..', 'typescript'))).toBe(false)

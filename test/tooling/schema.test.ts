@@ -30,13 +30,19 @@ function compile(kind: SchemaKind): ValidateFunction {
 
 function shippedYaml(): string[] {
   return SHIPPED_YAML_DIRS.flatMap((d) =>
-    readdirSync(join(ROOT, d), { recursive: true }).map(String).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${d}/${f}`)).sort()
+    readdirSync(join(ROOT, d), { recursive: true })
+      .map(String)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => `${d}/${f}`),
+  ).sort()
 }
 
 describe('generated files', () => {
   it("schemas/*.json, docs/modules.md and the README's module index are up to date (else: npm run docs)", async () => {
     const files = await generatedFiles(ROOT)
-    expect(Object.keys(files).sort()).toEqual([...SCHEMA_KINDS.map((k) => `schemas/${k}.json`), 'docs/modules.md', 'README.md'].sort())
+    expect(Object.keys(files).sort()).toEqual(
+      [...SCHEMA_KINDS.map((k) => `schemas/${k}.json`), 'docs/modules.md', 'README.md'].sort(),
+    )
     expect(files['README.md']).toContain('| [`apt`](docs/modules.md#apt) |')
     for (const [path, text] of Object.entries(files)) {
       let committed = ''
@@ -58,19 +64,24 @@ describe('generated files', () => {
     const schema = JSON.parse(readFileSync(join(ROOT, 'schemas', 'playbook.json'), 'utf8'))
     const taskProps = schema.definitions.task.properties as Record<string, unknown>
     for (const def of modules.values()) {
-      for (const s of [def.name, `ansible.builtin.${def.name}`, ...(def.aliases ?? [])]) expect(taskProps, s).toHaveProperty([s])
+      for (const s of [def.name, `ansible.builtin.${def.name}`, ...(def.aliases ?? [])])
+        expect(taskProps, s).toHaveProperty([s])
       const args = schema.definitions[`module.${def.name}`].properties as Record<string, { description?: string }>
       const props = ((def.schema as { properties?: object }).properties ?? {}) as Record<string, { aliases?: string[] }>
       const declared = Object.entries(props).flatMap(([k, p]) => [k, ...(p.aliases ?? [])]) // aliases are accepted too
       expect(Object.keys(args ?? {}).sort(), def.name).toEqual(declared.sort())
-      for (const [name, a] of Object.entries(args ?? {})) expect(a.description, `${def.name}.${name} has no description`).toBeTruthy()
+      for (const [name, a] of Object.entries(args ?? {}))
+        expect(a.description, `${def.name}.${name} has no description`).toBeTruthy()
     }
   })
 })
 
 describe('shipped YAML files', () => {
   const files = shippedYaml()
-  const validators = Object.fromEntries(SCHEMA_KINDS.map((k) => [k, compile(k)])) as Record<SchemaKind, ValidateFunction>
+  const validators = Object.fromEntries(SCHEMA_KINDS.map((k) => [k, compile(k)])) as Record<
+    SchemaKind,
+    ValidateFunction
+  >
 
   it('exist', () => expect(files).toContain('playbooks/hydra-pi.yml'))
 
@@ -86,28 +97,66 @@ describe('shipped YAML files', () => {
 
 /** Playbook snippets: does the loader accept them? The schema must agree. */
 const CASES: Array<[string, boolean, string]> = [
-  ['apt with known arguments', true, '- hosts: all\n  tasks:\n    - apt: { name: [git, make], state: latest, update_cache: true }'],
+  [
+    'apt with known arguments',
+    true,
+    '- hosts: all\n  tasks:\n    - apt: { name: [git, make], state: latest, update_cache: true }',
+  ],
   ['typo in a module argument', false, '- hosts: all\n  tasks:\n    - apt: { nmae: git }'],
   ['wrong choice', false, '- hosts: all\n  tasks:\n    - apt: { name: git, state: presnt }'],
-  ['Ansible booleans and digit strings', true, '- hosts: all\n  tasks:\n    - apt: { name: git, update_cache: yes, cache_valid_time: "3600" }'],
-  ['templates where a boolean, number and choice are expected', true,
-    '- hosts: all\n  tasks:\n    - apt: { name: git, update_cache: "{{ u }}", cache_valid_time: "{{ t }}", state: "{{ s }}" }'],
-  ['a word where a boolean is expected', false, '- hosts: all\n  tasks:\n    - apt: { name: git, update_cache: maybe }'],
-  ['free-form command and key=value string', true, '- hosts: all\n  tasks:\n    - command: make chdir=/src\n    - apt: name=git state=present'],
-  ['ansible.builtin spelling and alias', true, '- hosts: all\n  tasks:\n    - ansible.builtin.file: { path: /x, state: directory }\n    - postgresql_db: { name: hydra }'],
+  [
+    'Ansible booleans and digit strings',
+    true,
+    '- hosts: all\n  tasks:\n    - apt: { name: git, update_cache: yes, cache_valid_time: "3600" }',
+  ],
+  [
+    'templates where a boolean, number and choice are expected',
+    true,
+    '- hosts: all\n  tasks:\n    - apt: { name: git, update_cache: "{{ u }}", cache_valid_time: "{{ t }}", state: "{{ s }}" }',
+  ],
+  [
+    'a word where a boolean is expected',
+    false,
+    '- hosts: all\n  tasks:\n    - apt: { name: git, update_cache: maybe }',
+  ],
+  [
+    'free-form command and key=value string',
+    true,
+    '- hosts: all\n  tasks:\n    - command: make chdir=/src\n    - apt: name=git state=present',
+  ],
+  [
+    'ansible.builtin spelling and alias',
+    true,
+    '- hosts: all\n  tasks:\n    - ansible.builtin.file: { path: /x, state: directory }\n    - postgresql_db: { name: hydra }',
+  ],
   ['file without a path', false, '- hosts: all\n  tasks:\n    - file: { state: directory }'],
   ['unknown task keyword', false, '- hosts: all\n  tasks:\n    - apt: { name: git }\n      regster: r'],
   ['task without a module', false, '- hosts: all\n  tasks:\n    - name: nothing to do'],
   ['unknown module', false, '- hosts: all\n  tasks:\n    - aptt: { name: git }'],
   ['play without hosts', false, '- tasks:\n    - debug: { msg: hi }'],
   ['unknown play keyword', false, '- hosts: all\n  taks: []'],
-  ['blocks, includes of nothing and handlers', true,
-    '- hosts: all\n  tasks:\n    - block:\n        - debug: { msg: hi }\n      rescue:\n        - debug: { var: x }\n      when: x is defined\n  handlers:\n    - name: h\n      command: /bin/true'],
-  ['loop with loop_control', true, '- hosts: all\n  tasks:\n    - debug: { msg: "{{ i }}" }\n      loop: [1, 2]\n      loop_control: { loop_var: i }'],
-  ['bad loop_control key', false, '- hosts: all\n  tasks:\n    - debug: { msg: hi }\n      loop: [1]\n      loop_control: { loopvar: i }'],
+  [
+    'blocks, includes of nothing and handlers',
+    true,
+    '- hosts: all\n  tasks:\n    - block:\n        - debug: { msg: hi }\n      rescue:\n        - debug: { var: x }\n      when: x is defined\n  handlers:\n    - name: h\n      command: /bin/true',
+  ],
+  [
+    'loop with loop_control',
+    true,
+    '- hosts: all\n  tasks:\n    - debug: { msg: "{{ i }}" }\n      loop: [1, 2]\n      loop_control: { loop_var: i }',
+  ],
+  [
+    'bad loop_control key',
+    false,
+    '- hosts: all\n  tasks:\n    - debug: { msg: hi }\n      loop: [1]\n      loop_control: { loopvar: i }',
+  ],
   ['strategy choice', false, '- hosts: all\n  strategy: fast\n  tasks: []'],
   ['register must be a name', false, '- hosts: all\n  tasks:\n    - debug: { msg: hi }\n      register: "my result"'],
-  ['retries must be a number', false, '- hosts: all\n  tasks:\n    - debug: { msg: hi }\n      until: true\n      retries: many'],
+  [
+    'retries must be a number',
+    false,
+    '- hosts: all\n  tasks:\n    - debug: { msg: hi }\n      until: true\n      retries: many',
+  ],
   ['a secret argument', true, '- hosts: all\n  tasks:\n    - postgres_user: { name: hydra, password: "{{ pw }}" }'],
   ['a typo inside a nested map', false, '- hosts: all\n  tasks:\n    - wait_for: { port: 22, stat: started }'],
 ]

@@ -28,11 +28,15 @@ export function convert(s: string): unknown {
 
 function literal(e: Expr): boolean {
   switch (e.k) {
-    case 'lit': return true
-    case 'list': return e.items.every(literal)
-    case 'map': return e.entries.every(([k, v]) => literal(k) && literal(v))
-    case 'neg': return e.e.k === 'lit' && typeof e.e.v === 'number'
-    default: return false
+    case 'lit':
+      return true
+    case 'list':
+      return e.items.every(literal)
+    case 'map':
+      return e.entries.every(([k, v]) => literal(k) && literal(v))
+    case 'neg':
+      return e.e.k === 'lit' && typeof e.e.v === 'number'
+    default:
+      return false
   }
 }
-

@@ -57,7 +57,8 @@ export function lexTemplate(src: string, o: LexOptions): Piece[] {
     const open = i + m.index
     const kind = s[open + 1]
     const mod = s[open + 2] === '-' || s[open + 2] === '+' ? s[open + 2] : ''
-    const lstrip = o.lstripBlocks && kind !== '{' && mod !== '+' && /^[ \t]*$/.test(s.slice(s.lastIndexOf('\n', open - 1) + 1, open))
+    const lstrip =
+      o.lstripBlocks && kind !== '{' && mod !== '+' && /^[ \t]*$/.test(s.slice(s.lastIndexOf('\n', open - 1) + 1, open))
     pushText(s.slice(i, open), mod === '-', lstrip)
     const bodyStart = open + 2 + mod.length
     if (kind === '#') {

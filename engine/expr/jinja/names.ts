@@ -21,7 +21,9 @@ export function jinjaNames(nodes: Node[]): string[] {
   const walk = (ns: Node[], local: Set<string>): void => {
     for (const n of ns) {
       switch (n.k) {
-        case 'out': read(n.e, local); break
+        case 'out':
+          read(n.e, local)
+          break
         case 'if':
           for (const b of n.branches) (read(b.c, local), walk(b.body, local))
           if (n.else) walk(n.else, local)

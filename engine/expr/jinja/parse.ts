@@ -31,7 +31,20 @@ export type Node =
 /** The name under which a block `set` sees its rendered body. */
 export const BLOCK_VALUE = '__block__'
 
-const UNSUPPORTED = new Set(['macro', 'call', 'include', 'import', 'from', 'extends', 'block', 'filter', 'do', 'autoescape', 'break', 'continue'])
+const UNSUPPORTED = new Set([
+  'macro',
+  'call',
+  'include',
+  'import',
+  'from',
+  'extends',
+  'block',
+  'filter',
+  'do',
+  'autoescape',
+  'break',
+  'continue',
+])
 
 /** Parse a statement's source; columns in errors become offsets in the template. */
 function stmtParser(src: string, at: number): Parser {
@@ -140,7 +153,10 @@ class TemplateParser {
       }
     }
     if (UNSUPPORTED.has(word)) throw new ExprError(`"{% ${word} %}" is not supported in templates`, at + 1)
-    throw new ExprError(`unknown statement "{% ${word} %}"${/^(end\w+|elif|else)$/.test(word) ? ' (no block is open here)' : ''}`, at + 1)
+    throw new ExprError(
+      `unknown statement "{% ${word} %}"${/^(end\w+|elif|else)$/.test(word) ? ' (no block is open here)' : ''}`,
+      at + 1,
+    )
   }
 }
 

@@ -132,7 +132,8 @@ class Renderer {
           if (n.targets.length === 1) this.assign(n.targets[0], v, scope, locals)
           else {
             const xs = iterate(force(v))
-            if (xs.length !== n.targets.length) throw new UserError(`cannot unpack ${xs.length} values into ${n.targets.length} names`)
+            if (xs.length !== n.targets.length)
+              throw new UserError(`cannot unpack ${xs.length} values into ${n.targets.length} names`)
             n.targets.forEach((t, i) => this.assign(t, xs[i], scope, locals))
           }
           break
@@ -164,7 +165,10 @@ class Renderer {
       return
     }
     const ns = scope.lookup(t.ns)
-    if (!isNamespace(ns)) throw new UserError(`cannot set "${t.ns}.${t.attr}": "${t.ns}" is not a namespace() (use {% set ${t.ns} = namespace() %})`)
+    if (!isNamespace(ns))
+      throw new UserError(
+        `cannot set "${t.ns}.${t.attr}": "${t.ns}" is not a namespace() (use {% set ${t.ns} = namespace() %})`,
+      )
     ns[t.attr] = force(v)
   }
 
@@ -189,8 +193,15 @@ class Renderer {
         const locals = new Map<string, unknown>()
         this.bind(n.targets, x, locals)
         const loop: Record<string, unknown> = {
-          index: i + 1, index0: i, revindex: length - i, revindex0: length - i - 1, first: i === 0, last: i === length - 1,
-          length, depth: this.depth, depth0: this.depth - 1,
+          index: i + 1,
+          index0: i,
+          revindex: length - i,
+          revindex0: length - i - 1,
+          first: i === 0,
+          last: i === length - 1,
+          length,
+          depth: this.depth,
+          depth0: this.depth - 1,
         }
         if (i > 0) loop.previtem = items[i - 1]
         if (i < length - 1) loop.nextitem = items[i + 1]
@@ -219,7 +230,12 @@ class Renderer {
  * Render `t` against `scope`: text, or with `convertData` the value a list/map/boolean text stands for. `quote`
  * (the shell module) quotes every `{{ }}` output.
  */
-export function renderJinja(t: JinjaTemplate, scope: Scope, convertData: boolean, quote?: (s: string) => string): unknown {
+export function renderJinja(
+  t: JinjaTemplate,
+  scope: Scope,
+  convertData: boolean,
+  quote?: (s: string) => string,
+): unknown {
   const saved = filterContext.ansible
   filterContext.ansible = true
   try {
@@ -228,7 +244,8 @@ export function renderJinja(t: JinjaTemplate, scope: Scope, convertData: boolean
     try {
       r.run(t.nodes, frame(scope, top), top)
     } catch (e) {
-      if (e instanceof UserError && !e.pos && !(e instanceof JinjaRenderError)) throw new JinjaRenderError(e, r.at + t.skipped)
+      if (e instanceof UserError && !e.pos && !(e instanceof JinjaRenderError))
+        throw new JinjaRenderError(e, r.at + t.skipped)
       throw e
     }
     let out = r.out

@@ -5,14 +5,17 @@
  */
 import type { CompatCase } from '../harness.js'
 
-const play = (name: string, tasks: string, extra = '') => `- hosts: ${name}\n  gather_facts: false\n${extra}  tasks:\n${tasks}`
+const play = (name: string, tasks: string, extra = '') =>
+  `- hosts: ${name}\n  gather_facts: false\n${extra}  tasks:\n${tasks}`
 
 export const CORE: CompatCase[] = [
   {
     name: 'blocks',
     covers: 'blocks',
     files: {
-      'main.yml': play('blocks', `
+      'main.yml': play(
+        'blocks',
+        `
     - block:
         - command: "true"
         - command: /bin/false
@@ -35,14 +38,17 @@ export const CORE: CompatCase[] = [
         - debug: { msg: after ignored }
       always:
         - debug: { msg: always runs }
-`),
+`,
+      ),
     },
   },
   {
     name: 'conditionals',
     covers: 'conditionals',
     files: {
-      'main.yml': play('conditionals', `
+      'main.yml': play(
+        'conditionals',
+        `
     - command: echo hi
       when: false
       register: skipped_cmd
@@ -71,14 +77,18 @@ export const CORE: CompatCase[] = [
       when: item is even
       register: none_ran
     - assert: { that: [none_ran is skipped, none_ran.results | length == 2] }
-`, `  vars:\n    flag: true\n    number: 3\n    letters: [a, b]\n`),
+`,
+        `  vars:\n    flag: true\n    number: 3\n    letters: [a, b]\n`,
+      ),
     },
   },
   {
     name: 'register',
     covers: 'register',
     files: {
-      'main.yml': play('register', `
+      'main.yml': play(
+        'register',
+        `
     - command: echo hello
       register: out
     - assert:
@@ -95,14 +105,17 @@ export const CORE: CompatCase[] = [
       loop: [x, y]
       register: many
     - assert: { that: ["many.results | map(attribute='stdout') | list == ['x', 'y']"] }
-`),
+`,
+      ),
     },
   },
   {
     name: 'loops',
     covers: 'loops',
     files: {
-      'main.yml': play('loops', `
+      'main.yml': play(
+        'loops',
+        `
     - file: { path: "{{ root }}/{{ item }}", state: directory, mode: "0755" }
       loop: [a, b]
     - file: { path: "{{ root }}/{{ d }}/f", state: touch, mode: "0600" }
@@ -115,19 +128,25 @@ export const CORE: CompatCase[] = [
     - assert: { that: ["seen == [1, 2, 3]"] }
     - debug: { msg: "{{ item }}" }
       loop: []
-`, `  vars:\n    files:\n      - { name: one, text: first }\n      - { name: two, text: second }\n`),
+`,
+        `  vars:\n    files:\n      - { name: one, text: first }\n      - { name: two, text: second }\n`,
+      ),
     },
   },
   {
     name: 'set_fact',
     covers: 'set_fact',
     files: {
-      'main.yml': `${play('set_fact', `
+      'main.yml': `${play(
+        'set_fact',
+        `
     - set_fact: { a: 1, b: "{{ base_v }}-x", l: [1, 2] }
     - assert: { that: ["a == 1", "b == 'v-x'", "l | length == 2"] }
     - set_fact: { base_v: changed }
     - assert: { that: ["base_v == 'changed'"] }
-`, `  vars:\n    base_v: v\n`)}
+`,
+        `  vars:\n    base_v: v\n`,
+      )}
 - hosts: set_fact
   gather_facts: false
   tasks:
@@ -139,21 +158,26 @@ export const CORE: CompatCase[] = [
     name: 'assert_fail',
     covers: 'assert, fail',
     files: {
-      'main.yml': play('assert_fail', `
+      'main.yml': play(
+        'assert_fail',
+        `
     - assert: { that: ["1 + 1 == 2", "'x' in 'xyz'"], success_msg: fine }
     - assert: { that: ["1 == 2"], fail_msg: "as expected" }
       ignore_errors: true
     - fail: { msg: stop here }
       when: inventory_hostname.endswith('_b')
     - debug: { msg: "only _a gets here" }
-`),
+`,
+      ),
     },
   },
   {
     name: 'failed_when',
     covers: 'failed_when, changed_when',
     files: {
-      'main.yml': play('failed_when', `
+      'main.yml': play(
+        'failed_when',
+        `
     - command: /bin/false
       register: r
       failed_when: false
@@ -168,14 +192,17 @@ export const CORE: CompatCase[] = [
       register: two
       failed_when: two.rc not in [0, 2]
       changed_when: two.rc == 2
-`),
+`,
+      ),
     },
   },
   {
     name: 'loop_until',
     covers: 'loop-until',
     files: {
-      'main.yml': play('loop_until', `
+      'main.yml': play(
+        'loop_until',
+        `
     - file: { path: "{{ root }}/n", state: absent }
     - shell: "n=$(cat {{ root }}/n 2>/dev/null || echo 0); echo $((n+1)) > {{ root }}/n; cat {{ root }}/n"
       register: count
@@ -195,7 +222,8 @@ export const CORE: CompatCase[] = [
       delay: 0
       ignore_errors: true
     - assert: { that: [never is failed] }
-`),
+`,
+      ),
     },
   },
 ]

@@ -4,14 +4,17 @@
  */
 import type { CompatCase } from '../harness.js'
 
-const play = (name: string, tasks: string, extra = '') => `- hosts: ${name}\n  gather_facts: false\n${extra}  tasks:\n${tasks}`
+const play = (name: string, tasks: string, extra = '') =>
+  `- hosts: ${name}\n  gather_facts: false\n${extra}  tasks:\n${tasks}`
 
 export const FILES: CompatCase[] = [
   {
     name: 'file',
     covers: 'file',
     files: {
-      'main.yml': play('file', `
+      'main.yml': play(
+        'file',
+        `
     - file: { path: "{{ root }}/d/e", state: directory, mode: "0750" }
     - file: { path: "{{ root }}/d/t", state: touch, mode: "0640" }
     - file: { path: "{{ root }}/d/t", mode: "0600" }
@@ -22,21 +25,26 @@ export const FILES: CompatCase[] = [
     - stat: { path: "{{ root }}/d/link" }
       register: l
     - assert: { that: [l.stat.islnk, l.stat.exists] }
-`),
+`,
+      ),
     },
   },
   {
     name: 'copy',
     covers: 'copy',
     files: {
-      'main.yml': play('copy', `
+      'main.yml': play(
+        'copy',
+        `
     - copy: { src: hello.txt, dest: "{{ root }}/hello.txt", mode: "0644" }
     - copy: { content: "inline {{ word }}\\n", dest: "{{ root }}/inline.txt", mode: "0600" }
     - copy: { content: "x\\n", dest: "{{ root }}/inline.txt", mode: "0600", force: false }
     - file: { path: "{{ root }}/sub", state: directory, mode: "0755" }
     - copy: { src: hello.txt, dest: "{{ root }}/sub/", mode: "0644" }
     - copy: { content: "first\\n", dest: "{{ root }}/backed.txt", mode: "0644" }
-`, `  vars:\n    word: text\n`),
+`,
+        `  vars:\n    word: text\n`,
+      ),
       'files/hello.txt': 'hello from the controller\n',
     },
   },
@@ -44,7 +52,9 @@ export const FILES: CompatCase[] = [
     name: 'lineinfile',
     covers: 'lineinfile',
     files: {
-      'main.yml': play('lineinfile', `
+      'main.yml': play(
+        'lineinfile',
+        `
     - copy: { dest: "{{ root }}/conf", content: "# conf\\nport=1\\nname=x\\n", mode: "0644", force: false }
     - lineinfile: { path: "{{ root }}/conf", regexp: "^port=", line: "port=2" }
     - lineinfile: { path: "{{ root }}/conf", line: "added=yes" }
@@ -52,25 +62,33 @@ export const FILES: CompatCase[] = [
     - lineinfile: { path: "{{ root }}/conf", line: "first", insertbefore: BOF }
     - lineinfile: { path: "{{ root }}/conf", line: "after-port", insertafter: "^port=" }
     - lineinfile: { path: "{{ root }}/new", line: "created", create: true, mode: "0644" }
-`),
+`,
+      ),
     },
   },
   {
     name: 'template',
     covers: 'template',
     files: {
-      'main.yml': play('template', `
+      'main.yml': play(
+        'template',
+        `
     - template: { src: app.conf.j2, dest: "{{ root }}/app.conf", mode: "0644" }
     - template: { src: app.conf.j2, dest: "{{ root }}/app.conf", mode: "0644" }
-`, `  vars:\n    port: 8080\n    names: [a, b]\n    opts: { debug: false }\n`),
-      'templates/app.conf.j2': 'port = {{ port }}\nnames = {{ names | join(",") }}\nhost = {{ inventory_hostname }}\nupper = {{ "x" | upper }}\nport_plus = {{ port | int + 1 }}\n',
+`,
+        `  vars:\n    port: 8080\n    names: [a, b]\n    opts: { debug: false }\n`,
+      ),
+      'templates/app.conf.j2':
+        'port = {{ port }}\nnames = {{ names | join(",") }}\nhost = {{ inventory_hostname }}\nupper = {{ "x" | upper }}\nport_plus = {{ port | int + 1 }}\n',
     },
   },
   {
     name: 'stat',
     covers: 'stat',
     files: {
-      'main.yml': play('stat', `
+      'main.yml': play(
+        'stat',
+        `
     - copy: { dest: "{{ root }}/f", content: "abc\\n", mode: "0640" }
     - stat: { path: "{{ root }}/f" }
       register: f
@@ -88,14 +106,17 @@ export const FILES: CompatCase[] = [
     - stat: { path: "{{ root }}" }
       register: d
     - assert: { that: [d.stat.isdir] }
-`),
+`,
+      ),
     },
   },
   {
     name: 'command_shell',
     covers: 'command_shell',
     files: {
-      'main.yml': play('command_shell', `
+      'main.yml': play(
+        'command_shell',
+        `
     - command: touch {{ root }}/made
       args: { creates: "{{ root }}/made" }
     - command: rm {{ root }}/nothing
@@ -113,7 +134,8 @@ export const FILES: CompatCase[] = [
       args: { stdin: "from stdin" }
       register: si
     - assert: { that: ["si.stdout == 'from stdin'"] }
-`),
+`,
+      ),
     },
   },
   {

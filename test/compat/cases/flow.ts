@@ -29,7 +29,8 @@ export const FLOW: CompatCase[] = [
     - include: tasks/included.yml
 `,
       'tasks/imported.yml': '- debug: { msg: "{{ who }}" }\n- set_fact: { imported_ran: true }\n',
-      'tasks/included.yml': '- assert: { that: [outer == 1] }\n- file: { path: "{{ root }}/included", state: touch, mode: "0644" }\n',
+      'tasks/included.yml':
+        '- assert: { that: [outer == 1] }\n- file: { path: "{{ root }}/included", state: touch, mode: "0644" }\n',
       'tasks/looped.yml': '- file: { path: "{{ root }}/looped-{{ item }}", state: directory, mode: "0755" }\n',
     },
   },

@@ -43,7 +43,8 @@ export const ROLES: CompatCase[] = [
 `,
       'roles/web/tasks/setup-Debian.yml': '- file: { path: "{{ root }}/debian-branch", state: touch, mode: "0644" }\n',
       'roles/web/tasks/setup-RedHat.yml': '- file: { path: "{{ root }}/redhat-branch", state: touch, mode: "0644" }\n',
-      'roles/web/templates/web.conf.j2': 'listen {{ web_port }}\nflavour {{ web_flavour }}\nfamily {{ ansible_os_family }}\n',
+      'roles/web/templates/web.conf.j2':
+        'listen {{ web_port }}\nflavour {{ web_flavour }}\nfamily {{ ansible_os_family }}\n',
     },
   },
   {
