@@ -55,7 +55,10 @@ export default defineModule({
     const cmds: Command[] = []
     const changes: string[] = []
     if (args.state === 'absent') {
-      if (g) (cmds.push({ argv: ['groupdel', args.name] }), changes.push(`delete group ${args.name}`))
+      if (g) {
+        cmds.push({ argv: ['groupdel', args.name] })
+        changes.push(`delete group ${args.name}`)
+      }
     } else if (!g) {
       const argv = [
         'groupadd',

@@ -116,10 +116,14 @@ export default defineModule({
     const n = args.name
     const opts: string[] = []
     const changes: string[] = []
-    if (args.full_name !== undefined && (u?.fullname ?? '') !== args.full_name)
-      (opts.push('--full-name', args.full_name), u && changes.push(`full name → ${args.full_name}`))
-    if (args.email !== undefined && u?.emailaddress !== args.email)
-      (opts.push('--email-address', args.email), u && changes.push(`email → ${args.email}`))
+    if (args.full_name !== undefined && (u?.fullname ?? '') !== args.full_name) {
+      opts.push('--full-name', args.full_name)
+      if (u) changes.push(`full name → ${args.full_name}`)
+    }
+    if (args.email !== undefined && u?.emailaddress !== args.email) {
+      opts.push('--email-address', args.email)
+      if (u) changes.push(`email → ${args.email}`)
+    }
     const have = u?.roles ?? []
     const missing = args.roles.filter((r) => !have.includes(r))
     const extra = args.wipe_roles ? have.filter((r) => !args.roles.includes(r)) : []
@@ -136,14 +140,18 @@ export default defineModule({
       args.password_hash !== undefined &&
       (!u || (args.update_password === 'always' && u.password !== args.password_hash))
     let stdin: string | undefined
-    if (setPassword)
-      (opts.push('--password-prompt'),
-        (stdin = `${args.password}\n${args.password}\n`),
-        u && changes.push('set password'))
+    if (setPassword) {
+      opts.push('--password-prompt')
+      stdin = `${args.password}\n${args.password}\n`
+      if (u) changes.push('set password')
+    }
     const cmds: Command[] = []
     if (!u || opts.length) {
       const cmd: Command = { argv: [args.command, n, ...opts], describe: `hydra-create-user ${n}` }
-      if (stdin !== undefined) ((cmd.stdin = stdin), (cmd.secretStdin = true))
+      if (stdin !== undefined) {
+        cmd.stdin = stdin
+        cmd.secretStdin = true
+      }
       cmds.push(cmd)
     }
     if (setHash) {

@@ -32,8 +32,10 @@ describe('make plan', () => {
     const plan = make.plan(facts, args as never, testCtx({ checkMode: !!want.check }))
     if (want.fail) return expect(plan.fail).toMatch(want.fail)
     expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
-    for (const c of plan.commands)
-      (expect(c).toMatchObject({ cwd: args.chdir, stream: true }), expect(c.timeoutSec).toBeUndefined())
+    for (const c of plan.commands) {
+      expect(c).toMatchObject({ cwd: args.chdir, stream: true })
+      expect(c.timeoutSec).toBeUndefined()
+    }
   })
   it.each([
     [{ target: '-f/etc/passwd' }, /not a make target/],

@@ -123,10 +123,19 @@ export default defineModule({
     if (!f.db) {
       const vars: Record<string, string> = { name: n }
       let sql = 'CREATE DATABASE :"name"'
-      if (args.owner) ((vars.owner = args.owner), (sql += ' OWNER :"owner"'))
-      if (args.encoding) ((vars.encoding = args.encoding), (sql += " ENCODING :'encoding'"))
+      if (args.owner) {
+        vars.owner = args.owner
+        sql += ' OWNER :"owner"'
+      }
+      if (args.encoding) {
+        vars.encoding = args.encoding
+        sql += " ENCODING :'encoding'"
+      }
       const template = args.template ?? (args.encoding ? 'template0' : undefined)
-      if (template) ((vars.template = template), (sql += ' TEMPLATE :"template"'))
+      if (template) {
+        vars.template = template
+        sql += ' TEMPLATE :"template"'
+      }
       cmds.push(psql(sql + ';', vars, { ...base, describe: `create database ${n}` }))
       changes.push(
         `create database ${n}${args.owner ? ` owned by ${args.owner}` : ''}${args.encoding ? ` (${args.encoding})` : ''}`,

@@ -4,7 +4,7 @@
  */
 import type { ModuleDef } from '../engine/module.js'
 
-type Loader = () => Promise<{ default: ModuleDef<any, any> }>
+type Loader = () => Promise<{ default: ModuleDef }>
 
 /** Module name → loader. Add a module here when you add its file. */
 export const MODULES: Record<string, Loader> = {
@@ -35,11 +35,11 @@ export const MODULES: Record<string, Loader> = {
   include_vars: () => import('./include_vars.js'),
 }
 
-const cache = new Map<string, ModuleDef<any, any>>()
+const cache = new Map<string, ModuleDef>()
 let aliasMap: Map<string, string> | undefined
 
 /** Load every module (validation needs all schemas). */
-export async function loadAllModules(): Promise<Map<string, ModuleDef<any, any>>> {
+export async function loadAllModules(): Promise<Map<string, ModuleDef>> {
   await Promise.all(
     Object.entries(MODULES).map(async ([name, load]) => {
       if (!cache.has(name)) cache.set(name, (await load()).default)
@@ -67,6 +67,6 @@ export function allModuleSpellings(): string[] {
 }
 
 /** A loaded module by canonical name. */
-export function getModule(name: string): ModuleDef<any, any> | undefined {
+export function getModule(name: string): ModuleDef | undefined {
   return cache.get(name)
 }

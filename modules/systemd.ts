@@ -110,23 +110,42 @@ export default defineModule({
     const changes: string[] = []
     const isMasked = f.LoadState === 'masked' || f.UnitFileState.startsWith('masked')
     const nb = args.no_block ? ['--no-block'] : []
-    if (args.masked === false && isMasked) (cmds.push(ctl(args, 'unmask', '--', n)), changes.push(`unmask ${n}`))
+    if (args.masked === false && isMasked) {
+      cmds.push(ctl(args, 'unmask', '--', n))
+      changes.push(`unmask ${n}`)
+    }
     if (args.enabled !== undefined && !UNCHANGEABLE.has(f.UnitFileState)) {
       const on = ENABLED.has(f.UnitFileState)
-      if (args.enabled && !on) (cmds.push(ctl(args, 'enable', '--', n)), changes.push(`enable ${n}`))
-      if (!args.enabled && on) (cmds.push(ctl(args, 'disable', '--', n)), changes.push(`disable ${n}`))
+      if (args.enabled && !on) {
+        cmds.push(ctl(args, 'enable', '--', n))
+        changes.push(`enable ${n}`)
+      }
+      if (!args.enabled && on) {
+        cmds.push(ctl(args, 'disable', '--', n))
+        changes.push(`disable ${n}`)
+      }
     }
     const running = ['active', 'activating', 'reloading'].includes(f.ActiveState)
-    if (args.state === 'started' && !running)
-      (cmds.push(ctl(args, 'start', ...nb, '--', n)), changes.push(`start ${n}`))
-    if (args.state === 'stopped' && (running || f.ActiveState === 'deactivating'))
-      (cmds.push(ctl(args, 'stop', ...nb, '--', n)), changes.push(`stop ${n}`))
-    if (args.state === 'restarted') (cmds.push(ctl(args, 'restart', ...nb, '--', n)), changes.push(`restart ${n}`))
+    if (args.state === 'started' && !running) {
+      cmds.push(ctl(args, 'start', ...nb, '--', n))
+      changes.push(`start ${n}`)
+    }
+    if (args.state === 'stopped' && (running || f.ActiveState === 'deactivating')) {
+      cmds.push(ctl(args, 'stop', ...nb, '--', n))
+      changes.push(`stop ${n}`)
+    }
+    if (args.state === 'restarted') {
+      cmds.push(ctl(args, 'restart', ...nb, '--', n))
+      changes.push(`restart ${n}`)
+    }
     if (args.state === 'reloaded') {
       cmds.push(ctl(args, running ? 'reload' : 'start', ...nb, '--', n))
       changes.push(`${running ? 'reload' : 'start'} ${n}`)
     }
-    if (args.masked === true && !isMasked) (cmds.push(ctl(args, 'mask', '--', n)), changes.push(`mask ${n}`))
+    if (args.masked === true && !isMasked) {
+      cmds.push(ctl(args, 'mask', '--', n))
+      changes.push(`mask ${n}`)
+    }
     if (f.NeedDaemonReload === 'yes' && cmds.length)
       ctx.log(`${n}: unit file changed on disk; consider daemon_reload: true`)
     return { commands: cmds, changes, data: { status: f } }

@@ -131,7 +131,10 @@ export default defineModule({
     })
 
     if (args.state === 'absent') {
-      if (u) (cmds.push({ argv: ['userdel', ...(args.remove ? ['-r'] : []), n] }), changes.push(`delete user ${n}`))
+      if (u) {
+        cmds.push({ argv: ['userdel', ...(args.remove ? ['-r'] : []), n] })
+        changes.push(`delete user ${n}`)
+      }
       return { commands: cmds, changes, data: { name: n, state: 'absent' } }
     }
     if (!u) {
@@ -153,36 +156,53 @@ export default defineModule({
     }
 
     const mod: string[] = []
-    if (args.uid !== undefined && u.uid !== args.uid)
-      (mod.push('-u', String(args.uid)), changes.push(`uid ${u.uid} → ${args.uid}`))
+    if (args.uid !== undefined && u.uid !== args.uid) {
+      mod.push('-u', String(args.uid))
+      changes.push(`uid ${u.uid} → ${args.uid}`)
+    }
     if (args.group !== undefined) {
       const same = /^\d+$/.test(args.group) ? u.gid === Number(args.group) : f.primary === args.group
-      if (!same) (mod.push('-g', args.group), changes.push(`primary group ${f.primary} → ${args.group}`))
+      if (!same) {
+        mod.push('-g', args.group)
+        changes.push(`primary group ${f.primary} → ${args.group}`)
+      }
     }
     if (wanted !== undefined) {
       const current = f.groups.filter((g) => g !== f.primary)
       const missing = wanted.filter((g) => !current.includes(g) && g !== f.primary)
       if (args.append) {
-        if (missing.length)
-          (mod.push('-a', '-G', missing.join(',')), changes.push(`add to groups ${missing.join(', ')}`))
+        if (missing.length) {
+          mod.push('-a', '-G', missing.join(','))
+          changes.push(`add to groups ${missing.join(', ')}`)
+        }
       } else {
         const extra = current.filter((g) => !wanted.includes(g))
-        if (missing.length || extra.length)
-          (mod.push('-G', wanted.join(',')), changes.push(`groups [${current.join(', ')}] → [${wanted.join(', ')}]`))
+        if (missing.length || extra.length) {
+          mod.push('-G', wanted.join(','))
+          changes.push(`groups [${current.join(', ')}] → [${wanted.join(', ')}]`)
+        }
       }
     }
-    if (args.home !== undefined && u.home !== args.home)
-      (mod.push('-d', args.home), changes.push(`home ${u.home} → ${args.home}`))
-    if (args.shell !== undefined && u.shell !== args.shell)
-      (mod.push('-s', args.shell), changes.push(`shell ${u.shell} → ${args.shell}`))
-    if (args.comment !== undefined && u.comment !== args.comment)
-      (mod.push('-c', args.comment),
-        changes.push(`comment ${JSON.stringify(u.comment)} → ${JSON.stringify(args.comment)}`))
+    if (args.home !== undefined && u.home !== args.home) {
+      mod.push('-d', args.home)
+      changes.push(`home ${u.home} → ${args.home}`)
+    }
+    if (args.shell !== undefined && u.shell !== args.shell) {
+      mod.push('-s', args.shell)
+      changes.push(`shell ${u.shell} → ${args.shell}`)
+    }
+    if (args.comment !== undefined && u.comment !== args.comment) {
+      mod.push('-c', args.comment)
+      changes.push(`comment ${JSON.stringify(u.comment)} → ${JSON.stringify(args.comment)}`)
+    }
     if (mod.length) cmds.push({ argv: ['usermod', ...mod, n], describe: `change user ${n}` })
     if (args.password !== undefined && args.update_password === 'always') {
       if (f.hash === undefined)
         return { commands: [], fail: `cannot read the password hash of ${n} (needs become: true)` }
-      if (f.hash !== args.password) (cmds.push(chpasswd()), changes.push(`set the password of ${n}`))
+      if (f.hash !== args.password) {
+        cmds.push(chpasswd())
+        changes.push(`set the password of ${n}`)
+      }
     }
     return {
       commands: cmds,

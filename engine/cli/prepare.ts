@@ -85,7 +85,7 @@ function splitKeyValues(s: string): string[] {
 export interface Prepared {
   playbook: Playbook
   inventory: Inventory
-  modules: Map<string, ModuleDef<any, any>>
+  modules: Map<string, ModuleDef>
   /** Findings that may be wrong (something may define the name at run time): shown, never refused. */
   warnings: UserError[]
 }

@@ -94,8 +94,10 @@ export const DATA_FILTERS: Record<string, Def> = {
   root: def('base', (v, base = 2) =>
     Number(base) === 2 ? Math.sqrt(num(v, 'root')) : num(v, 'root') ** (1 / num(base, 'root')),
   ),
-  to_json: def('indent sort_keys **kw', (v, indent, sortKeys, kw) => toJson(v, indent, sortKeys, kw)),
-  to_nice_json: def('indent sort_keys **kw', (v, indent = 4, sortKeys = true, kw) =>
+  to_json: def('indent sort_keys **kw', (v, indent, sortKeys, kw: Record<string, unknown>) =>
+    toJson(v, indent, sortKeys, kw),
+  ),
+  to_nice_json: def('indent sort_keys **kw', (v, indent = 4, sortKeys = true, kw: Record<string, unknown>) =>
     pyJson(v, {
       indent: Number(indent),
       sortKeys: truthy(sortKeys),

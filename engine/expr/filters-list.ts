@@ -150,7 +150,10 @@ export const LIST_FILTERS: Record<string, Def> = {
     const keys: unknown[] = []
     for (const x of list(v, 'unique')) {
       const k = key(x)
-      if (!keys.some((y) => deepEq(k, y))) (keys.push(k), out.push(x))
+      if (!keys.some((y) => deepEq(k, y))) {
+        keys.push(k)
+        out.push(x)
+      }
     }
     return out
   }),

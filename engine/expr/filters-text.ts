@@ -201,7 +201,9 @@ export const TEXT_FILTERS: Record<string, Def> = {
   regex_replace: def('pattern replacement ignorecase multiline count', (v, p = '', r = '', ic, ml, count = 0) =>
     pyReplace(text(v), pyRegex(str(p, 'regex_replace'), flags(ic, ml, 'g')), str(r, 'regex_replace'), Number(count)),
   ),
-  regex_search: def('regex *groups ignorecase multiline', (v, p, groups, ic, ml) => regexSearch(v, p, groups, ic, ml)),
+  regex_search: def('regex *groups ignorecase multiline', (v, p, groups: unknown[], ic, ml) =>
+    regexSearch(v, p, groups, ic, ml),
+  ),
   regex_findall: def('regex multiline ignorecase', regexFindall),
   regex_escape: def('re_type', (v, t = 'python') => {
     const s = str(v, 'regex_escape')

@@ -45,15 +45,14 @@ function out(v: unknown, run: RunData, raw: boolean): string {
 function exprHelper(raw: boolean) {
   return function (this: unknown, idx: number, options: HelperOptions): string {
     const run = options.data.tsplay
-    const ctx = this
     const { hash, data } = options
     const scope = childScope(run.scope, (name) => {
       if (Object.hasOwn(hash, name)) return hash[name] === undefined ? new Undef(name) : hash[name]
-      if (name === 'this') return ctx
+      if (name === 'this') return this
       if (name === 'loop' && data.index !== undefined) {
         return { index: data.index + 1, index0: data.index, first: data.first, last: data.last, key: data.key }
       }
-      if (ctx !== data.root && typeof ctx === 'object' && ctx !== null) return getProp(ctx, name, name)
+      if (this !== data.root && typeof this === 'object' && this !== null) return getProp(this, name, name)
       return new Undef(name)
     })
     return out(force(evaluate(run.exprs[idx], scope)), run, raw)

@@ -185,8 +185,10 @@ export abstract class PostfixParser extends Cursor {
           name = this.next().text // `x is == 1`, `x is < 3`
         else throw this.error('expected a test name after "is"')
         let a: Args = { args: [], kw: [] }
-        if (this.isOp('(')) (this.next(), (a = this.parseArgs()))
-        else if (this.startsArgument()) a = { args: [this.parseAccessors(this.parsePrimary())], kw: [] }
+        if (this.isOp('(')) {
+          this.next()
+          a = this.parseArgs()
+        } else if (this.startsArgument()) a = { args: [this.parseAccessors(this.parsePrimary())], kw: [] }
         e = { k: 'test', name, e, args: a.args, kw: a.kw, neg, col }
       } else return e
     }

@@ -28,13 +28,19 @@ class MT {
       mt[i] = (mt[i] ^ Math.imul(mt[i - 1] ^ (mt[i - 1] >>> 30), 1664525)) + key[j] + j
       i++
       j++
-      if (i >= N) ((mt[0] = mt[N - 1]), (i = 1))
+      if (i >= N) {
+        mt[0] = mt[N - 1]
+        i = 1
+      }
       if (j >= key.length) j = 0
     }
     for (let k = N - 1; k > 0; k--) {
       mt[i] = (mt[i] ^ Math.imul(mt[i - 1] ^ (mt[i - 1] >>> 30), 1566083941)) - i
       i++
-      if (i >= N) ((mt[0] = mt[N - 1]), (i = 1))
+      if (i >= N) {
+        mt[0] = mt[N - 1]
+        i = 1
+      }
     }
     mt[0] = 0x80000000
     this.i = N

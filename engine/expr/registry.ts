@@ -11,7 +11,7 @@
  */
 import { UserError } from '../errors.js'
 
-export type FilterFn = (v: unknown, ...args: any[]) => unknown
+export type FilterFn = (v: unknown, ...args: unknown[]) => unknown
 
 /** A filter or test: its parameter names (after the input) and the function. */
 export interface Def {
@@ -27,9 +27,16 @@ export const filterContext = {
   ansible: false,
 }
 
-/** A definition from a space-separated parameter list (`'sep attribute'`, `'*groups ignorecase multiline'`). */
-export function def(params: string, fn: FilterFn, alias?: Record<string, string>): Def {
-  return { params: params.split(/\s+/).filter(Boolean), fn, alias }
+/**
+ * A definition from a space-separated parameter list (`'sep attribute'`, `'*groups ignorecase multiline'`).
+ * The function may type a `*name` parameter as an array and a `**name` one as a map: `bind` passes exactly those.
+ */
+export function def<A extends unknown[]>(
+  params: string,
+  fn: (v: unknown, ...args: A) => unknown,
+  alias?: Record<string, string>,
+): Def {
+  return { params: params.split(/\s+/).filter(Boolean), fn: fn as FilterFn, alias }
 }
 
 /** Filters by name, filled by filters.ts. */

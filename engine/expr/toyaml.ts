@@ -32,6 +32,7 @@ function isScalar(v: unknown): boolean {
 
 function plainOk(s: string, flowCtx: boolean): boolean {
   if (!s || s !== s.trim() || RESOLVES.some((r) => r.test(s))) return false
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   if (/[\n\r\t\x00-\x08\x0b-\x1f\x7f]/.test(s)) return false
   if (/^[?:,[\]{}#&*!|>'"%@`]/.test(s) || /^-(\s|$)/.test(s) || /^[?:](\s|$)/.test(s)) return false
   if (/: |:$| #/.test(s)) return false
@@ -46,6 +47,7 @@ function scalar(v: unknown, flowCtx: boolean, contIndent: number): string {
     return Number.isNaN(v) ? '.nan' : !Number.isFinite(v) ? (v > 0 ? '.inf' : '-.inf') : pyNum(v)
   const s = String(v)
   if (plainOk(s, flowCtx)) return s
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(s)) return JSON.stringify(s)
   const pad = ' '.repeat(contIndent)
   return `'${s.replaceAll("'", "''").replace(/\n/g, `\n\n${pad}`)}'`

@@ -84,7 +84,10 @@ export function deepEq(a: unknown, b: unknown): boolean {
   }
   const ka = Object.keys(a)
   const kb = Object.keys(b)
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && deepEq((a as any)[k], (b as any)[k]))
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => Object.hasOwn(b, k) && deepEq((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  )
 }
 
 /** Ordering for `<`, `>`, `sort`, `min`, `max`: numbers with numbers, strings with strings, lists item by item. */

@@ -60,7 +60,7 @@ export function expandHostRange(name: string, pos?: SourcePos): string[] {
 
 /** `name:port` → name and port (only a colon outside `[ranges]` counts; `[::1]:22` and bare IPv6 work). */
 export function splitHostPort(text: string, pos?: SourcePos): { name: string; port?: number } {
-  let name = text
+  let name: string
   let portText: string | undefined
   const v6 = /^\[([0-9A-Fa-f:.]+)\](?::(.*))?$/.exec(text)
   if (v6) {

@@ -45,10 +45,11 @@ interface View {
  */
 export function screenLine(text: string, width = (process.stdout.columns ?? 80) - 8): string {
   const lines = text.split(/\r\n|\r|\n/).filter((l) => l.trim())
-  // eslint-disable-next-line no-control-regex
   const clean = (lines.at(-1) ?? '')
+    // eslint-disable-next-line no-control-regex -- ANSI escape sequences are what this strips
     .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
     .replace(/\t/g, ' ')
+    // eslint-disable-next-line no-control-regex -- control characters are what this strips
     .replace(/[\x00-\x1f\x7f-\x9f]/g, '')
   const max = Math.max(20, width)
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean

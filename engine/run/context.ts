@@ -72,7 +72,7 @@ export interface RunContext {
   bus: EventBus
   secrets: Secrets
   pool: HostPool
-  modules: Map<string, ModuleDef<any, any>>
+  modules: Map<string, ModuleDef>
   states: Map<string, HostState>
   /** Hosts of the current play (the `play_hosts` magic var). */
   playHosts: string[]

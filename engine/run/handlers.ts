@@ -12,7 +12,7 @@
 import type { Task } from '../ast.js'
 import type { TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
-import { count, displayName, runTask, usable } from './dispatch.js'
+import { count, displayName, runTask } from './dispatch.js'
 import { handlerDone } from './notify.js'
 
 const NO_INH: Inherited = { when: [], tags: [], vars: {} }

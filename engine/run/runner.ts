@@ -19,7 +19,7 @@ import { Secrets } from './secrets.js'
 export interface RunnerInput {
   playbook: Playbook
   inventory: Inventory
-  modules: Map<string, ModuleDef<any, any>>
+  modules: Map<string, ModuleDef>
   opts: RunOptions
   pool: PoolOptions
   bus: EventBus

@@ -107,7 +107,7 @@ export interface ModuleFacts {
 }
 
 /** The documented facts of a module. */
-export function moduleFacts(def: ModuleDef<any, any>): ModuleFacts {
+export function moduleFacts(def: ModuleDef): ModuleFacts {
   const s = plain(def.schema) as JsonSchema
   return {
     name: def.name,

@@ -27,15 +27,15 @@ import { editorArgs } from './editorize.js'
 import { DRAFT_07, has, varsMap, type JsonSchema } from './json.js'
 import { keywordProperties } from './keywords.js'
 
-type Modules = ReadonlyMap<string, ModuleDef<any, any>>
+type Modules = ReadonlyMap<string, ModuleDef>
 
 /** Every spelling of a module: its name, `ansible.builtin.<name>`, and its aliases (as modules/registry.ts). */
-export function spellingsOf(def: ModuleDef<any, any>): string[] {
+export function spellingsOf(def: ModuleDef): string[] {
   return [...new Set([def.name, `ansible.builtin.${def.name}`, ...(def.aliases ?? [])])]
 }
 
 /** The value under a module key: its argument map, a `k=v`/free-form string, or nothing. */
-function moduleValue(def: ModuleDef<any, any>): JsonSchema {
+function moduleValue(def: ModuleDef): JsonSchema {
   const str = def.freeForm ? `the command as a string (${def.freeForm})` : '`key=value` pairs'
   return {
     description: `${def.summary}. Arguments as a map, or ${str}. Check mode: ${def.check}. Changed when: ${def.changedWhen}.`,

@@ -13,7 +13,7 @@ import { BLOCK_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS } from '../load/keywords.j
 import { keywordDescription } from './keywords.js'
 import { argumentRows, moduleFacts, rowNotes } from './moduledoc.js'
 
-type Modules = ReadonlyMap<string, ModuleDef<any, any>>
+type Modules = ReadonlyMap<string, ModuleDef>
 
 const sortByName = (modules: Modules) => [...modules.values()].sort((a, b) => a.name.localeCompare(b.name))
 
@@ -38,7 +38,7 @@ function wrap(text: string, width: number, indent: string): string {
 }
 
 /** `tsplay doc MODULE`: arguments (type, default, choices, description), changed, check mode, example. */
-export function moduleText(def: ModuleDef<any, any>): string {
+export function moduleText(def: ModuleDef): string {
   const f = moduleFacts(def)
   const rows = argumentRows(def.schema)
   const lines = [`${f.name} — ${f.summary}`, '']
@@ -71,7 +71,7 @@ function cell(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|')
 }
 
-function moduleMarkdown(def: ModuleDef<any, any>): string {
+function moduleMarkdown(def: ModuleDef): string {
   const f = moduleFacts(def)
   const rows = argumentRows(def.schema)
   const out = [`## ${f.name}`, '', `${f.summary}.`, '']

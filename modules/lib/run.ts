@@ -46,7 +46,7 @@ export async function gatherRun(io: HostIO, args: RunArgs): Promise<RunFacts> {
   const facts: RunFacts = { startedAt: Date.now() }
   let i = 0
   if (args.creates !== undefined) facts.createsExists = res[i++].rc === 0
-  if (args.removes !== undefined) facts.removesExists = res[i++].rc === 0
+  if (args.removes !== undefined) facts.removesExists = res[i].rc === 0
   return facts
 }
 

@@ -7,7 +7,7 @@ import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
-import { tsplay, writeTree } from '../helpers/cli.js'
+import { tsplay, writeTree, type CliResult } from '../helpers/cli.js'
 
 const can = canRunSshd()
 const d = can.ok ? describe : describe.skip
@@ -109,9 +109,7 @@ d('playbook features', () => {
   })
 
   it('--tags, --skip-tags, always and never', async () => {
-    const names = (r: { events: Record<string, any>[] }) => [
-      ...new Set(r.events.filter((e) => e.type === 'task').map((e) => e.task)),
-    ]
+    const names = (r: CliResult) => [...new Set(r.events.filter((e) => e.type === 'task').map((e) => e.task))]
     expect(names(await tsplay(args('tags.yml')))).toEqual(['tagged a', 'tagged b', 'always'])
     expect(names(await tsplay(args('tags.yml', ['-t', 'b'])))).toEqual(['tagged b', 'always'])
     expect(names(await tsplay(args('tags.yml', ['--skip-tags', 'a,always'])))).toEqual(['tagged b'])

@@ -2,14 +2,14 @@
  * Familiar run flags that need no host (controller-only tasks): --start-at-task, --step, NO_COLOR/FORCE_COLOR.
  */
 import { describe, expect, it } from 'vitest'
-import { tsplay, writeTree } from '../helpers/cli.js'
+import { tsplay, writeTree, type CliResult } from '../helpers/cli.js'
 
 const dir = writeTree({
   'inv.yml': 'all:\n  hosts:\n    a: {}\n',
   'pb.yml':
     '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: first, debug: { msg: one } }\n    - { name: second, debug: { msg: two } }\n    - { name: third, debug: { msg: three } }\n',
 })
-const tasksRun = (r: { events: Record<string, any>[] }) => r.events.filter((e) => e.type === 'task').map((e) => e.task)
+const tasksRun = (r: CliResult) => r.events.filter((e) => e.type === 'task').map((e) => e.task)
 
 describe('run flags', () => {
   it('--start-at-task skips the tasks before the named one', async () => {

@@ -7,7 +7,7 @@ import { evalCondition, evalExpr, ExprError, exprVariables, parseExpr } from '..
 const OPTS = { numRuns: 400 }
 
 /** Either returns normally or throws one of the allowed classes; anything else fails the property. */
-function clean(f: () => unknown, ...allowed: Array<new (...a: any[]) => Error>): void {
+function clean(f: () => unknown, ...allowed: Array<new (...a: never[]) => Error>): void {
   try {
     f()
   } catch (e) {

@@ -126,6 +126,7 @@ describe.skipIf(!can.ok)(`long-running tasks survive the connection${can.ok ? ''
       timeout: 120_000,
       env: { ...process.env, TERM: 'xterm', CI: '', NO_COLOR: '1' },
     })
+    // eslint-disable-next-line no-control-regex -- ANSI escape sequences are what this strips
     const plain = out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
     expect(plain).toMatch(/\[\d+s\] step one /)
     expect(plain).toContain('result 0: step one')

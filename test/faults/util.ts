@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { tsplay, type CliOptions, type CliResult } from '../helpers/cli.js'
+import { tsplay, type CliOptions, type CliResult, type JsonLine } from '../helpers/cli.js'
 import { track } from '../helpers/leftovers.js'
 
 /** Options for `bounded` and `background`. */
@@ -117,7 +117,7 @@ export function recapOf(r: CliResult, host: string): Record<string, number> {
 }
 
 /** The `--json` task results of one task name. */
-export function resultsOf(r: CliResult, task: string): Record<string, any>[] {
+export function resultsOf(r: CliResult, task: string): JsonLine[] {
   return r.events.filter((e) => e.type === 'task' && e.task === task)
 }
 

@@ -5,10 +5,31 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
+import type { FileDiff } from '../../engine/types.js'
 import { needTier } from './tier.js'
 
 export const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../..')
 export const BIN = join(ROOT, 'bin/tsplay.js')
+
+/**
+ * One `--json` line (engine/report/json.ts): a task result (`type: 'task'`), a warning, or the recap. `result` is the
+ * module's registered data, whose shape depends on the module.
+ */
+export interface JsonLine {
+  type: string
+  play?: string
+  task?: string
+  host?: string
+  status?: string
+  msg?: string
+  handler?: boolean
+  ignored?: boolean
+  diff?: FileDiff[]
+  changes?: string[]
+  result?: Record<string, unknown>
+  hosts?: Record<string, Record<string, number>>
+  interrupted?: boolean
+}
 
 /** What a CLI run printed and returned. */
 export interface CliResult {
@@ -16,7 +37,7 @@ export interface CliResult {
   stdout: string
   stderr: string
   /** `--json` lines, parsed. */
-  events: Record<string, any>[]
+  events: JsonLine[]
   /** The recap line of `--json` output, if any. */
   recap?: Record<string, Record<string, number>>
 }
@@ -46,7 +67,7 @@ export function tsplay(args: string[], o: CliOptions = {}): Promise<CliResult> {
     child.stdin.end(o.input ?? '')
     o.onSpawn?.(child)
     child.on('close', (code) => {
-      const events: Record<string, any>[] = []
+      const events: JsonLine[] = []
       for (const l of stdout.split('\n')) {
         if (!l.startsWith('{')) continue
         try {

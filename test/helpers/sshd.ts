@@ -160,7 +160,7 @@ function connectionPids(listener: number): number[] {
   const out: number[] = []
   const walk = (pid: number): void => {
     for (const c of childPids(pid)) {
-      let comm = ''
+      let comm: string
       try {
         comm = readFileSync(`/proc/${c}/comm`, 'utf8').trim()
       } catch {

@@ -104,6 +104,6 @@ export const template = defineModule({
 
 /** The fixture modules by name, as `loadAllModules()` returns them. */
 export function fixtureModules(): Map<string, ModuleDef> {
-  const list: ModuleDef<any, any>[] = [command, apt, copy, debug, setFact, template]
+  const list: ModuleDef[] = [command, apt, copy, debug, setFact, template]
   return new Map(list.map((m) => [m.name, m]))
 }

@@ -64,7 +64,7 @@ const CASES: Record<string, { base: Record<string, unknown>; poison: string[] }>
 
 describe.each(Object.entries(CASES))('%s', (name, { base, poison }) => {
   test.each(poison.flatMap((arg) => HOSTILE.map((value) => [arg, value] as const)))('%s = %j', async (arg, value) => {
-    const mod = (await MODULES[name]()).default as ModuleDef<any, any>
+    const mod = (await MODULES[name]()).default as ModuleDef
     const args = { ...base, [arg]: value }
     if (name === 'file' && arg === 'src') args.state = 'link'
     if (name === 'wait_for' && arg === 'host') Object.assign(args, { path: undefined, port: 9 })

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process'
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import type { TSchema } from '@sinclair/typebox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderCommand } from '../../engine/ssh/quote.js'
 import type { HostIO, ModuleDef } from '../../engine/module.js'
@@ -57,7 +58,7 @@ const sql = (db: string, q: string) =>
   runLocal({ argv: ['psql', '-X', '-At', '-d', db, '-c', q], runAs: 'postgres' }, env()).stdout.trim()
 
 /** gather → plan → run the commands (like the runner, not in check mode); returns the plan. */
-async function apply<F>(def: ModuleDef<any, F>, args: Record<string, unknown>, check = false) {
+async function apply<F>(def: ModuleDef<TSchema, F>, args: Record<string, unknown>, check = false) {
   const ctx = testCtx({ checkMode: check })
   const facts = await def.gather(args, ctx, io)
   const plan = def.plan(facts, args, ctx)

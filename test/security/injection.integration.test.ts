@@ -138,8 +138,10 @@ function place(c: Case, arg: string, v: string, s: string): Record<string, unkno
   const a: Record<string, unknown> = { ...c.base }
   const h = '{{ hostile }}'
   if (arg === 'argv') a.argv = ['echo', h]
-  else if (arg === 'cmd' && c.module === 'command') (delete a.argv, (a.cmd = `echo ${h}`))
-  else if (arg === 'cmd')
+  else if (arg === 'cmd' && c.module === 'command') {
+    delete a.argv
+    a.cmd = `echo ${h}`
+  } else if (arg === 'cmd')
     a.cmd = h // shell's cmd is shell by design: a {{ }} value in it is quoted (also the base case)
   else if (arg === 'params') a.params = { X: h }
   else if (arg === 'validate') a.validate = `${h} %s`

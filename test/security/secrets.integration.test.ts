@@ -30,7 +30,7 @@ const sessionDirs = (): string[] =>
 function environs(users: string[], skip: number): string {
   let out = ''
   for (const u of users) {
-    let ids: string[] = []
+    let ids: string[]
     try {
       ids = execFileSync('pgrep', ['-u', u], { encoding: 'utf8' }).split('\n').filter(Boolean)
     } catch {
@@ -121,7 +121,7 @@ describe.skipIf(!can.ok || !pgOk)(
       const bg = background(args(['--json']), { env: env(), limitMs: 90_000 })
       let samples = 0
       let sawPsql = false
-      let leaks: string[] = []
+      const leaks: string[] = []
       let sawDir: string | undefined
       let modes: number[] = []
       let running = true

@@ -205,6 +205,7 @@ describe('renderExec (exec channels) through a real /bin/sh', () => {
       ['-c', renderExec({ argv: ['sh', '-c', 'cat > "$1"', 'sh', target] }, undefined, content.length)],
       { input: content, cwd: dir },
     )
+    // eslint-disable-next-line no-control-regex -- the marker starts with a record separator
     expect(r.stderr.toString('latin1')).toMatch(/^\x1eTSPPID:\d+\n$/)
     expect(readFileSync(target)).toEqual(content)
     rmSync(target, { force: true })

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { KindGuard } from '@sinclair/typebox'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { ModuleDef } from '../../engine/module.js'
 import { loadAllModules, MODULES } from '../../modules/registry.js'
@@ -25,7 +26,7 @@ function tsplay(...args: string[]): { rc: number | null; stdout: string; stderr:
 }
 
 describe('tsplay modules / doc / schema', () => {
-  let modules: Map<string, ModuleDef<any, any>>
+  let modules: Map<string, ModuleDef>
   beforeAll(async () => {
     modules = await loadAllModules()
   })
@@ -42,11 +43,13 @@ describe('tsplay modules / doc / schema', () => {
     const r = tsplay('doc', name)
     expect(r.rc, r.stderr).toBe(0)
     const apt = modules.get('apt')!
-    const props = (apt.schema as { properties: Record<string, { description: string }> }).properties
+    if (!KindGuard.IsObject(apt.schema)) throw new Error('apt: the argument schema is not an object')
+    const props = apt.schema.properties
     expect(Object.keys(props).length).toBeGreaterThan(3)
     for (const [arg, p] of Object.entries(props)) {
       expect(r.stdout).toMatch(new RegExp(`^  ${arg}\\s`, 'm'))
-      expect(r.stdout.replace(/\s+/g, ' ')).toContain(p.description.replace(/\s+/g, ' '))
+      expect(p.description, arg).toBeTypeOf('string')
+      expect(r.stdout.replace(/\s+/g, ' ')).toContain(String(p.description).replace(/\s+/g, ' '))
     }
     expect(r.stdout).toMatch(/default "present"/)
     expect(r.stdout).toMatch(/choices: present, absent, latest/)

@@ -162,7 +162,7 @@ const CASES: Array<[string, boolean, string]> = [
 ]
 
 describe('the playbook schema agrees with the loader', () => {
-  let modules: Map<string, ModuleDef<any, any>>
+  let modules: Map<string, ModuleDef>
   let dir: string
   let validate: ValidateFunction
   beforeAll(async () => {

@@ -25,7 +25,10 @@ export function jinjaNames(nodes: Node[]): string[] {
           read(n.e, local)
           break
         case 'if':
-          for (const b of n.branches) (read(b.c, local), walk(b.body, local))
+          for (const b of n.branches) {
+            read(b.c, local)
+            walk(b.body, local)
+          }
           if (n.else) walk(n.else, local)
           break
         case 'for': {
@@ -38,7 +41,10 @@ export function jinjaNames(nodes: Node[]): string[] {
         }
         case 'set':
           read(n.e, local)
-          for (const t of n.targets) 'name' in t ? local.add(t.name) : !local.has(t.ns) && out.add(t.ns)
+          for (const t of n.targets) {
+            if ('name' in t) local.add(t.name)
+            else if (!local.has(t.ns)) out.add(t.ns)
+          }
           break
         case 'setblock':
           walk(n.body, new Set(local))
@@ -46,7 +52,10 @@ export function jinjaNames(nodes: Node[]): string[] {
           break
         case 'with': {
           const inner = new Set(local)
-          for (const [k, e] of n.assigns) (read(e, local), inner.add(k))
+          for (const [k, e] of n.assigns) {
+            read(e, local)
+            inner.add(k)
+          }
           walk(n.body, inner)
           break
         }

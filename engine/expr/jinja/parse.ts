@@ -118,7 +118,10 @@ class TemplateParser {
         ps.next()
         const iter = ps.parseTuple(true)
         let cond: Expr | undefined
-        if (ps.isWord('if')) (ps.next(), (cond = ps.parseExpr()))
+        if (ps.isWord('if')) {
+          ps.next()
+          cond = ps.parseExpr()
+        }
         if (ps.isWord('recursive')) throw ps.error('recursive loops are not supported')
         if (!ps.isEnd()) throw ps.error('expected the end of "{% for %}"')
         const b = this.block(['else', 'endfor'], 'for', at)
