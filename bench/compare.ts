@@ -101,7 +101,8 @@ export class Bench {
     if (differ?.length) {
       const h = differ[0].name
       this.mismatch(
-        `${what}: tsplay and ansible-playbook report different counts on ${differ.length} host(s), e.g. ${h}: tsplay ${show(m.counts[h])}, ansible ${show(other?.[h])}`,
+        `${what}: tsplay and ansible-playbook report different counts on ${differ.length} host(s), e.g. ` +
+          `${h}: tsplay ${show(m.counts[h])}, ansible ${show(other?.[h])}`,
       )
     }
     const want = expectedCounts(run)
@@ -111,7 +112,8 @@ export class Bench {
       .map((h) => `${h.name}: ${show(m.counts[h.name])}`)
     if (bad.length > 0) {
       this.mismatch(
-        `${what}: recap differs from the correct counts (${show(want)}) on ${bad.length} host(s): ${bad.slice(0, 3).join('; ')}`,
+        `${what}: recap differs from the correct counts (${show(want)}) on ${bad.length} host(s): ` +
+          `${bad.slice(0, 3).join('; ')}`,
       )
       return false
     }
@@ -128,7 +130,8 @@ export class Bench {
     }
     if (ref.digest !== digest) {
       this.mismatch(
-        `${engine}, ${n} host(s): the files left behind differ from ${ref.engine}'s: ${firstDifference(digest, ref.digest)}`,
+        `${engine}, ${n} host(s): the files left behind differ from ${ref.engine}'s: ` +
+          `${firstDifference(digest, ref.digest)}`,
       )
     }
   }
@@ -149,9 +152,12 @@ export class Bench {
             cpuMs: m.cpuMs,
             targetCpuMs: targetCpu,
           })
-        const figures = `${secs(m.wallMs).padStart(6)} s  ${(m.peakRssKb / 1024).toFixed(0).padStart(4)} MB  CPU ${secs(m.cpuMs)} s  targets ${secs(targetCpu)} s`
+        const figures =
+          `${secs(m.wallMs).padStart(6)} s  ${(m.peakRssKb / 1024).toFixed(0).padStart(4)} MB ` +
+          ` CPU ${secs(m.cpuMs)} s  targets ${secs(targetCpu)} s`
         process.stderr.write(
-          `  ${String(n).padStart(3)} hosts  ${run.padEnd(6)}  ${engine.padEnd(7)}  ${figures}  ${ok ? 'ok' : 'WRONG'}\n`,
+          `  ${String(n).padStart(3)} hosts  ${run.padEnd(6)}  ${engine.padEnd(7)}  ${figures}  ` +
+            `${ok ? 'ok' : 'WRONG'}\n`,
         )
         if (!ok) return
       }

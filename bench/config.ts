@@ -27,13 +27,17 @@ export interface BenchConfig {
   /** The contestants, in the order they alternate. `BENCH_ENGINES` (e.g. `tsplay,floor`), default all three;
    * `BENCH_NO_ANSIBLE=1` drops ansible. */
   engines: Engine[]
-  /** Also profile one tsplay run per compared size with `node --cpu-prof` and print where time goes. `BENCH_PROFILE=1`. */
+  /**
+   * Also profile one tsplay run per compared size with `node --cpu-prof` and print where time goes. `BENCH_PROFILE=1`.
+   */
   profile: boolean
   /** Where the JSON result goes. `BENCH_OUT`, default bench/results. */
   outDir: string
   /** The play's strategy, for both engines. `BENCH_STRATEGY`: `linear` (default) or `free`. */
   strategy: 'linear' | 'free'
-  /** Extra `node` flags for every tsplay process (e.g. `--max-old-space-size=256`). `BENCH_NODE_FLAGS`, space separated. */
+  /**
+   * Extra `node` flags for every tsplay process (e.g. `--max-old-space-size=256`). `BENCH_NODE_FLAGS`, space separated.
+   */
   nodeFlags: string[]
 }
 

@@ -74,7 +74,8 @@ export async function factsCost(
         const bad = Object.values(m.counts).some((c) => c.failed > 0 || c.unreachable > 0)
         if (m.code !== 0 || bad || Object.keys(m.counts).length !== n) {
           bench.mismatch(
-            `${engine} facts play (gather_facts: ${g === 1}), ${n} host(s): exit ${m.code}, recap ${JSON.stringify(m.counts)}\n    ${m.stderr.trim().split('\n').slice(-5).join('\n    ')}`,
+            `${engine} facts play (gather_facts: ${g === 1}), ${n} host(s): exit ${m.code}, recap ` +
+              `${JSON.stringify(m.counts)}\n    ${m.stderr.trim().split('\n').slice(-5).join('\n    ')}`,
           )
         }
         ms[g].push(m.wallMs)
@@ -87,7 +88,8 @@ export async function factsCost(
   const withMs = summarize(ms[1])
   const addedMs = withMs.median - withoutMs.median
   process.stderr.write(
-    `  facts  ${engine.padEnd(7)} ${String(n).padStart(3)} hosts: +${addedMs.toFixed(0)} ms (${(addedMs / n).toFixed(0)} ms/host)\n`,
+    `  facts  ${engine.padEnd(7)} ${String(n).padStart(3)} hosts: +${addedMs.toFixed(0)} ms ` +
+      `(${(addedMs / n).toFixed(0)} ms/host)\n`,
   )
   return { engine, hosts: n, withoutMs, withMs, addedMs, addedPerHostMs: addedMs / n }
 }

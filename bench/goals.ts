@@ -4,7 +4,8 @@
  *
  * @example
  * ```ts
- * goals(results.cases(), results.ratios(), startupRows, factsRows) // → [{ goal: '10 hosts, second run: ansible/tsplay ≥ 30×', … }]
+ * goals(results.cases(), results.ratios(), startupRows, factsRows) // → [{ goal: '10 hosts, second run: ansible/tsplay
+ * ≥ 30×', … }]
  * ```
  */
 import type { CaseResult, CommandTiming, FactsTiming, RatioRow } from './report.js'

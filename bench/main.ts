@@ -132,7 +132,8 @@ export async function main(): Promise<number> {
 
   const goalRows = goals(results.cases(), results.ratios(), startupRows, factsRows)
   const out = [
-    `\n== ${TASKS_PER_HOST} tasks per host, forks ${config.forks}; ${info.cores as number} cores (${info.cpu as string}); ${info.os as string}; node ${process.version}; ${ansible}`,
+    `\n== ${TASKS_PER_HOST} tasks per host, forks ${config.forks}; ${info.cores as number} cores ` +
+      `(${info.cpu as string}); ${info.os as string}; node ${process.version}; ${ansible}`,
     results.table(),
     '\n== start-up',
     commandTable(startupRows),

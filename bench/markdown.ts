@@ -88,8 +88,10 @@ export function markdown(r: ResultRecord): string {
     r.goals.map((g) => [g.goal, g.measured, g.status]),
   )
   return [
-    `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${String(m.cores)} cores (${String(m.cpu)}), ${String(m.memoryGB)} GB, ${String(m.os)}, ` +
-      `Node.js ${String(m.node)}, ${String(m.ansible)}; commit ${String(m.commit)}; median of ${r.config.runs} runs, forks ${r.config.forks}, ` +
+    `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${String(m.cores)} cores (${String(m.cpu)}), ` +
+      `${String(m.memoryGB)} GB, ${String(m.os)}, ` +
+      `Node.js ${String(m.node)}, ${String(m.ansible)}; commit ${String(m.commit)}; median of ` +
+      `${r.config.runs} runs, forks ${r.config.forks}, ` +
       `${r.tasksPerHost} tasks per host; load average ${JSON.stringify(m.loadAverageAtStart)} at the start.`,
     '',
     cases,

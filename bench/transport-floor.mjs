@@ -29,8 +29,9 @@ const TASKS = opt('tasks', 30)
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
 // prettier-ignore
-execFileSync(process.execPath, [tsc, '--outDir', out, '--rootDir', root, '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
-  '--target', 'ES2022', '--esModuleInterop', '--skipLibCheck', '--strict', '--types', 'node',
+execFileSync(process.execPath, [tsc, '--outDir', out, '--rootDir', root,
+  '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022',
+  '--esModuleInterop', '--skipLibCheck', '--strict', '--types', 'node',
   join(root, 'engine/ssh/connection.ts'), join(root, 'test/helpers/sshd.ts')], { stdio: 'inherit', cwd: root })
 
 const { HostConnection } = await import(join(out, 'engine/ssh/connection.js'))
@@ -101,6 +102,7 @@ else {
   console.log(`batch:              ${results.batchMsPerCommand.toFixed(3)} ms/command (${N} in one batch)`)
   console.log(`exec channel each:  ${results.execChannelMsPerCommand.toFixed(3)} ms/command (for comparison)`)
   console.log(
-    `${results.parallel.hosts} hosts × ${results.parallel.tasks} checks: ${results.parallel.wallMs.toFixed(0)} ms wall (connect included)`,
+    `${results.parallel.hosts} hosts × ${results.parallel.tasks} checks: ` +
+      `${results.parallel.wallMs.toFixed(0)} ms wall (connect included)`,
   )
 }

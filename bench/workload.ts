@@ -68,7 +68,8 @@ export function playbookYaml(opts: PlaybookOptions = {}): string {
       `    - name: dir ${n}`,
       `      file: { path: "${d}", state: directory, mode: "0755" }`,
       `    - name: copy ${n}`,
-      `      copy: { content: "${copyContent(n, '{{ inventory_hostname }}').replace('\n', '\\n')}", dest: "${d}/copy.txt", mode: "0644" }`,
+      `      copy: { content: "${copyContent(n, '{{ inventory_hostname }}').replace('\n', '\\n')}", dest: ` +
+        `"${d}/copy.txt", mode: "0644" }`,
       `    - name: line ${n}`,
       `      lineinfile: { path: "${d}/conf.txt", line: "${lineText(n)}", create: true, mode: "0644" }`,
       `    - name: command ${n}`,

@@ -67,7 +67,8 @@ export function describeRules(schema: unknown): string[] {
   for (const g of r.required_together ?? []) out.push(`${q(g)}: all or none of them`)
   for (const [key, value, needed, any] of r.required_if ?? []) {
     out.push(
-      `when \`${key}\` is ${JSON.stringify(value)}: ${any ? `one of ${q(needed)} is` : `${q(needed)} ${needed.length > 1 ? 'are' : 'is'}`} required`,
+      `when \`${key}\` is ${JSON.stringify(value)}: ` +
+        `${any ? `one of ${q(needed)} is` : `${q(needed)} ${needed.length > 1 ? 'are' : 'is'}`} required`,
     )
   }
   return out

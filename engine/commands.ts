@@ -40,11 +40,14 @@ const WRITE_SCRIPT = [
   // mktemp made a 0600 file; a given temp name is created exclusively, 0600
   'if [ -n "${created:-}" ]; then cat > "$tmp"; else (umask 077; set -C; cat > "$tmp"); fi',
   // all of the content or nothing: a cut-short upload never replaces the file
-  'got=$(wc -c < "$tmp"); if [ "$got" -ne "$size" ]; then echo "short write: $got of $size bytes arrived; $dest left as it was" >&2; exit 4; fi',
-  'if [ -n "$mode" ]; then chmod -- "$mode" "$tmp"; elif [ -e "$dest" ]; then chmod --reference="$dest" -- "$tmp"; else chmod 0644 -- "$tmp"; fi',
+  'got=$(wc -c < "$tmp"); if [ "$got" -ne "$size" ]; then echo "short write: $got of $size bytes arrived; ' +
+    '$dest left as it was" >&2; exit 4; fi',
+  'if [ -n "$mode" ]; then chmod -- "$mode" "$tmp"; elif [ -e "$dest" ]; then chmod --reference="$dest" -- ' +
+    '"$tmp"; else chmod 0644 -- "$tmp"; fi',
   // owner/group as asked; otherwise keep the old file's, as far as this user may (root keeps both)
   'if [ -n "$owner" ] || [ -n "$group" ]; then chown -- "$owner${group:+:$group}" "$tmp";',
-  'elif [ -e "$dest" ]; then chown --reference="$dest" -- "$tmp" 2>/dev/null || chgrp --reference="$dest" -- "$tmp" 2>/dev/null || :; fi',
+  'elif [ -e "$dest" ]; then chown --reference="$dest" -- "$tmp" 2>/dev/null || chgrp --reference="$dest" ' +
+    '-- "$tmp" 2>/dev/null || :; fi',
   'if [ $# -gt 0 ] && ! out=$("$@" 2>&1); then printf "failed to validate: %s\\n" "$out" >&2; exit 3; fi',
   'if [ -n "$backup" ] && [ -e "$dest" ]; then cp -p -- "$dest" "$dest.$(date +%Y%m%d%H%M%S)~"; fi',
   'mv -f -- "$tmp" "$dest"',

@@ -47,7 +47,9 @@ export interface RenderOptions {
   what?: string
   /** `'shell'`: shell-quote every `{{ }}` value (`{{{ }}}` stays raw). */
   escape?: 'shell'
-  /** The template engine: `auto` (playbook strings, the default), `jinja` or `hbs` (template files: `engineForFile`). */
+  /**
+   * The template engine: `auto` (playbook strings, the default), `jinja` or `hbs` (template files: `engineForFile`).
+   */
   engine?: Engine
 }
 
@@ -110,7 +112,8 @@ function renderOne(s: string, vars: Vars, scope: Scope, opts: RenderOptions): un
  *
  * @example
  * ```ts
- * renderValue({ ports: '{{ ports }}', url: 'http://{{ host }}' }, { ports: [80], host: 'pi1' }) // { ports: [80], url: 'http://pi1' }
+ * renderValue({ ports: '{{ ports }}', url: 'http://{{ host }}' }, { ports: [80], host: 'pi1' }) // { ports: [80], url:
+ * 'http://pi1' }
  * ```
  */
 export function renderValue(value: unknown, vars: Vars, opts: RenderOptions = {}): unknown {

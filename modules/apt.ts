@@ -91,10 +91,13 @@ const OPTS = [
 ]
 const STAMP = '/var/lib/apt/periodic/update-success-stamp'
 
-/** Seconds since the last successful `apt-get update` (stamp file, else the lists folder); huge when there are no lists. */
+/**
+ * Seconds since the last successful `apt-get update` (stamp file, else the lists folder); huge when there are no lists.
+ */
 const CACHE_AGE = sh(
   `set -- /var/lib/apt/lists/*_Packages*; [ -e "$1" ] || { echo 999999999; exit 0; }
-now=$(date +%s); t=$(stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0); echo $((now - t))`,
+now=$(date +%s)
+t=$(stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0); echo $((now - t))`,
   [],
   {
     describe: 'age of the apt lists',
@@ -212,7 +215,9 @@ export default defineModule({
     if (missing.length) {
       return {
         commands: [],
-        fail: `no package matching ${missing.join(', ')} (is the name right, and the cache updated? try update_cache: true)`,
+        fail:
+          `no package matching ${missing.join(', ')} (is the name right, and the cache updated? try ` +
+          `update_cache: true)`,
       }
     }
     const commands: Command[] = []

@@ -24,7 +24,8 @@ const Args = Type.Object(
     fail_msg: Type.Optional(
       Type.Unknown({
         description:
-          "Message when a condition is false (default 'Assertion failed'; no schema default so that the `msg` alias works).",
+          "Message when a condition is false (default 'Assertion failed'; no schema default so that the " +
+          '`msg` alias works).',
       }),
     ),
     msg: Type.Optional(Type.Unknown({ description: 'Alias of `fail_msg`.' })),

@@ -31,7 +31,9 @@ const Args = Type.Object(
         STATES.map((s) => Type.Literal(s)),
         {
           description:
-            'file: only check/fix attributes (fails if missing); directory: create (with parents); link/hard: a symlink/hard link to `src`; absent: remove (recursively); touch: create or update times. Unset: the current kind of the path, `directory` with `recurse`, else `file` (as Ansible).',
+            'file: only check/fix attributes (fails if missing); directory: create (with parents); ' +
+            'link/hard: a symlink/hard link to `src`; absent: remove (recursively); touch: create or update ' +
+            'times. Unset: the current kind of the path, `directory` with `recurse`, else `file` (as Ansible).',
         },
       ),
     ),
@@ -85,7 +87,8 @@ type Args = Static<typeof Args>
 
 /** Prints the missing ancestors of $1, innermost first (the path itself excluded). */
 const MISSING =
-  'p=$(dirname -- "$1"); while [ ! -e "$p" ] && [ ! -L "$p" ] && [ "$p" != / ] && [ "$p" != . ]; do printf "%s\\n" "$p"; p=$(dirname -- "$p"); done'
+  'p=$(dirname -- "$1"); while [ ! -e "$p" ] && [ ! -L "$p" ] && [ "$p" != / ] && [ "$p" != . ]; do printf ' +
+  '"%s\\n" "$p"; p=$(dirname -- "$p"); done'
 const TREE = 'find "$1" -mindepth 1 ! -type l -printf \'%m\\t%y\\t%u\\t%g\\t%U\\t%G\\n\' 2>/dev/null | sort -u'
 
 export default defineModule({
@@ -93,7 +96,8 @@ export default defineModule({
   summary: 'Manage a file, directory, link or its absence, with mode/owner/group and times',
   schema: Args,
   changedWhen:
-    'the path is created, removed, re-linked, or its mode/owner/group/times differ (touch: always, unless times are preserve)',
+    'the path is created, removed, re-linked, or its mode/owner/group/times differ (touch: always, unless ' +
+    'times are preserve)',
   check: 'full',
   example: 'file: { path: /srv/data, state: directory, mode: "0755" }',
   async gather(args: Args, _ctx, io): Promise<FileFacts> {

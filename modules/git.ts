@@ -156,7 +156,9 @@ export default defineModule({
         .join(', ')
       return {
         commands: [],
-        fail: `local modifications in ${d} (${files}${dest.dirty.length > 5 ? ', …' : ''}); set force: true to discard them`,
+        fail:
+          `local modifications in ${d} (${files}${dest.dirty.length > 5 ? ', …' : ''}); set force: true ` +
+          `to discard them`,
       }
     }
     if (urlChanged) {

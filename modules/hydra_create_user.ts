@@ -8,7 +8,8 @@
  *
  * @example
  * ```yaml
- * - hydra_create_user: { name: admin, full_name: Admin, email: admin@example.org, password: "{{ hydra_admin_password }}", roles: [admin] }
+ * - hydra_create_user: { name: admin, full_name: Admin, email: admin@example.org, password: "{{ hydra_admin_password
+ * }}", roles: [admin] }
  * ```
  */
 import { Type, type Static } from '@sinclair/typebox'
@@ -72,7 +73,8 @@ export interface HydraFacts {
 }
 
 const USER_SQL = `SELECT coalesce((SELECT row_to_json(u) FROM (SELECT fullname, emailaddress, password, type,
-  (SELECT coalesce(json_agg(role ORDER BY role), '[]'::json) FROM userroles r WHERE r.username = users.username) AS roles
+  (SELECT coalesce(json_agg(role ORDER BY role), '[]'::json) FROM userroles r
+    WHERE r.username = users.username) AS roles
   FROM users WHERE username = :'name') u), 'null'::json);`
 
 export default defineModule({
@@ -80,7 +82,8 @@ export default defineModule({
   summary: 'Create or update a Hydra user (hydra-create-user) with roles',
   schema: Args,
   changedWhen:
-    'the user is created, its full name, email or roles differ, its password hash differs, or a password is set (update_password: always)',
+    'the user is created, its full name, email or roles differ, its password hash differs, or a password is ' +
+    'set (update_password: always)',
   check: 'full',
   example: '- hydra_create_user: { name: admin, email: admin@example.org, password: "{{ pw }}", roles: [admin] }',
 

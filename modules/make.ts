@@ -61,7 +61,8 @@ function makeArgs(args: Full): string[] {
 }
 
 const QUESTION =
-  'test -e "$1" && { echo created; exit 0; }; shift; cd -- "$1" 2>/dev/null || exit 97; shift; command -v make >/dev/null || exit 127; exec make -q "$@"'
+  'test -e "$1" && { echo created; exit 0; }; shift; cd -- "$1" 2>/dev/null || exit 97; shift; command -v ' +
+  'make >/dev/null || exit 127; exec make -q "$@"'
 
 export default defineModule({
   name: 'make',

@@ -61,8 +61,10 @@ export interface PgDbFacts {
 }
 
 const DB_SQL = `SELECT json_build_object(
-  'db', (SELECT json_build_object('owner', pg_get_userbyid(datdba), 'encoding', pg_encoding_to_char(encoding)) FROM pg_database WHERE datname = :'name'),
-  'available', (SELECT coalesce(json_agg(name), '[]'::json) FROM pg_available_extensions WHERE name = ANY(string_to_array(:'exts', ','))));`
+  'db', (SELECT json_build_object('owner', pg_get_userbyid(datdba), 'encoding', pg_encoding_to_char(encoding))
+    FROM pg_database WHERE datname = :'name'),
+  'available', (SELECT coalesce(json_agg(name), '[]'::json) FROM pg_available_extensions
+    WHERE name = ANY(string_to_array(:'exts', ','))));`
 const EXT_SQL = `SELECT coalesce(json_agg(extname), '[]'::json) FROM pg_extension;`
 
 export default defineModule({
@@ -138,7 +140,8 @@ export default defineModule({
       }
       cmds.push(psql(sql + ';', vars, { ...base, describe: `create database ${n}` }))
       changes.push(
-        `create database ${n}${args.owner ? ` owned by ${args.owner}` : ''}${args.encoding ? ` (${args.encoding})` : ''}`,
+        `create database ` +
+          `${n}${args.owner ? ` owned by ${args.owner}` : ''}${args.encoding ? ` (${args.encoding})` : ''}`,
       )
     } else {
       if (
@@ -147,7 +150,9 @@ export default defineModule({
       ) {
         return {
           commands: [],
-          fail: `database ${n} exists with encoding ${f.db.encoding}, not ${args.encoding} (an encoding cannot be changed)`,
+          fail:
+            `database ${n} exists with encoding ${f.db.encoding}, not ${args.encoding} (an encoding ` +
+            `cannot be changed)`,
         }
       }
       if (args.owner && f.db.owner !== args.owner) {

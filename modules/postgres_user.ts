@@ -28,7 +28,8 @@ const Args = Type.Object(
     role_attr_flags: Type.Optional(
       Type.String({
         description:
-          'Comma-separated: [NO]SUPERUSER, [NO]CREATEROLE, [NO]CREATEDB, [NO]INHERIT, [NO]LOGIN, [NO]REPLICATION, [NO]BYPASSRLS',
+          'Comma-separated: [NO]SUPERUSER, [NO]CREATEROLE, [NO]CREATEDB, [NO]INHERIT, [NO]LOGIN, ' +
+          '[NO]REPLICATION, [NO]BYPASSRLS',
         default: '',
       }),
     ),
@@ -82,7 +83,8 @@ export const FLAGS: Record<string, keyof RoleRow> = {
   BYPASSRLS: 'rolbypassrls',
 }
 
-const ROLE_SQL = `SELECT coalesce((SELECT row_to_json(r) FROM (SELECT rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin,
+const ROLE_SQL = `SELECT coalesce((SELECT row_to_json(r) FROM (
+  SELECT rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin,
   rolreplication, rolbypassrls, rolpassword FROM pg_authid WHERE rolname = :'name') r), 'null'::json);`
 
 /** Parse `role_attr_flags` into wanted values per flag; throws on unknown flags. */
@@ -93,7 +95,8 @@ export function parseFlags(text: string): Map<string, boolean> {
     const key = on ? raw : raw.slice(2)
     if (!(key in FLAGS))
       throw new ModuleFailure(
-        `unknown role_attr_flags entry ${JSON.stringify(raw)} (known: ${Object.keys(FLAGS).join(', ')}, each optionally prefixed with NO)`,
+        `unknown role_attr_flags entry ${JSON.stringify(raw)} (known: ${Object.keys(FLAGS).join(', ')}, ` +
+          `each optionally prefixed with NO)`,
       )
     out.set(key, on)
   }
@@ -158,7 +161,8 @@ export default defineModule({
           diff.length ? `ALTER ROLE :"name" WITH ${keywords};` : '',
           verifier ? `ALTER ROLE :"name" PASSWORD :'verifier';` : '',
         ].join('\n')
-      : `CREATE ROLE :"name" WITH ${flags.has('LOGIN') ? '' : 'LOGIN '}${keywords}${verifier ? ` PASSWORD :'verifier'` : ''};`
+      : `CREATE ROLE :"name" WITH ` +
+        `${flags.has('LOGIN') ? '' : 'LOGIN '}${keywords}${verifier ? ` PASSWORD :'verifier'` : ''};`
     const changes = role
       ? [
           ...(diff.length ? [`alter role ${args.name}: ${keywords}`] : []),

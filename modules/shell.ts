@@ -19,7 +19,8 @@ const Args = Type.Object(
   {
     cmd: Type.String({
       description:
-        'The shell script. `{{ var }}` values are inserted shell-quoted; `{{{ var }}}` inserts raw text. The free-form value.',
+        'The shell script. `{{ var }}` values are inserted shell-quoted; `{{{ var }}}` inserts raw text. ' +
+        'The free-form value.',
       shellTemplate: true,
     }),
     executable: Type.Optional(

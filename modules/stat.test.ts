@@ -16,7 +16,8 @@ symlinkSync('nowhere', join(dir, 'dangling'))
 execFileSync('mkfifo', [join(dir, 'fifo')])
 
 const run = async (written: Record<string, unknown>) => {
-  const args = resolveArgs(stat, written, { file: 't.yml', line: 1, col: 1 }) as Record<string, unknown> // as the runner does
+  // as the runner does
+  const args = resolveArgs(stat, written, { file: 't.yml', line: 1, col: 1 }) as Record<string, unknown>
   const ctx = localContext()
   const f = await stat.gather(args as never, ctx, localIO())
   const p = stat.plan(f, args as never, ctx)

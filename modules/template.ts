@@ -22,7 +22,8 @@ const Args = Type.Object(
   {
     src: Type.String({
       description:
-        "Template on the controller: absolute, or looked up in the role's templates/ folder, then the playbook's folder.",
+        "Template on the controller: absolute, or looked up in the role's templates/ folder, then the " +
+        "playbook's folder.",
     }),
     dest: Type.String({ description: "Path on the host (ending in `/`: into that folder under `src`'s name)." }),
     force: Type.Optional(

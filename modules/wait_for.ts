@@ -56,7 +56,8 @@ const WAIT = [
   'probe() {',
   '  if [ -n "$port" ]; then',
   '    if [ -n "$regex" ]; then',
-  '      timeout "$ct" bash -c \'exec 3<>"/dev/tcp/$0/$1" && grep -P -q -m1 -- "$2" <&3\' "$host" "$port" "$regex" 2>/dev/null',
+  '      timeout "$ct" bash -c \'exec 3<>"/dev/tcp/$0/$1" && grep -P -q -m1 -- "$2" <&3\' "$host" "$port" ' +
+    '"$regex" 2>/dev/null',
   '    else',
   '      timeout "$ct" bash -c \'exec 3<>"/dev/tcp/$0/$1"\' "$host" "$port" 2>/dev/null',
   '    fi',
@@ -97,7 +98,10 @@ export function waitCommand(a: Args): Command {
     ],
     okCodes: ALL_CODES,
     timeoutSec: timeout + delay + (a.connect_timeout ?? 5) + 30,
-    describe: `wait for ${a.port !== undefined ? `${a.host ?? '127.0.0.1'}:${a.port}` : (a.path ?? 'the timeout')} (${a.state ?? 'started'})`,
+    describe:
+      `wait for ` +
+      `${a.port !== undefined ? `${a.host ?? '127.0.0.1'}:${a.port}` : (a.path ?? 'the timeout')} ` +
+      `(${a.state ?? 'started'})`,
   }
 }
 

@@ -14,7 +14,9 @@ await build({
   external: ['ssh2', 'cpu-features'],
   // CommonJS dependencies (yaml, ajv, handlebars) call require(): give ESM chunks one.
   banner: {
-    js: "import { createRequire as __tsplayRequire } from 'node:module'; const require = __tsplayRequire(import.meta.url);",
+    js:
+      "import { createRequire as __tsplayRequire } from 'node:module'; const require = " +
+      '__tsplayRequire(import.meta.url);',
   },
   logLevel: 'warning',
 })

@@ -16,7 +16,8 @@ export function reportError(e: unknown): number {
   if (e instanceof UserErrors) {
     const n = e.errors.length
     process.stderr.write(
-      `${e.errors.map((x) => `ERROR: ${x.format()}`).join('\n')}\n${n > 1 ? `${n} errors; nothing was contacted.\n` : 'Nothing was contacted.\n'}`,
+      `${e.errors.map((x) => `ERROR: ${x.format()}`).join('\n')}\n` +
+        `${n > 1 ? `${n} errors; nothing was contacted.\n` : 'Nothing was contacted.\n'}`,
     )
     return EXIT.invalid
   }
@@ -26,7 +27,8 @@ export function reportError(e: unknown): number {
   }
   const msg = e instanceof Error ? e.message : String(e)
   process.stderr.write(
-    `INTERNAL ERROR: ${msg}\nThis is a bug in tsplay; please report it.${process.env.TSPLAY_DEBUG && e instanceof Error ? `\n${e.stack}` : ' (set TSPLAY_DEBUG=1 for details)'}\n`,
+    `INTERNAL ERROR: ${msg}\nThis is a bug in tsplay; please report ` +
+      `it.${process.env.TSPLAY_DEBUG && e instanceof Error ? `\n${e.stack}` : ' (set TSPLAY_DEBUG=1 for details)'}\n`,
   )
   return EXIT.internal
 }

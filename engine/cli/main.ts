@@ -140,7 +140,8 @@ export async function main(argv: string[]): Promise<void> {
   process.once('beforeExit', () => {
     if (done) return
     process.stderr.write(
-      'INTERNAL ERROR: tsplay stopped before the run ended (nothing left to wait for). This is a bug in tsplay; please report it.\n',
+      'INTERNAL ERROR: tsplay stopped before the run ended (nothing left to wait for). This is a bug in ' +
+        'tsplay; please report it.\n',
     )
     process.exitCode = 1
   })

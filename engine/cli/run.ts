@@ -187,7 +187,8 @@ export async function validateCommand(
     const tasks = p.playbook.plays.reduce((n, pl) => n + countTasks(pl.tasks) + pl.handlers.length, 0)
     printWarnings(p.warnings)
     process.stdout.write(
-      `${playbookPath}: valid (${p.playbook.plays.length} plays, ${tasks} tasks, ${p.inventory.hosts.size} hosts in the inventory); nothing was contacted.\n`,
+      `${playbookPath}: valid (${p.playbook.plays.length} plays, ${tasks} tasks, ${p.inventory.hosts.size} ` +
+        `hosts in the inventory); nothing was contacted.\n`,
     )
     return EXIT.ok
   } catch (e) {

@@ -3,7 +3,8 @@
  *
  * @example
  * ```ts
- * const e: Expr = { k: 'bin', op: '==', l: { k: 'name', name: 'rc', col: 1 }, r: { k: 'lit', v: 0 }, col: 4 } // rc == 0
+ * const e: Expr = { k: 'bin', op: '==', l: { k: 'name', name: 'rc', col: 1 }, r: { k: 'lit', v: 0 }, col: 4 } // rc ==
+ * 0
  * ```
  */
 

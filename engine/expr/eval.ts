@@ -40,7 +40,8 @@ export function evaluate(e: Expr, scope: Scope): unknown {
     case 'index': {
       const o = evaluate(e.o, scope)
       const key = e.k === 'attr' ? e.key : val(e.i)
-      const path = `${o instanceof Undef ? o.path : pathOf(e.o)}${typeof key === 'number' ? `[${key}]` : e.k === 'attr' ? `.${key}` : `[${JSON.stringify(key)}]`}`
+      const step = typeof key === 'number' ? `[${key}]` : e.k === 'attr' ? `.${key}` : `[${JSON.stringify(key)}]`
+      const path = `${o instanceof Undef ? o.path : pathOf(e.o)}${step}`
       if (o instanceof Undef) return new Undef(path)
       const v = getProp(o, key, path)
       return isUnsafe(o) ? v : scope.resolve(v)

@@ -80,7 +80,8 @@ function merge(
       else if (listMerge === 'prepend_rp') out[k] = [...v, ...old.filter((x) => !v.some((y) => deepEq(x, y)))]
       else
         throw new UserError(
-          `combine: list_merge must be replace, keep, append, prepend, append_rp or prepend_rp, got ${short(listMerge)}`,
+          `combine: list_merge must be replace, keep, append, prepend, append_rp or prepend_rp, got ` +
+            `${short(listMerge)}`,
         )
     } else out[k] = v
   }

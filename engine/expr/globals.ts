@@ -51,7 +51,8 @@ function lookupOne(kind: string, arg: unknown, kw: Record<string, unknown>): unk
       return readFileSync(name, 'utf8').replace(/\n$/, '')
     } catch (e) {
       throw new UserError(
-        `lookup('file', '${name}'): ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+        `lookup('file', '${name}'): ` +
+          `${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
       )
     }
   }

@@ -50,7 +50,8 @@ export function scan(s: string): Segment[] {
   const jinja = JINJA_STATEMENT.exec(s)
   if (jinja) {
     throw new ExprError(
-      `Jinja statements ("{% ${jinja[1]} %}") are not supported in a handlebars (.hbs) template: rename it to .j2 for Jinja, or use handlebars blocks such as {{#if x}}…{{/if}} and {{#each xs}}…{{/each}}`,
+      `Jinja statements ("{% ${jinja[1]} %}") are not supported in a handlebars (.hbs) template: rename it ` +
+        `to .j2 for Jinja, or use handlebars blocks such as {{#if x}}…{{/if}} and {{#each xs}}…{{/each}}`,
       jinja.index + 1,
     )
   }

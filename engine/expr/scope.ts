@@ -53,7 +53,9 @@ export function isTemplateText(s: string): boolean {
   return s.includes('{{') || s.includes('{%') || (s.includes('{#') && s.includes('#}'))
 }
 
-/** True when `v` is a string (or a list/map holding one, at any depth) with template markup; unsafe values never are. */
+/**
+ * True when `v` is a string (or a list/map holding one, at any depth) with template markup; unsafe values never are.
+ */
 export function hasTemplate(v: unknown, depth = 0): boolean {
   if (typeof v === 'string') return isTemplateText(v)
   if (depth > 64 || v === null || typeof v !== 'object' || unsafe.has(v)) return false

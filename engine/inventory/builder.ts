@@ -64,7 +64,9 @@ export class InventoryBuilder {
     return g
   }
 
-  /** Add (or extend) host `name` in group `groupName` (`all` adds it to no named group); `vars` override earlier ones. */
+  /**
+   * Add (or extend) host `name` in group `groupName` (`all` adds it to no named group); `vars` override earlier ones.
+   */
   addHost(name: string, groupName: string, vars: Vars, pos?: SourcePos): void {
     checkHostName(name, pos)
     let h = this.hosts.get(name)
@@ -120,7 +122,8 @@ export class InventoryBuilder {
       if (g.name !== 'all' && !isChild.has(g.name) && !all.children.includes(g.name)) all.children.push(g.name)
     }
     for (const h of this.hosts.values()) {
-      // `ungrouped` holds exactly the hosts in no other group (a host listed before any section and later in one is not)
+      // `ungrouped` holds exactly the hosts in no other group (a host listed before any section and later in one is
+      // not)
       h.groups = h.groups.filter((g) => g !== 'ungrouped')
       if (h.groups.length === 0) h.groups.push('ungrouped')
     }

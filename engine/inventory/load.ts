@@ -108,7 +108,8 @@ async function loadVarDirs(dir: string, b: InventoryBuilder): Promise<void> {
           const pos = posOf(value) ?? { file, line: 1, col: 1 }
           if (typeof value !== 'object' || Array.isArray(value)) {
             b.fail(
-              `${sub}/${name}: variables must be a map of names to values, found ${Array.isArray(value) ? 'a list' : typeof value}`,
+              `${sub}/${name}: variables must be a map of names to values, found ` +
+                `${Array.isArray(value) ? 'a list' : typeof value}`,
               pos,
             )
             return

@@ -98,7 +98,8 @@ export function checkHostName(name: string, pos?: SourcePos): void {
 export function checkGroupName(name: string, pos?: SourcePos): void {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) {
     throw new UserError(
-      `invalid group name ${JSON.stringify(name)}: use letters, digits, "_", "-" and "." (patterns use : , & ! * ? [ ] ~)`,
+      `invalid group name ${JSON.stringify(name)}: use letters, digits, "_", "-" and "." (patterns use : , ` +
+        `& ! * ? [ ] ~)`,
       pos,
     )
   }

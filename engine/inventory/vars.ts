@@ -3,11 +3,11 @@
  *
  * Precedence (lowest first), for the inventory sources tsplay supports:
  *
- * | # | source |
- * |---|--------|
- * | 1 | `all` group vars: inline in the inventory, then `group_vars/all*` beside the inventory, then beside the playbook |
- * | 2 | other groups' vars, parents before children (by depth from `all`, then `ansible_group_priority`, then name), each merged the same way |
- * | 3 | host vars: inline in the inventory, then `host_vars/HOST*` beside the inventory, then beside the playbook |
+ * 1. `all` group vars: inline in the inventory, then `group_vars/all*` beside the inventory, then beside the
+ *    playbook
+ * 2. other groups' vars, parents before children (by depth from `all`, then `ansible_group_priority`, then name),
+ *    each merged the same way
+ * 3. host vars: inline in the inventory, then `host_vars/HOST*` beside the inventory, then beside the playbook
  *
  * Merging replaces whole top-level keys (Ansible's default `hash_behaviour=replace`).
  *

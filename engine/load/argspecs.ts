@@ -182,7 +182,8 @@ export function checkRoleArguments(
         if (option.required && !given) {
           warnings.push(
             new UserError(
-              `role ${spec.role} requires variable "${name}", and nothing sets it (give it in the inventory or with -e)`,
+              `role ${spec.role} requires variable "${name}", and nothing sets it (give it in the inventory ` +
+                `or with -e)`,
               keyPos(spec.options, name) ?? { file: spec.file, line: 1, col: 1 },
             ),
           )

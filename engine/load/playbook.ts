@@ -247,7 +247,10 @@ async function loadVarsFiles(
   return merged
 }
 
-/** Every `notify` name must match a handler's `name`, `role : name` or `listen` (templated names are checked at run time). */
+/**
+ * Every `notify` name must match a handler's `name`, `role : name` or `listen` (templated names are checked at run
+ * time).
+ */
 function checkNotify(ctx: LoadContext, nodes: TaskNode[], handlers: Task[]): void {
   // A role's handler also answers to "role : name", as in Ansible.
   const names = new Set(

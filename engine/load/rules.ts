@@ -26,7 +26,10 @@ function hasTemplate(v: unknown): boolean {
 const q = (n: string) => `"${n}"`
 const list = (names: readonly string[]) => names.map(q).join(', ')
 
-/** Aliases → canonical names; an alias given with its canonical name (or another alias) and a different value is an error. */
+/**
+ * Aliases → canonical names; an alias given with its canonical name (or another alias) and a different value is an
+ * error.
+ */
 export function canonicalArgs(
   schema: unknown,
   args: Record<string, unknown>,
@@ -45,7 +48,8 @@ export function canonicalArgs(
     if (earlier !== undefined && JSON.stringify(out[name]) !== JSON.stringify(v)) {
       errors.push(
         new UserError(
-          `argument ${q(k)} of module ${module} is an alias of ${q(name)}, already given as ${q(earlier)} with another value`,
+          `argument ${q(k)} of module ${module} is an alias of ${q(name)}, already given as ${q(earlier)} ` +
+            `with another value`,
           keyPos(args, k) ?? pos,
           '(give it once)',
         ),

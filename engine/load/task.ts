@@ -93,7 +93,8 @@ async function loadTaskEntry(
     const m = KEYWORD_MODULES.exec(k)
     if (m && !(m[1] in raw)) renameKey(raw, k, m[1])
   }
-  if ('include' in raw && !('import_tasks' in raw)) renameKey(raw, 'include', 'import_tasks') // legacy spelling: static, as Ansible 2.14 runs it
+  // legacy spelling: static, as Ansible 2.14 runs it
+  if ('include' in raw && !('import_tasks' in raw)) renameKey(raw, 'include', 'import_tasks')
   if ('import_tasks' in raw || 'include_tasks' in raw) return loadInclude(ctx, raw, scope, pos)
   if ('block' in raw) {
     const block = await loadBlock(ctx, raw, scope, pos)

@@ -8,7 +8,8 @@
  * @example
  * ```yaml
  * # inventory/group_vars/hydra_server.yml
- * hydra_prot: 8080   # warning: inventory variable "hydra_prot" is read by no play, role or template (did you mean "hydra_port"?)
+ * hydra_prot: 8080   # warning: inventory variable "hydra_prot" is read by no play, role or template (did you mean
+ * "hydra_port"?)
  * ```
  */
 import type { Inventory, Playbook } from '../ast.js'

@@ -16,7 +16,18 @@ export function recapLines(recap: Record<string, HostRecap>): string[] {
   const width = Math.max(26, ...Object.keys(recap).map((h) => h.length + 1))
   const f = (k: string, n: number) => `${k}=${String(n).padEnd(4)}`
   return Object.entries(recap).map(([h, r]) =>
-    `${h.padEnd(width)}: ${[f('ok', r.ok), f('changed', r.changed), f('unreachable', r.unreachable), f('failed', r.failed), f('skipped', r.skipped), f('rescued', r.rescued), f('ignored', r.ignored)].join(' ')}`.trimEnd(),
+    (
+      `${h.padEnd(width)}: ` +
+      [
+        f('ok', r.ok),
+        f('changed', r.changed),
+        f('unreachable', r.unreachable),
+        f('failed', r.failed),
+        f('skipped', r.skipped),
+        f('rescued', r.rescued),
+        f('ignored', r.ignored),
+      ].join(' ')
+    ).trimEnd(),
   )
 }
 

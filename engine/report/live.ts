@@ -185,7 +185,8 @@ export class LiveReporter implements Reporter {
         concurrent: true,
         exitOnError: false,
         registerSignalListeners: false, // Ctrl-C belongs to the CLI: finish, print the recap, exit 130
-        rendererOptions: { collapseErrors: false, showErrorMessage: false, timer: PRESET_TIMER }, // the message: once, below
+        // the message: once, below
+        rendererOptions: { collapseErrors: false, showErrorMessage: false, timer: PRESET_TIMER },
       },
     )
     process.stdout.write(`${header(view.handler ? 'RUNNING HANDLER' : 'TASK', view.task)}\n`)

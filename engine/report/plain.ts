@@ -32,13 +32,17 @@ export function resultLines(r: TaskResult, o: { verbosity: number; diff: boolean
     const skipped = o.verbosity > 0 ? [] : items.filter((it) => it.skipped)
     if (skipped.length)
       lines.push(
-        `skipping: [${r.host}] (${skipped.length === items.length ? '' : `${skipped.length} of `}${items.length} item${items.length === 1 ? '' : 's'})`,
+        `skipping: [${r.host}] ` +
+          `(${skipped.length === items.length ? '' : `${skipped.length} of `}${items.length} ` +
+          `item${items.length === 1 ? '' : 's'})`,
       )
     for (const it of items) {
       if (o.verbosity === 0 && it.skipped) continue
       const st = it.skipped ? 'skipping' : it.status === 'failed' ? 'failed' : it.changed ? 'changed' : 'ok'
       lines.push(
-        `${st}: [${r.host}] => (item=${String(it._ansible_item_label ?? it.item)})${st === 'failed' && it.msg ? ` => ${String(it.msg)}` : ''}`,
+        `${st}: [${r.host}] => ` +
+          `(item=${String(it._ansible_item_label ?? it.item)})` +
+          (st === 'failed' && it.msg ? ` => ${String(it.msg)}` : ''),
       )
     }
   }

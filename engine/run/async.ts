@@ -37,16 +37,21 @@ const START = [
   'cat > "$d/stdin"',
   'shift',
   // The job: run argv, record rc atomically. setsid+nohup: not tied to this SSH session.
-  'setsid nohup sh -c \'d=$1; shift; "$@" < "$d/stdin" > "$d/log" 2>&1; echo $? > "$d/rc.tmp"; rm -f "$d/stdin"; mv "$d/rc.tmp" "$d/rc"\' sh "$d" "$@" </dev/null >/dev/null 2>&1 &',
+  'setsid nohup sh -c \'d=$1; shift; "$@" < "$d/stdin" > "$d/log" 2>&1; echo $? > "$d/rc.tmp"; rm -f ' +
+    '"$d/stdin"; mv "$d/rc.tmp" "$d/rc"\' sh "$d" "$@" </dev/null >/dev/null 2>&1 &',
   'echo $! > "$d/pid"',
   'echo started',
 ].join('\n')
 
-/** Print `finished RC`, `running SECONDS` (since the job started, by the host's clock) or `lost`, then the log's last line. */
+/**
+ * Print `finished RC`, `running SECONDS` (since the job started, by the host's clock) or `lost`, then the log's last
+ * line.
+ */
 const POLL = [
   JOB_DIR,
   'if [ -f "$d/rc" ]; then printf "finished %s\\n" "$(cat "$d/rc")";',
-  'elif [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null; then printf "running %s\\n" "$(( $(date +%s) - $(cat "$d/start" 2>/dev/null || date +%s) ))";',
+  'elif [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null; then printf "running %s\\n" "$(( $(date ' +
+    '+%s) - $(cat "$d/start" 2>/dev/null || date +%s) ))";',
   'else echo lost; fi',
   'tail -n 1 "$d/log" 2>/dev/null || true',
 ].join('\n')

@@ -144,7 +144,9 @@ const globRe = (pat: string) =>
       .replace(/\?/g, '[^/]')}$`,
   )
 
-/** `with_fileglob`: files (not folders) matching a pattern in its folder, sorted; the first folder that matches wins. */
+/**
+ * `with_fileglob`: files (not folders) matching a pattern in its folder, sorted; the first folder that matches wins.
+ */
 function fileglob(pattern: string, searchPaths: readonly string[]): string[] {
   for (const c of candidates(pattern, searchPaths)) {
     const dir = dirname(c)

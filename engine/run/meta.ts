@@ -98,7 +98,9 @@ export async function runMeta(
     case 'refresh_inventory':
       rc.bus.emit({
         type: 'warning',
-        msg: `meta: refresh_inventory does nothing in tsplay (${task.pos.file}:${task.pos.line}): the inventory is read once per run`,
+        msg:
+          `meta: refresh_inventory does nothing in tsplay (${task.pos.file}:${task.pos.line}): the ` +
+          `inventory is read once per run`,
       })
       break
   }

@@ -123,7 +123,9 @@ export async function loadCarried(rc: RunContext, playName: string, hosts: strin
         type: 'warning',
         msg:
           `${host}: ${carried.map((n) => `"${n}"`).join(', ')} notified by an earlier run that did not run ` +
-          `${carried.length > 1 ? 'them' : 'it'}: pending, ${rc.opts.check ? 'predicted as changed' : 'runs'} after the tasks that notify ${carried.length > 1 ? 'them' : 'it'}`,
+          `${carried.length > 1 ? 'them' : 'it'}: pending, ` +
+          `${rc.opts.check ? 'predicted as changed' : 'runs'} after the tasks that notify ` +
+          `${carried.length > 1 ? 'them' : 'it'}`,
       })
     }
   })

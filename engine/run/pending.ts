@@ -19,7 +19,8 @@ import type { Command } from '../types.js'
 
 const DIR = [
   'd=$1; shift',
-  'if [ -z "$d" ]; then if [ "$(id -u)" = 0 ]; then d=/var/lib/tsplay; else d=${XDG_STATE_HOME:-$HOME/.local/state}/tsplay; fi; fi',
+  'if [ -z "$d" ]; then if [ "$(id -u)" = 0 ]; then d=/var/lib/tsplay; else ' +
+    'd=${XDG_STATE_HOME:-$HOME/.local/state}/tsplay; fi; fi',
   'd=$d/pending-handlers',
 ].join('\n')
 

@@ -161,7 +161,8 @@ function tooManyFailures(rc: RunContext, playName: string, batch: string[]): boo
   if (!rc.play.anyErrorsFatal && (pct === undefined || (failed / batch.length) * 100 <= pct)) return false
   endRun(
     rc,
-    `play "${playName}": ${rc.play.anyErrorsFatal ? 'any_errors_fatal is set' : `more than ${pct}% of its hosts failed`}`,
+    `play "${playName}": ` +
+      `${rc.play.anyErrorsFatal ? 'any_errors_fatal is set' : `more than ${pct}% of its hosts failed`}`,
   )
   return true
 }

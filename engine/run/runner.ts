@@ -67,7 +67,9 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
       if (hosts.length === 0) {
         bus.emit({
           type: 'warning',
-          msg: `no hosts matched "${play.hosts}"${opts.limit ? ` with --limit ${opts.limit}` : ''}; skipping play "${play.name ?? play.hosts}"`,
+          msg:
+            `no hosts matched "${play.hosts}"${opts.limit ? ` with --limit ${opts.limit}` : ''}; ` +
+            `skipping play "${play.name ?? play.hosts}"`,
         })
         continue
       }

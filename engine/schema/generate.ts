@@ -1,6 +1,7 @@
 /**
  * Every generated file, by path relative to the project root: the editor schemas under `schemas/` (playbooks, task
- * files, variable files, inventories, tsplay.yml) and the module reference `docs/modules.md`. `scripts/gen-docs.mjs` writes them (`npm run docs`); the ecosystem test compares the
+ * files, variable files, inventories, tsplay.yml) and the module reference `docs/modules.md`. `scripts/gen-docs.mjs`
+ * writes them (`npm run docs`); the ecosystem test compares the
  * committed files with this output, so they cannot go stale.
  *
  * @example
@@ -44,7 +45,9 @@ export function readmeModuleIndex(modules: Awaited<ReturnType<typeof loadAllModu
     .sort((a, b) => a.name.localeCompare(b.name))
     .map(
       (d) =>
-        `| [\`${d.name}\`](docs/modules.md#${d.name.replace(/[^a-z0-9_-]/g, '')}) | ${d.summary.replace(/\|/g, '\\|')} | ${d.changedWhen.replace(/\|/g, '\\|').replace(/\n/g, ' ')} | ${d.check} |`,
+        `| [\`${d.name}\`](docs/modules.md#${d.name.replace(/[^a-z0-9_-]/g, '')}) | ` +
+        `${d.summary.replace(/\|/g, '\\|')} | ${d.changedWhen.replace(/\|/g, '\\|').replace(/\n/g, ' ')} | ` +
+        `${d.check} |`,
     )
   return ['| module | what it does | changed when | check mode |', '|---|---|---|---|', ...rows].join('\n')
 }
@@ -85,7 +88,10 @@ export async function generatedFiles(root = '.'): Promise<Record<string, string>
   out['docs/modules.md'] = modulesMarkdown(modules)
   const readme = await readFile(join(root, 'README.md'), 'utf8').catch(() => undefined)
   if (readme !== undefined) {
-    const index = `Generated from the module schemas by \`npm run docs\`; the full reference (every argument, its type, default,\nchoices and description, and an example) is [docs/modules.md](docs/modules.md).\n\n${readmeModuleIndex(modules)}`
+    const index =
+      `Generated from the module schemas by \`npm run docs\`; the full reference (every ` +
+      `argument, its type, default,\nchoices and description, and an example) is ` +
+      `[docs/modules.md](docs/modules.md).\n\n${readmeModuleIndex(modules)}`
     let text = replaceSection(readme, 'modules', index)
     for (const [name, from] of Object.entries(README_SECTIONS)) {
       const doc = await readFile(join(root, from), 'utf8').catch(() => undefined)

@@ -45,7 +45,8 @@ const KEYWORDS: Record<string, JsonSchema> = {
   pre_tasks: TASKS_REF('Tasks run before the roles.'),
   post_tasks: TASKS_REF('Tasks run after the tasks.'),
   handlers: TASKS_REF(
-    'Tasks run once at the end of a play section (pre_tasks, roles+tasks, post_tasks) or at `meta: flush_handlers` when a task notified them (by name or listen).',
+    'Tasks run once at the end of a play section (pre_tasks, roles+tasks, post_tasks) or at `meta: ' +
+      'flush_handlers` when a task notified them (by name or listen).',
   ),
   roles: doc('Roles to apply: a name, or a map with `role` and its keywords.', {
     type: 'array',
@@ -136,7 +137,8 @@ const KEYWORDS: Record<string, JsonSchema> = {
     },
   ),
   include_tasks: doc(
-    'Tasks from another file, run where the include runs: its when, tags and loop apply to the include alone (as in Ansible); vars and apply reach the included tasks.',
+    'Tasks from another file, run where the include runs: its when, tags and loop apply to the include ' +
+      'alone (as in Ansible); vars and apply reach the included tasks.',
     {
       anyOf: [{ type: 'string' }, { type: 'object', properties: { file: { type: 'string' } }, required: ['file'] }],
     },

@@ -18,7 +18,8 @@ export const SHIPPED_YAML_DIRS = ['playbooks', 'inventory'] as const
 /** Which schema a YAML file at `rel` (relative to the project root, `/`-separated) is written against. */
 export function schemaKindFor(rel: string): SchemaKind {
   if (/(^|\/)(tasks|handlers)\//.test(rel)) return 'tasks'
-  if (/(^|\/)(defaults|vars|group_vars|host_vars|meta)\//.test(rel)) return 'vars' // meta/: maps of settings (argument specs)
+  // meta/: maps of settings (argument specs)
+  if (/(^|\/)(defaults|vars|group_vars|host_vars|meta)\//.test(rel)) return 'vars'
   return rel.startsWith('inventory/') ? 'inventory' : 'playbook'
 }
 

@@ -38,7 +38,8 @@ export function spellingsOf(def: ModuleDef): string[] {
 function moduleValue(def: ModuleDef): JsonSchema {
   const str = def.freeForm ? `the command as a string (${def.freeForm})` : '`key=value` pairs'
   return {
-    description: `${def.summary}. Arguments as a map, or ${str}. Check mode: ${def.check}. Changed when: ${def.changedWhen}.`,
+    description:
+      `${def.summary}. Arguments as a map, or ${str}. Check mode: ${def.check}. Changed when: ` + `${def.changedWhen}.`,
     anyOf: [{ $ref: `#/definitions/module.${def.name}` }, { type: 'string' }, { type: 'null' }],
   }
 }

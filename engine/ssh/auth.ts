@@ -71,7 +71,8 @@ export function authMethods(spec: ConnectionSpec, agentSocket?: string): AuthMet
     throw new HostError(
       spec.name,
       'auth',
-      `${spec.name}: no credentials to log in as ${username}: set ansible_ssh_private_key_file, start ssh-agent, or create ~/.ssh/id_ed25519${placeholderNote(spec.host)}`,
+      `${spec.name}: no credentials to log in as ${username}: set ansible_ssh_private_key_file, start ` +
+        `ssh-agent, or create ~/.ssh/id_ed25519${placeholderNote(spec.host)}`,
     )
   }
   return methods

@@ -25,7 +25,8 @@ const SETUP_SCRIPT = [
   'for d in /tmp/tsplay "$HOME/.tsplay"; do',
   '  d=$(mktemp -d "$d.XXXXXXXXXX") || continue',
   '  printf \'%s\\n\' "$pw" > "$d/pw" &&',
-  "  printf '%s\\n' '#!/bin/sh' 'd=${0%/*}; f=\"$d/try.$PPID\"' '[ -e \"$f\" ] && exit 1' ': > \"$f\"' 'exec cat \"$d/pw\"' > \"$d/askpass\" &&",
+  "  printf '%s\\n' '#!/bin/sh' 'd=${0%/*}; f=\"$d/try.$PPID\"' '[ -e \"$f\" ] && exit 1' ': > \"$f\"' " +
+    '\'exec cat "$d/pw"\' > "$d/askpass" &&',
   '  chmod 0700 "$d/askpass" &&',
   '  "$d/askpass" > /dev/null 2>&1 && rm -f "$d"/try.* && printf %s "$d" && exit 0',
   '  rm -rf -- "$d"',

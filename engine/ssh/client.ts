@@ -62,14 +62,17 @@ function makeVerifier(opts: ConnectOptions, refused: { err?: HostError }): (key:
       refused.err = new HostError(
         spec.name,
         'hostkey',
-        `${spec.name}: the host key of ${where} (${r.keyType} ${r.fingerprint}) is marked @revoked in ${file}; refusing to connect.`,
+        `${spec.name}: the host key of ${where} (${r.keyType} ${r.fingerprint}) is marked @revoked in ` +
+          `${file}; refusing to connect.`,
       )
     } else {
       refused.err = new HostError(
         spec.name,
         'hostkey',
-        `${spec.name}: HOST KEY CHANGED for ${where}: it now offers ${r.keyType} ${r.fingerprint}, but ${file} has ${r.expectedFingerprints.join(', ')}. ` +
-          `Someone could be intercepting the connection. If the change is expected (reinstalled host), remove the old entry ` +
+        `${spec.name}: HOST KEY CHANGED for ${where}: it now offers ${r.keyType} ${r.fingerprint}, but ` +
+          `${file} has ${r.expectedFingerprints.join(', ')}. ` +
+          `Someone could be intercepting the connection. If the change is expected (reinstalled host), ` +
+          `remove the old entry ` +
           `(ssh-keygen -R '${where}' -f ${file}) and connect again.`,
       )
     }

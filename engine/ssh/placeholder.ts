@@ -20,6 +20,7 @@ const RANGES: [RegExp, string][] = [
 export function placeholderNote(host: string): string {
   const range = RANGES.find(([re]) => re.test(host))?.[1]
   return range
-    ? ` (${host} is in ${range}, a documentation range that no real host has: the inventory still holds its example addresses; edit inventory/hosts.yml, or the file you pass with -i, to name your machines)`
+    ? ` (${host} is in ${range}, a documentation range that no real host has: the inventory still holds its ` +
+        `example addresses; edit inventory/hosts.yml, or the file you pass with -i, to name your machines)`
     : ''
 }

@@ -109,12 +109,15 @@ const EXEC_WRAPPER = [
   "trap 'exit 143' HUP INT TERM",
   'head -c "$2" > "$t"',
   'n=$(wc -c < "$t")',
-  'if [ "$n" -ne "$2" ]; then echo "tsplay: stdin cut short ($n of $2 bytes); the command was not run" >&2; exit 125; fi',
+  'if [ "$n" -ne "$2" ]; then echo "tsplay: stdin cut short ($n of $2 bytes); the command was not run" >&2; ' +
+    'exit 125; fi',
   '/bin/sh -c "$1" < "$t"',
 ].join('\n')
 
 /** A one-off exec channel command (streaming commands, big stdin), through sudo if asked. See `EXEC_WRAPPER`. */
 export function renderExec(cmd: Command, sudo?: SudoSpec, stdinBytes?: number): string {
-  const inner = `/bin/sh -c ${shQuote(EXEC_WRAPPER)} sh ${shQuote(renderCommand(cmd))} ${stdinBytes === undefined ? "''" : String(stdinBytes)}`
+  const inner =
+    `/bin/sh -c ${shQuote(EXEC_WRAPPER)} sh ${shQuote(renderCommand(cmd))} ` +
+    `${stdinBytes === undefined ? "''" : String(stdinBytes)}`
   return sudo ? `${sudoWords(sudo)} ${inner}` : `exec ${inner}`
 }

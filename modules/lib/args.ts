@@ -14,7 +14,8 @@ export const attrArgs = {
   mode: Type.Optional(
     Type.Union([Type.String(), Type.Integer()], {
       description:
-        "Permissions: octal as a quoted string ('0644'), or symbolic ('u=rw,g=r,o=r', 'a+X'). An unquoted 0644 is read as the number 644 and treated as octal digits.",
+        "Permissions: octal as a quoted string ('0644'), or symbolic ('u=rw,g=r,o=r', 'a+X'). An unquoted " +
+        '0644 is read as the number 644 and treated as octal digits.',
     }),
   ),
   owner: Type.Optional(
@@ -33,7 +34,10 @@ export const backupArg = {
   ),
 }
 
-/** `path` (required, never empty) with Ansible's aliases (`dest` and `name` unless told otherwise); modules read `args.path`. */
+/**
+ * `path` (required, never empty) with Ansible's aliases (`dest` and `name` unless told otherwise); modules read
+ * `args.path`.
+ */
 export function pathArgs(description: string, aliases: readonly string[] = ['dest', 'name']) {
   return { path: Type.String({ minLength: 1, description, aliases: [...aliases] }) }
 }

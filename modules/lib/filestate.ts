@@ -35,7 +35,9 @@ export interface FileFacts {
   srcInfo?: PathInfo
   /** Distinct attributes under the folder, for `recurse`. */
   tree?: TreeEntry[]
-  /** Missing parent folders of `path`, outermost first (state=directory: they get the same attributes, as in Ansible). */
+  /**
+   * Missing parent folders of `path`, outermost first (state=directory: they get the same attributes, as in Ansible).
+   */
   missingParents?: string[]
   atime: WantedTime
   mtime: WantedTime

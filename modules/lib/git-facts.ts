@@ -4,7 +4,8 @@
  *
  * @example
  * ```ts
- * resolveRemote('abc…\trefs/tags/v1\n123…\trefs/tags/v1^{}\n', 'v1') // { sha: '123…', kind: 'tag', ref: 'refs/tags/v1' }
+ * resolveRemote('abc…\trefs/tags/v1\n123…\trefs/tags/v1^{}\n', 'v1')
+ * // → { sha: '123…', kind: 'tag', ref: 'refs/tags/v1' }
  * ```
  */
 import { sh } from '../../engine/commands.js'

@@ -6,7 +6,8 @@
  *
  * @example
  * ```ts
- * editLines('a=1\nb=2\n', { line: 'b=3', regexp: '^b=' }) // { content: 'a=1\nb=3\n', changed: true, msg: 'line replaced' }
+ * editLines('a=1\nb=2\n', { line: 'b=3', regexp: '^b=' }) // { content: 'a=1\nb=3\n', changed: true, msg: 'line
+ * replaced' }
  * ```
  */
 

@@ -45,7 +45,9 @@ export function psql(sql: string, vars: Record<string, string> = {}, opts: PsqlO
 }
 
 /** A database name safe to give psql's `-d` (no connection string or URI). */
-/** PostgreSQL keeps only the first 63 bytes of an identifier (NAMEDATALEN - 1): longer names are refused, not truncated. */
+/**
+ * PostgreSQL keeps only the first 63 bytes of an identifier (NAMEDATALEN - 1): longer names are refused, not truncated.
+ */
 export function tooLongName(name: string): boolean {
   return Buffer.byteLength(name, 'utf8') > 63
 }
@@ -54,7 +56,8 @@ export function tooLongName(name: string): boolean {
 export function checkNameLength(what: string, name: string): void {
   if (tooLongName(name)) {
     throw new ModuleFailure(
-      `${what} name is ${Buffer.byteLength(name, 'utf8')} bytes; PostgreSQL keeps only the first 63 and would silently use a truncated name: ${JSON.stringify(name)}`,
+      `${what} name is ${Buffer.byteLength(name, 'utf8')} bytes; PostgreSQL keeps only the first 63 and ` +
+        `would silently use a truncated name: ${JSON.stringify(name)}`,
     )
   }
 }

@@ -69,7 +69,10 @@ export function planRun(facts: RunFacts, argv: readonly string[], args: RunArgs,
 export function ansibleTime(ms: number): string {
   const d = new Date(ms)
   const p = (n: number, w = 2) => String(n).padStart(w, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}000`
+  return (
+    `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` +
+    `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}000`
+  )
 }
 
 /** Ansible's `H:MM:SS.ffffff` duration. */

@@ -5,15 +5,18 @@ import { isScramVerifier, parseScram, scramMatches, scramVerifier } from './scra
 const PG = [
   [
     'pencil',
-    'SCRAM-SHA-256$4096:/l50lHKp6YYB9N0jp8QNZg==$UkQRTXtfhezJg8clPpU2VfCzJdB3crox3onELV6tfeg=:DG+NAXKdtnHBIysMTvc82cHMTvYtobkR38wYpHuHEzs=',
+    'SCRAM-SHA-256$4096:/l50lHKp6YYB9N0jp8QNZg==$' +
+      'UkQRTXtfhezJg8clPpU2VfCzJdB3crox3onELV6tfeg=:DG+NAXKdtnHBIysMTvc82cHMTvYtobkR38wYpHuHEzs=',
   ],
   [
     'correct horse battery staple',
-    'SCRAM-SHA-256$4096:ddMZMoGQFp5w59spmu73Kw==$QB7THZIJEUQ8zmPCUbB5XVItFoZ18PyJ8WN8W9L5wM0=:4VH24wKH0k2YdA9Z0SOAD4PkhyhFiYDVUV7ZoqNOxK8=',
+    'SCRAM-SHA-256$4096:ddMZMoGQFp5w59spmu73Kw==$' +
+      'QB7THZIJEUQ8zmPCUbB5XVItFoZ18PyJ8WN8W9L5wM0=:4VH24wKH0k2YdA9Z0SOAD4PkhyhFiYDVUV7ZoqNOxK8=',
   ],
   [
     'pässwörd',
-    'SCRAM-SHA-256$4096:Q6UTVeMK5+bTw8QOwcrsLg==$1kJmcOV/6ijn6cif8J1H0xteny8hn/Sns0hUriVI5hk=:3Wb0QQI7OYfxXm2of13GChioR1uToXSDvE1fAH8tiJs=',
+    'SCRAM-SHA-256$4096:Q6UTVeMK5+bTw8QOwcrsLg==$' +
+      '1kJmcOV/6ijn6cif8J1H0xteny8hn/Sns0hUriVI5hk=:3Wb0QQI7OYfxXm2of13GChioR1uToXSDvE1fAH8tiJs=',
   ],
 ] as const
 
@@ -37,7 +40,7 @@ describe('SCRAM-SHA-256 verifiers', () => {
     expect(scramMatches(a, 's') && scramMatches(b, 's')).toBe(true)
   })
 
-  it.each(['md5abcdef', '', 'SCRAM-SHA-256$4096:x$y', "SCRAM-SHA-256$4096:AA==$AA==:AA=='"])(
+  it.each(['md5abcdef', '', 'SCRAM-SHA-256$4096:x$' + 'y', "SCRAM-SHA-256$4096:AA==$AA==:AA=='"])(
     'does not parse %j',
     (s) => {
       expect(parseScram(s)).toBeUndefined()

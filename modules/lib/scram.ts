@@ -42,7 +42,10 @@ export function isScramVerifier(value: string): boolean {
   return VERIFIER_RE.test(value)
 }
 
-/** Compute the verifier for `password` with `salt`. NFKC stands in for SASLprep (identical for ASCII and common text; checked against PostgreSQL for a non-ASCII password). */
+/**
+ * Compute the verifier for `password` with `salt`. NFKC stands in for SASLprep (identical for ASCII and common text;
+ * checked against PostgreSQL for a non-ASCII password).
+ */
 export function scramVerifier(password: string, salt: Uint8Array, iterations = SCRAM_ITERATIONS): string {
   const salted = pbkdf2Sync(password.normalize('NFKC'), salt, iterations, 32, 'sha256')
   const clientKey = createHmac('sha256', salted).update('Client Key').digest()

@@ -56,7 +56,8 @@ function compare(cases: CompatCase[], ans: GroupRun[], ts: GroupRun[], ansState:
         if (!want) diffs.push(`round ${round}: ${h}: no recap from ansible`)
         else if (JSON.stringify(want) !== JSON.stringify(t.counts[h])) {
           diffs.push(
-            `round ${round}: ${h} [${c.covers}]: ansible${c.allow ? ' (+allowed)' : ''} ${JSON.stringify(want)} tsplay ${JSON.stringify(t.counts[h])}`,
+            `round ${round}: ${h} [${c.covers}]: ansible${c.allow ? ' (+allowed)' : ''} ` +
+              `${JSON.stringify(want)} tsplay ${JSON.stringify(t.counts[h])}`,
           )
         }
       }
@@ -116,7 +117,8 @@ describe.skipIf(skip !== undefined)('tsplay agrees with ansible-playbook', () =>
       if (diffs.length) {
         const tail = (s: string) => s.split('\n').slice(-60).join('\n')
         console.log(
-          `--- ${title}: ${diffs.length} differences\n${diffs.join('\n')}\n--- tsplay output (round 1, tail):\n${tail(runs.tsplay[0].output)}\n--- ansible (round 1, tail):\n${tail(runs.ansible[0].output)}`,
+          `--- ${title}: ${diffs.length} differences\n${diffs.join('\n')}\n--- tsplay output (round 1, ` +
+            `tail):\n${tail(runs.tsplay[0].output)}\n--- ansible (round 1, tail):\n${tail(runs.ansible[0].output)}`,
         )
       }
       expect(diffs).toEqual([])

@@ -56,7 +56,9 @@ const GENERATORS: Record<string, () => Record<string, string | Uint8Array>> = {
     'playbook.yml': `- hosts: all\n  vars: { deep: ${'['.repeat(100_000)}${']'.repeat(100_000)} }\n`,
   }),
   'deep-block': () => ({
-    'playbook.yml': `- hosts: all\n  vars:\n${Array.from({ length: 200 }, (_, i) => `${'  '.repeat(i + 2)}k${i}:`).join('\n')} 1\n`,
+    'playbook.yml': `- hosts: all\n  vars:\n${Array.from({ length: 200 }, (_, i) => `${'  '.repeat(i + 2)}k${i}:`).join(
+      '\n',
+    )} 1\n`,
   }),
   'non-utf8': () => ({ 'playbook.yml': bytes('- hosts: all\n  tasks:\n    - debug: { msg: "caf', [0xff], '" }\n') }),
   'truncated-utf8': () => ({ 'playbook.yml': bytes('- hosts: all\n  name: ', [0xe2, 0x82]) }),
@@ -180,7 +182,9 @@ describe('bad-input corpus', () => {
       join(dir, 'playbook.yml'),
       '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: /bin/true\n',
     )
-    const inv = `all:\n  hosts:\n    t1: { ansible_host: 127.0.0.1, ansible_port: ${port}, ansible_user: nobody, ansible_password: not-a-real-one }\n`
+    const inv =
+      `all:\n  hosts:\n    t1: { ansible_host: 127.0.0.1, ansible_port: ${port}, ansible_user: ` +
+      `nobody, ansible_password: not-a-real-one }\n`
     writeFileSync(join(dir, 'inventory/hosts.yml'), inv)
     const before = connections
     const r = await runCli(['run', 'playbook.yml', '-i', 'inventory', '--known-hosts', join(dir, 'known_hosts')], dir)

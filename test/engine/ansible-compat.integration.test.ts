@@ -26,7 +26,8 @@ describe.skipIf(!can.ok)('Ansible-compatible results', () => {
     - command: echo hi
       when: false
       register: r
-    - assert: { that: [r is skipped, r is defined, r is not changed, "r.skip_reason == 'Conditional result was False'"] }
+    - assert:
+        that: [r is skipped, r is defined, r is not changed, "r.skip_reason == 'Conditional result was False'"]
     - command: echo "{{ item }}"
       loop: [1, 2]
       when: item == 2
@@ -118,7 +119,8 @@ describe.skipIf(!can.ok)('Ansible-compatible results', () => {
 
   it('include_tasks counts one ok per host and item; its when skips it once', async () => {
     const r = await run('include.yml')
-    // includes: 1 + 2 (looped); included debug tasks: 1 + 2 + 1 (legacy include: static, like import_tasks); the when:false include is skipped
+    // includes: 1 + 2 (looped); included debug tasks: 1 + 2 + 1 (legacy include: static, like import_tasks); the
+    // when:false include is skipped
     expect(r.recap!['t1']).toMatchObject({ ok: 7, skipped: 1, failed: 0 })
   })
 

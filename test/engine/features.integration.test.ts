@@ -189,11 +189,16 @@ d('play strategies and failure limits', () => {
     fleet = await startSshd({ count: 3, sudo: 'nopasswd' })
     dir = writeTree({
       'inventory.yml': fleet.inventoryYaml(),
-      'serial.yml': `- hosts: all\n  gather_facts: false\n  serial: 2\n  tasks:\n    - { name: one, debug: { msg: one } }\n    - { name: two, debug: { msg: two } }\n`,
+      'serial.yml':
+        `- hosts: all\n  gather_facts: false\n  serial: 2\n  tasks:\n    - { name: one, debug: ` +
+        `{ msg: one } }\n    - { name: two, debug: { msg: two } }\n`,
       'free.yml': `- hosts: all\n  gather_facts: false\n  strategy: free\n  tasks:${failOnT2}`,
       'fatal.yml': `- hosts: all\n  gather_facts: false\n  any_errors_fatal: true\n  tasks:${failOnT2}`,
       'pct.yml': `- hosts: all\n  gather_facts: false\n  max_fail_percentage: 50\n  tasks:${failOnT2}`,
-      'checkmode.yml': `- hosts: t1\n  gather_facts: false\n  tasks:\n    - name: always in check mode\n      command: "true"\n      check_mode: true\n      register: r\n    - assert: { that: ['r.changed', 'r.rc is not defined'] }\n`,
+      'checkmode.yml':
+        `- hosts: t1\n  gather_facts: false\n  tasks:\n    - name: always in check mode\n    ` +
+        `  command: "true"\n      check_mode: true\n      register: r\n    - assert: { that: ['r.changed', ` +
+        `'r.rc is not defined'] }\n`,
     })
   }, 120_000)
   afterAll(async () => fleet?.stop())

@@ -7,7 +7,8 @@ import { tsplay, writeTree, type CliResult } from '../helpers/cli.js'
 const dir = writeTree({
   'inv.yml': 'all:\n  hosts:\n    a: {}\n',
   'pb.yml':
-    '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: first, debug: { msg: one } }\n    - { name: second, debug: { msg: two } }\n    - { name: third, debug: { msg: three } }\n',
+    '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: first, debug: { msg: one } }\n    - { ' +
+    'name: second, debug: { msg: two } }\n    - { name: third, debug: { msg: three } }\n',
 })
 const tasksRun = (r: CliResult) => r.events.filter((e) => e.type === 'task').map((e) => e.task)
 

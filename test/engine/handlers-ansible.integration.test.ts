@@ -1,7 +1,8 @@
 /**
  * Handlers, flush points, `meta:` and the run-ending rules, run side by side with ansible-playbook 2.14 (the
  * oracle) on the same loopback sshd targets: every host's recap counts and the exit code must agree. Each case
- * writes what ran into a per-engine file on the target, and each host's trace must agree too (the order handlers ran in).
+ * writes what ran into a per-engine file on the target, and each host's trace must agree too (the order handlers ran
+ * in).
  * Needs root, sshd and ansible-playbook; skips with the reason otherwise.
  */
 import { randomBytes } from 'node:crypto'

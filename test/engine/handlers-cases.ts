@@ -1,5 +1,6 @@
 /**
- * The playbooks of handlers-ansible.integration.test.ts. Each task that matters appends "HOST what" to `{{ out }}/trace`
+ * The playbooks of handlers-ansible.integration.test.ts. Each task that matters appends "HOST what" to `{{ out
+ * }}/trace`
  * (`out` is a per-engine folder), so the test compares what ran on each host, in order, besides the counts.
  */
 

@@ -46,7 +46,8 @@ describe('engines', () => {
     expect(renderValue('x{# note #}', vars)).toBe('x')
     expect(renderValue('a  {{- n -}}  b', vars)).toBe('a3b')
     expect(renderValue('{{#if n}}yes{{/if}}', vars)).toBe('yes')
-    expect(renderValue("{{ {'a': {'b': n}} }}", vars)).toEqual({ a: { b: 3 } }) // a }} inside brackets does not end the tag
+    // a }} inside brackets does not end the tag
+    expect(renderValue("{{ {'a': {'b': n}} }}", vars)).toEqual({ a: { b: 3 } })
   })
 
   it("uses Python's truthiness inside Jinja statements, tsplay's in conditions", () => {
@@ -98,7 +99,8 @@ describe('expressions', () => {
 describe('static scan', () => {
   it('reports names read, leaving out what the template defines', () => {
     const t =
-      '{% set total = n * 2 %}{% for u in users if u.name != skip %}{{ u.name }} {{ loop.index }} {{ total }}{% endfor %}{{ after }}'
+      '{% set total = n * 2 %}{% for u in users if u.name != skip %}{{ u.name }} {{ loop.index }} {{ total ' +
+      '}}{% endfor %}{{ after }}'
     expect(templateVariables(t)).toEqual(['n', 'users', 'skip', 'after'])
     expect(templateVariables('{% with a = b %}{{ a }}{{ c }}{% endwith %}', 'jinja')).toEqual(['b', 'c'])
     expect(

@@ -17,7 +17,8 @@ const can = canRunSshd()
 
 /** A job that logs progress, sleeps `secs`, and records its start and its end in `$1/started` and `$1/out`. */
 const JOB =
-  'echo started >> "$1/started"; echo "step one $1"; sleep "$2" || exit 3; echo "step two"; echo done >> "$1/out"; echo "all done"'
+  'echo started >> "$1/started"; echo "step one $1"; sleep "$2" || exit 3; echo "step two"; echo done >> ' +
+  '"$1/out"; echo "all done"'
 
 const lines = (f: string): number => (existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).length : 0)
 
@@ -96,24 +97,29 @@ describe.skipIf(!can.ok)(`long-running tasks survive the connection${can.ok ? ''
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('keeps running when its connection is killed mid-poll; tsplay reconnects and reports the result; elapsed time shown', async () => {
-    const base = newBase()
-    const run = background(args(base, 6, ['--output', 'plain']), { limitMs: 120_000 }) // progress shows without -v
-    await waitFor(() => lines(join(base, 'started')) === 1, 'the job to start', 60_000)
-    await new Promise((r) => setTimeout(r, 1500))
-    fleet.killConnections(0)
-    const r = await run.done
-    expect(r.killed, explain(r)).toBe(false)
-    expect(r.code, explain(r)).toBe(0)
-    expect(r.stdout).toMatch(/connection lost .*reconnecting/)
-    // the live lines: elapsed seconds and the log's last line
-    expect(r.stdout).toMatch(/\[t1\] \[\d+s\] step one /)
-    expect(r.stdout).toContain('result 0: step one')
-    expect(r.stdout).toContain('all done')
-    expect(lines(join(base, 'started'))).toBe(1)
-    expect(lines(join(base, 'out'))).toBe(1)
-    expect(jobDirs(base)).toEqual([]) // the finished job's record is removed
-  }, 150_000)
+  it(
+    'keeps running when its connection is killed mid-poll; tsplay reconnects and reports the result; ' +
+      'elapsed time shown',
+    async () => {
+      const base = newBase()
+      const run = background(args(base, 6, ['--output', 'plain']), { limitMs: 120_000 }) // progress shows without -v
+      await waitFor(() => lines(join(base, 'started')) === 1, 'the job to start', 60_000)
+      await new Promise((r) => setTimeout(r, 1500))
+      fleet.killConnections(0)
+      const r = await run.done
+      expect(r.killed, explain(r)).toBe(false)
+      expect(r.code, explain(r)).toBe(0)
+      expect(r.stdout).toMatch(/connection lost .*reconnecting/)
+      // the live lines: elapsed seconds and the log's last line
+      expect(r.stdout).toMatch(/\[t1\] \[\d+s\] step one /)
+      expect(r.stdout).toContain('result 0: step one')
+      expect(r.stdout).toContain('all done')
+      expect(lines(join(base, 'started'))).toBe(1)
+      expect(lines(join(base, 'out'))).toBe(1)
+      expect(jobDirs(base)).toEqual([]) // the finished job's record is removed
+    },
+    150_000,
+  )
 
   it("the live view (on a terminal) shows the elapsed time and the log's last line", async () => {
     const base = newBase()
@@ -132,53 +138,61 @@ describe.skipIf(!can.ok)(`long-running tasks survive the connection${can.ok ? ''
     expect(plain).toContain('result 0: step one')
   }, 150_000)
 
-  it('tsplay SIGKILLed mid-job, then run again: re-attached, the job ran once; its folder is private while it runs', async () => {
-    const base = newBase()
-    const first = background(args(base, 8, ['--json']), { limitMs: 120_000 })
-    await waitFor(() => lines(join(base, 'started')) === 1, 'the job to start', 60_000)
-    first.child.kill('SIGKILL')
-    await first.done
-    expect(pids(fleet.user, base).length).toBeGreaterThan(0) // the job outlived tsplay
-    await waitFor(() => jobDirs(base).length === 1, 'the job log to mention the base folder', 10_000)
-    const [jd] = jobDirs(base)
-    expect(statSync(jd).mode & 0o777).toBe(0o700)
-    expect(statSync(join(jd, 'log')).mode & 0o777).toBe(0o600)
-    expect(statSync(join(home(), '.tsplay')).mode & 0o777).toBe(0o700)
-    await new Promise((r) => setTimeout(r, 2000))
-    const second = await bounded(args(base, 8, ['--output', 'plain', '-v']), { limitMs: 120_000 })
-    expect(second.code, explain(second)).toBe(0)
-    expect(second.stdout).toContain('re-attached to the job still running on the host')
-    // the elapsed time is the job's own, not restarted by the new run
-    expect(Number(/\[t1\] \[(\d+)s\]/.exec(second.stdout)?.[1])).toBeGreaterThanOrEqual(2)
-    expect(second.stdout).toContain('result 0: step one')
-    expect(lines(join(base, 'started'))).toBe(1)
-    expect(lines(join(base, 'out'))).toBe(1)
-    expect(jobDirs(base)).toEqual([])
-  }, 150_000)
+  it(
+    'tsplay SIGKILLed mid-job, then run again: re-attached, the job ran once; its folder is private while ' + 'it runs',
+    async () => {
+      const base = newBase()
+      const first = background(args(base, 8, ['--json']), { limitMs: 120_000 })
+      await waitFor(() => lines(join(base, 'started')) === 1, 'the job to start', 60_000)
+      first.child.kill('SIGKILL')
+      await first.done
+      expect(pids(fleet.user, base).length).toBeGreaterThan(0) // the job outlived tsplay
+      await waitFor(() => jobDirs(base).length === 1, 'the job log to mention the base folder', 10_000)
+      const [jd] = jobDirs(base)
+      expect(statSync(jd).mode & 0o777).toBe(0o700)
+      expect(statSync(join(jd, 'log')).mode & 0o777).toBe(0o600)
+      expect(statSync(join(home(), '.tsplay')).mode & 0o777).toBe(0o700)
+      await new Promise((r) => setTimeout(r, 2000))
+      const second = await bounded(args(base, 8, ['--output', 'plain', '-v']), { limitMs: 120_000 })
+      expect(second.code, explain(second)).toBe(0)
+      expect(second.stdout).toContain('re-attached to the job still running on the host')
+      // the elapsed time is the job's own, not restarted by the new run
+      expect(Number(/\[t1\] \[(\d+)s\]/.exec(second.stdout)?.[1])).toBeGreaterThanOrEqual(2)
+      expect(second.stdout).toContain('result 0: step one')
+      expect(lines(join(base, 'started'))).toBe(1)
+      expect(lines(join(base, 'out'))).toBe(1)
+      expect(jobDirs(base)).toEqual([])
+    },
+    150_000,
+  )
 
-  it('a job that finished while tsplay was gone is read back (exit code, output) instead of being run again', async () => {
-    const base = newBase()
-    const first = background(args(base, 2, ['--json']), { limitMs: 120_000 })
-    await waitFor(() => lines(join(base, 'started')) === 1, 'the job to start', 60_000)
-    first.child.kill('SIGKILL')
-    await first.done
-    await waitFor(
-      () => lines(join(base, 'out')) === 1 && pids(fleet.user, base).length === 0,
-      'the job to finish',
-      60_000,
-    )
-    const second = await bounded(args(base, 2, ['--output', 'plain', '-v']), { limitMs: 120_000 })
-    expect(second.code, explain(second)).toBe(0)
-    expect(second.stdout).toContain('the job had finished: reading its result back')
-    expect(second.stdout).toContain('result 0: step one')
-    expect(second.stdout).toContain('all done')
-    expect(lines(join(base, 'started'))).toBe(1)
-    expect(jobDirs(base)).toEqual([])
-    // read back once: the record is gone, so the next run is a new run of the task (as in Ansible)
-    const third = await bounded(args(base, 0, ['--json']), { limitMs: 120_000 })
-    expect(third.code, explain(third)).toBe(0)
-    expect(lines(join(base, 'started'))).toBe(2)
-  }, 150_000)
+  it(
+    'a job that finished while tsplay was gone is read back (exit code, output) instead of being run ' + 'again',
+    async () => {
+      const base = newBase()
+      const first = background(args(base, 2, ['--json']), { limitMs: 120_000 })
+      await waitFor(() => lines(join(base, 'started')) === 1, 'the job to start', 60_000)
+      first.child.kill('SIGKILL')
+      await first.done
+      await waitFor(
+        () => lines(join(base, 'out')) === 1 && pids(fleet.user, base).length === 0,
+        'the job to finish',
+        60_000,
+      )
+      const second = await bounded(args(base, 2, ['--output', 'plain', '-v']), { limitMs: 120_000 })
+      expect(second.code, explain(second)).toBe(0)
+      expect(second.stdout).toContain('the job had finished: reading its result back')
+      expect(second.stdout).toContain('result 0: step one')
+      expect(second.stdout).toContain('all done')
+      expect(lines(join(base, 'started'))).toBe(1)
+      expect(jobDirs(base)).toEqual([])
+      // read back once: the record is gone, so the next run is a new run of the task (as in Ansible)
+      const third = await bounded(args(base, 0, ['--json']), { limitMs: 120_000 })
+      expect(third.code, explain(third)).toBe(0)
+      expect(lines(join(base, 'started'))).toBe(2)
+    },
+    150_000,
+  )
 
   it('a job still running past its async limit is killed on the host and the task fails saying so', async () => {
     const base = newBase()

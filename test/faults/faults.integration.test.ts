@@ -23,7 +23,15 @@ const LONG = `
   gather_facts: false
   tasks:
     - name: long
-      command: { argv: [sh, -c, 'echo x >> "$1/attempts-$2"; sleep "$3"', sh, "{{ base }}", "{{ inventory_hostname }}", "{{ secs }}"] }
+      command:
+        argv:
+          - sh
+          - -c
+          - 'echo x >> "$1/attempts-$2"; sleep "$3"'
+          - sh
+          - "{{ base }}"
+          - "{{ inventory_hostname }}"
+          - "{{ secs }}"
     - name: after
       command: "true"
 `
@@ -67,14 +75,16 @@ describe.skipIf(!can.ok)(`faults through the CLI${can.ok ? '' : ` (skipped: ${ca
       other_key: other.private,
       'long.yml': LONG,
       'two.yml':
-        '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: one, command: "true" }\n    - { name: two, command: "true" }\n',
+        '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: one, command: "true" }\n    - { name: ' +
+        'two, command: "true" }\n',
       'hang.yml': hang({ timeout: 2 }),
       'hang-root.yml': hang({ timeout: 2, become: true }),
       'hang-plain.yml': hang({}),
     })
     const h = fleet.hosts
     const host = (name: string, port: number, key: string) =>
-      `    ${name}: { ansible_host: 127.0.0.1, ansible_port: ${port}, ansible_user: ${fleet.user}, ansible_ssh_private_key_file: ${JSON.stringify(key)}, ansible_connect_timeout: 2 }\n`
+      `    ${name}: { ansible_host: 127.0.0.1, ansible_port: ${port}, ansible_user: ${fleet.user}, ` +
+      `ansible_ssh_private_key_file: ${JSON.stringify(key)}, ansible_connect_timeout: 2 }\n`
     writeFileSync(
       join(dir, 'mixed.yml'),
       'all:\n  hosts:\n' +
@@ -94,59 +104,72 @@ describe.skipIf(!can.ok)(`faults through the CLI${can.ok ? '' : ` (skipped: ${ca
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('down, silent on connect, key rejected: each unreachable with its reason; the good host finishes; exit 4', async () => {
-    await fleet.stopHost(1)
-    try {
-      const r = await bounded(run('two.yml', [], 'mixed.yml'), { limitMs: 90_000 })
-      expect(r.killed, explain(r)).toBe(false)
-      expect(r.code, explain(r)).toBe(4)
-      expect(recapOf(r, 'good')).toMatchObject({ ok: 2, failed: 0, unreachable: 0 })
-      const why = (host: string) => r.events.find((e) => e.host === host && e.status === 'unreachable')?.msg ?? ''
-      expect(why('down')).toMatch(/refused/i)
-      expect(why('silent')).toMatch(/time(d)? ?out/i)
-      expect(why('badkey')).toMatch(/auth|denied|reject|key/i)
-      expect(new Set([why('down'), why('silent'), why('badkey')]).size).toBe(3)
-      for (const h of ['down', 'silent', 'badkey']) expect(recapOf(r, h).unreachable).toBe(1)
-      expect(resultsOf(r, 'two').map((e) => e.host)).toEqual(['good'])
-    } finally {
-      await fleet.startHost(1)
-    }
-  }, 120_000)
+  it(
+    'down, silent on connect, key rejected: each unreachable with its reason; the good host finishes; exit ' + '4',
+    async () => {
+      await fleet.stopHost(1)
+      try {
+        const r = await bounded(run('two.yml', [], 'mixed.yml'), { limitMs: 90_000 })
+        expect(r.killed, explain(r)).toBe(false)
+        expect(r.code, explain(r)).toBe(4)
+        expect(recapOf(r, 'good')).toMatchObject({ ok: 2, failed: 0, unreachable: 0 })
+        const why = (host: string) => r.events.find((e) => e.host === host && e.status === 'unreachable')?.msg ?? ''
+        expect(why('down')).toMatch(/refused/i)
+        expect(why('silent')).toMatch(/time(d)? ?out/i)
+        expect(why('badkey')).toMatch(/auth|denied|reject|key/i)
+        expect(new Set([why('down'), why('silent'), why('badkey')]).size).toBe(3)
+        for (const h of ['down', 'silent', 'badkey']) expect(recapOf(r, h).unreachable).toBe(1)
+        expect(resultsOf(r, 'two').map((e) => e.host)).toEqual(['good'])
+      } finally {
+        await fleet.startHost(1)
+      }
+    },
+    120_000,
+  )
 
-  it('a connection killed in the middle of a task: unreachable with the cause, no hang, no further task on that host', async () => {
-    const marker = join(base, 'attempts-t1')
-    rmSync(marker, { force: true })
-    const bg = background(run('long.yml', ['-l', 't1', '-e', 'secs=600']), { limitMs: 60_000 })
-    await waitFor(() => lines(marker) === 1, 'the task to start on t1')
-    fleet.killConnections(0)
-    const r = await bg.done
-    killMatching(fleet.user, base)
-    expect(r.killed, `hung until killed: ${explain(r)}`).toBe(false)
-    expect(r.code, explain(r)).toBe(4)
-    const long = resultsOf(r, 'long')[0]
-    expect(long?.status).toBe('unreachable')
-    expect(long?.msg).toMatch(/connection (lost|closed)|dropped/i)
-    expect(resultsOf(r, 'after')).toEqual([])
-    expect(lines(marker)).toBe(1)
-  }, 90_000)
-
-  it('a link that goes silent mid-task (connection frozen, no FIN): noticed by keepalives, unreachable, no hang', async () => {
-    const marker = join(base, 'attempts-t2')
-    rmSync(marker, { force: true })
-    const bg = background(run('long.yml', ['-l', 't2', '-e', 'secs=600']), { limitMs: 75_000 })
-    await waitFor(() => lines(marker) === 1, 'the task to start on t2')
-    fleet.pauseConnections(1, true)
-    try {
+  it(
+    'a connection killed in the middle of a task: unreachable with the cause, no hang, no further task on ' +
+      'that host',
+    async () => {
+      const marker = join(base, 'attempts-t1')
+      rmSync(marker, { force: true })
+      const bg = background(run('long.yml', ['-l', 't1', '-e', 'secs=600']), { limitMs: 60_000 })
+      await waitFor(() => lines(marker) === 1, 'the task to start on t1')
+      fleet.killConnections(0)
       const r = await bg.done
+      killMatching(fleet.user, base)
       expect(r.killed, `hung until killed: ${explain(r)}`).toBe(false)
       expect(r.code, explain(r)).toBe(4)
-      expect(resultsOf(r, 'long')[0]?.status).toBe('unreachable')
+      const long = resultsOf(r, 'long')[0]
+      expect(long?.status).toBe('unreachable')
+      expect(long?.msg).toMatch(/connection (lost|closed)|dropped/i)
       expect(resultsOf(r, 'after')).toEqual([])
-    } finally {
-      fleet.pauseConnections(1, false)
-      killMatching(fleet.user, base)
-    }
-  }, 90_000)
+      expect(lines(marker)).toBe(1)
+    },
+    90_000,
+  )
+
+  it(
+    'a link that goes silent mid-task (connection frozen, no FIN): noticed by keepalives, unreachable, no ' + 'hang',
+    async () => {
+      const marker = join(base, 'attempts-t2')
+      rmSync(marker, { force: true })
+      const bg = background(run('long.yml', ['-l', 't2', '-e', 'secs=600']), { limitMs: 75_000 })
+      await waitFor(() => lines(marker) === 1, 'the task to start on t2')
+      fleet.pauseConnections(1, true)
+      try {
+        const r = await bg.done
+        expect(r.killed, `hung until killed: ${explain(r)}`).toBe(false)
+        expect(r.code, explain(r)).toBe(4)
+        expect(resultsOf(r, 'long')[0]?.status).toBe('unreachable')
+        expect(resultsOf(r, 'after')).toEqual([])
+      } finally {
+        fleet.pauseConnections(1, false)
+        killMatching(fleet.user, base)
+      }
+    },
+    90_000,
+  )
 
   it('with --retries 1, a task whose connection dropped runs again once the host is back', async () => {
     const marker = join(base, 'attempts-t1')

@@ -69,7 +69,8 @@ describe.skipIf(!can.ok)(`writing as a non-root user${can.ok ? '' : ` (skipped: 
     dir = writeTree({
       'inventory.yml': fleet.inventoryYaml({ base }),
       'book.yml':
-        '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: update, copy: { content: "new\\n", dest: "{{ base }}/mine.conf" } }\n',
+        '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: update, copy: { content: "new\\n", ' +
+        'dest: "{{ base }}/mine.conf" } }\n',
     })
   })
   afterAll(async () => {
@@ -81,7 +82,8 @@ describe.skipIf(!can.ok)(`writing as a non-root user${can.ok ? '' : ` (skipped: 
   it("updates its own file whose group it is not in (as Ansible does), keeping the file's owner", async () => {
     const f = join(base, 'mine.conf')
     writeFileSync(f, 'old\n')
-    chownSync(f, Number(execFileSync('id', ['-u', fleet.user], { encoding: 'utf8' })), 0) // owner: the user, group: root
+    // owner: the user, group: root
+    chownSync(f, Number(execFileSync('id', ['-u', fleet.user], { encoding: 'utf8' })), 0)
     const r = await bounded(
       ['run', join(dir, 'book.yml'), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '--json'],
       { limitMs: 60_000 },

@@ -62,7 +62,11 @@ describe.skipIf(!can.ok)(`link drops on the fleet${can.ok ? '' : ` (skipped: ${c
   gather_facts: false
   tasks:
     - name: build
-      command: { argv: [sh, -c, 'echo started >> /tmp/job-started; echo building; sleep 40; echo done >> /tmp/job-done; echo built'] }
+      command:
+        argv:
+          - sh
+          - -c
+          - 'echo started >> /tmp/job-started; echo building; sleep 40; echo done >> /tmp/job-done; echo built'
       async: 600
       poll: 2
       register: b
@@ -91,19 +95,23 @@ describe.skipIf(!can.ok)(`link drops on the fleet${can.ok ? '' : ` (skipped: ${c
     expect(r.stdout).toMatch(/TASK \[after\][\s\S]*changed: \[/)
   }, 240_000)
 
-  it('an async job goes on while the link is down; tsplay reconnects and reports its result, the job ran once', async () => {
-    let out = ''
-    const bg = background(args('job.yml'), {
-      limitMs: 200_000,
-      onSpawn: (c) => c.stdout?.on('data', (d) => (out += d)),
-    })
-    await waitFor(async () => (await lines('/tmp/job-started')) === 1, 'the job to start', 60_000)
-    await dropUntilNoticed(() => out, 'connection lost')
-    const r = await bg.done
-    expect(r.killed, explain(r)).toBe(false)
-    expect(r.code, explain(r)).toBe(0)
-    expect(r.stdout).toContain('build said building built')
-    expect(await lines('/tmp/job-started')).toBe(1)
-    expect(await lines('/tmp/job-done')).toBe(1)
-  }, 240_000)
+  it(
+    'an async job goes on while the link is down; tsplay reconnects and reports its result, the job ran ' + 'once',
+    async () => {
+      let out = ''
+      const bg = background(args('job.yml'), {
+        limitMs: 200_000,
+        onSpawn: (c) => c.stdout?.on('data', (d) => (out += d)),
+      })
+      await waitFor(async () => (await lines('/tmp/job-started')) === 1, 'the job to start', 60_000)
+      await dropUntilNoticed(() => out, 'connection lost')
+      const r = await bg.done
+      expect(r.killed, explain(r)).toBe(false)
+      expect(r.code, explain(r)).toBe(0)
+      expect(r.stdout).toContain('build said building built')
+      expect(await lines('/tmp/job-started')).toBe(1)
+      expect(await lines('/tmp/job-done')).toBe(1)
+    },
+    240_000,
+  )
 })

@@ -54,7 +54,14 @@ describe.skipIf(!can.ok)(`Ctrl-C${can.ok ? '' : ` (skipped: ${can.why})`}`, () =
   gather_facts: false
   tasks:
     - name: slow
-      command: { argv: [sh, -c, 'echo start >> "$1"; sleep "$2"; echo end >> "$1"', sh, "{{ base }}/slow-{{ inventory_hostname }}", "{{ secs }}"] }
+      command:
+        argv:
+          - sh
+          - -c
+          - 'echo start >> "$1"; sleep "$2"; echo end >> "$1"'
+          - sh
+          - "{{ base }}/slow-{{ inventory_hostname }}"
+          - "{{ secs }}"
     - name: next
       command: { argv: [touch, "{{ base }}/next-{{ inventory_hostname }}"] }
 `,

@@ -5,7 +5,8 @@
  *
  * Each `startFleet` call takes a free slot S (1..199; slot 0 is `npm run fleet:up`; see test/fleet/slots.ts), so
  * parallel test files get their own bridge `tsfl<S>`, subnet `10.213.S.0/24` and node names `t<S>-1…` (or
- * `<prefix>-1…`). A watchdog tears a fleet down if its test process dies without `stop()`. Logins: user `tsplay` (sudo NOPASSWD) or `tsplay-pw` (sudo asks for
+ * `<prefix>-1…`). A watchdog tears a fleet down if its test process dies without `stop()`. Logins: user `tsplay` (sudo
+ * NOPASSWD) or `tsplay-pw` (sudo asks for
  * `sudoPasswordUser.password`), both with `keyFile`; host keys in `knownHostsFile`. Needs root; tests call
  * `canRunFleet()` and skip with its reason otherwise.
  *

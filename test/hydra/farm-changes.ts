@@ -91,7 +91,8 @@ export function changeSteps(t: HydraTest): void {
       await sh([
         'sh',
         '-c',
-        'rm -f /etc/ssh/ssh_host_ed25519_key* && ssh-keygen -q -t ed25519 -N "" -f /etc/ssh/ssh_host_ed25519_key && systemctl restart ssh',
+        'rm -f /etc/ssh/ssh_host_ed25519_key* && ssh-keygen -q -t ed25519 -N "" -f ' +
+          '/etc/ssh/ssh_host_ed25519_key && systemctl restart ssh',
       ])
       const fp = (await sh(['ssh-keygen', '-lf', '/etc/ssh/ssh_host_ed25519_key.pub'])).split(' ')[1]
       const oldFp = (

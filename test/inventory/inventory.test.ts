@@ -220,7 +220,8 @@ web:
 describe('folders, group_vars and host_vars, precedence', () => {
   const dir = tree({
     'inventory/10-hosts.ini':
-      '[hydra_server]\npi1 level=inline-host\n[hydra_builders]\npi2\n[hydra:children]\nhydra_server\nhydra_builders\n[hydra:vars]\nlevel=inline-hydra\nfrom_inline=1\n',
+      '[hydra_server]\npi1 level=inline-host\n[hydra_builders]\npi2\n[hydra:children]\nhydra_server\n' +
+      'hydra_builders\n[hydra:vars]\nlevel=inline-hydra\nfrom_inline=1\n',
     'inventory/20-more.yaml': 'all:\n  vars: { level: inline-all, base: 1 }\n  hosts: { pi3: }\n',
     'inventory/notes.txt': 'ignored',
     'inventory/group_vars/all.yml': 'level: gv-all\nall_file: 1\n',

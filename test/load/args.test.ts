@@ -38,7 +38,8 @@ describe('resolveArgs', () => {
     [{ name: 'git', update_cache: 'perhaps' }, /argument "update_cache" of apt must be true or false/],
     [{ name: 'git', colour: 1 }, /unknown argument "colour" for module apt/],
     [{}, /missing required argument "name" for module apt/],
-    [{ name: 'git', state: '{{ s }}' }, /found string "\{\{ s \}\}"/], // after templating, a template left over is wrong
+    // after templating, a template left over is wrong
+    [{ name: 'git', state: '{{ s }}' }, /found string "\{\{ s \}\}"/],
   ])('rejects %j with the task position', (args, re) => {
     try {
       resolveArgs(apt, args, pos)

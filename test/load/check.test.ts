@@ -67,7 +67,8 @@ describe('checkUndefinedVariables', () => {
     [
       'magic vars',
       play(
-        '    - debug: { msg: "{{ inventory_hostname }} {{ groups }} {{ hostvars }} {{ ansible_check_mode }} {{ ansible_distribution }} {{ facts }}" }\n',
+        '    - debug: { msg: "{{ inventory_hostname }} {{ groups }} {{ hostvars }} {{ ansible_check_mode }} ' +
+          '{{ ansible_distribution }} {{ facts }}" }\n',
       ),
       [],
     ],
@@ -75,14 +76,16 @@ describe('checkUndefinedVariables', () => {
     ['task vars', play('    - debug: { msg: "{{ a }}" }\n      vars: { a: 1 }\n'), []],
     [
       'registered in an earlier play',
-      '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      register: r\n- hosts: all\n  tasks:\n    - debug: { msg: "{{ r.msg }}" }\n',
+      '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      register: r\n- hosts: all\n  tasks:\n    - ' +
+        'debug: { msg: "{{ r.msg }}" }\n',
       [],
     ],
     ['set_fact keys', play('    - set_fact: { made: 1 }\n    - debug: { msg: "{{ made }}" }\n'), []],
     [
       'loop var only inside its task',
       play(
-        '    - debug: { msg: "{{ item }} {{ pkg }}" }\n      loop: [1]\n      loop_control: { loop_var: pkg }\n    - debug: { msg: "{{ pkg }}" }\n',
+        '    - debug: { msg: "{{ item }} {{ pkg }}" }\n      loop: [1]\n      loop_control: { loop_var: pkg ' +
+          '}\n    - debug: { msg: "{{ pkg }}" }\n',
       ),
       ['playbook.yml:6:25 undefined variable "pkg" in debug.msg of debug'],
     ],
@@ -99,7 +102,8 @@ describe('checkUndefinedVariables', () => {
   it('counts vars_files and role defaults, and suggests near names', async () => {
     const files = {
       'playbook.yml':
-        '- hosts: all\n  vars_files: [v.yml]\n  roles: [r]\n  tasks:\n    - debug: { msg: "{{ from_file }} {{ hydra_prot }}" }\n',
+        '- hosts: all\n  vars_files: [v.yml]\n  roles: [r]\n  tasks:\n    - debug: { msg: "{{ from_file }} ' +
+        '{{ hydra_prot }}" }\n',
       'v.yml': 'from_file: 1\n',
       'roles/r/defaults/main.yml': 'hydra_port: 3000\n',
     }
@@ -181,7 +185,8 @@ describe('certain or not: errors and warnings', () => {
     ],
   ])('%s', async (_what, files, why) => {
     const f = await findings(files).catch((e: Error) => ({ errors: [e.message], warnings: [] as string[] }))
-    if (f.errors.length && /vars_prompt/.test(String(f.errors))) return // the loader may not know the keyword: then it is refused with its own message
+    // the loader may not know the keyword: then it is refused with its own message
+    if (f.errors.length && /vars_prompt/.test(String(f.errors))) return
     expect(f.errors).toEqual([])
     expect(f.warnings.join('\n')).toMatch(/variable "nope" in .* is defined nowhere/)
     expect(f.warnings.join('\n')).toMatch(why)

@@ -1,4 +1,6 @@
-/** Loading handlers and `meta:` with the real modules: blocks in handlers, `listen`-only handlers, role names, sections. */
+/**
+ * Loading handlers and `meta:` with the real modules: blocks in handlers, `listen`-only handlers, role names, sections.
+ */
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Task } from '../../engine/ast.js'
@@ -24,9 +26,11 @@ async function errorsOf(files: Record<string, string>): Promise<string[]> {
 }
 
 describe('handlers and meta in the loader', () => {
-  it("a block in handlers gives handlers of its own, with the block's keywords; listen-only handlers; sections", async () => {
-    const pb = await loadReal({
-      'playbook.yml': T(`
+  it(
+    "a block in handlers gives handlers of its own, with the block's keywords; listen-only handlers; " + 'sections',
+    async () => {
+      const pb = await loadReal({
+        'playbook.yml': T(`
 - hosts: all
   force_handlers: yes
   pre_tasks:
@@ -47,16 +51,17 @@ describe('handlers and meta in the loader', () => {
     - listen: topic
       command: "true"
 `),
-    })
-    const play = pb.plays[0]
-    expect(play.forceHandlers).toBe(true)
-    expect(play.sections).toEqual({ pre: 1, main: 2 })
-    expect(play.handlers.map((h) => [h.name, h.listen, h.when, h.become])).toEqual([
-      ['in block', ['in block'], ['x is defined'], true],
-      [undefined, ['topic'], [], undefined],
-    ])
-    expect((play.tasks[2] as Task).args).toEqual({ action: 'flush_handlers' })
-  })
+      })
+      const play = pb.plays[0]
+      expect(play.forceHandlers).toBe(true)
+      expect(play.sections).toEqual({ pre: 1, main: 2 })
+      expect(play.handlers.map((h) => [h.name, h.listen, h.when, h.become])).toEqual([
+        ['in block', ['in block'], ['x is defined'], true],
+        [undefined, ['topic'], [], undefined],
+      ])
+      expect((play.tasks[2] as Task).args).toEqual({ action: 'flush_handlers' })
+    },
+  )
 
   it('refuses an unknown meta action and rescue in a block of handlers, with positions', async () => {
     const errors = await errorsOf({

@@ -89,7 +89,8 @@ describe('loadPlaybook builds the AST', () => {
   it('expands import_tasks relative to the including file, applying when/tags/vars', async () => {
     const pb = await load({
       'playbook.yml':
-        '- hosts: all\n  tasks:\n    - import_tasks: parts/a.yml\n      when: x == 1\n      tags: [t]\n      vars: { v: 1 }\n',
+        '- hosts: all\n  tasks:\n    - import_tasks: parts/a.yml\n      when: x == 1\n      tags: [t]\n     ' +
+        ' vars: { v: 1 }\n',
       'parts/a.yml': '- debug: { msg: a }\n  when: y\n- include_tasks: b.yml\n',
       'parts/b.yml': '- debug: { msg: b }\n',
     })
@@ -120,7 +121,8 @@ describe('loadPlaybook builds the AST', () => {
     expect(
       await loadErrors({
         'playbook.yml':
-          '- hosts: all\n  tasks:\n    - apt: { name: git, update_cache: "{{ refresh }}", cache_valid_time: "{{ t }}", state: "{{ s }}" }\n',
+          '- hosts: all\n  tasks:\n    - apt: { name: git, update_cache: "{{ refresh }}", cache_valid_time: ' +
+          '"{{ t }}", state: "{{ s }}" }\n',
       }),
     ).toEqual([])
     expect(
@@ -185,7 +187,10 @@ describe('loadPlaybook reports mistakes with positions', () => {
     [
       'wrong enum',
       '- hosts: all\n  tasks:\n    - apt: { name: git, state: prsent }\n',
-      /3:32 argument "state" of apt must be one of "present", "absent", "latest", found string "prsent" \(did you mean "present"\?\)/,
+      new RegExp(
+        /3:32 argument "state" of apt must be one of "present", "absent", "latest", /.source +
+          /found string "prsent" \(did you mean "present"\?\)/.source,
+      ),
     ],
     [
       'wrong type',
@@ -241,7 +246,8 @@ describe('loadPlaybook reports mistakes with positions', () => {
     ],
     [
       'notify without handler',
-      '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      notify: restart ngnix\n  handlers:\n    - name: restart nginx\n      debug: { msg: r }\n',
+      '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      notify: restart ngnix\n  handlers:\n    - ' +
+        'name: restart nginx\n      debug: { msg: r }\n',
       /4:15 notify "restart ngnix" matches no handler \(did you mean "restart nginx"\?\)/,
     ],
     ['handler without name', '- hosts: all\n  handlers:\n    - debug: { msg: r }\n', /3:7 a handler needs a "name"/],
@@ -354,7 +360,8 @@ describe('loadPlaybook reports mistakes with positions', () => {
   it('checks template and copy sources on the search path, and template file syntax', async () => {
     const errors = await loadErrors({
       'playbook.yml':
-        '- hosts: all\n  roles: [web]\n  tasks:\n    - copy: { src: nope.txt, dest: /x }\n    - template: { src: ok.hbs, dest: /y }\n    - copy: { src: "{{ f }}", dest: /z }\n',
+        '- hosts: all\n  roles: [web]\n  tasks:\n    - copy: { src: nope.txt, dest: /x }\n    - template: { ' +
+        'src: ok.hbs, dest: /y }\n    - copy: { src: "{{ f }}", dest: /z }\n',
       'templates/ok.hbs': 'fine {{ x }}\n',
       'roles/web/tasks/main.yml':
         '- template: { src: site.conf, dest: /etc/site.conf }\n- template: { src: missing.conf, dest: /m }\n',
@@ -362,7 +369,9 @@ describe('loadPlaybook reports mistakes with positions', () => {
     })
     expect(errors).toEqual([
       'site.conf:2:12 invalid template: expected a value, found "*"',
-      'main.yml:2:20 template src "missing.conf" not found (looked in: roles/web/templates/missing.conf, roles/web/files/templates/missing.conf, roles/web/files/missing.conf, roles/web/templates/missing.conf, roles/web/missing.conf, templates/missing.conf, missing.conf)',
+      'main.yml:2:20 template src "missing.conf" not found (looked in: roles/web/templates/missing.conf, ' +
+        'roles/web/files/templates/missing.conf, roles/web/files/missing.conf, ' +
+        'roles/web/templates/missing.conf, roles/web/missing.conf, templates/missing.conf, missing.conf)',
       'playbook.yml:4:20 copy src "nope.txt" not found (looked in: files/nope.txt, nope.txt)',
     ])
   })
@@ -372,7 +381,8 @@ describe('loadPlaybook reuse', () => {
   it('loads import_playbook plays, role dependencies first, imported handlers and with_items', async () => {
     const pb = await load({
       'playbook.yml':
-        '- import_playbook: sub/other.yml\n- hosts: web\n  roles: [app]\n  tasks:\n    - debug: { msg: "{{ item }}" }\n      with_items: [a, b]\n  handlers:\n    - import_tasks: handlers.yml\n',
+        '- import_playbook: sub/other.yml\n- hosts: web\n  roles: [app]\n  tasks:\n    - debug: { msg: "{{ ' +
+        'item }}" }\n      with_items: [a, b]\n  handlers:\n    - import_tasks: handlers.yml\n',
       'sub/other.yml': '- hosts: db\n  tasks: [{ debug: { msg: other } }]\n',
       'handlers.yml': '- name: h1\n  debug: { msg: h1 }\n  listen: [restart all]\n',
       'roles/app/meta/main.yml': 'dependencies: [{ role: base, tags: [base] }]\n',

@@ -1,4 +1,6 @@
-/** YAML front end: positions, core schema, duplicate keys, limits, UTF-8 — every failure a UserError with a position. */
+/**
+ * YAML front end: positions, core schema, duplicate keys, limits, UTF-8 — every failure a UserError with a position.
+ */
 import { describe, expect, it } from 'vitest'
 import { UserError, UserErrors } from '../../engine/errors.js'
 import { decodeUtf8, firstInvalidUtf8 } from '../../engine/load/utf8.js'

@@ -43,7 +43,8 @@ export function stillThere(entries: Entry[], users: Set<string>, cache = '/var/c
     for (const d of m.dirs) if (existsSync(d)) out.push(`folder ${d}`)
     for (const p of m.mounts) if (isMounted(p)) out.push(`mount ${p}`)
     for (const s of m.slots) {
-      if (liveSlots.has(s) || existsSync(join(cache, 'slots', String(s), 'owner'))) continue // taken by another run since
+      // taken by another run since
+      if (liveSlots.has(s) || existsSync(join(cache, 'slots', String(s), 'owner'))) continue
       if (existsSync(`/sys/class/net/tsfl${s}`)) out.push(`fleet bridge tsfl${s}`)
       if (existsSync(join(cache, `run-${s}`))) out.push(`fleet state ${join(cache, `run-${s}`)}`)
     }
@@ -100,7 +101,8 @@ export function report(run: string, before: Snapshot, after: Snapshot): string |
   if (strict) left.push(...addedLines.map((l) => `new since the run started: ${l}`))
   else if (addedLines.length > 0) {
     console.log(
-      `[leftovers] changed on this machine during the run, not made by it (other checkouts' runs?):\n  ${addedLines.join('\n  ')}`,
+      `[leftovers] changed on this machine during the run, not made by it (other checkouts' runs?):\n  ` +
+        `${addedLines.join('\n  ')}`,
     )
   }
   rmSync(join(registry(), 'swept', run), { recursive: true, force: true })

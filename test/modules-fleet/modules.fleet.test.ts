@@ -26,7 +26,9 @@ const PLAYBOOK = `
     - name: group
       group: { name: tsgroup, gid: 2345, system: true }
     - name: user
-      user: { name: tsuser, group: tsgroup, groups: [users], shell: /bin/bash, home: /home/tsuser, password: "${HASH.replace(/\$/g, '$')}" }
+      user:
+        { name: tsuser, group: tsgroup, groups: [users], shell: /bin/bash, home: /home/tsuser,
+          password: "${HASH.replace(/\$/g, '$')}" }
     - name: packages
       apt: { name: [make, git], update_cache: true, cache_valid_time: 3600 }
     - name: a repository on the node
@@ -110,11 +112,13 @@ describe.skipIf(!can.ok)(`modules on the fleet (${can.ok ? 'fleet' : can.why})`,
     await fleet.exec(node, [
       'sh',
       '-c',
-      'cd /srv/src && echo x > x && git add x && git -c user.email=t@t -c user.name=t commit -qm two && git push -q /srv/repo.git main',
+      'cd /srv/src && echo x > x && git add x && git -c user.email=t@t -c user.name=t commit -qm two && git ' +
+        'push -q /srv/repo.git main',
     ])
     writeFileSync(
       join(dir, 'main.yml'),
-      '- hosts: all\n  become: true\n  gather_facts: false\n  tasks:\n    - git: { repo: /srv/repo.git, dest: /opt/app, version: main }\n',
+      '- hosts: all\n  become: true\n  gather_facts: false\n  tasks:\n    - git: { repo: /srv/repo.git, ' +
+        'dest: /opt/app, version: main }\n',
     )
     const moved = await run('main.yml')
     expect(moved.rc, explain(moved)).toBe(0)
@@ -165,7 +169,9 @@ describe.skipIf(!can.ok)(`modules on the fleet (${can.ok ? 'fleet' : can.why})`,
   become: true
   gather_facts: false
   tasks:
-    - copy: { dest: /etc/systemd/system/tsbad.service, content: "[Service]\\nType=oneshot\\nExecStart=/bin/sh -c 'echo bad-unit-message; exit 1'\\n" }
+    - copy:
+        dest: /etc/systemd/system/tsbad.service
+        content: "[Service]\\nType=oneshot\\nExecStart=/bin/sh -c 'echo bad-unit-message; exit 1'\\n"
     - systemd: { name: tsbad, state: started, daemon_reload: true }
 `,
     )

@@ -32,10 +32,13 @@ const PLAYBOOK = `
     - name: database
       postgres_db: { name: hydra, owner: hydra, encoding: UTF8, extensions: [pg_trgm] }
     - name: schema (stand-in hydra-init)
-      shell: { cmd: "runuser -u postgres -- ${PREFIX}/hydra-init && touch /var/lib/tsplay-hydra-init.done", creates: /var/lib/tsplay-hydra-init.done }
+      shell:
+        cmd: "runuser -u postgres -- ${PREFIX}/hydra-init && touch /var/lib/tsplay-hydra-init.done"
+        creates: /var/lib/tsplay-hydra-init.done
       environment: { HYDRA_DBI: "dbi:Pg:dbname=hydra;" }
     - name: admin (stand-in hydra-create-user)
-      hydra_create_user: { name: admin, full_name: Admin, email: admin@example.org, password: "{{ admin_password }}", roles: [admin] }
+      hydra_create_user:
+        { name: admin, full_name: Admin, email: admin@example.org, password: "{{ admin_password }}", roles: [admin] }
       become_user: postgres
       environment: { PATH: "${PREFIX}:/usr/bin:/bin", HYDRA_DBI: "dbi:Pg:dbname=hydra;" }
 `
@@ -97,7 +100,8 @@ describe.skipIf(!can.ok)(`postgres and hydra_create_user on the fleet (${can.ok 
     expect(
       await psql(
         'postgres',
-        "SELECT rolcanlogin, rolsuper, rolcreatedb, rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid WHERE rolname = 'hydra'",
+        "SELECT rolcanlogin, rolsuper, rolcreatedb, rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid WHERE " +
+          "rolname = 'hydra'",
       ),
     ).toBe('t|f|f|t')
     expect(

@@ -54,20 +54,23 @@ d('basic modules over loopback sshd', () => {
     if (base) rmSync(base, { recursive: true, force: true })
   })
 
-  it('check mode on fresh hosts changes nothing and predicts the first run exactly; the second run changes nothing', async () => {
-    const check = await run('site.yml', ['--check', '--json'])
-    expect(check.code, check.stderr + check.stdout).toBe(0)
-    expect(existsSync(base)).toBe(false)
-    const first = await run('site.yml', ['--json'])
-    expect(first.code, first.stderr + first.stdout).toBe(0)
-    expect(changedTasks(check)).toEqual(changedTasks(first))
-    expect(total(first.recap, 'changed')).toBeGreaterThanOrEqual(2 * 12)
-    const second = await run('site.yml', ['--json'])
-    expect(second.code, second.stdout).toBe(0)
-    expect(changedTasks(second)).toEqual([])
-    const again = await run('site.yml', ['--check', '--json'])
-    expect(changedTasks(again)).toEqual([])
-  })
+  it(
+    'check mode on fresh hosts changes nothing and predicts the first run exactly; the second run changes ' + 'nothing',
+    async () => {
+      const check = await run('site.yml', ['--check', '--json'])
+      expect(check.code, check.stderr + check.stdout).toBe(0)
+      expect(existsSync(base)).toBe(false)
+      const first = await run('site.yml', ['--json'])
+      expect(first.code, first.stderr + first.stdout).toBe(0)
+      expect(changedTasks(check)).toEqual(changedTasks(first))
+      expect(total(first.recap, 'changed')).toBeGreaterThanOrEqual(2 * 12)
+      const second = await run('site.yml', ['--json'])
+      expect(second.code, second.stdout).toBe(0)
+      expect(changedTasks(second)).toEqual([])
+      const again = await run('site.yml', ['--check', '--json'])
+      expect(changedTasks(again)).toEqual([])
+    },
+  )
 
   it('the files are what the playbook says', () => {
     const h = `${base}/t1`

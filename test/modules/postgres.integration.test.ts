@@ -107,29 +107,33 @@ describe.skipIf(!can)(`postgres modules and hydra_create_user (${why})`, () => {
   })
 
   const password = "s3cr'et; DROP ROLE postgres; --"
-  it('postgres_user: creates a role with a SCRAM password, then is idempotent, without the password in argv', async () => {
-    const args = { name: 'hy"dra', password, role_attr_flags: 'CREATEDB,NOSUPERUSER' }
-    expect((await apply(pgUser, args, true)).changes).toEqual([
-      'create role hy"dra (CREATEDB NOSUPERUSER) with a password',
-    ])
-    expect(sql('postgres', `SELECT count(*) FROM pg_roles WHERE rolname = 'hy"dra'`)).toBe('0')
-    await apply(pgUser, args)
-    expect(
-      sql(
-        'postgres',
-        `SELECT rolcreatedb, rolcanlogin, rolsuper, rolpassword LIKE 'SCRAM-SHA-256$4096:%' FROM pg_authid WHERE rolname = 'hy"dra'`,
-      ),
-    ).toBe('t|t|f|t')
-    expect((await apply(pgUser, args)).commands).toEqual([])
-    const changed = await apply(pgUser, { ...args, password: 'other' })
-    expect(changed.changes).toEqual(['set the password of role hy"dra'])
-    expect((await apply(pgUser, { ...args, password: 'other' })).commands).toEqual([])
-    expect((await apply(pgUser, { ...args, password: 'other', role_attr_flags: 'NOCREATEDB' })).changes).toEqual([
-      'alter role hy"dra: NOCREATEDB',
-    ])
-    for (const c of seen) expect([...c.argv, JSON.stringify(c.env ?? {})].join(' ')).not.toMatch(/s3cr|other/)
-    expect(seen.filter((c) => String(c.stdin ?? '').includes('SCRAM-SHA-256')).every((c) => c.secretStdin)).toBe(true)
-  })
+  it(
+    'postgres_user: creates a role with a SCRAM password, then is idempotent, without the password in ' + 'argv',
+    async () => {
+      const args = { name: 'hy"dra', password, role_attr_flags: 'CREATEDB,NOSUPERUSER' }
+      expect((await apply(pgUser, args, true)).changes).toEqual([
+        'create role hy"dra (CREATEDB NOSUPERUSER) with a password',
+      ])
+      expect(sql('postgres', `SELECT count(*) FROM pg_roles WHERE rolname = 'hy"dra'`)).toBe('0')
+      await apply(pgUser, args)
+      expect(
+        sql(
+          'postgres',
+          `SELECT rolcreatedb, rolcanlogin, rolsuper, rolpassword LIKE 'SCRAM-SHA-256$4096:%' FROM pg_authid ` +
+            `WHERE rolname = 'hy"dra'`,
+        ),
+      ).toBe('t|t|f|t')
+      expect((await apply(pgUser, args)).commands).toEqual([])
+      const changed = await apply(pgUser, { ...args, password: 'other' })
+      expect(changed.changes).toEqual(['set the password of role hy"dra'])
+      expect((await apply(pgUser, { ...args, password: 'other' })).commands).toEqual([])
+      expect((await apply(pgUser, { ...args, password: 'other', role_attr_flags: 'NOCREATEDB' })).changes).toEqual([
+        'alter role hy"dra: NOCREATEDB',
+      ])
+      for (const c of seen) expect([...c.argv, JSON.stringify(c.env ?? {})].join(' ')).not.toMatch(/s3cr|other/)
+      expect(seen.filter((c) => String(c.stdin ?? '').includes('SCRAM-SHA-256')).every((c) => c.secretStdin)).toBe(true)
+    },
+  )
 
   it('postgres_db: creates a database with owner and pg_trgm, then is idempotent; drops it', async () => {
     const args = { name: 'hydra', owner: 'hy"dra', encoding: 'UTF8', extensions: ['pg_trgm'] }
@@ -145,35 +149,38 @@ describe.skipIf(!can)(`postgres modules and hydra_create_user (${why})`, () => {
     expect(sql('postgres', `SELECT count(*) FROM pg_database WHERE datname = 'scratch'`)).toBe('0')
   })
 
-  it('hydra_create_user (stand-in hydra-create-user): creates, is idempotent, adds roles, password only on stdin', async () => {
-    const init = runLocal({ argv: [`${STANDIN}/hydra-init`], runAs: 'postgres' }, env())
-    expect(init.rc, init.stderr).toBe(0)
-    const args = {
-      name: 'admin',
-      full_name: 'The Admin',
-      email: 'admin@example.org',
-      password: 'hunter2-$(id)',
-      roles: ['admin'],
-    }
-    const run = (a: Record<string, unknown>) =>
-      apply(hydraUser, { ...a, command: `${STANDIN}/hydra-create-user`, login_user: 'postgres' })
-    expect((await run(args)).changes).toEqual(['create Hydra user admin with roles admin'])
-    expect(sql('hydra', `SELECT username, fullname, emailaddress, password LIKE '$standin-sha256$%' FROM users`)).toBe(
-      'admin|The Admin|admin@example.org|t',
-    )
-    expect((await run(args)).commands).toEqual([])
-    expect((await run({ ...args, roles: ['admin', 'create-projects'] })).changes).toEqual([
-      'admin: roles [admin] → [admin, create-projects]',
-    ])
-    expect(sql('hydra', `SELECT string_agg(role, ',' ORDER BY role) FROM userroles`)).toBe('admin,create-projects')
-    expect((await run({ ...args, wipe_roles: true })).changes).toEqual([
-      'admin: roles [admin, create-projects] → [admin]',
-    ])
-    expect((await run({ ...args, update_password: 'always' })).changes).toEqual(['admin: set password'])
-    const hash = '$argon2id$v=19$m=262144,t=3,p=1$NFU1QXJRNnc4V1BhQ0NJQg$6GHqjqv5cNDDwZqrqUD0zQ'
-    await run({ name: 'admin', password_hash: hash, update_password: 'always' })
-    expect(sql('hydra', `SELECT password FROM users`)).toBe(hash)
-    expect((await run({ name: 'admin', password_hash: hash, update_password: 'always' })).commands).toEqual([])
-    for (const c of seen) expect(c.argv.join(' ')).not.toMatch(/hunter2|argon2id/)
-  })
+  it(
+    'hydra_create_user (stand-in hydra-create-user): creates, is idempotent, adds roles, password only on ' + 'stdin',
+    async () => {
+      const init = runLocal({ argv: [`${STANDIN}/hydra-init`], runAs: 'postgres' }, env())
+      expect(init.rc, init.stderr).toBe(0)
+      const args = {
+        name: 'admin',
+        full_name: 'The Admin',
+        email: 'admin@example.org',
+        password: 'hunter2-$(id)',
+        roles: ['admin'],
+      }
+      const run = (a: Record<string, unknown>) =>
+        apply(hydraUser, { ...a, command: `${STANDIN}/hydra-create-user`, login_user: 'postgres' })
+      expect((await run(args)).changes).toEqual(['create Hydra user admin with roles admin'])
+      expect(
+        sql('hydra', `SELECT username, fullname, emailaddress, password LIKE '$standin-sha256$%' FROM users`),
+      ).toBe('admin|The Admin|admin@example.org|t')
+      expect((await run(args)).commands).toEqual([])
+      expect((await run({ ...args, roles: ['admin', 'create-projects'] })).changes).toEqual([
+        'admin: roles [admin] → [admin, create-projects]',
+      ])
+      expect(sql('hydra', `SELECT string_agg(role, ',' ORDER BY role) FROM userroles`)).toBe('admin,create-projects')
+      expect((await run({ ...args, wipe_roles: true })).changes).toEqual([
+        'admin: roles [admin, create-projects] → [admin]',
+      ])
+      expect((await run({ ...args, update_password: 'always' })).changes).toEqual(['admin: set password'])
+      const hash = '$argon2id$v=19$m=262144,t=3,p=1$NFU1QXJRNnc4V1BhQ0NJQg$6GHqjqv5cNDDwZqrqUD0zQ'
+      await run({ name: 'admin', password_hash: hash, update_password: 'always' })
+      expect(sql('hydra', `SELECT password FROM users`)).toBe(hash)
+      expect((await run({ name: 'admin', password_hash: hash, update_password: 'always' })).commands).toEqual([])
+      for (const c of seen) expect(c.argv.join(' ')).not.toMatch(/hunter2|argon2id/)
+    },
+  )
 })

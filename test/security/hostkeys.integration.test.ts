@@ -37,7 +37,8 @@ describe.skipIf(!can.ok)(`host keys through the CLI${can.ok ? '' : ` (skipped: $
     dir = writeTree({
       'inventory.yml': fleet.inventoryYaml({ base }),
       'book.yml':
-        '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: touch, command: "touch {{ base }}/ran-{{ inventory_hostname }}" }\n',
+        '- hosts: all\n  gather_facts: false\n  tasks:\n    - { name: touch, command: "touch {{ base ' +
+        '}}/ran-{{ inventory_hostname }}" }\n',
     })
   })
 
@@ -66,7 +67,8 @@ describe.skipIf(!can.ok)(`host keys through the CLI${can.ok ? '' : ` (skipped: $
       const kh = join(dir, `changed_known_hosts_${hashed}`)
       writeFileSync(
         kh,
-        `[127.0.0.1]:${fleet.hosts[0].port} ${impostor}\n[127.0.0.1]:${fleet.hosts[1].port} ${fleet.hosts[1].hostKey}\n`,
+        `[127.0.0.1]:${fleet.hosts[0].port} ${impostor}\n[127.0.0.1]:${fleet.hosts[1].port} ` +
+          `${fleet.hosts[1].hostKey}\n`,
       )
       if (hashed) execFileSync('ssh-keygen', ['-H', '-f', kh], { stdio: 'ignore' })
       const before = readFileSync(kh, 'utf8')

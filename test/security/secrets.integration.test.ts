@@ -116,47 +116,51 @@ describe.skipIf(!can.ok || !pgOk)(
       if (dir) rmSync(dir, { recursive: true, force: true })
     })
 
-    it('not in argv or environment of any process on the host while it runs; session folder private, then removed', async () => {
-      const before = new Set(sessionDirs())
-      const bg = background(args(['--json']), { env: env(), limitMs: 90_000 })
-      let samples = 0
-      let sawPsql = false
-      const leaks: string[] = []
-      let sawDir: string | undefined
-      let modes: number[] = []
-      let running = true
-      bg.done.finally(() => (running = false))
-      while (running) {
-        const text = psArgs() + environs([fleet.user, 'root', 'postgres'], bg.child.pid ?? -1)
-        samples++
-        if (text.includes('ON_ERROR_STOP')) sawPsql = true
-        for (const s of [SECRET, fleet.sudoPassword])
-          if (text.includes(s)) leaks.push(s === SECRET ? 'db password' : 'sudo password')
-        const mine = sessionDirs().find((d) => !before.has(d))
-        if (mine && !sawDir && existsSync(join(mine, 'askpass'))) {
-          try {
-            modes = [
-              statSync(mine).mode & 0o777,
-              statSync(join(mine, 'pw')).mode & 0o777,
-              statSync(join(mine, 'askpass')).mode & 0o777,
-            ]
-            sawDir = mine
-          } catch {
-            /* removed meanwhile */
+    it(
+      'not in argv or environment of any process on the host while it runs; session folder private, then ' + 'removed',
+      async () => {
+        const before = new Set(sessionDirs())
+        const bg = background(args(['--json']), { env: env(), limitMs: 90_000 })
+        let samples = 0
+        let sawPsql = false
+        const leaks: string[] = []
+        let sawDir: string | undefined
+        let modes: number[] = []
+        let running = true
+        bg.done.finally(() => (running = false))
+        while (running) {
+          const text = psArgs() + environs([fleet.user, 'root', 'postgres'], bg.child.pid ?? -1)
+          samples++
+          if (text.includes('ON_ERROR_STOP')) sawPsql = true
+          for (const s of [SECRET, fleet.sudoPassword])
+            if (text.includes(s)) leaks.push(s === SECRET ? 'db password' : 'sudo password')
+          const mine = sessionDirs().find((d) => !before.has(d))
+          if (mine && !sawDir && existsSync(join(mine, 'askpass'))) {
+            try {
+              modes = [
+                statSync(mine).mode & 0o777,
+                statSync(join(mine, 'pw')).mode & 0o777,
+                statSync(join(mine, 'askpass')).mode & 0o777,
+              ]
+              sawDir = mine
+            } catch {
+              /* removed meanwhile */
+            }
           }
+          await new Promise((r) => setTimeout(r, 20))
         }
-        await new Promise((r) => setTimeout(r, 20))
-      }
-      const r = await bg.done
-      expect(r.code, explain(r)).toBe(0)
-      expect(samples).toBeGreaterThan(20) // sampled all along the 2 s become command and the (1 s each) psql calls
-      expect(sawPsql, 'a psql process was sampled').toBe(true)
-      expect([...new Set(leaks)]).toEqual([])
-      expect(sawDir, 'the askpass session folder was seen').toBeDefined()
-      expect(modes).toEqual([0o700, 0o600, 0o700])
-      await waitFor(() => !existsSync(sawDir!), 'the session folder to be removed', 10_000)
-      expect(pg.sql('postgres', "SELECT count(*) FROM pg_roles WHERE rolname = 'hydra_secret_test'")).toBe('1')
-    }, 120_000)
+        const r = await bg.done
+        expect(r.code, explain(r)).toBe(0)
+        expect(samples).toBeGreaterThan(20) // sampled all along the 2 s become command and the (1 s each) psql calls
+        expect(sawPsql, 'a psql process was sampled').toBe(true)
+        expect([...new Set(leaks)]).toEqual([])
+        expect(sawDir, 'the askpass session folder was seen').toBeDefined()
+        expect(modes).toEqual([0o700, 0o600, 0o700])
+        await waitFor(() => !existsSync(sawDir!), 'the session folder to be removed', 10_000)
+        expect(pg.sql('postgres', "SELECT count(*) FROM pg_roles WHERE rolname = 'hydra_secret_test'")).toBe('1')
+      },
+      120_000,
+    )
 
     it.each([[['--json']], [['-vvv']], [['-vvv', '--diff']], [['--diff', '--output', 'plain']]])(
       'not in any output: %j',
@@ -168,7 +172,8 @@ describe.skipIf(!can.ok || !pgOk)(
         expect(all).not.toContain(SECRET)
         expect(all).not.toContain(fleet.sudoPassword)
         expect(all).toContain('********') // masked, not absent: the tasks did show their (masked) values
-        expect(readFileSync(join(base, 'app.conf'), 'utf8')).toBe(`password=${SECRET}\n`) // the value did reach the host
+        // the value did reach the host
+        expect(readFileSync(join(base, 'app.conf'), 'utf8')).toBe(`password=${SECRET}\n`)
       },
       120_000,
     )

@@ -1,7 +1,8 @@
 /**
  * Slow tier: the whole Hydra playbook on a Pi's own architecture — an arm64 server and an arm64 builder (Debian
  * bookworm arm64 nodes emulated by qemu-user-static through binfmt_misc), plus an x86_64 builder in the same farm.
- * Nix is Debian's arm64 nix-bin; Hydra is the stand-in of test/hydra/hydra-pi.fleet.test.ts (test/fixtures/hydra-standin:
+ * Nix is Debian's arm64 nix-bin; Hydra is the stand-in of test/hydra/hydra-pi.fleet.test.ts
+ * (test/fixtures/hydra-standin:
  * Hydra cannot be downloaded here). The emulated nodes set `filter-syscalls = false` through nix_extra_options
  * (qemu-user cannot load the guest's seccomp filter); real Pis keep Nix's default.
  *

@@ -45,11 +45,17 @@ export function host(argv: string[], cwd?: string): string {
 export function missingForEmulation(): string | undefined {
   for (const q of ['aarch64', 'arm']) {
     if (!existsSync(`/usr/libexec/qemu-binfmt/${q}-binfmt-P`)) {
-      return 'qemu-user-static is not installed (apt-get install qemu-user-static arch-test): the arm64/armhf nodes need it'
+      return (
+        'qemu-user-static is not installed (apt-get install qemu-user-static arch-test): the ' +
+        'arm64/armhf nodes need it'
+      )
     }
   }
   if (spawnSync('sh', ['-c', 'command -v arch-test']).status !== 0) {
-    return 'arch-test is not installed (apt-get install arch-test): mmdebstrap needs it for a foreign-architecture rootfs'
+    return (
+      'arch-test is not installed (apt-get install arch-test): mmdebstrap needs it for a ' +
+      'foreign-architecture rootfs'
+    )
   }
   return undefined
 }

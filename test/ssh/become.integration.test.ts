@@ -100,47 +100,54 @@ describe.skipIf(!can.ok)(`become through sudo${can.ok ? '' : ` (skipped: ${can.w
     await conn.close()
   })
 
-  it('the password is in no argv or environment on the host while a become command runs; files are private and removed', async () => {
-    const f = fleet('password')
-    const sessionDirs = (): string[] =>
-      readdirSync('/tmp')
-        .filter((d) => d.startsWith('tsplay.'))
-        .map((d) => `/tmp/${d}`)
-    const before = new Set(sessionDirs())
-    const conn = await connectTo(f, 0, { becomePassword: f.sudoPassword })
-    const started = join(f.dir, 'become-started')
-    const running = conn.run(
-      { argv: ['sh', '-c', 'echo > "$1"; sleep 2; id -un', 'sh', started] },
-      { becomeUser: 'root' },
-    )
-    running.catch(() => undefined)
-    expect(await eventually(() => existsSync(started), 20_000)).toBe(true) // sudo, its shell and the command run now
-    const scan = procLeaks(f.hosts[0].pid, f.sudoPassword)
-    expect(scan.leaks).toEqual([])
-    expect(scan.scanned).toBeGreaterThan(3) // sshd session, shells, sudo, sleep: the scan saw the host side
-    const mine = sessionDirs().filter((d) => !before.has(d))
-    expect(mine).toHaveLength(1)
-    expect(statSync(mine[0]).mode & 0o777).toBe(0o700)
-    expect(statSync(`${mine[0]}/pw`).mode & 0o777).toBe(0o600)
-    expect(statSync(`${mine[0]}/askpass`).mode & 0o777).toBe(0o700)
-    expect((await running).stdout).toBe('root\n')
-    await conn.close()
-    expect(await eventually(() => !sessionDirs().includes(mine[0]))).toBe(true)
-  })
+  it(
+    'the password is in no argv or environment on the host while a become command runs; files are private ' +
+      'and removed',
+    async () => {
+      const f = fleet('password')
+      const sessionDirs = (): string[] =>
+        readdirSync('/tmp')
+          .filter((d) => d.startsWith('tsplay.'))
+          .map((d) => `/tmp/${d}`)
+      const before = new Set(sessionDirs())
+      const conn = await connectTo(f, 0, { becomePassword: f.sudoPassword })
+      const started = join(f.dir, 'become-started')
+      const running = conn.run(
+        { argv: ['sh', '-c', 'echo > "$1"; sleep 2; id -un', 'sh', started] },
+        { becomeUser: 'root' },
+      )
+      running.catch(() => undefined)
+      expect(await eventually(() => existsSync(started), 20_000)).toBe(true) // sudo, its shell and the command run now
+      const scan = procLeaks(f.hosts[0].pid, f.sudoPassword)
+      expect(scan.leaks).toEqual([])
+      expect(scan.scanned).toBeGreaterThan(3) // sshd session, shells, sudo, sleep: the scan saw the host side
+      const mine = sessionDirs().filter((d) => !before.has(d))
+      expect(mine).toHaveLength(1)
+      expect(statSync(mine[0]).mode & 0o777).toBe(0o700)
+      expect(statSync(`${mine[0]}/pw`).mode & 0o777).toBe(0o600)
+      expect(statSync(`${mine[0]}/askpass`).mode & 0o777).toBe(0o700)
+      expect((await running).stdout).toBe('root\n')
+      await conn.close()
+      expect(await eventually(() => !sessionDirs().includes(mine[0]))).toBe(true)
+    },
+  )
 
-  it('after a dropped connection and reconnect(), become works again and no session folder is left behind', async () => {
-    const f = fleet('password')
-    const sessionDirs = (): string[] => readdirSync('/tmp').filter((d) => d.startsWith('tsplay.'))
-    const before = new Set(sessionDirs())
-    const conn = await connectTo(f, 0, { becomePassword: f.sudoPassword })
-    expect((await conn.run({ argv: ['id', '-un'] }, { becomeUser: 'root' })).stdout).toBe('root\n')
-    f.killConnections(0)
-    await expect(conn.run({ argv: ['sleep', '5'] })).rejects.toThrow(HostError)
-    await conn.reconnect(10)
-    expect((await conn.run({ argv: ['id', '-un'] }, { becomeUser: 'root' })).stdout).toBe('root\n')
-    await conn.close()
-    expect(await eventually(() => sessionDirs().every((d) => before.has(d)))).toBe(true)
-  })
+  it(
+    'after a dropped connection and reconnect(), become works again and no session folder is left ' + 'behind',
+    async () => {
+      const f = fleet('password')
+      const sessionDirs = (): string[] => readdirSync('/tmp').filter((d) => d.startsWith('tsplay.'))
+      const before = new Set(sessionDirs())
+      const conn = await connectTo(f, 0, { becomePassword: f.sudoPassword })
+      expect((await conn.run({ argv: ['id', '-un'] }, { becomeUser: 'root' })).stdout).toBe('root\n')
+      f.killConnections(0)
+      await expect(conn.run({ argv: ['sleep', '5'] })).rejects.toThrow(HostError)
+      await conn.reconnect(10)
+      expect((await conn.run({ argv: ['id', '-un'] }, { becomeUser: 'root' })).stdout).toBe('root\n')
+      await conn.close()
+      expect(await eventually(() => sessionDirs().every((d) => before.has(d)))).toBe(true)
+    },
+  )
 
   it('wrong password → its own message, without the password in it', async () => {
     const e = await becomeError('password', 'not-the-password')

@@ -1,7 +1,8 @@
 /**
  * The flagship playbook as a Pi owner runs it: `tsplay run playbooks/hydra-pi.yml` on a real terminal (a tmux
  * pane, so the live view is on), against two fresh Debian nodes of the test fleet (a server and a builder), read
- * from the screen. Set up as test/hydra/hydra-pi.fleet.test.ts does (`nix_install_method: debian`, the Hydra stand-in of
+ * from the screen. Set up as test/hydra/hydra-pi.fleet.test.ts does (`nix_install_method: debian`, the Hydra stand-in
+ * of
  * test/fixtures/hydra-standin copied onto the server, the admin password in a 0600 vars file).
  *
  * Ctrl-C once, just after the `run_once` preflight task: the view gets past it (it used to freeze there), the run

@@ -49,7 +49,10 @@ describe.skipIf(!can.ok)(`live view on a terminal${can.ok ? '' : ` (skipped: ${!
     const closed = await freePort() // nothing listens there: the host "down" is unreachable
     const tag = randomBytes(4).toString('hex')
     dir = writeTree({
-      'inventory.yml': `${fleet.inventoryYaml()}    down: { ansible_host: 127.0.0.1, ansible_port: ${closed}, ansible_user: ${fleet.user}, ansible_ssh_private_key_file: ${fleet.keyFile} }\n  children:\n    two: { hosts: { t1: {}, t2: {} } }\n`,
+      'inventory.yml':
+        `${fleet.inventoryYaml()}    down: { ansible_host: 127.0.0.1, ansible_port: ` +
+        `${closed}, ansible_user: ${fleet.user}, ansible_ssh_private_key_file: ${fleet.keyFile} }\n  ` +
+        `children:\n    two: { hosts: { t1: {}, t2: {} } }\n`,
       'once.yml': `
 - hosts: two
   gather_facts: false

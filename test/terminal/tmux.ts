@@ -72,9 +72,11 @@ export async function openScreen(
   const rcFile = join(dir, 'rc')
   // A small parent writes tsplay's exit status to a file (tmux's own view of it can lag by seconds). It ignores
   // Ctrl-C, which the terminal sends to both; tsplay alone decides what Ctrl-C does.
-  const parent = `const { spawn } = require('node:child_process'); const fs = require('node:fs'); process.on('SIGINT', () => {});
+  const parent = `const { spawn } = require('node:child_process'); const fs = require('node:fs');
+    process.on('SIGINT', () => {});
     const c = spawn(process.argv[1], process.argv.slice(2), { stdio: 'inherit' });
-    c.on('exit', (code, sig) => fs.writeFileSync(${JSON.stringify(rcFile)}, String(sig ? 128 + require('node:os').constants.signals[sig] : code)))`
+    const status = (code, sig) => (sig ? 128 + require('node:os').constants.signals[sig] : code);
+    c.on('exit', (code, sig) => fs.writeFileSync(${JSON.stringify(rcFile)}, String(status(code, sig))))`
   const argv = [
     'env',
     '-u',

@@ -97,7 +97,8 @@ describe('loadConfig', () => {
       [
         '1:8 "forks" in tsplay.yml must be a whole number ≥ 1, found number 0',
         '2:10 "retries" in tsplay.yml must be a whole number ≥ 0, found number -1',
-        '3:1 unknown setting "nope" in tsplay.yml (settings: inventory, forks, known_hosts, trust_new_host_keys, task_timeout, retries, reconnect_timeout, output, verbose, diff, ask_become_pass)',
+        '3:1 unknown setting "nope" in tsplay.yml (settings: inventory, forks, known_hosts, ' +
+          'trust_new_host_keys, task_timeout, retries, reconnect_timeout, output, verbose, diff, ask_become_pass)',
       ],
     ],
     ['verbose: 9', ['1:10 "verbose" in tsplay.yml must be a whole number ≤ 4, found number 9']],

@@ -1,6 +1,7 @@
 /**
  * The editor schemas and the generated module reference:
- * - the committed schemas/*.json and docs/modules.md equal what the generator produces now (stale → run `npm run docs`);
+ * - the committed schemas/*.json and docs/modules.md equal what the generator produces now (stale → run `npm run
+ * docs`);
  * - the schemas compile under ajv's strict mode;
  * - every shipped YAML file under playbooks/ and inventory/ starts with the right `# yaml-language-server: $schema=…`
  *   line and validates against that committed schema;
@@ -112,7 +113,8 @@ const CASES: Array<[string, boolean, string]> = [
   [
     'templates where a boolean, number and choice are expected',
     true,
-    '- hosts: all\n  tasks:\n    - apt: { name: git, update_cache: "{{ u }}", cache_valid_time: "{{ t }}", state: "{{ s }}" }',
+    '- hosts: all\n  tasks:\n    - apt: { name: git, update_cache: "{{ u }}", cache_valid_time: "{{ t }}", ' +
+      'state: "{{ s }}" }',
   ],
   [
     'a word where a boolean is expected',
@@ -127,7 +129,8 @@ const CASES: Array<[string, boolean, string]> = [
   [
     'ansible.builtin spelling and alias',
     true,
-    '- hosts: all\n  tasks:\n    - ansible.builtin.file: { path: /x, state: directory }\n    - postgresql_db: { name: hydra }',
+    '- hosts: all\n  tasks:\n    - ansible.builtin.file: { path: /x, state: directory }\n    - ' +
+      'postgresql_db: { name: hydra }',
   ],
   ['file without a path', false, '- hosts: all\n  tasks:\n    - file: { state: directory }'],
   ['unknown task keyword', false, '- hosts: all\n  tasks:\n    - apt: { name: git }\n      regster: r'],
@@ -138,7 +141,8 @@ const CASES: Array<[string, boolean, string]> = [
   [
     'blocks, includes of nothing and handlers',
     true,
-    '- hosts: all\n  tasks:\n    - block:\n        - debug: { msg: hi }\n      rescue:\n        - debug: { var: x }\n      when: x is defined\n  handlers:\n    - name: h\n      command: /bin/true',
+    '- hosts: all\n  tasks:\n    - block:\n        - debug: { msg: hi }\n      rescue:\n        - debug: { ' +
+      'var: x }\n      when: x is defined\n  handlers:\n    - name: h\n      command: /bin/true',
   ],
   [
     'loop with loop_control',

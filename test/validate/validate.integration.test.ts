@@ -22,7 +22,9 @@ const ROLE = {
   'roles/web/defaults/main.yml': 'web_port: 80\nweb_uri: "http://x:{{ web_port }}"\n',
   'roles/web/tasks/main.yml': '- debug: { msg: "{{ web_uri }}" }\n',
   'roles/web/meta/argument_specs.yml':
-    'argument_specs:\n  main:\n    options:\n      web_port: { type: int, description: port }\n      web_uri: { type: str, description: url }\n      web_mode: { type: str, choices: [fast, safe], description: mode }\n',
+    'argument_specs:\n  main:\n    options:\n      web_port: { type: int, description: port }\n      ' +
+    'web_uri: { type: str, description: url }\n      web_mode: { type: str, choices: [fast, safe], ' +
+    'description: mode }\n',
 }
 
 let n = 0
@@ -62,7 +64,8 @@ describe('variable typos, reported where they are written', () => {
     })
     expect(r.code, r.shown).toBe(5)
     expect(r.err).toMatch(
-      /roles\/web\/defaults\/main\.yml:2:23: undefined variable "web_prot" in variable "web_uri" \(did you mean "web_port"\?\)/,
+      'roles/web/defaults/main.yml:2:23: undefined variable "web_prot" in variable "web_uri" (did you ' +
+        'mean "web_port"?)',
     )
   })
   it('in group_vars: an error in the group_vars file', () => {
@@ -73,7 +76,8 @@ describe('variable typos, reported where they are written', () => {
     })
     expect(r.code, r.shown).toBe(5)
     expect(r.err).toMatch(
-      /inventory\/group_vars\/web\.yml:1:22: undefined variable "web_prot" in variable "web_uri" of group "web" \(did you mean "web_port"\?\)/,
+      'inventory/group_vars/web.yml:1:22: undefined variable "web_prot" in variable "web_uri" of ' +
+        'group "web" (did you mean "web_port"?)',
     )
   })
   it('in a task that may be skipped: a warning, and the playbook is valid', () => {
@@ -83,14 +87,18 @@ describe('variable typos, reported where they are written', () => {
     })
     expect(r.code, r.shown).toBe(0)
     expect(r.err).toMatch(
-      /\[WARNING\]: .*site\.yml:3:25: variable "later" in debug\.msg of debug is defined nowhere \(the task may be skipped by its "when"\)/,
+      new RegExp(
+        /\[WARNING\]: .*site\.yml:3:25: variable "later" in debug\.msg of debug is defined nowhere /.source +
+          /\(the task may be skipped by its "when"\)/.source,
+      ),
     )
   })
   it('defined by set_fact, register or -e: nothing to say', () => {
     const r = validate(
       {
         'site.yml':
-          '- hosts: all\n  tasks:\n    - set_fact: { a: 1 }\n    - command: /bin/true\n      register: b\n    - debug: { msg: "{{ a }} {{ b.rc }} {{ c }}" }\n',
+          '- hosts: all\n  tasks:\n    - set_fact: { a: 1 }\n    - command: /bin/true\n      register: b\n  ' +
+          '  - debug: { msg: "{{ a }} {{ b.rc }} {{ c }}" }\n',
       },
       '-e',
       'c=1',
@@ -109,7 +117,10 @@ describe('inventory keys nothing reads', () => {
     })
     expect(r.code, r.shown).toBe(0)
     expect(r.err).toMatch(
-      /\[WARNING\]: .*inventory\/group_vars\/web\.yml:1:1: inventory variable "web_prot" of group "web" is read by no play, role or template \(did you mean "web_port"\?\)/,
+      new RegExp(
+        /\[WARNING\]: .*inventory\/group_vars\/web\.yml:1:1: inventory variable "web_prot" of /.source +
+          /group "web" is read by no play, role or template \(did you mean "web_port"\?\)/.source,
+      ),
     )
   })
 })
@@ -120,7 +131,8 @@ describe('role variables have types (meta/argument_specs.yml)', () => {
     const r = validate({ ...site, 'inventory/group_vars/web.yml': 'web_port: eighty\n' })
     expect(r.code, r.shown).toBe(5)
     expect(r.err).toMatch(
-      /inventory\/group_vars\/web\.yml:1:11: variable "web_port" \(set by group "web"\) must be an int, found "eighty" \(role web declares it int\)/,
+      'inventory/group_vars/web.yml:1:11: variable "web_port" (set by group "web") must be an int, ' +
+        'found "eighty" (role web declares it int)',
     )
   })
   it('a wrong choice given with -e, with did-you-mean; digits for an int are fine', () => {
@@ -168,7 +180,10 @@ describe('role variables have types (meta/argument_specs.yml)', () => {
     })
     expect(r.status, r.stderr).toBe(5)
     expect(r.stderr).toMatch(
-      /group_vars\/hydra_server\.yml:\d+:\d+: variable "hydra_port" \(set by group "hydra_server"\) must be an int, found "eighty"/,
+      new RegExp(
+        /group_vars\/hydra_server\.yml:\d+:\d+: variable "hydra_port" \(set by group /.source +
+          /"hydra_server"\) must be an int, found "eighty"/.source,
+      ),
     )
   })
 })
@@ -233,7 +248,8 @@ describe('argument rules declared in module schemas', () => {
   it('aliases are accepted', () => {
     const r = validate({
       'site.yml':
-        '- hosts: all\n  tasks:\n    - lineinfile: { dest: /x, value: a, regex: "^a" }\n    - file: { name: /y, state: directory }\n',
+        '- hosts: all\n  tasks:\n    - lineinfile: { dest: /x, value: a, regex: "^a" }\n    - file: { name: ' +
+        '/y, state: directory }\n',
     })
     expect(r.code, r.shown).toBe(0)
   })

@@ -5,7 +5,8 @@
  *
  * @example
  * ```ts
- * jinjaNames(compileJinja('{% set n = 1 %}{% for u in users %}{{ u }}{{ n }}{{ loop.index }}{% endfor %}').nodes) // ['users']
+ * const tpl = compileJinja('{% set n = 1 %}{% for u in users %}{{ u }}{{ n }}{{ loop.index }}{% endfor %}')
+ * jinjaNames(tpl.nodes) // ['users']
  * ```
  */
 import type { Expr } from '../ast.js'

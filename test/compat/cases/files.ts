@@ -79,7 +79,8 @@ export const FILES: CompatCase[] = [
         `  vars:\n    port: 8080\n    names: [a, b]\n    opts: { debug: false }\n`,
       ),
       'templates/app.conf.j2':
-        'port = {{ port }}\nnames = {{ names | join(",") }}\nhost = {{ inventory_hostname }}\nupper = {{ "x" | upper }}\nport_plus = {{ port | int + 1 }}\n',
+        'port = {{ port }}\nnames = {{ names | join(",") }}\nhost = {{ inventory_hostname }}\nupper = {{ ' +
+        '"x" | upper }}\nport_plus = {{ port | int + 1 }}\n',
     },
   },
   {

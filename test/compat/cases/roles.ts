@@ -72,7 +72,12 @@ export const ROLES: CompatCase[] = [
       loop: [a, b, c]
       loop_control: { index_var: i }
     - assert: { that: ["idx == [0, 1, 2]"] }
-    - assert: { that: ["ansible_loop.index == 2", "ansible_loop.first == false", "ansible_loop.length == 3", "ansible_loop.previtem == 'a'"] }
+    - assert:
+        that:
+          - ansible_loop.index == 2
+          - ansible_loop.first == false
+          - ansible_loop.length == 3
+          - ansible_loop.previtem == 'a'
       loop: [a, b, c]
       loop_control: { extended: true }
       when: item == 'b'
