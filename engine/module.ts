@@ -12,7 +12,8 @@
  *   apt: { name: git, state: present }
  * ```
  */
-import type { Static, TSchema } from '@sinclair/typebox'
+import type { TSchema } from '@sinclair/typebox'
+import type { ModuleArgs } from './argtypes.js'
 import type { Command, CommandResult, FileDiff, HostFacts, Vars } from './types.js'
 
 /** What a module may read about the host and the run (no I/O through it). */
@@ -71,7 +72,10 @@ export interface AfterResult {
   msg?: string
 }
 
-/** A module's definition. `S` is its TypeBox schema, `F` its facts. */
+/**
+ * A module's definition. `S` is its TypeBox schema, `F` its facts. Every method receives `ModuleArgs<S>`: the
+ * canonical, default-filled arguments (engine/argtypes.ts); the engine resolves them once, before `gather`.
+ */
 export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
   /** Name used in playbooks (`apt`); `ansible.builtin.<name>` is accepted when `ansibleCompatible`. */
   name: string
@@ -92,18 +96,18 @@ export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
   /** Runs on the controller only; no connection needed (debug, set_fact, assert, fail). */
   controllerOnly?: boolean
   /** Read-only fact gathering, run right before planning. */
-  gather(args: Static<S>, ctx: ModuleContext, io: HostIO): Promise<F>
+  gather(args: ModuleArgs<S>, ctx: ModuleContext, io: HostIO): Promise<F>
   /** Pure: decide from facts what to run. */
-  plan(facts: F, args: Static<S>, ctx: ModuleContext): Plan
+  plan(facts: F, args: ModuleArgs<S>, ctx: ModuleContext): Plan
   /**
    * Optional: replaces the default apply (run the plan's commands in order, stop at the first failure).
    * For modules that must wait or reconnect (reboot, wait_for).
    */
-  apply?(plan: Plan, args: Static<S>, ctx: ModuleContext, io: HostIO): Promise<AfterResult>
+  apply?(plan: Plan, args: ModuleArgs<S>, ctx: ModuleContext, io: HostIO): Promise<AfterResult>
   /** Optional: build the registered result from the commands' results (rc/stdout for `command`). */
   after?(
     facts: F,
-    args: Static<S>,
+    args: ModuleArgs<S>,
     results: CommandResult[],
     ctx: ModuleContext,
     io: HostIO,

@@ -8,11 +8,12 @@
  * - apt: { name: [git, postgresql], state: present, update_cache: true, cache_valid_time: 3600 }
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import { sh } from '../engine/commands.js'
 import type { Command } from '../engine/types.js'
-import { fill, toList, type WithDefaults } from './lib/argvalues.js'
+import { toList } from './lib/argvalues.js'
 import {
   isInstalled,
   parseAptPolicy,
@@ -32,39 +33,32 @@ const Args = Type.Object(
         aliases: ['pkg', 'package'],
       }),
     ),
-    state: Type.Optional(
+    state: Defaulted(
       Type.Union([Type.Literal('present'), Type.Literal('absent'), Type.Literal('latest')], {
         description: 'present: installed; latest: installed at the candidate version; absent: removed',
         default: 'present',
       }),
     ),
-    update_cache: Type.Optional(
+    update_cache: Defaulted(
       Type.Boolean({ description: 'Run `apt-get update` first (not a change by itself)', default: false }),
     ),
-    cache_valid_time: Type.Optional(
+    cache_valid_time: Defaulted(
       Type.Integer({
         minimum: 0,
         description: 'Skip the update when the lists are younger than this many seconds (0: always update)',
         default: 0,
       }),
     ),
-    install_recommends: Type.Optional(
-      Type.Boolean({ description: 'Install recommended packages too', default: false }),
-    ),
-    purge: Type.Optional(
+    install_recommends: Defaulted(Type.Boolean({ description: 'Install recommended packages too', default: false })),
+    purge: Defaulted(
       Type.Boolean({ description: 'With state absent: remove configuration files too', default: false }),
     ),
-    autoremove: Type.Optional(
-      Type.Boolean({ description: 'Remove dependencies nothing needs any more', default: false }),
-    ),
+    autoremove: Defaulted(Type.Boolean({ description: 'Remove dependencies nothing needs any more', default: false })),
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
-type Full = WithDefaults<
-  Args,
-  'state' | 'update_cache' | 'cache_valid_time' | 'install_recommends' | 'purge' | 'autoremove'
->
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** What gather found. */
 export interface AptFacts {
@@ -124,8 +118,7 @@ export default defineModule({
   check: 'full',
   example: '- apt: { name: [git, make], state: present, update_cache: true, cache_valid_time: 3600 }',
 
-  async gather(raw, ctx, io): Promise<AptFacts> {
-    const args = fill(Args, raw) as Full
+  async gather(args, ctx, io): Promise<AptFacts> {
     let cacheUpdated = false
     if (args.update_cache && !ctx.checkMode) {
       let stale = true
@@ -171,8 +164,7 @@ export default defineModule({
     return facts
   },
 
-  plan(facts, raw) {
-    const args = fill(Args, raw) as Full
+  plan(facts, args) {
     const install: string[] = []
     const remove: string[] = []
     const changes: string[] = []

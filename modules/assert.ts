@@ -11,7 +11,8 @@
  *     fail_msg: "{{ inventory_hostname }} cannot build Hydra"
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule } from '../engine/module.js'
 import { evalCondition } from '../engine/expr.js'
 import type { Vars } from '../engine/types.js'
@@ -29,14 +30,13 @@ const Args = Type.Object(
       }),
     ),
     msg: Type.Optional(Type.Unknown({ description: 'Alias of `fail_msg`.' })),
-    success_msg: Type.Optional(
-      Type.Unknown({ default: 'All assertions passed', description: 'Message when all hold.' }),
-    ),
-    quiet: Type.Optional(Type.Boolean({ default: false, description: 'Do not print the success message.' })),
+    success_msg: Defaulted(Type.Unknown({ default: 'All assertions passed', description: 'Message when all hold.' })),
+    quiet: Defaulted(Type.Boolean({ default: false, description: 'Do not print the success message.' })),
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** The first condition that does not hold, or undefined. A bad expression counts as failing, with its error. */
 export function firstFalse(that: string | string[], vars: Vars): { src: string; error?: string } | undefined {
@@ -71,7 +71,7 @@ export default defineModule({
         : text(args.fail_msg ?? args.msg ?? 'Assertion failed')
       return { commands: [], fail: msg, msg, data: { assertion: bad.src, evaluated_to: false, msg } }
     }
-    const msg = text(args.success_msg ?? 'All assertions passed')
+    const msg = text(args.success_msg)
     return { commands: [], changed: false, msg: args.quiet ? undefined : msg, data: { msg } }
   },
 })

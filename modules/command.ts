@@ -12,7 +12,8 @@
  *   register: out
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { argRules } from '../engine/argrules.js'
 import { defineModule } from '../engine/module.js'
 import { splitArgs, SplitError } from './lib/argv.js'
@@ -30,8 +31,8 @@ export const runArgs = {
     Type.String({ description: 'Change into this folder before running (and before checking creates/removes).' }),
   ),
   stdin: Type.Optional(Type.String({ description: "Text written to the command's standard input." })),
-  stdin_add_newline: Type.Optional(Type.Boolean({ default: true, description: 'Add a newline after `stdin`.' })),
-  strip_empty_ends: Type.Optional(
+  stdin_add_newline: Defaulted(Type.Boolean({ default: true, description: 'Add a newline after `stdin`.' })),
+  strip_empty_ends: Defaulted(
     Type.Boolean({ default: true, description: 'Strip trailing newlines from stdout/stderr in the result.' }),
   ),
 }
@@ -53,7 +54,8 @@ const Args = Type.Object(
     ...argRules({ required_one_of: [['cmd', 'argv']], mutually_exclusive: [['cmd', 'argv']] }),
   },
 )
-type Args = Static<typeof Args>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** Ansible's inline `key=value` options in a free-form command (`command: make all creates=/opt/app/built`). */
 const INLINE = new Set(['creates', 'removes', 'chdir', 'stdin'])

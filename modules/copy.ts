@@ -11,7 +11,8 @@
  */
 import { readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { argRules } from '../engine/argrules.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import { attrArgs, backupArg } from './lib/args.js'
@@ -31,7 +32,7 @@ const Args = Type.Object(
       description:
         "Path on the host. Ending in `/` (or naming an existing folder): the file goes into it under `src`'s name.",
     }),
-    force: Type.Optional(
+    force: Defaulted(
       Type.Boolean({
         default: true,
         description: 'Replace the file when its content differs; false: only write it when absent.',
@@ -56,7 +57,8 @@ const Args = Type.Object(
     ...argRules({ required_one_of: [['content', 'src']], mutually_exclusive: [['content', 'src']] }),
   },
 )
-type Args = Static<typeof Args>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 export default defineModule({
   name: 'copy',

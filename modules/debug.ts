@@ -7,26 +7,28 @@
  * - debug: { var: result.stdout_lines, verbosity: 1 }
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule } from '../engine/module.js'
 import { evalExpr } from '../engine/expr.js'
 import type { Vars } from '../engine/types.js'
 
 const Args = Type.Object(
   {
-    msg: Type.Optional(Type.Unknown({ default: 'Hello world!', description: 'The message to print (any value).' })),
+    msg: Defaulted(Type.Unknown({ default: 'Hello world!', description: 'The message to print (any value).' })),
     var: Type.Optional(
       Type.String({
         description: 'A variable (expression) whose value to print, e.g. `result.stdout`; instead of `msg`.',
       }),
     ),
-    verbosity: Type.Optional(
+    verbosity: Defaulted(
       Type.Integer({ default: 0, minimum: 0, description: 'Print only when run with at least this many `-v`.' }),
     ),
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** Ansible's text for a variable that is not defined. */
 export const NOT_DEFINED = 'VARIABLE IS NOT DEFINED!'
@@ -51,7 +53,7 @@ export default defineModule({
   gather: async () => undefined,
   plan(_facts, args: Args, ctx) {
     const level = Number(ctx.vars.ansible_verbosity ?? 0)
-    if ((args.verbosity ?? 0) > level)
+    if (args.verbosity > level)
       return { commands: [], changed: false, data: { skipped_reason: 'Verbosity threshold not met.' } }
     if (args.var !== undefined) {
       const value = lookup(args.var, ctx.vars)

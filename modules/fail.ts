@@ -7,16 +7,18 @@
  *   when: facts.memtotal_mb < 2000
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule } from '../engine/module.js'
 
 const Args = Type.Object(
   {
-    msg: Type.Optional(Type.String({ default: 'Failed as requested from task', description: 'The failure message.' })),
+    msg: Defaulted(Type.String({ default: 'Failed as requested from task', description: 'The failure message.' })),
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 export default defineModule({
   name: 'fail',
@@ -28,7 +30,7 @@ export default defineModule({
   example: 'fail: { msg: "unsupported architecture" }',
   gather: async () => undefined,
   plan: (_facts, args: Args) => {
-    const msg = args.msg ?? 'Failed as requested from task'
+    const msg = args.msg
     return { commands: [], fail: msg, msg }
   },
 })

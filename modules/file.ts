@@ -11,7 +11,8 @@
  * ```
  */
 import { posix } from 'node:path'
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { sh } from '../engine/commands.js'
 import { argRules } from '../engine/argrules.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
@@ -41,27 +42,25 @@ const Args = Type.Object(
       Type.String({ description: "Link target for state=link (relative to the link's folder) or hard." }),
     ),
     ...attrArgs,
-    recurse: Type.Optional(
+    recurse: Defaulted(
       Type.Boolean({
         default: false,
         description: 'With state=directory: apply mode/owner/group to everything under it.',
       }),
     ),
-    force: Type.Optional(
+    force: Defaulted(
       Type.Boolean({
         default: false,
         description: 'Links: replace an existing file, create a symlink to a missing src.',
       }),
     ),
-    follow: Type.Optional(
-      Type.Boolean({ default: true, description: 'Apply attributes to what a symlink points at.' }),
-    ),
+    follow: Defaulted(Type.Boolean({ default: true, description: 'Apply attributes to what a symlink points at.' })),
     access_time: Type.Optional(
       Type.String({
         description: "'preserve', 'now', or a time in `access_time_format`. Default: preserve (now for touch).",
       }),
     ),
-    access_time_format: Type.Optional(
+    access_time_format: Defaulted(
       Type.String({ default: DEFAULT_TIME_FORMAT, description: 'strftime format of `access_time`.' }),
     ),
     modification_time: Type.Optional(
@@ -69,7 +68,7 @@ const Args = Type.Object(
         description: "'preserve', 'now', or a time in `modification_time_format`. Default: preserve (now for touch).",
       }),
     ),
-    modification_time_format: Type.Optional(
+    modification_time_format: Defaulted(
       Type.String({ default: DEFAULT_TIME_FORMAT, description: 'strftime format of `modification_time`.' }),
     ),
   },
@@ -83,7 +82,8 @@ const Args = Type.Object(
     }),
   },
 )
-type Args = Static<typeof Args>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** Prints the missing ancestors of $1, innermost first (the path itself excluded). */
 const MISSING =
@@ -111,10 +111,10 @@ export default defineModule({
         : args.state === 'hard' || posix.isAbsolute(args.src)
           ? args.src
           : posix.join(posix.dirname(path), args.src)
-    const cmds: Command[] = [pathProbe(path, { follow: args.follow !== false })]
+    const cmds: Command[] = [pathProbe(path, { follow: args.follow })]
     if (srcPath !== undefined) cmds.push(pathProbe(srcPath))
     if (args.recurse) cmds.push(sh(TREE, [path], { describe: `list ${path}` }))
-    const dirs = args.state === 'directory' || (args.state === undefined && args.recurse === true)
+    const dirs = args.state === 'directory' || (args.state === undefined && args.recurse)
     if (dirs) cmds.push(sh(MISSING, [path], { describe: `missing parents of ${path}` }))
     for (const t of [atime, mtime]) if (t.kind === 'at') cmds.push(sh('date -d "$1" +%s', [t.text]))
     const res = await io.batch(cmds)
@@ -131,7 +131,7 @@ export default defineModule({
         throw new ModuleFailure(`the host could not read the time '${t.text}': ${r.stderr.trim()}`)
       t.epoch = epoch
     }
-    const state: FileState = args.state ?? defaultState(info, args.recurse === true)
+    const state: FileState = args.state ?? defaultState(info, args.recurse)
     return { path, state, info, src: args.src, srcInfo, tree, missingParents, atime, mtime }
   },
   plan(facts, args, ctx) {
@@ -142,9 +142,9 @@ export default defineModule({
       mode: args.mode,
       owner: args.owner,
       group: args.group,
-      force: args.force === true,
-      follow: args.follow !== false,
-      recurse: args.recurse === true,
+      force: args.force,
+      follow: args.follow,
+      recurse: args.recurse,
       checkMode: ctx.checkMode,
     })
   },

@@ -8,10 +8,11 @@
  * - git: { repo: https://github.com/NixOS/nix.git, dest: /usr/local/src/nix, version: "2.24.10", depth: 1 }
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
-import { fill, type WithDefaults } from './lib/argvalues.js'
+
 import {
   destProbe,
   FULL_SHA_RE,
@@ -26,22 +27,22 @@ const Args = Type.Object(
   {
     repo: Type.String({ minLength: 1, description: 'Repository URL or path (git clone syntax)' }),
     dest: Type.String({ minLength: 1, description: 'Folder to clone into' }),
-    version: Type.Optional(
+    version: Defaulted(
       Type.String({ minLength: 1, description: 'Branch, tag, full commit id or HEAD', default: 'HEAD' }),
     ),
     depth: Type.Optional(
       Type.Integer({ minimum: 1, description: 'Shallow clone with this many commits (default: full history)' }),
     ),
-    force: Type.Optional(Type.Boolean({ description: 'Discard local modifications of tracked files', default: false })),
-    update: Type.Optional(Type.Boolean({ description: 'Move an existing clone to the wanted version', default: true })),
-    remote: Type.Optional(
+    force: Defaulted(Type.Boolean({ description: 'Discard local modifications of tracked files', default: false })),
+    update: Defaulted(Type.Boolean({ description: 'Move an existing clone to the wanted version', default: true })),
+    remote: Defaulted(
       Type.String({ pattern: '^[A-Za-z0-9._][A-Za-z0-9._-]*$', description: 'Name of the remote', default: 'origin' }),
     ),
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
-type Full = WithDefaults<Args, 'version' | 'force' | 'update' | 'remote'>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** What gather found. */
 export interface GitFacts {
@@ -63,8 +64,7 @@ export default defineModule({
   check: 'full',
   example: '- git: { repo: /srv/repo.git, dest: /opt/app, version: main }',
 
-  async gather(raw, ctx, io): Promise<GitFacts> {
-    const args = fill(Args, raw) as Full
+  async gather(args, ctx, io): Promise<GitFacts> {
     if (!VERSION_RE.test(args.version))
       throw new ModuleFailure(`version ${JSON.stringify(args.version)} is not a branch, tag or commit name`)
     const byId = FULL_SHA_RE.test(args.version)
@@ -89,8 +89,7 @@ export default defineModule({
     return { dest, target }
   },
 
-  plan(facts, raw, ctx) {
-    const args = fill(Args, raw) as Full
+  plan(facts, args, ctx) {
     const { dest, target } = facts
     const d = args.dest
     const cmds: Command[] = []
@@ -202,8 +201,7 @@ export default defineModule({
     return { commands: cmds, changes, data: data(cmds.length ? target.sha : dest.head, urlChanged) }
   },
 
-  async after(_facts, raw, _results, _ctx, io) {
-    const args = fill(Args, raw) as Full
+  async after(_facts, args, _results, _ctx, io) {
     const head = await io.run({ argv: ['git', '-C', args.dest, 'rev-parse', 'HEAD'] })
     return head.rc === 0 ? { data: { after: head.stdout.trim() } } : {}
   },

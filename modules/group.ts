@@ -6,18 +6,19 @@
  * - group: { name: nixbld, gid: 30000, system: true }
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
-import { fill, type WithDefaults } from './lib/argvalues.js'
+
 import { ACCOUNT_RE, parseGroup, type GroupEntry } from './lib/accounts.js'
 
 const Args = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Group name' }),
     gid: Type.Optional(Type.Integer({ minimum: 0, description: 'Group id (default: the next free one)' })),
-    system: Type.Optional(Type.Boolean({ description: 'A system group (gid from the system range)', default: false })),
-    state: Type.Optional(
+    system: Defaulted(Type.Boolean({ description: 'A system group (gid from the system range)', default: false })),
+    state: Defaulted(
       Type.Union([Type.Literal('present'), Type.Literal('absent')], {
         description: 'Whether the group exists',
         default: 'present',
@@ -26,8 +27,8 @@ const Args = Type.Object(
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
-type Full = WithDefaults<Args, 'system' | 'state'>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** What gather found. */
 export interface GroupFacts {
@@ -42,15 +43,13 @@ export default defineModule({
   check: 'full',
   example: '- group: { name: hydra, system: true }',
 
-  async gather(raw, _ctx, io): Promise<GroupFacts> {
-    const args = fill(Args, raw) as Full
+  async gather(args, _ctx, io): Promise<GroupFacts> {
     if (!ACCOUNT_RE.test(args.name)) throw new ModuleFailure(`not a valid group name: ${JSON.stringify(args.name)}`)
     const r = await io.run({ argv: ['getent', 'group', args.name], okCodes: [0, 2] })
     return { group: parseGroup(r.stdout) }
   },
 
-  plan(facts, raw) {
-    const args = fill(Args, raw) as Full
+  plan(facts, args) {
     const g = facts.group
     const cmds: Command[] = []
     const changes: string[] = []
@@ -75,8 +74,7 @@ export default defineModule({
     return { commands: cmds, changes, data: { name: args.name, gid: g?.gid ?? args.gid ?? null, state: args.state } }
   },
 
-  async after(_f, raw, _r, _ctx, io) {
-    const args = fill(Args, raw) as Full
+  async after(_f, args, _r, _ctx, io) {
     if (args.state === 'absent') return {}
     const g = parseGroup((await io.run({ argv: ['getent', 'group', args.name], okCodes: [0, 2] })).stdout)
     return g ? { data: { gid: g.gid } } : {}

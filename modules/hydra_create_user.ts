@@ -12,11 +12,12 @@
  * }}", roles: [admin] }
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { argRules } from '../engine/argrules.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
-import { badArg, fill, type WithDefaults } from './lib/argvalues.js'
+import { badArg } from './lib/argvalues.js'
 import { badDbName, becomeFailure, parseJsonLine, psql, psqlError } from './lib/psql.js'
 
 const Args = Type.Object(
@@ -30,21 +31,21 @@ const Args = Type.Object(
     password_hash: Type.Optional(
       Type.String({ minLength: 1, description: 'A ready Argon2id hash (as `--password-hash`)', secret: true }),
     ),
-    roles: Type.Optional(
+    roles: Defaulted(
       Type.Array(Type.String({ minLength: 1 }), { description: 'Roles to add (e.g. admin)', default: [] }),
     ),
-    wipe_roles: Type.Optional(Type.Boolean({ description: 'Remove roles not in `roles`', default: false })),
-    update_password: Type.Optional(
+    wipe_roles: Defaulted(Type.Boolean({ description: 'Remove roles not in `roles`', default: false })),
+    update_password: Defaulted(
       Type.Union([Type.Literal('on_create'), Type.Literal('always')], {
         description: 'Set the password only for a new user, or on every run',
         default: 'on_create',
       }),
     ),
-    database: Type.Optional(
+    database: Defaulted(
       Type.String({ minLength: 1, description: "Hydra's database (read with psql)", default: 'hydra' }),
     ),
-    login_user: Type.Optional(Type.String({ minLength: 1, description: 'OS user psql runs as', default: 'postgres' })),
-    command: Type.Optional(
+    login_user: Defaulted(Type.String({ minLength: 1, description: 'OS user psql runs as', default: 'postgres' })),
+    command: Defaulted(
       Type.String({
         minLength: 1,
         description: 'The hydra-create-user program (name or path)',
@@ -54,8 +55,8 @@ const Args = Type.Object(
   },
   { additionalProperties: false, ...argRules({ mutually_exclusive: [['password', 'password_hash']] }) },
 )
-type Args = Static<typeof Args>
-type Full = WithDefaults<Args, 'roles' | 'wipe_roles' | 'update_password' | 'database' | 'login_user' | 'command'>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** A row of Hydra's `users` table and its roles. */
 export interface HydraUser {
@@ -87,8 +88,7 @@ export default defineModule({
   check: 'full',
   example: '- hydra_create_user: { name: admin, email: admin@example.org, password: "{{ pw }}", roles: [admin] }',
 
-  async gather(raw, _ctx, io): Promise<HydraFacts> {
-    const args = fill(Args, raw) as Full
+  async gather(args, _ctx, io): Promise<HydraFacts> {
     if (badArg(args.name) || args.roles.some(badArg))
       throw new ModuleFailure('user and role names must not start with "-"')
     if (args.password_hash !== undefined && !/^[A-Za-z0-9$=,./+_:-]+$/.test(args.password_hash))
@@ -107,8 +107,7 @@ export default defineModule({
     return { user: parseJsonLine<HydraUser | null>(r) ?? undefined }
   },
 
-  plan(f, raw, ctx) {
-    const args = fill(Args, raw) as Full
+  plan(f, args, ctx) {
     if (f.unavailable && !ctx.checkMode) {
       return {
         commands: [],

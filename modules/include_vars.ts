@@ -12,7 +12,8 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative } from 'node:path'
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { readYamlFile } from '../engine/load/yaml.js'
 import { defineModule } from '../engine/module.js'
 
@@ -29,7 +30,7 @@ const Args = Type.Object(
     name: Type.Optional(
       Type.String({ description: 'Put the loaded variables under this one name instead of at the top.' }),
     ),
-    depth: Type.Optional(
+    depth: Defaulted(
       Type.Integer({
         minimum: 0,
         default: 0,
@@ -42,7 +43,7 @@ const Args = Type.Object(
     ignore_files: Type.Optional(
       Type.Array(Type.String(), { description: 'With dir: file names (regular expressions) to leave out.' }),
     ),
-    extensions: Type.Optional(
+    extensions: Defaulted(
       Type.Array(Type.String(), {
         default: ['yaml', 'yml', 'json'],
         description: 'With dir: the file extensions loaded.',
@@ -51,7 +52,8 @@ const Args = Type.Object(
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 interface Loaded {
   vars?: Record<string, unknown>
@@ -66,7 +68,7 @@ function locate(p: string, searchPaths: readonly string[]): string | undefined {
 }
 
 function listDir(dir: string, args: Args, level: number): string[] {
-  const exts = args.extensions ?? ['yaml', 'yml', 'json']
+  const exts = args.extensions
   const out: string[] = []
   for (const n of readdirSync(dir).sort()) {
     const p = join(dir, n)

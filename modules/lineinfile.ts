@@ -14,7 +14,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import { posix } from 'node:path'
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { argRules } from '../engine/argrules.js'
 import { defineModule, ModuleFailure, type Plan } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
@@ -27,7 +28,7 @@ import { effective, isType, parsePathProbe, pathProbe, type PathInfo } from './l
 const Args = Type.Object(
   {
     ...pathArgs('The file to edit.', ['dest', 'destfile', 'name']),
-    state: Type.Optional(
+    state: Defaulted(
       Type.Union([Type.Literal('present'), Type.Literal('absent')], {
         default: 'present',
         description: 'Whether the line should be there.',
@@ -50,13 +51,13 @@ const Args = Type.Object(
       Type.String({ description: "Regexp of the line to insert after, or 'EOF' (the default) when nothing matches." }),
     ),
     insertbefore: Type.Optional(Type.String({ description: "Regexp of the line to insert before, or 'BOF'." })),
-    create: Type.Optional(
+    create: Defaulted(
       Type.Boolean({ default: false, description: 'Create the file when missing (else state=present fails).' }),
     ),
-    firstmatch: Type.Optional(
+    firstmatch: Defaulted(
       Type.Boolean({ default: false, description: 'Use the first matching line instead of the last.' }),
     ),
-    backrefs: Type.Optional(
+    backrefs: Defaulted(
       Type.Boolean({
         default: false,
         description: 'Expand \\1/\\g<name> in `line` from the regexp match; change nothing when it does not match.',
@@ -84,7 +85,8 @@ const Args = Type.Object(
     }),
   },
 )
-type Args = Static<typeof Args>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** What planning needs: the file's probe and its text. */
 export interface LineFacts {

@@ -9,20 +9,21 @@
  * - make: { chdir: /usr/local/src/nix, target: install, jobs: 4, params: { PREFIX: /usr/local } }
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import { sh } from '../engine/commands.js'
 import type { Command } from '../engine/types.js'
-import { badArg, fill, lastLines, type WithDefaults } from './lib/argvalues.js'
+import { badArg, lastLines } from './lib/argvalues.js'
 
 const Args = Type.Object(
   {
     chdir: Type.String({ minLength: 1, description: 'Folder to run make in' }),
     target: Type.Optional(Type.String({ minLength: 1, description: "One target (default: the makefile's first)" })),
-    targets: Type.Optional(
+    targets: Defaulted(
       Type.Array(Type.String({ minLength: 1 }), { description: 'Several targets, in order', default: [] }),
     ),
-    params: Type.Optional(
+    params: Defaulted(
       Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
         description: 'Variables passed as `NAME=VALUE` arguments',
         default: {},
@@ -34,8 +35,8 @@ const Args = Type.Object(
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
-type Full = WithDefaults<Args, 'targets' | 'params'>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** What gather found. */
 export interface MakeFacts {
@@ -49,7 +50,7 @@ export interface MakeFacts {
 const VAR_RE = /^[A-Za-z_][A-Za-z0-9_.]*$/
 
 /** make's arguments (targets and variables) after the options. */
-function makeArgs(args: Full): string[] {
+function makeArgs(args: Args): string[] {
   const targets = [...(args.target ? [args.target] : []), ...args.targets]
   const bad = targets.filter(badArg)
   if (bad.length) throw new ModuleFailure(`not a make target: ${bad.map((t) => JSON.stringify(t)).join(', ')}`)
@@ -72,8 +73,7 @@ export default defineModule({
   check: 'full',
   example: '- make: { chdir: /usr/local/src/app, target: all, jobs: 2 }',
 
-  async gather(raw, _ctx, io): Promise<MakeFacts> {
-    const args = fill(Args, raw) as Full
+  async gather(args, _ctx, io): Promise<MakeFacts> {
     const res = await io.run(
       sh(QUESTION, [args.creates ?? '', args.chdir, ...makeArgs(args)], {
         okCodes: [0, 1, 2, 97, 127],
@@ -84,8 +84,7 @@ export default defineModule({
     return { created: false, questionRc: res.rc, questionOut: (res.stdout + res.stderr).trim() }
   },
 
-  plan(facts, raw, ctx) {
-    const args = fill(Args, raw) as Full
+  plan(facts, args, ctx) {
     if (facts.created) return { commands: [], msg: `${args.creates} exists` }
     if (facts.questionRc === 0) return { commands: [], msg: 'up to date' }
     if (facts.questionRc === 97 && !ctx.checkMode) return { commands: [], fail: `${args.chdir} does not exist (chdir)` }

@@ -9,7 +9,8 @@
  *   when: skip_this_host
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import type { ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 
 /** The actions, with what each does (also the docs' text). */
@@ -40,7 +41,8 @@ const Args = Type.Object(
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 export default defineModule({
   name: 'meta',

@@ -7,10 +7,11 @@
  * - postgres_db: { name: hydra, owner: hydra, extensions: [pg_trgm] }
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
-import { fill, type WithDefaults } from './lib/argvalues.js'
+
 import { badDbName, becomeFailure, checkNameLength, parseJsonLine, psql, psqlError } from './lib/psql.js'
 
 const Args = Type.Object(
@@ -26,29 +27,29 @@ const Args = Type.Object(
         description: 'Template of a new database (default: template0 when encoding is given, else template1)',
       }),
     ),
-    state: Type.Optional(
+    state: Defaulted(
       Type.Union([Type.Literal('present'), Type.Literal('absent')], {
         description: 'Whether the database exists',
         default: 'present',
       }),
     ),
-    extensions: Type.Optional(
+    extensions: Defaulted(
       Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]+$' }), {
         description: 'Extensions to create in it',
         default: [],
       }),
     ),
-    login_db: Type.Optional(
+    login_db: Defaulted(
       Type.String({ minLength: 1, description: 'Database psql connects to for CREATE/DROP', default: 'postgres' }),
     ),
-    login_user: Type.Optional(
+    login_user: Defaulted(
       Type.String({ minLength: 1, description: 'OS user psql runs as (peer authentication)', default: 'postgres' }),
     ),
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
-type Full = WithDefaults<Args, 'state' | 'extensions' | 'login_db' | 'login_user'>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** What gather found. */
 export interface PgDbFacts {
@@ -76,8 +77,7 @@ export default defineModule({
   check: 'full',
   example: '- postgres_db: { name: hydra, owner: hydra, extensions: [pg_trgm] }',
 
-  async gather(raw, _ctx, io): Promise<PgDbFacts> {
-    const args = fill(Args, raw) as Full
+  async gather(args, _ctx, io): Promise<PgDbFacts> {
     for (const d of [args.name, args.login_db])
       if (badDbName(d)) throw new ModuleFailure(`not a database name: ${JSON.stringify(d)}`)
     checkNameLength('database', args.name)
@@ -99,8 +99,7 @@ export default defineModule({
     return { db: j.db ?? undefined, installed, available: j.available }
   },
 
-  plan(f, raw, ctx) {
-    const args = fill(Args, raw) as Full
+  plan(f, args, ctx) {
     if (f.unavailable && !ctx.checkMode)
       return { commands: [], fail: `cannot query PostgreSQL as ${args.login_user}: ${f.unavailable}` }
     const n = args.name

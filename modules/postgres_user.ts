@@ -10,9 +10,10 @@
  * ```
  */
 import { randomBytes } from 'node:crypto'
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
-import { fill, toList, type WithDefaults } from './lib/argvalues.js'
+import { toList } from './lib/argvalues.js'
 import { badDbName, becomeFailure, checkNameLength, parseJsonLine, psql, psqlError } from './lib/psql.js'
 import { isScramVerifier, scramMatches, scramVerifier } from './lib/scram.js'
 
@@ -25,7 +26,7 @@ const Args = Type.Object(
         secret: true,
       }),
     ),
-    role_attr_flags: Type.Optional(
+    role_attr_flags: Defaulted(
       Type.String({
         description:
           'Comma-separated: [NO]SUPERUSER, [NO]CREATEROLE, [NO]CREATEDB, [NO]INHERIT, [NO]LOGIN, ' +
@@ -33,23 +34,21 @@ const Args = Type.Object(
         default: '',
       }),
     ),
-    state: Type.Optional(
+    state: Defaulted(
       Type.Union([Type.Literal('present'), Type.Literal('absent')], {
         description: 'Whether the role exists',
         default: 'present',
       }),
     ),
-    login_db: Type.Optional(
-      Type.String({ minLength: 1, description: 'Database psql connects to', default: 'postgres' }),
-    ),
-    login_user: Type.Optional(
+    login_db: Defaulted(Type.String({ minLength: 1, description: 'Database psql connects to', default: 'postgres' })),
+    login_user: Defaulted(
       Type.String({ minLength: 1, description: 'OS user psql runs as (peer authentication)', default: 'postgres' }),
     ),
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
-type Full = WithDefaults<Args, 'role_attr_flags' | 'state' | 'login_db' | 'login_user'>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** A role's row in pg_authid. */
 export interface RoleRow {
@@ -112,8 +111,7 @@ export default defineModule({
   check: 'full',
   example: '- postgres_user: { name: hydra, role_attr_flags: LOGIN }',
 
-  async gather(raw, _ctx, io): Promise<PgUserFacts> {
-    const args = fill(Args, raw) as Full
+  async gather(args, _ctx, io): Promise<PgUserFacts> {
     parseFlags(args.role_attr_flags)
     if (badDbName(args.login_db)) throw new ModuleFailure(`not a database name: ${JSON.stringify(args.login_db)}`)
     checkNameLength('role', args.name)
@@ -131,8 +129,7 @@ export default defineModule({
     return { role: parseJsonLine<RoleRow | null>(r) ?? undefined, salt }
   },
 
-  plan(facts, raw, ctx) {
-    const args = fill(Args, raw) as Full
+  plan(facts, args, ctx) {
     if (facts.unavailable && !ctx.checkMode)
       return { commands: [], fail: `cannot query PostgreSQL as ${args.login_user}: ${facts.unavailable}` }
     const opts = { db: args.login_db, runAs: args.login_user }

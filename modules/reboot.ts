@@ -8,38 +8,38 @@
  * - reboot: { reboot_timeout: 900, msg: "kernel upgrade" }
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import { sh } from '../engine/commands.js'
 import type { HostIO } from '../engine/module.js'
-import { fill, type WithDefaults } from './lib/argvalues.js'
 
 const Args = Type.Object(
   {
-    reboot_timeout: Type.Optional(
+    reboot_timeout: Defaulted(
       Type.Integer({
         minimum: 1,
         description: 'Seconds to wait for the host to come back and pass test_command',
         default: 600,
       }),
     ),
-    msg: Type.Optional(
+    msg: Defaulted(
       Type.String({
         description: 'Message logged on the host before rebooting',
         default: 'Reboot initiated by tsplay',
       }),
     ),
-    test_command: Type.Optional(
+    test_command: Defaulted(
       Type.String({
         minLength: 1,
         description: 'Command (run with sh -c) that must succeed after the reboot',
         default: 'whoami',
       }),
     ),
-    pre_reboot_delay: Type.Optional(
+    pre_reboot_delay: Defaulted(
       Type.Integer({ minimum: 0, description: 'Seconds to wait on the host before rebooting', default: 0 }),
     ),
-    post_reboot_delay: Type.Optional(
+    post_reboot_delay: Defaulted(
       Type.Integer({
         minimum: 0,
         description: 'Seconds to wait after the host is back, before test_command',
@@ -49,8 +49,8 @@ const Args = Type.Object(
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
-type Full = WithDefaults<Args, 'reboot_timeout' | 'msg' | 'test_command' | 'pre_reboot_delay' | 'post_reboot_delay'>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** What gather found. */
 export interface RebootFacts {
@@ -84,8 +84,7 @@ export default defineModule({
     return { bootId: r.stdout.trim() }
   },
 
-  plan(facts, raw, ctx) {
-    const args = fill(Args, raw) as Full
+  plan(facts, args, ctx) {
     return {
       commands: [sh(SCHEDULE, [String(args.pre_reboot_delay + 1), args.msg], { describe: 'schedule the reboot' })],
       changes: [`reboot ${ctx.host}`],
@@ -93,8 +92,7 @@ export default defineModule({
     }
   },
 
-  async apply(plan, raw, ctx, io) {
-    const args = fill(Args, raw) as Full
+  async apply(plan, args, ctx, io) {
     const before = plan.data!.boot_id_before as string
     const start = Date.now()
     const left = () => args.reboot_timeout - (Date.now() - start) / 1000

@@ -9,12 +9,13 @@
  *     build_cores: "{{ facts.processor_count }}"
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule } from '../engine/module.js'
 
 const Args = Type.Object(
   {
-    cacheable: Type.Optional(
+    cacheable: Defaulted(
       Type.Boolean({
         default: false,
         description: 'Accepted for Ansible compatibility; tsplay keeps facts for the run only.',
@@ -23,7 +24,8 @@ const Args = Type.Object(
   },
   { additionalProperties: true, description: 'Variable names and their values.' },
 )
-type Args = Static<typeof Args>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** The facts to set: every key except `cacheable`. */
 export function factsOf(args: Record<string, unknown>): Record<string, unknown> {

@@ -9,7 +9,8 @@
  *   args: { creates: /var/log/nix-verify }
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule } from '../engine/module.js'
 import { runArgs } from './command.js'
 import { splitArgs } from './lib/argv.js'
@@ -23,14 +24,15 @@ const Args = Type.Object(
         'The free-form value.',
       shellTemplate: true,
     }),
-    executable: Type.Optional(
+    executable: Defaulted(
       Type.String({ default: '/bin/sh', description: 'The shell that runs the script (`EXECUTABLE -c SCRIPT`).' }),
     ),
     ...runArgs,
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** Ansible's inline options at the end of a free-form script (`shell: ./build.sh >> log chdir=/src creates=out`). */
 const INLINE_TAIL = /(?:\s+(?:creates|removes|chdir|executable)=(?:[^\s'"\\]+|'[^']*')+)+\s*$/
@@ -49,7 +51,7 @@ export function resolveShell(args: Args): Args {
 
 /** `EXECUTABLE -c SCRIPT`: the script is one argv element, never spliced into other shell text. */
 export function shellArgv(args: Args): string[] {
-  return [args.executable ?? '/bin/sh', '-c', args.cmd]
+  return [args.executable, '-c', args.cmd]
 }
 
 export default defineModule({

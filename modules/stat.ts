@@ -10,7 +10,8 @@
  *   when: nix.stat.exists and nix.stat.isdir
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule } from '../engine/module.js'
 import { pathArgs } from './lib/args.js'
 import { octal } from './lib/mode.js'
@@ -19,28 +20,27 @@ import { CHECKSUM_ALGORITHMS, parsePathProbe, pathProbe, type PathInfo } from '.
 const Args = Type.Object(
   {
     ...pathArgs('The path to look at.'),
-    follow: Type.Optional(
+    follow: Defaulted(
       Type.Boolean({ default: false, description: 'Describe what a symlink points at instead of the link.' }),
     ),
-    get_checksum: Type.Optional(
-      Type.Boolean({ default: true, description: 'Compute the checksum of a regular file.' }),
-    ),
-    checksum_algorithm: Type.Optional(
+    get_checksum: Defaulted(Type.Boolean({ default: true, description: 'Compute the checksum of a regular file.' })),
+    checksum_algorithm: Defaulted(
       Type.Union(
         CHECKSUM_ALGORITHMS.map((a) => Type.Literal(a)),
         { default: 'sha1', description: 'Checksum algorithm.' },
       ),
     ),
-    get_mime: Type.Optional(
+    get_mime: Defaulted(
       Type.Boolean({ default: false, description: 'Accepted for Ansible compatibility; no MIME type is reported.' }),
     ),
-    get_attributes: Type.Optional(
+    get_attributes: Defaulted(
       Type.Boolean({ default: false, description: 'Accepted for Ansible compatibility; no attributes are reported.' }),
     ),
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** Ansible's `stat` result from a probe. Pure. */
 export function statResult(path: string, info: PathInfo, follow: boolean): Record<string, unknown> {
@@ -103,8 +103,8 @@ export default defineModule({
   example: 'stat: { path: /etc/hydra }',
   async gather(args: Args, _ctx, io) {
     const path = args.path
-    const follow = args.follow ?? false
-    const checksum = args.get_checksum === false ? undefined : (args.checksum_algorithm ?? 'sha1')
+    const follow = args.follow
+    const checksum = args.get_checksum ? args.checksum_algorithm : undefined
     const [r] = await io.batch([pathProbe(path, { checksum, follow })])
     return { path, follow, info: parsePathProbe(r.stdout) }
   },

@@ -8,11 +8,12 @@
  * - systemd: { name: hydra-server, state: started, enabled: true, daemon_reload: true }
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command, CommandResult } from '../engine/types.js'
 import type { HostIO } from '../engine/module.js'
-import { badArg, fill, lastLines, type WithDefaults } from './lib/argvalues.js'
+import { badArg, lastLines } from './lib/argvalues.js'
 
 const Args = Type.Object(
   {
@@ -27,21 +28,21 @@ const Args = Type.Object(
     ),
     enabled: Type.Optional(Type.Boolean({ description: 'Start the unit at boot' })),
     masked: Type.Optional(Type.Boolean({ description: 'Mask the unit (it cannot be started at all)' })),
-    daemon_reload: Type.Optional(
+    daemon_reload: Defaulted(
       Type.Boolean({ description: 'Run `systemctl daemon-reload` first (not a change by itself)', default: false }),
     ),
-    scope: Type.Optional(
+    scope: Defaulted(
       Type.Union([Type.Literal('system'), Type.Literal('user')], {
         description: "System manager or the user's",
         default: 'system',
       }),
     ),
-    no_block: Type.Optional(Type.Boolean({ description: 'Do not wait for start/stop jobs to finish', default: false })),
+    no_block: Defaulted(Type.Boolean({ description: 'Do not wait for start/stop jobs to finish', default: false })),
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
-type Full = WithDefaults<Args, 'daemon_reload' | 'scope' | 'no_block'>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** The unit's state from `systemctl show`. */
 export interface UnitFacts {
@@ -67,7 +68,7 @@ export function parseShow(stdout: string): UnitFacts {
 const ENABLED = new Set(['enabled', 'enabled-runtime', 'alias'])
 const UNCHANGEABLE = new Set(['static', 'generated', 'transient', 'indirect'])
 
-function ctl(args: Full, ...rest: string[]): Command {
+function ctl(args: Args, ...rest: string[]): Command {
   return {
     argv: ['systemctl', ...(args.scope === 'user' ? ['--user'] : []), ...rest],
     describe: `systemctl ${rest.join(' ')}`,
@@ -83,8 +84,7 @@ export default defineModule({
   check: 'full',
   example: '- systemd: { name: nix-daemon, state: started, enabled: true }',
 
-  async gather(raw, ctx, io): Promise<UnitFacts> {
-    const args = fill(Args, raw) as Full
+  async gather(args, ctx, io): Promise<UnitFacts> {
     if (badArg(args.name)) throw new ModuleFailure(`not a unit name: ${JSON.stringify(args.name)}`)
     if (args.daemon_reload && !ctx.checkMode) {
       const r = await io.run(ctl(args, 'daemon-reload'))
@@ -98,8 +98,7 @@ export default defineModule({
     return f
   },
 
-  plan(f, raw, ctx) {
-    const args = fill(Args, raw) as Full
+  plan(f, args, ctx) {
     const n = args.name
     if (f.error) return { commands: [], fail: `cannot read unit ${n}: ${f.error}` }
     const unknown = f.LoadState === 'not-found'
@@ -151,8 +150,7 @@ export default defineModule({
     return { commands: cmds, changes, data: { status: f } }
   },
 
-  async apply(plan, raw, ctx, io) {
-    const args = fill(Args, raw) as Full
+  async apply(plan, args, ctx, io) {
     if (ctx.checkMode) return { changed: plan.commands.length > 0 }
     for (const cmd of plan.commands) {
       const r = await io.run(cmd)
@@ -180,7 +178,7 @@ export default defineModule({
 })
 
 /** A failure message with the unit's last journal lines. */
-async function failure(args: Full, io: HostIO, cmd?: Command, r?: CommandResult, head?: string): Promise<string> {
+async function failure(args: Args, io: HostIO, cmd?: Command, r?: CommandResult, head?: string): Promise<string> {
   const what = head ?? `${cmd!.argv.slice(1).join(' ')} failed (exit ${r!.rc}): ${(r!.stderr || r!.stdout).trim()}`
   const j = await io.run({
     argv: ['journalctl', ...(args.scope === 'user' ? ['--user-unit'] : ['-u']), args.name, '-n', '20', '--no-pager'],

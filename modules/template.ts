@@ -12,7 +12,8 @@
  */
 import { readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule } from '../engine/module.js'
 import { attrArgs, backupArg } from './lib/args.js'
 import { findSource } from './lib/files.js'
@@ -26,7 +27,7 @@ const Args = Type.Object(
         "playbook's folder.",
     }),
     dest: Type.String({ description: "Path on the host (ending in `/`: into that folder under `src`'s name)." }),
-    force: Type.Optional(
+    force: Defaulted(
       Type.Boolean({
         default: true,
         description: 'Replace the file when its content differs; false: only write it when absent.',
@@ -46,7 +47,8 @@ const Args = Type.Object(
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 export default defineModule({
   name: 'template',

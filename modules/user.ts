@@ -8,10 +8,11 @@
  * - user: { name: hydra-queue-runner, group: hydra, system: true, home: /var/lib/hydra/queue-runner, shell: /bin/sh }
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
-import { fill, toList, type WithDefaults } from './lib/argvalues.js'
+import { toList } from './lib/argvalues.js'
 import {
   ACCOUNT_RE,
   parseGroup,
@@ -33,41 +34,37 @@ const Args = Type.Object(
         description: 'Supplementary groups: a list or a comma-separated string',
       }),
     ),
-    append: Type.Optional(
-      Type.Boolean({ description: 'Add to `groups` instead of setting them exactly', default: false }),
-    ),
+    append: Defaulted(Type.Boolean({ description: 'Add to `groups` instead of setting them exactly', default: false })),
     home: Type.Optional(Type.String({ minLength: 1, description: 'Home folder' })),
-    create_home: Type.Optional(
+    create_home: Defaulted(
       Type.Boolean({ description: 'Create the home folder when creating the user', default: true }),
     ),
     shell: Type.Optional(Type.String({ minLength: 1, description: 'Login shell' })),
-    system: Type.Optional(
-      Type.Boolean({ description: 'A system account (uid from the system range)', default: false }),
-    ),
+    system: Defaulted(Type.Boolean({ description: 'A system account (uid from the system range)', default: false })),
     comment: Type.Optional(Type.String({ description: 'Full name / GECOS field' })),
     password: Type.Optional(
       Type.String({ description: 'Password as a crypt(3) hash (e.g. from `mkpasswd -m yescrypt`)', secret: true }),
     ),
-    update_password: Type.Optional(
+    update_password: Defaulted(
       Type.Union([Type.Literal('always'), Type.Literal('on_create')], {
         description: 'Set the password on every run when it differs, or only on creation',
         default: 'always',
       }),
     ),
-    state: Type.Optional(
+    state: Defaulted(
       Type.Union([Type.Literal('present'), Type.Literal('absent')], {
         description: 'Whether the user exists',
         default: 'present',
       }),
     ),
-    remove: Type.Optional(
+    remove: Defaulted(
       Type.Boolean({ description: 'With state absent: remove the home folder and mail spool too', default: false }),
     ),
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
-type Full = WithDefaults<Args, 'append' | 'create_home' | 'system' | 'update_password' | 'state' | 'remove'>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** What gather found. */
 export interface UserFacts {
@@ -90,8 +87,7 @@ export default defineModule({
   check: 'full',
   example: '- user: { name: hydra, group: hydra, system: true, home: /var/lib/hydra, create_home: false }',
 
-  async gather(raw, _ctx, io): Promise<UserFacts> {
-    const args = fill(Args, raw) as Full
+  async gather(args, _ctx, io): Promise<UserFacts> {
     if (!ACCOUNT_RE.test(args.name)) throw new ModuleFailure(`not a valid user name: ${JSON.stringify(args.name)}`)
     const opt = { okCodes: [0, 1, 2] }
     const cmds: Command[] = [
@@ -112,8 +108,7 @@ export default defineModule({
     }
   },
 
-  plan(f, raw) {
-    const args = fill(Args, raw) as Full
+  plan(f, args) {
     const u = f.user
     const n = args.name
     const cmds: Command[] = []

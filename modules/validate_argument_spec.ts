@@ -11,7 +11,8 @@
  *       hydra_port: { type: int, required: true }
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import type { ModuleArgs } from '../engine/argtypes.js'
 import { checkOption, OPTION_TYPES, type OptionSpec } from '../engine/argspec.js'
 import { defineModule } from '../engine/module.js'
 
@@ -42,7 +43,8 @@ const Args = Type.Object(
   },
   { additionalProperties: false },
 )
-type Args = Static<typeof Args>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** Every problem with the values, one line each (empty: all fine). Pure. */
 export function argumentErrors(

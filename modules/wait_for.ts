@@ -10,7 +10,8 @@
  * - wait_for: { port: 5432, state: stopped, msg: "postgres did not stop" }
  * ```
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { argRules } from '../engine/argrules.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import type { Command, CommandResult } from '../engine/types.js'
@@ -18,24 +19,22 @@ import { ALL_CODES } from './lib/run.js'
 
 const Args = Type.Object(
   {
-    host: Type.Optional(
+    host: Defaulted(
       Type.String({ default: '127.0.0.1', description: 'Host to connect to, as the target host sees it.' }),
     ),
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'TCP port to wait for.' })),
     path: Type.Optional(Type.String({ description: 'File to wait for (instead of `port`).' })),
-    state: Type.Optional(
+    state: Defaulted(
       Type.Union([Type.Literal('started'), Type.Literal('stopped'), Type.Literal('present'), Type.Literal('absent')], {
         default: 'started',
         description:
           'started/present: wait until the port accepts or the file exists; stopped/absent: until it does not.',
       }),
     ),
-    timeout: Type.Optional(Type.Integer({ default: 300, minimum: 0, description: 'Seconds to wait before failing.' })),
-    delay: Type.Optional(
-      Type.Integer({ default: 0, minimum: 0, description: 'Seconds to wait before the first check.' }),
-    ),
-    sleep: Type.Optional(Type.Number({ default: 1, minimum: 0, description: 'Seconds between checks.' })),
-    connect_timeout: Type.Optional(
+    timeout: Defaulted(Type.Integer({ default: 300, minimum: 0, description: 'Seconds to wait before failing.' })),
+    delay: Defaulted(Type.Integer({ default: 0, minimum: 0, description: 'Seconds to wait before the first check.' })),
+    sleep: Defaulted(Type.Number({ default: 1, minimum: 0, description: 'Seconds between checks.' })),
+    connect_timeout: Defaulted(
       Type.Integer({ default: 5, minimum: 1, description: 'Seconds to wait for one connection attempt.' }),
     ),
     search_regex: Type.Optional(
@@ -45,7 +44,8 @@ const Args = Type.Object(
   },
   { additionalProperties: false, ...argRules({ mutually_exclusive: [['port', 'path']] }) },
 )
-type Args = Static<typeof Args>
+/** The arguments as the module receives them (defaults filled in). */
+type Args = ModuleArgs<typeof Args>
 
 /** The loop run on the host: exits 0 when the wanted state is reached, 124 on timeout; prints elapsed seconds. */
 const WAIT = [
@@ -78,38 +78,35 @@ const WAIT = [
 
 /** The one command that waits. */
 export function waitCommand(a: Args): Command {
-  const timeout = a.timeout ?? 300
-  const delay = a.delay ?? 0
+  const timeout = a.timeout
+  const delay = a.delay
   return {
     argv: [
       'bash',
       '-c',
       WAIT,
       'wait_for',
-      a.host ?? '127.0.0.1',
+      a.host,
       a.port === undefined ? '' : String(a.port),
       a.path ?? '',
-      a.state ?? 'started',
+      a.state,
       String(timeout),
       String(delay),
-      String(a.sleep ?? 1),
+      String(a.sleep),
       a.search_regex ?? '',
-      String(a.connect_timeout ?? 5),
+      String(a.connect_timeout),
     ],
     okCodes: ALL_CODES,
-    timeoutSec: timeout + delay + (a.connect_timeout ?? 5) + 30,
-    describe:
-      `wait for ` +
-      `${a.port !== undefined ? `${a.host ?? '127.0.0.1'}:${a.port}` : (a.path ?? 'the timeout')} ` +
-      `(${a.state ?? 'started'})`,
+    timeoutSec: timeout + delay + a.connect_timeout + 30,
+    describe: `wait for ${a.port !== undefined ? `${a.host}:${a.port}` : (a.path ?? 'the timeout')} (${a.state})`,
   }
 }
 
 /** Ansible's timeout message. */
 export function timeoutMessage(a: Args): string {
   if (a.msg) return a.msg
-  const state = a.state ?? 'started'
-  const what = a.port !== undefined ? `${a.host ?? '127.0.0.1'}:${a.port}` : a.path
+  const state = a.state
+  const what = a.port !== undefined ? `${a.host}:${a.port}` : a.path
   if (a.search_regex && (state === 'started' || state === 'present'))
     return `Timeout when waiting for search string ${a.search_regex} in ${what}`
   if (state === 'stopped') return `Timeout when waiting for ${what} to stop.`
@@ -119,7 +116,7 @@ export function timeoutMessage(a: Args): string {
 
 /** Plan: one waiting command, never a change. Pure. */
 export function planWait(a: Args): Plan {
-  const state = a.state ?? 'started'
+  const state = a.state
   if (a.port !== undefined && (state === 'present' || state === 'absent')) {
     return { commands: [], fail: `state=${state} is for path; use started/stopped with port` }
   }
@@ -133,7 +130,7 @@ export function afterWait(a: Args, results: CommandResult[]) {
   const elapsed = Number(r.stdout.trim().split('\n').pop()) || 0
   const data = {
     elapsed,
-    state: a.state ?? 'started',
+    state: a.state,
     port: a.port,
     path: a.path,
     search_regex: a.search_regex,

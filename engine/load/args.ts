@@ -18,6 +18,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
+import type { TSchema } from '@sinclair/typebox'
+import type { ModuleArgs } from '../argtypes.js'
 import type { ModuleDef } from '../module.js'
 import { UserError } from '../errors.js'
 import type { SourcePos } from '../types.js'
@@ -63,7 +65,7 @@ function loadPrecompiled(): Precompiled | null {
   return precompiled
 }
 
-function validatorFor(module: ModuleDef): ValidateFunction {
+function validatorFor<S extends TSchema>(module: ModuleDef<S, unknown>): ValidateFunction {
   let v = compiled.get(module.schema)
   if (!v) {
     const pre = loadPrecompiled()
@@ -294,7 +296,11 @@ export function validateArgs(module: ModuleDef, args: Record<string, unknown>, p
  * defaults are applied). Throws a `UserError` naming the task position on mismatch. Returns a new object with
  * canonical names; `args` is not changed.
  */
-export function resolveArgs(module: ModuleDef, args: Record<string, unknown>, pos: SourcePos): unknown {
+export function resolveArgs<S extends TSchema>(
+  module: ModuleDef<S, unknown>,
+  args: Record<string, unknown>,
+  pos: SourcePos,
+): ModuleArgs<S> {
   const v = validatorFor(module)
   const canon = canonicalArgs(module.schema, args, pos, module.name)
   const data = coerce(module.schema as Schema, structuredClone(canon.args)) as Record<string, unknown>
@@ -304,7 +310,8 @@ export function resolveArgs(module: ModuleDef, args: Record<string, unknown>, po
     if (errs.length === 0) throw new UserError(`invalid arguments for module ${module.name}`, pos)
   }
   errs.push(...checkRules(module.schema, canon.args, data, pos, module.name, true))
-  if (errs.length === 0) return data
+  // validated against the schema with its defaults filled in: that is what ModuleArgs<S> describes
+  if (errs.length === 0) return data as ModuleArgs<S>
   if (errs.length === 1) throw errs[0]
   throw new UserError(errs.map((e) => e.message + (e.hint ? ` ${e.hint}` : '')).join('; '), errs[0].pos ?? pos)
 }

@@ -1,19 +1,21 @@
 /**
- * One module call on one host (one loop item): render arguments, gather facts, plan, apply unless in check mode,
- * then `changed_when`/`failed_when`. Returns an outcome; the caller turns outcomes into a TaskResult.
+ * One module call on one host (one loop item): render arguments, resolve them (`moduleArgs`), call the module
+ * (`runModule`: gather, plan, apply unless in check mode), then `changed_when`/`failed_when`. Returns an outcome;
+ * the caller turns outcomes into a TaskResult.
  */
 import type { TSchema } from '@sinclair/typebox'
 import type { Task } from '../ast.js'
 import { HostError, UserError } from '../errors.js'
 import { evalCondition } from '../expr.js'
-import { resolveArgs } from '../load/args.js'
-import { ModuleFailure, type HostIO, type ModuleContext, type ModuleDef, type Plan } from '../module.js'
+import type { ModuleArgs } from '../argtypes.js'
+import { ModuleFailure, type HostIO, type ModuleContext, type ModuleDef } from '../module.js'
 import { renderTemplateFile, renderValue } from '../template.js'
-import type { CommandResult, FileDiff, Vars } from '../types.js'
+import type { FileDiff, Vars } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { taskIO, type TaskExec } from './hosts.js'
 import { jobId, runDetached } from './async.js'
 import { OMIT } from './hostvars.js'
+import { moduleArgs, runModule, type ModuleRun, type RunCommand } from './module-call.js'
 import { resolveVars } from './vars.js'
 import { hostVars as inventoryHostVars } from '../inventory/vars.js'
 
@@ -55,14 +57,14 @@ export async function executeModule(
   log: (line: string, level?: number) => void,
 ): Promise<Outcome> {
   const def = rc.modules.get(task.module) as ModuleDef<TSchema, unknown>
-  let args: Record<string, unknown>
+  let args: ModuleArgs<TSchema>
   try {
-    args = resolveArgs(def, renderArgs(task, def.schema, vars), task.argsPos) as Record<string, unknown>
+    args = moduleArgs(def, renderArgs(task, def.schema, vars), task.argsPos)
   } catch (e) {
     if (e instanceof UserError) return { status: 'failed', msg: e.format(), data: {} }
     throw e
   }
-  rc.secrets.addFromArgs(def.schema, args)
+  rc.secrets.addFromArgs(def.schema, args as Record<string, unknown>)
   const check = task.checkMode ?? inh.checkMode ?? rc.play.checkMode ?? rc.opts.check
   const become = task.become ?? inh.become ?? rc.play.become ?? false
   const exec: TaskExec = {
@@ -89,10 +91,19 @@ export async function executeModule(
     const targetVars = target === host ? vars : delegateVars(rc, target)
     io = taskIO(await rc.pool.get(target, targetVars), exec, log)
   }
+  const runCommand: RunCommand = (cmd) =>
+    task.async
+      ? runDetached(io, cmd, {
+          id: jobId(rc.play.name ?? rc.play.hosts, task.name ?? task.module, ctx.host, cmd),
+          pollSec: task.poll || 5,
+          limitSec: task.async,
+          log: ctx.log,
+          signal: rc.signal,
+          reconnectSec: rc.opts.reconnectTimeout,
+        })
+      : io.run(cmd)
   try {
-    const facts = await def.gather(args, ctx, io)
-    const plan = def.plan(facts, args, ctx)
-    return await finish(rc, task, def, facts, args, plan, ctx, io, check, vars)
+    return finish(task, await runModule(def, args, ctx, io, runCommand), check, vars)
   } catch (e) {
     if (e instanceof ModuleFailure || e instanceof UserError) {
       return { status: 'failed', msg: e instanceof UserError ? e.format() : e.message, data: {} }
@@ -104,60 +115,10 @@ export async function executeModule(
   }
 }
 
-async function finish(
-  rc: RunContext,
-  task: Task,
-  def: ModuleDef<TSchema, unknown>,
-  facts: unknown,
-  args: Record<string, unknown>,
-  plan: Plan,
-  ctx: ModuleContext,
-  io: HostIO,
-  check: boolean,
-  vars: Vars,
-): Promise<Outcome> {
-  let changed = plan.changed ?? plan.commands.length > 0
-  let failed = plan.fail
-  let msg = plan.msg ?? plan.fail
-  let data: Record<string, unknown> = { ...plan.data }
-  if (!failed && !check && (plan.commands.length > 0 || def.apply)) {
-    if (def.apply) {
-      const r = await def.apply(plan, args, ctx, io)
-      data = { ...data, ...r.data }
-      changed = r.changed ?? changed
-      failed = r.fail
-      msg = r.msg ?? r.fail ?? msg
-    } else {
-      const results: CommandResult[] = []
-      for (const cmd of plan.commands) {
-        const r = task.async
-          ? await runDetached(io, cmd, {
-              id: jobId(rc.play.name ?? rc.play.hosts, task.name ?? task.module, ctx.host, cmd),
-              pollSec: task.poll || 5,
-              limitSec: task.async,
-              log: ctx.log,
-              signal: rc.signal,
-              reconnectSec: rc.opts.reconnectTimeout,
-            })
-          : await io.run(cmd)
-        results.push(r)
-        if (!(cmd.okCodes ?? [0]).includes(r.rc)) {
-          failed = `${cmd.describe ?? cmd.argv[0]} failed (rc ${r.rc}): ${(r.stderr || r.stdout).trim().slice(-2000)}`
-          break
-        }
-      }
-      if (def.after) {
-        const a = await def.after(facts, args, results, ctx, io)
-        data = { ...data, ...a.data }
-        changed = a.changed ?? changed
-        if (a.fail) failed = a.fail
-        msg = a.msg ?? a.fail ?? (failed ? failed : msg)
-      } else if (failed) msg = failed
-    }
-  } else if (!failed && check && def.after && def.controllerOnly) {
-    const a = await def.after(facts, args, [], ctx, io)
-    data = { ...data, ...a.data }
-  }
+/** The task's view of a module call: check-mode changes, `changed_when`/`failed_when`, the outcome. */
+function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars): Outcome {
+  const { plan, data, msg } = run
+  let { changed, failed } = run
   if (check && plan.changes?.length) data.changes = plan.changes
   data.changed = changed
   if (failed) data.failed = true

@@ -8,6 +8,7 @@
  * ```
  */
 import { Type } from '@sinclair/typebox'
+import { Defaulted } from '../../engine/argtypes.js'
 
 /** `mode`, `owner`, `group`: the attributes every file module can set. */
 export const attrArgs = {
@@ -26,7 +27,7 @@ export const attrArgs = {
 
 /** `backup`: keep the old file as `PATH.<timestamp>~`. */
 export const backupArg = {
-  backup: Type.Optional(
+  backup: Defaulted(
     Type.Boolean({
       default: false,
       description: 'Keep a copy of the old file as PATH.<timestamp>~ before changing it.',

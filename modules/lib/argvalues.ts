@@ -1,23 +1,13 @@
 /**
- * Argument defaults for the modules, resolved in one place: from the schema's own `default`s.
- * The runner fills defaults too; modules call `fill` so `plan` is correct when called directly (tests).
+ * Small helpers for argument values inside modules (their defaults are already filled in by the engine before
+ * `gather`; see engine/argtypes.ts).
  *
  * @example
  * ```ts
- * type Full = WithDefaults<Args, 'state'>
- * const a = fill(Args, args) as Full // a.state is 'present' when the playbook left it out
+ * toList('a, b,c') // ['a', 'b', 'c']
+ * badArg('-rf') // true: a value passed as a program argument must not look like an option
  * ```
  */
-import type { TSchema } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
-
-/** `T` with the keys `K` required (they have schema defaults). */
-export type WithDefaults<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: Exclude<T[P], undefined> }
-
-/** A copy of `args` with every missing property that has a schema `default` filled in. */
-export function fill<T>(schema: TSchema, args: T): T {
-  return Value.Default(schema, Value.Clone(args ?? {})) as T
-}
 
 /** A user value that is passed as a program argument must not look like an option or hold NUL/newlines. */
 export function badArg(value: string): boolean {

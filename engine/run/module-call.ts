@@ -1,0 +1,107 @@
+/**
+ * The one way a module is called, by the runner and by the module tests alike: `moduleArgs` resolves what a task
+ * wrote into the module's arguments (aliases, coercion, checks, defaults: engine/load/args.ts, the one place);
+ * `runModule` then runs gather → plan → apply (the module's own, or the plan's commands in order, stopping at the
+ * first failure; nothing in check mode) → after. What the task does with the result (`changed_when`, `register`,
+ * the recap) is the runner's business (engine/run/execute.ts).
+ *
+ * @example
+ * ```ts
+ * const args = moduleArgs(apt, { name: 'git' }) // { name: 'git', state: 'present', update_cache: false, … }
+ * const r = await runModule(apt, args, ctx, io)
+ * r.changed // true when git was installed
+ * ```
+ */
+import type { Static, TSchema } from '@sinclair/typebox'
+import type { ModuleArgs } from '../argtypes.js'
+import { resolveArgs } from '../load/args.js'
+import type { HostIO, ModuleContext, ModuleDef, Plan } from '../module.js'
+import type { Command, CommandResult, SourcePos } from '../types.js'
+
+/** Where arguments given outside a playbook (a test, a library caller) are reported. */
+const NOWHERE: SourcePos = { file: '<arguments>', line: 1, col: 1 }
+
+/**
+ * A module's arguments as a task wrote them (after templating) → the canonical, default-filled arguments the
+ * module receives. Throws a `UserError` for arguments the schema rejects.
+ */
+export function moduleArgs<S extends TSchema, F>(
+  def: ModuleDef<S, F>,
+  written: Static<S> & Record<string, unknown>,
+  pos: SourcePos = NOWHERE,
+): ModuleArgs<S> {
+  return resolveArgs(def, written, pos)
+}
+
+/** How `runModule` runs one command of the plan (the runner passes its `async`/`poll` runner). */
+export type RunCommand = (cmd: Command) => Promise<CommandResult>
+
+/** What one module call did. */
+export interface ModuleRun<F> {
+  facts: F
+  plan: Plan
+  /** The results of the plan's commands that ran, in order (none in check mode). */
+  results: CommandResult[]
+  changed: boolean
+  /** Why the call failed (the plan's `fail`, a failed command, or `apply`/`after`'s verdict). */
+  failed?: string
+  msg?: string
+  /** What the task registers: the plan's data, then apply's/after's. */
+  data: Record<string, unknown>
+}
+
+/**
+ * Call a module: gather, plan, and unless `ctx.checkMode`, apply. A `ModuleFailure` or `HostError` from the module
+ * is thrown to the caller.
+ */
+export async function runModule<S extends TSchema, F>(
+  def: ModuleDef<S, F>,
+  args: ModuleArgs<S>,
+  ctx: ModuleContext,
+  io: HostIO,
+  runCommand: RunCommand = (cmd) => io.run(cmd),
+): Promise<ModuleRun<F>> {
+  const facts = await def.gather(args, ctx, io)
+  const plan = def.plan(facts, args, ctx)
+  const out: ModuleRun<F> = {
+    facts,
+    plan,
+    results: [],
+    changed: plan.changed ?? plan.commands.length > 0,
+    failed: plan.fail,
+    msg: plan.msg ?? plan.fail,
+    data: { ...plan.data },
+  }
+  if (out.failed) return out
+  if (ctx.checkMode) {
+    // controller-only modules (set_fact, assert, …) have nothing to run: their result is the same in check mode
+    if (def.after && def.controllerOnly) Object.assign(out.data, (await def.after(facts, args, [], ctx, io)).data)
+    return out
+  }
+  if (def.apply) {
+    // a module's own apply runs even when the plan has no commands (reboot and wait_for decide there)
+    const r = await def.apply(plan, args, ctx, io)
+    out.data = { ...out.data, ...r.data }
+    out.changed = r.changed ?? out.changed
+    out.failed = r.fail
+    out.msg = r.msg ?? r.fail ?? out.msg
+    return out
+  }
+  if (plan.commands.length === 0) return out
+  for (const cmd of plan.commands) {
+    const r = await runCommand(cmd)
+    out.results.push(r)
+    if (!(cmd.okCodes ?? [0]).includes(r.rc)) {
+      out.failed = `${cmd.describe ?? cmd.argv[0]} failed (rc ${r.rc}): ${(r.stderr || r.stdout).trim().slice(-2000)}`
+      break
+    }
+  }
+  if (def.after) {
+    const a = await def.after(facts, args, out.results, ctx, io)
+    out.data = { ...out.data, ...a.data }
+    out.changed = a.changed ?? out.changed
+    if (a.fail) out.failed = a.fail
+    out.msg = a.msg ?? a.fail ?? out.failed ?? out.msg
+  } else if (out.failed) out.msg = out.failed
+  return out
+}
