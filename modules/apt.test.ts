@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import apt, { type AptFacts } from './apt.js'
 import { parseAptPolicy, parseDpkgQuery } from './lib/apt-facts.js'
-import { ok, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
+import { gatherOf, ok, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 // Real output captured on Debian bookworm.
 const POLICY = `git:
@@ -61,7 +61,7 @@ describe('apt fact parsers', () => {
 
 type Row = [
   string,
-  Record<string, unknown>,
+  WrittenArgs<typeof apt>,
   Partial<AptFacts>,
   { argv?: string[][]; changes?: string[]; fail?: RegExp },
 ]
@@ -140,7 +140,7 @@ const rows: Row[] = [
 
 describe('apt plan', () => {
   it.each(rows)('%s', (_n, args, over, want) => {
-    const plan = apt.plan(facts(over), args as never, testCtx())
+    const plan = planOf(apt, facts(over), args)
     if (want.fail) return expect(plan.fail).toMatch(want.fail)
     expect(plan.fail).toBeUndefined()
     expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
@@ -155,14 +155,10 @@ describe('apt gather', () => {
       [/^dpkg-query/, { rc: 1, stdout: DPKG, stderr: 'dpkg-query: no packages found matching make\n' }],
       [/^apt-cache policy/, ok(POLICY)],
     ])
-    const f = await apt.gather(
-      { name: ['bash', 'make'], update_cache: true } as never,
-      testCtx({ checkMode: true }),
-      io,
-    )
+    const f = await gatherOf(apt, { name: ['bash', 'make'], update_cache: true }, testCtx({ checkMode: true }), io)
     expect(io.seen.map((c) => c.argv[0])).toEqual(['dpkg-query', 'apt-cache'])
     expect(f.cacheUpdated).toBe(false)
-    expect(apt.plan(f, { name: ['bash', 'make'] } as never, testCtx()).changes).toEqual(['install make 4.3-4.1'])
+    expect(planOf(apt, f, { name: ['bash', 'make'] }).changes).toEqual(['install make 4.3-4.1'])
   })
   it('updates the cache when it is older than cache_valid_time', async () => {
     const io = scriptedIO([
@@ -171,7 +167,7 @@ describe('apt gather', () => {
       [/^dpkg-query/, ok(DPKG)],
       [/^apt-cache/, ok(POLICY)],
     ])
-    const f = await apt.gather({ name: 'bash', update_cache: true, cache_valid_time: 3600 } as never, testCtx(), io)
+    const f = await gatherOf(apt, { name: 'bash', update_cache: true, cache_valid_time: 3600 }, testCtx(), io)
     expect(f.cacheUpdated).toBe(true)
   })
   it('does not update a fresh cache', async () => {
@@ -180,27 +176,28 @@ describe('apt gather', () => {
       [/^dpkg-query/, ok(DPKG)],
       [/^apt-cache/, ok(POLICY)],
     ])
-    const f = await apt.gather({ name: 'bash', update_cache: true, cache_valid_time: 3600 } as never, testCtx(), io)
+    const f = await gatherOf(apt, { name: 'bash', update_cache: true, cache_valid_time: 3600 }, testCtx(), io)
     expect(f.cacheUpdated).toBe(false)
   })
   it.each(['-oAPT::x=1', 'bash; rm -rf /', '$(id)'])('refuses %j as a package name', async (name) => {
-    await expect(apt.gather({ name } as never, testCtx(), scriptedIO([]))).rejects.toThrow(/not a Debian package name/)
+    await expect(gatherOf(apt, { name }, testCtx(), scriptedIO([]))).rejects.toThrow(/not a Debian package name/)
   })
 })
 
 describe('apt in check mode', () => {
   it('predicts installing a package the skipped cache update would bring', () => {
-    const plan = apt.plan(
+    const plan = planOf(
+      apt,
       facts({ policy: {}, dpkg: {}, cacheSkipped: true }),
-      { name: 'make', update_cache: true } as never,
+      { name: 'make', update_cache: true },
       testCtx({ checkMode: true }),
     )
     expect(plan.fail).toBeUndefined()
     expect(plan.changes).toEqual(['install make (after the cache update skipped in check mode)'])
   })
   it('still fails for an unknown package when the cache was not to be updated', () => {
-    expect(
-      apt.plan(facts({ policy: {}, dpkg: {} }), { name: 'make' } as never, testCtx({ checkMode: true })).fail,
-    ).toMatch(/no package matching make/)
+    expect(planOf(apt, facts({ policy: {}, dpkg: {} }), { name: 'make' }, testCtx({ checkMode: true })).fail).toMatch(
+      /no package matching make/,
+    )
   })
 })

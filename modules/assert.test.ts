@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import assert from './assert.js'
-import { localContext } from '../test/modules/localio.js'
+import { planOf, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 const vars = { facts: { memtotal_mb: 900, architecture: 'aarch64' }, x: 'a' }
-const plan = (args: Record<string, unknown>) => assert.plan(undefined, args as never, localContext({ vars }))
+const plan = (args: WrittenArgs<typeof assert>) => planOf(assert, undefined, args, testCtx({ vars }))
 
 describe('assert', () => {
   test.each([

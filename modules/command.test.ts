@@ -5,7 +5,8 @@ import { afterAll, describe, expect, test } from 'vitest'
 import command, { commandArgv, resolveCommand } from './command.js'
 import { splitArgs, SplitError } from './lib/argv.js'
 import { afterRun, ansibleDelta, gatherRun, lines, planRun } from './lib/run.js'
-import { applyLocal, localContext, localIO } from '../test/modules/localio.js'
+import type { Command } from '../engine/types.js'
+import { localIO, moduleArgs, planOf, runLocal } from '../test/helpers/module-ctx.js'
 
 // Expected values checked against Python's shlex.split, which Ansible's command module uses.
 const SPLITS: [string, string[]][] = [
@@ -48,13 +49,13 @@ describe('hostile strings never reach a shell', () => {
   test.each(hostile)('cmd with %j', (value) => {
     // A value templated into the free form: split into words, then run through the real quoting path.
     for (const cmd of [`echo ${value}`, `echo '${value.replaceAll("'", '')}'`]) {
-      const r = commandArgv({ cmd })
+      const r = commandArgv(moduleArgs(command, { cmd }))
       if ('fail' in r) continue // an unbalanced quote is refused, which is also safe
-      const [res] = applyLocal(planRun({ startedAt: 0 }, r.argv, {}, r.argv).commands)
+      const res = runLocal(planRun({ startedAt: 0 }, r.argv, {}, r.argv).commands[0])
       expect(res.rc).toBe(0)
       expect(existsSync(pwned)).toBe(false)
     }
-    const [res] = applyLocal(planRun({ startedAt: 0 }, ['echo', value], {}, []).commands)
+    const res = runLocal(planRun({ startedAt: 0 }, ['echo', value], {}, []).commands[0])
     expect(res.stdout).toBe(`${value}\n`)
     expect(existsSync(pwned)).toBe(false)
   })
@@ -99,20 +100,21 @@ describe('plan', () => {
     expect(b.stdin).toBe('pw')
   })
   test.each([
-    [{}, 'give exactly one of cmd (or the free form) and argv'],
-    [{ cmd: 'a', argv: ['a'] }, 'give exactly one of cmd (or the free form) and argv'],
     [{ cmd: '   ' }, 'no command given'],
     [{ argv: [] }, 'argv is empty'],
   ])('refuses %j', (args, fail) => {
-    expect(command.plan({ startedAt: 0 }, args, localContext()).fail).toBe(fail)
+    expect(planOf(command, { startedAt: 0 }, args).fail).toBe(fail)
+  })
+  test.each([{}, { cmd: 'a', argv: ['a'] }])('the schema refuses %j before any plan', (args) => {
+    expect(() => moduleArgs(command, args)).toThrow(/"cmd".*"argv"/)
   })
 })
 
 describe('gather and result on this machine', () => {
   test('creates/removes with globs and chdir, in one round trip', async () => {
     writeFileSync(join(dir, 'built.tar'), '')
-    const log: unknown[][] = []
-    const f = await gatherRun(localIO(log as never), { creates: '*.tar', removes: 'nothing-*', chdir: dir })
+    const log: Command[][] = []
+    const f = await gatherRun(localIO({ log }), { creates: '*.tar', removes: 'nothing-*', chdir: dir })
     expect(f).toMatchObject({ createsExists: true, removesExists: false })
     expect(log.length).toBe(1)
     const g = await gatherRun(localIO(), { creates: `${dir}/$(touch ${dir}/pwned2)` })
@@ -120,9 +122,9 @@ describe('gather and result on this machine', () => {
     expect(existsSync(join(dir, 'pwned2'))).toBe(false)
   })
   test('rc, stdout_lines, stderr and the non-zero failure', () => {
-    const args: { cmd: string; chdir?: string } = { cmd: 'sh -c "echo out; echo err >&2; exit 3"' }
+    const args = moduleArgs(command, { cmd: 'sh -c "echo out; echo err >&2; exit 3"' })
     const argv = (commandArgv(args) as { argv: string[] }).argv
-    const res = applyLocal(planRun({ startedAt: 0 }, argv, args, argv).commands)
+    const res = planRun({ startedAt: 0 }, argv, args, argv).commands.map((c) => runLocal(c))
     const a = afterRun({ startedAt: Date.now() }, args, res, argv)
     expect(a.data).toMatchObject({
       rc: 3,
@@ -151,11 +153,11 @@ describe('inline options (Ansible free form)', () => {
     ['dd if=/dev/zero of=x count=1', ['dd', 'if=/dev/zero', 'of=x', 'count=1'], {}],
     ['stdin=hello cat', ['cat'], { stdin: 'hello' }],
   ])('%j', (cmd, argv, extra) => {
-    const r = resolveCommand({ cmd })
-    expect(r).toEqual({ argv, args: { cmd, ...extra } })
+    const r = resolveCommand(moduleArgs(command, { cmd }))
+    expect(r).toEqual({ argv, args: moduleArgs(command, { cmd, ...extra }) })
   })
   test('explicit arguments win', () => {
-    const r = resolveCommand({ cmd: 'x creates=/a', creates: '/b' })
+    const r = resolveCommand(moduleArgs(command, { cmd: 'x creates=/a', creates: '/b' }))
     expect('args' in r && r.args.creates).toBe('/b')
   })
 })

@@ -7,7 +7,9 @@ import copy from './copy.js'
 import template from './template.js'
 import { planPut, type PutFacts } from './lib/put.js'
 import type { InodeInfo } from './lib/probe.js'
-import { applyLocal, localContext, localIO } from '../test/modules/localio.js'
+import type { Static, TSchema } from '@sinclair/typebox'
+import type { ModuleDef } from '../engine/module.js'
+import { gatherOf, localIO, planOf, runWith, testCtx } from '../test/helpers/module-ctx.js'
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex')
 const node = (over: Partial<InodeInfo> = {}): InodeInfo => ({
@@ -146,15 +148,17 @@ describe('planPut', () => {
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-copy-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-async function converge(mod: typeof copy | typeof template, args: Record<string, unknown>, ctx = localContext()) {
-  const f1 = await mod.gather(args as never, ctx, localIO())
-  const p1 = mod.plan(f1 as never, args as never, ctx)
-  expect(p1.fail).toBeUndefined()
-  const res = applyLocal(p1.commands)
-  expect(res.every((r) => r.rc === 0)).toBe(true)
-  const f2 = await mod.gather(args as never, ctx, localIO())
-  const p2 = mod.plan(f2 as never, args as never, ctx)
-  return { p1, p2, res }
+/** Run the module as the runner does, then plan again: the second plan must be empty. */
+async function converge<S extends TSchema, F>(
+  mod: ModuleDef<S, F>,
+  args: Static<S> & Record<string, unknown>,
+  ctx = testCtx(),
+) {
+  const first = await runWith(mod, args, ctx, localIO())
+  expect(first.failed).toBeUndefined()
+  expect(first.results.every((r) => r.rc === 0)).toBe(true)
+  const p2 = planOf(mod, await gatherOf(mod, args, ctx, localIO()), args, ctx)
+  return { p1: first.plan, p2, res: first.results }
 }
 
 describe('on this machine', () => {
@@ -171,7 +175,7 @@ describe('on this machine', () => {
     mkdirSync(join(dir, 'out'))
     writeFileSync(join(dir, 'pb', 'files', 'app.conf'), 'a=1\n')
     chmodSync(join(dir, 'pb', 'files', 'app.conf'), 0o640)
-    const ctx = localContext({ searchPaths: [join(dir, 'pb')], diffMode: false })
+    const ctx = testCtx({ searchPaths: [join(dir, 'pb')], diffMode: false })
     const { p2 } = await converge(copy, { src: 'app.conf', dest: join(dir, 'out'), mode: 'preserve' }, ctx)
     expect(p2.commands).toEqual([])
     expect(readFileSync(join(dir, 'out', 'app.conf'), 'utf8')).toBe('a=1\n')
@@ -179,15 +183,14 @@ describe('on this machine', () => {
   })
   test('a missing src fails with the places looked in', async () => {
     await expect(
-      copy.gather({ src: 'nope.conf', dest: '/tmp/x' }, localContext({ searchPaths: [dir] }), localIO()),
+      gatherOf(copy, { src: 'nope.conf', dest: '/tmp/x' }, testCtx({ searchPaths: [dir] }), localIO()),
     ).rejects.toThrow(/could not find src 'nope.conf'/)
   })
   test('validate: a failing check leaves the old file and no temp file', async () => {
     const dest = join(dir, 'validated')
     writeFileSync(dest, 'old\n')
     const args = { content: 'bad\n', dest, validate: 'grep -q good %s' }
-    const f = await copy.gather(args, localContext(), localIO())
-    const res = applyLocal(copy.plan(f, args, localContext()).commands)
+    const res = (await runWith(copy, args, testCtx(), localIO())).results
     expect(res[0].rc).toBe(3)
     expect(res[0].stderr).toContain('failed to validate')
     expect(readFileSync(dest, 'utf8')).toBe('old\n')
@@ -199,7 +202,7 @@ describe('on this machine', () => {
   test('template renders with the context and converges', async () => {
     mkdirSync(join(dir, 'tpl', 'templates'), { recursive: true })
     writeFileSync(join(dir, 'tpl', 'templates', 'motd.hbs'), 'host={{ name }}\n')
-    const ctx = localContext({ searchPaths: [join(dir, 'tpl')], render: (t) => t.replace('{{ name }}', 'pi1') })
+    const ctx = testCtx({ searchPaths: [join(dir, 'tpl')], render: (t) => t.replace('{{ name }}', 'pi1') })
     const dest = join(dir, 'motd2')
     const { p1, p2 } = await converge(template, { src: 'motd.hbs', dest }, ctx)
     expect(p1.diff).toEqual([{ path: dest, before: '', after: 'host=pi1\n' }])

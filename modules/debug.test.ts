@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import debug, { NOT_DEFINED } from './debug.js'
-import { localContext } from '../test/modules/localio.js'
+import { planOf, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 const vars = { result: { stdout: 'hi', rc: 0 }, list: [1, 2], ansible_verbosity: 1 }
-const plan = (args: Record<string, unknown>) => debug.plan(undefined, args as never, localContext({ vars }))
+const plan = (args: WrittenArgs<typeof debug>) => planOf(debug, undefined, args, testCtx({ vars }))
 
 describe('debug', () => {
   test.each([

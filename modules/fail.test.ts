@@ -1,13 +1,13 @@
 import { describe, expect, test } from 'vitest'
 import fail from './fail.js'
-import { localContext } from '../test/modules/localio.js'
+import { planOf } from '../test/helpers/module-ctx.js'
 
 describe('fail', () => {
   test.each([
     [{ msg: 'unsupported architecture' }, 'unsupported architecture'],
     [{}, 'Failed as requested from task'],
   ])('%j', (args, msg) => {
-    const p = fail.plan(undefined, args, localContext())
+    const p = planOf(fail, undefined, args)
     expect(p).toMatchObject({ commands: [], fail: msg, msg })
   })
 })

@@ -2,12 +2,12 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, st
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { resolveArgs } from '../engine/load/args.js'
+import { runModule } from '../engine/run/module-call.js'
 import file from './file.js'
 import { defaultState, parseTree, planFile, type FileFacts } from './lib/filestate.js'
 import type { InodeInfo, PathInfo } from './lib/probe.js'
 import { parseTimestamp, wantedTime } from './lib/times.js'
-import { applyLocal, localContext, localIO } from '../test/modules/localio.js'
+import { gatherOf, localIO, playbookArgs, testCtx } from '../test/helpers/module-ctx.js'
 
 const inode = (type: string, over: Partial<InodeInfo> = {}): InodeInfo => ({
   type,
@@ -246,13 +246,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** As the runner does: aliases resolved, defaults filled, then the module. */
 async function step(written: Record<string, unknown>) {
-  const args = resolveArgs(file, written, { file: 't.yml', line: 1, col: 1 }) as Record<string, unknown>
-  const f = await file.gather(args as never, localContext(), localIO())
-  const p = file.plan(f, args as never, localContext())
-  expect(p.fail).toBeUndefined()
-  const res = applyLocal(p.commands)
-  expect(res.map((r) => r.stderr).join('')).toBe('')
-  return p.commands.length
+  const r = await runModule(file, playbookArgs(file, written), testCtx(), localIO())
+  expect(r.failed).toBeUndefined()
+  expect(r.results.map((x) => x.stderr).join('')).toBe('')
+  return r.plan.commands.length
 }
 
 describe('on this machine: each state converges in one run', () => {
@@ -284,7 +281,7 @@ describe('on this machine: each state converges in one run', () => {
   })
   test('missing parents are found in the same round trip and get the mode', async () => {
     const path = join(dir, 'p1/p2/p3')
-    const f = await file.gather({ path, state: 'directory', mode: '0700' }, localContext(), localIO())
+    const f = await gatherOf(file, { path, state: 'directory', mode: '0700' }, testCtx(), localIO())
     expect(f.missingParents).toEqual([join(dir, 'p1'), join(dir, 'p1/p2')])
     expect(await step({ path, state: 'directory', mode: '0700' })).toBe(4)
     expect(statSync(join(dir, 'p1')).mode & 0o777).toBe(0o700)

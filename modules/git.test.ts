@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import git, { type GitFacts } from './git.js'
 import { parseDestProbe, resolveRemote, type DestState } from './lib/git-facts.js'
-import { ok, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
+import { gatherOf, ok, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 const A = 'a'.repeat(40)
 const B = 'b'.repeat(40)
@@ -48,7 +48,7 @@ const repo = (over: Partial<DestState> = {}): DestState => ({
 })
 type Row = [
   string,
-  Record<string, unknown>,
+  WrittenArgs<typeof git>,
   GitFacts,
   { argv?: string[][]; fail?: RegExp; data?: Record<string, unknown> },
 ]
@@ -153,7 +153,7 @@ const rows: Row[] = [
 
 describe('git plan', () => {
   it.each(rows)('%s', (_n, args, facts, want) => {
-    const plan = git.plan(facts, args as never, testCtx())
+    const plan = planOf(git, facts, args, testCtx())
     if (want.fail) return expect(plan.fail).toMatch(want.fail)
     expect(plan.fail).toBeUndefined()
     expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
@@ -161,7 +161,7 @@ describe('git plan', () => {
   })
   it('check mode predicts a clone when git is not installed yet', () => {
     expect(
-      git.plan({ dest: { state: 'no-git', dirty: [] } }, base as never, testCtx({ checkMode: true })).commands,
+      planOf(git, { dest: { state: 'no-git', dirty: [] } }, base, testCtx({ checkMode: true })).commands,
     ).toHaveLength(1)
   })
 })
@@ -169,7 +169,7 @@ describe('git plan', () => {
 describe('git gather', () => {
   it('passes a full commit id through without asking the remote', async () => {
     const io = scriptedIO([[/^sh -c/, ok('state empty\n')]])
-    const f = await git.gather({ ...base, version: C } as never, testCtx(), io)
+    const f = await gatherOf(git, { ...base, version: C }, testCtx(), io)
     expect(f.target).toEqual({ sha: C, kind: 'commit' })
     expect(io.seen).toHaveLength(1)
   })
@@ -178,13 +178,13 @@ describe('git gather', () => {
       [/^sh -c/, ok('state empty\n')],
       [/^git ls-remote/, { rc: 128, stdout: '', stderr: "fatal: '/srv/x' does not appear to be a git repository\n" }],
     ])
-    const f = await git.gather(base as never, testCtx(), io)
-    expect(git.plan(f, base as never, testCtx()).fail).toMatch(
+    const f = await gatherOf(git, base, testCtx(), io)
+    expect(planOf(git, f, base, testCtx()).fail).toMatch(
       /cannot read repository \/srv\/r.git: fatal: '\/srv\/x' does not appear/,
     )
   })
   it.each(['-x', 'a..b', 'a b'])('refuses version %j', async (version) => {
-    await expect(git.gather({ ...base, version } as never, testCtx(), scriptedIO([]))).rejects.toThrow(
+    await expect(gatherOf(git, { ...base, version }, testCtx(), scriptedIO([]))).rejects.toThrow(
       /not a branch, tag or commit/,
     )
   })
@@ -196,9 +196,7 @@ describe('git in check mode', () => {
       dest: { state: 'empty', dirty: [] },
       remoteError: "cannot read repository /srv/r.git: fatal: '/srv/r.git' does not appear to be a git repository",
     }
-    expect(git.plan(f, base as never, testCtx({ checkMode: true })).changes).toEqual([
-      'clone /srv/r.git at HEAD into /opt/r',
-    ])
-    expect(git.plan(f, base as never, testCtx()).fail).toMatch(/cannot read repository/)
+    expect(planOf(git, f, base, testCtx({ checkMode: true })).changes).toEqual(['clone /srv/r.git at HEAD into /opt/r'])
+    expect(planOf(git, f, base, testCtx()).fail).toMatch(/cannot read repository/)
   })
 })

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import group, { type GroupFacts } from './group.js'
-import { scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
+import { gatherOf, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 const g = (gid: number): GroupFacts => ({ group: { name: 'nixbld', gid, members: [] } })
-type Row = [string, Record<string, unknown>, GroupFacts, string[][]]
+type Row = [string, WrittenArgs<typeof group>, GroupFacts, string[][]]
 const rows: Row[] = [
   ['create', { name: 'nixbld', gid: 30000, system: true }, {}, [['groupadd', '-g', '30000', '-r', 'nixbld']]],
   ['create plain', { name: 'nixbld' }, {}, [['groupadd', 'nixbld']]],
@@ -16,9 +16,9 @@ const rows: Row[] = [
 
 describe('group plan', () => {
   it.each(rows)('%s', (_n, args, facts, argv) => {
-    expect(group.plan(facts, args as never, testCtx()).commands.map((c) => c.argv)).toEqual(argv)
+    expect(planOf(group, facts, args, testCtx()).commands.map((c) => c.argv)).toEqual(argv)
   })
   it.each(['-r', 'a b', '$(id)'])('refuses %j as a name', async (name) => {
-    await expect(group.gather({ name } as never, testCtx(), scriptedIO([]))).rejects.toThrow(/not a valid group name/)
+    await expect(gatherOf(group, { name }, testCtx(), scriptedIO([]))).rejects.toThrow(/not a valid group name/)
   })
 })

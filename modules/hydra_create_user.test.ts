@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { resolveArgs } from '../engine/load/args.js'
 import hydra, { type HydraFacts, type HydraUser } from './hydra_create_user.js'
-import { scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
+import { gatherOf, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 const HASH = '$argon2id$v=19$m=262144,t=3,p=1$NFU1QXJRNnc4V1BhQ0NJQg$6GHqjqv5cNDDwZqrqUD0zQ'
 const u = (o: Partial<HydraUser> = {}): HydraFacts => ({
@@ -10,7 +10,7 @@ const u = (o: Partial<HydraUser> = {}): HydraFacts => ({
 const base = { name: 'admin', full_name: 'Admin', email: 'a@x', roles: ['admin'] }
 type Row = [
   string,
-  Record<string, unknown>,
+  WrittenArgs<typeof hydra>,
   HydraFacts,
   { argv?: string[][]; stdin?: string; fail?: RegExp; changes?: string[] },
 ]
@@ -80,7 +80,7 @@ const rows: Row[] = [
 
 describe('hydra_create_user plan', () => {
   it.each(rows)('%s', (_n, args, facts, want) => {
-    const plan = hydra.plan(facts, args as never, testCtx())
+    const plan = planOf(hydra, facts, args, testCtx())
     if (want.fail) return expect(plan.fail).toMatch(want.fail)
     expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
     if (want.stdin) expect(plan.commands[0]).toMatchObject({ stdin: want.stdin, secretStdin: true })
@@ -95,7 +95,7 @@ describe('hydra_create_user plan', () => {
       resolveArgs(hydra, { name: 'a', password: 'x', password_hash: HASH }, { file: 't.yml', line: 1, col: 1 }),
     ).toThrow(/"password", "password_hash" of module hydra_create_user are mutually exclusive/)
     await expect(
-      hydra.gather({ name: 'a', password_hash: "x'; DROP TABLE users" } as never, testCtx(), scriptedIO([])),
+      gatherOf(hydra, { name: 'a', password_hash: "x'; DROP TABLE users" }, testCtx(), scriptedIO([])),
     ).rejects.toThrow(/not an Argon2/)
   })
 })

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { resolveArgs } from '../engine/load/args.js'
 import lineinfile, { planLine } from './lineinfile.js'
 import { editLines, expand, LineError, pyRegex, type LineEdit } from './lib/lines.js'
-import { applyLocal, localContext, localIO } from '../test/modules/localio.js'
+import { localIO, moduleArgs, runWith, testCtx } from '../test/helpers/module-ctx.js'
 
 const rows: { name: string; before: string; edit: LineEdit; after: string; msg: string }[] = [
   { name: 'append at EOF', before: 'a\nb\n', edit: { line: 'c' }, after: 'a\nb\nc\n', msg: 'line added' },
@@ -220,7 +220,7 @@ describe('planLine', () => {
       fail: undefined,
     },
   ])('$name', ({ info, args, fail }) => {
-    const p = planLine({ path: '/x', info, nonce: 'n' }, args)
+    const p = planLine({ path: '/x', info, nonce: 'n' }, moduleArgs(lineinfile, args))
     expect(p.fail).toBe(fail)
     expect(p.commands).toEqual([])
   })
@@ -237,7 +237,8 @@ describe('planLine', () => {
     )
   })
   test('check mode: a missing file is predicted to get the line', () => {
-    const p = planLine({ path: '/x', info: { exists: false }, nonce: 'n' }, { path: '/x', line: 'a' }, true)
+    const args = moduleArgs(lineinfile, { path: '/x', line: 'a' })
+    const p = planLine({ path: '/x', info: { exists: false }, nonce: 'n' }, args, true)
     expect(p.fail).toBeUndefined()
     expect(p.msg).toBe('line added')
   })
@@ -273,24 +274,23 @@ describe('on this machine', () => {
       },
     ]
     for (const s of steps) {
-      const f = await lineinfile.gather(s.args, localContext(), localIO())
-      const p = lineinfile.plan(f, s.args, localContext())
-      expect(p.fail).toBeUndefined()
-      expect(p.commands.length > 0).toBe(s.changed)
-      expect(applyLocal(p.commands).every((r) => r.rc === 0)).toBe(true)
+      const r = await runWith(lineinfile, s.args, testCtx(), localIO())
+      expect(r.failed).toBeUndefined()
+      expect(r.changed).toBe(s.changed)
+      expect(r.results.every((x) => x.rc === 0)).toBe(true)
       expect(readFileSync(path, 'utf8')).toBe(s.want)
     }
   })
   test('a folder is refused', async () => {
-    const f = await lineinfile.gather({ path: dir, line: 'x' }, localContext(), localIO())
-    expect(lineinfile.plan(f, { path: dir, line: 'x' }, localContext()).fail).toBe(`Path ${dir} is a directory !`)
+    expect((await runWith(lineinfile, { path: dir, line: 'x' }, testCtx(), localIO())).failed).toBe(
+      `Path ${dir} is a directory !`,
+    )
   })
   test('hostile line and path text is data, not shell', async () => {
     const path = join(dir, "it's; $(touch pwned)")
     writeFileSync(path, '')
     const args = { path, line: "'; touch /tmp/pwned-lif #" }
-    const f = await lineinfile.gather(args, localContext(), localIO())
-    applyLocal(lineinfile.plan(f, args, localContext()).commands)
+    await runWith(lineinfile, args, testCtx(), localIO())
     expect(readFileSync(path, 'utf8')).toBe("'; touch /tmp/pwned-lif #\n")
     expect(() => readFileSync('/tmp/pwned-lif')).toThrow()
   })

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import make, { type MakeFacts } from './make.js'
-import { scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
+import { gatherOf, moduleArgs, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 const f = (questionRc: number, created = false): MakeFacts => ({ created, questionRc, questionOut: '' })
-type Row = [string, Record<string, unknown>, MakeFacts, { argv?: string[][]; fail?: RegExp; check?: boolean }]
+type Row = [string, WrittenArgs<typeof make>, MakeFacts, { argv?: string[][]; fail?: RegExp; check?: boolean }]
 const rows: Row[] = [
   ['up to date', { chdir: '/src' }, f(0), { argv: [] }],
   ['out of date', { chdir: '/src' }, f(1), { argv: [['make']] }],
@@ -29,7 +29,7 @@ const rows: Row[] = [
 
 describe('make plan', () => {
   it.each(rows)('%s', (_n, args, facts, want) => {
-    const plan = make.plan(facts, args as never, testCtx({ checkMode: !!want.check }))
+    const plan = planOf(make, facts, args, testCtx({ checkMode: !!want.check }))
     if (want.fail) return expect(plan.fail).toMatch(want.fail)
     expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
     for (const c of plan.commands) {
@@ -42,23 +42,23 @@ describe('make plan', () => {
     [{ params: { 'A=B': 1 } }, /not a make variable/],
     [{ params: { '$(id)': 1 } }, /not a make variable/],
   ])('refuses %j', (extra, msg) =>
-    expect(() => make.plan(f(1), { chdir: '/src', ...extra } as never, testCtx())).toThrow(msg),
+    expect(() => planOf(make, f(1), { chdir: '/src', ...extra }, testCtx())).toThrow(msg),
   )
 })
 
 describe('make gather/after', () => {
   it('asks make -q in chdir, and skips it when creates exists', async () => {
     const io = scriptedIO([[/make -q/, { rc: 1, stdout: '', stderr: '' }]])
-    expect(await make.gather({ chdir: '/src', target: 'all', creates: '/x' } as never, testCtx(), io)).toEqual(f(1))
+    expect(await gatherOf(make, { chdir: '/src', target: 'all', creates: '/x' }, testCtx(), io)).toEqual(f(1))
     expect(io.seen[0].argv.slice(3)).toEqual(['sh', '/x', '/src', 'all'])
     const io2 = scriptedIO([[/make -q/, { rc: 0, stdout: 'created\n', stderr: '' }]])
-    expect((await make.gather({ chdir: '/src' } as never, testCtx(), io2)).created).toBe(true)
+    expect((await gatherOf(make, { chdir: '/src' }, testCtx(), io2)).created).toBe(true)
   })
   it('fails with the last lines of a failed build', async () => {
     const out = Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n')
     const a = await make.after!(
       f(1),
-      { chdir: '/src' } as never,
+      moduleArgs(make, { chdir: '/src' }),
       [{ rc: 2, stdout: '', stderr: out }],
       testCtx(),
       scriptedIO([]),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import pgDb, { type PgDbFacts } from './postgres_db.js'
-import { testCtx } from '../test/helpers/module-ctx.js'
+import { planOf, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 const have = (o: Partial<PgDbFacts> = {}): PgDbFacts => ({
   db: { owner: 'hydra', encoding: 'UTF8' },
@@ -8,7 +8,7 @@ const have = (o: Partial<PgDbFacts> = {}): PgDbFacts => ({
   available: ['pg_trgm'],
   ...o,
 })
-type Row = [string, Record<string, unknown>, PgDbFacts, { cmds?: [string, string, string[]][]; fail?: RegExp }]
+type Row = [string, WrittenArgs<typeof pgDb>, PgDbFacts, { cmds?: [string, string, string[]][]; fail?: RegExp }]
 const rows: Row[] = [
   [
     'create with owner, encoding and extension',
@@ -73,7 +73,7 @@ const rows: Row[] = [
 
 describe('postgres_db plan', () => {
   it.each(rows)('%s', (_n, args, facts, want) => {
-    const plan = pgDb.plan(facts, args as never, testCtx())
+    const plan = planOf(pgDb, facts, args, testCtx())
     if (want.fail) return expect(plan.fail).toMatch(want.fail)
     expect(plan.fail).toBeUndefined()
     expect(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import pgUser, { parseFlags, type PgUserFacts, type RoleRow } from './postgres_user.js'
 import { scramVerifier } from './lib/scram.js'
-import { testCtx } from '../test/helpers/module-ctx.js'
+import { gatherOf, planOf, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 const SALT = Buffer.alloc(16, 7).toString('base64')
 const role = (o: Partial<RoleRow> = {}): RoleRow => ({
@@ -17,7 +17,7 @@ const role = (o: Partial<RoleRow> = {}): RoleRow => ({
 })
 type Row = [
   string,
-  Record<string, unknown>,
+  WrittenArgs<typeof pgUser>,
   PgUserFacts,
   { sql?: string[]; changes?: string[]; fail?: RegExp; check?: boolean },
 ]
@@ -58,7 +58,12 @@ const rows: Row[] = [
     { salt: SALT, role: role() },
     { sql: ['ALTER ROLE :"name" WITH SUPERUSER;\n'], changes: ['alter role hydra: SUPERUSER'] },
   ],
-  ['given verifier equal', { name: 'hydra', password: role().rolpassword }, { salt: SALT, role: role() }, { sql: [] }],
+  [
+    'given verifier equal',
+    { name: 'hydra', password: role().rolpassword ?? '' },
+    { salt: SALT, role: role() },
+    { sql: [] },
+  ],
   ['drop', { name: 'hydra', state: 'absent' }, { salt: SALT, role: role() }, { sql: ['DROP ROLE :"name";'] }],
   ['drop missing', { name: 'hydra', state: 'absent' }, { salt: SALT }, { sql: [] }],
   [
@@ -77,7 +82,7 @@ const rows: Row[] = [
 
 describe('postgres_user plan', () => {
   it.each(rows)('%s', (_n, args, facts, want) => {
-    const plan = pgUser.plan(facts, args as never, testCtx({ checkMode: !!want.check }))
+    const plan = planOf(pgUser, facts, args, testCtx({ checkMode: !!want.check }))
     if (want.fail) return expect(plan.fail).toMatch(want.fail)
     expect(plan.fail).toBeUndefined()
     const sqls = plan.commands.map((c) =>
@@ -126,9 +131,9 @@ describe('name length', () => {
       batch: () => Promise.reject(new Error('must not run')),
       reconnect: () => Promise.resolve(),
     }
-    await expect(mod.gather({ name: 'r'.repeat(64) } as never, {} as never, io)).rejects.toThrow(
+    await expect(gatherOf(mod, { name: 'r'.repeat(64) }, testCtx(), io)).rejects.toThrow(
       /64 bytes; PostgreSQL keeps only the first 63/,
     )
-    await expect(mod.gather({ name: 'é'.repeat(32) } as never, {} as never, io)).rejects.toThrow(/64 bytes/)
+    await expect(gatherOf(mod, { name: 'é'.repeat(32) }, testCtx(), io)).rejects.toThrow(/64 bytes/)
   })
 })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import reboot from './reboot.js'
 import type { HostIO } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
-import { testCtx } from '../test/helpers/module-ctx.js'
+import { gatherOf, moduleArgs, planOf, testCtx } from '../test/helpers/module-ctx.js'
 
 /** A host that reboots (new boot id) `downFor` reconnects after the reboot is scheduled. */
 function host(opts: { reboots: boolean; downFor?: number }): HostIO & { log: string[] } {
@@ -36,25 +36,25 @@ function host(opts: { reboots: boolean; downFor?: number }): HostIO & { log: str
 describe('reboot', () => {
   it('plans a detached reboot, always changed', async () => {
     const io = host({ reboots: true })
-    const facts = await reboot.gather({} as never, testCtx(), io)
-    const plan = reboot.plan(facts, { pre_reboot_delay: 2, msg: 'upgrade' } as never, testCtx())
+    const facts = await gatherOf(reboot, {}, testCtx(), io)
+    const plan = planOf(reboot, facts, { pre_reboot_delay: 2, msg: 'upgrade' }, testCtx())
     expect(plan.commands[0].argv.slice(-2)).toEqual(['3', 'upgrade'])
     expect(plan.changes).toEqual(['reboot node1'])
   })
   it('waits for a new boot id', async () => {
     const io = host({ reboots: true, downFor: 2 })
-    const facts = await reboot.gather({} as never, testCtx(), io)
-    const plan = reboot.plan(facts, {} as never, testCtx())
-    const r = await reboot.apply!(plan, { reboot_timeout: 30 } as never, testCtx(), io)
+    const facts = await gatherOf(reboot, {}, testCtx(), io)
+    const plan = planOf(reboot, facts, {}, testCtx())
+    const r = await reboot.apply!(plan, moduleArgs(reboot, { reboot_timeout: 30 }), testCtx(), io)
     expect(r).toMatchObject({ changed: true, data: { rebooted: true, boot_id: 'boot-2' } })
     expect(io.log.filter((l) => l === 'reconnect').length).toBeGreaterThanOrEqual(2)
   }, 20_000)
   it('fails when the boot id never changes', async () => {
     const io = host({ reboots: false })
-    const facts = await reboot.gather({} as never, testCtx(), io)
+    const facts = await gatherOf(reboot, {}, testCtx(), io)
     const r = await reboot.apply!(
-      reboot.plan(facts, {} as never, testCtx()),
-      { reboot_timeout: 3 } as never,
+      planOf(reboot, facts, {}, testCtx()),
+      moduleArgs(reboot, { reboot_timeout: 3 }),
       testCtx(),
       io,
     )

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import setFact from './set_fact.js'
-import { localContext } from '../test/modules/localio.js'
+import { planOf, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
-const plan = (args: Record<string, unknown>) => setFact.plan(undefined, args as never, localContext())
+const plan = (args: WrittenArgs<typeof setFact>) => planOf(setFact, undefined, args, testCtx())
 
 describe('set_fact', () => {
   test.each([

@@ -4,23 +4,20 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import shell, { resolveShell, shellArgv } from './shell.js'
 import { renderString } from '../engine/template.js'
-import { applyLocal, localContext, localIO } from '../test/modules/localio.js'
+import { localIO, moduleArgs, runWith, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-shell-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-async function run(args: Record<string, unknown>) {
-  const ctx = localContext()
-  const f = await shell.gather(args as never, ctx, localIO())
-  const p = shell.plan(f, args as never, ctx)
-  const res = applyLocal(p.commands)
-  return { p, res, after: res.length ? await shell.after!(f, args as never, res, ctx, localIO()) : undefined }
+async function run(args: WrittenArgs<typeof shell>) {
+  const r = await runWith(shell, args, testCtx(), localIO())
+  return { p: r.plan, after: r.results.length ? { data: r.data, fail: r.failed } : undefined }
 }
 
 describe('shell', () => {
   test('the script is one argv element after -c', () => {
-    expect(shellArgv({ cmd: 'a | b; c' })).toEqual(['/bin/sh', '-c', 'a | b; c'])
-    expect(shellArgv({ cmd: 'x', executable: '/bin/bash' })).toEqual(['/bin/bash', '-c', 'x'])
+    expect(shellArgv(moduleArgs(shell, { cmd: 'a | b; c' }))).toEqual(['/bin/sh', '-c', 'a | b; c'])
+    expect(shellArgv(moduleArgs(shell, { cmd: 'x', executable: '/bin/bash' }))).toEqual(['/bin/bash', '-c', 'x'])
   })
   test('the schema asks the runner to shell-quote template values', () => {
     expect((shell.schema.properties.cmd as { shellTemplate?: boolean }).shellTemplate).toBe(true)
@@ -62,8 +59,8 @@ describe('inline options (Ansible free form)', () => {
     ['creates=x', { cmd: 'creates=x' }],
     ["echo 'a chdir=/b'", { cmd: "echo 'a chdir=/b'" }],
   ])('%j', (cmd, want) => {
-    const a = resolveShell({ cmd })
-    expect(a).toEqual(want)
+    expect(resolveShell(moduleArgs(shell, { cmd }))).toEqual(moduleArgs(shell, want))
   })
-  test('explicit arguments win', () => expect(resolveShell({ cmd: 'x creates=/a', creates: '/b' }).creates).toBe('/b'))
+  test('explicit arguments win', () =>
+    expect(resolveShell(moduleArgs(shell, { cmd: 'x creates=/a', creates: '/b' })).creates).toBe('/b'))
 })

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { resolveArgs } from '../engine/load/args.js'
+import { runModule } from '../engine/run/module-call.js'
 import { execFileSync } from 'node:child_process'
 import stat, { statResult } from './stat.js'
 import { parsePathProbe } from './lib/probe.js'
-import { localContext, localIO } from '../test/modules/localio.js'
+import { localIO, playbookArgs, testCtx } from '../test/helpers/module-ctx.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-stat-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -16,11 +16,7 @@ symlinkSync('nowhere', join(dir, 'dangling'))
 execFileSync('mkfifo', [join(dir, 'fifo')])
 
 const run = async (written: Record<string, unknown>) => {
-  // as the runner does
-  const args = resolveArgs(stat, written, { file: 't.yml', line: 1, col: 1 }) as Record<string, unknown>
-  const ctx = localContext()
-  const f = await stat.gather(args as never, ctx, localIO())
-  const p = stat.plan(f, args as never, ctx)
+  const { plan: p } = await runModule(stat, playbookArgs(stat, written), testCtx(), localIO()) // as the runner does
   expect(p.commands).toEqual([])
   expect(p.changed).toBe(false)
   return (p.data as { stat: Record<string, unknown> }).stat

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import user, { type UserFacts } from './user.js'
 import { parseGroup, parsePasswd, parseShadowHash } from './lib/accounts.js'
-import { ok, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
+import { gatherOf, ok, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 const HASH = '$y$j9T$abc$def'
 const exists = (o: Partial<UserFacts> = {}): UserFacts => ({
@@ -13,7 +13,7 @@ const exists = (o: Partial<UserFacts> = {}): UserFacts => ({
   ...o,
 })
 const none: UserFacts = { groups: [], ownGroup: false }
-type Row = [string, Record<string, unknown>, UserFacts, { argv?: string[][]; fail?: RegExp; stdin?: string }]
+type Row = [string, WrittenArgs<typeof user>, UserFacts, { argv?: string[][]; fail?: RegExp; stdin?: string }]
 const rows: Row[] = [
   [
     'create with everything',
@@ -126,7 +126,7 @@ const rows: Row[] = [
 
 describe('user plan', () => {
   it.each(rows)('%s', (_n, args, facts, want) => {
-    const plan = user.plan(facts, args as never, testCtx())
+    const plan = planOf(user, facts, args, testCtx())
     if (want.fail) return expect(plan.fail).toMatch(want.fail)
     expect(plan.fail).toBeUndefined()
     expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
@@ -162,6 +162,6 @@ describe('user facts', () => {
       [/^getent group/, { rc: 2, stdout: '', stderr: '' }],
       [/^getent shadow/, ok(`hy:${HASH}:1::::::\n`)],
     ])
-    expect(await user.gather({ name: 'hy', password: HASH } as never, testCtx(), io)).toEqual(exists())
+    expect(await gatherOf(user, { name: 'hy', password: HASH }, testCtx(), io)).toEqual(exists())
   })
 })

@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { resolveArgs } from '../engine/load/args.js'
 import waitFor, { afterWait, planWait, timeoutMessage } from './wait_for.js'
-import { localContext, runLocalAsync } from '../test/modules/localio.js'
+import type { HostIO } from '../engine/module.js'
+import { moduleArgs, runLocalAsync, runWith, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 let server: Server
 let open = 0
@@ -29,17 +30,26 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-async function wait(args: Record<string, unknown>) {
-  const plan = waitFor.plan(undefined, args as never, localContext())
-  expect(plan.fail).toBeUndefined()
-  expect(plan.changed).toBe(false)
-  expect(plan.commands.length).toBe(1) // the whole wait is one command on the host
-  const r = await runLocalAsync(plan.commands[0])
-  return afterWait(args as never, [r])
+/** Commands run on this machine without blocking the event loop (the test serves its port in-process). */
+const asyncIO: HostIO = {
+  run: (c) => runLocalAsync(c),
+  batch: (cs) => Promise.all(cs.map((c) => runLocalAsync(c))),
+  reconnect: async () => {},
 }
 
+async function wait(args: WrittenArgs<typeof waitFor>) {
+  const r = await runWith(waitFor, args, testCtx(), asyncIO)
+  expect(r.plan.fail).toBeUndefined()
+  expect(r.plan.changed).toBe(false)
+  expect(r.plan.commands.length).toBe(1) // the whole wait is one command on the host
+  return { fail: r.failed, changed: r.changed, data: r.data }
+}
+
+/** Arguments (made when the ports are known) and the expected failure message. */
+type Case = [() => WrittenArgs<typeof waitFor>, (() => string) | undefined]
+
 describe('wait_for on this machine (loopback only)', () => {
-  test.each([
+  test.each<Case>([
     [() => ({ port: open }), undefined],
     [() => ({ port: open, search_regex: 'banner\\s+ready' }), undefined],
     [() => ({ port: closed, state: 'stopped' }), undefined],
@@ -79,16 +89,16 @@ describe('wait_for on this machine (loopback only)', () => {
 describe('plan and messages', () => {
   test.each([[{ port: 1, state: 'absent' }, 'state=absent is for path; use started/stopped with port']] as const)(
     '%j fails',
-    (args, fail) => expect(planWait(args as never).fail).toBe(fail),
+    (args, fail) => expect(planWait(moduleArgs(waitFor, args)).fail).toBe(fail),
   )
   test.each([
     [{ path: '/x', state: 'absent' }, 'Timeout when waiting for /x to be absent.'],
     [{ port: 80, host: 'db', state: 'stopped' }, 'Timeout when waiting for db:80 to stop.'],
-  ] as const)('%j', (args, msg) => expect(timeoutMessage(args as never)).toBe(msg))
+  ] as const)('%j', (args, msg) => expect(timeoutMessage(moduleArgs(waitFor, args))).toBe(msg))
   test('port and path together are refused by the schema rules', () => {
     expect(() => resolveArgs(waitFor, { port: 1, path: '/x' }, { file: 't.yml', line: 1, col: 1 })).toThrow(
       /"port", "path" of module wait_for are mutually exclusive/,
     )
   })
-  test('check mode: no results, no failure', () => expect(afterWait({} as never, [])).toEqual({}))
+  test('check mode: no results, no failure', () => expect(afterWait(moduleArgs(waitFor, {}), [])).toEqual({}))
 })

@@ -1,16 +1,16 @@
 /**
  * Every module argument that reaches a command, set to a hostile value, must stay data. Each module is
- * driven through gather → plan → apply on this machine via the real quoting path (`renderCommand` → `/bin/sh`);
- * the task may fail, but the marker file must never appear.
+ * called as the runner calls it (`runModule`: gather → plan → apply) on this machine via the real quoting path
+ * (`renderCommand` → `/bin/sh`); the task may fail, but the marker file must never appear.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { ModuleDef } from '../../engine/module.js'
+import { UserError } from '../../engine/errors.js'
 import { ModuleFailure } from '../../engine/module.js'
 import { MODULES } from '../../modules/registry.js'
-import { applyLocal, localContext, localIO } from './localio.js'
+import { localIO, runLocal, runWith, testCtx } from '../helpers/module-ctx.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-hostile-'))
 // Hostile values used as relative paths are created as (inert) files and folders: keep them out of the checkout.
@@ -64,17 +64,17 @@ const CASES: Record<string, { base: Record<string, unknown>; poison: string[] }>
 
 describe.each(Object.entries(CASES))('%s', (name, { base, poison }) => {
   test.each(poison.flatMap((arg) => HOSTILE.map((value) => [arg, value] as const)))('%s = %j', async (arg, value) => {
-    const mod = (await MODULES[name]()).default as ModuleDef
+    const mod = (await MODULES[name]()).default
     const args = { ...base, [arg]: value }
     if (name === 'file' && arg === 'src') args.state = 'link'
-    if (name === 'wait_for' && arg === 'host') Object.assign(args, { path: undefined, port: 9 })
-    const ctx = localContext({ searchPaths: [dir] })
+    if (name === 'wait_for' && arg === 'host') {
+      delete args.path
+      args.port = 9
+    }
     try {
-      const facts = await mod.gather(args, ctx, localIO())
-      const plan = mod.plan(facts, args, ctx)
-      if (!plan.fail) applyLocal(plan.commands)
+      await runWith(mod, args, testCtx({ searchPaths: [dir] }), localIO())
     } catch (e) {
-      if (!(e instanceof ModuleFailure)) throw e
+      if (!(e instanceof ModuleFailure || e instanceof UserError)) throw e
     }
     expect(existsSync(marker)).toBe(false)
   })
@@ -82,7 +82,7 @@ describe.each(Object.entries(CASES))('%s', (name, { base, poison }) => {
 
 describe('control', () => {
   test('the marker does detect injection: concatenating a value into shell text runs it', () => {
-    applyLocal([{ argv: ['sh', '-c', `echo ${HOSTILE[1]}`] }])
+    runLocal({ argv: ['sh', '-c', `echo ${HOSTILE[1]}`] })
     expect(existsSync(marker)).toBe(true)
     rmSync(marker)
   })

@@ -1,25 +1,25 @@
 /**
  * postgres_user, postgres_db and hydra_create_user against a REAL PostgreSQL server started for this test on
- * this machine (a throw-away cluster in a temp folder, socket only, no TCP). The modules' own commands run
- * through the real quoting path (`renderCommand`), as the `postgres` OS user with `runuser` where they ask for
- * `runAs` — no SSH here (the fleet tests cover that), and nothing is mocked.
+ * this machine (a throw-away cluster in a temp folder, socket only, no TCP). The modules are called as the runner
+ * calls them (`runModule`); their commands run through the real quoting path (`renderCommand`), as the `postgres`
+ * OS user with `runuser` (or the user a command asks for with `runAs`) — no SSH here (the fleet tests cover that),
+ * and nothing is mocked.
  *
  * hydra_create_user runs against test/fixtures/hydra-standin: a TEST STAND-IN for Hydra's hydra-init and
  * hydra-create-user (Hydra cannot be installed offline) that writes the same rows in the same tables.
  */
 import { spawnSync } from 'node:child_process'
+import type { TSchema } from '@sinclair/typebox'
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { TSchema } from '@sinclair/typebox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { renderCommand } from '../../engine/ssh/quote.js'
-import type { HostIO, ModuleDef } from '../../engine/module.js'
-import type { Command, CommandResult } from '../../engine/types.js'
+import type { ModuleDef } from '../../engine/module.js'
+import type { Command } from '../../engine/types.js'
 import pgUser from '../../modules/postgres_user.js'
 import pgDb from '../../modules/postgres_db.js'
 import hydraUser from '../../modules/hydra_create_user.js'
-import { testCtx } from '../helpers/module-ctx.js'
+import { localIO, runLocal, runWith, testCtx, type WrittenArgs } from '../helpers/module-ctx.js'
 
 const BIN = '/usr/lib/postgresql/15/bin'
 const STANDIN = resolve(import.meta.dirname, '..', 'fixtures', 'hydra-standin', 'bin')
@@ -28,57 +28,34 @@ const why = can ? 'local PostgreSQL' : 'needs root and postgresql-15 (initdb) in
 
 let dir = ''
 const PORT = '54330'
-const seen: Command[] = []
-
-function runLocal(cmd: Command, env: Record<string, string>): CommandResult {
-  seen.push(cmd)
-  const text = renderCommand({ ...cmd, runAs: undefined })
-  // Commands without runAs get the task's become user; here that is `postgres` (as `become_user: postgres`).
-  const argv = ['runuser', '-u', cmd.runAs ?? 'postgres', '--', '/bin/sh', '-c', text]
-  const r = spawnSync(argv[0], argv.slice(1), {
-    input: cmd.stdin ?? '',
-    encoding: 'utf8',
-    cwd: '/',
-    env: { ...process.env, ...env },
-  })
-  return { rc: r.status ?? 128, stdout: r.stdout, stderr: r.stderr }
-}
 const env = () => ({
   PGHOST: dir,
   PGPORT: PORT,
   HYDRA_DBI: `dbi:Pg:dbname=hydra;host=${dir};port=${PORT};`,
   PATH: `${STANDIN}:${process.env.PATH}`,
 })
-const io: HostIO = {
-  run: async (c) => runLocal(c, env()),
-  batch: async (cs) => cs.map((c) => runLocal(c, env())),
-  reconnect: async () => {},
-}
+/** Every round trip the modules made (to check no password reached an argv). */
+const trips: Command[][] = []
+/** Commands without runAs get the task's become user; here that is `postgres` (as `become_user: postgres`). */
+const asPostgres = () => ({ become: 'postgres', env: env() })
 const sql = (db: string, q: string) =>
-  runLocal({ argv: ['psql', '-X', '-At', '-d', db, '-c', q], runAs: 'postgres' }, env()).stdout.trim()
+  runLocal({ argv: ['psql', '-X', '-At', '-d', db, '-c', q] }, asPostgres()).stdout.trim()
 
-/** gather → plan → run the commands (like the runner, not in check mode); returns the plan. */
-async function apply<F>(def: ModuleDef<TSchema, F>, args: Record<string, unknown>, check = false) {
-  const ctx = testCtx({ checkMode: check })
-  const facts = await def.gather(args, ctx, io)
-  const plan = def.plan(facts, args, ctx)
-  if (plan.fail) throw new Error(plan.fail)
-  if (!check) {
-    for (const c of plan.commands) {
-      const r = await io.run(c)
-      if (r.rc !== 0) throw new Error(`${c.argv.join(' ')} → ${r.rc}: ${r.stderr}`)
-    }
-  }
-  return plan
+/** The module called as the runner calls it; a failure throws. Returns the plan. */
+async function apply<S extends TSchema, F>(def: ModuleDef<S, F>, args: WrittenArgs<ModuleDef<S, F>>, check = false) {
+  const r = await runWith(def, args, testCtx({ checkMode: check }), localIO({ ...asPostgres(), log: trips }))
+  if (r.failed) throw new Error(r.failed)
+  return r.plan
 }
+const seen = () => trips.flat()
 
 describe.skipIf(!can)(`postgres modules and hydra_create_user (${why})`, () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'tsplay-pg-'))
     chownSync(dir, Number(spawnSync('id', ['-u', 'postgres']).stdout.toString()), 0)
     const init = runLocal(
-      { argv: [`${BIN}/initdb`, '-D', `${dir}/data`, '-A', 'peer', '-U', 'postgres'], runAs: 'postgres' },
-      env(),
+      { argv: [`${BIN}/initdb`, '-D', `${dir}/data`, '-A', 'peer', '-U', 'postgres'] },
+      asPostgres(),
     )
     expect(init.rc, init.stderr).toBe(0)
     const start = runLocal(
@@ -94,15 +71,14 @@ describe.skipIf(!can)(`postgres modules and hydra_create_user (${why})`, () => {
           `-p ${PORT} -k ${dir} -c listen_addresses=`,
           'start',
         ],
-        runAs: 'postgres',
       },
-      env(),
+      asPostgres(),
     )
     expect(start.rc, start.stderr).toBe(0)
   }, 60_000)
   afterAll(() => {
     if (!dir) return
-    runLocal({ argv: [`${BIN}/pg_ctl`, '-D', `${dir}/data`, '-m', 'immediate', 'stop'], runAs: 'postgres' }, env())
+    runLocal({ argv: [`${BIN}/pg_ctl`, '-D', `${dir}/data`, '-m', 'immediate', 'stop'] }, asPostgres())
     rmSync(dir, { recursive: true, force: true })
   })
 
@@ -130,8 +106,12 @@ describe.skipIf(!can)(`postgres modules and hydra_create_user (${why})`, () => {
       expect((await apply(pgUser, { ...args, password: 'other', role_attr_flags: 'NOCREATEDB' })).changes).toEqual([
         'alter role hy"dra: NOCREATEDB',
       ])
-      for (const c of seen) expect([...c.argv, JSON.stringify(c.env ?? {})].join(' ')).not.toMatch(/s3cr|other/)
-      expect(seen.filter((c) => String(c.stdin ?? '').includes('SCRAM-SHA-256')).every((c) => c.secretStdin)).toBe(true)
+      for (const c of seen()) expect([...c.argv, JSON.stringify(c.env ?? {})].join(' ')).not.toMatch(/s3cr|other/)
+      expect(
+        seen()
+          .filter((c) => String(c.stdin ?? '').includes('SCRAM-SHA-256'))
+          .every((c) => c.secretStdin),
+      ).toBe(true)
     },
   )
 
@@ -152,7 +132,7 @@ describe.skipIf(!can)(`postgres modules and hydra_create_user (${why})`, () => {
   it(
     'hydra_create_user (stand-in hydra-create-user): creates, is idempotent, adds roles, password only on ' + 'stdin',
     async () => {
-      const init = runLocal({ argv: [`${STANDIN}/hydra-init`], runAs: 'postgres' }, env())
+      const init = runLocal({ argv: [`${STANDIN}/hydra-init`] }, asPostgres())
       expect(init.rc, init.stderr).toBe(0)
       const args = {
         name: 'admin',
@@ -161,7 +141,7 @@ describe.skipIf(!can)(`postgres modules and hydra_create_user (${why})`, () => {
         password: 'hunter2-$(id)',
         roles: ['admin'],
       }
-      const run = (a: Record<string, unknown>) =>
+      const run = (a: WrittenArgs<typeof hydraUser>) =>
         apply(hydraUser, { ...a, command: `${STANDIN}/hydra-create-user`, login_user: 'postgres' })
       expect((await run(args)).changes).toEqual(['create Hydra user admin with roles admin'])
       expect(
@@ -180,7 +160,7 @@ describe.skipIf(!can)(`postgres modules and hydra_create_user (${why})`, () => {
       await run({ name: 'admin', password_hash: hash, update_password: 'always' })
       expect(sql('hydra', `SELECT password FROM users`)).toBe(hash)
       expect((await run({ name: 'admin', password_hash: hash, update_password: 'always' })).commands).toEqual([])
-      for (const c of seen) expect(c.argv.join(' ')).not.toMatch(/hunter2|argon2id/)
+      for (const c of seen()) expect(c.argv.join(' ')).not.toMatch(/hunter2|argon2id/)
     },
   )
 })

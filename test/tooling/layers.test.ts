@@ -9,7 +9,18 @@ import { dirname, join, normalize, relative } from 'node:path'
 import { describe, expect, test } from 'vitest'
 
 const ROOT = join(dirname(new URL(import.meta.url).pathname), '..', '..')
-const ORDER = ['core', 'expr', 'ssh', 'load', 'inventory', 'modules', 'schema', 'run', 'report', 'cli'] as const
+const ORDER: readonly string[] = [
+  'core',
+  'expr',
+  'ssh',
+  'load',
+  'inventory',
+  'modules',
+  'schema',
+  'run',
+  'report',
+  'cli',
+]
 
 /** The layer of a file path relative to the repository root (forward slashes). */
 function layerOf(file: string): string {
@@ -35,8 +46,8 @@ function upwardArrows(files: string[], read: (file: string) => string): string[]
     const text = read(file)
     for (const m of text.matchAll(/(?:from\s+|import\()\s*'(\.{1,2}\/[^']+)'/g)) {
       const target = relative(ROOT, normalize(join(ROOT, dirname(file), m[1]!))).replace(/\.js$/, '.ts')
-      const from = ORDER.indexOf(layerOf(file) as never)
-      const to = ORDER.indexOf(layerOf(target) as never)
+      const from = ORDER.indexOf(layerOf(file))
+      const to = ORDER.indexOf(layerOf(target))
       if (from < 0 || to < 0) bad.push(`${file} → ${target}: unknown layer`)
       else if (to > from) bad.push(`${file} (${ORDER[from]}) → ${target} (${ORDER[to]})`)
     }
@@ -47,7 +58,7 @@ function upwardArrows(files: string[], read: (file: string) => string): string[]
 describe('layers', () => {
   test('every engine/ and modules/ folder has a place in the order', () => {
     const layers = new Set([...sources('engine'), ...sources('modules')].map(layerOf))
-    expect([...layers].filter((l) => !(ORDER as readonly string[]).includes(l))).toEqual([])
+    expect([...layers].filter((l) => !ORDER.includes(l))).toEqual([])
   })
 
   test('no import goes from a lower layer to a higher one', () => {
