@@ -11,7 +11,7 @@
  */
 import type { Socket } from 'node:net'
 import ssh2 from 'ssh2'
-import type { Client as ClientT, ServerHostKeyAlgorithm } from 'ssh2'
+import type { Client as ClientT } from 'ssh2'
 import { HostError } from '../errors.js'
 import type { ConnectionSpec } from '../ast.js'
 import { authMethods, expandHome } from './auth.js'
@@ -31,7 +31,7 @@ export interface ConnectOptions {
 }
 
 /** Host key algorithms ssh2 should offer for a known key type (so a host with an RSA entry is asked for RSA). */
-const HOST_KEY_ALGOS: Record<string, ServerHostKeyAlgorithm[]> = {
+const HOST_KEY_ALGOS: Record<string, string[]> = {
   'ssh-ed25519': ['ssh-ed25519'],
   'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
   'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
@@ -171,6 +171,7 @@ export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.conne
             new HostError(spec.name, 'unreachable', `${spec.name}: connection closed during the handshake`),
         )
     })
+    let i = 0
     client.connect({
       host: spec.host,
       port: spec.port,
@@ -179,9 +180,8 @@ export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.conne
       keepaliveInterval: (opts.keepaliveSec ?? 5) * 1000,
       keepaliveCountMax: 3,
       hostVerifier: makeVerifier(opts, refused),
-      algorithms: known.length > 0 ? { serverHostKey: known } : undefined,
-      // tried in order; when none is left, ssh2 gives up with 'All configured authentication methods failed'
-      authHandler: methods,
+      algorithms: known.length > 0 ? { serverHostKey: known as never } : undefined,
+      authHandler: (_left, _partial, next) => next((methods[i++] as never) ?? false),
     })
   })
 }
