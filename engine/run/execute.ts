@@ -14,8 +14,7 @@ import type { Inherited, RunContext } from './context.js'
 import { taskIO, type TaskExec } from './hosts.js'
 import { jobId, runDetached } from './async.js'
 import { OMIT } from './hostvars.js'
-import { resolveVars } from './vars.js'
-import { hostVars as inventoryHostVars } from '../inventory/vars.js'
+import { taskTarget, type Target } from './delegate.js'
 
 /** The outcome of one module call. */
 export interface Outcome {
@@ -25,6 +24,8 @@ export interface Outcome {
   diff?: FileDiff[]
   changes?: string[]
   setFacts?: Vars
+  /** `delegate_facts`: the host `setFacts` belong to (default: the task's own). */
+  factsHost?: string
 }
 
 /** Render a task's arguments; arguments marked `shellTemplate` quote every `{{ }}` value for the shell. */
@@ -84,15 +85,19 @@ export async function executeModule(
     signal: rc.signal,
   }
   let io = noIO
-  if (!def.controllerOnly) {
-    const target = task.delegateTo ? String(renderValue(task.delegateTo, vars)) : host
-    const targetVars = target === host ? vars : delegateVars(rc, target)
-    io = taskIO(await rc.pool.get(target, targetVars), exec, log)
+  let target: Target
+  try {
+    target = taskTarget(rc, task, inh, host, vars)
+  } catch (e) {
+    if (e instanceof UserError) return { status: 'failed', msg: e.format(), data: {} }
+    throw e
   }
+  if (!def.controllerOnly) io = taskIO(await rc.pool.get(target.name, target.vars, target.keyword), exec, log)
   try {
     const facts = await def.gather(args, ctx, io)
     const plan = def.plan(facts, args, ctx)
-    return await finish(rc, task, def, facts, args, plan, ctx, io, check, vars)
+    const out = await finish(rc, task, def, facts, args, plan, ctx, io, check, vars)
+    return task.delegateFacts && target.delegated ? { ...out, factsHost: target.name } : out
   } catch (e) {
     if (e instanceof ModuleFailure || e instanceof UserError) {
       return { status: 'failed', msg: e instanceof UserError ? e.format() : e.message, data: {} }
@@ -199,10 +204,4 @@ function environment(rc: RunContext, task: Task, inh: Inherited, vars: Vars): Re
   }
   if (Object.keys(merged).length === 0) return undefined
   return Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, String(v)]))
-}
-
-/** Connection variables of a `delegate_to` target: its own inventory variables, never the delegating host's. */
-function delegateVars(rc: RunContext, target: string): Vars {
-  if (!rc.inventory.hosts.has(target)) throw new UserError(`delegate_to: host "${target}" is not in the inventory`)
-  return resolveVars(inventoryHostVars(rc.inventory, target))
 }
