@@ -2,7 +2,8 @@
  * Where a task's commands run. Without `delegate_to`, on the host itself. With it, on the named host, with that
  * host's connection variables (`ansible_host`, `ansible_user`, `ansible_connection`, become password) while every
  * other variable — `inventory_hostname` included — stays the original host's, as in Ansible. `localhost`,
- * `127.0.0.1` and `::1` that the inventory does not list are Ansible's implicit localhost: the local connector.
+ * `127.0.0.1` and `::1` that the inventory does not list are Ansible's implicit localhost: the `all` group's
+ * variables and the local connector.
  * The connection type is the target's `ansible_connection`, else the `connection` keyword in force.
  *
  * @example
@@ -57,7 +58,10 @@ export function taskTarget(rc: RunContext, task: Task, inh: Inherited, host: str
     return { name, vars: resolveVars(inventoryHostVars(rc.inventory, name)), keyword, delegated: true }
   }
   if (LOCALHOST_NAMES.includes(name)) {
-    return { name, vars: { inventory_hostname: name, ansible_connection: 'local' }, keyword, delegated: true }
+    // as Ansible's implicit localhost: the `all` group's variables, and the local connection
+    const all = rc.inventory.groups.get('all')?.vars ?? {}
+    const vars = resolveVars({ ...all, inventory_hostname: name, ansible_connection: 'local' })
+    return { name, vars, keyword, delegated: true }
   }
   throw new UserError(`delegate_to: host "${name}" is not in the inventory`, task.pos)
 }

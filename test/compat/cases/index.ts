@@ -1,8 +1,9 @@
 /** Every agreement case, in the order they run. */
 import type { CompatCase } from '../harness.js'
+import { CONNECT } from './connect.js'
 import { CORE } from './core.js'
 import { FILES } from './files.js'
 import { FLOW } from './flow.js'
 import { ROLES } from './roles.js'
 
-export const CASES: CompatCase[] = [...CORE, ...FILES, ...FLOW, ...ROLES]
+export const CASES: CompatCase[] = [...CORE, ...FILES, ...FLOW, ...ROLES, ...CONNECT]
