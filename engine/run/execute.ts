@@ -11,7 +11,7 @@ import { ModuleFailure, type HostIO, type ModuleContext, type ModuleDef, type Pl
 import { renderTemplateFile, renderValue } from '../template.js'
 import type { CommandResult, FileDiff, Vars } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
-import { taskIO, type TaskExec } from './hosts.js'
+import { retryingIO, taskIO, type TaskExec } from './hosts.js'
 import { jobId, runDetached } from './async.js'
 import { OMIT } from './hostvars.js'
 import { taskTarget, type Target } from './delegate.js'
@@ -92,7 +92,9 @@ export async function executeModule(
     if (e instanceof UserError) return { status: 'failed', msg: e.format(), data: {} }
     throw e
   }
-  if (!def.controllerOnly) io = taskIO(await rc.pool.get(target.name, target.vars, target.keyword), exec, log)
+  const connect = () => rc.pool.get(target.name, target.vars, target.keyword)
+  if (def.waitsForConnection) io = retryingIO(rc, target.name, connect, exec, log)
+  else if (!def.controllerOnly) io = taskIO(await connect(), exec, log)
   try {
     const facts = await def.gather(args, ctx, io)
     const plan = def.plan(facts, args, ctx)

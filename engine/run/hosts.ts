@@ -119,6 +119,27 @@ export class HostPool {
   }
 }
 
+/**
+ * A HostIO that connects on each command (the pool keeps the connection) and whose `reconnect` forgets the
+ * connection and the host's unreachable mark, so the next command tries a fresh one (`wait_for_connection`).
+ */
+export function retryingIO(
+  rc: { pool: HostPool },
+  name: string,
+  connect: () => Promise<Connector>,
+  exec: TaskExec,
+  log: (line: string, level?: number) => void,
+): HostIO {
+  return {
+    run: async (cmd, onOutput) => taskIO(await connect(), exec, log).run(cmd, onOutput),
+    batch: async (cmds) => taskIO(await connect(), exec, log).batch(cmds),
+    reconnect: async () => {
+      rc.pool.clearUnreachable(name)
+      rc.pool.forget(name)
+    },
+  }
+}
+
 /** How a task runs its commands: become, environment, timeout. */
 export interface TaskExec {
   becomeUser?: string
