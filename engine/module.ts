@@ -55,6 +55,8 @@ export interface Plan {
   data?: Record<string, unknown>
   /** The task fails with this message without running anything. */
   fail?: string
+  /** The task is skipped with this reason without running anything (as Ansible's `script` with `creates`). */
+  skip?: string
   /** Variables to set on the host (`set_fact`). */
   setFacts?: Vars
   /** Force the reported status to changed/ok regardless of commands (e.g. `debug` is ok). */

@@ -20,7 +20,8 @@ describe('raw', () => {
     expect(r.fail).toBe(rc === 0 ? undefined : 'non-zero return code')
   })
 
-  test('check mode: no results, nothing registered but the plan', () => {
+  test('check mode: skipped, as Ansible', () => {
+    expect(planRaw({ free_form: 'reboot' }, true)).toMatchObject({ commands: [], skip: expect.any(String) })
     expect(afterRaw([])).toEqual({})
   })
 })

@@ -2,7 +2,8 @@
  * `raw`: run a shell string on the host with nothing around it — no facts, no `creates`/`removes`, no module
  * machinery — as Ansible's `raw` (bootstrapping a host that lacks what other modules need). The string is one
  * argv element of `EXECUTABLE -c STRING` (quoting stays in engine/ssh/quote.ts); `{{ var }}` values in it are
- * inserted shell-quoted, as in `shell`. Always changed; a non-zero exit code fails the task. The task's
+ * inserted shell-quoted, as in `shell`. Always changed; a non-zero exit code fails the task; skipped in check
+ * mode (as Ansible's). The task's
  * `environment` is not applied (Ansible ignores it for `raw` too).
  *
  * @example
@@ -30,8 +31,9 @@ const Args = Type.Object(
 )
 type Args = Static<typeof Args>
 
-/** One command: `EXECUTABLE -c STRING`, every exit code returned (judged in `afterRaw`). Pure. */
-export function planRaw(a: Args): Plan {
+/** One command: `EXECUTABLE -c STRING`, every exit code returned (judged in `afterRaw`); skipped in check mode. */
+export function planRaw(a: Args, checkMode = false): Plan {
+  if (checkMode) return { commands: [], skip: 'check mode: raw commands are not run' }
   return {
     commands: [{ argv: [a.executable ?? '/bin/sh', '-c', a.free_form], okCodes: ALL_CODES, describe: a.free_form }],
     changes: [`run ${a.free_form}`],
@@ -62,6 +64,6 @@ export default defineModule({
   check: 'none',
   example: 'raw: test -e /usr/bin/python3 || apt-get install -y python3-minimal',
   gather: async () => undefined,
-  plan: (_facts, args: Args) => planRaw(args),
+  plan: (_facts, args: Args, ctx) => planRaw(args, ctx.checkMode),
   after: (_facts, _args, results) => afterRaw(results),
 })

@@ -6,7 +6,7 @@ import { LocalConnector } from '../engine/local/connector.js'
 import { taskIO } from '../engine/run/hosts.js'
 import { testCtx } from '../test/helpers/module-ctx.js'
 import { afterRaw } from './raw.js'
-import script, { scriptWords } from './script.js'
+import script, { planScript, scriptWords } from './script.js'
 
 type Args = Parameters<typeof script.plan>[1]
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-script-'))
@@ -33,7 +33,7 @@ describe('script', () => {
   ]
   test.each(cases)('$name', async ({ args, rc = 0, stdout, stderr, skip }) => {
     const plan = script.plan(await script.gather(args, ctx, io), args, ctx)
-    if (skip) return expect(plan.commands).toEqual([])
+    if (skip) return expect([plan.commands, typeof plan.skip]).toEqual([[], 'string'])
     expect(plan.commands).toHaveLength(1)
     const r = afterRaw([await io.run(plan.commands[0])])
     expect(r.data?.rc).toBe(rc)
@@ -50,6 +50,14 @@ describe('script', () => {
       await io.run(script.plan(await script.gather(args, ctx, io), args, ctx).commands[0])
     }
     expect(await count()).toBe(before)
+  })
+
+  test('check mode: skipped unless creates/removes decide', async () => {
+    const f = await script.gather({ free_form: 'fail.sh' }, ctx, io)
+    expect(planScript(f, { free_form: 'fail.sh' }, true).skip).toBe('Check mode is not supported for this task.')
+    const withRemoves = { free_form: 'fail.sh', removes: dir }
+    const g = await script.gather(withRemoves, ctx, io)
+    expect(planScript(g, withRemoves, true)).toMatchObject({ skip: undefined, changes: ['run script fail.sh'] })
   })
 
   test('words: unclosed quote is a clear failure', () => {

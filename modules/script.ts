@@ -3,7 +3,8 @@
  * is looked up like `copy`'s `src` (role `files/`, then the playbook's folder), sent over stdin into a 0700 temp
  * file that is removed afterwards, and run directly (its `#!` line decides) or as `EXECUTABLE SCRIPT ARGS`.
  * The free-form words after the script's name are its arguments, split as `command` splits (quotes respected,
- * no shell expansion). `creates`/`removes`/`chdir` work as in `command`. Always changed when it runs.
+ * no shell expansion). `chdir` works as in `command`; `creates`/`removes` skip the task (as Ansible's `script`
+ * does). Always changed when it runs; skipped in check mode unless `creates`/`removes` can tell.
  *
  * @example
  * ```yaml
@@ -81,8 +82,16 @@ async function gather(a: Args, ctx: ModuleContext, io: HostIO): Promise<ScriptFa
   return { ...(await gatherRun(io, a)), words, content: await readFile(file) }
 }
 
-/** Plan: skip as `creates`/`removes` say, else one command that receives and runs the script. Pure. */
-export function planScript(f: ScriptFacts, a: Args): Plan {
+/**
+ * Plan: skipped as `creates`/`removes` say (Ansible skips, unlike `command`'s ok), and in check mode without
+ * them; else one command that receives and runs the script. Pure.
+ */
+export function planScript(f: ScriptFacts, a: Args, checkMode = false): Plan {
+  if (f.createsExists) return { commands: [], skip: `${a.creates} exists, matching creates option` }
+  if (a.removes !== undefined && !f.removesExists)
+    return { commands: [], skip: `${a.removes} does not exist, matching removes option` }
+  if (checkMode && a.creates === undefined && a.removes === undefined)
+    return { commands: [], skip: 'Check mode is not supported for this task.' }
   const [script, ...rest] = f.words
   const argv = sh(RUN, [a.executable ?? '', ...rest]).argv
   const p = planRun(f, argv, { creates: a.creates, removes: a.removes, chdir: a.chdir }, f.words.join(' '))
@@ -100,6 +109,6 @@ export default defineModule({
   check: 'partial',
   example: 'script: bootstrap.sh --fast',
   gather: (args: Args, ctx, io) => gather(args, ctx, io),
-  plan: (facts, args) => planScript(facts, args),
+  plan: (facts, args, ctx) => planScript(facts, args, ctx.checkMode),
   after: (_facts, _args, results) => afterRaw(results),
 })

@@ -18,7 +18,7 @@ import { taskTarget, type Target } from './delegate.js'
 
 /** The outcome of one module call. */
 export interface Outcome {
-  status: 'ok' | 'changed' | 'failed' | 'unreachable'
+  status: 'ok' | 'changed' | 'failed' | 'unreachable' | 'skipped'
   msg?: string
   data: Record<string, unknown>
   diff?: FileDiff[]
@@ -123,6 +123,9 @@ async function finish(
   check: boolean,
   vars: Vars,
 ): Promise<Outcome> {
+  if (plan.skip !== undefined && !plan.fail) {
+    return { status: 'skipped', msg: plan.skip, data: { ...plan.data, changed: false, skipped: true, msg: plan.skip } }
+  }
   let changed = plan.changed ?? plan.commands.length > 0
   let failed = plan.fail
   let msg = plan.msg ?? plan.fail

@@ -89,6 +89,10 @@ async function runTaskOnce(
       }
       const out = await withRetries(rc, task, host, iv, inh, log)
       if (out.status === 'unreachable') return toResult(rc, task, host, out, noLog, ignore)
+      if (out.status === 'skipped') {
+        results.push({ ...out.data, ...base, skipped: true, changed: false, skip_reason: out.msg })
+        continue
+      }
       results.push({ ...out.data, ...base, status: out.status })
       if (out.setFacts) setFacts(rc, host, out)
       if (out.status === 'changed') changed = true
@@ -226,6 +230,8 @@ function toResult(rc: RunContext, task: Task, host: string, out: Outcome, noLog:
       return { status: 'changed', host, data, msg, diff: noLog ? undefined : out.diff, changes: out.changes }
     case 'failed':
       return { status: 'failed', host, data, msg: msg ?? 'failed', ignored: ignore }
+    case 'skipped':
+      return { status: 'skipped', host, reason: msg ?? 'skipped', data }
     case 'unreachable':
       rc.pool.markUnreachable(host, out.msg ?? 'unreachable')
       return { status: 'unreachable', host, data, msg: out.msg ?? 'unreachable' }
