@@ -57,7 +57,7 @@ describe('script', () => {
     expect(planScript(f, { free_form: 'fail.sh' }, true).skip).toBe('Check mode is not supported for this task.')
     const withRemoves = { free_form: 'fail.sh', removes: dir }
     const g = await script.gather(withRemoves, ctx, io)
-    expect(planScript(g, withRemoves, true)).toMatchObject({ skip: undefined, changes: ['run script fail.sh'] })
+    expect(planScript(g, withRemoves, true)).toMatchObject({ changes: ['run script fail.sh'] })
   })
 
   test('words: unclosed quote is a clear failure', () => {
