@@ -102,10 +102,11 @@ export async function executeModule(
     return task.delegateFacts && target.delegated ? { ...out, factsHost: target.name } : out
   } catch (e) {
     if (e instanceof ModuleFailure || e instanceof UserError) {
-      return { status: 'failed', msg: e instanceof UserError ? e.format() : e.message, data: {} }
+      const msg = e instanceof UserError ? e.format() : e.message
+      return { status: 'failed', msg, data: { failed: true, changed: false, msg } } // registered: `x is failed`
     }
     if (e instanceof HostError && (e.kind === 'sudo' || e.kind === 'timeout')) {
-      return { status: 'failed', msg: e.message, data: {} }
+      return { status: 'failed', msg: e.message, data: { failed: true, changed: false, msg: e.message } }
     }
     throw e
   }

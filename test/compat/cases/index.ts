@@ -5,5 +5,6 @@ import { CORE } from './core.js'
 import { FILES } from './files.js'
 import { FLOW } from './flow.js'
 import { ROLES } from './roles.js'
+import { TRANSFER } from './transfer.js'
 
-export const CASES: CompatCase[] = [...CORE, ...FILES, ...FLOW, ...ROLES, ...CONNECT]
+export const CASES: CompatCase[] = [...CORE, ...FILES, ...FLOW, ...ROLES, ...CONNECT, ...TRANSFER]
