@@ -91,7 +91,7 @@ describe.skipIf(!isRoot)('local connector: become through sudo', () => {
     await c.close()
   })
 
-  test('a user with a password becomes root; the password is on stdin only, and command stdin still arrives', async () => {
+  test('a password user becomes root; the password is on stdin only, command stdin still arrives', async () => {
     let seen: string[] = []
     const steps = [
       { cmd: { argv: ['sh', '-c', 'sleep 1; id -un'] }, become: 'root' },

@@ -9,7 +9,19 @@ import { dirname, join, normalize, relative } from 'node:path'
 import { describe, expect, test } from 'vitest'
 
 const ROOT = join(dirname(new URL(import.meta.url).pathname), '..', '..')
-const ORDER = ['core', 'expr', 'ssh', 'local', 'load', 'inventory', 'modules', 'schema', 'run', 'report', 'cli'] as const
+const ORDER = [
+  'core',
+  'expr',
+  'ssh',
+  'local',
+  'load',
+  'inventory',
+  'modules',
+  'schema',
+  'run',
+  'report',
+  'cli',
+] as const
 
 /** The layer of a file path relative to the repository root (forward slashes). */
 function layerOf(file: string): string {
