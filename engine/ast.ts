@@ -40,6 +40,8 @@ export interface Common {
   checkMode?: boolean
   /** `diff`: show (or hide) file changes for this play/block/task, whatever `--diff` says. */
   diff?: boolean
+  /** `connection`: `ssh` or `local` (may be a template); the host's `ansible_connection` wins over it. */
+  connection?: string
 }
 
 /** One module call. */
@@ -71,6 +73,8 @@ export interface Task extends Common {
   failedWhen?: string[]
   runOnce?: boolean
   delegateTo?: string
+  /** `delegate_facts`: facts the task sets go to the `delegate_to` host instead of the task's own. */
+  delegateFacts?: boolean
   /** `async` seconds: run detached on the host, survive dropped connections. */
   async?: number
   /** `poll` seconds for async tasks (default 5). */

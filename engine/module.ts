@@ -56,6 +56,8 @@ export interface Plan {
   data?: Record<string, unknown>
   /** The task fails with this message without running anything. */
   fail?: string
+  /** The task is skipped with this reason without running anything (as Ansible's `script` with `creates`). */
+  skip?: string
   /** Variables to set on the host (`set_fact`). */
   setFacts?: Vars
   /** Force the reported status to changed/ok regardless of commands (e.g. `debug` is ok). */
@@ -95,6 +97,13 @@ export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
   example: string
   /** Runs on the controller only; no connection needed (debug, set_fact, assert, fail). */
   controllerOnly?: boolean
+  /** Runs once for all the play's hosts, its result every host's (Ansible's `pause`): as `run_once: true`. */
+  runOnce?: boolean
+  /**
+   * Connects on its first command, and `io.reconnect` opens a fresh connection: a host that cannot be reached yet
+   * does not make the task unreachable (`wait_for_connection`).
+   */
+  waitsForConnection?: boolean
   /** Read-only fact gathering, run right before planning. */
   gather(args: ModuleArgs<S>, ctx: ModuleContext, io: HostIO): Promise<F>
   /** Pure: decide from facts what to run. */

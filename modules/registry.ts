@@ -33,6 +33,12 @@ export const MODULES: Record<string, Loader> = {
   validate_argument_spec: () => import('./validate_argument_spec.js'),
   meta: () => import('./meta.js'),
   include_vars: () => import('./include_vars.js'),
+  raw: () => import('./raw.js'),
+  slurp: () => import('./slurp.js'),
+  fetch: () => import('./fetch.js'),
+  script: () => import('./script.js'),
+  wait_for_connection: () => import('./wait_for_connection.js'),
+  pause: () => import('./pause.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

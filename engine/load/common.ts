@@ -77,6 +77,7 @@ export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: 
     ignoreErrors: readBool(ctx, raw, 'ignore_errors', pos),
     checkMode: omitted(raw.check_mode) ? undefined : readBool(ctx, raw, 'check_mode', pos),
     diff: omitted(raw.diff) ? undefined : readBool(ctx, raw, 'diff', pos),
+    connection: readString(ctx, raw, 'connection', pos),
   }
 }
 
@@ -89,6 +90,7 @@ export interface Inherited {
   vars?: Record<string, unknown>
   become?: boolean
   becomeUser?: string
+  connection?: string
 }
 
 /** Apply inherited `when`/`tags`/`vars` (and become, unless the node sets its own) to loaded nodes. */
@@ -101,6 +103,7 @@ export function inherit<T extends TaskNode>(nodes: T[], inh: Inherited): T[] {
     if (inh.vars && Object.keys(inh.vars).length) n.vars = mergePositioned(inh.vars, n.vars)
     if (n.become === undefined && inh.become !== undefined) n.become = inh.become
     if (n.becomeUser === undefined && inh.becomeUser !== undefined) n.becomeUser = inh.becomeUser
+    if (n.connection === undefined && inh.connection !== undefined) n.connection = inh.connection
   }
   return nodes
 }

@@ -30,6 +30,7 @@ const COMMON = [
   'ignore_errors',
   'check_mode',
   'diff',
+  'connection',
 ] as const
 
 export const PLAY_KEYWORDS: readonly string[] = [
@@ -62,6 +63,7 @@ export const TASK_KEYWORDS: readonly string[] = [
   'failed_when',
   'run_once',
   'delegate_to',
+  'delegate_facts',
   'async',
   'poll',
   'timeout',
@@ -85,7 +87,16 @@ export const INCLUDE_KEYWORDS: readonly string[] = [
   'loop_control',
 ]
 
-export const ROLE_KEYWORDS: readonly string[] = ['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user']
+export const ROLE_KEYWORDS: readonly string[] = [
+  'role',
+  'name',
+  'vars',
+  'tags',
+  'when',
+  'become',
+  'become_user',
+  'connection',
+]
 
 export const LOOP_CONTROL_KEYWORDS: readonly string[] = [
   'loop_var',

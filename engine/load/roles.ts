@@ -145,6 +145,7 @@ async function loadRoleRef(
     vars,
     become: readBool(ctx, raw, 'become', pos),
     becomeUser: readString(ctx, raw, 'become_user', pos),
+    connection: readString(ctx, raw, 'connection', pos),
   }
   const roleName = name.split('/').pop() ?? name
   if (defaultsFile) out.defaults = mergePositioned(out.defaults, await readVarsFile(ctx, defaultsFile))

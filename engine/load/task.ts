@@ -135,6 +135,7 @@ function handlerTasks(ctx: LoadContext, raw: Record<string, unknown>, block: Blo
     vars: block.vars,
     become: block.become,
     becomeUser: block.becomeUser,
+    connection: block.connection,
   })
 }
 
@@ -239,6 +240,7 @@ function dynamicInclude(
       vars: applied.vars,
       become: applied.become,
       becomeUser: applied.becomeUser,
+      connection: applied.connection,
     })
   }
   const block: Block = { ...common, when: [], tags: [], kind: 'block', block: nodes, rescue: [], always: [], include }

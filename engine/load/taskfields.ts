@@ -45,7 +45,6 @@ const UNSUPPORTED: Record<string, string> = {
   import_role: 'list the role under the play\'s "roles:"',
   local_action: 'use "delegate_to: localhost"',
   become_method: 'tsplay becomes other users through sudo only',
-  connection: 'tsplay connects over SSH only',
   remote_user: 'set remote_user on the play, or ansible_user in the inventory',
 }
 const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until']
@@ -199,6 +198,7 @@ function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
     failedWhen: conds('failed_when'),
     runOnce: readBool(ctx, raw, 'run_once', pos),
     delegateTo: readString(ctx, raw, 'delegate_to', pos),
+    delegateFacts: readBool(ctx, raw, 'delegate_facts', pos),
     async: readInt(ctx, raw, 'async', pos, 1),
     poll: readInt(ctx, raw, 'poll', pos),
     timeout: readInt(ctx, raw, 'timeout', pos, 1),

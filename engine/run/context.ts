@@ -61,6 +61,8 @@ export interface Inherited {
   ignoreErrors?: boolean
   checkMode?: boolean
   diff?: boolean
+  /** The enclosing blocks' `connection` keyword. */
+  connection?: string
 }
 
 /** Everything a task run needs. */

@@ -40,7 +40,8 @@ export async function runTask(
 ): Promise<Map<string, TaskResult>> {
   const inhOf = typeof inhIn === 'function' ? inhIn : () => inhIn // per host: loop items of includes, rescue variables
   const name = displayName(rc, task, inhOf(hosts[0]), hosts[0])
-  const targets = task.runOnce ? hosts.slice(0, 1) : hosts
+  const once = task.runOnce || rc.modules.get(task.module)?.runOnce === true
+  const targets = once ? hosts.slice(0, 1) : hosts
   rc.bus.emit({ type: 'task.start', play: playName, task: name, hosts: targets, handler })
   const out = new Map<string, TaskResult>()
   await mapLimit(targets, rc.opts.forks, async (host) => {
@@ -53,7 +54,7 @@ export async function runTask(
     rc.bus.emit({ type: 'task.result', play: playName, task: name, host: r.host, result: r, handler })
     out.set(host, r)
   })
-  if (task.runOnce && hosts.length > 1) {
+  if (once && hosts.length > 1) {
     const r = out.get(hosts[0])!
     for (const h of hosts.slice(1)) {
       if (task.register) rc.states.get(h)!.hostFacts[task.register] = markUnsafe(r.data)

@@ -12,21 +12,22 @@ import { ModuleFailure, type HostIO, type ModuleContext, type ModuleDef } from '
 import { renderTemplateFile, renderValue } from '../template.js'
 import type { FileDiff, Vars } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
-import { taskIO, type TaskExec } from './hosts.js'
+import { retryingIO, taskIO, type TaskExec } from './hosts.js'
 import { jobId, runDetached } from './async.js'
 import { OMIT } from './hostvars.js'
 import { moduleArgs, runModule, type ModuleRun, type RunCommand } from './module-call.js'
-import { resolveVars } from './vars.js'
-import { hostVars as inventoryHostVars } from '../inventory/vars.js'
+import { taskTarget, type Target } from './delegate.js'
 
 /** The outcome of one module call. */
 export interface Outcome {
-  status: 'ok' | 'changed' | 'failed' | 'unreachable'
+  status: 'ok' | 'changed' | 'failed' | 'unreachable' | 'skipped'
   msg?: string
   data: Record<string, unknown>
   diff?: FileDiff[]
   changes?: string[]
   setFacts?: Vars
+  /** `delegate_facts`: the host `setFacts` belong to (default: the task's own). */
+  factsHost?: string
 }
 
 /** Render a task's arguments; arguments marked `shellTemplate` quote every `{{ }}` value for the shell. */
@@ -86,11 +87,16 @@ export async function executeModule(
     signal: rc.signal,
   }
   let io = noIO
-  if (!def.controllerOnly) {
-    const target = task.delegateTo ? String(renderValue(task.delegateTo, vars)) : host
-    const targetVars = target === host ? vars : delegateVars(rc, target)
-    io = taskIO(await rc.pool.get(target, targetVars), exec, log)
+  let target: Target
+  try {
+    target = taskTarget(rc, task, inh, host, vars)
+  } catch (e) {
+    if (e instanceof UserError) return { status: 'failed', msg: e.format(), data: {} }
+    throw e
   }
+  const connect = () => rc.pool.get(target.name, target.vars, target.keyword)
+  if (def.waitsForConnection) io = retryingIO(rc, target.name, connect, exec, log)
+  else if (!def.controllerOnly) io = taskIO(await connect(), exec, log)
   const runCommand: RunCommand = (cmd) =>
     task.async
       ? runDetached(io, cmd, {
@@ -103,13 +109,15 @@ export async function executeModule(
         })
       : io.run(cmd)
   try {
-    return finish(task, await runModule(def, args, ctx, io, runCommand), check, vars)
+    const out = finish(task, await runModule(def, args, ctx, io, runCommand), check, vars)
+    return task.delegateFacts && target.delegated ? { ...out, factsHost: target.name } : out
   } catch (e) {
     if (e instanceof ModuleFailure || e instanceof UserError) {
-      return { status: 'failed', msg: e instanceof UserError ? e.format() : e.message, data: {} }
+      const msg = e instanceof UserError ? e.format() : e.message
+      return { status: 'failed', msg, data: { failed: true, changed: false, msg } } // registered: `x is failed`
     }
     if (e instanceof HostError && (e.kind === 'sudo' || e.kind === 'timeout')) {
-      return { status: 'failed', msg: e.message, data: {} }
+      return { status: 'failed', msg: e.message, data: { failed: true, changed: false, msg: e.message } }
     }
     throw e
   }
@@ -118,6 +126,9 @@ export async function executeModule(
 /** The task's view of a module call: check-mode changes, `changed_when`/`failed_when`, the outcome. */
 function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars): Outcome {
   const { plan, data, msg } = run
+  if (plan.skip !== undefined && !plan.fail) {
+    return { status: 'skipped', msg: plan.skip, data: { ...plan.data, changed: false, skipped: true, msg: plan.skip } }
+  }
   let { changed, failed } = run
   if (check && plan.changes?.length) data.changes = plan.changes
   data.changed = changed
@@ -160,10 +171,4 @@ function environment(rc: RunContext, task: Task, inh: Inherited, vars: Vars): Re
   }
   if (Object.keys(merged).length === 0) return undefined
   return Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, String(v)]))
-}
-
-/** Connection variables of a `delegate_to` target: its own inventory variables, never the delegating host's. */
-function delegateVars(rc: RunContext, target: string): Vars {
-  if (!rc.inventory.hosts.has(target)) throw new UserError(`delegate_to: host "${target}" is not in the inventory`)
-  return resolveVars(inventoryHostVars(rc.inventory, target))
 }

@@ -1,9 +1,13 @@
 /**
- * Connections to hosts: opened lazily on a host's first task (one persistent SSH connection per host for the
- * whole run), closed at the end. A host that cannot be reached is remembered as unreachable with the reason.
+ * Connections to hosts: opened lazily on a host's first task (one persistent connector per host and connection
+ * type for the whole run), closed at the end. A host that cannot be reached is remembered as unreachable with the
+ * reason. The connection type is the host's `ansible_connection` variable, else the `connection` keyword, else
+ * `ssh` (variables win over keywords, as in Ansible); `local` runs on the controller (engine/local).
  */
-import { HostError } from '../errors.js'
+import type { Connector } from '../connector.js'
+import { HostError, UserError } from '../errors.js'
 import { connectionSpec } from '../inventory/vars.js'
+import { LocalConnector } from '../local/connector.js'
 import type { HostIO } from '../module.js'
 import { HostConnection } from '../ssh/connection.js'
 import type { Command, CommandResult, Vars } from '../types.js'
@@ -18,8 +22,21 @@ export interface PoolOptions {
   becomePassword?: string
 }
 
+/** The connection types tsplay has (`smart` and `paramiko` are Ansible's names that mean SSH here). */
+const SSH_NAMES = ['ssh', 'smart', 'paramiko', 'ansible.builtin.ssh', 'ansible.builtin.paramiko_ssh']
+const LOCAL_NAMES = ['local', 'ansible.builtin.local']
+
+/** Is the host reached with the local connector? `keyword`: the task's/block's/play's `connection`. */
+export function isLocal(name: string, vars: Vars, keyword: string | undefined): boolean {
+  const v = vars.ansible_connection ?? keyword ?? 'ssh'
+  const kind = typeof v === 'string' ? v : JSON.stringify(v)
+  if (LOCAL_NAMES.includes(kind)) return true
+  if (SSH_NAMES.includes(kind)) return false
+  throw new UserError(`connection "${kind}" of host "${name}" is not one tsplay has (it has "ssh" and "local")`)
+}
+
 export class HostPool {
-  private readonly conns = new Map<string, Promise<HostConnection>>()
+  private readonly conns = new Map<string, Promise<Connector>>()
   private readonly unreachable = new Map<string, string>()
 
   constructor(
@@ -41,10 +58,14 @@ export class HostPool {
     this.unreachable.delete(name)
   }
 
-  /** The host's connection, opened on first use. Throws HostError when the host cannot be used. */
-  get(name: string, vars: Vars): Promise<HostConnection> {
+  /**
+   * The host's connector, opened on first use (`keyword`: the `connection` keyword in force). Throws HostError
+   * when the host cannot be used.
+   */
+  get(name: string, vars: Vars, keyword?: string): Promise<Connector> {
     const known = this.unreachable.get(name)
     if (known) return Promise.reject(new HostError(name, 'unreachable', known))
+    if (isLocal(name, vars, keyword)) return this.local(name, vars)
     let p = this.conns.get(name)
     if (!p) {
       const spec = connectionSpec(name, vars)
@@ -63,9 +84,22 @@ export class HostPool {
     return p!
   }
 
+  /** The local connector for a host run on the controller (its own become password, if any). */
+  private local(name: string, vars: Vars): Promise<Connector> {
+    const key = `local\0${name}`
+    let p = this.conns.get(key)
+    if (!p) {
+      const pw = connectionSpec(name, vars).becomePassword ?? this.opts.becomePassword
+      this.secrets.add(pw)
+      p = Promise.resolve(new LocalConnector(name, { becomePassword: pw }))
+      this.conns.set(key, p)
+    }
+    return p
+  }
+
   /** Re-open a dropped connection, waiting up to `timeoutSec` for the host to come back. */
   async reconnect(name: string, timeoutSec: number): Promise<void> {
-    const p = this.conns.get(name)
+    const p = this.conns.get(name) ?? this.conns.get(`local\0${name}`)
     if (!p) throw new HostError(name, 'unreachable', 'no connection to re-open')
     await (await p).reconnect(timeoutSec)
     this.unreachable.delete(name)
@@ -82,6 +116,27 @@ export class HostPool {
     const all = [...this.conns.values()]
     this.conns.clear()
     await Promise.all(all.map((p) => p.then((c) => c.close()).catch(() => undefined)))
+  }
+}
+
+/**
+ * A HostIO that connects on each command (the pool keeps the connection) and whose `reconnect` forgets the
+ * connection and the host's unreachable mark, so the next command tries a fresh one (`wait_for_connection`).
+ */
+export function retryingIO(
+  rc: { pool: HostPool },
+  name: string,
+  connect: () => Promise<Connector>,
+  exec: TaskExec,
+  log: (line: string, level?: number) => void,
+): HostIO {
+  return {
+    run: async (cmd, onOutput) => taskIO(await connect(), exec, log).run(cmd, onOutput),
+    batch: async (cmds) => taskIO(await connect(), exec, log).batch(cmds),
+    reconnect: async () => {
+      rc.pool.clearUnreachable(name)
+      rc.pool.forget(name)
+    },
   }
 }
 
@@ -115,7 +170,7 @@ export function showCommand(cmd: Command, becomeUser: string | undefined): strin
 }
 
 /** The HostIO a module sees for one task on one host. `-v` shows commands (level 1), `-vv` their output (level 2). */
-export function taskIO(conn: HostConnection, exec: TaskExec, log: (line: string, level?: number) => void): HostIO {
+export function taskIO(conn: Connector, exec: TaskExec, log: (line: string, level?: number) => void): HostIO {
   const becomeFor = (cmd: Command) => cmd.runAs ?? exec.becomeUser
   const shown = (c: Command, r: CommandResult) => {
     log(`rc=${r.rc}`, 2)

@@ -72,7 +72,7 @@ export async function runModule<S extends TSchema, F>(
     msg: plan.msg ?? plan.fail,
     data: { ...plan.data },
   }
-  if (out.failed) return out
+  if (out.failed || plan.skip !== undefined) return out // a plan that skips runs nothing
   if (ctx.checkMode) {
     // controller-only modules (set_fact, assert, …) have nothing to run: their result is the same in check mode
     if (def.after && def.controllerOnly) Object.assign(out.data, (await def.after(facts, args, [], ctx, io)).data)

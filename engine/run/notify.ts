@@ -7,6 +7,7 @@ import type { Play, Task, TaskNode } from '../ast.js'
 import { HostError } from '../errors.js'
 import type { Command, TaskResult } from '../types.js'
 import type { RunContext } from './context.js'
+import { connectionKeyword } from './delegate.js'
 import { taskVars } from './hostvars.js'
 import { mapLimit } from './limit.js'
 import { taskName } from './names.js'
@@ -56,7 +57,7 @@ async function onHost(
 ): Promise<string> {
   const vars = taskVars(rc, host, NO_INH, undefined)
   const dir = typeof vars.tsplay_state_dir === 'string' ? vars.tsplay_state_dir : ''
-  const conn = await rc.pool.get(host, vars)
+  const conn = await rc.pool.get(host, vars, connectionKeyword(rc, undefined, NO_INH, vars))
   const r = await conn.run(cmd(dir), { becomeUser: user, signal: rc.signal })
   if (r.rc !== 0) throw new Error(r.stderr.trim() || `exit ${r.rc}`)
   return r.stdout

@@ -13,6 +13,7 @@ import { factsToVars, gatherFacts } from '../facts.js'
 import { markUnsafe } from '../template.js'
 import type { TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
+import { connectionKeyword } from './delegate.js'
 import { count, runTask, usable } from './dispatch.js'
 import { flush, forced } from './handlers.js'
 import { taskVars } from './hostvars.js'
@@ -236,7 +237,12 @@ async function gather(rc: RunContext, playName: string, hosts: string[]): Promis
     const st = rc.states.get(host)!
     let r: TaskResult
     try {
-      const conn = await rc.pool.get(host, taskVars(rc, host, { when: [], tags: [], vars: {} }, undefined))
+      const vars = taskVars(rc, host, { when: [], tags: [], vars: {} }, undefined)
+      const conn = await rc.pool.get(
+        host,
+        vars,
+        connectionKeyword(rc, undefined, { when: [], tags: [], vars: {} }, vars),
+      )
       st.facts = await gatherFacts(conn)
       st.factVars = markUnsafe(factsToVars(st.facts))
       r = { status: 'ok', host, data: {} }

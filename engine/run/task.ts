@@ -89,8 +89,12 @@ async function runTaskOnce(
       }
       const out = await withRetries(rc, task, host, iv, inh, log)
       if (out.status === 'unreachable') return toResult(rc, task, host, out, noLog, ignore)
+      if (out.status === 'skipped') {
+        results.push({ ...out.data, ...base, skipped: true, changed: false, skip_reason: out.msg })
+        continue
+      }
       results.push({ ...out.data, ...base, status: out.status })
-      if (out.setFacts) Object.assign(rc.states.get(host)!.hostFacts, out.setFacts)
+      if (out.setFacts) setFacts(rc, host, out)
       if (out.status === 'changed') changed = true
       if (out.diff) diffs.push(...out.diff)
       if (out.status === 'failed') failed = failed ?? `item ${label}: ${out.msg}`
@@ -195,6 +199,15 @@ function register(rc: RunContext, task: Task, host: string, data: Record<string,
   if (task.register) rc.states.get(host)!.hostFacts[task.register] = markUnsafe(data)
 }
 
+/**
+ * Facts a task set (`set_fact`): on its host, or with `delegate_facts` on the delegated host. A delegated host
+ * that no play of the run has targeted yet (the implicit localhost, say) keeps no facts: they are dropped.
+ */
+function setFacts(rc: RunContext, host: string, out: Outcome): void {
+  const st = rc.states.get(out.factsHost ?? host)
+  if (st && out.setFacts) Object.assign(st.hostFacts, out.setFacts)
+}
+
 function skipped(host: string, reason: string): TaskResult & { status: 'skipped' } {
   return { status: 'skipped', host, reason, data: { skipped: true, changed: false, skip_reason: reason } }
 }
@@ -207,7 +220,7 @@ function failedResult(rc: RunContext, task: Task, host: string, msg: string, ign
 
 function toResult(rc: RunContext, task: Task, host: string, out: Outcome, noLog: boolean, ignore: boolean): TaskResult {
   if (out.status !== 'unreachable') register(rc, task, host, out.data)
-  if (out.setFacts) Object.assign(rc.states.get(host)!.hostFacts, out.setFacts)
+  if (out.setFacts) setFacts(rc, host, out)
   const data = noLog ? { censored: CENSORED, changed: out.data.changed } : out.data
   const msg = noLog && out.msg ? CENSORED : out.msg
   switch (out.status) {
@@ -217,6 +230,8 @@ function toResult(rc: RunContext, task: Task, host: string, out: Outcome, noLog:
       return { status: 'changed', host, data, msg, diff: noLog ? undefined : out.diff, changes: out.changes }
     case 'failed':
       return { status: 'failed', host, data, msg: msg ?? 'failed', ignored: ignore }
+    case 'skipped':
+      return { status: 'skipped', host, reason: msg ?? 'skipped', data }
     case 'unreachable':
       rc.pool.markUnreachable(host, out.msg ?? 'unreachable')
       return { status: 'unreachable', host, data, msg: out.msg ?? 'unreachable' }

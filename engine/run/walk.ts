@@ -60,6 +60,7 @@ function inherit(parent: Inherited, b: Block): Inherited {
     ignoreErrors: b.ignoreErrors ?? parent.ignoreErrors,
     checkMode: b.checkMode ?? parent.checkMode,
     diff: b.diff ?? parent.diff,
+    connection: b.connection ?? parent.connection,
   }
 }
 

@@ -112,7 +112,16 @@ const KEYWORDS: Record<string, JsonSchema> = {
   changed_when: conditions('Decide "changed" with this condition instead of the module (`false`: never changed).'),
   failed_when: conditions('Decide "failed" with this condition instead of the module.'),
   run_once: boolish('Run on the first host of the batch only; the result is shared with the others.', false),
-  delegate_to: doc('Run this task on another host (from the inventory) instead.', { type: 'string' }),
+  delegate_to: doc(
+    'Run this task on another inventory host, or on the controller (`localhost`, `127.0.0.1`: no SSH), instead.',
+    { type: 'string' },
+  ),
+  delegate_facts: boolish('With delegate_to: facts this task sets go to the delegated host, not this one.', false),
+  connection: doc(
+    "`ssh` (the default) or `local` (commands run on the controller); a host's `ansible_connection` wins.",
+    { type: 'string' },
+    'ssh',
+  ),
   async: intish('Run the task in the background for at most this many seconds.'),
   poll: intish('With async: check every this many seconds (0: fire and forget).', 0, 10),
   timeout: intish("Kill the task's commands after this many seconds.", 1),

@@ -12,6 +12,7 @@
  * ```
  */
 import type { Client } from 'ssh2'
+import type { Connector, RunOptions } from '../connector.js'
 import { HostError } from '../errors.js'
 import type { Command, CommandResult } from '../types.js'
 import { AskpassFolder, sessionCleanup, sudoError } from './become.js'
@@ -22,14 +23,7 @@ import { RemoteShell } from './shell.js'
 import { killTreeCommand, runStream } from './stream.js'
 
 export type { ConnectOptions } from './client.js'
-
-export interface RunOptions {
-  /** Run via sudo as this user (`cmd.runAs` overrides); undefined = no become. */
-  becomeUser?: string
-  /** Output as it arrives, for `stream: true` commands. */
-  onOutput?: (chunk: string) => void
-  signal?: AbortSignal
-}
+export type { RunOptions } from '../connector.js'
 
 /** Stdin larger than this goes over its own exec channel (raw) instead of base64 in the shell's memory. */
 const BIG_STDIN = 4 * 1024 * 1024
@@ -44,7 +38,8 @@ function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(t))
 }
 
-export class HostConnection {
+/** The SSH connector. */
+export class HostConnection implements Connector {
   readonly name: string
   private client: Client
   private readonly shells = new Map<string, Promise<RemoteShell>>()

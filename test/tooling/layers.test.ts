@@ -1,7 +1,7 @@
 /**
  * The layering rule, checked: every relative import in engine/ and modules/ (tests excluded) points to the same
  * layer or a lower one. Layers, low → high (see docs/architecture.md):
- * core (engine/*.ts, e.g. errors, types, quote) → expr (engine/expr, expr.ts, template.ts) → ssh → load →
+ * core (engine/*.ts, e.g. errors, types, quote) → expr (engine/expr, expr.ts, template.ts) → ssh → local → load →
  * inventory → modules → schema → run → report → cli.
  */
 import { readdirSync, readFileSync } from 'node:fs'
@@ -13,6 +13,7 @@ const ORDER: readonly string[] = [
   'core',
   'expr',
   'ssh',
+  'local',
   'load',
   'inventory',
   'modules',

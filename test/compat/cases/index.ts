@@ -1,8 +1,10 @@
 /** Every agreement case, in the order they run. */
 import type { CompatCase } from '../harness.js'
+import { CONNECT } from './connect.js'
 import { CORE } from './core.js'
 import { FILES } from './files.js'
 import { FLOW } from './flow.js'
 import { ROLES } from './roles.js'
+import { TRANSFER } from './transfer.js'
 
-export const CASES: CompatCase[] = [...CORE, ...FILES, ...FLOW, ...ROLES]
+export const CASES: CompatCase[] = [...CORE, ...FILES, ...FLOW, ...ROLES, ...CONNECT, ...TRANSFER]

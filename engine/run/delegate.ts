@@ -1,0 +1,67 @@
+/**
+ * Where a task's commands run. Without `delegate_to`, on the host itself. With it, on the named host, with that
+ * host's connection variables (`ansible_host`, `ansible_user`, `ansible_connection`, become password) while every
+ * other variable — `inventory_hostname` included — stays the original host's, as in Ansible. `localhost`,
+ * `127.0.0.1` and `::1` that the inventory does not list are Ansible's implicit localhost: the `all` group's
+ * variables and the local connector.
+ * The connection type is the target's `ansible_connection`, else the `connection` keyword in force.
+ *
+ * @example
+ * ```yaml
+ * - name: record the host on the controller
+ *   lineinfile: { path: /tmp/seen, line: "{{ inventory_hostname }}", create: true }
+ *   delegate_to: localhost          # runs on the controller, no SSH; inventory_hostname is still pi1
+ * ```
+ */
+import type { Task } from '../ast.js'
+import { UserError } from '../errors.js'
+import { hostVars as inventoryHostVars } from '../inventory/vars.js'
+import { renderValue } from '../template.js'
+import type { Vars } from '../types.js'
+import type { Inherited, RunContext } from './context.js'
+import { resolveVars } from './vars.js'
+
+/** Names that mean the controller when the inventory does not list them (Ansible's implicit localhost). */
+export const LOCALHOST_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1']
+
+/** A task's target: the host whose connection runs its commands. */
+export interface Target {
+  /** Inventory name of the host connected to. */
+  name: string
+  /** Its variables (for a delegate: its own inventory variables only). */
+  vars: Vars
+  /** The `connection` keyword in force (rendered), if any. */
+  keyword?: string
+  /** `delegate_to` named a host other than the task's own. */
+  delegated: boolean
+}
+
+/** The `connection` keyword in force for a task: the task's, else its blocks', else the play's. */
+export function connectionKeyword(
+  rc: RunContext,
+  task: Task | undefined,
+  inh: Inherited,
+  vars: Vars,
+): string | undefined {
+  const raw = task?.connection ?? inh.connection ?? rc.play.connection
+  return raw === undefined ? undefined : String(renderValue(raw, vars, { pos: task?.pos, what: 'connection' }))
+}
+
+/** Where a task on `host` runs its commands. Throws `UserError` for a `delegate_to` host tsplay cannot reach. */
+export function taskTarget(rc: RunContext, task: Task, inh: Inherited, host: string, vars: Vars): Target {
+  const keyword = connectionKeyword(rc, task, inh, vars)
+  const name = task.delegateTo
+    ? String(renderValue(task.delegateTo, vars, { pos: task.pos, what: 'delegate_to' }))
+    : host
+  if (name === host) return { name, vars, keyword, delegated: false }
+  if (rc.inventory.hosts.has(name)) {
+    return { name, vars: resolveVars(inventoryHostVars(rc.inventory, name)), keyword, delegated: true }
+  }
+  if (LOCALHOST_NAMES.includes(name)) {
+    // as Ansible's implicit localhost: the `all` group's variables, and the local connection
+    const all = rc.inventory.groups.get('all')?.vars ?? {}
+    const vars = resolveVars({ ...all, inventory_hostname: name, ansible_connection: 'local' })
+    return { name, vars, keyword, delegated: true }
+  }
+  throw new UserError(`delegate_to: host "${name}" is not in the inventory`, task.pos)
+}
