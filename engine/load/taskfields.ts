@@ -31,10 +31,10 @@ import {
   readStringList,
   TASK_KEYWORDS,
 } from './keywords.js'
-import { didYouMean } from './suggest.js'
+import { didYouMean } from '../source/suggest.js'
 import { checkConditions, checkTemplatesIn } from './syntax.js'
 import type { TaskScope } from './task.js'
-import { keyPos, mergePositioned, posOf, setPositions, valuePos } from './positions.js'
+import { keyPos, mergePositioned, posOf, setPositions, valuePos } from '../source/positions.js'
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/
 const LOOP_KEYS = ['loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`)]

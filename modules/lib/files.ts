@@ -10,7 +10,7 @@
  */
 import { stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { sourceCandidates } from '../../engine/load/files.js'
+import { sourceCandidates } from '../../engine/source/files.js'
 import { sh, writeFile } from '../../engine/commands.js'
 import { ModuleFailure } from '../../engine/module.js'
 import type { Command, CommandResult } from '../../engine/types.js'

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { UserError } from '../../engine/errors.js'
 import { coerce, resolveArgs, validateArgs } from '../../engine/load/args.js'
 import { parseKeyValues, splitFreeForm } from '../../engine/load/freeform.js'
-import { closest, didYouMean, editDistance } from '../../engine/load/suggest.js'
+import { closest, didYouMean, editDistance } from '../../engine/source/suggest.js'
 import { apt, copy } from './fixtures.js'
 
 const pos = { file: 'p.yml', line: 4, col: 7 }
