@@ -145,7 +145,8 @@ function readArgs(
       const where = `${e.message} (character ${e.offset + 1} of the string)`
       if (!def.freeForm) report(ctx, `arguments of ${def.name} must be a map or key=value pairs: ${where}`, here)
       else {
-        const hint = `(Ansible refuses it too; write "${def.name}: { ${def.freeForm}: … }" to keep the text as written)`
+        const map = `${def.name}: { ${def.freeForm}: … }`
+        const hint = `(Ansible refuses it too; write "${map}" to keep the text as written)`
         report(ctx, `the arguments of ${def.name} cannot be split into words: ${where}`, here, hint)
       }
       return undefined
