@@ -54,6 +54,7 @@ export async function parseExtraVars(values: string[]): Promise<Vars> {
   return out
 }
 
+/** `-e @file.yml`: a YAML file holding a map (an empty file adds nothing). */
 async function extraVarsFile(file: string): Promise<Vars> {
   if (!existsSync(file)) throw new UserError(`extra vars file not found: ${file}`, CLI)
   const data = (await readYamlFile(file)).value
@@ -69,6 +70,7 @@ function extraVarsMap(v: string): Vars {
   return data
 }
 
+/** A map of variables (not a list, scalar or null). */
 function isVars(data: unknown): data is Vars {
   return typeof data === 'object' && data !== null && !Array.isArray(data)
 }
