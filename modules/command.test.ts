@@ -3,36 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import command, { commandArgv, resolveCommand } from './command.js'
-import { splitArgs, SplitError } from './lib/argv.js'
 import { afterRun, ansibleDelta, gatherRun, lines, planRun } from './lib/run.js'
 import type { Command } from '../engine/types.js'
 import { localIO, moduleArgs, planOf, runLocal } from '../test/helpers/module-ctx.js'
-
-// Expected values checked against Python's shlex.split, which Ansible's command module uses.
-const SPLITS: [string, string[]][] = [
-  ['echo hello', ['echo', 'hello']],
-  [`echo "a b" 'c d' e\\ f`, ['echo', 'a b', 'c d', 'e f']],
-  [`echo '; touch /tmp/pwned #' `, ['echo', '; touch /tmp/pwned #']],
-  ['echo $(id)', ['echo', '$(id)']],
-  ['echo "$(id)" `id`', ['echo', '$(id)', '`id`']],
-  ['a  b\tc', ['a', 'b', 'c']],
-  ['x"y"z', ['xyz']],
-  ['', []],
-  ['echo ""', ['echo', '']],
-  [`echo "a\\"b" "c\\d" "e\\\\f"`, ['echo', 'a"b', 'c\\d', 'e\\f']],
-  [`echo "\\$x" "a\\\`b"`, ['echo', '\\$x', 'a\\`b']],
-  ['ls *.txt | wc -l; rm -rf /', ['ls', '*.txt', '|', 'wc', '-l;', 'rm', '-rf', '/']],
-  ['echo a#b # c', ['echo', 'a#b', '#', 'c']],
-  [`it\\'s`, ["it's"]],
-  ['printf "%s\\n" x', ['printf', '%s\\n', 'x']],
-]
-
-describe('splitArgs', () => {
-  test.each(SPLITS)('%j', (input, want) => expect(splitArgs(input)).toEqual(want))
-  test.each([`echo 'open`, 'echo "open', 'trailing \\'])('%j is refused', (input) => {
-    expect(() => splitArgs(input)).toThrow(SplitError)
-  })
-})
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-cmd-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -1,6 +1,6 @@
 /**
  * `command`: run a program on the host with arguments, WITHOUT a shell. A free-form or `cmd` string is split
- * into words with quotes and backslashes only (`modules/lib/argv.ts`): no globs, no `$VAR`, no pipes or `;`.
+ * into words with quotes and backslashes only (`engine/source/split.ts`): no globs, no `$VAR`, no pipes or `;`.
  * Always changed when it runs (use `changed_when`); `creates`/`removes` make it idempotent.
  *
  * @example
@@ -16,7 +16,7 @@ import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { argRules } from '../engine/argrules.js'
 import { defineModule } from '../engine/module.js'
-import { splitArgs, SplitError } from './lib/argv.js'
+import { splitArgs, SplitError } from '../engine/source/split.js'
 import { afterRun, gatherRun, planRun, type RunFacts } from './lib/run.js'
 
 /** Arguments shared with `shell`. */
@@ -72,7 +72,7 @@ export function resolveCommand(args: Args): { argv: string[]; args: Args } | { f
   try {
     words = splitArgs(args.cmd ?? '')
   } catch (e) {
-    if (e instanceof SplitError) return { fail: e.message }
+    if (e instanceof SplitError) return { fail: `${e.message} at character ${e.offset + 1} of: ${args.cmd}` }
     throw e
   }
   const inline: Record<string, string> = {}

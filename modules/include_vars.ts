@@ -14,7 +14,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative } from 'node:path'
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
-import { readYamlFile } from '../engine/load/yaml.js'
+import { readYamlFile } from '../engine/source/yaml.js'
 import { defineModule } from '../engine/module.js'
 
 const Args = Type.Object(

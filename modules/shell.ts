@@ -13,7 +13,7 @@ import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule } from '../engine/module.js'
 import { runArgs } from './command.js'
-import { splitArgs } from './lib/argv.js'
+import { splitArgs } from '../engine/source/split.js'
 import { afterRun, gatherRun, planRun, type RunFacts } from './lib/run.js'
 
 const Args = Type.Object(

@@ -22,8 +22,8 @@ import { UserError, UserErrors } from '../errors.js'
 import { CONFIG_FILE, ConfigSchema } from '../schema/config.js'
 import { coerce, describeSchema } from '../load/args.js'
 import { describeValue } from '../load/context.js'
-import { didYouMean } from '../load/suggest.js'
-import { bestPos, keyPos, readYamlFile } from '../load/yaml.js'
+import { didYouMean } from '../source/suggest.js'
+import { bestPos, keyPos, readYamlFile } from '../source/yaml.js'
 
 export { CONFIG_FILE, ConfigSchema } from '../schema/config.js'
 type ConfigFile = Static<typeof ConfigSchema>

@@ -11,7 +11,7 @@
  * ```
  */
 import { allModuleSpellings, getModule, loadAllModules, resolveModuleName } from '../../modules/registry.js'
-import { didYouMean } from '../load/suggest.js'
+import { didYouMean } from '../source/suggest.js'
 import { buildSchema, SCHEMA_KINDS, schemaText, type SchemaKind } from '../schema/generate.js'
 import { modulesText, moduleText } from '../schema/render.js'
 import { EXIT } from './errors.js'

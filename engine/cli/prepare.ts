@@ -12,9 +12,11 @@ import { checkRoleArguments, roleSpecsOf } from '../load/argspecs.js'
 import { checkUndefinedVariables } from '../load/check.js'
 import { loadPlaybook } from '../load/playbook.js'
 import { unusedInventoryVars } from '../load/unused.js'
-import { readYamlFile } from '../load/yaml.js'
+import { parseKeyValues } from '../source/kv.js'
+import { SplitError } from '../source/split.js'
+import { parseYaml, readYamlFile } from '../source/yaml.js'
 import type { ModuleDef } from '../module.js'
-import type { Vars } from '../types.js'
+import type { SourcePos, Vars } from '../types.js'
 import { loadAllModules } from '../../modules/registry.js'
 
 /** The inventory sources: `-i` values, else $TSPLAY_INVENTORY, else ./inventory. */
@@ -24,62 +26,53 @@ export function inventorySources(given: string[] | undefined): string[] {
   return ['inventory']
 }
 
-/** Parse `-e` values: `k=v k2=v2`, `@file.yml`, or a JSON/YAML map. Later ones win. */
+/** Where `-e` values come from, for error positions. */
+const CLI: SourcePos = { file: '(command line)', line: 1, col: 1 }
+
+/**
+ * Parse `-e` values as Ansible does: `@file.yml`, a YAML/JSON map (`{…}`), or `k=v` words (split like module
+ * arguments: `-e 'msg="a b" x={{ y }}'`). Later ones win.
+ */
 export async function parseExtraVars(values: string[]): Promise<Vars> {
   const out: Vars = {}
   for (const v of values) {
-    if (v.startsWith('@')) {
-      const file = v.slice(1).replace(/^~(?=\/|$)/, homedir())
-      if (!existsSync(file))
-        throw new UserError(`extra vars file not found: ${file}`, { file: '(command line)', line: 1, col: 1 })
-      const data = (await readYamlFile(file)).value
-      if (data === null || data === undefined) continue
-      if (typeof data !== 'object' || Array.isArray(data))
-        throw new UserError('extra vars file must hold a map of variables', { file, line: 1, col: 1 })
-      Object.assign(out, data)
-    } else if (v.trim().startsWith('{')) {
+    if (v.trim() === '') continue
+    if (v.startsWith('@')) Object.assign(out, await extraVarsFile(v.slice(1).replace(/^~(?=\/|$)/, homedir())))
+    else if (/^\s*[[{]/.test(v)) Object.assign(out, extraVarsMap(v))
+    else if (v.startsWith('/') || v.startsWith('.'))
+      throw new UserError(`-e ${JSON.stringify(v)}: put "@" before a file name (-e @${v})`, CLI)
+    else {
       try {
-        Object.assign(out, JSON.parse(v))
+        Object.assign(out, parseKeyValues(v))
       } catch (e) {
-        throw new UserError(`-e value is not valid JSON: ${(e as Error).message}`, {
-          file: '(command line)',
-          line: 1,
-          col: 1,
-        })
-      }
-    } else {
-      for (const part of splitKeyValues(v)) {
-        const eq = part.indexOf('=')
-        if (eq <= 0)
-          throw new UserError(`-e expects key=value, @file.yml or JSON, got "${part}"`, {
-            file: '(command line)',
-            line: 1,
-            col: 1,
-          })
-        out[part.slice(0, eq)] = part.slice(eq + 1)
+        if (!(e instanceof SplitError)) throw e
+        const why = `${e.message} (character ${e.offset + 1})`
+        throw new UserError(`-e expects key=value, @file.yml or a map: ${JSON.stringify(v)}: ${why}`, CLI)
       }
     }
   }
   return out
 }
 
-/** Split `a=1 b="x y"` on spaces outside quotes. */
-function splitKeyValues(s: string): string[] {
-  const out: string[] = []
-  let cur = ''
-  let q: string | undefined
-  for (const ch of s) {
-    if (q) {
-      if (ch === q) q = undefined
-      else cur += ch
-    } else if (ch === '"' || ch === "'") q = ch
-    else if (ch === ' ') {
-      if (cur) out.push(cur)
-      cur = ''
-    } else cur += ch
-  }
-  if (cur) out.push(cur)
-  return out
+/** `-e @file.yml`: a YAML file holding a map (an empty file adds nothing). */
+async function extraVarsFile(file: string): Promise<Vars> {
+  if (!existsSync(file)) throw new UserError(`extra vars file not found: ${file}`, CLI)
+  const data = (await readYamlFile(file)).value
+  if (data === null || data === undefined) return {}
+  if (!isVars(data)) throw new UserError('extra vars file must hold a map of variables', { file, line: 1, col: 1 })
+  return data
+}
+
+/** `-e '{"a": 1}'` or `-e '{a: 1}'`: a YAML (so also JSON) map. */
+function extraVarsMap(v: string): Vars {
+  const data = parseYaml(v, '(command line)').value
+  if (!isVars(data)) throw new UserError(`-e ${JSON.stringify(v)} must be a map of variables`, CLI)
+  return data
+}
+
+/** A map of variables (not a list, scalar or null). */
+function isVars(data: unknown): data is Vars {
+  return typeof data === 'object' && data !== null && !Array.isArray(data)
 }
 
 export interface Prepared {

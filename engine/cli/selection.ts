@@ -13,7 +13,7 @@
 import type { TaskNode } from '../ast.js'
 import { UserError } from '../errors.js'
 import { selectHosts } from '../inventory/patterns.js'
-import { didYouMean } from '../load/suggest.js'
+import { didYouMean } from '../source/suggest.js'
 import { playHosts } from '../run/names.js'
 import type { Prepared } from './prepare.js'
 

@@ -13,7 +13,7 @@
 import type { Inventory, InventoryGroup, InventoryHost } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
 import type { SourcePos, Vars } from '../types.js'
-import { mergePositioned } from '../load/positions.js'
+import { mergePositioned } from '../source/positions.js'
 import { checkGroupName, checkHostName } from './ranges.js'
 
 /** Accumulates hosts, groups and vars; `finish()` validates and returns the inventory. */

@@ -1,6 +1,7 @@
 /**
  * INI inventories, as Ansible reads them: `[group]` host lines with inline `key=value` vars, `[group:children]`,
  * `[group:vars]`, hosts before any section go to `ungrouped`, `#`/`;` comments, host ranges and `host:port`.
+ * Host lines are split into words with shell rules (engine/source/split.ts), as Ansible's `shlex` does.
  *
  * Values: quoted values stay strings; otherwise integers (no leading zero: `0644` stays a string), decimals,
  * `true`/`false`/`True`/`False`, `None`, and `[lists]`/`{maps}` of literals become typed values, as Ansible's
@@ -19,44 +20,18 @@
 import { UserError } from '../errors.js'
 import { evalExpr, exprVariables } from '../expr.js'
 import type { SourcePos, Vars } from '../types.js'
+import { shellWords, SplitError, type ShellWord } from '../source/split.js'
 import type { InventoryBuilder } from './builder.js'
 import { expandHostRange, splitHostPort } from './ranges.js'
 
-interface Tok {
-  text: string
-  col: number
-  quoted: boolean
-}
-
-/** Split a line like a shell would (quotes, backslashes); `#` at a token start ends the line. */
-function tokenize(line: string, pos: (col: number) => SourcePos): Tok[] {
-  const out: Tok[] = []
-  let i = 0
-  while (i < line.length) {
-    while (i < line.length && /\s/.test(line[i])) i++
-    if (i >= line.length || line[i] === '#') break
-    const col = i + 1
-    let text = ''
-    let quoted = false
-    while (i < line.length && !/\s/.test(line[i])) {
-      const c = line[i]
-      if (c === '"' || c === "'") {
-        const end = line.indexOf(c, i + 1)
-        if (end < 0) throw new UserError(`unterminated ${c === '"' ? 'double' : 'single'} quote`, pos(i + 1))
-        text += line.slice(i + 1, end)
-        quoted = true
-        i = end + 1
-      } else if (c === '\\' && i + 1 < line.length) {
-        text += line[i + 1]
-        i += 2
-      } else {
-        text += c
-        i++
-      }
-    }
-    out.push({ text, col, quoted })
+/** A host line's words, split like a shell would (quotes, backslashes); a `#` that starts a word ends the line. */
+function hostLineWords(line: string, pos: (col: number) => SourcePos): ShellWord[] {
+  try {
+    return shellWords(line, { comments: true })
+  } catch (e) {
+    if (e instanceof SplitError) throw new UserError(e.message, pos(e.offset + 1))
+    throw e
   }
-  return out
 }
 
 /** Ansible-like typing of an INI value (see the file header). */
@@ -117,23 +92,25 @@ export function parseIni(text: string, file: string, b: InventoryBuilder): void 
         b.groupVars(group, { [key]: parseIniValue(quote ? quote[2] : value, Boolean(quote)) }, at(indent + 1))
         return
       }
-      const toks = tokenize(raw, at)
+      const toks = hostLineWords(raw, at)
       if (toks.length === 0) return
       if (kind === 'children') {
-        if (toks.length > 1) return b.fail(`expected one group name per line in [${group}:children]`, at(toks[1].col))
-        b.addChild(group, toks[0].text, at(toks[0].col))
+        if (toks.length > 1)
+          return b.fail(`expected one group name per line in [${group}:children]`, at(toks[1].start + 1))
+        b.addChild(group, toks[0].text, at(toks[0].start + 1))
         pendingVars.delete(toks[0].text)
         return
       }
       const vars: Vars = {}
       for (const t of toks.slice(1)) {
         const eq = t.text.indexOf('=')
-        if (eq <= 0) return b.fail(`expected key=value after the host name, found ${JSON.stringify(t.text)}`, at(t.col))
+        if (eq <= 0)
+          return b.fail(`expected key=value after the host name, found ${JSON.stringify(t.text)}`, at(t.start + 1))
         vars[t.text.slice(0, eq)] = parseIniValue(t.text.slice(eq + 1), t.quoted)
       }
-      const { name, port } = splitHostPort(toks[0].text, at(toks[0].col))
+      const { name, port } = splitHostPort(toks[0].text, at(toks[0].start + 1))
       if (port !== undefined) vars.ansible_port = port
-      for (const h of expandHostRange(name, at(toks[0].col))) b.addHost(h, group, vars, at(toks[0].col))
+      for (const h of expandHostRange(name, at(toks[0].start + 1))) b.addHost(h, group, vars, at(toks[0].start + 1))
     })
     if (kind !== 'vars' && b.hasGroup(group)) pendingVars.delete(group)
   })

@@ -14,8 +14,8 @@
  *         pi[02:03]:
  * ```
  */
-import { didYouMean } from '../load/suggest.js'
-import { keyPos, posOf, valuePos } from '../load/yaml.js'
+import { didYouMean } from '../source/suggest.js'
+import { keyPos, posOf, valuePos } from '../source/yaml.js'
 import type { SourcePos, Vars } from '../types.js'
 import type { InventoryBuilder } from './builder.js'
 import { expandHostRange, splitHostPort } from './ranges.js'

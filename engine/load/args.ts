@@ -25,8 +25,8 @@ import { UserError } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import { describeValue } from './context.js'
 import { toBool } from './keywords.js'
-import { didYouMean } from './suggest.js'
-import { bestPos, keyPos, posOf } from './positions.js'
+import { didYouMean } from '../source/suggest.js'
+import { bestPos, keyPos, posOf } from '../source/positions.js'
 import { canonicalArgs, checkRules } from './rules.js'
 
 type Schema = Record<string, unknown>

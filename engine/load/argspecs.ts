@@ -22,9 +22,9 @@ import { UserError } from '../errors.js'
 import type { SourcePos, Vars } from '../types.js'
 import { absorb, describeValue, report, type LoadContext } from './context.js'
 import { isMap } from './keywords.js'
-import { keyPos, valuePos } from './positions.js'
-import { didYouMean } from './suggest.js'
-import { readYamlFile } from './yaml.js'
+import { keyPos, valuePos } from '../source/positions.js'
+import { didYouMean } from '../source/suggest.js'
+import { readYamlFile } from '../source/yaml.js'
 
 /** One role's spec (entry point `main`), with where it was read and the role entry's own `vars`. */
 export interface RoleArgSpec {

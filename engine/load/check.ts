@@ -24,10 +24,11 @@ import { exprVariables } from '../expr.js'
 import { engineForFile, templateVariables } from '../template.js'
 import type { SourcePos, Vars } from '../types.js'
 import { conditionPositions, sourceOf, whenPositionsOf } from './common.js'
-import { offsetPos, taskSourceFile, templateText } from './files.js'
+import { taskSourceFile } from './files.js'
+import { templateText } from '../source/files.js'
 import { mentionedWords } from './mentions.js'
-import { didYouMean } from './suggest.js'
-import { bestPos, valuePos } from './positions.js'
+import { didYouMean } from '../source/suggest.js'
+import { bestPos, offsetPos, valuePos } from '../source/positions.js'
 
 /** Names that always exist at run time. */
 export const MAGIC_VARS: readonly string[] = [

@@ -15,7 +15,7 @@ import type { SourcePos } from '../types.js'
 import type { LoadContext } from './context.js'
 import { readBool, readConditions, readMap, readString, readStringList } from './keywords.js'
 import { checkConditions } from './syntax.js'
-import { mergePositioned, valuePos } from './positions.js'
+import { mergePositioned, valuePos } from '../source/positions.js'
 
 const sources = new WeakMap<object, Record<string, unknown>>()
 

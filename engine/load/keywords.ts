@@ -16,7 +16,7 @@
 import { LOOP_LOOKUPS } from '../ast.js'
 import type { SourcePos } from '../types.js'
 import { describeValue, report, type LoadContext } from './context.js'
-import { bestPos, keyPos } from './positions.js'
+import { bestPos, keyPos } from '../source/positions.js'
 
 const COMMON = [
   'name',

@@ -10,7 +10,8 @@
  * ```
  */
 import type { Inventory, Playbook, TaskNode } from '../ast.js'
-import { taskSourceFile, templateText } from './files.js'
+import { taskSourceFile } from './files.js'
+import { templateText } from '../source/files.js'
 
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/g
 

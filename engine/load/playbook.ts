@@ -38,11 +38,11 @@ import {
 import { setRoleSpecs } from './argspecs.js'
 import { checkSourceFiles } from './files.js'
 import { loadRoles } from './roles.js'
-import { didYouMean } from './suggest.js'
+import { didYouMean } from '../source/suggest.js'
 import { checkTemplatesIn } from './syntax.js'
 import { loadTaskList } from './task.js'
-import { keyPos, mergePositioned, valuePos } from './positions.js'
-import { readYamlFile } from './yaml.js'
+import { keyPos, mergePositioned, valuePos } from '../source/positions.js'
+import { readYamlFile } from '../source/yaml.js'
 
 /** Options for `loadPlaybook`. */
 export interface LoadPlaybookOptions {

@@ -30,11 +30,11 @@ import {
   readStringList,
   ROLE_KEYWORDS,
 } from './keywords.js'
-import { didYouMean } from './suggest.js'
+import { didYouMean } from '../source/suggest.js'
 import { checkConditions, checkTemplates } from './syntax.js'
 import { loadTaskList } from './task.js'
-import { mergePositioned, valuePos } from './positions.js'
-import { readYamlFile } from './yaml.js'
+import { mergePositioned, valuePos } from '../source/positions.js'
+import { readYamlFile } from '../source/yaml.js'
 
 /** Everything a play's roles contribute. */
 export interface RolesResult {

@@ -13,7 +13,7 @@
 import { aliasesOf, rulesOf } from '../argrules.js'
 import { UserError } from '../errors.js'
 import type { SourcePos } from '../types.js'
-import { keyPos, recordPositions, valuePos, posOf, type NodeInfo } from './positions.js'
+import { keyPos, recordPositions, valuePos, posOf, type NodeInfo } from '../source/positions.js'
 
 /** Does this value (deep) contain a template? (as engine/load/args.ts decides) */
 function hasTemplate(v: unknown): boolean {

@@ -13,7 +13,7 @@ import { parseExpr } from '../expr.js'
 import { checkTemplateSyntax } from '../template.js'
 import type { SourcePos } from '../types.js'
 import { report, type LoadContext } from './context.js'
-import { bestPos, valuePos } from './positions.js'
+import { bestPos, valuePos } from '../source/positions.js'
 
 /** Every string under `container[key]` (deep) must be a valid template. */
 export function checkTemplates(

@@ -30,10 +30,10 @@ import {
   readStringList,
 } from './keywords.js'
 import { checkConditions, checkTemplates, checkTemplatesIn } from './syntax.js'
-import { didYouMean } from './suggest.js'
+import { didYouMean } from '../source/suggest.js'
 import { buildTask, readLoop } from './taskfields.js'
-import { keyPos, renameKey, valuePos } from './positions.js'
-import { readYamlFile } from './yaml.js'
+import { keyPos, renameKey, valuePos } from '../source/positions.js'
+import { readYamlFile } from '../source/yaml.js'
 
 /** Where a task list lives and what its tasks inherit. */
 export interface TaskScope {

@@ -17,7 +17,6 @@ import type { SourcePos } from '../types.js'
 import { checkArgs } from './args.js'
 import { readCommon } from './common.js'
 import { describeValue, report, type LoadContext } from './context.js'
-import { splitFreeForm, parseKeyValues } from './freeform.js'
 import {
   at,
   checkKeys,
@@ -31,10 +30,12 @@ import {
   readStringList,
   TASK_KEYWORDS,
 } from './keywords.js'
-import { didYouMean } from './suggest.js'
+import { didYouMean } from '../source/suggest.js'
 import { checkConditions, checkTemplatesIn } from './syntax.js'
 import type { TaskScope } from './task.js'
-import { keyPos, mergePositioned, posOf, setPositions, valuePos } from './positions.js'
+import { parseKeyValues, splitFreeForm } from '../source/kv.js'
+import { SplitError } from '../source/split.js'
+import { keyPos, mergePositioned, posOf, setPositions, valuePos } from '../source/positions.js'
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/
 const LOOP_KEYS = ['loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`)]
@@ -136,19 +137,18 @@ function readArgs(
   else if (isMap(v)) args = v
   else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
     const s = String(v)
-    if (def.freeForm) {
-      const props = Object.keys((def.schema as { properties?: object }).properties ?? {}).filter(
-        (p) => p !== def.freeForm,
-      )
-      const { text, params } = splitFreeForm(s, props)
-      args = text ? { [def.freeForm]: text, ...params } : { ...params }
-    } else {
-      try {
-        args = parseKeyValues(s)
-      } catch (e) {
-        report(ctx, `arguments of ${def.name} must be a map or key=value pairs: ${(e as Error).message}`, here)
-        return undefined
+    try {
+      args = def.freeForm ? freeFormArgs(def, def.freeForm, s) : parseKeyValues(s)
+    } catch (e) {
+      if (!(e instanceof SplitError)) throw e
+      const where = `${e.message} (character ${e.offset + 1} of the string)`
+      if (!def.freeForm) report(ctx, `arguments of ${def.name} must be a map or key=value pairs: ${where}`, here)
+      else {
+        const map = `${def.name}: { ${def.freeForm}: … }`
+        const hint = `(Ansible refuses it too; write "${map}" to keep the text as written)`
+        report(ctx, `the arguments of ${def.name} cannot be split into words: ${where}`, here, hint)
       }
+      return undefined
     }
     setPositions(args, here, Object.fromEntries(Object.keys(args).map((k) => [k, here])))
   } else {
@@ -161,6 +161,13 @@ function readArgs(
   }
   const extra = readMap(ctx, raw, 'args', argsPos)
   return extra ? mergePositioned(extra, args) : args
+}
+
+/** A free-form string: the module's other arguments taken out as `k=v` words, the rest its free-form text. */
+function freeFormArgs(def: ModuleDef, freeForm: string, s: string): Record<string, unknown> {
+  const props = Object.keys((def.schema as { properties?: object }).properties ?? {}).filter((p) => p !== freeForm)
+  const { text, params } = splitFreeForm(s, props)
+  return text ? { [freeForm]: text, ...params } : { ...params }
 }
 
 type TaskFields = Omit<Task, keyof Common | 'kind' | 'module' | 'args' | 'argsPos' | 'searchPaths' | 'role' | 'listen'>

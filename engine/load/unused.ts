@@ -14,8 +14,8 @@
  */
 import type { Inventory, Playbook } from '../ast.js'
 import { UserError } from '../errors.js'
-import { closest } from './suggest.js'
-import { keyPos } from './positions.js'
+import { closest } from '../source/suggest.js'
+import { keyPos } from '../source/positions.js'
 
 /** Prefixes of names the engine reads itself (connection settings, group priority, …). */
 const ENGINE_PREFIXES = ['ansible_', 'tsplay_']

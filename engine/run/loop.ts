@@ -14,6 +14,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join } from 'node:path'
 import type { LoopLookup } from '../ast.js'
 import { UserError } from '../errors.js'
+import { parseKeyValues } from '../source/kv.js'
+import { SplitError } from '../source/split.js'
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === null || v === undefined ? [] : [v])
 
@@ -72,10 +74,11 @@ export function sequence(term: string): string[] {
       short[4] ? { format: short[4] } : {},
     )
   } else {
-    for (const kv of term.trim().split(/\s+/).filter(Boolean)) {
-      const eq = kv.indexOf('=')
-      if (eq < 0) throw new UserError(`with_sequence: cannot read "${kv}" in "${term}" (write start=N end=N, or N-M)`)
-      o[kv.slice(0, eq)] = kv.slice(eq + 1)
+    try {
+      Object.assign(o, parseKeyValues(term))
+    } catch (e) {
+      if (!(e instanceof SplitError)) throw e
+      throw new UserError(`with_sequence: cannot read "${term}": ${e.message} (write start=N end=N, or N-M)`)
     }
   }
   const num = (k: string, d: number) => (o[k] === undefined ? d : Number(o[k]))

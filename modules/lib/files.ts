@@ -10,11 +10,11 @@
  */
 import { stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { sourceCandidates } from '../../engine/load/files.js'
+import { sourceCandidates } from '../../engine/source/files.js'
 import { sh, writeFile } from '../../engine/commands.js'
 import { ModuleFailure } from '../../engine/module.js'
 import type { Command, CommandResult } from '../../engine/types.js'
-import { splitArgs, SplitError } from './argv.js'
+import { splitArgs, SplitError } from '../../engine/source/split.js'
 
 /** Old content bigger than this is not fetched for `--diff`. */
 export const DIFF_MAX_BYTES = 1 << 20
@@ -90,7 +90,8 @@ export function putFile(dest: string, content: string | Uint8Array, opts: PutFil
   try {
     argv = splitArgs(opts.validate).map((w) => w.split('%s').join(tmp))
   } catch (e) {
-    if (e instanceof SplitError) throw new ModuleFailure(`validate: ${e.message}`)
+    if (e instanceof SplitError)
+      throw new ModuleFailure(`validate: ${e.message} at character ${e.offset + 1} of: ${opts.validate}`)
     throw e
   }
   return writeFile(dest, content, {

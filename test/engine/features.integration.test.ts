@@ -151,6 +151,9 @@ d('playbook features', () => {
     expect(readFileSync(`${base}/delegated-from-t1`, 'utf8')).toBe('t1\n')
     const e = await tsplay(args('multi.yml', ['-e', 'who=cli expect_who=cli']))
     expect(e.code, e.stdout).toBe(0)
+    // -e values split like module arguments: a {{ }} block with spaces and a quoted value stay whole
+    const t = await tsplay(args('multi.yml', ['-e', `who="{{ base }} x" expect_who={{ base ~ ' x' }}`]))
+    expect(t.code, t.stdout + t.stderr).toBe(0)
   })
 
   it('no_log hides values; the secret appears in no output channel', async () => {

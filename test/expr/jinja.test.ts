@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../engine/errors.js'
-import { parseYaml } from '../../engine/load/yaml.js'
+import { parseYaml } from '../../engine/source/yaml.js'
 import {
   checkTemplateSyntax,
   engineForFile,

@@ -9,7 +9,7 @@ import { selectHosts } from '../../engine/inventory/patterns.js'
 import { expandHostRange } from '../../engine/inventory/ranges.js'
 import { groupNames, groupsMap, hostVars } from '../../engine/inventory/vars.js'
 import { parseYamlInventory } from '../../engine/inventory/yaml.js'
-import { parseYaml } from '../../engine/load/yaml.js'
+import { parseYaml } from '../../engine/source/yaml.js'
 import type { Inventory } from '../../engine/ast.js'
 
 const OPTS = { numRuns: 300 }

@@ -1,9 +1,8 @@
-/** Module arguments: coercion, defaults in one place, run-time errors with positions, free-form splitting. */
+/** Module arguments: coercion, defaults in one place, run-time errors with positions; "did you mean". */
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../engine/errors.js'
 import { coerce, resolveArgs, validateArgs } from '../../engine/load/args.js'
-import { parseKeyValues, splitFreeForm } from '../../engine/load/freeform.js'
-import { closest, didYouMean, editDistance } from '../../engine/load/suggest.js'
+import { closest, didYouMean, editDistance } from '../../engine/source/suggest.js'
 import { apt, copy } from './fixtures.js'
 
 const pos = { file: 'p.yml', line: 4, col: 7 }
@@ -68,31 +67,6 @@ describe('resolveArgs', () => {
     expect(coerce(s, 'yes')).toBe('yes')
     expect(coerce({ type: 'string' }, 644)).toBe('644')
     expect(coerce({ type: 'integer' }, 'x1')).toBe('x1')
-  })
-})
-
-describe('free-form and key=value', () => {
-  it.each([
-    ['ls -l chdir=/tmp', ['chdir'], { text: 'ls -l', params: { chdir: '/tmp' } }],
-    ['echo a=b', ['chdir'], { text: 'echo a=b', params: {} }],
-    ['make creates="/out dir" install', ['creates'], { text: 'make  install', params: { creates: '/out dir' } }],
-    ['echo "unclosed', ['chdir'], { text: 'echo "unclosed', params: {} }],
-  ])('splitFreeForm(%j)', (s, known, expected) => {
-    expect(splitFreeForm(s, known)).toEqual(expected)
-  })
-
-  it.each([
-    ['name=git state=present', { name: 'git', state: 'present' }],
-    ['name={{ pkgs | join(" ") }} state=latest', { name: '{{ pkgs | join(" ") }}', state: 'latest' }],
-    ['msg=\'hello world\' x="a b"', { msg: 'hello world', x: 'a b' }],
-    ['', {}],
-  ])('parseKeyValues(%j)', (s, expected) => {
-    expect(parseKeyValues(s)).toEqual(expected)
-  })
-
-  it.each(['git', 'name=', '=x', 'name="open'])('parseKeyValues(%j) throws or keeps empty values', (s) => {
-    if (s === 'name=') expect(parseKeyValues(s)).toEqual({ name: '' })
-    else expect(() => parseKeyValues(s)).toThrow()
   })
 })
 

@@ -194,7 +194,7 @@ describe('certain or not: errors and warnings', () => {
 
   it('checks inventory values (at the value: this vars map is not read from a file)', async () => {
     const inv = inventory({}, {})
-    const { parseYaml } = await import('../../engine/load/yaml.js')
+    const { parseYaml } = await import('../../engine/source/yaml.js')
     inv.groups.get('web')!.vars = parseYaml('base: "http://x:{{ prot }}"\nport: 1\n', 'group_vars/web.yml')
       .value as Vars
     const f = await findings({ 'playbook.yml': play('    - debug: { msg: "{{ base }}" }\n') }, inv)

@@ -208,6 +208,16 @@ describe('loadPlaybook reports mistakes with positions', () => {
       '- hosts: all\n  tasks:\n    - apt: git please\n',
       /3:12 arguments of apt must be a map or key=value pairs/,
     ],
+    [
+      'unclosed block in key=value',
+      '- hosts: all\n  tasks:\n    - apt: name={{ pkg state=present\n',
+      /3:12 arguments of apt must be a map or key=value pairs: unclosed "\{\{" \(character 6 of the string\)/,
+    ],
+    [
+      'unclosed quote in a free-form string',
+      "- hosts: all\n  tasks:\n    - command: echo it's\n",
+      /3:16 the arguments of command cannot be split into words: unterminated single quote \(character 8 of/,
+    ],
     ['args a list', '- hosts: all\n  tasks:\n    - apt: [git]\n', /3:12 arguments of apt must be a map, found a list/],
     [
       'bad when',

@@ -11,7 +11,7 @@ import { stringify } from 'yaml'
 import { UserError, UserErrors } from '../../engine/errors.js'
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS } from '../../engine/load/keywords.js'
 import { loadPlaybook } from '../../engine/load/playbook.js'
-import { parseYaml, parseYamlBytes } from '../../engine/load/yaml.js'
+import { parseYaml, parseYamlBytes } from '../../engine/source/yaml.js'
 import { fixtureModules } from './fixtures.js'
 import { tree } from './helpers.js'
 

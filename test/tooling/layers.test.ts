@@ -1,8 +1,8 @@
 /**
  * The layering rule, checked: every relative import in engine/ and modules/ (tests excluded) points to the same
  * layer or a lower one. Layers, low → high (see docs/architecture.md):
- * core (engine/*.ts, e.g. errors, types, quote) → expr (engine/expr, expr.ts, template.ts) → ssh → local → load →
- * inventory → modules → schema → run → report → cli.
+ * core (engine/*.ts, e.g. errors, types, quote) → expr (engine/expr, expr.ts, template.ts) → source → ssh → local →
+ * inventory → modules → load → schema → run → report → cli.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, normalize, relative } from 'node:path'
@@ -12,11 +12,12 @@ const ROOT = join(dirname(new URL(import.meta.url).pathname), '..', '..')
 const ORDER: readonly string[] = [
   'core',
   'expr',
+  'source',
   'ssh',
   'local',
-  'load',
   'inventory',
   'modules',
+  'load',
   'schema',
   'run',
   'report',
@@ -72,10 +73,13 @@ describe('layers', () => {
       'engine/expr/render.ts': "import { shQuote } from '../ssh/quote.js'\nimport { UserError } from '../errors.js'",
       'engine/schema/render.ts': "const c = await import('../cli/config.js')",
       'engine/cli/run.ts': "import { run } from '../run/play.js'",
+      'engine/inventory/load.ts': "import { parseYamlBytes } from '../source/yaml.js'",
+      'modules/lib/files.ts': "import { sourceCandidates } from '../../engine/load/files.js'",
     }
     expect(upwardArrows(Object.keys(code), (f) => code[f]!)).toEqual([
       'engine/expr/render.ts (expr) → engine/ssh/quote.ts (ssh)',
       'engine/schema/render.ts (schema) → engine/cli/config.ts (cli)',
+      'modules/lib/files.ts (modules) → engine/load/files.ts (load)',
     ])
   })
 })

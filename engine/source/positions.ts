@@ -92,3 +92,10 @@ export function renameKey(obj: Record<string, unknown>, from: string, to: string
     if (p) m.set(to, p)
   }
 }
+
+/** Line and column of a 0-based offset in `text` (for errors inside a file read as text, e.g. a template). */
+export function offsetPos(file: string, text: string, offset: number): SourcePos {
+  const before = text.slice(0, Math.max(0, offset))
+  const line = before.split('\n').length
+  return { file, line, col: offset - before.lastIndexOf('\n') }
+}

@@ -1,5 +1,5 @@
 /**
- * yaml nodes → plain JS values, recording positions (engine/load/positions.ts), enforcing the nesting limit,
+ * yaml nodes → plain JS values, recording positions (engine/source/positions.ts), enforcing the nesting limit,
  * counting alias expansion up front (an alias bomb is refused before anything is expanded) and applying
  * `<<` merge keys. Also the nesting pre-scan run on raw text before the yaml parser (which recurses).
  *

@@ -3,8 +3,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { UserError, UserErrors } from '../../engine/errors.js'
-import { decodeUtf8, firstInvalidUtf8 } from '../../engine/load/utf8.js'
-import { keyPos, mergePositioned, parseYaml, parseYamlBytes, posOf, valuePos } from '../../engine/load/yaml.js'
+import { decodeUtf8, firstInvalidUtf8 } from '../../engine/source/utf8.js'
+import { keyPos, mergePositioned, parseYaml, parseYamlBytes, posOf, valuePos } from '../../engine/source/yaml.js'
 
 /** The errors a parse raises (one or many), as `line:col message`. */
 function failures(text: string, limits = {}): string[] {

@@ -6,7 +6,7 @@
  * non-UTF-8 bytes, files over a size limit, nesting deeper than a limit, alias expansion bombs.
  *
  * Values come back as plain JS (objects, arrays, strings, numbers, booleans, null) whose positions can be
- * looked up with `posOf(obj)`, `keyPos(obj, 'k')`, `valuePos(obj, 'k')` (engine/load/positions.ts).
+ * looked up with `posOf(obj)`, `keyPos(obj, 'k')`, `valuePos(obj, 'k')` (engine/source/positions.ts).
  *
  * @example
  * ```ts

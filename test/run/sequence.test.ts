@@ -1,0 +1,22 @@
+/** `with_sequence` terms: `k=v` words read by the one splitter (quoted formats keep their spaces), or `N-M/S:fmt`. */
+import { describe, expect, it } from 'vitest'
+import { UserError } from '../../engine/errors.js'
+import { sequence } from '../../engine/run/loop.js'
+
+describe('with_sequence', () => {
+  it.each<[string, string[]]>([
+    ['start=2 end=6 stride=2 format=n%02d', ['n02', 'n04', 'n06']],
+    ['count=3', ['1', '2', '3']],
+    [`start=1 end=2 format="item %d"`, ['item 1', 'item 2']],
+    ['3-5', ['3', '4', '5']],
+    ['1-5/2:x%d', ['x1', 'x3', 'x5']],
+  ])('%j', (term, want) => expect(sequence(term)).toEqual(want))
+
+  it.each([
+    ['start=1 end', /with_sequence: cannot read "start=1 end": "end" is not key=value/],
+    [`start=1 format="x`, /with_sequence: cannot read .*unterminated double quote/],
+  ])('%j is refused', (term, want) => {
+    expect(() => sequence(term)).toThrow(UserError)
+    expect(() => sequence(term)).toThrow(want)
+  })
+})
