@@ -178,7 +178,8 @@ export class Bench {
           `${secs(m.wallMs).padStart(6)} s  ${(m.peakRssKb / 1024).toFixed(0).padStart(4)} MB ` +
           ` CPU ${secs(m.cpuMs)} s  targets ${secs(targetCpu)} s`
         process.stderr.write(
-          `  ${hostsLabel({ hosts: n, ...v }).padStart(9)} hosts  ${run.padEnd(6)}  ${engine.padEnd(7)}  ${figures}  ${ok ? 'ok' : 'WRONG'}\n`,
+          `  ${hostsLabel({ hosts: n, ...v }).padStart(9)} hosts  ${run.padEnd(6)}  ${engine.padEnd(7)}  ` +
+            `${figures}  ${ok ? 'ok' : 'WRONG'}\n`,
         )
         if (!ok) return
       }
