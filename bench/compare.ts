@@ -92,7 +92,12 @@ export class Bench {
     const what = `${engine}, ${hostsLabel({ hosts: n, ...v })} host(s), ${run} run`
     if (m.code !== 0) {
       this.results.refuse(n, run, v)
-      const tail = `${m.stderr}\n${m.stdout}`.trim().split('\n').slice(-8).join('\n    ')
+      const tail = `${m.stderr}\n${m.stdout}`
+        .trim()
+        .split('\n')
+        .slice(-8)
+        .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l))
+        .join('\n    ')
       this.mismatch(`${what}: exit code ${m.code}\n    ${tail}`)
       return false
     }

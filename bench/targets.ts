@@ -128,9 +128,18 @@ export function benchHosts(fleet: SshdFleet, n: number): SshdHost[] {
   return Array.from({ length: n }, (_, i) => ({ ...fleet.hosts[i % fleet.hosts.length], name: `h${i + 1}` }))
 }
 
+/**
+ * Connect timeout of the big rows, seconds. Their listeners all run on the controller's machine: a few hundred
+ * handshakes at once (forks 200) share its cores with the targets' work, where each real host has a CPU of its own;
+ * the default 10 s is then too short on a busy 2-core machine. The floor has no timeout at all.
+ */
+export const BIG_CONNECT_TIMEOUT_SEC = 60
+
 /** An Ansible-shape YAML inventory of the fleet's first `n` hosts (read by both engines). */
 export function inventoryYaml(fleet: SshdFleet, n: number): string {
-  const lines = ['all:', '  hosts:']
+  const lines = ['all:']
+  if (n > fleet.hosts.length) lines.push('  vars:', `    ansible_timeout: ${BIG_CONNECT_TIMEOUT_SEC}`)
+  lines.push('  hosts:')
   for (const h of benchHosts(fleet, n)) {
     lines.push(
       `    ${h.name}:`,
