@@ -3,8 +3,9 @@
  * installed, then: CLI start-up; ansible-playbook, tsplay and the floor alternating (A B F A B F …) on 1 and 10
  * hosts, first and second run each; tsplay and the floor alone on 50 and 100 hosts; all three again on Pi-speed
  * targets (CPU-capped, see cgroup.ts and calibrate.ts); tsplay and the floor on 1,000 inventory hosts over 100
- * listeners at forks 50 and 200; fact gathering; optionally CPU profiles. Prints the tables and the targets, writes `bench/results/<date>.json`. Exit code 1 on any MISMATCH
- * (a fast wrong answer is not a result), 0 otherwise. Settings: see bench/config.ts.
+ * listeners at forks 50 and 200; fact gathering; optionally CPU profiles. Prints the tables and the targets,
+ * writes `bench/results/<date>.json`. Exit code 1 on any MISMATCH (a fast wrong answer is not a result), 0
+ * otherwise. Settings: see bench/config.ts.
  *
  * @example
  * ```sh
