@@ -98,7 +98,16 @@ export class Bench {
         .slice(-8)
         .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l))
         .join('\n    ')
-      this.mismatch(`${what}: exit code ${m.code}\n    ${tail}`)
+      const want = expectedCounts(run)
+      const bad = benchHosts(this.fleet, n).filter((h) => FIELDS.some((f) => m.counts[h.name]?.[f] !== want[f]))
+      const hosts = bad.length
+        ? `\n    ${bad.length} host(s) with other counts than ${show(want)}, e.g. ` +
+          bad
+            .slice(0, 3)
+            .map((h) => `${h.name}: ${show(m.counts[h.name])}`)
+            .join('; ')
+        : ''
+      this.mismatch(`${what}: exit code ${m.code}${hosts}\n    ${tail}`)
       return false
     }
     const other = engine === 'tsplay' ? this.lastCounts.get(`ansible/${n}/${run}`) : undefined
