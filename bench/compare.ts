@@ -107,7 +107,10 @@ export class Bench {
             .map((h) => `${h.name}: ${show(m.counts[h.name])}`)
             .join('; ')
         : ''
-      this.mismatch(`${what}: exit code ${m.code}${hosts}\n    ${tail}`)
+      // the first failure tsplay reported (its JSON lines), which the tail may not show
+      const first = m.stdout.split('\n').find((l) => /"status":"(unreachable|failed)"/.test(l))
+      const firstLine = first ? `\n    first failure: ${first.slice(0, 300)}` : ''
+      this.mismatch(`${what}: exit code ${m.code}${hosts}${firstLine}\n    ${tail}`)
       return false
     }
     const other = engine === 'tsplay' ? this.lastCounts.get(`ansible/${n}/${run}`) : undefined
