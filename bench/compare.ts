@@ -183,7 +183,8 @@ export class Bench {
           )
           ok = false
         }
-        if (!nodeFlags)
+        // a wrong run is no sample: its figures would meet goals they do not count for
+        if (!nodeFlags && ok)
           this.results.add(
             engine,
             n,
