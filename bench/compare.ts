@@ -15,9 +15,10 @@ import { join } from 'node:path'
 import type { SshdFleet } from '../test/helpers/sshd.js'
 import type { BenchConfig } from './config.js'
 import { REPO, runAnsible, runFloorProcess, runTsplay, type EngineRun, type Measure } from './engines.js'
-import type { Engine, Results, RunKind } from './report.js'
+import { hostsLabel, type Engine, type Results, type RunKind, type Variant } from './report.js'
 import { secs } from './stats.js'
-import { firstDifference, floorSpec, freshRoot, inventoryYaml, TargetCpu, treeDigest, wipe } from './targets.js'
+import { TargetCgroup } from './cgroup.js'
+import { benchHosts, firstDifference, floorSpec, freshRoot, inventoryYaml, treeDigest, wipe } from './targets.js'
 import { expectedCounts, playbookYaml, TEMPLATE_NAME, TEMPLATE_TEXT, type Counts } from './workload.js'
 
 const FIELDS: (keyof Counts)[] = ['ok', 'changed', 'unreachable', 'failed', 'skipped']
@@ -31,8 +32,8 @@ export class Bench {
   /** The files left by the first engine run at each host count: the reference for the others. */
   private readonly digests = new Map<number, { engine: Engine; digest: string }>()
   readonly playbook: string
-  /** CPU used on the targets (see TargetCpu; `detach()` after the fleet stopped). */
-  readonly targetCpu: TargetCpu
+  /** CPU used on the targets, and their Pi-speed cap (see TargetCgroup; `detach()` after the fleet stopped). */
+  readonly targetCpu: TargetCgroup
 
   constructor(
     readonly fleet: SshdFleet,
@@ -40,7 +41,7 @@ export class Bench {
     readonly config: BenchConfig,
     readonly results: Results,
   ) {
-    this.targetCpu = TargetCpu.attach(fleet)
+    this.targetCpu = TargetCgroup.attach(fleet)
     this.playbook = join(workDir, 'bench.yml')
     writeFileSync(this.playbook, playbookYaml({ strategy: config.strategy }))
     writeFileSync(join(workDir, TEMPLATE_NAME), TEMPLATE_TEXT)
@@ -65,17 +66,18 @@ export class Bench {
     root: string,
     playbook = this.playbook,
     nodeFlags?: string[],
+    forks = this.config.forks,
   ): Promise<Measure> {
     if (engine === 'floor') {
       const spec = join(this.workDir, `floor-${n}.json`)
-      writeFileSync(spec, JSON.stringify(floorSpec(this.fleet, n, root, this.config.forks)))
+      writeFileSync(spec, JSON.stringify(floorSpec(this.fleet, n, root, forks)))
       return runFloorProcess(spec)
     }
     const r: EngineRun = {
       playbook,
       inventory: this.inventory(n),
       knownHosts: this.fleet.knownHostsFile,
-      forks: this.config.forks,
+      forks,
       extraVars: { bench_root: root },
       nodeFlags: [...this.config.nodeFlags, ...(nodeFlags ?? [])],
     }
@@ -86,19 +88,37 @@ export class Bench {
    * Check a run's exit code and recap: against what a correct engine reports, and tsplay's against ansible's of the
    * same round. Returns whether all was right.
    */
-  check(engine: Engine, n: number, run: RunKind, m: Measure): boolean {
-    const what = `${engine}, ${n} host(s), ${run} run`
+  check(engine: Engine, n: number, run: RunKind, m: Measure, v: Variant = {}): boolean {
+    const what = `${engine}, ${hostsLabel({ hosts: n, ...v })} host(s), ${run} run`
     if (m.code !== 0) {
-      const tail = `${m.stderr}\n${m.stdout}`.trim().split('\n').slice(-8).join('\n    ')
-      this.mismatch(`${what}: exit code ${m.code}\n    ${tail}`)
+      this.results.refuse(n, run, v)
+      const tail = `${m.stderr}\n${m.stdout}`
+        .trim()
+        .split('\n')
+        .slice(-8)
+        .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l))
+        .join('\n    ')
+      const want = expectedCounts(run)
+      const bad = benchHosts(this.fleet, n).filter((h) => FIELDS.some((f) => m.counts[h.name]?.[f] !== want[f]))
+      const hosts = bad.length
+        ? `\n    ${bad.length} host(s) with other counts than ${show(want)}, e.g. ` +
+          bad
+            .slice(0, 3)
+            .map((h) => `${h.name}: ${show(m.counts[h.name])}`)
+            .join('; ')
+        : ''
+      // the first failure tsplay reported (its JSON lines), which the tail may not show
+      const first = m.stdout.split('\n').find((l) => /"status":"(unreachable|failed)"/.test(l))
+      const firstLine = first ? `\n    first failure: ${first.slice(0, 300)}` : ''
+      this.mismatch(`${what}: exit code ${m.code}${hosts}${firstLine}\n    ${tail}`)
       return false
     }
     const other = engine === 'tsplay' ? this.lastCounts.get(`ansible/${n}/${run}`) : undefined
     if (engine !== 'floor') this.lastCounts.set(`${engine}/${n}/${run}`, m.counts)
     const differ =
-      other &&
-      this.fleet.hosts.slice(0, n).filter((h) => FIELDS.some((f) => m.counts[h.name]?.[f] !== other[h.name]?.[f]))
+      other && benchHosts(this.fleet, n).filter((h) => FIELDS.some((f) => m.counts[h.name]?.[f] !== other[h.name]?.[f]))
     if (differ?.length) {
+      this.results.refuse(n, run, v)
       const h = differ[0].name
       this.mismatch(
         `${what}: tsplay and ansible-playbook report different counts on ${differ.length} host(s), e.g. ` +
@@ -106,11 +126,11 @@ export class Bench {
       )
     }
     const want = expectedCounts(run)
-    const bad = this.fleet.hosts
-      .slice(0, n)
+    const bad = benchHosts(this.fleet, n)
       .filter((h) => FIELDS.some((f) => m.counts[h.name]?.[f] !== want[f]))
       .map((h) => `${h.name}: ${show(m.counts[h.name])}`)
     if (bad.length > 0) {
+      this.results.refuse(n, run, v)
       this.mismatch(
         `${what}: recap differs from the correct counts (${show(want)}) on ${bad.length} host(s): ` +
           `${bad.slice(0, 3).join('; ')}`,
@@ -121,7 +141,7 @@ export class Bench {
   }
 
   /** Compare the files a run left behind with the first engine's at this host count. */
-  checkFiles(engine: Engine, n: number, root: string): void {
+  checkFiles(engine: Engine, n: number, root: string, v: Variant = {}): void {
     const digest = treeDigest(root)
     const ref = this.digests.get(n)
     if (!ref) {
@@ -129,6 +149,8 @@ export class Bench {
       return
     }
     if (ref.digest !== digest) {
+      this.results.refuse(n, 'first', v)
+      this.results.refuse(n, 'second', v)
       this.mismatch(
         `${engine}, ${n} host(s): the files left behind differ from ${ref.engine}'s: ` +
           `${firstDifference(digest, ref.digest)}`,
@@ -136,32 +158,50 @@ export class Bench {
     }
   }
 
-  /** Clean targets, first run, second run, checks; samples go to the results. */
-  async iteration(engine: Engine, n: number, nodeFlags?: (run: RunKind) => string[]): Promise<void> {
+  /**
+   * Clean targets, first run, second run, checks; samples go to the results. `forks` other than the configured
+   * ones make a variant of their own; the targets count as Pi-speed while `targetCpu` is capped.
+   */
+  async iteration(engine: Engine, n: number, nodeFlags?: (run: RunKind) => string[], forks?: number): Promise<void> {
     const root = freshRoot(this.fleet.user)
+    const v: Variant = {
+      ...(this.targetCpu.capped !== undefined ? { targets: 'pi' as const } : {}),
+      ...(forks !== undefined ? { forks } : {}),
+    }
+    const listeners = Math.min(n, this.fleet.hosts.length)
     try {
       for (const run of ['first', 'second'] as const) {
-        const cpu0 = await this.targetCpu.read(n)
-        const m = await this.runOnce(engine, n, root, this.playbook, nodeFlags?.(run))
-        const targetCpu = (await this.targetCpu.read(n)) - cpu0
-        const ok = this.check(engine, n, run, m)
-        if (!nodeFlags)
-          this.results.add(engine, n, run, {
-            wallMs: m.wallMs,
-            peakRssKb: m.peakRssKb,
-            cpuMs: m.cpuMs,
-            targetCpuMs: targetCpu,
-          })
+        const cpu0 = await this.targetCpu.read(listeners)
+        const m = await this.runOnce(engine, n, root, this.playbook, nodeFlags?.(run), forks)
+        const targetCpu = (await this.targetCpu.read(listeners)) - cpu0
+        let ok = this.check(engine, n, run, m, v)
+        const open = engine === 'ansible' ? [] : this.targetCpu.openSessions(listeners)
+        if (open.length) {
+          this.results.refuse(n, run, v)
+          this.mismatch(
+            `${engine}, ${n} host(s), ${run} run: sessions still open 3 s after the exit on ${open.join(', ')}`,
+          )
+          ok = false
+        }
+        // a wrong run is no sample: its figures would meet goals they do not count for
+        if (!nodeFlags && ok)
+          this.results.add(
+            engine,
+            n,
+            run,
+            { wallMs: m.wallMs, peakRssKb: m.peakRssKb, cpuMs: m.cpuMs, targetCpuMs: targetCpu },
+            v,
+          )
         const figures =
           `${secs(m.wallMs).padStart(6)} s  ${(m.peakRssKb / 1024).toFixed(0).padStart(4)} MB ` +
           ` CPU ${secs(m.cpuMs)} s  targets ${secs(targetCpu)} s`
         process.stderr.write(
-          `  ${String(n).padStart(3)} hosts  ${run.padEnd(6)}  ${engine.padEnd(7)}  ${figures}  ` +
-            `${ok ? 'ok' : 'WRONG'}\n`,
+          `  ${hostsLabel({ hosts: n, ...v }).padStart(9)} hosts  ${run.padEnd(6)}  ${engine.padEnd(7)}  ` +
+            `${figures}  ${ok ? 'ok' : 'WRONG'}\n`,
         )
         if (!ok) return
       }
-      if (!nodeFlags) this.checkFiles(engine, n, root)
+      if (!nodeFlags) this.checkFiles(engine, n, root, v)
     } finally {
       wipe(root)
     }

@@ -6,6 +6,7 @@
  * ```sh
  * BENCH_RUNS=5 BENCH_SCALE=50,100,200 npm run bench
  * BENCH_QUICK=1 BENCH_NO_ANSIBLE=1 BENCH_PROFILE=1 npm run bench   # while working on the engine
+ * BENCH_PI_CAP=0.25 BENCH_HUGE=0 npm run bench                     # slower Pis, no 1,000-host rows
  * ```
  */
 import type { Engine } from './report.js'
@@ -39,6 +40,23 @@ export interface BenchConfig {
    * Extra `node` flags for every tsplay process (e.g. `--max-old-space-size=256`). `BENCH_NODE_FLAGS`, space separated.
    */
   nodeFlags: string[]
+  /**
+   * Pi-speed targets: the share of one core each target may use (a cgroup CPU cap), `auto` to calibrate it with
+   * sysbench against a Raspberry Pi 4's published figure (see bench/calibrate.ts), `0` for no Pi-speed rows.
+   * `BENCH_PI_CAP`, default auto (quick: 0).
+   */
+  piCap: number | 'auto'
+  /** Host counts run on Pi-speed targets, every engine. `BENCH_PI_SIZES`, default 1,10. */
+  piSizes: number[]
+  /** Inventory hosts of the big rows (tsplay and the floor), spread over `hugeListeners` sshd listeners.
+   * `BENCH_HUGE`, default 1000 (quick: none; `0`: none). */
+  huge: number
+  /** sshd listeners the big rows share out. `BENCH_HUGE_LISTENERS`, default 100. */
+  hugeListeners: number
+  /** Forks of the big rows, one row each. `BENCH_HUGE_FORKS`, default 50,200. */
+  hugeForks: number[]
+  /** Runs per big row. `BENCH_HUGE_RUNS`, default 1. */
+  hugeRuns: number
 }
 
 function list(v: string | undefined, dflt: number[]): number[] {
@@ -64,6 +82,15 @@ function strategy(v: string | undefined): 'linear' | 'free' {
   throw new Error(`BENCH_STRATEGY must be linear or free (got ${JSON.stringify(v)})`)
 }
 
+function piCap(v: string | undefined, quick: boolean): number | 'auto' {
+  if (v === undefined || v === '') return quick ? 0 : 'auto'
+  if (v === 'auto') return v
+  const n = Number(v)
+  if (!(n >= 0 && n <= 64))
+    throw new Error(`BENCH_PI_CAP must be auto, 0 or a share of one core such as 0.5 (got ${JSON.stringify(v)})`)
+  return n
+}
+
 function whole(v: string | undefined, dflt: number, name: string): number {
   if (v === undefined || v === '') return dflt
   const n = Number(v)
@@ -87,5 +114,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, repo = '.'): Be
     outDir: env.BENCH_OUT ?? `${repo}/bench/results`,
     strategy: strategy(env.BENCH_STRATEGY),
     nodeFlags: (env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+    piCap: piCap(env.BENCH_PI_CAP, quick),
+    piSizes: list(env.BENCH_PI_SIZES, [1, 10]),
+    huge: env.BENCH_HUGE === '0' ? 0 : whole(env.BENCH_HUGE, quick ? 0 : 1000, 'BENCH_HUGE'),
+    hugeListeners: whole(env.BENCH_HUGE_LISTENERS, 100, 'BENCH_HUGE_LISTENERS'),
+    hugeForks: list(env.BENCH_HUGE_FORKS, [50, 200]),
+    hugeRuns: whole(env.BENCH_HUGE_RUNS, 1, 'BENCH_HUGE_RUNS'),
   }
 }

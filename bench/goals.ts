@@ -21,14 +21,24 @@ export interface Goal {
 const judge = (x: number, ok: (x: number) => boolean): Goal['status'] =>
   Number.isFinite(x) ? (ok(x) ? 'met' : 'MISSED') : 'not measured'
 
-/** Evaluate every performance target. */
+/** The host counts where tsplay is held to the floor's wall time and CPU. */
+const NEAR_FLOOR = [10, 100]
+/** tsplay over the floor, at most: wall time (second / first run), controller CPU, target CPU. */
+export const LIMITS = { wallSecond: 1.3, wallFirst: 1.5, controllerCpu: 1.5, targetCpu: 1.25 }
+/** Peak controller RSS at 100 and at 1,000 hosts, MB. */
+const RSS_100_MB = 300
+const RSS_HUGE_MB = 500
+
+/** Evaluate every performance target. `forks`: the configured forks (rows with other forks are the big rows). */
 export function goals(
   cases: readonly CaseResult[],
   ratios: readonly RatioRow[],
   startup: readonly CommandTiming[],
   facts: readonly FactsTiming[],
+  forks = 10,
 ): Goal[] {
-  const r = (h: number, run: string) => ratios.find((x) => x.hosts === h && x.run === run)
+  const plain = (x: { targets?: string; forks?: number }) => x.targets === undefined && x.forks === undefined
+  const r = (h: number, run: string) => ratios.find((x) => x.hosts === h && x.run === run && plain(x))
   const out: Goal[] = []
   const add = (goal: string, x: number, unit: string, ok: (x: number) => boolean, digits = 1) =>
     out.push({ goal, measured: Number.isFinite(x) ? `${num(x, digits)}${unit}` : '–', status: judge(x, ok) })
@@ -44,13 +54,35 @@ export function goals(
     '×',
     (x) => x >= 15,
   )
-  for (const row of ratios)
-    add(`${row.hosts} host(s), ${row.run} run: tsplay/floor ≤ 2×`, row.tsplayOverFloor, '×', (x) => x <= 2, 2)
-  const t = (h: number, run: string) => cases.find((c) => c.engine === 'tsplay' && c.hosts === h && c.run === run)
+  for (const row of ratios.filter(plain)) {
+    const near = NEAR_FLOOR.includes(row.hosts)
+    const wall = near ? (row.run === 'second' ? LIMITS.wallSecond : LIMITS.wallFirst) : 2
+    const what = `${row.hosts} host(s), ${row.run} run`
+    add(`${what}: tsplay/floor wall ≤ ${wall}×`, row.tsplayOverFloor, '×', (x) => x <= wall, 2)
+    if (!near) continue
+    const cpu = LIMITS.controllerCpu
+    const target = LIMITS.targetCpu
+    add(`${what}: tsplay/floor controller CPU ≤ ${cpu}×`, row.cpuTsplayOverFloor ?? NaN, '×', (x) => x <= cpu, 2)
+    add(
+      `${what}: tsplay/floor target CPU ≤ ${target}×`,
+      row.targetCpuTsplayOverFloor ?? NaN,
+      '×',
+      (x) => x <= target,
+      2,
+    )
+  }
+  const t = (h: number, run: string, f?: number) =>
+    cases.find((c) => c.engine === 'tsplay' && c.hosts === h && c.run === run && !c.targets && c.forks === f)
   for (const run of ['first', 'second']) {
     const big = t(100, run)
     const ten = t(10, run)
-    add(`100 hosts, ${run} run: peak RSS < 300 MB`, big ? big.rssKb.max / 1024 : NaN, ' MB', (x) => x < 300, 0)
+    add(
+      `100 hosts, ${run} run: peak RSS < ${RSS_100_MB} MB`,
+      big ? big.rssKb.max / 1024 : NaN,
+      ' MB',
+      (x) => x < RSS_100_MB,
+      0,
+    )
     add(
       `100 hosts, ${run} run: time per host ≤ at 10 hosts`,
       big && ten ? big.wall.median / 100 / (ten.wall.median / 10) : NaN,
@@ -58,6 +90,18 @@ export function goals(
       (x) => x <= 1,
       2,
     )
+    const huge = cases.filter((c) => c.engine === 'tsplay' && c.run === run && !c.targets && c.forks !== undefined)
+    for (const c of huge) {
+      const what = `${c.hosts} hosts, forks ${c.forks ?? forks}, ${run} run`
+      add(`${what}: peak RSS < ${RSS_HUGE_MB} MB`, c.rssKb.max / 1024, ' MB', (x) => x < RSS_HUGE_MB, 0)
+      add(
+        `${what}: time per host-task ≤ at 100 hosts`,
+        big ? c.msPerTaskHost / big.msPerTaskHost : NaN,
+        '× the 100-host figure',
+        (x) => x <= 1,
+        2,
+      )
+    }
   }
   const s = (what: string) => startup.find((x) => x.what.startsWith(what))
   const help = s('tsplay --help')

@@ -1,9 +1,11 @@
 /**
  * The benchmark orchestrator (`npm run bench`). Starts loopback sshd targets, makes sure ansible-core is
  * installed, then: CLI start-up; ansible-playbook, tsplay and the floor alternating (A B F A B F …) on 1 and 10
- * hosts, first and second run each; tsplay and the floor alone on 50 and 100 hosts; fact gathering; optionally
- * CPU profiles. Prints the tables and the targets, writes `bench/results/<date>.json`. Exit code 1 on any MISMATCH
- * (a fast wrong answer is not a result), 0 otherwise. Settings: see bench/config.ts.
+ * hosts, first and second run each; tsplay and the floor alone on 50 and 100 hosts; all three again on Pi-speed
+ * targets (CPU-capped, see cgroup.ts and calibrate.ts); tsplay and the floor on 1,000 inventory hosts over 100
+ * listeners at forks 50 and 200; fact gathering; optionally CPU profiles. Prints the tables and the targets,
+ * writes `bench/results/<date>.json`. Exit code 1 on any MISMATCH (a fast wrong answer is not a result), 0
+ * otherwise. Settings: see bench/config.ts.
  *
  * @example
  * ```sh
@@ -19,6 +21,7 @@ import { Bench } from './compare.js'
 import { readConfig } from './config.js'
 import { REPO } from './engines.js'
 import { startFleet } from './targets.js'
+import { piShare, type PiShare } from './calibrate.js'
 import { factsCost, profileTsplay, startup } from './extras.js'
 import { goals, goalsTable } from './goals.js'
 import type { ProfileSummary } from './profile.js'
@@ -83,7 +86,15 @@ export async function main(): Promise<number> {
   const startupRows = engines.includes('tsplay') ? await startup(config.startupRuns) : []
   log(commandTable(startupRows))
 
-  const count = Math.max(...config.sizes, ...config.scale, ...config.facts, 1)
+  const pi: PiShare | undefined = config.piCap === 0 || !config.piSizes.length ? undefined : piShare(config.piCap)
+  if (pi) log(`\n== Pi-speed targets: ${pi.share} of one core each (${pi.how})`)
+  const count = Math.max(
+    ...config.sizes,
+    ...config.scale,
+    ...config.facts,
+    ...(pi ? config.piSizes : []),
+    config.huge ? Math.min(config.huge, config.hugeListeners) : 1,
+  )
   log(`\n== starting ${count} loopback sshd targets`)
   const fleet: SshdFleet = await startFleet(count)
   const workDir = mkdtempSync(join(tmpdir(), 'tsplay-bench-'))
@@ -111,6 +122,26 @@ export async function main(): Promise<number> {
       log(`\n== ${n} hosts × ${TASKS_PER_HOST} tasks: ${scaleEngines.join(', ')} alternating, ${config.runs} run(s)`)
       for (let i = 0; i < config.runs; i++) for (const e of scaleEngines) await bench.iteration(e, n)
     }
+    if (pi && bench.targetCpu.canCap) {
+      bench.targetCpu.cap(pi.share)
+      try {
+        for (const n of config.piSizes) {
+          log(`\n== ${n} Pi-speed host(s) (${pi.share} core each) × ${TASKS_PER_HOST} tasks: ${engines.join(', ')}`)
+          for (let i = 0; i < config.runs; i++) for (const e of engines) await bench.iteration(e, n)
+        }
+      } finally {
+        bench.targetCpu.cap(undefined)
+      }
+    } else if (pi) log('\n== no Pi-speed rows: the targets cannot be capped here (no cgroup cpu controller)')
+    for (const forks of config.huge ? config.hugeForks : []) {
+      const n = config.huge
+      const l = Math.min(n, config.hugeListeners)
+      log(
+        `\n== ${n} hosts on ${l} sshd listeners, forks ${forks}: ${scaleEngines.join(', ')}, ${config.hugeRuns} run(s)`,
+      )
+      for (let i = 0; i < config.hugeRuns; i++)
+        for (const e of scaleEngines) await bench.iteration(e, n, undefined, forks)
+    }
     log('\n== fact gathering')
     for (const n of config.facts) {
       for (const e of engines.filter((x): x is 'ansible' | 'tsplay' => x !== 'floor')) {
@@ -130,7 +161,7 @@ export async function main(): Promise<number> {
     await stop()
   }
 
-  const goalRows = goals(results.cases(), results.ratios(), startupRows, factsRows)
+  const goalRows = goals(results.cases(), results.ratios(), startupRows, factsRows, config.forks)
   const out = [
     `\n== ${TASKS_PER_HOST} tasks per host, forks ${config.forks}; ${info.cores as number} cores ` +
       `(${info.cpu as string}); ${info.os as string}; node ${process.version}; ${ansible}`,
@@ -171,6 +202,7 @@ export async function main(): Promise<number> {
     durationSec: Math.round((Date.now() - t0) / 1000),
     machine: { ...info, loadAverageAtEnd: loadavg().map((x) => Number(x.toFixed(2))) },
     config,
+    ...(pi ? { piTargets: pi } : {}),
     tasksPerHost: TASKS_PER_HOST,
     cases: results.cases(),
     ratios: results.ratios(),

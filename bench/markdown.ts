@@ -8,7 +8,15 @@
  */
 import { readFileSync } from 'node:fs'
 import type { Goal } from './goals.js'
-import type { CaseResult, CommandTiming, FactsTiming, RatioRow } from './report.js'
+import {
+  cpuRatios,
+  hostsLabel,
+  Results,
+  type CaseResult,
+  type CommandTiming,
+  type FactsTiming,
+  type RatioRow,
+} from './report.js'
 import { num, secs } from './stats.js'
 
 /** The parts of a result file used here (see main.ts for the whole record). */
@@ -16,6 +24,8 @@ export interface ResultRecord {
   date: string
   machine: Record<string, unknown>
   config: { runs: number; forks: number }
+  /** The Pi-speed cap of the capped rows, and how it was chosen. */
+  piTargets?: { share: number; how: string }
   tasksPerHost: number
   cases: CaseResult[]
   ratios: RatioRow[]
@@ -32,7 +42,7 @@ const md = (head: readonly string[], rows: readonly (readonly string[])[]) =>
 /** All tables of a result, with a line naming the machine. */
 export function markdown(r: ResultRecord): string {
   const m = r.machine
-  const ratio = (c: CaseResult) => r.ratios.find((x) => x.hosts === c.hosts && x.run === c.run)
+  const ratio = (c: CaseResult) => Results.ratioOf(r.ratios, c)
   const cases = md(
     [
       'hosts',
@@ -46,11 +56,12 @@ export function markdown(r: ResultRecord): string {
       'per task per host',
       'ansible / tsplay',
       'tsplay / floor',
+      'CPU tsplay / floor: controller, targets',
     ],
     r.cases.map((c) => {
       const x = c.engine === 'tsplay' ? ratio(c) : undefined
       return [
-        String(c.hosts),
+        hostsLabel(c),
         c.run,
         c.engine === 'tsplay' ? '**tsplay**' : c.engine,
         `${secs(c.wall.median)} s`,
@@ -61,6 +72,7 @@ export function markdown(r: ResultRecord): string {
         `${num(c.msPerTaskHost, 1)} ms`,
         x && Number.isFinite(x.ansibleOverTsplay) ? `**${num(x.ansibleOverTsplay)}×**` : '',
         x && Number.isFinite(x.tsplayOverFloor) ? `${num(x.tsplayOverFloor, 2)}×` : '',
+        x ? cpuRatios(x) : '',
       ]
     }),
   )
@@ -92,7 +104,12 @@ export function markdown(r: ResultRecord): string {
       `${String(m.memoryGB)} GB, ${String(m.os)}, ` +
       `Node.js ${String(m.node)}, ${String(m.ansible)}; commit ${String(m.commit)}; median of ` +
       `${r.config.runs} runs, forks ${r.config.forks}, ` +
-      `${r.tasksPerHost} tasks per host; load average ${JSON.stringify(m.loadAverageAtStart)} at the start.`,
+      `${r.tasksPerHost} tasks per host; load average ${JSON.stringify(m.loadAverageAtStart)} at the start` +
+      (m.loadAverageAtEnd ? `, ${JSON.stringify(m.loadAverageAtEnd)} at the end` : '') +
+      '.' +
+      (r.piTargets
+        ? ` Rows marked *Pi*: each target capped at ${r.piTargets.share} of one core (${r.piTargets.how}).`
+        : ''),
     '',
     cases,
     '',

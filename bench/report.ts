@@ -28,8 +28,28 @@ export interface Sample {
   targetCpuMs: number
 }
 
+/**
+ * What sets a case apart besides engine, hosts and run: Pi-speed targets (each sshd listener capped to a
+ * fraction of one core, see bench/cgroup.ts) and a fork count other than the configured one (the 1,000-host rows).
+ */
+export interface Variant {
+  targets?: 'pi'
+  forks?: number
+}
+
+/** A case's host count with its variant, for tables: `10`, `10 Pi`, `1000 f200`. */
+export function hostsLabel(c: { hosts: number } & Variant): string {
+  return [String(c.hosts), c.targets === 'pi' ? 'Pi' : '', c.forks ? `f${c.forks}` : ''].filter(Boolean).join(' ')
+}
+
+const variantOf = (c: Variant): Variant => ({
+  ...(c.targets ? { targets: c.targets } : {}),
+  ...(c.forks ? { forks: c.forks } : {}),
+})
+const sameVariant = (a: Variant, b: Variant) => a.targets === b.targets && a.forks === b.forks
+
 /** All samples of one engine on one host count and run kind. */
-export interface CaseResult {
+export interface CaseResult extends Variant {
   engine: Engine
   hosts: number
   run: RunKind
@@ -42,20 +62,33 @@ export interface CaseResult {
 }
 
 /** Ratios for one host count and run kind, from medians measured in the same invocation. */
-export interface RatioRow {
+export interface RatioRow extends Variant {
   hosts: number
   run: RunKind
   ansibleOverTsplay: number
   tsplayOverFloor: number
+  /** Controller CPU, tsplay over the floor (medians). */
+  cpuTsplayOverFloor?: number
+  /** Target CPU, tsplay over the floor (medians). */
+  targetCpuTsplayOverFloor?: number
+  /** Target CPU, ansible over tsplay (medians). */
+  targetCpuAnsibleOverTsplay?: number
 }
 
 const ENGINES: Engine[] = ['ansible', 'tsplay', 'floor']
 
 export class Results {
   private readonly samples = new Map<string, Sample[]>()
+  /** Cases (hosts/run/variant) where an engine was wrong: no ratio is reported for them. */
+  private readonly refused = new Set<string>()
 
-  add(engine: Engine, hosts: number, run: RunKind, s: Sample): void {
-    const k = `${engine}/${hosts}/${run}`
+  /** No ratios for this host count, run and variant: an engine reported wrong counts or left different files. */
+  refuse(hosts: number, run: RunKind, v: Variant = {}): void {
+    this.refused.add(`${hosts}/${run}/${v.targets ?? ''}/${v.forks ?? ''}`)
+  }
+
+  add(engine: Engine, hosts: number, run: RunKind, s: Sample, v: Variant = {}): void {
+    const k = `${engine}/${hosts}/${run}/${v.targets ?? ''}/${v.forks ?? ''}`
     this.samples.set(k, [...(this.samples.get(k) ?? []), s])
   }
 
@@ -63,12 +96,14 @@ export class Results {
   cases(): CaseResult[] {
     const out: CaseResult[] = []
     for (const [k, samples] of this.samples) {
-      const [engine, hosts, run] = k.split('/') as [Engine, string, RunKind]
+      const [engine, hosts, run, targets, forks] = k.split('/') as [Engine, string, RunKind, string, string]
       const wall = summarize(samples.map((s) => s.wallMs))
       out.push({
         engine,
         hosts: Number(hosts),
         run,
+        ...(targets === 'pi' ? { targets } : {}),
+        ...(forks ? { forks: Number(forks) } : {}),
         samples,
         wall,
         rssKb: summarize(samples.map((s) => s.peakRssKb)),
@@ -77,25 +112,45 @@ export class Results {
         msPerTaskHost: wall.median / (TASKS_PER_HOST * Number(hosts)),
       })
     }
-    const order = (c: CaseResult) => c.hosts * 100 + (c.run === 'first' ? 0 : 10) + ENGINES.indexOf(c.engine)
+    const order = (c: CaseResult) =>
+      (c.targets === 'pi' ? 1e9 : 0) +
+      c.hosts * 1e5 +
+      (c.forks ?? 0) * 100 +
+      (c.run === 'first' ? 0 : 10) +
+      ENGINES.indexOf(c.engine)
     return out.sort((a, b) => order(a) - order(b))
   }
 
   ratios(): RatioRow[] {
     const cases = this.cases()
-    const find = (e: Engine, h: number, r: RunKind) =>
-      cases.find((c) => c.engine === e && c.hosts === h && c.run === r)?.wall
+    const find = (e: Engine, c: CaseResult) =>
+      cases.find((x) => x.engine === e && x.hosts === c.hosts && x.run === c.run && sameVariant(x, c))
     const rows: RatioRow[] = []
     for (const c of cases) {
       if (c.engine !== 'tsplay') continue
+      if (this.refused.has(`${c.hosts}/${c.run}/${c.targets ?? ''}/${c.forks ?? ''}`)) {
+        rows.push({ hosts: c.hosts, run: c.run, ...variantOf(c), ansibleOverTsplay: NaN, tsplayOverFloor: NaN })
+        continue
+      }
+      const a = find('ansible', c)
+      const f = find('floor', c)
       rows.push({
         hosts: c.hosts,
         run: c.run,
-        ansibleOverTsplay: ratio(find('ansible', c.hosts, c.run), c.wall),
-        tsplayOverFloor: ratio(c.wall, find('floor', c.hosts, c.run)),
+        ...variantOf(c),
+        ansibleOverTsplay: ratio(a?.wall, c.wall),
+        tsplayOverFloor: ratio(c.wall, f?.wall),
+        cpuTsplayOverFloor: ratio(c.cpuMs, f?.cpuMs),
+        targetCpuTsplayOverFloor: ratio(c.targetCpuMs, f?.targetCpuMs),
+        targetCpuAnsibleOverTsplay: ratio(a?.targetCpuMs, c.targetCpuMs),
       })
     }
     return rows
+  }
+
+  /** The ratio row of a case (same host count, run and variant). */
+  static ratioOf(ratios: readonly RatioRow[], c: CaseResult): RatioRow | undefined {
+    return ratios.find((x) => x.hosts === c.hosts && x.run === c.run && sameVariant(x, c))
   }
 
   /** The main table. */
@@ -115,12 +170,13 @@ export class Results {
         'ms/task/host',
         'ansible/tsplay',
         'tsplay/floor',
+        'CPU tsplay/floor: controller, targets',
       ],
     ]
     for (const c of this.cases()) {
-      const r = c.engine === 'tsplay' ? ratios.find((x) => x.hosts === c.hosts && x.run === c.run) : undefined
+      const r = c.engine === 'tsplay' ? Results.ratioOf(ratios, c) : undefined
       rows.push([
-        String(c.hosts),
+        hostsLabel(c),
         c.run,
         c.engine,
         String(c.wall.n),
@@ -132,10 +188,19 @@ export class Results {
         num(c.msPerTaskHost, 2),
         r && Number.isFinite(r.ansibleOverTsplay) ? `${num(r.ansibleOverTsplay)}×` : '',
         r && Number.isFinite(r.tsplayOverFloor) ? `${num(r.tsplayOverFloor, 2)}×` : '',
+        r ? cpuRatios(r) : '',
       ])
     }
     return table(rows)
   }
+}
+
+/** `1.40×, 1.20×`: controller and target CPU of tsplay over the floor's (empty without a floor). */
+export function cpuRatios(r: RatioRow): string {
+  const f = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? `${num(x, 2)}×` : '')
+  const c = f(r.cpuTsplayOverFloor)
+  const t = f(r.targetCpuTsplayOverFloor)
+  return c || t ? `${c || '–'}, ${t || '–'}` : ''
 }
 
 /** A timed command outside the playbook runs (start-up, validate). */

@@ -9,7 +9,9 @@ import { parseAnsibleRecap, parseTsplayRecap } from './engines.js'
 import { goals } from './goals.js'
 import { markdown } from './markdown.js'
 import { summarizeProfile, type CpuProfile } from './profile.js'
-import { Results } from './report.js'
+import { hostsLabel, Results } from './report.js'
+import { shareFrom } from './calibrate.js'
+import { benchHosts } from './targets.js'
 import { summarize, table } from './stats.js'
 import { BLOCKS, expectedCounts, floorTasks, playbookYaml, TASKS_PER_HOST } from './workload.js'
 
@@ -127,7 +129,17 @@ describe('readConfig', () => {
       forks: 10,
       engines: ['ansible', 'tsplay', 'floor'],
       outDir: '/repo/bench/results',
+      piCap: 'auto',
+      piSizes: [1, 10],
+      huge: 1000,
+      hugeListeners: 100,
+      hugeForks: [50, 200],
     })
+  })
+  it('sets the Pi-speed cap and the big rows', () => {
+    expect(readConfig({ BENCH_QUICK: '1' })).toMatchObject({ piCap: 0, huge: 0 })
+    expect(readConfig({ BENCH_PI_CAP: '0.25', BENCH_HUGE: '0' })).toMatchObject({ piCap: 0.25, huge: 0 })
+    expect(() => readConfig({ BENCH_PI_CAP: 'slow' })).toThrow(/BENCH_PI_CAP/)
   })
   it('has a quick mode and engine choice', () => {
     expect(readConfig({ BENCH_QUICK: '1', BENCH_NO_ANSIBLE: '1' })).toMatchObject({
@@ -164,13 +176,46 @@ describe('goals and ratios', () => {
     goals(r.cases(), r.ratios(), [], []).find((g) => g.goal.startsWith(prefix))?.status
 
   it.each([
-    [31_000, 1000, 600, 'met', 'met'],
+    [31_000, 1000, 800, 'met', 'met'],
     [29_000, 1000, 400, 'MISSED', 'MISSED'],
   ])('ansible %d ms, tsplay %d ms, floor %d ms', (a, t, f, vsAnsible, vsFloor) => {
     const r = results(a, t, f)
     expect(status(r, '10 hosts × 30 tasks, second run')).toBe(vsAnsible)
     expect(status(r, '10 host(s), second run: tsplay/floor')).toBe(vsFloor)
     expect(r.ratios().find((x) => x.run === 'first')?.ansibleOverTsplay).toBeCloseTo(a / t)
+  })
+  it('holds 10 and 100 hosts to the floor on CPU too, and the big rows to the 100-host time per host-task', () => {
+    const r = new Results()
+    for (const [e, cpu, target] of [
+      ['tsplay', 140, 120],
+      ['floor', 100, 100],
+    ] as const) {
+      r.add(e, 100, 'second', { wallMs: 10_000, peakRssKb: 1, cpuMs: cpu, targetCpuMs: target })
+      r.add(e, 1000, 'second', { wallMs: 95_000, peakRssKb: 600 * 1024, cpuMs: 1, targetCpuMs: 1 }, { forks: 50 })
+    }
+    const g = goals(r.cases(), r.ratios(), [], [])
+    const st = (p: string) => g.find((x) => x.goal.startsWith(p))?.status
+    expect(st('100 host(s), second run: tsplay/floor controller CPU ≤ 1.5×')).toBe('met')
+    expect(st('100 host(s), second run: tsplay/floor target CPU ≤ 1.25×')).toBe('met')
+    expect(st('1000 hosts, forks 50, second run: peak RSS')).toBe('MISSED')
+    expect(st('1000 hosts, forks 50, second run: time per host-task')).toBe('met')
+  })
+  it('reports no ratio for a case where an engine was wrong', () => {
+    const r = results(31_000, 1000, 800)
+    r.refuse(10, 'second')
+    expect(r.ratios().find((x) => x.run === 'second')?.tsplayOverFloor).toBeNaN()
+    expect(r.ratios().find((x) => x.run === 'first')?.tsplayOverFloor).toBeCloseTo(1.25)
+    expect(status(r, '10 host(s), second run: tsplay/floor')).toBe('not measured')
+  })
+  it('keeps Pi-speed and forks variants apart, with their own labels', () => {
+    const r = results(31_000, 1000, 800)
+    r.add('tsplay', 10, 'second', { wallMs: 3000, peakRssKb: 1, cpuMs: 1, targetCpuMs: 1 }, { targets: 'pi' })
+    r.add('floor', 10, 'second', { wallMs: 2000, peakRssKb: 1, cpuMs: 1, targetCpuMs: 1 }, { targets: 'pi' })
+    const pi = r.ratios().find((x) => x.targets === 'pi')
+    expect(pi?.tsplayOverFloor).toBeCloseTo(1.5)
+    expect(r.ratios().find((x) => x.run === 'second' && !x.targets)?.tsplayOverFloor).toBeCloseTo(1.25)
+    expect(hostsLabel({ hosts: 10, targets: 'pi' })).toBe('10 Pi')
+    expect(hostsLabel({ hosts: 1000, forks: 200 })).toBe('1000 f200')
   })
   it('says "not measured" for what a run did not measure', () => {
     expect(status(new Results(), '100 hosts, first run: peak RSS')).toBe('not measured')
@@ -253,5 +298,31 @@ describe('markdown', () => {
     expect(text).toContain('| 10 | second | **tsplay** | 1.00 s | 1.00–1.00 s | 80 MB |')
     expect(text).toContain('| **30.0×** | 2.00× |')
     expect(text).toContain('- tsplay, 1 host(s), first run: exit code 1')
+  })
+})
+
+describe('Pi-speed calibration', () => {
+  it('divides the Pi 4 figure by the events per CPU second measured here', () => {
+    const out = 'CPU speed:\n    events per second:  700\n    total number of events:              5520\n\n1.98 0.02\n'
+    expect(shareFrom(out)).toMatchObject({ share: 0.535, eventsPerCpuSec: 2760 })
+    expect(shareFrom('no figures').share).toBe(0.5)
+  })
+})
+
+describe('benchHosts', () => {
+  const host = (i: number) => ({ name: `t${i}`, host: '127.0.0.1', port: 2000 + i, pid: i, hostKey: '' })
+  const fleet = { hosts: [1, 2, 3].map(host) } as Parameters<typeof benchHosts>[0]
+  it('spreads more names than listeners round-robin, one name each', () => {
+    expect(benchHosts(fleet, 2).map((h) => h.name)).toEqual(['t1', 't2'])
+    const many = benchHosts(fleet, 7)
+    expect(many.map((h) => `${h.name}:${h.port}`)).toEqual([
+      'h1:2001',
+      'h2:2002',
+      'h3:2003',
+      'h4:2001',
+      'h5:2002',
+      'h6:2003',
+      'h7:2001',
+    ])
   })
 })

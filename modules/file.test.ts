@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { runModule } from '../engine/run/module-call.js'
-import file from './file.js'
+import file, { ancestors } from './file.js'
 import { defaultState, parseTree, planFile, type FileFacts } from './lib/filestate.js'
 import type { InodeInfo, PathInfo } from './lib/probe.js'
 import { parseTimestamp, wantedTime } from './lib/times.js'
@@ -293,4 +293,14 @@ describe('on this machine: each state converges in one run', () => {
     expect(await step(args)).toBe(2)
     expect(lstatSync(args.path).isFile()).toBe(true)
   })
+})
+
+describe('ancestors', () => {
+  test.each([
+    ['/srv/a/b', ['/srv/a', '/srv']],
+    ['a/b/c', ['a/b', 'a']],
+    ['/a/b/', ['/a']],
+    ['/a', []],
+    ['a', []],
+  ])('%s, as dirname(1) names them', (path, want) => expect(ancestors(path)).toEqual(want))
 })

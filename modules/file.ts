@@ -85,10 +85,25 @@ const Args = Type.Object(
 /** The arguments as the module receives them (defaults filled in). */
 type Args = ModuleArgs<typeof Args>
 
-/** Prints the missing ancestors of $1, innermost first (the path itself excluded). */
-const MISSING =
-  'p=$(dirname -- "$1"); while [ ! -e "$p" ] && [ ! -L "$p" ] && [ "$p" != / ] && [ "$p" != . ]; do printf ' +
-  '"%s\\n" "$p"; p=$(dirname -- "$p"); done'
+/** Of the ancestors given innermost first, prints those missing up to the first that exists (shell builtins only). */
+const MISSING = 'for p; do if [ -e "$p" ] || [ -L "$p" ]; then break; fi; printf "%s\\n" "$p"; done'
+
+/**
+ * The ancestors of `path`, innermost first, as `dirname` names them, without `/` and `.`.
+ *
+ * @example
+ * ```ts
+ * ancestors('/srv/a/b') // → ['/srv/a', '/srv']
+ * ```
+ */
+export function ancestors(path: string): string[] {
+  const out: string[] = []
+  for (let p = posix.dirname(path); ; p = posix.dirname(p)) {
+    const q = p.replace(/(?<=.)\/+$/, '')
+    if (q === '/' || q === '.' || out.includes(q)) return out
+    out.push(q)
+  }
+}
 const TREE = 'find "$1" -mindepth 1 ! -type l -printf \'%m\\t%y\\t%u\\t%g\\t%U\\t%G\\n\' 2>/dev/null | sort -u'
 
 export default defineModule({
@@ -115,7 +130,7 @@ export default defineModule({
     if (srcPath !== undefined) cmds.push(pathProbe(srcPath))
     if (args.recurse) cmds.push(sh(TREE, [path], { describe: `list ${path}` }))
     const dirs = args.state === 'directory' || (args.state === undefined && args.recurse)
-    if (dirs) cmds.push(sh(MISSING, [path], { describe: `missing parents of ${path}` }))
+    if (dirs) cmds.push(sh(MISSING, ancestors(path), { describe: `missing parents of ${path}` }))
     for (const t of [atime, mtime]) if (t.kind === 'at') cmds.push(sh('date -d "$1" +%s', [t.text]))
     const res = await io.batch(cmds)
     let i = 0

@@ -171,7 +171,7 @@ export default defineModule({
   example: "lineinfile: { path: /etc/hosts, line: '127.0.1.1 pi1' }",
   async gather(args: Args, _ctx, io): Promise<LineFacts> {
     const path = args.path
-    const [probe, read] = await io.batch([pathProbe(path), readCommand(path, Number.MAX_SAFE_INTEGER)])
+    const [probe, read] = await io.batch([pathProbe(path), readCommand(path, Infinity)])
     const info = parsePathProbe(probe.stdout)
     if (info.exists && !info.readable && !isType(effective(info), 'directory'))
       throw new ModuleFailure(`cannot read ${path} (permission denied: use become?)`)

@@ -11,24 +11,47 @@ export function header(kind: string, name: string): string {
   return text + '*'.repeat(Math.max(3, 79 - text.length))
 }
 
-/** `host : ok=1 changed=0 …` lines of PLAY RECAP. */
-export function recapLines(recap: Record<string, HostRecap>): string[] {
-  const width = Math.max(26, ...Object.keys(recap).map((h) => h.length + 1))
+/** Above this many hosts, PLAY RECAP shows a line per set of counts instead of a line per host. */
+export const RECAP_HOSTS_MAX = 50
+
+/**
+ * `host : ok=1 changed=0 …` lines of PLAY RECAP, one per host, as Ansible prints them. With more than
+ * `RECAP_HOSTS_MAX` hosts, hosts with the same counts share one line (`998 hosts (h1, h2, … h1000) : ok=29 …`),
+ * most hosts first: a thousand hosts give a few lines, and a host that failed stands out instead of drowning.
+ *
+ * @example
+ * ```ts
+ * recapLines({ pi1: { ok: 2, changed: 1, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 } })
+ * // → ['pi1                       : ok=2    changed=1    unreachable=0    failed=0 …']
+ * ```
+ */
+export function recapLines(recap: Record<string, HostRecap>, max = RECAP_HOSTS_MAX): string[] {
   const f = (k: string, n: number) => `${k}=${String(n).padEnd(4)}`
-  return Object.entries(recap).map(([h, r]) =>
-    (
-      `${h.padEnd(width)}: ` +
-      [
-        f('ok', r.ok),
-        f('changed', r.changed),
-        f('unreachable', r.unreachable),
-        f('failed', r.failed),
-        f('skipped', r.skipped),
-        f('rescued', r.rescued),
-        f('ignored', r.ignored),
-      ].join(' ')
-    ).trimEnd(),
-  )
+  const counts = (r: HostRecap) =>
+    [
+      f('ok', r.ok),
+      f('changed', r.changed),
+      f('unreachable', r.unreachable),
+      f('failed', r.failed),
+      f('skipped', r.skipped),
+      f('rescued', r.rescued),
+      f('ignored', r.ignored),
+    ].join(' ')
+  const hosts = Object.entries(recap)
+  let rows: [string, string][]
+  if (hosts.length <= max) rows = hosts.map(([h, r]) => [h, counts(r)])
+  else {
+    const groups = new Map<string, string[]>()
+    for (const [h, r] of hosts) groups.set(counts(r), [...(groups.get(counts(r)) ?? []), h])
+    rows = [...groups]
+      .sort((a, b) => b[1].length - a[1].length)
+      .map(([c, names]) => {
+        const shown = names.length > 3 ? `${names.slice(0, 2).join(', ')}, … ${names.at(-1)}` : names.join(', ')
+        return [names.length === 1 ? names[0] : `${names.length} hosts (${shown})`, c]
+      })
+  }
+  const width = Math.max(26, ...rows.map(([h]) => h.length + 1))
+  return rows.map(([h, c]) => `${h.padEnd(width)}: ${c}`.trimEnd())
 }
 
 /** A unified diff of one file change (`--diff`). */

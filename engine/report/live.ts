@@ -1,6 +1,7 @@
 /**
  * The live terminal view (listr2): per task, a row per host with a spinner and elapsed time while it runs, the
- * last output line of long builds, and the Ansible recap at the end. Used only on a terminal.
+ * last output line of long builds, and the Ansible recap at the end. Used only on a terminal. A task on more
+ * than `LIVE_ROWS_MAX` hosts is one row counting results instead (failures listed under it when it ends).
  *
  * Every row ends, whatever results arrive: a row ends with its host's result, and `task.end` ends the rows no
  * result came for ("no result"); `run.end` and `close()` end whatever is still open (an interrupted or failed
@@ -53,6 +54,28 @@ export function screenLine(text: string, width = (process.stdout.columns ?? 80) 
     .replace(/[\x00-\x1f\x7f-\x9f]/g, '')
   const max = Math.max(20, width)
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean
+}
+
+/** Above this many hosts a task is shown as one counting row, not a row per host. */
+export const LIVE_ROWS_MAX = 40
+
+/**
+ * The counting row of a task with many hosts: `412/1000 hosts done: ok 300, changed 100, failed 12`.
+ *
+ * @example
+ * ```ts
+ * tally(3, [okResult, undefined]) // → '2/3 hosts done: ok 1, no result 1'
+ * ```
+ */
+export function tally(total: number, got: readonly (TaskResult | undefined)[]): string {
+  const n = new Map<string, number>()
+  for (const r of got) {
+    const k = !r ? 'no result' : r.status === 'failed' && r.ignored ? 'failed (ignored)' : r.status
+    n.set(k, (n.get(k) ?? 0) + 1)
+  }
+  const order = ['ok', 'changed', 'skipped', 'failed', 'failed (ignored)', 'unreachable', 'no result']
+  const parts = order.filter((k) => n.has(k)).map((k) => `${k} ${n.get(k)}`)
+  return `${got.length}/${total} hosts done${parts.length ? `: ${parts.join(', ')}` : ''}`
 }
 
 function newRow(host: string): Row {
@@ -159,6 +182,36 @@ export class LiveReporter implements Reporter {
     const { Listr, PRESET_TIMER } = await import('listr2')
     const o = this.o
     type Wrapper = { title: string; output: string; skip: (m?: string) => void }
+    const options = {
+      concurrent: true,
+      exitOnError: false,
+      registerSignalListeners: false, // Ctrl-C belongs to the CLI: finish, print the recap, exit 130
+      // the message: once, below
+      rendererOptions: { collapseErrors: false, showErrorMessage: false, timer: PRESET_TIMER },
+    }
+    if (view.rows.size > LIVE_ROWS_MAX) {
+      // many hosts: one counting row instead of a row each (a screen cannot show them); problems listed below
+      const rows = [...view.rows.values()]
+      const one = {
+        title: tally(rows.length, []),
+        task: async (_: unknown, t: Wrapper) => {
+          const got: (TaskResult | undefined)[] = []
+          await Promise.all(
+            rows.map(async (row) => {
+              const r = await row.done
+              got.push(r)
+              t.title = tally(rows.length, got)
+              if (r && o.diff && r.status === 'changed' && r.diff) view.extra.push(...r.diff.map(unifiedDiff))
+              if (r && (r.status === 'failed' || r.status === 'unreachable')) view.extra.push(...resultLines(r, o))
+            }),
+          )
+        },
+      }
+      process.stdout.write(`${header(view.handler ? 'RUNNING HANDLER' : 'TASK', view.task)}\n`)
+      await new Listr([one], options).run().catch(() => undefined)
+      if (view.extra.length) process.stdout.write(view.extra.join('\n') + '\n')
+      return
+    }
     const list = new Listr(
       [...view.rows.values()].map((row) => ({
         title: row.host,
@@ -181,13 +234,7 @@ export class LiveReporter implements Reporter {
           }
         },
       })),
-      {
-        concurrent: true,
-        exitOnError: false,
-        registerSignalListeners: false, // Ctrl-C belongs to the CLI: finish, print the recap, exit 130
-        // the message: once, below
-        rendererOptions: { collapseErrors: false, showErrorMessage: false, timer: PRESET_TIMER },
-      },
+      options,
     )
     process.stdout.write(`${header(view.handler ? 'RUNNING HANDLER' : 'TASK', view.task)}\n`)
     await list.run().catch(() => undefined)

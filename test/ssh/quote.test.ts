@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, readdirSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { renderCommand, renderExec, renderFrame, renderHello, shQuote } from '../../engine/ssh/quote.js'
+import { hereDocText, renderCommand, renderExec, renderFrame, renderHello, shQuote } from '../../engine/ssh/quote.js'
 import { FrameReader } from '../../engine/ssh/frames.js'
 import { UserError } from '../../engine/errors.js'
 
@@ -169,6 +169,30 @@ describe('renderFrame through a real /bin/sh reading its stdin (as the persisten
     expect(got.get(5)).toEqual({ rc: 0, out: '', err: '' }) // no stdin: EOF, the session's input is not eaten
     expect(existsSync(pwned)).toBe(false)
   })
+
+  it('text stdin is sent as it is, and arrives byte for byte', () => {
+    const text = Buffer.from('a\\b $x `y` $(touch pwned)\n\r\nü\t\n' + 'z'.repeat(9000) + '\n', 'utf8')
+    const frame = renderFrame(nonce, 1, renderCommand({ argv: ['cat'] }), text)
+    expect(frame).not.toContain('base64')
+    expect(session(frame).get(1)).toEqual({ rc: 0, out: text.toString('utf8'), err: '' })
+    expect(existsSync(pwned)).toBe(false)
+  })
+})
+
+describe('hereDocText', () => {
+  const d = '_TSPLAY_x'
+  it.each([
+    ['plain text', 'a\nb\n', 'a\nb\n'],
+    ['no final newline', 'a', undefined],
+    ['empty', '', undefined],
+    ['a NUL byte', 'a\0b\n', undefined],
+    ['the delimiter as a line', `a\n${d}\nb\n`, undefined],
+    ['the delimiter first', `${d}\n`, undefined],
+    ['the delimiter inside a line', `a ${d} b\n`, `a ${d} b\n`],
+  ])('%s', (_, text, want) => expect(hereDocText(Buffer.from(text, 'utf8'), d)).toBe(want))
+  it('refuses bytes that are not UTF-8', () => {
+    expect(hereDocText(Buffer.from([0x61, 0xff, 0x0a]), d)).toBeUndefined()
+  })
 })
 
 describe('a frame cut short (connection dropped mid-write) runs nothing', () => {
@@ -182,6 +206,17 @@ describe('a frame cut short (connection dropped mid-write) runs nothing', () => 
     (cut) => {
       rmSync(target, { force: true })
       spawnSync('/bin/sh', [], { input: frame.slice(0, cut), cwd: dir })
+      expect(existsSync(target)).toBe(false)
+    },
+  )
+
+  const text = Buffer.from('line\n'.repeat(1500), 'utf8')
+  const textFrame = renderFrame(nonce, 1, renderCommand({ argv: ['sh', '-c', 'cat > "$1"', 'sh', target] }), text)
+  it.each(Array.from({ length: 25 }, (_, i) => Math.floor((textFrame.length * i) / 25)))(
+    'text stdin, cut after %i bytes: no file',
+    (cut) => {
+      rmSync(target, { force: true })
+      spawnSync('/bin/sh', [], { input: textFrame.slice(0, cut), cwd: dir })
       expect(existsSync(target)).toBe(false)
     },
   )
