@@ -4,7 +4,17 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'bench/.build/', 'node_modules/', 'bench/results/', 'schemas/', 'test/corpus/cases/', 'test/fixtures/'] },
+  {
+    ignores: [
+      'dist/',
+      'bench/.build/',
+      'node_modules/',
+      'bench/results/',
+      'schemas/',
+      'test/corpus/cases/',
+      'test/fixtures/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
