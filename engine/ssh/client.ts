@@ -11,7 +11,7 @@
  */
 import type { Socket } from 'node:net'
 import ssh2 from 'ssh2'
-import type { Client as ClientT } from 'ssh2'
+import type { AnyAuthMethod, Client as ClientT, NextAuthHandler, ServerHostKeyAlgorithm } from 'ssh2'
 import { HostError } from '../errors.js'
 import type { ConnectionSpec } from '../ast.js'
 import { authMethods, expandHome } from './auth.js'
@@ -31,7 +31,7 @@ export interface ConnectOptions {
 }
 
 /** Host key algorithms ssh2 should offer for a known key type (so a host with an RSA entry is asked for RSA). */
-const HOST_KEY_ALGOS: Record<string, string[]> = {
+const HOST_KEY_ALGOS: Record<string, ServerHostKeyAlgorithm[]> = {
   'ssh-ed25519': ['ssh-ed25519'],
   'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
   'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
@@ -101,6 +101,14 @@ function coalesceWrites(client: ClientT): void {
     }
     return write(...args)
   }) as Socket['write']
+}
+
+/**
+ * Hand ssh2 the next method to try, or `false` when none is left (ssh2 then ends the login; its type declarations
+ * leave `false` out, so this one place widens them).
+ */
+function offer(next: NextAuthHandler, method: AnyAuthMethod | false): void {
+  ;(next as (m: AnyAuthMethod | false) => void)(method)
 }
 
 /** Connect, verify and authenticate. Resolves with a ready ssh2 Client. */
@@ -180,8 +188,8 @@ export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.conne
       keepaliveInterval: (opts.keepaliveSec ?? 5) * 1000,
       keepaliveCountMax: 3,
       hostVerifier: makeVerifier(opts, refused),
-      algorithms: known.length > 0 ? { serverHostKey: known as never } : undefined,
-      authHandler: (_left, _partial, next) => next((methods[i++] as never) ?? false),
+      algorithms: known.length > 0 ? { serverHostKey: known } : undefined,
+      authHandler: (_left, _partial, next) => offer(next, methods[i++] ?? false),
     })
   })
 }
