@@ -3,6 +3,7 @@ import type { CompatCase } from '../harness.js'
 import { CORE } from './core.js'
 import { FILES } from './files.js'
 import { FLOW } from './flow.js'
+import { REUSE } from './reuse.js'
 import { ROLES } from './roles.js'
 
-export const CASES: CompatCase[] = [...CORE, ...FILES, ...FLOW, ...ROLES]
+export const CASES: CompatCase[] = [...CORE, ...FILES, ...FLOW, ...ROLES, ...REUSE]
