@@ -142,7 +142,7 @@ function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars)
     status: failed ? 'failed' : changed ? 'changed' : 'ok',
     msg: failed ?? msg,
     data,
-    diff: changed ? plan.diff : undefined,
+    diff: changed && ctx.diffMode ? plan.diff : undefined, // --diff, or the task's/block's/play's `diff`
     changes: plan.changes,
     setFacts: failed ? undefined : plan.setFacts,
   }
