@@ -103,7 +103,7 @@ export async function executeModule(
         })
       : io.run(cmd)
   try {
-    return finish(task, await runModule(def, args, ctx, io, runCommand), check, vars)
+    return finish(task, await runModule(def, args, ctx, io, runCommand), check, vars, ctx.diffMode)
   } catch (e) {
     if (e instanceof ModuleFailure || e instanceof UserError) {
       return { status: 'failed', msg: e instanceof UserError ? e.format() : e.message, data: {} }
@@ -116,7 +116,7 @@ export async function executeModule(
 }
 
 /** The task's view of a module call: check-mode changes, `changed_when`/`failed_when`, the outcome. */
-function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars): Outcome {
+function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars, diffMode: boolean): Outcome {
   const { plan, data, msg } = run
   let { changed, failed } = run
   if (check && plan.changes?.length) data.changes = plan.changes
@@ -142,7 +142,7 @@ function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars)
     status: failed ? 'failed' : changed ? 'changed' : 'ok',
     msg: failed ?? msg,
     data,
-    diff: changed && ctx.diffMode ? plan.diff : undefined, // --diff, or the task's/block's/play's `diff`
+    diff: changed && diffMode ? plan.diff : undefined, // --diff, or the task's/block's/play's `diff`
     changes: plan.changes,
     setFacts: failed ? undefined : plan.setFacts,
   }
