@@ -72,6 +72,8 @@ export interface Task extends Common {
   changedWhen?: string[]
   failedWhen?: string[]
   runOnce?: boolean
+  /** `any_errors_fatal` (from an enclosing block): a failure here ends the run for every host. */
+  anyErrorsFatal?: boolean
   delegateTo?: string
   /** `delegate_facts`: facts the task sets go to the `delegate_to` host instead of the task's own. */
   delegateFacts?: boolean
@@ -93,6 +95,13 @@ export interface Task extends Common {
   searchPaths: string[]
   /** For handlers: the names it answers to (`name` and `listen`). */
   listen?: string[]
+  /**
+   * Which loaded copy of a role the task or handler belongs to (the role's folder, its parameters and entry
+   * files): a notify from a role's task reaches that copy's handlers, as Ansible's role instances.
+   */
+  roleInstance?: string
+  /** Defaults of the private role a handler came from (`include_role`): below every other variable. */
+  defaults?: Vars
   /** Added by the engine, not written by the user: a flush point between a play's sections (`meta: flush_handlers`). */
   implicit?: boolean
 }
@@ -109,6 +118,8 @@ export interface Block extends Common {
    * item, with the loop variable set.
    */
   include?: Task
+  /** Defaults of the private role this block holds (`include_role`): below every other variable. */
+  defaults?: Vars
 }
 
 export type TaskNode = Task | Block
@@ -133,7 +144,8 @@ export interface Play extends Common {
   sections?: { pre: number; main: number }
   /** Handlers in definition order (roles' first); blocks in `handlers:` are flattened into their tasks. */
   handlers: Task[]
-  strategy: 'linear' | 'free'
+  /** `linear` or `free`, or a template giving one (rendered with the play's vars and `-e` at the play's start). */
+  strategy: 'linear' | 'free' | string
   /** `serial`: hosts per batch, if set. */
   serial?: number
   /** `any_errors_fatal`: a failure on any host ends the run for every host (later plays included). */

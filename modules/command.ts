@@ -47,6 +47,13 @@ const Args = Type.Object(
     argv: Type.Optional(
       Type.Array(Type.String(), { description: 'The command as a list: program then arguments, passed exactly.' }),
     ),
+    executable: Type.Optional(
+      Type.String({
+        description:
+          'Accepted and ignored, as ansible-core ignores it for `command` since 2.4 (use `shell` with ' +
+          '`executable` to pick the shell).',
+      }),
+    ),
     ...runArgs,
   },
   {
@@ -58,7 +65,7 @@ const Args = Type.Object(
 type Args = ModuleArgs<typeof Args>
 
 /** Ansible's inline `key=value` options in a free-form command (`command: make all creates=/opt/app/built`). */
-const INLINE = new Set(['creates', 'removes', 'chdir', 'stdin'])
+const INLINE = new Set(['creates', 'removes', 'chdir', 'stdin', 'executable'])
 
 /**
  * The argv to run and the effective arguments (inline `creates=`/`removes=`/`chdir=`/`stdin=` words of the free

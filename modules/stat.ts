@@ -1,6 +1,6 @@
 /**
  * `stat`: facts about a path on the host, registered as `stat` with Ansible's fields (`stat.exists`,
- * `stat.isdir`, `stat.mode`, `stat.checksum`, …). Read-only, never changed.
+ * `stat.isdir`, `stat.mode`, `stat.checksum`, `stat.mimetype`, …). Read-only, never changed.
  *
  * @example
  * ```yaml
@@ -12,7 +12,9 @@
  */
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
+import { sh } from '../engine/commands.js'
 import { defineModule } from '../engine/module.js'
+import type { Command } from '../engine/types.js'
 import { pathArgs } from './lib/args.js'
 import { octal } from './lib/mode.js'
 import { CHECKSUM_ALGORITHMS, parsePathProbe, pathProbe, type PathInfo } from './lib/probe.js'
@@ -31,7 +33,12 @@ const Args = Type.Object(
       ),
     ),
     get_mime: Defaulted(
-      Type.Boolean({ default: false, description: 'Accepted for Ansible compatibility; no MIME type is reported.' }),
+      Type.Boolean({
+        default: true,
+        description:
+          'Report `mimetype` and `charset` of an existing path, as `file --mime-type --mime-encoding` says ' +
+          '(`unknown` when the host has no `file` program), as Ansible does.',
+      }),
     ),
     get_attributes: Defaulted(
       Type.Boolean({ default: false, description: 'Accepted for Ansible compatibility; no attributes are reported.' }),
@@ -94,6 +101,22 @@ export function statResult(path: string, info: PathInfo, follow: boolean): Recor
   return out
 }
 
+/** `file --mime-type --mime-encoding` on the path (`-L` to follow a link); nothing when there is no `file`. */
+function mimeProbe(path: string, follow: boolean): Command {
+  const script = 'command -v file >/dev/null 2>&1 || exit 0; file --mime-type --mime-encoding $1 -- "$2" || true'
+  return sh(script, [follow ? '-L' : '-h', path], { describe: `file --mime-type ${path}` })
+}
+
+/**
+ * `{ mimetype, charset }` from `file`'s `PATH: TYPE; charset=CHARSET` (both `unknown` when it said nothing). Pure.
+ *
+ * @example parseMime('/etc/hosts: text/plain; charset=us-ascii\n') // → { mimetype: 'text/plain', charset: 'us-ascii' }
+ */
+export function parseMime(out: string): { mimetype: string; charset: string } {
+  const m = /:\s*([^;:\s]+);\s*charset=(\S+)\s*$/.exec(out.trim())
+  return m ? { mimetype: m[1], charset: m[2] } : { mimetype: 'unknown', charset: 'unknown' }
+}
+
 export default defineModule({
   name: 'stat',
   summary: 'Facts about a file or folder on the host',
@@ -105,8 +128,15 @@ export default defineModule({
     const path = args.path
     const follow = args.follow
     const checksum = args.get_checksum ? args.checksum_algorithm : undefined
-    const [r] = await io.batch([pathProbe(path, { checksum, follow })])
-    return { path, follow, info: parsePathProbe(r.stdout) }
+    const [r, m] = await io.batch([
+      pathProbe(path, { checksum, follow }),
+      ...(args.get_mime ? [mimeProbe(path, follow)] : []),
+    ])
+    return { path, follow, info: parsePathProbe(r.stdout), mime: m ? parseMime(m.stdout) : undefined }
   },
-  plan: (facts) => ({ commands: [], changed: false, data: { stat: statResult(facts.path, facts.info, facts.follow) } }),
+  plan: (facts) => {
+    const stat = statResult(facts.path, facts.info, facts.follow)
+    if (facts.mime && stat.exists) Object.assign(stat, facts.mime)
+    return { commands: [], changed: false, data: { stat } }
+  },
 })

@@ -120,6 +120,12 @@ const rows: Row[] = [
     { fail: /needs become/ },
   ],
   ['absent deletes', { name: 'hy', state: 'absent', remove: true }, exists(), { argv: [['userdel', '-r', 'hy']] }],
+  [
+    'absent with force deletes a logged-in user (userdel -f)',
+    { name: 'hy', state: 'absent', force: true },
+    exists(),
+    { argv: [['userdel', '-f', 'hy']] },
+  ],
   ['absent when missing is ok', { name: 'hy', state: 'absent' }, none, { argv: [] }],
   ['bad group name fails', { name: 'hy', groups: ['$(id)'] }, exists(), { fail: /not a valid group name/ }],
 ]

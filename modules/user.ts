@@ -60,6 +60,12 @@ const Args = Type.Object(
     remove: Defaulted(
       Type.Boolean({ description: 'With state absent: remove the home folder and mail spool too', default: false }),
     ),
+    force: Defaulted(
+      Type.Boolean({
+        description: 'With state absent: remove the user even while logged in or running processes (userdel -f)',
+        default: false,
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -126,8 +132,9 @@ export default defineModule({
     })
 
     if (args.state === 'absent') {
+      const flags = [...(args.force ? ['-f'] : []), ...(args.remove ? ['-r'] : [])]
       if (u) {
-        cmds.push({ argv: ['userdel', ...(args.remove ? ['-r'] : []), n] })
+        cmds.push({ argv: ['userdel', ...flags, n] })
         changes.push(`delete user ${n}`)
       }
       return { commands: cmds, changes, data: { name: n, state: 'absent' } }

@@ -10,7 +10,8 @@
  */
 import type { ModuleDef } from '../module.js'
 import { UserError, UserErrors } from '../errors.js'
-import type { SourcePos } from '../types.js'
+import type { Task } from '../ast.js'
+import type { SourcePos, Vars } from '../types.js'
 
 /** Loader state for one `loadPlaybook` call. */
 export interface LoadContext {
@@ -23,6 +24,13 @@ export interface LoadContext {
   playDir?: string
   /** Absolute paths of the files being loaded, outermost first (cycle detection). */
   stack: string[]
+  /** Roles of the play's `roles:` already listed (folder and parameters): a repeat runs once. */
+  rolesSeen?: Set<string>
+  /**
+   * What `include_role`/`import_role` tasks of the play being loaded add to the play: handlers (once per role
+   * instance), and public defaults and vars.
+   */
+  playRoles?: { handlers: Task[]; instances: Set<string>; defaults: Vars; vars: Vars }
 }
 
 /** Build a context; spellings come from the modules given (so tests can pass their own). */

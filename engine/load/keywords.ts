@@ -74,7 +74,15 @@ export const TASK_KEYWORDS: readonly string[] = [
   'listen',
 ]
 
-export const BLOCK_KEYWORDS: readonly string[] = [...COMMON, 'block', 'rescue', 'always']
+export const BLOCK_KEYWORDS: readonly string[] = [
+  ...COMMON,
+  'block',
+  'rescue',
+  'always',
+  'notify',
+  'run_once',
+  'any_errors_fatal',
+]
 
 export const INCLUDE_KEYWORDS: readonly string[] = [
   ...COMMON,
@@ -85,6 +93,29 @@ export const INCLUDE_KEYWORDS: readonly string[] = [
   'loop',
   ...LOOP_LOOKUPS.map((l) => `with_${l}`),
   'loop_control',
+]
+
+/** Keywords of an `include_role`/`import_role` task. */
+export const ROLE_INCLUDE_KEYWORDS: readonly string[] = [
+  ...COMMON,
+  'include_role',
+  'import_role',
+  'loop',
+  ...LOOP_LOOKUPS.map((l) => `with_${l}`),
+  'loop_control',
+]
+
+/** Arguments of `include_role`/`import_role`. */
+export const ROLE_INCLUDE_ARGS: readonly string[] = [
+  'name',
+  'tasks_from',
+  'vars_from',
+  'defaults_from',
+  'handlers_from',
+  'apply',
+  'public',
+  'allow_duplicates',
+  'rolespec_validate',
 ]
 
 export const ROLE_KEYWORDS: readonly string[] = [

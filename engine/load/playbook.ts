@@ -164,7 +164,7 @@ async function loadPlay(
   else if (!hostsList.length || hostsList.some((h) => !h.trim()))
     report(ctx, '"hosts" must name hosts or groups', at(raw, 'hosts', pos))
   const strategy = readString(ctx, raw, 'strategy', pos) ?? 'linear'
-  if (strategy !== 'linear' && strategy !== 'free') {
+  if (strategy !== 'linear' && strategy !== 'free' && !strategy.includes('{{')) {
     report(
       ctx,
       `"strategy" must be "linear" or "free", found "${strategy}"`,
@@ -175,6 +175,8 @@ async function loadPlay(
   const dir = dirname(file)
   const varsFiles = await loadVarsFiles(ctx, raw, pos, dir)
   ctx.playDir = dir
+  ctx.rolesSeen = new Set()
+  const extra = (ctx.playRoles = { handlers: [] as Task[], instances: new Set<string>(), defaults: {}, vars: {} })
   const roles = await loadRoles(ctx, raw, pos)
   const scope = { file, dir, searchPaths: [dir], handlers: false } // modules look in DIR/templates|files, then DIR
   const pre = await loadTaskList(ctx, raw, 'pre_tasks', scope, pos)
@@ -182,21 +184,23 @@ async function loadPlay(
   const tasks: TaskNode[] = [...pre, ...main, ...(await loadTaskList(ctx, raw, 'post_tasks', scope, pos))]
   const handlers = [
     ...roles.handlers,
+    ...extra.handlers,
     ...((await loadTaskList(ctx, raw, 'handlers', { ...scope, handlers: true }, pos)) as Task[]),
   ]
+  ctx.playRoles = undefined
   checkNotify(ctx, [...tasks, ...handlers], handlers)
   checkSourceFiles(ctx, [...tasks, ...handlers])
   const play: Play = {
     ...common,
     hosts: hostsList.join(','),
     varsFiles,
-    roleDefaults: roles.defaults,
-    roleVars: roles.vars,
+    roleDefaults: mergePositioned(roles.defaults, extra.defaults),
+    roleVars: mergePositioned(roles.vars, extra.vars),
     gatherFacts: readBool(ctx, raw, 'gather_facts', pos) ?? true,
     tasks,
     sections: { pre: pre.length, main: main.length },
     handlers,
-    strategy: strategy === 'free' ? 'free' : 'linear',
+    strategy: strategy === 'free' || strategy.includes('{{') ? strategy : 'linear',
     serial: readInt(ctx, raw, 'serial', pos, 1),
     anyErrorsFatal: readBool(ctx, raw, 'any_errors_fatal', pos),
     forceHandlers: readBool(ctx, raw, 'force_handlers', pos),

@@ -13,11 +13,11 @@
  * ```
  */
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import type { Task, TaskNode } from '../ast.js'
 import type { SourcePos, Vars } from '../types.js'
 import { readArgumentSpec, specTask, type RoleArgSpec } from './argspecs.js'
-import { conditionPositions, inherit } from './common.js'
+import { conditionPositions, inherit, type Inherited } from './common.js'
 import { absorb, describeValue, report, type LoadContext } from './context.js'
 import {
   at,
@@ -59,11 +59,6 @@ export async function loadRoles(ctx: LoadContext, raw: Record<string, unknown>, 
   return out
 }
 
-function findMain(dir: string): string | undefined {
-  for (const n of ['main.yml', 'main.yaml']) if (existsSync(join(dir, n))) return join(dir, n)
-  return undefined
-}
-
 async function readVarsFile(ctx: LoadContext, file: string): Promise<Vars | undefined> {
   try {
     const doc = await readYamlFile(file)
@@ -81,6 +76,172 @@ async function readVarsFile(ctx: LoadContext, file: string): Promise<Vars | unde
     absorb(ctx, e)
     return undefined
   }
+}
+
+/** Which files of a role to load (`include_role`/`import_role`'s `tasks_from`, …; `main` when not given). */
+export interface RoleEntry {
+  tasks?: string
+  vars?: string
+  defaults?: string
+  handlers?: string
+}
+
+/** One role loaded: its tasks (role keywords not yet applied), handlers, defaults, vars and spec. */
+export interface LoadedRole {
+  name: string
+  dir: string
+  tasks: TaskNode[]
+  handlers: Task[]
+  /** The role instance: folder, parameters and entry files (its handlers join a play once). */
+  instance: string
+  defaults: Vars
+  vars: Vars
+  spec?: RoleArgSpec
+  /** `allow_duplicates` of meta/main.yml. */
+  allowDuplicates: boolean
+  /** Dependencies from meta/main.yml, loaded (each with its own keywords applied). */
+  deps: RolesResult
+}
+
+/** The folder of role `name` (beside the play, or a path), or undefined after reporting it missing. */
+export function findRole(ctx: LoadContext, name: string, pos: SourcePos): string | undefined {
+  const base = ctx.playDir ?? ctx.playbookDir
+  const rolesDir = join(base, 'roles')
+  const dir = name.includes('/') ? resolve(base, name) : join(rolesDir, name)
+  if (existsSync(dir) && statSync(dir).isDirectory()) return dir
+  const known = existsSync(rolesDir)
+    ? readdirSync(rolesDir).filter((d) => statSync(join(rolesDir, d)).isDirectory())
+    : []
+  report(
+    ctx,
+    `role "${name}" not found (looked in ${relative(ctx.playbookDir, dir) || dir})`,
+    pos,
+    didYouMean(name, known),
+  )
+  return undefined
+}
+
+/** `DIR/PART/NAME` with `.yml`/`.yaml` tried, or undefined. */
+function findPart(dir: string, part: string, name: string): string | undefined {
+  const names = /\.ya?ml$/.test(name) ? [name] : [`${name}.yml`, `${name}.yaml`, name]
+  for (const n of names) if (existsSync(join(dir, part, n))) return join(dir, part, n)
+  return undefined
+}
+
+/** Load the files of the role in `dir` (`entry` names other files than `main`); undefined after reporting. */
+export async function loadRole(
+  ctx: LoadContext,
+  dir: string,
+  name: string,
+  entry: RoleEntry,
+  params: Vars,
+  pos: SourcePos,
+  chain: string[],
+): Promise<LoadedRole | undefined> {
+  if (chain.includes(dir)) {
+    const rolesDir = join(ctx.playDir ?? ctx.playbookDir, 'roles')
+    report(ctx, `role dependency cycle: ${[...chain, dir].map((d) => relative(rolesDir, d)).join(' → ')}`, pos)
+    return undefined
+  }
+  const parts = (['tasks', 'handlers', 'defaults', 'vars'] as const).map((p) => findPart(dir, p, entry[p] ?? 'main'))
+  const [tasksFile, handlersFile, defaultsFile, varsFile] = parts
+  for (const p of ['tasks', 'handlers', 'defaults', 'vars'] as const) {
+    if (entry[p] !== undefined && !findPart(dir, p, entry[p]))
+      report(
+        ctx,
+        `role "${name}" has no ${p} file "${entry[p]}" (looked in ${relative(ctx.playbookDir, join(dir, p))})`,
+        pos,
+      )
+  }
+  if (tasksFile && ctx.stack.includes(tasksFile)) {
+    const files = [...ctx.stack.slice(ctx.stack.indexOf(tasksFile)), tasksFile]
+    report(ctx, `include cycle: ${files.map((p) => relative(ctx.playbookDir, p) || p).join(' → ')}`, pos)
+    return undefined
+  }
+  const metaFile = findPart(dir, 'meta', 'main')
+  if (parts.every((p) => !p) && !metaFile) {
+    report(ctx, `role "${name}" has none of tasks/main.yml, handlers/main.yml, defaults/main.yml, vars/main.yml`, pos)
+    return undefined
+  }
+  const roleName = name.split('/').pop() ?? name
+  const deps: RolesResult = { tasks: [], handlers: [], defaults: {}, vars: {}, specs: [] }
+  const meta = metaFile ? await readVarsFile(ctx, metaFile) : undefined
+  if (metaFile && meta) await loadDependencies(ctx, metaFile, meta, deps, [...chain, dir])
+  const out: LoadedRole = {
+    name: roleName,
+    dir,
+    tasks: [],
+    handlers: [],
+    instance: `${dir}\n${JSON.stringify(params)}\n${JSON.stringify(entry)}`,
+    defaults: defaultsFile ? ((await readVarsFile(ctx, defaultsFile)) ?? {}) : {},
+    vars: varsFile ? ((await readVarsFile(ctx, varsFile)) ?? {}) : {},
+    allowDuplicates: meta?.allow_duplicates === true,
+    deps,
+  }
+  const searchPaths = [join(dir, 'templates'), join(dir, 'files'), dir, ctx.playDir ?? ctx.playbookDir]
+  out.spec = entry.tasks === undefined ? await readArgumentSpec(ctx, dir, roleName, params) : undefined
+  for (const [file, handlers] of [
+    [tasksFile, false],
+    [handlersFile, true],
+  ] as const) {
+    if (!file) continue
+    let doc
+    try {
+      doc = await readYamlFile(file)
+    } catch (e) {
+      absorb(ctx, e)
+      continue
+    }
+    ctx.stack.push(file)
+    // a role with an argument spec starts with the task that checks its variables (as in Ansible)
+    const list = out.spec && !handlers && Array.isArray(doc.value) ? [specTask(out.spec), ...doc.value] : doc.value
+    const nodes = await loadTaskList(
+      ctx,
+      { [handlers ? 'handlers' : 'tasks']: list },
+      handlers ? 'handlers' : 'tasks',
+      { file, dir: dirname(file), role: roleName, searchPaths, handlers },
+      doc.pos,
+    )
+    ctx.stack.pop()
+    if (handlers) out.handlers.push(...(nodes.filter((n) => n.kind === 'task') as Task[]))
+    else out.tasks.push(...nodes)
+  }
+  markInstance([...out.tasks, ...out.handlers], out.instance)
+  return out
+}
+
+/** Mark every task of a role's tree (includes' too) with the role instance it belongs to. */
+function markInstance(nodes: TaskNode[], instance: string): void {
+  for (const n of nodes) {
+    if (n.kind === 'task') n.roleInstance ??= instance
+    else {
+      if (n.include) n.include.roleInstance ??= instance
+      markInstance([...n.block, ...n.rescue, ...n.always], instance)
+    }
+  }
+}
+
+/** Add a loaded role (its dependencies first) to a play's roles, its keywords applied to its tasks and handlers. */
+function addRole(ctx: LoadContext, out: RolesResult, role: LoadedRole, inh: Inherited): void {
+  mergeRoles(out, role.deps)
+  out.defaults = mergePositioned(out.defaults, role.defaults)
+  out.vars = mergePositioned(out.vars, role.vars)
+  if (role.spec) out.specs.push(role.spec)
+  out.tasks.push(...inherit(role.tasks, inh))
+  // a role instance's handlers join the play once, however often it is listed, imported or included
+  const seen = ctx.playRoles?.instances
+  if (seen?.has(role.instance)) return
+  seen?.add(role.instance)
+  out.handlers.push(...inherit(role.handlers, inh))
+}
+
+/** Append `more` to `out`. */
+export function mergeRoles(out: RolesResult, more: RolesResult): void {
+  out.tasks.push(...more.tasks)
+  out.handlers.push(...more.handlers)
+  out.defaults = mergePositioned(out.defaults, more.defaults)
+  out.vars = mergePositioned(out.vars, more.vars)
+  out.specs.push(...more.specs)
 }
 
 async function loadRoleRef(
@@ -108,37 +269,20 @@ async function loadRoleRef(
     report(ctx, `role names cannot be templated ("${name}")`, pos)
     return
   }
-  const base = ctx.playDir ?? ctx.playbookDir
-  const rolesDir = join(base, 'roles')
-  const dir = name.includes('/') ? resolve(base, name) : join(rolesDir, name)
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    const known = existsSync(rolesDir)
-      ? readdirSync(rolesDir).filter((d) => statSync(join(rolesDir, d)).isDirectory())
-      : []
-    report(
-      ctx,
-      `role "${name}" not found (looked in ${relative(ctx.playbookDir, dir) || dir})`,
-      at(raw, 'role', pos),
-      didYouMean(name, known),
-    )
-    return
-  }
-  if (chain.includes(dir)) {
-    report(ctx, `role dependency cycle: ${[...chain, dir].map((d) => relative(rolesDir, d)).join(' → ')}`, pos)
-    return
-  }
-  const parts = ['tasks', 'handlers', 'defaults', 'vars', 'meta'].map((p) => findMain(join(dir, p)))
-  const [tasksFile, handlersFile, defaultsFile, varsFile, metaFile] = parts
-  if (parts.every((p) => !p)) {
-    report(ctx, `role "${name}" has none of tasks/main.yml, handlers/main.yml, defaults/main.yml, vars/main.yml`, pos)
-    return
-  }
-  if (metaFile) await loadDependencies(ctx, metaFile, out, [...chain, dir])
+  const dir = findRole(ctx, name, at(raw, 'role', pos))
+  if (!dir) return
   const when = readConditions(ctx, raw, 'when', pos) ?? []
   checkConditions(ctx, raw, 'when', when, pos)
   const vars = readMap(ctx, raw, 'vars', pos)
   if (vars) checkTemplates(ctx, raw, 'vars', pos, '"vars"')
-  const inh = {
+  // a role listed again with the same parameters runs once, unless its meta/main.yml allows duplicates
+  const key = `${dir}\n${JSON.stringify(vars ?? {})}`
+  const seen = (ctx.rolesSeen ??= new Set<string>())
+  const role = await loadRole(ctx, dir, name, {}, vars ?? {}, pos, chain)
+  if (!role) return
+  if (seen.has(key) && !role.allowDuplicates) return
+  seen.add(key)
+  addRole(ctx, out, role, {
     when,
     whenPos: conditionPositions(raw, 'when', when.length, pos),
     tags: readStringList(ctx, raw, 'tags', pos, true),
@@ -146,45 +290,17 @@ async function loadRoleRef(
     become: readBool(ctx, raw, 'become', pos),
     becomeUser: readString(ctx, raw, 'become_user', pos),
     connection: readString(ctx, raw, 'connection', pos),
-  }
-  const roleName = name.split('/').pop() ?? name
-  if (defaultsFile) out.defaults = mergePositioned(out.defaults, await readVarsFile(ctx, defaultsFile))
-  if (varsFile) out.vars = mergePositioned(out.vars, await readVarsFile(ctx, varsFile))
-  const searchPaths = [join(dir, 'templates'), join(dir, 'files'), dir, ctx.playDir ?? ctx.playbookDir]
-  const spec = await readArgumentSpec(ctx, dir, roleName, vars ?? {})
-  if (spec) out.specs.push(spec)
-  for (const [file, handlers] of [
-    [tasksFile, false],
-    [handlersFile, true],
-  ] as const) {
-    if (!file) continue
-    let doc
-    try {
-      doc = await readYamlFile(file)
-    } catch (e) {
-      absorb(ctx, e)
-      continue
-    }
-    ctx.stack.push(file)
-    // a role with an argument spec starts with the task that checks its variables (as in Ansible)
-    const list = spec && !handlers && Array.isArray(doc.value) ? [specTask(spec), ...doc.value] : doc.value
-    const nodes = await loadTaskList(
-      ctx,
-      { [handlers ? 'handlers' : 'tasks']: list },
-      handlers ? 'handlers' : 'tasks',
-      { file, dir: join(dir, handlers ? 'handlers' : 'tasks'), role: roleName, searchPaths, handlers },
-      doc.pos,
-    )
-    ctx.stack.pop()
-    inherit(nodes, inh)
-    if (handlers) out.handlers.push(...(nodes.filter((n) => n.kind === 'task') as Task[]))
-    else out.tasks.push(...nodes)
-  }
+  })
 }
 
-async function loadDependencies(ctx: LoadContext, metaFile: string, out: RolesResult, chain: string[]): Promise<void> {
-  const meta = await readVarsFile(ctx, metaFile)
-  const deps = meta?.dependencies
+async function loadDependencies(
+  ctx: LoadContext,
+  metaFile: string,
+  meta: Vars,
+  out: RolesResult,
+  chain: string[],
+): Promise<void> {
+  const deps = meta.dependencies
   if (deps === undefined || deps === null) return
   if (!Array.isArray(deps)) {
     report(

@@ -25,12 +25,14 @@ import {
   checkKeys,
   INCLUDE_KEYWORDS,
   isMap,
+  readBool,
   readConditions,
   readMap,
   readStringList,
 } from './keywords.js'
 import { checkConditions, checkTemplates, checkTemplatesIn } from './syntax.js'
 import { didYouMean } from '../source/suggest.js'
+import { loadRoleInclude } from './includerole.js'
 import { buildTask, readLoop } from './taskfields.js'
 import { keyPos, renameKey, valuePos } from '../source/positions.js'
 import { readYamlFile } from '../source/yaml.js'
@@ -96,6 +98,7 @@ async function loadTaskEntry(
   // legacy spelling: static, as Ansible 2.14 runs it
   if ('include' in raw && !('import_tasks' in raw)) renameKey(raw, 'include', 'import_tasks')
   if ('import_tasks' in raw || 'include_tasks' in raw) return loadInclude(ctx, raw, scope, pos)
+  if ('import_role' in raw || 'include_role' in raw) return loadRoleInclude(ctx, raw, scope, pos)
   if ('block' in raw) {
     const block = await loadBlock(ctx, raw, scope, pos)
     return scope.handlers ? handlerTasks(ctx, raw, block, pos) : [block]
@@ -159,7 +162,26 @@ async function loadBlock(
     always: scope.handlers ? [] : await loadTaskList(ctx, raw, 'always', scope, pos),
   }
   setSource(block, raw)
+  passDown(block, {
+    notify: 'notify' in raw ? readStringList(ctx, raw, 'notify', pos) : undefined,
+    runOnce: readBool(ctx, raw, 'run_once', pos),
+    anyErrorsFatal: readBool(ctx, raw, 'any_errors_fatal', pos),
+  })
   return block
+}
+
+/** A block's `notify`, `run_once` and `any_errors_fatal` reach each of its tasks that sets none of its own. */
+function passDown(block: Block, keys: Pick<Task, 'runOnce' | 'anyErrorsFatal'> & { notify?: string[] }): void {
+  for (const n of [...block.block, ...block.rescue, ...block.always]) {
+    if (n.kind === 'block') {
+      passDown(n, keys)
+      if (n.include) passDown({ ...n, block: [n.include], rescue: [], always: [] }, { ...keys, notify: undefined })
+      continue
+    }
+    if (keys.notify && n.notify.length === 0) n.notify = [...keys.notify]
+    n.runOnce ??= keys.runOnce
+    n.anyErrorsFatal ??= keys.anyErrorsFatal
+  }
 }
 
 async function loadInclude(

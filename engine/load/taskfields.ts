@@ -42,8 +42,6 @@ const LOOP_KEYS = ['loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`)]
 
 /** Ansible task keywords tsplay knows but does not support, with what to write instead. */
 const UNSUPPORTED: Record<string, string> = {
-  include_role: 'list the role under the play\'s "roles:"',
-  import_role: 'list the role under the play\'s "roles:"',
   local_action: 'use "delegate_to: localhost"',
   become_method: 'tsplay becomes other users through sudo only',
   remote_user: 'set remote_user on the play, or ansible_user in the inventory',

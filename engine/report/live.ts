@@ -226,7 +226,7 @@ export class LiveReporter implements Reporter {
               ? (r.msg ?? (typeof r.data.msg === 'string' ? r.data.msg : ''))
               : ''
           t.title = screenLine(`${row.host}: ${r.status}${msg ? ` => ${msg.split('\n')[0]}` : ''}`)
-          if (o.diff && r.status === 'changed' && r.diff) view.extra.push(...r.diff.map(unifiedDiff))
+          if (r.status === 'changed' && r.diff) view.extra.push(...r.diff.map(unifiedDiff))
           if (r.status === 'skipped') t.skip(`${row.host}: skipped`)
           else if (r.status === 'failed' || r.status === 'unreachable') {
             view.extra.push(...resultLines(r, o))

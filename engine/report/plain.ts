@@ -70,7 +70,8 @@ export function resultLines(r: TaskResult, o: { verbosity: number; diff: boolean
       if (o.verbosity > 1 && typeof v === 'string' && v.trim()) lines.push(`  ${k}: ${v.trimEnd()}`)
     }
   }
-  if (o.diff && r.status === 'changed' && r.diff) for (const d of r.diff) lines.push(unifiedDiff(d))
+  // a diff is there when --diff or the task's `diff: true` asked for it (and not with `diff: false`)
+  if (r.status === 'changed' && r.diff) for (const d of r.diff) lines.push(unifiedDiff(d))
   if (r.status === 'changed' && !r.diff && o.diff && Array.isArray(r.data.changes)) {
     for (const c of r.data.changes as string[]) lines.push(`  - ${c}`)
   }

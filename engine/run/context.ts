@@ -55,6 +55,8 @@ export interface Inherited {
   become?: boolean
   becomeUser?: string
   vars: Vars
+  /** Defaults of the enclosing private roles (`include_role`), innermost last: the lowest variables. */
+  defaults?: Vars
   /** Environment layers of the enclosing blocks, outermost first (a string is a template giving a map). */
   environment?: Array<Record<string, unknown> | string>
   noLog?: boolean

@@ -109,7 +109,7 @@ export async function executeModule(
         })
       : io.run(cmd)
   try {
-    const out = finish(task, await runModule(def, args, ctx, io, runCommand), check, vars)
+    const out = finish(task, await runModule(def, args, ctx, io, runCommand), check, vars, ctx.diffMode)
     return task.delegateFacts && target.delegated ? { ...out, factsHost: target.name } : out
   } catch (e) {
     if (e instanceof ModuleFailure || e instanceof UserError) {
@@ -124,7 +124,7 @@ export async function executeModule(
 }
 
 /** The task's view of a module call: check-mode changes, `changed_when`/`failed_when`, the outcome. */
-function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars): Outcome {
+function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars, diffMode: boolean): Outcome {
   const { plan, data, msg } = run
   if (plan.skip !== undefined && !plan.fail) {
     return { status: 'skipped', msg: plan.skip, data: { ...plan.data, changed: false, skipped: true, msg: plan.skip } }
@@ -153,7 +153,7 @@ function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars)
     status: failed ? 'failed' : changed ? 'changed' : 'ok',
     msg: failed ?? msg,
     data,
-    diff: changed ? plan.diff : undefined,
+    diff: changed && diffMode ? plan.diff : undefined, // --diff, or the task's/block's/play's `diff`
     changes: plan.changes,
     setFacts: failed ? undefined : plan.setFacts,
   }

@@ -32,12 +32,16 @@ function groupsOf(rc: RunContext): Record<string, string[]> {
   return g
 }
 
-/** Raw (unrendered) play-level variables of a host, without block/task vars. */
-export function playLayers(rc: RunContext, host: string): Vars {
+/**
+ * Raw (unrendered) play-level variables of a host, without block/task vars; `defaults` are those of the private
+ * roles (`include_role`) around a task, above the play's role defaults.
+ */
+export function playLayers(rc: RunContext, host: string, defaults: Array<Vars | undefined> = []): Vars {
   const st = rc.states.get(host)
   return mergeLayers([
     rc.play.remoteUser ? { ansible_user: rc.play.remoteUser } : undefined, // below the inventory, as in Ansible
     rc.play.roleDefaults,
+    ...defaults,
     inventoryVars(rc, host),
     st?.factVars,
     rc.play.vars,
@@ -90,7 +94,14 @@ export function taskVars(rc: RunContext, host: string, inh: Inherited, task: Tas
   const st = rc.states.get(host)
   // Magic variables are added after resolution (they hold no templates, and `hostvars` is lazy).
   const vars = resolveVars(
-    mergeLayers([playLayers(rc, host), inh.vars, task?.vars, st?.hostFacts, extra, rc.opts.extraVars]),
+    mergeLayers([
+      playLayers(rc, host, [inh.defaults, task?.defaults]),
+      inh.vars,
+      task?.vars,
+      st?.hostFacts,
+      extra,
+      rc.opts.extraVars,
+    ]),
   )
   return Object.assign(vars, magicVars(rc, host))
 }

@@ -23,9 +23,15 @@ export function answers(hd: Task, name: string): boolean {
   )
 }
 
-/** The handlers a task's `notify` reaches, in definition order. */
-export function handlersFor(play: Play, notify: readonly string[]): Task[] {
-  return play.handlers.filter((hd) => notify.some((n) => answers(hd, n)))
+/**
+ * The handlers a task's `notify` reaches, in definition order. A role's task reaches its own role instance's
+ * handler where it has one of that name, not the same-named handlers of other instances of the role.
+ */
+export function handlersFor(play: Play, task: Task): Task[] {
+  const all = play.handlers.filter((hd) => task.notify.some((n) => answers(hd, n)))
+  const own = task.roleInstance
+  if (!own || !all.some((hd) => hd.roleInstance === own)) return all
+  return all.filter((hd) => hd.roleInstance === undefined || hd.roleInstance === own || hd.role !== task.role)
 }
 
 /** For each handler: the document order of the last task that can notify it (-1: none). */
@@ -33,7 +39,7 @@ export function lastNotifier(play: Play, nodes: readonly TaskNode[], seq: Map<Ta
   const out = new Map<Task, number>(play.handlers.map((hd) => [hd, -1]))
   const visit = (n: TaskNode): void => {
     if (n.kind === 'block') return [...n.block, ...n.rescue, ...n.always].forEach(visit)
-    for (const hd of handlersFor(play, n.notify)) out.set(hd, Math.max(out.get(hd)!, seq.get(n) ?? -1))
+    for (const hd of handlersFor(play, n)) out.set(hd, Math.max(out.get(hd)!, seq.get(n) ?? -1))
   }
   nodes.forEach(visit)
   return out
@@ -70,7 +76,7 @@ function warn(rc: RunContext, host: string, what: string, e: unknown): void {
 /** Queue the handlers a changed result notifies; record them on the host unless the change was only predicted. */
 export async function queueNotified(rc: RunContext, playName: string, task: Task, r: TaskResult): Promise<void> {
   if (r.status !== 'changed' || task.notify.length === 0) return
-  const hds = handlersFor(rc.play, task.notify)
+  const hds = handlersFor(rc.play, task)
   for (const hd of hds) add(rc.notified, hd, r.host)
   if (task.checkMode ?? rc.opts.check) return
   const st = rc.states.get(r.host)!

@@ -8,9 +8,9 @@
  * `any_errors_fatal`, more than `max_fail_percentage` of a batch failed, or every host of a batch failed.
  */
 import type { Play, Task, TaskNode } from '../ast.js'
-import { HostError } from '../errors.js'
+import { HostError, UserError } from '../errors.js'
 import { factsToVars, gatherFacts } from '../facts.js'
-import { markUnsafe } from '../template.js'
+import { markUnsafe, renderValue } from '../template.js'
 import type { TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { connectionKeyword } from './delegate.js'
@@ -22,6 +22,7 @@ import { runMeta, type MetaEffect } from './meta.js'
 import { taskName } from './names.js'
 import { lastNotifier, loadCarried } from './notify.js'
 import { prescanSecrets } from './prescan.js'
+import { mergeLayers, resolveVars } from './vars.js'
 import { numberTasks, walk, type Step, type WalkEnd } from './walk.js'
 
 /** How a batch ended. */
@@ -37,12 +38,13 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
   if (play.gatherFacts && active.length && !rc.stopping.requested) active = await gather(rc, playName, active)
   if (active.length && !rc.stopping.requested) await loadCarried(rc, playName, active)
   const plan = planOf(play)
+  const strategy = strategyOf(rc)
   // `serial`: the whole play (tasks, then handlers) runs batch by batch.
   const size = play.serial && play.serial > 0 ? play.serial : Math.max(1, active.length)
   for (let i = 0; i < active.length && !rc.stopping.requested; i += size) {
     const batch = active.slice(i, i + size)
     const end =
-      play.strategy === 'free' ? await runFree(rc, playName, plan, batch) : await runLinear(rc, playName, plan, batch)
+      strategy === 'free' ? await runFree(rc, playName, plan, batch) : await runLinear(rc, playName, plan, batch)
     if (end === 'fatal' || rc.stopping.requested) break
     // Failed hosts never reach the last flush point: with force_handlers, their handlers run now.
     if (forced(rc)) await flush(rc, playName, batch, () => true)
@@ -154,17 +156,17 @@ async function selected(rc: RunContext, task: Task, seq: number, startAt: number
   return answer !== 'no'
 }
 
-/** `any_errors_fatal` / `max_fail_percentage`: has this batch failed too much to go on? Ends the run if so. */
-function tooManyFailures(rc: RunContext, playName: string, batch: string[]): boolean {
+/**
+ * `any_errors_fatal` / `max_fail_percentage`: has this batch failed too much to go on? Ends the run if so.
+ * `fatalHere`: a task of a block with `any_errors_fatal` just left a host failed.
+ */
+function tooManyFailures(rc: RunContext, playName: string, batch: string[], fatalHere = false): boolean {
   const failed = batch.filter((h) => !usable(rc, h)).length
   if (failed === 0) return false
   const pct = rc.play.maxFailPercentage
-  if (!rc.play.anyErrorsFatal && (pct === undefined || (failed / batch.length) * 100 <= pct)) return false
-  endRun(
-    rc,
-    `play "${playName}": ` +
-      `${rc.play.anyErrorsFatal ? 'any_errors_fatal is set' : `more than ${pct}% of its hosts failed`}`,
-  )
+  const fatal = rc.play.anyErrorsFatal || fatalHere
+  if (!fatal && (pct === undefined || (failed / batch.length) * 100 <= pct)) return false
+  endRun(rc, `play "${playName}": ${fatal ? 'any_errors_fatal is set' : `more than ${pct}% of its hosts failed`}`)
   return true
 }
 
@@ -187,6 +189,16 @@ async function step(
   return { results: await runTask(rc, playName, task, inhOf, hosts, false), effect: 'none' }
 }
 
+/** The play's strategy; a template renders with the play's vars, vars_files and `-e` (as Ansible's). */
+function strategyOf(rc: RunContext): 'linear' | 'free' {
+  const s = rc.play.strategy
+  if (s === 'linear' || s === 'free') return s
+  const vars = resolveVars(mergeLayers([rc.play.vars, rc.play.varsFiles, rc.opts.extraVars]))
+  const v = String(renderValue(s, vars, { pos: rc.play.pos, what: 'strategy' })).trim()
+  if (v === 'linear' || v === 'free') return v
+  throw new UserError(`"strategy" must be "linear" or "free", found "${v}" (from "${s}")`, rc.play.pos)
+}
+
 /** Ansible's linear strategy: every host does a task before the next starts. */
 async function runLinear(rc: RunContext, playName: string, plan: Plan, batch: string[]): Promise<BatchEnd> {
   const { walkers, startAt } = startWalks(rc, plan, batch)
@@ -206,8 +218,10 @@ async function runLinear(rc: RunContext, playName: string, plan: Plan, batch: st
       inhOf,
     )
     if (effect !== 'none') return effect === 'end_play' ? 'end_play' : 'done'
+    const task = group[0][1].step!.task
     for (const [h, w] of group) advance(rc, h, w, results.get(h)!)
-    if (tooManyFailures(rc, playName, batch)) return 'fatal'
+    const fatalHere = task.anyErrorsFatal === true && group.some(([h]) => !usable(rc, h))
+    if (tooManyFailures(rc, playName, batch, fatalHere)) return 'fatal'
   }
   return 'done'
 }
@@ -222,8 +236,9 @@ async function runFree(rc: RunContext, playName: string, plan: Plan, batch: stri
       const { results, effect } = await step(rc, playName, plan, w.step, [h], startAt)
       if (effect === 'end_play') end = 'end_play'
       if (effect !== 'none') break
+      const task = w.step.task
       advance(rc, h, w, results.get(h)!)
-      if (tooManyFailures(rc, playName, batch)) end = 'fatal'
+      if (tooManyFailures(rc, playName, batch, task.anyErrorsFatal === true && !usable(rc, h))) end = 'fatal'
     }
   })
   return end

@@ -191,7 +191,10 @@ function include(
     if (conditions.every((c) => evalCondition(c, iv))) kept.push(task.loop === undefined ? undefined : items[i])
   }
   if (kept.length === 0) return skipped(host, items.length ? 'Conditional result was False' : 'No items in the list')
-  return { status: 'ok', host, data: { changed: false, include: task.args.file, items: kept, included: kept.length } }
+  // Ansible counts "included: FILE" once per item; an include_role is not counted
+  const included = task.args.role === true ? 0 : kept.length
+  const data = { changed: false, include: task.args.file ?? task.args.name, items: kept, included }
+  return { status: 'ok', host, data }
 }
 
 /** Registered results are data from the host: marked unsafe, so output holding `{{` is never rendered. */

@@ -55,6 +55,7 @@ function inherit(parent: Inherited, b: Block): Inherited {
     become: b.become ?? parent.become,
     becomeUser: b.becomeUser ?? parent.becomeUser,
     vars: { ...parent.vars, ...b.vars },
+    defaults: b.defaults ? { ...parent.defaults, ...b.defaults } : parent.defaults,
     environment: b.environment ? [...(parent.environment ?? []), b.environment] : parent.environment,
     noLog: b.noLog ?? parent.noLog,
     ignoreErrors: b.ignoreErrors ?? parent.ignoreErrors,

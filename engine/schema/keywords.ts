@@ -54,7 +54,7 @@ const KEYWORDS: Record<string, JsonSchema> = {
   }),
   strategy: doc(
     'linear: every host finishes a task before the next task; free: each host goes at its own pace.',
-    { enum: ['linear', 'free'] },
+    { anyOf: [{ enum: ['linear', 'free'] }, { type: 'string', pattern: '\\{\\{' }] },
     'linear',
   ),
   serial: intish('Work through the hosts in batches of this many.', 1),
@@ -153,6 +153,16 @@ const KEYWORDS: Record<string, JsonSchema> = {
     },
   ),
   file: doc('The task file of import_tasks/include_tasks.', { type: 'string' }),
+  include_role: doc(
+    "A role's tasks, run where the include runs: its when, tags and loop apply to the include alone (as in " +
+      "Ansible); the role's defaults and vars stay private unless public: true.",
+    { $ref: '#/definitions/roleArgs' },
+  ),
+  import_role: doc(
+    "A role's tasks, inserted here when the playbook is loaded: when, tags and vars apply to each of them; the " +
+      "role's defaults and vars join the play's.",
+    { $ref: '#/definitions/roleArgs' },
+  ),
   apply: doc('Keywords applied to every included task (Ansible compatibility).', { type: 'object' }),
   remote_user: doc("The login user for this play's hosts, where the inventory sets no ansible_user.", {
     type: 'string',

@@ -18,6 +18,7 @@ import type { ModuleDef } from '../module.js'
 import {
   BLOCK_KEYWORDS,
   INCLUDE_KEYWORDS,
+  ROLE_INCLUDE_KEYWORDS,
   LOOP_CONTROL_KEYWORDS,
   PLAY_KEYWORDS,
   ROLE_KEYWORDS,
@@ -52,6 +53,7 @@ function definitions(modules: Modules): Record<string, JsonSchema> {
   const taskKeywords = keywordProperties(TASK_KEYWORDS, 'task')
   const blockKeywords = keywordProperties(BLOCK_KEYWORDS, 'block')
   const includeKeywords = keywordProperties(INCLUDE_KEYWORDS, 'import_tasks')
+  const roleKeywords = keywordProperties(ROLE_INCLUDE_KEYWORDS, 'include_role')
   const defs: Record<string, JsonSchema> = {
     taskList: { type: 'array', items: { $ref: '#/definitions/taskItem' } },
     taskItem: {
@@ -61,7 +63,11 @@ function definitions(modules: Modules): Record<string, JsonSchema> {
       else: {
         if: { anyOf: [has('import_tasks'), has('include_tasks')] },
         then: { $ref: '#/definitions/include' },
-        else: { $ref: '#/definitions/task' },
+        else: {
+          if: { anyOf: [has('import_role'), has('include_role')] },
+          then: { $ref: '#/definitions/roleInclude' },
+          else: { $ref: '#/definitions/task' },
+        },
       },
     },
     task: {
@@ -73,6 +79,8 @@ function definitions(modules: Modules): Record<string, JsonSchema> {
         block: blockKeywords.block,
         import_tasks: includeKeywords.import_tasks,
         include_tasks: includeKeywords.include_tasks,
+        include_role: roleKeywords.include_role,
+        import_role: roleKeywords.import_role,
         ...moduleKeys,
       },
       additionalProperties: false,
@@ -88,6 +96,31 @@ function definitions(modules: Modules): Record<string, JsonSchema> {
       description: 'Tasks from another file.',
       type: 'object',
       properties: includeKeywords,
+      additionalProperties: false,
+    },
+    roleInclude: {
+      description: "A role's tasks (include_role or import_role).",
+      type: 'object',
+      properties: roleKeywords,
+      additionalProperties: false,
+    },
+    roleArgs: {
+      type: 'object',
+      properties: {
+        name: {
+          description: "The role's name (a folder under roles/ next to the playbook) or a path.",
+          type: 'string',
+        },
+        tasks_from: { description: 'The file of tasks/ to run instead of main.yml.', type: 'string' },
+        vars_from: { description: 'The file of vars/ to load instead of main.yml.', type: 'string' },
+        defaults_from: { description: 'The file of defaults/ to load instead of main.yml.', type: 'string' },
+        handlers_from: { description: 'The file of handlers/ to load instead of main.yml.', type: 'string' },
+        apply: { description: 'Keywords applied to every task of the role (include_role).', type: 'object' },
+        public: { description: "include_role: the role's defaults and vars join the play's.", type: 'boolean' },
+        allow_duplicates: { description: 'Accepted for Ansible compatibility.', type: 'boolean' },
+        rolespec_validate: { description: 'Accepted for Ansible compatibility.', type: 'boolean' },
+      },
+      required: ['name'],
       additionalProperties: false,
     },
     loopControl: {

@@ -41,10 +41,15 @@ export function renderCommand(cmd: Command): string {
   }
   const [prog, flag, script] = cmd.argv
   const line =
-    parts.length === 0 && (prog === 'sh' || prog === '/bin/sh') && flag === '-c' && script !== undefined
+    parts.length === 0 &&
+    (prog === 'sh' || prog === '/bin/sh') &&
+    flag === '-c' &&
+    script !== undefined &&
+    !/\$\{?0/.test(script)
       ? // `sh -c SCRIPT NAME ARGS…` runs in the shell that reads this text (a subshell in a frame) instead of a new
         // sh process: one fork+exec less per command on the host. `eval` of the quoted script keeps a syntax error
-        // in the script inside it; the positional parameters are the same ($0 stays the calling shell's).
+        // in the script inside it; the positional parameters are the same. $0 cannot be set that way: a script
+        // that reads $0 runs in its own sh.
         `set -- ${cmd.argv.slice(4).map(shQuote).join(' ')}; eval ${shQuote(script)}`
       : [...parts, ...cmd.argv.map(shQuote)].join(' ')
   return cmd.cwd !== undefined ? `cd -- ${shQuote(cmd.cwd)} && ${line}` : line

@@ -184,6 +184,29 @@ d('tsplay run against loopback sshd targets', () => {
     expect(r.stdout).toMatch(/PLAY RECAP \*+\nt1\s+: ok=\d+\s+changed=1 /)
   })
 
+  it("a task's diff: true shows its diff without --diff; diff: false hides it under --diff", async () => {
+    writeFileSync(
+      join(dir, 'taskdiff.yml'),
+      `- hosts: t1
+  gather_facts: false
+  tasks:
+    - file: { path: "${base}/t1", state: directory }
+    - copy: { content: "shown {{ 1000000 | random }}\\n", dest: "${base}/t1/shown.txt" }
+      diff: true
+    - copy: { content: "hidden {{ 1000000 | random }}\\n", dest: "${base}/t1/hidden.txt" }
+      diff: false
+`,
+    )
+    const args = ['run', join(dir, 'taskdiff.yml'), '-i', join(dir, 'inventory.yml')]
+    const plain = await tsplay([...args, '--known-hosts', fleet.knownHostsFile])
+    expect(plain.code, plain.stdout).toBe(0)
+    expect(plain.stdout).toMatch(/\+shown \d+/)
+    expect(plain.stdout).not.toMatch(/\+hidden/)
+    const withDiff = await tsplay([...args, '--known-hosts', fleet.knownHostsFile, '--diff'])
+    expect(withDiff.stdout).toMatch(/-shown \d+/)
+    expect(withDiff.stdout).not.toMatch(/[-+]hidden/)
+  })
+
   it('block/rescue/always, ignore_errors and a failing host that does not stop the others', async () => {
     const r = await run('blocks.yml')
     expect(r.code).toBe(2)

@@ -119,6 +119,12 @@ describe('renderCommand through a real /bin/sh', () => {
     expect(runSh(text)).toBe("/\nx'y\n")
   })
 
+  it('sh -c SCRIPT NAME ARGS: the script sees NAME as $0 and ARGS as $1…, as a real sh -c gives them', () => {
+    expect(runSh(renderCommand({ argv: ['sh', '-c', 'echo "$0|$1|$#"', 'a b', 'c'] }))).toBe('a b|c|1\n')
+    expect(runSh(renderCommand({ argv: ['sh', '-c', 'echo "${0}"', 'n'] }))).toBe('n\n')
+    expect(runSh(renderCommand({ argv: ['sh', '-c', 'echo "$1|$#"', 'sh', 'x y'] }))).toBe('x y|1\n')
+  })
+
   it.each([
     [{ argv: [] }],
     [{ argv: ['true'], env: { 'A B': '1' } }],

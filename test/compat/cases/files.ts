@@ -106,7 +106,11 @@ export const FILES: CompatCase[] = [
     - assert: { that: [not m.stat.exists] }
     - stat: { path: "{{ root }}" }
       register: d
-    - assert: { that: [d.stat.isdir] }
+    - assert: { that: [d.stat.isdir, "d.stat.mimetype == 'inode/directory'", "d.stat.charset == 'binary'"] }
+    - assert: { that: ["f.stat.mimetype == 'text/plain'", "f.stat.charset == 'us-ascii'"] }
+    - stat: { path: "{{ root }}/f", get_mime: false }
+      register: nm
+    - assert: { that: [nm.stat.mimetype is not defined] }
 `,
       ),
     },
@@ -135,6 +139,16 @@ export const FILES: CompatCase[] = [
       args: { stdin: "from stdin" }
       register: si
     - assert: { that: ["si.stdout == 'from stdin'"] }
+    - command: { argv: [sh, -c, "echo $0 $1", "a b", c] }
+      register: zero
+    - assert: { that: ["zero.stdout == 'a b c'"] }
+    - command: { cmd: "echo ran", executable: /bin/sh }
+      register: ex
+    - assert: { that: ["ex.stdout == 'ran'"] }
+    - shell: echo \${BASH_VERSION:+bash}
+      args: { executable: /bin/bash }
+      register: bash
+    - assert: { that: ["bash.stdout == 'bash'"] }
 `,
       ),
     },

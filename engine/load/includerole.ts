@@ -1,0 +1,172 @@
+/**
+ * `include_role` and `import_role` (also `ansible.builtin.*`): a role's tasks run where the task stands.
+ * `import_role` is static, as Ansible's: its `when`, `tags` and `vars` apply to every task of the role, and the
+ * role's defaults and vars join the play's. `include_role` runs as its own task (its `when`, `tags` and `loop`
+ * apply to it alone, `apply:` passes keywords on to the role's tasks); the role's defaults and vars are seen by its
+ * own tasks only, unless `public: true`. `tasks_from`, `vars_from`, `defaults_from` and `handlers_from` name other
+ * files of the role than `main`. A role's handlers join the play's once per role and handlers file.
+ *
+ * @example
+ * ```yaml
+ * - include_role:
+ *     name: web
+ *     tasks_from: install
+ *   loop: [a, b]
+ * - ansible.builtin.import_role: { name: web }
+ *   tags: [web]
+ * ```
+ */
+import type { Block, Task, TaskNode } from '../ast.js'
+import type { SourcePos } from '../types.js'
+import { conditionPositions, inherit, readCommon, setSource } from './common.js'
+import { describeValue, report, type LoadContext } from './context.js'
+import {
+  at,
+  checkKeys,
+  isMap,
+  readBool,
+  readMap,
+  readString,
+  ROLE_INCLUDE_ARGS,
+  ROLE_INCLUDE_KEYWORDS,
+} from './keywords.js'
+import { mergePositioned, posOf } from '../source/positions.js'
+import { findRole, loadRole, type LoadedRole } from './roles.js'
+import { didYouMean } from '../source/suggest.js'
+import { checkTemplates, checkTemplatesIn } from './syntax.js'
+import { readLoop } from './taskfields.js'
+import type { TaskScope } from './task.js'
+
+/** Load an `include_role`/`import_role` task (its key already renamed from any FQCN spelling). */
+export async function loadRoleInclude(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  scope: TaskScope,
+  pos: SourcePos,
+): Promise<TaskNode[]> {
+  checkKeys(ctx, raw, ROLE_INCLUDE_KEYWORDS, 'include_role', pos, (k) => didYouMean(k, ROLE_INCLUDE_KEYWORDS))
+  const key = 'import_role' in raw ? 'import_role' : 'include_role'
+  if ('import_role' in raw && 'include_role' in raw) {
+    report(ctx, 'use either "import_role" or "include_role", not both', at(raw, 'include_role', pos))
+    return []
+  }
+  const here = at(raw, key, pos)
+  const args = raw[key]
+  if (!isMap(args)) {
+    report(ctx, `"${key}" takes a map of arguments ("name", "tasks_from", …), found ${describeValue(args)}`, here)
+    return []
+  }
+  const argsPos = posOf(args) ?? here
+  checkKeys(ctx, args, ROLE_INCLUDE_ARGS, key, argsPos, (k) => didYouMean(k, ROLE_INCLUDE_ARGS))
+  const name = readString(ctx, args, 'name', argsPos)
+  if (!name) {
+    report(ctx, `"${key}" needs the role's "name"`, here)
+    return []
+  }
+  if (name.includes('{{')) {
+    report(ctx, `"${key}" role names cannot be templated ("${name}"): tsplay loads roles before running`, here)
+    return []
+  }
+  const entry = {
+    tasks: readString(ctx, args, 'tasks_from', argsPos),
+    vars: readString(ctx, args, 'vars_from', argsPos),
+    defaults: readString(ctx, args, 'defaults_from', argsPos),
+    handlers: readString(ctx, args, 'handlers_from', argsPos),
+  }
+  const dir = findRole(ctx, name, at(args, 'name', argsPos))
+  if (!dir) return []
+  const params = readMap(ctx, raw, 'vars', pos) ?? {}
+  if (Object.keys(params).length) checkTemplates(ctx, raw, 'vars', pos, '"vars"')
+  const role = await loadRole(ctx, dir, name, entry, params, here, [])
+  if (!role) return []
+  const isPublic = key === 'import_role' || readBool(ctx, args, 'public', argsPos) === true
+  addHandlers(ctx, role, isPublic)
+  const depTasks = role.deps.tasks
+  if (key === 'import_role') {
+    const common = readCommon(ctx, raw, pos)
+    checkTemplatesIn(ctx, raw, pos, ['when', 'import_role'])
+    const nodes = [...depTasks, ...role.tasks]
+    return inherit(nodes, {
+      when: common.when,
+      whenPos: conditionPositions(raw, 'when', common.when.length, pos),
+      tags: common.tags,
+      vars: params,
+      become: common.become,
+      becomeUser: common.becomeUser,
+    })
+  }
+  return [dynamicRole(ctx, raw, args, pos, here, role, scope, isPublic, params)]
+}
+
+/** The role's handlers (and its dependencies') join the play once per role instance. */
+function addHandlers(ctx: LoadContext, role: LoadedRole, isPublic: boolean): void {
+  const pr = ctx.playRoles
+  if (!pr) return
+  pr.handlers.push(...role.deps.handlers)
+  pr.defaults = mergePositioned(pr.defaults, role.deps.defaults)
+  pr.vars = mergePositioned(pr.vars, role.deps.vars)
+  if (isPublic) {
+    pr.defaults = mergePositioned(pr.defaults, role.defaults)
+    pr.vars = mergePositioned(pr.vars, role.vars)
+  }
+  if (pr.instances.has(role.instance)) return
+  pr.instances.add(role.instance)
+  // handlers of a private role still see its defaults and vars (below their own vars)
+  for (const h of role.handlers) {
+    if (!isPublic) h.defaults = { ...role.defaults }
+    if (!isPublic) h.vars = mergePositioned(role.vars, h.vars)
+  }
+  pr.handlers.push(...role.handlers)
+}
+
+/** `include_role`: a block whose include task runs first (its when/tags/loop its own), then the role's tasks. */
+function dynamicRole(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  args: Record<string, unknown>,
+  pos: SourcePos,
+  here: SourcePos,
+  role: LoadedRole,
+  scope: TaskScope,
+  isPublic: boolean,
+  params: Record<string, unknown>,
+): Block {
+  const common = readCommon(ctx, raw, pos)
+  checkTemplatesIn(ctx, raw, pos, ['when', 'include_role'])
+  const include: Task = {
+    ...common,
+    kind: 'task',
+    module: 'include_tasks',
+    args: { name: role.name, role: true },
+    argsPos: here,
+    notify: [],
+    ...readLoop(ctx, raw, pos),
+    searchPaths: scope.searchPaths,
+    role: scope.role,
+  }
+  setSource(include, raw)
+  const apply = readMap(ctx, args, 'apply', posOf(args) ?? here)
+  // the role's own vars sit below the include's vars (Ansible's role params); defaults lowest of all
+  const inner: Block = {
+    pos,
+    when: [],
+    tags: [],
+    vars: isPublic ? {} : mergePositioned(role.vars, params),
+    defaults: isPublic ? undefined : role.defaults,
+    kind: 'block',
+    block: [...role.deps.tasks, ...role.tasks],
+    rescue: [],
+    always: [],
+  }
+  if (apply) {
+    const applied = readCommon(ctx, apply, at(args, 'apply', here))
+    inherit([inner], {
+      when: applied.when,
+      tags: applied.tags,
+      vars: applied.vars,
+      become: applied.become,
+      becomeUser: applied.becomeUser,
+    })
+  }
+  return { ...common, when: [], tags: [], kind: 'block', block: [inner], rescue: [], always: [], include }
+}

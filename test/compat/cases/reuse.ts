@@ -1,0 +1,166 @@
+/**
+ * Agreement cases for role reuse inside task lists: `include_role` and `import_role` (FQCN spellings too) with
+ * tasks_from, vars_from, defaults_from, handlers_from, apply, public, loops and `when`; role defaults and vars
+ * precedence; role handlers; a role listed twice (allow_duplicates); tags on an import versus an include (what
+ * Ansible's `include_import` and `roles` targets pin down), written here.
+ */
+import type { CompatCase } from '../harness.js'
+
+/** A role `web` with two entry points, its own vars/defaults per entry point and two handler files. */
+const WEB: Record<string, string> = {
+  'roles/web/defaults/main.yml': 'web_x: default\nweb_y: default\nweb_d: default\n',
+  'roles/web/defaults/other.yml': 'web_d: other-default\n',
+  'roles/web/vars/main.yml': 'web_y: rolevar\n',
+  'roles/web/vars/other.yml': 'web_y: other-rolevar\n',
+  'roles/web/tasks/main.yml': `- file:
+    path: "{{ root }}/main-{{ web_x }}-{{ web_y }}-{{ web_d }}"
+    state: touch
+    mode: "0644"
+  notify: web restart
+`,
+  'roles/web/tasks/other.yml': `- copy:
+    dest: "{{ root }}/other-{{ tag | default('none') }}"
+    content: "{{ web_x }} {{ web_y }} {{ web_d }}\\n"
+    mode: "0644"
+  notify: web restart
+`,
+  'roles/web/tasks/looped.yml': '- file: { path: "{{ root }}/looped-{{ item }}", state: directory, mode: "0755" }\n',
+  'roles/web/handlers/main.yml':
+    '- name: web restart\n  file: { path: "{{ root }}/restarted", state: touch, mode: "0644" }\n',
+  'roles/web/handlers/alt.yml':
+    '- name: web alt\n  file: { path: "{{ root }}/alt-{{ web_d }}", state: touch, mode: "0644" }\n',
+  'roles/web/tasks/alt.yml': '- debug: { msg: alt }\n  changed_when: true\n  notify: web alt\n',
+}
+
+export const REUSE: CompatCase[] = [
+  {
+    name: 'role_include',
+    covers: 'include_role/import_role: entry points, vars, loops, when, handlers',
+    files: {
+      ...WEB,
+      'main.yml': `- hosts: role_include
+  gather_facts: false
+  tasks:
+    - include_role: { name: web }
+    - ansible.builtin.include_role:
+        name: web
+        tasks_from: other
+        vars_from: other
+        defaults_from: other
+      vars: { web_x: param, tag: one }
+    - include_role: { name: web, tasks_from: looped.yml }
+      loop: [a, b]
+    - include_role: { name: web }
+      when: false
+    - include_role: { name: web, tasks_from: alt, handlers_from: alt }
+    - import_role: { name: web, tasks_from: other }
+      vars: { tag: imported }
+    - ansible.builtin.import_role: { name: web }
+      when: false
+    - assert: { that: ["web_x == 'default'", "web_y == 'rolevar'"] }
+    - include_role: { name: web, tasks_from: looped, public: true }
+      loop: [c]
+    - include_role:
+        name: web
+        tasks_from: other
+        apply: { vars: { tag: applied } }
+`,
+    },
+  },
+  {
+    name: 'role_tags',
+    covers: 'tags on import_role (every task) versus include_role (the include alone, unless apply)',
+    flags: ['--tags', 'web'],
+    files: {
+      ...WEB,
+      'main.yml': `- hosts: role_tags
+  gather_facts: false
+  tasks:
+    - import_role: { name: web, tasks_from: looped }
+      vars: { item: imported }
+      tags: web
+    - include_role: { name: web, tasks_from: looped }
+      vars: { item: included }
+      tags: web
+    - include_role:
+        name: web
+        tasks_from: looped
+        apply: { tags: [web] }
+      vars: { item: applied }
+      tags: web
+    - include_role: { name: web, tasks_from: looped }
+      vars: { item: untagged }
+`,
+    },
+  },
+  {
+    name: 'role_twice',
+    covers: 'roles listed twice: once, unless allow_duplicates; import_role/include_role run again',
+    files: {
+      'main.yml': `- hosts: role_twice
+  gather_facts: false
+  roles:
+    - once
+    - once
+    - dup
+    - dup
+  tasks:
+    - import_role: { name: once }
+    - include_role: { name: once }
+`,
+      'roles/once/defaults/main.yml': 'n: 1\n',
+      'roles/once/tasks/main.yml':
+        '- shell: echo x >> {{ root }}/once-{{ n }}\n- command: echo counted\n  changed_when: true\n',
+      'roles/dup/meta/main.yml': 'allow_duplicates: true\n',
+      'roles/dup/tasks/main.yml': '- shell: echo x >> {{ root }}/dup\n',
+    },
+  },
+  {
+    name: 'block_keys',
+    covers: "blocks: notify and run_once inherited by the block's tasks; templated strategy",
+    files: {
+      'main.yml': `- hosts: block_keys
+  gather_facts: false
+  vars: { how: linear }
+  strategy: "{{ how }}"
+  tasks:
+    - block:
+        - file: { path: "{{ root }}/a", state: touch, mode: "0644" }
+        - file: { path: "{{ root }}/b", state: touch, mode: "0644" }
+          notify: own
+      notify: from block
+    - block:
+        - shell: echo x >> {{ root }}/../once
+        - set_fact: { picked: "{{ inventory_hostname }}" }
+      run_once: true
+    - assert: { that: ["picked.endswith('_a')"] }
+  handlers:
+    - name: from block
+      shell: echo x >> {{ root }}/block-handler
+    - name: own
+      shell: echo x >> {{ root }}/own-handler
+`,
+    },
+  },
+  {
+    name: 'block_fatal',
+    covers: 'any_errors_fatal on a block',
+    alone: true, // it ends the whole run, in both engines
+    files: {
+      'main.yml': `- hosts: block_fatal
+  gather_facts: false
+  tasks:
+    - file: { path: "{{ root }}/before", state: directory, mode: "0755" }
+    - block:
+        - fail: { msg: one host fails }
+          when: inventory_hostname.endswith('_a')
+      any_errors_fatal: true
+    - file: { path: "{{ root }}/not-reached", state: directory, mode: "0755" }
+- hosts: block_fatal
+  gather_facts: false
+  tasks:
+    - file: { path: "{{ root }}/second-play", state: directory, mode: "0755" }
+`,
+    },
+  },
+]
