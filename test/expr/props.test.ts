@@ -143,7 +143,8 @@ function literal(v: unknown): string {
 }
 
 describe('expression semantics', () => {
-  const plain = json.filter((v) => !JSON.stringify(v).includes('{{') && !JSON.stringify(v).match(/e[-+]?\d/i))
+  // values are templated when used (as in Ansible): leave out template syntax, and exponents (JSON vs Python)
+  const plain = json.filter((v) => !/\{[{%#]/.test(JSON.stringify(v)) && !JSON.stringify(v).match(/e[-+]?\d/i))
 
   it('a literal written out evaluates back to the same value', () => {
     fc.assert(

@@ -108,7 +108,8 @@ describe('templates never crash', () => {
 })
 
 describe('template semantics', () => {
-  const noTemplates = value.filter((v) => !JSON.stringify(v ?? null).includes('{{'))
+  // a variable's value is itself templated when used (as in Ansible), so values holding template syntax are out
+  const noTemplates = value.filter((v) => !/\{[{%#]/.test(JSON.stringify(v ?? null)))
 
   it('text without {{, {% or {# is returned unchanged', () => {
     fc.assert(
