@@ -13,6 +13,9 @@
 import { sh } from './commands.js'
 import type { Command, CommandResult, HostFacts, Vars } from './types.js'
 
+/** Package managers as `program:name`, in the order they are looked for (Debian's first). */
+export const PKG_MGRS = 'apt-get:apt dnf:dnf yum:yum apk:apk pacman:pacman zypper:zypper'
+
 /** The constant fact script. Each value on its own `key=value` line; os-release after a `@os-release` line. */
 const FACTS_SCRIPT = [
   'set -- $(uname -n -r -m)',
@@ -23,6 +26,9 @@ const FACTS_SCRIPT = [
   'echo "home=$HOME"',
   'x=; read -r x < /proc/1/comm 2>/dev/null; echo "pid1=$x"',
   'if [ -d /run/systemd/system ]; then echo systemd_run=1; fi',
+  `for x in ${PKG_MGRS}; do`,
+  '  if command -v "${x%%:*}" >/dev/null 2>&1; then echo "pkg_mgr=${x#*:}"; break; fi',
+  'done',
   'x=; read -r x < /etc/machine-id 2>/dev/null; echo "machine_id=$x"',
   'x=; read -r x < /proc/sys/kernel/random/boot_id 2>/dev/null; echo "boot_id=$x"',
   'x=; read -r x < /etc/debian_version 2>/dev/null; echo "debian_version=$x"',
@@ -98,6 +104,7 @@ export function parseFacts(stdout: string): HostFacts {
       like: os.get('ID_LIKE') ?? '',
     },
     init: get('systemd_run') === '1' || pid1 === 'systemd' ? 'systemd' : pid1 === 'init' ? 'sysvinit' : pid1,
+    pkg_mgr: get('pkg_mgr'),
     memtotal_mb: Math.floor(Number(get('memtotal_kb') || 0) / 1024),
     processor_count: Number(get('nproc') || 0),
     machine_id: get('machine_id'),
@@ -148,11 +155,20 @@ function osFamily(id: string, like: string): string {
   return DISTRIBUTION_NAMES[id] ?? id
 }
 
-/** The variables facts provide: `facts` itself and the common `ansible_*` names. */
+/**
+ * The variables the host facts provide: `facts` itself, the common `ansible_*` names, and `ansible_facts` (the
+ * same names without the prefix, as Ansible injects them: `ansible_facts.distribution`).
+ */
 export function factsToVars(f: HostFacts): Vars {
+  const named = ansibleFactVars(f)
+  const ansible_facts = Object.fromEntries(Object.entries(named).map(([k, v]) => [k.slice('ansible_'.length), v]))
+  return { facts: f, ...named, ansible_facts }
+}
+
+/** The host facts under Ansible's `ansible_*` names. */
+export function ansibleFactVars(f: HostFacts): Vars {
   const d = f.distribution
   return {
-    facts: f,
     ansible_hostname: f.hostname.split('.')[0],
     ansible_nodename: f.hostname,
     ansible_fqdn: f.fqdn,
@@ -165,6 +181,7 @@ export function factsToVars(f: HostFacts): Vars {
     ansible_os_family: osFamily(d.id, d.like),
     ansible_kernel: f.kernel,
     ansible_service_mgr: f.init,
+    ansible_pkg_mgr: f.pkg_mgr,
     ansible_memtotal_mb: f.memtotal_mb,
     ansible_processor_vcpus: f.processor_count,
     ansible_processor_nproc: f.processor_count,

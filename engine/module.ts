@@ -1,8 +1,11 @@
 /**
  * The module contract. A module is one unit:
  *   schema (TypeBox: the TS type, ajv validation, editor schema and docs from one definition)
- *   → gather(args, io): read-only facts, run right before the task (batched into one round trip where possible)
- *   → plan(facts, args): pure; the commands that bring the host to the wanted state. Empty = ok, else changed.
+ *   → refresh (optional, pure): a named step that refreshes the host's own caches before gather reads them
+ *     (`apt-get update`, `systemctl daemon-reload`); run by the runner, never in check mode, shown in `-v`/`--check`
+ *   → gather(args, io): read-only; the module's view of the host ("state"), run right before the task (batched
+ *     into one round trip where possible). It never changes the host.
+ *   → plan(state, args): pure; the commands that bring the host to the wanted state. Empty = ok, else changed.
  *   → apply: the runner runs the plan's commands (check mode: plan only).
  *   → after (optional): build the registered result from what the commands returned.
  *
@@ -21,8 +24,10 @@ export interface ModuleContext {
   host: string
   /** The host's variables after templating context is set up (read-only). */
   vars: Vars
-  /** Gathered facts, when the play gathered them. */
+  /** The host facts (`facts.*`), when the play gathered them. */
   facts?: HostFacts
+  /** What became of the module's refresh step, set by the runner before gather (see `Refresh`). */
+  refreshed?: RefreshOutcome
   checkMode: boolean
   diffMode: boolean
   /** Folders searched, in order, for a relative `src` (role `files/`/`templates/`, then the playbook's folder). */
@@ -45,6 +50,30 @@ export interface HostIO {
   reconnect(timeoutSec: number): Promise<void>
 }
 
+/**
+ * A refresh of the host's own caches that gather needs to read fresh state: a named step of the plan, run by the
+ * runner before gather (never in check mode), shown in `-v` and in `--check`'s list of changes.
+ *
+ * @example
+ * ```ts
+ * const r: Refresh = { describe: 'refresh the package lists', commands: [{ argv: ['apt-get', 'update'] }] }
+ * ```
+ */
+export interface Refresh {
+  /** One line: "refresh the package lists". */
+  describe: string
+  /** The commands that refresh, in order; the first failure fails the task. */
+  commands: Command[]
+  /**
+   * A read-only command deciding whether the refresh is due: exit 0 = due, 1 = fresh (e.g. the package lists are
+   * younger than `cache_valid_time`). It runs in check mode too. Without it the refresh is always due.
+   */
+  due?: Command
+}
+
+/** `ran`: the refresh ran; `predicted`: it was due but not run (check mode); `fresh`: it was not due. */
+export type RefreshOutcome = 'ran' | 'predicted' | 'fresh'
+
 /** What a plan says: the commands to run, and why. An empty `commands` means nothing to change. */
 export interface Plan {
   commands: Command[]
@@ -60,6 +89,8 @@ export interface Plan {
   skip?: string
   /** Variables to set on the host (`set_fact`). */
   setFacts?: Vars
+  /** The host facts read again (`setup`): they replace the host's `facts.*`, `ansible_*` and `ansible_facts`. */
+  facts?: HostFacts
   /** Force the reported status to changed/ok regardless of commands (e.g. `debug` is ok). */
   changed?: boolean
   /** Ansible's `msg` (debug, assert, fail). */
@@ -75,8 +106,9 @@ export interface AfterResult {
 }
 
 /**
- * A module's definition. `S` is its TypeBox schema, `F` its facts. Every method receives `ModuleArgs<S>`: the
- * canonical, default-filled arguments (engine/argtypes.ts); the engine resolves them once, before `gather`.
+ * A module's definition. `S` is its TypeBox schema, `F` the state its gather reads. Every method receives
+ * `ModuleArgs<S>`: the canonical, default-filled arguments (engine/argtypes.ts); the engine resolves them once,
+ * before `refresh` and `gather`.
  */
 export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
   /** Name used in playbooks (`apt`); `ansible.builtin.<name>` is accepted when `ansibleCompatible`. */
@@ -105,9 +137,12 @@ export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
    */
   waitsForConnection?: boolean
   /** Read-only fact gathering, run right before planning. */
+  /** Pure, optional: the refresh step this call needs before gather (none: `undefined`). */
+  refresh?(args: ModuleArgs<S>, ctx: ModuleContext): Refresh | undefined
+  /** Read-only: the module's view of the host, read right before planning. Never changes the host. */
   gather(args: ModuleArgs<S>, ctx: ModuleContext, io: HostIO): Promise<F>
-  /** Pure: decide from facts what to run. */
-  plan(facts: F, args: ModuleArgs<S>, ctx: ModuleContext): Plan
+  /** Pure: decide from the gathered state what to run. */
+  plan(state: F, args: ModuleArgs<S>, ctx: ModuleContext): Plan
   /**
    * Optional: replaces the default apply (run the plan's commands in order, stop at the first failure).
    * For modules that must wait or reconnect (reboot, wait_for).
@@ -115,7 +150,7 @@ export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
   apply?(plan: Plan, args: ModuleArgs<S>, ctx: ModuleContext, io: HostIO): Promise<AfterResult>
   /** Optional: build the registered result from the commands' results (rc/stdout for `command`). */
   after?(
-    facts: F,
+    state: F,
     args: ModuleArgs<S>,
     results: CommandResult[],
     ctx: ModuleContext,

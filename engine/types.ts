@@ -46,7 +46,11 @@ export interface FileDiff {
   after: string
 }
 
-/** Facts about a host, gathered in one round trip (see engine/facts.ts). */
+/**
+ * The host facts: what tsplay knows about a host, gathered once per host in one round trip (see engine/facts.ts)
+ * and read by playbooks as `facts.*`, `ansible_*` and `ansible_facts`. ("facts" means only this; what a module's
+ * gather reads before planning is that module's state.)
+ */
 export interface HostFacts {
   hostname: string
   fqdn: string
@@ -58,6 +62,8 @@ export interface HostFacts {
   distribution: { id: string; version: string; major_version: string; codename: string; like: string }
   /** systemd, sysvinit, … */
   init: string
+  /** The package manager found on the host (apt, dnf, yum, apk, pacman, zypper), or empty. */
+  pkg_mgr: string
   memtotal_mb: number
   processor_count: number
   machine_id: string

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import apt, { type AptFacts } from './apt.js'
+import apt, { type AptState } from './apt.js'
+import { runRefresh } from '../engine/refresh.js'
 import { parseAptPolicy, parseDpkgQuery } from './lib/apt-facts.js'
-import { gatherOf, ok, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
+import { ok, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
 
 // Real output captured on Debian bookworm.
 const POLICY = `git:
@@ -32,11 +33,10 @@ mail-transport-agent:
 `
 const DPKG = 'bash\tii \t5.2.15-2+b8\ngit\tii \t1:2.39.5-0+deb12u2\nvim\trc \t2:9.0.1378-2\n'
 
-const facts = (over: Partial<AptFacts> = {}): AptFacts => ({
+const facts = (over: Partial<AptState> = {}): AptState => ({
   dpkg: Object.fromEntries(parseDpkgQuery(DPKG)),
   policy: Object.fromEntries(parseAptPolicy(POLICY)),
   autoremovable: [],
-  cacheUpdated: false,
   ...over,
 })
 
@@ -61,8 +61,8 @@ describe('apt fact parsers', () => {
 
 type Row = [
   string,
-  WrittenArgs<typeof apt>,
-  Partial<AptFacts>,
+  Record<string, unknown>,
+  Partial<AptState>,
   { argv?: string[][]; changes?: string[]; fail?: RegExp },
 ]
 const I = [
@@ -135,12 +135,12 @@ const rows: Row[] = [
     { argv: [[...I, 'autoremove']], changes: ['autoremove libfoo1'] },
   ],
   ['autoremove alone with nothing to remove', { autoremove: true }, {}, { argv: [] }],
-  ['update_cache alone is no change', { update_cache: true }, { cacheUpdated: true }, { argv: [] }],
+  ['update_cache alone runs no command in the plan', { update_cache: true }, {}, { argv: [] }],
 ]
 
 describe('apt plan', () => {
   it.each(rows)('%s', (_n, args, over, want) => {
-    const plan = planOf(apt, facts(over), args)
+    const plan = apt.plan(facts(over), args as never, testCtx())
     if (want.fail) return expect(plan.fail).toMatch(want.fail)
     expect(plan.fail).toBeUndefined()
     expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
@@ -149,55 +149,76 @@ describe('apt plan', () => {
   })
 })
 
-describe('apt gather', () => {
-  it('reads dpkg and apt-cache in one batch and skips the update in check mode', async () => {
+describe('apt gather and its refresh step', () => {
+  it('gather only reads: dpkg and apt-cache in one batch, never apt-get update', async () => {
     const io = scriptedIO([
       [/^dpkg-query/, { rc: 1, stdout: DPKG, stderr: 'dpkg-query: no packages found matching make\n' }],
       [/^apt-cache policy/, ok(POLICY)],
     ])
-    const f = await gatherOf(apt, { name: ['bash', 'make'], update_cache: true }, testCtx({ checkMode: true }), io)
+    const f = await apt.gather({ name: ['bash', 'make'], update_cache: true } as never, testCtx(), io)
     expect(io.seen.map((c) => c.argv[0])).toEqual(['dpkg-query', 'apt-cache'])
-    expect(f.cacheUpdated).toBe(false)
-    expect(planOf(apt, f, { name: ['bash', 'make'] }).changes).toEqual(['install make 4.3-4.1'])
+    expect(apt.plan(f, { name: ['bash', 'make'] } as never, testCtx()).changes).toEqual(['install make 4.3-4.1'])
   })
-  it('updates the cache when it is older than cache_valid_time', async () => {
+  it('has no refresh step without update_cache or cache_valid_time', () => {
+    expect(apt.refresh!({ name: 'git' } as never, testCtx())).toBeUndefined()
+  })
+  it('refreshes when the lists are older than cache_valid_time (cache_valid_time implies update_cache)', async () => {
     const io = scriptedIO([
-      [/date \+%s/, ok('7200\n')],
+      [/date \+%s/, ok()],
       [/apt-get -q .* update/, ok()],
-      [/^dpkg-query/, ok(DPKG)],
-      [/^apt-cache/, ok(POLICY)],
     ])
-    const f = await gatherOf(apt, { name: 'bash', update_cache: true, cache_valid_time: 3600 }, testCtx(), io)
-    expect(f.cacheUpdated).toBe(true)
+    const ctx = testCtx()
+    const step = await runRefresh(apt.refresh!({ name: 'bash', cache_valid_time: 3600 } as never, ctx), ctx, io)
+    expect(step).toEqual({ outcome: 'ran', changes: ['refresh the package lists'] })
+    expect(io.seen.map((c) => c.argv.slice(-1)[0])).toEqual(['3600', 'sh'])
+    expect(ctx.refreshed).toBe('ran')
   })
-  it('does not update a fresh cache', async () => {
-    const io = scriptedIO([
-      [/date \+%s/, ok('60\n')],
-      [/^dpkg-query/, ok(DPKG)],
-      [/^apt-cache/, ok(POLICY)],
-    ])
-    const f = await gatherOf(apt, { name: 'bash', update_cache: true, cache_valid_time: 3600 }, testCtx(), io)
-    expect(f.cacheUpdated).toBe(false)
+  it('does not refresh fresh lists', async () => {
+    const io = scriptedIO([[/date \+%s/, { rc: 1, stdout: '', stderr: '' }]])
+    const ctx = testCtx()
+    const step = await runRefresh(apt.refresh!({ update_cache: true, cache_valid_time: 3600 } as never, ctx), ctx, io)
+    expect(step).toEqual({ outcome: 'fresh', changes: [] })
+    expect(apt.plan(facts(), { update_cache: true } as never, ctx).changed).toBe(false)
+  })
+  it("fails the task with apt-get update's error", async () => {
+    const io = scriptedIO([[/apt-get -q .* update/, { rc: 100, stdout: '', stderr: 'E: Could not resolve host\n' }]])
+    const ctx = testCtx()
+    const step = await runRefresh(apt.refresh!({ update_cache: true } as never, ctx), ctx, io)
+    expect(step.fail).toMatch(/refresh the package lists failed .*Could not resolve host/)
+  })
+  it('update_cache alone is a change when the lists were refreshed, as in Ansible; next to packages it is not', () => {
+    const ran = testCtx({ refreshed: 'ran' })
+    expect(apt.plan(facts(), { update_cache: true } as never, ran).changed).toBe(true)
+    expect(apt.plan(facts(), { update_cache: true } as never, ran).data).toEqual({ cache_updated: true })
+    expect(apt.plan(facts(), { name: 'bash', update_cache: true } as never, ran).changed).toBeUndefined()
+    expect(apt.plan(facts(), { name: 'bash', update_cache: true } as never, ran).commands).toEqual([])
   })
   it.each(['-oAPT::x=1', 'bash; rm -rf /', '$(id)'])('refuses %j as a package name', async (name) => {
-    await expect(gatherOf(apt, { name }, testCtx(), scriptedIO([]))).rejects.toThrow(/not a Debian package name/)
+    await expect(apt.gather({ name } as never, testCtx(), scriptedIO([]))).rejects.toThrow(/not a Debian package name/)
   })
 })
 
 describe('apt in check mode', () => {
+  it('does not run the refresh step; it is predicted and named in the changes', async () => {
+    const io = scriptedIO([])
+    const ctx = testCtx({ checkMode: true })
+    const step = await runRefresh(apt.refresh!({ update_cache: true } as never, ctx), ctx, io)
+    expect(step).toEqual({ outcome: 'predicted', changes: ['refresh the package lists'] })
+    expect(io.seen).toEqual([])
+    expect(apt.plan(facts(), { update_cache: true } as never, ctx).changed).toBe(true)
+  })
   it('predicts installing a package the skipped cache update would bring', () => {
-    const plan = planOf(
-      apt,
-      facts({ policy: {}, dpkg: {}, cacheSkipped: true }),
-      { name: 'make', update_cache: true },
-      testCtx({ checkMode: true }),
+    const plan = apt.plan(
+      facts({ policy: {}, dpkg: {} }),
+      { name: 'make', update_cache: true } as never,
+      testCtx({ checkMode: true, refreshed: 'predicted' }),
     )
     expect(plan.fail).toBeUndefined()
     expect(plan.changes).toEqual(['install make (after the cache update skipped in check mode)'])
   })
   it('still fails for an unknown package when the cache was not to be updated', () => {
-    expect(planOf(apt, facts({ policy: {}, dpkg: {} }), { name: 'make' }, testCtx({ checkMode: true })).fail).toMatch(
-      /no package matching make/,
-    )
+    expect(
+      apt.plan(facts({ policy: {}, dpkg: {} }), { name: 'make' } as never, testCtx({ checkMode: true })).fail,
+    ).toMatch(/no package matching make/)
   })
 })

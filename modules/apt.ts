@@ -1,7 +1,8 @@
 /**
- * apt: install, upgrade and remove Debian packages. Facts come from dpkg (what is installed) and
- * `apt-cache policy` (candidates); the plan names exactly the packages that would change, so `--check` tells
- * them. A cache refresh alone is not a change. Installs wait for the dpkg lock instead of failing.
+ * apt: install, upgrade and remove Debian packages. Gather reads dpkg (what is installed) and `apt-cache policy`
+ * (candidates); the plan names exactly the packages that would change, so `--check` tells them. `update_cache` is
+ * the refresh step "refresh the package lists" (`apt-get update`), run before gather and never in check mode; as
+ * in Ansible it is a change only when nothing else is asked. Installs wait for the dpkg lock instead of failing.
  *
  * @example
  * ```yaml
@@ -10,7 +11,7 @@
  */
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
-import { defineModule, ModuleFailure } from '../engine/module.js'
+import { defineModule, ModuleFailure, type Refresh } from '../engine/module.js'
 import { sh } from '../engine/commands.js'
 import type { Command } from '../engine/types.js'
 import { toList } from './lib/argvalues.js'
@@ -40,12 +41,16 @@ const Args = Type.Object(
       }),
     ),
     update_cache: Defaulted(
-      Type.Boolean({ description: 'Run `apt-get update` first (not a change by itself)', default: false }),
+      Type.Boolean({
+        description: 'Run `apt-get update` first (a change only when no package is named)',
+        default: false,
+      }),
     ),
     cache_valid_time: Defaulted(
       Type.Integer({
         minimum: 0,
-        description: 'Skip the update when the lists are younger than this many seconds (0: always update)',
+        description:
+          'Update the package lists when they are older than this many seconds (implies update_cache; 0: always)',
         default: 0,
       }),
     ),
@@ -60,16 +65,12 @@ const Args = Type.Object(
 /** The arguments as the module receives them (defaults filled in). */
 type Args = ModuleArgs<typeof Args>
 
-/** What gather found. */
-export interface AptFacts {
+/** What gather read (read-only: the package lists are refreshed by the `refresh` step before it). */
+export interface AptState {
   dpkg: Record<string, DpkgState>
   policy: Record<string, AptPolicy>
   /** Packages `apt-get -s autoremove` would remove (only read when `autoremove`). */
   autoremovable: string[]
-  /** Set when the cache was refreshed in gather. */
-  cacheUpdated: boolean
-  /** Set when `update_cache` was asked for but skipped (check mode): unknown names may appear after it. */
-  cacheSkipped?: boolean
 }
 
 const ENV = { DEBIAN_FRONTEND: 'noninteractive' }
@@ -86,17 +87,12 @@ const OPTS = [
 const STAMP = '/var/lib/apt/periodic/update-success-stamp'
 
 /**
- * Seconds since the last successful `apt-get update` (stamp file, else the lists folder); huge when there are no lists.
+ * Read-only: exit 0 when the package lists are older than $1 seconds (stamp file, else the lists folder) or there
+ * are none, 1 when they are younger.
  */
-const CACHE_AGE = sh(
-  `set -- /var/lib/apt/lists/*_Packages*; [ -e "$1" ] || { echo 999999999; exit 0; }
-now=$(date +%s)
-t=$(stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0); echo $((now - t))`,
-  [],
-  {
-    describe: 'age of the apt lists',
-  },
-)
+export const LISTS_OLDER_THAN = `set -- "$1" /var/lib/apt/lists/*_Packages*; [ -e "$2" ] || exit 0
+now=$(date +%s); t=$(stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0)
+[ $((now - t)) -ge "$1" ]`
 const UPDATE = sh(
   `apt-get -q -o DPkg::Lock::Timeout=600 update && mkdir -p ${STAMP.replace(/\/[^/]+$/, '')} && touch ${STAMP}`,
   [],
@@ -106,6 +102,19 @@ const UPDATE = sh(
   },
 )
 
+/** The refresh step: `apt-get update` when `update_cache` (or `cache_valid_time`) asks and the lists are stale. */
+export function aptRefresh(args: Pick<Args, 'update_cache' | 'cache_valid_time'>): Refresh | undefined {
+  if (!args.update_cache && !(args.cache_valid_time > 0)) return undefined
+  const due =
+    args.cache_valid_time > 0
+      ? sh(LISTS_OLDER_THAN, [String(args.cache_valid_time)], {
+          okCodes: [0, 1],
+          describe: `are the package lists older than ${args.cache_valid_time} s`,
+        })
+      : undefined
+  return { describe: 'refresh the package lists', commands: [UPDATE], due }
+}
+
 function specs(args: Args): string[] {
   return toList(args.name)
 }
@@ -114,25 +123,14 @@ export default defineModule({
   name: 'apt',
   summary: 'Install, upgrade or remove Debian packages',
   schema: Args,
-  changedWhen: 'a package is installed, upgraded or removed (dpkg state changes); a cache refresh alone is ok',
+  changedWhen:
+    'a package is installed, upgraded or removed (dpkg state changes); with no package named: the cache was updated',
   check: 'full',
   example: '- apt: { name: [git, make], state: present, update_cache: true, cache_valid_time: 3600 }',
 
-  async gather(args, ctx, io): Promise<AptFacts> {
-    let cacheUpdated = false
-    if (args.update_cache && !ctx.checkMode) {
-      let stale = true
-      if (args.cache_valid_time > 0) {
-        const age = await io.run(CACHE_AGE)
-        stale = !(Number(age.stdout.trim()) < args.cache_valid_time)
-      }
-      if (stale) {
-        const up = await io.run(UPDATE)
-        if (up.rc !== 0)
-          throw new ModuleFailure(`apt-get update failed: ${(up.stderr || up.stdout).trim().slice(-800)}`)
-        cacheUpdated = true
-      }
-    }
+  refresh: (args) => aptRefresh(args),
+
+  async gather(args, _ctx, io): Promise<AptState> {
     const names = specs(args).map((s) => splitSpec(s).name)
     const bad = specs(args).filter((s) => !PKG_SPEC_RE.test(s))
     if (bad.length)
@@ -147,13 +145,7 @@ export default defineModule({
     }
     if (args.autoremove) cmds.push({ argv: ['apt-get', '-s', '-q', 'autoremove'], env: ENV })
     const res = cmds.length ? await io.batch(cmds) : []
-    const facts: AptFacts = {
-      dpkg: {},
-      policy: {},
-      autoremovable: [],
-      cacheUpdated,
-      cacheSkipped: args.update_cache && ctx.checkMode,
-    }
+    const facts: AptState = { dpkg: {}, policy: {}, autoremovable: [] }
     if (names.length) {
       const [dq, pol] = res
       if (pol.rc !== 0) throw new ModuleFailure(`apt-cache policy failed: ${(pol.stderr || pol.stdout).trim()}`)
@@ -164,7 +156,8 @@ export default defineModule({
     return facts
   },
 
-  plan(facts, args) {
+  plan(facts, args, ctx) {
+    const refreshed = ctx.refreshed === 'ran' || ctx.refreshed === 'predicted'
     const install: string[] = []
     const remove: string[] = []
     const changes: string[] = []
@@ -192,7 +185,7 @@ export default defineModule({
         continue
       }
       if (have && (args.state === 'present' || !pol?.candidate || have === pol.candidate)) continue
-      if (!pol?.candidate && facts.cacheSkipped) {
+      if (!pol?.candidate && ctx.refreshed === 'predicted') {
         install.push(name)
         changes.push(`install ${name} (after the cache update skipped in check mode)`)
         continue
@@ -232,6 +225,13 @@ export default defineModule({
       commands.push({ argv: ['apt-get', ...OPTS, 'autoremove'], env: ENV, describe: 'apt-get autoremove' })
       changes.push(...facts.autoremovable.map((p) => `autoremove ${p}`))
     }
-    return { commands, changes, data: { cache_updated: facts.cacheUpdated } }
+    // Ansible: a cache update alone (nothing to install or remove) is a change; next to packages it is not.
+    const cacheOnly = specs(args).length === 0 && !args.autoremove
+    return {
+      commands,
+      changes,
+      changed: cacheOnly ? refreshed : undefined,
+      data: { cache_updated: refreshed },
+    }
   },
 })

@@ -39,6 +39,10 @@ export const MODULES: Record<string, Loader> = {
   script: () => import('./script.js'),
   wait_for_connection: () => import('./wait_for_connection.js'),
   pause: () => import('./pause.js'),
+  setup: () => import('./setup.js'),
+  ping: () => import('./ping.js'),
+  package: () => import('./package.js'),
+  service: () => import('./service.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import systemd, { parseShow, type UnitFacts } from './systemd.js'
-import { gatherOf, moduleArgs, ok, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
+import { runRefresh } from '../engine/refresh.js'
+import systemd, { parseShow, type UnitState } from './systemd.js'
+import { ok, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
 
 // Real `systemctl show NAME -p LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload` output.
 const SHOW_RUNNING =
   'LoadState=loaded\nActiveState=active\nSubState=running\nUnitFileState=enabled\nNeedDaemonReload=no\n'
 const SHOW_UNKNOWN = 'LoadState=not-found\nActiveState=inactive\nSubState=dead\nUnitFileState=\nNeedDaemonReload=no\n'
 
-const u = (o: Partial<UnitFacts> = {}): UnitFacts => ({
+const u = (o: Partial<UnitState> = {}): UnitState => ({
   LoadState: 'loaded',
   ActiveState: 'inactive',
   SubState: 'dead',
@@ -16,7 +17,7 @@ const u = (o: Partial<UnitFacts> = {}): UnitFacts => ({
   ...o,
 })
 const S = (...rest: string[]) => ['systemctl', ...rest]
-type Row = [string, WrittenArgs<typeof systemd>, UnitFacts, { argv?: string[][]; fail?: RegExp; check?: boolean }]
+type Row = [string, Record<string, unknown>, UnitState, { argv?: string[][]; fail?: RegExp; check?: boolean }]
 const rows: Row[] = [
   ['start a stopped unit', { name: 'x', state: 'started' }, u(), { argv: [S('start', '--', 'x')] }],
   ['started is ok when running', { name: 'x', state: 'started' }, u({ ActiveState: 'active' }), { argv: [] }],
@@ -83,23 +84,31 @@ describe('systemd plan', () => {
     expect(parseShow(SHOW_UNKNOWN).LoadState).toBe('not-found')
   })
   it.each(rows)('%s', (_n, args, facts, want) => {
-    const plan = planOf(systemd, facts, args, testCtx({ checkMode: !!want.check }))
+    const plan = systemd.plan(facts, args as never, testCtx({ checkMode: !!want.check }))
     if (want.fail) return expect(plan.fail).toMatch(want.fail)
     expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
   })
 })
 
 describe('systemd gather/apply', () => {
-  it('daemon-reloads before reading the unit, not in check mode', async () => {
+  it('daemon_reload is the refresh step before gather, not run in check mode; gather only reads', async () => {
+    const args = { name: 'x', daemon_reload: true } as never
     const io = scriptedIO([
       [/daemon-reload/, ok()],
       [/show/, ok(SHOW_RUNNING)],
     ])
-    await gatherOf(systemd, { name: 'x', daemon_reload: true }, testCtx(), io)
+    const ctx = testCtx()
+    const step = await runRefresh(systemd.refresh!(args, ctx), ctx, io)
+    expect(step.changes).toEqual(['reload the systemd manager configuration'])
+    const state = await systemd.gather(args, ctx, io)
     expect(io.seen.map((c) => c.argv[1])).toEqual(['daemon-reload', 'show'])
+    expect(systemd.plan(state, args, ctx).commands).toEqual([])
     const io2 = scriptedIO([[/show/, ok(SHOW_RUNNING)]])
-    await gatherOf(systemd, { name: 'x', daemon_reload: true }, testCtx({ checkMode: true }), io2)
-    expect(io2.seen).toHaveLength(1)
+    const check = testCtx({ checkMode: true })
+    expect((await runRefresh(systemd.refresh!(args, check), check, io2)).outcome).toBe('predicted')
+    await systemd.gather(args, check, io2)
+    expect(io2.seen.map((c) => c.argv[1])).toEqual(['show'])
+    expect(systemd.refresh!({ name: 'x' } as never, ctx)).toBeUndefined()
   })
   it('a failed start includes the journal', async () => {
     const io = scriptedIO([
@@ -112,8 +121,8 @@ describe('systemd gather/apply', () => {
         ok('Jan 01 x[1]: boom: config missing\nJan 01 systemd[1]: x.service: Failed\n'),
       ],
     ])
-    const plan = planOf(systemd, u(), { name: 'x', state: 'started' }, testCtx())
-    const r = await systemd.apply!(plan, moduleArgs(systemd, { name: 'x', state: 'started' }), testCtx(), io)
+    const plan = systemd.plan(u(), { name: 'x', state: 'started' } as never, testCtx())
+    const r = await systemd.apply!(plan, { name: 'x', state: 'started' } as never, testCtx(), io)
     expect(r.fail).toMatch(
       /start -- x failed \(exit 1\): Job for x.service failed[^]*Last journal lines of x:\n.*boom: config missing/,
     )
@@ -124,8 +133,8 @@ describe('systemd gather/apply', () => {
       [/show -p ActiveState,SubState/, ok('ActiveState=failed\nSubState=failed\n')],
       [/^journalctl/, ok('x: exited 1\n')],
     ])
-    const plan = planOf(systemd, u(), { name: 'x', state: 'started' }, testCtx())
-    const r = await systemd.apply!(plan, moduleArgs(systemd, { name: 'x', state: 'started' }), testCtx(), io)
+    const plan = systemd.plan(u(), { name: 'x', state: 'started' } as never, testCtx())
+    const r = await systemd.apply!(plan, { name: 'x', state: 'started' } as never, testCtx(), io)
     expect(r.fail).toMatch(/x failed right after starting \(failed\/failed\)[^]*x: exited 1/)
   })
   it('a successful start is changed', async () => {
@@ -133,8 +142,8 @@ describe('systemd gather/apply', () => {
       [/ start /, ok()],
       [/show -p ActiveState,SubState/, ok('ActiveState=active\nSubState=running\n')],
     ])
-    const plan = planOf(systemd, u(), { name: 'x', state: 'started' }, testCtx())
-    expect(await systemd.apply!(plan, moduleArgs(systemd, { name: 'x', state: 'started' }), testCtx(), io)).toEqual({
+    const plan = systemd.plan(u(), { name: 'x', state: 'started' } as never, testCtx())
+    expect(await systemd.apply!(plan, { name: 'x', state: 'started' } as never, testCtx(), io)).toEqual({
       changed: true,
     })
   })

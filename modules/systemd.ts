@@ -1,7 +1,8 @@
 /**
  * systemd: start, stop, restart or reload a unit, enable/disable it, mask/unmask it. started/stopped act only
- * when needed; restarted/reloaded always act. `daemon_reload` runs before the facts are read and is not a
- * change by itself. A unit that fails to start fails the task with its last journal lines.
+ * when needed; restarted/reloaded always act. `daemon_reload` is the refresh step "reload the systemd manager
+ * configuration", run before gather reads the unit (never in check mode); as in Ansible it is not a change by
+ * itself. A unit that fails to start fails the task with its last journal lines.
  *
  * @example
  * ```yaml
@@ -10,7 +11,7 @@
  */
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
-import { defineModule, ModuleFailure } from '../engine/module.js'
+import { defineModule, ModuleFailure, type Refresh } from '../engine/module.js'
 import type { Command, CommandResult } from '../engine/types.js'
 import type { HostIO } from '../engine/module.js'
 import { badArg, lastLines } from './lib/argvalues.js'
@@ -29,7 +30,10 @@ const Args = Type.Object(
     enabled: Type.Optional(Type.Boolean({ description: 'Start the unit at boot' })),
     masked: Type.Optional(Type.Boolean({ description: 'Mask the unit (it cannot be started at all)' })),
     daemon_reload: Defaulted(
-      Type.Boolean({ description: 'Run `systemctl daemon-reload` first (not a change by itself)', default: false }),
+      Type.Boolean({
+        description: 'Run `systemctl daemon-reload` first (not a change by itself; not run in check mode)',
+        default: false,
+      }),
     ),
     scope: Defaulted(
       Type.Union([Type.Literal('system'), Type.Literal('user')], {
@@ -45,7 +49,7 @@ const Args = Type.Object(
 type Args = ModuleArgs<typeof Args>
 
 /** The unit's state from `systemctl show`. */
-export interface UnitFacts {
+export interface UnitState {
   LoadState: string
   ActiveState: string
   SubState: string
@@ -56,8 +60,8 @@ export interface UnitFacts {
 }
 
 /** Parse `systemctl show -p …` output (`Key=value` lines, any order). */
-export function parseShow(stdout: string): UnitFacts {
-  const f: UnitFacts = { LoadState: '', ActiveState: '', SubState: '', UnitFileState: '', NeedDaemonReload: '' }
+export function parseShow(stdout: string): UnitState {
+  const f: UnitState = { LoadState: '', ActiveState: '', SubState: '', UnitFileState: '', NeedDaemonReload: '' }
   for (const line of stdout.split('\n')) {
     const i = line.indexOf('=')
     if (i > 0) (f as unknown as Record<string, string>)[line.slice(0, i)] = line.slice(i + 1).trim()
@@ -68,10 +72,19 @@ export function parseShow(stdout: string): UnitFacts {
 const ENABLED = new Set(['enabled', 'enabled-runtime', 'alias'])
 const UNCHANGEABLE = new Set(['static', 'generated', 'transient', 'indirect'])
 
-function ctl(args: Args, ...rest: string[]): Command {
+function ctl(args: Pick<Args, 'scope'>, ...rest: string[]): Command {
   return {
     argv: ['systemctl', ...(args.scope === 'user' ? ['--user'] : []), ...rest],
     describe: `systemctl ${rest.join(' ')}`,
+  }
+}
+
+/** The refresh step: `systemctl daemon-reload` when `daemon_reload` asks. */
+export function systemdRefresh(args: Pick<Args, 'daemon_reload' | 'scope'>): Refresh | undefined {
+  if (!args.daemon_reload) return undefined
+  return {
+    describe: 'reload the systemd manager configuration',
+    commands: [{ ...ctl(args, 'daemon-reload'), describe: 'systemctl daemon-reload' }],
   }
 }
 
@@ -84,12 +97,10 @@ export default defineModule({
   check: 'full',
   example: '- systemd: { name: nix-daemon, state: started, enabled: true }',
 
-  async gather(args, ctx, io): Promise<UnitFacts> {
+  refresh: (args) => systemdRefresh(args),
+
+  async gather(args, _ctx, io): Promise<UnitState> {
     if (badArg(args.name)) throw new ModuleFailure(`not a unit name: ${JSON.stringify(args.name)}`)
-    if (args.daemon_reload && !ctx.checkMode) {
-      const r = await io.run(ctl(args, 'daemon-reload'))
-      if (r.rc !== 0) throw new ModuleFailure(`systemctl daemon-reload failed: ${(r.stderr || r.stdout).trim()}`)
-    }
     const r = await io.run(
       ctl(args, 'show', '-p', 'LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload', '--', args.name),
     )

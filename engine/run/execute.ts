@@ -10,7 +10,7 @@ import { evalCondition } from '../expr.js'
 import type { ModuleArgs } from '../argtypes.js'
 import { ModuleFailure, type HostIO, type ModuleContext, type ModuleDef } from '../module.js'
 import { renderTemplateFile, renderValue } from '../template.js'
-import type { FileDiff, Vars } from '../types.js'
+import type { FileDiff, HostFacts, Vars } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { retryingIO, taskIO, type TaskExec } from './hosts.js'
 import { jobId, runDetached } from './async.js'
@@ -28,6 +28,8 @@ export interface Outcome {
   setFacts?: Vars
   /** `delegate_facts`: the host `setFacts` belong to (default: the task's own). */
   factsHost?: string
+  /** New host facts (`setup`). */
+  facts?: HostFacts
 }
 
 /** Render a task's arguments; arguments marked `shellTemplate` quote every `{{ }}` value for the shell. */
@@ -156,6 +158,7 @@ function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars,
     diff: changed && diffMode ? plan.diff : undefined, // --diff, or the task's/block's/play's `diff`
     changes: plan.changes,
     setFacts: failed ? undefined : plan.setFacts,
+    facts: failed ? undefined : plan.facts,
   }
 }
 

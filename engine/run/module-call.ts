@@ -15,7 +15,8 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { ModuleArgs } from '../argtypes.js'
 import { resolveArgs } from '../load/args.js'
-import type { HostIO, ModuleContext, ModuleDef, Plan } from '../module.js'
+import { ModuleFailure, type HostIO, type ModuleContext, type ModuleDef, type Plan } from '../module.js'
+import { runRefresh } from '../refresh.js'
 import type { Command, CommandResult, SourcePos } from '../types.js'
 
 /** Where arguments given outside a playbook (a test, a library caller) are reported. */
@@ -38,7 +39,8 @@ export type RunCommand = (cmd: Command) => Promise<CommandResult>
 
 /** What one module call did. */
 export interface ModuleRun<F> {
-  facts: F
+  /** What the module's gather read (its state). */
+  state: F
   plan: Plan
   /** The results of the plan's commands that ran, in order (none in check mode). */
   results: CommandResult[]
@@ -51,8 +53,8 @@ export interface ModuleRun<F> {
 }
 
 /**
- * Call a module: gather, plan, and unless `ctx.checkMode`, apply. A `ModuleFailure` or `HostError` from the module
- * is thrown to the caller.
+ * Call a module: its refresh step (never in check mode), gather (read-only), plan, and unless `ctx.checkMode`,
+ * apply. A `ModuleFailure` or `HostError` from the module is thrown to the caller.
  */
 export async function runModule<S extends TSchema, F>(
   def: ModuleDef<S, F>,
@@ -61,10 +63,13 @@ export async function runModule<S extends TSchema, F>(
   io: HostIO,
   runCommand: RunCommand = (cmd) => io.run(cmd),
 ): Promise<ModuleRun<F>> {
-  const facts = await def.gather(args, ctx, io)
-  const plan = def.plan(facts, args, ctx)
+  const step = await runRefresh(def.refresh?.(args, ctx), ctx, io)
+  if (step.fail) throw new ModuleFailure(step.fail)
+  const state = await def.gather(args, ctx, io)
+  const plan = def.plan(state, args, ctx)
+  if (step.changes.length) plan.changes = [...step.changes, ...(plan.changes ?? [])]
   const out: ModuleRun<F> = {
-    facts,
+    state,
     plan,
     results: [],
     changed: plan.changed ?? plan.commands.length > 0,
@@ -75,7 +80,7 @@ export async function runModule<S extends TSchema, F>(
   if (out.failed || plan.skip !== undefined) return out // a plan that skips runs nothing
   if (ctx.checkMode) {
     // controller-only modules (set_fact, assert, …) have nothing to run: their result is the same in check mode
-    if (def.after && def.controllerOnly) Object.assign(out.data, (await def.after(facts, args, [], ctx, io)).data)
+    if (def.after && def.controllerOnly) Object.assign(out.data, (await def.after(state, args, [], ctx, io)).data)
     return out
   }
   if (def.apply) {
@@ -97,7 +102,7 @@ export async function runModule<S extends TSchema, F>(
     }
   }
   if (def.after) {
-    const a = await def.after(facts, args, out.results, ctx, io)
+    const a = await def.after(state, args, out.results, ctx, io)
     out.data = { ...out.data, ...a.data }
     out.changed = a.changed ?? out.changed
     if (a.fail) out.failed = a.fail

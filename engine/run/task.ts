@@ -5,6 +5,7 @@
 import type { Task } from '../ast.js'
 import { HostError, UserError } from '../errors.js'
 import { evalCondition } from '../expr.js'
+import { factsToVars } from '../facts.js'
 import { markUnsafe, renderValue } from '../template.js'
 import type { FileDiff, TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
@@ -94,7 +95,7 @@ async function runTaskOnce(
         continue
       }
       results.push({ ...out.data, ...base, status: out.status })
-      if (out.setFacts) setFacts(rc, host, out)
+      if (out.setFacts || out.facts) setFacts(rc, host, out)
       if (out.status === 'changed') changed = true
       if (out.diff) diffs.push(...out.diff)
       if (out.status === 'failed') failed = failed ?? `item ${label}: ${out.msg}`
@@ -209,6 +210,11 @@ function register(rc: RunContext, task: Task, host: string, data: Record<string,
 function setFacts(rc: RunContext, host: string, out: Outcome): void {
   const st = rc.states.get(out.factsHost ?? host)
   if (st && out.setFacts) Object.assign(st.hostFacts, out.setFacts)
+  // `setup` read the host facts again: they replace the host's facts.*, ansible_* and ansible_facts
+  if (st && out.facts) {
+    st.facts = out.facts
+    st.factVars = markUnsafe(factsToVars(out.facts))
+  }
 }
 
 function skipped(host: string, reason: string): TaskResult & { status: 'skipped' } {
@@ -223,7 +229,7 @@ function failedResult(rc: RunContext, task: Task, host: string, msg: string, ign
 
 function toResult(rc: RunContext, task: Task, host: string, out: Outcome, noLog: boolean, ignore: boolean): TaskResult {
   if (out.status !== 'unreachable') register(rc, task, host, out.data)
-  if (out.setFacts) setFacts(rc, host, out)
+  if (out.setFacts || out.facts) setFacts(rc, host, out)
   const data = noLog ? { censored: CENSORED, changed: out.data.changed } : out.data
   const msg = noLog && out.msg ? CENSORED : out.msg
   switch (out.status) {

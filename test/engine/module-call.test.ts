@@ -67,7 +67,7 @@ describe('moduleArgs: the one resolution', () => {
 describe('runModule: gather → plan → apply → after', () => {
   test('runs the commands in order and hands their results to after', async () => {
     const r = await runModule(echo, moduleArgs(echo, { words: ['a', 'b'], loud: true }), testCtx(), localIO())
-    expect(r.facts.seen.prefix).toBe('> ')
+    expect(r.state.seen.prefix).toBe('> ')
     expect(r.results.map((x) => x.stdout)).toEqual(['> a', '> b'])
     expect(r).toMatchObject({ changed: true, failed: undefined, data: { planned: 2, ran: 2, out: ['> A', '> B'] } })
   })

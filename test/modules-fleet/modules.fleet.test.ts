@@ -162,6 +162,29 @@ describe.skipIf(!can.ok)(`modules on the fleet (${can.ok ? 'fleet' : can.why})`,
     300_000,
   )
 
+  it('service maps to systemd and package to apt; daemon_reload is a step that changes nothing', async () => {
+    writeFileSync(
+      join(dir, 'generic.yml'),
+      `- hosts: all
+  become: true
+  gather_facts: false
+  tasks:
+    - service: { name: tsdemo, state: started, enabled: true, daemon_reload: true }
+    - package: { name: make, state: present }
+    - service: { name: tsdemo, state: restarted }
+`,
+    )
+    const pid = () => onNode(['systemctl', 'show', '-p', 'MainPID', '--value', 'tsdemo'])
+    const before = await pid()
+    const checked = await run('generic.yml', '--check')
+    expect(checked.tasks.map((t) => t.status)).toEqual(['ok', 'ok', 'changed'])
+    expect(await pid()).toBe(before)
+    const r = await run('generic.yml')
+    expect(r.rc, explain(r)).toBe(0)
+    expect(r.tasks.map((t) => t.status)).toEqual(['ok', 'ok', 'changed'])
+    expect(await pid()).not.toBe(before)
+  }, 300_000)
+
   it('fails clearly: a unit that fails to start, with its journal lines', async () => {
     writeFileSync(
       join(dir, 'bad-unit.yml'),

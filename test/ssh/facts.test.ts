@@ -16,6 +16,7 @@ user=pi
 home=/home/pi
 pid1=systemd
 systemd_run=1
+pkg_mgr=apt
 machine_id=0123456789abcdef0123456789abcdef
 boot_id=4d2c9f0e-1111-2222-3333-444455556666
 debian_version=12.5
@@ -61,6 +62,7 @@ describe('parseFacts', () => {
       kernel: '6.1.0-rpi7-rpi-v8',
       distribution: { id: 'debian', version: '12.5', major_version: '12', codename: 'bookworm', like: '' },
       init: 'systemd',
+      pkg_mgr: 'apt',
       memtotal_mb: 3793,
       processor_count: 4,
       machine_id: '0123456789abcdef0123456789abcdef',
@@ -85,6 +87,9 @@ describe('parseFacts', () => {
     const v = factsToVars(f)
     expect(v.ansible_distribution).toBe('Debian')
     expect(v.ansible_os_family).toBe('Debian')
+    expect(v.facts).toBe(f)
+    expect(v.ansible_facts).toMatchObject({ distribution: 'Debian', os_family: 'Debian', architecture: 'armv6l' })
+    expect(v.ansible_facts).toHaveProperty('pkg_mgr', '')
   })
 
   it('testing/sid: debian_version is not a number, VERSION_ID is used', () => {
@@ -154,5 +159,6 @@ describe('the fact script on this machine', () => {
     expect(f.distribution.id).toBe(sh('. /etc/os-release; echo "$ID"'))
     expect(f.distribution.codename).toBe(sh('. /etc/os-release; echo "$VERSION_CODENAME"'))
     expect(f.memtotal_mb).toBe(Math.floor(Number(sh("awk '/MemTotal/ {print $2}' /proc/meminfo")) / 1024))
+    expect(f.pkg_mgr).toBe('apt') // this machine is Debian
   })
 })

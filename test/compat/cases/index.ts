@@ -4,8 +4,9 @@ import { CONNECT } from './connect.js'
 import { CORE } from './core.js'
 import { FILES } from './files.js'
 import { FLOW } from './flow.js'
+import { GATHER } from './gather.js'
 import { REUSE } from './reuse.js'
 import { ROLES } from './roles.js'
 import { TRANSFER } from './transfer.js'
 
-export const CASES: CompatCase[] = [...CORE, ...FILES, ...FLOW, ...ROLES, ...CONNECT, ...TRANSFER, ...REUSE]
+export const CASES: CompatCase[] = [...CORE, ...FILES, ...FLOW, ...ROLES, ...CONNECT, ...TRANSFER, ...REUSE, ...GATHER]

@@ -1,0 +1,77 @@
+/**
+ * package: install or remove packages with the host's own package manager, as Ansible's generic module does.
+ * tsplay knows one backend, `apt`: on a Debian-family host the task runs as `apt` with the same arguments
+ * (`update_cache` and the other apt arguments pass through). The manager comes from the host facts
+ * (`ansible_pkg_mgr`), or from a read-only probe when the play did not gather facts; another manager fails the
+ * task with its name.
+ *
+ * @example
+ * ```yaml
+ * - package: { name: [git, make], state: present }
+ * - package: { name: nginx, state: absent, use: apt }
+ * ```
+ */
+import { Type } from '@sinclair/typebox'
+import type { ModuleArgs } from '../engine/argtypes.js'
+import { sh } from '../engine/commands.js'
+import { PKG_MGRS } from '../engine/facts.js'
+import { defineModule, ModuleFailure, type ModuleContext, type HostIO } from '../engine/module.js'
+import apt, { type AptState } from './apt.js'
+
+const Args = Type.Object(
+  {
+    ...apt.schema.properties,
+    name: Type.Union([Type.String(), Type.Array(Type.String())], {
+      description: 'Package name(s); `pkg=version` pins a version; a comma-separated string is a list',
+    }),
+    use: Type.Optional(
+      Type.Union([Type.Literal('auto'), Type.Literal('apt')], {
+        description: "The package manager: `auto` (the host's, from the facts or a probe) or `apt`",
+        default: 'auto',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+type Args = ModuleArgs<typeof Args>
+
+/** Read-only: the first package manager on the host's PATH. */
+const WHICH = sh(
+  `for x in ${PKG_MGRS}; do if command -v "\${x%%:*}" >/dev/null 2>&1; then echo "\${x#*:}"; exit 0; fi; done`,
+  [],
+  { describe: 'which package manager' },
+)
+
+/** The arguments for the apt backend: everything but `use`. */
+function aptArgs(args: Args): ModuleArgs<typeof apt.schema> {
+  const { use: _use, ...rest } = args
+  return rest
+}
+
+/** The host's package manager: `use`, else the host facts, else a read-only probe. */
+async function manager(args: Args, ctx: ModuleContext, io: HostIO): Promise<string> {
+  if (args.use && args.use !== 'auto') return args.use
+  if (ctx.facts?.pkg_mgr) return ctx.facts.pkg_mgr
+  return (await io.run(WHICH)).stdout.trim()
+}
+
+export default defineModule({
+  name: 'package',
+  summary: "Install or remove packages with the host's package manager (apt)",
+  schema: Args,
+  changedWhen: 'as `apt`: a package is installed, upgraded or removed',
+  check: 'full',
+  example: '- package: { name: [git, make], state: present }',
+  refresh: (args: Args, ctx) => apt.refresh!(aptArgs(args), ctx),
+  async gather(args: Args, ctx, io): Promise<AptState> {
+    const pm = await manager(args, ctx, io)
+    if (pm !== 'apt')
+      throw new ModuleFailure(
+        pm
+          ? `package: this host uses ${pm}; tsplay's package module knows apt only`
+          : 'package: no known package manager on the host (tsplay knows apt)',
+      )
+    return apt.gather(aptArgs(args), ctx, io)
+  },
+  plan: (state, args: Args, ctx) => apt.plan(state, aptArgs(args), ctx),
+})

@@ -1,0 +1,49 @@
+import type { ModuleArgs } from '../engine/argtypes.js'
+import { describe, expect, it } from 'vitest'
+import { resolveArgs } from '../engine/load/args.js'
+import type { HostFacts } from '../engine/types.js'
+import service from './service.js'
+import { ok, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
+
+const args = (raw: Record<string, unknown>) =>
+  resolveArgs(service, raw, { file: 'pb.yml', line: 1, col: 1 }) as ModuleArgs<typeof service.schema>
+const init = (name: string) => ({ facts: { init: name } as HostFacts })
+
+const RUNNING = 'LoadState=loaded\nActiveState=active\nSubState=running\nUnitFileState=disabled\nNeedDaemonReload=no\n'
+const S = (...rest: string[]) => ['systemctl', ...rest]
+
+type Row = [string, Record<string, unknown>, Partial<ReturnType<typeof testCtx>>, number, RegExp | string[][]]
+const rows: Row[] = [
+  ['started when running is ok', { name: 'x', state: 'started' }, init('systemd'), 0, []],
+  ['reloaded reloads a running unit', { name: 'x', state: 'reloaded' }, init('systemd'), 0, [S('reload', '--', 'x')]],
+  ['restarted always acts', { name: 'x', state: 'restarted' }, {}, 0, [S('restart', '--', 'x')]],
+  ['enabled enables', { name: 'x', enabled: true }, {}, 0, [S('enable', '--', 'x')]],
+  ['stopped stops', { name: 'x', state: 'stopped', use: 'systemd' }, {}, 1, [S('stop', '--', 'x')]],
+  ['a sysvinit host fails with its manager', { name: 'x', state: 'started' }, init('sysvinit'), 0, /is sysvinit/],
+  ['no systemd found by the probe', { name: 'x', state: 'started' }, {}, 1, /is not systemd/],
+]
+
+describe('service maps to systemd', () => {
+  it.each(rows)('%s', async (_n, raw, ctxOver, probeRc, want) => {
+    const io = scriptedIO([
+      [/run\/systemd\/system/, { rc: probeRc, stdout: '', stderr: '' }],
+      [/^systemctl show/, ok(RUNNING)],
+    ])
+    const ctx = testCtx(ctxOver)
+    const a = args(raw)
+    const state = service.gather(a, ctx, io)
+    if (want instanceof RegExp) return expect(state).rejects.toThrow(want)
+    expect(service.plan(await state, a, ctx).commands.map((c) => c.argv)).toEqual(want)
+  })
+  it('daemon_reload is the refresh step', () => {
+    const step = service.refresh!(args({ name: 'x', state: 'started', daemon_reload: true }), testCtx())
+    expect(step?.commands.map((c) => c.argv)).toEqual([S('daemon-reload')])
+  })
+  it.each([
+    [{ name: 'x' }, /one of.*state.*enabled|state.*enabled/],
+    [{ name: 'x', state: 'running' }, /state/],
+    [{ state: 'started' }, /name/],
+  ])('refuses %j before any host is contacted', (raw, msg) => {
+    expect(() => args(raw)).toThrow(msg)
+  })
+})

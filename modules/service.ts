@@ -1,0 +1,72 @@
+/**
+ * service: start, stop, restart or reload a service and enable it at boot, as Ansible's generic module does.
+ * tsplay knows one backend, systemd: on a systemd host the task runs as `systemd` (started/stopped act only when
+ * needed, restarted/reloaded always act; `daemon_reload` is its refresh step, not a change by itself). The
+ * service manager comes from the host facts (`ansible_service_mgr`), or from a read-only probe when the play did
+ * not gather facts; another manager fails the task with its name.
+ *
+ * @example
+ * ```yaml
+ * - service: { name: nginx, state: started, enabled: true }
+ * - service: { name: nginx, state: reloaded }
+ * ```
+ */
+import { Type } from '@sinclair/typebox'
+import type { ModuleArgs } from '../engine/argtypes.js'
+import { argRules } from '../engine/argrules.js'
+import { sh } from '../engine/commands.js'
+import { defineModule, ModuleFailure, type HostIO, type ModuleContext } from '../engine/module.js'
+import systemd, { type UnitState } from './systemd.js'
+
+const Args = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: 'Service name (`.service` is assumed without a suffix)' }),
+    state: systemd.schema.properties.state,
+    enabled: Type.Optional(Type.Boolean({ description: 'Start the service at boot' })),
+    daemon_reload: systemd.schema.properties.daemon_reload,
+    use: Type.Optional(
+      Type.Union([Type.Literal('auto'), Type.Literal('systemd')], {
+        description: "The service manager: `auto` (the host's, from the facts or a probe) or `systemd`",
+        default: 'auto',
+      }),
+    ),
+  },
+  { additionalProperties: false, ...argRules({ required_one_of: [['state', 'enabled']] }) },
+)
+type Args = ModuleArgs<typeof Args>
+
+/** Read-only: is systemd the running service manager. */
+const IS_SYSTEMD = sh('[ -d /run/systemd/system ]', [], { okCodes: [0, 1], describe: 'is systemd running' })
+
+/** The arguments for the systemd backend. */
+function unitArgs(args: Args): ModuleArgs<typeof systemd.schema> {
+  const { use: _use, ...rest } = args
+  return { ...rest, scope: 'system', no_block: false }
+}
+
+/** The host's service manager: `use`, else the host facts, else a read-only probe. */
+async function manager(args: Args, ctx: ModuleContext, io: HostIO): Promise<string> {
+  if (args.use && args.use !== 'auto') return args.use
+  if (ctx.facts?.init) return ctx.facts.init
+  return (await io.run(IS_SYSTEMD)).rc === 0 ? 'systemd' : 'not systemd'
+}
+
+export default defineModule({
+  name: 'service',
+  summary: 'Start, stop, restart, reload or enable a service (systemd)',
+  schema: Args,
+  changedWhen: 'as `systemd`: the service is started, stopped, restarted, reloaded, enabled or disabled',
+  check: 'full',
+  example: '- service: { name: nginx, state: started, enabled: true }',
+  refresh: (args: Args, ctx) => systemd.refresh!(unitArgs(args), ctx),
+  async gather(args: Args, ctx, io): Promise<UnitState> {
+    const sm = await manager(args, ctx, io)
+    if (sm !== 'systemd')
+      throw new ModuleFailure(
+        `service: the host's service manager is ${sm}; tsplay's service module knows systemd only`,
+      )
+    return systemd.gather(unitArgs(args), ctx, io)
+  },
+  plan: (state, args: Args, ctx) => systemd.plan(state, unitArgs(args), ctx),
+  apply: (plan, args: Args, ctx, io) => systemd.apply!(plan, unitArgs(args), ctx, io),
+})

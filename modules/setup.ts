@@ -1,0 +1,78 @@
+/**
+ * setup: read the host facts again (as `gather_facts` does at the start of a play) and replace the host's
+ * `facts.*`, `ansible_*` and `ansible_facts` with them: after a task changed the host (a new package, a new
+ * hostname), or in a play with `gather_facts: false`. The registered result holds `ansible_facts` with Ansible's
+ * `ansible_*` names, limited by `filter`. tsplay reads one set of facts in one round trip whatever
+ * `gather_subset` says; the subset names are checked and accepted.
+ *
+ * @example
+ * ```yaml
+ * - setup:
+ * - setup: { filter: ["ansible_distribution*"] }
+ *   register: os
+ * ```
+ */
+import { Type } from '@sinclair/typebox'
+import type { ModuleArgs } from '../engine/argtypes.js'
+import { ansibleFactVars, gatherFacts } from '../engine/facts.js'
+import { defineModule, ModuleFailure } from '../engine/module.js'
+import type { HostFacts } from '../engine/types.js'
+import { toList } from './lib/argvalues.js'
+
+const Strings = (description: string, dflt: string[]) =>
+  Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description, default: dflt }))
+
+const Args = Type.Object(
+  {
+    gather_subset: Strings(
+      'Accepted for Ansible compatibility (`all`, `min`, `!all`, `hardware`, `network`, …): tsplay always reads ' +
+        'its one set of facts',
+      ['all'],
+    ),
+    filter: Strings('Shell-style patterns (`ansible_distribution*`): only matching facts are registered', []),
+    gather_timeout: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Accepted for Ansible compatibility', default: 10 }),
+    ),
+  },
+  { additionalProperties: false },
+)
+type Args = ModuleArgs<typeof Args>
+
+/** Ansible's subset names (each may be negated with `!`). */
+const SUBSET = /^!?(all|min|hardware|network|virtual|ohai|facter|[a-z][a-z0-9_]*)$/
+
+/** A shell-style pattern (`*`, `?`, `[…]`) as a regular expression over a whole name. */
+export function globRegExp(pattern: string): RegExp {
+  const body = pattern
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
+  return new RegExp(`^${body}$`)
+}
+
+/** The `ansible_*` facts whose names match one of `patterns` (all when there are none). */
+export function filterFacts(facts: Record<string, unknown>, patterns: string[]): Record<string, unknown> {
+  if (patterns.length === 0) return facts
+  const res = patterns.map(globRegExp)
+  return Object.fromEntries(Object.entries(facts).filter(([k]) => res.some((re) => re.test(k))))
+}
+
+export default defineModule({
+  name: 'setup',
+  summary: 'Read the host facts again (facts.*, ansible_*, ansible_facts)',
+  schema: Args,
+  changedWhen: 'never',
+  check: 'full',
+  example: '- setup: { filter: ["ansible_distribution*"] }',
+  async gather(raw: Args, _ctx, io): Promise<HostFacts> {
+    const bad = toList(raw.gather_subset).filter((s) => !SUBSET.test(s))
+    if (bad.length) throw new ModuleFailure(`Bad subset '${bad[0]}' given to gather_subset`)
+    return gatherFacts(io).catch((e: unknown) => {
+      throw new ModuleFailure(e instanceof Error ? e.message : String(e))
+    })
+  },
+  plan(facts, raw: Args) {
+    const filter = toList(raw.filter)
+    return { commands: [], changed: false, facts, data: { ansible_facts: filterFacts(ansibleFactVars(facts), filter) } }
+  },
+})

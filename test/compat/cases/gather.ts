@@ -1,0 +1,55 @@
+/**
+ * Agreement cases for the modules around host facts and refreshing: `ping`, `setup` (what Ansible's `ping` and
+ * `gathering_facts` targets pin down), and apt's `update_cache` and `package` in check mode: the refresh step
+ * neither engine runs (changed when the lists are older than `cache_valid_time`, ok when younger). A real `package`
+ * run needs root on the target for Ansible's apt (the dpkg lock), which the loopback target user lacks: the fleet
+ * test (test/modules-fleet) runs package and service for real.
+ */
+import type { CompatCase } from '../harness.js'
+
+const play = (name: string, tasks: string) => `- hosts: ${name}\n  gather_facts: false\n  tasks:\n${tasks}`
+
+export const GATHER: CompatCase[] = [
+  {
+    name: 'ping_setup',
+    covers: 'ping, gathering_facts',
+    files: {
+      'main.yml': play(
+        'ping_setup',
+        `
+    - ping:
+    - ping: { data: hello }
+      register: p
+    - assert: { that: ["p.ping == 'hello'", p is not changed] }
+    - ping: { data: crash }
+      ignore_errors: true
+    - setup: { filter: "ansible_distribution*" }
+    - assert:
+        that:
+          - ansible_distribution == 'Debian'
+          - ansible_distribution_release | length > 0
+          - ansible_facts.distribution == 'Debian'
+    - setup: { gather_subset: ["!all", "min"] }
+    - debug: { msg: "a Debian host" }
+      when: ansible_facts.os_family == 'Debian' and ansible_os_family == 'Debian'
+    - copy: { content: "{{ ansible_architecture }}\\n", dest: "{{ root }}/arch", mode: "0644" }
+`,
+      ),
+    },
+  },
+  {
+    name: 'refresh_check',
+    covers: 'apt update_cache in check mode',
+    flags: ['--check'],
+    files: {
+      'main.yml': play(
+        'refresh_check',
+        `
+    - apt: { update_cache: true, cache_valid_time: 1 }
+    - apt: { update_cache: true, cache_valid_time: 999999999 }
+    - package: { name: coreutils, state: present }
+`,
+      ),
+    },
+  },
+]

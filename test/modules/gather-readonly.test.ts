@@ -1,0 +1,174 @@
+/**
+ * Every module's `gather` only reads: each module's gather is called with arguments that reach every branch (in
+ * normal and check mode, with and without --diff), every command it sends is recorded, and each must be one of
+ * the known read-only commands below. Refreshing state (`apt-get update`, `systemctl daemon-reload`) is the
+ * module's `refresh` step instead, which the same checker finds not read-only.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { HostIO, ModuleDef } from '../../engine/module.js'
+import { resolveArgs } from '../../engine/load/args.js'
+import type { Command, CommandResult } from '../../engine/types.js'
+import { MODULES } from '../../modules/registry.js'
+import { testCtx } from '../helpers/module-ctx.js'
+
+/** Programs that never change the host, with the arguments that keep them read-only. */
+const READ_ONLY: Record<string, (argv: readonly string[]) => boolean> = {
+  'dpkg-query': () => true,
+  'apt-cache': (a) => ['policy', 'show', 'madison'].includes(a[1]),
+  'apt-get': (a) => a.includes('-s'),
+  systemctl: (a) => a.filter((x) => x !== '--user')[1] === 'show',
+  getent: () => true,
+  cat: () => true,
+  true: () => true,
+  id: () => true,
+  git: (a) => a[1] === 'ls-remote',
+  psql: () => true,
+  sh: (a) => a[1] === '-c' && readOnlyScript(a[2]),
+}
+
+/** Shell words and redirections that change something. */
+const WRITES =
+  /\b(apt-get\s+(?!-s)|apt\s+(install|update)|update\b|daemon-reload|mkdir|touch|rm|rmdir|mv|cp|ln|chmod|chown|tee|dd|truncate|useradd|usermod|groupadd|install\s|sed\s+-i|git\s+(clone|fetch|checkout|reset|pull))|>(?!\s*\/dev\/null|&)/
+
+/** A constant sh script is read-only when it has none of the writing words (temporary-file cleanups aside). */
+function readOnlyScript(script: string): boolean {
+  return !WRITES.test(script)
+}
+
+/** SQL that only reads. */
+const SQL_WRITES = /\b(INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|GRANT|REVOKE|TRUNCATE|COMMENT)\b/i
+
+/** Whether a command only reads. */
+export function isReadOnly(cmd: Command): boolean {
+  const check = READ_ONLY[cmd.argv[0]]
+  if (!check || !check(cmd.argv)) return false
+  if (cmd.argv[0] === 'psql' && SQL_WRITES.test(String(cmd.stdin ?? ''))) return false
+  return true
+}
+
+/** Module → argument sets that together reach every command its gather can send. */
+const CASES: Record<string, Record<string, unknown>[]> = {
+  command: [{ cmd: 'true', creates: '/x', removes: '/y' }],
+  shell: [{ cmd: 'true', creates: '/x', removes: '/y' }],
+  copy: [
+    { content: 'x', dest: '/etc/motd' },
+    { src: 'fixture.txt', dest: '/etc/' },
+  ],
+  template: [{ src: 'fixture.txt', dest: '/etc/motd' }],
+  file: [
+    { path: '/tmp/x', state: 'directory', recurse: true, mode: '0755' },
+    { path: '/tmp/x', src: '/tmp/y', state: 'link' },
+    { path: '/tmp/x', state: 'touch', modification_time: '202401011200.00' },
+  ],
+  lineinfile: [{ path: '/etc/x', line: 'a' }],
+  stat: [{ path: '/etc/x', get_checksum: true }],
+  debug: [{ msg: 'x' }],
+  set_fact: [{ x: 1 }],
+  assert: [{ that: ['true'] }],
+  fail: [{ msg: 'x' }],
+  wait_for: [{ path: '/tmp/x', timeout: 1 }],
+  apt: [
+    { name: ['git', 'make'], update_cache: true, cache_valid_time: 3600, autoremove: true },
+    { update_cache: true },
+  ],
+  git: [
+    { repo: '/srv/repo.git', dest: '/opt/app', version: 'main' },
+    { repo: '/srv/repo.git', dest: '/opt/app', version: '0123456789abcdef0123456789abcdef01234567' },
+  ],
+  make: [{ chdir: '/opt/app', target: 'all', creates: '/opt/app/x' }],
+  systemd: [{ name: 'nix-daemon', state: 'restarted', enabled: true, daemon_reload: true }],
+  postgres_user: [{ name: 'hydra', password: 'x', role_attr_flags: 'LOGIN' }],
+  postgres_db: [{ name: 'hydra', owner: 'hydra', extensions: ['pg_trgm'] }],
+  hydra_create_user: [{ name: 'admin', password: 'x', roles: ['admin'] }],
+  user: [{ name: 'u', password: '$6$x$y', groups: ['users'] }],
+  group: [{ name: 'g' }],
+  reboot: [{}],
+  validate_argument_spec: [{ argument_spec: {}, provided_arguments: {} }],
+  meta: [{ action: 'noop' }],
+  include_vars: [{ file: 'vars.yml' }],
+  setup: [{ gather_subset: ['!all', 'min'], filter: 'ansible_d*' }],
+  ping: [{ data: 'x' }],
+  package: [
+    { name: ['git', 'make'], state: 'latest', update_cache: true },
+    { name: 'git', use: 'apt' },
+  ],
+  service: [{ name: 'nginx', state: 'reloaded', enabled: true, daemon_reload: true }],
+}
+
+/** Modules that run on the host but read nothing before planning. */
+const NO_GATHER = ['wait_for']
+
+/** A HostIO that records every command and answers each with an empty success. */
+function recordingIO(): HostIO & { seen: Command[] } {
+  const seen: Command[] = []
+  const answer = (c: Command): CommandResult => (seen.push(c), { rc: 0, stdout: '', stderr: '' })
+  return { seen, run: async (c) => answer(c), batch: async (cs) => cs.map(answer), reconnect: async () => {} }
+}
+
+/** Every command a module's gather sends for its cases (failures from the empty answers are expected). */
+async function gatherCommands(name: string): Promise<Command[]> {
+  const def = ((await MODULES[name]()).default ?? {}) as ModuleDef
+  const seen: Command[] = []
+  for (const raw of CASES[name] ?? []) {
+    const args = resolveArgs(def, raw, { file: 'test.yml', line: 1, col: 1 })
+    for (const checkMode of [false, true])
+      for (const diffMode of [false, true]) {
+        const io = recordingIO()
+        await def.gather(args, testCtx({ checkMode, diffMode, searchPaths: [FIXTURES] }), io).catch(() => undefined)
+        seen.push(...io.seen)
+      }
+  }
+  return seen
+}
+
+const FIXTURES = mkdtempSync(join(tmpdir(), 'tsplay-gather-'))
+writeFileSync(join(FIXTURES, 'fixture.txt'), 'x\n')
+writeFileSync(join(FIXTURES, 'vars.yml'), 'a: 1\n')
+afterAll(() => rmSync(FIXTURES, { recursive: true, force: true }))
+
+describe('gather is read-only', () => {
+  it('every module has cases here', () => {
+    expect(Object.keys(MODULES).filter((m) => !(m in CASES))).toEqual([])
+  })
+  it.each(Object.keys(MODULES))('%s: gather sends only read-only commands', async (name) => {
+    const cmds = await gatherCommands(name)
+    const def = (await MODULES[name]()).default as ModuleDef
+    // the cases reach gather's commands (a case refused before any command would prove nothing)
+    if (!def.controllerOnly && !NO_GATHER.includes(name)) expect(cmds.length).toBeGreaterThan(0)
+    const writes = cmds.filter((c) => !isReadOnly(c)).map((c) => c.argv.join(' ').slice(0, 200))
+    expect(writes).toEqual([])
+  })
+})
+
+describe('refreshing is a step of the plan, not of gather', () => {
+  it.each([
+    ['apt', { name: 'git', update_cache: true }, 'refresh the package lists', /apt-get .*update/],
+    ['systemd', { name: 'x', daemon_reload: true }, 'reload the systemd manager configuration', /daemon-reload/],
+  ] as const)('%s: the refresh step is named and is not read-only', async (name, raw, describe, argv) => {
+    const def = (await MODULES[name]()).default as ModuleDef
+    const args = resolveArgs(def, raw, { file: 'test.yml', line: 1, col: 1 })
+    const step = def.refresh?.(args, testCtx())
+    expect(step?.describe).toBe(describe)
+    expect(step!.commands.map((c) => c.argv.join(' ')).join('\n')).toMatch(argv)
+    expect(step!.commands.some(isReadOnly)).toBe(false)
+    expect((await gatherCommands(name)).map((c) => c.argv.join(' ')).join('\n')).not.toMatch(argv)
+  })
+  it.each([
+    ['apt-get update', ['apt-get', '-q', 'update']],
+    ['apt-get install', ['apt-get', '-y', 'install', 'git']],
+    ['systemctl start', ['systemctl', 'start', 'x']],
+    ['git fetch', ['git', 'fetch', 'origin']],
+    ['a script that writes a file', ['sh', '-c', 'echo x > "$1"', 'sh', '/etc/x']],
+    ['a script that touches a stamp', ['sh', '-c', 'apt-get update && touch /var/lib/x', 'sh']],
+    ['an unknown program', ['curl', 'http://x']],
+  ])('the checker refuses %s', (_n, argv) => {
+    expect(isReadOnly({ argv })).toBe(false)
+  })
+  it('the checker refuses SQL that writes', () => {
+    expect(isReadOnly({ argv: ['psql', '-f', '-'], stdin: 'CREATE ROLE x' })).toBe(false)
+    expect(isReadOnly({ argv: ['psql', '-f', '-'], stdin: 'SELECT 1' })).toBe(true)
+  })
+})
