@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import apt, { type AptState } from './apt.js'
 import { runRefresh } from '../engine/refresh.js'
 import { parseAptPolicy, parseDpkgQuery } from './lib/apt-facts.js'
-import { ok, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
+import { gatherOf, ok, planOf, playbookArgs, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
 
 // Real output captured on Debian bookworm.
 const POLICY = `git:
@@ -140,7 +140,7 @@ const rows: Row[] = [
 
 describe('apt plan', () => {
   it.each(rows)('%s', (_n, args, over, want) => {
-    const plan = apt.plan(facts(over), args as never, testCtx())
+    const plan = planOf(apt, facts(over), args, testCtx())
     if (want.fail) return expect(plan.fail).toMatch(want.fail)
     expect(plan.fail).toBeUndefined()
     expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
@@ -155,12 +155,12 @@ describe('apt gather and its refresh step', () => {
       [/^dpkg-query/, { rc: 1, stdout: DPKG, stderr: 'dpkg-query: no packages found matching make\n' }],
       [/^apt-cache policy/, ok(POLICY)],
     ])
-    const f = await apt.gather({ name: ['bash', 'make'], update_cache: true } as never, testCtx(), io)
+    const f = await gatherOf(apt, { name: ['bash', 'make'], update_cache: true }, testCtx(), io)
     expect(io.seen.map((c) => c.argv[0])).toEqual(['dpkg-query', 'apt-cache'])
-    expect(apt.plan(f, { name: ['bash', 'make'] } as never, testCtx()).changes).toEqual(['install make 4.3-4.1'])
+    expect(planOf(apt, f, { name: ['bash', 'make'] }, testCtx()).changes).toEqual(['install make 4.3-4.1'])
   })
   it('has no refresh step without update_cache or cache_valid_time', () => {
-    expect(apt.refresh!({ name: 'git' } as never, testCtx())).toBeUndefined()
+    expect(apt.refresh!(playbookArgs(apt, { name: 'git' }), testCtx())).toBeUndefined()
   })
   it('refreshes when the lists are older than cache_valid_time (cache_valid_time implies update_cache)', async () => {
     const io = scriptedIO([
@@ -168,7 +168,11 @@ describe('apt gather and its refresh step', () => {
       [/apt-get -q .* update/, ok()],
     ])
     const ctx = testCtx()
-    const step = await runRefresh(apt.refresh!({ name: 'bash', cache_valid_time: 3600 } as never, ctx), ctx, io)
+    const step = await runRefresh(
+      apt.refresh!(playbookArgs(apt, { name: 'bash', cache_valid_time: 3600 }), ctx),
+      ctx,
+      io,
+    )
     expect(step).toEqual({ outcome: 'ran', changes: ['refresh the package lists'] })
     expect(io.seen.map((c) => c.argv.slice(-1)[0])).toEqual(['3600', 'sh'])
     expect(ctx.refreshed).toBe('ran')
@@ -176,25 +180,29 @@ describe('apt gather and its refresh step', () => {
   it('does not refresh fresh lists', async () => {
     const io = scriptedIO([[/date \+%s/, { rc: 1, stdout: '', stderr: '' }]])
     const ctx = testCtx()
-    const step = await runRefresh(apt.refresh!({ update_cache: true, cache_valid_time: 3600 } as never, ctx), ctx, io)
+    const step = await runRefresh(
+      apt.refresh!(playbookArgs(apt, { update_cache: true, cache_valid_time: 3600 }), ctx),
+      ctx,
+      io,
+    )
     expect(step).toEqual({ outcome: 'fresh', changes: [] })
-    expect(apt.plan(facts(), { update_cache: true } as never, ctx).changed).toBe(false)
+    expect(planOf(apt, facts(), { update_cache: true }, ctx).changed).toBe(false)
   })
   it("fails the task with apt-get update's error", async () => {
     const io = scriptedIO([[/apt-get -q .* update/, { rc: 100, stdout: '', stderr: 'E: Could not resolve host\n' }]])
     const ctx = testCtx()
-    const step = await runRefresh(apt.refresh!({ update_cache: true } as never, ctx), ctx, io)
+    const step = await runRefresh(apt.refresh!(playbookArgs(apt, { update_cache: true }), ctx), ctx, io)
     expect(step.fail).toMatch(/refresh the package lists failed .*Could not resolve host/)
   })
   it('update_cache alone is a change when the lists were refreshed, as in Ansible; next to packages it is not', () => {
     const ran = testCtx({ refreshed: 'ran' })
-    expect(apt.plan(facts(), { update_cache: true } as never, ran).changed).toBe(true)
-    expect(apt.plan(facts(), { update_cache: true } as never, ran).data).toEqual({ cache_updated: true })
-    expect(apt.plan(facts(), { name: 'bash', update_cache: true } as never, ran).changed).toBeUndefined()
-    expect(apt.plan(facts(), { name: 'bash', update_cache: true } as never, ran).commands).toEqual([])
+    expect(planOf(apt, facts(), { update_cache: true }, ran).changed).toBe(true)
+    expect(planOf(apt, facts(), { update_cache: true }, ran).data).toEqual({ cache_updated: true })
+    expect(planOf(apt, facts(), { name: 'bash', update_cache: true }, ran).changed).toBeUndefined()
+    expect(planOf(apt, facts(), { name: 'bash', update_cache: true }, ran).commands).toEqual([])
   })
   it.each(['-oAPT::x=1', 'bash; rm -rf /', '$(id)'])('refuses %j as a package name', async (name) => {
-    await expect(apt.gather({ name } as never, testCtx(), scriptedIO([]))).rejects.toThrow(/not a Debian package name/)
+    await expect(gatherOf(apt, { name }, testCtx(), scriptedIO([]))).rejects.toThrow(/not a Debian package name/)
   })
 })
 
@@ -202,23 +210,24 @@ describe('apt in check mode', () => {
   it('does not run the refresh step; it is predicted and named in the changes', async () => {
     const io = scriptedIO([])
     const ctx = testCtx({ checkMode: true })
-    const step = await runRefresh(apt.refresh!({ update_cache: true } as never, ctx), ctx, io)
+    const step = await runRefresh(apt.refresh!(playbookArgs(apt, { update_cache: true }), ctx), ctx, io)
     expect(step).toEqual({ outcome: 'predicted', changes: ['refresh the package lists'] })
     expect(io.seen).toEqual([])
-    expect(apt.plan(facts(), { update_cache: true } as never, ctx).changed).toBe(true)
+    expect(planOf(apt, facts(), { update_cache: true }, ctx).changed).toBe(true)
   })
   it('predicts installing a package the skipped cache update would bring', () => {
-    const plan = apt.plan(
+    const plan = planOf(
+      apt,
       facts({ policy: {}, dpkg: {} }),
-      { name: 'make', update_cache: true } as never,
+      { name: 'make', update_cache: true },
       testCtx({ checkMode: true, refreshed: 'predicted' }),
     )
     expect(plan.fail).toBeUndefined()
     expect(plan.changes).toEqual(['install make (after the cache update skipped in check mode)'])
   })
   it('still fails for an unknown package when the cache was not to be updated', () => {
-    expect(
-      apt.plan(facts({ policy: {}, dpkg: {} }), { name: 'make' } as never, testCtx({ checkMode: true })).fail,
-    ).toMatch(/no package matching make/)
+    expect(planOf(apt, facts({ policy: {}, dpkg: {} }), { name: 'make' }, testCtx({ checkMode: true })).fail).toMatch(
+      /no package matching make/,
+    )
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { runRefresh } from '../engine/refresh.js'
 import systemd, { parseShow, type UnitState } from './systemd.js'
-import { ok, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
+import { gatherOf, moduleArgs, ok, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 // Real `systemctl show NAME -p LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload` output.
 const SHOW_RUNNING =
@@ -17,7 +17,7 @@ const u = (o: Partial<UnitState> = {}): UnitState => ({
   ...o,
 })
 const S = (...rest: string[]) => ['systemctl', ...rest]
-type Row = [string, Record<string, unknown>, UnitState, { argv?: string[][]; fail?: RegExp; check?: boolean }]
+type Row = [string, WrittenArgs<typeof systemd>, UnitState, { argv?: string[][]; fail?: RegExp; check?: boolean }]
 const rows: Row[] = [
   ['start a stopped unit', { name: 'x', state: 'started' }, u(), { argv: [S('start', '--', 'x')] }],
   ['started is ok when running', { name: 'x', state: 'started' }, u({ ActiveState: 'active' }), { argv: [] }],
@@ -84,7 +84,7 @@ describe('systemd plan', () => {
     expect(parseShow(SHOW_UNKNOWN).LoadState).toBe('not-found')
   })
   it.each(rows)('%s', (_n, args, facts, want) => {
-    const plan = systemd.plan(facts, args as never, testCtx({ checkMode: !!want.check }))
+    const plan = planOf(systemd, facts, args, testCtx({ checkMode: !!want.check }))
     if (want.fail) return expect(plan.fail).toMatch(want.fail)
     expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
   })
@@ -92,23 +92,25 @@ describe('systemd plan', () => {
 
 describe('systemd gather/apply', () => {
   it('daemon_reload is the refresh step before gather, not run in check mode; gather only reads', async () => {
-    const args = { name: 'x', daemon_reload: true } as never
+    const written = { name: 'x', daemon_reload: true }
     const io = scriptedIO([
       [/daemon-reload/, ok()],
       [/show/, ok(SHOW_RUNNING)],
     ])
     const ctx = testCtx()
-    const step = await runRefresh(systemd.refresh!(args, ctx), ctx, io)
+    const step = await runRefresh(systemd.refresh!(moduleArgs(systemd, written), ctx), ctx, io)
     expect(step.changes).toEqual(['reload the systemd manager configuration'])
-    const state = await systemd.gather(args, ctx, io)
+    const state = await gatherOf(systemd, written, ctx, io)
     expect(io.seen.map((c) => c.argv[1])).toEqual(['daemon-reload', 'show'])
-    expect(systemd.plan(state, args, ctx).commands).toEqual([])
+    expect(planOf(systemd, state, written, ctx).commands).toEqual([])
     const io2 = scriptedIO([[/show/, ok(SHOW_RUNNING)]])
     const check = testCtx({ checkMode: true })
-    expect((await runRefresh(systemd.refresh!(args, check), check, io2)).outcome).toBe('predicted')
-    await systemd.gather(args, check, io2)
+    expect((await runRefresh(systemd.refresh!(moduleArgs(systemd, written), check), check, io2)).outcome).toBe(
+      'predicted',
+    )
+    await gatherOf(systemd, written, check, io2)
     expect(io2.seen.map((c) => c.argv[1])).toEqual(['show'])
-    expect(systemd.refresh!({ name: 'x' } as never, ctx)).toBeUndefined()
+    expect(systemd.refresh!(moduleArgs(systemd, { name: 'x' }), ctx)).toBeUndefined()
   })
   it('a failed start includes the journal', async () => {
     const io = scriptedIO([
@@ -121,8 +123,8 @@ describe('systemd gather/apply', () => {
         ok('Jan 01 x[1]: boom: config missing\nJan 01 systemd[1]: x.service: Failed\n'),
       ],
     ])
-    const plan = systemd.plan(u(), { name: 'x', state: 'started' } as never, testCtx())
-    const r = await systemd.apply!(plan, { name: 'x', state: 'started' } as never, testCtx(), io)
+    const plan = planOf(systemd, u(), { name: 'x', state: 'started' }, testCtx())
+    const r = await systemd.apply!(plan, moduleArgs(systemd, { name: 'x', state: 'started' }), testCtx(), io)
     expect(r.fail).toMatch(
       /start -- x failed \(exit 1\): Job for x.service failed[^]*Last journal lines of x:\n.*boom: config missing/,
     )
@@ -133,8 +135,8 @@ describe('systemd gather/apply', () => {
       [/show -p ActiveState,SubState/, ok('ActiveState=failed\nSubState=failed\n')],
       [/^journalctl/, ok('x: exited 1\n')],
     ])
-    const plan = systemd.plan(u(), { name: 'x', state: 'started' } as never, testCtx())
-    const r = await systemd.apply!(plan, { name: 'x', state: 'started' } as never, testCtx(), io)
+    const plan = planOf(systemd, u(), { name: 'x', state: 'started' }, testCtx())
+    const r = await systemd.apply!(plan, moduleArgs(systemd, { name: 'x', state: 'started' }), testCtx(), io)
     expect(r.fail).toMatch(/x failed right after starting \(failed\/failed\)[^]*x: exited 1/)
   })
   it('a successful start is changed', async () => {
@@ -142,8 +144,8 @@ describe('systemd gather/apply', () => {
       [/ start /, ok()],
       [/show -p ActiveState,SubState/, ok('ActiveState=active\nSubState=running\n')],
     ])
-    const plan = systemd.plan(u(), { name: 'x', state: 'started' } as never, testCtx())
-    expect(await systemd.apply!(plan, { name: 'x', state: 'started' } as never, testCtx(), io)).toEqual({
+    const plan = planOf(systemd, u(), { name: 'x', state: 'started' }, testCtx())
+    expect(await systemd.apply!(plan, moduleArgs(systemd, { name: 'x', state: 'started' }), testCtx(), io)).toEqual({
       changed: true,
     })
   })
