@@ -88,7 +88,7 @@ export interface Plan {
   /** The task is skipped with this reason without running anything (as Ansible's `script` with `creates`). */
   skip?: string
   /** Variables to set on the host (`set_fact`). */
-  setFacts?: Vars
+  setVars?: Vars
   /** The host facts read again (`setup`): they replace the host's `facts.*`, `ansible_*` and `ansible_facts`. */
   facts?: HostFacts
   /** Force the reported status to changed/ok regardless of commands (e.g. `debug` is ok). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import apt, { type AptState } from './apt.js'
 import { runRefresh } from '../engine/refresh.js'
-import { parseAptPolicy, parseDpkgQuery } from './lib/apt-facts.js'
+import { parseAptPolicy, parseDpkgQuery } from './lib/apt-state.js'
 import { gatherOf, ok, planOf, playbookArgs, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
 
 // Real output captured on Debian bookworm.

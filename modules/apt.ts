@@ -24,7 +24,7 @@ import {
   splitSpec,
   type AptPolicy,
   type DpkgState,
-} from './lib/apt-facts.js'
+} from './lib/apt-state.js'
 
 const Args = Type.Object(
   {
@@ -145,18 +145,18 @@ export default defineModule({
     }
     if (args.autoremove) cmds.push({ argv: ['apt-get', '-s', '-q', 'autoremove'], env: ENV })
     const res = cmds.length ? await io.batch(cmds) : []
-    const facts: AptState = { dpkg: {}, policy: {}, autoremovable: [] }
+    const state: AptState = { dpkg: {}, policy: {}, autoremovable: [] }
     if (names.length) {
       const [dq, pol] = res
       if (pol.rc !== 0) throw new ModuleFailure(`apt-cache policy failed: ${(pol.stderr || pol.stdout).trim()}`)
-      facts.dpkg = Object.fromEntries(parseDpkgQuery(dq.stdout))
-      facts.policy = Object.fromEntries(parseAptPolicy(pol.stdout))
+      state.dpkg = Object.fromEntries(parseDpkgQuery(dq.stdout))
+      state.policy = Object.fromEntries(parseAptPolicy(pol.stdout))
     }
-    if (args.autoremove) facts.autoremovable = parseSimulatedRemovals(res[res.length - 1].stdout)
-    return facts
+    if (args.autoremove) state.autoremovable = parseSimulatedRemovals(res[res.length - 1].stdout)
+    return state
   },
 
-  plan(facts, args, ctx) {
+  plan(state, args, ctx) {
     const refreshed = ctx.refreshed === 'ran' || ctx.refreshed === 'predicted'
     const install: string[] = []
     const remove: string[] = []
@@ -164,8 +164,8 @@ export default defineModule({
     const missing: string[] = []
     for (const spec of specs(args)) {
       const { name, version } = splitSpec(spec)
-      const cur = facts.dpkg[name]
-      const pol = facts.policy[name]
+      const cur = state.dpkg[name]
+      const pol = state.policy[name]
       const have = isInstalled(cur) ? cur.version : undefined
       if (args.state === 'absent') {
         if (have || (args.purge && cur?.status.startsWith('rc'))) {
@@ -221,9 +221,9 @@ export default defineModule({
         env: ENV,
         describe: `${verb} ${remove.join(' ')}`,
       })
-    } else if (args.autoremove && facts.autoremovable.length) {
+    } else if (args.autoremove && state.autoremovable.length) {
       commands.push({ argv: ['apt-get', ...OPTS, 'autoremove'], env: ENV, describe: 'apt-get autoremove' })
-      changes.push(...facts.autoremovable.map((p) => `autoremove ${p}`))
+      changes.push(...state.autoremovable.map((p) => `autoremove ${p}`))
     }
     // Ansible: a cache update alone (nothing to install or remove) is a change; next to packages it is not.
     const cacheOnly = specs(args).length === 0 && !args.autoremove

@@ -63,7 +63,7 @@ export default defineModule({
   controllerOnly: true,
   example: 'assert: { that: ["facts.memtotal_mb >= 900"], fail_msg: "not enough memory" }',
   gather: async () => undefined,
-  plan(_facts, args: Args, ctx) {
+  plan(_state, args: Args, ctx) {
     const bad = firstFalse(args.that, ctx.vars)
     if (bad) {
       const msg = bad.error

@@ -17,7 +17,7 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { argRules } from '../engine/argrules.js'
 import { defineModule } from '../engine/module.js'
 import { splitArgs, SplitError } from '../engine/source/split.js'
-import { afterRun, gatherRun, planRun, type RunFacts } from './lib/run.js'
+import { afterRun, gatherRun, planRun, type RunState } from './lib/run.js'
 
 /** Arguments shared with `shell`. */
 export const runArgs = {
@@ -106,17 +106,17 @@ export default defineModule({
   changedWhen: 'always when it runs; never when creates/removes say it is done (use changed_when)',
   check: 'partial',
   example: 'command: { argv: [systemctl, is-active, nginx] }',
-  gather(args: Args, _ctx, io): Promise<RunFacts> {
+  gather(args: Args, _ctx, io): Promise<RunState> {
     const r = resolveCommand(args)
     return gatherRun(io, 'fail' in r ? args : r.args)
   },
-  plan(facts, args) {
+  plan(state, args) {
     const r = resolveCommand(args)
     if ('fail' in r) return { commands: [], fail: r.fail }
-    return planRun(facts, r.argv, r.args, r.argv)
+    return planRun(state, r.argv, r.args, r.argv)
   },
-  after(facts, args, results) {
+  after(state, args, results) {
     const r = resolveCommand(args)
-    return 'fail' in r ? afterRun(facts, args, results, args.cmd) : afterRun(facts, r.args, results, r.argv)
+    return 'fail' in r ? afterRun(state, args, results, args.cmd) : afterRun(state, r.args, results, r.argv)
   },
 })

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto'
 import { afterAll, describe, expect, test } from 'vitest'
 import copy from './copy.js'
 import template from './template.js'
-import { planPut, type PutFacts } from './lib/put.js'
+import { planPut, type PutState } from './lib/put.js'
 import type { InodeInfo } from './lib/probe.js'
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { ModuleDef } from '../engine/module.js'
@@ -28,7 +28,7 @@ const node = (over: Partial<InodeInfo> = {}): InodeInfo => ({
   nlink: 1,
   ...over,
 })
-const facts = (over: Partial<PutFacts> & { old?: string; self?: InodeInfo } = {}): PutFacts => {
+const facts = (over: Partial<PutState> & { old?: string; self?: InodeInfo } = {}): PutState => {
   const content = Buffer.from('new\n')
   const exists = over.old !== undefined
   return {

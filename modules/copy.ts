@@ -17,7 +17,7 @@ import { argRules } from '../engine/argrules.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import { attrArgs, backupArg } from './lib/args.js'
 import { findSource } from './lib/files.js'
-import { gatherPut, planPut, type PutFacts } from './lib/put.js'
+import { gatherPut, planPut, type PutState } from './lib/put.js'
 
 const Args = Type.Object(
   {
@@ -67,7 +67,7 @@ export default defineModule({
   changedWhen: 'the content (SHA-1) or mode/owner/group differ',
   check: 'full',
   example: 'copy: { content: "hello\\n", dest: /etc/motd, mode: "0644" }',
-  async gather(args: Args, ctx, io): Promise<PutFacts> {
+  async gather(args: Args, ctx, io): Promise<PutState> {
     let content: Buffer
     let name: string | undefined
     let srcMode: number | undefined
@@ -82,8 +82,8 @@ export default defineModule({
     }
     return gatherPut(io, ctx, { dest: args.dest, content, basename: name, srcMode })
   },
-  plan(facts, args, ctx) {
-    const plan = planPut(facts, args, ctx.checkMode)
+  plan(state, args, ctx) {
+    const plan = planPut(state, args, ctx.checkMode)
     if (args.src !== undefined) plan.data = { ...plan.data, src: args.src }
     return plan
   },

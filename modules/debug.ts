@@ -51,7 +51,7 @@ export default defineModule({
   controllerOnly: true,
   example: 'debug: { msg: "hello {{ inventory_hostname }}" }',
   gather: async () => undefined,
-  plan(_facts, args: Args, ctx) {
+  plan(_state, args: Args, ctx) {
     const level = Number(ctx.vars.ansible_verbosity ?? 0)
     if (args.verbosity > level)
       return { commands: [], changed: false, data: { skipped_reason: 'Verbosity threshold not met.' } }

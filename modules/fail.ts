@@ -29,7 +29,7 @@ export default defineModule({
   controllerOnly: true,
   example: 'fail: { msg: "unsupported architecture" }',
   gather: async () => undefined,
-  plan: (_facts, args: Args) => {
+  plan: (_state, args: Args) => {
     const msg = args.msg
     return { commands: [], fail: msg, msg }
   },

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { runModule } from '../engine/run/module-call.js'
 import file, { ancestors } from './file.js'
-import { defaultState, parseTree, planFile, type FileFacts } from './lib/filestate.js'
+import { defaultState, parseTree, planFile, type PathState } from './lib/filestate.js'
 import type { InodeInfo, PathInfo } from './lib/probe.js'
 import { parseTimestamp, wantedTime } from './lib/times.js'
 import { gatherOf, localIO, playbookArgs, testCtx } from '../test/helpers/module-ctx.js'
@@ -34,7 +34,7 @@ const at = (type: string, over: Partial<InodeInfo> = {}, linkTarget?: string): P
   linkTarget,
 })
 const NONE: PathInfo = { exists: false }
-const facts = (state: FileFacts['state'], info: PathInfo, over: Partial<FileFacts> = {}): FileFacts => ({
+const facts = (state: PathState['state'], info: PathInfo, over: Partial<PathState> = {}): PathState => ({
   path: '/p',
   state,
   info,
@@ -47,7 +47,7 @@ const opts = { force: false, follow: true, recurse: false }
 describe('planFile', () => {
   const rows: {
     name: string
-    f: FileFacts
+    f: PathState
     o?: Partial<typeof opts> & { mode?: string; owner?: string }
     argv: string[][]
     fail?: string

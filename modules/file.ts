@@ -18,7 +18,7 @@ import { argRules } from '../engine/argrules.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
 import { attrArgs, pathArgs } from './lib/args.js'
-import { defaultState, parseTree, planFile, type FileFacts, type FileState } from './lib/filestate.js'
+import { defaultState, parseTree, planFile, type PathState, type FileState } from './lib/filestate.js'
 import { parsePathProbe, pathProbe } from './lib/probe.js'
 import { DEFAULT_TIME_FORMAT, wantedTime } from './lib/times.js'
 
@@ -115,7 +115,7 @@ export default defineModule({
     'times are preserve)',
   check: 'full',
   example: 'file: { path: /srv/data, state: directory, mode: "0755" }',
-  async gather(args: Args, _ctx, io): Promise<FileFacts> {
+  async gather(args: Args, _ctx, io): Promise<PathState> {
     const path = args.path
     const touch = args.state === 'touch'
     const atime = wantedTime(args.access_time, args.access_time_format, touch)
@@ -149,11 +149,11 @@ export default defineModule({
     const state: FileState = args.state ?? defaultState(info, args.recurse)
     return { path, state, info, src: args.src, srcInfo, tree, missingParents, atime, mtime }
   },
-  plan(facts, args, ctx) {
-    if (facts.src !== undefined && facts.state !== 'link' && facts.state !== 'hard') {
+  plan(state, args, ctx) {
+    if (state.src !== undefined && state.state !== 'link' && state.state !== 'hard') {
       return { commands: [], fail: `src option requires state to be 'link' or 'hard'` }
     }
-    return planFile(facts, {
+    return planFile(state, {
       mode: args.mode,
       owner: args.owner,
       group: args.group,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import git, { type GitFacts } from './git.js'
-import { parseDestProbe, resolveRemote, type DestState } from './lib/git-facts.js'
+import git, { type GitState } from './git.js'
+import { parseDestProbe, resolveRemote, type DestState } from './lib/git-state.js'
 import { gatherOf, ok, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 const A = 'a'.repeat(40)
@@ -49,7 +49,7 @@ const repo = (over: Partial<DestState> = {}): DestState => ({
 type Row = [
   string,
   WrittenArgs<typeof git>,
-  GitFacts,
+  GitState,
   { argv?: string[][]; fail?: RegExp; data?: Record<string, unknown> },
 ]
 const base = { repo: '/srv/r.git', dest: '/opt/r' }
@@ -192,7 +192,7 @@ describe('git gather', () => {
 
 describe('git in check mode', () => {
   it('predicts a clone of a repository an earlier task would create', () => {
-    const f: GitFacts = {
+    const f: GitState = {
       dest: { state: 'empty', dirty: [] },
       remoteError: "cannot read repository /srv/r.git: fatal: '/srv/r.git' does not appear to be a git repository",
     }

@@ -21,7 +21,7 @@ import {
   resolveRemote,
   type DestState,
   type RemoteRef,
-} from './lib/git-facts.js'
+} from './lib/git-state.js'
 
 const Args = Type.Object(
   {
@@ -45,7 +45,7 @@ const Args = Type.Object(
 type Args = ModuleArgs<typeof Args>
 
 /** What gather found. */
-export interface GitFacts {
+export interface GitState {
   dest: DestState
   /** The commit the version names on the remote; undefined when it could not be resolved. */
   target?: RemoteRef
@@ -64,7 +64,7 @@ export default defineModule({
   check: 'full',
   example: '- git: { repo: /srv/repo.git, dest: /opt/app, version: main }',
 
-  async gather(args, ctx, io): Promise<GitFacts> {
+  async gather(args, ctx, io): Promise<GitState> {
     if (!VERSION_RE.test(args.version))
       throw new ModuleFailure(`version ${JSON.stringify(args.version)} is not a branch, tag or commit name`)
     const byId = FULL_SHA_RE.test(args.version)
@@ -89,8 +89,8 @@ export default defineModule({
     return { dest, target }
   },
 
-  plan(facts, args, ctx) {
-    const { dest, target } = facts
+  plan(state, args, ctx) {
+    const { dest, target } = state
     const d = args.dest
     const cmds: Command[] = []
     const changes: string[] = []
@@ -102,17 +102,17 @@ export default defineModule({
         }
       return { commands: [], fail: 'git is not installed on the host (apt: { name: git })' }
     }
-    const unreadable = facts.remoteError?.startsWith('cannot read repository')
+    const unreadable = state.remoteError?.startsWith('cannot read repository')
     if (unreadable && ctx.checkMode && dest.state === 'empty') {
       // The repository may be made by an earlier task that check mode did not run: predict the clone.
-      ctx.log(`${facts.remoteError} (check mode: predicting a clone)`)
+      ctx.log(`${state.remoteError} (check mode: predicting a clone)`)
       return {
         commands: [{ argv: ['git', 'clone', '--', args.repo, d] }],
         changes: [`clone ${args.repo} at ${args.version} into ${d}`],
       }
     }
-    if (facts.remoteError || !target)
-      return { commands: [], fail: facts.remoteError ?? `cannot resolve ${args.version}` }
+    if (state.remoteError || !target)
+      return { commands: [], fail: state.remoteError ?? `cannot resolve ${args.version}` }
     if (dest.state === 'other')
       return { commands: [], fail: `${d} exists and is not a git repository (nor an empty folder)` }
     if (dest.state === 'repo' && dest.error)
@@ -201,7 +201,7 @@ export default defineModule({
     return { commands: cmds, changes, data: data(cmds.length ? target.sha : dest.head, urlChanged) }
   },
 
-  async after(_facts, args, _results, _ctx, io) {
+  async after(_state, args, _results, _ctx, io) {
     const head = await io.run({ argv: ['git', '-C', args.dest, 'rev-parse', 'HEAD'] })
     return head.rc === 0 ? { data: { after: head.stdout.trim() } } : {}
   },

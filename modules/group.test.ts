@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import group, { type GroupFacts } from './group.js'
+import group, { type GroupState } from './group.js'
 import { gatherOf, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
-const g = (gid: number): GroupFacts => ({ group: { name: 'nixbld', gid, members: [] } })
-type Row = [string, WrittenArgs<typeof group>, GroupFacts, string[][]]
+const g = (gid: number): GroupState => ({ group: { name: 'nixbld', gid, members: [] } })
+type Row = [string, WrittenArgs<typeof group>, GroupState, string[][]]
 const rows: Row[] = [
   ['create', { name: 'nixbld', gid: 30000, system: true }, {}, [['groupadd', '-g', '30000', '-r', 'nixbld']]],
   ['create plain', { name: 'nixbld' }, {}, [['groupadd', 'nixbld']]],

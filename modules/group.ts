@@ -31,7 +31,7 @@ const Args = Type.Object(
 type Args = ModuleArgs<typeof Args>
 
 /** What gather found. */
-export interface GroupFacts {
+export interface GroupState {
   group?: GroupEntry
 }
 
@@ -43,14 +43,14 @@ export default defineModule({
   check: 'full',
   example: '- group: { name: hydra, system: true }',
 
-  async gather(args, _ctx, io): Promise<GroupFacts> {
+  async gather(args, _ctx, io): Promise<GroupState> {
     if (!ACCOUNT_RE.test(args.name)) throw new ModuleFailure(`not a valid group name: ${JSON.stringify(args.name)}`)
     const r = await io.run({ argv: ['getent', 'group', args.name], okCodes: [0, 2] })
     return { group: parseGroup(r.stdout) }
   },
 
-  plan(facts, args) {
-    const g = facts.group
+  plan(state, args) {
+    const g = state.group
     const cmds: Command[] = []
     const changes: string[] = []
     if (args.state === 'absent') {

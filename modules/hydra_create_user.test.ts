@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { resolveArgs } from '../engine/load/args.js'
-import hydra, { type HydraFacts, type HydraUser } from './hydra_create_user.js'
+import hydra, { type HydraState, type HydraUser } from './hydra_create_user.js'
 import { gatherOf, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 const HASH = '$argon2id$v=19$m=262144,t=3,p=1$NFU1QXJRNnc4V1BhQ0NJQg$6GHqjqv5cNDDwZqrqUD0zQ'
-const u = (o: Partial<HydraUser> = {}): HydraFacts => ({
+const u = (o: Partial<HydraUser> = {}): HydraState => ({
   user: { fullname: 'Admin', emailaddress: 'a@x', password: HASH, type: 'hydra', roles: ['admin'], ...o },
 })
 const base = { name: 'admin', full_name: 'Admin', email: 'a@x', roles: ['admin'] }
 type Row = [
   string,
   WrittenArgs<typeof hydra>,
-  HydraFacts,
+  HydraState,
   { argv?: string[][]; stdin?: string; fail?: RegExp; changes?: string[] },
 ]
 const rows: Row[] = [

@@ -68,7 +68,7 @@ export interface HydraUser {
 }
 
 /** What gather found. */
-export interface HydraFacts {
+export interface HydraState {
   unavailable?: string
   user?: HydraUser
 }
@@ -88,7 +88,7 @@ export default defineModule({
   check: 'full',
   example: '- hydra_create_user: { name: admin, email: admin@example.org, password: "{{ pw }}", roles: [admin] }',
 
-  async gather(args, _ctx, io): Promise<HydraFacts> {
+  async gather(args, _ctx, io): Promise<HydraState> {
     if (badArg(args.name) || args.roles.some(badArg))
       throw new ModuleFailure('user and role names must not start with "-"')
     if (args.password_hash !== undefined && !/^[A-Za-z0-9$=,./+_:-]+$/.test(args.password_hash))

@@ -112,12 +112,12 @@ export default defineModule({
   },
   plan(loaded, args: Args) {
     if (loaded.error || !loaded.vars) return { commands: [], fail: loaded.error ?? 'nothing loaded' }
-    const facts = args.name ? { [args.name]: loaded.vars } : loaded.vars
+    const values = args.name ? { [args.name]: loaded.vars } : loaded.vars
     return {
       commands: [],
       changed: false,
-      setFacts: facts,
-      data: { ansible_facts: facts, ansible_included_var_files: loaded.files },
+      setVars: values,
+      data: { ansible_facts: values, ansible_included_var_files: loaded.files },
     }
   },
 })

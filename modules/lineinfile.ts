@@ -89,7 +89,7 @@ const Args = Type.Object(
 type Args = ModuleArgs<typeof Args>
 
 /** What planning needs: the file's probe and its text. */
-export interface LineFacts {
+export interface LineState {
   path: string
   info: PathInfo
   /** Current content (undefined when missing, unreadable or not text). */
@@ -112,7 +112,7 @@ export function editOf(a: Args): LineEdit {
 }
 
 /** Decide. Pure. In check mode a missing file is assumed to be created by an earlier task (predicted, not failed). */
-export function planLine(f: LineFacts, a: Args, checkMode = false): Plan {
+export function planLine(f: LineState, a: Args, checkMode = false): Plan {
   const node = effective(f.info)
   const fail = (msg: string): Plan => ({ commands: [], fail: msg })
   if (isType(node, 'directory')) return fail(`Path ${f.path} is a directory !`)
@@ -169,7 +169,7 @@ export default defineModule({
   changedWhen: 'the file content or its mode/owner/group change',
   check: 'full',
   example: "lineinfile: { path: /etc/hosts, line: '127.0.1.1 pi1' }",
-  async gather(args: Args, _ctx, io): Promise<LineFacts> {
+  async gather(args: Args, _ctx, io): Promise<LineState> {
     const path = args.path
     const [probe, read] = await io.batch([pathProbe(path), readCommand(path, Infinity)])
     const info = parsePathProbe(probe.stdout)
@@ -177,5 +177,5 @@ export default defineModule({
       throw new ModuleFailure(`cannot read ${path} (permission denied: use become?)`)
     return { path, info, content: textOf(read), nonce: randomBytes(6).toString('hex') }
   },
-  plan: (facts, args, ctx) => planLine(facts, args, ctx.checkMode),
+  plan: (state, args, ctx) => planLine(state, args, ctx.checkMode),
 })

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import make, { type MakeFacts } from './make.js'
+import make, { type MakeState } from './make.js'
 import { gatherOf, moduleArgs, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
-const f = (questionRc: number, created = false): MakeFacts => ({ created, questionRc, questionOut: '' })
-type Row = [string, WrittenArgs<typeof make>, MakeFacts, { argv?: string[][]; fail?: RegExp; check?: boolean }]
+const f = (questionRc: number, created = false): MakeState => ({ created, questionRc, questionOut: '' })
+type Row = [string, WrittenArgs<typeof make>, MakeState, { argv?: string[][]; fail?: RegExp; check?: boolean }]
 const rows: Row[] = [
   ['up to date', { chdir: '/src' }, f(0), { argv: [] }],
   ['out of date', { chdir: '/src' }, f(1), { argv: [['make']] }],

@@ -39,7 +39,7 @@ const Args = Type.Object(
 type Args = ModuleArgs<typeof Args>
 
 /** What gather found. */
-export interface MakeFacts {
+export interface MakeState {
   /** `creates` exists. */
   created: boolean
   /** `make -q` exit code; 97 when chdir does not exist, 127 when make is missing. */
@@ -73,7 +73,7 @@ export default defineModule({
   check: 'full',
   example: '- make: { chdir: /usr/local/src/app, target: all, jobs: 2 }',
 
-  async gather(args, _ctx, io): Promise<MakeFacts> {
+  async gather(args, _ctx, io): Promise<MakeState> {
     const res = await io.run(
       sh(QUESTION, [args.creates ?? '', args.chdir, ...makeArgs(args)], {
         okCodes: [0, 1, 2, 97, 127],
@@ -84,20 +84,20 @@ export default defineModule({
     return { created: false, questionRc: res.rc, questionOut: (res.stdout + res.stderr).trim() }
   },
 
-  plan(facts, args, ctx) {
-    if (facts.created) return { commands: [], msg: `${args.creates} exists` }
-    if (facts.questionRc === 0) return { commands: [], msg: 'up to date' }
-    if (facts.questionRc === 97 && !ctx.checkMode) return { commands: [], fail: `${args.chdir} does not exist (chdir)` }
-    if (facts.questionRc === 127 && !ctx.checkMode)
+  plan(state, args, ctx) {
+    if (state.created) return { commands: [], msg: `${args.creates} exists` }
+    if (state.questionRc === 0) return { commands: [], msg: 'up to date' }
+    if (state.questionRc === 97 && !ctx.checkMode) return { commands: [], fail: `${args.chdir} does not exist (chdir)` }
+    if (state.questionRc === 127 && !ctx.checkMode)
       return { commands: [], fail: 'make is not installed on the host (apt: { name: make })' }
     const argv = ['make', ...(args.jobs ? ['-j', String(args.jobs)] : []), ...makeArgs(args)]
     const cmd: Command = { argv, cwd: args.chdir, stream: true, describe: argv.join(' ') }
     const why =
-      facts.questionRc === 1 ? 'out of date' : facts.questionRc === 2 ? 'make -q could not tell' : 'not there yet'
+      state.questionRc === 1 ? 'out of date' : state.questionRc === 2 ? 'make -q could not tell' : 'not there yet'
     return { commands: [cmd], changes: [`run ${argv.join(' ')} in ${args.chdir} (${why})`] }
   },
 
-  after(_facts, _raw, results) {
+  after(_state, _raw, results) {
     const r = results[results.length - 1]
     if (!r) return {}
     const data = { rc: r.rc, stdout: r.stdout, stderr: r.stderr }

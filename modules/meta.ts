@@ -54,7 +54,7 @@ export default defineModule({
   controllerOnly: true,
   example: 'meta: flush_handlers',
   gather: async () => undefined,
-  plan(_facts, args: Args) {
+  plan(_state, args: Args) {
     throw new ModuleFailure(`meta: ${args.action} is run by the scheduler, not as a module`)
   },
 })

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import pgDb, { type PgDbFacts } from './postgres_db.js'
+import pgDb, { type PgDbState } from './postgres_db.js'
 import { planOf, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
-const have = (o: Partial<PgDbFacts> = {}): PgDbFacts => ({
+const have = (o: Partial<PgDbState> = {}): PgDbState => ({
   db: { owner: 'hydra', encoding: 'UTF8' },
   installed: ['plpgsql', 'pg_trgm'],
   available: ['pg_trgm'],
   ...o,
 })
-type Row = [string, WrittenArgs<typeof pgDb>, PgDbFacts, { cmds?: [string, string, string[]][]; fail?: RegExp }]
+type Row = [string, WrittenArgs<typeof pgDb>, PgDbState, { cmds?: [string, string, string[]][]; fail?: RegExp }]
 const rows: Row[] = [
   [
     'create with owner, encoding and extension',

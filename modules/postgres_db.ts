@@ -52,7 +52,7 @@ const Args = Type.Object(
 type Args = ModuleArgs<typeof Args>
 
 /** What gather found. */
-export interface PgDbFacts {
+export interface PgDbState {
   unavailable?: string
   db?: { owner: string; encoding: string }
   /** Extensions installed in the database. */
@@ -77,7 +77,7 @@ export default defineModule({
   check: 'full',
   example: '- postgres_db: { name: hydra, owner: hydra, extensions: [pg_trgm] }',
 
-  async gather(args, _ctx, io): Promise<PgDbFacts> {
+  async gather(args, _ctx, io): Promise<PgDbState> {
     for (const d of [args.name, args.login_db])
       if (badDbName(d)) throw new ModuleFailure(`not a database name: ${JSON.stringify(d)}`)
     checkNameLength('database', args.name)
@@ -94,7 +94,7 @@ export default defineModule({
       ])
       .catch(async (e: unknown) => [await becomeFailure(e), { rc: 1, stdout: '', stderr: '' }])
     if (main.rc !== 0) return { unavailable: psqlError(main), installed: [], available: [] }
-    const j = parseJsonLine<{ db: PgDbFacts['db'] | null; available: string[] }>(main)!
+    const j = parseJsonLine<{ db: PgDbState['db'] | null; available: string[] }>(main)!
     const installed = j.db && ext.rc === 0 ? (parseJsonLine<string[]>(ext) ?? []) : []
     return { db: j.db ?? undefined, installed, available: j.available }
   },

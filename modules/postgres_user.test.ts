@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import pgUser, { parseFlags, type PgUserFacts, type RoleRow } from './postgres_user.js'
+import pgUser, { parseFlags, type PgUserState, type RoleRow } from './postgres_user.js'
 import { scramVerifier } from './lib/scram.js'
 import { gatherOf, planOf, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
@@ -18,7 +18,7 @@ const role = (o: Partial<RoleRow> = {}): RoleRow => ({
 type Row = [
   string,
   WrittenArgs<typeof pgUser>,
-  PgUserFacts,
+  PgUserState,
   { sql?: string[]; changes?: string[]; fail?: RegExp; check?: boolean },
 ]
 const rows: Row[] = [

@@ -63,7 +63,7 @@ export interface RoleRow {
 }
 
 /** What gather found. */
-export interface PgUserFacts {
+export interface PgUserState {
   /** psql could not run (PostgreSQL not installed yet, no such OS user): the reason. */
   unavailable?: string
   role?: RoleRow
@@ -111,7 +111,7 @@ export default defineModule({
   check: 'full',
   example: '- postgres_user: { name: hydra, role_attr_flags: LOGIN }',
 
-  async gather(args, _ctx, io): Promise<PgUserFacts> {
+  async gather(args, _ctx, io): Promise<PgUserState> {
     parseFlags(args.role_attr_flags)
     if (badDbName(args.login_db)) throw new ModuleFailure(`not a database name: ${JSON.stringify(args.login_db)}`)
     checkNameLength('role', args.name)
@@ -129,12 +129,12 @@ export default defineModule({
     return { role: parseJsonLine<RoleRow | null>(r) ?? undefined, salt }
   },
 
-  plan(facts, args, ctx) {
-    if (facts.unavailable && !ctx.checkMode)
-      return { commands: [], fail: `cannot query PostgreSQL as ${args.login_user}: ${facts.unavailable}` }
+  plan(state, args, ctx) {
+    if (state.unavailable && !ctx.checkMode)
+      return { commands: [], fail: `cannot query PostgreSQL as ${args.login_user}: ${state.unavailable}` }
     const opts = { db: args.login_db, runAs: args.login_user }
     const vars = { name: args.name }
-    const role = facts.role
+    const role = state.role
     if (args.state === 'absent') {
       if (!role) return { commands: [] }
       return {
@@ -149,7 +149,7 @@ export default defineModule({
       const stored = role?.rolpassword ?? ''
       if (isScramVerifier(args.password)) verifier = stored === args.password ? undefined : args.password
       else if (!role || !scramMatches(stored, args.password))
-        verifier = scramVerifier(args.password, Buffer.from(facts.salt, 'base64'))
+        verifier = scramVerifier(args.password, Buffer.from(state.salt, 'base64'))
     }
     if (role && diff.length === 0 && !verifier) return { commands: [] }
     const keywords = diff.join(' ')

@@ -64,6 +64,6 @@ export default defineModule({
   check: 'none',
   example: 'raw: test -e /usr/bin/python3 || apt-get install -y python3-minimal',
   gather: async () => undefined,
-  plan: (_facts, args: Args, ctx) => planRaw(args, ctx.checkMode),
-  after: (_facts, _args, results) => afterRaw(results),
+  plan: (_state, args: Args, ctx) => planRaw(args, ctx.checkMode),
+  after: (_state, _args, results) => afterRaw(results),
 })

@@ -53,7 +53,7 @@ const Args = Type.Object(
 type Args = ModuleArgs<typeof Args>
 
 /** What gather found. */
-export interface RebootFacts {
+export interface RebootState {
   bootId: string
 }
 
@@ -78,17 +78,17 @@ export default defineModule({
   check: 'full',
   example: '- reboot: { reboot_timeout: 600 }',
 
-  async gather(_raw, _ctx, io): Promise<RebootFacts> {
+  async gather(_raw, _ctx, io): Promise<RebootState> {
     const r = await io.run(BOOT_ID)
     if (r.rc !== 0) throw new ModuleFailure(`cannot read the boot id: ${r.stderr.trim()}`)
     return { bootId: r.stdout.trim() }
   },
 
-  plan(facts, args, ctx) {
+  plan(state, args, ctx) {
     return {
       commands: [sh(SCHEDULE, [String(args.pre_reboot_delay + 1), args.msg], { describe: 'schedule the reboot' })],
       changes: [`reboot ${ctx.host}`],
-      data: { boot_id_before: facts.bootId },
+      data: { boot_id_before: state.bootId },
     }
   },
 

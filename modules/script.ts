@@ -20,7 +20,7 @@ import { sh } from '../engine/commands.js'
 import { defineModule, ModuleFailure, type HostIO, type ModuleContext, type Plan } from '../engine/module.js'
 import { splitArgs } from '../engine/source/split.js'
 import { findSource } from './lib/files.js'
-import { gatherRun, planRun, type RunFacts } from './lib/run.js'
+import { gatherRun, planRun, type RunState } from './lib/run.js'
 import { afterRaw } from './raw.js'
 
 const Args = Type.Object(
@@ -45,7 +45,7 @@ const Args = Type.Object(
 type Args = Static<typeof Args>
 
 /** Facts: creates/removes, the script's words and its content (read on the controller). */
-export interface ScriptFacts extends RunFacts {
+export interface ScriptFacts extends RunState {
   words: string[]
   content: Uint8Array
 }
@@ -110,5 +110,5 @@ export default defineModule({
   example: 'script: bootstrap.sh --fast',
   gather: (args: Args, ctx, io) => gather(args, ctx, io),
   plan: (facts, args, ctx) => planScript(facts, args, ctx.checkMode),
-  after: (_facts, _args, results) => afterRaw(results),
+  after: (_state, _args, results) => afterRaw(results),
 })

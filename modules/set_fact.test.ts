@@ -12,7 +12,7 @@ describe('set_fact', () => {
     [{ 'bad-name': 1 }, undefined, 'not valid variable names: bad-name'],
   ])('%j', (args, facts, fail) => {
     const p = plan(args)
-    expect(p.setFacts).toEqual(facts)
+    expect(p.setVars).toEqual(facts)
     expect(p.fail).toBe(fail)
     expect(p.commands).toEqual([])
     if (!fail) expect(p.changed).toBe(false)

@@ -18,7 +18,7 @@ const Args = Type.Object(
     cacheable: Defaulted(
       Type.Boolean({
         default: false,
-        description: 'Accepted for Ansible compatibility; tsplay keeps facts for the run only.',
+        description: 'Accepted for Ansible compatibility; tsplay keeps the values for the run only.',
       }),
     ),
   },
@@ -27,10 +27,10 @@ const Args = Type.Object(
 /** The arguments as the module receives them (defaults filled in). */
 type Args = ModuleArgs<typeof Args>
 
-/** The facts to set: every key except `cacheable`. */
-export function factsOf(args: Record<string, unknown>): Record<string, unknown> {
-  const { cacheable: _ignored, ...facts } = args
-  return facts
+/** The variables to set: every key except `cacheable`. */
+export function valuesOf(args: Record<string, unknown>): Record<string, unknown> {
+  const { cacheable: _ignored, ...values } = args
+  return values
 }
 
 export default defineModule({
@@ -42,11 +42,11 @@ export default defineModule({
   controllerOnly: true,
   example: 'set_fact: { url: "http://{{ inventory_hostname }}:3000" }',
   gather: async () => undefined,
-  plan(_facts, args: Args) {
-    const facts = factsOf(args)
-    if (Object.keys(facts).length === 0) return { commands: [], fail: 'set_fact needs at least one variable' }
-    const bad = Object.keys(facts).filter((k) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+  plan(_state, args: Args) {
+    const values = valuesOf(args)
+    if (Object.keys(values).length === 0) return { commands: [], fail: 'set_fact needs at least one variable' }
+    const bad = Object.keys(values).filter((k) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
     if (bad.length) return { commands: [], fail: `not valid variable names: ${bad.join(', ')}` }
-    return { commands: [], changed: false, setFacts: facts, data: { ansible_facts: facts } }
+    return { commands: [], changed: false, setVars: values, data: { ansible_facts: values } }
   },
 })

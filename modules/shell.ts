@@ -14,7 +14,7 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule } from '../engine/module.js'
 import { runArgs } from './command.js'
 import { splitArgs } from '../engine/source/split.js'
-import { afterRun, gatherRun, planRun, type RunFacts } from './lib/run.js'
+import { afterRun, gatherRun, planRun, type RunState } from './lib/run.js'
 
 const Args = Type.Object(
   {
@@ -62,13 +62,13 @@ export default defineModule({
   changedWhen: 'always when it runs; never when creates/removes say it is done (use changed_when)',
   check: 'partial',
   example: 'shell: "df -h / | tail -1"',
-  gather: (args: Args, _ctx, io): Promise<RunFacts> => gatherRun(io, resolveShell(args)),
-  plan(facts, args) {
+  gather: (args: Args, _ctx, io): Promise<RunState> => gatherRun(io, resolveShell(args)),
+  plan(state, args) {
     const a = resolveShell(args)
-    return planRun(facts, shellArgv(a), a, a.cmd)
+    return planRun(state, shellArgv(a), a, a.cmd)
   },
-  after(facts, args, results) {
+  after(state, args, results) {
     const a = resolveShell(args)
-    return afterRun(facts, a, results, a.cmd)
+    return afterRun(state, a, results, a.cmd)
   },
 })

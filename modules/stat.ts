@@ -1,5 +1,5 @@
 /**
- * `stat`: facts about a path on the host, registered as `stat` with Ansible's fields (`stat.exists`,
+ * `stat`: details of a path on the host, registered as `stat` with Ansible's fields (`stat.exists`,
  * `stat.isdir`, `stat.mode`, `stat.checksum`, `stat.mimetype`, …). Read-only, never changed.
  *
  * @example
@@ -119,7 +119,7 @@ export function parseMime(out: string): { mimetype: string; charset: string } {
 
 export default defineModule({
   name: 'stat',
-  summary: 'Facts about a file or folder on the host',
+  summary: 'Details of a file or folder on the host',
   schema: Args,
   changedWhen: 'never',
   check: 'full',

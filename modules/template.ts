@@ -17,7 +17,7 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule } from '../engine/module.js'
 import { attrArgs, backupArg } from './lib/args.js'
 import { findSource } from './lib/files.js'
-import { gatherPut, planPut, type PutFacts } from './lib/put.js'
+import { gatherPut, planPut, type PutState } from './lib/put.js'
 
 const Args = Type.Object(
   {
@@ -57,15 +57,15 @@ export default defineModule({
   changedWhen: 'the rendered content (SHA-1) or mode/owner/group differ',
   check: 'full',
   example: 'template: { src: motd.j2, dest: /etc/motd }',
-  async gather(args: Args, ctx, io): Promise<PutFacts> {
+  async gather(args: Args, ctx, io): Promise<PutState> {
     const file = await findSource(args.src, ctx.searchPaths, 'templates')
     const text = await readFile(file, 'utf8')
     const content = Buffer.from(ctx.render(text, file), 'utf8')
     const srcMode = (await stat(file)).mode
     return gatherPut(io, ctx, { dest: args.dest, content, basename: basename(file), srcMode })
   },
-  plan(facts, args, ctx) {
-    const plan = planPut(facts, args, ctx.checkMode)
+  plan(state, args, ctx) {
+    const plan = planPut(state, args, ctx.checkMode)
     plan.data = { ...plan.data, src: args.src }
     return plan
   },

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import user, { type UserFacts } from './user.js'
+import user, { type UserState } from './user.js'
 import { parseGroup, parsePasswd, parseShadowHash } from './lib/accounts.js'
 import { gatherOf, ok, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 const HASH = '$y$j9T$abc$def'
-const exists = (o: Partial<UserFacts> = {}): UserFacts => ({
+const exists = (o: Partial<UserState> = {}): UserState => ({
   user: { name: 'hy', uid: 998, gid: 997, comment: 'Hydra', home: '/var/lib/hydra', shell: '/bin/sh' },
   primary: 'hydra',
   groups: ['hydra', 'nix-users'],
@@ -12,8 +12,8 @@ const exists = (o: Partial<UserFacts> = {}): UserFacts => ({
   ownGroup: false,
   ...o,
 })
-const none: UserFacts = { groups: [], ownGroup: false }
-type Row = [string, WrittenArgs<typeof user>, UserFacts, { argv?: string[][]; fail?: RegExp; stdin?: string }]
+const none: UserState = { groups: [], ownGroup: false }
+type Row = [string, WrittenArgs<typeof user>, UserState, { argv?: string[][]; fail?: RegExp; stdin?: string }]
 const rows: Row[] = [
   [
     'create with everything',

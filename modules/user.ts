@@ -73,7 +73,7 @@ const Args = Type.Object(
 type Args = ModuleArgs<typeof Args>
 
 /** What gather found. */
-export interface UserFacts {
+export interface UserState {
   user?: PasswdEntry
   /** Primary group name. */
   primary?: string
@@ -93,7 +93,7 @@ export default defineModule({
   check: 'full',
   example: '- user: { name: hydra, group: hydra, system: true, home: /var/lib/hydra, create_home: false }',
 
-  async gather(args, _ctx, io): Promise<UserFacts> {
+  async gather(args, _ctx, io): Promise<UserState> {
     if (!ACCOUNT_RE.test(args.name)) throw new ModuleFailure(`not a valid user name: ${JSON.stringify(args.name)}`)
     const opt = { okCodes: [0, 1, 2] }
     const cmds: Command[] = [

@@ -74,7 +74,7 @@ export default defineModule({
   controllerOnly: true,
   example: 'validate_argument_spec: { argument_spec: { hydra_port: { type: int, required: true } } }',
   gather: async () => undefined,
-  plan(_facts, args: Args, ctx) {
+  plan(_state, args: Args, ctx) {
     const read = (name: string) => {
       if (args.provided_arguments) return { value: args.provided_arguments[name] }
       try {

@@ -149,6 +149,6 @@ export default defineModule({
   check: 'full',
   example: 'wait_for: { port: 3000, timeout: 120 }',
   gather: async () => undefined,
-  plan: (_facts, args: Args) => planWait(args),
-  after: (_facts, args, results) => afterWait(args, results),
+  plan: (_state, args: Args) => planWait(args),
+  after: (_state, args, results) => afterWait(args, results),
 })

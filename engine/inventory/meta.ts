@@ -1,5 +1,5 @@
 /**
- * Derived facts about a loaded inventory, computed once and cached per inventory object: each group's parents,
+ * Derived data about a loaded inventory, computed once and cached per inventory object: each group's parents,
  * depth (longest path from `all`), all hosts under it (descendants included, inventory order), and each host's
  * position in inventory order.
  *
@@ -25,7 +25,7 @@ export interface InventoryMeta {
 
 const cache = new WeakMap<Inventory, InventoryMeta>()
 
-/** The derived facts of `inv` (cached; the inventory must not change after loading). */
+/** The derived data of `inv` (cached; the inventory must not change after loading). */
 export function meta(inv: Inventory): InventoryMeta {
   let m = cache.get(inv)
   if (m) return m

@@ -36,10 +36,10 @@ export interface RunOptions {
 export interface HostState {
   name: string
   facts?: HostFacts
-  /** `ansible_*` names and `facts` from gathered facts. */
+  /** The host facts as variables: `facts`, `ansible_*` and `ansible_facts`. */
   factVars: Vars
   /** set_fact values and registered results (persist across plays, as Ansible's). */
-  hostFacts: Vars
+  runVars: Vars
   /** Failed in an earlier task/play: no more tasks. */
   failed: boolean
   unreachable: boolean

@@ -59,8 +59,8 @@ export async function runTask(
     // set_fact/include_vars under run_once set their variables on every host, as in Ansible
     const facts = ['set_fact', 'include_vars'].includes(task.module) ? r.data.ansible_facts : undefined
     for (const h of hosts.slice(1)) {
-      if (task.register) rc.states.get(h)!.hostFacts[task.register] = markUnsafe(r.data)
-      if (facts && typeof facts === 'object') Object.assign(rc.states.get(h)!.hostFacts, facts)
+      if (task.register) rc.states.get(h)!.runVars[task.register] = markUnsafe(r.data)
+      if (facts && typeof facts === 'object') Object.assign(rc.states.get(h)!.runVars, facts)
       out.set(h, { ...r, host: h })
     }
   }

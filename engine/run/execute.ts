@@ -25,8 +25,8 @@ export interface Outcome {
   data: Record<string, unknown>
   diff?: FileDiff[]
   changes?: string[]
-  setFacts?: Vars
-  /** `delegate_facts`: the host `setFacts` belong to (default: the task's own). */
+  setVars?: Vars
+  /** `delegate_facts`: the host `setVars` belong to (default: the task's own). */
   factsHost?: string
   /** New host facts (`setup`). */
   facts?: HostFacts
@@ -157,7 +157,7 @@ function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars,
     data,
     diff: changed && diffMode ? plan.diff : undefined, // --diff, or the task's/block's/play's `diff`
     changes: plan.changes,
-    setFacts: failed ? undefined : plan.setFacts,
+    setVars: failed ? undefined : plan.setVars,
     facts: failed ? undefined : plan.facts,
   }
 }

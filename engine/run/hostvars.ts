@@ -65,7 +65,7 @@ function hostvarsOf(rc: RunContext, groups: Record<string, string[]>): Vars {
     Object.defineProperty(hostvars, name, {
       enumerable: true,
       get: () => {
-        const v = resolveVars(mergeLayers([playLayers(rc, name), rc.states.get(name)?.hostFacts, rc.opts.extraVars]))
+        const v = resolveVars(mergeLayers([playLayers(rc, name), rc.states.get(name)?.runVars, rc.opts.extraVars]))
         return Object.assign(v, baseMagic(rc, name, groups))
       },
     })
@@ -98,7 +98,7 @@ export function taskVars(rc: RunContext, host: string, inh: Inherited, task: Tas
       playLayers(rc, host, [inh.defaults, task?.defaults]),
       inh.vars,
       task?.vars,
-      st?.hostFacts,
+      st?.runVars,
       extra,
       rc.opts.extraVars,
     ]),

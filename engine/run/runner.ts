@@ -53,7 +53,7 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
     if (!s)
       states.set(
         h,
-        (s = { name: h, factVars: {}, hostFacts: {}, failed: false, unreachable: false, recap: emptyRecap() }),
+        (s = { name: h, factVars: {}, runVars: {}, failed: false, unreachable: false, recap: emptyRecap() }),
       )
     return s
   }

@@ -95,7 +95,7 @@ async function runTaskOnce(
         continue
       }
       results.push({ ...out.data, ...base, status: out.status })
-      if (out.setFacts || out.facts) setFacts(rc, host, out)
+      if (out.setVars || out.facts) setVars(rc, host, out)
       if (out.status === 'changed') changed = true
       if (out.diff) diffs.push(...out.diff)
       if (out.status === 'failed') failed = failed ?? `item ${label}: ${out.msg}`
@@ -200,16 +200,16 @@ function include(
 
 /** Registered results are data from the host: marked unsafe, so output holding `{{` is never rendered. */
 function register(rc: RunContext, task: Task, host: string, data: Record<string, unknown>): void {
-  if (task.register) rc.states.get(host)!.hostFacts[task.register] = markUnsafe(data)
+  if (task.register) rc.states.get(host)!.runVars[task.register] = markUnsafe(data)
 }
 
 /**
  * Facts a task set (`set_fact`): on its host, or with `delegate_facts` on the delegated host. A delegated host
  * that no play of the run has targeted yet (the implicit localhost, say) keeps no facts: they are dropped.
  */
-function setFacts(rc: RunContext, host: string, out: Outcome): void {
+function setVars(rc: RunContext, host: string, out: Outcome): void {
   const st = rc.states.get(out.factsHost ?? host)
-  if (st && out.setFacts) Object.assign(st.hostFacts, out.setFacts)
+  if (st && out.setVars) Object.assign(st.runVars, out.setVars)
   // `setup` read the host facts again: they replace the host's facts.*, ansible_* and ansible_facts
   if (st && out.facts) {
     st.facts = out.facts
@@ -229,7 +229,7 @@ function failedResult(rc: RunContext, task: Task, host: string, msg: string, ign
 
 function toResult(rc: RunContext, task: Task, host: string, out: Outcome, noLog: boolean, ignore: boolean): TaskResult {
   if (out.status !== 'unreachable') register(rc, task, host, out.data)
-  if (out.setFacts || out.facts) setFacts(rc, host, out)
+  if (out.setVars || out.facts) setVars(rc, host, out)
   const data = noLog ? { censored: CENSORED, changed: out.data.changed } : out.data
   const msg = noLog && out.msg ? CENSORED : out.msg
   switch (out.status) {

@@ -89,7 +89,7 @@ const CHECK_WORDS: Record<ModuleDef['check'], string> = {
 }
 
 /** What a module's doc says beyond the table. */
-export interface ModuleFacts {
+export interface ModuleSummary {
   name: string
   spellings: string[]
   summary: string
@@ -106,8 +106,8 @@ export interface ModuleFacts {
   rules: string[]
 }
 
-/** The documented facts of a module. */
-export function moduleFacts(def: ModuleDef): ModuleFacts {
+/** The documented summary of a module. */
+export function moduleSummary(def: ModuleDef): ModuleSummary {
   const s = plain(def.schema) as JsonSchema
   return {
     name: def.name,

@@ -11,7 +11,7 @@ import { ConfigSchema } from './config.js'
 import type { ModuleDef } from '../module.js'
 import { BLOCK_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS } from '../load/keywords.js'
 import { keywordDescription } from './keywords.js'
-import { argumentRows, moduleFacts, rowNotes } from './moduledoc.js'
+import { argumentRows, moduleSummary, rowNotes } from './moduledoc.js'
 
 type Modules = ReadonlyMap<string, ModuleDef>
 
@@ -39,7 +39,7 @@ function wrap(text: string, width: number, indent: string): string {
 
 /** `tsplay doc MODULE`: arguments (type, default, choices, description), changed, check mode, example. */
 export function moduleText(def: ModuleDef): string {
-  const f = moduleFacts(def)
+  const f = moduleSummary(def)
   const rows = argumentRows(def.schema)
   const lines = [`${f.name} — ${f.summary}`, '']
   const others = f.spellings.filter((s) => s !== f.name)
@@ -72,7 +72,7 @@ function cell(text: string): string {
 }
 
 function moduleMarkdown(def: ModuleDef): string {
-  const f = moduleFacts(def)
+  const f = moduleSummary(def)
   const rows = argumentRows(def.schema)
   const out = [`## ${f.name}`, '', `${f.summary}.`, '']
   const others = f.spellings.filter((s) => s !== f.name)

@@ -1,5 +1,5 @@
 /**
- * Parsers for the user and group modules' facts: `getent passwd|group|shadow` lines and `id -Gn`.
+ * Parsers for the user and group modules' state: `getent passwd|group|shadow` lines and `id -Gn`.
  *
  * @example
  * ```ts

@@ -26,7 +26,7 @@ export interface TreeEntry {
 }
 
 /** Everything `planFile` decides from. */
-export interface FileFacts {
+export interface PathState {
   path: string
   /** Wanted state (already defaulted: see `defaultState`). */
   state: FileState
@@ -43,7 +43,7 @@ export interface FileFacts {
   mtime: WantedTime
 }
 
-/** Options that are not facts. */
+/** Options that are not state. */
 export interface FileOptions extends WantedAttrs {
   /** Check mode: a missing path or src is assumed to come from an earlier task (predicted, not failed). */
   checkMode?: boolean
@@ -73,7 +73,7 @@ export function parseTree(stdout: string): TreeEntry[] {
 
 const fail = (msg: string): Plan => ({ commands: [], fail: msg })
 
-function timeCommands(path: string, node: InodeInfo | undefined, f: FileFacts, link: boolean, created: boolean): Plan {
+function timeCommands(path: string, node: InodeInfo | undefined, f: PathState, link: boolean, created: boolean): Plan {
   const commands: Command[] = []
   const changes: string[] = []
   const h = link ? ['-h'] : []
@@ -95,7 +95,7 @@ function timeCommands(path: string, node: InodeInfo | undefined, f: FileFacts, l
   return { commands, changes }
 }
 
-function recursePlan(f: FileFacts, o: FileOptions): Plan {
+function recursePlan(f: PathState, o: FileOptions): Plan {
   const commands: Command[] = []
   const changes: string[] = []
   const tree = f.tree ?? []
@@ -127,7 +127,7 @@ function merge(...plans: Plan[]): Plan {
 }
 
 /** Decide the commands for `f.state`. Pure. */
-export function planFile(f: FileFacts, o: FileOptions): Plan {
+export function planFile(f: PathState, o: FileOptions): Plan {
   const { path, info } = f
   const self = info.exists ? info.self : undefined
   const node = effective(info, o.follow)

@@ -5,8 +5,8 @@
  *
  * @example
  * ```ts
- * const facts = await gatherPut(io, ctx, { dest: '/etc/motd', content: 'hi\n', basename: 'motd' })
- * planPut(facts, { force: true, mode: '0644' })
+ * const state = await gatherPut(io, ctx, { dest: '/etc/motd', content: 'hi\n', basename: 'motd' })
+ * planPut(state, { force: true, mode: '0644' })
  * ```
  */
 import { createHash, randomBytes } from 'node:crypto'
@@ -19,7 +19,7 @@ import { isText, putFile, readCommand, textOf } from './files.js'
 import { effective, isType, parsePathProbe, pathProbe, type PathInfo } from './probe.js'
 
 /** What `planPut` decides from. */
-export interface PutFacts {
+export interface PutState {
   /** Final destination (a folder `dest` resolved to `dest/basename(src)`). */
   dest: string
   info: PathInfo
@@ -56,7 +56,7 @@ export interface PutRequest {
 }
 
 /** Probe the destination (and `dest/basename` when `dest` may be a folder) in one round trip. */
-export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest): Promise<PutFacts> {
+export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest): Promise<PutState> {
   const makeParent = req.dest.endsWith('/')
   if (makeParent && !req.basename) throw new Error('unreachable: dest folder without a source name')
   const first = makeParent ? posix.join(req.dest, req.basename!) : req.dest
@@ -97,7 +97,7 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
  * Decide what to do. Pure. In check mode a missing folder is not an error: an earlier task of the play (not
  * run in check mode) may create it, so the write is predicted instead (the real run fails if it is still missing).
  */
-export function planPut(f: PutFacts, a: PutArgs, checkMode = false): Plan {
+export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
   const node = effective(f.info)
   const data: Record<string, unknown> = { dest: f.dest, checksum: f.sha1, size: f.content.length }
   if (a.owner) data.owner = a.owner

@@ -5,8 +5,8 @@
  *
  * @example
  * ```ts
- * const facts = await gatherRun(io, { creates: '/opt/app/built', chdir: '/opt/app' })
- * planRun(facts, ['make'], { chdir: '/opt/app' }, ['make'])
+ * const state = await gatherRun(io, { creates: '/opt/app/built', chdir: '/opt/app' })
+ * planRun(state, ['make'], { chdir: '/opt/app' }, ['make'])
  * ```
  */
 import type { AfterResult, HostIO, Plan } from '../../engine/module.js'
@@ -23,8 +23,8 @@ export interface RunArgs {
   strip_empty_ends?: boolean
 }
 
-/** Facts: whether `creates`/`removes` match, and when planning started (for `start`/`delta`). */
-export interface RunFacts {
+/** State: whether `creates`/`removes` match, and when planning started (for `start`/`delta`). */
+export interface RunState {
   createsExists?: boolean
   removesExists?: boolean
   startedAt: number
@@ -37,28 +37,28 @@ export const ALL_CODES: readonly number[] = Array.from({ length: 256 }, (_, i) =
 const EXISTS = 'IFS=; for p in $1; do if [ -e "$p" ] || [ -L "$p" ]; then exit 0; fi; done; exit 1'
 
 /** Check `creates`/`removes` on the host (relative to `chdir`), in one round trip. */
-export async function gatherRun(io: HostIO, args: RunArgs): Promise<RunFacts> {
+export async function gatherRun(io: HostIO, args: RunArgs): Promise<RunState> {
   const checks: Command[] = []
   const cwd = args.chdir ? { cwd: args.chdir } : {}
   if (args.creates !== undefined) checks.push(sh(EXISTS, [args.creates], { ...cwd, describe: `test ${args.creates}` }))
   if (args.removes !== undefined) checks.push(sh(EXISTS, [args.removes], { ...cwd, describe: `test ${args.removes}` }))
   const res = checks.length ? await io.batch(checks) : []
-  const facts: RunFacts = { startedAt: Date.now() }
+  const state: RunState = { startedAt: Date.now() }
   let i = 0
-  if (args.creates !== undefined) facts.createsExists = res[i++].rc === 0
-  if (args.removes !== undefined) facts.removesExists = res[i].rc === 0
-  return facts
+  if (args.creates !== undefined) state.createsExists = res[i++].rc === 0
+  if (args.removes !== undefined) state.removesExists = res[i].rc === 0
+  return state
 }
 
 /** Plan: skip when `creates` exists or `removes` is absent (ok, Ansible's message), else run `argv`. Pure. */
-export function planRun(facts: RunFacts, argv: readonly string[], args: RunArgs, shown: unknown): Plan {
+export function planRun(state: RunState, argv: readonly string[], args: RunArgs, shown: unknown): Plan {
   const skip = (msg: string): Plan => ({
     commands: [],
     msg,
     data: { cmd: shown, rc: 0, stdout: msg, stderr: '', stdout_lines: [msg], stderr_lines: [], changed: false, msg },
   })
-  if (facts.createsExists) return skip(`skipped, since ${args.creates} exists`)
-  if (args.removes !== undefined && !facts.removesExists) return skip(`skipped, since ${args.removes} does not exist`)
+  if (state.createsExists) return skip(`skipped, since ${args.creates} exists`)
+  if (args.removes !== undefined && !state.removesExists) return skip(`skipped, since ${args.removes} does not exist`)
   const cmd: Command = { argv, okCodes: ALL_CODES, describe: Array.isArray(shown) ? shown.join(' ') : String(shown) }
   if (args.chdir) cmd.cwd = args.chdir
   if (args.stdin !== undefined) cmd.stdin = args.stdin_add_newline === false ? args.stdin : `${args.stdin}\n`
@@ -96,7 +96,7 @@ export function lines(s: string): string[] {
 
 /** Build the registered result; fail on a non-zero rc with its stderr. No results: check mode or skipped. */
 export function afterRun(
-  facts: RunFacts,
+  state: RunState,
   args: RunArgs,
   results: CommandResult[],
   shown: unknown,
@@ -114,9 +114,9 @@ export function afterRun(
     stderr,
     stdout_lines: lines(stdout),
     stderr_lines: lines(stderr),
-    start: ansibleTime(facts.startedAt),
+    start: ansibleTime(state.startedAt),
     end: ansibleTime(now),
-    delta: ansibleDelta(Math.max(0, now - facts.startedAt)),
+    delta: ansibleDelta(Math.max(0, now - state.startedAt)),
     msg: '',
     changed: true,
   }

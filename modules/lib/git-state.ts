@@ -1,5 +1,5 @@
 /**
- * Parsers for the git module's facts: the state of `dest` (one constant probe script) and `git ls-remote`,
+ * Parsers for the git module's state: the state of `dest` (one constant probe script) and `git ls-remote`,
  * resolving a branch, tag (peeled to its commit) or `HEAD` to the commit it names.
  *
  * @example

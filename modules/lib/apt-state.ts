@@ -1,5 +1,5 @@
 /**
- * Parsers for the apt module's facts: `dpkg-query -W -f '${Package}\t${db:Status-Abbrev}\t${Version}\n'`
+ * Parsers for the apt module's state: `dpkg-query -W -f '${Package}\t${db:Status-Abbrev}\t${Version}\n'`
  * and `apt-cache policy`. Pure functions over real command output.
  *
  * @example
