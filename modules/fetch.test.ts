@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { LocalConnector } from '../engine/local/connector.js'
 import { taskIO } from '../engine/run/hosts.js'
 import { testCtx } from '../test/helpers/module-ctx.js'
-import fetch, { fetchDest, planFetch, type FetchFacts } from './fetch.js'
+import fetch, { fetchDest, planFetch, type FetchState } from './fetch.js'
 
 type Args = Parameters<typeof fetch.plan>[1]
 
@@ -24,8 +24,8 @@ describe('fetchDest (where the copy goes, as Ansible)', () => {
 })
 
 describe('planFetch', () => {
-  const base: FetchFacts = { remote: { sha1: 'aa' }, dest: '/b/x' }
-  const cases: Array<{ name: string; f: FetchFacts; a?: Partial<Args>; changed?: boolean; fail?: RegExp }> = [
+  const base: FetchState = { remote: { sha1: 'aa' }, dest: '/b/x' }
+  const cases: Array<{ name: string; f: FetchState; a?: Partial<Args>; changed?: boolean; fail?: RegExp }> = [
     { name: 'no copy yet: changed', f: base, changed: true },
     { name: 'same copy: ok', f: { ...base, local: 'aa' }, changed: false },
     { name: 'other copy: changed', f: { ...base, local: 'bb' }, changed: true },

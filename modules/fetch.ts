@@ -47,7 +47,7 @@ const Args = Type.Object(
 type Args = Static<typeof Args>
 
 /** Facts: the host file's SHA-1 (or why there is none) and the controller copy's, at the computed path. */
-export interface FetchFacts {
+export interface FetchState {
   remote: { sha1: string } | { missing: string }
   dest: string
   local?: string
@@ -79,7 +79,7 @@ async function localSum(path: string): Promise<string | undefined> {
   }
 }
 
-async function gather(a: Args, ctx: ModuleContext, io: HostIO): Promise<FetchFacts> {
+async function gather(a: Args, ctx: ModuleContext, io: HostIO): Promise<FetchState> {
   const dest = fetchDest(a, ctx.host, String(ctx.vars.playbook_dir ?? process.cwd()))
   const r = await io.run(sh(SUM, [a.src], { okCodes: ALL_CODES, describe: `checksum ${a.src}` }))
   const remote = MISSING[r.rc]
@@ -91,7 +91,7 @@ async function gather(a: Args, ctx: ModuleContext, io: HostIO): Promise<FetchFac
 }
 
 /** Plan: fail or skip a missing file, ok when the copies agree, else a change (written by `apply`). Pure. */
-export function planFetch(f: FetchFacts, a: Args): Plan {
+export function planFetch(f: FetchState, a: Args): Plan {
   const data = { file: a.src, dest: f.dest }
   if ('missing' in f.remote) {
     if (a.fail_on_missing !== false) return { commands: [], fail: f.remote.missing, data }

@@ -45,7 +45,7 @@ const Args = Type.Object(
 type Args = Static<typeof Args>
 
 /** Facts: creates/removes, the script's words and its content (read on the controller). */
-export interface ScriptFacts extends RunState {
+export interface ScriptState extends RunState {
   words: string[]
   content: Uint8Array
 }
@@ -76,7 +76,7 @@ export function scriptWords(a: Args): string[] {
   return words
 }
 
-async function gather(a: Args, ctx: ModuleContext, io: HostIO): Promise<ScriptFacts> {
+async function gather(a: Args, ctx: ModuleContext, io: HostIO): Promise<ScriptState> {
   const words = scriptWords(a)
   const file = await findSource(words[0], ctx.searchPaths, 'files')
   return { ...(await gatherRun(io, a)), words, content: await readFile(file) }
@@ -86,7 +86,7 @@ async function gather(a: Args, ctx: ModuleContext, io: HostIO): Promise<ScriptFa
  * Plan: skipped as `creates`/`removes` say (Ansible skips, unlike `command`'s ok), and in check mode without
  * them; else one command that receives and runs the script. Pure.
  */
-export function planScript(f: ScriptFacts, a: Args, checkMode = false): Plan {
+export function planScript(f: ScriptState, a: Args, checkMode = false): Plan {
   if (f.createsExists) return { commands: [], skip: `${a.creates} exists, matching creates option` }
   if (a.removes !== undefined && !f.removesExists)
     return { commands: [], skip: `${a.removes} does not exist, matching removes option` }

@@ -96,10 +96,16 @@ const CASES: Record<string, Record<string, unknown>[]> = {
     { name: 'git', use: 'apt' },
   ],
   service: [{ name: 'nginx', state: 'reloaded', enabled: true, daemon_reload: true }],
+  raw: [{ free_form: 'true' }],
+  slurp: [{ src: '/etc/hostname' }],
+  fetch: [{ src: '/etc/hostname', dest: '/tmp/fetched/' }],
+  script: [{ free_form: 'fixture.txt', creates: '/x' }],
+  wait_for_connection: [{ timeout: 0 }],
+  pause: [{ seconds: 0 }],
 }
 
 /** Modules that run on the host but read nothing before planning. */
-const NO_GATHER = ['wait_for']
+const NO_GATHER = ['wait_for', 'raw', 'wait_for_connection', 'pause']
 
 /** A HostIO that records every command and answers each with an empty success. */
 function recordingIO(): HostIO & { seen: Command[] } {
