@@ -30,8 +30,13 @@ const READ_ONLY: Record<string, (argv: readonly string[]) => boolean> = {
 }
 
 /** Shell words and redirections that change something. */
-const WRITES =
-  /\b(apt-get\s+(?!-s)|apt\s+(install|update)|update\b|daemon-reload|mkdir|touch|rm|rmdir|mv|cp|ln|chmod|chown|tee|dd|truncate|useradd|usermod|groupadd|install\s|sed\s+-i|git\s+(clone|fetch|checkout|reset|pull))|>(?!\s*\/dev\/null|&)/
+const WRITES = new RegExp(
+  [
+    String.raw`\b(apt-get\s+(?!-s)|apt\s+(install|update)|update\b|daemon-reload|mkdir|touch|rm|rmdir|mv|cp|ln`,
+    String.raw`|chmod|chown|tee|dd|truncate|useradd|usermod|groupadd|install\s|sed\s+-i`,
+    String.raw`|git\s+(clone|fetch|checkout|reset|pull))|>(?!\s*\/dev\/null|&)`,
+  ].join(''),
+)
 
 /** A constant sh script is read-only when it has none of the writing words (temporary-file cleanups aside). */
 function readOnlyScript(script: string): boolean {
