@@ -134,9 +134,9 @@ export default defineModule({
     ])
     return { path, follow, info: parsePathProbe(r.stdout), mime: m ? parseMime(m.stdout) : undefined }
   },
-  plan: (facts) => {
-    const stat = statResult(facts.path, facts.info, facts.follow)
-    if (facts.mime && stat.exists) Object.assign(stat, facts.mime)
+  plan: (state) => {
+    const stat = statResult(state.path, state.info, state.follow)
+    if (state.mime && stat.exists) Object.assign(stat, state.mime)
     return { commands: [], changed: false, data: { stat } }
   },
 })
