@@ -39,6 +39,10 @@ export const MODULES: Record<string, Loader> = {
   script: () => import('./script.js'),
   wait_for_connection: () => import('./wait_for_connection.js'),
   pause: () => import('./pause.js'),
+  // Ansible's file, network and system modules (one block, to ease merges)
+  blockinfile: () => import('./blockinfile.js'),
+  replace: () => import('./replace.js'),
+  find: () => import('./find.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

@@ -5,7 +5,8 @@ import { CORE } from './core.js'
 import { FILES } from './files.js'
 import { FLOW } from './flow.js'
 import { REUSE } from './reuse.js'
+import { MODS } from './mods.js'
 import { ROLES } from './roles.js'
 import { TRANSFER } from './transfer.js'
 
-export const CASES: CompatCase[] = [...CORE, ...FILES, ...FLOW, ...ROLES, ...CONNECT, ...TRANSFER, ...REUSE]
+export const CASES: CompatCase[] = [...CORE, ...FILES, ...FLOW, ...ROLES, ...CONNECT, ...TRANSFER, ...REUSE, ...MODS]
