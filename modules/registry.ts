@@ -43,6 +43,7 @@ export const MODULES: Record<string, Loader> = {
   blockinfile: () => import('./blockinfile.js'),
   replace: () => import('./replace.js'),
   find: () => import('./find.js'),
+  tempfile: () => import('./tempfile.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

@@ -54,7 +54,10 @@ export const MODS: CompatCase[] = [
         content: "#PasswordAuthentication yes\\nPort 22\\n[s]\\nPort 22\\nhost=old\\n"
         mode: "0644"
         force: false
-    - replace: { path: "{{ root }}/conf", regexp: '^#?PasswordAuthentication .*$', replace: 'PasswordAuthentication no' }
+    - replace:
+        path: "{{ root }}/conf"
+        regexp: '^#?PasswordAuthentication .*$'
+        replace: 'PasswordAuthentication no'
       register: r
     - replace: { path: "{{ root }}/conf", regexp: '^Port 22$', replace: 'Port 2222', after: '\\[s\\]' }
     - replace: { path: "{{ root }}/conf", regexp: '^(?P<k>host)=(\\w+)$', replace: '\\g<k>=new-\\2' }
@@ -65,6 +68,85 @@ export const MODS: CompatCase[] = [
     - replace: { path: "{{ root }}/conf", regexp: 'zzz', mode: "0600" }
     - replace: { path: "{{ root }}/missing", regexp: 'x' }
       ignore_errors: true
+`,
+      ),
+    },
+  },
+  {
+    name: 'find',
+    covers: 'find',
+    files: {
+      'main.yml': play(
+        'find',
+        `
+    - file: { path: "{{ root }}/{{ item }}", state: directory, mode: "0755" }
+      loop: [logs, logs/sub, logs/.hidden]
+    - copy: { dest: "{{ root }}/logs/{{ item.n }}", content: "{{ item.c }}", mode: "0644" }
+      loop:
+        - { n: a.log, c: "one\\nERROR two\\n" }
+        - { n: b.txt, c: "b" }
+        - { n: sub/c.log, c: "ccc" }
+        - { n: .hidden/d.log, c: "" }
+        - { n: .e.log, c: "" }
+    - file: { src: "{{ root }}/logs/b.txt", dest: "{{ root }}/logs/link", state: link }
+    - find: { paths: "{{ root }}/logs" }
+      register: top
+    - assert: { that: ["top.matched == 2", "top.examined == 6", "not top.changed", "top.files[0].mode == '0644'"] }
+    - find: { paths: "{{ root }}/logs", patterns: "*.log", recurse: true }
+      register: logs
+    - assert:
+        that:
+          - logs.matched == 3
+          - logs.files | map(attribute='path') | select('search', 'hidden') | list | length == 1
+    - find: { paths: "{{ root }}/logs", patterns: "*.log", recurse: true, hidden: true }
+      register: hid
+    - assert: { that: ["hid.matched == 4"] }
+    - find: { paths: "{{ root }}/logs", contains: "ERROR" }
+      register: err
+    - assert: { that: ["err.matched == 1", "err.files[0].path.endswith('a.log')"] }
+    - find: { paths: "{{ root }}/logs", file_type: directory, recurse: true }
+      register: dirs
+    - assert: { that: ["dirs.matched == 1"] }
+    - find: { paths: "{{ root }}/logs", file_type: link }
+      register: links
+    - assert: { that: ["links.matched == 1", "links.files[0].islnk"] }
+    - find: { paths: "{{ root }}/logs", patterns: ['^[ab]\\.'], use_regex: true, size: "-1k" }
+      register: rx
+    - assert: { that: ["rx.matched == 2"] }
+    - find: { paths: "{{ root }}/logs", age: 1d }
+      register: old
+    - assert: { that: ["old.matched == 0"] }
+    - find: { paths: ["{{ root }}/logs/sub", "{{ root }}/nope"], get_checksum: true }
+      register: two
+    - assert: { that: ["two.matched == 1", "two.files[0].checksum == 'f36b4825e5db2cf7dd2d2593b3f5c24c0311d8b2'"] }
+`,
+      ),
+    },
+  },
+  {
+    name: 'tempfile',
+    covers: 'tempfile',
+    files: {
+      'main.yml': play(
+        'tempfile',
+        `
+    - tempfile: { path: "{{ root }}", suffix: .txt }
+      register: f
+    - tempfile: { state: directory, path: "{{ root }}", prefix: work. }
+      register: d
+    - stat: { path: "{{ f.path }}" }
+      register: fs
+    - stat: { path: "{{ d.path }}" }
+      register: ds
+    - assert:
+        that:
+          - f.path.startswith(root + '/ansible.')
+          - f.path.endswith('.txt')
+          - d.path.startswith(root + '/work.')
+          - fs.stat.isreg and fs.stat.mode == '0600'
+          - ds.stat.isdir and ds.stat.mode == '0700'
+    - file: { path: "{{ item }}", state: absent }
+      loop: ["{{ f.path }}", "{{ d.path }}"]
 `,
       ),
     },
