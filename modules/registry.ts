@@ -44,6 +44,7 @@ export const MODULES: Record<string, Loader> = {
   replace: () => import('./replace.js'),
   find: () => import('./find.js'),
   tempfile: () => import('./tempfile.js'),
+  cron: () => import('./cron.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

@@ -151,4 +151,47 @@ export const MODS: CompatCase[] = [
       ),
     },
   },
+  {
+    name: 'cron',
+    covers: 'cron',
+    files: {
+      'main.yml': play(
+        'cron',
+        `
+    - cron: { name: gc, cron_file: "{{ root }}/jobs", user: "{{ ansible_user }}", special_time: daily, job: "gc -d" }
+    - cron: { name: gc, cron_file: "{{ root }}/jobs", user: "{{ ansible_user }}", special_time: daily, job: "gc -d" }
+    - cron:
+        { name: backup, cron_file: "{{ root }}/jobs", user: "{{ ansible_user }}", minute: "5", hour: "3", job: "b" }
+    - cron: { name: MAILTO, env: true, job: "", cron_file: "{{ root }}/jobs", user: "{{ ansible_user }}" }
+    - cron:
+        name: PATH
+        env: true
+        job: /usr/bin:/bin
+        insertafter: MAILTO
+        cron_file: "{{ root }}/jobs"
+        user: "{{ ansible_user }}"
+    - cron: { name: gc, cron_file: "{{ root }}/jobs", state: absent }
+      register: rm
+    - assert: { that: ["rm.jobs == ['backup']", "rm.envs == ['MAILTO', 'PATH']"] }
+    - cron: { name: only, cron_file: "{{ root }}/single", user: "{{ ansible_user }}", job: "x", disabled: true }
+    - cron: { name: only, cron_file: "{{ root }}/single", state: absent }
+    - cron: { name: nope, cron_file: "{{ root }}/jobs", user: "{{ ansible_user }}" }
+      ignore_errors: true
+    - name: "the login user's own crontab (one host of the two: they share it)"
+      when: inventory_hostname.endswith('_a')
+      block:
+        - cron: { name: mine, job: "true", minute: "*/5" }
+        - cron: { name: mine, job: "true", minute: "*/5" }
+        - command: crontab -l
+          register: l
+          changed_when: false
+        - assert: { that: ["'#Ansible: mine' in l.stdout_lines"] }
+        - cron: { name: mine, state: absent }
+        - command: crontab -r
+          changed_when: false
+          failed_when: false
+`,
+      ),
+    },
+  },
 ]
