@@ -45,6 +45,8 @@ export const MODULES: Record<string, Loader> = {
   find: () => import('./find.js'),
   tempfile: () => import('./tempfile.js'),
   cron: () => import('./cron.js'),
+  authorized_key: () => import('./authorized_key.js'),
+  known_hosts: () => import('./known_hosts.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

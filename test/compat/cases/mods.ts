@@ -5,6 +5,12 @@
  */
 import type { CompatCase } from '../harness.js'
 
+const ED1 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPQwMXn3UF3eGiOTzkKKfUqjQ437X9pjqPj41RDi2AhJ'
+const ED2 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB9G5uTQl7GG9Uz2c5VdZlNbc5FQ5mVBeyHchBiizWQV'
+const EC =
+  'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBJ2W4H13DiWubU1fFvhiDyVjMWHo' +
+  'GY1YJ3xdbCZUP+vHllUx27t4X7yTi8pF2UmplZKeO1VWiIbQ/Pjb1aUydls='
+
 const play = (name: string, tasks: string, extra = '') =>
   `- hosts: ${name}\n  gather_facts: false\n${extra}  tasks:\n${tasks}`
 
@@ -190,6 +196,63 @@ export const MODS: CompatCase[] = [
         - command: crontab -r
           changed_when: false
           failed_when: false
+`,
+      ),
+    },
+  },
+  {
+    name: 'authorized_key',
+    covers: 'authorized_key',
+    files: {
+      'main.yml': play(
+        'authorized_key',
+        `
+    - authorized_key: { user: "{{ ansible_user }}", path: "{{ root }}/ssh/keys", key: "${ED1} one@pc" }
+    - authorized_key: { user: "{{ ansible_user }}", path: "{{ root }}/ssh/keys", key: "${ED1} one@pc" }
+    - authorized_key: { user: "{{ ansible_user }}", path: "{{ root }}/ssh/keys", key: "${ED2}" }
+    - authorized_key:
+        user: "{{ ansible_user }}"
+        path: "{{ root }}/ssh/keys"
+        key: "${EC} three"
+        key_options: 'no-pty,from="10.0.0.1,10.0.0.2"'
+    - authorized_key: { user: "{{ ansible_user }}", path: "{{ root }}/ssh/keys", key: "${ED1}", comment: renamed }
+    - authorized_key: { user: "{{ ansible_user }}", path: "{{ root }}/ssh/keys", key: "${ED2}", state: absent }
+    - authorized_key: { user: "{{ ansible_user }}", path: "{{ root }}/ssh/keys", key: "${ED2}", state: absent }
+    - authorized_key:
+        user: "{{ ansible_user }}"
+        path: "{{ root }}/ex/keys"
+        key: "${ED1}\\n${ED2}"
+    - authorized_key: { user: "{{ ansible_user }}", path: "{{ root }}/ex/keys", key: "${ED2}", exclusive: true }
+    - authorized_key: { user: "{{ ansible_user }}", path: "{{ root }}/ex/keys", key: "not a key" }
+      ignore_errors: true
+`,
+      ),
+    },
+  },
+  {
+    name: 'known_hosts',
+    covers: 'known_hosts',
+    files: {
+      'main.yml': play(
+        'known_hosts',
+        `
+    - copy: { dest: "{{ root }}/kh", content: "other.org ${ED2}\\n", mode: "0644", force: false }
+    - known_hosts: { path: "{{ root }}/kh", name: Example.org, key: "example.org ${ED1}" }
+    - known_hosts: { path: "{{ root }}/kh", name: example.org, key: "example.org ${ED1}" }
+    - known_hosts: { path: "{{ root }}/kh", name: example.org, key: "example.org ${ED2}" }
+    - known_hosts: { path: "{{ root }}/kh", name: example.org, key: "example.org ${EC}" }
+    - known_hosts: { path: "{{ root }}/kh", name: "[x.org]:2222", key: "[x.org]:2222 ${ED1}" }
+    - known_hosts: { path: "{{ root }}/kh", name: example.org, key: "example.org ${EC}", state: absent }
+    - known_hosts: { path: "{{ root }}/kh", name: example.org, key: "example.org ${EC}", state: absent }
+    - known_hosts: { path: "{{ root }}/kh", name: other.org, state: absent }
+    - known_hosts: { path: "{{ root }}/kh", name: nothere.org, state: absent }
+    - known_hosts: { path: "{{ root }}/kh", name: a.org, key: "b.org ${ED1}" }
+      ignore_errors: true
+    - known_hosts: { path: "{{ root }}/hashed", name: h.org, key: "h.org ${ED1}", hash_host: true }
+    - known_hosts: { path: "{{ root }}/hashed", name: h.org, key: "h.org ${ED1}", hash_host: true }
+    - command: ssh-keygen -F h.org -f {{ root }}/hashed
+      changed_when: false
+    - file: { path: "{{ root }}/hashed", state: absent }
 `,
       ),
     },
