@@ -47,6 +47,7 @@ export const MODULES: Record<string, Loader> = {
   cron: () => import('./cron.js'),
   authorized_key: () => import('./authorized_key.js'),
   known_hosts: () => import('./known_hosts.js'),
+  get_url: () => import('./get_url.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

@@ -257,4 +257,36 @@ export const MODS: CompatCase[] = [
       ),
     },
   },
+  {
+    name: 'get_url',
+    covers: 'get_url',
+    files: {
+      'main.yml': play(
+        'get_url',
+        `
+    - file: { path: "{{ root }}/src", state: directory, mode: "0755" }
+    - file: { path: "{{ root }}/into", state: directory, mode: "0755" }
+    - copy: { dest: "{{ root }}/src/a.txt", content: "payload\\n", mode: "0644" }
+    - copy: { dest: "{{ root }}/src/SUMS", content: "0000  other.txt\\n{{ sum }}  a.txt\\n", mode: "0644" }
+    - get_url: { url: "file://{{ root }}/src/a.txt", dest: "{{ root }}/a.txt", mode: "0640" }
+      register: first
+    - get_url: { url: "file://{{ root }}/src/a.txt", dest: "{{ root }}/a.txt", mode: "0640" }
+    - get_url: { url: "file://{{ root }}/src/a.txt", dest: "{{ root }}/a.txt", checksum: "sha256:{{ sum }}" }
+      register: same
+    - assert: { that: ["same.msg == 'file already exists'", "first.dest == root + '/a.txt'"] }
+    - get_url: { url: "file://{{ root }}/src/a.txt", dest: "{{ root }}/into/" }
+    - get_url:
+        url: "file://{{ root }}/src/a.txt"
+        dest: "{{ root }}/b.txt"
+        checksum: "sha256:file://{{ root }}/src/SUMS"
+    - get_url: { url: "file://{{ root }}/src/a.txt", dest: "{{ root }}/a.txt", mode: "0600" }
+    - get_url: { url: "file://{{ root }}/src/a.txt", dest: "{{ root }}/bad.txt", checksum: "sha256:{{ '0' * 64 }}" }
+      ignore_errors: true
+    - get_url: { url: "file://{{ root }}/src/missing", dest: "{{ root }}/m.txt" }
+      ignore_errors: true
+`,
+        `  vars:\n    sum: d4e4877bac978b7952f0d544fc52ebff5411d351d129f1f056fa43f11da9af2b\n`,
+      ),
+    },
+  },
 ]
