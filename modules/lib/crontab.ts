@@ -97,7 +97,7 @@ export class Crontab {
     return this.lines.findIndex((l) => l.startsWith(`${name}=`))
   }
 
-  /** Make `NAME="value"` a line; a new one goes first, or after/before another variable. Throws when that is missing. */
+  /** Make `NAME="value"` a line; a new one goes first, or after/before another variable (throws when missing). */
   setEnv(name: string, decl: string, insertafter?: string, insertbefore?: string): boolean {
     const at = this.envIndex(name)
     if (at >= 0) {
