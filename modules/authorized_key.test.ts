@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import authorized_key, { planKeys, type KeyFacts } from './authorized_key.js'
 import { editKeys, parseKey, parseOptions } from './lib/sshkeys.js'
-import { applyLocal, localContext, localIO } from '../test/modules/localio.js'
+import { localIO, moduleArgs, testCtx } from '../test/helpers/module-ctx.js'
+import { applyLocal } from '../test/helpers/apply.js'
 
 const K1 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK1 one@pc'
 const K2 = 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ2 two@pc'
@@ -135,8 +136,8 @@ afterAll(async () => {
 describe('on this machine', () => {
   const me = userInfo().username
   const run = async (args: Parameters<typeof planKeys>[1]) => {
-    const f = await authorized_key.gather(args, localContext(), localIO())
-    const p = authorized_key.plan(f, args, localContext())
+    const f = await authorized_key.gather(moduleArgs(authorized_key, args), testCtx(), localIO())
+    const p = authorized_key.plan(f, moduleArgs(authorized_key, args), testCtx())
     expect(p.fail).toBeUndefined()
     expect(applyLocal(p.commands).every((r) => r.rc === 0)).toBe(true)
     return p.commands.length > 0
@@ -150,7 +151,7 @@ describe('on this machine', () => {
     expect(await run({ user: me, key: `${url}/keys`, path })).toBe(true)
     expect(readFileSync(path, 'utf8')).toBe(`${K1}\n${K2}\n`)
     const bad = { user: me, key: `${url}/nope`, path }
-    await expect(authorized_key.gather(bad, localContext(), localIO())).rejects.toThrow(
+    await expect(authorized_key.gather(moduleArgs(authorized_key, bad), testCtx(), localIO())).rejects.toThrow(
       `Error getting key from: ${url}/nope`,
     )
   })

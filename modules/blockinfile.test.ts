@@ -5,7 +5,8 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { resolveArgs } from '../engine/load/args.js'
 import blockinfile, { planBlock } from './blockinfile.js'
 import { editBlock, type BlockEdit } from './lib/block.js'
-import { applyLocal, localContext, localIO } from '../test/modules/localio.js'
+import { localIO, moduleArgs, testCtx } from '../test/helpers/module-ctx.js'
+import { applyLocal } from '../test/helpers/apply.js'
 
 const M = { marker: '# {mark} ANSIBLE MANAGED BLOCK', markerBegin: 'BEGIN', markerEnd: 'END' }
 const B = '# BEGIN ANSIBLE MANAGED BLOCK\n'
@@ -171,8 +172,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('on this machine', () => {
   const run = async (args: Parameters<typeof planBlock>[1]) => {
-    const f = await blockinfile.gather(args, localContext(), localIO())
-    const p = blockinfile.plan(f, args, localContext())
+    const f = await blockinfile.gather(moduleArgs(blockinfile, args), testCtx(), localIO())
+    const p = blockinfile.plan(f, moduleArgs(blockinfile, args), testCtx())
     expect(p.fail).toBeUndefined()
     expect(applyLocal(p.commands).every((r) => r.rc === 0)).toBe(true)
     return p
@@ -196,8 +197,9 @@ describe('on this machine', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600)
   })
   test('a folder is refused', async () => {
-    const f = await blockinfile.gather({ path: dir }, localContext(), localIO())
-    expect(blockinfile.plan(f, { path: dir, block: 'x' }, localContext()).fail).toBe(`Path ${dir} is a directory !`)
+    const args = moduleArgs(blockinfile, { path: dir, block: 'x' })
+    const f = await blockinfile.gather(args, testCtx(), localIO())
+    expect(blockinfile.plan(f, args, testCtx()).fail).toBe(`Path ${dir} is a directory !`)
   })
   test('hostile block and marker text is data, not shell', async () => {
     const path = join(dir, "it's; $(touch pwned)")

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { resolveArgs } from '../engine/load/args.js'
 import find, { planFind, contentMatches, type FindFacts } from './find.js'
 import { fnmatchRe, parseAge, parseSize, walkOrder, type FsEntry } from './lib/findfs.js'
-import { localContext, localIO } from '../test/modules/localio.js'
+import { localIO, moduleArgs, testCtx } from '../test/helpers/module-ctx.js'
 
 const NOW = 1_000_000
 const e = (path: string, over: Partial<FsEntry> = {}): FsEntry => ({
@@ -152,8 +152,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('on this machine', () => {
   const run = async (args: Parameters<typeof planFind>[1]) => {
-    const f = await find.gather(args, localContext(), localIO())
-    return find.plan(f, args, localContext())
+    const f = await find.gather(moduleArgs(find, args), testCtx(), localIO())
+    return find.plan(f, moduleArgs(find, args), testCtx())
   }
   test('recurse, patterns, hidden folders walked, odd names as data', async () => {
     const p = await run({ paths: dir, patterns: '*.log', recurse: true })

@@ -12,7 +12,7 @@ import type { PathInfo } from './lib/probe.js'
 import { spawn } from 'node:child_process'
 import type { Command, CommandResult } from '../engine/types.js'
 import { renderCommand } from '../engine/ssh/quote.js'
-import { localContext } from '../test/modules/localio.js'
+import { moduleArgs, testCtx } from '../test/helpers/module-ctx.js'
 
 const BODY = 'hello from the test server\n'
 const SHA256 = createHash('sha256').update(BODY).digest('hex')
@@ -117,12 +117,12 @@ const io: HostIO = {
   reconnect: async () => {},
 }
 async function run(args: Parameters<typeof planGetUrl>[1]) {
-  const ctx = localContext()
-  const facts = await getUrl.gather(args, ctx, io)
-  const plan = getUrl.plan(facts, args, ctx)
+  const ctx = testCtx()
+  const facts = await getUrl.gather(moduleArgs(getUrl, args), ctx, io)
+  const plan = getUrl.plan(facts, moduleArgs(getUrl, args), ctx)
   const results = []
   for (const c of plan.commands) results.push(await runLocalAsync(c))
-  const after = await getUrl.after!(facts, args, results, ctx, io)
+  const after = await getUrl.after!(facts, moduleArgs(getUrl, args), results, ctx, io)
   return { plan, after, changed: after.changed ?? plan.commands.length > 0 }
 }
 

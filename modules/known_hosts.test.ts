@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { resolveArgs } from '../engine/load/args.js'
 import known_hosts, { hashHost, normalize, planKnown, searchHost, type KnownFacts } from './known_hosts.js'
-import { applyLocal, localContext, localIO } from '../test/modules/localio.js'
+import { localIO, moduleArgs, testCtx } from '../test/helpers/module-ctx.js'
+import { applyLocal } from '../test/helpers/apply.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-kh-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -72,8 +73,8 @@ describe('pure parts', () => {
 describe('on this machine (real ssh-keygen)', () => {
   const path = join(dir, 'known_hosts')
   const run = async (args: Parameters<typeof planKnown>[1]) => {
-    const f = await known_hosts.gather(args, localContext(), localIO())
-    const p = known_hosts.plan(f, args, localContext())
+    const f = await known_hosts.gather(moduleArgs(known_hosts, args), testCtx(), localIO())
+    const p = known_hosts.plan(f, moduleArgs(known_hosts, args), testCtx())
     expect(p.fail).toBeUndefined()
     expect(applyLocal(p.commands).every((r) => r.rc === 0)).toBe(true)
     return p.commands.length > 0
@@ -97,8 +98,8 @@ describe('on this machine (real ssh-keygen)', () => {
   test('a new file; a key for another host is refused', async () => {
     const p2 = join(dir, 'kh2')
     expect(await run({ name: 'a.org', key: `a.org ${ED1}`, path: p2 })).toBe(true)
-    const f = await known_hosts.gather({ name: 'a.org', key: `b.org ${ED1}`, path: p2 }, localContext(), localIO())
-    expect(known_hosts.plan(f, { name: 'a.org', key: `b.org ${ED1}`, path: p2 }, localContext()).fail).toMatch(
+    const f = await known_hosts.gather({ name: 'a.org', key: `b.org ${ED1}`, path: p2 }, testCtx(), localIO())
+    expect(known_hosts.plan(f, { name: 'a.org', key: `b.org ${ED1}`, path: p2 }, testCtx()).fail).toMatch(
       /does not match/,
     )
   })
