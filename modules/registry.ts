@@ -43,6 +43,15 @@ export const MODULES: Record<string, Loader> = {
   ping: () => import('./ping.js'),
   package: () => import('./package.js'),
   service: () => import('./service.js'),
+  // Ansible's file, network and system modules (one block, to ease merges)
+  blockinfile: () => import('./blockinfile.js'),
+  replace: () => import('./replace.js'),
+  find: () => import('./find.js'),
+  tempfile: () => import('./tempfile.js'),
+  cron: () => import('./cron.js'),
+  authorized_key: () => import('./authorized_key.js'),
+  known_hosts: () => import('./known_hosts.js'),
+  get_url: () => import('./get_url.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

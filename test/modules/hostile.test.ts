@@ -60,6 +60,25 @@ const CASES: Record<string, { base: Record<string, unknown>; poison: string[] }>
   },
   stat: { base: { path: join(dir, 'f') }, poison: ['path'] },
   wait_for: { base: { path: join(dir, 'f'), timeout: 0 }, poison: ['host', 'path', 'search_regex', 'msg'] },
+  blockinfile: {
+    base: { path: join(dir, 'b'), block: 'x', create: true },
+    poison: ['path', 'block', 'marker', 'insertafter', 'owner', 'group', 'mode', 'validate'],
+  },
+  replace: {
+    base: { path: join(dir, 'f'), regexp: 'a', replace: 'b' },
+    poison: ['path', 'regexp', 'replace', 'after', 'owner', 'group', 'mode', 'validate'],
+  },
+  find: { base: { paths: dir }, poison: ['paths', 'patterns', 'contains', 'age'] },
+  tempfile: { base: { path: dir }, poison: ['path', 'prefix', 'suffix'] },
+  cron: {
+    base: { name: 'j', job: 'x', cron_file: join(dir, 'cronf'), user: 'root' },
+    poison: ['name', 'job', 'cron_file', 'user', 'minute'],
+  },
+  known_hosts: { base: { name: 'h', path: join(dir, 'kh'), state: 'absent' }, poison: ['name', 'path'] },
+  authorized_key: {
+    base: { user: 'root', key: 'ssh-ed25519 AAAA c', path: join(dir, 'ak') },
+    poison: ['user', 'path', 'comment', 'key_options'],
+  },
 }
 
 describe.each(Object.entries(CASES))('%s', (name, { base, poison }) => {

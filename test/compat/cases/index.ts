@@ -6,7 +6,18 @@ import { FILES } from './files.js'
 import { FLOW } from './flow.js'
 import { GATHER } from './gather.js'
 import { REUSE } from './reuse.js'
+import { MODS } from './mods.js'
 import { ROLES } from './roles.js'
 import { TRANSFER } from './transfer.js'
 
-export const CASES: CompatCase[] = [...CORE, ...FILES, ...FLOW, ...ROLES, ...CONNECT, ...TRANSFER, ...REUSE, ...GATHER]
+export const CASES: CompatCase[] = [
+  ...CORE,
+  ...FILES,
+  ...FLOW,
+  ...ROLES,
+  ...CONNECT,
+  ...TRANSFER,
+  ...REUSE,
+  ...GATHER,
+  ...MODS,
+]

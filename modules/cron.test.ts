@@ -1,0 +1,169 @@
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, test } from 'vitest'
+import { resolveArgs } from '../engine/load/args.js'
+import cron, { jobLine, planCron, type CronFacts } from './cron.js'
+import { Crontab, stripHeader } from './lib/crontab.js'
+import { localIO, moduleArgs, testCtx } from '../test/helpers/module-ctx.js'
+import { applyLocal } from '../test/helpers/apply.js'
+
+const tab = (text: string): CronFacts => {
+  const lines = text.split('\n')
+  if (lines.at(-1) === '') lines.pop()
+  return { existing: text, lines, fileExists: text !== '' }
+}
+type A = Parameters<typeof planCron>[1]
+const after = (text: string, a: A) => {
+  const p = planCron(tab(text), a)
+  return { text: p.diff?.[0]?.after ?? text, changed: p.commands.length > 0, fail: p.fail, data: p.data }
+}
+
+describe('planCron (Ansible algorithm)', () => {
+  test.each([
+    {
+      name: 'add a job',
+      before: '',
+      args: { name: 'gc', job: 'nix-collect-garbage', special_time: 'daily' as const },
+      want: '#Ansible: gc\n@daily nix-collect-garbage\n',
+    },
+    {
+      name: 'same job: nothing',
+      before: '#Ansible: gc\n@daily nix-collect-garbage\n',
+      args: { name: 'gc', job: 'nix-collect-garbage', special_time: 'daily' as const },
+      want: '#Ansible: gc\n@daily nix-collect-garbage\n',
+    },
+    {
+      name: 'update in place',
+      before: 'MAILTO=x\n#Ansible: gc\n@daily old\n# other\n',
+      args: { name: 'gc', job: 'new', minute: '5', hour: '3' },
+      want: 'MAILTO=x\n#Ansible: gc\n5 3 * * * new\n# other\n',
+    },
+    {
+      name: 'an unnamed identical line gets the name',
+      before: '5 3 * * * new\n',
+      args: { name: 'gc', job: 'new', minute: '5', hour: '3' },
+      want: '#Ansible: gc\n5 3 * * * new\n',
+    },
+    {
+      name: 'disabled',
+      before: '',
+      args: { name: 'gc', job: 'x', disabled: true },
+      want: '#Ansible: gc\n#* * * * * x\n',
+    },
+    {
+      name: 'remove',
+      before: 'A=1\n#Ansible: gc\n* * * * * x\n',
+      args: { name: 'gc', state: 'absent' as const },
+      want: 'A=1\n',
+    },
+    {
+      name: 'a missing final newline is rewritten',
+      before: '#Ansible: gc\n* * * * * x',
+      args: { name: 'gc', job: 'x' },
+      want: '#Ansible: gc\n* * * * * x\n',
+    },
+    {
+      name: 'env: new variable goes first',
+      before: '#Ansible: gc\n* * * * * x\n',
+      args: { name: 'MAILTO', env: true, job: 'me@x' },
+      want: 'MAILTO="me@x"\n#Ansible: gc\n* * * * * x\n',
+    },
+    {
+      name: 'env: insertafter',
+      before: 'A="1"\nB="2"\n',
+      args: { name: 'C', env: true, job: '3', insertafter: 'A' },
+      want: 'A="1"\nC="3"\nB="2"\n',
+    },
+    {
+      name: 'env: update and remove',
+      before: 'A="1"\n',
+      args: { name: 'A', env: true, job: '2' },
+      want: 'A="2"\n',
+    },
+    {
+      name: 'env: absent',
+      before: 'A="1"\nB=2\n',
+      args: { name: 'A', env: true, state: 'absent' as const },
+      want: 'B=2\n',
+    },
+  ])('$name', ({ before, args, want }) => {
+    const r = after(before, args)
+    expect(r.fail).toBeUndefined()
+    expect(r.text).toBe(want)
+    expect(r.changed).toBe(before !== want)
+  })
+  test('cron_file lines carry the user; removing the last job removes the file', () => {
+    const a = { name: 'gc', job: 'x', cron_file: 'nix', user: 'root', hour: '2' }
+    expect(jobLine(a)).toBe('* 2 * * * root x')
+    const p = planCron(tab('#Ansible: gc\n* 2 * * * root x\n'), { name: 'gc', cron_file: 'nix', state: 'absent' })
+    expect(p.commands.map((c) => c.argv)).toEqual([['rm', '-f', '--', '/etc/cron.d/nix']])
+    expect(p.data).toEqual({ cron_file: 'nix', state: 'absent' })
+  })
+  test('registered jobs and envs', () => {
+    expect(planCron(tab('A=1\n#Ansible: a\n* * * * * x\n'), { name: 'b', job: 'y' }).data).toMatchObject({
+      jobs: ['a', 'b'],
+      envs: ['A'],
+    })
+  })
+  test.each([
+    [
+      { name: 'x', job: 'y', special_time: 'daily' as const, hour: '1' },
+      'You must specify time and date fields or special time.',
+    ],
+    [{ name: 'x', job: 'y', cron_file: 'f' }, 'To use cron_file=... parameter you must specify user=... as well'],
+    [{ name: 'x' }, "You must specify 'job' to install a new cron job or variable"],
+    [{ name: 'x', job: 'y', insertafter: 'A' }, 'Insertafter and insertbefore parameters are valid only with env=yes'],
+    [{ name: 'x', job: 'y', env: true, insertafter: 'NOPE' }, "Variable named 'NOPE' not found."],
+    [{ name: 'a b', job: 'y', env: true }, 'Invalid name for environment variable'],
+    [
+      { name: 'x', job: 'y', cron_file: '/etc/crontab', user: 'root' },
+      'Will not manage /etc/crontab via cron_file, see documentation.',
+    ],
+  ])('refuses %j', (args, msg) => expect(planCron(tab(''), args).fail).toBe(msg))
+  test('crontab -l header lines are dropped', () => {
+    const out =
+      '# DO NOT EDIT THIS FILE - edit the master and reinstall.\n# (/tmp/x installed on Mon)\n# (Cron version 3)\nA=1\n'
+    expect(stripHeader(out)).toEqual({ lines: ['A=1'], existing: 'A=1\n' })
+  })
+  test('Crontab render of nothing is empty', () => expect(new Crontab([]).render()).toBe(''))
+  test('aliases and defaults', () => {
+    expect(
+      resolveArgs(cron, { name: 'x', value: 'y', dom: '1', dow: '2' }, { file: 't', line: 1, col: 1 }),
+    ).toMatchObject({
+      job: 'y',
+      day: '1',
+      weekday: '2',
+      minute: '*',
+      state: 'present',
+      disabled: false,
+      env: false,
+    })
+  })
+})
+
+const dir = mkdtempSync(join(tmpdir(), 'tsplay-cron-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('on this machine (cron_file)', () => {
+  test('create, keep, remove the file with its last job; hostile job text is data', async () => {
+    const file = join(dir, 'jobs')
+    const run = async (args: A) => {
+      const f = await cron.gather(moduleArgs(cron, args), testCtx(), localIO())
+      const p = cron.plan(f, moduleArgs(cron, args), testCtx())
+      expect(p.fail).toBeUndefined()
+      expect(applyLocal(p.commands).every((r) => r.rc === 0)).toBe(true)
+      return p.commands.length > 0
+    }
+    const job = { name: 'j', job: "echo '$(touch /tmp/pwned-cron)'", cron_file: file, user: 'root' }
+    expect(await run(job)).toBe(true)
+    expect(readFileSync(file, 'utf8')).toBe("#Ansible: j\n* * * * * root echo '$(touch /tmp/pwned-cron)'\n")
+    expect(await run(job)).toBe(false)
+    expect(await run({ name: 'j', cron_file: file, state: 'absent' })).toBe(true)
+    expect(existsSync(file)).toBe(false)
+    expect(existsSync('/tmp/pwned-cron')).toBe(false)
+    writeFileSync(file, 'A=1')
+    expect(await run({ name: 'j', cron_file: file, state: 'absent' })).toBe(true)
+    expect(readFileSync(file, 'utf8')).toBe('A=1\n')
+  })
+})

@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { resolveArgs } from '../engine/load/args.js'
+import type { HostIO } from '../engine/module.js'
+import getUrl, { checksumFromList, planGetUrl, splitChecksum, urlFilename } from './get_url.js'
+import { curlConfig, curlQuote } from './lib/download.js'
+import type { PathInfo } from './lib/probe.js'
+import { spawn } from 'node:child_process'
+import type { Command, CommandResult } from '../engine/types.js'
+import { renderCommand } from '../engine/ssh/quote.js'
+import { moduleArgs, testCtx } from '../test/helpers/module-ctx.js'
+
+const BODY = 'hello from the test server\n'
+const SHA256 = createHash('sha256').update(BODY).digest('hex')
+
+describe('pure parts', () => {
+  test.each([
+    ['https://x.org/a/b.tar.gz?x=1', 'b.tar.gz'],
+    ['https://x.org/', 'index.html'],
+    ['https://x.org', 'index.html'],
+    ['file:///srv/a%20b.txt', 'a b.txt'],
+  ])('urlFilename %s', (url, want) => expect(urlFilename(url)).toBe(want))
+  test('checksum files', () => {
+    expect(checksumFromList(`${SHA256}\n`, 'x')).toBe(SHA256)
+    expect(checksumFromList(`aaa  other.tgz\nbbb *./x.tgz\n`, 'x.tgz')).toBe('bbb')
+    expect(checksumFromList(`aaa  other.tgz\n`, 'x.tgz')).toBeUndefined()
+  })
+  test('checksum argument', () => {
+    expect(splitChecksum('sha256:abc')).toEqual({ algorithm: 'sha256', value: 'abc' })
+    expect(splitChecksum('abc')).toBe('The checksum parameter has to be in format <algorithm>:<checksum>')
+    expect(splitChecksum('crc:1')).toMatch(/unsupported/)
+  })
+  test('curl config quoting', () => {
+    expect(curlQuote('a"b\\c')).toBe('"a\\"b\\\\c"')
+    expect(() => curlQuote('a\nb')).toThrow(/line break/)
+    expect(curlConfig({ headers: { X: '1' }, username: 'u', password: 'p', validateCerts: false })).toBe(
+      'header = "X: 1"\nuser = "u:p"\ninsecure\ncompressed\n',
+    )
+  })
+  test('the wanted checksum already there: nothing downloaded', () => {
+    const self = { type: 'regular file', mode: 0o644, uid: 0, gid: 0, owner: 'root', group: 'root' }
+    const times = { size: 1, mtime: 0, atime: 0, ctime: 0, inode: 1, dev: 1, nlink: 1 }
+    const info: PathInfo = {
+      exists: true,
+      self: { ...self, ...times },
+      readable: true,
+      writeable: true,
+      executable: false,
+      checksum: SHA256,
+    }
+    const f = { info, algorithm: 'sha256' as const, checksum: SHA256 }
+    expect(planGetUrl(f, { url: 'http://x/a', dest: '/a' })).toMatchObject({ commands: [], msg: 'file already exists' })
+    expect(planGetUrl(f, { url: 'http://x/a', dest: '/a', force: true }).commands).toHaveLength(1)
+  })
+  test('aliases and defaults', () => {
+    expect(
+      resolveArgs(
+        getUrl,
+        { url: 'u', dest: 'd', thirsty: true, username: 'a', password: 'b' },
+        { file: 't', line: 1, col: 1 },
+      ),
+    ).toMatchObject({
+      force: true,
+      url_username: 'a',
+      url_password: 'b',
+      checksum: '',
+      timeout: 10,
+      validate_certs: true,
+      decompress: true,
+    })
+  })
+})
+
+const dir = mkdtempSync(join(tmpdir(), 'tsplay-geturl-'))
+let server: Server
+let base = ''
+const seen: { url?: string; auth?: string; x?: string }[] = []
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    seen.push({ url: req.url, auth: req.headers.authorization, x: req.headers['x-test'] as string | undefined })
+    if (req.url?.split('?')[0] === '/file.txt') res.end(BODY)
+    else if (req.url === '/SHA256SUMS') res.end(`0000  other\n${SHA256}  file.txt\n`)
+    else res.writeHead(404).end('no')
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const a = server.address()
+  base = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`
+})
+afterAll(async () => {
+  await new Promise((r) => server.close(r))
+  rmSync(dir, { recursive: true, force: true })
+})
+
+/** One command on this machine through the real quoting path, without blocking the event loop. */
+function runLocalAsync(cmd: Command): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', renderCommand(cmd)], { stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.stdin.on('error', () => {}) // a command that exits before reading its stdin
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ rc: code ?? 128, stdout, stderr }))
+    child.stdin.end(cmd.stdin ?? '')
+  })
+}
+
+// commands run on this machine without blocking the event loop (the server answers in this process)
+const io: HostIO = {
+  run: (cmd) => runLocalAsync(cmd),
+  batch: (cmds) => Promise.all(cmds.map(runLocalAsync)),
+  reconnect: async () => {},
+}
+async function run(args: Parameters<typeof planGetUrl>[1]) {
+  const ctx = testCtx()
+  const facts = await getUrl.gather(moduleArgs(getUrl, args), ctx, io)
+  const plan = getUrl.plan(facts, moduleArgs(getUrl, args), ctx)
+  const results = []
+  for (const c of plan.commands) results.push(await runLocalAsync(c))
+  const after = await getUrl.after!(facts, moduleArgs(getUrl, args), results, ctx, io)
+  return { plan, after, changed: after.changed ?? plan.commands.length > 0 }
+}
+
+describe('from a loopback HTTP server', () => {
+  test('download, then unchanged; a folder dest takes the URL name; headers and auth reach the server', async () => {
+    const dest = join(dir, 'f.txt')
+    const args = {
+      url: `${base}/file.txt`,
+      dest,
+      mode: '0640',
+      headers: { 'X-Test': 'yes' },
+      url_username: 'u',
+      url_password: 'p',
+    }
+    let r = await run(args)
+    expect(r.after.fail).toBeUndefined()
+    expect(r.changed).toBe(true)
+    expect(readFileSync(dest, 'utf8')).toBe(BODY)
+    expect(statSync(dest).mode & 0o777).toBe(0o640)
+    expect(r.after.data).toMatchObject({
+      status_code: 200,
+      checksum_src: createHash('sha1').update(BODY).digest('hex'),
+    })
+    expect(seen.at(-1)).toMatchObject({ x: 'yes', auth: `Basic ${Buffer.from('u:p').toString('base64')}` })
+    r = await run(args)
+    expect(r.changed).toBe(false)
+    r = await run({ url: `${base}/file.txt`, dest: dir })
+    expect(r.changed).toBe(true)
+    expect(readFileSync(join(dir, 'file.txt'), 'utf8')).toBe(BODY)
+  })
+  test('checksum: given, from a checksum file, wrong; a matching file is not downloaded again', async () => {
+    const dest = join(dir, 'c.txt')
+    expect((await run({ url: `${base}/file.txt`, dest, checksum: `sha256:${SHA256}` })).changed).toBe(true)
+    const before = seen.length
+    const again = await run({ url: `${base}/file.txt`, dest, checksum: `sha256:${base}/SHA256SUMS` })
+    expect(again.changed).toBe(false)
+    expect(again.plan.msg).toBe('file already exists')
+    expect(seen.slice(before).map((s) => s.url)).toEqual(['/SHA256SUMS'])
+    writeFileSync(dest, 'old\n')
+    const bad = await run({ url: `${base}/file.txt`, dest, checksum: `sha256:${'0'.repeat(64)}` })
+    expect(bad.after.fail).toMatch(/did not match/)
+    expect(readFileSync(dest, 'utf8')).toBe('old\n')
+  })
+  test('HTTP errors and a missing folder fail; hostile values stay data', async () => {
+    expect((await run({ url: `${base}/nope`, dest: join(dir, 'n') })).after.fail).toMatch(/Request failed/)
+    expect((await run({ url: `${base}/file.txt`, dest: join(dir, 'no/such/x') })).after.fail).toMatch(/does not exist/)
+    const url = `${base}/file.txt?q='";$(touch${'${IFS}'}pwned-geturl)`
+    const r = await run({ url, dest: join(dir, "x'; touch pwned-geturl #") })
+    expect(r.after.fail).toBeUndefined()
+    expect(readFileSync(join(dir, "x'; touch pwned-geturl #"), 'utf8')).toBe(BODY)
+    expect(() => readFileSync('pwned-geturl')).toThrow()
+  })
+})

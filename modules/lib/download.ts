@@ -1,0 +1,121 @@
+/**
+ * The download step of `get_url`, run on the host with `curl`: into a temp file beside the destination, checked
+ * against the expected checksum, then compared with the old file and moved over it only when the bytes differ
+ * (mode/owner of an old file kept, a new one 0644), then `mode`/`owner`/`group` applied. The script is constant
+ * text; the URL, paths and values are arguments, headers and credentials go to curl's config on stdin.
+ *
+ * @example
+ * ```ts
+ * downloadCommand({ url: 'https://x/a.tgz', dest: '/srv/a.tgz', timeout: 10, config: curlConfig({}) })
+ * ```
+ */
+import { sh } from '../../engine/commands.js'
+import type { Command } from '../../engine/types.js'
+
+/** What the download needs. */
+export interface Download {
+  url: string
+  dest: string
+  timeout: number
+  /** curl config text (headers, credentials, flags) for stdin. */
+  config: string
+  /** Expected digest: algorithm (md5, sha1, sha256, …) and lowercase hex. */
+  algorithm?: string
+  checksum?: string
+  mode?: string
+  owner?: string
+  group?: string
+  backup?: boolean
+  /** Folder for the temp file (default: the destination's). */
+  tmpDir?: string
+}
+
+const SCRIPT = [
+  'cfg=$(cat)',
+  'url=$1; dest=$2; timeout=$3; algo=$4; sum=$5; mode=$6; owner=$7; group=$8; backup=$9; shift 9; tmpdir=$1',
+  'command -v curl >/dev/null || { echo "get_url needs curl on the host" >&2; exit 127; }',
+  'case $dest in */*) dir=${dest%/*}; dir=${dir:-/} ;; *) dir=. ;; esac',
+  '[ -d "$dir" ] || { echo "Destination $dir does not exist" >&2; exit 4; }',
+  'tmp=$(mktemp "${tmpdir:-$dir}/.tsplay-get.XXXXXXXX") || exit 4',
+  'trap \'rm -f -- "$tmp"\' EXIT HUP INT TERM',
+  'code=$(printf "%s\\n" "$cfg" | curl -sS -L --fail --max-time "$timeout" -K - -o "$tmp" -w "%{http_code}" -- "$url")',
+  'rc=$?',
+  'echo "status=$code"',
+  'if [ $rc -ne 0 ]; then echo "Request failed (curl exit $rc, HTTP $code)" >&2; exit 5; fi',
+  'echo "size=$(wc -c < "$tmp")"; echo "checksum_src=$(sha1sum < "$tmp" | cut -d" " -f1)"',
+  'if [ -n "$sum" ]; then got=$("${algo}sum" < "$tmp" | cut -d" " -f1)',
+  '  if [ "$got" != "$sum" ]; then echo "The checksum for $dest did not match $sum; it was $got." >&2; exit 6; fi; fi',
+  'before=; if [ -e "$dest" ]; then before=$(stat -c %a:%u:%g -- "$dest")',
+  '  echo "checksum_dest=$(sha1sum < "$dest" | cut -d" " -f1)"; fi',
+  'if [ -f "$dest" ] && cmp -s -- "$tmp" "$dest"; then echo changed=0; else',
+  '  if [ -e "$dest" ]; then chmod --reference="$dest" -- "$tmp"; chown --reference="$dest" -- "$tmp" 2>/dev/null || :',
+  '  else chmod 0644 -- "$tmp"; fi',
+  '  if [ -n "$backup" ] && [ -e "$dest" ]; then b="$dest.$(date +%Y%m%d%H%M%S)~"; cp -p -- "$dest" "$b"',
+  '    echo "backup_file=$b"; fi',
+  '  mv -f -- "$tmp" "$dest"; echo changed=1; fi',
+  'trap - EXIT HUP INT TERM; rm -f -- "$tmp"',
+  'if [ -n "$mode" ]; then chmod -- "$mode" "$dest"; fi',
+  'if [ -n "$owner$group" ]; then chown -- "$owner${group:+:$group}" "$dest"; fi',
+  'if [ -n "$before" ] && [ "$before" != "$(stat -c %a:%u:%g -- "$dest")" ]; then echo attrs=1; fi',
+  'echo "md5sum=$(md5sum < "$dest" | cut -d" " -f1)"',
+].join('\n')
+
+/** The command. `okCodes` is 0 only: every failure says why on stderr. */
+export function downloadCommand(d: Download): Command {
+  return {
+    ...sh(SCRIPT, [
+      d.url,
+      d.dest,
+      String(d.timeout),
+      d.algorithm ?? '',
+      d.checksum ?? '',
+      d.mode ?? '',
+      d.owner ?? '',
+      d.group ?? '',
+      d.backup ? '1' : '',
+      d.tmpDir ?? '',
+    ]),
+    stdin: d.config,
+    secretStdin: true,
+    describe: `download ${d.url} to ${d.dest}`,
+  }
+}
+
+/** The `key=value` lines the script printed. */
+export function parseDownload(stdout: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const line of stdout.split('\n')) {
+    const eq = line.indexOf('=')
+    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1)
+  }
+  return out
+}
+
+/** A value quoted for a curl config file. Throws on a line break (it would end the setting). */
+export function curlQuote(v: string): string {
+  if (/[\r\n\0]/.test(v)) throw new Error('a header or credential may not contain a line break')
+  return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
+}
+
+/** Options that become curl config lines. */
+export interface CurlOptions {
+  headers?: Record<string, string>
+  username?: string
+  password?: string
+  validateCerts?: boolean
+  useProxy?: boolean
+  agent?: string
+  decompress?: boolean
+}
+
+/** curl config text for the options. */
+export function curlConfig(o: CurlOptions): string {
+  const lines: string[] = []
+  for (const [k, v] of Object.entries(o.headers ?? {})) lines.push(`header = ${curlQuote(`${k}: ${v}`)}`)
+  if (o.username !== undefined) lines.push(`user = ${curlQuote(`${o.username}:${o.password ?? ''}`)}`)
+  if (o.validateCerts === false) lines.push('insecure')
+  if (o.useProxy === false) lines.push('noproxy = "*"')
+  if (o.agent) lines.push(`user-agent = ${curlQuote(o.agent)}`)
+  if (o.decompress !== false) lines.push('compressed')
+  return lines.map((l) => `${l}\n`).join('')
+}

@@ -1,0 +1,94 @@
+/**
+ * The shared core of the modules that edit a text file in place (`blockinfile`, `replace`): read the file and its
+ * probe in one round trip, then — given the new content a pure editor computed — plan an atomic write (following a
+ * symlink to the real file, as Ansible does), `mode`/`owner`/`group`, `backup`, `validate`, and the `--diff`.
+ * Messages follow Ansible's: the editor's message, then "ownership, perms or SE linux context changed".
+ *
+ * @example
+ * ```ts
+ * const f = await gatherText('/etc/hosts', io)
+ * planText(f, args, { content: f.content + '10.0.0.1 pi1\n', msg: 'Block inserted' })
+ * ```
+ */
+import { randomBytes } from 'node:crypto'
+import { posix } from 'node:path'
+import { ModuleFailure, type HostIO, type Plan } from '../../engine/module.js'
+import type { Command } from '../../engine/types.js'
+import { planAttrs, wantedMode, type WantedAttrs } from './attrs.js'
+import { putFile, readCommand, textOf } from './files.js'
+import { effective, isType, parsePathProbe, pathProbe, type PathInfo } from './probe.js'
+
+/** What planning an edit needs: the file's probe and its text. */
+export interface TextFacts {
+  path: string
+  info: PathInfo
+  /** Current content (undefined when missing, unreadable or not text). */
+  content?: string
+  /** Random suffix for the `validate` temp file (from gather, so plans stay pure). */
+  nonce: string
+}
+
+/** The file arguments the write honours. */
+export interface TextWriteArgs extends WantedAttrs {
+  backup?: boolean
+  validate?: string
+}
+
+/** What the editor decided: the new content (undefined: leave the content alone) and Ansible's message. */
+export interface TextEdit {
+  content?: string
+  msg: string
+}
+
+/** Probe and read `path` in one round trip; an unreadable file fails clearly. */
+export async function gatherText(path: string, io: HostIO): Promise<TextFacts> {
+  const [probe, read] = await io.batch([pathProbe(path), readCommand(path, Number.MAX_SAFE_INTEGER)])
+  const info = parsePathProbe(probe.stdout)
+  if (info.exists && !info.readable && !isType(effective(info), 'directory'))
+    throw new ModuleFailure(`cannot read ${path} (permission denied: use become?)`)
+  return { path, info, content: textOf(read), nonce: randomBytes(6).toString('hex') }
+}
+
+/** Ansible's suffix when attributes change too. */
+export const ATTRS_MSG = 'ownership, perms or SE linux context changed'
+
+/**
+ * Plan writing `edit.content` (when it differs from the file's) and the attributes. Pure. `data` is registered
+ * either way. A missing file is created (the module decided it may be).
+ */
+export function planText(f: TextFacts, a: TextWriteArgs, edit: TextEdit, data: Record<string, unknown> = {}): Plan {
+  const node = effective(f.info)
+  const target = f.info.exists && f.info.realpath ? f.info.realpath : f.path
+  const before = f.info.exists ? (f.content ?? '') : undefined
+  if (edit.content === undefined || edit.content === before) {
+    if (!f.info.exists) return { commands: [], msg: edit.msg, data }
+    const attrs = planAttrs(target, node, a, { isDir: false })
+    const msg = attrs.commands.length ? join(edit.msg, ATTRS_MSG) : edit.msg
+    return { commands: attrs.commands, changes: attrs.changes, msg, data }
+  }
+  const commands: Command[] = []
+  if (!f.info.exists)
+    commands.push({ argv: ['mkdir', '-p', '--', posix.dirname(target)], describe: `create ${posix.dirname(target)}/` })
+  const mode = wantedMode(a.mode, node?.mode, false)
+  commands.push(
+    putFile(target, edit.content, {
+      mode,
+      owner: a.owner,
+      group: a.group,
+      backup: a.backup,
+      validate: a.validate,
+      nonce: f.nonce,
+    }),
+  )
+  const attrChanges = f.info.exists ? planAttrs(target, node, { ...a, mode }, { isDir: false }).changes : []
+  const msg = attrChanges.length ? join(edit.msg, ATTRS_MSG) : edit.msg
+  return {
+    commands,
+    changes: [`${edit.msg || 'content changed'} in ${f.path}`, ...attrChanges],
+    msg,
+    data,
+    diff: [{ path: f.path, before: before ?? '', after: edit.content }],
+  }
+}
+
+const join = (a: string, b: string): string => (a ? `${a} and ${b}` : b)
