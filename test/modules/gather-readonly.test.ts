@@ -23,6 +23,7 @@ const READ_ONLY: Record<string, (argv: readonly string[]) => boolean> = {
   getent: () => true,
   cat: () => true,
   true: () => true,
+  date: () => true,
   id: () => true,
   git: (a) => a[1] === 'ls-remote',
   psql: () => true,
@@ -40,7 +41,14 @@ const WRITES = new RegExp(
 
 /** A constant sh script is read-only when it has none of the writing words (temporary-file cleanups aside). */
 function readOnlyScript(script: string): boolean {
-  return !WRITES.test(script)
+  // a scratch file made with mktemp, written and removed by the script itself, changes nothing that stays
+  const scratch = script.startsWith('t=$(mktemp)')
+    ? script
+        .replace(/^t=\$\(mktemp\)/, '')
+        .replaceAll('> "$t"', '')
+        .replaceAll('rm -f -- "$t"', '')
+    : script
+  return !WRITES.test(scratch)
 }
 
 /** SQL that only reads. */
@@ -107,10 +115,23 @@ const CASES: Record<string, Record<string, unknown>[]> = {
   script: [{ free_form: 'fixture.txt', creates: '/x' }],
   wait_for_connection: [{ timeout: 0 }],
   pause: [{ seconds: 0 }],
+  blockinfile: [{ path: '/etc/x', block: 'a' }],
+  replace: [{ path: '/etc/x', regexp: 'a', replace: 'b' }],
+  find: [{ paths: ['/etc'], patterns: ['*.conf'], recurse: true }],
+  tempfile: [{ state: 'file', suffix: 'x' }],
+  cron: [
+    { name: 'job', job: 'true', minute: '5' },
+    { name: 'job', job: 'true', cron_file: 'tsplay-x', user: 'root' },
+  ],
+  authorized_key: [
+    { user: 'root', key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB6wK0y8k6b8v2C2n6X2a2b2c2d2e2f2g2h2i2j2k2l2 x' },
+  ],
+  known_hosts: [{ name: 'example.invalid', key: 'example.invalid ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB6wK0y8k6b8v2' }],
+  get_url: [{ url: 'http://127.0.0.1:9/x', dest: '/tmp/x', checksum: 'sha256:' + '0'.repeat(64) }],
 }
 
 /** Modules that run on the host but read nothing before planning. */
-const NO_GATHER = ['wait_for', 'raw', 'wait_for_connection', 'pause']
+const NO_GATHER = ['wait_for', 'raw', 'wait_for_connection', 'pause', 'tempfile']
 
 /** A HostIO that records every command and answers each with an empty success. */
 function recordingIO(): HostIO & { seen: Command[] } {
