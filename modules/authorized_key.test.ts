@@ -5,8 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import authorized_key, { planKeys, type KeyFacts } from './authorized_key.js'
 import { editKeys, parseKey, parseOptions } from './lib/sshkeys.js'
-import { localIO, moduleArgs, testCtx } from '../test/helpers/module-ctx.js'
-import { applyLocal } from '../test/helpers/apply.js'
+import { localIO, moduleArgs, runWith, testCtx } from '../test/helpers/module-ctx.js'
 
 const K1 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK1 one@pc'
 const K2 = 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ2 two@pc'
@@ -136,10 +135,9 @@ afterAll(async () => {
 describe('on this machine', () => {
   const me = userInfo().username
   const run = async (args: Parameters<typeof planKeys>[1]) => {
-    const f = await authorized_key.gather(moduleArgs(authorized_key, args), testCtx(), localIO())
-    const p = authorized_key.plan(f, moduleArgs(authorized_key, args), testCtx())
-    expect(p.fail).toBeUndefined()
-    expect(applyLocal(p.commands).every((r) => r.rc === 0)).toBe(true)
+    const run = await runWith(authorized_key, args, testCtx(), localIO())
+    expect(run.failed).toBeUndefined()
+    const p = run.plan
     return p.commands.length > 0
   }
   test('path given: folder and file made with their modes; then nothing; a key from a URL', async () => {

@@ -5,8 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { resolveArgs } from '../engine/load/args.js'
 import blockinfile, { planBlock } from './blockinfile.js'
 import { editBlock, type BlockEdit } from './lib/block.js'
-import { localIO, moduleArgs, testCtx } from '../test/helpers/module-ctx.js'
-import { applyLocal } from '../test/helpers/apply.js'
+import { localIO, moduleArgs, runWith, testCtx } from '../test/helpers/module-ctx.js'
 
 const M = { marker: '# {mark} ANSIBLE MANAGED BLOCK', markerBegin: 'BEGIN', markerEnd: 'END' }
 const B = '# BEGIN ANSIBLE MANAGED BLOCK\n'
@@ -172,10 +171,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('on this machine', () => {
   const run = async (args: Parameters<typeof planBlock>[1]) => {
-    const f = await blockinfile.gather(moduleArgs(blockinfile, args), testCtx(), localIO())
-    const p = blockinfile.plan(f, moduleArgs(blockinfile, args), testCtx())
-    expect(p.fail).toBeUndefined()
-    expect(applyLocal(p.commands).every((r) => r.rc === 0)).toBe(true)
+    const run = await runWith(blockinfile, args, testCtx(), localIO())
+    expect(run.failed).toBeUndefined()
+    const p = run.plan
     return p
   }
   test('create, then nothing, then change; mode; through a symlink to the real file', async () => {

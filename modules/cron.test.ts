@@ -5,8 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { resolveArgs } from '../engine/load/args.js'
 import cron, { jobLine, planCron, type CronFacts } from './cron.js'
 import { Crontab, stripHeader } from './lib/crontab.js'
-import { localIO, moduleArgs, testCtx } from '../test/helpers/module-ctx.js'
-import { applyLocal } from '../test/helpers/apply.js'
+import { localIO, runWith, testCtx } from '../test/helpers/module-ctx.js'
 
 const tab = (text: string): CronFacts => {
   const lines = text.split('\n')
@@ -149,10 +148,9 @@ describe('on this machine (cron_file)', () => {
   test('create, keep, remove the file with its last job; hostile job text is data', async () => {
     const file = join(dir, 'jobs')
     const run = async (args: A) => {
-      const f = await cron.gather(moduleArgs(cron, args), testCtx(), localIO())
-      const p = cron.plan(f, moduleArgs(cron, args), testCtx())
-      expect(p.fail).toBeUndefined()
-      expect(applyLocal(p.commands).every((r) => r.rc === 0)).toBe(true)
+      const run = await runWith(cron, args, testCtx(), localIO())
+      expect(run.failed).toBeUndefined()
+      const p = run.plan
       return p.commands.length > 0
     }
     const job = { name: 'j', job: "echo '$(touch /tmp/pwned-cron)'", cron_file: file, user: 'root' }

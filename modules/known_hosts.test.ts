@@ -5,8 +5,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { resolveArgs } from '../engine/load/args.js'
 import known_hosts, { hashHost, normalize, planKnown, searchHost, type KnownFacts } from './known_hosts.js'
-import { localIO, moduleArgs, testCtx } from '../test/helpers/module-ctx.js'
-import { applyLocal } from '../test/helpers/apply.js'
+import { localIO, runWith, testCtx } from '../test/helpers/module-ctx.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-kh-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -73,10 +72,9 @@ describe('pure parts', () => {
 describe('on this machine (real ssh-keygen)', () => {
   const path = join(dir, 'known_hosts')
   const run = async (args: Parameters<typeof planKnown>[1]) => {
-    const f = await known_hosts.gather(moduleArgs(known_hosts, args), testCtx(), localIO())
-    const p = known_hosts.plan(f, moduleArgs(known_hosts, args), testCtx())
-    expect(p.fail).toBeUndefined()
-    expect(applyLocal(p.commands).every((r) => r.rc === 0)).toBe(true)
+    const run = await runWith(known_hosts, args, testCtx(), localIO())
+    expect(run.failed).toBeUndefined()
+    const p = run.plan
     return p.commands.length > 0
   }
   test('add, keep, replace, other type, hashed, remove one, remove all', async () => {

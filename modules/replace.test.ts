@@ -4,8 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { resolveArgs } from '../engine/load/args.js'
 import replace, { planReplace, replaceIn } from './replace.js'
-import { localIO, moduleArgs, testCtx } from '../test/helpers/module-ctx.js'
-import { applyLocal } from '../test/helpers/apply.js'
+import { localIO, runWith, testCtx } from '../test/helpers/module-ctx.js'
 
 type Row = { name: string; before: string; args: Parameters<typeof replaceIn>[1]; after?: string; msg: string }
 const rows: Row[] = [
@@ -121,10 +120,9 @@ describe('on this machine', () => {
     writeFileSync(path, '#PasswordAuthentication yes\nPort 22\n')
     const args = { path, regexp: '^#?PasswordAuthentication .*$', replace: 'PasswordAuthentication no', backup: true }
     for (const changed of [true, false]) {
-      const f = await replace.gather(moduleArgs(replace, args), testCtx(), localIO())
-      const p = replace.plan(f, moduleArgs(replace, args), testCtx())
-      expect(p.commands.length > 0).toBe(changed)
-      expect(applyLocal(p.commands).every((r) => r.rc === 0)).toBe(true)
+      const run = await runWith(replace, args, testCtx(), localIO())
+      expect(run.plan.commands.length > 0).toBe(changed)
+      expect(run.failed).toBeUndefined()
       expect(readFileSync(path, 'utf8')).toBe('PasswordAuthentication no\nPort 22\n')
     }
   })
@@ -132,8 +130,7 @@ describe('on this machine', () => {
     const path = join(dir, "x'$(touch pwned)")
     writeFileSync(path, 'a\n')
     const args = { path, regexp: 'a', replace: "'; touch /tmp/pwned-replace #" }
-    const f = await replace.gather(moduleArgs(replace, args), testCtx(), localIO())
-    applyLocal(replace.plan(f, moduleArgs(replace, args), testCtx()).commands)
+    await runWith(replace, args, testCtx(), localIO())
     expect(readFileSync(path, 'utf8')).toBe("'; touch /tmp/pwned-replace #\n")
     expect(() => readFileSync('/tmp/pwned-replace')).toThrow()
   })

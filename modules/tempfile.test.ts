@@ -4,8 +4,7 @@ import { basename, dirname, join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { resolveArgs } from '../engine/load/args.js'
 import tempfile, { planTempfile } from './tempfile.js'
-import { localIO, moduleArgs, testCtx } from '../test/helpers/module-ctx.js'
-import { applyLocal } from '../test/helpers/apply.js'
+import { localIO, runWith, testCtx } from '../test/helpers/module-ctx.js'
 
 describe('planTempfile', () => {
   test.each([
@@ -40,10 +39,8 @@ describe('on this machine', () => {
     const args = { state, path: dir, prefix: "p'$(x)", suffix: '.tmp' }
     const seen = new Set<string>()
     for (let i = 0; i < 2; i++) {
-      const p = tempfile.plan(undefined, moduleArgs(tempfile, args), testCtx())
-      const results = applyLocal(p.commands)
-      const r = await tempfile.after!(undefined, moduleArgs(tempfile, args), results, testCtx(), localIO())
-      const path = r.data!.path as string
+      const r = await runWith(tempfile, args, testCtx(), localIO())
+      const path = r.data.path as string
       expect(dirname(path)).toBe(dir)
       expect(basename(path)).toMatch(/^p'\$\(x\)\w{8}\.tmp$/)
       expect(statSync(path).mode & 0o777).toBe(mode)
@@ -54,9 +51,6 @@ describe('on this machine', () => {
   })
   test('a missing folder fails', async () => {
     const args = { path: join(dir, 'nope') }
-    const results = applyLocal(tempfile.plan(undefined, moduleArgs(tempfile, args), testCtx()).commands)
-    expect((await tempfile.after!(undefined, moduleArgs(tempfile, args), results, testCtx(), localIO())).fail).toMatch(
-      /nope/,
-    )
+    expect((await runWith(tempfile, args, testCtx(), localIO())).failed).toMatch(/nope/)
   })
 })
