@@ -53,7 +53,7 @@ describe('tsplay modules / doc / schema', () => {
     }
     expect(r.stdout).toMatch(/default "present"/)
     expect(r.stdout).toMatch(/choices: present, absent, latest/)
-    expect(r.stdout).toContain(apt.changedWhen)
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain(apt.changedWhen) // wrapped at the terminal's width
     expect(r.stdout).toMatch(/CHECK MODE\n {2}full/)
     expect(r.stdout).toContain(apt.example.replace(/^- /, ''))
   })
