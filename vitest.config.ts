@@ -1,11 +1,11 @@
 /**
  * The test tiers (vitest projects), chosen by file name:
  * - unit         `*.test.ts` beside the code or under test/<area>/: no root, no network, no build (npm run test:unit)
- * - integration  `*.integration.test.ts`: loopback sshd (root), local servers, or the built CLI (npm run
- * test:integration)
+ * - integration  `*.integration.test.ts`: loopback sshd (root), local servers, or the built CLI
+ *                (npm run test:integration)
  * - fleet        `*.fleet.test.ts`: real Debian nodes booted with systemd-nspawn (root; npm run test:fleet)
- * - slow         anything under test/slow/: runs of tens of minutes, not in `npm test` (npm run test:slow sets
- * TSPLAY_SLOW=1)
+ * - slow         anything under test/slow/: runs of tens of minutes, not in `npm test`
+ *                (npm run test:slow sets TSPLAY_SLOW=1)
  * One global setup for the whole run (test/machine/global.ts) removes what dead test processes left and fails the
  * run if this run left users, sudoers files, mounts, links, NAT rules, listeners or processes behind.
  */
