@@ -189,53 +189,46 @@ export class LiveReporter implements Reporter {
       // the message: once, below
       rendererOptions: { collapseErrors: false, showErrorMessage: false, timer: PRESET_TIMER },
     }
-    if (view.rows.size > LIVE_ROWS_MAX) {
-      // many hosts: one counting row instead of a row each (a screen cannot show them); problems listed below
-      const rows = [...view.rows.values()]
-      const one = {
-        title: tally(rows.length, []),
-        task: async (_: unknown, t: Wrapper) => {
-          const got: (TaskResult | undefined)[] = []
-          await Promise.all(
-            rows.map(async (row) => {
-              const r = await row.done
-              got.push(r)
-              t.title = tally(rows.length, got)
-              if (r && o.diff && r.status === 'changed' && r.diff) view.extra.push(...r.diff.map(unifiedDiff))
-              if (r && (r.status === 'failed' || r.status === 'unreachable')) view.extra.push(...resultLines(r, o))
-            }),
-          )
-        },
-      }
-      process.stdout.write(`${header(view.handler ? 'RUNNING HANDLER' : 'TASK', view.task)}\n`)
-      await new Listr([one], options).run().catch(() => undefined)
-      if (view.extra.length) process.stdout.write(view.extra.join('\n') + '\n')
-      return
+    /** What a result leaves under the task: its diff, the report of a failure. */
+    const keep = (r: TaskResult): void => {
+      if (r.status === 'changed' && r.diff) view.extra.push(...r.diff.map(unifiedDiff))
+      if (r.status === 'failed' || r.status === 'unreachable') view.extra.push(...resultLines(r, o))
     }
-    const list = new Listr(
-      [...view.rows.values()].map((row) => ({
-        title: row.host,
-        task: async (_: unknown, t: Wrapper) => {
-          row.show = (line) => (t.output = line)
-          if (row.line) t.output = row.line
-          const r = await row.done
-          row.show = undefined
-          if (!r) return t.skip(`${row.host}: no result`)
-          const msg =
-            r.status === 'ok' || r.status === 'changed'
-              ? (r.msg ?? (typeof r.data.msg === 'string' ? r.data.msg : ''))
-              : ''
-          t.title = screenLine(`${row.host}: ${r.status}${msg ? ` => ${msg.split('\n')[0]}` : ''}`)
-          if (r.status === 'changed' && r.diff) view.extra.push(...r.diff.map(unifiedDiff))
-          if (r.status === 'skipped') t.skip(`${row.host}: skipped`)
-          else if (r.status === 'failed' || r.status === 'unreachable') {
-            view.extra.push(...resultLines(r, o))
-            if (!(r.status === 'failed' && r.ignored)) throw new Error(r.msg)
-          }
-        },
-      })),
-      options,
-    )
+    const rows = [...view.rows.values()]
+    // many hosts: one counting row instead of a row each (a screen cannot show them); problems listed below
+    const counting = () => ({
+      title: tally(rows.length, []),
+      task: async (_: unknown, t: Wrapper) => {
+        const got: (TaskResult | undefined)[] = []
+        await Promise.all(
+          rows.map(async (row) => {
+            const r = await row.done
+            got.push(r)
+            t.title = tally(rows.length, got)
+            if (r) keep(r)
+          }),
+        )
+      },
+    })
+    const hostRow = (row: Row) => ({
+      title: row.host,
+      task: async (_: unknown, t: Wrapper) => {
+        row.show = (line) => (t.output = line)
+        if (row.line) t.output = row.line
+        const r = await row.done
+        row.show = undefined
+        if (!r) return t.skip(`${row.host}: no result`)
+        const msg =
+          r.status === 'ok' || r.status === 'changed'
+            ? (r.msg ?? (typeof r.data.msg === 'string' ? r.data.msg : ''))
+            : ''
+        t.title = screenLine(`${row.host}: ${r.status}${msg ? ` => ${msg.split('\n')[0]}` : ''}`)
+        keep(r)
+        if (r.status === 'skipped') t.skip(`${row.host}: skipped`)
+        else if ((r.status === 'failed' && !r.ignored) || r.status === 'unreachable') throw new Error(r.msg)
+      },
+    })
+    const list = new Listr(rows.length > LIVE_ROWS_MAX ? [counting()] : rows.map(hostRow), options)
     process.stdout.write(`${header(view.handler ? 'RUNNING HANDLER' : 'TASK', view.task)}\n`)
     await list.run().catch(() => undefined)
     if (view.extra.length) process.stdout.write(view.extra.join('\n') + '\n')
