@@ -42,7 +42,12 @@ export function recapLines(recap: Record<string, HostRecap>, max = RECAP_HOSTS_M
   if (hosts.length <= max) rows = hosts.map(([h, r]) => [h, counts(r)])
   else {
     const groups = new Map<string, string[]>()
-    for (const [h, r] of hosts) groups.set(counts(r), [...(groups.get(counts(r)) ?? []), h])
+    for (const [h, r] of hosts) {
+      const c = counts(r)
+      const names = groups.get(c)
+      if (names) names.push(h)
+      else groups.set(c, [h])
+    }
     rows = [...groups]
       .sort((a, b) => b[1].length - a[1].length)
       .map(([c, names]) => {
