@@ -127,9 +127,9 @@ export async function executeModule(
 
 /** The task's view of a module call: check-mode changes, `changed_when`/`failed_when`, the outcome. */
 function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars, diffMode: boolean): Outcome {
-  const { plan, data, msg } = run
-  if (plan.skip !== undefined && !plan.fail) {
-    return { status: 'skipped', msg: plan.skip, data: { ...plan.data, changed: false, skipped: true, msg: plan.skip } }
+  const { plan, data, msg, skipped } = run
+  if (skipped !== undefined) {
+    return { status: 'skipped', msg: skipped, data: { ...data, changed: false, skipped: true, msg: skipped } }
   }
   let { changed, failed } = run
   if (check && plan.changes?.length) data.changes = plan.changes

@@ -45,6 +45,8 @@ export interface ModuleRun<F> {
   /** The results of the plan's commands that ran, in order (none in check mode). */
   results: CommandResult[]
   changed: boolean
+  /** Why the module skipped itself (the plan's `skip`, unless it failed): nothing ran, nothing changed. */
+  skipped?: string
   /** Why the call failed (the plan's `fail`, a failed command, or `apply`/`after`'s verdict). */
   failed?: string
   msg?: string
@@ -68,16 +70,18 @@ export async function runModule<S extends TSchema, F>(
   const state = await def.gather(args, ctx, io)
   const plan = def.plan(state, args, ctx)
   if (step.changes.length) plan.changes = [...step.changes, ...(plan.changes ?? [])]
+  const skipped = plan.fail ? undefined : plan.skip
   const out: ModuleRun<F> = {
     state,
     plan,
     results: [],
-    changed: plan.changed ?? plan.commands.length > 0,
+    changed: skipped === undefined && (plan.changed ?? plan.commands.length > 0),
+    skipped,
     failed: plan.fail,
     msg: plan.msg ?? plan.fail,
     data: { ...plan.data },
   }
-  if (out.failed || plan.skip !== undefined) return out // a plan that skips runs nothing
+  if (out.failed || skipped !== undefined) return out // a plan that skips runs nothing
   if (ctx.checkMode) {
     // controller-only modules (set_fact, assert, …) have nothing to run: their result is the same in check mode
     if (def.after && def.controllerOnly) Object.assign(out.data, (await def.after(state, args, [], ctx, io)).data)
