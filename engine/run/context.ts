@@ -67,6 +67,9 @@ export interface Inherited {
   connection?: string
 }
 
+/** Nothing inherited: a handler, or a host's own commands outside any task (fact gathering, handler records). */
+export const NO_INHERITED: Inherited = { when: [], tags: [], vars: {} }
+
 /** Everything a task run needs. */
 export interface RunContext {
   playbook: Playbook

@@ -14,11 +14,12 @@
  * ```
  */
 import type { Task } from '../ast.js'
+import type { Connector } from '../connector.js'
 import { UserError } from '../errors.js'
 import { hostVars as inventoryHostVars } from '../inventory/vars.js'
 import { renderValue } from '../template.js'
 import type { Vars } from '../types.js'
-import type { Inherited, RunContext } from './context.js'
+import { NO_INHERITED, type Inherited, type RunContext } from './context.js'
 import { resolveVars } from './vars.js'
 
 /** Names that mean the controller when the inventory does not list them (Ansible's implicit localhost). */
@@ -45,6 +46,14 @@ export function connectionKeyword(
 ): string | undefined {
   const raw = task?.connection ?? inh.connection ?? rc.play.connection
   return raw === undefined ? undefined : String(renderValue(raw, vars, { pos: task?.pos, what: 'connection' }))
+}
+
+/**
+ * A host's own connector outside any task (fact gathering, the records of notified handlers): `vars` are its
+ * variables, the `connection` keyword is the play's.
+ */
+export function hostConnector(rc: RunContext, host: string, vars: Vars): Promise<Connector> {
+  return rc.pool.get(host, vars, connectionKeyword(rc, undefined, NO_INHERITED, vars))
 }
 
 /** Where a task on `host` runs its commands. Throws `UserError` for a `delegate_to` host tsplay cannot reach. */

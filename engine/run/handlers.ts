@@ -11,11 +11,9 @@
  */
 import type { Task } from '../ast.js'
 import type { TaskResult } from '../types.js'
-import type { Inherited, RunContext } from './context.js'
+import { NO_INHERITED, type RunContext } from './context.js'
 import { count, displayName, runTask } from './dispatch.js'
 import { handlerDone } from './notify.js'
-
-const NO_INH: Inherited = { when: [], tags: [], vars: {} }
 
 /** Are failed hosts' handlers run in this play? */
 export function forced(rc: RunContext): boolean {
@@ -49,7 +47,7 @@ export async function flush(
       targets.forEach((h) => queued.delete(h))
       if (targets.length === 0 || rc.stopping.requested) continue
       ran = true
-      const results = await runTask(rc, playName, hd, NO_INH, targets, true)
+      const results = await runTask(rc, playName, hd, NO_INHERITED, targets, true)
       await settle(rc, playName, hd, results)
     }
     if (!ran) break
@@ -82,7 +80,7 @@ async function carryIn(rc: RunContext, playName: string, here: Set<string>, due:
     // --check: the handler is predicted as changed without running, unless this run notified it too.
     const predicted = hosts.filter((h) => !rc.notified.get(hd)?.has(h))
     if (predicted.length === 0) continue
-    const name = displayName(rc, hd, NO_INH, predicted[0])
+    const name = displayName(rc, hd, NO_INHERITED, predicted[0])
     rc.bus.emit({ type: 'task.start', play: playName, task: name, hosts: predicted, handler: true })
     for (const host of predicted) {
       const msg = 'pending from an earlier run that did not run it: would run'

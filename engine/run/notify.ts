@@ -6,14 +6,12 @@
 import type { Play, Task, TaskNode } from '../ast.js'
 import { HostError } from '../errors.js'
 import type { Command, TaskResult } from '../types.js'
-import type { RunContext } from './context.js'
-import { connectionKeyword } from './delegate.js'
+import { NO_INHERITED, type RunContext } from './context.js'
+import { hostConnector } from './delegate.js'
 import { taskVars } from './hostvars.js'
 import { mapLimit } from './limit.js'
 import { taskName } from './names.js'
 import { listRecords, recordBody, recordId, recordOwner, removeRecords, writeRecords } from './pending.js'
-
-const NO_INH = { when: [], tags: [], vars: {} }
 
 /** Does `notify: name` reach handler `hd`? */
 export function answers(hd: Task, name: string): boolean {
@@ -61,9 +59,9 @@ async function onHost(
   user: string | undefined,
   cmd: (dir: string) => Command,
 ): Promise<string> {
-  const vars = taskVars(rc, host, NO_INH, undefined)
+  const vars = taskVars(rc, host, NO_INHERITED, undefined)
   const dir = typeof vars.tsplay_state_dir === 'string' ? vars.tsplay_state_dir : ''
-  const conn = await rc.pool.get(host, vars, connectionKeyword(rc, undefined, NO_INH, vars))
+  const conn = await hostConnector(rc, host, vars)
   const r = await conn.run(cmd(dir), { becomeUser: user, signal: rc.signal })
   if (r.rc !== 0) throw new Error(r.stderr.trim() || `exit ${r.rc}`)
   return r.stdout

@@ -12,8 +12,8 @@ import { HostError, UserError } from '../errors.js'
 import { factsToVars, gatherFacts } from '../facts.js'
 import { markUnsafe, renderValue } from '../template.js'
 import type { TaskResult } from '../types.js'
-import type { Inherited, RunContext } from './context.js'
-import { connectionKeyword } from './delegate.js'
+import { NO_INHERITED, type Inherited, type RunContext } from './context.js'
+import { hostConnector } from './delegate.js'
 import { count, runTask, usable } from './dispatch.js'
 import { flush, forced } from './handlers.js'
 import { taskVars } from './hostvars.js'
@@ -252,12 +252,7 @@ async function gather(rc: RunContext, playName: string, hosts: string[]): Promis
     const st = rc.states.get(host)!
     let r: TaskResult
     try {
-      const vars = taskVars(rc, host, { when: [], tags: [], vars: {} }, undefined)
-      const conn = await rc.pool.get(
-        host,
-        vars,
-        connectionKeyword(rc, undefined, { when: [], tags: [], vars: {} }, vars),
-      )
+      const conn = await hostConnector(rc, host, taskVars(rc, host, NO_INHERITED, undefined))
       st.facts = await gatherFacts(conn)
       st.factVars = markUnsafe(factsToVars(st.facts))
       r = { status: 'ok', host, data: {} }
