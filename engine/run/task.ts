@@ -95,7 +95,7 @@ async function runTaskOnce(
         continue
       }
       results.push({ ...out.data, ...base, status: out.status })
-      if (out.setVars || out.facts) setVars(rc, host, out)
+      setVars(rc, host, out)
       if (out.status === 'changed') changed = true
       if (out.diff) diffs.push(...out.diff)
       if (out.status === 'failed') failed = failed ?? `item ${label}: ${out.msg}`
@@ -208,10 +208,11 @@ function register(rc: RunContext, task: Task, host: string, data: Record<string,
  * that no play of the run has targeted yet (the implicit localhost, say) keeps no facts: they are dropped.
  */
 function setVars(rc: RunContext, host: string, out: Outcome): void {
-  const st = rc.states.get(out.factsHost ?? host)
-  if (st && out.setVars) Object.assign(st.runVars, out.setVars)
+  const st = out.setVars || out.facts ? rc.states.get(out.factsHost ?? host) : undefined
+  if (!st) return
+  if (out.setVars) Object.assign(st.runVars, out.setVars)
   // `setup` read the host facts again: they replace the host's facts.*, ansible_* and ansible_facts
-  if (st && out.facts) {
+  if (out.facts) {
     st.facts = out.facts
     st.factVars = markUnsafe(factsToVars(out.facts))
   }
@@ -229,7 +230,7 @@ function failedResult(rc: RunContext, task: Task, host: string, msg: string, ign
 
 function toResult(rc: RunContext, task: Task, host: string, out: Outcome, noLog: boolean, ignore: boolean): TaskResult {
   if (out.status !== 'unreachable') register(rc, task, host, out.data)
-  if (out.setVars || out.facts) setVars(rc, host, out)
+  setVars(rc, host, out)
   const data = noLog ? { censored: CENSORED, changed: out.data.changed } : out.data
   const msg = noLog && out.msg ? CENSORED : out.msg
   switch (out.status) {
