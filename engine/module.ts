@@ -136,7 +136,6 @@ export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
    * does not make the task unreachable (`wait_for_connection`).
    */
   waitsForConnection?: boolean
-  /** Read-only fact gathering, run right before planning. */
   /** Pure, optional: the refresh step this call needs before gather (none: `undefined`). */
   refresh?(args: ModuleArgs<S>, ctx: ModuleContext): Refresh | undefined
   /** Read-only: the module's view of the host, read right before planning. Never changes the host. */
