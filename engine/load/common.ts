@@ -93,6 +93,15 @@ export interface Inherited {
   connection?: string
 }
 
+/**
+ * The keywords a block, an `apply:` or a static import passes on to the tasks it holds (`whenPos`: where each of
+ * its `when` conditions is written).
+ */
+export function passedOn(c: Common, whenPos?: SourcePos[]): Inherited {
+  const { when, tags, vars, become, becomeUser, connection } = c
+  return { when, whenPos, tags, vars, become, becomeUser, connection }
+}
+
 /** Apply inherited `when`/`tags`/`vars` (and become, unless the node sets its own) to loaded nodes. */
 export function inherit<T extends TaskNode>(nodes: T[], inh: Inherited): T[] {
   for (const n of nodes) {

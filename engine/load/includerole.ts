@@ -18,7 +18,7 @@
  */
 import type { Block, Task, TaskNode } from '../ast.js'
 import type { SourcePos } from '../types.js'
-import { conditionPositions, inherit, readCommon, setSource } from './common.js'
+import { conditionPositions, inherit, passedOn, readCommon, setSource } from './common.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import {
   at,
@@ -86,14 +86,10 @@ export async function loadRoleInclude(
     const common = readCommon(ctx, raw, pos)
     checkTemplatesIn(ctx, raw, pos, ['when', 'import_role'])
     const nodes = [...depTasks, ...role.tasks]
-    return inherit(nodes, {
-      when: common.when,
-      whenPos: conditionPositions(raw, 'when', common.when.length, pos),
-      tags: common.tags,
-      vars: params,
-      become: common.become,
-      becomeUser: common.becomeUser,
-    })
+    return inherit(
+      nodes,
+      passedOn({ ...common, vars: params }, conditionPositions(raw, 'when', common.when.length, pos)),
+    )
   }
   return [dynamicRole(ctx, raw, args, pos, here, role, scope, isPublic, params)]
 }
@@ -159,14 +155,7 @@ function dynamicRole(
     always: [],
   }
   if (apply) {
-    const applied = readCommon(ctx, apply, at(args, 'apply', here))
-    inherit([inner], {
-      when: applied.when,
-      tags: applied.tags,
-      vars: applied.vars,
-      become: applied.become,
-      becomeUser: applied.becomeUser,
-    })
+    inherit([inner], passedOn(readCommon(ctx, apply, at(args, 'apply', here))))
   }
   return { ...common, when: [], tags: [], kind: 'block', block: [inner], rescue: [], always: [], include }
 }

@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
 import type { Block, Task, TaskNode } from '../ast.js'
 import type { SourcePos } from '../types.js'
-import { conditionPositions, inherit, readCommon, setSource } from './common.js'
+import { conditionPositions, inherit, passedOn, readCommon, setSource } from './common.js'
 import { absorb, describeValue, report, type LoadContext } from './context.js'
 import {
   at,
@@ -131,15 +131,7 @@ function handlerTasks(ctx: LoadContext, raw: Record<string, unknown>, block: Blo
     t.noLog = t.noLog ?? block.noLog
     t.ignoreErrors = t.ignoreErrors ?? block.ignoreErrors
   }
-  return inherit(tasks, {
-    when: block.when,
-    whenPos: conditionPositions(raw, 'when', block.when.length, pos),
-    tags: block.tags,
-    vars: block.vars,
-    become: block.become,
-    becomeUser: block.becomeUser,
-    connection: block.connection,
-  })
+  return inherit(tasks, passedOn(block, conditionPositions(raw, 'when', block.when.length, pos)))
 }
 
 async function loadBlock(
@@ -255,15 +247,7 @@ function dynamicInclude(
   const v = raw.include_tasks
   const apply = isMap(v) && isMap(v.apply) ? v.apply : readMap(ctx, raw, 'apply', pos)
   if (apply) {
-    const applied = readCommon(ctx, apply, at(raw, 'apply', pos))
-    inherit(nodes, {
-      when: applied.when,
-      tags: applied.tags,
-      vars: applied.vars,
-      become: applied.become,
-      becomeUser: applied.becomeUser,
-      connection: applied.connection,
-    })
+    inherit(nodes, passedOn(readCommon(ctx, apply, at(raw, 'apply', pos))))
   }
   const block: Block = { ...common, when: [], tags: [], kind: 'block', block: nodes, rescue: [], always: [], include }
   setSource(include, raw)

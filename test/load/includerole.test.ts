@@ -46,6 +46,19 @@ describe('include_role and import_role', () => {
     expect(play.handlers.map((h) => h.name)).toEqual(['h'])
   })
 
+  it('connection on import_role and in include_role apply reaches the role tasks, as become does', async () => {
+    const pb = await load({
+      ...ROLE,
+      'playbook.yml':
+        '- hosts: all\n  tasks:\n    - import_role: { name: web }\n      connection: local\n      become: true\n' +
+        '    - include_role: { name: web, apply: { connection: local, become: true } }\n',
+    })
+    const [imported, included] = pb.plays[0].tasks as [Task, Block]
+    expect(imported).toMatchObject({ kind: 'task', connection: 'local', become: true })
+    // apply's keywords sit on the role's block; the run passes a block's become and connection to its tasks
+    expect(included.block[0]).toMatchObject({ kind: 'block', connection: 'local', become: true })
+  })
+
   it('reports a missing role, a missing entry file, an unknown argument and a templated name', async () => {
     const errs = await loadErrors({
       ...ROLE,
