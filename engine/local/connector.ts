@@ -31,12 +31,12 @@ export interface LocalOptions {
 const STARTER = 'printf \'\\036TSPSTART\\n\' >&2; cd ~ 2>/dev/null || cd /; exec /bin/sh -c "$1"'
 
 /** The environment of a local command: what a login session has, nothing else of the controller's. */
-function baseEnv(): Record<string, string> {
+function baseEnv(user: string): Record<string, string> {
   const env: Record<string, string> = {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     HOME: homedir(),
-    USER: me(),
-    LOGNAME: me(),
+    USER: user,
+    LOGNAME: user,
     SHELL: '/bin/sh',
   }
   for (const [k, v] of Object.entries(process.env))
@@ -69,6 +69,8 @@ export class LocalConnector implements Connector {
   private readonly running = new Set<ChildProcess>()
   private readonly sudoFailures = new Map<string, HostError>()
   private readonly user = me()
+  /** Every command's environment (the same for each: built once). */
+  private readonly env = baseEnv(this.user)
   private closed = false
 
   constructor(
@@ -128,7 +130,7 @@ export class LocalConnector implements Connector {
       cmd.stdin === undefined ? undefined : typeof cmd.stdin === 'string' ? Buffer.from(cmd.stdin) : cmd.stdin
     return new Promise((resolve, reject) => {
       if (opts.signal?.aborted) return reject(abortError(this.name, opts.signal))
-      const child = spawn(prog, args, { cwd: homedir(), env: baseEnv(), detached: true, stdio: 'pipe' })
+      const child = spawn(prog, args, { cwd: homedir(), env: this.env, detached: true, stdio: 'pipe' })
       this.running.add(child)
       const out = new Output(user !== undefined, opts.onOutput)
       let settled = false
