@@ -24,8 +24,11 @@ export interface LoadContext {
   playDir?: string
   /** Absolute paths of the files being loaded, outermost first (cycle detection). */
   stack: string[]
-  /** Roles of the play's `roles:` already listed (folder and parameters): a repeat runs once. */
-  rolesSeen?: Set<string>
+  /**
+   * Roles of the play's `roles:` already listed (folder and parameters) → whether their meta/main.yml allows
+   * duplicates: a repeat runs once unless it does.
+   */
+  rolesSeen?: Map<string, boolean>
   /**
    * What `include_role`/`import_role` tasks of the play being loaded add to the play: handlers (once per role
    * instance), and public defaults and vars.

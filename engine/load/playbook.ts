@@ -175,7 +175,7 @@ async function loadPlay(
   const dir = dirname(file)
   const varsFiles = await loadVarsFiles(ctx, raw, pos, dir)
   ctx.playDir = dir
-  ctx.rolesSeen = new Set()
+  ctx.rolesSeen = new Map()
   const extra = (ctx.playRoles = { handlers: [] as Task[], instances: new Set<string>(), defaults: {}, vars: {} })
   const roles = await loadRoles(ctx, raw, pos)
   const scope = { file, dir, searchPaths: [dir], handlers: false } // modules look in DIR/templates|files, then DIR

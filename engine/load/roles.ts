@@ -277,11 +277,11 @@ async function loadRoleRef(
   if (vars) checkTemplates(ctx, raw, 'vars', pos, '"vars"')
   // a role listed again with the same parameters runs once, unless its meta/main.yml allows duplicates
   const key = `${dir}\n${JSON.stringify(vars ?? {})}`
-  const seen = (ctx.rolesSeen ??= new Set<string>())
+  const seen = (ctx.rolesSeen ??= new Map<string, boolean>())
+  if (seen.get(key) === false) return // a repeat is not loaded again
   const role = await loadRole(ctx, dir, name, {}, vars ?? {}, pos, chain)
   if (!role) return
-  if (seen.has(key) && !role.allowDuplicates) return
-  seen.add(key)
+  seen.set(key, role.allowDuplicates)
   addRole(ctx, out, role, {
     when,
     whenPos: conditionPositions(raw, 'when', when.length, pos),

@@ -59,6 +59,23 @@ describe('include_role and import_role', () => {
     expect(included.block[0]).toMatchObject({ kind: 'block', connection: 'local', become: true })
   })
 
+  it('a role listed again with the same parameters runs once, unless its meta allows duplicates', async () => {
+    const roles = '  roles: [web, web, { role: web, vars: { p: 2 } }, once, once]\n'
+    const pb = await load({
+      ...ROLE,
+      'roles/once/tasks/main.yml': '- debug: { msg: once }\n',
+      'roles/web/meta/main.yml': 'allow_duplicates: false\n',
+      'playbook.yml': `- hosts: all\n${roles}  tasks: []\n`,
+    })
+    expect(pb.plays[0].tasks.map((t) => (t as Task).args.msg)).toEqual(['main', 'main', 'once'])
+    const again = await load({
+      ...ROLE,
+      'roles/web/meta/main.yml': 'allow_duplicates: true\n',
+      'playbook.yml': '- hosts: all\n  roles: [web, web]\n  tasks: []\n',
+    })
+    expect(again.plays[0].tasks.map((t) => (t as Task).args.msg)).toEqual(['main', 'main'])
+  })
+
   it('reports a missing role, a missing entry file, an unknown argument and a templated name', async () => {
     const errs = await loadErrors({
       ...ROLE,
