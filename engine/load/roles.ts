@@ -143,16 +143,17 @@ export async function loadRole(
     report(ctx, `role dependency cycle: ${[...chain, dir].map((d) => relative(rolesDir, d)).join(' → ')}`, pos)
     return undefined
   }
-  const parts = (['tasks', 'handlers', 'defaults', 'vars'] as const).map((p) => findPart(dir, p, entry[p] ?? 'main'))
+  const kinds = ['tasks', 'handlers', 'defaults', 'vars'] as const
+  const parts = kinds.map((p) => findPart(dir, p, entry[p] ?? 'main'))
   const [tasksFile, handlersFile, defaultsFile, varsFile] = parts
-  for (const p of ['tasks', 'handlers', 'defaults', 'vars'] as const) {
-    if (entry[p] !== undefined && !findPart(dir, p, entry[p]))
+  kinds.forEach((p, i) => {
+    if (entry[p] !== undefined && !parts[i])
       report(
         ctx,
         `role "${name}" has no ${p} file "${entry[p]}" (looked in ${relative(ctx.playbookDir, join(dir, p))})`,
         pos,
       )
-  }
+  })
   if (tasksFile && ctx.stack.includes(tasksFile)) {
     const files = [...ctx.stack.slice(ctx.stack.indexOf(tasksFile)), tasksFile]
     report(ctx, `include cycle: ${files.map((p) => relative(ctx.playbookDir, p) || p).join(' → ')}`, pos)
