@@ -16,9 +16,9 @@
  *   tags: [web]
  * ```
  */
-import type { Block, Task, TaskNode } from '../ast.js'
+import type { Block, TaskNode } from '../ast.js'
 import type { SourcePos } from '../types.js'
-import { conditionPositions, inherit, passedOn, readCommon, setSource } from './common.js'
+import { conditionPositions, inherit, passedOn, readCommon } from './common.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import {
   at,
@@ -34,7 +34,7 @@ import { mergePositioned, posOf } from '../source/positions.js'
 import { findRole, loadRole, type LoadedRole } from './roles.js'
 import { didYouMean } from '../source/suggest.js'
 import { checkTemplates, checkTemplatesIn } from './syntax.js'
-import { readLoop } from './taskfields.js'
+import { includeBlock } from './include.js'
 import type { TaskScope } from './task.js'
 
 /** Load an `include_role`/`import_role` task (its key already renamed from any FQCN spelling). */
@@ -127,21 +127,6 @@ function dynamicRole(
   isPublic: boolean,
   params: Record<string, unknown>,
 ): Block {
-  const common = readCommon(ctx, raw, pos)
-  checkTemplatesIn(ctx, raw, pos, ['when', 'include_role'])
-  const include: Task = {
-    ...common,
-    kind: 'task',
-    module: 'include_tasks',
-    args: { name: role.name, role: true },
-    argsPos: here,
-    notify: [],
-    ...readLoop(ctx, raw, pos),
-    searchPaths: scope.searchPaths,
-    role: scope.role,
-  }
-  setSource(include, raw)
-  const apply = readMap(ctx, args, 'apply', posOf(args) ?? here)
   // the role's own vars sit below the include's vars (Ansible's role params); defaults lowest of all
   const inner: Block = {
     pos,
@@ -154,8 +139,11 @@ function dynamicRole(
     rescue: [],
     always: [],
   }
-  if (apply) {
-    inherit([inner], passedOn(readCommon(ctx, apply, at(args, 'apply', here))))
-  }
-  return { ...common, when: [], tags: [], kind: 'block', block: [inner], rescue: [], always: [], include }
+  const apply = readMap(ctx, args, 'apply', posOf(args) ?? here)
+  return includeBlock(ctx, raw, pos, here, scope, {
+    args: { name: role.name, role: true },
+    nodes: [inner],
+    templated: ['when', 'include_role'],
+    apply: apply && { map: apply, pos: at(args, 'apply', here) },
+  })
 }

@@ -33,7 +33,8 @@ import {
 import { checkConditions, checkTemplates, checkTemplatesIn } from './syntax.js'
 import { didYouMean } from '../source/suggest.js'
 import { loadRoleInclude } from './includerole.js'
-import { buildTask, readLoop } from './taskfields.js'
+import { buildTask } from './taskfields.js'
+import { includeBlock } from './include.js'
 import { keyPos, renameKey, valuePos } from '../source/positions.js'
 import { readYamlFile } from '../source/yaml.js'
 
@@ -209,49 +210,20 @@ async function loadInclude(
   const path = resolve(scope.dir, name)
   const nodes = await loadTaskFile(ctx, path, key, here, scope)
   if (!nodes) return []
-  if (key === 'include_tasks') return [dynamicInclude(ctx, raw, pos, here, name, nodes, scope)]
+  if (key === 'include_tasks') {
+    // include_tasks: a block whose include task runs first (as Ansible's dynamic includes); vars and apply reach
+    // the included tasks
+    const apply = isMap(v) && isMap(v.apply) ? v.apply : readMap(ctx, raw, 'apply', pos)
+    const templated = ['when', 'apply', 'include_tasks', 'import_tasks', 'include', 'file']
+    const parts = { args: { file: name }, nodes, templated, apply: apply && { map: apply, pos: at(raw, 'apply', pos) } }
+    return [includeBlock(ctx, raw, pos, here, scope, parts)]
+  }
   const when = readConditions(ctx, raw, 'when', pos) ?? []
   checkConditions(ctx, raw, 'when', when, pos)
   const tags = readStringList(ctx, raw, 'tags', pos, true)
   const vars = readMap(ctx, raw, 'vars', pos)
   if (vars) checkTemplates(ctx, raw, 'vars', pos, '"vars"')
   return inherit(nodes, { when, whenPos: conditionPositions(raw, 'when', when.length, pos), tags, vars })
-}
-
-/**
- * `include_tasks` (and legacy `include`): a block whose `include` task runs first, alone subject to the include's
- * `when`, `tags` and `loop` (as Ansible's dynamic includes); `vars` reach the included tasks, `apply` keywords too.
- */
-function dynamicInclude(
-  ctx: LoadContext,
-  raw: Record<string, unknown>,
-  pos: SourcePos,
-  here: SourcePos,
-  file: string,
-  nodes: TaskNode[],
-  scope: TaskScope,
-): Block {
-  const common = readCommon(ctx, raw, pos)
-  checkTemplatesIn(ctx, raw, pos, ['when', 'apply', 'include_tasks', 'import_tasks', 'include', 'file'])
-  const include: Task = {
-    ...common,
-    kind: 'task',
-    module: 'include_tasks',
-    args: { file },
-    argsPos: here,
-    notify: [],
-    ...readLoop(ctx, raw, pos),
-    searchPaths: scope.searchPaths,
-    role: scope.role,
-  }
-  const v = raw.include_tasks
-  const apply = isMap(v) && isMap(v.apply) ? v.apply : readMap(ctx, raw, 'apply', pos)
-  if (apply) {
-    inherit(nodes, passedOn(readCommon(ctx, apply, at(raw, 'apply', pos))))
-  }
-  const block: Block = { ...common, when: [], tags: [], kind: 'block', block: nodes, rescue: [], always: [], include }
-  setSource(include, raw)
-  return block
 }
 
 /** The tasks of an included/imported file (undefined after reporting a cycle, a missing file or a YAML error). */
