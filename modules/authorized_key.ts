@@ -135,7 +135,7 @@ export default defineModule({
     const [loc] = await io.batch([sh(LOCATE, [given, args.follow ? '1' : ''])])
     const keyfile = loc.stdout.replace(/\n$/, '') || given
     const [read, dirs] = await io.batch([
-      readCommand(keyfile, Number.MAX_SAFE_INTEGER),
+      readCommand(keyfile, Infinity),
       sh('[ -d "$1" ] && echo y || echo n; [ -d "$2" ] && echo y || echo n', [sshdir, posix.dirname(keyfile)]),
     ])
     const [s, p] = dirs.stdout.split('\n')

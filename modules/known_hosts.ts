@@ -156,7 +156,7 @@ export default defineModule({
     const path = exp.stdout.replace(/\n$/, '')
     const [search, read, sanity] = await io.batch([
       { ...sh(SEARCH, [host, path]), okCodes: [0, 1, 255] },
-      readCommand(path, Number.MAX_SAFE_INTEGER),
+      readCommand(path, Infinity),
       ...(key ? [{ ...sh(SANITY, [host, key]), okCodes: [0, 1, 255] }] : []),
     ])
     const exists = search.stdout.startsWith('yes\n')

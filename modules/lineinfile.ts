@@ -12,18 +12,14 @@
  *     create: true
  * ```
  */
-import { randomBytes } from 'node:crypto'
-import { posix } from 'node:path'
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { argRules } from '../engine/argrules.js'
-import { defineModule, ModuleFailure, type Plan } from '../engine/module.js'
-import type { Command } from '../engine/types.js'
+import { defineModule, type Plan } from '../engine/module.js'
 import { attrArgs, backupArg, pathArgs } from './lib/args.js'
-import { planAttrs, wantedMode } from './lib/attrs.js'
-import { putFile, readCommand, textOf } from './lib/files.js'
 import { editLines, LineError, type LineEdit } from './lib/lines.js'
-import { effective, isType, parsePathProbe, pathProbe, type PathInfo } from './lib/probe.js'
+import { effective, isType } from './lib/probe.js'
+import { gatherText, planText, planWrite, type TextFacts } from './lib/textedit.js'
 
 const Args = Type.Object(
   {
@@ -88,15 +84,6 @@ const Args = Type.Object(
 /** The arguments as the module receives them (defaults filled in). */
 type Args = ModuleArgs<typeof Args>
 
-/** What planning needs: the file's probe and its text. */
-export interface LineState {
-  path: string
-  info: PathInfo
-  /** Current content (undefined when missing, unreadable or not text). */
-  content?: string
-  nonce: string
-}
-
 /** The edit the arguments ask for. */
 export function editOf(a: Args): LineEdit {
   return {
@@ -112,7 +99,7 @@ export function editOf(a: Args): LineEdit {
 }
 
 /** Decide. Pure. In check mode a missing file is assumed to be created by an earlier task (predicted, not failed). */
-export function planLine(f: LineState, a: Args, checkMode = false): Plan {
+export function planLine(f: TextFacts, a: Args, checkMode = false): Plan {
   const node = effective(f.info)
   const fail = (msg: string): Plan => ({ commands: [], fail: msg })
   if (isType(node, 'directory')) return fail(`Path ${f.path} is a directory !`)
@@ -130,35 +117,10 @@ export function planLine(f: LineState, a: Args, checkMode = false): Plan {
   }
   const data: Record<string, unknown> = { backup: '' }
   if (r.found !== undefined) data.found = r.found
-  const target = f.info.exists && f.info.realpath ? f.info.realpath : f.path
-  if (!r.changed && !f.info.exists) return { commands: [], msg: r.msg, data }
-  if (!r.changed) {
-    const attrs = planAttrs(target, node, a, { isDir: false })
-    return {
-      commands: attrs.commands,
-      changes: attrs.changes,
-      msg: attrs.commands.length ? 'ownership, perms or SE linux context changed' : '',
-      data,
-    }
-  }
-  const commands: Command[] = []
-  if (!f.info.exists)
-    commands.push({ argv: ['mkdir', '-p', '--', posix.dirname(target)], describe: `create ${posix.dirname(target)}/` })
-  const mode = wantedMode(a.mode, node?.mode, false)
-  commands.push(
-    putFile(target, r.content, {
-      mode,
-      owner: a.owner,
-      group: a.group,
-      backup: a.backup,
-      validate: a.validate,
-      nonce: f.nonce,
-    }),
-  )
-  const changes = [
-    `${r.msg} in ${f.path}`,
-    ...(f.info.exists ? planAttrs(target, node, { ...a, mode }, { isDir: false }).changes : []),
-  ]
+  // Unchanged, the edit's message is empty: the shared plan adds only the attributes and their message.
+  if (!r.changed) return planText(f, a, { msg: r.msg }, data)
+  const { commands, attrChanges } = planWrite(f, a, r.content)
+  const changes = [`${r.msg} in ${f.path}`, ...attrChanges]
   return { commands, changes, msg: r.msg, data, diff: [{ path: f.path, before: f.content ?? '', after: r.content }] }
 }
 
@@ -169,13 +131,6 @@ export default defineModule({
   changedWhen: 'the file content or its mode/owner/group change',
   check: 'full',
   example: "lineinfile: { path: /etc/hosts, line: '127.0.1.1 pi1' }",
-  async gather(args: Args, _ctx, io): Promise<LineState> {
-    const path = args.path
-    const [probe, read] = await io.batch([pathProbe(path), readCommand(path, Infinity)])
-    const info = parsePathProbe(probe.stdout)
-    if (info.exists && !info.readable && !isType(effective(info), 'directory'))
-      throw new ModuleFailure(`cannot read ${path} (permission denied: use become?)`)
-    return { path, info, content: textOf(read), nonce: randomBytes(6).toString('hex') }
-  },
+  gather: (args: Args, _ctx, io): Promise<TextFacts> => gatherText(args.path, io),
   plan: (state, args, ctx) => planLine(state, args, ctx.checkMode),
 })

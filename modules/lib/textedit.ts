@@ -42,7 +42,7 @@ export interface TextEdit {
 
 /** Probe and read `path` in one round trip; an unreadable file fails clearly. */
 export async function gatherText(path: string, io: HostIO): Promise<TextFacts> {
-  const [probe, read] = await io.batch([pathProbe(path), readCommand(path, Number.MAX_SAFE_INTEGER)])
+  const [probe, read] = await io.batch([pathProbe(path), readCommand(path, Infinity)])
   const info = parsePathProbe(probe.stdout)
   if (info.exists && !info.readable && !isType(effective(info), 'directory'))
     throw new ModuleFailure(`cannot read ${path} (permission denied: use become?)`)
@@ -66,12 +66,34 @@ export function planText(f: TextFacts, a: TextWriteArgs, edit: TextEdit, data: R
     const msg = attrs.commands.length ? join(edit.msg, ATTRS_MSG) : edit.msg
     return { commands: attrs.commands, changes: attrs.changes, msg, data }
   }
+  const { commands, attrChanges } = planWrite(f, a, edit.content)
+  const msg = attrChanges.length ? join(edit.msg, ATTRS_MSG) : edit.msg
+  return {
+    commands,
+    changes: [`${edit.msg || 'content changed'} in ${f.path}`, ...attrChanges],
+    msg,
+    data,
+    diff: [{ path: f.path, before: before ?? '', after: edit.content }],
+  }
+}
+
+/**
+ * The commands that write `content` over the file atomically (its directory created when missing, the link
+ * followed) and the attribute changes that write makes. Pure.
+ */
+export function planWrite(
+  f: TextFacts,
+  a: TextWriteArgs,
+  content: string,
+): { commands: Command[]; attrChanges: string[] } {
+  const node = effective(f.info)
+  const target = f.info.exists && f.info.realpath ? f.info.realpath : f.path
   const commands: Command[] = []
   if (!f.info.exists)
     commands.push({ argv: ['mkdir', '-p', '--', posix.dirname(target)], describe: `create ${posix.dirname(target)}/` })
   const mode = wantedMode(a.mode, node?.mode, false)
   commands.push(
-    putFile(target, edit.content, {
+    putFile(target, content, {
       mode,
       owner: a.owner,
       group: a.group,
@@ -81,14 +103,7 @@ export function planText(f: TextFacts, a: TextWriteArgs, edit: TextEdit, data: R
     }),
   )
   const attrChanges = f.info.exists ? planAttrs(target, node, { ...a, mode }, { isDir: false }).changes : []
-  const msg = attrChanges.length ? join(edit.msg, ATTRS_MSG) : edit.msg
-  return {
-    commands,
-    changes: [`${edit.msg || 'content changed'} in ${f.path}`, ...attrChanges],
-    msg,
-    data,
-    diff: [{ path: f.path, before: before ?? '', after: edit.content }],
-  }
+  return { commands, attrChanges }
 }
 
 const join = (a: string, b: string): string => (a ? `${a} and ${b}` : b)
