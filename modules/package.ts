@@ -16,7 +16,8 @@ import type { ModuleArgs } from '../engine/argtypes.js'
 import { sh } from '../engine/commands.js'
 import { PKG_MGRS } from '../engine/facts.js'
 import { defineModule, ModuleFailure, type ModuleContext, type HostIO } from '../engine/module.js'
-import apt, { type AptState } from './apt.js'
+import apt from './apt.js'
+import { delegateTo } from './lib/delegate.js'
 
 const Args = Type.Object(
   {
@@ -55,6 +56,17 @@ async function manager(args: Args, ctx: ModuleContext, io: HostIO): Promise<stri
   return (await io.run(WHICH)).stdout.trim()
 }
 
+/** Fails the task unless the host's package manager is apt. */
+async function requireApt(args: Args, ctx: ModuleContext, io: HostIO): Promise<void> {
+  const pm = await manager(args, ctx, io)
+  if (pm !== 'apt')
+    throw new ModuleFailure(
+      pm
+        ? `package: this host uses ${pm}; tsplay's package module knows apt only`
+        : 'package: no known package manager on the host (tsplay knows apt)',
+    )
+}
+
 export default defineModule({
   name: 'package',
   summary: "Install or remove packages with the host's package manager (apt)",
@@ -62,16 +74,5 @@ export default defineModule({
   changedWhen: 'as `apt`: a package is installed, upgraded or removed',
   check: 'full',
   example: '- package: { name: [git, make], state: present }',
-  refresh: (args: Args, ctx) => apt.refresh!(aptArgs(args), ctx),
-  async gather(args: Args, ctx, io): Promise<AptState> {
-    const pm = await manager(args, ctx, io)
-    if (pm !== 'apt')
-      throw new ModuleFailure(
-        pm
-          ? `package: this host uses ${pm}; tsplay's package module knows apt only`
-          : 'package: no known package manager on the host (tsplay knows apt)',
-      )
-    return apt.gather(aptArgs(args), ctx, io)
-  },
-  plan: (state, args: Args, ctx) => apt.plan(state, aptArgs(args), ctx),
+  ...delegateTo(apt, aptArgs, requireApt),
 })

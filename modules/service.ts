@@ -16,7 +16,8 @@ import type { ModuleArgs } from '../engine/argtypes.js'
 import { argRules } from '../engine/argrules.js'
 import { sh } from '../engine/commands.js'
 import { defineModule, ModuleFailure, type HostIO, type ModuleContext } from '../engine/module.js'
-import systemd, { type UnitState } from './systemd.js'
+import systemd from './systemd.js'
+import { delegateTo } from './lib/delegate.js'
 
 const Args = Type.Object(
   {
@@ -51,6 +52,13 @@ async function manager(args: Args, ctx: ModuleContext, io: HostIO): Promise<stri
   return (await io.run(IS_SYSTEMD)).rc === 0 ? 'systemd' : 'not systemd'
 }
 
+/** Fails the task unless the host's service manager is systemd. */
+async function requireSystemd(args: Args, ctx: ModuleContext, io: HostIO): Promise<void> {
+  const sm = await manager(args, ctx, io)
+  if (sm !== 'systemd')
+    throw new ModuleFailure(`service: the host's service manager is ${sm}; tsplay's service module knows systemd only`)
+}
+
 export default defineModule({
   name: 'service',
   summary: 'Start, stop, restart, reload or enable a service (systemd)',
@@ -58,15 +66,5 @@ export default defineModule({
   changedWhen: 'as `systemd`: the service is started, stopped, restarted, reloaded, enabled or disabled',
   check: 'full',
   example: '- service: { name: nginx, state: started, enabled: true }',
-  refresh: (args: Args, ctx) => systemd.refresh!(unitArgs(args), ctx),
-  async gather(args: Args, ctx, io): Promise<UnitState> {
-    const sm = await manager(args, ctx, io)
-    if (sm !== 'systemd')
-      throw new ModuleFailure(
-        `service: the host's service manager is ${sm}; tsplay's service module knows systemd only`,
-      )
-    return systemd.gather(unitArgs(args), ctx, io)
-  },
-  plan: (state, args: Args, ctx) => systemd.plan(state, unitArgs(args), ctx),
-  apply: (plan, args: Args, ctx, io) => systemd.apply!(plan, unitArgs(args), ctx, io),
+  ...delegateTo(systemd, unitArgs, requireSystemd),
 })

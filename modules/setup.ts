@@ -18,6 +18,7 @@ import { ansibleFactVars, gatherFacts } from '../engine/facts.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { HostFacts } from '../engine/types.js'
 import { toList } from './lib/argvalues.js'
+import { fnmatchRe } from './lib/findfs.js'
 
 const Strings = (description: string, dflt: string[]) =>
   Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description, default: dflt }))
@@ -41,19 +42,10 @@ type Args = ModuleArgs<typeof Args>
 /** Ansible's subset names (each may be negated with `!`). */
 const SUBSET = /^!?(all|min|hardware|network|virtual|ohai|facter|[a-z][a-z0-9_]*)$/
 
-/** A shell-style pattern (`*`, `?`, `[…]`) as a regular expression over a whole name. */
-export function globRegExp(pattern: string): RegExp {
-  const body = pattern
-    .replace(/[.+^${}()|\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.')
-  return new RegExp(`^${body}$`)
-}
-
 /** The `ansible_*` facts whose names match one of `patterns` (all when there are none). */
 export function filterFacts(facts: Record<string, unknown>, patterns: string[]): Record<string, unknown> {
   if (patterns.length === 0) return facts
-  const res = patterns.map(globRegExp)
+  const res = patterns.map(fnmatchRe)
   return Object.fromEntries(Object.entries(facts).filter(([k]) => res.some((re) => re.test(k))))
 }
 
