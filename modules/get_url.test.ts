@@ -9,10 +9,7 @@ import type { HostIO } from '../engine/module.js'
 import getUrl, { checksumFromList, planGetUrl, splitChecksum, urlFilename } from './get_url.js'
 import { curlConfig, curlQuote } from './lib/download.js'
 import type { PathInfo } from './lib/probe.js'
-import { spawn } from 'node:child_process'
-import type { Command, CommandResult } from '../engine/types.js'
-import { renderCommand } from '../engine/ssh/quote.js'
-import { moduleArgs, testCtx } from '../test/helpers/module-ctx.js'
+import { moduleArgs, runLocalAsync, testCtx } from '../test/helpers/module-ctx.js'
 
 const BODY = 'hello from the test server\n'
 const SHA256 = createHash('sha256').update(BODY).digest('hex')
@@ -94,21 +91,6 @@ afterAll(async () => {
   await new Promise((r) => server.close(r))
   rmSync(dir, { recursive: true, force: true })
 })
-
-/** One command on this machine through the real quoting path, without blocking the event loop. */
-function runLocalAsync(cmd: Command): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', renderCommand(cmd)], { stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.stdin.on('error', () => {}) // a command that exits before reading its stdin
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ rc: code ?? 128, stdout, stderr }))
-    child.stdin.end(cmd.stdin ?? '')
-  })
-}
 
 // commands run on this machine without blocking the event loop (the server answers in this process)
 const io: HostIO = {

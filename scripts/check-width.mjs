@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Lists every line over 120 characters in the TypeScript and JavaScript sources as file:line (width), and exits 1
 // if there is one. Prettier keeps code within 120 but leaves long strings and comments alone: this catches those.
-// Skips what .prettierignore skips (generated or deliberately malformed files). Part of `npm run lint`.
+// Skips what .prettierignore skips (generated or deliberately malformed files; eslint.config.js reads the same
+// list). Part of `npm run lint`.
 //
 // @example
 //   node scripts/check-width.mjs        # prints e.g. "engine/x.ts:12 (131)"; silent and exit 0 when all fit

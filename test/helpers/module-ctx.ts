@@ -129,6 +129,7 @@ export function runLocalAsync(cmd: Command): Promise<CommandResult> {
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.stdin.on('error', () => {}) // a command that exits before reading its stdin
     child.on('error', reject)
     child.on('close', (code) => resolve({ rc: code ?? 128, stdout, stderr }))
     child.stdin.end(cmd.stdin ?? '')

@@ -8,11 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { HostIO, ModuleDef } from '../../engine/module.js'
-import { resolveArgs } from '../../engine/load/args.js'
-import type { Command, CommandResult } from '../../engine/types.js'
+import type { ModuleDef } from '../../engine/module.js'
+import type { Command } from '../../engine/types.js'
 import { MODULES } from '../../modules/registry.js'
-import { testCtx } from '../helpers/module-ctx.js'
+import { ok, playbookArgs, scriptedIO, testCtx } from '../helpers/module-ctx.js'
 
 /** Programs that never change the host, with the arguments that keep them read-only. */
 const READ_ONLY: Record<string, (argv: readonly string[]) => boolean> = {
@@ -134,18 +133,14 @@ const CASES: Record<string, Record<string, unknown>[]> = {
 const NO_GATHER = ['wait_for', 'raw', 'wait_for_connection', 'pause', 'tempfile']
 
 /** A HostIO that records every command and answers each with an empty success. */
-function recordingIO(): HostIO & { seen: Command[] } {
-  const seen: Command[] = []
-  const answer = (c: Command): CommandResult => (seen.push(c), { rc: 0, stdout: '', stderr: '' })
-  return { seen, run: async (c) => answer(c), batch: async (cs) => cs.map(answer), reconnect: async () => {} }
-}
+const recordingIO = () => scriptedIO([[/(?:)/, ok()]])
 
 /** Every command a module's gather sends for its cases (failures from the empty answers are expected). */
 async function gatherCommands(name: string): Promise<Command[]> {
   const def = ((await MODULES[name]()).default ?? {}) as ModuleDef
   const seen: Command[] = []
   for (const raw of CASES[name] ?? []) {
-    const args = resolveArgs(def, raw, { file: 'test.yml', line: 1, col: 1 })
+    const args = playbookArgs(def, raw)
     for (const checkMode of [false, true])
       for (const diffMode of [false, true]) {
         const io = recordingIO()
@@ -181,7 +176,7 @@ describe('refreshing is a step of the plan, not of gather', () => {
     ['systemd', { name: 'x', daemon_reload: true }, 'reload the systemd manager configuration', /daemon-reload/],
   ] as const)('%s: the refresh step is named and is not read-only', async (name, raw, describe, argv) => {
     const def = (await MODULES[name]()).default as ModuleDef
-    const args = resolveArgs(def, raw, { file: 'test.yml', line: 1, col: 1 })
+    const args = playbookArgs(def, raw)
     const step = def.refresh?.(args, testCtx())
     expect(step?.describe).toBe(describe)
     expect(step!.commands.map((c) => c.argv.join(' ')).join('\n')).toMatch(argv)
