@@ -114,7 +114,7 @@ d('programs read what the modules wrote (loopback sshd)', () => {
     expect(refused.err).toMatch(/Permission denied/)
   })
 
-  it('known_hosts: ssh trusts the host through the written line (plain and hashed) and refuses a wrong key', async () => {
+  it('known_hosts: ssh trusts the host through the written line (plain and hashed), refuses a wrong key', async () => {
     const h = fleet.hosts[0]
     const name = `[127.0.0.1]:${h.port}`
     const file = join(dir, 'known_hosts')
@@ -151,7 +151,7 @@ d('programs read what the modules wrote (loopback sshd)', () => {
     expect(okHashed.rc, okHashed.err).toBe(0)
   })
 
-  it('lineinfile, replace and blockinfile: sshd -t accepts the edited sshd_config and sshd -T applies the edits', async () => {
+  it('line and block editors: sshd -t accepts the edited sshd_config, sshd -T applies the edits', async () => {
     const conf = join(dir, 'sshd_config')
     copyFileSync(join(fleet.dir, 't1', 'sshd_config'), conf)
     execFileSync('chown', [fleet.user, dir, conf])
