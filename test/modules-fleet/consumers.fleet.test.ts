@@ -2,8 +2,9 @@
  * What the `cron` module writes is read and run by cron itself: on a real Debian node of the test fleet (systemd as
  * PID 1; cron installed by the playbook's own `apt` task through NAT to the Debian mirror) the real CLI writes a job
  * into a file under /etc/cron.d and one into the login user's crontab; `crontab -l -u` lists the latter, and the
- * node's cron daemon runs both jobs at the next minute (each touches a file, owned by the job's user). After
- * `state: absent` the file is gone and the crontab holds no job.
+ * node's cron daemon runs both jobs at the next minute (each writes a file, owned by the job's user; the cron.d job
+ * writes the value of a variable set by an `env: true` line of the same file). After `state: absent` the file is
+ * gone and the crontab holds no job.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -21,7 +22,13 @@ const book = (state: 'present' | 'absent') => `
   tasks:
     - apt: { name: cron, update_cache: true, cache_valid_time: 3600 }
     - service: { name: cron, state: started }
-    - cron: { name: proof-file, cron_file: tsplay-proof, user: root, job: "touch /root/cron-file-ran", state: ${state} }
+    - cron: { name: PROOF_VAR, env: true, job: from-cron-env, cron_file: tsplay-proof, user: root, state: ${state} }
+    - cron:
+        name: proof-file
+        cron_file: tsplay-proof
+        user: root
+        job: 'echo "$PROOF_VAR" > /root/cron-file-ran'
+        state: ${state}
     - cron: { name: proof-user, user: tsplay, job: "touch /home/tsplay/cron-user-ran", state: ${state} }
 `
 
@@ -57,7 +64,8 @@ describe.skipIf(!can.ok)(`programs read what the modules wrote (${can.ok ? 'flee
     expect(listed.rc, listed.stderr).toBe(0)
     expect(listed.stdout).toContain('#Ansible: proof-user\n* * * * * touch /home/tsplay/cron-user-ran\n')
     const file = await onNode(['cat', '/etc/cron.d/tsplay-proof'])
-    expect(file.stdout).toContain('* * * * * root touch /root/cron-file-ran')
+    expect(file.stdout).toContain('PROOF_VAR="from-cron-env"\n') // quoted, as Ansible writes it
+    expect(file.stdout).toContain('* * * * * root echo "$PROOF_VAR" > /root/cron-file-ran')
 
     // cron reads changed tables at each minute and runs the minute's jobs: both files appear within ~60 s
     const deadline = Date.now() + 75_000
@@ -68,6 +76,8 @@ describe.skipIf(!can.ok)(`programs read what the modules wrote (${can.ok ? 'flee
     }
     const journal = await onNode(['journalctl', '-u', 'cron', '--no-pager', '-n', '30'])
     expect((await owners()).split('\n'), journal.stdout).toEqual(['root', 'tsplay'])
+    // the job saw the variable the env line set
+    expect((await onNode(['cat', '/root/cron-file-ran'])).stdout).toBe('from-cron-env\n')
 
     const gone = await run('absent')
     expect(gone.rc, explain(gone)).toBe(0)

@@ -17,8 +17,14 @@ const can = canRunSshd()
 const d = can.ok ? describe : describe.skip
 if (!can.ok) console.warn(`skipping consumer tests: ${can.why}`)
 
-/** `ssh … true` to `port` as `user` with `key`, trusting only `knownHosts`: its exit code and stderr. */
-function sshTrue(port: number, user: string, key: string, knownHosts: string): { rc: number; err: string } {
+/** `ssh … CMD` to `port` as `user` with `key`, trusting only `knownHosts`: its exit code, stdout and stderr. */
+function sshTrue(
+  port: number,
+  user: string,
+  key: string,
+  knownHosts: string,
+  cmd = 'true',
+): { rc: number; out: string; err: string } {
   const r = spawnSync(
     'ssh',
     [
@@ -43,11 +49,11 @@ function sshTrue(port: number, user: string, key: string, knownHosts: string): {
       '-l',
       user,
       '127.0.0.1',
-      'true',
+      cmd,
     ],
     { encoding: 'utf8', timeout: 30_000 },
   )
-  return { rc: r.status ?? -1, err: r.stderr }
+  return { rc: r.status ?? -1, out: r.stdout, err: r.stderr }
 }
 
 const why = (r: CliResult) => `${r.code}\n${r.stdout}\n${r.stderr}`
@@ -112,6 +118,35 @@ d('programs read what the modules wrote (loopback sshd)', () => {
     const refused = login()
     expect(refused.rc).toBe(255)
     expect(refused.err).toMatch(/Permission denied/)
+  })
+
+  it('authorized_key with key_options: sshd applies the options (a forced command) to that key', async () => {
+    const pair = ed25519Pair('proof-forced')
+    const priv = join(dir, 'forced_ed25519')
+    writeFileSync(priv, pair.private, { mode: 0o600 })
+    const target = keyHome.hosts[0]
+    const r = await run(`
+- hosts: all
+  gather_facts: false
+  become: true
+  tasks:
+    - authorized_key:
+        user: ${keyHome.user}
+        key: "${pair.public}"
+        key_options: 'no-pty,command="echo forced-by-sshd"'
+`)
+    expect(r.code, why(r)).toBe(0)
+    const out = sshTrue(target.port, keyHome.user, priv, keyHome.knownHostsFile, 'echo asked')
+    expect(out.rc, out.err).toBe(0)
+    expect(out.out).toBe('forced-by-sshd\n')
+    const gone = await run(`
+- hosts: all
+  gather_facts: false
+  become: true
+  tasks:
+    - authorized_key: { user: ${keyHome.user}, key: "${pair.public}", state: absent }
+`)
+    expect(gone.code, why(gone)).toBe(0)
   })
 
   it('known_hosts: ssh trusts the host through the written line (plain and hashed), refuses a wrong key', async () => {
