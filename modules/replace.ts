@@ -16,7 +16,7 @@ import { defineModule, type Plan } from '../engine/module.js'
 import { attrArgs, backupArg, pathArgs } from './lib/args.js'
 import { LineError } from './lib/lines.js'
 import { effective, isType } from './lib/probe.js'
-import { pyRegExp, pySource, pySubn } from './lib/pyre.js'
+import { pyRegExp, pySubn } from './lib/pyre.js'
 import { gatherText, planText, type TextFacts } from './lib/textedit.js'
 
 const Args = Type.Object(
@@ -59,25 +59,18 @@ export interface ReplaceResult {
 
 /** Ansible's replace on `text`. Pure; a bad regexp throws `LineError`. */
 export function replaceIn(text: string, a: Pick<Args, 'regexp' | 'replace' | 'after' | 'before'>): ReplaceResult {
+  // Ansible's own composition: re.compile(after + '(?P<subsection>.*?)' + before, re.DOTALL)
   let pattern = ''
-  if (a.after && a.before) pattern = `${pySource(a.after)}(?<subsection>.*?)${pySource(a.before)}`
-  else if (a.after) pattern = `${pySource(a.after)}(?<subsection>.*)`
-  else if (a.before) pattern = `(?<subsection>.*)${pySource(a.before)}`
+  if (a.after && a.before) pattern = `${a.after}(?P<subsection>.*?)${a.before}`
+  else if (a.after) pattern = `${a.after}(?P<subsection>.*)`
+  else if (a.before) pattern = `(?P<subsection>.*)${a.before}`
   let start = 0
   let end = text.length
   if (pattern) {
-    let section: RegExp
-    try {
-      section = new RegExp(pattern, 'sd')
-    } catch (e) {
-      throw new LineError(`invalid regular expression '${pattern}': ${(e as Error).message}`)
-    }
+    const section = pyRegExp(pattern, 'sd')
     const m = section.exec(text)
     const at = m?.indices?.groups?.subsection
-    if (!at) {
-      const py = pattern.replace('(?<subsection>', '(?P<subsection>')
-      return { count: 0, msg: `Pattern for before/after params did not match the given file: ${py}` }
-    }
+    if (!at) return { count: 0, msg: `Pattern for before/after params did not match the given file: ${pattern}` }
     ;[start, end] = at
   }
   const part = text.slice(start, end)

@@ -1,37 +1,25 @@
 /**
- * Python regular expressions (what Ansible users write) as JavaScript ones, where the two differ only in spelling:
- * `(?P<name>…)`, `(?P=name)`, `\A`, `\Z`, and leading inline flags `(?ims)`. Plus Python's `re.sub` with its
- * replacement template (`\1`, `\g<1>`, `\g<name>`, `\n`), counting replacements as `re.subn` does.
+ * Python regular expressions (what Ansible users write) for the file modules: compiled by the engine's one
+ * translator (`engine/expr/pyregex.ts`, which the `regex_*` filters use too), with a bad pattern thrown as
+ * `LineError` (the modules turn it into a failed task); and Python's `re.subn` with its replacement template
+ * (`\1`, `\g<1>`, `\g<name>`, `\n`), counting replacements.
  *
  * @example
  * ```ts
- * pySubn(pyRegExp('^(port)=\\d+$', 'm'), '\\1=2222', 'port=22\n') // { text: 'port=2222\n', count: 1 }
+ * pySubn(pyRegExp('^(port)=\\d+$', 'gm'), '\\1=2222', 'port=22\n') // { text: 'port=2222\n', count: 1 }
  * ```
  */
-import { expand, LineError } from './lines.js'
-
-/** The JavaScript source of a Python pattern (no flags handled here). */
-export function pySource(src: string): string {
-  return src
-    .replace(/\(\?P<(\w+)>/g, '(?<$1>')
-    .replace(/\(\?P=(\w+)\)/g, '\\k<$1>')
-    .replace(/(^|[^\\])((?:\\\\)*)\\A/g, '$1$2(?<![\\s\\S])')
-    .replace(/(^|[^\\])((?:\\\\)*)\\Z/g, '$1$2(?![\\s\\S])')
-}
+import { UserError } from '../../engine/errors.js'
+import { expandTemplate, pyRegex } from '../../engine/expr/pyregex.js'
+import { LineError } from './lines.js'
 
 /** Compile a Python pattern with `flags` (JavaScript letters) plus its own leading `(?ims)`. */
 export function pyRegExp(src: string, flags = ''): RegExp {
-  let body = src
-  let all = flags
-  const inline = /^\(\?([aiLmsux]+)\)/.exec(src)
-  if (inline) {
-    body = src.slice(inline[0].length)
-    for (const f of 'ims') if (inline[1].includes(f) && !all.includes(f)) all += f
-  }
   try {
-    return new RegExp(pySource(body), all)
+    return pyRegex(src, flags)
   } catch (e) {
-    throw new LineError(`invalid regular expression '${src}': ${(e as Error).message}`)
+    if (e instanceof UserError) throw new LineError(e.message)
+    throw e
   }
 }
 
@@ -41,10 +29,9 @@ export function pySubn(re: RegExp, template: string, text: string): { text: stri
   const out = text.replace(re, (...args: unknown[]) => {
     count++
     const hasGroups = typeof args[args.length - 1] === 'object'
-    const end = args.length - (hasGroups ? 3 : 2)
-    const m = args.slice(0, end) as string[] as RegExpExecArray
-    m.groups = hasGroups ? (args[args.length - 1] as Record<string, string>) : undefined
-    return expand(m, template)
+    const groups = hasGroups ? (args[args.length - 1] as Record<string, string | undefined>) : undefined
+    const nums = args.slice(0, args.length - (hasGroups ? 3 : 2)) as Array<string | undefined>
+    return expandTemplate(template, (g) => (/^\d+$/.test(g) ? nums[Number(g)] : groups?.[g]) ?? '')
   })
   return { text: out, count }
 }
