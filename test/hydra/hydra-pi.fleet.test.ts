@@ -17,18 +17,18 @@
  * with builders left out, removed, added, down, or with a changed host key; a new Hydra pin; the prefix method.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canRunFleet, startFleet, type Fleet } from '../helpers/fleet.js'
-import { changedOk, changedTasks, explain, PLAYBOOK, ROOT, tsplay, type CliResult } from './cli.js'
+import { changedOk, changedTasks, explain, PLAYBOOK, tsplay, type CliResult } from './cli.js'
 import { Farm } from './farm.js'
 import { changeSteps } from './farm-changes.js'
 import { buildSteps, type HydraTest } from './farm-steps.js'
+import { copyStandin, STANDIN } from './standin.js'
 
 const can = canRunFleet()
-const STANDIN = join(ROOT, 'test', 'fixtures', 'hydra-standin')
 /** The stand-in "nixpkgs" on the server: pin 1 (the first run) and pin 2 (a new Hydra release). */
 const NIXPKGS = ['/srv/nixpkgs-standin-1', '/srv/nixpkgs-standin-2']
 const PROFILE = '/nix/var/nix/profiles/hydra'
@@ -83,24 +83,8 @@ describe.skipIf(!can.ok)(`hydra-pi.yml on a fleet of three Debian nodes (${can.o
     // busybox as ./bb/busybox; and the test derivation of farm.ts.
     farm = new Farm(fleet, server)
     await farm.prepare()
-    const files = readdirSync(STANDIN, { recursive: true })
-      .map(String)
-      .filter((f) => statSync(join(STANDIN, f)).isFile())
     for (const [i, root] of NIXPKGS.entries()) {
-      for (const f of files) {
-        await sh(
-          server,
-          [
-            'sh',
-            '-c',
-            'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod "$2" "$1"',
-            'sh',
-            `${root}/${f}`,
-            f.startsWith('bin/') ? '0755' : '0644',
-          ],
-          readFileSync(join(STANDIN, f), 'utf8'),
-        )
-      }
+      await copyStandin(fleet, server, root, (f) => (f.startsWith('bin/') ? '0755' : '0644'))
       await sh(server, [
         'sh',
         '-c',

@@ -4,17 +4,15 @@
  * after one run; a run killed between the unit's change and the restart leaves the restart pending on the server,
  * `--check` predicts it, and a plain rerun does it.
  */
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canRunFleet, startFleet, type Fleet } from '../helpers/fleet.js'
 import { changedTasks, explain, PLAYBOOK, ROOT, tsplay } from './cli.js'
+import { copyStandin, STANDIN_PREFIX, writePrefixFarm } from './standin.js'
 
 const can = canRunFleet()
-const STANDIN = join(ROOT, 'test', 'fixtures', 'hydra-standin')
-const PREFIX = '/opt/hydra-standin'
 const LONG = 1_200_000
 const PENDING = '/var/lib/tsplay/pending-handlers'
 
@@ -41,40 +39,10 @@ describe.skipIf(!can.ok)(`hydra-pi.yml: preflight and a changed hydra_port (${ca
     fleet = await startFleet(2)
     ;[server, builder] = fleet.nodes.map((n) => n.name)
     dir = mkdtempSync(join(tmpdir(), 'tsplay-hport-'))
-    writeFileSync(
-      join(dir, 'hosts.yml'),
-      fleet.inventoryYaml(
-        { hydra_server: [server], hydra_builders: [builder] },
-        {
-          nix_install_method: 'debian',
-          hydra_install_method: 'prefix',
-          hydra_prefix: PREFIX,
-          hydra_listen_host: '0.0.0.0',
-        },
-      ),
-    )
-    writeFileSync(join(dir, 'secrets.yml'), `hydra_admin_password: pw-${randomBytes(12).toString('hex')}\n`, {
-      mode: 0o600,
-    })
-    base = ['run', PLAYBOOK, '-i', join(dir, 'hosts.yml'), '--known-hosts', fleet.knownHostsFile, '--json']
-    secrets = ['-e', `@${join(dir, 'secrets.yml')}`]
-    const files = readdirSync(STANDIN, { recursive: true })
-      .map(String)
-      .filter((f) => statSync(join(STANDIN, f)).isFile())
-    for (const f of files) {
-      const r = await fleet.exec(
-        server,
-        [
-          'sh',
-          '-c',
-          'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod 0755 "$1"',
-          'sh',
-          `${PREFIX}/${relative(STANDIN, join(STANDIN, f))}`,
-        ],
-        readFileSync(join(STANDIN, f), 'utf8'),
-      )
-      expect(r.rc, r.stderr).toBe(0)
-    }
+    const farm = writePrefixFarm(fleet, dir, server, builder)
+    base = ['run', PLAYBOOK, '-i', farm.hosts, '--known-hosts', fleet.knownHostsFile, '--json']
+    secrets = ['-e', `@${farm.secrets}`]
+    await copyStandin(fleet, server, STANDIN_PREFIX)
   }, 600_000)
 
   afterAll(async () => {

@@ -10,17 +10,16 @@
  * /etc/nix/machines carries each builder's own system; a build for aarch64-linux sent from the server with the
  * builders' lines runs on the arm64 builder (not on the x86_64 one); a second run is 0 changed.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import { stringify } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFleet, type Fleet } from '../helpers/fleet.js'
-import { changedTasks, explain, PLAYBOOK, ROOT, tsplay } from '../hydra/cli.js'
+import { changedTasks, explain, PLAYBOOK, tsplay } from '../hydra/cli.js'
+import { copyStandin, STANDIN_PREFIX as PREFIX } from '../hydra/standin.js'
 import { needSlowFleet, nodeSh, SLOW, timer } from './slow.js'
 
-const STANDIN = join(ROOT, 'test', 'fixtures', 'hydra-standin')
-const PREFIX = '/opt/hydra-standin'
 const HOUR = 3_600_000
 
 describe.runIf(SLOW)('hydra-pi.yml on arm64 nodes (emulated) with an x86_64 builder (slow)', () => {
@@ -79,17 +78,7 @@ describe.runIf(SLOW)('hydra-pi.yml on arm64 nodes (emulated) with an x86_64 buil
       '-e',
       `@${join(dir, 'secrets.yml')}`,
     ]
-    const files = readdirSync(STANDIN, { recursive: true })
-      .map(String)
-      .filter((f) => statSync(join(STANDIN, f)).isFile())
-    for (const f of files) {
-      const dest = `${PREFIX}/${relative(STANDIN, join(STANDIN, f))}`
-      await sh(
-        server,
-        ['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod 0755 "$1"', 'sh', dest],
-        readFileSync(join(STANDIN, f), 'utf8'),
-      )
-    }
+    await copyStandin(fleet, server, PREFIX)
   }, HOUR)
 
   afterAll(async () => {

@@ -9,18 +9,16 @@
  * ends with a recap and exit 130. Then the whole run: exit 0, every row of every task finished (no spinner left on
  * screen), the recap names both nodes.
  */
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROOT } from '../helpers/cli.js'
 import { canRunFleet, startFleet, type Fleet } from '../helpers/fleet.js'
+import { copyStandin, STANDIN_PREFIX, writePrefixFarm } from '../hydra/standin.js'
 import { canRunTmux, openScreen, spinningRows, type Screen } from './tmux.js'
 
 const can = canRunFleet().ok ? canRunTmux() : canRunFleet()
-const STANDIN = join(ROOT, 'test', 'fixtures', 'hydra-standin')
-const PREFIX = '/opt/hydra-standin'
 const PLAYBOOK = join(ROOT, 'playbooks', 'hydra-pi.yml')
 const RUN_ONCE_TASK = 'preflight : Exactly one Hydra server in the inventory'
 const NEXT_TASK = 'preflight : Debian or Raspberry Pi OS, bookworm or trixie'
@@ -44,48 +42,9 @@ describe.skipIf(!can.ok)(
       nodes = fleet.nodes.map((n) => n.name)
       const [server, builder] = nodes
       dir = mkdtempSync(join(tmpdir(), 'tsplay-term-hydra-'))
-      writeFileSync(
-        join(dir, 'hosts.yml'),
-        fleet.inventoryYaml(
-          { hydra_server: [server], hydra_builders: [builder] },
-          {
-            nix_install_method: 'debian',
-            hydra_install_method: 'prefix',
-            hydra_prefix: PREFIX,
-            hydra_listen_host: '0.0.0.0',
-          },
-        ),
-      )
-      writeFileSync(join(dir, 'secrets.yml'), `hydra_admin_password: pw-${randomBytes(12).toString('hex')}\n`, {
-        mode: 0o600,
-      })
-      args = [
-        'run',
-        PLAYBOOK,
-        '-i',
-        join(dir, 'hosts.yml'),
-        '--known-hosts',
-        fleet.knownHostsFile,
-        '-e',
-        `@${join(dir, 'secrets.yml')}`,
-      ]
-      const files = readdirSync(STANDIN, { recursive: true })
-        .map(String)
-        .filter((f) => statSync(join(STANDIN, f)).isFile())
-      for (const f of files) {
-        const r = await fleet.exec(
-          server,
-          [
-            'sh',
-            '-c',
-            'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod 0755 "$1"',
-            'sh',
-            `${PREFIX}/${relative(STANDIN, join(STANDIN, f))}`,
-          ],
-          readFileSync(join(STANDIN, f), 'utf8'),
-        )
-        if (r.rc !== 0) throw new Error(`copying the Hydra stand-in: ${r.stderr}`)
-      }
+      const farm = writePrefixFarm(fleet, dir, server, builder)
+      args = ['run', PLAYBOOK, '-i', farm.hosts, '--known-hosts', fleet.knownHostsFile, '-e', `@${farm.secrets}`]
+      await copyStandin(fleet, server, STANDIN_PREFIX)
     }, 600_000)
 
     afterAll(async () => {
