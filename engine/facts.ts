@@ -14,7 +14,16 @@ import { sh } from './commands.js'
 import type { Command, CommandResult, HostFacts, Vars } from './types.js'
 
 /** Package managers as `program:name`, in the order they are looked for (Debian's first). */
-export const PKG_MGRS = 'apt-get:apt dnf:dnf yum:yum apk:apk pacman:pacman zypper:zypper'
+const PKG_MGRS = 'apt-get:apt dnf:dnf yum:yum apk:apk pacman:pacman zypper:zypper'
+
+/**
+ * Shell that prints `prefix` and the first package manager found on the PATH: read-only, used by the fact script
+ * and by the `package` module's probe.
+ */
+export function pkgMgrProbe(prefix: string): string {
+  const found = `if command -v "\${x%%:*}" >/dev/null 2>&1; then echo "${prefix}\${x#*:}"; break; fi`
+  return `for x in ${PKG_MGRS}; do ${found}; done`
+}
 
 /** The constant fact script. Each value on its own `key=value` line; os-release after a `@os-release` line. */
 const FACTS_SCRIPT = [
@@ -26,9 +35,7 @@ const FACTS_SCRIPT = [
   'echo "home=$HOME"',
   'x=; read -r x < /proc/1/comm 2>/dev/null; echo "pid1=$x"',
   'if [ -d /run/systemd/system ]; then echo systemd_run=1; fi',
-  `for x in ${PKG_MGRS}; do`,
-  '  if command -v "${x%%:*}" >/dev/null 2>&1; then echo "pkg_mgr=${x#*:}"; break; fi',
-  'done',
+  pkgMgrProbe('pkg_mgr='),
   'x=; read -r x < /etc/machine-id 2>/dev/null; echo "machine_id=$x"',
   'x=; read -r x < /proc/sys/kernel/random/boot_id 2>/dev/null; echo "boot_id=$x"',
   'x=; read -r x < /etc/debian_version 2>/dev/null; echo "debian_version=$x"',

@@ -14,7 +14,7 @@
 import { Type } from '@sinclair/typebox'
 import type { ModuleArgs } from '../engine/argtypes.js'
 import { sh } from '../engine/commands.js'
-import { PKG_MGRS } from '../engine/facts.js'
+import { pkgMgrProbe } from '../engine/facts.js'
 import { defineModule, ModuleFailure, type ModuleContext, type HostIO } from '../engine/module.js'
 import apt from './apt.js'
 import { delegateTo } from './lib/delegate.js'
@@ -37,11 +37,7 @@ const Args = Type.Object(
 type Args = ModuleArgs<typeof Args>
 
 /** Read-only: the first package manager on the host's PATH. */
-const WHICH = sh(
-  `for x in ${PKG_MGRS}; do if command -v "\${x%%:*}" >/dev/null 2>&1; then echo "\${x#*:}"; exit 0; fi; done`,
-  [],
-  { describe: 'which package manager' },
-)
+const WHICH = sh(pkgMgrProbe(''), [], { describe: 'which package manager' })
 
 /** The arguments for the apt backend: everything but `use`. */
 function aptArgs(args: Args): ModuleArgs<typeof apt.schema> {
