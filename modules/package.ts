@@ -17,7 +17,7 @@ import { sh } from '../engine/commands.js'
 import { pkgMgrProbe } from '../engine/facts.js'
 import { defineModule, ModuleFailure, type ModuleContext, type HostIO } from '../engine/module.js'
 import apt from './apt.js'
-import { delegateTo } from './lib/delegate.js'
+import { runAsBackend } from './lib/backend.js'
 
 const Args = Type.Object(
   {
@@ -70,5 +70,5 @@ export default defineModule({
   changedWhen: 'as `apt`: a package is installed, upgraded or removed',
   check: 'full',
   example: '- package: { name: [git, make], state: present }',
-  ...delegateTo(apt, aptArgs, requireApt),
+  ...runAsBackend(apt, aptArgs, requireApt),
 })

@@ -17,7 +17,7 @@ import { argRules } from '../engine/argrules.js'
 import { sh } from '../engine/commands.js'
 import { defineModule, ModuleFailure, type HostIO, type ModuleContext } from '../engine/module.js'
 import systemd from './systemd.js'
-import { delegateTo } from './lib/delegate.js'
+import { runAsBackend } from './lib/backend.js'
 
 const Args = Type.Object(
   {
@@ -66,5 +66,5 @@ export default defineModule({
   changedWhen: 'as `systemd`: the service is started, stopped, restarted, reloaded, enabled or disabled',
   check: 'full',
   example: '- service: { name: nginx, state: started, enabled: true }',
-  ...delegateTo(systemd, unitArgs, requireSystemd),
+  ...runAsBackend(systemd, unitArgs, requireSystemd),
 })

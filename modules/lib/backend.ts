@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * defineModule({ name: 'package', schema: Args, ...delegateTo(apt, aptArgs, requireApt) })
+ * defineModule({ name: 'package', schema: Args, ...runAsBackend(apt, aptArgs, requireApt) })
  * ```
  */
 import type { TSchema } from '@sinclair/typebox'
@@ -13,7 +13,7 @@ import type { ModuleArgs } from '../../engine/argtypes.js'
 import type { HostIO, ModuleContext, ModuleDef, Plan } from '../../engine/module.js'
 
 /** The refresh, gather, plan and apply of a module that runs as `backend` with its arguments mapped by `toArgs`. */
-export function delegateTo<A, T extends TSchema, F>(
+export function runAsBackend<A, T extends TSchema, F>(
   backend: ModuleDef<T, F>,
   toArgs: (args: A) => ModuleArgs<T>,
   ensure: (args: A, ctx: ModuleContext, io: HostIO) => Promise<void>,
