@@ -1,7 +1,9 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import apt_repository, { parseSources, revertCommands, type SourcesState } from './apt_repository.js'
 import { parseLine, suggestFilename } from './lib/sourceslist.js'
-import { gatherOf, ok, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
+import { gatherOf, localIO, ok, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 const D = '/etc/apt/sources.list.d'
 const MAIN = '/etc/apt/sources.list'
@@ -109,5 +111,25 @@ describe('gather', () => {
       { path: `${D}/x.list`, text: '\n#c\n' },
     ])
     expect(parseSources('')).toEqual([])
+  })
+})
+
+describe('gather on this machine (read-only)', () => {
+  test('reads sources.list and every sources.list.d/*.list as they are', async () => {
+    const want = [
+      MAIN,
+      ...readdirSync(D)
+        .filter((f) => f.endsWith('.list'))
+        .map((f) => join(D, f)),
+    ]
+      .filter((p) => existsSync(p))
+      .map((path) => {
+        const text = readFileSync(path, 'utf8')
+        return { path, text: text === '' || text.endsWith('\n') ? text : `${text}\n` }
+      })
+    const s = await gatherOf(apt_repository, { repo: DEBIAN }, testCtx(), localIO())
+    expect([...s.files].sort((a, b) => a.path.localeCompare(b.path))).toEqual(
+      want.sort((a, b) => a.path.localeCompare(b.path)),
+    )
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import deb822_repository, { parseDeb822, renderSources, slug, sourcesPath } from './deb822_repository.js'
-import { gatherOf, moduleArgs, ok, planOf, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
+import { gatherOf, ok, planOf, playbookArgs, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
 
 const KEY =
   '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEYCQjIxYJKwYBBAHaRw8BAQdAD\n=IE0r\n-----END PGP PUBLIC KEY BLOCK-----\n'
@@ -11,7 +11,7 @@ describe('the .sources file as the documentation describes it', () => {
     expect(sourcesPath('Debian Backports')).toBe('/etc/apt/sources.list.d/debian-backports.sources')
   })
   test('fields in the order of the argument names, lists joined, booleans yes/no, a key block indented', () => {
-    const a = moduleArgs(deb822_repository, {
+    const a = playbookArgs(deb822_repository, {
       name: 'debian',
       uris: 'https://deb.debian.org',
       suites: ['stable'],
@@ -47,7 +47,7 @@ describe('the .sources file as the documentation describes it', () => {
   })
 })
 
-const REPO = { name: 'local', uris: 'file:/srv/repo', suites: './', trusted: true } as const
+const REPO = { name: 'local', uris: ['file:/srv/repo'], suites: ['./'], trusted: true }
 const TEXT = 'X-Repolib-Name: local\nSuites: ./\nTrusted: yes\nTypes: deb\nURIs: file:/srv/repo\n'
 const P = '/etc/apt/sources.list.d/local.sources'
 describe('plan: args + state → commands', () => {
@@ -70,7 +70,7 @@ describe('plan: args + state → commands', () => {
     expect(planOf(deb822_repository, { keys: [] }, { ...REPO, state: 'absent' }).commands).toEqual([])
   })
   test('types are deb or deb-src; a signed_by URL is refused', () => {
-    expect(() => moduleArgs(deb822_repository, { name: 'x', types: ['rpm'] })).toThrow(/types/)
+    expect(() => playbookArgs(deb822_repository, { name: 'x', types: ['rpm'] })).toThrow(/types/)
     expect(planOf(deb822_repository, { keys: [] }, { ...REPO, signed_by: 'https://x/key.gpg' }).fail).toMatch(/URL/)
   })
 })

@@ -22,7 +22,7 @@
  *     signed_by: /usr/share/keyrings/debian-archive-keyring.gpg
  * ```
  */
-import { Type, type TSchema } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { sh, writeFile } from '../engine/commands.js'
 import { defineModule, type Plan } from '../engine/module.js'
@@ -30,7 +30,7 @@ import type { Command, CommandResult } from '../engine/types.js'
 import { octal, parseOctal } from './lib/mode.js'
 
 const bool = (description: string) => Type.Optional(Type.Boolean({ description }))
-const list = (description: string, items: TSchema = Type.String()) => Type.Optional(Type.Array(items, { description }))
+const list = (description: string) => Type.Optional(Type.Array(Type.String(), { description }))
 
 /** The deb822 fields, by argument name (their order in the file is this alphabetical order). */
 const FIELDS = {

@@ -1,6 +1,15 @@
 import { describe, expect, test } from 'vitest'
 import sysctl, { fileValues, parseSysctl, rewrite, sysctlValue, SYSCTL_ERROR, type SysctlState } from './sysctl.js'
-import { moduleArgs, planOf, scriptedIO, gatherOf, testCtx, ok, type WrittenArgs } from '../test/helpers/module-ctx.js'
+import {
+  gatherOf,
+  localIO,
+  moduleArgs,
+  ok,
+  planOf,
+  scriptedIO,
+  testCtx,
+  type WrittenArgs,
+} from '../test/helpers/module-ctx.js'
 
 const state = (file: string, running?: string): SysctlState => ({
   running,
@@ -100,7 +109,7 @@ describe('plan: args + state → commands', () => {
     expect(p.diff).toEqual([{ path: F, before: '# keep\nvm.swappiness = 60\n', after: '# keep\nvm.swappiness=10\n' }])
   })
 
-  test('sysctl_set on a key the kernel does not know: changed, nothing set (as Ansible)', () => {
+  test('sysctl_set when sysctl cannot read the key: changed, nothing set (as Ansible)', () => {
     const p = planOf(sysctl, state('x.y=1\n'), { name: 'x.y', value: '1', sysctl_set: true, reload: false })
     expect(p.changed).toBe(true)
     expect(p.commands).toEqual([])
@@ -129,5 +138,19 @@ describe('gather and errors', () => {
   test("sysctl's stderr errors with rc 0 fail the task", () => {
     expect(SYSCTL_ERROR.test('sysctl: setting key "net.x": Invalid argument\n')).toBe(true)
     expect(SYSCTL_ERROR.test('net.x = 1\n')).toBe(false)
+  })
+})
+
+describe('gather on this machine (read-only)', () => {
+  test('the running value through sysctl, a missing file as no lines', async () => {
+    const s = await gatherOf(
+      sysctl,
+      { name: 'kernel.ostype', value: 'Linux', sysctl_file: '/nonexistent/sysctl.conf' },
+      testCtx(),
+      localIO(),
+    )
+    expect(s).toEqual({ running: 'Linux\n', lines: [] })
+    const unknown = await gatherOf(sysctl, { name: 'tsplay.no.such.key', value: '1' }, testCtx(), localIO())
+    expect(unknown.running).toBe('') // -e: an unknown key prints nothing, exit 0, as Ansible reads it
   })
 })

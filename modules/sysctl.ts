@@ -56,7 +56,13 @@ export interface SysctlState {
 
 const TRUE = new Set(['y', 'yes', 'on', '1', 'true', 't', '1.0'])
 const FALSE = new Set(['n', 'no', 'off', '0', 'false', 'f', '0.0'])
-const C = { LANG: 'C', LC_ALL: 'C', LC_MESSAGES: 'C' }
+/** C messages, and sysctl found in sbin for a login user too (as Ansible's `get_bin_path` finds it). */
+const C = {
+  LANG: 'C',
+  LC_ALL: 'C',
+  LC_MESSAGES: 'C',
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+}
 /** Errors `sysctl` reports on stderr with a zero exit. */
 export const SYSCTL_ERROR = /^sysctl: setting key "[^"]+": (Invalid argument|Read-only file system)$/m
 
