@@ -182,7 +182,7 @@ export function parseDeb822(r: CommandResult): Deb822State {
 
 export default defineModule({
   name: 'deb822_repository',
-  summary: 'Add or remove an apt source in deb822 form (/etc/apt/sources.list.d/NAME.sources)',
+  summary: 'Add or remove a deb822 apt source, sources.list.d/NAME.sources (ansible-core 2.15: no 2.14 oracle)',
   schema: Args,
   changedWhen: "the .sources file's content or mode differs (state=absent: a file is removed)",
   check: 'full',
