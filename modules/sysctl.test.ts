@@ -119,6 +119,7 @@ describe('plan: args + state → commands', () => {
     expect(() => moduleArgs(sysctl, { name: 'x' })).toThrow(/value/)
     expect(planOf(sysctl, state(''), { name: ' ', value: '1' }).fail).toBe('name cannot be blank')
     expect(planOf(sysctl, state(''), { name: 'x', value: ' ' }).fail).toBe('value cannot be blank')
+    expect(planOf(sysctl, state(''), { name: 'vm.swappiness=1', value: '1' }).fail).toMatch(/cannot contain "="/)
   })
 })
 
@@ -152,5 +153,8 @@ describe('gather on this machine (read-only)', () => {
     expect(s).toEqual({ running: 'Linux\n', lines: [] })
     const unknown = await gatherOf(sysctl, { name: 'tsplay.no.such.key', value: '1' }, testCtx(), localIO())
     expect(unknown.running).toBe('') // -e: an unknown key prints nothing, exit 0, as Ansible reads it
+    const io = scriptedIO([[/^sh -c/, ok('')]])
+    await gatherOf(sysctl, { name: 'kernel.ostype=x', value: '1' }, testCtx(), io)
+    expect(io.seen.map((c) => c.argv[0])).toEqual(['sh']) // a name with "=" never reaches sysctl
   })
 })

@@ -120,6 +120,8 @@ export function planSysctl(s: SysctlState, a: Args): Plan {
   const value = sysctlValue(a.value)
   const present = a.state === 'present'
   if (name === '') return { commands: [], fail: 'name cannot be blank' }
+  // `sysctl NAME=VALUE` writes even without -w: such a name is never passed to sysctl (nor read by gather)
+  if (name.includes('=')) return { commands: [], fail: `name cannot contain "=": ${name}` }
   if (present && value === '') return { commands: [], fail: 'value cannot be blank' }
   const inFile = fileValues(s.lines).get(name)
   let changed = false
@@ -177,9 +179,12 @@ export default defineModule({
   check: 'full',
   example: 'sysctl: { name: net.ipv4.ip_forward, value: "1", sysctl_set: true }',
   async gather(args: Args, _ctx, io): Promise<SysctlState> {
+    const name = args.name.trim()
+    const read = readCommand(args.sysctl_file, Infinity)
+    if (name.includes('=')) return parseSysctl({ rc: 1, stdout: '', stderr: '' }, (await io.batch([read]))[0])
     const [running, file] = await io.batch([
-      { argv: ['sysctl', '-e', '-n', args.name.trim()], env: C, describe: `read ${args.name}` },
-      readCommand(args.sysctl_file, Infinity),
+      { argv: ['sysctl', '-e', '-n', name], env: C, describe: `read ${name}` },
+      read,
     ])
     return parseSysctl(running, file)
   },
