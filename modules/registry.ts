@@ -52,6 +52,12 @@ export const MODULES: Record<string, Loader> = {
   authorized_key: () => import('./authorized_key.js'),
   known_hosts: () => import('./known_hosts.js'),
   get_url: () => import('./get_url.js'),
+  // system settings and apt sources
+  sysctl: () => import('./sysctl.js'),
+  hostname: () => import('./hostname.js'),
+  debconf: () => import('./debconf.js'),
+  apt_repository: () => import('./apt_repository.js'),
+  deb822_repository: () => import('./deb822_repository.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

@@ -26,6 +26,9 @@ const READ_ONLY: Record<string, (argv: readonly string[]) => boolean> = {
   id: () => true,
   git: (a) => a[1] === 'ls-remote',
   psql: () => true,
+  sysctl: (a) => a.includes('-n') && !a.some((x) => x === '-w' || x === '-p' || x.includes('=')),
+  hostnamectl: (a) => a.at(-1) === 'status',
+  'debconf-show': () => true,
   sh: (a) => a[1] === '-c' && readOnlyScript(a[2]),
 }
 
@@ -127,6 +130,11 @@ const CASES: Record<string, Record<string, unknown>[]> = {
   ],
   known_hosts: [{ name: 'example.invalid', key: 'example.invalid ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB6wK0y8k6b8v2' }],
   get_url: [{ url: 'http://127.0.0.1:9/x', dest: '/tmp/x', checksum: 'sha256:' + '0'.repeat(64) }],
+  sysctl: [{ name: 'net.ipv4.ip_forward', value: '1', sysctl_set: true }],
+  hostname: [{ name: 'h' }, { name: 'h', use: 'systemd' }],
+  debconf: [{ name: 'tzdata', question: 'tzdata/Areas', vtype: 'password', value: 'x' }],
+  apt_repository: [{ repo: 'deb http://deb.example/debian bookworm main' }],
+  deb822_repository: [{ name: 'x', uris: ['http://deb.example/debian'], suites: ['bookworm'], state: 'absent' }],
 }
 
 /** Modules that run on the host but read nothing before planning. */

@@ -8,6 +8,7 @@ import { GATHER } from './gather.js'
 import { REUSE } from './reuse.js'
 import { MODS } from './mods.js'
 import { ROLES } from './roles.js'
+import { SYSTEM } from './system.js'
 import { TRANSFER } from './transfer.js'
 
 export const CASES: CompatCase[] = [
@@ -20,4 +21,5 @@ export const CASES: CompatCase[] = [
   ...REUSE,
   ...GATHER,
   ...MODS,
+  ...SYSTEM,
 ]

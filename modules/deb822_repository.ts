@@ -1,0 +1,197 @@
+/**
+ * `deb822_repository`: write (or remove) an apt source in deb822 form, /etc/apt/sources.list.d/SLUG.sources, as
+ * Ansible's `deb822_repository` documents it. SLUG is `name` lower-cased, runs of `_` and blanks made `-`, other
+ * characters than `a-z0-9-` dropped. The fields are written in the order of the arguments' names (`X-Repolib-Name`
+ * for `name`, `URIs` for `uris`, others title-cased with `-`): booleans as yes/no, lists space-separated, a
+ * multi-line value (an armored key in `signed_by`) indented on the lines below, a blank line as ` .`. The file is
+ * written atomically with `mode` (0644); changed when its content or mode differs. `state: absent` removes the file
+ * and /etc/apt/keyrings/SLUG.asc and SLUG.gpg. No cache update: run `apt` with `update_cache` on change.
+ *
+ * The module is ansible-core 2.15's (newer than the 2.14 oracle this project compares against): no 2.14 oracle
+ * exists for it, and it follows the module's documentation. Differences: a `signed_by` URL (Ansible downloads the
+ * key into /etc/apt/keyrings) is refused — fetch the key with `get_url` and give its path;
+ * `install_python_debian` is accepted and ignored, and written into no field.
+ *
+ * @example
+ * ```yaml
+ * - deb822_repository:
+ *     name: backports
+ *     uris: http://deb.debian.org/debian
+ *     suites: bookworm-backports
+ *     components: [main]
+ *     signed_by: /usr/share/keyrings/debian-archive-keyring.gpg
+ * ```
+ */
+import { Type } from '@sinclair/typebox'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
+import { sh, writeFile } from '../engine/commands.js'
+import { defineModule, type Plan } from '../engine/module.js'
+import type { Command, CommandResult } from '../engine/types.js'
+import { octal, parseOctal } from './lib/mode.js'
+
+const bool = (description: string) => Type.Optional(Type.Boolean({ description }))
+const list = (description: string) => Type.Optional(Type.Array(Type.String(), { description }))
+
+/** The deb822 fields, by argument name (their order in the file is this alphabetical order). */
+const FIELDS = {
+  allow_downgrade_to_insecure: bool('Allow downgrading a package that was authenticated to an unauthenticated one.'),
+  allow_insecure: bool('Allow insecure repositories.'),
+  allow_weak: bool('Allow repositories signed with a key using a weak digest algorithm.'),
+  architectures: list('Architectures to search within the repository.'),
+  by_hash: bool('Acquire indexes by their hashsum (`By-Hash`).'),
+  check_date: bool("Trust the machine's time for Release file date checks."),
+  check_valid_until: bool('Detect replay attacks (`Check-Valid-Until`).'),
+  components: list('The components (`main`, `contrib`, …).'),
+  date_max_future: Type.Optional(Type.Integer({ description: 'How far in the future a repository may be.' })),
+  enabled: bool('Whether apt uses the source.'),
+  inrelease_path: Type.Optional(Type.String({ description: 'Path of the InRelease file, relative to its usual one.' })),
+  languages: list('Languages of translated descriptions to download.'),
+  name: Type.String({ minLength: 1, description: 'The name (`X-Repolib-Name`); also names the file.' }),
+  pdiffs: bool('Update indexes with PDiffs.'),
+  signed_by: Type.Optional(
+    Type.String({ description: 'A keyring path, key fingerprints or an ASCII-armored key block (`Signed-By`).' }),
+  ),
+  suites: list('Suites (`bookworm`), or an exact path ending in `/` (then no components).'),
+  targets: list('Download targets apt acquires from the source.'),
+  trusted: bool('Treat the source as trusted even unsigned.'),
+  types: Defaulted(
+    Type.Array(Type.Union([Type.Literal('deb'), Type.Literal('deb-src')]), {
+      default: ['deb'],
+      description: 'Binary (`deb`) and/or source (`deb-src`) packages.',
+    }),
+  ),
+  uris: list('The archive base URIs.'),
+}
+
+const Args = Type.Object(
+  {
+    ...FIELDS,
+    install_python_debian: Defaulted(
+      Type.Boolean({ default: true, description: 'Accepted for compatibility and ignored (no Python is needed).' }),
+    ),
+    mode: Defaulted(
+      Type.Union([Type.String(), Type.Integer()], { default: '0644', description: 'Mode of the .sources file.' }),
+    ),
+    state: Defaulted(
+      Type.Union([Type.Literal('present'), Type.Literal('absent')], {
+        default: 'present',
+        description: 'Whether the source should be there.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+type Args = ModuleArgs<typeof Args>
+
+/** What the host has now. */
+export interface Deb822State {
+  /** The .sources file's mode (octal digits) and content, when it is a file. */
+  file?: { mode: string; text: string }
+  /** Which of the keyring files /etc/apt/keyrings/SLUG.{asc,gpg} exist. */
+  keys: string[]
+}
+
+/** The file's slug, from `name`. */
+export const slug = (name: string): string =>
+  name
+    .toLowerCase()
+    .replace(/[_\s]+/g, '-')
+    .replace(/[^a-z0-9-]+/g, '')
+export const sourcesPath = (name: string): string => `/etc/apt/sources.list.d/${slug(name)}.sources`
+const keyPaths = (name: string) => ['asc', 'gpg'].map((e) => `/etc/apt/keyrings/${slug(name)}.${e}`)
+
+const fieldName = (k: string): string =>
+  k === 'name'
+    ? 'X-Repolib-Name'
+    : k === 'uris'
+      ? 'URIs'
+      : k.replace(/_/g, '-').replace(/[A-Za-z]+/g, (w) => w[0].toUpperCase() + w.slice(1).toLowerCase())
+
+const multiline = (v: string): string =>
+  '\n' +
+  v
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => `    ${l.trim() || '.'}`)
+    .join('\n')
+
+/** The .sources file's text. Pure. */
+export function renderSources(a: Args): string {
+  let out = ''
+  for (const key of Object.keys(FIELDS).sort()) {
+    const v = a[key as keyof typeof FIELDS]
+    if (v === undefined) continue
+    let text = typeof v === 'boolean' ? (v ? 'yes' : 'no') : Array.isArray(v) ? v.join(' ') : String(v)
+    if (text.includes('\n')) text = multiline(text)
+    out += text === '' || text.startsWith('\n') ? `${fieldName(key)}:${text}\n` : `${fieldName(key)}: ${text}\n`
+  }
+  return out
+}
+
+/** Decide. Pure. */
+export function planDeb822(s: Deb822State, a: Args): Plan {
+  const dest = sourcesPath(a.name)
+  if (a.state === 'absent') {
+    const gone = [...(s.file ? [dest] : []), ...s.keys]
+    return {
+      commands: gone.map((p) => ({ argv: ['rm', '-f', '--', p], describe: `remove ${p}` })),
+      ...(gone.length ? { changes: gone.map((p) => `remove ${p}`) } : {}),
+      data: { repo: null, dest, key_filename: keyPaths(a.name)[1] },
+    }
+  }
+  if (a.signed_by !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(a.signed_by.trim()))
+    return {
+      commands: [],
+      fail: 'signed_by as a URL is not supported: download the key (get_url) and give its path in signed_by',
+    }
+  const mode = typeof a.mode === 'number' ? octal(a.mode) : a.mode
+  const repo = renderSources(a)
+  const data = { repo, dest, key_filename: null }
+  const commands: Command[] = []
+  const changes: string[] = []
+  if (s.file?.text !== repo) {
+    commands.push(writeFile(dest, repo, { mode }))
+    changes.push(`${s.file ? 'update' : 'create'} ${dest}`)
+  } else if (parseOctal(s.file.mode) !== parseOctal(mode)) {
+    commands.push({ argv: ['chmod', '--', mode, dest], describe: `chmod ${mode} ${dest}` })
+    changes.push(`mode of ${dest}: ${s.file.mode} → ${mode}`)
+  }
+  if (commands.length === 0) return { commands, data }
+  return {
+    commands,
+    changes,
+    data,
+    ...(s.file?.text !== repo ? { diff: [{ path: dest, before: s.file?.text ?? '', after: repo }] } : {}),
+  }
+}
+
+const READ =
+  'f=$1; shift; for k in "$@"; do [ ! -e "$k" ] || printf "%s\\n" "$k"; done; echo; ' +
+  'if [ -f "$f" ]; then stat -c %a -- "$f" && exec cat -- "$f"; fi'
+
+/** Gather's output → state: the keyring files, a blank line, then the file's mode and text. */
+export function parseDeb822(r: CommandResult): Deb822State {
+  const out = r.stdout
+  const blank = out.startsWith('\n') ? 0 : out.indexOf('\n\n') + 1
+  const keys = out.slice(0, blank).split('\n').filter(Boolean)
+  const rest = out.slice(blank + 1)
+  if (rest === '') return { keys }
+  const nl = rest.indexOf('\n')
+  return { keys, file: { mode: rest.slice(0, nl), text: rest.slice(nl + 1) } }
+}
+
+export default defineModule({
+  name: 'deb822_repository',
+  summary: 'Add or remove a deb822 apt source, sources.list.d/NAME.sources (ansible-core 2.15: no 2.14 oracle)',
+  schema: Args,
+  changedWhen: "the .sources file's content or mode differs (state=absent: a file is removed)",
+  check: 'full',
+  example: 'deb822_repository: { name: backports, uris: http://deb.debian.org/debian, suites: bookworm-backports }',
+  async gather(args: Args, _ctx, io): Promise<Deb822State> {
+    const [r] = await io.batch([
+      sh(READ, [sourcesPath(args.name), ...keyPaths(args.name)], { describe: `read ${sourcesPath(args.name)}` }),
+    ])
+    return parseDeb822(r)
+  },
+  plan: (state, args) => planDeb822(state, args),
+})
