@@ -52,6 +52,8 @@ export const MODULES: Record<string, Loader> = {
   authorized_key: () => import('./authorized_key.js'),
   known_hosts: () => import('./known_hosts.js'),
   get_url: () => import('./get_url.js'),
+  uri: () => import('./uri.js'),
+  unarchive: () => import('./unarchive.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

@@ -127,6 +127,11 @@ const CASES: Record<string, Record<string, unknown>[]> = {
   ],
   known_hosts: [{ name: 'example.invalid', key: 'example.invalid ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB6wK0y8k6b8v2' }],
   get_url: [{ url: 'http://127.0.0.1:9/x', dest: '/tmp/x', checksum: 'sha256:' + '0'.repeat(64) }],
+  uri: [{ url: 'http://127.0.0.1:9/x', creates: '/x', removes: '/y' }],
+  unarchive: [
+    { src: 'fixture.txt', dest: '/tmp/x', list_files: true, mode: '0755', owner: 'root' },
+    { src: '/srv/a.zip', dest: '/tmp/x', remote_src: true, include: ['a'] },
+  ],
 }
 
 /** Modules that run on the host but read nothing before planning. */
