@@ -49,6 +49,8 @@ const Args = Type.Object(
     exclude: list('Members (or fnmatch patterns) to leave out.'),
     include: list('Only these members.'),
     decrypt: Defaulted(Type.Boolean({ default: true, description: 'Accepted (tsplay has no vault).' })),
+    validate_certs: Defaulted(Type.Boolean({ default: true, description: 'Accepted (a URL `src` is not supported).' })),
+    io_buffer_size: Type.Optional(Type.Integer({ description: 'Accepted (unused).' })),
     ...attrArgs,
   },
   {

@@ -52,6 +52,12 @@ describe('plan: arguments → the request', () => {
       ['basic'],
     ],
     [
+      'files on the host: CA, client certificate and key, Unix socket; ~/.netrc when no user is given',
+      { url: 'https://x/', ca_path: '/ca.pem', client_cert: '/c.pem', client_key: '/k.pem', unix_socket: '/s' },
+      ['cacert = "/ca.pem"', 'cert = "/c.pem"', 'key = "/k.pem"', 'unix-socket = "/s"', 'netrc-optional'],
+      ['user ='],
+    ],
+    [
       'no certificate check, no proxy, agent',
       { url: 'https://x/', validate_certs: false, use_proxy: false, http_agent: 'me' },
       ['insecure', 'noproxy = "*"', 'user-agent = "me"'],

@@ -83,6 +83,12 @@ const Args = Type.Object(
     http_agent: Defaulted(Type.String({ default: 'ansible-httpget', description: 'User-Agent header.' })),
     decompress: Defaulted(Type.Boolean({ default: true, description: 'Ask for a compressed answer, decompress it.' })),
     unix_socket: Type.Optional(Type.String({ description: 'Connect through this Unix socket.' })),
+    ca_path: Type.Optional(Type.String({ description: 'CA certificates file on the host to verify the server with.' })),
+    client_cert: Type.Optional(Type.String({ description: 'Client certificate file (PEM) on the host.' })),
+    client_key: Type.Optional(Type.String({ description: 'Client key file (PEM) on the host.' })),
+    use_netrc: Defaulted(
+      Type.Boolean({ default: true, description: "Read credentials from the login user's ~/.netrc if there is one." }),
+    ),
     ...attrArgs,
   },
   { additionalProperties: false },
@@ -140,7 +146,14 @@ export function planUri(s: UriState, a: Args, checkMode = false): Plan {
     })
     if (a.url_username !== undefined) config += a.force_basic_auth ? 'basic\n' : 'anyauth\n'
     if (body.text !== undefined && body.text !== '') config += `data-binary = ${curlText(body.text)}\n`
-    if (a.unix_socket) config += `unix-socket = ${curlText(a.unix_socket)}\n`
+    const files: [string | undefined, string][] = [
+      [a.unix_socket, 'unix-socket'],
+      [a.ca_path, 'cacert'],
+      [a.client_cert, 'cert'],
+      [a.client_key, 'key'],
+    ]
+    for (const [v, key] of files) if (v) config += `${key} = ${curlText(v)}\n`
+    if (a.use_netrc && a.url_username === undefined) config += 'netrc-optional\n'
   } catch (e) {
     return { commands: [], fail: (e as Error).message }
   }
