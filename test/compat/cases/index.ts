@@ -9,6 +9,7 @@ import { REUSE } from './reuse.js'
 import { MODS } from './mods.js'
 import { ROLES } from './roles.js'
 import { TRANSFER } from './transfer.js'
+import { WEB } from './web.js'
 
 export const CASES: CompatCase[] = [
   ...CORE,
@@ -20,4 +21,5 @@ export const CASES: CompatCase[] = [
   ...REUSE,
   ...GATHER,
   ...MODS,
+  ...WEB,
 ]
