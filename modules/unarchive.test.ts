@@ -17,7 +17,16 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import unarchive, { attrPaths, membersOf, planUnarchive, type UnarchiveState } from './unarchive.js'
 import { handlerOf, parseSteps, runSteps, tarName } from './lib/archive.js'
 import { parseFound, parseZipinfo, tarDiffers, zipDiffers } from './lib/unpacked.js'
-import { gatherOf, localIO, moduleArgs, runWith, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
+import {
+  gatherOf,
+  localIO,
+  moduleArgs,
+  ok,
+  runWith,
+  scriptedIO,
+  testCtx,
+  type WrittenArgs,
+} from '../test/helpers/module-ctx.js'
 
 const base: UnarchiveState = { files: ['d/', 'd/a.txt'], differs: [], found: new Map() }
 const tgz: UnarchiveState = { ...base, handler: 'TgzArchive', source: { remote: '/srv/a.tgz' } }
@@ -101,6 +110,15 @@ describe('plan: state + arguments → commands', () => {
     expect(plan({ ...tgz, differs: ['x'] }, { src: 'a', dest: '/o' }, true).skip).toMatch(/when using gtar/)
     const zip = { ...tgz, handler: 'ZipArchive' as const, differs: ['d/a.txt'] }
     expect(plan(zip, { src: 'a', dest: '/o' }, true).commands).toHaveLength(1)
+  })
+  test('a zip without unzip on the host: the task says what is missing, as Ansible', async () => {
+    const io = scriptedIO([[/^sh -c/, ok('dir\n1000\ntar\nsize 22\n504b0506' + '00'.repeat(18) + '\n')]])
+    const s = await gatherOf(unarchive, { src: '/srv/a.zip', dest: '/o', remote_src: true }, testCtx(), io)
+    expect(s.fail).toBe(
+      'Failed to find handler for "/srv/a.zip". Make sure the required command to extract the file is installed.\n' +
+        "Unable to find required 'unzip' binary in the path.",
+    )
+    expect(io.seen).toHaveLength(1)
   })
   test('failures are the task’s', () => {
     expect(plan({ ...base, fail: "dest '/o' must be an existing dir" }, { src: 'a', dest: '/o' }).fail).toMatch(/dir/)

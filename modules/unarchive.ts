@@ -143,27 +143,27 @@ async function gatherUnarchive(a: Args, ctx: ModuleContext, io: HostIO): Promise
   if (size === 0) return { ...none, fail: `Invalid archive '${a.src}', the file is 0 bytes` }
   const handler = ar.handlerOf(remote ? hex(lines[sizeAt + 1] ?? '') : (bytes ?? new Uint8Array()))
   const need = handler === 'ZipArchive' ? 'unzip' : 'tar'
-  const why =
-    handler === undefined
-      ? `Command "tar" could not handle archive: Unable to list files in the archive`
-      : !lines.includes(need)
-        ? `Unable to find required '${need === 'tar' ? 'gtar' : 'unzip'}' binary in the path.`
-        : undefined
-  if (why)
+  if (handler === undefined || !lines.includes(need)) {
+    const why =
+      handler === undefined
+        ? `Command "tar" could not handle archive: Unable to list files in the archive`
+        : `Unable to find required '${need === 'tar' ? 'gtar' : 'unzip'}' binary in the path.`
     return {
       ...none,
       fail:
         `Failed to find handler for "${a.src}". ` +
         `Make sure the required command to extract the file is installed.\n${why}`,
     }
+  }
   const source: ar.ArchiveSource = remote ? { remote: a.src } : { bytes: bytes ?? new Uint8Array() }
   if (ctx.checkMode && handler !== 'ZipArchive') return { ...none, handler, source }
   const o = opts(a)
-  const [run] = await io.batch([ar.runSteps([ar.listStep(handler!, o), ar.diffStep(handler!, o)], source)])
+  // run, not batch: a controller archive travels on stdin (a big one through its own channel)
+  const run = await io.run(ar.runSteps([ar.listStep(handler, o), ar.diffStep(handler, o)], source))
   const [listed, diffed] = ar.parseSteps(run.stdout)
   if (!listed || listed.rc !== 0)
     return { ...none, fail: `Unable to list files in the archive: ${(listed?.out ?? run.stderr).trim()}` }
-  const files = membersOf(listed.out, handler!, a.exclude)
+  const files = membersOf(listed.out, handler, a.exclude)
   if (!files.length) return { ...none, fail: `Failed to find handler for "${a.src}": no files in the archive` }
   const wantAttrs = a.mode !== undefined || a.owner !== undefined || a.group !== undefined
   const found =

@@ -68,7 +68,7 @@ const SCRIPT = [
   '  if [ -n "$mode" ]; then chmod -- "$mode" "$dest" || exit 4; fi',
   '  if [ -n "$owner$group" ]; then chown -- "$owner${group:+:$group}" "$dest" || exit 4; fi',
   'fi',
-  'if [ -n "$show" ] || [ -z "$good" ] || [ -z "$dest" ]; then echo "--body"; cat "$body"; fi',
+  'if [ -n "$show" ] || [ -z "$good" ]; then echo "--body"; cat "$body"; fi',
 ].join('\n')
 
 /** The command. Exit 0 whatever the status (judged by `parseResponse`'s reader); 127 without curl. */
