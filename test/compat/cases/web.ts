@@ -73,7 +73,12 @@ export const WEB: CompatCase[] = [
           - bad is failed
           - bad.status == 404
           - "bad.msg == 'Status code was 404 and not [200]: HTTP Error 404: Not Found'"
-    - uri: { url: "{{ web }}/auth", url_username: u, url_password: s3cret, force_basic_auth: true, return_content: true }
+    - uri:
+        url: "{{ web }}/auth"
+        url_username: u
+        url_password: s3cret
+        force_basic_auth: true
+        return_content: true
       register: a1
     - uri: { url: "{{ web }}/auth", user: u, password: s3cret, return_content: true }
       register: a2
