@@ -14,26 +14,20 @@
 import { sh } from '../../engine/commands.js'
 import type { Command } from '../../engine/types.js'
 
-/** Ansible's handler names, by what they need. */
-export type Handler = 'ZipArchive' | 'TgzArchive' | 'TarArchive' | 'TarBzipArchive' | 'TarXzArchive' | 'TarZstdArchive'
+/** Ansible's handler names for what tsplay unpacks (bzip2, xz and zstd tars are `TarArchive`, as in Ansible). */
+export type Handler = 'ZipArchive' | 'TgzArchive' | 'TarArchive'
 
-/** GNU tar's decompression flag per handler ('' for a plain tar). */
-export const TAR_FLAG: Record<Exclude<Handler, 'ZipArchive'>, string> = {
-  TgzArchive: '-z',
-  TarArchive: '',
-  TarBzipArchive: '-j',
-  TarXzArchive: '-J',
-  TarZstdArchive: '--use-compress-program=zstd',
-}
+/** GNU tar's decompression flag per handler ('' for a plain tar, which GNU tar reads any compression of). */
+export const TAR_FLAG: Record<Exclude<Handler, 'ZipArchive'>, string> = { TgzArchive: '-z', TarArchive: '' }
 
 /** The handler for an archive's first bytes (at least 512 for a plain tar), or undefined. Pure. */
 export function handlerOf(head: Uint8Array): Handler | undefined {
   const starts = (...b: number[]) => b.every((x, i) => head[i] === x)
   if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06)) return 'ZipArchive'
   if (starts(0x1f, 0x8b)) return 'TgzArchive'
-  if (starts(0x42, 0x5a, 0x68)) return 'TarBzipArchive'
-  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return 'TarXzArchive'
-  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return 'TarZstdArchive'
+  // Ansible tries `tar -z` before a plain `tar`, which reads bzip2, xz and zstd by itself: those are TarArchive too
+  if (starts(0x42, 0x5a, 0x68) || starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00) || starts(0x28, 0xb5, 0x2f, 0xfd))
+    return 'TarArchive'
   if (new TextDecoder('latin1').decode(head.slice(257, 262)) === 'ustar') return 'TarArchive'
   return undefined
 }

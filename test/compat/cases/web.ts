@@ -138,6 +138,8 @@ export const WEB: CompatCase[] = [
       register: u2
     - assert: { that: ["'README' in u2.files", "'skip.log' not in u2.files"] }
     - unarchive: { src: "{{ root }}/a.tar.xz", dest: "{{ root }}/x1", copy: false }
+      register: x
+    - assert: { that: ["x.handler == 'TarArchive'"] }
     - unarchive: { src: "{{ root }}/a.zip", dest: "{{ root }}/z1", list_files: true }
       register: z
     - unarchive: { src: "{{ root }}/a.zip", dest: "{{ root }}/z1", remote_src: true }
