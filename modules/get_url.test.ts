@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -9,7 +8,8 @@ import type { HostIO } from '../engine/module.js'
 import getUrl, { checksumFromList, planGetUrl, splitChecksum, urlFilename } from './get_url.js'
 import { curlConfig, curlQuote } from './lib/download.js'
 import type { PathInfo } from './lib/probe.js'
-import { moduleArgs, runLocalAsync, testCtx } from '../test/helpers/module-ctx.js'
+import { localAsyncIO, moduleArgs, runLocalAsync, testCtx } from '../test/helpers/module-ctx.js'
+import { startWeb, type Web } from '../test/helpers/web.js'
 
 const BODY = 'hello from the test server\n'
 const SHA256 = createHash('sha256').update(BODY).digest('hex')
@@ -73,31 +73,25 @@ describe('pure parts', () => {
 })
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-geturl-'))
-let server: Server
+let web: Web
 let base = ''
 const seen: { url?: string; auth?: string; x?: string }[] = []
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  web = await startWeb((req, res) => {
     seen.push({ url: req.url, auth: req.headers.authorization, x: req.headers['x-test'] as string | undefined })
-    if (req.url?.split('?')[0] === '/file.txt') res.end(BODY)
+    if (req.url.split('?')[0] === '/file.txt') res.end(BODY)
     else if (req.url === '/SHA256SUMS') res.end(`0000  other\n${SHA256}  file.txt\n`)
     else res.writeHead(404).end('no')
   })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const a = server.address()
-  base = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`
+  base = web.base
 })
 afterAll(async () => {
-  await new Promise((r) => server.close(r))
+  await web.close()
   rmSync(dir, { recursive: true, force: true })
 })
 
 // commands run on this machine without blocking the event loop (the server answers in this process)
-const io: HostIO = {
-  run: (cmd) => runLocalAsync(cmd),
-  batch: (cmds) => Promise.all(cmds.map(runLocalAsync)),
-  reconnect: async () => {},
-}
+const io: HostIO = localAsyncIO()
 async function run(args: Parameters<typeof planGetUrl>[1]) {
   const ctx = testCtx()
   const facts = await getUrl.gather(moduleArgs(getUrl, args), ctx, io)

@@ -58,6 +58,8 @@ export const MODULES: Record<string, Loader> = {
   debconf: () => import('./debconf.js'),
   apt_repository: () => import('./apt_repository.js'),
   deb822_repository: () => import('./deb822_repository.js'),
+  uri: () => import('./uri.js'),
+  unarchive: () => import('./unarchive.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

@@ -27,6 +27,8 @@ import {
   type GroupRun,
 } from './harness.js'
 import { whyNoAnsible } from '../helpers/ansible.js'
+import { startWeb, type Web } from '../helpers/web.js'
+import { WEB_ROUTES } from './cases/web.js'
 
 const skip = whyNoAnsible()
 if (skip) console.warn(`test/compat/agree.integration.test.ts skipped: ${skip}`)
@@ -75,12 +77,15 @@ function compare(cases: CompatCase[], ans: GroupRun[], ts: GroupRun[], ansState:
 describe.skipIf(skip !== undefined)('tsplay agrees with ansible-playbook', () => {
   let fleet: SshdFleet
   let env: CompatEnv
+  let web: Web | undefined
 
   beforeAll(async () => {
     fleet = await startFleet(1)
-    env = compatEnv(fleet)
+    web = await startWeb(WEB_ROUTES)
+    env = { ...compatEnv(fleet), web: web.base }
   })
   afterAll(async () => {
+    await web?.close()
     await fleet?.stop()
     if (env) {
       rmSync(env.dir, { recursive: true, force: true })

@@ -65,6 +65,8 @@ export interface CompatEnv {
   fleet: SshdFleet
   dir: string
   home: string
+  /** The loopback HTTP server's URL, given to both engines as the variable `web`. */
+  web?: string
 }
 
 export const hostsOf = (c: CompatCase) => [`${c.name}_a`, `${c.name}_b`]
@@ -131,7 +133,7 @@ export async function runGroup(
       inventory: files.inventory,
       knownHosts: env.fleet.knownHostsFile,
       forks: 10,
-      extraVars: { base },
+      extraVars: { base, ...(env.web ? { web: env.web } : {}) },
       extraArgs: flags,
     })
     return {
@@ -153,6 +155,7 @@ export async function runGroup(
     '10',
     '-e',
     `base=${base}`,
+    ...(env.web ? ['-e', `web=${env.web}`] : []),
     ...flags,
   ]
   const t = await timed(process.execPath, args)

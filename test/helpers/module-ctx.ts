@@ -150,3 +150,12 @@ export function localIO(opts: LocalOptions = {}): HostIO {
     reconnect: async () => {},
   }
 }
+
+/** A HostIO over `runLocalAsync`: the event loop keeps running (a server in the test process can answer). */
+export function localAsyncIO(): HostIO {
+  return {
+    run: (cmd) => runLocalAsync(cmd),
+    batch: (cmds) => Promise.all(cmds.map(runLocalAsync)),
+    reconnect: async () => {},
+  }
+}

@@ -135,6 +135,11 @@ const CASES: Record<string, Record<string, unknown>[]> = {
   debconf: [{ name: 'tzdata', question: 'tzdata/Areas', vtype: 'password', value: 'x' }],
   apt_repository: [{ repo: 'deb http://deb.example/debian bookworm main' }],
   deb822_repository: [{ name: 'x', uris: ['http://deb.example/debian'], suites: ['bookworm'], state: 'absent' }],
+  uri: [{ url: 'http://127.0.0.1:9/x', creates: '/x', removes: '/y' }],
+  unarchive: [
+    { src: 'fixture.txt', dest: '/tmp/x', list_files: true, mode: '0755', owner: 'root' },
+    { src: '/srv/a.zip', dest: '/tmp/x', remote_src: true, include: ['a'] },
+  ],
 }
 
 /** Modules that run on the host but read nothing before planning. */

@@ -3,7 +3,8 @@
  * called as the runner calls it (`runModule`: gather → plan → apply) on this machine via the real quoting path
  * (`renderCommand` → `/bin/sh`); the task may fail, but the marker file must never appear.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -31,6 +32,8 @@ const HOSTILE = [
 ]
 writeFileSync(join(dir, 'f'), 'a\n')
 writeFileSync(join(dir, 'src.txt'), 'src\n')
+mkdirSync(join(dir, 'out'))
+execFileSync('tar', ['-czf', join(dir, 'a.tgz'), '-C', dir, 'f'])
 
 /** Module → valid base arguments and the string arguments that reach commands. */
 const CASES: Record<string, { base: Record<string, unknown>; poison: string[] }> = {
@@ -78,6 +81,14 @@ const CASES: Record<string, { base: Record<string, unknown>; poison: string[] }>
   authorized_key: {
     base: { user: 'root', key: 'ssh-ed25519 AAAA c', path: join(dir, 'ak') },
     poison: ['user', 'path', 'comment', 'key_options'],
+  },
+  uri: {
+    base: { url: 'http://127.0.0.1:9/x', dest: join(dir, 'u'), timeout: 2, body: 'b', url_username: 'u' },
+    poison: ['url', 'dest', 'creates', 'removes', 'method', 'body', 'url_username', 'url_password', 'owner'],
+  },
+  unarchive: {
+    base: { src: join(dir, 'a.tgz'), dest: join(dir, 'out'), remote_src: true, list_files: true },
+    poison: ['src', 'dest', 'creates', 'mode', 'owner', 'group'],
   },
 }
 

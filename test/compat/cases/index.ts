@@ -10,6 +10,7 @@ import { MODS } from './mods.js'
 import { ROLES } from './roles.js'
 import { SYSTEM } from './system.js'
 import { TRANSFER } from './transfer.js'
+import { WEB } from './web.js'
 
 export const CASES: CompatCase[] = [
   ...CORE,
@@ -22,4 +23,5 @@ export const CASES: CompatCase[] = [
   ...GATHER,
   ...MODS,
   ...SYSTEM,
+  ...WEB,
 ]

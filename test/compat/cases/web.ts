@@ -1,0 +1,159 @@
+/**
+ * Agreement cases for `uri` and `unarchive` (what Ansible's integration targets of those names pin down), written
+ * here. `uri` talks to the loopback HTTP server the agreement test starts (`WEB_ROUTES`, its URL in the `web`
+ * variable); `unarchive` unpacks archives the play makes on the target (the target is this machine, so a path under
+ * `root` is also a controller file).
+ */
+import type { ServerResponse } from 'node:http'
+import type { CompatCase } from '../harness.js'
+import type { Seen } from '../../helpers/web.js'
+
+const play = (name: string, tasks: string) => `- hosts: ${name}\n  gather_facts: false\n  tasks:\n${tasks}`
+
+/** The answers of the test server the `uri` case talks to. */
+export function WEB_ROUTES(req: Seen, res: ServerResponse): void {
+  const path = req.url.split('?')[0]
+  if (path === '/json') res.setHeader('Content-Type', 'application/json').end('{"a": [1, 2], "who": "me"}')
+  else if (path === '/echo') res.setHeader('Content-Type', 'text/plain').end(`${req.method} ${req.body}`)
+  else if (path === '/moved') res.writeHead(302, { Location: '/json' }).end()
+  else if (path === '/file.bin') res.setHeader('Content-Disposition', 'attachment; filename="named.txt"').end('data\n')
+  else if (path === '/auth') {
+    if (req.headers.authorization === `Basic ${Buffer.from('u:s3cret').toString('base64')}`) res.end('welcome')
+    else res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="t"' }).end('who?')
+  } else res.writeHead(404).end('no such page')
+}
+
+export const WEB: CompatCase[] = [
+  {
+    name: 'uri',
+    covers: 'uri',
+    files: {
+      'main.yml': play(
+        'uri',
+        `
+    - uri: { url: "{{ web }}/json" }
+      register: r
+    - assert:
+        that:
+          - r.status == 200
+          - r.json.a == [1, 2]
+          - r.content is not defined
+          - not r.changed
+          - not r.redirected
+          - r.content_type == 'application/json'
+          - r.msg == 'OK (26 bytes)'
+          - r.url == web + '/json'
+    - uri:
+        url: "{{ web }}/echo"
+        method: POST
+        body_format: json
+        body: { x: "y z" }
+        return_content: true
+      register: e
+    - assert: { that: ["e.content == 'POST {\\"x\\": \\"y z\\"}'"] }
+    - uri:
+        url: "{{ web }}/echo"
+        method: post
+        body_format: form-urlencoded
+        body: { q: "a b", n: [1, 2] }
+        return_content: true
+      register: f
+    - assert: { that: ["f.content == 'POST q=a+b&n=1&n=2'"] }
+    - uri: { url: "{{ web }}/moved" }
+      register: m
+    - assert: { that: ["m.redirected", "m.url == web + '/json'", "m.json.who == 'me'"] }
+    - uri: { url: "{{ web }}/moved", follow_redirects: none, status_code: [302] }
+      register: n
+    - assert: { that: ["n.status == 302", "n.location == web + '/json'"] }
+    - uri: { url: "{{ web }}/nope" }
+      register: bad
+      ignore_errors: true
+    - assert:
+        that:
+          - bad is failed
+          - bad.status == 404
+          - "bad.msg == 'Status code was 404 and not [200]: HTTP Error 404: Not Found'"
+    - uri:
+        url: "{{ web }}/auth"
+        url_username: u
+        url_password: s3cret
+        force_basic_auth: true
+        return_content: true
+      register: a1
+    - uri: { url: "{{ web }}/auth", user: u, password: s3cret, return_content: true }
+      register: a2
+    - assert: { that: ["a1.content == 'welcome'", "a2.content == 'welcome'"] }
+    - uri: { url: "{{ web }}/json", dest: "{{ root }}/out.json", mode: "0640" }
+      register: d
+    - assert: { that: ["d.changed", "d.path == root + '/out.json'", "d.json.who == 'me'"] }
+    - uri: { url: "{{ web }}/file.bin", dest: "{{ root }}/" }
+    - uri: { url: "{{ web }}/json", creates: "{{ root }}/out.json" }
+      register: c
+    - assert: { that: ["c.status is not defined", "not c.changed"] }
+    - uri: { url: "{{ web }}/json", removes: "{{ root }}/none" }
+    - uri: { url: "http://127.0.0.1:9/", timeout: 5 }
+      register: down
+      ignore_errors: true
+    - assert: { that: ["down.status == -1"] }
+`,
+      ),
+    },
+  },
+  {
+    name: 'unarchive',
+    covers: 'unarchive',
+    files: {
+      'main.yml': play(
+        'unarchive',
+        `
+    - file: { path: "{{ root }}/src/app/bin", state: directory, mode: "0755" }
+    - copy: { dest: "{{ root }}/src/app/README", content: "read me\\n", mode: "0644" }
+    - copy: { dest: "{{ root }}/src/app/bin/run", content: "#!/bin/sh\\n", mode: "0755" }
+    - copy: { dest: "{{ root }}/src/app/skip.log", content: "log\\n", mode: "0644" }
+    - command: tar -czf ../a.tgz app
+      args: { chdir: "{{ root }}/src", creates: "{{ root }}/a.tgz" }
+    - command: tar -cJf ../a.tar.xz app
+      args: { chdir: "{{ root }}/src", creates: "{{ root }}/a.tar.xz" }
+    - command: zip -q -r ../a.zip app
+      args: { chdir: "{{ root }}/src", creates: "{{ root }}/a.zip" }
+    - file: { path: "{{ root }}/{{ item }}", state: directory, mode: "0755" }
+      loop: [t1, t2, t3, x1, z1]
+    - unarchive: { src: "{{ root }}/a.tgz", dest: "{{ root }}/t1" }
+      register: u1
+    - unarchive: { src: "{{ root }}/a.tgz", dest: "{{ root }}/t1", list_files: true }
+      register: u1b
+    - assert:
+        that:
+          - u1.handler == 'TgzArchive'
+          - not u1b.changed
+          - "'app/bin/run' in u1b.files"
+    - unarchive:
+        src: "{{ root }}/a.tgz"
+        dest: "{{ root }}/t2"
+        remote_src: true
+        extra_opts: [--strip-components=1]
+        exclude: ["*.log"]
+        mode: "u=rwX,g=rX,o="
+        list_files: true
+      register: u2
+    - assert: { that: ["'README' in u2.files", "'skip.log' not in u2.files"] }
+    - unarchive: { src: "{{ root }}/a.tar.xz", dest: "{{ root }}/x1", copy: false }
+      register: x
+    - assert: { that: ["x.handler == 'TarArchive'"] }
+    - unarchive: { src: "{{ root }}/a.zip", dest: "{{ root }}/z1", list_files: true }
+      register: z
+    - unarchive: { src: "{{ root }}/a.zip", dest: "{{ root }}/z1", remote_src: true }
+      register: z2
+    - assert: { that: ["z.handler == 'ZipArchive'", "'app/README' in z.files", "not z2.changed"] }
+    - unarchive: { src: "{{ root }}/a.tgz", dest: "{{ root }}/t3", creates: "{{ root }}/t1/app/README" }
+    - unarchive: { src: "{{ root }}/missing.tgz", dest: "{{ root }}/t3", remote_src: true }
+      ignore_errors: true
+    - unarchive: { src: "{{ root }}/a.tgz", dest: "{{ root }}/nodir" }
+      ignore_errors: true
+    - file: { path: "{{ root }}/{{ item }}", state: absent }
+      loop: [a.tgz, a.tar.xz, a.zip]
+`,
+      ),
+    },
+  },
+]
