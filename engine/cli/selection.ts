@@ -31,6 +31,8 @@ function collectTags(nodes: readonly TaskNode[], out: Set<string>): void {
   for (const n of nodes) {
     n.tags.forEach((t) => out.add(t))
     if (n.kind === 'block') for (const part of [n.block, n.rescue, n.always]) collectTags(part, out)
+    // tags of what a templated include was found to bring before the run
+    if (n.kind === 'block') for (const l of n.include?.dynamic?.loaded.values() ?? []) collectTags(l.nodes, out)
   }
 }
 
