@@ -125,6 +125,8 @@ export interface DynamicInclude {
   playDir: string
   role?: string
   searchPaths: string[]
+  /** Every name it can take was known (and loaded) before the run. */
+  known: boolean
   /** What is loaded so far, by rendered name: the tasks, and the handlers a role brings. */
   loaded: Map<string, { nodes: TaskNode[]; handlers: Task[] }>
 }

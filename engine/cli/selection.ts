@@ -36,6 +36,16 @@ function collectTags(nodes: readonly TaskNode[], out: Set<string>): void {
   }
 }
 
+/** Does the tree hold an include whose file or role is known only at run time? */
+function hasRunTimeInclude(nodes: readonly TaskNode[]): boolean {
+  return nodes.some(
+    (n) =>
+      n.kind === 'block' &&
+      ((n.include?.dynamic !== undefined && !n.include.dynamic.known) ||
+        [n.block, n.rescue, n.always].some(hasRunTimeInclude)),
+  )
+}
+
 /** Every tag written in the playbook (plays, roles, blocks, tasks). */
 export function playbookTags(p: Prepared): Set<string> {
   const out = new Set<string>()
@@ -72,9 +82,11 @@ export function checkSelection(p: Prepared, f: SelectionFlags): { errors: UserEr
   }
   const known = playbookTags(p)
   const all = [...known, ...SPECIAL_TAGS]
+  // a file known only at run time may carry the tag: then it is not certain, so a warning
+  const tagFindings = p.playbook.plays.some((play) => hasRunTimeInclude(play.tasks)) ? warnings : errors
   for (const t of f.tags) {
     if (known.has(t) || SPECIAL_TAGS.includes(t)) continue
-    errors.push(
+    tagFindings.push(
       new UserError(
         `--tags "${t}" matches no tag in the playbook`,
         CLI,

@@ -76,6 +76,7 @@ export async function dynamicInclude(
     playDir: ctx.playDir ?? ctx.playbookDir,
     role: scope.role,
     searchPaths: scope.searchPaths,
+    known: false,
     loaded: new Map(),
   }
   block.include!.dynamic = d
@@ -90,6 +91,7 @@ export async function dynamicInclude(
     )
     return block
   }
+  d.known = known.every((c) => c.certain)
   for (const c of known) {
     if (d.loaded.has(c.name)) continue
     if (!c.certain && parts.kind === 'tasks' && !existsSync(resolve(d.dir, c.name))) {
