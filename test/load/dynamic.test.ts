@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { Block, Task, TaskNode } from '../../engine/ast.js'
 import { UserError, UserErrors } from '../../engine/errors.js'
 import { loadAtRunTime } from '../../engine/load/dynamic.js'
+import { mentionedWords } from '../../engine/load/mentions.js'
 import { loadPlaybook } from '../../engine/load/playbook.js'
 import { fixtureModules } from './fixtures.js'
 import { loadErrors, tree } from './helpers.js'
@@ -133,5 +134,20 @@ describe('dynamic includes with templated names', () => {
     const missing = loadAtRunTime(fixtureModules(), dir, files, 'nope.yml', at)
     await expect(missing).rejects.toThrow(UserErrors)
     await expect(missing).rejects.toThrow(/playbook.yml:4:22: include_tasks: file not found: nope.yml/)
+  })
+
+  it('count as reading the variables of their name and of the files they were found to bring', async () => {
+    const files = { ...FILES, 'a.yml': '- debug: { msg: "{{ from_a }}" }\n' }
+    const dir = tree({
+      ...files,
+      'playbook.yml': '- hosts: all\n  tasks:\n    - include_tasks: "{{ item }}{{ suffix }}"\n      loop: [a]\n',
+    })
+    const pb = await loadPlaybook(join(dir, 'playbook.yml'), {
+      modules: fixtureModules(),
+      extraVars: { suffix: '.yml' },
+    })
+    const words = mentionedWords(pb, { sources: [], hosts: new Map(), groups: new Map() })
+    expect(words.has('suffix')).toBe(true)
+    expect(words.has('from_a')).toBe(true)
   })
 })
