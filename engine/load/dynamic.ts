@@ -164,8 +164,9 @@ async function loadIncluded(
 }
 
 /**
- * At run time: load what the dynamic include `d` brings for the rendered `name`. Throws `UserErrors` (a missing
- * file or role, a mistake in what it holds) with file:line:col, for a per-host failure.
+ * At run time: load what the dynamic include `d` brings for the rendered `name` (`vars`: what static imports in it
+ * may use). Throws `UserErrors` (a missing file or role, a mistake in what it holds) with file:line:col, for a
+ * per-host failure.
  */
 export async function loadAtRunTime(
   modules: Map<string, ModuleDef>,
@@ -173,8 +174,10 @@ export async function loadAtRunTime(
   d: DynamicInclude,
   name: string,
   at: SourcePos,
+  vars: { extraVars: Vars; staticVars: Vars } = { extraVars: {}, staticVars: {} },
 ): Promise<Loaded> {
-  const ctx = newLoadContext(modules, playbookDir)
+  const ctx = newLoadContext(modules, playbookDir, vars.extraVars)
+  ctx.staticVars = vars.staticVars
   ctx.playDir = d.playDir
   ctx.stack = [d.file]
   ctx.playRoles = { handlers: [], instances: new Set(), defaults: {}, vars: {} }
