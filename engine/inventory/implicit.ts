@@ -6,8 +6,8 @@
  *
  * @example
  * ```ts
- * const added = addImplicitLocalhost(inv, ['localhost', 'web:&prod']) // ['localhost']
- * selectHosts(inv, 'localhost').hosts // ['localhost']; selectHosts(inv, 'all') does not list it
+ * const added = addImplicitLocalhost(inv, ['localhost', 'web:&prod', '127.0.0.1']) // ['localhost']
+ * selectHosts(inv, '127.0.0.1').hosts // ['localhost']; selectHosts(inv, 'all') does not list it
  * ```
  */
 import type { Inventory } from '../ast.js'
@@ -27,15 +27,20 @@ function localhostTerms(pattern: string): string[] {
 }
 
 /**
- * Add the implicit localhost for every localhost name the patterns use and the inventory lacks; returns the names
- * added. Call it before anything reads the inventory's derived data (engine/inventory/meta.ts caches it).
+ * Add the implicit localhost when the patterns use a localhost name and the inventory lists none; returns the names
+ * added. As in Ansible there is one, named by the first localhost name used: the others (`127.0.0.1` after
+ * `localhost`) select it (`implicitHost`). Call it before anything reads the inventory's derived data
+ * (engine/inventory/meta.ts caches it).
  */
 export function addImplicitLocalhost(inv: Inventory, patterns: readonly string[]): string[] {
-  const added: string[] = []
-  for (const name of patterns.flatMap(localhostTerms)) {
-    if (inv.hosts.has(name)) continue
-    inv.hosts.set(name, { name, vars: { ansible_connection: 'local' }, groups: [], implicit: true })
-    added.push(name)
-  }
-  return added
+  const name = patterns.flatMap(localhostTerms)[0]
+  if (!name || LOCALHOST_NAMES.some((n) => inv.hosts.has(n))) return []
+  inv.hosts.set(name, { name, vars: { ansible_connection: 'local' }, groups: [], implicit: true })
+  return [name]
+}
+
+/** The implicit localhost a localhost name selects (whatever localhost name it was created by), if any. */
+export function implicitHost(inv: Inventory, name: string): string | undefined {
+  if (!LOCALHOST_NAMES.includes(name)) return undefined
+  return [...inv.hosts.values()].find((h) => h.implicit)?.name
 }

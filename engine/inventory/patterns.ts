@@ -13,10 +13,12 @@
  */
 import type { Inventory } from '../ast.js'
 import { UserError } from '../errors.js'
+import { implicitHost } from './implicit.js'
 import { meta } from './meta.js'
 
-/** Split on `,` if there is one, else on `:` outside brackets. */
+/** Split on `,` if there is one, else on `:` outside brackets (`::1` stays whole). */
 function splitPattern(pattern: string): string[] {
+  if (pattern === '::1') return [pattern] // an address, not three parts
   if (pattern.includes(',')) return pattern.split(',')
   const parts: string[] = []
   let depth = 0
@@ -66,6 +68,8 @@ function term(inv: Inventory, t: string): string[] {
   if (t === 'all' || t === '*') return explicitHosts(inv)
   if (inv.groups.has(t)) return m.groupHosts.get(t) ?? []
   if (inv.hosts.has(t)) return [t]
+  const local = implicitHost(inv, t)
+  if (local) return [local]
   const sub = SUBSCRIPT.exec(t)
   const base = sub && !t.startsWith('~') ? sortByOrder(inv, term(inv, sub[1])) : []
   if (sub && base.length) {

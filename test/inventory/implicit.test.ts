@@ -18,15 +18,19 @@ function inventory(): Inventory {
 }
 
 describe('implicit localhost', () => {
-  it('is added for localhost names a pattern writes as a term, once, and not when the inventory lists it', () => {
+  it('is one host, named by the first localhost name a pattern writes as a term; the others select it', () => {
     const inv = inventory()
-    expect(addImplicitLocalhost(inv, ['localhost', 'pis:127.0.0.1', 'localhost', 'web:&pis', '::1'])).toEqual([
-      'localhost',
-      '127.0.0.1',
-      '::1',
-    ])
+    expect(addImplicitLocalhost(inv, ['pis', 'web:&pis:127.0.0.1', 'localhost', '::1'])).toEqual(['127.0.0.1'])
+    expect(selectHosts(inv, 'localhost').hosts).toEqual(['127.0.0.1'])
+    expect(selectHosts(inv, '::1').hosts).toEqual(['127.0.0.1'])
     expect(addImplicitLocalhost(inv, ['localhost'])).toEqual([])
     expect(addImplicitLocalhost(inventory(), ['pi*', 'all', 'mylocalhost'])).toEqual([])
+  })
+
+  it('is not added when the inventory lists a localhost name', () => {
+    const inv = inventory()
+    inv.hosts.set('localhost', { name: 'localhost', vars: {}, groups: [] })
+    expect(addImplicitLocalhost(inv, ['127.0.0.1'])).toEqual([])
   })
 
   it('is selected by its own name only: not by all, *, globs, regexes or groups', () => {

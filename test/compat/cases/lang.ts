@@ -60,7 +60,7 @@ export const LANG: CompatCase[] = [
   },
   {
     name: 'implicit_localhost',
-    covers: 'hosts: localhost and 127.0.0.1 without them in the inventory: the implicit localhost, not in all',
+    covers: 'hosts: localhost, then 127.0.0.1 (the same one implicit localhost, named localhost), not in all',
     files: {
       'main.yml': `- hosts: localhost
   gather_facts: false
