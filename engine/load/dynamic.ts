@@ -107,7 +107,8 @@ export async function dynamicInclude(
 
 /**
  * The names a templated include can take that are known before the run: one per literal loop item (or one
- * without a loop). `certain`: only the loop item and `-e` were needed (nothing can change them).
+ * without a loop). `certain`: only the loop item and `-e` were needed (nothing can change them) and no `when` of
+ * the include's own may skip it.
  */
 function candidates(ctx: LoadContext, inc: Task, name: string): { name: string; certain: boolean }[] | undefined {
   let items: unknown[] = [undefined]
@@ -119,7 +120,8 @@ function candidates(ctx: LoadContext, inc: Task, name: string): { name: string; 
   const out: { name: string; certain: boolean }[] = []
   for (const item of items) {
     const own: Vars = inc.loop === undefined ? {} : { [inc.loopVar]: item }
-    const certain = tryRender(name, { ...own, ...ctx.extraVars })
+    // under its own `when`, a name may never be used: a missing file is then only a warning
+    const certain = inc.when.length ? undefined : tryRender(name, { ...own, ...ctx.extraVars })
     const likely = certain ?? tryRender(name, { ...ctx.staticVars, ...inc.vars, ...own, ...ctx.extraVars })
     if (likely === undefined) return undefined
     out.push({ name: likely, certain: certain !== undefined })

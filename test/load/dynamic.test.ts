@@ -90,6 +90,13 @@ describe('dynamic includes with templated names', () => {
     expect(errs).toEqual([expect.stringMatching(/^playbook.yml:3:22 include_tasks: file not found: nope.yml/)])
   })
 
+  it('only warn about a missing file a loop item names when the include has a when of its own', async () => {
+    const { warnings } = await loadTasks(
+      '    - include_tasks: "{{ item }}.yml"\n      loop: [a, nope]\n      when: item != "nope"\n',
+    )
+    expect(warnings).toEqual([expect.stringMatching(/:4:22: include_tasks: file not found: nope.yml \(unless/)])
+  })
+
   it('refuse a mistake inside a file a loop item names', async () => {
     const errs = await loadErrors({
       ...FILES,
