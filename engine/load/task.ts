@@ -97,8 +97,12 @@ async function loadTaskEntry(
     const m = KEYWORD_MODULES.exec(k)
     if (m && !(m[1] in raw)) renameKey(raw, k, m[1])
   }
-  // legacy spelling: static, as Ansible 2.14 runs it
-  if ('include' in raw && !('import_tasks' in raw)) renameKey(raw, 'include', 'import_tasks')
+  // legacy spelling: static unless its name is a template or it loops, as Ansible 2.14 decides
+  if ('include' in raw && !('import_tasks' in raw) && !('include_tasks' in raw)) {
+    const v = raw.include
+    const dynamic = (typeof v === 'string' && v.includes('{{')) || Object.keys(raw).some((k) => /^(loop|with_)/.test(k))
+    renameKey(raw, 'include', dynamic ? 'include_tasks' : 'import_tasks')
+  }
   if ('import_tasks' in raw || 'include_tasks' in raw) return loadInclude(ctx, raw, scope, pos)
   if ('import_role' in raw || 'include_role' in raw) return loadRoleInclude(ctx, raw, scope, pos)
   if ('block' in raw) {

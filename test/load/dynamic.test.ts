@@ -97,6 +97,15 @@ describe('dynamic includes with templated names', () => {
     expect(warnings).toEqual([expect.stringMatching(/:4:22: include_tasks: file not found: nope.yml \(unless/)])
   })
 
+  it('the legacy include is dynamic when its name is a template or it loops, else static', async () => {
+    const { tasks } = await loadTasks(
+      '    - include: "{{ which }}.yml"\n    - include: a.yml\n      loop: [x]\n    - include: b.yml\n',
+    )
+    expect((tasks[0] as Block).include?.dynamic?.name).toBe('{{ which }}.yml')
+    expect((tasks[1] as Block).include?.args).toEqual({ file: 'a.yml' })
+    expect((tasks[2] as Task).args.msg).toBe('in b')
+  })
+
   it('refuse a mistake inside a file a loop item names', async () => {
     const errs = await loadErrors({
       ...FILES,
