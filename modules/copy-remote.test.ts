@@ -40,7 +40,7 @@ async function converge(args: CopyArgs) {
 const mode = (p: string) => statSync(p).mode & 0o7777
 
 describe('remote_src: a file', () => {
-  test('copied with the source mode and times, into a folder dest, then nothing to do', async () => {
+  test('copied with the source times and 0644 (mode: preserve, the source mode), into a folder dest', async () => {
     const src = join(dir, 'app.conf')
     writeFileSync(src, 'a=1\n')
     chmodSync(src, 0o640)
@@ -51,11 +51,14 @@ describe('remote_src: a file', () => {
     expect(p1.changes).toEqual([`create ${out}`])
     expect(p2.commands).toEqual([])
     expect(readFileSync(out, 'utf8')).toBe('a=1\n')
-    expect(mode(out)).toBe(0o640)
+    expect(mode(out)).toBe(0o644)
     expect(statSync(out).mtimeMs).toBe(1_000_000_000)
+    const kept = join(dir, 'kept.conf')
+    await converge({ src, dest: kept, remote_src: true, mode: 'preserve' })
+    expect(mode(kept)).toBe(0o640)
     writeFileSync(src, 'a=2\n')
     const { p1: p3 } = await converge({ src, dest: out, remote_src: true, mode: '0600' })
-    expect(p3.changes).toEqual([`update ${out}`, 'mode 0640 → 0600'])
+    expect(p3.changes).toEqual([`update ${out}`, 'mode 0644 → 0600'])
     expect(readFileSync(out, 'utf8')).toBe('a=2\n')
     expect(mode(out)).toBe(0o600)
   })

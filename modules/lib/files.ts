@@ -116,10 +116,13 @@ const COPY_SCRIPT = [
   'if [ -z "$tmp" ]; then tmp=$(mktemp "$dir/.tsplay-tmp.XXXXXXXX"); fi',
   'trap \'rm -f -- "$tmp"\' EXIT HUP INT TERM',
   'cp -- "$src" "$tmp"',
-  // the source's mode and times, as Ansible's copystat, unless a mode is asked for
-  'if [ -n "$mode" ]; then chmod -- "$mode" "$tmp"; else chmod --reference="$src" -- "$tmp"; fi',
+  // the source's times (Ansible's copystat); the mode and owner of the file replaced, as Ansible's atomic move
   'touch -r "$src" -- "$tmp"',
-  'if [ -n "$owner" ] || [ -n "$group" ]; then chown -- "$owner${group:+:$group}" "$tmp"; fi',
+  'if [ -n "$mode" ]; then chmod -- "$mode" "$tmp"; elif [ -e "$dest" ]; then chmod --reference="$dest" -- ' +
+    '"$tmp"; else chmod 0644 -- "$tmp"; fi',
+  'if [ -n "$owner" ] || [ -n "$group" ]; then chown -- "$owner${group:+:$group}" "$tmp";',
+  'elif [ -e "$dest" ]; then chown --reference="$dest" -- "$tmp" 2>/dev/null || chgrp --reference="$dest" ' +
+    '-- "$tmp" 2>/dev/null || :; fi',
   'if [ $# -gt 0 ] && ! out=$("$@" 2>&1); then printf "failed to validate: %s\\n" "$out" >&2; exit 3; fi',
   'if [ -n "$backup" ] && [ -e "$dest" ]; then cp -p -- "$dest" "$dest.$(date +%Y%m%d%H%M%S)~"; fi',
   'mv -f -- "$tmp" "$dest"',
@@ -128,7 +131,8 @@ const COPY_SCRIPT = [
 
 /**
  * Atomic copy of the host file `src` to `dest` (`copy: remote_src`): through a temp file beside `dest`, with the
- * source's mode and times unless `mode` is given, and `validate` run on the temp file first.
+ * source's times and, as any write, the replaced file's mode and owner (0644 for a new one) unless `mode`/`owner`
+ * are given, and `validate` run on the temp file first.
  */
 export function copyFile(src: string, dest: string, opts: PutFileOptions): Command {
   let validate: string[] = []
