@@ -76,6 +76,6 @@ describe('templated include names at run time', () => {
     expect(r.code).toBe(5)
     expect(r.stderr).toMatch(/pb.yml:5:21: "import_tasks" name "\{\{ nope \}\}.yml" cannot be resolved/)
     expect(r.stderr).toMatch(/pb.yml:6:22: include_tasks: file not found: c.yml/)
-    expect(r.stderr).toContain('Nothing was contacted')
+    expect(r.stderr).toContain('2 errors; nothing was contacted')
   })
 })
