@@ -104,6 +104,31 @@ export interface Task extends Common {
   defaults?: Vars
   /** Added by the engine, not written by the user: a flush point between a play's sections (`meta: flush_handlers`). */
   implicit?: boolean
+  /** An include whose file or role name is a template: what it includes is loaded per host at run time. */
+  dynamic?: DynamicInclude
+}
+
+/**
+ * An `include_tasks`/`include_role` with a templated name (engine/load/dynamic.ts): the name is rendered per host
+ * and loop item at run time and the file or role loaded then (once per name), as Ansible's dynamic includes.
+ */
+export interface DynamicInclude {
+  kind: 'tasks' | 'role'
+  /** The file or role name as written (a template). */
+  name: string
+  /** The include's raw YAML map (its arguments are read again for each name; positions stay exact). */
+  raw: Record<string, unknown>
+  /** The file the include is written in, and its folder (base of relative task file names). */
+  file: string
+  dir: string
+  /** The play's folder (where its `roles/` are). */
+  playDir: string
+  role?: string
+  searchPaths: string[]
+  /** Every name it can take was known (and loaded) before the run. */
+  known: boolean
+  /** What is loaded so far, by rendered name: the tasks, and the handlers a role brings. */
+  loaded: Map<string, { nodes: TaskNode[]; handlers: Task[] }>
 }
 
 /** `block` with `rescue` and `always`. */
@@ -174,6 +199,11 @@ export interface InventoryHost {
   /** Direct groups (not including `all`/ancestors). */
   groups: string[]
   pos?: SourcePos
+  /**
+   * Ansible's implicit localhost (engine/inventory/implicit.ts): added because a play names it; in no group, not
+   * matched by `all`, `*` or a glob, reading the `all` group's variables.
+   */
+  implicit?: boolean
 }
 
 export interface InventoryGroup {

@@ -1,23 +1,29 @@
 /**
  * `copy`: put a file on the host from inline `content` or a controller `src`, atomically, with mode/owner/group.
- * Changed only when the content (SHA-1) or an attribute differs. Folder `src` is not supported (copy each file).
+ * Changed only when the content (SHA-1) or an attribute differs. With `remote_src` the source is on the host: a
+ * file, or a folder copied entry by entry (modules/lib/remotecopy.ts). A symlink at `dest` is replaced by a file
+ * unless `follow` is set, as in Ansible. A folder `src` on the controller is not supported (copy each file).
  *
  * @example
  * ```yaml
  * - name: a message of the day
  *   copy: { content: "Welcome to {{ inventory_hostname }}\n", dest: /etc/motd, mode: '0644' }
  * - copy: { src: hydra.conf, dest: /etc/hydra/, owner: hydra, backup: true }
+ * - copy: { src: /opt/app/, dest: /srv/app, remote_src: true, directory_mode: '0750' }
  * ```
  */
 import { readFile, stat } from 'node:fs/promises'
-import { basename } from 'node:path'
+import { basename, posix } from 'node:path'
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { argRules } from '../engine/argrules.js'
-import { defineModule, ModuleFailure } from '../engine/module.js'
+import { defineModule, ModuleFailure, type HostIO, type ModuleContext } from '../engine/module.js'
 import { attrArgs, backupArg } from './lib/args.js'
 import { findSource } from './lib/files.js'
+import { wantedMode } from './lib/attrs.js'
+import { effective, isType, parsePathProbe, pathProbe } from './lib/probe.js'
 import { gatherPut, planPut, type PutState } from './lib/put.js'
+import { gatherTree, planTree, type TreeState } from './lib/remotecopy.js'
 
 const Args = Type.Object(
   {
@@ -45,6 +51,27 @@ const Args = Type.Object(
       }),
     ),
     ...backupArg,
+    remote_src: Defaulted(
+      Type.Boolean({
+        default: false,
+        description:
+          '`src` is on the host: a file, or a folder (`src/` copies what it holds into `dest`, `src` the folder ' +
+          'itself into `dest/NAME`; files that differ are copied, symlinks stay symlinks, nothing is deleted).',
+      }),
+    ),
+    follow: Defaulted(
+      Type.Boolean({
+        default: false,
+        description: 'A symlink at `dest`: write to the file it points to (false: replace the link with a file).',
+      }),
+    ),
+    directory_mode: Type.Optional(
+      Type.Union([Type.String(), Type.Integer()], {
+        description:
+          'Mode of the folders the copy creates (a `remote_src` folder, or the folders of a `dest` ending in `/`); ' +
+          "default: the source folder's mode, else the umask's.",
+      }),
+    ),
     validate: Type.Optional(
       Type.String({
         description:
@@ -54,7 +81,11 @@ const Args = Type.Object(
   },
   {
     additionalProperties: false,
-    ...argRules({ required_one_of: [['content', 'src']], mutually_exclusive: [['content', 'src']] }),
+    ...argRules({
+      required_one_of: [['content', 'src']],
+      mutually_exclusive: [['content', 'src']],
+      required_if: [['remote_src', true, ['src']]],
+    }),
   },
 )
 /** The arguments as the module receives them (defaults filled in). */
@@ -67,7 +98,8 @@ export default defineModule({
   changedWhen: 'the content (SHA-1) or mode/owner/group differ',
   check: 'full',
   example: 'copy: { content: "hello\\n", dest: /etc/motd, mode: "0644" }',
-  async gather(args: Args, ctx, io): Promise<PutState> {
+  async gather(args: Args, ctx, io): Promise<PutState | TreeState> {
+    if (args.remote_src) return gatherRemote(args, ctx, io)
     let content: Buffer
     let name: string | undefined
     let srcMode: number | undefined
@@ -80,11 +112,39 @@ export default defineModule({
       if (args.dest.endsWith('/')) throw new ModuleFailure('can not use content with a folder as dest: name the file')
       content = Buffer.from(args.content ?? '', 'utf8')
     }
-    return gatherPut(io, ctx, { dest: args.dest, content, basename: name, srcMode })
+    return gatherPut(io, ctx, { dest: args.dest, content, basename: name, srcMode, follow: args.follow })
   },
   plan(state, args, ctx) {
+    if ('srcTree' in state) return planTree(state, args)
     const plan = planPut(state, args, ctx.checkMode)
     if (args.src !== undefined) plan.data = { ...plan.data, src: args.src }
+    if (state.makeParent && args.directory_mode !== undefined && !state.parentExists)
+      plan.commands.splice(1, 0, { argv: ['chmod', '--', String(directoryMode(args)), posix.dirname(state.dest)] })
     return plan
   },
 })
+
+/** `directory_mode` as octal text. */
+function directoryMode(args: Args): string {
+  return wantedMode(args.directory_mode, undefined, true) ?? ''
+}
+
+/** `remote_src`: probe the source on the host; a folder is copied entry by entry, a file like any copy. */
+async function gatherRemote(args: Args, ctx: ModuleContext, io: HostIO): Promise<PutState | TreeState> {
+  const src = args.src!
+  const [probe] = await io.batch([pathProbe(src, { checksum: 'sha1' })])
+  const info = parsePathProbe(probe.stdout)
+  const node = effective(info)
+  if (!info.exists || !node) throw new ModuleFailure(`Source ${src} not found`)
+  if (isType(node, 'directory')) return gatherTree(io, src, args.dest)
+  if (!isType(node, 'file')) throw new ModuleFailure(`Cannot copy invalid source '${src}': not a file`)
+  if (!info.readable || !info.checksum) throw new ModuleFailure(`Source ${src} not readable`)
+  return gatherPut(io, ctx, {
+    dest: args.dest,
+    content: Buffer.alloc(0),
+    basename: posix.basename(src),
+    srcMode: node.mode,
+    follow: args.follow,
+    remoteSrc: { path: src, size: node.size, sha1: info.checksum },
+  })
+}

@@ -7,6 +7,7 @@ import { homedir } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import type { Inventory, Playbook } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
+import { addImplicitLocalhost, EMPTY_INVENTORY_WARNING } from '../inventory/implicit.js'
 import { loadInventory } from '../inventory/load.js'
 import { checkRoleArguments, roleSpecsOf } from '../load/argspecs.js'
 import { checkUndefinedVariables } from '../load/check.js'
@@ -109,9 +110,15 @@ export async function prepare(playbookPath: string, sources: string[], extraVars
   let playbook: Playbook | undefined
   if (errors.length === 0)
     await loadInventory(sources, { varDirs: [dirname(file)] }).then((i) => (inventory = i), collect)
-  await loadPlaybook(file, { modules }).then((p) => (playbook = p), collect)
   const warnings: UserError[] = []
+  await loadPlaybook(file, { modules, extraVars, warnings }).then((p) => (playbook = p), collect)
+  if (inventory && inventory.hosts.size === 0)
+    warnings.push(new UserError(EMPTY_INVENTORY_WARNING, { file: inventory.sources[0] ?? sources[0], line: 1, col: 1 }))
   if (playbook && inventory) {
+    addImplicitLocalhost(
+      inventory,
+      playbook.plays.map((p) => p.hosts),
+    )
     const found = checkUndefinedVariables(playbook, inventory, extraVars)
     errors.push(...found.errors)
     const specs = checkRoleArguments(playbook, inventory, extraVars)

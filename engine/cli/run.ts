@@ -186,8 +186,9 @@ export async function validateCommand(
     )
     const tasks = p.playbook.plays.reduce((n, pl) => n + countTasks(pl.tasks) + pl.handlers.length, 0)
     printWarnings(p.warnings)
+    const hosts = [...p.inventory.hosts.values()].filter((h) => !h.implicit).length // not the implicit localhost
     process.stdout.write(
-      `${playbookPath}: valid (${p.playbook.plays.length} plays, ${tasks} tasks, ${p.inventory.hosts.size} ` +
+      `${playbookPath}: valid (${p.playbook.plays.length} plays, ${tasks} tasks, ${hosts} ` +
         `hosts in the inventory); nothing was contacted.\n`,
     )
     return EXIT.ok

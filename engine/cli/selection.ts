@@ -31,7 +31,19 @@ function collectTags(nodes: readonly TaskNode[], out: Set<string>): void {
   for (const n of nodes) {
     n.tags.forEach((t) => out.add(t))
     if (n.kind === 'block') for (const part of [n.block, n.rescue, n.always]) collectTags(part, out)
+    // tags of what a templated include was found to bring before the run
+    if (n.kind === 'block') for (const l of n.include?.dynamic?.loaded.values() ?? []) collectTags(l.nodes, out)
   }
+}
+
+/** Does the tree hold an include whose file or role is known only at run time? */
+function hasRunTimeInclude(nodes: readonly TaskNode[]): boolean {
+  return nodes.some(
+    (n) =>
+      n.kind === 'block' &&
+      ((n.include?.dynamic !== undefined && !n.include.dynamic.known) ||
+        [n.block, n.rescue, n.always].some(hasRunTimeInclude)),
+  )
 }
 
 /** Every tag written in the playbook (plays, roles, blocks, tasks). */
@@ -70,9 +82,11 @@ export function checkSelection(p: Prepared, f: SelectionFlags): { errors: UserEr
   }
   const known = playbookTags(p)
   const all = [...known, ...SPECIAL_TAGS]
+  // a file known only at run time may carry the tag: then it is not certain, so a warning
+  const tagFindings = p.playbook.plays.some((play) => hasRunTimeInclude(play.tasks)) ? warnings : errors
   for (const t of f.tags) {
     if (known.has(t) || SPECIAL_TAGS.includes(t)) continue
-    errors.push(
+    tagFindings.push(
       new UserError(
         `--tags "${t}" matches no tag in the playbook`,
         CLI,

@@ -59,7 +59,10 @@ export function meta(inv: Inventory): InventoryMeta {
     hostGroups.set(h.name, set)
   }
   const groupHosts = new Map<string, string[]>([...inv.groups.keys()].map((g) => [g, []]))
-  for (const [h, groups] of hostGroups) for (const g of groups) groupHosts.get(g)?.push(h)
+  for (const [h, groups] of hostGroups) {
+    if (inv.hosts.get(h)?.implicit) continue // the implicit localhost reads `all`'s vars but is in no group
+    for (const g of groups) groupHosts.get(g)?.push(h)
+  }
   for (const list of groupHosts.values()) list.sort((a, b) => order.get(a)! - order.get(b)!)
   m = { order, parents, depth, groupHosts, hostGroups }
   cache.set(inv, m)

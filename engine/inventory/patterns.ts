@@ -13,10 +13,12 @@
  */
 import type { Inventory } from '../ast.js'
 import { UserError } from '../errors.js'
+import { implicitHost } from './implicit.js'
 import { meta } from './meta.js'
 
-/** Split on `,` if there is one, else on `:` outside brackets. */
+/** Split on `,` if there is one, else on `:` outside brackets (`::1` stays whole). */
 function splitPattern(pattern: string): string[] {
+  if (pattern === '::1') return [pattern] // an address, not three parts
   if (pattern.includes(',')) return pattern.split(',')
   const parts: string[] = []
   let depth = 0
@@ -63,9 +65,11 @@ const SUBSCRIPT = /^(.+)\[(?:(-?\d+)|(\d+)[:-](\d+)?)\]$/
 /** Hosts one pattern term selects (no `&`/`!` prefix), in no particular order. */
 function term(inv: Inventory, t: string): string[] {
   const m = meta(inv)
-  if (t === 'all' || t === '*') return [...inv.hosts.keys()]
+  if (t === 'all' || t === '*') return explicitHosts(inv)
   if (inv.groups.has(t)) return m.groupHosts.get(t) ?? []
   if (inv.hosts.has(t)) return [t]
+  const local = implicitHost(inv, t)
+  if (local) return [local]
   const sub = SUBSCRIPT.exec(t)
   const base = sub && !t.startsWith('~') ? sortByOrder(inv, term(inv, sub[1])) : []
   if (sub && base.length) {
@@ -98,8 +102,13 @@ function term(inv: Inventory, t: string): string[] {
 function unionOf(inv: Inventory, test: (name: string) => boolean): string[] {
   const out = new Set<string>()
   for (const [g, hosts] of meta(inv).groupHosts) if (test(g)) hosts.forEach((h) => out.add(h))
-  for (const h of inv.hosts.keys()) if (test(h)) out.add(h)
+  for (const h of explicitHosts(inv)) if (test(h)) out.add(h)
   return [...out]
+}
+
+/** The inventory's hosts without the implicit localhost (which only its own name selects, as in Ansible). */
+function explicitHosts(inv: Inventory): string[] {
+  return [...inv.hosts.values()].filter((h) => !h.implicit).map((h) => h.name)
 }
 
 function sortByOrder(inv: Inventory, hosts: Iterable<string>): string[] {
@@ -124,7 +133,7 @@ export function selectHosts(inv: Inventory, pattern: string): { hosts: string[];
     if (hosts.length === 0 && !inv.groups.has(t)) unmatched.push(p) // an existing, empty group is not a mistake
     return hosts
   }
-  const selected = new Set<string>(plus.length || !parts.length ? [] : inv.hosts.keys())
+  const selected = new Set<string>(plus.length || !parts.length ? [] : explicitHosts(inv))
   for (const p of plus) resolve(p, p).forEach((h) => selected.add(h))
   for (const p of and) {
     const keep = new Set(resolve(p, p.slice(1).trim()))

@@ -98,6 +98,10 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
         )
       if (RUNTIME_DEFINERS.includes(t.module)) dynamic ??= `${t.module} may define it at run time`
     })
+    walkNodes(play.tasks, (n) => {
+      // what a templated include brings is known only at run time
+      if (n.kind === 'block' && n.include?.dynamic) dynamic ??= `${n.include.dynamic.name} may define it at run time`
+    })
   }
   const out: VariableFindings = { errors: [], warnings: [], mentioned: mentionedWords(pb, inv) }
   const seen = new Set<string>()

@@ -34,10 +34,20 @@ export interface LoadContext {
    * instance), and public defaults and vars.
    */
   playRoles?: { handlers: Task[]; instances: Set<string>; defaults: Vars; vars: Vars }
+  /** `-e` variables: nothing overrides them, so a name they give is known before the run. */
+  extraVars: Vars
+  /** What a static import's templated name may use: the play's vars and vars_files, then `-e` (as Ansible's). */
+  staticVars?: Vars
+  /** Findings that may be wrong (a dynamic include whose file is known only at run time): shown, never refused. */
+  warnings: UserError[]
 }
 
 /** Build a context; spellings come from the modules given (so tests can pass their own). */
-export function newLoadContext(modules: Map<string, ModuleDef>, playbookDir: string): LoadContext {
+export function newLoadContext(
+  modules: Map<string, ModuleDef>,
+  playbookDir: string,
+  extraVars: Vars = {},
+): LoadContext {
   const spellings = new Map<string, string>()
   for (const [name, def] of modules) {
     spellings.set(name, name)
@@ -45,7 +55,7 @@ export function newLoadContext(modules: Map<string, ModuleDef>, playbookDir: str
     spellings.set(`ansible.legacy.${name}`, name)
     for (const a of def.aliases ?? []) spellings.set(a, name)
   }
-  return { modules, spellings, errors: [], playbookDir, stack: [] }
+  return { modules, spellings, errors: [], playbookDir, stack: [], extraVars, warnings: [] }
 }
 
 /** Record a user error (loading goes on, to report all errors at once). */

@@ -34,7 +34,8 @@ import { mergePositioned, posOf } from '../source/positions.js'
 import { findRole, loadRole, type LoadedRole } from './roles.js'
 import { didYouMean } from '../source/suggest.js'
 import { checkTemplates, checkTemplatesIn } from './syntax.js'
-import { includeBlock } from './include.js'
+import { dynamicInclude, staticName } from './dynamic.js'
+import { includeBlock, type IncludeParts } from './include.js'
 import type { TaskScope } from './task.js'
 
 /** Load an `include_role`/`import_role` task (its key already renamed from any FQCN spelling). */
@@ -58,15 +59,56 @@ export async function loadRoleInclude(
   }
   const argsPos = posOf(args) ?? here
   checkKeys(ctx, args, ROLE_INCLUDE_ARGS, key, argsPos, (k) => didYouMean(k, ROLE_INCLUDE_ARGS))
-  const name = readString(ctx, args, 'name', argsPos)
+  let name = readString(ctx, args, 'name', argsPos)
   if (!name) {
     report(ctx, `"${key}" needs the role's "name"`, here)
     return []
   }
-  if (name.includes('{{')) {
-    report(ctx, `"${key}" role names cannot be templated ("${name}"): tsplay loads roles before running`, here)
-    return []
+  if (name.includes('{{') && key === 'include_role')
+    return [await dynamicInclude(ctx, raw, pos, here, scope, { kind: 'role', name, apply: applyOf(ctx, args, here) })]
+  if (name.includes('{{')) name = staticName(ctx, key, name, at(args, 'name', argsPos))
+  if (!name) return []
+  const found = await namedRole(ctx, raw, name, here)
+  if (!found) return []
+  const { role, isPublic, params } = found
+  if (key === 'import_role') {
+    const common = readCommon(ctx, raw, pos)
+    checkTemplatesIn(ctx, raw, pos, ['when', 'import_role'])
+    const nodes = [...role.deps.tasks, ...role.tasks]
+    return inherit(
+      nodes,
+      passedOn({ ...common, vars: params }, conditionPositions(raw, 'when', common.when.length, pos)),
+    )
   }
+  return [
+    includeBlock(ctx, raw, pos, here, scope, {
+      args: { name: role.name, role: true },
+      nodes: [roleBlock(pos, role, isPublic, params)],
+      templated: ['when', 'include_role'],
+      apply: applyOf(ctx, args, here),
+    }),
+  ]
+}
+
+/** `include_role`'s `apply:` map and where it is written. */
+function applyOf(ctx: LoadContext, args: Record<string, unknown>, here: SourcePos): IncludeParts['apply'] {
+  const apply = readMap(ctx, args, 'apply', posOf(args) ?? here)
+  return apply && { map: apply, pos: at(args, 'apply', here) }
+}
+
+/**
+ * Find and load the role `name` of an `include_role`/`import_role` map (`raw`): its entry files, parameters and
+ * handlers (which join the play's). Undefined after reporting why it cannot.
+ */
+export async function namedRole(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  name: string,
+  here: SourcePos,
+): Promise<{ role: LoadedRole; isPublic: boolean; params: Record<string, unknown> } | undefined> {
+  const key = 'import_role' in raw ? 'import_role' : 'include_role'
+  const args = raw[key] as Record<string, unknown>
+  const argsPos = posOf(args) ?? here
   const entry = {
     tasks: readString(ctx, args, 'tasks_from', argsPos),
     vars: readString(ctx, args, 'vars_from', argsPos),
@@ -74,24 +116,15 @@ export async function loadRoleInclude(
     handlers: readString(ctx, args, 'handlers_from', argsPos),
   }
   const dir = findRole(ctx, name, at(args, 'name', argsPos))
-  if (!dir) return []
+  if (!dir) return undefined
+  const pos = posOf(raw) ?? here
   const params = readMap(ctx, raw, 'vars', pos) ?? {}
   if (Object.keys(params).length) checkTemplates(ctx, raw, 'vars', pos, '"vars"')
   const role = await loadRole(ctx, dir, name, entry, params, here, [])
-  if (!role) return []
+  if (!role) return undefined
   const isPublic = key === 'import_role' || readBool(ctx, args, 'public', argsPos) === true
   addHandlers(ctx, role, isPublic)
-  const depTasks = role.deps.tasks
-  if (key === 'import_role') {
-    const common = readCommon(ctx, raw, pos)
-    checkTemplatesIn(ctx, raw, pos, ['when', 'import_role'])
-    const nodes = [...depTasks, ...role.tasks]
-    return inherit(
-      nodes,
-      passedOn({ ...common, vars: params }, conditionPositions(raw, 'when', common.when.length, pos)),
-    )
-  }
-  return [dynamicRole(ctx, raw, args, pos, here, role, scope, isPublic, params)]
+  return { role, isPublic, params }
 }
 
 /** The role's handlers (and its dependencies') join the play once per role instance. */
@@ -115,20 +148,10 @@ function addHandlers(ctx: LoadContext, role: LoadedRole, isPublic: boolean): voi
   pr.handlers.push(...role.handlers)
 }
 
-/** `include_role`: a block whose include task runs first (its when/tags/loop its own), then the role's tasks. */
-function dynamicRole(
-  ctx: LoadContext,
-  raw: Record<string, unknown>,
-  args: Record<string, unknown>,
-  pos: SourcePos,
-  here: SourcePos,
-  role: LoadedRole,
-  scope: TaskScope,
-  isPublic: boolean,
-  params: Record<string, unknown>,
-): Block {
+/** What `include_role` runs after its include task: the role's tasks, with its private defaults and vars. */
+export function roleBlock(pos: SourcePos, role: LoadedRole, isPublic: boolean, params: Record<string, unknown>): Block {
   // the role's own vars sit below the include's vars (Ansible's role params); defaults lowest of all
-  const inner: Block = {
+  return {
     pos,
     when: [],
     tags: [],
@@ -139,11 +162,4 @@ function dynamicRole(
     rescue: [],
     always: [],
   }
-  const apply = readMap(ctx, args, 'apply', posOf(args) ?? here)
-  return includeBlock(ctx, raw, pos, here, scope, {
-    args: { name: role.name, role: true },
-    nodes: [inner],
-    templated: ['when', 'include_role'],
-    apply: apply && { map: apply, pos: at(args, 'apply', here) },
-  })
 }

@@ -34,6 +34,9 @@ function nodeWords(n: TaskNode, out: Set<string>): void {
   templated(n.environment, out)
   if (n.kind === 'block') {
     for (const part of [n.block, n.rescue, n.always]) part.forEach((c) => nodeWords(c, out))
+    // the include itself (its name, when, loop) and what a templated one was found to bring
+    if (n.include) nodeWords(n.include, out)
+    for (const l of n.include?.dynamic?.loaded.values() ?? []) l.nodes.forEach((c) => nodeWords(c, out))
     return
   }
   templated(n.args, out)

@@ -48,13 +48,18 @@ import { readYamlFile } from '../source/yaml.js'
 export interface LoadPlaybookOptions {
   /** Modules by canonical name (from `loadAllModules()`). */
   modules: Map<string, ModuleDef>
+  /** `-e` variables (a static import's templated name may use them). */
+  extraVars?: Vars
+  /** Receives findings that may be wrong (a dynamic include's file known only at run time): never refused. */
+  warnings?: UserError[]
 }
 
 /** Load and validate a playbook. Throws `UserErrors` with every error found. */
 export async function loadPlaybook(file: string, opts: LoadPlaybookOptions): Promise<Playbook> {
   const abs = resolve(file)
-  const ctx = newLoadContext(opts.modules, dirname(abs))
+  const ctx = newLoadContext(opts.modules, dirname(abs), opts.extraVars)
   const plays = await loadPlayFile(ctx, abs, undefined)
+  opts.warnings?.push(...ctx.warnings)
   if (ctx.errors.length) throw new UserErrors(sortErrors(ctx.errors))
   return { file: abs, dir: dirname(abs), plays }
 }
@@ -175,6 +180,7 @@ async function loadPlay(
   const dir = dirname(file)
   const varsFiles = await loadVarsFiles(ctx, raw, pos, dir)
   ctx.playDir = dir
+  ctx.staticVars = { ...common.vars, ...varsFiles, ...ctx.extraVars }
   ctx.rolesSeen = new Map()
   const extra = (ctx.playRoles = { handlers: [] as Task[], instances: new Set<string>(), defaults: {}, vars: {} })
   const roles = await loadRoles(ctx, raw, pos)
@@ -188,6 +194,7 @@ async function loadPlay(
     ...((await loadTaskList(ctx, raw, 'handlers', { ...scope, handlers: true }, pos)) as Task[]),
   ]
   ctx.playRoles = undefined
+  ctx.staticVars = undefined
   checkNotify(ctx, [...tasks, ...handlers], handlers)
   checkSourceFiles(ctx, [...tasks, ...handlers])
   const play: Play = {

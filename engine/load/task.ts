@@ -35,6 +35,7 @@ import { didYouMean } from '../source/suggest.js'
 import { loadRoleInclude } from './includerole.js'
 import { buildTask } from './taskfields.js'
 import { includeBlock } from './include.js'
+import { dynamicInclude, staticName } from './dynamic.js'
 import { keyPos, renameKey, valuePos } from '../source/positions.js'
 import { readYamlFile } from '../source/yaml.js'
 
@@ -96,8 +97,12 @@ async function loadTaskEntry(
     const m = KEYWORD_MODULES.exec(k)
     if (m && !(m[1] in raw)) renameKey(raw, k, m[1])
   }
-  // legacy spelling: static, as Ansible 2.14 runs it
-  if ('include' in raw && !('import_tasks' in raw)) renameKey(raw, 'include', 'import_tasks')
+  // legacy spelling: static unless its name is a template or it loops, as Ansible 2.14 decides
+  if ('include' in raw && !('import_tasks' in raw) && !('include_tasks' in raw)) {
+    const v = raw.include
+    const dynamic = (typeof v === 'string' && v.includes('{{')) || Object.keys(raw).some((k) => /^(loop|with_)/.test(k))
+    renameKey(raw, 'include', dynamic ? 'include_tasks' : 'import_tasks')
+  }
   if ('import_tasks' in raw || 'include_tasks' in raw) return loadInclude(ctx, raw, scope, pos)
   if ('import_role' in raw || 'include_role' in raw) return loadRoleInclude(ctx, raw, scope, pos)
   if ('block' in raw) {
@@ -203,20 +208,21 @@ async function loadInclude(
     report(ctx, `"${key}" must name a task file, found ${describeValue(v)}`, here)
     return []
   }
-  if (name.includes('{{')) {
-    report(ctx, `"${key}" file names cannot be templated: tsplay expands includes before running`, here)
-    return []
-  }
-  const path = resolve(scope.dir, name)
+  // include_tasks: a block whose include task runs first (as Ansible's dynamic includes); vars and apply reach
+  // the included tasks
+  const apply =
+    isMap(v) && isMap(v.apply) ? v.apply : key === 'include_tasks' ? readMap(ctx, raw, 'apply', pos) : undefined
+  const applied = apply && { map: apply, pos: at(raw, 'apply', pos) }
+  if (name.includes('{{') && key === 'include_tasks')
+    return [await dynamicInclude(ctx, raw, pos, here, scope, { kind: 'tasks', name, apply: applied })]
+  const file = name.includes('{{') ? staticName(ctx, key, name, here) : name
+  if (!file) return []
+  const path = resolve(scope.dir, file)
   const nodes = await loadTaskFile(ctx, path, key, here, scope)
   if (!nodes) return []
   if (key === 'include_tasks') {
-    // include_tasks: a block whose include task runs first (as Ansible's dynamic includes); vars and apply reach
-    // the included tasks
-    const apply = isMap(v) && isMap(v.apply) ? v.apply : readMap(ctx, raw, 'apply', pos)
     const templated = ['when', 'apply', 'include_tasks', 'import_tasks', 'include', 'file']
-    const parts = { args: { file: name }, nodes, templated, apply: apply && { map: apply, pos: at(raw, 'apply', pos) } }
-    return [includeBlock(ctx, raw, pos, here, scope, parts)]
+    return [includeBlock(ctx, raw, pos, here, scope, { args: { file }, nodes, templated, apply: applied })]
   }
   const when = readConditions(ctx, raw, 'when', pos) ?? []
   checkConditions(ctx, raw, 'when', when, pos)
@@ -227,7 +233,7 @@ async function loadInclude(
 }
 
 /** The tasks of an included/imported file (undefined after reporting a cycle, a missing file or a YAML error). */
-async function loadTaskFile(
+export async function loadTaskFile(
   ctx: LoadContext,
   path: string,
   key: string,

@@ -16,14 +16,12 @@
 import type { Task } from '../ast.js'
 import type { Connector } from '../connector.js'
 import { UserError } from '../errors.js'
+import { LOCALHOST_NAMES } from '../inventory/implicit.js'
 import { hostVars as inventoryHostVars } from '../inventory/vars.js'
 import { renderValue } from '../template.js'
 import type { Vars } from '../types.js'
 import { NO_INHERITED, type Inherited, type RunContext } from './context.js'
 import { resolveVars } from './vars.js'
-
-/** Names that mean the controller when the inventory does not list them (Ansible's implicit localhost). */
-export const LOCALHOST_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1']
 
 /** A task's target: the host whose connection runs its commands. */
 export interface Target {

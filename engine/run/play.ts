@@ -206,7 +206,9 @@ async function runLinear(rc: RunContext, playName: string, plan: Plan, batch: st
     const pending = [...walkers].filter(([, w]) => w.step)
     if (pending.length === 0) break
     const minSeq = Math.min(...pending.map(([, w]) => w.step!.seq))
-    const group = pending.filter(([, w]) => w.step!.seq === minSeq)
+    // hosts that included different files may share an order number: each task runs with its own hosts
+    const first = pending.find(([, w]) => w.step!.seq === minSeq)![1].step!.task
+    const group = pending.filter(([, w]) => w.step!.seq === minSeq && w.step!.task === first)
     const inhOf = (h: string) => walkers.get(h)!.step!.inh // per host: loop items of includes, rescue variables
     const { results, effect } = await step(
       rc,

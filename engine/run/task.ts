@@ -3,14 +3,15 @@
  * `ignore_errors`. Returns a TaskResult (a tagged union by status). Connection faults become `unreachable`.
  */
 import type { Task } from '../ast.js'
-import { HostError, UserError } from '../errors.js'
+import { HostError, UserError, UserErrors } from '../errors.js'
 import { evalCondition } from '../expr.js'
 import { factsToVars } from '../facts.js'
-import { markUnsafe, renderValue } from '../template.js'
+import { markUnsafe, renderString, renderValue } from '../template.js'
 import type { FileDiff, TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { executeModule, type Outcome } from './execute.js'
 import { taskVars } from './hostvars.js'
+import { loadDynamic } from './includes.js'
 import { itemVars, loopItems } from './loop.js'
 
 /** The module name of the include pseudo-task (`include_tasks`, `include_role`, legacy `include`). */
@@ -59,7 +60,7 @@ async function runTaskOnce(
     const vars = taskVars(rc, host, inh, task)
     const conditions = [...inh.when, ...task.when]
     if (task.loop === undefined) {
-      if (task.module === INCLUDE) return include(rc, task, inh, host, [undefined], conditions)
+      if (task.module === INCLUDE) return await include(rc, task, inh, host, [undefined], conditions)
       if (!conditions.every((c) => evalCondition(c, vars))) {
         const r = skipped(host, 'Conditional result was False')
         register(rc, task, host, r.data)
@@ -73,7 +74,7 @@ async function runTaskOnce(
       renderValue(task.loop, vars, { pos: task.pos, what: task.loopWith ? `with_${task.loopWith}` : 'loop' }),
       task.searchPaths,
     )
-    if (task.module === INCLUDE) return include(rc, task, inh, host, items, conditions)
+    if (task.module === INCLUDE) return await include(rc, task, inh, host, items, conditions)
     const pause = Number(renderValue(task.loopPause ?? 0, vars)) * 1000
     const results: Record<string, unknown>[] = []
     let changed = false
@@ -176,25 +177,41 @@ function perItem(task: Task, items: unknown[], i: number): Record<string, unknow
 
 /**
  * `include_tasks` itself: its `when` is checked (per item when looped); the items it includes are returned in
- * `data.items` for the walk (walk.ts), and counted one ok each, as Ansible counts "included: … for host".
+ * `data.items` for the walk (walk.ts), and counted one ok each, as Ansible counts "included: … for host". A
+ * templated name (`task.dynamic`) is rendered per item and what it names loaded now (`data.files`, one per item):
+ * a file or role that cannot be loaded fails the include on this host.
  */
-function include(
+async function include(
   rc: RunContext,
   task: Task,
   inh: Inherited,
   host: string,
   items: unknown[],
   conditions: string[],
-): TaskResult {
+): Promise<TaskResult> {
   const kept: unknown[] = []
+  const files: string[] = []
+  const d = task.dynamic
   for (let i = 0; i < items.length; i++) {
     const iv = taskVars(rc, host, inh, task, task.loop === undefined ? undefined : perItem(task, items, i))
-    if (conditions.every((c) => evalCondition(c, iv))) kept.push(task.loop === undefined ? undefined : items[i])
+    if (!conditions.every((c) => evalCondition(c, iv))) continue
+    kept.push(task.loop === undefined ? undefined : items[i])
+    if (d)
+      files.push(renderString(d.name, iv, { pos: task.argsPos, what: d.kind === 'tasks' ? 'file' : 'name' }).trim())
   }
   if (kept.length === 0) return skipped(host, items.length ? 'Conditional result was False' : 'No items in the list')
+  if (d) {
+    try {
+      for (const f of new Set(files)) await loadDynamic(rc, d, f, task.argsPos)
+    } catch (e) {
+      if (!(e instanceof UserErrors)) throw e
+      return failedResult(rc, task, host, e.errors.map((x) => x.format()).join('\n'), false)
+    }
+  }
   // Ansible counts "included: FILE" once per item; an include_role is not counted
   const included = task.args.role === true ? 0 : kept.length
-  const data = { changed: false, include: task.args.file ?? task.args.name, items: kept, included }
+  const shown = d && new Set(files).size === 1 ? files[0] : (task.args.file ?? task.args.name)
+  const data = { changed: false, include: shown, items: kept, included, ...(d ? { files } : {}) }
   return { status: 'ok', host, data }
 }
 

@@ -48,6 +48,25 @@ export function numberTasks(nodes: readonly TaskNode[], seq = new Map<Task, numb
   return seq
 }
 
+/** How much document order the tasks a dynamic include loaded at run time share (1 for a statically numbered one). */
+const spans = new WeakMap<Task, number>()
+
+/**
+ * Number tasks a dynamic include loaded at run time: between the include and the task after it (fractions of the
+ * include's span), so hosts that included the same file run its tasks together and before what follows.
+ */
+export function numberIncluded(nodes: readonly TaskNode[], seq: Map<Task, number>, inc: Task): void {
+  const order = numberTasks(nodes)
+  if ([...order.keys()].every((t) => seq.has(t))) return
+  const step = (spans.get(inc) ?? 1) / (order.size + 1)
+  const base = seq.get(inc)!
+  for (const [t, k] of order) {
+    if (seq.has(t)) continue
+    seq.set(t, base + (k + 1) * step)
+    spans.set(t, step)
+  }
+}
+
 function inherit(parent: Inherited, b: Block): Inherited {
   return {
     when: [...parent.when, ...b.when],
@@ -120,7 +139,10 @@ export function* walk(
       }
       if (r.status !== 'ok') continue
       const items = Array.isArray(r.data.items) ? r.data.items : [undefined]
-      for (const item of items) {
+      const files = inc.dynamic && Array.isArray(r.data.files) ? r.data.files : undefined
+      for (const [i, item] of items.entries()) {
+        const nodes = files ? (inc.dynamic!.loaded.get(String(files[i]))?.nodes ?? []) : node.block
+        if (files) numberIncluded(nodes, seq, inc)
         const bi = {
           ...outer,
           vars: {
@@ -129,7 +151,7 @@ export function* walk(
             ...(inc.loop !== undefined ? { [inc.loopVar]: item, ansible_loop_var: inc.loopVar } : {}),
           },
         }
-        const end = yield* walk(node.block, bi, seq, filter, hooks)
+        const end = yield* walk(nodes, bi, seq, filter, hooks)
         if (end) return end
       }
       continue

@@ -108,3 +108,45 @@ export function putFile(dest: string, content: string | Uint8Array, opts: PutFil
     describe: `write ${dest} (validated by ${argv[0]})`,
   })
 }
+
+const COPY_SCRIPT = [
+  'set -e',
+  'src=$1; dest=$2; mode=$3; owner=$4; group=$5; backup=$6; tmp=$7; shift 7',
+  'case $dest in */*) dir=${dest%/*}; dir=${dir:-/} ;; *) dir=. ;; esac',
+  'if [ -z "$tmp" ]; then tmp=$(mktemp "$dir/.tsplay-tmp.XXXXXXXX"); fi',
+  'trap \'rm -f -- "$tmp"\' EXIT HUP INT TERM',
+  'cp -- "$src" "$tmp"',
+  // the source's times (Ansible's copystat); the mode and owner of the file replaced, as Ansible's atomic move
+  'touch -r "$src" -- "$tmp"',
+  'if [ -n "$mode" ]; then chmod -- "$mode" "$tmp"; elif [ -e "$dest" ]; then chmod --reference="$dest" -- ' +
+    '"$tmp"; else chmod 0644 -- "$tmp"; fi',
+  'if [ -n "$owner" ] || [ -n "$group" ]; then chown -- "$owner${group:+:$group}" "$tmp";',
+  'elif [ -e "$dest" ]; then chown --reference="$dest" -- "$tmp" 2>/dev/null || chgrp --reference="$dest" ' +
+    '-- "$tmp" 2>/dev/null || :; fi',
+  'if [ $# -gt 0 ] && ! out=$("$@" 2>&1); then printf "failed to validate: %s\\n" "$out" >&2; exit 3; fi',
+  'if [ -n "$backup" ] && [ -e "$dest" ]; then cp -p -- "$dest" "$dest.$(date +%Y%m%d%H%M%S)~"; fi',
+  'mv -f -- "$tmp" "$dest"',
+  'trap - EXIT HUP INT TERM',
+].join('\n')
+
+/**
+ * Atomic copy of the host file `src` to `dest` (`copy: remote_src`): through a temp file beside `dest`, with the
+ * source's times and, as any write, the replaced file's mode and owner (0644 for a new one) unless `mode`/`owner`
+ * are given, and `validate` run on the temp file first.
+ */
+export function copyFile(src: string, dest: string, opts: PutFileOptions): Command {
+  let validate: string[] = []
+  const tmp = opts.validate ? join(dirname(dest), `.tsplay-validate.${opts.nonce}`) : ''
+  if (opts.validate) {
+    if (!opts.validate.includes('%s')) throw new ModuleFailure(`validate must contain %s: ${opts.validate}`)
+    try {
+      validate = splitArgs(opts.validate).map((w) => w.split('%s').join(tmp))
+    } catch (e) {
+      if (e instanceof SplitError)
+        throw new ModuleFailure(`validate: ${e.message} at character ${e.offset + 1} of: ${opts.validate}`)
+      throw e
+    }
+  }
+  const args = [src, dest, opts.mode ?? '', opts.owner ?? '', opts.group ?? '', opts.backup ? '1' : '', tmp]
+  return sh(COPY_SCRIPT, [...args, ...validate], { describe: `copy ${src} to ${dest}` })
+}

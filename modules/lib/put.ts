@@ -15,7 +15,7 @@ import { sh } from '../../engine/commands.js'
 import type { HostIO, ModuleContext, Plan } from '../../engine/module.js'
 import type { Command, FileDiff } from '../../engine/types.js'
 import { planAttrs, wantedMode } from './attrs.js'
-import { isText, putFile, readCommand, textOf } from './files.js'
+import { copyFile, isText, putFile, readCommand, textOf } from './files.js'
 import { effective, isType, parsePathProbe, pathProbe, type PathInfo } from './probe.js'
 
 /** What `planPut` decides from. */
@@ -34,6 +34,8 @@ export interface PutState {
   /** Mode bits of the controller source, for `mode: preserve`. */
   srcMode?: number
   nonce: string
+  /** `remote_src`: the file on the host the content comes from (`content` is then empty; `sha1` is the source's). */
+  remoteSrc?: { path: string; size: number }
 }
 
 /** Arguments `planPut` uses. */
@@ -44,6 +46,11 @@ export interface PutArgs {
   group?: string
   backup?: boolean
   validate?: string
+  /**
+   * A symlink at `dest`: true writes to its target (Ansible's `follow: true`); false replaces the link with a file
+   * (Ansible's default); undefined keeps a link whose target already has the content (what `template` does).
+   */
+  follow?: boolean
 }
 
 /** What `gatherPut` needs. */
@@ -53,6 +60,10 @@ export interface PutRequest {
   /** basename of `src`, when there is one: a folder `dest` then means `dest/basename`. */
   basename?: string
   srcMode?: number
+  /** A symlink at `dest` stands for its target: the target is compared and written. */
+  follow?: boolean
+  /** `remote_src`: the source file on the host and its SHA-1 (`content` is ignored). */
+  remoteSrc?: { path: string; size: number; sha1: string }
 }
 
 /** Probe the destination (and `dest/basename` when `dest` may be a folder) in one round trip. */
@@ -80,6 +91,8 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
     dest = second
   }
   const { info, before } = found
+  // follow: a link at dest stands for the file it points to
+  if (req.follow && info.exists && isType(info.self, 'link') && info.realpath) dest = info.realpath
   return {
     dest,
     info,
@@ -87,9 +100,10 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
     makeParent,
     before,
     content: req.content,
-    sha1: createHash('sha1').update(req.content).digest('hex'),
+    sha1: req.remoteSrc?.sha1 ?? createHash('sha1').update(req.content).digest('hex'),
     srcMode: req.srcMode,
     nonce: randomBytes(6).toString('hex'),
+    ...(req.remoteSrc ? { remoteSrc: { path: req.remoteSrc.path, size: req.remoteSrc.size } } : {}),
   }
 }
 
@@ -99,7 +113,7 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
  */
 export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
   const node = effective(f.info)
-  const data: Record<string, unknown> = { dest: f.dest, checksum: f.sha1, size: f.content.length }
+  const data: Record<string, unknown> = { dest: f.dest, checksum: f.sha1, size: f.remoteSrc?.size ?? f.content.length }
   if (a.owner) data.owner = a.owner
   if (a.group) data.group = a.group
   if (f.info.exists && !isType(node, 'file')) {
@@ -112,7 +126,9 @@ export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
   if (f.info.exists && a.force === false) return { commands: [], data, msg: 'file already exists' }
   const modeSpec =
     a.mode === 'preserve' ? (f.srcMode !== undefined ? (f.srcMode & 0o7777).toString(8) : undefined) : a.mode
-  const same = f.info.exists && f.info.checksum === f.sha1
+  // Ansible's copy replaces a symlink at dest with a file unless told to follow it
+  const replaceLink = a.follow === false && f.info.exists && isType(f.info.self, 'link')
+  const same = f.info.exists && f.info.checksum === f.sha1 && !replaceLink
   if (same) {
     const attrs = planAttrs(f.dest, node, { mode: modeSpec, owner: a.owner, group: a.group }, { isDir: false })
     return { commands: attrs.commands, changes: attrs.changes, data }
@@ -125,21 +141,16 @@ export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
   const commands: Command[] = []
   if (!f.parentExists && !assumeParent)
     commands.push({ argv: ['mkdir', '-p', '--', dirname(f.dest)], describe: `create ${dirname(f.dest)}/` })
-  commands.push(
-    putFile(f.dest, f.content, {
-      mode,
-      owner: a.owner,
-      group: a.group,
-      backup: a.backup,
-      validate: a.validate,
-      nonce: f.nonce,
-    }),
-  )
-  const changes = [f.info.exists ? `update ${f.dest}` : `create ${f.dest}`]
+  const put = { mode, owner: a.owner, group: a.group, backup: a.backup, validate: a.validate, nonce: f.nonce }
+  commands.push(f.remoteSrc ? copyFile(f.remoteSrc.path, f.dest, put) : putFile(f.dest, f.content, put))
+  const changes = [
+    replaceLink ? `replace the symlink ${f.dest} with a file` : f.info.exists ? `update ${f.dest}` : `create ${f.dest}`,
+  ]
   if (assumeParent)
     changes.push(`${dirname(f.dest)} does not exist yet (check mode: assuming an earlier task creates it)`)
   if (f.info.exists)
     changes.push(...planAttrs(f.dest, node, { mode, owner: a.owner, group: a.group }, { isDir: false }).changes)
+  if (f.remoteSrc) return { commands, changes, data }
   const after = f.content.toString('utf8')
   const diff: FileDiff[] = []
   const beforeText = f.info.exists ? f.before : ''

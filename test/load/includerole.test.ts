@@ -76,20 +76,20 @@ describe('include_role and import_role', () => {
     expect(again.plays[0].tasks.map((t) => (t as Task).args.msg)).toEqual(['main', 'main'])
   })
 
-  it('reports a missing role, a missing entry file, an unknown argument and a templated name', async () => {
+  it('reports a missing role, a missing entry file, an unknown argument and an unresolvable import name', async () => {
     const errs = await loadErrors({
       ...ROLE,
       'playbook.yml':
         '- hosts: all\n  tasks:\n    - import_role: { name: wbe }\n' +
         '    - include_role: { name: web, tasks_from: nope }\n' +
         '    - include_role: { name: web, task_from: other }\n' +
-        '    - include_role: { name: "{{ r }}" }\n',
+        '    - import_role: { name: "{{ r }}" }\n',
     })
     expect(errs).toEqual([
       expect.stringMatching(/^playbook.yml:3:28 role "wbe" not found .*did you mean "web"/),
       expect.stringMatching(/^playbook.yml:4:21 role "web" has no tasks file "nope"/),
       expect.stringMatching(/^playbook.yml:5:34 unknown include_role keyword "task_from".*tasks_from/),
-      expect.stringMatching(/^playbook.yml:6:21 "include_role" role names cannot be templated/),
+      expect.stringMatching(/^playbook.yml:6:28 "import_role" name "\{\{ r \}\}" cannot be resolved .*undefined/),
     ])
   })
 })

@@ -71,6 +71,7 @@ const CASES: Record<string, Record<string, unknown>[]> = {
   copy: [
     { content: 'x', dest: '/etc/motd' },
     { src: 'fixture.txt', dest: '/etc/' },
+    { src: '/opt/app/', dest: '/srv/app', remote_src: true },
   ],
   template: [{ src: 'fixture.txt', dest: '/etc/motd' }],
   file: [

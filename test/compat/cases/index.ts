@@ -5,6 +5,7 @@ import { CORE } from './core.js'
 import { FILES } from './files.js'
 import { FLOW } from './flow.js'
 import { GATHER } from './gather.js'
+import { LANG } from './lang.js'
 import { REUSE } from './reuse.js'
 import { MODS } from './mods.js'
 import { ROLES } from './roles.js'
@@ -24,4 +25,5 @@ export const CASES: CompatCase[] = [
   ...MODS,
   ...SYSTEM,
   ...WEB,
+  ...LANG,
 ]

@@ -1,0 +1,194 @@
+/**
+ * Templated include names. A static import (`import_tasks`, `import_role`) renders its name at load time from
+ * the play's vars and vars_files and `-e` (as Ansible's: no inventory or host variables); a name that cannot be
+ * rendered then is an error at its line. A dynamic include (`include_tasks`, `include_role`) keeps its template:
+ * the runner renders it per host and loop item and loads the file or role then (`loadAtRunTime`). Before the run,
+ * what can be known is checked: each name a loop of literals (or a template needing only `-e`) gives must exist
+ * and load cleanly; a name that play vars give (a `set_fact` may still change them) is checked as a warning; any
+ * other name is a warning that it is checked only at run time.
+ *
+ * @example
+ * ```yaml
+ * - include_tasks: "{{ item }}.yml"     # setup.yml and users.yml are loaded and checked before the run
+ *   loop: [setup, users]
+ * - include_role: { name: "{{ web_role }}" }   # rendered per host at run time
+ * - import_tasks: "{{ flavour }}.yml"   # rendered at load time from vars, vars_files or -e
+ * ```
+ */
+import { existsSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
+import type { Block, DynamicInclude, Task, TaskNode } from '../ast.js'
+import { UserError, UserErrors } from '../errors.js'
+import type { ModuleDef } from '../module.js'
+import { renderString } from '../template.js'
+import type { SourcePos, Vars } from '../types.js'
+import { inherit, passedOn, readCommon } from './common.js'
+import { newLoadContext, report, type LoadContext } from './context.js'
+import { includeBlock, type IncludeParts } from './include.js'
+import { namedRole, roleBlock } from './includerole.js'
+import { isMap } from './keywords.js'
+import { loadTaskFile, type TaskScope } from './task.js'
+
+/** Render a static import's templated name with what is known at load time; reports why not and gives undefined. */
+export function staticName(ctx: LoadContext, key: string, name: string, here: SourcePos): string | undefined {
+  try {
+    return renderString(name, ctx.staticVars ?? ctx.extraVars, { pos: here }).trim()
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e
+    report(
+      ctx,
+      `"${key}" name "${name}" cannot be resolved when the playbook is loaded: ${e.message}`,
+      here,
+      `(a static import's name may use only play vars, vars_files and -e variables; ` +
+        `use ${key.replace('import', 'include')} to choose it per host at run time)`,
+    )
+    return undefined
+  }
+}
+
+/** What `dynamicInclude` needs besides the include's map. */
+export interface DynamicParts {
+  kind: DynamicInclude['kind']
+  name: string
+  apply?: IncludeParts['apply']
+}
+
+/** A dynamic include with a templated name: its block is filled per host at run time; known names load now. */
+export async function dynamicInclude(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  pos: SourcePos,
+  here: SourcePos,
+  scope: TaskScope,
+  parts: DynamicParts,
+): Promise<Block> {
+  const key = parts.kind === 'tasks' ? 'include_tasks' : 'include_role'
+  const templated =
+    parts.kind === 'tasks' ? ['when', 'apply', 'include_tasks', 'include', 'file'] : ['when', 'include_role']
+  const args = parts.kind === 'tasks' ? { file: parts.name } : { name: parts.name, role: true }
+  const block = includeBlock(ctx, raw, pos, here, scope, { args, nodes: [], templated })
+  const d: DynamicInclude = {
+    kind: parts.kind,
+    name: parts.name,
+    raw,
+    file: scope.file,
+    dir: scope.dir,
+    playDir: ctx.playDir ?? ctx.playbookDir,
+    role: scope.role,
+    searchPaths: scope.searchPaths,
+    known: false,
+    loaded: new Map(),
+  }
+  block.include!.dynamic = d
+  const known = candidates(ctx, block.include!, parts.name)
+  if (!known) {
+    ctx.warnings.push(
+      new UserError(
+        `${key} "${parts.name}": the name depends on variables known only at run time; ` +
+          `what it includes is loaded and checked per host when it runs`,
+        here,
+      ),
+    )
+    return block
+  }
+  d.known = known.every((c) => c.certain)
+  for (const c of known) {
+    if (d.loaded.has(c.name)) continue
+    if (!c.certain && parts.kind === 'tasks' && !existsSync(resolve(d.dir, c.name))) {
+      const file = relative(ctx.playbookDir, resolve(d.dir, c.name))
+      ctx.warnings.push(new UserError(`${key}: file not found: ${file} (unless a variable changes before)`, here))
+      continue
+    }
+    const got = await loadIncluded(ctx, d, c.name, here, parts.apply)
+    if (got) d.loaded.set(c.name, got)
+  }
+  return block
+}
+
+/**
+ * The names a templated include can take that are known before the run: one per literal loop item (or one
+ * without a loop). `certain`: only the loop item and `-e` were needed (nothing can change them) and no `when` of
+ * the include's own may skip it.
+ */
+function candidates(ctx: LoadContext, inc: Task, name: string): { name: string; certain: boolean }[] | undefined {
+  let items: unknown[] = [undefined]
+  if (inc.loop !== undefined) {
+    if (!Array.isArray(inc.loop) || (inc.loopWith && !['items', 'list'].includes(inc.loopWith))) return undefined
+    items = inc.loopWith === 'items' ? inc.loop.flat() : inc.loop
+    if (items.some((i) => JSON.stringify(i ?? null).includes('{{'))) return undefined
+  }
+  const out: { name: string; certain: boolean }[] = []
+  for (const item of items) {
+    const own: Vars = inc.loop === undefined ? {} : { [inc.loopVar]: item }
+    // under its own `when`, a name may never be used: a missing file is then only a warning
+    const certain = inc.when.length ? undefined : tryRender(name, { ...own, ...ctx.extraVars })
+    const likely = certain ?? tryRender(name, { ...ctx.staticVars, ...inc.vars, ...own, ...ctx.extraVars })
+    if (likely === undefined) return undefined
+    out.push({ name: likely, certain: certain !== undefined })
+  }
+  return out
+}
+
+function tryRender(name: string, vars: Vars): string | undefined {
+  try {
+    return renderString(name, vars).trim()
+  } catch (e) {
+    if (e instanceof UserError) return undefined
+    throw e
+  }
+}
+
+/** What one name of a dynamic include brings. */
+type Loaded = { nodes: TaskNode[]; handlers: Task[] }
+
+/** Load what a dynamic include's rendered `name` brings: the task file or the role (and the role's handlers). */
+async function loadIncluded(
+  ctx: LoadContext,
+  d: DynamicInclude,
+  name: string,
+  here: SourcePos,
+  apply: IncludeParts['apply'],
+): Promise<Loaded | undefined> {
+  const scope: TaskScope = { file: d.file, dir: d.dir, role: d.role, searchPaths: d.searchPaths, handlers: false }
+  let nodes: TaskNode[] | undefined
+  let handlers: Task[] = []
+  if (d.kind === 'tasks') {
+    nodes = await loadTaskFile(ctx, resolve(d.dir, name), 'include_tasks', here, scope)
+  } else {
+    const before = ctx.playRoles?.handlers.length ?? 0
+    const found = await namedRole(ctx, d.raw, name, here)
+    if (found) nodes = [roleBlock(here, found.role, found.isPublic, found.params)]
+    handlers = ctx.playRoles?.handlers.slice(before) ?? []
+  }
+  if (!nodes) return undefined
+  if (apply) inherit(nodes, passedOn(readCommon(ctx, apply.map, apply.pos)))
+  return { nodes, handlers }
+}
+
+/**
+ * At run time: load what the dynamic include `d` brings for the rendered `name` (`vars`: what static imports in it
+ * may use). Throws `UserErrors` (a missing file or role, a mistake in what it holds) with file:line:col, for a
+ * per-host failure.
+ */
+export async function loadAtRunTime(
+  modules: Map<string, ModuleDef>,
+  playbookDir: string,
+  d: DynamicInclude,
+  name: string,
+  at: SourcePos,
+  vars: { extraVars: Vars; staticVars: Vars } = { extraVars: {}, staticVars: {} },
+): Promise<Loaded> {
+  const ctx = newLoadContext(modules, playbookDir, vars.extraVars)
+  ctx.staticVars = vars.staticVars
+  ctx.playDir = d.playDir
+  ctx.stack = [d.file]
+  ctx.playRoles = { handlers: [], instances: new Set(), defaults: {}, vars: {} }
+  const key = d.kind === 'tasks' ? 'include_tasks' : 'include_role'
+  const raw = d.raw[key]
+  const own = isMap(raw) && isMap(raw.apply) ? raw.apply : undefined
+  const apply = own ?? (d.kind === 'tasks' && isMap(d.raw.apply) ? d.raw.apply : undefined)
+  const got = await loadIncluded(ctx, d, name, at, apply && { map: apply, pos: at })
+  if (ctx.errors.length || !got)
+    throw new UserErrors(ctx.errors.length ? ctx.errors : [new UserError('not loaded', at)])
+  return got
+}

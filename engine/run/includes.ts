@@ -1,0 +1,37 @@
+/**
+ * What a dynamic include with a templated name brings, loaded at run time: once per include and rendered name
+ * (hosts that render the same name share the same tasks, so they run them together), kept on the include
+ * (`DynamicInclude.loaded`) for the walk. A role's handlers join the play's.
+ *
+ * @example
+ * ```ts
+ * await loadDynamic(rc, task.dynamic, 'debian.yml', task.argsPos) // task.dynamic.loaded.get('debian.yml')
+ * ```
+ */
+import type { DynamicInclude, Task, TaskNode } from '../ast.js'
+import { loadAtRunTime } from '../load/dynamic.js'
+import type { SourcePos } from '../types.js'
+import type { RunContext } from './context.js'
+
+type Loaded = { nodes: TaskNode[]; handlers: Task[] }
+
+const pending = new WeakMap<DynamicInclude, Map<string, Promise<Loaded>>>()
+
+/** Load `name` for `d` unless it is loaded already. Throws `UserErrors` when it cannot be. */
+export async function loadDynamic(rc: RunContext, d: DynamicInclude, name: string, at: SourcePos): Promise<void> {
+  if (d.loaded.has(name)) return
+  let byName = pending.get(d)
+  if (!byName) pending.set(d, (byName = new Map()))
+  let p = byName.get(name)
+  if (!p) {
+    const extraVars = rc.opts.extraVars
+    const staticVars = { ...rc.play.vars, ...rc.play.varsFiles, ...extraVars }
+    p = loadAtRunTime(rc.modules, rc.playbook.dir, d, name, at, { extraVars, staticVars })
+    byName.set(name, p)
+    p.catch(() => byName!.delete(name)) // a failed load is tried again (and fails again) for the next host
+  }
+  const got = await p
+  if (d.loaded.has(name)) return
+  d.loaded.set(name, got)
+  for (const h of got.handlers) if (!rc.play.handlers.includes(h)) rc.play.handlers.push(h)
+}

@@ -1,0 +1,126 @@
+/**
+ * Agreement cases for templated include names (`include_tasks`/`include_role` rendered per host and loop item at
+ * run time, `import_tasks`/`import_role` at load time; Ansible's `include_import` target), a missing included file
+ * as a per-host failure, the implicit localhost as a play's target, and `copy` with `remote_src`, `follow` and
+ * `directory_mode` (Ansible's `copy` target), written here.
+ */
+import type { CompatCase } from '../harness.js'
+
+/** Task files and a role the include cases name through templates. */
+const INCLUDED: Record<string, string> = {
+  'a.yml': '- copy: { dest: "{{ root }}/a-{{ item | default(\'none\') }}", content: "a\\n", mode: "0644" }\n',
+  'b.yml': '- copy: { dest: "{{ root }}/b", content: "b {{ which }}\\n", mode: "0644" }\n- debug: { msg: in b }\n',
+  'roles/web2/tasks/main.yml':
+    '- copy: { dest: "{{ root }}/web2-{{ item | default(\'x\') }}", content: "w\\n", mode: "0644" }\n' +
+    '  notify: web2 done\n',
+  'roles/web2/tasks/other.yml': '- debug: { msg: "other of web2" }\n',
+  'roles/web2/handlers/main.yml':
+    '- name: web2 done\n  copy: { dest: "{{ root }}/web2-handled", content: "h\\n", mode: "0644" }\n',
+}
+
+export const LANG: CompatCase[] = [
+  {
+    name: 'templated_includes',
+    covers: 'include_import: templated include_tasks/include_role names (loops, per host), templated imports',
+    // state and round 2 agree; in round 1 Ansible counts one ok more on each host, not yet explained
+    pending: 'the round-1 ok count of templated includes is explained',
+    files: {
+      ...INCLUDED,
+      'main.yml': `- hosts: templated_includes
+  gather_facts: false
+  vars: { which: b, rname: web2 }
+  tasks:
+    - include_tasks: "{{ item }}.yml"
+      loop: [a, b]
+    - include_tasks: "{{ which }}.yml"
+    - set_fact: { dyn: "{{ 'a' if inventory_hostname.endswith('_a') else 'b' }}" }
+    - include_tasks: "{{ dyn }}.yml"
+    - ansible.builtin.include_tasks:
+        file: "{{ dyn }}.yml"
+      when: inventory_hostname.endswith('_b')
+    - import_tasks: "{{ which }}.yml"
+    - include_role: { name: "{{ rname }}" }
+    - include_role: { name: "{{ item }}" }
+      loop: [web2]
+    - import_role: { name: "{{ rname }}", tasks_from: other }
+`,
+    },
+  },
+  {
+    name: 'include_missing',
+    covers: 'include_import: a dynamic include whose file is missing fails on that host only',
+    files: {
+      ...INCLUDED,
+      'main.yml': `- hosts: include_missing
+  gather_facts: false
+  tasks:
+    - set_fact: { f: "{{ 'a' if inventory_hostname.endswith('_a') else 'missing' }}" }
+    - include_tasks: "{{ f }}.yml"
+    - copy: { dest: "{{ root }}/after", content: "after\\n", mode: "0644" }
+`,
+    },
+  },
+  {
+    name: 'implicit_localhost',
+    covers: 'hosts: localhost, then 127.0.0.1 (the same one implicit localhost, named localhost), not in all',
+    // alone: Ansible names its one implicit localhost after the first localhost name any case of the run uses
+    alone: true,
+    files: {
+      'main.yml': `- hosts: localhost
+  gather_facts: false
+  tasks:
+    - copy:
+        dest: "{{ base }}/implicit_localhost/implicit_localhost_a/from-localhost"
+        content: "{{ inventory_hostname }}\\n"
+        mode: "0644"
+- hosts: 127.0.0.1
+  gather_facts: false
+  tasks:
+    - copy:
+        dest: "{{ base }}/implicit_localhost/implicit_localhost_b/from-localhost"
+        content: "{{ inventory_hostname }}\\n"
+        mode: "0644"
+- hosts: "local*"
+  gather_facts: false
+  tasks:
+    - fail: { msg: a glob does not match the implicit localhost }
+- hosts: implicit_localhost
+  gather_facts: false
+  tasks:
+    - stat: { path: "{{ root }}/from-localhost" }
+      register: s
+    - assert: { that: [s.stat.exists] }
+`,
+    },
+  },
+  {
+    name: 'copy_remote',
+    covers: 'copy: remote_src (a file, a folder with and without a trailing slash), follow, directory_mode',
+    files: {
+      'main.yml': `- hosts: copy_remote
+  gather_facts: false
+  tasks:
+    - file: { path: "{{ root }}/src/sub/deep", state: directory, mode: "0755" }
+    - file: { path: "{{ root }}/src/sub", state: directory, mode: "0700" }
+    - copy: { dest: "{{ root }}/src/top.txt", content: "top\\n", mode: "0640" }
+    - copy: { dest: "{{ root }}/src/sub/deep/x.sh", content: "#!/bin/sh\\n", mode: "0755" }
+    - file: { src: top.txt, dest: "{{ root }}/src/link", state: link }
+    - copy: { src: "{{ root }}/src/top.txt", dest: "{{ root }}/one.txt", remote_src: true }
+    - copy: { src: "{{ root }}/src/top.txt", dest: "{{ root }}/two.txt", remote_src: true, mode: "0600" }
+    - copy: { src: "{{ root }}/src/", dest: "{{ root }}/contents", remote_src: true }
+    - file: { path: "{{ root }}/itself", state: directory, mode: "0755" }
+    - copy: { src: "{{ root }}/src", dest: "{{ root }}/itself", remote_src: true }
+    - copy: { src: "{{ root }}/src/top.txt", dest: "{{ root }}/made/", remote_src: true, directory_mode: "0700" }
+    - command: sh -c 'echo t1 > t1; ln -s t1 l1; echo t2 > t2; ln -s t2 l2'
+      args: { chdir: "{{ root }}", creates: "{{ root }}/l1" }
+    - copy: { dest: "{{ root }}/l1", content: "new\\n", follow: true }
+    - copy: { dest: "{{ root }}/l2", content: "t2\\n" }
+    - stat: { path: "{{ root }}/l1" }
+      register: l1
+    - stat: { path: "{{ root }}/l2" }
+      register: l2
+    - assert: { that: [l1.stat.islnk, not l2.stat.islnk] }
+`,
+    },
+  },
+]
