@@ -83,7 +83,7 @@ describe('probe parsing', () => {
   })
   test('a link target with tabs and newlines survives', () => {
     const line = 'symbolic link\t777\t0\t0\troot\troot\t5\t1\t2\t3\t4\t5\t1'
-    const info = parsePathProbe(`exists\n${line}\n-\nrwx\n-\n/x/ab\na\tb\nc\n`)
+    const info = parsePathProbe(`exists\nrwx\n${line}\n-\n/x/ab\n-\na\tb\nc\n`)
     expect(info.exists && info.linkTarget).toBe('a\tb\nc')
     expect(statResult('/p', { exists: false }, false)).toEqual({ exists: false })
   })

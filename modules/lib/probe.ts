@@ -66,19 +66,19 @@ const FORMAT = '%F\\t%a\\t%u\\t%g\\t%U\\t%G\\t%s\\t%Y\\t%X\\t%Z\\t%i\\t%d\\t%h\\
 const PROBE = [
   'p=$1; follow=$2; algo=$3',
   'if [ ! -e "$p" ] && [ ! -L "$p" ]; then echo absent; exit 0; fi',
-  'echo exists',
+  'r=-; w=-; x=-; [ -r "$p" ] && r=r; [ -w "$p" ] && w=w; [ -x "$p" ] && x=x',
+  'printf \'exists\\n%s%s%s\\n\' "$r" "$w" "$x"',
   `stat --printf '${FORMAT}' -- "$p"`,
-  `if [ -L "$p" ] && [ -e "$p" ]; then stat -L --printf '${FORMAT}' -- "$p"; else echo -; fi`,
-  'r=-; w=-; x=-; [ -r "$p" ] && r=r; [ -w "$p" ] && w=w; [ -x "$p" ] && x=x; echo "$r$w$x"',
-  'c=-',
-  'if [ -f "$p" ] && [ -r "$p" ] && { [ -n "$follow" ] || [ ! -L "$p" ]; }; then',
-  '  case $algo in',
-  '    md5) c=$(md5sum -- "$p") ;; sha1) c=$(sha1sum -- "$p") ;; sha224) c=$(sha224sum -- "$p") ;;',
-  '    sha256) c=$(sha256sum -- "$p") ;; sha384) c=$(sha384sum -- "$p") ;; sha512) c=$(sha512sum -- "$p") ;;',
-  '  esac',
-  'fi',
-  'echo "${c%% *}"',
-  'if [ -L "$p" ]; then readlink -f -- "$p" || echo -; readlink -- "$p"; else echo -; fi',
+  'if [ -L "$p" ]; then',
+  `  if [ -e "$p" ]; then stat -L --printf '${FORMAT}' -- "$p"; else echo -; fi`,
+  '  readlink -f -- "$p" || echo -',
+  "else printf '%s\\n' - -; fi",
+  // the checksum program reads the file on its stdin (prints `HASH  -`): no subshell to capture its output
+  'c=; case $algo in md5|sha1|sha224|sha256|sha384|sha512) c=${algo}sum ;; esac',
+  'if [ -n "$c" ] && [ -f "$p" ] && [ -r "$p" ] && { [ -n "$follow" ] || [ ! -L "$p" ]; }; then',
+  '  "$c" < "$p" || echo -',
+  'else echo -; fi',
+  'if [ -L "$p" ]; then readlink -- "$p"; fi',
 ].join('\n')
 
 /** The probe command for `path` (read-only; batch it with the module's other reads). */
@@ -107,22 +107,27 @@ function parseInode(line: string): InodeInfo | undefined {
   }
 }
 
-/** Parse the output of `pathProbe`. Throws when the output is not a probe's. */
+/**
+ * Parse the output of `pathProbe`: `exists`, access (`rwx`), the path's own stat line, the followed stat line or
+ * `-`, the resolved path or `-`, the checksum (`HASH  -`) or `-`, then a link's text. Throws when the output is not
+ * a probe's.
+ */
 export function parsePathProbe(stdout: string): PathInfo {
   const lines = stdout.split('\n')
   if (lines[0] === 'absent') return { exists: false }
-  const self = lines[0] === 'exists' ? parseInode(lines[1]) : undefined
+  const self = lines[0] === 'exists' ? parseInode(lines[2] ?? '') : undefined
   if (!self || lines.length < 6) throw new Error(`unexpected output from the file probe: ${stdout.slice(0, 200)}`)
-  const access = lines[3]
-  const realpath = lines[5] === '-' ? undefined : lines[5]
+  const access = lines[1]
+  const realpath = lines[4] === '-' ? undefined : lines[4]
+  const checksum = lines[5].split(' ')[0]
   return {
     exists: true,
     self,
-    target: lines[2] === '-' ? undefined : parseInode(lines[2]),
+    target: lines[3] === '-' ? undefined : parseInode(lines[3]),
     readable: access[0] === 'r',
     writeable: access[1] === 'w',
     executable: access[2] === 'x',
-    checksum: lines[4] === '-' || lines[4] === '' ? undefined : lines[4],
+    checksum: checksum === '-' || checksum === '' ? undefined : checksum,
     realpath,
     linkTarget: self.type === 'symbolic link' ? lines.slice(6).join('\n').replace(/\n$/, '') : undefined,
   }
