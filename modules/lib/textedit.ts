@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { posix } from 'node:path'
+import { sh } from '../../engine/commands.js'
 import { ModuleFailure, type HostIO, type Plan } from '../../engine/module.js'
 import type { Command } from '../../engine/types.js'
 import { planAttrs, wantedMode, type WantedAttrs } from './attrs.js'
@@ -89,8 +90,9 @@ export function planWrite(
   const node = effective(f.info)
   const target = f.info.exists && f.info.realpath ? f.info.realpath : f.path
   const commands: Command[] = []
+  // the folder usually exists: a shell test instead of a mkdir process on the host
   if (!f.info.exists)
-    commands.push({ argv: ['mkdir', '-p', '--', posix.dirname(target)], describe: `create ${posix.dirname(target)}/` })
+    commands.push(sh(MKDIR_P, [posix.dirname(target)], { describe: `create ${posix.dirname(target)}/` }))
   const mode = wantedMode(a.mode, node?.mode, false)
   commands.push(
     putFile(target, content, {
@@ -105,5 +107,8 @@ export function planWrite(
   const attrChanges = f.info.exists ? planAttrs(target, node, { ...a, mode }, { isDir: false }).changes : []
   return { commands, attrChanges }
 }
+
+/** `mkdir -p DIR` unless DIR is already a folder. */
+const MKDIR_P = '[ -d "$1" ] || exec mkdir -p -- "$1"'
 
 const join = (a: string, b: string): string => (a ? `${a} and ${b}` : b)
