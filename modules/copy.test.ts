@@ -9,6 +9,7 @@ import { planPut, type PutState } from './lib/put.js'
 import type { InodeInfo } from './lib/probe.js'
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { ModuleDef } from '../engine/module.js'
+import { WRITE_END } from '../engine/commands.js'
 import { gatherOf, localIO, planOf, runWith, testCtx } from '../test/helpers/module-ctx.js'
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex')
@@ -141,7 +142,7 @@ describe('planPut', () => {
   test('the write carries mode/owner/group and backup as arguments, content on stdin', () => {
     const [cmd] = planPut(facts({ old: 'old\n' }), { mode: '0640', owner: 'pi', group: 'adm', backup: true }).commands
     expect(cmd.argv.slice(4, 9)).toEqual(['/etc/x', '0640', 'pi', 'adm', '1'])
-    expect(Buffer.from(cmd.stdin as Uint8Array).toString()).toBe('new\n')
+    expect(Buffer.from(cmd.stdin as Uint8Array).toString()).toBe(`new\n${WRITE_END}\n`)
   })
 })
 
