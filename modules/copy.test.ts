@@ -182,6 +182,12 @@ describe('on this machine', () => {
     expect(readFileSync(join(dir, 'out', 'app.conf'), 'utf8')).toBe('a=1\n')
     expect(statSync(join(dir, 'out', 'app.conf')).mode & 0o777).toBe(0o640)
   })
+  test("dest's folder is probed with dest: a missing one fails the plan, an existing one does not", async () => {
+    const missing = await gatherOf(copy, { content: 'x\n', dest: join(dir, 'nofolder', 'f') }, testCtx(), localIO())
+    expect(missing.parentExists).toBe(false)
+    const there = await gatherOf(copy, { content: 'x\n', dest: join(dir, 'f-in-dir') }, testCtx(), localIO())
+    expect(there.parentExists).toBe(true)
+  })
   test('a missing src fails with the places looked in', async () => {
     await expect(
       gatherOf(copy, { src: 'nope.conf', dest: '/tmp/x' }, testCtx({ searchPaths: [dir] }), localIO()),

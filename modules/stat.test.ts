@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { runModule } from '../engine/run/module-call.js'
 import { execFileSync } from 'node:child_process'
 import stat, { statResult } from './stat.js'
-import { parsePathProbe } from './lib/probe.js'
+import { parsePathProbe, probedFolder } from './lib/probe.js'
 import { localIO, playbookArgs, testCtx } from '../test/helpers/module-ctx.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-stat-'))
@@ -80,6 +80,12 @@ describe('probe parsing', () => {
   ])('%j', (out, want) => {
     if (want === 'throws') expect(() => parsePathProbe(out)).toThrow(/unexpected output/)
     else expect(parsePathProbe(out)).toEqual(want)
+  })
+  test('the folder asked along rides on the first line', () => {
+    expect(probedFolder('absent d\n')).toBe(true)
+    expect(probedFolder('absent -\n')).toBe(false)
+    expect(probedFolder('absent\n')).toBeUndefined()
+    expect(parsePathProbe('absent -\n')).toEqual({ exists: false })
   })
   test('a link target with tabs and newlines survives', () => {
     const line = 'symbolic link\t777\t0\t0\troot\troot\t5\t1\t2\t3\t4\t5\t1'

@@ -60,14 +60,18 @@ export interface ProbeOptions {
   checksum?: ChecksumAlgorithm
   /** Checksum a symlink's target too (stat's `follow`). Default true. */
   follow?: boolean
+  /** Also tell whether this folder exists (usually the path's parent; read with `probedFolder`). */
+  folder?: string
 }
 
 const FORMAT = '%F\\t%a\\t%u\\t%g\\t%U\\t%G\\t%s\\t%Y\\t%X\\t%Z\\t%i\\t%d\\t%h\\n'
 const PROBE = [
-  'p=$1; follow=$2; algo=$3',
-  'if [ ! -e "$p" ] && [ ! -L "$p" ]; then echo absent; exit 0; fi',
+  'p=$1; follow=$2; algo=$3; d=',
+  // the folder's answer rides on the first line (` d`: a folder, ` -`: not), saving a command of its own
+  'if [ -n "$4" ]; then if [ -d "$4" ]; then d=\' d\'; else d=\' -\'; fi; fi',
+  'if [ ! -e "$p" ] && [ ! -L "$p" ]; then echo "absent$d"; exit 0; fi',
   'r=-; w=-; x=-; [ -r "$p" ] && r=r; [ -w "$p" ] && w=w; [ -x "$p" ] && x=x',
-  'printf \'exists\\n%s%s%s\\n\' "$r" "$w" "$x"',
+  'printf \'exists%s\\n%s%s%s\\n\' "$d" "$r" "$w" "$x"',
   `stat --printf '${FORMAT}' -- "$p"`,
   'if [ -L "$p" ]; then',
   `  if [ -e "$p" ]; then stat -L --printf '${FORMAT}' -- "$p"; else echo -; fi`,
@@ -83,7 +87,14 @@ const PROBE = [
 
 /** The probe command for `path` (read-only; batch it with the module's other reads). */
 export function pathProbe(path: string, opts: ProbeOptions = {}): Command {
-  return sh(PROBE, [path, opts.follow === false ? '' : '1', opts.checksum ?? ''], { describe: `stat ${path}` })
+  const args = [path, opts.follow === false ? '' : '1', opts.checksum ?? '', ...(opts.folder ? [opts.folder] : [])]
+  return sh(PROBE, args, { describe: `stat ${path}` })
+}
+
+/** Whether the `folder` asked of `pathProbe` is a folder (undefined when none was asked). */
+export function probedFolder(stdout: string): boolean | undefined {
+  const word = stdout.slice(0, stdout.indexOf('\n')).split(' ')[1]
+  return word === undefined ? undefined : word === 'd'
 }
 
 function parseInode(line: string): InodeInfo | undefined {
@@ -114,8 +125,9 @@ function parseInode(line: string): InodeInfo | undefined {
  */
 export function parsePathProbe(stdout: string): PathInfo {
   const lines = stdout.split('\n')
-  if (lines[0] === 'absent') return { exists: false }
-  const self = lines[0] === 'exists' ? parseInode(lines[2] ?? '') : undefined
+  const head = lines[0].split(' ')[0]
+  if (head === 'absent') return { exists: false }
+  const self = head === 'exists' ? parseInode(lines[2] ?? '') : undefined
   if (!self || lines.length < 6) throw new Error(`unexpected output from the file probe: ${stdout.slice(0, 200)}`)
   const access = lines[1]
   const realpath = lines[4] === '-' ? undefined : lines[4]
