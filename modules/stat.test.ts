@@ -36,6 +36,8 @@ describe('stat on this machine', () => {
         checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f',
         rusr: true,
         roth: false,
+        mimetype: 'text/plain',
+        charset: 'us-ascii',
       },
     ],
     [
@@ -55,9 +57,13 @@ describe('stat on this machine', () => {
       { path: join(dir, 'dangling'), follow: true },
       { exists: true, islnk: true, lnk_target: 'nowhere' },
     ],
-    [{ path: dir }, { isdir: true, isreg: false, executable: true }],
+    [{ path: dir }, { isdir: true, isreg: false, executable: true, mimetype: 'inode/directory' }],
+    [
+      { path: join(dir, 'f'), get_mime: false },
+      { exists: true, mimetype: undefined },
+    ],
     [{ path: join(dir, 'fifo') }, { isfifo: true }],
-    [{ path: join(dir, 'missing') }, { exists: false }],
+    [{ path: join(dir, 'missing') }, { exists: false, mimetype: undefined }],
     [{ path: join(dir, "$(touch pwned)'") }, { exists: false }],
   ] as [Record<string, unknown>, Record<string, unknown>][])('%j', async (args, want) => {
     const s = await run(args)
@@ -89,7 +95,7 @@ describe('probe parsing', () => {
   })
   test('a link target with tabs and newlines survives', () => {
     const line = 'symbolic link\t777\t0\t0\troot\troot\t5\t1\t2\t3\t4\t5\t1'
-    const info = parsePathProbe(`exists\nrwx\n${line}\n-\n/x/ab\n-\na\tb\nc\n`)
+    const info = parsePathProbe(`exists\nrwx\n${line}\n-\n/x/ab\n-\n-\na\tb\nc\n`)
     expect(info.exists && info.linkTarget).toBe('a\tb\nc')
     expect(statResult('/p', { exists: false }, false)).toEqual({ exists: false })
   })

@@ -62,6 +62,8 @@ export interface ProbeOptions {
   follow?: boolean
   /** Also tell whether this folder exists (usually the path's parent; read with `probedFolder`). */
   folder?: string
+  /** Also ask `file` for the (followed) path's MIME type and charset (read with `probedMime`). */
+  mime?: boolean
 }
 
 const FORMAT = '%F\\t%a\\t%u\\t%g\\t%U\\t%G\\t%s\\t%Y\\t%X\\t%Z\\t%i\\t%d\\t%h\\n'
@@ -82,13 +84,24 @@ const PROBE = [
   'if [ -n "$c" ] && [ -f "$p" ] && [ -r "$p" ] && { [ -n "$follow" ] || [ ! -L "$p" ]; }; then',
   '  "$c" < "$p" || echo -',
   'else echo -; fi',
+  'if [ -n "$5" ] && command -v file >/dev/null 2>&1; then',
+  '  if [ -n "$follow" ]; then f=-L; else f=-h; fi',
+  '  file -b "$f" --mime-type --mime-encoding -- "$p" || echo -',
+  'else echo -; fi',
   'if [ -L "$p" ]; then readlink -- "$p"; fi',
 ].join('\n')
 
 /** The probe command for `path` (read-only; batch it with the module's other reads). */
 export function pathProbe(path: string, opts: ProbeOptions = {}): Command {
-  const args = [path, opts.follow === false ? '' : '1', opts.checksum ?? '', ...(opts.folder ? [opts.folder] : [])]
+  const args = [path, opts.follow === false ? '' : '1', opts.checksum ?? '', opts.folder ?? '', opts.mime ? '1' : '']
+  while (args.length > 3 && args[args.length - 1] === '') args.pop()
   return sh(PROBE, args, { describe: `stat ${path}` })
+}
+
+/** `file -b`'s answer (`text/plain; charset=us-ascii`) when `mime` was asked of `pathProbe` and the path exists. */
+export function probedMime(stdout: string): string | undefined {
+  const lines = stdout.split('\n')
+  return lines[0].startsWith('exists') && lines[6] !== undefined && lines[6] !== '-' ? lines[6] : undefined
 }
 
 /** Whether the `folder` asked of `pathProbe` is a folder (undefined when none was asked). */
@@ -120,15 +133,15 @@ function parseInode(line: string): InodeInfo | undefined {
 
 /**
  * Parse the output of `pathProbe`: `exists`, access (`rwx`), the path's own stat line, the followed stat line or
- * `-`, the resolved path or `-`, the checksum (`HASH  -`) or `-`, then a link's text. Throws when the output is not
- * a probe's.
+ * `-`, the resolved path or `-`, the checksum (`HASH  -`) or `-`, the MIME type or `-`, then a link's text. Throws
+ * when the output is not a probe's.
  */
 export function parsePathProbe(stdout: string): PathInfo {
   const lines = stdout.split('\n')
   const head = lines[0].split(' ')[0]
   if (head === 'absent') return { exists: false }
   const self = head === 'exists' ? parseInode(lines[2] ?? '') : undefined
-  if (!self || lines.length < 6) throw new Error(`unexpected output from the file probe: ${stdout.slice(0, 200)}`)
+  if (!self || lines.length < 7) throw new Error(`unexpected output from the file probe: ${stdout.slice(0, 200)}`)
   const access = lines[1]
   const realpath = lines[4] === '-' ? undefined : lines[4]
   const checksum = lines[5].split(' ')[0]
@@ -141,7 +154,7 @@ export function parsePathProbe(stdout: string): PathInfo {
     executable: access[2] === 'x',
     checksum: checksum === '-' || checksum === '' ? undefined : checksum,
     realpath,
-    linkTarget: self.type === 'symbolic link' ? lines.slice(6).join('\n').replace(/\n$/, '') : undefined,
+    linkTarget: self.type === 'symbolic link' ? lines.slice(7).join('\n').replace(/\n$/, '') : undefined,
   }
 }
 
