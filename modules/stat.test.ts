@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { runModule } from '../engine/run/module-call.js'
 import { execFileSync } from 'node:child_process'
 import stat, { statResult } from './stat.js'
-import { parsePathProbe, probedFolder } from './lib/probe.js'
+import { parsePathProbe, pathProbe, probedContent, probedFolder } from './lib/probe.js'
 import { localIO, playbookArgs, testCtx } from '../test/helpers/module-ctx.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-stat-'))
@@ -92,6 +92,27 @@ describe('probe parsing', () => {
     expect(probedFolder('absent -\n')).toBe(false)
     expect(probedFolder('absent\n')).toBeUndefined()
     expect(parsePathProbe('absent -\n')).toEqual({ exists: false })
+  })
+  test.each([
+    ['text', 'a\n+\nexists\n', 'a\n+\nexists\n'],
+    ['no final newline', 'x\ny', 'x\ny'],
+    ['empty', '', ''],
+  ])('content asked along comes back byte for byte: %s', (name, text, want) => {
+    const file = join(dir, `content-${name.replace(/ /g, '-')}`)
+    writeFileSync(file, text)
+    const out = execFileSync('/bin/sh', pathProbe(file, { content: true }).argv.slice(1), { encoding: 'utf8' })
+    expect(probedContent(out)).toBe(want)
+    expect(parsePathProbe(out)).toMatchObject({ exists: true, self: { size: Buffer.byteLength(text) } })
+  })
+  test('content is not read through a symlink, nor from a folder', () => {
+    for (const p of [join(dir, 'l'), dir]) {
+      const out = execFileSync('/bin/sh', pathProbe(p, { content: true }).argv.slice(1), { encoding: 'utf8' })
+      expect(probedContent(out)).toBeUndefined()
+    }
+    const out = execFileSync('/bin/sh', pathProbe(join(dir, 'l'), { content: true }).argv.slice(1), {
+      encoding: 'utf8',
+    })
+    expect(parsePathProbe(out)).toMatchObject({ exists: true, linkTarget: 'f' })
   })
   test('a link target with tabs and newlines survives', () => {
     const line = 'symbolic link\t777\t0\t0\troot\troot\t5\t1\t2\t3\t4\t5\t1'

@@ -64,6 +64,8 @@ export interface ProbeOptions {
   folder?: string
   /** Also ask `file` for the (followed) path's MIME type and charset (read with `probedMime`). */
   mime?: boolean
+  /** Also print a readable regular file's content, when the path is not a symlink (read with `probedContent`). */
+  content?: boolean
 }
 
 const FORMAT = '%F\\t%a\\t%u\\t%g\\t%U\\t%G\\t%s\\t%Y\\t%X\\t%Z\\t%i\\t%d\\t%h\\n'
@@ -88,14 +90,27 @@ const PROBE = [
   '  if [ -n "$follow" ]; then f=-L; else f=-h; fi',
   '  file -b "$f" --mime-type --mime-encoding -- "$p" || echo -',
   'else echo -; fi',
-  'if [ -L "$p" ]; then readlink -- "$p"; fi',
+  'if [ -L "$p" ]; then readlink -- "$p"',
+  // the content last (everything after the `+` line), so it needs no length or delimiter
+  'elif [ -n "$6" ]; then if [ -f "$p" ] && [ -r "$p" ]; then echo +; exec cat -- "$p"; else echo -; fi; fi',
 ].join('\n')
 
 /** The probe command for `path` (read-only; batch it with the module's other reads). */
 export function pathProbe(path: string, opts: ProbeOptions = {}): Command {
   const args = [path, opts.follow === false ? '' : '1', opts.checksum ?? '', opts.folder ?? '', opts.mime ? '1' : '']
+  args.push(opts.content ? '1' : '')
   while (args.length > 3 && args[args.length - 1] === '') args.pop()
   return sh(PROBE, args, { describe: `stat ${path}` })
+}
+
+/**
+ * The file's content when `content` was asked of `pathProbe` and the probe could read it (a readable regular file,
+ * not a symlink: read those on their own); undefined otherwise.
+ */
+export function probedContent(stdout: string): string | undefined {
+  const lines = stdout.split('\n')
+  if (!lines[0].startsWith('exists') || lines[2]?.startsWith('symbolic link\t') || lines[7] !== '+') return undefined
+  return lines.slice(8).join('\n')
 }
 
 /** `file -b`'s answer (`text/plain; charset=us-ascii`) when `mime` was asked of `pathProbe` and the path exists. */
@@ -133,8 +148,8 @@ function parseInode(line: string): InodeInfo | undefined {
 
 /**
  * Parse the output of `pathProbe`: `exists`, access (`rwx`), the path's own stat line, the followed stat line or
- * `-`, the resolved path or `-`, the checksum (`HASH  -`) or `-`, the MIME type or `-`, then a link's text. Throws
- * when the output is not a probe's.
+ * `-`, the resolved path or `-`, the checksum (`HASH  -`) or `-`, the MIME type or `-`, then a link's text (or,
+ * when asked, `+` and the file's content, or `-`). Throws when the output is not a probe's.
  */
 export function parsePathProbe(stdout: string): PathInfo {
   const lines = stdout.split('\n')
