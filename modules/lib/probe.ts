@@ -66,6 +66,11 @@ export interface ProbeOptions {
   mime?: boolean
   /** Also print a readable regular file's content, when the path is not a symlink (read with `probedContent`). */
   content?: boolean
+  /**
+   * The path's ancestors, innermost first: when the path is missing, also print those missing up to the first that
+   * exists (read with `probedMissing`).
+   */
+  ancestors?: readonly string[]
 }
 
 const FORMAT = '%F\\t%a\\t%u\\t%g\\t%U\\t%G\\t%s\\t%Y\\t%X\\t%Z\\t%i\\t%d\\t%h\\n'
@@ -73,7 +78,11 @@ const PROBE = [
   'p=$1; follow=$2; algo=$3; d=',
   // the folder's answer rides on the first line (` d`: a folder, ` -`: not), saving a command of its own
   'if [ -n "$4" ]; then if [ -d "$4" ]; then d=\' d\'; else d=\' -\'; fi; fi',
-  'if [ ! -e "$p" ] && [ ! -L "$p" ]; then echo "absent$d"; exit 0; fi',
+  'if [ ! -e "$p" ] && [ ! -L "$p" ]; then',
+  '  echo "absent$d"',
+  '  if [ $# -gt 6 ]; then shift 6; for a; do if [ -e "$a" ] || [ -L "$a" ]; then break; fi; printf "%s\\n" "$a"; done; fi',
+  '  exit 0',
+  'fi',
   'r=-; w=-; x=-; [ -r "$p" ] && r=r; [ -w "$p" ] && w=w; [ -x "$p" ] && x=x',
   'printf \'exists%s\\n%s%s%s\\n\' "$d" "$r" "$w" "$x"',
   `stat --printf '${FORMAT}' -- "$p"`,
@@ -99,8 +108,15 @@ const PROBE = [
 export function pathProbe(path: string, opts: ProbeOptions = {}): Command {
   const args = [path, opts.follow === false ? '' : '1', opts.checksum ?? '', opts.folder ?? '', opts.mime ? '1' : '']
   args.push(opts.content ? '1' : '')
-  while (args.length > 3 && args[args.length - 1] === '') args.pop()
+  if (opts.ancestors?.length) args.push(...opts.ancestors)
+  else while (args.length > 3 && args[args.length - 1] === '') args.pop()
   return sh(PROBE, args, { describe: `stat ${path}` })
+}
+
+/** The missing ancestors `pathProbe` found (innermost first), when it was given them and the path is missing. */
+export function probedMissing(stdout: string): string[] {
+  const lines = stdout.split('\n')
+  return lines[0].startsWith('absent') ? lines.slice(1).filter(Boolean) : []
 }
 
 /**
