@@ -31,17 +31,29 @@ export interface WriteFileOptions {
   validateTemp?: string
 }
 
+/** The line `writeFile` sends after the content: read back, it proves every byte of the content arrived. */
+export const WRITE_END = 'tsplay-write-end'
+
 const WRITE_SCRIPT = [
   'set -e',
   'dest=$1; mode=$2; owner=$3; group=$4; backup=$5; size=$6; tmp=$7; shift 7',
   'case $dest in */*) dir=${dest%/*}; dir=${dir:-/} ;; *) dir=. ;; esac',
-  'if [ -z "$tmp" ]; then tmp=$(mktemp "$dir/.tsplay-tmp.XXXXXXXX"); created=1; fi',
+  // the temp file is created 0600 and exclusively (noclobber), under a name nobody can guess: the kernel's random
+  // UUID read by the shell itself (no process), or mktemp where there is no /proc
+  'umask 077',
+  'if [ -z "$tmp" ]; then',
+  '  if IFS= read -r u 2>/dev/null </proc/sys/kernel/random/uuid && [ -n "$u" ]; then tmp=$dir/.tsplay-tmp.$u;',
+  '  else tmp=$(mktemp "$dir/.tsplay-tmp.XXXXXXXX"); created=1; fi',
+  'fi',
+  'if [ -z "${created:-}" ]; then set -C; : > "$tmp"; set +C; fi',
   'trap \'rm -f -- "$tmp"\' EXIT HUP INT TERM',
-  // mktemp made a 0600 file; a given temp name is created exclusively, 0600
-  'if [ -n "${created:-}" ]; then cat > "$tmp"; else (umask 077; set -C; cat > "$tmp"); fi',
-  // all of the content or nothing: a cut-short upload never replaces the file
-  'got=$(wc -c < "$tmp"); if [ "$got" -ne "$size" ]; then echo "short write: $got of $size bytes arrived; ' +
-    '$dest left as it was" >&2; exit 4; fi',
+  // all of the content or nothing: a cut-short upload never replaces the file. head copies exactly $size bytes;
+  // the end line after them proves they all came (without it, e.g. stdin of bare content: count the bytes)
+  'if [ "$size" -gt 0 ]; then head -c "$size" > "$tmp"; fi',
+  'IFS= read -r end || :',
+  `if [ "$end" != ${WRITE_END} ]; then got=$(wc -c < "$tmp"); if [ "$got" -ne "$size" ]; then`,
+  '  echo "short write: $got of $size bytes arrived; $dest left as it was" >&2; exit 4',
+  'fi; fi',
   'if [ -n "$mode" ]; then chmod -- "$mode" "$tmp"; elif [ -e "$dest" ]; then chmod --reference="$dest" -- ' +
     '"$tmp"; else chmod 0644 -- "$tmp"; fi',
   // owner/group as asked; otherwise keep the old file's, as far as this user may (root keeps both)
@@ -57,7 +69,8 @@ const WRITE_SCRIPT = [
 /**
  * Write `content` to `dest` atomically: a 0600 temp file in the same folder, checked to hold every byte, mode and
  * owner set, optionally validated, then renamed over `dest`. A failure (disk full, a cut connection, a failed
- * validation) leaves the old file intact and no temp file behind.
+ * validation) leaves the old file intact and no temp file behind. Its stdin is the content, then the line
+ * `WRITE_END`. On the host: `head`, `chmod` and `mv` (plus `chown`, validate and backup when asked for).
  */
 export function writeFile(dest: string, content: string | Uint8Array, opts: WriteFileOptions = {}): Command {
   const size = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength
@@ -76,8 +89,18 @@ export function writeFile(dest: string, content: string | Uint8Array, opts: Writ
       opts.validate ? (opts.validateTemp ?? '') : '',
       ...(opts.validate ?? []),
     ],
-    stdin: content,
+    stdin: withEnd(content),
     secretStdin: opts.secret,
     describe: opts.describe ?? `write ${dest}`,
   }
+}
+
+/** `content` followed by the `WRITE_END` line. */
+function withEnd(content: string | Uint8Array): string | Uint8Array {
+  if (typeof content === 'string') return `${content}${WRITE_END}\n`
+  const end = Buffer.from(`${WRITE_END}\n`)
+  const out = new Uint8Array(content.byteLength + end.length)
+  out.set(content)
+  out.set(end, content.byteLength)
+  return out
 }

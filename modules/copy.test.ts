@@ -9,6 +9,7 @@ import { planPut, type PutState } from './lib/put.js'
 import type { InodeInfo } from './lib/probe.js'
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { ModuleDef } from '../engine/module.js'
+import { WRITE_END } from '../engine/commands.js'
 import { gatherOf, localIO, planOf, runWith, testCtx } from '../test/helpers/module-ctx.js'
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex')
@@ -141,7 +142,7 @@ describe('planPut', () => {
   test('the write carries mode/owner/group and backup as arguments, content on stdin', () => {
     const [cmd] = planPut(facts({ old: 'old\n' }), { mode: '0640', owner: 'pi', group: 'adm', backup: true }).commands
     expect(cmd.argv.slice(4, 9)).toEqual(['/etc/x', '0640', 'pi', 'adm', '1'])
-    expect(Buffer.from(cmd.stdin as Uint8Array).toString()).toBe('new\n')
+    expect(Buffer.from(cmd.stdin as Uint8Array).toString()).toBe(`new\n${WRITE_END}\n`)
   })
 })
 
@@ -180,6 +181,12 @@ describe('on this machine', () => {
     expect(p2.commands).toEqual([])
     expect(readFileSync(join(dir, 'out', 'app.conf'), 'utf8')).toBe('a=1\n')
     expect(statSync(join(dir, 'out', 'app.conf')).mode & 0o777).toBe(0o640)
+  })
+  test("dest's folder is probed with dest: a missing one fails the plan, an existing one does not", async () => {
+    const missing = await gatherOf(copy, { content: 'x\n', dest: join(dir, 'nofolder', 'f') }, testCtx(), localIO())
+    expect(missing.parentExists).toBe(false)
+    const there = await gatherOf(copy, { content: 'x\n', dest: join(dir, 'f-in-dir') }, testCtx(), localIO())
+    expect(there.parentExists).toBe(true)
   })
   test('a missing src fails with the places looked in', async () => {
     await expect(

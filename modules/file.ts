@@ -19,7 +19,7 @@ import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
 import { attrArgs, pathArgs } from './lib/args.js'
 import { defaultState, parseTree, planFile, type PathState, type FileState } from './lib/filestate.js'
-import { parsePathProbe, pathProbe } from './lib/probe.js'
+import { parsePathProbe, pathProbe, probedMissing } from './lib/probe.js'
 import { DEFAULT_TIME_FORMAT, wantedTime } from './lib/times.js'
 
 const STATES = ['file', 'directory', 'link', 'hard', 'absent', 'touch'] as const
@@ -85,9 +85,6 @@ const Args = Type.Object(
 /** The arguments as the module receives them (defaults filled in). */
 type Args = ModuleArgs<typeof Args>
 
-/** Of the ancestors given innermost first, prints those missing up to the first that exists (shell builtins only). */
-const MISSING = 'for p; do if [ -e "$p" ] || [ -L "$p" ]; then break; fi; printf "%s\\n" "$p"; done'
-
 /**
  * The ancestors of `path`, innermost first, as `dirname` names them, without `/` and `.`.
  *
@@ -126,18 +123,18 @@ export default defineModule({
         : args.state === 'hard' || posix.isAbsolute(args.src)
           ? args.src
           : posix.join(posix.dirname(path), args.src)
-    const cmds: Command[] = [pathProbe(path, { follow: args.follow })]
+    const dirs = args.state === 'directory' || (args.state === undefined && args.recurse)
+    // a missing folder's missing parents come with its probe
+    const cmds: Command[] = [pathProbe(path, { follow: args.follow, ancestors: dirs ? ancestors(path) : undefined })]
     if (srcPath !== undefined) cmds.push(pathProbe(srcPath))
     if (args.recurse) cmds.push(sh(TREE, [path], { describe: `list ${path}` }))
-    const dirs = args.state === 'directory' || (args.state === undefined && args.recurse)
-    if (dirs) cmds.push(sh(MISSING, ancestors(path), { describe: `missing parents of ${path}` }))
     for (const t of [atime, mtime]) if (t.kind === 'at') cmds.push(sh('date -d "$1" +%s', [t.text]))
     const res = await io.batch(cmds)
     let i = 0
     const info = parsePathProbe(res[i++].stdout)
     const srcInfo = srcPath !== undefined ? parsePathProbe(res[i++].stdout) : undefined
     const tree = args.recurse ? parseTree(res[i++].stdout) : undefined
-    const missingParents = dirs ? res[i++].stdout.split('\n').filter(Boolean).reverse() : undefined
+    const missingParents = dirs ? probedMissing(res[0].stdout).reverse() : undefined
     for (const t of [atime, mtime]) {
       if (t.kind !== 'at') continue
       const r = res[i++]

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { runModule } from '../engine/run/module-call.js'
 import { execFileSync } from 'node:child_process'
 import stat, { statResult } from './stat.js'
-import { parsePathProbe } from './lib/probe.js'
+import { parsePathProbe, pathProbe, probedContent, probedFolder } from './lib/probe.js'
 import { localIO, playbookArgs, testCtx } from '../test/helpers/module-ctx.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-stat-'))
@@ -36,6 +36,8 @@ describe('stat on this machine', () => {
         checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f',
         rusr: true,
         roth: false,
+        mimetype: 'text/plain',
+        charset: 'us-ascii',
       },
     ],
     [
@@ -55,9 +57,13 @@ describe('stat on this machine', () => {
       { path: join(dir, 'dangling'), follow: true },
       { exists: true, islnk: true, lnk_target: 'nowhere' },
     ],
-    [{ path: dir }, { isdir: true, isreg: false, executable: true }],
+    [{ path: dir }, { isdir: true, isreg: false, executable: true, mimetype: 'inode/directory' }],
+    [
+      { path: join(dir, 'f'), get_mime: false },
+      { exists: true, mimetype: undefined },
+    ],
     [{ path: join(dir, 'fifo') }, { isfifo: true }],
-    [{ path: join(dir, 'missing') }, { exists: false }],
+    [{ path: join(dir, 'missing') }, { exists: false, mimetype: undefined }],
     [{ path: join(dir, "$(touch pwned)'") }, { exists: false }],
   ] as [Record<string, unknown>, Record<string, unknown>][])('%j', async (args, want) => {
     const s = await run(args)
@@ -81,9 +87,36 @@ describe('probe parsing', () => {
     if (want === 'throws') expect(() => parsePathProbe(out)).toThrow(/unexpected output/)
     else expect(parsePathProbe(out)).toEqual(want)
   })
+  test('the folder asked along rides on the first line', () => {
+    expect(probedFolder('absent d\n')).toBe(true)
+    expect(probedFolder('absent -\n')).toBe(false)
+    expect(probedFolder('absent\n')).toBeUndefined()
+    expect(parsePathProbe('absent -\n')).toEqual({ exists: false })
+  })
+  test.each([
+    ['text', 'a\n+\nexists\n', 'a\n+\nexists\n'],
+    ['no final newline', 'x\ny', 'x\ny'],
+    ['empty', '', ''],
+  ])('content asked along comes back byte for byte: %s', (name, text, want) => {
+    const file = join(dir, `content-${name.replace(/ /g, '-')}`)
+    writeFileSync(file, text)
+    const out = execFileSync('/bin/sh', pathProbe(file, { content: true }).argv.slice(1), { encoding: 'utf8' })
+    expect(probedContent(out)).toBe(want)
+    expect(parsePathProbe(out)).toMatchObject({ exists: true, self: { size: Buffer.byteLength(text) } })
+  })
+  test('content is not read through a symlink, nor from a folder', () => {
+    for (const p of [join(dir, 'l'), dir]) {
+      const out = execFileSync('/bin/sh', pathProbe(p, { content: true }).argv.slice(1), { encoding: 'utf8' })
+      expect(probedContent(out)).toBeUndefined()
+    }
+    const out = execFileSync('/bin/sh', pathProbe(join(dir, 'l'), { content: true }).argv.slice(1), {
+      encoding: 'utf8',
+    })
+    expect(parsePathProbe(out)).toMatchObject({ exists: true, linkTarget: 'f' })
+  })
   test('a link target with tabs and newlines survives', () => {
     const line = 'symbolic link\t777\t0\t0\troot\troot\t5\t1\t2\t3\t4\t5\t1'
-    const info = parsePathProbe(`exists\n${line}\n-\nrwx\n-\n/x/ab\na\tb\nc\n`)
+    const info = parsePathProbe(`exists\nrwx\n${line}\n-\n/x/ab\n-\n-\na\tb\nc\n`)
     expect(info.exists && info.linkTarget).toBe('a\tb\nc')
     expect(statResult('/p', { exists: false }, false)).toEqual({ exists: false })
   })

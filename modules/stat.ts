@@ -12,12 +12,10 @@
  */
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
-import { sh } from '../engine/commands.js'
 import { defineModule } from '../engine/module.js'
-import type { Command } from '../engine/types.js'
 import { pathArgs } from './lib/args.js'
 import { octal } from './lib/mode.js'
-import { CHECKSUM_ALGORITHMS, parsePathProbe, pathProbe, type PathInfo } from './lib/probe.js'
+import { CHECKSUM_ALGORITHMS, parsePathProbe, pathProbe, probedMime, type PathInfo } from './lib/probe.js'
 
 const Args = Type.Object(
   {
@@ -101,19 +99,14 @@ export function statResult(path: string, info: PathInfo, follow: boolean): Recor
   return out
 }
 
-/** `file --mime-type --mime-encoding` on the path (`-L` to follow a link); nothing when there is no `file`. */
-function mimeProbe(path: string, follow: boolean): Command {
-  const script = 'command -v file >/dev/null 2>&1 || exit 0; file --mime-type --mime-encoding $1 -- "$2" || true'
-  return sh(script, [follow ? '-L' : '-h', path], { describe: `file --mime-type ${path}` })
-}
-
 /**
- * `{ mimetype, charset }` from `file`'s `PATH: TYPE; charset=CHARSET` (both `unknown` when it said nothing). Pure.
+ * `{ mimetype, charset }` from `file -b`'s `TYPE; charset=CHARSET` (or with a `PATH: ` before it; both `unknown`
+ * when it said nothing). Pure.
  *
- * @example parseMime('/etc/hosts: text/plain; charset=us-ascii\n') // → { mimetype: 'text/plain', charset: 'us-ascii' }
+ * @example parseMime('text/plain; charset=us-ascii\n') // → { mimetype: 'text/plain', charset: 'us-ascii' }
  */
 export function parseMime(out: string): { mimetype: string; charset: string } {
-  const m = /:\s*([^;:\s]+);\s*charset=(\S+)\s*$/.exec(out.trim())
+  const m = /(?:^|:\s*)([^;:\s]+);\s*charset=(\S+)\s*$/.exec(out.trim())
   return m ? { mimetype: m[1], charset: m[2] } : { mimetype: 'unknown', charset: 'unknown' }
 }
 
@@ -128,11 +121,10 @@ export default defineModule({
     const path = args.path
     const follow = args.follow
     const checksum = args.get_checksum ? args.checksum_algorithm : undefined
-    const [r, m] = await io.batch([
-      pathProbe(path, { checksum, follow }),
-      ...(args.get_mime ? [mimeProbe(path, follow)] : []),
-    ])
-    return { path, follow, info: parsePathProbe(r.stdout), mime: m ? parseMime(m.stdout) : undefined }
+    // one command: `file` for the MIME type runs in the probe, and only when the path exists
+    const [r] = await io.batch([pathProbe(path, { checksum, follow, mime: args.get_mime })])
+    const mime = args.get_mime ? parseMime(probedMime(r.stdout) ?? '') : undefined
+    return { path, follow, info: parsePathProbe(r.stdout), mime }
   },
   plan: (state) => {
     const stat = statResult(state.path, state.info, state.follow)

@@ -57,6 +57,8 @@ export class RemoteShell {
   private readonly err: FrameReader
   private readonly bySeq = new Map<number, Slot>()
   private nudging = false
+  /** Frames with one end marker in, since the last nudge check. */
+  private readonly halfDone: number[] = []
   private hello?: { resolve: () => void; reject: (e: Error) => void }
 
   private constructor(
@@ -197,7 +199,7 @@ export class RemoteShell {
       slot.out = data
       slot.rc = rc
     } else slot.err = data
-    if (slot.out === undefined || slot.err === undefined) return this.nudge()
+    if (slot.out === undefined || slot.err === undefined) return this.nudge(seq)
     this.bySeq.delete(seq)
     if (seq === 0 && this.hello) {
       this.pid = slot.rc ?? 0
@@ -217,16 +219,20 @@ export class RemoteShell {
   }
 
   /**
-   * One end marker arrived, the other not yet. sshd does not set TCP_NODELAY on non-tty sessions, so its second
-   * small packet waits (Nagle) for our ACK, which the kernel delays ~40 ms. A blank line to the shell (a no-op
-   * for sh) carries the ACK at once; coalesced to one per event-loop turn.
+   * One end marker of frame `seq` arrived, the other not yet. sshd does not set TCP_NODELAY on non-tty sessions, so
+   * its second small packet waits (Nagle) for our ACK, which the kernel delays ~40 ms. A blank line to the shell (a
+   * no-op for sh) carries the ACK at once; coalesced to one per event-loop turn, and not sent when the other
+   * marker came in the same burst (the frame is complete by then: a nudge would cost a packet each way for nothing).
    */
-  private nudge(): void {
+  private nudge(seq: number): void {
+    this.halfDone.push(seq)
     if (this.nudging) return
     this.nudging = true
     setImmediate(() => {
       this.nudging = false
-      if (!this.dead && this.bySeq.size > 0) this.channel.write('\n')
+      const waiting = this.halfDone.some((s) => this.bySeq.has(s))
+      this.halfDone.length = 0
+      if (!this.dead && waiting) this.channel.write('\n')
     })
   }
 

@@ -60,30 +60,87 @@ export interface ProbeOptions {
   checksum?: ChecksumAlgorithm
   /** Checksum a symlink's target too (stat's `follow`). Default true. */
   follow?: boolean
+  /** Also tell whether this folder exists (usually the path's parent; read with `probedFolder`). */
+  folder?: string
+  /** Also ask `file` for the (followed) path's MIME type and charset (read with `probedMime`). */
+  mime?: boolean
+  /** Also print a readable regular file's content, when the path is not a symlink (read with `probedContent`). */
+  content?: boolean
+  /**
+   * The path's ancestors, innermost first: when the path is missing, also print those missing up to the first that
+   * exists (read with `probedMissing`).
+   */
+  ancestors?: readonly string[]
 }
 
 const FORMAT = '%F\\t%a\\t%u\\t%g\\t%U\\t%G\\t%s\\t%Y\\t%X\\t%Z\\t%i\\t%d\\t%h\\n'
 const PROBE = [
-  'p=$1; follow=$2; algo=$3',
-  'if [ ! -e "$p" ] && [ ! -L "$p" ]; then echo absent; exit 0; fi',
-  'echo exists',
-  `stat --printf '${FORMAT}' -- "$p"`,
-  `if [ -L "$p" ] && [ -e "$p" ]; then stat -L --printf '${FORMAT}' -- "$p"; else echo -; fi`,
-  'r=-; w=-; x=-; [ -r "$p" ] && r=r; [ -w "$p" ] && w=w; [ -x "$p" ] && x=x; echo "$r$w$x"',
-  'c=-',
-  'if [ -f "$p" ] && [ -r "$p" ] && { [ -n "$follow" ] || [ ! -L "$p" ]; }; then',
-  '  case $algo in',
-  '    md5) c=$(md5sum -- "$p") ;; sha1) c=$(sha1sum -- "$p") ;; sha224) c=$(sha224sum -- "$p") ;;',
-  '    sha256) c=$(sha256sum -- "$p") ;; sha384) c=$(sha384sum -- "$p") ;; sha512) c=$(sha512sum -- "$p") ;;',
-  '  esac',
+  'p=$1; follow=$2; algo=$3; d=',
+  // the folder's answer rides on the first line (` d`: a folder, ` -`: not), saving a command of its own
+  'if [ -n "$4" ]; then if [ -d "$4" ]; then d=\' d\'; else d=\' -\'; fi; fi',
+  'if [ ! -e "$p" ] && [ ! -L "$p" ]; then',
+  '  echo "absent$d"',
+  '  if [ $# -gt 6 ]; then shift 6',
+  '    for a; do if [ -e "$a" ] || [ -L "$a" ]; then break; fi; printf "%s\\n" "$a"; done',
+  '  fi',
+  '  exit 0',
   'fi',
-  'echo "${c%% *}"',
-  'if [ -L "$p" ]; then readlink -f -- "$p" || echo -; readlink -- "$p"; else echo -; fi',
+  'r=-; w=-; x=-; [ -r "$p" ] && r=r; [ -w "$p" ] && w=w; [ -x "$p" ] && x=x',
+  'printf \'exists%s\\n%s%s%s\\n\' "$d" "$r" "$w" "$x"',
+  `stat --printf '${FORMAT}' -- "$p"`,
+  'if [ -L "$p" ]; then',
+  `  if [ -e "$p" ]; then stat -L --printf '${FORMAT}' -- "$p"; else echo -; fi`,
+  '  readlink -f -- "$p" || echo -',
+  "else printf '%s\\n' - -; fi",
+  // the checksum program reads the file on its stdin (prints `HASH  -`): no subshell to capture its output
+  'c=; case $algo in md5|sha1|sha224|sha256|sha384|sha512) c=${algo}sum ;; esac',
+  'if [ -n "$c" ] && [ -f "$p" ] && [ -r "$p" ] && { [ -n "$follow" ] || [ ! -L "$p" ]; }; then',
+  '  "$c" < "$p" || echo -',
+  'else echo -; fi',
+  'if [ -n "$5" ] && command -v file >/dev/null 2>&1; then',
+  '  if [ -n "$follow" ]; then f=-L; else f=-h; fi',
+  '  file -b "$f" --mime-type --mime-encoding -- "$p" || echo -',
+  'else echo -; fi',
+  'if [ -L "$p" ]; then readlink -- "$p"',
+  // the content last (everything after the `+` line), so it needs no length or delimiter
+  'elif [ -n "$6" ]; then if [ -f "$p" ] && [ -r "$p" ]; then echo +; exec cat -- "$p"; else echo -; fi; fi',
 ].join('\n')
 
 /** The probe command for `path` (read-only; batch it with the module's other reads). */
 export function pathProbe(path: string, opts: ProbeOptions = {}): Command {
-  return sh(PROBE, [path, opts.follow === false ? '' : '1', opts.checksum ?? ''], { describe: `stat ${path}` })
+  const args = [path, opts.follow === false ? '' : '1', opts.checksum ?? '', opts.folder ?? '', opts.mime ? '1' : '']
+  args.push(opts.content ? '1' : '')
+  if (opts.ancestors?.length) args.push(...opts.ancestors)
+  else while (args.length > 3 && args[args.length - 1] === '') args.pop()
+  return sh(PROBE, args, { describe: `stat ${path}` })
+}
+
+/** The missing ancestors `pathProbe` found (innermost first), when it was given them and the path is missing. */
+export function probedMissing(stdout: string): string[] {
+  const lines = stdout.split('\n')
+  return lines[0].startsWith('absent') ? lines.slice(1).filter(Boolean) : []
+}
+
+/**
+ * The file's content when `content` was asked of `pathProbe` and the probe could read it (a readable regular file,
+ * not a symlink: read those on their own); undefined otherwise.
+ */
+export function probedContent(stdout: string): string | undefined {
+  const lines = stdout.split('\n')
+  if (!lines[0].startsWith('exists') || lines[2]?.startsWith('symbolic link\t') || lines[7] !== '+') return undefined
+  return lines.slice(8).join('\n')
+}
+
+/** `file -b`'s answer (`text/plain; charset=us-ascii`) when `mime` was asked of `pathProbe` and the path exists. */
+export function probedMime(stdout: string): string | undefined {
+  const lines = stdout.split('\n')
+  return lines[0].startsWith('exists') && lines[6] !== undefined && lines[6] !== '-' ? lines[6] : undefined
+}
+
+/** Whether the `folder` asked of `pathProbe` is a folder (undefined when none was asked). */
+export function probedFolder(stdout: string): boolean | undefined {
+  const word = stdout.slice(0, stdout.indexOf('\n')).split(' ')[1]
+  return word === undefined ? undefined : word === 'd'
 }
 
 function parseInode(line: string): InodeInfo | undefined {
@@ -107,24 +164,30 @@ function parseInode(line: string): InodeInfo | undefined {
   }
 }
 
-/** Parse the output of `pathProbe`. Throws when the output is not a probe's. */
+/**
+ * Parse the output of `pathProbe`: `exists`, access (`rwx`), the path's own stat line, the followed stat line or
+ * `-`, the resolved path or `-`, the checksum (`HASH  -`) or `-`, the MIME type or `-`, then a link's text (or,
+ * when asked, `+` and the file's content, or `-`). Throws when the output is not a probe's.
+ */
 export function parsePathProbe(stdout: string): PathInfo {
   const lines = stdout.split('\n')
-  if (lines[0] === 'absent') return { exists: false }
-  const self = lines[0] === 'exists' ? parseInode(lines[1]) : undefined
-  if (!self || lines.length < 6) throw new Error(`unexpected output from the file probe: ${stdout.slice(0, 200)}`)
-  const access = lines[3]
-  const realpath = lines[5] === '-' ? undefined : lines[5]
+  const head = lines[0].split(' ')[0]
+  if (head === 'absent') return { exists: false }
+  const self = head === 'exists' ? parseInode(lines[2] ?? '') : undefined
+  if (!self || lines.length < 7) throw new Error(`unexpected output from the file probe: ${stdout.slice(0, 200)}`)
+  const access = lines[1]
+  const realpath = lines[4] === '-' ? undefined : lines[4]
+  const checksum = lines[5].split(' ')[0]
   return {
     exists: true,
     self,
-    target: lines[2] === '-' ? undefined : parseInode(lines[2]),
+    target: lines[3] === '-' ? undefined : parseInode(lines[3]),
     readable: access[0] === 'r',
     writeable: access[1] === 'w',
     executable: access[2] === 'x',
-    checksum: lines[4] === '-' || lines[4] === '' ? undefined : lines[4],
+    checksum: checksum === '-' || checksum === '' ? undefined : checksum,
     realpath,
-    linkTarget: self.type === 'symbolic link' ? lines.slice(6).join('\n').replace(/\n$/, '') : undefined,
+    linkTarget: self.type === 'symbolic link' ? lines.slice(7).join('\n').replace(/\n$/, '') : undefined,
   }
 }
 

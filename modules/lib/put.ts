@@ -11,12 +11,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { dirname, posix } from 'node:path'
-import { sh } from '../../engine/commands.js'
 import type { HostIO, ModuleContext, Plan } from '../../engine/module.js'
 import type { Command, FileDiff } from '../../engine/types.js'
 import { planAttrs, wantedMode } from './attrs.js'
 import { copyFile, isText, putFile, readCommand, textOf } from './files.js'
-import { effective, isType, parsePathProbe, pathProbe, type PathInfo } from './probe.js'
+import { effective, isType, parsePathProbe, pathProbe, probedFolder, type PathInfo } from './probe.js'
 
 /** What `planPut` decides from. */
 export interface PutState {
@@ -75,10 +74,10 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
   const step = ctx.diffMode ? 2 : 1
   const cmds: Command[] = []
   for (const c of second ? [first, second] : [first]) {
-    cmds.push(pathProbe(c, { checksum: 'sha1' }))
+    // the first probe also tells whether dest's folder exists
+    cmds.push(pathProbe(c, { checksum: 'sha1', folder: c === first ? dirname(first) : undefined }))
     if (ctx.diffMode) cmds.push(readCommand(c))
   }
-  cmds.push(sh('[ -d "$1" ]', [dirname(first)]))
   const res = await io.batch(cmds)
   const at = (k: number) => ({
     info: parsePathProbe(res[k * step].stdout),
@@ -96,7 +95,7 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
   return {
     dest,
     info,
-    parentExists: res[res.length - 1].rc === 0 || dest === second,
+    parentExists: probedFolder(res[0].stdout) === true || dest === second,
     makeParent,
     before,
     content: req.content,

@@ -12,11 +12,12 @@
  */
 import { randomBytes } from 'node:crypto'
 import { posix } from 'node:path'
+import { sh } from '../../engine/commands.js'
 import { ModuleFailure, type HostIO, type Plan } from '../../engine/module.js'
 import type { Command } from '../../engine/types.js'
 import { planAttrs, wantedMode, type WantedAttrs } from './attrs.js'
-import { putFile, readCommand, textOf } from './files.js'
-import { effective, isType, parsePathProbe, pathProbe, type PathInfo } from './probe.js'
+import { isText, putFile, readCommand, textOf } from './files.js'
+import { effective, isType, parsePathProbe, pathProbe, probedContent, type PathInfo } from './probe.js'
 
 /** What planning an edit needs: the file's probe and its text. */
 export interface TextFacts {
@@ -40,13 +41,22 @@ export interface TextEdit {
   msg: string
 }
 
-/** Probe and read `path` in one round trip; an unreadable file fails clearly. */
+/**
+ * Probe and read `path` in one command (the probe prints a plain file's content; a symlink's target is read in a
+ * second round trip); an unreadable file fails clearly.
+ */
 export async function gatherText(path: string, io: HostIO): Promise<TextFacts> {
-  const [probe, read] = await io.batch([pathProbe(path), readCommand(path, Infinity)])
+  const [probe] = await io.batch([pathProbe(path, { content: true })])
   const info = parsePathProbe(probe.stdout)
+  let content: string | undefined
+  if (info.exists && isType(info.self, 'link')) content = textOf((await io.batch([readCommand(path, Infinity)]))[0])
+  else {
+    const read = probedContent(probe.stdout)
+    content = read !== undefined && isText(read) ? read : undefined
+  }
   if (info.exists && !info.readable && !isType(effective(info), 'directory'))
     throw new ModuleFailure(`cannot read ${path} (permission denied: use become?)`)
-  return { path, info, content: textOf(read), nonce: randomBytes(6).toString('hex') }
+  return { path, info, content, nonce: randomBytes(6).toString('hex') }
 }
 
 /** Ansible's suffix when attributes change too. */
@@ -89,8 +99,9 @@ export function planWrite(
   const node = effective(f.info)
   const target = f.info.exists && f.info.realpath ? f.info.realpath : f.path
   const commands: Command[] = []
+  // the folder usually exists: a shell test instead of a mkdir process on the host
   if (!f.info.exists)
-    commands.push({ argv: ['mkdir', '-p', '--', posix.dirname(target)], describe: `create ${posix.dirname(target)}/` })
+    commands.push(sh(MKDIR_P, [posix.dirname(target)], { describe: `create ${posix.dirname(target)}/` }))
   const mode = wantedMode(a.mode, node?.mode, false)
   commands.push(
     putFile(target, content, {
@@ -105,5 +116,8 @@ export function planWrite(
   const attrChanges = f.info.exists ? planAttrs(target, node, { ...a, mode }, { isDir: false }).changes : []
   return { commands, attrChanges }
 }
+
+/** `mkdir -p DIR` unless DIR is already a folder. */
+const MKDIR_P = '[ -d "$1" ] || exec mkdir -p -- "$1"'
 
 const join = (a: string, b: string): string => (a ? `${a} and ${b}` : b)
