@@ -184,9 +184,9 @@ describe('on this machine', () => {
   })
   test("dest's folder is probed with dest: a missing one fails the plan, an existing one does not", async () => {
     const missing = await gatherOf(copy, { content: 'x\n', dest: join(dir, 'nofolder', 'f') }, testCtx(), localIO())
-    expect(missing.parentExists).toBe(false)
+    expect(missing).toMatchObject({ parentExists: false })
     const there = await gatherOf(copy, { content: 'x\n', dest: join(dir, 'f-in-dir') }, testCtx(), localIO())
-    expect(there.parentExists).toBe(true)
+    expect(there).toMatchObject({ parentExists: true })
   })
   test('a missing src fails with the places looked in', async () => {
     await expect(
