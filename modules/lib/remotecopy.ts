@@ -2,9 +2,9 @@
  * `copy` with `remote_src`: the source is already on the host. A file is copied through a temp file beside the
  * destination and moved into place (modes as any copy: the replaced file's, 0644 for a new one, `preserve` the
  * source's), compared by SHA-1. A folder is copied as Ansible does: `src/` copies what the folder holds into
- * `dest`, `src` (no slash) copies the folder itself into `dest/NAME`; files missing or different (SHA-1) are copied with their
- * mode, symlinks are copied as symlinks, folders the copy creates get `directory_mode` (else the source folder's
- * mode). Nothing is ever deleted from the destination.
+ * `dest`, `src` (no slash) copies the folder itself into `dest/NAME`; files missing or different (SHA-1) are
+ * copied with their mode, symlinks are copied as symlinks, folders the copy creates get `directory_mode`
+ * (else the source folder's mode). Nothing is ever deleted from the destination.
  *
  * @example
  * ```ts
