@@ -1,3 +1,4 @@
+import { WRITE_END } from '../engine/commands.js'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
@@ -11,11 +12,16 @@ const DEBIAN = 'deb http://deb.debian.org/debian bookworm main'
 const state = (files: Record<string, string>): SourcesState => ({
   files: Object.entries(files).map(([path, text]) => ({ path, text })),
 })
+/** The text a write sends, without the end line that proves it arrived whole (checked here). */
+const written = (stdin: string) => {
+  expect(stdin.endsWith(`${WRITE_END}\n`)).toBe(true)
+  return stdin.slice(0, -(WRITE_END.length + 1))
+}
 /** What the plan does, in words: `write PATH` (with the written text) or the argv. */
 const effects = (p: ReturnType<typeof planOf>) =>
   p.commands.map((c) =>
     c.argv[0] === 'sh' && c.argv[4]?.startsWith('/')
-      ? `write ${c.argv[4]}: ${String(c.stdin)}`
+      ? `write ${c.argv[4]}: ${written(String(c.stdin))}`
       : c.argv[0] === 'sh'
         ? 'apt-get update'
         : c.argv.join(' '),
@@ -97,7 +103,7 @@ describe('plan: args + state → commands', () => {
   test('a failed update puts the files back', () => {
     const s = state({ [MAIN]: 'deb http://a b c\n' })
     const cmds = revertCommands(s, [MAIN, `${D}/new.list`])
-    expect(cmds[0].stdin).toBe('deb http://a b c\n')
+    expect(cmds[0].stdin).toBe(`deb http://a b c\n${WRITE_END}\n`)
     expect(cmds[1].argv).toEqual(['rm', '-f', '--', `${D}/new.list`])
   })
 })

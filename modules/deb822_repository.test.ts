@@ -1,3 +1,4 @@
+import { WRITE_END } from '../engine/commands.js'
 import { describe, expect, test } from 'vitest'
 import deb822_repository, { parseDeb822, renderSources, slug, sourcesPath } from './deb822_repository.js'
 import { gatherOf, ok, planOf, playbookArgs, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
@@ -60,7 +61,7 @@ describe('plan: args + state → commands', () => {
     const p = planOf(deb822_repository, { file, keys: [] }, REPO)
     const got = p.commands.map((c) => (c.argv[0] === 'sh' ? `write ${c.argv[4]} ${c.argv[5]}` : c.argv.join(' ')))
     expect(got).toEqual(want)
-    if (want.length && want[0].startsWith('write')) expect(p.commands[0].stdin).toBe(TEXT)
+    if (want.length && want[0].startsWith('write')) expect(p.commands[0].stdin).toBe(`${TEXT}${WRITE_END}\n`)
     expect(p.data).toMatchObject({ repo: TEXT, dest: P })
   })
   test('absent removes the file and the keyrings named after it', () => {

@@ -1,3 +1,4 @@
+import { WRITE_END } from '../engine/commands.js'
 import { describe, expect, test } from 'vitest'
 import hostname, { type HostnameState } from './hostname.js'
 import { gatherOf, ok, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
@@ -36,7 +37,7 @@ describe('plan: args + state → commands', () => {
 
   test('the file content, the diff and the length limit', () => {
     const p = planOf(hostname, { strategy: 'file', file: '' }, { name: 'b1' })
-    expect(p.commands[0].stdin).toBe('b1\n')
+    expect(p.commands[0].stdin).toBe(`b1\n${WRITE_END}\n`)
     expect(p.diff).toEqual([{ path: 'hostname', before: 'hostname = \n', after: 'hostname = b1\n' }])
     const long = 'x'.repeat(65)
     expect(planOf(hostname, sd('a', 'a'), { name: long }).fail).toMatch(/longer than 64/)

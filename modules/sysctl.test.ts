@@ -1,3 +1,4 @@
+import { WRITE_END } from '../engine/commands.js'
 import { describe, expect, test } from 'vitest'
 import sysctl, { fileValues, parseSysctl, rewrite, sysctlValue, SYSCTL_ERROR, type SysctlState } from './sysctl.js'
 import {
@@ -105,7 +106,7 @@ describe('plan: args + state → commands', () => {
 
   test('the written file and the diff', () => {
     const p = planOf(sysctl, state('# keep\nvm.swappiness = 60\n', '60\n'), { name: 'vm.swappiness', value: '10' })
-    expect(p.commands[0].stdin).toBe('# keep\nvm.swappiness=10\n')
+    expect(p.commands[0].stdin).toBe(`# keep\nvm.swappiness=10\n${WRITE_END}\n`)
     expect(p.diff).toEqual([{ path: F, before: '# keep\nvm.swappiness = 60\n', after: '# keep\nvm.swappiness=10\n' }])
   })
 
