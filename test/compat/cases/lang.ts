@@ -22,8 +22,9 @@ export const LANG: CompatCase[] = [
   {
     name: 'templated_includes',
     covers: 'include_import: templated include_tasks/include_role names (loops, per host), templated imports',
-    // state and round 2 agree; in round 1 Ansible counts one ok more on each host, not yet explained
-    pending: 'the round-1 ok count of templated includes is explained',
+    // round 1: Ansible 2.14 runs web2's handler once per copy of its handlers (imported once, included twice):
+    // changed, then ok again; tsplay runs a notified handler once
+    allow: { round: 1, counts: { ok: -1 }, reason: 'runs a notified handler once per flush' },
     files: {
       ...INCLUDED,
       'main.yml': `- hosts: templated_includes
