@@ -14,6 +14,7 @@
 import { LOOP_LOOKUPS, type Common, type LoopLookup, type Task } from '../ast.js'
 import type { ModuleDef } from '../module.js'
 import type { SourcePos } from '../types.js'
+import { UserError } from '../errors.js'
 import { checkArgs } from './args.js'
 import { readCommon } from './common.js'
 import { describeValue, report, type LoadContext } from './context.js'
@@ -188,12 +189,10 @@ function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
   const retries = readIntOrTemplate(ctx, raw, 'retries', pos)
   const delay = readNumberOrTemplate(ctx, raw, 'delay', pos)
   const until = conds('until')
+  // Ansible 2.14 runs such a task once and says nothing; a warning, since the author likely meant an "until".
   if ((retries !== undefined || delay !== undefined) && !until) {
-    report(
-      ctx,
-      '"retries"/"delay" need an "until" condition',
-      keyPos(raw, retries !== undefined ? 'retries' : 'delay') ?? pos,
-    )
+    const where = keyPos(raw, retries !== undefined ? 'retries' : 'delay') ?? pos
+    ctx.warnings.push(new UserError('"retries"/"delay" without an "until" condition: the task runs once', where))
   }
   return {
     ...loop,

@@ -2,7 +2,10 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Block, Task } from '../../engine/ast.js'
-import { load, loadErrors } from './helpers.js'
+import { UserError } from '../../engine/errors.js'
+import { loadPlaybook } from '../../engine/load/playbook.js'
+import { fixtureModules } from './fixtures.js'
+import { load, loadErrors, tree } from './helpers.js'
 
 const T = (s: string) => s.replace(/^\n/, '')
 
@@ -281,11 +284,6 @@ describe('loadPlaybook reports mistakes with positions', () => {
     ['serial', '- hosts: all\n  serial: 0\n', /2:11 "serial" must be a whole number ≥ 1/],
     ['play when', '- hosts: all\n  when: x\n', /2:3 a play cannot have "when"/],
     ['bad template', '- hosts: all\n  tasks:\n    - debug: { msg: "{{ x " }\n', /3:21 invalid template in "debug".msg/],
-    [
-      'retries without until',
-      '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      retries: 3\n',
-      /4:7 "retries"\/"delay" need an "until"/,
-    ],
     ['vars not a map', '- hosts: all\n  vars: [a, b]\n', /2:9 "vars" must be a map/],
     ['vars_files missing', '- hosts: all\n  vars_files: [nope.yml]\n', /2:16 vars file not found: nope.yml/],
     ['include missing', '- hosts: all\n  tasks:\n    - import_tasks: nope.yml\n', /3:21 import_tasks: file not found/],
@@ -405,5 +403,17 @@ describe('loadPlaybook reuse', () => {
     expect((web.tasks[0] as Task).tags).toEqual(['base'])
     expect((web.tasks[2] as Task).loop).toEqual(['a', 'b'])
     expect(web.handlers[0]).toMatchObject({ name: 'h1', listen: ['h1', 'restart all'] })
+  })
+})
+
+describe('retries without until', () => {
+  it('loads with a warning at the key, as Ansible 2.14 runs the task once', async () => {
+    const dir = tree({ 'playbook.yml': '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      retries: 3\n' })
+    const warnings: UserError[] = []
+    const pb = await loadPlaybook(join(dir, 'playbook.yml'), { modules: fixtureModules(), warnings })
+    expect(pb.plays[0].tasks.length).toBe(1)
+    expect(warnings.map((w) => `${w.pos?.line}:${w.pos?.col} ${w.message}`)).toEqual([
+      '4:7 "retries"/"delay" without an "until" condition: the task runs once',
+    ])
   })
 })
