@@ -96,16 +96,6 @@ describe('plan: state + arguments → commands', () => {
     const p = plan(s, { src: '/srv/a.tgz', dest: '/opt', remote_src: true, mode: '0755' })
     expect(p.commands.map((c) => c.argv)).toEqual([['chmod', '--', '0755', '/opt/d/a.txt']])
   })
-  test('gather only reads: probe, list, compare, find (no extract, no attribute change)', async () => {
-    const dest = fresh()
-    const log: Command[][] = []
-    for (const name of ['a.tgz', 'a.zip'])
-      await gatherOf(unarchive, { src: name, dest, mode: '0700' }, testCtx({ searchPaths: [dir] }), localIO({ log }))
-    const words = log.flat().flatMap((c) => c.argv.slice(3))
-    expect(words).toEqual(expect.arrayContaining(['--list', '--diff', '-Z1', '-T']))
-    expect(words.filter((w) => ['--extract', 'chmod', 'chown', '-o'].includes(w))).toEqual([])
-    expect(readdirSync(dest)).toEqual([])
-  })
   test('check mode: tar skipped as Ansible does, zip predicted', () => {
     expect(plan({ ...tgz, differs: ['x'] }, { src: 'a', dest: '/o' }, true).skip).toMatch(/when using gtar/)
     const zip = { ...tgz, handler: 'ZipArchive' as const, differs: ['d/a.txt'] }
