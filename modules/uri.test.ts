@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import uri, { absoluteLocation, encodeBody, planUri } from './uri.js'
 import { parseResponse } from './lib/http.js'
-import { formUrlencoded, pyJson, quotePlus } from './lib/pyfmt.js'
+import { pyJson } from '../engine/expr/pystr.js'
+import { formUrlencoded, quotePlus } from './lib/pyfmt.js'
 import {
   localAsyncIO,
   moduleArgs,

@@ -21,11 +21,12 @@
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { sh } from '../engine/commands.js'
+import { pyJson, pyRepr } from '../engine/expr/pystr.js'
 import { defineModule, type AfterResult, type Plan } from '../engine/module.js'
 import { attrArgs } from './lib/args.js'
 import { curlConfig } from './lib/download.js'
 import { curlText, parseResponse, requestCommand } from './lib/http.js'
-import { formUrlencoded, pyJson, pyList } from './lib/pyfmt.js'
+import { formUrlencoded } from './lib/pyfmt.js'
 
 const FOLLOW = ['all', 'no', 'none', 'safe', 'urllib2', 'yes'] as const
 
@@ -214,7 +215,7 @@ export function afterUri(a: Args, stdout: string, rc: number, stderr: string): A
   if (a.return_content) data.content = r.body ?? ''
   if (rc !== 0) return { data, changed, fail: stderr.trim() || `could not write ${r.path ?? a.dest}` }
   if (!ok) {
-    const msg = `Status code was ${r.status} and not ${pyList(codes)}: ${String(data.msg)}`
+    const msg = `Status code was ${r.status} and not ${pyRepr(codes)}: ${String(data.msg)}`
     return { data: { ...data, msg }, changed, fail: msg, msg }
   }
   return { data, changed, msg: String(data.msg) }

@@ -1,28 +1,12 @@
 /**
- * Values written the way Python writes them, where a server or a message sees the difference: `json.dumps` (`", "`
- * and `": "` separators, non-ASCII as `\uXXXX`), `urlencode(..., doseq=True)` (`quote_plus`) and a list's `repr`.
+ * A request body written the way Python's `urlencode(..., doseq=True)` writes it (`quote_plus`), where a server
+ * sees the difference. Python's `json.dumps` and `repr` are `pyJson` and `pyRepr` in engine/expr/pystr.ts.
  *
  * @example
  * ```ts
- * pyJson({ a: [1, 'é'] })                 // '{"a": [1, "\\u00e9"]}'
  * formUrlencoded({ q: 'a b', n: [1, 2] })  // 'q=a+b&n=1&n=2'
- * pyList([200, 201])                       // '[200, 201]'
  * ```
  */
-
-/** Python's `json.dumps(v)` with its default separators and `ensure_ascii`. */
-export function pyJson(v: unknown): string {
-  if (v === null || v === undefined) return 'null'
-  if (typeof v === 'string')
-    return JSON.stringify(v).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-  if (typeof v === 'number' || typeof v === 'boolean') return JSON.stringify(v)
-  if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`
-  if (typeof v === 'object')
-    return `{${Object.entries(v as Record<string, unknown>)
-      .map(([k, x]) => `${pyJson(k)}: ${pyJson(x)}`)
-      .join(', ')}}`
-  return JSON.stringify(String(v))
-}
 
 /** Python's `quote_plus`: letters, digits and `_.-~` kept, a space as `+`, the rest %-encoded as UTF-8. */
 export function quotePlus(s: string): string {
@@ -50,6 +34,3 @@ export function formUrlencoded(body: unknown): string {
   }
   return out.join('&')
 }
-
-/** Python's `repr` of a list of numbers. */
-export const pyList = (xs: readonly number[]): string => `[${xs.join(', ')}]`
