@@ -7,6 +7,7 @@
  * formUrlencoded({ q: 'a b', n: [1, 2] })  // 'q=a+b&n=1&n=2'
  * ```
  */
+import { pyStr } from '../../engine/expr/pystr.js'
 
 /** Python's `quote_plus`: letters, digits and `_.-~` kept, a space as `+`, the rest %-encoded as UTF-8. */
 export function quotePlus(s: string): string {
@@ -19,10 +20,10 @@ export function quotePlus(s: string): string {
     .join('')
 }
 
-const text = (v: unknown): string =>
-  typeof v === 'boolean' ? (v ? 'True' : 'False') : typeof v === 'string' ? v : JSON.stringify(v)
-
-/** A map (or a list of `[key, value]` pairs) as Ansible's `form_urlencoded`: list values repeat the key. */
+/**
+ * A map (or a list of `[key, value]` pairs) as Ansible's `form_urlencoded`: list values repeat the key, keys and
+ * values that are not text written as Python's `str()` writes them (`True`, `1.5`).
+ */
 export function formUrlencoded(body: unknown): string {
   const pairs: [unknown, unknown][] = Array.isArray(body)
     ? body.map((p) => (Array.isArray(p) ? [p[0], p[1]] : [p, undefined]))
@@ -30,7 +31,7 @@ export function formUrlencoded(body: unknown): string {
   const out: string[] = []
   for (const [k, v] of pairs) {
     const values = Array.isArray(v) ? v : [v]
-    for (const x of values) if (x !== null && x !== undefined) out.push(`${quotePlus(text(k))}=${quotePlus(text(x))}`)
+    for (const x of values) if (x !== null && x !== undefined) out.push(`${quotePlus(pyStr(k))}=${quotePlus(pyStr(x))}`)
   }
   return out.join('&')
 }
