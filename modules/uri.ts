@@ -25,7 +25,7 @@ import { pyJson, pyRepr } from '../engine/expr/pystr.js'
 import { defineModule, type AfterResult, type Plan } from '../engine/module.js'
 import { attrArgs } from './lib/args.js'
 import { curlConfig } from './lib/download.js'
-import { curlText, parseResponse, requestCommand } from './lib/http.js'
+import { parseResponse, requestCommand } from './lib/http.js'
 import { formUrlencoded } from './lib/pyfmt.js'
 
 const FOLLOW = ['all', 'no', 'none', 'safe', 'urllib2', 'yes'] as const
@@ -140,21 +140,18 @@ export function planUri(s: UriState, a: Args, checkMode = false): Plan {
       headers,
       username: a.url_username,
       password: a.url_password,
+      auth: a.force_basic_auth ? 'basic' : 'any',
       validateCerts: a.validate_certs,
       useProxy: a.use_proxy,
       agent: a.http_agent,
       decompress: a.decompress,
+      body: body.text,
+      unixSocket: a.unix_socket,
+      caPath: a.ca_path,
+      clientCert: a.client_cert,
+      clientKey: a.client_key,
+      netrc: a.use_netrc && a.url_username === undefined,
     })
-    if (a.url_username !== undefined) config += a.force_basic_auth ? 'basic\n' : 'anyauth\n'
-    if (body.text !== undefined && body.text !== '') config += `data-binary = ${curlText(body.text)}\n`
-    const files: [string | undefined, string][] = [
-      [a.unix_socket, 'unix-socket'],
-      [a.ca_path, 'cacert'],
-      [a.client_cert, 'cert'],
-      [a.client_key, 'key'],
-    ]
-    for (const [v, key] of files) if (v) config += `${key} = ${curlText(v)}\n`
-    if (a.use_netrc && a.url_username === undefined) config += 'netrc-optional\n'
   } catch (e) {
     return { commands: [], fail: (e as Error).message }
   }

@@ -91,10 +91,18 @@ export function parseDownload(stdout: string): Record<string, string> {
   return out
 }
 
+const curlEscape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')
+
 /** A value quoted for a curl config file. Throws on a line break (it would end the setting). */
 export function curlQuote(v: string): string {
   if (/[\r\n\0]/.test(v)) throw new Error('a header or credential may not contain a line break')
-  return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
+  return `"${curlEscape(v)}"`
+}
+
+/** A value for a curl config file where line breaks are allowed (written as `\n`, `\r`, `\t` escapes). */
+export function curlText(v: string): string {
+  if (v.includes('\0')) throw new Error('a request body may not contain a NUL character')
+  return `"${curlEscape(v).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`
 }
 
 /** Options that become curl config lines. */
@@ -102,13 +110,24 @@ export interface CurlOptions {
   headers?: Record<string, string>
   username?: string
   password?: string
+  /** With `username`: send the credentials at once (`basic`) or after the server asks (`any`, curl's anyauth). */
+  auth?: 'basic' | 'any'
   validateCerts?: boolean
   useProxy?: boolean
   agent?: string
   decompress?: boolean
+  /** The request body, sent as it is. */
+  body?: string
+  /** Files on the host: a Unix socket to connect through, CA certificates, a client certificate and key. */
+  unixSocket?: string
+  caPath?: string
+  clientCert?: string
+  clientKey?: string
+  /** Read credentials from ~/.netrc if there is one. */
+  netrc?: boolean
 }
 
-/** curl config text for the options. */
+/** curl config text for the options. Throws when a header or credential has a line break. */
 export function curlConfig(o: CurlOptions): string {
   const lines: string[] = []
   for (const [k, v] of Object.entries(o.headers ?? {})) lines.push(`header = ${curlQuote(`${k}: ${v}`)}`)
@@ -117,5 +136,15 @@ export function curlConfig(o: CurlOptions): string {
   if (o.useProxy === false) lines.push('noproxy = "*"')
   if (o.agent) lines.push(`user-agent = ${curlQuote(o.agent)}`)
   if (o.decompress !== false) lines.push('compressed')
+  if (o.username !== undefined && o.auth) lines.push(o.auth === 'basic' ? 'basic' : 'anyauth')
+  if (o.body) lines.push(`data-binary = ${curlText(o.body)}`)
+  const files: [string | undefined, string][] = [
+    [o.unixSocket, 'unix-socket'],
+    [o.caPath, 'cacert'],
+    [o.clientCert, 'cert'],
+    [o.clientKey, 'key'],
+  ]
+  for (const [v, key] of files) if (v) lines.push(`${key} = ${curlText(v)}`)
+  if (o.netrc) lines.push('netrc-optional')
   return lines.map((l) => `${l}\n`).join('')
 }

@@ -92,13 +92,6 @@ export function requestCommand(r: Request): Command {
   }
 }
 
-/** A value for a curl config file where line breaks are allowed (written as `\n`, `\r`, `\t` escapes). */
-export function curlText(v: string): string {
-  if (v.includes('\0')) throw new Error('a request body may not contain a NUL character')
-  const esc = v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')
-  return `"${esc.replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`
-}
-
 /** What the request printed. */
 export interface Response {
   /** curl's exit code (0: a response came). */
