@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * const steps = [listStep('tar', '-z', opts), diffStep('tar', '-z', opts)]
+ * const steps = [listStep('TgzArchive', opts), diffStep('TgzArchive', opts)]
  * runSteps(steps, { remote: '/srv/a.tgz' })        // one command; parseSteps(stdout) → [{ out, rc }, …]
  * ```
  */

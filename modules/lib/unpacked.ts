@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * tarDiffers('a.txt: Mod time differs\n', { root: false })              // ['a.txt: Mod time differs']
- * zipDiffers(parseZipinfo(out), parseFound(found), { keepNewer: false }) // ['d/a.txt']
+ * zipDiffers('/opt', parseZipinfo(out), parseFound(found), false)       // ['d/a.txt']
  * ```
  */
 import { sh } from '../../engine/commands.js'
