@@ -204,9 +204,7 @@ export function planUnarchive(
     for (const p of paths) {
       const f = s.found.get(p)
       if (!f) continue
-      const times = { mtime: 0, atime: 0, ctime: 0, inode: 0, dev: 0, nlink: 1 }
-      const node = { ...f, ...times, type: f.type === 'd' ? 'directory' : 'regular file' }
-      const plan = planAttrs(p, node, a, { isDir: f.type === 'd', link: f.type === 'l' })
+      const plan = planAttrs(p, f, a, { isDir: f.type === 'd', link: f.type === 'l' })
       commands.push(...plan.commands)
       changes.push(...plan.changes.map((c) => `${p}: ${c}`))
     }

@@ -55,7 +55,12 @@ export function wantedMode(
 /**
  * `chmod`/`chown` needed to bring `node` (undefined: created just before, attributes unknown) to `want`.
  */
-export function planAttrs(path: string, node: InodeInfo | undefined, want: WantedAttrs, opts: AttrOptions): AttrPlan {
+export function planAttrs(
+  path: string,
+  node: Pick<InodeInfo, 'mode' | 'uid' | 'gid' | 'owner' | 'group'> | undefined,
+  want: WantedAttrs,
+  opts: AttrOptions,
+): AttrPlan {
   const commands: Command[] = []
   const changes: string[] = []
   if (!opts.link) {
