@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canRunSshd, ed25519Pair, startSshd, type SshdFleet } from '../helpers/sshd.js'
-import { tsplay, type CliResult } from '../helpers/cli.js'
+import { runArgs, tsplay, type CliResult } from '../helpers/cli.js'
 
 const can = canRunSshd()
 const d = can.ok ? describe : describe.skip
@@ -64,15 +64,7 @@ d('programs read what the modules wrote (loopback sshd)', () => {
   let dir: string
   const run = async (book: string): Promise<CliResult> => {
     writeFileSync(join(dir, 'site.yml'), book)
-    return tsplay([
-      'run',
-      join(dir, 'site.yml'),
-      '-i',
-      join(dir, 'inventory.yml'),
-      '--known-hosts',
-      fleet.knownHostsFile,
-      '--json',
-    ])
+    return tsplay(runArgs(dir, 'site.yml', fleet, ['--json']))
   }
 
   beforeAll(async () => {
