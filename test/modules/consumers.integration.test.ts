@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canRunSshd, ed25519Pair, startSshd, type SshdFleet } from '../helpers/sshd.js'
 import { runArgs, tsplay, type CliResult } from '../helpers/cli.js'
+import { explain } from '../faults/util.js'
 
 const can = canRunSshd()
 const d = can.ok ? describe : describe.skip
@@ -56,8 +57,6 @@ function sshTrue(
   return { rc: r.status ?? -1, out: r.stdout, err: r.stderr }
 }
 
-const why = (r: CliResult) => `${r.code}\n${r.stdout}\n${r.stderr}`
-
 d('programs read what the modules wrote (loopback sshd)', () => {
   let fleet: SshdFleet
   let keyHome: SshdFleet
@@ -100,12 +99,12 @@ d('programs read what the modules wrote (loopback sshd)', () => {
     - authorized_key: { user: ${keyHome.user}, key: "${pair.public}", state: ${state} }
 `
     const add = await run(book('present'))
-    expect(add.code, why(add)).toBe(0)
+    expect(add.code, explain(add)).toBe(0)
     expect(add.recap?.t1.changed).toBe(1)
     const inRun = login()
     expect(inRun.rc, inRun.err).toBe(0)
     const remove = await run(book('absent'))
-    expect(remove.code, why(remove)).toBe(0)
+    expect(remove.code, explain(remove)).toBe(0)
     expect(remove.recap?.t1.changed).toBe(1)
     const refused = login()
     expect(refused.rc).toBe(255)
@@ -127,7 +126,7 @@ d('programs read what the modules wrote (loopback sshd)', () => {
         key: "${pair.public}"
         key_options: 'no-pty,command="echo forced-by-sshd"'
 `)
-    expect(r.code, why(r)).toBe(0)
+    expect(r.code, explain(r)).toBe(0)
     const out = sshTrue(target.port, keyHome.user, priv, keyHome.knownHostsFile, 'echo asked')
     expect(out.rc, out.err).toBe(0)
     expect(out.out).toBe('forced-by-sshd\n')
@@ -138,7 +137,7 @@ d('programs read what the modules wrote (loopback sshd)', () => {
   tasks:
     - authorized_key: { user: ${keyHome.user}, key: "${pair.public}", state: absent }
 `)
-    expect(gone.code, why(gone)).toBe(0)
+    expect(gone.code, explain(gone)).toBe(0)
   })
 
   it('known_hosts: ssh trusts the host through the written line (plain and hashed), refuses a wrong key', async () => {
@@ -157,14 +156,14 @@ d('programs read what the modules wrote (loopback sshd)', () => {
     expect(login().rc).toBe(255) // no file yet: ssh refuses
 
     const plain = await run(book(h.hostKey, false))
-    expect(plain.code, why(plain)).toBe(0)
+    expect(plain.code, explain(plain)).toBe(0)
     expect(readFileSync(file, 'utf8')).toContain(name)
     const ok = login()
     expect(ok.rc, ok.err).toBe(0)
 
     const wrong = ed25519Pair().public
     const bad = await run(book(wrong, false))
-    expect(bad.code, why(bad)).toBe(0)
+    expect(bad.code, explain(bad)).toBe(0)
     expect(bad.recap?.t1.changed).toBe(1)
     const refused = login()
     expect(refused.rc).toBe(255)
@@ -172,7 +171,7 @@ d('programs read what the modules wrote (loopback sshd)', () => {
 
     rmSync(file)
     const hashed = await run(book(h.hostKey, true))
-    expect(hashed.code, why(hashed)).toBe(0)
+    expect(hashed.code, explain(hashed)).toBe(0)
     expect(readFileSync(file, 'utf8')).toMatch(/^\|1\|/)
     const okHashed = login()
     expect(okHashed.rc, okHashed.err).toBe(0)
@@ -195,7 +194,7 @@ d('programs read what the modules wrote (loopback sshd)', () => {
             PasswordAuthentication no
             X11Forwarding yes
 `)
-    expect(r.code, why(r)).toBe(0)
+    expect(r.code, explain(r)).toBe(0)
     expect(r.recap?.t1.changed).toBe(3)
     const test = spawnSync('/usr/sbin/sshd', ['-t', '-f', conf], { encoding: 'utf8' })
     expect(test.status, test.stderr).toBe(0)
