@@ -65,6 +65,22 @@ d('programs read what the modules wrote (loopback sshd)', () => {
     writeFileSync(join(dir, 'site.yml'), book)
     return tsplay(runArgs(dir, 'site.yml', fleet, ['--json']))
   }
+  /** A fresh key pair: its public line, and `ssh` to keyHome's target as its login user with the private key. */
+  const newKey = (name: string) => {
+    const pair = ed25519Pair(name)
+    const priv = join(dir, `${name}_ed25519`)
+    writeFileSync(priv, pair.private, { mode: 0o600 })
+    const { port } = keyHome.hosts[0]
+    return { pub: pair.public, login: (cmd?: string) => sshTrue(port, keyHome.user, priv, keyHome.knownHostsFile, cmd) }
+  }
+  /** A playbook of one `authorized_key` task, run as root, for keyHome's login user; `more`: its other arguments. */
+  const keyBook = (pub: string, more: string) => `
+- hosts: all
+  gather_facts: false
+  become: true
+  tasks:
+    - authorized_key: { user: ${keyHome.user}, key: "${pub}", ${more} }
+`
 
   beforeAll(async () => {
     fleet = await startSshd({ count: 1, sudo: 'nopasswd' })
@@ -85,58 +101,29 @@ d('programs read what the modules wrote (loopback sshd)', () => {
   })
 
   it('authorized_key: sshd lets the added key in, and refuses it after state=absent', async () => {
-    const pair = ed25519Pair('proof')
-    const priv = join(dir, 'proof_ed25519')
-    writeFileSync(priv, pair.private, { mode: 0o600 })
-    const target = keyHome.hosts[0]
-    const login = () => sshTrue(target.port, keyHome.user, priv, keyHome.knownHostsFile)
-    expect(login().rc).toBe(255) // not in yet
-    const book = (state: string) => `
-- hosts: all
-  gather_facts: false
-  become: true
-  tasks:
-    - authorized_key: { user: ${keyHome.user}, key: "${pair.public}", state: ${state} }
-`
-    const add = await run(book('present'))
+    const key = newKey('proof')
+    expect(key.login().rc).toBe(255) // not in yet
+    const add = await run(keyBook(key.pub, 'state: present'))
     expect(add.code, explain(add)).toBe(0)
     expect(add.recap?.t1.changed).toBe(1)
-    const inRun = login()
+    const inRun = key.login()
     expect(inRun.rc, inRun.err).toBe(0)
-    const remove = await run(book('absent'))
+    const remove = await run(keyBook(key.pub, 'state: absent'))
     expect(remove.code, explain(remove)).toBe(0)
     expect(remove.recap?.t1.changed).toBe(1)
-    const refused = login()
+    const refused = key.login()
     expect(refused.rc).toBe(255)
     expect(refused.err).toMatch(/Permission denied/)
   })
 
   it('authorized_key with key_options: sshd applies the options (a forced command) to that key', async () => {
-    const pair = ed25519Pair('proof-forced')
-    const priv = join(dir, 'forced_ed25519')
-    writeFileSync(priv, pair.private, { mode: 0o600 })
-    const target = keyHome.hosts[0]
-    const r = await run(`
-- hosts: all
-  gather_facts: false
-  become: true
-  tasks:
-    - authorized_key:
-        user: ${keyHome.user}
-        key: "${pair.public}"
-        key_options: 'no-pty,command="echo forced-by-sshd"'
-`)
+    const key = newKey('proof-forced')
+    const r = await run(keyBook(key.pub, `key_options: 'no-pty,command="echo forced-by-sshd"'`))
     expect(r.code, explain(r)).toBe(0)
-    const out = sshTrue(target.port, keyHome.user, priv, keyHome.knownHostsFile, 'echo asked')
+    const out = key.login('echo asked')
     expect(out.rc, out.err).toBe(0)
     expect(out.out).toBe('forced-by-sshd\n')
-    const gone = await run(`
-- hosts: all
-  gather_facts: false
-  become: true
-  tasks:
-    - authorized_key: { user: ${keyHome.user}, key: "${pair.public}", state: absent }
-`)
+    const gone = await run(keyBook(key.pub, 'state: absent'))
     expect(gone.code, explain(gone)).toBe(0)
   })
 
