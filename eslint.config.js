@@ -2,18 +2,11 @@
 // TypeScript and JavaScript sources. Run `npm run lint`. Formatting is prettier's job (`npm run format`).
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
-import { readFileSync } from 'node:fs'
-
-/** What .prettierignore skips (generated or deliberately malformed files), one list for prettier, eslint and width. */
-const ignores = readFileSync(new URL('.prettierignore', import.meta.url), 'utf8')
-  .split('\n')
-  .map((l) => l.trim())
-  .filter((l) => l && !l.startsWith('#'))
+import { ignoredPaths } from './scripts/ignored.mjs'
 
 export default tseslint.config(
-  {
-    ignores,
-  },
+  // what .prettierignore skips (generated or deliberately malformed files)
+  { ignores: ignoredPaths },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

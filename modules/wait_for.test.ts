@@ -5,8 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { resolveArgs } from '../engine/load/args.js'
 import waitFor, { afterWait, planWait, timeoutMessage } from './wait_for.js'
-import type { HostIO } from '../engine/module.js'
-import { moduleArgs, runLocalAsync, runWith, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
+import { localAsyncIO, moduleArgs, runWith, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
 let server: Server
 let open = 0
@@ -30,15 +29,9 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** Commands run on this machine without blocking the event loop (the test serves its port in-process). */
-const asyncIO: HostIO = {
-  run: (c) => runLocalAsync(c),
-  batch: (cs) => Promise.all(cs.map((c) => runLocalAsync(c))),
-  reconnect: async () => {},
-}
-
 async function wait(args: WrittenArgs<typeof waitFor>) {
-  const r = await runWith(waitFor, args, testCtx(), asyncIO)
+  // commands run here without blocking the event loop: the test serves its port in-process
+  const r = await runWith(waitFor, args, testCtx(), localAsyncIO())
   expect(r.plan.fail).toBeUndefined()
   expect(r.plan.changed).toBe(false)
   expect(r.plan.commands.length).toBe(1) // the whole wait is one command on the host

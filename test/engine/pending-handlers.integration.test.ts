@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
-import { tsplay, writeTree } from '../helpers/cli.js'
+import { runArgs, tsplay, writeTree } from '../helpers/cli.js'
 
 const can = canRunSshd()
 
@@ -17,16 +17,7 @@ describe.skipIf(!can.ok)(`pending handlers${can.ok ? '' : ` (${can.why})`}`, () 
   let dir: string
   const root = `/tmp/tsplay-ph-${randomBytes(4).toString('hex')}`
   const state = join(root, 'state', 'pending-handlers')
-  const args = (extra: string[] = []) => [
-    'run',
-    join(dir, 'site.yml'),
-    '-i',
-    join(dir, 'inventory.yml'),
-    '--known-hosts',
-    fleet.knownHostsFile,
-    '--json',
-    ...extra,
-  ]
+  const args = (extra: string[] = []) => runArgs(dir, 'site.yml', fleet, ['--json', ...extra])
   const records = () => (existsSync(state) ? readdirSync(state).filter((f) => !f.startsWith('.')) : [])
   const restarts = (h: string) =>
     existsSync(join(root, h, 'restarts'))

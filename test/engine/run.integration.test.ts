@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
-import { total, tsplay, writeTree } from '../helpers/cli.js'
+import { runArgs, total, tsplay, writeTree } from '../helpers/cli.js'
 
 const can = canRunSshd()
 const d = can.ok ? describe : describe.skip
@@ -17,17 +17,7 @@ d('tsplay run against loopback sshd targets', () => {
   let fleet: SshdFleet
   let dir: string
   let base: string
-  const run = (pb: string, extra: string[] = []) =>
-    tsplay([
-      'run',
-      join(dir, pb),
-      '-i',
-      join(dir, 'inventory.yml'),
-      '--known-hosts',
-      fleet.knownHostsFile,
-      '--json',
-      ...extra,
-    ])
+  const run = (pb: string, extra: string[] = []) => tsplay(runArgs(dir, pb, fleet, ['--json', ...extra]))
 
   beforeAll(async () => {
     fleet = await startSshd({ count: 3, sudo: 'nopasswd' })
@@ -167,17 +157,7 @@ d('tsplay run against loopback sshd targets', () => {
 
   it('--diff shows a unified diff of a changed file', async () => {
     writeFileSync(`${base}/t1/hello.txt`, 'tampered\n')
-    const r = await tsplay([
-      'run',
-      join(dir, 'site.yml'),
-      '-i',
-      join(dir, 'inventory.yml'),
-      '--known-hosts',
-      fleet.knownHostsFile,
-      '--diff',
-      '-l',
-      't1',
-    ])
+    const r = await tsplay(runArgs(dir, 'site.yml', fleet, ['--diff', '-l', 't1']))
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('-tampered')
     expect(r.stdout).toContain('+hello t1')

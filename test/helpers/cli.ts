@@ -82,6 +82,19 @@ export function tsplay(args: string[], o: CliOptions = {}): Promise<CliResult> {
   })
 }
 
+/**
+ * The `tsplay run` argv of the loopback tests' layout: the playbook `book` and `inventory.yml` (the fleet's
+ * `inventoryYaml()`) in `dir`, the fleet's host keys trusted, then `extra`.
+ *
+ * @example
+ * ```ts
+ * const r = await tsplay(runArgs(dir, 'site.yml', fleet, ['--json']))
+ * ```
+ */
+export function runArgs(dir: string, book: string, fleet: { knownHostsFile: string }, extra: string[] = []): string[] {
+  return ['run', join(dir, book), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, ...extra]
+}
+
 /** Write files (path → content) into a new temp folder; returns its path. */
 export function writeTree(files: Record<string, string>, prefix = 'tsplay-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canRunSshd, ed25519Pair, startSshd, type SshdFleet } from '../helpers/sshd.js'
-import { tsplay, type CliResult } from '../helpers/cli.js'
+import { runArgs, tsplay, type CliResult } from '../helpers/cli.js'
+import { explain } from '../faults/util.js'
 
 const can = canRunSshd()
 const d = can.ok ? describe : describe.skip
@@ -56,24 +57,30 @@ function sshTrue(
   return { rc: r.status ?? -1, out: r.stdout, err: r.stderr }
 }
 
-const why = (r: CliResult) => `${r.code}\n${r.stdout}\n${r.stderr}`
-
 d('programs read what the modules wrote (loopback sshd)', () => {
   let fleet: SshdFleet
   let keyHome: SshdFleet
   let dir: string
   const run = async (book: string): Promise<CliResult> => {
     writeFileSync(join(dir, 'site.yml'), book)
-    return tsplay([
-      'run',
-      join(dir, 'site.yml'),
-      '-i',
-      join(dir, 'inventory.yml'),
-      '--known-hosts',
-      fleet.knownHostsFile,
-      '--json',
-    ])
+    return tsplay(runArgs(dir, 'site.yml', fleet, ['--json']))
   }
+  /** A fresh key pair: its public line, and `ssh` to keyHome's target as its login user with the private key. */
+  const newKey = (name: string) => {
+    const pair = ed25519Pair(name)
+    const priv = join(dir, `${name}_ed25519`)
+    writeFileSync(priv, pair.private, { mode: 0o600 })
+    const { port } = keyHome.hosts[0]
+    return { pub: pair.public, login: (cmd?: string) => sshTrue(port, keyHome.user, priv, keyHome.knownHostsFile, cmd) }
+  }
+  /** A playbook of one `authorized_key` task, run as root, for keyHome's login user; `more`: its other arguments. */
+  const keyBook = (pub: string, more: string) => `
+- hosts: all
+  gather_facts: false
+  become: true
+  tasks:
+    - authorized_key: { user: ${keyHome.user}, key: "${pub}", ${more} }
+`
 
   beforeAll(async () => {
     fleet = await startSshd({ count: 1, sudo: 'nopasswd' })
@@ -94,59 +101,30 @@ d('programs read what the modules wrote (loopback sshd)', () => {
   })
 
   it('authorized_key: sshd lets the added key in, and refuses it after state=absent', async () => {
-    const pair = ed25519Pair('proof')
-    const priv = join(dir, 'proof_ed25519')
-    writeFileSync(priv, pair.private, { mode: 0o600 })
-    const target = keyHome.hosts[0]
-    const login = () => sshTrue(target.port, keyHome.user, priv, keyHome.knownHostsFile)
-    expect(login().rc).toBe(255) // not in yet
-    const book = (state: string) => `
-- hosts: all
-  gather_facts: false
-  become: true
-  tasks:
-    - authorized_key: { user: ${keyHome.user}, key: "${pair.public}", state: ${state} }
-`
-    const add = await run(book('present'))
-    expect(add.code, why(add)).toBe(0)
+    const key = newKey('proof')
+    expect(key.login().rc).toBe(255) // not in yet
+    const add = await run(keyBook(key.pub, 'state: present'))
+    expect(add.code, explain(add)).toBe(0)
     expect(add.recap?.t1.changed).toBe(1)
-    const inRun = login()
+    const inRun = key.login()
     expect(inRun.rc, inRun.err).toBe(0)
-    const remove = await run(book('absent'))
-    expect(remove.code, why(remove)).toBe(0)
+    const remove = await run(keyBook(key.pub, 'state: absent'))
+    expect(remove.code, explain(remove)).toBe(0)
     expect(remove.recap?.t1.changed).toBe(1)
-    const refused = login()
+    const refused = key.login()
     expect(refused.rc).toBe(255)
     expect(refused.err).toMatch(/Permission denied/)
   })
 
   it('authorized_key with key_options: sshd applies the options (a forced command) to that key', async () => {
-    const pair = ed25519Pair('proof-forced')
-    const priv = join(dir, 'forced_ed25519')
-    writeFileSync(priv, pair.private, { mode: 0o600 })
-    const target = keyHome.hosts[0]
-    const r = await run(`
-- hosts: all
-  gather_facts: false
-  become: true
-  tasks:
-    - authorized_key:
-        user: ${keyHome.user}
-        key: "${pair.public}"
-        key_options: 'no-pty,command="echo forced-by-sshd"'
-`)
-    expect(r.code, why(r)).toBe(0)
-    const out = sshTrue(target.port, keyHome.user, priv, keyHome.knownHostsFile, 'echo asked')
+    const key = newKey('proof-forced')
+    const r = await run(keyBook(key.pub, `key_options: 'no-pty,command="echo forced-by-sshd"'`))
+    expect(r.code, explain(r)).toBe(0)
+    const out = key.login('echo asked')
     expect(out.rc, out.err).toBe(0)
     expect(out.out).toBe('forced-by-sshd\n')
-    const gone = await run(`
-- hosts: all
-  gather_facts: false
-  become: true
-  tasks:
-    - authorized_key: { user: ${keyHome.user}, key: "${pair.public}", state: absent }
-`)
-    expect(gone.code, why(gone)).toBe(0)
+    const gone = await run(keyBook(key.pub, 'state: absent'))
+    expect(gone.code, explain(gone)).toBe(0)
   })
 
   it('known_hosts: ssh trusts the host through the written line (plain and hashed), refuses a wrong key', async () => {
@@ -165,14 +143,14 @@ d('programs read what the modules wrote (loopback sshd)', () => {
     expect(login().rc).toBe(255) // no file yet: ssh refuses
 
     const plain = await run(book(h.hostKey, false))
-    expect(plain.code, why(plain)).toBe(0)
+    expect(plain.code, explain(plain)).toBe(0)
     expect(readFileSync(file, 'utf8')).toContain(name)
     const ok = login()
     expect(ok.rc, ok.err).toBe(0)
 
     const wrong = ed25519Pair().public
     const bad = await run(book(wrong, false))
-    expect(bad.code, why(bad)).toBe(0)
+    expect(bad.code, explain(bad)).toBe(0)
     expect(bad.recap?.t1.changed).toBe(1)
     const refused = login()
     expect(refused.rc).toBe(255)
@@ -180,7 +158,7 @@ d('programs read what the modules wrote (loopback sshd)', () => {
 
     rmSync(file)
     const hashed = await run(book(h.hostKey, true))
-    expect(hashed.code, why(hashed)).toBe(0)
+    expect(hashed.code, explain(hashed)).toBe(0)
     expect(readFileSync(file, 'utf8')).toMatch(/^\|1\|/)
     const okHashed = login()
     expect(okHashed.rc, okHashed.err).toBe(0)
@@ -203,7 +181,7 @@ d('programs read what the modules wrote (loopback sshd)', () => {
             PasswordAuthentication no
             X11Forwarding yes
 `)
-    expect(r.code, why(r)).toBe(0)
+    expect(r.code, explain(r)).toBe(0)
     expect(r.recap?.t1.changed).toBe(3)
     const test = spawnSync('/usr/sbin/sshd', ['-t', '-f', conf], { encoding: 'utf8' })
     expect(test.status, test.stderr).toBe(0)

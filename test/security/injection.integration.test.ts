@@ -20,7 +20,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeTree } from '../helpers/cli.js'
+import { runArgs, writeTree } from '../helpers/cli.js'
 import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
 import { bounded, explain } from '../faults/util.js'
 import { canRunPg, HYDRA_STANDIN, startPg, type PgCluster } from './pg.js'
@@ -158,15 +158,7 @@ describe.skipIf(!can.ok)(`no injection through any module argument${can.ok ? '' 
   let dir: string
   let marks: string
   let scratch: string
-  const args = (book: string) => [
-    'run',
-    join(dir, book),
-    '-i',
-    join(dir, 'inventory.yml'),
-    '--known-hosts',
-    fleet.knownHostsFile,
-    '--json',
-  ]
+  const args = (book: string) => runArgs(dir, book, fleet, ['--json'])
 
   beforeAll(async () => {
     fleet = await startSshd({ count: 1, sudo: 'nopasswd' })
