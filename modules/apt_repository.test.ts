@@ -90,7 +90,8 @@ describe('plan: args + state → commands', () => {
     const p = planOf(apt_repository, state({ [MAIN]: '# x\n' }), { repo: DEBIAN, mode: '0600', filename: 'deb' })
     expect(p.commands[0].argv.slice(4, 6)).toEqual([`${D}/deb.list`, '0600'])
     expect(p.diff).toEqual([{ path: `${D}/deb.list`, before: '', after: `${DEBIAN}\n` }])
-    expect(planOf(apt_repository, state({}), { repo: DEBIAN, mode: 0o640 }).commands[0].argv[5]).toBe('0640')
+    // an unquoted `mode: 0640` reads as the number 640 (YAML 1.2): its digits are octal, as in the file modules
+    expect(planOf(apt_repository, state({}), { repo: DEBIAN, mode: 640 }).commands[0].argv[5]).toBe('0640')
   })
 
   test('refusals: invalid line, ppa', () => {

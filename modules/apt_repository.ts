@@ -20,7 +20,7 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { sh, writeFile } from '../engine/commands.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import type { Command, CommandResult, FileDiff } from '../engine/types.js'
-import { octal } from './lib/mode.js'
+import { wantedMode } from './lib/attrs.js'
 import { parseRepo, SourcesList, suggestFilename, type SourcesFile } from './lib/sourceslist.js'
 
 const Args = Type.Object(
@@ -89,7 +89,8 @@ function written(s: SourcesState, after: Map<string, string | undefined>): strin
   return [...after].filter(([p, text]) => text !== raw.get(p) && (text !== undefined || raw.has(p))).map(([p]) => p)
 }
 
-const modeOf = (m: Args['mode']): string => (m === undefined ? '0644' : typeof m === 'number' ? octal(m) : m)
+/** A new file's mode as the file modules read it (a number's digits are octal, symbolic modes from 0644). */
+const modeOf = (m: Args['mode']): string => wantedMode(m, undefined, false) ?? '0644'
 
 /** Decide. Pure. */
 export function planAptRepository(s: SourcesState, a: Args): Plan {
