@@ -92,19 +92,26 @@ function written(s: SourcesState, after: Map<string, string | undefined>): strin
 /** A new file's mode as the file modules read it (a number's digits are octal, symbolic modes from 0644). */
 const modeOf = (m: Args['mode']): string => wantedMode(m, undefined, false) ?? '0644'
 
-/** Decide. Pure. */
-export function planAptRepository(s: SourcesState, a: Args): Plan {
-  const data = { repo: a.repo, state: a.state }
-  if (a.repo.trim() === '') return { commands: [], fail: "Please set argument 'repo' to a non-empty value" }
+/** The sources files before and after the edit the arguments ask for, or why the repository is refused. Pure. */
+function edit(s: SourcesState, a: Args) {
+  if (a.repo.trim() === '') return { fail: "Please set argument 'repo' to a non-empty value" }
   if (a.repo.startsWith('ppa:'))
-    return { commands: [], fail: 'ppa: sources are not supported (they need Launchpad); give the deb line instead' }
+    return { fail: 'ppa: sources are not supported (they need Launchpad); give the deb line instead' }
   const source = parseRepo(a.repo)
-  if (typeof source !== 'string') return { commands: [], fail: `Invalid repository string: ${source.invalid}` }
+  if (typeof source !== 'string') return { fail: `Invalid repository string: ${source.invalid}` }
   const list = new SourcesList(s.files)
   const before = list.render()
   if (a.state === 'present') list.add(source, suggestFilename(source, a.filename))
   else list.remove(source)
-  const after = list.render()
+  return { source, list, before, after: list.render() }
+}
+
+/** Decide. Pure. */
+export function planAptRepository(s: SourcesState, a: Args): Plan {
+  const data = { repo: a.repo, state: a.state }
+  const e = edit(s, a)
+  if (e.fail !== undefined) return { commands: [], fail: e.fail }
+  const { source, list, before, after } = e
   const changedFiles = [...after.keys()].filter((p) => after.get(p) !== before.get(p))
   if (changedFiles.length === 0) return { commands: [], data }
   const commands: Command[] = []
@@ -148,11 +155,12 @@ export default defineModule({
   },
   plan: (state, args) => planAptRepository(state, args),
   async after(state, args, results: CommandResult[], _ctx, io) {
-    const plan = planAptRepository(state, args)
+    const e = edit(state, args)
     const last = results.at(-1)
-    if (!args.update_cache || !last || results.length < plan.commands.length || last.rc === 0) return {}
-    // the plan's file commands name their path: `rm -f -- PATH`, `sh -c WRITE sh PATH …` (all but the update)
-    const touched = plan.commands.slice(0, -1).map((c) => (c.argv[0] === 'rm' ? c.argv[3] : c.argv[4]))
+    if (!args.update_cache || e.fail !== undefined || !last || last.rc === 0) return {}
+    // the plan's commands: one per written file, then the update
+    const touched = written(state, e.after)
+    if (results.length <= touched.length) return {}
     for (const cmd of revertCommands(state, touched)) await io.run(cmd)
     return {
       fail: `Failed to update apt cache: ${(last.stderr || last.stdout).trim().slice(-2000) || 'unknown reason'}`,
