@@ -5,8 +5,9 @@
  * from its URI as Ansible derives it (`deb http://deb.debian.org/debian bookworm main` →
  * `deb_debian_org_debian.list`) unless `filename` names it. `state: absent` removes every enabled line of it; a
  * file left empty is removed. Files are written atomically, normalised as Ansible writes them. With `update_cache`
- * (the default) `apt-get update` runs after a change, retried as Ansible retries it; when it still fails, the files
- * are put back as they were. `ppa:` sources (which need Launchpad) are refused.
+ * (the default) the apt module's `apt-get update` (waiting for dpkg's lock) runs after a change, retried as Ansible
+ * retries it; when it still fails, the files are put back as they were. `ppa:` sources (which need Launchpad) are
+ * refused.
  *
  * @example
  * ```yaml
@@ -20,6 +21,7 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { sh, writeFile } from '../engine/commands.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import type { Command, CommandResult, FileDiff } from '../engine/types.js'
+import { APT_UPDATE } from './apt.js'
 import { wantedMode } from './lib/attrs.js'
 import { parseRepo, SourcesList, suggestFilename, type SourcesFile } from './lib/sourceslist.js'
 
@@ -67,9 +69,9 @@ const MARK = '\x1e'
 const LIST =
   'for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do [ -f "$f" ] || continue; ' +
   'printf "\\036%s\\n" "$f"; cat -- "$f"; [ -z "$(tail -c 1 -- "$f")" ] || echo; done'
-/** `apt-get update`, tried $1 times, waiting 1, 2, 4… seconds (at most $2) between tries. */
+/** The apt module's `apt-get update`, tried $1 times, waiting 1, 2, 4… seconds (at most $2) between tries. */
 const UPDATE =
-  'n=$1; max=$2; i=0; while :; do apt-get -q update && exit 0; i=$((i + 1)); [ "$i" -lt "$n" ] || exit 1; ' +
+  `n=$1; max=$2; i=0; while :; do { ${APT_UPDATE}; } && exit 0; i=$((i + 1)); [ "$i" -lt "$n" ] || exit 1; ` +
   'd=$((1 << (i - 1))); [ "$d" -le "$max" ] || d=$max; sleep "$d"; done'
 
 /** Gather's output → files. */
