@@ -169,7 +169,7 @@ export function planDeb822(s: Deb822State, a: Args): Plan {
 
 const READ =
   'f=$1; shift; for k in "$@"; do [ ! -e "$k" ] || printf "%s\\n" "$k"; done; echo; ' +
-  'if [ -f "$f" ]; then stat -c %a -- "$f" && exec cat -- "$f"; fi'
+  'if [ -f "$f" ]; then stat -L -c %a -- "$f" && exec cat -- "$f"; fi'
 
 /** Gather's output → state: the keyring files, a blank line, then the file's mode and text. */
 export function parseDeb822(r: CommandResult): Deb822State {
