@@ -93,14 +93,13 @@ const STAMP = '/var/lib/apt/periodic/update-success-stamp'
 export const LISTS_OLDER_THAN = `set -- "$1" /var/lib/apt/lists/*_Packages*; [ -e "$2" ] || exit 0
 now=$(date +%s); t=$(stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0)
 [ $((now - t)) -ge "$1" ]`
-const UPDATE = sh(
-  `apt-get -q -o DPkg::Lock::Timeout=600 update && mkdir -p ${STAMP.replace(/\/[^/]+$/, '')} && touch ${STAMP}`,
-  [],
-  {
-    env: ENV,
-    describe: 'apt-get update',
-  },
-)
+/**
+ * `apt-get update` (waiting for dpkg's lock), then the stamp `cache_valid_time` reads. Shell text: `apt_repository`
+ * runs it in its retry loop.
+ */
+export const APT_UPDATE =
+  'apt-get -q -o DPkg::Lock::Timeout=600 update && ' + `mkdir -p ${STAMP.replace(/\/[^/]+$/, '')} && touch ${STAMP}`
+const UPDATE = sh(APT_UPDATE, [], { env: ENV, describe: 'apt-get update' })
 
 /** The refresh step: `apt-get update` when `update_cache` (or `cache_valid_time`) asks and the lists are stale. */
 export function aptRefresh(args: Pick<Args, 'update_cache' | 'cache_valid_time'>): Refresh | undefined {

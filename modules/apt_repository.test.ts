@@ -4,7 +4,16 @@ import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import apt_repository, { parseSources, revertCommands, type SourcesState } from './apt_repository.js'
 import { parseLine, suggestFilename } from './lib/sourceslist.js'
-import { gatherOf, localIO, ok, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
+import {
+  gatherOf,
+  localIO,
+  ok,
+  planOf,
+  runWith,
+  scriptedIO,
+  testCtx,
+  type WrittenArgs,
+} from '../test/helpers/module-ctx.js'
 
 const D = '/etc/apt/sources.list.d'
 const MAIN = '/etc/apt/sources.list'
@@ -90,7 +99,8 @@ describe('plan: args + state → commands', () => {
     const p = planOf(apt_repository, state({ [MAIN]: '# x\n' }), { repo: DEBIAN, mode: '0600', filename: 'deb' })
     expect(p.commands[0].argv.slice(4, 6)).toEqual([`${D}/deb.list`, '0600'])
     expect(p.diff).toEqual([{ path: `${D}/deb.list`, before: '', after: `${DEBIAN}\n` }])
-    expect(planOf(apt_repository, state({}), { repo: DEBIAN, mode: 0o640 }).commands[0].argv[5]).toBe('0640')
+    // an unquoted `mode: 0640` reads as the number 640 (YAML 1.2): its digits are octal, as in the file modules
+    expect(planOf(apt_repository, state({}), { repo: DEBIAN, mode: 640 }).commands[0].argv[5]).toBe('0640')
   })
 
   test('refusals: invalid line, ppa', () => {
@@ -105,6 +115,22 @@ describe('plan: args + state → commands', () => {
     const cmds = revertCommands(s, [MAIN, `${D}/new.list`])
     expect(cmds[0].stdin).toBe(`deb http://a b c\n${WRITE_END}\n`)
     expect(cmds[1].argv).toEqual(['rm', '-f', '--', `${D}/new.list`])
+  })
+})
+
+describe('a whole run', () => {
+  test('a failed update puts back every file the run wrote, as gather read it, and fails', async () => {
+    const raw = 'deb  http://a b c\n' // rewritten (normalised) by the edit
+    const io = scriptedIO([
+      [/apt-get -q .*update/, { rc: 100, stdout: '', stderr: 'E: no route\n' }],
+      [/sources\.list\.d\/\*\.list/, ok(`\x1e${MAIN}\n${raw}`)],
+      [/^(sh|rm) /, ok()],
+    ])
+    const run = await runWith(apt_repository, { repo: DEBIAN, filename: 'new' }, testCtx(), io)
+    expect(run.failed).toBe('Failed to update apt cache: E: no route')
+    const reverts = io.seen.slice(4)
+    expect(reverts.map((c) => c.describe)).toEqual([`restore ${MAIN}`, `remove ${D}/new.list`])
+    expect(reverts[0].stdin).toBe(`${raw}${WRITE_END}\n`)
   })
 })
 

@@ -5,8 +5,9 @@
  * from its URI as Ansible derives it (`deb http://deb.debian.org/debian bookworm main` →
  * `deb_debian_org_debian.list`) unless `filename` names it. `state: absent` removes every enabled line of it; a
  * file left empty is removed. Files are written atomically, normalised as Ansible writes them. With `update_cache`
- * (the default) `apt-get update` runs after a change, retried as Ansible retries it; when it still fails, the files
- * are put back as they were. `ppa:` sources (which need Launchpad) are refused.
+ * (the default) the apt module's `apt-get update` (waiting for dpkg's lock) runs after a change, retried as Ansible
+ * retries it; when it still fails, the files are put back as they were. `ppa:` sources (which need Launchpad) are
+ * refused.
  *
  * @example
  * ```yaml
@@ -20,7 +21,8 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { sh, writeFile } from '../engine/commands.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import type { Command, CommandResult, FileDiff } from '../engine/types.js'
-import { octal } from './lib/mode.js'
+import { APT_UPDATE } from './apt.js'
+import { wantedMode } from './lib/attrs.js'
 import { parseRepo, SourcesList, suggestFilename, type SourcesFile } from './lib/sourceslist.js'
 
 const Args = Type.Object(
@@ -67,9 +69,9 @@ const MARK = '\x1e'
 const LIST =
   'for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do [ -f "$f" ] || continue; ' +
   'printf "\\036%s\\n" "$f"; cat -- "$f"; [ -z "$(tail -c 1 -- "$f")" ] || echo; done'
-/** `apt-get update`, tried $1 times, waiting 1, 2, 4… seconds (at most $2) between tries. */
+/** The apt module's `apt-get update`, tried $1 times, waiting 1, 2, 4… seconds (at most $2) between tries. */
 const UPDATE =
-  'n=$1; max=$2; i=0; while :; do apt-get -q update && exit 0; i=$((i + 1)); [ "$i" -lt "$n" ] || exit 1; ' +
+  `n=$1; max=$2; i=0; while :; do { ${APT_UPDATE}; } && exit 0; i=$((i + 1)); [ "$i" -lt "$n" ] || exit 1; ` +
   'd=$((1 << (i - 1))); [ "$d" -le "$max" ] || d=$max; sleep "$d"; done'
 
 /** Gather's output → files. */
@@ -89,21 +91,29 @@ function written(s: SourcesState, after: Map<string, string | undefined>): strin
   return [...after].filter(([p, text]) => text !== raw.get(p) && (text !== undefined || raw.has(p))).map(([p]) => p)
 }
 
-const modeOf = (m: Args['mode']): string => (m === undefined ? '0644' : typeof m === 'number' ? octal(m) : m)
+/** A new file's mode as the file modules read it (a number's digits are octal, symbolic modes from 0644). */
+const modeOf = (m: Args['mode']): string => wantedMode(m, undefined, false) ?? '0644'
 
-/** Decide. Pure. */
-export function planAptRepository(s: SourcesState, a: Args): Plan {
-  const data = { repo: a.repo, state: a.state }
-  if (a.repo.trim() === '') return { commands: [], fail: "Please set argument 'repo' to a non-empty value" }
+/** The sources files before and after the edit the arguments ask for, or why the repository is refused. Pure. */
+function edit(s: SourcesState, a: Args) {
+  if (a.repo.trim() === '') return { fail: "Please set argument 'repo' to a non-empty value" }
   if (a.repo.startsWith('ppa:'))
-    return { commands: [], fail: 'ppa: sources are not supported (they need Launchpad); give the deb line instead' }
+    return { fail: 'ppa: sources are not supported (they need Launchpad); give the deb line instead' }
   const source = parseRepo(a.repo)
-  if (typeof source !== 'string') return { commands: [], fail: `Invalid repository string: ${source.invalid}` }
+  if (typeof source !== 'string') return { fail: `Invalid repository string: ${source.invalid}` }
   const list = new SourcesList(s.files)
   const before = list.render()
   if (a.state === 'present') list.add(source, suggestFilename(source, a.filename))
   else list.remove(source)
-  const after = list.render()
+  return { source, list, before, after: list.render() }
+}
+
+/** Decide. Pure. */
+export function planAptRepository(s: SourcesState, a: Args): Plan {
+  const data = { repo: a.repo, state: a.state }
+  const e = edit(s, a)
+  if (e.fail !== undefined) return { commands: [], fail: e.fail }
+  const { source, list, before, after } = e
   const changedFiles = [...after.keys()].filter((p) => after.get(p) !== before.get(p))
   if (changedFiles.length === 0) return { commands: [], data }
   const commands: Command[] = []
@@ -147,11 +157,12 @@ export default defineModule({
   },
   plan: (state, args) => planAptRepository(state, args),
   async after(state, args, results: CommandResult[], _ctx, io) {
-    const plan = planAptRepository(state, args)
+    const e = edit(state, args)
     const last = results.at(-1)
-    if (!args.update_cache || !last || results.length < plan.commands.length || last.rc === 0) return {}
-    // the plan's file commands name their path: `rm -f -- PATH`, `sh -c WRITE sh PATH …` (all but the update)
-    const touched = plan.commands.slice(0, -1).map((c) => (c.argv[0] === 'rm' ? c.argv[3] : c.argv[4]))
+    if (!args.update_cache || e.fail !== undefined || !last || last.rc === 0) return {}
+    // the plan's commands: one per written file, then the update
+    const touched = written(state, e.after)
+    if (results.length <= touched.length) return {}
     for (const cmd of revertCommands(state, touched)) await io.run(cmd)
     return {
       fail: `Failed to update apt cache: ${(last.stderr || last.stdout).trim().slice(-2000) || 'unknown reason'}`,

@@ -64,6 +64,13 @@ describe('plan: args + state → commands', () => {
     if (want.length && want[0].startsWith('write')) expect(p.commands[0].stdin).toBe(`${TEXT}${WRITE_END}\n`)
     expect(p.data).toMatchObject({ repo: TEXT, dest: P })
   })
+  test('a numeric mode reads as octal digits (an unquoted 0640 is the number 640), as in the file modules', () => {
+    const p = planOf(deb822_repository, { file: { mode: '644', text: TEXT }, keys: [] }, { ...REPO, mode: 640 })
+    expect(p.commands.map((c) => c.argv.join(' '))).toEqual([`chmod -- 0640 ${P}`])
+    expect(
+      planOf(deb822_repository, { file: { mode: '640', text: TEXT }, keys: [] }, { ...REPO, mode: 640 }).commands,
+    ).toEqual([])
+  })
   test('absent removes the file and the keyrings named after it', () => {
     const keys = ['/etc/apt/keyrings/local.asc']
     const p = planOf(deb822_repository, { file: { mode: '644', text: TEXT }, keys }, { ...REPO, state: 'absent' })

@@ -27,7 +27,7 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { sh, writeFile } from '../engine/commands.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import type { Command, CommandResult } from '../engine/types.js'
-import { octal, parseOctal } from './lib/mode.js'
+import { wantedMode } from './lib/attrs.js'
 
 const bool = (description: string) => Type.Optional(Type.Boolean({ description }))
 const list = (description: string) => Type.Optional(Type.Array(Type.String(), { description }))
@@ -144,7 +144,9 @@ export function planDeb822(s: Deb822State, a: Args): Plan {
       commands: [],
       fail: 'signed_by as a URL is not supported: download the key (get_url) and give its path in signed_by',
     }
-  const mode = typeof a.mode === 'number' ? octal(a.mode) : a.mode
+  // as the file modules read a mode: a number's digits are octal, a symbolic mode applies to the current one
+  const current = s.file ? parseInt(s.file.mode, 8) : undefined
+  const mode = wantedMode(a.mode, current, false) ?? '0644'
   const repo = renderSources(a)
   const data = { repo, dest, key_filename: null }
   const commands: Command[] = []
@@ -152,7 +154,7 @@ export function planDeb822(s: Deb822State, a: Args): Plan {
   if (s.file?.text !== repo) {
     commands.push(writeFile(dest, repo, { mode }))
     changes.push(`${s.file ? 'update' : 'create'} ${dest}`)
-  } else if (parseOctal(s.file.mode) !== parseOctal(mode)) {
+  } else if (current !== parseInt(mode, 8)) {
     commands.push({ argv: ['chmod', '--', mode, dest], describe: `chmod ${mode} ${dest}` })
     changes.push(`mode of ${dest}: ${s.file.mode} → ${mode}`)
   }
@@ -167,7 +169,7 @@ export function planDeb822(s: Deb822State, a: Args): Plan {
 
 const READ =
   'f=$1; shift; for k in "$@"; do [ ! -e "$k" ] || printf "%s\\n" "$k"; done; echo; ' +
-  'if [ -f "$f" ]; then stat -c %a -- "$f" && exec cat -- "$f"; fi'
+  'if [ -f "$f" ]; then stat -L -c %a -- "$f" && exec cat -- "$f"; fi'
 
 /** Gather's output → state: the keyring files, a blank line, then the file's mode and text. */
 export function parseDeb822(r: CommandResult): Deb822State {

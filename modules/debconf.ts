@@ -88,12 +88,8 @@ export function parseShow(stdout: string): Record<string, string> {
   for (const line of stdout.split('\n')) {
     const i = line.indexOf(':')
     if (i < 0) continue
-    out[
-      line
-        .slice(0, i)
-        .replace(/^[\s*]+|[\s*]+$/g, '')
-        .trim()
-    ] = line.slice(i + 1).trim()
+    const question = line.slice(0, i).replace(/^[\s*]+|[\s*]+$/g, '')
+    out[question] = line.slice(i + 1).trim()
   }
   return out
 }

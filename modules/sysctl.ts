@@ -163,11 +163,11 @@ export function planSysctl(s: SysctlState, a: Args): Plan {
   }
 }
 
-/** Parse gather's two results. */
-export function parseSysctl(running: CommandResult, file: CommandResult): SysctlState {
+/** Parse gather's results (`running` is undefined when the value was not read). */
+export function parseSysctl(running: CommandResult | undefined, file: CommandResult): SysctlState {
   const lines = file.rc === 0 ? file.stdout.split('\n') : []
   if (lines.at(-1) === '') lines.pop()
-  return { running: running.rc === 0 ? running.stdout : undefined, lines }
+  return { running: running?.rc === 0 ? running.stdout : undefined, lines }
 }
 
 export default defineModule({
@@ -180,11 +180,10 @@ export default defineModule({
   example: 'sysctl: { name: net.ipv4.ip_forward, value: "1", sysctl_set: true }',
   async gather(args: Args, _ctx, io): Promise<SysctlState> {
     const name = args.name.trim()
-    const read = readCommand(args.sysctl_file, Infinity)
-    if (name.includes('=')) return parseSysctl({ rc: 1, stdout: '', stderr: '' }, (await io.batch([read]))[0])
-    const [running, file] = await io.batch([
-      { argv: ['sysctl', '-e', '-n', name], env: C, describe: `read ${name}` },
-      read,
+    // a name with "=" would make sysctl write (the plan refuses it): its running value is not read
+    const [file, running] = await io.batch([
+      readCommand(args.sysctl_file, Infinity),
+      ...(name.includes('=') ? [] : [{ argv: ['sysctl', '-e', '-n', name], env: C, describe: `read ${name}` }]),
     ])
     return parseSysctl(running, file)
   },
