@@ -125,6 +125,10 @@ export interface DynamicInclude {
   playDir: string
   role?: string
   searchPaths: string[]
+  /** The include's `apply:` map and where it is written (it reaches what each name loads). */
+  apply?: { map: Record<string, unknown>; pos: SourcePos }
+  /** What static imports in what it loads may use: `-e`, and the play's vars and vars_files with `-e`. */
+  vars: { extraVars: Vars; staticVars: Vars }
   /** Every name it can take was known (and loaded) before the run. */
   known: boolean
   /** What is loaded so far, by rendered name: the tasks, and the handlers a role brings. */

@@ -26,7 +26,6 @@ import { inherit, passedOn, readCommon } from './common.js'
 import { newLoadContext, report, type LoadContext } from './context.js'
 import { includeBlock, type IncludeParts } from './include.js'
 import { namedRole, roleBlock } from './includerole.js'
-import { isMap } from './keywords.js'
 import { loadTaskFile, type TaskScope } from './task.js'
 
 /** Render a static import's templated name with what is known at load time; reports why not and gives undefined. */
@@ -76,6 +75,8 @@ export async function dynamicInclude(
     playDir: ctx.playDir ?? ctx.playbookDir,
     role: scope.role,
     searchPaths: scope.searchPaths,
+    apply: parts.apply,
+    vars: { extraVars: ctx.extraVars, staticVars: ctx.staticVars ?? ctx.extraVars },
     known: false,
     loaded: new Map(),
   }
@@ -99,7 +100,7 @@ export async function dynamicInclude(
       ctx.warnings.push(new UserError(`${key}: file not found: ${file} (unless a variable changes before)`, here))
       continue
     }
-    const got = await loadIncluded(ctx, d, c.name, here, parts.apply)
+    const got = await loadIncluded(ctx, d, c.name, here)
     if (got) d.loaded.set(c.name, got)
   }
   return block
@@ -147,7 +148,6 @@ async function loadIncluded(
   d: DynamicInclude,
   name: string,
   here: SourcePos,
-  apply: IncludeParts['apply'],
 ): Promise<Loaded | undefined> {
   const scope: TaskScope = { file: d.file, dir: d.dir, role: d.role, searchPaths: d.searchPaths, handlers: false }
   let nodes: TaskNode[] | undefined
@@ -161,13 +161,13 @@ async function loadIncluded(
     handlers = ctx.playRoles?.handlers.slice(before) ?? []
   }
   if (!nodes) return undefined
-  if (apply) inherit(nodes, passedOn(readCommon(ctx, apply.map, apply.pos)))
+  if (d.apply) inherit(nodes, passedOn(readCommon(ctx, d.apply.map, d.apply.pos)))
   return { nodes, handlers }
 }
 
 /**
- * At run time: load what the dynamic include `d` brings for the rendered `name` (`vars`: what static imports in it
- * may use). Throws `UserErrors` (a missing file or role, a mistake in what it holds) with file:line:col, for a
+ * At run time: load what the dynamic include `d` brings for the rendered `name` (static imports in it use the vars
+ * `d` keeps). Throws `UserErrors` (a missing file or role, a mistake in what it holds) with file:line:col, for a
  * per-host failure.
  */
 export async function loadAtRunTime(
@@ -176,18 +176,13 @@ export async function loadAtRunTime(
   d: DynamicInclude,
   name: string,
   at: SourcePos,
-  vars: { extraVars: Vars; staticVars: Vars } = { extraVars: {}, staticVars: {} },
 ): Promise<Loaded> {
-  const ctx = newLoadContext(modules, playbookDir, vars.extraVars)
-  ctx.staticVars = vars.staticVars
+  const ctx = newLoadContext(modules, playbookDir, d.vars.extraVars)
+  ctx.staticVars = d.vars.staticVars
   ctx.playDir = d.playDir
   ctx.stack = [d.file]
   ctx.playRoles = { handlers: [], instances: new Set(), defaults: {}, vars: {} }
-  const key = d.kind === 'tasks' ? 'include_tasks' : 'include_role'
-  const raw = d.raw[key]
-  const own = isMap(raw) && isMap(raw.apply) ? raw.apply : undefined
-  const apply = own ?? (d.kind === 'tasks' && isMap(d.raw.apply) ? d.raw.apply : undefined)
-  const got = await loadIncluded(ctx, d, name, at, apply && { map: apply, pos: at })
+  const got = await loadIncluded(ctx, d, name, at)
   if (ctx.errors.length || !got)
     throw new UserErrors(ctx.errors.length ? ctx.errors : [new UserError('not loaded', at)])
   return got

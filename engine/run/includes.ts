@@ -24,9 +24,7 @@ export async function loadDynamic(rc: RunContext, d: DynamicInclude, name: strin
   if (!byName) pending.set(d, (byName = new Map()))
   let p = byName.get(name)
   if (!p) {
-    const extraVars = rc.opts.extraVars
-    const staticVars = { ...rc.play.vars, ...rc.play.varsFiles, ...extraVars }
-    p = loadAtRunTime(rc.modules, rc.playbook.dir, d, name, at, { extraVars, staticVars })
+    p = loadAtRunTime(rc.modules, rc.playbook.dir, d, name, at)
     byName.set(name, p)
     p.catch(() => byName!.delete(name)) // a failed load is tried again (and fails again) for the next host
   }
