@@ -24,7 +24,7 @@ import { renderString } from '../template.js'
 import type { SourcePos, Vars } from '../types.js'
 import { inherit, passedOn, readCommon } from './common.js'
 import { newLoadContext, report, type LoadContext } from './context.js'
-import { includeBlock, type IncludeParts } from './include.js'
+import type { IncludeParts } from './include.js'
 import { namedRole, roleBlock } from './includerole.js'
 import { loadTaskFile, type TaskScope } from './task.js'
 
@@ -52,20 +52,19 @@ export interface DynamicParts {
   apply?: IncludeParts['apply']
 }
 
-/** A dynamic include with a templated name: its block is filled per host at run time; known names load now. */
+/**
+ * A dynamic include with a templated name: `block` (its include block, made by `includeBlock` with no nodes) is
+ * filled per host at run time; the names known now are loaded now.
+ */
 export async function dynamicInclude(
   ctx: LoadContext,
   raw: Record<string, unknown>,
-  pos: SourcePos,
+  block: Block,
   here: SourcePos,
   scope: TaskScope,
   parts: DynamicParts,
 ): Promise<Block> {
   const key = parts.kind === 'tasks' ? 'include_tasks' : 'include_role'
-  const templated =
-    parts.kind === 'tasks' ? ['when', 'apply', 'include_tasks', 'include', 'file'] : ['when', 'include_role']
-  const args = parts.kind === 'tasks' ? { file: parts.name } : { name: parts.name, role: true }
-  const block = includeBlock(ctx, raw, pos, here, scope, { args, nodes: [], templated })
   const d: DynamicInclude = {
     kind: parts.kind,
     name: parts.name,
