@@ -131,8 +131,14 @@ export interface DynamicInclude {
   vars: { extraVars: Vars; staticVars: Vars }
   /** Every name it can take was known (and loaded) before the run. */
   known: boolean
-  /** What is loaded so far, by rendered name: the tasks, and the handlers a role brings. */
-  loaded: Map<string, { nodes: TaskNode[]; handlers: Task[] }>
+  /** What is loaded so far, by rendered name. */
+  loaded: Map<string, Included>
+}
+
+/** What one rendered name of a dynamic include brings: the tasks, and the handlers a role brings. */
+export interface Included {
+  nodes: TaskNode[]
+  handlers: Task[]
 }
 
 /** `block` with `rescue` and `always`. */

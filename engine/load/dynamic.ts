@@ -17,7 +17,7 @@
  */
 import { existsSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
-import type { Block, DynamicInclude, Task, TaskNode } from '../ast.js'
+import type { Block, DynamicInclude, Included, Task, TaskNode } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
 import type { ModuleDef } from '../module.js'
 import { renderString } from '../template.js'
@@ -138,16 +138,13 @@ function tryRender(name: string, vars: Vars): string | undefined {
   }
 }
 
-/** What one name of a dynamic include brings. */
-type Loaded = { nodes: TaskNode[]; handlers: Task[] }
-
 /** Load what a dynamic include's rendered `name` brings: the task file or the role (and the role's handlers). */
 async function loadIncluded(
   ctx: LoadContext,
   d: DynamicInclude,
   name: string,
   here: SourcePos,
-): Promise<Loaded | undefined> {
+): Promise<Included | undefined> {
   const scope: TaskScope = { file: d.file, dir: d.dir, role: d.role, searchPaths: d.searchPaths, handlers: false }
   let nodes: TaskNode[] | undefined
   let handlers: Task[] = []
@@ -175,7 +172,7 @@ export async function loadAtRunTime(
   d: DynamicInclude,
   name: string,
   at: SourcePos,
-): Promise<Loaded> {
+): Promise<Included> {
   const ctx = newLoadContext(modules, playbookDir, d.vars.extraVars)
   ctx.staticVars = d.vars.staticVars
   ctx.playDir = d.playDir
