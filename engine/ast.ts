@@ -125,10 +125,20 @@ export interface DynamicInclude {
   playDir: string
   role?: string
   searchPaths: string[]
+  /** The include's `apply:` map and where it is written (it reaches what each name loads). */
+  apply?: { map: Record<string, unknown>; pos: SourcePos }
+  /** What static imports in what it loads may use: `-e`, and the play's vars and vars_files with `-e`. */
+  vars: { extraVars: Vars; staticVars: Vars }
   /** Every name it can take was known (and loaded) before the run. */
   known: boolean
-  /** What is loaded so far, by rendered name: the tasks, and the handlers a role brings. */
-  loaded: Map<string, { nodes: TaskNode[]; handlers: Task[] }>
+  /** What is loaded so far, by rendered name. */
+  loaded: Map<string, Included>
+}
+
+/** What one rendered name of a dynamic include brings: the tasks, and the handlers a role brings. */
+export interface Included {
+  nodes: TaskNode[]
+  handlers: Task[]
 }
 
 /** `block` with `rescue` and `always`. */

@@ -1,5 +1,5 @@
 /**
- * Ansible's implicit localhost: a play (or `--limit`) naming `localhost`, `127.0.0.1` or `::1` when the inventory
+ * Ansible's implicit localhost: a play naming `localhost`, `127.0.0.1` or `::1` when the inventory
  * does not list it gets a host of that name that runs through the local connection (`ansible_connection: local`).
  * It is in no group: `all`, `*`, globs and regexes do not select it; it reads the `all` group's variables. An
  * inventory without hosts gets Ansible's warning that only localhost is available.

@@ -17,16 +17,15 @@
  */
 import { existsSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
-import type { Block, DynamicInclude, Task, TaskNode } from '../ast.js'
+import type { Block, DynamicInclude, Included, Task, TaskNode } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
 import type { ModuleDef } from '../module.js'
 import { renderString } from '../template.js'
 import type { SourcePos, Vars } from '../types.js'
 import { inherit, passedOn, readCommon } from './common.js'
 import { newLoadContext, report, type LoadContext } from './context.js'
-import { includeBlock, type IncludeParts } from './include.js'
+import type { IncludeParts } from './include.js'
 import { namedRole, roleBlock } from './includerole.js'
-import { isMap } from './keywords.js'
 import { loadTaskFile, type TaskScope } from './task.js'
 
 /** Render a static import's templated name with what is known at load time; reports why not and gives undefined. */
@@ -53,20 +52,19 @@ export interface DynamicParts {
   apply?: IncludeParts['apply']
 }
 
-/** A dynamic include with a templated name: its block is filled per host at run time; known names load now. */
+/**
+ * A dynamic include with a templated name: `block` (its include block, made by `includeBlock` with no nodes) is
+ * filled per host at run time; the names known now are loaded now.
+ */
 export async function dynamicInclude(
   ctx: LoadContext,
   raw: Record<string, unknown>,
-  pos: SourcePos,
+  block: Block,
   here: SourcePos,
   scope: TaskScope,
   parts: DynamicParts,
 ): Promise<Block> {
   const key = parts.kind === 'tasks' ? 'include_tasks' : 'include_role'
-  const templated =
-    parts.kind === 'tasks' ? ['when', 'apply', 'include_tasks', 'include', 'file'] : ['when', 'include_role']
-  const args = parts.kind === 'tasks' ? { file: parts.name } : { name: parts.name, role: true }
-  const block = includeBlock(ctx, raw, pos, here, scope, { args, nodes: [], templated })
   const d: DynamicInclude = {
     kind: parts.kind,
     name: parts.name,
@@ -76,6 +74,8 @@ export async function dynamicInclude(
     playDir: ctx.playDir ?? ctx.playbookDir,
     role: scope.role,
     searchPaths: scope.searchPaths,
+    apply: parts.apply,
+    vars: { extraVars: ctx.extraVars, staticVars: ctx.staticVars ?? ctx.extraVars },
     known: false,
     loaded: new Map(),
   }
@@ -99,7 +99,7 @@ export async function dynamicInclude(
       ctx.warnings.push(new UserError(`${key}: file not found: ${file} (unless a variable changes before)`, here))
       continue
     }
-    const got = await loadIncluded(ctx, d, c.name, here, parts.apply)
+    const got = await loadIncluded(ctx, d, c.name, here)
     if (got) d.loaded.set(c.name, got)
   }
   return block
@@ -138,17 +138,13 @@ function tryRender(name: string, vars: Vars): string | undefined {
   }
 }
 
-/** What one name of a dynamic include brings. */
-type Loaded = { nodes: TaskNode[]; handlers: Task[] }
-
 /** Load what a dynamic include's rendered `name` brings: the task file or the role (and the role's handlers). */
 async function loadIncluded(
   ctx: LoadContext,
   d: DynamicInclude,
   name: string,
   here: SourcePos,
-  apply: IncludeParts['apply'],
-): Promise<Loaded | undefined> {
+): Promise<Included | undefined> {
   const scope: TaskScope = { file: d.file, dir: d.dir, role: d.role, searchPaths: d.searchPaths, handlers: false }
   let nodes: TaskNode[] | undefined
   let handlers: Task[] = []
@@ -161,13 +157,13 @@ async function loadIncluded(
     handlers = ctx.playRoles?.handlers.slice(before) ?? []
   }
   if (!nodes) return undefined
-  if (apply) inherit(nodes, passedOn(readCommon(ctx, apply.map, apply.pos)))
+  if (d.apply) inherit(nodes, passedOn(readCommon(ctx, d.apply.map, d.apply.pos)))
   return { nodes, handlers }
 }
 
 /**
- * At run time: load what the dynamic include `d` brings for the rendered `name` (`vars`: what static imports in it
- * may use). Throws `UserErrors` (a missing file or role, a mistake in what it holds) with file:line:col, for a
+ * At run time: load what the dynamic include `d` brings for the rendered `name` (static imports in it use the vars
+ * `d` keeps). Throws `UserErrors` (a missing file or role, a mistake in what it holds) with file:line:col, for a
  * per-host failure.
  */
 export async function loadAtRunTime(
@@ -176,18 +172,13 @@ export async function loadAtRunTime(
   d: DynamicInclude,
   name: string,
   at: SourcePos,
-  vars: { extraVars: Vars; staticVars: Vars } = { extraVars: {}, staticVars: {} },
-): Promise<Loaded> {
-  const ctx = newLoadContext(modules, playbookDir, vars.extraVars)
-  ctx.staticVars = vars.staticVars
+): Promise<Included> {
+  const ctx = newLoadContext(modules, playbookDir, d.vars.extraVars)
+  ctx.staticVars = d.vars.staticVars
   ctx.playDir = d.playDir
   ctx.stack = [d.file]
   ctx.playRoles = { handlers: [], instances: new Set(), defaults: {}, vars: {} }
-  const key = d.kind === 'tasks' ? 'include_tasks' : 'include_role'
-  const raw = d.raw[key]
-  const own = isMap(raw) && isMap(raw.apply) ? raw.apply : undefined
-  const apply = own ?? (d.kind === 'tasks' && isMap(d.raw.apply) ? d.raw.apply : undefined)
-  const got = await loadIncluded(ctx, d, name, at, apply && { map: apply, pos: at })
+  const got = await loadIncluded(ctx, d, name, at)
   if (ctx.errors.length || !got)
     throw new UserErrors(ctx.errors.length ? ctx.errors : [new UserError('not loaded', at)])
   return got

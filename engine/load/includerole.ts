@@ -64,8 +64,11 @@ export async function loadRoleInclude(
     report(ctx, `"${key}" needs the role's "name"`, here)
     return []
   }
-  if (name.includes('{{') && key === 'include_role')
-    return [await dynamicInclude(ctx, raw, pos, here, scope, { kind: 'role', name, apply: applyOf(ctx, args, here) })]
+  const templated = ['when', 'include_role']
+  if (name.includes('{{') && key === 'include_role') {
+    const block = includeBlock(ctx, raw, pos, here, scope, { args: { name, role: true }, nodes: [], templated })
+    return [await dynamicInclude(ctx, raw, block, here, scope, { kind: 'role', name, apply: applyOf(ctx, args, here) })]
+  }
   if (name.includes('{{')) name = staticName(ctx, key, name, at(args, 'name', argsPos))
   if (!name) return []
   const found = await namedRole(ctx, raw, name, here)
@@ -84,7 +87,7 @@ export async function loadRoleInclude(
     includeBlock(ctx, raw, pos, here, scope, {
       args: { name: role.name, role: true },
       nodes: [roleBlock(pos, role, isPublic, params)],
-      templated: ['when', 'include_role'],
+      templated,
       apply: applyOf(ctx, args, here),
     }),
   ]

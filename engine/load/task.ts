@@ -213,17 +213,18 @@ async function loadInclude(
   const apply =
     isMap(v) && isMap(v.apply) ? v.apply : key === 'include_tasks' ? readMap(ctx, raw, 'apply', pos) : undefined
   const applied = apply && { map: apply, pos: at(raw, 'apply', pos) }
-  if (name.includes('{{') && key === 'include_tasks')
-    return [await dynamicInclude(ctx, raw, pos, here, scope, { kind: 'tasks', name, apply: applied })]
+  const templated = ['when', 'apply', 'include_tasks', 'import_tasks', 'include', 'file']
+  if (name.includes('{{') && key === 'include_tasks') {
+    const block = includeBlock(ctx, raw, pos, here, scope, { args: { file: name }, nodes: [], templated })
+    return [await dynamicInclude(ctx, raw, block, here, scope, { kind: 'tasks', name, apply: applied })]
+  }
   const file = name.includes('{{') ? staticName(ctx, key, name, here) : name
   if (!file) return []
   const path = resolve(scope.dir, file)
   const nodes = await loadTaskFile(ctx, path, key, here, scope)
   if (!nodes) return []
-  if (key === 'include_tasks') {
-    const templated = ['when', 'apply', 'include_tasks', 'import_tasks', 'include', 'file']
+  if (key === 'include_tasks')
     return [includeBlock(ctx, raw, pos, here, scope, { args: { file }, nodes, templated, apply: applied })]
-  }
   const when = readConditions(ctx, raw, 'when', pos) ?? []
   checkConditions(ctx, raw, 'when', when, pos)
   const tags = readStringList(ctx, raw, 'tags', pos, true)

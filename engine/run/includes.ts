@@ -8,14 +8,12 @@
  * await loadDynamic(rc, task.dynamic, 'debian.yml', task.argsPos) // task.dynamic.loaded.get('debian.yml')
  * ```
  */
-import type { DynamicInclude, Task, TaskNode } from '../ast.js'
+import type { DynamicInclude, Included } from '../ast.js'
 import { loadAtRunTime } from '../load/dynamic.js'
 import type { SourcePos } from '../types.js'
 import type { RunContext } from './context.js'
 
-type Loaded = { nodes: TaskNode[]; handlers: Task[] }
-
-const pending = new WeakMap<DynamicInclude, Map<string, Promise<Loaded>>>()
+const pending = new WeakMap<DynamicInclude, Map<string, Promise<Included>>>()
 
 /** Load `name` for `d` unless it is loaded already. Throws `UserErrors` when it cannot be. */
 export async function loadDynamic(rc: RunContext, d: DynamicInclude, name: string, at: SourcePos): Promise<void> {
@@ -24,9 +22,7 @@ export async function loadDynamic(rc: RunContext, d: DynamicInclude, name: strin
   if (!byName) pending.set(d, (byName = new Map()))
   let p = byName.get(name)
   if (!p) {
-    const extraVars = rc.opts.extraVars
-    const staticVars = { ...rc.play.vars, ...rc.play.varsFiles, ...extraVars }
-    p = loadAtRunTime(rc.modules, rc.playbook.dir, d, name, at, { extraVars, staticVars })
+    p = loadAtRunTime(rc.modules, rc.playbook.dir, d, name, at)
     byName.set(name, p)
     p.catch(() => byName!.delete(name)) // a failed load is tried again (and fails again) for the next host
   }
