@@ -4,8 +4,9 @@
  * rendered then is an error at its line. A dynamic include (`include_tasks`, `include_role`) keeps its template:
  * the runner renders it per host and loop item and loads the file or role then (`loadAtRunTime`). Before the run,
  * what can be known is checked: each name a loop of literals (or a template needing only `-e`) gives must exist
- * and load cleanly; a name that play vars give (a `set_fact` may still change them) is checked as a warning; any
- * other name is a warning that it is checked only at run time.
+ * and load cleanly; a name that play vars give (a `set_fact` may still change them) is checked too, with its
+ * findings (a missing file or role, a mistake in what it holds) as warnings; any other name is a warning that it is
+ * checked only at run time.
  *
  * @example
  * ```yaml
@@ -99,8 +100,14 @@ export async function dynamicInclude(
       ctx.warnings.push(new UserError(`${key}: file not found: ${file} (unless a variable changes before)`, here))
       continue
     }
+    const before = ctx.errors.length
     const got = await loadIncluded(ctx, d, c.name, here)
     if (got) d.loaded.set(c.name, got)
+    // a name a variable may still change (a role not found, a mistake in a file it may never load): a warning
+    if (!c.certain) {
+      for (const e of ctx.errors.splice(before))
+        ctx.warnings.push(new UserError(`${e.message} (unless a variable changes before)`, e.pos, e.hint))
+    }
   }
   return block
 }

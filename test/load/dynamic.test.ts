@@ -124,6 +124,12 @@ describe('dynamic includes with templated names', () => {
     ])
   })
 
+  it('only warn when a role named by play vars is missing: run time may change the name', async () => {
+    const { tasks, warnings } = await loadTasks('    - include_role: { name: "{{ r }}" }\n', {}, 'r: nope')
+    expect(tasks).toHaveLength(1)
+    expect(warnings).toEqual([expect.stringMatching(/role "nope" not found.*\(unless a variable changes before\)/)])
+  })
+
   it('warn, not refuse, when the name is known only at run time', async () => {
     const { tasks, warnings } = await loadTasks(
       '    - include_tasks: "{{ os }}.yml"\n    - include_role: { name: "{{ r }}" }\n' +
