@@ -34,19 +34,40 @@ export interface WriteFileOptions {
 /** The line `writeFile` sends after the content: read back, it proves every byte of the content arrived. */
 export const WRITE_END = 'tsplay-write-end'
 
-const WRITE_SCRIPT = [
-  'set -e',
-  'dest=$1; mode=$2; owner=$3; group=$4; backup=$5; size=$6; tmp=$7; shift 7',
-  'case $dest in */*) dir=${dest%/*}; dir=${dir:-/} ;; *) dir=. ;; esac',
-  // the temp file is created 0600 and exclusively (noclobber), under a name nobody can guess: the kernel's random
-  // UUID read by the shell itself (no process), or mktemp where there is no /proc
-  'umask 077',
-  'if [ -z "$tmp" ]; then',
-  '  if IFS= read -r u 2>/dev/null </proc/sys/kernel/random/uuid && [ -n "$u" ]; then tmp=$dir/.tsplay-tmp.$u;',
-  '  else tmp=$(mktemp "$dir/.tsplay-tmp.XXXXXXXX"); created=1; fi',
-  'fi',
-  'if [ -z "${created:-}" ]; then set -C; : > "$tmp"; set +C; fi',
-  'trap \'rm -f -- "$tmp"\' EXIT HUP INT TERM',
+/**
+ * An atomic replace of `$dest`: `fill` (sh lines) fills the temp file `$tmp`; `$6` is named `source`. The temp
+ * file is made 0600 beside `$dest`, then given its mode and owner, validated, and renamed over `$dest`; on any
+ * failure it is removed and `$dest` is left as it was.
+ */
+function replaceScript(source: string, fill: readonly string[]): string {
+  return [
+    'set -e',
+    `dest=$1; mode=$2; owner=$3; group=$4; backup=$5; ${source}=$6; tmp=$7; shift 7`,
+    'case $dest in */*) dir=${dest%/*}; dir=${dir:-/} ;; *) dir=. ;; esac',
+    // the temp file is created 0600 and exclusively (noclobber), under a name nobody can guess: the kernel's random
+    // UUID read by the shell itself (no process), or mktemp where there is no /proc
+    'umask 077',
+    'if [ -z "$tmp" ]; then',
+    '  if IFS= read -r u 2>/dev/null </proc/sys/kernel/random/uuid && [ -n "$u" ]; then tmp=$dir/.tsplay-tmp.$u;',
+    '  else tmp=$(mktemp "$dir/.tsplay-tmp.XXXXXXXX"); created=1; fi',
+    'fi',
+    'if [ -z "${created:-}" ]; then set -C; : > "$tmp"; set +C; fi',
+    'trap \'rm -f -- "$tmp"\' EXIT HUP INT TERM',
+    ...fill,
+    'if [ -n "$mode" ]; then chmod -- "$mode" "$tmp"; elif [ -e "$dest" ]; then chmod --reference="$dest" -- ' +
+      '"$tmp"; else chmod 0644 -- "$tmp"; fi',
+    // owner/group as asked; otherwise keep the old file's, as far as this user may (root keeps both)
+    'if [ -n "$owner" ] || [ -n "$group" ]; then chown -- "$owner${group:+:$group}" "$tmp";',
+    'elif [ -e "$dest" ]; then chown --reference="$dest" -- "$tmp" 2>/dev/null || chgrp --reference="$dest" ' +
+      '-- "$tmp" 2>/dev/null || :; fi',
+    'if [ $# -gt 0 ] && ! out=$("$@" 2>&1); then printf "failed to validate: %s\\n" "$out" >&2; exit 3; fi',
+    'if [ -n "$backup" ] && [ -e "$dest" ]; then cp -p -- "$dest" "$dest.$(date +%Y%m%d%H%M%S)~"; fi',
+    'mv -f -- "$tmp" "$dest"',
+    'trap - EXIT HUP INT TERM',
+  ].join('\n')
+}
+
+const WRITE_SCRIPT = replaceScript('size', [
   // all of the content or nothing: a cut-short upload never replaces the file. head copies exactly $size bytes;
   // the end line after them proves they all came (without it, e.g. stdin of bare content: count the bytes)
   'if [ "$size" -gt 0 ]; then head -c "$size" > "$tmp"; fi',
@@ -54,17 +75,29 @@ const WRITE_SCRIPT = [
   `if [ "$end" != ${WRITE_END} ]; then got=$(wc -c < "$tmp"); if [ "$got" -ne "$size" ]; then`,
   '  echo "short write: $got of $size bytes arrived; $dest left as it was" >&2; exit 4',
   'fi; fi',
-  'if [ -n "$mode" ]; then chmod -- "$mode" "$tmp"; elif [ -e "$dest" ]; then chmod --reference="$dest" -- ' +
-    '"$tmp"; else chmod 0644 -- "$tmp"; fi',
-  // owner/group as asked; otherwise keep the old file's, as far as this user may (root keeps both)
-  'if [ -n "$owner" ] || [ -n "$group" ]; then chown -- "$owner${group:+:$group}" "$tmp";',
-  'elif [ -e "$dest" ]; then chown --reference="$dest" -- "$tmp" 2>/dev/null || chgrp --reference="$dest" ' +
-    '-- "$tmp" 2>/dev/null || :; fi',
-  'if [ $# -gt 0 ] && ! out=$("$@" 2>&1); then printf "failed to validate: %s\\n" "$out" >&2; exit 3; fi',
-  'if [ -n "$backup" ] && [ -e "$dest" ]; then cp -p -- "$dest" "$dest.$(date +%Y%m%d%H%M%S)~"; fi',
-  'mv -f -- "$tmp" "$dest"',
-  'trap - EXIT HUP INT TERM',
-].join('\n')
+])
+
+// the source's times too (Ansible's copystat); mode and owner as any write (the replaced file's, as Ansible's
+// atomic move)
+const COPY_SCRIPT = replaceScript('src', ['cp -- "$src" "$tmp"', 'touch -r "$src" -- "$tmp"'])
+
+/** `sh -c SCRIPT` with `replaceScript`'s arguments. */
+function replaceCommand(script: string, dest: string, source: string, opts: WriteFileOptions): string[] {
+  return [
+    'sh',
+    '-c',
+    script,
+    'sh',
+    dest,
+    opts.mode ?? '',
+    opts.owner ?? '',
+    opts.group ?? '',
+    opts.backup ? '1' : '',
+    source,
+    opts.validate ? (opts.validateTemp ?? '') : '',
+    ...(opts.validate ?? []),
+  ]
+}
 
 /**
  * Write `content` to `dest` atomically: a 0600 temp file in the same folder, checked to hold every byte, mode and
@@ -75,24 +108,24 @@ const WRITE_SCRIPT = [
 export function writeFile(dest: string, content: string | Uint8Array, opts: WriteFileOptions = {}): Command {
   const size = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength
   return {
-    argv: [
-      'sh',
-      '-c',
-      WRITE_SCRIPT,
-      'sh',
-      dest,
-      opts.mode ?? '',
-      opts.owner ?? '',
-      opts.group ?? '',
-      opts.backup ? '1' : '',
-      String(size),
-      opts.validate ? (opts.validateTemp ?? '') : '',
-      ...(opts.validate ?? []),
-    ],
+    argv: replaceCommand(WRITE_SCRIPT, dest, String(size), opts),
     stdin: withEnd(content),
     secretStdin: opts.secret,
     describe: opts.describe ?? `write ${dest}`,
   }
+}
+
+/**
+ * Copy the host file `src` to `dest` atomically, as `writeFile` writes (the same temp file, mode, owner,
+ * validate, backup and rename), with `src`'s times.
+ *
+ * @example
+ * ```ts
+ * copyFile('/opt/app.conf', '/etc/app.conf', { mode: '0640' })
+ * ```
+ */
+export function copyFile(src: string, dest: string, opts: Omit<WriteFileOptions, 'secret'> = {}): Command {
+  return { argv: replaceCommand(COPY_SCRIPT, dest, src, opts), describe: opts.describe ?? `copy ${src} to ${dest}` }
 }
 
 /** `content` followed by the `WRITE_END` line. */

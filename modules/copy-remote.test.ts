@@ -104,6 +104,19 @@ describe('remote_src: a folder', () => {
     expect(mode(join(dest, 'tree', 'sub'))).toBe(0o700)
   })
 
+  test('owner and group given as numeric ids converge', async () => {
+    const uid = String(process.getuid?.() ?? 0)
+    const gid = String(process.getgid?.() ?? 0)
+    const { p2 } = await converge({
+      src: `${src}/`,
+      dest: join(dir, 'copy3'),
+      remote_src: true,
+      owner: uid,
+      group: gid,
+    })
+    expect(p2.commands).toEqual([])
+  })
+
   test('a folder over a file (or the reverse) is refused, nothing planned', () => {
     const item = (type: string): TreeItem => ({ type, mode: 0o755, owner: 'root', group: 'root' })
     const base = { src: '/a/', root: '/b', rootType: 'd', srcMode: 0o755, rootMode: 0o755 }

@@ -11,7 +11,7 @@
 import { stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { sourceCandidates } from '../../engine/source/files.js'
-import { sh, writeFile } from '../../engine/commands.js'
+import { copyFile, sh, writeFile, type WriteFileOptions } from '../../engine/commands.js'
 import { ModuleFailure } from '../../engine/module.js'
 import type { Command, CommandResult } from '../../engine/types.js'
 import { splitArgs, SplitError } from '../../engine/source/split.js'
@@ -89,64 +89,38 @@ export interface PutFileOptions {
 
 /** Atomic write of `content` to `dest` (engine `writeFile`), with `validate` run on the temp file first. */
 export function putFile(dest: string, content: string | Uint8Array, opts: PutFileOptions): Command {
-  const base = { mode: opts.mode, owner: opts.owner, group: opts.group, backup: opts.backup }
-  if (!opts.validate) return writeFile(dest, content, base)
+  const v = validation(dest, opts)
+  return writeFile(dest, content, {
+    ...attrs(opts),
+    ...v,
+    describe: v && `write ${dest} (validated by ${v.validate[0]})`,
+  })
+}
+
+/**
+ * Atomic copy of the host file `src` to `dest` (`copy: remote_src`; engine `copyFile`): with the source's times
+ * and, as any write, the replaced file's mode and owner (0644 for a new one) unless `mode`/`owner` are given, and
+ * `validate` run on the temp file first.
+ */
+export function putCopy(src: string, dest: string, opts: PutFileOptions): Command {
+  return copyFile(src, dest, { ...attrs(opts), ...validation(dest, opts) })
+}
+
+/** The options `putFile` and `putCopy` pass on as they are. */
+function attrs(opts: PutFileOptions): WriteFileOptions {
+  return { mode: opts.mode, owner: opts.owner, group: opts.group, backup: opts.backup }
+}
+
+/** `validate` as argv with `%s` replaced by the temp file it names (beside `dest`); undefined without one. */
+function validation(dest: string, opts: PutFileOptions): { validate: string[]; validateTemp: string } | undefined {
+  if (!opts.validate) return undefined
   if (!opts.validate.includes('%s')) throw new ModuleFailure(`validate must contain %s: ${opts.validate}`)
   const tmp = join(dirname(dest), `.tsplay-validate.${opts.nonce}`)
-  let argv: string[]
   try {
-    argv = splitArgs(opts.validate).map((w) => w.split('%s').join(tmp))
+    return { validate: splitArgs(opts.validate).map((w) => w.split('%s').join(tmp)), validateTemp: tmp }
   } catch (e) {
     if (e instanceof SplitError)
       throw new ModuleFailure(`validate: ${e.message} at character ${e.offset + 1} of: ${opts.validate}`)
     throw e
   }
-  return writeFile(dest, content, {
-    ...base,
-    validate: argv,
-    validateTemp: tmp,
-    describe: `write ${dest} (validated by ${argv[0]})`,
-  })
-}
-
-const COPY_SCRIPT = [
-  'set -e',
-  'src=$1; dest=$2; mode=$3; owner=$4; group=$5; backup=$6; tmp=$7; shift 7',
-  'case $dest in */*) dir=${dest%/*}; dir=${dir:-/} ;; *) dir=. ;; esac',
-  'if [ -z "$tmp" ]; then tmp=$(mktemp "$dir/.tsplay-tmp.XXXXXXXX"); fi',
-  'trap \'rm -f -- "$tmp"\' EXIT HUP INT TERM',
-  'cp -- "$src" "$tmp"',
-  // the source's times (Ansible's copystat); the mode and owner of the file replaced, as Ansible's atomic move
-  'touch -r "$src" -- "$tmp"',
-  'if [ -n "$mode" ]; then chmod -- "$mode" "$tmp"; elif [ -e "$dest" ]; then chmod --reference="$dest" -- ' +
-    '"$tmp"; else chmod 0644 -- "$tmp"; fi',
-  'if [ -n "$owner" ] || [ -n "$group" ]; then chown -- "$owner${group:+:$group}" "$tmp";',
-  'elif [ -e "$dest" ]; then chown --reference="$dest" -- "$tmp" 2>/dev/null || chgrp --reference="$dest" ' +
-    '-- "$tmp" 2>/dev/null || :; fi',
-  'if [ $# -gt 0 ] && ! out=$("$@" 2>&1); then printf "failed to validate: %s\\n" "$out" >&2; exit 3; fi',
-  'if [ -n "$backup" ] && [ -e "$dest" ]; then cp -p -- "$dest" "$dest.$(date +%Y%m%d%H%M%S)~"; fi',
-  'mv -f -- "$tmp" "$dest"',
-  'trap - EXIT HUP INT TERM',
-].join('\n')
-
-/**
- * Atomic copy of the host file `src` to `dest` (`copy: remote_src`): through a temp file beside `dest`, with the
- * source's times and, as any write, the replaced file's mode and owner (0644 for a new one) unless `mode`/`owner`
- * are given, and `validate` run on the temp file first.
- */
-export function copyFile(src: string, dest: string, opts: PutFileOptions): Command {
-  let validate: string[] = []
-  const tmp = opts.validate ? join(dirname(dest), `.tsplay-validate.${opts.nonce}`) : ''
-  if (opts.validate) {
-    if (!opts.validate.includes('%s')) throw new ModuleFailure(`validate must contain %s: ${opts.validate}`)
-    try {
-      validate = splitArgs(opts.validate).map((w) => w.split('%s').join(tmp))
-    } catch (e) {
-      if (e instanceof SplitError)
-        throw new ModuleFailure(`validate: ${e.message} at character ${e.offset + 1} of: ${opts.validate}`)
-      throw e
-    }
-  }
-  const args = [src, dest, opts.mode ?? '', opts.owner ?? '', opts.group ?? '', opts.backup ? '1' : '', tmp]
-  return sh(COPY_SCRIPT, [...args, ...validate], { describe: `copy ${src} to ${dest}` })
 }

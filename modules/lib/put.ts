@@ -14,7 +14,7 @@ import { dirname, posix } from 'node:path'
 import type { HostIO, ModuleContext, Plan } from '../../engine/module.js'
 import type { Command, FileDiff } from '../../engine/types.js'
 import { planAttrs, wantedMode } from './attrs.js'
-import { copyFile, isText, putFile, readCommand, textOf } from './files.js'
+import { isText, putCopy, putFile, readCommand, textOf } from './files.js'
 import { effective, isType, parsePathProbe, pathProbe, probedFolder, type PathInfo } from './probe.js'
 
 /** What `planPut` decides from. */
@@ -141,7 +141,7 @@ export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
   if (!f.parentExists && !assumeParent)
     commands.push({ argv: ['mkdir', '-p', '--', dirname(f.dest)], describe: `create ${dirname(f.dest)}/` })
   const put = { mode, owner: a.owner, group: a.group, backup: a.backup, validate: a.validate, nonce: f.nonce }
-  commands.push(f.remoteSrc ? copyFile(f.remoteSrc.path, f.dest, put) : putFile(f.dest, f.content, put))
+  commands.push(f.remoteSrc ? putCopy(f.remoteSrc.path, f.dest, put) : putFile(f.dest, f.content, put))
   const changes = [
     replaceLink ? `replace the symlink ${f.dest} with a file` : f.info.exists ? `update ${f.dest}` : `create ${f.dest}`,
   ]

@@ -26,6 +26,9 @@ export interface TreeItem {
   mode: number
   owner: string
   group: string
+  /** Numeric owner and group (for a numeric `owner`/`group`). */
+  uid?: number
+  gid?: number
   /** A symlink's target as written. */
   link?: string
   sha1?: string
@@ -57,7 +60,7 @@ const TREE = [
   'if [ ! -d "$1" ]; then if [ -e "$1" ] || [ -L "$1" ]; then echo other; else echo absent; fi; exit 0; fi',
   'cd -- "$1" || exit 1',
   'stat -c %a .',
-  "find . -mindepth 1 -printf '%y\\0%m\\0%u\\0%g\\0%P\\0%l\\0'",
+  "find . -mindepth 1 -printf '%y\\0%m\\0%u\\0%g\\0%U\\0%G\\0%P\\0%l\\0'",
   "printf '\\001\\0'",
   'find . -mindepth 1 -type f -exec sha1sum -z -- {} +',
 ].join('\n')
@@ -76,9 +79,10 @@ export function parseTree(stdout: string): { kind: string; mode: number; items: 
   const mode = parseInt(head, 8)
   const [list, sums = ''] = stdout.slice(nl + 1).split('\x01\0')
   const f = list.split('\0')
-  for (let i = 0; i + 5 < f.length; i += 6) {
-    const [type, m, owner, group, path, link] = f.slice(i, i + 6)
-    items.set(path, { type, mode: parseInt(m, 8), owner, group, ...(type === 'l' ? { link } : {}) })
+  for (let i = 0; i + 7 < f.length; i += 8) {
+    const [type, m, owner, group, uid, gid, path, link] = f.slice(i, i + 8)
+    const ids = { uid: Number(uid), gid: Number(gid) }
+    items.set(path, { type, mode: parseInt(m, 8), owner, group, ...ids, ...(type === 'l' ? { link } : {}) })
   }
   for (const line of sums.split('\0')) {
     const m = /^([0-9a-f]{40}) {2}\.\/(.*)$/s.exec(line)
@@ -154,8 +158,8 @@ export function planTree(t: TreeState, a: TreeArgs): Plan {
   return { commands: changes.length ? commands : [], changes, data }
 }
 
-/** Does the entry have the owner and group asked for (names; numeric ids are compared as names here)? */
+/** Does the entry have the owner and group asked for (each a name or a numeric id)? */
 function sameOwner(it: TreeItem, a: TreeArgs): boolean {
-  const ok = (who: string | undefined, name: string) => !who || sameId(who, name, Number.NaN) || who === name
-  return ok(a.owner, it.owner) && ok(a.group, it.group)
+  const ok = (who: string | undefined, name: string, id = Number.NaN) => !who || sameId(who, name, id)
+  return ok(a.owner, it.owner, it.uid) && ok(a.group, it.group, it.gid)
 }
