@@ -18,6 +18,10 @@ export const LOOP_LOOKUPS = [
   'subelements',
   'fileglob',
   'first_found',
+  'lines',
+  'inventory_hostnames',
+  'env',
+  'random_choice',
 ] as const
 export type LoopLookup = (typeof LOOP_LOOKUPS)[number]
 
@@ -35,7 +39,8 @@ export interface Common {
   /** Task/block level `vars`. */
   vars: Vars
   noLog?: boolean
-  ignoreErrors?: boolean
+  /** `ignore_errors`, or a template giving it (rendered with the task's vars). */
+  ignoreErrors?: boolean | string
   /** `check_mode`: true forces check mode, false runs for real even under `--check` (inherited by blocks' tasks). */
   checkMode?: boolean
   /** `diff`: show (or hide) file changes for this play/block/task, whatever `--diff` says. */
@@ -83,6 +88,10 @@ export interface Task extends Common {
   poll?: number
   /** Per-task timeout in seconds: the command is killed on the host. */
   timeout?: number
+  /** `throttle`: at most this many hosts run the task at once (0: no limit). */
+  throttle?: number
+  /** `ignore_unreachable`: an unreachable host counts as `ignored` and stays in the play. */
+  ignoreUnreachable?: boolean
   /** `until` condition with `retries`/`delay`. */
   until?: string[]
   /** Whole number, or a template rendered per host. */
@@ -191,7 +200,16 @@ export interface Play extends Common {
   remoteUser?: string
   /** `max_fail_percentage`: more than this share of a batch's hosts failing stops the play. */
   maxFailPercentage?: number
+  /** `order`: the order the play's hosts run in (default: `inventory`). */
+  order?: HostOrder
+  /** `port` and `timeout`: connection settings where the inventory gives none (`ansible_port`, `ansible_timeout`). */
+  connectVars?: Vars
+  /** `throttle`: the default of every task's throttle. */
+  throttle?: number
 }
+
+export const HOST_ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] as const
+export type HostOrder = (typeof HOST_ORDERS)[number]
 
 export interface Playbook {
   /** Absolute path of the playbook file. */

@@ -97,4 +97,4 @@ export type TaskResult =
   | (ResultBase & { status: 'changed'; diff?: FileDiff[]; changes?: string[] })
   | (ResultBase & { status: 'failed'; msg: string; ignored: boolean; rescued?: boolean })
   | (ResultBase & { status: 'skipped'; reason: string })
-  | (ResultBase & { status: 'unreachable'; msg: string })
+  | (ResultBase & { status: 'unreachable'; msg: string; ignored?: boolean })

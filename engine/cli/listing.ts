@@ -30,7 +30,7 @@ export function listing(p: Prepared, f: ListingFlags): string {
     const name = play.name ?? play.hosts
     lines.push('', `  play #${i + 1} (${play.hosts}): ${name}`)
     if (f.listHosts) {
-      const hosts = playHosts(p.inventory, play.hosts, f.limit)
+      const hosts = playHosts(p.inventory, play.hosts, f.limit, play.order)
       lines.push(`    hosts (${hosts.length}):`, ...hosts.map((h) => `      ${h}`))
     }
     const tasks: { name: string; tags: string[] }[] = []

@@ -8,8 +8,11 @@
  * - debug: { msg: "{{ range(1, 4) | list }} {{ lookup('env', 'HOME') }}" }   # [1, 2, 3] /root
  * ```
  */
-import { readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import { UserError } from '../errors.js'
+import { now } from './clock.js'
 import { short, toStr, typeName } from './values.js'
 
 /** The target of global calls in the AST (`{ k: 'call', o: GLOBALS, method: 'range' }`). */
@@ -43,12 +46,47 @@ export function range(args: unknown[]): number[] {
   return Array.from({ length: n }, (_, i) => start + i * step)
 }
 
-function lookupOne(kind: string, arg: unknown, kw: Record<string, unknown>): unknown {
+/** The lookups tsplay has (all on the controller). */
+const LOOKUPS = ['env', 'file', 'pipe', 'lines', 'items', 'list', 'fileglob']
+
+/** Run `cmd` by /bin/sh on the controller; its output (a failure is an error, as in Ansible). */
+function controllerOutput(kind: string, cmd: string): string {
+  const r = spawnSync('/bin/sh', ['-c', cmd], { encoding: 'utf8', maxBuffer: 64 << 20 })
+  if (r.error) throw new UserError(`lookup('${kind}', '${cmd}'): ${r.error.message}`)
+  if (r.status !== 0) throw new UserError(`lookup('${kind}', '${cmd}') exited with ${r.status}: ${r.stderr.trim()}`)
+  return r.stdout
+}
+
+/** Files (not folders) matching a `*`/`?` pattern in its folder, sorted (relative to the working folder). */
+function fileglob(pattern: string): string[] {
+  const dir = dirname(pattern)
+  const re = new RegExp(
+    `^${basename(pattern)
+      .replace(/[.+^${}()|\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]')}$`,
+  )
+  if (!existsSync(dir)) return []
+  return readdirSync(dir)
+    .filter((n) => re.test(n) && statSync(join(dir, n)).isFile())
+    .sort()
+    .map((n) => join(dir, n))
+}
+
+/** One term of a lookup: its value, or (`lines`, `fileglob`) several values. */
+function lookupOne(kind: string, arg: unknown, kw: Record<string, unknown>): unknown[] {
+  if (kind === 'items' || kind === 'list') return [arg]
   const name = toStr(arg)
-  if (kind === 'env') return process.env[name] ?? kw.default ?? ''
+  if (kind === 'env') return [process.env[name] ?? kw.default ?? '']
+  if (kind === 'pipe') return [controllerOutput(kind, name).trimEnd()]
+  if (kind === 'lines')
+    return controllerOutput(kind, name)
+      .split('\n')
+      .filter((l, i, all) => i < all.length - 1 || l)
+  if (kind === 'fileglob') return fileglob(name)
   if (kind === 'file') {
     try {
-      return readFileSync(name, 'utf8').replace(/\n$/, '')
+      return [readFileSync(name, 'utf8').replace(/\n$/, '')]
     } catch (e) {
       throw new UserError(
         `lookup('file', '${name}'): ` +
@@ -56,14 +94,14 @@ function lookupOne(kind: string, arg: unknown, kw: Record<string, unknown>): unk
       )
     }
   }
-  throw new UserError(`lookup('${kind}') is not supported (tsplay has 'env' and 'file')`)
+  throw new UserError(`lookup('${kind}') is not supported (tsplay has ${LOOKUPS.map((l) => `'${l}'`).join(', ')})`)
 }
 
 /** `lookup(kind, terms…)`: one term gives its value, several give them joined with commas (`query` gives a list). */
 function lookup(args: unknown[], kw: Record<string, unknown>, asList: boolean): unknown {
   const kind = toStr(args[0])
-  const terms = args.slice(1).flatMap((a) => (Array.isArray(a) ? a : [a]))
-  const values = terms.map((t) => lookupOne(kind, t, kw))
+  const terms = args.slice(1).flatMap((a) => (Array.isArray(a) && kind !== 'list' ? a : [a]))
+  const values = terms.flatMap((t) => lookupOne(kind, t, kw))
   if (asList || kw.wantlist === true) return values
   return values.length === 1 ? values[0] : values.map(toStr).join(',')
 }
@@ -81,6 +119,7 @@ const FUNCS: Record<string, (args: unknown[], kw: Record<string, unknown>) => un
     }
     return Object.assign(out, kw)
   },
+  now: (args, kw) => now(args, kw),
   namespace: (args, kw) => {
     const ns: Record<string, unknown> = Object.assign({}, ...args.filter((a) => a && typeof a === 'object'), kw)
     namespaces.add(ns)

@@ -14,6 +14,7 @@ import type { Common, TaskNode } from '../ast.js'
 import type { SourcePos } from '../types.js'
 import type { LoadContext } from './context.js'
 import { readBool, readConditions, readMap, readString, readStringList } from './keywords.js'
+import { checkBecomeExtras } from './become.js'
 import { checkConditions } from './syntax.js'
 import { mergePositioned, valuePos } from '../source/positions.js'
 
@@ -54,11 +55,15 @@ export function conditionPositions(
 /** `"{{ omit }}"`: the keyword is as if not written. */
 const omitted = (v: unknown) => typeof v === 'string' && /^\{\{\s*omit\s*\}\}$/.test(v.trim())
 
+/** A keyword's template (rendered at run time), or undefined when it is written as a plain value. */
+const templated = (v: unknown): string | undefined => (typeof v === 'string' && v.includes('{{') ? v : undefined)
+
 /** Keywords shared by tasks and blocks, with their conditions and templates checked. */
 export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos, withWhen = true): Common {
   if (Array.isArray(raw.vars) && raw.vars.every((m) => typeof m === 'object' && m !== null && !Array.isArray(m))) {
     raw.vars = mergePositioned(...(raw.vars as Array<Record<string, unknown>>)) // `vars:` as a list of maps
   }
+  checkBecomeExtras(ctx, raw, pos)
   const when = withWhen ? (readConditions(ctx, raw, 'when', pos) ?? []) : []
   checkConditions(ctx, raw, 'when', when, pos)
   return {
@@ -74,7 +79,7 @@ export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: 
         : readMap(ctx, raw, 'environment', pos),
     vars: readMap(ctx, raw, 'vars', pos) ?? {},
     noLog: readBool(ctx, raw, 'no_log', pos),
-    ignoreErrors: readBool(ctx, raw, 'ignore_errors', pos),
+    ignoreErrors: templated(raw.ignore_errors) ?? readBool(ctx, raw, 'ignore_errors', pos),
     checkMode: omitted(raw.check_mode) ? undefined : readBool(ctx, raw, 'check_mode', pos),
     diff: omitted(raw.diff) ? undefined : readBool(ctx, raw, 'diff', pos),
     connection: readString(ctx, raw, 'connection', pos),

@@ -38,6 +38,8 @@ export interface LoadContext {
   extraVars: Vars
   /** What a static import's templated name may use: the play's vars and vars_files, then `-e` (as Ansible's). */
   staticVars?: Vars
+  /** The play's `module_defaults` (canonical module name → arguments), merged under each task's own arguments. */
+  moduleDefaults?: Map<string, Record<string, unknown>>
   /** Findings that may be wrong (a dynamic include whose file is known only at run time): shown, never refused. */
   warnings: UserError[]
 }

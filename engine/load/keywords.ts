@@ -24,6 +24,8 @@ const COMMON = [
   'tags',
   'become',
   'become_user',
+  'become_method',
+  'become_flags',
   'environment',
   'vars',
   'no_log',
@@ -50,6 +52,12 @@ export const PLAY_KEYWORDS: readonly string[] = [
   'force_handlers',
   'remote_user',
   'user',
+  'order',
+  'collections',
+  'module_defaults',
+  'port',
+  'timeout',
+  'throttle',
 ]
 
 export const TASK_KEYWORDS: readonly string[] = [
@@ -72,6 +80,9 @@ export const TASK_KEYWORDS: readonly string[] = [
   'delay',
   'args',
   'listen',
+  'throttle',
+  'ignore_unreachable',
+  'collections',
 ]
 
 export const BLOCK_KEYWORDS: readonly string[] = [
@@ -82,6 +93,8 @@ export const BLOCK_KEYWORDS: readonly string[] = [
   'notify',
   'run_once',
   'any_errors_fatal',
+  'throttle',
+  'ignore_unreachable',
 ]
 
 export const INCLUDE_KEYWORDS: readonly string[] = [
@@ -126,6 +139,8 @@ export const ROLE_KEYWORDS: readonly string[] = [
   'when',
   'become',
   'become_user',
+  'become_method',
+  'become_flags',
   'connection',
 ]
 

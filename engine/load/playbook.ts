@@ -16,6 +16,7 @@
  *     - debug: { msg: "ready" }
  * ```
  */
+import { readPlayExtras } from './playextras.js'
 import { existsSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
 import type { Play, Playbook, Task, TaskNode } from '../ast.js'
@@ -182,6 +183,7 @@ async function loadPlay(
   ctx.playDir = dir
   ctx.staticVars = { ...common.vars, ...varsFiles, ...ctx.extraVars }
   ctx.rolesSeen = new Map()
+  const extras = readPlayExtras(ctx, raw, pos)
   const extra = (ctx.playRoles = { handlers: [] as Task[], instances: new Set<string>(), defaults: {}, vars: {} })
   const roles = await loadRoles(ctx, raw, pos)
   const scope = { file, dir, searchPaths: [dir], handlers: false } // modules look in DIR/templates|files, then DIR
@@ -195,6 +197,7 @@ async function loadPlay(
   ]
   ctx.playRoles = undefined
   ctx.staticVars = undefined
+  ctx.moduleDefaults = undefined
   checkNotify(ctx, [...tasks, ...handlers], handlers)
   checkSourceFiles(ctx, [...tasks, ...handlers])
   const play: Play = {
@@ -213,6 +216,7 @@ async function loadPlay(
     forceHandlers: readBool(ctx, raw, 'force_handlers', pos),
     maxFailPercentage: readInt(ctx, raw, 'max_fail_percentage', pos, 0),
     remoteUser: readString(ctx, raw, 'remote_user', pos) ?? readString(ctx, raw, 'user', pos),
+    ...extras,
   }
   setSource(play, raw)
   setRoleSpecs(play, roles.specs)

@@ -26,6 +26,7 @@ import {
   INCLUDE_KEYWORDS,
   isMap,
   readBool,
+  readInt,
   readConditions,
   readMap,
   readStringList,
@@ -164,12 +165,20 @@ async function loadBlock(
     notify: 'notify' in raw ? readStringList(ctx, raw, 'notify', pos) : undefined,
     runOnce: readBool(ctx, raw, 'run_once', pos),
     anyErrorsFatal: readBool(ctx, raw, 'any_errors_fatal', pos),
+    throttle: readInt(ctx, raw, 'throttle', pos),
+    ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
   })
   return block
 }
 
-/** A block's `notify`, `run_once` and `any_errors_fatal` reach each of its tasks that sets none of its own. */
-function passDown(block: Block, keys: Pick<Task, 'runOnce' | 'anyErrorsFatal'> & { notify?: string[] }): void {
+/**
+ * A block's `notify`, `run_once`, `any_errors_fatal`, `throttle` and `ignore_unreachable` reach each of its tasks
+ * that sets none of its own.
+ */
+function passDown(
+  block: Block,
+  keys: Pick<Task, 'runOnce' | 'anyErrorsFatal' | 'throttle' | 'ignoreUnreachable'> & { notify?: string[] },
+): void {
   for (const n of [...block.block, ...block.rescue, ...block.always]) {
     if (n.kind === 'block') {
       passDown(n, keys)
@@ -179,6 +188,8 @@ function passDown(block: Block, keys: Pick<Task, 'runOnce' | 'anyErrorsFatal'> &
     if (keys.notify && n.notify.length === 0) n.notify = [...keys.notify]
     n.runOnce ??= keys.runOnce
     n.anyErrorsFatal ??= keys.anyErrorsFatal
+    n.throttle ??= keys.throttle
+    n.ignoreUnreachable ??= keys.ignoreUnreachable
   }
 }
 

@@ -15,6 +15,7 @@ import { LOOP_LOOKUPS, type Common, type LoopLookup, type Task } from '../ast.js
 import type { ModuleDef } from '../module.js'
 import type { SourcePos } from '../types.js'
 import { UserError } from '../errors.js'
+import { normalizeAction } from './action.js'
 import { checkArgs } from './args.js'
 import { readCommon } from './common.js'
 import { describeValue, report, type LoadContext } from './context.js'
@@ -43,8 +44,6 @@ const LOOP_KEYS = ['loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`)]
 
 /** Ansible task keywords tsplay knows but does not support, with what to write instead. */
 const UNSUPPORTED: Record<string, string> = {
-  local_action: 'use "delegate_to: localhost"',
-  become_method: 'tsplay becomes other users through sudo only',
   remote_user: 'set remote_user on the play, or ansible_user in the inventory',
 }
 const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until']
@@ -56,6 +55,7 @@ export function buildTask(
   scope: TaskScope,
   pos: SourcePos,
 ): Task | undefined {
+  if (!normalizeAction(ctx, raw, pos)) return undefined
   const found: Array<[string, string]> = []
   for (const k of Object.keys(raw)) {
     if (TASK_KEYWORDS.includes(k)) continue
@@ -159,7 +159,9 @@ function readArgs(
     return undefined
   }
   const extra = readMap(ctx, raw, 'args', argsPos)
-  return extra ? mergePositioned(extra, args) : args
+  const merged = extra ? mergePositioned(extra, args) : args
+  const defaults = ctx.moduleDefaults?.get(def.name)
+  return defaults ? mergePositioned(defaults, merged) : merged
 }
 
 /** A free-form string: the module's other arguments taken out as `k=v` words, the rest its free-form text. */
@@ -206,6 +208,8 @@ function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
     async: readInt(ctx, raw, 'async', pos, 1),
     poll: readInt(ctx, raw, 'poll', pos),
     timeout: readInt(ctx, raw, 'timeout', pos, 1),
+    throttle: readInt(ctx, raw, 'throttle', pos),
+    ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
     until,
     retries,
     delay,

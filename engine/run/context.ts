@@ -60,7 +60,7 @@ export interface Inherited {
   /** Environment layers of the enclosing blocks, outermost first (a string is a template giving a map). */
   environment?: Array<Record<string, unknown> | string>
   noLog?: boolean
-  ignoreErrors?: boolean
+  ignoreErrors?: boolean | string
   checkMode?: boolean
   diff?: boolean
   /** The enclosing blocks' `connection` keyword. */

@@ -7,7 +7,7 @@ import { markUnsafe, renderString } from '../template.js'
 import type { TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { taskVars } from './hostvars.js'
-import { mapLimit } from './limit.js'
+import { mapLimit, throttled } from './limit.js'
 import { taskName } from './names.js'
 import { queueNotified } from './notify.js'
 import { runTaskOnHost } from './task.js'
@@ -48,7 +48,11 @@ export async function runTask(
     rc.bus.emit({ type: 'host.start', play: playName, task: name, host })
     const log = (line: string, level = 1) =>
       rc.bus.emit({ type: 'host.log', play: playName, task: name, host, line, level })
-    const r = await runTaskOnHost(rc, task, inhOf(host), host, log)
+    const r = await throttled(task, throttleOf(rc, task), () => runTaskOnHost(rc, task, inhOf(host), host, log))
+    if (r.status === 'unreachable' && task.ignoreUnreachable) {
+      r.ignored = true // Ansible counts it ok and ignored; the host stays and later tasks try it again
+      rc.pool.clearUnreachable(host)
+    }
     await queueNotified(rc, playName, task, r)
     count(rc, r, task)
     rc.bus.emit({ type: 'task.result', play: playName, task: name, host: r.host, result: r, handler })
@@ -68,6 +72,12 @@ export async function runTask(
   return out
 }
 
+/** `throttle`: the task's, else the play's; the smaller when both are set (0: no limit). */
+function throttleOf(rc: RunContext, task: Task): number {
+  const set = [task.throttle, rc.play.throttle].filter((n): n is number => n !== undefined && n > 0)
+  return set.length ? Math.min(...set) : 0
+}
+
 /** Count a result in its host's recap (a changed result is also ok, as Ansible's). */
 export function count(rc: RunContext, r: TaskResult, task?: Task): void {
   const st = rc.states.get(r.host)!
@@ -84,6 +94,11 @@ export function count(rc: RunContext, r: TaskResult, task?: Task): void {
       c.skipped++
       break
     case 'unreachable':
+      if (r.ignored) {
+        c.ok++
+        c.ignored++
+        break
+      }
       c.unreachable++
       st.unreachable = true
       break

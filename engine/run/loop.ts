@@ -10,6 +10,7 @@
  * loopItems('sequence', 'start=1 end=3 format=n%02d', [])  // ['n01', 'n02', 'n03']
  * ```
  */
+import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join } from 'node:path'
 import type { LoopLookup } from '../ast.js'
@@ -19,8 +20,18 @@ import { SplitError } from '../source/split.js'
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === null || v === undefined ? [] : [v])
 
+/** What some lookups need from the run: the hosts an inventory pattern selects (`with_inventory_hostnames`). */
+export interface LoopEnv {
+  hosts?: (pattern: string) => string[]
+}
+
 /** The items of a loop. `lookup` undefined means `loop:` (the value must be a list). */
-export function loopItems(lookup: LoopLookup | undefined, value: unknown, searchPaths: readonly string[]): unknown[] {
+export function loopItems(
+  lookup: LoopLookup | undefined,
+  value: unknown,
+  searchPaths: readonly string[],
+  env: LoopEnv = {},
+): unknown[] {
   switch (lookup) {
     case undefined:
       if (!Array.isArray(value))
@@ -59,7 +70,28 @@ export function loopItems(lookup: LoopLookup | undefined, value: unknown, search
       return asList(value).flatMap((p) => fileglob(String(p), searchPaths))
     case 'first_found':
       return [firstFound(value, searchPaths)]
+    case 'lines':
+      return asList(value).flatMap((cmd) => controllerLines(String(cmd)))
+    case 'inventory_hostnames': {
+      if (!env.hosts) throw new UserError('with_inventory_hostnames needs the inventory')
+      const pick = env.hosts
+      return [...new Set(asList(value).flatMap((p) => pick(String(p))))]
+    }
+    case 'env':
+      return asList(value).map((n) => process.env[String(n)] ?? '')
+    case 'random_choice': {
+      const l = asList(value)
+      return l.length ? [l[Math.floor(Math.random() * l.length)]] : []
+    }
   }
+}
+
+/** `with_lines`: a command run on the controller (by /bin/sh, as Ansible's lookup runs it), its output's lines. */
+function controllerLines(cmd: string): string[] {
+  const r = spawnSync('/bin/sh', ['-c', cmd], { encoding: 'utf8', maxBuffer: 64 << 20 })
+  if (r.error) throw new UserError(`with_lines: cannot run "${cmd}": ${r.error.message}`)
+  if (r.status !== 0) throw new UserError(`with_lines: "${cmd}" exited with ${r.status}: ${r.stderr.trim()}`)
+  return r.stdout.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '')
 }
 
 /** `with_sequence`: `start=1 end=10 stride=2 format=x%02d`, `count=3`, or the short `1-10/2:fmt%d`. */

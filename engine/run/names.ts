@@ -1,7 +1,7 @@
 /**
  * Light helpers shared by the runner and the listings (no SSH, no modules loaded).
  */
-import type { Inventory, Task } from '../ast.js'
+import type { HostOrder, Inventory, Task } from '../ast.js'
 import { selectHosts } from '../inventory/patterns.js'
 
 /** The display name of a task (Ansible's: `role : name`, or the module name). */
@@ -10,10 +10,36 @@ export function taskName(t: Task): string {
   return t.role ? `${t.role} : ${n}` : n
 }
 
-/** The hosts a play targets: its pattern, intersected with `--limit`. */
-export function playHosts(inv: Inventory, pattern: string, limit?: string): string[] {
+/** The hosts a play targets: its pattern, intersected with `--limit`, in the play's `order`. */
+export function playHosts(inv: Inventory, pattern: string, limit?: string, order?: HostOrder): string[] {
   const hosts = selectHosts(inv, pattern).hosts
-  if (!limit) return hosts
+  if (!limit) return orderHosts(hosts, order)
   const allowed = new Set(selectHosts(inv, limit).hosts)
-  return hosts.filter((h) => allowed.has(h))
+  return orderHosts(
+    hosts.filter((h) => allowed.has(h)),
+    order,
+  )
+}
+
+/** `order:` as Ansible applies it: by name (code point order), reversed, or shuffled. */
+export function orderHosts(hosts: string[], order: HostOrder = 'inventory'): string[] {
+  const byName = () => [...hosts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  switch (order) {
+    case 'inventory':
+      return hosts
+    case 'reverse_inventory':
+      return [...hosts].reverse()
+    case 'sorted':
+      return byName()
+    case 'reverse_sorted':
+      return byName().reverse()
+    case 'shuffle': {
+      const out = [...hosts]
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(Math.random() * (i + 1))
+        ;[out[i], out[j]] = [out[j], out[i]]
+      }
+      return out
+    }
+  }
 }

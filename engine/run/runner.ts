@@ -62,7 +62,7 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
   try {
     for (const play of playbook.plays) {
       if (stopping.requested || run.ended) break
-      const hosts = playHosts(inventory, play.hosts, opts.limit)
+      const hosts = playHosts(inventory, play.hosts, opts.limit, play.order)
       hosts.forEach(state)
       if (hosts.length === 0) {
         bus.emit({

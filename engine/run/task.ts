@@ -13,6 +13,8 @@ import { executeModule, type Outcome } from './execute.js'
 import { taskVars } from './hostvars.js'
 import { loadDynamic } from './includes.js'
 import { itemVars, loopItems } from './loop.js'
+import { renderBool } from './keyword.js'
+import { selectHosts } from '../inventory/patterns.js'
 
 /** The module name of the include pseudo-task (`include_tasks`, `include_role`, legacy `include`). */
 export const INCLUDE = 'include_tasks'
@@ -55,9 +57,10 @@ async function runTaskOnce(
   log: (l: string, level?: number) => void,
 ): Promise<TaskResult> {
   const noLog = task.noLog ?? inh.noLog ?? false
-  const ignore = task.ignoreErrors ?? inh.ignoreErrors ?? false
+  let ignore = false
   try {
     const vars = taskVars(rc, host, inh, task)
+    ignore = renderBool(task.ignoreErrors ?? inh.ignoreErrors, vars, 'ignore_errors')
     const conditions = [...inh.when, ...task.when]
     if (task.loop === undefined) {
       if (task.module === INCLUDE) return await include(rc, task, inh, host, [undefined], conditions)
@@ -73,6 +76,7 @@ async function runTaskOnce(
       task.loopWith,
       renderValue(task.loop, vars, { pos: task.pos, what: task.loopWith ? `with_${task.loopWith}` : 'loop' }),
       task.searchPaths,
+      { hosts: (p) => selectHosts(rc.inventory, p).hosts },
     )
     if (task.module === INCLUDE) return await include(rc, task, inh, host, items, conditions)
     const pause = Number(renderValue(task.loopPause ?? 0, vars)) * 1000

@@ -120,7 +120,7 @@ export function* walk(
     if (node.kind === 'task') {
       if (!node.implicit && !tagsSelected([...inh.tags, ...node.tags], filter)) continue
       const r = yield { task: node, inh, seq: seq.get(node)! }
-      if (r.status === 'unreachable') return 'unreachable'
+      if (r.status === 'unreachable' && !r.ignored) return 'unreachable'
       if (r.status === 'failed' && !r.ignored) {
         hooks.lastFailure = { task: node, result: r }
         return 'failed'
@@ -132,7 +132,7 @@ export function* walk(
       const outer = inherit(inh, node) // what enclosing imports gave the include
       if (!tagsSelected([...outer.tags, ...inc.tags], filter)) continue
       const r = yield { task: inc, inh: outer, seq: seq.get(inc)! }
-      if (r.status === 'unreachable') return 'unreachable'
+      if (r.status === 'unreachable' && !r.ignored) return 'unreachable'
       if (r.status === 'failed' && !r.ignored) {
         hooks.lastFailure = { task: inc, result: r }
         return 'failed'

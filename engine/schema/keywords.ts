@@ -10,7 +10,7 @@
  * // { description: 'Save the result in this variable …', type: 'string', pattern: '^[A-Za-z_]…' }
  * ```
  */
-import { boolish, conditions, doc, intish, stringOrList, varsMap, type JsonSchema } from './json.js'
+import { boolBranches, boolish, conditions, doc, intish, stringOrList, varsMap, type JsonSchema } from './json.js'
 
 const TASKS_REF = (description: string): JsonSchema => ({ description, $ref: '#/definitions/taskList' })
 const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$'
@@ -37,7 +37,36 @@ const KEYWORDS: Record<string, JsonSchema> = {
   }),
   vars: varsMap('Variables for this play/block/task (templated when used).'),
   no_log: boolish("Hide this task's arguments and output from the output and logs.", false),
-  ignore_errors: boolish('Keep going when this task fails (the failure is counted as ignored).', false),
+  ignore_errors: doc(
+    'Keep going when this task fails (the failure is counted as ignored); a template is rendered per host.',
+    { anyOf: [...boolBranches(), { type: 'string', pattern: '\\{\\{' }] },
+    false,
+  ),
+  become_method: doc('How to become another user: tsplay has `sudo` only.', { enum: ['sudo', 'ansible.builtin.sudo'] }),
+  become_flags: doc(
+    "Flags for sudo: tsplay's sudo always runs as `sudo -H -n`, so only `-H`, `-S` and `-n` are accepted.",
+    { type: 'string' },
+  ),
+  order: doc(
+    'The order the play runs its hosts in.',
+    { enum: ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] },
+    'inventory',
+  ),
+  collections: stringOrList(
+    'Collections to search for short module names (accepted; tsplay finds its modules by ' +
+      'short and FQCN names either way).',
+  ),
+  module_defaults: doc(
+    "Default arguments per module (any spelling, e.g. `ansible.builtin.command: {chdir: /tmp}`); a task's own " +
+      'arguments win. `group/…` names are not supported.',
+    { type: 'object', additionalProperties: { type: 'object' } },
+  ),
+  port: intish("The SSH port for this play's hosts, where the inventory sets no ansible_port.", 1),
+  throttle: intish('At most this many hosts run the task at once (on a play: the default of every task).', 0),
+  ignore_unreachable: boolish(
+    'An unreachable host does not stop: the result is counted ok and ignored, and later tasks try the host again.',
+    false,
+  ),
   hosts: stringOrList('Which hosts this play targets: a host pattern (all, a group, a:b, a:&b, a:!b, globs).'),
   vars_files: stringOrList('YAML files of variables to load for this play (paths relative to the playbook).'),
   gather_facts: boolish('Gather facts (architecture, distribution, memory, …) before the tasks.', true),
@@ -92,6 +121,18 @@ const KEYWORDS: Record<string, JsonSchema> = {
     "Loop over the controller's files matching a pattern (relative: in files/ of the role or playbook).",
     { anyOf: [{ type: 'array' }, { type: 'string' }] },
   ),
+  with_lines: doc('Loop over the output lines of a command run on the controller (by /bin/sh).', {
+    anyOf: [{ type: 'array' }, { type: 'string' }],
+  }),
+  with_inventory_hostnames: doc('Loop over the inventory hosts a host pattern selects.', {
+    anyOf: [{ type: 'array' }, { type: 'string' }],
+  }),
+  with_env: doc("Loop over the values of the controller's environment variables named.", {
+    anyOf: [{ type: 'array' }, { type: 'string' }],
+  }),
+  with_random_choice: doc('One item picked at random from the list.', {
+    anyOf: [{ type: 'array' }, { type: 'string' }],
+  }),
   with_first_found: doc('The first existing file of a list (or `{files, paths}`), as one item.', {
     anyOf: [{ type: 'array' }, { type: 'string' }, { type: 'object' }],
   }),
@@ -124,7 +165,11 @@ const KEYWORDS: Record<string, JsonSchema> = {
   ),
   async: intish('Run the task in the background for at most this many seconds.'),
   poll: intish('With async: check every this many seconds (0: fire and forget).', 0, 10),
-  timeout: intish("Kill the task's commands after this many seconds.", 1),
+  timeout: intish(
+    "On a task: kill the task's commands after this many seconds. On a play: the connect timeout, where the " +
+      'inventory sets no ansible_timeout.',
+    1,
+  ),
   until: conditions('Retry the task until this condition holds (with retries and delay).'),
   retries: intish('How many times to retry with `until` (a template is rendered per host).', 0, 3),
   delay: doc(
