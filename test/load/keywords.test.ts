@@ -1,0 +1,214 @@
+/**
+ * Keywords Ansible 2.14 runs that tsplay loads: become_method/become_flags, play order/collections/module_defaults/
+ * port/timeout/throttle, task throttle/ignore_unreachable/action/local_action, templated ignore_errors, and the
+ * with_<lookup> loops added with them; what tsplay cannot do is refused at its position.
+ */
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { Block, Task } from '../../engine/ast.js'
+import type { UserError } from '../../engine/errors.js'
+import { loadPlaybook } from '../../engine/load/playbook.js'
+import { orderHosts } from '../../engine/run/names.js'
+import { loopItems } from '../../engine/run/loop.js'
+import { fixtureModules } from './fixtures.js'
+import { load, loadErrors, tree } from './helpers.js'
+
+const T = (s: string) => s.replace(/^\n/, '')
+const task = (n: unknown) => n as Task
+
+describe('play keywords', () => {
+  it('reads order, port, timeout, throttle, collections, become_method: sudo and become_flags -H', async () => {
+    const pb = await load({
+      'playbook.yml': T(`
+- hosts: all
+  order: reverse_sorted
+  collections: [community.general]
+  become_method: sudo
+  become_flags: "-H -S -n"
+  port: 2222
+  timeout: 7
+  throttle: 2
+  tasks:
+    - debug: { msg: hi }
+`),
+    })
+    const p = pb.plays[0]
+    expect(p.order).toBe('reverse_sorted')
+    expect(p.connectVars).toEqual({ ansible_port: 2222, ansible_timeout: 7 })
+    expect(p.throttle).toBe(2)
+  })
+
+  it('refuses an unknown order, become_method su, other become_flags and module_defaults groups, at their place', async () => {
+    const errors = await loadErrors({
+      'playbook.yml': T(`
+- hosts: all
+  order: random
+  become_method: su
+  become_flags: "-E -i"
+  module_defaults:
+    group/ansible.builtin.files: { mode: "0644" }
+  tasks:
+    - debug: { msg: hi }
+`),
+    })
+    expect(errors).toEqual([
+      expect.stringMatching(/^playbook\.yml:2:10 "order" must be one of inventory, reverse_inventory, sorted/),
+      expect.stringMatching(/^playbook\.yml:3:18 become_method "su" is not supported by tsplay/),
+      expect.stringMatching(/^playbook\.yml:4:17 become_flags "-E", "-i" not supported by tsplay/),
+      expect.stringMatching(/^playbook\.yml:6:5 module_defaults "group\/ansible\.builtin\.files" is not supported/),
+    ])
+  })
+
+  it('module_defaults fill the arguments a task does not write, under any spelling of the module', async () => {
+    const pb = await load({
+      'playbook.yml': T(`
+- hosts: all
+  module_defaults:
+    ansible.builtin.command: { chdir: /tmp }
+    debug: { msg: default }
+  tasks:
+    - command: pwd
+    - command: pwd
+      args: { chdir: /srv }
+    - debug: {}
+    - debug: { msg: own }
+- hosts: all
+  tasks:
+    - command: pwd
+`),
+    })
+    const [a, b, c, d] = pb.plays[0].tasks.map(task)
+    expect(a.args).toMatchObject({ cmd: 'pwd', chdir: '/tmp' })
+    expect(b.args).toMatchObject({ chdir: '/srv' })
+    expect(c.args).toMatchObject({ msg: 'default' })
+    expect(d.args).toMatchObject({ msg: 'own' })
+    expect(task(pb.plays[1].tasks[0]).args).not.toHaveProperty('chdir') // one play's defaults only
+  })
+
+  it('warns (does not refuse) for module_defaults of a module tsplay does not know', async () => {
+    const dir = tree({
+      'playbook.yml': '- hosts: all\n  module_defaults: { community.foo.bar: { x: 1 } }\n  tasks: []\n',
+    })
+    const warnings: UserError[] = []
+    await loadPlaybook(join(dir, 'playbook.yml'), { modules: fixtureModules(), warnings })
+    expect(warnings.map((w) => `${w.pos?.line}:${w.pos?.col} ${w.message}`)).toEqual([
+      '2:22 module_defaults names "community.foo.bar", which tsplay does not know',
+    ])
+  })
+})
+
+describe('task keywords', () => {
+  it('reads throttle and ignore_unreachable, on tasks and passed down from blocks', async () => {
+    const pb = await load({
+      'playbook.yml': T(`
+- hosts: all
+  tasks:
+    - debug: { msg: a }
+      throttle: 1
+      ignore_unreachable: yes
+    - block:
+        - debug: { msg: b }
+        - debug: { msg: c }
+          throttle: 3
+      throttle: 2
+      ignore_unreachable: true
+`),
+    })
+    const [a, blk] = pb.plays[0].tasks
+    expect(task(a)).toMatchObject({ throttle: 1, ignoreUnreachable: true })
+    const [b, c] = (blk as Block).block.map(task)
+    expect(b).toMatchObject({ throttle: 2, ignoreUnreachable: true })
+    expect(c).toMatchObject({ throttle: 3, ignoreUnreachable: true })
+  })
+
+  it('reads action and local_action, free-form and map forms; local_action delegates to localhost', async () => {
+    const pb = await load({
+      'playbook.yml': T(`
+- hosts: all
+  tasks:
+    - action: debug msg=hello
+    - action: { module: debug, msg: there }
+    - local_action: command echo hi
+    - local_action: { module: ansible.builtin.copy, content: x, dest: /tmp/x }
+`),
+    })
+    const [a, b, c, d] = pb.plays[0].tasks.map(task)
+    expect([a.module, a.args.msg, a.delegateTo]).toEqual(['debug', 'hello', undefined])
+    expect([b.module, b.args.msg]).toEqual(['debug', 'there'])
+    expect([c.module, c.args.cmd, c.delegateTo]).toEqual(['command', 'echo hi', 'localhost'])
+    expect([d.module, d.args.dest, d.delegateTo]).toEqual(['copy', '/tmp/x', 'localhost'])
+  })
+
+  it('refuses action without a module, local_action with delegate_to, and an unknown module named', async () => {
+    const errors = await loadErrors({
+      'playbook.yml': T(`
+- hosts: all
+  tasks:
+    - action: { msg: x }
+    - local_action: command echo hi
+      delegate_to: other
+    - action: nosuchmodule a=b
+`),
+    })
+    expect(errors).toEqual([
+      expect.stringMatching(/^playbook\.yml:3:15 "action" must name a module/),
+      expect.stringMatching(/^playbook\.yml:5:7 "local_action" and "delegate_to" cannot both be set/),
+      expect.stringMatching(/^playbook\.yml:6:7 unknown task keyword or module "nosuchmodule"/),
+    ])
+  })
+
+  it('keeps a templated ignore_errors for the run; a plain non-boolean is still refused', async () => {
+    const pb = await load({
+      'playbook.yml': "- hosts: all\n  tasks:\n    - debug: { msg: a }\n      ignore_errors: '{{ lax }}'\n",
+    })
+    expect(task(pb.plays[0].tasks[0]).ignoreErrors).toBe('{{ lax }}')
+    const errors = await loadErrors({
+      'playbook.yml': '- hosts: all\n  tasks:\n    - debug: { msg: a }\n      ignore_errors: maybe\n',
+    })
+    expect(errors).toEqual([expect.stringMatching(/^playbook\.yml:4:22 "ignore_errors" must be true or false/)])
+  })
+
+  it('accepts with_lines, with_inventory_hostnames, with_env and with_random_choice', async () => {
+    const pb = await load({
+      'playbook.yml': T(`
+- hosts: all
+  tasks:
+    - debug: { msg: "{{ item }}" }
+      with_lines: echo a
+    - debug: { msg: "{{ item }}" }
+      with_inventory_hostnames: all
+    - debug: { msg: "{{ item }}" }
+      with_env: [HOME]
+    - debug: { msg: "{{ item }}" }
+      with_random_choice: [a, b]
+`),
+    })
+    expect(pb.plays[0].tasks.map((t) => task(t).loopWith)).toEqual([
+      'lines',
+      'inventory_hostnames',
+      'env',
+      'random_choice',
+    ])
+  })
+})
+
+describe('the run-time side of the new keywords', () => {
+  it('orders hosts as Ansible does', () => {
+    const hosts = ['b', 'c', 'a']
+    expect(orderHosts(hosts, 'inventory')).toEqual(['b', 'c', 'a'])
+    expect(orderHosts(hosts, 'reverse_inventory')).toEqual(['a', 'c', 'b'])
+    expect(orderHosts(hosts, 'sorted')).toEqual(['a', 'b', 'c'])
+    expect(orderHosts(hosts, 'reverse_sorted')).toEqual(['c', 'b', 'a'])
+    expect(orderHosts(hosts, 'shuffle').sort()).toEqual(['a', 'b', 'c'])
+  })
+
+  it('computes the items of the new with_<lookup> loops', () => {
+    expect(loopItems('lines', ['printf "a\\nb\\n"', 'echo c'], [])).toEqual(['a', 'b', 'c'])
+    expect(() => loopItems('lines', 'exit 3', [])).toThrow(/exited with 3/)
+    expect(
+      loopItems('inventory_hostnames', ['web', 'all'], [], { hosts: (p) => (p === 'web' ? ['w1'] : ['w1', 'd1']) }),
+    ).toEqual(['w1', 'd1'])
+    expect(loopItems('env', ['HOME', 'TSPLAY_SURELY_UNSET'], [])).toEqual([process.env.HOME, ''])
+    expect(['x', 'y']).toContain(loopItems('random_choice', ['x', 'y'], [])[0])
+  })
+})
