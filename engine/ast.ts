@@ -200,8 +200,8 @@ export interface Play extends Common {
   remoteUser?: string
   /** `max_fail_percentage`: more than this share of a batch's hosts failing stops the play. */
   maxFailPercentage?: number
-  /** `order`: the order the play's hosts run in (default: `inventory`). */
-  order?: HostOrder
+  /** `order`: the order the play's hosts run in (default: `inventory`), or a template giving one. */
+  order?: HostOrder | string
   /** `port` and `timeout`: connection settings where the inventory gives none (`ansible_port`, `ansible_timeout`). */
   connectVars?: Vars
   /** `throttle`: the default of every task's throttle. */

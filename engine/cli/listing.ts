@@ -2,7 +2,7 @@
  * `--list-hosts`, `--list-tasks`, `--list-tags`: what a run would do, without contacting anything.
  */
 import type { TaskNode } from '../ast.js'
-import { playHosts, taskName } from '../run/names.js'
+import { playHosts, renderOrder, taskName } from '../run/names.js'
 import { tagsSelected } from '../run/walk.js'
 import type { Prepared } from './prepare.js'
 
@@ -30,7 +30,7 @@ export function listing(p: Prepared, f: ListingFlags): string {
     const name = play.name ?? play.hosts
     lines.push('', `  play #${i + 1} (${play.hosts}): ${name}`)
     if (f.listHosts) {
-      const hosts = playHosts(p.inventory, play.hosts, f.limit, play.order)
+      const hosts = playHosts(p.inventory, play.hosts, f.limit, renderOrder(play, {}))
       lines.push(`    hosts (${hosts.length}):`, ...hosts.map((h) => `      ${h}`))
     }
     const tasks: { name: string; tags: string[] }[] = []

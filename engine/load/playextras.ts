@@ -22,7 +22,8 @@ import { didYouMean } from '../source/suggest.js'
 import { keyPos, valuePos } from '../source/positions.js'
 
 export interface PlayExtras {
-  order?: HostOrder
+  /** A template is rendered at the play's start (play vars and `-e`), as `strategy`. */
+  order?: HostOrder | string
   connectVars?: Vars
   throttle?: number
 }
@@ -31,7 +32,8 @@ export interface PlayExtras {
 export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): PlayExtras {
   const order = readString(ctx, raw, 'order', pos)
   const known = (o: string | undefined): o is HostOrder => HOST_ORDERS.some((x) => x === o)
-  if (order !== undefined && !known(order))
+  const templated = order?.includes('{{') === true
+  if (order !== undefined && !templated && !known(order))
     report(
       ctx,
       `"order" must be one of ${HOST_ORDERS.join(', ')}, found "${order}"`,
@@ -46,7 +48,7 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
   if (timeout !== undefined) connectVars.ansible_timeout = timeout
   ctx.moduleDefaults = readModuleDefaults(ctx, raw, pos)
   return {
-    order: known(order) ? order : undefined,
+    order: known(order) || templated ? order : undefined,
     connectVars: Object.keys(connectVars).length ? connectVars : undefined,
     throttle: readInt(ctx, raw, 'throttle', pos),
   }

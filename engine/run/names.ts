@@ -1,7 +1,11 @@
 /**
  * Light helpers shared by the runner and the listings (no SSH, no modules loaded).
  */
-import type { HostOrder, Inventory, Task } from '../ast.js'
+import { HOST_ORDERS, type HostOrder, type Inventory, type Play, type Task } from '../ast.js'
+import { UserError } from '../errors.js'
+import { renderValue } from '../template.js'
+import type { Vars } from '../types.js'
+import { mergeLayers, resolveVars } from './vars.js'
 import { selectHosts } from '../inventory/patterns.js'
 
 /** The display name of a task (Ansible's: `role : name`, or the module name). */
@@ -11,7 +15,7 @@ export function taskName(t: Task): string {
 }
 
 /** The hosts a play targets: its pattern, intersected with `--limit`, in the play's `order`. */
-export function playHosts(inv: Inventory, pattern: string, limit?: string, order?: HostOrder): string[] {
+export function playHosts(inv: Inventory, pattern: string, limit?: string, order?: HostOrder | string): string[] {
   const hosts = selectHosts(inv, pattern).hosts
   if (!limit) return orderHosts(hosts, order)
   const allowed = new Set(selectHosts(inv, limit).hosts)
@@ -22,7 +26,7 @@ export function playHosts(inv: Inventory, pattern: string, limit?: string, order
 }
 
 /** `order:` as Ansible applies it: by name (code point order), reversed, or shuffled. */
-export function orderHosts(hosts: string[], order: HostOrder = 'inventory'): string[] {
+export function orderHosts(hosts: string[], order: HostOrder | string = 'inventory'): string[] {
   const byName = () => [...hosts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   switch (order) {
     case 'inventory':
@@ -41,5 +45,15 @@ export function orderHosts(hosts: string[], order: HostOrder = 'inventory'): str
       }
       return out
     }
+    default:
+      throw new UserError(`"order" must be one of ${HOST_ORDERS.join(', ')}, found "${order}"`)
   }
+}
+
+/** A play's `order`, its template rendered with the play's vars, vars_files and `-e` (as `strategy`). */
+export function renderOrder(play: Play, extraVars: Vars): string | undefined {
+  const o = play.order
+  if (o === undefined || !o.includes('{{')) return o
+  const vars = resolveVars(mergeLayers([play.vars, play.varsFiles, extraVars]))
+  return String(renderValue(o, vars, { pos: play.pos, what: 'order' })).trim()
 }

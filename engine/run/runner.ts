@@ -11,7 +11,7 @@ import type { EventBus, HostRecap } from '../events.js'
 import type { ModuleDef } from '../module.js'
 import { emptyRecap, type HostState, type RunContext, type RunOptions } from './context.js'
 import { HostPool, type PoolOptions } from './hosts.js'
-import { playHosts } from './names.js'
+import { playHosts, renderOrder } from './names.js'
 import { runPlay } from './play.js'
 import { Secrets } from './secrets.js'
 
@@ -62,7 +62,7 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
   try {
     for (const play of playbook.plays) {
       if (stopping.requested || run.ended) break
-      const hosts = playHosts(inventory, play.hosts, opts.limit, play.order)
+      const hosts = playHosts(inventory, play.hosts, opts.limit, renderOrder(play, opts.extraVars ?? {}))
       hosts.forEach(state)
       if (hosts.length === 0) {
         bus.emit({

@@ -119,6 +119,10 @@ describe.skipIf(skip !== undefined)('tsplay agrees with ansible-playbook', () =>
         }
       }
       const diffs = compare(g.cases, runs.ansible, runs.tsplay, bases.ansible, bases.tsplay)
+      // COMPAT_SHOW=1: each engine's counts, to see that a new case does what it means (not failing in both)
+      if (process.env.COMPAT_SHOW)
+        for (const e of ['ansible', 'tsplay'] as const)
+          console.log(`${title} ${e}: ${JSON.stringify(runs[e][0].counts)}`)
       if (diffs.length) {
         const tail = (s: string) => s.split('\n').slice(-60).join('\n')
         console.log(

@@ -24,4 +24,20 @@ describe('lookup', () => {
     expect(() => evalExpr("lookup('password', 'x')", {})).toThrow(UserError)
     expect(() => evalExpr("lookup('file', '/nonexistent/x')", {})).toThrow(/no such file/)
   })
+  it('pipe and lines run a controller command; items and list as in Ansible; fileglob lists files, sorted', () => {
+    expect(evalExpr("lookup('pipe', 'echo a; echo b')", {})).toBe('a\nb')
+    expect(evalExpr("query('lines', 'printf \"x\\ny\\n\"')", {})).toEqual(['x', 'y'])
+    expect(() => evalExpr("lookup('pipe', 'exit 2')", {})).toThrow(/exited with 2/)
+    expect(evalExpr("query('items', [1, [2, 3]])", {})).toEqual([1, [2, 3]]) // as ansible-playbook 2.14 gives it
+    expect(evalExpr("query('list', [1, 2])", {})).toEqual([[1, 2]])
+    const d = mkdtempSync(join(tmpdir(), 'lk-'))
+    for (const n of ['b.conf', 'a.conf', 'c.txt']) writeFileSync(join(d, n), '')
+    expect(evalExpr(`query('fileglob', d ~ '/*.conf')`, { d })).toEqual([join(d, 'a.conf'), join(d, 'b.conf')])
+  })
+  it('now() gives the time as Python prints a datetime, or formatted', () => {
+    expect(evalExpr('now()', {})).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/)
+    expect(evalExpr("now(utc=true, fmt='%Y')", {})).toBe(String(new Date().getUTCFullYear()))
+    expect(evalExpr("now(true, '%s')", {})).toMatch(/^\d{10}$/)
+    expect(() => evalExpr("now(fmt='%Q')", {})).toThrow(/%Q/)
+  })
 })

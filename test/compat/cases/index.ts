@@ -5,6 +5,7 @@ import { CORE } from './core.js'
 import { FILES } from './files.js'
 import { FLOW } from './flow.js'
 import { GATHER } from './gather.js'
+import { KEYWORDS } from './keywords.js'
 import { LANG } from './lang.js'
 import { REUSE } from './reuse.js'
 import { MODS } from './mods.js'
@@ -26,4 +27,5 @@ export const CASES: CompatCase[] = [
   ...SYSTEM,
   ...WEB,
   ...LANG,
+  ...KEYWORDS,
 ]

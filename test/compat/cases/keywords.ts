@@ -1,0 +1,96 @@
+/**
+ * Agreement cases for keywords Ansible 2.14 runs that tsplay once refused: play `order`, `throttle`, `timeout`,
+ * `collections`, `module_defaults`, `become_method`/`become_flags`; task `throttle`, `action`, `local_action`,
+ * templated `ignore_errors`; `with_lines`, `with_inventory_hostnames`, `with_env`; `now()` and the `pipe`, `lines`,
+ * `items` and `fileglob` lookups. The order hosts run in shows in a file both hosts append to one at a time.
+ */
+import type { CompatCase } from '../harness.js'
+
+export const KEYWORDS: CompatCase[] = [
+  {
+    name: 'kw_play',
+    covers: 'playbook keywords: order, throttle, module_defaults, become_method',
+    files: {
+      'main.yml': `- hosts: kw_play
+  gather_facts: false
+  order: reverse_sorted
+  collections: [community.general]
+  become_method: sudo
+  become_flags: "-H -S -n"
+  timeout: 10
+  throttle: 1
+  module_defaults:
+    ansible.builtin.command: { chdir: "{{ root }}" }
+    copy: { mode: "0600" }
+  tasks:
+    - command: pwd
+      register: p
+      changed_when: false
+    - assert: { that: [p.stdout == root] }
+    - copy: { content: "x\\n", dest: "{{ root }}/f" }
+    - copy: { content: "x\\n", dest: "{{ root }}/g", mode: "0644" }
+    - shell: echo {{ inventory_hostname }} >> {{ base }}/kw_play/kw_play_a/order
+      changed_when: false
+    - command: whoami
+      become: true
+      register: w
+      changed_when: false
+    - assert: { that: [w.stdout == "root"] }
+- hosts: kw_play
+  gather_facts: false
+  order: sorted
+  tasks:
+    - command: pwd
+      register: p
+      changed_when: false
+    - assert: { that: [p.stdout != root] }
+    - shell: echo {{ inventory_hostname }} >> {{ base }}/kw_play/kw_play_a/order
+      changed_when: false
+      throttle: 1
+`,
+    },
+  },
+  {
+    name: 'kw_task',
+    covers: 'task keywords: action, local_action, templated ignore_errors, with_lines, with_inventory_hostnames',
+    files: {
+      'main.yml': `- hosts: kw_task
+  gather_facts: false
+  vars:
+    lax: true
+  tasks:
+    - action: copy content="a\\n" dest={{ root }}/a mode=0644
+    - action: { module: file, path: "{{ root }}/d", state: directory, mode: "0755" }
+    - local_action: command echo hi
+      register: l
+      changed_when: false
+    - assert: { that: [l.stdout == "hi"] }
+    - command: "false"
+      ignore_errors: "{{ lax }}"
+    - command: "false"
+      ignore_errors: "{{ not lax }}"
+      when: false
+    - copy: { content: "{{ item }}\\n", dest: "{{ root }}/line-{{ item }}", mode: "0644" }
+      with_lines: printf 'x\\ny\\n'
+    - copy: { content: "{{ item }}\\n", dest: "{{ root }}/host-{{ item }}", mode: "0644" }
+      with_inventory_hostnames: kw_task
+    - debug: { msg: "{{ item }}" }
+      with_env: [HOME]
+    - set_fact:
+        t: "{{ now(utc=true, fmt='%Y') }}"
+        piped: "{{ lookup('pipe', 'echo piped') }}"
+        lines: "{{ query('lines', 'printf \\"1\\\\n2\\\\n\\"') }}"
+        items: "{{ query('items', [1, [2, 3]]) }}"
+    - assert:
+        that:
+          - t | int > 2000
+          - piped == "piped"
+          - lines == ["1", "2"]
+          - items == [1, [2, 3]]
+    - command: "true"
+      throttle: 1
+      changed_when: false
+`,
+    },
+  },
+]

@@ -1,0 +1,124 @@
+/**
+ * The run-time side of keywords Ansible runs: `ignore_unreachable` (ok + ignored, the host stays; counts as
+ * ansible-playbook 2.14 gives them for the same playbook), `throttle` (at most N hosts in the task at once, under both
+ * strategies), play `order`, and a templated `ignore_errors`. Hosts use the local connection (or a refused port):
+ * nothing but the controller is contacted.
+ */
+import { readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { tsplay, writeTree } from '../helpers/cli.js'
+
+const dir = writeTree({
+  'inventory.yml': `all:
+  hosts:
+    h3: { ansible_connection: local }
+    h1: { ansible_connection: local }
+    h2: { ansible_connection: local }
+  children:
+    dead:
+      hosts:
+        gone: { ansible_host: 127.0.0.1, ansible_port: 1, ansible_user: nobody }
+`,
+  // a task that fails when two hosts are inside it at once (mkdir is atomic)
+  'throttle1.yml': `- hosts: h1,h2,h3
+  gather_facts: false
+  strategy: "{{ strat }}"
+  tasks:
+    - shell: mkdir {{ lock }} && sleep 0.3 && rmdir {{ lock }}
+      throttle: 1
+- hosts: h1,h2,h3
+  gather_facts: false
+  throttle: 1
+  tasks:
+    - shell: mkdir {{ lock }} && sleep 0.3 && rmdir {{ lock }}
+`,
+  'free.yml': `- hosts: h1,h2,h3
+  gather_facts: false
+  tasks:
+    - shell: mkdir {{ lock }} && sleep 0.3 && rmdir {{ lock }}
+`,
+  'order.yml': `- hosts: h1,h2,h3
+  gather_facts: false
+  order: "{{ o }}"
+  throttle: 1
+  tasks:
+    - shell: echo {{ inventory_hostname }} >> {{ out }}
+`,
+  'order2.yml': `- hosts: all:!dead
+  gather_facts: false
+  order: reverse_sorted
+  throttle: 1
+  tasks:
+    - shell: echo {{ inventory_hostname }} >> {{ out }}
+- hosts: all:!dead
+  gather_facts: false
+  order: reverse_inventory
+  tasks:
+    - shell: echo {{ inventory_hostname }} >> {{ out }}
+      throttle: 1
+`,
+  'unreachable.yml': `- hosts: dead
+  gather_facts: false
+  tasks:
+    - command: "true"
+      ignore_unreachable: true
+    - block:
+        - command: "true"
+      ignore_unreachable: true
+    - command: "true"
+    - command: "true"
+`,
+  'ignore.yml': `- hosts: h1
+  gather_facts: false
+  tasks:
+    - command: "false"
+      ignore_errors: "{{ lax }}"
+`,
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const run = (pb: string, extra: string[] = []) =>
+  tsplay(['run', join(dir, pb), '-i', join(dir, 'inventory.yml'), '--json', ...extra])
+
+describe('keywords at run time', () => {
+  it('ignore_unreachable: ok and ignored, the host goes on until a task without it (as ansible-playbook 2.14)', async () => {
+    const r = await run('unreachable.yml')
+    expect(r.recap?.gone).toMatchObject({ ok: 2, ignored: 2, unreachable: 1, failed: 0 })
+    expect(r.code).toBe(4)
+  })
+
+  it.each(['linear', 'free'])('throttle: 1 lets one host at a time into the task (%s)', async (strat) => {
+    const lock = join(dir, `lock-${strat}`)
+    const r = await run('throttle1.yml', ['-e', `strat=${strat}`, '-e', `lock=${lock}`])
+    expect(r.recap?.h1).toMatchObject({ changed: 2, failed: 0 })
+    expect(r.code).toBe(0)
+  })
+
+  it('without throttle the same task collides (so the throttled runs prove something)', async () => {
+    const r = await run('free.yml', ['-e', `lock=${join(dir, 'lock-none')}`, '-f', '5'])
+    expect(Object.values(r.recap ?? {}).reduce((n, c) => n + c.failed, 0)).toBeGreaterThan(0)
+  })
+
+  it('order: the hosts run in the order asked (throttle 1 keeps them one by one)', async () => {
+    const out = join(dir, 'order.out')
+    const r = await run('order2.yml', ['-e', `out=${out}`])
+    expect(r.code).toBe(0)
+    expect(readFileSync(out, 'utf8').split('\n').filter(Boolean)).toEqual(['h3', 'h2', 'h1', 'h2', 'h1', 'h3'])
+  })
+
+  it('order may be a template (play vars and -e), as in Ansible', async () => {
+    const out = join(dir, 'order3.out')
+    const r = await run('order.yml', ['-e', `out=${out}`, '-e', 'o=reverse_sorted'])
+    expect(r.code).toBe(0)
+    expect(readFileSync(out, 'utf8').split('\n').filter(Boolean)).toEqual(['h3', 'h2', 'h1'])
+  })
+
+  it.each([
+    ['true', { ok: 1, ignored: 1, failed: 0 }],
+    ['false', { ok: 0, ignored: 0, failed: 1 }],
+  ])('a templated ignore_errors is rendered per host (lax=%s)', async (lax, want) => {
+    const r = await run('ignore.yml', ['-e', `lax=${lax}`])
+    expect(r.recap?.h1).toMatchObject(want)
+  })
+})
