@@ -38,7 +38,7 @@ export interface Common {
   environment?: Record<string, unknown> | string
   /** Task/block level `vars`. */
   vars: Vars
-  noLog?: boolean
+  noLog?: boolean | string
   /** `ignore_errors`, or a template giving it (rendered with the task's vars). */
   ignoreErrors?: boolean | string
   /** `check_mode`: true forces check mode, false runs for real even under `--check` (inherited by blocks' tasks). */

@@ -78,7 +78,7 @@ export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: 
         ? raw.environment
         : readMap(ctx, raw, 'environment', pos),
     vars: readMap(ctx, raw, 'vars', pos) ?? {},
-    noLog: readBool(ctx, raw, 'no_log', pos),
+    noLog: templated(raw.no_log) ?? readBool(ctx, raw, 'no_log', pos),
     ignoreErrors: templated(raw.ignore_errors) ?? readBool(ctx, raw, 'ignore_errors', pos),
     checkMode: omitted(raw.check_mode) ? undefined : readBool(ctx, raw, 'check_mode', pos),
     diff: omitted(raw.diff) ? undefined : readBool(ctx, raw, 'diff', pos),

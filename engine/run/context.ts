@@ -59,7 +59,7 @@ export interface Inherited {
   defaults?: Vars
   /** Environment layers of the enclosing blocks, outermost first (a string is a template giving a map). */
   environment?: Array<Record<string, unknown> | string>
-  noLog?: boolean
+  noLog?: boolean | string
   ignoreErrors?: boolean | string
   checkMode?: boolean
   diff?: boolean

@@ -34,7 +34,7 @@ export async function runTaskOnHost(
   host: string,
   rawLog: (l: string, level?: number) => void,
 ): Promise<TaskResult> {
-  // no_log: nothing of the task (commands, output) reaches any output channel.
+  // no_log: nothing of the task (commands, output) reaches any output channel (a template: hidden until rendered)
   const log = (task.noLog ?? inh.noLog) ? () => undefined : rawLog
   for (let attempt = 0; ; attempt++) {
     const r = await runTaskOnce(rc, task, inh, host, log)
@@ -56,10 +56,11 @@ async function runTaskOnce(
   host: string,
   log: (l: string, level?: number) => void,
 ): Promise<TaskResult> {
-  const noLog = task.noLog ?? inh.noLog ?? false
+  let noLog = typeof (task.noLog ?? inh.noLog) === 'string' || (task.noLog ?? inh.noLog) === true
   let ignore = false
   try {
     const vars = taskVars(rc, host, inh, task)
+    noLog = renderBool(task.noLog ?? inh.noLog, vars, 'no_log')
     ignore = renderBool(task.ignoreErrors ?? inh.ignoreErrors, vars, 'ignore_errors')
     const conditions = [...inh.when, ...task.when]
     if (task.loop === undefined) {
@@ -258,7 +259,14 @@ function toResult(rc: RunContext, task: Task, host: string, out: Outcome, noLog:
     case 'ok':
       return { status: 'ok', host, data, msg }
     case 'changed':
-      return { status: 'changed', host, data, msg, diff: noLog ? undefined : out.diff, changes: out.changes }
+      return {
+        status: 'changed',
+        host,
+        data,
+        msg,
+        diff: noLog ? undefined : out.diff,
+        changes: noLog ? undefined : out.changes,
+      }
     case 'failed':
       return { status: 'failed', host, data, msg: msg ?? 'failed', ignored: ignore }
     case 'skipped':

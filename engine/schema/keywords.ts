@@ -36,7 +36,11 @@ const KEYWORDS: Record<string, JsonSchema> = {
     ],
   }),
   vars: varsMap('Variables for this play/block/task (templated when used).'),
-  no_log: boolish("Hide this task's arguments and output from the output and logs.", false),
+  no_log: doc(
+    "Hide this task's arguments and output from the output and logs; a template is rendered per host.",
+    { anyOf: [...boolBranches(), { type: 'string', pattern: '\\{\\{' }] },
+    false,
+  ),
   ignore_errors: doc(
     'Keep going when this task fails (the failure is counted as ignored); a template is rendered per host.',
     { anyOf: [...boolBranches(), { type: 'string', pattern: '\\{\\{' }] },

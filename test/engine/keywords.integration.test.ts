@@ -75,6 +75,12 @@ const dir = writeTree({
     - command: "false"
       ignore_errors: "{{ lax }}"
 `,
+  'nolog.yml': `- hosts: h1
+  gather_facts: false
+  tasks:
+    - command: echo sekrit-{{ 6 * 7 }}
+      no_log: "{{ hide }}"
+`,
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -120,5 +126,13 @@ describe('keywords at run time', () => {
   ])('a templated ignore_errors is rendered per host (lax=%s)', async (lax, want) => {
     const r = await run('ignore.yml', ['-e', `lax=${lax}`])
     expect(r.recap?.h1).toMatchObject(want)
+  })
+  it.each([
+    ['true', false],
+    ['false', true],
+  ])('a templated no_log is rendered per host (hide=%s)', async (hide, shown) => {
+    const r = await run('nolog.yml', ['-e', `hide=${hide}`])
+    expect(r.code).toBe(0)
+    expect(r.stdout.includes('sekrit-42')).toBe(shown)
   })
 })
