@@ -138,6 +138,8 @@ export interface DynamicInclude {
   apply?: { map: Record<string, unknown>; pos: SourcePos }
   /** What static imports in what it loads may use: `-e`, and the play's vars and vars_files with `-e`. */
   vars: { extraVars: Vars; staticVars: Vars }
+  /** The play's `module_defaults` (canonical module name → arguments), for what it loads at run time. */
+  moduleDefaults?: Map<string, Record<string, unknown>>
   /** Every name it can take was known (and loaded) before the run. */
   known: boolean
   /** What is loaded so far, by rendered name. */

@@ -77,6 +77,7 @@ export async function dynamicInclude(
     searchPaths: scope.searchPaths,
     apply: parts.apply,
     vars: { extraVars: ctx.extraVars, staticVars: ctx.staticVars ?? ctx.extraVars },
+    moduleDefaults: ctx.moduleDefaults,
     known: false,
     loaded: new Map(),
   }
@@ -182,6 +183,7 @@ export async function loadAtRunTime(
 ): Promise<Included> {
   const ctx = newLoadContext(modules, playbookDir, d.vars.extraVars)
   ctx.staticVars = d.vars.staticVars
+  ctx.moduleDefaults = d.moduleDefaults
   ctx.playDir = d.playDir
   ctx.stack = [d.file]
   ctx.playRoles = { handlers: [], instances: new Set(), defaults: {}, vars: {} }

@@ -75,6 +75,19 @@ const dir = writeTree({
     - command: "false"
       ignore_errors: "{{ lax }}"
 `,
+  'defaults.yml': `- hosts: h1
+  gather_facts: false
+  module_defaults:
+    ansible.builtin.command: { chdir: "{{ place }}" }
+  tasks:
+    - set_fact: { which: pwd }
+    - include_tasks: "{{ which }}.yml"
+    - assert: { that: [here.stdout == place] }
+`,
+  'pwd.yml': `- command: pwd
+  register: here
+  changed_when: false
+`,
   'nolog.yml': `- hosts: h1
   gather_facts: false
   tasks:
@@ -134,5 +147,9 @@ describe('keywords at run time', () => {
     const r = await run('nolog.yml', ['-e', `hide=${hide}`])
     expect(r.code).toBe(0)
     expect(r.stdout.includes('sekrit-42')).toBe(shown)
+  })
+  it('module_defaults reach tasks an include loads at run time (a name only the run knows)', async () => {
+    const r = await run('defaults.yml', ['-e', `place=${dir}`])
+    expect(r.recap?.h1).toMatchObject({ ok: 4, failed: 0 })
   })
 })
