@@ -76,7 +76,8 @@ export interface Task extends Common {
   notify: string[]
   changedWhen?: string[]
   failedWhen?: string[]
-  runOnce?: boolean
+  /** `run_once`, or a template giving it (rendered with the first host's vars, as Ansible's linear strategy). */
+  runOnce?: boolean | string
   /** `any_errors_fatal` (from an enclosing block): a failure here ends the run for every host. */
   anyErrorsFatal?: boolean
   delegateTo?: string

@@ -56,7 +56,7 @@ export function conditionPositions(
 const omitted = (v: unknown) => typeof v === 'string' && /^\{\{\s*omit\s*\}\}$/.test(v.trim())
 
 /** A keyword's template (rendered at run time), or undefined when it is written as a plain value. */
-const templated = (v: unknown): string | undefined => (typeof v === 'string' && v.includes('{{') ? v : undefined)
+export const templated = (v: unknown): string | undefined => (typeof v === 'string' && v.includes('{{') ? v : undefined)
 
 /** Keywords shared by tasks and blocks, with their conditions and templates checked. */
 export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos, withWhen = true): Common {

@@ -8,6 +8,8 @@ import type { TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { taskVars } from './hostvars.js'
 import { mapLimit, throttled } from './limit.js'
+import { renderBool } from './keyword.js'
+import { UserError } from '../errors.js'
 import { taskName } from './names.js'
 import { queueNotified } from './notify.js'
 import { runTaskOnHost } from './task.js'
@@ -40,7 +42,7 @@ export async function runTask(
 ): Promise<Map<string, TaskResult>> {
   const inhOf = typeof inhIn === 'function' ? inhIn : () => inhIn // per host: loop items of includes, rescue variables
   const name = displayName(rc, task, inhOf(hosts[0]), hosts[0])
-  const once = task.runOnce || rc.modules.get(task.module)?.runOnce === true
+  const once = runOnce(rc, task, inhOf, hosts) || rc.modules.get(task.module)?.runOnce === true
   const targets = once ? hosts.slice(0, 1) : hosts
   rc.bus.emit({ type: 'task.start', play: playName, task: name, hosts: targets, handler })
   const out = new Map<string, TaskResult>()
@@ -70,6 +72,21 @@ export async function runTask(
   }
   rc.bus.emit({ type: 'task.end', play: playName, task: name })
   return out
+}
+
+/**
+ * `run_once`: as written, or its template rendered with the first host's variables (as Ansible's linear strategy);
+ * a template that cannot be rendered there counts as false, and each host's run of the task reports the error.
+ */
+function runOnce(rc: RunContext, task: Task, inhOf: (host: string) => Inherited, hosts: string[]): boolean {
+  if (typeof task.runOnce !== 'string') return task.runOnce === true
+  if (!hosts.length) return false
+  try {
+    return renderBool(task.runOnce, taskVars(rc, hosts[0], inhOf(hosts[0]), task), 'run_once')
+  } catch (e) {
+    if (e instanceof UserError) return false
+    throw e
+  }
 }
 
 /** `throttle`: the task's, else the play's; the smaller when both are set (0: no limit). */

@@ -156,7 +156,12 @@ const KEYWORDS: Record<string, JsonSchema> = {
   notify: stringOrList('Handlers to run at the end of the section when this task changed something.'),
   changed_when: conditions('Decide "changed" with this condition instead of the module (`false`: never changed).'),
   failed_when: conditions('Decide "failed" with this condition instead of the module.'),
-  run_once: boolish('Run on the first host of the batch only; the result is shared with the others.', false),
+  run_once: doc(
+    'Run on the first host of the batch only; the result is shared with the others (a template: rendered with the ' +
+      "first host's variables).",
+    { anyOf: [...boolBranches(), { type: 'string', pattern: '\\{\\{' }] },
+    false,
+  ),
   delegate_to: doc(
     'Run this task on another inventory host, or on the controller (`localhost`, `127.0.0.1`: no SSH), instead.',
     { type: 'string' },

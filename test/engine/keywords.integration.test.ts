@@ -88,6 +88,12 @@ const dir = writeTree({
   register: here
   changed_when: false
 `,
+  'once.yml': `- hosts: h1,h2,h3
+  gather_facts: false
+  tasks:
+    - command: "true"
+      run_once: "{{ once }}"
+`,
   'nolog.yml': `- hosts: h1
   gather_facts: false
   tasks:
@@ -151,5 +157,12 @@ describe('keywords at run time', () => {
   it('module_defaults reach tasks an include loads at run time (a name only the run knows)', async () => {
     const r = await run('defaults.yml', ['-e', `place=${dir}`])
     expect(r.recap?.h1).toMatchObject({ ok: 4, failed: 0 })
+  })
+  it.each([
+    ['true', 1],
+    ['false', 3],
+  ])("a templated run_once is rendered with the first host's variables (once=%s)", async (once, ran) => {
+    const r = await run('once.yml', ['-e', `once=${once}`, '--json'])
+    expect(r.events.filter((e) => e.type === 'task' && e.task === 'command').length).toBe(ran)
   })
 })
