@@ -205,8 +205,10 @@ export interface Play extends Common {
   maxFailPercentage?: number
   /** `order`: the order the play's hosts run in (default: `inventory`), or a template giving one. */
   order?: HostOrder | string
-  /** `port` and `timeout`: connection settings where the inventory gives none (`ansible_port`, `ansible_timeout`). */
+  /** `port`: the SSH port where the inventory gives no `ansible_port`. */
   connectVars?: Vars
+  /** `timeout`: the default of every task's `timeout` (seconds). */
+  taskTimeout?: number
   /** `throttle`: the default of every task's throttle. */
   throttle?: number
 }

@@ -1,6 +1,6 @@
 /**
- * Play keywords about how and where tasks run: `order` (the order of the play's hosts), `port`/`timeout` (connection
- * settings where the inventory sets none), `throttle` (default of every task's), `collections` (accepted: modules
+ * Play keywords about how and where tasks run: `order` (the order of the play's hosts), `port` (where the inventory
+ * sets no `ansible_port`), `timeout` and `throttle` (defaults of every task's), `collections` (accepted: modules
  * are found by their short and FQCN names either way) and `module_defaults` (arguments every call of a module gets
  * unless the task writes them; applied as tasks load).
  *
@@ -26,6 +26,7 @@ export interface PlayExtras {
   order?: HostOrder | string
   connectVars?: Vars
   throttle?: number
+  taskTimeout?: number
 }
 
 /** Read `order`, `port`, `timeout`, `throttle`, `collections`; set `ctx.moduleDefaults` for the play's tasks. */
@@ -44,13 +45,12 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
   const connectVars: Vars = {}
   const port = readInt(ctx, raw, 'port', pos, 1)
   if (port !== undefined) connectVars.ansible_port = port
-  const timeout = readInt(ctx, raw, 'timeout', pos, 1)
-  if (timeout !== undefined) connectVars.ansible_timeout = timeout
   ctx.moduleDefaults = readModuleDefaults(ctx, raw, pos)
   return {
     order: known(order) || templated ? order : undefined,
     connectVars: Object.keys(connectVars).length ? connectVars : undefined,
     throttle: readInt(ctx, raw, 'throttle', pos),
+    taskTimeout: readInt(ctx, raw, 'timeout', pos, 1),
   }
 }
 

@@ -73,7 +73,7 @@ export async function executeModule(
   const exec: TaskExec = {
     becomeUser: become ? (task.becomeUser ?? inh.becomeUser ?? rc.play.becomeUser ?? 'root') : undefined,
     env: environment(rc, task, inh, vars),
-    timeoutSec: task.timeout,
+    timeoutSec: task.timeout ?? rc.play.taskTimeout,
     defaultTimeoutSec: rc.opts.taskTimeout || undefined,
     signal: rc.signal,
   }

@@ -40,7 +40,7 @@ export function playLayers(rc: RunContext, host: string, defaults: Array<Vars | 
   const st = rc.states.get(host)
   return mergeLayers([
     rc.play.remoteUser ? { ansible_user: rc.play.remoteUser } : undefined, // below the inventory, as in Ansible
-    rc.play.connectVars, // `port`, `timeout`: likewise
+    rc.play.connectVars, // `port`: likewise
     rc.play.roleDefaults,
     ...defaults,
     inventoryVars(rc, host),

@@ -175,8 +175,7 @@ const KEYWORDS: Record<string, JsonSchema> = {
   async: intish('Run the task in the background for at most this many seconds.'),
   poll: intish('With async: check every this many seconds (0: fire and forget).', 0, 10),
   timeout: intish(
-    "On a task: kill the task's commands after this many seconds. On a play: the connect timeout, where the " +
-      'inventory sets no ansible_timeout.',
+    "Kill the task's commands after this many seconds (on a play or block: the default of its tasks).",
     1,
   ),
   until: conditions('Retry the task until this condition holds (with retries and delay).'),

@@ -94,6 +94,12 @@ const dir = writeTree({
     - command: "true"
       run_once: "{{ once }}"
 `,
+  'timeout.yml': `- hosts: h1
+  gather_facts: false
+  timeout: 1
+  tasks:
+    - command: sleep 5
+`,
   'nolog.yml': `- hosts: h1
   gather_facts: false
   tasks:
@@ -164,5 +170,11 @@ describe('keywords at run time', () => {
   ])("a templated run_once is rendered with the first host's variables (once=%s)", async (once, ran) => {
     const r = await run('once.yml', ['-e', `once=${once}`, '--json'])
     expect(r.events.filter((e) => e.type === 'task' && e.task === 'command').length).toBe(ran)
+  })
+  it("a play's timeout is the default of its tasks' (as Ansible 2.14 inherits it)", async () => {
+    const t0 = Date.now()
+    const r = await run('timeout.yml')
+    expect(r.recap?.h1).toMatchObject({ failed: 1 })
+    expect(Date.now() - t0).toBeLessThan(4500)
   })
 })

@@ -34,7 +34,8 @@ describe('play keywords', () => {
     })
     const p = pb.plays[0]
     expect(p.order).toBe('reverse_sorted')
-    expect(p.connectVars).toEqual({ ansible_port: 2222, ansible_timeout: 7 })
+    expect(p.connectVars).toEqual({ ansible_port: 2222 })
+    expect(p.taskTimeout).toBe(7)
     expect(p.throttle).toBe(2)
   })
 

@@ -1,7 +1,7 @@
 /**
  * Agreement cases for keywords Ansible 2.14 runs that tsplay once refused: play `order`, `throttle`, `timeout`,
  * `collections`, `module_defaults`, `become_method`/`become_flags`; task `throttle`, `action`, `local_action`,
- * templated `ignore_errors`; `with_lines`, `with_inventory_hostnames`, `with_env`; `now()` and the `pipe`, `lines`,
+ * templated `ignore_errors`, play `timeout` (the tasks' default); `with_lines`, `with_inventory_hostnames`, `with_env`; `now()` and the `pipe`, `lines`,
  * `items` and `fileglob` lookups. The order hosts run in shows in a file both hosts append to one at a time.
  */
 import type { CompatCase } from '../harness.js'
@@ -89,6 +89,16 @@ export const KEYWORDS: CompatCase[] = [
           - items == [1, [2, 3]]
     - command: "true"
       throttle: 1
+      changed_when: false
+- hosts: kw_task
+  gather_facts: false
+  timeout: 1
+  tasks:
+    - command: sleep 4
+      ignore_errors: true
+      changed_when: false
+    - command: sleep 4
+      timeout: 6
       changed_when: false
 `,
     },
