@@ -56,11 +56,10 @@ async function runTaskOnce(
   host: string,
   log: (l: string, level?: number) => void,
 ): Promise<TaskResult> {
-  let noLog = typeof (task.noLog ?? inh.noLog) === 'string' || (task.noLog ?? inh.noLog) === true
   let ignore = false
   try {
     const vars = taskVars(rc, host, inh, task)
-    noLog = renderBool(task.noLog ?? inh.noLog, vars, 'no_log')
+    const noLog = renderBool(task.noLog ?? inh.noLog, vars, 'no_log')
     ignore = renderBool(task.ignoreErrors ?? inh.ignoreErrors, vars, 'ignore_errors')
     const conditions = [...inh.when, ...task.when]
     if (task.loop === undefined) {

@@ -113,7 +113,7 @@ const run = (pb: string, extra: string[] = []) =>
   tsplay(['run', join(dir, pb), '-i', join(dir, 'inventory.yml'), '--json', ...extra])
 
 describe('keywords at run time', () => {
-  it('ignore_unreachable: ok and ignored, the host goes on until a task without it (as ansible-playbook 2.14)', async () => {
+  it('ignore_unreachable: ok and ignored, the host goes on until a task without it (as Ansible 2.14)', async () => {
     const r = await run('unreachable.yml')
     expect(r.recap?.gone).toMatchObject({ ok: 2, ignored: 2, unreachable: 1, failed: 0 })
     expect(r.code).toBe(4)

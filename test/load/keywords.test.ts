@@ -39,7 +39,7 @@ describe('play keywords', () => {
     expect(p.throttle).toBe(2)
   })
 
-  it('refuses an unknown order, become_method su, other become_flags and module_defaults groups, at their place', async () => {
+  it('refuses an unknown order, become_method su, other become_flags, module_defaults groups, in place', async () => {
     const errors = await loadErrors({
       'playbook.yml': T(`
 - hosts: all

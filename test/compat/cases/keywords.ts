@@ -1,8 +1,9 @@
 /**
  * Agreement cases for keywords Ansible 2.14 runs that tsplay once refused: play `order`, `throttle`, `timeout`,
  * `collections`, `module_defaults`, `become_method`/`become_flags`; task `throttle`, `action`, `local_action`,
- * templated `ignore_errors`, play `timeout` (the tasks' default); `with_lines`, `with_inventory_hostnames`, `with_env`; `now()` and the `pipe`, `lines`,
- * `items` and `fileglob` lookups. The order hosts run in shows in a file both hosts append to one at a time.
+ * templated `ignore_errors`, play `timeout` (the tasks' default); `with_lines`, `with_inventory_hostnames`,
+ * `with_env`; `now()` and the `pipe`, `lines`, `items` and `fileglob` lookups. The order hosts run in shows in a
+ * file both hosts append to one at a time.
  */
 import type { CompatCase } from '../harness.js'
 
