@@ -136,6 +136,11 @@ export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
    * does not make the task unreachable (`wait_for_connection`).
    */
   waitsForConnection?: boolean
+  /**
+   * Set only on an entry of the registry's module table whose code is not loaded yet (its data fields are there,
+   * its functions throw): resolves to the full definition. The runner calls it before a task of the module runs.
+   */
+  load?(): Promise<ModuleDef<S, F>>
   /** Pure, optional: the refresh step this call needs before gather (none: `undefined`). */
   refresh?(args: ModuleArgs<S>, ctx: ModuleContext): Refresh | undefined
   /** Read-only: the module's view of the host, read right before planning. Never changes the host. */

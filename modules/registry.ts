@@ -1,7 +1,16 @@
 /**
  * The module registry: every module by name, loaded lazily (start-up stays fast; `--help` loads none).
- * Each module file default-exports a `defineModule(...)` result.
+ * Each module file default-exports a `defineModule(...)` result. `loadModuleTable` gives every module's data
+ * (names, aliases, schema, …) from one JSON file the build writes, and loads a module's code only when a task of it
+ * runs: a run loads the modules its playbook uses, `tsplay validate` none.
+ *
+ * @example
+ * ```ts
+ * const modules = await loadModuleTable() // every module's schema, no module code loaded
+ * const copy = await modules.get('copy')!.load!() // its code, on first use
+ * ```
  */
+import { readFileSync } from 'node:fs'
 import type { ModuleDef } from '../engine/module.js'
 
 type Loader = () => Promise<{ default: ModuleDef }>
@@ -67,11 +76,7 @@ let aliasMap: Map<string, string> | undefined
 
 /** Load every module (validation needs all schemas). */
 export async function loadAllModules(): Promise<Map<string, ModuleDef>> {
-  await Promise.all(
-    Object.entries(MODULES).map(async ([name, load]) => {
-      if (!cache.has(name)) cache.set(name, (await load()).default)
-    }),
-  )
+  await Promise.all(Object.keys(MODULES).map(loadModule))
   if (!aliasMap) {
     aliasMap = new Map()
     for (const [name, def] of cache) {
@@ -96,4 +101,58 @@ export function allModuleSpellings(): string[] {
 /** A loaded module by canonical name. */
 export function getModule(name: string): ModuleDef | undefined {
   return cache.get(name)
+}
+
+/** A module's data fields: everything but its functions (what loading and validating a playbook need). */
+export type ModuleData = Omit<ModuleDef, 'refresh' | 'gather' | 'plan' | 'apply' | 'after' | 'load'>
+
+/** The data fields of a module, for the table the build writes (`JSON.stringify` keeps them as they are). */
+export function moduleData(def: ModuleDef): ModuleData {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(def)) if (typeof v !== 'function') out[k] = v
+  return out as ModuleData
+}
+
+/** Where the build writes the table: next to the bundle's chunks (absent when running from sources). */
+const TABLE = new URL('./modules.json', import.meta.url)
+
+/** The full definition of `name`, loading its code once. */
+async function loadModule(name: string): Promise<ModuleDef> {
+  let def = cache.get(name)
+  if (!def) {
+    def = (await MODULES[name]()).default
+    cache.set(name, def)
+  }
+  return def
+}
+
+/** A table entry: the module's data, its code loaded by `load()`. */
+function tableEntry(name: string, data: ModuleData): ModuleDef {
+  const notLoaded = (): never => {
+    throw new Error(`module ${name}: its code is not loaded (call load() first)`)
+  }
+  return { ...data, gather: notLoaded, plan: notLoaded, load: () => loadModule(name) }
+}
+
+/** The table the build wrote, when it is there and names exactly the registry's modules. */
+function readTable(file: URL): Record<string, ModuleData> | undefined {
+  let table: Record<string, ModuleData>
+  try {
+    table = JSON.parse(readFileSync(file, 'utf8')) as Record<string, ModuleData>
+  } catch {
+    return undefined
+  }
+  const names = Object.keys(MODULES)
+  return names.length === Object.keys(table).length && names.every((n) => table[n]?.name === n) ? table : undefined
+}
+
+/**
+ * Every module by canonical name, for loading and validating a playbook: entries from the build's table whose code
+ * loads on first use (`def.load`), or, without a table (running from the sources), the modules themselves.
+ * `file` is the table's path (the build's by default).
+ */
+export async function loadModuleTable(file: URL = TABLE): Promise<Map<string, ModuleDef>> {
+  const table = readTable(file)
+  if (!table) return new Map(await loadAllModules())
+  return new Map(Object.entries(table).map(([name, data]) => [name, cache.get(name) ?? tableEntry(name, data)]))
 }

@@ -2,10 +2,12 @@
 // dist/bundle/validators.cjs, so `tsplay validate`/`run` do not compile ~20 schemas at every start.
 // The options must match engine/load/args.ts (AJV_OPTIONS there); args.ts falls back to compiling when the
 // file is missing (tests run from the TypeScript sources) or was built from other schemas (hash check).
+// Also writes dist/bundle/modules.json, every module's data fields (names, aliases, schema, …): the table
+// modules/registry.ts's loadModuleTable reads, so a run loads only the code of the modules it uses.
 import { writeFileSync } from 'node:fs'
 import { Ajv } from 'ajv'
 import standaloneCode from 'ajv/dist/standalone/index.js'
-import { loadAllModules } from '../dist/modules/registry.js'
+import { loadAllModules, moduleData } from '../dist/modules/registry.js'
 import { AJV_OPTIONS, schemaHash } from '../dist/engine/load/args.js'
 
 const modules = await loadAllModules()
@@ -20,3 +22,5 @@ for (const [name, def] of modules) {
 }
 const code = standaloneCode.default(ajv, refs)
 writeFileSync('dist/bundle/validators.cjs', `${code}\nmodule.exports.__hashes = ${JSON.stringify(hashes)};\n`)
+const table = Object.fromEntries([...modules].map(([name, def]) => [name, moduleData(def)]))
+writeFileSync('dist/bundle/modules.json', JSON.stringify(table))

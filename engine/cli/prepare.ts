@@ -18,7 +18,7 @@ import { SplitError } from '../source/split.js'
 import { parseYaml, readYamlFile } from '../source/yaml.js'
 import type { ModuleDef } from '../module.js'
 import type { SourcePos, Vars } from '../types.js'
-import { loadAllModules } from '../../modules/registry.js'
+import { loadModuleTable } from '../../modules/registry.js'
 
 /** The inventory sources: `-i` values, else $TSPLAY_INVENTORY, else ./inventory. */
 export function inventorySources(given: string[] | undefined): string[] {
@@ -86,7 +86,7 @@ export interface Prepared {
 
 /** Load and check everything; throws UserErrors with every problem found. */
 export async function prepare(playbookPath: string, sources: string[], extraVars: Vars): Promise<Prepared> {
-  const modules = await loadAllModules()
+  const modules = await loadModuleTable()
   const errors: UserError[] = []
   const collect = (e: unknown) => {
     if (e instanceof UserErrors) errors.push(...e.errors)

@@ -50,6 +50,16 @@ const noIO: HostIO = {
   reconnect: () => Promise.resolve(),
 }
 
+/** The module's full definition, loading its code on first use (the table's entry is replaced by it). */
+async function moduleCode(rc: RunContext, name: string): Promise<ModuleDef | undefined> {
+  let def = rc.modules.get(name)
+  if (def?.load) {
+    def = await def.load()
+    rc.modules.set(name, def)
+  }
+  return def
+}
+
 /** Run one module call. Throws HostError for connection faults (the caller reports unreachable). */
 export async function executeModule(
   rc: RunContext,
@@ -59,7 +69,7 @@ export async function executeModule(
   vars: Vars,
   log: (line: string, level?: number) => void,
 ): Promise<Outcome> {
-  const def = rc.modules.get(task.module) as ModuleDef<TSchema, unknown>
+  const def = (await moduleCode(rc, task.module)) as ModuleDef<TSchema, unknown>
   let args: ModuleArgs<TSchema>
   try {
     args = moduleArgs(def, renderArgs(task, def.schema, vars), task.argsPos)
