@@ -21,7 +21,7 @@ import { defineModule, ModuleFailure, type HostIO, type ModuleContext } from '..
 import { attrArgs, backupArg } from './lib/args.js'
 import { findSource } from './lib/files.js'
 import { wantedMode } from './lib/attrs.js'
-import { effective, isType, parsePathProbe, pathProbe } from './lib/probe.js'
+import { completeChecksum, effective, isType, parsePathProbe, pathProbe } from './lib/probe.js'
 import { gatherPut, planPut, type PutState } from './lib/put.js'
 import { gatherTree, planTree, type TreeState } from './lib/remotecopy.js'
 
@@ -133,7 +133,7 @@ function directoryMode(args: Args): string {
 async function gatherRemote(args: Args, ctx: ModuleContext, io: HostIO): Promise<PutState | TreeState> {
   const src = args.src!
   const [probe] = await io.batch([pathProbe(src, { checksum: 'sha1' })])
-  const info = parsePathProbe(probe.stdout)
+  const info = await completeChecksum(io, src, parsePathProbe(probe.stdout))
   const node = effective(info)
   if (!info.exists || !node) throw new ModuleFailure(`Source ${src} not found`)
   if (isType(node, 'directory')) return gatherTree(io, src, args.dest)

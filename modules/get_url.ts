@@ -24,6 +24,7 @@ import {
   CHECKSUM_ALGORITHMS,
   effective,
   isType,
+  completeChecksum,
   parsePathProbe,
   pathProbe,
   type ChecksumAlgorithm,
@@ -177,7 +178,7 @@ export default defineModule({
       if (!/^[0-9a-f]+$/.test(checksum)) throw new ModuleFailure('The checksum format is invalid')
     }
     const [probe] = await io.batch([pathProbe(args.dest, { checksum: algorithm })])
-    return { info: parsePathProbe(probe.stdout), algorithm, checksum }
+    return { info: await completeChecksum(io, args.dest, parsePathProbe(probe.stdout)), algorithm, checksum }
   },
   plan: (facts, args) => planGetUrl(facts, args),
   after(_facts, _args, results) {

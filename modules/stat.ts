@@ -15,7 +15,14 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule } from '../engine/module.js'
 import { pathArgs } from './lib/args.js'
 import { octal } from './lib/mode.js'
-import { CHECKSUM_ALGORITHMS, parsePathProbe, pathProbe, probedMime, type PathInfo } from './lib/probe.js'
+import {
+  CHECKSUM_ALGORITHMS,
+  completeChecksum,
+  parsePathProbe,
+  pathProbe,
+  probedMime,
+  type PathInfo,
+} from './lib/probe.js'
 
 const Args = Type.Object(
   {
@@ -124,7 +131,7 @@ export default defineModule({
     // one command: `file` for the MIME type runs in the probe, and only when the path exists
     const [r] = await io.batch([pathProbe(path, { checksum, follow, mime: args.get_mime })])
     const mime = args.get_mime ? parseMime(probedMime(r.stdout) ?? '') : undefined
-    return { path, follow, info: parsePathProbe(r.stdout), mime }
+    return { path, follow, info: await completeChecksum(io, path, parsePathProbe(r.stdout)), mime }
   },
   plan: (state) => {
     const stat = statResult(state.path, state.info, state.follow)

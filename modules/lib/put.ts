@@ -15,7 +15,7 @@ import type { HostIO, ModuleContext, Plan } from '../../engine/module.js'
 import type { Command, FileDiff } from '../../engine/types.js'
 import { planAttrs, wantedMode } from './attrs.js'
 import { isText, putCopy, putFile, readCommand, textOf } from './files.js'
-import { effective, isType, parsePathProbe, pathProbe, probedFolder, type PathInfo } from './probe.js'
+import { completeChecksum, effective, isType, parsePathProbe, pathProbe, probedFolder, type PathInfo } from './probe.js'
 
 /** What `planPut` decides from. */
 export interface PutState {
@@ -80,6 +80,7 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
   }
   const res = await io.batch(cmds)
   const at = (k: number) => ({
+    path: k === 0 ? first : second!,
     info: parsePathProbe(res[k * step].stdout),
     before: ctx.diffMode ? textOf(res[k * step + 1]) : undefined,
   })
@@ -89,7 +90,8 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
     found = at(1)
     dest = second
   }
-  const { info, before } = found
+  const { before } = found
+  const info = await completeChecksum(io, found.path, found.info)
   // follow: a link at dest stands for the file it points to
   if (req.follow && info.exists && isType(info.self, 'link') && info.realpath) dest = info.realpath
   return {

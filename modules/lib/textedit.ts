@@ -17,7 +17,16 @@ import { ModuleFailure, type HostIO, type Plan } from '../../engine/module.js'
 import type { Command } from '../../engine/types.js'
 import { planAttrs, wantedMode, type WantedAttrs } from './attrs.js'
 import { isText, putFile, readCommand, textOf } from './files.js'
-import { effective, isType, parsePathProbe, pathProbe, probedContent, type PathInfo } from './probe.js'
+import {
+  arrivedWhole,
+  effective,
+  isType,
+  parsePathProbe,
+  pathProbe,
+  probedContent,
+  READ_IN_SHELL_MAX,
+  type PathInfo,
+} from './probe.js'
 
 /** What planning an edit needs: the file's probe and its text. */
 export interface TextFacts {
@@ -51,7 +60,10 @@ export async function gatherText(path: string, io: HostIO): Promise<TextFacts> {
   let content: string | undefined
   if (info.exists && isType(info.self, 'link')) content = textOf((await io.batch([readCommand(path, Infinity)]))[0])
   else {
-    const read = probedContent(probe.stdout)
+    let read = probedContent(probe.stdout)
+    // a small file the shell read itself that did not arrive whole (NUL bytes) is read again with `cat`
+    if (read !== undefined && info.exists && info.self.size <= READ_IN_SHELL_MAX && !arrivedWhole(read, info.self.size))
+      read = textOf((await io.batch([readCommand(path, Infinity)]))[0])
     content = read !== undefined && isText(read) ? read : undefined
   }
   if (info.exists && !info.readable && !isType(effective(info), 'directory'))
