@@ -50,27 +50,35 @@ export function schemaHash(schema: unknown): string {
   return createHash('sha1').update(JSON.stringify(schema)).digest('hex').slice(0, 16)
 }
 
-type Precompiled = Record<string, ValidateFunction> & { __hashes?: Record<string, string> }
-let precompiled: Precompiled | null | undefined
+/** One module's validator file: the validator under the module's name, and the hash of the schema it was built from. */
+type Precompiled = Record<string, ValidateFunction> & { __hash?: string }
+const precompiled = new Map<string, Precompiled | null>()
+let requireHere: NodeJS.Require | undefined
 
-/** Validators built by `npm run build` (dist/bundle/validators.cjs), if this code runs from the bundle. */
-function loadPrecompiled(): Precompiled | null {
-  if (precompiled === undefined) {
+/**
+ * The validator `npm run build` wrote for one module (dist/bundle/validators/NAME.cjs), if this code runs from the
+ * bundle: one small file per module, so a run reads only those of the modules it uses.
+ */
+function loadPrecompiled(name: string): Precompiled | null {
+  let pre = precompiled.get(name)
+  if (pre === undefined) {
     try {
-      precompiled = createRequire(import.meta.url)('./validators.cjs') as Precompiled
+      requireHere ??= createRequire(import.meta.url)
+      pre = /^\w+$/.test(name) ? (requireHere(`./validators/${name}.cjs`) as Precompiled) : null
     } catch {
-      precompiled = null
+      pre = null
     }
+    precompiled.set(name, pre)
   }
-  return precompiled
+  return pre
 }
 
 function validatorFor<S extends TSchema>(module: ModuleDef<S, unknown>): ValidateFunction {
   let v = compiled.get(module.schema)
   if (!v) {
-    const pre = loadPrecompiled()
+    const pre = loadPrecompiled(module.name)
     const fn = pre?.[module.name]
-    if (fn && pre?.__hashes?.[module.name] === schemaHash(module.schema)) v = fn
+    if (fn && pre?.__hash === schemaHash(module.schema)) v = fn
     else v = (ajv ??= new Ajv(AJV_OPTIONS)).compile(module.schema as Schema)
     compiled.set(module.schema, v)
   }
