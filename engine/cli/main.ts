@@ -9,6 +9,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { EXIT, reportError } from './errors.js'
+import type { ValidateFlags } from './run.js'
 
 const collect = (v: string, prev: string[] = []) => [...prev, v]
 const splitTags = (v: string, prev: string[] = []) => [
@@ -19,6 +20,11 @@ const splitTags = (v: string, prev: string[] = []) => [
     .filter(Boolean),
 ]
 const verbose = (_: string, prev = 0) => prev + 1
+
+const VAULT_FILE_HELP =
+  'vault password file; an executable is run and its output is the password (repeatable; ' +
+  'default $ANSIBLE_VAULT_PASSWORD_FILE)'
+const VAULT_ID_HELP = 'a vault password with its vault id: a file or "prompt" (repeatable)'
 
 /** Build the command tree (exported for the docs generator and tests). */
 export function program(): Command {
@@ -52,6 +58,9 @@ export function program(): Command {
     .option('--known-hosts <file>', 'known_hosts file for host key checks (default ~/.ssh/known_hosts)')
     .option('--trust-new-host-keys', 'accept and record unknown host keys (a changed key is always refused)', false)
     .option('-K, --ask-become-pass', 'ask for the sudo password (or set TSPLAY_BECOME_PASSWORD)', false)
+    .option('--vault-password-file <file>', VAULT_FILE_HELP, collect, [])
+    .option('--vault-id <[label@]source>', VAULT_ID_HELP, collect, [])
+    .option('-J, --ask-vault-pass', 'ask for the vault password', false)
     .option('--task-timeout <seconds>', 'default timeout per task; the command is killed on the host', (v) =>
       parsePositive(v, '--task-timeout'),
     )
@@ -83,7 +92,10 @@ export function program(): Command {
     .argument('<playbook>', 'playbook YAML file')
     .option('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect)
     .option('-e, --extra-vars <vars>', 'extra variables (as for run)', collect, [])
-    .action(async (playbook: string, o: { inventory?: string[]; extraVars: string[] }) => {
+    .option('--vault-password-file <file>', VAULT_FILE_HELP, collect, [])
+    .option('--vault-id <[label@]source>', VAULT_ID_HELP, collect, [])
+    .option('-J, --ask-vault-pass', 'ask for the vault password', false)
+    .action(async (playbook: string, o: ValidateFlags) => {
       const { validateCommand } = await import('./run.js')
       process.exitCode = await validateCommand(playbook, o)
     })

@@ -8,6 +8,7 @@ import { EventBus } from '../events.js'
 import { selectHosts } from '../inventory/patterns.js'
 import { groupNames } from '../inventory/vars.js'
 import { Secrets } from '../run/secrets.js'
+import { setVaultSecrets } from '../vault/keyring.js'
 import { EXIT, printWarnings, reportError } from './errors.js'
 import { UserErrors } from '../errors.js'
 import { checkSelection } from './selection.js'
@@ -30,6 +31,9 @@ export interface RunFlags {
   knownHosts?: string
   trustNewHostKeys: boolean
   askBecomePass: boolean
+  vaultPasswordFile: string[]
+  vaultId: string[]
+  askVaultPass: boolean
   taskTimeout?: number
   retries: number
   reconnectTimeout: number
@@ -40,6 +44,31 @@ export interface RunFlags {
   listTasks: boolean
   listTags: boolean
   output: 'auto' | 'live' | 'plain' | 'json'
+}
+
+/** Options of `tsplay validate`. */
+export interface ValidateFlags {
+  inventory?: string[]
+  extraVars: string[]
+  vaultPasswordFile: string[]
+  vaultId: string[]
+  askVaultPass: boolean
+}
+
+/** Read the vault passwords the flags (or ANSIBLE_VAULT_PASSWORD_FILE) name, before any file is read. */
+async function setupVault(f: { vaultPasswordFile: string[]; vaultId: string[]; askVaultPass: boolean }) {
+  const { readVaultSources } = await import('../vault/passwords.js')
+  const list = await readVaultSources(
+    {
+      ids: f.vaultId ?? [],
+      files: f.vaultPasswordFile ?? [],
+      ask: f.askVaultPass ?? false,
+      envFile: process.env.ANSIBLE_VAULT_PASSWORD_FILE || undefined,
+    },
+    askPassword,
+  )
+  setVaultSecrets(list)
+  return list
 }
 
 function chooseReporterKind(f: RunFlags): 'live' | 'plain' | 'json' {
@@ -64,6 +93,7 @@ export async function runCommand(
   try {
     // tsplay.yml in the current folder gives defaults; flags given on the command line win.
     const f = withConfig(raw as unknown as RunFlags, await loadConfig(process.cwd()), fromCli)
+    const vault = await setupVault(f)
     const extraVars = await parseExtraVars(f.extraVars)
     const prepared = await prepare(playbookPath, inventorySources(f.inventory), extraVars)
     const selection = checkSelection(prepared, f)
@@ -77,6 +107,7 @@ export async function runCommand(
     let becomePassword = process.env.TSPLAY_BECOME_PASSWORD || undefined
     if (f.askBecomePass) becomePassword = await askPassword('BECOME password: ')
     secrets.add(becomePassword)
+    for (const v of vault) secrets.add(v.password)
     const bus = new EventBus()
     const reporter = await makeReporter(chooseReporterKind(f), f)
     bus.subscribe(reporter)
@@ -173,11 +204,9 @@ async function askStep(task: string): Promise<'yes' | 'no' | 'continue'> {
   return a.startsWith('y') ? 'yes' : a.startsWith('c') ? 'continue' : 'no'
 }
 
-export async function validateCommand(
-  playbookPath: string,
-  o: { inventory?: string[]; extraVars: string[] },
-): Promise<number> {
+export async function validateCommand(playbookPath: string, o: ValidateFlags): Promise<number> {
   try {
+    await setupVault(o)
     const extraVars = await parseExtraVars(o.extraVars)
     const p = await prepare(
       playbookPath,
