@@ -64,6 +64,7 @@ async function setupVault(f: { vaultPasswordFile: string[]; vaultId: string[]; a
       files: f.vaultPasswordFile ?? [],
       ask: f.askVaultPass ?? false,
       envFile: process.env.ANSIBLE_VAULT_PASSWORD_FILE || undefined,
+      envIds: process.env.ANSIBLE_VAULT_IDENTITY_LIST || undefined,
     },
     askPassword,
   )
@@ -108,6 +109,12 @@ export async function runCommand(
     if (f.askBecomePass) becomePassword = await askPassword('BECOME password: ')
     secrets.add(becomePassword)
     for (const v of vault) secrets.add(v.password)
+    if (prepared.playbook.plays.some((p) => p.varsPrompt?.length)) {
+      const { askVarsPrompts, terminalIO } = await import('./prompts.js')
+      const asked = await askVarsPrompts(prepared.playbook, extraVars, terminalIO())
+      asked.secrets.forEach((s) => secrets.add(s))
+      for (const w of asked.warnings) process.stderr.write(`[WARNING]: ${w}\n`)
+    }
     const bus = new EventBus()
     const reporter = await makeReporter(chooseReporterKind(f), f)
     bus.subscribe(reporter)

@@ -1,9 +1,10 @@
 /**
  * Where vault passwords come from, as ansible-playbook reads them: `--vault-password-file FILE` and
  * `ANSIBLE_VAULT_PASSWORD_FILE` (vault id `default`), `--vault-id [LABEL@]SOURCE` (SOURCE a file or `prompt`) and
- * `--ask-vault-pass`. A file's content, trimmed, is the password; an executable file is run (no shell, the
- * terminal's stdin and stderr, so it may prompt) and its standard output, without trailing line breaks, is the
- * password; a script named `…-client` or `…-client.EXT` is also given `--vault-id LABEL`.
+ * `ANSIBLE_VAULT_IDENTITY_LIST`, `--ask-vault-pass`. A file's content, trimmed, is the password; an executable
+ * file is run (no shell, the terminal's stdin and stderr, so it may prompt) and its standard output, without
+ * trailing line breaks, is the password; a script named `…-client` or `…-client.EXT` is also given
+ * `--vault-id LABEL`.
  *
  * @example
  * ```ts
@@ -26,8 +27,10 @@ export interface VaultOptions {
   files: readonly string[]
   /** `--ask-vault-pass`. */
   ask: boolean
-  /** `ANSIBLE_VAULT_PASSWORD_FILE`, used when no other source is given. */
+  /** `ANSIBLE_VAULT_PASSWORD_FILE`: one more password file, after the `--vault-password-file` ones. */
   envFile?: string
+  /** `ANSIBLE_VAULT_IDENTITY_LIST` (comma-separated `[LABEL@]SOURCE`): vault ids before the `--vault-id` ones. */
+  envIds?: string
 }
 
 const CLI: SourcePos = { file: '(command line)', line: 1, col: 1 }
@@ -39,16 +42,21 @@ export async function readVaultSources(
 ): Promise<VaultSecret[]> {
   const out: VaultSecret[] = []
   const sources: { label: string; source: string }[] = []
-  for (const id of o.ids) {
+  for (const id of [
+    ...(o.envIds
+      ?.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean) ?? []),
+    ...o.ids,
+  ]) {
     const at = id.indexOf('@')
     const label = at > 0 ? id.slice(0, at) : 'default'
     const source = at >= 0 ? id.slice(at + 1) : id
     if (!source) throw new UserError(`--vault-id ${JSON.stringify(id)}: give a file or "prompt" after the "@"`, CLI)
     sources.push({ label, source })
   }
-  for (const f of o.files) sources.push({ label: 'default', source: f })
+  for (const f of [...o.files, ...(o.envFile ? [o.envFile] : [])]) sources.push({ label: 'default', source: f })
   if (o.ask) sources.unshift({ label: 'default', source: 'prompt' })
-  if (sources.length === 0 && o.envFile) sources.push({ label: 'default', source: o.envFile })
   for (const { label, source } of sources) {
     if (source === 'prompt') {
       const pw = (await ask(label === 'default' ? 'Vault password: ' : `Vault password (${label}): `)).trim()

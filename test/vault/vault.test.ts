@@ -165,6 +165,11 @@ describe('password sources', () => {
     expect(await readVaultSources({ ids: [], files: [], ask: false, envFile: f }, never)).toEqual([
       { label: 'default', password },
     ])
+    const both = await readVaultSources(
+      { ids: [`b@${f}`], files: [f], ask: false, envFile: f, envIds: `a@${f}` },
+      never,
+    )
+    expect(both.map((x) => x.label)).toEqual(['a', 'b', 'default', 'default'])
   })
 
   it('an executable is run; a "-client" script is told the vault id', async () => {
