@@ -69,7 +69,7 @@ describe('vars_prompt', () => {
     expect(e).toBeInstanceOf(UserErrors)
     const [only, ...rest] = (e as UserErrors).errors.map((x) => x.format())
     expect(rest).toEqual([])
-    expect(only).toMatch(/^playbook\.yml:8:7: vars_prompt "secret": standard input is not a terminal, so it cannot /)
+    expect(only).toMatch(/\/playbook\.yml:8:7: vars_prompt "secret": standard input is not a terminal, so it cannot /)
     expect(only).toMatch(/be asked, and it has no default \(give it with -e secret=…, add a default, or run on a/)
     const ok = await load({ 'playbook.yml': BOOK })
     const r = await askVarsPrompts(ok, { secret: 'x' }, scripted([], false))
