@@ -9,7 +9,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { EXIT, reportError } from './errors.js'
-import type { ValidateFlags } from './run.js'
+import type { HostsFlags, ValidateFlags } from './run.js'
 
 const collect = (v: string, prev: string[] = []) => [...prev, v]
 const splitTags = (v: string, prev: string[] = []) => [
@@ -104,7 +104,10 @@ export function program(): Command {
     .option('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect)
     .option('-l, --limit <pattern>', 'host pattern', 'all')
     .option('--json', 'JSON output', false)
-    .action(async (o: { inventory?: string[]; limit: string; json: boolean }) => {
+    .option('--vault-password-file <file>', VAULT_FILE_HELP, collect, [])
+    .option('--vault-id <[label@]source>', VAULT_ID_HELP, collect, [])
+    .option('-J, --ask-vault-pass', 'ask for the vault password', false)
+    .action(async (o: HostsFlags) => {
       const { hostsCommand } = await import('./run.js')
       process.exitCode = await hostsCommand(o)
     })

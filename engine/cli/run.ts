@@ -47,16 +47,27 @@ export interface RunFlags {
 }
 
 /** Options of `tsplay validate`. */
-export interface ValidateFlags {
+export interface ValidateFlags extends VaultFlags {
   inventory?: string[]
   extraVars: string[]
+}
+
+/** Options of `tsplay hosts`. */
+export interface HostsFlags extends VaultFlags {
+  inventory?: string[]
+  limit: string
+  json: boolean
+}
+
+/** The vault options of `run`, `validate` and `hosts`. */
+interface VaultFlags {
   vaultPasswordFile: string[]
   vaultId: string[]
   askVaultPass: boolean
 }
 
 /** Read the vault passwords the flags (or ANSIBLE_VAULT_PASSWORD_FILE) name, before any file is read. */
-async function setupVault(f: { vaultPasswordFile: string[]; vaultId: string[]; askVaultPass: boolean }) {
+async function setupVault(f: VaultFlags) {
   const { readVaultSources } = await import('../vault/passwords.js')
   const list = await readVaultSources(
     {
@@ -242,8 +253,9 @@ function countTasks(nodes: readonly { kind: string; block?: unknown; rescue?: un
   return n
 }
 
-export async function hostsCommand(o: { inventory?: string[]; limit: string; json: boolean }): Promise<number> {
+export async function hostsCommand(o: HostsFlags): Promise<number> {
   try {
+    await setupVault(o)
     const { loadInventory } = await import('../inventory/load.js')
     const inv = await loadInventory(inventorySources(o.inventory ?? (await loadConfig(process.cwd())).inventory))
     const sel = selectHosts(inv, o.limit)

@@ -21,7 +21,8 @@ import { UserError, UserErrors } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import { checkNestingDepth, Converter } from './convert.js'
 import { decodeUtf8 } from './utf8.js'
-import { decryptIfVaulted, decryptVault } from '../vault/keyring.js'
+import { isVaulted } from '../vault/cipher.js'
+import { decryptIfVaulted, decryptVault, rememberVaulted } from '../vault/keyring.js'
 
 // Position lookups live in positions.ts; re-exported here for the inventory loader, which reads YAML through this file.
 export { bestPos, keyPos, mergePositioned, posOf, setPositions, valuePos } from './positions.js'
@@ -74,8 +75,11 @@ export function parseYamlBytes(bytes: Uint8Array, file: string, limits: Partial<
   if (bytes.length > lim.maxBytes) {
     throw new UserError(`file too large: ${bytes.length} bytes (limit ${lim.maxBytes})`, { file, line: 1, col: 1 })
   }
+  const vaulted = isVaulted(bytes)
   const text = decodeUtf8(decryptIfVaulted(Buffer.from(bytes), file), file)
-  return parseYaml(text, file, lim)
+  const parsed = parseYaml(text, file, lim)
+  if (vaulted) rememberVaulted(parsed.value)
+  return parsed
 }
 
 /** Parse YAML text. Throws `UserErrors` listing every syntax error, or a `UserError` for a limit. */
@@ -132,7 +136,9 @@ const VAULT_TAG: ScalarTag = {
   default: false,
   resolve(s: string, onError: (msg: string) => void) {
     try {
-      return decryptVault(s, { file: '', line: 0, col: 0 }).toString('utf8')
+      const plain = decryptVault(s, { file: '', line: 0, col: 0 }).toString('utf8')
+      rememberVaulted(plain)
+      return plain
     } catch (e) {
       if (!(e instanceof UserError)) throw e
       onError(`${e.message}${e.hint ? ` ${e.hint}` : ''}`)

@@ -22,6 +22,20 @@ export interface VaultSecret {
 
 let secrets: readonly VaultSecret[] = []
 const decrypted = new Map<string, Buffer>()
+/** Strings that came out of vaulted content: messages describe them without showing them. */
+const plaintexts = new Set<string>()
+
+/** Remember the strings of a decrypted value (deep), so `isFromVault` knows them. */
+export function rememberVaulted(value: unknown): void {
+  if (typeof value === 'string') plaintexts.add(value)
+  else if (Array.isArray(value)) value.forEach(rememberVaulted)
+  else if (value && typeof value === 'object') Object.values(value).forEach(rememberVaulted)
+}
+
+/** Whether a string came out of vaulted content (an error message must then not quote it). */
+export function isFromVault(s: string): boolean {
+  return plaintexts.has(s)
+}
 
 /** Set the run's vault passwords (replacing any earlier ones). */
 export function setVaultSecrets(list: readonly VaultSecret[]): void {

@@ -138,6 +138,11 @@ ${indent(prod)}
       },
     )
     expect(v.stdout).toMatch(/valid \(1 plays, 5 tasks, 1 hosts/)
+    const h = await tsplay(['hosts', '-i', join(dir, 'inventory'), '--vault-password-file', join(dir, 'pw')])
+    expect([h.code, h.stdout]).toEqual([0, '  hosts (1):\n    box   g\n'])
+    const refused = await tsplay(['hosts', '-i', join(dir, 'inventory')])
+    expect(refused.code).toBe(5)
+    expect(refused.stderr).toContain('group_vars/g.yml:1:1: found vaulted content but no vault password')
     expect(v.code, v.stderr).toBe(0)
   })
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { UserError, UserErrors } from '../../engine/errors.js'
+import { describeValue } from '../../engine/load/context.js'
 import { parseYaml, parseYamlBytes } from '../../engine/source/yaml.js'
 import { isVaulted, parseVaultText } from '../../engine/vault/cipher.js'
 import { decryptIfVaulted, decryptVault, setVaultSecrets } from '../../engine/vault/keyring.js'
@@ -117,6 +118,9 @@ describe.skipIf(!haveVault)('known answers from ansible-vault', () => {
     setVaultSecrets([{ label: 'default', password }])
     const yaml = `a: 1\n${v11.replace(/^v:/, 'secret:')}`
     expect(parseYaml(yaml, 'f.yml').value).toEqual({ a: 1, secret: PLAIN })
+    // tsplay's own messages describe a decrypted value without quoting it
+    expect(describeValue(PLAIN)).toBe('a vaulted string (hidden)')
+    expect(describeValue('plain text')).toBe('string "plain text"')
     setVaultSecrets([])
     const e = refusal(() => parseYaml(yaml, 'f.yml'))
     expect(e.format()).toMatch(/^f\.yml:2:9: found vaulted content but no vault password was given/)
@@ -126,6 +130,7 @@ describe.skipIf(!haveVault)('known answers from ansible-vault', () => {
     setVaultSecrets([{ label: 'default', password }])
     const bytes = readFileSync(file)
     expect(parseYamlBytes(bytes, file).value).toEqual({ answer: 42, note: 'ünïcode' })
+    expect(describeValue('ünïcode')).toBe('a vaulted string (hidden)')
     expect(decryptIfVaulted(bytes, file).toString('utf8')).toBe('answer: 42\nnote: "ünïcode"\n')
     const plain = Buffer.from('not vaulted\n')
     expect(decryptIfVaulted(plain, 'x')).toBe(plain)
