@@ -23,7 +23,7 @@ const verbose = (_: string, prev = 0) => prev + 1
 
 const VAULT_FILE_HELP =
   'vault password file; an executable is run and its output is the password (repeatable; ' +
-  'default $ANSIBLE_VAULT_PASSWORD_FILE)'
+  '$ANSIBLE_VAULT_PASSWORD_FILE adds one)'
 const VAULT_ID_HELP = 'a vault password with its vault id: a file or "prompt" (repeatable)'
 
 /** Build the command tree (exported for the docs generator and tests). */

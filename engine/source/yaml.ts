@@ -136,6 +136,7 @@ const VAULT_TAG: ScalarTag = {
   default: false,
   resolve(s: string, onError: (msg: string) => void) {
     try {
+      // the error's position is the tag's (the yaml package adds it), so this one is never shown
       const plain = decryptVault(s, { file: '', line: 0, col: 0 }).toString('utf8')
       rememberVaulted(plain)
       return plain
