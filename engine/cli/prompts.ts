@@ -1,7 +1,7 @@
 /**
  * Asks a playbook's `vars_prompt` questions before the run, as ansible-playbook does: each play's entries in order,
- * `PROMPT [DEFAULT]: ` (or `input for NAME: `), no echo unless `private: false`, asked twice with `confirm` until
- * both answers match, an empty answer taking the default. A variable given with `-e` is not asked. When standard
+ * `PROMPT [DEFAULT]: ` (PROMPT defaults to the variable's name), no echo unless `private: false`, asked twice with
+ * `confirm` until both answers match, an empty answer taking the default. A variable given with `-e` is not asked. When standard
  * input is not a terminal nothing is asked: the default is used (with Ansible's warning), and an entry without a
  * default is refused before any host is contacted (Ansible would set the text "None"). Answers become play
  * variables; private answers are returned so the run masks them in its output.
@@ -78,12 +78,8 @@ export async function askVarsPrompts(
 
 /** One entry asked on the terminal (twice with `confirm`); an empty answer takes the default. */
 async function askOne(p: VarPrompt, io: PromptIO): Promise<string> {
-  const msg =
-    p.prompt !== undefined && p.default !== undefined
-      ? `${p.prompt} [${p.default}]: `
-      : p.prompt !== undefined
-        ? `${p.prompt}: `
-        : `input for ${p.name}: `
+  const prompt = p.prompt ?? p.name // Ansible's prompt text defaults to the variable's name
+  const msg = p.default !== undefined ? `${prompt} [${p.default}]: ` : `${prompt}: `
   let answer = await io.ask(msg, p.private)
   while (p.confirm) {
     const again = await io.ask(`confirm ${msg}`, p.private)

@@ -43,10 +43,10 @@ describe('vars_prompt', () => {
     const r = await askVarsPrompts(pb, {}, io)
     expect(io.asked).toEqual([
       'echo Which release? [stable]: ',
-      'hidden input for secret: ',
-      'hidden confirm input for secret: ',
-      'hidden input for secret: ',
-      'hidden confirm input for secret: ',
+      'hidden secret: ',
+      'hidden confirm secret: ',
+      'hidden secret: ',
+      'hidden confirm secret: ',
       'hidden Raw [{{ x }}]: ',
     ])
     expect(io.said).toEqual(['***** VALUES ENTERED DO NOT MATCH ****'])
@@ -60,7 +60,7 @@ describe('vars_prompt', () => {
     const pb = await load({ 'playbook.yml': BOOK })
     const io = scripted(['s', 's', ''])
     await askVarsPrompts(pb, { release: 'given', raw: 'r' }, io)
-    expect(io.asked).toEqual(['hidden input for secret: ', 'hidden confirm input for secret: '])
+    expect(io.asked).toEqual(['hidden secret: ', 'hidden confirm secret: '])
   })
 
   it('without a terminal: the default (with a warning), else a refusal naming the entry', async () => {
