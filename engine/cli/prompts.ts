@@ -1,10 +1,10 @@
 /**
  * Asks a playbook's `vars_prompt` questions before the run, as ansible-playbook does: each play's entries in order,
  * `PROMPT [DEFAULT]: ` (PROMPT defaults to the variable's name), no echo unless `private: false`, asked twice with
- * `confirm` until both answers match, an empty answer taking the default. A variable given with `-e` is not asked. When standard
- * input is not a terminal nothing is asked: the default is used (with Ansible's warning), and an entry without a
- * default is refused before any host is contacted (Ansible would set the text "None"). Answers become play
- * variables; private answers are returned so the run masks them in its output.
+ * `confirm` until both answers match, an empty answer taking the default. A variable given with `-e` is not asked.
+ * When standard input is not a terminal nothing is asked: the default is used (with Ansible's warning), and an entry
+ * without a default is refused before any host is contacted (Ansible would set the text "None"). Answers become
+ * play variables; private answers are returned so the run masks them in its output.
  *
  * @example
  * ```ts
