@@ -26,6 +26,16 @@ const VAULT_FILE_HELP =
   '$ANSIBLE_VAULT_PASSWORD_FILE adds one)'
 const VAULT_ID_HELP = 'a vault password with its vault id: a file or "prompt" (repeatable)'
 
+/** The vault options of `run`, `validate` and `hosts`, with Ansible's other spellings hidden from the help. */
+function withVaultOptions(c: Command): Command {
+  return c
+    .option('--vault-password-file <file>', VAULT_FILE_HELP, collect, [])
+    .addOption(new Option('--vault-pass-file <file>').argParser(collect).default([]).hideHelp())
+    .option('--vault-id <[label@]source>', VAULT_ID_HELP, collect, [])
+    .option('-J, --ask-vault-pass', 'ask for the vault password', false)
+    .addOption(new Option('--ask-vault-password').default(false).hideHelp())
+}
+
 /** Build the command tree (exported for the docs generator and tests). */
 export function program(): Command {
   const p = new Command('tsplay')
@@ -58,9 +68,6 @@ export function program(): Command {
     .option('--known-hosts <file>', 'known_hosts file for host key checks (default ~/.ssh/known_hosts)')
     .option('--trust-new-host-keys', 'accept and record unknown host keys (a changed key is always refused)', false)
     .option('-K, --ask-become-pass', 'ask for the sudo password (or set TSPLAY_BECOME_PASSWORD)', false)
-    .option('--vault-password-file <file>', VAULT_FILE_HELP, collect, [])
-    .option('--vault-id <[label@]source>', VAULT_ID_HELP, collect, [])
-    .option('-J, --ask-vault-pass', 'ask for the vault password', false)
     .option('--task-timeout <seconds>', 'default timeout per task; the command is killed on the host', (v) =>
       parsePositive(v, '--task-timeout'),
     )
@@ -92,9 +99,6 @@ export function program(): Command {
     .argument('<playbook>', 'playbook YAML file')
     .option('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect)
     .option('-e, --extra-vars <vars>', 'extra variables (as for run)', collect, [])
-    .option('--vault-password-file <file>', VAULT_FILE_HELP, collect, [])
-    .option('--vault-id <[label@]source>', VAULT_ID_HELP, collect, [])
-    .option('-J, --ask-vault-pass', 'ask for the vault password', false)
     .action(async (playbook: string, o: ValidateFlags) => {
       const { validateCommand } = await import('./run.js')
       process.exitCode = await validateCommand(playbook, o)
@@ -104,9 +108,6 @@ export function program(): Command {
     .option('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect)
     .option('-l, --limit <pattern>', 'host pattern', 'all')
     .option('--json', 'JSON output', false)
-    .option('--vault-password-file <file>', VAULT_FILE_HELP, collect, [])
-    .option('--vault-id <[label@]source>', VAULT_ID_HELP, collect, [])
-    .option('-J, --ask-vault-pass', 'ask for the vault password', false)
     .action(async (o: HostsFlags) => {
       const { hostsCommand } = await import('./run.js')
       process.exitCode = await hostsCommand(o)
@@ -133,6 +134,7 @@ export function program(): Command {
       const { schemaCommand } = await import('./docs.js')
       process.exitCode = await schemaCommand(kind)
     })
+  for (const c of p.commands) if (['run', 'validate', 'hosts'].includes(c.name())) withVaultOptions(c)
   return p
 }
 

@@ -62,8 +62,12 @@ export interface HostsFlags extends VaultFlags {
 /** The vault options of `run`, `validate` and `hosts`. */
 interface VaultFlags {
   vaultPasswordFile: string[]
+  /** `--vault-pass-file`, Ansible's other spelling. */
+  vaultPassFile?: string[]
   vaultId: string[]
   askVaultPass: boolean
+  /** `--ask-vault-password`, Ansible's other spelling. */
+  askVaultPassword?: boolean
 }
 
 /** Read the vault passwords the flags (or ANSIBLE_VAULT_PASSWORD_FILE) name, before any file is read. */
@@ -72,8 +76,8 @@ async function setupVault(f: VaultFlags) {
   const list = await readVaultSources(
     {
       ids: f.vaultId ?? [],
-      files: f.vaultPasswordFile ?? [],
-      ask: f.askVaultPass ?? false,
+      files: [...(f.vaultPasswordFile ?? []), ...(f.vaultPassFile ?? [])],
+      ask: (f.askVaultPass || f.askVaultPassword) ?? false,
       envFile: process.env.ANSIBLE_VAULT_PASSWORD_FILE || undefined,
       envIds: process.env.ANSIBLE_VAULT_IDENTITY_LIST || undefined,
     },

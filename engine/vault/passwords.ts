@@ -34,6 +34,8 @@ export interface VaultOptions {
 }
 
 const CLI: SourcePos = { file: '(command line)', line: 1, col: 1 }
+/** `--ask-vault-pass`'s source (its prompt has no vault id, as Ansible's). */
+const ASK = Symbol('ask')
 
 /** Read every password the options name; `ask` prompts on the terminal without echo. */
 export async function readVaultSources(
@@ -41,7 +43,7 @@ export async function readVaultSources(
   ask: (prompt: string) => Promise<string>,
 ): Promise<VaultSecret[]> {
   const out: VaultSecret[] = []
-  const sources: { label: string; source: string }[] = []
+  const sources: { label: string; source: string | typeof ASK }[] = []
   for (const id of [
     ...(o.envIds
       ?.split(',')
@@ -56,10 +58,10 @@ export async function readVaultSources(
     sources.push({ label, source })
   }
   for (const f of [...o.files, ...(o.envFile ? [o.envFile] : [])]) sources.push({ label: 'default', source: f })
-  if (o.ask) sources.unshift({ label: 'default', source: 'prompt' })
+  if (o.ask) sources.unshift({ label: 'default', source: ASK })
   for (const { label, source } of sources) {
-    if (source === 'prompt') {
-      const pw = (await ask(label === 'default' ? 'Vault password: ' : `Vault password (${label}): `)).trim()
+    if (source === 'prompt' || source === ASK) {
+      const pw = (await ask(source === ASK ? 'Vault password: ' : `Vault password (${label}): `)).trim()
       if (!pw) throw new UserError('Invalid vault password was provided: the answer was empty', CLI)
       out.push({ label, password: pw })
     } else out.push({ label, password: passwordFromFile(source.replace(/^~(?=\/|$)/, homedir()), label) })

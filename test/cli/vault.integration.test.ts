@@ -124,10 +124,10 @@ ${indent(prod)}
     expect(r.stdout).not.toContain(prodPw)
   })
 
-  it('an executable password file, ANSIBLE_VAULT_PASSWORD_FILE, validate', async () => {
+  it('an executable password file, ANSIBLE_VAULT_PASSWORD_FILE, validate, hosts', async () => {
     rmSync(out(), { recursive: true, force: true })
     const ids = ['--vault-id', `prod@${join(dir, 'prod-pw')}`]
-    const a = await run([...ids, '--vault-password-file', join(dir, 'pass.sh'), '--json'])
+    const a = await run([...ids, '--vault-pass-file', join(dir, 'pass.sh'), '--json']) // Ansible's other spelling
     expect(a.code, a.stdout + a.stderr).toBe(0)
     const b = await run(ids, { ANSIBLE_VAULT_PASSWORD_FILE: join(dir, 'pw') })
     expect(b.code, b.stdout).toBe(0)

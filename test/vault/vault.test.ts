@@ -193,11 +193,12 @@ describe('password sources', () => {
   it('prompts for "prompt" and --ask-vault-pass', async () => {
     const asked: string[] = []
     const ask = (p: string) => (asked.push(p), Promise.resolve(` ${password} `))
-    const got = await readVaultSources({ ids: ['prod@prompt'], files: [], ask: true }, ask)
-    expect(asked).toEqual(['Vault password: ', 'Vault password (prod): '])
+    const got = await readVaultSources({ ids: ['prod@prompt', 'prompt'], files: [], ask: true }, ask)
+    expect(asked).toEqual(['Vault password: ', 'Vault password (prod): ', 'Vault password (default): '])
     expect(got).toEqual([
       { label: 'default', password },
       { label: 'prod', password },
+      { label: 'default', password },
     ])
   })
 
