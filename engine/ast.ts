@@ -172,9 +172,33 @@ export interface Block extends Common {
 export type TaskNode = Task | Block
 
 /** One play. Roles are already expanded into `tasks`/`handlers`; role defaults into `roleDefaults`. */
+/** The `encrypt` schemes of `vars_prompt` tsplay can hash with (crypt(3) formats, made by `openssl passwd`). */
+export const CRYPT_SCHEMES = ['md5_crypt', 'sha256_crypt', 'sha512_crypt'] as const
+export type CryptScheme = (typeof CRYPT_SCHEMES)[number]
+
+/** One `vars_prompt` entry: a question asked on the terminal before the run, its answer a play variable. */
+export interface VarPrompt {
+  name: string
+  prompt?: string
+  /** Used for an empty answer, and when standard input is not a terminal. */
+  default?: string
+  /** No echo (default true); the answer is also masked in tsplay's output. */
+  private: boolean
+  /** Ask twice; ask again until both answers match. */
+  confirm: boolean
+  /** Never templated. */
+  unsafe: boolean
+  encrypt?: CryptScheme
+  salt?: string
+  saltSize?: number
+  pos: SourcePos
+}
+
 export interface Play extends Common {
   /** Host pattern (`all`, `web:&prod`, `pi*`). */
   hosts: string
+  /** `vars_prompt`: asked by the command line before the run; the answers are added to `vars`. */
+  varsPrompt?: VarPrompt[]
   /** Files from `vars_files`, already loaded and merged (in order). */
   varsFiles: Vars
   /** Merged `defaults/main.yml` of the play's roles (lowest precedence). */

@@ -24,6 +24,7 @@ import { wantedMode } from './lib/attrs.js'
 import { completeChecksum, effective, isType, parsePathProbe, pathProbe } from './lib/probe.js'
 import { gatherPut, planPut, type PutState } from './lib/put.js'
 import { gatherTree, planTree, type TreeState } from './lib/remotecopy.js'
+import { decryptIfVaulted } from '../engine/vault/keyring.js'
 
 const Args = Type.Object(
   {
@@ -57,6 +58,12 @@ const Args = Type.Object(
         description:
           '`src` is on the host: a file, or a folder (`src/` copies what it holds into `dest`, `src` the folder ' +
           'itself into `dest/NAME`; files that differ are copied, symlinks stay symlinks, nothing is deleted).',
+      }),
+    ),
+    decrypt: Defaulted(
+      Type.Boolean({
+        default: true,
+        description: 'A vaulted `src` on the controller is decrypted (false: copied as it is, still encrypted).',
       }),
     ),
     follow: Defaulted(
@@ -105,7 +112,7 @@ export default defineModule({
     let srcMode: number | undefined
     if (args.src !== undefined) {
       const file = await findSource(args.src, ctx.searchPaths, 'files')
-      content = await readFile(file)
+      content = args.decrypt ? decryptIfVaulted(await readFile(file), file) : await readFile(file)
       srcMode = (await stat(file)).mode
       name = basename(file)
     } else {

@@ -18,6 +18,7 @@ import { defineModule } from '../engine/module.js'
 import { attrArgs, backupArg } from './lib/args.js'
 import { findSource } from './lib/files.js'
 import { gatherPut, planPut, type PutState } from './lib/put.js'
+import { decryptIfVaulted } from '../engine/vault/keyring.js'
 
 const Args = Type.Object(
   {
@@ -59,7 +60,7 @@ export default defineModule({
   example: 'template: { src: motd.j2, dest: /etc/motd }',
   async gather(args: Args, ctx, io): Promise<PutState> {
     const file = await findSource(args.src, ctx.searchPaths, 'templates')
-    const text = await readFile(file, 'utf8')
+    const text = decryptIfVaulted(await readFile(file), file).toString('utf8')
     const content = Buffer.from(ctx.render(text, file), 'utf8')
     const srcMode = (await stat(file)).mode
     return gatherPut(io, ctx, { dest: args.dest, content, basename: basename(file), srcMode })

@@ -28,6 +28,7 @@ import { planAttrs } from './lib/attrs.js'
 import { findSource } from './lib/files.js'
 import { fnmatchRe } from './lib/findfs.js'
 import * as up from './lib/unpacked.js'
+import { decryptIfVaulted } from '../engine/vault/keyring.js'
 
 const list = (description: string) => Defaulted(Type.Array(Type.String(), { default: [] as string[], description }))
 
@@ -48,7 +49,9 @@ const Args = Type.Object(
     extra_opts: list('More options for tar or unzip (e.g. `--strip-components=1`).'),
     exclude: list('Members (or fnmatch patterns) to leave out.'),
     include: list('Only these members.'),
-    decrypt: Defaulted(Type.Boolean({ default: true, description: 'Accepted (tsplay has no vault).' })),
+    decrypt: Defaulted(
+      Type.Boolean({ default: true, description: 'A vaulted `src` on the controller is decrypted first.' }),
+    ),
     validate_certs: Defaulted(Type.Boolean({ default: true, description: 'Accepted (a URL `src` is not supported).' })),
     io_buffer_size: Type.Optional(Type.Integer({ description: 'Accepted (unused).' })),
     ...attrArgs,
@@ -127,7 +130,8 @@ async function gatherUnarchive(a: Args, ctx: ModuleContext, io: HostIO): Promise
   let bytes: Uint8Array | undefined
   if (!remote) {
     try {
-      bytes = await readFile(await findSource(a.src, ctx.searchPaths, 'files'))
+      const file = await findSource(a.src, ctx.searchPaths, 'files')
+      bytes = a.decrypt ? decryptIfVaulted(await readFile(file), file) : await readFile(file)
     } catch (e) {
       throw new ModuleFailure((e as Error).message)
     }

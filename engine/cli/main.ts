@@ -9,6 +9,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { EXIT, reportError } from './errors.js'
+import type { HostsFlags, ValidateFlags } from './run.js'
 
 const collect = (v: string, prev: string[] = []) => [...prev, v]
 const splitTags = (v: string, prev: string[] = []) => [
@@ -19,6 +20,21 @@ const splitTags = (v: string, prev: string[] = []) => [
     .filter(Boolean),
 ]
 const verbose = (_: string, prev = 0) => prev + 1
+
+const VAULT_FILE_HELP =
+  'vault password file; an executable is run and its output is the password (repeatable; ' +
+  '$ANSIBLE_VAULT_PASSWORD_FILE adds one)'
+const VAULT_ID_HELP = 'a vault password with its vault id: a file or "prompt" (repeatable)'
+
+/** The vault options of `run`, `validate` and `hosts`, with Ansible's other spellings hidden from the help. */
+function withVaultOptions(c: Command): Command {
+  return c
+    .option('--vault-password-file <file>', VAULT_FILE_HELP, collect, [])
+    .addOption(new Option('--vault-pass-file <file>').argParser(collect).default([]).hideHelp())
+    .option('--vault-id <[label@]source>', VAULT_ID_HELP, collect, [])
+    .option('-J, --ask-vault-pass', 'ask for the vault password', false)
+    .addOption(new Option('--ask-vault-password').default(false).hideHelp())
+}
 
 /** Build the command tree (exported for the docs generator and tests). */
 export function program(): Command {
@@ -83,7 +99,7 @@ export function program(): Command {
     .argument('<playbook>', 'playbook YAML file')
     .option('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect)
     .option('-e, --extra-vars <vars>', 'extra variables (as for run)', collect, [])
-    .action(async (playbook: string, o: { inventory?: string[]; extraVars: string[] }) => {
+    .action(async (playbook: string, o: ValidateFlags) => {
       const { validateCommand } = await import('./run.js')
       process.exitCode = await validateCommand(playbook, o)
     })
@@ -92,7 +108,7 @@ export function program(): Command {
     .option('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect)
     .option('-l, --limit <pattern>', 'host pattern', 'all')
     .option('--json', 'JSON output', false)
-    .action(async (o: { inventory?: string[]; limit: string; json: boolean }) => {
+    .action(async (o: HostsFlags) => {
       const { hostsCommand } = await import('./run.js')
       process.exitCode = await hostsCommand(o)
     })
@@ -118,6 +134,7 @@ export function program(): Command {
       const { schemaCommand } = await import('./docs.js')
       process.exitCode = await schemaCommand(kind)
     })
+  for (const c of p.commands) if (['run', 'validate', 'hosts'].includes(c.name())) withVaultOptions(c)
   return p
 }
 

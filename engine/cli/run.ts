@@ -8,6 +8,7 @@ import { EventBus } from '../events.js'
 import { selectHosts } from '../inventory/patterns.js'
 import { groupNames } from '../inventory/vars.js'
 import { Secrets } from '../run/secrets.js'
+import { setVaultSecrets } from '../vault/keyring.js'
 import { EXIT, printWarnings, reportError } from './errors.js'
 import { UserErrors } from '../errors.js'
 import { checkSelection } from './selection.js'
@@ -30,6 +31,9 @@ export interface RunFlags {
   knownHosts?: string
   trustNewHostKeys: boolean
   askBecomePass: boolean
+  vaultPasswordFile: string[]
+  vaultId: string[]
+  askVaultPass: boolean
   taskTimeout?: number
   retries: number
   reconnectTimeout: number
@@ -40,6 +44,47 @@ export interface RunFlags {
   listTasks: boolean
   listTags: boolean
   output: 'auto' | 'live' | 'plain' | 'json'
+}
+
+/** Options of `tsplay validate`. */
+export interface ValidateFlags extends VaultFlags {
+  inventory?: string[]
+  extraVars: string[]
+}
+
+/** Options of `tsplay hosts`. */
+export interface HostsFlags extends VaultFlags {
+  inventory?: string[]
+  limit: string
+  json: boolean
+}
+
+/** The vault options of `run`, `validate` and `hosts`. */
+interface VaultFlags {
+  vaultPasswordFile: string[]
+  /** `--vault-pass-file`, Ansible's other spelling. */
+  vaultPassFile?: string[]
+  vaultId: string[]
+  askVaultPass: boolean
+  /** `--ask-vault-password`, Ansible's other spelling. */
+  askVaultPassword?: boolean
+}
+
+/** Read the vault passwords the flags (or ANSIBLE_VAULT_PASSWORD_FILE) name, before any file is read. */
+async function setupVault(f: VaultFlags) {
+  const { readVaultSources } = await import('../vault/passwords.js')
+  const list = await readVaultSources(
+    {
+      ids: f.vaultId ?? [],
+      files: [...(f.vaultPasswordFile ?? []), ...(f.vaultPassFile ?? [])],
+      ask: (f.askVaultPass || f.askVaultPassword) ?? false,
+      envFile: process.env.ANSIBLE_VAULT_PASSWORD_FILE || undefined,
+      envIds: process.env.ANSIBLE_VAULT_IDENTITY_LIST || undefined,
+    },
+    askPassword,
+  )
+  setVaultSecrets(list)
+  return list
 }
 
 function chooseReporterKind(f: RunFlags): 'live' | 'plain' | 'json' {
@@ -64,6 +109,7 @@ export async function runCommand(
   try {
     // tsplay.yml in the current folder gives defaults; flags given on the command line win.
     const f = withConfig(raw as unknown as RunFlags, await loadConfig(process.cwd()), fromCli)
+    const vault = await setupVault(f)
     const extraVars = await parseExtraVars(f.extraVars)
     const prepared = await prepare(playbookPath, inventorySources(f.inventory), extraVars)
     const selection = checkSelection(prepared, f)
@@ -77,6 +123,13 @@ export async function runCommand(
     let becomePassword = process.env.TSPLAY_BECOME_PASSWORD || undefined
     if (f.askBecomePass) becomePassword = await askPassword('BECOME password: ')
     secrets.add(becomePassword)
+    for (const v of vault) secrets.add(v.password)
+    if (prepared.playbook.plays.some((p) => p.varsPrompt?.length)) {
+      const { askVarsPrompts, terminalIO } = await import('./prompts.js')
+      const asked = await askVarsPrompts(prepared.playbook, extraVars, terminalIO())
+      asked.secrets.forEach((s) => secrets.add(s))
+      for (const w of asked.warnings) process.stderr.write(`[WARNING]: ${w}\n`)
+    }
     const bus = new EventBus()
     const reporter = await makeReporter(chooseReporterKind(f), f)
     bus.subscribe(reporter)
@@ -173,11 +226,9 @@ async function askStep(task: string): Promise<'yes' | 'no' | 'continue'> {
   return a.startsWith('y') ? 'yes' : a.startsWith('c') ? 'continue' : 'no'
 }
 
-export async function validateCommand(
-  playbookPath: string,
-  o: { inventory?: string[]; extraVars: string[] },
-): Promise<number> {
+export async function validateCommand(playbookPath: string, o: ValidateFlags): Promise<number> {
   try {
+    await setupVault(o)
     const extraVars = await parseExtraVars(o.extraVars)
     const p = await prepare(
       playbookPath,
@@ -206,8 +257,9 @@ function countTasks(nodes: readonly { kind: string; block?: unknown; rescue?: un
   return n
 }
 
-export async function hostsCommand(o: { inventory?: string[]; limit: string; json: boolean }): Promise<number> {
+export async function hostsCommand(o: HostsFlags): Promise<number> {
   try {
+    await setupVault(o)
     const { loadInventory } = await import('../inventory/load.js')
     const inv = await loadInventory(inventorySources(o.inventory ?? (await loadConfig(process.cwd())).inventory))
     const sel = selectHosts(inv, o.limit)

@@ -19,6 +19,7 @@ import { decodeUtf8 } from '../source/utf8.js'
 import { InventoryBuilder } from './builder.js'
 import { parseIni } from './ini.js'
 import { parseYamlInventory } from './yaml.js'
+import { decryptIfVaulted } from '../vault/keyring.js'
 
 /** Options for `loadInventory`. */
 export interface LoadInventoryOptions {
@@ -52,7 +53,7 @@ async function readBytes(file: string): Promise<Uint8Array> {
 
 /** Parse one inventory file into the builder (INI or YAML, by extension, else by content). */
 export async function parseInventoryFile(file: string, b: InventoryBuilder): Promise<void> {
-  const bytes = await readBytes(file)
+  const bytes = decryptIfVaulted(Buffer.from(await readBytes(file)), file)
   const ext = extname(file).toLowerCase()
   const text = decodeUtf8(bytes, file)
   const ini = ext === '.ini' || (!['.yml', '.yaml', '.json'].includes(ext) && /^\s*\[[^\]\n]+\]\s*$/m.test(text))

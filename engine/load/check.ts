@@ -8,7 +8,7 @@
  * play/role/inventory variable's value), with a "did you mean".
  *
  * Error or warning: a finding is an ERROR only when it is certain — nothing in the playbook can define names at
- * run time that the loader cannot see (`include_vars`, `vars_prompt`, includes, templated `set_fact` keys) and
+ * run time that the loader cannot see (`include_vars`, includes, templated `set_fact` keys) and
  * the place that reads the name always runs (a task under no `when` and outside `rescue`, or a variable's value
  * that some template reads). Anything else is a WARNING: Ansible would run it, and so does tsplay.
  *
@@ -89,7 +89,6 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
   let dynamic: Doubt
   // registered results and set_fact keys live on the host across plays
   for (const play of pb.plays) {
-    if (sourceOf(play)?.vars_prompt !== undefined) dynamic ??= 'vars_prompt may define it'
     walk([...play.tasks, ...play.handlers], (t) => {
       if (t.register) global.add(t.register)
       if (t.module === 'set_fact')
@@ -118,6 +117,7 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
     const defined = new Set(global)
     for (const v of [play.vars, play.varsFiles, play.roleDefaults, play.roleVars])
       Object.keys(v).forEach((k) => defined.add(k))
+    for (const p of play.varsPrompt ?? []) defined.add(p.name)
     walkNodes([...play.tasks, ...play.handlers], (n) => Object.keys(n.vars).forEach((k) => defined.add(k)))
     defined.forEach((k) => everywhere.add(k))
     const report =

@@ -8,6 +8,7 @@
  * report(ctx, 'unknown play keyword "host"', pos, '(did you mean "hosts"?)')
  * ```
  */
+import { isFromVault } from '../vault/keyring.js'
 import type { ModuleDef } from '../module.js'
 import { UserError, UserErrors } from '../errors.js'
 import type { Task } from '../ast.js'
@@ -78,6 +79,7 @@ export function describeValue(v: unknown, secret = false): string {
   if (Array.isArray(v)) return 'a list'
   if (typeof v === 'object') return 'a map'
   if (secret) return `a ${typeof v} (hidden: secret)`
+  if (typeof v === 'string' && isFromVault(v)) return 'a vaulted string (hidden)'
   if (typeof v === 'string') return `string ${JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v)}`
   return `${typeof v} ${String(v)}`
 }

@@ -39,6 +39,7 @@ export const PLAY_KEYWORDS: readonly string[] = [
   ...COMMON.filter((k) => k !== 'when'),
   'hosts',
   'vars_files',
+  'vars_prompt',
   'gather_facts',
   'tasks',
   'pre_tasks',

@@ -43,6 +43,7 @@ import { didYouMean } from '../source/suggest.js'
 import { checkTemplatesIn } from './syntax.js'
 import { loadTaskList } from './task.js'
 import { keyPos, mergePositioned, valuePos } from '../source/positions.js'
+import { readVarsPrompt } from './prompts.js'
 import { readYamlFile } from '../source/yaml.js'
 
 /** Options for `loadPlaybook`. */
@@ -216,6 +217,7 @@ async function loadPlay(
     forceHandlers: readBool(ctx, raw, 'force_handlers', pos),
     maxFailPercentage: readInt(ctx, raw, 'max_fail_percentage', pos, 0),
     remoteUser: readString(ctx, raw, 'remote_user', pos) ?? readString(ctx, raw, 'user', pos),
+    varsPrompt: readVarsPrompt(ctx, raw, pos),
     ...extras,
   }
   setSource(play, raw)

@@ -73,6 +73,32 @@ const KEYWORDS: Record<string, JsonSchema> = {
   ),
   hosts: stringOrList('Which hosts this play targets: a host pattern (all, a group, a:b, a:&b, a:!b, globs).'),
   vars_files: stringOrList('YAML files of variables to load for this play (paths relative to the playbook).'),
+  vars_prompt: doc(
+    'Questions asked on the terminal before the run; each answer is a play variable (skipped when -e gives it; ' +
+      'without a terminal the default is used).',
+    {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name'],
+        additionalProperties: false,
+        properties: {
+          name: { description: 'The variable the answer sets.', type: 'string', pattern: NAME_PATTERN },
+          prompt: { description: 'The question shown.', type: 'string' },
+          default: { description: 'The answer used when the answer is empty or there is no terminal.' },
+          private: { description: 'Do not echo the answer (default true).', type: 'boolean' },
+          confirm: { description: 'Ask twice; ask again until both answers match.', type: 'boolean' },
+          unsafe: { description: 'The answer is never templated.', type: 'boolean' },
+          encrypt: {
+            description: 'Store a crypt(3) hash of the answer instead.',
+            enum: ['md5_crypt', 'sha256_crypt', 'sha512_crypt'],
+          },
+          salt: { description: 'The salt for `encrypt` (default: random).', type: 'string' },
+          salt_size: { description: 'Length of the random salt for `encrypt`.', type: 'integer', minimum: 1 },
+        },
+      },
+    },
+  ),
   gather_facts: boolish('Gather facts (architecture, distribution, memory, …) before the tasks.', true),
   tasks: TASKS_REF('The tasks of this play, run in order on every host.'),
   pre_tasks: TASKS_REF('Tasks run before the roles.'),

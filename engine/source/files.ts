@@ -12,6 +12,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import { basename, isAbsolute, join } from 'node:path'
 import { decodeUtf8 } from './utf8.js'
+import { decryptIfVaulted } from '../vault/keyring.js'
 
 /** Template files bigger than this are not read at load time. */
 const MAX_TEMPLATE_BYTES = 1 << 20
@@ -33,7 +34,8 @@ export function templateText(file: string): string | undefined {
   } catch {
     bytes = undefined // unreadable: the module reports it at run time
   }
-  const text = bytes ? decodeUtf8(bytes, file) : undefined // invalid UTF-8 throws a UserError
+  // a vaulted template is decrypted (a missing or wrong password throws a UserError), as Ansible reads it
+  const text = bytes ? decodeUtf8(decryptIfVaulted(bytes, file), file) : undefined // invalid UTF-8 throws too
   texts.set(file, text)
   return text
 }

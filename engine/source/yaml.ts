@@ -21,6 +21,8 @@ import { UserError, UserErrors } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import { checkNestingDepth, Converter } from './convert.js'
 import { decodeUtf8 } from './utf8.js'
+import { isVaulted } from '../vault/cipher.js'
+import { decryptIfVaulted, decryptVault, rememberVaulted } from '../vault/keyring.js'
 
 // Position lookups live in positions.ts; re-exported here for the inventory loader, which reads YAML through this file.
 export { bestPos, keyPos, mergePositioned, posOf, setPositions, valuePos } from './positions.js'
@@ -67,14 +69,17 @@ export async function readYamlFile(file: string, limits: Partial<YamlLimits> = {
   return parseYamlBytes(bytes, file, lim)
 }
 
-/** Parse YAML from raw bytes (checks size and UTF-8 first). */
+/** Parse YAML from raw bytes (checks size and UTF-8 first; a vaulted file is decrypted first, as Ansible does). */
 export function parseYamlBytes(bytes: Uint8Array, file: string, limits: Partial<YamlLimits> = {}): YamlFile {
   const lim = { ...DEFAULT_LIMITS, ...limits }
   if (bytes.length > lim.maxBytes) {
     throw new UserError(`file too large: ${bytes.length} bytes (limit ${lim.maxBytes})`, { file, line: 1, col: 1 })
   }
-  const text = decodeUtf8(bytes, file)
-  return parseYaml(text, file, lim)
+  const vaulted = isVaulted(bytes)
+  const text = decodeUtf8(decryptIfVaulted(Buffer.from(bytes), file), file)
+  const parsed = parseYaml(text, file, lim)
+  if (vaulted) rememberVaulted(parsed.value)
+  return parsed
 }
 
 /** Parse YAML text. Throws `UserErrors` listing every syntax error, or a `UserError` for a limit. */
@@ -97,13 +102,17 @@ export function parseYaml(text: string, file: string, limits: Partial<YamlLimits
       prettyErrors: false,
       lineCounter: lc,
       keepSourceTokens: false,
-      customTags: [UNSAFE_TAG],
+      customTags: [UNSAFE_TAG, VAULT_TAG],
     })
   } catch (e) {
     if (e instanceof RangeError) throw new UserError(`YAML nested too deeply to parse (limit ${lim.maxDepth})`, at(0))
     throw e
   }
-  const errors = doc.errors.map((e) => new UserError(`YAML syntax error: ${yamlMessage(e.message)}`, at(e.pos[0])))
+  const errors = doc.errors.map((e) =>
+    e.code === 'TAG_RESOLVE_FAILED' // only !vault's resolve reports errors: its message is the whole story
+      ? new UserError(yamlMessage(e.message), at(e.pos[0]))
+      : new UserError(`YAML syntax error: ${yamlMessage(e.message)}`, at(e.pos[0])),
+  )
   for (const w of doc.warnings) {
     if (w.code === 'TAG_RESOLVE_FAILED')
       errors.push(new UserError(`unsupported YAML tag: ${yamlMessage(w.message)}`, at(w.pos[0])))
@@ -117,6 +126,27 @@ export function parseYaml(text: string, file: string, limits: Partial<YamlLimits
 
 /** Ansible's `!unsafe`: a string that is never templated (`pass: !unsafe 'p{{w'`). */
 const UNSAFE_TAG: ScalarTag = { tag: '!unsafe', default: false, resolve: (s: string) => unsafeText(s) }
+
+/**
+ * Ansible's `!vault`: an inline vaulted string (`pw: !vault |` then the envelope), decrypted when read. A missing
+ * or wrong password is reported at the tag's position (the yaml package adds it).
+ */
+const VAULT_TAG: ScalarTag = {
+  tag: '!vault',
+  default: false,
+  resolve(s: string, onError: (msg: string) => void) {
+    try {
+      // the error's position is the tag's (the yaml package adds it), so this one is never shown
+      const plain = decryptVault(s, { file: '', line: 0, col: 0 }).toString('utf8')
+      rememberVaulted(plain)
+      return plain
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e
+      onError(`${e.message}${e.hint ? ` ${e.hint}` : ''}`)
+      return ''
+    }
+  },
+}
 
 /** The yaml package's message without its trailing "at line N, column M:" excerpt. */
 function yamlMessage(m: string): string {

@@ -43,8 +43,10 @@ export interface CompatCase {
   /** The Ansible behaviour it pins down (an integration target's name, or a role style). */
   covers: string
   files: Record<string, string>
-  /** Extra command-line flags for both engines (`--check`, `--tags`, …). */
+  /** Extra command-line flags for both engines (`--check`, `--tags`, …); `{group}` is the group's folder. */
   flags?: string[]
+  /** Writes what must be made at run time (e.g. vaulted files) into the case's folder, after `files`. */
+  setup?: (caseDir: string) => void
   /** Deliberate differences, per host (same for `_a` and `_b`), one per round ('first'/'second') or both. */
   allow?: Allowed & { round?: 1 | 2 }
   /** Run in its own invocation (it ends the whole run, e.g. any_errors_fatal). */
@@ -100,6 +102,7 @@ export function writeGroup(env: CompatEnv, group: string, cases: CompatCase[]): 
       mkdirSync(dirname(join(gdir, c.name, p)), { recursive: true })
       writeFileSync(join(gdir, c.name, p), text)
     }
+    c.setup?.(join(gdir, c.name))
     site.push(`- import_playbook: ${c.name}/main.yml`)
     inv.push(`    ${c.name}:`, '      hosts:')
     for (const host of hostsOf(c)) inv.push(`        ${host}:`, `          root: "{{ base }}/${c.name}/${host}"`)
@@ -125,8 +128,9 @@ export async function runGroup(
   files: { site: string; inventory: string },
   engine: 'ansible' | 'tsplay',
   base: string,
-  flags: string[],
+  given: string[],
 ): Promise<GroupRun> {
+  const flags = given.map((f) => f.replaceAll('{group}', dirname(files.site)))
   if (engine === 'ansible') {
     const m = await runAnsible({
       playbook: files.site,

@@ -39,7 +39,8 @@ describe('parseYaml', () => {
     ['unclosed quote', 'a: "x\n', /^\d+:\d+ YAML syntax error/],
     ['bad indentation', 'a:\n  b: 1\n c: 2\n', /^\d+:\d+ YAML syntax error/],
     ['two documents', 'a: 1\n---\nb: 2\n', /^2:1 .*multiple documents/],
-    ['unknown tag', 'a: !vault 1\n', /^1:4 unsupported YAML tag/],
+    ['unknown tag', 'a: !secret 1\n', /^1:4 unsupported YAML tag/],
+    ['a !vault value that is no vault envelope', 'a: !vault 1\n', /^1:4 vaulted content cannot be read: /],
     ['map as key', '? [a, b]\n: 1\n', /plain value/],
     ['undefined alias', 'a: *nope\n', /^1:4 /],
   ])('%s is a positioned error', (_name, text, re) => {

@@ -1,7 +1,7 @@
 /**
  * The layering rule, checked: every relative import in engine/ and modules/ (tests excluded) points to the same
  * layer or a lower one. Layers, low → high (see docs/architecture.md):
- * core (engine/*.ts, e.g. errors, types, quote) → expr (engine/expr, expr.ts, template.ts) → source → ssh → local →
+ * core (engine/*.ts, e.g. errors, types, quote) → expr (engine/expr, expr.ts, template.ts) → vault → source → ssh → local →
  * inventory → modules → load → schema → run → report → cli.
  */
 import { readdirSync, readFileSync } from 'node:fs'
@@ -12,6 +12,7 @@ const ROOT = join(dirname(new URL(import.meta.url).pathname), '..', '..')
 const ORDER: readonly string[] = [
   'core',
   'expr',
+  'vault',
   'source',
   'ssh',
   'local',

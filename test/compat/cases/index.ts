@@ -12,6 +12,7 @@ import { MODS } from './mods.js'
 import { ROLES } from './roles.js'
 import { SYSTEM } from './system.js'
 import { TRANSFER } from './transfer.js'
+import { VAULT } from './vault.js'
 import { WEB } from './web.js'
 
 export const CASES: CompatCase[] = [
@@ -28,4 +29,5 @@ export const CASES: CompatCase[] = [
   ...WEB,
   ...LANG,
   ...KEYWORDS,
+  ...VAULT,
 ]
