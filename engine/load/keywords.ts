@@ -83,6 +83,7 @@ export const TASK_KEYWORDS: readonly string[] = [
   'throttle',
   'ignore_unreachable',
   'collections',
+  'module_defaults',
 ]
 
 export const BLOCK_KEYWORDS: readonly string[] = [
@@ -95,6 +96,8 @@ export const BLOCK_KEYWORDS: readonly string[] = [
   'any_errors_fatal',
   'throttle',
   'ignore_unreachable',
+  'collections',
+  'module_defaults',
 ]
 
 export const INCLUDE_KEYWORDS: readonly string[] = [
@@ -106,6 +109,7 @@ export const INCLUDE_KEYWORDS: readonly string[] = [
   'loop',
   ...LOOP_LOOKUPS.map((l) => `with_${l}`),
   'loop_control',
+  'collections',
 ]
 
 /** Keywords of an `include_role`/`import_role` task. */
@@ -116,6 +120,7 @@ export const ROLE_INCLUDE_KEYWORDS: readonly string[] = [
   'loop',
   ...LOOP_LOOKUPS.map((l) => `with_${l}`),
   'loop_control',
+  'collections',
 ]
 
 /** Arguments of `include_role`/`import_role`. */

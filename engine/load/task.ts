@@ -39,6 +39,8 @@ import { includeBlock } from './include.js'
 import { dynamicInclude, staticName } from './dynamic.js'
 import { keyPos, renameKey, valuePos } from '../source/positions.js'
 import { readYamlFile } from '../source/yaml.js'
+import { normalizeAction } from './action.js'
+import { innerModuleDefaults } from './playextras.js'
 
 /** Where a task list lives and what its tasks inherit. */
 export interface TaskScope {
@@ -94,6 +96,23 @@ async function loadTaskEntry(
   scope: TaskScope,
   pos: SourcePos,
 ): Promise<TaskNode[]> {
+  const outer = ctx.moduleDefaults
+  ctx.moduleDefaults = innerModuleDefaults(ctx, raw, pos)
+  try {
+    return await loadTaskNodes(ctx, raw, scope, pos)
+  } finally {
+    ctx.moduleDefaults = outer
+  }
+}
+
+/** One entry of a task list: an include, a block or a task (with `module_defaults` around it already applied). */
+async function loadTaskNodes(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  scope: TaskScope,
+  pos: SourcePos,
+): Promise<TaskNode[]> {
+  if (('action' in raw || 'local_action' in raw) && !normalizeAction(ctx, raw, pos)) return []
   for (const k of Object.keys(raw)) {
     const m = KEYWORD_MODULES.exec(k)
     if (m && !(m[1] in raw)) renameKey(raw, k, m[1])
@@ -199,7 +218,12 @@ async function loadInclude(
   scope: TaskScope,
   pos: SourcePos,
 ): Promise<TaskNode[]> {
-  checkKeys(ctx, raw, INCLUDE_KEYWORDS, 'import_tasks', pos, (k) => didYouMean(k, INCLUDE_KEYWORDS))
+  const kind = 'import_tasks' in raw ? 'import_tasks' : 'include_tasks'
+  checkKeys(ctx, raw, INCLUDE_KEYWORDS, kind, pos, (k) =>
+    k === 'module_defaults'
+      ? '(Ansible refuses it on an include too; put the include in a block with module_defaults)'
+      : didYouMean(k, INCLUDE_KEYWORDS),
+  )
   if ('import_tasks' in raw && 'include_tasks' in raw) {
     report(ctx, 'use either "import_tasks" or "include_tasks", not both', keyPos(raw, 'include_tasks') ?? pos)
     return []

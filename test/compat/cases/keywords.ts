@@ -104,4 +104,32 @@ export const KEYWORDS: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'kw_defaults',
+    covers: 'module_defaults (lists of maps) on plays, blocks, includes and tasks; action: include_tasks',
+    files: {
+      'main.yml': `- hosts: kw_defaults
+  gather_facts: false
+  module_defaults:
+    - copy: { mode: "0600" }
+    - ansible.builtin.file: { mode: "0700" }
+  tasks:
+    - block:
+        - copy: { content: "b\\n", dest: "{{ root }}/block" }
+        - copy: { content: "t\\n", dest: "{{ root }}/task" }
+          module_defaults: { ansible.builtin.copy: { mode: "0644" } }
+        - import_tasks: more.yml
+      module_defaults: { copy: { mode: "0640" } }
+      collections: [community.general]
+    - copy: { content: "p\\n", dest: "{{ root }}/play" }
+    - block:
+        - action: include_tasks more.yml
+          vars: { suffix: again }
+      module_defaults: { copy: { mode: "0604" } }
+`,
+      'more.yml': `- file: { path: "{{ root }}/dir-{{ suffix | default('once') }}", state: directory }
+- copy: { content: "m\\n", dest: "{{ root }}/more-{{ suffix | default('once') }}" }
+`,
+    },
+  },
 ]
