@@ -49,6 +49,28 @@ export const FILES: CompatCase[] = [
     },
   },
   {
+    name: 'copy_folder',
+    covers: 'copy of a controller folder: src/ and src, mode, directory_mode, an existing file updated',
+    files: {
+      'main.yml': play(
+        'copy_folder',
+        `
+    - copy: { content: "old\\n", dest: "{{ root }}/contents/a.txt", mode: "0640" }
+      ignore_errors: true
+    - file: { path: "{{ root }}/contents", state: directory, mode: "0755" }
+    - copy: { content: "old\\n", dest: "{{ root }}/contents/a.txt", mode: "0640" }
+    - copy: { src: conf/, dest: "{{ root }}/contents" }
+    - copy: { src: conf, dest: "{{ root }}/itself/", mode: "0600", directory_mode: "0750" }
+    - copy: { src: conf/, dest: "{{ root }}/kept", force: false, mode: preserve }
+`,
+      ),
+      'files/conf/a.txt': 'a\n',
+      'files/conf/sub/b.txt': 'b\n',
+      'files/conf/sub/deeper/c.txt': 'c\n',
+      'files/conf/only-dirs/x/y.txt': 'y\n',
+    },
+  },
+  {
     name: 'lineinfile',
     covers: 'lineinfile',
     files: {
