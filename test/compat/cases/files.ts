@@ -71,6 +71,25 @@ export const FILES: CompatCase[] = [
     },
   },
   {
+    name: 'password_hash',
+    covers: 'password_hash with a salt (sha512, sha256, rounds): the same crypt(3) strings',
+    files: {
+      'main.yml': play(
+        'password_hash',
+        `
+    - copy:
+        dest: "{{ root }}/hashes"
+        content: |
+          {{ 'secret' | password_hash('sha512', 'abcdefgh') }}
+          {{ 'secret' | password_hash('sha256', 'abcdefgh') }}
+          {{ 'secret' | password_hash('sha512', 'saltsaltsaltsalt', rounds=6000) }}
+        mode: "0600"
+    - assert: { that: ["('x' | password_hash('sha512')) is match('^[$]6[$][./0-9A-Za-z]{16}[$]')"] }
+`,
+      ),
+    },
+  },
+  {
     name: 'lineinfile',
     covers: 'lineinfile',
     files: {
