@@ -253,13 +253,22 @@ export function readStringList(
   return []
 }
 
-/** Conditions: a string, boolean, or list of them; booleans become `True`/`False`. */
+/** YAML 1.1 booleans (what Ansible's YAML reads as true/false) that YAML 1.2 leaves as strings. */
+const YAML11_BOOLS: Record<string, string> = Object.fromEntries([
+  ...['yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((k) => [k, 'True']),
+  ...['no', 'No', 'NO', 'off', 'Off', 'OFF'].map((k) => [k, 'False']),
+])
+
+/**
+ * Conditions: a string, boolean, or list of them; booleans (also YAML 1.1's `yes`/`no`/`on`/`off`) become
+ * `True`/`False`.
+ */
 export function readConditions(ctx: LoadContext, raw: Raw, key: string, fallback: SourcePos): string[] | undefined {
   const v = raw[key]
   if (v === undefined || v === null) return undefined
   const one = (x: unknown): string | undefined =>
     typeof x === 'string'
-      ? x
+      ? (YAML11_BOOLS[x] ?? x)
       : typeof x === 'boolean'
         ? x
           ? 'True'

@@ -113,6 +113,21 @@ describe('play keywords', () => {
     expect(include.kind).toBe('block') // the dynamic include, spelled with action:
   })
 
+  it("reads YAML 1.1's yes/no/on/off in conditions as Ansible's YAML does: booleans, not variable names", async () => {
+    const pb = await load({
+      'playbook.yml': T(`
+- hosts: all
+  tasks:
+    - command: "true"
+      changed_when: yes
+      failed_when: [Off, "x == 1"]
+      when: NO
+`),
+    })
+    const t = task(pb.plays[0].tasks[0])
+    expect([t.changedWhen, t.failedWhen, t.when]).toEqual([['True'], ['False', 'x == 1'], ['False']])
+  })
+
   it('refuses a module_defaults entry that is not a map, at its position', async () => {
     const errors = await loadErrors({
       'playbook.yml': '- hosts: all\n  tasks:\n    - command: pwd\n      module_defaults: [ 3 ]\n',
