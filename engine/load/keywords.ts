@@ -110,6 +110,18 @@ export const INCLUDE_KEYWORDS: readonly string[] = [
   ...LOOP_LOOKUPS.map((l) => `with_${l}`),
   'loop_control',
   'collections',
+  'register',
+]
+
+/** An `import_tasks` also takes the keywords its tasks inherit, as a block's (Ansible passes them on). */
+export const IMPORT_KEYWORDS: readonly string[] = [
+  ...INCLUDE_KEYWORDS,
+  'notify',
+  'run_once',
+  'any_errors_fatal',
+  'throttle',
+  'ignore_unreachable',
+  'module_defaults',
 ]
 
 /** Keywords of an `include_role`/`import_role` task. */
@@ -121,6 +133,7 @@ export const ROLE_INCLUDE_KEYWORDS: readonly string[] = [
   ...LOOP_LOOKUPS.map((l) => `with_${l}`),
   'loop_control',
   'collections',
+  'register',
 ]
 
 /** Arguments of `include_role`/`import_role`. */

@@ -23,6 +23,7 @@ import {
   at,
   BLOCK_KEYWORDS,
   checkKeys,
+  IMPORT_KEYWORDS,
   INCLUDE_KEYWORDS,
   isMap,
   readBool,
@@ -37,7 +38,7 @@ import { loadRoleInclude } from './includerole.js'
 import { buildTask } from './taskfields.js'
 import { includeBlock } from './include.js'
 import { dynamicInclude, staticName } from './dynamic.js'
-import { keyPos, renameKey, valuePos } from '../source/positions.js'
+import { keyPos, mergePositioned, renameKey, valuePos } from '../source/positions.js'
 import { readYamlFile } from '../source/yaml.js'
 import { normalizeAction } from './action.js'
 import { innerModuleDefaults } from './playextras.js'
@@ -219,10 +220,11 @@ async function loadInclude(
   pos: SourcePos,
 ): Promise<TaskNode[]> {
   const kind = 'import_tasks' in raw ? 'import_tasks' : 'include_tasks'
-  checkKeys(ctx, raw, INCLUDE_KEYWORDS, kind, pos, (k) =>
-    k === 'module_defaults'
-      ? '(Ansible refuses it on an include too; put the include in a block with module_defaults)'
-      : didYouMean(k, INCLUDE_KEYWORDS),
+  const allowed = kind === 'import_tasks' ? IMPORT_KEYWORDS : INCLUDE_KEYWORDS
+  checkKeys(ctx, raw, allowed, kind, pos, (k) =>
+    IMPORT_KEYWORDS.includes(k)
+      ? `(Ansible refuses it on a dynamic include too; use import_tasks, or put the include in a block with ${k})`
+      : didYouMean(k, allowed),
   )
   if ('import_tasks' in raw && 'include_tasks' in raw) {
     report(ctx, 'use either "import_tasks" or "include_tasks", not both', keyPos(raw, 'include_tasks') ?? pos)
@@ -265,7 +267,39 @@ async function loadInclude(
   const tags = readStringList(ctx, raw, 'tags', pos, true)
   const vars = readMap(ctx, raw, 'vars', pos)
   if (vars) checkTemplates(ctx, raw, 'vars', pos, '"vars"')
-  return inherit(nodes, { when, whenPos: conditionPositions(raw, 'when', when.length, pos), tags, vars })
+  const imported = inherit(nodes, { when, whenPos: conditionPositions(raw, 'when', when.length, pos), tags, vars })
+  return importKeywords(ctx, raw, pos, imported, scope)
+}
+
+/** What `when`, `tags`, `vars` and `name` leave to an `import_tasks`: keywords its tasks inherit, as a block's. */
+const IMPORT_BLOCK_KEYS = ['import_tasks', 'include', 'file', 'when', 'tags', 'vars', 'name']
+
+/**
+ * The other keywords of an `import_tasks` (`become`, `environment`, `notify`, `ignore_errors`, …) reach every
+ * imported task, as Ansible's static import passes them on: the tasks are wrapped in a block that carries them.
+ */
+function importKeywords(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  pos: SourcePos,
+  nodes: TaskNode[],
+  scope: TaskScope,
+): TaskNode[] {
+  if (Object.keys(raw).every((k) => IMPORT_BLOCK_KEYS.includes(k))) return nodes
+  const rest = mergePositioned(raw)
+  for (const k of IMPORT_BLOCK_KEYS) delete rest[k]
+  const common = readCommon(ctx, rest, pos)
+  if (scope.handlers) return inherit(nodes, passedOn(common))
+  const block: Block = { ...common, kind: 'block', block: nodes, rescue: [], always: [] }
+  setSource(block, raw)
+  passDown(block, {
+    notify: 'notify' in raw ? readStringList(ctx, raw, 'notify', pos) : undefined,
+    runOnce: templated(raw.run_once) ?? readBool(ctx, raw, 'run_once', pos),
+    anyErrorsFatal: readBool(ctx, raw, 'any_errors_fatal', pos),
+    throttle: readInt(ctx, raw, 'throttle', pos),
+    ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
+  })
+  return [block]
 }
 
 /** The tasks of an included/imported file (undefined after reporting a cycle, a missing file or a YAML error). */

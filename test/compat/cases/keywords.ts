@@ -132,4 +132,39 @@ export const KEYWORDS: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'kw_imports',
+    covers: 'import_tasks with become/notify/environment, include_tasks with register, include_role name=x',
+    files: {
+      'main.yml': `- hosts: kw_imports
+  gather_facts: false
+  tasks:
+    - import_tasks: who.yml
+      become: true
+      environment: { GREETING: hi }
+      notify: touched
+    - include_tasks: who.yml
+      register: inc
+    - include_tasks: who.yml
+      when: false
+      register: skipped_inc
+    - assert: { that: [skipped_inc is skipped] }
+    - include_role: name=r tasks_from=other
+  handlers:
+    - name: touched
+      copy: { content: "handled\\n", dest: "{{ root }}/handled", mode: "0644" }
+`,
+      'who.yml': `- command: whoami
+  register: w
+  changed_when: true
+- command: sh -c 'echo "$GREETING"'
+  register: g
+  changed_when: false
+- copy: { content: "{{ w.stdout }} {{ g.stdout }}\\n", dest: "{{ root }}/who-{{ w.stdout }}", mode: "0644" }
+  become: false
+`,
+      'roles/r/tasks/other.yml': `- copy: { content: "other\\n", dest: "{{ root }}/other", mode: "0644" }
+`,
+    },
+  },
 ]
