@@ -2,7 +2,8 @@
  * `copy`: put a file on the host from inline `content` or a controller `src`, atomically, with mode/owner/group.
  * Changed only when the content (SHA-1) or an attribute differs. With `remote_src` the source is on the host: a
  * file, or a folder copied entry by entry (modules/lib/remotecopy.ts). A symlink at `dest` is replaced by a file
- * unless `follow` is set, as in Ansible. A folder `src` on the controller is not supported (copy each file).
+ * unless `follow` is set, as in Ansible. A folder `src` on the controller is copied entry by entry too
+ * (modules/lib/localtree.ts).
  *
  * @example
  * ```yaml
@@ -10,6 +11,7 @@
  *   copy: { content: "Welcome to {{ inventory_hostname }}\n", dest: /etc/motd, mode: '0644' }
  * - copy: { src: hydra.conf, dest: /etc/hydra/, owner: hydra, backup: true }
  * - copy: { src: /opt/app/, dest: /srv/app, remote_src: true, directory_mode: '0750' }
+ * - copy: { src: conf.d/, dest: /etc/app/conf.d, mode: '0644' }   # a folder in the role's files/
  * ```
  */
 import { readFile, stat } from 'node:fs/promises'
@@ -25,6 +27,7 @@ import { completeChecksum, effective, isType, parsePathProbe, pathProbe } from '
 import { gatherPut, planPut, type PutState } from './lib/put.js'
 import { gatherTree, planTree, type TreeState } from './lib/remotecopy.js'
 import { decryptIfVaulted } from '../engine/vault/keyring.js'
+import { gatherLocalTree, planLocalTree, type LocalTreeState } from './lib/localtree.js'
 
 const Args = Type.Object(
   {
@@ -32,7 +35,9 @@ const Args = Type.Object(
     src: Type.Optional(
       Type.String({
         description:
-          "File on the controller: absolute, or looked up in the role's files/ folder, then the playbook's folder.",
+          "File or folder on the controller: absolute, or looked up in the role's files/ folder, then the " +
+          "playbook's folder. A folder: `src/` copies what it holds into `dest`, `src` the folder itself into " +
+          '`dest/NAME`; files that differ are written, nothing is deleted.',
       }),
     ),
     dest: Type.String({
@@ -72,10 +77,16 @@ const Args = Type.Object(
         description: 'A symlink at `dest`: write to the file it points to (false: replace the link with a file).',
       }),
     ),
+    local_follow: Defaulted(
+      Type.Boolean({
+        default: true,
+        description: 'A folder `src` on the controller: copy what its symlinks point to (false: copy the symlinks).',
+      }),
+    ),
     directory_mode: Type.Optional(
       Type.Union([Type.String(), Type.Integer()], {
         description:
-          'Mode of the folders the copy creates (a `remote_src` folder, or the folders of a `dest` ending in `/`); ' +
+          'Mode of the folders the copy creates (a folder `src`, or the folders of a `dest` ending in `/`); ' +
           "default: the source folder's mode, else the umask's.",
       }),
     ),
@@ -105,15 +116,21 @@ export default defineModule({
   changedWhen: 'the content (SHA-1) or mode/owner/group differ',
   check: 'full',
   example: 'copy: { content: "hello\\n", dest: /etc/motd, mode: "0644" }',
-  async gather(args: Args, ctx, io): Promise<PutState | TreeState> {
+  async gather(args: Args, ctx, io): Promise<PutState | TreeState | LocalTreeState> {
     if (args.remote_src) return gatherRemote(args, ctx, io)
     let content: Buffer
     let name: string | undefined
     let srcMode: number | undefined
     if (args.src !== undefined) {
-      const file = await findSource(args.src, ctx.searchPaths, 'files')
-      content = args.decrypt ? decryptIfVaulted(await readFile(file), file) : await readFile(file)
-      srcMode = (await stat(file)).mode
+      const file = await findSource(args.src, ctx.searchPaths, 'files', true)
+      const st = await stat(file)
+      const decode = (b: Buffer, f: string) => (args.decrypt ? decryptIfVaulted(b, f) : b)
+      if (st.isDirectory()) {
+        const src = args.src.endsWith('/') && !file.endsWith('/') ? `${file}/` : file
+        return gatherLocalTree(io, src, args.dest, args.local_follow, decode)
+      }
+      content = decode(await readFile(file), file)
+      srcMode = st.mode
       name = basename(file)
     } else {
       if (args.dest.endsWith('/')) throw new ModuleFailure('can not use content with a folder as dest: name the file')
@@ -122,6 +139,7 @@ export default defineModule({
     return gatherPut(io, ctx, { dest: args.dest, content, basename: name, srcMode, follow: args.follow })
   },
   plan(state, args, ctx) {
+    if ('kind' in state) return planLocalTree(state, args)
     if ('srcTree' in state) return planTree(state, args)
     const plan = planPut(state, args, ctx.checkMode)
     if (args.src !== undefined) plan.data = { ...plan.data, src: args.src }

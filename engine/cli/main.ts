@@ -48,7 +48,7 @@ export function program(): Command {
     .argument('<playbook>', 'playbook YAML file')
     .option(
       '-i, --inventory <path>',
-      'inventory file or folder (repeatable; default $TSPLAY_INVENTORY or ./inventory)',
+      'inventory file or folder (repeatable; default $TSPLAY_INVENTORY or ./inventory; none: only localhost)',
       collect,
     )
     .option('-l, --limit <pattern>', 'further limit the hosts (pattern: all, group, host, a:b, a:&b, a:!b, globs)')

@@ -20,12 +20,19 @@ import type { ModuleDef } from '../module.js'
 import type { SourcePos, Vars } from '../types.js'
 import { loadModuleTable } from '../../modules/registry.js'
 
-/** The inventory sources: `-i` values, else $TSPLAY_INVENTORY, else ./inventory. */
+/**
+ * The inventory sources: `-i` values, else $TSPLAY_INVENTORY, else ./inventory when it exists, else none (as
+ * Ansible without an inventory: only the implicit localhost, with a warning).
+ */
 export function inventorySources(given: string[] | undefined): string[] {
   if (given && given.length) return given
   if (process.env.TSPLAY_INVENTORY) return process.env.TSPLAY_INVENTORY.split(',')
-  return ['inventory']
+  return existsSync('inventory') ? ['inventory'] : []
 }
+
+/** The warning for a run with no inventory at all. */
+const NO_INVENTORY_WARNING =
+  'no inventory was given (-i, TSPLAY_INVENTORY) and there is no ./inventory: only the implicit localhost is available'
 
 /** Where `-e` values come from, for error positions. */
 const CLI: SourcePos = { file: '(command line)', line: 1, col: 1 }
@@ -112,7 +119,8 @@ export async function prepare(playbookPath: string, sources: string[], extraVars
     await loadInventory(sources, { varDirs: [dirname(file)] }).then((i) => (inventory = i), collect)
   const warnings: UserError[] = []
   await loadPlaybook(file, { modules, extraVars, warnings }).then((p) => (playbook = p), collect)
-  if (inventory && inventory.hosts.size === 0)
+  if (sources.length === 0) warnings.push(new UserError(NO_INVENTORY_WARNING, CLI))
+  else if (inventory && inventory.hosts.size === 0)
     warnings.push(new UserError(EMPTY_INVENTORY_WARNING, { file: inventory.sources[0] ?? sources[0], line: 1, col: 1 }))
   if (playbook && inventory) {
     addImplicitLocalhost(

@@ -1,5 +1,6 @@
 /**
- * Controller files that tasks read, checked before contact: a `template`/`copy` task's literal `src` must exist
+ * Controller files that tasks read, checked before contact: a `template`/`copy` task's literal `src` (for `copy`
+ * a file or a folder) must exist
  * on the task's search path (`sourceCandidates` in engine/source/files.ts, the rule modules/lib/files.ts
  * `findSource` follows at run time), and a template file's syntax must parse. Templated or remote (`remote_src`)
  * sources are left to run time.
@@ -25,7 +26,10 @@ export function taskSourceFile(task: Task): string | undefined {
   const kind = KIND[task.module]
   const src = task.args.src
   if (!kind || typeof src !== 'string' || src.includes('{{') || task.args.remote_src === true) return undefined
-  return sourceCandidates(src, task.searchPaths, kind).find((c) => existsSync(c) && statSync(c).isFile())
+  // copy also takes a folder
+  const usable = (c: string) =>
+    existsSync(c) && (statSync(c).isFile() || (kind === 'files' && statSync(c).isDirectory()))
+  return sourceCandidates(src, task.searchPaths, kind).find(usable)
 }
 
 /** Check every template/copy task's source file in these nodes. */

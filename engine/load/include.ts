@@ -14,7 +14,7 @@ import { inherit, passedOn, readCommon, setSource } from './common.js'
 import type { LoadContext } from './context.js'
 import { checkTemplatesIn } from './syntax.js'
 import type { TaskScope } from './task.js'
-import { readLoop } from './taskfields.js'
+import { readLoop, readRegister } from './taskfields.js'
 
 /** What a dynamic include brings in (see `includeBlock`). */
 export interface IncludeParts {
@@ -49,6 +49,7 @@ export function includeBlock(
     argsPos: here,
     notify: [],
     ...readLoop(ctx, raw, pos),
+    register: readRegister(ctx, raw, pos),
     searchPaths: scope.searchPaths,
     role: scope.role,
   }

@@ -30,13 +30,29 @@ import {
   ROLE_INCLUDE_ARGS,
   ROLE_INCLUDE_KEYWORDS,
 } from './keywords.js'
-import { mergePositioned, posOf } from '../source/positions.js'
+import { mergePositioned, posOf, setPositions } from '../source/positions.js'
+import { parseKeyValues } from '../source/kv.js'
+import { SplitError } from '../source/split.js'
 import { findRole, loadRole, type LoadedRole } from './roles.js'
 import { didYouMean } from '../source/suggest.js'
 import { checkTemplates, checkTemplatesIn } from './syntax.js'
 import { dynamicInclude, staticName } from './dynamic.js'
 import { includeBlock, type IncludeParts } from './include.js'
 import type { TaskScope } from './task.js'
+
+/** Ansible's `include_role: name=web tasks_from=x` spelling, as the map it stands for (positions at the value). */
+function keyValueArgs(v: unknown, here: SourcePos): unknown {
+  if (typeof v !== 'string' || !v.includes('=')) return v
+  let args: Record<string, unknown>
+  try {
+    args = parseKeyValues(v)
+  } catch (e) {
+    if (e instanceof SplitError) return v // reported as not a map
+    throw e
+  }
+  setPositions(args, here, Object.fromEntries(Object.keys(args).map((k) => [k, here])))
+  return args
+}
 
 /** Load an `include_role`/`import_role` task (its key already renamed from any FQCN spelling). */
 export async function loadRoleInclude(
@@ -52,7 +68,8 @@ export async function loadRoleInclude(
     return []
   }
   const here = at(raw, key, pos)
-  const args = raw[key]
+  const args = keyValueArgs(raw[key], here)
+  raw[key] = args // read again by namedRole and the dynamic loader
   if (!isMap(args)) {
     report(ctx, `"${key}" takes a map of arguments ("name", "tasks_from", …), found ${describeValue(args)}`, here)
     return []

@@ -84,6 +84,7 @@ export const TASK_KEYWORDS: readonly string[] = [
   'throttle',
   'ignore_unreachable',
   'collections',
+  'module_defaults',
 ]
 
 export const BLOCK_KEYWORDS: readonly string[] = [
@@ -96,6 +97,8 @@ export const BLOCK_KEYWORDS: readonly string[] = [
   'any_errors_fatal',
   'throttle',
   'ignore_unreachable',
+  'collections',
+  'module_defaults',
 ]
 
 export const INCLUDE_KEYWORDS: readonly string[] = [
@@ -107,6 +110,19 @@ export const INCLUDE_KEYWORDS: readonly string[] = [
   'loop',
   ...LOOP_LOOKUPS.map((l) => `with_${l}`),
   'loop_control',
+  'collections',
+  'register',
+]
+
+/** An `import_tasks` also takes the keywords its tasks inherit, as a block's (Ansible passes them on). */
+export const IMPORT_KEYWORDS: readonly string[] = [
+  ...INCLUDE_KEYWORDS,
+  'notify',
+  'run_once',
+  'any_errors_fatal',
+  'throttle',
+  'ignore_unreachable',
+  'module_defaults',
 ]
 
 /** Keywords of an `include_role`/`import_role` task. */
@@ -117,6 +133,8 @@ export const ROLE_INCLUDE_KEYWORDS: readonly string[] = [
   'loop',
   ...LOOP_LOOKUPS.map((l) => `with_${l}`),
   'loop_control',
+  'collections',
+  'register',
 ]
 
 /** Arguments of `include_role`/`import_role`. */
@@ -249,13 +267,22 @@ export function readStringList(
   return []
 }
 
-/** Conditions: a string, boolean, or list of them; booleans become `True`/`False`. */
+/** YAML 1.1 booleans (what Ansible's YAML reads as true/false) that YAML 1.2 leaves as strings. */
+const YAML11_BOOLS: Record<string, string> = Object.fromEntries([
+  ...['yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((k) => [k, 'True']),
+  ...['no', 'No', 'NO', 'off', 'Off', 'OFF'].map((k) => [k, 'False']),
+])
+
+/**
+ * Conditions: a string, boolean, or list of them; booleans (also YAML 1.1's `yes`/`no`/`on`/`off`) become
+ * `True`/`False`.
+ */
 export function readConditions(ctx: LoadContext, raw: Raw, key: string, fallback: SourcePos): string[] | undefined {
   const v = raw[key]
   if (v === undefined || v === null) return undefined
   const one = (x: unknown): string | undefined =>
     typeof x === 'string'
-      ? x
+      ? (YAML11_BOOLS[x] ?? x)
       : typeof x === 'boolean'
         ? x
           ? 'True'

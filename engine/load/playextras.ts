@@ -16,7 +16,7 @@
 import { HOST_ORDERS, type HostOrder } from '../ast.js'
 import { UserError } from '../errors.js'
 import type { SourcePos, Vars } from '../types.js'
-import { report, type LoadContext } from './context.js'
+import { describeValue, report, type LoadContext } from './context.js'
 import { at, isMap, readInt, readMap, readString, readStringList } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
 import { keyPos, valuePos } from '../source/positions.js'
@@ -54,15 +54,55 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
   }
 }
 
-/** `module_defaults`: module name (any spelling) → arguments, keyed by the module's canonical name. */
+/**
+ * The `module_defaults` of a block, task or include merged over those around it (`ctx.moduleDefaults`): the inner
+ * one wins per argument, as Ansible merges them. Unchanged when `raw` has none.
+ */
+export function innerModuleDefaults(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  pos: SourcePos,
+): Map<string, Record<string, unknown>> | undefined {
+  readStringList(ctx, raw, 'collections', pos)
+  const inner = readModuleDefaults(ctx, raw, pos)
+  if (!inner) return ctx.moduleDefaults
+  const out = new Map(ctx.moduleDefaults)
+  for (const [name, args] of inner) out.set(name, { ...out.get(name), ...args })
+  return out
+}
+
+/**
+ * `module_defaults`: module name (any spelling) → arguments, keyed by the module's canonical name. A list of such
+ * maps (Ansible's other spelling) is merged in order.
+ */
 function readModuleDefaults(
   ctx: LoadContext,
   raw: Record<string, unknown>,
   pos: SourcePos,
 ): Map<string, Record<string, unknown>> | undefined {
-  const m = readMap(ctx, raw, 'module_defaults', pos)
-  if (!m) return undefined
+  const v = raw.module_defaults
+  if (v === undefined || v === null) return undefined
   const out = new Map<string, Record<string, unknown>>()
+  if (!Array.isArray(v)) {
+    const m = readMap(ctx, raw, 'module_defaults', pos)
+    if (m) addModuleDefaults(ctx, m, pos, out)
+    return out
+  }
+  v.forEach((m: unknown, i) => {
+    if (isMap(m)) addModuleDefaults(ctx, m, pos, out)
+    else
+      report(ctx, `module_defaults must be a map or a list of maps, found ${describeValue(m)}`, valuePos(v, i) ?? pos)
+  })
+  return out
+}
+
+/** Add the entries of one `module_defaults` map to `out`, reporting groups, unknown modules and non-maps. */
+function addModuleDefaults(
+  ctx: LoadContext,
+  m: Record<string, unknown>,
+  pos: SourcePos,
+  out: Map<string, Record<string, unknown>>,
+): void {
   for (const [k, v] of Object.entries(m)) {
     const here = keyPos(m, k) ?? pos
     if (k.startsWith('group/')) {
@@ -83,5 +123,4 @@ function readModuleDefaults(
     }
     out.set(name, { ...out.get(name), ...v })
   }
-  return out
 }

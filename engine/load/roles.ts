@@ -13,6 +13,7 @@
  * ```
  */
 import { existsSync, readdirSync, statSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import type { Task, TaskNode } from '../ast.js'
 import type { SourcePos, Vars } from '../types.js'
@@ -31,6 +32,7 @@ import {
   ROLE_KEYWORDS,
 } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
+import { roleSearchPaths } from '../source/rolespath.js'
 import { checkConditions, checkTemplates } from './syntax.js'
 import { loadTaskList } from './task.js'
 import { mergePositioned, valuePos } from '../source/positions.js'
@@ -103,21 +105,23 @@ export interface LoadedRole {
   deps: RolesResult
 }
 
-/** The folder of role `name` (beside the play, or a path), or undefined after reporting it missing. */
+/**
+ * The folder of role `name`: a path, or the first `DIR/name` over the play's `roles/`, the roles path and the
+ * play's folder (engine/source/rolespath.ts); undefined after reporting it missing.
+ */
 export function findRole(ctx: LoadContext, name: string, pos: SourcePos): string | undefined {
   const base = ctx.playDir ?? ctx.playbookDir
+  const isDir = (d: string) => existsSync(d) && statSync(d).isDirectory()
+  const dirs = name.includes('/') ? [resolve(base, name)] : roleSearchPaths(base).map((d) => join(d, name))
+  const found = dirs.find(isDir)
+  if (found) return found
   const rolesDir = join(base, 'roles')
-  const dir = name.includes('/') ? resolve(base, name) : join(rolesDir, name)
-  if (existsSync(dir) && statSync(dir).isDirectory()) return dir
-  const known = existsSync(rolesDir)
-    ? readdirSync(rolesDir).filter((d) => statSync(join(rolesDir, d)).isDirectory())
-    : []
-  report(
-    ctx,
-    `role "${name}" not found (looked in ${relative(ctx.playbookDir, dir) || dir})`,
-    pos,
-    didYouMean(name, known),
-  )
+  const known = isDir(rolesDir) ? readdirSync(rolesDir).filter((d) => isDir(join(rolesDir, d))) : []
+  const home = homedir()
+  const shown = (d: string) =>
+    d.startsWith(`${home}/`) ? `~${d.slice(home.length)}` : relative(ctx.playbookDir, d) || d
+  const looked = dirs.map(shown).join(', ')
+  report(ctx, `role "${name}" not found (looked in ${looked})`, pos, didYouMean(name, known))
   return undefined
 }
 

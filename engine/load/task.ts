@@ -23,6 +23,7 @@ import {
   at,
   BLOCK_KEYWORDS,
   checkKeys,
+  IMPORT_KEYWORDS,
   INCLUDE_KEYWORDS,
   isMap,
   readBool,
@@ -37,8 +38,10 @@ import { loadRoleInclude } from './includerole.js'
 import { buildTask } from './taskfields.js'
 import { includeBlock } from './include.js'
 import { dynamicInclude, staticName } from './dynamic.js'
-import { keyPos, renameKey, valuePos } from '../source/positions.js'
+import { keyPos, mergePositioned, renameKey, valuePos } from '../source/positions.js'
 import { readYamlFile } from '../source/yaml.js'
+import { normalizeAction } from './action.js'
+import { innerModuleDefaults } from './playextras.js'
 
 /** Where a task list lives and what its tasks inherit. */
 export interface TaskScope {
@@ -94,6 +97,23 @@ async function loadTaskEntry(
   scope: TaskScope,
   pos: SourcePos,
 ): Promise<TaskNode[]> {
+  const outer = ctx.moduleDefaults
+  ctx.moduleDefaults = innerModuleDefaults(ctx, raw, pos)
+  try {
+    return await loadTaskNodes(ctx, raw, scope, pos)
+  } finally {
+    ctx.moduleDefaults = outer
+  }
+}
+
+/** One entry of a task list: an include, a block or a task (with `module_defaults` around it already applied). */
+async function loadTaskNodes(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  scope: TaskScope,
+  pos: SourcePos,
+): Promise<TaskNode[]> {
+  if (('action' in raw || 'local_action' in raw) && !normalizeAction(ctx, raw, pos)) return []
   for (const k of Object.keys(raw)) {
     const m = KEYWORD_MODULES.exec(k)
     if (m && !(m[1] in raw)) renameKey(raw, k, m[1])
@@ -199,7 +219,13 @@ async function loadInclude(
   scope: TaskScope,
   pos: SourcePos,
 ): Promise<TaskNode[]> {
-  checkKeys(ctx, raw, INCLUDE_KEYWORDS, 'import_tasks', pos, (k) => didYouMean(k, INCLUDE_KEYWORDS))
+  const kind = 'import_tasks' in raw ? 'import_tasks' : 'include_tasks'
+  const allowed = kind === 'import_tasks' ? IMPORT_KEYWORDS : INCLUDE_KEYWORDS
+  checkKeys(ctx, raw, allowed, kind, pos, (k) =>
+    IMPORT_KEYWORDS.includes(k)
+      ? `(Ansible refuses it on a dynamic include too; use import_tasks, or put the include in a block with ${k})`
+      : didYouMean(k, allowed),
+  )
   if ('import_tasks' in raw && 'include_tasks' in raw) {
     report(ctx, 'use either "import_tasks" or "include_tasks", not both', keyPos(raw, 'include_tasks') ?? pos)
     return []
@@ -241,7 +267,39 @@ async function loadInclude(
   const tags = readStringList(ctx, raw, 'tags', pos, true)
   const vars = readMap(ctx, raw, 'vars', pos)
   if (vars) checkTemplates(ctx, raw, 'vars', pos, '"vars"')
-  return inherit(nodes, { when, whenPos: conditionPositions(raw, 'when', when.length, pos), tags, vars })
+  const imported = inherit(nodes, { when, whenPos: conditionPositions(raw, 'when', when.length, pos), tags, vars })
+  return importKeywords(ctx, raw, pos, imported, scope)
+}
+
+/** What `when`, `tags`, `vars` and `name` leave to an `import_tasks`: keywords its tasks inherit, as a block's. */
+const IMPORT_BLOCK_KEYS = ['import_tasks', 'include', 'file', 'when', 'tags', 'vars', 'name']
+
+/**
+ * The other keywords of an `import_tasks` (`become`, `environment`, `notify`, `ignore_errors`, …) reach every
+ * imported task, as Ansible's static import passes them on: the tasks are wrapped in a block that carries them.
+ */
+function importKeywords(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  pos: SourcePos,
+  nodes: TaskNode[],
+  scope: TaskScope,
+): TaskNode[] {
+  if (Object.keys(raw).every((k) => IMPORT_BLOCK_KEYS.includes(k))) return nodes
+  const rest = mergePositioned(raw)
+  for (const k of IMPORT_BLOCK_KEYS) delete rest[k]
+  const common = readCommon(ctx, rest, pos)
+  if (scope.handlers) return inherit(nodes, passedOn(common))
+  const block: Block = { ...common, kind: 'block', block: nodes, rescue: [], always: [] }
+  setSource(block, raw)
+  passDown(block, {
+    notify: 'notify' in raw ? readStringList(ctx, raw, 'notify', pos) : undefined,
+    runOnce: templated(raw.run_once) ?? readBool(ctx, raw, 'run_once', pos),
+    anyErrorsFatal: readBool(ctx, raw, 'any_errors_fatal', pos),
+    throttle: readInt(ctx, raw, 'throttle', pos),
+    ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
+  })
+  return [block]
 }
 
 /** The tasks of an included/imported file (undefined after reporting a cycle, a missing file or a YAML error). */

@@ -180,14 +180,7 @@ function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
     return c
   }
   const loop = readLoop(ctx, raw, pos)
-  const register = readString(ctx, raw, 'register', pos)
-  if (register !== undefined && !IDENT.test(register)) {
-    report(
-      ctx,
-      `"register" must be a variable name (letters, digits, _), found "${register}"`,
-      at(raw, 'register', pos),
-    )
-  }
+  const register = readRegister(ctx, raw, pos)
   const retries = readIntOrTemplate(ctx, raw, 'retries', pos)
   const delay = readNumberOrTemplate(ctx, raw, 'delay', pos)
   const until = conds('until')
@@ -220,6 +213,18 @@ type LoopFields = Pick<
   Task,
   'loop' | 'loopWith' | 'loopVar' | 'loopLabel' | 'loopIndexVar' | 'loopExtended' | 'loopPause'
 >
+
+/** `register`: a variable name (reported otherwise). */
+export function readRegister(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): string | undefined {
+  const register = readString(ctx, raw, 'register', pos)
+  if (register !== undefined && !IDENT.test(register))
+    report(
+      ctx,
+      `"register" must be a variable name (letters, digits, _), found "${register}"`,
+      at(raw, 'register', pos),
+    )
+  return register
+}
 
 /** `loop:` or one `with_<lookup>:`, and `loop_control`. */
 export function readLoop(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): LoopFields {

@@ -203,7 +203,11 @@ async function include(
     if (d)
       files.push(renderString(d.name, iv, { pos: task.argsPos, what: d.kind === 'tasks' ? 'file' : 'name' }).trim())
   }
-  if (kept.length === 0) return skipped(host, items.length ? 'Conditional result was False' : 'No items in the list')
+  if (kept.length === 0) {
+    const r = skipped(host, items.length ? 'Conditional result was False' : 'No items in the list')
+    register(rc, task, host, r.data)
+    return r
+  }
   if (d) {
     try {
       for (const f of new Set(files)) await loadDynamic(rc, d, f, task.argsPos)
@@ -216,6 +220,7 @@ async function include(
   const included = task.args.role === true ? 0 : kept.length
   const shown = d && new Set(files).size === 1 ? files[0] : (task.args.file ?? task.args.name)
   const data = { changed: false, include: shown, items: kept, included, ...(d ? { files } : {}) }
+  register(rc, task, host, data)
   return { status: 'ok', host, data }
 }
 

@@ -61,9 +61,15 @@ const KEYWORDS: Record<string, JsonSchema> = {
       'short and FQCN names either way).',
   ),
   module_defaults: doc(
-    "Default arguments per module (any spelling, e.g. `ansible.builtin.command: {chdir: /tmp}`); a task's own " +
-      'arguments win. `group/…` names are not supported.',
-    { type: 'object', additionalProperties: { type: 'object' } },
+    'Default arguments per module (any spelling, e.g. `ansible.builtin.command: {chdir: /tmp}`), or a list of ' +
+      "such maps; on a play, block, include or task; the innermost wins, a task's own arguments win over all. " +
+      '`group/…` names are not supported.',
+    {
+      anyOf: [
+        { type: 'object', additionalProperties: { type: 'object' } },
+        { type: 'array', items: { type: 'object', additionalProperties: { type: 'object' } } },
+      ],
+    },
   ),
   port: intish("The SSH port for this play's hosts, where the inventory sets no ansible_port.", 1),
   throttle: intish('At most this many hosts run the task at once (on a play: the default of every task).', 0),

@@ -21,14 +21,20 @@ export const DIFF_MAX_BYTES = 1 << 20
 
 /**
  * The controller path of `src`: absolute as given, else the first `DIR/<kind>/src` or `DIR/src` that exists
- * over the task's search paths (role folders first, then the playbook's folder).
+ * over the task's search paths (role folders first, then the playbook's folder). A folder is found only when
+ * `folders` is set.
  */
-export function findSource(src: string, searchPaths: readonly string[], kind: 'files' | 'templates'): Promise<string> {
+export function findSource(
+  src: string,
+  searchPaths: readonly string[],
+  kind: 'files' | 'templates',
+  folders = false,
+): Promise<string> {
   // the same source is looked up for every host of a task: once per run is enough (files do not move meanwhile)
-  const key = `${kind}\0${src}\0${searchPaths.join('\0')}`
+  const key = `${kind}\0${folders}\0${src}\0${searchPaths.join('\0')}`
   let found = sources.get(key)
   if (!found) {
-    found = lookUp(src, searchPaths, kind)
+    found = lookUp(src, searchPaths, kind, folders)
     sources.set(key, found)
     found.catch(() => sources.delete(key)) // a missing file may appear later (an earlier task creates it)
   }
@@ -37,12 +43,16 @@ export function findSource(src: string, searchPaths: readonly string[], kind: 'f
 
 const sources = new Map<string, Promise<string>>()
 
-async function lookUp(src: string, searchPaths: readonly string[], kind: 'files' | 'templates'): Promise<string> {
+async function lookUp(
+  src: string,
+  searchPaths: readonly string[],
+  kind: 'files' | 'templates',
+  folders: boolean,
+): Promise<string> {
   const candidates = sourceCandidates(src, searchPaths, kind)
   for (const c of candidates) {
     const st = await stat(c).catch(() => undefined)
-    if (st?.isDirectory())
-      throw new ModuleFailure(`src ${c} is a folder: copying folders is not supported, copy each file`)
+    if (st?.isDirectory() && !folders) throw new ModuleFailure(`src ${c} is a folder, not a file`)
     if (st) return c
   }
   throw new ModuleFailure(`could not find src '${src}' (looked in: ${candidates.join(', ') || 'no search path'})`)

@@ -86,6 +86,69 @@ describe('play keywords', () => {
     expect(task(pb.plays[1].tasks[0]).args).not.toHaveProperty('chdir') // one play's defaults only
   })
 
+  it('module_defaults on blocks, includes and tasks: the innermost wins, and only inside', async () => {
+    const pb = await load({
+      'playbook.yml': T(`
+- hosts: all
+  module_defaults:
+    - command: { chdir: /play }
+    - debug: { msg: play }
+  tasks:
+    - block:
+        - command: pwd
+        - command: pwd
+          module_defaults: { ansible.builtin.command: { chdir: /task } }
+        - import_tasks: more.yml
+      module_defaults: { command: { chdir: /block } }
+      collections: [community.general]
+    - command: pwd
+    - action: include_tasks more.yml
+`),
+      'more.yml': '- debug: {}\n- command: pwd\n',
+    })
+    const [block, after, include] = pb.plays[0].tasks
+    const inner = (block as Block).block.map(task)
+    expect(inner.map((t) => t.args.chdir ?? t.args.msg)).toEqual(['/block', '/task', 'play', '/block'])
+    expect(task(after).args).toMatchObject({ chdir: '/play' })
+    expect(include.kind).toBe('block') // the dynamic include, spelled with action:
+  })
+
+  it("reads YAML 1.1's yes/no/on/off in conditions as Ansible's YAML does: booleans, not variable names", async () => {
+    const pb = await load({
+      'playbook.yml': T(`
+- hosts: all
+  tasks:
+    - command: "true"
+      changed_when: yes
+      failed_when: [Off, "x == 1"]
+      when: NO
+`),
+    })
+    const t = task(pb.plays[0].tasks[0])
+    expect([t.changedWhen, t.failedWhen, t.when]).toEqual([['True'], ['False', 'x == 1'], ['False']])
+  })
+
+  it('refuses a module_defaults entry that is not a map, at its position', async () => {
+    const errors = await loadErrors({
+      'playbook.yml': '- hosts: all\n  tasks:\n    - command: pwd\n      module_defaults: [ 3 ]\n',
+    })
+    expect(errors).toEqual([
+      expect.stringMatching(/^playbook\.yml:4:26 module_defaults must be a map or a list of maps, found number 3/),
+    ])
+    const onInclude = await loadErrors({
+      'playbook.yml': T(`
+- hosts: all
+  tasks:
+    - include_tasks: x.yml
+      module_defaults: { copy: { mode: "0600" } }
+`),
+      'x.yml': '- debug: {}\n',
+    })
+    expect(onInclude).toEqual([
+      expect.stringMatching(/^playbook\.yml:4:7 unknown include_tasks keyword "module_defaults" \(Ansible refuses/),
+    ])
+  })
+
   it('warns (does not refuse) for module_defaults of a module tsplay does not know', async () => {
     const dir = tree({
       'playbook.yml': '- hosts: all\n  module_defaults: { community.foo.bar: { x: 1 } }\n  tasks: []\n',

@@ -49,6 +49,47 @@ export const FILES: CompatCase[] = [
     },
   },
   {
+    name: 'copy_folder',
+    covers: 'copy of a controller folder: src/ and src, mode, directory_mode, an existing file updated',
+    files: {
+      'main.yml': play(
+        'copy_folder',
+        `
+    - copy: { content: "old\\n", dest: "{{ root }}/contents/a.txt", mode: "0640" }
+      ignore_errors: true
+    - file: { path: "{{ root }}/contents", state: directory, mode: "0755" }
+    - copy: { content: "old\\n", dest: "{{ root }}/contents/a.txt", mode: "0640" }
+    - copy: { src: conf/, dest: "{{ root }}/contents" }
+    - copy: { src: conf, dest: "{{ root }}/itself/", mode: "0600", directory_mode: "0750" }
+    - copy: { src: conf/, dest: "{{ root }}/kept", force: false, mode: preserve }
+`,
+      ),
+      'files/conf/a.txt': 'a\n',
+      'files/conf/sub/b.txt': 'b\n',
+      'files/conf/sub/deeper/c.txt': 'c\n',
+      'files/conf/only-dirs/x/y.txt': 'y\n',
+    },
+  },
+  {
+    name: 'password_hash',
+    covers: 'password_hash with a salt (sha512, sha256, rounds): the same crypt(3) strings',
+    files: {
+      'main.yml': play(
+        'password_hash',
+        `
+    - copy:
+        dest: "{{ root }}/hashes"
+        content: |
+          {{ 'secret' | password_hash('sha512', 'abcdefgh') }}
+          {{ 'secret' | password_hash('sha256', 'abcdefgh') }}
+          {{ 'secret' | password_hash('sha512', 'saltsaltsaltsalt', rounds=6000) }}
+        mode: "0600"
+    - assert: { that: ["('x' | password_hash('sha512')) is match('^[$]6[$][./0-9A-Za-z]{16}[$]')"] }
+`,
+      ),
+    },
+  },
+  {
     name: 'lineinfile',
     covers: 'lineinfile',
     files: {

@@ -104,4 +104,67 @@ export const KEYWORDS: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'kw_defaults',
+    covers: 'module_defaults (lists of maps) on plays, blocks, includes and tasks; action: include_tasks',
+    files: {
+      'main.yml': `- hosts: kw_defaults
+  gather_facts: false
+  module_defaults:
+    - copy: { mode: "0600" }
+    - ansible.builtin.file: { mode: "0700" }
+  tasks:
+    - block:
+        - copy: { content: "b\\n", dest: "{{ root }}/block" }
+        - copy: { content: "t\\n", dest: "{{ root }}/task" }
+          module_defaults: { ansible.builtin.copy: { mode: "0644" } }
+        - import_tasks: more.yml
+      module_defaults: { copy: { mode: "0640" } }
+      collections: [community.general]
+    - copy: { content: "p\\n", dest: "{{ root }}/play" }
+    - block:
+        - action: include_tasks more.yml
+          vars: { suffix: again }
+      module_defaults: { copy: { mode: "0604" } }
+`,
+      'more.yml': `- file: { path: "{{ root }}/dir-{{ suffix | default('once') }}", state: directory }
+- copy: { content: "m\\n", dest: "{{ root }}/more-{{ suffix | default('once') }}" }
+`,
+    },
+  },
+  {
+    name: 'kw_imports',
+    covers: 'import_tasks with become/notify/environment, include_tasks with register, include_role name=x',
+    files: {
+      'main.yml': `- hosts: kw_imports
+  gather_facts: false
+  tasks:
+    - import_tasks: who.yml
+      become: true
+      environment: { GREETING: hi }
+      notify: touched
+    - include_tasks: who.yml
+      register: inc
+    - include_tasks: who.yml
+      when: false
+      register: skipped_inc
+    - assert: { that: [skipped_inc is skipped] }
+    - include_role: name=r tasks_from=other
+  handlers:
+    - name: touched
+      copy: { content: "handled\\n", dest: "{{ root }}/handled", mode: "0644" }
+`,
+      'who.yml': `- command: whoami
+  register: w
+  changed_when: true
+- command: sh -c 'echo "$GREETING"'
+  register: g
+  changed_when: false
+- copy: { content: "{{ w.stdout }} {{ g.stdout }}\\n", dest: "{{ root }}/who-{{ w.stdout }}", mode: "0644" }
+  become: false
+`,
+      'roles/r/tasks/other.yml': `- copy: { content: "other\\n", dest: "{{ root }}/other", mode: "0644" }
+`,
+    },
+  },
 ]

@@ -1,0 +1,72 @@
+/**
+ * Where roles are looked for, as Ansible looks: the play's `roles/` folder, then the roles path, then the play's
+ * folder itself. The roles path is `$ANSIBLE_ROLES_PATH`, else `roles_path` in the `[defaults]` section of the first
+ * ansible.cfg Ansible would read (`$ANSIBLE_CONFIG`, `./ansible.cfg`, `~/.ansible.cfg`, `/etc/ansible/ansible.cfg`;
+ * relative entries against that file's folder), else Ansible's default folders. Entries are `:`-separated; `~` is
+ * the home folder.
+ *
+ * @example
+ * ```ts
+ * roleSearchPaths('/proj') // ['/proj/roles', '/home/u/.ansible/roles', '/usr/share/ansible/roles', …, '/proj']
+ * ```
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+
+const DEFAULT_ROLES_PATH = '~/.ansible/roles:/usr/share/ansible/roles:/etc/ansible/roles'
+
+/** The ansible.cfg file Ansible would read, if any. */
+export function ansibleCfgFile(): string | undefined {
+  const env = process.env.ANSIBLE_CONFIG
+  const candidates = [env, resolve('ansible.cfg'), join(homedir(), '.ansible.cfg'), '/etc/ansible/ansible.cfg']
+  return candidates.find((f): f is string => !!f && existsSync(f))
+}
+
+/** `key` of `section` in INI text (the last one wins; `;`/`#` comments), or undefined. */
+export function iniValue(text: string, section: string, key: string): string | undefined {
+  let current = ''
+  let value: string | undefined
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim()
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue
+    const head = /^\[(.+)\]$/.exec(line)
+    if (head) current = head[1].trim()
+    else if (current === section) {
+      const m = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line)
+      if (m && m[1] === key) value = m[2].replace(/\s+[;#].*$/, '')
+    }
+  }
+  return value
+}
+
+/** Split a `:`-separated path list, `~` expanded, relative entries against `base`. */
+function pathList(spec: string, base: string): string[] {
+  return spec
+    .split(':')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => (p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : resolve(base, p)))
+}
+
+let cached: { key: string; paths: string[] } | undefined
+
+/** The configured roles path (see the file header), read once per environment and working folder. */
+export function rolesPath(): string[] {
+  const cfg = ansibleCfgFile()
+  const key = `${process.env.ANSIBLE_ROLES_PATH ?? ''}\0${cfg ?? ''}\0${process.cwd()}`
+  if (cached?.key === key) return cached.paths
+  let paths: string[]
+  if (process.env.ANSIBLE_ROLES_PATH) paths = pathList(process.env.ANSIBLE_ROLES_PATH, process.cwd())
+  else {
+    const fromCfg = cfg ? iniValue(readFileSync(cfg, 'utf8'), 'defaults', 'roles_path') : undefined
+    paths = fromCfg ? pathList(fromCfg, dirname(cfg!)) : pathList(DEFAULT_ROLES_PATH, process.cwd())
+  }
+  cached = { key, paths }
+  return paths
+}
+
+/** The folders a role named `name` is looked for in, for a play in `playDir`, in Ansible's order. */
+export function roleSearchPaths(playDir: string): string[] {
+  return [join(playDir, 'roles'), ...rolesPath(), playDir]
+}
