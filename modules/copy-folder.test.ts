@@ -52,7 +52,7 @@ describe('copy: a folder on the controller', () => {
     expect(statSync(join(dest, 'only-dirs', 'x')).isDirectory()).toBe(true)
   })
 
-  test('src without a slash: the folder itself, with mode on files and directory_mode on every folder made', async () => {
+  test('src without a slash: the folder itself, mode on files, directory_mode on every folder made', async () => {
     const dest = join(dir, 'made', 'deep')
     const { p1, p2 } = await converge({ src, dest, mode: '0600', directory_mode: '0750' })
     expect(p1.changes?.[0]).toBe(`create ${join(dest, 'conf')}/`)

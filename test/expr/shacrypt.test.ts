@@ -1,6 +1,7 @@
 /**
- * SHA-crypt and `password_hash`: known answers (the specification's and glibc's), random passwords and salts checked against
- * OpenSSL's `passwd -5/-6` (the same crypt(3) strings /etc/shadow holds), and the filter's arguments.
+ * SHA-crypt and `password_hash`: known answers (the specification's and glibc's), random passwords and salts
+ * checked against OpenSSL's `passwd -5/-6` (the same crypt(3) strings /etc/shadow holds), and the filter's
+ * arguments.
  */
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'

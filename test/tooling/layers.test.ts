@@ -1,8 +1,8 @@
 /**
  * The layering rule, checked: every relative import in engine/ and modules/ (tests excluded) points to the same
  * layer or a lower one. Layers, low → high (see docs/architecture.md):
- * core (engine/*.ts, e.g. errors, types, quote) → expr (engine/expr, expr.ts, template.ts) → vault → source → ssh → local →
- * inventory → modules → load → schema → run → report → cli.
+ * core (engine/*.ts, e.g. errors, types, quote) → expr (engine/expr, expr.ts, template.ts) → vault → source → ssh →
+ * local → inventory → modules → load → schema → run → report → cli.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, normalize, relative } from 'node:path'
