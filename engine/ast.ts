@@ -32,7 +32,8 @@ export interface Common {
   /** `when` conditions (a list means all must hold), raw expression source. */
   when: string[]
   tags: string[]
-  become?: boolean
+  /** `become`, or a template giving it (rendered per host with the task's variables, as `become_user`). */
+  become?: boolean | string
   becomeUser?: string
   /** A map of names to values, or a template giving one (`"{{ env }}"`). */
   environment?: Record<string, unknown> | string

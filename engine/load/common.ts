@@ -13,7 +13,8 @@
 import type { Common, TaskNode } from '../ast.js'
 import type { SourcePos } from '../types.js'
 import type { LoadContext } from './context.js'
-import { readBool, readConditions, readMap, readString, readStringList } from './keywords.js'
+import { at, readBool, readConditions, readMap, readString, readStringList } from './keywords.js'
+import { UserError } from '../errors.js'
 import { checkBecomeExtras } from './become.js'
 import { checkConditions } from './syntax.js'
 import { mergePositioned, valuePos } from '../source/positions.js'
@@ -58,6 +59,22 @@ const omitted = (v: unknown) => typeof v === 'string' && /^\{\{\s*omit\s*\}\}$/.
 /** A keyword's template (rendered at run time), or undefined when it is written as a plain value. */
 export const templated = (v: unknown): string | undefined => (typeof v === 'string' && v.includes('{{') ? v : undefined)
 
+/**
+ * `any_errors_fatal` of a play or block. A template counts as true whatever it would render to, with a warning:
+ * Ansible 2.14's linear strategy reads the keyword unrendered, and any text is true there.
+ */
+export function readAnyErrorsFatal(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  pos: SourcePos,
+): boolean | undefined {
+  const t = templated(raw.any_errors_fatal)
+  if (t === undefined) return readBool(ctx, raw, 'any_errors_fatal', pos)
+  const hint = '(Ansible 2.14 reads it unrendered, so it is on whatever the template gives; write true or false)'
+  ctx.warnings.push(new UserError(`any_errors_fatal "${t}" counts as true`, at(raw, 'any_errors_fatal', pos), hint))
+  return true
+}
+
 /** Keywords shared by tasks and blocks, with their conditions and templates checked. */
 export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos, withWhen = true): Common {
   if (Array.isArray(raw.vars) && raw.vars.every((m) => typeof m === 'object' && m !== null && !Array.isArray(m))) {
@@ -71,7 +88,7 @@ export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: 
     pos,
     when,
     tags: readStringList(ctx, raw, 'tags', pos, true),
-    become: readBool(ctx, raw, 'become', pos),
+    become: templated(raw.become) ?? readBool(ctx, raw, 'become', pos),
     becomeUser: readString(ctx, raw, 'become_user', pos),
     environment:
       typeof raw.environment === 'string' && raw.environment.includes('{{')
@@ -93,7 +110,7 @@ export interface Inherited {
   whenPos?: SourcePos[]
   tags: string[]
   vars?: Record<string, unknown>
-  become?: boolean
+  become?: boolean | string
   becomeUser?: string
   connection?: string
 }

@@ -23,7 +23,7 @@ import type { Play, Playbook, Task, TaskNode } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
 import type { ModuleDef } from '../module.js'
 import type { SourcePos, Vars } from '../types.js'
-import { readCommon, setSource, sourceOf } from './common.js'
+import { readAnyErrorsFatal, readCommon, setSource, sourceOf } from './common.js'
 import { absorb, describeValue, newLoadContext, report, type LoadContext } from './context.js'
 import {
   at,
@@ -213,7 +213,7 @@ async function loadPlay(
     handlers,
     strategy: strategy === 'free' || strategy.includes('{{') ? strategy : 'linear',
     serial: readInt(ctx, raw, 'serial', pos, 1),
-    anyErrorsFatal: readBool(ctx, raw, 'any_errors_fatal', pos),
+    anyErrorsFatal: readAnyErrorsFatal(ctx, raw, pos),
     forceHandlers: readBool(ctx, raw, 'force_handlers', pos),
     maxFailPercentage: readInt(ctx, raw, 'max_fail_percentage', pos, 0),
     remoteUser: readString(ctx, raw, 'remote_user', pos) ?? readString(ctx, raw, 'user', pos),

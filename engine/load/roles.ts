@@ -18,7 +18,7 @@ import { dirname, join, relative, resolve } from 'node:path'
 import type { Task, TaskNode } from '../ast.js'
 import type { SourcePos, Vars } from '../types.js'
 import { readArgumentSpec, specTask, type RoleArgSpec } from './argspecs.js'
-import { conditionPositions, inherit, type Inherited } from './common.js'
+import { conditionPositions, inherit, templated, type Inherited } from './common.js'
 import { absorb, describeValue, report, type LoadContext } from './context.js'
 import {
   at,
@@ -292,7 +292,7 @@ async function loadRoleRef(
     whenPos: conditionPositions(raw, 'when', when.length, pos),
     tags: readStringList(ctx, raw, 'tags', pos, true),
     vars,
-    become: readBool(ctx, raw, 'become', pos),
+    become: templated(raw.become) ?? readBool(ctx, raw, 'become', pos),
     becomeUser: readString(ctx, raw, 'become_user', pos),
     connection: readString(ctx, raw, 'connection', pos),
   })

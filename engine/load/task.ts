@@ -17,7 +17,15 @@ import { existsSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
 import type { Block, Task, TaskNode } from '../ast.js'
 import type { SourcePos } from '../types.js'
-import { conditionPositions, inherit, passedOn, readCommon, setSource, templated } from './common.js'
+import {
+  conditionPositions,
+  inherit,
+  passedOn,
+  readAnyErrorsFatal,
+  readCommon,
+  setSource,
+  templated,
+} from './common.js'
 import { absorb, describeValue, report, type LoadContext } from './context.js'
 import {
   at,
@@ -184,7 +192,7 @@ async function loadBlock(
   passDown(block, {
     notify: 'notify' in raw ? readStringList(ctx, raw, 'notify', pos) : undefined,
     runOnce: templated(raw.run_once) ?? readBool(ctx, raw, 'run_once', pos),
-    anyErrorsFatal: readBool(ctx, raw, 'any_errors_fatal', pos),
+    anyErrorsFatal: readAnyErrorsFatal(ctx, raw, pos),
     throttle: readInt(ctx, raw, 'throttle', pos),
     ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
   })

@@ -52,7 +52,7 @@ export interface HostState {
 export interface Inherited {
   when: string[]
   tags: string[]
-  become?: boolean
+  become?: boolean | string
   becomeUser?: string
   vars: Vars
   /** Defaults of the enclosing private roles (`include_role`), innermost last: the lowest variables. */

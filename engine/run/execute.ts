@@ -14,6 +14,7 @@ import type { FileDiff, HostFacts, Vars } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { retryingIO, taskIO, type TaskExec } from './hosts.js'
 import { jobId, runDetached } from './async.js'
+import { becomeUserOf } from './keyword.js'
 import { OMIT } from './hostvars.js'
 import { moduleArgs, runModule, type ModuleRun, type RunCommand } from './module-call.js'
 import { taskTarget, type Target } from './delegate.js'
@@ -79,9 +80,16 @@ export async function executeModule(
   }
   rc.secrets.addFromArgs(def.schema, args as Record<string, unknown>)
   const check = task.checkMode ?? inh.checkMode ?? rc.play.checkMode ?? rc.opts.check
-  const become = task.become ?? inh.become ?? rc.play.become ?? false
+  let becomeUser: string | undefined
+  try {
+    const user = task.becomeUser ?? inh.becomeUser ?? rc.play.becomeUser
+    becomeUser = becomeUserOf(task.become ?? inh.become ?? rc.play.become, user, vars)
+  } catch (e) {
+    if (e instanceof UserError) return { status: 'failed', msg: e.format(), data: {} }
+    throw e
+  }
   const exec: TaskExec = {
-    becomeUser: become ? (task.becomeUser ?? inh.becomeUser ?? rc.play.becomeUser ?? 'root') : undefined,
+    becomeUser,
     env: environment(rc, task, inh, vars),
     timeoutSec: task.timeout ?? rc.play.taskTimeout,
     defaultTimeoutSec: rc.opts.taskTimeout || undefined,

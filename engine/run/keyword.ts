@@ -20,3 +20,26 @@ export function renderBool(v: boolean | string | undefined, vars: Record<string,
   if (b === undefined) throw new UserError(`"${what}" must be true or false, "${v}" gave ${JSON.stringify(out)}`)
   return b
 }
+
+/**
+ * The user a task becomes (undefined: it does not become): `become` and `become_user` as written, or their
+ * templates rendered with `vars` (the host's, as Ansible renders them per host); `root` when no user is named.
+ *
+ * @example
+ * ```ts
+ * becomeUserOf('{{ ansible_user != "root" }}', '{{ app }}', { ansible_user: 'pi', app: 'hydra' }) // 'hydra'
+ * ```
+ */
+export function becomeUserOf(
+  become: boolean | string | undefined,
+  user: string | undefined,
+  vars: Record<string, unknown>,
+): string | undefined {
+  if (!renderBool(become, vars, 'become')) return undefined
+  if (user === undefined) return 'root'
+  if (!user.includes('{{')) return user
+  const out = renderValue(user, vars, { what: 'become_user' })
+  if (typeof out !== 'string' || !out.trim())
+    throw new UserError(`"become_user" must name a user, "${user}" gave ${JSON.stringify(out)}`)
+  return out.trim()
+}

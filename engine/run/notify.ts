@@ -4,14 +4,15 @@
  * notifies, read at a play's start (a record found is "carried" into this run), removed once the handler ran.
  */
 import type { Play, Task, TaskNode } from '../ast.js'
-import { HostError } from '../errors.js'
+import { HostError, UserError } from '../errors.js'
 import type { Command, TaskResult } from '../types.js'
 import { NO_INHERITED, type RunContext } from './context.js'
 import { hostConnector } from './delegate.js'
 import { taskVars } from './hostvars.js'
 import { mapLimit } from './limit.js'
 import { taskName } from './names.js'
-import { listRecords, recordBody, recordId, recordOwner, removeRecords, writeRecords } from './pending.js'
+import { becomeUserOf } from './keyword.js'
+import { listRecords, recordBody, recordId, removeRecords, writeRecords } from './pending.js'
 
 /** Does `notify: name` reach handler `hd`? */
 export function answers(hd: Task, name: string): boolean {
@@ -49,8 +50,18 @@ function add(map: Map<Task, Set<string>>, hd: Task, host: string): void {
   set.add(host)
 }
 
-function owner(rc: RunContext, hd: Task): string | undefined {
-  return recordOwner(hd, rc.play.become, rc.play.becomeUser)
+/**
+ * Who a handler's records on `host` belong to: the user the handler becomes there (undefined: the login user, also
+ * when its templated become cannot be rendered yet; running the handler reports that).
+ */
+function owner(rc: RunContext, hd: Task, host: string): string | undefined {
+  try {
+    const vars = taskVars(rc, host, NO_INHERITED, hd)
+    return becomeUserOf(hd.become ?? rc.play.become, hd.becomeUser ?? rc.play.becomeUser, vars)
+  } catch (e) {
+    if (e instanceof UserError) return undefined
+    throw e
+  }
 }
 
 async function onHost(
@@ -83,9 +94,9 @@ export async function queueNotified(rc: RunContext, playName: string, task: Task
   for (const hd of hds) {
     const id = recordId(rc.playbook.file, playName, hd, r.host)
     if (known.has(id)) continue
-    const list = byOwner.get(owner(rc, hd)) ?? []
+    const list = byOwner.get(owner(rc, hd, r.host)) ?? []
     list.push([id, recordBody(rc.playbook.file, playName, taskName(hd), r.host, taskName(task))])
-    byOwner.set(owner(rc, hd), list)
+    byOwner.set(owner(rc, hd, r.host), list)
   }
   for (const [user, records] of byOwner) {
     try {
@@ -101,8 +112,8 @@ export async function queueNotified(rc: RunContext, playName: string, task: Task
 /** At a play's start: the handlers of this play that an earlier run notified on each host and never ran. */
 export async function loadCarried(rc: RunContext, playName: string, hosts: string[]): Promise<void> {
   if (rc.play.handlers.length === 0) return
-  const owners = [...new Set(rc.play.handlers.map((hd) => owner(rc, hd)))]
   await mapLimit(hosts, rc.opts.forks, async (host) => {
+    const owners = [...new Set(rc.play.handlers.map((hd) => owner(rc, hd, host)))]
     const st = rc.states.get(host)!
     const found = new Set<string>()
     try {
@@ -144,7 +155,7 @@ export async function handlerDone(rc: RunContext, playName: string, hd: Task, ho
   const id = recordId(rc.playbook.file, playName, hd, host)
   if (!known?.has(id)) return
   try {
-    await onHost(rc, host, owner(rc, hd), (dir) => removeRecords(dir, [id]))
+    await onHost(rc, host, owner(rc, hd, host), (dir) => removeRecords(dir, [id]))
     known.delete(id)
   } catch (e) {
     if (!(e instanceof HostError)) warn(rc, host, `remove the pending record of "${taskName(hd)}"`, e)

@@ -40,15 +40,6 @@ const WRITE = [
 
 const REMOVE = `${DIR}\nfor f in "$@"; do rm -f -- "$d/$f"; done`
 
-/** Who a handler's records belong to: its effective become user (undefined: the login user). */
-export function recordOwner(
-  hd: Task,
-  playBecome: boolean | undefined,
-  playBecomeUser: string | undefined,
-): string | undefined {
-  return (hd.become ?? playBecome) ? (hd.becomeUser ?? playBecomeUser ?? 'root') : undefined
-}
-
 /** The stable name of a handler in a play, as records know it. */
 export function handlerKey(hd: Task): string {
   return JSON.stringify([hd.role ?? '', hd.name ?? '', hd.listen ?? [], hd.module])

@@ -24,8 +24,12 @@ const KEYWORDS: Record<string, JsonSchema> = {
   tags: stringOrList(
     'Tags for --tags/--skip-tags (a list, or a comma-separated string). `always` and `never` are special.',
   ),
-  become: boolish('Run commands as another user (sudo); see become_user.', false),
-  become_user: doc('The user to become with `become`.', { type: 'string' }, 'root'),
+  become: doc(
+    'Run commands as another user (sudo); see become_user. A template is rendered per host.',
+    { anyOf: [...boolBranches(), { type: 'string', pattern: '\\{\\{' }] },
+    false,
+  ),
+  become_user: doc('The user to become with `become` (a template is rendered per host).', { type: 'string' }, 'root'),
   environment: doc('Environment variables for the commands this runs.', {
     anyOf: [
       {
@@ -123,7 +127,12 @@ const KEYWORDS: Record<string, JsonSchema> = {
     'linear',
   ),
   serial: intish('Work through the hosts in batches of this many.', 1),
-  any_errors_fatal: boolish('End the whole run (this play and all later ones) when a task fails on any host.', false),
+  any_errors_fatal: doc(
+    'End the whole run (this play and all later ones) when a task fails on any host. A template counts as true ' +
+      'whatever it gives, as in Ansible 2.14 (which reads it unrendered).',
+    { anyOf: [...boolBranches(), { type: 'string', pattern: '\\{\\{' }] },
+    false,
+  ),
   force_handlers: boolish('Run notified handlers on a host even after it failed (as --force-handlers).', false),
   max_fail_percentage: doc('Stop the play when more than this percentage of the hosts failed.', {
     anyOf: [{ type: 'number', minimum: 0, maximum: 100 }, { type: 'string' }],

@@ -6,6 +6,7 @@ import { FILES } from './files.js'
 import { FLOW } from './flow.js'
 import { GATHER } from './gather.js'
 import { KEYWORDS } from './keywords.js'
+import { KW_RUN } from './kwrun.js'
 import { LANG } from './lang.js'
 import { REUSE } from './reuse.js'
 import { MODS } from './mods.js'
@@ -30,4 +31,5 @@ export const CASES: CompatCase[] = [
   ...LANG,
   ...KEYWORDS,
   ...VAULT,
+  ...KW_RUN,
 ]

@@ -1,0 +1,70 @@
+/**
+ * Agreement cases for keywords whose value Ansible 2.14 reads at run time: templated `become`/`become_user` on
+ * plays, blocks, tasks and role references (rendered per host), and a templated `any_errors_fatal` (which Ansible
+ * reads unrendered: any template is true, so a failure ends the run even when it would render false).
+ */
+import type { CompatCase } from '../harness.js'
+
+export const KW_RUN: CompatCase[] = [
+  {
+    name: 'kw_become',
+    covers: 'templated become and become_user on plays, blocks, tasks and role references',
+    files: {
+      'main.yml': `- hosts: kw_become
+  gather_facts: false
+  become: "{{ inventory_hostname.endswith('_a') }}"
+  vars:
+    target: root
+  tasks:
+    - command: whoami
+      register: w
+      changed_when: false
+    - assert: { that: ["(w.stdout == 'root') == inventory_hostname.endswith('_a')"] }
+    - block:
+        - command: whoami
+          register: w2
+          changed_when: false
+        - assert: { that: ["w2.stdout == 'root'"] }
+      become: "{{ ansible_user != 'root' }}"
+      become_user: "{{ target }}"
+    - copy: { content: "x\\n", dest: "{{ root }}/as-{{ 'root' if w.stdout == 'root' else 'login' }}", mode: "0644" }
+      become: "{{ false }}"
+- hosts: kw_become
+  gather_facts: false
+  roles:
+    - role: who
+      become: "{{ inventory_hostname.endswith('_b') }}"
+`,
+      'roles/who/tasks/main.yml': `- command: whoami
+  register: rw
+  changed_when: false
+- assert: { that: ["(rw.stdout == 'root') == inventory_hostname.endswith('_b')"] }
+`,
+    },
+  },
+  {
+    name: 'kw_aef_template',
+    covers: 'templated any_errors_fatal on a play and a block (Ansible 2.14 reads it unrendered: true)',
+    alone: true,
+    files: {
+      'main.yml': `- hosts: kw_aef_template
+  gather_facts: false
+  vars:
+    strict: false
+  tasks:
+    - block:
+        - command: "false"
+          when: inventory_hostname.endswith('_a')
+      any_errors_fatal: "{{ strict }}"
+    - copy: { content: "x\\n", dest: "{{ root }}/after", mode: "0644" }
+- hosts: kw_aef_template
+  gather_facts: false
+  any_errors_fatal: "{{ strict }}"
+  vars:
+    strict: false
+  tasks:
+    - copy: { content: "x\\n", dest: "{{ root }}/second", mode: "0644" }
+`,
+    },
+  },
+]

@@ -1,0 +1,82 @@
+/**
+ * Templated `become`/`become_user` on plays, blocks, tasks and role references are kept for the run (rendered per
+ * host there, `becomeUserOf`); a templated `any_errors_fatal` counts as true with a warning, as Ansible 2.14 reads
+ * it unrendered; a plain value that is no boolean is still refused at its position.
+ */
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { Block, Task } from '../../engine/ast.js'
+import type { UserError } from '../../engine/errors.js'
+import { loadPlaybook } from '../../engine/load/playbook.js'
+import { becomeUserOf } from '../../engine/run/keyword.js'
+import { fixtureModules } from './fixtures.js'
+import { load, loadErrors, tree } from './helpers.js'
+
+const T = (s: string) => s.replace(/^\n/, '')
+
+describe('templated become', () => {
+  it('keeps the templates of plays, blocks, tasks and role references for the run', async () => {
+    const pb = await load({
+      'playbook.yml': T(`
+- hosts: all
+  become: "{{ use_sudo }}"
+  become_user: "{{ app_user }}"
+  roles:
+    - role: r
+      become: "{{ ansible_user != 'root' }}"
+  tasks:
+    - block:
+        - debug: { msg: a }
+      become: "{{ inner }}"
+    - debug: { msg: b }
+      become: '{{ on }}'
+      become_user: "{{ who }}"
+`),
+      'roles/r/tasks/main.yml': '- debug: { msg: r }\n',
+    })
+    const p = pb.plays[0]
+    expect([p.become, p.becomeUser]).toEqual(['{{ use_sudo }}', '{{ app_user }}'])
+    const [fromRole, block, t] = p.tasks as [Task, Block, Task]
+    expect(fromRole.become).toBe("{{ ansible_user != 'root' }}")
+    expect(block.become).toBe('{{ inner }}')
+    expect([t.become, t.becomeUser]).toEqual(['{{ on }}', '{{ who }}'])
+  })
+
+  it('still refuses a plain value that is no boolean, at its position', async () => {
+    const errors = await loadErrors({ 'playbook.yml': '- hosts: all\n  become: maybe\n  tasks: []\n' })
+    expect(errors).toEqual([expect.stringMatching(/^playbook\.yml:2:11 "become" must be true or false/)])
+  })
+
+  it('renders become and become_user with the given variables', () => {
+    const vars = { ansible_user: 'pi', app: 'hydra', off: 'no' }
+    expect(becomeUserOf("{{ ansible_user != 'root' }}", '{{ app }}', vars)).toBe('hydra')
+    expect(becomeUserOf('{{ off }}', '{{ app }}', vars)).toBeUndefined()
+    expect(becomeUserOf(true, undefined, vars)).toBe('root')
+    expect(becomeUserOf(undefined, 'x', vars)).toBeUndefined()
+    expect(() => becomeUserOf('{{ app }}', undefined, vars)).toThrow(/"become" must be true or false/)
+    expect(() => becomeUserOf(true, '{{ nothing | default("") }}', vars)).toThrow(/"become_user" must name a user/)
+  })
+})
+
+describe('templated any_errors_fatal', () => {
+  it('counts as true on plays and blocks, with a warning at its position', async () => {
+    const dir = tree({
+      'playbook.yml': T(`
+- hosts: all
+  any_errors_fatal: "{{ strict }}"
+  tasks:
+    - block:
+        - debug: { msg: a }
+      any_errors_fatal: "{{ strict }}"
+`),
+    })
+    const warnings: UserError[] = []
+    const pb = await loadPlaybook(join(dir, 'playbook.yml'), { modules: fixtureModules(), warnings })
+    expect(pb.plays[0].anyErrorsFatal).toBe(true)
+    expect(((pb.plays[0].tasks[0] as Block).block[0] as Task).anyErrorsFatal).toBe(true)
+    expect(warnings.map((w) => `${w.pos?.line}:${w.pos?.col} ${w.message}`).sort()).toEqual([
+      '2:21 any_errors_fatal "{{ strict }}" counts as true',
+      '6:25 any_errors_fatal "{{ strict }}" counts as true',
+    ])
+  })
+})
