@@ -93,6 +93,7 @@ export async function executeModule(
     env: environment(rc, task, inh, vars),
     timeoutSec: task.timeout ?? rc.play.taskTimeout,
     defaultTimeoutSec: rc.opts.taskTimeout || undefined,
+    module: task.module,
     signal: rc.signal,
   }
   const ctx: ModuleContext = {

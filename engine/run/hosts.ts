@@ -8,7 +8,7 @@ import type { Connector } from '../connector.js'
 import { HostError, UserError } from '../errors.js'
 import { connectionSpec } from '../inventory/vars.js'
 import { LocalConnector } from '../local/connector.js'
-import type { HostIO } from '../module.js'
+import { ModuleFailure, type HostIO } from '../module.js'
 import { HostConnection } from '../ssh/connection.js'
 import type { Command, CommandResult, Vars } from '../types.js'
 import type { Secrets } from './secrets.js'
@@ -148,7 +148,22 @@ export interface TaskExec {
   timeoutSec?: number
   /** `--task-timeout`: applies to ordinary commands, not to streamed long builds (make). */
   defaultTimeoutSec?: number
+  /** The task's module, named in the message of a command the task's timeout killed. */
+  module?: string
   signal?: AbortSignal
+}
+
+/**
+ * A command the task's timeout (not one the module set itself) killed: `timeout` exits 124, or 137 when its
+ * `-k` had to kill. Fails the task as Ansible 2.14 does: failed, not changed, with its message.
+ */
+function checkTimedOut(cmd: Command, c: Command, r: CommandResult, ms: number, exec: TaskExec): void {
+  if (cmd.timeoutSec !== undefined || c.timeoutSec === undefined || (r.rc !== 124 && r.rc !== 137)) return
+  if (ms < c.timeoutSec * 1000 - 50) return // exited 124 of its own accord, before the time was up
+  throw new ModuleFailure(
+    `The ${exec.module ?? 'task'} action failed to execute in the expected time frame (${c.timeoutSec}) ` +
+      'and was terminated',
+  )
 }
 
 /** Apply a task's become/environment/timeout to a command (module-forced `runAs` wins). */
@@ -185,6 +200,7 @@ export function taskIO(conn: Connector, exec: TaskExec, log: (line: string, leve
     run: async (cmd, onOutput) => {
       const c = prepareCommand(cmd, exec)
       log(showCommand(c, becomeFor(c)), 1)
+      const t0 = Date.now()
       const r = await conn.run(c, {
         becomeUser: becomeFor(c),
         signal: exec.signal,
@@ -198,6 +214,7 @@ export function taskIO(conn: Connector, exec: TaskExec, log: (line: string, leve
                   .forEach((l) => log(l, 1))
             : undefined),
       })
+      checkTimedOut(cmd, c, r, Date.now() - t0, exec)
       return c.stream ? r : shown(c, r)
     },
     batch: async (cmds) => {
@@ -206,8 +223,13 @@ export function taskIO(conn: Connector, exec: TaskExec, log: (line: string, leve
       for (const c of prepared) log(showCommand(c, becomeFor(c)), 1)
       // One round trip per effective user (almost always one).
       const users = new Set(prepared.map(becomeFor))
-      if (users.size === 1) return conn.batch(prepared, { becomeUser: becomeFor(prepared[0]), signal: exec.signal })
-      return Promise.all(prepared.map((c) => conn.run(c, { becomeUser: becomeFor(c), signal: exec.signal })))
+      const t0 = Date.now()
+      const out =
+        users.size === 1
+          ? await conn.batch(prepared, { becomeUser: becomeFor(prepared[0]), signal: exec.signal })
+          : await Promise.all(prepared.map((c) => conn.run(c, { becomeUser: becomeFor(c), signal: exec.signal })))
+      out.forEach((r, i) => checkTimedOut(cmds[i], prepared[i], r, Date.now() - t0, exec))
+      return out
     },
     reconnect: (timeoutSec) => conn.reconnect(timeoutSec),
   }

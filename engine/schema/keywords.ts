@@ -216,7 +216,8 @@ const KEYWORDS: Record<string, JsonSchema> = {
   async: intish('Run the task in the background for at most this many seconds.'),
   poll: intish('With async: check every this many seconds (0: fire and forget).', 0, 10),
   timeout: intish(
-    "Kill the task's commands after this many seconds (on a play or block: the default of its tasks).",
+    "Kill the task's commands after this many seconds: the task fails, not changed, as in Ansible (on a play or " +
+      'block: the default of its tasks).',
     1,
   ),
   until: conditions('Retry the task until this condition holds (with retries and delay).'),

@@ -100,6 +100,25 @@ const dir = writeTree({
   tasks:
     - command: sleep 5
 `,
+  'killed.yml': `- hosts: h1
+  gather_facts: false
+  tasks:
+    - shell: sleep 5
+      timeout: 1
+      register: r
+      ignore_errors: true
+    - assert:
+        that:
+          - r is failed
+          - r is not changed
+          - r.msg == 'The shell action failed to execute in the expected time frame (1) and was terminated'
+          - r.rc is not defined
+    - shell: exit 124
+      timeout: 3
+      register: s
+      ignore_errors: true
+    - assert: { that: [s is failed, s is changed, s.rc == 124] }
+`,
   'nolog.yml': `- hosts: h1
   gather_facts: false
   tasks:
@@ -176,5 +195,10 @@ describe('keywords at run time', () => {
     const r = await run('timeout.yml')
     expect(r.recap?.h1).toMatchObject({ failed: 1 })
     expect(Date.now() - t0).toBeLessThan(4500)
+  })
+  it('a command the timeout kills fails, not changed (as Ansible); one that exits 124 itself keeps its rc', async () => {
+    const r = await run('killed.yml')
+    expect(r.recap?.h1).toMatchObject({ ok: 4, changed: 1, failed: 0, ignored: 2 }) // as ansible-playbook 2.14
+    expect(r.code).toBe(0)
   })
 })

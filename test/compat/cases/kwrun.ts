@@ -67,4 +67,29 @@ export const KW_RUN: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'kw_timeout',
+    covers: 'task timeout: a killed command is failed and not changed, with the message Ansible 2.14 gives',
+    files: {
+      'main.yml': `- hosts: kw_timeout
+  gather_facts: false
+  tasks:
+    - shell: sleep 5
+      timeout: 1
+      register: r
+      ignore_errors: true
+    - assert:
+        that:
+          - r is failed
+          - r is not changed
+          - r.msg == 'The shell action failed to execute in the expected time frame (1) and was terminated'
+          - r.rc is not defined
+    - shell: exit 124
+      timeout: 3
+      register: s
+      ignore_errors: true
+    - assert: { that: [s is failed, s is changed, s.rc == 124] }
+`,
+    },
+  },
 ]
