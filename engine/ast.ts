@@ -218,8 +218,8 @@ export interface Play extends Common {
   handlers: Task[]
   /** `linear` or `free`, or a template giving one (rendered with the play's vars and `-e` at the play's start). */
   strategy: 'linear' | 'free' | string
-  /** `serial`: hosts per batch, if set. */
-  serial?: number
+  /** `serial`: batch sizes, each a number of hosts or `"N%"` of the play's hosts; the last one repeats. */
+  serial?: Array<number | string>
   /** `any_errors_fatal`: a failure on any host ends the run for every host (later plays included). */
   anyErrorsFatal?: boolean
   /** `force_handlers`: notified handlers run on a host even after it failed. */

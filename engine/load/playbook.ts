@@ -17,6 +17,7 @@
  * ```
  */
 import { readPlayExtras } from './playextras.js'
+import { readSerial } from './serial.js'
 import { existsSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
 import type { Play, Playbook, Task, TaskNode } from '../ast.js'
@@ -212,7 +213,7 @@ async function loadPlay(
     sections: { pre: pre.length, main: main.length },
     handlers,
     strategy: strategy === 'free' || strategy.includes('{{') ? strategy : 'linear',
-    serial: readInt(ctx, raw, 'serial', pos, 1),
+    serial: readSerial(ctx, raw, pos),
     anyErrorsFatal: readAnyErrorsFatal(ctx, raw, pos),
     forceHandlers: readBool(ctx, raw, 'force_handlers', pos),
     maxFailPercentage: readInt(ctx, raw, 'max_fail_percentage', pos, 0),

@@ -24,6 +24,7 @@ import { lastNotifier, loadCarried } from './notify.js'
 import { prescanSecrets } from './prescan.js'
 import { mergeLayers, resolveVars } from './vars.js'
 import { numberTasks, walk, type Step, type WalkEnd } from './walk.js'
+import { batches } from './batches.js'
 
 /** How a batch ended. */
 type BatchEnd = 'done' | 'end_play' | 'fatal'
@@ -39,10 +40,9 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
   if (active.length && !rc.stopping.requested) await loadCarried(rc, playName, active)
   const plan = planOf(play)
   const strategy = strategyOf(rc)
-  // `serial`: the whole play (tasks, then handlers) runs batch by batch.
-  const size = play.serial && play.serial > 0 ? play.serial : Math.max(1, active.length)
-  for (let i = 0; i < active.length && !rc.stopping.requested; i += size) {
-    const batch = active.slice(i, i + size)
+  // `serial`: the whole play (tasks, then handlers) runs batch by batch (percentages of the play's hosts).
+  for (const batch of batches(active, play.serial, hosts.length)) {
+    if (rc.stopping.requested) break
     const end =
       strategy === 'free' ? await runFree(rc, playName, plan, batch) : await runLinear(rc, playName, plan, batch)
     if (end === 'fatal' || rc.stopping.requested) break

@@ -126,7 +126,20 @@ const KEYWORDS: Record<string, JsonSchema> = {
     { anyOf: [{ enum: ['linear', 'free'] }, { type: 'string', pattern: '\\{\\{' }] },
     'linear',
   ),
-  serial: intish('Work through the hosts in batches of this many.', 1),
+  serial: doc(
+    'Work through the hosts in batches of this many: a number, a percentage of the play\'s hosts ("30%"), or a list ' +
+      'of them (the last repeats); 0: all at once.',
+    {
+      anyOf: [
+        { type: 'integer' },
+        { type: 'string', pattern: '^\\s*-?\\d+\\s*%?\\s*$' },
+        {
+          type: 'array',
+          items: { anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^\\s*-?\\d+\\s*%?\\s*$' }] },
+        },
+      ],
+    },
+  ),
   any_errors_fatal: doc(
     'End the whole run (this play and all later ones) when a task fails on any host. A template counts as true ' +
       'whatever it gives, as in Ansible 2.14 (which reads it unrendered).',

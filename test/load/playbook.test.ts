@@ -281,7 +281,7 @@ describe('loadPlaybook reports mistakes with positions', () => {
       /3:5 "tasks" must be a list of tasks, found a map \(start each task with "- "\)/,
     ],
     ['strategy', '- hosts: all\n  strategy: fre\n', /2:13 "strategy" must be "linear" or "free".*did you mean "free"/],
-    ['serial', '- hosts: all\n  serial: 0\n', /2:11 "serial" must be a whole number ≥ 1/],
+    ['serial', '- hosts: all\n  serial: [1, many]\n', /2:15 "serial" must be a whole number, a percentage/],
     ['play when', '- hosts: all\n  when: x\n', /2:3 a play cannot have "when"/],
     ['bad template', '- hosts: all\n  tasks:\n    - debug: { msg: "{{ x " }\n', /3:21 invalid template in "debug".msg/],
     ['vars not a map', '- hosts: all\n  vars: [a, b]\n', /2:9 "vars" must be a map/],

@@ -1,7 +1,8 @@
 /**
  * Agreement cases for keywords whose value Ansible 2.14 reads at run time: templated `become`/`become_user` on
  * plays, blocks, tasks and role references (rendered per host), and a templated `any_errors_fatal` (which Ansible
- * reads unrendered: any template is true, so a failure ends the run even when it would render false).
+ * reads unrendered: any template is true, so a failure ends the run even when it would render false), the task
+ * `timeout` (a killed command: failed, not changed), and `serial` as a percentage or a list.
  */
 import type { CompatCase } from '../harness.js'
 
@@ -89,6 +90,53 @@ export const KW_RUN: CompatCase[] = [
       register: s
       ignore_errors: true
     - assert: { that: [s is failed, s is changed, s.rc == 124] }
+`,
+    },
+  },
+  {
+    name: 'kw_serial',
+    covers: 'serial as a percentage, a list and 0 (the order the hosts run in shows in one file)',
+    files: {
+      'main.yml': `- hosts: kw_serial
+  gather_facts: false
+  serial: "30%"
+  tasks:
+    - shell: echo 1-{{ inventory_hostname }}-1 >> {{ base }}/kw_serial/kw_serial_a/order
+      throttle: 1
+    - shell: echo 1-{{ inventory_hostname }}-2 >> {{ base }}/kw_serial/kw_serial_a/order
+      throttle: 1
+- hosts: kw_serial
+  gather_facts: false
+  serial: ["100%"]
+  tasks:
+    - shell: echo 2-{{ inventory_hostname }}-1 >> {{ base }}/kw_serial/kw_serial_a/order
+      throttle: 1
+    - shell: echo 2-{{ inventory_hostname }}-2 >> {{ base }}/kw_serial/kw_serial_a/order
+      throttle: 1
+- hosts: kw_serial
+  gather_facts: false
+  serial: [1, "50%"]
+  tasks:
+    - shell: echo 3-{{ inventory_hostname }}-1 >> {{ base }}/kw_serial/kw_serial_a/order
+      throttle: 1
+    - shell: echo 3-{{ inventory_hostname }}-2 >> {{ base }}/kw_serial/kw_serial_a/order
+      throttle: 1
+- hosts: kw_serial
+  gather_facts: false
+  serial: 0
+  tasks:
+    - shell: echo 4-{{ inventory_hostname }}-1 >> {{ base }}/kw_serial/kw_serial_a/order
+      throttle: 1
+    - shell: echo 4-{{ inventory_hostname }}-2 >> {{ base }}/kw_serial/kw_serial_a/order
+      throttle: 1
+- hosts: kw_serial
+  gather_facts: false
+  serial: "50%"
+  tasks:
+    - shell: echo 5-{{ inventory_hostname }}-1 >> {{ base }}/kw_serial/kw_serial_a/order
+      throttle: 1
+    - shell: echo 5-{{ inventory_hostname }}-2 >> {{ base }}/kw_serial/kw_serial_a/order
+      throttle: 1
 `,
     },
   },
