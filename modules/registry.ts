@@ -50,6 +50,7 @@ export const MODULES: Record<string, Loader> = {
   pause: () => import('./pause.js'),
   setup: () => import('./setup.js'),
   ping: () => import('./ping.js'),
+  async_status: () => import('./async_status.js'),
   package: () => import('./package.js'),
   service: () => import('./service.js'),
   // Ansible's file, network and system modules (one block, to ease merges)

@@ -98,6 +98,8 @@ export function buildTask(
   const [key, name] = found[0]
   const def = ctx.modules.get(name)
   if (!def) return undefined
+  if (fields.poll === 0 && fields.async !== undefined && name !== 'command' && name !== 'shell')
+    report(ctx, `"poll: 0" (fire and forget) with ${name} is not supported by tsplay`, at(raw, 'poll', pos), POLL0)
   const argsPos = keyPos(raw, key) ?? pos
   const written = readArgs(ctx, def, raw, key, argsPos)
   if (!written) return undefined
@@ -172,6 +174,8 @@ function freeFormArgs(def: ModuleDef, freeForm: string, s: string): Record<strin
 }
 
 type TaskFields = Omit<Task, keyof Common | 'kind' | 'module' | 'args' | 'argsPos' | 'searchPaths' | 'role' | 'listen'>
+
+const POLL0 = '(tsplay leaves command and shell jobs running; give this task a poll interval, or run it through shell)'
 
 function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): TaskFields {
   const conds = (k: string) => {

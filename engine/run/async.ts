@@ -21,13 +21,13 @@ import { createHash } from 'node:crypto'
 import { HostError } from '../errors.js'
 import type { HostIO } from '../module.js'
 import type { Command, CommandResult } from '../types.js'
-
-const JOB_DIR = 'd="$HOME/.tsplay/jobs/$1"'
+import { JOB_DIR, JOB_FORGET } from '../../modules/lib/jobs.js'
 
 /** Start the job unless a record exists; print `started`, `running` or `finished`. */
 const START = [
   'set -e',
   JOB_DIR,
+  'm=$(umask)', // the job itself runs with the login's umask; only its record is private
   'umask 077',
   'mkdir -p "$HOME/.tsplay/jobs"',
   'if [ -f "$d/rc" ]; then echo finished; exit 0; fi',
@@ -37,8 +37,8 @@ const START = [
   'cat > "$d/stdin"',
   'shift',
   // The job: run argv, record rc atomically. setsid+nohup: not tied to this SSH session.
-  'setsid nohup sh -c \'d=$1; shift; "$@" < "$d/stdin" > "$d/log" 2>&1; echo $? > "$d/rc.tmp"; rm -f ' +
-    '"$d/stdin"; mv "$d/rc.tmp" "$d/rc"\' sh "$d" "$@" </dev/null >/dev/null 2>&1 &',
+  'setsid nohup sh -c \'d=$1; m=$2; shift 2; (umask "$m"; exec "$@") < "$d/stdin" > "$d/log" 2>&1; echo $? > ' +
+    '"$d/rc.tmp"; rm -f "$d/stdin"; mv "$d/rc.tmp" "$d/rc"\' sh "$d" "$m" "$@" </dev/null >/dev/null 2>&1 &',
   'echo $! > "$d/pid"',
   'echo started',
 ].join('\n')
@@ -56,8 +56,7 @@ const POLL = [
   'tail -n 1 "$d/log" 2>/dev/null || true',
 ].join('\n')
 
-/** Remove the record, then the job folders if no other job is left (tsplay leaves nothing behind). */
-const FORGET = 'rm -rf "$d"; rmdir "$HOME/.tsplay/jobs" "$HOME/.tsplay" 2>/dev/null; :'
+const FORGET = JOB_FORGET
 
 const TAIL = 'tail -c 262144 "$d/log" 2>/dev/null'
 
@@ -127,6 +126,17 @@ export function formatElapsed(sec: number): string {
   const m = Math.floor((sec % 3600) / 60)
   const s = sec % 60
   return h ? `${h}h${String(m).padStart(2, '0')}m` : m ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`
+}
+
+/**
+ * `poll: 0` (fire and forget): start the job under `timeout` (killed after `limitSec`, as Ansible's watchdog) and
+ * return at once: rc 0 once it runs, or why it could not start. `async_status` reads it later.
+ */
+export async function startJob(io: HostIO, cmd: Command, id: string, limitSec: number): Promise<CommandResult> {
+  const limited = { ...cmd, argv: ['timeout', '-k', '5', String(limitSec), ...cmd.argv] }
+  const s = await io.run(wrap(limited, START, [id]))
+  if (s.rc !== 0) return { rc: s.rc, stdout: s.stdout, stderr: `could not start the job: ${s.stderr}` }
+  return { rc: 0, stdout: '', stderr: '' }
 }
 
 /** Thrown inside `runDetached` when the run is stopped (second Ctrl-C); turned into an rc 130 result. */

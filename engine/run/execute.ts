@@ -3,6 +3,7 @@
  * (`runModule`: gather, plan, apply unless in check mode), then `changed_when`/`failed_when`. Returns an outcome;
  * the caller turns outcomes into a TaskResult.
  */
+import { randomBytes } from 'node:crypto'
 import type { TSchema } from '@sinclair/typebox'
 import type { Task } from '../ast.js'
 import { HostError, UserError } from '../errors.js'
@@ -13,7 +14,7 @@ import { renderTemplateFile, renderValue } from '../template.js'
 import type { FileDiff, HostFacts, Vars } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { retryingIO, taskIO, type TaskExec } from './hosts.js'
-import { jobId, runDetached } from './async.js'
+import { jobId, runDetached, startJob } from './async.js'
 import { becomeUserOf } from './keyword.js'
 import { OMIT } from './hostvars.js'
 import { moduleArgs, runModule, type ModuleRun, type RunCommand } from './module-call.js'
@@ -44,6 +45,8 @@ export function renderArgs(task: Task, schema: TSchema, vars: Vars): Record<stri
   }
   return out
 }
+
+const randomHex = () => randomBytes(4).toString('hex')
 
 const noIO: HostIO = {
   run: () => Promise.reject(new Error('this module runs on the controller only')),
@@ -118,10 +121,13 @@ export async function executeModule(
   const connect = () => rc.pool.get(target.name, target.vars, target.keyword)
   if (def.waitsForConnection) io = retryingIO(rc, target.name, connect, exec, log)
   else if (!def.controllerOnly) io = taskIO(await connect(), exec, log)
-  const runCommand: RunCommand = (cmd) =>
-    task.async
+  let started: string | undefined // the job a `poll: 0` task started
+  const runCommand: RunCommand = (cmd) => {
+    const id = task.async ? jobId(rc.play.name ?? rc.play.hosts, task.name ?? task.module, ctx.host, cmd) : ''
+    if (task.async && task.poll === 0) return startJob(io, cmd, (started = `${id}-${randomHex()}`), task.async)
+    return task.async
       ? runDetached(io, cmd, {
-          id: jobId(rc.play.name ?? rc.play.hosts, task.name ?? task.module, ctx.host, cmd),
+          id,
           pollSec: task.poll || 5,
           limitSec: task.async,
           log: ctx.log,
@@ -129,8 +135,14 @@ export async function executeModule(
           reconnectSec: rc.opts.reconnectTimeout,
         })
       : io.run(cmd)
+  }
   try {
     const out = finish(task, await runModule(def, args, ctx, io, runCommand), check, vars, ctx.diffMode)
+    if (started && (out.status === 'changed' || out.status === 'ok')) {
+      // as Ansible reports a job it left running: changed, started, not finished, its ID to give async_status
+      const data = { ansible_job_id: started, started: 1, finished: 0, changed: true, failed: 0 }
+      return { status: 'changed', data }
+    }
     return task.delegateFacts && target.delegated ? { ...out, factsHost: target.name } : out
   } catch (e) {
     if (e instanceof ModuleFailure || e instanceof UserError) {

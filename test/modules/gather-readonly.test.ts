@@ -107,6 +107,7 @@ const CASES: Record<string, Record<string, unknown>[]> = {
   include_vars: [{ file: 'vars.yml' }],
   setup: [{ gather_subset: ['!all', 'min'], filter: 'ansible_d*' }],
   ping: [{ data: 'x' }],
+  async_status: [{ jid: 'j1' }, { jid: 'j1', mode: 'cleanup' }],
   package: [
     { name: ['git', 'make'], state: 'latest', update_cache: true },
     { name: 'git', use: 'apt' },

@@ -2,7 +2,8 @@
  * Agreement cases for keywords whose value Ansible 2.14 reads at run time: templated `become`/`become_user` on
  * plays, blocks, tasks and role references (rendered per host), and a templated `any_errors_fatal` (which Ansible
  * reads unrendered: any template is true, so a failure ends the run even when it would render false), the task
- * `timeout` (a killed command: failed, not changed), and `serial` as a percentage or a list.
+ * `timeout` (a killed command: failed, not changed), `serial` as a percentage or a list, and `poll: 0` with
+ * `async_status`.
  */
 import type { CompatCase } from '../harness.js'
 
@@ -137,6 +138,32 @@ export const KW_RUN: CompatCase[] = [
       throttle: 1
     - shell: echo 5-{{ inventory_hostname }}-2 >> {{ base }}/kw_serial/kw_serial_a/order
       throttle: 1
+`,
+    },
+  },
+  {
+    name: 'kw_async',
+    covers: 'async with poll: 0 (fire and forget), then async_status until finished, then cleanup',
+    files: {
+      'main.yml': `- hosts: kw_async
+  gather_facts: false
+  tasks:
+    - shell: sleep 1; echo done > {{ root }}/flag
+      async: 30
+      poll: 0
+      register: j
+    - assert: { that: [j is changed, j.started == 1, j.finished == 0, j.ansible_job_id is defined] }
+    - async_status: { jid: "{{ j.ansible_job_id }}" }
+      register: s
+      until: s.finished
+      retries: 30
+      delay: 1
+    - assert: { that: [s.rc == 0, s is changed, s.finished == 1] }
+    - async_status: { jid: "{{ j.ansible_job_id }}", mode: cleanup }
+    - async_status: { jid: "{{ j.ansible_job_id }}" }
+      register: gone
+      ignore_errors: true
+    - assert: { that: [gone is failed] }
 `,
     },
   },
