@@ -303,7 +303,7 @@ function importKeywords(
   passDown(block, {
     notify: 'notify' in raw ? readStringList(ctx, raw, 'notify', pos) : undefined,
     runOnce: templated(raw.run_once) ?? readBool(ctx, raw, 'run_once', pos),
-    anyErrorsFatal: readBool(ctx, raw, 'any_errors_fatal', pos),
+    anyErrorsFatal: readAnyErrorsFatal(ctx, raw, pos),
     throttle: readInt(ctx, raw, 'throttle', pos),
     ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
   })
