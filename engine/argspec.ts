@@ -14,7 +14,20 @@
  */
 
 /** The option types tsplay knows (Ansible's names). */
-export const OPTION_TYPES = ['str', 'int', 'float', 'bool', 'list', 'dict', 'path', 'raw'] as const
+export const OPTION_TYPES = [
+  'str',
+  'int',
+  'float',
+  'bool',
+  'list',
+  'dict',
+  'path',
+  'raw',
+  'json',
+  'jsonarg',
+  'bytes',
+  'bits',
+] as const
 export type OptionType = (typeof OPTION_TYPES)[number]
 
 /** The keys an option may have. */
@@ -28,6 +41,19 @@ export const OPTION_KEYS = [
   'aliases',
   'version_added',
   'no_log',
+  // accepted and not checked: nested options, deprecation notes and the spec-level rules
+  'options',
+  'apply_defaults',
+  'fallback',
+  'removed_in_version',
+  'removed_at_date',
+  'removed_from_collection',
+  'deprecated_aliases',
+  'mutually_exclusive',
+  'required_together',
+  'required_one_of',
+  'required_if',
+  'required_by',
 ] as const
 
 /** One option of a role's argument spec. */
@@ -48,6 +74,20 @@ function show(v: unknown): string {
   if (Array.isArray(v)) return 'a list'
   if (v !== null && typeof v === 'object') return 'a map'
   return String(v)
+}
+
+const UNITS = 'BKMGTPEZY'
+
+/** A size as Ansible's `human_to_bytes` reads it (`10M` → 10485760; bits: `10Mb`), or undefined. */
+function sizeOf(value: unknown, bits: boolean): { value: number } | undefined {
+  if (typeof value === 'number') return { value: Math.trunc(value) }
+  const m = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(value) : null
+  if (!m) return undefined
+  const unit = m[2]
+  const expect = bits ? /^(?:[KMGTPEZY]?b|[KMGTPEZY]?bits?)?$/ : /^(?:[KMGTPEZYB]|[KMGTPEZY]B|bytes?)?$/
+  if (!expect.test(unit)) return undefined
+  const i = unit ? Math.max(0, UNITS.indexOf(unit[0].toUpperCase())) : 0
+  return { value: Math.round(Number(m[1]) * 1024 ** i) }
 }
 
 /** `value` converted to `type` as Ansible converts role arguments, or an error text. */
@@ -84,6 +124,12 @@ export function convert(type: OptionType | undefined, value: unknown): { value: 
       return bad('a list')
     case 'dict':
       return value !== null && typeof value === 'object' && !Array.isArray(value) ? { value } : bad('a dict (a map)')
+    case 'json':
+    case 'jsonarg':
+      return typeof value === 'string' ? { value } : { value: JSON.stringify(value) }
+    case 'bytes':
+    case 'bits':
+      return sizeOf(value, type === 'bits') ?? bad(`a size (${type === 'bits' ? '10Mb' : '10M'}, or a number)`)
   }
 }
 

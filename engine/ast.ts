@@ -236,6 +236,8 @@ export interface Play extends Common {
   taskTimeout?: number
   /** `throttle`: the default of every task's throttle. */
   throttle?: number
+  /** `ignore_unreachable`: the default of every task's. */
+  ignoreUnreachable?: boolean
 }
 
 export const HOST_ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] as const

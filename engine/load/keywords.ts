@@ -59,6 +59,10 @@ export const PLAY_KEYWORDS: readonly string[] = [
   'port',
   'timeout',
   'throttle',
+  'ignore_unreachable',
+  'gather_subset',
+  'gather_timeout',
+  'fact_path',
 ]
 
 export const TASK_KEYWORDS: readonly string[] = [
@@ -99,6 +103,8 @@ export const BLOCK_KEYWORDS: readonly string[] = [
   'ignore_unreachable',
   'collections',
   'module_defaults',
+  'delegate_to',
+  'delegate_facts',
 ]
 
 export const INCLUDE_KEYWORDS: readonly string[] = [

@@ -1,6 +1,7 @@
 /**
  * Play keywords about how and where tasks run: `order` (the order of the play's hosts), `port` (where the inventory
- * sets no `ansible_port`), `timeout` and `throttle` (defaults of every task's), `collections` (accepted: modules
+ * sets no `ansible_port`), `timeout`, `throttle` and `ignore_unreachable` (defaults of every task's), `gather_subset`,
+ * `gather_timeout` and `fact_path` (accepted: all facts are gathered), `collections` (accepted: modules
  * are found by their short and FQCN names either way) and `module_defaults` (arguments every call of a module gets
  * unless the task writes them; applied as tasks load).
  *
@@ -17,7 +18,7 @@ import { HOST_ORDERS, type HostOrder } from '../ast.js'
 import { UserError } from '../errors.js'
 import type { SourcePos, Vars } from '../types.js'
 import { describeValue, report, type LoadContext } from './context.js'
-import { at, isMap, readInt, readMap, readString, readStringList } from './keywords.js'
+import { at, isMap, readBool, readInt, readMap, readString, readStringList } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
 import { keyPos, valuePos } from '../source/positions.js'
 
@@ -27,6 +28,7 @@ export interface PlayExtras {
   connectVars?: Vars
   throttle?: number
   taskTimeout?: number
+  ignoreUnreachable?: boolean
 }
 
 /** Read `order`, `port`, `timeout`, `throttle`, `collections`; set `ctx.moduleDefaults` for the play's tasks. */
@@ -42,6 +44,10 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
       didYouMean(order, HOST_ORDERS),
     )
   readStringList(ctx, raw, 'collections', pos)
+  // fact gathering collects every fact tsplay has, as the setup module does: the subset and timeout are accepted
+  readStringList(ctx, raw, 'gather_subset', pos)
+  readInt(ctx, raw, 'gather_timeout', pos, 1)
+  readString(ctx, raw, 'fact_path', pos)
   const connectVars: Vars = {}
   const port = readInt(ctx, raw, 'port', pos, 1)
   if (port !== undefined) connectVars.ansible_port = port
@@ -51,6 +57,7 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
     connectVars: Object.keys(connectVars).length ? connectVars : undefined,
     throttle: readInt(ctx, raw, 'throttle', pos),
     taskTimeout: readInt(ctx, raw, 'timeout', pos, 1),
+    ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
   }
 }
 

@@ -38,6 +38,7 @@ import {
   readInt,
   readConditions,
   readMap,
+  readString,
   readStringList,
 } from './keywords.js'
 import { checkConditions, checkTemplates, checkTemplatesIn } from './syntax.js'
@@ -195,17 +196,21 @@ async function loadBlock(
     anyErrorsFatal: readAnyErrorsFatal(ctx, raw, pos),
     throttle: readInt(ctx, raw, 'throttle', pos),
     ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
+    delegateTo: readString(ctx, raw, 'delegate_to', pos),
+    delegateFacts: readBool(ctx, raw, 'delegate_facts', pos),
   })
   return block
 }
 
 /**
- * A block's `notify`, `run_once`, `any_errors_fatal`, `throttle` and `ignore_unreachable` reach each of its tasks
- * that sets none of its own.
+ * A block's `notify`, `run_once`, `any_errors_fatal`, `throttle`, `ignore_unreachable`, `delegate_to` and
+ * `delegate_facts` reach each of its tasks that sets none of its own.
  */
 function passDown(
   block: Block,
-  keys: Pick<Task, 'runOnce' | 'anyErrorsFatal' | 'throttle' | 'ignoreUnreachable'> & { notify?: string[] },
+  keys: Pick<Task, 'runOnce' | 'anyErrorsFatal' | 'throttle' | 'ignoreUnreachable' | 'delegateTo' | 'delegateFacts'> & {
+    notify?: string[]
+  },
 ): void {
   for (const n of [...block.block, ...block.rescue, ...block.always]) {
     if (n.kind === 'block') {
@@ -218,6 +223,8 @@ function passDown(
     n.anyErrorsFatal ??= keys.anyErrorsFatal
     n.throttle ??= keys.throttle
     n.ignoreUnreachable ??= keys.ignoreUnreachable
+    n.delegateTo ??= keys.delegateTo
+    n.delegateFacts ??= keys.delegateFacts
   }
 }
 

@@ -117,7 +117,9 @@ export function buildTask(
   }
   if (scope.handlers) {
     const listen = [...(common.name ? [common.name] : []), ...readStringList(ctx, raw, 'listen', pos)]
-    if (!listen.length) report(ctx, 'a handler needs a "name" (or "listen") for tasks to notify it', pos)
+    // Ansible loads it, and nothing can notify it: likely a mistake, not certainly one
+    if (!listen.length)
+      ctx.warnings.push(new UserError('a handler without a "name" (or "listen") can never be notified', pos))
     task.listen = listen
   }
   return task

@@ -51,7 +51,7 @@ export async function runTask(
     const log = (line: string, level = 1) =>
       rc.bus.emit({ type: 'host.log', play: playName, task: name, host, line, level })
     const r = await throttled(task, throttleOf(rc, task), () => runTaskOnHost(rc, task, inhOf(host), host, log))
-    if (r.status === 'unreachable' && task.ignoreUnreachable) {
+    if (r.status === 'unreachable' && (task.ignoreUnreachable ?? rc.play.ignoreUnreachable)) {
       r.ignored = true // Ansible counts it ok and ignored; the host stays and later tasks try it again
       rc.pool.clearUnreachable(host)
     }

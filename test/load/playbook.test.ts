@@ -263,7 +263,6 @@ describe('loadPlaybook reports mistakes with positions', () => {
         'name: restart nginx\n      debug: { msg: r }\n',
       /4:15 notify "restart ngnix" matches no handler \(did you mean "restart nginx"\?\)/,
     ],
-    ['handler without name', '- hosts: all\n  handlers:\n    - debug: { msg: r }\n', /3:7 a handler needs a "name"/],
     [
       'listen in a task',
       '- hosts: all\n  tasks:\n    - debug: { msg: r }\n      listen: x\n',
@@ -416,6 +415,17 @@ describe('retries without until', () => {
     expect(pb.plays[0].tasks.length).toBe(1)
     expect(warnings.map((w) => `${w.pos?.line}:${w.pos?.col} ${w.message}`)).toEqual([
       '4:7 "retries"/"delay" without an "until" condition: the task runs once',
+    ])
+  })
+})
+
+describe('a handler without a name', () => {
+  it('loads with a warning, as Ansible loads it (nothing can notify it)', async () => {
+    const dir = tree({ 'playbook.yml': '- hosts: all\n  handlers:\n    - debug: { msg: r }\n' })
+    const warnings: UserError[] = []
+    await loadPlaybook(join(dir, 'playbook.yml'), { modules: fixtureModules(), warnings })
+    expect(warnings.map((w) => `${w.pos?.line}:${w.pos?.col} ${w.message}`)).toEqual([
+      '3:7 a handler without a "name" (or "listen") can never be notified',
     ])
   })
 })

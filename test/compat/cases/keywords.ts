@@ -167,4 +167,29 @@ export const KEYWORDS: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'kw_more',
+    covers: 'play gather_subset/gather_timeout/ignore_unreachable, block delegate_to, a handler without a name',
+    files: {
+      'main.yml': `- hosts: kw_more
+  gather_facts: true
+  gather_subset: [min]
+  gather_timeout: 10
+  ignore_unreachable: true
+  tasks:
+    - assert: { that: [ansible_facts.distribution == 'Debian'] }
+    - block:
+        - shell: test -n "$SSH_CONNECTION" && echo ssh || echo local
+          register: d
+          changed_when: false
+      delegate_to: localhost
+    - shell: test -n "$SSH_CONNECTION" && echo ssh || echo local
+      register: t
+      changed_when: false
+    - copy: { content: "{{ d.stdout }} {{ t.stdout }}\\n", dest: "{{ root }}/delegated", mode: "0644" }
+  handlers:
+    - debug: { msg: never notified }
+`,
+    },
+  },
 ]
