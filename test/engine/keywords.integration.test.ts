@@ -196,7 +196,7 @@ describe('keywords at run time', () => {
     expect(r.recap?.h1).toMatchObject({ failed: 1 })
     expect(Date.now() - t0).toBeLessThan(4500)
   })
-  it('a command the timeout kills fails, not changed (as Ansible); one that exits 124 itself keeps its rc', async () => {
+  it('a command the timeout kills fails, not changed (as Ansible); one exiting 124 itself keeps its rc', async () => {
     const r = await run('killed.yml')
     expect(r.recap?.h1).toMatchObject({ ok: 4, changed: 1, failed: 0, ignored: 2 }) // as ansible-playbook 2.14
     expect(r.code).toBe(0)
