@@ -22,6 +22,10 @@ export const LOOP_LOOKUPS = [
   'inventory_hostnames',
   'env',
   'random_choice',
+  'file',
+  'template',
+  'vars',
+  'pipe',
 ] as const
 export type LoopLookup = (typeof LOOP_LOOKUPS)[number]
 

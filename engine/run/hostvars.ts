@@ -6,6 +6,7 @@ import type { Task } from '../ast.js'
 import { groupNames, groupsMap, hostVars as inventoryHostVars } from '../inventory/vars.js'
 import type { Vars } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
+import { searchVars } from './searchpath.js'
 import { mergeLayers, resolveVars } from './vars.js'
 
 /** Ansible's `omit` placeholder: an argument set to it is dropped. */
@@ -104,5 +105,6 @@ export function taskVars(rc: RunContext, host: string, inh: Inherited, task: Tas
       rc.opts.extraVars,
     ]),
   )
-  return Object.assign(vars, magicVars(rc, host))
+  Object.assign(vars, magicVars(rc, host))
+  return task ? Object.assign(vars, searchVars(task, rc.playbook.dir)) : vars
 }

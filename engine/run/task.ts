@@ -10,9 +10,11 @@ import { markUnsafe, renderString, renderValue } from '../template.js'
 import type { FileDiff, TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { executeModule, type Outcome } from './execute.js'
+import { lookupPaths } from '../expr/lookup-paths.js'
+import { scopeFor } from '../expr/render.js'
 import { taskVars } from './hostvars.js'
 import { loadDynamic } from './includes.js'
-import { itemVars, loopItems } from './loop.js'
+import { firstFoundSubdir, itemVars, loopItems } from './loop.js'
 import { renderBool } from './keyword.js'
 import { selectHosts } from '../inventory/patterns.js'
 
@@ -75,8 +77,12 @@ async function runTaskOnce(
     const items = loopItems(
       task.loopWith,
       renderValue(task.loop, vars, { pos: task.pos, what: task.loopWith ? `with_${task.loopWith}` : 'loop' }),
-      task.searchPaths,
-      { hosts: (p) => selectHosts(rc.inventory, p).hosts },
+      {
+        hosts: (p) => selectHosts(rc.inventory, p).hosts,
+        paths: lookupPaths((n) => vars[n]),
+        scope: scopeFor(vars),
+        subdir: firstFoundSubdir(task.module),
+      },
     )
     if (task.module === INCLUDE) return await include(rc, task, inh, host, items, conditions)
     const pause = Number(renderValue(task.loopPause ?? 0, vars)) * 1000
