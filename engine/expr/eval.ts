@@ -10,7 +10,7 @@
 import { UserError } from '../errors.js'
 import { callFilter, callMethod, callTest, UNDEF_FILTERS, UNDEF_TESTS } from './filters.js'
 import type { Expr, Kw } from './ast.js'
-import { callGlobal, GLOBALS } from './globals.js'
+import { Callable, callGlobal, GLOBALS } from './globals.js'
 import { pyStr, tuple } from './pystr.js'
 import { filterContext } from './registry.js'
 import { isUnsafe, type Scope } from './scope.js'
@@ -100,6 +100,8 @@ export function evaluate(e: Expr, scope: Scope): unknown {
     case 'call': {
       const o = val(e.o)
       if (o === GLOBALS) return callGlobal(e.method, e.args.map(val), kwargs(e.kw), scope)
+      const m = o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[e.method] : undefined
+      if (m instanceof Callable && Object.hasOwn(o as object, e.method)) return m.fn(e.args.map(val), kwargs(e.kw))
       return callMethod(o, e.method, e.args.map(val), kwargs(e.kw))
     }
   }

@@ -19,6 +19,14 @@ export const GLOBALS = Object.freeze({ __globals: true })
 
 const namespaces = new WeakSet<object>()
 
+/** A function a template defines (a `{% macro %}`, a `{% call %}` block's `caller`): called by name or attribute. */
+export class Callable {
+  constructor(
+    readonly name: string,
+    readonly fn: (args: unknown[], kw: Record<string, unknown>) => unknown,
+  ) {}
+}
+
 /** True for a map made by `namespace()`: the one kind of map a template may change (`{% set ns.found = true %}`). */
 export function isNamespace(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && namespaces.has(v)
@@ -71,7 +79,9 @@ export const GLOBAL_NAMES = new Set(Object.keys(FUNCS))
 
 /** Call a global function; `scope` (the caller's variables) reaches the lookups. */
 export function callGlobal(name: string, args: unknown[], kw: Record<string, unknown>, scope?: Scope): unknown {
-  const f = FUNCS[name]
-  if (!f) throw new UserError(`unknown function "${name}"`)
-  return f(args, kw, scope)
+  const f = Object.hasOwn(FUNCS, name) ? FUNCS[name] : undefined
+  if (f) return f(args, kw, scope)
+  const v = scope?.lookup(name)
+  if (v instanceof Callable) return v.fn(args, kw)
+  throw new UserError(`unknown function "${name}"`)
 }

@@ -33,7 +33,12 @@ const roleTask = {
   searchPaths: [join(pb, 'roles/web/templates'), join(pb, 'roles/web/files'), join(pb, 'roles/web'), pb],
   pos: { file: join(pb, 'roles/web/tasks/main.yml'), line: 1, col: 1 },
 }
-const vars = { ...searchVars(roleTask, pb), playbook_dir: pb, greeting: 'hello', inventory_hostname: 'h1' }
+const vars: Record<string, unknown> = {
+  ...searchVars(roleTask, pb),
+  playbook_dir: pb,
+  greeting: 'hello',
+  inventory_hostname: 'h1',
+}
 
 describe('lookup search path', () => {
   it('is the role folder, the task file folder and the playbook folder, as ansible_search_path', () => {

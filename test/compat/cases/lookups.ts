@@ -2,7 +2,8 @@
  * Agreement cases for lookups as roles use them (Ansible's `lookup_*` targets and the Galaxy-role pattern of a
  * vars file per distribution): `first_found` with `include_vars`, `file`/`template`/`fileglob` searching a role's
  * `files/`/`templates/`/`vars/`, `vars`, the data lookups and their `with_<name>` loops, FQCN names and the
- * `errors`/`wantlist`/`default` keywords, written here.
+ * `errors`/`wantlist`/`default` keywords, and Jinja macros, `call`, `include` and `import` in a role's templates,
+ * written here.
  */
 import type { CompatCase } from '../harness.js'
 
@@ -16,6 +17,15 @@ const ROLE: Record<string, string> = {
   'roles/lk/files/conf.d/a.conf': 'a\n',
   'roles/lk/files/conf.d/b.conf': 'b\n',
   'roles/lk/templates/site.j2': '{{ greeting }} {{ who }} ({{ pkg_name }})\n{% for x in [1, 2] %}{{ x }}{% endfor %}\n',
+  'roles/lk/templates/macros.j2':
+    "{% macro line(k, v='x', sep=' = ') %}{{ k }}{{ sep }}{{ v }}{% endmacro %}\n{% set version = 3 %}\n" +
+    '{% macro wrap(tag) %}<{{ tag }}>{{ caller() }}</{{ tag }}>{% endmacro %}\n',
+  'roles/lk/templates/part.j2': 'part {{ greeting }}\n',
+  'roles/lk/templates/page.j2':
+    "{% import 'macros.j2' as m %}\n{% from 'macros.j2' import line, wrap as w %}\n" +
+    "{{ m.line('port', 80) }} v{{ m.version }}\n{{ line('a') }}\n{% call w('b') %}c {{ pkg_name }}{% endcall %}\n" +
+    "{% macro item(x, n=1) %}- {{ x }}*{{ n }}{% endmacro %}\n{% for x in ['p', 'q'] %}{{ item(x, n=loop.index) }}\n" +
+    "{% endfor %}\n{% include 'part.j2' %}\n{% include 'nope.j2' ignore missing %}\nend\n",
   'roles/lk/tasks/main.yml': `- include_vars: "{{ lookup('first_found', params) }}"
   vars:
     params:
@@ -35,6 +45,7 @@ const ROLE: Record<string, string> = {
 - copy: { dest: "{{ root }}/conf-{{ item | basename }}", src: "{{ item }}", mode: "0644" }
   loop: "{{ query('fileglob', 'conf.d/*.conf') }}"
 - include_tasks: more.yml
+- template: { src: page.j2, dest: "{{ root }}/page", mode: "0644" }
 `,
   'roles/lk/tasks/more.yml': `- copy:
     dest: "{{ root }}/more-motd"
@@ -46,7 +57,9 @@ const ROLE: Record<string, string> = {
 export const LOOKUPS: CompatCase[] = [
   {
     name: 'lookups_role',
-    covers: 'lookup_first_found, lookup_file, lookup_template, lookup_fileglob: a role picks files per distribution',
+    covers:
+      'lookup_first_found, lookup_file, lookup_template, lookup_fileglob: a role picks files per distribution; ' +
+      'template_jinja: macros, call, include and import in role templates',
     files: {
       ...ROLE,
       'main.yml': `- hosts: lookups_role
