@@ -7,6 +7,7 @@ import { groupNames, groupsMap, hostVars as inventoryHostVars } from '../invento
 import type { Vars } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { searchVars } from './searchpath.js'
+import { lateVarsFiles } from './varsfiles.js'
 import { mergeLayers, resolveVars } from './vars.js'
 
 /** Ansible's `omit` placeholder: an argument set to it is dropped. */
@@ -39,7 +40,7 @@ function groupsOf(rc: RunContext): Record<string, string[]> {
  */
 export function playLayers(rc: RunContext, host: string, defaults: Array<Vars | undefined> = []): Vars {
   const st = rc.states.get(host)
-  return mergeLayers([
+  const below = [
     rc.play.remoteUser ? { ansible_user: rc.play.remoteUser } : undefined, // below the inventory, as in Ansible
     rc.play.connectVars, // `port`: likewise
     rc.play.roleDefaults,
@@ -48,8 +49,18 @@ export function playLayers(rc: RunContext, host: string, defaults: Array<Vars | 
     st?.factVars,
     rc.play.vars,
     rc.play.varsFiles,
-    rc.play.roleVars,
-  ])
+  ]
+  const late = rc.play.lateVarsFiles
+  // vars_files named by templates: rendered with the host's other variables
+  const lateVars = late
+    ? lateVarsFiles(rc.play, host, late, () =>
+        Object.assign(
+          resolveVars(mergeLayers([...below, rc.play.roleVars, st?.runVars, rc.opts.extraVars])),
+          magicVars(rc, host),
+        ),
+      )
+    : undefined
+  return mergeLayers([...below, lateVars, rc.play.roleVars])
 }
 
 /** Magic variables for a host. `hostvars` reads other hosts' variables lazily. */

@@ -117,4 +117,29 @@ export const LOOKUPS: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'vars_files_templated',
+    covers: 'vars_files per distribution: templated names, lists of candidates, names found in vars/',
+    files: {
+      'vars/common.yml': 'common: yes-common\n',
+      'vars/Debian.yml': 'family_file: debian\n',
+      'vars/default.yml': 'family_file: default\nhost_file: default\n',
+      'vars/a.yml': 'host_file: host-a\n',
+      'vars/blue.yml': 'colour: blue\n',
+      'main.yml': `- hosts: vars_files_templated
+  gather_facts: true
+  vars: { flavour: blue }
+  vars_files:
+    - common.yml
+    - "vars/{{ flavour }}.yml"
+    - ["vars/{{ inventory_hostname[-1] }}.yml", vars/default.yml]
+    - ["vars/{{ ansible_os_family }}.yml", vars/default.yml]
+  tasks:
+    - copy:
+        dest: "{{ root }}/vars"
+        content: "{{ common }} {{ colour }} {{ host_file }} {{ family_file }}\\n"
+        mode: "0644"
+`,
+    },
+  },
 ]
