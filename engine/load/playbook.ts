@@ -44,6 +44,7 @@ import { didYouMean } from '../source/suggest.js'
 import { checkTemplatesIn } from './syntax.js'
 import { loadTaskList } from './task.js'
 import { loadVarsFiles } from './varsfiles.js'
+import { staticName } from './dynamic.js'
 import { keyPos, mergePositioned, valuePos } from '../source/positions.js'
 import { readVarsPrompt } from './prompts.js'
 import { readYamlFile } from '../source/yaml.js'
@@ -123,8 +124,12 @@ async function loadPlayFile(ctx: LoadContext, abs: string, from: SourcePos | und
       continue
     }
     if ('import_playbook' in raw) {
-      const target = raw.import_playbook
-      if (typeof target !== 'string' || target.includes('{{')) {
+      let target = raw.import_playbook
+      // a templated name renders from -e only (Ansible: no play or inventory variables exist yet)
+      if (typeof target === 'string' && target.includes('{{'))
+        target = staticName(ctx, 'import_playbook', target, at(raw, 'import_playbook', pos))
+      if (target === undefined) continue
+      if (typeof target !== 'string') {
         report(
           ctx,
           `"import_playbook" must be a file name, found ${describeValue(target)}`,

@@ -224,7 +224,8 @@ async function include(
   }
   // Ansible counts "included: FILE" once per item; an include_role is not counted
   const included = task.args.role === true ? 0 : kept.length
-  const shown = d && new Set(files).size === 1 ? files[0] : (task.args.file ?? task.args.name)
+  // a role include's target may carry its templated tasks_from/… on further lines (load/includerole.ts)
+  const shown = d && new Set(files).size === 1 ? files[0].split('\n')[0] : (task.args.file ?? task.args.name)
   const data = { changed: false, include: shown, items: kept, included, ...(d ? { files } : {}) }
   register(rc, task, host, data)
   return { status: 'ok', host, data }

@@ -142,4 +142,34 @@ export const LOOKUPS: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'templated_from',
+    // hosts are given the same tasks_from: Ansible 2.14 merges the includes of hosts whose include_role differs
+    // only in a templated tasks_from (each host then ran both files), which tsplay does not copy
+    covers: 'include_role/import_role with templated tasks_from and vars_from, import_playbook named by -e',
+    flags: ['-e', 'tf_playbook=sub'],
+    files: {
+      'roles/tf/tasks/main.yml': '- copy: { dest: "{{ root }}/tf-main", content: "{{ v }}\\n", mode: "0644" }\n',
+      'roles/tf/tasks/debian.yml': '- copy: { dest: "{{ root }}/tf-debian", content: "{{ v }}\\n", mode: "0644" }\n',
+      'roles/tf/tasks/other.yml': '- copy: { dest: "{{ root }}/tf-other", content: "{{ v }}\\n", mode: "0644" }\n',
+      'roles/tf/vars/main.yml': 'v: main\n',
+      'roles/tf/vars/alt.yml': 'v: alt\n',
+      'sub.yml': `- hosts: templated_from
+  gather_facts: false
+  tasks:
+    - copy: { dest: "{{ root }}/sub", content: "sub\\n", mode: "0644" }
+`,
+      'main.yml': `- hosts: templated_from
+  gather_facts: false
+  vars: { vf: alt }
+  tasks:
+    - set_fact: { tfile: other }
+    - include_role: { name: tf, tasks_from: "{{ tfile }}" }
+    - include_role: { name: tf, tasks_from: "{{ item }}" }
+      loop: [debian]
+    - import_role: { name: tf, vars_from: "{{ vf }}" }
+- import_playbook: "{{ tf_playbook }}.yml"
+`,
+    },
+  },
 ]
