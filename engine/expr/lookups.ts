@@ -75,24 +75,40 @@ export function registerLookup(name: string, fn: LookupFn): void {
   LOOKUPS[name] = fn
 }
 
+/** Lookups implemented above the expression layer (registered when the runner loads). */
+const REGISTERED_LATER = ['sequence']
+
 /** The short name of a lookup (`ansible.builtin.file` → `file`), or undefined when tsplay has no such lookup. */
 export function lookupName(name: string): string | undefined {
   const short = name.replace(/^ansible\.(builtin|legacy)\./, '')
-  return Object.hasOwn(LOOKUPS, short) ? short : undefined
+  return Object.hasOwn(LOOKUPS, short) || REGISTERED_LATER.includes(short) ? short : undefined
+}
+
+/**
+ * The first lookup a template or condition names literally (`lookup('x', …)`, `query("x")`, `q('x')`) that tsplay
+ * does not have, or undefined: `validate` refuses it at its line.
+ */
+export function unknownLookupIn(text: string): string | undefined {
+  for (const m of text.matchAll(/(?<![\w.])(?:lookup|query|q)\(\s*(['"])([\w.]+)\1/g))
+    if (!lookupName(m[2])) return m[2]
+  return undefined
+}
+
+/** The lookups tsplay has, for messages. */
+export function knownLookups(): string {
+  return [...new Set([...Object.keys(LOOKUPS), ...REGISTERED_LATER])]
+    .sort()
+    .map((n) => `'${n}'`)
+    .join(', ')
 }
 
 /** Run lookup `name` with terms already made a list; throws `UserError` for an unknown name or a failure. */
 export function runLookup(name: string, terms: unknown[], kw: Record<string, unknown>, ctx: LookupCtx): unknown[] {
   const short = lookupName(name)
-  if (!short) throw new UserError(`lookup plugin (${name}) not found`, undefined, `tsplay has ${known()}`)
+  if (!short || !Object.hasOwn(LOOKUPS, short))
+    throw new UserError(`lookup plugin (${name}) not found`, undefined, `(tsplay has ${knownLookups()})`)
   return LOOKUPS[short](terms, kw, ctx)
 }
-
-const known = () =>
-  Object.keys(LOOKUPS)
-    .sort()
-    .map((n) => `'${n}'`)
-    .join(', ')
 
 /** The lookup context of an expression: its variables and the search path they give. */
 export function lookupCtx(scope: Scope | undefined): LookupCtx {

@@ -61,3 +61,18 @@ describe('templated tasks_from and vars_from', () => {
     expect(warnings.join('\n')).toMatch(/include_role "web, tasks_from=\{\{ host_only \}\}": the name depends/)
   })
 })
+
+describe('lookups named in templates', () => {
+  it('refuses a lookup tsplay does not have, at its line; accepts the ones it has, FQCN too', async () => {
+    const errs = await loadErrors({
+      'playbook.yml':
+        "- hosts: all\n  tasks:\n    - debug: { msg: \"{{ lookup('nosuch', 'x') }}\" }\n" +
+        "      when: query('community.general.nope') | length > 0\n" +
+        "    - debug: { msg: \"{{ q('ansible.builtin.sequence', 'count=2') }} {{ lookup('first_found', ['a']) }}\" }\n",
+    })
+    expect(errs).toEqual([
+      expect.stringMatching(/^playbook.yml:3:21 lookup plugin \(nosuch\) not found in "debug".msg/),
+      expect.stringMatching(/^playbook.yml:4:13 lookup plugin \(community.general.nope\) not found in when/),
+    ])
+  })
+})
