@@ -11,7 +11,7 @@
  * loopItems('sequence', 'start=1 end=3 format=n%02d')    // ['n01', 'n02', 'n03']
  * ```
  */
-import type { LoopLookup } from '../ast.js'
+import type { LoopLookup, Task } from '../ast.js'
 import { UserError } from '../errors.js'
 import { asList } from '../expr/lookup-data.js'
 import { registerLookup, runLookup, type LookupCtx } from '../expr/lookups.js'
@@ -24,6 +24,23 @@ export type LoopEnv = Partial<LookupCtx>
 /** `with_first_found` looks in the subfolder its task's action names (Ansible: templates, vars, else files). */
 export function firstFoundSubdir(action: string): string {
   return `${['template', 'var', 'file'].find((s) => action.includes(s)) ?? 'file'}s`
+}
+
+/**
+ * A loop's value rendered. `with_first_found` names that cannot be rendered (a fact not gathered) are left out, as
+ * Ansible templates its terms without failing on undefined variables and skips such names.
+ */
+export function loopTerms(task: Pick<Task, 'loop' | 'loopWith'>, render: (v: unknown) => unknown): unknown {
+  if (task.loopWith !== 'first_found' || !Array.isArray(task.loop)) return render(task.loop)
+  return task.loop.flatMap((t) => {
+    if (typeof t !== 'string') return [render(t)]
+    try {
+      return [render(t)]
+    } catch (e) {
+      if (e instanceof UserError && /undefined variable/.test(e.message)) return []
+      throw e
+    }
+  })
 }
 
 /**

@@ -14,7 +14,7 @@ import { lookupPaths } from '../expr/lookup-paths.js'
 import { scopeFor } from '../expr/render.js'
 import { taskVars } from './hostvars.js'
 import { loadDynamic } from './includes.js'
-import { firstFoundSubdir, itemVars, loopItems } from './loop.js'
+import { firstFoundSubdir, itemVars, loopItems, loopTerms } from './loop.js'
 import { renderBool } from './keyword.js'
 import { selectHosts } from '../inventory/patterns.js'
 
@@ -76,7 +76,9 @@ async function runTaskOnce(
     }
     const items = loopItems(
       task.loopWith,
-      renderValue(task.loop, vars, { pos: task.pos, what: task.loopWith ? `with_${task.loopWith}` : 'loop' }),
+      loopTerms(task, (v) =>
+        renderValue(v, vars, { pos: task.pos, what: task.loopWith ? `with_${task.loopWith}` : 'loop' }),
+      ),
       {
         hosts: (p) => selectHosts(rc.inventory, p).hosts,
         paths: lookupPaths((n) => vars[n]),

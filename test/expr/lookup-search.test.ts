@@ -9,9 +9,9 @@ import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { evalExpr } from '../../engine/expr.js'
 import { searchCandidates } from '../../engine/expr/lookup-paths.js'
-import { loopItems } from '../../engine/run/loop.js'
+import { loopItems, loopTerms } from '../../engine/run/loop.js'
 import { searchVars } from '../../engine/run/searchpath.js'
-import { renderString } from '../../engine/template.js'
+import { renderString, renderValue } from '../../engine/template.js'
 
 const pb = mkdtempSync(join(tmpdir(), 'lk-search-'))
 afterAll(() => rmSync(pb, { recursive: true, force: true }))
@@ -93,6 +93,11 @@ describe('lookup search path', () => {
       subdir: 'vars',
     })
     expect(items).toEqual([join(pb, 'roles/web/vars/Debian.yml')])
+  })
+  it('with_first_found leaves out names that cannot be rendered yet; other loops do not', () => {
+    const task = { loop: ['{{ nope }}.yml', '{{ os }}.yml'], loopWith: 'first_found' as const }
+    expect(loopTerms(task, (v) => renderValue(v, { os: 'Debian' }))).toEqual(['Debian.yml'])
+    expect(() => loopTerms({ ...task, loopWith: 'items' }, (v) => renderValue(v, { os: 'D' }))).toThrow(/nope/)
   })
 })
 

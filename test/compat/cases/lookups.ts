@@ -34,6 +34,7 @@ const ROLE: Record<string, string> = {
 - copy: { dest: "{{ root }}/pkg-first", content: "{{ pkg_name }}\\n", mode: "0644" }
 - include_vars: "{{ item }}"
   with_first_found:
+    - "{{ not_defined_anywhere }}.yml"
     - "{{ os_family }}.yml"
     - default.yml
 - copy: { dest: "{{ root }}/pkg-with", content: "{{ pkg_name }}\\n", mode: "0644" }
