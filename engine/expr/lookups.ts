@@ -35,6 +35,9 @@ export interface LookupCtx extends FileLookupCtx {
   hosts?: (pattern: string) => string[]
 }
 
+/** Where `errors='warn'` reports a failed lookup; the runner points it at its output (the default drops it). */
+export const lookupWarnings: { sink: (msg: string) => void } = { sink: () => undefined }
+
 /** A lookup: its terms and keyword arguments → its values. */
 export type LookupFn = (terms: unknown[], kw: Record<string, unknown>, ctx: LookupCtx) => unknown[]
 
@@ -137,6 +140,7 @@ export function callLookup(
   } catch (e) {
     const mode = errors === undefined ? 'strict' : toStr(errors)
     if (!(e instanceof UserError) || mode === 'strict' || !lookupName(name)) throw e
+    if (mode === 'warn') lookupWarnings.sink(`Lookup failed but the error is being ignored: ${e.message}`)
     return list ? [] : null
   }
   if (!values.length) return values

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { evalExpr } from '../../engine/expr.js'
 import { searchCandidates } from '../../engine/expr/lookup-paths.js'
+import { lookupWarnings } from '../../engine/expr/lookups.js'
 import { loopItems, loopTerms } from '../../engine/run/loop.js'
 import { searchVars } from '../../engine/run/searchpath.js'
 import { renderString, renderValue } from '../../engine/template.js'
@@ -139,7 +140,11 @@ describe('lookups over data', () => {
     expect(evalExpr("lookup('items', [1, 2])", {})).toEqual([1, 2])
     expect(evalExpr("lookup('items', ['a'], wantlist=true)", {})).toEqual(['a'])
     expect(evalExpr("lookup('file', 'nope', errors='ignore')", vars)).toBeNull()
+    const warned: string[] = []
+    lookupWarnings.sink = (m) => warned.push(m)
     expect(evalExpr("query('file', 'nope', errors='warn')", vars)).toEqual([])
+    lookupWarnings.sink = () => undefined
+    expect(warned).toEqual(['Lookup failed but the error is being ignored: could not locate file in lookup: nope'])
     expect(() => evalExpr("lookup('nosuchlookup', 'x')", {})).toThrow(/lookup plugin \(nosuchlookup\) not found/)
   })
 })
