@@ -12,7 +12,7 @@
  * ```
  */
 import { UserError } from '../errors.js'
-import type { Scope } from './scope.js'
+import { markUnsafeList, type Scope } from './scope.js'
 import {
   controllerLines,
   controllerOutput,
@@ -143,8 +143,9 @@ export function callLookup(
     if (mode === 'warn') lookupWarnings.sink(`Lookup failed but the error is being ignored: ${e.message}`)
     return list ? [] : null
   }
+  // results are data, never templates (Ansible's wrap_var): a file's `{{ x }}` stays as it is
   if (!values.length) return values
-  if (list) return values
+  if (list) return markUnsafeList([...values])
   if (values.every((v) => typeof v === 'string')) return values.join(',')
-  return values.length === 1 ? values[0] : values
+  return values.length === 1 ? values[0] : markUnsafeList([...values])
 }

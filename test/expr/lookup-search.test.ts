@@ -68,6 +68,12 @@ describe('lookup search path', () => {
     expect(evalExpr("lookup('file', 'only-in-playbook')", vars)).toBe('pb')
     expect(() => evalExpr("lookup('file', 'nope')", vars)).toThrow(/could not locate file in lookup: nope/)
   })
+  it('gives data, never templates: a file holding {{ }} stays as it is', () => {
+    put('files/braces', 'a {{ y }}\n')
+    expect(renderValue({ c: "{{ lookup('file', 'braces') }}" }, vars)).toEqual({ c: 'a {{ y }}' })
+    expect(renderValue({ c: "{{ query('file', 'braces') }}" }, vars)).toEqual({ c: ['a {{ y }}'] })
+    expect(renderString("{{ query('file', 'braces') | first }}", vars)).toBe('a {{ y }}')
+  })
   it('fileglob searches the role’s files/ for a pattern with a folder', () => {
     expect(evalExpr("query('fileglob', 'conf.d/*.conf')", vars)).toEqual([
       join(pb, 'roles/web/files/conf.d/a.conf'),
