@@ -28,12 +28,20 @@ export interface FileLookupCtx {
   subdir?: string
 }
 
+/**
+ * How a controller file's bytes become its content: the runner makes it decrypt vaulted files (engine/vault sits
+ * above this layer), as Ansible's `file` and `template` lookups do.
+ */
+export const lookupFileBytes: { decode: (bytes: Buffer, file: string) => Buffer } = { decode: (b) => b }
+
 function readText(file: string, term: string, what: string): string {
+  let bytes: Buffer
   try {
-    return readFileSync(file, 'utf8')
+    bytes = readFileSync(file)
   } catch (e) {
     throw new UserError(`${what} ${term}: ${(e as Error).message}`)
   }
+  return lookupFileBytes.decode(bytes, file).toString('utf8')
 }
 
 /** `file`: each file's text, without trailing whitespace (`rstrip=false` keeps it, `lstrip=true` strips leading). */
