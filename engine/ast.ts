@@ -22,8 +22,19 @@ export const LOOP_LOOKUPS = [
   'inventory_hostnames',
   'env',
   'random_choice',
+  'file',
+  'template',
+  'vars',
+  'pipe',
 ] as const
 export type LoopLookup = (typeof LOOP_LOOKUPS)[number]
+
+/** A `vars_files` entry left for run time: its candidate names (templates), the play's folder, where it is written. */
+export interface LateVarsFile {
+  names: string[]
+  dir: string
+  pos: SourcePos
+}
 
 /** Keywords shared by plays, blocks and tasks. */
 export interface Common {
@@ -202,6 +213,8 @@ export interface Play extends Common {
   varsPrompt?: VarPrompt[]
   /** Files from `vars_files`, already loaded and merged (in order). */
   varsFiles: Vars
+  /** `vars_files` entries whose names need host variables: loaded per host at run time (engine/run/varsfiles.ts). */
+  lateVarsFiles?: LateVarsFile[]
   /** Merged `defaults/main.yml` of the play's roles (lowest precedence). */
   roleDefaults: Vars
   /** Merged `vars/main.yml` of the play's roles. */

@@ -10,6 +10,7 @@
 import { UserError } from '../errors.js'
 import { callFilter, callMethod, callTest, UNDEF_FILTERS, UNDEF_TESTS } from './filters.js'
 import type { Expr, Kw } from './ast.js'
+import { Callable, callGlobal, GLOBALS } from './globals.js'
 import { pyStr, tuple } from './pystr.js'
 import { filterContext } from './registry.js'
 import { isUnsafe, type Scope } from './scope.js'
@@ -96,8 +97,13 @@ export function evaluate(e: Expr, scope: Scope): unknown {
       const input = UNDEF_TESTS.has(e.name) ? evaluate(e.e, scope) : val(e.e)
       return callTest(e.name, input, e.args.map(val), kwargs(e.kw)) !== e.neg
     }
-    case 'call':
-      return callMethod(val(e.o), e.method, e.args.map(val), kwargs(e.kw))
+    case 'call': {
+      const o = val(e.o)
+      if (o === GLOBALS) return callGlobal(e.method, e.args.map(val), kwargs(e.kw), scope)
+      const m = o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[e.method] : undefined
+      if (m instanceof Callable && Object.hasOwn(o as object, e.method)) return m.fn(e.args.map(val), kwargs(e.kw))
+      return callMethod(o, e.method, e.args.map(val), kwargs(e.kw))
+    }
   }
 }
 

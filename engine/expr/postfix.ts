@@ -10,7 +10,7 @@
  */
 import type { Expr, Kw } from './ast.js'
 import { Cursor } from './cursor.js'
-import { GLOBALS, GLOBAL_NAMES } from './globals.js'
+import { GLOBALS } from './globals.js'
 import { ExprError } from './lexer.js'
 
 const LITERALS: Record<string, unknown> = {
@@ -51,7 +51,8 @@ export abstract class PostfixParser extends Cursor {
       if (KEYWORDS.has(t.text)) throw this.error('expected a value')
       this.next()
       if (Object.hasOwn(LITERALS, t.text)) return { k: 'lit', v: LITERALS[t.text] }
-      if (GLOBAL_NAMES.has(t.text) && this.isOp('(')) {
+      // a global function, or a macro (found among the variables when called)
+      if (this.isOp('(')) {
         this.next()
         return { k: 'call', o: { k: 'lit', v: GLOBALS }, method: t.text, ...this.parseArgs(), col: t.col }
       }

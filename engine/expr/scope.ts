@@ -43,6 +43,15 @@ export function markUnsafe<T>(v: T, depth = 0): T {
   return v
 }
 
+/**
+ * Mark only the list `v` (a fresh one, not what it holds) as data: the strings directly in it are never rendered
+ * (a lookup's results, as Ansible's `wrap_var`). Returns `v`.
+ */
+export function markUnsafeList<T extends unknown[]>(v: T): T {
+  unsafe.add(v)
+  return v
+}
+
 /** True for a list/map marked with `markUnsafe`: strings directly inside it are never rendered. */
 export function isUnsafe(v: unknown): boolean {
   return typeof v === 'object' && v !== null && unsafe.has(v)

@@ -89,6 +89,7 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
   let dynamic: Doubt
   // registered results and set_fact keys live on the host across plays
   for (const play of pb.plays) {
+    if (play.lateVarsFiles?.length) dynamic ??= 'a vars_files entry loaded at run time may define it'
     walk([...play.tasks, ...play.handlers], (t) => {
       if (t.register) global.add(t.register)
       if (t.module === 'set_fact')

@@ -26,7 +26,7 @@ import type { SourcePos, Vars } from '../types.js'
 import { inherit, passedOn, readCommon } from './common.js'
 import { newLoadContext, report, type LoadContext } from './context.js'
 import type { IncludeParts } from './include.js'
-import { namedRole, roleBlock } from './includerole.js'
+import { namedRole, roleBlock, roleTargetParts } from './includerole.js'
 import { loadTaskFile, type TaskScope } from './task.js'
 
 /** Render a static import's templated name with what is known at load time; reports why not and gives undefined. */
@@ -39,8 +39,10 @@ export function staticName(ctx: LoadContext, key: string, name: string, here: So
       ctx,
       `"${key}" name "${name}" cannot be resolved when the playbook is loaded: ${e.message}`,
       here,
-      `(a static import's name may use only play vars, vars_files and -e variables; ` +
-        `use ${key.replace('import', 'include')} to choose it per host at run time)`,
+      key === 'import_playbook'
+        ? '(an import_playbook name may use only -e variables: it is loaded before any play)'
+        : `(a static import's name may use only play vars, vars_files and -e variables; ` +
+            `use ${key.replace('import', 'include')} to choose it per host at run time)`,
     )
     return undefined
   }
@@ -86,7 +88,7 @@ export async function dynamicInclude(
   if (!known) {
     ctx.warnings.push(
       new UserError(
-        `${key} "${parts.name}": the name depends on variables known only at run time; ` +
+        `${key} "${parts.name.replace(/\n/g, ', ')}": the name depends on variables known only at run time; ` +
           `what it includes is loaded and checked per host when it runs`,
         here,
       ),
@@ -160,7 +162,8 @@ async function loadIncluded(
     nodes = await loadTaskFile(ctx, resolve(d.dir, name), 'include_tasks', here, scope)
   } else {
     const before = ctx.playRoles?.handlers.length ?? 0
-    const found = await namedRole(ctx, d.raw, name, here)
+    const target = roleTargetParts(name)
+    const found = await namedRole(ctx, d.raw, target.name, here, target.over)
     if (found) nodes = [roleBlock(here, found.role, found.isPublic, found.params)]
     handlers = ctx.playRoles?.handlers.slice(before) ?? []
   }

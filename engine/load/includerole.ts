@@ -82,13 +82,25 @@ export async function loadRoleInclude(
     return []
   }
   const templated = ['when', 'include_role']
-  if (name.includes('{{') && key === 'include_role') {
+  const from = ENTRY_KEYS.filter((k) => typeof args[k] === 'string' && args[k].includes('{{'))
+  if ((name.includes('{{') || from.length) && key === 'include_role') {
     const block = includeBlock(ctx, raw, pos, here, scope, { args: { name, role: true }, nodes: [], templated })
-    return [await dynamicInclude(ctx, raw, block, here, scope, { kind: 'role', name, apply: applyOf(ctx, args, here) })]
+    const target = roleTarget(
+      name,
+      from.map((k) => [k, args[k] as string]),
+    )
+    const parts = { kind: 'role' as const, name: target, apply: applyOf(ctx, args, here) }
+    return [await dynamicInclude(ctx, raw, block, here, scope, parts)]
   }
   if (name.includes('{{')) name = staticName(ctx, key, name, at(args, 'name', argsPos))
   if (!name) return []
-  const found = await namedRole(ctx, raw, name, here)
+  const over: Partial<Record<EntryKey, string>> = {}
+  for (const k of from) {
+    const v = staticName(ctx, key, args[k] as string, at(args, k, argsPos))
+    if (v === undefined) return []
+    over[k] = v
+  }
+  const found = await namedRole(ctx, raw, name, here, over)
   if (!found) return []
   const { role, isPublic, params } = found
   if (key === 'import_role') {
@@ -110,6 +122,30 @@ export async function loadRoleInclude(
   ]
 }
 
+/** The arguments naming a role's other entry files. */
+const ENTRY_KEYS = ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from'] as const
+type EntryKey = (typeof ENTRY_KEYS)[number]
+
+/**
+ * What a dynamic `include_role` loads, as one template the runner renders per host (engine/load/dynamic.ts): the
+ * role's name, then one `key=value` line per templated `tasks_from`/`vars_from`/… (`roleTargetParts` reads it back).
+ */
+export function roleTarget(name: string, from: Array<[string, string]>): string {
+  return [name, ...from.map(([k, v]) => `${k}=${v}`)].join('\n')
+}
+
+/** The role name and the entry files a rendered `roleTarget` names. */
+export function roleTargetParts(target: string): { name: string; over: Partial<Record<EntryKey, string>> } {
+  const [name, ...lines] = target.split('\n')
+  const over: Partial<Record<EntryKey, string>> = {}
+  for (const l of lines) {
+    const i = l.indexOf('=')
+    const k = l.slice(0, i)
+    if ((ENTRY_KEYS as readonly string[]).includes(k)) over[k as EntryKey] = l.slice(i + 1).trim()
+  }
+  return { name: name.trim(), over }
+}
+
 /** `include_role`'s `apply:` map and where it is written. */
 function applyOf(ctx: LoadContext, args: Record<string, unknown>, here: SourcePos): IncludeParts['apply'] {
   const apply = readMap(ctx, args, 'apply', posOf(args) ?? here)
@@ -125,15 +161,17 @@ export async function namedRole(
   raw: Record<string, unknown>,
   name: string,
   here: SourcePos,
+  over: Partial<Record<EntryKey, string>> = {},
 ): Promise<{ role: LoadedRole; isPublic: boolean; params: Record<string, unknown> } | undefined> {
   const key = 'import_role' in raw ? 'import_role' : 'include_role'
   const args = raw[key] as Record<string, unknown>
   const argsPos = posOf(args) ?? here
+  const read = (k: EntryKey) => over[k] ?? readString(ctx, args, k, argsPos)
   const entry = {
-    tasks: readString(ctx, args, 'tasks_from', argsPos),
-    vars: readString(ctx, args, 'vars_from', argsPos),
-    defaults: readString(ctx, args, 'defaults_from', argsPos),
-    handlers: readString(ctx, args, 'handlers_from', argsPos),
+    tasks: read('tasks_from'),
+    vars: read('vars_from'),
+    defaults: read('defaults_from'),
+    handlers: read('handlers_from'),
   }
   const dir = findRole(ctx, name, at(args, 'name', argsPos))
   if (!dir) return undefined

@@ -43,6 +43,8 @@ import { loadRoles } from './roles.js'
 import { didYouMean } from '../source/suggest.js'
 import { checkTemplatesIn } from './syntax.js'
 import { loadTaskList } from './task.js'
+import { loadVarsFiles } from './varsfiles.js'
+import { staticName } from './dynamic.js'
 import { keyPos, mergePositioned, valuePos } from '../source/positions.js'
 import { readVarsPrompt } from './prompts.js'
 import { readYamlFile } from '../source/yaml.js'
@@ -122,8 +124,12 @@ async function loadPlayFile(ctx: LoadContext, abs: string, from: SourcePos | und
       continue
     }
     if ('import_playbook' in raw) {
-      const target = raw.import_playbook
-      if (typeof target !== 'string' || target.includes('{{')) {
+      let target = raw.import_playbook
+      // a templated name renders from -e only (Ansible: no play or inventory variables exist yet)
+      if (typeof target === 'string' && target.includes('{{'))
+        target = staticName(ctx, 'import_playbook', target, at(raw, 'import_playbook', pos))
+      if (target === undefined) continue
+      if (typeof target !== 'string') {
         report(
           ctx,
           `"import_playbook" must be a file name, found ${describeValue(target)}`,
@@ -181,7 +187,7 @@ async function loadPlay(
     )
   }
   const dir = dirname(file)
-  const varsFiles = await loadVarsFiles(ctx, raw, pos, dir)
+  const { vars: varsFiles, late: lateVarsFiles } = await loadVarsFiles(ctx, raw, pos, dir, common.vars)
   ctx.playDir = dir
   ctx.staticVars = { ...common.vars, ...varsFiles, ...ctx.extraVars }
   ctx.rolesSeen = new Map()
@@ -206,6 +212,7 @@ async function loadPlay(
     ...common,
     hosts: hostsList.join(','),
     varsFiles,
+    ...(lateVarsFiles.length ? { lateVarsFiles } : {}),
     roleDefaults: mergePositioned(roles.defaults, extra.defaults),
     roleVars: mergePositioned(roles.vars, extra.vars),
     gatherFacts: readBool(ctx, raw, 'gather_facts', pos) ?? true,
@@ -224,45 +231,6 @@ async function loadPlay(
   setSource(play, raw)
   setRoleSpecs(play, roles.specs)
   return play
-}
-
-async function loadVarsFiles(
-  ctx: LoadContext,
-  raw: Record<string, unknown>,
-  pos: SourcePos,
-  dir: string,
-): Promise<Vars> {
-  const names = readStringList(ctx, raw, 'vars_files', pos)
-  const list = raw.vars_files
-  let merged: Vars = {}
-  for (let i = 0; i < names.length; i++) {
-    const here = (Array.isArray(list) ? valuePos(list, i) : undefined) ?? at(raw, 'vars_files', pos)
-    if (names[i].includes('{{')) {
-      report(
-        ctx,
-        `vars_files names cannot be templated ("${names[i]}"): they are loaded before any host is known`,
-        here,
-      )
-      continue
-    }
-    const path = resolve(dir, names[i])
-    if (!existsSync(path)) {
-      report(ctx, `vars file not found: ${names[i]}`, here)
-      continue
-    }
-    try {
-      const doc = await readYamlFile(path)
-      if (doc.value === undefined || doc.value === null) continue
-      if (!isMap(doc.value)) {
-        report(ctx, `a vars file must be a map of variables, found ${describeValue(doc.value)}`, doc.pos)
-        continue
-      }
-      merged = mergePositioned(merged, doc.value)
-    } catch (e) {
-      absorb(ctx, e)
-    }
-  }
-  return merged
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Load-time syntax checks of the strings a playbook holds: every `{{ … }}` template (deep, in any value)
- * and every condition (`when`, `changed_when`, `failed_when`, `until`) must parse. Errors point at the
- * value's line and column.
+ * and every condition (`when`, `changed_when`, `failed_when`, `until`) must parse, and a lookup it names literally
+ * must be one tsplay has. Errors point at the value's line and column.
  *
  * @example
  * ```yaml
@@ -10,12 +10,19 @@
  * ```
  */
 import { parseExpr } from '../expr.js'
+import { knownLookups, unknownLookupIn } from '../expr/lookups.js'
 import { checkTemplateSyntax } from '../template.js'
 import type { SourcePos } from '../types.js'
 import { report, type LoadContext } from './context.js'
 import { bestPos, valuePos } from '../source/positions.js'
 
-/** Every string under `container[key]` (deep) must be a valid template. */
+/** A lookup named literally that tsplay does not have is refused where it is written. */
+function lookupCheck(ctx: LoadContext, text: string, what: string, here: SourcePos): void {
+  const bad = unknownLookupIn(text)
+  if (bad) report(ctx, `lookup plugin (${bad}) not found in ${what}`, here, `(tsplay has ${knownLookups()})`)
+}
+
+/** Every string under `container[key]` (deep) must be a valid template; a lookup it names must exist. */
 export function checkTemplates(
   ctx: LoadContext,
   container: unknown,
@@ -34,6 +41,7 @@ export function checkTemplates(
       msg = e instanceof Error ? e.message : String(e)
     }
     if (msg) report(ctx, `invalid template in ${what}: ${msg}`, here)
+    else lookupCheck(ctx, v, what, here)
   } else if (Array.isArray(v)) {
     v.forEach((_, i) => checkTemplates(ctx, v, i, here, what))
   } else if (typeof v === 'object' && v !== null) {
@@ -64,6 +72,7 @@ export function checkConditions(
     const pos = (Array.isArray(v) ? valuePos(v, i) : undefined) ?? bestPos(raw, key, fallback)
     try {
       parseExpr(src)
+      lookupCheck(ctx, src, key, pos)
     } catch (e) {
       const col = (e as { col?: number }).col
       const msg = e instanceof Error ? e.message : String(e)

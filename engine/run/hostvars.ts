@@ -6,6 +6,8 @@ import type { Task } from '../ast.js'
 import { groupNames, groupsMap, hostVars as inventoryHostVars } from '../inventory/vars.js'
 import type { Vars } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
+import { searchVars } from './searchpath.js'
+import { lateVarsFiles } from './varsfiles.js'
 import { mergeLayers, resolveVars } from './vars.js'
 
 /** Ansible's `omit` placeholder: an argument set to it is dropped. */
@@ -38,7 +40,7 @@ function groupsOf(rc: RunContext): Record<string, string[]> {
  */
 export function playLayers(rc: RunContext, host: string, defaults: Array<Vars | undefined> = []): Vars {
   const st = rc.states.get(host)
-  return mergeLayers([
+  const below = [
     rc.play.remoteUser ? { ansible_user: rc.play.remoteUser } : undefined, // below the inventory, as in Ansible
     rc.play.connectVars, // `port`: likewise
     rc.play.roleDefaults,
@@ -47,8 +49,18 @@ export function playLayers(rc: RunContext, host: string, defaults: Array<Vars | 
     st?.factVars,
     rc.play.vars,
     rc.play.varsFiles,
-    rc.play.roleVars,
-  ])
+  ]
+  const late = rc.play.lateVarsFiles
+  // vars_files named by templates: rendered with the host's other variables
+  const lateVars = late
+    ? lateVarsFiles(rc.play, host, late, () =>
+        Object.assign(
+          resolveVars(mergeLayers([...below, rc.play.roleVars, st?.runVars, rc.opts.extraVars])),
+          magicVars(rc, host),
+        ),
+      )
+    : undefined
+  return mergeLayers([...below, lateVars, rc.play.roleVars])
 }
 
 /** Magic variables for a host. `hostvars` reads other hosts' variables lazily. */
@@ -104,5 +116,6 @@ export function taskVars(rc: RunContext, host: string, inh: Inherited, task: Tas
       rc.opts.extraVars,
     ]),
   )
-  return Object.assign(vars, magicVars(rc, host))
+  Object.assign(vars, magicVars(rc, host))
+  return task ? Object.assign(vars, searchVars(task, rc.playbook.dir)) : vars
 }

@@ -1,97 +1,69 @@
 /**
- * Loop items: `loop:` as written, and Ansible's `with_<lookup>` forms turned into the same list of items
- * (`with_items` flattens one level, `with_dict` gives `{key, value}` maps, `with_nested` the cartesian product, …),
- * plus the per-item variables `loop_control` asks for (`index_var`, `extended` → `ansible_loop`).
- * Pure functions over already-rendered values; `with_fileglob`/`with_first_found` look at the controller's files.
+ * Loop items: `loop:` as written, and Ansible's `with_<lookup>` forms turned into the same list of items by the
+ * lookup of that name (engine/expr/lookups.ts: `with_items` flattens one level, `with_dict` gives `{key, value}`
+ * maps, `with_nested` the cartesian product, `with_first_found` searches the task's search path, …), plus the
+ * per-item variables `loop_control` asks for (`index_var`, `extended` → `ansible_loop`). The `sequence` lookup
+ * lives here (its terms are `k=v` words, read by engine/source's splitter).
  *
  * @example
  * ```ts
- * loopItems('dict', { a: 1 }, [])          // [{ key: 'a', value: 1 }]
- * loopItems('sequence', 'start=1 end=3 format=n%02d', [])  // ['n01', 'n02', 'n03']
+ * loopItems('dict', { a: 1 })                            // [{ key: 'a', value: 1 }]
+ * loopItems('sequence', 'start=1 end=3 format=n%02d')    // ['n01', 'n02', 'n03']
  * ```
  */
-import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { basename, dirname, isAbsolute, join } from 'node:path'
-import type { LoopLookup } from '../ast.js'
+import type { LoopLookup, Task } from '../ast.js'
 import { UserError } from '../errors.js'
+import { asList } from '../expr/lookup-data.js'
+import { registerLookup, runLookup, type LookupCtx } from '../expr/lookups.js'
 import { parseKeyValues } from '../source/kv.js'
 import { SplitError } from '../source/split.js'
 
-const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === null || v === undefined ? [] : [v])
+/** What some lookups need from the run: the task's search path and variables, the hosts a pattern selects. */
+export type LoopEnv = Partial<LookupCtx>
 
-/** What some lookups need from the run: the hosts an inventory pattern selects (`with_inventory_hostnames`). */
-export interface LoopEnv {
-  hosts?: (pattern: string) => string[]
+/** `with_first_found` looks in the subfolder its task's action names (Ansible: templates, vars, else files). */
+export function firstFoundSubdir(action: string): string {
+  return `${['template', 'var', 'file'].find((s) => action.includes(s)) ?? 'file'}s`
 }
 
-/** The items of a loop. `lookup` undefined means `loop:` (the value must be a list). */
-export function loopItems(
-  lookup: LoopLookup | undefined,
-  value: unknown,
-  searchPaths: readonly string[],
-  env: LoopEnv = {},
-): unknown[] {
-  switch (lookup) {
-    case undefined:
-      if (!Array.isArray(value))
-        throw new UserError(
-          `loop must be a list, got ${value === null ? 'null' : typeof value}`,
-          undefined,
-          '(for a map, use "| dict2items")',
-        )
-      return value
-    case 'list':
-      return asList(value)
-    case 'items':
-      return asList(value).flatMap((x) => (Array.isArray(x) ? x : [x]))
-    case 'indexed_items':
-      return loopItems('items', value, searchPaths).map((x, i) => [i, x])
-    case 'dict': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value))
-        throw new UserError(`with_dict needs a map, got ${Array.isArray(value) ? 'a list' : typeof value}`)
-      return Object.entries(value).map(([key, v]) => ({ key, value: v }))
+/**
+ * A loop's value rendered. `with_first_found` names that cannot be rendered (a fact not gathered) are left out, as
+ * Ansible templates its terms without failing on undefined variables and skips such names.
+ */
+export function loopTerms(task: Pick<Task, 'loop' | 'loopWith'>, render: (v: unknown) => unknown): unknown {
+  if (task.loopWith !== 'first_found' || !Array.isArray(task.loop)) return render(task.loop)
+  return task.loop.flatMap((t) => {
+    if (typeof t !== 'string') return [render(t)]
+    try {
+      return [render(t)]
+    } catch (e) {
+      if (e instanceof UserError && /undefined variable/.test(e.message)) return []
+      throw e
     }
-    case 'together': {
-      const lists = asList(value).map(asList)
-      const n = Math.max(0, ...lists.map((l) => l.length))
-      return Array.from({ length: n }, (_, i) => lists.map((l) => (i < l.length ? l[i] : null)))
-    }
-    case 'nested':
-    case 'cartesian':
-      return asList(value)
-        .map(asList)
-        .reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]])
-    case 'sequence':
-      return asList(value).flatMap((t) => sequence(String(t)))
-    case 'subelements':
-      return subelements(value)
-    case 'fileglob':
-      return asList(value).flatMap((p) => fileglob(String(p), searchPaths))
-    case 'first_found':
-      return [firstFound(value, searchPaths)]
-    case 'lines':
-      return asList(value).flatMap((cmd) => controllerLines(String(cmd)))
-    case 'inventory_hostnames': {
-      if (!env.hosts) throw new UserError('with_inventory_hostnames needs the inventory')
-      const pick = env.hosts
-      return [...new Set(asList(value).flatMap((p) => pick(String(p))))]
-    }
-    case 'env':
-      return asList(value).map((n) => process.env[String(n)] ?? '')
-    case 'random_choice': {
-      const l = asList(value)
-      return l.length ? [l[Math.floor(Math.random() * l.length)]] : []
-    }
+  })
+}
+
+/**
+ * The items of a loop. `lookup` undefined means `loop:` (the value must be a list); otherwise the lookup of that
+ * name runs on the value made a list, as Ansible's `with_<lookup>`.
+ */
+export function loopItems(lookup: LoopLookup | undefined, value: unknown, env: LoopEnv = {}): unknown[] {
+  if (lookup === undefined) {
+    if (!Array.isArray(value))
+      throw new UserError(
+        `loop must be a list, got ${value === null ? 'null' : typeof value}`,
+        undefined,
+        '(for a map, use "| dict2items")',
+      )
+    return value
   }
-}
-
-/** `with_lines`: a command run on the controller (by /bin/sh, as Ansible's lookup runs it), its output's lines. */
-function controllerLines(cmd: string): string[] {
-  const r = spawnSync('/bin/sh', ['-c', cmd], { encoding: 'utf8', maxBuffer: 64 << 20 })
-  if (r.error) throw new UserError(`with_lines: cannot run "${cmd}": ${r.error.message}`)
-  if (r.status !== 0) throw new UserError(`with_lines: "${cmd}" exited with ${r.status}: ${r.stderr.trim()}`)
-  return r.stdout.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '')
+  const ctx: LookupCtx = { paths: { paths: [], basedir: process.cwd() }, ...env }
+  try {
+    return runLookup(lookup, asList(value), {}, ctx)
+  } catch (e) {
+    if (e instanceof UserError && !e.message.startsWith('with_')) throw new UserError(`with_${lookup}: ${e.message}`)
+    throw e
+  }
 }
 
 /** `with_sequence`: `start=1 end=10 stride=2 format=x%02d`, `count=3`, or the short `1-10/2:fmt%d`. */
@@ -143,76 +115,6 @@ function printf(fmt: string, n: number): string {
   })
 }
 
-/** `with_subelements: [list, 'key', {skip_missing: true}]` → `[element, sub]` pairs. */
-function subelements(value: unknown): unknown[] {
-  const [src, key, flags] = asList(value)
-  const skip = typeof flags === 'object' && flags !== null && (flags as Record<string, unknown>).skip_missing === true
-  const elems = Array.isArray(src) ? src : typeof src === 'object' && src !== null ? Object.values(src) : undefined
-  if (!elems || typeof key !== 'string')
-    throw new UserError('with_subelements needs [a list (or map) of maps, "subkey"]')
-  const out: unknown[] = []
-  for (const el of elems) {
-    let sub: unknown = el
-    for (const part of key.split('.'))
-      sub = typeof sub === 'object' && sub !== null ? (sub as Record<string, unknown>)[part] : undefined
-    if (sub === undefined) {
-      if (skip) continue
-      throw new UserError(`with_subelements: an element has no "${key}" (add {skip_missing: true} to skip it)`)
-    }
-    if (!Array.isArray(sub)) throw new UserError(`with_subelements: "${key}" of an element is not a list`)
-    for (const s of sub) out.push([el, s])
-  }
-  return out
-}
-
-/** Folders a relative controller path is looked up in: `files/` of each search path, then the path itself. */
-function candidates(rel: string, searchPaths: readonly string[], sub = 'files'): string[] {
-  if (isAbsolute(rel)) return [rel]
-  return searchPaths.flatMap((d) => [join(d, sub, rel), join(d, rel)])
-}
-
-const globRe = (pat: string) =>
-  new RegExp(
-    `^${pat
-      .replace(/[.+^${}()|\\]/g, '\\$&')
-      .replace(/\*/g, '[^/]*')
-      .replace(/\?/g, '[^/]')}$`,
-  )
-
-/**
- * `with_fileglob`: files (not folders) matching a pattern in its folder, sorted; the first folder that matches wins.
- */
-function fileglob(pattern: string, searchPaths: readonly string[]): string[] {
-  for (const c of candidates(pattern, searchPaths)) {
-    const dir = dirname(c)
-    if (!existsSync(dir)) continue
-    const re = globRe(basename(c))
-    const hits = readdirSync(dir)
-      .filter((n) => re.test(n))
-      .map((n) => join(dir, n))
-      .filter((p) => statSync(p).isFile())
-      .sort()
-    if (hits.length) return hits
-  }
-  return []
-}
-
-/** `with_first_found`: names (or `{files, paths}`) → the first that exists on the controller. */
-function firstFound(value: unknown, searchPaths: readonly string[]): string {
-  const names: string[] = []
-  for (const t of asList(value)) {
-    if (typeof t === 'object' && t !== null && !Array.isArray(t)) {
-      const o = t as { files?: unknown; paths?: unknown }
-      const files = asList(o.files).map(String)
-      const paths = asList(o.paths).map(String)
-      for (const f of files) names.push(...(paths.length ? paths.map((p) => join(p, f)) : [f]))
-    } else names.push(String(t))
-  }
-  for (const n of names)
-    for (const c of candidates(n, searchPaths, 'vars').concat(candidates(n, searchPaths))) if (existsSync(c)) return c
-  throw new UserError(`with_first_found: none of ${names.map((n) => `"${n}"`).join(', ')} was found`)
-}
-
 /** The per-item variables `loop_control` asks for: `index_var`, and `ansible_loop` when `extended`. */
 export function itemVars(
   items: readonly unknown[],
@@ -241,3 +143,5 @@ export function itemVars(
   }
   return out
 }
+
+registerLookup('sequence', (terms) => terms.flatMap((t) => sequence(String(t))))

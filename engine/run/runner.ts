@@ -14,6 +14,9 @@ import { HostPool, type PoolOptions } from './hosts.js'
 import { playHosts, renderOrder } from './names.js'
 import { runPlay } from './play.js'
 import { Secrets } from './secrets.js'
+import { lookupFileBytes } from '../expr/lookup-files.js'
+import { lookupWarnings } from '../expr/lookups.js'
+import { decryptIfVaulted } from '../vault/keyring.js'
 
 /** Everything a run needs besides the playbook and inventory. */
 export interface RunnerInput {
@@ -58,6 +61,8 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
     return s
   }
   bus.emit({ type: 'run.start', playbook: playbook.file, check: opts.check, diff: opts.diff })
+  lookupWarnings.sink = (msg) => bus.emit({ type: 'warning', msg })
+  lookupFileBytes.decode = decryptIfVaulted
   const run = { ended: false }
   try {
     for (const play of playbook.plays) {

@@ -10,9 +10,11 @@ import { markUnsafe, renderString, renderValue } from '../template.js'
 import type { FileDiff, TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { executeModule, type Outcome } from './execute.js'
+import { lookupPaths } from '../expr/lookup-paths.js'
+import { scopeFor } from '../expr/render.js'
 import { taskVars } from './hostvars.js'
 import { loadDynamic } from './includes.js'
-import { itemVars, loopItems } from './loop.js'
+import { firstFoundSubdir, itemVars, loopItems, loopTerms } from './loop.js'
 import { renderBool } from './keyword.js'
 import { selectHosts } from '../inventory/patterns.js'
 
@@ -74,9 +76,15 @@ async function runTaskOnce(
     }
     const items = loopItems(
       task.loopWith,
-      renderValue(task.loop, vars, { pos: task.pos, what: task.loopWith ? `with_${task.loopWith}` : 'loop' }),
-      task.searchPaths,
-      { hosts: (p) => selectHosts(rc.inventory, p).hosts },
+      loopTerms(task, (v) =>
+        renderValue(v, vars, { pos: task.pos, what: task.loopWith ? `with_${task.loopWith}` : 'loop' }),
+      ),
+      {
+        hosts: (p) => selectHosts(rc.inventory, p).hosts,
+        paths: lookupPaths((n) => vars[n]),
+        scope: scopeFor(vars),
+        subdir: firstFoundSubdir(task.module),
+      },
     )
     if (task.module === INCLUDE) return await include(rc, task, inh, host, items, conditions)
     const pause = Number(renderValue(task.loopPause ?? 0, vars)) * 1000
@@ -218,7 +226,8 @@ async function include(
   }
   // Ansible counts "included: FILE" once per item; an include_role is not counted
   const included = task.args.role === true ? 0 : kept.length
-  const shown = d && new Set(files).size === 1 ? files[0] : (task.args.file ?? task.args.name)
+  // a role include's target may carry its templated tasks_from/… on further lines (load/includerole.ts)
+  const shown = d && new Set(files).size === 1 ? files[0].split('\n')[0] : (task.args.file ?? task.args.name)
   const data = { changed: false, include: shown, items: kept, included, ...(d ? { files } : {}) }
   register(rc, task, host, data)
   return { status: 'ok', host, data }

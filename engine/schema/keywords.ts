@@ -196,6 +196,16 @@ const KEYWORDS: Record<string, JsonSchema> = {
   with_random_choice: doc('One item picked at random from the list.', {
     anyOf: [{ type: 'array' }, { type: 'string' }],
   }),
+  with_file: doc("Loop over the texts of the controller's files named (searched as the `file` lookup does).", {
+    anyOf: [{ type: 'array' }, { type: 'string' }],
+  }),
+  with_template: doc('Loop over Jinja templates rendered on the controller (as the `template` lookup).', {
+    anyOf: [{ type: 'array' }, { type: 'string' }],
+  }),
+  with_vars: doc('Loop over the values of the variables named.', { anyOf: [{ type: 'array' }, { type: 'string' }] }),
+  with_pipe: doc('Loop over the outputs of commands run on the controller (by /bin/sh).', {
+    anyOf: [{ type: 'array' }, { type: 'string' }],
+  }),
   with_first_found: doc('The first existing file of a list (or `{files, paths}`), as one item.', {
     anyOf: [{ type: 'array' }, { type: 'string' }, { type: 'object' }],
   }),

@@ -22,7 +22,7 @@ describe('lookup', () => {
   it('is not a variable, and unknown lookups are user errors', () => {
     expect(exprVariables("lookup('env', name)")).toEqual(['name'])
     expect(() => evalExpr("lookup('password', 'x')", {})).toThrow(UserError)
-    expect(() => evalExpr("lookup('file', '/nonexistent/x')", {})).toThrow(/no such file/)
+    expect(() => evalExpr("lookup('file', '/nonexistent/x')", {})).toThrow(/could not locate file in lookup/)
   })
   it('pipe and lines run a controller command; items and list as in Ansible; fileglob lists files, sorted', () => {
     expect(evalExpr("lookup('pipe', 'echo a; echo b')", {})).toBe('a\nb')

@@ -267,12 +267,12 @@ describe('the run-time side of the new keywords', () => {
   })
 
   it('computes the items of the new with_<lookup> loops', () => {
-    expect(loopItems('lines', ['printf "a\\nb\\n"', 'echo c'], [])).toEqual(['a', 'b', 'c'])
-    expect(() => loopItems('lines', 'exit 3', [])).toThrow(/exited with 3/)
+    expect(loopItems('lines', ['printf "a\\nb\\n"', 'echo c'])).toEqual(['a', 'b', 'c'])
+    expect(() => loopItems('lines', 'exit 3')).toThrow(/exited with 3/)
     expect(
-      loopItems('inventory_hostnames', ['web', 'all'], [], { hosts: (p) => (p === 'web' ? ['w1'] : ['w1', 'd1']) }),
+      loopItems('inventory_hostnames', ['web', 'all'], { hosts: (p) => (p === 'web' ? ['w1'] : ['w1', 'd1']) }),
     ).toEqual(['w1', 'd1'])
-    expect(loopItems('env', ['HOME', 'TSPLAY_SURELY_UNSET'], [])).toEqual([process.env.HOME, ''])
-    expect(['x', 'y']).toContain(loopItems('random_choice', ['x', 'y'], [])[0])
+    expect(loopItems('env', ['HOME', 'TSPLAY_SURELY_UNSET'])).toEqual([process.env.HOME, ''])
+    expect(['x', 'y']).toContain(loopItems('random_choice', ['x', 'y'])[0])
   })
 })

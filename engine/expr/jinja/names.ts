@@ -1,7 +1,8 @@
 /**
  * The variables a Jinja template reads from outside itself, for static checks: names in `{{ }}` and statements,
  * minus those the template defines before use (`{% set %}`, `{% for %}` targets and `loop` inside the loop,
- * `{% with %}` names).
+ * `{% with %}` names, macros and their parameters, imported names). What an included or imported template reads
+ * is not known here.
  *
  * @example
  * ```ts
@@ -50,6 +51,23 @@ export function jinjaNames(nodes: Node[]): string[] {
         case 'setblock':
           walk(n.body, new Set(local))
           if ('name' in n.target) local.add(n.target.name)
+          break
+        case 'macro':
+        case 'callblock': {
+          const inner = new Set([...local, ...n.params.map(([p]) => p), 'varargs', 'kwargs', 'caller'])
+          for (const [, d] of n.params) if (d) read(d, inner)
+          if (n.k === 'callblock') read(n.call, local)
+          else local.add(n.name)
+          walk(n.body, inner)
+          break
+        }
+        case 'include':
+          read(n.e, local)
+          break
+        case 'import':
+          read(n.e, local)
+          if (n.alias) local.add(n.alias)
+          for (const [, alias] of n.names ?? []) local.add(alias)
           break
         case 'with': {
           const inner = new Set(local)

@@ -1,7 +1,8 @@
 /**
  * Parses lexed template pieces (lex.ts) into a tree of Jinja statements: `if`/`elif`/`else`, `for … in … [if …]`
  * with `else`, `set` (`a = …`, `a, b = …`, `ns.attr = …`, and the block form `{% set a %}…{% endset %}` with
- * optional filters), `with`, and `{{ … }}` outputs. Expressions are parsed by engine/expr/parser.ts.
+ * optional filters), `with`, `macro` and `call`, `include`, `import` and `from … import`, and `{{ … }}` outputs.
+ * Expressions are parsed by engine/expr/parser.ts.
  * Errors carry the 1-based offset in the template as their column.
  *
  * @example
@@ -27,24 +28,22 @@ export type Node =
   /** `{% set name | filters %}…{% endset %}`: `e` applies the filters to the name `__block__`. */
   | { k: 'setblock'; target: Target; body: Node[]; e: Expr; at: number }
   | { k: 'with'; assigns: Array<[string, Expr]>; body: Node[] }
+  /** `{% macro name(a, b=1) %}…{% endmacro %}`. */
+  | { k: 'macro'; name: string; params: Param[]; body: Node[]; at: number }
+  /** `{% call(x) name(args) %}…{% endcall %}`: `call` is the macro call, the body is its `caller(x)`. */
+  | { k: 'callblock'; params: Param[]; call: Extract<Expr, { k: 'call' }>; body: Node[]; at: number }
+  /** `{% include 'x.j2' [ignore missing] %}` (a list of names: the first that exists). */
+  | { k: 'include'; e: Expr; ignoreMissing: boolean; at: number }
+  /** `{% import 'm.j2' as m %}` (`names` undefined) or `{% from 'm.j2' import a, b as c %}`. */
+  | { k: 'import'; e: Expr; alias?: string; names?: Array<[string, string]>; at: number }
+
+/** A macro parameter and its default. */
+export type Param = [string, Expr | undefined]
 
 /** The name under which a block `set` sees its rendered body. */
 export const BLOCK_VALUE = '__block__'
 
-const UNSUPPORTED = new Set([
-  'macro',
-  'call',
-  'include',
-  'import',
-  'from',
-  'extends',
-  'block',
-  'filter',
-  'do',
-  'autoescape',
-  'break',
-  'continue',
-])
+const UNSUPPORTED = new Set(['extends', 'block', 'filter', 'do', 'autoescape', 'break', 'continue'])
 
 /** Parse a statement's source; columns in errors become offsets in the template. */
 function stmtParser(src: string, at: number): Parser {
@@ -154,6 +153,65 @@ class TemplateParser {
         if (!ps.isEnd()) throw ps.error('expected the end of "{% with %}"')
         return { k: 'with', assigns, body: this.block(['endwith'], 'with', at).nodes }
       }
+      case 'macro': {
+        const name = ps.parseName('a macro name').text
+        ps.expect('(')
+        const params = macroParams(ps)
+        if (!ps.isEnd()) throw ps.error('expected the end of "{% macro %}"')
+        return { k: 'macro', name, params, body: this.block(['endmacro'], 'macro', at).nodes, at }
+      }
+      case 'call': {
+        let params: Param[] = []
+        if (ps.isOp('(')) {
+          ps.next()
+          params = macroParams(ps)
+        }
+        const call = whole(ps, () => ps.parseExpr())
+        if (call.k !== 'call') throw new ExprError('"{% call %}" needs a macro call, as "{% call m(x) %}"', at + 1)
+        return { k: 'callblock', params, call, body: this.block(['endcall'], 'call', at).nodes, at }
+      }
+      case 'include': {
+        const e = ps.parseExpr()
+        let ignoreMissing = false
+        if (ps.isWord('ignore')) {
+          ps.next()
+          if (!ps.isWord('missing')) throw ps.error('expected "ignore missing"')
+          ps.next()
+          ignoreMissing = true
+        }
+        context(ps)
+        if (!ps.isEnd()) throw ps.error('expected the end of "{% include %}"')
+        return { k: 'include', e, ignoreMissing, at }
+      }
+      case 'import': {
+        const e = ps.parseExpr()
+        if (!ps.isWord('as')) throw ps.error('expected "as" in "{% import %}"')
+        ps.next()
+        const alias = ps.parseName('a name').text
+        context(ps)
+        if (!ps.isEnd()) throw ps.error('expected the end of "{% import %}"')
+        return { k: 'import', e, alias, at }
+      }
+      case 'from': {
+        const e = ps.parseExpr()
+        if (!ps.isWord('import')) throw ps.error('expected "import" in "{% from %}"')
+        ps.next()
+        const list: Array<[string, string]> = []
+        do {
+          if (list.length) ps.next()
+          if (ps.isWord('with') || ps.isWord('without')) break
+          const name = ps.parseName('a name').text
+          let alias = name
+          if (ps.isWord('as')) {
+            ps.next()
+            alias = ps.parseName('a name').text
+          }
+          list.push([name, alias])
+        } while (ps.isOp(','))
+        context(ps)
+        if (!ps.isEnd()) throw ps.error('expected the end of "{% from %}"')
+        return { k: 'import', e, names: list, at }
+      }
     }
     if (UNSUPPORTED.has(word)) throw new ExprError(`"{% ${word} %}" is not supported in templates`, at + 1)
     throw new ExprError(
@@ -168,6 +226,32 @@ function whole<T>(ps: Parser, f: () => T): T {
   const v = f()
   if (!ps.isEnd()) throw ps.error('expected an operator or the end of the statement')
   return v
+}
+
+/** A macro's parameters after its `(`, through the `)`: `a, b=1`. */
+function macroParams(ps: Parser): Param[] {
+  const out: Param[] = []
+  while (!ps.isOp(')')) {
+    const name = ps.parseName('a parameter name').text
+    let dflt: Expr | undefined
+    if (ps.isOp('=')) {
+      ps.next()
+      dflt = ps.parseExpr()
+    }
+    out.push([name, dflt])
+    if (!ps.isOp(',')) break
+    ps.next()
+  }
+  ps.expect(')')
+  return out
+}
+
+/** An optional `with context`/`without context` (tsplay's includes and imports always see the variables). */
+function context(ps: Parser): void {
+  if (!ps.isWord('with') && !ps.isWord('without')) return
+  ps.next()
+  if (!ps.isWord('context')) throw ps.error('expected "context"')
+  ps.next()
 }
 
 /** `a`, `a, b`, `(a, b)` in a `for`. */

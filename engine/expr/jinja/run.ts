@@ -23,6 +23,7 @@ import { pyTruthy } from '../tests.js'
 import { force, short, typeName } from '../values.js'
 import { convert } from './convert.js'
 import { BLOCK_VALUE, parseTemplate, type Node, type Target } from './parse.js'
+import { frame, renderReuse, type SubRenderer } from './reuse.js'
 
 export interface JinjaTemplate {
   nodes: Node[]
@@ -65,15 +66,6 @@ export function compileJinja(src: string, o: JinjaOptions = { trimBlocks: true, 
   }
 }
 
-/** A scope with template-local variables in front of `parent`. */
-function frame(parent: Scope, locals: Map<string, unknown>): Scope {
-  return {
-    lookup: (name) => (locals.has(name) ? locals.get(name) : parent.lookup(name)),
-    resolve: (v) => parent.resolve(v),
-    deep: (v) => parent.deep(v),
-  }
-}
-
 function iterate(v: unknown): unknown[] {
   if (Array.isArray(v)) return v
   if (typeof v === 'string') return [...v]
@@ -91,7 +83,7 @@ export class JinjaRenderError extends UserError {
   }
 }
 
-class Renderer {
+class Renderer implements SubRenderer {
   out = ''
   /** Offset of the tag being rendered, for errors. */
   at = 0
@@ -101,6 +93,26 @@ class Renderer {
 
   private val(e: Expr, scope: Scope): unknown {
     return scope.deep(force(evaluate(e, scope)))
+  }
+
+  value(e: Expr, scope: Scope): unknown {
+    return this.val(e, scope)
+  }
+
+  /** Render `nodes` to their own text (a macro's body, an imported template). */
+  render(nodes: Node[], scope: Scope, locals: Map<string, unknown>): string {
+    const saved = this.out
+    this.out = ''
+    try {
+      this.run(nodes, scope, locals)
+      return this.out
+    } finally {
+      this.out = saved
+    }
+  }
+
+  emit(text: string): void {
+    this.out += text
   }
 
   run(nodes: Node[], scope: Scope, locals: Map<string, unknown>): void {
@@ -148,6 +160,13 @@ class Renderer {
           this.assign(n.target, this.val(n.e, frame(scope, new Map([[BLOCK_VALUE, body]]))), scope, locals)
           break
         }
+        case 'macro':
+        case 'callblock':
+        case 'include':
+        case 'import':
+          this.at = n.at
+          renderReuse(this, n, scope, locals)
+          break
         case 'with': {
           const inner = new Map<string, unknown>()
           const s = frame(scope, inner)

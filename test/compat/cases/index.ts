@@ -8,6 +8,7 @@ import { GATHER } from './gather.js'
 import { KEYWORDS } from './keywords.js'
 import { KW_RUN } from './kwrun.js'
 import { LANG } from './lang.js'
+import { LOOKUPS } from './lookups.js'
 import { REUSE } from './reuse.js'
 import { MODS } from './mods.js'
 import { ROLES } from './roles.js'
@@ -29,6 +30,7 @@ export const CASES: CompatCase[] = [
   ...SYSTEM,
   ...WEB,
   ...LANG,
+  ...LOOKUPS,
   ...KEYWORDS,
   ...VAULT,
   ...KW_RUN,

@@ -1,0 +1,36 @@
+/**
+ * The variables that tell lookups where a task's files are, as Ansible 2.14 sets them: `ansible_search_path`
+ * (the task's role folder, the folder of the file the task is written in, then the playbook's folder) and, for a
+ * role's task, `role_path` and `role_name`. Lookups search each folder's `files/`/`templates/`/`vars/` and the
+ * folder itself (engine/expr/lookup-paths.ts).
+ *
+ * @example
+ * ```ts
+ * searchVars(task, '/pb') // { ansible_search_path: ['/pb/roles/web', '/pb/roles/web/tasks', '/pb'], role_path: … }
+ * ```
+ */
+import { dirname, resolve } from 'node:path'
+import type { Task } from '../ast.js'
+import type { Vars } from '../types.js'
+
+/**
+ * A role task's folder: the loader gives role tasks the search paths `[role/templates, role/files, role, …]`, so
+ * it is the first that is not the role's `templates/` or `files/`.
+ */
+export function roleDirOf(task: Pick<Task, 'role' | 'searchPaths'>): string | undefined {
+  if (!task.role) return undefined
+  return task.searchPaths.find((p) => !/[/\\](templates|files)$/.test(p))
+}
+
+/** `ansible_search_path` (and `role_path`/`role_name` in a role) for `task`; `playbookDir` comes last. */
+export function searchVars(task: Pick<Task, 'role' | 'searchPaths' | 'pos'>, playbookDir: string): Vars {
+  const base = resolve(playbookDir)
+  const role = roleDirOf(task)
+  const paths: string[] = role ? [resolve(role)] : []
+  const own = task.pos?.file ? resolve(dirname(task.pos.file)) : undefined
+  if (own && !paths.includes(own)) paths.push(own)
+  if (!paths.includes(base)) paths.push(base)
+  const out: Vars = { ansible_search_path: paths }
+  if (role) Object.assign(out, { role_path: resolve(role), role_name: task.role })
+  return out
+}
