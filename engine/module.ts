@@ -91,6 +91,11 @@ export interface Plan {
   setVars?: Vars
   /** The host facts read again (`setup`): they replace the host's `facts.*`, `ansible_*` and `ansible_facts`. */
   facts?: HostFacts
+  /**
+   * Facts the module returns, as Ansible's `ansible_facts` (`getent_passwd`, `packages`): host variables at the
+   * facts' precedence and keys of `ansible_facts`; they stay when the host facts are read again.
+   */
+  moduleFacts?: Vars
   /** Force the reported status to changed/ok regardless of commands (e.g. `debug` is ok). */
   changed?: boolean
   /** Ansible's `msg` (debug, assert, fail). */

@@ -70,6 +70,8 @@ export const MODULES: Record<string, Loader> = {
   deb822_repository: () => import('./deb822_repository.js'),
   uri: () => import('./uri.js'),
   unarchive: () => import('./unarchive.js'),
+  // facts and run-time inventory
+  getent: () => import('./getent.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

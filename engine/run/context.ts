@@ -38,6 +38,8 @@ export interface HostState {
   facts?: HostFacts
   /** The host facts as variables: `facts`, `ansible_*` and `ansible_facts`. */
   factVars: Vars
+  /** Facts modules returned (`getent_passwd`, `packages`), kept in `factVars` when the facts are read again. */
+  moduleFacts?: Vars
   /** set_fact values and registered results (persist across plays, as Ansible's). */
   runVars: Vars
   /** Failed in an earlier task/play: no more tasks. */

@@ -32,6 +32,8 @@ export interface Outcome {
   factsHost?: string
   /** New host facts (`setup`). */
   facts?: HostFacts
+  /** Facts the module returned (`getent_passwd`, `packages`). */
+  moduleFacts?: Vars
 }
 
 /** Render a task's arguments; arguments marked `shellTemplate` quote every `{{ }}` value for the shell. */
@@ -190,6 +192,7 @@ function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars,
     changes: plan.changes,
     setVars: failed ? undefined : plan.setVars,
     facts: failed ? undefined : plan.facts,
+    moduleFacts: failed ? undefined : plan.moduleFacts,
   }
 }
 

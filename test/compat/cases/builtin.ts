@@ -1,0 +1,57 @@
+/**
+ * Agreement cases for the ansible.builtin modules real Debian playbooks and roles use next: getent, gather_facts,
+ * package_facts, service_facts, group_by, add_host, assemble (what Ansible's integration targets of those names pin
+ * down), written here.
+ */
+import type { CompatCase } from '../harness.js'
+
+const play = (name: string, tasks: string, extra = '') =>
+  `- hosts: ${name}\n  gather_facts: false\n${extra}  tasks:\n${tasks}`
+
+export const BUILTIN: CompatCase[] = [
+  {
+    name: 'getent',
+    covers: 'getent',
+    clean: true,
+    files: {
+      'main.yml': play(
+        'getent',
+        `
+    - getent: { database: passwd, key: root }
+    - assert:
+        that:
+          - getent_passwd.root[0] == 'x'
+          - getent_passwd.root[1] == '0'
+          - getent_passwd.root[4] == '/root'
+          - ansible_facts.getent_passwd.root[1] == '0'
+          - getent_passwd | length == 1
+    - getent: { database: group, key: root, split: ":" }
+      register: g
+    - assert: { that: ["g.ansible_facts.getent_group.root[1] == '0'", g is not changed] }
+    - getent: { database: passwd, key: tsplay-no-such-user, fail_key: false }
+      register: miss
+    - assert:
+        that:
+          - miss is not failed
+          - getent_passwd['tsplay-no-such-user'] is none
+          - "'could not be found' in miss.msg"
+    - getent: { database: passwd, key: tsplay-no-such-user }
+      register: miss2
+      ignore_errors: true
+    - assert: { that: [miss2 is failed, "'could not be found' in miss2.msg"] }
+    - getent: { database: tsplay-no-such-db }
+      register: nodb
+      ignore_errors: true
+    - assert: { that: ["nodb.msg == 'Missing arguments, or database unknown.'"] }
+    - getent: { database: hosts, key: localhost }
+    - assert: { that: ["getent_hosts | length == 1", "'localhost' in (getent_hosts.values() | first)"] }
+    - setup: { filter: ["ansible_hostname"] }
+    - assert: { that: ["ansible_facts.getent_hosts | length == 1", "getent_hosts | length == 1"] }
+    - getent: { database: passwd }
+    - assert: { that: ["'root' in getent_passwd", "getent_passwd | length > 5"] }
+    - copy: { dest: "{{ root }}/root", content: "{{ getent_passwd.root | join(':') }}\\n", mode: "0644" }
+`,
+      ),
+    },
+  },
+]
