@@ -72,6 +72,9 @@ export const MODULES: Record<string, Loader> = {
   unarchive: () => import('./unarchive.js'),
   // facts and run-time inventory
   getent: () => import('./getent.js'),
+  gather_facts: () => import('./gather_facts.js'),
+  package_facts: () => import('./package_facts.js'),
+  service_facts: () => import('./service_facts.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

@@ -54,4 +54,57 @@ export const BUILTIN: CompatCase[] = [
       ),
     },
   },
+  {
+    name: 'factmods',
+    covers: 'gather_facts, package_facts, service_facts',
+    clean: true,
+    files: {
+      'main.yml': play(
+        'factmods',
+        `
+    - gather_facts:
+    - assert: { that: ["ansible_facts.os_family == 'Debian'", ansible_hostname is defined] }
+    - ansible.builtin.gather_facts: { gather_subset: [min], parallel: false }
+    - package_facts: { manager: auto }
+    - command: dpkg-query -W -f=\${Version} bash
+      register: v
+      changed_when: false
+    - assert:
+        that:
+          - "'bash' in ansible_facts.packages"
+          - packages.bash | length == 1
+          - packages.bash[0].name == 'bash'
+          - packages.bash[0].version == v.stdout
+          - packages.bash[0].source == 'apt'
+          - packages.bash[0].category == 'shells'
+          - "'arch' in packages.bash[0]"
+    - package_facts: { manager: [apt], strategy: all }
+      register: pf
+    - assert: { that: [pf is not changed, "'bash' in pf.ansible_facts.packages"] }
+    - package_facts: { manager: rpm }
+      register: rpm
+      ignore_errors: true
+    - assert: { that: [rpm is failed] }
+    - copy:
+        dest: "{{ root }}/packages"
+        mode: "0644"
+        content: |
+          {{ packages | length }} {{ packages.bash[0].arch }} {{ packages.bash[0].version }}
+          {{ packages | list | sort | join(' ') }}
+    - service_facts:
+    - assert:
+        that:
+          - services | length > 0
+          - ansible_facts.services | length == services | length
+    - copy:
+        dest: "{{ root }}/services"
+        mode: "0644"
+        content: |
+          {% for name in services | list | sort %}
+          {{ name }} {{ services[name].name }} {{ services[name].state }} {{ services[name].source }} {{ services[name].status | default('-') }}
+          {% endfor %}
+`,
+      ),
+    },
+  },
 ]
