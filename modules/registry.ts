@@ -75,6 +75,8 @@ export const MODULES: Record<string, Loader> = {
   gather_facts: () => import('./gather_facts.js'),
   package_facts: () => import('./package_facts.js'),
   service_facts: () => import('./service_facts.js'),
+  group_by: () => import('./group_by.js'),
+  add_host: () => import('./add_host.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

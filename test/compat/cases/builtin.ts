@@ -107,4 +107,63 @@ export const BUILTIN: CompatCase[] = [
       ),
     },
   },
+  {
+    name: 'groupby',
+    covers: 'group_by, add_host',
+    clean: true,
+    files: {
+      'main.yml': `
+- hosts: groupby
+  gather_facts: false
+  tasks:
+    - group_by: { key: "gb_{{ inventory_hostname }}" }
+    - group_by: { key: "gb all", parents: [gb_parent] }
+      register: first
+    - group_by: { key: "gb all", parents: gb_parent }
+      register: again
+    - assert:
+        that:
+          - first is changed
+          - again is not changed
+          - "'gb-all' in group_names"
+          - "'gb_parent' in group_names"
+          - groups['gb-all'] | length == 2
+          - groups['gb_' ~ inventory_hostname] == [inventory_hostname]
+    - add_host:
+        name: gb_new
+        groups: "gb_added, gb_other"
+        root: "{{ root }}/new"
+        marker: hello
+      register: added
+    - add_host: { name: gb_new, groups: [gb_added], marker: hello }
+      register: again
+    - assert:
+        that:
+          - added is changed
+          - again is not changed
+      when: inventory_hostname == 'groupby_a'
+    - assert:
+        that:
+          - added is not defined
+          - groups.gb_added == ['gb_new']
+          - groups.gb_other == ['gb_new']
+          - hostvars.gb_new.marker == 'hello'
+      when: inventory_hostname == 'groupby_b'
+    - file: { path: "{{ root }}/new", state: directory, mode: "0755" }
+      when: inventory_hostname == 'groupby_a'
+- hosts: gb-all
+  gather_facts: false
+  tasks:
+    - copy: { dest: "{{ root }}/groups", content: "{{ group_names | join(',') }}\\n", mode: "0644" }
+- hosts: gb_groupby_b
+  gather_facts: false
+  tasks:
+    - copy: { dest: "{{ root }}/only_b", content: "b\\n", mode: "0644" }
+- hosts: gb_added:&gb_other
+  gather_facts: false
+  tasks:
+    - copy: { dest: "{{ root }}/hello", content: "{{ marker }} {{ inventory_hostname }} {{ group_names | join(',') }}\\n", mode: "0644" }
+`,
+    },
+  },
 ]
