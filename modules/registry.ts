@@ -77,6 +77,7 @@ export const MODULES: Record<string, Loader> = {
   service_facts: () => import('./service_facts.js'),
   group_by: () => import('./group_by.js'),
   add_host: () => import('./add_host.js'),
+  assemble: () => import('./assemble.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

@@ -142,6 +142,13 @@ const CASES: Record<string, Record<string, unknown>[]> = {
     { src: 'fixture.txt', dest: '/tmp/x', list_files: true, mode: '0755', owner: 'root' },
     { src: '/srv/a.zip', dest: '/tmp/x', remote_src: true, include: ['a'] },
   ],
+  getent: [{ database: 'passwd', key: 'root', service: 'files' }],
+  gather_facts: [{ parallel: true }],
+  package_facts: [{ manager: 'auto' }],
+  service_facts: [{}],
+  group_by: [{ key: 'g', parents: ['p'] }],
+  add_host: [{ name: 'h', groups: 'g', ansible_user: 'u' }],
+  assemble: [{ src: '/etc/x.d', dest: '/etc/x', regexp: 'conf$', delimiter: '#', validate: 'true %s', mode: '0644' }],
 }
 
 /** Modules that run on the host but read nothing before planning. */

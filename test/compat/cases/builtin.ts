@@ -166,4 +166,63 @@ export const BUILTIN: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'assemble',
+    covers: 'assemble',
+    clean: true,
+    files: {
+      'files/frags/01-head': '#!/bin/sh\nprintf hello',
+      'files/frags/02-tail': "printf ' world\\n'\n",
+      'files/bad/1': 'if then fi\n',
+      'main.yml': play(
+        'assemble',
+        `
+    - file: { path: "{{ root }}/frags", state: directory, mode: "0755" }
+    - copy: { dest: "{{ root }}/frags/10-b", content: "b=2\\n", mode: "0644" }
+    - copy: { dest: "{{ root }}/frags/02-a", content: "a=1", mode: "0644" }
+    - copy: { dest: "{{ root }}/frags/.hidden", content: "hidden\\n", mode: "0644" }
+    - copy: { dest: "{{ root }}/frags/20-skip.bak", content: "skip\\n", mode: "0644" }
+    - file: { path: "{{ root }}/frags/sub", state: directory, mode: "0755" }
+    - assemble: { src: "{{ root }}/frags", dest: "{{ root }}/out.conf", regexp: '^[0-9]+-[a-z]$' }
+      register: a1
+    - assemble: { src: "{{ root }}/frags", dest: "{{ root }}/out.conf", regexp: '^[0-9]+-[a-z]$' }
+      register: a2
+    - assert: { that: [a2 is not changed, "a2.msg == 'OK'", a2.checksum == a1.checksum] }
+    - assemble: { src: "{{ root }}/frags", dest: "{{ root }}/out.conf", regexp: '^[0-9]+-[a-z]$', mode: "0600" }
+    - assemble:
+        src: "{{ root }}/frags"
+        dest: "{{ root }}/all.conf"
+        delimiter: '### part'
+        ignore_hidden: true
+    - assemble: { src: "{{ root }}/frags", dest: "{{ root }}/hidden.conf", delimiter: '#\\n' }
+    - assemble:
+        src: frags
+        remote_src: false
+        dest: "{{ root }}/script.sh"
+        validate: sh -n %s
+        mode: "0755"
+    - command: "{{ root }}/script.sh"
+      register: out
+      changed_when: false
+    - assert: { that: ["out.stdout == 'hello world'"] }
+    - assemble: { src: bad, remote_src: false, dest: "{{ root }}/bad.sh", validate: sh -n %s }
+      register: bad
+      ignore_errors: true
+    - assemble: { src: "{{ root }}/missing", dest: "{{ root }}/missing.conf" }
+      register: miss
+      ignore_errors: true
+    - assemble: { src: "{{ root }}/frags/10-b", dest: "{{ root }}/file.conf" }
+      register: notdir
+      ignore_errors: true
+    - assert:
+        that:
+          - bad is failed
+          - miss is failed
+          - "'does not exist' in miss.msg"
+          - notdir is failed
+          - "'is not a directory' in notdir.msg"
+`,
+      ),
+    },
+  },
 ]
