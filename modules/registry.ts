@@ -78,6 +78,7 @@ export const MODULES: Record<string, Loader> = {
   group_by: () => import('./group_by.js'),
   add_host: () => import('./add_host.js'),
   assemble: () => import('./assemble.js'),
+  dpkg_selections: () => import('./dpkg_selections.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

@@ -225,4 +225,37 @@ export const BUILTIN: CompatCase[] = [
       ),
     },
   },
+  {
+    name: 'dpkgsel',
+    covers: 'dpkg_selections',
+    clean: true,
+    files: {
+      'main.yml': play(
+        'dpkgsel',
+        `
+    - dpkg_selections: { name: bash, selection: install }
+      register: same
+    - dpkg_selections: { name: bash, selection: hold }
+      check_mode: true
+      register: hold
+    - dpkg_selections: { name: tsplay-no-such-package, selection: purge }
+      check_mode: true
+      register: absent
+    - assert:
+        that:
+          - same is not changed
+          - same.before == 'install'
+          - hold is changed
+          - hold.before == 'install'
+          - hold.after == 'hold'
+          - absent is changed
+          - absent.before == 'not present'
+    - command: dpkg --get-selections bash
+      register: still
+      changed_when: false
+    - assert: { that: ["still.stdout.split()[1] == 'install'"] }
+`,
+      ),
+    },
+  },
 ]
