@@ -100,8 +100,8 @@ export const BUILTIN: CompatCase[] = [
         dest: "{{ root }}/services"
         mode: "0644"
         content: |
-          {% for name in services | list | sort %}
-          {{ name }} {{ services[name].name }} {{ services[name].state }} {{ services[name].source }} {{ services[name].status | default('-') }}
+          {% for s in services.values() | sort(attribute='name') %}
+          {{ s.name }} {{ s.state }} {{ s.source }} {{ s.status | default('-') }}
           {% endfor %}
 `,
       ),
@@ -162,7 +162,10 @@ export const BUILTIN: CompatCase[] = [
 - hosts: gb_added:&gb_other
   gather_facts: false
   tasks:
-    - copy: { dest: "{{ root }}/hello", content: "{{ marker }} {{ inventory_hostname }} {{ group_names | join(',') }}\\n", mode: "0644" }
+    - copy:
+        dest: "{{ root }}/hello"
+        content: "{{ marker }} {{ inventory_hostname }} {{ group_names | join(',') }}\\n"
+        mode: "0644"
 `,
     },
   },
