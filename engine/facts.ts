@@ -172,6 +172,22 @@ export function factsToVars(f: HostFacts): Vars {
   return { facts: f, ...named, ansible_facts }
 }
 
+/**
+ * Facts a module returned (`getent_passwd`, `packages`) added to the fact variables: as variables and as keys of
+ * `ansible_facts`, as Ansible injects them.
+ *
+ * @example
+ * ```ts
+ * withModuleFacts({ ansible_facts: {} }, { packages: {} }) // { packages: {}, ansible_facts: { packages: {} } }
+ * ```
+ */
+export function withModuleFacts(vars: Vars, extra: Vars | undefined): Vars {
+  if (!extra) return vars
+  const prev = vars.ansible_facts
+  const base = typeof prev === 'object' && prev !== null && !Array.isArray(prev) ? (prev as Vars) : {}
+  return { ...vars, ...extra, ansible_facts: { ...base, ...extra } }
+}
+
 /** The host facts under Ansible's `ansible_*` names. */
 export function ansibleFactVars(f: HostFacts): Vars {
   const d = f.distribution

@@ -74,6 +74,15 @@ export interface Refresh {
 /** `ran`: the refresh ran; `predicted`: it was due but not run (check mode); `fresh`: it was not due. */
 export type RefreshOutcome = 'ran' | 'predicted' | 'fresh'
 
+/**
+ * A change to the run's inventory (`group_by`, `add_host`): the task's host joins group `group.name` (created, and
+ * made a child of `group.parents`); host `host.name` is added (or updated) with its groups and variables.
+ */
+export interface InventoryChange {
+  group?: { name: string; parents: string[] }
+  host?: { name: string; groups: string[]; vars: Vars }
+}
+
 /** What a plan says: the commands to run, and why. An empty `commands` means nothing to change. */
 export interface Plan {
   commands: Command[]
@@ -91,6 +100,13 @@ export interface Plan {
   setVars?: Vars
   /** The host facts read again (`setup`): they replace the host's `facts.*`, `ansible_*` and `ansible_facts`. */
   facts?: HostFacts
+  /**
+   * Facts the module returns, as Ansible's `ansible_facts` (`getent_passwd`, `packages`): host variables at the
+   * facts' precedence and keys of `ansible_facts`; they stay when the host facts are read again.
+   */
+  moduleFacts?: Vars
+  /** The run's inventory changes (also in check mode); changed when it did. */
+  inventory?: InventoryChange
   /** Force the reported status to changed/ok regardless of commands (e.g. `debug` is ok). */
   changed?: boolean
   /** Ansible's `msg` (debug, assert, fail). */

@@ -70,6 +70,15 @@ export const MODULES: Record<string, Loader> = {
   deb822_repository: () => import('./deb822_repository.js'),
   uri: () => import('./uri.js'),
   unarchive: () => import('./unarchive.js'),
+  // facts and run-time inventory
+  getent: () => import('./getent.js'),
+  gather_facts: () => import('./gather_facts.js'),
+  package_facts: () => import('./package_facts.js'),
+  service_facts: () => import('./service_facts.js'),
+  group_by: () => import('./group_by.js'),
+  add_host: () => import('./add_host.js'),
+  assemble: () => import('./assemble.js'),
+  dpkg_selections: () => import('./dpkg_selections.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

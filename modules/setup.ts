@@ -23,7 +23,8 @@ import { fnmatchRe } from './lib/findfs.js'
 const Strings = (description: string, dflt: string[]) =>
   Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description, default: dflt }))
 
-const Args = Type.Object(
+/** setup's arguments (`gather_facts` takes them too). */
+export const SetupArgs = Type.Object(
   {
     gather_subset: Strings(
       'Accepted for Ansible compatibility (`all`, `min`, `!all`, `hardware`, `network`, …): tsplay always reads ' +
@@ -37,7 +38,7 @@ const Args = Type.Object(
   },
   { additionalProperties: false },
 )
-type Args = ModuleArgs<typeof Args>
+type Args = ModuleArgs<typeof SetupArgs>
 
 /** Ansible's subset names (each may be negated with `!`). */
 const SUBSET = /^!?(all|min|hardware|network|virtual|ohai|facter|[a-z][a-z0-9_]*)$/
@@ -52,7 +53,7 @@ export function filterFacts(facts: Record<string, unknown>, patterns: string[]):
 export default defineModule({
   name: 'setup',
   summary: 'Read the host facts again (facts.*, ansible_*, ansible_facts)',
-  schema: Args,
+  schema: SetupArgs,
   changedWhen: 'never',
   check: 'full',
   example: '- setup: { filter: ["ansible_distribution*"] }',

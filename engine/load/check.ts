@@ -70,6 +70,16 @@ export const MAGIC_VARS: readonly string[] = [
 /** Modules that define variables the loader cannot list (their names come from files or templates at run time). */
 const RUNTIME_DEFINERS = ['include_vars', 'include_tasks', 'include_role', 'import_role']
 
+/** The variables a module sets at run time: facts (`getent_passwd`, `packages`), `add_host`'s host variables. */
+function moduleFacts(t: Task): string[] {
+  if (t.module === 'getent' && typeof t.args.database === 'string') return [`getent_${t.args.database}`]
+  if (t.module === 'package_facts') return ['packages']
+  if (t.module === 'service_facts') return ['services']
+  const special = ['name', 'host', 'hostname', 'groups', 'group', 'groupname']
+  if (t.module === 'add_host') return Object.keys(t.args).filter((k) => !special.includes(k))
+  return []
+}
+
 /** What the variable check found. */
 export interface VariableFindings {
   errors: UserError[]
@@ -97,6 +107,9 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
           k.includes('{{') ? (dynamic ??= 'a templated set_fact may define it') : global.add(k),
         )
       if (RUNTIME_DEFINERS.includes(t.module)) dynamic ??= `${t.module} may define it at run time`
+      for (const fact of moduleFacts(t))
+        if (fact.includes('{{')) dynamic ??= `a templated ${t.module} may define it`
+        else global.add(fact)
     })
     walkNodes(play.tasks, (n) => {
       // what a templated include brings is known only at run time

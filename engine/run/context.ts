@@ -38,6 +38,8 @@ export interface HostState {
   facts?: HostFacts
   /** The host facts as variables: `facts`, `ansible_*` and `ansible_facts`. */
   factVars: Vars
+  /** Facts modules returned (`getent_passwd`, `packages`), kept in `factVars` when the facts are read again. */
+  moduleFacts?: Vars
   /** set_fact values and registered results (persist across plays, as Ansible's). */
   runVars: Vars
   /** Failed in an earlier task/play: no more tasks. */
@@ -89,8 +91,11 @@ export interface RunContext {
   carried: Map<Task, Set<string>>
   /** Hosts that left this play through `meta: end_host` (not failed; later plays run on them). */
   ended: Set<string>
-  /** Shared by every play of the run: set when the run must end for all hosts ("no more hosts left"). */
-  run: { ended: boolean }
+  /**
+   * Shared by every play of the run: `ended` is set when the run must end for all hosts ("no more hosts left");
+   * `inventory` is the inventory as `group_by`/`add_host` left it (engine/run/dyninv.ts).
+   */
+  run: { ended: boolean; inventory?: Inventory }
   /** Set on the first Ctrl-C: no new tasks start. */
   stopping: { requested: boolean }
   signal: AbortSignal

@@ -42,7 +42,8 @@ export async function runTask(
 ): Promise<Map<string, TaskResult>> {
   const inhOf = typeof inhIn === 'function' ? inhIn : () => inhIn // per host: loop items of includes, rescue variables
   const name = displayName(rc, task, inhOf(hosts[0]), hosts[0])
-  const once = runOnce(rc, task, inhOf, hosts) || rc.modules.get(task.module)?.runOnce === true
+  const keyword = runOnce(rc, task, inhOf, hosts)
+  const once = keyword || rc.modules.get(task.module)?.runOnce === true
   const targets = once ? hosts.slice(0, 1) : hosts
   rc.bus.emit({ type: 'task.start', play: playName, task: name, hosts: targets, handler })
   const out = new Map<string, TaskResult>()
@@ -61,11 +62,13 @@ export async function runTask(
     out.set(host, r)
   })
   if (once && hosts.length > 1) {
+    // add_host bypasses the host loop but is not run_once: Ansible registers its result on the first host only
+    const shared = keyword || task.module !== 'add_host'
     const r = out.get(hosts[0])!
     // set_fact/include_vars under run_once set their variables on every host, as in Ansible
     const facts = ['set_fact', 'include_vars'].includes(task.module) ? r.data.ansible_facts : undefined
     for (const h of hosts.slice(1)) {
-      if (task.register) rc.states.get(h)!.runVars[task.register] = markUnsafe(r.data)
+      if (task.register && shared) rc.states.get(h)!.runVars[task.register] = markUnsafe(r.data)
       if (facts && typeof facts === 'object') Object.assign(rc.states.get(h)!.runVars, facts)
       out.set(h, { ...r, host: h })
     }

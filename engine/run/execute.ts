@@ -19,6 +19,7 @@ import { becomeUserOf } from './keyword.js'
 import { OMIT } from './hostvars.js'
 import { moduleArgs, runModule, type ModuleRun, type RunCommand } from './module-call.js'
 import { taskTarget, type Target } from './delegate.js'
+import { applyInventoryChange } from './dyninv.js'
 
 /** The outcome of one module call. */
 export interface Outcome {
@@ -32,6 +33,8 @@ export interface Outcome {
   factsHost?: string
   /** New host facts (`setup`). */
   facts?: HostFacts
+  /** Facts the module returned (`getent_passwd`, `packages`). */
+  moduleFacts?: Vars
 }
 
 /** Render a task's arguments; arguments marked `shellTemplate` quote every `{{ }}` value for the shell. */
@@ -137,7 +140,11 @@ export async function executeModule(
       : io.run(cmd)
   }
   try {
-    const out = finish(task, await runModule(def, args, ctx, io, runCommand), check, vars, ctx.diffMode)
+    const run = await runModule(def, args, ctx, io, runCommand)
+    // group_by/add_host: the inventory changes (in check mode too, as Ansible's); changed when it did
+    if (run.plan.inventory && !run.failed && run.skipped === undefined)
+      run.changed = applyInventoryChange(rc, host, run.plan.inventory)
+    const out = finish(task, run, check, vars, ctx.diffMode)
     if (started && (out.status === 'changed' || out.status === 'ok')) {
       // as Ansible reports a job it left running: changed, started, not finished, its ID to give async_status
       const data = { ansible_job_id: started, started: 1, finished: 0, changed: true, failed: 0 }
@@ -190,6 +197,7 @@ function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars,
     changes: plan.changes,
     setVars: failed ? undefined : plan.setVars,
     facts: failed ? undefined : plan.facts,
+    moduleFacts: failed ? undefined : plan.moduleFacts,
   }
 }
 

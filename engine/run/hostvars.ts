@@ -16,8 +16,8 @@ export const OMIT = '__tsplay_omit_placeholder__'
 const groupsCache = new WeakMap<object, Record<string, string[]>>()
 /** Inventory vars per host (the inventory does not change during a run). */
 const invVarsCache = new WeakMap<object, Map<string, Vars>>()
-/** One `hostvars` object per play context: its getters read the hosts' current state. */
-const hostvarsCache = new WeakMap<RunContext, Vars>()
+/** One `hostvars` object per play context and inventory (group_by/add_host make a new one). */
+const hostvarsCache = new WeakMap<RunContext, { inv: object; vars: Vars }>()
 
 function inventoryVars(rc: RunContext, host: string): Vars | undefined {
   if (!rc.inventory.hosts.has(host)) return undefined
@@ -71,9 +71,9 @@ export function magicVars(rc: RunContext, host: string): Vars {
 
 function hostvarsOf(rc: RunContext, groups: Record<string, string[]>): Vars {
   const cached = hostvarsCache.get(rc)
-  if (cached) return cached
+  if (cached?.inv === rc.inventory) return cached.vars
   const hostvars: Vars = {}
-  hostvarsCache.set(rc, hostvars)
+  hostvarsCache.set(rc, { inv: rc.inventory, vars: hostvars })
   for (const name of rc.inventory.hosts.keys()) {
     Object.defineProperty(hostvars, name, {
       enumerable: true,

@@ -9,7 +9,7 @@
  */
 import type { Play, Task, TaskNode } from '../ast.js'
 import { HostError, UserError } from '../errors.js'
-import { factsToVars, gatherFacts } from '../facts.js'
+import { factsToVars, gatherFacts, withModuleFacts } from '../facts.js'
 import { markUnsafe, renderValue } from '../template.js'
 import type { TaskResult } from '../types.js'
 import { NO_INHERITED, type Inherited, type RunContext } from './context.js'
@@ -256,7 +256,7 @@ async function gather(rc: RunContext, playName: string, hosts: string[]): Promis
     try {
       const conn = await hostConnector(rc, host, taskVars(rc, host, NO_INHERITED, undefined))
       st.facts = await gatherFacts(conn)
-      st.factVars = markUnsafe(factsToVars(st.facts))
+      st.factVars = markUnsafe(withModuleFacts(factsToVars(st.facts), st.moduleFacts))
       r = { status: 'ok', host, data: {} }
     } catch (e) {
       if (!(e instanceof HostError)) throw e

@@ -63,11 +63,12 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
   bus.emit({ type: 'run.start', playbook: playbook.file, check: opts.check, diff: opts.diff })
   lookupWarnings.sink = (msg) => bus.emit({ type: 'warning', msg })
   lookupFileBytes.decode = decryptIfVaulted
-  const run = { ended: false }
+  const run: RunContext['run'] = { ended: false }
   try {
     for (const play of playbook.plays) {
       if (stopping.requested || run.ended) break
-      const hosts = playHosts(inventory, play.hosts, opts.limit, renderOrder(play, opts.extraVars ?? {}))
+      const inv = run.inventory ?? inventory // as group_by/add_host left it
+      const hosts = playHosts(inv, play.hosts, opts.limit, renderOrder(play, opts.extraVars ?? {}))
       hosts.forEach(state)
       if (hosts.length === 0) {
         bus.emit({
@@ -80,7 +81,7 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
       }
       const rc: RunContext = {
         playbook,
-        inventory,
+        inventory: inv,
         play,
         opts,
         bus,

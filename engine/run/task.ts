@@ -5,7 +5,7 @@
 import type { Task } from '../ast.js'
 import { HostError, UserError, UserErrors } from '../errors.js'
 import { evalCondition } from '../expr.js'
-import { factsToVars } from '../facts.js'
+import { factsToVars, withModuleFacts } from '../facts.js'
 import { markUnsafe, renderString, renderValue } from '../template.js'
 import type { FileDiff, TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
@@ -243,13 +243,17 @@ function register(rc: RunContext, task: Task, host: string, data: Record<string,
  * that no play of the run has targeted yet (the implicit localhost, say) keeps no facts: they are dropped.
  */
 function setVars(rc: RunContext, host: string, out: Outcome): void {
-  const st = out.setVars || out.facts ? rc.states.get(out.factsHost ?? host) : undefined
+  const st = out.setVars || out.facts || out.moduleFacts ? rc.states.get(out.factsHost ?? host) : undefined
   if (!st) return
   if (out.setVars) Object.assign(st.runVars, out.setVars)
   // `setup` read the host facts again: they replace the host's facts.*, ansible_* and ansible_facts
   if (out.facts) {
     st.facts = out.facts
-    st.factVars = markUnsafe(factsToVars(out.facts))
+    st.factVars = markUnsafe(withModuleFacts(factsToVars(out.facts), st.moduleFacts))
+  }
+  if (out.moduleFacts) {
+    st.moduleFacts = { ...st.moduleFacts, ...out.moduleFacts }
+    st.factVars = markUnsafe(withModuleFacts(st.factVars, out.moduleFacts))
   }
 }
 

@@ -56,6 +56,7 @@ function compare(cases: CompatCase[], ans: GroupRun[], ts: GroupRun[], ansState:
       for (const h of hostsOf(c)) {
         const want = expectedTsplay(a.counts[h], c.allow, round)
         if (!want) diffs.push(`round ${round}: ${h}: no recap from ansible`)
+        else if (c.clean && want.failed > 0) diffs.push(`round ${round}: ${h} [${c.covers}]: ansible failed a task`)
         else if (JSON.stringify(want) !== JSON.stringify(t.counts[h])) {
           diffs.push(
             `round ${round}: ${h} [${c.covers}]: ansible${c.allow ? ' (+allowed)' : ''} ` +

@@ -49,6 +49,8 @@ export interface CompatCase {
   setup?: (caseDir: string) => void
   /** Deliberate differences, per host (same for `_a` and `_b`), one per round ('first'/'second') or both. */
   allow?: Allowed & { round?: 1 | 2 }
+  /** Ansible must fail no task on its hosts (so its asserts hold, not merely fail alike in both engines). */
+  clean?: boolean
   /** Run in its own invocation (it ends the whole run, e.g. any_errors_fatal). */
   alone?: boolean
   /** Expected to differ until another piece of work lands (named here); run alone, reported as an expected failure. */

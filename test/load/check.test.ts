@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest'
 import type { Inventory } from '../../engine/ast.js'
 import { checkUndefinedVariables } from '../../engine/load/check.js'
 import type { Vars } from '../../engine/types.js'
-import { load } from './helpers.js'
+import { join } from 'node:path'
+import { loadPlaybook } from '../../engine/load/playbook.js'
+import { loadAllModules } from '../../modules/registry.js'
+import { load, tree } from './helpers.js'
 
 function inventory(hostVars: Vars = {}, groupVars: Vars = {}): Inventory {
   return {
@@ -204,5 +207,31 @@ describe('certain or not: errors and warnings', () => {
       .value as Vars
     const f = await findings({ 'playbook.yml': play('    - debug: { msg: "{{ base }}" }\n') }, inv)
     expect(f.errors).toEqual(['web.yml:1:7 undefined variable "prot" in variable "base" of group "web"'])
+  })
+})
+
+describe('variables the facts modules and add_host set', () => {
+  it.each([
+    [
+      'getent, package_facts, service_facts',
+      play(
+        '    - getent: { database: passwd }\n    - package_facts:\n    - service_facts:\n' +
+          '    - debug: { msg: "{{ getent_passwd }} {{ packages }} {{ services }} {{ getent_group }}" }\n',
+      ),
+      ['playbook.yml:6:75 undefined variable "getent_group" in debug.msg of debug'],
+    ],
+    [
+      "add_host's host variables",
+      play('    - add_host: { name: n, groups: g, marker: 1 }\n    - debug: { msg: "{{ marker }} {{ nope }}" }\n'),
+      ['playbook.yml:4:38 undefined variable "nope" in debug.msg of debug'],
+    ],
+  ])('%s', async (_name, yaml, expected) => {
+    const pb = await loadPlaybook(join(tree({ 'playbook.yml': yaml }), 'playbook.yml'), {
+      modules: await loadAllModules(),
+    })
+    const found = checkUndefinedVariables(pb, inventory(), {}).errors
+    expect(found.map((e) => `${e.pos?.file.split('/').pop()}:${e.pos?.line}:${e.pos?.col} ${e.message}`)).toEqual(
+      expected,
+    )
   })
 })

@@ -16,6 +16,7 @@ import { ok, playbookArgs, scriptedIO, testCtx } from '../helpers/module-ctx.js'
 /** Programs that never change the host, with the arguments that keep them read-only. */
 const READ_ONLY: Record<string, (argv: readonly string[]) => boolean> = {
   'dpkg-query': () => true,
+  dpkg: (a) => a[1] === '--get-selections',
   'apt-cache': (a) => ['policy', 'show', 'madison'].includes(a[1]),
   'apt-get': (a) => a.includes('-s'),
   systemctl: (a) => a.filter((x) => x !== '--user')[1] === 'show',
@@ -142,6 +143,14 @@ const CASES: Record<string, Record<string, unknown>[]> = {
     { src: 'fixture.txt', dest: '/tmp/x', list_files: true, mode: '0755', owner: 'root' },
     { src: '/srv/a.zip', dest: '/tmp/x', remote_src: true, include: ['a'] },
   ],
+  getent: [{ database: 'passwd', key: 'root', service: 'files' }],
+  gather_facts: [{ parallel: true }],
+  package_facts: [{ manager: 'auto' }],
+  service_facts: [{}],
+  group_by: [{ key: 'g', parents: ['p'] }],
+  dpkg_selections: [{ name: 'bash', selection: 'hold' }],
+  add_host: [{ name: 'h', groups: 'g', ansible_user: 'u' }],
+  assemble: [{ src: '/etc/x.d', dest: '/etc/x', regexp: 'conf$', delimiter: '#', validate: 'true %s', mode: '0644' }],
 }
 
 /** Modules that run on the host but read nothing before planning. */

@@ -1,5 +1,6 @@
 /** Every agreement case, in the order they run. */
 import type { CompatCase } from '../harness.js'
+import { BUILTIN } from './builtin.js'
 import { CONNECT } from './connect.js'
 import { CORE } from './core.js'
 import { FILES } from './files.js'
@@ -34,4 +35,5 @@ export const CASES: CompatCase[] = [
   ...KEYWORDS,
   ...VAULT,
   ...KW_RUN,
+  ...BUILTIN,
 ]

@@ -1,0 +1,75 @@
+/**
+ * The inventory changed at run time, as Ansible's `group_by` and `add_host` change it: a new inventory object (the
+ * loaded one is never mutated; caches keyed by the inventory object see the new one as new), set on the play's
+ * context and on the run's shared state, so later tasks (`groups`, `group_names`, `hostvars`) and later plays'
+ * `hosts:` patterns see the new groups and hosts.
+ *
+ * @example
+ * ```ts
+ * applyInventoryChange(rc, 'web1', { group: { name: 'os_Debian', parents: ['all'] } }) // true: web1 joined it
+ * ```
+ */
+import type { Inventory, InventoryGroup, InventoryHost } from '../ast.js'
+import type { InventoryChange } from '../module.js'
+import type { Vars } from '../types.js'
+import type { RunContext } from './context.js'
+
+/** Apply `change` (made by a task on `host`); true when the inventory is different afterwards. */
+export function applyInventoryChange(rc: RunContext, host: string, change: InventoryChange): boolean {
+  const next = changedInventory(rc.inventory, host, change)
+  if (!next) return false
+  rc.inventory = next
+  rc.run.inventory = next
+  return true
+}
+
+/** The inventory after `change`, or undefined when it would be the same. Pure. */
+export function changedInventory(inv: Inventory, host: string, change: InventoryChange): Inventory | undefined {
+  const hosts = new Map(inv.hosts)
+  const groups = new Map(inv.groups)
+  let changed = false
+  const group = (name: string): InventoryGroup => {
+    let g = groups.get(name)
+    if (!g) {
+      groups.set(name, (g = { name, hosts: [], children: [], vars: {} }))
+      changed = true
+    }
+    return g
+  }
+  const join = (h: InventoryHost, name: string): InventoryHost => {
+    const g = group(name)
+    if (name === 'all' || h.groups.includes(name)) return h
+    groups.set(name, { ...g, hosts: [...g.hosts, h.name] })
+    changed = true
+    return { ...h, groups: [...h.groups, name] }
+  }
+  if (change.group) {
+    const { name, parents } = change.group
+    group(name)
+    for (const p of parents) {
+      const pg = group(p)
+      if (p !== name && !pg.children.includes(name)) {
+        groups.set(p, { ...pg, children: [...pg.children, name] })
+        changed = true
+      }
+    }
+    const h = hosts.get(host)
+    if (h) hosts.set(host, join(h, name))
+  }
+  if (change.host) {
+    const { name, groups: names, vars } = change.host
+    let h = hosts.get(name)
+    if (!h) {
+      h = { name, vars: {}, groups: [] }
+      changed = true
+    }
+    const merged: Vars = { ...h.vars, ...vars }
+    if (JSON.stringify(merged) !== JSON.stringify(h.vars)) {
+      h = { ...h, vars: merged }
+      changed = true
+    }
+    for (const g of names) h = join(h, g)
+    hosts.set(name, h)
+  }
+  return changed ? { ...inv, hosts, groups } : undefined
+}
