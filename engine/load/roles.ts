@@ -118,8 +118,11 @@ export function findRole(ctx: LoadContext, name: string, pos: SourcePos): string
   const rolesDir = join(base, 'roles')
   const known = isDir(rolesDir) ? readdirSync(rolesDir).filter((d) => isDir(join(rolesDir, d))) : []
   const home = homedir()
-  const shown = (d: string) =>
-    d.startsWith(`${home}/`) ? `~${d.slice(home.length)}` : relative(ctx.playbookDir, d) || d
+  const shown = (d: string) => {
+    const r = relative(ctx.playbookDir, d)
+    if (r && !r.startsWith('..')) return r
+    return d.startsWith(`${home}/`) ? `~${d.slice(home.length)}` : d
+  }
   const looked = dirs.map(shown).join(', ')
   report(ctx, `role "${name}" not found (looked in ${looked})`, pos, didYouMean(name, known))
   return undefined
