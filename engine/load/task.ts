@@ -190,7 +190,18 @@ async function loadBlock(
     always: scope.handlers ? [] : await loadTaskList(ctx, raw, 'always', scope, pos),
   }
   setSource(block, raw)
-  passDown(block, {
+  passDown(block, passedKeys(ctx, raw, pos))
+  return block
+}
+
+type PassedKeys = Pick<
+  Task,
+  'runOnce' | 'anyErrorsFatal' | 'throttle' | 'ignoreUnreachable' | 'delegateTo' | 'delegateFacts'
+> & { notify?: string[] }
+
+/** The keywords a block (or an import wrapped in one) passes down to its tasks, read from `raw`. */
+function passedKeys(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): PassedKeys {
+  return {
     notify: 'notify' in raw ? readStringList(ctx, raw, 'notify', pos) : undefined,
     runOnce: templated(raw.run_once) ?? readBool(ctx, raw, 'run_once', pos),
     anyErrorsFatal: readAnyErrorsFatal(ctx, raw, pos),
@@ -198,20 +209,14 @@ async function loadBlock(
     ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
     delegateTo: readString(ctx, raw, 'delegate_to', pos),
     delegateFacts: readBool(ctx, raw, 'delegate_facts', pos),
-  })
-  return block
+  }
 }
 
 /**
  * A block's `notify`, `run_once`, `any_errors_fatal`, `throttle`, `ignore_unreachable`, `delegate_to` and
  * `delegate_facts` reach each of its tasks that sets none of its own.
  */
-function passDown(
-  block: Block,
-  keys: Pick<Task, 'runOnce' | 'anyErrorsFatal' | 'throttle' | 'ignoreUnreachable' | 'delegateTo' | 'delegateFacts'> & {
-    notify?: string[]
-  },
-): void {
+function passDown(block: Block, keys: PassedKeys): void {
   for (const n of [...block.block, ...block.rescue, ...block.always]) {
     if (n.kind === 'block') {
       passDown(n, keys)
@@ -307,13 +312,7 @@ function importKeywords(
   if (scope.handlers) return inherit(nodes, passedOn(common))
   const block: Block = { ...common, kind: 'block', block: nodes, rescue: [], always: [] }
   setSource(block, raw)
-  passDown(block, {
-    notify: 'notify' in raw ? readStringList(ctx, raw, 'notify', pos) : undefined,
-    runOnce: templated(raw.run_once) ?? readBool(ctx, raw, 'run_once', pos),
-    anyErrorsFatal: readAnyErrorsFatal(ctx, raw, pos),
-    throttle: readInt(ctx, raw, 'throttle', pos),
-    ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
-  })
+  passDown(block, passedKeys(ctx, raw, pos))
   return [block]
 }
 
