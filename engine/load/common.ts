@@ -13,7 +13,7 @@
 import type { Common, TaskNode } from '../ast.js'
 import type { SourcePos } from '../types.js'
 import type { LoadContext } from './context.js'
-import { at, readBool, readConditions, readMap, readString, readStringList } from './keywords.js'
+import { at, readBool, readConditions, readMap, readString, readStringList, readBoolOrTemplate } from './keywords.js'
 import { UserError } from '../errors.js'
 import { checkBecomeExtras } from './become.js'
 import { checkConditions } from './syntax.js'
@@ -88,15 +88,15 @@ export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: 
     pos,
     when,
     tags: readStringList(ctx, raw, 'tags', pos, true),
-    become: templated(raw.become) ?? readBool(ctx, raw, 'become', pos),
+    become: readBoolOrTemplate(ctx, raw, 'become', pos),
     becomeUser: readString(ctx, raw, 'become_user', pos),
     environment:
       typeof raw.environment === 'string' && raw.environment.includes('{{')
         ? raw.environment
         : readMap(ctx, raw, 'environment', pos),
     vars: readMap(ctx, raw, 'vars', pos) ?? {},
-    noLog: templated(raw.no_log) ?? readBool(ctx, raw, 'no_log', pos),
-    ignoreErrors: templated(raw.ignore_errors) ?? readBool(ctx, raw, 'ignore_errors', pos),
+    noLog: readBoolOrTemplate(ctx, raw, 'no_log', pos),
+    ignoreErrors: readBoolOrTemplate(ctx, raw, 'ignore_errors', pos),
     checkMode: omitted(raw.check_mode) ? undefined : readBool(ctx, raw, 'check_mode', pos),
     diff: omitted(raw.diff) ? undefined : readBool(ctx, raw, 'diff', pos),
     connection: readString(ctx, raw, 'connection', pos),

@@ -232,6 +232,17 @@ export function readBool(ctx: LoadContext, raw: Raw, key: string, fallback: Sour
   return b !== undefined ? b : bad(ctx, raw, key, fallback, 'true or false', v)
 }
 
+/** A boolean, or a template rendered per host at run time (`become: "{{ use_sudo }}"`). */
+export function readBoolOrTemplate(
+  ctx: LoadContext,
+  raw: Raw,
+  key: string,
+  fallback: SourcePos,
+): boolean | string | undefined {
+  const v = raw[key]
+  return typeof v === 'string' && v.includes('{{') ? v : readBool(ctx, raw, key, fallback)
+}
+
 export function readInt(ctx: LoadContext, raw: Raw, key: string, fallback: SourcePos, min = 0): number | undefined {
   const v = raw[key]
   if (v === undefined || v === null) return undefined

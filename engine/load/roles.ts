@@ -18,18 +18,18 @@ import { dirname, join, relative, resolve } from 'node:path'
 import type { Task, TaskNode } from '../ast.js'
 import type { SourcePos, Vars } from '../types.js'
 import { readArgumentSpec, specTask, type RoleArgSpec } from './argspecs.js'
-import { conditionPositions, inherit, templated, type Inherited } from './common.js'
+import { conditionPositions, inherit, type Inherited } from './common.js'
 import { absorb, describeValue, report, type LoadContext } from './context.js'
 import {
   at,
   checkKeys,
   isMap,
-  readBool,
   readConditions,
   readMap,
   readString,
   readStringList,
   ROLE_KEYWORDS,
+  readBoolOrTemplate,
 } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
 import { roleSearchPaths } from '../source/rolespath.js'
@@ -295,7 +295,7 @@ async function loadRoleRef(
     whenPos: conditionPositions(raw, 'when', when.length, pos),
     tags: readStringList(ctx, raw, 'tags', pos, true),
     vars,
-    become: templated(raw.become) ?? readBool(ctx, raw, 'become', pos),
+    become: readBoolOrTemplate(ctx, raw, 'become', pos),
     becomeUser: readString(ctx, raw, 'become_user', pos),
     connection: readString(ctx, raw, 'connection', pos),
   })

@@ -17,15 +17,7 @@ import { existsSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
 import type { Block, Task, TaskNode } from '../ast.js'
 import type { SourcePos } from '../types.js'
-import {
-  conditionPositions,
-  inherit,
-  passedOn,
-  readAnyErrorsFatal,
-  readCommon,
-  setSource,
-  templated,
-} from './common.js'
+import { conditionPositions, inherit, passedOn, readAnyErrorsFatal, readCommon, setSource } from './common.js'
 import { absorb, describeValue, report, type LoadContext } from './context.js'
 import {
   at,
@@ -40,6 +32,7 @@ import {
   readMap,
   readString,
   readStringList,
+  readBoolOrTemplate,
 } from './keywords.js'
 import { checkConditions, checkTemplates, checkTemplatesIn } from './syntax.js'
 import { didYouMean } from '../source/suggest.js'
@@ -203,7 +196,7 @@ type PassedKeys = Pick<
 function passedKeys(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): PassedKeys {
   return {
     notify: 'notify' in raw ? readStringList(ctx, raw, 'notify', pos) : undefined,
-    runOnce: templated(raw.run_once) ?? readBool(ctx, raw, 'run_once', pos),
+    runOnce: readBoolOrTemplate(ctx, raw, 'run_once', pos),
     anyErrorsFatal: readAnyErrorsFatal(ctx, raw, pos),
     throttle: readInt(ctx, raw, 'throttle', pos),
     ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),

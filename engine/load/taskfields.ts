@@ -17,7 +17,7 @@ import type { SourcePos } from '../types.js'
 import { UserError } from '../errors.js'
 import { normalizeAction } from './action.js'
 import { checkArgs } from './args.js'
-import { readCommon, templated } from './common.js'
+import { readCommon } from './common.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import {
   at,
@@ -31,6 +31,7 @@ import {
   readString,
   readStringList,
   TASK_KEYWORDS,
+  readBoolOrTemplate,
 } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
 import { checkConditions, checkTemplatesIn } from './syntax.js'
@@ -201,7 +202,7 @@ function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
     notify: readStringList(ctx, raw, 'notify', pos),
     changedWhen: conds('changed_when'),
     failedWhen: conds('failed_when'),
-    runOnce: templated(raw.run_once) ?? readBool(ctx, raw, 'run_once', pos),
+    runOnce: readBoolOrTemplate(ctx, raw, 'run_once', pos),
     delegateTo: readString(ctx, raw, 'delegate_to', pos),
     delegateFacts: readBool(ctx, raw, 'delegate_facts', pos),
     async: readInt(ctx, raw, 'async', pos, 1),
