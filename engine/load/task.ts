@@ -115,7 +115,7 @@ async function loadTaskNodes(
   scope: TaskScope,
   pos: SourcePos,
 ): Promise<TaskNode[]> {
-  if (('action' in raw || 'local_action' in raw) && !normalizeAction(ctx, raw, pos)) return []
+  if (!normalizeAction(ctx, raw, pos)) return []
   for (const k of Object.keys(raw)) {
     const m = KEYWORD_MODULES.exec(k)
     if (m && !(m[1] in raw)) renameKey(raw, k, m[1])

@@ -15,7 +15,6 @@ import { LOOP_LOOKUPS, type Common, type LoopLookup, type Task } from '../ast.js
 import type { ModuleDef } from '../module.js'
 import type { SourcePos } from '../types.js'
 import { UserError } from '../errors.js'
-import { normalizeAction } from './action.js'
 import { checkArgs } from './args.js'
 import { readCommon } from './common.js'
 import { describeValue, report, type LoadContext } from './context.js'
@@ -49,14 +48,13 @@ const UNSUPPORTED: Record<string, string> = {
 }
 const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until']
 
-/** Build one task (or report why not). */
+/** Build one task (or report why not); `action`/`local_action` are already rewritten (task.ts). */
 export function buildTask(
   ctx: LoadContext,
   raw: Record<string, unknown>,
   scope: TaskScope,
   pos: SourcePos,
 ): Task | undefined {
-  if (!normalizeAction(ctx, raw, pos)) return undefined
   const found: Array<[string, string]> = []
   for (const k of Object.keys(raw)) {
     if (TASK_KEYWORDS.includes(k)) continue
