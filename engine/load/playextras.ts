@@ -71,25 +71,23 @@ export function innerModuleDefaults(
   pos: SourcePos,
 ): Map<string, Record<string, unknown>> | undefined {
   readStringList(ctx, raw, 'collections', pos)
-  const inner = readModuleDefaults(ctx, raw, pos)
-  if (!inner) return ctx.moduleDefaults
-  const out = new Map(ctx.moduleDefaults)
-  for (const [name, args] of inner) out.set(name, { ...out.get(name), ...args })
-  return out
+  return readModuleDefaults(ctx, raw, pos, ctx.moduleDefaults) ?? ctx.moduleDefaults
 }
 
 /**
- * `module_defaults`: module name (any spelling) → arguments, keyed by the module's canonical name. A list of such
- * maps (Ansible's other spelling) is merged in order.
+ * `module_defaults`: module name (any spelling) → arguments, keyed by the module's canonical name, merged over
+ * `outer` (those around it). A list of such maps (Ansible's other spelling) is merged in order. Undefined when
+ * `raw` has none.
  */
 function readModuleDefaults(
   ctx: LoadContext,
   raw: Record<string, unknown>,
   pos: SourcePos,
+  outer?: Map<string, Record<string, unknown>>,
 ): Map<string, Record<string, unknown>> | undefined {
   const v = raw.module_defaults
   if (v === undefined || v === null) return undefined
-  const out = new Map<string, Record<string, unknown>>()
+  const out = new Map<string, Record<string, unknown>>(outer)
   if (!Array.isArray(v)) {
     const m = readMap(ctx, raw, 'module_defaults', pos)
     if (m) addModuleDefaults(ctx, m, pos, out)
