@@ -183,7 +183,6 @@ export interface Block extends Common {
 
 export type TaskNode = Task | Block
 
-/** One play. Roles are already expanded into `tasks`/`handlers`; role defaults into `roleDefaults`. */
 /** The `encrypt` schemes of `vars_prompt` tsplay can hash with (crypt(3) formats, made by `openssl passwd`). */
 export const CRYPT_SCHEMES = ['md5_crypt', 'sha256_crypt', 'sha512_crypt'] as const
 export type CryptScheme = (typeof CRYPT_SCHEMES)[number]
@@ -206,6 +205,7 @@ export interface VarPrompt {
   pos: SourcePos
 }
 
+/** One play. Roles are already expanded into `tasks`/`handlers`; role defaults into `roleDefaults`. */
 export interface Play extends Common {
   /** Host pattern (`all`, `web:&prod`, `pi*`). */
   hosts: string
