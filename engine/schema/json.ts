@@ -59,6 +59,11 @@ export function boolish(description: string, dflt?: unknown): JsonSchema {
   return doc(description, { anyOf: boolBranches() }, dflt)
 }
 
+/** A boolean keyword that may also be a template, rendered at run time (`become: "{{ use_sudo }}"`). */
+export function boolOrTemplate(description: string, dflt?: unknown): JsonSchema {
+  return doc(description, { anyOf: [...boolBranches(), { type: 'string', pattern: '\\{\\{' }] }, dflt)
+}
+
 /** A whole-number keyword ≥ `min` (a digits-only string is fine, a template is not). */
 export function intish(description: string, min = 0, dflt?: unknown): JsonSchema {
   return doc(

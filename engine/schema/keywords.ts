@@ -10,7 +10,7 @@
  * // { description: 'Save the result in this variable …', type: 'string', pattern: '^[A-Za-z_]…' }
  * ```
  */
-import { boolBranches, boolish, conditions, doc, intish, stringOrList, varsMap, type JsonSchema } from './json.js'
+import { boolish, boolOrTemplate, conditions, doc, intish, stringOrList, varsMap, type JsonSchema } from './json.js'
 
 const TASKS_REF = (description: string): JsonSchema => ({ description, $ref: '#/definitions/taskList' })
 const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$'
@@ -24,9 +24,8 @@ const KEYWORDS: Record<string, JsonSchema> = {
   tags: stringOrList(
     'Tags for --tags/--skip-tags (a list, or a comma-separated string). `always` and `never` are special.',
   ),
-  become: doc(
+  become: boolOrTemplate(
     'Run commands as another user (sudo); see become_user. A template is rendered per host.',
-    { anyOf: [...boolBranches(), { type: 'string', pattern: '\\{\\{' }] },
     false,
   ),
   become_user: doc('The user to become with `become` (a template is rendered per host).', { type: 'string' }, 'root'),
@@ -40,14 +39,12 @@ const KEYWORDS: Record<string, JsonSchema> = {
     ],
   }),
   vars: varsMap('Variables for this play/block/task (templated when used).'),
-  no_log: doc(
+  no_log: boolOrTemplate(
     "Hide this task's arguments and output from the output and logs; a template is rendered per host.",
-    { anyOf: [...boolBranches(), { type: 'string', pattern: '\\{\\{' }] },
     false,
   ),
-  ignore_errors: doc(
+  ignore_errors: boolOrTemplate(
     'Keep going when this task fails (the failure is counted as ignored); a template is rendered per host.',
-    { anyOf: [...boolBranches(), { type: 'string', pattern: '\\{\\{' }] },
     false,
   ),
   become_method: doc('How to become another user: tsplay has `sudo` only.', { enum: ['sudo', 'ansible.builtin.sudo'] }),
@@ -145,10 +142,9 @@ const KEYWORDS: Record<string, JsonSchema> = {
       ],
     },
   ),
-  any_errors_fatal: doc(
+  any_errors_fatal: boolOrTemplate(
     'End the whole run (this play and all later ones) when a task fails on any host. A template counts as true ' +
       'whatever it gives, as in Ansible 2.14 (which reads it unrendered).',
-    { anyOf: [...boolBranches(), { type: 'string', pattern: '\\{\\{' }] },
     false,
   ),
   force_handlers: boolish('Run notified handlers on a host even after it failed (as --force-handlers).', false),
@@ -225,10 +221,9 @@ const KEYWORDS: Record<string, JsonSchema> = {
   notify: stringOrList('Handlers to run at the end of the section when this task changed something.'),
   changed_when: conditions('Decide "changed" with this condition instead of the module (`false`: never changed).'),
   failed_when: conditions('Decide "failed" with this condition instead of the module.'),
-  run_once: doc(
+  run_once: boolOrTemplate(
     'Run on the first host of the batch only; the result is shared with the others (a template: rendered with the ' +
       "first host's variables).",
-    { anyOf: [...boolBranches(), { type: 'string', pattern: '\\{\\{' }] },
     false,
   ),
   delegate_to: doc(
