@@ -179,8 +179,7 @@ class TemplateParser {
           ps.next()
           ignoreMissing = true
         }
-        context(ps)
-        if (!ps.isEnd()) throw ps.error('expected the end of "{% include %}"')
+        contextEnd(ps, 'include')
         return { k: 'include', e, ignoreMissing, at }
       }
       case 'import': {
@@ -188,8 +187,7 @@ class TemplateParser {
         if (!ps.isWord('as')) throw ps.error('expected "as" in "{% import %}"')
         ps.next()
         const alias = ps.parseName('a name').text
-        context(ps)
-        if (!ps.isEnd()) throw ps.error('expected the end of "{% import %}"')
+        contextEnd(ps, 'import')
         return { k: 'import', e, alias, at }
       }
       case 'from': {
@@ -208,8 +206,7 @@ class TemplateParser {
           }
           list.push([name, alias])
         } while (ps.isOp(','))
-        context(ps)
-        if (!ps.isEnd()) throw ps.error('expected the end of "{% from %}"')
+        contextEnd(ps, 'from')
         return { k: 'import', e, names: list, at }
       }
     }
@@ -246,12 +243,17 @@ function macroParams(ps: Parser): Param[] {
   return out
 }
 
-/** An optional `with context`/`without context` (tsplay's includes and imports always see the variables). */
-function context(ps: Parser): void {
-  if (!ps.isWord('with') && !ps.isWord('without')) return
-  ps.next()
-  if (!ps.isWord('context')) throw ps.error('expected "context"')
-  ps.next()
+/**
+ * An optional `with context`/`without context` (tsplay's includes and imports always see the variables), then the end
+ * of the `{% stmt %}` statement.
+ */
+function contextEnd(ps: Parser, stmt: string): void {
+  if (ps.isWord('with') || ps.isWord('without')) {
+    ps.next()
+    if (!ps.isWord('context')) throw ps.error('expected "context"')
+    ps.next()
+  }
+  if (!ps.isEnd()) throw ps.error(`expected the end of "{% ${stmt} %}"`)
 }
 
 /** `a`, `a, b`, `(a, b)` in a `for`. */
