@@ -16,6 +16,7 @@ import { UserError } from '../errors.js'
 import { asList, flatten1, strTerms } from './lookup-data.js'
 import { fileglob as globIn, findInSearchPath, type LookupPaths } from './lookup-paths.js'
 import { convert } from './jinja/convert.js'
+import { frame } from './jinja/reuse.js'
 import { compileJinja, renderJinja } from './jinja/run.js'
 import type { Scope } from './scope.js'
 import { toBool, toStr, typeName, short } from './values.js'
@@ -61,15 +62,6 @@ export function fileglobLookup(terms: readonly unknown[], ctx: FileLookupCtx): s
   return strTerms(terms).flatMap((t) => globIn(ctx.paths, t))
 }
 
-/** A scope with `extra` variables in front of `parent`. */
-function overlay(parent: Scope, extra: Record<string, unknown>): Scope {
-  return {
-    lookup: (n) => (Object.hasOwn(extra, n) ? extra[n] : parent.lookup(n)),
-    resolve: (v) => parent.resolve(v),
-    deep: (v) => parent.deep(v),
-  }
-}
-
 /** `template`: each Jinja file rendered with the task's variables, Ansible's template variables and `template_vars`. */
 export function templateLookup(terms: readonly unknown[], kw: Record<string, unknown>, ctx: FileLookupCtx): unknown[] {
   const scope = ctx.scope
@@ -91,7 +83,7 @@ export function templateLookup(terms: readonly unknown[], kw: Record<string, unk
       ansible_managed: 'Ansible managed',
       ...(tv as Record<string, unknown>),
     }
-    const out = renderJinja(compileJinja(text), overlay(scope, extra), false)
+    const out = renderJinja(compileJinja(text), frame(scope, new Map(Object.entries(extra))), false)
     return kw.convert_data === undefined || toBool(kw.convert_data) ? convert(toStr(out)) : out
   })
 }
