@@ -31,10 +31,19 @@ export function lookupPaths(get: (name: string) => unknown): LookupPaths {
 
 const MAINS = ['main.yml', 'main.yaml', 'main']
 
-/** Ansible's rough test for a folder inside a role: it (or its parent) holds `tasks/main.yml` or `meta/main.yml`. */
+const rolePaths = new Map<string, boolean>()
+
+/**
+ * Ansible's rough test for a folder inside a role: it (or its parent) holds `tasks/main.yml` or `meta/main.yml`.
+ * Asked once per folder (a role's layout does not change during a run; lookups run per host and task).
+ */
 function isRolePath(p: string): boolean {
+  let known = rolePaths.get(p)
+  if (known !== undefined) return known
   const holds = (d: string) => ['tasks', 'meta'].some((sub) => MAINS.some((m) => existsSync(join(d, sub, m))))
-  return (/\/tasks\/?$/.test(p) && MAINS.some((m) => existsSync(join(p, m)))) || holds(p) || holds(dirname(p))
+  known = (/\/tasks\/?$/.test(p) && MAINS.some((m) => existsSync(join(p, m)))) || holds(p) || holds(dirname(p))
+  rolePaths.set(p, known)
+  return known
 }
 
 function expandHome(p: string): string {
