@@ -12,7 +12,6 @@
  *   - ["vars/{{ ansible_os_family }}.yml", vars/default.yml]   # per host, after facts
  * ```
  */
-import { existsSync } from 'node:fs'
 import type { LateVarsFile } from '../ast.js'
 import { UserError } from '../errors.js'
 import { findInSearchPath } from '../expr/lookup-paths.js'
@@ -92,7 +91,7 @@ function pick(names: string[], dir: string, vars: Vars): string | undefined | 'l
       }
     }
     const f = findVarsFile(dir, name)
-    if (f && existsSync(f)) return f
+    if (f) return f
   }
   return undefined
 }

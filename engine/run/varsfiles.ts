@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs'
 import type { LateVarsFile } from '../ast.js'
 import { UserError } from '../errors.js'
-import { findInSearchPath } from '../expr/lookup-paths.js'
+import { findVarsFile } from '../load/varsfiles.js'
 import { parseYamlBytes } from '../source/yaml.js'
 import { renderString } from '../template.js'
 import type { Vars } from '../types.js'
@@ -54,7 +54,7 @@ export function lateVarsFiles(key: object, host: string, entries: readonly LateV
         rendered = false
         break
       }
-      found = findInSearchPath({ paths: [e.dir], basedir: e.dir }, 'vars', name)
+      found = findVarsFile(e.dir, name)
       if (found) break
     }
     if (!rendered) {
