@@ -74,9 +74,6 @@ const FUNCS: Record<string, (args: unknown[], kw: Record<string, unknown>, scope
   },
 }
 
-/** Names the parser turns into global calls when followed by `(`. */
-export const GLOBAL_NAMES = new Set(Object.keys(FUNCS))
-
 /** Call a global function; `scope` (the caller's variables) reaches the lookups. */
 export function callGlobal(name: string, args: unknown[], kw: Record<string, unknown>, scope?: Scope): unknown {
   const f = Object.hasOwn(FUNCS, name) ? FUNCS[name] : undefined
