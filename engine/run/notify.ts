@@ -94,9 +94,10 @@ export async function queueNotified(rc: RunContext, playName: string, task: Task
   for (const hd of hds) {
     const id = recordId(rc.playbook.file, playName, hd, r.host)
     if (known.has(id)) continue
-    const list = byOwner.get(owner(rc, hd, r.host)) ?? []
+    const user = owner(rc, hd, r.host) // renders the host's variables: once per handler
+    const list = byOwner.get(user) ?? []
     list.push([id, recordBody(rc.playbook.file, playName, taskName(hd), r.host, taskName(task))])
-    byOwner.set(owner(rc, hd, r.host), list)
+    byOwner.set(user, list)
   }
   for (const [user, records] of byOwner) {
     try {
