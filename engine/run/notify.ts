@@ -55,9 +55,12 @@ function add(map: Map<Task, Set<string>>, hd: Task, host: string): void {
  * when its templated become cannot be rendered yet; running the handler reports that).
  */
 function owner(rc: RunContext, hd: Task, host: string): string | undefined {
+  const become = hd.become ?? rc.play.become
+  const user = hd.becomeUser ?? rc.play.becomeUser
+  // the host's variables (every layer merged, vars files read) only when a template reads them
+  const templated = typeof become === 'string' || user?.includes('{{') === true
   try {
-    const vars = taskVars(rc, host, NO_INHERITED, hd)
-    return becomeUserOf(hd.become ?? rc.play.become, hd.becomeUser ?? rc.play.becomeUser, vars)
+    return becomeUserOf(become, user, templated ? taskVars(rc, host, NO_INHERITED, hd) : {})
   } catch (e) {
     if (e instanceof UserError) return undefined
     throw e
