@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto'
 import { HostError } from '../errors.js'
 import type { HostIO } from '../module.js'
 import type { Command, CommandResult } from '../types.js'
-import { JOB_DIR, JOB_FORGET } from '../../modules/lib/jobs.js'
+import { JOB_DIR, JOB_FORGET, JOB_LOG } from '../../modules/lib/jobs.js'
 
 /** Start the job unless a record exists; print `started`, `running` or `finished`. */
 const START = [
@@ -56,19 +56,15 @@ const POLL = [
   'tail -n 1 "$d/log" 2>/dev/null || true',
 ].join('\n')
 
-const FORGET = JOB_FORGET
-
-const TAIL = 'tail -c 262144 "$d/log" 2>/dev/null'
-
 /** Print the log (last 256 KiB) and remove the record. */
-const COLLECT = [JOB_DIR, TAIL, FORGET].join('\n')
+const COLLECT = [JOB_DIR, JOB_LOG, JOB_FORGET].join('\n')
 
 /** Print the log, kill the job's process group (setsid made the job its leader), remove the record. */
 const KILL = [
   JOB_DIR,
-  TAIL,
+  JOB_LOG,
   'if [ -f "$d/pid" ]; then p=$(cat "$d/pid"); kill -TERM "-$p" 2>/dev/null; sleep 1; kill -KILL "-$p" 2>/dev/null; fi',
-  FORGET,
+  JOB_FORGET,
 ].join('\n')
 
 /** A stable job ID for a task's command on a host. */

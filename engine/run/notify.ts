@@ -55,9 +55,12 @@ function add(map: Map<Task, Set<string>>, hd: Task, host: string): void {
  * when its templated become cannot be rendered yet; running the handler reports that).
  */
 function owner(rc: RunContext, hd: Task, host: string): string | undefined {
+  const become = hd.become ?? rc.play.become
+  const user = hd.becomeUser ?? rc.play.becomeUser
+  // the host's variables (every layer merged, vars files read) only when a template reads them
+  const templated = typeof become === 'string' || user?.includes('{{') === true
   try {
-    const vars = taskVars(rc, host, NO_INHERITED, hd)
-    return becomeUserOf(hd.become ?? rc.play.become, hd.becomeUser ?? rc.play.becomeUser, vars)
+    return becomeUserOf(become, user, templated ? taskVars(rc, host, NO_INHERITED, hd) : {})
   } catch (e) {
     if (e instanceof UserError) return undefined
     throw e
@@ -94,9 +97,10 @@ export async function queueNotified(rc: RunContext, playName: string, task: Task
   for (const hd of hds) {
     const id = recordId(rc.playbook.file, playName, hd, r.host)
     if (known.has(id)) continue
-    const list = byOwner.get(owner(rc, hd, r.host)) ?? []
+    const user = owner(rc, hd, r.host) // renders the host's variables: once per handler
+    const list = byOwner.get(user) ?? []
     list.push([id, recordBody(rc.playbook.file, playName, taskName(hd), r.host, taskName(task))])
-    byOwner.set(owner(rc, hd, r.host), list)
+    byOwner.set(user, list)
   }
   for (const [user, records] of byOwner) {
     try {

@@ -15,10 +15,13 @@ export const JOB_DIR = 'd="$HOME/.tsplay/jobs/$1"'
 /** Remove the job's folder, then the jobs folders if no other job is left (tsplay leaves nothing behind). */
 export const JOB_FORGET = 'rm -rf "$d"; rmdir "$HOME/.tsplay/jobs" "$HOME/.tsplay" 2>/dev/null; :'
 
+/** Print the job's log (its last 256 KiB). */
+export const JOB_LOG = 'tail -c 262144 "$d/log" 2>/dev/null'
+
 /** Print `finished RC` then the log (last 256 KiB), or `running`, or `missing` (no such job, or it was lost). */
 export const JOB_STATUS = [
   JOB_DIR,
-  'if [ -f "$d/rc" ]; then printf "finished %s\\n" "$(cat "$d/rc")"; tail -c 262144 "$d/log" 2>/dev/null;',
+  `if [ -f "$d/rc" ]; then printf "finished %s\\n" "$(cat "$d/rc")"; ${JOB_LOG};`,
   'elif [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null; then echo running;',
   'else echo missing; fi',
 ].join('\n')

@@ -7,6 +7,16 @@
  */
 import type { CompatCase } from '../harness.js'
 
+/** The file kw_serial's plays append to: the order the batches ran in. */
+const ORDER = '{{ base }}/kw_serial/kw_serial_a/order'
+
+/** The `i`th kw_serial play (from 0), `serial` as written: two tasks append `PLAY-HOST-TASK`, one host at a time. */
+function serialPlay(serial: string, i: number): string {
+  const task = (t: number) =>
+    `    - shell: echo ${i + 1}-{{ inventory_hostname }}-${t} >> ${ORDER}\n      throttle: 1\n`
+  return `- hosts: kw_serial\n  gather_facts: false\n  serial: ${serial}\n  tasks:\n${task(1)}${task(2)}`
+}
+
 export const KW_RUN: CompatCase[] = [
   {
     name: 'kw_become',
@@ -98,47 +108,7 @@ export const KW_RUN: CompatCase[] = [
     name: 'kw_serial',
     covers: 'serial as a percentage, a list and 0 (the order the hosts run in shows in one file)',
     files: {
-      'main.yml': `- hosts: kw_serial
-  gather_facts: false
-  serial: "30%"
-  tasks:
-    - shell: echo 1-{{ inventory_hostname }}-1 >> {{ base }}/kw_serial/kw_serial_a/order
-      throttle: 1
-    - shell: echo 1-{{ inventory_hostname }}-2 >> {{ base }}/kw_serial/kw_serial_a/order
-      throttle: 1
-- hosts: kw_serial
-  gather_facts: false
-  serial: ["100%"]
-  tasks:
-    - shell: echo 2-{{ inventory_hostname }}-1 >> {{ base }}/kw_serial/kw_serial_a/order
-      throttle: 1
-    - shell: echo 2-{{ inventory_hostname }}-2 >> {{ base }}/kw_serial/kw_serial_a/order
-      throttle: 1
-- hosts: kw_serial
-  gather_facts: false
-  serial: [1, "50%"]
-  tasks:
-    - shell: echo 3-{{ inventory_hostname }}-1 >> {{ base }}/kw_serial/kw_serial_a/order
-      throttle: 1
-    - shell: echo 3-{{ inventory_hostname }}-2 >> {{ base }}/kw_serial/kw_serial_a/order
-      throttle: 1
-- hosts: kw_serial
-  gather_facts: false
-  serial: 0
-  tasks:
-    - shell: echo 4-{{ inventory_hostname }}-1 >> {{ base }}/kw_serial/kw_serial_a/order
-      throttle: 1
-    - shell: echo 4-{{ inventory_hostname }}-2 >> {{ base }}/kw_serial/kw_serial_a/order
-      throttle: 1
-- hosts: kw_serial
-  gather_facts: false
-  serial: "50%"
-  tasks:
-    - shell: echo 5-{{ inventory_hostname }}-1 >> {{ base }}/kw_serial/kw_serial_a/order
-      throttle: 1
-    - shell: echo 5-{{ inventory_hostname }}-2 >> {{ base }}/kw_serial/kw_serial_a/order
-      throttle: 1
-`,
+      'main.yml': [`"30%"`, `["100%"]`, `[1, "50%"]`, '0', `"50%"`].map(serialPlay).join(''),
     },
   },
   {
