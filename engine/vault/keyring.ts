@@ -87,8 +87,12 @@ export function decryptVault(text: string, pos: SourcePos): Buffer {
   )
 }
 
-/** The bytes of a controller file, decrypted when the file is vaulted (as Ansible reads vars files and `src`). */
-export function decryptIfVaulted(bytes: Buffer, file: string): Buffer {
+/**
+ * The bytes of a controller file, decrypted when the file is vaulted (as Ansible reads vars files and `src`). Bytes
+ * that are not vaulted are returned as they are (a 15-byte header check, no copy).
+ */
+export function decryptIfVaulted<T extends Uint8Array>(bytes: T, file: string): T | Buffer {
   if (!isVaulted(bytes)) return bytes
-  return decryptVault(bytes.toString('latin1'), { file, line: 1, col: 1 })
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+  return decryptVault(text, { file, line: 1, col: 1 })
 }
