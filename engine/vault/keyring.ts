@@ -43,11 +43,6 @@ export function setVaultSecrets(list: readonly VaultSecret[]): void {
   decrypted.clear()
 }
 
-/** The passwords set for this run (the CLI hands them to the output masker). */
-export function vaultSecrets(): readonly VaultSecret[] {
-  return secrets
-}
-
 const HOW =
   'give the password with --vault-password-file FILE, --vault-id [LABEL@]FILE|prompt or --ask-vault-pass ' +
   '(or set ANSIBLE_VAULT_PASSWORD_FILE)'
