@@ -53,7 +53,7 @@ async function readBytes(file: string): Promise<Uint8Array> {
 
 /** Parse one inventory file into the builder (INI or YAML, by extension, else by content). */
 export async function parseInventoryFile(file: string, b: InventoryBuilder): Promise<void> {
-  const bytes = decryptIfVaulted(Buffer.from(await readBytes(file)), file)
+  const bytes = decryptIfVaulted(await readBytes(file), file)
   const ext = extname(file).toLowerCase()
   const text = decodeUtf8(bytes, file)
   const ini = ext === '.ini' || (!['.yml', '.yaml', '.json'].includes(ext) && /^\s*\[[^\]\n]+\]\s*$/m.test(text))

@@ -23,6 +23,9 @@ import { valuePos } from '../source/positions.js'
 
 const PROMPT_KEYS = ['name', 'prompt', 'default', 'private', 'confirm', 'unsafe', 'encrypt', 'salt', 'salt_size']
 
+/** Whether `s` names a crypt scheme tsplay can make. */
+const scheme = (s: string | undefined): s is CryptScheme => CRYPT_SCHEMES.some((x) => x === s)
+
 /** Read a play's `vars_prompt` (undefined when it has none). */
 export function readVarsPrompt(
   ctx: LoadContext,
@@ -47,10 +50,9 @@ export function readVarsPrompt(
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
       return report(ctx, `vars_prompt name "${name}" is not a valid variable name`, at(e, 'name', epos))
     const d = e.default
-    if (d !== undefined && d !== null && (typeof d === 'object' || Array.isArray(d)))
+    if (typeof d === 'object' && d !== null)
       report(ctx, `vars_prompt "${name}": "default" must be a text, found ${describeValue(d)}`, at(e, 'default', epos))
     const encrypt = readString(ctx, e, 'encrypt', epos)
-    const scheme = (s: string | undefined): s is CryptScheme => CRYPT_SCHEMES.some((x) => x === s)
     if (encrypt !== undefined && !scheme(encrypt))
       report(
         ctx,

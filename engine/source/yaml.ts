@@ -75,10 +75,9 @@ export function parseYamlBytes(bytes: Uint8Array, file: string, limits: Partial<
   if (bytes.length > lim.maxBytes) {
     throw new UserError(`file too large: ${bytes.length} bytes (limit ${lim.maxBytes})`, { file, line: 1, col: 1 })
   }
-  const vaulted = isVaulted(bytes)
-  const text = decodeUtf8(decryptIfVaulted(Buffer.from(bytes), file), file)
+  const text = decodeUtf8(decryptIfVaulted(bytes, file), file)
   const parsed = parseYaml(text, file, lim)
-  if (vaulted) rememberVaulted(parsed.value)
+  if (isVaulted(bytes)) rememberVaulted(parsed.value)
   return parsed
 }
 

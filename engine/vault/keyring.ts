@@ -43,11 +43,6 @@ export function setVaultSecrets(list: readonly VaultSecret[]): void {
   decrypted.clear()
 }
 
-/** The passwords set for this run (the CLI hands them to the output masker). */
-export function vaultSecrets(): readonly VaultSecret[] {
-  return secrets
-}
-
 const HOW =
   'give the password with --vault-password-file FILE, --vault-id [LABEL@]FILE|prompt or --ask-vault-pass ' +
   '(or set ANSIBLE_VAULT_PASSWORD_FILE)'
@@ -87,8 +82,12 @@ export function decryptVault(text: string, pos: SourcePos): Buffer {
   )
 }
 
-/** The bytes of a controller file, decrypted when the file is vaulted (as Ansible reads vars files and `src`). */
-export function decryptIfVaulted(bytes: Buffer, file: string): Buffer {
+/**
+ * The bytes of a controller file, decrypted when the file is vaulted (as Ansible reads vars files and `src`). Bytes
+ * that are not vaulted are returned as they are (a 15-byte header check, no copy).
+ */
+export function decryptIfVaulted<T extends Uint8Array>(bytes: T, file: string): T | Buffer {
   if (!isVaulted(bytes)) return bytes
-  return decryptVault(bytes.toString('latin1'), { file, line: 1, col: 1 })
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+  return decryptVault(text, { file, line: 1, col: 1 })
 }

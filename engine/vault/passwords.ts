@@ -44,13 +44,11 @@ export async function readVaultSources(
 ): Promise<VaultSecret[]> {
   const out: VaultSecret[] = []
   const sources: { label: string; source: string | typeof ASK }[] = []
-  for (const id of [
-    ...(o.envIds
-      ?.split(',')
-      .map((x) => x.trim())
-      .filter(Boolean) ?? []),
-    ...o.ids,
-  ]) {
+  const envIds = (o.envIds ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+  for (const id of [...envIds, ...o.ids]) {
     const at = id.indexOf('@')
     const label = at > 0 ? id.slice(0, at) : 'default'
     const source = at >= 0 ? id.slice(at + 1) : id
