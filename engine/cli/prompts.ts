@@ -11,11 +11,10 @@
  * const { secrets, warnings } = await askVarsPrompts(playbook, extraVars, terminalIO())
  * ```
  */
-import { spawnSync } from 'node:child_process'
-import { randomInt } from 'node:crypto'
-import type { CryptScheme, Playbook, VarPrompt } from '../ast.js'
+import type { Playbook, VarPrompt } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
 import { unsafeText } from '../expr/render.js'
+import { cryptHash } from '../expr/shacrypt.js'
 import type { Vars } from '../types.js'
 import { askPassword } from './prepare.js'
 
@@ -88,27 +87,6 @@ async function askOne(p: VarPrompt, io: PromptIO): Promise<string> {
     answer = await io.ask(msg, p.private)
   }
   return answer === '' && p.default !== undefined ? p.default : answer
-}
-
-const SALT_CHARS = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
-const SCHEME_FLAG: Record<CryptScheme, { flag: string; salt: number }> = {
-  md5_crypt: { flag: '-1', salt: 8 },
-  sha256_crypt: { flag: '-5', salt: 16 },
-  sha512_crypt: { flag: '-6', salt: 16 },
-}
-
-/** A crypt(3) hash of the answer made by `openssl passwd` (the answer goes through stdin, never argv). */
-export function cryptHash(answer: string, scheme: CryptScheme, o: { salt?: string; saltSize?: number }): string {
-  const s = SCHEME_FLAG[scheme]
-  const size = Math.min(o.saltSize ?? s.salt, s.salt)
-  const salt = o.salt ?? Array.from({ length: size }, () => SALT_CHARS[randomInt(SALT_CHARS.length)]).join('')
-  const r = spawnSync('openssl', ['passwd', s.flag, '-salt', salt, '-stdin'], {
-    input: `${answer}\n`,
-    encoding: 'utf8',
-  })
-  if (r.status !== 0 || !r.stdout.startsWith('$'))
-    throw new UserError(`vars_prompt encrypt ${scheme}: openssl passwd failed (is openssl installed?)`)
-  return r.stdout.trim()
 }
 
 /** Read one line with echo (a non-private prompt). */

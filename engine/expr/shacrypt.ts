@@ -1,7 +1,8 @@
 /**
- * SHA-crypt (`$5$` SHA-256 and `$6$` SHA-512), the password hashes of glibc's crypt(3) that /etc/shadow holds,
- * computed as Ulrich Drepper's specification describes, and Ansible's `password_hash` filter on top of it: a salt
- * given makes the hash repeatable (idempotent `user: password=`), none draws a random one, as Ansible does.
+ * SHA-crypt (`$5$` SHA-256 and `$6$` SHA-512, as Ulrich Drepper's specification describes) and MD5-crypt (`$1$`),
+ * the password hashes of glibc's crypt(3) that /etc/shadow holds, for Ansible's `password_hash` filter and
+ * `vars_prompt`'s `encrypt`: a salt given makes the hash repeatable (idempotent `user: password=`), none draws a
+ * random one, as Ansible does.
  *
  * @example
  * ```yaml
@@ -95,11 +96,72 @@ export function shaCrypt(password: string, salt: string, kind: 'sha256' | 'sha51
   return `${head}${S.toString('utf8')}$${encode(C, algo)}`
 }
 
+/** MD5-crypt (`$1$`, the FreeBSD scheme crypt(3) still reads) of `password` with `salt` (at most 8 characters). */
+export function md5Crypt(password: string, salt: string): string {
+  const P = Buffer.from(password, 'utf8')
+  const S = Buffer.from(salt, 'utf8').subarray(0, 8)
+  const H = () => createHash('md5')
+  const alt = H().update(P).update(S).update(P).digest()
+  const a = H().update(P).update('$1$').update(S).update(repeat(alt, P.length))
+  for (let n = P.length; n > 0; n >>= 1) a.update(n & 1 ? Buffer.alloc(1) : P.subarray(0, 1))
+  let F = a.digest()
+  for (let i = 0; i < 1000; i++) {
+    const c = H().update(i & 1 ? P : F)
+    if (i % 3) c.update(S)
+    if (i % 7) c.update(P)
+    F = c.update(i & 1 ? F : P).digest()
+  }
+  let out = ''
+  const put = (b2: number, b1: number, b0: number, n: number) => {
+    let w = (b2 << 16) | (b1 << 8) | b0
+    for (let k = 0; k < n; k++, w >>= 6) out += ITOA64[w & 0x3f]
+  }
+  for (const [x, y, z] of [
+    [0, 6, 12],
+    [1, 7, 13],
+    [2, 8, 14],
+    [3, 9, 15],
+    [4, 10, 5],
+  ])
+    put(F[x], F[y], F[z], 4)
+  put(0, 0, F[11], 2)
+  return `$1$${S.toString('utf8')}$${out}`
+}
+
 /** A random salt of crypt's alphabet. */
 function randomSalt(n: number): string {
   let s = ''
   for (let i = 0; i < n; i++) s += ITOA64[randomInt(ITOA64.length)]
   return s
+}
+
+/** The crypt(3) schemes tsplay makes, with their salt lengths. */
+const SCHEMES = { md5_crypt: 8, sha256_crypt: 16, sha512_crypt: 16 } as const
+export type CryptName = keyof typeof SCHEMES
+
+/**
+ * The crypt(3) string of `password` in `scheme`: with `salt` when given (a repeatable hash), else a random salt of
+ * `saltSize` characters (at most the scheme's).
+ */
+export function cryptHash(
+  password: string,
+  scheme: CryptName,
+  o: { salt?: string; saltSize?: number; rounds?: number } = {},
+): string {
+  const s = o.salt ?? randomSalt(Math.min(o.saltSize ?? SCHEMES[scheme], SCHEMES[scheme]))
+  if (!/^[./0-9A-Za-z]*$/.test(s)) throw new UserError(`invalid characters in salt '${s}'`)
+  if (scheme === 'md5_crypt') return md5Crypt(password, s)
+  return shaCrypt(password, s, scheme === 'sha256_crypt' ? 'sha256' : 'sha512', o.rounds ?? DEFAULT_ROUNDS)
+}
+
+/** `password_hash`'s names for the schemes. */
+const HASH_TYPES: Record<string, CryptName> = {
+  md5: 'md5_crypt',
+  md5_crypt: 'md5_crypt',
+  sha256: 'sha256_crypt',
+  sha256_crypt: 'sha256_crypt',
+  sha512: 'sha512_crypt',
+  sha512_crypt: 'sha512_crypt',
 }
 
 /** Ansible's `password_hash(hashtype='sha512', salt=None, salt_size=None, rounds=None, ident=None)`. */
@@ -111,12 +173,20 @@ export function passwordHash(
   rounds?: unknown,
 ) {
   const kind = String(hashtype ?? 'sha512')
-  const alias: Record<string, 'sha256' | 'sha512'> = { sha256: 'sha256', sha256_crypt: 'sha256', sha512: 'sha512' }
-  const algo = alias[kind] ?? (kind === 'sha512_crypt' ? 'sha512' : undefined)
-  if (!algo) throw new UserError(`password_hash: hash type '${kind}' is not supported by tsplay (use sha512 or sha256)`)
-  const s = salt === undefined || salt === null ? randomSalt(Number(size ?? 16)) : String(salt)
-  if (!/^[./0-9A-Za-z]*$/.test(s)) throw new UserError(`password_hash: invalid characters in salt '${s}'`)
-  return shaCrypt(String(v), s, algo, rounds === undefined || rounds === null ? DEFAULT_ROUNDS : Number(rounds))
+  const scheme = HASH_TYPES[kind]
+  if (!scheme)
+    throw new UserError(`password_hash: hash type '${kind}' is not supported by tsplay (use sha512, sha256 or md5)`)
+  const given = (x: unknown) => (x === undefined || x === null ? undefined : x)
+  try {
+    return cryptHash(String(v), scheme, {
+      salt: given(salt) === undefined ? undefined : String(salt),
+      saltSize: given(size) === undefined ? undefined : Number(size),
+      rounds: given(rounds) === undefined ? undefined : Number(rounds),
+    })
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`password_hash: ${e.message}`)
+    throw e
+  }
 }
 
 /** The filters of this file, for filters.ts. */

@@ -6,7 +6,8 @@
  */
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { askVarsPrompts, cryptHash, type PromptIO } from '../../engine/cli/prompts.js'
+import { askVarsPrompts, type PromptIO } from '../../engine/cli/prompts.js'
+import { cryptHash } from '../../engine/expr/shacrypt.js'
 import { UserErrors } from '../../engine/errors.js'
 import { load, loadErrors } from '../load/helpers.js'
 

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { passwordHash, shaCrypt } from '../../engine/expr/shacrypt.js'
+import { md5Crypt, passwordHash, shaCrypt } from '../../engine/expr/shacrypt.js'
 import { evalExpr } from '../../engine/expr.js'
 
 const SALT_CHARS = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
@@ -39,6 +39,17 @@ describe('shaCrypt', () => {
         const want = execFileSync('openssl', ['passwd', flag, '-salt', s, '-stdin'], { input: pw }).toString().trim()
         expect(shaCrypt(pw, s, kind), `${kind} ${s}`).toBe(want)
       }
+    }
+  })
+})
+
+describe('md5Crypt', () => {
+  it('agrees with openssl passwd -1 on random passwords and salts of every length', () => {
+    for (let n = 1; n <= 8; n++) {
+      const pw = randomBytes(n * 5).toString('base64')
+      const s = salt(n)
+      const want = execFileSync('openssl', ['passwd', '-1', '-salt', s, '-stdin'], { input: pw }).toString().trim()
+      expect(md5Crypt(pw, s), s).toBe(want)
     }
   })
 })
