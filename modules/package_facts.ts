@@ -20,7 +20,7 @@ import { sh } from '../engine/commands.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import type { Command, CommandResult } from '../engine/types.js'
 import { toList } from './lib/argvalues.js'
-import { ALL_CODES } from './lib/run.js'
+import { ALL_CODES, SBIN_PATH } from './lib/run.js'
 
 /** The managers Ansible knows. */
 const MANAGERS = ['auto', 'apt', 'rpm', 'portage', 'pkg', 'pacman', 'apk', 'pkg_info']
@@ -64,7 +64,7 @@ const LIST = [
 export function listCommand(): Command {
   return sh(LIST, [], {
     okCodes: ALL_CODES,
-    env: { LC_ALL: 'C', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+    env: { LC_ALL: 'C', PATH: SBIN_PATH },
     describe: 'list the installed packages',
   })
 }
