@@ -20,6 +20,7 @@ import { sh } from '../engine/commands.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import type { Command, CommandResult } from '../engine/types.js'
 import { toList } from './lib/argvalues.js'
+import { factsPlan } from './lib/factplan.js'
 import { ALL_CODES, SBIN_PATH } from './lib/run.js'
 
 /** The managers Ansible knows. */
@@ -107,7 +108,7 @@ export function planPackageFacts(r: CommandResult | undefined, a: Args): Plan {
     }
   }
   const facts = { packages: parsePackages(r.stdout) }
-  return { commands: [], changed: false, moduleFacts: facts, data: { ansible_facts: facts } }
+  return factsPlan(facts)
 }
 
 export default defineModule({

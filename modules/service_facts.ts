@@ -19,6 +19,7 @@ import type { ModuleArgs } from '../engine/argtypes.js'
 import { sh } from '../engine/commands.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
+import { factsPlan } from './lib/factplan.js'
 import { ALL_CODES, SBIN_PATH } from './lib/run.js'
 
 const Args = Type.Object({}, { additionalProperties: false })
@@ -107,7 +108,7 @@ export function planServiceFacts(out: string): Plan {
       skip: 'Failed to find any services. This can be due to privileges or some other configuration issue.',
     }
   const facts = { services }
-  return { commands: [], changed: false, moduleFacts: facts, data: { ansible_facts: facts } }
+  return factsPlan(facts)
 }
 
 export default defineModule({
