@@ -20,6 +20,7 @@ import { Type } from '@sinclair/typebox'
 import type { ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import type { Vars } from '../engine/types.js'
+import { toList } from './lib/argvalues.js'
 
 const Args = Type.Object(
   {
@@ -46,8 +47,7 @@ export function planAddHost(a: Args): Plan {
   const { name: raw, groups, ...rest } = a as Args & Vars
   if (raw.trim() === '') return { commands: [], fail: 'name, host or hostname needs to be provided' }
   const { name, port } = splitAddress(raw)
-  const list = groups === undefined ? [] : Array.isArray(groups) ? groups : groups.split(',')
-  const names = [...new Set(list.map((g) => g.trim()).filter(Boolean))]
+  const names = [...new Set(toList(groups))]
   const vars: Vars = { ...rest, ...(port !== undefined ? { ansible_ssh_port: port } : {}) }
   return {
     commands: [],

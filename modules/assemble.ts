@@ -132,13 +132,11 @@ async function localFragments(src: string, ctx: ModuleContext): Promise<Fragment
   return out
 }
 
-/** A relative controller folder, looked up as a `files/` source (findSource refuses folders: its message names it). */
+/** A relative controller folder, looked up as a `files/` source (folders found too). */
 async function findFolder(src: string, ctx: ModuleContext): Promise<string> {
   try {
-    return await findSource(src, ctx.searchPaths, 'files')
-  } catch (e) {
-    const m = e instanceof Error ? /^src (.+) is a folder/.exec(e.message) : null
-    if (m) return m[1]
+    return await findSource(src, ctx.searchPaths, 'files', true)
+  } catch {
     throw new ModuleFailure(`Source (${src}) does not exist`)
   }
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import copy from './copy.js'
-import { gatherOf, localIO, planOf, runWith, testCtx } from '../test/helpers/module-ctx.js'
+import { converge, gatherOf, localIO, planOf, testCtx } from '../test/helpers/module-ctx.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-copy-folder-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -25,24 +25,12 @@ beforeAll(() => {
   symlinkSync('a.txt', join(src, 'link'))
 })
 
-type CopyArgs = Parameters<typeof runWith<typeof copy.schema, unknown>>[1]
-
-/** Run, check it worked, plan again: returns the first plan and the second. */
-async function converge(args: CopyArgs) {
-  const ctx = testCtx({ diffMode: false })
-  const first = await runWith(copy, args, ctx, localIO())
-  expect(first.failed, first.msg).toBeUndefined()
-  expect(first.results.map((r) => r.stderr).join('')).toBe('')
-  const again = planOf(copy, await gatherOf(copy, args, ctx, localIO()), args, ctx)
-  return { p1: first.plan, p2: again }
-}
-
 const mode = (p: string) => statSync(p).mode & 0o7777
 
 describe('copy: a folder on the controller', () => {
   test('src/ copies what it holds into dest; symlinks followed; a second plan is empty', async () => {
     const dest = join(dir, 'contents')
-    const { p1, p2 } = await converge({ src: `${src}/`, dest })
+    const { p1, p2 } = await converge(copy, { src: `${src}/`, dest })
     expect(p1.changes).toContain(`create ${dest}/`)
     expect(p1.changes).toContain(`create ${join(dest, 'sub', 'deeper', 'c.txt')}`)
     expect(p2.commands).toEqual([])
@@ -54,7 +42,7 @@ describe('copy: a folder on the controller', () => {
 
   test('src without a slash: the folder itself, mode on files, directory_mode on every folder made', async () => {
     const dest = join(dir, 'made', 'deep')
-    const { p1, p2 } = await converge({ src, dest, mode: '0600', directory_mode: '0750' })
+    const { p1, p2 } = await converge(copy, { src, dest, mode: '0600', directory_mode: '0750' })
     expect(p1.changes?.[0]).toBe(`create ${join(dest, 'conf')}/`)
     expect(p2.commands).toEqual([])
     for (const d of ['made', 'made/deep', 'made/deep/conf', 'made/deep/conf/sub/deeper'])
@@ -64,22 +52,22 @@ describe('copy: a folder on the controller', () => {
 
   test('an existing file that differs is updated and keeps its mode; force: false keeps it; preserve', async () => {
     const dest = join(dir, 'update')
-    await converge({ src: `${src}/`, dest })
+    await converge(copy, { src: `${src}/`, dest })
     writeFileSync(join(dest, 'a.txt'), 'old\n')
     chmodSync(join(dest, 'a.txt'), 0o640)
-    const kept = await converge({ src: `${src}/`, dest, force: false })
+    const kept = await converge(copy, { src: `${src}/`, dest, force: false })
     expect(kept.p1.commands).toEqual([])
     expect(readFileSync(join(dest, 'a.txt'), 'utf8')).toBe('old\n')
-    const { p1 } = await converge({ src: `${src}/`, dest })
+    const { p1 } = await converge(copy, { src: `${src}/`, dest })
     expect(p1.changes).toEqual([`update ${join(dest, 'a.txt')}`]) // link was a copy of the old a.txt
     expect(mode(join(dest, 'a.txt'))).toBe(0o640)
-    await converge({ src: `${src}/`, dest: join(dir, 'preserved'), mode: 'preserve' })
+    await converge(copy, { src: `${src}/`, dest: join(dir, 'preserved'), mode: 'preserve' })
     expect(mode(join(dir, 'preserved', 'sub', 'b.sh'))).toBe(0o750)
   })
 
   test('local_follow: false copies symlinks as symlinks', async () => {
     const dest = join(dir, 'links')
-    const { p2 } = await converge({ src: `${src}/`, dest, local_follow: false })
+    const { p2 } = await converge(copy, { src: `${src}/`, dest, local_follow: false })
     expect(p2.commands).toEqual([])
     expect(readlinkSync(join(dest, 'link'))).toBe('a.txt')
   })

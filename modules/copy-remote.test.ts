@@ -20,22 +20,10 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import copy from './copy.js'
 import { planTree, type TreeItem } from './lib/remotecopy.js'
-import { gatherOf, localIO, planOf, runWith, testCtx } from '../test/helpers/module-ctx.js'
+import { converge, gatherOf, localIO, testCtx } from '../test/helpers/module-ctx.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-copy-remote-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-type CopyArgs = Parameters<typeof runWith<typeof copy.schema, unknown>>[1]
-
-/** Run, check it worked, plan again: returns the first plan and the second. */
-async function converge(args: CopyArgs) {
-  const ctx = testCtx({ diffMode: false })
-  const first = await runWith(copy, args, ctx, localIO())
-  expect(first.failed, first.msg).toBeUndefined()
-  expect(first.results.map((r) => r.stderr).join('')).toBe('')
-  const again = planOf(copy, await gatherOf(copy, args, ctx, localIO()), args, ctx)
-  return { p1: first.plan, p2: again }
-}
 
 const mode = (p: string) => statSync(p).mode & 0o7777
 
@@ -46,7 +34,7 @@ describe('remote_src: a file', () => {
     chmodSync(src, 0o640)
     utimesSync(src, 1_000_000, 1_000_000)
     mkdirSync(join(dir, 'etc'))
-    const { p1, p2 } = await converge({ src, dest: join(dir, 'etc'), remote_src: true })
+    const { p1, p2 } = await converge(copy, { src, dest: join(dir, 'etc'), remote_src: true })
     const out = join(dir, 'etc', 'app.conf')
     expect(p1.changes).toEqual([`create ${out}`])
     expect(p2.commands).toEqual([])
@@ -54,10 +42,10 @@ describe('remote_src: a file', () => {
     expect(mode(out)).toBe(0o644)
     expect(statSync(out).mtimeMs).toBe(1_000_000_000)
     const kept = join(dir, 'kept.conf')
-    await converge({ src, dest: kept, remote_src: true, mode: 'preserve' })
+    await converge(copy, { src, dest: kept, remote_src: true, mode: 'preserve' })
     expect(mode(kept)).toBe(0o640)
     writeFileSync(src, 'a=2\n')
-    const { p1: p3 } = await converge({ src, dest: out, remote_src: true, mode: '0600' })
+    const { p1: p3 } = await converge(copy, { src, dest: out, remote_src: true, mode: '0600' })
     expect(p3.changes).toEqual([`update ${out}`, 'mode 0644 → 0600'])
     expect(readFileSync(out, 'utf8')).toBe('a=2\n')
     expect(mode(out)).toBe(0o600)
@@ -80,7 +68,7 @@ describe('remote_src: a folder', () => {
 
   test('src/ copies what it holds; created folders get directory_mode; links stay links; converges', async () => {
     const dest = join(dir, 'copy1')
-    const { p1, p2 } = await converge({ src: `${src}/`, dest, remote_src: true, directory_mode: '0750' })
+    const { p1, p2 } = await converge(copy, { src: `${src}/`, dest, remote_src: true, directory_mode: '0750' })
     expect(p1.changes).toContain(`create ${join(dest, 'sub', 'deep', 'x.sh')}`)
     expect(p2.commands).toEqual([])
     expect(readFileSync(join(dest, 'top.txt'), 'utf8')).toBe('top\n')
@@ -90,7 +78,7 @@ describe('remote_src: a folder', () => {
     // a changed source file is copied again; an extra file in dest stays
     writeFileSync(join(dest, 'extra'), 'mine\n')
     writeFileSync(join(src, 'top.txt'), 'top v2\n')
-    const { p1: p3 } = await converge({ src: `${src}/`, dest, remote_src: true })
+    const { p1: p3 } = await converge(copy, { src: `${src}/`, dest, remote_src: true })
     expect(p3.changes).toEqual([`update ${join(dest, 'top.txt')}`])
     expect(readFileSync(join(dest, 'extra'), 'utf8')).toBe('mine\n')
   })
@@ -98,7 +86,7 @@ describe('remote_src: a folder', () => {
   test('src without a slash copies the folder itself into dest/NAME, folders with their source modes', async () => {
     const dest = join(dir, 'copy2')
     mkdirSync(dest)
-    const { p2 } = await converge({ src, dest, remote_src: true })
+    const { p2 } = await converge(copy, { src, dest, remote_src: true })
     expect(p2.commands).toEqual([])
     expect(readFileSync(join(dest, 'tree', 'sub', 'deep', 'x.sh'), 'utf8')).toBe('#!/bin/sh\n')
     expect(mode(join(dest, 'tree', 'sub'))).toBe(0o700)
@@ -107,7 +95,7 @@ describe('remote_src: a folder', () => {
   test('owner and group given as numeric ids converge', async () => {
     const uid = String(process.getuid?.() ?? 0)
     const gid = String(process.getgid?.() ?? 0)
-    const { p2 } = await converge({
+    const { p2 } = await converge(copy, {
       src: `${src}/`,
       dest: join(dir, 'copy3'),
       remote_src: true,
@@ -134,7 +122,7 @@ describe('follow', () => {
     writeFileSync(target, 'same\n')
     const dest = join(dir, 'link1')
     symlinkSync(target, dest)
-    const { p1, p2 } = await converge({ content: 'same\n', dest })
+    const { p1, p2 } = await converge(copy, { content: 'same\n', dest })
     expect(p1.changes).toEqual([`replace the symlink ${dest} with a file`])
     expect(p2.commands).toEqual([])
     expect(lstatSync(dest).isSymbolicLink()).toBe(false)
@@ -146,7 +134,7 @@ describe('follow', () => {
     writeFileSync(target, 'old\n')
     const dest = join(dir, 'link2')
     symlinkSync(target, dest)
-    const { p1, p2 } = await converge({ content: 'new\n', dest, follow: true })
+    const { p1, p2 } = await converge(copy, { content: 'new\n', dest, follow: true })
     expect(p1.changes).toEqual([`update ${target}`])
     expect(p2.commands).toEqual([])
     expect(lstatSync(dest).isSymbolicLink()).toBe(true)
@@ -159,7 +147,7 @@ describe('directory_mode with a dest ending in /', () => {
     const src = join(dir, 'plain.txt')
     writeFileSync(src, 'plain\n')
     const dest = `${join(dir, 'made')}/`
-    const { p2 } = await converge({ src, dest, directory_mode: '0700' })
+    const { p2 } = await converge(copy, { src, dest, directory_mode: '0700' })
     expect(p2.commands).toEqual([])
     expect(readFileSync(join(dir, 'made', 'plain.txt'), 'utf8')).toBe('plain\n')
     expect(mode(join(dir, 'made'))).toBe(0o700)

@@ -14,7 +14,7 @@ import { Type } from '@sinclair/typebox'
 import type { ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure, type Plan } from '../engine/module.js'
 import type { Command, CommandResult } from '../engine/types.js'
-import { ALL_CODES } from './lib/run.js'
+import { ALL_CODES, SBIN_PATH } from './lib/run.js'
 
 const SELECTIONS = ['install', 'hold', 'deinstall', 'purge'] as const
 
@@ -31,7 +31,7 @@ const Args = Type.Object(
 type Args = ModuleArgs<typeof Args>
 
 /** dpkg found in sbin for a login user too (as Ansible's `get_bin_path`), with C messages. */
-const ENV = { LC_ALL: 'C', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' }
+const ENV = { LC_ALL: 'C', PATH: SBIN_PATH }
 
 /** The read-only command. */
 export function readCommand(name: string): Command {

@@ -16,6 +16,7 @@ import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import type { Command, CommandResult } from '../engine/types.js'
+import { factsPlan } from './lib/factplan.js'
 import { ALL_CODES } from './lib/run.js'
 
 const Args = Type.Object(
@@ -83,11 +84,11 @@ export function planGetent(r: CommandResult, a: Args): Plan {
   const sep = a.split ?? (COLON.includes(a.database) ? ':' : undefined)
   if (r.rc === 0) {
     const facts = { [name]: parseGetent(r.stdout, sep) }
-    return { commands: [], changed: false, moduleFacts: facts, data: { ansible_facts: facts } }
+    return factsPlan(facts)
   }
   if (r.rc === 2 && !a.fail_key) {
     const facts = { [name]: { [a.key ?? '']: null } }
-    return { commands: [], changed: false, moduleFacts: facts, data: { ansible_facts: facts }, msg: FAILURES[2] }
+    return factsPlan(facts, FAILURES[2])
   }
   if (r.rc === 127) return { commands: [], fail: 'Failed to find required executable "getent"' }
   return { commands: [], fail: FAILURES[r.rc] ?? 'Unexpected failure!' }

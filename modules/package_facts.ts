@@ -20,7 +20,8 @@ import { sh } from '../engine/commands.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import type { Command, CommandResult } from '../engine/types.js'
 import { toList } from './lib/argvalues.js'
-import { ALL_CODES } from './lib/run.js'
+import { factsPlan } from './lib/factplan.js'
+import { ALL_CODES, SBIN_PATH } from './lib/run.js'
 
 /** The managers Ansible knows. */
 const MANAGERS = ['auto', 'apt', 'rpm', 'portage', 'pkg', 'pacman', 'apk', 'pkg_info']
@@ -64,7 +65,7 @@ const LIST = [
 export function listCommand(): Command {
   return sh(LIST, [], {
     okCodes: ALL_CODES,
-    env: { LC_ALL: 'C', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+    env: { LC_ALL: 'C', PATH: SBIN_PATH },
     describe: 'list the installed packages',
   })
 }
@@ -107,7 +108,7 @@ export function planPackageFacts(r: CommandResult | undefined, a: Args): Plan {
     }
   }
   const facts = { packages: parsePackages(r.stdout) }
-  return { commands: [], changed: false, moduleFacts: facts, data: { ansible_facts: facts } }
+  return factsPlan(facts)
 }
 
 export default defineModule({

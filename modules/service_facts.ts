@@ -19,7 +19,8 @@ import type { ModuleArgs } from '../engine/argtypes.js'
 import { sh } from '../engine/commands.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
-import { ALL_CODES } from './lib/run.js'
+import { factsPlan } from './lib/factplan.js'
+import { ALL_CODES, SBIN_PATH } from './lib/run.js'
 
 const Args = Type.Object({}, { additionalProperties: false })
 type Args = ModuleArgs<typeof Args>
@@ -33,7 +34,7 @@ export interface ServiceFact {
 }
 
 /** C messages, and `service`/`systemctl` found in sbin for a login user too (as Ansible's `get_bin_path`). */
-const C = { LANG: 'C', LC_ALL: 'C', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' }
+const C = { LANG: 'C', LC_ALL: 'C', PATH: SBIN_PATH }
 
 /**
  * Sections, each after a `@name` line: `sysv` (`service --status-all`, when there is `service` and neither
@@ -107,7 +108,7 @@ export function planServiceFacts(out: string): Plan {
       skip: 'Failed to find any services. This can be due to privileges or some other configuration issue.',
     }
   const facts = { services }
-  return { commands: [], changed: false, moduleFacts: facts, data: { ansible_facts: facts } }
+  return factsPlan(facts)
 }
 
 export default defineModule({

@@ -19,7 +19,7 @@ import { sh } from '../../engine/commands.js'
 import type { Command } from '../../engine/types.js'
 import { planAttrs, wantedMode } from './attrs.js'
 import { putFile } from './files.js'
-import { parseTree, treeProbe, type TreeArgs, type TreeItem } from './remotecopy.js'
+import { parseTree, treeProbe, treeRoot, type TreeArgs, type TreeItem } from './remotecopy.js'
 
 /** One entry of the controller folder, by its path relative to the folder. */
 export interface LocalItem {
@@ -98,7 +98,7 @@ export async function gatherLocalTree(
   follow: boolean,
   decode?: Decode,
 ): Promise<LocalTreeState> {
-  const root = src.endsWith('/') ? dest : posix.join(dest, posix.basename(src))
+  const root = treeRoot(src, dest)
   const [srcTree, [probe]] = await Promise.all([readLocalTree(src, follow, decode), io.batch([treeProbe(root)])])
   const to = parseTree(probe.stdout)
   return {

@@ -92,9 +92,18 @@ export function parseTree(stdout: string): { kind: string; mode: number; items: 
   return { kind: 'd', mode, items }
 }
 
-/** Probe the source folder and where its entries go (`dest`, or `dest/NAME` when `src` has no trailing slash). */
+/**
+ * The folder a copied folder's entries go into: `dest` for `src/` (what the folder holds), `dest/NAME` for `src`.
+ *
+ * @example treeRoot('/opt/app', '/srv') // → '/srv/app'
+ */
+export function treeRoot(src: string, dest: string): string {
+  return src.endsWith('/') ? dest : posix.join(dest, posix.basename(src))
+}
+
+/** Probe the source folder and where its entries go (`treeRoot`). */
 export async function gatherTree(io: HostIO, src: string, dest: string): Promise<TreeState> {
-  const root = src.endsWith('/') ? dest : posix.join(dest, posix.basename(src))
+  const root = treeRoot(src, dest)
   const [s, d] = await io.batch([treeProbe(src), treeProbe(root)])
   const from = parseTree(s.stdout)
   const to = parseTree(d.stdout)

@@ -33,6 +33,9 @@ export interface RunState {
 /** Every exit code: a non-zero rc is judged in `afterRun` so `register`/`failed_when` still see rc and output. */
 export const ALL_CODES: readonly number[] = Array.from({ length: 256 }, (_, i) => i)
 
+/** A PATH with the sbin folders, so a login user finds `dpkg`, `systemctl`, … too (as Ansible's `get_bin_path`). */
+export const SBIN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+
 /** Exits 0 when any path matching the glob in $1 exists ($1 is expanded as a pattern only: IFS is empty). */
 const EXISTS = 'IFS=; for p in $1; do if [ -e "$p" ] || [ -L "$p" ]; then exit 0; fi; done; exit 1'
 

@@ -13,6 +13,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import type { Static, TSchema } from '@sinclair/typebox'
+import { expect } from 'vitest'
 import type { HostIO, ModuleContext, ModuleDef, Plan } from '../../engine/module.js'
 import { resolveArgs } from '../../engine/load/args.js'
 import { moduleArgs, runModule, type ModuleRun } from '../../engine/run/module-call.js'
@@ -75,6 +76,22 @@ export function runWith<S extends TSchema, F>(
   io: HostIO,
 ): Promise<ModuleRun<F>> {
   return runModule(def, moduleArgs(def, written), ctx, io)
+}
+
+/**
+ * Run the module on this machine as the runner does (diff mode off), check it worked with nothing on stderr, then
+ * plan again: the first plan and the second (which must be empty for a module that converges).
+ */
+export async function converge<S extends TSchema, F>(
+  def: ModuleDef<S, F>,
+  written: Static<S> & Record<string, unknown>,
+): Promise<{ p1: Plan; p2: Plan }> {
+  const ctx = testCtx({ diffMode: false })
+  const first = await runWith(def, written, ctx, localIO())
+  expect(first.failed, first.msg).toBeUndefined()
+  expect(first.results.map((r) => r.stderr).join('')).toBe('')
+  const again = planOf(def, await gatherOf(def, written, ctx, localIO()), written, ctx)
+  return { p1: first.plan, p2: again }
 }
 
 export const ok = (stdout = ''): CommandResult => ({ rc: 0, stdout, stderr: '' })
