@@ -62,13 +62,13 @@ export async function runTask(
     out.set(host, r)
   })
   if (once && hosts.length > 1) {
-    // add_host bypasses the host loop but is not run_once: Ansible registers its result on the first host only
-    const shared = keyword || task.module !== 'add_host'
+    // a module that bypasses the host loop (add_host, pause) is not run_once: as in Ansible, only the run_once
+    // keyword registers its result on every host; otherwise the first host alone has it
     const r = out.get(hosts[0])!
     // set_fact/include_vars under run_once set their variables on every host, as in Ansible
     const facts = ['set_fact', 'include_vars'].includes(task.module) ? r.data.ansible_facts : undefined
     for (const h of hosts.slice(1)) {
-      if (task.register && shared) rc.states.get(h)!.runVars[task.register] = markUnsafe(r.data)
+      if (task.register && keyword) rc.states.get(h)!.runVars[task.register] = markUnsafe(r.data)
       if (facts && typeof facts === 'object') Object.assign(rc.states.get(h)!.runVars, facts)
       out.set(h, { ...r, host: h })
     }

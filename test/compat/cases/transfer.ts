@@ -1,7 +1,7 @@
 /**
  * Agreement cases for the modules that move bytes between controller and host or run without module
  * machinery: slurp, raw, fetch (flat and per-host tree), script (with creates/removes), wait_for_connection and
- * pause (once per play; a prompt without a terminal does not wait).
+ * pause (once per play, its result registered on the first host only; a prompt without a terminal does not wait).
  */
 import type { CompatCase } from '../harness.js'
 
@@ -81,7 +81,9 @@ export const TRANSFER: CompatCase[] = [
       register: w
     - assert: { that: [w.elapsed is defined] }
     - pause: { seconds: 1 }
+      register: paused
     - pause: { prompt: "nobody answers here" }
+    - copy: { content: "{{ 'yes' if paused is defined else 'no' }}\\n", dest: "{{ root }}/paused", mode: "0644" }
 `,
       ),
     },
