@@ -1,4 +1,8 @@
-import { describe, expect, test } from 'vitest'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, onTestFinished, test } from 'vitest'
 import { LocalConnector } from '../engine/local/connector.js'
 import { parseServices, planServiceFacts, scanCommand } from './service_facts.js'
 
@@ -62,4 +66,43 @@ describe('service_facts', () => {
     const services = parseServices(r.stdout)
     expect(Object.keys(services).length).toBeGreaterThan(0)
   })
+
+  test('with systemd: list-units runs once, unloaded unit files get their ActiveState', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-svcfacts-'))
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+    writeFileSync(join(dir, 'comm'), 'systemd\n')
+    writeFileSync(join(dir, 'systemctl'), stubSystemctl(dir), { mode: 0o755 })
+    const cmd = scanCommand(join(dir, 'comm'))
+    const out = execFileSync(cmd.argv[0], cmd.argv.slice(1), {
+      encoding: 'utf8',
+      env: { PATH: `${dir}:/usr/bin:/bin`, LC_ALL: 'C' },
+    })
+    const calls = readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n')
+    expect(calls.filter((c) => c.startsWith('list-units'))).toHaveLength(1)
+    expect(calls.filter((c) => c.startsWith('show'))).toEqual(['show idle.service --property=ActiveState'])
+    const services = parseServices(out)
+    expect(services['ssh.service']).toEqual({
+      name: 'ssh.service',
+      state: 'running',
+      status: 'enabled',
+      source: 'systemd',
+    })
+    expect(services['gone.service']).toMatchObject({ state: 'stopped', status: 'not-found' })
+    expect(services['idle.service']).toMatchObject({ state: 'inactive', status: 'disabled' })
+  })
 })
+
+/** A `systemctl` that logs its arguments to DIR/calls and answers as a small systemd host would. */
+function stubSystemctl(dir: string): string {
+  return `#!/bin/sh
+echo "$*" >> '${dir}/calls'
+case "$1" in
+list-units) printf '%s\\n' '  UNIT            LOAD      ACTIVE   SUB     DESCRIPTION' \\
+  '  ssh.service     loaded    active   running OpenBSD Secure Shell server' \\
+  '● gone.service    not-found inactive dead    gone.service' '' 'LOAD   = Reflects whether it loaded.' ;;
+list-unit-files) printf '%s\\n' 'UNIT FILE       STATE    VENDOR PRESET' 'ssh.service     enabled  enabled' \\
+  'idle.service    disabled enabled' ;;
+show) echo ActiveState=inactive ;;
+esac
+`
+}

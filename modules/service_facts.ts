@@ -3,7 +3,7 @@
  * Ansible's `service_facts` reads them on Debian, in one round trip:
  * - init scripts from `service --status-all` (`[ + ] NAME` running, `[ - ] NAME` stopped): `{name, state, source:
  *   sysv}`;
- * - with systemd as PID 1, units from `systemctl list-units --type service --all` and `list-unit-files`:
+ * - with systemd as PID 1, units from `systemctl list-units --type service --all` (run once) and `list-unit-files`:
  *   `NAME.service` → `{name, state: running|stopped|…, status: enabled|disabled|static|masked|failed|…, source:
  *   systemd}` (a unit file systemd has not loaded gets its `ActiveState` as state).
  * No service found: the task is skipped, as Ansible's is. Read-only: never changed, the same in check mode.
@@ -43,19 +43,21 @@ const C = { LANG: 'C', LC_ALL: 'C', PATH: SBIN_PATH }
 const SCAN = [
   'has() { command -v "$1" >/dev/null 2>&1; }',
   'if has service && ! has chkconfig && ! has rc-status; then echo @sysv; service --status-all 2>/dev/null; fi',
-  'grep -q systemd /proc/1/comm 2>/dev/null && has systemctl || exit 0',
-  'echo @units; systemctl list-units --no-pager --type service --all',
+  'grep -q systemd "$1" 2>/dev/null && has systemctl || exit 0',
+  'echo @units; U=$(systemctl list-units --no-pager --type service --all); printf "%s\\n" "$U"',
   'echo @files; F=$(systemctl list-unit-files --no-pager --type service --all); printf "%s\\n" "$F"',
-  "echo @show; L=$(systemctl list-units --no-pager --type service --all --plain --no-legend | awk '{print $1}')",
+  // the loaded units' names, from the listing above (a failed unit's line starts with "●")
+  'echo @show; L=$(printf "%s\\n" "$U" | awk \'{ for (i = 1; i <= NF; i++) if ($i ~ /\\.service$/) ' +
+    "{ print $i; next } }')",
   'printf "%s\\n" "$F" | awk \'/\\.service/ {print $1}\' | while read -r u; do',
   '  printf "%s\\n" "$L" | grep -qxF "$u" && continue',
   '  printf "%s %s\\n" "$u" "$(systemctl show "$u" --property=ActiveState 2>/dev/null || :)"',
   'done',
 ].join('\n')
 
-/** The read-only command. */
-export function scanCommand(): Command {
-  return sh(SCAN, [], { okCodes: ALL_CODES, env: C, describe: 'list the services' })
+/** The read-only command (`initComm`: where PID 1's name is read, a parameter for tests). */
+export function scanCommand(initComm = '/proc/1/comm'): Command {
+  return sh(SCAN, [initComm], { okCodes: ALL_CODES, env: C, describe: 'list the services' })
 }
 
 const BAD = ['not-found', 'masked', 'failed']
