@@ -113,6 +113,8 @@ export interface Task extends Common {
   delay?: number | string
   /** Role this task came from (for `files/`/`templates/` lookup and messages). */
   role?: string
+  /** The folder of the role this task came from (`role_path`). */
+  roleDir?: string
   /** Folders searched for a relative `src`, most specific first. */
   searchPaths: string[]
   /** For handlers: the names it answers to (`name` and `listen`). */
@@ -146,6 +148,7 @@ export interface DynamicInclude {
   /** The play's folder (where its `roles/` are). */
   playDir: string
   role?: string
+  roleDir?: string
   searchPaths: string[]
   /** The include's `apply:` map and where it is written (it reaches what each name loads). */
   apply?: { map: Record<string, unknown>; pos: SourcePos }

@@ -76,6 +76,7 @@ export async function dynamicInclude(
     dir: scope.dir,
     playDir: ctx.playDir ?? ctx.playbookDir,
     role: scope.role,
+    roleDir: scope.roleDir,
     searchPaths: scope.searchPaths,
     apply: parts.apply,
     vars: { extraVars: ctx.extraVars, staticVars: ctx.staticVars ?? ctx.extraVars },
@@ -155,7 +156,14 @@ async function loadIncluded(
   name: string,
   here: SourcePos,
 ): Promise<Included | undefined> {
-  const scope: TaskScope = { file: d.file, dir: d.dir, role: d.role, searchPaths: d.searchPaths, handlers: false }
+  const scope: TaskScope = {
+    file: d.file,
+    dir: d.dir,
+    role: d.role,
+    roleDir: d.roleDir,
+    searchPaths: d.searchPaths,
+    handlers: false,
+  }
   let nodes: TaskNode[] | undefined
   let handlers: Task[] = []
   if (d.kind === 'tasks') {

@@ -52,6 +52,7 @@ export function includeBlock(
     register: readRegister(ctx, raw, pos),
     searchPaths: scope.searchPaths,
     role: scope.role,
+    roleDir: scope.roleDir,
   }
   setSource(include, raw)
   if (parts.apply) inherit(parts.nodes, passedOn(readCommon(ctx, parts.apply.map, parts.apply.pos)))

@@ -52,6 +52,8 @@ export interface TaskScope {
   /** Base folder for `import_tasks` paths. */
   dir: string
   role?: string
+  /** The role's folder, for tasks of a role. */
+  roleDir?: string
   searchPaths: string[]
   /** Loading `handlers:` (allows `listen`; a block's tasks become handlers, as Ansible flattens them). */
   handlers: boolean

@@ -112,6 +112,7 @@ export function buildTask(
     argsPos,
     ...fields,
     role: scope.role,
+    roleDir: scope.roleDir,
     searchPaths: scope.searchPaths,
   }
   if (scope.handlers) {
@@ -174,7 +175,10 @@ function freeFormArgs(def: ModuleDef, freeForm: string, s: string): Record<strin
   return text ? { [freeForm]: text, ...params } : { ...params }
 }
 
-type TaskFields = Omit<Task, keyof Common | 'kind' | 'module' | 'args' | 'argsPos' | 'searchPaths' | 'role' | 'listen'>
+type TaskFields = Omit<
+  Task,
+  keyof Common | 'kind' | 'module' | 'args' | 'argsPos' | 'searchPaths' | 'role' | 'roleDir' | 'listen'
+>
 
 const POLL0 = '(tsplay leaves command and shell jobs running; give this task a poll interval, or run it through shell)'
 

@@ -13,19 +13,10 @@ import { dirname, resolve } from 'node:path'
 import type { Task } from '../ast.js'
 import type { Vars } from '../types.js'
 
-/**
- * A role task's folder: the loader gives role tasks the search paths `[role/templates, role/files, role, …]`, so
- * it is the first that is not the role's `templates/` or `files/`.
- */
-export function roleDirOf(task: Pick<Task, 'role' | 'searchPaths'>): string | undefined {
-  if (!task.role) return undefined
-  return task.searchPaths.find((p) => !/[/\\](templates|files)$/.test(p))
-}
-
 /** `ansible_search_path` (and `role_path`/`role_name` in a role) for `task`; `playbookDir` comes last. */
-export function searchVars(task: Pick<Task, 'role' | 'searchPaths' | 'pos'>, playbookDir: string): Vars {
+export function searchVars(task: Pick<Task, 'role' | 'roleDir' | 'pos'>, playbookDir: string): Vars {
   const base = resolve(playbookDir)
-  const role = roleDirOf(task)
+  const role = task.role ? task.roleDir : undefined
   const paths: string[] = role ? [resolve(role)] : []
   const own = task.pos?.file ? resolve(dirname(task.pos.file)) : undefined
   if (own && !paths.includes(own)) paths.push(own)

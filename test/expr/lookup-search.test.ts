@@ -31,7 +31,7 @@ put('files/only-in-playbook', 'pb\n')
 
 const roleTask = {
   role: 'web',
-  searchPaths: [join(pb, 'roles/web/templates'), join(pb, 'roles/web/files'), join(pb, 'roles/web'), pb],
+  roleDir: join(pb, 'roles/web'),
   pos: { file: join(pb, 'roles/web/tasks/main.yml'), line: 1, col: 1 },
 }
 const vars: Record<string, unknown> = {
@@ -45,7 +45,7 @@ describe('lookup search path', () => {
   it('is the role folder, the task file folder and the playbook folder, as ansible_search_path', () => {
     expect(vars.ansible_search_path).toEqual([join(pb, 'roles/web'), join(pb, 'roles/web/tasks'), pb])
     expect(vars.role_path).toBe(join(pb, 'roles/web'))
-    const playTask = { searchPaths: [pb], pos: { file: join(pb, 'site.yml'), line: 1, col: 1 } }
+    const playTask = { pos: { file: join(pb, 'site.yml'), line: 1, col: 1 } }
     expect(searchVars(playTask, pb)).toEqual({ ansible_search_path: [pb] })
   })
   it('looks in each folder’s files/ then the folder, and not files/files/', () => {
