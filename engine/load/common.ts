@@ -16,6 +16,7 @@ import type { LoadContext } from './context.js'
 import { at, readBool, readConditions, readMap, readString, readStringList, readBoolOrTemplate } from './keywords.js'
 import { UserError } from '../errors.js'
 import { checkBecomeExtras } from './become.js'
+import { checkDebugger } from './debugger.js'
 import { checkConditions } from './syntax.js'
 import { mergePositioned, valuePos } from '../source/positions.js'
 
@@ -81,6 +82,7 @@ export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: 
     raw.vars = mergePositioned(...(raw.vars as Array<Record<string, unknown>>)) // `vars:` as a list of maps
   }
   checkBecomeExtras(ctx, raw, pos)
+  checkDebugger(ctx, raw, pos)
   const when = withWhen ? (readConditions(ctx, raw, 'when', pos) ?? []) : []
   checkConditions(ctx, raw, 'when', when, pos)
   return {

@@ -33,6 +33,7 @@ const COMMON = [
   'check_mode',
   'diff',
   'connection',
+  'debugger',
 ] as const
 
 export const PLAY_KEYWORDS: readonly string[] = [
@@ -167,6 +168,7 @@ export const ROLE_KEYWORDS: readonly string[] = [
   'become_method',
   'become_flags',
   'connection',
+  'debugger',
 ]
 
 export const LOOP_CONTROL_KEYWORDS: readonly string[] = [

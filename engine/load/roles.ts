@@ -37,6 +37,7 @@ import { checkConditions, checkTemplates } from './syntax.js'
 import { loadTaskList } from './task.js'
 import { mergePositioned, valuePos } from '../source/positions.js'
 import { readYamlFile } from '../source/yaml.js'
+import { checkDebugger } from './debugger.js'
 
 /** Everything a play's roles contribute. */
 export interface RolesResult {
@@ -267,6 +268,7 @@ async function loadRoleRef(
   else if (isMap(ref)) {
     raw = ref
     checkKeys(ctx, raw, ROLE_KEYWORDS, 'role', pos, (k) => didYouMean(k, ROLE_KEYWORDS))
+    checkDebugger(ctx, raw, pos)
     name = readString(ctx, raw, 'role', pos) ?? readString(ctx, raw, 'name', pos)
   }
   if (!name) {

@@ -52,6 +52,11 @@ const KEYWORDS: Record<string, JsonSchema> = {
     "Flags for sudo: tsplay's sudo always runs as `sudo -H -n`, so only `-H`, `-S` and `-n` are accepted.",
     { type: 'string' },
   ),
+  debugger: doc(
+    "Ansible's interactive task debugger: tsplay has none. Accepted, and the task runs as with `never` (a value " +
+      'other than `never` brings one warning).',
+    { enum: ['always', 'never', 'on_failed', 'on_unreachable', 'on_skipped'] },
+  ),
   order: doc(
     'The order the play runs its hosts in.',
     { enum: ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] },

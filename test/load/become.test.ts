@@ -1,7 +1,8 @@
 /**
  * Templated `become`/`become_user` on plays, blocks, tasks and role references are kept for the run (rendered per
  * host there, `becomeUserOf`); a templated `any_errors_fatal` counts as true with a warning, as Ansible 2.14 reads
- * it unrendered; a plain value that is no boolean is still refused at its position.
+ * it unrendered; a plain value that is no boolean is still refused at its position. The `debugger` keyword is
+ * accepted (tsplay has no interactive debugger: one warning), a value Ansible refuses is refused.
  */
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -78,5 +79,46 @@ describe('templated any_errors_fatal', () => {
       '2:21 any_errors_fatal "{{ strict }}" counts as true',
       '6:25 any_errors_fatal "{{ strict }}" counts as true',
     ])
+  })
+})
+
+describe('debugger keyword', () => {
+  const playbook = T(`
+- hosts: all
+  debugger: never
+  roles:
+    - role: r
+      debugger: on_skipped
+  tasks:
+    - block:
+        - debug: { msg: a }
+          debugger: on_failed
+      debugger: always
+    - debug: { msg: b }
+      debugger: on_unreachable
+`)
+
+  it('accepts the five values on plays, blocks, tasks and role references, warning once', async () => {
+    const dir = tree({ 'playbook.yml': playbook, 'roles/r/tasks/main.yml': '- debug: { msg: r }\n' })
+    const warnings: UserError[] = []
+    const pb = await loadPlaybook(join(dir, 'playbook.yml'), { modules: fixtureModules(), warnings })
+    expect(pb.plays[0].tasks).toHaveLength(3)
+    expect(warnings.map((w) => `${w.pos?.line}:${w.pos?.col} ${w.message}`)).toEqual([
+      '5:17 debugger: on_skipped is ignored: tsplay has no interactive debugger, tasks run as with "debugger: never"',
+    ])
+  })
+
+  it('accepts never without a word', async () => {
+    const dir = tree({ 'playbook.yml': '- hosts: all\n  tasks:\n    - debug: {}\n      debugger: never\n' })
+    const warnings: UserError[] = []
+    await loadPlaybook(join(dir, 'playbook.yml'), { modules: fixtureModules(), warnings })
+    expect(warnings).toEqual([])
+  })
+
+  it('refuses a value Ansible refuses, at its position', async () => {
+    const errors = await loadErrors({
+      'playbook.yml': '- hosts: all\n  tasks:\n    - debug: {}\n      debugger: sometimes\n',
+    })
+    expect(errors).toEqual([expect.stringMatching(/^playbook\.yml:4:17 "sometimes" is not a valid value for debugger/)])
   })
 })
