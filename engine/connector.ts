@@ -14,10 +14,15 @@
  */
 import type { Command, CommandResult } from './types.js'
 
+/** `become_method: su` with its `become_exe` and `become_flags` (words), or sudo (the default). */
+export type BecomeMethod = { method: 'sudo' } | { method: 'su'; exe?: string; flags?: readonly string[] }
+
 /** How one command runs: as whom, with its output streamed or not, cancelled by what. */
 export interface RunOptions {
   /** Run via sudo as this user (`cmd.runAs` overrides); undefined = no become. */
   becomeUser?: string
+  /** How to become `becomeUser` (default sudo); a module's `runAs` always goes through sudo. */
+  becomeMethod?: BecomeMethod
   /** Output as it arrives, for `stream: true` commands. */
   onOutput?: (chunk: string) => void
   signal?: AbortSignal

@@ -84,6 +84,14 @@ export class LocalConnector implements Connector {
     const user = want === undefined || want === this.user ? undefined : want
     const failed = user === undefined ? undefined : this.sudoFailures.get(user)
     if (failed) throw failed
+    if (user !== undefined && cmd.runAs === undefined && opts.becomeMethod?.method === 'su') {
+      throw new HostError(
+        this.name,
+        'sudo',
+        `${this.name}: cannot become ${user}: become_method su works on ssh connections only; ` +
+          'the controller (connection: local, delegate_to: localhost) becomes users through sudo',
+      )
+    }
     const r = await this.spawn(cmd, user, opts)
     if (r.sudoFailed) {
       const e = sudoError(this.name, user!, r.stderr, r.rc, this.opts.becomePassword !== undefined)

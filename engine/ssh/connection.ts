@@ -1,8 +1,8 @@
 /**
  * `HostConnection`: everything tsplay does on one host goes through one ssh2 connection and, per effective user,
  * one persistent remote shell (shell.ts) — about 1 ms a command on loopback instead of ~45 ms for a fresh exec
- * channel. `become` starts a second shell through sudo (become.ts). Streaming commands (long builds) get their
- * own exec channel (stream.ts). A dropped connection rejects everything pending with `HostError('dropped')`.
+ * channel. `become` starts a second shell through sudo (become.ts) or su (su.ts). Streaming commands (long builds)
+ * get their own exec channel (stream.ts). A dropped connection rejects everything pending with `HostError('dropped')`.
  *
  * @example
  * ```ts
@@ -17,16 +17,24 @@ import { HostError } from '../errors.js'
 import type { Command, CommandResult } from '../types.js'
 import { AskpassFolder, sessionCleanup, sudoError } from './become.js'
 import { connectClient, type ConnectOptions } from './client.js'
-import { renderShellStart, type SudoSpec } from './quote.js'
+import { renderShellStart, type BecomeSpec } from './quote.js'
 import { ShellStartError } from './faults.js'
 import { RemoteShell } from './shell.js'
-import { killTreeCommand, runStream } from './stream.js'
+import { killTreeCommand, runStream, type StreamOptions } from './stream.js'
+import { suError, suHandshake } from './su.js'
 
 export type { ConnectOptions } from './client.js'
 export type { RunOptions } from '../connector.js'
 
 /** Stdin larger than this goes over its own exec channel (raw) instead of base64 in the shell's memory. */
 const BIG_STDIN = 4 * 1024 * 1024
+
+/** Whom a command runs as: `key` names its shell (`app`, or `su:…:app` through su). */
+interface Target {
+  key: string
+  user: string
+  su?: { exe?: string; flags?: readonly string[] }
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 /** `p`, or undefined after `ms`; the timer is cleared as soon as `p` settles, so it never delays the exit. */
@@ -69,19 +77,22 @@ export class HostConnection implements Connector {
 
   /** Run one command. A non-zero exit code is returned, not thrown; connection faults throw `HostError`. */
   async run(cmd: Command, opts: RunOptions = {}): Promise<CommandResult> {
-    const user = this.userFor(cmd, opts)
+    const target = this.targetFor(cmd, opts)
     if (cmd.stream || (cmd.stdin !== undefined && cmd.stdin.length > BIG_STDIN)) {
-      const sudo = user === undefined ? undefined : await this.sudoSpec(user, true)
-      const kill = (pid: number): Promise<void> => this.killTree(pid, sudo, true)
+      const become = target === undefined ? undefined : await this.becomeSpec(target, true)
+      const kill = (pid: number): Promise<void> => this.killTree(pid, target, become, true)
       const token = {}
       try {
         const onPid = (pid: number): void => void this.running.set(token, () => kill(pid))
-        return await runStream(this.client, this.name, cmd, sudo, { ...opts, kill, onPid }, () => this.gone())
+        const so = { ...opts, kill, onPid, prepare: this.prepareFor(target) }
+        return await runStream(this.client, this.name, cmd, become, so, () => this.gone()).catch((e: unknown) => {
+          throw target && e instanceof ShellStartError ? this.becomeError(target, e) : e
+        })
       } finally {
         this.running.delete(token)
       }
     }
-    const [r] = await this.enqueue(user, [cmd], opts.signal)
+    const [r] = await this.enqueue(target, [cmd], opts.signal)
     return r
   }
 
@@ -93,15 +104,15 @@ export class HostConnection implements Connector {
     const results: CommandResult[] = []
     let i = 0
     while (i < cmds.length) {
-      const user = this.userFor(cmds[i], opts)
+      const target = this.targetFor(cmds[i], opts)
       if (cmds[i].stream) {
         results.push(await this.run(cmds[i], opts))
         i++
         continue
       }
       let j = i
-      while (j < cmds.length && !cmds[j].stream && this.userFor(cmds[j], opts) === user) j++
-      results.push(...(await this.enqueue(user, cmds.slice(i, j), opts.signal)))
+      while (j < cmds.length && !cmds[j].stream && this.targetFor(cmds[j], opts)?.key === target?.key) j++
+      results.push(...(await this.enqueue(target, cmds.slice(i, j), opts.signal)))
       i = j
     }
     return results
@@ -179,9 +190,31 @@ export class HostConnection implements Connector {
     )
   }
 
-  private userFor(cmd: Command, opts: RunOptions): string | undefined {
-    const u = cmd.runAs ?? opts.becomeUser
-    return u === undefined || u === this.opts.spec.user ? undefined : u
+  /**
+   * Whom `cmd` runs as (undefined: the login user). A module's own `runAs` goes through sudo; the task's become
+   * user through the task's method.
+   */
+  private targetFor(cmd: Command, opts: RunOptions): Target | undefined {
+    const user = cmd.runAs ?? opts.becomeUser
+    if (user === undefined || user === this.opts.spec.user) return undefined
+    const how = cmd.runAs === undefined ? opts.becomeMethod : undefined
+    if (how?.method !== 'su') return { key: user, user }
+    const su = { exe: how.exe, flags: how.flags }
+    return { key: `su:${JSON.stringify([su.exe ?? 'su', su.flags ?? []])}:${user}`, user, su }
+  }
+
+  /** su's password handshake for a channel started as `target` (nothing for sudo or the login user). */
+  private prepareFor(target: Target | undefined): StreamOptions['prepare'] {
+    if (!target?.su) return undefined
+    return (ch) => suHandshake(ch, this.name, target.user, this.opts.spec.becomePassword)
+  }
+
+  /** sudo's or su's complaint as one clear `HostError('sudo')`. */
+  private becomeError(target: Target, e: ShellStartError): HostError {
+    const hasPassword = this.opts.spec.becomePassword !== undefined
+    return target.su
+      ? suError(this.name, target.user, e.stderr, e.code, hasPassword)
+      : sudoError(this.name, target.user, e.stderr, e.code, hasPassword)
   }
 
   private watch(client: Client): void {
@@ -204,8 +237,12 @@ export class HostConnection implements Connector {
    * Queue commands on a user's shell, in call order: concurrent callers are queued in the order they called,
    * even while the shell is still being opened (a gate per user covers getting the shell and queueing).
    */
-  private enqueue(user: string | undefined, cmds: readonly Command[], signal?: AbortSignal): Promise<CommandResult[]> {
-    const key = user ?? ''
+  private enqueue(
+    target: Target | undefined,
+    cmds: readonly Command[],
+    signal?: AbortSignal,
+  ): Promise<CommandResult[]> {
+    const key = target?.key ?? ''
     const prev = this.gates.get(key) ?? Promise.resolve()
     let release!: () => void
     const gate = new Promise<void>((r) => (release = r))
@@ -214,7 +251,7 @@ export class HostConnection implements Connector {
       await prev
       let queued: Promise<CommandResult[]>
       try {
-        queued = (await this.shell(user)).run(cmds, signal)
+        queued = (await this.shell(target)).run(cmds, signal)
       } finally {
         if (this.gates.get(key) === gate) this.gates.delete(key)
         release()
@@ -223,57 +260,70 @@ export class HostConnection implements Connector {
     })()
   }
 
-  /** The persistent shell for a user (undefined = the login user), opened on first use. */
-  private async shell(user: string | undefined): Promise<RemoteShell> {
+  /** The persistent shell for a target user (undefined = the login user), opened on first use. */
+  private async shell(target: Target | undefined): Promise<RemoteShell> {
     if (this.closed) throw new HostError(this.name, 'dropped', `${this.name}: connection closed`)
     if (this.lost) throw this.lost
-    const key = user ?? ''
+    const key = target?.key ?? ''
     const existing = this.shells.get(key)
     if (existing) {
       const s = await existing
       if (s.alive) return s
       if (this.shells.get(key) === existing) this.shells.delete(key)
-      return this.shell(user)
+      return this.shell(target)
     }
-    const failed = user === undefined ? undefined : this.sudoFailures.get(user)
+    const failed = target === undefined ? undefined : this.sudoFailures.get(target.key)
     if (failed) throw failed
-    const p = this.openShell(user)
+    const p = this.openShell(target)
     this.shells.set(key, p)
     p.catch(() => this.shells.get(key) === p && this.shells.delete(key))
     return p
   }
 
-  private async openShell(user: string | undefined): Promise<RemoteShell> {
-    const sudo = user === undefined ? undefined : await this.sudoSpec(user, false)
+  private async openShell(target: Target | undefined): Promise<RemoteShell> {
+    const become = target === undefined ? undefined : await this.becomeSpec(target, false)
     try {
-      return await RemoteShell.open(this.client, this.name, renderShellStart(sudo), (pid) =>
-        this.killTree(pid, sudo, false),
+      return await RemoteShell.open(
+        this.client,
+        this.name,
+        renderShellStart(become),
+        (pid) => this.killTree(pid, target, become, false),
+        this.prepareFor(target),
       )
     } catch (e) {
+      if (target && e instanceof HostError && e.kind === 'sudo') this.sudoFailures.set(target.key, e)
       if (!(e instanceof ShellStartError)) throw e
       if (this.lost) throw this.lost
-      if (user === undefined) {
+      if (target === undefined) {
         throw new HostError(
           this.name,
           'unreachable',
           `${this.name}: cannot start /bin/sh as ${this.opts.spec.user}: ${e.message}`,
         )
       }
-      const err = sudoError(this.name, user, e.stderr, e.code, this.opts.spec.becomePassword !== undefined)
-      this.sudoFailures.set(user, err)
+      const err = this.becomeError(target, e)
+      this.sudoFailures.set(target.key, err)
       throw err
     }
   }
 
-  /** How to sudo to `user`; `checked` first proves sudo works by opening that user's shell. */
-  private async sudoSpec(user: string, checked: boolean): Promise<SudoSpec> {
-    if (checked) await this.shell(user)
+  /** How to become `target`; `checked` first proves it works by opening that target's shell. */
+  private async becomeSpec(target: Target, checked: boolean): Promise<BecomeSpec> {
+    if (checked) await this.shell(target)
+    const user = target.user
+    if (target.su) return { method: 'su', user, ...target.su }
     return this.askpass ? { user, askpass: `${await this.askpass.dir()}/askpass` } : { user }
   }
 
   /** Kill a command's process tree on the host, as the user it runs as (out of band, on its own channel). */
-  private async killTree(pid: number, sudo: SudoSpec | undefined, self: boolean): Promise<void> {
-    const r = await runStream(this.client, this.name, killTreeCommand(pid, self), sudo, {}, () => this.lost)
+  private async killTree(
+    pid: number,
+    target: Target | undefined,
+    become: BecomeSpec | undefined,
+    self: boolean,
+  ): Promise<void> {
+    const so = { prepare: this.prepareFor(target) }
+    const r = await runStream(this.client, this.name, killTreeCommand(pid, self), become, so, () => this.lost)
     if (r.rc !== 0) throw new Error(r.stderr)
   }
 }

@@ -97,12 +97,29 @@ export function renderHello(nonce: string): string {
   return `printf '\\036TSP${nonce}:0:%d\\n' "$$"; printf '\\036TSP${nonce}:0:0\\n' >&2\n`
 }
 
-/** How to become another user: the sudo command prefix (no password, or an askpass helper that prints it). */
+/** How to become another user through sudo: no password, or an askpass helper that prints it. */
 export interface SudoSpec {
+  method?: 'sudo'
   user: string
   /** Path of the askpass helper on the host when a password is configured. */
   askpass?: string
 }
+
+/** How to become another user through su: its program and flags (the password is answered on stdin, su.ts). */
+export interface SuSpec {
+  method: 'su'
+  user: string
+  /** su's program (`become_exe`), default `su`. */
+  exe?: string
+  /** Extra words before the user (`become_flags`), each quoted here. */
+  flags?: readonly string[]
+}
+
+/** How to become another user. */
+export type BecomeSpec = SudoSpec | SuSpec
+
+/** What a command started through su writes on stderr once su let it run (after any password prompt). */
+export const SU_READY = '\x1eTSPSU\n'
 
 /** `sudo … -u USER --` as argv words (quoted), for a shell start or a one-off exec. */
 function sudoWords(s: SudoSpec): string {
@@ -110,10 +127,22 @@ function sudoWords(s: SudoSpec): string {
   return s.askpass ? `env SUDO_ASKPASS=${shQuote(s.askpass)} ${base}` : base
 }
 
-/** The exec command that starts a persistent shell, as the login user or through sudo. */
-export function renderShellStart(sudo?: SudoSpec): string {
-  // through sudo, start in the target user's home (the login user's may be unreadable for, e.g., postgres)
-  return sudo ? `exec ${sudoWords(sudo)} /bin/sh -c 'cd ~ 2>/dev/null || cd /; exec /bin/sh'` : 'exec /bin/sh'
+/**
+ * `exec su FLAGS USER -c TEXT`: su runs TEXT with USER's login shell, first saying on stderr that it runs (the
+ * controller answers a password prompt until then).
+ */
+function suExec(s: SuSpec, text: string): string {
+  const words = [s.exe ?? 'su', ...(s.flags ?? []), s.user].map(shQuote).join(' ')
+  return `exec ${words} -c ${shQuote(`printf '\\036TSPSU\\n' >&2; ${text}`)}`
+}
+
+/** The exec command that starts a persistent shell, as the login user or through sudo or su. */
+export function renderShellStart(become?: BecomeSpec): string {
+  // as another user, start in the target user's home (the login user's may be unreadable for, e.g., postgres)
+  const home = 'cd ~ 2>/dev/null || cd /; exec /bin/sh'
+  if (!become) return 'exec /bin/sh'
+  if (become.method === 'su') return suExec(become, home)
+  return `exec ${sudoWords(become)} /bin/sh -c ${shQuote(home)}`
 }
 
 /** The first stderr line of a `renderExec` command: `\x1eTSPPID:<pid>\n` (the controller strips it). */
@@ -138,10 +167,11 @@ const EXEC_WRAPPER = [
   '/bin/sh -c "$1" < "$t"',
 ].join('\n')
 
-/** A one-off exec channel command (streaming commands, big stdin), through sudo if asked. See `EXEC_WRAPPER`. */
-export function renderExec(cmd: Command, sudo?: SudoSpec, stdinBytes?: number): string {
+/** A one-off exec channel command (streaming commands, big stdin), through sudo or su if asked. See `EXEC_WRAPPER`. */
+export function renderExec(cmd: Command, become?: BecomeSpec, stdinBytes?: number): string {
   const inner =
     `/bin/sh -c ${shQuote(EXEC_WRAPPER)} sh ${shQuote(renderCommand(cmd))} ` +
     `${stdinBytes === undefined ? "''" : String(stdinBytes)}`
-  return sudo ? `${sudoWords(sudo)} ${inner}` : `exec ${inner}`
+  if (!become) return `exec ${inner}`
+  return become.method === 'su' ? suExec(become, `exec ${inner}`) : `${sudoWords(become)} ${inner}`
 }

@@ -84,12 +84,16 @@ export class RemoteShell {
     })
   }
 
-  /** Start a shell with `startText` (e.g. `exec /bin/sh`) and wait until it answers. Rejects with `ShellStartError`. */
+  /**
+   * Start a shell with `startText` (e.g. `exec /bin/sh`) and wait until it answers. Rejects with `ShellStartError`.
+   * `prepare` runs first on the new channel (su's password handshake) and leaves its output paused.
+   */
   static async open(
     client: Client,
     host: string,
     startText: string,
     killChildren: (pid: number) => Promise<void>,
+    prepare?: (ch: ClientChannel) => Promise<void>,
   ): Promise<RemoteShell> {
     const channel = await new Promise<ClientChannel>((resolve, reject) => {
       const fail = (err: Error): void =>
@@ -100,7 +104,12 @@ export class RemoteShell {
         fail(e as Error) // ssh2 throws when the connection is already gone
       }
     })
+    if (prepare) await prepare(channel)
     const sh = new RemoteShell(channel, host, randomBytes(16).toString('hex'), killChildren)
+    if (prepare) {
+      channel.resume()
+      channel.stderr.resume()
+    }
     await new Promise<void>((resolve, reject) => {
       // a shell that never answers (sudo stuck on a prompt, a login script reading stdin) must not hang us
       const t = setTimeout(() => {

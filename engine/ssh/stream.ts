@@ -16,7 +16,7 @@ import type { Client, ClientChannel } from 'ssh2'
 import { sh } from '../commands.js'
 import { HostError } from '../errors.js'
 import type { Command, CommandResult } from '../types.js'
-import { EXEC_PID_PREFIX, renderExec, type SudoSpec } from './quote.js'
+import { EXEC_PID_PREFIX, renderExec, type BecomeSpec } from './quote.js'
 import { abortError } from './faults.js'
 
 export interface StreamOptions {
@@ -26,6 +26,8 @@ export interface StreamOptions {
   kill?: (pid: number) => Promise<void>
   /** Told the command's pid on the host once it is known. */
   onPid?: (pid: number) => void
+  /** Runs first on the new channel (su's password handshake), leaving its output paused; stdin follows it. */
+  prepare?: (ch: ClientChannel) => Promise<void>
 }
 
 /** Kill a process tree: every descendant of $1, and $1 itself when $2 is 1 (a shell's children: $2 empty). */
@@ -50,17 +52,21 @@ export function runStream(
   client: Client,
   host: string,
   cmd: Command,
-  sudo: SudoSpec | undefined,
+  become: BecomeSpec | undefined,
   opts: StreamOptions,
   lost: () => HostError | undefined,
 ): Promise<CommandResult> {
   const stdin =
     cmd.stdin === undefined ? undefined : typeof cmd.stdin === 'string' ? Buffer.from(cmd.stdin, 'utf8') : cmd.stdin
-  const text = renderExec(cmd, sudo, stdin?.length)
+  const text = renderExec(cmd, become, stdin?.length)
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(abortError(host, opts.signal))
     const onChannel = (err: Error | undefined, ch: ClientChannel): void => {
       if (err) return reject(lost() ?? new HostError(host, 'dropped', `${host}: cannot open a channel: ${err.message}`))
+      if (opts.prepare) opts.prepare(ch).then(() => attach(ch), reject)
+      else attach(ch)
+    }
+    const attach = (ch: ClientChannel): void => {
       const out: Buffer[] = []
       const errs: Buffer[] = []
       const dOut = new StringDecoder('utf8')
@@ -139,6 +145,10 @@ export function runStream(
         const rc = code ?? 128 + (signalNumber(sig) ?? 0)
         resolve({ rc, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8') })
       })
+      if (opts.prepare) {
+        ch.resume()
+        ch.stderr.resume()
+      }
       ch.end(stdin)
     }
     try {

@@ -83,3 +83,24 @@ export function ensureTestUser(mode: SudoMode): TestUser {
   users.set(mode, made)
   return made
 }
+
+/** This process's su target (made on first use, removed when the process ends). */
+let suTarget: TestUser | undefined
+
+/**
+ * A user to become with `su`: `tspt-<random>-su` with a random password, shell /bin/sh and no sudo rights, recorded
+ * in the leftovers registry before it is made and removed when this process ends (or by the next sweep).
+ */
+export function ensureSuTarget(): TestUser {
+  if (suTarget) return suTarget
+  sweepDead()
+  const user = `tspt-${randomBytes(3).toString('hex')}-su`
+  const password = randomBytes(18).toString('base64url')
+  track({ users: [user] })
+  withLockRetry(() => execFileSync('useradd', ['-m', '-s', '/bin/sh', user], { stdio: 'pipe' }))
+  withLockRetry(() =>
+    execFileSync('chpasswd', [], { input: `${user}:${password}\n`, stdio: ['pipe', 'ignore', 'pipe'] }),
+  )
+  suTarget = { user, password }
+  return suTarget
+}
