@@ -46,6 +46,10 @@ export interface Common {
   /** `become`, or a template giving it (rendered per host with the task's variables, as `become_user`). */
   become?: boolean | string
   becomeUser?: string
+  /** `become_method` (sudo when unset), `become_flags` and `become_exe`, each inherited on its own. */
+  becomeMethod?: 'sudo' | 'su'
+  becomeFlags?: string
+  becomeExe?: string
   /** A map of names to values, or a template giving one (`"{{ env }}"`). */
   environment?: Record<string, unknown> | string
   /** Task/block level `vars`. */

@@ -15,7 +15,7 @@ import type { SourcePos } from '../types.js'
 import type { LoadContext } from './context.js'
 import { at, readBool, readConditions, readMap, readString, readStringList, readBoolOrTemplate } from './keywords.js'
 import { UserError } from '../errors.js'
-import { checkBecomeExtras } from './become.js'
+import { readBecomeExtras } from './become.js'
 import { checkDebugger } from './debugger.js'
 import { checkConditions } from './syntax.js'
 import { mergePositioned, valuePos } from '../source/positions.js'
@@ -81,7 +81,7 @@ export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: 
   if (Array.isArray(raw.vars) && raw.vars.every((m) => typeof m === 'object' && m !== null && !Array.isArray(m))) {
     raw.vars = mergePositioned(...(raw.vars as Array<Record<string, unknown>>)) // `vars:` as a list of maps
   }
-  checkBecomeExtras(ctx, raw, pos)
+  const extras = readBecomeExtras(ctx, raw, pos)
   checkDebugger(ctx, raw, pos)
   const when = withWhen ? (readConditions(ctx, raw, 'when', pos) ?? []) : []
   checkConditions(ctx, raw, 'when', when, pos)
@@ -92,6 +92,7 @@ export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: 
     tags: readStringList(ctx, raw, 'tags', pos, true),
     become: readBoolOrTemplate(ctx, raw, 'become', pos),
     becomeUser: readString(ctx, raw, 'become_user', pos),
+    ...extras,
     environment:
       typeof raw.environment === 'string' && raw.environment.includes('{{')
         ? raw.environment
@@ -114,6 +115,9 @@ export interface Inherited {
   vars?: Record<string, unknown>
   become?: boolean | string
   becomeUser?: string
+  becomeMethod?: 'sudo' | 'su'
+  becomeFlags?: string
+  becomeExe?: string
   connection?: string
 }
 
@@ -122,8 +126,8 @@ export interface Inherited {
  * its `when` conditions is written).
  */
 export function passedOn(c: Common, whenPos?: SourcePos[]): Inherited {
-  const { when, tags, vars, become, becomeUser, connection } = c
-  return { when, whenPos, tags, vars, become, becomeUser, connection }
+  const { when, tags, vars, become, becomeUser, becomeMethod, becomeFlags, becomeExe, connection } = c
+  return { when, whenPos, tags, vars, become, becomeUser, becomeMethod, becomeFlags, becomeExe, connection }
 }
 
 /** Apply inherited `when`/`tags`/`vars` (and become, unless the node sets its own) to loaded nodes. */
@@ -136,6 +140,9 @@ export function inherit<T extends TaskNode>(nodes: T[], inh: Inherited): T[] {
     if (inh.vars && Object.keys(inh.vars).length) n.vars = mergePositioned(inh.vars, n.vars)
     if (n.become === undefined && inh.become !== undefined) n.become = inh.become
     if (n.becomeUser === undefined && inh.becomeUser !== undefined) n.becomeUser = inh.becomeUser
+    n.becomeMethod ??= inh.becomeMethod
+    n.becomeFlags ??= inh.becomeFlags
+    n.becomeExe ??= inh.becomeExe
     if (n.connection === undefined && inh.connection !== undefined) n.connection = inh.connection
   }
   return nodes

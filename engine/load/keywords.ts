@@ -26,6 +26,7 @@ const COMMON = [
   'become_user',
   'become_method',
   'become_flags',
+  'become_exe',
   'environment',
   'vars',
   'no_log',
@@ -167,6 +168,7 @@ export const ROLE_KEYWORDS: readonly string[] = [
   'become_user',
   'become_method',
   'become_flags',
+  'become_exe',
   'connection',
   'debugger',
 ]

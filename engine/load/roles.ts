@@ -38,6 +38,7 @@ import { loadTaskList } from './task.js'
 import { mergePositioned, valuePos } from '../source/positions.js'
 import { readYamlFile } from '../source/yaml.js'
 import { checkDebugger } from './debugger.js'
+import { readBecomeExtras } from './become.js'
 
 /** Everything a play's roles contribute. */
 export interface RolesResult {
@@ -299,6 +300,7 @@ async function loadRoleRef(
     vars,
     become: readBoolOrTemplate(ctx, raw, 'become', pos),
     becomeUser: readString(ctx, raw, 'become_user', pos),
+    ...readBecomeExtras(ctx, raw, pos),
     connection: readString(ctx, raw, 'connection', pos),
   })
 }

@@ -56,6 +56,9 @@ export interface Inherited {
   tags: string[]
   become?: boolean | string
   becomeUser?: string
+  becomeMethod?: 'sudo' | 'su'
+  becomeFlags?: string
+  becomeExe?: string
   vars: Vars
   /** Defaults of the enclosing private roles (`include_role`), innermost last: the lowest variables. */
   defaults?: Vars

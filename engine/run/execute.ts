@@ -16,6 +16,8 @@ import type { Inherited, RunContext } from './context.js'
 import { retryingIO, taskIO, type TaskExec } from './hosts.js'
 import { jobId, runDetached, startJob } from './async.js'
 import { becomeUserOf } from './keyword.js'
+import { becomeMethodOf } from '../load/become.js'
+import type { BecomeMethod } from '../connector.js'
 import { OMIT } from './hostvars.js'
 import { moduleArgs, runModule, type ModuleRun, type RunCommand } from './module-call.js'
 import { taskTarget, type Target } from './delegate.js'
@@ -87,15 +89,22 @@ export async function executeModule(
   rc.secrets.addFromArgs(def.schema, args as Record<string, unknown>)
   const check = task.checkMode ?? inh.checkMode ?? rc.play.checkMode ?? rc.opts.check
   let becomeUser: string | undefined
+  let becomeMethod: BecomeMethod | undefined
   try {
     const user = task.becomeUser ?? inh.becomeUser ?? rc.play.becomeUser
     becomeUser = becomeUserOf(task.become ?? inh.become ?? rc.play.become, user, vars)
+    becomeMethod = becomeMethodOf(
+      task.becomeMethod ?? inh.becomeMethod ?? rc.play.becomeMethod,
+      task.becomeFlags ?? inh.becomeFlags ?? rc.play.becomeFlags,
+      task.becomeExe ?? inh.becomeExe ?? rc.play.becomeExe,
+    )
   } catch (e) {
     if (e instanceof UserError) return { status: 'failed', msg: e.format(), data: {} }
     throw e
   }
   const exec: TaskExec = {
     becomeUser,
+    becomeMethod,
     env: environment(rc, task, inh, vars),
     timeoutSec: task.timeout ?? rc.play.taskTimeout,
     defaultTimeoutSec: rc.opts.taskTimeout || undefined,

@@ -4,7 +4,7 @@
  * reason. The connection type is the host's `ansible_connection` variable, else the `connection` keyword, else
  * `ssh` (variables win over keywords, as in Ansible); `local` runs on the controller (engine/local).
  */
-import type { Connector } from '../connector.js'
+import type { BecomeMethod, Connector } from '../connector.js'
 import { HostError, UserError } from '../errors.js'
 import { connectionSpec } from '../inventory/vars.js'
 import { LocalConnector } from '../local/connector.js'
@@ -143,6 +143,8 @@ export function retryingIO(
 /** How a task runs its commands: become, environment, timeout. */
 export interface TaskExec {
   becomeUser?: string
+  /** How to become `becomeUser` (a module's own `runAs` always goes through sudo). */
+  becomeMethod?: BecomeMethod
   env?: Record<string, string>
   /** The task's own `timeout`: applies to every command, long builds included. */
   timeoutSec?: number
@@ -177,16 +179,19 @@ export function prepareCommand(cmd: Command, exec: TaskExec): Command {
 }
 
 /** How a command shows in `-v` output: its description, or its argv (long scripts shortened). */
-export function showCommand(cmd: Command, becomeUser: string | undefined): string {
+export function showCommand(cmd: Command, becomeUser: string | undefined, via?: BecomeMethod): string {
   const argv = cmd.argv
     .map((a) => (a.length > 60 || a.includes('\n') ? `${a.slice(0, 40).split('\n')[0]}…` : a))
     .join(' ')
-  return `${becomeUser ? `(as ${becomeUser}) ` : ''}$ ${argv}${cmd.describe ? `   # ${cmd.describe}` : ''}`
+  const as = becomeUser ? `(as ${becomeUser}${via?.method === 'su' ? ' via su' : ''}) ` : ''
+  return `${as}$ ${argv}${cmd.describe ? `   # ${cmd.describe}` : ''}`
 }
 
 /** The HostIO a module sees for one task on one host. `-v` shows commands (level 1), `-vv` their output (level 2). */
 export function taskIO(conn: Connector, exec: TaskExec, log: (line: string, level?: number) => void): HostIO {
   const becomeFor = (cmd: Command) => cmd.runAs ?? exec.becomeUser
+  const methodFor = (cmd: Command) => (cmd.runAs === undefined ? exec.becomeMethod : undefined)
+  const how = (c: Command) => ({ becomeUser: becomeFor(c), becomeMethod: methodFor(c) })
   const shown = (c: Command, r: CommandResult) => {
     log(`rc=${r.rc}`, 2)
     for (const [k, v] of [
@@ -199,10 +204,10 @@ export function taskIO(conn: Connector, exec: TaskExec, log: (line: string, leve
   return {
     run: async (cmd, onOutput) => {
       const c = prepareCommand(cmd, exec)
-      log(showCommand(c, becomeFor(c)), 1)
+      log(showCommand(c, becomeFor(c), methodFor(c)), 1)
       const t0 = Date.now()
       const r = await conn.run(c, {
-        becomeUser: becomeFor(c),
+        ...how(c),
         signal: exec.signal,
         onOutput:
           onOutput ??
@@ -220,14 +225,14 @@ export function taskIO(conn: Connector, exec: TaskExec, log: (line: string, leve
     batch: async (cmds) => {
       if (cmds.length === 0) return []
       const prepared = cmds.map((c) => prepareCommand(c, exec))
-      for (const c of prepared) log(showCommand(c, becomeFor(c)), 1)
+      for (const c of prepared) log(showCommand(c, becomeFor(c), methodFor(c)), 1)
       // One round trip per effective user (almost always one).
-      const users = new Set(prepared.map(becomeFor))
+      const users = new Set(prepared.map((c) => JSON.stringify(how(c))))
       const t0 = Date.now()
       const out =
         users.size === 1
-          ? await conn.batch(prepared, { becomeUser: becomeFor(prepared[0]), signal: exec.signal })
-          : await Promise.all(prepared.map((c) => conn.run(c, { becomeUser: becomeFor(c), signal: exec.signal })))
+          ? await conn.batch(prepared, { ...how(prepared[0]), signal: exec.signal })
+          : await Promise.all(prepared.map((c) => conn.run(c, { ...how(c), signal: exec.signal })))
       out.forEach((r, i) => checkTimedOut(cmds[i], prepared[i], r, Date.now() - t0, exec))
       return out
     },

@@ -12,6 +12,8 @@ import { taskVars } from './hostvars.js'
 import { mapLimit } from './limit.js'
 import { taskName } from './names.js'
 import { becomeUserOf } from './keyword.js'
+import { becomeMethodOf } from '../load/become.js'
+import type { BecomeMethod } from '../connector.js'
 import { listRecords, recordBody, recordId, removeRecords, writeRecords } from './pending.js'
 
 /** Does `notify: name` reach handler `hd`? */
@@ -50,17 +52,36 @@ function add(map: Map<Task, Set<string>>, hd: Task, host: string): void {
   set.add(host)
 }
 
+/** The user a handler becomes, and how. */
+interface Owner {
+  user: string
+  method: BecomeMethod
+}
+
+/** Owners once each (as a map key: the same user and method are one owner). */
+function distinct(owners: Array<Owner | undefined>): Array<Owner | undefined> {
+  return [...new Map(owners.map((o) => [JSON.stringify(o ?? null), o])).values()]
+}
+
 /**
  * Who a handler's records on `host` belong to: the user the handler becomes there (undefined: the login user, also
  * when its templated become cannot be rendered yet; running the handler reports that).
  */
-function owner(rc: RunContext, hd: Task, host: string): string | undefined {
+function owner(rc: RunContext, hd: Task, host: string): Owner | undefined {
   const become = hd.become ?? rc.play.become
   const user = hd.becomeUser ?? rc.play.becomeUser
   // the host's variables (every layer merged, vars files read) only when a template reads them
   const templated = typeof become === 'string' || user?.includes('{{') === true
   try {
-    return becomeUserOf(become, user, templated ? taskVars(rc, host, NO_INHERITED, hd) : {})
+    const who = becomeUserOf(become, user, templated ? taskVars(rc, host, NO_INHERITED, hd) : {})
+    if (who === undefined) return undefined
+    const p = rc.play
+    const method = becomeMethodOf(
+      hd.becomeMethod ?? p.becomeMethod,
+      hd.becomeFlags ?? p.becomeFlags,
+      hd.becomeExe ?? p.becomeExe,
+    )
+    return { user: who, method }
   } catch (e) {
     if (e instanceof UserError) return undefined
     throw e
@@ -70,13 +91,13 @@ function owner(rc: RunContext, hd: Task, host: string): string | undefined {
 async function onHost(
   rc: RunContext,
   host: string,
-  user: string | undefined,
+  user: Owner | undefined,
   cmd: (dir: string) => Command,
 ): Promise<string> {
   const vars = taskVars(rc, host, NO_INHERITED, undefined)
   const dir = typeof vars.tsplay_state_dir === 'string' ? vars.tsplay_state_dir : ''
   const conn = await hostConnector(rc, host, vars)
-  const r = await conn.run(cmd(dir), { becomeUser: user, signal: rc.signal })
+  const r = await conn.run(cmd(dir), { becomeUser: user?.user, becomeMethod: user?.method, signal: rc.signal })
   if (r.rc !== 0) throw new Error(r.stderr.trim() || `exit ${r.rc}`)
   return r.stdout
 }
@@ -93,16 +114,17 @@ export async function queueNotified(rc: RunContext, playName: string, task: Task
   if (task.checkMode ?? rc.opts.check) return
   const st = rc.states.get(r.host)!
   const known = (st.pendingRecords ??= new Set())
-  const byOwner = new Map<string | undefined, Array<[string, string]>>()
+  const byOwner = new Map<string, { user: Owner | undefined; records: Array<[string, string]> }>()
   for (const hd of hds) {
     const id = recordId(rc.playbook.file, playName, hd, r.host)
     if (known.has(id)) continue
     const user = owner(rc, hd, r.host) // renders the host's variables: once per handler
-    const list = byOwner.get(user) ?? []
-    list.push([id, recordBody(rc.playbook.file, playName, taskName(hd), r.host, taskName(task))])
-    byOwner.set(user, list)
+    const key = JSON.stringify(user ?? null)
+    const entry = byOwner.get(key) ?? { user, records: [] }
+    entry.records.push([id, recordBody(rc.playbook.file, playName, taskName(hd), r.host, taskName(task))])
+    byOwner.set(key, entry)
   }
-  for (const [user, records] of byOwner) {
+  for (const { user, records } of byOwner.values()) {
     try {
       await onHost(rc, r.host, user, (dir) => writeRecords(dir, records))
       records.forEach(([id]) => known.add(id))
@@ -117,7 +139,7 @@ export async function queueNotified(rc: RunContext, playName: string, task: Task
 export async function loadCarried(rc: RunContext, playName: string, hosts: string[]): Promise<void> {
   if (rc.play.handlers.length === 0) return
   await mapLimit(hosts, rc.opts.forks, async (host) => {
-    const owners = [...new Set(rc.play.handlers.map((hd) => owner(rc, hd, host)))]
+    const owners = distinct(rc.play.handlers.map((hd) => owner(rc, hd, host)))
     const st = rc.states.get(host)!
     const found = new Set<string>()
     try {

@@ -47,11 +47,19 @@ const KEYWORDS: Record<string, JsonSchema> = {
     'Keep going when this task fails (the failure is counted as ignored); a template is rendered per host.',
     false,
   ),
-  become_method: doc('How to become another user: tsplay has `sudo` only.', { enum: ['sudo', 'ansible.builtin.sudo'] }),
+  become_method: doc(
+    "How to become another user: `sudo` (the default) or `su` (the become password is the target user's, answered " +
+      "on su's prompt).",
+    { enum: ['sudo', 'su', 'ansible.builtin.sudo', 'ansible.builtin.su'] },
+  ),
   become_flags: doc(
-    "Flags for sudo: tsplay's sudo always runs as `sudo -H -n`, so only `-H`, `-S` and `-n` are accepted.",
+    "Flags for sudo or su: tsplay's sudo always runs as `sudo -H -n`, so only `-H`, `-S` and `-n` are accepted; " +
+      "su's options (`-l`, `-m`, `-s SHELL`…) are passed on, except `-c`/`--command`.",
     { type: 'string' },
   ),
+  become_exe: doc('The su program to run for `become_method: su` (default `su`); sudo is always `sudo`.', {
+    type: 'string',
+  }),
   debugger: doc(
     "Ansible's interactive task debugger: tsplay has none. Accepted, and the task runs as with `never` (a value " +
       'other than `never` brings one warning).',

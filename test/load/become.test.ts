@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import type { Block, Task } from '../../engine/ast.js'
 import type { UserError } from '../../engine/errors.js'
 import { loadPlaybook } from '../../engine/load/playbook.js'
+import { becomeMethodOf } from '../../engine/load/become.js'
 import { becomeUserOf } from '../../engine/run/keyword.js'
 import { fixtureModules } from './fixtures.js'
 import { load, loadErrors, tree } from './helpers.js'
@@ -120,5 +121,49 @@ describe('debugger keyword', () => {
       'playbook.yml': '- hosts: all\n  tasks:\n    - debug: {}\n      debugger: sometimes\n',
     })
     expect(errors).toEqual([expect.stringMatching(/^playbook\.yml:4:17 "sometimes" is not a valid value for debugger/)])
+  })
+})
+
+describe('become_method su', () => {
+  it('keeps become_method, become_flags and become_exe of plays, blocks, tasks and role references', async () => {
+    const pb = await load({
+      'playbook.yml': T(`
+- hosts: all
+  become_method: su
+  become_flags: -l
+  roles:
+    - role: r
+      become_method: sudo
+  tasks:
+    - block:
+        - debug: { msg: a }
+      become_exe: /bin/su
+    - debug: { msg: b }
+      become_method: ansible.builtin.su
+      become_flags: "-s /bin/sh"
+`),
+      'roles/r/tasks/main.yml': '- debug: { msg: r }\n',
+    })
+    const p = pb.plays[0]
+    expect([p.becomeMethod, p.becomeFlags]).toEqual(['su', '-l'])
+    const [fromRole, block, t] = p.tasks as [Task, Block, Task]
+    expect(fromRole.becomeMethod).toBe('sudo')
+    expect(block.becomeExe).toBe('/bin/su')
+    expect([t.becomeMethod, t.becomeFlags]).toEqual(['su', '-s /bin/sh'])
+  })
+
+  it('gives the connection su with its program and flags, or sudo; refuses what a method cannot take', () => {
+    expect(becomeMethodOf(undefined, undefined, undefined)).toEqual({ method: 'sudo' })
+    expect(becomeMethodOf('sudo', '-H -S', 'sudo')).toEqual({ method: 'sudo' })
+    expect(becomeMethodOf('su', undefined, undefined)).toEqual({ method: 'su' })
+    expect(becomeMethodOf('su', '- -s /bin/bash', '/bin/su')).toEqual({
+      method: 'su',
+      exe: '/bin/su',
+      flags: ['-', '-s', '/bin/bash'],
+    })
+    // flags written for su on the play, method sudo on the task (or the other way round): the task fails
+    expect(() => becomeMethodOf('sudo', '-l', undefined)).toThrow(/become_flags "-l" cannot be used with .* sudo/)
+    expect(() => becomeMethodOf('su', '--command=id', undefined)).toThrow(/-c and --command cannot be set/)
+    expect(() => becomeMethodOf(undefined, undefined, '/usr/bin/doas')).toThrow(/become_exe "\/usr\/bin\/doas"/)
   })
 })

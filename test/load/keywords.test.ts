@@ -39,24 +39,33 @@ describe('play keywords', () => {
     expect(p.throttle).toBe(2)
   })
 
-  it('refuses an unknown order, become_method su, other become_flags, module_defaults groups, in place', async () => {
+  it('refuses an unknown order, become_method doas, flags a method cannot take, module groups, in place', async () => {
     const errors = await loadErrors({
       'playbook.yml': T(`
 - hosts: all
   order: random
-  become_method: su
-  become_flags: "-E -i"
+  become_method: doas
   module_defaults:
     group/ansible.builtin.files: { mode: "0644" }
   tasks:
     - debug: { msg: hi }
+      become_method: sudo
+      become_flags: "-E -i -H"
+    - debug: { msg: hi }
+      become_method: su
+      become_flags: "-l -c"
+    - debug: { msg: hi }
+      become_method: ansible.builtin.su
+      become_flags: "- -s /bin/sh"
+      become_exe: /bin/su
 `),
     })
     expect(errors).toEqual([
       expect.stringMatching(/^playbook\.yml:2:10 "order" must be one of inventory, reverse_inventory, sorted/),
-      expect.stringMatching(/^playbook\.yml:3:18 become_method "su" is not supported by tsplay/),
-      expect.stringMatching(/^playbook\.yml:4:17 become_flags "-E", "-i" not supported by tsplay/),
-      expect.stringMatching(/^playbook\.yml:6:5 module_defaults "group\/ansible\.builtin\.files" is not supported/),
+      expect.stringMatching(/^playbook\.yml:3:18 become_method "doas" is not supported by tsplay/),
+      expect.stringMatching(/^playbook\.yml:5:5 module_defaults "group\/ansible\.builtin\.files" is not supported/),
+      expect.stringMatching(/^playbook\.yml:9:21 become_flags "-E", "-i" not supported by tsplay/),
+      expect.stringMatching(/^playbook\.yml:12:21 become_flags "-c" not supported by tsplay .*-c and --command/),
     ])
   })
 
