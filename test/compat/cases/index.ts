@@ -1,5 +1,6 @@
 /** Every agreement case, in the order they run. */
 import type { CompatCase } from '../harness.js'
+import { BECOME } from './become.js'
 import { BUILTIN } from './builtin.js'
 import { CONNECT } from './connect.js'
 import { CORE } from './core.js'
@@ -36,4 +37,5 @@ export const CASES: CompatCase[] = [
   ...VAULT,
   ...KW_RUN,
   ...BUILTIN,
+  ...BECOME,
 ]

@@ -1,0 +1,61 @@
+/**
+ * Agreement case for `become_method: su`: the login user (no password asked by its sudo) becomes a target user
+ * through su with that user's password, given as `ansible_become_password` in an extra-vars file written at run
+ * time (the user and its random password are made for this test process and removed when it ends).
+ */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { track } from '../../helpers/leftovers.js'
+import { ensureSuTarget } from '../../helpers/test-users.js'
+import type { CompatCase } from '../harness.js'
+
+export const BECOME: CompatCase[] = [
+  {
+    name: 'become_su',
+    covers: 'become_method su with become_user and ansible_become_password',
+    flags: ['-e', '@{group}/become_su/su.yml'],
+    clean: true,
+    setup: (dir) => {
+      const t = ensureSuTarget()
+      // Ansible copies its module into a temp folder the target user must read (su cannot pipeline): a folder in
+      // /tmp (removed when this process ends) and world-readable temp files, for this case only
+      const tmp = `/tmp/tsplay-compat-su-${process.pid}`
+      track({ dirs: [tmp] })
+      mkdirSync(tmp, { recursive: true })
+      chmodSync(tmp, 0o1777)
+      const yaml = [
+        `su_target: "${t.user}"`,
+        `ansible_become_password: "${t.password}"`,
+        'ansible_shell_allow_world_readable_temp: true',
+        `ansible_remote_tmp: "${tmp}"`,
+        '',
+      ].join('\n')
+      writeFileSync(join(dir, 'su.yml'), yaml, { mode: 0o600 })
+    },
+    files: {
+      'main.yml': `- hosts: become_su
+  gather_facts: false
+  tasks:
+    - command: id -un
+      become: true
+      become_method: su
+      become_user: "{{ su_target }}"
+      register: who
+      changed_when: false
+    - assert: { that: ["who.stdout == su_target"] }
+    - block:
+        - command: id -un
+          register: blk
+          changed_when: false
+      become: true
+      become_method: ansible.builtin.su
+      become_user: "{{ su_target }}"
+    - assert: { that: ["blk.stdout == su_target"] }
+    - command: id -un
+      register: me
+      changed_when: false
+    - assert: { that: ["me.stdout != su_target"] }
+`,
+    },
+  },
+]
