@@ -119,7 +119,10 @@ export interface Task extends Common {
   role?: string
   /** The folder of the role this task came from (`role_path`). */
   roleDir?: string
-  /** Folders searched for a relative `src`, most specific first. */
+  /**
+   * Folders searched for a relative `src`, most specific first: the role's folder, the task file's folder, the
+   * play's folder last (engine/source/files.ts).
+   */
   searchPaths: string[]
   /** For handlers: the names it answers to (`name` and `listen`). */
   listen?: string[]
@@ -153,7 +156,6 @@ export interface DynamicInclude {
   playDir: string
   role?: string
   roleDir?: string
-  searchPaths: string[]
   /** The include's `apply:` map and where it is written (it reaches what each name loads). */
   apply?: { map: Record<string, unknown>; pos: SourcePos }
   /** What static imports in what it loads may use: `-e`, and the play's vars and vars_files with `-e`. */

@@ -35,9 +35,10 @@ const Args = Type.Object(
     src: Type.Optional(
       Type.String({
         description:
-          "File or folder on the controller: absolute, or looked up in the role's files/ folder, then the " +
-          "playbook's folder. A folder: `src/` copies what it holds into `dest`, `src` the folder itself into " +
-          '`dest/NAME`; files that differ are written, nothing is deleted.',
+          'File or folder on the controller: absolute, or looked up as Ansible does in the role, then the folder ' +
+          "of the task's file, then the playbook's folder (each one's files/ first). A folder: `src/` copies " +
+          'what it holds into `dest`, `src` the folder itself into `dest/NAME`; files that differ are written, ' +
+          'nothing is deleted.',
       }),
     ),
     dest: Type.String({

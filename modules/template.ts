@@ -24,8 +24,8 @@ const Args = Type.Object(
   {
     src: Type.String({
       description:
-        "Template on the controller: absolute, or looked up in the role's templates/ folder, then the " +
-        "playbook's folder.",
+        'Template on the controller: absolute, or looked up as Ansible does in the role, then the folder of ' +
+        "the task's file, then the playbook's folder (each one's templates/ first).",
     }),
     dest: Type.String({ description: "Path on the host (ending in `/`: into that folder under `src`'s name)." }),
     force: Defaulted(

@@ -77,7 +77,6 @@ export async function dynamicInclude(
     playDir: ctx.playDir ?? ctx.playbookDir,
     role: scope.role,
     roleDir: scope.roleDir,
-    searchPaths: scope.searchPaths,
     apply: parts.apply,
     vars: { extraVars: ctx.extraVars, staticVars: ctx.staticVars ?? ctx.extraVars },
     moduleDefaults: ctx.moduleDefaults,
@@ -161,7 +160,7 @@ async function loadIncluded(
     dir: d.dir,
     role: d.role,
     roleDir: d.roleDir,
-    searchPaths: d.searchPaths,
+    playDir: d.playDir,
     handlers: false,
   }
   let nodes: TaskNode[] | undefined

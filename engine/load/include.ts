@@ -14,6 +14,7 @@ import { inherit, passedOn, readCommon, setSource } from './common.js'
 import type { LoadContext } from './context.js'
 import { checkTemplatesIn } from './syntax.js'
 import type { TaskScope } from './task.js'
+import { taskSearchPaths } from '../source/files.js'
 import { readLoop, readRegister } from './taskfields.js'
 
 /** What a dynamic include brings in (see `includeBlock`). */
@@ -50,7 +51,7 @@ export function includeBlock(
     notify: [],
     ...readLoop(ctx, raw, pos),
     register: readRegister(ctx, raw, pos),
-    searchPaths: scope.searchPaths,
+    searchPaths: taskSearchPaths(scope.roleDir, scope.file, scope.playDir),
     role: scope.role,
     roleDir: scope.roleDir,
   }

@@ -194,7 +194,7 @@ async function loadPlay(
   const extras = readPlayExtras(ctx, raw, pos)
   const extra = (ctx.playRoles = { handlers: [] as Task[], instances: new Set<string>(), defaults: {}, vars: {} })
   const roles = await loadRoles(ctx, raw, pos)
-  const scope = { file, dir, searchPaths: [dir], handlers: false } // modules look in DIR/templates|files, then DIR
+  const scope = { file, dir, playDir: dir, handlers: false }
   const pre = await loadTaskList(ctx, raw, 'pre_tasks', scope, pos)
   const main = [...roles.tasks, ...(await loadTaskList(ctx, raw, 'tasks', scope, pos))]
   const tasks: TaskNode[] = [...pre, ...main, ...(await loadTaskList(ctx, raw, 'post_tasks', scope, pos))]

@@ -188,7 +188,7 @@ export async function loadRole(
     allowDuplicates: meta?.allow_duplicates === true,
     deps,
   }
-  const searchPaths = [join(dir, 'templates'), join(dir, 'files'), dir, ctx.playDir ?? ctx.playbookDir]
+  const playDir = ctx.playDir ?? ctx.playbookDir
   out.spec = entry.tasks === undefined ? await readArgumentSpec(ctx, dir, roleName, params) : undefined
   for (const [file, handlers] of [
     [tasksFile, false],
@@ -209,7 +209,7 @@ export async function loadRole(
       ctx,
       { [handlers ? 'handlers' : 'tasks']: list },
       handlers ? 'handlers' : 'tasks',
-      { file, dir: dirname(file), role: roleName, roleDir: dir, searchPaths, handlers },
+      { file, dir: dirname(file), role: roleName, roleDir: dir, playDir, handlers },
       doc.pos,
     )
     ctx.stack.pop()

@@ -54,7 +54,8 @@ export interface TaskScope {
   role?: string
   /** The role's folder, for tasks of a role. */
   roleDir?: string
-  searchPaths: string[]
+  /** The play's folder (an imported playbook's own): the last place a task's files are looked for. */
+  playDir: string
   /** Loading `handlers:` (allows `listen`; a block's tasks become handlers, as Ansible flattens them). */
   handlers: boolean
 }

@@ -35,6 +35,7 @@ import {
 import { didYouMean } from '../source/suggest.js'
 import { checkConditions, checkTemplatesIn } from './syntax.js'
 import type { TaskScope } from './task.js'
+import { taskSearchPaths } from '../source/files.js'
 import { parseKeyValues, splitFreeForm } from '../source/kv.js'
 import { SplitError } from '../source/split.js'
 import { keyPos, mergePositioned, posOf, setPositions, valuePos } from '../source/positions.js'
@@ -113,7 +114,7 @@ export function buildTask(
     ...fields,
     role: scope.role,
     roleDir: scope.roleDir,
-    searchPaths: scope.searchPaths,
+    searchPaths: taskSearchPaths(scope.roleDir, scope.file, scope.playDir),
   }
   if (scope.handlers) {
     const listen = [...(common.name ? [common.name] : []), ...readStringList(ctx, raw, 'listen', pos)]

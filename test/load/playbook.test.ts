@@ -83,7 +83,7 @@ describe('loadPlaybook builds the AST', () => {
     const role = play.tasks[1] as Task
     expect(role).toMatchObject({ role: 'web', when: ['enable_web'], tags: ['w'], vars: { port: 8080 } })
     const rd = join(pb.dir, 'roles/web')
-    expect(role.searchPaths).toEqual([join(rd, 'templates'), join(rd, 'files'), rd, pb.dir])
+    expect(role.searchPaths).toEqual([rd, join(rd, 'tasks'), pb.dir]) // Ansible's: role, task file's folder, play's
     expect(play.roleDefaults).toEqual({ port: 80, root: '/srv' })
     expect(play.roleVars).toEqual({ user: 'www' })
     expect(play.handlers.map((h) => h.name)).toEqual(['reload web', 'h'])
@@ -366,6 +366,16 @@ describe('loadPlaybook reports mistakes with positions', () => {
     ])
   })
 
+  it('finds a copy or template src beside the task file that names it, as Ansible does', async () => {
+    const errors = await loadErrors({
+      'playbook.yml': '- hosts: all\n  tasks:\n    - import_tasks: inc/t.yml\n',
+      'inc/t.yml': '- copy: { src: beside.txt, dest: /tmp/x }\n- template: { src: t.j2, dest: /tmp/y }\n',
+      'inc/beside.txt': 'x\n',
+      'inc/templates/t.j2': 'y\n',
+    })
+    expect(errors).toEqual([])
+  })
+
   it('checks template and copy sources on the search path, and template file syntax', async () => {
     const errors = await loadErrors({
       'playbook.yml':
@@ -379,8 +389,8 @@ describe('loadPlaybook reports mistakes with positions', () => {
     expect(errors).toEqual([
       'site.conf:2:12 invalid template: expected a value, found "*"',
       'main.yml:2:20 template src "missing.conf" not found (looked in: roles/web/templates/missing.conf, ' +
-        'roles/web/files/templates/missing.conf, roles/web/files/missing.conf, ' +
-        'roles/web/templates/missing.conf, roles/web/missing.conf, templates/missing.conf, missing.conf)',
+        'roles/web/missing.conf, roles/web/tasks/templates/missing.conf, roles/web/tasks/missing.conf, ' +
+        'templates/missing.conf, missing.conf)',
       'playbook.yml:4:20 copy src "nope.txt" not found (looked in: files/nope.txt, nope.txt)',
     ])
   })

@@ -14,6 +14,7 @@ import { LOOKUPS } from './lookups.js'
 import { REUSE } from './reuse.js'
 import { MODS } from './mods.js'
 import { ROLES } from './roles.js'
+import { SRCPATH } from './srcpath.js'
 import { SYSTEM } from './system.js'
 import { TRANSFER } from './transfer.js'
 import { VAULT } from './vault.js'
@@ -38,4 +39,5 @@ export const CASES: CompatCase[] = [
   ...KW_RUN,
   ...BUILTIN,
   ...BECOME,
+  ...SRCPATH,
 ]
