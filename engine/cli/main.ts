@@ -67,7 +67,11 @@ export function program(): Command {
     .option('-v, --verbose', 'more output (-v commands and changes, -vv output of commands)', verbose, 0)
     .option('--known-hosts <file>', 'known_hosts file for host key checks (default ~/.ssh/known_hosts)')
     .option('--trust-new-host-keys', 'accept and record unknown host keys (a changed key is always refused)', false)
-    .option('-K, --ask-become-pass', 'ask for the sudo password (or set TSPLAY_BECOME_PASSWORD)', false)
+    .option(
+      '-K, --ask-become-pass',
+      "ask for the become password: sudo's, or the su target user's (or set TSPLAY_BECOME_PASSWORD)",
+      false,
+    )
     .option('--task-timeout <seconds>', 'default timeout per task; the command is killed on the host', (v) =>
       parsePositive(v, '--task-timeout'),
     )
