@@ -79,6 +79,7 @@ export const MODULES: Record<string, Loader> = {
   add_host: () => import('./add_host.js'),
   assemble: () => import('./assemble.js'),
   dpkg_selections: () => import('./dpkg_selections.js'),
+  set_stats: () => import('./set_stats.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

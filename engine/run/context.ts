@@ -7,6 +7,7 @@ import type { ModuleDef } from '../module.js'
 import type { HostFacts, Vars } from '../types.js'
 import type { HostPool } from './hosts.js'
 import type { Secrets } from './secrets.js'
+import type { CustomStats } from './stats.js'
 
 /** What the command line decided for a run. */
 export interface RunOptions {
@@ -93,9 +94,10 @@ export interface RunContext {
   ended: Set<string>
   /**
    * Shared by every play of the run: `ended` is set when the run must end for all hosts ("no more hosts left");
-   * `inventory` is the inventory as `group_by`/`add_host` left it (engine/run/dyninv.ts).
+   * `inventory` is the inventory as `group_by`/`add_host` left it (engine/run/dyninv.ts); `stats` the custom
+   * stats `set_stats` recorded (engine/run/stats.ts).
    */
-  run: { ended: boolean; inventory?: Inventory }
+  run: { ended: boolean; inventory?: Inventory; stats?: CustomStats }
   /** Set on the first Ctrl-C: no new tasks start. */
   stopping: { requested: boolean }
   signal: AbortSignal
