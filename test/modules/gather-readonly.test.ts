@@ -84,6 +84,7 @@ const CASES: Record<string, Record<string, unknown>[]> = {
   stat: [{ path: '/etc/x', get_checksum: true }],
   debug: [{ msg: 'x' }],
   set_fact: [{ x: 1 }],
+  set_stats: [{ data: { n: 1 } }],
   assert: [{ that: ['true'] }],
   fail: [{ msg: 'x' }],
   wait_for: [{ path: '/tmp/x', timeout: 1 }],
