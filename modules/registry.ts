@@ -80,6 +80,8 @@ export const MODULES: Record<string, Loader> = {
   assemble: () => import('./assemble.js'),
   dpkg_selections: () => import('./dpkg_selections.js'),
   set_stats: () => import('./set_stats.js'),
+  apt_key: () => import('./apt_key.js'),
+  iptables: () => import('./iptables.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

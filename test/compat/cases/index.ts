@@ -3,6 +3,7 @@ import type { CompatCase } from '../harness.js'
 import { BUILTIN } from './builtin.js'
 import { CONNECT } from './connect.js'
 import { CORE } from './core.js'
+import { ADMIN } from './admin.js'
 import { FILES } from './files.js'
 import { FLOW } from './flow.js'
 import { GATHER } from './gather.js'
@@ -36,4 +37,5 @@ export const CASES: CompatCase[] = [
   ...VAULT,
   ...KW_RUN,
   ...BUILTIN,
+  ...ADMIN,
 ]
