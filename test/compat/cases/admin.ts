@@ -67,6 +67,7 @@ export const ADMIN: CompatCase[] = [
   {
     name: 'apt_key',
     covers: 'apt_key (file, data, url armored and binary, short/long/full ids, absent, check mode, failures)',
+    clean: true,
     setup: (dir) => {
       const k = makeKey()
       writeFileSync(join(dir, 'k.asc'), k.armored)
@@ -81,8 +82,15 @@ export const ADMIN: CompatCase[] = [
     files: {
       'main.yml': play(
         'apt_key',
-        '  become: true\n  vars_files: [key.yml]\n',
+        // gpg (reading a key's id, as root) needs a home folder: one the test removes, not root's ~/.gnupg
+        `  become: true
+  vars_files: [key.yml]
+  vars:
+    gnupg: "{{ base }}/gnupg-{{ inventory_hostname }}"
+  environment: { GNUPGHOME: "{{ gnupg }}" }
+`,
         `
+    - file: { path: "{{ gnupg }}", state: directory, mode: "0700" }
     - copy: { src: k.gpg, dest: "{{ root }}/k.gpg", mode: "0644" }
     - name: from a file on the host, the id read from the key
       apt_key: { file: "{{ root }}/k.gpg", keyring: "{{ root }}/a.gpg" }
@@ -128,6 +136,7 @@ export const ADMIN: CompatCase[] = [
   {
     name: 'iptables',
     covers: 'iptables (chain_management, append/insert, negation, multiport, conntrack, comment, LOG, policy, flush)',
+    clean: true,
     setup: (dir) => writeFileSync(join(dir, 'ipt.yml'), `ipt_prefix: ${PREFIX}\n`),
     cleanup: removeChains,
     files: {
