@@ -79,6 +79,10 @@ export const MODULES: Record<string, Loader> = {
   add_host: () => import('./add_host.js'),
   assemble: () => import('./assemble.js'),
   dpkg_selections: () => import('./dpkg_selections.js'),
+  // language packages, interactive commands, other version control
+  pip: () => import('./pip.js'),
+  expect: () => import('./expect.js'),
+  subversion: () => import('./subversion.js'),
 }
 
 const cache = new Map<string, ModuleDef>()
