@@ -87,6 +87,13 @@ describe.skipIf(!hasPexpect)('expect on this machine', () => {
     expect(echoed.data.stdout).toContain('ann')
   }, 60_000)
 
+  it('reports the exit code of a command that exits at once (pexpect.run may call it a timeout)', async () => {
+    for (let i = 0; i < 10; i++) {
+      const r = await run({ command: 'true', responses: {} })
+      expect([r.failed, r.data.rc]).toEqual([undefined, 0])
+    }
+  }, 60_000)
+
   it('fails when a list runs out, on a non-zero rc, on a timeout; creates skips', async () => {
     const short = await run({ command: prompt(join(dir, 'x')), responses: { 'Name\\?': 'a', 'Pin\\?': ['1'] } })
     expect(short.failed).toMatch(/No remaining responses for 'Pin\\\?'/)

@@ -44,8 +44,10 @@ const Args = Type.Object(
 type Args = ModuleArgs<typeof Args>
 
 /**
- * Runs on the host: reads {command, responses, timeout, echo, chdir} as JSON from stdin, runs pexpect.run and
- * prints one JSON line (stdout, rc, start, end, delta, or error). Exit 3: no pexpect.
+ * Runs on the host: reads {command, responses, timeout, echo, chdir} as JSON from stdin, answers the prompts as
+ * `pexpect.run` does and prints one JSON line (stdout, rc, start, end, delta, or error). Exit 3: no pexpect. Unlike
+ * `pexpect.run` it waits for the command's exit after its output ends: `pexpect.run` closes the terminal at once and
+ * may kill a command that is just exiting (rc None, reported as a timeout).
  */
 const RUNNER = `import datetime, json, sys
 try:
@@ -53,35 +55,46 @@ try:
 except ImportError:
     sys.exit(3)
 spec = json.loads(sys.stdin.read())
-failed = []
-def answers(question, items):
-    it = iter(items)
-    def wrapped(info):
-        try:
-            return next(it)
-        except StopIteration:
-            last = info['child_result_list'][-1].decode('utf-8', 'replace')
-            failed.append("No remaining responses for '%s', output was '%s'" % (question, last))
-            return True
-    return wrapped
-events = {}
-for k, v in spec['responses'].items():
-    if isinstance(v, list):
-        events[k.encode()] = answers(k, [b'%s\\n' % a.encode().rstrip(b'\\n') for a in v])
-    else:
-        events[k.encode()] = b'%s\\n' % v.encode().rstrip(b'\\n')
+keys = [k.encode() for k in spec['responses']]
+queues = [v if isinstance(v, list) else None for v in spec['responses'].values()]
+fixed = [None if isinstance(v, list) else v for v in spec['responses'].values()]
+line = lambda a: b'%s\\n' % a.encode().rstrip(b'\\n')
 start = datetime.datetime.now()
-out = {}
+out, got, error, rc = {}, [], None, None
 try:
-    b, rc = pexpect.run(spec['command'], timeout=spec['timeout'], withexitstatus=True, events=events,
-                        cwd=spec['chdir'], echo=spec['echo'], encoding=None)
-    out = {'stdout': (b or b'').decode('utf-8', 'replace').rstrip('\\r\\n'), 'rc': rc}
+    child = pexpect.spawn(spec['command'], timeout=spec['timeout'], cwd=spec['chdir'], echo=spec['echo'],
+                          encoding=None)
+    ended = False
+    while True:
+        try:
+            i = child.expect(keys)
+        except pexpect.TIMEOUT:
+            got.append(child.before)
+            break
+        except pexpect.EOF:
+            got.append(child.before)
+            ended = True
+            break
+        got.append(child.before + child.after)
+        if queues[i] is None:
+            child.send(line(fixed[i]))
+        elif queues[i]:
+            child.send(line(queues[i].pop(0)))
+        else:
+            last = got[-1].decode('utf-8', 'replace')
+            error = "No remaining responses for '%s', output was '%s'" % (list(spec['responses'])[i], last)
+            break
+    if ended:
+        child.wait()
+    child.close(force=True)
+    rc = child.exitstatus
+    out = {'stdout': b''.join(got).decode('utf-8', 'replace').rstrip('\\r\\n'), 'rc': rc}
 except pexpect.ExceptionPexpect as e:
-    out = {'error': str(e)}
+    error = str(e)
 end = datetime.datetime.now()
 out.update(start=str(start), end=str(end), delta=str(end - start))
-if failed:
-    out['error'] = failed[0]
+if error:
+    out['error'] = error
 print(json.dumps(out))`
 
 /** The exit code of the runner when pexpect is missing. */
@@ -164,7 +177,8 @@ export default defineModule({
       delta: out.delta,
       changed: true,
     }
-    if (out.error) return { data, fail: out.error, msg: out.error }
+    // a list of answers that ran out fails before a result exists (Ansible: not changed)
+    if (out.error) return { data: { ...data, changed: false }, fail: out.error, msg: out.error, changed: false }
     if (out.rc === null || out.rc === undefined) return { data, fail: 'command exceeded timeout' }
     if (out.rc !== 0) return { data, fail: 'non-zero return code', msg: 'non-zero return code' }
     return { data }

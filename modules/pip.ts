@@ -234,12 +234,12 @@ export default defineModule({
   async after(state, args, results, _ctx, io) {
     const created = state.venv === 'missing'
     const r: CommandResult | undefined = results[created ? 1 : 0]
-    if (!r) return {}
+    if (!r) return { changed: false }
     const data = { stdout: (created ? results[0]!.stdout : '') + r.stdout, stderr: r.stderr }
     const text = r.stdout + r.stderr
     if (r.rc !== 0 && !(r.rc === 1 && args.state === 'absent' && text.includes('not installed'))) {
       const msg = `${r.stdout ? `stdout: ${r.stdout}` : ''}${r.stderr ? `\n:stderr: ${r.stderr}` : ''}`
-      return { data, fail: msg.trim() || `pip failed (rc ${r.rc})` }
+      return { data, fail: msg.trim() || `pip failed (rc ${r.rc})`, changed: false }
     }
     let changed: boolean
     const names = typeof args.name === 'string' ? [args.name] : (args.name ?? [])

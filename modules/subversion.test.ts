@@ -126,6 +126,14 @@ describe('subversion plan', () => {
     expect(p.changed).toBe(true)
   })
 
+  it.each([
+    ['older: changed', 'Revision: 5', 1],
+    ['newer: Ansible predicts no change', 'Revision: 2', 0],
+  ])('check mode, working copy %s', (_n, target, n) => {
+    const p = planOf(svn, wc({ target }), { ...base, revision: '2' }, testCtx({ checkMode: true }))
+    expect(p.commands).toHaveLength(n)
+  })
+
   it('parses the local probe (unversioned files are no modifications)', () => {
     const out =
       'state wc\ninfo Path: /opt/p\ninfo URL: file:///r\ninfo Revision: 4\nstatus M       a\nstatus ?       b\n'

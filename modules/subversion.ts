@@ -185,11 +185,20 @@ export default defineModule({
       cmds.push(svnCommand(args, ['update', '-r', rev, '--', d]))
       changes.push(`update ${d} to ${rev} (${state.target ?? '?'})`)
     }
-    const data = { before, after: ctx.checkMode && cmds.length ? (state.target ?? null) : before }
-    return { commands: cmds, changes, data, changed: cmds.length > 0 }
+    if (ctx.checkMode) {
+      // Ansible's prediction: changed only when the working copy is older than the wanted revision
+      const num = (line: string | undefined) => Number(line?.split(':')[1] ?? NaN)
+      const older = num(state.rev) < num(state.target)
+      return older
+        ? { commands: cmds, changes, data: { before: state.rev ?? null, after: state.target ?? null } }
+        : { commands: [], data: { before: state.rev ?? null, after: state.target ?? null } }
+    }
+    return { commands: cmds, changes, data: { before, after: before }, changed: cmds.length > 0 }
   },
 
   async after(state, args, results, _ctx, io) {
+    // a failed svn command changed nothing Ansible would count (it fails before reporting)
+    if (results.some((r) => r.rc !== 0)) return { changed: false }
     if (!results.length || args.export) return {}
     const svn = args.executable ?? 'svn'
     const info = await io.run({
