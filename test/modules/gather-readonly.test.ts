@@ -36,6 +36,8 @@ const READ_ONLY: Record<string, (argv: readonly string[]) => boolean> = {
   iptables: (a) => a[1] === '--version' || ['-C', '-L'].includes(a[3]),
   ip6tables: (a) => a[1] === '--version' || ['-C', '-L'].includes(a[3]),
   sh: (a) => a[1] === '-c' && readOnlyScript(a[2]),
+  python3: (a) => a[1] === '-c' && a[2] === 'import pexpect',
+  svn: (a) => a[a.indexOf('--') - 3] === 'info',
 }
 
 /** Shell words and redirections that change something. */
@@ -168,6 +170,15 @@ const CASES: Record<string, Record<string, unknown>[]> = {
   dpkg_selections: [{ name: 'bash', selection: 'hold' }],
   add_host: [{ name: 'h', groups: 'g', ansible_user: 'u' }],
   assemble: [{ src: '/etc/x.d', dest: '/etc/x', regexp: 'conf$', delimiter: '#', validate: 'true %s', mode: '0644' }],
+  pip: [
+    { name: 'six', virtualenv: '/opt/v', virtualenv_command: 'python3 -m venv' },
+    { requirements: 'r.txt', executable: 'pip3', state: 'latest' },
+  ],
+  expect: [{ command: 'passwd', responses: { x: 'y' }, creates: '/x', removes: '/y' }],
+  subversion: [
+    { repo: 'file:///srv/r', dest: '/opt/r', password: 'pw', username: 'u' },
+    { repo: 'file:///srv/r', checkout: false, update: false },
+  ],
 }
 
 /** Modules that run on the host but read nothing before planning. */

@@ -10,6 +10,7 @@ import { GATHER } from './gather.js'
 import { KEYWORDS } from './keywords.js'
 import { KW_RUN } from './kwrun.js'
 import { LANG } from './lang.js'
+import { LANGPKG } from './langpkg.js'
 import { LOOKUPS } from './lookups.js'
 import { REUSE } from './reuse.js'
 import { MODS } from './mods.js'
@@ -38,4 +39,5 @@ export const CASES: CompatCase[] = [
   ...KW_RUN,
   ...BUILTIN,
   ...ADMIN,
+  ...LANGPKG,
 ]
