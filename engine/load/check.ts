@@ -18,7 +18,7 @@
  * ```
  */
 import { basename } from 'node:path'
-import type { Inventory, Play, Playbook, Task, TaskNode } from '../ast.js'
+import { handlerNodes, type Inventory, type Play, type Playbook, type Task, type TaskNode } from '../ast.js'
 import { UserError } from '../errors.js'
 import { exprVariables } from '../expr.js'
 import { engineForFile, templateVariables } from '../template.js'
@@ -100,7 +100,7 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
   // registered results and set_fact keys live on the host across plays
   for (const play of pb.plays) {
     if (play.lateVarsFiles?.length) dynamic ??= 'a vars_files entry loaded at run time may define it'
-    walk([...play.tasks, ...play.handlers], (t) => {
+    walk([...play.tasks, ...handlerNodes(play.handlers)], (t) => {
       if (t.register) global.add(t.register)
       if (t.module === 'set_fact')
         Object.keys(t.args).forEach((k) =>
@@ -132,7 +132,9 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
     for (const v of [play.vars, play.varsFiles, play.roleDefaults, play.roleVars])
       Object.keys(v).forEach((k) => defined.add(k))
     for (const p of play.varsPrompt ?? []) defined.add(p.name)
-    walkNodes([...play.tasks, ...play.handlers], (n) => Object.keys(n.vars).forEach((k) => defined.add(k)))
+    walkNodes([...play.tasks, ...handlerNodes(play.handlers)], (n) =>
+      Object.keys(n.vars).forEach((k) => defined.add(k)),
+    )
     defined.forEach((k) => everywhere.add(k))
     const report =
       (doubt: Doubt, owner?: string): Report =>
@@ -140,7 +142,9 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
         if (!isDefined(name, defined)) pending.push({ name, where, pos, defined, doubt, owner })
       }
     checkPlay(play, report)
-    visit([...play.tasks, ...play.handlers], undefined, (n, doubt) => checkNode(n, doubt, (d) => report(d)))
+    visit([...play.tasks, ...handlerNodes(play.handlers)], undefined, (n, doubt) =>
+      checkNode(n, doubt, (d) => report(d)),
+    )
   }
   checkInventory(inv, (owner) => (name, where, pos) => {
     if (!isDefined(name, everywhere)) pending.push({ name, where, pos, defined: everywhere, doubt: undefined, owner })

@@ -113,6 +113,8 @@ export const INCLUDE_KEYWORDS: readonly string[] = [
   'include_tasks',
   'file',
   'apply',
+  'args',
+  'listen',
   'loop',
   ...LOOP_LOOKUPS.map((l) => `with_${l}`),
   'loop_control',
