@@ -47,7 +47,7 @@ export interface Common {
   become?: boolean | string
   becomeUser?: string
   /** A map of names to values, or a template giving one (`"{{ env }}"`). */
-  environment?: Record<string, unknown> | string
+  environment?: Environment
   /** Task/block level `vars`. */
   vars: Vars
   noLog?: boolean | string
@@ -318,3 +318,6 @@ export interface ConnectionSpec {
 export function handlerNodes(handlers: readonly Task[]): TaskNode[] {
   return handlers.map((h) => h.handlerBlock ?? h)
 }
+
+/** An `environment` keyword: a map, a template that gives one, or a list of those (merged in order). */
+export type Environment = Record<string, unknown> | string | Array<Record<string, unknown> | string>

@@ -200,6 +200,8 @@ function visit(nodes: readonly TaskNode[], doubt: Doubt, f: (n: TaskNode, doubt:
 
 type Report = (name: string, where: string, pos: SourcePos) => void
 
+const isVarsMap = (v: unknown): v is Vars => typeof v === 'object' && v !== null && !Array.isArray(v)
+
 function isDefined(name: string, defined: Set<string>): boolean {
   return defined.has(name) || name.startsWith('ansible_') || name.startsWith('tsplay_')
 }
@@ -255,7 +257,7 @@ function checkPlay(play: Play, report: (doubt: Doubt, owner?: string) => Report)
     }
   }
   each(play.vars, (k) => `vars.${k}`, true)
-  if (typeof play.environment === 'object') each(play.environment, (k) => `environment.${k}`, false)
+  if (isVarsMap(play.environment)) each(play.environment, (k) => `environment.${k}`, false)
   else if (play.environment) each({ environment: play.environment }, () => 'environment', false)
   for (const src of [play.varsFiles, play.roleDefaults, play.roleVars]) each(src, (k) => `variable "${k}"`, true)
 }

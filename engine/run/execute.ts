@@ -202,7 +202,9 @@ function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars,
 }
 
 function environment(rc: RunContext, task: Task, inh: Inherited, vars: Vars): Record<string, string> | undefined {
-  const layers = [rc.play.environment, ...(inh.environment ?? []), task.environment].filter((l) => l !== undefined)
+  const layers = [rc.play.environment, ...(inh.environment ?? []), task.environment]
+    .flat()
+    .filter((l) => l !== undefined)
   if (layers.length === 0) return undefined
   const merged: Record<string, unknown> = {}
   for (const l of layers) {
