@@ -9,8 +9,9 @@
  *
  * Error or warning: a finding is an ERROR only when it is certain — nothing in the playbook can define names at
  * run time that the loader cannot see (`include_vars`, includes, templated `set_fact` keys) and
- * the place that reads the name always runs (a task under no `when` and outside `rescue`, or a variable's value
- * that some template reads). Anything else is a WARNING: Ansible would run it, and so does tsplay.
+ * the place that reads the name always runs and its failure ends the host's play (a task under no `when`, outside
+ * `rescue`, not under `ignore_errors` nor in a block with a `rescue`; or a variable's value that some template
+ * reads). Anything else is a WARNING: Ansible would run it, and so does tsplay.
  *
  * @example
  * ```yaml
@@ -192,10 +193,18 @@ function visit(nodes: readonly TaskNode[], doubt: Doubt, f: (n: TaskNode, doubt:
   for (const n of nodes) {
     f(n, doubt)
     if (n.kind !== 'block') continue
-    const inner = doubt ?? (n.when.length ? 'its block may be skipped by "when"' : undefined)
-    visit([...n.block, ...n.always], inner, f)
+    const inner = doubt ?? ignored(n) ?? (n.when.length ? 'its block may be skipped by "when"' : undefined)
+    visit(n.block, inner ?? (n.rescue.length ? 'a rescue takes over when it fails' : undefined), f)
+    visit(n.always, inner, f)
     visit(n.rescue, inner ?? 'rescue runs only after a failure', f)
   }
+}
+
+/** A task or block whose failure is ignored: an undefined variable there fails it, and the run goes on. */
+function ignored(n: TaskNode): Doubt {
+  return n.ignoreErrors === true || typeof n.ignoreErrors === 'string'
+    ? 'its failure is ignored (ignore_errors)'
+    : undefined
 }
 
 type Report = (name: string, where: string, pos: SourcePos) => void
@@ -284,8 +293,9 @@ function checkNode(n: TaskNode, parent: Doubt, reportFor: (doubt: Doubt) => Repo
   if (n.kind === 'task' && n.loop !== undefined) local.add(n.loopVar)
   if (n.kind === 'task' && n.loopIndexVar) local.add(n.loopIndexVar)
   if (n.kind === 'block' && n.include?.loop !== undefined) local.add(n.include.loopVar)
-  const guarded = reportFor(parent ?? (n.when.length ? 'the task may be skipped by its "when"' : undefined))
-  const always = reportFor(parent)
+  const own = parent ?? ignored(n)
+  const guarded = reportFor(own ?? (n.when.length ? 'the task may be skipped by its "when"' : undefined))
+  const always = reportFor(own)
   const rep: Report = (name, where, pos) => (local.has(name) ? undefined : guarded(name, where, pos))
   const onTemplate = (s: string, where: string, pos: SourcePos) =>
     templateNames(s).forEach((v) => rep(v, `${where} of ${label}`, pos))

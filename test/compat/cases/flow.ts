@@ -147,6 +147,24 @@ export const FLOW: CompatCase[] = [
     },
   },
   {
+    name: 'undefined_tolerated',
+    covers: 'failed_when/blocks (an undefined variable where its failure is ignored or rescued)',
+    files: {
+      'main.yml': `- hosts: undefined_tolerated
+  gather_facts: false
+  tasks:
+    - debug: { msg: "{{ never_defined }}" }
+      ignore_errors: true
+      register: r
+    - assert: { that: [r is failed] }
+    - block:
+        - file: { path: "{{ root }}/{{ never_defined }}", state: touch, mode: "0644" }
+      rescue:
+        - file: { path: "{{ root }}/rescued", state: touch, mode: "0644" }
+`,
+    },
+  },
+  {
     name: 'handlers_flush',
     covers: 'handlers (flushed after pre_tasks, tasks and post_tasks)',
     files: {
