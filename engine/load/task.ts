@@ -44,6 +44,7 @@ import { dynamicInclude, staticName } from './dynamic.js'
 import { keyPos, mergePositioned, renameKey, valuePos } from '../source/positions.js'
 import { readYamlFile } from '../source/yaml.js'
 import { normalizeAction } from './action.js'
+import { parseKeyValues } from '../source/kv.js'
 import { innerModuleDefaults } from './playextras.js'
 
 /** Where a task list lives and what its tasks inherit. */
@@ -250,7 +251,7 @@ async function loadInclude(
   const v = raw[key]
   // `args: {file, apply}` is Ansible's older spelling of the same arguments
   const args = isMap(raw.args) ? raw.args : {}
-  const name = [v, isMap(v) && v.file, raw.file, args.file].find((x): x is string => typeof x === 'string')
+  const name = [kvFile(v) ?? v, isMap(v) && v.file, raw.file, args.file].find((x): x is string => typeof x === 'string')
   const here = at(raw, key, pos)
   if (!name) {
     report(ctx, `"${key}" must name a task file, found ${describeValue(v)}`, here)
@@ -300,6 +301,16 @@ async function loadInclude(
   if (vars) checkTemplates(ctx, raw, 'vars', pos, '"vars"')
   const imported = inherit(nodes, { when, whenPos: conditionPositions(raw, 'when', when.length, pos), tags, vars })
   return importKeywords(ctx, raw, pos, imported, scope)
+}
+
+/** `include_tasks: file=x.yml`: the file named in Ansible's key=value form (undefined for a plain name). */
+function kvFile(v: unknown): string | undefined {
+  if (typeof v !== 'string' || !/^\s*file=/.test(v)) return undefined
+  try {
+    return parseKeyValues(v).file
+  } catch {
+    return undefined
+  }
 }
 
 /**

@@ -129,6 +129,8 @@ export const FLOW: CompatCase[] = [
     - include_tasks: inc.yml
       args:
         apply: { tags: [applied] }
+    - include_tasks: file=inc.yml
+      loop: [1]
   handlers:
     - name: dyn
       include_tasks: handler-tasks.yml
