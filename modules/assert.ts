@@ -44,10 +44,7 @@ const Args = Type.Object(
 type Args = ModuleArgs<typeof Args>
 
 /** The first condition that does not hold, or undefined. A bad expression counts as failing, with its error. */
-export function firstFalse(
-  that: Condition | Condition[],
-  vars: Vars,
-): { src: string; error?: string } | undefined {
+export function firstFalse(that: Condition | Condition[], vars: Vars): { src: string; error?: string } | undefined {
   for (const c of Array.isArray(that) ? that : [that]) {
     if (c === null || c === true) continue
     const src = String(c)
