@@ -47,7 +47,7 @@ export interface Common {
   become?: boolean | string
   becomeUser?: string
   /** A map of names to values, or a template giving one (`"{{ env }}"`). */
-  environment?: Record<string, unknown> | string
+  environment?: Environment
   /** Task/block level `vars`. */
   vars: Vars
   noLog?: boolean | string
@@ -117,6 +117,8 @@ export interface Task extends Common {
   searchPaths: string[]
   /** For handlers: the names it answers to (`name` and `listen`). */
   listen?: string[]
+  /** For an `include_tasks` handler: the include's block (this task first, then what it loads). */
+  handlerBlock?: Block
   /**
    * Which loaded copy of a role the task or handler belongs to (the role's folder, its parameters and entry
    * files): a notify from a role's task reaches that copy's handlers, as Ansible's role instances.
@@ -146,6 +148,9 @@ export interface DynamicInclude {
   /** The play's folder (where its `roles/` are). */
   playDir: string
   role?: string
+  /** The role's folder, and whether the include is a handler's (where relative names are looked for). */
+  roleDir?: string
+  handlers?: boolean
   searchPaths: string[]
   /** The include's `apply:` map and where it is written (it reaches what each name loads). */
   apply?: { map: Record<string, unknown>; pos: SourcePos }
@@ -308,3 +313,11 @@ export interface ConnectionSpec {
   /** Seconds to wait for the TCP connection and handshake. */
   connectTimeout: number
 }
+
+/** A play's handlers as task nodes to walk: an `include_tasks` handler is its include block (with what it loads). */
+export function handlerNodes(handlers: readonly Task[]): TaskNode[] {
+  return handlers.map((h) => h.handlerBlock ?? h)
+}
+
+/** An `environment` keyword: a map, a template that gives one, or a list of those (merged in order). */
+export type Environment = Record<string, unknown> | string | Array<Record<string, unknown> | string>

@@ -123,6 +123,30 @@ describe('planFile', () => {
       argv: [['ln', '-sfn', '--', '/t', '/p']],
     },
     {
+      name: 'link: no src, an existing link keeps its target (owner set on it)',
+      f: facts('link', at('symbolic link', {}, '/t')),
+      o: { owner: 'pi' },
+      argv: [['chown', '-h', '--', 'pi', '/p']],
+    },
+    {
+      name: 'link: no src and no link yet',
+      f: facts('link', NONE),
+      argv: [],
+      fail: 'src is required for creating new symlinks',
+    },
+    {
+      name: 'hard: no src, an existing hard link gets its mode',
+      f: facts('hard', at('regular file', { nlink: 2 })),
+      o: { mode: '0600' },
+      argv: [['chmod', '--', '0600', '/p']],
+    },
+    {
+      name: 'hard: no src and a file with one link',
+      f: facts('hard', at('regular file')),
+      argv: [],
+      fail: 'src is required for creating new hardlinks',
+    },
+    {
       name: 'link: a file in the way',
       f: facts('link', at('regular file'), { src: '/t', srcInfo: at('regular file') }),
       argv: [],

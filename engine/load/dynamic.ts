@@ -17,7 +17,8 @@
  * ```
  */
 import { existsSync } from 'node:fs'
-import { relative, resolve } from 'node:path'
+import { relative } from 'node:path'
+import { taskFilePath } from './taskpath.js'
 import type { Block, DynamicInclude, Included, Task, TaskNode } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
 import type { ModuleDef } from '../module.js'
@@ -76,6 +77,8 @@ export async function dynamicInclude(
     dir: scope.dir,
     playDir: ctx.playDir ?? ctx.playbookDir,
     role: scope.role,
+    roleDir: scope.roleDir,
+    handlers: scope.handlers,
     searchPaths: scope.searchPaths,
     apply: parts.apply,
     vars: { extraVars: ctx.extraVars, staticVars: ctx.staticVars ?? ctx.extraVars },
@@ -98,8 +101,8 @@ export async function dynamicInclude(
   d.known = known.every((c) => c.certain)
   for (const c of known) {
     if (d.loaded.has(c.name)) continue
-    if (!c.certain && parts.kind === 'tasks' && !existsSync(resolve(d.dir, c.name))) {
-      const file = relative(ctx.playbookDir, resolve(d.dir, c.name))
+    if (!c.certain && parts.kind === 'tasks' && !existsSync(taskFilePath(d, c.name))) {
+      const file = relative(ctx.playbookDir, taskFilePath(d, c.name))
       ctx.warnings.push(new UserError(`${key}: file not found: ${file} (unless a variable changes before)`, here))
       continue
     }
@@ -155,11 +158,11 @@ async function loadIncluded(
   name: string,
   here: SourcePos,
 ): Promise<Included | undefined> {
-  const scope: TaskScope = { file: d.file, dir: d.dir, role: d.role, searchPaths: d.searchPaths, handlers: false }
+  const scope: TaskScope = { ...d, handlers: false }
   let nodes: TaskNode[] | undefined
   let handlers: Task[] = []
   if (d.kind === 'tasks') {
-    nodes = await loadTaskFile(ctx, resolve(d.dir, name), 'include_tasks', here, scope)
+    nodes = await loadTaskFile(ctx, taskFilePath(d, name), 'include_tasks', here, scope)
   } else {
     const before = ctx.playRoles?.handlers.length ?? 0
     const target = roleTargetParts(name)

@@ -20,7 +20,7 @@ import { readPlayExtras } from './playextras.js'
 import { readSerial } from './serial.js'
 import { existsSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
-import type { Play, Playbook, Task, TaskNode } from '../ast.js'
+import { handlerNodes, type Play, type Playbook, type Task, type TaskNode } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
 import type { ModuleDef } from '../module.js'
 import type { SourcePos, Vars } from '../types.js'
@@ -206,8 +206,8 @@ async function loadPlay(
   ctx.playRoles = undefined
   ctx.staticVars = undefined
   ctx.moduleDefaults = undefined
-  checkNotify(ctx, [...tasks, ...handlers], handlers)
-  checkSourceFiles(ctx, [...tasks, ...handlers])
+  checkNotify(ctx, [...tasks, ...handlerNodes(handlers)], handlers)
+  checkSourceFiles(ctx, [...tasks, ...handlerNodes(handlers)])
   const play: Play = {
     ...common,
     hosts: hostsList.join(','),

@@ -207,7 +207,7 @@ export async function loadRole(
       ctx,
       { [handlers ? 'handlers' : 'tasks']: list },
       handlers ? 'handlers' : 'tasks',
-      { file, dir: dirname(file), role: roleName, searchPaths, handlers },
+      { file, dir: dirname(file), role: roleName, roleDir: dir, searchPaths, handlers },
       doc.pos,
     )
     ctx.stack.pop()

@@ -1,7 +1,7 @@
 /**
  * The state of one run, shared by the scheduler and the task executor.
  */
-import type { Inventory, Play, Playbook, Task } from '../ast.js'
+import type { Environment, Inventory, Play, Playbook, Task } from '../ast.js'
 import type { EventBus, HostRecap } from '../events.js'
 import type { ModuleDef } from '../module.js'
 import type { HostFacts, Vars } from '../types.js'
@@ -61,7 +61,7 @@ export interface Inherited {
   /** Defaults of the enclosing private roles (`include_role`), innermost last: the lowest variables. */
   defaults?: Vars
   /** Environment layers of the enclosing blocks, outermost first (a string is a template giving a map). */
-  environment?: Array<Record<string, unknown> | string>
+  environment?: Environment[]
   noLog?: boolean | string
   ignoreErrors?: boolean | string
   checkMode?: boolean

@@ -180,7 +180,12 @@ export function planFile(f: PathState, o: FileOptions): Plan {
       return done(merge(...parts))
     }
     case 'link': {
-      if (!f.src) return fail('src is required for state=link')
+      if (!f.src) {
+        // an existing link's own attributes may change without naming its target
+        if (self && isType(self, 'link'))
+          return done(merge(attrs(self, false, true), timeCommands(path, self, f, true, false)))
+        return fail('src is required for creating new symlinks')
+      }
       if (self && isType(self, 'link') && info.exists && info.linkTarget === f.src) {
         return done(merge(attrs(self, false, true), timeCommands(path, self, f, true, false)))
       }
@@ -207,7 +212,11 @@ export function planFile(f: PathState, o: FileOptions): Plan {
       )
     }
     case 'hard': {
-      if (!f.src) return fail('src is required for state=hard')
+      if (!f.src) {
+        if (self && isType(self, 'file') && self.nlink > 1)
+          return done(merge(attrs(self, false), timeCommands(path, self, f, false, false)))
+        return fail('src is required for creating new hardlinks')
+      }
       const src = f.srcInfo?.exists ? f.srcInfo.self : undefined
       if (!src && o.checkMode)
         return done({
