@@ -62,7 +62,11 @@ export function jinjaNames(nodes: Node[]): string[] {
           break
         }
         case 'include':
+        case 'extends':
           read(n.e, local)
+          break
+        case 'block':
+          walk(n.body, new Set(local))
           break
         case 'import':
           read(n.e, local)

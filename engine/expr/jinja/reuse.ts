@@ -28,6 +28,8 @@ export interface SubRenderer {
   render(nodes: Node[], scope: Scope, locals: Map<string, unknown>): string
   value(e: Expr, scope: Scope): unknown
   emit(text: string): void
+  /** Render another template (its own top-level names, its `{% extends %}` chain) into the output. */
+  include(nodes: Node[], scope: Scope): void
 }
 
 type ReuseNode = Extract<Node, { k: 'macro' | 'callblock' | 'include' | 'import' }>
@@ -55,7 +57,7 @@ export function renderReuse(r: SubRenderer, n: ReuseNode, scope: Scope, locals: 
     case 'include': {
       const names = r.value(n.e, scope)
       const t = n.ignoreMissing ? loadTemplate(names, scope) : needTemplate(names, scope)
-      if (t) r.run(t.nodes, frame(scope, new Map()), new Map())
+      if (t) r.include(t.nodes, scope)
       return
     }
     case 'import': {
