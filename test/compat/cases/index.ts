@@ -2,6 +2,7 @@
 import type { CompatCase } from '../harness.js'
 import { BUILTIN } from './builtin.js'
 import { CONNECT } from './connect.js'
+import { CONTROLLER } from './controller.js'
 import { CORE } from './core.js'
 import { FILES } from './files.js'
 import { FLOW } from './flow.js'
@@ -32,6 +33,7 @@ export const CASES: CompatCase[] = [
   ...WEB,
   ...LANG,
   ...LOOKUPS,
+  ...CONTROLLER,
   ...KEYWORDS,
   ...VAULT,
   ...KW_RUN,
