@@ -55,7 +55,7 @@ function splitChars(v: unknown): string[] {
 }
 
 /** A random password of `length` characters from `chars`; repeatable with `seed`. */
-export function randomPassword(length: number, chars: string, seed?: string): string {
+export function randomPassword(length: number, chars: string, seed?: string | number): string {
   if (!chars) throw new UserError("lookup('password'): no characters to make a password of (chars)")
   const rnd = seed === undefined ? undefined : pyRandom(seed)
   let out = ''
@@ -102,7 +102,9 @@ function passwordOf(term: string, kw: Record<string, unknown>, basedir: string):
   const stored = !devNull && existsSync(path) ? readFileSync(path, 'utf8').trimEnd() : undefined
   let changed = stored === undefined
   const got = stored === undefined ? undefined : parseStored(stored)
-  const password = got?.password ?? randomPassword(length, chars, p.seed === undefined ? undefined : toStr(p.seed))
+  // a number seeds as Python's int does, anything else as its text (a term's `seed=5` is the text '5')
+  const seed = p.seed === undefined || p.seed === null ? undefined : typeof p.seed === 'number' ? p.seed : toStr(p.seed)
+  const password = got?.password ?? randomPassword(length, chars, seed)
   let salt = got?.salt
   if (encrypt && !salt) {
     changed = true

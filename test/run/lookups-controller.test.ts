@@ -42,6 +42,8 @@ describe('password', () => {
       '6TTuIhBjbajO',
     )
     expect(q('password', ['/dev/null seed=abc length=8 chars=01'])).toEqual(['11101000'])
+    expect(q('password', ['/dev/null length=8'], { seed: 5 })).toEqual(['GTd7Fguo'])
+    expect(q('password', ['/dev/null length=8 seed=5'])).toEqual(['TI_h-C7n'])
     expect(q('password', ['/dev/null'], { length: 5, chars: ['digits'] })[0]).toMatch(/^\d{5}$/)
     expect(q('password', ['/dev/null chars=,,'])[0]).toBe(','.repeat(20))
   })
