@@ -53,6 +53,10 @@ describe('Jinja template inheritance', () => {
     writeFileSync(join(tdir, 'child.j2'), "{% extends 'base.j2' %}{% block title %}T{% endblock %}")
     expect(render("x {% include 'child.j2' %} y")).toBe('x <title>T</title>\ndefault body w\n[1][2]\nfooter T y')
   })
+  it('an imported template that extends another gives its names; the importer keeps its own blocks', () => {
+    writeFileSync(join(tdir, 'mod.j2'), "{% extends 'base.j2' %}{% macro m() %}M{% endmacro %}{% set v = 2 %}")
+    expect(render("{% import 'mod.j2' as x %}{{ x.m() }}{{ x.v }}|{% block b %}own{% endblock %}")).toBe('M2|own')
+  })
   it('mistakes are errors', () => {
     expect(() => render('{% block a %}{% endblock %}{% block a %}{% endblock %}')).toThrow(/block "a" defined twice/)
     expect(() => render('{% block a %}{{ super() }}{% endblock %}')).toThrow(/no parent block called "a"/)

@@ -117,8 +117,15 @@ class Renderer implements InheritRenderer {
     this.out += text
   }
 
-  include(nodes: Node[], scope: Scope): void {
-    renderTemplate(this, nodes, scope, new Map())
+  template(nodes: Node[], scope: Scope, top: Map<string, unknown>): string {
+    const saved = this.out
+    this.out = ''
+    try {
+      renderTemplate(this, nodes, scope, top)
+      return this.out
+    } finally {
+      this.out = saved
+    }
   }
 
   run(nodes: Node[], scope: Scope, locals: Map<string, unknown>): void {
