@@ -41,7 +41,7 @@ export function staticName(ctx: LoadContext, key: string, name: string, here: So
       `"${key}" name "${name}" cannot be resolved when the playbook is loaded: ${e.message}`,
       here,
       key === 'import_playbook'
-        ? '(an import_playbook name may use only -e variables: it is loaded before any play)'
+        ? '(an import_playbook name may use only its own vars and -e variables: it is loaded before any play)'
         : `(a static import's name may use only play vars, vars_files and -e variables; ` +
             `use ${key.replace('import', 'include')} to choose it per host at run time)`,
     )

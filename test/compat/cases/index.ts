@@ -2,6 +2,7 @@
 import type { CompatCase } from '../harness.js'
 import { BUILTIN } from './builtin.js'
 import { CONNECT } from './connect.js'
+import { CONTROLLER } from './controller.js'
 import { CORE } from './core.js'
 import { ADMIN } from './admin.js'
 import { FILES } from './files.js'
@@ -34,6 +35,7 @@ export const CASES: CompatCase[] = [
   ...WEB,
   ...LANG,
   ...LOOKUPS,
+  ...CONTROLLER,
   ...KEYWORDS,
   ...VAULT,
   ...KW_RUN,

@@ -20,6 +20,7 @@ export function WEB_ROUTES(req: Seen, res: ServerResponse): void {
   if (served) res.end(served)
   else if (path === '/json') res.setHeader('Content-Type', 'application/json').end('{"a": [1, 2], "who": "me"}')
   else if (path === '/echo') res.setHeader('Content-Type', 'text/plain').end(`${req.method} ${req.body}`)
+  else if (path === '/lines') res.end(`one\ntwo ${String(req.headers['x-who'] ?? '')}\n`)
   else if (path === '/moved') res.writeHead(302, { Location: '/json' }).end()
   else if (path === '/file.bin') res.setHeader('Content-Disposition', 'attachment; filename="named.txt"').end('data\n')
   else if (path === '/auth') {
