@@ -158,14 +158,21 @@ export function planFile(f: PathState, o: FileOptions): Plan {
       if (info.exists && !isType(node, 'directory'))
         return fail(`${path} already exists as a ${node?.type ?? 'dangling symbolic link'}`)
       const parts: Plan[] = []
+      // a new folder gets its mode from mkdir itself (`-m` sets it as chmod does, whatever the umask): one program
+      // less; created parents are given theirs by chmod, as before
+      const mode = info.exists ? undefined : wantedMode(o.mode, undefined, true)
       if (!info.exists) {
         parts.push({
-          commands: [{ argv: ['mkdir', '-p', '--', path], describe: `create ${path}/` }],
+          commands: [{ argv: ['mkdir', '-p', ...(mode ? ['-m', mode] : []), '--', path], describe: `create ${path}/` }],
           changes: [`create directory ${path}`],
         })
         for (const p of f.missingParents ?? []) parts.push(planAttrs(p, undefined, o, { isDir: true }))
       }
-      parts.push(attrs(node, true), timeCommands(path, node, f, false, !info.exists))
+      if (mode) parts.push({ commands: [], changes: [`mode ${mode}`] })
+      parts.push(
+        mode ? planAttrs(path, node, { ...o, mode: undefined }, { isDir: true }) : attrs(node, true),
+        timeCommands(path, node, f, false, !info.exists),
+      )
       if (o.recurse && info.exists) parts.push(recursePlan(f, o))
       return done(merge(...parts))
     }
