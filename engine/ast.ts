@@ -51,7 +51,7 @@ export interface Common {
   becomeFlags?: string
   becomeExe?: string
   /** A map of names to values, or a template giving one (`"{{ env }}"`). */
-  environment?: Record<string, unknown> | string
+  environment?: Environment
   /** Task/block level `vars`. */
   vars: Vars
   noLog?: boolean | string
@@ -126,6 +126,8 @@ export interface Task extends Common {
   searchPaths: string[]
   /** For handlers: the names it answers to (`name` and `listen`). */
   listen?: string[]
+  /** For an `include_tasks` handler: the include's block (this task first, then what it loads). */
+  handlerBlock?: Block
   /**
    * Which loaded copy of a role the task or handler belongs to (the role's folder, its parameters and entry
    * files): a notify from a role's task reaches that copy's handlers, as Ansible's role instances.
@@ -155,7 +157,9 @@ export interface DynamicInclude {
   /** The play's folder (where its `roles/` are). */
   playDir: string
   role?: string
+  /** The role's folder, and whether the include is a handler's (where relative names are looked for). */
   roleDir?: string
+  handlers?: boolean
   /** The include's `apply:` map and where it is written (it reaches what each name loads). */
   apply?: { map: Record<string, unknown>; pos: SourcePos }
   /** What static imports in what it loads may use: `-e`, and the play's vars and vars_files with `-e`. */
@@ -317,3 +321,11 @@ export interface ConnectionSpec {
   /** Seconds to wait for the TCP connection and handshake. */
   connectTimeout: number
 }
+
+/** A play's handlers as task nodes to walk: an `include_tasks` handler is its include block (with what it loads). */
+export function handlerNodes(handlers: readonly Task[]): TaskNode[] {
+  return handlers.map((h) => h.handlerBlock ?? h)
+}
+
+/** An `environment` keyword: a map, a template that gives one, or a list of those (merged in order). */
+export type Environment = Record<string, unknown> | string | Array<Record<string, unknown> | string>

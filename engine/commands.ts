@@ -42,7 +42,7 @@ export const WRITE_END = 'tsplay-write-end'
 function replaceScript(source: string, fill: readonly string[]): string {
   return [
     'set -e',
-    `dest=$1; mode=$2; owner=$3; group=$4; backup=$5; ${source}=$6; tmp=$7; shift 7`,
+    `dest=$1; mode=$2; owner=$3; group=$4; backup=$5; ${source}=$6; tmp=$7; text=$8; shift 8`,
     'case $dest in */*) dir=${dest%/*}; dir=${dir:-/} ;; *) dir=. ;; esac',
     // the temp file is created 0600 and exclusively (noclobber), under a name nobody can guess: the kernel's random
     // UUID read by the shell itself (no process), or mktemp where there is no /proc
@@ -51,10 +51,20 @@ function replaceScript(source: string, fill: readonly string[]): string {
     '  if IFS= read -r u 2>/dev/null </proc/sys/kernel/random/uuid && [ -n "$u" ]; then tmp=$dir/.tsplay-tmp.$u;',
     '  else tmp=$(mktemp "$dir/.tsplay-tmp.XXXXXXXX"); created=1; fi',
     'fi',
-    'if [ -z "${created:-}" ]; then set -C; : > "$tmp"; set +C; fi',
+    // a new file with a plain mode (read and write bits, the owner's write among them) and no owner or group to set
+    // is created with that mode (umask): no chmod
+    'early=',
+    'if [ -z "${created:-}" ]; then',
+    '  case $owner$group:$mode in :0[26][0246][0246] | :[26][0246][0246])',
+    '    if [ ! -e "$dest" ] && [ ! -L "$dest" ]; then m=${mode#0}; r=${m#?}',
+    '      early=$((7 - ${m%??}))$((7 - ${r%?}))$((7 - ${r#?})); fi ;;',
+    '  esac',
+    '  set -C; if [ -n "$early" ]; then umask "$early"; fi; : > "$tmp"; set +C; umask 077',
+    'fi',
     'trap \'rm -f -- "$tmp"\' EXIT HUP INT TERM',
     ...fill,
-    'if [ -n "$mode" ]; then chmod -- "$mode" "$tmp"; elif [ -e "$dest" ]; then chmod --reference="$dest" -- ' +
+    'if [ -n "$early" ]; then :; elif [ -n "$mode" ]; then chmod -- "$mode" "$tmp";' +
+      ' elif [ -e "$dest" ]; then chmod --reference="$dest" -- ' +
       '"$tmp"; else chmod 0644 -- "$tmp"; fi',
     // owner/group as asked; otherwise keep the old file's, as far as this user may (root keeps both)
     'if [ -n "$owner" ] || [ -n "$group" ]; then chown -- "$owner${group:+:$group}" "$tmp";',
@@ -70,8 +80,22 @@ function replaceScript(source: string, fill: readonly string[]): string {
 const WRITE_SCRIPT = replaceScript('size', [
   // all of the content or nothing: a cut-short upload never replaces the file. head copies exactly $size bytes;
   // the end line after them proves they all came (without it, e.g. stdin of bare content: count the bytes)
-  'if [ "$size" -gt 0 ]; then head -c "$size" > "$tmp"; fi',
-  'IFS= read -r end || :',
+  'if [ -z "$text" ]; then',
+  '  if [ "$size" -gt 0 ]; then head -c "$size" > "$tmp"; fi',
+  '  IFS= read -r end || :',
+  // `text`: small ASCII content (see IN_SHELL_MAX), copied by the shell itself (no program): whole lines while they
+  // are within $size bytes (${#l} counts bytes: ASCII), then the rest of the content, which the end text follows
+  'else',
+  '  n=0; end=',
+  '  while IFS= read -r l || [ -n "$l" ]; do',
+  '    if [ $((n + ${#l})) -lt "$size" ]; then printf \'%s\\n\' "$l"; n=$((n + ${#l} + 1)); continue; fi',
+  // bare content (no end line): its last line, without a newline
+  '    if [ $((n + ${#l})) -eq "$size" ]; then printf %s "$l"; break; fi',
+  `    r=\${l%${WRITE_END}}`,
+  `    if [ "$r" != "$l" ] && [ $((n + \${#r})) -eq "$size" ]; then printf %s "$r"; end=${WRITE_END}; fi`,
+  '    break',
+  '  done > "$tmp"',
+  'fi',
   `if [ "$end" != ${WRITE_END} ]; then got=$(wc -c < "$tmp"); if [ "$got" -ne "$size" ]; then`,
   '  echo "short write: $got of $size bytes arrived; $dest left as it was" >&2; exit 4',
   'fi; fi',
@@ -81,8 +105,8 @@ const WRITE_SCRIPT = replaceScript('size', [
 // atomic move)
 const COPY_SCRIPT = replaceScript('src', ['cp -- "$src" "$tmp"', 'touch -r "$src" -- "$tmp"'])
 
-/** `sh -c SCRIPT` with `replaceScript`'s arguments. */
-function replaceCommand(script: string, dest: string, source: string, opts: WriteFileOptions): string[] {
+/** `sh -c SCRIPT` with `replaceScript`'s arguments (`text`: `writeFile`'s content is copied by the shell). */
+function replaceCommand(script: string, dest: string, source: string, opts: WriteFileOptions, text = false): string[] {
   return [
     'sh',
     '-c',
@@ -95,6 +119,7 @@ function replaceCommand(script: string, dest: string, source: string, opts: Writ
     opts.backup ? '1' : '',
     source,
     opts.validate ? (opts.validateTemp ?? '') : '',
+    text ? '1' : '',
     ...(opts.validate ?? []),
   ]
 }
@@ -103,12 +128,13 @@ function replaceCommand(script: string, dest: string, source: string, opts: Writ
  * Write `content` to `dest` atomically: a 0600 temp file in the same folder, checked to hold every byte, mode and
  * owner set, optionally validated, then renamed over `dest`. A failure (disk full, a cut connection, a failed
  * validation) leaves the old file intact and no temp file behind. Its stdin is the content, then the line
- * `WRITE_END`. On the host: `head`, `chmod` and `mv` (plus `chown`, validate and backup when asked for).
+ * `WRITE_END`. On the host: `head` (none for small ASCII content), `chmod` (none for a new file with a plain mode and
+ * no owner or group) and `mv` (plus `chown`, validate and backup when asked for).
  */
 export function writeFile(dest: string, content: string | Uint8Array, opts: WriteFileOptions = {}): Command {
   const size = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength
   return {
-    argv: replaceCommand(WRITE_SCRIPT, dest, String(size), opts),
+    argv: replaceCommand(WRITE_SCRIPT, dest, String(size), opts, size <= IN_SHELL_MAX && isAscii(content)),
     stdin: withEnd(content),
     secretStdin: opts.secret,
     describe: opts.describe ?? `write ${dest}`,
@@ -126,6 +152,19 @@ export function writeFile(dest: string, content: string | Uint8Array, opts: Writ
  */
 export function copyFile(src: string, dest: string, opts: Omit<WriteFileOptions, 'secret'> = {}): Command {
   return { argv: replaceCommand(COPY_SCRIPT, dest, src, opts), describe: opts.describe ?? `copy ${src} to ${dest}` }
+}
+
+/**
+ * Content of up to this many bytes, all ASCII without NUL, is copied into the temp file by the shell's own `read`
+ * and `printf` instead of `head`: one program less per write. The shell reads one byte per system call, so this
+ * pays only for small files (as the file probe's `READ_IN_SHELL_MAX`).
+ */
+const IN_SHELL_MAX = 2048
+
+/** Every byte is ASCII and not NUL (so the shell reads it as it is, and counts its bytes as characters). */
+function isAscii(content: string | Uint8Array): boolean {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content
+  return bytes.every((b) => b > 0 && b < 0x80)
 }
 
 /** `content` followed by the `WRITE_END` line. */

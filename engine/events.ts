@@ -34,7 +34,13 @@ export type EngineEvent =
   | { type: 'task.end'; play: string; task: string }
   | { type: 'play.end'; play: string }
   | { type: 'warning'; msg: string }
-  | { type: 'run.end'; recap: Record<string, HostRecap>; interrupted: boolean }
+  /** `customStats`: what `set_stats` recorded, per host or for the whole run (`_run`), when it recorded any. */
+  | {
+      type: 'run.end'
+      recap: Record<string, HostRecap>
+      interrupted: boolean
+      customStats?: Record<string, Record<string, unknown>>
+    }
 
 export type EventOf<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>
 

@@ -14,6 +14,10 @@ describe('assert', () => {
     [{ that: 'facts.memtotal_mb > 2000', msg: 'alias' }, 'alias', 'alias'],
     [{ that: 'x == "a"', success_msg: 'fine', quiet: true }, undefined, undefined],
     [{ that: 'x == "a"', success_msg: 'fine' }, undefined, 'fine'],
+    // YAML booleans and empty items, as Ansible takes them
+    [{ that: true }, undefined, 'All assertions passed'],
+    [{ that: ['x == "a"', null, true] }, undefined, 'All assertions passed'],
+    [{ that: [true, false] }, 'Assertion failed', 'Assertion failed'],
   ])('%j', (args, fail, msg) => {
     const p = plan(args)
     expect(p.commands).toEqual([])

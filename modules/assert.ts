@@ -17,10 +17,15 @@ import { defineModule } from '../engine/module.js'
 import { evalCondition } from '../engine/expr.js'
 import type { Vars } from '../engine/types.js'
 
+/** One condition: an expression, or a YAML boolean or empty value (Ansible takes those too). */
+const Condition = Type.Union([Type.String(), Type.Boolean(), Type.Null()])
+type Condition = string | boolean | null
+
 const Args = Type.Object(
   {
-    that: Type.Union([Type.String(), Type.Array(Type.String())], {
-      description: 'A condition or a list of conditions that must all hold.',
+    that: Type.Union([Condition, Type.Array(Condition)], {
+      description:
+        'A condition or a list of conditions that must all hold (a YAML boolean is itself; an empty item holds).',
     }),
     fail_msg: Type.Optional(
       Type.Unknown({
@@ -39,10 +44,12 @@ const Args = Type.Object(
 type Args = ModuleArgs<typeof Args>
 
 /** The first condition that does not hold, or undefined. A bad expression counts as failing, with its error. */
-export function firstFalse(that: string | string[], vars: Vars): { src: string; error?: string } | undefined {
-  for (const src of Array.isArray(that) ? that : [that]) {
+export function firstFalse(that: Condition | Condition[], vars: Vars): { src: string; error?: string } | undefined {
+  for (const c of Array.isArray(that) ? that : [that]) {
+    if (c === null || c === true) continue
+    const src = String(c)
     try {
-      if (!evalCondition(src, vars)) return { src }
+      if (c === false || !evalCondition(src, vars)) return { src }
     } catch (e) {
       return { src, error: e instanceof Error ? e.message : String(e) }
     }

@@ -72,10 +72,7 @@ describe('planFile', () => {
       name: 'directory: created with mode',
       f: facts('directory', NONE),
       o: { mode: '0750' },
-      argv: [
-        ['mkdir', '-p', '--', '/p'],
-        ['chmod', '--', '0750', '/p'],
-      ],
+      argv: [['mkdir', '-p', '-m', '0750', '--', '/p']],
     },
     {
       name: 'directory: created parents get the attributes too (Ansible)',
@@ -121,6 +118,30 @@ describe('planFile', () => {
       f: facts('link', NONE, { src: '/t', srcInfo: NONE }),
       o: { force: true },
       argv: [['ln', '-sfn', '--', '/t', '/p']],
+    },
+    {
+      name: 'link: no src, an existing link keeps its target (owner set on it)',
+      f: facts('link', at('symbolic link', {}, '/t')),
+      o: { owner: 'pi' },
+      argv: [['chown', '-h', '--', 'pi', '/p']],
+    },
+    {
+      name: 'link: no src and no link yet',
+      f: facts('link', NONE),
+      argv: [],
+      fail: 'src is required for creating new symlinks',
+    },
+    {
+      name: 'hard: no src, an existing hard link gets its mode',
+      f: facts('hard', at('regular file', { nlink: 2 })),
+      o: { mode: '0600' },
+      argv: [['chmod', '--', '0600', '/p']],
+    },
+    {
+      name: 'hard: no src and a file with one link',
+      f: facts('hard', at('regular file')),
+      argv: [],
+      fail: 'src is required for creating new hardlinks',
     },
     {
       name: 'link: a file in the way',
@@ -283,9 +304,19 @@ describe('on this machine: each state converges in one run', () => {
     const path = join(dir, 'p1/p2/p3')
     const f = await gatherOf(file, { path, state: 'directory', mode: '0700' }, testCtx(), localIO())
     expect(f.missingParents).toEqual([join(dir, 'p1'), join(dir, 'p1/p2')])
-    expect(await step({ path, state: 'directory', mode: '0700' })).toBe(4)
-    expect(statSync(join(dir, 'p1')).mode & 0o777).toBe(0o700)
+    // mkdir -m gives the folder its mode; the two parents get theirs by chmod
+    expect(await step({ path, state: 'directory', mode: '0700' })).toBe(3)
+    for (const p of ['p1', 'p1/p2', 'p1/p2/p3']) expect(statSync(join(dir, p)).mode & 0o7777).toBe(0o700)
   })
+  test.each(['2777', 'u=rwx,g=rwxs,o=rx'])(
+    'a new folder gets mode %s exactly from mkdir, umask aside',
+    async (mode) => {
+      const path = join(dir, `m-${mode.replace(/\W/g, '')}`)
+      expect(await step({ path, state: 'directory', mode })).toBe(1)
+      expect(statSync(path).mode & 0o7777).toBe(mode === '2777' ? 0o2777 : 0o2775)
+      expect(await step({ path, state: 'directory', mode })).toBe(0)
+    },
+  )
   test('touch with default times is always changed', async () => {
     mkdirSync(join(dir, 'tt'))
     const args = { path: join(dir, 'tt', 'f'), state: 'touch' }

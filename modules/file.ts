@@ -14,7 +14,6 @@ import { posix } from 'node:path'
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { sh } from '../engine/commands.js'
-import { argRules } from '../engine/argrules.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
 import { attrArgs, pathArgs } from './lib/args.js'
@@ -72,15 +71,8 @@ const Args = Type.Object(
       Type.String({ default: DEFAULT_TIME_FORMAT, description: 'strftime format of `modification_time`.' }),
     ),
   },
-  {
-    additionalProperties: false,
-    ...argRules({
-      required_if: [
-        ['state', 'link', ['src']],
-        ['state', 'hard', ['src']],
-      ],
-    }),
-  },
+  // no required `src` for link/hard: an existing link's attributes can be changed without it (as in Ansible)
+  { additionalProperties: false },
 )
 /** The arguments as the module receives them (defaults filled in). */
 type Args = ModuleArgs<typeof Args>

@@ -79,6 +79,13 @@ export const MODULES: Record<string, Loader> = {
   add_host: () => import('./add_host.js'),
   assemble: () => import('./assemble.js'),
   dpkg_selections: () => import('./dpkg_selections.js'),
+  set_stats: () => import('./set_stats.js'),
+  apt_key: () => import('./apt_key.js'),
+  iptables: () => import('./iptables.js'),
+  // language packages, interactive commands, other version control
+  pip: () => import('./pip.js'),
+  expect: () => import('./expect.js'),
+  subversion: () => import('./subversion.js'),
 }
 
 const cache = new Map<string, ModuleDef>()

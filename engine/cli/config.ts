@@ -17,10 +17,10 @@ import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import type { Static } from '@sinclair/typebox'
-import { Ajv } from 'ajv'
+import type { Ajv } from 'ajv'
 import { UserError, UserErrors } from '../errors.js'
 import { CONFIG_FILE, ConfigSchema } from '../schema/config.js'
-import { coerce, describeSchema } from '../load/args.js'
+import { coerce, describeSchema, newAjv } from '../load/args.js'
 import { describeValue } from '../load/context.js'
 import { didYouMean } from '../source/suggest.js'
 import { bestPos, keyPos, readYamlFile } from '../source/yaml.js'
@@ -47,7 +47,7 @@ export interface ConfigDefaults {
 
 let compiled: ReturnType<Ajv['compile']> | undefined
 /** Compiled on first use: most runs have no tsplay.yml and should not pay for it. */
-const validator = () => (compiled ??= new Ajv({ allErrors: true, strict: true }).compile(ConfigSchema))
+const validator = () => (compiled ??= newAjv({ allErrors: true, strict: true }).compile(ConfigSchema))
 
 /** `~/x` → home; relative → against the config file's folder. */
 function path(base: string, p: string): string {

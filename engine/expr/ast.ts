@@ -8,7 +8,10 @@
  * ```
  */
 
-/** Keyword arguments of a call, in source order: `join(d=',')` → `[['d', lit ',']]`. */
+/**
+ * Keyword arguments of a call, in source order: `join(d=',')` → `[['d', lit ',']]`; a `**m` is `['**', m]` (the
+ * entries of map `m`).
+ */
 export type Kw = Array<[string, Expr]>
 
 /** A parsed expression. `col` is the 1-based column in the source, for messages. */
@@ -29,3 +32,5 @@ export type Expr =
   | { k: 'test'; name: string; e: Expr; args: Expr[]; kw: Kw; neg: boolean; col: number }
   | { k: 'call'; o: Expr; method: string; args: Expr[]; kw: Kw; col: number }
   | { k: 'cond'; c: Expr; a: Expr; b?: Expr }
+  /** `*xs` among a call's arguments: the items of `xs` as positional arguments. */
+  | { k: 'star'; e: Expr; col: number }

@@ -31,7 +31,9 @@ export function asText(v: unknown): string {
 export function evaluate(e: Expr, scope: Scope): unknown {
   /** A value used as a whole: defined, with templated strings inside rendered. */
   const val = (x: Expr): unknown => scope.deep(force(evaluate(x, scope)))
-  const kwargs = (kw: Kw): Record<string, unknown> => Object.fromEntries(kw.map(([k, x]) => [k, val(x)]))
+  const kwargs = (kw: Kw): Record<string, unknown> =>
+    Object.assign({}, ...kw.map(([k, x]) => (k === '**' ? mapArg(val(x)) : { [k]: val(x) })))
+  const args = (xs: Expr[]): unknown[] => xs.flatMap((x) => (x.k === 'star' ? listArg(val(x.e)) : [val(x)]))
   switch (e.k) {
     case 'lit':
       return e.v
@@ -89,22 +91,37 @@ export function evaluate(e: Expr, scope: Scope): unknown {
       return isTrue(evaluate(e.c, scope)) ? evaluate(e.a, scope) : e.b ? evaluate(e.b, scope) : null
     case 'bin':
       return binary(e.op, val(e.l), val(e.r))
+    case 'star':
+      throw new UserError('"*" unpacks arguments only inside a call')
     case 'filter': {
       const input = UNDEF_FILTERS.has(e.name) ? scope.deep(evaluate(e.e, scope)) : val(e.e)
-      return callFilter(e.name, input, e.args.map(val), kwargs(e.kw))
+      return callFilter(e.name, input, args(e.args), kwargs(e.kw))
     }
     case 'test': {
       const input = UNDEF_TESTS.has(e.name) ? evaluate(e.e, scope) : val(e.e)
-      return callTest(e.name, input, e.args.map(val), kwargs(e.kw)) !== e.neg
+      return callTest(e.name, input, args(e.args), kwargs(e.kw)) !== e.neg
     }
     case 'call': {
       const o = val(e.o)
-      if (o === GLOBALS) return callGlobal(e.method, e.args.map(val), kwargs(e.kw), scope)
+      if (o === GLOBALS) return callGlobal(e.method, args(e.args), kwargs(e.kw), scope)
       const m = o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[e.method] : undefined
-      if (m instanceof Callable && Object.hasOwn(o as object, e.method)) return m.fn(e.args.map(val), kwargs(e.kw))
-      return callMethod(o, e.method, e.args.map(val), kwargs(e.kw))
+      if (m instanceof Callable && Object.hasOwn(o as object, e.method)) return m.fn(args(e.args), kwargs(e.kw))
+      return callMethod(o, e.method, args(e.args), kwargs(e.kw))
     }
   }
+}
+
+/** The items `*xs` passes (a list, tuple or string). */
+function listArg(v: unknown): unknown[] {
+  if (Array.isArray(v)) return v
+  if (typeof v === 'string') return [...v]
+  throw new UserError(`"*" needs a list to unpack, found ${typeName(v)} ${short(v)}`)
+}
+
+/** The entries `**m` passes (a map). */
+function mapArg(v: unknown): Record<string, unknown> {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>
+  throw new UserError(`"**" needs a map to unpack, found ${typeName(v)} ${short(v)}`)
 }
 
 /** Python's `seq[from:to:step]` for lists and strings. */

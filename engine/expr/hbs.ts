@@ -11,7 +11,8 @@
  * {{/each}}
  * ```
  */
-import Handlebars from 'handlebars'
+import type Handlebars from 'handlebars'
+import { createRequire } from 'node:module'
 import { UserError } from '../errors.js'
 import { shQuote } from '../quote.js'
 import type { Vars } from '../types.js'
@@ -35,8 +36,6 @@ interface HelperOptions {
   data: { tsplay: RunData; root: unknown; index?: number; key?: unknown; first?: boolean; last?: boolean }
 }
 
-const hb = Handlebars.create()
-
 function out(v: unknown, run: RunData, raw: boolean): string {
   const s = toStr(run.scope.deep(v))
   return run.shell && !raw ? shQuote(s) : s
@@ -58,8 +57,6 @@ function exprHelper(raw: boolean) {
     return out(force(evaluate(run.exprs[idx], scope)), run, raw)
   }
 }
-hb.registerHelper('__x', exprHelper(false))
-hb.registerHelper('__xr', exprHelper(true))
 function valueHelper(raw: boolean) {
   return function (...args: unknown[]): string {
     const options = args.pop() as HelperOptions
@@ -68,29 +65,43 @@ function valueHelper(raw: boolean) {
     return out(typeof args[0] === 'string' ? run.scope.resolve(args[0]) : args[0], run, raw)
   }
 }
-hb.registerHelper('__s', valueHelper(false))
-hb.registerHelper('__sr', valueHelper(true))
-hb.registerHelper('__req', (v: unknown, name: unknown, options: HelperOptions) => {
-  if (v === undefined) throw new UserError(`undefined variable "${String(name)}"`)
-  return options.data.tsplay.scope.deep(v)
-})
-// The filters as handlebars helpers (`{{join xs ", "}}`, `{{#each (split line ",")}}`), plus comparisons for `#if`.
-for (const name of Object.keys(FILTERS)) {
-  hb.registerHelper(name, (...args: unknown[]) => {
-    const options = args.pop() as HelperOptions
-    const v = args[0] === undefined ? new Undef('value') : args[0]
-    return callFilter(name, UNDEF_FILTERS.has(name) ? v : force(v), args.slice(1), options.hash)
+let instance: typeof Handlebars | undefined
+
+/**
+ * The handlebars instance with tsplay's helpers, made on first use: handlebars is loaded only by a run that renders
+ * a handlebars template (most use Jinja or plain expressions), not at every start.
+ */
+function hbs(): typeof Handlebars {
+  if (instance) return instance
+  const hb = (createRequire(import.meta.url)('handlebars') as typeof Handlebars).create()
+  hb.registerHelper('__x', exprHelper(false))
+  hb.registerHelper('__xr', exprHelper(true))
+  hb.registerHelper('__s', valueHelper(false))
+  hb.registerHelper('__sr', valueHelper(true))
+  hb.registerHelper('__req', (v: unknown, name: unknown, options: HelperOptions) => {
+    if (v === undefined) throw new UserError(`undefined variable "${String(name)}"`)
+    return options.data.tsplay.scope.deep(v)
   })
+  // The filters as handlebars helpers (`{{join xs ", "}}`, `{{#each (split line ",")}}`), plus comparisons for `#if`.
+  for (const name of Object.keys(FILTERS)) {
+    hb.registerHelper(name, (...args: unknown[]) => {
+      const options = args.pop() as HelperOptions
+      const v = args[0] === undefined ? new Undef('value') : args[0]
+      return callFilter(name, UNDEF_FILTERS.has(name) ? v : force(v), args.slice(1), options.hash)
+    })
+  }
+  for (const t of ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in', 'contains', 'version']) {
+    hb.registerHelper(t, (...args: unknown[]) => {
+      const options = args.pop() as HelperOptions
+      return callTest(t, force(args[0] ?? new Undef('value')), args.slice(1), options.hash)
+    })
+  }
+  hb.registerHelper('and', (...args: unknown[]) => (args.pop(), args.every(truthy)))
+  hb.registerHelper('or', (...args: unknown[]) => (args.pop(), args.some(truthy)))
+  hb.registerHelper('not', (v: unknown) => !truthy(v ?? null))
+  instance = hb
+  return hb
 }
-for (const t of ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in', 'contains', 'version']) {
-  hb.registerHelper(t, (...args: unknown[]) => {
-    const options = args.pop() as HelperOptions
-    return callTest(t, force(args[0] ?? new Undef('value')), args.slice(1), options.hash)
-  })
-}
-hb.registerHelper('and', (...args: unknown[]) => (args.pop(), args.every(truthy)))
-hb.registerHelper('or', (...args: unknown[]) => (args.pop(), args.some(truthy)))
-hb.registerHelper('not', (v: unknown) => !truthy(v ?? null))
 
 /** A compiled handlebars template with its expression table. */
 export interface HbsTemplate {
@@ -143,6 +154,7 @@ export function compileHbs(segs: Segment[], shell: boolean): HbsTemplate {
       }
     }
   }
+  const hb = hbs()
   let ast: ReturnType<typeof hb.parse>
   try {
     ast = hb.parse(src)

@@ -43,6 +43,7 @@ export function exprNames(e: Expr, out: Set<string> = new Set()): Set<string> {
         break
       case 'not':
       case 'neg':
+      case 'star':
         walk(e.e)
         break
       case 'bin':

@@ -97,13 +97,22 @@ export abstract class PostfixParser extends Cursor {
     return items
   }
 
-  /** Call arguments after `(` up to `)` (consumed): positional first, then `name=value`. */
+  /**
+   * Call arguments after `(` up to `)` (consumed): positional first, then `name=value`; Jinja's `*xs` and `**m`
+   * may follow either.
+   */
   protected parseArgs(): Args {
     const args: Expr[] = []
     const kw: Kw = []
     while (!this.isOp(')')) {
       const n = this.peek
-      if (this.t.kind === 'name' && n.kind === 'op' && n.text === '=') {
+      if (this.isOp('*') || this.isOp('**')) {
+        const col = this.t.col
+        const double = this.next().text === '**'
+        const e = this.parseExpr()
+        if (double) kw.push(['**', e])
+        else args.push({ k: 'star', e, col })
+      } else if (this.t.kind === 'name' && n.kind === 'op' && n.text === '=') {
         const name = this.next().text
         this.next()
         if (kw.some(([k]) => k === name)) throw new ExprError(`keyword argument "${name}" given twice`, n.col)

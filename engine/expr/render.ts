@@ -52,6 +52,14 @@ export function unsafeText(s: string): string {
   return UNSAFE_OPEN + s + UNSAFE_CLOSE
 }
 
+/** Texts `!unsafe` gave (by content): a value that renders to one of them is still never rendered. */
+const unsafeTexts = new Set<string>()
+
+/** True when `s` is the text of an `!unsafe` value that has been rendered (so it must not be rendered again). */
+export function wasUnsafe(s: string): boolean {
+  return unsafeTexts.has(s)
+}
+
 /** True when a playbook string uses Jinja-only syntax: statements, comments or whitespace control. */
 export function usesJinjaSyntax(s: string): boolean {
   return s.includes('{%') || /(^|[^{])\{#/.test(s) || s.includes('{{-') || /(^|[^-])-\}\}/.test(s)
@@ -74,6 +82,7 @@ export function compileTemplate(s: string, shell: boolean, engine: Engine = 'aut
     s.indexOf(UNSAFE_CLOSE) === s.length - UNSAFE_CLOSE.length
   ) {
     c = { kind: 'text', text: s.slice(UNSAFE_OPEN.length, -UNSAFE_CLOSE.length) }
+    unsafeTexts.add(c.text)
   } else if (engine === 'jinja' || (engine === 'auto' && usesJinjaSyntax(s)))
     c = { kind: 'jinja', t: compileJinja(s), convert: engine === 'auto' && !shell }
   else if (!s.includes('{{') && !s.includes('{%')) c = { kind: 'text', text: s }

@@ -15,7 +15,7 @@
  * // → { name: 'git', update_cache: true, state: 'present', … defaults }
  * ```
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv'
 import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import type { TSchema } from '@sinclair/typebox'
@@ -43,6 +43,16 @@ export const AJV_OPTIONS = {
   code: { optimize: false },
 } as const
 let ajv: Ajv | undefined
+
+/**
+ * A new ajv instance. ajv is loaded here, on first use, not at start: the bundle's modules come with precompiled
+ * validators (which need only ajv's small runtime helpers), so most runs never load the compiler.
+ */
+export function newAjv(options: ConstructorParameters<typeof Ajv>[0]): Ajv {
+  requireHere ??= createRequire(import.meta.url)
+  const { Ajv: AjvClass } = requireHere('ajv') as typeof import('ajv')
+  return new AjvClass(options)
+}
 const compiled = new WeakMap<object, ValidateFunction>()
 
 /** A short fingerprint of a schema, so a stale precompiled validator is never used. */
@@ -79,7 +89,7 @@ function validatorFor<S extends TSchema>(module: ModuleDef<S, unknown>): Validat
     const pre = loadPrecompiled(module.name)
     const fn = pre?.[module.name]
     if (fn && pre?.__hash === schemaHash(module.schema)) v = fn
-    else v = (ajv ??= new Ajv(AJV_OPTIONS)).compile(module.schema as Schema)
+    else v = (ajv ??= newAjv(AJV_OPTIONS)).compile(module.schema as Schema)
     compiled.set(module.schema, v)
   }
   return v

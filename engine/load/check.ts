@@ -9,8 +9,9 @@
  *
  * Error or warning: a finding is an ERROR only when it is certain — nothing in the playbook can define names at
  * run time that the loader cannot see (`include_vars`, includes, templated `set_fact` keys) and
- * the place that reads the name always runs (a task under no `when` and outside `rescue`, or a variable's value
- * that some template reads). Anything else is a WARNING: Ansible would run it, and so does tsplay.
+ * the place that reads the name always runs and its failure ends the host's play (a task under no `when`, outside
+ * `rescue`, not under `ignore_errors` nor in a block with a `rescue`; or a variable's value that some template
+ * reads). Anything else is a WARNING: Ansible would run it, and so does tsplay.
  *
  * @example
  * ```yaml
@@ -18,7 +19,7 @@
  * ```
  */
 import { basename } from 'node:path'
-import type { Inventory, Play, Playbook, Task, TaskNode } from '../ast.js'
+import { handlerNodes, type Inventory, type Play, type Playbook, type Task, type TaskNode } from '../ast.js'
 import { UserError } from '../errors.js'
 import { exprVariables } from '../expr.js'
 import { engineForFile, templateVariables } from '../template.js'
@@ -100,7 +101,7 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
   // registered results and set_fact keys live on the host across plays
   for (const play of pb.plays) {
     if (play.lateVarsFiles?.length) dynamic ??= 'a vars_files entry loaded at run time may define it'
-    walk([...play.tasks, ...play.handlers], (t) => {
+    walk([...play.tasks, ...handlerNodes(play.handlers)], (t) => {
       if (t.register) global.add(t.register)
       if (t.module === 'set_fact')
         Object.keys(t.args).forEach((k) =>
@@ -132,7 +133,9 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
     for (const v of [play.vars, play.varsFiles, play.roleDefaults, play.roleVars])
       Object.keys(v).forEach((k) => defined.add(k))
     for (const p of play.varsPrompt ?? []) defined.add(p.name)
-    walkNodes([...play.tasks, ...play.handlers], (n) => Object.keys(n.vars).forEach((k) => defined.add(k)))
+    walkNodes([...play.tasks, ...handlerNodes(play.handlers)], (n) =>
+      Object.keys(n.vars).forEach((k) => defined.add(k)),
+    )
     defined.forEach((k) => everywhere.add(k))
     const report =
       (doubt: Doubt, owner?: string): Report =>
@@ -140,7 +143,9 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
         if (!isDefined(name, defined)) pending.push({ name, where, pos, defined, doubt, owner })
       }
     checkPlay(play, report)
-    visit([...play.tasks, ...play.handlers], undefined, (n, doubt) => checkNode(n, doubt, (d) => report(d)))
+    visit([...play.tasks, ...handlerNodes(play.handlers)], undefined, (n, doubt) =>
+      checkNode(n, doubt, (d) => report(d)),
+    )
   }
   checkInventory(inv, (owner) => (name, where, pos) => {
     if (!isDefined(name, everywhere)) pending.push({ name, where, pos, defined: everywhere, doubt: undefined, owner })
@@ -188,13 +193,23 @@ function visit(nodes: readonly TaskNode[], doubt: Doubt, f: (n: TaskNode, doubt:
   for (const n of nodes) {
     f(n, doubt)
     if (n.kind !== 'block') continue
-    const inner = doubt ?? (n.when.length ? 'its block may be skipped by "when"' : undefined)
-    visit([...n.block, ...n.always], inner, f)
+    const inner = doubt ?? ignored(n) ?? (n.when.length ? 'its block may be skipped by "when"' : undefined)
+    visit(n.block, inner ?? (n.rescue.length ? 'a rescue takes over when it fails' : undefined), f)
+    visit(n.always, inner, f)
     visit(n.rescue, inner ?? 'rescue runs only after a failure', f)
   }
 }
 
+/** A task or block whose failure is ignored: an undefined variable there fails it, and the run goes on. */
+function ignored(n: TaskNode): Doubt {
+  return n.ignoreErrors === true || typeof n.ignoreErrors === 'string'
+    ? 'its failure is ignored (ignore_errors)'
+    : undefined
+}
+
 type Report = (name: string, where: string, pos: SourcePos) => void
+
+const isVarsMap = (v: unknown): v is Vars => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function isDefined(name: string, defined: Set<string>): boolean {
   return defined.has(name) || name.startsWith('ansible_') || name.startsWith('tsplay_')
@@ -251,7 +266,7 @@ function checkPlay(play: Play, report: (doubt: Doubt, owner?: string) => Report)
     }
   }
   each(play.vars, (k) => `vars.${k}`, true)
-  if (typeof play.environment === 'object') each(play.environment, (k) => `environment.${k}`, false)
+  if (isVarsMap(play.environment)) each(play.environment, (k) => `environment.${k}`, false)
   else if (play.environment) each({ environment: play.environment }, () => 'environment', false)
   for (const src of [play.varsFiles, play.roleDefaults, play.roleVars]) each(src, (k) => `variable "${k}"`, true)
 }
@@ -278,8 +293,9 @@ function checkNode(n: TaskNode, parent: Doubt, reportFor: (doubt: Doubt) => Repo
   if (n.kind === 'task' && n.loop !== undefined) local.add(n.loopVar)
   if (n.kind === 'task' && n.loopIndexVar) local.add(n.loopIndexVar)
   if (n.kind === 'block' && n.include?.loop !== undefined) local.add(n.include.loopVar)
-  const guarded = reportFor(parent ?? (n.when.length ? 'the task may be skipped by its "when"' : undefined))
-  const always = reportFor(parent)
+  const own = parent ?? ignored(n)
+  const guarded = reportFor(own ?? (n.when.length ? 'the task may be skipped by its "when"' : undefined))
+  const always = reportFor(own)
   const rep: Report = (name, where, pos) => (local.has(name) ? undefined : guarded(name, where, pos))
   const onTemplate = (s: string, where: string, pos: SourcePos) =>
     templateNames(s).forEach((v) => rep(v, `${where} of ${label}`, pos))

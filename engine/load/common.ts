@@ -13,7 +13,16 @@
 import type { Common, TaskNode } from '../ast.js'
 import type { SourcePos } from '../types.js'
 import type { LoadContext } from './context.js'
-import { at, readBool, readConditions, readMap, readString, readStringList, readBoolOrTemplate } from './keywords.js'
+import {
+  at,
+  readBool,
+  readConditions,
+  readEnvironment,
+  readMap,
+  readString,
+  readStringList,
+  readBoolOrTemplate,
+} from './keywords.js'
 import { UserError } from '../errors.js'
 import { readBecomeExtras } from './become.js'
 import { checkDebugger } from './debugger.js'
@@ -93,10 +102,7 @@ export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: 
     become: readBoolOrTemplate(ctx, raw, 'become', pos),
     becomeUser: readString(ctx, raw, 'become_user', pos),
     ...extras,
-    environment:
-      typeof raw.environment === 'string' && raw.environment.includes('{{')
-        ? raw.environment
-        : readMap(ctx, raw, 'environment', pos),
+    environment: readEnvironment(ctx, raw, pos),
     vars: readMap(ctx, raw, 'vars', pos) ?? {},
     noLog: readBoolOrTemplate(ctx, raw, 'no_log', pos),
     ignoreErrors: readBoolOrTemplate(ctx, raw, 'ignore_errors', pos),

@@ -17,7 +17,8 @@
  * ```
  */
 import { existsSync } from 'node:fs'
-import { relative, resolve } from 'node:path'
+import { relative } from 'node:path'
+import { taskFilePath } from './taskpath.js'
 import type { Block, DynamicInclude, Included, Task, TaskNode } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
 import type { ModuleDef } from '../module.js'
@@ -40,7 +41,7 @@ export function staticName(ctx: LoadContext, key: string, name: string, here: So
       `"${key}" name "${name}" cannot be resolved when the playbook is loaded: ${e.message}`,
       here,
       key === 'import_playbook'
-        ? '(an import_playbook name may use only -e variables: it is loaded before any play)'
+        ? '(an import_playbook name may use only its own vars and -e variables: it is loaded before any play)'
         : `(a static import's name may use only play vars, vars_files and -e variables; ` +
             `use ${key.replace('import', 'include')} to choose it per host at run time)`,
     )
@@ -77,6 +78,7 @@ export async function dynamicInclude(
     playDir: ctx.playDir ?? ctx.playbookDir,
     role: scope.role,
     roleDir: scope.roleDir,
+    handlers: scope.handlers,
     apply: parts.apply,
     vars: { extraVars: ctx.extraVars, staticVars: ctx.staticVars ?? ctx.extraVars },
     moduleDefaults: ctx.moduleDefaults,
@@ -98,8 +100,8 @@ export async function dynamicInclude(
   d.known = known.every((c) => c.certain)
   for (const c of known) {
     if (d.loaded.has(c.name)) continue
-    if (!c.certain && parts.kind === 'tasks' && !existsSync(resolve(d.dir, c.name))) {
-      const file = relative(ctx.playbookDir, resolve(d.dir, c.name))
+    if (!c.certain && parts.kind === 'tasks' && !existsSync(taskFilePath(d, c.name))) {
+      const file = relative(ctx.playbookDir, taskFilePath(d, c.name))
       ctx.warnings.push(new UserError(`${key}: file not found: ${file} (unless a variable changes before)`, here))
       continue
     }
@@ -166,7 +168,7 @@ async function loadIncluded(
   let nodes: TaskNode[] | undefined
   let handlers: Task[] = []
   if (d.kind === 'tasks') {
-    nodes = await loadTaskFile(ctx, resolve(d.dir, name), 'include_tasks', here, scope)
+    nodes = await loadTaskFile(ctx, taskFilePath(d, name), 'include_tasks', here, scope)
   } else {
     const before = ctx.playRoles?.handlers.length ?? 0
     const target = roleTargetParts(name)

@@ -32,11 +32,14 @@ export function taskSourceFile(task: Task): string | undefined {
   return sourceCandidates(src, task.searchPaths, kind).find(usable)
 }
 
-/** Check every template/copy task's source file in these nodes. */
-export function checkSourceFiles(ctx: LoadContext, nodes: TaskNode[]): void {
+/**
+ * Check every template/copy task's source file in these nodes. A missing one is certain (an error) unless the task's
+ * failure is ignored or a task of these nodes runs on the controller and so may make it (a warning).
+ */
+export function checkSourceFiles(ctx: LoadContext, nodes: TaskNode[], makers = controllerTasks(nodes)): void {
   for (const n of nodes) {
     if (n.kind === 'block') {
-      checkSourceFiles(ctx, [...n.block, ...n.rescue, ...n.always])
+      checkSourceFiles(ctx, [...n.block, ...n.rescue, ...n.always], makers)
       continue
     }
     const kind = KIND[n.module]
@@ -46,7 +49,10 @@ export function checkSourceFiles(ctx: LoadContext, nodes: TaskNode[]): void {
     const at = valuePos(n.args, 'src') ?? n.argsPos
     if (!file) {
       const looked = sourceCandidates(src, n.searchPaths, kind).map((c) => relative(ctx.playbookDir, c) || c)
-      report(ctx, `${n.module} src "${src}" not found`, at, `(looked in: ${looked.join(', ')})`)
+      const doubt = n.ignoreErrors !== undefined && n.ignoreErrors !== false ? 'its failure is ignored' : makers
+      const hint = `(looked in: ${looked.join(', ')})`
+      if (doubt) ctx.warnings.push(new UserError(`${n.module} src "${src}" not found now (${doubt})`, at, hint))
+      else report(ctx, `${n.module} src "${src}" not found`, at, hint)
       continue
     }
     if (kind !== 'templates') continue
@@ -65,4 +71,17 @@ export function checkSourceFiles(ctx: LoadContext, nodes: TaskNode[]): void {
       report(ctx, `invalid template: ${msg.replace(/ at column \d+$/, '')}`, pos)
     }
   }
+}
+
+const CONTROLLER = ['localhost', '127.0.0.1', '::1']
+
+/** Why a missing controller file may exist by the time a task reads it: a task that runs on the controller. */
+function controllerTasks(nodes: TaskNode[]): string | undefined {
+  for (const n of nodes) {
+    const local = n.connection === 'local' || (n.kind === 'task' && CONTROLLER.includes(n.delegateTo ?? ''))
+    if (local) return 'a task that runs on the controller may make it'
+    const inner = n.kind === 'block' ? controllerTasks([...n.block, ...n.rescue, ...n.always]) : undefined
+    if (inner) return inner
+  }
+  return undefined
 }

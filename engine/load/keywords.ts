@@ -13,7 +13,7 @@
  *   tags: [setup, nix] # or "setup,nix"
  * ```
  */
-import { LOOP_LOOKUPS } from '../ast.js'
+import { LOOP_LOOKUPS, type Environment } from '../ast.js'
 import type { SourcePos } from '../types.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import { bestPos, keyPos } from '../source/positions.js'
@@ -115,6 +115,8 @@ export const INCLUDE_KEYWORDS: readonly string[] = [
   'include_tasks',
   'file',
   'apply',
+  'args',
+  'listen',
   'loop',
   ...LOOP_LOOKUPS.map((l) => `with_${l}`),
   'loop_control',
@@ -322,6 +324,18 @@ export function readMap(ctx: LoadContext, raw: Raw, key: string, fallback: Sourc
   const v = raw[key]
   if (v === undefined || v === null) return undefined
   return isMap(v) ? v : bad(ctx, raw, key, fallback, 'a map of names to values', v)
+}
+
+/**
+ * `environment`: a map, a template giving one, or a list of those merged in order (later names win), as
+ * Ansible takes it.
+ */
+export function readEnvironment(ctx: LoadContext, raw: Raw, fallback: SourcePos): Environment | undefined {
+  const v = raw.environment
+  const one = (x: unknown) => isMap(x) || (typeof x === 'string' && x.includes('{{'))
+  if (typeof v === 'string' && one(v)) return v
+  if (Array.isArray(v) && v.every(one)) return v as Environment
+  return readMap(ctx, raw, 'environment', fallback)
 }
 
 /** Report keys of `raw` not in `allowed` (with a "did you mean"), except those `skip` accepts. */

@@ -9,7 +9,7 @@
  * mentionedWords(pb, inv).has('hydra_port') // true: "{{ hydra_port }}" is written in a task or template
  * ```
  */
-import type { Inventory, Playbook, TaskNode } from '../ast.js'
+import { handlerNodes, type Inventory, type Playbook, type TaskNode } from '../ast.js'
 import { taskSourceFile } from './files.js'
 import { templateText } from '../source/files.js'
 
@@ -61,7 +61,7 @@ export function mentionedWords(pb: Playbook, inv: Inventory): Set<string> {
   for (const play of pb.plays) {
     for (const v of [play.vars, play.varsFiles, play.roleDefaults, play.roleVars, play.environment]) templated(v, out)
     if (typeof play.hosts === 'string') addWords(play.hosts, out)
-    for (const n of [...play.tasks, ...play.handlers]) nodeWords(n, out)
+    for (const n of [...play.tasks, ...handlerNodes(play.handlers)]) nodeWords(n, out)
   }
   for (const g of inv.groups.values()) templated(g.vars, out)
   for (const h of inv.hosts.values()) templated(h.vars, out)

@@ -20,7 +20,7 @@ import { readPlayExtras } from './playextras.js'
 import { readSerial } from './serial.js'
 import { existsSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
-import type { Play, Playbook, Task, TaskNode } from '../ast.js'
+import { handlerNodes, type Play, type Playbook, type Task, type TaskNode } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
 import type { ModuleDef } from '../module.js'
 import type { SourcePos, Vars } from '../types.js'
@@ -32,6 +32,7 @@ import {
   isMap,
   readBool,
   readInt,
+  readMap,
   readString,
   readStringList,
   PLAY_KEYWORDS,
@@ -84,7 +85,16 @@ function sortErrors(errors: UserError[]): UserError[] {
     .map(([e]) => e)
 }
 
-async function loadPlayFile(ctx: LoadContext, abs: string, from: SourcePos | undefined): Promise<Play[]> {
+/**
+ * The plays of a playbook file. `importVars`: the `vars:` of the `import_playbook` entries that lead here (outer
+ * ones win), which each play takes over its own `vars`, as Ansible does.
+ */
+async function loadPlayFile(
+  ctx: LoadContext,
+  abs: string,
+  from: SourcePos | undefined,
+  importVars: Vars = {},
+): Promise<Play[]> {
   if (ctx.stack.includes(abs)) {
     report(
       ctx,
@@ -124,30 +134,51 @@ async function loadPlayFile(ctx: LoadContext, abs: string, from: SourcePos | und
       continue
     }
     if ('import_playbook' in raw) {
-      let target = raw.import_playbook
-      // a templated name renders from -e only (Ansible: no play or inventory variables exist yet)
-      if (typeof target === 'string' && target.includes('{{'))
-        target = staticName(ctx, 'import_playbook', target, at(raw, 'import_playbook', pos))
-      if (target === undefined) continue
-      if (typeof target !== 'string') {
-        report(
-          ctx,
-          `"import_playbook" must be a file name, found ${describeValue(target)}`,
-          at(raw, 'import_playbook', pos),
-        )
-        continue
-      }
-      for (const k of Object.keys(raw))
-        if (k !== 'import_playbook' && k !== 'name')
-          report(ctx, `unknown import_playbook keyword "${k}"`, keyPos(raw, k) ?? pos)
-      plays.push(...(await loadPlayFile(ctx, resolve(dirname(abs), target), at(raw, 'import_playbook', pos))))
+      plays.push(...(await importPlaybook(ctx, raw, pos, abs, importVars)))
       continue
     }
-    const play = await loadPlay(ctx, raw, pos, abs)
+    const play = await loadPlay(ctx, raw, pos, abs, importVars)
     if (play) plays.push(play)
   }
   ctx.stack.pop()
   return plays
+}
+
+/**
+ * `- import_playbook: NAME` (with `vars:`): the plays of that file (relative to this one). A templated name renders
+ * from the entry's own `vars` and `-e`, as Ansible's (no play or inventory variables exist yet).
+ */
+async function importPlaybook(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  pos: SourcePos,
+  abs: string,
+  outer: Vars,
+): Promise<Play[]> {
+  const own = readMap(ctx, raw, 'vars', pos) ?? {}
+  if ('tags' in own)
+    report(ctx, 'tsplay does not take "tags" from an import_playbook\'s vars', keyPos(own, 'tags') ?? pos)
+  let target = raw.import_playbook
+  if (typeof target === 'string' && target.includes('{{')) {
+    const saved = ctx.staticVars
+    ctx.staticVars = { ...own, ...ctx.extraVars }
+    target = staticName(ctx, 'import_playbook', target, at(raw, 'import_playbook', pos))
+    ctx.staticVars = saved
+  }
+  if (target === undefined) return []
+  if (typeof target !== 'string') {
+    report(
+      ctx,
+      `"import_playbook" must be a file name, found ${describeValue(target)}`,
+      at(raw, 'import_playbook', pos),
+    )
+    return []
+  }
+  for (const k of Object.keys(raw))
+    if (k !== 'import_playbook' && k !== 'name' && k !== 'vars')
+      report(ctx, `unknown import_playbook keyword "${k}"`, keyPos(raw, k) ?? pos)
+  const vars = mergePositioned(own, outer)
+  return loadPlayFile(ctx, resolve(dirname(abs), target), at(raw, 'import_playbook', pos), vars)
 }
 
 async function loadPlay(
@@ -155,6 +186,7 @@ async function loadPlay(
   raw: Record<string, unknown>,
   pos: SourcePos,
   file: string,
+  importVars: Vars,
 ): Promise<Play | undefined> {
   checkKeys(
     ctx,
@@ -172,6 +204,7 @@ async function loadPlay(
     report(ctx, 'a play cannot have "when"; put it on its tasks, a block or a role', keyPos(raw, 'when') ?? pos)
   checkTemplatesIn(ctx, raw, pos, ['tasks', 'pre_tasks', 'post_tasks', 'handlers', 'roles', 'when'])
   const common = readCommon(ctx, raw, pos, false)
+  if (Object.keys(importVars).length) common.vars = mergePositioned(common.vars, importVars)
   const hostsList = readStringList(ctx, raw, 'hosts', pos)
   if (!('hosts' in raw))
     report(ctx, `play${common.name ? ` "${common.name}"` : ''} has no "hosts"`, pos, '(add e.g. "hosts: all")')
@@ -206,8 +239,8 @@ async function loadPlay(
   ctx.playRoles = undefined
   ctx.staticVars = undefined
   ctx.moduleDefaults = undefined
-  checkNotify(ctx, [...tasks, ...handlers], handlers)
-  checkSourceFiles(ctx, [...tasks, ...handlers])
+  checkNotify(ctx, [...tasks, ...handlerNodes(handlers)], handlers)
+  checkSourceFiles(ctx, [...tasks, ...handlerNodes(handlers)])
   const play: Play = {
     ...common,
     hosts: hostsList.join(','),

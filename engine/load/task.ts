@@ -14,7 +14,8 @@
  * ```
  */
 import { existsSync } from 'node:fs'
-import { dirname, relative, resolve } from 'node:path'
+import { dirname, relative } from 'node:path'
+import { taskFilePath } from './taskpath.js'
 import type { Block, Task, TaskNode } from '../ast.js'
 import type { SourcePos } from '../types.js'
 import { conditionPositions, inherit, passedOn, readAnyErrorsFatal, readCommon, setSource } from './common.js'
@@ -43,6 +44,7 @@ import { dynamicInclude, staticName } from './dynamic.js'
 import { keyPos, mergePositioned, renameKey, valuePos } from '../source/positions.js'
 import { readYamlFile } from '../source/yaml.js'
 import { normalizeAction } from './action.js'
+import { parseKeyValues } from '../source/kv.js'
 import { innerModuleDefaults } from './playextras.js'
 
 /** Where a task list lives and what its tasks inherit. */
@@ -52,7 +54,7 @@ export interface TaskScope {
   /** Base folder for `import_tasks` paths. */
   dir: string
   role?: string
-  /** The role's folder, for tasks of a role. */
+  /** The role's folder, for a role's tasks and handlers (relative include names are also looked for there). */
   roleDir?: string
   /** The play's folder (an imported playbook's own): the last place a task's files are looked for. */
   playDir: string
@@ -248,14 +250,9 @@ async function loadInclude(
   }
   const key = 'import_tasks' in raw ? 'import_tasks' : 'include_tasks'
   const v = raw[key]
-  const name =
-    typeof v === 'string'
-      ? v
-      : isMap(v) && typeof v.file === 'string'
-        ? v.file
-        : typeof raw.file === 'string'
-          ? raw.file
-          : undefined
+  // `args: {file, apply}` is Ansible's older spelling of the same arguments
+  const args = isMap(raw.args) ? raw.args : {}
+  const name = [kvFile(v) ?? v, isMap(v) && v.file, raw.file, args.file].find((x): x is string => typeof x === 'string')
   const here = at(raw, key, pos)
   if (!name) {
     report(ctx, `"${key}" must name a task file, found ${describeValue(v)}`, here)
@@ -263,21 +260,41 @@ async function loadInclude(
   }
   // include_tasks: a block whose include task runs first (as Ansible's dynamic includes); vars and apply reach
   // the included tasks
+  if (!scope.handlers && 'listen' in raw)
+    report(ctx, '"listen" is only valid in handlers', keyPos(raw, 'listen') ?? pos)
   const apply =
-    isMap(v) && isMap(v.apply) ? v.apply : key === 'include_tasks' ? readMap(ctx, raw, 'apply', pos) : undefined
+    isMap(v) && isMap(v.apply)
+      ? v.apply
+      : isMap(args.apply)
+        ? args.apply
+        : key === 'include_tasks'
+          ? readMap(ctx, raw, 'apply', pos)
+          : undefined
   const applied = apply && { map: apply, pos: at(raw, 'apply', pos) }
   const templated = ['when', 'apply', 'include_tasks', 'import_tasks', 'include', 'file']
   if (name.includes('{{') && key === 'include_tasks') {
     const block = includeBlock(ctx, raw, pos, here, scope, { args: { file: name }, nodes: [], templated })
-    return [await dynamicInclude(ctx, raw, block, here, scope, { kind: 'tasks', name, apply: applied })]
+    return asHandler(
+      ctx,
+      raw,
+      scope,
+      await dynamicInclude(ctx, raw, block, here, scope, { kind: 'tasks', name, apply: applied }),
+    )
   }
   const file = name.includes('{{') ? staticName(ctx, key, name, here) : name
   if (!file) return []
-  const path = resolve(scope.dir, file)
-  const nodes = await loadTaskFile(ctx, path, key, here, scope)
+  const path = taskFilePath(scope, file)
+  // what a handler's include_tasks loads are tasks its handler runs, not handlers of their own
+  const inner = key === 'include_tasks' ? { ...scope, handlers: false } : scope
+  const nodes = await loadTaskFile(ctx, path, key, here, inner)
   if (!nodes) return []
   if (key === 'include_tasks')
-    return [includeBlock(ctx, raw, pos, here, scope, { args: { file }, nodes, templated, apply: applied })]
+    return asHandler(
+      ctx,
+      raw,
+      scope,
+      includeBlock(ctx, raw, pos, here, scope, { args: { file }, nodes, templated, apply: applied }),
+    )
   const when = readConditions(ctx, raw, 'when', pos) ?? []
   checkConditions(ctx, raw, 'when', when, pos)
   const tags = readStringList(ctx, raw, 'tags', pos, true)
@@ -285,6 +302,28 @@ async function loadInclude(
   if (vars) checkTemplates(ctx, raw, 'vars', pos, '"vars"')
   const imported = inherit(nodes, { when, whenPos: conditionPositions(raw, 'when', when.length, pos), tags, vars })
   return importKeywords(ctx, raw, pos, imported, scope)
+}
+
+/** `include_tasks: file=x.yml`: the file named in Ansible's key=value form (undefined for a plain name). */
+function kvFile(v: unknown): string | undefined {
+  if (typeof v !== 'string' || !/^\s*file=/.test(v)) return undefined
+  try {
+    return parseKeyValues(v).file
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * An `include_tasks` in `handlers:` is one handler, notified by its name or `listen`, that runs the include and
+ * then what it loads (Ansible's handler includes); elsewhere it stays a block.
+ */
+function asHandler(ctx: LoadContext, raw: Record<string, unknown>, scope: TaskScope, block: Block): TaskNode[] {
+  const inc = block.include
+  if (!scope.handlers || !inc) return [block]
+  inc.listen = [...(inc.name ? [inc.name] : []), ...readStringList(ctx, raw, 'listen', inc.pos)]
+  inc.handlerBlock = block
+  return [inc]
 }
 
 /** What `when`, `tags`, `vars` and `name` leave to an `import_tasks`: keywords its tasks inherit, as a block's. */

@@ -1,6 +1,8 @@
 /**
  * The JSON reporter (`--json`): one JSON object per line on stdout — one per task result
- * `{"type":"task","play","task","host","status","msg"?,"diff"?}` and a last line `{"type":"recap","hosts":{…}}`.
+ * `{"type":"task","play","task","host","status","msg"?,"diff"?}` and a last line `{"type":"recap","hosts":{…}}` (with
+ * `set_stats`' stats, when it recorded any, as Ansible's JSON callback gives them: `"custom_stats"` per host and
+ * `"global_custom_stats"` for the whole run).
  */
 import type { EngineEvent, Reporter } from '../events.js'
 
@@ -52,9 +54,22 @@ export class JsonReporter implements Reporter {
         this.write(JSON.stringify({ type: 'warning', msg: ev.msg }) + '\n')
         break
       case 'run.end':
-        this.write(JSON.stringify({ type: 'recap', hosts: ev.recap, interrupted: ev.interrupted }) + '\n')
+        this.write(
+          JSON.stringify({
+            type: 'recap',
+            hosts: ev.recap,
+            interrupted: ev.interrupted,
+            ...(ev.customStats ? customStats(ev.customStats) : {}),
+          }) + '\n',
+        )
         this.flush()
         break
     }
   }
+}
+
+/** Per-host stats and the run's (`_run`), under the keys Ansible's JSON callback uses. */
+function customStats(all: Record<string, Record<string, unknown>>): Record<string, unknown> {
+  const { _run: global, ...hosts } = all
+  return { custom_stats: hosts, global_custom_stats: global ?? {} }
 }

@@ -1,12 +1,13 @@
 /**
  * The state of one run, shared by the scheduler and the task executor.
  */
-import type { Inventory, Play, Playbook, Task } from '../ast.js'
+import type { Environment, Inventory, Play, Playbook, Task } from '../ast.js'
 import type { EventBus, HostRecap } from '../events.js'
 import type { ModuleDef } from '../module.js'
 import type { HostFacts, Vars } from '../types.js'
 import type { HostPool } from './hosts.js'
 import type { Secrets } from './secrets.js'
+import type { CustomStats } from './stats.js'
 
 /** What the command line decided for a run. */
 export interface RunOptions {
@@ -63,7 +64,7 @@ export interface Inherited {
   /** Defaults of the enclosing private roles (`include_role`), innermost last: the lowest variables. */
   defaults?: Vars
   /** Environment layers of the enclosing blocks, outermost first (a string is a template giving a map). */
-  environment?: Array<Record<string, unknown> | string>
+  environment?: Environment[]
   noLog?: boolean | string
   ignoreErrors?: boolean | string
   checkMode?: boolean
@@ -96,9 +97,10 @@ export interface RunContext {
   ended: Set<string>
   /**
    * Shared by every play of the run: `ended` is set when the run must end for all hosts ("no more hosts left");
-   * `inventory` is the inventory as `group_by`/`add_host` left it (engine/run/dyninv.ts).
+   * `inventory` is the inventory as `group_by`/`add_host` left it (engine/run/dyninv.ts); `stats` the custom
+   * stats `set_stats` recorded (engine/run/stats.ts).
    */
-  run: { ended: boolean; inventory?: Inventory }
+  run: { ended: boolean; inventory?: Inventory; stats?: CustomStats }
   /** Set on the first Ctrl-C: no new tasks start. */
   stopping: { requested: boolean }
   signal: AbortSignal

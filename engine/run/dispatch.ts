@@ -12,6 +12,7 @@ import { renderBool } from './keyword.js'
 import { UserError } from '../errors.js'
 import { taskName } from './names.js'
 import { queueNotified } from './notify.js'
+import { recordStats } from './stats.js'
 import { runTaskOnHost } from './task.js'
 
 /** A task's name, rendered with the first host's variables when it holds a template (as Ansible does). */
@@ -58,6 +59,7 @@ export async function runTask(
     }
     await queueNotified(rc, playName, task, r)
     count(rc, r, task)
+    recordStats(rc, task, r, keyword ? hosts : [host]) // set_stats: per host, every host under run_once
     rc.bus.emit({ type: 'task.result', play: playName, task: name, host: r.host, result: r, handler })
     out.set(host, r)
   })

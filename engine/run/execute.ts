@@ -69,6 +69,12 @@ async function moduleCode(rc: RunContext, name: string): Promise<ModuleDef | und
   return def
 }
 
+/** A task that cannot start (an argument or keyword that does not render): failed, registered as Ansible's. */
+function userFailure(e: UserError): Outcome {
+  const msg = e.format()
+  return { status: 'failed', msg, data: { failed: true, changed: false, msg } }
+}
+
 /** Run one module call. Throws HostError for connection faults (the caller reports unreachable). */
 export async function executeModule(
   rc: RunContext,
@@ -83,7 +89,7 @@ export async function executeModule(
   try {
     args = moduleArgs(def, renderArgs(task, def.schema, vars), task.argsPos)
   } catch (e) {
-    if (e instanceof UserError) return { status: 'failed', msg: e.format(), data: {} }
+    if (e instanceof UserError) return userFailure(e)
     throw e
   }
   rc.secrets.addFromArgs(def.schema, args as Record<string, unknown>)
@@ -99,7 +105,7 @@ export async function executeModule(
       task.becomeExe ?? inh.becomeExe ?? rc.play.becomeExe,
     )
   } catch (e) {
-    if (e instanceof UserError) return { status: 'failed', msg: e.format(), data: {} }
+    if (e instanceof UserError) return userFailure(e)
     throw e
   }
   const exec: TaskExec = {
@@ -127,7 +133,7 @@ export async function executeModule(
   try {
     target = taskTarget(rc, task, inh, host, vars)
   } catch (e) {
-    if (e instanceof UserError) return { status: 'failed', msg: e.format(), data: {} }
+    if (e instanceof UserError) return userFailure(e)
     throw e
   }
   const connect = () => rc.pool.get(target.name, target.vars, target.keyword)
@@ -211,7 +217,9 @@ function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars,
 }
 
 function environment(rc: RunContext, task: Task, inh: Inherited, vars: Vars): Record<string, string> | undefined {
-  const layers = [rc.play.environment, ...(inh.environment ?? []), task.environment].filter((l) => l !== undefined)
+  const layers = [rc.play.environment, ...(inh.environment ?? []), task.environment]
+    .flat()
+    .filter((l) => l !== undefined)
   if (layers.length === 0) return undefined
   const merged: Record<string, unknown> = {}
   for (const l of layers) {

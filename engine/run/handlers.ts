@@ -14,6 +14,7 @@ import type { TaskResult } from '../types.js'
 import { NO_INHERITED, type RunContext } from './context.js'
 import { count, displayName, runTask } from './dispatch.js'
 import { handlerDone } from './notify.js'
+import { runIncludeHandler } from './handlerinclude.js'
 
 /** Are failed hosts' handlers run in this play? */
 export function forced(rc: RunContext): boolean {
@@ -47,7 +48,9 @@ export async function flush(
       targets.forEach((h) => queued.delete(h))
       if (targets.length === 0 || rc.stopping.requested) continue
       ran = true
-      const results = await runTask(rc, playName, hd, NO_INHERITED, targets, true)
+      const results = hd.handlerBlock
+        ? await runIncludeHandler(rc, playName, hd, targets)
+        : await runTask(rc, playName, hd, NO_INHERITED, targets, true)
       await settle(rc, playName, hd, results)
     }
     if (!ran) break

@@ -17,6 +17,7 @@ import { asList } from '../expr/lookup-data.js'
 import { registerLookup, runLookup, type LookupCtx } from '../expr/lookups.js'
 import { parseKeyValues } from '../source/kv.js'
 import { SplitError } from '../source/split.js'
+import './lookups-controller.js'
 
 /** What some lookups need from the run: the task's search path and variables, the hosts a pattern selects. */
 export type LoopEnv = Partial<LookupCtx>

@@ -3,7 +3,7 @@
  * each host (best effort) and remembered, so that a value is masked everywhere from the first line of output —
  * even where an earlier task shows it before the task with the secret argument runs.
  */
-import type { Task, TaskNode } from '../ast.js'
+import { handlerNodes, type Task, type TaskNode } from '../ast.js'
 import { renderValue } from '../template.js'
 import type { RunContext } from './context.js'
 import { taskVars } from './hostvars.js'
@@ -18,7 +18,7 @@ function* tasksOf(nodes: readonly TaskNode[]): Generator<Task> {
 
 /** Render and remember the secret arguments of every task of the play, for every host. */
 export function prescanSecrets(rc: RunContext, hosts: readonly string[]): void {
-  for (const task of [...tasksOf(rc.play.tasks), ...rc.play.handlers]) {
+  for (const task of tasksOf([...rc.play.tasks, ...handlerNodes(rc.play.handlers)])) {
     const def = rc.modules.get(task.module)
     const keys = def ? secretKeys(def.schema).filter((k) => task.args[k] !== undefined) : []
     if (keys.length === 0) continue

@@ -105,7 +105,7 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
   }
   const recap = Object.fromEntries([...states].map(([h, s]) => [h, s.recap]))
   const interrupted = stopping.requested || signal.aborted
-  bus.emit({ type: 'run.end', recap, interrupted })
+  bus.emit({ type: 'run.end', recap, interrupted, ...(run.stats ? { customStats: run.stats } : {}) })
   // As Ansible: the hosts that are failed or unreachable at the end decide (meta: clear_host_errors forgives).
   const all = [...states.values()]
   const exitCode = interrupted ? 130 : all.some((s) => s.unreachable) ? 4 : all.some((s) => s.failed) ? 2 : 0

@@ -6,6 +6,7 @@ import type { Task } from '../ast.js'
 import { HostError, UserError, UserErrors } from '../errors.js'
 import { evalCondition } from '../expr.js'
 import { factsToVars, withModuleFacts } from '../facts.js'
+import { finalValue } from './vars.js'
 import { markUnsafe, renderString, renderValue } from '../template.js'
 import type { FileDiff, TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
@@ -245,7 +246,8 @@ function register(rc: RunContext, task: Task, host: string, data: Record<string,
 function setVars(rc: RunContext, host: string, out: Outcome): void {
   const st = out.setVars || out.facts || out.moduleFacts ? rc.states.get(out.factsHost ?? host) : undefined
   if (!st) return
-  if (out.setVars) Object.assign(st.runVars, out.setVars)
+  // set_fact's values were rendered: what they hold is never rendered again (an `!unsafe` value stays literal)
+  if (out.setVars) for (const [k, v] of Object.entries(out.setVars)) st.runVars[k] = finalValue(v)
   // `setup` read the host facts again: they replace the host's facts.*, ansible_* and ansible_facts
   if (out.facts) {
     st.facts = out.facts

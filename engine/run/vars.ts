@@ -6,6 +6,8 @@
  */
 import { UserError } from '../errors.js'
 import { isTemplated, renderValue } from '../template.js'
+import { unsafeText, wasUnsafe } from '../expr/render.js'
+import { isTemplateText } from '../expr/scope.js'
 import type { Vars } from '../types.js'
 
 /** Merge layers, later wins (Ansible's `hash_behaviour = replace`). */
@@ -13,6 +15,19 @@ export function mergeLayers(layers: readonly (Vars | undefined)[]): Vars {
   const out: Vars = {}
   for (const l of layers) if (l) Object.assign(out, l)
   return out
+}
+
+/**
+ * A rendered value that is the text of an `!unsafe` value stays unsafe: it is never rendered when read again (as
+ * Ansible's unsafe text); other rendered text holding `{{` is rendered again when read, as in Ansible.
+ */
+export function finalValue(v: unknown): unknown {
+  if (typeof v !== 'string' || !isTemplateText(v) || !wasUnsafe(v)) return v
+  try {
+    return unsafeText(v)
+  } catch {
+    return v // text holding "{% endraw %}" itself stays as it is
+  }
 }
 
 /**
@@ -34,7 +49,7 @@ export function resolveVars(raw: Vars): Vars {
         if (busy.has(key)) throw new UserError(`variable "${key}" refers to itself`)
         busy.add(key)
         try {
-          const v = renderValue(value, out, { what: `variable "${key}"` })
+          const v = finalValue(renderValue(value, out, { what: `variable "${key}"` }))
           Object.defineProperty(out, key, { value: v, enumerable: true, configurable: true, writable: true })
           return v
         } finally {

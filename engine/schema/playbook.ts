@@ -157,6 +157,10 @@ function definitions(modules: Modules): Record<string, JsonSchema> {
           type: 'string',
         },
         name: { description: 'A name for this import.', type: 'string' },
+        vars: {
+          description: "Variables for the imported plays (over each play's own vars).",
+          type: 'object',
+        },
       },
       additionalProperties: false,
       required: ['import_playbook'],

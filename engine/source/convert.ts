@@ -13,6 +13,7 @@ import { UserError } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import { recordPositions, valuePos, type NodeInfo } from './positions.js'
 import type { YamlLimits } from './yaml.js'
+import { markUnsafe } from '../expr/scope.js'
 
 /**
  * Rough nesting estimate on the raw text (indentation levels, `- ` prefixes and flow brackets), run before the
@@ -126,7 +127,7 @@ export class Converter {
         if (n?.range) info.values.set(i, this.posOfNode(n))
       })
       recordPositions(out, info)
-      return out
+      return node.tag === '!unsafe' ? markUnsafe(out) : out
     }
     if (isMap(node)) {
       const out: Record<string, unknown> = {}
@@ -156,7 +157,7 @@ export class Converter {
         if (p) info.values.set(key, p)
       }
       recordPositions(out, info)
-      return out
+      return node.tag === '!unsafe' ? markUnsafe(out) : out
     }
     return null
   }

@@ -71,13 +71,15 @@ export function keyValueWords(s: string): KeyValueWord[] {
 }
 
 /**
- * `k=v k2="v 2"` → `{ k: 'v', k2: 'v 2' }`. Throws `SplitError` for an unclosed quote or block, and for a word
- * that is not `name=value` (its offset is where that word starts).
+ * `k=v k2="v 2"` → `{ k: 'v', k2: 'v 2' }`; a key may be a template. Throws `SplitError` for an unclosed quote or
+ * block, and for a word that is not `name=value` (its offset is where that word starts).
  */
 export function parseKeyValues(s: string): Record<string, string> {
   const out: Record<string, string> = {}
   for (const w of keyValueWords(s)) {
-    if (w.key === undefined || w.value === undefined || !NAME.test(w.key))
+    // a templated key (`"{{ item }}=set"`) is named at run time, as set_fact's keys may be
+    const named = w.key !== undefined && (NAME.test(w.key) || w.key.includes('{{'))
+    if (!named || w.key === undefined || w.value === undefined)
       throw new SplitError(`"${w.raw}" is not key=value`, w.start)
     out[w.key] = w.value
   }

@@ -15,7 +15,7 @@
  * ```
  */
 import { readFile, stat } from 'node:fs/promises'
-import { LineCounter, parseDocument, type Document, type Node, type ScalarTag } from 'yaml'
+import { LineCounter, parseDocument, type CollectionTag, type Document, type Node, type ScalarTag } from 'yaml'
 import { unsafeText } from '../expr/render.js'
 import { UserError, UserErrors } from '../errors.js'
 import type { SourcePos } from '../types.js'
@@ -101,7 +101,7 @@ export function parseYaml(text: string, file: string, limits: Partial<YamlLimits
       prettyErrors: false,
       lineCounter: lc,
       keepSourceTokens: false,
-      customTags: [UNSAFE_TAG, VAULT_TAG],
+      customTags: [UNSAFE_TAG, UNSAFE_SEQ, UNSAFE_MAP, VAULT_TAG],
     })
   } catch (e) {
     if (e instanceof RangeError) throw new UserError(`YAML nested too deeply to parse (limit ${lim.maxDepth})`, at(0))
@@ -125,6 +125,10 @@ export function parseYaml(text: string, file: string, limits: Partial<YamlLimits
 
 /** Ansible's `!unsafe`: a string that is never templated (`pass: !unsafe 'p{{w'`). */
 const UNSAFE_TAG: ScalarTag = { tag: '!unsafe', default: false, resolve: (s: string) => unsafeText(s) }
+
+/** `!unsafe` on a list or map: every string inside is never templated (the converter marks them). */
+const UNSAFE_SEQ: CollectionTag = { tag: '!unsafe', collection: 'seq', default: false }
+const UNSAFE_MAP: CollectionTag = { tag: '!unsafe', collection: 'map', default: false }
 
 /**
  * Ansible's `!vault`: an inline vaulted string (`pw: !vault |` then the envelope), decrypted when read. A missing

@@ -9,6 +9,7 @@
  * // → cd -- '/tmp' && timeout -k 5 30 'echo' 'it'\''s'
  * ```
  */
+import { createHash } from 'node:crypto'
 import { UserError } from '../errors.js'
 import type { Command } from '../types.js'
 import { shQuote } from '../quote.js'
@@ -23,7 +24,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
  * gets TERM after N seconds and KILL 5 s later), not only on the channel. Throws `UserError` for an empty
  * argv or an environment variable name that is not a valid identifier.
  */
-export function renderCommand(cmd: Command): string {
+export function renderCommand(cmd: Command, functions?: ScriptFunctions): string {
   if (cmd.argv.length === 0) throw new UserError('a command needs at least a program name (argv is empty)')
   const parts: string[] = []
   const env = Object.entries(cmd.env ?? {})
@@ -40,20 +41,69 @@ export function renderCommand(cmd: Command): string {
     parts.push('timeout', '-k', '5', String(n))
   }
   const [prog, flag, script] = cmd.argv
-  const line =
+  const inShell =
     parts.length === 0 &&
     (prog === 'sh' || prog === '/bin/sh') &&
     flag === '-c' &&
     script !== undefined &&
     !/\$\{?0/.test(script)
+  const args = cmd.argv.slice(4).map(shQuote).join(' ')
+  const fn = inShell ? functions?.(script) : undefined
+  const line = fn
+    ? `${fn}${args ? ` ${args}` : ''}`
+    : inShell
       ? // `sh -c SCRIPT NAME ARGS…` runs in the shell that reads this text (a subshell in a frame) instead of a new
         // sh process: one fork+exec less per command on the host. `eval` of the quoted script keeps a syntax error
         // in the script inside it; the positional parameters are the same. $0 cannot be set that way: a script
         // that reads $0 runs in its own sh.
-        `set -- ${cmd.argv.slice(4).map(shQuote).join(' ')}; eval ${shQuote(script)}`
+        `set -- ${args}; eval ${shQuote(script)}`
       : [...parts, ...cmd.argv.map(shQuote)].join(' ')
   return cmd.cwd !== undefined ? `cd -- ${shQuote(cmd.cwd)} && ${line}` : line
 }
+
+/**
+ * Asked by `renderCommand` for a script it runs in the reading shell: the name of a shell function that runs it
+ * (see `scriptFunction`), or undefined to send the script inline.
+ */
+export type ScriptFunctions = (script: string) => string | undefined
+
+/** Scripts shorter than this are sent inline: a function would save less than its definition costs. */
+const FUNCTION_MIN_LENGTH = 200
+
+/**
+ * A persistent shell's function for a long `sh -c` script, so a script sent many times (the file probe is about
+ * 1.8 KB) crosses the connection and is parsed as a definition once per session, and each use is a short call:
+ * `{ name, define }`, where `define` is the definition's text (`NAME() { eval 'SCRIPT'\n}`; run in the persistent
+ * shell itself, outside any frame's subshell). The body is the quoted script given to `eval` inside the function,
+ * so the definition always parses and a syntax error in the script stays inside the call's subshell, as with the
+ * inline form; the call's arguments are its positional parameters. Undefined (send it inline) for a short script
+ * and for one that uses `return` or `local`, which mean something else inside a function.
+ *
+ * @example
+ * ```ts
+ * scriptFunction('p=$1; …')  // → { name: '_tsp_3f…', define: "_tsp_3f…() { eval 'p=$1; …'\n}" }
+ * ```
+ */
+export function scriptFunction(script: string): ScriptFunction | undefined {
+  if (script.length < FUNCTION_MIN_LENGTH || /\b(?:return|local)\b/.test(script)) return undefined
+  let fn = functionCache.get(script)
+  if (!fn) {
+    const name = `_tsp_${createHash('sha1').update(script).digest('hex').slice(0, 20)}`
+    fn = { name, define: `${name}() { eval ${shQuote(script)}\n}` }
+    // the scripts sent again and again are a few constants; a user's many different ones must not pile up
+    if (functionCache.size >= 64) functionCache.clear()
+    functionCache.set(script, fn)
+  }
+  return fn
+}
+
+/** A script's shell function: its name and definition. */
+export interface ScriptFunction {
+  name: string
+  define: string
+}
+
+const functionCache = new Map<string, ScriptFunction>()
 
 /**
  * The text one persistent-shell command is sent as. The command runs in a subshell (so `cd`, `exit` or `set`
@@ -61,20 +111,22 @@ export function renderCommand(cmd: Command): string {
  * they are text a here-doc carries unchanged (`hereDocText`), else base64 decoded on the host (binary safe); never
  * in argv. Then an end marker carrying the sequence number and exit code is
  * written to stdout and to stderr. The marker holds a random per-session nonce, so command output cannot fake it.
- * The frame is one compound command: all of it arrives, or none of it runs.
+ * The frame is one compound command: all of it arrives, or none of it runs. `prelude` is shell text the persistent
+ * shell itself runs first, outside the subshell (the definitions of `scriptFunction`s the command calls).
  */
-export function renderFrame(nonce: string, seq: number, text: string, stdin?: Uint8Array): string {
+export function renderFrame(nonce: string, seq: number, text: string, stdin?: Uint8Array, prelude = ''): string {
   const end = `r=$?; printf '\\036TSP${nonce}:${seq}:%d\\n' "$r"; printf '\\036TSP${nonce}:${seq}:%d\\n' "$r" >&2\n}\n`
   // `{ … }`: sh parses the whole frame before running any of it, so a frame cut short by a dropped connection
   // is a syntax error and runs nothing (a bare here-doc cut short would run with the truncated stdin)
-  if (stdin === undefined) return `{ ( ${text} ) </dev/null\n${end}`
+  const start = prelude ? `{ ${prelude}\n` : '{ '
+  if (stdin === undefined) return `${start}( ${text} ) </dev/null\n${end}`
   const plain = hereDocText(stdin, `_TSPLAY_${nonce}`)
   // text as it is (no base64 process on the host); anything else in base64, decoded on the host
-  if (plain !== undefined) return `{ ( ${text} ) <<'_TSPLAY_${nonce}'\n${plain}_TSPLAY_${nonce}\n${end}`
+  if (plain !== undefined) return `${start}( ${text} ) <<'_TSPLAY_${nonce}'\n${plain}_TSPLAY_${nonce}\n${end}`
   const b64 = Buffer.from(stdin)
     .toString('base64')
     .replace(/.{1,76}/g, '$&\n')
-  return `{ base64 -d <<'_TSPLAY_${nonce}' | ( ${text} )\n${b64}_TSPLAY_${nonce}\n${end}`
+  return `${start}base64 -d <<'_TSPLAY_${nonce}' | ( ${text} )\n${b64}_TSPLAY_${nonce}\n${end}`
 }
 
 /**

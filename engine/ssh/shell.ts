@@ -17,7 +17,7 @@ import { HostError } from '../errors.js'
 import type { Command, CommandResult } from '../types.js'
 import { abortError, ShellStartError } from './faults.js'
 import { FrameReader } from './frames.js'
-import { renderCommand, renderFrame, renderHello } from './quote.js'
+import { renderCommand, renderFrame, renderHello, scriptFunction } from './quote.js'
 
 interface Slot {
   seq: number
@@ -30,6 +30,8 @@ interface Job {
   cmds: readonly Command[]
   /** The commands rendered as shell text. */
   texts: string[]
+  /** Definitions of the shell functions `texts` call (name → text), written with the job unless already sent. */
+  defs: Map<string, string>
   slots: Slot[]
   resolve: (r: CommandResult[]) => void
   reject: (e: Error) => void
@@ -60,6 +62,8 @@ export class RemoteShell {
   /** Frames with one end marker in, since the last nudge check. */
   private readonly halfDone: number[] = []
   private hello?: { resolve: () => void; reject: (e: Error) => void }
+  /** Shell functions this shell has been sent (see `scriptFunction`). */
+  private readonly defined = new Set<string>()
 
   private constructor(
     private readonly channel: ClientChannel,
@@ -148,9 +152,17 @@ export class RemoteShell {
     if (this.dead ?? this.closedWith) return Promise.reject(this.dead ?? this.closedWith)
     if (signal?.aborted) return Promise.reject(abortError(this.host, signal))
     // render before queueing, so a bad command (UserError) throws to the caller and never reaches the host
-    const texts = cmds.map(renderCommand)
+    // long scripts become calls of shell functions, defined once per shell: the job carries the definitions it
+    // needs, and the first job written that needs one sends it (a job dropped from the queue sends nothing)
+    const defs = new Map<string, string>()
+    const functions = (script: string): string | undefined => {
+      const fn = scriptFunction(script)
+      if (fn) defs.set(fn.name, fn.define)
+      return fn?.name
+    }
+    const texts = cmds.map((c) => renderCommand(c, functions))
     return new Promise((resolve, reject) => {
-      const job: Job = { cmds, texts, slots: [], resolve, reject, signal }
+      const job: Job = { cmds, texts, defs, slots: [], resolve, reject, signal }
       if (signal) {
         job.onAbort = () => this.abort(job)
         signal.addEventListener('abort', job.onAbort, { once: true })
@@ -174,13 +186,19 @@ export class RemoteShell {
     const texts = job.texts
     let payload = ''
     let maxTimeout = 0
+    const prelude: string[] = []
+    for (const [name, define] of job.defs) {
+      if (this.defined.has(name)) continue
+      this.defined.add(name)
+      prelude.push(define)
+    }
     job.cmds.forEach((cmd, i) => {
       const slot: Slot = { seq: ++this.seq }
       job.slots.push(slot)
       this.bySeq.set(slot.seq, slot)
       const stdin =
         cmd.stdin === undefined ? undefined : typeof cmd.stdin === 'string' ? Buffer.from(cmd.stdin, 'utf8') : cmd.stdin
-      payload += renderFrame(this.nonce, slot.seq, texts[i], stdin)
+      payload += renderFrame(this.nonce, slot.seq, texts[i], stdin, i === 0 ? prelude.join('\n') : '')
       if (cmd.timeoutSec === undefined) maxTimeout = Number.POSITIVE_INFINITY
       else maxTimeout += cmd.timeoutSec + 5
     })

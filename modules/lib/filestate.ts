@@ -158,14 +158,21 @@ export function planFile(f: PathState, o: FileOptions): Plan {
       if (info.exists && !isType(node, 'directory'))
         return fail(`${path} already exists as a ${node?.type ?? 'dangling symbolic link'}`)
       const parts: Plan[] = []
+      // a new folder gets its mode from mkdir itself (`-m` sets it as chmod does, whatever the umask): one program
+      // less; created parents are given theirs by chmod, as before
+      const mode = info.exists ? undefined : wantedMode(o.mode, undefined, true)
       if (!info.exists) {
         parts.push({
-          commands: [{ argv: ['mkdir', '-p', '--', path], describe: `create ${path}/` }],
+          commands: [{ argv: ['mkdir', '-p', ...(mode ? ['-m', mode] : []), '--', path], describe: `create ${path}/` }],
           changes: [`create directory ${path}`],
         })
         for (const p of f.missingParents ?? []) parts.push(planAttrs(p, undefined, o, { isDir: true }))
       }
-      parts.push(attrs(node, true), timeCommands(path, node, f, false, !info.exists))
+      if (mode) parts.push({ commands: [], changes: [`mode ${mode}`] })
+      parts.push(
+        mode ? planAttrs(path, node, { ...o, mode: undefined }, { isDir: true }) : attrs(node, true),
+        timeCommands(path, node, f, false, !info.exists),
+      )
       if (o.recurse && info.exists) parts.push(recursePlan(f, o))
       return done(merge(...parts))
     }
@@ -180,7 +187,12 @@ export function planFile(f: PathState, o: FileOptions): Plan {
       return done(merge(...parts))
     }
     case 'link': {
-      if (!f.src) return fail('src is required for state=link')
+      if (!f.src) {
+        // an existing link's own attributes may change without naming its target
+        if (self && isType(self, 'link'))
+          return done(merge(attrs(self, false, true), timeCommands(path, self, f, true, false)))
+        return fail('src is required for creating new symlinks')
+      }
       if (self && isType(self, 'link') && info.exists && info.linkTarget === f.src) {
         return done(merge(attrs(self, false, true), timeCommands(path, self, f, true, false)))
       }
@@ -207,7 +219,11 @@ export function planFile(f: PathState, o: FileOptions): Plan {
       )
     }
     case 'hard': {
-      if (!f.src) return fail('src is required for state=hard')
+      if (!f.src) {
+        if (self && isType(self, 'file') && self.nlink > 1)
+          return done(merge(attrs(self, false), timeCommands(path, self, f, false, false)))
+        return fail('src is required for creating new hardlinks')
+      }
       const src = f.srcInfo?.exists ? f.srcInfo.self : undefined
       if (!src && o.checkMode)
         return done({

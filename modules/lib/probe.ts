@@ -87,46 +87,51 @@ const FORMAT = '%F\\t%a\\t%u\\t%g\\t%U\\t%G\\t%s\\t%Y\\t%X\\t%Z\\t%i\\t%d\\t%h\\
  * fifth of starting `cat` or `sha1sum` (about 1.2 ms of CPU here), at 4 KiB about as much.
  */
 export const READ_IN_SHELL_MAX = 2048
+// The output is gathered in `o` and written at once (before a program that prints its own, and at the end): each
+// write of the shell can become an SSH packet of its own, which sshd sends and the controller decrypts and parses.
 const PROBE = [
-  'p=$1; follow=$2; algo=$3; d=; h=',
+  // `nl` is a newline (the quotes hold a line break)
+  "p=$1; follow=$2; algo=$3; d=; h=; o=; nl='",
+  "'",
   // the folder's answer rides on the first line (` d`: a folder, ` -`: not), saving a command of its own
   'if [ -n "$4" ]; then if [ -d "$4" ]; then d=\' d\'; else d=\' -\'; fi; fi',
   'if [ ! -e "$p" ] && [ ! -L "$p" ]; then',
-  '  echo "absent$d"',
+  '  o="absent$d$nl"',
   '  if [ $# -gt 6 ]; then shift 6',
-  '    for a; do if [ -e "$a" ] || [ -L "$a" ]; then break; fi; printf "%s\\n" "$a"; done',
+  '    for a; do if [ -e "$a" ] || [ -L "$a" ]; then break; fi; o="$o$a$nl"; done',
   '  fi',
-  '  exit 0',
+  '  printf %s "$o"; exit 0',
   'fi',
   'r=-; w=-; x=-; [ -r "$p" ] && r=r; [ -w "$p" ] && w=w; [ -x "$p" ] && x=x',
-  'printf \'exists%s\\n%s%s%s\\n\' "$d" "$r" "$w" "$x"',
+  'o="exists$d$nl$r$w$x$nl"',
   // one `stat` gives the line and (first field, cut off by the shell) the size that decides how to read the file
   // (the tab in `\${s%%\t*}` is a tab character in the script)
-  `s=$(stat --printf '%s\\t${FORMAT}' -- "$p"); z=\${s%%\t*}; printf '%s\\n' "\${s#*\t}"`,
+  `s=$(stat --printf '%s\\t${FORMAT}' -- "$p"); z=\${s%%\t*}; o="$o\${s#*\t}$nl"`,
   'small=; if [ ! -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] &&',
   `  [ "$z" -le ${READ_IN_SHELL_MAX} ] 2>/dev/null; then small=1; fi`,
-  'if [ -L "$p" ]; then',
+  'if [ -L "$p" ]; then printf %s "$o"; o=',
   `  if [ -e "$p" ]; then stat -L --printf '${FORMAT}' -- "$p"; else echo -; fi`,
   '  readlink -f -- "$p" || echo -',
-  "else printf '%s\\n' - -; fi",
+  'else o="$o-$nl-$nl"; fi',
   // the checksum program reads the file on its stdin (prints `HASH  -`): no subshell to capture its output; a small
   // file's content is sent instead (`=ALGO`, the content at the end) and hashed on the controller
   'c=; case $algo in md5|sha1|sha224|sha256|sha384|sha512) c=${algo}sum ;; esac',
   'if [ -n "$c" ] && [ -f "$p" ] && [ -r "$p" ] && { [ -n "$follow" ] || [ ! -L "$p" ]; }; then',
-  '  if [ -n "$small" ]; then h=1; echo "=$algo"; else "$c" < "$p" || echo -; fi',
-  'else echo -; fi',
-  'if [ -n "$5" ] && command -v file >/dev/null 2>&1; then',
+  '  if [ -n "$small" ]; then h=1; o="$o=$algo$nl"; else printf %s "$o"; o=; "$c" < "$p" || echo -; fi',
+  'else o="$o-$nl"; fi',
+  'if [ -n "$5" ] && command -v file >/dev/null 2>&1; then printf %s "$o"; o=',
   '  if [ -n "$follow" ]; then f=-L; else f=-h; fi',
   '  file -b "$f" --mime-type --mime-encoding -- "$p" || echo -',
-  'else echo -; fi',
-  'if [ -L "$p" ]; then readlink -- "$p"',
+  'else o="$o-$nl"; fi',
+  'if [ -L "$p" ]; then printf %s "$o"; o=; readlink -- "$p"',
   // the content last (everything after the `+` line), so it needs no length or delimiter; a small file's lines are
-  // printed by the shell (a last line without a newline as it is)
-  'elif [ -n "$6" ] || [ -n "$h" ]; then if [ -f "$p" ] && [ -r "$p" ]; then echo +',
+  // gathered by the shell (a last line without a newline as it is)
+  'elif [ -n "$6" ] || [ -n "$h" ]; then if [ -f "$p" ] && [ -r "$p" ]; then o="$o+$nl"',
   '  if [ -n "$small" ]; then',
-  '    while IFS= read -r l; do printf \'%s\\n\' "$l"; done < "$p"; printf \'%s\' "$l"',
-  '  else exec cat -- "$p"; fi',
-  'else echo -; fi; fi',
+  '    while IFS= read -r l; do o="$o$l$nl"; done < "$p"; o="$o$l"',
+  '  else printf %s "$o"; exec cat -- "$p"; fi',
+  'else o="$o-$nl"; fi; fi',
+  'printf %s "$o"',
 ].join('\n')
 
 /** The probe command for `path` (read-only; batch it with the module's other reads). */

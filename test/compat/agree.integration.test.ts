@@ -86,12 +86,21 @@ describe.skipIf(skip !== undefined)('tsplay agrees with ansible-playbook', () =>
     env = { ...compatEnv(fleet), web: web.base }
   })
   afterAll(async () => {
+    const failed: unknown[] = []
+    for (const c of CASES) {
+      try {
+        c.cleanup?.()
+      } catch (e) {
+        failed.push(e)
+      }
+    }
     await web?.close()
     await fleet?.stop()
     if (env) {
       rmSync(env.dir, { recursive: true, force: true })
       rmSync(env.home, { recursive: true, force: true })
     }
+    expect(failed, 'cases left something behind').toEqual([])
   })
 
   it('every allowed difference is a row of the README\'s "Differences from Ansible" table', () => {

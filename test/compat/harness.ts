@@ -53,6 +53,11 @@ export interface CompatCase {
   clean?: boolean
   /** Run in its own invocation (it ends the whole run, e.g. any_errors_fatal). */
   alone?: boolean
+  /**
+   * Undoes what the case changes outside its state folders (an iptables chain): called once after every group ran,
+   * even when a run failed, and when the case did not run at all (it must then do nothing).
+   */
+  cleanup?: () => void
   /** Expected to differ until another piece of work lands (named here); run alone, reported as an expected failure. */
   pending?: string
 }

@@ -114,7 +114,8 @@ describe('malformed templates', () => {
   it.each<[string, RegExp]>([
     ['{% if x %}a', /"\{% if %\}" is never closed \(no "\{% endif %\}"\)/],
     ['{% endfor %}', /unknown statement "\{% endfor %\}" \(no block is open here\)/],
-    ['{% extends "base.j2" %}', /"\{% extends %\}" is not supported/],
+    ['{% filter upper %}x{% endfilter %}', /"\{% filter %\}" is not supported/],
+    ['{% block a %}x', /"\{% block %\}" is never closed/],
     ['{{ x', /unclosed "\{\{"/],
     ['{# x', /unclosed comment/],
     ['{% raw %}x', /unclosed "\{% raw %\}"/],

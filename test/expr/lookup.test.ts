@@ -21,7 +21,7 @@ describe('lookup', () => {
   })
   it('is not a variable, and unknown lookups are user errors', () => {
     expect(exprVariables("lookup('env', name)")).toEqual(['name'])
-    expect(() => evalExpr("lookup('password', 'x')", {})).toThrow(UserError)
+    expect(() => evalExpr("lookup('nosuch', 'x')", {})).toThrow(UserError)
     expect(() => evalExpr("lookup('file', '/nonexistent/x')", {})).toThrow(/could not locate file in lookup/)
   })
   it('pipe and lines run a controller command; items and list as in Ansible; fileglob lists files, sorted', () => {

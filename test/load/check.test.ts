@@ -168,6 +168,30 @@ describe('certain or not: errors and warnings', () => {
       /rescue runs only after a failure/,
     ],
     [
+      'a task whose failure is ignored',
+      { 'playbook.yml': play('    - debug: { msg: "{{ nope }}" }\n      ignore_errors: true\n') },
+      /its failure is ignored/,
+    ],
+    [
+      'a task in a block under ignore_errors',
+      {
+        'playbook.yml': play(
+          '    - ignore_errors: "{{ lax }}"\n      block:\n        - debug: { msg: "{{ nope }}" }\n',
+          '  vars: { lax: true }\n',
+        ),
+      },
+      /its failure is ignored/,
+    ],
+    [
+      'a block with a rescue',
+      {
+        'playbook.yml': play(
+          '    - block: [{ debug: { msg: "{{ nope }}" } }]\n      rescue:\n        - debug: { msg: rescued }\n',
+        ),
+      },
+      /a rescue takes over/,
+    ],
+    [
       'a variable nothing reads',
       { 'playbook.yml': '- hosts: all\n  vars: { a: "{{ nope }}" }\n  tasks: []\n' },
       /"a" is read by nothing/,

@@ -95,4 +95,20 @@ describe('handlers and meta in the loader', () => {
     })
     expect(pb.plays[0].handlers[0].role).toBe('app')
   })
+  it("a role handler's include_tasks finds the file in the role's tasks/ folder, as Ansible looks for it", async () => {
+    const files = {
+      'playbook.yml': T(`
+- hosts: all
+  roles: [tmp]
+`),
+      'roles/tmp/tasks/main.yml': '- command: "true"\n  notify: dyn\n',
+      'roles/tmp/tasks/cleanup.yml': '- command: "true"\n',
+      'roles/tmp/handlers/main.yml': '- import_tasks: cleanup.yml\n- name: dyn\n  include_tasks: cleanup.yml\n',
+    }
+    const pb = await loadReal(files)
+    expect(pb.plays[0].handlers.map((h) => h.module)).toEqual(['command', 'include_tasks'])
+    // a name found nowhere names the handler folder's candidate
+    const missing = { ...files, 'roles/tmp/handlers/main.yml': '- name: dyn\n  include_tasks: gone.yml\n' }
+    expect((await errorsOf(missing))[0]).toMatch(/^2:18 include_tasks: file not found: roles\/tmp\/handlers\/gone.yml/)
+  })
 })

@@ -396,6 +396,25 @@ describe('loadPlaybook reports mistakes with positions', () => {
   })
 })
 
+describe('controller files that may appear at run time', () => {
+  it('a missing copy src is a warning when a controller task may make it or the failure is ignored', async () => {
+    const dir = tree({
+      'playbook.yml':
+        '- hosts: all\n  tasks:\n    - copy: { src: made.txt, dest: /x }\n    - command: touch files/made.txt\n' +
+        '      delegate_to: localhost\n',
+      'other.yml': '- hosts: all\n  tasks:\n    - copy: { src: nope.txt, dest: /x }\n      ignore_errors: true\n',
+    })
+    for (const [file, why] of [
+      ['playbook.yml', /copy src "made.txt" not found now \(a task that runs on the controller may make it\)/],
+      ['other.yml', /copy src "nope.txt" not found now \(its failure is ignored\)/],
+    ] as const) {
+      const warnings: UserError[] = []
+      await loadPlaybook(join(dir, file), { modules: fixtureModules(), warnings })
+      expect(warnings.map((w) => w.message).join('\n')).toMatch(why)
+    }
+  })
+})
+
 describe('loadPlaybook reuse', () => {
   it('loads import_playbook plays, role dependencies first, imported handlers and with_items', async () => {
     const pb = await load({

@@ -37,6 +37,32 @@ describe('templated import_playbook names', () => {
   })
 })
 
+describe('import_playbook vars', () => {
+  it("become each imported play's vars over its own, outer imports winning; they may name the file", async () => {
+    const dir = tree({
+      'inner.yml': '- hosts: all\n  vars: { a: play, b: play, c: play }\n  tasks: [{ debug: { msg: x } }]\n',
+      'mid.yml': '- import_playbook: inner.yml\n  vars: { b: mid, c: mid }\n',
+      'playbook.yml':
+        '- import_playbook: "{{ f }}.yml"\n  vars: { f: mid, c: "{{ e }}-top" }\n- import_playbook: inner.yml\n',
+    })
+    const pb = await loadPlaybook(join(dir, 'playbook.yml'), { modules: fixtureModules(), extraVars: { e: 'x' } })
+    expect(pb.plays.map((p) => p.vars)).toEqual([
+      { a: 'play', b: 'mid', c: '{{ e }}-top', f: 'mid' },
+      { a: 'play', b: 'play', c: 'play' },
+    ])
+  })
+  it('must be a map; tags in them are refused', async () => {
+    const errs = await loadErrors({
+      ...FILES,
+      'playbook.yml': '- import_playbook: sub.yml\n  vars: [1]\n- import_playbook: sub.yml\n  vars: { tags: t }\n',
+    })
+    expect(errs).toEqual([
+      expect.stringMatching(/^playbook.yml:2:\d+ .*a map of names to values/),
+      expect.stringMatching(/^playbook.yml:4:\d+ tsplay does not take "tags"/),
+    ])
+  })
+})
+
 describe('templated tasks_from and vars_from', () => {
   it('import_role renders them from play vars when the playbook loads', async () => {
     const { pb } = await load(

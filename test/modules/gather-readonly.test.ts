@@ -30,7 +30,14 @@ const READ_ONLY: Record<string, (argv: readonly string[]) => boolean> = {
   sysctl: (a) => a.includes('-n') && !a.some((x) => x === '-w' || x === '-p' || x.includes('=')),
   hostnamectl: (a) => a.at(-1) === 'status',
   'debconf-show': () => true,
+  // lists the keyring (creating an empty one that is missing, as Ansible's apt_key does too)
+  'apt-key': (a) => a.includes('--list-public-keys'),
+  gpg: (a) => a[1] === '--with-colons' && a.length === 3,
+  iptables: (a) => a[1] === '--version' || ['-C', '-L'].includes(a[3]),
+  ip6tables: (a) => a[1] === '--version' || ['-C', '-L'].includes(a[3]),
   sh: (a) => a[1] === '-c' && readOnlyScript(a[2]),
+  python3: (a) => a[1] === '-c' && a[2] === 'import pexpect',
+  svn: (a) => a[a.indexOf('--') - 3] === 'info',
 }
 
 /** Shell words and redirections that change something. */
@@ -84,6 +91,18 @@ const CASES: Record<string, Record<string, unknown>[]> = {
   stat: [{ path: '/etc/x', get_checksum: true }],
   debug: [{ msg: 'x' }],
   set_fact: [{ x: 1 }],
+  set_stats: [{ data: { n: 1 } }],
+  apt_key: [
+    { data: 'KEY', keyring: '/tmp/k.gpg' },
+    { url: 'http://127.0.0.1:9/k' },
+    { id: '0123456789ABCDEF', file: '/k.gpg', state: 'absent' },
+  ],
+  iptables: [
+    { chain: 'X', protocol: 'tcp', jump: 'DROP', chain_management: true },
+    { chain: 'INPUT', policy: 'DROP' },
+    { chain: 'X', state: 'absent', chain_management: true },
+    { chain: 'X', flush: true },
+  ],
   assert: [{ that: ['true'] }],
   fail: [{ msg: 'x' }],
   wait_for: [{ path: '/tmp/x', timeout: 1 }],
@@ -151,6 +170,15 @@ const CASES: Record<string, Record<string, unknown>[]> = {
   dpkg_selections: [{ name: 'bash', selection: 'hold' }],
   add_host: [{ name: 'h', groups: 'g', ansible_user: 'u' }],
   assemble: [{ src: '/etc/x.d', dest: '/etc/x', regexp: 'conf$', delimiter: '#', validate: 'true %s', mode: '0644' }],
+  pip: [
+    { name: 'six', virtualenv: '/opt/v', virtualenv_command: 'python3 -m venv' },
+    { requirements: 'r.txt', executable: 'pip3', state: 'latest' },
+  ],
+  expect: [{ command: 'passwd', responses: { x: 'y' }, creates: '/x', removes: '/y' }],
+  subversion: [
+    { repo: 'file:///srv/r', dest: '/opt/r', password: 'pw', username: 'u' },
+    { repo: 'file:///srv/r', checkout: false, update: false },
+  ],
 }
 
 /** Modules that run on the host but read nothing before planning. */

@@ -62,6 +62,8 @@ export const ANSIBLE_ERRORS: Array<[string, string, number]> = [
 
 /** `key=value` strings (Ansible's `parse_kv`): input → map. */
 export const KV_CASES: Array<[string, Record<string, string>]> = [
+  // a templated key, named at run time (set_fact: "{{ item }}=set")
+  ['{{ item }}=set x=1', { '{{ item }}': 'set', x: '1' }],
   ['name=git state=present', { name: 'git', state: 'present' }],
   ['name={{ pkgs | join(" ") }} state=latest', { name: '{{ pkgs | join(" ") }}', state: 'latest' }],
   [`msg='hello world' x="a b"`, { msg: 'hello world', x: 'a b' }],

@@ -7,7 +7,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, readdirSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { hereDocText, renderCommand, renderExec, renderFrame, renderHello, shQuote } from '../../engine/ssh/quote.js'
+import {
+  hereDocText,
+  renderCommand,
+  renderExec,
+  renderFrame,
+  renderHello,
+  scriptFunction,
+  shQuote,
+} from '../../engine/ssh/quote.js'
 import { FrameReader } from '../../engine/ssh/frames.js'
 import { UserError } from '../../engine/errors.js'
 
@@ -182,6 +190,63 @@ describe('renderFrame through a real /bin/sh reading its stdin (as the persisten
     expect(frame).not.toContain('base64')
     expect(session(frame).get(1)).toEqual({ rc: 0, out: text.toString('utf8'), err: '' })
     expect(existsSync(pwned)).toBe(false)
+  })
+})
+
+describe('long scripts as shell functions, defined once per persistent shell', () => {
+  const nonce = '0f1e2d3c4b5a69788796a5b4c3d2e1f0'
+  // a long script (functions are for long ones) that prints its arguments NUL-separated, then exits with $2's length
+  const pad = `: ${'x'.repeat(200)}`
+  const script = `${pad}\nprintf '%s\\0' "$#" "$@"; exit \${#2}`
+  const broken = `${pad}\nif then fi (`
+
+  /** Render `argv` as the persistent shell does; collect the definitions it asks for. */
+  function render(argv: string[], defs: string[]): string {
+    return renderCommand({ argv }, (s) => {
+      const fn = scriptFunction(s)
+      if (fn && !defs.includes(fn.define)) defs.push(fn.define)
+      return fn?.name
+    })
+  }
+
+  function session(frames: string): Map<number, { rc: number; out: string }> {
+    const res = spawnSync('/bin/sh', [], { input: renderHello(nonce) + frames, cwd: dir })
+    const got = new Map<number, { rc: number; out: string }>()
+    new FrameReader(nonce, (seq, rc, d) => got.set(seq, { rc, out: d.toString('utf8') })).push(res.stdout)
+    return got
+  }
+
+  it('a call passes hostile arguments as they are; the definition is sent once and kept by the session', () => {
+    const defs: string[] = []
+    const first = render(['sh', '-c', script, 'sh', ...HOSTILE], defs)
+    const again = render(['sh', '-c', script, 'sh', 'a', 'bcd'], defs)
+    expect(defs).toHaveLength(1)
+    expect(first).not.toContain(pad) // the call is short: the script is in the definition only
+    const got = session(renderFrame(nonce, 1, first, undefined, defs[0]) + renderFrame(nonce, 2, again))
+    expect(got.get(1)?.out.split('\0').slice(0, -1)).toEqual([String(HOSTILE.length), ...HOSTILE])
+    expect(got.get(1)?.rc).toBe(HOSTILE[1].length) // exit ends the call's subshell, not the session
+    expect(got.get(2)).toEqual({ rc: 3, out: '2\0a\0bcd\0' })
+    expect(existsSync(pwned)).toBe(false)
+  })
+
+  it('a syntax error in a script fails its own call only', () => {
+    const defs: string[] = []
+    const bad = render(['sh', '-c', broken, 'sh'], defs)
+    const good = render(['sh', '-c', script, 'sh', 'x', 'yz'], defs)
+    const got = session(renderFrame(nonce, 1, bad, undefined, defs.join('\n')) + renderFrame(nonce, 2, good))
+    expect(got.get(1)?.rc).toBe(2)
+    expect(got.get(2)).toEqual({ rc: 2, out: '2\0x\0yz\0' })
+  })
+
+  it.each([
+    ['short', 'echo "$1"'],
+    ['uses return', `${pad}\nf() { return 3; }; f`],
+    ['uses local', `${pad}\nlocal x=1`],
+  ])('a script that is %s is sent inline', (_, s) => {
+    expect(scriptFunction(s)).toBeUndefined()
+    const defs: string[] = []
+    expect(render(['sh', '-c', s, 'sh'], defs)).toContain('eval')
+    expect(defs).toEqual([])
   })
 })
 

@@ -1,8 +1,8 @@
 /**
  * The variables a Jinja template reads from outside itself, for static checks: names in `{{ }}` and statements,
  * minus those the template defines before use (`{% set %}`, `{% for %}` targets and `loop` inside the loop,
- * `{% with %}` names, macros and their parameters, imported names). What an included or imported template reads
- * is not known here.
+ * `{% with %}` names, macros and their parameters, imported names). What an included, imported or extended template
+ * reads is not known here, nor what the blocks of a template that extends another read.
  *
  * @example
  * ```ts
@@ -62,7 +62,12 @@ export function jinjaNames(nodes: Node[]): string[] {
           break
         }
         case 'include':
+        case 'extends':
           read(n.e, local)
+          break
+        case 'block':
+          // a child's block may read what its parent's scoped block has (a loop variable): not known here
+          if (!extending) walk(n.body, new Set([...local, 'super']))
           break
         case 'import':
           read(n.e, local)
@@ -81,6 +86,7 @@ export function jinjaNames(nodes: Node[]): string[] {
       }
     }
   }
-  walk(nodes, new Set(['__block__']))
+  const extending = nodes.some((n) => n.k === 'extends')
+  walk(nodes, new Set(['__block__', 'self']))
   return [...out]
 }

@@ -1,7 +1,8 @@
 /**
  * Parses lexed template pieces (lex.ts) into a tree of Jinja statements: `if`/`elif`/`else`, `for … in … [if …]`
  * with `else`, `set` (`a = …`, `a, b = …`, `ns.attr = …`, and the block form `{% set a %}…{% endset %}` with
- * optional filters), `with`, `macro` and `call`, `include`, `import` and `from … import`, and `{{ … }}` outputs.
+ * optional filters), `with`, `macro` and `call`, `include`, `import` and `from … import`, `extends` and `block`,
+ * and `{{ … }}` outputs.
  * Expressions are parsed by engine/expr/parser.ts.
  * Errors carry the 1-based offset in the template as their column.
  *
@@ -36,6 +37,10 @@ export type Node =
   | { k: 'include'; e: Expr; ignoreMissing: boolean; at: number }
   /** `{% import 'm.j2' as m %}` (`names` undefined) or `{% from 'm.j2' import a, b as c %}`. */
   | { k: 'import'; e: Expr; alias?: string; names?: Array<[string, string]>; at: number }
+  /** `{% extends 'base.j2' %}`: this template fills the blocks of that one. */
+  | { k: 'extends'; e: Expr; at: number }
+  /** `{% block name [scoped] %}…{% endblock %}`: a part a child template may replace. */
+  | { k: 'block'; name: string; scoped: boolean; body: Node[]; at: number }
 
 /** A macro parameter and its default. */
 export type Param = [string, Expr | undefined]
@@ -43,7 +48,7 @@ export type Param = [string, Expr | undefined]
 /** The name under which a block `set` sees its rendered body. */
 export const BLOCK_VALUE = '__block__'
 
-const UNSUPPORTED = new Set(['extends', 'block', 'filter', 'do', 'autoescape', 'break', 'continue'])
+const UNSUPPORTED = new Set(['filter', 'do', 'autoescape', 'break', 'continue'])
 
 /** Parse a statement's source; columns in errors become offsets in the template. */
 function stmtParser(src: string, at: number): Parser {
@@ -89,6 +94,21 @@ class TemplateParser {
     if (!r.end) throw new ExprError(`"{% ${opening} %}" is never closed (no "{% ${ends.at(-1)} %}")`, at + 1)
     const p = this.pieces[this.i++] as { src: string; at: number }
     return { nodes: r.nodes, end: r.end, at: r.at, src: p.src }
+  }
+
+  /** `{% block name [scoped] [required] %}…{% endblock [name] %}`. */
+  private blockStatement(ps: Parser, at: number): Node {
+    const name = ps.parseName('a block name').text
+    let scoped = false
+    while (ps.isWord('scoped') || ps.isWord('required')) scoped = ps.next().text === 'scoped' || scoped
+    if (!ps.isEnd()) throw ps.error('expected the end of "{% block %}"')
+    const b = this.block(['endblock'], 'block', at)
+    const q = stmtParser(b.src, b.at)
+    q.next()
+    if (!q.isEnd() && q.parseName('a block name').text !== name)
+      throw new ExprError(`"{% endblock %}" names another block than "${name}"`, b.at + 1)
+    if (!q.isEnd()) throw q.error('expected the end of "{% endblock %}"')
+    return { k: 'block', name, scoped, body: b.nodes, at }
   }
 
   private statement(word: string, src: string, at: number): Node {
@@ -190,6 +210,12 @@ class TemplateParser {
         contextEnd(ps, 'import')
         return { k: 'import', e, alias, at }
       }
+      case 'extends': {
+        const e = whole(ps, () => ps.parseExpr())
+        return { k: 'extends', e, at }
+      }
+      case 'block':
+        return this.blockStatement(ps, at)
       case 'from': {
         const e = ps.parseExpr()
         if (!ps.isWord('import')) throw ps.error('expected "import" in "{% from %}"')

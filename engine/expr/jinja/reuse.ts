@@ -28,6 +28,8 @@ export interface SubRenderer {
   render(nodes: Node[], scope: Scope, locals: Map<string, unknown>): string
   value(e: Expr, scope: Scope): unknown
   emit(text: string): void
+  /** Render another template (its top-level names into `top`, its `{% extends %}` chain) to its own text. */
+  template(nodes: Node[], scope: Scope, top: Map<string, unknown>): string
 }
 
 type ReuseNode = Extract<Node, { k: 'macro' | 'callblock' | 'include' | 'import' }>
@@ -55,7 +57,7 @@ export function renderReuse(r: SubRenderer, n: ReuseNode, scope: Scope, locals: 
     case 'include': {
       const names = r.value(n.e, scope)
       const t = n.ignoreMissing ? loadTemplate(names, scope) : needTemplate(names, scope)
-      if (t) r.run(t.nodes, frame(scope, new Map()), new Map())
+      if (t) r.emit(r.template(t.nodes, scope, new Map()))
       return
     }
     case 'import': {
@@ -157,6 +159,6 @@ export function needTemplate(names: unknown, scope: Scope): JinjaTemplate {
 /** `{% import %}`: the names an imported template defines at its top (macros, `set` values), as a map. */
 export function importModule(r: SubRenderer, t: JinjaTemplate, scope: Scope): Record<string, unknown> {
   const top = new Map<string, unknown>()
-  r.render(t.nodes, frame(scope, top), top)
+  r.template(t.nodes, scope, top)
   return Object.fromEntries(top)
 }

@@ -23,7 +23,8 @@ import { pyTruthy } from '../tests.js'
 import { force, short, typeName } from '../values.js'
 import { convert } from './convert.js'
 import { BLOCK_VALUE, parseTemplate, type Node, type Target } from './parse.js'
-import { frame, renderReuse, type SubRenderer } from './reuse.js'
+import { renderTemplate, runBlock, runExtends, type InheritRenderer, type TemplateCtx } from './inherit.js'
+import { frame, renderReuse } from './reuse.js'
 
 export interface JinjaTemplate {
   nodes: Node[]
@@ -83,8 +84,9 @@ export class JinjaRenderError extends UserError {
   }
 }
 
-class Renderer implements SubRenderer {
+class Renderer implements InheritRenderer {
   out = ''
+  tctx?: TemplateCtx
   /** Offset of the tag being rendered, for errors. */
   at = 0
   private depth = 0
@@ -113,6 +115,17 @@ class Renderer implements SubRenderer {
 
   emit(text: string): void {
     this.out += text
+  }
+
+  template(nodes: Node[], scope: Scope, top: Map<string, unknown>): string {
+    const saved = this.out
+    this.out = ''
+    try {
+      renderTemplate(this, nodes, scope, top)
+      return this.out
+    } finally {
+      this.out = saved
+    }
   }
 
   run(nodes: Node[], scope: Scope, locals: Map<string, unknown>): void {
@@ -166,6 +179,14 @@ class Renderer implements SubRenderer {
         case 'import':
           this.at = n.at
           renderReuse(this, n, scope, locals)
+          break
+        case 'extends':
+          this.at = n.at
+          runExtends(this, n, scope)
+          break
+        case 'block':
+          this.at = n.at
+          runBlock(this, n, scope)
           break
         case 'with': {
           const inner = new Map<string, unknown>()
@@ -261,7 +282,7 @@ export function renderJinja(
     const r = new Renderer(quote)
     const top = new Map<string, unknown>()
     try {
-      r.run(t.nodes, frame(scope, top), top)
+      renderTemplate(r, t.nodes, scope, top)
     } catch (e) {
       if (e instanceof UserError && !e.pos && !(e instanceof JinjaRenderError))
         throw new JinjaRenderError(e, r.at + t.skipped)

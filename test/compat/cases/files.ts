@@ -217,6 +217,13 @@ export const FILES: CompatCase[] = [
       environment: "{{ env_map }}"
       register: e3
     - assert: { that: ["e3.stdout == 'templated'"] }
+    - shell: 'echo "$FROM_VAR $A $B"'
+      environment:
+        - "{{ env_map }}"
+        - { A: first, B: first }
+        - { B: second }
+      register: e4
+    - assert: { that: ["e4.stdout == 'templated first second'"] }
 `,
     },
   },

@@ -117,6 +117,56 @@ export const FLOW: CompatCase[] = [
     },
   },
   {
+    name: 'handlers_include',
+    covers: 'handlers (include_tasks as a handler; a role handler finds its file in tasks/)',
+    files: {
+      'main.yml': `- hosts: handlers_include
+  gather_facts: false
+  roles: [tmp]
+  tasks:
+    - command: "true"
+      notify: [dyn, by topic]
+    - include_tasks: inc.yml
+      args:
+        apply: { tags: [applied] }
+    - include_tasks: file=inc.yml
+      loop: [1]
+  handlers:
+    - name: dyn
+      include_tasks: handler-tasks.yml
+    - name: heard
+      include_tasks: { file: handler-tasks.yml }
+      listen: by topic
+      vars: { suffix: heard }
+`,
+      'inc.yml': '- file: { path: "{{ root }}/inc", state: touch, mode: "0644" }\n',
+      'handler-tasks.yml':
+        '- file: { path: "{{ root }}/h-{{ suffix | default(\'dyn\') }}", state: touch, mode: "0644" }\n' +
+        '- debug: { msg: second }\n',
+      'roles/tmp/tasks/main.yml': '- command: "true"\n  notify: clean up\n',
+      'roles/tmp/tasks/cleanup.yml': '- file: { path: "{{ root }}/cleaned", state: directory, mode: "0755" }\n',
+      'roles/tmp/handlers/main.yml': '- name: clean up\n  include_tasks: cleanup.yml\n',
+    },
+  },
+  {
+    name: 'undefined_tolerated',
+    covers: 'failed_when/blocks (an undefined variable where its failure is ignored or rescued)',
+    files: {
+      'main.yml': `- hosts: undefined_tolerated
+  gather_facts: false
+  tasks:
+    - debug: { msg: "{{ never_defined }}" }
+      ignore_errors: true
+      register: r
+    - assert: { that: [r is failed] }
+    - block:
+        - file: { path: "{{ root }}/{{ never_defined }}", state: touch, mode: "0644" }
+      rescue:
+        - file: { path: "{{ root }}/rescued", state: touch, mode: "0644" }
+`,
+    },
+  },
+  {
     name: 'handlers_flush',
     covers: 'handlers (flushed after pre_tasks, tasks and post_tasks)',
     files: {

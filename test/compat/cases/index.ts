@@ -3,13 +3,16 @@ import type { CompatCase } from '../harness.js'
 import { BECOME } from './become.js'
 import { BUILTIN } from './builtin.js'
 import { CONNECT } from './connect.js'
+import { CONTROLLER } from './controller.js'
 import { CORE } from './core.js'
+import { ADMIN } from './admin.js'
 import { FILES } from './files.js'
 import { FLOW } from './flow.js'
 import { GATHER } from './gather.js'
 import { KEYWORDS } from './keywords.js'
 import { KW_RUN } from './kwrun.js'
 import { LANG } from './lang.js'
+import { LANGPKG } from './langpkg.js'
 import { LOOKUPS } from './lookups.js'
 import { REUSE } from './reuse.js'
 import { MODS } from './mods.js'
@@ -34,10 +37,13 @@ export const CASES: CompatCase[] = [
   ...WEB,
   ...LANG,
   ...LOOKUPS,
+  ...CONTROLLER,
   ...KEYWORDS,
   ...VAULT,
   ...KW_RUN,
   ...BUILTIN,
+  ...ADMIN,
+  ...LANGPKG,
   ...BECOME,
   ...SRCPATH,
 ]

@@ -20,6 +20,35 @@ const INCLUDED: Record<string, string> = {
 
 export const LANG: CompatCase[] = [
   {
+    name: 'unsafe',
+    covers: 'yaml_parsing (!unsafe on strings, lists and maps; kept through vars and set_fact)',
+    files: {
+      'main.yml': `- hosts: unsafe
+  gather_facts: false
+  vars:
+    nottemplate: FAIL
+    s: !unsafe 'b{{nottemplate}}'
+    t: "{{ s }}"
+  tasks:
+    - set_fact: { u: "{{ s }}" }
+    - assert:
+        that:
+          - "'FAIL' not in s"
+          - "'FAIL' not in t"
+          - "'FAIL' not in u"
+          - "'{' in ulist[0] and 'FAIL' not in ulist[0]"
+          - "'{' in udict['a'] and 'FAIL' not in udict['a']"
+          - udict.c == 'd'
+      vars:
+        ulist: !unsafe ['b{{nottemplate}}', 'c']
+        udict: !unsafe
+          a: b{{nottemplate}}
+          c: d
+    - copy: { content: "{{ s }}\\n", dest: "{{ root }}/unsafe.txt", mode: "0644" }
+`,
+    },
+  },
+  {
     name: 'templated_includes',
     covers: 'include_import: templated include_tasks/include_role names (loops, per host), templated imports',
     // round 1: Ansible 2.14 runs web2's handler once per copy of its handlers (imported once, included twice):

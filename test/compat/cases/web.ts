@@ -10,11 +10,17 @@ import type { Seen } from '../../helpers/web.js'
 
 const play = (name: string, tasks: string) => `- hosts: ${name}\n  gather_facts: false\n  tasks:\n${tasks}`
 
+/** Files a case made at run time (its `setup`), served as they are at their path (`/keys/….asc`). */
+export const SERVED = new Map<string, Uint8Array>()
+
 /** The answers of the test server the `uri` case talks to. */
 export function WEB_ROUTES(req: Seen, res: ServerResponse): void {
   const path = req.url.split('?')[0]
-  if (path === '/json') res.setHeader('Content-Type', 'application/json').end('{"a": [1, 2], "who": "me"}')
+  const served = SERVED.get(path)
+  if (served) res.end(served)
+  else if (path === '/json') res.setHeader('Content-Type', 'application/json').end('{"a": [1, 2], "who": "me"}')
   else if (path === '/echo') res.setHeader('Content-Type', 'text/plain').end(`${req.method} ${req.body}`)
+  else if (path === '/lines') res.end(`one\ntwo ${String(req.headers['x-who'] ?? '')}\n`)
   else if (path === '/moved') res.writeHead(302, { Location: '/json' }).end()
   else if (path === '/file.bin') res.setHeader('Content-Disposition', 'attachment; filename="named.txt"').end('data\n')
   else if (path === '/auth') {
