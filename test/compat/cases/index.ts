@@ -1,5 +1,6 @@
 /** Every agreement case, in the order they run. */
 import type { CompatCase } from '../harness.js'
+import { ACCOUNTS } from './accounts.js'
 import { BUILTIN } from './builtin.js'
 import { CONNECT } from './connect.js'
 import { CORE } from './core.js'
@@ -29,6 +30,7 @@ export const CASES: CompatCase[] = [
   ...GATHER,
   ...MODS,
   ...SYSTEM,
+  ...ACCOUNTS,
   ...WEB,
   ...LANG,
   ...LOOKUPS,
