@@ -290,6 +290,11 @@ describe('user plan', () => {
 })
 
 describe('user arguments', () => {
+  it('a failed command is no change, as in Ansible', async () => {
+    const failed = [{ rc: 4, stdout: '', stderr: 'useradd: UID 1000 is not unique' }]
+    const a = playbookArgs(user, { name: 'hy' }) as never
+    expect(await user.after!(none, a, failed, testCtx(), scriptedIO([]))).toEqual({ changed: false })
+  })
   it('createhome is an alias of create_home', () => {
     const p = planOf(user, none, playbookArgs(user, { name: 'hy', createhome: false }) as never)
     expect(p.commands.map((c) => c.argv)).toEqual([['useradd', '-M', 'hy']])

@@ -168,4 +168,9 @@ export default defineModule({
     if (args.state === 'absent') return planRemove(f, args)
     return f.user ? planModify(f, args, f.user, wanted) : planCreate(f, args, wanted)
   },
+
+  // Ansible's user: a failed command is no change (its recap counts none for an ignored failure)
+  async after(_f, _a, results) {
+    return results.some((r) => r.rc !== 0) ? { changed: false } : {}
+  },
 })

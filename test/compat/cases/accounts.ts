@@ -15,11 +15,13 @@ const fakeHash = () => `$6$${randomBytes(8).toString('hex')}$${randomBytes(32).t
 const H1 = fakeHash()
 const H2 = fakeHash()
 
+/** Each case's two letters in its account names. */
+const SHORT: Record<string, string> = { user_shadow: 'sh', user_local: 'lo', group_args: 'gr' }
 const play = (name: string, tasks: string) =>
-  `- hosts: ${name}\n  gather_facts: false\n  become: true\n  vars:\n    u: "tspt-${TAG}-${name.slice(0, 2)}` +
+  `- hosts: ${name}\n  gather_facts: false\n  become: true\n  vars:\n    u: "tspt-${TAG}-${SHORT[name]}` +
   `{{ inventory_hostname[-1] }}"\n  tasks:\n${tasks}`
 /** Account names a case's hosts use (see `play`). */
-const names = (name: string) => ['a', 'b'].map((h) => `tspt-${TAG}-${name.slice(0, 2)}${h}`)
+const names = (name: string) => ['a', 'b'].map((h) => `tspt-${TAG}-${SHORT[name]}${h}`)
 
 export const ACCOUNTS: CompatCase[] = [
   {
@@ -101,6 +103,41 @@ export const ACCOUNTS: CompatCase[] = [
       throttle: 1 # libuser's tools do not wait for each other's lock: one host at a time
       always:
         - user: { name: "{{ u }}", state: absent, remove: true }
+          throttle: 1
+`,
+      ),
+    },
+  },
+  {
+    name: 'group_args',
+    covers: 'group (non_unique, local)',
+    clean: true,
+    setup: () => track({ groups: names('group_args').flatMap((n) => ['', '2', '3', 'l', '4'].map((x) => n + x)) }),
+    files: {
+      'main.yml': play(
+        'group_args',
+        `
+    - block:
+        - group: { name: "{{ u }}" }
+          register: first
+        - group: { name: "{{ u }}2", gid: "{{ first.gid }}", non_unique: true }
+        - group: { name: "{{ u }}2", gid: "{{ first.gid }}", non_unique: true }
+        - group: { name: "{{ u }}3", gid: "{{ first.gid }}" }
+          ignore_errors: true
+        - group: { name: "{{ u }}l", local: true }
+        - group: { name: "{{ u }}l", local: true }
+        - group: { name: "{{ u }}4", local: true, gid: "{{ first.gid }}" }
+          register: taken
+          ignore_errors: true
+        - assert: { that: [taken is failed, "'already exists' in taken.msg"] }
+        - group: { name: "{{ u }}l", local: true, state: absent }
+        - group: { name: "{{ u }}l", local: true, state: absent }
+        - getent: { database: group, key: "{{ u }}2" }
+        - assert: { that: ["getent_group[u ~ '2'][1] == first.gid | string"] }
+      throttle: 1 # libuser's tools do not wait for each other's lock: one host at a time
+      always:
+        - group: { name: "{{ item }}", state: absent }
+          loop: ["{{ u }}", "{{ u }}2", "{{ u }}3", "{{ u }}l", "{{ u }}4"]
           throttle: 1
 `,
       ),
