@@ -1,6 +1,8 @@
 /** Every agreement case, in the order they run. */
 import type { CompatCase } from '../harness.js'
 import { ACCOUNTS } from './accounts.js'
+import { APT_ARGS } from './aptargs.js'
+import { TEMPLATE_ARGS } from './templateargs.js'
 import { BUILTIN } from './builtin.js'
 import { CONNECT } from './connect.js'
 import { CORE } from './core.js'
@@ -31,6 +33,8 @@ export const CASES: CompatCase[] = [
   ...MODS,
   ...SYSTEM,
   ...ACCOUNTS,
+  ...APT_ARGS,
+  ...TEMPLATE_ARGS,
   ...WEB,
   ...LANG,
   ...LOOKUPS,
