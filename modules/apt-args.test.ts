@@ -187,6 +187,7 @@ const rows: Row[] = [
     { simulated: UPGRADE_SIM },
     { argv: [[...I, NR, 'build-dep', 'make']] },
   ],
+  ['build-dep naming nothing does nothing', { state: 'build-dep' }, {}, { argv: [] }],
   ['build-dep with all there is ok', { name: 'make', state: 'build-dep' }, { simulated: NOTHING_SIM }, { argv: [] }],
 ]
 

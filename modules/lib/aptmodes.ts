@@ -48,7 +48,7 @@ export type AptMode = 'upgrade' | 'deb' | 'build-dep' | 'autoclean' | 'packages'
 export function aptMode(a: ModeArgs, names: string[]): AptMode {
   if (upgradeMode(a.upgrade)) return 'upgrade'
   if (a.deb !== undefined) return 'deb'
-  if (a.state === 'build-dep') return 'build-dep'
+  if (a.state === 'build-dep' && names.length) return 'build-dep'
   if (!names.length && a.autoclean) return 'autoclean'
   return 'packages'
 }
