@@ -32,8 +32,10 @@ export interface ModuleContext {
   diffMode: boolean
   /** Folders searched, in order, for a relative `src` (role `files/`/`templates/`, then the playbook's folder). */
   searchPaths: readonly string[]
-  /** Render a handlebars template with the host's variables (for the `template` module). */
-  render(template: string, file: string): string
+  /**
+   * Render a template file with the host's variables (for the `template` module); `jinja`: its whitespace settings.
+   */
+  render(template: string, file: string, jinja?: { trimBlocks?: boolean; lstripBlocks?: boolean }): string
   /** A line for `-v` output and the live view (build progress, what was decided). */
   log(line: string): void
   /** Cancelled when the run is interrupted. */

@@ -28,7 +28,7 @@ import { hostname, userInfo } from 'node:os'
 import { basename } from 'node:path'
 import { UserError } from './errors.js'
 import { ExprError, exprVariables } from './expr.js'
-import { JinjaRenderError } from './expr/jinja/run.js'
+import { JinjaRenderError, type JinjaOptions } from './expr/jinja/run.js'
 import { jinjaNames } from './expr/jinja/names.js'
 import { compileTemplate, engineForFile, renderCompiled, scopeFor, type Engine } from './expr/render.js'
 
@@ -51,6 +51,8 @@ export interface RenderOptions {
    * The template engine: `auto` (playbook strings, the default), `jinja` or `hbs` (template files: `engineForFile`).
    */
   engine?: Engine
+  /** Jinja's whitespace settings (the `template` module's `trim_blocks`/`lstrip_blocks`); a `#jinja2:` line wins. */
+  jinja?: Partial<JinjaOptions>
 }
 
 function short(s: string): string {
@@ -100,7 +102,7 @@ function renderOne(s: string, vars: Vars, scope: Scope, opts: RenderOptions): un
   if (!hasMarkup(s, opts.engine)) return opts.engine === 'jinja' ? trailingOnly(s) : s
   const shell = opts.escape === 'shell'
   try {
-    return renderCompiled(compileTemplate(s, shell, opts.engine), vars, scope, shell)
+    return renderCompiled(compileTemplate(s, shell, opts.engine, opts.jinja), vars, scope, shell)
   } catch (err) {
     throw userError(err, s, opts)
   }
@@ -198,7 +200,7 @@ function trailingOnly(s: string): string {
  * variables `ansible_managed`, `template_path`, `template_fullpath`, `template_host` and `template_uid` added.
  * Errors point at the line and column in the file.
  */
-export function renderTemplateFile(text: string, file: string, vars: Vars): string {
+export function renderTemplateFile(text: string, file: string, vars: Vars, jinja?: Partial<JinjaOptions>): string {
   // The task's variables as own properties (handlebars reads only own properties of its root), getters kept so
   // lazily rendered values stay lazy.
   const extra = Object.defineProperties({}, Object.getOwnPropertyDescriptors(vars)) as Vars
@@ -213,5 +215,6 @@ export function renderTemplateFile(text: string, file: string, vars: Vars): stri
     what: `template ${basename(file)}`,
     pos: { file, line: 1, col: 1 },
     engine: engineForFile(file),
+    jinja,
   })
 }

@@ -3,6 +3,8 @@
  * (candidates); the plan names exactly the packages that would change, so `--check` tells them. `update_cache` is
  * the refresh step "refresh the package lists" (`apt-get update`), run before gather and never in check mode; as
  * in Ansible it is a change only when nothing else is asked. Installs wait for the dpkg lock instead of failing.
+ * `upgrade`, `deb`, `state: build-dep` and `autoclean` are whole-task modes decided by a simulation or the .deb's
+ * fields (lib/aptmodes.ts); the install flags and `policy_rc_d` are in lib/aptopts.ts.
  *
  * @example
  * ```yaml
@@ -15,6 +17,9 @@ import { defineModule, ModuleFailure, type Refresh } from '../engine/module.js'
 import { sh } from '../engine/commands.js'
 import type { Command } from '../engine/types.js'
 import { toList } from './lib/argvalues.js'
+import { EXTRA_ARGS } from './lib/aptargs.js'
+import { aptMode, gatherMode, planMode, type ModeState } from './lib/aptmodes.js'
+import { installFlags, withPolicyRcD } from './lib/aptopts.js'
 import {
   isInstalled,
   parseAptPolicy,
@@ -35,8 +40,10 @@ const Args = Type.Object(
       }),
     ),
     state: Defaulted(
-      Type.Union([Type.Literal('present'), Type.Literal('absent'), Type.Literal('latest')], {
-        description: 'present: installed; latest: installed at the candidate version; absent: removed',
+      Type.Union([Type.Literal('present'), Type.Literal('absent'), Type.Literal('latest'), Type.Literal('build-dep')], {
+        description:
+          'present: installed; latest: installed at the candidate version; absent: removed; build-dep: the ' +
+          "packages' build dependencies installed (`apt-get build-dep`, needs deb-src sources)",
         default: 'present',
       }),
     ),
@@ -59,6 +66,7 @@ const Args = Type.Object(
       Type.Boolean({ description: 'With state absent: remove configuration files too', default: false }),
     ),
     autoremove: Defaulted(Type.Boolean({ description: 'Remove dependencies nothing needs any more', default: false })),
+    ...EXTRA_ARGS,
   },
   { additionalProperties: false },
 )
@@ -66,7 +74,7 @@ const Args = Type.Object(
 type Args = ModuleArgs<typeof Args>
 
 /** What gather read (read-only: the package lists are refreshed by the `refresh` step before it). */
-export interface AptState {
+export interface AptState extends ModeState {
   dpkg: Record<string, DpkgState>
   policy: Record<string, AptPolicy>
   /** Packages `apt-get -s autoremove` would remove (only read when `autoremove`). */
@@ -134,13 +142,17 @@ export default defineModule({
     const bad = specs(args).filter((s) => !PKG_SPEC_RE.test(s))
     if (bad.length)
       throw new ModuleFailure(`not a Debian package name: ${bad.map((b) => JSON.stringify(b)).join(', ')}`)
+    const mode = aptMode(args, names)
+    if (mode !== 'packages')
+      return { dpkg: {}, policy: {}, autoremovable: [], ...(await gatherMode(mode, args, names, io, ENV)) }
+    const release = args.default_release ? ['-o', `APT::Default-Release=${args.default_release}`] : []
     const cmds: Command[] = []
     if (names.length) {
       cmds.push({
         argv: ['dpkg-query', '-W', '-f', '${Package}\t${db:Status-Abbrev}\t${Version}\n', '--', ...names],
         okCodes: [0, 1],
       })
-      cmds.push({ argv: ['apt-cache', 'policy', '--', ...names] })
+      cmds.push({ argv: ['apt-cache', ...release, 'policy', '--', ...names] })
     }
     if (args.autoremove) cmds.push({ argv: ['apt-get', '-s', '-q', 'autoremove'], env: ENV })
     const res = cmds.length ? await io.batch(cmds) : []
@@ -157,6 +169,15 @@ export default defineModule({
 
   plan(state, args, ctx) {
     const refreshed = ctx.refreshed === 'ran' || ctx.refreshed === 'predicted'
+    const names = specs(args).map((s) => splitSpec(s).name)
+    const mode = aptMode(args, names)
+    if (mode !== 'packages') {
+      // Ansible: a cache update with no package, upgrade or deb named ends the task there (autoclean is not run)
+      if (mode === 'autoclean' && aptRefresh(args))
+        return { commands: [], changed: refreshed, data: { cache_updated: refreshed } }
+      const p = planMode(mode, state, args, names, ['apt-get', ...OPTS], ENV)
+      return { ...p, data: { cache_updated: refreshed } }
+    }
     const install: string[] = []
     const remove: string[] = []
     const changes: string[] = []
@@ -166,6 +187,7 @@ export default defineModule({
       const cur = state.dpkg[name]
       const pol = state.policy[name]
       const have = isInstalled(cur) ? cur.version : undefined
+      if (args.only_upgrade && !have && pol) continue // only_upgrade never installs (an unknown name still fails)
       if (args.state === 'absent') {
         if (have || (args.purge && cur?.status.startsWith('rc'))) {
           remove.push(name)
@@ -206,22 +228,24 @@ export default defineModule({
     }
     const commands: Command[] = []
     const rec = args.install_recommends ? [] : ['--no-install-recommends']
+    const force = args.force ? ['--force-yes'] : []
+    const add = (c: Command) => commands.push(withPolicyRcD(c, args.policy_rc_d))
     if (install.length)
-      commands.push({
-        argv: ['apt-get', ...OPTS, ...rec, 'install', ...install],
+      add({
+        argv: ['apt-get', ...OPTS, ...rec, ...installFlags(args), 'install', ...install],
         env: ENV,
         describe: `install ${install.join(' ')}`,
       })
     if (remove.length) {
       const verb = args.purge ? 'purge' : 'remove'
       const auto = args.autoremove ? ['--autoremove'] : []
-      commands.push({
-        argv: ['apt-get', ...OPTS, ...auto, verb, ...remove],
+      add({
+        argv: ['apt-get', ...OPTS, ...force, ...auto, verb, ...remove],
         env: ENV,
         describe: `${verb} ${remove.join(' ')}`,
       })
     } else if (args.autoremove && state.autoremovable.length) {
-      commands.push({ argv: ['apt-get', ...OPTS, 'autoremove'], env: ENV, describe: 'apt-get autoremove' })
+      add({ argv: ['apt-get', ...OPTS, ...force, 'autoremove'], env: ENV, describe: 'apt-get autoremove' })
       changes.push(...state.autoremovable.map((p) => `autoremove ${p}`))
     }
     // Ansible: a cache update alone (nothing to install or remove) is a change; next to packages it is not.
@@ -232,5 +256,10 @@ export default defineModule({
       changed: cacheOnly ? refreshed : undefined,
       data: { cache_updated: refreshed },
     }
+  },
+
+  // Ansible's apt reports a failed apt-get as not changed (its recap counts no change for an ignored failure)
+  async after(_s, _a, results) {
+    return results.some((r) => r.rc !== 0) ? { changed: false } : {}
   },
 })

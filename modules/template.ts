@@ -1,7 +1,8 @@
 /**
  * `template`: render a template from the controller with the host's variables and put the result on the host
  * atomically: Jinja exactly as Ansible renders it (`.j2` and any other name), handlebars for `.hbs` files.
- * Changed only when the rendered content (SHA-1) or mode/owner/group differ.
+ * Changed only when the rendered content (SHA-1) or mode/owner/group differ. Jinja's `trim_blocks`/`lstrip_blocks`,
+ * the line ending and the output encoding are arguments, as in Ansible.
  *
  * @example
  * ```yaml
@@ -14,7 +15,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
-import { defineModule } from '../engine/module.js'
+import { defineModule, ModuleFailure } from '../engine/module.js'
 import { attrArgs, backupArg } from './lib/args.js'
 import { findSource } from './lib/files.js'
 import { gatherPut, planPut, type PutState } from './lib/put.js'
@@ -45,11 +46,66 @@ const Args = Type.Object(
     validate: Type.Optional(
       Type.String({ description: 'Command to check the new file before it replaces the old one; `%s` is its path.' }),
     ),
+    follow: Defaulted(
+      Type.Boolean({
+        default: false,
+        description: 'A symlink at `dest`: write to the file it points to (false: replace the link with a file).',
+      }),
+    ),
+    trim_blocks: Defaulted(
+      Type.Boolean({
+        default: true,
+        description: 'Drop the first newline after a block tag (a `#jinja2:` line wins).',
+      }),
+    ),
+    lstrip_blocks: Defaulted(
+      Type.Boolean({
+        default: false,
+        description: 'Strip spaces and tabs before a block tag alone on its line (a `#jinja2:` line wins).',
+      }),
+    ),
+    newline_sequence: Defaulted(
+      Type.Union([Type.Literal('\n'), Type.Literal('\r'), Type.Literal('\r\n')], {
+        default: '\n',
+        description: "The line ending written (the rendered text's newlines become this).",
+      }),
+    ),
+    output_encoding: Defaulted(
+      Type.String({
+        default: 'utf-8',
+        description: 'The encoding the file is written in: utf-8, latin-1 (iso-8859-1), ascii or utf-16-le.',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
 /** The arguments as the module receives them (defaults filled in). */
 type Args = ModuleArgs<typeof Args>
+
+/** Python codec names (as `output_encoding` takes them) → Node's encodings. */
+const ENCODINGS: Record<string, BufferEncoding> = {
+  'utf-8': 'utf8',
+  utf8: 'utf8',
+  'latin-1': 'latin1',
+  latin1: 'latin1',
+  'iso-8859-1': 'latin1',
+  ascii: 'ascii',
+  'utf-16-le': 'utf16le',
+  'utf-16le': 'utf16le',
+}
+
+/** The rendered text in `encoding`; fails on a name not taken, and, as Python's codecs, on a character it lacks. */
+export function encodeOutput(text: string, encoding: string): Buffer {
+  const enc = ENCODINGS[encoding.toLowerCase().replace(/_/g, '-')]
+  if (!enc)
+    throw new ModuleFailure(
+      `output_encoding ${JSON.stringify(encoding)} is not supported (${Object.keys(ENCODINGS).join(', ')})`,
+    )
+  const limit = enc === 'ascii' ? 0x7f : enc === 'latin1' ? 0xff : Infinity
+  const bad = [...text].find((c) => c.codePointAt(0)! > limit)
+  if (bad) throw new ModuleFailure(`'${encoding}' codec can't encode character ${JSON.stringify(bad)}`)
+  return Buffer.from(text, enc)
+}
 
 export default defineModule({
   name: 'template',
@@ -61,9 +117,11 @@ export default defineModule({
   async gather(args: Args, ctx, io): Promise<PutState> {
     const file = await findSource(args.src, ctx.searchPaths, 'templates')
     const text = decryptIfVaulted(await readFile(file), file).toString('utf8')
-    const content = Buffer.from(ctx.render(text, file), 'utf8')
+    const jinja = { trimBlocks: args.trim_blocks, lstripBlocks: args.lstrip_blocks }
+    const rendered = ctx.render(text, file, jinja).replace(/\n/g, args.newline_sequence)
+    const content = encodeOutput(rendered, args.output_encoding)
     const srcMode = (await stat(file)).mode
-    return gatherPut(io, ctx, { dest: args.dest, content, basename: basename(file), srcMode })
+    return gatherPut(io, ctx, { dest: args.dest, content, basename: basename(file), srcMode, follow: args.follow })
   },
   plan(state, args, ctx) {
     const plan = planPut(state, args, ctx.checkMode)

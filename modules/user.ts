@@ -1,7 +1,8 @@
 /**
  * user: create, change or delete a local user (useradd/usermod/userdel). A password is given as a crypt hash
  * (secret) and set with `chpasswd -e` on stdin, never in argv. Supplementary groups are set exactly, or
- * added to with `append: true`.
+ * added to with `append: true`. Account expiry, password lock and aging are read from the shadow entry and set as
+ * Ansible sets them (lib/useraging.ts); `local: true` uses libuser's tools (lib/userplan.ts).
  *
  * @example
  * ```yaml
@@ -13,14 +14,9 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
 import { toList } from './lib/argvalues.js'
-import {
-  ACCOUNT_RE,
-  parseGroup,
-  parseIdGroups,
-  parsePasswd,
-  parseShadowHash,
-  type PasswdEntry,
-} from './lib/accounts.js'
+import { ACCOUNT_RE, parseGroup, parseIdGroups, parsePasswd, type PasswdEntry } from './lib/accounts.js'
+import { parseShadow, type ShadowAging } from './lib/useraging.js'
+import { planCreate, planModify, planRemove } from './lib/userplan.js'
 
 const Args = Type.Object(
   {
@@ -37,7 +33,11 @@ const Args = Type.Object(
     append: Defaulted(Type.Boolean({ description: 'Add to `groups` instead of setting them exactly', default: false })),
     home: Type.Optional(Type.String({ minLength: 1, description: 'Home folder' })),
     create_home: Defaulted(
-      Type.Boolean({ description: 'Create the home folder when creating the user', default: true }),
+      Type.Boolean({
+        description: 'Create the home folder when creating the user',
+        default: true,
+        aliases: ['createhome'],
+      }),
     ),
     shell: Type.Optional(Type.String({ minLength: 1, description: 'Login shell' })),
     system: Defaulted(Type.Boolean({ description: 'A system account (uid from the system range)', default: false })),
@@ -66,24 +66,66 @@ const Args = Type.Object(
         default: false,
       }),
     ),
+    expires: Type.Optional(
+      Type.Number({
+        description: 'Account expiry in epoch seconds (compared by UTC day); a negative value removes the expiry',
+      }),
+    ),
+    password_lock: Type.Optional(
+      Type.Boolean({
+        description: 'Lock (`usermod -L`) or unlock (`-U`) the password; unset leaves it as it is',
+      }),
+    ),
+    password_expire_min: Type.Optional(
+      Type.Integer({ description: 'Minimum number of days between password changes (`chage -m`)' }),
+    ),
+    password_expire_max: Type.Optional(
+      Type.Integer({ description: 'Maximum number of days between password changes (`chage -M`)' }),
+    ),
+    umask: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'The umask the home folder is created with (`useradd -K UMASK=`); not with `local`',
+      }),
+    ),
+    local: Defaulted(
+      Type.Boolean({
+        description:
+          'Use the local-files tools of libuser (luseradd, lusermod, luserdel, lchage, lgroupmod) and look the user ' +
+          'up in /etc/passwd only, for hosts with a central user directory',
+        default: false,
+      }),
+    ),
   },
   { additionalProperties: false },
 )
 /** The arguments as the module receives them (defaults filled in). */
-type Args = ModuleArgs<typeof Args>
+export type UserArgs = ModuleArgs<typeof Args>
+type Args = UserArgs
 
 /** What gather found. */
 export interface UserState {
+  /** The user (with `local`: only as /etc/passwd has it). */
   user?: PasswdEntry
   /** Primary group name. */
   primary?: string
   /** All groups (`id -Gn`), primary included. */
   groups: string[]
-  /** The stored hash (only read when `password` is given; undefined when unreadable). */
+  /** The stored hash (only read when a shadow setting is given; undefined when unreadable). */
   hash?: string
+  /** The shadow entry's aging fields (read with `hash`). */
+  aging?: ShadowAging
   /** A group named like the user exists. */
   ownGroup: boolean
 }
+
+/** Whether the task sets something stored in the shadow file (so gather reads it). */
+const needsShadow = (a: Args) =>
+  a.password !== undefined ||
+  a.expires !== undefined ||
+  a.password_lock !== undefined ||
+  a.password_expire_min !== undefined ||
+  a.password_expire_max !== undefined
 
 export default defineModule({
   name: 'user',
@@ -97,119 +139,38 @@ export default defineModule({
     if (!ACCOUNT_RE.test(args.name)) throw new ModuleFailure(`not a valid user name: ${JSON.stringify(args.name)}`)
     const opt = { okCodes: [0, 1, 2] }
     const cmds: Command[] = [
-      { argv: ['getent', 'passwd', args.name], ...opt },
+      { argv: ['getent', ...(args.local ? ['-s', 'files'] : []), 'passwd', args.name], ...opt },
       { argv: ['id', '-Gn', '--', args.name], ...opt },
       { argv: ['id', '-gn', '--', args.name], ...opt },
       { argv: ['getent', 'group', args.name], ...opt },
     ]
-    if (args.password !== undefined) cmds.push({ argv: ['getent', 'shadow', args.name], ...opt })
+    if (needsShadow(args)) cmds.push({ argv: ['getent', 'shadow', args.name], ...opt })
     const [pw, all, prim, own, shadow] = await io.batch(cmds)
     const user = parsePasswd(pw.stdout)
+    const sh = shadow ? parseShadow(shadow.stdout) : undefined
     return {
       user,
       primary: user ? prim.stdout.trim() : undefined,
       groups: user ? parseIdGroups(all.stdout) : [],
-      hash: shadow ? parseShadowHash(shadow.stdout) : undefined,
+      hash: sh?.hash,
+      aging: sh && { min: sh.min, max: sh.max, expire: sh.expire },
       ownGroup: !!parseGroup(own.stdout),
     }
   },
 
   plan(f, args) {
-    const u = f.user
-    const n = args.name
-    const cmds: Command[] = []
-    const changes: string[] = []
     const wanted = args.groups === undefined ? undefined : toList(args.groups)
     const bad = [...(wanted ?? []), ...(args.group ? [args.group] : [])].filter(
       (g) => !ACCOUNT_RE.test(g) && !/^\d+$/.test(g),
     )
     if (bad.length) return { commands: [], fail: `not a valid group name: ${bad.join(', ')}` }
-    const chpasswd = (): Command => ({
-      argv: ['chpasswd', '-e'],
-      stdin: `${n}:${args.password}\n`,
-      secretStdin: true,
-      describe: `set the password of ${n}`,
-    })
+    if (args.umask !== undefined && args.local) return { commands: [], fail: "'umask' can not be used with 'local'" }
+    if (args.state === 'absent') return planRemove(f, args)
+    return f.user ? planModify(f, args, f.user, wanted) : planCreate(f, args, wanted)
+  },
 
-    if (args.state === 'absent') {
-      const flags = [...(args.force ? ['-f'] : []), ...(args.remove ? ['-r'] : [])]
-      if (u) {
-        cmds.push({ argv: ['userdel', ...flags, n] })
-        changes.push(`delete user ${n}`)
-      }
-      return { commands: cmds, changes, data: { name: n, state: 'absent' } }
-    }
-    if (!u) {
-      const argv = ['useradd']
-      if (args.uid !== undefined) argv.push('-u', String(args.uid))
-      if (args.group) argv.push('-g', args.group)
-      else if (f.ownGroup) argv.push('-g', n)
-      if (wanted?.length) argv.push('-G', wanted.join(','))
-      if (args.home) argv.push('-d', args.home)
-      argv.push(args.create_home ? '-m' : '-M')
-      if (args.shell) argv.push('-s', args.shell)
-      if (args.system) argv.push('-r')
-      if (args.comment !== undefined) argv.push('-c', args.comment)
-      argv.push(n)
-      cmds.push({ argv, describe: `create user ${n}` })
-      changes.push(`create user ${n}`)
-      if (args.password !== undefined) cmds.push(chpasswd())
-      return { commands: cmds, changes, data: { name: n, state: 'present' } }
-    }
-
-    const mod: string[] = []
-    if (args.uid !== undefined && u.uid !== args.uid) {
-      mod.push('-u', String(args.uid))
-      changes.push(`uid ${u.uid} → ${args.uid}`)
-    }
-    if (args.group !== undefined) {
-      const same = /^\d+$/.test(args.group) ? u.gid === Number(args.group) : f.primary === args.group
-      if (!same) {
-        mod.push('-g', args.group)
-        changes.push(`primary group ${f.primary} → ${args.group}`)
-      }
-    }
-    if (wanted !== undefined) {
-      const current = f.groups.filter((g) => g !== f.primary)
-      const missing = wanted.filter((g) => !current.includes(g) && g !== f.primary)
-      if (args.append) {
-        if (missing.length) {
-          mod.push('-a', '-G', missing.join(','))
-          changes.push(`add to groups ${missing.join(', ')}`)
-        }
-      } else {
-        const extra = current.filter((g) => !wanted.includes(g))
-        if (missing.length || extra.length) {
-          mod.push('-G', wanted.join(','))
-          changes.push(`groups [${current.join(', ')}] → [${wanted.join(', ')}]`)
-        }
-      }
-    }
-    if (args.home !== undefined && u.home !== args.home) {
-      mod.push('-d', args.home)
-      changes.push(`home ${u.home} → ${args.home}`)
-    }
-    if (args.shell !== undefined && u.shell !== args.shell) {
-      mod.push('-s', args.shell)
-      changes.push(`shell ${u.shell} → ${args.shell}`)
-    }
-    if (args.comment !== undefined && u.comment !== args.comment) {
-      mod.push('-c', args.comment)
-      changes.push(`comment ${JSON.stringify(u.comment)} → ${JSON.stringify(args.comment)}`)
-    }
-    if (mod.length) cmds.push({ argv: ['usermod', ...mod, n], describe: `change user ${n}` })
-    if (args.password !== undefined && args.update_password === 'always') {
-      if (f.hash === undefined)
-        return { commands: [], fail: `cannot read the password hash of ${n} (needs become: true)` }
-      if (f.hash !== args.password) {
-        cmds.push(chpasswd())
-        changes.push(`set the password of ${n}`)
-      }
-    }
-    return {
-      commands: cmds,
-      changes: changes.map((c) => (c.startsWith('set the password') ? c : `${n}: ${c}`)),
-      data: { name: n, uid: u.uid, state: 'present' },
-    }
+  // Ansible's user: a failed command is no change (its recap counts none for an ignored failure)
+  async after(_f, _a, results) {
+    return results.some((r) => r.rc !== 0) ? { changed: false } : {}
   },
 })

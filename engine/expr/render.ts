@@ -17,7 +17,7 @@ import type { Vars } from '../types.js'
 import { asText, evaluate } from './eval.js'
 import { compileHbs, renderHbs, type HbsTemplate } from './hbs.js'
 import type { Expr } from './ast.js'
-import { compileJinja, renderJinja, type JinjaTemplate } from './jinja/run.js'
+import { compileJinja, renderJinja, type JinjaOptions, type JinjaTemplate } from './jinja/run.js'
 import { needsHandlebars, scan, type Segment } from './scan.js'
 import { UserError } from '../errors.js'
 import { isTemplateText, rootScope, type Scope } from './scope.js'
@@ -71,8 +71,14 @@ export function engineForFile(file: string): Engine {
 }
 
 /** Compile `s` (cached). `shell`: `{{ }}` values will be shell-quoted. Throws `ExprError`/`UserError`. */
-export function compileTemplate(s: string, shell: boolean, engine: Engine = 'auto'): Compiled {
-  const key = (shell ? 's' : 'p') + engine[0] + s
+export function compileTemplate(
+  s: string,
+  shell: boolean,
+  engine: Engine = 'auto',
+  jinja?: Partial<JinjaOptions>,
+): Compiled {
+  const env = jinja ? `${jinja.trimBlocks === false ? 'T' : 't'}${jinja.lstripBlocks ? 'L' : 'l'}` : ''
+  const key = (shell ? 's' : 'p') + engine[0] + env + s
   let c = cache.get(key)
   if (c) return c
   if (
@@ -84,7 +90,11 @@ export function compileTemplate(s: string, shell: boolean, engine: Engine = 'aut
     c = { kind: 'text', text: s.slice(UNSAFE_OPEN.length, -UNSAFE_CLOSE.length) }
     unsafeTexts.add(c.text)
   } else if (engine === 'jinja' || (engine === 'auto' && usesJinjaSyntax(s)))
-    c = { kind: 'jinja', t: compileJinja(s), convert: engine === 'auto' && !shell }
+    c = {
+      kind: 'jinja',
+      t: compileJinja(s, { trimBlocks: jinja?.trimBlocks ?? true, lstripBlocks: jinja?.lstripBlocks ?? false }),
+      convert: engine === 'auto' && !shell,
+    }
   else if (!s.includes('{{') && !s.includes('{%')) c = { kind: 'text', text: s }
   else {
     const segs = scan(s)

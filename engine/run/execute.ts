@@ -124,7 +124,7 @@ export async function executeModule(
     checkMode: check,
     diffMode: task.diff ?? inh.diff ?? rc.play.diff ?? rc.opts.diff,
     searchPaths: task.searchPaths,
-    render: (text, file) => renderTemplateFile(text, file, vars),
+    render: (text, file, jinja) => renderTemplateFile(text, file, vars, jinja),
     log,
     signal: rc.signal,
   }

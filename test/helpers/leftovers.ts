@@ -1,5 +1,6 @@
 /**
- * What a test process creates on this machine — users, sudoers files, folders, mounts, fleet slots —
+ * What a test process creates on this machine — users, groups, Debian packages, sudoers files, folders, mounts,
+ * fleet slots —
  * recorded in a registry file (`/var/lib/tsplay-test/owners/<pid>-<start>.json`, mode 0600) before it is created,
  * so it is removed when the process ends: by the process itself at exit, or, after a crash, a SIGKILL or Ctrl-C,
  * by the next sweep (vitest's globalSetup and teardown, and every `startSshd`) once its owner is dead. An owner is
@@ -24,6 +25,10 @@ export const registry = (): string => process.env.TSPLAY_TEST_REGISTRY ?? '/var/
 /** Things one process created. `slots` are test-fleet slots (torn down by test/fleet/down.sh). */
 export interface Owned {
   users: string[]
+  /** Groups (removed after the users, whose removal may take a same-named group along). */
+  groups: string[]
+  /** Debian packages a test installed (purged with dpkg). */
+  packages: string[]
   files: string[]
   dirs: string[]
   mounts: string[]
@@ -39,10 +44,10 @@ export interface Entry extends Owned {
   run: string
 }
 
-export const KINDS = ['users', 'files', 'dirs', 'mounts', 'slots'] as const
+export const KINDS = ['users', 'groups', 'packages', 'files', 'dirs', 'mounts', 'slots'] as const
 
 export function none(): Owned {
-  return { users: [], files: [], dirs: [], mounts: [], slots: [] }
+  return { users: [], groups: [], packages: [], files: [], dirs: [], mounts: [], slots: [] }
 }
 
 /** The start time of a process (field 22 of /proc/PID/stat), or '' when there is no such process. */
@@ -85,6 +90,8 @@ export function track(things: Partial<Owned>): void {
     })
   }
   for (const k of KINDS) {
+    ;(mine[k] as unknown[]) ??= [] // a record written before this kind existed
+    ;(mine.made[k] as unknown[]) ??= []
     for (const v of things[k] ?? []) {
       if (!(mine[k] as unknown[]).includes(v)) (mine[k] as unknown[]).push(v)
       if (!(mine.made[k] as unknown[]).includes(v)) (mine.made[k] as unknown[]).push(v)
@@ -97,7 +104,9 @@ export function track(things: Partial<Owned>): void {
 export function untrack(things: Partial<Owned>): void {
   if (!mine) return
   for (const k of KINDS)
-    (mine[k] as unknown[]) = (mine[k] as unknown[]).filter((v) => !(things[k] as unknown[] | undefined)?.includes(v))
+    (mine[k] as unknown[]) = ((mine[k] as unknown[] | undefined) ?? []).filter(
+      (v) => !(things[k] as unknown[] | undefined)?.includes(v),
+    )
   save(mine)
 }
 
@@ -154,7 +163,9 @@ export function removeAll(
   for (const f of e.files) rmSync(f, { force: true })
   for (const m of [...e.mounts].reverse()) if (isMounted(m)) quiet(['umount', '-l', m])
   for (const s of e.slots) removeSlot(cache, s, e.pid)
+  for (const p of e.packages ?? []) quiet(['dpkg', '--purge', p])
   for (const u of e.users) userdel(u)
+  for (const g of e.groups ?? []) if (quiet(['getent', 'group', g])) quiet(['groupdel', g])
   for (const d of e.dirs) rmSync(d, { recursive: true, force: true })
 }
 

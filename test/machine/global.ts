@@ -9,6 +9,7 @@
  * Other runs on a shared machine (other checkouts) come and go meanwhile: their changes are listed, not failed.
  * Without root there is nothing to make or check: the unit tier runs as any user.
  */
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -32,6 +33,16 @@ export function processesOfRun(run: string): number[] {
   return out
 }
 
+/** Whether a read-only look-up finds something (exit 0). */
+function exists(argv: string[]): boolean {
+  try {
+    execFileSync(argv[0], argv.slice(1), { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** What the entries of a run made that is still on this machine, one line each. */
 export function stillThere(entries: Entry[], users: Set<string>, cache = '/var/cache/tsplay-fleet'): string[] {
   const out: string[] = []
@@ -39,6 +50,8 @@ export function stillThere(entries: Entry[], users: Set<string>, cache = '/var/c
   for (const e of entries) {
     const m = e.made
     for (const u of m.users) if (users.has(u)) out.push(`user ${u}`)
+    for (const g of m.groups ?? []) if (exists(['getent', 'group', g])) out.push(`group ${g}`)
+    for (const p of m.packages ?? []) if (exists(['dpkg-query', '-W', p])) out.push(`package ${p}`)
     for (const f of m.files) if (existsSync(f)) out.push(`file ${f}`)
     for (const d of m.dirs) if (existsSync(d)) out.push(`folder ${d}`)
     for (const p of m.mounts) if (isMounted(p)) out.push(`mount ${p}`)

@@ -1,5 +1,8 @@
 /** Every agreement case, in the order they run. */
 import type { CompatCase } from '../harness.js'
+import { ACCOUNTS } from './accounts.js'
+import { APT_ARGS } from './aptargs.js'
+import { TEMPLATE_ARGS } from './templateargs.js'
 import { BECOME } from './become.js'
 import { BUILTIN } from './builtin.js'
 import { CONNECT } from './connect.js'
@@ -34,6 +37,9 @@ export const CASES: CompatCase[] = [
   ...GATHER,
   ...MODS,
   ...SYSTEM,
+  ...ACCOUNTS,
+  ...APT_ARGS,
+  ...TEMPLATE_ARGS,
   ...WEB,
   ...LANG,
   ...LOOKUPS,

@@ -1,0 +1,38 @@
+/**
+ * Agreement case for the template module's Jinja environment and output arguments (Ansible's `template`
+ * integration target): trim_blocks, lstrip_blocks, a `#jinja2:` line over them, newline_sequence, output_encoding
+ * and follow. The files they write are compared byte for byte.
+ */
+import type { CompatCase } from '../harness.js'
+
+const T = 'a\n  {% if x %}\nyes \u00e9\n  {% endif %}\nz\n'
+
+export const TEMPLATE_ARGS: CompatCase[] = [
+  {
+    name: 'template_args',
+    covers: 'template (trim_blocks, lstrip_blocks, newline_sequence, output_encoding, follow)',
+    clean: true,
+    files: {
+      't.j2': T,
+      'h.j2': `#jinja2: trim_blocks: False, lstrip_blocks: True\n${T}`,
+      'main.yml': `- hosts: template_args
+  gather_facts: false
+  vars: { x: true }
+  tasks:
+    - template: { src: t.j2, dest: "{{ root }}/plain", mode: "0644" }
+    - template: { src: t.j2, dest: "{{ root }}/lstrip", mode: "0644", lstrip_blocks: true }
+    - template: { src: t.j2, dest: "{{ root }}/notrim", mode: "0644", trim_blocks: false }
+    - template: { src: h.j2, dest: "{{ root }}/header", mode: "0644", trim_blocks: true, lstrip_blocks: false }
+    - template: { src: t.j2, dest: "{{ root }}/crlf", mode: "0644", newline_sequence: "\\r\\n" }
+    - template: { src: t.j2, dest: "{{ root }}/crlf", mode: "0644", newline_sequence: "\\r\\n" }
+    - template: { src: t.j2, dest: "{{ root }}/latin", mode: "0644", output_encoding: latin-1 }
+    - template: { src: t.j2, dest: "{{ root }}/ascii", mode: "0644", output_encoding: ascii }
+      ignore_errors: true
+    - copy: { content: "old\\n", dest: "{{ root }}/target", mode: "0644", force: false }
+    - file: { src: "{{ root }}/target", dest: "{{ root }}/link", state: link }
+    - template: { src: t.j2, dest: "{{ root }}/link", mode: "0644", follow: true }
+    - template: { src: t.j2, dest: "{{ root }}/link", mode: "0644", follow: true }
+`,
+    },
+  },
+]
