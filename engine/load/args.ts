@@ -179,7 +179,17 @@ export function describeSchema(s: Schema | undefined): string {
   const branches = (s.anyOf ?? s.oneOf) as Schema[] | undefined
   if (Array.isArray(branches)) {
     if (branches.every((b) => 'const' in b)) return `one of ${branches.map((b) => JSON.stringify(b.const)).join(', ')}`
-    return branches.map(describeSchema).join(' or ')
+    // `x or a list of x`: the list's items named once ("a string, true or false, or a list of those")
+    const items = branches.find((b) => b.type === 'array')?.items as Schema | undefined
+    const others = branches.filter((b) => b.type !== 'array')
+    const inner = (items?.anyOf ?? items?.oneOf ?? (items ? [items] : undefined)) as Schema[] | undefined
+    const same =
+      items !== undefined &&
+      (JSON.stringify(inner) === JSON.stringify(others) || JSON.stringify([items]) === JSON.stringify(others))
+    const several = same && describeSchema(items).includes(' or ')
+    const words = [...others.map(describeSchema), ...(several ? ['a list of those'] : [])]
+    if (!several) words.push(...branches.filter((b) => b.type === 'array').map(describeSchema))
+    return words.length > 2 ? `${words.slice(0, -1).join(', ')}, or ${words[words.length - 1]}` : words.join(' or ')
   }
   switch (s.type) {
     case 'string':
@@ -195,9 +205,28 @@ export function describeSchema(s: Schema | undefined): string {
     case 'object':
       return 'a map'
     case 'null':
-      return 'nothing'
+      return 'an empty value'
   }
   return 'a value'
+}
+
+/** For a list that a union refuses: which item its list branch does not take (`: item 3 is a map`), else ''. */
+function badItem(schema: Schema | undefined, value: unknown): string {
+  if (!Array.isArray(value) || !schema) return ''
+  const list = [...((schema.anyOf as Schema[]) ?? []), ...((schema.oneOf as Schema[]) ?? [])].find(
+    (b) => b.type === 'array',
+  )
+  const types = acceptedTypes(list?.items as Schema | undefined)
+  if (types.size === 0 || types.has('any')) return ''
+  const i = value.findIndex((x) => !types.has(jsonType(x)) && !(jsonType(x) === 'integer' && types.has('number')))
+  return i < 0 ? '' : ` (item ${i + 1} is ${describeValue(value[i], false)})`
+}
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'array'
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number'
+  return typeof v === 'object' ? 'object' : typeof v
 }
 
 /** Follow a JSON pointer (`/a/0/b`) into a value: [parent, key, value]. */
@@ -261,7 +290,7 @@ function toUserErrors(
     } else {
       const schema = e.parentSchema as Schema
       const secret = isSecret(schema)
-      msg = `${name} must be ${describeSchema(schema)}, found ${describeValue(value, secret)}`
+      msg = `${name} must be ${describeSchema(schema)}, found ${describeValue(value, secret)}${badItem(schema, value)}`
       if (typeof value === 'string' && !secret) {
         const choices = Array.isArray(schema?.enum)
           ? schema.enum

@@ -4,6 +4,7 @@ import { UserError } from '../../engine/errors.js'
 import { coerce, resolveArgs, validateArgs } from '../../engine/load/args.js'
 import { closest, didYouMean, editDistance } from '../../engine/source/suggest.js'
 import { apt, copy } from './fixtures.js'
+import assertModule from '../../modules/assert.js'
 
 const pos = { file: 'p.yml', line: 4, col: 7 }
 
@@ -86,5 +87,18 @@ describe('suggestions', () => {
     expect(didYouMean('hosst', ['hosts', 'tasks', 'handlers'])).toBe('(did you mean "hosts"?)')
     expect(didYouMean('xyzzy', ['hosts', 'tasks'])).toBeUndefined()
     expect(closest('ansible.builtin.aptt', ['ansible.builtin.apt', 'apt'])).toEqual(['ansible.builtin.apt'])
+  })
+})
+
+describe('union messages', () => {
+  it('names a union once and says which item of a list it refuses', () => {
+    const errs = validateArgs(assertModule, { that: ['x', { 'y|select("a", "b': 'c")' }] }, pos)
+    expect(errs.map((e) => e.message)).toEqual([
+      'argument "that" of assert must be a string, true or false, or an empty value or a list of those, ' +
+        'found a list (item 2 is a map)',
+    ])
+    expect(validateArgs(apt, { name: ['git', { a: 1 }] }, pos).map((e) => e.message)).toEqual([
+      'argument "name" of apt must be a string or a list of strings, found a list (item 2 is a map)',
+    ])
   })
 })
