@@ -48,6 +48,12 @@ export function normalizeAction(ctx: LoadContext, raw: Record<string, unknown>, 
     report(ctx, `"${key}" must name a module, found ${describeValue(v)}`, valuePos(raw, key) ?? here, hint)
     return false
   }
+  if (module.includes('{{')) {
+    const hint = "(tsplay checks every task's module and arguments before any host is contacted; name the module)"
+    const written = typeof v === 'string' ? v.trim() : module
+    report(ctx, `a module named by a template (${key}: ${written}) is not supported`, valuePos(raw, key) ?? here, hint)
+    return false
+  }
   if (module in raw) {
     report(ctx, `"${key}" names ${module}, which the task also sets`, keyPos(raw, module) ?? here)
     return false

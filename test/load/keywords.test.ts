@@ -221,12 +221,17 @@ describe('task keywords', () => {
     - local_action: command echo hi
       delegate_to: other
     - action: nosuchmodule a=b
+    - action: "{{ pkg_mgr }}"
+      args: { name: git }
 `),
     })
     expect(errors).toEqual([
       expect.stringMatching(/^playbook\.yml:3:15 "action" must name a module/),
       expect.stringMatching(/^playbook\.yml:5:7 "local_action" and "delegate_to" cannot both be set/),
       expect.stringMatching(/^playbook\.yml:6:7 unknown task keyword or module "nosuchmodule"/),
+      expect.stringMatching(
+        /^playbook\.yml:7:15 a module named by a template \(action: \{\{ pkg_mgr \}\}\) is not supported/,
+      ),
     ])
   })
 
