@@ -71,7 +71,8 @@ export function tokenize(src: string): Token[] {
   let i = 0
   while (i < src.length) {
     const c = src[i]
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+    // any Unicode space, as Python's `\s` in Jinja's lexer (a no-break space typed in an editor included)
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || (c > '\x7f' && /\s/u.test(c))) {
       i++
       continue
     }
