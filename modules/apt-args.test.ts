@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import apt, { type AptState } from './apt.js'
+import apt from './apt.js'
 import { parseAutoclean, parseSimulatedInstalls, simulatesNothing } from './lib/aptopts.js'
-import { APT_GET as I, aptFacts as facts, DPKG, POLICY } from '../test/helpers/apt-fixtures.js'
+import {
+  APT_GET as I,
+  aptFacts as facts,
+  DPKG,
+  expectAptPlan,
+  POLICY,
+  type AptRow,
+} from '../test/helpers/apt-fixtures.js'
 import { gatherOf, ok, planOf, playbookArgs, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
 
 const UPGRADE_SIM = `Reading package lists...
@@ -26,13 +33,7 @@ Del libssl3 3.0.22-1~deb12u1 [2039 kB]
 `
 
 const NR = '--no-install-recommends'
-type Row = [
-  string,
-  Record<string, unknown>,
-  Partial<AptState>,
-  { argv?: string[][]; changes?: string[]; fail?: RegExp },
-]
-const rows: Row[] = [
+const rows: AptRow[] = [
   [
     'allow_unauthenticated (and its dashed alias)',
     { name: 'make', 'allow-unauthenticated': true },
@@ -158,14 +159,7 @@ const rows: Row[] = [
 ]
 
 describe('apt arguments', () => {
-  it.each(rows)('%s', (_n, args, over, want) => {
-    const plan = planOf(apt, facts(over), playbookArgs(apt, args) as never, testCtx())
-    if (want.fail) return expect(plan.fail).toMatch(want.fail)
-    expect(plan.fail).toBeUndefined()
-    expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
-    for (const c of plan.commands) expect(c.env).toEqual({ DEBIAN_FRONTEND: 'noninteractive' })
-    if (want.changes) expect(plan.changes).toEqual(want.changes)
-  })
+  it.each(rows)('%s', (...row) => expectAptPlan(...row))
   it('policy_rc_d wraps each command: the code and the command as arguments of a constant script', () => {
     const plan = planOf(apt, facts(), playbookArgs(apt, { name: 'make', policy_rc_d: 101 }) as never, testCtx())
     const [c] = plan.commands

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import apt, { type AptState } from './apt.js'
+import apt from './apt.js'
 import { runRefresh } from '../engine/refresh.js'
 import { parseAptPolicy, parseDpkgQuery } from './lib/apt-state.js'
-import { APT_GET as I, aptFacts as facts, DPKG, POLICY } from '../test/helpers/apt-fixtures.js'
+import {
+  APT_GET as I,
+  aptFacts as facts,
+  DPKG,
+  expectAptPlan,
+  POLICY,
+  type AptRow,
+} from '../test/helpers/apt-fixtures.js'
 import { gatherOf, ok, planOf, playbookArgs, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
 
 describe('apt fact parsers', () => {
@@ -24,13 +31,7 @@ describe('apt fact parsers', () => {
   })
 })
 
-type Row = [
-  string,
-  Record<string, unknown>,
-  Partial<AptState>,
-  { argv?: string[][]; changes?: string[]; fail?: RegExp },
-]
-const rows: Row[] = [
+const rows: AptRow[] = [
   ['installed package is ok', { name: 'bash' }, {}, { argv: [] }],
   [
     'missing package is installed',
@@ -93,14 +94,7 @@ const rows: Row[] = [
 ]
 
 describe('apt plan', () => {
-  it.each(rows)('%s', (_n, args, over, want) => {
-    const plan = planOf(apt, facts(over), args, testCtx())
-    if (want.fail) return expect(plan.fail).toMatch(want.fail)
-    expect(plan.fail).toBeUndefined()
-    expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
-    for (const c of plan.commands) expect(c.env).toEqual({ DEBIAN_FRONTEND: 'noninteractive' })
-    if (want.changes) expect(plan.changes).toEqual(want.changes)
-  })
+  it.each(rows)('%s', (...row) => expectAptPlan(...row))
 })
 
 describe('apt gather and its refresh step', () => {

@@ -7,8 +7,10 @@
  * planOf(apt, aptFacts({ autoremovable: ['x'] }), args, testCtx()) // argv: [[...APT_GET, 'install', …]]
  * ```
  */
-import type { AptState } from '../../modules/apt.js'
+import { expect } from 'vitest'
+import apt, { type AptState } from '../../modules/apt.js'
 import { parseAptPolicy, parseDpkgQuery } from '../../modules/lib/apt-state.js'
+import { planOf, playbookArgs, testCtx } from './module-ctx.js'
 
 // Real output captured on Debian bookworm.
 export const POLICY = `git:
@@ -59,3 +61,21 @@ export const APT_GET = [
   '-o',
   'Dpkg::Options::=--force-confold',
 ]
+
+/** A plan table row: name, the task's arguments, facts over `aptFacts`, and the commands, changes or failure wanted. */
+export type AptRow = [
+  string,
+  Record<string, unknown>,
+  Partial<AptState>,
+  { argv?: string[][]; changes?: string[]; fail?: RegExp },
+]
+
+/** Check one `AptRow`: apt's plan for the arguments (defaults filled in) on those facts. */
+export function expectAptPlan(...[, args, over, want]: AptRow): void {
+  const plan = planOf(apt, aptFacts(over), playbookArgs(apt, args) as never, testCtx())
+  if (want.fail) return void expect(plan.fail).toMatch(want.fail)
+  expect(plan.fail).toBeUndefined()
+  expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
+  for (const c of plan.commands) expect(c.env).toEqual({ DEBIAN_FRONTEND: 'noninteractive' })
+  if (want.changes) expect(plan.changes).toEqual(want.changes)
+}
