@@ -1,26 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import apt, { type AptState } from './apt.js'
-import { parseAptPolicy, parseDpkgQuery } from './lib/apt-state.js'
+import apt from './apt.js'
 import { parseAutoclean, parseSimulatedInstalls, simulatesNothing } from './lib/aptopts.js'
+import {
+  APT_GET as I,
+  aptFacts as facts,
+  DPKG,
+  expectAptPlan,
+  POLICY,
+  type AptRow,
+} from '../test/helpers/apt-fixtures.js'
 import { gatherOf, ok, planOf, playbookArgs, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
 
-// Real output captured on Debian bookworm.
-const POLICY = `git:
-  Installed: 1:2.39.5-0+deb12u2
-  Candidate: 1:2.39.5-0+deb12u3
-  Version table:
-     1:2.39.5-0+deb12u3 500
-        500 http://deb.debian.org/debian bookworm/main amd64 Packages
- *** 1:2.39.5-0+deb12u2 100
-        100 /var/lib/dpkg/status
-make:
-  Installed: (none)
-  Candidate: 4.3-4.1
-  Version table:
-     4.3-4.1 500
-        500 http://deb.debian.org/debian bookworm/main amd64 Packages
-`
-const DPKG = 'git\tii \t1:2.39.5-0+deb12u2\n'
 const UPGRADE_SIM = `Reading package lists...
 Building dependency tree...
 Calculating upgrade...
@@ -42,31 +32,8 @@ Reading state information...
 Del libssl3 3.0.22-1~deb12u1 [2039 kB]
 `
 
-const facts = (over: Partial<AptState> = {}): AptState => ({
-  dpkg: Object.fromEntries(parseDpkgQuery(DPKG)),
-  policy: Object.fromEntries(parseAptPolicy(POLICY)),
-  autoremovable: [],
-  ...over,
-})
-const I = [
-  'apt-get',
-  '-y',
-  '-q',
-  '-o',
-  'DPkg::Lock::Timeout=600',
-  '-o',
-  'Dpkg::Options::=--force-confdef',
-  '-o',
-  'Dpkg::Options::=--force-confold',
-]
 const NR = '--no-install-recommends'
-type Row = [
-  string,
-  Record<string, unknown>,
-  Partial<AptState>,
-  { argv?: string[][]; changes?: string[]; fail?: RegExp },
-]
-const rows: Row[] = [
+const rows: AptRow[] = [
   [
     'allow_unauthenticated (and its dashed alias)',
     { name: 'make', 'allow-unauthenticated': true },
@@ -192,14 +159,7 @@ const rows: Row[] = [
 ]
 
 describe('apt arguments', () => {
-  it.each(rows)('%s', (_n, args, over, want) => {
-    const plan = planOf(apt, facts(over), playbookArgs(apt, args) as never, testCtx())
-    if (want.fail) return expect(plan.fail).toMatch(want.fail)
-    expect(plan.fail).toBeUndefined()
-    expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
-    for (const c of plan.commands) expect(c.env).toEqual({ DEBIAN_FRONTEND: 'noninteractive' })
-    if (want.changes) expect(plan.changes).toEqual(want.changes)
-  })
+  it.each(rows)('%s', (...row) => expectAptPlan(...row))
   it('policy_rc_d wraps each command: the code and the command as arguments of a constant script', () => {
     const plan = planOf(apt, facts(), playbookArgs(apt, { name: 'make', policy_rc_d: 101 }) as never, testCtx())
     const [c] = plan.commands

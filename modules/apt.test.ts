@@ -1,44 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import apt, { type AptState } from './apt.js'
+import apt from './apt.js'
 import { runRefresh } from '../engine/refresh.js'
 import { parseAptPolicy, parseDpkgQuery } from './lib/apt-state.js'
+import {
+  APT_GET as I,
+  aptFacts as facts,
+  DPKG,
+  expectAptPlan,
+  POLICY,
+  type AptRow,
+} from '../test/helpers/apt-fixtures.js'
 import { gatherOf, ok, planOf, playbookArgs, scriptedIO, testCtx } from '../test/helpers/module-ctx.js'
-
-// Real output captured on Debian bookworm.
-const POLICY = `git:
-  Installed: 1:2.39.5-0+deb12u2
-  Candidate: 1:2.39.5-0+deb12u3
-  Version table:
-     1:2.39.5-0+deb12u3 500
-        500 http://deb.debian.org/debian bookworm/main amd64 Packages
- *** 1:2.39.5-0+deb12u2 100
-        100 /var/lib/dpkg/status
-make:
-  Installed: (none)
-  Candidate: 4.3-4.1
-  Version table:
-     4.3-4.1 500
-        500 http://deb.debian.org/debian bookworm/main amd64 Packages
-bash:
-  Installed: 5.2.15-2+b8
-  Candidate: 5.2.15-2+b8
-  Version table:
- *** 5.2.15-2+b8 500
-        500 http://deb.debian.org/debian bookworm/main amd64 Packages
-        100 /var/lib/dpkg/status
-mail-transport-agent:
-  Installed: (none)
-  Candidate: (none)
-  Version table:
-`
-const DPKG = 'bash\tii \t5.2.15-2+b8\ngit\tii \t1:2.39.5-0+deb12u2\nvim\trc \t2:9.0.1378-2\n'
-
-const facts = (over: Partial<AptState> = {}): AptState => ({
-  dpkg: Object.fromEntries(parseDpkgQuery(DPKG)),
-  policy: Object.fromEntries(parseAptPolicy(POLICY)),
-  autoremovable: [],
-  ...over,
-})
 
 describe('apt fact parsers', () => {
   it('parses apt-cache policy', () => {
@@ -59,24 +31,7 @@ describe('apt fact parsers', () => {
   })
 })
 
-type Row = [
-  string,
-  Record<string, unknown>,
-  Partial<AptState>,
-  { argv?: string[][]; changes?: string[]; fail?: RegExp },
-]
-const I = [
-  'apt-get',
-  '-y',
-  '-q',
-  '-o',
-  'DPkg::Lock::Timeout=600',
-  '-o',
-  'Dpkg::Options::=--force-confdef',
-  '-o',
-  'Dpkg::Options::=--force-confold',
-]
-const rows: Row[] = [
+const rows: AptRow[] = [
   ['installed package is ok', { name: 'bash' }, {}, { argv: [] }],
   [
     'missing package is installed',
@@ -139,14 +94,7 @@ const rows: Row[] = [
 ]
 
 describe('apt plan', () => {
-  it.each(rows)('%s', (_n, args, over, want) => {
-    const plan = planOf(apt, facts(over), args, testCtx())
-    if (want.fail) return expect(plan.fail).toMatch(want.fail)
-    expect(plan.fail).toBeUndefined()
-    expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
-    for (const c of plan.commands) expect(c.env).toEqual({ DEBIAN_FRONTEND: 'noninteractive' })
-    if (want.changes) expect(plan.changes).toEqual(want.changes)
-  })
+  it.each(rows)('%s', (...row) => expectAptPlan(...row))
 })
 
 describe('apt gather and its refresh step', () => {

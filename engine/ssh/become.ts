@@ -47,6 +47,31 @@ export function sessionCleanup(dir: string): Command {
   })
 }
 
+/**
+ * The `HostError('sudo', …)` maker for a failed become of `becomeUser` through `tool`: the cause given to it, then the
+ * last two non-empty `lines` the tool said.
+ *
+ * @example
+ * ```ts
+ * becomeFailure('pi1', 'app', 'su', ['su: Authentication failure'])('the become password is wrong')
+ * // → pi1: cannot become app: the become password is wrong (su said: su: Authentication failure)
+ * ```
+ */
+export function becomeFailure(
+  host: string,
+  becomeUser: string,
+  tool: 'sudo' | 'su',
+  lines: readonly string[],
+): (cause: string) => HostError {
+  const said = lines.filter(Boolean).slice(-2).join(' / ')
+  return (cause) =>
+    new HostError(
+      host,
+      'sudo',
+      `${host}: cannot become ${becomeUser}: ${cause}${said ? ` (${tool} said: ${said})` : ''}`,
+    )
+}
+
 /** Turn sudo's failure output into one clear message per cause. */
 export function sudoError(
   host: string,
@@ -55,9 +80,7 @@ export function sudoError(
   code: number | null,
   hasPassword: boolean,
 ): HostError {
-  const said = stderr.trim().split('\n').filter(Boolean).slice(-2).join(' / ')
-  const msg = (m: string): HostError =>
-    new HostError(host, 'sudo', `${host}: cannot become ${becomeUser}: ${m}${said ? ` (sudo said: ${said})` : ''}`)
+  const msg = becomeFailure(host, becomeUser, 'sudo', stderr.trim().split('\n'))
   if (/must have a tty|requiretty/i.test(stderr)) {
     return msg('sudo requires a terminal (Defaults requiretty); remove requiretty for this user in /etc/sudoers')
   }

@@ -15,6 +15,7 @@
  */
 import type { ClientChannel } from 'ssh2'
 import { HostError } from '../errors.js'
+import { becomeFailure } from './become.js'
 import { ShellStartError } from './faults.js'
 import { SU_READY } from './quote.js'
 
@@ -96,14 +97,8 @@ export function suError(
   code: number | null,
   hasPassword: boolean,
 ): HostError {
-  const said = stderr
-    .split('\n')
-    .map((l) => l.replace(PROMPT, '').trim())
-    .filter(Boolean)
-    .slice(-2)
-    .join(' / ')
-  const msg = (m: string): HostError =>
-    new HostError(host, 'sudo', `${host}: cannot become ${becomeUser}: ${m}${said ? ` (su said: ${said})` : ''}`)
+  const lines = stderr.split('\n').map((l) => l.replace(PROMPT, '').trim())
+  const msg = becomeFailure(host, becomeUser, 'su', lines)
   if (/must be run from a terminal|standard in must be a tty/i.test(stderr)) {
     return msg("this host's su reads a password only from a terminal; use become_method: sudo")
   }

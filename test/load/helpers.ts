@@ -1,15 +1,25 @@
 /** Test helpers: write a playbook tree into a temp folder, load it, collect the errors as `file:line message`. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { afterAll, onTestFinished } from 'vitest'
 import type { Playbook } from '../../engine/ast.js'
 import { UserError, UserErrors } from '../../engine/errors.js'
 import { loadPlaybook } from '../../engine/load/playbook.js'
 import { fixtureModules } from './fixtures.js'
 
-/** Write `files` (path → content) into a fresh temp folder; returns the folder. */
+/**
+ * Write `files` (path → content) into a fresh temp folder; returns the folder. It is removed when the test ends, or
+ * after the suite for a folder made in a describe body.
+ */
 export function tree(files: Record<string, string | Uint8Array>): string {
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-load-'))
+  const remove = (): void => rmSync(dir, { recursive: true, force: true })
+  try {
+    onTestFinished(remove)
+  } catch {
+    afterAll(remove)
+  }
   for (const [p, c] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, p)), { recursive: true })
     writeFileSync(join(dir, p), c)

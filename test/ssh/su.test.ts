@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { HostError } from '../../engine/errors.js'
 import { ShellStartError } from '../../engine/ssh/faults.js'
 import { SU_READY } from '../../engine/ssh/quote.js'
+import { sudoError } from '../../engine/ssh/become.js'
 import { suError, suHandshake } from '../../engine/ssh/su.js'
 
 /** A channel whose stderr the test writes, and whose stdin writes are recorded. */
@@ -89,5 +90,17 @@ describe('su handshake', () => {
     expect(msgs[2]).toMatch(/reads a password only from a terminal/)
     expect(msgs[3]).toMatch(/su \(become_exe\) is not found/)
     expect(new Set(msgs).size).toBe(4)
+  })
+
+  it("ends su's and sudo's messages with the last two lines the tool said (su's prompt left out)", () => {
+    expect(suError('h1', 'app', 'Password: \nsu: Authentication failure\n', 1, true).message).toBe(
+      'h1: cannot become app: the become password is wrong (ansible_become_password / --ask-become-pass)' +
+        ' (su said: su: Authentication failure)',
+    )
+    expect(sudoError('h1', 'app', 'a\nsudo: a password is required\n\nb\n', 1, false).message).toBe(
+      'h1: cannot become app: sudo needs a password; set ansible_become_password or use --ask-become-pass' +
+        ' (sudo said: sudo: a password is required / b)',
+    )
+    expect(sudoError('h1', 'app', '', 1, false).message).toBe('h1: cannot become app: sudo failed with exit code 1')
   })
 })
