@@ -51,20 +51,10 @@ function replaceScript(source: string, fill: readonly string[]): string {
     '  if IFS= read -r u 2>/dev/null </proc/sys/kernel/random/uuid && [ -n "$u" ]; then tmp=$dir/.tsplay-tmp.$u;',
     '  else tmp=$(mktemp "$dir/.tsplay-tmp.XXXXXXXX"); created=1; fi',
     'fi',
-    // a new file with a plain mode (read and write bits, the owner's write among them) and no owner or group to set
-    // is created with that mode (umask): no chmod
-    'early=',
-    'if [ -z "${created:-}" ]; then',
-    '  case $owner$group:$mode in :0[26][0246][0246] | :[26][0246][0246])',
-    '    if [ ! -e "$dest" ] && [ ! -L "$dest" ]; then m=${mode#0}; r=${m#?}',
-    '      early=$((7 - ${m%??}))$((7 - ${r%?}))$((7 - ${r#?})); fi ;;',
-    '  esac',
-    '  set -C; if [ -n "$early" ]; then umask "$early"; fi; : > "$tmp"; set +C; umask 077',
-    'fi',
+    'if [ -z "${created:-}" ]; then set -C; : > "$tmp"; set +C; fi',
     'trap \'rm -f -- "$tmp"\' EXIT HUP INT TERM',
     ...fill,
-    'if [ -n "$early" ]; then :; elif [ -n "$mode" ]; then chmod -- "$mode" "$tmp";' +
-      ' elif [ -e "$dest" ]; then chmod --reference="$dest" -- ' +
+    'if [ -n "$mode" ]; then chmod -- "$mode" "$tmp"; elif [ -e "$dest" ]; then chmod --reference="$dest" -- ' +
       '"$tmp"; else chmod 0644 -- "$tmp"; fi',
     // owner/group as asked; otherwise keep the old file's, as far as this user may (root keeps both)
     'if [ -n "$owner" ] || [ -n "$group" ]; then chown -- "$owner${group:+:$group}" "$tmp";',
@@ -128,8 +118,8 @@ function replaceCommand(script: string, dest: string, source: string, opts: Writ
  * Write `content` to `dest` atomically: a 0600 temp file in the same folder, checked to hold every byte, mode and
  * owner set, optionally validated, then renamed over `dest`. A failure (disk full, a cut connection, a failed
  * validation) leaves the old file intact and no temp file behind. Its stdin is the content, then the line
- * `WRITE_END`. On the host: `head` (none for small ASCII content), `chmod` (none for a new file with a plain mode and
- * no owner or group) and `mv` (plus `chown`, validate and backup when asked for).
+ * `WRITE_END`. On the host: `head` (none for small ASCII content), `chmod` and `mv` (plus `chown`, validate and backup
+ * when asked for).
  */
 export function writeFile(dest: string, content: string | Uint8Array, opts: WriteFileOptions = {}): Command {
   const size = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength

@@ -9,7 +9,7 @@
  * ```
  */
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -73,36 +73,5 @@ describe('writeFile writes every byte, by the shell or by head', () => {
     expect(r.rc).toBe(4)
     expect(r.got.toString()).toBe('old\n')
     expect(r.stderr).toContain('short write')
-  })
-})
-
-describe('writeFile sets the mode', () => {
-  // a chmod ahead of the real one on PATH that notes each call
-  const bin = mkdtempSync(join(tmpdir(), 'tsplay-write-bin-'))
-  const calls = join(bin, 'calls')
-  writeFileSync(join(bin, 'chmod'), `#!/bin/sh\necho "$*" >> ${calls}\nexec /bin/chmod "$@"\n`)
-  chmodSync(join(bin, 'chmod'), 0o755)
-  afterAll(() => rmSync(bin, { recursive: true, force: true }))
-
-  it.each([
-    ['a new file, a plain mode', '0640', false, {}, 0o640, false],
-    ['a new file, 0600', '0600', false, {}, 0o600, false],
-    ['a new file, an execute bit', '0755', false, {}, 0o755, true],
-    ['a new file, not writable by its owner', '0444', false, {}, 0o444, true],
-    ['a new file, a special bit', '2644', false, {}, 0o2644, true],
-    ['a file that exists', '0640', true, {}, 0o640, true],
-    ['a new file, a group to set', '0640', false, { group: String(process.getgid?.() ?? 0) }, 0o640, true],
-  ])('%s: mode %s', (_, mode, exists, extra, want, chmod) => {
-    const f = join(dir, `m-${mode}-${String(exists)}-${Object.keys(extra).length}`)
-    rmSync(f, { force: true })
-    rmSync(calls, { force: true })
-    if (exists) writeFileSync(f, 'old\n', { mode: 0o600 })
-    const cmd = writeFile(f, 'new\n', { mode, ...extra })
-    const frame = renderFrame('n0nce', 1, renderCommand(cmd), Buffer.from(cmd.stdin as Uint8Array))
-    const r = spawnSync('/bin/sh', [], { input: frame, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } })
-    expect(r.stderr.toString()).toBe('\x1eTSPn0nce:1:0\n') // no error, exit code 0
-    expect(readFileSync(f, 'utf8')).toBe('new\n')
-    expect(statSync(f).mode & 0o7777).toBe(want)
-    expect(existsSync(calls)).toBe(chmod)
   })
 })
