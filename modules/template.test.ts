@@ -18,6 +18,8 @@ const rows: Row[] = [
   ['lstrip_blocks', { lstrip_blocks: true }, Buffer.from('a\nyes é\nz\n')],
   ['trim_blocks off', { trim_blocks: false }, Buffer.from('a\n  \nyes é\n  \nz\n')],
   ['newline_sequence \\r\\n', { newline_sequence: '\r\n', lstrip_blocks: true }, Buffer.from('a\r\nyes é\r\nz\r\n')],
+  // written escaped ('\r\n' in single-quoted YAML): the same line ending, as Ansible maps it
+  ['newline_sequence escaped', { newline_sequence: '\\r\\n', lstrip_blocks: true }, Buffer.from('a\r\nyes é\r\nz\r\n')],
   [
     'output_encoding latin-1',
     { output_encoding: 'latin-1', lstrip_blocks: true },

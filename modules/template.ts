@@ -65,10 +65,22 @@ const Args = Type.Object(
       }),
     ),
     newline_sequence: Defaulted(
-      Type.Union([Type.Literal('\n'), Type.Literal('\r'), Type.Literal('\r\n')], {
-        default: '\n',
-        description: "The line ending written (the rendered text's newlines become this).",
-      }),
+      Type.Union(
+        [
+          Type.Literal('\n'),
+          Type.Literal('\r'),
+          Type.Literal('\r\n'),
+          Type.Literal('\\n'),
+          Type.Literal('\\r'),
+          Type.Literal('\\r\\n'),
+        ],
+        {
+          default: '\n',
+          description:
+            "The line ending written (the rendered text's newlines become this); written escaped (`'\\r\\n'` " +
+            'in single quotes) it means the same, as in Ansible.',
+        },
+      ),
     ),
     output_encoding: Defaulted(
       Type.String({
@@ -118,7 +130,8 @@ export default defineModule({
     const file = await findSource(args.src, ctx.searchPaths, 'templates')
     const text = decryptIfVaulted(await readFile(file), file).toString('utf8')
     const jinja = { trimBlocks: args.trim_blocks, lstripBlocks: args.lstrip_blocks }
-    const rendered = ctx.render(text, file, jinja).replace(/\n/g, args.newline_sequence)
+    const newline = args.newline_sequence.replace(/\\r/g, '\r').replace(/\\n/g, '\n')
+    const rendered = ctx.render(text, file, jinja).replace(/\n/g, newline)
     const content = encodeOutput(rendered, args.output_encoding)
     const srcMode = (await stat(file)).mode
     return gatherPut(io, ctx, { dest: args.dest, content, basename: basename(file), srcMode, follow: args.follow })
