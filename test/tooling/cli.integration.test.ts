@@ -66,7 +66,7 @@ describe('tsplay modules / doc / schema', () => {
   })
 
   it.each([
-    ['doc', 'nope', /unknown module "nope" \(one of: add_host, apt, apt_repository,/],
+    ['doc', 'nope', /unknown module "nope" \(one of: add_host, apt, apt_key, apt_repository, .*, user, /],
     ['doc', 'ap', /unknown module "ap" \(did you mean "apt"\?\)/],
     ['doc', 'postgres_usr', /did you mean "postgres_user"\?/],
     ['schema', 'inventori', /unknown schema kind "inventori" \(did you mean "inventory"\?\)/],
