@@ -43,6 +43,13 @@ export interface LoadContext {
   moduleDefaults?: Map<string, Record<string, unknown>>
   /** Findings that may be wrong (a dynamic include whose file is known only at run time): shown, never refused. */
   warnings: UserError[]
+  /**
+   * Why what is being loaded may never run (an enclosing `when`, a handler, a `rescue`): a dynamic include under it
+   * that cannot be loaded is a warning, and fails only if it runs (engine/load/deferred.ts).
+   */
+  mayNotRun?: string
+  /** Why a task being loaded may fail without stopping the run (its block's `rescue`, a block's `ignore_errors`). */
+  failureTolerated?: string
 }
 
 /** Build a context; spellings come from the modules given (so tests can pass their own). */

@@ -56,20 +56,14 @@ export interface DynamicParts {
   apply?: IncludeParts['apply']
 }
 
-/**
- * A dynamic include with a templated name: `block` (its include block, made by `includeBlock` with no nodes) is
- * filled per host at run time; the names known now are loaded now.
- */
-export async function dynamicInclude(
+/** A dynamic include of `parts.name` (a template or a literal), loaded per host when it runs. */
+export function newDynamic(
   ctx: LoadContext,
   raw: Record<string, unknown>,
-  block: Block,
-  here: SourcePos,
   scope: TaskScope,
   parts: DynamicParts,
-): Promise<Block> {
-  const key = parts.kind === 'tasks' ? 'include_tasks' : 'include_role'
-  const d: DynamicInclude = {
+): DynamicInclude {
+  return {
     kind: parts.kind,
     name: parts.name,
     raw,
@@ -85,6 +79,22 @@ export async function dynamicInclude(
     known: false,
     loaded: new Map(),
   }
+}
+
+/**
+ * A dynamic include with a templated name: `block` (its include block, made by `includeBlock` with no nodes) is
+ * filled per host at run time; the names known now are loaded now.
+ */
+export async function dynamicInclude(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  block: Block,
+  here: SourcePos,
+  scope: TaskScope,
+  parts: DynamicParts,
+): Promise<Block> {
+  const key = parts.kind === 'tasks' ? 'include_tasks' : 'include_role'
+  const d = newDynamic(ctx, raw, scope, parts)
   block.include!.dynamic = d
   const known = candidates(ctx, block.include!, parts.name)
   if (!known) {
@@ -107,12 +117,16 @@ export async function dynamicInclude(
     }
     const before = ctx.errors.length
     const got = await loadIncluded(ctx, d, c.name, here)
-    if (got) d.loaded.set(c.name, got)
-    // a name a variable may still change (a role not found, a mistake in a file it may never load): a warning
-    if (!c.certain) {
+    // a name a variable may still change (a role not found, a mistake in a file it may never load): a warning,
+    // and the name is loaded again (and fails) when it runs; so is one under a `when` that may skip it
+    const why = c.certain ? ctx.mayNotRun : 'unless a variable changes before'
+    if (why && ctx.errors.length > before) {
       for (const e of ctx.errors.splice(before))
-        ctx.warnings.push(new UserError(`${e.message} (unless a variable changes before)`, e.pos, e.hint))
+        ctx.warnings.push(new UserError(`${e.message} (${why})`, e.pos, e.hint))
+      d.known = false
+      continue
     }
+    if (got) d.loaded.set(c.name, got)
   }
   return block
 }

@@ -37,6 +37,7 @@ import { findRole, loadRole, type LoadedRole } from './roles.js'
 import { didYouMean } from '../source/suggest.js'
 import { checkTemplates, checkTemplatesIn } from './syntax.js'
 import { dynamicInclude, staticName } from './dynamic.js'
+import { deferIfBroken, hasWhen, maybeSkipped, whyMayNotRun } from './deferred.js'
 import { includeBlock, type IncludeParts } from './include.js'
 import type { TaskScope } from './task.js'
 
@@ -100,7 +101,25 @@ export async function loadRoleInclude(
     if (v === undefined) return []
     over[k] = v
   }
-  const found = await namedRole(ctx, raw, name, here, over)
+  const why = key === 'include_role' ? whyMayNotRun(ctx, raw, scope) : hasWhen(raw) ? WHEN : undefined
+  const before = ctx.errors.length
+  const handlersBefore = ctx.playRoles?.handlers.length ?? 0
+  const found = await maybeSkipped(ctx, why, () => namedRole(ctx, raw, name!, here, over))
+  if (key === 'include_role') {
+    const mistakes = ctx.errors.splice(before)
+    if (why && mistakes.length) {
+      const block = includeBlock(ctx, raw, pos, here, scope, { args: { name, role: true }, nodes: [], templated })
+      const target = roleTarget(name, Object.entries(over))
+      deferIfBroken(ctx, mistakes, why, raw, block, here, scope, {
+        kind: 'role',
+        name: target,
+        apply: applyOf(ctx, args, here),
+      })
+      ctx.playRoles?.handlers.splice(handlersBefore) // they join the play if the role loads when it runs
+      return [block]
+    }
+    ctx.errors.push(...mistakes)
+  }
   if (!found) return []
   const { role, isPublic, params } = found
   if (key === 'import_role') {
@@ -121,6 +140,8 @@ export async function loadRoleInclude(
     }),
   ]
 }
+
+const WHEN = 'its "when" may skip it'
 
 /** The arguments naming a role's other entry files. */
 const ENTRY_KEYS = ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from'] as const

@@ -12,6 +12,7 @@
  *     - { role: hydra, vars: { hydra_port: 3000 }, tags: [hydra] }
  * ```
  */
+import { hasWhen, maybeSkipped } from './deferred.js'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -290,7 +291,8 @@ async function loadRoleRef(
   const key = `${dir}\n${JSON.stringify(vars ?? {})}`
   const seen = (ctx.rolesSeen ??= new Map<string, boolean>())
   if (seen.get(key) === false) return // a repeat is not loaded again
-  const role = await loadRole(ctx, dir, name, {}, vars ?? {}, pos, chain)
+  const why = hasWhen(raw) ? 'its role\'s "when" may skip it' : undefined
+  const role = await maybeSkipped(ctx, why, () => loadRole(ctx, dir, name, {}, vars ?? {}, pos, chain))
   if (!role) return
   seen.set(key, role.allowDuplicates)
   addRole(ctx, out, role, {

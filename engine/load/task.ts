@@ -41,6 +41,7 @@ import { loadRoleInclude } from './includerole.js'
 import { buildTask } from './taskfields.js'
 import { includeBlock } from './include.js'
 import { dynamicInclude, staticName } from './dynamic.js'
+import { deferIfBroken, hasWhen, maybeSkipped, tolerated, whyMayNotRun, whyTolerated } from './deferred.js'
 import { keyPos, mergePositioned, renameKey, valuePos } from '../source/positions.js'
 import { readYamlFile } from '../source/yaml.js'
 import { normalizeAction } from './action.js'
@@ -180,12 +181,18 @@ async function loadBlock(
       : didYouMean(k, BLOCK_KEYWORDS),
   )
   checkTemplatesIn(ctx, raw, pos, ['block', 'rescue', 'always', 'when'])
+  const when = hasWhen(raw) ? 'its block\'s "when" may skip it' : undefined
+  const rescue = 'a rescue runs only when its block fails'
+  const hasRescue = Array.isArray(raw.rescue) && raw.rescue.length > 0
+  const rescued = hasRescue && !scope.handlers ? 'its block has a rescue' : undefined
   const block: Block = {
     ...readCommon(ctx, raw, pos),
     kind: 'block',
-    block: await loadTaskList(ctx, raw, 'block', scope, pos),
-    rescue: scope.handlers ? [] : await loadTaskList(ctx, raw, 'rescue', scope, pos),
-    always: scope.handlers ? [] : await loadTaskList(ctx, raw, 'always', scope, pos),
+    block: await maybeSkipped(ctx, when, () =>
+      tolerated(ctx, rescued ?? whyTolerated(ctx, raw), () => loadTaskList(ctx, raw, 'block', scope, pos)),
+    ),
+    rescue: scope.handlers ? [] : await maybeSkipped(ctx, rescue, () => loadTaskList(ctx, raw, 'rescue', scope, pos)),
+    always: scope.handlers ? [] : await maybeSkipped(ctx, when, () => loadTaskList(ctx, raw, 'always', scope, pos)),
   }
   setSource(block, raw)
   passDown(block, passedKeys(ctx, raw, pos))
@@ -286,15 +293,23 @@ async function loadInclude(
   const path = taskFilePath(scope, file)
   // what a handler's include_tasks loads are tasks its handler runs, not handlers of their own
   const inner = key === 'include_tasks' ? { ...scope, handlers: false } : scope
-  const nodes = await loadTaskFile(ctx, path, key, here, inner)
+  const why =
+    key === 'include_tasks' ? whyMayNotRun(ctx, raw, scope) : hasWhen(raw) ? 'its "when" may skip it' : undefined
+  const before = ctx.errors.length
+  const nodes = await maybeSkipped(ctx, why, () => loadTaskFile(ctx, path, key, here, inner))
+  if (key === 'include_tasks') {
+    const found = ctx.errors.splice(before)
+    const parts = { kind: 'tasks' as const, name: file, apply: applied }
+    const block = includeBlock(ctx, raw, pos, here, scope, {
+      args: { file },
+      nodes: nodes ?? [],
+      templated,
+      apply: applied,
+    })
+    if (deferIfBroken(ctx, found, why, raw, block, here, scope, parts)) return asHandler(ctx, raw, scope, block)
+    return nodes ? asHandler(ctx, raw, scope, block) : []
+  }
   if (!nodes) return []
-  if (key === 'include_tasks')
-    return asHandler(
-      ctx,
-      raw,
-      scope,
-      includeBlock(ctx, raw, pos, here, scope, { args: { file }, nodes, templated, apply: applied }),
-    )
   const when = readConditions(ctx, raw, 'when', pos) ?? []
   checkConditions(ctx, raw, 'when', when, pos)
   const tags = readStringList(ctx, raw, 'tags', pos, true)

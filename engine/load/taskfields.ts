@@ -16,6 +16,7 @@ import type { ModuleDef } from '../module.js'
 import type { SourcePos } from '../types.js'
 import { UserError } from '../errors.js'
 import { checkArgs } from './args.js'
+import { whyTolerated } from './deferred.js'
 import { readCommon } from './common.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import {
@@ -104,7 +105,13 @@ export function buildTask(
   const written = readArgs(ctx, def, raw, key, argsPos)
   if (!written) return undefined
   const { args, errors } = checkArgs(def, written, argsPos)
-  ctx.errors.push(...errors)
+  const why = errors.length ? whyTolerated(ctx, raw) : undefined
+  // a task written to fail (its failure ignored or rescued): Ansible fails it when it runs, and so does tsplay
+  if (why)
+    ctx.warnings.push(
+      ...errors.map((e) => new UserError(`${e.message} (the task fails when it runs; ${why})`, e.pos, e.hint)),
+    )
+  else ctx.errors.push(...errors)
   const task: Task = {
     ...common,
     kind: 'task',

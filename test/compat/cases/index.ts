@@ -22,6 +22,7 @@ import { MODS } from './mods.js'
 import { ROLES } from './roles.js'
 import { SRCPATH } from './srcpath.js'
 import { SYSTEM } from './system.js'
+import { TOLERATED } from './tolerated.js'
 import { TRANSFER } from './transfer.js'
 import { VAULT } from './vault.js'
 import { WEB } from './web.js'
@@ -52,4 +53,5 @@ export const CASES: CompatCase[] = [
   ...LANGPKG,
   ...BECOME,
   ...SRCPATH,
+  ...TOLERATED,
 ]

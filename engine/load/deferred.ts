@@ -1,0 +1,103 @@
+/**
+ * Dynamic includes that may never run. Ansible loads what an `include_tasks` or `include_role` brings only when
+ * the include runs, so a mistake there (a module it does not know, a missing file, a bad argument) stops nothing
+ * while the include is skipped. tsplay loads it before the run; when the include may be skipped (its own `when`,
+ * an enclosing block's `when`, a `rescue`, a handler that is never notified, an include or role under one of
+ * those), its mistakes are warnings, and the include is loaded again when it runs and fails on that host then.
+ * An include that certainly runs keeps its mistakes as errors.
+ *
+ * Likewise a task whose failure is tolerated (`ignore_errors`, or in a block with a `rescue`) and whose arguments
+ * are wrong is a warning: Ansible fails such a task when it runs (tests often do so on purpose), and so does
+ * tsplay, with the same message.
+ *
+ * @example
+ * ```yaml
+ * - include_tasks: windows.yml      # holds win_file: a warning before the run, a failure only on Windows hosts
+ *   when: ansible_os_family == 'Windows'
+ * ```
+ */
+import { relative } from 'node:path'
+import type { Block } from '../ast.js'
+import { UserError } from '../errors.js'
+import type { SourcePos } from '../types.js'
+import type { LoadContext } from './context.js'
+import { newDynamic, type DynamicParts } from './dynamic.js'
+import type { TaskScope } from './task.js'
+
+/** Does the task or block map have a `when` that is not empty? */
+export function hasWhen(raw: Record<string, unknown>): boolean {
+  const w = raw.when
+  return w !== undefined && w !== null && w !== '' && !(Array.isArray(w) && w.length === 0)
+}
+
+/** Why the include `raw` may never run, or undefined when it runs wherever it is reached. */
+export function whyMayNotRun(ctx: LoadContext, raw: Record<string, unknown>, scope: TaskScope): string | undefined {
+  if (ctx.mayNotRun) return ctx.mayNotRun
+  if (scope.handlers) return 'it is a handler, run only when notified'
+  if (hasWhen(raw)) return 'its "when" may skip it'
+  return undefined
+}
+
+/** Run `load` with `why` as the reason what it loads may never run (an outer reason is kept). */
+export async function maybeSkipped<T>(ctx: LoadContext, why: string | undefined, load: () => Promise<T>): Promise<T> {
+  const outer = ctx.mayNotRun
+  ctx.mayNotRun = outer ?? why
+  try {
+    return await load()
+  } finally {
+    ctx.mayNotRun = outer
+  }
+}
+
+/**
+ * After loading what an include brings: when it has mistakes (`found`) and the include may never run, turn them
+ * into warnings and make `block` a dynamic include loaded (and failing) only when it runs, and give true; else
+ * report them as errors.
+ */
+export function deferIfBroken(
+  ctx: LoadContext,
+  found: UserError[],
+  why: string | undefined,
+  raw: Record<string, unknown>,
+  block: Block,
+  here: SourcePos,
+  scope: TaskScope,
+  parts: DynamicParts,
+): boolean {
+  if (!why || found.length === 0) {
+    ctx.errors.push(...found)
+    return false
+  }
+  const key = parts.kind === 'tasks' ? 'include_tasks' : 'include_role'
+  const where = `${key} at ${relative(ctx.playbookDir, here.file) || here.file}:${here.line}:${here.col}`
+  for (const e of found)
+    ctx.warnings.push(
+      new UserError(
+        `${e.message} (loaded only if the ${where} runs, and ${why}; it fails there if it does)`,
+        e.pos,
+        e.hint,
+      ),
+    )
+  block.block = []
+  block.include!.dynamic = newDynamic(ctx, raw, scope, parts)
+  return true
+}
+
+const YES = new Set([true, 'yes', 'true', 'on', 'y', 'True', 'Yes'])
+
+/** Why the task `raw` may fail without stopping the run (its own or a block's `ignore_errors`, a rescue). */
+export function whyTolerated(ctx: LoadContext, raw: Record<string, unknown>): string | undefined {
+  if (YES.has(raw.ignore_errors as string)) return 'its failure is ignored (ignore_errors)'
+  return ctx.failureTolerated
+}
+
+/** Run `load` with `why` as the reason a failure of what it loads is tolerated (an outer reason is kept). */
+export async function tolerated<T>(ctx: LoadContext, why: string | undefined, load: () => Promise<T>): Promise<T> {
+  const outer = ctx.failureTolerated
+  ctx.failureTolerated = outer ?? why
+  try {
+    return await load()
+  } finally {
+    ctx.failureTolerated = outer
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Agreement cases for what Ansible loads or checks only when a task runs: an include that may be skipped (its
+ * `when`, a handler never notified, a role include under a false `when`) whose file holds a module nobody has, and
+ * tasks written to fail on their arguments whose failure is ignored or rescued. Ansible runs both; so does tsplay
+ * (with warnings before the run).
+ */
+import type { CompatCase } from '../harness.js'
+
+export const TOLERATED: CompatCase[] = [
+  {
+    name: 'include_skipped',
+    covers: 'include_import/handlers (what a skipped include or an unnotified handler include holds is not loaded)',
+    files: {
+      'main.yml': `- hosts: include_skipped
+  gather_facts: false
+  tasks:
+    - include_tasks: broken.yml
+      when: inventory_hostname.endswith('_never')
+    - include_role: { name: broken }
+      when: false
+    - block:
+        - include_tasks: broken.yml
+      when: false
+    - include_tasks: good.yml
+      when: inventory_hostname.endswith('_a')
+    - command: "true"
+      changed_when: false
+      notify: clean up
+  handlers:
+    - name: clean up
+      include_tasks: broken.yml
+`,
+      'broken.yml': '- name: a module nobody has\n  tsplay_nosuch_module: { path: /nowhere }\n',
+      'good.yml': '- file: { path: "{{ root }}/{{ inventory_hostname }}-good", state: touch, mode: "0644" }\n',
+      'roles/broken/tasks/main.yml': '- tsplay_nosuch_module: {}\n',
+    },
+  },
+  {
+    name: 'written_to_fail',
+    covers: 'command_shell/apt_key/unarchive (tasks with wrong arguments whose failure is ignored or rescued)',
+    files: {
+      'main.yml': `- hosts: written_to_fail
+  gather_facts: false
+  tasks:
+    - name: no command given
+      command:
+      args: { chdir: / }
+      register: no_command
+      ignore_errors: true
+    - name: an argument the module does not take
+      copy: { content: x, dest: "{{ root }}/never", nosuch: 1 }
+      register: unknown_arg
+      ignore_errors: yes
+    - block:
+        - name: a value the module does not take
+          file: { path: "{{ root }}/x", state: nonsense }
+      rescue:
+        - file: { path: "{{ root }}/rescued", state: touch, mode: "0644" }
+    - assert:
+        that: [no_command is failed, not no_command.changed, unknown_arg is failed]
+`,
+    },
+  },
+]
