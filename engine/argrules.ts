@@ -1,8 +1,9 @@
 /**
  * Argument rules a module declares in its schema, as Ansible's `argument_spec` does: `aliases` on a property,
- * and on the object `mutually_exclusive`, `required_one_of`, `required_together`, `required_if`. They are plain
- * keywords on the TypeBox schema (ajv ignores them); one checker enforces them (engine/load/rules.ts) at load time
- * and again after templating, `tsplay doc` lists them and the editor schema carries them as JSON Schema.
+ * and on the object `mutually_exclusive`, `required_one_of`, `required_together`, `required_if`, `required_by`.
+ * They are plain keywords on the TypeBox schema (ajv ignores them); one checker enforces them
+ * (engine/load/rules.ts) at load time and again after templating, `tsplay doc` lists them and the editor schema
+ * carries them as JSON Schema.
  *
  * @example
  * ```ts
@@ -27,9 +28,17 @@ export interface ArgRules {
   /** Each group is given all together or not at all. */
   required_together?: readonly (readonly string[])[]
   required_if?: readonly RequiredIf[]
+  /** When the key is given, every name in its list is required too. */
+  required_by?: Readonly<Record<string, readonly string[]>>
 }
 
-export const RULE_KEYS = ['mutually_exclusive', 'required_one_of', 'required_together', 'required_if'] as const
+export const RULE_KEYS = [
+  'mutually_exclusive',
+  'required_one_of',
+  'required_together',
+  'required_if',
+  'required_by',
+] as const
 
 /** Schema options declaring rules (spread into `Type.Object`'s options; typed so mistakes fail to compile). */
 export function argRules(rules: ArgRules): ArgRules {
@@ -42,7 +51,8 @@ type Schema = Record<string, unknown>
 export function rulesOf(schema: unknown): ArgRules {
   const s = (schema ?? {}) as Schema
   const out: ArgRules = {}
-  for (const k of RULE_KEYS) if (Array.isArray(s[k])) (out as Record<string, unknown>)[k] = s[k]
+  for (const k of RULE_KEYS)
+    if (Array.isArray(s[k]) || (k === 'required_by' && s[k])) (out as Record<string, unknown>)[k] = s[k]
   return out
 }
 
@@ -71,5 +81,7 @@ export function describeRules(schema: unknown): string[] {
         `${any ? `one of ${q(needed)} is` : `${q(needed)} ${needed.length > 1 ? 'are' : 'is'}`} required`,
     )
   }
+  for (const [key, needed] of Object.entries(r.required_by ?? {}))
+    out.push(`with \`${key}\`: ${q(needed)} ${needed.length > 1 ? 'are' : 'is'} required`)
   return out
 }

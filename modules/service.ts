@@ -42,7 +42,7 @@ const IS_SYSTEMD = sh('[ -d /run/systemd/system ]', [], { okCodes: [0, 1], descr
 /** The arguments for the systemd backend. */
 function unitArgs(args: Args): ModuleArgs<typeof systemd.schema> {
   const { use: _use, ...rest } = args
-  return { ...rest, scope: 'system', no_block: false }
+  return { ...rest, daemon_reexec: false, scope: 'system', no_block: false }
 }
 
 /** The host's service manager: `use`, else the host facts, else a read-only probe. */

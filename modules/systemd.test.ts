@@ -72,7 +72,7 @@ const rows: Row[] = [
   ],
   [
     'no systemd fails',
-    { name: 'x' },
+    { name: 'x', state: 'started' },
     u({ error: 'System has not been booted with systemd' }),
     { fail: /cannot read unit x: System has not/ },
   ],
@@ -110,7 +110,30 @@ describe('systemd gather/apply', () => {
     )
     await gatherOf(systemd, written, check, io2)
     expect(io2.seen.map((c) => c.argv[1])).toEqual(['show'])
-    expect(systemd.refresh!(moduleArgs(systemd, { name: 'x' }), ctx)).toBeUndefined()
+    expect(systemd.refresh!(moduleArgs(systemd, { name: 'x', state: 'started' }), ctx)).toBeUndefined()
+  })
+  it('without a name only reloads or re-executes the manager: gather reads nothing, the plan is empty', async () => {
+    const written = { daemon_reload: true, daemon_reexec: true }
+    const ctx = testCtx()
+    const io = scriptedIO([[/daemon-re/, ok()]])
+    const step = await runRefresh(systemd.refresh!(moduleArgs(systemd, written), ctx), ctx, io)
+    expect(io.seen.map((c) => c.argv)).toEqual([S('daemon-reexec'), S('daemon-reload')])
+    expect(step.changes).toEqual(['reload the systemd manager configuration'])
+    const state = await gatherOf(systemd, written, ctx, io)
+    expect(io.seen).toHaveLength(2)
+    expect(planOf(systemd, state, written, ctx).commands).toEqual([])
+    // Ansible's hyphenated spellings
+    expect(moduleArgs(systemd, { 'daemon-reload': true } as never)).toMatchObject({ daemon_reload: true })
+  })
+  it('refuses state, enabled or masked without a name, and nothing to do at all', () => {
+    expect(() => moduleArgs(systemd, { state: 'started' } as never)).toThrow(
+      /argument "state" of module systemd needs "name" too/,
+    )
+    expect(() => moduleArgs(systemd, { enabled: true } as never)).toThrow(/"enabled" .* needs "name" too/)
+    expect(() => moduleArgs(systemd, { name: 'x' } as never)).toThrow(
+      /needs one of the arguments "state", "enabled", "masked", "daemon_reload", "daemon_reexec"/,
+    )
+    expect(moduleArgs(systemd, { unit: 'x', state: 'started' } as never)).toMatchObject({ name: 'x' })
   })
   it('a failed start includes the journal', async () => {
     const io = scriptedIO([

@@ -10,6 +10,7 @@
  * ```
  */
 import { Type } from '@sinclair/typebox'
+import { argRules } from '../engine/argrules.js'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure, type Refresh } from '../engine/module.js'
 import type { Command, CommandResult } from '../engine/types.js'
@@ -18,7 +19,13 @@ import { badArg, lastLines } from './lib/argvalues.js'
 
 const Args = Type.Object(
   {
-    name: Type.String({ minLength: 1, description: 'Unit name (`.service` is assumed without a suffix)' }),
+    name: Type.Optional(
+      Type.String({
+        minLength: 1,
+        aliases: ['service', 'unit'],
+        description: 'Unit name (`.service` is assumed without a suffix); needed with state, enabled or masked',
+      }),
+    ),
     state: Type.Optional(
       Type.Union(
         [Type.Literal('started'), Type.Literal('stopped'), Type.Literal('restarted'), Type.Literal('reloaded')],
@@ -33,6 +40,14 @@ const Args = Type.Object(
       Type.Boolean({
         description: 'Run `systemctl daemon-reload` first (not a change by itself; not run in check mode)',
         default: false,
+        aliases: ['daemon-reload'],
+      }),
+    ),
+    daemon_reexec: Defaulted(
+      Type.Boolean({
+        description: 'Run `systemctl daemon-reexec` first (not a change by itself; not run in check mode)',
+        default: false,
+        aliases: ['daemon-reexec'],
       }),
     ),
     scope: Defaulted(
@@ -43,7 +58,13 @@ const Args = Type.Object(
     ),
     no_block: Defaulted(Type.Boolean({ description: 'Do not wait for start/stop jobs to finish', default: false })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    ...argRules({
+      required_one_of: [['state', 'enabled', 'masked', 'daemon_reload', 'daemon_reexec']],
+      required_by: { state: ['name'], enabled: ['name'], masked: ['name'] },
+    }),
+  },
 )
 /** The arguments as the module receives them (defaults filled in). */
 type Args = ModuleArgs<typeof Args>
@@ -79,12 +100,15 @@ function ctl(args: Pick<Args, 'scope'>, ...rest: string[]): Command {
   }
 }
 
-/** The refresh step: `systemctl daemon-reload` when `daemon_reload` asks. */
-export function systemdRefresh(args: Pick<Args, 'daemon_reload' | 'scope'>): Refresh | undefined {
-  if (!args.daemon_reload) return undefined
+/** The refresh step: `systemctl daemon-reexec` and `daemon-reload` when `daemon_reexec`/`daemon_reload` ask. */
+export function systemdRefresh(
+  args: Pick<Args, 'daemon_reload' | 'scope'> & { daemon_reexec?: boolean },
+): Refresh | undefined {
+  const steps = [...(args.daemon_reexec ? ['daemon-reexec'] : []), ...(args.daemon_reload ? ['daemon-reload'] : [])]
+  if (!steps.length) return undefined
   return {
-    describe: 'reload the systemd manager configuration',
-    commands: [{ ...ctl(args, 'daemon-reload'), describe: 'systemctl daemon-reload' }],
+    describe: args.daemon_reload ? 'reload the systemd manager configuration' : 'run the systemd manager again',
+    commands: steps.map((step) => ({ ...ctl(args, step), describe: `systemctl ${step}` })),
   }
 }
 
@@ -99,7 +123,8 @@ export default defineModule({
 
   refresh: (args) => systemdRefresh(args),
 
-  async gather(args, _ctx, io): Promise<UnitState> {
+  async gather(args, _ctx, io): Promise<UnitState | undefined> {
+    if (args.name === undefined) return undefined // only the manager's own reload or re-exec
     if (badArg(args.name)) throw new ModuleFailure(`not a unit name: ${JSON.stringify(args.name)}`)
     const r = await io.run(
       ctl(args, 'show', '-p', 'LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload', '--', args.name),
@@ -111,6 +136,7 @@ export default defineModule({
 
   plan(f, args, ctx) {
     const n = args.name
+    if (!f || n === undefined) return { commands: [] }
     if (f.error) return { commands: [], fail: `cannot read unit ${n}: ${f.error}` }
     const unknown = f.LoadState === 'not-found'
     if (unknown && !ctx.checkMode && args.masked !== true) {
@@ -168,7 +194,7 @@ export default defineModule({
       if (!(cmd.okCodes ?? [0]).includes(r.rc)) return { changed: true, fail: await failure(args, io, cmd, r) }
     }
     const starts = args.state && args.state !== 'stopped' && !args.no_block && plan.commands.length > 0
-    if (starts) {
+    if (starts && args.name) {
       const r = await io.run(ctl(args, 'show', '-p', 'ActiveState,SubState', '--', args.name))
       const f = parseShow(r.stdout)
       if (f.ActiveState === 'failed') {
@@ -192,7 +218,14 @@ export default defineModule({
 async function failure(args: Args, io: HostIO, cmd?: Command, r?: CommandResult, head?: string): Promise<string> {
   const what = head ?? `${cmd!.argv.slice(1).join(' ')} failed (exit ${r!.rc}): ${(r!.stderr || r!.stdout).trim()}`
   const j = await io.run({
-    argv: ['journalctl', ...(args.scope === 'user' ? ['--user-unit'] : ['-u']), args.name, '-n', '20', '--no-pager'],
+    argv: [
+      'journalctl',
+      ...(args.scope === 'user' ? ['--user-unit'] : ['-u']),
+      args.name ?? '',
+      '-n',
+      '20',
+      '--no-pager',
+    ],
     describe: 'last journal lines',
   })
   const journal = j.rc === 0 && j.stdout.trim() ? lastLines(j.stdout, 20) : '(journal unavailable)'

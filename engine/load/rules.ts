@@ -1,9 +1,9 @@
 /**
  * The one checker of the argument rules modules declare in their schemas (engine/argrules.ts): aliases are
  * resolved to canonical names (positions kept), then `mutually_exclusive`, `required_one_of`,
- * `required_together` and `required_if` are enforced. At load time a templated value counts as given but its value
- * is unknown (it may render to anything, even `omit`), so only what is certain is reported; after templating
- * everything is certain.
+ * `required_together`, `required_if` and `required_by` are enforced. At load time a templated value counts as
+ * given but its value is unknown (it may render to anything, even `omit`), so only what is certain is reported;
+ * after templating everything is certain.
  *
  * @example
  * ```ts
@@ -129,6 +129,11 @@ export function checkRules(
         given(key) ? at(key) : pos,
       ),
     )
+  }
+  for (const [key, needed] of Object.entries(rules.required_by ?? {})) {
+    const missing = given(key) ? needed.filter((k) => !given(k)) : []
+    if (missing.length)
+      errors.push(new UserError(`argument ${q(key)} of module ${module} needs ${list(missing)} too`, at(key)))
   }
   return errors
 }

@@ -59,7 +59,7 @@ export function editorArgs(typebox: unknown): JsonSchema {
   return out
 }
 
-/** The schema's `mutually_exclusive`, `required_one_of`, `required_together`, `required_if` as JSON Schema. */
+/** The schema's argument rules (`mutually_exclusive`, `required_one_of`, …, `required_by`) as JSON Schema. */
 function ruleSchemas(s: JsonSchema, spell: (name: string) => string[]): JsonSchema[] {
   const r = rulesOf(s)
   const out: JsonSchema[] = []
@@ -79,6 +79,8 @@ function ruleSchemas(s: JsonSchema, spell: (name: string) => string[]): JsonSche
     const when = props[key]?.default === value ? { anyOf: [is, { not: has(key) }] } : is
     out.push({ if: when, then: anyOf ? { anyOf: needed.map(hasAny) } : { allOf: needed.map(hasAny) } })
   }
+  for (const [key, needed] of Object.entries(r.required_by ?? {}))
+    out.push({ if: hasAny(key), then: { allOf: needed.map(hasAny) } })
   return out
 }
 
