@@ -56,9 +56,13 @@ export async function parseInventoryFile(file: string, b: InventoryBuilder): Pro
   const bytes = decryptIfVaulted(await readBytes(file), file)
   const ext = extname(file).toLowerCase()
   const text = decodeUtf8(bytes, file)
-  const ini = ext === '.ini' || (!['.yml', '.yaml', '.json'].includes(ext) && /^\s*\[[^\]\n]+\]\s*$/m.test(text))
-  if (ini) parseIni(text, file, b)
-  else parseYamlInventory(parseYamlBytes(bytes, file).value, file, b)
+  const yamlExt = ['.yml', '.yaml', '.json'].includes(ext)
+  if (ext === '.ini' || (!yamlExt && /^\s*\[[^\]\n]+\]\s*$/m.test(text))) return parseIni(text, file, b)
+  const value = parseYamlBytes(bytes, file).value
+  // without a YAML extension, a file YAML reads as one plain string is INI hosts with no group (as Ansible tries
+  // its yaml plugin first, then ini): `web1 ansible_host=10.0.0.5`
+  if (!yamlExt && typeof value === 'string') return parseIni(text, file, b)
+  parseYamlInventory(value, file, b)
 }
 
 /** Visible entries of a folder, sorted by name. */

@@ -117,6 +117,18 @@ describe('INI inventories', () => {
     expect(groupNames(inv, 'b')).toEqual(['web'])
   })
 
+  it('reads a file with no extension and no [group] line as INI hosts (Ansible tries yaml, then ini)', async () => {
+    const dir = tree({
+      hosts: 'a ansible_host=10.0.0.5 ansible_port=2222\n',
+      one: 'solo\n',
+      y: 'all:\n  hosts: { z: }\n',
+    })
+    const inv = await loadInventory([join(dir, 'hosts'), join(dir, 'one'), join(dir, 'y')])
+    expect(groupsMap(inv).ungrouped).toEqual(['a', 'solo', 'z']) // z from the YAML file's all.hosts
+    expect(hostVars(inv, 'a')).toMatchObject({ ansible_host: '10.0.0.5', ansible_port: 2222 })
+    expect(Object.keys(groupsMap(inv))).not.toContain('all:')
+  })
+
   it.each<[string, string[]]>([
     ['[web]\nw1 port\n', ['h.ini:2:4: expected key=value after the host name, found "port"']],
     ['[web:nope]\n', ['h.ini:1:1: unknown section [web:nope]: expected [group], [group:children] or [group:vars]']],
