@@ -45,6 +45,26 @@ export function findClose(s: string, i: number, closers: string[]): number {
   return -1
 }
 
+/**
+ * Is the `{` at `at` (right after `{{`) the start of a Jinja expression (`{{{}|length}}`, `{{{'a': 1}}}`, as
+ * Jinja reads them) rather than handlebars' triple mustache? Yes when the triple reading finds no close or no
+ * expression, and the Jinja reading (`{{` then an expression starting with `{`) gives one.
+ */
+function jinjaBrace(s: string, at: number): boolean {
+  const parses = (from: number, closers: string[]) => {
+    const close = findClose(s, from, closers)
+    if (close < 0) return false
+    try {
+      parseCached(s.slice(from, close))
+      return true
+    } catch (e) {
+      if (e instanceof ExprError) return false
+      throw e
+    }
+  }
+  return !parses(at + 1, ['}}}', '}~}}']) && parses(at, ['}}'])
+}
+
 /** Split and classify. Throws `ExprError` (column in `s`) for an unclosed mustache or a Jinja statement. */
 export function scan(s: string): Segment[] {
   const jinja = JINJA_STATEMENT.exec(s)
@@ -82,7 +102,7 @@ export function scan(s: string): Segment[] {
       continue
     }
     const tl = s[open + 2] === '~'
-    const triple = s[open + 2 + (tl ? 1 : 0)] === '{'
+    const triple = s[open + 2 + (tl ? 1 : 0)] === '{' && !jinjaBrace(s, open + 2 + (tl ? 1 : 0))
     const bodyStart = open + 2 + (tl ? 1 : 0) + (triple ? 1 : 0)
     const close = findClose(s, bodyStart, triple ? ['}}}', '}~}}'] : ['}}'])
     if (close < 0) throw new ExprError(`unclosed "${triple ? '{{{' : '{{'}"`, col)
