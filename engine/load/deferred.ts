@@ -101,3 +101,15 @@ export async function tolerated<T>(ctx: LoadContext, why: string | undefined, lo
     ctx.failureTolerated = outer
   }
 }
+
+/**
+ * Report `errors` (a template that does not parse, wrong arguments) of the task `raw`: as warnings when the task's
+ * failure is ignored or rescued (a task written to fail: Ansible fails it when it runs, and so does tsplay).
+ */
+export function tolerate(ctx: LoadContext, raw: Record<string, unknown>, errors: UserError[]): void {
+  const why = errors.length ? whyTolerated(ctx, raw) : undefined
+  if (!why) ctx.errors.push(...errors)
+  else
+    for (const e of errors)
+      ctx.warnings.push(new UserError(`${e.message} (the task fails when it runs; ${why})`, e.pos, e.hint))
+}

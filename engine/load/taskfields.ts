@@ -16,7 +16,7 @@ import type { ModuleDef } from '../module.js'
 import type { SourcePos } from '../types.js'
 import { UserError } from '../errors.js'
 import { checkArgs } from './args.js'
-import { whyTolerated } from './deferred.js'
+import { tolerate } from './deferred.js'
 import { readCommon } from './common.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import {
@@ -82,7 +82,9 @@ export function buildTask(
   }
   if (!scope.handlers && 'listen' in raw)
     report(ctx, '"listen" is only valid in handlers', keyPos(raw, 'listen') ?? pos)
+  const before = ctx.errors.length
   checkTemplatesIn(ctx, raw, pos, CONDITION_KEYS)
+  tolerate(ctx, raw, ctx.errors.splice(before))
   const common = readCommon(ctx, raw, pos)
   const fields = readTaskFields(ctx, raw, pos)
   if (found.length === 0) {
@@ -105,13 +107,7 @@ export function buildTask(
   const written = readArgs(ctx, def, raw, key, argsPos)
   if (!written) return undefined
   const { args, errors } = checkArgs(def, written, argsPos)
-  const why = errors.length ? whyTolerated(ctx, raw) : undefined
-  // a task written to fail (its failure ignored or rescued): Ansible fails it when it runs, and so does tsplay
-  if (why)
-    ctx.warnings.push(
-      ...errors.map((e) => new UserError(`${e.message} (the task fails when it runs; ${why})`, e.pos, e.hint)),
-    )
-  else ctx.errors.push(...errors)
+  tolerate(ctx, raw, errors)
   const task: Task = {
     ...common,
     kind: 'task',

@@ -157,6 +157,17 @@ describe('a task written to fail on its arguments', () => {
     expect((firstBlock(play.tasks).block[0] as Task).args).toMatchObject({ nosuch: 1 })
   })
 
+  it('covers a template that does not parse there too (Ansible fails the task when it renders it)', async () => {
+    const { warnings } = await loadBody(
+      "  tasks:\n    - debug: { msg: \"{{ lookup('env', 'A' b) }}\" }\n      ignore_errors: true\n",
+    )
+    expect(warnings).toEqual([
+      expect.stringMatching(/invalid template .*\(the task fails when it runs; its failure is/),
+    ])
+    const errs = await loadErrors({ 'playbook.yml': '- hosts: all\n  tasks:\n    - debug: { msg: "{{ f(1 2) }}" }\n' })
+    expect(errs).toEqual([expect.stringMatching(/^playbook.yml:3:21 invalid template/)])
+  })
+
   it('stays an error otherwise, also in the rescue or always part of a block', async () => {
     const errs = await loadErrors({
       'playbook.yml':

@@ -56,8 +56,13 @@ export const TOLERATED: CompatCase[] = [
           file: { path: "{{ root }}/x", state: nonsense }
       rescue:
         - file: { path: "{{ root }}/rescued", state: touch, mode: "0644" }
+    - name: a template that does not parse
+      set_fact:
+        x: "{{ lookup('env', 'HOME' 'PATH') }}"
+      register: bad_template
+      ignore_errors: true
     - assert:
-        that: [no_command is failed, not no_command.changed, unknown_arg is failed]
+        that: [no_command is failed, not no_command.changed, unknown_arg is failed, bad_template is failed]
 `,
     },
   },
