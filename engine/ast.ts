@@ -72,6 +72,11 @@ export interface Task extends Common {
   module: string
   /** Module arguments, untemplated (free-form string already mapped to its argument). */
   args: Record<string, unknown>
+  /**
+   * Set when the module is named by a template (`module` holds it): the arguments as written, read and checked
+   * per host when the task runs, once the name is rendered (engine/run/modulename.ts).
+   */
+  moduleTemplate?: { args: unknown; argsKeyword?: unknown }
   /** Position of the module key, for argument errors found at run time. */
   argsPos: SourcePos
   /** `loop` value, untemplated: a list or a template string. */

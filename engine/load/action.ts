@@ -7,14 +7,30 @@
  * - action: debug msg=hello                 # read as  debug: msg=hello
  * - local_action: command echo hi           # read as  command: echo hi  + delegate_to: localhost
  * - local_action: { module: copy, src: a, dest: /tmp/a }
+ * - action: "{{ ansible_facts.pkg_mgr }} name=git"   # the module is chosen per host when the task runs
  * ```
  */
+import type { Task } from '../ast.js'
+import { UserError } from '../errors.js'
+import { taskSearchPaths } from '../source/files.js'
 import type { SourcePos } from '../types.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import { isMap } from './keywords.js'
+import type { TaskScope } from './task.js'
 import { keyPos, mergePositioned, renameKey, valuePos } from '../source/positions.js'
+import { keyValueWords } from '../source/kv.js'
 
 const KEYS = ['action', 'local_action'] as const
+
+/** Where `normalizeAction` leaves a module named by a template (`action: "{{ ansible_facts.pkg_mgr }}"`). */
+export const MODULE_TEMPLATE = Symbol('module named by a template')
+
+/** A module named by a template: the name as written, its arguments as written, and where they are. */
+export interface ModuleTemplate {
+  name: string
+  args: unknown
+  pos: SourcePos
+}
 
 /** Rewrite `action`/`local_action` of `raw` to `MODULE: ARGS` (reporting what cannot be); false if it could not. */
 export function normalizeAction(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): boolean {
@@ -34,9 +50,9 @@ export function normalizeAction(ctx: LoadContext, raw: Record<string, unknown>, 
   let module: unknown
   let args: unknown
   if (typeof v === 'string') {
-    const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(v)
-    module = m?.[1]
-    args = m?.[2] ? m[2] : null
+    const [first, rest] = firstWord(v)
+    module = first
+    args = rest || null
   } else if (isMap(v)) {
     module = v.module
     const rest = mergePositioned(v)
@@ -49,10 +65,17 @@ export function normalizeAction(ctx: LoadContext, raw: Record<string, unknown>, 
     return false
   }
   if (module.includes('{{')) {
-    const hint = "(tsplay checks every task's module and arguments before any host is contacted; name the module)"
-    const written = typeof v === 'string' ? v.trim() : module
-    report(ctx, `a module named by a template (${key}: ${written}) is not supported`, valuePos(raw, key) ?? here, hint)
-    return false
+    // chosen per host when the task runs (engine/run/modulename.ts): kept aside, out of the task's keys
+    const at = valuePos(raw, key) ?? here
+    if (typeof args === 'string' && freeText(args)) {
+      const hint = '(give its arguments as key=value pairs or a map; for a command, name the module)'
+      report(ctx, `a module named by a template (${module}) takes no free-form text, as in Ansible`, at, hint)
+      return false
+    }
+    delete raw[key]
+    ;(raw as Record<symbol, unknown>)[MODULE_TEMPLATE] = { name: module, args, pos: at } satisfies ModuleTemplate
+    if (key === 'local_action') raw.delegate_to = 'localhost'
+    return true
   }
   if (module in raw) {
     report(ctx, `"${key}" names ${module}, which the task also sets`, keyPos(raw, module) ?? here)
@@ -62,4 +85,57 @@ export function normalizeAction(ctx: LoadContext, raw: Record<string, unknown>, 
   raw[module] = args
   if (key === 'local_action') raw.delegate_to = 'localhost'
   return true
+}
+
+/**
+ * The task of a module named by a template: its keywords are read now; the module and its arguments are chosen
+ * and checked per host when it runs (a warning says so).
+ */
+export function templatedTask(
+  ctx: LoadContext,
+  t: ModuleTemplate,
+  keywords: Omit<Task, 'kind' | 'module' | 'args' | 'argsPos' | 'searchPaths'>,
+  scope: TaskScope,
+  argsKeyword: unknown,
+): Task {
+  ctx.warnings.push(
+    new UserError(
+      `the module of this task is named by a template (${t.name}): it is chosen on each host when the task runs, ` +
+        'and its arguments are checked then',
+      t.pos,
+    ),
+  )
+  return {
+    ...keywords,
+    kind: 'task',
+    module: t.name,
+    moduleTemplate: { args: t.args, argsKeyword },
+    args: {},
+    argsPos: t.pos,
+    role: scope.role,
+    roleDir: scope.roleDir,
+    searchPaths: taskSearchPaths(scope.roleDir, scope.file, scope.playDir),
+  }
+}
+
+/** The first word of `s` and the rest; a `{{ … }}` in the word keeps its spaces (`{{ pkg_mgr }} name=git`). */
+function firstWord(s: string): [string, string] {
+  const t = s.trimStart()
+  let i = 0
+  while (i < t.length && !/\s/.test(t[i])) {
+    if (t.startsWith('{{', i)) {
+      const close = t.indexOf('}}', i + 2)
+      i = close < 0 ? t.length : close + 2
+    } else i++
+  }
+  return [t.slice(0, i), t.slice(i).trimStart()]
+}
+
+/** Does `s` hold a word that is not `key=value` (free-form text)? An unclosed quote is left to the run's reading. */
+function freeText(s: string): boolean {
+  try {
+    return keyValueWords(s).some((w) => w.key === undefined)
+  } catch {
+    return false
+  }
 }

@@ -16,6 +16,7 @@ import type { ModuleDef } from '../module.js'
 import type { SourcePos } from '../types.js'
 import { UserError } from '../errors.js'
 import { checkArgs } from './args.js'
+import { MODULE_TEMPLATE, templatedTask, type ModuleTemplate } from './action.js'
 import { tolerate } from './deferred.js'
 import { readCommon } from './common.js'
 import { describeValue, report, type LoadContext } from './context.js'
@@ -87,6 +88,11 @@ export function buildTask(
   tolerate(ctx, raw, ctx.errors.splice(before))
   const common = readCommon(ctx, raw, pos)
   const fields = readTaskFields(ctx, raw, pos)
+  const byTemplate = (raw as Record<symbol, unknown>)[MODULE_TEMPLATE] as ModuleTemplate | undefined
+  if (byTemplate && found.length === 0) {
+    const task = templatedTask(ctx, byTemplate, { ...common, ...fields }, scope, raw.args)
+    return scope.handlers ? asHandlerTask(ctx, raw, pos, task) : task
+  }
   if (found.length === 0) {
     if (Object.keys(raw).every((k) => TASK_KEYWORDS.includes(k))) {
       report(
@@ -119,13 +125,16 @@ export function buildTask(
     roleDir: scope.roleDir,
     searchPaths: taskSearchPaths(scope.roleDir, scope.file, scope.playDir),
   }
-  if (scope.handlers) {
-    const listen = [...(common.name ? [common.name] : []), ...readStringList(ctx, raw, 'listen', pos)]
-    // Ansible loads it, and nothing can notify it: likely a mistake, not certainly one
-    if (!listen.length)
-      ctx.warnings.push(new UserError('a handler without a "name" (or "listen") can never be notified', pos))
-    task.listen = listen
-  }
+  return scope.handlers ? asHandlerTask(ctx, raw, pos, task) : task
+}
+
+/** A task in `handlers:`: notified by its name or `listen`. */
+function asHandlerTask(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos, task: Task): Task {
+  const listen = [...(task.name ? [task.name] : []), ...readStringList(ctx, raw, 'listen', pos)]
+  // Ansible loads it, and nothing can notify it: likely a mistake, not certainly one
+  if (!listen.length)
+    ctx.warnings.push(new UserError('a handler without a "name" (or "listen") can never be notified', pos))
+  task.listen = listen
   return task
 }
 

@@ -15,6 +15,7 @@ import { lookupPaths } from '../expr/lookup-paths.js'
 import { scopeFor } from '../expr/render.js'
 import { taskVars } from './hostvars.js'
 import { loadDynamic } from './includes.js'
+import { resolveModule } from './modulename.js'
 import { firstFoundSubdir, itemVars, loopItems, loopTerms } from './loop.js'
 import { renderBool } from './keyword.js'
 import { selectHosts } from '../inventory/patterns.js'
@@ -138,6 +139,7 @@ async function runTaskOnce(
       }
     }
     if (e instanceof UserError) return failedResult(rc, task, host, e.format(), ignore)
+    if (e instanceof UserErrors) return failedResult(rc, task, host, e.message, ignore)
     if (e instanceof HostError) return failedResult(rc, task, host, e.message, ignore)
     throw e
   }
@@ -152,6 +154,7 @@ async function withRetries(
   inh: Inherited,
   log: (l: string, level?: number) => void,
 ): Promise<Outcome> {
+  if (task.moduleTemplate) task = resolveModule(rc, task, vars)
   const num = (v: unknown, what: string) => {
     const n = Number(renderValue(v, vars, { pos: task.pos, what }))
     if (!Number.isFinite(n) || n < 0)

@@ -221,8 +221,7 @@ describe('task keywords', () => {
     - local_action: command echo hi
       delegate_to: other
     - action: nosuchmodule a=b
-    - action: "{{ pkg_mgr }}"
-      args: { name: git }
+    - action: "{{ pkg_mgr }} install git"
 `),
     })
     expect(errors).toEqual([
@@ -230,8 +229,32 @@ describe('task keywords', () => {
       expect.stringMatching(/^playbook\.yml:5:7 "local_action" and "delegate_to" cannot both be set/),
       expect.stringMatching(/^playbook\.yml:6:7 unknown task keyword or module "nosuchmodule"/),
       expect.stringMatching(
-        /^playbook\.yml:7:15 a module named by a template \(action: \{\{ pkg_mgr \}\}\) is not supported/,
+        /^playbook\.yml:7:15 a module named by a template \(\{\{ pkg_mgr \}\}\) takes no free-form text, as in Ansible/,
       ),
+    ])
+  })
+
+  it('keeps a module named by a template for the run, with its arguments and args:, and a warning', async () => {
+    const dir = tree({
+      'playbook.yml': T(`
+- hosts: all
+  tasks:
+    - action: "{{ pkg_mgr }} name=git"
+      args: { state: present }
+      register: r
+    - local_action: { module: "{{ m | default('copy') }}", dest: /x }
+`),
+    })
+    const warnings: UserError[] = []
+    const pb = await loadPlaybook(join(dir, 'playbook.yml'), { modules: fixtureModules(), warnings })
+    const [a, b] = pb.plays[0].tasks.map(task)
+    expect(a).toMatchObject({ module: '{{ pkg_mgr }}', register: 'r' })
+    expect(a.moduleTemplate).toEqual({ args: 'name=git', argsKeyword: { state: 'present' } })
+    expect(b).toMatchObject({ module: "{{ m | default('copy') }}", delegateTo: 'localhost' })
+    expect(b.moduleTemplate?.args).toEqual({ dest: '/x' })
+    expect(warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/^the module of this task is named by a template \(\{\{ pkg_mgr \}\}\): it is chosen/),
+      expect.stringMatching(/named by a template \(\{\{ m \| default\('copy'\) \}\}\)/),
     ])
   })
 

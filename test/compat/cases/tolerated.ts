@@ -1,8 +1,8 @@
 /**
  * Agreement cases for what Ansible loads or checks only when a task runs: an include that may be skipped (its
  * `when`, a handler never notified, a role include under a false `when`) whose file holds a module nobody has, and
- * tasks written to fail on their arguments whose failure is ignored or rescued. Ansible runs both; so does tsplay
- * (with warnings before the run).
+ * tasks written to fail on their arguments whose failure is ignored or rescued, and a module named by a template
+ * (chosen per host from facts). Ansible runs them all; so does tsplay (with warnings before the run).
  */
 import type { CompatCase } from '../harness.js'
 
@@ -63,6 +63,30 @@ export const TOLERATED: CompatCase[] = [
       ignore_errors: true
     - assert:
         that: [no_command is failed, not no_command.changed, unknown_arg is failed, bad_template is failed]
+`,
+    },
+  },
+  {
+    name: 'templated_module',
+    covers: 'group/setup_rpm_repo (action: "{{ ansible_facts.pkg_mgr }}": the module chosen per host at run time)',
+    files: {
+      'main.yml': `- hosts: templated_module
+  gather_facts: true
+  vars:
+    touch_module: file
+  tasks:
+    - action: "{{ 'file' if ansible_facts.os_family == 'Debian' else 'nosuch' }} path={{ root }}/touched"
+      args: { state: touch, mode: "0644" }
+    - action: { module: "{{ touch_module }}", path: "{{ root }}/dir", state: directory, mode: "0755" }
+    - action: "{{ ansible_facts.pkg_mgr }} name=nothing-at-all"
+      when: false
+    - action: "{{ 'tsplay_nosuch_' ~ 'module' }} a=1"
+      register: unknown
+      ignore_errors: true
+    - action: "{{ touch_module }} path={{ root }}/x state=nonsense"
+      register: wrong
+      ignore_errors: true
+    - assert: { that: [unknown is failed, wrong is failed] }
 `,
     },
   },

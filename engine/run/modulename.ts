@@ -1,0 +1,51 @@
+/**
+ * A task whose module is named by a template (`action: "{{ ansible_facts.pkg_mgr }}"`), for one host: the name is
+ * rendered with the host's variables, then the module and its arguments are read and checked as the loader reads
+ * any task (aliases, free-form strings, `key=value` pairs, the schema's rules). What cannot be run fails that host.
+ *
+ * @example
+ * ```ts
+ * resolveModule(rc, task, vars) // { ...task, module: 'apt', args: { name: 'git' } } on a Debian host
+ * ```
+ */
+import { dirname } from 'node:path'
+import type { Task } from '../ast.js'
+import { UserError, UserErrors } from '../errors.js'
+import { newLoadContext } from '../load/context.js'
+import { buildTask } from '../load/taskfields.js'
+import { renderString } from '../template.js'
+import type { Vars } from '../types.js'
+import type { RunContext } from './context.js'
+
+/** Modules the runner handles itself (includes, facts, inventory changes): not chosen by a template in tsplay. */
+const NOT_BY_TEMPLATE = new Set([
+  'include_tasks',
+  'import_tasks',
+  'include_role',
+  'import_role',
+  'include',
+  'meta',
+  'set_fact',
+  'include_vars',
+  'add_host',
+  'group_by',
+  'set_stats',
+])
+
+/** The task as it runs on a host whose variables are `vars`. Throws `UserErrors` for what cannot run. */
+export function resolveModule(rc: RunContext, task: Task, vars: Vars): Task {
+  const at = task.argsPos
+  const name = renderString(task.module, vars, { pos: at, what: 'module name' }).trim()
+  const ctx = newLoadContext(rc.modules, rc.playbook.dir, {})
+  const canonical = ctx.spellings.get(name)
+  if (canonical && NOT_BY_TEMPLATE.has(canonical))
+    throw new UserErrors([new UserError(`${task.module} gave "${name}", which tsplay does not run by a template`, at)])
+  const scope = { file: at.file, dir: dirname(at.file), playDir: rc.playbook.dir, handlers: false }
+  const { args, argsKeyword } = task.moduleTemplate!
+  const built = buildTask(ctx, { [name]: args, ...(argsKeyword === undefined ? {} : { args: argsKeyword }) }, scope, at)
+  if (ctx.errors.length || !built) {
+    const errors = ctx.errors.length ? ctx.errors : [new UserError(`unknown module "${name}"`, at)]
+    throw new UserErrors(errors.map((e) => new UserError(`${task.module} gave "${name}": ${e.message}`, e.pos, e.hint)))
+  }
+  return { ...task, module: built.module, args: built.args, moduleTemplate: undefined }
+}
