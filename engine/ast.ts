@@ -50,6 +50,8 @@ export interface Common {
   becomeMethod?: 'sudo' | 'su'
   becomeFlags?: string
   becomeExe?: string
+  /** `remote_user`: the login user when no `ansible_user` variable names one (as the play's keyword). */
+  remoteUser?: string
   /** A map of names to values, or a template giving one (`"{{ env }}"`). */
   environment?: Environment
   /** Task/block level `vars`. */

@@ -109,6 +109,7 @@ export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: 
     checkMode: omitted(raw.check_mode) ? undefined : readBool(ctx, raw, 'check_mode', pos),
     diff: omitted(raw.diff) ? undefined : readBool(ctx, raw, 'diff', pos),
     connection: readString(ctx, raw, 'connection', pos),
+    remoteUser: readString(ctx, raw, 'remote_user', pos),
   }
 }
 
@@ -125,6 +126,7 @@ export interface Inherited {
   becomeFlags?: string
   becomeExe?: string
   connection?: string
+  remoteUser?: string
 }
 
 /**
@@ -132,8 +134,8 @@ export interface Inherited {
  * its `when` conditions is written).
  */
 export function passedOn(c: Common, whenPos?: SourcePos[]): Inherited {
-  const { when, tags, vars, become, becomeUser, becomeMethod, becomeFlags, becomeExe, connection } = c
-  return { when, whenPos, tags, vars, become, becomeUser, becomeMethod, becomeFlags, becomeExe, connection }
+  const { when, tags, vars, become, becomeUser, becomeMethod, becomeFlags, becomeExe, connection, remoteUser } = c
+  return { when, whenPos, tags, vars, become, becomeUser, becomeMethod, becomeFlags, becomeExe, connection, remoteUser }
 }
 
 /** Apply inherited `when`/`tags`/`vars` (and become, unless the node sets its own) to loaded nodes. */
@@ -150,6 +152,7 @@ export function inherit<T extends TaskNode>(nodes: T[], inh: Inherited): T[] {
     n.becomeFlags ??= inh.becomeFlags
     n.becomeExe ??= inh.becomeExe
     if (n.connection === undefined && inh.connection !== undefined) n.connection = inh.connection
+    n.remoteUser ??= inh.remoteUser
   }
   return nodes
 }

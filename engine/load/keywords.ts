@@ -34,6 +34,7 @@ const COMMON = [
   'check_mode',
   'diff',
   'connection',
+  'remote_user',
   'debugger',
 ] as const
 
@@ -53,7 +54,6 @@ export const PLAY_KEYWORDS: readonly string[] = [
   'any_errors_fatal',
   'max_fail_percentage',
   'force_handlers',
-  'remote_user',
   'user',
   'order',
   'collections',

@@ -46,9 +46,7 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/
 const LOOP_KEYS = ['loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`)]
 
 /** Ansible task keywords tsplay knows but does not support, with what to write instead. */
-const UNSUPPORTED: Record<string, string> = {
-  remote_user: 'set remote_user on the play, or ansible_user in the inventory',
-}
+const UNSUPPORTED: Record<string, string> = {}
 const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until']
 
 /** Build one task (or report why not); `action`/`local_action` are already rewritten (task.ts). */

@@ -60,6 +60,8 @@ export interface Inherited {
   becomeMethod?: 'sudo' | 'su'
   becomeFlags?: string
   becomeExe?: string
+  /** `remote_user` of the enclosing blocks (the innermost wins). */
+  remoteUser?: string
   vars: Vars
   /** Defaults of the enclosing private roles (`include_role`), innermost last: the lowest variables. */
   defaults?: Vars

@@ -1,7 +1,7 @@
 /**
- * Connections to hosts: opened lazily on a host's first task (one persistent connector per host and connection
- * type for the whole run), closed at the end. A host that cannot be reached is remembered as unreachable with the
- * reason. The connection type is the host's `ansible_connection` variable, else the `connection` keyword, else
+ * Connections to hosts: opened lazily on a host's first task (one persistent connector per host, login user
+ * and connection type for the whole run), closed at the end. A host that cannot be reached is remembered as
+ * unreachable with the reason. The connection type is the host's `ansible_connection` variable, else the `connection` keyword, else
  * `ssh` (variables win over keywords, as in Ansible); `local` runs on the controller (engine/local).
  */
 import type { BecomeMethod, Connector } from '../connector.js'
@@ -66,7 +66,11 @@ export class HostPool {
     const known = this.unreachable.get(name)
     if (known) return Promise.reject(new HostError(name, 'unreachable', known))
     if (isLocal(name, vars, keyword)) return this.local(name, vars)
-    let p = this.conns.get(name)
+    // one connection per login user: a play's or task's remote_user may name another one
+    const v = vars.ansible_user ?? vars.ansible_ssh_user
+    const user = typeof v === 'string' && !v.includes('{{') ? v : v === undefined ? '' : undefined
+    const key = `${name}\0${user ?? connectionSpec(name, vars).user}`
+    let p = this.conns.get(key)
     if (!p) {
       const spec = connectionSpec(name, vars)
       if (!spec.becomePassword && this.opts.becomePassword) spec.becomePassword = this.opts.becomePassword
@@ -79,7 +83,7 @@ export class HostPool {
         agentSocket: this.opts.agentSocket,
       })
       p.catch((e: unknown) => this.unreachable.set(name, e instanceof Error ? e.message : String(e)))
-      this.conns.set(name, p)
+      this.conns.set(key, p)
     }
     return p!
   }
@@ -97,19 +101,26 @@ export class HostPool {
     return p
   }
 
-  /** Re-open a dropped connection, waiting up to `timeoutSec` for the host to come back. */
+  /** The open connections of a host (one per login user, or its local connector). */
+  private ofHost(name: string): Array<[string, Promise<Connector>]> {
+    return [...this.conns].filter(([k]) => k.startsWith(`${name}\0`) || k === `local\0${name}`)
+  }
+
+  /** Re-open a host's dropped connections, waiting up to `timeoutSec` for the host to come back. */
   async reconnect(name: string, timeoutSec: number): Promise<void> {
-    const p = this.conns.get(name) ?? this.conns.get(`local\0${name}`)
-    if (!p) throw new HostError(name, 'unreachable', 'no connection to re-open')
-    await (await p).reconnect(timeoutSec)
+    const open = this.ofHost(name)
+    if (!open.length) throw new HostError(name, 'unreachable', 'no connection to re-open')
+    for (const [, p] of open) await (await p).reconnect(timeoutSec)
     this.unreachable.delete(name)
   }
 
-  /** Forget a connection that dropped, so the next `get` opens a new one. */
+  /** Forget a host's SSH connections (one dropped), so the next `get` opens a new one. */
   forget(name: string): void {
-    const p = this.conns.get(name)
-    this.conns.delete(name)
-    p?.then((c) => c.close()).catch(() => undefined)
+    for (const [k, p] of this.ofHost(name)) {
+      if (k.startsWith('local\0')) continue
+      this.conns.delete(k)
+      p.then((c) => c.close()).catch(() => undefined)
+    }
   }
 
   async closeAll(): Promise<void> {

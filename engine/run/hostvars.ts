@@ -38,10 +38,15 @@ function groupsOf(rc: RunContext): Record<string, string[]> {
  * Raw (unrendered) play-level variables of a host, without block/task vars; `defaults` are those of the private
  * roles (`include_role`) around a task, above the play's role defaults.
  */
-export function playLayers(rc: RunContext, host: string, defaults: Array<Vars | undefined> = []): Vars {
+export function playLayers(
+  rc: RunContext,
+  host: string,
+  defaults: Array<Vars | undefined> = [],
+  remoteUser = rc.play.remoteUser,
+): Vars {
   const st = rc.states.get(host)
   const below = [
-    rc.play.remoteUser ? { ansible_user: rc.play.remoteUser } : undefined, // below the inventory, as in Ansible
+    remoteUser ? { ansible_user: remoteUser } : undefined, // the keyword: below the inventory, as in Ansible
     rc.play.connectVars, // `port`: likewise
     rc.play.roleDefaults,
     ...defaults,
@@ -108,7 +113,7 @@ export function taskVars(rc: RunContext, host: string, inh: Inherited, task: Tas
   // Magic variables are added after resolution (they hold no templates, and `hostvars` is lazy).
   const vars = resolveVars(
     mergeLayers([
-      playLayers(rc, host, [inh.defaults, task?.defaults]),
+      playLayers(rc, host, [inh.defaults, task?.defaults], task?.remoteUser ?? inh.remoteUser ?? rc.play.remoteUser),
       inh.vars,
       task?.vars,
       st?.runVars,

@@ -76,6 +76,7 @@ function inherit(parent: Inherited, b: Block): Inherited {
     becomeMethod: b.becomeMethod ?? parent.becomeMethod,
     becomeFlags: b.becomeFlags ?? parent.becomeFlags,
     becomeExe: b.becomeExe ?? parent.becomeExe,
+    remoteUser: b.remoteUser ?? parent.remoteUser,
     vars: { ...parent.vars, ...b.vars },
     defaults: b.defaults ? { ...parent.defaults, ...b.defaults } : parent.defaults,
     environment: b.environment ? [...(parent.environment ?? []), b.environment] : parent.environment,

@@ -295,9 +295,11 @@ const KEYWORDS: Record<string, JsonSchema> = {
     { $ref: '#/definitions/roleArgs' },
   ),
   apply: doc('Keywords applied to every included task (Ansible compatibility).', { type: 'object' }),
-  remote_user: doc("The login user for this play's hosts, where the inventory sets no ansible_user.", {
-    type: 'string',
-  }),
+  remote_user: doc(
+    'The login user for this play/block/task, where no ansible_user variable (inventory, vars) names one; a task ' +
+      'with another user than the play gets a connection of its own.',
+    { type: 'string' },
+  ),
   user: doc('Older spelling of remote_user.', { type: 'string' }),
   role: doc("The role's name (a folder under roles/ next to the playbook) or a path.", { type: 'string' }),
 }
