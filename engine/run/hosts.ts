@@ -1,8 +1,9 @@
 /**
  * Connections to hosts: opened lazily on a host's first task (one persistent connector per host, login user
  * and connection type for the whole run), closed at the end. A host that cannot be reached is remembered as
- * unreachable with the reason. The connection type is the host's `ansible_connection` variable, else the `connection` keyword, else
- * `ssh` (variables win over keywords, as in Ansible); `local` runs on the controller (engine/local).
+ * unreachable with the reason. The connection type is the host's `ansible_connection` variable, else the
+ * `connection` keyword, else `ssh` (variables win over keywords, as in Ansible); `local` runs on the controller
+ * (engine/local).
  */
 import type { BecomeMethod, Connector } from '../connector.js'
 import { HostError, UserError } from '../errors.js'
