@@ -46,6 +46,29 @@ const Args = Type.Object(
         default: 0,
       }),
     ),
+    connect_timeout: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Seconds one attempt to reconnect may take (default: what is left)' }),
+    ),
+    boot_time_command: Defaulted(
+      Type.String({
+        minLength: 1,
+        description: 'Command (run with sh -c) whose output changes with each boot',
+        default: 'cat /proc/sys/kernel/random/boot_id',
+      }),
+    ),
+    reboot_command: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'Command (run with sh -c, detached) that reboots the host (default: systemctl reboot, else reboot)',
+      }),
+    ),
+    search_paths: Defaulted(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description: 'Folders searched first for the reboot command (put before PATH)',
+        default: ['/sbin', '/bin', '/usr/sbin', '/usr/bin', '/usr/local/sbin'],
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -57,15 +80,23 @@ export interface RebootState {
   bootId: string
 }
 
-const BOOT_ID = { argv: ['cat', '/proc/sys/kernel/random/boot_id'], describe: 'read boot id' }
+/** The command that reads the boot's identity (`boot_time_command`). */
+const bootId = (args: Pick<Args, 'boot_time_command'>) => sh(args.boot_time_command, [], { describe: 'read boot id' })
 
-/** Schedule the reboot detached; returns at once. $1 = delay in seconds (≥ 1), $2 = message. */
-const SCHEDULE = `d=$1; m=$2
+/**
+ * Schedule the reboot detached; returns at once. $1 = delay in seconds (≥ 1), $2 = message, $3 = the reboot
+ * command (empty: systemctl reboot, else reboot), $4 = folders put before PATH.
+ */
+const SCHEDULE = `d=$1; m=$2; c=$3; PATH="$4:$PATH"; export PATH
 logger -t tsplay -- "$m" 2>/dev/null || true
 if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then
-  exec systemd-run --quiet --collect --on-active="$d" --timer-property=AccuracySec=100ms /bin/systemctl reboot
+  [ -n "$c" ] || exec systemd-run --quiet --collect --on-active="$d" --timer-property=AccuracySec=100ms \\
+    /bin/systemctl reboot
+  exec systemd-run --quiet --collect --on-active="$d" --timer-property=AccuracySec=100ms \\
+    --setenv=PATH="$PATH" /bin/sh -c "$c"
 fi
-nohup sh -c 'sleep "$1"; reboot || /sbin/reboot' sh "$d" >/dev/null 2>&1 &
+[ -n "$c" ] || c='reboot || /sbin/reboot'
+nohup sh -c 'sleep "$1"; eval "$2"' sh "$d" "$c" >/dev/null 2>&1 &
 echo scheduled`
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -78,15 +109,23 @@ export default defineModule({
   check: 'full',
   example: '- reboot: { reboot_timeout: 600 }',
 
-  async gather(_raw, _ctx, io): Promise<RebootState> {
-    const r = await io.run(BOOT_ID)
+  async gather(args, _ctx, io): Promise<RebootState> {
+    const r = await io.run(bootId(args))
     if (r.rc !== 0) throw new ModuleFailure(`cannot read the boot id: ${r.stderr.trim()}`)
     return { bootId: r.stdout.trim() }
   },
 
   plan(state, args, ctx) {
     return {
-      commands: [sh(SCHEDULE, [String(args.pre_reboot_delay + 1), args.msg], { describe: 'schedule the reboot' })],
+      commands: [
+        sh(
+          SCHEDULE,
+          [String(args.pre_reboot_delay + 1), args.msg, args.reboot_command ?? '', args.search_paths.join(':')],
+          {
+            describe: 'schedule the reboot',
+          },
+        ),
+      ],
       changes: [`reboot ${ctx.host}`],
       data: { boot_id_before: state.bootId },
     }
@@ -101,7 +140,7 @@ export default defineModule({
       return { changed: false, fail: `could not schedule the reboot: ${(sched.stderr || sched.stdout).trim()}` }
     ctx.log(`rebooting ${ctx.host}`)
     await sleep((args.pre_reboot_delay + 1) * 1000)
-    const after = await waitForNewBoot(io, before, left, ctx.signal)
+    const after = await waitForNewBoot(io, args, before, left, ctx.signal)
     if (!after)
       return { changed: true, fail: `${ctx.host} did not come back with a new boot id within ${args.reboot_timeout}s` }
     if (args.post_reboot_delay) await sleep(args.post_reboot_delay * 1000)
@@ -128,14 +167,15 @@ export default defineModule({
 /** Reconnect until the boot id differs from `before`; undefined on timeout. */
 async function waitForNewBoot(
   io: HostIO,
+  args: Pick<Args, 'boot_time_command' | 'connect_timeout'>,
   before: string,
   left: () => number,
   signal: AbortSignal,
 ): Promise<string | undefined> {
   while (left() > 0 && !signal.aborted) {
     try {
-      await io.reconnect(Math.max(1, Math.ceil(left())))
-      const r = await io.run(BOOT_ID)
+      await io.reconnect(Math.max(1, Math.ceil(Math.min(left(), args.connect_timeout ?? Infinity))))
+      const r = await io.run(bootId(args))
       const id = r.stdout.trim()
       if (r.rc === 0 && id && id !== before) return id
     } catch {

@@ -97,14 +97,13 @@ export function templatedTask(
   keywords: Omit<Task, 'kind' | 'module' | 'args' | 'argsPos' | 'searchPaths'>,
   scope: TaskScope,
   argsKeyword: unknown,
+  what?: string,
 ): Task {
-  ctx.warnings.push(
-    new UserError(
-      `the module of this task is named by a template (${t.name}): it is chosen on each host when the task runs, ` +
-        'and its arguments are checked then',
-      t.pos,
-    ),
-  )
+  const message = what
+    ? `${what} are given by a template (${String(t.args)}): they are read and checked on each host when the task runs`
+    : `the module of this task is named by a template (${t.name}): it is chosen on each host when the task runs, ` +
+      'and its arguments are checked then'
+  ctx.warnings.push(new UserError(message, t.pos))
   return {
     ...keywords,
     kind: 'task',
@@ -129,6 +128,13 @@ function firstWord(s: string): [string, string] {
     } else i++
   }
   return [t.slice(0, i), t.slice(i).trimStart()]
+}
+
+/** Is `v` one `{{ … }}` and nothing else (a value a template gives whole)? */
+export function isWholeTemplate(v: unknown): v is string {
+  if (typeof v !== 'string') return false
+  const t = v.trim()
+  return t.startsWith('{{') && t.endsWith('}}') && t.indexOf('{{', 2) < 0
 }
 
 /** Does `s` hold a word that is not `key=value` (free-form text)? An unclosed quote is left to the run's reading. */

@@ -108,6 +108,7 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
           k.includes('{{') ? (dynamic ??= 'a templated set_fact may define it') : global.add(k),
         )
       if (RUNTIME_DEFINERS.includes(t.module)) dynamic ??= `${t.module} may define it at run time`
+      if (t.moduleTemplate) dynamic ??= `a ${t.module} whose arguments a template gives may define it`
       for (const fact of moduleFacts(t))
         if (fact.includes('{{')) dynamic ??= `a templated ${t.module} may define it`
         else global.add(fact)

@@ -16,7 +16,7 @@ import type { ModuleDef } from '../module.js'
 import type { SourcePos } from '../types.js'
 import { UserError } from '../errors.js'
 import { checkArgs } from './args.js'
-import { MODULE_TEMPLATE, templatedTask, type ModuleTemplate } from './action.js'
+import { isWholeTemplate, MODULE_TEMPLATE, templatedTask, type ModuleTemplate } from './action.js'
 import { tolerate } from './deferred.js'
 import { readCommon } from './common.js'
 import { describeValue, report, type LoadContext } from './context.js'
@@ -108,6 +108,12 @@ export function buildTask(
   if (fields.poll === 0 && fields.async !== undefined && name !== 'command' && name !== 'shell')
     report(ctx, `"poll: 0" (fire and forget) with ${name} is not supported by tsplay`, at(raw, 'poll', pos), POLL0)
   const argsPos = keyPos(raw, key) ?? pos
+  if (!def.freeForm && isWholeTemplate(raw[key])) {
+    // `add_host: "{{ host_data }}"`: a map a template gives, read and checked on each host when the task runs
+    const t = { name, args: raw[key], pos: valuePos(raw, key) ?? argsPos }
+    const task = templatedTask(ctx, t, { ...common, ...fields }, scope, raw.args, `the arguments of ${name}`)
+    return scope.handlers ? asHandlerTask(ctx, raw, pos, task) : task
+  }
   const written = readArgs(ctx, def, raw, key, argsPos)
   if (!written) return undefined
   const { args, errors } = checkArgs(def, written, argsPos)

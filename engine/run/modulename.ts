@@ -13,7 +13,8 @@ import type { Task } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
 import { newLoadContext } from '../load/context.js'
 import { buildTask } from '../load/taskfields.js'
-import { renderString } from '../template.js'
+import { renderString, renderValue } from '../template.js'
+import { isWholeTemplate } from '../load/action.js'
 import type { Vars } from '../types.js'
 import type { RunContext } from './context.js'
 
@@ -38,10 +39,12 @@ export function resolveModule(rc: RunContext, task: Task, vars: Vars): Task {
   const name = renderString(task.module, vars, { pos: at, what: 'module name' }).trim()
   const ctx = newLoadContext(rc.modules, rc.playbook.dir, {})
   const canonical = ctx.spellings.get(name)
-  if (canonical && NOT_BY_TEMPLATE.has(canonical))
+  if (canonical && task.module.includes('{{') && NOT_BY_TEMPLATE.has(canonical))
     throw new UserErrors([new UserError(`${task.module} gave "${name}", which tsplay does not run by a template`, at)])
   const scope = { file: at.file, dir: dirname(at.file), playDir: rc.playbook.dir, handlers: false }
-  const { args, argsKeyword } = task.moduleTemplate!
+  const { args: written, argsKeyword } = task.moduleTemplate!
+  // arguments a template gives whole (`add_host: "{{ host_data }}"`) are that template's value
+  const args = isWholeTemplate(written) ? renderValue(written, vars, { pos: at, what: 'arguments' }) : written
   const built = buildTask(ctx, { [name]: args, ...(argsKeyword === undefined ? {} : { args: argsKeyword }) }, scope, at)
   if (ctx.errors.length || !built) {
     const errors = ctx.errors.length ? ctx.errors : [new UserError(`unknown module "${name}"`, at)]

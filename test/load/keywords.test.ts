@@ -234,6 +234,21 @@ describe('task keywords', () => {
     ])
   })
 
+  it('keeps arguments a template gives whole for the run (a map-only module), with a warning', async () => {
+    const dir = tree({
+      'playbook.yml': '- hosts: all\n  tasks:\n    - copy: "{{ copy_args }}"\n    - command: "{{ cmd }}"\n',
+    })
+    const warnings: UserError[] = []
+    const pb = await loadPlaybook(join(dir, 'playbook.yml'), { modules: fixtureModules(), warnings })
+    const [a, b] = pb.plays[0].tasks.map(task)
+    expect(a).toMatchObject({ module: 'copy', moduleTemplate: { args: '{{ copy_args }}' } })
+    expect(b.moduleTemplate).toBeUndefined() // free-form: the text is the command
+    expect(warnings.map((w) => w.message)).toEqual([
+      'the arguments of copy are given by a template ({{ copy_args }}): they are read and checked on each host ' +
+        'when the task runs',
+    ])
+  })
+
   it('keeps a module named by a template for the run, with its arguments and args:, and a warning', async () => {
     const dir = tree({
       'playbook.yml': T(`

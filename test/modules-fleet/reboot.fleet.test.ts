@@ -45,7 +45,13 @@ describe.skipIf(!can.ok)(`reboot on the fleet (${can.ok ? 'fleet' : can.why})`, 
   gather_facts: false
   tasks:
     - name: reboot
-      reboot: { reboot_timeout: 180, msg: "tsplay test reboot" }
+      reboot:
+        reboot_timeout: 180
+        msg: tsplay test reboot
+        connect_timeout: 20
+        reboot_command: systemctl reboot
+        search_paths: [/usr/bin]
+        boot_time_command: cat /proc/sys/kernel/random/boot_id
     - name: after
       command: cat /proc/sys/kernel/random/boot_id
       register: after

@@ -68,13 +68,18 @@ export const TOLERATED: CompatCase[] = [
   },
   {
     name: 'templated_module',
-    covers: 'group/setup_rpm_repo (action: "{{ ansible_facts.pkg_mgr }}": the module chosen per host at run time)',
+    covers: 'group/setup_rpm_repo/add_host (a module, or its arguments, a template gives: chosen and checked per host)',
     files: {
       'main.yml': `- hosts: templated_module
   gather_facts: true
   vars:
     touch_module: file
+    dir_args: { path: "{{ root }}/from-map", state: directory, mode: "0750" }
+    new_host: { name: "made-{{ inventory_hostname }}", groups: [made_here], color: blue }
   tasks:
+    - file: "{{ dir_args }}"
+    - add_host: "{{ new_host }}"
+    - assert: { that: ["groups['made_here'] | length == 1", "hostvars[groups['made_here'][0]].color == 'blue'"] }
     - action: "{{ 'file' if ansible_facts.os_family == 'Debian' else 'nosuch' }} path={{ root }}/touched"
       args: { state: touch, mode: "0644" }
     - action: { module: "{{ touch_module }}", path: "{{ root }}/dir", state: directory, mode: "0755" }
