@@ -1,0 +1,124 @@
+/**
+ * Agreement case for the git module's arguments beyond repo/dest/version: submodules (`recursive`, the default),
+ * `single_branch`, `refspec`, `separate_git_dir` (on a clone and moving an existing one), `archive` with
+ * `archive_prefix`, `verify_commit` on unsigned commits (fails in both), and the ssh settings (`ssh_opts`,
+ * `key_file`, `accept_hostkey`) through an `ssh://` URL whose `ssh` is a stand-in on PATH that records the options
+ * git passed and serves the repository locally. The repositories are made by the case with fixed author dates, so
+ * both engines see the same commits; the scratch folder is `{{ root }}-work` and only stable results (commits,
+ * refs, submodule status, the archives, the ssh options) are copied into `root` for comparison. Each git task must
+ * change in the first round only (asserted against the task that makes the repositories).
+ */
+import type { CompatCase } from '../harness.js'
+
+const ENV = `
+  environment:
+    GIT_AUTHOR_NAME: t
+    GIT_AUTHOR_EMAIL: t@example.invalid
+    GIT_COMMITTER_NAME: t
+    GIT_COMMITTER_EMAIL: t@example.invalid
+    GIT_AUTHOR_DATE: "2020-01-01T00:00:00Z"
+    GIT_COMMITTER_DATE: "2020-01-01T00:00:00Z"
+    GIT_CONFIG_COUNT: "1"
+    GIT_CONFIG_KEY_0: protocol.file.allow
+    GIT_CONFIG_VALUE_0: always`
+
+// The stand-in ssh: writes its options (every word but the last, the remote command) and runs that command here.
+const FAKE_SSH = `#!/bin/sh
+for a; do last=$a; done
+printf '%s\\n' "$@" | sed '$d' > "$(dirname "$0")/../ssh-args"
+exec sh -c "$last"
+`
+
+const MAKE = `
+      set -e
+      git init -q -b master sub && echo s1 > sub/s && git -C sub add s && git -C sub commit -qm s1
+      git init -q -b main src && echo a > src/a && git -C src add a && git -C src commit -qm a1
+      git -C src tag -a v1 -m v1
+      git -C src submodule -q add ../sub sub && git -C src commit -qm sub
+      git -C src branch other HEAD~1
+      git -C src update-ref refs/meta/config HEAD~1
+      echo s2 > sub/s && git -C sub commit -qam s2
+      touch made`
+
+const TASKS = `
+    - file: { path: "{{ w }}/bin", state: directory, mode: "0755" }
+    - copy: { dest: "{{ w }}/bin/ssh", mode: "0755", content: ${JSON.stringify(FAKE_SSH)} }
+    - shell: { cmd: ${JSON.stringify(MAKE)}, chdir: "{{ w }}", creates: "{{ w }}/made" }
+      register: mk
+    - git: { repo: "{{ w }}/src", dest: "{{ w }}/rec", version: main }
+      register: rec
+    - git: { repo: "{{ w }}/src", dest: "{{ w }}/rec", version: main }
+      register: rec2
+    - git: { repo: "{{ w }}/src", dest: "{{ w }}/norec", recursive: false }
+      register: norec
+    - git: { repo: "{{ w }}/src", dest: "{{ w }}/single", version: main, single_branch: true }
+      register: single
+    - git: { repo: "{{ w }}/src", dest: "{{ w }}/spec", refspec: "+refs/meta/*:refs/remotes/origin/meta/*" }
+      register: spec
+    - git: { repo: "{{ w }}/src", dest: "{{ w }}/sep", separate_git_dir: "{{ w }}/sep.git" }
+      register: sep
+    - git: { repo: "{{ w }}/src", dest: "{{ w }}/norec", recursive: false, separate_git_dir: "{{ w }}/norec.git" }
+      register: moved
+    - git:
+        repo: "{{ w }}/src"
+        dest: "{{ w }}/tag"
+        version: v1
+        archive: "{{ root }}/v1.tar.gz"
+        archive_prefix: v1/
+      register: tag
+    - git: { repo: "{{ w }}/src", dest: "{{ w }}/rec", version: main, archive: "{{ root }}/rec.zip" }
+      register: arc
+    - git: { repo: "{{ w }}/src", dest: "{{ w }}/rec", update: false, archive: "{{ root }}/rec.tar" }
+      register: arc2
+    - git: { repo: "{{ w }}/src", dest: "{{ w }}/signed", verify_commit: true }
+      ignore_errors: true
+    - git: { repo: "{{ w }}/src", dest: "{{ w }}/rec", version: main, verify_commit: true }
+      ignore_errors: true
+    - git:
+        repo: "ssh://loop.invalid{{ w }}/src"
+        dest: "{{ w }}/viassh"
+        recursive: false
+        accept_hostkey: true
+        key_file: ~/nokey
+        ssh_opts: "-o \\"ServerAliveInterval 5\\" -o 'User=git'"
+      environment: { PATH: "{{ w }}/bin:/usr/local/bin:/usr/bin:/bin" }
+      register: viassh
+    - assert:
+        that:
+          - "(mk is changed) == (rec is changed)"
+          - rec2 is not changed
+          - "(mk is changed) == (norec is changed)"
+          - "(mk is changed) == (single is changed)"
+          - "(mk is changed) == (spec is changed)"
+          - "(mk is changed) == (sep is changed)"
+          - "(mk is changed) == (moved is changed)"
+          - "(mk is changed) == (tag is changed)"
+          - "(mk is changed) == (arc is changed)"
+          - "(mk is changed) == (arc2 is changed)"
+          - "(mk is changed) == (viassh is changed)"
+    - name: what the clones hold
+      shell: |
+        for d in rec norec single spec sep tag signed viassh; do
+          echo "== $d $(git -C $d rev-parse HEAD) $(git -C $d symbolic-ref -q --short HEAD || echo detached)"
+          git -C $d submodule status | sed 's/ (.*//'
+          ls -A $d | grep -v '^.git$' | tr '\\n' ' '; echo
+          [ -f $d/.git ] && sed "s|$PWD|W|" $d/.git && echo
+        done
+        for d in single spec; do git -C $d for-each-ref --format='%(refname) %(objectname)'; done
+        cat ssh-args
+      args: { chdir: "{{ w }}" }
+      register: held
+      changed_when: false
+    - copy: { dest: "{{ root }}/held", content: "{{ held.stdout }}\\n", mode: "0644" }
+`
+
+export const GIT_ARGS: CompatCase[] = [
+  {
+    name: 'git_args',
+    covers: 'git (recursive, single_branch, refspec, separate_git_dir, archive, verify_commit, ssh settings)',
+    files: {
+      'main.yml':
+        `- hosts: git_args\n  gather_facts: false\n  vars:\n    w: "{{ root }}-work"\n${ENV}\n  tasks:\n` + TASKS,
+    },
+  },
+]
