@@ -118,6 +118,12 @@ const rows: Row[] = [
     { argv: [fetchMain(), checkoutB, verify()] },
   ],
   [
+    'verify_commit checks before the submodules, as Ansible',
+    { ...base, version: 'main', verify_commit: true },
+    { dest: repo(), target: moved },
+    { argv: [fetchMain(), checkoutB, verify(), SUB] },
+  ],
+  [
     'verify_commit with a whitelist string',
     { ...base, version: 'main', verify_commit: true, recursive: false, gpg_whitelist: 'F1, F2' },
     { dest: empty, target: main },

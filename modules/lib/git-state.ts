@@ -18,7 +18,7 @@ export interface DestState {
   head?: string
   url?: string
   branch?: string
-  /** `git status --porcelain` lines for tracked files (local modifications). */
+  /** `git status --porcelain` lines for tracked files (local modifications; with track_submodules, not submodules). */
   dirty: string[]
   /** Why the repository could not be read, if it could not. */
   error?: string
@@ -51,14 +51,16 @@ if [ -e "$d/.git" ]; then
   if h=$(git -C "$d" rev-parse --verify HEAD 2>&1); then echo "head $h"; else echo "error $h" | tr '\\n' ' '; echo; fi
   echo "url $(git -C "$d" config --get "remote.$r.url" 2>/dev/null)"
   echo "branch $(git -C "$d" symbolic-ref -q --short HEAD 2>/dev/null)"
-  git -C "$d" status --porcelain --untracked-files=no 2>/dev/null | sed 's/^/dirty /'
+  # tracking submodules sit off their recorded commits on purpose: that is no local modification
+  i=; [ "$5" = 1 ] && i=--ignore-submodules=all
+  git -C "$d" status --porcelain --untracked-files=no $i 2>/dev/null | sed 's/^/dirty /'
   [ "$4" = 1 ] && [ -f "$d/.gitmodules" ] || exit 0
   u=ok
   for p in $(git -C "$d" config -f .gitmodules --get-regexp '^submodule\\..*\\.path$' | cut -d' ' -f2-); do
     [ -e "$d/$p/.git" ] || u=stale
   done
-  git -C "$d" submodule status 2>/dev/null | grep -q '^[^ ]' && u=stale
-  if [ "$5" = 1 ] && [ $u = ok ]; then
+  if [ "$5" != 1 ]; then git -C "$d" submodule status 2>/dev/null | grep -q '^[^ ]' && u=stale
+  elif [ $u = ok ]; then
     git -C "$d" submodule foreach --quiet 'b=$(git config -f "$toplevel/.gitmodules" "submodule.$name.branch" ||
       echo master); [ "$(git rev-parse HEAD)" = "$(git ls-remote origin "refs/heads/$b" | cut -f1)" ] ||
       echo behind' 2>/dev/null | grep -q behind && u=stale
