@@ -139,6 +139,51 @@ const TRACK = `
     - copy: { dest: "{{ root }}/held", content: "{{ held.stdout }}\\n", mode: "0644" }
 `
 
+// A signing key made in the first round (no passphrase), a signed commit and tag, the public key kept in the scratch
+// folder; GNUPGHOME is a short folder under /tmp (gpg-agent's socket must fit a socket path), removed at the end of
+// every round, the public key imported again in the next.
+const KEYS = `
+      set -e
+      mkdir -p -m 700 "$GNUPGHOME"
+      if [ -f pub.asc ]; then gpg --batch --quiet --import pub.asc; exit 0; fi
+      gpg --batch --quiet --pinentry-mode loopback --passphrase '' --quick-gen-key 'T <t@example.invalid>' ed25519 sign
+      fp=$(gpg --with-colons --list-secret-keys | awk -F: '$1 == "fpr" { print $10; exit }')
+      git init -q -b main src && echo a > src/a && git -C src add a
+      git -C src -c user.signingkey=$fp commit -qS -m a1
+      git -C src -c user.signingkey=$fp tag -s v1 -m v1
+      echo $fp > fpr; gpg --batch --armor --export $fp > pub.asc`
+
+const SIGNED = `
+    - file: { path: "{{ w }}", state: directory, mode: "0755" }
+    - block:
+        - shell: { cmd: ${JSON.stringify(KEYS)}, chdir: "{{ w }}" }
+        - command: cat {{ w }}/fpr
+          register: fp
+          changed_when: false
+        - git: { repo: "{{ w }}/src", dest: "{{ w }}/head", verify_commit: true }
+        - git:
+            repo: "{{ w }}/src"
+            dest: "{{ w }}/tag"
+            version: v1
+            verify_commit: true
+            gpg_whitelist: ["{{ fp.stdout }}"]
+        - git: { repo: "{{ w }}/src", dest: "{{ w }}/head", verify_commit: true, gpg_whitelist: "{{ fp.stdout }},AB12" }
+        - git: { repo: "{{ w }}/src", dest: "{{ w }}/other", verify_commit: true, gpg_whitelist: [AB12CD34] }
+          ignore_errors: true
+          register: bad
+        - git: { repo: "{{ w }}/src", dest: "{{ w }}/tag", version: v1, verify_commit: true, gpg_whitelist: [AB12] }
+          ignore_errors: true
+          register: bad2
+        - assert:
+            that:
+              - "'gpg_whitelist does not include the public key \\\"' ~ fp.stdout in bad.msg"
+              - "'gpg_whitelist does not include the public key \\\"' ~ fp.stdout in bad2.msg"
+      always:
+        - command: gpgconf --kill all
+          changed_when: false
+        - file: { path: "{{ gh }}", state: absent }
+`
+
 const play = (name: string, tasks: string) =>
   `- hosts: ${name}\n  gather_facts: false\n  vars:\n    w: "{{ root }}-work"\n${ENV}\n  tasks:\n${tasks}`
 
@@ -147,6 +192,16 @@ export const GIT_ARGS: CompatCase[] = [
     name: 'git_args',
     covers: 'git (recursive, single_branch, refspec, separate_git_dir, archive, verify_commit, ssh settings)',
     files: { 'main.yml': play('git_args', TASKS) },
+  },
+  {
+    name: 'git_signed',
+    covers: 'git (verify_commit, gpg_whitelist on a signed commit and tag)',
+    clean: true,
+    files: {
+      'main.yml': play('git_signed', SIGNED)
+        .replace('  environment:', '  environment:\n    GNUPGHOME: "{{ gh }}"')
+        .replace('  vars:', '  vars:\n    gh: "/tmp/tsplay-gpg-{{ root | md5 }}"'),
+    },
   },
   {
     name: 'git_track',
