@@ -176,8 +176,8 @@ const SIGNED = `
           register: bad2
         - assert:
             that:
-              - "'gpg_whitelist does not include the public key \\\"' ~ fp.stdout in bad.msg"
-              - "'gpg_whitelist does not include the public key \\\"' ~ fp.stdout in bad2.msg"
+              - "'gpg_whitelist does not include the public key \\"' ~ fp.stdout in bad.msg"
+              - "'gpg_whitelist does not include the public key \\"' ~ fp.stdout in bad2.msg"
       always:
         - command: gpgconf --kill all
           changed_when: false
