@@ -42,4 +42,8 @@ describe('git ssh options', () => {
       '',
     ])
   })
+
+  it('refuses ssh_opts that are not shell words (an open quote)', () => {
+    expect(() => gitSshOptions({ ssh_opts: "-o 'x" })).toThrow(/ssh_opts "-o 'x" are not shell words: unterminated/)
+  })
 })

@@ -11,6 +11,7 @@
  * // → "'-o' 'StrictHostKeyChecking=no' '-o' 'BatchMode=yes' '-i' '/k/id' '-o' 'IdentitiesOnly=yes'"
  * ```
  */
+import { ModuleFailure } from '../../engine/module.js'
 import { shQuote } from '../../engine/quote.js'
 import { splitArgs } from '../../engine/source/split.js'
 import type { Command } from '../../engine/types.js'
@@ -38,7 +39,12 @@ function quotePath(p: string): string {
 export function gitSshOptions(a: SshArgs): string | undefined {
   if (a.ssh_opts === undefined && !a.accept_hostkey && !a.accept_newhostkey && !a.key_file) return undefined
   const given = a.ssh_opts ?? ''
-  const words = splitArgs(given).map(shQuote)
+  let words: string[]
+  try {
+    words = splitArgs(given).map(shQuote)
+  } catch (e) {
+    throw new ModuleFailure(`ssh_opts ${JSON.stringify(given)} are not shell words: ${(e as Error).message}`)
+  }
   const has = (s: string) => given.includes(s)
   const hostKeySet = has(`-o ${NO}`) || has(`-o ${NEW}`)
   if (a.accept_hostkey && !hostKeySet) words.push("'-o'", shQuote(NO))
