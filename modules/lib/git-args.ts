@@ -35,15 +35,19 @@ export const GitArgs = Type.Object(
     ),
     single_branch: flag('Clone only the history of the wanted branch or tag (`--single-branch`)'),
     recursive: flag('Initialise and update submodules (`git submodule update --init --recursive`)', true),
-    track_submodules: flag('Move submodules to the tip of their branch (`submodule update --remote`)'),
+    track_submodules: flag(
+      'Move submodules to the tip of their branch (`submodule update --remote`); not a local modification then',
+    ),
     separate_git_dir: path('Keep the repository here instead of `dest/.git` (an existing one is moved)'),
     accept_hostkey: flag('Pass `-o StrictHostKeyChecking=no` to ssh (disables a protection against MITM)'),
     accept_newhostkey: flag('Pass `-o StrictHostKeyChecking=accept-new` to ssh'),
     ssh_opts: Type.Optional(
-      Type.String({ description: 'Options for ssh (`GIT_SSH_COMMAND`); `BatchMode=yes` is added' }),
+      Type.String({ description: 'Options for ssh, as shell words (`GIT_SSH_COMMAND`); `BatchMode=yes` is added' }),
     ),
     key_file: path('Private key on the host for ssh (adds `-i KEY -o IdentitiesOnly=yes`)'),
-    verify_commit: flag('Fail unless `version` carries a good GPG signature (`git verify-commit`/`verify-tag`)'),
+    verify_commit: flag(
+      'Fail unless `version` carries a good GPG signature (`git verify-commit`/`verify-tag`; needs gpg on the host)',
+    ),
     gpg_whitelist: Defaulted(
       Type.Union([Type.String(), Type.Array(Type.String())], {
         description: 'With verify_commit: the fingerprints trusted to sign (default: any key in the keyring)',
