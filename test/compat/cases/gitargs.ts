@@ -191,6 +191,7 @@ export const GIT_ARGS: CompatCase[] = [
   {
     name: 'git_args',
     covers: 'git (recursive, single_branch, refspec, separate_git_dir, archive, verify_commit, ssh settings)',
+    clean: true,
     files: { 'main.yml': play('git_args', TASKS) },
   },
   {
@@ -206,6 +207,7 @@ export const GIT_ARGS: CompatCase[] = [
   {
     name: 'git_track',
     covers: 'git (track_submodules)',
+    clean: true,
     files: { 'main.yml': play('git_track', TRACK) },
     // Ansible sees the moved submodule as a local modification: with force it resets and reports changed
     allow: { round: 2, counts: { changed: -1 }, reason: 'with `track_submodules` does not count submodules' },
