@@ -203,6 +203,12 @@ describe('git extra facts', () => {
     ['/t/a.rar', undefined],
     ['/t.d/zip', undefined],
   ])('archive format of %s', (p, want) => expect(archiveFormat(p)).toBe(want))
+  it('probes tracked submodules with the ssh settings', async () => {
+    const io = scriptedIO([[/^sh -c GIT_SSH_COMMAND=/, ok('state empty\n')]])
+    await gatherOf(git, { ...base, version: A, track_submodules: true, key_file: '/k' }, testCtx(), io)
+    expect(io.seen[0]!.env).toEqual({ TSPLAY_GIT_SSH_OPTS: "'-o' 'BatchMode=yes' '-i' '/k' '-o' 'IdentitiesOnly=yes'" })
+    expect(io.seen[0]!.argv.slice(4, 7)).toEqual(['sh', '-c', expect.stringContaining('submodule foreach')])
+  })
   it('reads the archive and the signature in the same round trip, not the signature in check mode', async () => {
     const io = scriptedIO([
       [/^sh -c d=\$1; r=\$2/, ok(`state repo\nhead ${A}\nurl /srv/r.git\n`)],

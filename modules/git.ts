@@ -62,7 +62,8 @@ export default defineModule({
       recursive: args.recursive,
       track: args.track_submodules,
     })
-    const cmds: Command[] = [probe]
+    // the probe asks the submodules' remotes when tracking: with the same ssh settings
+    const cmds: Command[] = [args.track_submodules ? withSsh(probe, gitSshOptions(args)) : probe]
     const at = (c: Command | false) => (c ? cmds.push(c) - 1 : -1)
     const lsAt = at(
       !byId &&
