@@ -3,6 +3,8 @@ import git, { type GitState } from './git.js'
 import { parseDestProbe, resolveRemote, type DestState } from './lib/git-state.js'
 import { gatherOf, ok, planOf, scriptedIO, testCtx, type WrittenArgs } from '../test/helpers/module-ctx.js'
 
+/** The submodule step that follows every checkout (`recursive` defaults to true, as in Ansible). */
+const SUB = ['sh', '-c', expect.stringContaining('git submodule update -q --init --recursive'), 'sh']
 const A = 'a'.repeat(40)
 const B = 'b'.repeat(40)
 const C = 'c'.repeat(40)
@@ -59,7 +61,7 @@ const rows: Row[] = [
     { ...base, version: 'main' },
     { dest: { state: 'empty', dirty: [] }, target: { sha: A, kind: 'branch', short: 'main' } },
     {
-      argv: [['git', 'clone', '-q', '--origin', 'origin', '--branch', 'main', '--', '/srv/r.git', '/opt/r']],
+      argv: [['git', 'clone', '-q', '--origin', 'origin', '--branch', 'main', '--', '/srv/r.git', '/opt/r'], SUB],
       data: { before: null, after: A, remote_url_changed: false },
     },
   ],
@@ -67,7 +69,7 @@ const rows: Row[] = [
     'shallow clone of HEAD',
     { ...base, depth: 1 },
     { dest: { state: 'empty', dirty: [] }, target: { sha: A, kind: 'head' } },
-    { argv: [['git', 'clone', '-q', '--origin', 'origin', '--depth', '1', '--', '/srv/r.git', '/opt/r']] },
+    { argv: [['git', 'clone', '-q', '--origin', 'origin', '--depth', '1', '--', '/srv/r.git', '/opt/r'], SUB] },
   ],
   [
     'clone at a commit',
@@ -77,6 +79,7 @@ const rows: Row[] = [
       argv: [
         ['git', 'clone', '-q', '--origin', 'origin', '--no-checkout', '--', '/srv/r.git', '/opt/r'],
         ['git', '-C', '/opt/r', 'checkout', '-q', '--force', '--detach', C],
+        SUB,
       ],
     },
   ],
@@ -94,6 +97,7 @@ const rows: Row[] = [
       argv: [
         ['git', '-C', '/opt/r', 'fetch', '-q', '--', 'origin', '+refs/heads/main:refs/remotes/origin/main'],
         ['git', '-C', '/opt/r', 'checkout', '-q', '--force', '-B', 'main', B],
+        SUB,
       ],
       data: { before: A, after: B, remote_url_changed: false },
     },
@@ -106,6 +110,7 @@ const rows: Row[] = [
       argv: [
         ['git', '-C', '/opt/r', 'fetch', '-q', '--', 'origin', '+refs/tags/v1:refs/tags/v1'],
         ['git', '-C', '/opt/r', 'checkout', '-q', '--force', '--detach', C],
+        SUB,
       ],
     },
   ],

@@ -1,18 +1,21 @@
 /**
- * git: clone a repository and keep `dest` at a branch, tag or commit. The target commit is read from the
- * remote with `git ls-remote` (a full commit id passes through); changed on the first clone or when the
- * checked-out commit moves. Local modifications are an error unless `force: true` discards them.
+ * git: clone a repository and keep `dest` at a branch, tag or commit, as Ansible's `git`. The target commit is read
+ * from the remote with `git ls-remote` (a full commit id passes through); changed on the first clone, when the
+ * checked-out commit moves, when submodules are initialised or moved (`recursive`, default true), when the
+ * repository is moved to `separate_git_dir`, or when `archive` is (re)written. Local modifications are an error
+ * unless `force: true` discards them. ssh settings (`ssh_opts`, `key_file`, `accept_hostkey`) reach git as data
+ * in its environment (modules/lib/git-ssh.ts).
  *
  * @example
  * ```yaml
  * - git: { repo: https://github.com/NixOS/nix.git, dest: /usr/local/src/nix, version: "2.24.10", depth: 1 }
  * ```
  */
-import { Type } from '@sinclair/typebox'
-import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
-import { defineModule, ModuleFailure } from '../engine/module.js'
+import { defineModule, ModuleFailure, type Plan } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
-
+import { checkGitArgs, GitArgs, whitelist } from './lib/git-args.js'
+import { afterCheckout, cloneSteps, moveSteps } from './lib/git-plan.js'
+import { gitSshOptions, withSsh } from './lib/git-ssh.js'
 import {
   destProbe,
   FULL_SHA_RE,
@@ -22,27 +25,7 @@ import {
   type DestState,
   type RemoteRef,
 } from './lib/git-state.js'
-
-const Args = Type.Object(
-  {
-    repo: Type.String({ minLength: 1, description: 'Repository URL or path (git clone syntax)' }),
-    dest: Type.String({ minLength: 1, description: 'Folder to clone into' }),
-    version: Defaulted(
-      Type.String({ minLength: 1, description: 'Branch, tag, full commit id or HEAD', default: 'HEAD' }),
-    ),
-    depth: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'Shallow clone with this many commits (default: full history)' }),
-    ),
-    force: Defaulted(Type.Boolean({ description: 'Discard local modifications of tracked files', default: false })),
-    update: Defaulted(Type.Boolean({ description: 'Move an existing clone to the wanted version', default: true })),
-    remote: Defaulted(
-      Type.String({ pattern: '^[A-Za-z0-9._][A-Za-z0-9._-]*$', description: 'Name of the remote', default: 'origin' }),
-    ),
-  },
-  { additionalProperties: false },
-)
-/** The arguments as the module receives them (defaults filled in). */
-type Args = ModuleArgs<typeof Args>
+import { archiveCheck, archiveFormat, relocateCommand, verifyCommand } from './lib/git-steps.js'
 
 /** What gather found. */
 export interface GitState {
@@ -51,6 +34,10 @@ export interface GitState {
   target?: RemoteRef
   /** Why the remote could not be read (or the version not found). */
   remoteError?: string
+  /** Whether `archive` already holds the tree of `version` in the clone as it is. */
+  archive?: 'same' | 'differs'
+  /** Why the signature check of the clone as it is failed (`verify_commit`; not read in check mode). */
+  verifyError?: string
 }
 
 const VERSION_RE = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/@+-]+$/
@@ -58,42 +45,60 @@ const VERSION_RE = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/@+-]+$/
 export default defineModule({
   name: 'git',
   summary: 'Clone a git repository and check out a branch, tag or commit',
-  schema: Args,
+  schema: GitArgs,
   changedWhen:
-    'first clone, the checked-out commit moves, local changes are discarded (force), or the remote URL changes',
+    'first clone, the checked-out commit moves, local changes are discarded (force), the remote URL changes, ' +
+    'submodules are initialised or moved, the repository moves to separate_git_dir, or the archive is written',
   check: 'full',
   example: '- git: { repo: /srv/repo.git, dest: /opt/app, version: main }',
 
   async gather(args, ctx, io): Promise<GitState> {
     if (!VERSION_RE.test(args.version))
       throw new ModuleFailure(`version ${JSON.stringify(args.version)} is not a branch, tag or commit name`)
+    checkGitArgs(args)
     const byId = FULL_SHA_RE.test(args.version)
-    const cmds: Command[] = [destProbe(args.dest, args.remote)]
-    if (!byId)
-      cmds.push({
-        argv: ['git', 'ls-remote', '--', args.repo, ...lsRemotePatterns(args.version)],
-        describe: `git ls-remote ${args.repo}`,
-      })
-    const [probe, ls] = await io.batch(cmds)
-    const dest = parseDestProbe(probe.stdout)
-    if (byId) return { dest, target: { sha: args.version, kind: 'commit' } }
-    if (dest.state === 'no-git') return { dest }
-    if (ls.rc !== 0)
-      return {
-        dest,
-        remoteError: `cannot read repository ${args.repo}: ${(ls.stderr || ls.stdout).trim().split('\n')[0]}`,
-      }
+    const probe = destProbe(args.dest, args.remote, {
+      separateGitDir: args.separate_git_dir,
+      recursive: args.recursive,
+      track: args.track_submodules,
+    })
+    // the probe asks the submodules' remotes when tracking: with the same ssh settings
+    const cmds: Command[] = [args.track_submodules ? withSsh(probe, gitSshOptions(args)) : probe]
+    const at = (c: Command | false) => (c ? cmds.push(c) - 1 : -1)
+    const lsAt = at(
+      !byId &&
+        withSsh(
+          {
+            argv: ['git', 'ls-remote', '--', args.repo, ...lsRemotePatterns(args.version)],
+            describe: `git ls-remote ${args.repo}`,
+          },
+          gitSshOptions(args),
+        ),
+    )
+    const { archive, archive_prefix: prefix } = args
+    const arcAt = at(!!archive && archiveCheck(args.dest, archive, archiveFormat(archive)!, args.version, prefix))
+    const verAt = at(args.verify_commit && !ctx.checkMode && verifyCommand(args.dest, args.version, whitelist(args)))
+    const res = await io.batch(cmds)
+    const dest = parseDestProbe(res[0].stdout)
+    const state: GitState = { dest }
+    if (arcAt >= 0) state.archive = res[arcAt].stdout.trim() === 'same' ? 'same' : 'differs'
+    if (verAt >= 0 && res[verAt].rc !== 0) state.verifyError = (res[verAt].stderr || res[verAt].stdout).trim()
+    if (byId) return { ...state, target: { sha: args.version, kind: 'commit' } }
+    if (dest.state === 'no-git') return state
+    const ls = res[lsAt]
+    if (ls.rc !== 0) {
+      const why = (ls.stderr || ls.stdout).trim().split('\n')[0]
+      return { ...state, remoteError: `cannot read repository ${args.repo}: ${why}` }
+    }
     const target = resolveRemote(ls.stdout, args.version)
     if (!target)
-      return { dest, remoteError: `version ${args.version} not found in ${args.repo} (no such branch or tag)` }
-    return { dest, target }
+      return { ...state, remoteError: `version ${args.version} not found in ${args.repo} (no such branch or tag)` }
+    return { ...state, target }
   },
 
   plan(state, args, ctx) {
     const { dest, target } = state
     const d = args.dest
-    const cmds: Command[] = []
-    const changes: string[] = []
     if (dest.state === 'no-git') {
       if (ctx.checkMode)
         return {
@@ -124,85 +129,84 @@ export default defineModule({
     })
 
     if (dest.state === 'empty') {
-      const depth = args.depth ? ['--depth', String(args.depth)] : []
-      const branch = target.kind === 'branch' || target.kind === 'tag' ? ['--branch', target.short!] : []
-      const noCheckout = target.kind === 'commit' ? ['--no-checkout'] : []
-      cmds.push({
-        argv: ['git', 'clone', '-q', '--origin', args.remote, ...depth, ...branch, ...noCheckout, '--', args.repo, d],
-        describe: `clone ${args.repo}`,
-      })
-      if (target.kind === 'commit') {
-        if (args.depth)
-          cmds.push({
-            argv: ['git', '-C', d, 'fetch', '-q', '--depth', String(args.depth), '--', args.remote, target.sha],
-          })
-        cmds.push({
-          argv: ['git', '-C', d, 'checkout', '-q', '--force', '--detach', target.sha],
-          describe: `check out ${target.sha}`,
-        })
-      }
-      changes.push(`clone ${args.repo} at ${args.version} (${target.sha.slice(0, 12)}) into ${d}`)
-      return { commands: cmds, changes, data: data(target.sha, false) }
-    }
-
-    // An existing clone.
-    const urlChanged = dest.url !== args.repo
-    if (!args.update) return { commands: [], data: data(dest.head, false) }
-    if (dest.dirty.length && !args.force) {
-      const files = dest.dirty
-        .map((l) => l.slice(3))
-        .slice(0, 5)
-        .join(', ')
+      const after = afterCheckout(args, dest, true)
       return {
-        commands: [],
-        fail:
-          `local modifications in ${d} (${files}${dest.dirty.length > 5 ? ', …' : ''}); set force: true ` +
-          `to discard them`,
+        commands: [...cloneSteps(args, target, args.separate_git_dir && dest.sgd), ...after.cmds],
+        changes: [`clone ${args.repo} at ${args.version} (${target.sha.slice(0, 12)}) into ${d}`],
+        data: data(target.sha, false),
       }
     }
-    if (urlChanged) {
-      cmds.push({
-        argv: ['git', '-C', d, 'remote', dest.url ? 'set-url' : 'add', '--', args.remote, args.repo],
-        describe: `set ${args.remote} to ${args.repo}`,
-      })
-      changes.push(`set remote ${args.remote} of ${d} to ${args.repo}`)
-    }
-    if (dest.dirty.length) {
-      cmds.push({ argv: ['git', '-C', d, 'reset', '-q', '--hard'], describe: `discard local changes in ${d}` })
-      changes.push(`discard local modifications in ${d}`)
-    }
-    if (dest.head !== target.sha && !(target.kind === 'commit' && dest.head?.startsWith(target.sha))) {
-      const depth = args.depth ? ['--depth', String(args.depth)] : []
-      const spec =
-        target.kind === 'branch'
-          ? [`+refs/heads/${target.short}:refs/remotes/${args.remote}/${target.short}`]
-          : target.kind === 'tag'
-            ? [`+refs/tags/${target.short}:refs/tags/${target.short}`]
-            : target.kind === 'head'
-              ? ['HEAD']
-              : args.depth
-                ? [target.sha]
-                : []
-      cmds.push({
-        argv: ['git', '-C', d, 'fetch', '-q', ...depth, '--', args.remote, ...spec],
-        describe: `fetch ${args.version}`,
-      })
-      cmds.push(
-        target.kind === 'branch'
-          ? { argv: ['git', '-C', d, 'checkout', '-q', '--force', '-B', target.short!, target.sha] }
-          : target.kind === 'head' && dest.branch
-            ? { argv: ['git', '-C', d, 'reset', '-q', '--hard', target.sha] }
-            : { argv: ['git', '-C', d, 'checkout', '-q', '--force', '--detach', target.sha] },
-      )
-      changes.push(
-        `move ${d} from ${dest.head?.slice(0, 12) ?? 'nothing'} to ${args.version} (${target.sha.slice(0, 12)})`,
-      )
-    }
-    return { commands: cmds, changes, data: data(cmds.length ? target.sha : dest.head, urlChanged) }
+    return planExisting(state, args, target, data)
   },
 
-  async after(_state, args, _results, _ctx, io) {
+  async after(_state, args, results, _ctx, io) {
+    // a failed step fails the task unchanged, as Ansible's fail_json reports it (e.g. a clone whose signature fails)
+    const failed = results.some((r) => r.rc !== 0) ? { changed: false } : {}
     const head = await io.run({ argv: ['git', '-C', args.dest, 'rev-parse', 'HEAD'] })
-    return head.rc === 0 ? { data: { after: head.stdout.trim() } } : {}
+    return head.rc === 0 ? { ...failed, data: { after: head.stdout.trim() } } : failed
   },
 })
+
+/** An existing clone: relocate, discard, re-point, move, then the steps after a checkout. */
+function planExisting(
+  state: GitState,
+  args: GitArgs,
+  target: RemoteRef,
+  data: (after: string | undefined, urlChanged: boolean) => Record<string, unknown>,
+): Plan {
+  const { dest } = state
+  const d = args.dest
+  const cmds: Command[] = []
+  const changes: string[] = []
+  const extra: Record<string, unknown> = {}
+  if (args.separate_git_dir && dest.sgd && dest.gitDir && dest.sgd !== dest.gitDir) {
+    if (dest.sgdExists) return { commands: [], fail: `Separate-git-dir path ${dest.sgd} already exists.` }
+    cmds.push(relocateCommand(d, dest.gitDir, dest.sgd))
+    changes.push(`move the repository of ${d} to ${dest.sgd}`)
+    Object.assign(extra, { git_dir_before: dest.gitDir, git_dir_now: dest.sgd })
+  }
+  if (!args.update) {
+    const after = afterCheckout({ ...args, recursive: false, verify_commit: false }, dest, false, state.archive)
+    return {
+      commands: [...cmds, ...after.cmds],
+      changes: [...changes, ...after.changes],
+      data: { ...data(dest.head, false), ...extra },
+    }
+  }
+  if (dest.dirty.length && !args.force) {
+    const files = dest.dirty
+      .map((l) => l.slice(3))
+      .slice(0, 5)
+      .join(', ')
+    return {
+      commands: [],
+      fail:
+        `local modifications in ${d} (${files}${dest.dirty.length > 5 ? ', …' : ''}); set force: true ` +
+        `to discard them`,
+    }
+  }
+  const urlChanged = dest.url !== args.repo
+  if (urlChanged) {
+    cmds.push({
+      argv: ['git', '-C', d, 'remote', dest.url ? 'set-url' : 'add', '--', args.remote, args.repo],
+      describe: `set ${args.remote} to ${args.repo}`,
+    })
+    changes.push(`set remote ${args.remote} of ${d} to ${args.repo}`)
+  }
+  if (dest.dirty.length) {
+    cmds.push({ argv: ['git', '-C', d, 'reset', '-q', '--hard'], describe: `discard local changes in ${d}` })
+    changes.push(`discard local modifications in ${d}`)
+  }
+  const moved = dest.head !== target.sha && !(target.kind === 'commit' && dest.head?.startsWith(target.sha))
+  if (moved) {
+    cmds.push(...moveSteps(args, dest, target))
+    changes.push(
+      `move ${d} from ${dest.head?.slice(0, 12) ?? 'nothing'} to ${args.version} (${target.sha.slice(0, 12)})`,
+    )
+  } else if (state.verifyError) return { commands: [], fail: state.verifyError }
+  const after = afterCheckout(args, dest, moved, state.archive)
+  cmds.push(...after.cmds)
+  changes.push(...after.changes)
+  if (after.changes.some((c) => c.startsWith('update the submodules'))) extra.submodules_changed = true
+  return { commands: cmds, changes, data: { ...data(moved ? target.sha : dest.head, urlChanged), ...extra } }
+}

@@ -18,10 +18,17 @@ export interface DestState {
   head?: string
   url?: string
   branch?: string
-  /** `git status --porcelain` lines for tracked files (local modifications). */
+  /** `git status --porcelain` lines for tracked files (local modifications; with track_submodules, not submodules). */
   dirty: string[]
   /** Why the repository could not be read, if it could not. */
   error?: string
+  /** The repository folder: `dest/.git`, or where a `.git` file (`gitdir: …`) points. */
+  gitDir?: string
+  /** `separate_git_dir` resolved on the host (`realpath -m`), and whether something is there already. */
+  sgd?: string
+  sgdExists?: boolean
+  /** Submodules (with `recursive`): `stale` when one is missing, off its recorded commit or (tracking) behind. */
+  submodules?: 'ok' | 'stale'
 }
 
 /** Where a version points on the remote. */
@@ -32,21 +39,47 @@ export interface RemoteRef {
   short?: string
 }
 
-const PROBE = `d=$1; r=$2
+// $1 dest, $2 remote, $3 separate_git_dir, $4 '1' = recursive, $5 '1' = track_submodules
+const PROBE = `d=$1; r=$2; s=$3
 command -v git >/dev/null 2>&1 || { echo 'state no-git'; exit 0; }
+if [ -n "$s" ]; then echo "sgd $(realpath -m -- "$s")"; [ -e "$s" ] && echo 'sgdexists'; fi
 if [ -e "$d/.git" ]; then
   echo 'state repo'
+  if [ -f "$d/.git" ]; then g=$(sed -n '1s/^gitdir: //p' "$d/.git"); case $g in /*) ;; *) g=$d/$g ;; esac
+  else g=$d/.git; fi
+  echo "gitdir $g"
   if h=$(git -C "$d" rev-parse --verify HEAD 2>&1); then echo "head $h"; else echo "error $h" | tr '\\n' ' '; echo; fi
   echo "url $(git -C "$d" config --get "remote.$r.url" 2>/dev/null)"
   echo "branch $(git -C "$d" symbolic-ref -q --short HEAD 2>/dev/null)"
-  git -C "$d" status --porcelain --untracked-files=no 2>/dev/null | sed 's/^/dirty /'
+  # tracking submodules sit off their recorded commits on purpose: that is no local modification
+  i=; [ "$5" = 1 ] && i=--ignore-submodules=all
+  git -C "$d" status --porcelain --untracked-files=no $i 2>/dev/null | sed 's/^/dirty /'
+  [ "$4" = 1 ] && [ -f "$d/.gitmodules" ] || exit 0
+  u=ok
+  for p in $(git -C "$d" config -f .gitmodules --get-regexp '^submodule\\..*\\.path$' | cut -d' ' -f2-); do
+    [ -e "$d/$p/.git" ] || u=stale
+  done
+  if [ "$5" != 1 ]; then git -C "$d" submodule status 2>/dev/null | grep -q '^[^ ]' && u=stale
+  elif [ $u = ok ]; then
+    git -C "$d" submodule foreach --quiet 'b=$(git config -f "$toplevel/.gitmodules" "submodule.$name.branch" ||
+      echo master); [ "$(git rev-parse HEAD)" = "$(git ls-remote origin "refs/heads/$b" | cut -f1)" ] ||
+      echo behind' 2>/dev/null | grep -q behind && u=stale
+  fi
+  echo "submodules $u"
 elif [ -d "$d" ] && [ -z "$(ls -A -- "$d")" ]; then echo 'state empty'
 elif [ -e "$d" ]; then echo 'state other'
 else echo 'state empty'; fi`
 
-/** The read-only probe of `dest` (remote name used for the url). */
-export function destProbe(dest: string, remote: string): Command {
-  return sh(PROBE, [dest, remote], { describe: `inspect ${dest}` })
+/** The read-only probe of `dest` (remote name used for the url; submodules read with `recursive`). */
+export function destProbe(
+  dest: string,
+  remote: string,
+  opts: { separateGitDir?: string; recursive?: boolean; track?: boolean } = {},
+): Command {
+  const flag = (b?: boolean) => (b ? '1' : '')
+  return sh(PROBE, [dest, remote, opts.separateGitDir ?? '', flag(opts.recursive), flag(opts.track)], {
+    describe: `inspect ${dest}`,
+  })
 }
 
 /** Parse the probe's output. */
@@ -62,6 +95,10 @@ export function parseDestProbe(stdout: string): DestState {
     else if (key === 'branch') out.branch = val.trim() || undefined
     else if (key === 'dirty') out.dirty.push(val)
     else if (key === 'error') out.error = val.trim()
+    else if (key === 'gitdir') out.gitDir = val
+    else if (key === 'sgd') out.sgd = val
+    else if (key === 'sgdexists') out.sgdExists = true
+    else if (key === 'submodules') out.submodules = val.trim() as 'ok' | 'stale'
   }
   return out
 }

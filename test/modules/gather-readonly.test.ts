@@ -113,6 +113,10 @@ const CASES: Record<string, Record<string, unknown>[]> = {
   git: [
     { repo: '/srv/repo.git', dest: '/opt/app', version: 'main' },
     { repo: '/srv/repo.git', dest: '/opt/app', version: '0123456789abcdef0123456789abcdef01234567' },
+    {
+      ...{ repo: 'ssh://h/r.git', dest: '/opt/app', version: 'v1', key_file: '/k', track_submodules: true },
+      ...{ separate_git_dir: '/g', archive: '/tmp/a.zip', archive_prefix: 'p/', verify_commit: true },
+    },
   ],
   make: [{ chdir: '/opt/app', target: 'all', creates: '/opt/app/x' }],
   systemd: [{ name: 'nix-daemon', state: 'restarted', enabled: true, daemon_reload: true }],

@@ -53,7 +53,7 @@ interface Case {
   pg?: boolean
 }
 /** Arguments that are paths: the hostile value goes under the scratch folder (never litters a home). */
-const PATHS = new Set(['chdir', 'creates', 'removes', 'dest', 'path', 'file', 'home'])
+const PATHS = new Set(['chdir', 'creates', 'removes', 'dest', 'path', 'file', 'home', 'separate_git_dir', 'key_file'])
 
 function cases(s: string): Case[] {
   return [
@@ -86,6 +86,12 @@ function cases(s: string): Case[] {
       module: 'git',
       base: { repo: `${s}/repo.git`, dest: `${s}/clone` },
       poison: ['repo', 'dest', 'version', 'remote'],
+      option: true,
+    },
+    {
+      module: 'git',
+      base: { repo: `${s}/full`, dest: `${s}/clone2`, archive: `${s}/a.zip` },
+      poison: ['refspec', 'separate_git_dir', 'archive_prefix', 'ssh_opts', 'key_file'],
       option: true,
     },
     {
@@ -170,6 +176,10 @@ describe.skipIf(!can.ok)(`no injection through any module argument${can.ok ? '' 
     writeFileSync(join(scratch, 'mk', 'Makefile'), 'all:\n\t@true\n')
     writeFileSync(join(scratch, 'f'), 'a\n')
     execFileSync('git', ['init', '-q', '--bare', join(scratch, 'repo.git')])
+    // a repository with a commit, so the git arguments below reach the clone, archive and fetch commands
+    const who = ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid']
+    execFileSync('git', ['init', '-q', '-b', 'main', join(scratch, 'full')])
+    execFileSync('git', ['-C', join(scratch, 'full'), ...who, 'commit', '-q', '--allow-empty', '-m', 'one'])
     execFileSync('chown', ['-R', `${fleet.user}:`, scratch])
     dir = writeTree({ 'inventory.yml': fleet.inventoryYaml(), 't.j2': 'hello\n' })
   })

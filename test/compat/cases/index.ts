@@ -12,6 +12,7 @@ import { ADMIN } from './admin.js'
 import { FILES } from './files.js'
 import { FLOW } from './flow.js'
 import { GATHER } from './gather.js'
+import { GIT_ARGS } from './gitargs.js'
 import { KEYWORDS } from './keywords.js'
 import { KW_RUN } from './kwrun.js'
 import { LANG } from './lang.js'
@@ -51,6 +52,7 @@ export const CASES: CompatCase[] = [
   ...BUILTIN,
   ...ADMIN,
   ...LANGPKG,
+  ...GIT_ARGS,
   ...BECOME,
   ...SRCPATH,
   ...TOLERATED,
