@@ -195,6 +195,9 @@ function trailingOnly(s: string): string {
   return s.replace(/\r\n?/g, '\n')
 }
 
+/** The controller user's name, for `template_uid`. */
+let templateUid: string | undefined
+
 /**
  * Render a `template` module's file as Ansible does: Jinja unless it is named `.hbs`, with Ansible's template
  * variables `ansible_managed`, `template_path`, `template_fullpath`, `template_host` and `template_uid` added.
@@ -209,7 +212,7 @@ export function renderTemplateFile(text: string, file: string, vars: Vars, jinja
     template_path: file,
     template_fullpath: file,
     template_host: hostname(),
-    template_uid: userInfo().username,
+    template_uid: (templateUid ??= userInfo().username), // looked up once (it reads the passwd database)
   })
   return renderString(text, extra, {
     what: `template ${basename(file)}`,

@@ -103,10 +103,19 @@ export function hasTemplate(v: unknown): boolean {
   return false
 }
 
+/** `acceptedTypes` per schema object (schemas do not change; every task's arguments are coerced with them). */
+const typesCache = new WeakMap<object, ReadonlySet<string>>()
+
 /** The JSON types a schema accepts (following anyOf/oneOf), for coercion and messages. */
-function acceptedTypes(s: Schema | undefined): Set<string> {
+function acceptedTypes(s: Schema | undefined): ReadonlySet<string> {
+  if (!s || typeof s !== 'object') return new Set()
+  let out = typesCache.get(s)
+  if (!out) typesCache.set(s, (out = typesOf(s)))
+  return out
+}
+
+function typesOf(s: Schema): Set<string> {
   const out = new Set<string>()
-  if (!s || typeof s !== 'object') return out
   const t = s.type
   if (typeof t === 'string') out.add(t)
   else if (Array.isArray(t)) t.forEach((x) => out.add(String(x)))
@@ -326,7 +335,7 @@ export function checkArgs(
 ): { args: Record<string, unknown>; errors: UserError[] } {
   const canon = canonicalArgs(module.schema, args, pos, module.name)
   const v = validatorFor(module)
-  const data = coerce(module.schema as Schema, structuredClone(canon.args)) as Record<string, unknown>
+  const data = coerce(module.schema as Schema, cloneData(canon.args)) as Record<string, unknown>
   const errors = [...canon.errors]
   if (!v(data)) errors.push(...toUserErrors(module, v.errors ?? [], canon.args, pos, true))
   errors.push(...checkRules(module.schema, canon.args, data, pos, module.name, false))
@@ -337,6 +346,45 @@ export function checkArgs(
 export function validateArgs(module: ModuleDef, args: Record<string, unknown>, pos: SourcePos): UserError[] {
   return checkArgs(module, args, pos).errors
 }
+
+/**
+ * `structuredClone` of arguments (the validator fills defaults in, and must not touch the task's own), with plain
+ * objects, arrays and primitives copied directly: a task's arguments are that, and this runs for every task on
+ * every host. Anything else (other objects, an object met twice: a YAML alias) goes through `structuredClone`.
+ *
+ * @example
+ * ```ts
+ * cloneData({ path: '/x', mode: ['0644'] }) // a deep copy
+ * ```
+ */
+export function cloneData<T>(v: T): T {
+  const seen = new Set<object>()
+  const copy = (x: unknown): unknown => {
+    if (typeof x !== 'object' || x === null) {
+      if (typeof x === 'function' || typeof x === 'symbol') throw SLOW
+      return x
+    }
+    if (seen.has(x)) throw SLOW
+    seen.add(x)
+    const proto = Object.getPrototypeOf(x) as unknown
+    if (Array.isArray(x)) {
+      if (proto !== Array.prototype || Object.keys(x).length !== x.length) throw SLOW
+      return x.map(copy)
+    }
+    if (proto !== Object.prototype && proto !== null) throw SLOW
+    const out: Record<string, unknown> = {}
+    for (const [k, y] of Object.entries(x)) out[k] = copy(y)
+    return out
+  }
+  try {
+    return copy(v) as T
+  } catch (e) {
+    if (e !== SLOW) throw e
+    return structuredClone(v)
+  }
+}
+
+const SLOW = Symbol('structuredClone')
 
 /**
  * Run-time: resolve aliases, coerce, validate, enforce the schema's rules and fill defaults (the one place
@@ -350,7 +398,7 @@ export function resolveArgs<S extends TSchema>(
 ): ModuleArgs<S> {
   const v = validatorFor(module)
   const canon = canonicalArgs(module.schema, args, pos, module.name)
-  const data = coerce(module.schema as Schema, structuredClone(canon.args)) as Record<string, unknown>
+  const data = coerce(module.schema as Schema, cloneData(canon.args)) as Record<string, unknown>
   const errs = [...canon.errors]
   if (!v(data)) {
     errs.push(...toUserErrors(module, v.errors ?? [], canon.args, pos, false))

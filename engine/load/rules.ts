@@ -26,6 +26,16 @@ function hasTemplate(v: unknown): boolean {
 const q = (n: string) => `"${n}"`
 const list = (names: readonly string[]) => names.map(q).join(', ')
 
+/** `aliasesOf` per schema object (schemas do not change; every task's arguments are canonicalized with them). */
+const aliasCache = new WeakMap<object, ReadonlyMap<string, string>>()
+
+function aliasesFor(schema: unknown): ReadonlyMap<string, string> {
+  if (typeof schema !== 'object' || schema === null) return aliasesOf(schema)
+  let m = aliasCache.get(schema)
+  if (!m) aliasCache.set(schema, (m = aliasesOf(schema)))
+  return m
+}
+
 /**
  * Aliases → canonical names; an alias given with its canonical name (or another alias) and a different value is an
  * error.
@@ -36,7 +46,7 @@ export function canonicalArgs(
   pos: SourcePos,
   module: string,
 ): { args: Record<string, unknown>; errors: UserError[] } {
-  const aliases = aliasesOf(schema)
+  const aliases = aliasesFor(schema)
   if (aliases.size === 0 || !Object.keys(args).some((k) => aliases.has(k))) return { args, errors: [] }
   const out: Record<string, unknown> = {}
   const info: NodeInfo = { pos: posOf(args) ?? pos, keys: new Map(), values: new Map() }

@@ -19,6 +19,7 @@ import { becomeUserOf } from './keyword.js'
 import { becomeMethodOf } from '../load/become.js'
 import type { BecomeMethod } from '../connector.js'
 import { OMIT } from './hostvars.js'
+import { extendVars } from './vars.js'
 import { moduleArgs, runModule, type ModuleRun, type RunCommand } from './module-call.js'
 import { taskTarget, type Target } from './delegate.js'
 import { applyInventoryChange } from './dyninv.js'
@@ -189,8 +190,9 @@ function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars,
   data.changed = changed
   if (failed) data.failed = true
   if (msg !== undefined) data.msg = msg
-  // changed_when / failed_when see the registered result under its name (and its fields directly).
-  const evalVars = { ...vars, ...data, ...(task.register ? { [task.register]: data } : {}) }
+  // changed_when / failed_when see the registered result under its name (and its fields directly); the view is
+  // made only for a task that has one (most have neither)
+  const evalVars = task.changedWhen || task.failedWhen ? whenVars(task, vars, data) : {}
   try {
     if (task.changedWhen) changed = task.changedWhen.every((c) => evalCondition(c, evalVars))
     if (task.failedWhen) {
@@ -214,6 +216,11 @@ function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars,
     facts: failed ? undefined : plan.facts,
     moduleFacts: failed ? undefined : plan.moduleFacts,
   }
+}
+
+/** The variables `changed_when`/`failed_when` see: the host's, the result's fields, the result under its name. */
+function whenVars(task: Task, vars: Vars, data: Record<string, unknown>): Vars {
+  return extendVars(vars, data, task.register ? { [task.register]: data } : {})
 }
 
 function environment(rc: RunContext, task: Task, inh: Inherited, vars: Vars): Record<string, string> | undefined {

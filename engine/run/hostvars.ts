@@ -91,11 +91,23 @@ function hostvarsOf(rc: RunContext, groups: Record<string, string[]>): Vars {
   return hostvars
 }
 
+/** `group_names` per inventory and host, as `groups` is kept per inventory (a task reads them on every host). */
+const groupNamesCache = new WeakMap<object, Map<string, string[]>>()
+
+function groupNamesOf(rc: RunContext, host: string): string[] {
+  if (!rc.inventory.hosts.has(host)) return []
+  let m = groupNamesCache.get(rc.inventory)
+  if (!m) groupNamesCache.set(rc.inventory, (m = new Map()))
+  let names = m.get(host)
+  if (!names) m.set(host, (names = groupNames(rc.inventory, host)))
+  return names
+}
+
 function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]>): Vars {
   return {
     inventory_hostname: host,
     inventory_hostname_short: host.split('.')[0],
-    group_names: rc.inventory.hosts.has(host) ? groupNames(rc.inventory, host) : [],
+    group_names: groupNamesOf(rc, host),
     groups,
     play_hosts: rc.playHosts,
     ansible_play_hosts: rc.playHosts,

@@ -15,6 +15,16 @@ import type { Vars } from '../types.js'
 
 /** `ansible_search_path` (and `role_path`/`role_name` in a role) for `task`; `playbookDir` comes last. */
 export function searchVars(task: Pick<Task, 'role' | 'roleDir' | 'pos'>, playbookDir: string): Vars {
+  // the same for every host: worked out once per task (each call gets its own copy, the list included)
+  let c = cache.get(task)
+  if (c?.playbookDir !== playbookDir) cache.set(task, (c = { playbookDir, vars: compute(task, playbookDir) }))
+  const { ansible_search_path: paths, ...rest } = c.vars
+  return { ansible_search_path: [...(paths as string[])], ...rest }
+}
+
+const cache = new WeakMap<object, { playbookDir: string; vars: Vars }>()
+
+function compute(task: Pick<Task, 'role' | 'roleDir' | 'pos'>, playbookDir: string): Vars {
   const base = resolve(playbookDir)
   const role = task.role ? task.roleDir : undefined
   const paths: string[] = role ? [resolve(role)] : []

@@ -6,7 +6,7 @@ import type { Task } from '../ast.js'
 import { HostError, UserError, UserErrors } from '../errors.js'
 import { evalCondition } from '../expr.js'
 import { factsToVars, withModuleFacts } from '../facts.js'
-import { finalValue } from './vars.js'
+import { extendVars, finalValue } from './vars.js'
 import { markUnsafe, renderString, renderValue } from '../template.js'
 import type { FileDiff, TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
@@ -167,7 +167,7 @@ async function withRetries(
   for (let i = 1; i <= attempts; i++) {
     out = await executeModule(rc, task, inh, host, vars, log)
     if (!task.until || out.status === 'unreachable') return out
-    const ev = { ...vars, ...(task.register ? { [task.register]: out.data } : {}), ...out.data }
+    const ev = extendVars(vars, task.register ? { [task.register]: out.data } : {}, out.data)
     if (task.until.every((c) => evalCondition(c, ev))) return { ...out, data: { ...out.data, attempts: i } }
     if (i < attempts) {
       log(`retrying (${i}/${attempts - 1}): until condition not met`)

@@ -60,3 +60,22 @@ export function resolveVars(raw: Vars): Vars {
   }
   return out
 }
+
+/**
+ * `{ ...vars, ...layers }` without reading `vars`: a variable whose template has not been rendered yet stays
+ * unrendered until something reads it (a spread would render every one, and fail on a broken one nothing uses).
+ *
+ * @example
+ * ```ts
+ * evalCondition('r.rc == 0', extendVars(vars, { r: result }))
+ * ```
+ */
+export function extendVars(vars: Vars, ...layers: Vars[]): Vars {
+  const out: Vars = {}
+  for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(vars)))
+    if (d.enumerable) Object.defineProperty(out, k, d)
+  for (const l of layers)
+    for (const [k, v] of Object.entries(l))
+      Object.defineProperty(out, k, { value: v, enumerable: true, configurable: true, writable: true })
+  return out
+}

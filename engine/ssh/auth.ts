@@ -11,14 +11,14 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import ssh2 from 'ssh2'
+import ssh2, { type ParsedKey } from 'ssh2'
 import { HostError } from '../errors.js'
 import type { ConnectionSpec } from '../ast.js'
 import { placeholderNote } from './placeholder.js'
 
 /** One authentication attempt, in ssh2's `authHandler` shape. */
 export type AuthMethod =
-  | { type: 'publickey'; username: string; key: Buffer }
+  | { type: 'publickey'; username: string; key: Buffer | ParsedKey }
   | { type: 'agent'; username: string; agent: string }
   | { type: 'password'; username: string; password: string }
 
@@ -30,6 +30,18 @@ export function expandHome(p: string): string {
 function usableKey(data: Buffer): boolean {
   const k = ssh2.utils.parseKey(data)
   return !(k instanceof Error) && !(Array.isArray(k) && k.length === 0)
+}
+
+/** The last key parsed from each file (every host of an inventory usually logs in with the same one). */
+const parsedKeys = new Map<string, { data: Buffer; parsed: ReturnType<typeof ssh2.utils.parseKey> }>()
+
+/** `ssh2.utils.parseKey(data)` of a key file's bytes, parsed again only when the bytes differ from last time. */
+function parsedKey(file: string, data: Buffer): ReturnType<typeof ssh2.utils.parseKey> {
+  const last = parsedKeys.get(file)
+  if (last?.data.equals(data)) return last.parsed
+  const parsed = ssh2.utils.parseKey(data)
+  parsedKeys.set(file, { data, parsed })
+  return parsed
 }
 
 /** The methods to try for a host. Throws `HostError('auth')` when there is nothing to offer or the key file is bad. */
@@ -44,7 +56,7 @@ export function authMethods(spec: ConnectionSpec, agentSocket?: string): AuthMet
     } catch (e) {
       throw new HostError(spec.name, 'auth', `${spec.name}: cannot read private key ${file}: ${(e as Error).message}`)
     }
-    const parsed = ssh2.utils.parseKey(data)
+    const parsed = parsedKey(file, data)
     if (parsed instanceof Error) {
       throw new HostError(
         spec.name,
@@ -52,7 +64,8 @@ export function authMethods(spec: ConnectionSpec, agentSocket?: string): AuthMet
         `${spec.name}: cannot use private key ${file}: ${parsed.message} (encrypted keys: load them into ssh-agent)`,
       )
     }
-    methods.push({ type: 'publickey', username, key: data })
+    // the parsed key, so ssh2 does not parse it again for each host (a file of several keys: the bytes, as before)
+    methods.push({ type: 'publickey', username, key: Array.isArray(parsed) ? data : parsed })
   } else {
     if (agentSocket) methods.push({ type: 'agent', username, agent: agentSocket })
     for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {

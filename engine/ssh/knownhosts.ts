@@ -74,12 +74,21 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
   return out
 }
 
+/** Compiled host patterns: every host of a run is checked against every line of the same file. */
+const globs = new Map<string, RegExp>()
+
 function globMatch(pattern: string, name: string): boolean {
-  const re = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.')
-  return new RegExp(`^${re}$`, 'i').test(name)
+  let re = globs.get(pattern)
+  if (!re) {
+    const src = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')
+    re = new RegExp(`^${src}$`, 'i')
+    if (globs.size >= 10_000) globs.clear() // a huge file must not pile up compiled patterns without end
+    globs.set(pattern, re)
+  }
+  return re.test(name)
 }
 
 /** Whether an entry names this host and port (hashed entries are compared by HMAC-SHA1). */
@@ -97,8 +106,17 @@ export function entryMatches(e: KnownHostEntry, host: string, port: number): boo
   return hit
 }
 
+/** The last text read from each file and its entries: read again on every check, parsed again only if it changed. */
+const parsed = new Map<string, { text: string; entries: KnownHostEntry[] }>()
+
 function readEntries(file: string): KnownHostEntry[] {
-  return existsSync(file) ? parseKnownHosts(readFileSync(file, 'utf8')) : []
+  if (!existsSync(file)) return []
+  const text = readFileSync(file, 'utf8')
+  const last = parsed.get(file)
+  if (last?.text === text) return last.entries
+  const entries = parseKnownHosts(text)
+  parsed.set(file, { text, entries })
+  return entries
 }
 
 /** The key types known for a host (to offer the server only those, as OpenSSH does). */

@@ -85,9 +85,10 @@ const FUNCTION_MIN_LENGTH = 200
  * ```
  */
 export function scriptFunction(script: string): ScriptFunction | undefined {
-  if (script.length < FUNCTION_MIN_LENGTH || /\b(?:return|local)\b/.test(script)) return undefined
-  let fn = functionCache.get(script)
+  if (script.length < FUNCTION_MIN_LENGTH) return undefined
+  let fn = functionCache.get(script) // only scripts that qualified are kept
   if (!fn) {
+    if (/\b(?:return|local)\b/.test(script)) return undefined
     const name = `_tsp_${createHash('sha1').update(script).digest('hex').slice(0, 20)}`
     fn = { name, define: `${name}() { eval ${shQuote(script)}\n}` }
     // the scripts sent again and again are a few constants; a user's many different ones must not pile up

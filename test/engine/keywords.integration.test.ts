@@ -119,6 +119,22 @@ const dir = writeTree({
       ignore_errors: true
     - assert: { that: [s is failed, s is changed, s.rc == 124] }
 `,
+  // a variable nothing reads is never rendered (as in Ansible): its template may be broken
+  'lazy.yml': `- hosts: h1
+  gather_facts: false
+  vars:
+    broken: "{{ nope }}"
+    word: hello
+  tasks:
+    - command: echo {{ word }}
+      register: r
+    - command: echo again
+      register: r2
+      changed_when: r2.stdout == 'again' and word == 'hello' and r.stdout == 'hello'
+    - command: echo same
+      register: r3
+      changed_when: r3.stdout != 'same'
+`,
   'nolog.yml': `- hosts: h1
   gather_facts: false
   tasks:
@@ -148,6 +164,14 @@ describe('keywords at run time', () => {
   it('without throttle the same task collides (so the throttled runs prove something)', async () => {
     const r = await run('free.yml', ['-e', `lock=${join(dir, 'lock-none')}`, '-f', '5'])
     expect(Object.values(r.recap ?? {}).reduce((n, c) => n + c.failed, 0)).toBeGreaterThan(0)
+  })
+
+  it('a variable no task reads is not rendered; changed_when sees the variables and the result', async () => {
+    const r = await run('lazy.yml')
+    const tasks = r.events.filter((e) => e.type === 'task')
+    expect(tasks.map((t) => t.status)).toEqual(['changed', 'changed', 'ok'])
+    expect(r.recap?.h1).toMatchObject({ ok: 3, changed: 2, failed: 0 })
+    expect(r.stderr).toContain('"broken" is read by nothing')
   })
 
   it('order: the hosts run in the order asked (throttle 1 keeps them one by one)', async () => {

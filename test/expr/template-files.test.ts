@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { hostname, tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
@@ -36,6 +36,12 @@ describe('template files', () => {
     const text = '{{#each opts}}{{@key}} = {{this}}\n{{/each}}host={{ template_host }}\n'
     const out = renderTemplateFile(text, 'nix.conf.hbs', { opts: { 'filter-syscalls': false, cores: 2 } })
     expect(out).toMatch(/^filter-syscalls = false\ncores = 2\nhost=\S+\n$/)
+  })
+
+  it('sets template_uid and template_host to the controller user and host, on every render', () => {
+    const want = `${userInfo().username}@${hostname()}`
+    for (let i = 0; i < 2; i++)
+      expect(renderTemplateFile('{{ template_uid }}@{{ template_host }}', 'x.j2', {})).toBe(want)
   })
 
   it('reports an error at its line and column in the file', () => {

@@ -1,7 +1,7 @@
 /** Module arguments: coercion, defaults in one place, run-time errors with positions; "did you mean". */
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../engine/errors.js'
-import { coerce, resolveArgs, validateArgs } from '../../engine/load/args.js'
+import { cloneData, coerce, resolveArgs, validateArgs } from '../../engine/load/args.js'
 import { closest, didYouMean, editDistance } from '../../engine/source/suggest.js'
 import { apt, copy } from './fixtures.js'
 import assertModule from '../../modules/assert.js'
@@ -100,5 +100,45 @@ describe('union messages', () => {
     expect(validateArgs(apt, { name: ['git', { a: 1 }] }, pos).map((e) => e.message)).toEqual([
       'argument "name" of apt must be a string or a list of strings, found a list (item 2 is a map)',
     ])
+  })
+})
+
+describe('cloneData', () => {
+  it.each([
+    [{ a: 1, b: ['x', { c: null, d: true }], e: 'text' }],
+    [[1, 'two', [3]]],
+    ['plain'],
+    [42],
+    [null],
+    [Object.assign(Object.create(null) as object, { k: 'v' })],
+    [{ when: new Date(0), bytes: new Uint8Array([1, 2]), m: new Map([['k', 1]]) }],
+  ])('gives what structuredClone gives for %j', (v) => {
+    const c = cloneData(v)
+    expect(c).toEqual(structuredClone(v))
+    if (typeof v === 'object' && v !== null) expect(c).not.toBe(v)
+  })
+
+  it('copies deeply: changing the copy leaves the original', () => {
+    const v = { list: [{ x: 1 }] }
+    const c = cloneData(v)
+    c.list[0].x = 2
+    c.list.push({ x: 3 })
+    expect(v).toEqual({ list: [{ x: 1 }] })
+  })
+
+  it('keeps an object met twice (a YAML alias) shared, and a cycle, as structuredClone does', () => {
+    const shared = { x: 1 }
+    const v = { a: shared, b: shared }
+    const c = cloneData(v)
+    expect(c.a).toBe(c.b)
+    expect(c.a).not.toBe(shared)
+    const cyc: Record<string, unknown> = { n: 1 }
+    cyc.self = cyc
+    const cc = cloneData(cyc)
+    expect(cc.self).toBe(cc)
+  })
+
+  it('refuses a function as structuredClone does', () => {
+    expect(() => cloneData({ f: () => 1 })).toThrow()
   })
 })

@@ -93,6 +93,16 @@ describe('checkHostKey', () => {
     expect(checkHostKey(f, 'pi1', 22, a.blob).status).toBe('revoked')
   })
 
+  it('reads the file again on every check: an edit between two checks counts', () => {
+    const f = file('edited', `pi1 ${pub(a)}\n`)
+    expect(checkHostKey(f, 'pi1', 22, a.blob).status).toBe('match')
+    writeFileSync(f, `pi1 ${pub(b)}\n`)
+    expect(checkHostKey(f, 'pi1', 22, a.blob).status).toBe('changed')
+    expect(checkHostKey(f, 'pi1', 22, b.blob).status).toBe('match')
+    rmSync(f)
+    expect(checkHostKey(f, 'pi1', 22, b.blob).status).toBe('unknown')
+  })
+
   it('treats a missing file as unknown', () => {
     expect(checkHostKey(join(dir, 'nope'), 'pi1', 22, a.blob)).toEqual({
       status: 'unknown',
