@@ -45,6 +45,9 @@ describe('reboot', () => {
       '/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin',
     ])
     expect(plan.changes).toEqual(['reboot node1'])
+    // Ansible's reading: whole seconds, a negative delay is none
+    const odd = planOf(reboot, facts, { pre_reboot_delay_sec: -61, post_reboot_delay: -0.5 } as never, testCtx())
+    expect(odd.commands[0].argv.slice(-4)[0]).toBe('1')
   })
   it('waits for a new boot id', async () => {
     const io = host({ reboots: true, downFor: 2 })

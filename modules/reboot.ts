@@ -37,13 +37,17 @@ const Args = Type.Object(
       }),
     ),
     pre_reboot_delay: Defaulted(
-      Type.Integer({ minimum: 0, description: 'Seconds to wait on the host before rebooting', default: 0 }),
+      Type.Number({
+        description: 'Seconds to wait on the host before rebooting (whole seconds; below 0 counts as 0, as in Ansible)',
+        default: 0,
+        aliases: ['pre_reboot_delay_sec'],
+      }),
     ),
     post_reboot_delay: Defaulted(
-      Type.Integer({
-        minimum: 0,
-        description: 'Seconds to wait after the host is back, before test_command',
+      Type.Number({
+        description: 'Seconds to wait after the host is back, before test_command (whole seconds; below 0 is 0)',
         default: 0,
+        aliases: ['post_reboot_delay_sec'],
       }),
     ),
     connect_timeout: Type.Optional(
@@ -100,6 +104,8 @@ nohup sh -c 'sleep "$1"; eval "$2"' sh "$d" "$c" >/dev/null 2>&1 &
 echo scheduled`
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** A delay as Ansible reads it: whole seconds, never below 0. */
+const delay = (s: number) => Math.max(0, Math.trunc(s))
 
 export default defineModule({
   name: 'reboot',
@@ -120,7 +126,7 @@ export default defineModule({
       commands: [
         sh(
           SCHEDULE,
-          [String(args.pre_reboot_delay + 1), args.msg, args.reboot_command ?? '', args.search_paths.join(':')],
+          [String(delay(args.pre_reboot_delay) + 1), args.msg, args.reboot_command ?? '', args.search_paths.join(':')],
           {
             describe: 'schedule the reboot',
           },
@@ -139,11 +145,11 @@ export default defineModule({
     if (sched.rc !== 0)
       return { changed: false, fail: `could not schedule the reboot: ${(sched.stderr || sched.stdout).trim()}` }
     ctx.log(`rebooting ${ctx.host}`)
-    await sleep((args.pre_reboot_delay + 1) * 1000)
+    await sleep((delay(args.pre_reboot_delay) + 1) * 1000)
     const after = await waitForNewBoot(io, args, before, left, ctx.signal)
     if (!after)
       return { changed: true, fail: `${ctx.host} did not come back with a new boot id within ${args.reboot_timeout}s` }
-    if (args.post_reboot_delay) await sleep(args.post_reboot_delay * 1000)
+    if (delay(args.post_reboot_delay)) await sleep(delay(args.post_reboot_delay) * 1000)
     let last = ''
     while (left() > 0) {
       const t = await io

@@ -88,8 +88,9 @@ export function normalizeAction(ctx: LoadContext, raw: Record<string, unknown>, 
 }
 
 /**
- * The task of a module named by a template: its keywords are read now; the module and its arguments are chosen
- * and checked per host when it runs (a warning says so).
+ * The task of a module named by a template (or whose arguments a template gives, `what`): its keywords are read
+ * now; the module and its arguments are chosen and checked per host when it runs (a warning says so, unless
+ * `what` is false: arguments that are wrong but tolerated, already reported).
  */
 export function templatedTask(
   ctx: LoadContext,
@@ -97,13 +98,13 @@ export function templatedTask(
   keywords: Omit<Task, 'kind' | 'module' | 'args' | 'argsPos' | 'searchPaths'>,
   scope: TaskScope,
   argsKeyword: unknown,
-  what?: string,
+  what?: string | false,
 ): Task {
   const message = what
     ? `${what} are given by a template (${String(t.args)}): they are read and checked on each host when the task runs`
     : `the module of this task is named by a template (${t.name}): it is chosen on each host when the task runs, ` +
       'and its arguments are checked then'
-  ctx.warnings.push(new UserError(message, t.pos))
+  if (what !== false) ctx.warnings.push(new UserError(message, t.pos))
   return {
     ...keywords,
     kind: 'task',

@@ -17,7 +17,7 @@ import type { SourcePos } from '../types.js'
 import { UserError } from '../errors.js'
 import { checkArgs } from './args.js'
 import { isWholeTemplate, MODULE_TEMPLATE, templatedTask, type ModuleTemplate } from './action.js'
-import { tolerate } from './deferred.js'
+import { tolerate, whyTolerated } from './deferred.js'
 import { readCommon } from './common.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import {
@@ -114,8 +114,16 @@ export function buildTask(
     const task = templatedTask(ctx, t, { ...common, ...fields }, scope, raw.args, `the arguments of ${name}`)
     return scope.handlers ? asHandlerTask(ctx, raw, pos, task) : task
   }
+  const unread = ctx.errors.length
   const written = readArgs(ctx, def, raw, key, argsPos)
-  if (!written) return undefined
+  if (!written) {
+    // arguments that cannot be read, in a task written to fail: read again (and refused) when it runs
+    if (!whyTolerated(ctx, raw)) return undefined
+    tolerate(ctx, raw, ctx.errors.splice(unread))
+    const t = { name, args: raw[key], pos: valuePos(raw, key) ?? argsPos }
+    const task = templatedTask(ctx, t, { ...common, ...fields }, scope, raw.args, false)
+    return scope.handlers ? asHandlerTask(ctx, raw, pos, task) : task
+  }
   const { args, errors } = checkArgs(def, written, argsPos)
   tolerate(ctx, raw, errors)
   const task: Task = {

@@ -48,7 +48,8 @@ export function resolveModule(rc: RunContext, task: Task, vars: Vars): Task {
   const built = buildTask(ctx, { [name]: args, ...(argsKeyword === undefined ? {} : { args: argsKeyword }) }, scope, at)
   if (ctx.errors.length || !built) {
     const errors = ctx.errors.length ? ctx.errors : [new UserError(`unknown module "${name}"`, at)]
-    throw new UserErrors(errors.map((e) => new UserError(`${task.module} gave "${name}": ${e.message}`, e.pos, e.hint)))
+    const gave = task.module.includes('{{') ? `${task.module} gave "${name}": ` : ''
+    throw new UserErrors(errors.map((e) => new UserError(`${gave}${e.message}`, e.pos, e.hint)))
   }
   return { ...task, module: built.module, args: built.args, moduleTemplate: undefined }
 }

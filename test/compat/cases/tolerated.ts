@@ -9,6 +9,7 @@ import type { CompatCase } from '../harness.js'
 export const TOLERATED: CompatCase[] = [
   {
     name: 'include_skipped',
+    clean: true,
     covers: 'include_import/handlers (what a skipped include or an unnotified handler include holds is not loaded)',
     files: {
       'main.yml': `- hosts: include_skipped
@@ -37,6 +38,7 @@ export const TOLERATED: CompatCase[] = [
   },
   {
     name: 'written_to_fail',
+    clean: true,
     covers: 'command_shell/apt_key/unarchive (tasks with wrong arguments whose failure is ignored or rescued)',
     files: {
       'main.yml': `- hosts: written_to_fail
@@ -56,9 +58,15 @@ export const TOLERATED: CompatCase[] = [
           file: { path: "{{ root }}/x", state: nonsense }
       rescue:
         - file: { path: "{{ root }}/rescued", state: touch, mode: "0644" }
+    - name: arguments that are not key=value (add_host runs once, on the first host)
+      add_host: namenewdynamichost groupsnewdynamicgroup
+      register: not_kv
+      ignore_errors: true
+    - assert: { that: [not_kv is failed] }
+      when: inventory_hostname.endswith('_a')
     - name: a template that does not parse
       set_fact:
-        x: "{{ lookup('env', 'HOME' 'PATH') }}"
+        x: "{{ lookup('env', 'HOME' ]) }}"
       register: bad_template
       ignore_errors: true
     - assert:
@@ -68,6 +76,7 @@ export const TOLERATED: CompatCase[] = [
   },
   {
     name: 'templated_module',
+    clean: true,
     covers: 'group/setup_rpm_repo/add_host (a module, or its arguments, a template gives: chosen and checked per host)',
     files: {
       'main.yml': `- hosts: templated_module
