@@ -18,6 +18,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import type { ModuleArgs } from './argtypes.js'
 import type { Command, CommandResult, FileDiff, HostFacts, Vars } from './types.js'
+import type { JinjaOptions } from './expr/jinja/run.js'
 
 /** What a module may read about the host and the run (no I/O through it). */
 export interface ModuleContext {
@@ -35,7 +36,7 @@ export interface ModuleContext {
   /**
    * Render a template file with the host's variables (for the `template` module); `jinja`: its whitespace settings.
    */
-  render(template: string, file: string, jinja?: { trimBlocks?: boolean; lstripBlocks?: boolean }): string
+  render(template: string, file: string, jinja?: Partial<JinjaOptions>): string
   /** A line for `-v` output and the live view (build progress, what was decided). */
   log(line: string): void
   /** Cancelled when the run is interrupted. */

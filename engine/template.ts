@@ -29,6 +29,7 @@ import { basename } from 'node:path'
 import { UserError } from './errors.js'
 import { ExprError, exprVariables } from './expr.js'
 import { JinjaRenderError, type JinjaOptions } from './expr/jinja/run.js'
+import { JINJA_DELIMITERS, type Delimiters } from './expr/jinja/lex.js'
 import { jinjaNames } from './expr/jinja/names.js'
 import { compileTemplate, engineForFile, renderCompiled, scopeFor, type Engine } from './expr/render.js'
 
@@ -94,12 +95,14 @@ function lineCol(s: string, offset: number): { line: number; col: number } {
 }
 
 /** True when `s` may need rendering by `engine` (plain text outside template files never does). */
-function hasMarkup(s: string, engine: Engine = 'auto'): boolean {
+function hasMarkup(s: string, engine: Engine = 'auto', jinja?: Partial<JinjaOptions>): boolean {
+  const d = jinja?.delimiters
+  if (d && engine === 'jinja') return [d.variableStart, d.blockStart, d.commentStart].some((x) => s.includes(x))
   return s.includes('{{') || s.includes('{%') || (engine !== 'hbs' && s.includes('{#'))
 }
 
 function renderOne(s: string, vars: Vars, scope: Scope, opts: RenderOptions): unknown {
-  if (!hasMarkup(s, opts.engine)) return opts.engine === 'jinja' ? trailingOnly(s) : s
+  if (!hasMarkup(s, opts.engine, opts.jinja)) return opts.engine === 'jinja' ? trailingOnly(s) : s
   const shell = opts.escape === 'shell'
   try {
     return renderCompiled(compileTemplate(s, shell, opts.engine, opts.jinja), vars, scope, shell)
@@ -149,10 +152,10 @@ export function isTemplated(value: unknown): boolean {
  * left out, and so is anything inside `{{#each}}`/`{{#with}}`, whose names may belong to the item).
  * Returns [] for a template with a syntax error (see `checkTemplateSyntax`).
  */
-export function templateVariables(s: string, engine: Engine = 'auto'): string[] {
+export function templateVariables(s: string, engine: Engine = 'auto', jinja?: Partial<JinjaOptions>): string[] {
   let c
   try {
-    c = compileTemplate(s, false, engine)
+    c = compileTemplate(s, false, engine, jinja)
   } catch {
     return []
   }
@@ -178,10 +181,14 @@ export function templateVariables(s: string, engine: Engine = 'auto'): string[] 
 }
 
 /** Why `s` is not a valid template (`"… at column N"`), or `undefined` when it is fine. */
-export function checkTemplateSyntax(s: string, engine: Engine = 'auto'): string | undefined {
-  if (!hasMarkup(s, engine)) return undefined
+export function checkTemplateSyntax(
+  s: string,
+  engine: Engine = 'auto',
+  jinja?: Partial<JinjaOptions>,
+): string | undefined {
+  if (!hasMarkup(s, engine, jinja)) return undefined
   try {
-    compileTemplate(s, false, engine)
+    compileTemplate(s, false, engine, jinja)
     return undefined
   } catch (err) {
     if (err instanceof ExprError) return `${err.message} at column ${err.col}`
@@ -220,4 +227,40 @@ export function renderTemplateFile(text: string, file: string, vars: Vars, jinja
     engine: engineForFile(file),
     jinja,
   })
+}
+
+/** The `template` module's delimiter arguments, by the name Jinja's lexer knows them. */
+const DELIMITER_ARGS = {
+  variable_start_string: 'variableStart',
+  variable_end_string: 'variableEnd',
+  block_start_string: 'blockStart',
+  block_end_string: 'blockEnd',
+  comment_start_string: 'commentStart',
+  comment_end_string: 'commentEnd',
+} as const
+
+/**
+ * Jinja's settings from a `template` task's arguments (`trim_blocks`, `lstrip_blocks`, the `*_string`
+ * delimiters); undefined when a delimiter is a template (known only when the task runs; `rendered`: the arguments
+ * are rendered already, none is a template).
+ *
+ * @example
+ * ```ts
+ * jinjaOptionsOf({ variable_start_string: '[[', variable_end_string: ']]' }) // { delimiters: { variableStart: '[[', … } }
+ * ```
+ */
+export function jinjaOptionsOf(args: Record<string, unknown>, rendered = false): Partial<JinjaOptions> | undefined {
+  const out: Partial<JinjaOptions> = {}
+  if (typeof args.trim_blocks === 'boolean') out.trimBlocks = args.trim_blocks
+  if (typeof args.lstrip_blocks === 'boolean') out.lstripBlocks = args.lstrip_blocks
+  let delimiters: Delimiters | undefined
+  for (const [arg, key] of Object.entries(DELIMITER_ARGS)) {
+    const v = args[arg]
+    if (v === undefined || v === null) continue
+    const plain =
+      typeof v === 'string' && (rendered || Object.values(JINJA_DELIMITERS).includes(v) || !/\{\{|\{%/.test(v))
+    if (!plain) return undefined
+    delimiters = { ...(delimiters ?? JINJA_DELIMITERS), [key]: v }
+  }
+  return delimiters ? { ...out, delimiters } : out
 }

@@ -13,13 +13,21 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
-import { Type } from '@sinclair/typebox'
+import { Type, type TOptional, type TString } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import { attrArgs, backupArg } from './lib/args.js'
 import { findSource } from './lib/files.js'
 import { gatherPut, planPut, type PutState } from './lib/put.js'
 import { decryptIfVaulted } from '../engine/vault/keyring.js'
+import { jinjaOptionsOf } from '../engine/template.js'
+
+/** One of Jinja's delimiter arguments (`variable_start_string`, …): optional, Jinja's own by default. */
+function delimiter<K extends string>(name: K, jinja: string, what: string) {
+  const end = name.endsWith('_end_string')
+  const description = `What ${end ? 'ends' : 'starts'} ${what} in the template (default \`${jinja}\`)`
+  return { [name]: Type.Optional(Type.String({ minLength: 1, description })) } as Record<K, TOptional<TString>>
+}
 
 const Args = Type.Object(
   {
@@ -64,6 +72,12 @@ const Args = Type.Object(
         description: 'Strip spaces and tabs before a block tag alone on its line (a `#jinja2:` line wins).',
       }),
     ),
+    ...delimiter('variable_start_string', '{{', 'a value'),
+    ...delimiter('variable_end_string', '}}', 'a value'),
+    ...delimiter('block_start_string', '{%', 'a block'),
+    ...delimiter('block_end_string', '%}', 'a block'),
+    ...delimiter('comment_start_string', '{#', 'a comment'),
+    ...delimiter('comment_end_string', '#}', 'a comment'),
     newline_sequence: Defaulted(
       Type.Union(
         [
@@ -130,7 +144,7 @@ export default defineModule({
     const file = await findSource(args.src, ctx.searchPaths, 'templates')
     // a small local file, read for every host: synchronous reads cost far less CPU than a trip through the thread pool
     const text = decryptIfVaulted(readFileSync(file), file).toString('utf8')
-    const jinja = { trimBlocks: args.trim_blocks, lstripBlocks: args.lstrip_blocks }
+    const jinja = jinjaOptionsOf(args, true)
     const newline = args.newline_sequence.replace(/\\r/g, '\r').replace(/\\n/g, '\n')
     const rendered = ctx.render(text, file, jinja).replace(/\n/g, newline)
     const content = encodeOutput(rendered, args.output_encoding)

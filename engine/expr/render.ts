@@ -77,7 +77,10 @@ export function compileTemplate(
   engine: Engine = 'auto',
   jinja?: Partial<JinjaOptions>,
 ): Compiled {
-  const env = jinja ? `${jinja.trimBlocks === false ? 'T' : 't'}${jinja.lstripBlocks ? 'L' : 'l'}` : ''
+  const env = jinja
+    ? `${jinja.trimBlocks === false ? 'T' : 't'}${jinja.lstripBlocks ? 'L' : 'l'}` +
+      (jinja.delimiters ? `${JSON.stringify(jinja.delimiters)}\0` : '')
+    : ''
   const key = (shell ? 's' : 'p') + engine[0] + env + s
   let c = cache.get(key)
   if (c) return c
@@ -92,7 +95,11 @@ export function compileTemplate(
   } else if (engine === 'jinja' || (engine === 'auto' && usesJinjaSyntax(s)))
     c = {
       kind: 'jinja',
-      t: compileJinja(s, { trimBlocks: jinja?.trimBlocks ?? true, lstripBlocks: jinja?.lstripBlocks ?? false }),
+      t: compileJinja(s, {
+        trimBlocks: jinja?.trimBlocks ?? true,
+        lstripBlocks: jinja?.lstripBlocks ?? false,
+        delimiters: jinja?.delimiters,
+      }),
       convert: engine === 'auto' && !shell,
     }
   else if (!s.includes('{{') && !s.includes('{%')) c = { kind: 'text', text: s }

@@ -22,7 +22,7 @@ import { basename } from 'node:path'
 import { handlerNodes, type Inventory, type Play, type Playbook, type Task, type TaskNode } from '../ast.js'
 import { UserError } from '../errors.js'
 import { exprVariables } from '../expr.js'
-import { engineForFile, templateVariables } from '../template.js'
+import { engineForFile, jinjaOptionsOf, templateVariables } from '../template.js'
 import type { SourcePos, Vars } from '../types.js'
 import { conditionPositions, sourceOf, whenPositionsOf } from './common.js'
 import { taskSourceFile } from './files.js'
@@ -341,10 +341,11 @@ function checkTemplateFile(task: Task, rep: Report): void {
   } catch {
     return // bad UTF-8 is reported by the loader
   }
-  if (!file || text === undefined) return
+  const jinja = jinjaOptionsOf(task.args)
+  if (!file || text === undefined || !jinja) return // templated delimiters: checked when it renders
   let names: string[]
   try {
-    names = templateVariables(text, engineForFile(file))
+    names = templateVariables(text, engineForFile(file), jinja)
   } catch {
     return // syntax errors are reported by the loader
   }

@@ -14,7 +14,7 @@ import { existsSync, statSync } from 'node:fs'
 import { relative } from 'node:path'
 import type { Task, TaskNode } from '../ast.js'
 import { UserError } from '../errors.js'
-import { checkTemplateSyntax, engineForFile } from '../template.js'
+import { checkTemplateSyntax, engineForFile, jinjaOptionsOf } from '../template.js'
 import { report, type LoadContext } from './context.js'
 import { sourceCandidates, templateText } from '../source/files.js'
 import { offsetPos, valuePos } from '../source/positions.js'
@@ -63,7 +63,8 @@ export function checkSourceFiles(ctx: LoadContext, nodes: TaskNode[], makers = c
       if (e instanceof UserError) ctx.errors.push(e)
       continue
     }
-    const msg = text === undefined ? undefined : checkTemplateSyntax(text, engineForFile(file))
+    const jinja = n.module === 'template' ? jinjaOptionsOf(n.args) : {}
+    const msg = text === undefined || !jinja ? undefined : checkTemplateSyntax(text, engineForFile(file), jinja)
     if (msg && text !== undefined) {
       const col = /at column (\d+)$/.exec(msg)
       const line = /\(line (\d+)\)/.exec(msg)

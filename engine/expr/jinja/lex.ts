@@ -15,21 +15,45 @@
 import { ExprError } from '../lexer.js'
 import { findClose } from '../scan.js'
 
+/** Jinja's delimiters (the `template` module's `variable_start_string`, …): Jinja's own when unset. */
+export interface Delimiters {
+  variableStart: string
+  variableEnd: string
+  blockStart: string
+  blockEnd: string
+  commentStart: string
+  commentEnd: string
+}
+
+export const JINJA_DELIMITERS: Delimiters = {
+  variableStart: '{{',
+  variableEnd: '}}',
+  blockStart: '{%',
+  blockEnd: '%}',
+  commentStart: '{#',
+  commentEnd: '#}',
+}
+
 export interface LexOptions {
   trimBlocks: boolean
   lstripBlocks: boolean
+  delimiters?: Delimiters
 }
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 export type Piece =
   | { t: 'text'; text: string }
   /** `src`: the text between the delimiters; `at`: its 0-based offset in the source. */
   | { t: 'out' | 'stmt'; src: string; at: number }
 
-const RAW = /^\{%([-+]?)\s*raw\s*([-+]?)%\}/
-const ENDRAW = /\{%([-+]?)\s*endraw\s*([-+]?)%\}/g
-
 /** Lex `src` (newlines already `\n`). Throws `ExprError` with a 1-based column (offset + 1) for unclosed tags. */
 export function lexTemplate(src: string, o: LexOptions): Piece[] {
+  const d = o.delimiters ?? JINJA_DELIMITERS
+  const [bs, be] = [escape(d.blockStart), escape(d.blockEnd)]
+  const RAW = new RegExp(`^${bs}([-+]?)\\s*raw\\s*([-+]?)${be}`)
+  const ENDRAW = new RegExp(`${bs}([-+]?)\\s*endraw\\s*([-+]?)${be}`, 'g')
+  const OPEN = new RegExp([d.variableStart, d.blockStart, d.commentStart].map(escape).join('|'))
   const s = src.endsWith('\n') ? src.slice(0, -1) : src
   const out: Piece[] = []
   let text = ''
@@ -49,30 +73,38 @@ export function lexTemplate(src: string, o: LexOptions): Piece[] {
     text = ''
   }
   while (i <= s.length) {
-    const m = /\{[{%#]/.exec(s.slice(i))
+    const m = OPEN.exec(s.slice(i))
     if (!m) {
       pushText(s.slice(i), false, false)
       break
     }
     const open = i + m.index
-    const kind = s[open + 1]
-    const mod = s[open + 2] === '-' || s[open + 2] === '+' ? s[open + 2] : ''
+    // the longest start that matches here wins (Jinja's lexer orders them by length)
+    const kind = [
+      ['{', d.variableStart],
+      ['%', d.blockStart],
+      ['#', d.commentStart],
+    ]
+      .filter(([, st]) => s.startsWith(st, open))
+      .sort((a, b) => b[1].length - a[1].length)[0][0]
+    const startLen = (kind === '{' ? d.variableStart : kind === '%' ? d.blockStart : d.commentStart).length
+    const mod = s[open + startLen] === '-' || s[open + startLen] === '+' ? s[open + startLen] : ''
     const lstrip =
       o.lstripBlocks && kind !== '{' && mod !== '+' && /^[ \t]*$/.test(s.slice(s.lastIndexOf('\n', open - 1) + 1, open))
     pushText(s.slice(i, open), mod === '-', lstrip)
-    const bodyStart = open + 2 + mod.length
+    const bodyStart = open + startLen + mod.length
     if (kind === '#') {
-      const end = s.indexOf('#}', bodyStart)
-      if (end < 0) throw new ExprError('unclosed comment "{#"', open + 1)
+      const end = s.indexOf(d.commentEnd, bodyStart)
+      if (end < 0) throw new ExprError(`unclosed comment "${d.commentStart}"`, open + 1)
       after = s[end - 1] === '-' ? 'all' : o.trimBlocks && s[end - 1] !== '+' ? 'newline' : ''
-      i = end + 2
+      i = end + d.commentEnd.length
       continue
     }
     const raw = kind === '%' ? RAW.exec(s.slice(open)) : null
     if (raw) {
       ENDRAW.lastIndex = open + raw[0].length
       const e = ENDRAW.exec(s)
-      if (!e) throw new ExprError('unclosed "{% raw %}" (no "{% endraw %}")', open + 1)
+      if (!e) throw new ExprError(`unclosed "${d.blockStart} raw ${d.blockEnd}" (no endraw)`, open + 1)
       let body = s.slice(open + raw[0].length, e.index)
       if (raw[2] === '-') body = body.replace(/^\s+/, '')
       if (e[1] === '-') body = body.replace(/\s+$/, '')
@@ -81,14 +113,14 @@ export function lexTemplate(src: string, o: LexOptions): Piece[] {
       i = e.index + e[0].length
       continue
     }
-    const close = kind === '{' ? '}}' : '%}'
+    const close = kind === '{' ? d.variableEnd : d.blockEnd
     const end = findClose(s, bodyStart, [close])
-    if (end < 0) throw new ExprError(`unclosed "${kind === '{' ? '{{' : '{%'}"`, open + 1)
+    if (end < 0) throw new ExprError(`unclosed "${kind === '{' ? d.variableStart : d.blockStart}"`, open + 1)
     const tail = s[end - 1] === '-' || s[end - 1] === '+' ? s[end - 1] : ''
     flush()
     out.push({ t: kind === '{' ? 'out' : 'stmt', src: s.slice(bodyStart, end - tail.length), at: bodyStart })
     after = tail === '-' ? 'all' : kind === '%' && o.trimBlocks && tail !== '+' ? 'newline' : ''
-    i = end + 2
+    i = end + close.length
   }
   flush()
   return out

@@ -23,6 +23,7 @@ import { pyTruthy } from '../tests.js'
 import { force, short, typeName } from '../values.js'
 import { convert } from './convert.js'
 import { BLOCK_VALUE, parseTemplate, type Node, type Target } from './parse.js'
+import { JINJA_DELIMITERS, type Delimiters } from './lex.js'
 import { renderTemplate, runBlock, runExtends, type InheritRenderer, type TemplateCtx } from './inherit.js'
 import { frame, renderReuse } from './reuse.js'
 
@@ -38,6 +39,18 @@ export interface JinjaTemplate {
 export interface JinjaOptions {
   trimBlocks: boolean
   lstripBlocks: boolean
+  /** Other delimiters than `{{ }}`, `{% %}`, `{# #}`. */
+  delimiters?: Delimiters
+}
+
+/** `#jinja2:` names of the delimiters. */
+const DELIMITER_KEYS: Record<string, keyof Delimiters> = {
+  variable_start_string: 'variableStart',
+  variable_end_string: 'variableEnd',
+  block_start_string: 'blockStart',
+  block_end_string: 'blockEnd',
+  comment_start_string: 'commentStart',
+  comment_end_string: 'commentEnd',
 }
 
 /** Compile template text. Throws `ExprError` (column = 1-based offset in `src`). */
@@ -52,9 +65,12 @@ export function compileJinja(src: string, o: JinjaOptions = { trimBlocks: true, 
       const m = /^\s*(\w+)\s*:\s*(\S+)\s*$/.exec(pair)
       if (!m) throw new UserError(`failed to parse jinja2 override "${pair.trim()}"`)
       const v = m[2] === 'True' || m[2] === 'true'
+      const quoted = /^(['"])(.+)\1$/.exec(m[2])
       if (m[1] === 'trim_blocks') opts.trimBlocks = v
       else if (m[1] === 'lstrip_blocks') opts.lstripBlocks = v
-      else throw new UserError(`jinja2 override "${m[1]}" is not supported (trim_blocks, lstrip_blocks)`)
+      else if (DELIMITER_KEYS[m[1]] && quoted)
+        opts.delimiters = { ...(opts.delimiters ?? JINJA_DELIMITERS), [DELIMITER_KEYS[m[1]]]: quoted[2] }
+      else throw new UserError(`jinja2 override "${m[1]}" is not supported (trim_blocks, lstrip_blocks, *_string)`)
     }
     s = eol < 0 ? '' : s.slice(eol + 1)
   }

@@ -35,4 +35,36 @@ export const TEMPLATE_ARGS: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'template_delims',
+    covers: 'template (comment_start_string and the other delimiter strings, also in a #jinja2: line)',
+    clean: true,
+    files: {
+      'c.j2': 'Before\n[# a comment #]\n{# not one #} {{ x }}\nAfter\n',
+      'v.j2': '<< x >> {{ kept }} [% if x %]yes[% endif %] [# gone #]{% raw %}\n',
+      'h.j2': "#jinja2: variable_start_string: '[[', variable_end_string: ']]'\n[[ x ]] {{ kept }}\n",
+      'main.yml': `- hosts: template_delims
+  gather_facts: false
+  vars: { x: 7 }
+  tasks:
+    - template:
+        src: c.j2
+        dest: "{{ root }}/comment"
+        mode: "0644"
+        comment_start_string: "[#"
+        comment_end_string: "#]"
+    - template:
+        src: v.j2
+        dest: "{{ root }}/all"
+        mode: "0644"
+        variable_start_string: "<<"
+        variable_end_string: ">>"
+        block_start_string: "[%"
+        block_end_string: "%]"
+        comment_start_string: "[#"
+        comment_end_string: "#]"
+    - template: { src: h.j2, dest: "{{ root }}/header", mode: "0644" }
+`,
+    },
+  },
 ]
