@@ -246,7 +246,7 @@ const DELIMITER_ARGS = {
  *
  * @example
  * ```ts
- * jinjaOptionsOf({ variable_start_string: '[[', variable_end_string: ']]' }) // { delimiters: { variableStart: '[[', … } }
+ * jinjaOptionsOf({ variable_start_string: '[[' }) // { delimiters: { variableStart: '[[', variableEnd: '}}', … } }
  * ```
  */
 export function jinjaOptionsOf(args: Record<string, unknown>, rendered = false): Partial<JinjaOptions> | undefined {
