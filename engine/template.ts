@@ -29,7 +29,7 @@ import { basename } from 'node:path'
 import { UserError } from './errors.js'
 import { ExprError, exprVariables } from './expr.js'
 import { JinjaRenderError, type JinjaOptions } from './expr/jinja/run.js'
-import { JINJA_DELIMITERS, type Delimiters } from './expr/jinja/lex.js'
+import { DELIMITER_NAMES, JINJA_DELIMITERS, type Delimiters } from './expr/jinja/lex.js'
 import { jinjaNames } from './expr/jinja/names.js'
 import { compileTemplate, engineForFile, renderCompiled, scopeFor, type Engine } from './expr/render.js'
 
@@ -229,16 +229,6 @@ export function renderTemplateFile(text: string, file: string, vars: Vars, jinja
   })
 }
 
-/** The `template` module's delimiter arguments, by the name Jinja's lexer knows them. */
-const DELIMITER_ARGS = {
-  variable_start_string: 'variableStart',
-  variable_end_string: 'variableEnd',
-  block_start_string: 'blockStart',
-  block_end_string: 'blockEnd',
-  comment_start_string: 'commentStart',
-  comment_end_string: 'commentEnd',
-} as const
-
 /**
  * Jinja's settings from a `template` task's arguments (`trim_blocks`, `lstrip_blocks`, the `*_string`
  * delimiters); undefined when a delimiter is a template (known only when the task runs; `rendered`: the arguments
@@ -254,7 +244,7 @@ export function jinjaOptionsOf(args: Record<string, unknown>, rendered = false):
   if (typeof args.trim_blocks === 'boolean') out.trimBlocks = args.trim_blocks
   if (typeof args.lstrip_blocks === 'boolean') out.lstripBlocks = args.lstrip_blocks
   let delimiters: Delimiters | undefined
-  for (const [arg, key] of Object.entries(DELIMITER_ARGS)) {
+  for (const [arg, key] of Object.entries(DELIMITER_NAMES)) {
     const v = args[arg]
     if (v === undefined || v === null) continue
     const plain =

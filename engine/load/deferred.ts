@@ -38,16 +38,25 @@ export function whyMayNotRun(ctx: LoadContext, raw: Record<string, unknown>, sco
   return undefined
 }
 
-/** Run `load` with `why` as the reason what it loads may never run (an outer reason is kept). */
-export async function maybeSkipped<T>(ctx: LoadContext, why: string | undefined, load: () => Promise<T>): Promise<T> {
-  const outer = ctx.mayNotRun
-  ctx.mayNotRun = outer ?? why
+/** Run `load` with `why` set as `ctx[key]` while it runs (an outer reason is kept). */
+async function within<T>(
+  ctx: LoadContext,
+  key: 'mayNotRun' | 'failureTolerated',
+  why: string | undefined,
+  load: () => Promise<T>,
+): Promise<T> {
+  const outer = ctx[key]
+  ctx[key] = outer ?? why
   try {
     return await load()
   } finally {
-    ctx.mayNotRun = outer
+    ctx[key] = outer
   }
 }
+
+/** Run `load` with `why` as the reason what it loads may never run (an outer reason is kept). */
+export const maybeSkipped = <T>(ctx: LoadContext, why: string | undefined, load: () => Promise<T>): Promise<T> =>
+  within(ctx, 'mayNotRun', why, load)
 
 /**
  * After loading what an include brings: when it has mistakes (`found`) and the include may never run, turn them
@@ -92,15 +101,8 @@ export function whyTolerated(ctx: LoadContext, raw: Record<string, unknown>): st
 }
 
 /** Run `load` with `why` as the reason a failure of what it loads is tolerated (an outer reason is kept). */
-export async function tolerated<T>(ctx: LoadContext, why: string | undefined, load: () => Promise<T>): Promise<T> {
-  const outer = ctx.failureTolerated
-  ctx.failureTolerated = outer ?? why
-  try {
-    return await load()
-  } finally {
-    ctx.failureTolerated = outer
-  }
-}
+export const tolerated = <T>(ctx: LoadContext, why: string | undefined, load: () => Promise<T>): Promise<T> =>
+  within(ctx, 'failureTolerated', why, load)
 
 /**
  * Report `errors` (a template that does not parse, wrong arguments) of the task `raw`: as warnings when the task's

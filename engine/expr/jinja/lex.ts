@@ -34,6 +34,16 @@ export const JINJA_DELIMITERS: Delimiters = {
   commentEnd: '#}',
 }
 
+/** Ansible's names of the delimiters (template module arguments, `#jinja2:` overrides) → `Delimiters` keys. */
+export const DELIMITER_NAMES = {
+  variable_start_string: 'variableStart',
+  variable_end_string: 'variableEnd',
+  block_start_string: 'blockStart',
+  block_end_string: 'blockEnd',
+  comment_start_string: 'commentStart',
+  comment_end_string: 'commentEnd',
+} as const satisfies Record<string, keyof Delimiters>
+
 export interface LexOptions {
   trimBlocks: boolean
   lstripBlocks: boolean

@@ -23,7 +23,7 @@ import { pyTruthy } from '../tests.js'
 import { force, short, typeName } from '../values.js'
 import { convert } from './convert.js'
 import { BLOCK_VALUE, parseTemplate, type Node, type Target } from './parse.js'
-import { JINJA_DELIMITERS, type Delimiters } from './lex.js'
+import { DELIMITER_NAMES, JINJA_DELIMITERS, type Delimiters } from './lex.js'
 import { renderTemplate, runBlock, runExtends, type InheritRenderer, type TemplateCtx } from './inherit.js'
 import { frame, renderReuse } from './reuse.js'
 
@@ -43,15 +43,7 @@ export interface JinjaOptions {
   delimiters?: Delimiters
 }
 
-/** `#jinja2:` names of the delimiters. */
-const DELIMITER_KEYS: Record<string, keyof Delimiters> = {
-  variable_start_string: 'variableStart',
-  variable_end_string: 'variableEnd',
-  block_start_string: 'blockStart',
-  block_end_string: 'blockEnd',
-  comment_start_string: 'commentStart',
-  comment_end_string: 'commentEnd',
-}
+const DELIMITER_KEYS: Record<string, keyof Delimiters> = DELIMITER_NAMES
 
 /** Compile template text. Throws `ExprError` (column = 1-based offset in `src`). */
 export function compileJinja(src: string, o: JinjaOptions = { trimBlocks: true, lstripBlocks: false }): JinjaTemplate {
