@@ -114,7 +114,9 @@ describe('malformed templates', () => {
   it.each<[string, RegExp]>([
     ['{% if x %}a', /"\{% if %\}" is never closed \(no "\{% endif %\}"\)/],
     ['{% endfor %}', /unknown statement "\{% endfor %\}" \(no block is open here\)/],
-    ['{% filter upper %}x{% endfilter %}', /"\{% filter %\}" is not supported/],
+    ['{% filter %}x{% endfilter %}', /expected a filter after "\{% filter"/],
+    ['{% filter upper %}x', /"\{% filter %\}" is never closed/],
+    ['{% do x.append(1) %}', /"\{% do %\}" is not supported/],
     ['{% block a %}x', /"\{% block %\}" is never closed/],
     ['{{ x', /unclosed "\{\{"/],
     ['{# x', /unclosed comment/],

@@ -47,6 +47,7 @@ function collectBlocks(nodes: Node[], into: Map<string, BlockNode[]>, seen: Set<
       case 'for':
         return [n.body, n.else ?? []]
       case 'setblock':
+      case 'filterblock':
       case 'with':
       case 'macro':
       case 'callblock':

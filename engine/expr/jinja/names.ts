@@ -12,7 +12,7 @@
  */
 import type { Expr } from '../ast.js'
 import { exprNames } from '../names.js'
-import type { Node } from './parse.js'
+import { BLOCK_VALUE, type Node } from './parse.js'
 
 /** Root names the template reads that it does not define first, in order. */
 export function jinjaNames(nodes: Node[]): string[] {
@@ -51,6 +51,10 @@ export function jinjaNames(nodes: Node[]): string[] {
         case 'setblock':
           walk(n.body, new Set(local))
           if ('name' in n.target) local.add(n.target.name)
+          break
+        case 'filterblock':
+          walk(n.body, new Set(local))
+          read(n.e, new Set([...local, BLOCK_VALUE]))
           break
         case 'macro':
         case 'callblock': {

@@ -28,6 +28,8 @@ export type Node =
   | { k: 'set'; targets: Target[]; e: Expr; at: number }
   /** `{% set name | filters %}…{% endset %}`: `e` applies the filters to the name `__block__`. */
   | { k: 'setblock'; target: Target; body: Node[]; e: Expr; at: number }
+  /** `{% filter upper | trim %}…{% endfilter %}`: the body's text through `e` (filters on `__block__`). */
+  | { k: 'filterblock'; body: Node[]; e: Expr; at: number }
   | { k: 'with'; assigns: Array<[string, Expr]>; body: Node[] }
   /** `{% macro name(a, b=1) %}…{% endmacro %}`. */
   | { k: 'macro'; name: string; params: Param[]; body: Node[]; at: number }
@@ -48,7 +50,7 @@ export type Param = [string, Expr | undefined]
 /** The name under which a block `set` sees its rendered body. */
 export const BLOCK_VALUE = '__block__'
 
-const UNSUPPORTED = new Set(['filter', 'do', 'autoescape', 'break', 'continue'])
+const UNSUPPORTED = new Set(['do', 'autoescape', 'break', 'continue'])
 
 /** Parse a statement's source; columns in errors become offsets in the template. */
 function stmtParser(src: string, at: number): Parser {
@@ -160,6 +162,12 @@ class TemplateParser {
         const e = whole(q, () => q.parseExpr())
         const b = this.block(['endset'], 'set', at)
         return { k: 'setblock', target: targets[0], body: b.nodes, e, at }
+      }
+      case 'filter': {
+        if (ps.isEnd()) throw ps.error('expected a filter after "{% filter"')
+        const q = stmtParser(`${BLOCK_VALUE} | ${src.slice(ps.t.col - at - 1)}`, ps.t.col - BLOCK_VALUE.length - 4)
+        const e = whole(q, () => q.parseExpr())
+        return { k: 'filterblock', body: this.block(['endfilter'], 'filter', at).nodes, e, at }
       }
       case 'with': {
         const assigns: Array<[string, Expr]> = []

@@ -181,6 +181,17 @@ class Renderer implements InheritRenderer {
           this.assign(n.target, this.val(n.e, frame(scope, new Map([[BLOCK_VALUE, body]]))), scope, locals)
           break
         }
+        case 'filterblock': {
+          const saved = this.out
+          this.out = ''
+          this.run(n.body, scope, locals)
+          const body = this.out
+          this.out = saved
+          this.at = n.at
+          const v = this.val(n.e, frame(scope, new Map([[BLOCK_VALUE, body]])))
+          this.out += v === null || v === undefined ? '' : pyStr(v)
+          break
+        }
         case 'macro':
         case 'callblock':
         case 'include':
