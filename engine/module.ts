@@ -17,8 +17,7 @@
  */
 import type { TSchema } from '@sinclair/typebox'
 import type { ModuleArgs } from './argtypes.js'
-import type { Command, CommandResult, FileDiff, HostFacts, Vars } from './types.js'
-import type { JinjaOptions } from './expr/jinja/run.js'
+import type { Command, CommandResult, FileDiff, HostFacts, JinjaOptions, Vars } from './types.js'
 
 /** What a module may read about the host and the run (no I/O through it). */
 export interface ModuleContext {

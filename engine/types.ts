@@ -98,3 +98,21 @@ export type TaskResult =
   | (ResultBase & { status: 'failed'; msg: string; ignored: boolean; rescued?: boolean })
   | (ResultBase & { status: 'skipped'; reason: string })
   | (ResultBase & { status: 'unreachable'; msg: string; ignored?: boolean })
+
+/** Jinja's delimiters (the `template` module's `variable_start_string`, …): `{{ }}`, `{% %}`, `{# #}` by default. */
+export interface JinjaDelimiters {
+  variableStart: string
+  variableEnd: string
+  blockStart: string
+  blockEnd: string
+  commentStart: string
+  commentEnd: string
+}
+
+/** Jinja's environment settings a `template` task (or a template's `#jinja2:` line) may change. */
+export interface JinjaOptions {
+  trimBlocks: boolean
+  lstripBlocks: boolean
+  /** Other delimiters than `{{ }}`, `{% %}`, `{# #}`. */
+  delimiters?: JinjaDelimiters
+}

@@ -12,18 +12,12 @@
  * // stmt "if x", text "yes\n", stmt "endif"
  * ```
  */
+import type { JinjaDelimiters } from '../../types.js'
 import { ExprError } from '../lexer.js'
 import { findClose } from '../scan.js'
 
 /** Jinja's delimiters (the `template` module's `variable_start_string`, …): Jinja's own when unset. */
-export interface Delimiters {
-  variableStart: string
-  variableEnd: string
-  blockStart: string
-  blockEnd: string
-  commentStart: string
-  commentEnd: string
-}
+export type Delimiters = JinjaDelimiters
 
 export const JINJA_DELIMITERS: Delimiters = {
   variableStart: '{{',

@@ -11,6 +11,7 @@
  * ```
  */
 import { UserError } from '../../errors.js'
+import type { JinjaOptions } from '../../types.js'
 import { ExprError } from '../lexer.js'
 import type { Expr } from '../ast.js'
 import { evaluate } from '../eval.js'
@@ -36,12 +37,7 @@ export interface JinjaTemplate {
 }
 
 /** Environment settings a template may change in a first line `#jinja2: trim_blocks: False, lstrip_blocks: True`. */
-export interface JinjaOptions {
-  trimBlocks: boolean
-  lstripBlocks: boolean
-  /** Other delimiters than `{{ }}`, `{% %}`, `{# #}`. */
-  delimiters?: Delimiters
-}
+export type { JinjaOptions }
 
 const DELIMITER_KEYS: Record<string, keyof Delimiters> = DELIMITER_NAMES
 
