@@ -2,6 +2,7 @@
 import type { CompatCase } from '../harness.js'
 import { ACCOUNTS } from './accounts.js'
 import { USER_KEYS } from './userkeys.js'
+import { VARS_ARGS } from './varsargs.js'
 import { APT_ARGS } from './aptargs.js'
 import { TEMPLATE_ARGS } from './templateargs.js'
 import { BECOME } from './become.js'
@@ -42,6 +43,7 @@ export const CASES: CompatCase[] = [
   ...SYSTEM,
   ...ACCOUNTS,
   ...USER_KEYS,
+  ...VARS_ARGS,
   ...APT_ARGS,
   ...TEMPLATE_ARGS,
   ...WEB,
