@@ -3,6 +3,7 @@ import type { CompatCase } from '../harness.js'
 import { ACCOUNTS } from './accounts.js'
 import { USER_KEYS } from './userkeys.js'
 import { VARS_ARGS } from './varsargs.js'
+import { LOCAL_FACTS } from './localfacts.js'
 import { APT_ARGS } from './aptargs.js'
 import { TEMPLATE_ARGS } from './templateargs.js'
 import { BECOME } from './become.js'
@@ -44,6 +45,7 @@ export const CASES: CompatCase[] = [
   ...ACCOUNTS,
   ...USER_KEYS,
   ...VARS_ARGS,
+  ...LOCAL_FACTS,
   ...APT_ARGS,
   ...TEMPLATE_ARGS,
   ...WEB,
