@@ -84,6 +84,11 @@ describe('user ssh key', () => {
     expect([plain.stdin, plain.secretStdin]).toEqual(['y\n', undefined])
   })
 
+  it('refuses a passphrase the askpass helper cannot pass on whole', () => {
+    for (const pass of ['a\nb', 'a\rb', 'a\0b'])
+      expect(planOf(user, none, args({ ssh_key_passphrase: pass }))).toMatchObject({ commands: [], fail: /line break/ })
+  })
+
   it('gathers the key of an existing user in one more round trip', async () => {
     const r = (rc: number, stdout = '', stderr = '') => ({ rc, stdout, stderr })
     const io = scriptedIO([

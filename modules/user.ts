@@ -19,7 +19,16 @@ import { toList } from './lib/argvalues.js'
 import { ACCOUNT_RE, entryData, parseGroup, parseIdGroups, parsePasswd, type PasswdEntry } from './lib/accounts.js'
 import { parseShadow, type ShadowAging } from './lib/useraging.js'
 import { planCreate, planModify, planRemove } from './lib/userplan.js'
-import { keyData, keyDue, keyFile, keygenCommand, readKey, SSH_KEY_ARGS, type KeyState } from './lib/usersshkey.js'
+import {
+  badPassphrase,
+  keyData,
+  keyDue,
+  keyFile,
+  keygenCommand,
+  readKey,
+  SSH_KEY_ARGS,
+  type KeyState,
+} from './lib/usersshkey.js'
 
 const Args = Type.Object(
   {
@@ -194,6 +203,8 @@ export default defineModule({
     if (args.state === 'absent') return planRemove(f, args)
     const plan = f.user ? planModify(f, args, f.user, wanted) : planCreate(f, args, wanted)
     if (!args.generate_ssh_key || plan.fail) return plan
+    const badPass = badPassphrase(args.ssh_key_passphrase)
+    if (badPass) return { commands: [], fail: badPass }
     if (f.key) plan.data = { ...plan.data, ...keyData(f.key) }
     if (!keyDue(args, f.key)) return plan
     plan.commands.push(keygenCommand(args))

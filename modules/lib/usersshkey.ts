@@ -149,10 +149,17 @@ if [ "$7" = 1 ]; then
   trap 'rm -f -- "$a"' EXIT
   printf '#!/bin/sh\\nIFS= read -r p || [ -n "$p" ]; printf "%%s\\\\n" "$p"\\n' > "$a" && chmod 0700 -- "$a" || exit 1
   SSH_ASKPASS=$a SSH_ASKPASS_REQUIRE=force ssh-keygen -q -t "$3" \${b:+-b "$b"} -C "$c" -f "$2" || exit 1
+  if ssh-keygen -y -P '' -f "$2" >/dev/null 2>&1; then
+    rm -f -- "$2" "$2.pub"; echo 'ssh-keygen made the key without its passphrase' >&2; exit 1
+  fi
 else
   ssh-keygen -q -t "$3" \${b:+-b "$b"} -C "$c" -f "$2" -N '' || exit 1
 fi
 chown -- "$uid:$gid" "$2" "$2.pub"`
+
+/** Why a passphrase cannot reach ssh-keygen's askpass intact (it reads one line), or undefined. */
+export const badPassphrase = (p: string | undefined): string | undefined =>
+  p !== undefined && /[\r\n\0]/.test(p) ? 'ssh_key_passphrase cannot hold a line break or a NUL character' : undefined
 
 /** The command that makes the key (the user exists by the time it runs: it may be created by the same task). */
 export function keygenCommand(a: KeyArgs): Command {
