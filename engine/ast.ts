@@ -271,6 +271,8 @@ export interface Play extends Common {
   throttle?: number
   /** `ignore_unreachable`: the default of every task's. */
   ignoreUnreachable?: boolean
+  /** `fact_path`: the folder of local facts fact gathering reads (`ansible_local`). */
+  factPath?: string
 }
 
 export const HOST_ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] as const

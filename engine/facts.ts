@@ -11,6 +11,7 @@
  * ```
  */
 import { sh } from './commands.js'
+import { DEFAULT_FACT_PATH, LOCAL_FACTS_SCRIPT, parseLocalFacts } from './localfacts.js'
 import type { Command, CommandResult, HostFacts, Vars } from './types.js'
 
 /** Package managers as `program:name`, in the order they are looked for (Debian's first). */
@@ -25,8 +26,12 @@ export function pkgMgrProbe(prefix: string): string {
   return `for x in ${PKG_MGRS}; do ${found}; done`
 }
 
-/** The constant fact script. Each value on its own `key=value` line; os-release after a `@os-release` line. */
+/**
+ * The constant fact script (`$1`: the fact path). Each value on its own `key=value` line; os-release after a
+ * `@os-release` line, then the local facts after `@local` (engine/localfacts.ts).
+ */
 const FACTS_SCRIPT = [
+  'fp=${1-}',
   'set -- $(uname -n -r -m)',
   'echo "hostname=$1"; echo "kernel=$2"; echo "arch=$3"',
   'echo "fqdn=$(timeout 2 hostname -f 2>/dev/null || echo "$1")"',
@@ -42,12 +47,13 @@ const FACTS_SCRIPT = [
   'while read -r k v _; do if [ "$k" = MemTotal: ]; then echo "memtotal_kb=$v"; break; fi; done < /proc/meminfo',
   'echo @os-release',
   'cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null',
+  LOCAL_FACTS_SCRIPT,
   ':',
 ].join('\n')
 
-/** The one command that gathers facts (read-only). */
-export function factsCommand(): Command {
-  return sh(FACTS_SCRIPT, [], { describe: 'gather facts' })
+/** The one command that gathers facts (read-only, but for the executable local facts it runs, as Ansible's). */
+export function factsCommand(factPath: string = DEFAULT_FACT_PATH): Command {
+  return sh(FACTS_SCRIPT, [factPath], { describe: 'gather facts' })
 }
 
 /** Nix system name for a `uname -m` architecture. */
@@ -76,7 +82,8 @@ function osReleaseValue(raw: string): string {
 
 /** Parse the fact script's output. Missing values become empty strings / 0, never undefined. */
 export function parseFacts(stdout: string): HostFacts {
-  const [head, osText = ''] = stdout.split(/^@os-release$/m)
+  const [head, rest = ''] = stdout.split(/^@os-release$/m)
+  const [osText, localText] = rest.split(/^@local$/m)
   const kv = new Map<string, string>()
   for (const line of head.split('\n')) {
     const i = line.indexOf('=')
@@ -118,6 +125,7 @@ export function parseFacts(stdout: string): HostFacts {
     boot_id: get('boot_id'),
     user: get('user'),
     home: get('home'),
+    ...(localText === undefined ? {} : { local: parseLocalFacts(localText) }),
   }
 }
 
@@ -127,8 +135,8 @@ export interface CommandRunner {
 }
 
 /** Gather a host's facts in one round trip. Throws when the script's output is unusable. */
-export async function gatherFacts(conn: CommandRunner): Promise<HostFacts> {
-  const r = await conn.run(factsCommand())
+export async function gatherFacts(conn: CommandRunner, factPath?: string): Promise<HostFacts> {
+  const r = await conn.run(factsCommand(factPath))
   const f = parseFacts(r.stdout)
   if (!f.architecture || !f.kernel) {
     throw new Error(
@@ -168,7 +176,9 @@ function osFamily(id: string, like: string): string {
  */
 export function factsToVars(f: HostFacts): Vars {
   const named = ansibleFactVars(f)
-  const ansible_facts = Object.fromEntries(Object.entries(named).map(([k, v]) => [k.slice('ansible_'.length), v]))
+  // as Ansible's: `ansible_local` keeps its name in `ansible_facts`
+  const short = (k: string) => (k === 'ansible_local' ? k : k.slice('ansible_'.length))
+  const ansible_facts = Object.fromEntries(Object.entries(named).map(([k, v]) => [short(k), v]))
   return { facts: f, ...named, ansible_facts }
 }
 
@@ -211,5 +221,6 @@ export function ansibleFactVars(f: HostFacts): Vars {
     ansible_machine_id: f.machine_id,
     ansible_user_id: f.user,
     ansible_user_dir: f.home,
+    ansible_local: f.local ?? {},
   }
 }

@@ -70,6 +70,8 @@ export interface HostFacts {
   boot_id: string
   user: string
   home: string
+  /** Local facts from `fact_path`'s `*.fact` files (`ansible_local`): file name → value. */
+  local?: Record<string, unknown>
 }
 
 /** Variables visible to templates and expressions. */

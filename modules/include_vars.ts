@@ -1,8 +1,9 @@
 /**
  * `include_vars`: load variables from YAML files on the controller into the host's variables for the rest of the
  * run (as `set_fact` does), from one file, or every `.yml`/`.yaml`/`.json` file of a folder (sorted, nested
- * folders up to `depth`), optionally under one `name`. A relative path is looked up in the role's or playbook's
- * `vars/` folder, then the folder itself. Never changed.
+ * folders up to `depth`; another extension fails unless `ignore_unknown_extensions`), optionally under one `name`,
+ * merged into the variables' current values with `hash_behaviour: merge`. A relative path is looked up in the
+ * role's or playbook's `vars/` folder, then the folder itself. Never changed.
  *
  * @example
  * ```yaml
@@ -11,11 +12,15 @@
  * ```
  */
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import { isAbsolute, join, relative } from 'node:path'
+import { extname, isAbsolute, join, relative } from 'node:path'
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
+import { evalExpr } from '../engine/expr.js'
+import { merge } from '../engine/expr/filters-list.js'
+import { pyRegex } from '../engine/expr/pyregex.js'
 import { readYamlFile } from '../engine/source/yaml.js'
 import { defineModule } from '../engine/module.js'
+import type { Vars } from '../engine/types.js'
 
 const Args = Type.Object(
   {
@@ -49,6 +54,19 @@ const Args = Type.Object(
         description: 'With dir: the file extensions loaded.',
       }),
     ),
+    ignore_unknown_extensions: Defaulted(
+      Type.Boolean({
+        default: false,
+        description: 'With dir: leave out files of other extensions (else such a file fails the task).',
+      }),
+    ),
+    hash_behaviour: Type.Optional(
+      Type.Union([Type.Literal('replace'), Type.Literal('merge')], {
+        description:
+          '`merge`: merge each loaded variable into its current value (both must be maps); `replace` (the ' +
+          'default): replace it.',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -67,8 +85,12 @@ function locate(p: string, searchPaths: readonly string[]): string | undefined {
   return searchPaths.flatMap((d) => [join(d, 'vars', p), join(d, p)]).find((c) => existsSync(c))
 }
 
+/**
+ * The files of a folder to load, as Ansible picks them: `files_matching` searched in the name, `ignore_files` at
+ * its end (Python regular expressions); a file of another extension (Python's splitext: the last one) fails the
+ * task unless `ignore_unknown_extensions` leaves it out.
+ */
 function listDir(dir: string, args: Args, level: number): string[] {
-  const exts = args.extensions
   const out: string[] = []
   for (const n of readdirSync(dir).sort()) {
     const p = join(dir, n)
@@ -76,10 +98,32 @@ function listDir(dir: string, args: Args, level: number): string[] {
       if (!args.depth || level < args.depth) out.push(...listDir(p, args, level + 1))
       continue
     }
-    if (!exts.some((e) => n.endsWith(`.${e}`))) continue
-    if (args.files_matching && !new RegExp(args.files_matching).test(n)) continue
-    if (args.ignore_files?.some((r) => new RegExp(r).test(n))) continue
+    if (args.files_matching && !pyRegex(args.files_matching).test(n)) continue
+    if (args.ignore_files?.some((r) => pyRegex(`${r}$`).test(n))) continue
+    if (!args.extensions.includes(extname(n).slice(1))) {
+      if (args.ignore_unknown_extensions) continue
+      throw new Error(`${p} does not have a valid extension: ${args.extensions.join(', ')}`)
+    }
     out.push(p)
+  }
+  return out
+}
+
+/** Python's type name of a value, for the merge error. */
+const pyType = (v: unknown) =>
+  v === null || v === undefined ? 'NoneType' : Array.isArray(v) ? 'list' : typeof v === 'object' ? 'dict' : 'str'
+const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
+
+/** `hash_behaviour: merge`: each loaded variable merged (recursively, lists replaced) into its current value. */
+export function mergeInto(loaded: Record<string, unknown>, vars: Vars): Record<string, unknown> | string {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(loaded)) {
+    const old = !(k in vars) ? null : /^[A-Za-z_]\w*$/.test(k) ? evalExpr(k, vars) : vars[k]
+    if (!isMap(old) || !isMap(v)) {
+      const both = `${JSON.stringify(old ?? null)}\n${JSON.stringify(v ?? null)}`
+      return `failed to combine variables, expected dicts but got a '${pyType(old)}' and a '${pyType(v)}': \n${both}`
+    }
+    out[k] = merge(old, v, true, 'replace')
   }
   return out
 }
@@ -98,7 +142,12 @@ export default defineModule({
     const where = locate((args.file ?? args.dir)!, ctx.searchPaths)
     if (!where)
       return { files: [], error: `include_vars: ${args.file ? 'file' : 'folder'} not found: ${args.file ?? args.dir}` }
-    const files = args.dir ? listDir(where, args, 1) : [where]
+    let files: string[]
+    try {
+      files = args.dir ? listDir(where, args, 1) : [where]
+    } catch (e) {
+      return { files: [], error: e instanceof Error ? e.message : String(e) }
+    }
     const vars: Record<string, unknown> = {}
     for (const f of files) {
       const doc = await readYamlFile(f)
@@ -110,9 +159,15 @@ export default defineModule({
     }
     return { vars, files }
   },
-  plan(loaded, args: Args) {
-    if (loaded.error || !loaded.vars) return { commands: [], fail: loaded.error ?? 'nothing loaded' }
-    const values = args.name ? { [args.name]: loaded.vars } : loaded.vars
+  plan(loaded, args: Args, ctx) {
+    // Ansible's include_vars reports what it could not load under `message`
+    if (loaded.error || !loaded.vars) {
+      const fail = loaded.error ?? 'nothing loaded'
+      return { commands: [], fail, data: { message: fail } }
+    }
+    const scoped = args.name ? { [args.name]: loaded.vars } : loaded.vars
+    const values = args.hash_behaviour === 'merge' ? mergeInto(scoped, ctx.vars) : scoped
+    if (typeof values === 'string') return { commands: [], fail: values }
     return {
       commands: [],
       changed: false,

@@ -3,7 +3,8 @@
  * `facts.*`, `ansible_*` and `ansible_facts` with them: after a task changed the host (a new package, a new
  * hostname), or in a play with `gather_facts: false`. The registered result holds `ansible_facts` with Ansible's
  * `ansible_*` names, limited by `filter`. tsplay reads one set of facts in one round trip whatever
- * `gather_subset` says; the subset names are checked and accepted.
+ * `gather_subset` says; the subset names are checked and accepted. Local facts come from `fact_path`
+ * (engine/localfacts.ts) into `ansible_local`.
  *
  * @example
  * ```yaml
@@ -13,8 +14,9 @@
  * ```
  */
 import { Type } from '@sinclair/typebox'
-import type { ModuleArgs } from '../engine/argtypes.js'
+import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { ansibleFactVars, gatherFacts } from '../engine/facts.js'
+import { DEFAULT_FACT_PATH } from '../engine/localfacts.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { HostFacts } from '../engine/types.js'
 import { toList } from './lib/argvalues.js'
@@ -34,6 +36,15 @@ export const SetupArgs = Type.Object(
     filter: Strings('Shell-style patterns (`ansible_distribution*`): only matching facts are registered', []),
     gather_timeout: Type.Optional(
       Type.Integer({ minimum: 1, description: 'Accepted for Ansible compatibility', default: 10 }),
+    ),
+    fact_path: Defaulted(
+      Type.String({
+        minLength: 1,
+        description:
+          'Folder of local facts: its `*.fact` files are run (when executable) or read, and their JSON or INI ' +
+          'text becomes `ansible_local.<file name>`',
+        default: DEFAULT_FACT_PATH,
+      }),
     ),
   },
   { additionalProperties: false },
@@ -60,7 +71,7 @@ export default defineModule({
   async gather(raw: Args, _ctx, io): Promise<HostFacts> {
     const bad = toList(raw.gather_subset).filter((s) => !SUBSET.test(s))
     if (bad.length) throw new ModuleFailure(`Bad subset '${bad[0]}' given to gather_subset`)
-    return gatherFacts(io).catch((e: unknown) => {
+    return gatherFacts(io, raw.fact_path).catch((e: unknown) => {
       throw new ModuleFailure(e instanceof Error ? e.message : String(e))
     })
   },

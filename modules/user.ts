@@ -2,7 +2,9 @@
  * user: create, change or delete a local user (useradd/usermod/userdel). A password is given as a crypt hash
  * (secret) and set with `chpasswd -e` on stdin, never in argv. Supplementary groups are set exactly, or
  * added to with `append: true`. Account expiry, password lock and aging are read from the shadow entry and set as
- * Ansible sets them (lib/useraging.ts); `local: true` uses libuser's tools (lib/userplan.ts).
+ * Ansible sets them (lib/useraging.ts); `local: true` uses libuser's tools (lib/userplan.ts). `generate_ssh_key`
+ * makes the user an ssh key unless one is there (lib/usersshkey.ts: the passphrase on stdin, never in argv). The
+ * registered result holds the user's entry (uid, group, comment, home, shell) as the task left it.
  *
  * @example
  * ```yaml
@@ -14,9 +16,19 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
 import { toList } from './lib/argvalues.js'
-import { ACCOUNT_RE, parseGroup, parseIdGroups, parsePasswd, type PasswdEntry } from './lib/accounts.js'
+import { ACCOUNT_RE, entryData, parseGroup, parseIdGroups, parsePasswd, type PasswdEntry } from './lib/accounts.js'
 import { parseShadow, type ShadowAging } from './lib/useraging.js'
 import { planCreate, planModify, planRemove } from './lib/userplan.js'
+import {
+  badPassphrase,
+  keyData,
+  keyDue,
+  keyFile,
+  keygenCommand,
+  readKey,
+  SSH_KEY_ARGS,
+  type KeyState,
+} from './lib/usersshkey.js'
 
 const Args = Type.Object(
   {
@@ -88,6 +100,19 @@ const Args = Type.Object(
         description: 'The umask the home folder is created with (`useradd -K UMASK=`); not with `local`',
       }),
     ),
+    skeleton: Type.Optional(
+      Type.String({ minLength: 1, description: 'The folder a new home folder is copied from (`useradd -k`)' }),
+    ),
+    move_home: Defaulted(
+      Type.Boolean({
+        description: 'With a changed `home`: move the old home folder there (`usermod -m`)',
+        default: false,
+      }),
+    ),
+    non_unique: Defaulted(
+      Type.Boolean({ description: 'With `uid`: allow a uid another user has (`-o`)', default: false }),
+    ),
+    ...SSH_KEY_ARGS,
     local: Defaulted(
       Type.Boolean({
         description:
@@ -117,7 +142,15 @@ export interface UserState {
   aging?: ShadowAging
   /** A group named like the user exists. */
   ownGroup: boolean
+  /** With `generate_ssh_key` and an existing user: the key's path and what is there. */
+  key?: KeyState
 }
+
+/** The user's passwd entry (`local`: from /etc/passwd only). */
+const getentPasswd = (a: Args): Command => ({
+  argv: ['getent', ...(a.local ? ['-s', 'files'] : []), 'passwd', a.name],
+  okCodes: [0, 1, 2],
+})
 
 /** Whether the task sets something stored in the shadow file (so gather reads it). */
 const needsShadow = (a: Args) =>
@@ -139,7 +172,7 @@ export default defineModule({
     if (!ACCOUNT_RE.test(args.name)) throw new ModuleFailure(`not a valid user name: ${JSON.stringify(args.name)}`)
     const opt = { okCodes: [0, 1, 2] }
     const cmds: Command[] = [
-      { argv: ['getent', ...(args.local ? ['-s', 'files'] : []), 'passwd', args.name], ...opt },
+      getentPasswd(args),
       { argv: ['id', '-Gn', '--', args.name], ...opt },
       { argv: ['id', '-gn', '--', args.name], ...opt },
       { argv: ['getent', 'group', args.name], ...opt },
@@ -148,7 +181,9 @@ export default defineModule({
     const [pw, all, prim, own, shadow] = await io.batch(cmds)
     const user = parsePasswd(pw.stdout)
     const sh = shadow ? parseShadow(shadow.stdout) : undefined
+    const withKey = user && args.generate_ssh_key && args.state === 'present'
     return {
+      key: withKey ? await readKey(io, keyFile(args), args.home ?? user.home) : undefined,
       user,
       primary: user ? prim.stdout.trim() : undefined,
       groups: user ? parseIdGroups(all.stdout) : [],
@@ -166,11 +201,26 @@ export default defineModule({
     if (bad.length) return { commands: [], fail: `not a valid group name: ${bad.join(', ')}` }
     if (args.umask !== undefined && args.local) return { commands: [], fail: "'umask' can not be used with 'local'" }
     if (args.state === 'absent') return planRemove(f, args)
-    return f.user ? planModify(f, args, f.user, wanted) : planCreate(f, args, wanted)
+    const plan = f.user ? planModify(f, args, f.user, wanted) : planCreate(f, args, wanted)
+    if (!args.generate_ssh_key || plan.fail) return plan
+    const badPass = badPassphrase(args.ssh_key_passphrase)
+    if (badPass) return { commands: [], fail: badPass }
+    if (f.key) plan.data = { ...plan.data, ...keyData(f.key) }
+    if (!keyDue(args, f.key)) return plan
+    plan.commands.push(keygenCommand(args))
+    plan.changes = [...(plan.changes ?? []), `generate the ssh key of ${args.name}`]
+    return plan
   },
 
   // Ansible's user: a failed command is no change (its recap counts none for an ignored failure)
-  async after(_f, _a, results) {
-    return results.some((r) => r.rc !== 0) ? { changed: false } : {}
+  // then, as Ansible, the user's entry (and its ssh key) as the commands left them
+  async after(_f, args, results, _ctx, io) {
+    if (results.some((r) => r.rc !== 0)) return { changed: false }
+    if (args.state !== 'present') return {}
+    const [pw] = await io.batch([getentPasswd(args)])
+    const u = parsePasswd(pw.stdout)
+    if (!u) return {}
+    const key = args.generate_ssh_key ? keyData(await readKey(io, keyFile(args), u.home)) : {}
+    return { data: { ...entryData(u), ...key } }
   },
 })

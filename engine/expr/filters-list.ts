@@ -62,7 +62,7 @@ function undefinedItem(x: unknown, attr: unknown): Undef {
 }
 
 /** Ansible's `combine`: later maps win; `recursive=True` merges nested maps; `list_merge` for lists. */
-function merge(
+export function merge(
   a: Record<string, unknown>,
   b: Record<string, unknown>,
   recursive: boolean,

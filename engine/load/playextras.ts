@@ -1,9 +1,9 @@
 /**
  * Play keywords about how and where tasks run: `order` (the order of the play's hosts), `port` (where the inventory
  * sets no `ansible_port`), `timeout`, `throttle` and `ignore_unreachable` (defaults of every task's), `gather_subset`,
- * `gather_timeout` and `fact_path` (accepted: all facts are gathered), `collections` (accepted: modules
- * are found by their short and FQCN names either way) and `module_defaults` (arguments every call of a module gets
- * unless the task writes them; applied as tasks load).
+ * `gather_timeout` (accepted: all facts are gathered), `fact_path` (the local facts' folder), `collections`
+ * (accepted: modules are found by their short and FQCN names either way) and `module_defaults` (arguments every call
+ * of a module gets unless the task writes them; applied as tasks load).
  *
  * @example
  * ```yaml
@@ -29,6 +29,8 @@ export interface PlayExtras {
   throttle?: number
   taskTimeout?: number
   ignoreUnreachable?: boolean
+  /** `fact_path`: where fact gathering reads local facts (`ansible_local`). */
+  factPath?: string
 }
 
 /** Read `order`, `port`, `timeout`, `throttle`, `collections`; set `ctx.moduleDefaults` for the play's tasks. */
@@ -47,7 +49,7 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
   // fact gathering collects every fact tsplay has, as the setup module does: the subset and timeout are accepted
   readStringList(ctx, raw, 'gather_subset', pos)
   readInt(ctx, raw, 'gather_timeout', pos, 1)
-  readString(ctx, raw, 'fact_path', pos)
+  const factPath = readString(ctx, raw, 'fact_path', pos)
   const connectVars: Vars = {}
   const port = readInt(ctx, raw, 'port', pos, 1)
   if (port !== undefined) connectVars.ansible_port = port
@@ -58,6 +60,7 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
     throttle: readInt(ctx, raw, 'throttle', pos),
     taskTimeout: readInt(ctx, raw, 'timeout', pos, 1),
     ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
+    ...(factPath === undefined ? {} : { factPath }),
   }
 }
 

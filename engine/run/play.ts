@@ -255,7 +255,7 @@ async function gather(rc: RunContext, playName: string, hosts: string[]): Promis
     let r: TaskResult
     try {
       const conn = await hostConnector(rc, host, taskVars(rc, host, NO_INHERITED, undefined))
-      st.facts = await gatherFacts(conn)
+      st.facts = await gatherFacts(conn, rc.play.factPath)
       st.factVars = markUnsafe(withModuleFacts(factsToVars(st.facts), st.moduleFacts))
       r = { status: 'ok', host, data: {} }
     } catch (e) {

@@ -89,7 +89,7 @@ const KEYWORDS: Record<string, JsonSchema> = {
     'Which facts to gather (accepted: tsplay gathers all its facts, as its setup module does).',
   ),
   gather_timeout: intish('Seconds fact gathering may take (accepted; tsplay gathers in one round trip).', 1),
-  fact_path: doc('Folder of local facts (accepted; tsplay reads no local facts).', { type: 'string' }),
+  fact_path: doc('Folder of local facts (`*.fact` files, read into `ansible_local`).', { type: 'string' }),
   port: intish("The SSH port for this play's hosts, where the inventory sets no ansible_port.", 1),
   throttle: intish('At most this many hosts run the task at once (on a play: the default of every task).', 0),
   ignore_unreachable: boolish(

@@ -32,6 +32,15 @@ export function parsePasswd(stdout: string): PasswdEntry | undefined {
   return { name, uid: Number(uid), gid: Number(gid), comment: comment ?? '', home: home ?? '', shell: shell ?? '' }
 }
 
+/** A user's entry as Ansible's user module registers it (`group` is the primary gid). */
+export const entryData = (u: PasswdEntry) => ({
+  uid: u.uid,
+  group: u.gid,
+  comment: u.comment,
+  home: u.home,
+  shell: u.shell,
+})
+
 /** Parse one `getent group NAME` line; undefined when there is none. */
 export function parseGroup(stdout: string): GroupEntry | undefined {
   const line = stdout.split('\n').find((l) => l.includes(':'))

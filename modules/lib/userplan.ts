@@ -11,7 +11,7 @@
 import type { Plan } from '../../engine/module.js'
 import type { Command } from '../../engine/types.js'
 import type { UserArgs as Args, UserState } from '../user.js'
-import type { PasswdEntry } from './accounts.js'
+import { entryData, type PasswdEntry } from './accounts.js'
 import { agingArgv, expiryDate, expiryDays, expiryFlag, lockFlag, sameHash } from './useraging.js'
 
 const chpasswd = (a: Args, lock: boolean): Command => ({
@@ -39,13 +39,14 @@ export function planRemove(f: UserState, a: Args): Plan {
 export function planCreate(f: UserState, a: Args, groups: string[] | undefined): Plan {
   const n = a.name
   const argv = [a.local ? 'luseradd' : 'useradd']
-  if (a.uid !== undefined) argv.push('-u', String(a.uid))
+  if (a.uid !== undefined) argv.push('-u', String(a.uid), ...(a.non_unique ? ['-o'] : []))
   if (a.group) argv.push('-g', a.group)
   else if (f.ownGroup) argv.push('-g', n)
   if (groups?.length && !a.local) argv.push('-G', groups.join(','))
   if (a.home) argv.push('-d', a.home)
   if (!a.create_home) argv.push('-M')
   else if (!a.local) argv.push('-m')
+  if (a.create_home && a.skeleton !== undefined) argv.push('-k', a.skeleton)
   if (a.create_home && a.umask !== undefined) argv.push('-K', `UMASK=${a.umask}`)
   if (a.shell) argv.push('-s', a.shell)
   if (a.system) argv.push('-r')
@@ -76,7 +77,7 @@ export function planModify(f: UserState, a: Args, u: PasswdEntry, wanted: string
   if ((setPassword || shadowSet) && (f.hash === undefined || f.aging === undefined))
     return { commands: [], fail: `cannot read the password hash of ${n} (needs become: true)` }
   if (a.uid !== undefined && u.uid !== a.uid) {
-    mod.push('-u', String(a.uid))
+    mod.push('-u', String(a.uid), ...(a.non_unique ? ['-o'] : []))
     changes.push(`uid ${u.uid} → ${a.uid}`)
   }
   if (a.group !== undefined) {
@@ -101,8 +102,8 @@ export function planModify(f: UserState, a: Args, u: PasswdEntry, wanted: string
     }
   }
   if (a.home !== undefined && u.home !== a.home) {
-    mod.push('-d', a.home)
-    changes.push(`home ${u.home} → ${a.home}`)
+    mod.push('-d', a.home, ...(a.move_home ? ['-m'] : []))
+    changes.push(`${a.move_home ? 'move ' : ''}home ${u.home} → ${a.home}`)
   }
   if (a.shell !== undefined && u.shell !== a.shell) {
     mod.push('-s', a.shell)
@@ -139,6 +140,6 @@ export function planModify(f: UserState, a: Args, u: PasswdEntry, wanted: string
   return {
     commands: cmds,
     changes: changes.map((c) => (c.startsWith('set the password') ? c : `${n}: ${c}`)),
-    data: { name: n, uid: u.uid, state: 'present' },
+    data: { name: n, ...entryData(u), state: 'present' },
   }
 }

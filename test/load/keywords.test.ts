@@ -17,7 +17,7 @@ const T = (s: string) => s.replace(/^\n/, '')
 const task = (n: unknown) => n as Task
 
 describe('play keywords', () => {
-  it('reads order, port, timeout, throttle, collections, become_method: sudo and become_flags -H', async () => {
+  it('reads order, port, timeout, throttle, fact_path, collections, become_method sudo, become_flags -H', async () => {
     const pb = await load({
       'playbook.yml': T(`
 - hosts: all
@@ -28,11 +28,13 @@ describe('play keywords', () => {
   port: 2222
   timeout: 7
   throttle: 2
+  fact_path: /srv/facts.d
   tasks:
     - debug: { msg: hi }
 `),
     })
     const p = pb.plays[0]
+    expect(p.factPath).toBe('/srv/facts.d')
     expect(p.order).toBe('reverse_sorted')
     expect(p.connectVars).toEqual({ ansible_port: 2222 })
     expect(p.taskTimeout).toBe(7)

@@ -52,10 +52,11 @@ const WRITES = new RegExp(
 /** A constant sh script is read-only when it has none of the writing words (temporary-file cleanups aside). */
 function readOnlyScript(script: string): boolean {
   // a scratch file made with mktemp, written and removed by the script itself, changes nothing that stays
-  const scratch = script.startsWith('t=$(mktemp)')
+  const scratch = script.includes('t=$(mktemp)')
     ? script
-        .replace(/^t=\$\(mktemp\)/, '')
+        .replaceAll('t=$(mktemp)', '')
         .replaceAll('> "$t"', '')
+        .replaceAll('2>"$t"', '')
         .replaceAll('rm -f -- "$t"', '')
     : script
   return !WRITES.test(scratch)

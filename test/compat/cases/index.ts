@@ -1,6 +1,9 @@
 /** Every agreement case, in the order they run. */
 import type { CompatCase } from '../harness.js'
 import { ACCOUNTS } from './accounts.js'
+import { USER_KEYS } from './userkeys.js'
+import { VARS_ARGS } from './varsargs.js'
+import { LOCAL_FACTS } from './localfacts.js'
 import { APT_ARGS } from './aptargs.js'
 import { TEMPLATE_ARGS } from './templateargs.js'
 import { BECOME } from './become.js'
@@ -40,6 +43,9 @@ export const CASES: CompatCase[] = [
   ...MODS,
   ...SYSTEM,
   ...ACCOUNTS,
+  ...USER_KEYS,
+  ...VARS_ARGS,
+  ...LOCAL_FACTS,
   ...APT_ARGS,
   ...TEMPLATE_ARGS,
   ...WEB,
