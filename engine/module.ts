@@ -35,7 +35,7 @@ export interface ModuleContext {
   /**
    * Render a template file with the host's variables (for the `template` module); `jinja`: its whitespace settings.
    */
-  render(template: string, file: string, jinja?: Partial<JinjaOptions>): string
+  render(template: string, file: string, jinja?: Partial<JinjaOptions>, dest?: string): string
   /** A line for `-v` output and the live view (build progress, what was decided). */
   log(line: string): void
   /** Cancelled when the run is interrupted. */

@@ -205,12 +205,27 @@ function trailingOnly(s: string): string {
 /** The controller user's name, for `template_uid`. */
 let templateUid: string | undefined
 
+/** The variables Ansible adds to a template file's own (`template_destpath` when the task gives a `dest`). */
+export const TEMPLATE_FILE_VARS = [
+  'ansible_managed',
+  'template_path',
+  'template_fullpath',
+  'template_host',
+  'template_uid',
+  'template_destpath',
+]
+
 /**
  * Render a `template` module's file as Ansible does: Jinja unless it is named `.hbs`, with Ansible's template
- * variables `ansible_managed`, `template_path`, `template_fullpath`, `template_host` and `template_uid` added.
- * Errors point at the line and column in the file.
+ * variables (`TEMPLATE_FILE_VARS`) added. Errors point at the line and column in the file.
  */
-export function renderTemplateFile(text: string, file: string, vars: Vars, jinja?: Partial<JinjaOptions>): string {
+export function renderTemplateFile(
+  text: string,
+  file: string,
+  vars: Vars,
+  jinja?: Partial<JinjaOptions>,
+  dest?: string,
+): string {
   // The task's variables as own properties (handlebars reads only own properties of its root), getters kept so
   // lazily rendered values stay lazy.
   const extra = Object.defineProperties({}, Object.getOwnPropertyDescriptors(vars)) as Vars
@@ -220,6 +235,7 @@ export function renderTemplateFile(text: string, file: string, vars: Vars, jinja
     template_fullpath: file,
     template_host: hostname(),
     template_uid: (templateUid ??= userInfo().username), // looked up once (it reads the passwd database)
+    ...(dest === undefined ? {} : { template_destpath: dest }),
   })
   return renderString(text, extra, {
     what: `template ${basename(file)}`,

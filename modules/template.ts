@@ -146,7 +146,7 @@ export default defineModule({
     const text = decryptIfVaulted(readFileSync(file), file).toString('utf8')
     const jinja = jinjaOptionsOf(args, true)
     const newline = args.newline_sequence.replace(/\\r/g, '\r').replace(/\\n/g, '\n')
-    const rendered = ctx.render(text, file, jinja).replace(/\n/g, newline)
+    const rendered = ctx.render(text, file, jinja, args.dest).replace(/\n/g, newline)
     const content = encodeOutput(rendered, args.output_encoding)
     const srcMode = statSync(file).mode
     return gatherPut(io, ctx, { dest: args.dest, content, basename: basename(file), srcMode, follow: args.follow })

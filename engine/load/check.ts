@@ -22,7 +22,7 @@ import { basename } from 'node:path'
 import { handlerNodes, type Inventory, type Play, type Playbook, type Task, type TaskNode } from '../ast.js'
 import { UserError } from '../errors.js'
 import { exprVariables } from '../expr.js'
-import { engineForFile, jinjaOptionsOf, templateVariables } from '../template.js'
+import { engineForFile, jinjaOptionsOf, TEMPLATE_FILE_VARS, templateVariables } from '../template.js'
 import type { SourcePos, Vars } from '../types.js'
 import { conditionPositions, sourceOf, whenPositionsOf } from './common.js'
 import { taskSourceFile } from './files.js'
@@ -349,6 +349,7 @@ function checkTemplateFile(task: Task, rep: Report): void {
   } catch {
     return // syntax errors are reported by the loader
   }
+  names = names.filter((n) => !TEMPLATE_FILE_VARS.includes(n))
   if (!names.length) return
   const first = new Map<string, number>()
   for (const m of text.matchAll(/\{\{[^}]*\}\}|\{%[^%]*%\}/g)) {

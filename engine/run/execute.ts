@@ -125,7 +125,7 @@ export async function executeModule(
     checkMode: check,
     diffMode: task.diff ?? inh.diff ?? rc.play.diff ?? rc.opts.diff,
     searchPaths: task.searchPaths,
-    render: (text, file, jinja) => renderTemplateFile(text, file, vars, jinja),
+    render: (text, file, jinja, dest) => renderTemplateFile(text, file, vars, jinja, dest),
     log,
     signal: rc.signal,
   }

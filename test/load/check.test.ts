@@ -137,6 +137,15 @@ describe('checkUndefinedVariables', () => {
       't.hbs:3:9 undefined variable "list" in template t.hbs',
     ])
   })
+
+  it('knows the variables Ansible adds to a template file (template_path, template_destpath, …)', async () => {
+    expect(
+      await undefinedIn({
+        'playbook.yml': play('    - template: { src: t.j2, dest: /etc/t }\n'),
+        'templates/t.j2': '{{ template_path }} {{ template_destpath }} {{ template_host }} {{ template_uid }}\n',
+      }),
+    ).toEqual([])
+  })
 })
 
 async function findings(files: Record<string, string>, inv = inventory()) {

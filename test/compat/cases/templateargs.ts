@@ -37,12 +37,13 @@ export const TEMPLATE_ARGS: CompatCase[] = [
   },
   {
     name: 'template_delims',
-    covers: 'template (comment_start_string and the other delimiter strings, also in a #jinja2: line)',
+    covers: 'template (the delimiter strings, also in a #jinja2: line; template_path, template_destpath)',
     clean: true,
     files: {
       'c.j2': 'Before\n[# a comment #]\n{# not one #} {{ x }}\nAfter\n',
       'v.j2': '<< x >> {{ kept }} [% if x %]yes[% endif %] [# gone #]{% raw %}\n',
       'h.j2': "#jinja2: variable_start_string: '[[', variable_end_string: ']]'\n[[ x ]] {{ kept }}\n",
+      'tv.j2': '{{ template_path | basename }} {{ template_destpath | basename }} {{ ansible_managed }}\n',
       'main.yml': `- hosts: template_delims
   gather_facts: false
   vars: { x: 7 }
@@ -64,6 +65,7 @@ export const TEMPLATE_ARGS: CompatCase[] = [
         comment_start_string: "[#"
         comment_end_string: "#]"
     - template: { src: h.j2, dest: "{{ root }}/header", mode: "0644" }
+    - template: { src: tv.j2, dest: "{{ root }}/template-vars", mode: "0644" }
 `,
     },
   },
