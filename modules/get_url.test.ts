@@ -53,6 +53,15 @@ describe('pure parts', () => {
     expect(planGetUrl(f, { url: 'http://x/a', dest: '/a' })).toMatchObject({ commands: [], msg: 'file already exists' })
     expect(planGetUrl(f, { url: 'http://x/a', dest: '/a', force: true }).commands).toHaveLength(1)
   })
+  test('a client certificate and key, a CA file: handed to curl in its config, never in argv', () => {
+    const f = { info: { exists: false } as PathInfo, algorithm: undefined, checksum: undefined }
+    const a = { url: 'https://x/a', dest: '/a', client_cert: '/c.pem', client_key: '/k.pem', ca_path: '/ca.pem' }
+    const cmd = planGetUrl(f as never, moduleArgs(getUrl, a)).commands[0]
+    const all = JSON.stringify(cmd)
+    for (const line of ['cert = \\"/c.pem\\"', 'key = \\"/k.pem\\"', 'cacert = \\"/ca.pem\\"'])
+      expect(all).toContain(line)
+    expect(cmd.argv.join(' ')).not.toContain('/k.pem')
+  })
   test('aliases and defaults', () => {
     expect(
       resolveArgs(

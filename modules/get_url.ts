@@ -17,7 +17,7 @@ import { posix } from 'node:path'
 import { Type, type Static } from '@sinclair/typebox'
 import { sh } from '../engine/commands.js'
 import { defineModule, ModuleFailure, type Plan } from '../engine/module.js'
-import { attrArgs, backupArg } from './lib/args.js'
+import { attrArgs, backupArg, tlsArgs } from './lib/args.js'
 import { planAttrs } from './lib/attrs.js'
 import { curlConfig, downloadCommand, parseDownload } from './lib/download.js'
 import {
@@ -64,6 +64,7 @@ const Args = Type.Object(
       Type.Boolean({ default: true, description: 'Ask for a compressed response and decompress it.' }),
     ),
     tmp_dest: Type.Optional(Type.String({ description: "Folder for the temp file (default: the destination's)." })),
+    ...tlsArgs,
     ...backupArg,
     ...attrArgs,
   },
@@ -129,6 +130,10 @@ export function planGetUrl(f: GetUrlFacts, a: Args): Plan {
       useProxy: a.use_proxy,
       agent: a.http_agent ?? 'ansible-httpget',
       decompress: a.decompress,
+      caPath: a.ca_path,
+      clientCert: a.client_cert,
+      clientKey: a.client_key,
+      netrc: a.use_netrc && a.url_username === undefined,
     })
   } catch (e) {
     return { commands: [], fail: (e as Error).message, data }

@@ -23,7 +23,7 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { sh } from '../engine/commands.js'
 import { pyJson, pyRepr } from '../engine/expr/pystr.js'
 import { defineModule, type AfterResult, type Plan } from '../engine/module.js'
-import { attrArgs } from './lib/args.js'
+import { attrArgs, tlsArgs } from './lib/args.js'
 import { curlConfig } from './lib/download.js'
 import { parseResponse, requestCommand } from './lib/http.js'
 import { formUrlencoded } from './lib/pyfmt.js'
@@ -84,12 +84,7 @@ const Args = Type.Object(
     http_agent: Defaulted(Type.String({ default: 'ansible-httpget', description: 'User-Agent header.' })),
     decompress: Defaulted(Type.Boolean({ default: true, description: 'Ask for a compressed answer, decompress it.' })),
     unix_socket: Type.Optional(Type.String({ description: 'Connect through this Unix socket.' })),
-    ca_path: Type.Optional(Type.String({ description: 'CA certificates file on the host to verify the server with.' })),
-    client_cert: Type.Optional(Type.String({ description: 'Client certificate file (PEM) on the host.' })),
-    client_key: Type.Optional(Type.String({ description: 'Client key file (PEM) on the host.' })),
-    use_netrc: Defaulted(
-      Type.Boolean({ default: true, description: "Read credentials from the login user's ~/.netrc if there is one." }),
-    ),
+    ...tlsArgs,
     ...attrArgs,
   },
   { additionalProperties: false },

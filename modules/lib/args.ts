@@ -42,3 +42,13 @@ export const backupArg = {
 export function pathArgs(description: string, aliases: readonly string[] = ['dest', 'name']) {
   return { path: Type.String({ minLength: 1, description, aliases: [...aliases] }) }
 }
+
+/** A CA file, a client certificate and key (files on the host) and ~/.netrc: how `uri` and `get_url` reach a server. */
+export const tlsArgs = {
+  ca_path: Type.Optional(Type.String({ description: 'CA certificates file on the host to verify the server with.' })),
+  client_cert: Type.Optional(Type.String({ description: 'Client certificate file (PEM) on the host.' })),
+  client_key: Type.Optional(Type.String({ description: 'Client key file (PEM) on the host.' })),
+  use_netrc: Defaulted(
+    Type.Boolean({ default: true, description: "Read credentials from the login user's ~/.netrc if there is one." }),
+  ),
+}
