@@ -84,6 +84,7 @@ export interface Task extends Common {
   /** `loop` value, untemplated: a list or a template string. */
   loop?: unknown
   /** `loop_control.loop_var`, default `item`. */
+  /** The loop variable's name (a template is rendered with the task's variables when it runs). */
   loopVar: string
   /** `loop_control.label` template, if any. */
   loopLabel?: string

@@ -22,7 +22,7 @@ import { basename } from 'node:path'
 import { handlerNodes, type Inventory, type Play, type Playbook, type Task, type TaskNode } from '../ast.js'
 import { UserError } from '../errors.js'
 import { exprVariables } from '../expr.js'
-import { engineForFile, jinjaOptionsOf, TEMPLATE_FILE_VARS, templateVariables } from '../template.js'
+import { engineForFile, jinjaOptionsOf, renderString, TEMPLATE_FILE_VARS, templateVariables } from '../template.js'
 import type { SourcePos, Vars } from '../types.js'
 import { conditionPositions, sourceOf, whenPositionsOf } from './common.js'
 import { taskSourceFile } from './files.js'
@@ -287,13 +287,23 @@ function checkInventory(inv: Inventory, report: (owner: string) => Report): void
   }
 }
 
+/** A task's loop variable: a templated `loop_var` as its own `vars` render it (else the template, read by none). */
+function loopVarOf(t: Task): string {
+  if (!t.loopVar.includes('{{')) return t.loopVar
+  try {
+    return renderString(t.loopVar, t.vars).trim()
+  } catch {
+    return t.loopVar
+  }
+}
+
 /** One task or block: its own `when` is read whenever its parent runs; the rest only when the `when` holds. */
 function checkNode(n: TaskNode, parent: Doubt, reportFor: (doubt: Doubt) => Report): void {
   const label = n.name ? `"${n.name}"` : n.kind === 'task' ? n.module : 'block'
   const local = new Set<string>()
-  if (n.kind === 'task' && n.loop !== undefined) local.add(n.loopVar)
+  if (n.kind === 'task' && n.loop !== undefined) local.add(loopVarOf(n))
   if (n.kind === 'task' && n.loopIndexVar) local.add(n.loopIndexVar)
-  if (n.kind === 'block' && n.include?.loop !== undefined) local.add(n.include.loopVar)
+  if (n.kind === 'block' && n.include?.loop !== undefined) local.add(loopVarOf(n.include))
   const own = parent ?? ignored(n)
   const guarded = reportFor(own ?? (n.when.length ? 'the task may be skipped by its "when"' : undefined))
   const always = reportFor(own)

@@ -281,7 +281,10 @@ export function readLoop(ctx: LoadContext, raw: Record<string, unknown>, pos: So
     checkKeys(ctx, lc, LOOP_CONTROL_KEYWORDS, 'loop_control', lcPos, (k) => didYouMean(k, LOOP_CONTROL_KEYWORDS))
     for (const k of ['loop_var', 'index_var']) {
       const v = readString(ctx, lc, k, lcPos)
-      if (v !== undefined && !IDENT.test(v)) report(ctx, `${k} must be a variable name, found "${v}"`, at(lc, k, lcPos))
+      // a templated loop_var is rendered with the task's variables when it runs (engine/run/task.ts)
+      const templated = k === 'loop_var' && v?.includes('{{')
+      if (v !== undefined && !IDENT.test(v) && !templated)
+        report(ctx, `${k} must be a variable name, found "${v}"`, at(lc, k, lcPos))
       else if (v && k === 'loop_var') out.loopVar = v
       else if (v) out.loopIndexVar = v
     }

@@ -63,6 +63,7 @@ async function runTaskOnce(
   let ignore = false
   try {
     const vars = taskVars(rc, host, inh, task)
+    if (task.loop !== undefined && task.loopVar.includes('{{')) task = { ...task, loopVar: loopVarName(task, vars) }
     const noLog = renderBool(task.noLog ?? inh.noLog, vars, 'no_log')
     ignore = renderBool(task.ignoreErrors ?? inh.ignoreErrors, vars, 'ignore_errors')
     const conditions = [...inh.when, ...task.when]
@@ -182,6 +183,14 @@ async function withRetries(
   }
 }
 
+/** A templated `loop_var`, rendered with the task's variables; it must give a variable name. */
+function loopVarName(task: Task, vars: Record<string, unknown>): string {
+  const name = renderString(task.loopVar, vars, { pos: task.pos, what: 'loop_var' }).trim()
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new UserError(`loop_var "${task.loopVar}" must give a variable name, gave "${name}"`, task.pos)
+  return name
+}
+
 /** The variables of loop item `i`: the loop variable, `index_var`, `ansible_loop` (extended). */
 function perItem(task: Task, items: unknown[], i: number): Record<string, unknown> {
   return {
@@ -232,7 +241,14 @@ async function include(
   const included = task.args.role === true ? 0 : kept.length
   // a role include's target may carry its templated tasks_from/… on further lines (load/includerole.ts)
   const shown = d && new Set(files).size === 1 ? files[0].split('\n')[0] : (task.args.file ?? task.args.name)
-  const data = { changed: false, include: shown, items: kept, included, ...(d ? { files } : {}) }
+  const data = {
+    changed: false,
+    include: shown,
+    items: kept,
+    included,
+    ...(task.loop !== undefined && task.loopVar !== 'item' ? { loop_var: task.loopVar } : {}),
+    ...(d ? { files } : {}),
+  }
   register(rc, task, host, data)
   return { status: 'ok', host, data }
 }

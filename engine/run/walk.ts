@@ -152,7 +152,7 @@ export function* walk(
           vars: {
             ...outer.vars,
             ...inc.vars,
-            ...(inc.loop !== undefined ? { [inc.loopVar]: item, ansible_loop_var: inc.loopVar } : {}),
+            ...(inc.loop !== undefined ? loopVars(r.data.loop_var ?? inc.loopVar, item) : {}),
           },
         }
         const end = yield* walk(nodes, bi, seq, filter, hooks)
@@ -177,4 +177,9 @@ export function* walk(
     if (end) return end
   }
   return false
+}
+
+/** The loop variable of an included item (a templated `loop_var` as the include rendered it). */
+function loopVars(name: unknown, item: unknown): Record<string, unknown> {
+  return { [String(name)]: item, ansible_loop_var: String(name) }
 }

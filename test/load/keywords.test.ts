@@ -236,6 +236,26 @@ describe('task keywords', () => {
     ])
   })
 
+  it('keeps a templated loop_var for the run; its own vars name it for the static checks', async () => {
+    const pb = await load({
+      'playbook.yml': T(`
+- hosts: all
+  tasks:
+    - debug: { msg: "{{ thing }}" }
+      loop: [1]
+      loop_control: { loop_var: "{{ name_of_it }}" }
+      vars: { name_of_it: thing }
+`),
+    })
+    expect(task(pb.plays[0].tasks[0]).loopVar).toBe('{{ name_of_it }}')
+    const errors = await loadErrors({
+      'playbook.yml':
+        '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      loop: [1]\n' +
+        '      loop_control: { loop_var: "not a name" }\n',
+    })
+    expect(errors).toEqual([expect.stringMatching(/loop_var must be a variable name, found "not a name"/)])
+  })
+
   it('keeps arguments a template gives whole for the run (a map-only module), with a warning', async () => {
     const dir = tree({
       'playbook.yml': '- hosts: all\n  tasks:\n    - copy: "{{ copy_args }}"\n    - command: "{{ cmd }}"\n',

@@ -77,7 +77,7 @@ export const TOLERATED: CompatCase[] = [
   {
     name: 'templated_module',
     clean: true,
-    covers: 'group/setup_rpm_repo/add_host (a module, or its arguments, a template gives: chosen and checked per host)',
+    covers: 'group/setup_rpm_repo/add_host/loops (a module, its arguments or a loop_var a template gives)',
     files: {
       'main.yml': `- hosts: templated_module
   gather_facts: true
@@ -101,7 +101,15 @@ export const TOLERATED: CompatCase[] = [
       register: wrong
       ignore_errors: true
     - assert: { that: [unknown is failed, wrong is failed] }
+    - include_tasks: lv.yml
+      loop: [value]
+      loop_control: { loop_var: "{{ loop_var_name }}" }
+      vars: { loop_var_name: templated_loop_var_name }
+    - file: { path: "{{ root }}/{{ thing }}", state: touch, mode: "0644" }
+      loop: [x, y]
+      loop_control: { loop_var: "{{ 'th' ~ 'ing' }}" }
 `,
+      'lv.yml': "- assert: { that: [templated_loop_var_name == 'value'] }\n",
     },
   },
 ]
