@@ -65,6 +65,25 @@ describe('wait_for on this machine (loopback only)', () => {
     expect(r.changed).toBe(false)
     expect(typeof (r.data as { elapsed: number }).elapsed).toBe('number')
   })
+  test('drained: waits while a connection to the port is open (unless from an excluded address)', async () => {
+    const { connect } = await import('node:net')
+    expect((await wait({ port: open, state: 'drained', timeout: 2, sleep: 0.2 })).fail).toBeUndefined()
+    const held = createServer((s) => s.on('error', () => {}))
+    await new Promise<void>((r) => held.listen(0, '127.0.0.1', r))
+    const port = (held.address() as { port: number }).port
+    const c = connect(port, '127.0.0.1')
+    await new Promise<void>((r) => c.on('connect', () => r()))
+    try {
+      const busy = await wait({ port, state: 'drained', timeout: 1, sleep: 0.2 })
+      expect(busy.fail).toBe(`Timeout when waiting for 127.0.0.1:${port} to drain`)
+      const excluded = await wait({ port, state: 'drained', timeout: 1, sleep: 0.2, exclude_hosts: ['127.0.0.1'] })
+      expect(excluded.fail).toBeUndefined()
+    } finally {
+      c.destroy()
+      held.close()
+    }
+    expect(planWait(moduleArgs(waitFor, { state: 'drained', path: '/x' })).fail).toBe('state=drained needs a port')
+  })
   test('a file appearing while waiting ends the wait', async () => {
     const path = join(dir, 'later')
     setTimeout(() => writeFileSync(path, ''), 300)

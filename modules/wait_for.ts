@@ -25,11 +25,21 @@ const Args = Type.Object(
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'TCP port to wait for.' })),
     path: Type.Optional(Type.String({ description: 'File to wait for (instead of `port`).' })),
     state: Defaulted(
-      Type.Union([Type.Literal('started'), Type.Literal('stopped'), Type.Literal('present'), Type.Literal('absent')], {
-        default: 'started',
-        description:
-          'started/present: wait until the port accepts or the file exists; stopped/absent: until it does not.',
-      }),
+      Type.Union(
+        [
+          Type.Literal('started'),
+          Type.Literal('stopped'),
+          Type.Literal('present'),
+          Type.Literal('absent'),
+          Type.Literal('drained'),
+        ],
+        {
+          default: 'started',
+          description:
+            'started/present: wait until the port accepts or the file exists; stopped/absent: until it does not; ' +
+            'drained: until no established connection to the local port is left (`ss`).',
+        },
+      ),
     ),
     timeout: Defaulted(Type.Integer({ default: 300, minimum: 0, description: 'Seconds to wait before failing.' })),
     delay: Defaulted(Type.Integer({ default: 0, minimum: 0, description: 'Seconds to wait before the first check.' })),
@@ -41,6 +51,11 @@ const Args = Type.Object(
       Type.String({ description: 'Regular expression (PCRE) to find in the file or in what the port sends.' }),
     ),
     msg: Type.Optional(Type.String({ description: 'Failure message instead of the default on timeout.' })),
+    exclude_hosts: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description: 'With drained: connections from these addresses do not count.',
+      }),
+    ),
   },
   { additionalProperties: false, ...argRules({ mutually_exclusive: [['port', 'path']] }) },
 )
@@ -49,12 +64,16 @@ type Args = ModuleArgs<typeof Args>
 
 /** The loop run on the host: exits 0 when the wanted state is reached, 124 on timeout; prints elapsed seconds. */
 const WAIT = [
-  'host=$1 port=$2 path=$3 state=$4 timeout=$5 delay=$6 pause=$7 regex=$8 ct=$9',
+  'host=$1 port=$2 path=$3 state=$4 timeout=$5 delay=$6 pause=$7 regex=$8 ct=$9; shift 9; exclude=("$@")',
   'sleep "$delay"',
   'SECONDS=0',
   'if [ -z "$port" ] && [ -z "$path" ]; then sleep "$timeout"; echo "$SECONDS"; exit 0; fi',
   'probe() {',
-  '  if [ -n "$port" ]; then',
+  '  if [ "$state" = drained ]; then',
+  '    conns=$(ss -Htn state established "( sport = :$port )" 2>/dev/null | awk \'{print $4}\')',
+  '    for h in "${exclude[@]}"; do conns=$(printf "%s\\n" "$conns" | grep -v -F -- "$h:"); done',
+  '    [ -n "$conns" ]',
+  '  elif [ -n "$port" ]; then',
   '    if [ -n "$regex" ]; then',
   '      timeout "$ct" bash -c \'exec 3<>"/dev/tcp/$0/$1" && grep -P -q -m1 -- "$2" <&3\' "$host" "$port" ' +
     '"$regex" 2>/dev/null',
@@ -95,6 +114,7 @@ export function waitCommand(a: Args): Command {
       String(a.sleep),
       a.search_regex ?? '',
       String(a.connect_timeout),
+      ...(a.exclude_hosts ?? []),
     ],
     okCodes: ALL_CODES,
     timeoutSec: timeout + delay + a.connect_timeout + 30,
@@ -111,6 +131,7 @@ export function timeoutMessage(a: Args): string {
     return `Timeout when waiting for search string ${a.search_regex} in ${what}`
   if (state === 'stopped') return `Timeout when waiting for ${what} to stop.`
   if (state === 'absent') return `Timeout when waiting for ${what} to be absent.`
+  if (state === 'drained') return `Timeout when waiting for ${what} to drain`
   return a.port !== undefined ? `Timeout when waiting for ${what}` : `Timeout when waiting for file ${what}`
 }
 
@@ -120,6 +141,7 @@ export function planWait(a: Args): Plan {
   if (a.port !== undefined && (state === 'present' || state === 'absent')) {
     return { commands: [], fail: `state=${state} is for path; use started/stopped with port` }
   }
+  if (state === 'drained' && a.port === undefined) return { commands: [], fail: 'state=drained needs a port' }
   return { commands: [waitCommand(a)], changed: false, changes: [] }
 }
 
