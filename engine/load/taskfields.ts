@@ -12,10 +12,10 @@
  * ```
  */
 import { LOOP_LOOKUPS, type Common, type LoopLookup, type Task } from '../ast.js'
-import type { ModuleDef } from '../module.js'
 import type { SourcePos } from '../types.js'
 import { UserError } from '../errors.js'
 import { checkArgs } from './args.js'
+import { readArgs } from './taskargs.js'
 import { isWholeTemplate, MODULE_TEMPLATE, templatedTask, type ModuleTemplate } from './action.js'
 import { tolerate, whyTolerated } from './deferred.js'
 import { readCommon } from './common.js'
@@ -23,7 +23,6 @@ import { describeValue, report, type LoadContext } from './context.js'
 import {
   at,
   checkKeys,
-  isMap,
   LOOP_CONTROL_KEYWORDS,
   readBool,
   readConditions,
@@ -38,9 +37,7 @@ import { didYouMean } from '../source/suggest.js'
 import { checkConditions, checkTemplatesIn } from './syntax.js'
 import type { TaskScope } from './task.js'
 import { taskSearchPaths } from '../source/files.js'
-import { parseKeyValues, splitFreeForm } from '../source/kv.js'
-import { SplitError } from '../source/split.js'
-import { keyPos, mergePositioned, posOf, setPositions, valuePos } from '../source/positions.js'
+import { keyPos, posOf, valuePos } from '../source/positions.js'
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/
 const LOOP_KEYS = ['loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`)]
@@ -148,56 +145,6 @@ function asHandlerTask(ctx: LoadContext, raw: Record<string, unknown>, pos: Sour
     ctx.warnings.push(new UserError('a handler without a "name" (or "listen") can never be notified', pos))
   task.listen = listen
   return task
-}
-
-/** The module's arguments as a map (free-form and `k=v` strings mapped; `args:` merged under them). */
-function readArgs(
-  ctx: LoadContext,
-  def: ModuleDef,
-  raw: Record<string, unknown>,
-  key: string,
-  argsPos: SourcePos,
-): Record<string, unknown> | undefined {
-  const v = raw[key]
-  const here = valuePos(raw, key) ?? argsPos
-  let args: Record<string, unknown> | undefined
-  if (v === null || v === undefined) args = {}
-  else if (isMap(v)) args = v
-  else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
-    const s = String(v)
-    try {
-      args = def.freeForm ? freeFormArgs(def, def.freeForm, s) : parseKeyValues(s)
-    } catch (e) {
-      if (!(e instanceof SplitError)) throw e
-      const where = `${e.message} (character ${e.offset + 1} of the string)`
-      if (!def.freeForm) report(ctx, `arguments of ${def.name} must be a map or key=value pairs: ${where}`, here)
-      else {
-        const map = `${def.name}: { ${def.freeForm}: … }`
-        const hint = `(Ansible refuses it too; write "${map}" to keep the text as written)`
-        report(ctx, `the arguments of ${def.name} cannot be split into words: ${where}`, here, hint)
-      }
-      return undefined
-    }
-    setPositions(args, here, Object.fromEntries(Object.keys(args).map((k) => [k, here])))
-  } else {
-    report(
-      ctx,
-      `arguments of ${def.name} must be a map${def.freeForm ? ' or a string' : ''}, found ${describeValue(v)}`,
-      here,
-    )
-    return undefined
-  }
-  const extra = readMap(ctx, raw, 'args', argsPos)
-  const merged = extra ? mergePositioned(extra, args) : args
-  const defaults = ctx.moduleDefaults?.get(def.name)
-  return defaults ? mergePositioned(defaults, merged) : merged
-}
-
-/** A free-form string: the module's other arguments taken out as `k=v` words, the rest its free-form text. */
-function freeFormArgs(def: ModuleDef, freeForm: string, s: string): Record<string, unknown> {
-  const props = Object.keys((def.schema as { properties?: object }).properties ?? {}).filter((p) => p !== freeForm)
-  const { text, params } = splitFreeForm(s, props)
-  return text ? { [freeForm]: text, ...params } : { ...params }
 }
 
 type TaskFields = Omit<
