@@ -117,6 +117,13 @@ class Renderer implements InheritRenderer {
     }
   }
 
+  /** A block `set`'s or `filter`'s value: its body's text through its filters (`__block__ | …`). */
+  private blockValue(n: { body: Node[]; e: Expr; at: number }, scope: Scope, locals: Map<string, unknown>): unknown {
+    const body = this.render(n.body, scope, locals)
+    this.at = n.at
+    return this.val(n.e, frame(scope, new Map([[BLOCK_VALUE, body]])))
+  }
+
   emit(text: string): void {
     this.out += text
   }
@@ -167,24 +174,11 @@ class Renderer implements InheritRenderer {
           }
           break
         }
-        case 'setblock': {
-          const saved = this.out
-          this.out = ''
-          this.run(n.body, scope, locals)
-          const body = this.out
-          this.out = saved
-          this.at = n.at
-          this.assign(n.target, this.val(n.e, frame(scope, new Map([[BLOCK_VALUE, body]]))), scope, locals)
+        case 'setblock':
+          this.assign(n.target, this.blockValue(n, scope, locals), scope, locals)
           break
-        }
         case 'filterblock': {
-          const saved = this.out
-          this.out = ''
-          this.run(n.body, scope, locals)
-          const body = this.out
-          this.out = saved
-          this.at = n.at
-          const v = this.val(n.e, frame(scope, new Map([[BLOCK_VALUE, body]])))
+          const v = this.blockValue(n, scope, locals)
           this.out += v === null || v === undefined ? '' : pyStr(v)
           break
         }
