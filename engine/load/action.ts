@@ -19,6 +19,7 @@ import { isMap } from './keywords.js'
 import type { TaskScope } from './task.js'
 import { keyPos, mergePositioned, renameKey, valuePos } from '../source/positions.js'
 import { keyValueWords } from '../source/kv.js'
+import { scanWords, SplitError } from '../source/split.js'
 
 const KEYS = ['action', 'local_action'] as const
 
@@ -118,17 +119,19 @@ export function templatedTask(
   }
 }
 
-/** The first word of `s` and the rest; a `{{ … }}` in the word keeps its spaces (`{{ pkg_mgr }} name=git`). */
+/**
+ * The first word of `s` and the rest, split as Ansible splits arguments (a `{{ … }}` keeps its spaces:
+ * `{{ pkg_mgr }} name=git`). An unclosed quote further on is reported where the arguments are read.
+ */
 function firstWord(s: string): [string, string] {
-  const t = s.trimStart()
-  let i = 0
-  while (i < t.length && !/\s/.test(t[i])) {
-    if (t.startsWith('{{', i)) {
-      const close = t.indexOf('}}', i + 2)
-      i = close < 0 ? t.length : close + 2
-    } else i++
+  try {
+    const [first, second] = scanWords(s, 'ansible')
+    return [first?.raw ?? '', second ? s.slice(second.start) : '']
+  } catch (e) {
+    if (!(e instanceof SplitError)) throw e
+    const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(s)
+    return [m?.[1] ?? '', m?.[2] ?? '']
   }
-  return [t.slice(0, i), t.slice(i).trimStart()]
 }
 
 /** Is `v` one `{{ … }}` and nothing else (a value a template gives whole)? */

@@ -22,6 +22,7 @@ import { UserError } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import type { LoadContext } from './context.js'
 import { newDynamic, type DynamicParts } from './dynamic.js'
+import { toBool } from './keywords.js'
 import type { TaskScope } from './task.js'
 
 /** Does the task or block map have a `when` that is not empty? */
@@ -92,11 +93,9 @@ export function deferIfBroken(
   return true
 }
 
-const YES = new Set([true, 'yes', 'true', 'on', 'y', 'True', 'Yes'])
-
 /** Why the task `raw` may fail without stopping the run (its own or a block's `ignore_errors`, a rescue). */
 export function whyTolerated(ctx: LoadContext, raw: Record<string, unknown>): string | undefined {
-  if (YES.has(raw.ignore_errors as string)) return 'its failure is ignored (ignore_errors)'
+  if (toBool(raw.ignore_errors) === true) return 'its failure is ignored (ignore_errors)'
   return ctx.failureTolerated
 }
 
