@@ -121,6 +121,10 @@ export interface AfterResult {
   changed?: boolean
   fail?: string
   msg?: string
+  /** The module skipped itself (a library module's `skipped: true`): nothing changed. */
+  skip?: string
+  /** Facts the module returned (as the plan's `moduleFacts`). */
+  moduleFacts?: Vars
 }
 
 /**
@@ -147,6 +151,8 @@ export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
   example: string
   /** Runs on the controller only; no connection needed (debug, set_fact, assert, fail). */
   controllerOnly?: boolean
+  /** A library module's file on the controller (modules/library.ts); unset for tsplay's own modules. */
+  library?: string
   /** Runs once for all the play's hosts, its result every host's (Ansible's `pause`): as `run_once: true`. */
   runOnce?: boolean
   /**

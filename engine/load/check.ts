@@ -43,6 +43,7 @@ export const MAGIC_VARS: readonly string[] = [
   'ansible_play_batch',
   'ansible_check_mode',
   'ansible_diff_mode',
+  'ansible_playbook_python',
   'item',
   'ansible_loop',
   'ansible_loop_var',

@@ -48,6 +48,8 @@ export interface LoadContext {
    * that cannot be loaded is a warning, and fails only if it runs (engine/load/deferred.ts).
    */
   mayNotRun?: string
+  /** Library folders of the roles loaded so far, in load order (engine/load/library.ts). */
+  libraryDirs?: string[]
   /** Why a task being loaded may fail without stopping the run (its block's `rescue`, a block's `ignore_errors`). */
   failureTolerated?: string
 }
@@ -61,7 +63,7 @@ export function newLoadContext(
   const spellings = new Map<string, string>()
   for (const [name, def] of modules) {
     spellings.set(name, name)
-    spellings.set(`ansible.builtin.${name}`, name)
+    if (!def.library) spellings.set(`ansible.builtin.${name}`, name)
     spellings.set(`ansible.legacy.${name}`, name)
     for (const a of def.aliases ?? []) spellings.set(a, name)
   }

@@ -12,6 +12,7 @@
  *     - { role: hydra, vars: { hydra_port: 3000 }, tags: [hydra] }
  * ```
  */
+import { addLibraryDir } from './library.js'
 import { hasWhen, maybeSkipped } from './deferred.js'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
@@ -153,6 +154,7 @@ export async function loadRole(
     report(ctx, `role dependency cycle: ${[...chain, dir].map((d) => relative(rolesDir, d)).join(' → ')}`, pos)
     return undefined
   }
+  addLibraryDir(ctx, join(dir, 'library'))
   const kinds = ['tasks', 'handlers', 'defaults', 'vars'] as const
   const parts = kinds.map((p) => findPart(dir, p, entry[p] ?? 'main'))
   const [tasksFile, handlersFile, defaultsFile, varsFile] = parts

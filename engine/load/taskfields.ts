@@ -34,6 +34,7 @@ import {
   readBoolOrTemplate,
 } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
+import { actionPluginFile, libraryModuleName } from './library.js'
 import { checkConditions, checkTemplatesIn } from './syntax.js'
 import type { TaskScope } from './task.js'
 import { taskSearchPaths } from '../source/files.js'
@@ -56,10 +57,13 @@ export function buildTask(
   const found: Array<[string, string]> = []
   for (const k of Object.keys(raw)) {
     if (TASK_KEYWORDS.includes(k)) continue
-    const mod = ctx.spellings.get(k)
+    const mod = libraryModuleName(ctx, k)
+    const plugin = mod ? undefined : actionPluginFile(ctx, k)
     if (mod) found.push([k, mod])
     else if (UNSUPPORTED[k])
       report(ctx, `"${k}" is not supported by tsplay`, keyPos(raw, k) ?? pos, `(${UNSUPPORTED[k]})`)
+    else if (plugin)
+      report(ctx, `"${k}" is an Ansible action plugin (${plugin}): tsplay cannot run those`, at(raw, k, pos))
     else
       report(
         ctx,

@@ -2,6 +2,8 @@
  * The variables a task sees on a host: the precedence layers of engine/run/vars.ts plus the magic variables
  * (`inventory_hostname`, `groups`, `group_names`, `hostvars`, `play_hosts`, `ansible_check_mode`, …).
  */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Task } from '../ast.js'
 import { groupNames, groupsMap, hostVars as inventoryHostVars } from '../inventory/vars.js'
 import type { Vars } from '../types.js'
@@ -103,8 +105,21 @@ function groupNamesOf(rc: RunContext, host: string): string[] {
   return names
 }
 
+let controllerPython: string | null | undefined
+
+/** Ansible's `ansible_playbook_python`: the controller's Python 3 on PATH (tsplay itself runs none), if any. */
+function playbookPython(): string | undefined {
+  if (controllerPython === undefined) {
+    const dirs = (process.env.PATH ?? '/usr/bin:/bin').split(':').filter(Boolean)
+    controllerPython = dirs.map((d) => join(d, 'python3')).find((p) => existsSync(p)) ?? null
+  }
+  return controllerPython ?? undefined
+}
+
 function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]>): Vars {
+  const python = playbookPython()
   return {
+    ...(python ? { ansible_playbook_python: python } : {}),
     inventory_hostname: host,
     inventory_hostname_short: host.split('.')[0],
     group_names: groupNamesOf(rc, host),

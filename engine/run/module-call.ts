@@ -111,6 +111,11 @@ export async function runModule<S extends TSchema, F>(
     out.changed = a.changed ?? out.changed
     if (a.fail) out.failed = a.fail
     out.msg = a.msg ?? a.fail ?? out.failed ?? out.msg
+    if (a.moduleFacts && !out.failed) out.plan.moduleFacts = { ...out.plan.moduleFacts, ...a.moduleFacts }
+    if (a.skip !== undefined && !out.failed) {
+      out.skipped = a.skip
+      out.changed = false
+    }
   } else if (out.failed) out.msg = out.failed
   return out
 }

@@ -41,7 +41,7 @@ export function iniValue(text: string, section: string, key: string): string | u
 }
 
 /** Split a `:`-separated path list, `~` expanded, relative entries against `base`. */
-function pathList(spec: string, base: string): string[] {
+export function pathList(spec: string, base: string): string[] {
   return spec
     .split(':')
     .map((p) => p.trim())

@@ -4,6 +4,7 @@ import { ACCOUNTS } from './accounts.js'
 import { USER_KEYS } from './userkeys.js'
 import { VARS_ARGS } from './varsargs.js'
 import { LOCAL_FACTS } from './localfacts.js'
+import { LIBRARY } from './library.js'
 import { APT_ARGS } from './aptargs.js'
 import { TEMPLATE_ARGS } from './templateargs.js'
 import { BECOME } from './become.js'
@@ -46,6 +47,7 @@ export const CASES: CompatCase[] = [
   ...USER_KEYS,
   ...VARS_ARGS,
   ...LOCAL_FACTS,
+  ...LIBRARY,
   ...APT_ARGS,
   ...TEMPLATE_ARGS,
   ...WEB,

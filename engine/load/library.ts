@@ -1,0 +1,102 @@
+/**
+ * Finding library modules (Ansible's custom modules): a task's module name that is none of tsplay's modules is
+ * looked for as a file in the `library/` folders Ansible searches — each loaded role's `library/`, the play's and
+ * the playbook's `library/`, then `ANSIBLE_LIBRARY` (or `library` in ansible.cfg's `[defaults]`, else Ansible's
+ * default folders). A file `NAME` or `NAME.<ext>` is the module `NAME`; found, it joins the run's modules
+ * (modules/library.ts runs it). tsplay's own modules win over a library file of the same name (Ansible's order is
+ * the other way round): that is a warning.
+ *
+ * @example
+ * ```ts
+ * addLibraryDir(ctx, '/srv/site/roles/web/library')
+ * libraryModuleName(ctx, 'hello') // 'hello' when /srv/site/roles/web/library/hello.py exists
+ * ```
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { basename, dirname, extname, join } from 'node:path'
+import { libraryModule } from '../../modules/library.js'
+import { UserError } from '../errors.js'
+import { ansibleCfgFile, iniValue, pathList } from '../source/rolespath.js'
+import type { LoadContext } from './context.js'
+
+const DEFAULT_LIBRARY = '~/.ansible/plugins/modules:/usr/share/ansible/plugins/modules'
+/** Files in a library folder that are not modules tsplay can run (docs, Windows modules, compiled Python). */
+const NOT_MODULES = new Set(['.ps1', '.psm1', '.cs', '.yml', '.yaml', '.md', '.txt', '.pyc', '.pyo', '.json'])
+
+/** The configured library folders: `ANSIBLE_LIBRARY`, else ansible.cfg's `library`, else Ansible's default. */
+export function configuredLibrary(): string[] {
+  if (process.env.ANSIBLE_LIBRARY) return pathList(process.env.ANSIBLE_LIBRARY, process.cwd())
+  const cfg = ansibleCfgFile()
+  const fromCfg = cfg ? iniValue(readFileSync(cfg, 'utf8'), 'defaults', 'library') : undefined
+  return fromCfg ? pathList(fromCfg, dirname(cfg!)) : pathList(DEFAULT_LIBRARY, process.cwd())
+}
+
+const listings = new Map<string, string[]>()
+
+/** The module files of folder `dir` (name → path), read once per run. */
+function moduleFiles(dir: string): string[] {
+  let got = listings.get(dir)
+  if (!got) {
+    try {
+      got = readdirSync(dir).filter((f) => !NOT_MODULES.has(extname(f)) && !f.startsWith('.'))
+    } catch {
+      got = []
+    }
+    listings.set(dir, got)
+  }
+  return got
+}
+
+const moduleName = (file: string) => basename(file, extname(file))
+
+/** Search `dir` too (a role's `library/`); warn about files named like one of tsplay's own modules. */
+export function addLibraryDir(ctx: LoadContext, dir: string): void {
+  const dirs = (ctx.libraryDirs ??= [])
+  if (dirs.includes(dir)) return
+  dirs.push(dir)
+  for (const f of moduleFiles(dir)) {
+    const name = moduleName(f)
+    const own = ctx.modules.get(ctx.spellings.get(name) ?? '')
+    if (own && !own.library)
+      ctx.warnings.push(
+        new UserError(
+          `${join(dir, f)} is named like tsplay's own module "${name}": tsplay runs its own ` +
+            '(Ansible would run the file)',
+          { file: join(dir, f), line: 1, col: 1 },
+        ),
+      )
+  }
+}
+
+/** The canonical name of module `name`: tsplay's own, or a library module found and added to the run's modules. */
+export function libraryModuleName(ctx: LoadContext, name: string): string | undefined {
+  const known = ctx.spellings.get(name)
+  if (known) return known
+  const bare = name.startsWith('ansible.legacy.') ? name.slice('ansible.legacy.'.length) : name
+  if (bare.includes('.') || bare === '') return undefined
+  const base = [ctx.playDir, ctx.playbookDir].filter((d): d is string => !!d).map((d) => join(d, 'library'))
+  for (const dir of [...(ctx.libraryDirs ?? []), ...base, ...configuredLibrary()]) {
+    const f = moduleFiles(dir).find((x) => moduleName(x) === bare || x === bare)
+    if (!f || !isFile(join(dir, f))) continue
+    if (!ctx.modules.has(bare)) ctx.modules.set(bare, libraryModule(bare, join(dir, f)))
+    ctx.spellings.set(bare, bare)
+    ctx.spellings.set(`ansible.legacy.${bare}`, bare)
+    return bare
+  }
+  return undefined
+}
+
+/** Where an Ansible action plugin of this name is (`action_plugins/NAME.py` by a role or the playbook), if any. */
+export function actionPluginFile(ctx: LoadContext, name: string): string | undefined {
+  const bare = name.replace(/^ansible\.legacy\./, '')
+  const roots = [...(ctx.libraryDirs ?? []).map(dirname), ctx.playDir, ctx.playbookDir].filter((d): d is string => !!d)
+  return roots.map((r) => join(r, 'action_plugins', `${bare}.py`)).find(isFile)
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile()
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Library modules: a program in a `library/` folder (next to the playbook, in a role, or on `ANSIBLE_LIBRARY`) that
+ * a task names like a module, as Ansible's custom modules. tsplay sends the program and an arguments file to a
+ * 0700 temp folder on the host (over stdin, never argv; removed afterwards), runs it as Ansible would for its style
+ * (AnsibleModule Python with the host's Python, `WANT_JSON`, old-style `key=value`, binary), and reads its JSON
+ * answer: `changed`, `failed` (or a non-zero `rc`), `skipped`, `msg`, `ansible_facts`.
+ * The arguments are not checked before the run: the module checks them.
+ *
+ * In check mode only a Python module using Ansible's AnsibleModule runs (with `_ansible_check_mode`, as Ansible):
+ * it refuses itself when it does not support check mode. Other styles cannot tell tsplay whether they honour check
+ * mode, so they are skipped rather than risk a change (Ansible runs them).
+ *
+ * @example
+ * ```yaml
+ * # library/hello.sh holds an old-style module
+ * - hello: { name: world }
+ *   register: r
+ * ```
+ */
+import { readFile } from 'node:fs/promises'
+import { Type } from '@sinclair/typebox'
+import { sh } from '../engine/commands.js'
+import {
+  defineModule,
+  ModuleFailure,
+  type AfterResult,
+  type HostIO,
+  type ModuleContext,
+  type ModuleDef,
+  type Plan,
+} from '../engine/module.js'
+import type { Command, CommandResult, Vars } from '../engine/types.js'
+import { argsText, classify, interpreter, jsonPart, type LibraryModule } from './lib/libmodule.js'
+import { ALL_CODES, lines } from './lib/run.js'
+
+/** Any arguments: the module itself checks them. */
+const Args = Type.Object({}, { additionalProperties: true })
+
+/**
+ * Receives on stdin one base64 line (the arguments file) and then the module, into a 0700 temp folder removed on
+ * exit; runs `$1` (the module's file name) with the words after it (none: directly; one empty word: the host's
+ * Python), the arguments file last. Exit 125: the temp folder could not be made.
+ */
+const RUN = [
+  'd=$(mktemp -d "${TMPDIR:-/tmp}/tsplay-module.XXXXXXXXXX") || exit 125',
+  'trap \'rm -rf -- "$d"\' EXIT',
+  "trap 'exit 143' HUP INT TERM",
+  'IFS= read -r a || exit 125',
+  'printf %s "$a" | base64 -d > "$d/args" || exit 125',
+  'cat > "$d/$1" && chmod 0700 "$d/$1" || exit 125',
+  'm=$d/$1; shift',
+  'if [ "$#" -eq 0 ]; then "$m" "$d/args"; exit; fi',
+  'if [ -n "$1" ]; then "$@" "$m" "$d/args"; exit; fi',
+  'p=$(command -v python3 || command -v python) || {',
+  '  echo \'{"failed": true, "msg": "no Python on the host (python3 or python)"}\'; exit 1; }',
+  '"$p" "$m" "$d/args"',
+].join('\n')
+
+/** What gather read: the module, and in check mode its answer. */
+export interface LibraryState {
+  module: LibraryModule
+  command: Command
+  checked?: AfterResult
+}
+
+/** The internal arguments Ansible adds to every module call. */
+function internal(name: string, ctx: ModuleContext): Vars {
+  return {
+    _ansible_check_mode: ctx.checkMode,
+    _ansible_no_log: false,
+    _ansible_debug: false,
+    _ansible_diff: ctx.diffMode,
+    _ansible_verbosity: 0,
+    _ansible_module_name: name,
+  }
+}
+
+/** The one command that sends and runs the module. */
+export function moduleCommand(name: string, m: LibraryModule, args: Vars, vars: Vars): Command {
+  const line = Buffer.from(argsText(m.style, args)).toString('base64')
+  const stdin = Buffer.concat([Buffer.from(`${line}\n`), m.body])
+  const file = name.replace(/[^\w.-]/g, '_')
+  return { ...sh(RUN, [file, ...interpreter(m, vars)]), stdin, secretStdin: true, okCodes: ALL_CODES, describe: name }
+}
+
+const isTrue = (v: unknown) => v === true || v === 1 || (typeof v === 'string' && /^(true|yes|1|on)$/i.test(v))
+
+/** The module's answer read as Ansible reads it (a failure when it is not a JSON object). Pure. */
+export function readAnswer(r: CommandResult, log: (line: string) => void = () => {}): AfterResult {
+  const part = jsonPart(r.stdout)
+  let data: Record<string, unknown> | undefined
+  try {
+    const v: unknown = part ? JSON.parse(part.json) : undefined
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) data = v as Record<string, unknown>
+  } catch {
+    data = undefined
+  }
+  if (!data) {
+    const noAnsible = /No module named '?ansible/.test(r.stderr)
+    const msg = noAnsible
+      ? "MODULE FAILURE: the host's Python cannot import Ansible's module_utils (install ansible-core on the host)"
+      : 'MODULE FAILURE\nSee stdout/stderr for the exact error'
+    const fail = { failed: true, msg, module_stdout: r.stdout, module_stderr: r.stderr, rc: r.rc }
+    return { data: fail, fail: msg, msg, changed: false }
+  }
+  if (part?.junk) log('[WARNING]: Module invocation had junk after the JSON data')
+  if ('results' in data) {
+    data.ansible_module_results = data.results
+    delete data.results
+  }
+  for (const k of Object.keys(data)) if (k.startsWith('_ansible_')) delete data[k]
+  for (const k of ['stdout', 'stderr'] as const)
+    if (k in data && !(`${k}_lines` in data)) data[`${k}_lines`] = lines(typeof data[k] === 'string' ? data[k] : '')
+  for (const w of Array.isArray(data.warnings) ? data.warnings : []) log(`[WARNING]: ${String(w)}`)
+  const failed = 'failed' in data ? isTrue(data.failed) : 'rc' in data && data.rc !== 0 && data.rc !== '0'
+  const msg = typeof data.msg === 'string' ? data.msg : undefined
+  const facts = data.ansible_facts
+  const out: AfterResult = { data, changed: isTrue(data.changed), msg }
+  if (typeof facts === 'object' && facts !== null && !Array.isArray(facts)) out.moduleFacts = facts as Vars
+  if (failed) out.fail = msg ?? 'the module failed'
+  else if (isTrue(data.skipped)) out.skip = msg ?? 'skipped by the module'
+  return out
+}
+
+/** Plan: run the module; in check mode, the answer gather read (or a skip for a module that cannot tell). */
+export function planLibrary(s: LibraryState, ctx: Pick<ModuleContext, 'checkMode'>): Plan {
+  if (!ctx.checkMode) return { commands: [s.command], changes: [`run library module ${s.command.describe}`] }
+  if (!s.checked) return { commands: [], skip: 'check mode: tsplay runs only AnsibleModule library modules in it' }
+  const a = s.checked
+  return {
+    commands: [],
+    changed: a.changed ?? false,
+    data: a.data,
+    msg: a.msg,
+    fail: a.fail,
+    skip: a.skip,
+    moduleFacts: a.moduleFacts,
+  }
+}
+
+/** The module definition of the library module `name` read from `file` (on the controller). */
+export function libraryModule(name: string, file: string): ModuleDef {
+  return defineModule({
+    name,
+    summary: `Library module ${file}`,
+    schema: Args,
+    changedWhen: 'as the module answers',
+    check: 'partial',
+    example: `${name}: {}`,
+    library: file,
+    async gather(args: Vars, ctx: ModuleContext, io: HostIO): Promise<LibraryState> {
+      const all = { ...args, ...internal(name, ctx) }
+      const module = classify(await readFile(file), all)
+      if (module.windows) throw new ModuleFailure(`${file} is a Windows (PowerShell) module: tsplay cannot run it`)
+      const command = moduleCommand(name, module, all, ctx.vars)
+      if (!ctx.checkMode || !module.python) return { module, command }
+      return { module, command, checked: readAnswer(await io.run(command), ctx.log) }
+    },
+    plan: (state, _args, ctx) => planLibrary(state, ctx),
+    after: (_state, _args, results, ctx) => (results[0] ? readAnswer(results[0], ctx.log) : {}),
+  })
+}

@@ -1,0 +1,92 @@
+/**
+ * Library modules are found where Ansible looks for them: the playbook's `library/`, each loaded role's
+ * `library/`, `ANSIBLE_LIBRARY`; tsplay's own modules win over a library file of the same name (a warning);
+ * an Ansible action plugin is refused with a message that says what it is.
+ */
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Task } from '../../engine/ast.js'
+import type { UserError } from '../../engine/errors.js'
+import { loadPlaybook } from '../../engine/load/playbook.js'
+import { fixtureModules } from './fixtures.js'
+import { loadErrors, tree } from './helpers.js'
+
+const MOD = '#!/bin/sh\necho "{}"\n'
+
+async function load(files: Record<string, string>) {
+  const dir = tree(files)
+  const warnings: UserError[] = []
+  const modules = fixtureModules()
+  const pb = await loadPlaybook(join(dir, 'playbook.yml'), { modules, warnings })
+  const tasks = pb.plays[0].tasks.flatMap((n) => (n.kind === 'block' ? n.block : [n])) as Task[]
+  return { tasks, modules, warnings: warnings.map((w) => w.format()), dir }
+}
+
+afterEach(() => {
+  delete process.env.ANSIBLE_LIBRARY
+})
+
+describe('library modules', () => {
+  it("are found in the playbook's library/, with or without an extension, also as ansible.legacy.NAME", async () => {
+    const { tasks, modules, dir } = await load({
+      'library/hello.sh': MOD,
+      'library/plain': MOD,
+      'playbook.yml': '- hosts: all\n  tasks:\n    - hello: { name: x }\n    - plain:\n    - ansible.legacy.hello:\n',
+    })
+    expect(tasks.map((t) => [t.module, t.args])).toEqual([
+      ['hello', { name: 'x' }],
+      ['plain', {}],
+      ['hello', {}],
+    ])
+    expect(modules.get('hello')?.library).toBe(join(dir, 'library/hello.sh'))
+  })
+
+  it("are found in a role's library/, for the role's tasks and the tasks after it", async () => {
+    const { tasks } = await load({
+      'roles/r/library/rmod.py': MOD,
+      'roles/r/tasks/main.yml': '- rmod: { a: 1 }\n',
+      'playbook.yml': '- hosts: all\n  roles: [r]\n  tasks:\n    - rmod:\n',
+    })
+    expect(tasks.map((t) => t.module)).toEqual(['rmod', 'rmod'])
+  })
+
+  it('are found on ANSIBLE_LIBRARY', async () => {
+    const lib = tree({ 'envmod.sh': MOD })
+    process.env.ANSIBLE_LIBRARY = `/nonexistent:${lib}`
+    const { tasks } = await load({ 'playbook.yml': '- hosts: all\n  tasks:\n    - envmod:\n' })
+    expect(tasks.map((t) => t.module)).toEqual(['envmod'])
+  })
+
+  it('are not what an unknown name, a documentation file or an ansible.builtin name finds', async () => {
+    const errors = await loadErrors({
+      'library/doc.yml': 'x: 1\n',
+      'library/hello.sh': MOD,
+      'playbook.yml': '- hosts: all\n  tasks:\n    - nosuch:\n    - doc:\n    - ansible.builtin.hello:\n',
+    })
+    expect(errors).toEqual([
+      expect.stringMatching(/unknown task keyword or module "nosuch"/),
+      expect.stringMatching(/unknown task keyword or module "doc"/),
+      expect.stringMatching(/unknown task keyword or module "ansible.builtin.hello"/),
+    ])
+  })
+
+  it("lose to tsplay's own module of the same name, with a warning", async () => {
+    const { tasks, warnings } = await load({
+      'roles/r/library/debug.py': MOD,
+      'roles/r/tasks/main.yml': '- debug: { msg: hi }\n',
+      'playbook.yml': '- hosts: all\n  roles: [r]\n',
+    })
+    expect(tasks[0].module).toBe('debug')
+    expect(warnings).toEqual([expect.stringMatching(/debug.py is named like tsplay's own module "debug"/)])
+  })
+
+  it('are told apart from an Ansible action plugin, which is refused as such', async () => {
+    const errors = await loadErrors({
+      'action_plugins/myact.py': 'class ActionModule: pass\n',
+      'playbook.yml': '- hosts: all\n  tasks:\n    - myact: { a: 1 }\n',
+    })
+    expect(errors).toEqual([
+      expect.stringMatching(/"myact" is an Ansible action plugin \(.*myact.py\): tsplay cannot run those/),
+    ])
+  })
+})
