@@ -32,8 +32,8 @@ export function pkgMgrProbe(prefix: string): string {
  */
 const FACTS_SCRIPT = [
   'fp=${1-}',
-  'set -- $(uname -n -r -m)',
-  'echo "hostname=$1"; echo "kernel=$2"; echo "arch=$3"',
+  'set -- $(uname -s -n -r -m)',
+  'echo "system=$1"; echo "hostname=$2"; echo "kernel=$3"; echo "arch=$4"; shift',
   'echo "fqdn=$(timeout 2 hostname -f 2>/dev/null || echo "$1")"',
   'echo "nproc=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"',
   'echo "user=$(id -un)"',
@@ -110,6 +110,7 @@ export function parseFacts(stdout: string): HostFacts {
     architecture: arch,
     nix_system: nixSystem(arch),
     kernel: get('kernel'),
+    system: get('system') || undefined,
     distribution: {
       id: os.get('ID') ?? '',
       version,
@@ -213,6 +214,7 @@ export function ansibleFactVars(f: HostFacts): Vars {
     ansible_distribution_major_version: d.major_version,
     ansible_os_family: osFamily(d.id, d.like),
     ansible_kernel: f.kernel,
+    ...(f.system ? { ansible_system: f.system } : {}),
     ansible_service_mgr: f.init,
     ansible_pkg_mgr: f.pkg_mgr,
     ansible_memtotal_mb: f.memtotal_mb,

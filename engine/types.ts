@@ -59,6 +59,8 @@ export interface HostFacts {
   /** Nix system name derived from the architecture: aarch64-linux, armv7l-linux, x86_64-linux … */
   nix_system: string
   kernel: string
+  /** `uname -s`: `Linux` (Ansible's `ansible_system`). */
+  system?: string
   distribution: { id: string; version: string; major_version: string; codename: string; like: string }
   /** systemd, sysvinit, … */
   init: string

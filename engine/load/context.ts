@@ -63,7 +63,7 @@ export function newLoadContext(
   const spellings = new Map<string, string>()
   for (const [name, def] of modules) {
     spellings.set(name, name)
-    if (!def.library) spellings.set(`ansible.builtin.${name}`, name)
+    if (!def.library && !def.absent) spellings.set(`ansible.builtin.${name}`, name)
     spellings.set(`ansible.legacy.${name}`, name)
     for (const a of def.aliases ?? []) spellings.set(a, name)
   }

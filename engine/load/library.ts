@@ -68,10 +68,13 @@ export function addLibraryDir(ctx: LoadContext, dir: string): void {
   }
 }
 
-/** The canonical name of module `name`: tsplay's own, or a library module found and added to the run's modules. */
+/**
+ * The canonical name of module `name`: tsplay's own, or a library module found and added to the run's modules
+ * (a stand-in for an absent module, engine/load/foreign.ts, is decided again for each task).
+ */
 export function libraryModuleName(ctx: LoadContext, name: string): string | undefined {
   const known = ctx.spellings.get(name)
-  if (known) return known
+  if (known && !ctx.modules.get(known)?.absent) return known
   const bare = name.startsWith('ansible.legacy.') ? name.slice('ansible.legacy.'.length) : name
   if (bare.includes('.') || bare === '') return undefined
   const base = [ctx.playDir, ctx.playbookDir].filter((d): d is string => !!d).map((d) => join(d, 'library'))

@@ -35,6 +35,7 @@ import {
 } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
 import { actionPluginFile, libraryModuleName } from './library.js'
+import { foreignModule } from './foreign.js'
 import { checkConditions, checkTemplatesIn } from './syntax.js'
 import type { TaskScope } from './task.js'
 import { taskSearchPaths } from '../source/files.js'
@@ -57,7 +58,7 @@ export function buildTask(
   const found: Array<[string, string]> = []
   for (const k of Object.keys(raw)) {
     if (TASK_KEYWORDS.includes(k)) continue
-    const mod = libraryModuleName(ctx, k)
+    const mod = libraryModuleName(ctx, k) ?? foreignModule(ctx, raw, k, scope, keyPos(raw, k) ?? pos)
     const plugin = mod ? undefined : actionPluginFile(ctx, k)
     if (mod) found.push([k, mod])
     else if (UNSUPPORTED[k])

@@ -90,3 +90,38 @@ describe('library modules', () => {
     ])
   })
 })
+
+describe("modules of other systems (Ansible's, not tsplay's)", () => {
+  const play = (tasks: string) => ({ 'playbook.yml': `- hosts: all\n  tasks:\n${tasks}` })
+
+  it('are a warning in a task that may not run, and the task fails when it runs', async () => {
+    const { tasks, modules, warnings } = await load(
+      play(
+        '    - yum: { name: httpd }\n      when: ansible_os_family == "RedHat"\n' +
+          '    - block:\n        - community.general.pacman: { name: x }\n      when: false\n' +
+          '    - win_file: { path: x }\n      ignore_errors: true\n',
+      ),
+    )
+    expect(tasks.map((t) => t.module)).toEqual(['yum', 'community.general.pacman', 'win_file'])
+    expect(warnings).toEqual([
+      expect.stringMatching(/tsplay has no module "yum" \(the task fails if it runs; its "when" may skip it\)/),
+      expect.stringMatching(/no module "community.general.pacman" .*block's "when" may skip it/),
+      expect.stringMatching(/no module "win_file" .*ignore_errors/),
+    ])
+    const run = modules.get('yum')!.gather({}, {} as never, {} as never)
+    await expect(run).rejects.toThrow(/tsplay has no module "yum"/)
+  })
+
+  it('stay an error in a task that certainly runs, also after the same name was let pass under a when', async () => {
+    const errors = await loadErrors(
+      play(
+        '    - yum: { name: a }\n      when: x is defined\n' +
+          '    - yum: { name: b }\n    - pacmn: { name: c }\n      when: no\n',
+      ),
+    )
+    expect(errors).toEqual([
+      expect.stringMatching(/unknown task keyword or module "yum"/),
+      expect.stringMatching(/unknown task keyword or module "pacmn"/),
+    ])
+  })
+})

@@ -7,7 +7,8 @@ import { hostname, userInfo } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { factsCommand, factsToVars, nixSystem, parseFacts } from '../../engine/facts.js'
 
-const PI_BOOKWORM = `hostname=pi1
+const PI_BOOKWORM = `system=Linux
+hostname=pi1
 kernel=6.1.0-rpi7-rpi-v8
 arch=aarch64
 fqdn=pi1.lan
@@ -60,6 +61,7 @@ describe('parseFacts', () => {
       architecture: 'aarch64',
       nix_system: 'aarch64-linux',
       kernel: '6.1.0-rpi7-rpi-v8',
+      system: 'Linux',
       distribution: { id: 'debian', version: '12.5', major_version: '12', codename: 'bookworm', like: '' },
       init: 'systemd',
       pkg_mgr: 'apt',
@@ -133,6 +135,7 @@ describe('factsToVars', () => {
       ansible_distribution_major_version: '12',
       ansible_os_family: 'Debian',
       ansible_kernel: '6.1.0-rpi7-rpi-v8',
+      ansible_system: 'Linux',
       ansible_service_mgr: 'systemd',
       ansible_memtotal_mb: 3793,
       ansible_processor_vcpus: 4,
@@ -153,6 +156,8 @@ describe('the fact script on this machine', () => {
     expect(f.hostname).toBe(hostname())
     expect(f.architecture).toBe(sh('uname -m'))
     expect(f.kernel).toBe(sh('uname -r'))
+    expect(f.system).toBe(sh('uname -s'))
+    expect(f.fqdn).not.toBe('')
     expect(f.processor_count).toBe(Number(sh('nproc')))
     expect(f.user).toBe(userInfo().username)
     expect(f.boot_id).toBe(sh('cat /proc/sys/kernel/random/boot_id'))

@@ -1,0 +1,85 @@
+/**
+ * Modules of other systems in multi-OS roles. A role written for several systems calls `yum` under
+ * `when: ansible_os_family == 'RedHat'` beside `apt` for Debian; Ansible knows both, and on a Debian host the
+ * `yum` task is skipped. tsplay lacks such modules; refusing the whole playbook for them would refuse what Ansible
+ * runs. So a name that is an Ansible module tsplay does not have — one of ansible-core's (`yum`, `dnf`, …), a
+ * Windows one (`win_*`), another system's package or service manager, or any collection's full name
+ * (`community.general.pacman`) — in a task that may not run (engine/load/deferred.ts) is a warning, and the task
+ * fails if it runs (modules/absent.ts). Anywhere else, and for any other unknown name, it stays an error.
+ *
+ * @example
+ * ```ts
+ * foreignModule(ctx, { yum: { name: 'httpd' }, when: "x == 'RedHat'" }, 'yum', scope, pos) // 'yum', a warning
+ * ```
+ */
+import { absentModule } from '../../modules/absent.js'
+import { UserError } from '../errors.js'
+import type { SourcePos } from '../types.js'
+import type { LoadContext } from './context.js'
+import { whyMayNotRun, whyTolerated } from './deferred.js'
+import type { TaskScope } from './task.js'
+
+/** ansible-core 2.14 modules tsplay does not have (its others are tsplay's or keywords). */
+const CORE = ['yum', 'dnf', 'yum_repository', 'rpm_key', 'sysvinit', 'systemd_service', 'async_wrapper']
+/** Package, service and system modules of systems tsplay does not serve, found in multi-OS roles. */
+const OTHER_SYSTEMS = [
+  'apk',
+  'pacman',
+  'zypper',
+  'zypper_repository',
+  'pkgng',
+  'pkgutil',
+  'homebrew',
+  'homebrew_cask',
+  'homebrew_tap',
+  'macports',
+  'openbsd_pkg',
+  'portage',
+  'xbps',
+  'urpmi',
+  'swdepot',
+  'slackpkg',
+  'snap',
+  'flatpak',
+  'flatpak_remote',
+  'dnf5',
+  'openrc',
+  'launchd',
+  'osx_defaults',
+  'svcadm',
+  'firewalld',
+  'selinux',
+  'seboolean',
+  'sefcontext',
+  'timezone',
+  'ufw',
+  'mount',
+  'chocolatey',
+]
+const KNOWN = new Set([...CORE, ...OTHER_SYSTEMS])
+
+/** Is `name` an Ansible module (of ansible-core, a collection or another system) that tsplay lacks? */
+export function isForeignModule(name: string): boolean {
+  const bare = name.replace(/^ansible\.(builtin|legacy)\./, '')
+  return KNOWN.has(bare) || bare.startsWith('win_') || /^[a-z]\w*\.[a-z]\w*\.[a-z]\w*$/.test(bare)
+}
+
+/**
+ * The module name `k` of task `raw` as a stand-in that fails when it runs, with a warning, when `k` is a module
+ * tsplay lacks and the task may not run or may fail; else undefined (the caller reports it unknown).
+ */
+export function foreignModule(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  k: string,
+  scope: TaskScope,
+  pos: SourcePos,
+): string | undefined {
+  if (!isForeignModule(k)) return undefined
+  const why = whyMayNotRun(ctx, raw, scope) ?? whyTolerated(ctx, raw)
+  if (!why) return undefined
+  if (!ctx.modules.has(k)) ctx.modules.set(k, absentModule(k))
+  ctx.spellings.set(k, k)
+  ctx.warnings.push(new UserError(`tsplay has no module "${k}" (the task fails if it runs; ${why})`, pos))
+  return k
+}
