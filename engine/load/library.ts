@@ -89,11 +89,14 @@ export function libraryModuleName(ctx: LoadContext, name: string): string | unde
   return undefined
 }
 
-/** Where an Ansible action plugin of this name is (`action_plugins/NAME.py` by a role or the playbook), if any. */
-export function actionPluginFile(ctx: LoadContext, name: string): string | undefined {
+/**
+ * Where an Ansible Python plugin of this kind and name is (`action_plugins/NAME.py`, `lookup_plugins/NAME.py`) by a
+ * loaded role or the playbook, if any: tsplay cannot run it, and says so.
+ */
+export function pluginFile(ctx: LoadContext, kind: 'action' | 'lookup', name: string): string | undefined {
   const bare = name.replace(/^ansible\.legacy\./, '')
   const roots = [...(ctx.libraryDirs ?? []).map(dirname), ctx.playDir, ctx.playbookDir].filter((d): d is string => !!d)
-  return roots.map((r) => join(r, 'action_plugins', `${bare}.py`)).find(isFile)
+  return roots.map((r) => join(r, `${kind}_plugins`, `${bare}.py`)).find(isFile)
 }
 
 function isFile(p: string): boolean {

@@ -14,12 +14,21 @@ import { knownLookups, unknownLookupIn } from '../expr/lookups.js'
 import { checkTemplateSyntax } from '../template.js'
 import type { SourcePos } from '../types.js'
 import { report, type LoadContext } from './context.js'
+import { pluginFile } from './library.js'
 import { bestPos, valuePos } from '../source/positions.js'
 
 /** A lookup named literally that tsplay does not have is refused where it is written. */
 function lookupCheck(ctx: LoadContext, text: string, what: string, here: SourcePos): void {
   const bad = unknownLookupIn(text)
-  if (bad) report(ctx, `lookup plugin (${bad}) not found in ${what}`, here, `(tsplay has ${knownLookups()})`)
+  if (!bad) return
+  const plugin = pluginFile(ctx, 'lookup', bad)
+  if (plugin)
+    report(
+      ctx,
+      `lookup plugin (${bad}) in ${what} is an Ansible Python plugin (${plugin}): tsplay cannot run those`,
+      here,
+    )
+  else report(ctx, `lookup plugin (${bad}) not found in ${what}`, here, `(tsplay has ${knownLookups()})`)
 }
 
 /** Every string under `container[key]` (deep) must be a valid template; a lookup it names must exist. */

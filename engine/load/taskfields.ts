@@ -34,7 +34,7 @@ import {
   readBoolOrTemplate,
 } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
-import { actionPluginFile, libraryModuleName } from './library.js'
+import { libraryModuleName, pluginFile } from './library.js'
 import { foreignModule } from './foreign.js'
 import { checkConditions, checkTemplatesIn } from './syntax.js'
 import type { TaskScope } from './task.js'
@@ -59,7 +59,7 @@ export function buildTask(
   for (const k of Object.keys(raw)) {
     if (TASK_KEYWORDS.includes(k)) continue
     const mod = libraryModuleName(ctx, k) ?? foreignModule(ctx, raw, k, scope, keyPos(raw, k) ?? pos)
-    const plugin = mod ? undefined : actionPluginFile(ctx, k)
+    const plugin = mod ? undefined : pluginFile(ctx, 'action', k)
     if (mod) found.push([k, mod])
     else if (UNSUPPORTED[k])
       report(ctx, `"${k}" is not supported by tsplay`, keyPos(raw, k) ?? pos, `(${UNSUPPORTED[k]})`)

@@ -141,9 +141,11 @@ export async function executeModule(
   if (def.waitsForConnection) io = retryingIO(rc, target.name, connect, exec, log)
   else if (!def.controllerOnly) io = taskIO(await connect(), exec, log)
   let started: string | undefined // the job a `poll: 0` task started
+  let polled: string | undefined // the job a polled async task waited for
   const runCommand: RunCommand = (cmd) => {
     const id = task.async ? jobId(rc.play.name ?? rc.play.hosts, task.name ?? task.module, ctx.host, cmd) : ''
     if (task.async && task.poll === 0) return startJob(io, cmd, (started = `${id}-${randomHex()}`), task.async)
+    if (task.async) polled = id
     return task.async
       ? runDetached(io, cmd, {
           id,
@@ -166,6 +168,8 @@ export async function executeModule(
       const data = { ansible_job_id: started, started: 1, finished: 0, changed: true, failed: 0 }
       return { status: 'changed', data }
     }
+    // as Ansible's result of a job it polled to the end: its ID, started and finished
+    if (polled && out.status !== 'skipped') Object.assign(out.data, { ansible_job_id: polled, started: 1, finished: 1 })
     return task.delegateFacts && target.delegated ? { ...out, factsHost: target.name } : out
   } catch (e) {
     if (e instanceof ModuleFailure || e instanceof UserError) {

@@ -125,3 +125,19 @@ describe("modules of other systems (Ansible's, not tsplay's)", () => {
     ])
   })
 })
+
+describe('Python plugins', () => {
+  it('a lookup plugin in lookup_plugins/ is refused as such', async () => {
+    const errors = await loadErrors({
+      'roles/r/lookup_plugins/mylook.py': 'class LookupModule: pass\n',
+      'roles/r/tasks/main.yml': "- debug: { msg: \"{{ lookup('mylook', 'x') }}\" }\n",
+      'playbook.yml': '- hosts: all\n  roles: [r]\n  tasks:\n    - debug: { msg: "{{ lookup(\'other\') }}" }\n',
+    })
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /lookup plugin \(mylook\) in .* is an Ansible Python plugin \(.*mylook.py\): tsplay cannot/,
+      ),
+      expect.stringMatching(/lookup plugin \(other\) not found/),
+    ])
+  })
+})

@@ -113,7 +113,7 @@ export const KW_RUN: CompatCase[] = [
   },
   {
     name: 'kw_async',
-    covers: 'async with poll: 0 (fire and forget), then async_status until finished, then cleanup',
+    covers: 'async with poll: 0 (fire and forget), then async_status until finished, then cleanup; a polled job',
     files: {
       'main.yml': `- hosts: kw_async
   gather_facts: false
@@ -134,6 +134,11 @@ export const KW_RUN: CompatCase[] = [
       register: gone
       ignore_errors: true
     - assert: { that: [gone is failed] }
+    - shell: echo polled
+      async: 20
+      poll: 1
+      register: p
+    - assert: { that: [p.stdout == 'polled', p.finished == 1, p is finished, p.ansible_job_id is defined, p.started == 1] }
 `,
     },
   },
