@@ -138,7 +138,8 @@ export const KW_RUN: CompatCase[] = [
       async: 20
       poll: 1
       register: p
-    - assert: { that: [p.stdout == 'polled', p.finished == 1, p is finished, p.ansible_job_id is defined, p.started == 1] }
+    - assert:
+        that: [p.stdout == 'polled', p.finished == 1, p is finished, p.ansible_job_id is defined, p.started == 1]
 `,
     },
   },
