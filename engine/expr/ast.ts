@@ -34,3 +34,15 @@ export type Expr =
   | { k: 'cond'; c: Expr; a: Expr; b?: Expr }
   /** `*xs` among a call's arguments: the items of `xs` as positional arguments. */
   | { k: 'star'; e: Expr; col: number }
+
+/**
+ * Does `e` quote its value for the shell itself (`x | quote`)? The shell module then leaves its value as it is.
+ *
+ * @example
+ * ```ts
+ * quotesItself({ k: 'filter', name: 'quote', e: x, args: [], kw: [], col: 3 }) // true
+ * ```
+ */
+export function quotesItself(e: Expr): boolean {
+  return e.k === 'filter' && e.name === 'quote'
+}

@@ -16,7 +16,7 @@ import { shQuote } from '../quote.js'
 import type { Vars } from '../types.js'
 import { asText, evaluate } from './eval.js'
 import { compileHbs, renderHbs, type HbsTemplate } from './hbs.js'
-import type { Expr } from './ast.js'
+import { quotesItself, type Expr } from './ast.js'
 import { compileJinja, renderJinja, type JinjaOptions, type JinjaTemplate } from './jinja/run.js'
 import { needsHandlebars, scan, type Segment } from './scan.js'
 import { UserError } from '../errors.js'
@@ -109,8 +109,10 @@ export function compileTemplate(
     else if (!shell && segs.length === 1 && segs[0].t === 'expr' && !segs[0].raw)
       c = { kind: 'single', expr: segs[0].expr }
     else {
+      // a shell script that is one value (`shell: "{{ cmd }}"`) is that script: not quoted into one word
+      const whole = segs.length === 1
       const parts = segs.map((g) =>
-        g.t === 'text' ? g.text : { expr: (g as { expr: Expr }).expr, raw: (g as { raw: boolean }).raw },
+        g.t === 'text' ? g.text : { expr: (g as { expr: Expr }).expr, raw: whole || (g as { raw: boolean }).raw },
       )
       c = { kind: 'parts', parts, segs }
     }
@@ -133,7 +135,7 @@ export function renderCompiled(c: Compiled, vars: Vars, scope: Scope, shell: boo
         if (typeof p === 'string') out += p
         else {
           const s = asText(scope.deep(force(evaluate(p.expr, scope))))
-          out += shell && !p.raw ? shQuote(s) : s
+          out += shell && !p.raw && !quotesItself(p.expr) ? shQuote(s) : s
         }
       }
       return out
@@ -141,8 +143,13 @@ export function renderCompiled(c: Compiled, vars: Vars, scope: Scope, shell: boo
     case 'hbs':
       return renderHbs(c.hbs, vars, scope, shell)
     case 'jinja':
-      return renderJinja(c.t, scope, c.convert, shell ? shQuote : undefined)
+      return renderJinja(c.t, scope, c.convert, shell && !isOneOutput(c.t) ? shQuote : undefined)
   }
+}
+
+/** A Jinja template that is one `{{ }}` output and nothing else (a whole shell script given by a value). */
+function isOneOutput(t: JinjaTemplate): boolean {
+  return t.nodes.length === 1 && t.nodes[0].k === 'out'
 }
 
 /** The scope over `vars` in which nested template strings (a variable's value holding `{{ }}`) are rendered. */

@@ -148,7 +148,8 @@ function place(c: Case, arg: string, v: string, s: string): Record<string, unkno
     delete a.argv
     a.cmd = `echo ${h}`
   } else if (arg === 'cmd')
-    a.cmd = h // shell's cmd is shell by design: a {{ }} value in it is quoted (also the base case)
+    // shell's cmd is shell by design: a {{ }} value inside it is quoted (a script that is one value is that script)
+    a.cmd = `echo ${h}`
   else if (arg === 'params') a.params = { X: h }
   else if (arg === 'validate') a.validate = `${h} %s`
   else if (arg === 'params-key') a.params = { [v]: '1' }

@@ -142,7 +142,22 @@ describe("escape: 'shell'", () => {
   })
 
   it('never keeps the type of a single value (the result is shell text)', () => {
-    expect(renderValue('{{ ports }}', vars, { escape: 'shell' })).toBe("'[80,443]'")
+    expect(renderValue('{{ ports }}', vars, { escape: 'shell' })).toBe('[80,443]')
+  })
+
+  it('leaves a script that is one value as it is: the value is the script, as in Ansible', () => {
+    const cmd = 'echo a | tr a b'
+    expect(renderString('{{ cmd }}', { cmd }, { escape: 'shell' })).toBe(cmd)
+    expect(renderString('{{ cmd }} ', { cmd }, { escape: 'shell' })).toBe(`'${cmd}' `)
+    expect(renderString('{% if true %}{{ cmd }}{% endif %}', { cmd }, { escape: 'shell' })).toBe(`'${cmd}'`)
+    expect(renderString('{{ cmd ~ "" }}', { cmd }, { escape: 'shell' })).toBe(cmd)
+  })
+
+  it.each(hostile)('does not quote again what | quote quoted (%j)', (value) => {
+    const script = renderString("printf '%s|' {{ v | quote }} {{ v }}", { v: value }, { escape: 'shell' })
+    expect(execFileSync('sh', ['-c', script], { encoding: 'utf8' })).toBe(`${value}|${value}|`)
+    const jinja = renderString("{% set w = v %}printf '%s|' {{ w | quote }}", { v: value }, { escape: 'shell' })
+    expect(execFileSync('sh', ['-c', jinja], { encoding: 'utf8' })).toBe(`${value}|`)
   })
 })
 

@@ -13,7 +13,7 @@
 import { UserError } from '../../errors.js'
 import type { JinjaOptions } from '../../types.js'
 import { ExprError } from '../lexer.js'
-import type { Expr } from '../ast.js'
+import { quotesItself, type Expr } from '../ast.js'
 import { evaluate } from '../eval.js'
 import { isNamespace } from '../globals.js'
 import { markLoop } from '../methods.js'
@@ -149,7 +149,7 @@ class Renderer implements InheritRenderer {
           this.at = n.at
           const v = this.val(n.e, scope)
           const text = v === null || v === undefined ? '' : pyStr(v)
-          this.out += this.quote ? this.quote(text) : text
+          this.out += this.quote && !quotesItself(n.e) ? this.quote(text) : text
           break
         }
         case 'if': {

@@ -153,4 +153,33 @@ export const LANG: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'shell_values',
+    covers: 'shell with a whole script given by a variable (a loop of commands too) and values through | quote',
+    clean: true,
+    files: {
+      'main.yml': `- hosts: shell_values
+  gather_facts: false
+  vars:
+    word: "it's a $HOME * \\"b\\""
+  tasks:
+    - copy: { dest: "{{ root }}/f", content: "x\\nx\\ny\\n" }
+    - set_fact: { count_x: "grep -c x {{ root }}/f | tr -d ' '" }
+    - shell: "{{ count_x }}"
+      register: n
+    - shell: "{{ item }}"
+      loop: ["echo one > {{ root }}/one", "test -s {{ root }}/one && echo ok"]
+      register: looped
+    - shell: printf '%s|' {{ word | quote }} > {{ root }}/w
+      args: { creates: "{{ root }}/w" }
+    - slurp: { src: "{{ root }}/w" }
+      register: w
+    - assert:
+        that:
+          - n.stdout == '2'
+          - looped.results[1].stdout == 'ok'
+          - (w.content | b64decode) == word ~ '|'
+`,
+    },
+  },
 ]
