@@ -20,6 +20,9 @@ export const GLOBALS = Object.freeze({ __globals: true })
 const namespaces = new WeakSet<object>()
 
 /** A function a template defines (a `{% macro %}`, a `{% call %}` block's `caller`): called by name or attribute. */
+/** The key under which a recursive `{% for %}`'s `loop` holds the function `loop(items)` calls. */
+export const LOOP_CALL = Symbol('loop call')
+
 export class Callable {
   constructor(
     readonly name: string,
@@ -80,5 +83,7 @@ export function callGlobal(name: string, args: unknown[], kw: Record<string, unk
   if (f) return f(args, kw, scope)
   const v = scope?.lookup(name)
   if (v instanceof Callable) return v.fn(args, kw)
+  const recurse = typeof v === 'object' && v !== null ? (v as Record<symbol, unknown>)[LOOP_CALL] : undefined
+  if (typeof recurse === 'function') return (recurse as (x: unknown) => unknown)(args[0])
   throw new UserError(`unknown function "${name}"`)
 }

@@ -24,7 +24,16 @@ export type Node =
   | { k: 'text'; text: string }
   | { k: 'out'; e: Expr; at: number }
   | { k: 'if'; branches: Array<{ c: Expr; body: Node[]; at: number }>; else?: Node[] }
-  | { k: 'for'; targets: string[]; iter: Expr; cond?: Expr; body: Node[]; else?: Node[]; at: number }
+  | {
+      k: 'for'
+      targets: string[]
+      iter: Expr
+      cond?: Expr
+      body: Node[]
+      else?: Node[]
+      at: number
+      recursive?: boolean
+    }
   | { k: 'set'; targets: Target[]; e: Expr; at: number }
   /** `{% set name | filters %}…{% endset %}`: `e` applies the filters to the name `__block__`. */
   | { k: 'setblock'; target: Target; body: Node[]; e: Expr; at: number }
@@ -143,11 +152,12 @@ class TemplateParser {
           ps.next()
           cond = ps.parseExpr()
         }
-        if (ps.isWord('recursive')) throw ps.error('recursive loops are not supported')
+        const recursive = ps.isWord('recursive')
+        if (recursive) ps.next()
         if (!ps.isEnd()) throw ps.error('expected the end of "{% for %}"')
         const b = this.block(['else', 'endfor'], 'for', at)
         const els = b.end === 'else' ? this.block(['endfor'], 'for', at).nodes : undefined
-        return { k: 'for', targets, iter, cond, body: b.nodes, else: els, at }
+        return { k: 'for', targets, iter, cond, body: b.nodes, else: els, at, recursive }
       }
       case 'set': {
         const targets = setTargets(ps)

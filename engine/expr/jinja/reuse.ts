@@ -28,6 +28,8 @@ export interface SubRenderer {
   render(nodes: Node[], scope: Scope, locals: Map<string, unknown>): string
   value(e: Expr, scope: Scope): unknown
   emit(text: string): void
+  /** What is emitted while `f` runs, as text (kept out of the output). */
+  capture(f: () => void): string
   /** Render another template (its top-level names into `top`, its `{% extends %}` chain) to its own text. */
   template(nodes: Node[], scope: Scope, top: Map<string, unknown>): string
 }

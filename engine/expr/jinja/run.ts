@@ -16,7 +16,6 @@ import { ExprError } from '../lexer.js'
 import { quotesItself, type Expr } from '../ast.js'
 import { evaluate } from '../eval.js'
 import { isNamespace } from '../globals.js'
-import { markLoop } from '../methods.js'
 import { pyStr } from '../pystr.js'
 import { filterContext } from '../registry.js'
 import type { Scope } from '../scope.js'
@@ -27,6 +26,7 @@ import { BLOCK_VALUE, parseTemplate, type Node, type Target } from './parse.js'
 import { DELIMITER_NAMES, JINJA_DELIMITERS, type Delimiters } from './lex.js'
 import { renderTemplate, runBlock, runExtends, type InheritRenderer, type TemplateCtx } from './inherit.js'
 import { frame, renderReuse } from './reuse.js'
+import { renderFor } from './loop.js'
 
 export interface JinjaTemplate {
   nodes: Node[]
@@ -93,7 +93,6 @@ class Renderer implements InheritRenderer {
   tctx?: TemplateCtx
   /** Offset of the tag being rendered, for errors. */
   at = 0
-  private depth = 0
 
   constructor(private readonly quote?: (s: string) => string) {}
 
@@ -128,6 +127,17 @@ class Renderer implements InheritRenderer {
     this.out += text
   }
 
+  capture(f: () => void): string {
+    const saved = this.out
+    this.out = ''
+    try {
+      f()
+      return this.out
+    } finally {
+      this.out = saved
+    }
+  }
+
   template(nodes: Node[], scope: Scope, top: Map<string, unknown>): string {
     const saved = this.out
     this.out = ''
@@ -160,7 +170,7 @@ class Renderer implements InheritRenderer {
         }
         case 'for':
           this.at = n.at
-          this.loop(n, scope)
+          renderFor(this, n, scope, iterate)
           break
         case 'set': {
           this.at = n.at
@@ -219,59 +229,6 @@ class Renderer implements InheritRenderer {
         `cannot set "${t.ns}.${t.attr}": "${t.ns}" is not a namespace() (use {% set ${t.ns} = namespace() %})`,
       )
     ns[t.attr] = force(v)
-  }
-
-  private loop(n: Extract<Node, { k: 'for' }>, scope: Scope): void {
-    let items = iterate(this.val(n.iter, scope))
-    if (n.cond) {
-      const cond = n.cond
-      items = items.filter((x) => {
-        const locals = new Map<string, unknown>()
-        this.bind(n.targets, x, locals)
-        return pyTruthy(this.val(cond, frame(scope, locals)))
-      })
-    }
-    if (!items.length) {
-      if (n.else) this.run(n.else, scope, new Map())
-      return
-    }
-    this.depth++
-    try {
-      const length = items.length
-      items.forEach((x, i) => {
-        const locals = new Map<string, unknown>()
-        this.bind(n.targets, x, locals)
-        const loop: Record<string, unknown> = {
-          index: i + 1,
-          index0: i,
-          revindex: length - i,
-          revindex0: length - i - 1,
-          first: i === 0,
-          last: i === length - 1,
-          length,
-          depth: this.depth,
-          depth0: this.depth - 1,
-        }
-        if (i > 0) loop.previtem = items[i - 1]
-        if (i < length - 1) loop.nextitem = items[i + 1]
-        locals.set('loop', markLoop(loop))
-        this.run(n.body, frame(scope, locals), locals)
-      })
-    } finally {
-      this.depth--
-    }
-  }
-
-  private bind(targets: string[], x: unknown, locals: Map<string, unknown>): void {
-    if (targets.length === 1) {
-      locals.set(targets[0], x)
-      return
-    }
-    const xs = Array.isArray(x) ? x : typeof x === 'string' ? [...x] : undefined
-    if (!xs || xs.length !== targets.length) {
-      throw new UserError(`cannot unpack ${short(x)} into ${targets.length} loop variables (${targets.join(', ')})`)
-    }
-    targets.forEach((t, i) => locals.set(t, xs[i]))
   }
 }
 

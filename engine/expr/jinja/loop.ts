@@ -1,0 +1,80 @@
+/**
+ * Jinja's `{% for %}`: the items (filtered by an `if`), `{% else %}` when none are left, the `loop` variable
+ * (`index`, `first`, `previtem`, `cycle()`, …), and `recursive` loops whose body calls `loop(children)` to render
+ * itself over other items one level deeper (`loop.depth`). A loop that is not recursive is at depth 1, also
+ * inside another loop, as in Jinja.
+ *
+ * @example
+ * ```jinja
+ * {% for x in tree recursive %}{{ x.name }}{% if x.kids %}({{ loop(x.kids) }}){% endif %}{% endfor %}
+ * ```
+ */
+import { UserError } from '../../errors.js'
+import { LOOP_CALL } from '../globals.js'
+import { markLoop } from '../methods.js'
+import type { Scope } from '../scope.js'
+import { pyTruthy } from '../tests.js'
+import { short } from '../values.js'
+import type { Node } from './parse.js'
+import { frame, type SubRenderer } from './reuse.js'
+
+type ForNode = Extract<Node, { k: 'for' }>
+
+/** The items `iterate` gives for a value (a list, a map's keys, a string's characters). */
+export type Iterate = (v: unknown) => unknown[]
+
+/** Bind the loop's target names to item `x` (`for k, v in …` unpacks it). */
+export function bindTargets(targets: string[], x: unknown, locals: Map<string, unknown>): void {
+  if (targets.length === 1) {
+    locals.set(targets[0], x)
+    return
+  }
+  const xs = Array.isArray(x) ? x : typeof x === 'string' ? [...x] : undefined
+  if (!xs || xs.length !== targets.length) {
+    throw new UserError(`cannot unpack ${short(x)} into ${targets.length} loop variables (${targets.join(', ')})`)
+  }
+  targets.forEach((t, i) => locals.set(t, xs[i]))
+}
+
+/** Render the `{% for %}` node `n` over the value of its `iter`, at `depth` (1 unless a recursive call). */
+export function renderFor(r: SubRenderer, n: ForNode, scope: Scope, iterate: Iterate, depth = 1): void {
+  renderItems(r, n, scope, iterate, iterate(r.value(n.iter, scope)), depth)
+}
+
+function renderItems(r: SubRenderer, n: ForNode, scope: Scope, iterate: Iterate, all: unknown[], depth: number) {
+  let items = all
+  if (n.cond) {
+    const cond = n.cond
+    items = items.filter((x) => {
+      const locals = new Map<string, unknown>()
+      bindTargets(n.targets, x, locals)
+      return pyTruthy(r.value(cond, frame(scope, locals)))
+    })
+  }
+  if (!items.length) {
+    if (n.else) r.run(n.else, scope, new Map())
+    return
+  }
+  const length = items.length
+  items.forEach((x, i) => {
+    const locals = new Map<string, unknown>()
+    bindTargets(n.targets, x, locals)
+    const loop: Record<string | symbol, unknown> = {
+      index: i + 1,
+      index0: i,
+      revindex: length - i,
+      revindex0: length - i - 1,
+      first: i === 0,
+      last: i === length - 1,
+      length,
+      depth,
+      depth0: depth - 1,
+    }
+    if (i > 0) loop.previtem = items[i - 1]
+    if (i < length - 1) loop.nextitem = items[i + 1]
+    if (n.recursive)
+      loop[LOOP_CALL] = (v: unknown) => r.capture(() => renderItems(r, n, scope, iterate, iterate(v), depth + 1))
+    locals.set('loop', markLoop(loop))
+    r.run(n.body, frame(scope, locals), locals)
+  })
+}
