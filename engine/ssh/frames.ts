@@ -1,6 +1,6 @@
 /**
  * Splits a persistent shell's stdout (or stderr) into per-command frames. Each command's bytes are followed by
- * an end marker `\x1eTSP<nonce>:<seq>:<rc>\n` (see `renderFrame` in quote.ts); everything before the marker
+ * an end marker `\x1eTSP<nonce>:<seq>:<rc>\n` (see `renderFrame` in frametext.ts); everything before the marker
  * is the command's output, byte for byte. Appends are amortised O(n) (a doubling buffer), so MBs of output
  * cost no quadratic copying.
  *
@@ -10,9 +10,13 @@
  * r.push(Buffer.from('hello\x1eTSPabc:1:0\n')) // → 1 0 hello
  * ```
  */
+import { NO_STDERR_FLAG } from './frametext.js'
 
-/** Called once per complete frame, in stream order. */
-export type FrameHandler = (seq: number, rc: number, data: Buffer) => void
+/**
+ * Called once per complete frame, in stream order. `noStderr`: the marker said the command wrote nothing to
+ * stderr, so no stderr marker follows (`:n` after the exit code, see frametext.ts).
+ */
+export type FrameHandler = (seq: number, rc: number, data: Buffer, noStderr: boolean) => void
 
 export class FrameReader {
   private buf = Buffer.allocUnsafe(16 * 1024)
@@ -51,11 +55,11 @@ export class FrameReader {
         this.scanned = m // wait for the rest of the header
         break
       }
-      const [seq, rc] = this.buf.toString('latin1', headStart, nl).split(':').map(Number)
+      const [seq, rc, flag] = this.buf.toString('latin1', headStart, nl).split(':')
       const data = Buffer.from(this.buf.subarray(this.start, m))
       this.start = nl + 1
       this.scanned = this.start
-      this.onFrame(seq, rc, data)
+      this.onFrame(Number(seq), Number(rc), data, flag === NO_STDERR_FLAG)
     }
     this.compact()
   }

@@ -1,7 +1,7 @@
 /**
  * The one place where commands become shell text. Everything a user can influence (argv, env values, cwd)
  * is single-quoted here; nothing else in tsplay concatenates values into shell. Also the transport's own
- * constant wrappers: persistent-shell frames (`renderFrame`), shell start and sudo prefixes, exec commands.
+ * constant wrappers: shell start and sudo prefixes, exec commands (persistent-shell frames are in frametext.ts).
  *
  * @example
  * ```ts
@@ -15,6 +15,7 @@ import type { Command } from '../types.js'
 import { shQuote } from '../quote.js'
 
 export { shQuote }
+export { hereDocText, renderFrame, renderHello } from './frametext.js'
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -105,50 +106,6 @@ export interface ScriptFunction {
 }
 
 const functionCache = new Map<string, ScriptFunction>()
-
-/**
- * The text one persistent-shell command is sent as. The command runs in a subshell (so `cd`, `exit` or `set`
- * cannot change the session), its stdin is `/dev/null` or the given bytes in a quoted here-doc: as they are when
- * they are text a here-doc carries unchanged (`hereDocText`), else base64 decoded on the host (binary safe); never
- * in argv. Then an end marker carrying the sequence number and exit code is
- * written to stdout and to stderr. The marker holds a random per-session nonce, so command output cannot fake it.
- * The frame is one compound command: all of it arrives, or none of it runs. `prelude` is shell text the persistent
- * shell itself runs first, outside the subshell (the definitions of `scriptFunction`s the command calls).
- */
-export function renderFrame(nonce: string, seq: number, text: string, stdin?: Uint8Array, prelude = ''): string {
-  const end = `r=$?; printf '\\036TSP${nonce}:${seq}:%d\\n' "$r"; printf '\\036TSP${nonce}:${seq}:%d\\n' "$r" >&2\n}\n`
-  // `{ … }`: sh parses the whole frame before running any of it, so a frame cut short by a dropped connection
-  // is a syntax error and runs nothing (a bare here-doc cut short would run with the truncated stdin)
-  const start = prelude ? `{ ${prelude}\n` : '{ '
-  if (stdin === undefined) return `${start}( ${text} ) </dev/null\n${end}`
-  const plain = hereDocText(stdin, `_TSPLAY_${nonce}`)
-  // text as it is (no base64 process on the host); anything else in base64, decoded on the host
-  if (plain !== undefined) return `${start}( ${text} ) <<'_TSPLAY_${nonce}'\n${plain}_TSPLAY_${nonce}\n${end}`
-  const b64 = Buffer.from(stdin)
-    .toString('base64')
-    .replace(/.{1,76}/g, '$&\n')
-  return `${start}base64 -d <<'_TSPLAY_${nonce}' | ( ${text} )\n${b64}_TSPLAY_${nonce}\n${end}`
-}
-
-/**
- * `bytes` as text a quoted here-doc carries unchanged, or undefined when it cannot: not valid UTF-8, a NUL byte,
- * no final newline (a here-doc always ends with one), or a line equal to the delimiter.
- */
-export function hereDocText(bytes: Uint8Array, delimiter: string): string | undefined {
-  if (bytes.length === 0 || bytes[bytes.length - 1] !== 0x0a || bytes.includes(0)) return undefined
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
-  } catch {
-    return undefined
-  }
-  return text.startsWith(`${delimiter}\n`) || text.includes(`\n${delimiter}\n`) ? undefined : text
-}
-
-/** The first frame a new shell answers: its pid as the "exit code" of frame 0. */
-export function renderHello(nonce: string): string {
-  return `printf '\\036TSP${nonce}:0:%d\\n' "$$"; printf '\\036TSP${nonce}:0:0\\n' >&2\n`
-}
 
 /** How to become another user through sudo: no password, or an askpass helper that prints it. */
 export interface SudoSpec {

@@ -1,6 +1,7 @@
 /**
  * One long-lived remote `sh` (as the login user, or through sudo as another user) that receives framed commands
- * on its stdin and answers each with an exact end marker on stdout and stderr (see `renderFrame`). A command
+ * on its stdin and answers each with an exact end marker on stdout and stderr, or on stdout only when the command
+ * wrote nothing to stderr and the host has a tmpfs for the shell's stderr file (see frametext.ts). A command
  * costs one fork on the host and no new SSH channel. Jobs (one command, or a batch written in one go) are
  * queued: the next job is written when the previous one has fully answered, so an aborted job can be killed
  * without touching its neighbours.
@@ -40,6 +41,8 @@ interface Job {
   timer?: NodeJS.Timeout
 }
 
+const EMPTY = Buffer.alloc(0)
+
 /** How long a new shell (or sudo) may take to answer its first frame. */
 const HELLO_TIMEOUT_SEC = 30
 
@@ -64,6 +67,8 @@ export class RemoteShell {
   private hello?: { resolve: () => void; reject: (e: Error) => void }
   /** Shell functions this shell has been sent (see `scriptFunction`). */
   private readonly defined = new Set<string>()
+  /** The shell's hello set up its stderr file: frames are rendered for it (see frametext.ts). */
+  private errFile = false
 
   private constructor(
     private readonly channel: ClientChannel,
@@ -72,7 +77,7 @@ export class RemoteShell {
     /** Kills the shell's running children on the host (used on abort). */
     private readonly killChildren: (pid: number) => Promise<void>,
   ) {
-    this.out = new FrameReader(nonce, (s, rc, d) => this.onFrame(s, rc, d, 'out'))
+    this.out = new FrameReader(nonce, (s, rc, d, noErr) => this.onFrame(s, rc, d, noErr ? 'out only' : 'out'))
     this.err = new FrameReader(nonce, (s, rc, d) => this.onFrame(s, rc, d, 'err'))
     channel.on('data', (d: Buffer) => this.out.push(d))
     channel.stderr.on('data', (d: Buffer) => this.err.push(d))
@@ -128,7 +133,7 @@ export class RemoteShell {
       const done = (f: () => void) => () => (clearTimeout(t), f())
       sh.hello = { resolve: done(resolve), reject: (e) => done(() => reject(e))() }
       sh.bySeq.set(0, { seq: 0 })
-      channel.write(renderHello(sh.nonce))
+      channel.write(renderHello(sh.nonce, randomBytes(8).toString('hex')))
     })
     return sh
   }
@@ -198,7 +203,7 @@ export class RemoteShell {
       this.bySeq.set(slot.seq, slot)
       const stdin =
         cmd.stdin === undefined ? undefined : typeof cmd.stdin === 'string' ? Buffer.from(cmd.stdin, 'utf8') : cmd.stdin
-      payload += renderFrame(this.nonce, slot.seq, texts[i], stdin, i === 0 ? prelude.join('\n') : '')
+      payload += renderFrame(this.nonce, slot.seq, texts[i], stdin, i === 0 ? prelude.join('\n') : '', this.errFile)
       if (cmd.timeoutSec === undefined) maxTimeout = Number.POSITIVE_INFINITY
       else maxTimeout += cmd.timeoutSec + 5
     })
@@ -219,13 +224,19 @@ export class RemoteShell {
     this.channel.write(payload)
   }
 
-  private onFrame(seq: number, rc: number, data: Buffer, which: 'out' | 'err'): void {
+  /** One end marker: stdout's, stdout's saying no stderr marker follows (`out only`), or stderr's. */
+  private onFrame(seq: number, rc: number, data: Buffer, which: 'out' | 'out only' | 'err'): void {
     const slot = this.bySeq.get(seq)
     if (!slot) return
-    if (which === 'out') {
+    if (which === 'err') {
+      slot.err = data
+      // the hello's stderr marker says whether the shell set up its stderr file
+      if (seq === 0) this.errFile = rc === 1
+    } else {
       slot.out = data
       slot.rc = rc
-    } else slot.err = data
+      if (which === 'out only') slot.err ??= EMPTY
+    }
     if (slot.out === undefined || slot.err === undefined) return this.nudge(seq)
     this.bySeq.delete(seq)
     if (seq === 0 && this.hello) {
