@@ -23,6 +23,7 @@ import { extendVars } from './vars.js'
 import { moduleArgs, runModule, type ModuleRun, type RunCommand } from './module-call.js'
 import { taskTarget, type Target } from './delegate.js'
 import { applyInventoryChange } from './dyninv.js'
+import { refuseLocked } from '../vault/locked.js'
 
 /** The outcome of one module call. */
 export interface Outcome {
@@ -47,7 +48,7 @@ export function renderArgs(task: Task, schema: TSchema, vars: Vars): Record<stri
   for (const [k, v] of Object.entries(task.args)) {
     const what = `argument "${k}" of task "${task.name ?? task.module}"`
     const r = renderValue(v, vars, { pos: task.argsPos, what, escape: props[k]?.shellTemplate ? 'shell' : undefined })
-    if (r !== OMIT) out[k] = r
+    if (r !== OMIT) out[k] = refuseLocked(r)
   }
   return out
 }
