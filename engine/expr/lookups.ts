@@ -49,7 +49,7 @@ const get = (ctx: LookupCtx) => (n: string) => {
 
 /**
  * The lookups, by short name. Higher layers add the ones they implement (`sequence`, by engine/run/loop.ts;
- * `password`, `csvfile`, `ini`, `url`, by engine/run/lookups-controller.ts).
+ * `password`, `csvfile`, `ini`, `url`, `config`, by engine/run/lookups-controller.ts).
  */
 export const LOOKUPS: Record<string, LookupFn> = {
   items: (t) => flatten1(t),
@@ -82,7 +82,7 @@ export function registerLookup(name: string, fn: LookupFn): void {
 }
 
 /** Lookups implemented above the expression layer (registered when the runner loads). */
-const REGISTERED_LATER = ['sequence', 'password', 'csvfile', 'ini', 'url']
+const REGISTERED_LATER = ['sequence', 'password', 'csvfile', 'ini', 'url', 'config']
 
 /** The short name of a lookup (`ansible.builtin.file` → `file`), or undefined when tsplay has no such lookup. */
 export function lookupName(name: string): string | undefined {
