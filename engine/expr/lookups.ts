@@ -23,6 +23,7 @@ import {
   strTerms,
   subelements,
   together,
+  varnamesLookup,
   varsLookup,
 } from './lookup-data.js'
 import { fileglobLookup, fileLookup, firstFoundLookup, templateLookup, type FileLookupCtx } from './lookup-files.js'
@@ -61,6 +62,7 @@ export const LOOKUPS: Record<string, LookupFn> = {
   cartesian: (t) => nested(t),
   subelements: (t) => subelements(t),
   vars: (t, kw, ctx) => varsLookup(t, get(ctx), kw.default),
+  varnames: (t, _kw, ctx) => varnamesLookup(t, ctx.scope?.names && (() => ctx.scope!.names!())),
   env: (t, kw) => strTerms(t).map((n) => process.env[n] ?? kw.default ?? ''),
   pipe: (t) => strTerms(t).map((c) => controllerOutput('pipe', c).trimEnd()),
   lines: (t) => strTerms(t).flatMap((c) => controllerLines(c)),
