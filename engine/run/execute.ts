@@ -17,6 +17,7 @@ import { retryingIO, taskIO, type TaskExec } from './hosts.js'
 import { jobId, runDetached, startJob } from './async.js'
 import { becomeUserOf } from './keyword.js'
 import { becomeMethodOf } from '../load/become.js'
+import { becomeWithVars } from './become-vars.js'
 import type { BecomeMethod } from '../connector.js'
 import { OMIT } from './hostvars.js'
 import { extendVars } from './vars.js'
@@ -99,13 +100,18 @@ export async function executeModule(
   let becomeUser: string | undefined
   let becomeMethod: BecomeMethod | undefined
   try {
-    const user = task.becomeUser ?? inh.becomeUser ?? rc.play.becomeUser
-    becomeUser = becomeUserOf(task.become ?? inh.become ?? rc.play.become, user, vars)
-    becomeMethod = becomeMethodOf(
-      task.becomeMethod ?? inh.becomeMethod ?? rc.play.becomeMethod,
-      task.becomeFlags ?? inh.becomeFlags ?? rc.play.becomeFlags,
-      task.becomeExe ?? inh.becomeExe ?? rc.play.becomeExe,
+    const b = becomeWithVars(
+      {
+        become: task.become ?? inh.become ?? rc.play.become,
+        becomeUser: task.becomeUser ?? inh.becomeUser ?? rc.play.becomeUser,
+        becomeMethod: task.becomeMethod ?? inh.becomeMethod ?? rc.play.becomeMethod,
+        becomeFlags: task.becomeFlags ?? inh.becomeFlags ?? rc.play.becomeFlags,
+        becomeExe: task.becomeExe ?? inh.becomeExe ?? rc.play.becomeExe,
+      },
+      vars,
     )
+    becomeUser = becomeUserOf(b.become, b.becomeUser, vars)
+    becomeMethod = becomeMethodOf(b.becomeMethod, b.becomeFlags, b.becomeExe)
   } catch (e) {
     if (e instanceof UserError) return userFailure(e)
     throw e
