@@ -12,6 +12,7 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule } from '../engine/module.js'
 import { evalExpr } from '../engine/expr.js'
 import type { Vars } from '../engine/types.js'
+import { VaultLockedError } from '../engine/vault/locked.js'
 
 const Args = Type.Object(
   {
@@ -33,11 +34,12 @@ type Args = ModuleArgs<typeof Args>
 /** Ansible's text for a variable that is not defined. */
 export const NOT_DEFINED = 'VARIABLE IS NOT DEFINED!'
 
-/** The value of `src` in `vars`, or Ansible's not-defined text. */
+/** The value of `src` in `vars`, or Ansible's not-defined text (a vaulted value with no password still fails). */
 export function lookup(src: string, vars: Vars): unknown {
   try {
     return evalExpr(src, vars)
-  } catch {
+  } catch (e) {
+    if (e instanceof VaultLockedError) throw e
     return NOT_DEFINED
   }
 }

@@ -12,6 +12,7 @@ import { loadInventory } from '../inventory/load.js'
 import { checkRoleArguments, roleSpecsOf } from '../load/argspecs.js'
 import { checkUndefinedVariables } from '../load/check.js'
 import { loadPlaybook } from '../load/playbook.js'
+import { takeLockedWarnings } from '../vault/locked.js'
 import { unusedInventoryVars } from '../load/unused.js'
 import { parseKeyValues } from '../source/kv.js'
 import { SplitError } from '../source/split.js'
@@ -138,6 +139,7 @@ export async function prepare(playbookPath: string, sources: string[], extraVars
       ...unusedInventoryVars(playbook, inventory, found.mentioned, declared),
     )
   }
+  warnings.push(...takeLockedWarnings())
   if (errors.length) throw new UserErrors(errors)
   return { playbook: playbook!, inventory: inventory!, modules, warnings }
 }

@@ -15,6 +15,7 @@ import { pyStr, tuple } from './pystr.js'
 import { filterContext } from './registry.js'
 import { isUnsafe, type Scope } from './scope.js'
 import { contains, pyTruthy } from './tests.js'
+import { VaultLocked } from '../vault/locked.js'
 import { compare, deepEq, force, getProp, short, toStr, truthy, typeName, Undef } from './values.js'
 
 /** Truthiness of the current dialect: Python's in Ansible-mode templates, tsplay's (`"no"` is false) elsewhere. */
@@ -98,7 +99,11 @@ export function evaluate(e: Expr, scope: Scope): unknown {
       return callFilter(e.name, input, args(e.args), kwargs(e.kw))
     }
     case 'test': {
-      const input = UNDEF_TESTS.has(e.name) ? evaluate(e.e, scope) : val(e.e)
+      const input = UNDEF_TESTS.has(e.name)
+        ? evaluate(e.e, scope)
+        : LOCKED_TESTS.has(e.name)
+          ? keepLocked(evaluate(e.e, scope), scope)
+          : val(e.e)
       return callTest(e.name, input, args(e.args), kwargs(e.kw)) !== e.neg
     }
     case 'call': {
@@ -109,6 +114,14 @@ export function evaluate(e: Expr, scope: Scope): unknown {
       return callMethod(o, e.method, args(e.args), kwargs(e.kw))
     }
   }
+}
+
+/** Tests that may look at a vaulted value kept encrypted (no vault password) without decrypting it. */
+const LOCKED_TESTS = new Set(['vault_encrypted', 'string', 'none'])
+
+/** A test's input that may be a value kept encrypted: that as it is, anything else used as a whole. */
+function keepLocked(v: unknown, scope: Scope): unknown {
+  return v instanceof VaultLocked ? v : scope.deep(force(v))
 }
 
 /** The items `*xs` passes (a list, tuple or string). */

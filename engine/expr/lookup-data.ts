@@ -1,8 +1,8 @@
 /**
  * Lookups over data, as Ansible 2.14's: `items`, `list`, `indexed_items`, `dict`, `together`, `nested`
- * (`cartesian`), `subelements`, `vars`, `env`, `pipe`, `lines`, `random_choice`. Each takes the lookup's terms
- * (the arguments of `lookup(…)`, or a `with_<name>:` value made a list) and gives a list. `with_<name>` loops and
- * `lookup('<name>', …)` share these functions.
+ * (`cartesian`), `subelements`, `vars`, `varnames`, `env`, `pipe`, `lines`, `random_choice`. Each takes the
+ * lookup's terms (the arguments of `lookup(…)`, or a `with_<name>:` value made a list) and gives a list.
+ * `with_<name>` loops and `lookup('<name>', …)` share these functions.
  *
  * @example
  * ```ts
@@ -12,6 +12,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { UserError } from '../errors.js'
+import { pyRegex } from './pyregex.js'
 import { tuple } from './pystr.js'
 import { short, toStr, typeName, Undef } from './values.js'
 
@@ -70,6 +71,27 @@ export function subelements(terms: readonly unknown[]): unknown[] {
     for (const s of sub) out.push([el, s])
   }
   return out
+}
+
+/**
+ * `varnames`: the names of the task's variables that each term (a Python regex) finds, term by term, in the
+ * variables' order (a name two terms find is given twice, as Ansible gives it).
+ */
+export function varnamesLookup(terms: readonly unknown[], names: (() => string[]) | undefined): unknown[] {
+  if (!names) throw new UserError('No variables available to search')
+  const all = names()
+  return terms.flatMap((t) => {
+    if (typeof t !== 'string')
+      throw new UserError(`Invalid setting identifier, "${short(t)}" is not a string, it is a ${typeName(t)}`)
+    let re: RegExp
+    try {
+      re = pyRegex(t)
+    } catch (e) {
+      const why = (e as Error).message.replace(/^[\s\S]*: /, '')
+      throw new UserError(`Unable to use "${t}" as a search parameter: ${why[0].toLowerCase()}${why.slice(1)}`)
+    }
+    return all.filter((n) => re.test(n))
+  })
 }
 
 /** `vars`: each named variable's value (rendered); `default` for one that is not defined. */

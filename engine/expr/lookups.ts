@@ -23,6 +23,7 @@ import {
   strTerms,
   subelements,
   together,
+  varnamesLookup,
   varsLookup,
 } from './lookup-data.js'
 import { fileglobLookup, fileLookup, firstFoundLookup, templateLookup, type FileLookupCtx } from './lookup-files.js'
@@ -49,7 +50,7 @@ const get = (ctx: LookupCtx) => (n: string) => {
 
 /**
  * The lookups, by short name. Higher layers add the ones they implement (`sequence`, by engine/run/loop.ts;
- * `password`, `csvfile`, `ini`, `url`, by engine/run/lookups-controller.ts).
+ * `password`, `csvfile`, `ini`, `url`, `config`, by engine/run/lookups-controller.ts).
  */
 export const LOOKUPS: Record<string, LookupFn> = {
   items: (t) => flatten1(t),
@@ -61,6 +62,7 @@ export const LOOKUPS: Record<string, LookupFn> = {
   cartesian: (t) => nested(t),
   subelements: (t) => subelements(t),
   vars: (t, kw, ctx) => varsLookup(t, get(ctx), kw.default),
+  varnames: (t, _kw, ctx) => varnamesLookup(t, ctx.scope?.names && (() => ctx.scope!.names!())),
   env: (t, kw) => strTerms(t).map((n) => process.env[n] ?? kw.default ?? ''),
   pipe: (t) => strTerms(t).map((c) => controllerOutput('pipe', c).trimEnd()),
   lines: (t) => strTerms(t).flatMap((c) => controllerLines(c)),
@@ -82,7 +84,7 @@ export function registerLookup(name: string, fn: LookupFn): void {
 }
 
 /** Lookups implemented above the expression layer (registered when the runner loads). */
-const REGISTERED_LATER = ['sequence', 'password', 'csvfile', 'ini', 'url']
+const REGISTERED_LATER = ['sequence', 'password', 'csvfile', 'ini', 'url', 'config']
 
 /** The short name of a lookup (`ansible.builtin.file` → `file`), or undefined when tsplay has no such lookup. */
 export function lookupName(name: string): string | undefined {

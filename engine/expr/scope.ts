@@ -24,6 +24,8 @@ export interface Scope {
   resolve(v: unknown): unknown
   /** Deeply render the strings inside a list/map used as a whole (filter input, final result); strings pass. */
   deep(v: unknown): unknown
+  /** The names of the variables (`lookup('varnames')`), lowest layer's first, each once; unset when unknown. */
+  names?(): string[]
 }
 
 const MAX_NESTING = 32
@@ -111,8 +113,23 @@ export function rootScope(vars: Vars, render: StringRenderer): Scope {
       // strings reaching here were rendered when looked up (or computed, and so are not templates)
       return typeof v !== 'string' && hasTemplate(v) ? deepRender(v, nested, 0) : v
     },
+    names: () => varNames(vars),
   }
   return scope
+}
+
+/**
+ * The variable names of `vars` and the layers under it (`Object.create` chains), as a dict updated layer by layer
+ * orders them: the lowest layer's first, a name set again higher up keeping its place.
+ */
+export function varNames(vars: object): string[] {
+  const layers: object[] = []
+  for (let o: object | null = vars; o && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null)
+    layers.push(o)
+  const out = new Set<string>()
+  for (const layer of layers.reverse())
+    for (const k of Object.keys(layer)) if ((layer as Record<string, unknown>)[k] !== undefined) out.add(k)
+  return [...out]
 }
 
 /** A scope that looks in `first` (block params, the current `#each` item) before `parent`. */
@@ -125,6 +142,8 @@ export function childScope(parent: Scope, first: (name: string) => unknown): Sco
     },
     resolve: (v) => parent.resolve(v),
     deep: (v) => parent.deep(v),
+    // block params and loop items are the template's own names, not the task's variables
+    names: parent.names && (() => parent.names!()),
   }
 }
 

@@ -14,6 +14,8 @@ import { pyRegex } from './pyregex.js'
 import { def, type Def } from './registry.js'
 import { compare, deepEq, short, truthy, typeName, Undef } from './values.js'
 import { versionTest } from './version.js'
+import { isInlineVaulted } from '../vault/keyring.js'
+import { VaultLocked } from '../vault/locked.js'
 
 /** Python's truthiness (an empty string, list, map, 0, none and false are false; `"no"` is true). */
 export function pyTruthy(v: unknown): boolean {
@@ -74,6 +76,7 @@ export const TEST_DEFS: Record<string, Def> = {
   undefined: def('', (v) => v instanceof Undef),
   none: def('', (v) => v === null),
   string: def('', (v) => typeof v === 'string'),
+  vault_encrypted: def('', (v) => v instanceof VaultLocked || (typeof v === 'string' && isInlineVaulted(v))),
   number: def('', (v) => typeof v === 'number' || typeof v === 'boolean'),
   integer: def('', (v) => typeof v === 'number' && Number.isInteger(v)),
   float: def('', (v) => typeof v === 'number' && !Number.isInteger(v)),

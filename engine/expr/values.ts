@@ -14,6 +14,7 @@
  * ```
  */
 import { UserError } from '../errors.js'
+import { lockedError, VaultLocked } from '../vault/locked.js'
 
 /** An undefined value found by a lookup; using it (except under `is defined`/`default`) is an error naming `path`. */
 export class Undef {
@@ -25,9 +26,10 @@ export function undefinedError(u: Undef): UserError {
   return new UserError(`undefined variable "${u.path}"`)
 }
 
-/** Throw if `v` is undefined; otherwise return it. */
+/** Throw if `v` is undefined, or a vaulted value kept encrypted (no vault password); otherwise return it. */
 export function force(v: unknown): unknown {
   if (v instanceof Undef) throw undefinedError(v)
+  if (v instanceof VaultLocked) throw lockedError(v)
   return v
 }
 

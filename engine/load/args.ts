@@ -28,6 +28,7 @@ import { toBool } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
 import { bestPos, keyPos, posOf } from '../source/positions.js'
 import { canonicalArgs, checkRules } from './rules.js'
+import { VaultLocked } from '../vault/locked.js'
 
 type Schema = Record<string, unknown>
 
@@ -95,8 +96,12 @@ function validatorFor<S extends TSchema>(module: ModuleDef<S, unknown>): Validat
   return v
 }
 
-/** Does this value (deep) contain a `{{ … }}` or `{% … %}` template? */
+/**
+ * Does this value (deep) contain a `{{ … }}` or `{% … %}` template, or a vaulted value kept encrypted (no vault
+ * password): a value known only when the task runs?
+ */
 export function hasTemplate(v: unknown): boolean {
+  if (v instanceof VaultLocked) return true
   if (typeof v === 'string') return v.includes('{{') || v.includes('{%')
   if (Array.isArray(v)) return v.some(hasTemplate)
   if (typeof v === 'object' && v !== null) return Object.values(v).some(hasTemplate)

@@ -17,12 +17,14 @@ import { retryingIO, taskIO, type TaskExec } from './hosts.js'
 import { jobId, runDetached, startJob } from './async.js'
 import { becomeUserOf } from './keyword.js'
 import { becomeMethodOf } from '../load/become.js'
+import { becomeWithVars } from './become-vars.js'
 import type { BecomeMethod } from '../connector.js'
 import { OMIT } from './hostvars.js'
 import { extendVars } from './vars.js'
 import { moduleArgs, runModule, type ModuleRun, type RunCommand } from './module-call.js'
 import { taskTarget, type Target } from './delegate.js'
 import { applyInventoryChange } from './dyninv.js'
+import { refuseLocked } from '../vault/locked.js'
 
 /** The outcome of one module call. */
 export interface Outcome {
@@ -47,7 +49,7 @@ export function renderArgs(task: Task, schema: TSchema, vars: Vars): Record<stri
   for (const [k, v] of Object.entries(task.args)) {
     const what = `argument "${k}" of task "${task.name ?? task.module}"`
     const r = renderValue(v, vars, { pos: task.argsPos, what, escape: props[k]?.shellTemplate ? 'shell' : undefined })
-    if (r !== OMIT) out[k] = r
+    if (r !== OMIT) out[k] = refuseLocked(r)
   }
   return out
 }
@@ -98,13 +100,18 @@ export async function executeModule(
   let becomeUser: string | undefined
   let becomeMethod: BecomeMethod | undefined
   try {
-    const user = task.becomeUser ?? inh.becomeUser ?? rc.play.becomeUser
-    becomeUser = becomeUserOf(task.become ?? inh.become ?? rc.play.become, user, vars)
-    becomeMethod = becomeMethodOf(
-      task.becomeMethod ?? inh.becomeMethod ?? rc.play.becomeMethod,
-      task.becomeFlags ?? inh.becomeFlags ?? rc.play.becomeFlags,
-      task.becomeExe ?? inh.becomeExe ?? rc.play.becomeExe,
+    const b = becomeWithVars(
+      {
+        become: task.become ?? inh.become ?? rc.play.become,
+        becomeUser: task.becomeUser ?? inh.becomeUser ?? rc.play.becomeUser,
+        becomeMethod: task.becomeMethod ?? inh.becomeMethod ?? rc.play.becomeMethod,
+        becomeFlags: task.becomeFlags ?? inh.becomeFlags ?? rc.play.becomeFlags,
+        becomeExe: task.becomeExe ?? inh.becomeExe ?? rc.play.becomeExe,
+      },
+      vars,
     )
+    becomeUser = becomeUserOf(b.become, b.becomeUser, vars)
+    becomeMethod = becomeMethodOf(b.becomeMethod, b.becomeFlags, b.becomeExe)
   } catch (e) {
     if (e instanceof UserError) return userFailure(e)
     throw e

@@ -1,6 +1,7 @@
 /**
  * The lookups that read and write controller files or the network and need the `k=v` reader of engine/source:
- * `password`, `csvfile`, `ini` and `url`, added to the lookup table (engine/expr/lookups.ts) when the runner loads.
+ * `password`, `csvfile`, `ini`, `url` and `config` (Ansible's settings), added to the lookup table
+ * (engine/expr/lookups.ts) when the runner loads.
  *
  * @example
  * ```yaml
@@ -8,6 +9,7 @@
  * ```
  */
 import { registerLookup } from '../expr/lookups.js'
+import { configLookup } from './lookup-config.js'
 import { csvfileLookup } from './lookup-csv.js'
 import { iniLookup } from './lookup-ini.js'
 import { passwordLookup } from './lookup-password.js'
@@ -17,3 +19,4 @@ registerLookup('password', passwordLookup)
 registerLookup('csvfile', csvfileLookup)
 registerLookup('ini', iniLookup)
 registerLookup('url', urlLookup)
+registerLookup('config', configLookup)

@@ -1,8 +1,8 @@
 /**
  * The editor schema (draft-07) for YAML inventories in Ansible's shape (engine/inventory/yaml.ts): top-level groups
  * (usually `all`), each with `hosts` (name or range → its variables, or nothing), `children` (the same shape, nested)
- * and `vars`. The connection variables tsplay reads (engine/inventory/vars.ts `connectionSpec`) are described, so
- * editors complete them; any other variable is allowed.
+ * and `vars`. The connection variables tsplay reads (engine/inventory/vars.ts `connectionSpec`) and the become
+ * variables (engine/run/become-vars.ts) are described, so editors complete them; any other variable is allowed.
  *
  * @example
  * ```yaml
@@ -42,6 +42,13 @@ const CONNECTION_VARS: Record<string, JsonSchema> = {
     },
   ),
   ansible_connect_timeout: doc('Seconds to wait for the SSH connection.', INT_OR_TEMPLATE(1, 3600), 10),
+  ansible_become: doc('Become another user (overrides the `become` keyword).', {
+    anyOf: [{ type: 'boolean' }, { type: 'string' }],
+  }),
+  ansible_become_user: doc('User to become (overrides `become_user`).', { type: 'string' }),
+  ansible_become_method: doc('How to become it: sudo or su (overrides `become_method`).', { type: 'string' }),
+  ansible_become_flags: doc('Flags for the become method (overrides `become_flags`).', { type: 'string' }),
+  ansible_become_exe: doc("The su program (overrides `become_exe`; sudo is always 'sudo').", { type: 'string' }),
   ansible_ssh_host: doc('Older spelling of ansible_host.', { type: 'string' }),
   ansible_ssh_port: doc('Older spelling of ansible_port.', INT_OR_TEMPLATE(1, 65535)),
   ansible_ssh_user: doc('Older spelling of ansible_user.', { type: 'string' }),

@@ -14,6 +14,7 @@ import type { SourcePos } from '../types.js'
 import { recordPositions, valuePos, type NodeInfo } from './positions.js'
 import type { YamlLimits } from './yaml.js'
 import { markUnsafe } from '../expr/scope.js'
+import { noteLocked, VaultLocked } from '../vault/locked.js'
 
 /**
  * Rough nesting estimate on the raw text (indentation levels, `- ` prefixes and flow brackets), run before the
@@ -117,7 +118,10 @@ export class Converter {
         this.inAlias--
       }
     }
-    if (isScalar(node)) return scalarValue(node.value)
+    if (isScalar(node)) {
+      if (node.value instanceof VaultLocked) noteLocked(node.value, this.posOfNode(node))
+      return scalarValue(node.value)
+    }
     if (isSeq(node)) {
       const out: unknown[] = []
       const info: NodeInfo = { pos: this.posOfNode(node), keys: new Map(), values: new Map() }
@@ -181,6 +185,7 @@ function scalarValue(v: unknown): unknown {
   if (v === null || v === undefined) return null
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v
   if (typeof v === 'bigint') return Number(v)
+  if (v instanceof VaultLocked) return v
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64')
   return String(v)
 }

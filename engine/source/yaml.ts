@@ -21,8 +21,9 @@ import { UserError, UserErrors } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import { checkNestingDepth, Converter } from './convert.js'
 import { decodeUtf8 } from './utf8.js'
-import { isVaulted } from '../vault/cipher.js'
-import { decryptIfVaulted, decryptVault, rememberVaulted } from '../vault/keyring.js'
+import { isVaulted, parseVaultText, VaultFormatError } from '../vault/cipher.js'
+import { decryptIfVaulted, decryptVault, hasVaultSecrets, rememberInline, rememberVaulted } from '../vault/keyring.js'
+import { VaultLocked } from '../vault/locked.js'
 
 // Position lookups live in positions.ts; re-exported here for the inventory loader, which reads YAML through this file.
 export { bestPos, keyPos, mergePositioned, posOf, setPositions, valuePos } from './positions.js'
@@ -131,19 +132,28 @@ const UNSAFE_SEQ: CollectionTag = { tag: '!unsafe', collection: 'seq', default: 
 const UNSAFE_MAP: CollectionTag = { tag: '!unsafe', collection: 'map', default: false }
 
 /**
- * Ansible's `!vault`: an inline vaulted string (`pw: !vault |` then the envelope), decrypted when read. A missing
- * or wrong password is reported at the tag's position (the yaml package adds it).
+ * Ansible's `!vault`: an inline vaulted string (`pw: !vault |` then the envelope), decrypted when read. A wrong
+ * password, or an envelope that cannot be read, is reported at the tag's position (the yaml package adds it).
+ * With no vault password at all the value is kept encrypted (a `VaultLocked`, as Ansible: an error only when used).
  */
 const VAULT_TAG: ScalarTag = {
   tag: '!vault',
   default: false,
   resolve(s: string, onError: (msg: string) => void) {
     try {
+      if (!hasVaultSecrets()) {
+        const label = parseVaultText(s).label ?? ''
+        return new VaultLocked(s, label) as unknown as string
+      }
       // the error's position is the tag's (the yaml package adds it), so this one is never shown
       const plain = decryptVault(s, { file: '', line: 0, col: 0 }).toString('utf8')
-      rememberVaulted(plain)
+      rememberInline(plain)
       return plain
     } catch (e) {
+      if (e instanceof VaultFormatError) {
+        onError(`vaulted content cannot be read: ${e.message}`)
+        return ''
+      }
       if (!(e instanceof UserError)) throw e
       onError(`${e.message}${e.hint ? ` ${e.hint}` : ''}`)
       return ''

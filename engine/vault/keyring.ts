@@ -13,6 +13,7 @@
 import { UserError } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import { decryptWith, isVaulted, parseVaultText, VaultFormatError } from './cipher.js'
+import { VAULT_HOW } from './locked.js'
 
 /** One vault password and its vault id (`default` unless `--vault-id LABEL@…` named one). */
 export interface VaultSecret {
@@ -24,6 +25,7 @@ let secrets: readonly VaultSecret[] = []
 const decrypted = new Map<string, Buffer>()
 /** Strings that came out of vaulted content: messages describe them without showing them. */
 const plaintexts = new Set<string>()
+const inlinePlaintexts = new Set<string>()
 
 /** Remember the strings of a decrypted value (deep), so `isFromVault` knows them. */
 export function rememberVaulted(value: unknown): void {
@@ -43,9 +45,21 @@ export function setVaultSecrets(list: readonly VaultSecret[]): void {
   decrypted.clear()
 }
 
-const HOW =
-  'give the password with --vault-password-file FILE, --vault-id [LABEL@]FILE|prompt or --ask-vault-pass ' +
-  '(or set ANSIBLE_VAULT_PASSWORD_FILE)'
+/** Whether any vault password was given (without one, inline `!vault` values are kept encrypted). */
+export function hasVaultSecrets(): boolean {
+  return secrets.length > 0
+}
+
+/** Remember the plaintext of an inline `!vault` value (so `is vault_encrypted` knows it, by its text). */
+export function rememberInline(plain: string): void {
+  inlinePlaintexts.add(plain)
+  plaintexts.add(plain)
+}
+
+/** Whether `s` is the text of a decrypted inline `!vault` value (compared by text, as strings carry no mark). */
+export function isInlineVaulted(s: string): boolean {
+  return inlinePlaintexts.has(s)
+}
 
 /** Decrypt a vault envelope found at `pos`; throws a `UserError` naming `pos` when it cannot. */
 export function decryptVault(text: string, pos: SourcePos): Buffer {
@@ -59,7 +73,8 @@ export function decryptVault(text: string, pos: SourcePos): Buffer {
     throw e
   }
   const id = env.label ? ` (vault id "${env.label}")` : ''
-  if (secrets.length === 0) throw new UserError(`found vaulted content${id} but no vault password was given:`, pos, HOW)
+  if (secrets.length === 0)
+    throw new UserError(`found vaulted content${id} but no vault password was given:`, pos, VAULT_HOW)
   const order = [...secrets.filter((s) => s.label === env.label), ...secrets.filter((s) => s.label !== env.label)]
   for (const s of order) {
     let out: Buffer | undefined

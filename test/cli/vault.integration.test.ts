@@ -80,6 +80,20 @@ ${indent(prod)}
     - template: { src: secret.j2, dest: "${out()}/templated" }
 `,
     )
+    writeFileSync(
+      join(dir, 'inline.yml'),
+      `- hosts: all
+  gather_facts: false
+  vars:
+${indent(inline)}
+${indent(prod)}
+  tasks:
+    - assert:
+        that: [inline is vault_encrypted, prod is vault_encrypted, inline is defined, "'x' is not vault_encrypted"]
+    - debug: { msg: "{{ inline }}" }
+    - debug: { msg: never printed }
+`,
+    )
     const script = join(dir, 'pass.sh')
     writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' '${pw}'\n`)
     chmodSync(script, 0o700)
@@ -153,12 +167,27 @@ ${indent(prod)}
     expect(r.stderr).toContain(`ERROR: ${join(dir, 'extra.yml')}:1:1: found vaulted content but no vault password`)
     const all = await run([], {}, false)
     expect(all.code).toBe(5)
-    expect(all.stderr).toMatch(/site\.yml:5:13: found vaulted content but no vault password/)
-    expect(all.stderr).toMatch(/site\.yml:\d+:\d+: found vaulted content \(vault id "prod"\) but no vault password/)
+    // inline values are kept encrypted (an error only when used, as Ansible); vaulted files are refused
+    expect(all.stderr).not.toMatch(/site\.yml:\d+:\d+: found vaulted content/)
     expect(all.stderr).toContain(`${join(dir, 'inventory/host_vars/box.yml')}:1:1: found vaulted content`)
     expect(r.stderr).toContain('--vault-password-file FILE')
     expect(r.stderr).toContain('Nothing was contacted.')
     expect(existsSync(out())).toBe(false)
+    noSecrets(r.stdout + r.stderr)
+  })
+
+  it('no password, inline values only: a warning; `is vault_encrypted` works; a task using one fails', async () => {
+    writeFileSync(join(dir, 'local.ini'), 'box ansible_connection=local\n')
+    const inv = ['-i', join(dir, 'local.ini')]
+    const v = await tsplay(['validate', join(dir, 'inline.yml'), ...inv])
+    expect(v.code, v.stderr).toBe(0)
+    expect(v.stderr).toMatch(/inline\.yml:4:\d+: vaulted value kept encrypted: no vault password was given/)
+    expect(v.stderr).toMatch(/inline\.yml:\d+:\d+: vaulted value \(vault id "prod"\) kept encrypted/)
+    const r = await tsplay(['run', join(dir, 'inline.yml'), ...inv, '--output', 'plain'])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toContain('All assertions passed')
+    expect(r.stdout).toMatch(/FAILED! => .*cannot use a vaulted value \(written at .*inline\.yml:4:\d+\)/)
+    expect(r.stdout).not.toContain('never printed')
     noSecrets(r.stdout + r.stderr)
   })
 

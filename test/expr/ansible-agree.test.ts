@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { renderString, renderValue } from '../../engine/template.js'
+import '../../engine/run/lookups-controller.js' // the controller lookups (`config`, …) as a run has them
 
 interface Case {
   tpl: string

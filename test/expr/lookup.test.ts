@@ -1,4 +1,4 @@
-/** `lookup('env', …)` and `lookup('file', …)` on the controller, in expressions and templates. */
+/** `lookup('env', …)`, `lookup('file', …)` and `lookup('varnames', …)` in expressions and templates. */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -47,5 +47,30 @@ describe('lookup', () => {
     expect(evalExpr("now(utc=true, fmt='%Y')", {})).toBe(String(new Date().getUTCFullYear()))
     expect(evalExpr("now(true, '%s')", {})).toMatch(/^\d{10}$/)
     expect(() => evalExpr("now(fmt='%Q')", {})).toThrow(/%Q/)
+  })
+})
+
+describe("lookup('varnames')", () => {
+  it("gives the task's variable names each regex finds: lower layers' names first, each once per term", () => {
+    const low = { b_low: 1, a_shared: 1 }
+    const high = Object.assign(Object.create(low) as Record<string, unknown>, { a_shared: 2, c_high: 3 })
+    expect(evalExpr("q('varnames', '.')", high)).toEqual(['b_low', 'a_shared', 'c_high'])
+    expect(evalExpr("q('varnames', '_low$', 'low')", high)).toEqual(['b_low', 'b_low'])
+    expect(evalExpr("lookup('varnames', '^[ab]')", high)).toBe('b_low,a_shared')
+    expect(evalExpr("q('varnames', '^(?P<x>c)_')", high)).toEqual(['c_high'])
+  })
+
+  it("inside a template's loop and macro: the task's variables, not the template's own names", () => {
+    const tpl =
+      "{% for item in [1] %}{{ q('varnames', '') }}{% endfor %}" +
+      "{% macro m(arg) %}{{ q('varnames', '') }}{% endmacro %}{{ m(1) }}{% set local = 1 %}{{ q('varnames', '') }}"
+    expect(renderString(tpl, { v: 1 }, { engine: 'jinja' })).toBe("['v']['v']['v']")
+  })
+
+  it('refuses a term that is no string or no regex, as Ansible', () => {
+    expect(() => evalExpr("q('varnames', 1)", { a: 1 })).toThrow(/Invalid setting identifier, "1" is not a string/)
+    expect(() => evalExpr("q('varnames', '*')", { a: 1 })).toThrow(
+      /Unable to use "\*" as a search parameter: nothing to repeat/,
+    )
   })
 })

@@ -80,6 +80,7 @@ export function frame(parent: Scope, locals: Map<string, unknown>): Scope {
     lookup: (name) => (locals.has(name) ? locals.get(name) : parent.lookup(name)),
     resolve: (v) => parent.resolve(v),
     deep: (v) => parent.deep(v),
+    names: parent.names && (() => parent.names!()), // the task's variables, not the template's own names
   }
 }
 

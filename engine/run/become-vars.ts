@@ -1,0 +1,61 @@
+/**
+ * Ansible's become variables: `ansible_become`, `ansible_become_user`, `ansible_become_method`,
+ * `ansible_become_flags` and `ansible_become_exe`, set in the inventory, play or task variables (or with `-e`),
+ * override the `become*` keywords, as in Ansible (even `become: false`). A variable's template is rendered with the
+ * task's variables; a method other than sudo or su fails the task, as the keyword is refused.
+ *
+ * @example
+ * ```ts
+ * becomeWithVars({ become: false, becomeUser: 'root' }, { ansible_become: true, ansible_become_user: 'app' })
+ * // { become: true, becomeUser: 'app' }
+ * ```
+ */
+import { UserError } from '../errors.js'
+import type { MethodName } from '../load/become.js'
+import { renderValue } from '../template.js'
+import type { Vars } from '../types.js'
+
+/** The become keywords of a task (each inherited on its own), as the runner reads them. */
+export interface BecomeSettings {
+  become?: boolean | string
+  becomeUser?: string
+  becomeMethod?: MethodName
+  becomeFlags?: string
+  becomeExe?: string
+}
+
+/** `kw` with every become variable set in `vars` in place of its keyword. Throws `UserError` for a bad value. */
+export function becomeWithVars(kw: BecomeSettings, vars: Vars): BecomeSettings {
+  const out = { ...kw }
+  const become = vars.ansible_become
+  if (become !== undefined && become !== null)
+    out.become = typeof become === 'boolean' ? become : typeof become === 'string' ? become : String(become)
+  if (out.become === undefined || out.become === false) return out // the other variables matter only when becoming
+  const user = text(vars, 'ansible_become_user')
+  if (user !== undefined) out.becomeUser = user
+  const method = text(vars, 'ansible_become_method')
+    ?.trim()
+    .replace(/^ansible\.(builtin|legacy)\./, '')
+  if (method === 'sudo' || method === 'su') out.becomeMethod = method
+  else if (method !== undefined)
+    throw new UserError(
+      `ansible_become_method "${method}" is not supported by tsplay`,
+      undefined,
+      '(tsplay becomes other users through sudo or su)',
+    )
+  const flags = text(vars, 'ansible_become_flags')
+  if (flags !== undefined) out.becomeFlags = flags
+  const exe = text(vars, 'ansible_become_exe')
+  if (exe !== undefined) out.becomeExe = exe
+  return out
+}
+
+/** Variable `name` rendered, as text; undefined when not set. */
+function text(vars: Vars, name: string): string | undefined {
+  const raw = vars[name]
+  if (raw === undefined || raw === null) return undefined
+  const v = renderValue(raw, vars, { what: `variable "${name}"` })
+  if (v === undefined || v === null) return undefined
+  if (typeof v === 'object') throw new UserError(`${name} must be a string, found ${JSON.stringify(v)}`)
+  return String(v)
+}
