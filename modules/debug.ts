@@ -12,7 +12,7 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule } from '../engine/module.js'
 import { evalExpr } from '../engine/expr.js'
 import type { Vars } from '../engine/types.js'
-import { VaultLockedError } from '../engine/vault/locked.js'
+import { VaultLockedError } from '../engine/vaultlocked.js'
 
 const Args = Type.Object(
   {

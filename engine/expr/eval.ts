@@ -15,7 +15,7 @@ import { pyStr, tuple } from './pystr.js'
 import { filterContext } from './registry.js'
 import { isUnsafe, type Scope } from './scope.js'
 import { contains, pyTruthy } from './tests.js'
-import { VaultLocked } from '../vault/locked.js'
+import { VaultLocked } from '../vaultlocked.js'
 import { compare, deepEq, force, getProp, short, toStr, truthy, typeName, Undef } from './values.js'
 
 /** Truthiness of the current dialect: Python's in Ansible-mode templates, tsplay's (`"no"` is false) elsewhere. */

@@ -14,8 +14,7 @@ import { pyRegex } from './pyregex.js'
 import { def, type Def } from './registry.js'
 import { compare, deepEq, short, truthy, typeName, Undef } from './values.js'
 import { versionTest } from './version.js'
-import { isInlineVaulted } from '../vault/keyring.js'
-import { VaultLocked } from '../vault/locked.js'
+import { isInlineVaulted, VaultLocked } from '../vaultlocked.js'
 
 /** Python's truthiness (an empty string, list, map, 0, none and false are false; `"no"` is true). */
 export function pyTruthy(v: unknown): boolean {

@@ -14,7 +14,7 @@
  * ```
  */
 import { UserError } from '../errors.js'
-import { lockedError, VaultLocked } from '../vault/locked.js'
+import { lockedError, VaultLocked } from '../vaultlocked.js'
 
 /** An undefined value found by a lookup; using it (except under `is defined`/`default`) is an error naming `path`. */
 export class Undef {

@@ -28,7 +28,7 @@ import { toBool } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
 import { bestPos, keyPos, posOf } from '../source/positions.js'
 import { canonicalArgs, checkRules } from './rules.js'
-import { VaultLocked } from '../vault/locked.js'
+import { VaultLocked } from '../vaultlocked.js'
 
 type Schema = Record<string, unknown>
 

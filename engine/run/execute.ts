@@ -24,7 +24,7 @@ import { extendVars } from './vars.js'
 import { moduleArgs, runModule, type ModuleRun, type RunCommand } from './module-call.js'
 import { taskTarget, type Target } from './delegate.js'
 import { applyInventoryChange } from './dyninv.js'
-import { refuseLocked } from '../vault/locked.js'
+import { refuseLocked } from '../vaultlocked.js'
 
 /** The outcome of one module call. */
 export interface Outcome {

@@ -14,7 +14,7 @@ import type { SourcePos } from '../types.js'
 import { recordPositions, valuePos, type NodeInfo } from './positions.js'
 import type { YamlLimits } from './yaml.js'
 import { markUnsafe } from '../expr/scope.js'
-import { noteLocked, VaultLocked } from '../vault/locked.js'
+import { noteLocked, VaultLocked } from '../vaultlocked.js'
 
 /**
  * Rough nesting estimate on the raw text (indentation levels, `- ` prefixes and flow brackets), run before the

@@ -23,7 +23,7 @@ import { checkNestingDepth, Converter } from './convert.js'
 import { decodeUtf8 } from './utf8.js'
 import { isVaulted, parseVaultText, VaultFormatError } from '../vault/cipher.js'
 import { decryptIfVaulted, decryptVault, hasVaultSecrets, rememberInline, rememberVaulted } from '../vault/keyring.js'
-import { VaultLocked } from '../vault/locked.js'
+import { VaultLocked } from '../vaultlocked.js'
 
 // Position lookups live in positions.ts; re-exported here for the inventory loader, which reads YAML through this file.
 export { bestPos, keyPos, mergePositioned, posOf, setPositions, valuePos } from './positions.js'

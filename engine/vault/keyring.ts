@@ -13,7 +13,7 @@
 import { UserError } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import { decryptWith, isVaulted, parseVaultText, VaultFormatError } from './cipher.js'
-import { VAULT_HOW } from './locked.js'
+import { markInlineVaulted, VAULT_HOW } from '../vaultlocked.js'
 
 /** One vault password and its vault id (`default` unless `--vault-id LABEL@…` named one). */
 export interface VaultSecret {
@@ -25,7 +25,6 @@ let secrets: readonly VaultSecret[] = []
 const decrypted = new Map<string, Buffer>()
 /** Strings that came out of vaulted content: messages describe them without showing them. */
 const plaintexts = new Set<string>()
-const inlinePlaintexts = new Set<string>()
 
 /** Remember the strings of a decrypted value (deep), so `isFromVault` knows them. */
 export function rememberVaulted(value: unknown): void {
@@ -52,13 +51,8 @@ export function hasVaultSecrets(): boolean {
 
 /** Remember the plaintext of an inline `!vault` value (so `is vault_encrypted` knows it, by its text). */
 export function rememberInline(plain: string): void {
-  inlinePlaintexts.add(plain)
+  markInlineVaulted(plain)
   plaintexts.add(plain)
-}
-
-/** Whether `s` is the text of a decrypted inline `!vault` value (compared by text, as strings carry no mark). */
-export function isInlineVaulted(s: string): boolean {
-  return inlinePlaintexts.has(s)
 }
 
 /** Decrypt a vault envelope found at `pos`; throws a `UserError` naming `pos` when it cannot. */

@@ -9,7 +9,7 @@ import { evalExpr } from '../../engine/expr.js'
 import { renderValue } from '../../engine/template.js'
 import { parseYaml } from '../../engine/source/yaml.js'
 import { setVaultSecrets } from '../../engine/vault/keyring.js'
-import { refuseLocked, takeLockedWarnings, VaultLocked, VaultLockedError } from '../../engine/vault/locked.js'
+import { refuseLocked, takeLockedWarnings, VaultLocked, VaultLockedError } from '../../engine/vaultlocked.js'
 
 // the warnings are kept per process: start each test with none (other test files may share the worker)
 beforeEach(() => takeLockedWarnings())

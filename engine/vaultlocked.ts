@@ -10,8 +10,8 @@
  * force(v) // throws lockedError(v): the value cannot be used without the vault password
  * ```
  */
-import { UserError } from '../errors.js'
-import type { SourcePos } from '../types.js'
+import { UserError } from './errors.js'
+import type { SourcePos } from './types.js'
 
 /** How to give a vault password, for messages. */
 export const VAULT_HOW =
@@ -88,4 +88,16 @@ export function refuseLocked<T>(v: T): T {
   const hit = findLocked(v)
   if (hit) throw lockedError(hit)
   return v
+}
+
+const inlinePlaintexts = new Set<string>()
+
+/** Remember the plaintext of a decrypted inline `!vault` value (so `is vault_encrypted` knows it, by its text). */
+export function markInlineVaulted(plain: string): void {
+  inlinePlaintexts.add(plain)
+}
+
+/** Whether `s` is the text of a decrypted inline `!vault` value (compared by text, as strings carry no mark). */
+export function isInlineVaulted(s: string): boolean {
+  return inlinePlaintexts.has(s)
 }
