@@ -100,7 +100,7 @@ describe('evalCondition', () => {
     ['n is defined', true],
     ['nothing is none', true],
     ['n is none', false],
-    ['result is succeeded and result is success', true],
+    ['result is succeeded and result is success and result is successful', true],
     ['bad is failed and bad is failure', true],
     ['result is changed', true],
     ['bad is changed', false],
