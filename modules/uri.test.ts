@@ -149,10 +149,11 @@ describe('pure parts', () => {
       seconds: 1,
       body: '{"ok":true}',
     })
-    expect(parseResponse('rc=7\n000\nhttp://h/\n\n0\n--error\ncurl: (7) refused\n--headers\n')).toMatchObject({
-      status: -1,
-      error: 'curl: (7) refused',
-    })
+    for (const end of ['\n', ''])
+      expect(parseResponse(`rc=7\n000\nhttp://h/\n\n0\n--error\ncurl: (7) refused\n--headers${end}`)).toMatchObject({
+        status: -1,
+        error: 'curl: (7) refused',
+      })
   })
 })
 

@@ -152,6 +152,7 @@ export function planUri(s: UriState, a: Args, checkMode = false): Plan {
       clientCert: a.client_cert,
       clientKey: a.client_key,
       netrc: a.use_netrc && a.url_username === undefined,
+      ciphers: a.ciphers,
     })
   } catch (e) {
     return { commands: [], fail: (e as Error).message }

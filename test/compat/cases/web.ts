@@ -161,6 +161,39 @@ export const WEB: CompatCase[] = [
     },
   },
   {
+    name: 'web_ciphers',
+    covers: 'get_url, uri (ciphers)',
+    clean: true,
+    files: {
+      'main.yml': play(
+        'web_ciphers',
+        `
+    - get_url:
+        url: "{{ webs }}/json"
+        ciphers: ECDHE-RSA-AES128-SHA256
+        validate_certs: false
+        dest: "{{ root }}/good.json"
+      register: good
+    - get_url:
+        url: "{{ webs }}/json"
+        ciphers: ECDHE-ECDSA-AES128-SHA
+        validate_certs: false
+        dest: "{{ root }}/bad.json"
+      register: bad
+      failed_when: bad is not failed
+    - uri: { url: "{{ webs }}/json", validate_certs: false, ciphers: [ECDHE-ECDSA-AES128-SHA, ECDHE-RSA-AES128-SHA256] }
+      register: ugood
+    - uri: { url: "{{ webs }}/moved", validate_certs: false, ciphers: "ECDHE-ECDSA-AES128-SHA,ECDHE-ECDSA-AES256-SHA" }
+      register: ubad
+      failed_when: ubad is not failed
+    - uri: { url: "{{ web }}/json", ciphers: ECDHE-ECDSA-AES128-SHA }
+      register: plain
+    - assert: { that: ["good is succeeded", "ugood.json.who == 'me'", "ubad.status == -1", "plain.status == 200"] }
+`,
+      ),
+    },
+  },
+  {
     name: 'unarchive',
     covers: 'unarchive',
     files: {
