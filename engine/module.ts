@@ -141,6 +141,11 @@ export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
   summary: string
   /** Argument schema: descriptions and defaults on every property; `secret: true` on secret ones. */
   schema: S
+  /**
+   * Modules it runs as (Ansible's `service` runs as the host's service manager module): their `module_defaults`
+   * apply under its own, as Ansible's action plugin applies the backend's.
+   */
+  backends?: readonly string[]
   /** The argument that receives a free-form string (`command: ls -l` → `cmd`). */
   freeForm?: string
   /** Documented: what decides changed. */

@@ -3,7 +3,8 @@
  * in name order (only names matching `regexp`, a Python regex searched in the name; no dot-files with
  * `ignore_hidden`), a newline after a fragment that does not end with one, `delimiter` (its escapes such as `\n`
  * decoded, a newline added when it has none at its end) between fragments. The folder is on the host (default), or
- * on the controller with `remote_src: false` (a relative `src` is looked up in the role's and playbook's `files/`).
+ * on the controller with `remote_src: false` (a relative `src` is looked up in the role's and playbook's `files/`;
+ * vaulted fragments there are decrypted unless `decrypt: false`, as Ansible's).
  * The result is written as `copy` writes (atomically, `validate` with `%s` on the new file first, `backup`,
  * `mode`/`owner`/`group`). Changed when the content or an attribute differs.
  *
@@ -19,6 +20,7 @@ import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { sh } from '../engine/commands.js'
 import { defineModule, ModuleFailure, type HostIO, type ModuleContext } from '../engine/module.js'
+import { decryptIfVaulted } from '../engine/vault/keyring.js'
 import type { Command, CommandResult } from '../engine/types.js'
 import { attrArgs, backupArg } from './lib/args.js'
 import { findSource } from './lib/files.js'
@@ -39,6 +41,12 @@ const Args = Type.Object(
     regexp: Type.Optional(Type.String({ description: 'Only fragments whose names match (a Python regex, searched).' })),
     delimiter: Type.Optional(Type.String({ description: 'Put between fragments (`\\n` and other escapes decoded).' })),
     ignore_hidden: Defaulted(Type.Boolean({ default: false, description: 'Leave out fragments named `.*`.' })),
+    decrypt: Defaulted(
+      Type.Boolean({
+        default: true,
+        description: 'With `remote_src: false`: vaulted fragments are decrypted (false: taken as they are).',
+      }),
+    ),
     validate: Type.Optional(
       Type.String({ description: 'Command to check the new file before it replaces the old one; `%s` is its path.' }),
     ),
@@ -118,8 +126,8 @@ export function assemble(
   return Buffer.concat(parts)
 }
 
-/** The controller folder's regular files (links followed), as fragments. */
-async function localFragments(src: string, ctx: ModuleContext): Promise<Fragment[]> {
+/** The controller folder's regular files (links followed), as fragments; vaulted ones decrypted with `decrypt`. */
+async function localFragments(src: string, ctx: ModuleContext, decrypt: boolean): Promise<Fragment[]> {
   const dir = src.startsWith('/') ? src : await findFolder(src, ctx)
   const st = await stat(dir).catch(() => undefined)
   if (!st) throw new ModuleFailure(`Source (${src}) does not exist`)
@@ -127,7 +135,9 @@ async function localFragments(src: string, ctx: ModuleContext): Promise<Fragment
   const out: Fragment[] = []
   for (const name of await readdir(dir)) {
     const p = join(dir, name)
-    if ((await stat(p).catch(() => undefined))?.isFile()) out.push({ name, content: await readFile(p) })
+    if (!(await stat(p).catch(() => undefined))?.isFile()) continue
+    const bytes = await readFile(p)
+    out.push({ name, content: decrypt ? decryptIfVaulted(bytes, p) : bytes })
   }
   return out
 }
@@ -153,7 +163,7 @@ async function gatherAssemble(a: Args, ctx: ModuleContext, io: HostIO): Promise<
   }
   const fragments = a.remote_src
     ? parseFragments(a.src, await io.run(readFragmentsCommand(a.src)))
-    : await localFragments(a.src, ctx)
+    : await localFragments(a.src, ctx, a.decrypt)
   return gatherPut(io, ctx, { dest: a.dest, content: assemble(fragments, a) })
 }
 

@@ -303,7 +303,7 @@ describe('on this machine: each state converges in one run', () => {
   test('missing parents are found in the same round trip and get the mode', async () => {
     const path = join(dir, 'p1/p2/p3')
     const f = await gatherOf(file, { path, state: 'directory', mode: '0700' }, testCtx(), localIO())
-    expect(f.missingParents).toEqual([join(dir, 'p1'), join(dir, 'p1/p2')])
+    expect((f as PathState).missingParents).toEqual([join(dir, 'p1'), join(dir, 'p1/p2')])
     // mkdir -m gives the folder its mode; the two parents get theirs by chmod
     expect(await step({ path, state: 'directory', mode: '0700' })).toBe(3)
     for (const p of ['p1', 'p1/p2', 'p1/p2/p3']) expect(statSync(join(dir, p)).mode & 0o7777).toBe(0o700)

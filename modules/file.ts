@@ -1,7 +1,8 @@
 /**
  * `file`: make a path a file (attributes only), a directory, a symlink, a hard link, absent, or touched, with
  * mode/owner/group (optionally recursive) and access/modification times. The decision is in
- * `lib/filestate.ts` (pure); this file holds the arguments and the one-round-trip gather.
+ * `lib/filestate.ts` (pure); this file holds the arguments and the one-round-trip gather. `_diff_peek` (Ansible's
+ * internal probe) only registers `appears_binary`: a NUL byte in the file's first 8 KiB.
  *
  * @example
  * ```yaml
@@ -70,6 +71,13 @@ const Args = Type.Object(
     modification_time_format: Defaulted(
       Type.String({ default: DEFAULT_TIME_FORMAT, description: 'strftime format of `modification_time`.' }),
     ),
+    _diff_peek: Type.Optional(
+      Type.Boolean({
+        description:
+          "Ansible's internal probe (true or false alike): only register whether the file's first 8 KiB hold a NUL " +
+          'byte (`appears_binary`); nothing changes.',
+      }),
+    ),
   },
   // no required `src` for link/hard: an existing link's attributes can be changed without it (as in Ansible)
   { additionalProperties: false },
@@ -93,6 +101,12 @@ export function ancestors(path: string): string[] {
     out.push(q)
   }
 }
+/** `binary` when the file's first 8 KiB hold a NUL byte (an unreadable file counts as text, as Ansible's). */
+const PEEK = 'n=$(head -c 8192 -- "$1" 2>/dev/null | tr -dc "\\000" | wc -c); [ "$n" -gt 0 ] && echo binary; exit 0'
+
+/** What gather found: the path, or only whether the file looks binary (`_diff_peek`). */
+type FileFacts = PathState | { peek: true; appearsBinary: boolean }
+
 const TREE = 'find "$1" -mindepth 1 ! -type l -printf \'%m\\t%y\\t%u\\t%g\\t%U\\t%G\\n\' 2>/dev/null | sort -u'
 
 export default defineModule({
@@ -104,8 +118,12 @@ export default defineModule({
     'times are preserve)',
   check: 'full',
   example: 'file: { path: /srv/data, state: directory, mode: "0755" }',
-  async gather(args: Args, _ctx, io): Promise<PathState> {
+  async gather(args: Args, _ctx, io): Promise<FileFacts> {
     const path = args.path
+    if (args._diff_peek !== undefined) {
+      const [r] = await io.batch([sh(PEEK, [path], { describe: `peek into ${path}` })])
+      return { peek: true, appearsBinary: r.stdout.trim() === 'binary' }
+    }
     const touch = args.state === 'touch'
     const atime = wantedTime(args.access_time, args.access_time_format, touch)
     const mtime = wantedTime(args.modification_time, args.modification_time_format, touch)
@@ -139,9 +157,12 @@ export default defineModule({
     return { path, state, info, src: args.src, srcInfo, tree, missingParents, atime, mtime }
   },
   plan(state, args, ctx) {
-    if (state.src !== undefined && state.state !== 'link' && state.state !== 'hard') {
+    const kind = 'peek' in state ? args.state : state.state
+    if (args.src !== undefined && kind !== 'link' && kind !== 'hard') {
       return { commands: [], fail: `src option requires state to be 'link' or 'hard'` }
     }
+    if ('peek' in state)
+      return { commands: [], changed: false, data: { path: args.path, appears_binary: state.appearsBinary } }
     return planFile(state, {
       mode: args.mode,
       owner: args.owner,

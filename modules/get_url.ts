@@ -134,6 +134,7 @@ export function planGetUrl(f: GetUrlFacts, a: Args): Plan {
       clientCert: a.client_cert,
       clientKey: a.client_key,
       netrc: a.use_netrc && a.url_username === undefined,
+      ciphers: a.ciphers,
     })
   } catch (e) {
     return { commands: [], fail: (e as Error).message, data }

@@ -4,7 +4,8 @@
  * checked-out commit moves, when submodules are initialised or moved (`recursive`, default true), when the
  * repository is moved to `separate_git_dir`, or when `archive` is (re)written. Local modifications are an error
  * unless `force: true` discards them. ssh settings (`ssh_opts`, `key_file`, `accept_hostkey`) reach git as data
- * in its environment (modules/lib/git-ssh.ts).
+ * in its environment (modules/lib/git-ssh.ts). With `clone: false` and no repository at `dest` (or no `dest`) only
+ * the remote's commit is read: changed, that commit as `after`, as Ansible's.
  *
  * @example
  * ```yaml
@@ -12,8 +13,8 @@
  * ```
  */
 import { defineModule, ModuleFailure, type Plan } from '../engine/module.js'
-import type { Command } from '../engine/types.js'
-import { checkGitArgs, GitArgs, whitelist } from './lib/git-args.js'
+import type { Command, CommandResult } from '../engine/types.js'
+import { checkGitArgs, GitArgs, whitelist, type GitDestArgs } from './lib/git-args.js'
 import { afterCheckout, cloneSteps, moveSteps } from './lib/git-plan.js'
 import { gitSshOptions, withSsh } from './lib/git-ssh.js'
 import {
@@ -38,6 +39,28 @@ export interface GitState {
   archive?: 'same' | 'differs'
   /** Why the signature check of the clone as it is failed (`verify_commit`; not read in check mode). */
   verifyError?: string
+  /** `clone: false` and no repository at `dest` (or no `dest`): only the remote's commit is read, as Ansible's. */
+  remoteOnly?: boolean
+}
+
+/** Does the call name a folder? (only a `clone: false` call may leave `dest` out) */
+const hasDest = (a: GitArgs): a is GitDestArgs => a.dest !== undefined
+
+/** The `git ls-remote` of `version`, with the call's ssh settings. */
+const lsRemote = (a: GitArgs): Command =>
+  withSsh(
+    { argv: ['git', 'ls-remote', '--', a.repo, ...lsRemotePatterns(a.version)], describe: `git ls-remote ${a.repo}` },
+    gitSshOptions(a),
+  )
+
+/**
+ * The remote's commit for `version`; an unknown name passes through as a commit id (as Ansible's, which takes
+ * what is neither a branch nor a tag for a commit id).
+ */
+function remoteTarget(a: GitArgs, ls: CommandResult): Pick<GitState, 'target' | 'remoteError'> {
+  if (ls.rc !== 0)
+    return { remoteError: `cannot read repository ${a.repo}: ${(ls.stderr || ls.stdout).trim().split('\n')[0]}` }
+  return { target: resolveRemote(ls.stdout, a.version) ?? { sha: a.version, kind: 'commit' } }
 }
 
 const VERSION_RE = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/@+-]+$/
@@ -57,6 +80,11 @@ export default defineModule({
       throw new ModuleFailure(`version ${JSON.stringify(args.version)} is not a branch, tag or commit name`)
     checkGitArgs(args)
     const byId = FULL_SHA_RE.test(args.version)
+    if (!hasDest(args)) {
+      const dest: GitState['dest'] = { state: 'empty', dirty: [] }
+      if (byId) return { dest, remoteOnly: true, target: { sha: args.version, kind: 'commit' } }
+      return { dest, remoteOnly: true, ...remoteTarget(args, (await io.batch([lsRemote(args)]))[0]) }
+    }
     const probe = destProbe(args.dest, args.remote, {
       separateGitDir: args.separate_git_dir,
       recursive: args.recursive,
@@ -65,16 +93,7 @@ export default defineModule({
     // the probe asks the submodules' remotes when tracking: with the same ssh settings
     const cmds: Command[] = [args.track_submodules ? withSsh(probe, gitSshOptions(args)) : probe]
     const at = (c: Command | false) => (c ? cmds.push(c) - 1 : -1)
-    const lsAt = at(
-      !byId &&
-        withSsh(
-          {
-            argv: ['git', 'ls-remote', '--', args.repo, ...lsRemotePatterns(args.version)],
-            describe: `git ls-remote ${args.repo}`,
-          },
-          gitSshOptions(args),
-        ),
-    )
+    const lsAt = at(!byId && lsRemote(args))
     const { archive, archive_prefix: prefix } = args
     const arcAt = at(!!archive && archiveCheck(args.dest, archive, archiveFormat(archive)!, args.version, prefix))
     const verAt = at(args.verify_commit && !ctx.checkMode && verifyCommand(args.dest, args.version, whitelist(args)))
@@ -86,6 +105,7 @@ export default defineModule({
     if (byId) return { ...state, target: { sha: args.version, kind: 'commit' } }
     if (dest.state === 'no-git') return state
     const ls = res[lsAt]
+    if (!args.clone && dest.state !== 'repo') return { ...state, remoteOnly: true, ...remoteTarget(args, ls) }
     if (ls.rc !== 0) {
       const why = (ls.stderr || ls.stdout).trim().split('\n')[0]
       return { ...state, remoteError: `cannot read repository ${args.repo}: ${why}` }
@@ -98,6 +118,13 @@ export default defineModule({
 
   plan(state, args, ctx) {
     const { dest, target } = state
+    if (state.remoteOnly) {
+      if (state.remoteError || !target) return { commands: [], fail: state.remoteError ?? 'no version' }
+      // nothing is cloned: Ansible reports changed, with the remote's commit as `after`
+      const what = `${args.version} of ${args.repo} is ${target.sha} (clone: false, nothing cloned)`
+      return { commands: [], changed: true, changes: [what], data: { before: null, after: target.sha } }
+    }
+    if (!hasDest(args)) return { commands: [], fail: 'the destination directory must be specified unless clone=no' }
     const d = args.dest
     if (dest.state === 'no-git') {
       if (ctx.checkMode)
@@ -139,7 +166,8 @@ export default defineModule({
     return planExisting(state, args, target, data)
   },
 
-  async after(_state, args, results, _ctx, io) {
+  async after(state, args, results, _ctx, io) {
+    if (state.remoteOnly || !hasDest(args)) return {}
     // a failed step fails the task unchanged, as Ansible's fail_json reports it (e.g. a clone whose signature fails)
     const failed = results.some((r) => r.rc !== 0) ? { changed: false } : {}
     const head = await io.run({ argv: ['git', '-C', args.dest, 'rev-parse', 'HEAD'] })
@@ -150,7 +178,7 @@ export default defineModule({
 /** An existing clone: relocate, discard, re-point, move, then the steps after a checkout. */
 function planExisting(
   state: GitState,
-  args: GitArgs,
+  args: GitDestArgs,
   target: RemoteRef,
   data: (after: string | undefined, urlChanged: boolean) => Record<string, unknown>,
 ): Plan {

@@ -3,7 +3,8 @@
  * tsplay knows one backend, systemd: on a systemd host the task runs as `systemd` (started/stopped act only when
  * needed, restarted/reloaded always act; `daemon_reload` is its refresh step, not a change by itself). The
  * service manager comes from the host facts (`ansible_service_mgr`), or from a read-only probe when the play did
- * not gather facts; another manager fails the task with its name.
+ * not gather facts; another manager fails the task with its name. `module_defaults` for `systemd` apply under the
+ * task's (and `service`'s own), as Ansible applies the defaults of the backend it runs as.
  *
  * @example
  * ```yaml
@@ -66,5 +67,6 @@ export default defineModule({
   changedWhen: 'as `systemd`: the service is started, stopped, restarted, reloaded, enabled or disabled',
   check: 'full',
   example: '- service: { name: nginx, state: started, enabled: true }',
+  backends: ['systemd'],
   ...runAsBackend(systemd, unitArgs, requireSystemd),
 })

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import uri, { absoluteLocation, encodeBody, planUri } from './uri.js'
+import uri, { absoluteLocation, planUri } from './uri.js'
+import { encodeBody } from './lib/uribody.js'
 import { parseResponse } from './lib/http.js'
 import { pyJson } from '../engine/expr/pystr.js'
 import { formUrlencoded, quotePlus } from './lib/pyfmt.js'
@@ -118,7 +119,7 @@ describe('pure parts', () => {
         ['k', 'w'],
       ]),
     ).toBe('k=v&k=w')
-    expect(encodeBody({ body: undefined, body_format: 'raw' })).toEqual({})
+    expect(encodeBody({ body: undefined, body_format: 'raw' }, {})).toEqual({})
   })
   test('Location made absolute', () => {
     expect(absoluteLocation('http://h:1/a/b?x', '/c')).toBe('http://h:1/c')
@@ -148,10 +149,11 @@ describe('pure parts', () => {
       seconds: 1,
       body: '{"ok":true}',
     })
-    expect(parseResponse('rc=7\n000\nhttp://h/\n\n0\n--error\ncurl: (7) refused\n--headers\n')).toMatchObject({
-      status: -1,
-      error: 'curl: (7) refused',
-    })
+    for (const end of ['\n', ''])
+      expect(parseResponse(`rc=7\n000\nhttp://h/\n\n0\n--error\ncurl: (7) refused\n--headers${end}`)).toMatchObject({
+        status: -1,
+        error: 'curl: (7) refused',
+      })
   })
 })
 

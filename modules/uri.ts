@@ -21,12 +21,12 @@
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { sh } from '../engine/commands.js'
-import { pyJson, pyRepr } from '../engine/expr/pystr.js'
+import { pyRepr } from '../engine/expr/pystr.js'
 import { defineModule, type AfterResult, type Plan } from '../engine/module.js'
 import { attrArgs, tlsArgs } from './lib/args.js'
 import { curlConfig } from './lib/download.js'
 import { parseResponse, requestCommand } from './lib/http.js'
-import { formUrlencoded } from './lib/pyfmt.js'
+import { encodeBody, gatherMultipart, type MultipartState } from './lib/uribody.js'
 
 const FOLLOW = ['all', 'no', 'none', 'safe', 'urllib2', 'yes'] as const
 
@@ -34,12 +34,20 @@ const Args = Type.Object(
   {
     url: Type.String({ minLength: 1, description: 'HTTP or HTTPS URL.' }),
     method: Defaulted(Type.String({ default: 'GET', description: 'HTTP method (one word; uppercased).' })),
-    body: Type.Optional(Type.Unknown({ description: 'Request body: a string, or data for `json`/`form-urlencoded`.' })),
+    body: Type.Optional(
+      Type.Unknown({ description: 'Request body: a string, or data for `json`/`form-urlencoded`/`form-multipart`.' }),
+    ),
     body_format: Defaulted(
-      Type.Union([Type.Literal('raw'), Type.Literal('json'), Type.Literal('form-urlencoded')], {
-        default: 'raw',
-        description: '`json` encodes `body` and sets Content-Type; `form-urlencoded` likewise; `raw` sends it as is.',
-      }),
+      Type.Union(
+        [Type.Literal('raw'), Type.Literal('json'), Type.Literal('form-urlencoded'), Type.Literal('form-multipart')],
+        {
+          default: 'raw',
+          description:
+            '`json` encodes `body` and sets Content-Type; `form-urlencoded` likewise; `form-multipart` sends a map ' +
+            'of fields (text, or `{content|filename, mime_type}`; a `filename` without `content` is a controller ' +
+            'file, looked up in `files/`) as `multipart/form-data`; `raw` sends it as is.',
+        },
+      ),
     ),
     headers: Defaulted(
       Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
@@ -91,8 +99,8 @@ const Args = Type.Object(
 )
 type Args = ModuleArgs<typeof Args>
 
-/** What planning needs: whether `creates`/`removes` exist. */
-export interface UriState {
+/** What planning needs: whether `creates`/`removes` exist; a `form-multipart` body's files and boundary. */
+export interface UriState extends MultipartState {
   creates?: boolean
   removes?: boolean
 }
@@ -103,34 +111,32 @@ const EXISTS = 'for p; do if [ -e "$p" ]; then echo 1; else echo 0; fi; done'
 export const codesOf = (a: Pick<Args, 'status_code'>): number[] =>
   Array.isArray(a.status_code) ? a.status_code : [a.status_code]
 
-/** The body and the Content-Type it implies, as Ansible encodes it. */
-export function encodeBody(a: Pick<Args, 'body' | 'body_format'>): { text?: string; type?: string } {
-  const b = a.body
-  if (a.body_format === 'json') return { text: typeof b === 'string' ? b : pyJson(b ?? null), type: 'application/json' }
-  if (a.body_format === 'form-urlencoded') {
-    const text = typeof b === 'string' ? b : formUrlencoded(b ?? {})
-    return { text, type: 'application/x-www-form-urlencoded' }
-  }
-  if (b === undefined || b === null) return {}
-  return { text: typeof b === 'string' ? b : JSON.stringify(b) }
-}
-
 /** Decide. Pure. */
 export function planUri(s: UriState, a: Args, checkMode = false): Plan {
   if (checkMode) return { commands: [], skip: 'remote module (uri) does not support check mode' }
   const method = a.method.toUpperCase()
   if (!/^[A-Z]+$/.test(method))
     return { commands: [], fail: "Parameter 'method' needs to be a single word in uppercase, like GET or POST." }
+  let body: ReturnType<typeof encodeBody>
+  try {
+    body = encodeBody(a, s) // before creates/removes: a body that cannot be encoded fails, as Ansible's
+  } catch (e) {
+    return { commands: [], fail: (e as Error).message }
+  }
   if (a.creates !== undefined && s.creates)
     return { commands: [], changed: false, data: { stdout: `skipped, since '${a.creates}' exists` } }
   if (a.removes !== undefined && !s.removes)
     return { commands: [], changed: false, data: { stdout: `skipped, since '${a.removes}' does not exist` } }
-  const headers = Object.fromEntries(Object.entries(a.headers).map(([k, v]) => [k, String(v)]))
+  const isType = (k: string) => k.toLowerCase() === 'content-type'
+  // a multipart body's type (with its boundary) replaces the caller's, as Ansible's
+  const headers = Object.fromEntries(
+    Object.entries(a.headers)
+      .filter(([k]) => !(body.force && isType(k)))
+      .map(([k, v]) => [k, String(v)]),
+  )
+  if (body.type && !Object.keys(headers).some(isType)) headers['Content-Type'] = body.type
   let config: string
   try {
-    const body = encodeBody(a)
-    if (body.type && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type'))
-      headers['Content-Type'] = body.type
     config = curlConfig({
       headers,
       username: a.url_username,
@@ -146,6 +152,7 @@ export function planUri(s: UriState, a: Args, checkMode = false): Plan {
       clientCert: a.client_cert,
       clientKey: a.client_key,
       netrc: a.use_netrc && a.url_username === undefined,
+      ciphers: a.ciphers,
     })
   } catch (e) {
     return { commands: [], fail: (e as Error).message }
@@ -220,12 +227,12 @@ export default defineModule({
   changedWhen: 'only when it writes `dest` (then whenever the status is accepted and not 304, as Ansible)',
   check: 'none',
   example: 'uri: { url: "http://127.0.0.1:3000/api", method: POST, body_format: json, body: { a: 1 } }',
-  async gather(args: Args, _ctx, io): Promise<UriState> {
+  async gather(args: Args, ctx, io): Promise<UriState> {
+    const out: UriState = await gatherMultipart(args, ctx, io)
     const paths = [args.creates, args.removes].filter((p): p is string => p !== undefined)
-    if (!paths.length) return {}
+    if (!paths.length) return out
     const [r] = await io.batch([sh(EXISTS, paths)])
     const seen = r.stdout.split('\n')
-    const out: UriState = {}
     if (args.creates !== undefined) out.creates = seen[0] === '1'
     if (args.removes !== undefined) out.removes = seen[args.creates !== undefined ? 1 : 0] === '1'
     return out

@@ -1,7 +1,8 @@
 /**
  * A task's module arguments as written: a map, a free-form string (the module's own argument, its other
  * arguments taken out as `k=v` words), or `key=value` pairs; the `args:` keyword and the play's
- * `module_defaults` merged under them. Reports what cannot be read.
+ * `module_defaults` merged under them (those of the module's backends lowest: Ansible's `service` takes the
+ * defaults of the service manager's module it runs as). Reports what cannot be read.
  *
  * @example
  * ```yaml
@@ -11,6 +12,7 @@
  */
 import type { ModuleDef } from '../module.js'
 import type { SourcePos } from '../types.js'
+import { UserError } from '../errors.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import { isMap, readMap } from './keywords.js'
 import { parseKeyValues, splitFreeForm } from '../source/kv.js'
@@ -57,7 +59,27 @@ export function readArgs(
   const extra = readMap(ctx, raw, 'args', argsPos)
   const merged = extra ? mergePositioned(extra, args) : args
   const defaults = ctx.moduleDefaults?.get(def.name)
-  return defaults ? mergePositioned(defaults, merged) : merged
+  return mergePositioned(...backendDefaults(ctx, def, argsPos), defaults, merged)
+}
+
+/**
+ * The `module_defaults` of the modules `def` runs as (`backends`), those it takes; a default it does not take is
+ * left out with a warning (Ansible would hand it to the backend module).
+ */
+function backendDefaults(ctx: LoadContext, def: ModuleDef, pos: SourcePos): Record<string, unknown>[] {
+  const props = (def.schema as { properties?: Record<string, unknown> }).properties ?? {}
+  const out: Record<string, unknown>[] = []
+  for (const b of def.backends ?? []) {
+    const d = ctx.moduleDefaults?.get(b)
+    if (!d) continue
+    const dropped = Object.keys(d).filter((k) => !(k in props))
+    if (dropped.length) {
+      const what = `${dropped.map((k) => `"${k}"`).join(', ')} of module_defaults for ${b}`
+      ctx.warnings.push(new UserError(`${what} not passed on: tsplay's ${def.name} does not take them`, pos))
+    }
+    out.push(Object.fromEntries(Object.entries(d).filter(([k]) => k in props)))
+  }
+  return out
 }
 
 /** A free-form string: the module's other arguments taken out as `k=v` words, the rest its free-form text. */

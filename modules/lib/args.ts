@@ -43,12 +43,22 @@ export function pathArgs(description: string, aliases: readonly string[] = ['des
   return { path: Type.String({ minLength: 1, description, aliases: [...aliases] }) }
 }
 
-/** A CA file, a client certificate and key (files on the host) and ~/.netrc: how `uri` and `get_url` reach a server. */
+/**
+ * A CA file, a client certificate and key (files on the host), ~/.netrc and the TLS ciphers: how `uri` and `get_url`
+ * reach a server.
+ */
 export const tlsArgs = {
   ca_path: Type.Optional(Type.String({ description: 'CA certificates file on the host to verify the server with.' })),
   client_cert: Type.Optional(Type.String({ description: 'Client certificate file (PEM) on the host.' })),
   client_key: Type.Optional(Type.String({ description: 'Client key file (PEM) on the host.' })),
   use_netrc: Defaulted(
     Type.Boolean({ default: true, description: "Read credentials from the login user's ~/.netrc if there is one." }),
+  ),
+  ciphers: Type.Optional(
+    Type.Array(Type.String(), {
+      description:
+        'OpenSSL cipher names (a list, or one string split at commas; joined with `:`) for TLS 1.2 and older, as ' +
+        "Python's `set_ciphers` (TLS 1.3's suites stay); none in common with the server fails the request.",
+    }),
   ),
 }

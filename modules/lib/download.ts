@@ -125,6 +125,8 @@ export interface CurlOptions {
   clientKey?: string
   /** Read credentials from ~/.netrc if there is one. */
   netrc?: boolean
+  /** OpenSSL cipher names for TLS 1.2 and older (none: curl's default). */
+  ciphers?: readonly string[]
 }
 
 /** curl config text for the options. Throws when a header or credential has a line break. */
@@ -146,5 +148,6 @@ export function curlConfig(o: CurlOptions): string {
   ]
   for (const [v, key] of files) if (v) lines.push(`${key} = ${curlText(v)}`)
   if (o.netrc) lines.push('netrc-optional')
+  if (o.ciphers?.length) lines.push(`ciphers = ${curlQuote(o.ciphers.join(':'))}`)
   return lines.map((l) => `${l}\n`).join('')
 }

@@ -1,6 +1,6 @@
 /**
- * The git module's arguments (ansible-core 2.14's `git` less `bare`, `clone`, `reference`, `umask`, `executable`)
- * and the checks Ansible makes on them before it touches anything.
+ * The git module's arguments (ansible-core 2.14's `git` less `bare`, `reference`, `umask`, `executable`) and the
+ * checks Ansible makes on them before it touches anything.
  *
  * @example
  * ```ts
@@ -8,6 +8,7 @@
  * ```
  */
 import { Type } from '@sinclair/typebox'
+import { argRules } from '../../engine/argrules.js'
 import { Defaulted, type ModuleArgs } from '../../engine/argtypes.js'
 import { ModuleFailure } from '../../engine/module.js'
 import { archiveFormat } from './git-steps.js'
@@ -18,7 +19,12 @@ const path = (description: string) => Type.Optional(Type.String({ minLength: 1, 
 export const GitArgs = Type.Object(
   {
     repo: Type.String({ minLength: 1, description: 'Repository URL or path (git clone syntax)' }),
-    dest: Type.String({ minLength: 1, description: 'Folder to clone into' }),
+    dest: path('Folder to clone into (needed unless `clone: false`)'),
+    clone: flag(
+      'Clone when `dest` holds no repository; false: only read the commit `version` names on the remote (changed, ' +
+        'as Ansible reports it), `dest` then optional',
+      true,
+    ),
     version: Defaulted(
       Type.String({ minLength: 1, description: 'Branch, tag, full commit id or HEAD', default: 'HEAD' }),
     ),
@@ -57,10 +63,12 @@ export const GitArgs = Type.Object(
     archive: path('Also write the tree of `version` to this file (.zip, .tar, .tar.gz or .tgz)'),
     archive_prefix: Type.Optional(Type.String({ description: 'Prefix of every path in the archive' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, ...argRules({ required_if: [['clone', true, ['dest']]] }) },
 )
 /** The arguments as the module receives them (defaults filled in). */
 export type GitArgs = ModuleArgs<typeof GitArgs>
+/** The arguments of a call that works on a folder (every call but a `clone: false` one without `dest`). */
+export type GitDestArgs = GitArgs & { dest: string }
 
 /** `gpg_whitelist` as a list (Ansible also takes a comma-separated string). */
 export function whitelist(a: GitArgs): string[] {

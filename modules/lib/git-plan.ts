@@ -9,17 +9,17 @@
  * ```
  */
 import type { Command } from '../../engine/types.js'
-import type { GitArgs } from './git-args.js'
+import type { GitDestArgs } from './git-args.js'
 import { whitelist } from './git-args.js'
 import { gitSshOptions, withSsh } from './git-ssh.js'
 import type { DestState, RemoteRef } from './git-state.js'
 import { archiveCommand, archiveFormat, submoduleUpdate, verifyCommand } from './git-steps.js'
 
 /** The `--depth N` words, if any. */
-const depthOf = (a: GitArgs) => (a.depth ? ['--depth', String(a.depth)] : [])
+const depthOf = (a: GitDestArgs) => (a.depth ? ['--depth', String(a.depth)] : [])
 
 /** The steps after a checkout: signature, submodules, archive (`moved`: the checkout changed something). */
-export function afterCheckout(a: GitArgs, dest: DestState, moved: boolean, archive?: 'same' | 'differs') {
+export function afterCheckout(a: GitDestArgs, dest: DestState, moved: boolean, archive?: 'same' | 'differs') {
   const ssh = gitSshOptions(a)
   const cmds: Command[] = []
   const changes: string[] = []
@@ -37,7 +37,7 @@ export function afterCheckout(a: GitArgs, dest: DestState, moved: boolean, archi
 }
 
 /** A first clone of `target` into an empty `dest` (`sgd`: the separate git dir resolved on the host). */
-export function cloneSteps(a: GitArgs, target: RemoteRef, sgd?: string): Command[] {
+export function cloneSteps(a: GitDestArgs, target: RemoteRef, sgd?: string): Command[] {
   const ssh = gitSshOptions(a)
   const d = a.dest
   const named = target.kind === 'branch' || target.kind === 'tag'
@@ -71,7 +71,7 @@ export function cloneSteps(a: GitArgs, target: RemoteRef, sgd?: string): Command
 }
 
 /** Fetch and check out `target` in an existing clone whose HEAD is elsewhere. */
-export function moveSteps(a: GitArgs, dest: DestState, target: RemoteRef): Command[] {
+export function moveSteps(a: GitDestArgs, dest: DestState, target: RemoteRef): Command[] {
   const d = a.dest
   const extra = a.refspec ? [a.refspec] : []
   const spec =

@@ -117,7 +117,9 @@ export function parseResponse(stdout: string): Response {
     const i = text.indexOf(`\n--${mark}\n`)
     return i < 0 ? [text, undefined] : [text.slice(0, i), text.slice(i + mark.length + 4)]
   }
-  const [beforeBody, body] = cut(stdout, 'body')
+  // a section marker may end the output (its newline trimmed with the output's last one)
+  const text = /\n--(error|headers|path)$/.test(stdout) ? `${stdout}\n` : stdout
+  const [beforeBody, body] = cut(text, 'body')
   const [beforePath, pathPart] = cut(beforeBody, 'path')
   const [beforeHeaders, headerText] = cut(beforePath, 'headers')
   const [top, errorText] = cut(beforeHeaders, 'error')

@@ -27,7 +27,7 @@ import {
   type GroupRun,
 } from './harness.js'
 import { whyNoAnsible } from '../helpers/ansible.js'
-import { startWeb, type Web } from '../helpers/web.js'
+import { selfSignedCert, startWeb, type Web } from '../helpers/web.js'
 import { WEB_ROUTES } from './cases/web.js'
 
 const skip = whyNoAnsible()
@@ -79,11 +79,14 @@ describe.skipIf(skip !== undefined)('tsplay agrees with ansible-playbook', () =>
   let fleet: SshdFleet
   let env: CompatEnv
   let web: Web | undefined
+  let webs: Web | undefined
 
   beforeAll(async () => {
     fleet = await startFleet(1)
     web = await startWeb(WEB_ROUTES)
-    env = { ...compatEnv(fleet), web: web.base }
+    // the same routes over HTTPS (TLS 1.2 at most: a client's cipher list alone decides whether it connects)
+    webs = await startWeb(WEB_ROUTES, { ...selfSignedCert(), maxVersion: 'TLSv1.2' })
+    env = { ...compatEnv(fleet), web: web.base, webs: webs.base }
   })
   afterAll(async () => {
     const failed: unknown[] = []
@@ -95,6 +98,7 @@ describe.skipIf(skip !== undefined)('tsplay agrees with ansible-playbook', () =>
       }
     }
     await web?.close()
+    await webs?.close()
     await fleet?.stop()
     if (env) {
       rmSync(env.dir, { recursive: true, force: true })

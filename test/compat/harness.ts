@@ -76,6 +76,8 @@ export interface CompatEnv {
   home: string
   /** The loopback HTTP server's URL, given to both engines as the variable `web`. */
   web?: string
+  /** The same server over HTTPS (self-signed, TLS 1.2 at most): the variable `webs`. */
+  webs?: string
 }
 
 export const hostsOf = (c: CompatCase) => [`${c.name}_a`, `${c.name}_b`]
@@ -144,7 +146,7 @@ export async function runGroup(
       inventory: files.inventory,
       knownHosts: env.fleet.knownHostsFile,
       forks: 10,
-      extraVars: { base, ...(env.web ? { web: env.web } : {}) },
+      extraVars: { base, ...(env.web ? { web: env.web } : {}), ...(env.webs ? { webs: env.webs } : {}) },
       extraArgs: flags,
     })
     return {
@@ -167,6 +169,7 @@ export async function runGroup(
     '-e',
     `base=${base}`,
     ...(env.web ? ['-e', `web=${env.web}`] : []),
+    ...(env.webs ? ['-e', `webs=${env.webs}`] : []),
     ...flags,
   ]
   const t = await timed(process.execPath, args)

@@ -1,6 +1,7 @@
 /**
  * A small HTTP server for tests of the network modules (get_url, uri, unarchive's downloads), listening on loopback
- * only, on a free port. Each request is recorded (method, URL, headers, body) before the handler answers it.
+ * only, on a free port. Each request is recorded (method, URL, headers, body) before the handler answers it. With
+ * `tls` it speaks HTTPS (`selfSignedCert()` makes a key and certificate for it).
  *
  * @example
  * ```ts
@@ -8,9 +9,54 @@
  * // … curl `${web.base}/x` on a test host …
  * web.seen.at(-1)?.url   // '/x'
  * await web.close()
+ * const secure = await startWeb((req, res) => res.end('hi'), { ...selfSignedCert(), maxVersion: 'TLSv1.2' })
  * ```
  */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { SecureVersion } from 'node:tls'
+
+/** A key and certificate (PEM) for the server. */
+export interface WebTls {
+  key: string
+  cert: string
+  /** The newest TLS version spoken (TLS 1.2: only the cipher list decides, as a client's `ciphers` expects). */
+  maxVersion?: SecureVersion
+}
+
+/** A fresh self-signed RSA certificate for 127.0.0.1 (made with openssl, valid a day), nothing left on disk. */
+export function selfSignedCert(): WebTls {
+  const dir = mkdtempSync(join(tmpdir(), 'tsplay-cert-'))
+  try {
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')]
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    )
+    return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
 
 /** A request as the server received it. */
 export interface Seen {
@@ -30,9 +76,9 @@ export interface Web {
 }
 
 /** Start the server; `handle` answers each request (its body is already read into `seen.at(-1).body`). */
-export async function startWeb(handle: (req: Seen, res: ServerResponse) => void): Promise<Web> {
+export async function startWeb(handle: (req: Seen, res: ServerResponse) => void, tls?: WebTls): Promise<Web> {
   const seen: Seen[] = []
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
@@ -45,12 +91,13 @@ export async function startWeb(handle: (req: Seen, res: ServerResponse) => void)
       seen.push(s)
       handle(s, res)
     })
-  })
+  }
+  const server = tls ? createTlsServer(tls, listener) : createServer(listener)
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const a = server.address()
   const port = typeof a === 'object' && a ? a.port : 0
   return {
-    base: `http://127.0.0.1:${port}`,
+    base: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     seen,
     close: () =>

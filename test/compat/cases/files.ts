@@ -30,6 +30,31 @@ export const FILES: CompatCase[] = [
     },
   },
   {
+    name: 'file_peek',
+    covers: 'file (_diff_peek)',
+    clean: true,
+    files: {
+      'main.yml': play(
+        'file_peek',
+        `
+    - copy: { dest: "{{ root }}/text", content: "plain\\n", mode: "0644" }
+    - shell: printf 'a\\000b' > {{ root }}/bin
+      args: { creates: "{{ root }}/bin" }
+    - file: { path: "{{ root }}/{{ item }}", _diff_peek: true }
+      loop: [text, bin, missing]
+      register: peek
+    - file: { path: "{{ root }}/bin", _diff_peek: false }
+      register: nopeek
+    - assert:
+        that:
+          - peek.results | map(attribute='appears_binary') | list == [false, true, false]
+          - nopeek.appears_binary
+          - peek is not changed
+`,
+      ),
+    },
+  },
+  {
     name: 'copy',
     covers: 'copy',
     files: {

@@ -184,6 +184,42 @@ const SIGNED = `
         - file: { path: "{{ gh }}", state: absent }
 `
 
+// clone: false only reads the remote's commit: changed, `after` the commit, nothing written (dest or none)
+const REMOTE = `
+    - file: { path: "{{ w }}", state: directory, mode: "0755" }
+    - shell: { cmd: ${JSON.stringify(MAKE)}, chdir: "{{ w }}", creates: "{{ w }}/made" }
+    - git: { repo: "{{ w }}/src", update: false, clone: false, accept_hostkey: true }
+      register: nodest
+    - git: { repo: "{{ w }}/src", clone: false, dest: "{{ w }}/never", version: v1 }
+      register: tag
+    - git: { repo: "{{ w }}/src", clone: no, version: other }
+      register: branch
+    - git: { repo: "{{ w }}/src", clone: no, version: 0abc }
+      register: unknown
+    - git: { repo: "{{ w }}/none", clone: no }
+      register: bad
+      ignore_errors: true
+    - stat: { path: "{{ w }}/never" }
+      register: never
+    - command: git -C {{ w }}/src rev-parse main other v1^{}
+      register: revs
+      changed_when: false
+    - assert:
+        that:
+          - nodest is changed
+          - tag is changed
+          - nodest.after == revs.stdout_lines[0]
+          - branch.after == revs.stdout_lines[1]
+          - tag.after == revs.stdout_lines[2]
+          - unknown.after == '0abc'
+          - bad is failed
+          - not never.stat.exists
+    - copy:
+        dest: "{{ root }}/held"
+        content: "{{ [nodest.after, tag.after, branch.after, unknown.after, nodest.before] | join(' ') }}\\n"
+        mode: "0644"
+`
+
 const play = (name: string, tasks: string) =>
   `- hosts: ${name}\n  gather_facts: false\n  vars:\n    w: "{{ root }}-work"\n${ENV}\n  tasks:\n${tasks}`
 
@@ -203,6 +239,12 @@ export const GIT_ARGS: CompatCase[] = [
         .replace('  environment:', '  environment:\n    GNUPGHOME: "{{ gh }}"')
         .replace('  vars:', '  vars:\n    gh: "/tmp/tsplay-gpg-{{ root | md5 }}"'),
     },
+  },
+  {
+    name: 'git_remote',
+    covers: 'git (clone: false, with and without dest)',
+    clean: true,
+    files: { 'main.yml': play('git_remote', REMOTE) },
   },
   {
     name: 'git_track',

@@ -1,8 +1,9 @@
 /**
  * Agreement case for Ansible Vault: a vaulted vars_file, an inline `!vault` play variable, a vaulted group_vars
- * file beside the inventory, a vaulted include_vars file and vaulted `copy`/`template` sources (both engines write
- * them decrypted). The vaulted files are made when the case is written, by the installed `ansible-vault` with a
- * password generated for the run; both engines get the same `--vault-password-file`.
+ * file beside the inventory, a vaulted include_vars file, vaulted `copy`/`template` sources (both engines write
+ * them decrypted) and a vaulted `assemble` fragment on the controller (decrypted unless `decrypt: false`). The
+ * vaulted files are made when the case is written, by the installed `ansible-vault` with a password generated for
+ * the run; both engines get the same `--vault-password-file`.
  */
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -17,6 +18,7 @@ const VAULTED: Record<string, string> = {
   '../group_vars/vault.yml': 'from_group: group-secret\n',
   'files/secret.txt': 'copied secret\n',
   'templates/secret.j2': '{{ from_group }} / {{ inline }}\n',
+  'files/frags/1-secret': 'assembled secret\n',
 }
 
 /** Encrypt the files and the inline value with a new password; the password file is `pw` in the case folder. */
@@ -48,6 +50,7 @@ export const VAULT: CompatCase[] = [
     setup,
     files: {
       ...Object.fromEntries(Object.keys(VAULTED).map((k) => [k, ''])),
+      'files/frags/2-plain': 'plain part',
       'main.yml': `- hosts: vault
   gather_facts: false
   vars_files: [vars/secret.yml]
@@ -62,6 +65,10 @@ export const VAULT: CompatCase[] = [
     - assert: { that: ["from_include == 'include-secret'", "inline | length == 13"] }
     - copy: { src: secret.txt, dest: "{{ root }}/copied", mode: "0600" }
     - template: { src: secret.j2, dest: "{{ root }}/templated", mode: "0600" }
+    - assemble: { src: frags, remote_src: false, dest: "{{ root }}/assembled", mode: "0600" }
+    - assemble: { src: frags, remote_src: false, decrypt: false, dest: "{{ root }}/assembled-raw", mode: "0600" }
+    - copy: { src: frags/, dest: "{{ root }}/frags-on-host/", mode: "0600", decrypt: false }
+    - assemble: { src: "{{ root }}/frags-on-host", decrypt: true, dest: "{{ root }}/assembled-host", mode: "0600" }
     - debug: { var: inline }
 `,
     },

@@ -20,7 +20,12 @@ export function WEB_ROUTES(req: Seen, res: ServerResponse): void {
   if (served) res.end(served)
   else if (path === '/json') res.setHeader('Content-Type', 'application/json').end('{"a": [1, 2], "who": "me"}')
   else if (path === '/echo') res.setHeader('Content-Type', 'text/plain').end(`${req.method} ${req.body}`)
-  else if (path === '/lines') res.end(`one\ntwo ${String(req.headers['x-who'] ?? '')}\n`)
+  else if (path === '/multipart') {
+    // the request as received, its random boundary replaced: what both engines sent can be compared byte for byte
+    const type = String(req.headers['content-type'])
+    const b = /boundary="([^"]+)"/.exec(type)?.[1] ?? 'no boundary'
+    res.setHeader('Content-Type', 'text/plain').end(`${type.replaceAll(b, 'B')}\n${req.body.replaceAll(b, 'B')}`)
+  } else if (path === '/lines') res.end(`one\ntwo ${String(req.headers['x-who'] ?? '')}\n`)
   else if (path === '/moved') res.writeHead(302, { Location: '/json' }).end()
   else if (path === '/file.bin') res.setHeader('Content-Disposition', 'attachment; filename="named.txt"').end('data\n')
   else if (path === '/auth') {
@@ -101,6 +106,89 @@ export const WEB: CompatCase[] = [
       register: down
       ignore_errors: true
     - assert: { that: ["down.status == -1"] }
+`,
+      ),
+    },
+  },
+  {
+    name: 'uri_multipart',
+    covers: 'uri',
+    clean: true,
+    files: {
+      'files/formdata.txt': '_multipart/form-data_\n',
+      'main.yml': play(
+        'uri_multipart',
+        `
+    - uri:
+        url: "{{ web }}/multipart"
+        method: POST
+        body_format: form-multipart
+        headers: { Content-Type: text/x-ignored }
+        body:
+          file1:
+            filename: formdata.txt
+          file2:
+            content: text based file content
+            filename: fake.txt
+            mime_type: text/plain
+          notes: { content: "# title\\nline\\n", filename: sub/notes.md }
+          text_form_field1: value1
+          text_form_field2:
+            content: value2
+            mime_type: text/plain
+        dest: "{{ root }}/sent.txt"
+        return_content: true
+      register: mp
+    - assert:
+        that:
+          - mp.status == 200
+          - "mp.content.startswith('multipart/form-data; boundary=')"
+          - "'X211bHRpcGFydC9mb3JtLWRhdGFfCg==' in mp.content"
+    - uri:
+        url: "{{ web }}/multipart"
+        method: POST
+        body_format: form-multipart
+        body: { integer_value: 1 }
+      register: bad
+      failed_when: >-
+        bad.msg != "failed to parse body as form-multipart: value must be a string, or mapping, cannot be type int"
+    - uri: { url: "{{ web }}/multipart", method: POST, body_format: form-multipart, body: [a] }
+      register: notmap
+      ignore_errors: true
+    - assert: { that: ["notmap is failed", "notmap.msg == 'body must be mapping, cannot be type list'"] }
+`,
+      ),
+    },
+  },
+  {
+    name: 'web_ciphers',
+    covers: 'get_url, uri (ciphers)',
+    clean: true,
+    files: {
+      'main.yml': play(
+        'web_ciphers',
+        `
+    - get_url:
+        url: "{{ webs }}/json"
+        ciphers: ECDHE-RSA-AES128-SHA256
+        validate_certs: false
+        dest: "{{ root }}/good.json"
+      register: good
+    - get_url:
+        url: "{{ webs }}/json"
+        ciphers: ECDHE-ECDSA-AES128-SHA
+        validate_certs: false
+        dest: "{{ root }}/bad.json"
+      register: bad
+      failed_when: bad is not failed
+    - uri: { url: "{{ webs }}/json", validate_certs: false, ciphers: [ECDHE-ECDSA-AES128-SHA, ECDHE-RSA-AES128-SHA256] }
+      register: ugood
+    - uri: { url: "{{ webs }}/moved", validate_certs: false, ciphers: "ECDHE-ECDSA-AES128-SHA,ECDHE-ECDSA-AES256-SHA" }
+      register: ubad
+      failed_when: ubad is not failed
+    - uri: { url: "{{ web }}/json", ciphers: ECDHE-ECDSA-AES128-SHA }
+      register: plain
+    - assert: { that: ["good is succeeded", "ugood.json.who == 'me'", "ubad.status == -1", "plain.status == 200"] }
 `,
       ),
     },
