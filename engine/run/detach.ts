@@ -21,8 +21,8 @@ import type { Command, CommandResult } from '../types.js'
 /**
  * The plan's commands as one command for a job: a `sh -c` script running each in turn (its environment, folder and
  * timeout rendered by `renderCommand`, its input cut from the job's one input), stopping with the exit code of the
- * first that fails (an exit code outside its `okCodes`). An empty plan gives `true`. All commands must run as the
- * same user. Throws `ModuleFailure` otherwise.
+ * first that fails (an exit code outside its `okCodes`). An empty plan gives `true`. The commands must run as the
+ * task's user (no `runAs` of their own). Throws `ModuleFailure` otherwise.
  *
  * @example
  * ```ts
@@ -32,9 +32,9 @@ import type { Command, CommandResult } from '../types.js'
  */
 export function jobCommand(cmds: readonly Command[]): Command {
   if (cmds.length === 0) return { argv: ['true'], describe: 'nothing to do' }
-  const runAs = cmds[0].runAs
-  if (cmds.some((c) => c.runAs !== runAs))
-    throw new ModuleFailure('"poll: 0": the commands of this task run as different users and cannot form one job')
+  // a job lives in the home of the user it runs as: the task's, where async_status looks
+  if (cmds.some((c) => c.runAs !== undefined))
+    throw new ModuleFailure('"poll: 0": this task runs commands as a user of its own and cannot run them as a job')
   const lines: string[] = []
   const inputs: Uint8Array[] = []
   let offset = 0
@@ -52,7 +52,6 @@ export function jobCommand(cmds: readonly Command[]): Command {
   lines.push('exit 0')
   return {
     argv: ['sh', '-c', lines.join('\n')],
-    runAs,
     stdin: offset ? Buffer.concat(inputs) : undefined,
     secretStdin: cmds.some((c) => c.secretStdin) || undefined,
     describe: cmds.map((c) => c.describe ?? c.argv[0]).join('; '),

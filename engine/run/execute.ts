@@ -131,6 +131,9 @@ export async function executeModule(
     log,
     signal: rc.signal,
   }
+  // as Ansible: a job left running cannot be checked
+  if (task.async && task.poll === 0 && check)
+    return userFailure(new UserError('check mode and async cannot be used on same task.'))
   let io = noIO
   let target: Target
   try {
@@ -146,9 +149,6 @@ export async function executeModule(
   let polled: string | undefined // the job a polled async task waited for
   const jobOf = (cmd: Command) => jobId(rc.play.name ?? rc.play.hosts, task.name ?? task.module, ctx.host, cmd)
   let call: ModuleDef<TSchema, unknown> = def
-  // as Ansible: a job left running cannot be checked
-  if (task.async && task.poll === 0 && check)
-    return userFailure(new UserError('check mode and async cannot be used on same task.'))
   if (task.async && task.poll === 0 && !OWN_JOB.has(task.module)) {
     // the plan's commands run as one job (engine/run/detach.ts)
     const limit = task.async
