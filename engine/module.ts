@@ -168,6 +168,11 @@ export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
    */
   waitsForConnection?: boolean
   /**
+   * Set only on an entry of the registry's module table (whose code is not loaded): which of `refresh`, `apply`
+   * and `after` the module's code defines.
+   */
+  steps?: readonly string[]
+  /**
    * Set only on an entry of the registry's module table whose code is not loaded yet (its data fields are there,
    * its functions throw): resolves to the full definition. The runner calls it before a task of the module runs.
    */

@@ -34,12 +34,15 @@ describe('async_status', () => {
     expect(sh(JOB_STATUS, 'done')).toBe('finished 3\nout\nerr\n')
     expect(sh(JOB_STATUS, 'busy')).toBe('running\n')
     expect(sh(JOB_STATUS, 'nope')).toBe('missing\n')
+    job('same', { rc: '0\n', log: '', pid: '1', mark: 'unchanged\n' })
+    expect(sh(JOB_STATUS, 'same')).toBe('finished 0 unchanged\n')
   })
 
   it('cleanup removes the job, then the empty job folders', () => {
     sh(JOB_CLEANUP, 'done')
     expect(existsSync(join(home, '.tsplay/jobs/done'))).toBe(false)
     sh(JOB_CLEANUP, 'busy')
+    sh(JOB_CLEANUP, 'same')
     expect(existsSync(join(home, '.tsplay'))).toBe(false)
   })
 
@@ -49,6 +52,7 @@ describe('async_status', () => {
       changed: true,
       data: { ansible_job_id: 'j1', finished: 1, rc: 0, stdout: 'hello', stdout_lines: ['hello'] },
     })
+    expect(planFor('finished 0 unchanged\n')).toMatchObject({ changed: false, data: { finished: 1, rc: 0 } })
     expect(planFor('finished 2\n')).toMatchObject({ fail: 'non-zero return code', data: { rc: 2, finished: 1 } })
     expect(planFor('missing\n').fail).toBe('could not find job')
     const c = planFor('', { jid: 'j1', mode: 'cleanup' })

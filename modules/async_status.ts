@@ -1,8 +1,9 @@
 /**
  * async_status: how a job started with `async` and `poll: 0` is doing, as Ansible's module reports it. While it runs:
  * `started: 1, finished: 0`; once it ended: `finished: 1` with its `rc` and `stdout` (stderr is in the log too), failed
- * when the exit code is not 0 and changed as `command` is; `mode: cleanup` removes the job's record. Run it with the
- * same `become` as the task that started the job (jobs live in that user's home).
+ * when the exit code is not 0 and changed as `command` is (ok for a module's job whose plan changed nothing);
+ * `mode: cleanup` removes the job's record. Run it with the same `become` as the task that started the job (jobs live
+ * in that user's home).
  *
  * @example
  * ```yaml
@@ -37,15 +38,22 @@ const Args = Type.Object(
 type Args = ModuleArgs<typeof Args>
 
 /** What the host says of the job. */
-type Job = { state: 'running' | 'missing' } | { state: 'finished'; rc: number; log: string }
+type Job = { state: 'running' | 'missing' } | { state: 'finished'; rc: number; log: string; unchanged?: boolean }
 
 /** Parse JOB_STATUS's output. */
 export function parseStatus(out: string): Job {
   const nl = out.indexOf('\n')
   const head = (nl < 0 ? out : out.slice(0, nl)).trim()
   if (head.startsWith('finished')) {
-    const rc = Number(head.split(' ')[1])
-    return { state: 'finished', rc: Number.isFinite(rc) ? rc : 1, log: nl < 0 ? '' : out.slice(nl + 1) }
+    const [, code, mark] = head.split(' ')
+    const rc = Number(code)
+    const log = nl < 0 ? '' : out.slice(nl + 1)
+    return {
+      state: 'finished',
+      rc: Number.isFinite(rc) ? rc : 1,
+      log,
+      ...(mark === 'unchanged' && { unchanged: true }),
+    }
   }
   return { state: head === 'running' ? 'running' : 'missing' }
 }
@@ -54,7 +62,8 @@ export default defineModule({
   name: 'async_status',
   summary: 'Check on a job started with async and poll: 0 (or remove its record)',
   schema: Args,
-  changedWhen: 'a finished job is changed, as command is; a running one and cleanup never',
+  changedWhen:
+    'a finished job is changed, as command is, unless its plan changed nothing; a running one and cleanup never',
   check: 'full',
   example: '- async_status: { jid: "{{ job.ansible_job_id }}" }',
   async gather(args: Args, _ctx, io): Promise<Job> {
@@ -84,6 +93,6 @@ export default defineModule({
       stderr_lines: [],
     }
     if (job.rc !== 0) return { commands: [], fail: 'non-zero return code', data }
-    return { commands: [], changed: true, data: { ...data, msg: '' } }
+    return { commands: [], changed: !job.unchanged, data: { ...data, msg: '' } }
   },
 })

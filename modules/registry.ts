@@ -123,10 +123,14 @@ export function getModule(name: string): ModuleDef | undefined {
 /** A module's data fields: everything but its functions (what loading and validating a playbook need). */
 export type ModuleData = Omit<ModuleDef, 'refresh' | 'gather' | 'plan' | 'apply' | 'after' | 'load'>
 
-/** The data fields of a module, for the table the build writes (`JSON.stringify` keeps them as they are). */
+/**
+ * The data fields of a module, for the table the build writes (`JSON.stringify` keeps them as they are), and
+ * `steps`: which of its own steps its code defines.
+ */
 export function moduleData(def: ModuleDef): ModuleData {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(def)) if (typeof v !== 'function') out[k] = v
+  out.steps = (['refresh', 'apply', 'after'] as const).filter((k) => typeof def[k] === 'function')
   return out as ModuleData
 }
 

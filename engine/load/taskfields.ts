@@ -34,6 +34,7 @@ import {
   readBoolOrTemplate,
 } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
+import { fireAndForgetRefusal } from './fireforget.js'
 import { libraryModuleName, pluginFile } from './library.js'
 import { foreignModule } from './foreign.js'
 import { checkConditions, checkTemplatesIn } from './syntax.js'
@@ -107,8 +108,14 @@ export function buildTask(
   const [key, name] = found[0]
   const def = ctx.modules.get(name)
   if (!def) return undefined
-  if (fields.poll === 0 && fields.async !== undefined && name !== 'command' && name !== 'shell')
-    report(ctx, `"poll: 0" (fire and forget) with ${name} is not supported by tsplay`, at(raw, 'poll', pos), POLL0)
+  const refusal = fields.poll === 0 && fields.async !== undefined ? fireAndForgetRefusal(name, def) : undefined
+  if (refusal)
+    report(
+      ctx,
+      `"poll: 0" (fire and forget) with ${name} is not supported by tsplay: ${refusal}`,
+      at(raw, 'poll', pos),
+      POLL0,
+    )
   const argsPos = keyPos(raw, key) ?? pos
   if (!def.freeForm && isWholeTemplate(raw[key])) {
     // `add_host: "{{ host_data }}"`: a map a template gives, read and checked on each host when the task runs
@@ -157,7 +164,7 @@ type TaskFields = Omit<
   keyof Common | 'kind' | 'module' | 'args' | 'argsPos' | 'searchPaths' | 'role' | 'roleDir' | 'listen'
 >
 
-const POLL0 = '(tsplay leaves command and shell jobs running; give this task a poll interval, or run it through shell)'
+const POLL0 = '(give this task a poll interval, or run it through shell)'
 
 function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): TaskFields {
   const conds = (k: string) => {

@@ -23,7 +23,10 @@ import type { HostIO } from '../module.js'
 import type { Command, CommandResult } from '../types.js'
 import { JOB_DIR, JOB_FORGET, JOB_LOG } from '../../modules/lib/jobs.js'
 
-/** Start the job unless a record exists; print `started`, `running` or `finished`. */
+/**
+ * Start the job `$1` unless a record exists; print `started`, `running` or `finished`. `$2`, when not empty, is kept
+ * in the record as the job's `mark` (`unchanged`: async_status reports the finished job ok).
+ */
 const START = [
   'set -e',
   JOB_DIR,
@@ -34,8 +37,9 @@ const START = [
   'if [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null; then echo running; exit 0; fi',
   'rm -rf "$d"; mkdir -p "$d"',
   'date +%s > "$d/start"',
+  'if [ -n "$2" ]; then echo "$2" > "$d/mark"; fi',
   'cat > "$d/stdin"',
-  'shift',
+  'shift 2',
   // The job: run argv, record rc atomically. setsid+nohup: not tied to this SSH session.
   'setsid nohup sh -c \'d=$1; m=$2; shift 2; (umask "$m"; exec "$@") < "$d/stdin" > "$d/log" 2>&1; echo $? > ' +
     '"$d/rc.tmp"; rm -f "$d/stdin"; mv "$d/rc.tmp" "$d/rc"\' sh "$d" "$m" "$@" </dev/null >/dev/null 2>&1 &',
@@ -126,11 +130,18 @@ export function formatElapsed(sec: number): string {
 
 /**
  * `poll: 0` (fire and forget): start the job under `timeout` (killed after `limitSec`, as Ansible's watchdog) and
- * return at once: rc 0 once it runs, or why it could not start. `async_status` reads it later.
+ * return at once: rc 0 once it runs, or why it could not start. `async_status` reads it later; `unchanged`: it then
+ * reports the job ok, not changed (a plan with nothing to do).
  */
-export async function startJob(io: HostIO, cmd: Command, id: string, limitSec: number): Promise<CommandResult> {
+export async function startJob(
+  io: HostIO,
+  cmd: Command,
+  id: string,
+  limitSec: number,
+  unchanged = false,
+): Promise<CommandResult> {
   const limited = { ...cmd, argv: ['timeout', '-k', '5', String(limitSec), ...cmd.argv] }
-  const s = await io.run(wrap(limited, START, [id]))
+  const s = await io.run(wrap(limited, START, [id, unchanged ? 'unchanged' : '']))
   if (s.rc !== 0) return { rc: s.rc, stdout: s.stdout, stderr: `could not start the job: ${s.stderr}` }
   return { rc: 0, stdout: '', stderr: '' }
 }
@@ -167,7 +178,7 @@ async function detached(io: HostIO, cmd: Command, o: DetachedOptions): Promise<C
       }
     }
   }
-  const s = await call(wrap(cmd, START, [o.id]))
+  const s = await call(wrap(cmd, START, [o.id, '']))
   if (s.rc !== 0) return { rc: s.rc, stdout: s.stdout, stderr: `could not start the job: ${s.stderr}` }
   const state = s.stdout.trim()
   if (state !== 'started')

@@ -11,10 +11,12 @@ import { evalCondition } from '../expr.js'
 import type { ModuleArgs } from '../argtypes.js'
 import { ModuleFailure, type HostIO, type ModuleContext, type ModuleDef } from '../module.js'
 import { renderTemplateFile, renderValue } from '../template.js'
-import type { FileDiff, HostFacts, Vars } from '../types.js'
+import type { Command, FileDiff, HostFacts, Vars } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { retryingIO, taskIO, type TaskExec } from './hosts.js'
 import { jobId, runDetached, startJob } from './async.js'
+import { detachedDef } from './detach.js'
+import { OWN_JOB } from '../load/fireforget.js'
 import { becomeUserOf } from './keyword.js'
 import { becomeMethodOf } from '../load/become.js'
 import { becomeWithVars } from './become-vars.js'
@@ -136,6 +138,9 @@ export async function executeModule(
     log,
     signal: rc.signal,
   }
+  // as Ansible: a job left running cannot be checked
+  if (task.async && task.poll === 0 && check)
+    return userFailure(new UserError('check mode and async cannot be used on same task.'))
   let io = noIO
   let target: Target
   try {
@@ -149,8 +154,17 @@ export async function executeModule(
   else if (!def.controllerOnly) io = taskIO(await connect(), exec, log)
   let started: string | undefined // the job a `poll: 0` task started
   let polled: string | undefined // the job a polled async task waited for
+  const jobOf = (cmd: Command) => jobId(rc.play.name ?? rc.play.hosts, task.name ?? task.module, ctx.host, cmd)
+  let call: ModuleDef<TSchema, unknown> = def
+  if (task.async && task.poll === 0 && !OWN_JOB.has(task.module)) {
+    // the plan's commands run as one job (engine/run/detach.ts)
+    const limit = task.async
+    call = detachedDef(def, (cmd, unchanged) =>
+      startJob(io, cmd, (started = `${jobOf(cmd)}-${randomHex()}`), limit, unchanged),
+    )
+  }
   const runCommand: RunCommand = (cmd) => {
-    const id = task.async ? jobId(rc.play.name ?? rc.play.hosts, task.name ?? task.module, ctx.host, cmd) : ''
+    const id = task.async ? jobOf(cmd) : ''
     if (task.async && task.poll === 0) return startJob(io, cmd, (started = `${id}-${randomHex()}`), task.async)
     if (task.async) polled = id
     return task.async
@@ -165,7 +179,7 @@ export async function executeModule(
       : io.run(cmd)
   }
   try {
-    const run = await runModule(def, args, ctx, io, runCommand)
+    const run = await runModule(call, args, ctx, io, runCommand)
     // group_by/add_host: the inventory changes (in check mode too, as Ansible's); changed when it did
     if (run.plan.inventory && !run.failed && run.skipped === undefined)
       run.changed = applyInventoryChange(rc, host, run.plan.inventory)

@@ -1,7 +1,8 @@
 /**
  * Where async jobs live on the host: `$HOME/.tsplay/jobs/ID/` (of the user the task becomes) holds `pid`, `start`,
- * `log` (stdout and stderr) and, once the job ended, `rc`. engine/run/async.ts starts and polls jobs; `async_status`
- * reads and removes those started with `poll: 0`. Each script takes the job ID as `$1`.
+ * `log` (stdout and stderr), `mark` (`unchanged`, for a job whose plan changes nothing) and, once the job ended,
+ * `rc`. engine/run/async.ts starts and polls jobs; `async_status` reads and removes those started with `poll: 0`.
+ * Each script takes the job ID as `$1`.
  *
  * @example
  * ```ts
@@ -18,10 +19,14 @@ export const JOB_FORGET = 'rm -rf "$d"; rmdir "$HOME/.tsplay/jobs" "$HOME/.tspla
 /** Print the job's log (its last 256 KiB). */
 export const JOB_LOG = 'tail -c 262144 "$d/log" 2>/dev/null'
 
-/** Print `finished RC` then the log (last 256 KiB), or `running`, or `missing` (no such job, or it was lost). */
+/**
+ * Print `finished RC` (`finished RC MARK` when the job has a mark: `unchanged`) then the log (last 256 KiB), or
+ * `running`, or `missing` (no such job, or it was lost).
+ */
 export const JOB_STATUS = [
   JOB_DIR,
-  `if [ -f "$d/rc" ]; then printf "finished %s\\n" "$(cat "$d/rc")"; ${JOB_LOG};`,
+  'if [ -f "$d/rc" ]; then m=$(cat "$d/mark" 2>/dev/null || :);',
+  `printf "finished %s%s\\n" "$(cat "$d/rc")" "\${m:+ $m}"; ${JOB_LOG};`,
   'elif [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null; then echo running;',
   'else echo missing; fi',
 ].join('\n')

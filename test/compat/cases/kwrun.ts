@@ -3,7 +3,7 @@
  * plays, blocks, tasks and role references (rendered per host), and a templated `any_errors_fatal` (which Ansible
  * reads unrendered: any template is true, so a failure ends the run even when it would render false), the task
  * `timeout` (a killed command: failed, not changed), `serial` as a percentage or a list, and `poll: 0` with
- * `async_status`.
+ * `async_status` (for command/shell and for modules such as file and lineinfile, in check mode too).
  */
 import type { CompatCase } from '../harness.js'
 
@@ -140,6 +140,74 @@ export const KW_RUN: CompatCase[] = [
       register: p
     - assert:
         that: [p.stdout == 'polled', p.finished == 1, p is finished, p.ansible_job_id is defined, p.started == 1]
+`,
+    },
+  },
+  {
+    name: 'kw_async_mod',
+    covers: 'poll: 0 with file and lineinfile, async_status until finished: changed, then ok in the second round',
+    clean: true,
+    files: {
+      'main.yml': `- hosts: kw_async_mod
+  gather_facts: false
+  tasks:
+    - stat: { path: "{{ root }}/conf" }
+      register: before
+    - file: { path: "{{ root }}/d", state: directory, mode: "0750" }
+      async: 30
+      poll: 0
+      register: j1
+    - lineinfile: { path: "{{ root }}/conf", line: b=2, create: true, mode: "0640" }
+      async: 30
+      poll: 0
+      register: j2
+    - assert:
+        that: [j1 is changed, j1.started == 1, j1.finished == 0, j1.ansible_job_id is defined, j2 is changed]
+    - async_status: { jid: "{{ item }}" }
+      register: s
+      until: s.finished
+      retries: 30
+      delay: 1
+      loop: ["{{ j1.ansible_job_id }}", "{{ j2.ansible_job_id }}"]
+    - assert:
+        that:
+          - "s.results | map(attribute='finished') | list == [1, 1]"
+          - "s.results | map(attribute='changed') | list == [not before.stat.exists, not before.stat.exists]"
+          - s.results[1] is not failed
+    - stat: { path: "{{ root }}/d" }
+      register: d
+    - slurp: { src: "{{ root }}/conf" }
+      register: conf
+    - assert: { that: [d.stat.isdir, "d.stat.mode == '0750'", "conf.content | b64decode == 'b=2\\n'"] }
+    - async_status: { jid: "{{ item }}", mode: cleanup }
+      loop: ["{{ j1.ansible_job_id }}", "{{ j2.ansible_job_id }}"]
+`,
+    },
+  },
+  {
+    name: 'kw_async_check',
+    covers: 'poll: 0 in check mode, with a module and with shell: the task fails, nothing runs',
+    flags: ['--check'],
+    files: {
+      'main.yml': `- hosts: kw_async_check
+  gather_facts: false
+  tasks:
+    - file: { path: "{{ root }}/d", state: directory }
+      async: 30
+      poll: 0
+      register: j
+      ignore_errors: true
+    - shell: touch {{ root }}/f
+      async: 30
+      poll: 0
+      register: k
+      ignore_errors: true
+    - assert:
+        that:
+          - j is failed
+          - k is failed
+          - "j.msg == 'check mode and async cannot be used on same task.'"
+          - "k.msg == j.msg"
 `,
     },
   },

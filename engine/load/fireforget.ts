@@ -1,0 +1,49 @@
+/**
+ * Which modules may run with `poll: 0` (fire and forget; engine/run/detach.ts runs them): `command`/`shell`, whose
+ * one command is the job, and modules whose plan alone says what they do: no own `refresh`, `apply` or `after` step,
+ * not controller-only, not one whose result is what it reads (`stat`, `getent`: a job's record keeps only its exit
+ * code and output), not one running its commands as a user of its own (`postgres_user`). `copy`/`template` are
+ * refused as Ansible refuses them (their action plugins do not support async).
+ *
+ * @example
+ * ```ts
+ * fireAndForgetRefusal('file', fileDef) // undefined
+ * fireAndForgetRefusal('apt', aptDef) // 'its result is built after its commands ran'
+ * ```
+ */
+import type { ModuleDef } from '../module.js'
+
+/** Modules whose one command is the job itself (their `after` reads the job's result through `async_status`). */
+export const OWN_JOB: ReadonlySet<string> = new Set(['command', 'shell'])
+
+/** Modules whose result is what they read: a job's record keeps only rc and output, so they cannot run as one. */
+const READS = ['stat', 'slurp', 'find', 'getent', 'setup', 'gather_facts', 'package_facts', 'service_facts', 'ping']
+
+/**
+ * Modules that run their commands as a user of their own (`postgres`): the job would live in that user's home, where
+ * `async_status` (run with the task's `become`) does not look.
+ */
+const OWN_USER = ['postgres_user', 'postgres_db', 'hydra_create_user']
+
+/** Modules whose action plugin in Ansible refuses async ("async is not supported for this task"). */
+const ANSIBLE_REFUSES = ['copy', 'template', 'async_status']
+
+/** The steps a module's code defines besides gather and plan (a table entry lists them in `steps`). */
+function ownSteps(def: ModuleDef): readonly string[] {
+  return def.steps ?? (['refresh', 'apply', 'after'] as const).filter((k) => typeof def[k] === 'function')
+}
+
+/** Why `name` cannot run with `poll: 0`, or undefined when it can. */
+export function fireAndForgetRefusal(name: string, def: ModuleDef): string | undefined {
+  if (OWN_JOB.has(name)) return undefined
+  if (ANSIBLE_REFUSES.includes(name)) return 'Ansible refuses async for it too'
+  if (READS.includes(name)) return 'its result is what it reads, which a job does not keep'
+  if (OWN_USER.includes(name)) return 'it runs its commands as a user of its own'
+  if (def.controllerOnly || def.runOnce || def.absent || def.library || def.waitsForConnection)
+    return 'it does not run commands on the host'
+  const steps = ownSteps(def)
+  if (steps.includes('apply')) return 'it runs its own steps instead of a list of commands'
+  if (steps.includes('after')) return 'its result is built after its commands ran'
+  if (steps.includes('refresh')) return 'it refreshes the host first'
+  return undefined
+}
