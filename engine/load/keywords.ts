@@ -133,6 +133,8 @@ export const IMPORT_KEYWORDS: readonly string[] = [
   'throttle',
   'ignore_unreachable',
   'module_defaults',
+  'delegate_to',
+  'delegate_facts',
 ]
 
 /** Keywords of an `include_role`/`import_role` task. */

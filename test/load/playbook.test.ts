@@ -436,6 +436,21 @@ describe('loadPlaybook reuse', () => {
   })
 })
 
+describe('import_tasks keywords', () => {
+  it('passes delegate_to and delegate_facts to the imported tasks, as Ansible (a task of its own keeps its own)', async () => {
+    const pb = await load({
+      'playbook.yml':
+        '- hosts: all\n  tasks:\n    - import_tasks: t.yml\n      delegate_to: localhost\n      delegate_facts: true\n',
+      't.yml': '- debug: { msg: a }\n- debug: { msg: b }\n  delegate_to: other\n',
+    })
+    const block = pb.plays[0].tasks[0] as Block
+    expect(block.block.map((t) => [(t as Task).delegateTo, (t as Task).delegateFacts])).toEqual([
+      ['localhost', true],
+      ['other', true],
+    ])
+  })
+})
+
 describe('retries without until', () => {
   it('loads with a warning at the key, as Ansible 2.14 runs the task once', async () => {
     const dir = tree({ 'playbook.yml': '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      retries: 3\n' })
