@@ -21,6 +21,14 @@ const rows: Row[] = [
   ['stopped stops', { name: 'x', state: 'stopped', use: 'systemd' }, {}, 1, [S('stop', '--', 'x')]],
   ['a sysvinit host fails with its manager', { name: 'x', state: 'started' }, init('sysvinit'), 0, /is sysvinit/],
   ['no systemd found by the probe', { name: 'x', state: 'started' }, {}, 1, /is not systemd/],
+  [
+    'use: sysvinit fails the task with its name',
+    { name: 'x', state: 'started', use: 'sysvinit' },
+    {},
+    0,
+    /is sysvinit/,
+  ],
+  ['sysv-only arguments are ignored', { name: 'x', state: 'started', pattern: 'x', sleep: 2, args: '-q' }, {}, 0, []],
 ]
 
 describe('service maps to systemd', () => {
@@ -34,6 +42,16 @@ describe('service maps to systemd', () => {
     const state = service.gather(a, ctx, io)
     if (want instanceof RegExp) return expect(state).rejects.toThrow(want)
     expect(service.plan(await state, a, ctx).commands.map((c) => c.argv)).toEqual(want)
+  })
+  it('says which arguments it ignores on systemd, as Ansible warns', async () => {
+    const lines: string[] = []
+    const ctx = testCtx({ ...init('systemd'), log: (l: string) => lines.push(l) })
+    const io = scriptedIO([[/^systemctl show/, ok(RUNNING)]])
+    await service.gather(args({ name: 'x', state: 'started', pattern: 'p', runlevel: '3' }), ctx, io)
+    expect(lines).toEqual([
+      '[WARNING]: Ignoring "pattern" as it is not used in "systemd"',
+      '[WARNING]: Ignoring "runlevel" as it is not used in "systemd"',
+    ])
   })
   it('daemon_reload is the refresh step', () => {
     const step = service.refresh!(args({ name: 'x', state: 'started', daemon_reload: true }), testCtx())

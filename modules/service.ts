@@ -27,10 +27,17 @@ const Args = Type.Object(
     enabled: Type.Optional(Type.Boolean({ description: 'Start the service at boot' })),
     daemon_reload: systemd.schema.properties.daemon_reload,
     use: Type.Optional(
-      Type.Union([Type.Literal('auto'), Type.Literal('systemd')], {
-        description: "The service manager: `auto` (the host's, from the facts or a probe) or `systemd`",
+      Type.String({
+        description:
+          "The service manager: `auto` (the host's, from the facts or a probe) or `systemd`; another fails the task",
         default: 'auto',
       }),
+    ),
+    pattern: Type.Optional(Type.String({ description: 'Ignored with a warning, as by Ansible on systemd' })),
+    sleep: Type.Optional(Type.Integer({ description: 'Ignored with a warning, as by Ansible on systemd' })),
+    runlevel: Type.Optional(Type.String({ description: 'Ignored with a warning, as by Ansible on systemd' })),
+    arguments: Type.Optional(
+      Type.String({ description: 'Ignored with a warning, as by Ansible on systemd', aliases: ['args'] }),
     ),
   },
   { additionalProperties: false, ...argRules({ required_one_of: [['state', 'enabled']] }) },
@@ -42,9 +49,12 @@ const IS_SYSTEMD = sh('[ -d /run/systemd/system ]', [], { okCodes: [0, 1], descr
 
 /** The arguments for the systemd backend. */
 function unitArgs(args: Args): ModuleArgs<typeof systemd.schema> {
-  const { use: _use, ...rest } = args
+  const { use: _use, pattern: _p, sleep: _s, runlevel: _r, arguments: _a, ...rest } = args
   return { ...rest, daemon_reexec: false, scope: 'system', no_block: false }
 }
+
+/** The arguments systemd has no use for, which Ansible ignores there with a warning. */
+export const IGNORED_ON_SYSTEMD = ['pattern', 'sleep', 'runlevel', 'arguments'] as const
 
 /** The host's service manager: `use`, else the host facts, else a read-only probe. */
 async function manager(args: Args, ctx: ModuleContext, io: HostIO): Promise<string> {
@@ -58,6 +68,8 @@ async function requireSystemd(args: Args, ctx: ModuleContext, io: HostIO): Promi
   const sm = await manager(args, ctx, io)
   if (sm !== 'systemd')
     throw new ModuleFailure(`service: the host's service manager is ${sm}; tsplay's service module knows systemd only`)
+  for (const k of IGNORED_ON_SYSTEMD)
+    if (args[k] !== undefined) ctx.log(`[WARNING]: Ignoring "${k}" as it is not used in "systemd"`)
 }
 
 export default defineModule({
