@@ -437,7 +437,7 @@ describe('loadPlaybook reuse', () => {
 })
 
 describe('import_tasks keywords', () => {
-  it('passes delegate_to and delegate_facts to the imported tasks, as Ansible (a task of its own keeps its own)', async () => {
+  it('passes delegate_to and delegate_facts to the imported tasks (a task of its own keeps its own)', async () => {
     const pb = await load({
       'playbook.yml':
         '- hosts: all\n  tasks:\n    - import_tasks: t.yml\n      delegate_to: localhost\n      delegate_facts: true\n',
