@@ -15,6 +15,7 @@ import type { LoopLookup, Task } from '../ast.js'
 import { UserError } from '../errors.js'
 import { asList } from '../expr/lookup-data.js'
 import { registerLookup, runLookup, type LookupCtx } from '../expr/lookups.js'
+import { loopPosition } from '../expr/jinja/loop.js'
 import { parseKeyValues } from '../source/kv.js'
 import { SplitError } from '../source/split.js'
 import './lookups-controller.js'
@@ -127,21 +128,7 @@ export function itemVars(
     out[opts.indexVar] = i
     out.ansible_index_var = opts.indexVar
   }
-  if (opts.extended) {
-    const n = items.length
-    out.ansible_loop = {
-      allitems: items,
-      index: i + 1,
-      index0: i,
-      revindex: n - i,
-      revindex0: n - i - 1,
-      first: i === 0,
-      last: i === n - 1,
-      length: n,
-      ...(i > 0 ? { previtem: items[i - 1] } : {}),
-      ...(i < n - 1 ? { nextitem: items[i + 1] } : {}),
-    }
-  }
+  if (opts.extended) out.ansible_loop = { allitems: items, ...loopPosition(items, i) }
   return out
 }
 

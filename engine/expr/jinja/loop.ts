@@ -36,6 +36,25 @@ export function bindTargets(targets: string[], x: unknown, locals: Map<string, u
   targets.forEach((t, i) => locals.set(t, xs[i]))
 }
 
+/**
+ * Where item `i` of `items` stands, as Jinja's `loop` and Ansible's `ansible_loop` say it: `index` (from 1),
+ * `index0`, `revindex`, `revindex0`, `first`, `last`, `length`, and `previtem`/`nextitem` where there is one.
+ */
+export function loopPosition(items: readonly unknown[], i: number): Record<string, unknown> {
+  const n = items.length
+  return {
+    index: i + 1,
+    index0: i,
+    revindex: n - i,
+    revindex0: n - i - 1,
+    first: i === 0,
+    last: i === n - 1,
+    length: n,
+    ...(i > 0 ? { previtem: items[i - 1] } : {}),
+    ...(i < n - 1 ? { nextitem: items[i + 1] } : {}),
+  }
+}
+
 /** Render the `{% for %}` node `n` over the value of its `iter`, at `depth` (1 unless a recursive call). */
 export function renderFor(r: SubRenderer, n: ForNode, scope: Scope, iterate: Iterate, depth = 1): void {
   renderItems(r, n, scope, iterate, iterate(r.value(n.iter, scope)), depth)
@@ -55,23 +74,10 @@ function renderItems(r: SubRenderer, n: ForNode, scope: Scope, iterate: Iterate,
     if (n.else) r.run(n.else, scope, new Map())
     return
   }
-  const length = items.length
   items.forEach((x, i) => {
     const locals = new Map<string, unknown>()
     bindTargets(n.targets, x, locals)
-    const loop: Record<string | symbol, unknown> = {
-      index: i + 1,
-      index0: i,
-      revindex: length - i,
-      revindex0: length - i - 1,
-      first: i === 0,
-      last: i === length - 1,
-      length,
-      depth,
-      depth0: depth - 1,
-    }
-    if (i > 0) loop.previtem = items[i - 1]
-    if (i < length - 1) loop.nextitem = items[i + 1]
+    const loop: Record<string | symbol, unknown> = { ...loopPosition(items, i), depth, depth0: depth - 1 }
     if (n.recursive)
       loop[LOOP_CALL] = (v: unknown) => r.capture(() => renderItems(r, n, scope, iterate, iterate(v), depth + 1))
     locals.set('loop', markLoop(loop))
