@@ -24,7 +24,9 @@
  * - copy: { dest: /etc/hydra/machines, content: "{{ builders | join('\n') }}\n" }
  * ```
  */
+import { statSync } from 'node:fs'
 import { hostname, userInfo } from 'node:os'
+import { strftime } from './expr/clock.js'
 import { basename } from 'node:path'
 import { UserError } from './errors.js'
 import { ExprError, exprVariables } from './expr.js'
@@ -213,7 +215,21 @@ export const TEMPLATE_FILE_VARS = [
   'template_host',
   'template_uid',
   'template_destpath',
+  'template_mtime',
+  'template_run_date',
 ]
+
+/** Python's `str()` of a local datetime, as Ansible's `template_mtime`/`template_run_date` print. */
+const pyDate = (d: Date) => strftime(d, '%Y-%m-%d %H:%M:%S.%f', false)
+
+/** The file's modification time (now, for a text with no file behind it). */
+function mtimeOf(file: string): Date {
+  try {
+    return statSync(file).mtime
+  } catch {
+    return new Date()
+  }
+}
 
 /**
  * Render a `template` module's file as Ansible does: Jinja unless it is named `.hbs`, with Ansible's template
@@ -236,6 +252,8 @@ export function renderTemplateFile(
     template_host: hostname(),
     template_uid: (templateUid ??= userInfo().username), // looked up once (it reads the passwd database)
     ...(dest === undefined ? {} : { template_destpath: dest }),
+    template_mtime: pyDate(mtimeOf(file)),
+    template_run_date: pyDate(new Date()),
   })
   return renderString(text, extra, {
     what: `template ${basename(file)}`,

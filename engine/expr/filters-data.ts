@@ -10,11 +10,11 @@
 import { parse as yamlParse, parseAllDocuments } from 'yaml'
 import { UserError } from '../errors.js'
 import { attrOf, length, list, num, str, text, toFloat, toInt } from './coerce.js'
-import { pyJson, pyStr } from './pystr.js'
+import { pyJson, pyStr, tuple } from './pystr.js'
 import { pyRandom } from './pyrandom.js'
 import { filterContext, def, type Def } from './registry.js'
 import { toYaml } from './toyaml.js'
-import { force, getProp, short, truthy, typeName, Undef } from './values.js'
+import { compare, force, getProp, short, truthy, typeName, Undef } from './values.js'
 
 /** Ansible's `bool`: true for true, 1 and `yes`/`on`/`1`/`true` in any case; none stays none. */
 export function ansibleBool(v: unknown): unknown {
@@ -70,7 +70,31 @@ function toJson(v: unknown, indent: unknown, sortKeys: unknown, kw: Record<strin
   })
 }
 
+/**
+ * Jinja's `groupby(attribute)`: `(value, items)` pairs sorted by the value (strings compared without case unless
+ * `case_sensitive`; an item without the attribute has `default`), as Ansible returns them (a list of tuples).
+ */
+function groupby(v: unknown, attribute: unknown, dflt: unknown, caseSensitive: unknown): unknown[] {
+  const get = (x: unknown) => {
+    const a = attrOf(x, attribute)
+    return a === undefined ? dflt : a
+  }
+  const fold = (k: unknown) => (!truthy(caseSensitive ?? false) && typeof k === 'string' ? k.toLowerCase() : k)
+  const keyed = list(v, 'groupby').map((x, i) => ({ x, k: fold(get(x)), i }))
+  keyed.sort((a, b) => compare(a.k, b.k) || a.i - b.i)
+  const groups: Array<{ k: unknown; xs: unknown[] }> = []
+  for (const { x, k } of keyed) {
+    const last = groups.at(-1)
+    if (last && compare(last.k, k) === 0 && typeof last.k === typeof k) last.xs.push(x)
+    else groups.push({ k, xs: [x] })
+  }
+  return groups.map((g) => tuple([get(g.xs[0]), g.xs]))
+}
+
 export const DATA_FILTERS: Record<string, Def> = {
+  groupby: def('attribute default case_sensitive', (v, attribute, dflt = null, cs = false) =>
+    groupby(v, attribute, dflt, cs),
+  ),
   default: def('default_value boolean', (v, dflt = '', boolean = false) =>
     v instanceof Undef || (truthy(boolean) && !truthy(v)) ? dflt : v,
   ),

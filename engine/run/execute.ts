@@ -11,6 +11,7 @@ import { evalCondition } from '../expr.js'
 import type { ModuleArgs } from '../argtypes.js'
 import { ModuleFailure, type HostIO, type ModuleContext, type ModuleDef } from '../module.js'
 import { renderTemplateFile, renderValue } from '../template.js'
+import { renderArgs } from './renderargs.js'
 import type { Command, FileDiff, HostFacts, Vars } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { retryingIO, taskIO, type TaskExec } from './hosts.js'
@@ -21,12 +22,10 @@ import { becomeUserOf } from './keyword.js'
 import { becomeMethodOf } from '../load/become.js'
 import { becomeWithVars } from './become-vars.js'
 import type { BecomeMethod } from '../connector.js'
-import { OMIT } from './hostvars.js'
 import { extendVars } from './vars.js'
 import { moduleArgs, runModule, type ModuleRun, type RunCommand } from './module-call.js'
 import { taskTarget, type Target } from './delegate.js'
 import { applyInventoryChange } from './dyninv.js'
-import { refuseLocked } from '../vaultlocked.js'
 
 /** The outcome of one module call. */
 export interface Outcome {
@@ -42,18 +41,6 @@ export interface Outcome {
   facts?: HostFacts
   /** Facts the module returned (`getent_passwd`, `packages`). */
   moduleFacts?: Vars
-}
-
-/** Render a task's arguments; arguments marked `shellTemplate` quote every `{{ }}` value for the shell. */
-export function renderArgs(task: Task, schema: TSchema, vars: Vars): Record<string, unknown> {
-  const props = (schema as { properties?: Record<string, { shellTemplate?: boolean }> }).properties ?? {}
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(task.args)) {
-    const what = `argument "${k}" of task "${task.name ?? task.module}"`
-    const r = renderValue(v, vars, { pos: task.argsPos, what, escape: props[k]?.shellTemplate ? 'shell' : undefined })
-    if (r !== OMIT) out[k] = refuseLocked(r)
-  }
-  return out
 }
 
 const randomHex = () => randomBytes(4).toString('hex')

@@ -128,6 +128,7 @@ function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]
     ansible_play_hosts: rc.playHosts,
     ansible_play_name: rc.play.name ?? rc.play.hosts,
     ansible_check_mode: rc.opts.check,
+    ansible_verbosity: rc.opts.verbosity,
     ansible_diff_mode: rc.opts.diff,
     playbook_dir: rc.playbook.dir,
     omit: OMIT,

@@ -182,4 +182,29 @@ export const LANG: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'set_fact_names',
+    covers: 'lookup_items/special_vars: set_fact names from templates, ansible_verbosity, template_mtime, groupby',
+    clean: true,
+    files: {
+      'templates/t.j2': 'mtime={{ template_mtime is defined }} run={{ template_run_date is defined }}\n',
+      'main.yml': `- hosts: set_fact_names
+  gather_facts: false
+  tasks:
+    - set_fact: "{{ item }}=moo"
+      with_items: [foo, bar]
+    - set_fact:
+        "{{ 'ba' ~ 'z' }}": 3
+    - template: { src: t.j2, dest: "{{ root }}/t" }
+    - set_fact:
+        groups_of: "{{ [{'g': 'b', 'n': 1}, {'g': 'a', 'n': 2}, {'g': 'b', 'n': 3}] | groupby('g') }}"
+    - assert:
+        that:
+          - foo == 'moo' and bar == 'moo' and baz == 3
+          - ansible_verbosity == 0
+          - groups_of | map('first') | list == ['a', 'b']
+          - groups_of[1][1] | map(attribute='n') | list == [1, 3]
+`,
+    },
+  },
 ]
