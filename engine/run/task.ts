@@ -11,14 +11,12 @@ import { markUnsafe, renderString, renderValue } from '../template.js'
 import type { FileDiff, TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { executeModule, type Outcome } from './execute.js'
-import { lookupPaths } from '../expr/lookup-paths.js'
-import { scopeFor } from '../expr/render.js'
 import { taskVars } from './hostvars.js'
 import { loadDynamic } from './includes.js'
 import { resolveModule } from './modulename.js'
-import { firstFoundSubdir, itemVars, loopItems, loopTerms } from './loop.js'
+import { itemVars } from './loop.js'
+import { taskItems } from './taskitems.js'
 import { renderBool } from './keyword.js'
-import { selectHosts } from '../inventory/patterns.js'
 
 /** The module name of the include pseudo-task (`include_tasks`, `include_role`, legacy `include`). */
 export const INCLUDE = 'include_tasks'
@@ -77,18 +75,12 @@ async function runTaskOnce(
       const out = await withRetries(rc, task, host, vars, inh, log)
       return toResult(rc, task, host, out, noLog, ignore)
     }
-    const items = loopItems(
-      task.loopWith,
-      loopTerms(task, (v) =>
-        renderValue(v, vars, { pos: task.pos, what: task.loopWith ? `with_${task.loopWith}` : 'loop' }),
-      ),
-      {
-        hosts: (p) => selectHosts(rc.inventory, p).hosts,
-        paths: lookupPaths((n) => vars[n]),
-        scope: scopeFor(vars),
-        subdir: firstFoundSubdir(task.module),
-      },
-    )
+    const items = taskItems(rc, task, vars, conditions)
+    if (!items) {
+      const r = skipped(host, 'Conditional result was False')
+      register(rc, task, host, r.data)
+      return r
+    }
     if (task.module === INCLUDE) return await include(rc, task, inh, host, items, conditions)
     const pause = Number(renderValue(task.loopPause ?? 0, vars)) * 1000
     const results: Record<string, unknown>[] = []

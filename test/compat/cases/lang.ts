@@ -184,7 +184,9 @@ export const LANG: CompatCase[] = [
   },
   {
     name: 'set_fact_names',
-    covers: 'lookup_items/special_vars: set_fact names from templates, ansible_verbosity, template_mtime, groupby',
+    covers:
+      'lookup_items/special_vars: set_fact names from templates, a loop over an undefined variable under a ' +
+      'false when, ansible_verbosity, template_mtime, groupby',
     clean: true,
     files: {
       'templates/t.j2': 'mtime={{ template_mtime is defined }} run={{ template_run_date is defined }}\n',
@@ -196,6 +198,12 @@ export const LANG: CompatCase[] = [
     - set_fact:
         "{{ 'ba' ~ 'z' }}": 3
     - template: { src: t.j2, dest: "{{ root }}/t" }
+    - debug: { msg: "{{ item }}" }
+      with_items: "{{ extra_items }}"
+      when: extra_items is defined
+    - debug: { msg: "{{ item }}" }
+      loop: "{{ [undefined_thing] }}"
+      when: false
     - set_fact:
         groups_of: "{{ [{'g': 'b', 'n': 1}, {'g': 'a', 'n': 2}, {'g': 'b', 'n': 3}] | groupby('g') }}"
     - assert:
