@@ -12,11 +12,12 @@
 import { DATA_FILTERS } from './filters-data.js'
 import { LIST_FILTERS } from './filters-list.js'
 import { TEXT_FILTERS } from './filters-text.js'
+import { URL_FILTERS } from './urls.js'
 import { CRYPT_FILTERS } from './shacrypt.js'
 import { FILTERS, TESTS } from './registry.js'
 import { TEST_DEFS } from './tests.js'
 
-Object.assign(FILTERS, TEXT_FILTERS, LIST_FILTERS, DATA_FILTERS, CRYPT_FILTERS)
+Object.assign(FILTERS, TEXT_FILTERS, LIST_FILTERS, DATA_FILTERS, CRYPT_FILTERS, URL_FILTERS)
 Object.assign(TESTS, TEST_DEFS)
 
 export { callFilter, callTest, FILTERS, TESTS } from './registry.js'

@@ -173,6 +173,7 @@ export const TEST_DEFS: Record<string, Def> = {
 }
 Object.assign(TEST_DEFS, {
   success: TEST_DEFS.succeeded,
+  isnan: TEST_DEFS.nan,
   successful: TEST_DEFS.succeeded,
   failure: TEST_DEFS.failed,
   change: TEST_DEFS.changed,
