@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process'
 import { UserError } from '../errors.js'
 import { pyRegex } from './pyregex.js'
 import { tuple } from './pystr.js'
-import { short, toStr, typeName, Undef } from './values.js'
+import { short, toBool, toStr, typeName, Undef } from './values.js'
 
 /** A value as a list: a list as it is, nothing as [], anything else as a one-item list. */
 export const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === null || v === undefined ? [] : [v])
@@ -53,7 +53,7 @@ export function nested(terms: readonly unknown[]): unknown[] {
 /** `subelements: [list (or map) of maps, 'key.sub', {skip_missing: true}]` → `[element, sub]` pairs. */
 export function subelements(terms: readonly unknown[]): unknown[] {
   const [src, key, flags] = terms
-  const skip = typeof flags === 'object' && flags !== null && (flags as Record<string, unknown>).skip_missing === true
+  const skip = typeof flags === 'object' && flags !== null && toBool((flags as Record<string, unknown>).skip_missing)
   const elems = Array.isArray(src) ? src : typeof src === 'object' && src !== null ? Object.values(src) : undefined
   if (!elems || typeof key !== 'string')
     throw new UserError('subelements lookup expects a list of two or three items: a list (or map) of maps, "subkey"')

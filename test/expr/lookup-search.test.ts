@@ -137,6 +137,8 @@ describe('lookups over data', () => {
       [users[0], 'k1'],
       [users[0], 'k2'],
     ])
+    // `skip_missing: yes` as YAML 1.1 (and Ansible's boolean reading) means true
+    expect(evalExpr("query('subelements', users, 'keys', {'skip_missing': 'yes'})", { users })).toHaveLength(2)
     expect(evalExpr("query('sequence', 'start=1 end=3 format=n%02d')", {})).toEqual(['n01', 'n02', 'n03'])
     expect(evalExpr("lookup('sequence', 'count=2')", {})).toBe('1,2')
   })
