@@ -19,9 +19,24 @@ function failures(text: string, limits = {}): string[] {
 }
 
 describe('parseYaml', () => {
-  it('keeps YAML 1.2 core semantics: no/on/yes stay strings', () => {
-    const { value } = parseYaml('a: no\nb: on\nc: yes\nd: true\ne: 0644\nf: ~\n', 'f.yml')
-    expect(value).toEqual({ a: 'no', b: 'on', c: 'yes', d: true, e: 644, f: null })
+  it("reads yes/no/on/off as booleans, as Ansible's YAML 1.1 loader does; quoted, y/n and 0644 as YAML 1.2 core", () => {
+    const { value } = parseYaml(
+      "a: no\nb: on\nc: yes\nd: true\ne: 0644\nf: ~\ng: OFF\nh: Yes\ni: 'yes'\nj: y\nk: nO\n",
+      'f.yml',
+    )
+    expect(value).toEqual({
+      a: false,
+      b: true,
+      c: true,
+      d: true,
+      e: 644,
+      f: null,
+      g: false,
+      h: true,
+      i: 'yes',
+      j: 'y',
+      k: 'nO',
+    })
   })
 
   it('records positions of maps, keys and values', () => {
