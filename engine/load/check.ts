@@ -44,6 +44,7 @@ export const MAGIC_VARS: readonly string[] = [
   'ansible_check_mode',
   'ansible_diff_mode',
   'ansible_playbook_python',
+  'ansible_inventory_sources',
   'item',
   'ansible_loop',
   'ansible_loop_var',
