@@ -125,7 +125,7 @@ describe('the command and the plan', () => {
     expect(cmd.argv.slice(-2)).toEqual(['hello', '/bin/sh'])
   })
   it('runs the module; in check mode, gives the answer gather read or skips a module that cannot tell', () => {
-    const s: LibraryState = { module: m, command: cmd }
+    const s: LibraryState = { module: m, command: cmd, discovers: false }
     expect(planLibrary(s, { checkMode: false }).commands).toEqual([cmd])
     expect(planLibrary(s, { checkMode: true })).toMatchObject({
       commands: [],

@@ -39,7 +39,8 @@ const Args = Type.Object({}, { additionalProperties: true })
 /**
  * Receives on stdin one base64 line (the arguments file) and then the module, into a 0700 temp folder removed on
  * exit; runs `$1` (the module's file name) with the words after it (none: directly; one empty word: the host's
- * Python), the arguments file last. Exit 125: the temp folder could not be made.
+ * Python, its path printed first as `DISCOVERED <path>`), the arguments file last. Exit 125: the temp folder could
+ * not be made.
  */
 const RUN = [
   'd=$(mktemp -d "${TMPDIR:-/tmp}/tsplay-module.XXXXXXXXXX") || exit 125',
@@ -53,6 +54,7 @@ const RUN = [
   'if [ -n "$1" ]; then "$@" "$m" "$d/args"; exit; fi',
   'p=$(command -v python3 || command -v python) || {',
   '  echo \'{"failed": true, "msg": "no Python on the host (python3 or python)"}\'; exit 1; }',
+  'printf \'%s %s\\n\' DISCOVERED "$p"',
   '"$p" "$m" "$d/args"',
 ].join('\n')
 
@@ -60,6 +62,8 @@ const RUN = [
 export interface LibraryState {
   module: LibraryModule
   command: Command
+  /** The command finds the host's Python (and prints it first). */
+  discovers: boolean
   checked?: AfterResult
 }
 
@@ -75,12 +79,44 @@ function internal(name: string, ctx: ModuleContext): Vars {
   }
 }
 
-/** The one command that sends and runs the module. */
+/**
+ * The one command that sends and runs the module. The host's Python is found on the host (interpreter discovery)
+ * unless an earlier module run found it (the host fact `discovered_interpreter_python`).
+ */
 export function moduleCommand(name: string, m: LibraryModule, args: Vars, vars: Vars): Command {
   const line = Buffer.from(argsText(m.style, args)).toString('base64')
   const stdin = Buffer.concat([Buffer.from(`${line}\n`), m.body])
   const file = name.replace(/[^\w.-]/g, '_')
-  return { ...sh(RUN, [file, ...interpreter(m, vars)]), stdin, secretStdin: true, okCodes: ALL_CODES, describe: name }
+  let words = interpreter(m, vars)
+  const known = discoveredPython(vars)
+  if (words.length === 1 && words[0] === '' && known) words = [known]
+  return { ...sh(RUN, [file, ...words]), stdin, secretStdin: true, okCodes: ALL_CODES, describe: name }
+}
+
+/** The host fact an earlier discovery set, if any. */
+function discoveredPython(vars: Vars): string | undefined {
+  const facts = vars.ansible_facts
+  const v = typeof facts === 'object' && facts !== null ? (facts as Vars).discovered_interpreter_python : undefined
+  return typeof v === 'string' && v !== '' ? v : undefined
+}
+
+const DISCOVERED = /^DISCOVERED (.*)\n/
+
+/**
+ * The module's answer read as Ansible reads it, with the Python the run discovered (if it did) added to its
+ * `ansible_facts` as `discovered_interpreter_python`, as Ansible's. Pure.
+ */
+export function readResult(r: CommandResult, discovers: boolean, log: (line: string) => void = () => {}): AfterResult {
+  const found = discovers ? DISCOVERED.exec(r.stdout) : null
+  if (!found) return readAnswer(r, log)
+  const out = readAnswer({ ...r, stdout: r.stdout.slice(found[0].length) }, log)
+  const data = out.data ?? {}
+  const facts = data.ansible_facts
+  const merged = {
+    ...(typeof facts === 'object' && facts !== null ? facts : {}),
+    discovered_interpreter_python: found[1],
+  }
+  return { ...out, data: { ...data, ansible_facts: merged }, moduleFacts: { ...out.moduleFacts, ...merged } }
 }
 
 const isTrue = (v: unknown) => v === true || v === 1 || (typeof v === 'string' && /^(true|yes|1|on)$/i.test(v))
@@ -153,10 +189,11 @@ export function libraryModule(name: string, file: string): ModuleDef {
       const module = classify(await readFile(file), all)
       if (module.windows) throw new ModuleFailure(`${file} is a Windows (PowerShell) module: tsplay cannot run it`)
       const command = moduleCommand(name, module, all, ctx.vars)
-      if (!ctx.checkMode || !module.python) return { module, command }
-      return { module, command, checked: readAnswer(await io.run(command), ctx.log) }
+      const discovers = command.argv.at(-1) === ''
+      if (!ctx.checkMode || !module.python) return { module, command, discovers }
+      return { module, command, discovers, checked: readResult(await io.run(command), discovers, ctx.log) }
     },
     plan: (state, _args, ctx) => planLibrary(state, ctx),
-    after: (_state, _args, results, ctx) => (results[0] ? readAnswer(results[0], ctx.log) : {}),
+    after: (state, _args, results, ctx) => (results[0] ? readResult(results[0], state.discovers, ctx.log) : {}),
   })
 }

@@ -26,7 +26,8 @@ import { defineModule, type AfterResult, type Plan } from '../engine/module.js'
 import { attrArgs, tlsArgs } from './lib/args.js'
 import { curlConfig } from './lib/download.js'
 import { parseResponse, requestCommand } from './lib/http.js'
-import { encodeBody, gatherMultipart, type MultipartState } from './lib/uribody.js'
+import { argRules } from '../engine/argrules.js'
+import { encodeBody, gatherMultipart, gatherSrc, type MultipartState, type SrcState } from './lib/uribody.js'
 
 const FOLLOW = ['all', 'no', 'none', 'safe', 'urllib2', 'yes'] as const
 
@@ -49,6 +50,12 @@ const Args = Type.Object(
         },
       ),
     ),
+    src: Type.Optional(
+      Type.String({
+        description: "Send this file as the body: a controller file (looked up in `files/` as `copy`'s), UTF-8 text.",
+      }),
+    ),
+    remote_src: Defaulted(Type.Boolean({ default: false, description: '`src` is a file on the host (any content).' })),
     headers: Defaulted(
       Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
         default: {},
@@ -95,12 +102,12 @@ const Args = Type.Object(
     ...tlsArgs,
     ...attrArgs,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, ...argRules({ mutually_exclusive: [['body', 'src']] }) },
 )
 type Args = ModuleArgs<typeof Args>
 
 /** What planning needs: whether `creates`/`removes` exist; a `form-multipart` body's files and boundary. */
-export interface UriState extends MultipartState {
+export interface UriState extends MultipartState, SrcState {
   creates?: boolean
   removes?: boolean
 }
@@ -127,6 +134,7 @@ export function planUri(s: UriState, a: Args, checkMode = false): Plan {
     return { commands: [], changed: false, data: { stdout: `skipped, since '${a.creates}' exists` } }
   if (a.removes !== undefined && !s.removes)
     return { commands: [], changed: false, data: { stdout: `skipped, since '${a.removes}' does not exist` } }
+  if (body.file !== undefined && !s.srcReadable) return { commands: [], fail: `Unable to open source file ${a.src}` }
   const isType = (k: string) => k.toLowerCase() === 'content-type'
   // a multipart body's type (with its boundary) replaces the caller's, as Ansible's
   const headers = Object.fromEntries(
@@ -147,6 +155,7 @@ export function planUri(s: UriState, a: Args, checkMode = false): Plan {
       agent: a.http_agent,
       decompress: a.decompress,
       body: body.text,
+      bodyFile: body.file,
       unixSocket: a.unix_socket,
       caPath: a.ca_path,
       clientCert: a.client_cert,
@@ -228,7 +237,7 @@ export default defineModule({
   check: 'none',
   example: 'uri: { url: "http://127.0.0.1:3000/api", method: POST, body_format: json, body: { a: 1 } }',
   async gather(args: Args, ctx, io): Promise<UriState> {
-    const out: UriState = await gatherMultipart(args, ctx, io)
+    const out: UriState = { ...(await gatherMultipart(args, ctx, io)), ...(await gatherSrc(args, ctx, io)) }
     const paths = [args.creates, args.removes].filter((p): p is string => p !== undefined)
     if (!paths.length) return out
     const [r] = await io.batch([sh(EXISTS, paths)])

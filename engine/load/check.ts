@@ -45,6 +45,7 @@ export const MAGIC_VARS: readonly string[] = [
   'ansible_diff_mode',
   'ansible_playbook_python',
   'ansible_verbosity',
+  'ansible_inventory_sources',
   'item',
   'ansible_loop',
   'ansible_loop_var',

@@ -3,7 +3,7 @@
  * (`inventory_hostname`, `groups`, `group_names`, `hostvars`, `play_hosts`, `ansible_check_mode`, …).
  */
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { Task } from '../ast.js'
 import { groupNames, groupsMap, hostVars as inventoryHostVars } from '../inventory/vars.js'
 import type { Vars } from '../types.js'
@@ -116,10 +116,21 @@ function playbookPython(): string | undefined {
   return controllerPython ?? undefined
 }
 
+/**
+ * Ansible's `ansible_inventory_sources`: the inventory sources as given, made absolute (not following symlinks).
+ *
+ * @example
+ * ```ts
+ * inventorySources(['inv.ini'])  // ['/home/me/site/inv.ini'] when run in /home/me/site
+ * ```
+ */
+export const inventorySources = (sources: readonly string[]): string[] => sources.map((s) => resolve(s))
+
 function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]>): Vars {
   const python = playbookPython()
   return {
     ...(python ? { ansible_playbook_python: python } : {}),
+    ansible_inventory_sources: inventorySources(rc.inventory.sources),
     inventory_hostname: host,
     inventory_hostname_short: host.split('.')[0],
     group_names: groupNamesOf(rc, host),

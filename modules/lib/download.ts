@@ -118,6 +118,8 @@ export interface CurlOptions {
   decompress?: boolean
   /** The request body, sent as it is. */
   body?: string
+  /** A file on the host curl sends as the body (instead of `body`). */
+  bodyFile?: string
   /** Files on the host: a Unix socket to connect through, CA certificates, a client certificate and key. */
   unixSocket?: string
   caPath?: string
@@ -140,6 +142,7 @@ export function curlConfig(o: CurlOptions): string {
   if (o.decompress !== false) lines.push('compressed')
   if (o.username !== undefined && o.auth) lines.push(o.auth === 'basic' ? 'basic' : 'anyauth')
   if (o.body) lines.push(`data-binary = ${curlText(o.body)}`)
+  if (o.bodyFile !== undefined) lines.push(`data-binary = ${curlText(`@${o.bodyFile}`)}`)
   const files: [string | undefined, string][] = [
     [o.unixSocket, 'unix-socket'],
     [o.caPath, 'cacert'],

@@ -2,8 +2,8 @@
  * Agreement cases for keywords Ansible 2.14 runs that tsplay once refused: play `order`, `throttle`, `timeout`,
  * `collections`, `module_defaults`, `become_method`/`become_flags`; task `throttle`, `action`, `local_action`,
  * templated `ignore_errors`, play `timeout` (the tasks' default); `with_lines`, `with_inventory_hostnames`,
- * `with_env`; `now()` and the `pipe`, `lines`, `items` and `fileglob` lookups. The order hosts run in shows in a
- * file both hosts append to one at a time.
+ * `with_env`; `now()` and the `pipe`, `lines`, `items` and `fileglob` lookups; `register: off`; the magic variable
+ * `ansible_inventory_sources`. The order hosts run in shows in a file both hosts append to one at a time.
  */
 import type { CompatCase } from '../harness.js'
 
@@ -189,6 +189,46 @@ export const KEYWORDS: CompatCase[] = [
     - copy: { content: "{{ d.stdout }} {{ t.stdout }}\\n", dest: "{{ root }}/delegated", mode: "0644" }
   handlers:
     - debug: { msg: never notified }
+`,
+    },
+  },
+  {
+    name: 'kw_register_off',
+    covers: 'register: off / no / false / 0 registers nothing',
+    files: {
+      'main.yml': `- hosts: kw_register_off
+  gather_facts: false
+  tasks:
+    - debug: { msg: a }
+      register: off
+    - debug: { msg: b }
+      register: no
+    - debug: { msg: c }
+      register: false
+    - debug: { msg: d }
+      register: 0
+    - debug: { msg: e }
+      register: kept
+    - set_fact:
+        seen: "{{ ['off', 'no', 'false', 'False', '0', 'kept'] | select('in', hostvars[inventory_hostname]) | list }}"
+    - assert: { that: ["seen == ['kept']"] }
+`,
+    },
+  },
+  {
+    name: 'kw_inventory_sources',
+    covers: 'magic variable ansible_inventory_sources',
+    files: {
+      'main.yml': `- hosts: kw_inventory_sources
+  gather_facts: false
+  tasks:
+    - assert:
+        that:
+          - ansible_inventory_sources | length == 1
+          - ansible_inventory_sources[0].startswith('/')
+          - ansible_inventory_sources[0].endswith('/inventory.yml')
+          - hostvars[inventory_hostname].ansible_inventory_sources == ansible_inventory_sources
+    - copy: { content: "{{ ansible_inventory_sources | to_json }}\\n", dest: "{{ root }}/sources", mode: "0644" }
 `,
     },
   },

@@ -2,7 +2,8 @@
  * Agreement cases for library modules (Ansible's custom modules in `library/` folders): an old-style shell module
  * (its `key=value` arguments file sourced), a `WANT_JSON` Python module, a Python module using Ansible's
  * AnsibleModule (run with the host's Python and its ansible-core), a role's own module, facts a module returns,
- * and the answers Ansible reads as a failure (no JSON, a non-zero `rc`) or a skip; then AnsibleModule in check mode.
+ * and the answers Ansible reads as a failure (no JSON, a non-zero `rc`) or a skip; then AnsibleModule in check mode;
+ * the host's Python found by interpreter discovery (returned once, then a host fact).
  */
 import type { CompatCase } from '../harness.js'
 
@@ -127,6 +128,31 @@ export const LIBRARY: CompatCase[] = [
     - stat: { path: "{{ root }}/never" }
       register: st
     - assert: { that: [ns is changed, not st.stat.exists] }
+`,
+    },
+  },
+  {
+    name: 'library_discovery',
+    covers: 'interpreter discovery: discovered_interpreter_python in the first module result and as a host fact',
+    clean: true,
+    files: {
+      'library/wj.py': WANT_JSON,
+      'main.yml': `- hosts: library_discovery
+  gather_facts: false
+  vars: { ansible_python_interpreter: auto }
+  tasks:
+    - wj: { path: "{{ root }}/wj", content: "x" }
+      register: first
+    - wj: { path: "{{ root }}/wj", content: "x" }
+      register: second
+    - assert:
+        that:
+          - first.ansible_facts.discovered_interpreter_python == '/usr/bin/python3'
+          - first.ansible_facts.wj_seen == 'x'
+          - second.ansible_facts.discovered_interpreter_python is not defined
+          - ansible_facts.discovered_interpreter_python == '/usr/bin/python3'
+          - discovered_interpreter_python == '/usr/bin/python3'
+          - hostvars[inventory_hostname].ansible_facts.discovered_interpreter_python == '/usr/bin/python3'
 `,
     },
   },

@@ -161,6 +161,37 @@ export const WEB: CompatCase[] = [
     },
   },
   {
+    name: 'uri_src',
+    covers: 'uri (src, remote_src)',
+    clean: true,
+    files: {
+      'files/pass0.json': '["JSON Test Pattern pass1", "é"]\n',
+      'main.yml': play(
+        'uri_src',
+        `
+    - uri: { url: "{{ web }}/echo", method: POST, src: pass0.json, body_format: json, return_content: true }
+      register: r
+    - copy: { content: "remote\\nbody\\n", dest: "{{ root }}/body.txt" }
+    - uri: { url: "{{ web }}/echo", method: PUT, src: "{{ root }}/body.txt", remote_src: true, return_content: true }
+      register: r2
+    - uri: { url: "{{ web }}/echo", method: POST, src: "{{ root }}/nope.txt", remote_src: true }
+      register: r3
+      ignore_errors: true
+    - uri: { url: "{{ web }}/echo", method: POST, src: nope.json }
+      register: r4
+      ignore_errors: true
+    - assert:
+        that:
+          - r.content == 'POST ["JSON Test Pattern pass1", "é"]\\n'
+          - r2.content == 'PUT remote\\nbody\\n'
+          - r3 is failed
+          - r3.msg == 'Unable to open source file ' + root + '/nope.txt'
+          - r4 is failed
+`,
+      ),
+    },
+  },
+  {
     name: 'web_ciphers',
     covers: 'get_url, uri (ciphers)',
     clean: true,
