@@ -207,18 +207,10 @@ type LoopFields = Pick<
   'loop' | 'loopWith' | 'loopVar' | 'loopLabel' | 'loopIndexVar' | 'loopExtended' | 'loopPause'
 >
 
-/** YAML 1.1's boolean words (as PyYAML reads them), which YAML 1.2 leaves strings. */
-const YAML11_WORDS = new Map<string, boolean>(
-  ['yes', 'on', 'no', 'off'].flatMap((w) => {
-    const b = w === 'yes' || w === 'on'
-    return [w, w[0].toUpperCase() + w.slice(1), w.toUpperCase()].map((s): [string, boolean] => [s, b])
-  }),
-)
-
 /**
- * `register`: a variable name (reported otherwise). A false value (`false`, YAML 1.1's `off`/`no`, `0`, an empty
- * string) registers nothing, as Ansible's; a true one (`true`, `yes`, `on`) is refused as Ansible refuses it (the
- * name `True`). The YAML 1.1 words count even quoted (the loader reads YAML 1.2, which leaves them strings).
+ * `register`: a variable name (reported otherwise). A false value (`false`, `off`/`no` as the loader reads YAML 1.1's
+ * booleans, `0`, an empty string) registers nothing, as Ansible's; a true one (`true`, `yes`, `on`) is refused as
+ * Ansible refuses it (the name `True`). Quoted, `"off"` is the name `off`, as in Ansible.
  *
  * @example
  * ```yaml
@@ -227,9 +219,8 @@ const YAML11_WORDS = new Map<string, boolean>(
  */
 export function readRegister(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): string | undefined {
   const v = raw.register
-  const word = typeof v === 'string' ? YAML11_WORDS.get(v) : undefined
-  if (v === false || v === 0 || v === '' || word === false) return undefined
-  if (v === true || word === true) {
+  if (v === false || v === 0 || v === '') return undefined
+  if (v === true) {
     report(ctx, "Invalid variable name in 'register' specified: 'True'", at(raw, 'register', pos))
     return undefined
   }

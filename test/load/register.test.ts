@@ -13,7 +13,8 @@ describe('register', () => {
     ['0', undefined],
     ['""', undefined],
     ['result', 'result'],
-    ['"Off"', undefined],
+    ['"off"', 'off'],
+    ['Off', undefined],
     ['oFF', 'oFF'],
   ])('register: %s registers %s', async (value, name) => {
     const pb = await load({ 'playbook.yml': play(value) })
