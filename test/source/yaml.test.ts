@@ -19,7 +19,7 @@ function failures(text: string, limits = {}): string[] {
 }
 
 describe('parseYaml', () => {
-  it("reads yes/no/on/off as booleans, as Ansible's YAML 1.1 loader does; quoted, y/n and 0644 as YAML 1.2 core", () => {
+  it("reads yes/no/on/off as booleans, as Ansible's YAML 1.1 loader; quoted, y/n and 0644 as YAML 1.2 core", () => {
     const { value } = parseYaml(
       "a: no\nb: on\nc: yes\nd: true\ne: 0644\nf: ~\ng: OFF\nh: Yes\ni: 'yes'\nj: y\nk: nO\n",
       'f.yml',
