@@ -150,6 +150,8 @@ export function coerce(schema: Schema | undefined, v: unknown): unknown {
         .filter(Boolean)
   }
   if (typeof v === 'number' && types.has('string') && !types.has('number') && !types.has('integer')) return String(v)
+  // a boolean where text is wanted (`creates: yes`) is Python's str() of it, as Ansible converts it
+  if (typeof v === 'boolean' && types.has('string') && !types.has('boolean')) return v ? 'True' : 'False'
   if (
     typeof v === 'number' &&
     types.has('boolean') &&

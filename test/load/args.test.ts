@@ -68,6 +68,12 @@ describe('resolveArgs', () => {
     expect(coerce(s, 'yes')).toBe('yes')
     expect(coerce({ type: 'string' }, 644)).toBe('644')
     expect(coerce({ type: 'integer' }, 'x1')).toBe('x1')
+    expect(coerce(s, true)).toBe(true)
+  })
+
+  it("coerce gives a boolean where only text is taken as Python's str() of it, as Ansible (creates: yes)", () => {
+    expect(coerce({ type: 'string' }, true)).toBe('True')
+    expect(coerce({ type: 'string' }, false)).toBe('False')
   })
 })
 
