@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import type { FileDiff } from '../../engine/types.js'
+import { track } from './leftovers.js'
 import { needTier } from './tier.js'
 
 export const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../..')
@@ -95,9 +96,13 @@ export function runArgs(dir: string, book: string, fleet: { knownHostsFile: stri
   return ['run', join(dir, book), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, ...extra]
 }
 
-/** Write files (path → content) into a new temp folder; returns its path. */
+/**
+ * Write files (path → content) into a new temp folder; returns its path. The folder is on this process's record
+ * (leftovers.ts): removed when the test process ends, or by the run's teardown if it died.
+ */
 export function writeTree(files: Record<string, string>, prefix = 'tsplay-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
+  track({ dirs: [dir] })
   for (const [p, content] of Object.entries(files)) {
     const full = join(dir, p)
     mkdirSync(dirname(full), { recursive: true })

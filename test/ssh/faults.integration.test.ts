@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HostError } from '../../engine/errors.js'
 import { fingerprint } from '../../engine/ssh/knownhosts.js'
 import { canRunSshd, ed25519Pair, freePort, startSshd, type SshdFleet } from '../helpers/sshd.js'
+import { track } from '../helpers/leftovers.js'
 import { connectTo } from './util.js'
 
 const can = canRunSshd()
@@ -94,6 +95,7 @@ describe.skipIf(!can.ok)(`connection faults${can.ok ? '' : ` (skipped: ${can.why
     let rsaPub = ''
     beforeAll(async () => {
       const dir = mkdtempSync(join(tmpdir(), 'tsplay-rsa-'))
+      track({ dirs: [dir] }) // removed with this process
       execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', join(dir, 'host_rsa')])
       rsaPub = readFileSync(join(dir, 'host_rsa.pub'), 'utf8').split(' ').slice(0, 2).join(' ')
       rsaFleet = await startSshd({ count: 1, sshdConfig: [`HostKey ${join(dir, 'host_rsa')}`] })
