@@ -12,11 +12,11 @@
  * libraryModuleName(ctx, 'hello') // 'hello' when /srv/site/roles/web/library/hello.py exists
  * ```
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import { libraryModule } from '../../modules/library.js'
 import { UserError } from '../errors.js'
-import { ansibleCfgFile, iniValue, pathList } from '../source/rolespath.js'
+import { configuredPaths } from '../source/rolespath.js'
 import type { LoadContext } from './context.js'
 
 const DEFAULT_LIBRARY = '~/.ansible/plugins/modules:/usr/share/ansible/plugins/modules'
@@ -24,12 +24,7 @@ const DEFAULT_LIBRARY = '~/.ansible/plugins/modules:/usr/share/ansible/plugins/m
 const NOT_MODULES = new Set(['.ps1', '.psm1', '.cs', '.yml', '.yaml', '.md', '.txt', '.pyc', '.pyo', '.json'])
 
 /** The configured library folders: `ANSIBLE_LIBRARY`, else ansible.cfg's `library`, else Ansible's default. */
-export function configuredLibrary(): string[] {
-  if (process.env.ANSIBLE_LIBRARY) return pathList(process.env.ANSIBLE_LIBRARY, process.cwd())
-  const cfg = ansibleCfgFile()
-  const fromCfg = cfg ? iniValue(readFileSync(cfg, 'utf8'), 'defaults', 'library') : undefined
-  return fromCfg ? pathList(fromCfg, dirname(cfg!)) : pathList(DEFAULT_LIBRARY, process.cwd())
-}
+export const configuredLibrary = (): string[] => configuredPaths('ANSIBLE_LIBRARY', 'library', DEFAULT_LIBRARY)
 
 const listings = new Map<string, string[]>()
 

@@ -41,7 +41,7 @@ export function iniValue(text: string, section: string, key: string): string | u
 }
 
 /** Split a `:`-separated path list, `~` expanded, relative entries against `base`. */
-export function pathList(spec: string, base: string): string[] {
+function pathList(spec: string, base: string): string[] {
   return spec
     .split(':')
     .map((p) => p.trim())
@@ -49,21 +49,30 @@ export function pathList(spec: string, base: string): string[] {
     .map((p) => (p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : resolve(base, p)))
 }
 
-let cached: { key: string; paths: string[] } | undefined
+const cached = new Map<string, { key: string; paths: string[] }>()
 
-/** The configured roles path (see the file header), read once per environment and working folder. */
-export function rolesPath(): string[] {
+/**
+ * A configured path list as Ansible reads it: the environment variable `env`, else `key` in ansible.cfg's
+ * `[defaults]` (relative to its folder), else `fallback`; read once per environment, file and working folder.
+ */
+export function configuredPaths(env: string, key: string, fallback: string): string[] {
   const cfg = ansibleCfgFile()
-  const key = `${process.env.ANSIBLE_ROLES_PATH ?? ''}\0${cfg ?? ''}\0${process.cwd()}`
-  if (cached?.key === key) return cached.paths
+  const stamp = `${process.env[env] ?? ''}\0${cfg ?? ''}\0${process.cwd()}`
+  const hit = cached.get(env)
+  if (hit?.key === stamp) return hit.paths
   let paths: string[]
-  if (process.env.ANSIBLE_ROLES_PATH) paths = pathList(process.env.ANSIBLE_ROLES_PATH, process.cwd())
+  if (process.env[env]) paths = pathList(process.env[env], process.cwd())
   else {
-    const fromCfg = cfg ? iniValue(readFileSync(cfg, 'utf8'), 'defaults', 'roles_path') : undefined
-    paths = fromCfg ? pathList(fromCfg, dirname(cfg!)) : pathList(DEFAULT_ROLES_PATH, process.cwd())
+    const fromCfg = cfg ? iniValue(readFileSync(cfg, 'utf8'), 'defaults', key) : undefined
+    paths = fromCfg ? pathList(fromCfg, dirname(cfg!)) : pathList(fallback, process.cwd())
   }
-  cached = { key, paths }
+  cached.set(env, { key: stamp, paths })
   return paths
+}
+
+/** The configured roles path (see the file header). */
+export function rolesPath(): string[] {
+  return configuredPaths('ANSIBLE_ROLES_PATH', 'roles_path', DEFAULT_ROLES_PATH)
 }
 
 /** The folders a role named `name` is looked for in, for a play in `playDir`, in Ansible's order. */
