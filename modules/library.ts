@@ -20,6 +20,7 @@
 import { readFile } from 'node:fs/promises'
 import { Type } from '@sinclair/typebox'
 import { sh } from '../engine/commands.js'
+import { toBool } from '../engine/expr/values.js'
 import {
   defineModule,
   ModuleFailure,
@@ -119,8 +120,6 @@ export function readResult(r: CommandResult, discovers: boolean, log: (line: str
   return { ...out, data: { ...data, ansible_facts: merged }, moduleFacts: { ...out.moduleFacts, ...merged } }
 }
 
-const isTrue = (v: unknown) => v === true || v === 1 || (typeof v === 'string' && /^(true|yes|1|on)$/i.test(v))
-
 /** The module's answer read as Ansible reads it (a failure when it is not a JSON object). Pure. */
 export function readAnswer(r: CommandResult, log: (line: string) => void = () => {}): AfterResult {
   const part = jsonPart(r.stdout)
@@ -148,13 +147,13 @@ export function readAnswer(r: CommandResult, log: (line: string) => void = () =>
   for (const k of ['stdout', 'stderr'] as const)
     if (k in data && !(`${k}_lines` in data)) data[`${k}_lines`] = lines(typeof data[k] === 'string' ? data[k] : '')
   for (const w of Array.isArray(data.warnings) ? data.warnings : []) log(`[WARNING]: ${String(w)}`)
-  const failed = 'failed' in data ? isTrue(data.failed) : 'rc' in data && data.rc !== 0 && data.rc !== '0'
+  const failed = 'failed' in data ? toBool(data.failed) : 'rc' in data && data.rc !== 0 && data.rc !== '0'
   const msg = typeof data.msg === 'string' ? data.msg : undefined
   const facts = data.ansible_facts
-  const out: AfterResult = { data, changed: isTrue(data.changed), msg }
+  const out: AfterResult = { data, changed: toBool(data.changed), msg }
   if (typeof facts === 'object' && facts !== null && !Array.isArray(facts)) out.moduleFacts = facts as Vars
   if (failed) out.fail = msg ?? 'the module failed'
-  else if (isTrue(data.skipped)) out.skip = msg ?? 'skipped by the module'
+  else if (toBool(data.skipped)) out.skip = msg ?? 'skipped by the module'
   return out
 }
 
