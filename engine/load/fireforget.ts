@@ -39,7 +39,7 @@ export function fireAndForgetRefusal(name: string, def: ModuleDef): string | und
   if (ANSIBLE_REFUSES.includes(name)) return 'Ansible refuses async for it too'
   if (READS.includes(name)) return 'its result is what it reads, which a job does not keep'
   if (OWN_USER.includes(name)) return 'it runs its commands as a user of its own'
-  if (def.controllerOnly || def.runOnce || def.absent || def.library || def.waitsForConnection)
+  if (def.controllerOnly || def.runOnce || def.absent || def.waitsForConnection)
     return 'it does not run commands on the host'
   const steps = ownSteps(def)
   if (steps.includes('apply')) return 'it runs its own steps instead of a list of commands'
