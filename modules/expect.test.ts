@@ -97,6 +97,12 @@ describe.skipIf(!hasPexpect)('expect on this machine', () => {
   it('fails when a list runs out, on a non-zero rc, on a timeout; creates skips', async () => {
     const short = await run({ command: prompt(join(dir, 'x')), responses: { 'Name\\?': 'a', 'Pin\\?': ['1'] } })
     expect(short.failed).toMatch(/No remaining responses for 'Pin\\\?'/)
+    // a command that ignores the hang-up would read end-of-file as its answer and go on: it is killed first
+    const deaf = await run({
+      command: `sh -c 'trap "" HUP; ${prompt(join(dir, 'deaf')).slice(7)}`,
+      responses: { 'Name\\?': 'a', 'Pin\\?': ['1'] },
+    })
+    expect([deaf.failed !== undefined, existsSync(join(dir, 'deaf'))]).toEqual([true, false])
     const rc = await run({ command: 'sh -c "exit 3"', responses: {} })
     expect([rc.failed, rc.data.rc]).toEqual(['non-zero return code', 3])
     const slow = await run({ command: 'sleep 5', responses: {}, timeout: 1 })

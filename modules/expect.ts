@@ -47,7 +47,8 @@ type Args = ModuleArgs<typeof Args>
  * Runs on the host: reads {command, responses, timeout, echo, chdir} as JSON from stdin, answers the prompts as
  * `pexpect.run` does and prints one JSON line (stdout, rc, start, end, delta, or error). Exit 3: no pexpect. Unlike
  * `pexpect.run` it waits for the command's exit after its output ends: `pexpect.run` closes the terminal at once and
- * may kill a command that is just exiting (rc None, reported as a timeout).
+ * may kill a command that is just exiting (rc None, reported as a timeout). A command whose prompt has no answer left
+ * is killed before its terminal closes, so it never goes on reading end-of-file as an empty answer.
  */
 const RUNNER = `import datetime, json, sys
 try:
@@ -83,6 +84,7 @@ try:
         else:
             last = got[-1].decode('utf-8', 'replace')
             error = "No remaining responses for '%s', output was '%s'" % (list(spec['responses'])[i], last)
+            child.kill(9)
             break
     if ended:
         child.wait()
