@@ -2,9 +2,13 @@
  * Library modules (Ansible's custom modules): the style read from the bytes, the arguments file of each style,
  * the interpreter and its overrides, the answer read back as Ansible reads it, and check mode.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { localIO, runWith, testCtx } from '../test/helpers/module-ctx.js'
 import { argsText, classify, interpreter, jsonPart, pyShlexQuote } from './lib/libmodule.js'
-import { moduleCommand, planLibrary, readAnswer, type LibraryState } from './library.js'
+import { libraryModule, moduleCommand, planLibrary, readAnswer, type LibraryState } from './library.js'
 
 const text = (s: string) => Buffer.from(s)
 
@@ -33,6 +37,24 @@ describe('classify', () => {
   it('reads a program with non-text bytes as binary, and a PowerShell module as Windows', () => {
     expect(classify(new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 0])).style).toBe('binary')
     expect(classify(text('#!powershell\n# POWERSHELL_COMMON\n')).windows).toBe(true)
+    expect(classify(text('#!powershell\n#Requires -Module Ansible.ModuleUtils.Legacy\n')).windows).toBe(true)
+  })
+
+  it('fails a Windows module (NAME.ps1 or #!powershell) when it runs, before anything reaches the host', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-libps1-'))
+    try {
+      writeFileSync(join(dir, 'w.ps1'), 'Write-Output "{}"\n')
+      writeFileSync(join(dir, 'v'), '#!powershell\n')
+      const ran: string[] = []
+      const io = { ...localIO(), run: async (c: { describe: string }) => (ran.push(c.describe), Promise.reject()) }
+      for (const f of ['w.ps1', 'v'])
+        await expect(runWith(libraryModule('w', join(dir, f)), {}, testCtx(), io as never)).rejects.toThrow(
+          /is a Windows \(PowerShell\) module: tsplay cannot run it/,
+        )
+      expect(ran).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('splits the #! line into words', () => {

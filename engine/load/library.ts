@@ -2,7 +2,8 @@
  * Finding library modules (Ansible's custom modules): a task's module name that is none of tsplay's modules is
  * looked for as a file in the `library/` folders Ansible searches — each loaded role's `library/`, the play's and
  * the playbook's `library/`, then `ANSIBLE_LIBRARY` (or `library` in ansible.cfg's `[defaults]`, else Ansible's
- * default folders). A file `NAME` or `NAME.<ext>` is the module `NAME`; found, it joins the run's modules
+ * default folders). A file `NAME` or `NAME.<ext>` is the module `NAME` (a POSIX one before `NAME.ps1`, as Ansible
+ * picks for a POSIX host); found, it joins the run's modules
  * (modules/library.ts runs it). tsplay's own modules win over a library file of the same name (Ansible's order is
  * the other way round): that is a warning.
  *
@@ -20,8 +21,11 @@ import { configuredPaths } from '../source/rolespath.js'
 import type { LoadContext } from './context.js'
 
 const DEFAULT_LIBRARY = '~/.ansible/plugins/modules:/usr/share/ansible/plugins/modules'
-/** Files in a library folder that are not modules tsplay can run (docs, Windows modules, compiled Python). */
-const NOT_MODULES = new Set(['.ps1', '.psm1', '.cs', '.yml', '.yaml', '.md', '.txt', '.pyc', '.pyo', '.json'])
+/**
+ * Files in a library folder that are not modules (docs, module_utils of Windows, compiled Python). A Windows module
+ * (`NAME.ps1`) is a module: Ansible accepts the task before the run, and it fails when it runs on a POSIX host.
+ */
+const NOT_MODULES = new Set(['.psm1', '.cs', '.yml', '.yaml', '.md', '.txt', '.pyc', '.pyo', '.json'])
 
 /** The configured library folders: `ANSIBLE_LIBRARY`, else ansible.cfg's `library`, else Ansible's default. */
 export const configuredLibrary = (): string[] => configuredPaths('ANSIBLE_LIBRARY', 'library', DEFAULT_LIBRARY)
@@ -74,7 +78,8 @@ export function libraryModuleName(ctx: LoadContext, name: string): string | unde
   if (bare.includes('.') || bare === '') return undefined
   const base = [ctx.playDir, ctx.playbookDir].filter((d): d is string => !!d).map((d) => join(d, 'library'))
   for (const dir of [...(ctx.libraryDirs ?? []), ...base, ...configuredLibrary()]) {
-    const f = moduleFiles(dir).find((x) => moduleName(x) === bare || x === bare)
+    const named = moduleFiles(dir).filter((x) => moduleName(x) === bare || x === bare)
+    const f = named.find((x) => extname(x) !== '.ps1') ?? named[0]
     if (!f || !isFile(join(dir, f))) continue
     if (!ctx.modules.has(bare)) ctx.modules.set(bare, libraryModule(bare, join(dir, f)))
     ctx.spellings.set(bare, bare)

@@ -69,7 +69,8 @@ export function classify(bytes: Uint8Array, args: Vars = {}): LibraryModule {
     return { ...base, style: 'new', python: true, body: Buffer.from(text) }
   }
   if (NEW_STYLE.test(text)) return { ...base, style: 'new', python: true, body: bytes }
-  if (text.includes(MARK_WINDOWS)) return { ...base, style: 'new', python: false, body: bytes, windows: true }
+  if (text.includes(MARK_WINDOWS) || /(^|\/)(powershell|pwsh)$/.test(shebang[0] ?? ''))
+    return { ...base, style: 'new', python: false, body: bytes, windows: true }
   if (text.includes(MARK_JSONARGS)) {
     text = text.replaceAll(MARK_JSONARGS, JSON.stringify(args))
     return { ...base, style: 'new', python: false, body: Buffer.from(text), argsInBody: true }

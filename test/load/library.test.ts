@@ -70,6 +70,18 @@ describe('library modules', () => {
     ])
   })
 
+  it('find a Windows module (NAME.ps1) as Ansible does, a POSIX file of the same name first', async () => {
+    const { tasks, modules, dir } = await load({
+      'library/win_only.ps1': '#!powershell\n',
+      'library/both.ps1': '#!powershell\n',
+      'library/both.py': MOD,
+      'playbook.yml': '- hosts: all\n  tasks:\n    - win_only: { a: 1 }\n    - both:\n',
+    })
+    expect(tasks.map((t) => t.module)).toEqual(['win_only', 'both'])
+    expect(modules.get('win_only')?.library).toBe(join(dir, 'library/win_only.ps1'))
+    expect(modules.get('both')?.library).toBe(join(dir, 'library/both.py'))
+  })
+
   it("lose to tsplay's own module of the same name, with a warning", async () => {
     const { tasks, warnings } = await load({
       'roles/r/library/debug.py': MOD,
