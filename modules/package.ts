@@ -3,7 +3,8 @@
  * tsplay knows one backend, `apt`: on a Debian-family host the task runs as `apt` with the same arguments
  * (`update_cache` and the other apt arguments pass through). The manager comes from the host facts
  * (`ansible_pkg_mgr`), or from a read-only probe when the play did not gather facts; another manager fails the
- * task with its name.
+ * task with its name. `module_defaults` for `apt` apply below those for `package`, as Ansible hands them to the
+ * backend; those of another system's manager (`dnf`) may supply arguments where the task may not run (a warning).
  *
  * @example
  * ```yaml
@@ -70,5 +71,6 @@ export default defineModule({
   changedWhen: 'as `apt`: a package is installed, upgraded or removed',
   check: 'full',
   example: '- package: { name: [git, make], state: present }',
+  backends: ['apt'],
   ...runAsBackend(apt, aptArgs, requireApt),
 })

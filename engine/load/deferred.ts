@@ -105,10 +105,11 @@ export const tolerated = <T>(ctx: LoadContext, why: string | undefined, load: ()
 
 /**
  * Report `errors` (a template that does not parse, wrong arguments) of the task `raw`: as warnings when the task's
- * failure is ignored or rescued (a task written to fail: Ansible fails it when it runs, and so does tsplay).
+ * failure is ignored or rescued (a task written to fail: Ansible fails it when it runs, and so does tsplay), or for
+ * the reason `also` the caller gives.
  */
-export function tolerate(ctx: LoadContext, raw: Record<string, unknown>, errors: UserError[]): void {
-  const why = errors.length ? whyTolerated(ctx, raw) : undefined
+export function tolerate(ctx: LoadContext, raw: Record<string, unknown>, errors: UserError[], also?: string): void {
+  const why = errors.length ? (whyTolerated(ctx, raw) ?? also) : undefined
   if (!why) ctx.errors.push(...errors)
   else
     for (const e of errors)

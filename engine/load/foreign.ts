@@ -65,6 +65,26 @@ export function isForeignModule(name: string): boolean {
 }
 
 /**
+ * Why the wrong arguments of a `package` task may be fine where it runs, or undefined: `module_defaults` of another
+ * system's package manager (Ansible hands them to `dnf` on Fedora; the `package` target asks `name` of them), or
+ * `use:` naming one, in a task that may not run on tsplay's hosts.
+ */
+export function otherSystemArgs(
+  ctx: LoadContext,
+  module: string,
+  args: Record<string, unknown>,
+  raw: Record<string, unknown>,
+  scope: TaskScope,
+): string | undefined {
+  if (module !== 'package') return undefined
+  const other = [...(ctx.moduleDefaults?.keys() ?? [])].find(isForeignModule)
+  const use = typeof args.use === 'string' && isForeignModule(args.use) ? args.use : undefined
+  const why = other || use ? whyMayNotRun(ctx, raw, scope) : undefined
+  if (!why) return undefined
+  return `${other ? `module_defaults for ${other}` : `use: ${use}`} may give them on another system, and ${why}`
+}
+
+/**
  * The module name `k` of task `raw` as a stand-in that fails when it runs, with a warning, when `k` is a module
  * tsplay lacks and the task may not run or may fail; else undefined (the caller reports it unknown).
  */

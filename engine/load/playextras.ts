@@ -15,6 +15,7 @@
  * ```
  */
 import { HOST_ORDERS, type HostOrder } from '../ast.js'
+import { isForeignModule } from './foreign.js'
 import { UserError } from '../errors.js'
 import type { SourcePos, Vars } from '../types.js'
 import { describeValue, report, type LoadContext } from './context.js'
@@ -118,7 +119,8 @@ function addModuleDefaults(
       report(ctx, `module_defaults "${k}" is not supported by tsplay`, here, hint)
       continue
     }
-    const name = ctx.spellings.get(k)
+    const name =
+      ctx.spellings.get(k) ?? (isForeignModule(k) ? k.replace(/^ansible\.(builtin|legacy)\./, '') : undefined)
     if (!name) {
       // Ansible ignores defaults for a module the play never calls; say so, since it is likely a typo
       const hint = didYouMean(k, [...ctx.spellings.keys()])

@@ -36,7 +36,7 @@ import {
 import { didYouMean } from '../source/suggest.js'
 import { fireAndForgetRefusal } from './fireforget.js'
 import { libraryModuleName, pluginFile } from './library.js'
-import { foreignModule } from './foreign.js'
+import { foreignModule, otherSystemArgs } from './foreign.js'
 import { checkConditions, checkTemplatesIn } from './syntax.js'
 import type { TaskScope } from './task.js'
 import { taskSearchPaths } from '../source/files.js'
@@ -134,7 +134,7 @@ export function buildTask(
     return scope.handlers ? asHandlerTask(ctx, raw, pos, task) : task
   }
   const { args, errors } = checkArgs(def, written, argsPos)
-  tolerate(ctx, raw, errors)
+  tolerate(ctx, raw, errors, errors.length ? otherSystemArgs(ctx, name, written, raw, scope) : undefined)
   const task: Task = {
     ...common,
     kind: 'task',

@@ -6,8 +6,9 @@
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Task } from '../../engine/ast.js'
-import type { UserError } from '../../engine/errors.js'
+import type { UserError, UserErrors } from '../../engine/errors.js'
 import { loadPlaybook } from '../../engine/load/playbook.js'
+import packageModule from '../../modules/package.js'
 import { fixtureModules } from './fixtures.js'
 import { loadErrors, tree } from './helpers.js'
 
@@ -17,6 +18,7 @@ async function load(files: Record<string, string>) {
   const dir = tree(files)
   const warnings: UserError[] = []
   const modules = fixtureModules()
+  modules.set('package', packageModule)
   const pb = await loadPlaybook(join(dir, 'playbook.yml'), { modules, warnings })
   const tasks = pb.plays[0].tasks.flatMap((n) => (n.kind === 'block' ? n.block : [n])) as Task[]
   return { tasks, modules, warnings: warnings.map((w) => w.format()), dir }
@@ -135,6 +137,43 @@ describe("modules of other systems (Ansible's, not tsplay's)", () => {
       expect.stringMatching(/unknown task keyword or module "yum"/),
       expect.stringMatching(/unknown task keyword or module "pacmn"/),
     ])
+  })
+})
+
+describe("package with another system's module_defaults", () => {
+  const play = (tasks: string) => ({ 'playbook.yml': `- hosts: all\n  tasks:\n${tasks}` })
+  const dnf = '      module_defaults: { dnf: { name: apt } }\n'
+
+  it("lets arguments another system's defaults may give be a warning where the task may not run", async () => {
+    const { tasks, warnings } = await load(
+      play(`    - package:\n${dnf}      when: no\n    - package: { use: dnf }\n${dnf}      when: no\n`),
+    )
+    expect(tasks.map((t) => t.module)).toEqual(['package', 'package'])
+    expect(warnings).toEqual([
+      expect.stringMatching(/missing required argument "name" .*module_defaults for dnf may give them .*"when"/),
+      expect.stringMatching(/missing required argument "name" .*module_defaults for dnf/),
+      expect.stringMatching(/"use" of package must be one of .*module_defaults for dnf/),
+    ])
+  })
+
+  it('keeps them an error where the task certainly runs, or without such defaults', async () => {
+    const errors = await load(play(`    - package:\n${dnf}    - package:\n      when: no\n`)).then(
+      () => [],
+      (e: UserErrors) => e.errors.map((x) => x.message),
+    )
+    expect(errors).toEqual([
+      expect.stringMatching(/missing required argument "name" for module package/),
+      expect.stringMatching(/missing required argument "name" for module package/),
+    ])
+  })
+
+  it("takes apt's module_defaults, as Ansible does on a Debian host", async () => {
+    const { tasks } = await load(
+      play(
+        '    - package:\n      module_defaults: { apt: { name: git, state: latest }, package: { state: present } }\n',
+      ),
+    )
+    expect(tasks[0].args).toMatchObject({ name: 'git', state: 'present' })
   })
 })
 

@@ -40,7 +40,8 @@ export const APT_ARGS: CompatCase[] = [
   {
     name: 'apt_args',
     covers:
-      'apt (allow_unauthenticated, deb, allow_downgrade, held, force, only_upgrade, upgrade, autoclean, policy_rc_d)',
+      'apt (allow_unauthenticated, deb, allow_downgrade, held, force, only_upgrade, upgrade, autoclean, ' +
+      "policy_rc_d), package with apt's and another system's module_defaults",
     clean: true,
     setup: () => track({ packages: pkgs }),
     files: {
@@ -114,6 +115,15 @@ export const APT_ARGS: CompatCase[] = [
           register: old
         - assert: { that: [cleaned is changed, not old.stat.exists] }
         - apt: { name: "{{ p }}", state: absent }
+        - package:
+          module_defaults: { dnf: { name: "{{ p }}" } }
+          when: p == 'on another system'
+        - package:
+          module_defaults: { apt: { name: "{{ p }}", allow_unauthenticated: true }, package: { state: present } }
+          register: viapkg
+        - package: { name: "{{ p }}", state: absent }
+          module_defaults: { apt: { purge: true } }
+        - assert: { that: [viapkg is changed] }
         - apt: { name: "{{ p }}", only_upgrade: true }
         - command: dpkg-query -W -f '\${db:Status-Abbrev}' {{ p }}
           register: st
