@@ -119,8 +119,9 @@ function addModuleDefaults(
       report(ctx, `module_defaults "${k}" is not supported by tsplay`, here, hint)
       continue
     }
-    const name =
-      ctx.spellings.get(k) ?? (isForeignModule(k) ? k.replace(/^ansible\.(builtin|legacy)\./, '') : undefined)
+    // another system's module (`dnf`) is kept quietly: a `package` task may get its arguments there (foreign.ts)
+    const other = isForeignModule(k) ? k.replace(/^ansible\.(builtin|legacy)\./, '') : undefined
+    const name = ctx.spellings.get(k) ?? (other?.includes('.') ? undefined : other)
     if (!name) {
       // Ansible ignores defaults for a module the play never calls; say so, since it is likely a typo
       const hint = didYouMean(k, [...ctx.spellings.keys()])
