@@ -18,6 +18,7 @@ import { sh } from '../engine/commands.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
 import { attrArgs, pathArgs } from './lib/args.js'
+import { lsattrProbe, parseLsattr, planChattr } from './lib/chattr.js'
 import { defaultState, parseTree, planFile, type PathState, type FileState } from './lib/filestate.js'
 import { parsePathProbe, pathProbe, probedMissing } from './lib/probe.js'
 import { DEFAULT_TIME_FORMAT, wantedTime } from './lib/times.js'
@@ -42,6 +43,14 @@ const Args = Type.Object(
       Type.String({ description: "Link target for state=link (relative to the link's folder) or hard." }),
     ),
     ...attrArgs,
+    attributes: Type.Optional(
+      Type.String({
+        aliases: ['attr'],
+        description:
+          "chattr flags, as `lsattr` shows them: 'i' sets exactly these, '+i' adds, '-i' removes (Ansible's " +
+          'comparison: changed unless the flags read equal those written, always for `-`).',
+      }),
+    ),
     recurse: Defaulted(
       Type.Boolean({
         default: false,
@@ -105,7 +114,7 @@ export function ancestors(path: string): string[] {
 const PEEK = 'n=$(head -c 8192 -- "$1" 2>/dev/null | tr -dc "\\000" | wc -c); [ "$n" -gt 0 ] && echo binary; exit 0'
 
 /** What gather found: the path, or only whether the file looks binary (`_diff_peek`). */
-type FileFacts = PathState | { peek: true; appearsBinary: boolean }
+type FileFacts = (PathState & { attrFlags?: string }) | { peek: true; appearsBinary: boolean }
 
 const TREE = 'find "$1" -mindepth 1 ! -type l -printf \'%m\\t%y\\t%u\\t%g\\t%U\\t%G\\n\' 2>/dev/null | sort -u'
 
@@ -139,6 +148,8 @@ export default defineModule({
     if (srcPath !== undefined) cmds.push(pathProbe(srcPath))
     if (args.recurse) cmds.push(sh(TREE, [path], { describe: `list ${path}` }))
     for (const t of [atime, mtime]) if (t.kind === 'at') cmds.push(sh('date -d "$1" +%s', [t.text]))
+    const flags = args.attributes !== undefined && args.state !== 'absent'
+    if (flags) cmds.push(lsattrProbe(path))
     const res = await io.batch(cmds)
     let i = 0
     const info = parsePathProbe(res[i++].stdout)
@@ -154,7 +165,8 @@ export default defineModule({
       t.epoch = epoch
     }
     const state: FileState = args.state ?? defaultState(info, args.recurse)
-    return { path, state, info, src: args.src, srcInfo, tree, missingParents, atime, mtime }
+    const attrFlags = flags && info.exists ? parseLsattr(res[i++].stdout) : undefined
+    return { path, state, info, src: args.src, srcInfo, tree, missingParents, atime, mtime, attrFlags }
   },
   plan(state, args, ctx) {
     const kind = 'peek' in state ? args.state : state.state
@@ -163,7 +175,7 @@ export default defineModule({
     }
     if ('peek' in state)
       return { commands: [], changed: false, data: { path: args.path, appears_binary: state.appearsBinary } }
-    return planFile(state, {
+    const plan = planFile(state, {
       mode: args.mode,
       owner: args.owner,
       group: args.group,
@@ -172,5 +184,13 @@ export default defineModule({
       recurse: args.recurse,
       checkMode: ctx.checkMode,
     })
+    if (args.attributes === undefined || state.state === 'absent' || plan.fail || plan.skip) return plan
+    // Ansible sets the flags last, after mode and owner; a path the task creates is read on the host then
+    const flags = planChattr(args.path, state.info.exists ? (state.attrFlags ?? '') : undefined, args.attributes)
+    return {
+      ...plan,
+      commands: [...plan.commands, ...flags.commands],
+      changes: [...(plan.changes ?? []), ...flags.changes],
+    }
   },
 })

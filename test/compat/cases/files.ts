@@ -55,6 +55,37 @@ export const FILES: CompatCase[] = [
     },
   },
   {
+    // the state folder is on the machine's own disk (ext4 on the test machines): the login user may set `A`
+    name: 'file_attributes',
+    covers: 'file (attributes, attr)',
+    clean: true,
+    files: {
+      'main.yml': play(
+        'file_attributes',
+        `
+    - file: { path: "{{ root }}/f", state: touch, modification_time: preserve, access_time: preserve }
+    - file: { path: "{{ root }}/f", attributes: A }
+    - file: { path: "{{ root }}/f", attributes: A }
+      register: same
+    - file: { path: "{{ root }}/f", attr: +A }
+    - file: { path: "{{ root }}/f", attributes: A }
+      check_mode: true
+    - file: { path: "{{ root }}/d", state: directory, attributes: +A }
+    - file: { path: "{{ root }}/d", state: directory, attributes: +A }
+      register: plus
+    - file: { path: "{{ root }}/g", state: touch, attributes: A, modification_time: preserve, access_time: preserve }
+    - file: { path: "{{ root }}/g", attributes: -A }
+    - file: { path: "{{ root }}/missing", state: directory, attributes: A }
+      check_mode: true
+    - shell: lsattr -d f d g > flags
+      args: { chdir: "{{ root }}" }
+      changed_when: false
+    - assert: { that: [same is not changed] }
+`,
+      ),
+    },
+  },
+  {
     name: 'copy',
     covers: 'copy',
     files: {

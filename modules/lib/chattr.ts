@@ -1,0 +1,59 @@
+/**
+ * File attributes (`attributes`/`attr`: chattr flags) as Ansible sets them: `lsattr -d` reads the path's flags
+ * (dashes dropped; none when it cannot be read, as on tmpfs); a leading `+` or `-` adds or removes flags, anything
+ * else sets them (`=`). `chattr` runs when the flags read differ from those asked — compared as written, so `+i` on a
+ * path with `ei` runs it again each time, as in Ansible — or always for `-`. Pure, apart from the commands.
+ *
+ * @example
+ * ```ts
+ * planChattr('/srv/x', 'e', '+i') // { commands: [chattr +i /srv/x], changes: ['attributes e → +i'] }
+ * planChattr('/srv/x', 'i', 'i')  // { commands: [], changes: [] }
+ * ```
+ */
+import { sh } from '../../engine/commands.js'
+import type { Command } from '../../engine/types.js'
+
+/** Read-only: the path's flags as `lsattr -d` prints them (nothing when lsattr is missing or cannot read them). */
+export function lsattrProbe(path: string): Command {
+  return sh('lsattr -d -- "$1" 2>/dev/null; exit 0', [path], { describe: `lsattr ${path}` })
+}
+
+/** The flags in `lsattr -d`'s answer, dashes dropped (`--------------e------- /x` → `e`); '' when none. */
+export function parseLsattr(stdout: string): string {
+  return (stdout.trim().split(/\s+/)[0] ?? '').replaceAll('-', '')
+}
+
+/** Ansible's split of `attributes`: the operator (`+`, `-`, else `=`) and the flags. */
+function split(wanted: string): [string, string] {
+  return wanted.startsWith('+') || wanted.startsWith('-') ? [wanted[0], wanted.slice(1)] : ['=', wanted]
+}
+
+// a path chattr could read as an option gets `./` (chattr takes no `--`)
+const safe = (path: string) => (path.startsWith('-') ? `./${path}` : path)
+
+/** Reads the flags on the host and runs chattr when they differ: for a path this task creates. */
+const ON_HOST =
+  'f=$(lsattr -d -- "$3" 2>/dev/null); f=${f%% *}; f=$(printf %s "$f" | tr -d -)\n' +
+  'if [ "$f" != "$2" ] || [ "$1" = - ]; then chattr "$1$2" "$3"; fi'
+
+/**
+ * The chattr command bringing `path` to `wanted`, given the flags read (`existing`), or, when undefined (the task
+ * creates the path), a command that reads them on the host first.
+ */
+export function planChattr(
+  path: string,
+  existing: string | undefined,
+  wanted: string,
+): { commands: Command[]; changes: string[] } {
+  const [op, flags] = split(wanted)
+  if (existing === undefined)
+    return {
+      commands: [sh(ON_HOST, [op, flags, safe(path)], { describe: `chattr ${op}${flags} ${path}` })],
+      changes: [`attributes ${op}${flags}`],
+    }
+  if (existing === flags && op !== '-') return { commands: [], changes: [] }
+  return {
+    commands: [{ argv: ['chattr', `${op}${flags}`, safe(path)], describe: `chattr ${op}${flags} ${path}` }],
+    changes: [`attributes ${existing || '(none)'} → ${op}${flags}`],
+  }
+}
