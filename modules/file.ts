@@ -165,7 +165,7 @@ export default defineModule({
       t.epoch = epoch
     }
     const state: FileState = args.state ?? defaultState(info, args.recurse)
-    const attrFlags = flags && info.exists ? parseLsattr(res[i++].stdout) : undefined
+    const attrFlags = flags && info.exists ? parseLsattr(res[i].stdout) : undefined
     return { path, state, info, src: args.src, srcInfo, tree, missingParents, atime, mtime, attrFlags }
   },
   plan(state, args, ctx) {
