@@ -240,6 +240,11 @@ export interface Play extends Common {
   roleDefaults: Vars
   /** Merged `vars/main.yml` of the play's roles. */
   roleVars: Vars
+  /**
+   * The names of the play's roles (`roles:` entries and imported roles, in order) and of their dependencies: the
+   * magic variables `role_names`/`ansible_play_role_names`, `ansible_dependent_role_names`, `ansible_role_names`.
+   */
+  roleNames?: { play: string[]; deps: string[] }
   gatherFacts: boolean
   /** `pre_tasks`, roles, `tasks`, `post_tasks` in order. */
   tasks: TaskNode[]

@@ -15,6 +15,26 @@ import type { Task } from '../ast.js'
 import type { SourcePos, Vars } from '../types.js'
 
 /** Loader state for one `loadPlaybook` call. */
+/** What the roles of the play being loaded add to it (see `LoadContext.playRoles`). */
+export interface PlayRoles {
+  handlers: Task[]
+  instances: Set<string>
+  defaults: Vars
+  vars: Vars
+  names: string[]
+  depNames: Set<string>
+}
+
+/** A fresh `PlayRoles`. */
+export const newPlayRoles = (): PlayRoles => ({
+  handlers: [],
+  instances: new Set(),
+  defaults: {},
+  vars: {},
+  names: [],
+  depNames: new Set(),
+})
+
 export interface LoadContext {
   modules: Map<string, ModuleDef>
   /** Every accepted spelling (`apt`, `ansible.builtin.apt`, aliases) → canonical name. */
@@ -32,9 +52,12 @@ export interface LoadContext {
   rolesSeen?: Map<string, boolean>
   /**
    * What `include_role`/`import_role` tasks of the play being loaded add to the play: handlers (once per role
-   * instance), and public defaults and vars.
+   * instance), and public defaults and vars; and the names of the play's roles (`roles:` entries and imported
+   * roles) and of their dependencies, for `role_names` and `ansible_role_names`.
    */
-  playRoles?: { handlers: Task[]; instances: Set<string>; defaults: Vars; vars: Vars }
+  playRoles?: PlayRoles
+  /** The roles around a role being loaded by `include_role`/`import_role`, innermost first. */
+  roleParents?: Array<{ name: string; dir: string }>
   /** `-e` variables: nothing overrides them, so a name they give is known before the run. */
   extraVars: Vars
   /** What a static import's templated name may use: the play's vars and vars_files, then `-e` (as Ansible's). */

@@ -25,7 +25,7 @@ import type { ModuleDef } from '../module.js'
 import { renderString } from '../template.js'
 import type { SourcePos, Vars } from '../types.js'
 import { inherit, passedOn, readCommon } from './common.js'
-import { newLoadContext, report, type LoadContext } from './context.js'
+import { newLoadContext, newPlayRoles, report, type LoadContext } from './context.js'
 import type { IncludeParts } from './include.js'
 import { namedRole, roleBlock, roleTargetParts } from './includerole.js'
 import { loadTaskFile, type TaskScope } from './task.js'
@@ -212,7 +212,7 @@ export async function loadAtRunTime(
   ctx.moduleDefaults = d.moduleDefaults
   ctx.playDir = d.playDir
   ctx.stack = [d.file]
-  ctx.playRoles = { handlers: [], instances: new Set(), defaults: {}, vars: {} }
+  ctx.playRoles = newPlayRoles()
   const got = await loadIncluded(ctx, d, name, at)
   if (ctx.errors.length || !got)
     throw new UserErrors(ctx.errors.length ? ctx.errors : [new UserError('not loaded', at)])

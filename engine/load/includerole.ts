@@ -33,7 +33,7 @@ import {
 import { mergePositioned, posOf, setPositions } from '../source/positions.js'
 import { parseKeyValues } from '../source/kv.js'
 import { SplitError } from '../source/split.js'
-import { findRole, loadRole, type LoadedRole } from './roles.js'
+import { findRole, loadRole, notePlayRole, roleName, type LoadedRole } from './roles.js'
 import { didYouMean } from '../source/suggest.js'
 import { checkTemplates, checkTemplatesIn } from './syntax.js'
 import { dynamicInclude, staticName } from './dynamic.js'
@@ -104,7 +104,9 @@ export async function loadRoleInclude(
   const why = key === 'include_role' ? whyMayNotRun(ctx, raw, scope) : hasWhen(raw) ? WHEN : undefined
   const before = ctx.errors.length
   const handlersBefore = ctx.playRoles?.handlers.length ?? 0
-  const found = await maybeSkipped(ctx, why, () => namedRole(ctx, raw, name!, here, over))
+  const found = await withParents(ctx, scope, () =>
+    maybeSkipped(ctx, why, () => namedRole(ctx, raw, name!, here, over)),
+  )
   if (key === 'include_role') {
     const mistakes = ctx.errors.splice(before)
     if (why && mistakes.length) {
@@ -122,6 +124,7 @@ export async function loadRoleInclude(
   }
   if (!found) return []
   const { role, isPublic, params } = found
+  if (key === 'import_role') notePlayRole(ctx, role.name, role.deps.names)
   if (key === 'import_role') {
     const common = readCommon(ctx, raw, pos)
     checkTemplatesIn(ctx, raw, pos, ['when', 'import_role'])
@@ -131,17 +134,35 @@ export async function loadRoleInclude(
       passedOn({ ...common, vars: params }, conditionPositions(raw, 'when', common.when.length, pos)),
     )
   }
-  return [
-    includeBlock(ctx, raw, pos, here, scope, {
-      args: { name: role.name, role: true },
-      nodes: [roleBlock(pos, role, isPublic, params)],
-      templated,
-      apply: applyOf(ctx, args, here),
-    }),
-  ]
+  const block = includeBlock(ctx, raw, pos, here, scope, {
+    args: { name: role.name, role: true },
+    nodes: [roleBlock(pos, role, isPublic, params)],
+    templated,
+    apply: applyOf(ctx, args, here),
+  })
+  // as in Ansible, the include task itself (its `when`) sees its own role first among the parents
+  if (scope.role) {
+    const around = parentVars([{ name: scope.role, dir: scope.roleDir ?? '' }, ...(ctx.roleParents ?? [])])
+    block.vars = { ...around, ...block.vars }
+  }
+  return [block]
 }
 
 const WHEN = 'its "when" may skip it'
+
+/**
+ * Run `load` (of a role an include in `scope` names) with the roles around it recorded: a role included by a
+ * role's task gets `ansible_parent_role_names`/`_paths` (innermost first), as Ansible's include parameters.
+ */
+async function withParents<T>(ctx: LoadContext, scope: TaskScope, load: () => Promise<T>): Promise<T> {
+  const outer = ctx.roleParents
+  ctx.roleParents = scope.role ? [{ name: scope.role, dir: scope.roleDir ?? '' }, ...(outer ?? [])] : undefined
+  try {
+    return await load()
+  } finally {
+    ctx.roleParents = outer
+  }
+}
 
 /** The arguments naming a role's other entry files. */
 const ENTRY_KEYS = ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from'] as const
@@ -203,7 +224,16 @@ export async function namedRole(
   if (!role) return undefined
   const isPublic = key === 'import_role' || readBool(ctx, args, 'public', argsPos) === true
   addHandlers(ctx, role, isPublic)
-  return { role, isPublic, params }
+  const parents = ctx.roleParents
+  return { role, isPublic, params: parents ? { ...parentVars(parents), ...params } : params }
+}
+
+/** `ansible_parent_role_names`/`_paths` of the roles around an include, innermost first. */
+function parentVars(parents: Array<{ name: string; dir: string }>): Record<string, string[]> {
+  return {
+    ansible_parent_role_names: parents.map((p) => roleName(p.name)),
+    ansible_parent_role_paths: parents.map((p) => p.dir),
+  }
 }
 
 /** The role's handlers (and its dependencies') join the play once per role instance. */

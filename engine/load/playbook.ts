@@ -25,7 +25,7 @@ import { UserError, UserErrors } from '../errors.js'
 import type { ModuleDef } from '../module.js'
 import type { SourcePos, Vars } from '../types.js'
 import { readAnyErrorsFatal, readCommon, setSource, sourceOf } from './common.js'
-import { absorb, describeValue, newLoadContext, report, type LoadContext } from './context.js'
+import { absorb, describeValue, newLoadContext, newPlayRoles, report, type LoadContext } from './context.js'
 import {
   at,
   checkKeys,
@@ -225,7 +225,7 @@ async function loadPlay(
   ctx.staticVars = { ...common.vars, ...varsFiles, ...ctx.extraVars }
   ctx.rolesSeen = new Map()
   const extras = readPlayExtras(ctx, raw, pos)
-  const extra = (ctx.playRoles = { handlers: [] as Task[], instances: new Set<string>(), defaults: {}, vars: {} })
+  const extra = (ctx.playRoles = newPlayRoles())
   const roles = await loadRoles(ctx, raw, pos)
   const scope = { file, dir, playDir: dir, handlers: false }
   const pre = await loadTaskList(ctx, raw, 'pre_tasks', scope, pos)
@@ -247,6 +247,7 @@ async function loadPlay(
     varsFiles,
     ...(lateVarsFiles.length ? { lateVarsFiles } : {}),
     roleDefaults: mergePositioned(roles.defaults, extra.defaults),
+    roleNames: { play: extra.names, deps: [...extra.depNames] },
     roleVars: mergePositioned(roles.vars, extra.vars),
     gatherFacts: readBool(ctx, raw, 'gather_facts', pos) ?? true,
     tasks,

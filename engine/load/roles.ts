@@ -16,7 +16,7 @@ import { addLibraryDir } from './library.js'
 import { hasWhen, maybeSkipped } from './deferred.js'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { dirname, join, relative, resolve } from 'node:path'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import type { Task, TaskNode } from '../ast.js'
 import type { SourcePos, Vars } from '../types.js'
 import { readArgumentSpec, specTask, type RoleArgSpec } from './argspecs.js'
@@ -50,11 +50,13 @@ export interface RolesResult {
   vars: Vars
   /** Argument specs of the roles that have one (meta/argument_specs.yml). */
   specs: RoleArgSpec[]
+  /** The names of the roles added, dependencies before the role that needs them (`ansible_role_names`). */
+  names: string[]
 }
 
 /** Load the roles listed in `raw.roles` (in order, dependencies first). */
 export async function loadRoles(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): Promise<RolesResult> {
-  const out: RolesResult = { tasks: [], handlers: [], defaults: {}, vars: {}, specs: [] }
+  const out: RolesResult = { tasks: [], handlers: [], defaults: {}, vars: {}, specs: [], names: [] }
   const list = raw.roles
   if (list === undefined || list === null) return out
   if (!Array.isArray(list)) {
@@ -177,7 +179,7 @@ export async function loadRole(
     return undefined
   }
   const roleName = name.split('/').pop() ?? name
-  const deps: RolesResult = { tasks: [], handlers: [], defaults: {}, vars: {}, specs: [] }
+  const deps: RolesResult = { tasks: [], handlers: [], defaults: {}, vars: {}, specs: [], names: [] }
   const meta = metaFile ? await readVarsFile(ctx, metaFile) : undefined
   if (metaFile && meta) await loadDependencies(ctx, metaFile, meta, deps, [...chain, dir])
   const out: LoadedRole = {
@@ -237,6 +239,7 @@ function markInstance(nodes: TaskNode[], instance: string): void {
 /** Add a loaded role (its dependencies first) to a play's roles, its keywords applied to its tasks and handlers. */
 function addRole(ctx: LoadContext, out: RolesResult, role: LoadedRole, inh: Inherited): void {
   mergeRoles(out, role.deps)
+  out.names.push(roleName(role.name))
   out.defaults = mergePositioned(out.defaults, role.defaults)
   out.vars = mergePositioned(out.vars, role.vars)
   if (role.spec) out.specs.push(role.spec)
@@ -255,6 +258,18 @@ export function mergeRoles(out: RolesResult, more: RolesResult): void {
   out.defaults = mergePositioned(out.defaults, more.defaults)
   out.vars = mergePositioned(out.vars, more.vars)
   out.specs.push(...more.specs)
+  out.names.push(...more.names)
+}
+
+/** A role's name as Ansible's magic variables give it: as written, or a path's last part. */
+export const roleName = (ref: string): string => (ref.startsWith('/') ? basename(ref) : ref)
+
+/** Record a role of the play (a `roles:` entry or an `import_role`) and its dependencies, for `role_names`. */
+export function notePlayRole(ctx: LoadContext, name: string, deps: readonly string[]): void {
+  const pr = ctx.playRoles
+  if (!pr) return
+  pr.names.push(roleName(name))
+  for (const d of deps) pr.depNames.add(d)
 }
 
 async function loadRoleRef(
@@ -292,11 +307,16 @@ async function loadRoleRef(
   // a role listed again with the same parameters runs once, unless its meta/main.yml allows duplicates
   const key = `${dir}\n${JSON.stringify(vars ?? {})}`
   const seen = (ctx.rolesSeen ??= new Map<string, boolean>())
-  if (seen.get(key) === false) return // a repeat is not loaded again
+  if (seen.get(key) === false) {
+    // a repeat is not loaded again, and is one of the play's roles all the same (as in Ansible)
+    if (!chain.length) notePlayRole(ctx, name, [])
+    return
+  }
   const why = hasWhen(raw) ? 'its role\'s "when" may skip it' : undefined
   const role = await maybeSkipped(ctx, why, () => loadRole(ctx, dir, name, {}, vars ?? {}, pos, chain))
   if (!role) return
   seen.set(key, role.allowDuplicates)
+  if (!chain.length) notePlayRole(ctx, name, role.deps.names)
   addRole(ctx, out, role, {
     when,
     whenPos: conditionPositions(raw, 'when', when.length, pos),

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { Task } from '../ast.js'
+import type { Play, Task } from '../ast.js'
 import { groupNames, groupsMap, hostVars as inventoryHostVars } from '../inventory/vars.js'
 import type { Vars } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
@@ -126,6 +126,16 @@ function playbookPython(): string | undefined {
  */
 export const inventorySources = (sources: readonly string[]): string[] => sources.map((s) => resolve(s))
 
+/** Ansible's role name variables of a play (`ansible_role_names`: each name once). */
+function roleNameVars(names: Play['roleNames'] = { play: [], deps: [] }): Vars {
+  return {
+    role_names: names.play,
+    ansible_play_role_names: names.play,
+    ansible_dependent_role_names: names.deps,
+    ansible_role_names: [...new Set([...names.deps, ...names.play])],
+  }
+}
+
 function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]>): Vars {
   const python = playbookPython()
   return {
@@ -138,6 +148,7 @@ function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]
     play_hosts: rc.playHosts,
     ansible_play_hosts: rc.playHosts,
     ansible_play_name: rc.play.name ?? rc.play.hosts,
+    ...roleNameVars(rc.play.roleNames),
     ansible_check_mode: rc.opts.check,
     ansible_verbosity: rc.opts.verbosity,
     ansible_diff_mode: rc.opts.diff,

@@ -13,7 +13,7 @@ import { dirname, resolve } from 'node:path'
 import type { Task } from '../ast.js'
 import type { Vars } from '../types.js'
 
-/** `ansible_search_path` (and `role_path`/`role_name` in a role) for `task`; `playbookDir` comes last. */
+/** `ansible_search_path` (and `role_path`, `role_name`, `ansible_role_name` in a role) for `task`. */
 export function searchVars(task: Pick<Task, 'role' | 'roleDir' | 'pos'>, playbookDir: string): Vars {
   // the same for every host: worked out once per task (each call gets its own copy, the list included)
   let c = cache.get(task)
@@ -32,6 +32,6 @@ function compute(task: Pick<Task, 'role' | 'roleDir' | 'pos'>, playbookDir: stri
   if (own && !paths.includes(own)) paths.push(own)
   if (!paths.includes(base)) paths.push(base)
   const out: Vars = { ansible_search_path: paths }
-  if (role) Object.assign(out, { role_path: resolve(role), role_name: task.role })
+  if (role) Object.assign(out, { role_path: resolve(role), role_name: task.role, ansible_role_name: task.role })
   return out
 }

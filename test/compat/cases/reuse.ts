@@ -116,6 +116,50 @@ export const REUSE: CompatCase[] = [
     },
   },
   {
+    name: 'role_names',
+    covers: 'role_names, ansible_play/dependent_role_names, ansible_role_names, ansible_parent_role_names/paths',
+    clean: true,
+    files: {
+      'main.yml': `- hosts: role_names
+  gather_facts: false
+  roles:
+    - top
+    - top
+  tasks:
+    - import_role: { name: imported }
+    - include_role: { name: included }
+    - copy:
+        dest: "{{ root }}/play"
+        content: |
+          {{ role_names | join(',') }} {{ ansible_play_role_names | join(',') }}
+          {{ ansible_dependent_role_names | sort | join(',') }} {{ ansible_role_names | sort | join(',') }}
+          {{ ansible_role_name | default('none') }} {{ ansible_parent_role_names | default(['none']) | join(',') }}
+`,
+      'roles/top/meta/main.yml': 'dependencies: [dep]\n',
+      'roles/top/tasks/main.yml': `- include_role: { name: inner }
+- copy:
+    dest: "{{ root }}/top"
+    content: "{{ role_name }} {{ ansible_role_name }} {{ ansible_parent_role_names | default(['none']) | join(',') }}"
+`,
+      'roles/dep/tasks/main.yml': `- debug: { msg: "{{ role_names | join(',') }}" }\n`,
+      'roles/inner/tasks/main.yml': `- copy:
+    dest: "{{ root }}/inner-{{ ansible_parent_role_names[0] }}"
+    content: "{{ ansible_parent_role_names | join(',') }} {{ ansible_parent_role_paths | map('basename') | join(',') }}"
+- include_role: { name: deeper }
+  when: ansible_parent_role_names[1] | default('') == "imported"
+`,
+      'roles/deeper/tasks/main.yml': `- copy:
+    dest: "{{ root }}/deeper"
+    content: "{{ ansible_parent_role_names | join(',') }} {{ role_names | join(',') }}"
+`,
+      'roles/imported/tasks/main.yml': '- import_role: { name: inner }\n',
+      'roles/included/tasks/main.yml': `- copy:
+    dest: "{{ root }}/included"
+    content: "{{ ansible_parent_role_names | default(['none']) | join(',') }}"
+`,
+    },
+  },
+  {
     name: 'block_keys',
     covers: "blocks: notify and run_once inherited by the block's tasks; templated strategy",
     files: {
