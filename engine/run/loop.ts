@@ -88,16 +88,25 @@ export function sequence(term: string): string[] {
     }
   }
   const num = (k: string, d: number) => (o[k] === undefined ? d : Number(o[k]))
-  const start = num('start', 1)
-  const stride = num('stride', 1)
-  const end = o.count !== undefined ? start + (Number(o.count) - 1) * stride : num('end', NaN)
+  if (o.count === undefined && o.end === undefined) throw new UserError('must specify count or end in with_sequence')
+  if (o.count !== undefined && o.end !== undefined)
+    throw new UserError("can't specify both count and end in with_sequence")
+  let start = num('start', 1)
+  let stride = num('stride', 1)
+  const count = num('count', NaN)
+  // Ansible's reading of count: the end is start + count * stride - 1; count=0 is no numbers
+  let end = o.count === undefined ? num('end', NaN) : count === 0 ? 0 : start + count * stride - 1
+  if (count === 0) start = stride = 0
   if (![start, end, stride].every(Number.isFinite))
     throw new UserError(`with_sequence: "${term}" needs whole numbers for start, end (or count) and stride`)
-  if (o.count !== undefined && o.end !== undefined)
-    throw new UserError('with_sequence: use either "count" or "end", not both')
+  if (stride > 0 && end < start) throw new UserError('to count backwards make stride negative')
+  if (stride < 0 && end > start) throw new UserError("to count forward don't make stride negative")
+  const format = o.format ?? '%d'
+  if (format.split('%').length !== 2) throw new UserError(`bad formatting string: ${format}`)
   const out: string[] = []
   if (stride === 0) return out
-  for (let i = start; stride > 0 ? i <= end : i >= end; i += stride) out.push(printf(o.format ?? '%d', i))
+  end += stride > 0 ? 1 : -1 // Python's range(start, end ± 1, stride)
+  for (let i = start; stride > 0 ? i < end : i > end; i += stride) out.push(printf(format, i))
   return out
 }
 

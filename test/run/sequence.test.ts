@@ -10,11 +10,21 @@ describe('with_sequence', () => {
     [`start=1 end=2 format="item %d"`, ['item 1', 'item 2']],
     ['3-5', ['3', '4', '5']],
     ['1-5/2:x%d', ['x1', 'x3', 'x5']],
+    ['start=1 count=3 stride=2', ['1', '3', '5']],
+    ['start=5 end=1 stride=-2', ['5', '3', '1']],
+    ['count=0', []],
+    ['start=1 end=3 stride=0', []],
   ])('%j', (term, want) => expect(sequence(term)).toEqual(want))
 
   it.each([
     ['start=1 end', /with_sequence: cannot read "start=1 end": "end" is not key=value/],
     [`start=1 format="x`, /with_sequence: cannot read .*unterminated double quote/],
+    // Ansible's own messages
+    ['start=1 end=0', /^to count backwards make stride negative$/],
+    ['start=1 end=3 stride=-1', /^to count forward don't make stride negative$/],
+    ['start=1', /^must specify count or end in with_sequence$/],
+    ['count=2 end=3', /^can't specify both count and end in with_sequence$/],
+    ['end=3 format=x', /^bad formatting string: x$/],
   ])('%j is refused', (term, want) => {
     expect(() => sequence(term)).toThrow(UserError)
     expect(() => sequence(term)).toThrow(want)
