@@ -201,7 +201,8 @@ function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars,
   if (check && plan.changes?.length) data.changes = plan.changes
   data.changed = changed
   if (failed) data.failed = true
-  if (msg !== undefined) data.msg = msg
+  // the module's own registered `msg` (debug's list or map) stays; the message shown fills it otherwise
+  if (msg !== undefined && data.msg === undefined) data.msg = msg
   // changed_when / failed_when see the registered result under its name (and its fields directly); the view is
   // made only for a task that has one (most have neither)
   const evalVars = task.changedWhen || task.failedWhen ? whenVars(task, vars, data) : {}
