@@ -131,5 +131,5 @@ export function firstFoundLookup(
     if (f) return [f]
   }
   if (skip) return []
-  throw new UserError(`No file was found when using first_found (tried ${names.join(', ') || 'no names'})`)
+  throw new UserError(`No file was found when using first_found. Tried: ${names.join(', ') || 'no names'}`)
 }
