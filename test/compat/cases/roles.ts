@@ -48,6 +48,46 @@ export const ROLES: CompatCase[] = [
     },
   },
   {
+    name: 'seq_errors',
+    covers: "with_sequence's count and refusals, first_found's message, debug registering a list",
+    clean: true,
+    files: {
+      'main.yml': `- hosts: seq_errors
+  gather_facts: false
+  tasks:
+    - debug: { msg: "{{ [1, 2] }}" }
+      register: r
+    - assert: { that: ["r.msg | type_debug == 'list'", "r.msg | length == 2"] }
+    - debug: { msg: "{{ item }}" }
+      with_sequence: start=1 end=0
+      ignore_errors: true
+      register: back
+    - debug: { msg: "{{ item }}" }
+      with_sequence: start=1 end=3 stride=-1
+      ignore_errors: true
+      register: fwd
+    - debug: { msg: "{{ item }}" }
+      with_sequence: start=1 count=3 stride=2
+      register: odd
+    - debug: { msg: "{{ item }}" }
+      with_sequence: count=0
+    - debug: { msg: "{{ item }}" }
+      with_sequence: start=5 end=1 stride=-2
+      register: down
+    - debug: { msg: "{{ lookup('first_found', ['nope']) }}" }
+      ignore_errors: true
+      register: ff
+    - assert:
+        that:
+          - "'to count backwards make stride negative' in back.msg"
+          - "\\"to count forward don't make stride negative\\" in fwd.msg"
+          - "odd.results | map(attribute='item') | list == ['1', '3', '5']"
+          - "down.results | map(attribute='item') | list == ['5', '3', '1']"
+          - "'No file was found when using first_found.' in ff.msg"
+`,
+    },
+  },
+  {
     name: 'with_loops',
     covers: 'loops: with_* lookups and loop_control',
     files: {
