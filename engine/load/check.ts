@@ -55,6 +55,7 @@ export const MAGIC_VARS: readonly string[] = [
   'playbook_dir',
   'role_path',
   'role_name',
+  'ansible_host',
   'ansible_role_name',
   'role_names',
   'ansible_role_names',

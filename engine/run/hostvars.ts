@@ -172,5 +172,7 @@ export function taskVars(rc: RunContext, host: string, inh: Inherited, task: Tas
     ]),
   )
   Object.assign(vars, magicVars(rc, host))
+  // as Ansible's task variables: the host's address is its inventory name unless the inventory gives one
+  vars.ansible_host ??= host
   return task ? Object.assign(vars, searchVars(task, rc.playbook.dir)) : vars
 }
