@@ -14,11 +14,10 @@
 import type { LoopLookup, Task } from '../ast.js'
 import { UserError } from '../errors.js'
 import { asList } from '../expr/lookup-data.js'
-import { registerLookup, runLookup, type LookupCtx } from '../expr/lookups.js'
+import { runLookup, type LookupCtx } from '../expr/lookups.js'
 import { loopPosition } from '../expr/jinja/loop.js'
-import { parseKeyValues } from '../source/kv.js'
-import { SplitError } from '../source/split.js'
 import './lookups-controller.js'
+import './sequence.js'
 
 /** What some lookups need from the run: the task's search path and variables, the hosts a pattern selects. */
 export type LoopEnv = Partial<LookupCtx>
@@ -63,67 +62,11 @@ export function loopItems(lookup: LoopLookup | undefined, value: unknown, env: L
   try {
     return runLookup(lookup, asList(value), {}, ctx)
   } catch (e) {
-    if (e instanceof UserError && !e.message.startsWith('with_')) throw new UserError(`with_${lookup}: ${e.message}`)
+    // `sequence` words its errors as Ansible does, which tests compare whole
+    if (e instanceof UserError && !e.message.startsWith('with_') && lookup !== 'sequence')
+      throw new UserError(`with_${lookup}: ${e.message}`)
     throw e
   }
-}
-
-/** `with_sequence`: `start=1 end=10 stride=2 format=x%02d`, `count=3`, or the short `1-10/2:fmt%d`. */
-export function sequence(term: string): string[] {
-  const o: Record<string, string> = {}
-  const short = /^\s*(?:(-?\d+|0x[0-9a-f]+)-)?(-?\d+|0x[0-9a-f]+)(?:\/(\d+))?(?::(.+))?\s*$/i.exec(term)
-  if (short && !term.includes('=')) {
-    Object.assign(
-      o,
-      { start: short[1] ?? '1', end: short[2] },
-      short[3] ? { stride: short[3] } : {},
-      short[4] ? { format: short[4] } : {},
-    )
-  } else {
-    try {
-      Object.assign(o, parseKeyValues(term))
-    } catch (e) {
-      if (!(e instanceof SplitError)) throw e
-      throw new UserError(`with_sequence: cannot read "${term}": ${e.message} (write start=N end=N, or N-M)`)
-    }
-  }
-  const num = (k: string, d: number) => (o[k] === undefined ? d : Number(o[k]))
-  if (o.count === undefined && o.end === undefined) throw new UserError('must specify count or end in with_sequence')
-  if (o.count !== undefined && o.end !== undefined)
-    throw new UserError("can't specify both count and end in with_sequence")
-  let start = num('start', 1)
-  let stride = num('stride', 1)
-  const count = num('count', NaN)
-  // Ansible's reading of count: the end is start + count * stride - 1; count=0 is no numbers
-  let end = o.count === undefined ? num('end', NaN) : count === 0 ? 0 : start + count * stride - 1
-  if (count === 0) start = stride = 0
-  if (![start, end, stride].every(Number.isFinite))
-    throw new UserError(`with_sequence: "${term}" needs whole numbers for start, end (or count) and stride`)
-  if (stride > 0 && end < start) throw new UserError('to count backwards make stride negative')
-  if (stride < 0 && end > start) throw new UserError("to count forward don't make stride negative")
-  const format = o.format ?? '%d'
-  if (format.split('%').length !== 2) throw new UserError(`bad formatting string: ${format}`)
-  const out: string[] = []
-  if (stride === 0) return out
-  end += stride > 0 ? 1 : -1 // Python's range(start, end ± 1, stride)
-  for (let i = start; stride > 0 ? i < end : i > end; i += stride) out.push(printf(format, i))
-  return out
-}
-
-/** The `%d`/`%x`/`%o`/`%s` formats `with_sequence` uses (width and zero padding). */
-function printf(fmt: string, n: number): string {
-  return fmt.replace(/%(0?)(\d*)([dixXos%])/g, (_, zero: string, width: string, conv: string) => {
-    if (conv === '%') return '%'
-    const s =
-      conv === 'x'
-        ? n.toString(16)
-        : conv === 'X'
-          ? n.toString(16).toUpperCase()
-          : conv === 'o'
-            ? n.toString(8)
-            : String(n)
-    return s.padStart(Number(width || 0), zero ? '0' : ' ')
-  })
 }
 
 /** The per-item variables `loop_control` asks for: `index_var`, and `ansible_loop` when `extended`. */
@@ -140,5 +83,3 @@ export function itemVars(
   if (opts.extended) out.ansible_loop = { allitems: items, ...loopPosition(items, i) }
   return out
 }
-
-registerLookup('sequence', (terms) => terms.flatMap((t) => sequence(String(t))))

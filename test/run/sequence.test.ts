@@ -1,7 +1,7 @@
-/** `with_sequence` terms: `k=v` words read by the one splitter (quoted formats keep their spaces), or `N-M/S:fmt`. */
+/** `with_sequence` terms, and Ansible's refusals word for word: `k=v` words read by the one splitter (quoted formats keep their spaces), or `N-M/S:fmt`. */
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../engine/errors.js'
-import { sequence } from '../../engine/run/loop.js'
+import { sequence } from '../../engine/run/sequence.js'
 
 describe('with_sequence', () => {
   it.each<[string, string[]]>([
@@ -14,6 +14,8 @@ describe('with_sequence', () => {
     ['start=5 end=1 stride=-2', ['5', '3', '1']],
     ['count=0', []],
     ['start=1 end=3 stride=0', []],
+    ['start=0x0f00 count=2 format=%04x', ['0f00', '0f01']],
+    ['0x3-0x5', ['3', '4', '5']],
   ])('%j', (term, want) => expect(sequence(term)).toEqual(want))
 
   it.each([
@@ -25,6 +27,11 @@ describe('with_sequence', () => {
     ['start=1', /^must specify count or end in with_sequence$/],
     ['count=2 end=3', /^can't specify both count and end in with_sequence$/],
     ['end=3 format=x', /^bad formatting string: x$/],
+    ['start=0 junk=3', /^unrecognized arguments to with_sequence: \['junk'\]$/],
+    ['start=A end=3', /^can't parse start=A as integer$/],
+    ['A-4/2', /^can't parse start=A as integer$/],
+    ['1-B/2', /^can't parse end=B as integer$/],
+    ['1-4/C', /^can't parse stride=C as integer$/],
   ])('%j is refused', (term, want) => {
     expect(() => sequence(term)).toThrow(UserError)
     expect(() => sequence(term)).toThrow(want)
