@@ -1,4 +1,7 @@
-/** `with_sequence` terms, and Ansible's refusals word for word: `k=v` words read by the one splitter (quoted formats keep their spaces), or `N-M/S:fmt`. */
+/**
+ * `with_sequence` terms, and Ansible's refusals word for word: `k=v` words read by the one splitter (quoted formats
+ * keep their spaces), or `N-M/S:fmt`.
+ */
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../engine/errors.js'
 import { sequence } from '../../engine/run/sequence.js'
