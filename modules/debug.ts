@@ -11,8 +11,8 @@ import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule } from '../engine/module.js'
 import { evalExpr } from '../engine/expr.js'
+import { UndefinedVariableError } from '../engine/expr/values.js'
 import type { Vars } from '../engine/types.js'
-import { VaultLockedError } from '../engine/vaultlocked.js'
 
 const Args = Type.Object(
   {
@@ -34,13 +34,16 @@ type Args = ModuleArgs<typeof Args>
 /** Ansible's text for a variable that is not defined. */
 export const NOT_DEFINED = 'VARIABLE IS NOT DEFINED!'
 
-/** The value of `src` in `vars`, or Ansible's not-defined text (a vaulted value with no password still fails). */
+/**
+ * The value of `src` in `vars`, or Ansible's not-defined text when something in it is not defined; any other error
+ * (a filter refusing its argument, a vaulted value with no password) fails the task, as in Ansible.
+ */
 export function lookup(src: string, vars: Vars): unknown {
   try {
     return evalExpr(src, vars)
   } catch (e) {
-    if (e instanceof VaultLockedError) throw e
-    return NOT_DEFINED
+    if (e instanceof UndefinedVariableError) return NOT_DEFINED
+    throw e
   }
 }
 
@@ -56,7 +59,11 @@ export default defineModule({
   plan(_state, args: Args, ctx) {
     const level = Number(ctx.vars.ansible_verbosity ?? 0)
     if (args.verbosity > level)
-      return { commands: [], changed: false, data: { skipped_reason: 'Verbosity threshold not met.' } }
+      return {
+        commands: [],
+        skip: 'Verbosity threshold not met.',
+        data: { skipped_reason: 'Verbosity threshold not met.' },
+      }
     if (args.var !== undefined) {
       const value = lookup(args.var, ctx.vars)
       const shown = typeof value === 'string' ? value : JSON.stringify(value, null, 2)

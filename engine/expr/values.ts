@@ -21,9 +21,12 @@ export class Undef {
   constructor(readonly path: string) {}
 }
 
+/** Reading a variable (or a key, attribute or index) that is not defined: Ansible's AnsibleUndefinedVariable. */
+export class UndefinedVariableError extends UserError {}
+
 /** The error for reading an undefined variable. */
 export function undefinedError(u: Undef): UserError {
-  return new UserError(`undefined variable "${u.path}"`)
+  return new UndefinedVariableError(`undefined variable "${u.path}"`)
 }
 
 /** Throw if `v` is undefined, or a vaulted value kept encrypted (no vault password); otherwise return it. */

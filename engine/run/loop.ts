@@ -60,13 +60,26 @@ export function loopItems(lookup: LoopLookup | undefined, value: unknown, env: L
   }
   const ctx: LookupCtx = { paths: { paths: [], basedir: process.cwd() }, ...env }
   try {
-    return runLookup(lookup, asList(value), {}, ctx)
+    return runLookup(lookup, asList(mapTerms(lookup, value)), {}, ctx)
   } catch (e) {
     // `sequence` words its errors as Ansible does, which tests compare whole
     if (e instanceof UserError && !e.message.startsWith('with_') && lookup !== 'sequence')
       throw new UserError(`with_${lookup}: ${e.message}`)
     throw e
   }
+}
+
+/** Lookups whose `with_` form iterates a map given as its value: Ansible hands them the map, and they walk its keys. */
+const MAP_KEYS = new Set(['items', 'first_found'])
+
+/**
+ * What a map given to `with_<lookup>` is, as Ansible's lookups take it: `with_items: {a: 1}` loops over its keys
+ * (so does `with_first_found`: a map of settings goes in a list), `with_list` and `with_indexed_items` refuse it.
+ */
+function mapTerms(lookup: LoopLookup, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value
+  if (lookup === 'list' || lookup === 'indexed_items') throw new UserError(`with_${lookup} expects a list`)
+  return MAP_KEYS.has(lookup) ? Object.keys(value) : value
 }
 
 /** The per-item variables `loop_control` asks for: `index_var`, and `ansible_loop` when `extended`. */

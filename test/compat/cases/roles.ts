@@ -49,7 +49,9 @@ export const ROLES: CompatCase[] = [
   },
   {
     name: 'seq_errors',
-    covers: "with_sequence's count and refusals, first_found's message, debug registering a list",
+    covers:
+      "with_sequence's count and refusals, first_found's message, debug registering a list, debug var errors and " +
+      'verbosity, with_items/with_list/with_indexed_items given a map, ansible_host',
     clean: true,
     files: {
       'main.yml': `- hosts: seq_errors
@@ -77,6 +79,23 @@ export const ROLES: CompatCase[] = [
     - debug: { msg: "{{ lookup('first_found', ['nope']) }}" }
       ignore_errors: true
       register: ff
+    - debug: { var: "'http://a/' | urlsplit('bad')" }
+      ignore_errors: true
+      register: badsplit
+    - debug: { var: nothing_here.at_all }
+      register: notdef
+    - debug: { msg: hidden, verbosity: 3 }
+      register: quiet
+    - debug: { msg: "{{ item }}" }
+      with_items: { k1: 1, k2: 2 }
+      register: keys
+    - debug: { msg: "{{ item }}" }
+      with_list: { k1: 1 }
+      ignore_errors: true
+    - debug: { msg: "{{ item }}" }
+      with_indexed_items: { k1: 1 }
+      ignore_errors: true
+      register: indexed
     - assert:
         that:
           - "'to count backwards make stride negative' in back.msg"
@@ -84,6 +103,13 @@ export const ROLES: CompatCase[] = [
           - "odd.results | map(attribute='item') | list == ['1', '3', '5']"
           - "down.results | map(attribute='item') | list == ['5', '3', '1']"
           - "'No file was found when using first_found.' in ff.msg"
+          - badsplit is failed
+          - "'unknown URL component' in badsplit.msg"
+          - "notdef['nothing_here.at_all'] == 'VARIABLE IS NOT DEFINED!'"
+          - quiet is skipped
+          - "keys.results | map(attribute='item') | list == ['k1', 'k2']"
+          - "indexed.msg == 'with_indexed_items expects a list'"
+          - "lookup('vars', 'ansible_host') == ansible_host"
 `,
     },
   },
