@@ -127,8 +127,11 @@ export function renderCompiled(c: Compiled, vars: Vars, scope: Scope, shell: boo
   switch (c.kind) {
     case 'text':
       return c.text
-    case 'single':
-      return scope.deep(force(evaluate(c.expr, scope)))
+    case 'single': {
+      const v = scope.deep(force(evaluate(c.expr, scope)))
+      // Ansible's templating turns a none into '' unless the template is one variable's name (`{{ x }}`)
+      return v === null && c.expr.k !== 'name' ? '' : v
+    }
     case 'parts': {
       let out = ''
       for (const p of c.parts) {
