@@ -17,7 +17,8 @@ import { asList, flatten1, strTerms } from './lookup-data.js'
 import { fileglob as globIn, findInSearchPath, type LookupPaths } from './lookup-paths.js'
 import { convert } from './jinja/convert.js'
 import { frame } from './jinja/reuse.js'
-import { compileJinja, renderJinja } from './jinja/run.js'
+import { DELIMITER_NAMES, JINJA_DELIMITERS, type Delimiters } from './jinja/lex.js'
+import { compileJinja, renderJinja, type JinjaOptions } from './jinja/run.js'
 import type { Scope } from './scope.js'
 import { toBool, toStr, typeName, short } from './values.js'
 
@@ -62,7 +63,25 @@ export function fileglobLookup(terms: readonly unknown[], ctx: FileLookupCtx): s
   return strTerms(terms).flatMap((t) => globIn(ctx.paths, t))
 }
 
-/** `template`: each Jinja file rendered with the task's variables, Ansible's template variables and `template_vars`. */
+/** The template lookup's delimiter options (its variable and comment strings; blocks keep Jinja's). */
+const LOOKUP_DELIMITERS = ['variable_start_string', 'variable_end_string', 'comment_start_string', 'comment_end_string']
+
+/** Jinja's settings for the template lookup: Ansible's (trim_blocks), with the delimiters `kw` gives. */
+function lookupJinja(kw: Record<string, unknown>): JinjaOptions {
+  let delimiters: Delimiters | undefined
+  for (const k of LOOKUP_DELIMITERS) {
+    const v = kw[k]
+    if (v === undefined || v === null) continue
+    if (typeof v !== 'string' || v === '') throw new UserError(`${k} of the template lookup must be a string`)
+    delimiters = { ...(delimiters ?? JINJA_DELIMITERS), [DELIMITER_NAMES[k as keyof typeof DELIMITER_NAMES]]: v }
+  }
+  return { trimBlocks: true, lstripBlocks: false, ...(delimiters ? { delimiters } : {}) }
+}
+
+/**
+ * `template`: each Jinja file rendered with the task's variables, Ansible's template variables and `template_vars`;
+ * its delimiter options as Ansible's.
+ */
 export function templateLookup(terms: readonly unknown[], kw: Record<string, unknown>, ctx: FileLookupCtx): unknown[] {
   const scope = ctx.scope
   if (!scope) throw new UserError("lookup('template') needs the task's variables")
@@ -83,7 +102,7 @@ export function templateLookup(terms: readonly unknown[], kw: Record<string, unk
       ansible_managed: 'Ansible managed',
       ...(tv as Record<string, unknown>),
     }
-    const out = renderJinja(compileJinja(text), frame(scope, new Map(Object.entries(extra))), false)
+    const out = renderJinja(compileJinja(text, lookupJinja(kw)), frame(scope, new Map(Object.entries(extra))), false)
     return kw.convert_data === undefined || toBool(kw.convert_data) ? convert(toStr(out)) : out
   })
 }

@@ -25,6 +25,7 @@ put('roles/web/files/motd', 'role motd\n\n')
 put('roles/web/files/conf.d/a.conf', '')
 put('roles/web/files/conf.d/b.conf', '')
 put('roles/web/templates/site.j2', '{{ greeting }} {{ who }} from {{ template_path }}\n')
+put('roles/web/templates/odd.j2', '[% greeting %] {{ kept }} <# gone #>{# kept #}\n')
 put('roles/web/vars/Debian.yml', 'x: 1\n')
 put('roles/web/vars/default.yml', 'x: 0\n')
 put('files/only-in-playbook', 'pb\n')
@@ -88,6 +89,11 @@ describe('lookup search path', () => {
     expect(renderString("{{ lookup('template', 'site.j2', template_vars=dict(who='x')) | trim }}", vars)).toBe(
       'hello x from site.j2',
     )
+  })
+  it("template takes the lookup's variable and comment delimiters, as Ansible's", () => {
+    const kw =
+      "variable_start_string='[%', variable_end_string='%]', comment_start_string='<#', comment_end_string='#>'"
+    expect(evalExpr(`lookup('template', 'odd.j2', ${kw})`, vars)).toBe('hello {{ kept }} {# kept #}\n')
   })
   it('first_found picks the first file that exists (paths relative to the role), or skips', () => {
     const ff = "lookup('first_found', {'files': [os ~ '.yml', 'default.yml'], 'paths': ['vars']})"
