@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process'
 import { UserError } from '../errors.js'
 import { pyRegex } from './pyregex.js'
-import { tuple } from './pystr.js'
+import { pyStr, tuple } from './pystr.js'
 import { short, toBool, toStr, typeName, Undef } from './values.js'
 
 /** A value as a list: a list as it is, nothing as [], anything else as a one-item list. */
@@ -50,25 +50,47 @@ export function nested(terms: readonly unknown[]): unknown[] {
   return terms.map(asList).reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => flatten1([...a, x]))), [[]])
 }
 
-/** `subelements: [list (or map) of maps, 'key.sub', {skip_missing: true}]` → `[element, sub]` pairs. */
+type Obj = Record<string, unknown>
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * `subelements: [list (or map) of maps, 'key.sub', {skip_missing: true}]` → `[element, sub]` pairs, checked and
+ * worded as Ansible's lookup; as there, each element comes without the list it was paired from.
+ */
 export function subelements(terms: readonly unknown[]): unknown[] {
-  const [src, key, flags] = terms
-  const skip = typeof flags === 'object' && flags !== null && toBool((flags as Record<string, unknown>).skip_missing)
-  const elems = Array.isArray(src) ? src : typeof src === 'object' && src !== null ? Object.values(src) : undefined
-  if (!elems || typeof key !== 'string')
-    throw new UserError('subelements lookup expects a list of two or three items: a list (or map) of maps, "subkey"')
+  const refuse = (why = '') => new UserError(`subelements lookup expects a list of two or three items, ${why}`)
+  if (terms.length < 2 || terms.length > 3) throw refuse()
+  const [raw, key] = terms
+  const src = Array.isArray(raw) || isObj(raw) ? raw : [raw]
+  if (typeof key !== 'string') throw refuse('first a dict or a list, second a string pointing to the subkey')
+  if (isObj(src) && src.skipped !== undefined && src.skipped !== false) return []
+  const flags = terms.length === 3 ? terms[2] : {}
+  if (!isObj(flags)) throw refuse("the optional third item must be a dict with flags ['skip_missing']")
+  const skip = toBool(flags.skip_missing ?? false)
+  const path = key.split('.')
   const out: unknown[] = []
-  for (const el of elems) {
-    if (typeof el === 'object' && el !== null && (el as Record<string, unknown>).skipped === true) continue
-    let sub: unknown = el
-    for (const part of key.split('.'))
-      sub = typeof sub === 'object' && sub !== null ? (sub as Record<string, unknown>)[part] : undefined
-    if (sub === undefined) {
-      if (skip) continue
-      throw new UserError(`could not find '${key}' key in iterated item ${short(el)} (add {skip_missing: true})`)
+  for (const el of Array.isArray(src) ? src : Object.values(src)) {
+    if (!isObj(el)) throw new UserError(`subelements lookup expects a dictionary, got '${pyStr(el)}'`)
+    if (el.skipped !== undefined && el.skipped !== false) continue
+    const item = { ...el }
+    let at: Obj = item
+    let list: unknown[] = []
+    for (const [i, part] of path.entries()) {
+      if (!(part in at)) {
+        if (skip) continue
+        throw new UserError(`could not find '${part}' key in iterated item '${pyStr(at)}'`)
+      }
+      const v = at[part]
+      if (i < path.length - 1) {
+        if (isObj(v)) at = at[part] = { ...v }
+        else if (!skip) throw new UserError(`the key ${part} should point to a dictionary, got '${pyStr(v)}'`)
+      } else if (!Array.isArray(v)) throw new UserError(`the key ${part} should point to a list, got '${pyStr(v)}'`)
+      else {
+        list = v
+        delete at[part]
+      }
     }
-    if (!Array.isArray(sub)) throw new UserError(`the key '${key}' should point to a list, got ${short(sub)}`)
-    for (const s of sub) out.push([el, s])
+    for (const sub of list) out.push(tuple([item, sub]))
   }
   return out
 }

@@ -139,10 +139,25 @@ describe('lookups over data', () => {
       [2, 'b'],
     ])
     const users = [{ name: 'u', keys: ['k1', 'k2'] }, { name: 'v' }]
+    // as Ansible's lookup, each element comes without the list it was paired from (the variable keeps it)
     expect(evalExpr("query('subelements', users, 'keys', {'skip_missing': true})", { users })).toEqual([
-      [users[0], 'k1'],
-      [users[0], 'k2'],
+      [{ name: 'u' }, 'k1'],
+      [{ name: 'u' }, 'k2'],
     ])
+    expect(users[0].keys).toEqual(['k1', 'k2'])
+    expect(() => evalExpr("query('subelements', 9001, 'groups')", {})).toThrow(
+      "subelements lookup expects a dictionary, got '9001'",
+    )
+    expect(() => evalExpr("query('subelements', users, 'name.x')", { users })).toThrow(
+      "the key name should point to a dictionary, got 'u'",
+    )
+    expect(() => evalExpr("query('subelements', users, 'name')", { users })).toThrow(
+      "the key name should point to a list, got 'u'",
+    )
+    expect(() => evalExpr("query('subelements', users, 'keys', 'wolves')", { users })).toThrow(
+      'the optional third item must be a dict',
+    )
+    expect(() => evalExpr("query('subelements', users, true)", { users })).toThrow('second a string')
     // `skip_missing: yes` as YAML 1.1 (and Ansible's boolean reading) means true
     expect(evalExpr("query('subelements', users, 'keys', {'skip_missing': 'yes'})", { users })).toHaveLength(2)
     expect(evalExpr("query('sequence', 'start=1 end=3 format=n%02d')", {})).toEqual(['n01', 'n02', 'n03'])
