@@ -78,10 +78,11 @@ export function csvfileLookup(terms: readonly unknown[], kw: Record<string, unkn
     const delimiter = toStr(opts.delimiter) === 'TAB' ? '\t' : toStr(opts.delimiter)
     const file = toStr(opts.file)
     const path = findInSearchPath(ctx.paths, 'files', file)
-    if (!path) throw new UserError(`could not locate file in lookup: ${file}`)
-    const col = Number(opts.col)
-    if (!Number.isInteger(col)) throw new UserError(`csvfile: invalid literal for int() with base 10: '${opts.col}'`)
+    if (!path) throw new UserError(`could not locate file in lookup: ${file} (No such file or directory)`)
     const row = csvRows(readFileSync(path, 'utf8'), delimiter).find((r) => r.length && r[0] === key)
+    // as Ansible, `col` is read only for a row found (a default needs none)
+    const col = row ? Number(opts.col) : 0
+    if (!Number.isInteger(col)) throw new UserError(`csvfile: invalid literal for int() with base 10: '${opts.col}'`)
     if (row && row.at(col) === undefined) throw new UserError('csvfile: list index out of range')
     const v = row ? row.at(col) : opts.default
     if (v !== undefined && v !== null) out.push(toStr(v))

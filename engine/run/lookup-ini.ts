@@ -129,7 +129,7 @@ export function iniLookup(terms: readonly unknown[], kw: Record<string, unknown>
     const o: Record<string, unknown> = { ...kw, ...opts }
     const file = toStr(o.file ?? 'ansible.ini')
     const path = findInSearchPath(ctx.paths, 'files', file)
-    if (!path) throw new UserError(`could not locate file in lookup: ${file}`)
+    if (!path) throw new UserError(`could not locate file in lookup: ${file} (No such file or directory)`)
     let text = readFileSync(path, 'utf8')
     let section = toStr(o.section ?? 'global')
     if (toStr(o.type ?? 'ini') === 'properties') {

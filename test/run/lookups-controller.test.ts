@@ -78,6 +78,9 @@ describe('csvfile', () => {
     expect(q('csvfile', ['Be file=e.tsv'])).toEqual(['4'])
     expect(q('csvfile', ['nope file=e.tsv'])).toEqual([])
     expect(q('csvfile', ['nope file=e.tsv default=d'])).toEqual(['d'])
+    // `col` is read only for a row found, as Ansible's
+    expect(q('csvfile', ['nope file=e.tsv col=2, default=d'])).toEqual(['d'])
+    expect(() => q('csvfile', ['Li file=e.tsv col=2,'])).toThrow(/invalid literal for int\(\) with base 10: '2,'/)
     expect(() => q('csvfile', ['Li file=e.tsv col=5'])).toThrow(/list index out of range/)
     expect(() => q('csvfile', ['file=e.tsv'])).toThrow(/Search key is required/)
   })
