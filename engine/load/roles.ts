@@ -18,6 +18,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import type { Task, TaskNode } from '../ast.js'
+import { UserError } from '../errors.js'
 import type { SourcePos, Vars } from '../types.js'
 import { readArgumentSpec, specTask, type RoleArgSpec } from './argspecs.js'
 import { conditionPositions, inherit, type Inherited } from './common.js'
@@ -174,9 +175,10 @@ export async function loadRole(
     return undefined
   }
   const metaFile = findPart(dir, 'meta', 'main')
+  // Ansible runs a role with nothing in it (likely a mistake, not certainly one)
   if (parts.every((p) => !p) && !metaFile) {
-    report(ctx, `role "${name}" has none of tasks/main.yml, handlers/main.yml, defaults/main.yml, vars/main.yml`, pos)
-    return undefined
+    const what = 'has none of tasks/main.yml, handlers/main.yml, defaults/main.yml, vars/main.yml, meta/main.yml'
+    ctx.warnings.push(new UserError(`role "${name}" ${what}: it does nothing`, pos))
   }
   const roleName = name.split('/').pop() ?? name
   const deps: RolesResult = { tasks: [], handlers: [], defaults: {}, vars: {}, specs: [], names: [] }

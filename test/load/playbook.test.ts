@@ -334,7 +334,7 @@ describe('loadPlaybook reports mistakes with positions', () => {
     expect(errors).toEqual(['b.yml:2:17 include cycle: a.yml → b.yml → a.yml'])
   })
 
-  it('suggests an existing role for a near miss, and refuses an empty role', async () => {
+  it('suggests an existing role for a near miss', async () => {
     const errors = await loadErrors({
       'playbook.yml': '- hosts: all\n  roles: [ngix, empty]\n',
       'roles/nginx/tasks/main.yml': '- debug: { msg: x }\n',
@@ -344,7 +344,16 @@ describe('loadPlaybook reports mistakes with positions', () => {
       expect.stringMatching(
         /^playbook\.yml:2:11 role "ngix" not found \(looked in roles\/ngix, .*, ngix\) \(did you mean "nginx"\?\)$/,
       ),
-      'playbook.yml:2:17 role "empty" has none of tasks/main.yml, handlers/main.yml, defaults/main.yml, vars/main.yml',
+    ])
+  })
+
+  it('warns about an empty role, which Ansible runs (it does nothing)', async () => {
+    const dir = tree({ 'playbook.yml': '- hosts: all\n  roles: [empty]\n', 'roles/empty/README': 'nothing\n' })
+    const warnings: UserError[] = []
+    const pb = await loadPlaybook(join(dir, 'playbook.yml'), { modules: fixtureModules(), warnings })
+    expect(pb.plays[0].tasks).toEqual([])
+    expect(warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/role "empty" has none of .*: it does nothing/),
     ])
   })
 
