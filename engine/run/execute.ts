@@ -205,20 +205,26 @@ function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars,
   if (msg !== undefined && data.msg === undefined) data.msg = msg
   // changed_when / failed_when see the registered result under its name (and its fields directly); the view is
   // made only for a task that has one (most have neither)
+  // as Ansible's: `failed` is always there, `failed_when_result` with a failed_when, and a condition that cannot be
+  // evaluated fails the task with its error as `changed_when_result`/`failed_when_result`
+  data.failed = !!failed
   const evalVars = task.changedWhen || task.failedWhen ? whenVars(task, vars, data) : {}
+  let which = 'changed'
   try {
     if (task.changedWhen) changed = task.changedWhen.every((c) => evalCondition(c, evalVars))
+    which = 'failed'
     if (task.failedWhen) {
       const f = task.failedWhen.some((c) => evalCondition(c, evalVars))
       failed = f ? (failed ?? msg ?? 'failed_when condition was true') : undefined
+      data.failed_when_result = f
     }
   } catch (e) {
-    if (e instanceof UserError) return { status: 'failed', msg: e.format(), data }
-    throw e
+    if (!(e instanceof UserError)) throw e
+    Object.assign(data, { failed: true, [`${which}_when_result`]: e.message })
+    return { status: 'failed', msg: e.format(), data }
   }
   data.changed = changed
-  if (failed) data.failed = true
-  else delete data.failed
+  data.failed = !!failed
   return {
     status: failed ? 'failed' : changed ? 'changed' : 'ok',
     msg: failed ?? msg,
