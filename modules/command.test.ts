@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import command, { commandArgv, resolveCommand } from './command.js'
+import command, { commandArgv, notFound, resolveCommand } from './command.js'
 import { afterRun, ansibleDelta, gatherRun, lines, planRun } from './lib/run.js'
 import type { Command } from '../engine/types.js'
 import { localIO, moduleArgs, planOf, runLocal } from '../test/helpers/module-ctx.js'
@@ -112,6 +112,14 @@ describe('gather and result on this machine', () => {
     expect(ok.fail).toBeUndefined()
     expect(ok.data).toMatchObject({ stdout: 'a\nb', stdout_lines: ['a', 'b'], delta: '0:00:01.500000', changed: true })
     expect(afterRun({ startedAt: 0 }, {}, [], ['x'])).toEqual({})
+  })
+  test('a program that is not there: rc 2 and the OS error, as Ansible reports it', () => {
+    const argv = ['no-such-program-here', '--flag']
+    const res = planRun({ startedAt: 0 }, argv, {}, argv).commands.map((c) => runLocal(c))
+    const a = notFound(argv, res[0])
+    expect(a).toMatchObject({ changed: false, fail: "[Errno 2] No such file or directory: b'no-such-program-here'" })
+    expect(a?.data).toMatchObject({ rc: 2, stdout: '', stderr: '' })
+    expect(notFound(['sh'], { rc: 127, stdout: '', stderr: 'other: not found' })).toBeUndefined()
   })
   test('helpers', () => {
     expect(lines('a\r\nb\rc\n')).toEqual(['a', 'b', 'c'])

@@ -15,7 +15,8 @@
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { argRules } from '../engine/argrules.js'
-import { defineModule } from '../engine/module.js'
+import { defineModule, type AfterResult } from '../engine/module.js'
+import type { CommandResult } from '../engine/types.js'
 import { splitArgs, SplitError } from '../engine/source/split.js'
 import { afterRun, gatherRun, planRun, type RunState } from './lib/run.js'
 
@@ -98,6 +99,30 @@ export function commandArgv(args: Args): { argv: string[] } | { fail: string } {
   return 'fail' in r ? r : { argv: r.argv }
 }
 
+/**
+ * A program that is not there, as Ansible's command module reports it: `rc` 2, no output, the OS error as `msg`
+ * (the host's shell said "not found" with rc 127). Undefined for any other result.
+ *
+ * @example
+ * ```ts
+ * notFound(['nope'], { rc: 127, stdout: '', stderr: 'sh: 1: nope: not found\n' }) // rc 2, "[Errno 2] No such file…"
+ * ```
+ */
+export function notFound(argv: readonly string[], r: CommandResult | undefined): AfterResult | undefined {
+  const program = argv[0]
+  if (!program || r?.rc !== 127 || r.stdout !== '') return undefined
+  const said = r.stderr.trim()
+  if (!said.endsWith(`${program}: not found`) && !said.endsWith(`${program}: No such file or directory`))
+    return undefined
+  const msg = `[Errno 2] No such file or directory: b'${program}'`
+  return {
+    changed: false,
+    data: { cmd: argv, rc: 2, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], msg },
+    fail: msg,
+    msg,
+  }
+}
+
 export default defineModule({
   name: 'command',
   summary: 'Run a program with arguments on the host (no shell)',
@@ -117,6 +142,7 @@ export default defineModule({
   },
   after(state, args, results) {
     const r = resolveCommand(args)
-    return 'fail' in r ? afterRun(state, args, results, args.cmd) : afterRun(state, r.args, results, r.argv)
+    if ('fail' in r) return afterRun(state, args, results, args.cmd)
+    return notFound(r.argv, results[0]) ?? afterRun(state, r.args, results, r.argv)
   },
 })
