@@ -13,6 +13,7 @@
 import { sh } from './commands.js'
 import { DEFAULT_FACT_PATH, LOCAL_FACTS_SCRIPT, parseLocalFacts } from './localfacts.js'
 import type { Command, CommandResult, HostFacts, Vars } from './types.js'
+import { VIRT_SCRIPT, virtualization } from './virtfacts.js'
 
 /** Package managers as `program:name`, in the order they are looked for (Debian's first). */
 const PKG_MGRS = 'apt-get:apt dnf:dnf yum:yum apk:apk pacman:pacman zypper:zypper'
@@ -44,6 +45,7 @@ const FACTS_SCRIPT = [
   'x=; read -r x < /etc/machine-id 2>/dev/null; echo "machine_id=$x"',
   'x=; read -r x < /proc/sys/kernel/random/boot_id 2>/dev/null; echo "boot_id=$x"',
   'x=; read -r x < /etc/debian_version 2>/dev/null; echo "debian_version=$x"',
+  VIRT_SCRIPT,
   'while read -r k v _; do if [ "$k" = MemTotal: ]; then echo "memtotal_kb=$v"; break; fi; done < /proc/meminfo',
   'echo @os-release',
   'cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null',
@@ -126,6 +128,12 @@ export function parseFacts(stdout: string): HostFacts {
     boot_id: get('boot_id'),
     user: get('user'),
     home: get('home'),
+    virtualization: virtualization({
+      container: get('virt_container'),
+      product: get('virt_product'),
+      vendor: get('virt_vendor'),
+      kvm: get('virt_kvm') === '1',
+    }),
     ...(localText === undefined ? {} : { local: parseLocalFacts(localText) }),
   }
 }
@@ -224,5 +232,13 @@ export function ansibleFactVars(f: HostFacts): Vars {
     ansible_user_id: f.user,
     ansible_user_dir: f.home,
     ansible_local: f.local ?? {},
+    ...(f.virtualization
+      ? {
+          ansible_virtualization_type: f.virtualization.type,
+          ansible_virtualization_role: f.virtualization.role,
+          ansible_virtualization_tech_guest: f.virtualization.guest,
+          ansible_virtualization_tech_host: f.virtualization.host,
+        }
+      : {}),
   }
 }

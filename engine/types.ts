@@ -74,6 +74,8 @@ export interface HostFacts {
   home: string
   /** Local facts from `fact_path`'s `*.fact` files (`ansible_local`): file name → value. */
   local?: Record<string, unknown>
+  /** `ansible_virtualization_*` (engine/virtfacts.ts). */
+  virtualization?: { type: string; role: string; guest: string[]; host: string[] }
 }
 
 /** Variables visible to templates and expressions. */

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { hostname, userInfo } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { factsCommand, factsToVars, nixSystem, parseFacts } from '../../engine/facts.js'
+import { virtualization } from '../../engine/virtfacts.js'
 
 const PI_BOOKWORM = `system=Linux
 hostname=pi1
@@ -71,6 +72,7 @@ describe('parseFacts', () => {
       boot_id: '4d2c9f0e-1111-2222-3333-444455556666',
       user: 'pi',
       home: '/home/pi',
+      virtualization: { type: 'NA', role: 'NA', guest: [], host: [] },
     })
   })
 
@@ -165,5 +167,40 @@ describe('the fact script on this machine', () => {
     expect(f.distribution.codename).toBe(sh('. /etc/os-release; echo "$VERSION_CODENAME"'))
     expect(f.memtotal_mb).toBe(Math.floor(Number(sh("awk '/MemTotal/ {print $2}' /proc/meminfo")) / 1024))
     expect(f.pkg_mgr).toBe('apt') // this machine is Debian
+  })
+})
+
+describe('virtualization facts, as Ansible names them', () => {
+  const none = { container: '', product: '', vendor: '', kvm: false }
+  it.each([
+    [
+      { ...none, container: 'docker', kvm: true },
+      { type: 'docker', role: 'guest', guest: ['docker', 'container'], host: ['kvm'] },
+    ],
+    [
+      { ...none, container: 'systemd-nspawn' },
+      { type: 'container', role: 'guest', guest: ['container'], host: [] },
+    ],
+    [
+      { ...none, product: 'Standard PC (Q35 + ICH9, 2009)', vendor: 'QEMU' },
+      { type: 'kvm', role: 'guest', guest: ['kvm'], host: [] },
+    ],
+    [
+      { ...none, product: 'VMware Virtual Platform' },
+      { type: 'VMware', role: 'guest', guest: ['VMware'], host: [] },
+    ],
+    [
+      { ...none, kvm: true },
+      { type: 'kvm', role: 'host', guest: [], host: ['kvm'] },
+    ],
+    [
+      { ...none, product: 'Raspberry Pi 4 Model B Rev 1.4' },
+      { type: 'NA', role: 'NA', guest: [], host: [] },
+    ],
+  ])('%j', (signs, want) => expect(virtualization(signs)).toEqual(want))
+
+  it('are read from the fact script output', () => {
+    const f = parseFacts(`virt_container=lxc\nvirt_product=\nvirt_vendor=\n@os-release\nID=debian\n`)
+    expect(f.virtualization).toEqual({ type: 'lxc', role: 'guest', guest: ['lxc', 'container'], host: [] })
   })
 })
