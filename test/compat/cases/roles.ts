@@ -48,6 +48,45 @@ export const ROLES: CompatCase[] = [
     },
   },
   {
+    name: 'result_fields',
+    covers: 'failed, failed_when_result and changed_when_result in results; command of a program not there',
+    clean: true,
+    files: {
+      'main.yml': `- hosts: result_fields
+  gather_facts: false
+  tasks:
+    - command: "true"
+      register: plain
+    - command: "true"
+      failed_when: false
+      register: fw
+    - command: echo foo
+      changed_when: boomboomboom
+      register: bad
+      ignore_errors: true
+    - command: tspt-no-such-program --flag
+      register: missing
+      changed_when: "'changed' in missing.stdout"
+      failed_when: "missing.stdout != '' or missing.stderr != ''"
+    - command: tspt-no-such-program
+      register: missing2
+      ignore_errors: true
+    - assert:
+        that:
+          - "'failed' in plain and not plain.failed"
+          - "'failed_when_result' in fw and not fw.failed_when_result"
+          - "'failed_when_result' not in plain"
+          - bad is failed
+          - bad.stdout is defined
+          - bad.changed_when_result is contains('boomboomboom')
+          - missing is not failed
+          - missing.rc == 2
+          - missing2 is failed
+          - "'No such file or directory' in missing2.msg"
+`,
+    },
+  },
+  {
     name: 'seq_errors',
     covers:
       "with_sequence's count and refusals, first_found's message, debug registering a list, debug var errors and " +
