@@ -139,10 +139,14 @@ export const LIST_FILTERS: Record<string, Def> = {
       .map((x) => pyStr(attribute == null ? x : attrOf(x, attribute)))
       .join(text(sep)),
   ),
-  first: def('', (v) => list(v, 'first')[0] ?? force(new Undef('first item of an empty list'))),
+  // an empty list gives Jinja's undefined (`| default(…)` after it works); a none item is that item
+  first: def('', (v) => {
+    const xs = list(v, 'first')
+    return xs.length ? xs[0] : new Undef('first item of an empty list')
+  }),
   last: def('', (v) => {
     const xs = list(v, 'last')
-    return xs.length ? xs[xs.length - 1] : force(new Undef('last item of an empty list'))
+    return xs.length ? xs[xs.length - 1] : new Undef('last item of an empty list')
   }),
   list: def('', (v) => [...list(v, 'list')]),
   unique: def('case_sensitive attribute', (v, cs, attribute) => {
