@@ -66,8 +66,9 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
 }
 
 /**
- * The `module_defaults` of a block, task or include merged over those around it (`ctx.moduleDefaults`): the inner
- * one wins per argument, as Ansible merges them. Unchanged when `raw` has none.
+ * The `module_defaults` of a block, task or include merged over those around it (`ctx.moduleDefaults`): an inner
+ * entry for a module replaces the outer one for that module (`debug: {}` drops the defaults around it), other
+ * modules' stay, as Ansible merges them. Unchanged when `raw` has none.
  */
 export function innerModuleDefaults(
   ctx: LoadContext,
@@ -132,6 +133,6 @@ function addModuleDefaults(
       report(ctx, `module_defaults for "${k}" must be a map of arguments`, valuePos(m, k) ?? here)
       continue
     }
-    out.set(name, { ...out.get(name), ...v })
+    out.set(name, { ...v }) // an inner entry replaces the outer one for that module (Ansible's dict update)
   }
 }

@@ -76,7 +76,8 @@ const KEYWORDS: Record<string, JsonSchema> = {
   ),
   module_defaults: doc(
     'Default arguments per module (any spelling, e.g. `ansible.builtin.command: {chdir: /tmp}`), or a list of ' +
-      "such maps; on a play, block, include or task; the innermost wins, a task's own arguments win over all. " +
+      'such maps; on a play, block, include or task; the innermost entry for a module replaces those around it ' +
+      "(`debug: {}` drops them), a task's own arguments win over all. " +
       "`systemd`'s also fill `service`'s and `apt`'s fill `package`'s (the module each runs as), under its own. " +
       '`group/…` names are not supported.',
     {

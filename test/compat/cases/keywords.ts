@@ -106,7 +106,9 @@ export const KEYWORDS: CompatCase[] = [
   },
   {
     name: 'kw_defaults',
-    covers: 'module_defaults (lists of maps) on plays, blocks, includes and tasks; action: include_tasks',
+    covers:
+      'module_defaults (lists of maps) on plays, blocks, includes and tasks, an inner entry replacing the outer one ' +
+      'for its module; action: include_tasks',
     files: {
       'main.yml': `- hosts: kw_defaults
   gather_facts: false
@@ -126,6 +128,17 @@ export const KEYWORDS: CompatCase[] = [
         - action: include_tasks more.yml
           vars: { suffix: again }
       module_defaults: { copy: { mode: "0604" } }
+    - module_defaults: { debug: { msg: outer }, copy: { mode: "0600", force: false } }
+      block:
+        - debug:
+          register: a
+        - module_defaults: { debug: {}, copy: { mode: "0640" } }
+          block:
+            - debug:
+              register: b
+            - copy: { content: "r\\n", dest: "{{ root }}/replaced" }
+            - copy: { content: "r2\\n", dest: "{{ root }}/replaced" }
+        - assert: { that: ["a.msg == 'outer'", "b.msg == 'Hello world!'"] }
 `,
       'more.yml': `- file: { path: "{{ root }}/dir-{{ suffix | default('once') }}", state: directory }
 - copy: { content: "m\\n", dest: "{{ root }}/more-{{ suffix | default('once') }}" }
