@@ -145,9 +145,12 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
     for (const v of [play.vars, play.varsFiles, play.roleDefaults, play.roleVars])
       Object.keys(v).forEach((k) => defined.add(k))
     for (const p of play.varsPrompt ?? []) defined.add(p.name)
-    walkNodes([...play.tasks, ...handlerNodes(play.handlers)], (n) =>
-      Object.keys(n.vars).forEach((k) => defined.add(k)),
-    )
+    walkNodes([...play.tasks, ...handlerNodes(play.handlers)], (n) => {
+      Object.keys(n.vars).forEach((k) => defined.add(k))
+      // a looped include's loop and index variables are defined in the tasks it brings
+      if (n.kind === 'block' && n.include?.loop !== undefined) defined.add(loopVarOf(n.include))
+      if (n.kind === 'block' && n.include?.loopIndexVar) defined.add(n.include.loopIndexVar)
+    })
     defined.forEach((k) => everywhere.add(k))
     const report =
       (doubt: Doubt, owner?: string): Report =>

@@ -8,6 +8,7 @@ import type { Block, Task, TaskNode } from '../ast.js'
 import type { TaskResult } from '../types.js'
 import { markUnsafe } from '../template.js'
 import type { Inherited } from './context.js'
+import { itemVars } from './loop.js'
 
 /** One step of a host's walk. */
 export interface Step {
@@ -144,7 +145,7 @@ export function* walk(
       if (r.status !== 'ok') continue
       const items = Array.isArray(r.data.items) ? r.data.items : [undefined]
       const files = inc.dynamic && Array.isArray(r.data.files) ? r.data.files : undefined
-      for (const [i, item] of items.entries()) {
+      for (const i of items.keys()) {
         const nodes = files ? (inc.dynamic!.loaded.get(String(files[i]))?.nodes ?? []) : node.block
         if (files) numberIncluded(nodes, seq, inc)
         const bi = {
@@ -152,7 +153,7 @@ export function* walk(
           vars: {
             ...outer.vars,
             ...inc.vars,
-            ...(inc.loop !== undefined ? loopVars(r.data.loop_var ?? inc.loopVar, item) : {}),
+            ...(inc.loop !== undefined ? includedItemVars(inc, r.data.loop_var ?? inc.loopVar, items, i) : {}),
           },
         }
         const end = yield* walk(nodes, bi, seq, filter, hooks)
@@ -179,7 +180,14 @@ export function* walk(
   return false
 }
 
-/** The loop variable of an included item (a templated `loop_var` as the include rendered it). */
-function loopVars(name: unknown, item: unknown): Record<string, unknown> {
-  return { [String(name)]: item, ansible_loop_var: String(name) }
+/**
+ * What the tasks of one included item see, as in Ansible: the loop variable (a templated `loop_var` as the include
+ * rendered it), the `index_var` and, with `extended`, `ansible_loop` (not `ansible_loop_var`/`ansible_index_var`).
+ */
+function includedItemVars(inc: Task, name: unknown, items: readonly unknown[], i: number): Record<string, unknown> {
+  const { ansible_index_var: _, ...more } = itemVars(items, i, {
+    indexVar: inc.loopIndexVar,
+    extended: inc.loopExtended,
+  })
+  return { [String(name)]: items[i], ...more }
 }

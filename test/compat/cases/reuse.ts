@@ -116,6 +116,30 @@ export const REUSE: CompatCase[] = [
     },
   },
   {
+    name: 'include_loop_vars',
+    covers: "include_tasks in a loop: loop_var, index_var and extended's ansible_loop in the included tasks",
+    clean: true,
+    files: {
+      'main.yml': `- hosts: include_loop_vars
+  gather_facts: false
+  tasks:
+    - include_tasks: idx.yml
+      with_sequence: start=0 count=3
+      loop_control:
+        index_var: my_idx
+    - include_tasks: ext.yml
+      loop: [a, b]
+      loop_control: { loop_var: outer, index_var: oi, extended: true, label: "{{ outer }}" }
+`,
+      'idx.yml': '- assert: { that: "my_idx == item|int" }\n',
+      'ext.yml': `- copy:
+    dest: "{{ root }}/{{ outer }}"
+    content: "{{ oi }} {{ ansible_loop.index }} {{ ansible_loop.last | ternary('L', '-') }} {{ ansible_index_var | default('none') }}"
+- assert: { that: ["ansible_loop_var is not defined"] }
+`,
+    },
+  },
+  {
     name: 'role_names',
     covers: 'role_names, ansible_play/dependent_role_names, ansible_role_names, ansible_parent_role_names/paths',
     clean: true,
