@@ -134,7 +134,9 @@ export const REUSE: CompatCase[] = [
       'idx.yml': '- assert: { that: "my_idx == item|int" }\n',
       'ext.yml': `- copy:
     dest: "{{ root }}/{{ outer }}"
-    content: "{{ oi }} {{ ansible_loop.index }} {{ ansible_loop.last | ternary('L', '-') }} {{ ansible_index_var | default('none') }}"
+    content: >-
+      {{ oi }} {{ ansible_loop.index }} {{ ansible_loop.last | ternary('L', '-') }}
+      {{ ansible_index_var | default('none') }}
 - assert: { that: ["ansible_loop_var is not defined"] }
 `,
     },
