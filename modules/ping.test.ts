@@ -19,7 +19,14 @@ describe('ping', () => {
     expect(io.seen.map((c) => c.argv)).toEqual([['true']])
     const plan = ping.plan(undefined, a, testCtx())
     expect(plan.commands).toEqual([])
-    if ('fail' in want) return expect(plan.fail).toMatch(want.fail)
+    if ('fail' in want) {
+      // the registered result reads as Ansible's MODULE FAILURE, the exception on stderr
+      expect(plan.data).toMatchObject({
+        module_stderr: 'Exception: boom\n',
+        msg: expect.stringMatching(/^MODULE FAILURE/),
+      })
+      return expect(plan.fail).toMatch(want.fail)
+    }
     expect(plan.fail).toBeUndefined()
     expect(plan.changed).toBe(false)
     expect(plan.data).toEqual(want.data)

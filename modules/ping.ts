@@ -39,7 +39,12 @@ export default defineModule({
   },
   plan(_state, raw: Args) {
     const data = raw.data ?? 'pong'
-    if (data === 'crash') return { commands: [], fail: 'boom (data: crash)' }
+    // as Ansible's module, which raises: a MODULE FAILURE with the exception on stderr
+    if (data === 'crash') {
+      const failure = { module_stdout: '', module_stderr: 'Exception: boom\n', rc: 1 }
+      const msg = 'MODULE FAILURE\nSee stdout/stderr for the exact error'
+      return { commands: [], fail: 'boom (data: crash)', data: { ...failure, msg } }
+    }
     return { commands: [], changed: false, data: { ping: data } }
   },
 })
