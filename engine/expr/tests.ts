@@ -13,6 +13,7 @@ import { isMap, list, num, str, text } from './coerce.js'
 import { pyRegex } from './pyregex.js'
 import { def, type Def } from './registry.js'
 import { compare, deepEq, short, truthy, typeName, Undef } from './values.js'
+import { URL_TESTS } from './urls.js'
 import { versionTest } from './version.js'
 import { isInlineVaulted, VaultLocked } from '../vaultlocked.js'
 
@@ -171,7 +172,7 @@ export const TEST_DEFS: Record<string, Def> = {
     }),
   ),
 }
-Object.assign(TEST_DEFS, {
+Object.assign(TEST_DEFS, URL_TESTS, {
   success: TEST_DEFS.succeeded,
   isnan: TEST_DEFS.nan,
   successful: TEST_DEFS.succeeded,

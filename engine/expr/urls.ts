@@ -1,6 +1,7 @@
 /**
  * Ansible's URL filters: `urlsplit` (Python's `urllib.parse.urlsplit`, the parts as a map or the one asked for)
- * and `urldecode` (Python's `unquote_plus`).
+ * and `urldecode` (Python's `unquote_plus`); and its URL tests `uri` (any text Python can split, or one of
+ * `schemes`), `url` (a `uri` with a host, or a `file:` one) and `urn`.
  *
  * @example
  * ```yaml
@@ -76,4 +77,30 @@ export const URL_FILTERS: Record<string, Def> = {
     return parts[String(query)]
   }),
   urldecode: def('', (v) => urldecode(String(v))),
+}
+
+/** Python's `urlparse` of a text value, or undefined where it would raise. */
+function parsed(v: unknown): Record<string, unknown> | undefined {
+  if (typeof v !== 'string') return undefined
+  try {
+    return urlsplit(v)
+  } catch {
+    return undefined
+  }
+}
+
+const isUri = (v: unknown, schemes: unknown): boolean => {
+  const p = parsed(v)
+  if (!p) return false
+  const wanted = Array.isArray(schemes) ? schemes.map(String) : undefined
+  return !wanted?.length || wanted.includes(String(p.scheme))
+}
+
+export const URL_TESTS: Record<string, Def> = {
+  uri: def('schemes', (v, schemes) => isUri(v, schemes)),
+  url: def('schemes', (v, schemes) => {
+    const p = isUri(v, schemes) ? parsed(v) : undefined
+    return !!p && (p.netloc !== '' || p.scheme === 'file')
+  }),
+  urn: def('', (v) => isUri(v, ['urn'])),
 }
