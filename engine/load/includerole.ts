@@ -141,10 +141,8 @@ export async function loadRoleInclude(
     apply: applyOf(ctx, args, here),
   })
   // as in Ansible, the include task itself (its `when`) sees its own role first among the parents
-  if (scope.role) {
-    const around = parentVars([{ name: scope.role, dir: scope.roleDir ?? '' }, ...(ctx.roleParents ?? [])])
-    block.vars = { ...around, ...block.vars }
-  }
+  const parents = parentsOf(ctx, scope)
+  if (parents) block.vars = { ...parentVars(parents), ...block.vars }
   return [block]
 }
 
@@ -156,7 +154,7 @@ const WHEN = 'its "when" may skip it'
  */
 async function withParents<T>(ctx: LoadContext, scope: TaskScope, load: () => Promise<T>): Promise<T> {
   const outer = ctx.roleParents
-  ctx.roleParents = scope.role ? [{ name: scope.role, dir: scope.roleDir ?? '' }, ...(outer ?? [])] : undefined
+  ctx.roleParents = parentsOf(ctx, scope)
   try {
     return await load()
   } finally {
@@ -226,6 +224,11 @@ export async function namedRole(
   addHandlers(ctx, role, isPublic)
   const parents = ctx.roleParents
   return { role, isPublic, params: parents ? { ...parentVars(parents), ...params } : params }
+}
+
+/** The roles around an include in `scope` (its own role first), or undefined outside a role. */
+function parentsOf(ctx: LoadContext, scope: TaskScope): Array<{ name: string; dir: string }> | undefined {
+  return scope.role ? [{ name: scope.role, dir: scope.roleDir ?? '' }, ...(ctx.roleParents ?? [])] : undefined
 }
 
 /** `ansible_parent_role_names`/`_paths` of the roles around an include, innermost first. */
