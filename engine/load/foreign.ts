@@ -58,11 +58,14 @@ const OTHER_SYSTEMS = [
 ]
 const KNOWN = new Set([...CORE, ...OTHER_SYSTEMS])
 
-/** Is `name` an Ansible module (of ansible-core, a collection or another system) that tsplay lacks? */
-export function isForeignModule(name: string): boolean {
+/** The name of `name` without `ansible.builtin.`/`ansible.legacy.` when it is an Ansible module tsplay lacks. */
+export function foreignName(name: string): string | undefined {
   const bare = name.replace(/^ansible\.(builtin|legacy)\./, '')
-  return KNOWN.has(bare) || bare.startsWith('win_') || /^[a-z]\w*\.[a-z]\w*\.[a-z]\w*$/.test(bare)
+  return KNOWN.has(bare) || bare.startsWith('win_') || /^[a-z]\w*\.[a-z]\w*\.[a-z]\w*$/.test(bare) ? bare : undefined
 }
+
+/** Is `name` an Ansible module (of ansible-core, a collection or another system) that tsplay lacks? */
+export const isForeignModule = (name: string): boolean => foreignName(name) !== undefined
 
 /**
  * Why the wrong arguments of a `package` task may be fine where it runs, or undefined: `module_defaults` of another

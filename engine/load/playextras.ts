@@ -15,7 +15,7 @@
  * ```
  */
 import { HOST_ORDERS, type HostOrder } from '../ast.js'
-import { isForeignModule } from './foreign.js'
+import { foreignName } from './foreign.js'
 import { UserError } from '../errors.js'
 import type { SourcePos, Vars } from '../types.js'
 import { describeValue, report, type LoadContext } from './context.js'
@@ -121,7 +121,7 @@ function addModuleDefaults(
       continue
     }
     // another system's module (`dnf`) is kept quietly: a `package` task may get its arguments there (foreign.ts)
-    const other = isForeignModule(k) ? k.replace(/^ansible\.(builtin|legacy)\./, '') : undefined
+    const other = foreignName(k)
     const name = ctx.spellings.get(k) ?? (other?.includes('.') ? undefined : other)
     if (!name) {
       // Ansible ignores defaults for a module the play never calls; say so, since it is likely a typo
