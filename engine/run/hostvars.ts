@@ -126,14 +126,22 @@ function playbookPython(): string | undefined {
  */
 export const inventorySources = (sources: readonly string[]): string[] => sources.map((s) => resolve(s))
 
-/** Ansible's role name variables of a play (`ansible_role_names`: each name once). */
-function roleNameVars(names: Play['roleNames'] = { play: [], deps: [] }): Vars {
-  return {
-    role_names: names.play,
-    ansible_play_role_names: names.play,
-    ansible_dependent_role_names: names.deps,
-    ansible_role_names: [...new Set([...names.deps, ...names.play])],
+const roleNameCache = new WeakMap<Play, Vars>()
+
+/** Ansible's role name variables of a play (`ansible_role_names`: each name once), made once per play. */
+function roleNameVars(play: Play): Vars {
+  let out = roleNameCache.get(play)
+  if (!out) {
+    const names = play.roleNames ?? { play: [], deps: [] }
+    out = {
+      role_names: names.play,
+      ansible_play_role_names: names.play,
+      ansible_dependent_role_names: names.deps,
+      ansible_role_names: [...new Set([...names.deps, ...names.play])],
+    }
+    roleNameCache.set(play, out)
   }
+  return out
 }
 
 function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]>): Vars {
@@ -148,7 +156,7 @@ function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]
     play_hosts: rc.playHosts,
     ansible_play_hosts: rc.playHosts,
     ansible_play_name: rc.play.name ?? rc.play.hosts,
-    ...roleNameVars(rc.play.roleNames),
+    ...roleNameVars(rc.play),
     ansible_check_mode: rc.opts.check,
     ansible_verbosity: rc.opts.verbosity,
     ansible_diff_mode: rc.opts.diff,
