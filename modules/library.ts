@@ -185,9 +185,8 @@ export function libraryModule(name: string, file: string): ModuleDef {
     library: file,
     async gather(args: Vars, ctx: ModuleContext, io: HostIO): Promise<LibraryState> {
       const all = { ...args, ...internal(name, ctx) }
-      const module = classify(await readFile(file), all)
-      if (module.windows || file.endsWith('.ps1'))
-        throw new ModuleFailure(`${file} is a Windows (PowerShell) module: tsplay cannot run it`)
+      const module = classify(await readFile(file), all, file)
+      if (module.windows) throw new ModuleFailure(`${file} is a Windows (PowerShell) module: tsplay cannot run it`)
       const command = moduleCommand(name, module, all, ctx.vars)
       const discovers = command.argv.at(-1) === ''
       if (!ctx.checkMode || !module.python) return { module, command, discovers }

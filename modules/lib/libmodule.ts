@@ -56,8 +56,10 @@ export function isBinary(b: Uint8Array): boolean {
   return false
 }
 
-/** The style, interpreter line and body of a module file's bytes. Pure. */
-export function classify(bytes: Uint8Array, args: Vars = {}): LibraryModule {
+/** The style, interpreter line and body of a module file's bytes (`file`: its name; `NAME.ps1` is Windows). Pure. */
+export function classify(bytes: Uint8Array, args: Vars = {}, file = ''): LibraryModule {
+  if (file.endsWith('.ps1'))
+    return { style: 'new', python: false, shebang: [], body: bytes, argsInBody: false, windows: true }
   if (isBinary(bytes))
     return { style: 'binary', python: false, shebang: [], body: bytes, argsInBody: false, windows: false }
   let text = Buffer.from(bytes).toString('utf8')
