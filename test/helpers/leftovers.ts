@@ -14,7 +14,7 @@
  * ```
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -119,12 +119,16 @@ function quiet(argv: string[]): boolean {
   }
 }
 
-function uidOf(user: string): number | undefined {
+function passwdEntry(user: string): { uid: number; home: string } | undefined {
   const line = readFileSync('/etc/passwd', 'utf8')
     .split('\n')
     .find((l) => l.startsWith(`${user}:`))
-  return line ? Number(line.split(':')[2]) : undefined
+  if (!line) return undefined
+  const f = line.split(':')
+  return { uid: Number(f[2]), home: f[5] ?? '' }
 }
+
+const uidOf = (user: string): number | undefined => passwdEntry(user)?.uid
 
 /** Kill every process running as `uid` (the test user's login shells and jobs). */
 function killUser(uid: number): void {
@@ -139,16 +143,29 @@ function killUser(uid: number): void {
   }
 }
 
-/** userdel fails while another process holds the /etc/passwd lock: retry for a while. */
+/**
+ * userdel fails while another process holds the /etc/passwd lock: retry for a while. `userdel -r` can remove the
+ * account and still leave its home (a process of the user wrote there while it ran): a home under /home still
+ * owned by the removed uid is removed after it.
+ */
 function userdel(user: string): boolean {
+  const entry = passwdEntry(user)
   for (let i = 0; i < 100; i++) {
-    if (uidOf(user) === undefined) return true
     const uid = uidOf(user)
-    if (uid !== undefined && uid !== 0) killUser(uid)
-    if (quiet(['userdel', '-r', '-f', user]) || uidOf(user) === undefined) return true
+    if (uid === undefined) break
+    if (uid !== 0) killUser(uid)
+    if (quiet(['userdel', '-r', '-f', user]) || uidOf(user) === undefined) break
     quiet(['sleep', '0.05'])
   }
-  return false
+  if (uidOf(user) !== undefined) return false
+  if (entry && entry.uid !== 0 && /^\/home\/tspt-[^/]+$/.test(entry.home)) {
+    try {
+      if (lstatSync(entry.home).uid === entry.uid) rmSync(entry.home, { recursive: true, force: true })
+    } catch {
+      /* no home left */
+    }
+  }
+  return true
 }
 
 /**

@@ -50,6 +50,8 @@ export function stillThere(entries: Entry[], users: Set<string>, cache = '/var/c
   for (const e of entries) {
     const m = e.made
     for (const u of m.users) if (users.has(u)) out.push(`user ${u}`)
+    // test users' homes are /home/<name> (useradd -m); userdel -r can leave one behind
+    for (const u of m.users) if (!users.has(u) && existsSync(`/home/${u}`)) out.push(`home folder /home/${u}`)
     for (const g of m.groups ?? []) if (exists(['getent', 'group', g])) out.push(`group ${g}`)
     for (const p of m.packages ?? []) if (exists(['dpkg-query', '-W', p])) out.push(`package ${p}`)
     for (const f of m.files) if (existsSync(f)) out.push(`file ${f}`)
