@@ -14,6 +14,33 @@ export function sh(script: string, args: readonly string[] = [], extra: Partial<
   return { ...extra, argv: ['sh', '-c', script, 'sh', ...args] }
 }
 
+/** Scripts written to run in the persistent shell itself (see `inShellScript`) → the variables they set. */
+const IN_SHELL = new Map<string, readonly string[]>()
+
+/**
+ * Mark an engine script (the text of `['sh', '-c', SCRIPT, 'sh', …args]`) as safe to run in a persistent shell
+ * itself, with no subshell: one fork less on the host each time it runs. Such a script never uses `exit`, `exec`,
+ * `return`, `local` or `$0`, and changes no shell option, trap, IFS, folder or file descriptor; `vars` names every
+ * variable it sets, and its function removes them after it, so no later command sees them. Returns the script.
+ * A command with a folder, an environment, a timeout or `become` runs it as any other script; so do the local
+ * connection and detached jobs.
+ *
+ * @example
+ * ```ts
+ * const SCRIPT = inShellScript('p=$1; if [ -e "$p" ]; then printf y; fi', ['p'])
+ * ```
+ */
+export function inShellScript(script: string, vars: readonly string[]): string {
+  if (/\b(?:exit|exec|return|local)\b|\$\{?0/.test(script))
+    throw new Error('an in-shell script cannot use exit, exec, return, local or $0')
+  if (!vars.every((v) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(v))) throw new Error('in-shell script variables must be names')
+  IN_SHELL.set(script, vars)
+  return script
+}
+
+/** The variables an `inShellScript` sets, or undefined for any other script. */
+export const inShellVars = (script: string): readonly string[] | undefined => IN_SHELL.get(script)
+
 /** Options for `writeFile`. */
 export interface WriteFileOptions {
   mode?: string

@@ -33,7 +33,9 @@ export const NO_STDERR_FLAG = 'n'
  * `errFile` (the shell's hello set up its stderr file), stderr goes to that file, and when the command wrote
  * nothing there, stdout's marker carries the flag `n` and stderr gets no marker. The frame is one compound command:
  * all of it arrives, or none of it runs. `prelude` is shell text the persistent shell itself runs first, outside
- * the subshell (the definitions of `scriptFunction`s the command calls).
+ * the subshell (the definitions of `scriptFunction`s the command calls). `inShell`: the command is a call of an
+ * `inShellScript`'s function, run by the persistent shell itself in a `{ …; }` group (one fork less on the host);
+ * with stdin that needs decoding it still runs in the pipeline's subshell.
  */
 export function renderFrame(
   nonce: string,
@@ -42,6 +44,7 @@ export function renderFrame(
   stdin?: Uint8Array,
   prelude = '',
   errFile = false,
+  inShell = false,
 ): string {
   const mark = (flag = '') => `printf '\\036TSP${nonce}:${seq}:%d${flag}\\n' "$r"`
   const end = errFile
@@ -53,10 +56,11 @@ export function renderFrame(
   // `{ … }`: sh parses the whole frame before running any of it, so a frame cut short by a dropped connection
   // is a syntax error and runs nothing (a bare here-doc cut short would run with the truncated stdin)
   const start = prelude ? `{ ${prelude}\n` : '{ '
-  if (stdin === undefined) return `${start}( ${text} ) </dev/null${errTo}\n${end}`
+  const group = inShell ? `{ ${text}; }` : `( ${text} )`
+  if (stdin === undefined) return `${start}${group} </dev/null${errTo}\n${end}`
   const plain = hereDocText(stdin, `_TSPLAY_${nonce}`)
   // text as it is (no base64 process on the host); anything else in base64, decoded on the host
-  if (plain !== undefined) return `${start}( ${text} )${errTo} <<'_TSPLAY_${nonce}'\n${plain}_TSPLAY_${nonce}\n${end}`
+  if (plain !== undefined) return `${start}${group}${errTo} <<'_TSPLAY_${nonce}'\n${plain}_TSPLAY_${nonce}\n${end}`
   const b64 = Buffer.from(stdin)
     .toString('base64')
     .replace(/.{1,76}/g, '$&\n')

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto'
 import { UserError } from '../errors.js'
+import { inShellVars } from '../commands.js'
 import type { Command } from '../types.js'
 import { shQuote } from '../quote.js'
 
@@ -49,7 +50,7 @@ export function renderCommand(cmd: Command, functions?: ScriptFunctions): string
     script !== undefined &&
     !/\$\{?0/.test(script)
   const args = cmd.argv.slice(4).map(shQuote).join(' ')
-  const fn = inShell ? functions?.(script) : undefined
+  const fn = inShell ? functions?.(script, cmd.cwd === undefined ? inShellVars(script) : undefined) : undefined
   const line = fn
     ? `${fn}${args ? ` ${args}` : ''}`
     : inShell
@@ -64,12 +65,29 @@ export function renderCommand(cmd: Command, functions?: ScriptFunctions): string
 
 /**
  * Asked by `renderCommand` for a script it runs in the reading shell: the name of a shell function that runs it
- * (see `scriptFunction`), or undefined to send the script inline.
+ * (see `scriptFunction`), or undefined to send the script inline. `vars`: the script is one of `inShellScript`'s.
  */
-export type ScriptFunctions = (script: string) => string | undefined
+export type ScriptFunctions = (script: string, vars?: readonly string[]) => string | undefined
 
 /** Scripts shorter than this are sent inline: a function would save less than its definition costs. */
 const FUNCTION_MIN_LENGTH = 200
+
+/**
+ * Whether `renderCommand` with functions runs `cmd` in the reading shell itself (its frame needs no subshell):
+ * an `inShellScript` as `sh -c` with no folder, environment or timeout.
+ */
+export function staysInShell(cmd: Command): boolean {
+  const [prog, flag, script] = cmd.argv
+  return (
+    (prog === 'sh' || prog === '/bin/sh') &&
+    flag === '-c' &&
+    script !== undefined &&
+    inShellVars(script) !== undefined &&
+    cmd.cwd === undefined &&
+    cmd.timeoutSec === undefined &&
+    Object.keys(cmd.env ?? {}).length === 0
+  )
+}
 
 /**
  * A persistent shell's function for a long `sh -c` script, so a script sent many times (the file probe is about
@@ -78,23 +96,27 @@ const FUNCTION_MIN_LENGTH = 200
  * shell itself, outside any frame's subshell). The body is the quoted script given to `eval` inside the function,
  * so the definition always parses and a syntax error in the script stays inside the call's subshell, as with the
  * inline form; the call's arguments are its positional parameters. Undefined (send it inline) for a short script
- * and for one that uses `return` or `local`, which mean something else inside a function.
+ * and for one that uses `return` or `local`, which mean something else inside a function. With `vars` (an
+ * `inShellScript`, called with no subshell, whatever its length), the function removes those variables after the
+ * script and returns its status.
  *
  * @example
  * ```ts
  * scriptFunction('p=$1; …')  // → { name: '_tsp_3f…', define: "_tsp_3f…() { eval 'p=$1; …'\n}" }
  * ```
  */
-export function scriptFunction(script: string): ScriptFunction | undefined {
-  if (script.length < FUNCTION_MIN_LENGTH) return undefined
-  let fn = functionCache.get(script) // only scripts that qualified are kept
+export function scriptFunction(script: string, vars?: readonly string[]): ScriptFunction | undefined {
+  if (vars === undefined && script.length < FUNCTION_MIN_LENGTH) return undefined
+  const key = vars === undefined ? script : `${vars.join(' ')}\n${script}`
+  let fn = functionCache.get(key) // only scripts that qualified are kept
   if (!fn) {
     if (/\b(?:return|local)\b/.test(script)) return undefined
-    const name = `_tsp_${createHash('sha1').update(script).digest('hex').slice(0, 20)}`
-    fn = { name, define: `${name}() { eval ${shQuote(script)}\n}` }
+    const name = `_tsp_${createHash('sha1').update(key).digest('hex').slice(0, 20)}`
+    const after = vars === undefined || vars.length === 0 ? '' : `set -- $?; unset ${vars.join(' ')}; return $1\n`
+    fn = { name, define: `${name}() { eval ${shQuote(script)}\n${after}}` }
     // the scripts sent again and again are a few constants; a user's many different ones must not pile up
     if (functionCache.size >= 64) functionCache.clear()
-    functionCache.set(script, fn)
+    functionCache.set(key, fn)
   }
   return fn
 }

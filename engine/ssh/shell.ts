@@ -18,7 +18,7 @@ import { HostError } from '../errors.js'
 import type { Command, CommandResult } from '../types.js'
 import { abortError, ShellStartError } from './faults.js'
 import { FrameReader } from './frames.js'
-import { renderCommand, renderFrame, renderHello, scriptFunction } from './quote.js'
+import { renderCommand, renderFrame, renderHello, scriptFunction, staysInShell } from './quote.js'
 
 interface Slot {
   seq: number
@@ -160,8 +160,8 @@ export class RemoteShell {
     // long scripts become calls of shell functions, defined once per shell: the job carries the definitions it
     // needs, and the first job written that needs one sends it (a job dropped from the queue sends nothing)
     const defs = new Map<string, string>()
-    const functions = (script: string): string | undefined => {
-      const fn = scriptFunction(script)
+    const functions = (script: string, vars?: readonly string[]): string | undefined => {
+      const fn = scriptFunction(script, vars)
       if (fn) defs.set(fn.name, fn.define)
       return fn?.name
     }
@@ -203,7 +203,8 @@ export class RemoteShell {
       this.bySeq.set(slot.seq, slot)
       const stdin =
         cmd.stdin === undefined ? undefined : typeof cmd.stdin === 'string' ? Buffer.from(cmd.stdin, 'utf8') : cmd.stdin
-      payload += renderFrame(this.nonce, slot.seq, texts[i], stdin, i === 0 ? prelude.join('\n') : '', this.errFile)
+      const first = i === 0 ? prelude.join('\n') : ''
+      payload += renderFrame(this.nonce, slot.seq, texts[i], stdin, first, this.errFile, staysInShell(cmd))
       if (cmd.timeoutSec === undefined) maxTimeout = Number.POSITIVE_INFINITY
       else maxTimeout += cmd.timeoutSec + 5
     })

@@ -10,7 +10,7 @@
  * ```
  */
 import { createHash } from 'node:crypto'
-import { sh } from '../../engine/commands.js'
+import { inShellScript, sh } from '../../engine/commands.js'
 import type { HostIO } from '../../engine/module.js'
 import type { Command } from '../../engine/types.js'
 
@@ -89,7 +89,7 @@ const FORMAT = '%F\\t%a\\t%u\\t%g\\t%U\\t%G\\t%s\\t%Y\\t%X\\t%Z\\t%i\\t%d\\t%h\\
 export const READ_IN_SHELL_MAX = 2048
 // The output is gathered in `o` and written at once (before a program that prints its own, and at the end): each
 // write of the shell can become an SSH packet of its own, which sshd sends and the controller decrypts and parses.
-const PROBE = [
+const PROBE_LINES = [
   // `nl` is a newline (the quotes hold a line break)
   "p=$1; follow=$2; algo=$3; d=; h=; o=; nl='",
   "'",
@@ -100,8 +100,7 @@ const PROBE = [
   '  if [ $# -gt 6 ]; then shift 6',
   '    for a; do if [ -e "$a" ] || [ -L "$a" ]; then break; fi; o="$o$a$nl"; done',
   '  fi',
-  '  printf %s "$o"; exit 0',
-  'fi',
+  'else',
   'r=-; w=-; x=-; [ -r "$p" ] && r=r; [ -w "$p" ] && w=w; [ -x "$p" ] && x=x',
   'o="exists$d$nl$r$w$x$nl"',
   // one `stat` gives the line and (first field, cut off by the shell) the size that decides how to read the file
@@ -129,10 +128,14 @@ const PROBE = [
   'elif [ -n "$6" ] || [ -n "$h" ]; then if [ -f "$p" ] && [ -r "$p" ]; then o="$o+$nl"',
   '  if [ -n "$small" ]; then',
   '    while IFS= read -r l; do o="$o$l$nl"; done < "$p"; o="$o$l"',
-  '  else printf %s "$o"; exec cat -- "$p"; fi',
+  '  else printf %s "$o"; o=; cat -- "$p"; fi',
   'else o="$o-$nl"; fi; fi',
+  'fi',
   'printf %s "$o"',
-].join('\n')
+]
+/** Every variable the probe sets (removed after it: it runs in the persistent shell itself, see `inShellScript`). */
+const PROBE_VARS = ['p', 'follow', 'algo', 'd', 'h', 'o', 'nl', 'a', 'r', 'w', 'x', 's', 'z', 'small', 'c', 'f', 'l']
+const PROBE = inShellScript(PROBE_LINES.join('\n'), PROBE_VARS)
 
 /** The probe command for `path` (read-only; batch it with the module's other reads). */
 export function pathProbe(path: string, opts: ProbeOptions = {}): Command {

@@ -10,7 +10,7 @@
  * ```
  */
 import type { AfterResult, HostIO, Plan } from '../../engine/module.js'
-import { sh } from '../../engine/commands.js'
+import { inShellScript, sh } from '../../engine/commands.js'
 import type { Command, CommandResult } from '../../engine/types.js'
 
 /** Arguments both modules share. */
@@ -36,8 +36,14 @@ export const ALL_CODES: readonly number[] = Array.from({ length: 256 }, (_, i) =
 /** A PATH with the sbin folders, so a login user finds `dpkg`, `systemctl`, … too (as Ansible's `get_bin_path`). */
 export const SBIN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 
-/** Exits 0 when any path matching the glob in $1 exists ($1 is expanded as a pattern only: IFS is empty). */
-const EXISTS = 'IFS=; for p in $1; do if [ -e "$p" ] || [ -L "$p" ]; then exit 0; fi; done; exit 1'
+/**
+ * Exits 0 when any path matching the glob in $1 exists ($1 is expanded as a pattern only: IFS is empty while it is,
+ * and put back after: the script runs in the persistent shell itself).
+ */
+const EXISTS = inShellScript(
+  'e=1; i=$IFS; IFS=; for p in $1; do if [ -e "$p" ] || [ -L "$p" ]; then e=0; break; fi; done; IFS=$i; [ $e = 0 ]',
+  ['e', 'i', 'p'],
+)
 
 /** Check `creates`/`removes` on the host (relative to `chdir`), in one round trip. */
 export async function gatherRun(io: HostIO, args: RunArgs): Promise<RunState> {

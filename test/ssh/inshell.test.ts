@@ -1,0 +1,121 @@
+/**
+ * In-shell scripts (`inShellScript`) through a real local /bin/sh reading frames as a persistent shell does: the
+ * path probe and the `creates` check, called as functions of the shell itself (no subshell), answer exactly what
+ * the same scripts answer in a `sh -c` of their own, return their exit status, and leave no variable, IFS or folder
+ * change behind for the commands after them. A script that could change the shell is refused when it is marked.
+ *
+ * @example
+ * ```sh
+ * npx vitest run test/ssh/inshell.test.ts
+ * ```
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { inShellScript } from '../../engine/commands.js'
+import { FrameReader } from '../../engine/ssh/frames.js'
+import { renderCommand, renderFrame, scriptFunction, staysInShell } from '../../engine/ssh/quote.js'
+import type { Command } from '../../engine/types.js'
+import { pathProbe } from '../../modules/lib/probe.js'
+import { gatherRun } from '../../modules/lib/run.js'
+
+const nonce = '7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a'
+const dir = mkdtempSync(join(tmpdir(), 'tsplay-inshell-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** Frames for `cmds` as the persistent shell renders them (functions defined once, in-shell calls in `{ …; }`). */
+function frames(cmds: readonly Command[]): string {
+  const defined = new Set<string>()
+  return cmds
+    .map((cmd, i) => {
+      const prelude: string[] = []
+      const text = renderCommand(cmd, (script, vars) => {
+        const fn = scriptFunction(script, vars)
+        if (fn && !defined.has(fn.name)) {
+          defined.add(fn.name)
+          prelude.push(fn.define)
+        }
+        return fn?.name
+      })
+      return renderFrame(nonce, i + 1, text, undefined, prelude.join('\n'), false, staysInShell(cmd))
+    })
+    .join('')
+}
+
+/** Run the frames in one /bin/sh; each frame's exit code and stdout by sequence number. */
+function session(cmds: readonly Command[]): Map<number, { rc: number; out: string }> {
+  const res = spawnSync('/bin/sh', [], { input: frames(cmds), cwd: dir })
+  const got = new Map<number, { rc: number; out: string }>()
+  new FrameReader(nonce, (seq, rc, d) => got.set(seq, { rc, out: d.toString('utf8') })).push(res.stdout)
+  return got
+}
+
+/** The same command in a `sh` of its own. */
+function alone(cmd: Command): { rc: number; out: string } {
+  const r = spawnSync(cmd.argv[0], cmd.argv.slice(1), { encoding: 'utf8', cwd: dir })
+  return { rc: r.status ?? -1, out: r.stdout }
+}
+
+/** The commands `gatherRun` sends for `creates`. */
+async function createsCheck(pattern: string, chdir?: string): Promise<Command> {
+  let sent: Command[] = []
+  await gatherRun(
+    {
+      batch: (cmds: readonly Command[]) => {
+        sent = [...cmds]
+        return Promise.resolve(cmds.map(() => ({ rc: 1, stdout: '', stderr: '' })))
+      },
+    } as never,
+    { creates: pattern, chdir },
+  )
+  return sent[0]
+}
+
+describe('in-shell scripts in a persistent shell', () => {
+  mkdirSync(join(dir, 'sub'))
+  writeFileSync(join(dir, 'small.txt'), 'one\ntwo\nlast without newline')
+  writeFileSync(join(dir, 'big.bin'), Buffer.alloc(5000, 0x61))
+  symlinkSync('small.txt', join(dir, 'link'))
+
+  it('answers as the script does in a sh of its own', async () => {
+    const cmds: Command[] = [
+      pathProbe(join(dir, 'no/such/file'), { ancestors: [join(dir, 'no/such'), join(dir, 'no'), dir] }),
+      pathProbe(join(dir, 'small.txt'), { checksum: 'sha1', content: true, folder: dir }),
+      pathProbe(join(dir, 'big.bin'), { checksum: 'sha256', content: true }),
+      pathProbe(join(dir, 'link'), { checksum: 'sha1', mime: true }),
+      pathProbe(join(dir, 'sub'), { folder: join(dir, 'nothing') }),
+      await createsCheck(join(dir, '*.txt')),
+      await createsCheck(join(dir, '*.none')),
+    ]
+    expect(cmds.every(staysInShell)).toBe(true)
+    const got = session(cmds)
+    cmds.forEach((c, i) => expect(got.get(i + 1)).toEqual(alone(c)))
+    expect(got.get(6)?.rc).toBe(0)
+    expect(got.get(7)?.rc).toBe(1)
+  })
+
+  it('leaves no variable, IFS or folder change behind', async () => {
+    const show = { argv: ['sh', '-c', 'set; printf "[%s]" "$IFS"; pwd'] }
+    // a frame before it, so the frames' own `r` is set in both sessions
+    const before = session([{ argv: ['true'] }, show]).get(2)?.out
+    const got = session([
+      pathProbe(join(dir, 'small.txt'), { checksum: 'sha1', content: true, mime: true }),
+      pathProbe(join(dir, 'no/such'), { ancestors: [join(dir, 'no'), dir] }),
+      await createsCheck(join(dir, '*.txt')),
+      show,
+    ])
+    expect(before).toContain('[ \t\n]')
+    expect(got.get(4)?.out).toBe(before)
+  })
+
+  it('runs in a subshell when the command has a folder, and refuses scripts that could change the shell', async () => {
+    const inFolder = await createsCheck('*.txt', dir)
+    expect(staysInShell(inFolder)).toBe(false)
+    expect(session([inFolder]).get(1)?.rc).toBe(0)
+    for (const bad of ['exit 1', 'exec cat', 'return 0', 'local x', 'echo $0'])
+      expect(() => inShellScript(bad, [])).toThrow(/cannot use/)
+    expect(() => inShellScript('x=1', ['x y'])).toThrow(/names/)
+  })
+})
