@@ -7,7 +7,10 @@
  * once (nothing is left on the host, whatever happens later: the kernel frees it when the shell exits); each
  * command's stderr then goes to that file (in memory, never to a disk or SD card), and the frame sends it, framed,
  * only when the command wrote any. A command that writes nothing to stderr (most) is answered by one end marker on
- * stdout instead of one on each stream: one SSH packet less for sshd to send and the controller to read.
+ * stdout instead of one on each stream: one SSH packet less for sshd to send and the controller to read. A second
+ * such file, on fd 4, is the scratch file of the engine's in-shell scripts (`inShellScript`): a program's output
+ * written there and read back with `read` costs no fork, where `$(program)` costs one. Commands in subshells get
+ * neither descriptor.
  *
  * @example
  * ```ts
@@ -51,8 +54,9 @@ export function renderFrame(
     ? `r=$?; if [ -s ${ERR_FILE} ]; then cat ${ERR_FILE} >&2; ${mark()} >&2; ${mark()}; ` +
       `else ${mark(`:${NO_STDERR_FLAG}`)}; fi\n}\n`
     : `r=$?; ${mark()}; ${mark()} >&2\n}\n`
-  // the command's stderr to the file; fd 3 itself is closed for the command (nothing it starts keeps it)
-  const errTo = errFile ? ` 2>${ERR_FILE} 3>&-` : ''
+  // the command's stderr to the file; fd 3 itself is closed for the command (nothing it starts keeps it), and so is
+  // the scratch file on fd 4, except for an in-shell script (which may use it)
+  const errTo = errFile ? ` 2>${ERR_FILE} 3>&-${inShell ? '' : ' 4>&-'}` : ''
   // `{ … }`: sh parses the whole frame before running any of it, so a frame cut short by a dropped connection
   // is a syntax error and runs nothing (a bare here-doc cut short would run with the truncated stdin)
   const start = prelude ? `{ ${prelude}\n` : '{ '
@@ -85,19 +89,25 @@ export function hereDocText(bytes: Uint8Array, delimiter: string): string | unde
 
 /**
  * The stderr file's setup (see the header), run by the persistent shell itself: create `/dev/shm/.tsplay-TOKEN`
- * (mode 0600, refused if anything has that name), open it on fd 3, remove the name (`find` checks it is on tmpfs
- * and deletes it: one program; `rm` when find could not), and check that the shell can empty and write it through
- * /proc. `_tsp_e` is 1 when all of that worked; otherwise fd 3 is closed again and frames use both markers.
+ * and the scratch file `/dev/shm/.tsplay-TOKENo` (mode 0600, refused if anything has either name; the first is
+ * removed again when only the second is refused), open them on fd 3 and fd 4, remove the names (`find` checks they
+ * are on tmpfs and deletes them: one program; `rm` when find could not), and check that the shell can empty and
+ * write fd 3 through /proc. `_tsp_e` is 1 when all of that worked; otherwise both are closed again and frames use
+ * both markers (and in-shell scripts capture with `$(…)`).
  */
 function errFileSetup(token: string): string {
   const f = `/dev/shm/.tsplay-${token}`
+  const o = `${f}o`
   return [
     '_tsp_e=0',
-    `if (umask 077; set -C; : >${f}) 2>/dev/null && command exec 3>>${f}; then`,
-    `  [ "$(find ${f} -maxdepth 0 \\( -fstype tmpfs -printf 1 -o -true \\) -delete 2>/dev/null)" = 1 ] &&`,
+    // `command :`: a failed redirection of plain `:` (a special built-in) would end the subshell before the `rm`
+    `if (umask 077; set -C; : >${f} && { command : >${o} || { rm -f ${f}; false; }; }) 2>/dev/null &&`,
+    `  command exec 3>>${f} 4>>${o}; then`,
+    `  [ "$(find ${f} ${o} -maxdepth 0 \\( -fstype tmpfs -printf 1 -o -true \\) -delete 2>/dev/null)" = 11 ] &&`,
     `    printf x >${ERR_FILE} && [ -s ${ERR_FILE} ] && printf '' >${ERR_FILE} && ! [ -s ${ERR_FILE} ] && _tsp_e=1`,
     `  if [ -e ${f} ]; then rm -f ${f}; fi`,
-    '  [ $_tsp_e = 1 ] || exec 3>&-',
+    `  if [ -e ${o} ]; then rm -f ${o}; fi`,
+    '  [ $_tsp_e = 1 ] || exec 3>&- 4>&-',
     'fi 2>/dev/null',
   ].join('\n')
 }

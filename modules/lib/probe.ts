@@ -104,8 +104,12 @@ const PROBE_LINES = [
   'r=-; w=-; x=-; [ -r "$p" ] && r=r; [ -w "$p" ] && w=w; [ -x "$p" ] && x=x',
   'o="exists$d$nl$r$w$x$nl"',
   // one `stat` gives the line and (first field, cut off by the shell) the size that decides how to read the file
-  // (the tab in `\${s%%\t*}` is a tab character in the script)
-  `s=$(stat --printf '%s\\t${FORMAT}' -- "$p"); z=\${s%%\t*}; o="$o\${s#*\t}$nl"`,
+  // (the tab in `\${s%%\t*}` is a tab character in the script). In a persistent shell with its scratch file on fd 4
+  // (`_tsp_e` is 1, see frametext.ts) the line goes through that file: `$(…)` would cost a fork
+  'if [ "${_tsp_e-}" = 1 ]; then',
+  `  stat --printf '%s\\t${FORMAT}' -- "$p" >/proc/$$/fd/4; IFS= read -r s </proc/$$/fd/4`,
+  `else s=$(stat --printf '%s\\t${FORMAT}' -- "$p"); fi`,
+  `z=\${s%%\t*}; o="$o\${s#*\t}$nl"`,
   'small=; if [ ! -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] &&',
   `  [ "$z" -le ${READ_IN_SHELL_MAX} ] 2>/dev/null; then small=1; fi`,
   'if [ -L "$p" ]; then printf %s "$o"; o=',

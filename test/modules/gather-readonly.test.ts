@@ -59,7 +59,9 @@ function readOnlyScript(script: string): boolean {
         .replaceAll('2>"$t"', '')
         .replaceAll('rm -f -- "$t"', '')
     : script
-  return !WRITES.test(scratch)
+  // the persistent shell's scratch file (fd 4, a file with no name, see frametext.ts) holds a program's output for
+  // `read`: nothing that stays
+  return !WRITES.test(scratch.replaceAll('>/proc/$$/fd/4', ''))
 }
 
 /** SQL that only reads. */

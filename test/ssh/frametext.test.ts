@@ -59,7 +59,12 @@ describe.skipIf(!shmIsTmpfs())('a persistent shell with its stderr file on /dev/
       run(4, ['no-such-program-xyz']) +
       run(5, ['sh', '-c', 'cat; echo e5 >&2'], Buffer.from('text stdin\n')) +
       run(6, ['sh', '-c', 'cat; echo e6 >&2'], Buffer.from([0, 0xff, 0x0a])) +
-      run(7, ['sh', '-c', `test -e /dev/shm/.tsplay-${token} || echo gone; test -e /proc/self/fd/3 || echo closed`])
+      run(7, [
+        'sh',
+        '-c',
+        `test -e /dev/shm/.tsplay-${token} || test -e /dev/shm/.tsplay-${token}o || echo gone; ` +
+          'test -e /proc/self/fd/3 || test -e /proc/self/fd/4 || echo closed',
+      ])
     const got = session(token, frames)
     expect(got.get(0)?.err?.toString()).toBe('1') // the hello: file mode on
     expect(got.get(1)).toEqual({ rc: 0, out: 'out\n', noStderr: true })
@@ -76,25 +81,31 @@ describe.skipIf(!shmIsTmpfs())('a persistent shell with its stderr file on /dev/
     expect(got.get(6)?.err?.toString()).toBe('e6\n')
     expect(got.get(7)).toEqual({ rc: 0, out: 'gone\nclosed\n', noStderr: true })
     expect(existsSync(`/dev/shm/.tsplay-${token}`)).toBe(false)
+    expect(existsSync(`/dev/shm/.tsplay-${token}o`)).toBe(false)
   })
 
-  it('falls back to a marker on each stream when the name is taken, and leaves that file alone', () => {
-    const token = randomBytes(8).toString('hex')
-    const taken = `/dev/shm/.tsplay-${token}`
-    writeFileSync(taken, 'not ours\n', { mode: 0o600 })
-    try {
-      const frames =
-        renderFrame(nonce, 1, renderCommand({ argv: ['sh', '-c', 'echo out; echo err >&2'] })) +
-        renderFrame(nonce, 2, renderCommand({ argv: ['true'] }))
-      const got = session(token, frames)
-      expect(got.get(0)?.err?.toString()).toBe('0')
-      expect(got.get(1)).toEqual({ rc: 0, out: 'out\n', err: Buffer.from('err\n'), noStderr: false })
-      expect(got.get(2)).toEqual({ rc: 0, out: '', err: Buffer.alloc(0), noStderr: false })
-      expect(readFileSync(taken, 'utf8')).toBe('not ours\n')
-    } finally {
-      rmSync(taken, { force: true })
-    }
-  })
+  it.each(['', 'o'])(
+    'falls back to a marker on each stream when a name is taken (%j), and leaves that file alone',
+    (end) => {
+      const token = randomBytes(8).toString('hex')
+      const taken = `/dev/shm/.tsplay-${token}${end}`
+      writeFileSync(taken, 'not ours\n', { mode: 0o600 })
+      try {
+        const frames =
+          renderFrame(nonce, 1, renderCommand({ argv: ['sh', '-c', 'echo out; echo err >&2'] })) +
+          renderFrame(nonce, 2, renderCommand({ argv: ['true'] }))
+        const got = session(token, frames)
+        expect(got.get(0)?.err?.toString()).toBe('0')
+        expect(got.get(1)).toEqual({ rc: 0, out: 'out\n', err: Buffer.from('err\n'), noStderr: false })
+        expect(got.get(2)).toEqual({ rc: 0, out: '', err: Buffer.alloc(0), noStderr: false })
+        expect(readFileSync(taken, 'utf8')).toBe('not ours\n')
+        expect(existsSync(`/dev/shm/.tsplay-${token}${end ? '' : 'o'}`)).toBe(false) // ours, made before, removed
+      } finally {
+        rmSync(taken, { force: true })
+        rmSync(`/dev/shm/.tsplay-${token}${end ? '' : 'o'}`, { force: true }) // there only if the shell failed
+      }
+    },
+  )
 
   it('refuses a token that is not hex (it names a file)', () => {
     expect(() => renderHello(nonce, '../x')).toThrow(/hex/)

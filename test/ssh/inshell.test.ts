@@ -10,13 +10,14 @@
  * ```
  */
 import { spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { inShellScript } from '../../engine/commands.js'
 import { FrameReader } from '../../engine/ssh/frames.js'
-import { renderCommand, renderFrame, scriptFunction, staysInShell } from '../../engine/ssh/quote.js'
+import { renderCommand, renderFrame, renderHello, scriptFunction, staysInShell } from '../../engine/ssh/quote.js'
 import type { Command } from '../../engine/types.js'
 import { pathProbe } from '../../modules/lib/probe.js'
 import { gatherRun } from '../../modules/lib/run.js'
@@ -26,7 +27,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tsplay-inshell-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** Frames for `cmds` as the persistent shell renders them (functions defined once, in-shell calls in `{ …; }`). */
-function frames(cmds: readonly Command[]): string {
+function frames(cmds: readonly Command[], errFile: boolean): string {
   const defined = new Set<string>()
   return cmds
     .map((cmd, i) => {
@@ -39,14 +40,18 @@ function frames(cmds: readonly Command[]): string {
         }
         return fn?.name
       })
-      return renderFrame(nonce, i + 1, text, undefined, prelude.join('\n'), false, staysInShell(cmd))
+      return renderFrame(nonce, i + 1, text, undefined, prelude.join('\n'), errFile, staysInShell(cmd))
     })
     .join('')
 }
 
-/** Run the frames in one /bin/sh; each frame's exit code and stdout by sequence number. */
-function session(cmds: readonly Command[]): Map<number, { rc: number; out: string }> {
-  const res = spawnSync('/bin/sh', [], { input: frames(cmds), cwd: dir })
+/**
+ * Run the frames in one /bin/sh, after a hello that sets up the stderr and scratch files when `token` is given
+ * (as on a host with /dev/shm on tmpfs); each frame's exit code and stdout by sequence number.
+ */
+function session(cmds: readonly Command[], token?: string): Map<number, { rc: number; out: string }> {
+  const hello = renderHello(nonce, token)
+  const res = spawnSync('/bin/sh', [], { input: hello + frames(cmds, token !== undefined), cwd: dir })
   const got = new Map<number, { rc: number; out: string }>()
   new FrameReader(nonce, (seq, rc, d) => got.set(seq, { rc, out: d.toString('utf8') })).push(res.stdout)
   return got
@@ -79,7 +84,12 @@ describe('in-shell scripts in a persistent shell', () => {
   writeFileSync(join(dir, 'big.bin'), Buffer.alloc(5000, 0x61))
   symlinkSync('small.txt', join(dir, 'link'))
 
-  it('answers as the script does in a sh of its own', async () => {
+  const modes = [
+    ['without', undefined],
+    ['with', randomBytes(8).toString('hex')],
+  ] as const
+
+  it.each(modes)('answers as the script does in a sh of its own, %s the scratch file', async (_, token) => {
     const cmds: Command[] = [
       pathProbe(join(dir, 'no/such/file'), { ancestors: [join(dir, 'no/such'), join(dir, 'no'), dir] }),
       pathProbe(join(dir, 'small.txt'), { checksum: 'sha1', content: true, folder: dir }),
@@ -90,22 +100,25 @@ describe('in-shell scripts in a persistent shell', () => {
       await createsCheck(join(dir, '*.none')),
     ]
     expect(cmds.every(staysInShell)).toBe(true)
-    const got = session(cmds)
+    const got = session(cmds, token)
     cmds.forEach((c, i) => expect(got.get(i + 1)).toEqual(alone(c)))
     expect(got.get(6)?.rc).toBe(0)
     expect(got.get(7)?.rc).toBe(1)
   })
 
-  it('leaves no variable, IFS or folder change behind', async () => {
+  it.each(modes)('leaves no variable, IFS or folder change behind, %s the scratch file', async (_, token) => {
     const show = { argv: ['sh', '-c', 'set; printf "[%s]" "$IFS"; pwd'] }
     // a frame before it, so the frames' own `r` is set in both sessions
-    const before = session([{ argv: ['true'] }, show]).get(2)?.out
-    const got = session([
-      pathProbe(join(dir, 'small.txt'), { checksum: 'sha1', content: true, mime: true }),
-      pathProbe(join(dir, 'no/such'), { ancestors: [join(dir, 'no'), dir] }),
-      await createsCheck(join(dir, '*.txt')),
-      show,
-    ])
+    const before = session([{ argv: ['true'] }, show], token).get(2)?.out
+    const got = session(
+      [
+        pathProbe(join(dir, 'small.txt'), { checksum: 'sha1', content: true, mime: true }),
+        pathProbe(join(dir, 'no/such'), { ancestors: [join(dir, 'no'), dir] }),
+        await createsCheck(join(dir, '*.txt')),
+        show,
+      ],
+      token,
+    )
     expect(before).toContain('[ \t\n]')
     expect(got.get(4)?.out).toBe(before)
   })
