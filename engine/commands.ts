@@ -22,8 +22,9 @@ const IN_SHELL = new Map<string, readonly string[]>()
  * itself, with no subshell: one fork less on the host each time it runs. Such a script never uses `exit`, `exec`,
  * `return`, `local` or `$0`, and changes no shell option, trap, IFS, folder or file descriptor; `vars` names every
  * variable it sets, and its function removes them after it, so no later command sees them. Returns the script.
- * A command with a folder, an environment, a timeout or `become` runs it as any other script; so do the local
- * connection and detached jobs.
+ * A command with a folder, an environment or a timeout runs it as any other script; so do exec channels, the local
+ * connection and detached jobs. A syntax error in such a script would end the persistent shell (a subshell no
+ * longer holds it): each one is run in a real `sh` by test/ssh/inshell.test.ts.
  *
  * @example
  * ```ts
