@@ -321,6 +321,8 @@ export interface Inventory {
   sources: string[]
   hosts: Map<string, InventoryHost>
   groups: Map<string, InventoryGroup>
+  /** `host_vars/` found for localhost names the inventory does not list, for the implicit localhost. */
+  localhostVars?: Map<string, Vars>
 }
 
 /** How to reach a host, from its variables (`ansible_host`, `ansible_port`, …). */

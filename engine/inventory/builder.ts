@@ -21,6 +21,7 @@ export class InventoryBuilder {
   readonly errors: UserError[] = []
   private readonly hosts = new Map<string, InventoryHost>()
   private readonly groups = new Map<string, InventoryGroup>()
+  private readonly forLocalhost = new Map<string, Vars>()
   /** Where each `parent → child` edge was written, for cycle errors. */
   private readonly edges = new Map<string, SourcePos | undefined>()
 
@@ -103,6 +104,11 @@ export class InventoryBuilder {
     if (h) h.vars = mergePositioned(h.vars, vars)
   }
 
+  /** `host_vars/` of a localhost name the inventory does not list: kept for the implicit localhost (implicit.ts). */
+  localhostVars(name: string, vars: Vars): void {
+    this.forLocalhost.set(name, mergePositioned(this.forLocalhost.get(name) ?? {}, vars))
+  }
+
   /** Validate the whole inventory and return it; throws `UserError`/`UserErrors` listing every problem. */
   finish(): Inventory {
     for (const [name, h] of this.hosts) {
@@ -130,7 +136,7 @@ export class InventoryBuilder {
     ungrouped.hosts = [...this.hosts.values()].filter((h) => h.groups[0] === 'ungrouped').map((h) => h.name)
     if (this.errors.length === 1) throw this.errors[0]
     if (this.errors.length > 1) throw new UserErrors(this.errors)
-    return { sources: this.sources, hosts: this.hosts, groups: this.groups }
+    return { sources: this.sources, hosts: this.hosts, groups: this.groups, localhostVars: this.forLocalhost }
   }
 
   /** Report each cycle of children once, at the edge that closes it. */

@@ -1,7 +1,8 @@
 /**
  * Ansible's implicit localhost: a play naming `localhost`, `127.0.0.1` or `::1` when the inventory
  * does not list it gets a host of that name that runs through the local connection (`ansible_connection: local`).
- * It is in no group: `all`, `*`, globs and regexes do not select it; it reads the `all` group's variables. An
+ * It is in no group: `all`, `*`, globs and regexes do not select it; it reads the `all` group's variables and its
+ * own `host_vars/` file (beside the inventory or the playbook). An
  * inventory without hosts gets Ansible's warning that only localhost is available.
  *
  * @example
@@ -35,7 +36,9 @@ function localhostTerms(pattern: string): string[] {
 export function addImplicitLocalhost(inv: Inventory, patterns: readonly string[]): string[] {
   const name = patterns.flatMap(localhostTerms)[0]
   if (!name || LOCALHOST_NAMES.some((n) => inv.hosts.has(n))) return []
-  inv.hosts.set(name, { name, vars: { ansible_connection: 'local' }, groups: [], implicit: true })
+  // its `host_vars/NAME` beside the inventory or the playbook, as Ansible's vars plugin reads them for it
+  const vars = { ansible_connection: 'local', ...inv.localhostVars?.get(name) }
+  inv.hosts.set(name, { name, vars, groups: [], implicit: true })
   return [name]
 }
 

@@ -17,6 +17,7 @@ import { UserError } from '../errors.js'
 import { DEFAULT_LIMITS, parseYamlBytes, posOf } from '../source/yaml.js'
 import { decodeUtf8 } from '../source/utf8.js'
 import { InventoryBuilder } from './builder.js'
+import { LOCALHOST_NAMES } from './implicit.js'
 import { parseIni } from './ini.js'
 import { parseYamlInventory } from './yaml.js'
 import { decryptIfVaulted } from '../vault/keyring.js'
@@ -105,7 +106,9 @@ async function loadVarDirs(dir: string, b: InventoryBuilder): Promise<void> {
     const files = await varsFiles(d, await entries(d))
     for (const [name, list] of files) {
       const known = sub === 'group_vars' ? b.hasGroup(name) : b.hasHost(name)
-      if (!known) continue // Ansible ignores vars for groups/hosts the inventory does not have
+      // Ansible ignores vars for groups/hosts the inventory does not have, but the implicit localhost reads its own
+      const forLocalhost = !known && sub === 'host_vars' && LOCALHOST_NAMES.includes(name)
+      if (!known && !forLocalhost) continue
       for (const file of list) {
         await attemptAsync(b, async () => {
           const { value } = parseYamlBytes(await readBytes(file), file)
@@ -120,6 +123,7 @@ async function loadVarDirs(dir: string, b: InventoryBuilder): Promise<void> {
             return
           }
           if (sub === 'group_vars') b.groupVars(name, value as Record<string, unknown>, pos)
+          else if (forLocalhost) b.localhostVars(name, value as Record<string, unknown>)
           else b.hostVars(name, value as Record<string, unknown>)
         })
       }

@@ -1,7 +1,11 @@
 /** Ansible's implicit localhost: added when a play names it, selected only by its own name, reading `all`'s vars. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Inventory } from '../../engine/ast.js'
 import { addImplicitLocalhost } from '../../engine/inventory/implicit.js'
+import { loadInventory } from '../../engine/inventory/load.js'
 import { selectHosts } from '../../engine/inventory/patterns.js'
 import { groupNames, groupsMap, hostVars } from '../../engine/inventory/vars.js'
 
@@ -51,5 +55,24 @@ describe('implicit localhost', () => {
     const inv = inventory()
     addImplicitLocalhost(inv, ['localhost'])
     expect(hostVars(inv, 'localhost')).toEqual({ site: 'lab', ansible_connection: 'local' })
+  })
+
+  it('reads its own host_vars file beside the inventory or the playbook; other unlisted hosts do not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-implicit-'))
+    try {
+      mkdirSync(join(dir, 'inv/host_vars'), { recursive: true })
+      mkdirSync(join(dir, 'play/host_vars'), { recursive: true })
+      writeFileSync(join(dir, 'inv/hosts.yml'), 'all:\n  hosts:\n    pi1:\n')
+      writeFileSync(join(dir, 'inv/host_vars/localhost.yml'), 'a: inventory\nb: inventory\n')
+      writeFileSync(join(dir, 'play/host_vars/localhost'), 'b: playbook\n')
+      writeFileSync(join(dir, 'play/host_vars/ghost.yml'), 'c: 1\n')
+      const inv = await loadInventory([join(dir, 'inv')], { varDirs: [join(dir, 'play')] })
+      expect(inv.hosts.has('localhost')).toBe(false) // not until a play names it
+      expect(addImplicitLocalhost(inv, ['localhost'])).toEqual(['localhost'])
+      expect(hostVars(inv, 'localhost')).toMatchObject({ a: 'inventory', b: 'playbook', ansible_connection: 'local' })
+      expect(inv.hosts.has('ghost')).toBe(false)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

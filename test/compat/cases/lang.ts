@@ -92,7 +92,9 @@ export const LANG: CompatCase[] = [
   },
   {
     name: 'implicit_localhost',
-    covers: 'hosts: localhost, then 127.0.0.1 (the same one implicit localhost, named localhost), not in all',
+    covers:
+      'hosts: localhost, then 127.0.0.1 (the same one implicit localhost, named localhost), not in all; ' +
+      'it reads host_vars/localhost beside the playbook',
     // alone: Ansible names its one implicit localhost after the first localhost name any case of the run uses
     alone: true,
     files: {
@@ -101,7 +103,7 @@ export const LANG: CompatCase[] = [
   tasks:
     - copy:
         dest: "{{ base }}/implicit_localhost/implicit_localhost_a/from-localhost"
-        content: "{{ inventory_hostname }}\\n"
+        content: "{{ inventory_hostname }} {{ from_host_vars }}\\n"
         mode: "0644"
 - hosts: 127.0.0.1
   gather_facts: false
@@ -121,6 +123,10 @@ export const LANG: CompatCase[] = [
       register: s
     - assert: { that: [s.stat.exists] }
 `,
+      // beside site.yml (the playbook tsplay runs) and beside this file (Ansible's loader is left in the folder of
+      // the playbook it imported last)
+      '../host_vars/localhost.yml': 'from_host_vars: read\n',
+      'host_vars/localhost.yml': 'from_host_vars: read\n',
     },
   },
   {
