@@ -20,17 +20,20 @@ const Args = Type.Object({}, { additionalProperties: true })
 export const absentMessage = (name: string) =>
   `tsplay has no module "${name}" (Ansible's, for systems or collections tsplay does not serve)`
 
-/** The definition standing in for the absent module `name`: it fails every task of it that runs. */
-export function absentModule(name: string): ModuleDef {
+/**
+ * The definition standing in for the absent module `name`: it fails every task of it that runs, with `message`
+ * (default `absentMessage`; an Ansible action plugin's says so).
+ */
+export function absentModule(name: string, message = absentMessage(name)): ModuleDef {
   return defineModule({
     name,
-    summary: absentMessage(name),
+    summary: message,
     schema: Args,
     changedWhen: 'never: it fails',
     check: 'none',
     example: `${name}: {}`,
     absent: true,
-    gather: () => Promise.reject(new ModuleFailure(absentMessage(name))),
+    gather: () => Promise.reject(new ModuleFailure(message)),
     plan: () => ({ commands: [] }),
   })
 }

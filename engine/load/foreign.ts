@@ -17,6 +17,7 @@ import { UserError } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import type { LoadContext } from './context.js'
 import { whyMayNotRun, whyTolerated } from './deferred.js'
+import { refusePlugin } from './library.js'
 import type { TaskScope } from './task.js'
 
 /** ansible-core 2.14 modules tsplay does not have (its others are tsplay's or keywords). */
@@ -104,5 +105,29 @@ export function foreignModule(
   if (!ctx.modules.has(k)) ctx.modules.set(k, absentModule(k))
   ctx.spellings.set(k, k)
   ctx.warnings.push(new UserError(`tsplay has no module "${k}" (the task fails if it runs; ${why})`, pos))
+  return k
+}
+
+/**
+ * The Ansible action plugin `k` (the Python file `plugin`) as the module of task `raw`: in a task that may not run
+ * or may fail, a stand-in that fails when it runs, with a warning; anywhere else it is refused (undefined).
+ */
+export function actionPlugin(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  k: string,
+  plugin: string,
+  scope: TaskScope,
+  pos: SourcePos,
+): string | undefined {
+  const message = `"${k}" is an Ansible action plugin (${plugin}): tsplay cannot run those`
+  const why = whyMayNotRun(ctx, raw, scope) ?? whyTolerated(ctx, raw)
+  if (!why) {
+    refusePlugin(ctx, message, pos)
+    return undefined
+  }
+  if (!ctx.modules.has(k)) ctx.modules.set(k, absentModule(k, message))
+  ctx.spellings.set(k, k)
+  ctx.warnings.push(new UserError(`${message} (the task fails if it runs; ${why})`, pos))
   return k
 }

@@ -18,6 +18,7 @@ import { basename, dirname, extname, join } from 'node:path'
 import { libraryModule } from '../../modules/library.js'
 import { UserError } from '../errors.js'
 import { configuredPaths } from '../source/rolespath.js'
+import type { SourcePos } from '../types.js'
 import type { LoadContext } from './context.js'
 
 const DEFAULT_LIBRARY = '~/.ansible/plugins/modules:/usr/share/ansible/plugins/modules'
@@ -98,6 +99,19 @@ export function pluginFile(ctx: LoadContext, kind: 'action' | 'lookup', name: st
   const roots = [...(ctx.libraryDirs ?? []).map(dirname), ctx.playDir, ctx.playbookDir].filter((d): d is string => !!d)
   return roots.map((r) => join(r, `${kind}_plugins`, `${bare}.py`)).find(isFile)
 }
+
+/** Refusals of Python plugins (see `refusePlugin`), so a task that may not run can make them warnings. */
+const pluginRefusals = new WeakSet<UserError>()
+
+/** Refuse a Python plugin at `pos`: an error, unless the task it is in may not run (`isPluginRefusal`). */
+export function refusePlugin(ctx: LoadContext, message: string, pos: SourcePos): void {
+  const e = new UserError(message, pos)
+  pluginRefusals.add(e)
+  ctx.errors.push(e)
+}
+
+/** Is `e` a refusal of a Python plugin (`refusePlugin`)? */
+export const isPluginRefusal = (e: UserError): boolean => pluginRefusals.has(e)
 
 function isFile(p: string): boolean {
   try {

@@ -14,7 +14,7 @@ import { knownLookups, unknownLookupIn } from '../expr/lookups.js'
 import { checkTemplateSyntax } from '../template.js'
 import type { SourcePos } from '../types.js'
 import { report, type LoadContext } from './context.js'
-import { pluginFile } from './library.js'
+import { pluginFile, refusePlugin } from './library.js'
 import { bestPos, valuePos } from '../source/positions.js'
 
 /** A lookup named literally that tsplay does not have is refused where it is written. */
@@ -23,7 +23,7 @@ function lookupCheck(ctx: LoadContext, text: string, what: string, here: SourceP
   if (!bad) return
   const plugin = pluginFile(ctx, 'lookup', bad)
   if (plugin)
-    report(
+    refusePlugin(
       ctx,
       `lookup plugin (${bad}) in ${what} is an Ansible Python plugin (${plugin}): tsplay cannot run those`,
       here,

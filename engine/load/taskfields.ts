@@ -17,7 +17,7 @@ import { UserError } from '../errors.js'
 import { checkArgs } from './args.js'
 import { readArgs } from './taskargs.js'
 import { isWholeTemplate, MODULE_TEMPLATE, templatedTask, type ModuleTemplate } from './action.js'
-import { tolerate, whyTolerated } from './deferred.js'
+import { tolerate, whyMayNotRun, whyTolerated } from './deferred.js'
 import { readCommon } from './common.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import {
@@ -35,8 +35,8 @@ import {
 } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
 import { fireAndForgetRefusal } from './fireforget.js'
-import { libraryModuleName, pluginFile } from './library.js'
-import { foreignModule, otherSystemArgs } from './foreign.js'
+import { isPluginRefusal, libraryModuleName, pluginFile } from './library.js'
+import { actionPlugin, foreignModule, otherSystemArgs } from './foreign.js'
 import { checkConditions, checkTemplatesIn } from './syntax.js'
 import type { TaskScope } from './task.js'
 import { taskSearchPaths } from '../source/files.js'
@@ -64,9 +64,10 @@ export function buildTask(
     if (mod) found.push([k, mod])
     else if (UNSUPPORTED[k])
       report(ctx, `"${k}" is not supported by tsplay`, keyPos(raw, k) ?? pos, `(${UNSUPPORTED[k]})`)
-    else if (plugin)
-      report(ctx, `"${k}" is an Ansible action plugin (${plugin}): tsplay cannot run those`, at(raw, k, pos))
-    else
+    else if (plugin) {
+      const name = actionPlugin(ctx, raw, k, plugin, scope, at(raw, k, pos))
+      if (name) found.push([k, name])
+    } else
       report(
         ctx,
         `unknown task keyword or module "${k}"`,
@@ -86,7 +87,14 @@ export function buildTask(
     report(ctx, '"listen" is only valid in handlers', keyPos(raw, 'listen') ?? pos)
   const before = ctx.errors.length
   checkTemplatesIn(ctx, raw, pos, CONDITION_KEYS)
-  tolerate(ctx, raw, ctx.errors.splice(before))
+  const templateErrors = ctx.errors.splice(before)
+  // a lookup plugin in a task that may not run: the task fails if it runs (its template names an unknown lookup)
+  tolerate(ctx, raw, templateErrors.filter(isPluginRefusal), whyMayNotRun(ctx, raw, scope))
+  tolerate(
+    ctx,
+    raw,
+    templateErrors.filter((e) => !isPluginRefusal(e)),
+  )
   const common = readCommon(ctx, raw, pos)
   const fields = readTaskFields(ctx, raw, pos)
   const byTemplate = (raw as Record<symbol, unknown>)[MODULE_TEMPLATE] as ModuleTemplate | undefined

@@ -103,6 +103,35 @@ describe('library modules', () => {
       expect.stringMatching(/"myact" is an Ansible action plugin \(.*myact.py\): tsplay cannot run those/),
     ])
   })
+  it('are a warning in a task that may not run or may fail (the task fails if it runs); lookups too', async () => {
+    const { tasks, modules, warnings } = await load({
+      'action_plugins/myact.py': 'class ActionModule: pass\n',
+      'lookup_plugins/mylk.py': 'class LookupModule: pass\n',
+      'playbook.yml':
+        '- hosts: all\n  tasks:\n    - myact: { a: 1 }\n      when: false\n' +
+        '    - myact: { a: 2 }\n      ignore_errors: true\n' +
+        '    - debug: { msg: "{{ lookup(\'mylk\') }}" }\n      when: x is defined\n',
+    })
+    expect(tasks.map((t) => t.module)).toEqual(['myact', 'myact', 'debug'])
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /"myact" is an Ansible action plugin .*cannot run those \(the task fails if it runs; its "when"/,
+      ),
+      expect.stringMatching(/"myact" is an Ansible action plugin .*ignore_errors/),
+      expect.stringMatching(
+        /lookup plugin \(mylk\) .* Python plugin .*the task fails when it runs; its "when" may skip/,
+      ),
+    ])
+    await expect(modules.get('myact')!.gather({}, {} as never, {} as never)).rejects.toThrow(/action plugin/)
+  })
+
+  it('stay an error where the task certainly runs: a lookup plugin too', async () => {
+    const errors = await loadErrors({
+      'lookup_plugins/mylk.py': 'class LookupModule: pass\n',
+      'playbook.yml': '- hosts: all\n  tasks:\n    - debug: { msg: "{{ lookup(\'mylk\') }}" }\n',
+    })
+    expect(errors).toEqual([expect.stringMatching(/lookup plugin \(mylk\) .*Python plugin.*cannot run those/)])
+  })
 })
 
 describe("modules of other systems (Ansible's, not tsplay's)", () => {
