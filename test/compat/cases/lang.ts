@@ -91,6 +91,27 @@ export const LANG: CompatCase[] = [
     },
   },
   {
+    name: 'python_plugins',
+    covers: "a playbook's Python action and lookup plugins in tasks that do not run: skipped as in Ansible",
+    files: {
+      'main.yml': `- hosts: python_plugins
+  gather_facts: false
+  tasks:
+    - myact: { a: 1 }
+      when: false
+    - debug: { msg: "{{ lookup('mylk') }}" }
+      when: python_plugins_never is defined
+    - copy: { dest: "{{ root }}/after", content: "after\\n", mode: "0644" }
+`,
+      'action_plugins/myact.py':
+        'from ansible.plugins.action import ActionBase\n\n\nclass ActionModule(ActionBase):\n' +
+        '    def run(self, tmp=None, task_vars=None):\n        return {"changed": False}\n',
+      'lookup_plugins/mylk.py':
+        'from ansible.plugins.lookup import LookupBase\n\n\nclass LookupModule(LookupBase):\n' +
+        '    def run(self, terms, variables=None, **kwargs):\n        return ["x"]\n',
+    },
+  },
+  {
     name: 'implicit_localhost',
     covers:
       'hosts: localhost, then 127.0.0.1 (the same one implicit localhost, named localhost), not in all; ' +
