@@ -5,7 +5,8 @@
  * runs. So a name that is an Ansible module tsplay does not have — one of ansible-core's (`yum`, `dnf`, …), a
  * Windows one (`win_*`), another system's package or service manager, or any collection's full name
  * (`community.general.pacman`) — in a task that may not run (engine/load/deferred.ts) is a warning, and the task
- * fails if it runs (modules/absent.ts). Anywhere else, and for any other unknown name, it stays an error.
+ * fails if it runs (modules/absent.ts). Anywhere else, and for any other unknown name, it stays an error. The same
+ * holds for an Ansible action plugin (a Python file tsplay cannot run, `actionPlugin`).
  *
  * @example
  * ```ts
