@@ -103,9 +103,14 @@ export function foreignModule(
   if (!isForeignModule(k)) return undefined
   const why = whyMayNotRun(ctx, raw, scope) ?? whyTolerated(ctx, raw)
   if (!why) return undefined
-  if (!ctx.modules.has(k)) ctx.modules.set(k, absentModule(k))
+  return standIn(ctx, k, `tsplay has no module "${k}"`, why, pos)
+}
+
+/** Make `k` a module that fails when it runs (`message`, default absentModule's), with a warning; returns `k`. */
+function standIn(ctx: LoadContext, k: string, warning: string, why: string, pos: SourcePos, message?: string): string {
+  if (!ctx.modules.has(k)) ctx.modules.set(k, absentModule(k, message))
   ctx.spellings.set(k, k)
-  ctx.warnings.push(new UserError(`tsplay has no module "${k}" (the task fails if it runs; ${why})`, pos))
+  ctx.warnings.push(new UserError(`${warning} (the task fails if it runs; ${why})`, pos))
   return k
 }
 
@@ -127,8 +132,5 @@ export function actionPlugin(
     refusePlugin(ctx, message, pos)
     return undefined
   }
-  if (!ctx.modules.has(k)) ctx.modules.set(k, absentModule(k, message))
-  ctx.spellings.set(k, k)
-  ctx.warnings.push(new UserError(`${message} (the task fails if it runs; ${why})`, pos))
-  return k
+  return standIn(ctx, k, message, why, pos, message)
 }

@@ -100,18 +100,13 @@ export function pluginFile(ctx: LoadContext, kind: 'action' | 'lookup', name: st
   return roots.map((r) => join(r, `${kind}_plugins`, `${bare}.py`)).find(isFile)
 }
 
-/** Refusals of Python plugins (see `refusePlugin`), so a task that may not run can make them warnings. */
-const pluginRefusals = new WeakSet<UserError>()
+/** The refusal of a Python plugin (`refusePlugin`): a task that may not run can make it a warning. */
+export class PluginRefusal extends UserError {}
 
-/** Refuse a Python plugin at `pos`: an error, unless the task it is in may not run (`isPluginRefusal`). */
+/** Refuse a Python plugin at `pos`: an error, unless the task it is in may not run. */
 export function refusePlugin(ctx: LoadContext, message: string, pos: SourcePos): void {
-  const e = new UserError(message, pos)
-  pluginRefusals.add(e)
-  ctx.errors.push(e)
+  ctx.errors.push(new PluginRefusal(message, pos))
 }
-
-/** Is `e` a refusal of a Python plugin (`refusePlugin`)? */
-export const isPluginRefusal = (e: UserError): boolean => pluginRefusals.has(e)
 
 function isFile(p: string): boolean {
   try {

@@ -35,7 +35,7 @@ import {
 } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
 import { fireAndForgetRefusal } from './fireforget.js'
-import { isPluginRefusal, libraryModuleName, pluginFile } from './library.js'
+import { libraryModuleName, pluginFile, PluginRefusal } from './library.js'
 import { actionPlugin, foreignModule, otherSystemArgs } from './foreign.js'
 import { checkConditions, checkTemplatesIn } from './syntax.js'
 import type { TaskScope } from './task.js'
@@ -88,12 +88,13 @@ export function buildTask(
   const before = ctx.errors.length
   checkTemplatesIn(ctx, raw, pos, CONDITION_KEYS)
   const templateErrors = ctx.errors.splice(before)
+  const plugins = templateErrors.filter((e) => e instanceof PluginRefusal)
   // a lookup plugin in a task that may not run: the task fails if it runs (its template names an unknown lookup)
-  tolerate(ctx, raw, templateErrors.filter(isPluginRefusal), whyMayNotRun(ctx, raw, scope))
+  tolerate(ctx, raw, plugins, whyMayNotRun(ctx, raw, scope))
   tolerate(
     ctx,
     raw,
-    templateErrors.filter((e) => !isPluginRefusal(e)),
+    templateErrors.filter((e) => !plugins.includes(e)),
   )
   const common = readCommon(ctx, raw, pos)
   const fields = readTaskFields(ctx, raw, pos)

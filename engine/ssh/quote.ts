@@ -50,7 +50,7 @@ export function renderCommand(cmd: Command, functions?: ScriptFunctions): string
     script !== undefined &&
     !/\$\{?0/.test(script)
   const args = cmd.argv.slice(4).map(shQuote).join(' ')
-  const fn = inShell ? functions?.(script, cmd.cwd === undefined ? inShellVars(script) : undefined) : undefined
+  const fn = inShell ? functions?.(script, staysInShell(cmd) ? inShellVars(script) : undefined) : undefined
   const line = fn
     ? `${fn}${args ? ` ${args}` : ''}`
     : inShell

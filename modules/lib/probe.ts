@@ -87,6 +87,8 @@ const FORMAT = '%F\\t%a\\t%u\\t%g\\t%U\\t%G\\t%s\\t%Y\\t%X\\t%Z\\t%i\\t%d\\t%h\\
  * fifth of starting `cat` or `sha1sum` (about 1.2 ms of CPU here), at 4 KiB about as much.
  */
 export const READ_IN_SHELL_MAX = 2048
+/** `stat`'s line for `$p`, its size first. */
+const STAT_SIZED = `stat --printf '%s\\t${FORMAT}' -- "$p"`
 // The output is gathered in `o` and written at once (before a program that prints its own, and at the end): each
 // write of the shell can become an SSH packet of its own, which sshd sends and the controller decrypts and parses.
 const PROBE_LINES = [
@@ -107,8 +109,8 @@ const PROBE_LINES = [
   // (the tab in `\${s%%\t*}` is a tab character in the script). In a persistent shell with its scratch file on fd 4
   // (`_tsp_e` is 1, see frametext.ts) the line goes through that file: `$(…)` would cost a fork
   'if [ "${_tsp_e-}" = 1 ]; then',
-  `  stat --printf '%s\\t${FORMAT}' -- "$p" >/proc/$$/fd/4; IFS= read -r s </proc/$$/fd/4`,
-  `else s=$(stat --printf '%s\\t${FORMAT}' -- "$p"); fi`,
+  `  ${STAT_SIZED} >/proc/$$/fd/4; IFS= read -r s </proc/$$/fd/4`,
+  `else s=$(${STAT_SIZED}); fi`,
   `z=\${s%%\t*}; o="$o\${s#*\t}$nl"`,
   'small=; if [ ! -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] &&',
   `  [ "$z" -le ${READ_IN_SHELL_MAX} ] 2>/dev/null; then small=1; fi`,
