@@ -124,9 +124,24 @@ const PROBE_LINES = [
   'if [ -n "$c" ] && [ -f "$p" ] && [ -r "$p" ] && { [ -n "$follow" ] || [ ! -L "$p" ]; }; then',
   '  if [ -n "$small" ]; then h=1; o="$o=$algo$nl"; else printf %s "$o"; o=; "$c" < "$p" || echo -; fi',
   'else o="$o-$nl"; fi',
-  'if [ -n "$5" ] && command -v file >/dev/null 2>&1; then printf %s "$o"; o=',
-  '  if [ -n "$follow" ]; then f=-L; else f=-h; fi',
-  '  file -b "$f" --mime-type --mime-encoding -- "$p" || echo -',
+  // libmagic answers a folder, an empty regular file, a fifo, a socket or a device from its type alone, without
+  // reading it: in a persistent shell with its scratch file, the host's own answer for the first path of each kind
+  // is kept in the shell (`_tsp_m` and the kind's letter, not removed after the probe) and given for the next ones
+  'if [ -n "$5" ] && command -v file >/dev/null 2>&1; then',
+  '  k=; if [ "${_tsp_e-}" = 1 ] && [ ! -L "$p" ]; then',
+  '    if [ -d "$p" ]; then k=d; elif [ -f "$p" ]; then if [ "$z" = 0 ]; then k=e; fi',
+  '    elif [ -p "$p" ]; then k=p; elif [ -S "$p" ]; then k=s; elif [ -c "$p" ]; then k=c',
+  '    elif [ -b "$p" ]; then k=b; fi',
+  '  fi; m=; if [ -n "$k" ]; then eval "m=\\${_tsp_m$k-}"; fi',
+  '  if [ -n "$m" ]; then o="$o$m$nl"',
+  '  elif [ -n "$k" ]; then',
+  '    if file -b -h --mime-type --mime-encoding -- "$p" >/proc/$$/fd/4; then',
+  '      IFS= read -r m </proc/$$/fd/4; if [ -n "$m" ]; then eval "_tsp_m$k=\\$m"; fi; o="$o$m$nl"',
+  '    else o="$o-$nl"; fi',
+  '  else printf %s "$o"; o=',
+  '    if [ -n "$follow" ]; then f=-L; else f=-h; fi',
+  '    file -b "$f" --mime-type --mime-encoding -- "$p" || echo -',
+  '  fi',
   'else o="$o-$nl"; fi',
   'if [ -L "$p" ]; then printf %s "$o"; o=; readlink -- "$p"',
   // the content last (everything after the `+` line), so it needs no length or delimiter; a small file's lines are
@@ -140,7 +155,27 @@ const PROBE_LINES = [
   'printf %s "$o"',
 ]
 /** Every variable the probe sets (removed after it: it runs in the persistent shell itself, see `inShellScript`). */
-const PROBE_VARS = ['p', 'follow', 'algo', 'd', 'h', 'o', 'nl', 'a', 'r', 'w', 'x', 's', 'z', 'small', 'c', 'f', 'l']
+const PROBE_VARS = [
+  'p',
+  'follow',
+  'algo',
+  'd',
+  'h',
+  'o',
+  'nl',
+  'a',
+  'r',
+  'w',
+  'x',
+  's',
+  'z',
+  'small',
+  'c',
+  'f',
+  'k',
+  'm',
+  'l',
+]
 const PROBE = inShellScript(PROBE_LINES.join('\n'), PROBE_VARS)
 
 /** The probe command for `path` (read-only; batch it with the module's other reads). */
