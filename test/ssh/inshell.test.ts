@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -49,9 +49,13 @@ function frames(cmds: readonly Command[], errFile: boolean): string {
  * Run the frames in one /bin/sh, after a hello that sets up the stderr and scratch files when `token` is given
  * (as on a host with /dev/shm on tmpfs); each frame's exit code and stdout by sequence number.
  */
-function session(cmds: readonly Command[], token?: string): Map<number, { rc: number; out: string }> {
+function session(
+  cmds: readonly Command[],
+  token?: string,
+  env?: NodeJS.ProcessEnv,
+): Map<number, { rc: number; out: string }> {
   const hello = renderHello(nonce, token)
-  const res = spawnSync('/bin/sh', [], { input: hello + frames(cmds, token !== undefined), cwd: dir })
+  const res = spawnSync('/bin/sh', [], { input: hello + frames(cmds, token !== undefined), cwd: dir, env })
   const got = new Map<number, { rc: number; out: string }>()
   new FrameReader(nonce, (seq, rc, d) => got.set(seq, { rc, out: d.toString('utf8') })).push(res.stdout)
   return got
@@ -121,6 +125,43 @@ describe('in-shell scripts in a persistent shell', () => {
     )
     expect(before).toContain('[ \t\n]')
     expect(got.get(4)?.out).toBe(before)
+  })
+
+  it.each(modes)("gives libmagic's answer for a kind it answers from the type alone, %s the scratch file", (_, t) => {
+    // a `file` on PATH that counts its calls, then runs the real one
+    const bin = join(dir, `bin-${t ?? 'none'}`)
+    const log = join(bin, 'calls')
+    mkdirSync(bin)
+    writeFileSync(join(bin, 'file'), `#!/bin/sh\necho x >> '${log}'\nexec /usr/bin/file "$@"\n`, { mode: 0o755 })
+    writeFileSync(join(dir, 'empty1'), '')
+    writeFileSync(join(dir, 'empty2'), '')
+    const probes = ['sub', 'empty1', 'small.txt', 'empty2', '.', 'small.txt', 'link'].map((p) =>
+      pathProbe(join(dir, p), { mime: true, follow: p === 'link' }),
+    )
+    const got = session(probes, t, { PATH: `${bin}:/usr/bin:/bin` })
+    probes.forEach((c, i) => expect(got.get(i + 1)).toEqual(alone(c)))
+    expect(got.get(2)?.out).toContain('inode/x-empty')
+    // with the scratch file: one call for the folders, one for the empty files, one per other path
+    const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean).length
+    expect(calls).toBe(t === undefined ? 7 : 5)
+    // what it keeps is the host's answer, for the rest of the session only
+    const show = { argv: ['sh', '-c', 'set | grep "^_tsp_m" || true'] }
+    const kept = session([...probes.slice(0, 2), show], t).get(3)?.out
+    expect(kept).toBe(
+      t === undefined ? '' : "_tsp_md='inode/directory; charset=binary'\n_tsp_me='inode/x-empty; charset=binary'\n",
+    )
+  })
+
+  it("has the script itself as its function's body (parsed once per session, not at every call)", () => {
+    const probe = pathProbe(join(dir, 'small.txt'))
+    const fns: string[] = []
+    renderCommand(probe, (script, vars) => {
+      const fn = scriptFunction(script, vars)
+      if (fn) fns.push(fn.define)
+      return fn?.name
+    })
+    expect(fns).toHaveLength(1)
+    expect(fns[0]).toMatch(/^_tsp_\w+\(\) \{ p=\$1;/)
   })
 
   it('runs in a subshell when the command has a folder, and refuses scripts that could change the shell', async () => {
