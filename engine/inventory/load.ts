@@ -10,7 +10,7 @@
  * const inv = await loadInventory(['inventory'], { varDirs: ['playbooks'] })
  * ```
  */
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import type { Inventory } from '../ast.js'
 import { UserError } from '../errors.js'
@@ -31,9 +31,10 @@ export interface LoadInventoryOptions {
 const INVENTORY_EXT = new Set(['.yml', '.yaml', '.ini'])
 const VARS_EXT = new Set(['', '.yml', '.yaml', '.json'])
 
+// Files are read synchronously, as the playbook's (see readYamlFile): loading waits for nothing else.
 async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
   try {
-    const st = await stat(path)
+    const st = statSync(path)
     return st.isDirectory() ? 'dir' : 'file'
   } catch {
     return undefined
@@ -41,7 +42,7 @@ async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
 }
 
 async function readBytes(file: string): Promise<Uint8Array> {
-  const st = await stat(file)
+  const st = statSync(file)
   if (st.size > DEFAULT_LIMITS.maxBytes) {
     throw new UserError(`file too large: ${st.size} bytes (limit ${DEFAULT_LIMITS.maxBytes})`, {
       file,
@@ -49,7 +50,7 @@ async function readBytes(file: string): Promise<Uint8Array> {
       col: 1,
     })
   }
-  return readFile(file)
+  return readFileSync(file)
 }
 
 /** Parse one inventory file into the builder (INI or YAML, by extension, else by content). */
@@ -68,7 +69,9 @@ export async function parseInventoryFile(file: string, b: InventoryBuilder): Pro
 
 /** Visible entries of a folder, sorted by name. */
 async function entries(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((n) => !n.startsWith('.')).sort()
+  return readdirSync(dir)
+    .filter((n) => !n.startsWith('.'))
+    .sort()
 }
 
 /** The vars files for `name` in a `group_vars/` or `host_vars/` folder: `NAME[.ext]`, then `NAME/**`. */
