@@ -208,6 +208,18 @@ export const FILES: CompatCase[] = [
     - stat: { path: "{{ root }}/f", get_mime: false }
       register: nm
     - assert: { that: [nm.stat.mimetype is not defined] }
+    # a second folder and two empty files: the second of each kind is answered from the first (same answer)
+    - file: { path: "{{ root }}/sub", state: directory }
+    - copy: { dest: "{{ root }}/e{{ item }}", content: "" }
+      loop: [1, 2]
+    - stat: { path: "{{ root }}/{{ item }}" }
+      loop: [sub, e1, e2, sub]
+      register: more
+    - set_fact: { kinds: "{{ more.results | map(attribute='stat.mimetype') | list }}" }
+    - assert:
+        that:
+          - "kinds == ['inode/directory', 'inode/x-empty', 'inode/x-empty', 'inode/directory']"
+          - "more.results | map(attribute='stat.charset') | unique | list == ['binary']"
 `,
       ),
     },
