@@ -13,6 +13,7 @@
 import { sh } from './commands.js'
 import { DEFAULT_FACT_PATH, LOCAL_FACTS_SCRIPT, parseLocalFacts } from './localfacts.js'
 import type { Command, CommandResult, HostFacts, Vars } from './types.js'
+import { parsePython, PYTHON_SCRIPT, pythonFactVars } from './pythonfacts.js'
 import { VIRT_SCRIPT, virtualization } from './virtfacts.js'
 
 /** Package managers as `program:name`, in the order they are looked for (Debian's first). */
@@ -39,13 +40,14 @@ const FACTS_SCRIPT = [
   'echo "nproc=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"',
   'echo "user=$(id -un)"',
   'echo "home=$HOME"',
-  'x=; read -r x < /proc/1/comm 2>/dev/null; echo "pid1=$x"',
+  'x=; read -r x 2>/dev/null < /proc/1/comm; echo "pid1=$x"',
   'if [ -d /run/systemd/system ]; then echo systemd_run=1; fi',
   pkgMgrProbe('pkg_mgr='),
-  'x=; read -r x < /etc/machine-id 2>/dev/null; echo "machine_id=$x"',
-  'x=; read -r x < /proc/sys/kernel/random/boot_id 2>/dev/null; echo "boot_id=$x"',
-  'x=; read -r x < /etc/debian_version 2>/dev/null; echo "debian_version=$x"',
+  'x=; read -r x 2>/dev/null < /etc/machine-id; echo "machine_id=$x"',
+  'x=; read -r x 2>/dev/null < /proc/sys/kernel/random/boot_id; echo "boot_id=$x"',
+  'x=; read -r x 2>/dev/null < /etc/debian_version; echo "debian_version=$x"',
   VIRT_SCRIPT,
+  PYTHON_SCRIPT,
   'while read -r k v _; do if [ "$k" = MemTotal: ]; then echo "memtotal_kb=$v"; break; fi; done < /proc/meminfo',
   'echo @os-release',
   'cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null',
@@ -135,6 +137,7 @@ export function parseFacts(stdout: string): HostFacts {
       kvm: get('virt_kvm') === '1',
     }),
     ...(localText === undefined ? {} : { local: parseLocalFacts(localText) }),
+    ...(parsePython(kv.get('python')) ? { python: parsePython(kv.get('python')) } : {}),
   }
 }
 
@@ -232,6 +235,7 @@ export function ansibleFactVars(f: HostFacts): Vars {
     ansible_user_id: f.user,
     ansible_user_dir: f.home,
     ansible_local: f.local ?? {},
+    ...pythonFactVars(f.python),
     ...(f.virtualization
       ? {
           ansible_virtualization_type: f.virtualization.type,

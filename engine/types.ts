@@ -76,6 +76,13 @@ export interface HostFacts {
   local?: Record<string, unknown>
   /** `ansible_virtualization_*` (engine/virtfacts.ts). */
   virtualization?: { type: string; role: string; guest: string[]; host: string[] }
+  /** The host's `python3`, as it describes itself (`ansible_python`, engine/pythonfacts.ts), when it has one. */
+  python?: {
+    executable: string
+    version: { major: number; minor: number; micro: number; releaselevel: string; serial: number }
+    type: string
+    has_sslcontext: boolean
+  }
 }
 
 /** Variables visible to templates and expressions. */

@@ -2,10 +2,11 @@
  * Facts: the pure parser on sample outputs (table), `factsToVars`, and the real script run by a local /bin/sh on
  * this Debian machine, compared with what the machine itself says.
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { hostname, userInfo } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { factsCommand, factsToVars, nixSystem, parseFacts } from '../../engine/facts.js'
+import { parsePython, pythonFactVars } from '../../engine/pythonfacts.js'
 import { virtualization } from '../../engine/virtfacts.js'
 
 const PI_BOOKWORM = `system=Linux
@@ -168,6 +169,43 @@ describe('the fact script on this machine', () => {
     expect(f.memtotal_mb).toBe(Math.floor(Number(sh("awk '/MemTotal/ {print $2}' /proc/meminfo")) / 1024))
     expect(f.pkg_mgr).toBe('apt') // this machine is Debian
   })
+
+  it('reports the python3 on PATH as that interpreter describes itself, and nothing on stderr', () => {
+    const cmd = factsCommand()
+    const r = spawnSync(cmd.argv[0], cmd.argv.slice(1), { encoding: 'utf8' })
+    expect(r.stderr).toBe('')
+    const py = (code: string): string => execFileSync('python3', ['-c', code], { encoding: 'utf8' }).trim()
+    const v = factsToVars(parseFacts(r.stdout))
+    expect(v.ansible_python_version).toBe(py('import platform; print(platform.python_version())'))
+    const info = JSON.parse(py('import sys, json; print(json.dumps(list(sys.version_info)))')) as unknown[]
+    const [major, minor, micro, releaselevel, serial] = info
+    expect(v.ansible_python).toEqual({
+      executable: py('import sys; print(sys.executable)'),
+      has_sslcontext: true,
+      type: 'cpython',
+      version: { major, minor, micro, releaselevel, serial },
+      version_info: info,
+    })
+    expect(v.ansible_facts).toHaveProperty('python_version', v.ansible_python_version)
+    // without python3 on PATH: no python facts, as on a host Ansible could not run on
+    const bare = spawnSync('/bin/sh', cmd.argv.slice(1), { encoding: 'utf8', env: { PATH: '/nonexistent' } })
+    expect(factsToVars(parseFacts(bare.stdout))).not.toHaveProperty('ansible_python')
+  })
+})
+
+describe('python facts', () => {
+  it.each([
+    ['/usr/bin/python3\t3\t11\t2\tfinal\t0\tcpython\t1', '3.11.2'],
+    ['/usr/bin/python3\t3\t13\t0\tcandidate\t1\tcpython\t0', '3.13.0rc1'],
+    ['/usr/bin/python3\t3\t12\t0\tbeta\t2\tcpython\t1', '3.12.0b2'],
+  ])('%s gives version %s', (line, version) => {
+    expect(pythonFactVars(parsePython(line))).toMatchObject({ ansible_python_version: version })
+  })
+
+  it.each([[''], ['python3: not found'], ['/usr/bin/python3\tx\t11\t2\tfinal\t0\tcpython\t1']])(
+    'no facts from %j',
+    (line) => expect(pythonFactVars(parsePython(line))).toEqual({}),
+  )
 })
 
 describe('virtualization facts, as Ansible names them', () => {

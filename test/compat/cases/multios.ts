@@ -1,7 +1,7 @@
 /**
  * Agreement case for multi-OS roles: modules of other systems (ansible-core's `yum`/`dnf`, a collection's
  * `pacman`, Windows' `win_ping`, `timezone`) in branches a Debian host skips by `when` on its facts, beside the
- * Debian branch that runs; and one whose failure is ignored.
+ * Debian branch that runs; and one whose failure is ignored. The host's Python facts (`ansible_python`).
  */
 import type { CompatCase } from '../harness.js'
 
@@ -36,6 +36,14 @@ export const MULTI_OS: CompatCase[] = [
       when: ansible_system == 'SunOS'
     - rpm_key: { key: /nonexistent.asc }
       when: false
+    # the host's Python as the setup module reports it (the file's text is compared between the engines)
+    - copy:
+        dest: "{{ root }}/python.txt"
+        content: |
+          {{ ansible_python_version }} {{ ansible_facts.python_version }} {{ ansible_python.executable }}
+          {{ ansible_python.version_info | join(' ') }} {{ ansible_python.version.major }} {{ ansible_python.type }}
+          {{ ansible_python.has_sslcontext }} {{ ansible_python.version.releaselevel }}
+      when: ansible_python.version.major == 3
 `,
     },
   },

@@ -1,0 +1,62 @@
+/**
+ * The Python facts Ansible's setup module reports from the interpreter it runs in (`ansible_python`,
+ * `ansible_python_version`): tsplay needs no Python on the host, so the fact script asks the host's `python3` (the
+ * interpreter Ansible finds first on Debian), when there is one, in one short run (`-I -S`: no site packages, no
+ * user settings; about 5 ms of CPU on a PC). Without Python on the host these facts are absent, as they would be
+ * for Ansible, which could not run there at all.
+ *
+ * @example
+ * ```ts
+ * pythonFactVars(parsePython('/usr/bin/python3\t3\t11\t2\tfinal\t0\tcpython\t1'))
+ * // { ansible_python: { executable: '/usr/bin/python3', version: { major: 3, … }, … },
+ * //   ansible_python_version: '3.11.2' }
+ * ```
+ */
+import type { HostFacts, Vars } from './types.js'
+
+const PROGRAM =
+  'import sys,importlib.util as u;v=sys.version_info;' +
+  'print(sys.executable,*v,sys.implementation.name,int(u.find_spec("ssl") is not None),sep="\\t")'
+
+/** Shell for the fact script: prints a `python=` line when the host has `python3` (one program started). */
+export const PYTHON_SCRIPT = [
+  'if command -v python3 >/dev/null 2>&1; then',
+  `  echo "python=$(python3 -I -S -c '${PROGRAM}' 2>/dev/null)"`,
+  'fi',
+].join('\n')
+
+/** What the host's interpreter said of itself. */
+export type PythonFacts = NonNullable<HostFacts['python']>
+
+/** The fact script's `python=` value; undefined when there was none or it is not the interpreter's answer. */
+export function parsePython(line: string | undefined): PythonFacts | undefined {
+  const f = (line ?? '').split('\t')
+  if (f.length !== 8 || !f[0] || !/^\d+$/.test(f[1]) || !/^\d+$/.test(f[2]) || !/^\d+$/.test(f[3])) return undefined
+  const [major, minor, micro, serial] = [f[1], f[2], f[3], f[5]].map(Number)
+  return {
+    executable: f[0],
+    version: { major, minor, micro, releaselevel: f[4], serial },
+    type: f[6],
+    has_sslcontext: f[7] === '1',
+  }
+}
+
+/**
+ * Ansible's names for them: `ansible_python` (with `version_info` as a list) and `ansible_python_version`, which
+ * Ansible takes from `platform.python_version()` (`3.11.2`; a pre-release such as `3.13.0rc1` keeps its suffix).
+ */
+export function pythonFactVars(p: PythonFacts | undefined): Vars {
+  if (!p) return {}
+  const v = p.version
+  const suffix = { alpha: 'a', beta: 'b', candidate: 'rc' }[v.releaselevel]
+  return {
+    ansible_python: {
+      executable: p.executable,
+      has_sslcontext: p.has_sslcontext,
+      type: p.type,
+      version: { ...v },
+      version_info: [v.major, v.minor, v.micro, v.releaselevel, v.serial],
+    },
+    ansible_python_version: `${v.major}.${v.minor}.${v.micro}${suffix ? `${suffix}${v.serial}` : ''}`,
+  }
+}
