@@ -144,11 +144,20 @@ function roleNameVars(play: Play): Vars {
   return out
 }
 
+/** `ansible_inventory_sources` per inventory (made absolute once: `resolve` asks for the current folder each time). */
+const sourcesCache = new WeakMap<object, string[]>()
+
+function sourcesOf(rc: RunContext): string[] {
+  let out = sourcesCache.get(rc.inventory)
+  if (!out) sourcesCache.set(rc.inventory, (out = inventorySources(rc.inventory.sources)))
+  return out
+}
+
 function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]>): Vars {
   const python = playbookPython()
   return {
     ...(python ? { ansible_playbook_python: python } : {}),
-    ansible_inventory_sources: inventorySources(rc.inventory.sources),
+    ansible_inventory_sources: sourcesOf(rc),
     inventory_hostname: host,
     inventory_hostname_short: host.split('.')[0],
     group_names: groupNamesOf(rc, host),

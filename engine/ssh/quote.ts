@@ -108,9 +108,12 @@ export function staysInShell(cmd: Command): boolean {
  */
 export function scriptFunction(script: string, vars?: readonly string[]): ScriptFunction | undefined {
   if (vars === undefined && script.length < FUNCTION_MIN_LENGTH) return undefined
-  const key = vars === undefined ? script : `${vars.join(' ')}\n${script}`
-  let fn = functionCache.get(key) // only scripts that qualified are kept
+  // by the script first: the engine's scripts are constants whose hash V8 keeps (a joined key is hashed per call)
+  const byVars = functionCache.get(script)
+  const varsKey = vars === undefined ? '' : `\n${vars.join(' ')}`
+  let fn = byVars?.get(varsKey) // only scripts that qualified are kept
   if (!fn) {
+    const key = vars === undefined ? script : `${vars.join(' ')}\n${script}`
     if (/\b(?:return|local)\b/.test(script)) return undefined
     const name = `_tsp_${createHash('sha1').update(key).digest('hex').slice(0, 20)}`
     const after = vars === undefined || vars.length === 0 ? '' : `set -- $?; unset ${vars.join(' ')}; return $1\n`
@@ -119,7 +122,8 @@ export function scriptFunction(script: string, vars?: readonly string[]): Script
     fn = { name, define: `${name}() { ${body}\n${after}}` }
     // the scripts sent again and again are a few constants; a user's many different ones must not pile up
     if (functionCache.size >= 64) functionCache.clear()
-    functionCache.set(key, fn)
+    const m = functionCache.get(script) ?? new Map<string, ScriptFunction>()
+    functionCache.set(script, m.set(varsKey, fn))
   }
   return fn
 }
@@ -130,7 +134,7 @@ export interface ScriptFunction {
   define: string
 }
 
-const functionCache = new Map<string, ScriptFunction>()
+const functionCache = new Map<string, Map<string, ScriptFunction>>()
 
 /** How to become another user through sudo: no password, or an askpass helper that prints it. */
 export interface SudoSpec {

@@ -238,6 +238,18 @@ describe('long scripts as shell functions, defined once per persistent shell', (
     expect(got.get(2)).toEqual({ rc: 2, out: '2\0x\0yz\0' })
   })
 
+  it('keeps one function per script and variable list', () => {
+    const vars = ['p', 'q']
+    const a = scriptFunction(script, vars)
+    expect(scriptFunction(script, [...vars])).toBe(a)
+    expect(scriptFunction(script)).toBe(scriptFunction(script))
+    const names = [a, scriptFunction(script), scriptFunction(script, []), scriptFunction(script, ['p'])].map(
+      (f) => f?.name,
+    )
+    expect(new Set(names).size).toBe(4)
+    expect(a?.define).toContain('unset p q')
+  })
+
   it.each([
     ['short', 'echo "$1"'],
     ['uses return', `${pad}\nf() { return 3; }; f`],
