@@ -42,7 +42,7 @@ export const MULTI_OS: CompatCase[] = [
         content: |
           {{ ansible_python_version }} {{ ansible_facts.python_version }} {{ ansible_python.executable }}
           {{ ansible_python.version_info | join(' ') }} {{ ansible_python.version.major }} {{ ansible_python.type }}
-          {{ ansible_python.has_sslcontext }} {{ ansible_python.version.releaselevel }}
+          {{ ansible_python.has_sslcontext | ternary('ssl', 'no ssl') }} {{ ansible_python.version.releaselevel }}
       when: ansible_python.version.major == 3
 `,
     },
