@@ -30,7 +30,11 @@ export type Engine = 'auto' | 'jinja' | 'hbs'
 export type Compiled =
   | { kind: 'text'; text: string }
   | { kind: 'single'; expr: Expr }
-  | { kind: 'parts'; parts: Array<string | { expr: Expr; raw: boolean }>; segs: Segment[] }
+  /**
+   * `trailed`: one `{{ }}` and then only whitespace (a `>` block's newline, see `readsBack`): a list, map, number,
+   * boolean or none keeps its type, as Ansible's templating reads the text it printed back as a value.
+   */
+  | { kind: 'parts'; parts: Array<string | { expr: Expr; raw: boolean }>; segs: Segment[]; trailed?: boolean }
   | { kind: 'hbs'; hbs: HbsTemplate; segs: Segment[] }
   /** `convert`: a playbook string (a result that reads as a list, map or boolean becomes one, as in Ansible). */
   | { kind: 'jinja'; t: JinjaTemplate; convert: boolean }
@@ -115,6 +119,9 @@ export function compileTemplate(
         g.t === 'text' ? g.text : { expr: (g as { expr: Expr }).expr, raw: whole || (g as { raw: boolean }).raw },
       )
       c = { kind: 'parts', parts, segs }
+      const [first, rest] = segs
+      if (!shell && segs.length === 2 && first.t === 'expr' && !first.raw && rest.t === 'text' && readsBack(rest.text))
+        c.trailed = true
     }
   }
   if (cache.size >= CACHE_MAX) cache.clear()
@@ -137,7 +144,13 @@ export function renderCompiled(c: Compiled, vars: Vars, scope: Scope, shell: boo
       for (const p of c.parts) {
         if (typeof p === 'string') out += p
         else {
-          const s = asText(scope.deep(force(evaluate(p.expr, scope))))
+          const v = scope.deep(force(evaluate(p.expr, scope)))
+          if (
+            c.trailed &&
+            (v === null || ['number', 'boolean'].includes(typeof v) || Array.isArray(v) || isPlainMap(v))
+          )
+            return v
+          const s = asText(v)
           out += shell && !p.raw && !quotesItself(p.expr) ? shQuote(s) : s
         }
       }
@@ -148,6 +161,20 @@ export function renderCompiled(c: Compiled, vars: Vars, scope: Scope, shell: boo
     case 'jinja':
       return renderJinja(c.t, scope, c.convert, shell && !isOneOutput(c.t) ? shQuote : undefined)
   }
+}
+
+/**
+ * Whether Ansible reads a value printed before `tail` back as that value: Python parses it with trailing blanks
+ * and newlines, but not with blanks after the last newline (an indent at the end).
+ */
+function readsBack(tail: string): boolean {
+  return /^[ \t\r\n]+$/.test(tail) && !/\n[ \t]+$/.test(tail)
+}
+
+function isPlainMap(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false
+  const proto: unknown = Object.getPrototypeOf(v)
+  return proto === Object.prototype || proto === null
 }
 
 /** A Jinja template that is one `{{ }}` output and nothing else (a whole shell script given by a value). */
