@@ -75,6 +75,7 @@ export async function executeModule(
   host: string,
   vars: Vars,
   log: (line: string, level?: number) => void,
+  attempt?: number,
 ): Promise<Outcome> {
   const def = (await moduleCode(rc, task.module)) as ModuleDef<TSchema, unknown>
   let args: ModuleArgs<TSchema>
@@ -170,7 +171,7 @@ export async function executeModule(
     // group_by/add_host: the inventory changes (in check mode too, as Ansible's); changed when it did
     if (run.plan.inventory && !run.failed && run.skipped === undefined)
       run.changed = applyInventoryChange(rc, host, run.plan.inventory)
-    const out = finish(task, run, check, vars, ctx.diffMode)
+    const out = finish(task, run, check, vars, ctx.diffMode, attempt)
     if (started && (out.status === 'changed' || out.status === 'ok')) {
       // as Ansible reports a job it left running: changed, started, not finished, its ID to give async_status
       const data = { ansible_job_id: started, started: 1, finished: 0, changed: true, failed: 0 }
@@ -192,7 +193,14 @@ export async function executeModule(
 }
 
 /** The task's view of a module call: check-mode changes, `changed_when`/`failed_when`, the outcome. */
-function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars, diffMode: boolean): Outcome {
+function finish(
+  task: Task,
+  run: ModuleRun<unknown>,
+  check: boolean,
+  vars: Vars,
+  diffMode: boolean,
+  attempt?: number,
+): Outcome {
   const { plan, data, msg, skipped } = run
   if (skipped !== undefined) {
     return { status: 'skipped', msg: skipped, data: { ...data, changed: false, skipped: true, msg: skipped } }
@@ -208,6 +216,8 @@ function finish(task: Task, run: ModuleRun<unknown>, check: boolean, vars: Vars,
   // as Ansible's: `failed` is always there, `failed_when_result` with a failed_when, and a condition that cannot be
   // evaluated fails the task with its error as `changed_when_result`/`failed_when_result`
   data.failed = !!failed
+  // under `until`, the conditions see which attempt this is (`x.attempts`), as Ansible's
+  if (attempt !== undefined) data.attempts = attempt
   const evalVars = task.changedWhen || task.failedWhen ? whenVars(task, vars, data) : {}
   let which = 'changed'
   try {

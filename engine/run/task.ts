@@ -104,7 +104,8 @@ async function runTaskOnce(
       }
       results.push({ ...out.data, ...base, status: out.status })
       setVars(rc, host, out)
-      if (out.status === 'changed') changed = true
+      // as Ansible's: the loop changed when any item did, a failed one too (an ignored failure counts as changed)
+      if (out.status === 'changed' || (out.status === 'failed' && out.data.changed === true)) changed = true
       if (out.diff) diffs.push(...out.diff)
       if (out.status === 'failed') failed = failed ?? `item ${label}: ${out.msg}`
     }
@@ -158,7 +159,7 @@ async function withRetries(
   const delay = task.until ? num(task.delay ?? 5, 'delay') : 0
   let out: Outcome | undefined
   for (let i = 1; i <= attempts; i++) {
-    out = await executeModule(rc, task, inh, host, vars, log)
+    out = await executeModule(rc, task, inh, host, vars, log, task.until ? i : undefined)
     if (!task.until || out.status === 'unreachable') return out
     const ev = extendVars(vars, task.register ? { [task.register]: out.data } : {}, out.data)
     if (task.until.every((c) => evalCondition(c, ev))) return { ...out, data: { ...out.data, attempts: i } }
@@ -167,11 +168,14 @@ async function withRetries(
       await new Promise((r) => setTimeout(r, delay * 1000))
     }
   }
+  // as Ansible: `attempts` is then the retries (one less than the runs), and a task with `failed_when` is judged by
+  // its answer alone (Ansible's result keeps `failed_when_result`, which decides over the `failed` it adds)
+  if (task.failedWhen) return { ...out!, data: { ...out!.data, attempts: attempts - 1 } }
   return {
     ...out!,
     status: 'failed',
     msg: `until condition not met after ${attempts} attempts`,
-    data: { ...out!.data, attempts },
+    data: { ...out!.data, attempts: attempts - 1 },
   }
 }
 

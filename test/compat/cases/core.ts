@@ -221,7 +221,19 @@ export const CORE: CompatCase[] = [
       retries: 1
       delay: 0
       ignore_errors: true
-    - assert: { that: [never is failed] }
+    - assert: { that: [never is failed, never.attempts == 1] }
+    # out of retries: failed_when alone decides, and attempts counts the retries
+    - shell: "true"
+      register: judged
+      until: false
+      retries: 2
+      delay: 0
+      failed_when: judged.attempts > 9
+    - assert: { that: [judged.attempts == 2, judged is changed] }
+    # a looped task whose failing items changed something: counted changed (and ignored)
+    - command: /bin/false
+      loop: [1, 2]
+      ignore_errors: true
 `,
       ),
     },
