@@ -108,13 +108,25 @@ export function evaluate(e: Expr, scope: Scope): unknown {
     }
     case 'call': {
       const o = val(e.o)
-      if (o === GLOBALS) return callGlobal(e.method, args(e.args), kwargs(e.kw), scope)
+      if (o === GLOBALS) {
+        // as Ansible's templar: a lookup's terms are templated again, so a literal text with `{{ }}` in it is
+        // rendered (values from variables are not: a host's data is never a template)
+        const terms =
+          LOOKUP_CALLS.has(e.method) && !e.args.some((x) => x.k === 'star')
+            ? args(e.args).map((v, i) =>
+                i > 0 && e.args[i]?.k === 'lit' && typeof v === 'string' ? scope.resolve(v) : v,
+              )
+            : args(e.args)
+        return callGlobal(e.method, terms, kwargs(e.kw), scope)
+      }
       const m = o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[e.method] : undefined
       if (m instanceof Callable && Object.hasOwn(o as object, e.method)) return m.fn(args(e.args), kwargs(e.kw))
       return callMethod(o, e.method, args(e.args), kwargs(e.kw))
     }
   }
 }
+
+const LOOKUP_CALLS = new Set(['lookup', 'query', 'q'])
 
 /** Tests that may look at a vaulted value kept encrypted (no vault password) without decrypting it. */
 const LOCKED_TESTS = new Set(['vault_encrypted', 'string', 'none'])
