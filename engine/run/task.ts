@@ -160,7 +160,8 @@ async function withRetries(
   let out: Outcome | undefined
   for (let i = 1; i <= attempts; i++) {
     out = await executeModule(rc, task, inh, host, vars, log, task.until ? i : undefined)
-    if (!task.until || out.status === 'unreachable') return out
+    // with `retries` 0 (one attempt) Ansible does not test `until` at all
+    if (!task.until || attempts === 1 || out.status === 'unreachable') return out
     const ev = extendVars(vars, task.register ? { [task.register]: out.data } : {}, out.data)
     if (task.until.every((c) => evalCondition(c, ev))) return { ...out, data: { ...out.data, attempts: i } }
     if (i < attempts) {
@@ -169,8 +170,8 @@ async function withRetries(
     }
   }
   // as Ansible: `attempts` is then the retries (one less than the runs), and a task with `failed_when` is judged by
-  // its answer alone (Ansible's result keeps `failed_when_result`, which decides over the `failed` it adds)
-  if (task.failedWhen) return { ...out!, data: { ...out!.data, attempts: attempts - 1 } }
+  // its answer alone (Ansible's result keeps `failed_when_result`, which decides over the `failed: true` it adds)
+  if (task.failedWhen) return { ...out!, data: { ...out!.data, attempts: attempts - 1, failed: true } }
   return {
     ...out!,
     status: 'failed',

@@ -229,7 +229,13 @@ export const CORE: CompatCase[] = [
       retries: 2
       delay: 0
       failed_when: judged.attempts > 9
-    - assert: { that: [judged.attempts == 2, judged is changed] }
+    - assert: { that: [judged.attempts == 2, judged is changed, judged is failed] }
+    # retries 0: one run, until is not tested
+    - command: "true"
+      register: one
+      until: false
+      retries: 0
+    - assert: { that: [one.attempts == 1, one is succeeded] }
     # a looped task whose failing items changed something: counted changed (and ignored)
     - command: /bin/false
       loop: [1, 2]
