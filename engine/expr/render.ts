@@ -31,8 +31,8 @@ export type Compiled =
   | { kind: 'text'; text: string }
   | { kind: 'single'; expr: Expr }
   /**
-   * `trailed`: one `{{ }}` and then only whitespace (a `>` block's newline, see `readsBack`): a list, map, number,
-   * boolean or none keeps its type, as Ansible's templating reads the text it printed back as a value.
+   * `trailed`: one `{{ }}` and then only whitespace (a `>` block's newline, see `readsBack`): a list, map, number
+   * or boolean keeps its type, as Ansible's templating reads the text it printed back as a value.
    */
   | { kind: 'parts'; parts: Array<string | { expr: Expr; raw: boolean }>; segs: Segment[]; trailed?: boolean }
   | { kind: 'hbs'; hbs: HbsTemplate; segs: Segment[] }
@@ -145,11 +145,10 @@ export function renderCompiled(c: Compiled, vars: Vars, scope: Scope, shell: boo
         if (typeof p === 'string') out += p
         else {
           const v = scope.deep(force(evaluate(p.expr, scope)))
-          if (
-            c.trailed &&
-            (v === null || ['number', 'boolean'].includes(typeof v) || Array.isArray(v) || isPlainMap(v))
-          )
-            return v
+          if (c.trailed && (['number', 'boolean'].includes(typeof v) || Array.isArray(v) || isPlainMap(v))) return v
+          // a none is '' in text; only one variable's name and one newline give it as it is (Ansible's shortcut for
+          // `{{ name }}`, whose `$` also matches before a last newline)
+          if (c.trailed && v === null && p.expr.k === 'name' && c.parts[1] === '\n') return v
           const s = asText(v)
           out += shell && !p.raw && !quotesItself(p.expr) ? shQuote(s) : s
         }
