@@ -31,8 +31,8 @@ export type Compiled =
   | { kind: 'text'; text: string }
   | { kind: 'single'; expr: Expr }
   /**
-   * `trailed`: one `{{ }}` and then only whitespace (a `>` block's newline, see `readsBack`): a list, map, number
-   * or boolean keeps its type, as Ansible's templating reads the text it printed back as a value.
+   * `trailed`: one `{{ }}` and then only whitespace (a `>` block's newline, see `readsBack`): a list or map keeps
+   * its type, as Ansible's templating reads the text it printed back as a value (see renderCompiled).
    */
   | { kind: 'parts'; parts: Array<string | { expr: Expr; raw: boolean }>; segs: Segment[]; trailed?: boolean }
   | { kind: 'hbs'; hbs: HbsTemplate; segs: Segment[] }
@@ -145,10 +145,11 @@ export function renderCompiled(c: Compiled, vars: Vars, scope: Scope, shell: boo
         if (typeof p === 'string') out += p
         else {
           const v = scope.deep(force(evaluate(p.expr, scope)))
-          if (c.trailed && (['number', 'boolean'].includes(typeof v) || Array.isArray(v) || isPlainMap(v))) return v
-          // a none is '' in text; only one variable's name and one newline give it as it is (Ansible's shortcut for
-          // `{{ name }}`, whose `$` also matches before a last newline)
-          if (c.trailed && v === null && p.expr.k === 'name' && c.parts[1] === '\n') return v
+          // as Ansible's: a printed list or map is read back; a number, boolean or none only through its shortcut
+          // for one variable's name (`{{ name }}`, whose `$` also matches before one last newline)
+          if (c.trailed && (Array.isArray(v) || isPlainMap(v))) return v
+          const bare = p.expr.k === 'name' && c.parts[1] === '\n'
+          if (c.trailed && bare && (v === null || typeof v === 'number' || typeof v === 'boolean')) return v
           const s = asText(v)
           out += shell && !p.raw && !quotesItself(p.expr) ? shQuote(s) : s
         }
