@@ -108,6 +108,7 @@ export function parseFacts(stdout: string): HostFacts {
       ? debVersion
       : versionId
   const hostname = get('hostname')
+  const python = parsePython(kv.get('python'))
   return {
     hostname,
     fqdn: get('fqdn') || hostname,
@@ -137,7 +138,7 @@ export function parseFacts(stdout: string): HostFacts {
       kvm: get('virt_kvm') === '1',
     }),
     ...(localText === undefined ? {} : { local: parseLocalFacts(localText) }),
-    ...(parsePython(kv.get('python')) ? { python: parsePython(kv.get('python')) } : {}),
+    ...(python ? { python } : {}),
   }
 }
 

@@ -168,14 +168,14 @@ export function compileHbs(segs: Segment[], shell: boolean): HbsTemplate {
   return { fn, exprs }
 }
 
+type HbsParser = Pick<typeof Handlebars, 'parse'>
+let parser: HbsParser | undefined
+
 /** Handlebars' parser alone (a third of the package's load time), for `compileHbs`. */
-function hbsParser(): Pick<typeof Handlebars, 'parse'> {
-  return (parser ??= createRequire(import.meta.url)('handlebars/dist/cjs/handlebars/compiler/base.js') as Pick<
-    typeof Handlebars,
-    'parse'
-  >)
+function hbsParser(): HbsParser {
+  const load = () => createRequire(import.meta.url)('handlebars/dist/cjs/handlebars/compiler/base.js') as HbsParser
+  return (parser ??= load())
 }
-let parser: Pick<typeof Handlebars, 'parse'> | undefined
 
 /** Render a compiled handlebars template; handlebars' own errors become `UserError`s. */
 export function renderHbs(t: HbsTemplate, vars: Vars, scope: Scope, shell: boolean): string {

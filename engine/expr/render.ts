@@ -32,9 +32,15 @@ export type Compiled =
   | { kind: 'single'; expr: Expr }
   /**
    * `trailed`: one `{{ }}` and then only whitespace (a `>` block's newline, see `readsBack`): a list or map keeps
-   * its type, as Ansible's templating reads the text it printed back as a value (see renderCompiled).
+   * its type, as Ansible's templating reads the text it printed back as a value; `bare`: the `{{ }}` is one
+   * variable's name and the rest one newline, where Ansible's shortcut also keeps a number, boolean or none.
    */
-  | { kind: 'parts'; parts: Array<string | { expr: Expr; raw: boolean }>; segs: Segment[]; trailed?: boolean }
+  | {
+      kind: 'parts'
+      parts: Array<string | { expr: Expr; raw: boolean }>
+      segs: Segment[]
+      trailed?: { bare: boolean }
+    }
   | { kind: 'hbs'; hbs: HbsTemplate; segs: Segment[] }
   /** `convert`: a playbook string (a result that reads as a list, map or boolean becomes one, as in Ansible). */
   | { kind: 'jinja'; t: JinjaTemplate; convert: boolean }
@@ -121,7 +127,7 @@ export function compileTemplate(
       c = { kind: 'parts', parts, segs }
       const [first, rest] = segs
       if (!shell && segs.length === 2 && first.t === 'expr' && !first.raw && rest.t === 'text' && readsBack(rest.text))
-        c.trailed = true
+        c.trailed = { bare: first.expr.k === 'name' && rest.text === '\n' }
     }
   }
   if (cache.size >= CACHE_MAX) cache.clear()
@@ -148,8 +154,7 @@ export function renderCompiled(c: Compiled, vars: Vars, scope: Scope, shell: boo
           // as Ansible's: a printed list or map is read back; a number, boolean or none only through its shortcut
           // for one variable's name (`{{ name }}`, whose `$` also matches before one last newline)
           if (c.trailed && (Array.isArray(v) || isPlainMap(v))) return v
-          const bare = p.expr.k === 'name' && c.parts[1] === '\n'
-          if (c.trailed && bare && (v === null || typeof v === 'number' || typeof v === 'boolean')) return v
+          if (c.trailed?.bare && (v === null || typeof v === 'number' || typeof v === 'boolean')) return v
           const s = asText(v)
           out += shell && !p.raw && !quotesItself(p.expr) ? shQuote(s) : s
         }
@@ -171,6 +176,7 @@ function readsBack(tail: string): boolean {
   return /^[ \t\r\n]+$/.test(tail) && !/\n[ \t]+$/.test(tail)
 }
 
+/** A map as templates make them (coerce.ts's `isMap` also takes class instances, such as an undefined value). */
 function isPlainMap(v: unknown): boolean {
   if (typeof v !== 'object' || v === null) return false
   const proto: unknown = Object.getPrototypeOf(v)

@@ -32,7 +32,7 @@ const INVENTORY_EXT = new Set(['.yml', '.yaml', '.ini'])
 const VARS_EXT = new Set(['', '.yml', '.yaml', '.json'])
 
 // Files are read synchronously, as the playbook's (see readYamlFile): loading waits for nothing else.
-async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
+function kindOf(path: string): 'file' | 'dir' | undefined {
   try {
     const st = statSync(path)
     return st.isDirectory() ? 'dir' : 'file'
@@ -41,7 +41,7 @@ async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
   }
 }
 
-async function readBytes(file: string): Promise<Uint8Array> {
+function readBytes(file: string): Uint8Array {
   const st = statSync(file)
   if (st.size > DEFAULT_LIMITS.maxBytes) {
     throw new UserError(`file too large: ${st.size} bytes (limit ${DEFAULT_LIMITS.maxBytes})`, {
@@ -55,7 +55,7 @@ async function readBytes(file: string): Promise<Uint8Array> {
 
 /** Parse one inventory file into the builder (INI or YAML, by extension, else by content). */
 export async function parseInventoryFile(file: string, b: InventoryBuilder): Promise<void> {
-  const bytes = decryptIfVaulted(await readBytes(file), file)
+  const bytes = decryptIfVaulted(readBytes(file), file)
   const ext = extname(file).toLowerCase()
   const text = decodeUtf8(bytes, file)
   const yamlExt = ['.yml', '.yaml', '.json'].includes(ext)
@@ -68,7 +68,7 @@ export async function parseInventoryFile(file: string, b: InventoryBuilder): Pro
 }
 
 /** Visible entries of a folder, sorted by name. */
-async function entries(dir: string): Promise<string[]> {
+function entries(dir: string): string[] {
   return readdirSync(dir)
     .filter((n) => !n.startsWith('.'))
     .sort()
@@ -80,16 +80,16 @@ async function varsFiles(dir: string, names: string[]): Promise<Map<string, stri
   for (const entry of names) {
     const ext = extname(entry)
     const full = join(dir, entry)
-    const kind = await kindOf(full)
+    const kind = kindOf(full)
     if (kind === 'file' && VARS_EXT.has(ext.toLowerCase())) {
       const name = ext ? basename(entry, ext) : entry
       out.set(name, [...(out.get(name) ?? []), full])
     } else if (kind === 'dir') {
       const inner: string[] = []
       const walk = async (d: string, depth: number): Promise<void> => {
-        for (const n of await entries(d)) {
+        for (const n of entries(d)) {
           const p = join(d, n)
-          const k = await kindOf(p)
+          const k = kindOf(p)
           if (k === 'dir' && depth < 8) await walk(p, depth + 1)
           else if (k === 'file' && VARS_EXT.has(extname(n).toLowerCase())) inner.push(p)
         }
@@ -105,8 +105,8 @@ async function varsFiles(dir: string, names: string[]): Promise<Map<string, stri
 async function loadVarDirs(dir: string, b: InventoryBuilder): Promise<void> {
   for (const sub of ['group_vars', 'host_vars'] as const) {
     const d = join(dir, sub)
-    if ((await kindOf(d)) !== 'dir') continue
-    const files = await varsFiles(d, await entries(d))
+    if (kindOf(d) !== 'dir') continue
+    const files = await varsFiles(d, entries(d))
     for (const [name, list] of files) {
       const known = sub === 'group_vars' ? b.hasGroup(name) : b.hasHost(name)
       // Ansible ignores vars for groups/hosts the inventory does not have, but the implicit localhost reads its own
@@ -114,7 +114,7 @@ async function loadVarDirs(dir: string, b: InventoryBuilder): Promise<void> {
       if (!known && !forLocalhost) continue
       for (const file of list) {
         await attemptAsync(b, async () => {
-          const { value } = parseYamlBytes(await readBytes(file), file)
+          const { value } = parseYamlBytes(readBytes(file), file)
           if (value === undefined || value === null) return
           const pos = posOf(value) ?? { file, line: 1, col: 1 }
           if (typeof value !== 'object' || Array.isArray(value)) {
@@ -157,15 +157,15 @@ export async function loadInventory(sources: string[], opts: LoadInventoryOption
   const b = new InventoryBuilder(sources)
   const varDirs: string[] = []
   for (const src of sources) {
-    const kind = await kindOf(src)
+    const kind = kindOf(src)
     if (!kind) {
       b.fail(`inventory not found: ${src}`, { file: src, line: 1, col: 1 })
       continue
     }
     if (kind === 'dir') {
-      for (const n of await entries(src)) {
+      for (const n of entries(src)) {
         const p = join(src, n)
-        if (INVENTORY_EXT.has(extname(n).toLowerCase()) && (await kindOf(p)) === 'file')
+        if (INVENTORY_EXT.has(extname(n).toLowerCase()) && kindOf(p) === 'file')
           await attemptAsync(b, () => parseInventoryFile(p, b))
       }
       varDirs.push(resolve(src))
