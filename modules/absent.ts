@@ -10,11 +10,11 @@
  *   when: ansible_os_family == 'RedHat'   # a warning before the run; fails only on a host that runs it
  * ```
  */
-import { Type } from '@sinclair/typebox'
 import { defineModule, ModuleFailure, type ModuleDef } from '../engine/module.js'
+import { AnyArgs } from './lib/anyargs.js'
 
 /** Any arguments: there is nothing to check them against. */
-const Args = Type.Object({}, { additionalProperties: true })
+const Args = AnyArgs
 
 /** The message a task of the absent module `name` fails with. */
 export const absentMessage = (name: string) =>

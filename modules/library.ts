@@ -18,7 +18,6 @@
  * ```
  */
 import { readFile } from 'node:fs/promises'
-import { Type } from '@sinclair/typebox'
 import { sh } from '../engine/commands.js'
 import { toBool } from '../engine/expr/values.js'
 import {
@@ -31,11 +30,12 @@ import {
   type Plan,
 } from '../engine/module.js'
 import type { Command, CommandResult, Vars } from '../engine/types.js'
+import { AnyArgs } from './lib/anyargs.js'
 import { argsText, classify, interpreter, jsonPart, type LibraryModule } from './lib/libmodule.js'
 import { ALL_CODES, lines } from './lib/run.js'
 
 /** Any arguments: the module itself checks them. */
-const Args = Type.Object({}, { additionalProperties: true })
+const Args = AnyArgs
 
 /**
  * Receives on stdin one base64 line (the arguments file) and then the module, into a 0700 temp folder removed on

@@ -19,13 +19,14 @@ import { dirname, join, resolve } from 'node:path'
 import type { Static } from '@sinclair/typebox'
 import type { Ajv } from 'ajv'
 import { UserError, UserErrors } from '../errors.js'
-import { CONFIG_FILE, ConfigSchema } from '../schema/config.js'
+import type { ConfigSchema } from '../schema/config.js'
 import { coerce, describeSchema, newAjv } from '../load/args.js'
 import { describeValue } from '../load/context.js'
 import { didYouMean } from '../source/suggest.js'
 import { bestPos, keyPos, readYamlFile } from '../source/yaml.js'
 
-export { CONFIG_FILE, ConfigSchema } from '../schema/config.js'
+/** The name of the config file (the schema, built with TypeBox, is loaded only when the file exists). */
+const CONFIG_FILE = 'tsplay.yml'
 type ConfigFile = Static<typeof ConfigSchema>
 
 /** Defaults read from `tsplay.yml`, named like `tsplay run`'s parsed flags (RunFlags); only what the file sets. */
@@ -46,8 +47,12 @@ export interface ConfigDefaults {
 }
 
 let compiled: ReturnType<Ajv['compile']> | undefined
-/** Compiled on first use: most runs have no tsplay.yml and should not pay for it. */
-const validator = () => (compiled ??= newAjv({ allErrors: true, strict: true }).compile(ConfigSchema))
+/** Loaded and compiled on first use: most runs have no tsplay.yml and should not pay for TypeBox or ajv. */
+async function configSchema() {
+  const { ConfigSchema } = await import('../schema/config.js')
+  compiled ??= newAjv({ allErrors: true, strict: true }).compile(ConfigSchema)
+  return { ConfigSchema, validate: compiled }
+}
 
 /** `~/x` → home; relative → against the config file's folder. */
 function path(base: string, p: string): string {
@@ -66,8 +71,8 @@ export async function loadConfig(cwd: string): Promise<ConfigDefaults> {
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new UserError(`${CONFIG_FILE} must be a map of settings, found ${describeValue(raw)}`, doc.pos)
   }
+  const { ConfigSchema, validate } = await configSchema()
   const data = coerce(ConfigSchema as unknown as Record<string, unknown>, structuredClone(raw)) as ConfigFile
-  const validate = validator()
   if (!validate(data)) {
     const props = (ConfigSchema.properties ?? {}) as Record<string, Record<string, unknown>>
     throw new UserErrors(

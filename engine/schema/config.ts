@@ -9,9 +9,6 @@
  */
 import { Type } from '@sinclair/typebox'
 
-/** The name of the config file. */
-export const CONFIG_FILE = 'tsplay.yml'
-
 /** The settings `tsplay.yml` accepts (snake_case, like the flags' long names). */
 export const ConfigSchema = Type.Object(
   {
