@@ -29,7 +29,8 @@ const tier = (
     name,
     include,
     exclude: ['**/node_modules/**', ...exclude],
-    env: { TSPLAY_TEST_TIER: name },
+    // the parsed-YAML cache is off in tests (nothing written to the user's ~/.cache); its own tests turn it on
+    env: { TSPLAY_TEST_TIER: name, TSPLAY_CACHE_DIR: 'off' },
     ...timeouts,
     pool: 'forks' as const,
     // unit files share their worker's module cache (the engine is imported once per worker, not once per file):

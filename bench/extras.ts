@@ -9,7 +9,8 @@
  * const facts = await factsCost(bench, 'tsplay', 10, 3)
  * ```
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Bench } from './compare.js'
 import { REPO, timed } from './engines.js'
@@ -21,19 +22,33 @@ import { factsPlaybookYaml } from './workload.js'
 
 /**
  * `tsplay --help` and `tsplay validate playbooks/hydra-pi.yml` (from the checkout), alternating, `runs` times each,
- * with `node -e 0` beside them: what Node's own start-up costs on this machine right now.
+ * with `node -e 0` beside them: what Node's own start-up costs on this machine right now. `validate` runs with
+ * tsplay's parse cache as a user's second and later runs have it (filled by one run first, not counted), and
+ * with an empty one (a first run, or one after the files or tsplay changed).
  */
 export async function startup(runs: number): Promise<CommandTiming[]> {
   const tsplay = join(REPO, 'bin/tsplay.js')
-  const cmds: [string, string[]][] = [
-    ['node -e 0 (Node.js start-up alone)', ['-e', '0']],
-    ['tsplay --help', [tsplay, '--help']],
-    ['tsplay validate playbooks/hydra-pi.yml', [tsplay, 'validate', 'playbooks/hydra-pi.yml']],
+  const validate = [tsplay, 'validate', 'playbooks/hydra-pi.yml']
+  const cmds: [string, string[], 'warm' | 'cold' | undefined][] = [
+    ['node -e 0 (Node.js start-up alone)', ['-e', '0'], undefined],
+    ['tsplay --help', [tsplay, '--help'], undefined],
+    ['tsplay validate playbooks/hydra-pi.yml', validate, 'warm'],
+    ['tsplay validate playbooks/hydra-pi.yml, parse cache empty', validate, 'cold'],
   ]
+  const warm = mkdtempSync(join(tmpdir(), 'tsplay-bench-warm-'))
+  const cold = mkdtempSync(join(tmpdir(), 'tsplay-bench-cold-'))
+  const cacheFor = (c: 'warm' | 'cold' | undefined) => {
+    if (c === 'cold') {
+      rmSync(cold, { recursive: true, force: true })
+      mkdirSync(cold, { mode: 0o700 })
+    }
+    return c && { TSPLAY_CACHE_DIR: c === 'warm' ? warm : cold }
+  }
+  await timed(process.execPath, validate, { env: cacheFor('warm') })
   const got = cmds.map(() => ({ wall: [] as number[], rss: [] as number[], code: 0 }))
   for (let i = 0; i < runs; i++) {
-    for (const [k, [, args]] of cmds.entries()) {
-      const t = await timed(process.execPath, args)
+    for (const [k, [, args, cache]] of cmds.entries()) {
+      const t = await timed(process.execPath, args, { env: cacheFor(cache) })
       got[k].wall.push(t.wallMs)
       got[k].rss.push(t.peakRssKb)
       if (t.code !== 0) {
@@ -45,6 +60,7 @@ export async function startup(runs: number): Promise<CommandTiming[]> {
       }
     }
   }
+  for (const d of [warm, cold]) rmSync(d, { recursive: true, force: true })
   return cmds.map(([what], k) => ({
     what,
     exitCode: got[k].code,

@@ -82,6 +82,11 @@ export async function main(): Promise<number> {
   const info = machine(ansible)
   log(`bench: ${JSON.stringify(config)}\nmachine: ${JSON.stringify(info)}`)
 
+  // tsplay's parse cache: the benchmark's own, removed at the end (a user's runs after the first read it warm)
+  const cacheDir = mkdtempSync(join(tmpdir(), 'tsplay-bench-cache-'))
+  process.env.TSPLAY_CACHE_DIR = cacheDir
+  process.once('exit', () => rmSync(cacheDir, { recursive: true, force: true }))
+
   log('\n== start-up')
   const startupRows = engines.includes('tsplay') ? await startup(config.startupRuns) : []
   log(commandTable(startupRows))

@@ -33,7 +33,8 @@ import { ExprError, exprVariables } from './expr.js'
 import { JinjaRenderError, type JinjaOptions } from './expr/jinja/run.js'
 import { DELIMITER_NAMES, JINJA_DELIMITERS, type Delimiters } from './expr/jinja/lex.js'
 import { jinjaNames } from './expr/jinja/names.js'
-import { compileTemplate, engineForFile, renderCompiled, scopeFor, type Engine } from './expr/render.js'
+import { compileTemplate, engineForFile, renderCompiled, scopeFor, usesHandlebars, type Engine } from './expr/render.js'
+import { scan, type Segment } from './expr/scan.js'
 
 export { engineForFile, type Engine } from './expr/render.js'
 import { hasTemplate, type Scope } from './expr/scope.js'
@@ -152,9 +153,17 @@ export function isTemplated(value: unknown): boolean {
 /**
  * Root variable names a template reads, in order (names only tested with `is defined` or given a `default` are
  * left out, and so is anything inside `{{#each}}`/`{{#with}}`, whose names may belong to the item).
- * Returns [] for a template with a syntax error (see `checkTemplateSyntax`).
+ * Returns [] for a Jinja template with a syntax error. A template for handlebars is only scanned, not parsed by
+ * handlebars (its parser alone costs about 10 ms to load): `checkTemplateSyntax` tells its syntax errors.
  */
 export function templateVariables(s: string, engine: Engine = 'auto', jinja?: Partial<JinjaOptions>): string[] {
+  if (usesHandlebars(s, engine)) {
+    try {
+      return segmentNames(scan(s))
+    } catch {
+      return []
+    }
+  }
   let c
   try {
     c = compileTemplate(s, false, engine, jinja)
@@ -164,9 +173,14 @@ export function templateVariables(s: string, engine: Engine = 'auto', jinja?: Pa
   if (c.kind === 'text') return []
   if (c.kind === 'jinja') return jinjaNames(c.t.nodes)
   if (c.kind === 'single') return exprVariables(c.expr)
+  return segmentNames(c.segs)
+}
+
+/** The root names a scanned handlebars-style template reads (not inside `{{#each}}`/`{{#with}}`). */
+function segmentNames(segs: Segment[]): string[] {
   const out = new Set<string>()
   let depth = 0
-  for (const g of c.segs) {
+  for (const g of segs) {
     if (g.t === 'expr' && depth === 0) exprVariables(g.expr).forEach((n) => out.add(n))
     else if (g.t === 'native' && depth === 0) {
       const m = /^\s*([A-Za-z_][\w-]*)[.\s]?/.exec(g.inner)

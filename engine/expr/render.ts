@@ -75,6 +75,20 @@ export function usesJinjaSyntax(s: string): boolean {
   return s.includes('{%') || /(^|[^{])\{#/.test(s) || s.includes('{{-') || /(^|[^-])-\}\}/.test(s)
 }
 
+/**
+ * True when compiling `s` with `engine` takes handlebars' parser (a `.hbs` file, `{{#if}}` blocks, `{{~`); false
+ * for a text the scan refuses (compiling it raises that error).
+ */
+export function usesHandlebars(s: string, engine: Engine): boolean {
+  if (engine === 'hbs') return true
+  if (engine !== 'auto' || usesJinjaSyntax(s) || (!s.includes('{{') && !s.includes('{%'))) return false
+  try {
+    return needsHandlebars(scan(s), s)
+  } catch {
+    return false
+  }
+}
+
 /** The engine for a template file: handlebars for `.hbs`, Jinja for everything else (as Ansible). */
 export function engineForFile(file: string): Engine {
   return file.endsWith('.hbs') ? 'hbs' : 'jinja'

@@ -24,6 +24,7 @@ import { UserError } from '../errors.js'
 import { exprVariables } from '../expr.js'
 import { engineForFile, jinjaOptionsOf, renderString, TEMPLATE_FILE_VARS, templateVariables } from '../template.js'
 import type { SourcePos, Vars } from '../types.js'
+import { checkSyntaxRemembered } from './syntaxcache.js'
 import { conditionPositions, sourceOf, whenPositionsOf } from './common.js'
 import { taskSourceFile } from './files.js'
 import { templateText } from '../source/files.js'
@@ -259,7 +260,7 @@ function templates(
 
 function templateNames(s: string): string[] {
   try {
-    return templateVariables(s)
+    return checkSyntaxRemembered(s) === undefined ? templateVariables(s) : [] // the loader reports the error
   } catch {
     return [] // syntax errors are reported by the loader
   }
@@ -369,6 +370,7 @@ function checkTemplateFile(task: Task, rep: Report): void {
   if (!file || text === undefined || !jinja) return // templated delimiters: checked when it renders
   let names: string[]
   try {
+    if (checkSyntaxRemembered(text, engineForFile(file), jinja, true) !== undefined) return // the loader reports it
     names = templateVariables(text, engineForFile(file), jinja)
   } catch {
     return // syntax errors are reported by the loader

@@ -14,7 +14,8 @@ import { existsSync, statSync } from 'node:fs'
 import { relative } from 'node:path'
 import type { Task, TaskNode } from '../ast.js'
 import { UserError } from '../errors.js'
-import { checkTemplateSyntax, engineForFile, jinjaOptionsOf } from '../template.js'
+import { engineForFile, jinjaOptionsOf } from '../template.js'
+import { checkSyntaxRemembered } from './syntaxcache.js'
 import { report, type LoadContext } from './context.js'
 import { sourceCandidates, templateText } from '../source/files.js'
 import { offsetPos, valuePos } from '../source/positions.js'
@@ -64,7 +65,7 @@ export function checkSourceFiles(ctx: LoadContext, nodes: TaskNode[], makers = c
       continue
     }
     const jinja = n.module === 'template' ? jinjaOptionsOf(n.args) : {}
-    const msg = text === undefined || !jinja ? undefined : checkTemplateSyntax(text, engineForFile(file), jinja)
+    const msg = text === undefined || !jinja ? undefined : checkSyntaxRemembered(text, engineForFile(file), jinja, true)
     if (msg && text !== undefined) {
       const col = /at column (\d+)$/.exec(msg)
       const line = /\(line (\d+)\)/.exec(msg)

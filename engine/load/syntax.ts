@@ -11,7 +11,7 @@
  */
 import { parseExpr } from '../expr.js'
 import { knownLookups, unknownLookupIn } from '../expr/lookups.js'
-import { checkTemplateSyntax } from '../template.js'
+import { checkSyntaxRemembered } from './syntaxcache.js'
 import type { SourcePos } from '../types.js'
 import { report, type LoadContext } from './context.js'
 import { pluginFile, refusePlugin } from './library.js'
@@ -45,7 +45,7 @@ export function checkTemplates(
     if (!v.includes('{{') && !v.includes('{%') && !v.includes('}}')) return
     let msg: string | undefined
     try {
-      msg = checkTemplateSyntax(v)
+      msg = checkSyntaxRemembered(v)
     } catch (e) {
       msg = e instanceof Error ? e.message : String(e)
     }

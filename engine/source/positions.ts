@@ -26,6 +26,11 @@ export function recordPositions(obj: object, info: NodeInfo): void {
   infos.set(obj, info)
 }
 
+/** Everything recorded for a map or list (the YAML cache stores it). */
+export function positionsOf(obj: object): NodeInfo | undefined {
+  return infos.get(obj)
+}
+
 /** Where an object or array produced by this loader starts, if known. */
 export function posOf(obj: unknown): SourcePos | undefined {
   return typeof obj === 'object' && obj !== null ? infos.get(obj)?.pos : undefined

@@ -21,6 +21,7 @@ import { UserError, UserErrors } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import { checkNestingDepth, Converter } from './convert.js'
 import { decodeUtf8 } from './utf8.js'
+import { cachedYaml, storeYaml } from './yamlcache.js'
 import { isVaulted, parseVaultText, VaultFormatError } from '../vault/cipher.js'
 import { decryptIfVaulted, decryptVault, hasVaultSecrets, rememberInline, rememberVaulted } from '../vault/keyring.js'
 import { VaultLocked } from '../vaultlocked.js'
@@ -78,15 +79,21 @@ function readYamlFileSync(file: string, limits: Partial<YamlLimits>): YamlFile {
   return parseYamlBytes(bytes, file, lim)
 }
 
-/** Parse YAML from raw bytes (checks size and UTF-8 first; a vaulted file is decrypted first, as Ansible does). */
+/**
+ * Parse YAML from raw bytes (checks size and UTF-8 first; a vaulted file is decrypted first, as Ansible does). A file
+ * parsed before comes from the cache (engine/source/yamlcache.ts).
+ */
 export function parseYamlBytes(bytes: Uint8Array, file: string, limits: Partial<YamlLimits> = {}): YamlFile {
   const lim = { ...DEFAULT_LIMITS, ...limits }
   if (bytes.length > lim.maxBytes) {
     throw new UserError(`file too large: ${bytes.length} bytes (limit ${lim.maxBytes})`, { file, line: 1, col: 1 })
   }
+  const hit = cachedYaml(bytes, file, lim)
+  if (hit) return hit
   const text = decodeUtf8(decryptIfVaulted(bytes, file), file)
   const parsed = parseYaml(text, file, lim)
   if (isVaulted(bytes)) rememberVaulted(parsed.value)
+  else storeYaml(bytes, lim, parsed)
   return parsed
 }
 

@@ -8,7 +8,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tsplay, writeTree } from '../helpers/cli.js'
@@ -116,26 +116,29 @@ ${indent(prod)}
     for (const v of [pw, prodPw, ...Object.values(s)]) expect(text).not.toContain(v)
   }
 
-  it('decrypts every place Ansible reads vaulted content', async () => {
-    rmSync(out(), { recursive: true, force: true })
-    const r = await run([
-      '--vault-password-file',
-      join(dir, 'pw'),
-      '--vault-id',
-      `prod@${join(dir, 'prod-pw')}`,
-      '--output',
-      'plain',
-      '-vv',
-    ])
-    expect(r.stderr).not.toContain('ERROR')
-    expect(r.code).toBe(0)
-    expect(readFileSync(join(out(), 'all'), 'utf8')).toBe(
-      [s.vf, s.inline, s.prod, s.group, s.host, s.inc, s.extra].join(' '),
+  it('decrypts every place Ansible reads vaulted content, twice with the parse cache, which holds no secret', async () => {
+    const cache = join(dir, 'cache')
+    for (let i = 0; i < 2; i++) {
+      rmSync(out(), { recursive: true, force: true })
+      const flags = ['--vault-password-file', join(dir, 'pw'), '--vault-id', `prod@${join(dir, 'prod-pw')}`]
+      const r = await run([...flags, '--output', 'plain', '-vv'], { TSPLAY_CACHE_DIR: cache })
+      expect(r.stderr).not.toContain('ERROR')
+      expect(r.code).toBe(0)
+      expect(readFileSync(join(out(), 'all'), 'utf8')).toBe(
+        [s.vf, s.inline, s.prod, s.group, s.host, s.inc, s.extra].join(' '),
+      )
+      expect(readFileSync(join(out(), 'copied'), 'utf8')).toBe(`file ${s.src}\n`)
+      expect(readFileSync(join(out(), 'templated'), 'utf8')).toBe(`${s.group} ${s.vf}\n`)
+      expect(r.stdout).not.toContain(pw)
+      expect(r.stdout).not.toContain(prodPw)
+    }
+    // the inventory's plain file is stored; nothing vaulted, whole or inline, is
+    const stored = ['yaml', 'templates'].flatMap((k) =>
+      existsSync(join(cache, k)) ? readdirSync(join(cache, k)).map((f) => readFileSync(join(cache, k, f), 'utf8')) : [],
     )
-    expect(readFileSync(join(out(), 'copied'), 'utf8')).toBe(`file ${s.src}\n`)
-    expect(readFileSync(join(out(), 'templated'), 'utf8')).toBe(`${s.group} ${s.vf}\n`)
-    expect(r.stdout).not.toContain(pw)
-    expect(r.stdout).not.toContain(prodPw)
+    expect(stored.some((t) => t.includes('ansible_connection'))).toBe(true)
+    noSecrets(stored.join('\n'))
+    expect(stored.join('\n')).not.toContain('ANSIBLE_VAULT')
   })
 
   it('an executable password file, ANSIBLE_VAULT_PASSWORD_FILE, validate, hosts', async () => {

@@ -49,9 +49,11 @@ describe('machine snapshot', () => {
       links: ['lo'],
       iptables: [],
       listeners: [],
+      caches: [],
     }
-    const after = { ...base, users: ['root', 'tspt-1a2b3c-np'], links: ['lo', 'tsfl9'], groups: [] }
-    expect(snapshotDiff(base, after)).toEqual({ users: ['tspt-1a2b3c-np'], links: ['tsfl9'] })
+    const cache = '/root/.cache/tsplay'
+    const after = { ...base, users: ['root', 'tspt-1a2b3c-np'], links: ['lo', 'tsfl9'], groups: [], caches: [cache] }
+    expect(snapshotDiff(base, after)).toEqual({ users: ['tspt-1a2b3c-np'], links: ['tsfl9'], caches: [cache] })
   })
 
   it("takes this machine's snapshot, equal to itself a moment later", () => {

@@ -1,7 +1,7 @@
 /**
  * A snapshot of what tests could leave behind on this machine: users, groups, /etc/sudoers.d, mounts, network
- * links, iptables rules (every table, NAT included) and listening sockets, each as a sorted list of lines; and the
- * difference between two snapshots. Read-only; needs root for iptables (without it that part is empty).
+ * links, iptables rules (every table, NAT included), listening sockets and tsplay's parse cache folder in this
+ * user's home (tests turn the cache off), each as a sorted list of lines; and the difference between two snapshots. Read-only; needs root for iptables (without it that part is empty).
  *
  * @example
  * ```ts
@@ -12,8 +12,10 @@
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 
-export const PARTS = ['users', 'groups', 'sudoers', 'mounts', 'links', 'iptables', 'listeners'] as const
+export const PARTS = ['users', 'groups', 'sudoers', 'mounts', 'links', 'iptables', 'listeners', 'caches'] as const
 export type Part = (typeof PARTS)[number]
 export type Snapshot = Record<Part, string[]>
 
@@ -83,6 +85,7 @@ export function takeSnapshot(): Snapshot {
     links: sorted(linkNames(run(['ip', '-o', 'link', 'show']))),
     iptables: sorted(iptablesRules(process.getuid?.() === 0 ? run(['iptables-save']) : '')),
     listeners: sorted(listenerLines(run(['ss', '-Hltun']))),
+    caches: [join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tsplay')].filter((d) => existsSync(d)),
   }
 }
 

@@ -68,7 +68,10 @@ export async function openScreen(
   const conf = join(dir, 'tmux.conf')
   writeFileSync(conf, 'set -g remain-on-exit on\nset -g history-limit 100000\nset -g status off\n')
   const name = `t${randomBytes(4).toString('hex')}`
-  const envArgs = Object.entries({ TERM: 'xterm-256color', ...o.env }).map(([k, v]) => `${k}=${v}`)
+  const cache = process.env.TSPLAY_CACHE_DIR ?? 'off' // the tier's setting, whatever tmux's own environment
+  const envArgs = Object.entries({ TERM: 'xterm-256color', TSPLAY_CACHE_DIR: cache, ...o.env }).map(
+    ([k, v]) => `${k}=${v}`,
+  )
   const rcFile = join(dir, 'rc')
   // A small parent writes tsplay's exit status to a file (tmux's own view of it can lag by seconds). It ignores
   // Ctrl-C, which the terminal sends to both; tsplay alone decides what Ctrl-C does.

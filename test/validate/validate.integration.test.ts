@@ -6,7 +6,7 @@
  * rules modules declare. Inventories point at 127.0.0.1 port 1: nothing here reaches a host.
  */
 import { spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -258,5 +258,49 @@ describe('argument rules declared in module schemas', () => {
     expect(r.out).toMatch(/path +string; required; aliases: dest, destfile, name/)
     expect(r.out).toMatch(/RULES \(checked by tsplay validate\)\n {2}regexp, search_string: at most one of them/)
     expect(r.out).toMatch(/when state is "absent": one of line, regexp, search_string is required/)
+  })
+})
+
+describe('the parse cache (in the home folder, as a user has it)', () => {
+  it('a second run reads the files back and finds the same; a changed file is parsed and checked again', () => {
+    const dir = join(work, 'cached')
+    const files: Record<string, string> = {
+      'inventory/hosts.yml': INVENTORY,
+      'site.yml': '- hosts: web\n  roles: [web]\n  tasks:\n    - template: { src: motd.hbs, dest: /etc/motd }\n',
+      'templates/motd.hbs': '{{#if web_port}}port {{ web_port }}{{/if}}\n',
+      ...ROLE,
+    }
+    const write = (p: string, text: string) => {
+      mkdirSync(dirname(join(dir, p)), { recursive: true })
+      writeFileSync(join(dir, p), text)
+    }
+    for (const [p, text] of Object.entries(files)) write(p, text)
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', HOME: dir }
+    delete env.TSPLAY_CACHE_DIR
+    const run = () => {
+      const r = spawnSync(process.execPath, [CLI, 'validate', 'site.yml', '-i', 'inventory'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env,
+      })
+      return { code: r.status, err: r.stderr, out: r.stdout, shown: `exit ${r.status}\n${r.stderr}${r.stdout}` }
+    }
+    const first = run()
+    expect(first.code, first.shown).toBe(0)
+    const entries = (k: string) => readdirSync(join(dir, '.cache/tsplay', k))
+    expect(entries('yaml').length).toBeGreaterThanOrEqual(5)
+    expect(entries('templates')).toHaveLength(1)
+    expect(run()).toEqual(first)
+    write('templates/motd.hbs', '{{#if web_port}}port {{ web_port }}\n')
+    const tpl = run()
+    expect(tpl.code, tpl.shown).toBe(5)
+    expect(tpl.err).toMatch(/motd\.hbs:\d+:\d+: invalid template/)
+    write('templates/motd.hbs', files['templates/motd.hbs'])
+    write('roles/web/tasks/main.yml', '- debug: { msg: "{{ web_uri }}" }\n- debug: { msg: [ }\n')
+    const yml = run()
+    expect(yml.code, yml.shown).toBe(5)
+    expect(yml.err).toMatch(/roles\/web\/tasks\/main\.yml:2:\d+: YAML syntax error/)
+    write('roles/web/tasks/main.yml', ROLE['roles/web/tasks/main.yml'])
+    expect(run()).toEqual(first)
   })
 })
