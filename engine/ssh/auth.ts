@@ -11,7 +11,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import ssh2, { type ParsedKey } from 'ssh2'
+import type { ParsedKey } from 'ssh2'
+import { parseKey } from './ssh2lib.js'
 import { HostError } from '../errors.js'
 import type { ConnectionSpec } from '../ast.js'
 import { placeholderNote } from './placeholder.js'
@@ -28,18 +29,18 @@ export function expandHome(p: string): string {
 }
 
 function usableKey(data: Buffer): boolean {
-  const k = ssh2.utils.parseKey(data)
+  const k = parseKey(data)
   return !(k instanceof Error) && !(Array.isArray(k) && k.length === 0)
 }
 
 /** The last key parsed from each file (every host of an inventory usually logs in with the same one). */
-const parsedKeys = new Map<string, { data: Buffer; parsed: ReturnType<typeof ssh2.utils.parseKey> }>()
+const parsedKeys = new Map<string, { data: Buffer; parsed: ReturnType<typeof parseKey> }>()
 
-/** `ssh2.utils.parseKey(data)` of a key file's bytes, parsed again only when the bytes differ from last time. */
-function parsedKey(file: string, data: Buffer): ReturnType<typeof ssh2.utils.parseKey> {
+/** `parseKey(data)` of a key file's bytes, parsed again only when the bytes differ from last time. */
+function parsedKey(file: string, data: Buffer): ReturnType<typeof parseKey> {
   const last = parsedKeys.get(file)
   if (last?.data.equals(data)) return last.parsed
-  const parsed = ssh2.utils.parseKey(data)
+  const parsed = parseKey(data)
   parsedKeys.set(file, { data, parsed })
   return parsed
 }

@@ -10,7 +10,7 @@
  * ```
  */
 import type { Socket } from 'node:net'
-import ssh2 from 'ssh2'
+import { Client } from './ssh2lib.js'
 import type { AnyAuthMethod, Client as ClientT, NextAuthHandler, ServerHostKeyAlgorithm } from 'ssh2'
 import { HostError } from '../errors.js'
 import type { ConnectionSpec } from '../ast.js'
@@ -119,7 +119,7 @@ export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.conne
   const known = knownKeyTypes(expandHome(opts.knownHostsFile), spec.host, spec.port).flatMap(
     (t) => HOST_KEY_ALGOS[t] ?? [],
   )
-  const client = new ssh2.Client()
+  const client = new Client()
   return new Promise((resolve, reject) => {
     let settled = false
     const fail = (e: HostError): void => {
