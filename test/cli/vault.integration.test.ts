@@ -116,7 +116,7 @@ ${indent(prod)}
     for (const v of [pw, prodPw, ...Object.values(s)]) expect(text).not.toContain(v)
   }
 
-  it('decrypts every place Ansible reads vaulted content, twice with the parse cache, which holds no secret', async () => {
+  it('decrypts every place Ansible reads vaulted content, twice with the parse cache; it holds no secret', async () => {
     const cache = join(dir, 'cache')
     for (let i = 0; i < 2; i++) {
       rmSync(out(), { recursive: true, force: true })

@@ -1,7 +1,8 @@
 /**
  * A snapshot of what tests could leave behind on this machine: users, groups, /etc/sudoers.d, mounts, network
  * links, iptables rules (every table, NAT included), listening sockets and tsplay's parse cache folder in this
- * user's home (tests turn the cache off), each as a sorted list of lines; and the difference between two snapshots. Read-only; needs root for iptables (without it that part is empty).
+ * user's home (tests turn the cache off), each as a sorted list of lines; and the difference between two
+ * snapshots. Read-only; needs root for iptables (without it that part is empty).
  *
  * @example
  * ```ts
