@@ -73,7 +73,29 @@ export function playLayers(
 /** Magic variables for a host. `hostvars` reads other hosts' variables lazily. */
 export function magicVars(rc: RunContext, host: string): Vars {
   const groups = groupsOf(rc)
-  return { ...baseMagic(rc, host, groups), hostvars: hostvarsOf(rc, groups) }
+  return { ...cachedMagic(rc, host, groups), hostvars: hostvarsOf(rc, groups) }
+}
+
+/** Add the magic variables to a task's `vars`: `Object.assign(vars, magicVars(rc, host))`, without the copies. */
+function addMagicVars(vars: Vars, rc: RunContext, host: string): Vars {
+  const groups = groupsOf(rc)
+  Object.assign(vars, cachedMagic(rc, host, groups))
+  vars.hostvars = hostvarsOf(rc, groups)
+  return vars
+}
+
+/** `baseMagic` per run context and host, made again when the play's hosts, the groups or the inventory change. */
+const magicCache = new WeakMap<RunContext, Map<string, { key: readonly unknown[]; vars: Vars }>>()
+
+function cachedMagic(rc: RunContext, host: string, groups: Record<string, string[]>): Vars {
+  let m = magicCache.get(rc)
+  if (!m) magicCache.set(rc, (m = new Map()))
+  const key = [rc.playHosts, groups, rc.inventory, rc.play, rc.opts] as const
+  const hit = m.get(host)
+  if (hit && hit.key.every((x, i) => x === key[i])) return hit.vars
+  const vars = baseMagic(rc, host, groups)
+  m.set(host, { key, vars })
+  return vars
 }
 
 function hostvarsOf(rc: RunContext, groups: Record<string, string[]>): Vars {
@@ -188,7 +210,7 @@ export function taskVars(rc: RunContext, host: string, inh: Inherited, task: Tas
       rc.opts.extraVars,
     ]),
   )
-  Object.assign(vars, magicVars(rc, host))
+  addMagicVars(vars, rc, host)
   // as Ansible's task variables: the host's address is its inventory name unless the inventory gives one
   vars.ansible_host ??= host
   return task ? Object.assign(vars, searchVars(task, rc.playbook.dir)) : vars
