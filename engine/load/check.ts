@@ -42,6 +42,7 @@ export const MAGIC_VARS: readonly string[] = [
   'play_hosts',
   'ansible_play_hosts',
   'ansible_play_batch',
+  'ansible_play_hosts_all',
   'ansible_check_mode',
   'ansible_diff_mode',
   'ansible_playbook_python',

@@ -89,8 +89,15 @@ export interface RunContext {
   pool: HostPool
   modules: Map<string, ModuleDef>
   states: Map<string, HostState>
-  /** Hosts of the current play (the `play_hosts` magic var). */
+  /** Hosts of the current play (the `ansible_play_hosts_all` magic var). */
   playHosts: string[]
+  /** The current `serial` batch (all of the play's hosts without `serial`). */
+  batch?: string[]
+  /**
+   * The play's and the batch's hosts that have not failed or become unreachable (`ansible_play_hosts`,
+   * `ansible_play_batch`), worked out again at the start of each task (engine/run/hostvars.ts `refreshActive`).
+   */
+  active?: { hosts: string[]; batch: string[] }
   /** Handler → hosts that notified it (in this play, not yet run). */
   notified: Map<Task, Set<string>>
   /** Handler → hosts whose record says an earlier run notified it and never ran it (engine/run/pending.ts). */

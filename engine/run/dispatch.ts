@@ -6,7 +6,7 @@ import type { Task } from '../ast.js'
 import { markUnsafe, renderString } from '../template.js'
 import type { TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
-import { taskVars } from './hostvars.js'
+import { refreshActive, taskVars } from './hostvars.js'
 import { mapLimit, throttled } from './limit.js'
 import { renderBool } from './keyword.js'
 import { UserError } from '../errors.js'
@@ -42,6 +42,7 @@ export async function runTask(
   handler: boolean,
 ): Promise<Map<string, TaskResult>> {
   const inhOf = typeof inhIn === 'function' ? inhIn : () => inhIn // per host: loop items of includes, rescue variables
+  refreshActive(rc)
   const name = displayName(rc, task, inhOf(hosts[0]), hosts[0])
   const keyword = runOnce(rc, task, inhOf, hosts)
   const once = keyword || rc.modules.get(task.module)?.runOnce === true

@@ -90,7 +90,7 @@ const magicCache = new WeakMap<RunContext, Map<string, { key: readonly unknown[]
 function cachedMagic(rc: RunContext, host: string, groups: Record<string, string[]>): Vars {
   let m = magicCache.get(rc)
   if (!m) magicCache.set(rc, (m = new Map()))
-  const key = [rc.playHosts, groups, rc.inventory, rc.play, rc.opts] as const
+  const key = [rc.playHosts, rc.active, groups, rc.inventory, rc.play, rc.opts] as const
   const hit = m.get(host)
   if (hit && hit.key.every((x, i) => x === key[i])) return hit.vars
   const vars = baseMagic(rc, host, groups)
@@ -175,8 +175,25 @@ function sourcesOf(rc: RunContext): string[] {
   return out
 }
 
+/**
+ * Work out the play's and the batch's hosts still in the play (not failed, not unreachable), as Ansible does for
+ * each task; the lists are kept (and the magic variables with them) while they stay the same.
+ */
+export function refreshActive(rc: RunContext): void {
+  const ok = (h: string) => {
+    const st = rc.states.get(h)
+    return !st || (!st.failed && !st.unreachable)
+  }
+  const hosts = rc.playHosts.filter(ok)
+  const batch = (rc.batch ?? rc.playHosts).filter(ok)
+  const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i])
+  if (rc.active && same(rc.active.hosts, hosts) && same(rc.active.batch, batch)) return
+  rc.active = { hosts, batch }
+}
+
 function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]>): Vars {
   const python = playbookPython()
+  const active = rc.active ?? { hosts: rc.playHosts, batch: rc.batch ?? rc.playHosts }
   return {
     ...(python ? { ansible_playbook_python: python } : {}),
     ansible_inventory_sources: sourcesOf(rc),
@@ -184,8 +201,11 @@ function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]
     inventory_hostname_short: host.split('.')[0],
     group_names: groupNamesOf(rc, host),
     groups,
-    play_hosts: rc.playHosts,
-    ansible_play_hosts: rc.playHosts,
+    // Ansible's: `play_hosts` is the batch's (a deprecated name), `_all` every host the play targets
+    play_hosts: active.batch,
+    ansible_play_hosts: active.hosts,
+    ansible_play_batch: active.batch,
+    ansible_play_hosts_all: rc.playHosts,
     ansible_play_name: rc.play.name ?? rc.play.hosts,
     ...roleNameVars(rc.play),
     ansible_check_mode: rc.opts.check,

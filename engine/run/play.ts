@@ -16,7 +16,7 @@ import { NO_INHERITED, type Inherited, type RunContext } from './context.js'
 import { hostConnector } from './delegate.js'
 import { count, runTask, usable } from './dispatch.js'
 import { flush, forced } from './handlers.js'
-import { taskVars } from './hostvars.js'
+import { refreshActive, taskVars } from './hostvars.js'
 import { mapLimit } from './limit.js'
 import { runMeta, type MetaEffect } from './meta.js'
 import { taskName } from './names.js'
@@ -33,6 +33,8 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
   const play = rc.play
   const playName = play.name ?? play.hosts
   rc.playHosts = hosts
+  rc.batch = undefined
+  refreshActive(rc)
   prescanSecrets(rc, hosts)
   rc.bus.emit({ type: 'play.start', play: playName, hosts })
   let active = hosts.filter((h) => usable(rc, h))
@@ -43,6 +45,8 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
   // `serial`: the whole play (tasks, then handlers) runs batch by batch (percentages of the play's hosts).
   for (const batch of batches(active, play.serial, hosts.length)) {
     if (rc.stopping.requested) break
+    rc.batch = batch
+    refreshActive(rc)
     const end =
       strategy === 'free' ? await runFree(rc, playName, plan, batch) : await runLinear(rc, playName, plan, batch)
     if (end === 'fatal' || rc.stopping.requested) break

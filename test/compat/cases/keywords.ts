@@ -206,6 +206,36 @@ export const KEYWORDS: CompatCase[] = [
     },
   },
   {
+    name: 'kw_play_hosts',
+    covers: 'magic variables ansible_play_hosts, _batch, _hosts_all, play_hosts (serial; a host failed)',
+    files: {
+      'main.yml': `- hosts: kw_play_hosts
+  gather_facts: false
+  serial: 1
+  vars_files: [lists.yml]
+  tasks:
+    - copy: { content: "{{ lists }}\\n", dest: "{{ root }}/serial", mode: "0644" }
+- hosts: kw_play_hosts
+  gather_facts: false
+  vars_files: [lists.yml]
+  tasks:
+    - copy: { content: "{{ lists }}\\n", dest: "{{ root }}/start", mode: "0644" }
+    - fail: { msg: the first host fails }
+      when: inventory_hostname.endswith('_a')
+    - copy: { content: "{{ lists }}\\n", dest: "{{ root }}/after", mode: "0644" }
+- hosts: kw_play_hosts
+  gather_facts: false
+  vars_files: [lists.yml]
+  tasks:
+    - copy: { content: "{{ lists }}\\n", dest: "{{ root }}/next_play", mode: "0644" }
+`,
+      'lists.yml': `lists: >-
+  {{ ansible_play_hosts | join(',') }} / {{ ansible_play_batch | join(',') }} /
+  {{ ansible_play_hosts_all | join(',') }} / {{ play_hosts | join(',') }}
+`,
+    },
+  },
+  {
     name: 'kw_register_off',
     covers: 'register: off / no / false / 0 registers nothing',
     files: {
