@@ -3,7 +3,7 @@
  * (`inventory_hostname`, `groups`, `group_names`, `hostvars`, `play_hosts`, `ansible_check_mode`, …).
  */
 import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { Play, Task } from '../ast.js'
 import { groupNames, groupsMap, hostVars as inventoryHostVars } from '../inventory/vars.js'
 import type { Vars } from '../types.js'
@@ -108,7 +108,9 @@ function hostvarsOf(rc: RunContext, groups: Record<string, string[]>): Vars {
       enumerable: true,
       get: () => {
         const v = resolveVars(mergeLayers([playLayers(rc, name), rc.states.get(name)?.runVars, rc.opts.extraVars]))
-        return Object.assign(v, baseMagic(rc, name, groups))
+        Object.assign(v, baseMagic(rc, name, groups))
+        addInventoryFile(v, rc, name)
+        return v
       },
     })
   }
@@ -213,7 +215,38 @@ function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]
     ansible_diff_mode: rc.opts.diff,
     playbook_dir: rc.playbook.dir,
     omit: OMIT,
+    ...optionVars(rc),
   }
+}
+
+/**
+ * Ansible's variables from the command line (`load_options_vars`): `ansible_version` (the ansible-core release
+ * tsplay follows and is compared with), `ansible_forks`, `ansible_run_tags` (`['all']` without `--tags`),
+ * `ansible_skip_tags`, and `ansible_limit` only when `--limit` was given.
+ */
+function optionVars(rc: RunContext): Vars {
+  return {
+    ansible_version: ANSIBLE_VERSION,
+    ansible_forks: rc.opts.forks,
+    ansible_run_tags: rc.opts.tags.length ? rc.opts.tags : ['all'],
+    ansible_skip_tags: rc.opts.skipTags,
+    ...(rc.opts.limit !== undefined ? { ansible_limit: rc.opts.limit } : {}),
+  }
+}
+
+/** The ansible-core release whose behaviour tsplay follows (its agreement cases run against it). */
+const ANSIBLE_VERSION = { string: '2.14.18', full: '2.14.18', major: 2, minor: 14, revision: 18 }
+
+/**
+ * `inventory_file` and `inventory_dir` of an inventory host: the file that first named it, and its folder (null
+ * for a host `add_host` made; the implicit localhost has none), as Ansible sets them, below any value the user gave.
+ */
+function addInventoryFile(vars: Vars, rc: RunContext, host: string): void {
+  const h = rc.inventory.hosts.get(host)
+  if (!h || h.implicit) return
+  const file = h.pos?.file ? resolve(h.pos.file) : null
+  vars.inventory_file ??= file
+  vars.inventory_dir ??= file === null ? null : dirname(file)
 }
 
 /** The resolved variables for one task on one host (with the loop item, if any). */
@@ -231,6 +264,7 @@ export function taskVars(rc: RunContext, host: string, inh: Inherited, task: Tas
     ]),
   )
   addMagicVars(vars, rc, host)
+  addInventoryFile(vars, rc, host)
   // as Ansible's task variables: the host's address is its inventory name unless the inventory gives one
   vars.ansible_host ??= host
   return task ? Object.assign(vars, searchVars(task, rc.playbook.dir)) : vars

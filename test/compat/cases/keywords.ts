@@ -236,6 +236,25 @@ export const KEYWORDS: CompatCase[] = [
     },
   },
   {
+    name: 'kw_option_vars',
+    covers: 'magic variables ansible_version, _forks, _run_tags, _skip_tags, _limit, inventory_dir, inventory_file',
+    flags: ['--skip-tags', 'nothing_here', '--limit', 'kw_option_vars'],
+    files: {
+      'main.yml': `- hosts: kw_option_vars
+  gather_facts: false
+  tasks:
+    - copy:
+        content: >-
+          {{ ansible_version.full }} {{ ansible_version.major }}.{{ ansible_version.minor }} {{ ansible_forks }}
+          {{ ansible_run_tags | join(',') }} {{ ansible_skip_tags | join(',') }} {{ ansible_limit | default('none') }}
+          {{ inventory_dir | basename }} {{ inventory_file | basename }} {{ hostvars[inventory_hostname].inventory_file
+          | basename }}
+        dest: "{{ root }}/options"
+        mode: "0644"
+`,
+    },
+  },
+  {
     name: 'kw_register_off',
     covers: 'register: off / no / false / 0 registers nothing',
     files: {
