@@ -46,10 +46,10 @@ export function markUnsafe<T>(v: T, depth = 0): T {
 }
 
 /**
- * Mark only the list `v` (a fresh one, not what it holds) as data: the strings directly in it are never rendered
- * (a lookup's results, as Ansible's `wrap_var`). Returns `v`.
+ * Mark only the list (or map) `v`, not what it holds, as data: the strings directly in it are never rendered (a
+ * lookup's results, as Ansible's `wrap_var`; the `vars` variable's view). Returns `v`.
  */
-export function markUnsafeList<T extends unknown[]>(v: T): T {
+export function markUnsafeList<T extends object>(v: T): T {
   unsafe.add(v)
   return v
 }

@@ -10,7 +10,7 @@ import type { Vars } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { searchVars } from './searchpath.js'
 import { lateVarsFiles } from './varsfiles.js'
-import { mergeLayers, resolveVars } from './vars.js'
+import { addVarsView, mergeLayers, resolveVars } from './vars.js'
 
 /** Ansible's `omit` placeholder: an argument set to it is dropped. */
 export const OMIT = '__tsplay_omit_placeholder__'
@@ -253,19 +253,19 @@ function addInventoryFile(vars: Vars, rc: RunContext, host: string): void {
 export function taskVars(rc: RunContext, host: string, inh: Inherited, task: Task | undefined, extra?: Vars): Vars {
   const st = rc.states.get(host)
   // Magic variables are added after resolution (they hold no templates, and `hostvars` is lazy).
-  const vars = resolveVars(
-    mergeLayers([
-      playLayers(rc, host, [inh.defaults, task?.defaults], task?.remoteUser ?? inh.remoteUser ?? rc.play.remoteUser),
-      inh.vars,
-      task?.vars,
-      st?.runVars,
-      extra,
-      rc.opts.extraVars,
-    ]),
-  )
+  const raw = mergeLayers([
+    playLayers(rc, host, [inh.defaults, task?.defaults], task?.remoteUser ?? inh.remoteUser ?? rc.play.remoteUser),
+    inh.vars,
+    task?.vars,
+    st?.runVars,
+    extra,
+    rc.opts.extraVars,
+  ])
+  const vars = resolveVars(raw)
   addMagicVars(vars, rc, host)
   addInventoryFile(vars, rc, host)
   // as Ansible's task variables: the host's address is its inventory name unless the inventory gives one
   vars.ansible_host ??= host
-  return task ? Object.assign(vars, searchVars(task, rc.playbook.dir)) : vars
+  if (task) Object.assign(vars, searchVars(task, rc.playbook.dir))
+  return addVarsView(vars, raw)
 }

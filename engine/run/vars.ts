@@ -7,7 +7,7 @@
 import { UserError } from '../errors.js'
 import { isTemplated, renderValue } from '../template.js'
 import { unsafeText, wasUnsafe } from '../expr/render.js'
-import { isTemplateText } from '../expr/scope.js'
+import { isTemplateText, markUnsafeList } from '../expr/scope.js'
 import type { Vars } from '../types.js'
 
 /** Merge layers, later wins (Ansible's `hash_behaviour = replace`). */
@@ -77,5 +77,39 @@ export function extendVars(vars: Vars, ...layers: Vars[]): Vars {
   for (const l of layers)
     for (const [k, v] of Object.entries(l))
       Object.defineProperty(out, k, { value: v, enumerable: true, configurable: true, writable: true })
+  // Ansible's `vars` stays the task's: what a condition adds (a registered result) is not in it
+  const view = Object.getOwnPropertyDescriptor(vars, 'vars')
+  if (view && !view.enumerable) Object.defineProperty(out, 'vars', view)
   return out
+}
+
+/**
+ * Give `vars` Ansible's `vars` variable: every variable of the task by name (`vars['pkg_' + item]`). As in Ansible,
+ * a templated variable read through it is its text, not rendered (`raw`: the variables before rendering), and it
+ * holds neither itself nor what is added later (a condition's registered result). Not enumerable: copies and
+ * `hostvars` leave it out. A variable the user named `vars` stays.
+ *
+ * @example
+ * ```ts
+ * renderString("{{ vars['x'] }}", addVarsView(resolveVars(raw), raw))
+ * ```
+ */
+export function addVarsView(vars: Vars, raw: Vars): Vars {
+  if (Object.hasOwn(vars, 'vars')) return vars
+  let view: Vars | undefined
+  const hide = (k: string | symbol) => k === 'vars'
+  const templated = (k: string | symbol) => typeof k === 'string' && Object.hasOwn(raw, k) && isTemplated(raw[k])
+  const traps: ProxyHandler<Vars> = {
+    get: (t, k) => (hide(k) ? undefined : templated(k) ? raw[k as string] : Reflect.get(t, k)),
+    has: (t, k) => !hide(k) && Reflect.has(t, k),
+    getOwnPropertyDescriptor: (t, k) => {
+      if (hide(k)) return undefined
+      const d = Reflect.getOwnPropertyDescriptor(t, k)
+      return d && templated(k) ? { value: raw[k as string], enumerable: true, configurable: true, writable: true } : d
+    },
+    ownKeys: (t) => Reflect.ownKeys(t).filter((k) => !hide(k)),
+  }
+  const get = () => (view ??= markUnsafeList(new Proxy(vars, traps))) // its texts are data, never rendered
+  Object.defineProperty(vars, 'vars', { enumerable: false, configurable: true, get })
+  return vars
 }

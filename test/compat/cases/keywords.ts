@@ -255,6 +255,24 @@ export const KEYWORDS: CompatCase[] = [
     },
   },
   {
+    name: 'kw_vars_magic',
+    covers: "magic variable vars (vars['pkg_' + item]; a templated variable read through it is its text)",
+    files: {
+      'main.yml': `- hosts: kw_vars_magic
+  gather_facts: false
+  vars: { x: 1, y: "{{ x + 1 }}", pkg_a: alpha, pkg_b: beta, broken: "{{ nosuch }}" }
+  tasks:
+    - copy:
+        content: "{{ vars['x'] }} {{ 'yes' if 'x' in vars else 'no' }} {{ 'yes' if 'vars' in vars else 'no' }}\\n"
+        dest: "{{ root }}/vars"
+        mode: "0644"
+    - copy: { content: "{{ vars['pkg_' + item] }}\\n", dest: "{{ root }}/{{ item }}", mode: "0644" }
+      loop: [a, b]
+    - copy: { content: "{{ vars['y'] | length }}\\n", dest: "{{ root }}/raw", mode: "0644" }
+`,
+    },
+  },
+  {
     name: 'kw_register_off',
     covers: 'register: off / no / false / 0 registers nothing',
     files: {
