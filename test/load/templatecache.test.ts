@@ -2,24 +2,13 @@
  * Template files' syntax checks in the parse cache: a file that is fine is remembered, one with an error never is
  * and is reported the same way at every load.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from 'vitest'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { resetParseCache } from '../../engine/source/parsecache.js'
+import { tempParseCache } from '../helpers/parsecache.js'
 import { loadErrors } from './helpers.js'
 
-let dir = ''
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tsplay-tplcache-'))
-  process.env.TSPLAY_CACHE_DIR = dir
-  resetParseCache()
-})
-afterEach(() => {
-  process.env.TSPLAY_CACHE_DIR = 'off'
-  resetParseCache()
-  rmSync(dir, { recursive: true, force: true })
-})
+const cacheDir = tempParseCache('tsplay-tplcache-')
 
 describe('template syntax checks in the parse cache', () => {
   it('remembers the files that are fine and reports a broken one at every load', async () => {
@@ -33,11 +22,11 @@ describe('template syntax checks in the parse cache', () => {
     }
     const expected = ['site.conf:2:12 invalid template: expected a value, found "*"']
     expect(await loadErrors(files)).toEqual(expected)
-    const entries = readdirSync(join(dir, 'templates'))
+    const entries = readdirSync(join(cacheDir(), 'templates'))
     expect(entries).toHaveLength(2)
-    for (const e of entries) expect(readFileSync(join(dir, 'templates', e), 'utf8')).toBe('ok')
+    for (const e of entries) expect(readFileSync(join(cacheDir(), 'templates', e), 'utf8')).toBe('ok')
     expect(await loadErrors(files)).toEqual(expected)
-    expect(readdirSync(join(dir, 'templates'))).toEqual(entries)
+    expect(readdirSync(join(cacheDir(), 'templates'))).toEqual(entries)
     const broken = { ...files, 'templates/ok.hbs': 'fine {{#if x}}\n' }
     expect(await loadErrors(broken)).toEqual([expect.stringMatching(/^ok\.hbs:.* invalid template/), ...expected])
   })
@@ -47,12 +36,12 @@ describe('template syntax checks in the parse cache', () => {
       'playbook.yml': `- hosts: all\n  tasks:\n    - debug: { msg: "${msg}" }\n    - debug: { msg: "{{ x }} y" }\n`,
     })
     expect(await loadErrors(play('{{#if x}}a{{/if}}'))).toEqual([])
-    expect(readdirSync(join(dir, 'templates'))).toHaveLength(1)
+    expect(readdirSync(join(cacheDir(), 'templates'))).toHaveLength(1)
     expect(await loadErrors(play('{{#if x}}a{{/if}}'))).toEqual([])
     for (let i = 0; i < 2; i++)
       expect(await loadErrors(play('{{#if x}}a'))).toEqual([
         expect.stringMatching(/^playbook\.yml:3:.* invalid template/),
       ])
-    expect(readdirSync(join(dir, 'templates'))).toHaveLength(1)
+    expect(readdirSync(join(cacheDir(), 'templates'))).toHaveLength(1)
   })
 })

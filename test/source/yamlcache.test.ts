@@ -3,14 +3,14 @@
  * YAML file the project ships; what it must not store (vaults, `!unsafe`, errors) is never written; an entry it
  * cannot read, or a folder others can write to, means a plain parse.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from 'vitest'
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEFAULT_LIMITS, parseYamlBytes } from '../../engine/source/yaml.js'
 import { positionsOf } from '../../engine/source/positions.js'
 import { cachedYaml } from '../../engine/source/yamlcache.js'
 import { resetParseCache } from '../../engine/source/parsecache.js'
+import { tempParseCache } from '../helpers/parsecache.js'
 
 const ROOT = join(import.meta.dirname, '../..')
 
@@ -40,21 +40,13 @@ function withPositions(v: unknown): unknown {
   return { map: Object.entries(v).map(([k, x]) => [k, withPositions(x)]), pos }
 }
 
-let dir = ''
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tsplay-yamlcache-'))
-  process.env.TSPLAY_CACHE_DIR = dir
-  resetParseCache()
-})
-afterEach(() => {
-  process.env.TSPLAY_CACHE_DIR = 'off'
-  resetParseCache()
-  rmSync(dir, { recursive: true, force: true })
-})
+const cacheDir = tempParseCache('tsplay-yamlcache-')
 
 /** The stored entries (no temporary files). */
 const entries = () =>
-  readdirSync(dir).includes('yaml') ? readdirSync(join(dir, 'yaml')).filter((n) => !n.endsWith('.tmp')) : []
+  readdirSync(cacheDir()).includes('yaml')
+    ? readdirSync(join(cacheDir(), 'yaml')).filter((n) => !n.endsWith('.tmp'))
+    : []
 
 describe('the parsed-YAML cache', () => {
   it('gives back every shipped YAML file with the same value and positions as a parse', () => {
@@ -131,7 +123,7 @@ describe('the parsed-YAML cache', () => {
     const bytes = Buffer.from('k: [1, 2]\n')
     parseYamlBytes(bytes, 'e.yml')
     const [name] = entries()
-    writeFileSync(join(dir, 'yaml', name), '{"v": {"o": ["k"], "w": [')
+    writeFileSync(join(cacheDir(), 'yaml', name), '{"v": {"o": ["k"], "w": [')
     expect(cachedYaml(bytes, 'e.yml', DEFAULT_LIMITS)).toBeUndefined()
     expect(parseYamlBytes(bytes, 'e.yml').value).toEqual({ k: [1, 2] })
     expect(cachedYaml(bytes, 'e.yml', DEFAULT_LIMITS)?.value).toEqual({ k: [1, 2] })
@@ -140,11 +132,11 @@ describe('the parsed-YAML cache', () => {
   it('is not used when others can write to its folder, nor when TSPLAY_CACHE_DIR is off', () => {
     parseYamlBytes(Buffer.from('x: 1\n'), 'f.yml')
     expect(entries()).toHaveLength(1)
-    chmodSync(join(dir, 'yaml'), 0o777)
+    chmodSync(join(cacheDir(), 'yaml'), 0o777)
     resetParseCache()
     parseYamlBytes(Buffer.from('y: 2\n'), 'f.yml')
     expect(cachedYaml(Buffer.from('x: 1\n'), 'f.yml', DEFAULT_LIMITS)).toBeUndefined()
-    chmodSync(join(dir, 'yaml'), 0o700)
+    chmodSync(join(cacheDir(), 'yaml'), 0o700)
     expect(entries()).toHaveLength(1)
     process.env.TSPLAY_CACHE_DIR = 'off'
     resetParseCache()
