@@ -241,10 +241,14 @@ const ANSIBLE_VERSION = { string: '2.14.18', full: '2.14.18', major: 2, minor: 1
  * `inventory_file` and `inventory_dir` of an inventory host: the file that first named it, and its folder (null
  * for a host `add_host` made; the implicit localhost has none), as Ansible sets them, below any value the user gave.
  */
+/** A host's inventory file made absolute once (`resolve` asks for the current folder each time). */
+const inventoryFiles = new WeakMap<object, string | null>()
+
 function addInventoryFile(vars: Vars, rc: RunContext, host: string): void {
   const h = rc.inventory.hosts.get(host)
   if (!h || h.implicit) return
-  const file = h.pos?.file ? resolve(h.pos.file) : null
+  let file = inventoryFiles.get(h)
+  if (file === undefined) inventoryFiles.set(h, (file = h.pos?.file ? resolve(h.pos.file) : null))
   vars.inventory_file ??= file
   vars.inventory_dir ??= file === null ? null : dirname(file)
 }

@@ -13,16 +13,10 @@
  * ```
  */
 import type { SourcePos } from '../types.js'
+import type { YamlFile } from './yaml.js'
 import { positionsOf, recordPositions, type NodeInfo } from './positions.js'
 import { isUnsafe } from '../expr/scope.js'
 import { cacheKey, cacheOn, readEntry, writeEntry } from './parsecache.js'
-
-/** What the cache needs of a parsed file (`YamlFile` in yaml.ts). */
-export interface CachedFile {
-  file: string
-  value: unknown
-  pos: SourcePos
-}
 
 /** A list: items, its position, its items' positions (line, column pairs; 0, 0 for none). */
 interface EncList {
@@ -49,7 +43,7 @@ function storable(bytes: Uint8Array): boolean {
 }
 
 /** The parsed file for these bytes from the cache, or undefined (not stored, unreadable, or the cache is off). */
-export function cachedYaml(bytes: Uint8Array, file: string, limits: object): CachedFile | undefined {
+export function cachedYaml(bytes: Uint8Array, file: string, limits: object): YamlFile | undefined {
   if (!cacheOn(KIND) || !storable(bytes)) return undefined
   const text = readEntry(KIND, cacheKey(KIND, JSON.stringify(limits), bytes))
   if (text === undefined) return undefined
@@ -64,7 +58,7 @@ export function cachedYaml(bytes: Uint8Array, file: string, limits: object): Cac
 }
 
 /** Store a parsed file (skipped when the cache is off, or the file holds what the cache cannot keep). */
-export function storeYaml(bytes: Uint8Array, limits: object, parsed: CachedFile): void {
+export function storeYaml(bytes: Uint8Array, limits: object, parsed: YamlFile): void {
   if (!cacheOn(KIND) || !storable(bytes)) return
   let text: string
   try {
