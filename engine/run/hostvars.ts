@@ -237,13 +237,13 @@ function optionVars(rc: RunContext): Vars {
 /** The ansible-core release whose behaviour tsplay follows (its agreement cases run against it). */
 const ANSIBLE_VERSION = { string: '2.14.18', full: '2.14.18', major: 2, minor: 14, revision: 18 }
 
+/** A host's inventory file made absolute once (`resolve` asks for the current folder each time). */
+const inventoryFiles = new WeakMap<object, string | null>()
+
 /**
  * `inventory_file` and `inventory_dir` of an inventory host: the file that first named it, and its folder (null
  * for a host `add_host` made; the implicit localhost has none), as Ansible sets them, below any value the user gave.
  */
-/** A host's inventory file made absolute once (`resolve` asks for the current folder each time). */
-const inventoryFiles = new WeakMap<object, string | null>()
-
 function addInventoryFile(vars: Vars, rc: RunContext, host: string): void {
   const h = rc.inventory.hosts.get(host)
   if (!h || h.implicit) return
