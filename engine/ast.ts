@@ -3,7 +3,7 @@
  * the runner (engine/run/) consumes. Values stay untemplated here (templating happens per host, at run time);
  * every node keeps its source position for error messages.
  */
-import type { SourcePos, Vars } from './types.js'
+import type { PluginFile, SourcePos, Vars } from './types.js'
 
 /** The `with_<lookup>` loops tsplay runs (the word after `with_`). */
 export const LOOP_LOOKUPS = [
@@ -89,7 +89,8 @@ export interface Task extends Common {
   /** `loop_control.label` template, if any. */
   loopLabel?: string
   /** Set when the loop was written `with_<lookup>:` (items computed as that lookup does, engine/run/loop.ts). */
-  loopWith?: LoopLookup
+  /** The lookup of `with_<lookup>`: one of `LOOP_LOOKUPS`, or a lookup plugin file's name (load/jinjaplugins.ts). */
+  loopWith?: string
   /** `loop_control.index_var`. */
   loopIndexVar?: string
   /** `loop_control.extended`: `ansible_loop` per item. */
@@ -290,6 +291,8 @@ export interface Playbook {
   /** Its folder (base for relative paths, `group_vars/`, `host_vars/`, `roles/`). */
   dir: string
   plays: Play[]
+  /** Ansible's Python filter and test plugins the playbook and its roles bring (engine/load/jinjaplugins.ts). */
+  pythonPlugins?: PluginFile[]
 }
 
 /** One inventory host with its connection settings and own variables. */

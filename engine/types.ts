@@ -129,3 +129,9 @@ export interface JinjaOptions {
   /** Other delimiters than `{{ }}`, `{% %}`, `{# #}`. */
   delimiters?: JinjaDelimiters
 }
+
+/** An Ansible Python plugin file and the kind of plugins it holds (engine/expr/pyplugins.ts runs them). */
+export interface PluginFile {
+  kind: 'filter' | 'test' | 'lookup'
+  file: string
+}

@@ -94,11 +94,11 @@ export function lookupName(name: string): string | undefined {
 
 /**
  * The first lookup a template or condition names literally (`lookup('x', …)`, `query("x")`, `q('x')`) that tsplay
- * does not have, or undefined: `validate` refuses it at its line.
+ * does not have and `known` (a lookup plugin file) does not know, or undefined: `validate` refuses it at its line.
  */
-export function unknownLookupIn(text: string): string | undefined {
+export function unknownLookupIn(text: string, known?: (name: string) => boolean): string | undefined {
   for (const m of text.matchAll(/(?<![\w.])(?:lookup|query|q)\(\s*(['"])([\w.]+)\1/g))
-    if (!lookupName(m[2])) return m[2]
+    if (!lookupName(m[2]) && !known?.(m[2])) return m[2]
   return undefined
 }
 

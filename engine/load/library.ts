@@ -91,10 +91,10 @@ export function libraryModuleName(ctx: LoadContext, name: string): string | unde
 }
 
 /**
- * Where an Ansible Python plugin of this kind and name is (`action_plugins/NAME.py`, `lookup_plugins/NAME.py`) by a
+ * Where an Ansible Python plugin of this kind and name is (`action_plugins/NAME.py`) by a
  * loaded role or the playbook, if any: tsplay cannot run it, and says so.
  */
-export function pluginFile(ctx: LoadContext, kind: 'action' | 'lookup', name: string): string | undefined {
+export function pluginFile(ctx: LoadContext, kind: 'action', name: string): string | undefined {
   const bare = name.replace(/^ansible\.legacy\./, '')
   const roots = [...(ctx.libraryDirs ?? []).map(dirname), ctx.playDir, ctx.playbookDir].filter((d): d is string => !!d)
   return roots.map((r) => join(r, `${kind}_plugins`, `${bare}.py`)).find(isFile)

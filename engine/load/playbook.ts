@@ -49,6 +49,7 @@ import { staticName } from './dynamic.js'
 import { keyPos, mergePositioned, valuePos } from '../source/positions.js'
 import { readVarsPrompt } from './prompts.js'
 import { readYamlFile } from '../source/yaml.js'
+import { addPluginRoot, jinjaPluginFiles } from './jinjaplugins.js'
 
 /** Options for `loadPlaybook`. */
 export interface LoadPlaybookOptions {
@@ -67,7 +68,8 @@ export async function loadPlaybook(file: string, opts: LoadPlaybookOptions): Pro
   const plays = await loadPlayFile(ctx, abs, undefined)
   opts.warnings?.push(...ctx.warnings)
   if (ctx.errors.length) throw new UserErrors(sortErrors(ctx.errors))
-  return { file: abs, dir: dirname(abs), plays }
+  const pythonPlugins = jinjaPluginFiles(ctx)
+  return { file: abs, dir: dirname(abs), plays, ...(pythonPlugins.length ? { pythonPlugins } : {}) }
 }
 
 function sortErrors(errors: UserError[]): UserError[] {
@@ -222,6 +224,7 @@ async function loadPlay(
   const dir = dirname(file)
   const { vars: varsFiles, late: lateVarsFiles } = await loadVarsFiles(ctx, raw, pos, dir, common.vars)
   ctx.playDir = dir
+  addPluginRoot(ctx, dir)
   ctx.staticVars = { ...common.vars, ...varsFiles, ...ctx.extraVars }
   ctx.rolesSeen = new Map()
   const extras = readPlayExtras(ctx, raw, pos)

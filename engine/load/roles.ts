@@ -13,6 +13,7 @@
  * ```
  */
 import { addLibraryDir } from './library.js'
+import { addPluginRoot } from './jinjaplugins.js'
 import { hasWhen, maybeSkipped } from './deferred.js'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
@@ -158,6 +159,7 @@ export async function loadRole(
     return undefined
   }
   addLibraryDir(ctx, join(dir, 'library'))
+  addPluginRoot(ctx, dir)
   const kinds = ['tasks', 'handlers', 'defaults', 'vars'] as const
   const parts = kinds.map((p) => findPart(dir, p, entry[p] ?? 'main'))
   const [tasksFile, handlersFile, defaultsFile, varsFile] = parts

@@ -14,21 +14,16 @@ import { knownLookups, unknownLookupIn } from '../expr/lookups.js'
 import { checkSyntaxRemembered } from './syntaxcache.js'
 import type { SourcePos } from '../types.js'
 import { report, type LoadContext } from './context.js'
-import { pluginFile, refusePlugin } from './library.js'
+import { lookupPluginFile } from './jinjaplugins.js'
 import { bestPos, valuePos } from '../source/positions.js'
 
-/** A lookup named literally that tsplay does not have is refused where it is written. */
+/**
+ * A lookup named literally that is neither tsplay's nor a lookup plugin file of the playbook, its roles or the
+ * configured folders (run by Python, engine/expr/pyplugins.ts) is refused where it is written.
+ */
 function lookupCheck(ctx: LoadContext, text: string, what: string, here: SourcePos): void {
-  const bad = unknownLookupIn(text)
-  if (!bad) return
-  const plugin = pluginFile(ctx, 'lookup', bad)
-  if (plugin)
-    refusePlugin(
-      ctx,
-      `lookup plugin (${bad}) in ${what} is an Ansible Python plugin (${plugin}): tsplay cannot run those`,
-      here,
-    )
-  else report(ctx, `lookup plugin (${bad}) not found in ${what}`, here, `(tsplay has ${knownLookups()})`)
+  const bad = unknownLookupIn(text, (name) => !!lookupPluginFile(ctx, name))
+  if (bad) report(ctx, `lookup plugin (${bad}) not found in ${what}`, here, `(tsplay has ${knownLookups()})`)
 }
 
 /** Every string under `container[key]` (deep) must be a valid template; a lookup it names must exist. */

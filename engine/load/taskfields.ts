@@ -11,7 +11,8 @@
  *   changed_when: build.rc == 0
  * ```
  */
-import { LOOP_LOOKUPS, type Common, type LoopLookup, type Task } from '../ast.js'
+import { LOOP_LOOKUPS, type Common, type Task } from '../ast.js'
+import { lookupPluginFile } from './jinjaplugins.js'
 import type { SourcePos } from '../types.js'
 import { UserError } from '../errors.js'
 import { checkArgs } from './args.js'
@@ -58,7 +59,7 @@ export function buildTask(
 ): Task | undefined {
   const found: Array<[string, string]> = []
   for (const k of Object.keys(raw)) {
-    if (TASK_KEYWORDS.includes(k)) continue
+    if (TASK_KEYWORDS.includes(k) || pluginLoop(ctx, k)) continue
     const mod = libraryModuleName(ctx, k) ?? foreignModule(ctx, raw, k, scope, keyPos(raw, k) ?? pos)
     const plugin = mod ? undefined : pluginFile(ctx, 'action', k)
     if (mod) found.push([k, mod])
@@ -243,16 +244,20 @@ export function readRegister(ctx: LoadContext, raw: Record<string, unknown>, pos
   return register
 }
 
-/** `loop:` or one `with_<lookup>:`, and `loop_control`. */
+/** `with_NAME` where NAME is a lookup plugin file's (run by Python), not one of tsplay's lookups. */
+const pluginLoop = (ctx: LoadContext, k: string): boolean =>
+  k.startsWith('with_') && !!lookupPluginFile(ctx, k.slice(5))
+
+/** `loop:` or one `with_<lookup>:` (a lookup plugin's too), and `loop_control`. */
 export function readLoop(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): LoopFields {
-  const loopKeys = LOOP_KEYS.filter((k) => k in raw)
+  const loopKeys = Object.keys(raw).filter((k) => LOOP_KEYS.includes(k) || pluginLoop(ctx, k))
   if (loopKeys.length > 1)
     report(ctx, `use one of ${loopKeys.join(', ')}, not several`, keyPos(raw, loopKeys[1]) ?? pos)
   const loopKey = loopKeys[0]
   const out: LoopFields = { loopVar: 'item' }
   if (loopKey) {
     out.loop = raw[loopKey]
-    if (loopKey !== 'loop') out.loopWith = loopKey.slice(5) as LoopLookup
+    if (loopKey !== 'loop') out.loopWith = loopKey.slice(5)
     else if (!Array.isArray(out.loop) && typeof out.loop !== 'string') {
       report(ctx, `"loop" must be a list or a template string, found ${describeValue(out.loop)}`, at(raw, loopKey, pos))
       out.loop = undefined

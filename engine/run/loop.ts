@@ -11,7 +11,7 @@
  * loopItems('sequence', 'start=1 end=3 format=n%02d')    // ['n01', 'n02', 'n03']
  * ```
  */
-import type { LoopLookup, Task } from '../ast.js'
+import type { Task } from '../ast.js'
 import { UserError } from '../errors.js'
 import { asList } from '../expr/lookup-data.js'
 import { runLookup, type LookupCtx } from '../expr/lookups.js'
@@ -48,7 +48,7 @@ export function loopTerms(task: Pick<Task, 'loop' | 'loopWith'>, render: (v: unk
  * The items of a loop. `lookup` undefined means `loop:` (the value must be a list); otherwise the lookup of that
  * name runs on the value made a list, as Ansible's `with_<lookup>`.
  */
-export function loopItems(lookup: LoopLookup | undefined, value: unknown, env: LoopEnv = {}): unknown[] {
+export function loopItems(lookup: string | undefined, value: unknown, env: LoopEnv = {}): unknown[] {
   if (lookup === undefined) {
     if (!Array.isArray(value))
       throw new UserError(
@@ -76,7 +76,7 @@ const MAP_KEYS = new Set(['items', 'first_found'])
  * What a map given to `with_<lookup>` is, as Ansible's lookups take it: `with_items: {a: 1}` loops over its keys
  * (so does `with_first_found`: a map of settings goes in a list), `with_list` and `with_indexed_items` refuse it.
  */
-function mapTerms(lookup: LoopLookup, value: unknown): unknown {
+function mapTerms(lookup: string, value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value
   if (lookup === 'list' || lookup === 'indexed_items') throw new UserError(`with_${lookup} expects a list`)
   return MAP_KEYS.has(lookup) ? Object.keys(value) : value

@@ -16,6 +16,7 @@ import { runPlay } from './play.js'
 import { Secrets } from './secrets.js'
 import { lookupFileBytes } from '../expr/lookup-files.js'
 import { lookupWarnings } from '../expr/lookups.js'
+import { loadPythonPlugins } from '../expr/pyplugins.js'
 import { decryptIfVaulted } from '../vault/keyring.js'
 
 /** Everything a run needs besides the playbook and inventory. */
@@ -64,6 +65,8 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
   lookupWarnings.sink = (msg) => bus.emit({ type: 'warning', msg })
   lookupFileBytes.decode = decryptIfVaulted
   const run: RunContext['run'] = { ended: false }
+  const plugins = playbook.pythonPlugins && loadPythonPlugins(playbook.pythonPlugins)
+  for (const msg of plugins?.warnings ?? []) bus.emit({ type: 'warning', msg })
   try {
     for (const play of playbook.plays) {
       if (stopping.requested || run.ended) break
@@ -101,9 +104,13 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
     }
   } finally {
     signal.removeEventListener('abort', onAbort)
+    plugins?.unload()
     await pool.closeAll()
   }
   const recap = Object.fromEntries([...states].map(([h, s]) => [h, s.recap]))
+  // a Ctrl-C that came while the thread was busy (a Python plugin's call) is read by the loop's next poll phase:
+  // two turns of the loop make sure one poll phase ran
+  for (let turn = 0; turn < 2; turn++) await new Promise((done) => setImmediate(done))
   const interrupted = stopping.requested || signal.aborted
   bus.emit({ type: 'run.end', recap, interrupted, ...(run.stats ? { customStats: run.stats } : {}) })
   // As Ansible: the hosts that are failed or unreachable at the end decide (meta: clear_host_errors forgives).

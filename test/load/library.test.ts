@@ -103,34 +103,29 @@ describe('library modules', () => {
       expect.stringMatching(/"myact" is an Ansible action plugin \(.*myact.py\): tsplay cannot run those/),
     ])
   })
-  it('are a warning in a task that may not run or may fail (the task fails if it runs); lookups too', async () => {
+  it('are a warning in a task that may not run or may fail (the task fails if it runs)', async () => {
     const { tasks, modules, warnings } = await load({
       'action_plugins/myact.py': 'class ActionModule: pass\n',
-      'lookup_plugins/mylk.py': 'class LookupModule: pass\n',
       'playbook.yml':
         '- hosts: all\n  tasks:\n    - myact: { a: 1 }\n      when: false\n' +
-        '    - myact: { a: 2 }\n      ignore_errors: true\n' +
-        '    - debug: { msg: "{{ lookup(\'mylk\') }}" }\n      when: x is defined\n',
+        '    - myact: { a: 2 }\n      ignore_errors: true\n',
     })
-    expect(tasks.map((t) => t.module)).toEqual(['myact', 'myact', 'debug'])
+    expect(tasks.map((t) => t.module)).toEqual(['myact', 'myact'])
     expect(warnings).toEqual([
       expect.stringMatching(
         /"myact" is an Ansible action plugin .*cannot run those \(the task fails if it runs; its "when"/,
       ),
       expect.stringMatching(/"myact" is an Ansible action plugin .*ignore_errors/),
-      expect.stringMatching(
-        /lookup plugin \(mylk\) .* Python plugin .*the task fails when it runs; its "when" may skip/,
-      ),
     ])
     await expect(modules.get('myact')!.gather({}, {} as never, {} as never)).rejects.toThrow(/action plugin/)
   })
 
-  it('stay an error where the task certainly runs: a lookup plugin too', async () => {
+  it('stay an error where the task certainly runs', async () => {
     const errors = await loadErrors({
-      'lookup_plugins/mylk.py': 'class LookupModule: pass\n',
-      'playbook.yml': '- hosts: all\n  tasks:\n    - debug: { msg: "{{ lookup(\'mylk\') }}" }\n',
+      'action_plugins/myact.py': 'class ActionModule: pass\n',
+      'playbook.yml': '- hosts: all\n  tasks:\n    - myact: { a: 1 }\n',
     })
-    expect(errors).toEqual([expect.stringMatching(/lookup plugin \(mylk\) .*Python plugin.*cannot run those/)])
+    expect(errors).toEqual([expect.stringMatching(/"myact" is an Ansible action plugin .*cannot run those/)])
   })
 })
 
@@ -206,18 +201,27 @@ describe("package with another system's module_defaults", () => {
   })
 })
 
-describe('Python plugins', () => {
-  it('a lookup plugin in lookup_plugins/ is refused as such', async () => {
-    const errors = await loadErrors({
+describe('Python lookup plugins (run by Python, engine/expr/pyplugins.ts)', () => {
+  it("are lookups the run has: lookup(), query() and with_NAME, a role's too; other names stay refused", async () => {
+    const { tasks, warnings } = await load({
       'roles/r/lookup_plugins/mylook.py': 'class LookupModule: pass\n',
       'roles/r/tasks/main.yml': "- debug: { msg: \"{{ lookup('mylook', 'x') }}\" }\n",
-      'playbook.yml': '- hosts: all\n  roles: [r]\n  tasks:\n    - debug: { msg: "{{ lookup(\'other\') }}" }\n',
+      'lookup_plugins/top.py': 'class LookupModule: pass\n',
+      'playbook.yml':
+        '- hosts: all\n  roles: [r]\n  tasks:\n    - debug: { msg: "{{ q(\'top\') }}" }\n' +
+        '    - debug: { msg: "{{ item }}" }\n      with_mylook: [a, b]\n',
+    })
+    expect(warnings).toEqual([])
+    expect(tasks.map((t) => t.loopWith)).toEqual([undefined, undefined, 'mylook'])
+    const errors = await loadErrors({
+      'lookup_plugins/top.py': 'class LookupModule: pass\n',
+      'playbook.yml':
+        '- hosts: all\n  tasks:\n    - debug: { msg: "{{ lookup(\'other\') }}" }\n' +
+        '    - debug: { msg: "{{ item }}" }\n      with_nothere: [a]\n',
     })
     expect(errors).toEqual([
-      expect.stringMatching(
-        /lookup plugin \(mylook\) in .* is an Ansible Python plugin \(.*mylook.py\): tsplay cannot/,
-      ),
       expect.stringMatching(/lookup plugin \(other\) not found/),
+      expect.stringMatching(/unknown task keyword or module "with_nothere"/),
     ])
   })
 })

@@ -1,0 +1,133 @@
+/**
+ * Ansible's Python filter and test plugins (`filter_plugins/*.py`, `test_plugins/*.py` beside a playbook, in a role,
+ * or in the configured folders; engine/load/jinjaplugins.ts finds them), run by the controller's `python3` through
+ * engine/expr/pybridge.ts. Their names join the filter and test tables for the run; as in Ansible, a plugin's name
+ * replaces a built-in filter or test of the same name. A file that cannot be imported is skipped with a warning, as
+ * Ansible skips it. Values cross as JSON: what a plugin returns comes back as data (a tuple or set as a list, another
+ * object as its `str()`).
+ *
+ * @example
+ * ```ts
+ * const loaded = loadPythonPlugins([{ kind: 'filter', file: '/srv/site/filter_plugins/net.py' }])
+ * loaded.warnings // [] when python3 imported every file
+ * loaded.unload() // the tables as they were, the process ended
+ * ```
+ */
+import { readFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { UserError } from '../errors.js'
+import { PythonBridge } from './pybridge.js'
+import { PLUGIN_BRIDGE_PY } from './pyplugins-script.js'
+import { FILTERS, TESTS, type Def } from './registry.js'
+import { force, Undef } from './values.js'
+import { LOOKUPS, type LookupCtx } from './lookups.js'
+import type { PluginFile } from '../types.js'
+
+/** The plugins of one run: warnings to show, and `unload` to put the tables back and end the process. */
+export interface LoadedPlugins {
+  warnings: string[]
+  unload(): void
+}
+
+interface LoadAnswer {
+  names: Record<'filter' | 'test', Record<string, string>>
+  errors: Array<[string, string]>
+}
+
+/**
+ * The Python that runs plugins: `TSPLAY_PYTHON`, else the one `ansible-playbook` on the PATH runs with (its `#!`
+ * line: plugins are written against Ansible's Python and may import `ansible`), else `python3`.
+ */
+export function controllerPython(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TSPLAY_PYTHON) return env.TSPLAY_PYTHON
+  for (const dir of (env.PATH ?? '').split(':').filter(Boolean)) {
+    let first: string
+    try {
+      first = readFileSync(join(dir, 'ansible-playbook'), 'utf8').slice(0, 200).split('\n')[0]!
+    } catch {
+      continue
+    }
+    const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first)
+    const python = m && (basename(m[1]!) === 'env' ? m[2] : m[1])
+    if (python && basename(python).startsWith('python')) return python
+    break
+  }
+  return 'python3'
+}
+
+/**
+ * Add the plugins of `files` to the tables: filters and tests at once (Python imports them now, to learn their
+ * names), lookups by their file names (Python starts at the first call of one).
+ */
+export function loadPythonPlugins(files: readonly PluginFile[], python = controllerPython()): LoadedPlugins {
+  let py: PythonBridge | undefined
+  const bridge = () => (py ??= new PythonBridge(PLUGIN_BRIDGE_PY, python))
+  const warnings: string[] = []
+  const undo: Array<() => void> = []
+  const put = <T>(table: Record<string, T>, name: string, value: T) => {
+    const before = Object.hasOwn(table, name) ? table[name] : undefined
+    undo.push(() => (before === undefined ? delete table[name] : (table[name] = before)))
+    table[name] = value
+  }
+  const jinja = files.filter((f) => f.kind !== 'lookup')
+  if (jinja.length) {
+    const got = bridge().ask(JSON.stringify({ op: 'load', files: jinja.map((f) => [f.kind, f.file]) }))
+    if (got.error !== undefined) {
+      const list = jinja.map((f) => f.file).join(', ')
+      warnings.push(`filter and test plugins not loaded (${list}): ${got.error}`)
+    } else {
+      const { names, errors } = got.ok as LoadAnswer
+      for (const [name, file] of Object.entries(names.filter))
+        put(FILTERS, name, pluginDef(bridge, 'filter', name, file))
+      for (const [name, file] of Object.entries(names.test)) put(TESTS, name, pluginDef(bridge, 'test', name, file))
+      warnings.push(...errors.map(([file, msg]) => `Skipping plugin (${file}), cannot load: ${msg}`))
+    }
+  }
+  const lookups = new Set<string>()
+  for (const { file } of files.filter((f) => f.kind === 'lookup')) {
+    const name = basename(file, '.py')
+    if (lookups.has(name)) continue // the first folder's, as Ansible's plugin loader finds it
+    lookups.add(name)
+    put(LOOKUPS, name, (terms, kw, ctx) => pythonLookup(bridge(), name, file, terms, kw, ctx))
+  }
+  return {
+    warnings,
+    unload() {
+      for (const step of undo.reverse()) step()
+      py?.close()
+    },
+  }
+}
+
+/** Run lookup plugin `name` of `file` with the task's variables as Ansible hands them (templated ones as text). */
+function pythonLookup(
+  py: PythonBridge,
+  name: string,
+  file: string,
+  terms: unknown[],
+  kw: Record<string, unknown>,
+  ctx: LookupCtx,
+): unknown[] {
+  const vars = ctx.scope?.lookup('vars')
+  const request = { op: 'lookup', name, file, terms, kw, basedir: ctx.paths.basedir, vars: isMap(vars) ? vars : {} }
+  const got = py.ask(
+    JSON.stringify(request, (k, x: unknown) => (k === 'hostvars' || x instanceof Undef ? undefined : force(x))),
+  )
+  if (got.error !== undefined) throw new UserError(`lookup plugin (${name}) of ${file}: ${got.error}`)
+  if (!Array.isArray(got.ok)) throw new UserError(`lookup plugin (${name}) of ${file} returned no list`)
+  return got.ok
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function pluginDef(py: () => PythonBridge, kind: 'filter' | 'test', name: string, file: string): Def {
+  return {
+    params: ['*args', '**kw'],
+    fn(v, args, kw) {
+      const request = { op: 'call', kind, name, args: [v, ...(args as unknown[])], kw }
+      const got = py().ask(JSON.stringify(request, (_k, x: unknown) => force(x)))
+      if (got.error !== undefined) throw new UserError(`${kind} "${name}" (${file}): ${got.error}`)
+      return got.ok
+    },
+  }
+}
