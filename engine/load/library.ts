@@ -100,12 +100,15 @@ export function pluginFile(ctx: LoadContext, kind: 'action', name: string): stri
   return roots.map((r) => join(r, `${kind}_plugins`, `${bare}.py`)).find(isFile)
 }
 
-/** The refusal of a Python plugin (`refusePlugin`): a task that may not run can make it a warning. */
+/**
+ * The refusal of what fails only when its task runs (`refusePlugin`: a Python action plugin, a lookup no one has): a
+ * task that may not run makes it a warning.
+ */
 export class PluginRefusal extends UserError {}
 
-/** Refuse a Python plugin at `pos`: an error, unless the task it is in may not run. */
-export function refusePlugin(ctx: LoadContext, message: string, pos: SourcePos): void {
-  ctx.errors.push(new PluginRefusal(message, pos))
+/** Refuse at `pos` what fails only when its task runs: an error, unless the task it is in may not run. */
+export function refusePlugin(ctx: LoadContext, message: string, pos: SourcePos, hint?: string): void {
+  ctx.errors.push(new PluginRefusal(message, pos, hint))
 }
 
 function isFile(p: string): boolean {

@@ -15,15 +15,20 @@ import { checkSyntaxRemembered } from './syntaxcache.js'
 import type { SourcePos } from '../types.js'
 import { report, type LoadContext } from './context.js'
 import { lookupPluginFile } from './jinjaplugins.js'
+import { refusePlugin } from './library.js'
 import { bestPos, valuePos } from '../source/positions.js'
 
 /**
  * A lookup named literally that is neither tsplay's nor a lookup plugin file of the playbook, its roles or the
- * configured folders (run by Python, engine/expr/pyplugins.ts) is refused where it is written.
+ * configured folders (run by Python, engine/expr/pyplugins.ts) is refused where it is written; in a task that may
+ * not run (its `when`, a handler, a `rescue`), it is a warning, and the task fails if it runs (as in Ansible).
  */
 function lookupCheck(ctx: LoadContext, text: string, what: string, here: SourcePos): void {
   const bad = unknownLookupIn(text, (name) => !!lookupPluginFile(ctx, name))
-  if (bad) report(ctx, `lookup plugin (${bad}) not found in ${what}`, here, `(tsplay has ${knownLookups()})`)
+  if (!bad) return
+  // a task's own `when` is evaluated whenever the task is reached: what it names fails there
+  const refuse = what === 'when' ? report : refusePlugin
+  refuse(ctx, `lookup plugin (${bad}) not found in ${what}`, here, `(tsplay has ${knownLookups()})`)
 }
 
 /** Every string under `container[key]` (deep) must be a valid template; a lookup it names must exist. */

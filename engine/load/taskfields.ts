@@ -90,7 +90,7 @@ export function buildTask(
   checkTemplatesIn(ctx, raw, pos, CONDITION_KEYS)
   const templateErrors = ctx.errors.splice(before)
   const plugins = templateErrors.filter((e) => e instanceof PluginRefusal)
-  // a lookup plugin in a task that may not run: the task fails if it runs (its template names an unknown lookup)
+  // an unknown lookup in a task that may not run: the task fails if it runs
   tolerate(ctx, raw, plugins, whyMayNotRun(ctx, raw, scope))
   tolerate(
     ctx,

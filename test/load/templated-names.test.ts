@@ -93,12 +93,23 @@ describe('lookups named in templates', () => {
     const errs = await loadErrors({
       'playbook.yml':
         "- hosts: all\n  tasks:\n    - debug: { msg: \"{{ lookup('nosuch', 'x') }}\" }\n" +
-        "      when: query('community.general.nope') | length > 0\n" +
+        "    - debug: { msg: hi }\n      when: query('community.general.nope') | length > 0\n" +
         "    - debug: { msg: \"{{ q('ansible.builtin.sequence', 'count=2') }} {{ lookup('first_found', ['a']) }}\" }\n",
     })
     expect(errs).toEqual([
       expect.stringMatching(/^playbook.yml:3:21 lookup plugin \(nosuch\) not found in "debug".msg/),
-      expect.stringMatching(/^playbook.yml:4:13 lookup plugin \(community.general.nope\) not found in when/),
+      expect.stringMatching(/^playbook.yml:5:13 lookup plugin \(community.general.nope\) not found in when/),
+    ])
+  })
+
+  it('warns of an unknown lookup in a task that may not run: the task fails if it runs, as in Ansible', async () => {
+    const { warnings } = await load(
+      "- hosts: all\n  tasks:\n    - debug: { msg: \"{{ lookup('nosuch', 'x') }}\" }\n      when: false\n" +
+        '  handlers:\n    - name: h\n      debug: { msg: "{{ q(\'other\') }}" }\n',
+    )
+    expect(warnings).toEqual([
+      expect.stringMatching(/^lookup plugin \(nosuch\) not found .*its "when" may skip it/),
+      expect.stringMatching(/^lookup plugin \(other\) not found .*handler/),
     ])
   })
 })
