@@ -10,6 +10,9 @@
  * ```
  */
 import { DATA_FILTERS } from './filters-data.js'
+import { HTML_FILTERS } from './filters-html.js'
+import { MATH_FILTERS } from './filters-math.js'
+import { PATH_FILTERS } from './filters-paths.js'
 import { LIST_FILTERS } from './filters-list.js'
 import { TEXT_FILTERS } from './filters-text.js'
 import { URL_FILTERS } from './urls.js'
@@ -18,6 +21,7 @@ import { FILTERS, TESTS } from './registry.js'
 import { TEST_DEFS } from './tests.js'
 
 Object.assign(FILTERS, TEXT_FILTERS, LIST_FILTERS, DATA_FILTERS, CRYPT_FILTERS, URL_FILTERS)
+Object.assign(FILTERS, MATH_FILTERS, HTML_FILTERS, PATH_FILTERS)
 Object.assign(TESTS, TEST_DEFS)
 
 export { callFilter, callTest, FILTERS, TESTS } from './registry.js'

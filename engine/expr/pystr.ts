@@ -104,3 +104,16 @@ export function pyJson(v: unknown, o: JsonOptions = {}, level = 0): string {
   const pad = (n: number): string => `\n${' '.repeat(o.indent! * n)}`
   return open + pad(level + 1) + parts.join(item + pad(level + 1)) + pad(level) + close
 }
+
+/**
+ * Python's `'%.Nf' % x`: as `toFixed`, but a value exactly halfway rounds to the even digit (Python formats the exact
+ * binary value; `toFixed` rounds such ties up).
+ */
+export function pyFixed(x: number, digits: number): string {
+  const exact = Math.abs(x).toFixed(Math.min(100, digits + 30))
+  const tail = exact.slice(exact.length - 30)
+  if (!/^50*$/.test(tail)) return x.toFixed(digits)
+  const kept = exact.slice(0, exact.length - 30).replace(/\.$/, '')
+  const even = Number(kept[kept.length - 1]) % 2 === 0
+  return (x < 0 ? '-' : '') + (even ? kept : (Math.abs(x) + 10 ** -digits / 2).toFixed(digits))
+}

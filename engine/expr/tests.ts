@@ -11,7 +11,7 @@ import { existsSync, lstatSync, statSync } from 'node:fs'
 import { UserError } from '../errors.js'
 import { isMap, list, num, str, text } from './coerce.js'
 import { pyRegex } from './pyregex.js'
-import { def, type Def } from './registry.js'
+import { def, FILTERS, type Def } from './registry.js'
 import { compare, deepEq, short, truthy, typeName, Undef } from './values.js'
 import { URL_TESTS } from './urls.js'
 import { versionTest } from './version.js'
@@ -171,7 +171,34 @@ export const TEST_DEFS: Record<string, Def> = {
       }
     }),
   ),
+  link_exists: def(
+    '',
+    fsTest((p) => !!lstatSync(p, { throwIfNoEntry: false })),
+  ),
+  mount: def('', fsTest(isMount)),
+  same_file: def('other', (v, other) => {
+    const [a, b] = [str(v, 'same_file'), str(other, 'same_file')].map((p) => {
+      const st = statSync(p, { throwIfNoEntry: false })
+      if (!st) throw new UserError(`same_file: no such file or directory: '${p}'`)
+      return st
+    })
+    return a.dev === b.dev && a.ino === b.ino
+  }),
+  true: def('', (v) => v === true),
+  false: def('', (v) => v === false),
+  callable: def('', (v) => typeof v === 'function'),
+  filter: def('', (v) => typeof v === 'string' && Object.hasOwn(FILTERS, v)),
+  test: def('', (v) => typeof v === 'string' && Object.hasOwn(TEST_DEFS, v)),
 }
+
+/** Python's `os.path.ismount`: a folder on another device than its parent, or the root (not a link). */
+function isMount(p: string): boolean {
+  const st = lstatSync(p, { throwIfNoEntry: false })
+  if (!st || st.isSymbolicLink()) return false
+  const up = statSync(`${p.replace(/\/+$/, '')}/..`, { throwIfNoEntry: false })
+  return !!up && (up.dev !== st.dev || up.ino === st.ino)
+}
+
 Object.assign(TEST_DEFS, URL_TESTS, {
   success: TEST_DEFS.succeeded,
   isnan: TEST_DEFS.nan,
@@ -195,4 +222,6 @@ Object.assign(TEST_DEFS, URL_TESTS, {
   is_dir: TEST_DEFS.directory,
   is_file: TEST_DEFS.file,
   is_link: TEST_DEFS.link,
+  is_mount: TEST_DEFS.mount,
+  is_same_file: TEST_DEFS.same_file,
 })
