@@ -33,6 +33,7 @@ import { ExprError, exprVariables } from './expr.js'
 import { JinjaRenderError, type JinjaOptions } from './expr/jinja/run.js'
 import { DELIMITER_NAMES, JINJA_DELIMITERS, type Delimiters } from './expr/jinja/lex.js'
 import { jinjaNames } from './expr/jinja/names.js'
+import { exprCalls, jinjaCalls, noCalls, type Calls } from './expr/calls.js'
 import { compileTemplate, engineForFile, renderCompiled, scopeFor, usesHandlebars, type Engine } from './expr/render.js'
 import { scan, type Segment } from './expr/scan.js'
 
@@ -174,6 +175,27 @@ export function templateVariables(s: string, engine: Engine = 'auto', jinja?: Pa
   if (c.kind === 'jinja') return jinjaNames(c.t.nodes)
   if (c.kind === 'single') return exprVariables(c.expr)
   return segmentNames(c.segs)
+}
+
+/**
+ * The filters and tests a template calls by name (see engine/expr/calls.ts); none for a Jinja template with a syntax
+ * error. A template for handlebars is only scanned: its `{{ }}` expressions count, not its helpers.
+ */
+export function templateCalls(s: string, engine: Engine = 'auto', jinja?: Partial<JinjaOptions>): Calls {
+  const out = noCalls()
+  const exprsOf = (segs: Segment[]) => segs.forEach((g) => g.t === 'expr' && exprCalls(g.expr, out))
+  try {
+    if (usesHandlebars(s, engine)) exprsOf(scan(s))
+    else {
+      const c = compileTemplate(s, false, engine, jinja)
+      if (c.kind === 'jinja') jinjaCalls(c.t.nodes, out)
+      else if (c.kind === 'single') exprCalls(c.expr, out)
+      else if (c.kind === 'parts') exprsOf(c.segs)
+    }
+  } catch {
+    // a syntax error is reported by the loader
+  }
+  return out
 }
 
 /** The root names a scanned handlebars-style template reads (not inside `{{#each}}`/`{{#with}}`). */

@@ -50,6 +50,7 @@ import { keyPos, mergePositioned, valuePos } from '../source/positions.js'
 import { readVarsPrompt } from './prompts.js'
 import { readYamlFile } from '../source/yaml.js'
 import { addPluginRoot, jinjaPluginFiles } from './jinjaplugins.js'
+import { dropPluginCallFindings } from './syntax.js'
 
 /** Options for `loadPlaybook`. */
 export interface LoadPlaybookOptions {
@@ -66,9 +67,10 @@ export async function loadPlaybook(file: string, opts: LoadPlaybookOptions): Pro
   const abs = resolve(file)
   const ctx = newLoadContext(opts.modules, dirname(abs), opts.extraVars)
   const plays = await loadPlayFile(ctx, abs, undefined)
+  const pythonPlugins = jinjaPluginFiles(ctx)
+  dropPluginCallFindings(ctx, new Set(pythonPlugins.map((f) => f.kind).filter((k) => k !== 'lookup')))
   opts.warnings?.push(...ctx.warnings)
   if (ctx.errors.length) throw new UserErrors(sortErrors(ctx.errors))
-  const pythonPlugins = jinjaPluginFiles(ctx)
   return { file: abs, dir: dirname(abs), plays, ...(pythonPlugins.length ? { pythonPlugins } : {}) }
 }
 

@@ -10,6 +10,11 @@
  * ```
  */
 import { parseExpr } from '../expr.js'
+import { exprCalls, type Calls } from '../expr/calls.js'
+import { FILTERS, TESTS } from '../expr/filters.js'
+import { templateCalls } from '../template.js'
+import { UserError } from '../errors.js'
+import { didYouMean } from '../source/suggest.js'
 import { knownLookups, unknownLookupIn } from '../expr/lookups.js'
 import { checkSyntaxRemembered } from './syntaxcache.js'
 import type { SourcePos } from '../types.js'
@@ -31,6 +36,35 @@ function lookupCheck(ctx: LoadContext, text: string, what: string, here: SourceP
   refuse(ctx, `lookup plugin (${bad}) not found in ${what}`, here, `(tsplay has ${knownLookups()})`)
 }
 
+/**
+ * The filters and tests `calls` names must be tsplay's: refused where written, as an unknown lookup is (a warning
+ * in a task that may not run); in a variable's value (`vars`), a warning (the variable may never be read). A Python
+ * plugin may still give the name: the load drops these findings when the playbook or a role has plugin files of
+ * that kind (`dropPluginCallFindings`).
+ */
+function callCheck(ctx: LoadContext, calls: Calls, what: string, here: SourcePos): void {
+  const kinds = [
+    ['filter', calls.filters, FILTERS],
+    ['test', calls.tests, TESTS],
+  ] as const
+  for (const [kind, names, table] of kinds)
+    for (const n of names) {
+      if (Object.hasOwn(table, n)) continue
+      const msg = `unknown ${kind} "${n}" in ${what}`
+      const hint = didYouMean(n, Object.keys(table))
+      if (what.startsWith('"vars"')) ctx.warnings.push(new UserError(`${msg} (it fails where it is read)`, here, hint))
+      else (what === 'when' ? report : refusePlugin)(ctx, msg, here, hint)
+    }
+}
+
+/** Drop the unknown-filter (or -test) findings when Python plugins of that kind may give the names. */
+export function dropPluginCallFindings(ctx: LoadContext, kinds: ReadonlySet<string>): void {
+  const given = (e: UserError) => [...kinds].some((k) => e.message.startsWith(`unknown ${k} "`))
+  if (!kinds.size) return
+  ctx.errors.splice(0, ctx.errors.length, ...ctx.errors.filter((e) => !given(e)))
+  ctx.warnings.splice(0, ctx.warnings.length, ...ctx.warnings.filter((e) => !given(e)))
+}
+
 /** Every string under `container[key]` (deep) must be a valid template; a lookup it names must exist. */
 export function checkTemplates(
   ctx: LoadContext,
@@ -50,7 +84,10 @@ export function checkTemplates(
       msg = e instanceof Error ? e.message : String(e)
     }
     if (msg) report(ctx, `invalid template in ${what}: ${msg}`, here)
-    else lookupCheck(ctx, v, what, here)
+    else {
+      lookupCheck(ctx, v, what, here)
+      callCheck(ctx, templateCalls(v), what, here)
+    }
   } else if (Array.isArray(v)) {
     v.forEach((_, i) => checkTemplates(ctx, v, i, here, what))
   } else if (typeof v === 'object' && v !== null) {
@@ -80,8 +117,9 @@ export function checkConditions(
   conds.forEach((src, i) => {
     const pos = (Array.isArray(v) ? valuePos(v, i) : undefined) ?? bestPos(raw, key, fallback)
     try {
-      parseExpr(src)
+      const e = parseExpr(src)
       lookupCheck(ctx, src, key, pos)
+      callCheck(ctx, exprCalls(e), key, pos)
     } catch (e) {
       const col = (e as { col?: number }).col
       const msg = e instanceof Error ? e.message : String(e)
