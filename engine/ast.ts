@@ -89,7 +89,7 @@ export interface Task extends Common {
   /** `loop_control.label` template, if any. */
   loopLabel?: string
   /** Set when the loop was written `with_<lookup>:` (items computed as that lookup does, engine/run/loop.ts). */
-  /** The lookup of `with_<lookup>`: one of `LOOP_LOOKUPS`, or a lookup plugin file's name (load/jinjaplugins.ts). */
+  /** The lookup of `with_<lookup>`: one of `LOOP_LOOKUPS`, or a lookup plugin file's name (load/plugins.ts). */
   loopWith?: string
   /** `loop_control.index_var`. */
   loopIndexVar?: string
@@ -291,7 +291,7 @@ export interface Playbook {
   /** Its folder (base for relative paths, `group_vars/`, `host_vars/`, `roles/`). */
   dir: string
   plays: Play[]
-  /** Ansible's Python filter and test plugins the playbook and its roles bring (engine/load/jinjaplugins.ts). */
+  /** Ansible's Python filter, test and lookup plugins the playbook and its roles bring (engine/load/plugins.ts). */
   pythonPlugins?: PluginFile[]
 }
 

@@ -10,12 +10,12 @@
  * ```
  */
 import { createHash } from 'node:crypto'
-import { readdirSync, realpathSync, statSync } from 'node:fs'
-import { isAbsolute, join, relative, resolve } from 'node:path'
+import { readdirSync, realpathSync } from 'node:fs'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import { UserError } from '../errors.js'
 import { strftime } from './clock.js'
 import { text } from './coerce.js'
-import { globRe } from './lookup-paths.js'
+import { globFiles, globRe } from './lookup-paths.js'
 import { tuple } from './pystr.js'
 import { def, type Def } from './registry.js'
 import { short, truthy } from './values.js'
@@ -44,32 +44,23 @@ function expandvars(s: string): string {
   })
 }
 
-/** Python's `glob.glob`: the paths matching `pattern` (wildcards in any part), regular files only, sorted. */
+/** Python's `glob.glob` for regular files: wildcards in any part of the path, each folder's matches sorted. */
 function fileglob(pattern: string): string[] {
-  const parts = pattern.split('/')
-  let paths = [isAbsolute(pattern) ? '/' : '']
-  for (const [i, part] of parts.entries()) {
-    if (part === '' && i === 0) continue
-    if (!/[*?[]/.test(part)) {
-      paths = paths.map((p) => (p ? join(p, part) : part))
-      continue
-    }
-    const re = globRe(part)
-    paths = paths.flatMap((p) => {
-      try {
-        return readdirSync(p || '.')
-          .filter((n) => re.test(n))
-          .map((n) => (p ? join(p, n) : n))
-      } catch {
-        return []
-      }
-    })
-  }
-  return paths.filter((p) => {
+  return globDirs(dirname(pattern)).flatMap((d) => globFiles(d, basename(pattern)))
+}
+
+/** The folders a folder pattern matches. */
+function globDirs(pattern: string): string[] {
+  if (!/[*?[]/.test(pattern)) return [pattern]
+  const re = globRe(basename(pattern))
+  return globDirs(dirname(pattern)).flatMap((d) => {
     try {
-      return statSync(p).isFile()
+      return readdirSync(d)
+        .filter((n) => re.test(n))
+        .sort()
+        .map((n) => join(d, n))
     } catch {
-      return false
+      return []
     }
   })
 }

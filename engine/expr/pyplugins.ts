@@ -1,6 +1,6 @@
 /**
  * Ansible's Python filter and test plugins (`filter_plugins/*.py`, `test_plugins/*.py` beside a playbook, in a role,
- * or in the configured folders; engine/load/jinjaplugins.ts finds them), run by the controller's `python3` through
+ * or in the configured folders; engine/load/plugins.ts finds them), run by the controller's `python3` through
  * engine/expr/pybridge.ts. Their names join the filter and test tables for the run; as in Ansible, a plugin's name
  * replaces a built-in filter or test of the same name. A file that cannot be imported is skipped with a warning, as
  * Ansible skips it. Values cross as JSON: what a plugin returns comes back as data (a tuple or set as a list, another
@@ -20,6 +20,7 @@ import { PythonBridge } from './pybridge.js'
 import { PLUGIN_BRIDGE_PY } from './pyplugins-script.js'
 import { FILTERS, TESTS, type Def } from './registry.js'
 import { force, Undef } from './values.js'
+import { isMap } from './coerce.js'
 import { LOOKUPS, type LookupCtx } from './lookups.js'
 import type { PluginFile } from '../types.js'
 
@@ -117,8 +118,6 @@ function pythonLookup(
   if (!Array.isArray(got.ok)) throw new UserError(`lookup plugin (${name}) of ${file} returned no list`)
   return got.ok
 }
-
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function pluginDef(py: () => PythonBridge, kind: 'filter' | 'test', name: string, file: string): Def {
   return {

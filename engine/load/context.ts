@@ -73,7 +73,7 @@ export interface LoadContext {
   mayNotRun?: string
   /** Library folders of the roles loaded so far, in load order (engine/load/library.ts). */
   libraryDirs?: string[]
-  /** Playbook and role folders whose `*_plugins/` folders the run loads (engine/load/jinjaplugins.ts). */
+  /** Playbook and role folders whose `*_plugins/` folders the run loads (engine/load/plugins.ts). */
   pluginRoots?: string[]
   /** Why a task being loaded may fail without stopping the run (its block's `rescue`, a block's `ignore_errors`). */
   failureTolerated?: string

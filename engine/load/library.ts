@@ -14,7 +14,7 @@
  * ```
  */
 import { readdirSync, statSync } from 'node:fs'
-import { basename, dirname, extname, join } from 'node:path'
+import { basename, extname, join } from 'node:path'
 import { libraryModule } from '../../modules/library.js'
 import { UserError } from '../errors.js'
 import { configuredPaths } from '../source/rolespath.js'
@@ -88,16 +88,6 @@ export function libraryModuleName(ctx: LoadContext, name: string): string | unde
     return bare
   }
   return undefined
-}
-
-/**
- * Where an Ansible Python plugin of this kind and name is (`action_plugins/NAME.py`) by a
- * loaded role or the playbook, if any: tsplay cannot run it, and says so.
- */
-export function pluginFile(ctx: LoadContext, kind: 'action', name: string): string | undefined {
-  const bare = name.replace(/^ansible\.legacy\./, '')
-  const roots = [...(ctx.libraryDirs ?? []).map(dirname), ctx.playDir, ctx.playbookDir].filter((d): d is string => !!d)
-  return roots.map((r) => join(r, `${kind}_plugins`, `${bare}.py`)).find(isFile)
 }
 
 /**

@@ -49,7 +49,7 @@ import { staticName } from './dynamic.js'
 import { keyPos, mergePositioned, valuePos } from '../source/positions.js'
 import { readVarsPrompt } from './prompts.js'
 import { readYamlFile } from '../source/yaml.js'
-import { addPluginRoot, jinjaPluginFiles } from './jinjaplugins.js'
+import { addPluginRoot, pythonPluginFiles } from './plugins.js'
 import { dropPluginCallFindings } from './syntax.js'
 
 /** Options for `loadPlaybook`. */
@@ -67,7 +67,7 @@ export async function loadPlaybook(file: string, opts: LoadPlaybookOptions): Pro
   const abs = resolve(file)
   const ctx = newLoadContext(opts.modules, dirname(abs), opts.extraVars)
   const plays = await loadPlayFile(ctx, abs, undefined)
-  const pythonPlugins = jinjaPluginFiles(ctx)
+  const pythonPlugins = pythonPluginFiles(ctx)
   dropPluginCallFindings(ctx, new Set(pythonPlugins.map((f) => f.kind).filter((k) => k !== 'lookup')))
   opts.warnings?.push(...ctx.warnings)
   if (ctx.errors.length) throw new UserErrors(sortErrors(ctx.errors))
@@ -129,6 +129,7 @@ async function loadPlayFile(
     return []
   }
   ctx.stack.push(abs)
+  addPluginRoot(ctx, dirname(abs)) // Ansible adds each playbook file's plugin folders, an importing one's too
   const plays: Play[] = []
   for (let i = 0; i < v.length; i++) {
     const raw = v[i]
@@ -226,7 +227,6 @@ async function loadPlay(
   const dir = dirname(file)
   const { vars: varsFiles, late: lateVarsFiles } = await loadVarsFiles(ctx, raw, pos, dir, common.vars)
   ctx.playDir = dir
-  addPluginRoot(ctx, dir)
   ctx.staticVars = { ...common.vars, ...varsFiles, ...ctx.extraVars }
   ctx.rolesSeen = new Map()
   const extras = readPlayExtras(ctx, raw, pos)

@@ -13,7 +13,7 @@
  * ```
  */
 import { addLibraryDir } from './library.js'
-import { addPluginRoot } from './jinjaplugins.js'
+import { addPluginRoot } from './plugins.js'
 import { hasWhen, maybeSkipped } from './deferred.js'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'

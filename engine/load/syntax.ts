@@ -19,7 +19,7 @@ import { knownLookups, unknownLookupIn } from '../expr/lookups.js'
 import { checkSyntaxRemembered } from './syntaxcache.js'
 import type { SourcePos } from '../types.js'
 import { report, type LoadContext } from './context.js'
-import { lookupPluginFile } from './jinjaplugins.js'
+import { pluginFile } from './plugins.js'
 import { refusePlugin } from './library.js'
 import { bestPos, valuePos } from '../source/positions.js'
 
@@ -29,7 +29,7 @@ import { bestPos, valuePos } from '../source/positions.js'
  * not run (its `when`, a handler, a `rescue`), it is a warning, and the task fails if it runs (as in Ansible).
  */
 function lookupCheck(ctx: LoadContext, text: string, what: string, here: SourcePos): void {
-  const bad = unknownLookupIn(text, (name) => !!lookupPluginFile(ctx, name))
+  const bad = unknownLookupIn(text, (name) => !!pluginFile(ctx, 'lookup', name))
   if (!bad) return
   // a task's own `when` is evaluated whenever the task is reached: what it names fails there
   const refuse = what === 'when' ? report : refusePlugin

@@ -12,7 +12,7 @@
  * ```
  */
 import { LOOP_LOOKUPS, type Common, type Task } from '../ast.js'
-import { lookupPluginFile } from './jinjaplugins.js'
+import { pluginFile } from './plugins.js'
 import type { SourcePos } from '../types.js'
 import { UserError } from '../errors.js'
 import { checkArgs } from './args.js'
@@ -36,7 +36,7 @@ import {
 } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
 import { fireAndForgetRefusal } from './fireforget.js'
-import { libraryModuleName, pluginFile, PluginRefusal } from './library.js'
+import { libraryModuleName, PluginRefusal } from './library.js'
 import { actionPlugin, foreignModule, otherSystemArgs } from './foreign.js'
 import { checkConditions, checkTemplatesIn } from './syntax.js'
 import type { TaskScope } from './task.js'
@@ -246,7 +246,7 @@ export function readRegister(ctx: LoadContext, raw: Record<string, unknown>, pos
 
 /** `with_NAME` where NAME is a lookup plugin file's (run by Python), not one of tsplay's lookups. */
 const pluginLoop = (ctx: LoadContext, k: string): boolean =>
-  k.startsWith('with_') && !!lookupPluginFile(ctx, k.slice(5))
+  k.startsWith('with_') && !!pluginFile(ctx, 'lookup', k.slice(5))
 
 /** `loop:` or one `with_<lookup>:` (a lookup plugin's too), and `loop_control`. */
 export function readLoop(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): LoopFields {

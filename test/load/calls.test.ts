@@ -100,4 +100,20 @@ describe('unknown filters and tests at load', () => {
     expect(await loadErrors(files)).toEqual(['playbook.yml:5:21 unknown test "zzcheck" in "debug".msg'])
     expect(await loadErrors({ ...files, 'test_plugins/t.py': 'class TestModule: pass\n' })).toEqual([])
   })
+
+  it("count the plugin folders beside a playbook that only imports another, as Ansible's", async () => {
+    const files = {
+      'playbook.yml': '- import_playbook: sub/play.yml\n',
+      'sub/play.yml': play('    - debug: { msg: "{{ 1 | myfilter }} {{ lookup(\'mylook\') }}" }\n'),
+    }
+    expect(await loadErrors(files)).toEqual([
+      expect.stringMatching(/^play.yml:3:21 lookup plugin \(mylook\) not found/),
+      'play.yml:3:21 unknown filter "myfilter" in "debug".msg',
+    ])
+    const plugins = {
+      'filter_plugins/f.py': 'class FilterModule: pass\n',
+      'lookup_plugins/mylook.py': 'class LookupModule: pass\n',
+    }
+    expect(await loadErrors({ ...files, ...plugins })).toEqual([])
+  })
 })
