@@ -33,7 +33,7 @@ function typeDebug(v: unknown): string {
 }
 
 /** Python's `round(x, n)` for the `common` method (halves away from zero as Jinja does), `ceil`, `floor`. */
-function round(v: unknown, precision: unknown = 0, method: unknown = 'common'): number {
+export function round(v: unknown, precision: unknown = 0, method: unknown = 'common'): number {
   const x = num(v, 'round')
   const f = 10 ** Number(precision)
   if (method === 'ceil') return Math.ceil(x * f) / f

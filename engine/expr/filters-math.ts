@@ -11,7 +11,8 @@
  */
 import { UserError } from '../errors.js'
 import { isMap, list, str } from './coerce.js'
-import { tuple } from './pystr.js'
+import { round } from './filters-data.js'
+import { pyFixed, tuple } from './pystr.js'
 import { def, type Def } from './registry.js'
 import { short, truthy } from './values.js'
 
@@ -63,7 +64,7 @@ function humanReadable(size: unknown, isbits: unknown, unit: unknown): string {
   const base = truthy(isbits ?? false) ? 'bits' : 'Bytes'
   const want = unit === undefined || unit === null ? undefined : str(unit, 'human_readable').toUpperCase()[0]
   const [suffix, limit] = SIZES.find(([s, l]) => (want === undefined ? n >= l : want === s)) ?? SIZES[SIZES.length - 1]
-  return `${(n / limit).toFixed(2)} ${limit === 1 ? base : suffix + base[0]}`
+  return `${pyFixed(n / limit, 2)} ${limit === 1 ? base : suffix + base[0]}`
 }
 
 /** Ansible's `human_to_bytes`: `'2K'` → 2048; `isbits` reads `Kb`-style units, else `KB`. */
@@ -73,19 +74,13 @@ function humanToBytes(v: unknown, defaultUnit: unknown, isbits: unknown): number
   const num = m && m[1] !== '' && m[1] !== '.' ? Number(m[1]) : NaN
   if (!m || Number.isNaN(num)) throw bad()
   const unit = m[2] ?? (defaultUnit === undefined || defaultUnit === null ? undefined : String(defaultUnit))
-  if (unit === undefined) return pyRound(num)
+  if (unit === undefined) return round(num)
   const key = unit[0].toUpperCase()
   const limit = SIZES.find(([s]) => s === key)?.[1]
   if (limit === undefined) throw bad()
   const [cls, name] = truthy(isbits ?? false) ? ['b', 'bit'] : ['B', 'byte']
   if (unit.length > 1 && !unit.toLowerCase().includes(name) && unit[1] !== cls) throw bad()
-  return pyRound(num * limit)
-}
-
-/** Python's `round()`: halves to even. */
-function pyRound(x: number): number {
-  const r = Math.round(x)
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r
+  return round(num * limit)
 }
 
 /** Ansible's `rekey_on_member`: a map of the maps in `data` by their `key`. */
