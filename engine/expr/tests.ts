@@ -11,7 +11,7 @@ import { existsSync, lstatSync, statSync } from 'node:fs'
 import { UserError } from '../errors.js'
 import { isMap, list, num, str, text } from './coerce.js'
 import { pyRegex } from './pyregex.js'
-import { def, FILTERS, type Def } from './registry.js'
+import { def, FILTERS, TESTS, type Def } from './registry.js'
 import { compare, deepEq, short, truthy, typeName, Undef } from './values.js'
 import { URL_TESTS } from './urls.js'
 import { versionTest } from './version.js'
@@ -188,7 +188,7 @@ export const TEST_DEFS: Record<string, Def> = {
   false: def('', (v) => v === false),
   callable: def('', (v) => typeof v === 'function'),
   filter: def('', (v) => typeof v === 'string' && Object.hasOwn(FILTERS, v)),
-  test: def('', (v) => typeof v === 'string' && Object.hasOwn(TEST_DEFS, v)),
+  test: def('', (v) => typeof v === 'string' && Object.hasOwn(TESTS, v)),
 }
 
 /** Python's `os.path.ismount`: a folder on another device than its parent, or the root (not a link). */

@@ -34,8 +34,8 @@ const skip = whyNoAnsible()
 if (skip) console.warn(`test/compat/agree.integration.test.ts skipped: ${skip}`)
 
 /**
- * At most this many cases share one invocation: ansible-playbook runs the group twice, about 7 s of a loaded 2-core
- * machine per case, and one group must end within its test's time limit.
+ * At most this many cases share one invocation: ansible-playbook runs the group twice, 6 to 13 s per case and run on
+ * a loaded 2-core machine (measured with COMPAT_TIMES), and one group must end within its test's time limit.
  */
 const GROUP_MAX = 40
 

@@ -39,7 +39,7 @@ class FilterModule(object):
 const TESTS_PY = `
 class TestModule(object):
     def tests(self):
-        return {'even': lambda x: x % 2 == 0}
+        return {'even': lambda x: x % 2 == 0, 'pair': lambda x: len(x) == 2}
 `
 
 let dir: string
@@ -78,6 +78,7 @@ describe('Python filter and test plugins', () => {
     expect(ev('4 is even')).toBe(true)
     expect(ev('3 is not even')).toBe(true)
     expect(ev('[1, 2, 3, 4] | select("even") | list')).toEqual([2, 4])
+    expect(ev("'pair' is test and 'shout' is filter and [1, 2] is pair")).toBe(true)
   })
 
   it('replaces a built-in filter of the same name', () => {
