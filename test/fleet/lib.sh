@@ -129,12 +129,26 @@ node_wait_ssh() {
   addr=$(node_address "$name")
   while :; do
     banner=$(timeout 2 bash -c "exec 3<>/dev/tcp/$addr/22 && head -c 4 <&3" 2>/dev/null || true)
-    [ "$banner" = SSH- ] && return 0
-    node_alive "$name" || die "node $name stopped while booting; see $(node_dir "$name")/console.log"
+    [ "$banner" = SSH- ] && { rm -f "$(node_dir "$name")/boot-retried"; return 0; }
+    if ! node_alive "$name"; then
+      # A boot can fail for a passing reason of the machine (seen once in CI, console lost with the run): show why,
+      # boot it once more, and fail with the console's last lines if that boot stops too.
+      [ -e "$(node_dir "$name")/boot-retried" ] && die "node $name stopped while booting; last console lines:
+$(node_console_tail "$name")"
+      log "warning: node $name stopped while booting; booting it once more. Last console lines:"
+      node_console_tail "$name" >&2
+      touch "$(node_dir "$name")/boot-retried"
+      cgroup_purge "$name"
+      node_start "$name"
+      t0=$SECONDS
+    fi
     [ $((SECONDS - t0)) -ge "$limit" ] && die "node $name: no sshd on $addr after ${limit}s; see $(node_dir "$name")/console.log"
     sleep 0.2
   done
 }
+
+# The last 30 lines of a node's console log (indented), for error messages.
+node_console_tail() { tail -n 30 "$(node_dir "$1")/console.log" 2>/dev/null | sed 's/^/  | /'; }
 
 # Kill every process left in the node's cgroups and remove them.
 cgroup_purge() {
