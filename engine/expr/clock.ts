@@ -1,10 +1,10 @@
 /**
- * Ansible's `now(utc=False, fmt=None)` global: the controller's current time, as Python prints a datetime
- * (`2026-12-01 02:50:07.123456`), or formatted with the common strftime codes.
+ * Python's `strftime` with the common codes, over a wall-clock time's fields (a JavaScript `Date` in local time or
+ * UTC, or a datetime value), and the calendar arithmetic datetime values need.
  *
  * @example
- * ```yaml
- * - debug: { msg: "{{ now() }} {{ now(utc=true, fmt='%Y-%m-%dT%H:%M:%SZ') }}" }
+ * ```ts
+ * strftime(new Date(0), '%Y-%m-%dT%H:%M:%SZ', true) // '1970-01-01T00:00:00Z'
  * ```
  */
 import { UserError } from '../errors.js'
@@ -27,46 +27,105 @@ const MONTHS = [
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0')
 
-/** `strftime(fmt)` of `d` (local time, or UTC when `utc`). Throws for a code it does not know. */
-export function strftime(d: Date, fmt: string, utc: boolean): string {
-  const p = utc
-    ? [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
-    : [d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()]
-  const [y, mo, day, h, mi, s] = p
-  const wd = utc ? d.getUTCDay() : d.getDay()
-  const off = utc ? 0 : -d.getTimezoneOffset()
+/** A wall-clock time's fields, as strftime formats them. */
+export interface TimeParts {
+  year: number
+  /** 1–12 */
+  month: number
+  day: number
+  hour: number
+  minute: number
+  second: number
+  microsecond: number
+  /** Minutes east of UTC; undefined for a naive time (`%z` and `%Z` give ''). */
+  offset?: number
+  /** The zone's name for `%Z`. */
+  zone?: string
+  /** Seconds since the epoch (`%s`). */
+  epoch: () => number
+}
+
+/** Days from 1970-01-01 to the proleptic Gregorian date y-m-d (exact for any year). */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y
+  const era = Math.floor(yy / 400)
+  const yoe = yy - era * 400
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
+  return era * 146097 + doe - 719468
+}
+
+/** `strftime(fmt)` of the fields `t`, with the common codes. Throws for a code it does not know. */
+export function formatTime(t: TimeParts, fmt: string): string {
+  const wd = (((daysFromCivil(t.year, t.month, t.day) + 4) % 7) + 7) % 7
+  const off = t.offset
   const codes: Record<string, () => string> = {
-    Y: () => String(y),
-    y: () => pad(y % 100),
-    m: () => pad(mo + 1),
-    d: () => pad(day),
-    H: () => pad(h),
-    I: () => pad(h % 12 || 12),
-    M: () => pad(mi),
-    S: () => pad(s),
-    f: () => pad(d.getMilliseconds() * 1000, 6),
-    p: () => (h < 12 ? 'AM' : 'PM'),
+    Y: () => String(t.year),
+    y: () => pad(t.year % 100),
+    m: () => pad(t.month),
+    d: () => pad(t.day),
+    e: () => String(t.day).padStart(2, ' '),
+    H: () => pad(t.hour),
+    I: () => pad(t.hour % 12 || 12),
+    M: () => pad(t.minute),
+    S: () => pad(t.second),
+    f: () => pad(t.microsecond, 6),
+    p: () => (t.hour < 12 ? 'AM' : 'PM'),
     a: () => DAYS[wd].slice(0, 3),
     A: () => DAYS[wd],
-    b: () => MONTHS[mo].slice(0, 3),
-    B: () => MONTHS[mo],
+    b: () => MONTHS[t.month - 1].slice(0, 3),
+    h: () => MONTHS[t.month - 1].slice(0, 3),
+    B: () => MONTHS[t.month - 1],
     w: () => String(wd),
-    j: () => pad(Math.floor((Date.UTC(y, mo, day) - Date.UTC(y, 0, 1)) / 86_400_000) + 1, 3),
-    z: () => (utc ? '' : `${off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(off) / 60))}${pad(Math.abs(off) % 60)}`),
-    Z: () => (utc ? '' : (Intl.DateTimeFormat().resolvedOptions().timeZone ?? '')),
-    s: () => String(Math.floor(d.getTime() / 1000)),
+    u: () => String(wd || 7),
+    j: () => pad(daysFromCivil(t.year, t.month, t.day) - daysFromCivil(t.year, 1, 1) + 1, 3),
+    z: () =>
+      off === undefined ? '' : `${off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(off) / 60))}${pad(Math.abs(off) % 60)}`,
+    Z: () => t.zone ?? '',
+    s: () => String(Math.floor(t.epoch())),
+    F: () => `${t.year}-${pad(t.month)}-${pad(t.day)}`,
+    T: () => `${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}`,
     '%': () => '%',
   }
   return fmt.replace(/%(.)/g, (_, c: string) => {
     const f = codes[c]
-    if (!f) throw new UserError(`now(): the format code "%${c}" is not supported`)
+    if (!f) throw new UserError(`strftime: the format code "%${c}" is not supported`)
     return f()
   })
 }
 
-/** `now(utc=False, fmt=None)`: keyword or positional arguments, as Ansible takes them. */
-export function now(args: unknown[], kw: Record<string, unknown>): string {
-  const utc = (kw.utc ?? args[0]) === true
-  const fmt = kw.fmt ?? args[1]
-  return strftime(new Date(), typeof fmt === 'string' ? fmt : '%Y-%m-%d %H:%M:%S.%f', utc)
+/** `strftime(fmt)` of `d` (local time, or UTC when `utc`). Throws for a code it does not know. */
+export function strftime(d: Date, fmt: string, utc: boolean): string {
+  return formatTime(dateParts(d, utc), fmt)
+}
+
+/** The fields of `d` in local time (with its offset and zone) or in UTC (naive). */
+export function dateParts(d: Date, utc: boolean): TimeParts {
+  const ms = d.getMilliseconds() * 1000
+  const epoch = () => d.getTime() / 1000
+  if (utc) {
+    const [year, month, day] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()]
+    return {
+      year,
+      month,
+      day,
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+      microsecond: ms,
+      epoch,
+    }
+  }
+  return {
+    year: d.getFullYear(),
+    month: d.getMonth() + 1,
+    day: d.getDate(),
+    hour: d.getHours(),
+    minute: d.getMinutes(),
+    second: d.getSeconds(),
+    microsecond: ms,
+    offset: -d.getTimezoneOffset(),
+    zone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? '',
+    epoch,
+  }
 }

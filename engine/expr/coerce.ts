@@ -10,6 +10,7 @@
  */
 import { UserError } from '../errors.js'
 import { pyStr } from './pystr.js'
+import { PyObject } from './values.js'
 import { deepEq, short, typeName } from './values.js'
 
 /** Text of a value as Python's `str()` gives it (lists and maps in Python's form). */
@@ -40,7 +41,7 @@ export function map(v: unknown, what: string): Record<string, unknown> {
 }
 
 export function isMap(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v)
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof PyObject)
 }
 
 /** Jinja's `int`: whole numbers from numbers and numeric text (`'12.7'` → 12, `'0x1F'` with base 16), else `dflt`. */

@@ -16,7 +16,19 @@ import { filterContext } from './registry.js'
 import { isUnsafe, type Scope } from './scope.js'
 import { contains, pyTruthy } from './tests.js'
 import { VaultLocked } from '../vaultlocked.js'
-import { compare, deepEq, force, getProp, short, toStr, truthy, typeName, Undef } from './values.js'
+import {
+  compare,
+  deepEq,
+  force,
+  getProp,
+  NO_METHOD,
+  PyObject,
+  short,
+  toStr,
+  truthy,
+  typeName,
+  Undef,
+} from './values.js'
 
 /** Truthiness of the current dialect: Python's in Ansible-mode templates, tsplay's (`"no"` is false) elsewhere. */
 export function isTrue(v: unknown): boolean {
@@ -181,7 +193,15 @@ function num(v: unknown, op: string): number {
   throw new UserError(`"${op}" needs numbers, got ${typeName(v)} ${short(v)}`)
 }
 
+const ARITH = new Set(['+', '-', '*', '/', '//', '%', '**'])
+
 function binary(op: string, l: unknown, r: unknown): unknown {
+  if (ARITH.has(op) && (l instanceof PyObject || r instanceof PyObject)) {
+    const v = l instanceof PyObject ? l.operate(op, r, false) : NO_METHOD
+    const w = v === NO_METHOD && r instanceof PyObject ? r.operate(op, l, true) : v
+    if (w !== NO_METHOD) return w
+    throw new UserError(`unsupported operand types for ${op}: '${typeName(l)}' and '${typeName(r)}'`)
+  }
   switch (op) {
     case '==':
       return deepEq(l, r)

@@ -14,7 +14,7 @@ import { pyJson, pyStr, tuple } from './pystr.js'
 import { pyRandom } from './pyrandom.js'
 import { filterContext, def, type Def } from './registry.js'
 import { toYaml } from './toyaml.js'
-import { compare, force, getProp, short, truthy, typeName, Undef } from './values.js'
+import { compare, force, getProp, PyObject, short, truthy, typeName, Undef } from './values.js'
 
 /** Ansible's `bool`: true for true, 1 and `yes`/`on`/`1`/`true` in any case; none stays none. */
 export function ansibleBool(v: unknown): unknown {
@@ -29,6 +29,7 @@ function typeDebug(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float'
   if (typeof v === 'string') return 'str'
   if (Array.isArray(v)) return 'list'
+  if (v instanceof PyObject) return v.pyType
   return 'dict'
 }
 

@@ -9,7 +9,7 @@
  * ```
  */
 import { UserError } from '../errors.js'
-import { now } from './clock.js'
+import { now } from './pydatetime.js'
 import { callLookup } from './lookups.js'
 import type { Scope } from './scope.js'
 import { short, toStr, typeName } from './values.js'

@@ -11,9 +11,9 @@ import { UserError } from '../errors.js'
 import { isMap, list, map, text } from './coerce.js'
 import { pySplit } from './filters-text.js'
 import { callGlobal, GLOBALS } from './globals.js'
-import { pyStr, tuple } from './pystr.js'
+import { pySplitlines, pyStr, tuple } from './pystr.js'
 import { callFilter } from './registry.js'
-import { deepEq, short, typeName } from './values.js'
+import { deepEq, NO_METHOD, PyObject, short, truthy, typeName } from './values.js'
 
 function trimChars(s: string, chars: unknown, start: boolean, end: boolean): string {
   if (chars === undefined || chars === null) return start && end ? s.trim() : start ? s.trimStart() : s.trimEnd()
@@ -69,7 +69,7 @@ function stringMethod(o: string, name: string, args: unknown[], kw: Record<strin
       return [parts.slice(0, parts.length - max).join(sep), ...parts.slice(parts.length - max)]
     }
     case 'splitlines':
-      return o.split(/\r\n|\n|\r/).filter((l, i, all) => i < all.length - 1 || l !== '')
+      return pySplitlines(o, truthy(kw.keepends ?? a0 ?? false))
     case 'replace':
       return callFilter('replace', o, args)
     case 'find':
@@ -121,6 +121,11 @@ function stringMethod(o: string, name: string, args: unknown[], kw: Record<strin
 /** Call `name` on `o` with positional `args` and keyword `kw`. */
 export function callMethod(o: unknown, name: string, args: unknown[], kw: Record<string, unknown> = {}): unknown {
   if (o === GLOBALS) return callGlobal(name, args, kw)
+  if (o instanceof PyObject) {
+    const r = o.method(name, args, kw)
+    if (r !== NO_METHOD) return r
+    throw new UserError(`'${o.pyType}' object has no attribute '${name}'`)
+  }
   if (typeof o === 'string') {
     const r = stringMethod(o, name, args, kw)
     if (r !== undefined) return r

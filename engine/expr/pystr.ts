@@ -8,7 +8,7 @@
  * pyJson({ b: 1, a: 'é' }) // '{"b": 1, "a": "\\u00e9"}'
  * ```
  */
-import { Undef } from './values.js'
+import { PyObject, Undef } from './values.js'
 
 const tuples = new WeakSet<unknown[]>()
 
@@ -17,6 +17,32 @@ export function tuple<T extends unknown[]>(xs: T): T {
   tuples.add(xs)
   return xs
 }
+
+// Python's line boundaries: \r\n, \n, \r, \v, \f, \x1c-\x1e, \x85, \u2028, \u2029
+// eslint-disable-next-line no-control-regex -- str.splitlines() counts these control characters as line ends
+const LINE_END = /\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/g
+
+/** Python's `str.splitlines(keepends)`: no empty last line for a text that ends with a line break. */
+export function pySplitlines(s: string, keepends = false): string[] {
+  const out: string[] = []
+  let at = 0
+  for (const m of s.matchAll(LINE_END)) {
+    const end = m.index + m[0].length
+    out.push(s.slice(at, keepends ? end : m.index))
+    at = end
+  }
+  if (at < s.length) out.push(s.slice(at))
+  return out
+}
+
+/** Whether `xs` was marked a tuple. */
+export function isTuple(xs: unknown[]): boolean {
+  return tuples.has(xs)
+}
+
+/** What Python's `str.isprintable()` refuses: control, format, surrogate, private, unassigned and separators. */
+const UNPRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u
+const hex = (c: number, w: number): string => c.toString(16).padStart(w, '0')
 
 /** Python's repr of a string: single quotes unless the text has one and no double quote. */
 export function pyStrRepr(s: string): string {
@@ -29,6 +55,8 @@ export function pyStrRepr(s: string): string {
     else if (ch === '\r') out += '\\r'
     else if (ch === '\t') out += '\\t'
     else if (c < 0x20 || (c >= 0x7f && c < 0xa0)) out += `\\x${c.toString(16).padStart(2, '0')}`
+    else if (ch !== ' ' && UNPRINTABLE.test(ch))
+      out += c < 0x100 ? `\\x${hex(c, 2)}` : c < 0x10000 ? `\\u${hex(c, 4)}` : `\\U${hex(c, 8)}`
     else out += ch
   }
   return out + q
@@ -49,6 +77,7 @@ export function pyRepr(v: unknown, depth = 0): string {
   if (v === false) return 'False'
   if (typeof v === 'number') return pyNum(v)
   if (typeof v === 'string') return pyStrRepr(v)
+  if (v instanceof PyObject) return v.repr()
   if (depth > 64) return '...'
   if (Array.isArray(v)) {
     const items = v.map((x) => pyRepr(x, depth + 1))
@@ -65,7 +94,7 @@ export function pyRepr(v: unknown, depth = 0): string {
 
 /** Python's `str()`: strings as they are, everything else as its repr. */
 export function pyStr(v: unknown): string {
-  return typeof v === 'string' ? v : pyRepr(v)
+  return typeof v === 'string' ? v : v instanceof PyObject ? v.str() : pyRepr(v)
 }
 
 /** Options of Python's `json.dumps` that Ansible's filters use. */
@@ -91,6 +120,7 @@ export function pyJson(v: unknown, o: JsonOptions = {}, level = 0): string {
   if (typeof v === 'number')
     return Number.isNaN(v) ? 'NaN' : !Number.isFinite(v) ? (v > 0 ? 'Infinity' : '-Infinity') : pyNum(v)
   if (typeof v === 'string') return jsonStr(v, ascii)
+  if (v instanceof PyObject) return pyJson(v.json(), o, level)
   if (level > 64) throw new Error('value nested too deeply for JSON')
   const entries: Array<[string | undefined, unknown]> = Array.isArray(v)
     ? v.map((x) => [undefined, x])

@@ -21,7 +21,7 @@ import { compileJinja, renderJinja, type JinjaOptions, type JinjaTemplate } from
 import { needsHandlebars, scan, type Segment } from './scan.js'
 import { UserError } from '../errors.js'
 import { isTemplateText, rootScope, type Scope } from './scope.js'
-import { force } from './values.js'
+import { force, plainValue } from './values.js'
 
 /** Which engine renders a text: `auto` for playbook strings, `jinja` for template files, `hbs` for `.hbs` files. */
 export type Engine = 'auto' | 'jinja' | 'hbs'
@@ -155,7 +155,8 @@ export function renderCompiled(c: Compiled, vars: Vars, scope: Scope, shell: boo
     case 'text':
       return c.text
     case 'single': {
-      const v = scope.deep(force(evaluate(c.expr, scope)))
+      // a datetime gives its text (inside a list or map too), as Ansible's templating
+      const v = plainValue(scope.deep(force(evaluate(c.expr, scope))))
       // Ansible's templating turns a none into '' unless the template is one variable's name (`{{ x }}`)
       return v === null && c.expr.k !== 'name' ? '' : v
     }
@@ -167,7 +168,7 @@ export function renderCompiled(c: Compiled, vars: Vars, scope: Scope, shell: boo
           const v = scope.deep(force(evaluate(p.expr, scope)))
           // as Ansible's: a printed list or map is read back; a number, boolean or none only through its shortcut
           // for one variable's name (`{{ name }}`, whose `$` also matches before one last newline)
-          if (c.trailed && (Array.isArray(v) || isPlainMap(v))) return v
+          if (c.trailed && (Array.isArray(v) || isPlainMap(v))) return plainValue(v)
           if (c.trailed?.bare && (v === null || typeof v === 'number' || typeof v === 'boolean')) return v
           const s = asText(v)
           out += shell && !p.raw && !quotesItself(p.expr) ? shQuote(s) : s

@@ -12,7 +12,7 @@ import { UserError } from '../errors.js'
 import { isMap, list, num, str, text } from './coerce.js'
 import { pyRegex } from './pyregex.js'
 import { def, FILTERS, TESTS, type Def } from './registry.js'
-import { compare, deepEq, short, truthy, typeName, Undef } from './values.js'
+import { compare, deepEq, PyObject, short, truthy, typeName, Undef } from './values.js'
 import { URL_TESTS } from './urls.js'
 import { versionTest } from './version.js'
 import { isInlineVaulted, VaultLocked } from '../vaultlocked.js'
@@ -24,6 +24,7 @@ export function pyTruthy(v: unknown): boolean {
   if (typeof v === 'number') return v !== 0
   if (Array.isArray(v)) return v.length > 0
   if (v instanceof Map) return v.size > 0
+  if (v instanceof PyObject) return v.truth()
   if (typeof v === 'object') return Object.keys(v).length > 0
   return Boolean(v)
 }

@@ -29,6 +29,63 @@ export function undefinedError(u: Undef): UserError {
   return new UndefinedVariableError(`undefined variable "${u.path}"`)
 }
 
+/**
+ * A Python object that is not a JSON-like value (a `datetime`, a `timedelta`): it prints, compares and answers
+ * attributes, methods and operators its own way. Templates never hand one out as a value (a template that gives one
+ * gives its `str()`, as Ansible's); inside one expression it works as in Python.
+ */
+export abstract class PyObject {
+  /** Python's type name (`type_debug`). */
+  abstract readonly pyType: string
+  /** `str(self)`. */
+  abstract str(): string
+  /** `repr(self)`. */
+  abstract repr(): string
+  /** What Ansible's JSON encoder writes for it. */
+  abstract json(): unknown
+  /** `self == other`. */
+  abstract equals(other: unknown): boolean
+  /** `self <=> other`: negative, zero or positive; throws where Python raises. */
+  abstract compareTo(other: unknown): number
+  /** The attribute `name`, or undefined. */
+  abstract attr(name: string): unknown
+  /** The method `name` called with these arguments, or `NO_METHOD`. */
+  abstract method(name: string, args: unknown[], kw: Record<string, unknown>): unknown
+  /** `self op other` (or `other op self` when `reflected`), or `NO_METHOD` when Python would raise. */
+  abstract operate(op: string, other: unknown, reflected: boolean): unknown
+  /** Python's truth value. */
+  truth(): boolean {
+    return true
+  }
+  toJSON(): unknown {
+    return this.json()
+  }
+}
+
+/**
+ * `v` with every `PyObject` inside it replaced by its `str()` (a copy only where one is found): what a template
+ * hands out, so such objects never reach facts, arguments or output.
+ */
+export function plainValue(v: unknown, depth = 0): unknown {
+  if (v instanceof PyObject) return v.str()
+  if (v === null || typeof v !== 'object' || depth > 64 || v instanceof Map || v instanceof Undef) return v
+  if (Array.isArray(v)) {
+    const out = v.map((x) => plainValue(x, depth + 1))
+    return out.some((x, i) => x !== v[i]) ? out : v
+  }
+  const proto: unknown = Object.getPrototypeOf(v)
+  if (proto !== Object.prototype && proto !== null) return v
+  let out: Record<string, unknown> | undefined
+  for (const [k, x] of Object.entries(v)) {
+    const y = plainValue(x, depth + 1)
+    if (y !== x) (out ??= { ...(v as Record<string, unknown>) })[k] = y
+  }
+  return out ?? v
+}
+
+/** Answer of `PyObject.method`/`operate` when the object has no such method or operator. */
+export const NO_METHOD = Symbol('no method')
+
 /** Throw if `v` is undefined, or a vaulted value kept encrypted (no vault password); otherwise return it. */
 export function force(v: unknown): unknown {
   if (v instanceof Undef) throw undefinedError(v)
@@ -47,6 +104,7 @@ export function truthy(v: unknown): boolean {
   if (typeof v === 'number') return v !== 0 && !Number.isNaN(v)
   if (Array.isArray(v)) return v.length > 0
   if (v instanceof Map) return v.size > 0
+  if (v instanceof PyObject) return v.truth()
   if (typeof v === 'object') return Object.keys(v).length > 0
   return Boolean(v)
 }
@@ -67,6 +125,7 @@ export function toStr(v: unknown): string {
   if (v === null || v === undefined) return ''
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v)
   if (v instanceof Map) return JSON.stringify(Object.fromEntries(v))
+  if (v instanceof PyObject) return v.str()
   return JSON.stringify(v) ?? ''
 }
 
@@ -74,6 +133,7 @@ export function toStr(v: unknown): string {
 export function typeName(v: unknown): string {
   if (v === null || v === undefined) return 'none'
   if (Array.isArray(v)) return 'list'
+  if (v instanceof PyObject) return v.pyType
   if (typeof v === 'object') return 'map'
   return typeof v
 }
@@ -81,6 +141,8 @@ export function typeName(v: unknown): string {
 /** Structural equality (numbers by value, lists item by item, maps key by key). */
 export function deepEq(a: unknown, b: unknown): boolean {
   if (a === b) return true
+  if (a instanceof PyObject) return a.equals(b)
+  if (b instanceof PyObject) return b.equals(a)
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
     return typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b)
   }
@@ -99,6 +161,8 @@ export function deepEq(a: unknown, b: unknown): boolean {
 export function compare(a: unknown, b: unknown): number {
   a = force(a)
   b = force(b)
+  if (a instanceof PyObject) return a.compareTo(b)
+  if (b instanceof PyObject) return -b.compareTo(a)
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b)
@@ -131,6 +195,7 @@ export function getProp(obj: unknown, key: unknown, path: string): unknown {
     return i >= 0 && i < obj.length ? obj[i] : new Undef(path)
   }
   if (typeof obj !== 'object' || obj === null) return new Undef(path)
+  if (obj instanceof PyObject) return (typeof key === 'string' ? obj.attr(key) : undefined) ?? new Undef(path)
   const k = typeof key === 'number' ? String(key) : key
   if (typeof k !== 'string') return new Undef(path)
   for (let o: object | null = obj; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {

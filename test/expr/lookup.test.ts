@@ -43,7 +43,9 @@ describe('lookup', () => {
     expect(evalExpr(`query('fileglob', d ~ '/*.conf')`, { d })).toEqual([join(d, 'a.conf'), join(d, 'b.conf')])
   })
   it('now() gives the time as Python prints a datetime, or formatted', () => {
-    expect(evalExpr('now()', {})).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/)
+    expect(evalExpr('now() | string', {})).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?$/)
+    expect(evalExpr('now().year', {})).toBe(new Date().getFullYear())
+    expect(evalExpr("(now() - '2000-01-01' | to_datetime('%Y-%m-%d')).days > 9000", {})).toBe(true)
     expect(evalExpr("now(utc=true, fmt='%Y')", {})).toBe(String(new Date().getUTCFullYear()))
     expect(evalExpr("now(true, '%s')", {})).toMatch(/^\d{10}$/)
     expect(() => evalExpr("now(fmt='%Q')", {})).toThrow(/%Q/)

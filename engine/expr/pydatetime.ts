@@ -1,0 +1,240 @@
+/**
+ * Python's `datetime` and `timedelta` values, as Ansible's `to_datetime` filter and `now()` global give them:
+ * subtract two datetimes for a timedelta (`.days`, `.seconds`, `.total_seconds()`), add or subtract a timedelta,
+ * compare them, read `.year` … `.microsecond`, call `.strftime()`/`.isoformat()`/`.timestamp()`. Printed as Python
+ * prints them (`2016-08-14 20:00:12`, `-1 day, 23:59:59`).
+ *
+ * @example
+ * ```yaml
+ * - debug:
+ *     msg: "{{ (('2016-08-14 20:00:12' | to_datetime) - ('2015-12-25' | to_datetime('%Y-%m-%d'))).days }}" # 233
+ * ```
+ */
+import { UserError } from '../errors.js'
+import { dateParts, daysFromCivil, formatTime, type TimeParts } from './clock.js'
+import { NO_METHOD, PyObject, short } from './values.js'
+
+const US_PER_DAY = 86_400_000_000n
+
+/** A Python `timedelta`, kept as whole microseconds. */
+export class PyTimedelta extends PyObject {
+  readonly pyType = 'timedelta'
+  constructor(readonly us: bigint) {
+    super()
+  }
+  get days(): number {
+    return Number(floorDiv(this.us, US_PER_DAY))
+  }
+  get seconds(): number {
+    return Number((this.us - BigInt(this.days) * US_PER_DAY) / 1_000_000n)
+  }
+  get microseconds(): number {
+    return Number(mod(this.us, 1_000_000n))
+  }
+  str(): string {
+    const { days, seconds, microseconds } = this
+    const hms = `${Math.floor(seconds / 3600)}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`
+    const d = days ? `${days} day${Math.abs(days) !== 1 ? 's' : ''}, ` : ''
+    return `${d}${hms}${microseconds ? `.${pad(microseconds, 6)}` : ''}`
+  }
+  repr(): string {
+    const parts = (['days', 'seconds', 'microseconds'] as const).filter((k) => this[k]).map((k) => `${k}=${this[k]}`)
+    return `datetime.timedelta(${parts.join(', ') || '0'})`
+  }
+  json(): unknown {
+    return this.str()
+  }
+  truth(): boolean {
+    return this.us !== 0n
+  }
+  equals(o: unknown): boolean {
+    return o instanceof PyTimedelta && o.us === this.us
+  }
+  compareTo(o: unknown): number {
+    if (!(o instanceof PyTimedelta)) throw unorderable(this, o)
+    return this.us < o.us ? -1 : this.us > o.us ? 1 : 0
+  }
+  attr(name: string): unknown {
+    return name === 'days' || name === 'seconds' || name === 'microseconds' ? this[name] : undefined
+  }
+  method(name: string): unknown {
+    return name === 'total_seconds' ? Number(this.us) / 1e6 : NO_METHOD
+  }
+  operate(op: string, o: unknown, reflected: boolean): unknown {
+    if (o instanceof PyTimedelta) {
+      const [a, b] = reflected ? [o.us, this.us] : [this.us, o.us]
+      if (op === '+') return new PyTimedelta(a + b)
+      if (op === '-') return new PyTimedelta(a - b)
+      if (op === '/') return Number(a) / Number(b)
+      if (op === '//') return Number(floorDiv(a, b))
+    }
+    if (typeof o === 'number' && op === '*') return new PyTimedelta(BigInt(Math.round(Number(this.us) * o)))
+    if (typeof o === 'number' && !reflected && (op === '/' || op === '//'))
+      return new PyTimedelta(BigInt(op === '/' ? Math.round(Number(this.us) / o) : Math.floor(Number(this.us) / o)))
+    return NO_METHOD
+  }
+}
+
+/** A Python `datetime`: wall-clock microseconds since 1970-01-01 and, when aware, its UTC offset in seconds. */
+export class PyDateTime extends PyObject {
+  readonly pyType = 'datetime'
+  constructor(
+    readonly wall: bigint,
+    readonly offset?: number,
+  ) {
+    super()
+  }
+  static of(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, us = 0, offset?: number): PyDateTime {
+    const secs = BigInt(daysFromCivil(y, mo, d)) * 86_400n + BigInt(h * 3600 + mi * 60 + s)
+    return new PyDateTime(secs * 1_000_000n + BigInt(us), offset)
+  }
+  /** The fields of the wall-clock time. */
+  parts(): TimeParts {
+    const days = Number(floorDiv(this.wall, US_PER_DAY))
+    const inDay = Number(this.wall - BigInt(days) * US_PER_DAY)
+    const [year, month, day] = civilFromDays(days)
+    const secs = Math.floor(inDay / 1e6)
+    const off = this.offset
+    return {
+      year,
+      month,
+      day,
+      hour: Math.floor(secs / 3600),
+      minute: Math.floor(secs / 60) % 60,
+      second: secs % 60,
+      microsecond: inDay % 1e6,
+      offset: off === undefined ? undefined : Math.trunc(off / 60),
+      zone: off === undefined ? undefined : off === 0 ? 'UTC' : `UTC${offsetText(off)}`,
+      epoch: () => this.timestamp(),
+    }
+  }
+  /** Seconds since the epoch (a naive time is read as the controller's local time, as Python does). */
+  timestamp(): number {
+    if (this.offset !== undefined) return Number(this.wall) / 1e6 - this.offset
+    const p = this.parts()
+    const d = new Date(2000, p.month - 1, p.day, p.hour, p.minute, p.second)
+    d.setFullYear(p.year)
+    return d.getTime() / 1000 + p.microsecond / 1e6
+  }
+  isoformat(sep = 'T'): string {
+    const p = this.parts()
+    const date = `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`
+    const time = `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${p.microsecond ? `.${pad(p.microsecond, 6)}` : ''}`
+    return `${date}${sep}${time}${this.offset === undefined ? '' : offsetText(this.offset)}`
+  }
+  str(): string {
+    return this.isoformat(' ')
+  }
+  repr(): string {
+    const p = this.parts()
+    const fields = [p.year, p.month, p.day, p.hour, p.minute, p.second, p.microsecond]
+    for (let i = 0; i < 2 && fields[fields.length - 1] === 0; i++) fields.pop()
+    const tz = this.offset === undefined ? '' : `, tzinfo=${tzRepr(this.offset)}`
+    return `datetime.datetime(${fields.join(', ')}${tz})`
+  }
+  json(): unknown {
+    return this.isoformat()
+  }
+  /** Microseconds since the epoch in UTC (aware) or on the wall clock (naive). */
+  private instant(): bigint {
+    return this.offset === undefined ? this.wall : this.wall - BigInt(this.offset) * 1_000_000n
+  }
+  equals(o: unknown): boolean {
+    if (!(o instanceof PyDateTime) || (o.offset === undefined) !== (this.offset === undefined)) return false
+    return o.instant() === this.instant()
+  }
+  compareTo(o: unknown): number {
+    if (!(o instanceof PyDateTime)) throw unorderable(this, o)
+    if ((o.offset === undefined) !== (this.offset === undefined))
+      throw new UserError("can't compare offset-naive and offset-aware datetimes")
+    const [a, b] = [this.instant(), o.instant()]
+    return a < b ? -1 : a > b ? 1 : 0
+  }
+  attr(name: string): unknown {
+    const p = this.parts()
+    if (name === 'tzinfo') return this.offset === undefined ? null : offsetText(this.offset)
+    return ['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond'].includes(name)
+      ? p[name as keyof TimeParts]
+      : undefined
+  }
+  method(name: string, args: unknown[], kw: Record<string, unknown>): unknown {
+    const p = this.parts()
+    const wd = (((daysFromCivil(p.year, p.month, p.day) + 3) % 7) + 7) % 7 // Monday is 0
+    switch (name) {
+      case 'strftime':
+        return formatTime(p, String(kw.format ?? args[0]))
+      case 'isoformat':
+        return this.isoformat(String(kw.sep ?? args[0] ?? 'T'))
+      case 'timestamp':
+        return this.timestamp()
+      case 'weekday':
+        return wd
+      case 'isoweekday':
+        return wd + 1
+      case 'utcoffset':
+        return this.offset === undefined ? null : new PyTimedelta(BigInt(this.offset) * 1_000_000n)
+    }
+    return NO_METHOD
+  }
+  operate(op: string, o: unknown, reflected: boolean): unknown {
+    if (o instanceof PyTimedelta && (op === '+' || (op === '-' && !reflected)))
+      return new PyDateTime(op === '+' ? this.wall + o.us : this.wall - o.us, this.offset)
+    if (o instanceof PyDateTime && op === '-') {
+      if ((o.offset === undefined) !== (this.offset === undefined))
+        throw new UserError("can't subtract offset-naive and offset-aware datetimes")
+      const [a, b] = reflected ? [o, this] : [this, o]
+      return new PyTimedelta(a.instant() - b.instant())
+    }
+    return NO_METHOD
+  }
+}
+
+/** Ansible's `now(utc=False, fmt=None)`: the controller's time as a naive datetime, or formatted with `fmt`. */
+export function now(args: unknown[], kw: Record<string, unknown>): unknown {
+  const utc = (kw.utc ?? args[0]) === true
+  const fmt = kw.fmt ?? args[1]
+  const p = dateParts(new Date(), utc)
+  const dt = PyDateTime.of(p.year, p.month, p.day, p.hour, p.minute, p.second, p.microsecond)
+  return typeof fmt === 'string' ? formatTime(dt.parts(), fmt) : dt
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q
+}
+
+function mod(a: bigint, b: bigint): bigint {
+  return ((a % b) + b) % b
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0')
+
+/** `+HH:MM` (with `:SS` when the offset has seconds). */
+function offsetText(secs: number): string {
+  const a = Math.abs(secs)
+  const ss = a % 60
+  return `${secs < 0 ? '-' : '+'}${pad(Math.floor(a / 3600))}:${pad(Math.floor(a / 60) % 60)}${ss ? `:${pad(ss)}` : ''}`
+}
+
+function tzRepr(secs: number): string {
+  return secs === 0
+    ? 'datetime.timezone.utc'
+    : `datetime.timezone(${new PyTimedelta(BigInt(secs) * 1_000_000n).repr()})`
+}
+
+/** The proleptic Gregorian date of a day count from 1970-01-01. */
+function civilFromDays(z: number): [number, number, number] {
+  z += 719468
+  const era = Math.floor(z / 146097)
+  const doe = z - era * 146097
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const m = mp < 10 ? mp + 3 : mp - 9
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d]
+}
+
+function unorderable(a: PyObject, b: unknown): UserError {
+  return new UserError(`'<' not supported between instances of '${a.pyType}' and ${short(b)}`)
+}

@@ -1,0 +1,49 @@
+/**
+ * Datetime values (`to_datetime`, `now()`) inside expressions, and what templates hand out: their text, as
+ * Ansible's templating gives it. What they print and compute is checked against ansible-core in ansible-cases.json.
+ */
+import { describe, expect, it } from 'vitest'
+import { evalExpr } from '../../engine/expr.js'
+import { renderValue } from '../../engine/template.js'
+
+const D = "('2016-08-14 20:00:12' | to_datetime)"
+const E = "('2015-12-25' | to_datetime('%Y-%m-%d'))"
+
+describe('datetime values', () => {
+  it.each([
+    [`${D} is mapping`, false],
+    [`${D} is string`, false],
+    [`(${D} - ${E}).days`, 233],
+    [`${D} - ${E} > ${E} - ${D}`, true],
+    [`${D} - ${D} == ${E} - ${E}`, true],
+    [`(${D} - ${D}) | bool`, false],
+    [`${D}.strftime('%s') | int > 0`, true],
+    [`[${D}] | to_json`, '["2016-08-14T20:00:12"]'],
+    [`${D}.isoformat(' ')`, '2016-08-14 20:00:12'],
+    [`${D}.isoweekday()`, 7],
+  ])('%s → %j', (src, want) => {
+    expect(evalExpr(src, {})).toEqual(want)
+  })
+
+  it('a template gives their text, also inside a list or a map', () => {
+    expect(renderValue(`{{ ${D} }}`, {})).toBe('2016-08-14 20:00:12')
+    expect(renderValue(`{{ [${D}, {'d': ${D} - ${E}}] }}`, {})).toEqual([
+      '2016-08-14 20:00:12',
+      { d: '233 days, 20:00:12' },
+    ])
+    expect(renderValue({ when: `{{ ${E} }}`, n: 1 }, {})).toEqual({ when: '2015-12-25 00:00:00', n: 1 })
+  })
+
+  it('a variable holding one is its text when used, as in Ansible', () => {
+    const vars = { d: `{{ ${D} }}` }
+    expect(evalExpr('d', vars)).toBe('2016-08-14 20:00:12')
+    expect(() => evalExpr(`d - ${E}`, vars)).toThrow(/unsupported operand/)
+  })
+
+  it('refuses what Python refuses', () => {
+    expect(() => evalExpr(`${D} + 1`, {})).toThrow(/unsupported operand types for \+/)
+    expect(() => evalExpr(`${D} < 1`, {})).toThrow(/not supported/)
+    expect(() => evalExpr(`${D}.nosuch()`, {})).toThrow(/'datetime' object has no attribute 'nosuch'/)
+    expect(evalExpr(`${D}.nosuch is defined`, {})).toBe(false)
+  })
+})
