@@ -179,17 +179,18 @@ export function templateVariables(s: string, engine: Engine = 'auto', jinja?: Pa
 
 /**
  * The filters and tests a template calls by name (see engine/expr/calls.ts); none for a Jinja template with a syntax
- * error. A template for handlebars is only scanned: its `{{ }}` expressions count, not its helpers.
+ * error. A template for handlebars is only scanned: its `{{ }}` expressions count, not its helpers. With `soft`,
+ * the names Jinja looks up only when their part runs (in an `{% if %}` or `a if c else b`) go there.
  */
-export function templateCalls(s: string, engine: Engine = 'auto', jinja?: Partial<JinjaOptions>): Calls {
+export function templateCalls(s: string, engine: Engine = 'auto', jinja?: Partial<JinjaOptions>, soft?: Calls): Calls {
   const out = noCalls()
-  const exprsOf = (segs: Segment[]) => segs.forEach((g) => g.t === 'expr' && exprCalls(g.expr, out))
+  const exprsOf = (segs: Segment[]) => segs.forEach((g) => g.t === 'expr' && exprCalls(g.expr, out, soft ?? out))
   try {
     if (usesHandlebars(s, engine)) exprsOf(scan(s))
     else {
       const c = compileTemplate(s, false, engine, jinja)
-      if (c.kind === 'jinja') jinjaCalls(c.t.nodes, out)
-      else if (c.kind === 'single') exprCalls(c.expr, out)
+      if (c.kind === 'jinja') jinjaCalls(c.t.nodes, out, soft ?? out)
+      else if (c.kind === 'single') exprCalls(c.expr, out, soft ?? out)
       else if (c.kind === 'parts') exprsOf(c.segs)
     }
   } catch {

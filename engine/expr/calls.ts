@@ -25,8 +25,12 @@ const text = (args: Expr[], i: number): string | undefined => {
   return a?.k === 'lit' && typeof a.v === 'string' ? a.v : undefined
 }
 
-/** Add the filters and tests `e` calls to `out`. */
-export function exprCalls(e: Expr, out: Calls = noCalls()): Calls {
+/**
+ * Add the filters and tests `e` calls to `out`; those inside a conditional expression (`a if c else b`) to `soft`
+ * instead (Jinja looks them up only when that part runs).
+ */
+export function exprCalls(e: Expr, out: Calls = noCalls(), soft: Calls = out): Calls {
+  let to = out
   const walk = (e: Expr | undefined): void => {
     if (!e) return
     switch (e.k) {
@@ -51,27 +55,31 @@ export function exprCalls(e: Expr, out: Calls = noCalls()): Calls {
       case 'neg':
       case 'star':
         return walk(e.e)
-      case 'cond':
+      case 'cond': {
+        const was = to
+        to = soft
         ;[e.c, e.a, e.b].forEach(walk)
+        to = was
         return
+      }
       case 'call':
         walk(e.o)
         break
       case 'filter': {
-        out.filters.add(e.name)
+        to.filters.add(e.name)
         walk(e.e)
         const named = e.name === 'map' ? text(e.args, 0) : undefined
-        if (named && !e.kw.some(([k]) => k === 'attribute')) out.filters.add(named)
+        if (named && !e.kw.some(([k]) => k === 'attribute')) to.filters.add(named)
         const test = ['select', 'reject'].includes(e.name)
           ? text(e.args, 0)
           : ['selectattr', 'rejectattr'].includes(e.name)
             ? text(e.args, 1)
             : undefined
-        if (test) out.tests.add(test)
+        if (test) to.tests.add(test)
         break
       }
       case 'test':
-        out.tests.add(e.name)
+        to.tests.add(e.name)
         walk(e.e)
         break
       default:
@@ -84,8 +92,14 @@ export function exprCalls(e: Expr, out: Calls = noCalls()): Calls {
   return out
 }
 
-/** Add the filters and tests a Jinja template's nodes call to `out`. */
-export function jinjaCalls(nodes: Node[], out: Calls = noCalls()): Calls {
+/**
+ * Add the filters and tests a Jinja template's nodes call to `out`; those in an `{% if %}` (its branches and
+ * `elif` conditions) or a conditional expression to `soft` instead: Jinja looks those names up only when they run,
+ * while an unknown name anywhere else fails the whole template.
+ */
+export function jinjaCalls(nodes: Node[], out: Calls = noCalls(), soft: Calls = out): Calls {
+  const expr = (e: Expr) => exprCalls(e, out, soft)
+  const body = (ns: Node[]) => jinjaCalls(ns, out, soft)
   for (const n of nodes) {
     switch (n.k) {
       case 'out':
@@ -93,38 +107,39 @@ export function jinjaCalls(nodes: Node[], out: Calls = noCalls()): Calls {
       case 'include':
       case 'import':
       case 'extends':
-        exprCalls(n.e, out)
+        expr(n.e)
         break
       case 'setblock':
       case 'filterblock':
-        exprCalls(n.e, out)
-        jinjaCalls(n.body, out)
+        expr(n.e)
+        body(n.body)
         break
       case 'if':
-        for (const b of n.branches) {
-          exprCalls(b.c, out)
-          jinjaCalls(b.body, out)
-        }
-        if (n.else) jinjaCalls(n.else, out)
+        // the first condition runs whenever the statement does; the rest only as far as it gets
+        n.branches.forEach((b, i) => {
+          exprCalls(b.c, i === 0 ? out : soft, soft)
+          jinjaCalls(b.body, soft)
+        })
+        if (n.else) jinjaCalls(n.else, soft)
         break
       case 'for':
-        exprCalls(n.iter, out)
-        if (n.cond) exprCalls(n.cond, out)
-        jinjaCalls(n.body, out)
-        if (n.else) jinjaCalls(n.else, out)
+        expr(n.iter)
+        if (n.cond) expr(n.cond)
+        body(n.body)
+        if (n.else) body(n.else)
         break
       case 'with':
-        for (const [, e] of n.assigns) exprCalls(e, out)
-        jinjaCalls(n.body, out)
+        for (const [, e] of n.assigns) expr(e)
+        body(n.body)
         break
       case 'macro':
       case 'callblock':
-        for (const [, d] of n.params) if (d) exprCalls(d, out)
-        if (n.k === 'callblock') exprCalls(n.call, out)
-        jinjaCalls(n.body, out)
+        for (const [, d] of n.params) if (d) expr(d)
+        if (n.k === 'callblock') expr(n.call)
+        body(n.body)
         break
       case 'block':
-        jinjaCalls(n.body, out)
+        body(n.body)
         break
     }
   }

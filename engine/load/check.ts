@@ -107,7 +107,7 @@ export interface VariableFindings {
 }
 
 /** Why a finding may be wrong (undefined: it is certain). */
-type Doubt = string | undefined
+export type Doubt = string | undefined
 
 /** Report variables read but defined nowhere: certain ones as errors, the rest as warnings. */
 export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars: Vars): VariableFindings {
@@ -210,7 +210,7 @@ function namePos(pos: SourcePos, name: string): SourcePos {
 }
 
 /** Walk task nodes, telling whether each may be skipped (a `when` above it, or a `rescue`). */
-function visit(nodes: readonly TaskNode[], doubt: Doubt, f: (n: TaskNode, doubt: Doubt) => void): void {
+export function visit(nodes: readonly TaskNode[], doubt: Doubt, f: (n: TaskNode, doubt: Doubt) => void): void {
   for (const n of nodes) {
     f(n, doubt)
     if (n.kind !== 'block') continue
@@ -222,7 +222,7 @@ function visit(nodes: readonly TaskNode[], doubt: Doubt, f: (n: TaskNode, doubt:
 }
 
 /** A task or block whose failure is ignored: an undefined variable there fails it, and the run goes on. */
-function ignored(n: TaskNode): Doubt {
+export function ignored(n: TaskNode): Doubt {
   return n.ignoreErrors === true || typeof n.ignoreErrors === 'string'
     ? 'its failure is ignored (ignore_errors)'
     : undefined

@@ -10,7 +10,7 @@
  * ```
  */
 import { parseExpr } from '../expr.js'
-import { exprCalls, type Calls } from '../expr/calls.js'
+import { exprCalls, noCalls, type Calls } from '../expr/calls.js'
 import { FILTERS, TESTS } from '../expr/filters.js'
 import { templateCalls } from '../template.js'
 import { UserError } from '../errors.js'
@@ -42,17 +42,19 @@ function lookupCheck(ctx: LoadContext, text: string, what: string, here: SourceP
  * plugin may still give the name: the load drops these findings when the playbook or a role has plugin files of
  * that kind (`dropPluginCallFindings`).
  */
-function callCheck(ctx: LoadContext, calls: Calls, what: string, here: SourcePos): void {
+export function callCheck(ctx: LoadContext, calls: Calls, what: string, here: SourcePos, soft = noCalls()): void {
   const kinds = [
-    ['filter', calls.filters, FILTERS],
-    ['test', calls.tests, TESTS],
+    ['filter', calls.filters, soft.filters, FILTERS],
+    ['test', calls.tests, soft.tests, TESTS],
   ] as const
-  for (const [kind, names, table] of kinds)
-    for (const n of names) {
+  for (const [kind, names, softNames, table] of kinds)
+    for (const n of new Set([...names, ...softNames])) {
       if (Object.hasOwn(table, n)) continue
       const msg = `unknown ${kind} "${n}" in ${what}`
       const hint = didYouMean(n, Object.keys(table))
-      if (what.startsWith('"vars"')) ctx.warnings.push(new UserError(`${msg} (it fails where it is read)`, here, hint))
+      const warn = (why: string) => ctx.warnings.push(new UserError(`${msg} (${why})`, here, hint))
+      if (what.startsWith('"vars"')) warn('it fails where it is read')
+      else if (!names.has(n)) warn('it fails only if the part of the template that calls it runs')
       else (what === 'when' ? report : refusePlugin)(ctx, msg, here, hint)
     }
 }
@@ -86,7 +88,8 @@ export function checkTemplates(
     if (msg) report(ctx, `invalid template in ${what}: ${msg}`, here)
     else {
       lookupCheck(ctx, v, what, here)
-      callCheck(ctx, templateCalls(v), what, here)
+      const soft = noCalls()
+      callCheck(ctx, templateCalls(v, 'auto', undefined, soft), what, here, soft)
     }
   } else if (Array.isArray(v)) {
     v.forEach((_, i) => checkTemplates(ctx, v, i, here, what))
@@ -119,7 +122,8 @@ export function checkConditions(
     try {
       const e = parseExpr(src)
       lookupCheck(ctx, src, key, pos)
-      callCheck(ctx, exprCalls(e), key, pos)
+      const soft = noCalls()
+      callCheck(ctx, exprCalls(e, noCalls(), soft), key, pos, soft)
     } catch (e) {
       const col = (e as { col?: number }).col
       const msg = e instanceof Error ? e.message : String(e)

@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { UserError } from '../../engine/errors.js'
-import { exprCalls } from '../../engine/expr/calls.js'
+import { exprCalls, noCalls } from '../../engine/expr/calls.js'
 import { parseExpr } from '../../engine/expr.js'
 import { loadPlaybook } from '../../engine/load/playbook.js'
 import { templateCalls } from '../../engine/template.js'
@@ -45,6 +45,19 @@ describe('the filters and tests a template calls', () => {
     )
     expect([...calls.filters].sort()).toEqual(['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'])
     expect([...calls.tests].sort()).toEqual(['t1', 't2', 't3'])
+  })
+
+  it('apart, those Jinja looks up only when their part runs: in an {% if %} or a conditional expression', () => {
+    const soft = noCalls()
+    const calls = templateCalls(
+      '{{ a | f1 }}{% if b | f2 %}{{ c | f3 }}{% elif h is t2 %}{% else %}{{ d is t1 }}{% endif %}{{ e | f4 if f else g | f5 }}',
+      'auto',
+      undefined,
+      soft,
+    )
+    expect([...calls.filters].sort()).toEqual(['f1', 'f2'])
+    expect([...soft.filters].sort()).toEqual(['f3', 'f4', 'f5'])
+    expect([...soft.tests].sort()).toEqual(['t1', 't2'])
   })
 })
 
@@ -115,5 +128,52 @@ describe('unknown filters and tests at load', () => {
       'lookup_plugins/mylook.py': 'class LookupModule: pass\n',
     }
     expect(await loadErrors({ ...files, ...plugins })).toEqual([])
+  })
+
+  it('in a conditional part of a string are warnings: Jinja fails there only if that part runs', async () => {
+    const files = {
+      'playbook.yml': play('    - debug: { msg: "{{ 1 if x else (2 | nosuch3) }}" }\n', '  vars: { x: 1 }\n'),
+    }
+    expect(await loadErrors(files)).toEqual([])
+    expect(await warningsOf(files)).toEqual([
+      '4:21 unknown filter "nosuch3" in "debug".msg (it fails only if the part of the template that calls it runs)',
+    ])
+  })
+})
+
+describe("unknown filters and tests in a template task's file", () => {
+  const file = '# conf\nport={{ port | to_nice_jsn }}\n{% if port is evn %}{{ port | nosuch }}{% endif %}\n'
+  const task = (extra = '') => `    - template: { src: app.conf.j2, dest: /tmp/app.conf }\n${extra}`
+
+  it('are refused at their place in the file where the task certainly runs; in an {% if %} branch, warned', async () => {
+    const files = { 'templates/app.conf.j2': file, 'playbook.yml': play(task(), '  vars: { port: 1 }\n') }
+    expect(await loadErrors(files)).toEqual([
+      'app.conf.j2:2:16 unknown filter "to_nice_jsn" in template app.conf.j2 (did you mean "to_nice_json"?)',
+      'app.conf.j2:3:15 unknown test "evn" in template app.conf.j2 (did you mean "even"?)',
+    ])
+    const fixed = file.replace('to_nice_jsn', 'string').replace('evn', 'even')
+    expect(await warningsOf({ ...files, 'templates/app.conf.j2': fixed })).toEqual([
+      '3:32 unknown filter "nosuch" in template app.conf.j2 (it fails only if the part of the template that calls it runs)',
+    ])
+  })
+
+  it('are warnings in a task that may not run (when, handler, rescue), and not judged with a filter plugin', async () => {
+    for (const tasks of [
+      task('      when: port > 1\n'),
+      `    - debug: { msg: hi }\n      notify: h\n      changed_when: true\n  handlers:\n    - name: h\n      template: { src: app.conf.j2, dest: /tmp/b }\n`,
+      `    - block: [{ command: 'true' }]\n      rescue:\n  ${task().replace(/\n/g, '\n  ').trimEnd()}\n`,
+    ]) {
+      const files = { 'templates/app.conf.j2': file, 'playbook.yml': play(tasks, '  vars: { port: 1 }\n') }
+      expect(await loadErrors(files), tasks).toEqual([])
+      expect((await warningsOf(files)).filter((w) => w.includes('to_nice_jsn')).length, tasks).toBeGreaterThan(0)
+    }
+    const withPlugin = {
+      'templates/app.conf.j2': file,
+      'filter_plugins/f.py': 'class FilterModule: pass\n',
+      'playbook.yml': play(task(), '  vars: { port: 1 }\n'),
+    }
+    expect(await loadErrors(withPlugin)).toEqual([
+      'app.conf.j2:3:15 unknown test "evn" in template app.conf.j2 (did you mean "even"?)',
+    ])
   })
 })
