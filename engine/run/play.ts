@@ -38,15 +38,25 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
   prescanSecrets(rc, hosts)
   rc.bus.emit({ type: 'play.start', play: playName, hosts })
   let active = hosts.filter((h) => usable(rc, h))
-  if (play.gatherFacts && active.length && !rc.stopping.requested) active = await gather(rc, playName, active)
-  if (active.length && !rc.stopping.requested) await loadCarried(rc, playName, active)
+  // `serial`: the whole play (facts, tasks, then handlers) runs batch by batch (percentages of the play's hosts);
+  // each batch gathers its own facts, as Ansible's, so a batch never reached gathers none
+  const serial = batches(active, play.serial, hosts.length).length > 1
+  if (!serial) active = await prepare(rc, playName, active)
   const plan = planOf(play)
   const strategy = strategyOf(rc)
-  // `serial`: the whole play (tasks, then handlers) runs batch by batch (percentages of the play's hosts).
-  for (const batch of batches(active, play.serial, hosts.length)) {
+  for (let batch of batches(active, play.serial, hosts.length)) {
     if (rc.stopping.requested) break
     rc.batch = batch
     refreshActive(rc)
+    if (serial) {
+      batch = rc.batch = await prepare(rc, playName, batch)
+      refreshActive(rc)
+      if (rc.stopping.requested) break
+      if (!batch.length) {
+        endRun(rc, `every host of play "${playName}" failed`)
+        break
+      }
+    }
     const end =
       strategy === 'free' ? await runFree(rc, playName, plan, batch) : await runLinear(rc, playName, plan, batch)
     if (end === 'fatal' || rc.stopping.requested) break
@@ -59,6 +69,14 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
     }
   }
   rc.bus.emit({ type: 'play.end', play: playName })
+}
+
+/** Facts (when the play gathers them) and the handlers earlier runs left pending: the hosts still usable after. */
+async function prepare(rc: RunContext, playName: string, hosts: string[]): Promise<string[]> {
+  let ready = hosts
+  if (rc.play.gatherFacts && ready.length && !rc.stopping.requested) ready = await gather(rc, playName, ready)
+  if (ready.length && !rc.stopping.requested) await loadCarried(rc, playName, ready)
+  return ready
 }
 
 function endRun(rc: RunContext, why: string): void {

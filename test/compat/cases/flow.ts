@@ -1,5 +1,5 @@
 /**
- * Agreement cases for the flow of a run: includes and imports, tags, check mode, handlers and any_errors_fatal
+ * Agreement cases for the flow of a run: includes and imports, tags, check mode, handlers, any_errors_fatal and serial batches
  * (what Ansible's `include_import`, `tags`, `check_mode`, `handlers` and `any_errors_fatal` targets pin down).
  */
 import type { CompatCase } from '../harness.js'
@@ -201,6 +201,21 @@ export const FLOW: CompatCase[] = [
   gather_facts: false
   tasks:
     - file: { path: "{{ root }}/second-play", state: directory, mode: "0755" }
+`,
+    },
+  },
+  {
+    name: 'serial_facts',
+    covers: 'serial: each batch gathers its own facts; a batch whose hosts all failed ends the run before the next',
+    alone: true, // it ends the whole run, in both engines
+    files: {
+      'main.yml': `- hosts: serial_facts
+  gather_facts: true
+  serial: 1
+  tasks:
+    - fail: { msg: the first batch fails }
+      when: inventory_hostname.endswith('_a')
+    - file: { path: "{{ root }}/not-reached", state: directory, mode: "0755" }
 `,
     },
   },
