@@ -7,7 +7,7 @@
  *
  * @example
  * ```jinja
- * {{ port | to_nice_jsn }}   {# error: unknown filter "to_nice_jsn" in template app.conf.j2 (did you mean to_nice_json?) #}
+ * {{ port | to_nice_jsn }}   {# error: unknown filter "to_nice_jsn" in template app.conf.j2 #}
  * ```
  */
 import { basename } from 'node:path'

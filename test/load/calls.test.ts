@@ -50,7 +50,8 @@ describe('the filters and tests a template calls', () => {
   it('apart, those Jinja looks up only when their part runs: in an {% if %} or a conditional expression', () => {
     const soft = noCalls()
     const calls = templateCalls(
-      '{{ a | f1 }}{% if b | f2 %}{{ c | f3 }}{% elif h is t2 %}{% else %}{{ d is t1 }}{% endif %}{{ e | f4 if f else g | f5 }}',
+      '{{ a | f1 }}{% if b | f2 %}{{ c | f3 }}{% elif h is t2 %}{% else %}{{ d is t1 }}{% endif %}' +
+        '{{ e | f4 if f else g | f5 }}',
       'auto',
       undefined,
       soft,
@@ -145,7 +146,7 @@ describe("unknown filters and tests in a template task's file", () => {
   const file = '# conf\nport={{ port | to_nice_jsn }}\n{% if port is evn %}{{ port | nosuch }}{% endif %}\n'
   const task = (extra = '') => `    - template: { src: app.conf.j2, dest: /tmp/app.conf }\n${extra}`
 
-  it('are refused at their place in the file where the task certainly runs; in an {% if %} branch, warned', async () => {
+  it('are refused at their place in the file where the task surely runs; in an {% if %} branch, warned', async () => {
     const files = { 'templates/app.conf.j2': file, 'playbook.yml': play(task(), '  vars: { port: 1 }\n') }
     expect(await loadErrors(files)).toEqual([
       'app.conf.j2:2:16 unknown filter "to_nice_jsn" in template app.conf.j2 (did you mean "to_nice_json"?)',
@@ -153,14 +154,16 @@ describe("unknown filters and tests in a template task's file", () => {
     ])
     const fixed = file.replace('to_nice_jsn', 'string').replace('evn', 'even')
     expect(await warningsOf({ ...files, 'templates/app.conf.j2': fixed })).toEqual([
-      '3:32 unknown filter "nosuch" in template app.conf.j2 (it fails only if the part of the template that calls it runs)',
+      '3:32 unknown filter "nosuch" in template app.conf.j2 ' +
+        '(it fails only if the part of the template that calls it runs)',
     ])
   })
 
-  it('are warnings in a task that may not run (when, handler, rescue), and not judged with a filter plugin', async () => {
+  it('are warnings in a task that may not run (when, handler, rescue); a filter plugin drops filters', async () => {
     for (const tasks of [
       task('      when: port > 1\n'),
-      `    - debug: { msg: hi }\n      notify: h\n      changed_when: true\n  handlers:\n    - name: h\n      template: { src: app.conf.j2, dest: /tmp/b }\n`,
+      '    - debug: { msg: hi }\n      notify: h\n      changed_when: true\n' +
+        '  handlers:\n    - name: h\n      template: { src: app.conf.j2, dest: /tmp/b }\n',
       `    - block: [{ command: 'true' }]\n      rescue:\n  ${task().replace(/\n/g, '\n  ').trimEnd()}\n`,
     ]) {
       const files = { 'templates/app.conf.j2': file, 'playbook.yml': play(tasks, '  vars: { port: 1 }\n') }

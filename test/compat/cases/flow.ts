@@ -1,6 +1,7 @@
 /**
- * Agreement cases for the flow of a run: includes and imports, tags, check mode, handlers, any_errors_fatal and serial batches
- * (what Ansible's `include_import`, `tags`, `check_mode`, `handlers` and `any_errors_fatal` targets pin down).
+ * Agreement cases for the flow of a run: includes and imports, tags, check mode, handlers, any_errors_fatal and
+ * serial batches (what Ansible's `include_import`, `tags`, `check_mode`, `handlers` and `any_errors_fatal`
+ * targets pin down).
  */
 import type { CompatCase } from '../harness.js'
 
