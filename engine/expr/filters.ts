@@ -15,6 +15,7 @@ import { MATH_FILTERS } from './filters-math.js'
 import { PATH_FILTERS } from './filters-paths.js'
 import { PPRINT_FILTERS } from './pprint.js'
 import { DATETIME_FILTERS } from './strptime.js'
+import { URLIZE_FILTERS } from './urlize.js'
 import { WRAP_FILTERS } from './textwrap.js'
 import { LIST_FILTERS } from './filters-list.js'
 import { TEXT_FILTERS } from './filters-text.js'
@@ -24,7 +25,16 @@ import { FILTERS, TESTS } from './registry.js'
 import { TEST_DEFS } from './tests.js'
 
 Object.assign(FILTERS, TEXT_FILTERS, LIST_FILTERS, DATA_FILTERS, CRYPT_FILTERS, URL_FILTERS)
-Object.assign(FILTERS, MATH_FILTERS, HTML_FILTERS, PATH_FILTERS, PPRINT_FILTERS, WRAP_FILTERS, DATETIME_FILTERS)
+Object.assign(
+  FILTERS,
+  MATH_FILTERS,
+  HTML_FILTERS,
+  PATH_FILTERS,
+  PPRINT_FILTERS,
+  WRAP_FILTERS,
+  DATETIME_FILTERS,
+  URLIZE_FILTERS,
+)
 Object.assign(TESTS, TEST_DEFS)
 
 export { callFilter, callTest, FILTERS, TESTS } from './registry.js'
