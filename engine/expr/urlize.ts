@@ -5,7 +5,8 @@
  *
  * @example
  * ```jinja
- * {{ 'see www.example.org.' | urlize }}  {# see <a href="https://www.example.org" rel="noopener">www.example.org</a>. #}
+ * {{ 'see www.example.org.' | urlize }}
+ * {# see <a href="https://www.example.org" rel="noopener">www.example.org</a>. #}
  * ```
  */
 import { UserError } from '../errors.js'
