@@ -10,8 +10,7 @@
  */
 import { UserError } from '../errors.js'
 import { pyStr } from './pystr.js'
-import { PyObject } from './values.js'
-import { deepEq, short, typeName } from './values.js'
+import { deepEq, PyObject, short, typeName } from './values.js'
 
 /** Text of a value as Python's `str()` gives it (lists and maps in Python's form). */
 export function text(v: unknown): string {

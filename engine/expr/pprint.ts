@@ -16,20 +16,6 @@ const WIDTH = 80
 const len = (s: string): number => [...s].length
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
-/** repr with dict keys sorted, as pprint's `safe_repr`. */
-function sortedRepr(v: unknown, depth = 0): string {
-  if (depth > 64) return '...'
-  if (Array.isArray(v)) {
-    const items = v.map((x) => sortedRepr(x, depth + 1))
-    return isTuple(v) ? `(${items.join(', ')}${items.length === 1 ? ',' : ''})` : `[${items.join(', ')}]`
-  }
-  if (isMap(v) && !(v instanceof Map)) {
-    const entries = Object.entries(v).sort(([a], [b]) => byCodePoint(a, b))
-    return `{${entries.map(([k, x]) => `${pyStrRepr(k)}: ${sortedRepr(x, depth + 1)}`).join(', ')}}`
-  }
-  return pyRepr(v)
-}
-
 /** pprint's `_pprint_str`: a string too long for the line, as adjacent literals broken after whitespace. */
 function formatStr(s: string, indent: number, allowance: number, level: number): string {
   if (s === '') return pyStrRepr(s)
@@ -77,7 +63,7 @@ function formatItems(items: unknown[], indent: number, allowance: number, level:
 
 /** pprint's `_format`: the repr if it fits in what is left of the line, else the type's own layout. */
 function format(v: unknown, indent: number, allowance: number, level: number): string {
-  const rep = sortedRepr(v)
+  const rep = pyRepr(v, 0, true)
   if (len(rep) <= WIDTH - indent - allowance) return rep
   const next = level + 1
   if (typeof v === 'string') return formatStr(v, indent, allowance, next)

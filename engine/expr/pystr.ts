@@ -54,8 +54,7 @@ export function pyStrRepr(s: string): string {
     else if (ch === '\n') out += '\\n'
     else if (ch === '\r') out += '\\r'
     else if (ch === '\t') out += '\\t'
-    else if (c < 0x20 || (c >= 0x7f && c < 0xa0)) out += `\\x${c.toString(16).padStart(2, '0')}`
-    else if (ch !== ' ' && UNPRINTABLE.test(ch))
+    else if ((c < 0x20 || c > 0x7e) && UNPRINTABLE.test(ch))
       out += c < 0x100 ? `\\x${hex(c, 2)}` : c < 0x10000 ? `\\u${hex(c, 4)}` : `\\U${hex(c, 8)}`
     else out += ch
   }
@@ -70,8 +69,8 @@ export function pyNum(n: number): string {
   return s.replace(/e([+-])(\d)$/, 'e$10$2')
 }
 
-/** Python's `repr()`. */
-export function pyRepr(v: unknown, depth = 0): string {
+/** Python's `repr()`; `sortKeys`: dict keys in order, as `pprint` prints them. */
+export function pyRepr(v: unknown, depth = 0, sortKeys = false): string {
   if (v === null || v === undefined || v instanceof Undef) return 'None'
   if (v === true) return 'True'
   if (v === false) return 'False'
@@ -80,15 +79,16 @@ export function pyRepr(v: unknown, depth = 0): string {
   if (v instanceof PyObject) return v.repr()
   if (depth > 64) return '...'
   if (Array.isArray(v)) {
-    const items = v.map((x) => pyRepr(x, depth + 1))
+    const items = v.map((x) => pyRepr(x, depth + 1, sortKeys))
     return tuples.has(v) ? `(${items.join(', ')}${items.length === 1 ? ',' : ''})` : `[${items.join(', ')}]`
   }
   if (v instanceof Map)
     return `{${[...v].map(([k, x]) => `${pyRepr(k, depth + 1)}: ${pyRepr(x, depth + 1)}`).join(', ')}}`
-  if (typeof v === 'object')
-    return `{${Object.entries(v)
-      .map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x, depth + 1)}`)
-      .join(', ')}}`
+  if (typeof v === 'object') {
+    const entries = Object.entries(v)
+    if (sortKeys) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x, depth + 1, sortKeys)}`).join(', ')}}`
+  }
   return String(v)
 }
 

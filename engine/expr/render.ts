@@ -21,7 +21,7 @@ import { compileJinja, renderJinja, type JinjaOptions, type JinjaTemplate } from
 import { needsHandlebars, scan, type Segment } from './scan.js'
 import { UserError } from '../errors.js'
 import { isTemplateText, rootScope, type Scope } from './scope.js'
-import { force, plainValue } from './values.js'
+import { force, plainValue, PyObject } from './values.js'
 
 /** Which engine renders a text: `auto` for playbook strings, `jinja` for template files, `hbs` for `.hbs` files. */
 export type Engine = 'auto' | 'jinja' | 'hbs'
@@ -156,7 +156,8 @@ export function renderCompiled(c: Compiled, vars: Vars, scope: Scope, shell: boo
       return c.text
     case 'single': {
       // a datetime gives its text (inside a list or map too), as Ansible's templating
-      const v = plainValue(scope.deep(force(evaluate(c.expr, scope))))
+      const made = PyObject.made
+      const v = plain(scope.deep(force(evaluate(c.expr, scope))), made)
       // Ansible's templating turns a none into '' unless the template is one variable's name (`{{ x }}`)
       return v === null && c.expr.k !== 'name' ? '' : v
     }
@@ -165,10 +166,11 @@ export function renderCompiled(c: Compiled, vars: Vars, scope: Scope, shell: boo
       for (const p of c.parts) {
         if (typeof p === 'string') out += p
         else {
+          const made = PyObject.made
           const v = scope.deep(force(evaluate(p.expr, scope)))
           // as Ansible's: a printed list or map is read back; a number, boolean or none only through its shortcut
           // for one variable's name (`{{ name }}`, whose `$` also matches before one last newline)
-          if (c.trailed && (Array.isArray(v) || isPlainMap(v))) return plainValue(v)
+          if (c.trailed && (Array.isArray(v) || isPlainMap(v))) return plain(v, made)
           if (c.trailed?.bare && (v === null || typeof v === 'number' || typeof v === 'boolean')) return v
           const s = asText(v)
           out += shell && !p.raw && !quotesItself(p.expr) ? shQuote(s) : s
@@ -190,6 +192,9 @@ export function renderCompiled(c: Compiled, vars: Vars, scope: Scope, shell: boo
 function readsBack(tail: string): boolean {
   return /^[ \t\r\n]+$/.test(tail) && !/\n[ \t]+$/.test(tail)
 }
+
+/** `v` without Python objects, walked only when its evaluation made some (`made`: the count before it). */
+const plain = (v: unknown, made: number): unknown => (PyObject.made === made ? v : plainValue(v))
 
 /** A map as templates make them (coerce.ts's `isMap` also takes class instances, such as an undefined value). */
 function isPlainMap(v: unknown): boolean {

@@ -35,6 +35,11 @@ export function undefinedError(u: Undef): UserError {
  * gives its `str()`, as Ansible's); inside one expression it works as in Python.
  */
 export abstract class PyObject {
+  /** How many were made in this process: a value computed while this did not change holds none. */
+  static made = 0
+  constructor() {
+    PyObject.made++
+  }
   /** Python's type name (`type_debug`). */
   abstract readonly pyType: string
   /** `str(self)`. */
