@@ -28,6 +28,7 @@ import { checkSyntaxRemembered } from './syntaxcache.js'
 import { conditionPositions, sourceOf, whenPositionsOf } from './common.js'
 import { taskSourceFile } from './files.js'
 import { templateText } from '../source/files.js'
+import { ignored, visit, type Doubt } from './doubt.js'
 import { mentionedWords } from './mentions.js'
 import { didYouMean } from '../source/suggest.js'
 import { bestPos, offsetPos, valuePos } from '../source/positions.js'
@@ -105,9 +106,6 @@ export interface VariableFindings {
   /** Every word written in a template or condition anywhere (engine/load/mentions.ts). */
   mentioned: Set<string>
 }
-
-/** Why a finding may be wrong (undefined: it is certain). */
-export type Doubt = string | undefined
 
 /** Report variables read but defined nowhere: certain ones as errors, the rest as warnings. */
 export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars: Vars): VariableFindings {
@@ -207,25 +205,6 @@ function namePos(pos: SourcePos, name: string): SourcePos {
   re.lastIndex = offset
   const m = re.exec(text.slice(0, offset + 2000))
   return m ? offsetPos(pos.file, text, m.index) : pos
-}
-
-/** Walk task nodes, telling whether each may be skipped (a `when` above it, or a `rescue`). */
-export function visit(nodes: readonly TaskNode[], doubt: Doubt, f: (n: TaskNode, doubt: Doubt) => void): void {
-  for (const n of nodes) {
-    f(n, doubt)
-    if (n.kind !== 'block') continue
-    const inner = doubt ?? ignored(n) ?? (n.when.length ? 'its block may be skipped by "when"' : undefined)
-    visit(n.block, inner ?? (n.rescue.length ? 'a rescue takes over when it fails' : undefined), f)
-    visit(n.always, inner, f)
-    visit(n.rescue, inner ?? 'rescue runs only after a failure', f)
-  }
-}
-
-/** A task or block whose failure is ignored: an undefined variable there fails it, and the run goes on. */
-export function ignored(n: TaskNode): Doubt {
-  return n.ignoreErrors === true || typeof n.ignoreErrors === 'string'
-    ? 'its failure is ignored (ignore_errors)'
-    : undefined
 }
 
 type Report = (name: string, where: string, pos: SourcePos) => void

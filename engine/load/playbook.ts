@@ -40,7 +40,6 @@ import {
 } from './keywords.js'
 import { setRoleSpecs } from './argspecs.js'
 import { checkSourceFiles } from './files.js'
-import { checkTemplateFileCalls } from './templatecalls.js'
 import { loadRoles } from './roles.js'
 import { didYouMean } from '../source/suggest.js'
 import { checkTemplatesIn } from './syntax.js'
@@ -246,8 +245,7 @@ async function loadPlay(
   ctx.staticVars = undefined
   ctx.moduleDefaults = undefined
   checkNotify(ctx, [...tasks, ...handlerNodes(handlers)], handlers)
-  checkSourceFiles(ctx, [...tasks, ...handlerNodes(handlers)])
-  checkTemplateFileCalls(ctx, tasks, handlerNodes(handlers))
+  checkSourceFiles(ctx, tasks, handlerNodes(handlers))
   const play: Play = {
     ...common,
     hosts: hostsList.join(','),

@@ -40,9 +40,18 @@ function lookupCheck(ctx: LoadContext, text: string, what: string, here: SourceP
  * The filters and tests `calls` names must be tsplay's: refused where written, as an unknown lookup is (a warning
  * in a task that may not run); in a variable's value (`vars`), a warning (the variable may never be read). A Python
  * plugin may still give the name: the load drops these findings when the playbook or a role has plugin files of
- * that kind (`dropPluginCallFindings`).
+ * that kind (`dropPluginCallFindings`). Names in `soft` (a conditional part of a template) and any name when there is
+ * a `doubt` (why the place may never run) are warnings; `posOf` places each name (default: `here`).
  */
-export function callCheck(ctx: LoadContext, calls: Calls, what: string, here: SourcePos, soft = noCalls()): void {
+export function callCheck(
+  ctx: LoadContext,
+  calls: Calls,
+  what: string,
+  here: SourcePos,
+  soft = noCalls(),
+  doubt?: string,
+  posOf: (name: string) => SourcePos = () => here,
+): void {
   const kinds = [
     ['filter', calls.filters, soft.filters, FILTERS],
     ['test', calls.tests, soft.tests, TESTS],
@@ -52,10 +61,13 @@ export function callCheck(ctx: LoadContext, calls: Calls, what: string, here: So
       if (Object.hasOwn(table, n)) continue
       const msg = `unknown ${kind} "${n}" in ${what}`
       const hint = didYouMean(n, Object.keys(table))
-      const warn = (why: string) => ctx.warnings.push(new UserError(`${msg} (${why})`, here, hint))
-      if (what.startsWith('"vars"')) warn('it fails where it is read')
-      else if (!names.has(n)) warn('it fails only if the part of the template that calls it runs')
-      else (what === 'when' ? report : refusePlugin)(ctx, msg, here, hint)
+      const why = what.startsWith('"vars"')
+        ? 'it fails where it is read'
+        : !names.has(n)
+          ? 'it fails only if the part of the template that calls it runs'
+          : doubt
+      if (why) ctx.warnings.push(new UserError(`${msg} (${why})`, posOf(n), hint))
+      else (what === 'when' ? report : refusePlugin)(ctx, msg, posOf(n), hint)
     }
 }
 
