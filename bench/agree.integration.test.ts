@@ -5,10 +5,10 @@
  * Needs root, sshd, ansible-playbook and a built tsplay (`npm run build`); skips with the reason otherwise.
  * Run: `npx vitest run --config bench/vitest.config.ts bench/agree.integration.test.ts`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { removeTempDir, tempDir } from '../test/helpers/tempdir.js'
 import { type SshdFleet } from '../test/helpers/sshd.js'
 import { runAnsible, runTsplay, type EngineRun } from './engines.js'
 import { runFloor } from './floor.js'
@@ -29,7 +29,7 @@ describe.skipIf(skip !== undefined)('ansible-playbook, tsplay and the floor agre
 
   beforeAll(async () => {
     fleet = await startFleet(HOSTS)
-    dir = mkdtempSync(join(tmpdir(), 'tsplay-bench-test-'))
+    dir = tempDir('tsplay-bench-test-')
     writeFileSync(join(dir, 'bench.yml'), playbookYaml())
     writeFileSync(join(dir, TEMPLATE_NAME), TEMPLATE_TEXT)
     writeFileSync(join(dir, 'inventory.yml'), inventoryYaml(fleet, HOSTS))
@@ -42,7 +42,7 @@ describe.skipIf(skip !== undefined)('ansible-playbook, tsplay and the floor agre
   })
   afterAll(async () => {
     await fleet?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
+    if (dir) removeTempDir(dir)
   })
 
   const engines: [string, (root: string) => Promise<Record<string, Counts>>][] = [

@@ -10,10 +10,10 @@
  * ```
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { removeTempDir, tempDir } from '../test/helpers/tempdir.js'
 import type { Counts } from './workload.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -46,7 +46,7 @@ export interface TimedOptions {
 
 /** Run `cmd args` under `/usr/bin/time`, measuring wall time (from the spawn to the exit), peak RSS and CPU time. */
 export function timed(cmd: string, args: readonly string[], opts: TimedOptions = {}): Promise<Timed> {
-  const dir = mkdtempSync(join(tmpdir(), 'tsplay-bench-time-'))
+  const dir = tempDir('tsplay-bench-time-')
   const rssFile = join(dir, 'rss')
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint()
@@ -69,7 +69,7 @@ export function timed(cmd: string, args: readonly string[], opts: TimedOptions =
       } catch {
         /* no figures */
       }
-      rmSync(dir, { recursive: true, force: true })
+      removeTempDir(dir)
       const [peakRssKb = NaN, user = NaN, sys = NaN] = figures
       resolve({
         wallMs,
@@ -178,7 +178,7 @@ export async function runTsplay(r: EngineRun): Promise<Measure> {
  * master connections) and its masters are closed after the timing.
  */
 export async function runAnsible(r: EngineRun): Promise<Measure> {
-  const cp = mkdtempSync(join(tmpdir(), 'tsplay-bench-cp-'))
+  const cp = tempDir('tsplay-bench-cp-')
   const env = {
     ANSIBLE_CONFIG: join(REPO, 'bench/ansible.cfg'),
     ANSIBLE_SSH_CONTROL_PATH_DIR: cp,
@@ -210,7 +210,7 @@ function closeMasters(dir: string): void {
       /* already gone */
     }
   }
-  rmSync(dir, { recursive: true, force: true })
+  removeTempDir(dir)
 }
 
 /** The floor script (bench/floor.ts) with a spec file. */

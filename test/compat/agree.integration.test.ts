@@ -8,6 +8,7 @@
  * Needs root, sshd, ansible-playbook and a built tsplay; skips with the reason otherwise.
  */
 import { appendFileSync, readFileSync, rmSync } from 'node:fs'
+import { removeTempDir } from '../helpers/tempdir.js'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { REPO } from '../../bench/engines.js'
@@ -120,7 +121,7 @@ describe.skipIf(skip !== undefined)('tsplay agrees with ansible-playbook', () =>
     await webs?.close()
     await fleet?.stop()
     if (env) {
-      rmSync(env.dir, { recursive: true, force: true })
+      removeTempDir(env.dir)
       rmSync(env.home, { recursive: true, force: true })
     }
     expect(failed, 'cases left something behind').toEqual([])

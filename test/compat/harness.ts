@@ -11,12 +11,12 @@
  * ```
  */
 import { execFileSync } from 'node:child_process'
-import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { parseAnsibleRecap, runAnsible, timed, REPO } from '../../bench/engines.js'
 import { treeDigest, userInfo } from '../../bench/targets.js'
 import type { SshdFleet } from '../helpers/sshd.js'
+import { tempDir } from '../helpers/tempdir.js'
 
 /** A host's recap counters compared between the engines. */
 export interface Counts {
@@ -84,7 +84,7 @@ export const hostsOf = (c: CompatCase) => [`${c.name}_a`, `${c.name}_b`]
 
 /** A new work folder; the state base folders live in the login user's home on the target. */
 export function compatEnv(fleet: SshdFleet): CompatEnv {
-  const dir = mkdtempSync(join(tmpdir(), 'tsplay-compat-'))
+  const dir = tempDir('tsplay-compat-')
   const u = userInfo(fleet.user)
   const home = join(u.home, 'tsplay-compat', `${process.pid}`)
   rmSync(home, { recursive: true, force: true })
