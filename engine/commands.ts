@@ -39,6 +39,26 @@ export function inShellScript(script: string, vars: readonly string[]): string {
   return script
 }
 
+/**
+ * Set (to 1) by a frame while its in-shell script runs in the persistent shell itself: the script may then leave
+ * its last output in `_tsp_o` instead of printing it, and the frame prints it with stdout's end marker in one
+ * write. Each write of the shell can become an SSH packet of its own, which sshd encrypts and sends and the
+ * controller decrypts and parses: the file probe's answer and its marker were two packets, now one.
+ */
+export const JOIN_FLAG = '_tsp_j'
+
+/**
+ * The shell text that ends an in-shell script by handing over `$var` as its output: kept for the frame's marker
+ * when the frame joins them (`JOIN_FLAG`), printed otherwise (in a subshell, or as `sh -c` elsewhere).
+ *
+ * @example
+ * ```ts
+ * joinedOutput('o') // → 'if [ -n "${_tsp_j-}" ]; then _tsp_o=$o; else printf %s "$o"; fi'
+ * ```
+ */
+export const joinedOutput = (v: string): string =>
+  `if [ -n "\${${JOIN_FLAG}-}" ]; then _tsp_o=$${v}; else printf %s "$${v}"; fi`
+
 /** The variables an `inShellScript` sets, or undefined for any other script. */
 export const inShellVars = (script: string): readonly string[] | undefined => IN_SHELL.get(script)
 

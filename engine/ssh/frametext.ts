@@ -10,7 +10,8 @@
  * stdout instead of one on each stream: one SSH packet less for sshd to send and the controller to read. A second
  * such file, on fd 4, is the scratch file of the engine's in-shell scripts (`inShellScript`): a program's output
  * written there and read back with `read` costs no fork, where `$(program)` costs one. Commands in subshells get
- * neither descriptor.
+ * neither descriptor. An in-shell script that ends with `joinedOutput` hands its answer to the frame, which prints
+ * it together with stdout's end marker: one write of the shell, so one SSH packet, where there were two.
  *
  * @example
  * ```ts
@@ -21,6 +22,8 @@
  * //   }
  * ```
  */
+
+import { JOIN_FLAG } from '../commands.js'
 
 /** The stderr file as the shell names it (fd 3 of the persistent shell, opened anew to truncate it). */
 const ERR_FILE = '/proc/$$/fd/3'
@@ -49,21 +52,30 @@ export function renderFrame(
   errFile = false,
   inShell = false,
 ): string {
-  const mark = (flag = '') => `printf '\\036TSP${nonce}:${seq}:%d${flag}\\n' "$r"`
+  // stdin as it is, in a here-doc (no base64 process on the host), when it is text that a here-doc carries
+  const plain = stdin === undefined ? undefined : hereDocText(stdin, `_TSPLAY_${nonce}`)
+  // an in-shell script run by the shell itself (not in base64's pipeline) may leave its last output in `_tsp_o` (see
+  // `joinedOutput`): stdout's marker then carries it, one write of the shell where there were two
+  const joined = inShell && (stdin === undefined || plain !== undefined)
+  const mark = (flag = '', out = false) =>
+    out && joined
+      ? `printf '%s\\036TSP${nonce}:${seq}:%d${flag}\\n' "$_tsp_o" "$r"`
+      : `printf '\\036TSP${nonce}:${seq}:%d${flag}\\n' "$r"`
+  const status = joined ? `r=$?; unset ${JOIN_FLAG}` : 'r=$?'
+  const after = joined ? '; unset _tsp_o' : ''
   const end = errFile
-    ? `r=$?; if [ -s ${ERR_FILE} ]; then cat ${ERR_FILE} >&2; ${mark()} >&2; ${mark()}; ` +
-      `else ${mark(`:${NO_STDERR_FLAG}`)}; fi\n}\n`
-    : `r=$?; ${mark()}; ${mark()} >&2\n}\n`
+    ? `${status}; if [ -s ${ERR_FILE} ]; then cat ${ERR_FILE} >&2; ${mark()} >&2; ${mark('', true)}; ` +
+      `else ${mark(`:${NO_STDERR_FLAG}`, true)}; fi${after}\n}\n`
+    : `${status}; ${mark('', true)}; ${mark()} >&2${after}\n}\n`
   // the command's stderr to the file; fd 3 itself is closed for the command (nothing it starts keeps it), and so is
   // the scratch file on fd 4, except for an in-shell script (which may use it)
   const errTo = errFile ? ` 2>${ERR_FILE} 3>&-${inShell ? '' : ' 4>&-'}` : ''
   // `{ … }`: sh parses the whole frame before running any of it, so a frame cut short by a dropped connection
   // is a syntax error and runs nothing (a bare here-doc cut short would run with the truncated stdin)
-  const start = prelude ? `{ ${prelude}\n` : '{ '
+  const start = (prelude ? `{ ${prelude}\n` : '{ ') + (joined ? `${JOIN_FLAG}=1 _tsp_o=; ` : '')
   const group = inShell ? `{ ${text}; }` : `( ${text} )`
   if (stdin === undefined) return `${start}${group} </dev/null${errTo}\n${end}`
-  const plain = hereDocText(stdin, `_TSPLAY_${nonce}`)
-  // text as it is (no base64 process on the host); anything else in base64, decoded on the host
+  // anything but text in base64, decoded on the host
   if (plain !== undefined) return `${start}${group}${errTo} <<'_TSPLAY_${nonce}'\n${plain}_TSPLAY_${nonce}\n${end}`
   const b64 = Buffer.from(stdin)
     .toString('base64')

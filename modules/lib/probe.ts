@@ -10,7 +10,7 @@
  * ```
  */
 import { createHash } from 'node:crypto'
-import { inShellScript, sh } from '../../engine/commands.js'
+import { inShellScript, joinedOutput, sh } from '../../engine/commands.js'
 import type { HostIO } from '../../engine/module.js'
 import type { Command } from '../../engine/types.js'
 
@@ -152,7 +152,8 @@ const PROBE_LINES = [
   '  else printf %s "$o"; o=; cat -- "$p"; fi',
   'else o="$o-$nl"; fi; fi',
   'fi',
-  'printf %s "$o"',
+  // the rest of the answer rides on the frame's end marker when the frame allows it (one write, one SSH packet)
+  joinedOutput('o'),
 ]
 /** Every variable the probe sets (removed after it: it runs in the persistent shell itself, see `inShellScript`). */
 const PROBE_VARS = [

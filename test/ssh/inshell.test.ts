@@ -127,6 +127,43 @@ describe('in-shell scripts in a persistent shell', () => {
     expect(got.get(4)?.out).toBe(before)
   })
 
+  it.each(modes)(
+    "sends a probe's answer with its end marker in one write of the shell, %s the scratch file",
+    (_, t) => {
+      const probes = [
+        pathProbe(join(dir, 'small.txt'), { checksum: 'sha1', content: true }),
+        pathProbe(join(dir, 'sub'), { folder: dir }),
+        pathProbe(join(dir, 'no/such'), { ancestors: [join(dir, 'no'), dir] }),
+      ]
+      const log = join(dir, `writes-${t ?? 'none'}`)
+      const input = renderHello(nonce, t) + frames(probes, t !== undefined)
+      const res = spawnSync(
+        'strace',
+        ['-f', '-qq', '-s', '9999', '-e', 'trace=execve,write', '-e', 'signal=none', '-o', log, '/bin/sh'],
+        {
+          input,
+          cwd: dir,
+        },
+      )
+      expect(res.status).toBe(0)
+      const got = new Map<number, { rc: number; out: string }>()
+      new FrameReader(nonce, (seq, rc, d) => got.set(seq, { rc, out: d.toString('utf8') })).push(res.stdout)
+      probes.forEach((c, i) => expect(got.get(i + 1)).toEqual(alone(c)))
+      // the shell's own writes (not those of programs it starts; its first line is its execve): every one that carries
+      // a probe's answer (`exists…`, `absent…`) carries that frame's end marker too
+      const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean)
+      const shell = lines[0].split(' ')[0]
+      const writes = lines.filter((l) => new RegExp(`^${shell}\\s+write\\(`).test(l))
+      probes.forEach((_, i) => {
+        const answers = writes.filter(
+          (l) => /^\S+\s+write\(\d+, "(exists|absent)/.test(l) && l.includes(`TSP${nonce}:${i + 1}:`),
+        )
+        expect(answers).toHaveLength(1)
+      })
+      expect(writes.filter((l) => /^\S+\s+write\(\d+, "(exists|absent)/.test(l))).toHaveLength(probes.length)
+    },
+  )
+
   it.each(modes)("gives libmagic's answer for a kind it answers from the type alone, %s the scratch file", (_, t) => {
     // a `file` on PATH that counts its calls, then runs the real one
     const bin = join(dir, `bin-${t ?? 'none'}`)
