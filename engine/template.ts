@@ -243,6 +243,8 @@ function trailingOnly(s: string): string {
 
 /** The controller user's name, for `template_uid`. */
 let templateUid: string | undefined
+/** The controller's host name (`template_host`), looked up once. */
+let templateHost: string | undefined
 
 /** The variables Ansible adds to a template file's own (`template_destpath` when the task gives a `dest`). */
 export const TEMPLATE_FILE_VARS = [
@@ -286,11 +288,15 @@ export function renderTemplateFile(
     ansible_managed: 'Ansible managed',
     template_path: file,
     template_fullpath: file,
-    template_host: hostname(),
+    template_host: (templateHost ??= hostname()),
     template_uid: (templateUid ??= userInfo().username), // looked up once (it reads the passwd database)
     ...(dest === undefined ? {} : { template_destpath: dest }),
-    template_mtime: pyDate(mtimeOf(file)),
-    template_run_date: pyDate(new Date()),
+  })
+  // worked out when the template reads them (a `stat` of the file and two dates per render otherwise)
+  const now = new Date()
+  Object.defineProperties(extra, {
+    template_mtime: { get: () => pyDate(mtimeOf(file)), enumerable: true, configurable: true },
+    template_run_date: { get: () => pyDate(now), enumerable: true, configurable: true },
   })
   return renderString(text, extra, {
     what: `template ${basename(file)}`,

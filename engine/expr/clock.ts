@@ -99,6 +99,9 @@ export function strftime(d: Date, fmt: string, utc: boolean): string {
   return formatTime(dateParts(d, utc), fmt)
 }
 
+/** The controller's time zone name, once looked up. */
+let localZone: string | undefined
+
 /** The fields of `d` in local time (with its offset and zone) or in UTC (naive). */
 export function dateParts(d: Date, utc: boolean): TimeParts {
   const ms = d.getMilliseconds() * 1000
@@ -125,7 +128,10 @@ export function dateParts(d: Date, utc: boolean): TimeParts {
     second: d.getSeconds(),
     microsecond: ms,
     offset: -d.getTimezoneOffset(),
-    zone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? '',
+    // looked up when `%Z` asks: the first lookup loads ICU's zone data (about 25 ms)
+    get zone() {
+      return (localZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone ?? '')
+    },
     epoch,
   }
 }

@@ -5,7 +5,7 @@
  * installed, it renders them again so the recorded files stay true.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -42,6 +42,27 @@ describe('template files', () => {
     const want = `${userInfo().username}@${hostname()}`
     for (let i = 0; i < 2; i++)
       expect(renderTemplateFile('{{ template_uid }}@{{ template_host }}', 'x.j2', {})).toBe(want)
+  })
+
+  it("sets template_mtime to the file's time and template_run_date to the render's, as Python prints them", () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'tsplay-tvars-'))
+    try {
+      const file = join(tmp, 't.j2')
+      writeFileSync(file, 'x')
+      utimesSync(file, new Date(2021, 2, 4, 5, 6, 7, 89), new Date(2021, 2, 4, 5, 6, 7, 89))
+      const before = Date.now()
+      const [mtime, run] = renderTemplateFile('{{ template_mtime }}|{{ template_run_date }}', file, {}).split('|')
+      expect(mtime).toBe('2021-03-04 05:06:07.089000')
+      const ran = new Date(run.replace(' ', 'T').slice(0, 23)).getTime()
+      expect(ran).toBeGreaterThanOrEqual(before - 1)
+      expect(ran).toBeLessThanOrEqual(Date.now())
+      const hbs = join(tmp, 't.hbs')
+      writeFileSync(hbs, 'x')
+      utimesSync(hbs, new Date(2021, 2, 4, 5, 6, 7), new Date(2021, 2, 4, 5, 6, 7))
+      expect(renderTemplateFile('{{ template_mtime }}', hbs, {})).toBe('2021-03-04 05:06:07.000000')
+    } finally {
+      rmSync(tmp, { recursive: true, force: true })
+    }
   })
 
   it('reports an error at its line and column in the file', () => {
