@@ -32,13 +32,16 @@ const JINJA_STATEMENT = /\{%-?\s*(if|for|set|endif|endfor|else|elif|raw|endraw|m
 export function findClose(s: string, i: number, closers: string[]): number {
   let quote = ''
   let depth = 0
+  // the closers' first characters: most characters are none of them, and need no closer compared
+  let heads = ''
+  for (const c of closers) heads += c[0]
   for (let j = i; j < s.length; j++) {
     const c = s[j]
     if (quote) {
       if (c === '\\') j++
       else if (c === quote) quote = ''
     } else if (c === "'" || c === '"') quote = c
-    else if (depth === 0 && closers.some((c) => s.startsWith(c, j))) return j
+    else if (depth === 0 && heads.includes(c) && closers.some((c) => s.startsWith(c, j))) return j
     else if (c === '{' || c === '[' || c === '(') depth++
     else if ((c === '}' || c === ']' || c === ')') && depth > 0) depth--
   }
