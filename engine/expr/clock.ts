@@ -25,7 +25,8 @@ const MONTHS = [
   'December',
 ]
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0')
+/** `n` with leading zeros to `w` digits. */
+export const pad = (n: number, w = 2) => String(n).padStart(w, '0')
 
 /** A wall-clock time's fields, as strftime formats them. */
 export interface TimeParts {
@@ -53,6 +54,31 @@ export function daysFromCivil(y: number, m: number, d: number): number {
   const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
   return era * 146097 + doe - 719468
+}
+
+/** The proleptic Gregorian date of a day count from 1970-01-01. */
+export function civilFromDays(z: number): [number, number, number] {
+  z += 719468
+  const era = Math.floor(z / 146097)
+  const doe = z - era * 146097
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const m = mp < 10 ? mp + 3 : mp - 9
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d]
+}
+
+/** How many days month `m` of year `y` has. */
+export function daysInMonth(y: number, m: number): number {
+  return daysFromCivil(m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1, 1) - daysFromCivil(y, m, 1)
+}
+
+/** Seconds since the epoch of a naive wall-clock time read as the controller's local time, as Python reads it. */
+export function localEpoch(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, us = 0): number {
+  const t = new Date(2000, mo - 1, d, h, mi, s)
+  t.setFullYear(y)
+  return t.getTime() / 1000 + us / 1e6
 }
 
 /** `strftime(fmt)` of the fields `t`, with the common codes. Throws for a code it does not know. */

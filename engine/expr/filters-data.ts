@@ -14,23 +14,13 @@ import { pyJson, pyStr, tuple } from './pystr.js'
 import { pyRandom } from './pyrandom.js'
 import { filterContext, def, type Def } from './registry.js'
 import { toYaml } from './toyaml.js'
-import { compare, force, getProp, PyObject, short, truthy, typeName, Undef } from './values.js'
+import { compare, force, getProp, pyTypeName, short, truthy, typeName, Undef } from './values.js'
 
 /** Ansible's `bool`: true for true, 1 and `yes`/`on`/`1`/`true` in any case; none stays none. */
 export function ansibleBool(v: unknown): unknown {
   if (v === null || typeof v === 'boolean') return v
   if (typeof v === 'string') return ['yes', 'on', '1', 'true'].includes(v.toLowerCase())
   return v === 1
-}
-
-function typeDebug(v: unknown): string {
-  if (v === null) return 'NoneType'
-  if (typeof v === 'boolean') return 'bool'
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float'
-  if (typeof v === 'string') return 'str'
-  if (Array.isArray(v)) return 'list'
-  if (v instanceof PyObject) return v.pyType
-  return 'dict'
 }
 
 /** Python's `round(x, n)` for the `common` method (halves away from zero as Jinja does), `ceil`, `floor`. */
@@ -144,7 +134,7 @@ export const DATA_FILTERS: Record<string, Def> = {
   from_yaml: def('', (v) => fromYaml(v, false)),
   from_yaml_all: def('', (v) => fromYaml(v, true)),
   ternary: def('true_val false_val none_val', (v, a, b, n) => (v === null && n !== undefined ? n : truthy(v) ? a : b)),
-  type_debug: def('', typeDebug),
+  type_debug: def('', pyTypeName),
   random: def('start step seed', (v, start, step, seed) => {
     const r = pyRandom(seed)
     if (typeof v === 'number' && Number.isInteger(v))

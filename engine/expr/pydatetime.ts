@@ -1,8 +1,8 @@
 /**
- * Python's `datetime` and `timedelta` values, as Ansible's `to_datetime` filter and `now()` global give them:
- * subtract two datetimes for a timedelta (`.days`, `.seconds`, `.total_seconds()`), add or subtract a timedelta,
- * compare them, read `.year` … `.microsecond`, call `.strftime()`/`.isoformat()`/`.timestamp()`. Printed as Python
- * prints them (`2016-08-14 20:00:12`, `-1 day, 23:59:59`).
+ * Python's `datetime` values, as Ansible's `to_datetime` filter and `now()` global give them: subtract two for a
+ * timedelta (engine/expr/pytimedelta.ts), add or subtract a timedelta, compare them, read `.year` …
+ * `.microsecond`, call `.strftime()`/`.isoformat()`/`.timestamp()`/`.weekday()`. Printed as Python prints them
+ * (`2016-08-14 20:00:12`).
  *
  * @example
  * ```yaml
@@ -11,69 +11,9 @@
  * ```
  */
 import { UserError } from '../errors.js'
-import { dateParts, daysFromCivil, formatTime, type TimeParts } from './clock.js'
-import { NO_METHOD, PyObject, short } from './values.js'
-
-const US_PER_DAY = 86_400_000_000n
-
-/** A Python `timedelta`, kept as whole microseconds. */
-export class PyTimedelta extends PyObject {
-  readonly pyType = 'timedelta'
-  constructor(readonly us: bigint) {
-    super()
-  }
-  get days(): number {
-    return Number(floorDiv(this.us, US_PER_DAY))
-  }
-  get seconds(): number {
-    return Number((this.us - BigInt(this.days) * US_PER_DAY) / 1_000_000n)
-  }
-  get microseconds(): number {
-    return Number(mod(this.us, 1_000_000n))
-  }
-  str(): string {
-    const { days, seconds, microseconds } = this
-    const hms = `${Math.floor(seconds / 3600)}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`
-    const d = days ? `${days} day${Math.abs(days) !== 1 ? 's' : ''}, ` : ''
-    return `${d}${hms}${microseconds ? `.${pad(microseconds, 6)}` : ''}`
-  }
-  repr(): string {
-    const parts = (['days', 'seconds', 'microseconds'] as const).filter((k) => this[k]).map((k) => `${k}=${this[k]}`)
-    return `datetime.timedelta(${parts.join(', ') || '0'})`
-  }
-  json(): unknown {
-    return this.str()
-  }
-  truth(): boolean {
-    return this.us !== 0n
-  }
-  equals(o: unknown): boolean {
-    return o instanceof PyTimedelta && o.us === this.us
-  }
-  compareTo(o: unknown): number {
-    if (!(o instanceof PyTimedelta)) throw unorderable(this, o)
-    return this.us < o.us ? -1 : this.us > o.us ? 1 : 0
-  }
-  attr(name: string): unknown {
-    return name === 'days' || name === 'seconds' || name === 'microseconds' ? this[name] : undefined
-  }
-  method(name: string): unknown {
-    return name === 'total_seconds' ? Number(this.us) / 1e6 : NO_METHOD
-  }
-  operate(op: string, o: unknown, reflected: boolean): unknown {
-    if (o instanceof PyTimedelta) {
-      const [a, b] = reflected ? [o.us, this.us] : [this.us, o.us]
-      if (op === '+') return new PyTimedelta(a + b)
-      if (op === '-') return new PyTimedelta(a - b)
-      if (op === '/') return Number(a) / Number(b)
-      if (op === '//') return Number(floorDiv(a, b))
-    }
-    if (typeof o === 'number' && op === '*') return new PyTimedelta(BigInt(Math.round(Number(this.us) * o)))
-    if (typeof o === 'number' && !reflected && (op === '/' || op === '//'))
-      return new PyTimedelta(BigInt(op === '/' ? Math.round(Number(this.us) / o) : Math.floor(Number(this.us) / o)))
-    return NO_METHOD
-  }
-}
+import { civilFromDays, dateParts, daysFromCivil, formatTime, localEpoch, pad, type TimeParts } from './clock.js'
+import { floorDiv, PyTimedelta, unorderable, US_PER_DAY } from './pytimedelta.js'
+import { NO_METHOD, PyObject } from './values.js'
 
 /** A Python `datetime`: wall-clock microseconds since 1970-01-01 and, when aware, its UTC offset in seconds. */
 export class PyDateTime extends PyObject {
@@ -112,9 +52,7 @@ export class PyDateTime extends PyObject {
   timestamp(): number {
     if (this.offset !== undefined) return Number(this.wall) / 1e6 - this.offset
     const p = this.parts()
-    const d = new Date(2000, p.month - 1, p.day, p.hour, p.minute, p.second)
-    d.setFullYear(p.year)
-    return d.getTime() / 1000 + p.microsecond / 1e6
+    return localEpoch(p.year, p.month, p.day, p.hour, p.minute, p.second, p.microsecond)
   }
   isoformat(sep = 'T'): string {
     const p = this.parts()
@@ -198,17 +136,6 @@ export function now(args: unknown[], kw: Record<string, unknown>): unknown {
   return typeof fmt === 'string' ? formatTime(dt.parts(), fmt) : dt
 }
 
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b
-  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q
-}
-
-function mod(a: bigint, b: bigint): bigint {
-  return ((a % b) + b) % b
-}
-
-const pad = (n: number, w = 2) => String(n).padStart(w, '0')
-
 /** `+HH:MM` (with `:SS` when the offset has seconds). */
 function offsetText(secs: number): string {
   const a = Math.abs(secs)
@@ -220,21 +147,4 @@ function tzRepr(secs: number): string {
   return secs === 0
     ? 'datetime.timezone.utc'
     : `datetime.timezone(${new PyTimedelta(BigInt(secs) * 1_000_000n).repr()})`
-}
-
-/** The proleptic Gregorian date of a day count from 1970-01-01. */
-function civilFromDays(z: number): [number, number, number] {
-  z += 719468
-  const era = Math.floor(z / 146097)
-  const doe = z - era * 146097
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
-  const mp = Math.floor((5 * doy + 2) / 153)
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
-  const m = mp < 10 ? mp + 3 : mp - 9
-  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d]
-}
-
-function unorderable(a: PyObject, b: unknown): UserError {
-  return new UserError(`'<' not supported between instances of '${a.pyType}' and ${short(b)}`)
 }

@@ -9,7 +9,7 @@
  * ```
  */
 import { UserError } from '../errors.js'
-import { daysFromCivil } from './clock.js'
+import { daysFromCivil, daysInMonth } from './clock.js'
 import { pyStrRepr } from './pystr.js'
 import { PyDateTime } from './pydatetime.js'
 import { def, type Def } from './registry.js'
@@ -124,14 +124,10 @@ export function strptime(s: string, fmt: string): PyDateTime {
     const dt = new PyDateTime(BigInt(days) * 86_400_000_000n).parts()
     ;[y, month, day] = [dt.year, dt.month, dt.day]
   }
-  if (day > daysIn(y, month)) throw new UserError('day is out of range for month')
+  if (day > daysInMonth(y, month)) throw new UserError('day is out of range for month')
   if (second > 59) throw new UserError('second must be in 0..59')
   const offset = f.z !== undefined ? offsetOf(f.z) : undefined
   return PyDateTime.of(y, month, day, hour, minute, second, micro, offset)
-}
-
-function daysIn(y: number, m: number): number {
-  return daysFromCivil(m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1, 1) - daysFromCivil(y, m, 1)
 }
 
 export const DATETIME_FILTERS: Record<string, Def> = {

@@ -143,6 +143,17 @@ export function typeName(v: unknown): string {
   return typeof v
 }
 
+/** Python's type name of `v` (`type_debug`, messages that quote Python's). */
+export function pyTypeName(v: unknown): string {
+  if (v === null) return 'NoneType'
+  if (typeof v === 'boolean') return 'bool'
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float'
+  if (typeof v === 'string') return 'str'
+  if (Array.isArray(v)) return 'list'
+  if (v instanceof PyObject) return v.pyType
+  return 'dict'
+}
+
 /** Structural equality (numbers by value, lists item by item, maps key by key). */
 export function deepEq(a: unknown, b: unknown): boolean {
   if (a === b) return true
