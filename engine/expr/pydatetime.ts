@@ -1,8 +1,9 @@
 /**
  * Python's `datetime` values, as Ansible's `to_datetime` filter and `now()` global give them: subtract two for a
  * timedelta (engine/expr/pytimedelta.ts), add or subtract a timedelta, compare them, read `.year` …
- * `.microsecond`, call `.strftime()`/`.isoformat()`/`.timestamp()`/`.weekday()`. Printed as Python prints them
- * (`2016-08-14 20:00:12`).
+ * `.microsecond`, call `.strftime()`/`.isoformat()`/`.timestamp()`/`.weekday()`, `.replace(day=1, …)` for a copy
+ * with other fields, `.date()` and `.time()` for its date and time parts (engine/expr/pydate.ts). Printed as Python
+ * prints them (`2016-08-14 20:00:12`).
  *
  * @example
  * ```yaml
@@ -12,6 +13,8 @@
  */
 import { UserError } from '../errors.js'
 import { civilFromDays, dateParts, daysFromCivil, formatTime, localEpoch, pad, type TimeParts } from './clock.js'
+import { PyDate, PyTime } from './pydate.js'
+import { DATE_FIELDS, replaced, TIME_FIELDS } from './pyreplace.js'
 import { floorDiv, PyTimedelta, unorderable, US_PER_DAY } from './pytimedelta.js'
 import { NO_METHOD, PyObject } from './values.js'
 
@@ -111,6 +114,15 @@ export class PyDateTime extends PyObject {
         return wd + 1
       case 'utcoffset':
         return this.offset === undefined ? null : new PyTimedelta(BigInt(this.offset) * 1_000_000n)
+      case 'replace': {
+        const { fields: f, naive } = replaced([...DATE_FIELDS, ...TIME_FIELDS], p, args, kw, true)
+        const [y, mo, d, h, mi, s, us] = [f.year, f.month, f.day, f.hour, f.minute, f.second, f.microsecond]
+        return PyDateTime.of(y ?? 1, mo ?? 1, d ?? 1, h, mi, s, us, naive ? undefined : this.offset)
+      }
+      case 'date':
+        return new PyDate(Number(floorDiv(this.wall, US_PER_DAY)))
+      case 'time':
+        return new PyTime(Number(this.wall - floorDiv(this.wall, US_PER_DAY) * US_PER_DAY))
     }
     return NO_METHOD
   }

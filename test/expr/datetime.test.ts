@@ -25,6 +25,23 @@ describe('datetime values', () => {
     expect(evalExpr(src, {})).toEqual(want)
   })
 
+  it.each([
+    [`${D}.replace(month=2, day=30)`, 'day is out of range for month'],
+    [`${D}.replace(2021, 2, 29)`, 'day is out of range for month'],
+    [`${D}.replace(year=0)`, 'year 0 is out of range'],
+    [`${D}.replace(second=60)`, 'second must be in 0..59'],
+    [`${D}.replace(year=none)`, "'NoneType' object cannot be interpreted as an integer"],
+    [`${D}.replace(2020, year=2021)`, "argument for replace() given by name ('year') and position (1)"],
+    [`${D}.date().replace(1, 2, 3, 4)`, 'replace() takes at most 3 arguments (4 given)'],
+    [`${D}.time().replace(second=0, day=1)`, "'day' is an invalid keyword argument for replace()"],
+    [`${D}.replace(fold=2)`, 'fold must be either 0 or 1'],
+    [`${D}.replace(tzinfo='+01:00')`, 'only tzinfo=None'],
+    [`${D}.date().strftime()`, "strftime() missing required argument 'format' (pos 1)"],
+    [`${D}.date().replace(1, 1, 1) + (${E} - ${D})`, 'date value out of range'],
+  ])('%s fails with Python’s error: %s', (src, msg) => {
+    expect(() => evalExpr(src, {})).toThrow(msg)
+  })
+
   it('a template gives their text, also inside a list or a map', () => {
     expect(renderValue(`{{ ${D} }}`, {})).toBe('2016-08-14 20:00:12')
     expect(renderValue(`{{ [${D}, {'d': ${D} - ${E}}] }}`, {})).toEqual([
