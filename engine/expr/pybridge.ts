@@ -85,8 +85,11 @@ export class PythonBridge {
     void this.worker.terminate()
   }
 
-  /** Send one request (a JSON text) and wait for its answer; after the process ended, every answer is that error. */
-  ask(request: string): PythonAnswer {
+  /**
+   * Send one request (a JSON text) and wait for its answer (parsed with `reviver`); after the process ended, every
+   * answer is that error.
+   */
+  ask(request: string, reviver?: (key: string, value: unknown) => unknown): PythonAnswer {
     if (this.ended) return { error: this.ended }
     Atomics.store(this.wake, 0, 0)
     this.port.postMessage(request)
@@ -97,7 +100,7 @@ export class PythonBridge {
         this.pid = got.pid
         continue
       }
-      if (got?.line !== undefined) return JSON.parse(got.line) as PythonAnswer
+      if (got?.line !== undefined) return JSON.parse(got.line, reviver) as PythonAnswer
       if (got?.end !== undefined) {
         this.pid = undefined
         return { error: (this.ended = got.end) }

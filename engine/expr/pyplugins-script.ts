@@ -4,8 +4,9 @@
  * `filters()` maps names to functions, a `TestModule` with `tests()`); `call` applies one of them; `lookup` runs a
  * lookup plugin file through Ansible's own plugin loader with the task's variables (a lookup plugin is a class of
  * Ansible's `LookupBase`, so it needs ansible-core importable). The answer goes to a copy of the first stdout;
- * stdout itself is pointed at stderr, so what a plugin prints cannot break an answer. A value that JSON has no
- * form for comes back as data (a set or generator as a list, bytes as text) or as its `str()`. An exception answers
+ * stdout itself is pointed at stderr, so what a plugin prints cannot break an answer. A tuple crosses as the one-key
+ * object \`{"\\u0000tuple": [...]}\`, both ways. A value that JSON has no form for comes back as data (a set or
+ * generator as a list, bytes as text) or as its \`str()\`. An exception answers
  * `error`. Ctrl-C (SIGINT to tsplay's process group) stops the call in progress, which answers an error; between
  * calls the process ignores it.
  *
@@ -70,6 +71,20 @@ def lookup(req):
     plugin._templar.available_variables = req['vars']
     return plugin.run(req['terms'], variables=req['vars'], **req['kw'])
 
+TUPLE = '\u0000tuple'
+
+def untag(d):
+    return tuple(d[TUPLE]) if len(d) == 1 and TUPLE in d else d
+
+def tag(o):
+    if isinstance(o, tuple):
+        return {TUPLE: [tag(x) for x in o]}
+    if isinstance(o, list):
+        return [tag(x) for x in o]
+    if isinstance(o, dict):
+        return {k: tag(v) for k, v in o.items()}
+    return o
+
 def data(o):
     if isinstance(o, bytes):
         return o.decode('utf-8', 'replace')
@@ -81,7 +96,7 @@ def data(o):
 
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 for line in sys.stdin:
-    req = json.loads(line)
+    req = json.loads(line, object_hook=untag)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         if req['op'] == 'load':
@@ -90,7 +105,7 @@ for line in sys.stdin:
             res = lookup(req)
         else:
             res = table[req['kind']][req['name']](*req['args'], **req['kw'])
-        out = json.dumps({'ok': res}, default=data, allow_nan=False)
+        out = json.dumps({'ok': tag(res)}, default=lambda o: tag(data(o)), allow_nan=False)
     except KeyboardInterrupt:
         out = json.dumps({'error': 'interrupted (Ctrl-C)'})
     except Exception as e:

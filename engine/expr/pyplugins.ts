@@ -3,8 +3,8 @@
  * or in the configured folders; engine/load/plugins.ts finds them), run by the controller's `python3` through
  * engine/expr/pybridge.ts. Their names join the filter and test tables for the run; as in Ansible, a plugin's name
  * replaces a built-in filter or test of the same name. A file that cannot be imported is skipped with a warning, as
- * Ansible skips it. Values cross as JSON: what a plugin returns comes back as data (a tuple or set as a list, another
- * object as its `str()`).
+ * Ansible skips it. Values cross as JSON, tuples as tuples both ways (tagged, see `toPython`): what a plugin returns
+ * comes back as data (a set as a list, another object as its `str()`).
  *
  * @example
  * ```ts
@@ -22,6 +22,7 @@ import { FILTERS, TESTS, type Def } from './registry.js'
 import { force, Undef } from './values.js'
 import { isMap } from './coerce.js'
 import { LOOKUPS, type LookupCtx } from './lookups.js'
+import { isTuple, tuple } from './pystr.js'
 import type { PluginFile } from '../types.js'
 
 /** The plugins of one run: warnings to show, and `unload` to put the tables back and end the process. */
@@ -112,11 +113,31 @@ function pythonLookup(
   const vars = ctx.scope?.lookup('vars')
   const request = { op: 'lookup', name, file, terms, kw, basedir: ctx.paths.basedir, vars: isMap(vars) ? vars : {} }
   const got = py.ask(
-    JSON.stringify(request, (k, x: unknown) => (k === 'hostvars' || x instanceof Undef ? undefined : force(x))),
+    JSON.stringify(request, (k, x: unknown) => (k === 'hostvars' || x instanceof Undef ? undefined : toPython(x))),
+    fromPython,
   )
   if (got.error !== undefined) throw new UserError(`lookup plugin (${name}) of ${file}: ${got.error}`)
   if (!Array.isArray(got.ok)) throw new UserError(`lookup plugin (${name}) of ${file} returned no list`)
   return got.ok
+}
+
+/**
+ * The key of the one-key object a tuple crosses the bridge as, both ways. It starts with a NUL: a map of that one key
+ * would cross as a tuple, but keys with control characters are not written by hand.
+ */
+const TUPLE_KEY = '\u0000tuple'
+
+/** `JSON.stringify`'s replacer for values sent to Python: lazy values forced, a tuple tagged. */
+function toPython(x: unknown): unknown {
+  const v = force(x)
+  return Array.isArray(v) && isTuple(v) ? { [TUPLE_KEY]: [...v] } : v
+}
+
+/** `JSON.parse`'s reviver for answers: a tagged tuple back to a tuple. */
+function fromPython(_k: string, v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v
+  const items = (v as Record<string, unknown>)[TUPLE_KEY]
+  return Array.isArray(items) && Object.keys(v).length === 1 ? tuple(items) : v
 }
 
 function pluginDef(py: () => PythonBridge, kind: 'filter' | 'test', name: string, file: string): Def {
@@ -124,7 +145,10 @@ function pluginDef(py: () => PythonBridge, kind: 'filter' | 'test', name: string
     params: ['*args', '**kw'],
     fn(v, args, kw) {
       const request = { op: 'call', kind, name, args: [v, ...(args as unknown[])], kw }
-      const got = py().ask(JSON.stringify(request, (_k, x: unknown) => force(x)))
+      const got = py().ask(
+        JSON.stringify(request, (_k, x: unknown) => toPython(x)),
+        fromPython,
+      )
       if (got.error !== undefined) throw new UserError(`${kind} "${name}" (${file}): ${got.error}`)
       return got.ok
     },

@@ -1,7 +1,7 @@
 /**
  * Ansible's Python filter and test plugins, run by the controller's python3 (engine/expr/pyplugins.ts): names and
  * arguments as Jinja passes them, a plugin replacing a built-in filter until unloaded, files that cannot be imported,
- * exceptions, printing plugins, values JSON has no form for, and a missing python3.
+ * exceptions, printing plugins, tuples, values JSON has no form for, and a missing python3.
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -34,6 +34,8 @@ class FilterModule(object):
             'as_set': lambda x: set(x),
             'pairs': lambda x: ((k, v) for k, v in sorted(x.items())),
             'obj': lambda x: object.__new__(type('Thing', (), {'__str__': lambda s: 'a thing'})),
+            'kinds': lambda x: [type(i).__name__ for i in x],
+            'nested': lambda x: {'t': (x, (1, [2, (3,)]))},
         }
 `
 const TESTS_PY = `
@@ -104,6 +106,13 @@ describe('Python filter and test plugins', () => {
       ['b', 2],
     ])
     expect(ev('1 | obj')).toBe('a thing')
+  })
+
+  it('hands tuples over as tuples, both ways', () => {
+    expect(ev("{'b': 2, 'a': 1} | pairs | string")).toBe("[('a', 1), ('b', 2)]")
+    expect(ev("{'a': 1} | dictsort | kinds")).toEqual(['tuple'])
+    expect(ev('[[1, 2], {"k": [3]}] | kinds')).toEqual(['list', 'dict'])
+    expect(ev("'x' | nested | string")).toBe("{'t': ('x', (1, [2, (3,)]))}")
   })
 })
 

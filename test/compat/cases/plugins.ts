@@ -2,7 +2,8 @@
  * Agreement cases for Ansible's Python filter and test plugins (jinja_plugins, plugin_namespace, a role's
  * role_filter): a playbook's `filter_plugins/` and a role's `filter_plugins/` and `test_plugins/`, used in task
  * arguments, `when`, `loop`, `select`/`map` and a `.j2` template; keyword arguments; a plugin that replaces a built-in
- * filter; one that imports `ansible` and raises its AnsibleFilterError; one that prints; and a file that cannot be
+ * filter; one that returns a tuple or is given one; one that imports `ansible` and raises its AnsibleFilterError; one
+ * that prints; and a file that cannot be
  * imported (skipped with a warning by both); a role's lookup plugin through lookup(), query() and with_NAME, reading a
  * templated variable, failing, and failing with errors='ignore'.
  */
@@ -79,6 +80,7 @@ export const PLUGINS: CompatCase[] = [
 {{ n }} {{ ('10.0.' ~ n ~ '.1') | cidr(prefix=16) }}
 {% endfor %}
 {{ 'host' | loud }} {{ 'x' | title }} {{ 'a' | pair('b') | to_json }}
+{{ 'a' | pair('b') }} {{ 'a' | pair('b') | pair('c') }} {{ ({'k': 1} | dictsort | first) | pair(2) }}
 `,
       'roles/plug/tasks/site.yml': `- template: { src: site.j2, dest: "{{ root }}/site", mode: "0644" }
 `,
