@@ -185,6 +185,8 @@ export interface DynamicInclude {
 export interface Included {
   nodes: TaskNode[]
   handlers: Task[]
+  /** The Python plugins of what was loaded (a role's `filter_plugins/`, …), added to the run's when it runs. */
+  pythonPlugins?: PluginFile[]
 }
 
 /** `block` with `rescue` and `always`. */

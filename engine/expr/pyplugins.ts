@@ -28,6 +28,11 @@ import type { PluginFile } from '../types.js'
 /** The plugins of one run: warnings to show, and `unload` to put the tables back and end the process. */
 export interface LoadedPlugins {
   warnings: string[]
+  /**
+   * Add the plugins of more files (a role a templated `include_role` loaded at run time); files added before are
+   * left as they are. Returns the warnings.
+   */
+  add(files: readonly PluginFile[]): string[]
   unload(): void
 }
 
@@ -64,13 +69,37 @@ export function controllerPython(env: NodeJS.ProcessEnv = process.env): string {
 export function loadPythonPlugins(files: readonly PluginFile[], python = controllerPython()): LoadedPlugins {
   let py: PythonBridge | undefined
   const bridge = () => (py ??= new PythonBridge(PLUGIN_BRIDGE_PY, python))
-  const warnings: string[] = []
   const undo: Array<() => void> = []
   const put = <T>(table: Record<string, T>, name: string, value: T) => {
     const before = Object.hasOwn(table, name) ? table[name] : undefined
     undo.push(() => (before === undefined ? delete table[name] : (table[name] = before)))
     table[name] = value
   }
+  const seen = new Set<string>()
+  const lookups = new Set<string>()
+  const add = (more: readonly PluginFile[]) => {
+    const fresh = more.filter((f) => !seen.has(`${f.kind}:${f.file}`))
+    for (const f of fresh) seen.add(`${f.kind}:${f.file}`)
+    return addFiles(fresh, bridge, put, lookups)
+  }
+  return {
+    warnings: add(files),
+    add,
+    unload() {
+      for (const step of undo.reverse()) step()
+      py?.close()
+    },
+  }
+}
+
+/** Load `files` into the tables with `put` (lookups named in `lookups` already are kept); returns the warnings. */
+function addFiles(
+  files: readonly PluginFile[],
+  bridge: () => PythonBridge,
+  put: <T>(table: Record<string, T>, name: string, value: T) => void,
+  lookups: Set<string>,
+): string[] {
+  const warnings: string[] = []
   const jinja = files.filter((f) => f.kind !== 'lookup')
   if (jinja.length) {
     const got = bridge().ask(JSON.stringify({ op: 'load', files: jinja.map((f) => [f.kind, f.file]) }))
@@ -85,20 +114,13 @@ export function loadPythonPlugins(files: readonly PluginFile[], python = control
       warnings.push(...errors.map(([file, msg]) => `Skipping plugin (${file}), cannot load: ${msg}`))
     }
   }
-  const lookups = new Set<string>()
   for (const { file } of files.filter((f) => f.kind === 'lookup')) {
     const name = basename(file, '.py')
     if (lookups.has(name)) continue // the first folder's, as Ansible's plugin loader finds it
     lookups.add(name)
     put(LOOKUPS, name, (terms, kw, ctx) => pythonLookup(bridge(), name, file, terms, kw, ctx))
   }
-  return {
-    warnings,
-    unload() {
-      for (const step of undo.reverse()) step()
-      py?.close()
-    },
-  }
+  return warnings
 }
 
 /** Run lookup plugin `name` of `file` with the task's variables as Ansible hands them (templated ones as text). */

@@ -24,6 +24,8 @@ import { UserError, UserErrors } from '../errors.js'
 import type { ModuleDef } from '../module.js'
 import { renderString } from '../template.js'
 import type { SourcePos, Vars } from '../types.js'
+import { pythonPluginFiles } from './plugins.js'
+import { dropPluginCallFindings } from './syntax.js'
 import { inherit, passedOn, readCommon } from './common.js'
 import { newLoadContext, newPlayRoles, report, type LoadContext } from './context.js'
 import type { IncludeParts } from './include.js'
@@ -214,7 +216,11 @@ export async function loadAtRunTime(
   ctx.stack = [d.file]
   ctx.playRoles = newPlayRoles()
   const got = await loadIncluded(ctx, d, name, at)
+  // a role's plugin folders join the run's, as Ansible adds them when it loads the role; Python tells their names
+  // only when it imports them, so names of those kinds are not refused here (as at load, engine/load/playbook.ts)
+  const pythonPlugins = pythonPluginFiles(ctx)
+  dropPluginCallFindings(ctx, new Set(pythonPlugins.map((f) => f.kind).filter((k) => k !== 'lookup')))
   if (ctx.errors.length || !got)
     throw new UserErrors(ctx.errors.length ? ctx.errors : [new UserError('not loaded', at)])
-  return got
+  return pythonPlugins.length ? { ...got, pythonPlugins } : got
 }

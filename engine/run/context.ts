@@ -4,7 +4,7 @@
 import type { Environment, Inventory, Play, Playbook, Task } from '../ast.js'
 import type { EventBus, HostRecap } from '../events.js'
 import type { ModuleDef } from '../module.js'
-import type { HostFacts, Vars } from '../types.js'
+import type { HostFacts, PluginFile, Vars } from '../types.js'
 import type { HostPool } from './hosts.js'
 import type { Secrets } from './secrets.js'
 import type { CustomStats } from './stats.js'
@@ -109,7 +109,13 @@ export interface RunContext {
    * `inventory` is the inventory as `group_by`/`add_host` left it (engine/run/dyninv.ts); `stats` the custom
    * stats `set_stats` recorded (engine/run/stats.ts).
    */
-  run: { ended: boolean; inventory?: Inventory; stats?: CustomStats }
+  run: {
+    ended: boolean
+    inventory?: Inventory
+    stats?: CustomStats
+    /** Add Python plugins to the run's (from a role loaded at run time); returns the warnings. */
+    addPlugins?: (files: readonly PluginFile[]) => string[]
+  }
   /** Set on the first Ctrl-C: no new tasks start. */
   stopping: { requested: boolean }
   signal: AbortSignal

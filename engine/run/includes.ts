@@ -29,5 +29,7 @@ export async function loadDynamic(rc: RunContext, d: DynamicInclude, name: strin
   const got = await p
   if (d.loaded.has(name)) return
   d.loaded.set(name, got)
+  if (got.pythonPlugins)
+    for (const msg of rc.run.addPlugins?.(got.pythonPlugins) ?? []) rc.bus.emit({ type: 'warning', msg })
   for (const h of got.handlers) if (!rc.play.handlers.includes(h)) rc.play.handlers.push(h)
 }

@@ -17,6 +17,7 @@ import { Secrets } from './secrets.js'
 import { lookupFileBytes } from '../expr/lookup-files.js'
 import { lookupWarnings } from '../expr/lookups.js'
 import { loadPythonPlugins } from '../expr/pyplugins.js'
+import type { PluginFile } from '../types.js'
 import { decryptIfVaulted } from '../vault/keyring.js'
 
 /** Everything a run needs besides the playbook and inventory. */
@@ -64,9 +65,14 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
   bus.emit({ type: 'run.start', playbook: playbook.file, check: opts.check, diff: opts.diff })
   lookupWarnings.sink = (msg) => bus.emit({ type: 'warning', msg })
   lookupFileBytes.decode = decryptIfVaulted
-  const run: RunContext['run'] = { ended: false }
-  const plugins = playbook.pythonPlugins && loadPythonPlugins(playbook.pythonPlugins)
+  let plugins = playbook.pythonPlugins && loadPythonPlugins(playbook.pythonPlugins)
   for (const msg of plugins?.warnings ?? []) bus.emit({ type: 'warning', msg })
+  const addPlugins = (files: readonly PluginFile[]) => {
+    if (plugins) return plugins.add(files)
+    plugins = loadPythonPlugins(files)
+    return plugins.warnings
+  }
+  const run: RunContext['run'] = { ended: false, addPlugins }
   try {
     for (const play of playbook.plays) {
       if (stopping.requested || run.ended) break

@@ -3,9 +3,9 @@
  * role_filter): a playbook's `filter_plugins/` and a role's `filter_plugins/` and `test_plugins/`, used in task
  * arguments, `when`, `loop`, `select`/`map` and a `.j2` template; keyword arguments; a plugin that replaces a built-in
  * filter; one that returns a tuple or is given one; one that imports `ansible` and raises its AnsibleFilterError; one
- * that prints; and a file that cannot be
- * imported (skipped with a warning by both); a role's lookup plugin through lookup(), query() and with_NAME, reading a
- * templated variable, failing, and failing with errors='ignore'.
+ * that prints; a role's filter loaded only by a templated include_role (its name set by set_fact); and a file that
+ * cannot be imported (skipped with a warning by both); a role's lookup plugin through lookup(), query() and
+ * with_NAME, reading a templated variable, failing, and failing with errors='ignore'.
  */
 import type { CompatCase } from '../harness.js'
 
@@ -56,6 +56,11 @@ class LookupModule(LookupBase):
         return ['%s %s from %s on %s' % (word, t, who, variables['inventory_hostname']) for t in terms]
 `
 
+const DYN = `class FilterModule(object):
+    def filters(self):
+        return {'dyn_twice': lambda s: s * 2}
+`
+
 export const PLUGINS: CompatCase[] = [
   {
     name: 'jinja_plugins',
@@ -71,6 +76,9 @@ export const PLUGINS: CompatCase[] = [
       'roles/plug/filter_plugins/words.py': WORDS,
       'roles/plug/test_plugins/nums.py': NUMS,
       'roles/plug/lookup_plugins/greet.py': GREET,
+      'roles/dyn/filter_plugins/dyn.py': DYN,
+      'roles/dyn/tasks/main.yml': `- copy: { content: "{{ 'ab' | dyn_twice }}\\n", dest: "{{ root }}/dyn", mode: "644" }
+`,
       'roles/plug/tasks/main.yml': `- copy:
     content: "{{ 'one two three' | wordcount }} {{ ['ann', 'bob'] | initials | join('') }}\\n"
     dest: "{{ root }}/role"
@@ -93,6 +101,8 @@ export const PLUGINS: CompatCase[] = [
   roles: [plug]
   tasks:
     - include_role: { name: plug, tasks_from: site }
+    - set_fact: { dyn_role: dyn }
+    - include_role: { name: "{{ dyn_role }}" }
     - copy:
         content: "{{ nums | select('even') | map('cidr') | join(',') }}\\n"
         dest: "{{ root }}/selected"
