@@ -93,7 +93,9 @@ export class PyDateTime extends PyObject {
   }
   attr(name: string): unknown {
     const p = this.parts()
-    if (name === 'tzinfo') return this.offset === undefined ? null : offsetText(this.offset)
+    // str() of Python's timezone: `UTC`, `UTC+01:00`
+    if (name === 'tzinfo')
+      return this.offset === undefined ? null : this.offset === 0 ? 'UTC' : `UTC${offsetText(this.offset)}`
     return ['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond'].includes(name)
       ? p[name as keyof TimeParts]
       : undefined

@@ -211,7 +211,11 @@ export function getProp(obj: unknown, key: unknown, path: string): unknown {
     return i >= 0 && i < obj.length ? obj[i] : new Undef(path)
   }
   if (typeof obj !== 'object' || obj === null) return new Undef(path)
-  if (obj instanceof PyObject) return (typeof key === 'string' ? obj.attr(key) : undefined) ?? new Undef(path)
+  if (obj instanceof PyObject) {
+    // an attribute may be None (a naive datetime's tzinfo): only a missing one is undefined
+    const v = typeof key === 'string' ? obj.attr(key) : undefined
+    return v === undefined ? new Undef(path) : v
+  }
   const k = typeof key === 'number' ? String(key) : key
   if (typeof k !== 'string') return new Undef(path)
   for (let o: object | null = obj; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
