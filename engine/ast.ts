@@ -282,6 +282,11 @@ export interface Play extends Common {
   ignoreUnreachable?: boolean
   /** `fact_path`: the folder of local facts fact gathering reads (`ansible_local`). */
   factPath?: string
+  /**
+   * Fact gathering's `gather_subset` and `fact_path`: the play's `gather_subset` over `gather_facts`' and `setup`'s
+   * `module_defaults`, rendered per host when the facts are gathered.
+   */
+  gatherArgs?: Record<string, unknown>
 }
 
 export const HOST_ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] as const

@@ -142,6 +142,19 @@ export function parseFacts(stdout: string): HostFacts {
   }
 }
 
+/** Ansible's subset names (each may be negated with `!`). */
+const SUBSET = /^!?(all|min|hardware|network|virtual|ohai|facter|[a-z][a-z0-9_]*)$/
+
+/**
+ * What setup says of a `gather_subset` (names in a list or a comma-separated string) with a bad name in it;
+ * undefined when every name is good.
+ */
+export function subsetError(subset: unknown): string | undefined {
+  const names = Array.isArray(subset) ? subset.map(String) : subset == null ? [] : String(subset).split(',')
+  const bad = names.map((s) => s.trim()).find((s) => s !== '' && !SUBSET.test(s))
+  return bad === undefined ? undefined : `Bad subset '${bad}' given to gather_subset`
+}
+
 /** Anything that can run a command on the host (a `HostConnection`, or a module's `HostIO`). */
 export interface CommandRunner {
   run(cmd: Command): Promise<CommandResult>

@@ -15,7 +15,7 @@
  */
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
-import { ansibleFactVars, gatherFacts } from '../engine/facts.js'
+import { ansibleFactVars, gatherFacts, subsetError } from '../engine/facts.js'
 import { DEFAULT_FACT_PATH } from '../engine/localfacts.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { HostFacts } from '../engine/types.js'
@@ -51,9 +51,6 @@ export const SetupArgs = Type.Object(
 )
 type Args = ModuleArgs<typeof SetupArgs>
 
-/** Ansible's subset names (each may be negated with `!`). */
-const SUBSET = /^!?(all|min|hardware|network|virtual|ohai|facter|[a-z][a-z0-9_]*)$/
-
 /** The `ansible_*` facts whose names match one of `patterns` (all when there are none). */
 export function filterFacts(facts: Record<string, unknown>, patterns: string[]): Record<string, unknown> {
   if (patterns.length === 0) return facts
@@ -69,8 +66,8 @@ export default defineModule({
   check: 'full',
   example: '- setup: { filter: ["ansible_distribution*"] }',
   async gather(raw: Args, _ctx, io): Promise<HostFacts> {
-    const bad = toList(raw.gather_subset).filter((s) => !SUBSET.test(s))
-    if (bad.length) throw new ModuleFailure(`Bad subset '${bad[0]}' given to gather_subset`)
+    const bad = subsetError(raw.gather_subset)
+    if (bad) throw new ModuleFailure(bad)
     return gatherFacts(io, raw.fact_path).catch((e: unknown) => {
       throw new ModuleFailure(e instanceof Error ? e.message : String(e))
     })

@@ -1,9 +1,10 @@
 /**
  * Play keywords about how and where tasks run: `order` (the order of the play's hosts), `port` (where the inventory
- * sets no `ansible_port`), `timeout`, `throttle` and `ignore_unreachable` (defaults of every task's), `gather_subset`,
- * `gather_timeout` (accepted: all facts are gathered), `fact_path` (the local facts' folder), `collections`
- * (accepted: modules are found by their short and FQCN names either way) and `module_defaults` (arguments every call
- * of a module gets unless the task writes them; applied as tasks load).
+ * sets no `ansible_port`), `timeout`, `throttle` and `ignore_unreachable` (defaults of every task's), `gather_subset`
+ * (its names checked when facts are gathered; all facts are gathered), `gather_timeout` (accepted), `fact_path` (the
+ * local facts' folder), `collections` (accepted: modules are found by their short and FQCN names either way) and
+ * `module_defaults` (arguments every call of a module gets unless the task writes them; applied as tasks load, and
+ * `setup`'s and `gather_facts`' to the play's fact gathering).
  *
  * @example
  * ```yaml
@@ -32,6 +33,8 @@ export interface PlayExtras {
   ignoreUnreachable?: boolean
   /** `fact_path`: where fact gathering reads local facts (`ansible_local`). */
   factPath?: string
+  /** The fact gathering's `gather_subset` and `fact_path` (templates rendered per host): see `gatherArgsOf`. */
+  gatherArgs?: Record<string, unknown>
 }
 
 /** Read `order`, `port`, `timeout`, `throttle`, `collections`; set `ctx.moduleDefaults` for the play's tasks. */
@@ -47,14 +50,15 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
       didYouMean(order, HOST_ORDERS),
     )
   readStringList(ctx, raw, 'collections', pos)
-  // fact gathering collects every fact tsplay has, as the setup module does: the subset and timeout are accepted
-  readStringList(ctx, raw, 'gather_subset', pos)
+  // fact gathering collects every fact tsplay has, as the setup module does: the subset's names are checked then
+  const subset = readStringList(ctx, raw, 'gather_subset', pos)
   readInt(ctx, raw, 'gather_timeout', pos, 1)
   const factPath = readString(ctx, raw, 'fact_path', pos)
   const connectVars: Vars = {}
   const port = readInt(ctx, raw, 'port', pos, 1)
   if (port !== undefined) connectVars.ansible_port = port
   ctx.moduleDefaults = readModuleDefaults(ctx, raw, pos)
+  const gatherArgs = gatherArgsOf(ctx.moduleDefaults, raw.gather_subset == null ? undefined : subset)
   return {
     order: known(order) || templated ? order : undefined,
     connectVars: Object.keys(connectVars).length ? connectVars : undefined,
@@ -62,7 +66,25 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
     taskTimeout: readInt(ctx, raw, 'timeout', pos, 1),
     ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
     ...(factPath === undefined ? {} : { factPath }),
+    ...(gatherArgs ? { gatherArgs } : {}),
   }
+}
+
+/**
+ * The arguments of the play's fact gathering, as Ansible builds its implicit `gather_facts` task (which runs
+ * `setup`): the play's `gather_subset` over `gather_facts`' module_defaults over `setup`'s (each the module's last
+ * entry, any spelling). Only `gather_subset` and `fact_path` matter to tsplay (the play keyword `fact_path` wins).
+ */
+function gatherArgsOf(
+  defaults: Map<string, Record<string, unknown>> | undefined,
+  subset: string[] | undefined,
+): Record<string, unknown> | undefined {
+  const used = (module: string): Record<string, unknown> => {
+    const { gather_subset, fact_path } = defaults?.get(module) ?? {}
+    return { ...(gather_subset == null ? {} : { gather_subset }), ...(fact_path == null ? {} : { fact_path }) }
+  }
+  const out = { ...used('setup'), ...used('gather_facts'), ...(subset ? { gather_subset: subset } : {}) }
+  return Object.keys(out).length ? out : undefined
 }
 
 /**

@@ -8,15 +8,14 @@
  * `any_errors_fatal`, more than `max_fail_percentage` of a batch failed, or every host of a batch failed.
  */
 import type { Play, Task, TaskNode } from '../ast.js'
-import { HostError, UserError } from '../errors.js'
-import { factsToVars, gatherFacts, withModuleFacts } from '../facts.js'
-import { markUnsafe, renderValue } from '../template.js'
+import { UserError } from '../errors.js'
+import { renderValue } from '../template.js'
 import type { TaskResult } from '../types.js'
-import { NO_INHERITED, type Inherited, type RunContext } from './context.js'
-import { hostConnector } from './delegate.js'
-import { count, runTask, usable } from './dispatch.js'
+import type { Inherited, RunContext } from './context.js'
+import { runTask, usable } from './dispatch.js'
+import { gather } from './gather.js'
 import { flush, forced } from './handlers.js'
-import { refreshActive, taskVars } from './hostvars.js'
+import { refreshActive } from './hostvars.js'
 import { mapLimit } from './limit.js'
 import { runMeta, type MetaEffect } from './meta.js'
 import { taskName } from './names.js'
@@ -74,7 +73,10 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
 /** Facts (when the play gathers them) and the handlers earlier runs left pending: the hosts still usable after. */
 async function prepare(rc: RunContext, playName: string, hosts: string[]): Promise<string[]> {
   let ready = hosts
-  if (rc.play.gatherFacts && ready.length && !rc.stopping.requested) ready = await gather(rc, playName, ready)
+  if (rc.play.gatherFacts && ready.length && !rc.stopping.requested) {
+    await gather(rc, playName, ready)
+    ready = ready.filter((h) => usable(rc, h))
+  }
   if (ready.length && !rc.stopping.requested) await loadCarried(rc, playName, ready)
   return ready
 }
@@ -266,33 +268,4 @@ async function runFree(rc: RunContext, playName: string, plan: Plan, batch: stri
     }
   })
   return end
-}
-
-/** Facts for every host in one round trip each, as Ansible's "Gathering Facts" task. */
-async function gather(rc: RunContext, playName: string, hosts: string[]): Promise<string[]> {
-  const name = 'Gathering Facts'
-  rc.bus.emit({ type: 'task.start', play: playName, task: name, hosts, handler: false })
-  await mapLimit(hosts, rc.opts.forks, async (host) => {
-    const st = rc.states.get(host)!
-    let r: TaskResult
-    try {
-      const conn = await hostConnector(rc, host, taskVars(rc, host, NO_INHERITED, undefined))
-      st.facts = await gatherFacts(conn, rc.play.factPath)
-      st.factVars = markUnsafe(withModuleFacts(factsToVars(st.facts), st.moduleFacts))
-      r = { status: 'ok', host, data: {} }
-    } catch (e) {
-      if (!(e instanceof HostError)) throw e
-      if (e.kind === 'sudo' || e.kind === 'timeout')
-        r = { status: 'failed', host, msg: e.message, ignored: false, data: {} }
-      else {
-        rc.pool.markUnreachable(host, e.message)
-        r = { status: 'unreachable', host, msg: e.message, data: {} }
-      }
-    }
-    count(rc, r) // the one recap counter
-    if (r.status === 'failed') st.failed = true
-    rc.bus.emit({ type: 'task.result', play: playName, task: name, host, result: r, handler: false })
-  })
-  rc.bus.emit({ type: 'task.end', play: playName, task: name })
-  return hosts.filter((h) => usable(rc, h))
 }

@@ -88,7 +88,8 @@ const KEYWORDS: Record<string, JsonSchema> = {
     },
   ),
   gather_subset: stringOrList(
-    'Which facts to gather (accepted: tsplay gathers all its facts, as its setup module does).',
+    'Which facts to gather: its names are checked (a bad one fails the gathering, as in Ansible); tsplay gathers ' +
+      'all its facts, as its setup module does.',
   ),
   gather_timeout: intish('Seconds fact gathering may take (accepted; tsplay gathers in one round trip).', 1),
   fact_path: doc('Folder of local facts (`*.fact` files, read into `ansible_local`).', { type: 'string' }),

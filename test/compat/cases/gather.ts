@@ -3,11 +3,19 @@
  * `gathering_facts` targets pin down), and apt's `update_cache` and `package` in check mode: the refresh step
  * neither engine runs (changed when the lists are older than `cache_valid_time`, ok when younger). A real `package`
  * run needs root on the target for Ansible's apt (the dpkg lock), which the loopback target user lacks: the fleet
- * test (test/modules-fleet) runs package and service for real.
+ * test (test/modules-fleet) runs package and service for real. `gather_defaults`: the play's fact gathering takes
+ * `setup`'s module_defaults and, over them, `gather_facts`', rendered per host: a bad `gather_subset` fails that
+ * host's gathering.
  */
 import type { CompatCase } from '../harness.js'
 
 const play = (name: string, tasks: string) => `- hosts: ${name}\n  gather_facts: false\n  tasks:\n${tasks}`
+
+/** Writes a local fact file `mine` ({x: 1}) under `{{ root }}/d`. */
+const FACT = `
+    - file: { path: "{{ root }}/d", state: directory, mode: "0755" }
+    - copy: { content: '{"x": 1}', dest: "{{ root }}/d/mine.fact", mode: "0644" }
+`
 
 export const GATHER: CompatCase[] = [
   {
@@ -35,6 +43,24 @@ export const GATHER: CompatCase[] = [
     - copy: { content: "{{ ansible_architecture }}\\n", dest: "{{ root }}/arch", mode: "0644" }
 `,
       ),
+    },
+  },
+  {
+    name: 'gather_defaults',
+    covers: "gathering_facts (setup's and gather_facts' module_defaults per host; a bad gather_subset fails it)",
+    files: {
+      'main.yml': `${play('gather_defaults', FACT)}
+- hosts: gather_defaults
+  gather_facts: true
+  module_defaults:
+    ansible.builtin.setup:
+      gather_subset: "{{ 'no-such-subset' if inventory_hostname.endswith('_a') else 'all' }}"
+      fact_path: /nonexistent
+    gather_facts: { fact_path: "{{ root }}/d" }
+  tasks:
+    - assert: { that: ["ansible_local.mine.x == 1"] }
+    - file: { path: "{{ root }}/gathered", state: directory, mode: "0755" }
+`,
     },
   },
   {
