@@ -105,12 +105,14 @@ export interface RunContext {
   /** Hosts that left this play through `meta: end_host` (not failed; later plays run on them). */
   ended: Set<string>
   /**
-   * Shared by every play of the run: `ended` is set when the run must end for all hosts ("no more hosts left");
+   * Shared by every play of the run: `ended` is set when the run must end for all hosts ("no more hosts left"),
+   * `failedOut` too when `any_errors_fatal` or `max_fail_percentage` ended it (exit code 2, as Ansible's);
    * `inventory` is the inventory as `group_by`/`add_host` left it (engine/run/dyninv.ts); `stats` the custom
    * stats `set_stats` recorded (engine/run/stats.ts).
    */
   run: {
     ended: boolean
+    failedOut?: boolean
     inventory?: Inventory
     stats?: CustomStats
     /** Add Python plugins to the run's (from a role loaded at run time); returns the warnings. */

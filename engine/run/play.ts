@@ -14,6 +14,7 @@ import type { TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { runTask, usable } from './dispatch.js'
 import { gather } from './gather.js'
+import { endRun, tooManyFailures } from './failures.js'
 import { flush, forced } from './handlers.js'
 import { refreshActive } from './hostvars.js'
 import { mapLimit } from './limit.js'
@@ -79,11 +80,6 @@ async function prepare(rc: RunContext, playName: string, hosts: string[]): Promi
   }
   if (ready.length && !rc.stopping.requested) await loadCarried(rc, playName, ready)
   return ready
-}
-
-function endRun(rc: RunContext, why: string): void {
-  rc.run.ended = true
-  rc.bus.emit({ type: 'warning', msg: `no more hosts left: ${why}; the run ends here` })
 }
 
 /** A play's task list with its flush points, numbered in document order, and when carried handlers are due. */
@@ -178,20 +174,6 @@ async function selected(rc: RunContext, task: Task, seq: number, startAt: number
   const answer = await rc.opts.confirm(taskName(task))
   if (answer === 'continue') rc.opts.confirm = undefined
   return answer !== 'no'
-}
-
-/**
- * `any_errors_fatal` / `max_fail_percentage`: has this batch failed too much to go on? Ends the run if so.
- * `fatalHere`: a task of a block with `any_errors_fatal` just left a host failed.
- */
-function tooManyFailures(rc: RunContext, playName: string, batch: string[], fatalHere = false): boolean {
-  const failed = batch.filter((h) => !usable(rc, h)).length
-  if (failed === 0) return false
-  const pct = rc.play.maxFailPercentage
-  const fatal = rc.play.anyErrorsFatal || fatalHere
-  if (!fatal && (pct === undefined || (failed / batch.length) * 100 <= pct)) return false
-  endRun(rc, `play "${playName}": ${fatal ? 'any_errors_fatal is set' : `more than ${pct}% of its hosts failed`}`)
-  return true
 }
 
 /** One step for a group of hosts at the same task: a meta task, a module task, or not selected. */

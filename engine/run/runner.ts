@@ -119,8 +119,10 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
   for (let turn = 0; turn < 2; turn++) await new Promise((done) => setImmediate(done))
   const interrupted = stopping.requested || signal.aborted
   bus.emit({ type: 'run.end', recap, interrupted, ...(run.stats ? { customStats: run.stats } : {}) })
-  // As Ansible: the hosts that are failed or unreachable at the end decide (meta: clear_host_errors forgives).
+  // As Ansible: the hosts that are failed or unreachable at the end decide (meta: clear_host_errors forgives), but a
+  // run that any_errors_fatal or max_fail_percentage ended is 2
   const all = [...states.values()]
-  const exitCode = interrupted ? 130 : all.some((s) => s.unreachable) ? 4 : all.some((s) => s.failed) ? 2 : 0
+  const hostsSay = all.some((s) => s.unreachable) ? 4 : all.some((s) => s.failed) ? 2 : 0
+  const exitCode = interrupted ? 130 : run.failedOut ? 2 : hostsSay
   return { recap, interrupted, exitCode }
 }

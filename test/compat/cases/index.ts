@@ -16,6 +16,7 @@ import { CONTROLLER } from './controller.js'
 import { CORE } from './core.js'
 import { ADMIN } from './admin.js'
 import { FILES } from './files.js'
+import { FAIL_RATE } from './failrate.js'
 import { FLOW } from './flow.js'
 import { GATHER } from './gather.js'
 import { GIT_ARGS } from './gitargs.js'
@@ -38,6 +39,7 @@ export const CASES: CompatCase[] = [
   ...CORE,
   ...FILES,
   ...FLOW,
+  ...FAIL_RATE,
   ...ROLES,
   ...CONNECT,
   ...TRANSFER,
