@@ -1,9 +1,9 @@
 /**
  * The agreement harness: runs agreement cases (test/compat/cases/) with `ansible-playbook` and `tsplay` on the same
  * loopback sshd target and says where they differ. Cases that share command-line flags run together in ONE
- * invocation per engine and round: each case is its own imported playbook, aimed at its own two inventory hosts
- * (`<case>_a`, `<case>_b`, both the same sshd), each host with its own state folder `root` on the target. So a
- * failure in one case stops only that case's hosts, and one ansible-playbook start serves many cases.
+ * invocation per engine and round: each case is its own imported playbook, aimed at its own inventory hosts
+ * (`<case>_a`, `<case>_b`, more when it asks, all the same sshd), each host with its own state folder `root` on the
+ * target. So a failure in one case stops only that case's hosts, and one ansible-playbook start serves many cases.
  *
  * @example
  * ```ts
@@ -47,6 +47,8 @@ export interface CompatCase {
   flags?: string[]
   /** Writes what must be made at run time (e.g. vaulted files) into the case's folder, after `files`. */
   setup?: (caseDir: string) => void
+  /** How many inventory hosts it has (`_a`, `_b`, `_c`, …): 2 unless it says (a `serial` batch of several). */
+  hosts?: number
   /** Deliberate differences, per host (same for `_a` and `_b`), one per round ('first'/'second') or both. */
   allow?: Allowed & { round?: 1 | 2 }
   /** Ansible must fail no task on its hosts (so its asserts hold, not merely fail alike in both engines). */
@@ -80,7 +82,8 @@ export interface CompatEnv {
   webs?: string
 }
 
-export const hostsOf = (c: CompatCase) => [`${c.name}_a`, `${c.name}_b`]
+export const hostsOf = (c: CompatCase) =>
+  Array.from({ length: c.hosts ?? 2 }, (_, i) => `${c.name}_${String.fromCharCode(97 + i)}`)
 
 /** A new work folder; the state base folders live in the login user's home on the target. */
 export function compatEnv(fleet: SshdFleet): CompatEnv {
