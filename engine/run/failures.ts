@@ -1,7 +1,7 @@
 /**
  * When a batch's failures end the run for every host, as Ansible's "NO MORE HOSTS LEFT": a failure under
- * `any_errors_fatal`, more than `max_fail_percentage` of a batch failed (engine/run/play.ts checks after each task),
- * or every host of a batch failed.
+ * `any_errors_fatal`, more than `max_fail_percentage` of a batch failed (engine/run/play.ts checks after the batch's
+ * fact gathering and after each task), or every host of a batch failed.
  */
 import type { RunContext } from './context.js'
 import { usable } from './dispatch.js'

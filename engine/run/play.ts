@@ -37,26 +37,19 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
   refreshActive(rc)
   prescanSecrets(rc, hosts)
   rc.bus.emit({ type: 'play.start', play: playName, hosts })
-  let active = hosts.filter((h) => usable(rc, h))
-  // `serial`: the whole play (facts, tasks, then handlers) runs batch by batch (percentages of the play's hosts);
-  // each batch gathers its own facts, as Ansible's, so a batch never reached gathers none
-  const serial = batches(active, play.serial, hosts.length).length > 1
-  if (!serial) active = await prepare(rc, playName, active)
+  const active = hosts.filter((h) => usable(rc, h))
   const plan = planOf(play)
   const strategy = strategyOf(rc)
-  for (let batch of batches(active, play.serial, hosts.length)) {
+  // `serial`: the whole play (facts, tasks, then handlers) runs batch by batch (percentages of the play's hosts);
+  // each batch gathers its own facts, so a batch never reached gathers none. Gathering is the batch's first task,
+  // as Ansible's implicit "Gathering Facts": a host that fails it counts among the batch's failures.
+  for (const batch of batches(active, play.serial, hosts.length)) {
     if (rc.stopping.requested) break
     rc.batch = batch
     refreshActive(rc)
-    if (serial) {
-      batch = rc.batch = await prepare(rc, playName, batch)
-      refreshActive(rc)
-      if (rc.stopping.requested) break
-      if (!batch.length) {
-        endRun(rc, `every host of play "${playName}" failed`)
-        break
-      }
-    }
+    await prepare(rc, playName, batch)
+    refreshActive(rc)
+    if (rc.stopping.requested || tooManyFailures(rc, playName, batch)) break
     const end =
       strategy === 'free' ? await runFree(rc, playName, plan, batch) : await runLinear(rc, playName, plan, batch)
     if (end === 'fatal' || rc.stopping.requested) break
@@ -71,15 +64,11 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
   rc.bus.emit({ type: 'play.end', play: playName })
 }
 
-/** Facts (when the play gathers them) and the handlers earlier runs left pending: the hosts still usable after. */
-async function prepare(rc: RunContext, playName: string, hosts: string[]): Promise<string[]> {
-  let ready = hosts
-  if (rc.play.gatherFacts && ready.length && !rc.stopping.requested) {
-    await gather(rc, playName, ready)
-    ready = ready.filter((h) => usable(rc, h))
-  }
+/** Facts (when the play gathers them), then the handlers earlier runs left pending on the hosts still usable. */
+async function prepare(rc: RunContext, playName: string, batch: string[]): Promise<void> {
+  if (rc.play.gatherFacts && !rc.stopping.requested) await gather(rc, playName, batch)
+  const ready = batch.filter((h) => usable(rc, h))
   if (ready.length && !rc.stopping.requested) await loadCarried(rc, playName, ready)
-  return ready
 }
 
 /** A play's task list with its flush points, numbered in document order, and when carried handlers are due. */
@@ -129,8 +118,8 @@ function planOf(play: Play): Plan {
 
 type Walker = { gen: Generator<Step, WalkEnd, TaskResult>; step?: Step }
 
-/** Start each host's walk over the play's tasks. */
-function startWalks(rc: RunContext, plan: Plan, hosts: string[]): { walkers: Map<string, Walker>; startAt?: number } {
+/** Start the walk over the play's tasks of each host of the batch still usable (not failed at gathering). */
+function startWalks(rc: RunContext, plan: Plan, batch: string[]): { walkers: Map<string, Walker>; startAt?: number } {
   const play = rc.play
   const startAt = rc.opts.startAtTask ? [...plan.seq].find(([t]) => t.name === rc.opts.startAtTask)?.[1] : undefined
   const root: Inherited = {
@@ -142,7 +131,7 @@ function startWalks(rc: RunContext, plan: Plan, hosts: string[]): { walkers: Map
   }
   const filter = { tags: rc.opts.tags, skipTags: rc.opts.skipTags }
   const walkers = new Map<string, Walker>()
-  for (const h of hosts) {
+  for (const h of batch.filter((x) => usable(rc, x))) {
     const st = rc.states.get(h)!
     const gen = walk(plan.nodes, root, plan.seq, filter, {
       rescued: () => {
@@ -238,7 +227,7 @@ async function runLinear(rc: RunContext, playName: string, plan: Plan, batch: st
 async function runFree(rc: RunContext, playName: string, plan: Plan, batch: string[]): Promise<BatchEnd> {
   const { walkers, startAt } = startWalks(rc, plan, batch)
   let end: BatchEnd = 'done'
-  await mapLimit(batch, rc.opts.forks, async (h) => {
+  await mapLimit([...walkers.keys()], rc.opts.forks, async (h) => {
     const w = walkers.get(h)!
     while (w.step && !rc.stopping.requested && end === 'done') {
       const { results, effect } = await step(rc, playName, plan, w.step, [h], startAt)

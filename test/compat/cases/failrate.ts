@@ -1,8 +1,10 @@
 /**
  * Agreement cases for how many failures a batch takes before the run ends for every host ("NO MORE HOSTS LEFT"):
  * `max_fail_percentage` counts the failed hosts of the batch, not the unreachable ones; `any_errors_fatal` takes
- * either, and the run it ends exits with 2 even when a host is unreachable. A host is made unreachable by an
- * `ansible_host` where no sshd listens (the target listens on 127.0.0.1 only).
+ * either, and the run it ends exits with 2 even when a host is unreachable. Fact gathering is the batch's first
+ * task: a host that fails it (or cannot be reached) counts, with or without `serial`. A host is made unreachable by
+ * an `ansible_host` where no sshd listens (the target listens on 127.0.0.1 only); its gathering fails by a
+ * `gather_subset` setup does not know, given by module_defaults to that host only.
  */
 import type { CompatCase } from '../harness.js'
 
@@ -11,12 +13,19 @@ const away = `  vars:
     ansible_host: "{{ '127.0.0.3' if inventory_hostname.endswith('_a') else '127.0.0.1' }}"
 `
 
+/** Fact gathering that fails on the host whose name ends with `suffix`. */
+const failGathering = (suffix: string) => `  gather_facts: true
+  module_defaults:
+    setup: { gather_subset: "{{ 'no-such-subset' if inventory_hostname.endswith('${suffix}') else 'all' }}" }
+`
+
 /** A case whose first play has `keywords` (and `vars`), then a second play on the same hosts. */
-function twoPlays(name: string, covers: string, keywords: string, alone = false): CompatCase {
+function twoPlays(name: string, covers: string, keywords: string, alone = false, hosts = 2): CompatCase {
   return {
     name,
     covers,
     ...(alone ? { alone } : {}),
+    ...(hosts === 2 ? {} : { hosts }),
     files: {
       'main.yml': `- hosts: ${name}
 ${keywords}  tasks:
@@ -43,4 +52,53 @@ export const FAIL_RATE: CompatCase[] = [
     `  gather_facts: false\n  any_errors_fatal: true\n${away}`,
     true, // it ends the whole run, in both engines
   ),
+  twoPlays(
+    'max_fail_gather',
+    'max_fail_percentage (a host that fails fact gathering counts)',
+    `  max_fail_percentage: 40\n${failGathering('_a')}`,
+    true,
+  ),
+  twoPlays(
+    'max_fail_gather_serial',
+    "max_fail_percentage with serial (a host failing its batch's fact gathering counts in that batch)",
+    `  serial: 2\n  max_fail_percentage: 40\n${failGathering('_c')}`,
+    true,
+    4,
+  ),
+  twoPlays(
+    'max_fail_gather_unreachable',
+    'max_fail_percentage (a host unreachable at fact gathering does not count)',
+    `  gather_facts: true\n  max_fail_percentage: 0\n${away}`,
+  ),
+  twoPlays(
+    'fatal_gather',
+    'any_errors_fatal (a host that fails fact gathering ends the run)',
+    `  any_errors_fatal: true\n${failGathering('_a')}`,
+    true,
+  ),
+  twoPlays(
+    'fatal_gather_unreachable',
+    'any_errors_fatal (a host unreachable at fact gathering ends the run, exit code 2)',
+    `  gather_facts: true\n  any_errors_fatal: true\n${away}`,
+    true,
+  ),
+  {
+    name: 'gather_all_failed',
+    covers: "every host of a play's batch failing fact gathering ends the run (a later play on other hosts never runs)",
+    alone: true,
+    files: {
+      'main.yml': `- hosts: gather_all_failed
+  gather_facts: false
+  tasks:
+    - file: { path: "{{ root }}/first-play", state: directory, mode: "0755" }
+- hosts: gather_all_failed_a
+${failGathering('_a')}  tasks:
+    - file: { path: "{{ root }}/not-reached", state: directory, mode: "0755" }
+- hosts: gather_all_failed_b
+  gather_facts: false
+  tasks:
+    - file: { path: "{{ root }}/not-reached", state: directory, mode: "0755" }
+`,
+    },
+  },
 ]
