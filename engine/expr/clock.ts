@@ -81,9 +81,12 @@ export function localEpoch(y: number, mo: number, d: number, h = 0, mi = 0, s = 
   return t.getTime() / 1000 + us / 1e6
 }
 
+/** Python's `weekday()` of a day count from 1970-01-01 (a Thursday): Monday is 0. */
+export const weekday = (days: number): number => (((days + 3) % 7) + 7) % 7
+
 /** `strftime(fmt)` of the fields `t`, with the common codes. Throws for a code it does not know. */
 export function formatTime(t: TimeParts, fmt: string): string {
-  const wd = (((daysFromCivil(t.year, t.month, t.day) + 4) % 7) + 7) % 7
+  const wd = (weekday(daysFromCivil(t.year, t.month, t.day)) + 1) % 7 // Sunday is 0
   const off = t.offset
   const codes: Record<string, () => string> = {
     Y: () => String(t.year),

@@ -12,7 +12,7 @@
  * ```
  */
 import { UserError } from '../errors.js'
-import { civilFromDays, daysFromCivil, formatTime, localEpoch, pad, type TimeParts } from './clock.js'
+import { civilFromDays, daysFromCivil, formatTime, localEpoch, pad, weekday, type TimeParts } from './clock.js'
 import { checkFields, DATE_FIELDS, replaced, TIME_FIELDS } from './pyreplace.js'
 import { floorDiv, PyTimedelta, unorderable, US_PER_DAY } from './pytimedelta.js'
 import { NO_METHOD, PyObject } from './values.js'
@@ -76,16 +76,15 @@ export class PyDate extends PyObject {
     return name === 'year' || name === 'month' || name === 'day' ? p[name] : undefined
   }
   method(name: string, args: unknown[], kw: Record<string, unknown>): unknown {
-    const wd = (((this.days + 3) % 7) + 7) % 7 // Monday is 0
     switch (name) {
       case 'strftime':
         return formatTime(this.parts(), format(args, kw))
       case 'isoformat':
         return this.isoformat()
       case 'weekday':
-        return wd
+        return weekday(this.days)
       case 'isoweekday':
-        return wd + 1
+        return weekday(this.days) + 1
       case 'replace': {
         const f = replaced(DATE_FIELDS, this.parts(), args, kw, false).fields
         return PyDate.of(f.year ?? 1, f.month ?? 1, f.day ?? 1)

@@ -12,7 +12,16 @@
  * ```
  */
 import { UserError } from '../errors.js'
-import { civilFromDays, dateParts, daysFromCivil, formatTime, localEpoch, pad, type TimeParts } from './clock.js'
+import {
+  civilFromDays,
+  dateParts,
+  daysFromCivil,
+  formatTime,
+  localEpoch,
+  pad,
+  weekday,
+  type TimeParts,
+} from './clock.js'
 import { PyDate, PyTime } from './pydate.js'
 import { DATE_FIELDS, replaced, TIME_FIELDS } from './pyreplace.js'
 import { floorDiv, PyTimedelta, unorderable, US_PER_DAY } from './pytimedelta.js'
@@ -102,7 +111,6 @@ export class PyDateTime extends PyObject {
   }
   method(name: string, args: unknown[], kw: Record<string, unknown>): unknown {
     const p = this.parts()
-    const wd = (((daysFromCivil(p.year, p.month, p.day) + 3) % 7) + 7) % 7 // Monday is 0
     switch (name) {
       case 'strftime':
         return formatTime(p, String(kw.format ?? args[0]))
@@ -111,9 +119,9 @@ export class PyDateTime extends PyObject {
       case 'timestamp':
         return this.timestamp()
       case 'weekday':
-        return wd
+        return weekday(daysFromCivil(p.year, p.month, p.day))
       case 'isoweekday':
-        return wd + 1
+        return weekday(daysFromCivil(p.year, p.month, p.day)) + 1
       case 'utcoffset':
         return this.offset === undefined ? null : new PyTimedelta(BigInt(this.offset) * 1_000_000n)
       case 'replace': {
