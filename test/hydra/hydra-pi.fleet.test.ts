@@ -158,7 +158,7 @@ describe.skipIf(!can.ok)(`hydra-pi.yml on a fleet of three Debian nodes (${can.o
       const failed = r.tasks.find((t) => t.status === 'failed')
       expect(failed?.host).toBe(server)
       expect(failed?.msg).toMatch(/hydra_admin_password is not set/)
-      // The failure ends the run for every Pi (any_errors_fatal): nothing ran after it anywhere (names are "role :
+      // The failure ends the run for every Pi (max_fail_percentage 0): nothing ran after it anywhere (names are "role :
       // name").
       expect(r.stdout + r.stderr).toMatch(/no more hosts left/)
       expect(r.tasks.some((t) => t.task === 'preflight : Debian or Raspberry Pi OS, bookworm or trixie')).toBe(false)
