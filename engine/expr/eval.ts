@@ -8,42 +8,35 @@
  * ```
  */
 import { UserError } from '../errors.js'
+import { binary } from './binary.js'
 import { callFilter, callMethod, callTest, UNDEF_FILTERS, UNDEF_TESTS } from './filters.js'
 import type { Expr, Kw } from './ast.js'
 import { Callable, callGlobal, GLOBALS } from './globals.js'
-import { pyStr, tuple } from './pystr.js'
+import { tuple } from './pystr.js'
+import { Markup, MARKUP_FILTERS, markupAdd, markupFilter, plain } from './markup.js'
 import { filterContext } from './registry.js'
 import { isUnsafe, type Scope } from './scope.js'
-import { contains, pyTruthy } from './tests.js'
+import { pyTruthy } from './tests.js'
 import { VaultLocked } from '../vaultlocked.js'
-import {
-  compare,
-  deepEq,
-  force,
-  getProp,
-  NO_METHOD,
-  PyObject,
-  short,
-  toStr,
-  truthy,
-  typeName,
-  Undef,
-} from './values.js'
+import { force, getProp, short, toStr, truthy, typeName, Undef } from './values.js'
+
+export { asText } from './binary.js'
 
 /** Truthiness of the current dialect: Python's in Ansible-mode templates, tsplay's (`"no"` is false) elsewhere. */
 export function isTrue(v: unknown): boolean {
   return filterContext.ansible ? pyTruthy(force(v)) : truthy(v)
 }
 
-/** Text of a value in the current dialect (`~`, printing). */
-export function asText(v: unknown): string {
-  return filterContext.ansible ? pyStr(force(v)) : toStr(v)
-}
-
 /** Evaluate `e`. The result may be `Undef` (callers decide whether that is an error). */
 export function evaluate(e: Expr, scope: Scope): unknown {
+  return plain(evalNode(e, scope))
+}
+
+/** Evaluate `e`, keeping safe text (`Markup`) where the node gives it. */
+function evalNode(e: Expr, scope: Scope): unknown {
   /** A value used as a whole: defined, with templated strings inside rendered. */
-  const val = (x: Expr): unknown => scope.deep(force(evaluate(x, scope)))
+  const whole = (v: unknown): unknown => scope.deep(force(v))
+  const val = (x: Expr): unknown => whole(evaluate(x, scope))
   const kwargs = (kw: Kw): Record<string, unknown> =>
     Object.assign({}, ...kw.map(([k, x]) => (k === '**' ? mapArg(val(x)) : { [k]: val(x) })))
   const args = (xs: Expr[]): unknown[] => xs.flatMap((x) => (x.k === 'star' ? listArg(val(x.e)) : [val(x)]))
@@ -86,12 +79,12 @@ export function evaluate(e: Expr, scope: Scope): unknown {
       return out
     }
     case 'and': {
-      const l = evaluate(e.l, scope)
-      return isTrue(l) ? evaluate(e.r, scope) : l
+      const l = evalNode(e.l, scope)
+      return isTrue(plain(l)) ? evalNode(e.r, scope) : l
     }
     case 'or': {
-      const l = evaluate(e.l, scope)
-      return isTrue(l) ? l : evaluate(e.r, scope)
+      const l = evalNode(e.l, scope)
+      return isTrue(plain(l)) ? l : evalNode(e.r, scope)
     }
     case 'not':
       return !isTrue(evaluate(e.e, scope))
@@ -101,16 +94,26 @@ export function evaluate(e: Expr, scope: Scope): unknown {
       return -v
     }
     case 'cond':
-      return isTrue(evaluate(e.c, scope)) ? evaluate(e.a, scope) : e.b ? evaluate(e.b, scope) : null
-    case 'bin':
-      return binary(e.op, val(e.l), val(e.r))
+      return isTrue(evaluate(e.c, scope)) ? evalNode(e.a, scope) : e.b ? evalNode(e.b, scope) : null
+    case 'bin': {
+      if (e.op !== '+') return binary(e.op, val(e.l), val(e.r))
+      const [l, r] = [evalNode(e.l, scope), evalNode(e.r, scope)].map((v) => (v instanceof Markup ? v : whole(v)))
+      return markupAdd(l, r) ?? binary(e.op, plain(l), plain(r))
+    }
     case 'star':
       throw new UserError('"*" unpacks arguments only inside a call')
     case 'filter': {
+      if (MARKUP_FILTERS.has(e.name)) {
+        const raw = evalNode(e.e, scope)
+        const a = args(e.args)
+        const kw = kwargs(e.kw)
+        return markupFilter(e.name, raw, (v) => callFilter(e.name, whole(v), a, kw))
+      }
       const input = UNDEF_FILTERS.has(e.name) ? scope.deep(evaluate(e.e, scope)) : val(e.e)
       return callFilter(e.name, input, args(e.args), kwargs(e.kw))
     }
     case 'test': {
+      if (e.name === 'escaped') return evalNode(e.e, scope) instanceof Markup !== e.neg
       const input = UNDEF_TESTS.has(e.name)
         ? evaluate(e.e, scope)
         : LOCKED_TESTS.has(e.name)
@@ -185,70 +188,4 @@ function pathOf(e: Expr): string {
   if (e.k === 'attr') return `${pathOf(e.o)}${typeof e.key === 'number' ? `[${e.key}]` : `.${e.key}`}`
   if (e.k === 'index') return `${pathOf(e.o)}[…]`
   return '(expression)'
-}
-
-function num(v: unknown, op: string): number {
-  if (typeof v === 'number') return v
-  if (typeof v === 'boolean') return Number(v)
-  throw new UserError(`"${op}" needs numbers, got ${typeName(v)} ${short(v)}`)
-}
-
-const ARITH = new Set(['+', '-', '*', '/', '//', '%', '**'])
-
-function binary(op: string, l: unknown, r: unknown): unknown {
-  if (ARITH.has(op) && (l instanceof PyObject || r instanceof PyObject)) {
-    const v = l instanceof PyObject ? l.operate(op, r, false) : NO_METHOD
-    const w = v === NO_METHOD && r instanceof PyObject ? r.operate(op, l, true) : v
-    if (w !== NO_METHOD) return w
-    throw new UserError(`unsupported operand types for ${op}: '${typeName(l)}' and '${typeName(r)}'`)
-  }
-  switch (op) {
-    case '==':
-      return deepEq(l, r)
-    case '!=':
-      return !deepEq(l, r)
-    case '<':
-      return compare(l, r) < 0
-    case '>':
-      return compare(l, r) > 0
-    case '<=':
-      return compare(l, r) <= 0
-    case '>=':
-      return compare(l, r) >= 0
-    case 'in':
-      if (r instanceof Map) return r.has(l)
-      if (typeof r === 'string' || Array.isArray(r)) return contains(r, l)
-      if (r && typeof r === 'object') return Object.hasOwn(r, toStr(l))
-      throw new UserError(`"in" needs a string, list or map on its right, got ${typeName(r)} ${short(r)}`)
-    case '~':
-      return asText(l) + asText(r)
-    case '+':
-      if (typeof l === 'string' && typeof r === 'string') return l + r
-      if (Array.isArray(l) && Array.isArray(r)) return [...l, ...r]
-      if (typeof l === 'string' || typeof r === 'string') {
-        throw new UserError(
-          `cannot add ${typeName(l)} ${short(l)} and ${typeName(r)} ${short(r)} (use "~" to join as text)`,
-        )
-      }
-      return num(l, op) + num(r, op)
-    case '-':
-      return num(l, op) - num(r, op)
-    case '*':
-      if (typeof l === 'string' && typeof r === 'number')
-        return l.repeat(Math.max(0, Math.min(r, 1e6 / Math.max(1, l.length))))
-      return num(l, op) * num(r, op)
-    case '/':
-    case '//':
-    case '%': {
-      const a = num(l, op)
-      const b = num(r, op)
-      if (b === 0) throw new UserError(`division by zero in "${short(l)} ${op} ${short(r)}"`)
-      if (op === '/') return a / b
-      if (op === '//') return Math.floor(a / b)
-      return ((a % b) + b) % b
-    }
-    case '**':
-      return num(l, op) ** num(r, op)
-  }
-  throw new UserError(`unknown operator "${op}"`)
 }

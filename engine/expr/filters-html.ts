@@ -1,7 +1,7 @@
 /**
  * Jinja's markup and formatting filters, as Jinja 3.1 gives them: `escape` (`e`, `forceescape`), `safe`,
- * `striptags`, `truncate`, `filesizeformat`, `xmlattr`, `items` and `tojson`. tsplay keeps no "safe" mark on text,
- * so `safe` returns the text and `escape` escapes it whatever it went through.
+ * `striptags`, `truncate`, `filesizeformat`, `xmlattr`, `items` and `tojson`. The "safe" mark that `escape` and
+ * `safe` put on text inside an expression is the evaluator's (see markup.ts); here they give the text.
  *
  * @example
  * ```jinja

@@ -10,6 +10,7 @@
 import { existsSync, lstatSync, statSync } from 'node:fs'
 import { UserError } from '../errors.js'
 import { isMap, list, num, str, text } from './coerce.js'
+import { Markup } from './markup.js'
 import { pyRegex } from './pyregex.js'
 import { def, FILTERS, TESTS, type Def } from './registry.js'
 import { compare, deepEq, PyObject, short, truthy, typeName, Undef } from './values.js'
@@ -77,6 +78,8 @@ export const TEST_DEFS: Record<string, Def> = {
   undefined: def('', (v) => v instanceof Undef),
   none: def('', (v) => v === null),
   string: def('', (v) => typeof v === 'string'),
+  /** Safe text (`escape`, `safe`): the evaluator hands this test the value before it is made plain text. */
+  escaped: def('', (v) => v instanceof Markup),
   vault_encrypted: def('', (v) => v instanceof VaultLocked || (typeof v === 'string' && isInlineVaulted(v))),
   number: def('', (v) => typeof v === 'number' || typeof v === 'boolean'),
   integer: def('', (v) => typeof v === 'number' && Number.isInteger(v)),
