@@ -91,8 +91,10 @@ export interface RunContext {
   states: Map<string, HostState>
   /** Hosts of the current play (the `ansible_play_hosts_all` magic var). */
   playHosts: string[]
-  /** The current `serial` batch (all of the play's hosts without `serial`). */
+  /** The current `serial` batch (all of the play's hosts without `serial`): its hosts still usable when it began. */
   batch?: string[]
+  /** The batch's size as Ansible counts it: hosts that failed in an earlier play keep their places in it. */
+  batchSize?: number
   /**
    * The play's and the batch's hosts that have not failed or become unreachable (`ansible_play_hosts`,
    * `ansible_play_batch`), worked out again at the start of each task (engine/run/hostvars.ts `refreshActive`).

@@ -34,18 +34,23 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
   const playName = play.name ?? play.hosts
   rc.playHosts = hosts
   rc.batch = undefined
+  rc.batchSize = undefined
   refreshActive(rc)
   prescanSecrets(rc, hosts)
   rc.bus.emit({ type: 'play.start', play: playName, hosts })
-  const active = hosts.filter((h) => usable(rc, h))
   const plan = planOf(play)
   const strategy = strategyOf(rc)
   // `serial`: the whole play (facts, tasks, then handlers) runs batch by batch (percentages of the play's hosts);
   // each batch gathers its own facts, so a batch never reached gathers none. Gathering is the batch's first task,
-  // as Ansible's implicit "Gathering Facts": a host that fails it counts among the batch's failures.
-  for (const batch of batches(active, play.serial, hosts.length)) {
+  // as Ansible's implicit "Gathering Facts": a host that fails it counts among the batch's failures. As in Ansible,
+  // the batches are cut over all the play's hosts: one that failed in an earlier play keeps its place (it runs
+  // nothing) and counts in its batch's size, not among its failures.
+  for (const slots of batches(hosts, play.serial)) {
     if (rc.stopping.requested) break
+    const batch = slots.filter((h) => usable(rc, h))
+    if (!batch.length) continue
     rc.batch = batch
+    rc.batchSize = slots.length
     refreshActive(rc)
     await prepare(rc, playName, batch)
     refreshActive(rc)
@@ -56,7 +61,7 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
     // Failed hosts never reach the last flush point: with force_handlers, their handlers run now.
     if (forced(rc)) await flush(rc, playName, batch, () => true)
     if (end === 'end_play') break
-    if (batch.every((h) => !usable(rc, h))) {
+    if (batch.length === slots.length && batch.every((h) => !usable(rc, h))) {
       endRun(rc, `every host of play "${playName}" failed`)
       break
     }

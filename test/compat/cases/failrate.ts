@@ -4,7 +4,9 @@
  * either, and the run it ends exits with 2 even when a host is unreachable. Fact gathering is the batch's first
  * task: a host that fails it (or cannot be reached) counts, with or without `serial`. A host is made unreachable by
  * an `ansible_host` where no sshd listens (the target listens on 127.0.0.1 only); its gathering fails by a
- * `gather_subset` setup does not know, given by module_defaults to that host only.
+ * `gather_subset` setup does not know, given by module_defaults to that host only. A host that failed in an earlier
+ * play still takes its place in a later play's `serial` batches (it runs nothing there): a batch's size counts it,
+ * its failures do not.
  */
 import type { CompatCase } from '../harness.js'
 
@@ -101,4 +103,45 @@ ${failGathering('_a')}  tasks:
 `,
     },
   },
+  earlierFailed(
+    'serial_earlier_failed',
+    "serial batches are cut over the play's hosts, one that failed in an earlier play too (max_fail_percentage)",
+    '  max_fail_percentage: 40\n',
+    '_c',
+  ),
+  earlierFailed(
+    'serial_earlier_failed_all',
+    'a batch whose only other host fails is not "every host failed" when an earlier play failed one of it',
+    '',
+    '_b',
+  ),
 ]
+
+/** Three hosts; `_a` fails the first play; the second, in batches of 2, fails `fails` and has `keywords`. */
+function earlierFailed(name: string, covers: string, keywords: string, fails: string): CompatCase {
+  return {
+    name,
+    covers,
+    alone: true,
+    hosts: 3,
+    files: {
+      'main.yml': `- hosts: ${name}
+  gather_facts: false
+  tasks:
+    - fail: { msg: first play }
+      when: inventory_hostname.endswith('_a')
+- hosts: ${name}
+  gather_facts: false
+  serial: 2
+${keywords}  tasks:
+    - fail: { msg: second play }
+      when: inventory_hostname.endswith('${fails}')
+    - file: { path: "{{ root }}/second-play", state: directory, mode: "0755" }
+- hosts: ${name}
+  gather_facts: false
+  tasks:
+    - file: { path: "{{ root }}/third-play", state: directory, mode: "0755" }
+`,
+    },
+  }
+}
