@@ -12,7 +12,8 @@
  * ```
  */
 import { UserError } from '../errors.js'
-import { civilFromDays, daysFromCivil, formatTime, localEpoch, pad, weekday, type TimeParts } from './clock.js'
+import { civilFromDays, daysFromCivil, formatTime, localEpoch, pad, type TimeParts } from './clock.js'
+import { ctime, dayMethod, noArgs } from './pycalendar.js'
 import { checkFields, DATE_FIELDS, replaced, TIME_FIELDS } from './pyreplace.js'
 import { floorDiv, PyTimedelta, unorderable, US_PER_DAY } from './pytimedelta.js'
 import { NO_METHOD, PyObject } from './values.js'
@@ -81,16 +82,15 @@ export class PyDate extends PyObject {
         return formatTime(this.parts(), format(args, kw))
       case 'isoformat':
         return this.isoformat()
-      case 'weekday':
-        return weekday(this.days)
-      case 'isoweekday':
-        return weekday(this.days) + 1
+      case 'ctime':
+        noArgs(`${this.pyType}.ctime`, args, kw)
+        return ctime(this.parts())
       case 'replace': {
         const f = replaced(DATE_FIELDS, this.parts(), args, kw, false).fields
         return PyDate.of(f.year ?? 1, f.month ?? 1, f.day ?? 1)
       }
     }
-    return NO_METHOD
+    return dayMethod(this.pyType, name, this.days, args, kw) ?? NO_METHOD
   }
   operate(op: string, o: unknown, reflected: boolean): unknown {
     // Python moves a date by the timedelta's whole days (`.days`), its seconds ignored

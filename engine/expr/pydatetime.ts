@@ -12,16 +12,8 @@
  * ```
  */
 import { UserError } from '../errors.js'
-import {
-  civilFromDays,
-  dateParts,
-  daysFromCivil,
-  formatTime,
-  localEpoch,
-  pad,
-  weekday,
-  type TimeParts,
-} from './clock.js'
+import { civilFromDays, dateParts, daysFromCivil, formatTime, localEpoch, pad, type TimeParts } from './clock.js'
+import { ctime, dayMethod, noArgs } from './pycalendar.js'
 import { PyDate, PyTime } from './pydate.js'
 import { DATE_FIELDS, replaced, TIME_FIELDS } from './pyreplace.js'
 import { floorDiv, PyTimedelta, unorderable, US_PER_DAY } from './pytimedelta.js'
@@ -118,10 +110,21 @@ export class PyDateTime extends PyObject {
         return this.isoformat(String(kw.sep ?? args[0] ?? 'T'))
       case 'timestamp':
         return this.timestamp()
-      case 'weekday':
-        return weekday(daysFromCivil(p.year, p.month, p.day))
-      case 'isoweekday':
-        return weekday(daysFromCivil(p.year, p.month, p.day)) + 1
+    }
+    return this.dateMethod(name, args, kw) ?? this.timeMethod(name, args, kw)
+  }
+  /** The methods a datetime shares with its date, or undefined. */
+  private dateMethod(name: string, args: unknown[], kw: Record<string, unknown>): unknown {
+    const days = Number(floorDiv(this.wall, US_PER_DAY))
+    if (name === 'date') return new PyDate(days)
+    if (name !== 'ctime') return dayMethod(this.pyType, name, days, args, kw)
+    noArgs(`${this.pyType}.ctime`, args, kw)
+    return ctime(this.parts())
+  }
+  /** The methods that read or change a datetime's time and zone, or NO_METHOD. */
+  private timeMethod(name: string, args: unknown[], kw: Record<string, unknown>): unknown {
+    const p = this.parts()
+    switch (name) {
       case 'utcoffset':
         return this.offset === undefined ? null : new PyTimedelta(BigInt(this.offset) * 1_000_000n)
       case 'replace': {
@@ -129,8 +132,6 @@ export class PyDateTime extends PyObject {
         const [y, mo, d, h, mi, s, us] = [f.year, f.month, f.day, f.hour, f.minute, f.second, f.microsecond]
         return PyDateTime.of(y ?? 1, mo ?? 1, d ?? 1, h, mi, s, us, naive ? undefined : this.offset)
       }
-      case 'date':
-        return new PyDate(Number(floorDiv(this.wall, US_PER_DAY)))
       case 'time':
         return new PyTime(Number(this.wall - floorDiv(this.wall, US_PER_DAY) * US_PER_DAY))
     }

@@ -21,6 +21,11 @@ describe('datetime values', () => {
     [`[${D}] | to_json`, '["2016-08-14T20:00:12"]'],
     [`${D}.isoformat(' ')`, '2016-08-14 20:00:12'],
     [`${D}.isoweekday()`, 7],
+    [`${D}.isocalendar()`, [2016, 32, 7]],
+    [`${D}.isocalendar().weekday`, 7],
+    [`${D}.date().isocalendar()[-3]`, 2016],
+    [`${D}.toordinal() - ${E}.date().toordinal()`, 233],
+    [`${E}.ctime()`, 'Fri Dec 25 00:00:00 2015'],
   ])('%s → %j', (src, want) => {
     expect(evalExpr(src, {})).toEqual(want)
   })
@@ -38,6 +43,9 @@ describe('datetime values', () => {
     [`${D}.replace(tzinfo='+01:00')`, 'only tzinfo=None'],
     [`${D}.date().strftime()`, "strftime() missing required argument 'format' (pos 1)"],
     [`${D}.date().replace(1, 1, 1) + (${E} - ${D})`, 'date value out of range'],
+    [`${D}.toordinal(1)`, 'datetime.toordinal() takes no arguments (1 given)'],
+    [`${D}.date().isocalendar(x=1)`, 'date.isocalendar() takes no keyword arguments'],
+    [`${D}.date().ctime(1, 2)`, 'date.ctime() takes no arguments (2 given)'],
   ])('%s fails with Python’s error: %s', (src, msg) => {
     expect(() => evalExpr(src, {})).toThrow(msg)
   })
@@ -49,6 +57,9 @@ describe('datetime values', () => {
       { d: '233 days, 20:00:12' },
     ])
     expect(renderValue({ when: `{{ ${E} }}`, n: 1 }, {})).toEqual({ when: '2015-12-25 00:00:00', n: 1 })
+    // Python's text of a named tuple does not read back as a literal, so Ansible keeps the text
+    expect(renderValue(`{{ ${D}.isocalendar() }}`, {})).toBe('datetime.IsoCalendarDate(year=2016, week=32, weekday=7)')
+    expect(renderValue(`{{ ${D}.isocalendar() | list }}`, {})).toEqual([2016, 32, 7])
   })
 
   it('a variable holding one is its text when used, as in Ansible', () => {
