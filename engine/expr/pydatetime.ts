@@ -171,9 +171,11 @@ export class PyDateTime extends PyObject {
     if (tz && tz === this.tz) return this
     let utc = this.instant()
     if (!this.tz) {
-      // a naive value is the controller's local time, as Python reads it
+      // a naive value is the controller's local time, at the offset its local reading has (as Python's: a time in
+      // a gap a clock change skips is then read with the offset after the change)
       const p = this.parts()
-      utc = BigInt(localEpoch(p.year, p.month, p.day, p.hour, p.minute, p.second)) * 1_000_000n + BigInt(p.microsecond)
+      const offset = localZone(localEpoch(p.year, p.month, p.day, p.hour, p.minute, p.second)).offset
+      utc = this.wall - BigInt(offset) * 1_000_000n
     }
     const zone = tz ?? localZone(Number(floorDiv(utc, 1_000_000n)))
     const to = zone instanceof PyTimezone ? zone : new PyTimezone(zone.offset, zone.name)

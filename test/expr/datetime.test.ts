@@ -81,6 +81,9 @@ describe('datetime values', () => {
       "[datetime.datetime(2016, 8, 14, 20, 0, 12, tzinfo=datetime.timezone(datetime.timedelta(seconds=7200), 'CEST'))]",
     ],
     ['Europe/Paris', `${E}.astimezone().strftime('%H:%M %z %Z')`, '00:00 +0100 CET'],
+    // a time the spring change skips is read at the later offset, then shown at the one its instant has
+    ['Europe/Paris', "('2024-03-31 02:30:00' | to_datetime).astimezone()", '2024-03-31 01:30:00+01:00'],
+    ['Australia/Sydney', "('2024-04-07 02:30:00' | to_datetime).astimezone().tzname()", 'AEDT'],
     ['America/New_York', `${A}.astimezone()`, '2024-03-01 06:00:00-05:00'],
     ['America/New_York', `${A}.astimezone().tzinfo`, 'EST'],
     ['Asia/Dubai', `${A}.astimezone().tzname()`, '+04'],
