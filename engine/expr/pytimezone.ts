@@ -2,11 +2,13 @@
  * Python's `datetime.timezone`: the `tzinfo` of an aware datetime or time value (a fixed UTC offset, and a name
  * when `astimezone()` made it from the controller's zone). Prints as Python's: `UTC+01:00` (or its name) as text,
  * `datetime.timezone(datetime.timedelta(seconds=3600))` in a list; answers `utcoffset(dt)`, `tzname(dt)` and
- * `dst(dt)`; equal to another of the same offset.
+ * `dst(dt)`; equal to another of the same offset. Its `.utc` (as Python's `timezone.utc`) converts to UTC.
  *
  * @example
  * ```jinja
  * {{ ('2024-03-01T12:00:00+0100' | to_datetime('%Y-%m-%dT%H:%M:%S%z')).tzinfo.utcoffset(none) }}   {# 1:00:00 #}
+ * {% set t = '2024-03-01T12:00:00+0100' | to_datetime('%Y-%m-%dT%H:%M:%S%z') %}
+ * {{ t.astimezone(t.tzinfo.utc) }}   {# 2024-03-01 11:00:00+00:00 #}
  * ```
  */
 import { UserError } from '../errors.js'
@@ -14,6 +16,13 @@ import { pad } from './clock.js'
 import { pyStrRepr } from './pystr.js'
 import { PyTimedelta } from './pytimedelta.js'
 import { NO_METHOD, PyObject, pyTypeName } from './values.js'
+
+/** `timezone.utc`, `timezone.min` and `timezone.max`: their offsets. */
+const CONSTANTS = new Map([
+  ['utc', 0],
+  ['min', -86_340],
+  ['max', 86_340],
+])
 
 /** A fixed-offset time zone: `offset` seconds east of UTC, and its name if it was given one. */
 export class PyTimezone extends PyObject {
@@ -48,8 +57,10 @@ export class PyTimezone extends PyObject {
     const other = o instanceof PyObject ? `datetime.${o.pyType}` : pyTypeName(o)
     throw new UserError(`'<' not supported between instances of 'datetime.timezone' and '${other}'`)
   }
-  attr(): unknown {
-    return undefined
+  /** The class's constants, which Python reads through an instance too: `utc`, `min` and `max`. */
+  attr(name: string): unknown {
+    const offset = CONSTANTS.get(name)
+    return offset === undefined ? undefined : new PyTimezone(offset)
   }
   method(name: string, args: unknown[], kw: Record<string, unknown>): unknown {
     if (name !== 'utcoffset' && name !== 'tzname' && name !== 'dst') return NO_METHOD
