@@ -2,8 +2,9 @@
  * Python's `date` and `time` values, as a datetime's `.date()` and `.time()` give them. A date prints as
  * `2016-08-14`, has `.year`, `.month`, `.day`, `.isoformat()`, `.strftime()`, `.weekday()`, `.isoweekday()` and
  * `.replace()`, compares with dates, and subtracts from one for a timedelta (adding or subtracting a timedelta moves
- * it by whole days). A time prints as `20:00:12`, has `.hour` … `.microsecond`, `.isoformat()`, `.strftime()` and
- * `.replace()`, and compares with times.
+ * it by whole days). A time prints as `20:00:12` (`20:00:12+01:00` from an aware datetime's `timetz()`), has
+ * `.hour` … `.microsecond`, `.tzinfo`, `.isoformat()`, `.strftime()`, `.utcoffset()` and `.replace()`, and compares
+ * with times.
  *
  * @example
  * ```jinja
@@ -12,9 +13,11 @@
  * ```
  */
 import { UserError } from '../errors.js'
-import { civilFromDays, daysFromCivil, formatTime, localEpoch, pad, weekday, type TimeParts } from './clock.js'
+import { civilFromDays, daysFromCivil, formatTime, localEpoch, pad, type TimeParts } from './clock.js'
+import { ctime, dayMethod, noArgs } from './pycalendar.js'
 import { checkFields, DATE_FIELDS, replaced, TIME_FIELDS } from './pyreplace.js'
 import { floorDiv, PyTimedelta, unorderable, US_PER_DAY } from './pytimedelta.js'
+import { offsetText, type PyTimezone } from './pytimezone.js'
 import { NO_METHOD, PyObject } from './values.js'
 
 /** `strftime`'s format argument, as Python requires it. */
@@ -81,16 +84,15 @@ export class PyDate extends PyObject {
         return formatTime(this.parts(), format(args, kw))
       case 'isoformat':
         return this.isoformat()
-      case 'weekday':
-        return weekday(this.days)
-      case 'isoweekday':
-        return weekday(this.days) + 1
+      case 'ctime':
+        noArgs(`${this.pyType}.ctime`, args, kw)
+        return ctime(this.parts())
       case 'replace': {
         const f = replaced(DATE_FIELDS, this.parts(), args, kw, false).fields
         return PyDate.of(f.year ?? 1, f.month ?? 1, f.day ?? 1)
       }
     }
-    return NO_METHOD
+    return dayMethod(this.pyType, name, this.days, args, kw) ?? NO_METHOD
   }
   operate(op: string, o: unknown, reflected: boolean): unknown {
     // Python moves a date by the timedelta's whole days (`.days`), its seconds ignored
@@ -104,10 +106,13 @@ export class PyDate extends PyObject {
   }
 }
 
-/** A Python `time` (naive), kept as microseconds since midnight. */
+/** A Python `time`, kept as microseconds since midnight, and its zone when aware (`timetz()`). */
 export class PyTime extends PyObject {
   readonly pyType = 'time'
-  constructor(readonly us: number) {
+  constructor(
+    readonly us: number,
+    readonly tz?: PyTimezone,
+  ) {
     super()
   }
   /** The fields strftime formats: the time on 1900-01-01, as Python's. */
@@ -115,11 +120,13 @@ export class PyTime extends PyObject {
     const secs = Math.floor(this.us / 1e6)
     const [hour, minute, second] = [Math.floor(secs / 3600), Math.floor(secs / 60) % 60, secs % 60]
     const t = { year: 1900, month: 1, day: 1, hour, minute, second, microsecond: this.us % 1e6 }
-    return { ...t, epoch: () => localEpoch(1900, 1, 1, hour, minute, second) }
+    const zone = this.tz && { offset: Math.trunc(this.tz.offset / 60), zone: this.tz.tzname() }
+    return { ...t, ...zone, epoch: () => localEpoch(1900, 1, 1, hour, minute, second) }
   }
   isoformat(): string {
     const p = this.parts()
-    return `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${p.microsecond ? `.${pad(p.microsecond, 6)}` : ''}`
+    const us = p.microsecond ? `.${pad(p.microsecond, 6)}` : ''
+    return `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${us}${this.tz ? offsetText(this.tz.offset) : ''}`
   }
   str(): string {
     return this.isoformat()
@@ -128,19 +135,25 @@ export class PyTime extends PyObject {
     const p = this.parts()
     const fields = [p.hour, p.minute, p.second, p.microsecond]
     for (let i = 0; i < 2 && fields[fields.length - 1] === 0; i++) fields.pop()
-    return `datetime.time(${fields.join(', ')})`
+    return `datetime.time(${fields.join(', ')}${this.tz ? `, tzinfo=${this.tz.repr()}` : ''})`
+  }
+  /** Microseconds since midnight UTC (aware) or on the wall clock (naive). */
+  private utc(): number {
+    return this.us - (this.tz?.offset ?? 0) * 1e6
   }
   json(): unknown {
     throw new UserError('Object of type time is not JSON serializable')
   }
   equals(o: unknown): boolean {
-    return o instanceof PyTime && o.us === this.us
+    return o instanceof PyTime && !o.tz === !this.tz && o.utc() === this.utc()
   }
   compareTo(o: unknown): number {
     if (!(o instanceof PyTime)) throw unorderable(this, o)
-    return Math.sign(this.us - o.us)
+    if (!o.tz !== !this.tz) throw new UserError("can't compare offset-naive and offset-aware times")
+    return Math.sign(this.utc() - o.utc())
   }
   attr(name: string): unknown {
+    if (name === 'tzinfo') return this.tz ?? null
     const p = this.parts()
     return (TIME_FIELDS as readonly string[]).includes(name) ? p[name as keyof TimeParts] : undefined
   }
@@ -150,9 +163,15 @@ export class PyTime extends PyObject {
         return formatTime(this.parts(), format(args, kw))
       case 'isoformat':
         return this.isoformat()
+      case 'utcoffset':
+      case 'tzname':
+      case 'dst':
+        noArgs(`time.${name}`, args, kw)
+        return !this.tz || name === 'dst' ? null : name === 'tzname' ? this.tz.tzname() : this.tz.utcoffset()
       case 'replace': {
-        const f = replaced(TIME_FIELDS, this.parts(), args, kw, true).fields
-        return new PyTime((((f.hour ?? 0) * 60 + (f.minute ?? 0)) * 60 + (f.second ?? 0)) * 1e6 + (f.microsecond ?? 0))
+        const { fields: f, tz } = replaced(TIME_FIELDS, this.parts(), args, kw, true)
+        const us = (((f.hour ?? 0) * 60 + (f.minute ?? 0)) * 60 + (f.second ?? 0)) * 1e6 + (f.microsecond ?? 0)
+        return new PyTime(us, tz === undefined ? this.tz : (tz ?? undefined))
       }
     }
     return NO_METHOD

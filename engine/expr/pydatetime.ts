@@ -2,8 +2,9 @@
  * Python's `datetime` values, as Ansible's `to_datetime` filter and `now()` global give them: subtract two for a
  * timedelta (engine/expr/pytimedelta.ts), add or subtract a timedelta, compare them, read `.year` …
  * `.microsecond`, call `.strftime()`/`.isoformat()`/`.timestamp()`/`.weekday()`, `.replace(day=1, …)` for a copy
- * with other fields, `.date()` and `.time()` for its date and time parts (engine/expr/pydate.ts). Printed as Python
- * prints them (`2016-08-14 20:00:12`).
+ * with other fields, `.date()`, `.time()` and `.timetz()` for its date and time parts (engine/expr/pydate.ts),
+ * `.astimezone(tz=None)` for the same instant in another zone (the controller's by default, named as Python names
+ * it), `.tzinfo` for its zone (engine/expr/pytimezone.ts). Printed as Python prints them (`2016-08-14 20:00:12`).
  *
  * @example
  * ```yaml
@@ -12,33 +13,32 @@
  * ```
  */
 import { UserError } from '../errors.js'
-import {
-  civilFromDays,
-  dateParts,
-  daysFromCivil,
-  formatTime,
-  localEpoch,
-  pad,
-  weekday,
-  type TimeParts,
-} from './clock.js'
+import { civilFromDays, dateParts, daysFromCivil, formatTime, localEpoch, pad, type TimeParts } from './clock.js'
+import { ctime, dayMethod, noArgs } from './pycalendar.js'
 import { PyDate, PyTime } from './pydate.js'
-import { DATE_FIELDS, replaced, TIME_FIELDS } from './pyreplace.js'
+import { checkTzinfo, DATE_FIELDS, replaced, TIME_FIELDS } from './pyreplace.js'
 import { floorDiv, PyTimedelta, unorderable, US_PER_DAY } from './pytimedelta.js'
-import { NO_METHOD, PyObject } from './values.js'
+import { offsetText, PyTimezone } from './pytimezone.js'
+import { localZone } from './tzif.js'
+import { force, NO_METHOD, PyObject } from './values.js'
 
-/** A Python `datetime`: wall-clock microseconds since 1970-01-01 and, when aware, its UTC offset in seconds. */
+/** A Python `datetime`: wall-clock microseconds since 1970-01-01 and, when aware, its zone. */
 export class PyDateTime extends PyObject {
   readonly pyType = 'datetime'
   constructor(
     readonly wall: bigint,
-    readonly offset?: number,
+    readonly tz?: PyTimezone,
   ) {
     super()
   }
+  /** The datetime of these fields, aware when given a UTC `offset` in seconds. */
   static of(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, us = 0, offset?: number): PyDateTime {
     const secs = BigInt(daysFromCivil(y, mo, d)) * 86_400n + BigInt(h * 3600 + mi * 60 + s)
-    return new PyDateTime(secs * 1_000_000n + BigInt(us), offset)
+    return new PyDateTime(secs * 1_000_000n + BigInt(us), offset === undefined ? undefined : new PyTimezone(offset))
+  }
+  /** Its UTC offset in seconds; undefined when naive. */
+  get offset(): number | undefined {
+    return this.tz?.offset
   }
   /** The fields of the wall-clock time. */
   parts(): TimeParts {
@@ -56,7 +56,7 @@ export class PyDateTime extends PyObject {
       second: secs % 60,
       microsecond: inDay % 1e6,
       offset: off === undefined ? undefined : Math.trunc(off / 60),
-      zone: off === undefined ? undefined : off === 0 ? 'UTC' : `UTC${offsetText(off)}`,
+      zone: this.tz?.tzname(),
       epoch: () => this.timestamp(),
     }
   }
@@ -79,7 +79,7 @@ export class PyDateTime extends PyObject {
     const p = this.parts()
     const fields = [p.year, p.month, p.day, p.hour, p.minute, p.second, p.microsecond]
     for (let i = 0; i < 2 && fields[fields.length - 1] === 0; i++) fields.pop()
-    const tz = this.offset === undefined ? '' : `, tzinfo=${tzRepr(this.offset)}`
+    const tz = this.tz ? `, tzinfo=${this.tz.repr()}` : ''
     return `datetime.datetime(${fields.join(', ')}${tz})`
   }
   json(): unknown {
@@ -102,9 +102,7 @@ export class PyDateTime extends PyObject {
   }
   attr(name: string): unknown {
     const p = this.parts()
-    // str() of Python's timezone: `UTC`, `UTC+01:00`
-    if (name === 'tzinfo')
-      return this.offset === undefined ? null : this.offset === 0 ? 'UTC' : `UTC${offsetText(this.offset)}`
+    if (name === 'tzinfo') return this.tz ?? null
     return ['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond'].includes(name)
       ? p[name as keyof TimeParts]
       : undefined
@@ -118,27 +116,74 @@ export class PyDateTime extends PyObject {
         return this.isoformat(String(kw.sep ?? args[0] ?? 'T'))
       case 'timestamp':
         return this.timestamp()
-      case 'weekday':
-        return weekday(daysFromCivil(p.year, p.month, p.day))
-      case 'isoweekday':
-        return weekday(daysFromCivil(p.year, p.month, p.day)) + 1
+    }
+    return this.dateMethod(name, args, kw) ?? this.timeMethod(name, args, kw)
+  }
+  /** The methods a datetime shares with its date, or undefined. */
+  private dateMethod(name: string, args: unknown[], kw: Record<string, unknown>): unknown {
+    const days = Number(floorDiv(this.wall, US_PER_DAY))
+    if (name === 'date') return new PyDate(days)
+    if (name !== 'ctime') return dayMethod(this.pyType, name, days, args, kw)
+    noArgs(`${this.pyType}.ctime`, args, kw)
+    return ctime(this.parts())
+  }
+  /** The methods that read or change a datetime's time and zone, or NO_METHOD. */
+  private timeMethod(name: string, args: unknown[], kw: Record<string, unknown>): unknown {
+    const p = this.parts()
+    switch (name) {
       case 'utcoffset':
-        return this.offset === undefined ? null : new PyTimedelta(BigInt(this.offset) * 1_000_000n)
+      case 'tzname':
+      case 'dst':
+        noArgs(`${this.pyType}.${name}`, args, kw)
+        return !this.tz || name === 'dst' ? null : name === 'tzname' ? this.tz.tzname() : this.tz.utcoffset()
       case 'replace': {
-        const { fields: f, naive } = replaced([...DATE_FIELDS, ...TIME_FIELDS], p, args, kw, true)
+        const { fields: f, tz } = replaced([...DATE_FIELDS, ...TIME_FIELDS], p, args, kw, true)
         const [y, mo, d, h, mi, s, us] = [f.year, f.month, f.day, f.hour, f.minute, f.second, f.microsecond]
-        return PyDateTime.of(y ?? 1, mo ?? 1, d ?? 1, h, mi, s, us, naive ? undefined : this.offset)
+        return new PyDateTime(
+          PyDateTime.of(y ?? 1, mo ?? 1, d ?? 1, h, mi, s, us).wall,
+          tz === undefined ? this.tz : (tz ?? undefined),
+        )
       }
-      case 'date':
-        return new PyDate(Number(floorDiv(this.wall, US_PER_DAY)))
       case 'time':
-        return new PyTime(Number(this.wall - floorDiv(this.wall, US_PER_DAY) * US_PER_DAY))
+      case 'timetz':
+        if (name === 'timetz') noArgs(`${this.pyType}.timetz`, args, kw)
+        return new PyTime(
+          Number(this.wall - floorDiv(this.wall, US_PER_DAY) * US_PER_DAY),
+          name === 'timetz' ? this.tz : undefined,
+        )
+      case 'astimezone':
+        return this.astimezone(args, kw)
     }
     return NO_METHOD
   }
+  /** `astimezone(tz=None)`: the same instant in `tz`, or in the controller's zone (its offset and name then). */
+  private astimezone(args: unknown[], kw: Record<string, unknown>): PyDateTime {
+    for (const k of Object.keys(kw))
+      if (k !== 'tz') throw new UserError(`'${k}' is an invalid keyword argument for astimezone()`)
+    if (args.length + Object.keys(kw).length > 1)
+      throw new UserError(
+        args.length > 1
+          ? `astimezone() takes at most 1 argument (${args.length} given)`
+          : "argument for astimezone() given by name ('tz') and position (1)",
+      )
+    const tz = force(args.length ? args[0] : (kw.tz ?? null))
+    checkTzinfo(tz)
+    if (tz && tz === this.tz) return this
+    let utc = this.instant()
+    if (!this.tz) {
+      // a naive value is the controller's local time, at the offset its local reading has (as Python's: a time in
+      // a gap a clock change skips is then read with the offset after the change)
+      const p = this.parts()
+      const offset = localZone(localEpoch(p.year, p.month, p.day, p.hour, p.minute, p.second)).offset
+      utc = this.wall - BigInt(offset) * 1_000_000n
+    }
+    const zone = tz ?? localZone(Number(floorDiv(utc, 1_000_000n)))
+    const to = zone instanceof PyTimezone ? zone : new PyTimezone(zone.offset, zone.name)
+    return new PyDateTime(utc + BigInt(to.offset) * 1_000_000n, to)
+  }
   operate(op: string, o: unknown, reflected: boolean): unknown {
     if (o instanceof PyTimedelta && (op === '+' || (op === '-' && !reflected)))
-      return new PyDateTime(op === '+' ? this.wall + o.us : this.wall - o.us, this.offset)
+      return new PyDateTime(op === '+' ? this.wall + o.us : this.wall - o.us, this.tz)
     if (o instanceof PyDateTime && op === '-') {
       if ((o.offset === undefined) !== (this.offset === undefined))
         throw new UserError("can't subtract offset-naive and offset-aware datetimes")
@@ -156,17 +201,4 @@ export function now(args: unknown[], kw: Record<string, unknown>): unknown {
   const p = dateParts(new Date(), utc)
   const dt = PyDateTime.of(p.year, p.month, p.day, p.hour, p.minute, p.second, p.microsecond)
   return typeof fmt === 'string' ? formatTime(dt.parts(), fmt) : dt
-}
-
-/** `+HH:MM` (with `:SS` when the offset has seconds). */
-function offsetText(secs: number): string {
-  const a = Math.abs(secs)
-  const ss = a % 60
-  return `${secs < 0 ? '-' : '+'}${pad(Math.floor(a / 3600))}:${pad(Math.floor(a / 60) % 60)}${ss ? `:${pad(ss)}` : ''}`
-}
-
-function tzRepr(secs: number): string {
-  return secs === 0
-    ? 'datetime.timezone.utc'
-    : `datetime.timezone(${new PyTimedelta(BigInt(secs) * 1_000_000n).repr()})`
 }

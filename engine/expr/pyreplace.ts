@@ -2,7 +2,7 @@
  * Python's `replace()` of a `date`, `datetime` or `time` value: the fields given (positional in Python's order, or
  * by name) replace the value's own, checked as Python checks them, with Python's errors (`day is out of range for
  * month`, `hour must be in 0..23`, `'str' object cannot be interpreted as an integer`). `tzinfo=None` makes an
- * aware value naive; tsplay has no other tzinfo objects.
+ * aware value naive; another value's `tzinfo` (a timezone) gives its zone.
  *
  * @example
  * ```jinja
@@ -11,6 +11,7 @@
  */
 import { UserError } from '../errors.js'
 import { daysInMonth } from './clock.js'
+import { PyTimezone } from './pytimezone.js'
 import { force, pyTypeName } from './values.js'
 
 /** A date's fields, in `replace()`'s order. */
@@ -22,10 +23,10 @@ type Field = (typeof DATE_FIELDS)[number] | (typeof TIME_FIELDS)[number]
 /** Some of a value's fields, by name. */
 export type Fields = Partial<Record<Field, number>>
 
-/** What `replace()` gives: the new fields and whether `tzinfo=None` was given. */
+/** What `replace()` gives: the new fields and the `tzinfo` given (undefined: none given; null: `tzinfo=None`). */
 export interface Replaced {
   fields: Fields
-  naive: boolean
+  tz?: PyTimezone | null
 }
 
 /**
@@ -63,12 +64,14 @@ export function replaced(
     if (fold) throw new UserError('replace(fold=1) is not supported by tsplay')
   }
   const tzinfo = given.tzinfo
-  if (tzinfo !== undefined && tzinfo !== null)
-    throw new UserError(
-      `tzinfo argument must be None or of a tzinfo subclass, not type '${pyTypeName(tzinfo)}' ` +
-        '(tsplay has no tzinfo objects: only tzinfo=None)',
-    )
-  return { fields, naive: tzinfo === null }
+  if (tzinfo !== undefined) checkTzinfo(tzinfo)
+  return { fields, tz: tzinfo as PyTimezone | null | undefined }
+}
+
+/** Python's check of a `tzinfo` argument: None or a timezone (the only tzinfo objects tsplay has). */
+export function checkTzinfo(tz: unknown): asserts tz is PyTimezone | null {
+  if (tz !== null && !(tz instanceof PyTimezone))
+    throw new UserError(`tzinfo argument must be None or of a tzinfo subclass, not type '${pyTypeName(tz)}'`)
 }
 
 /** Python's `operator.index(v)`: an int (a bool counts as one). */

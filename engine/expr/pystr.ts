@@ -8,6 +8,7 @@
  * pyJson({ b: 1, a: 'é' }) // '{"b": 1, "a": "\\u00e9"}'
  * ```
  */
+import { namedRepr, tupleClass } from './namedtuple.js'
 import { PyObject, Undef } from './values.js'
 
 const tuples = new WeakSet<unknown[]>()
@@ -37,7 +38,7 @@ export function pySplitlines(s: string, keepends = false): string[] {
 
 /** Whether `xs` was marked a tuple. */
 export function isTuple(xs: unknown[]): boolean {
-  return tuples.has(xs)
+  return tuples.has(xs) || tupleClass(xs) !== undefined
 }
 
 /** What Python's `str.isprintable()` refuses: control, format, surrogate, private, unassigned and separators. */
@@ -79,6 +80,8 @@ export function pyRepr(v: unknown, depth = 0, sortKeys = false): string {
   if (v instanceof PyObject) return v.repr()
   if (depth > 64) return '...'
   if (Array.isArray(v)) {
+    const cls = tupleClass(v)
+    if (cls) return namedRepr(v, cls, (x) => pyRepr(x, depth + 1, sortKeys))
     const items = v.map((x) => pyRepr(x, depth + 1, sortKeys))
     return tuples.has(v) ? `(${items.join(', ')}${items.length === 1 ? ',' : ''})` : `[${items.join(', ')}]`
   }

@@ -15,6 +15,7 @@
  */
 import { UserError } from '../errors.js'
 import { lockedError, VaultLocked } from '../vaultlocked.js'
+import { namedRepr, tupleClass, tupleField } from './namedtuple.js'
 
 /** An undefined value found by a lookup; using it (except under `is defined`/`default`) is an error naming `path`. */
 export class Undef {
@@ -75,6 +76,9 @@ export function plainValue(v: unknown, depth = 0): unknown {
   if (v instanceof PyObject) return v.str()
   if (v === null || typeof v !== 'object' || depth > 64 || v instanceof Map || v instanceof Undef) return v
   if (Array.isArray(v)) {
+    const cls = tupleClass(v)
+    // the named tuples tsplay makes (IsoCalendarDate) hold integers
+    if (cls) return namedRepr(v, cls, String)
     const out = v.map((x) => plainValue(x, depth + 1))
     return out.some((x, i) => x !== v[i]) ? out : v
   }
@@ -149,7 +153,7 @@ export function pyTypeName(v: unknown): string {
   if (typeof v === 'boolean') return 'bool'
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float'
   if (typeof v === 'string') return 'str'
-  if (Array.isArray(v)) return 'list'
+  if (Array.isArray(v)) return tupleClass(v)?.name ?? 'list'
   if (v instanceof PyObject) return v.pyType
   return 'dict'
 }
@@ -206,6 +210,8 @@ export function short(v: unknown): string {
 export function getProp(obj: unknown, key: unknown, path: string): unknown {
   if (obj instanceof Map) return obj.has(key) ? obj.get(key) : new Undef(path)
   if (Array.isArray(obj) || typeof obj === 'string') {
+    const field = typeof key === 'string' && Array.isArray(obj) ? tupleField(obj, key) : undefined
+    if (field !== undefined) return field
     if (typeof key !== 'number' || !Number.isInteger(key)) return new Undef(path)
     const i = key < 0 ? obj.length + key : key
     return i >= 0 && i < obj.length ? obj[i] : new Undef(path)
