@@ -1,25 +1,32 @@
 /**
- * A play's fact gathering, as Ansible's implicit "Gathering Facts" task: every host's facts in one round trip each.
- * Its arguments are those Ansible gives it: the play's `gather_subset` and `fact_path` over `gather_facts`' and
- * `setup`'s `module_defaults`, rendered per host. A host fails its gathering (counted failed, as a failed task) when
- * they cannot be rendered, when the subset names a fact set setup does not know, or when the facts cannot be read;
- * a host that cannot be reached is unreachable.
+ * A play's fact gathering, as Ansible's implicit "Gathering Facts" task: every host's facts in one round trip each,
+ * as the user the play becomes (its `become`, `become_user`, `become_method` and the become variables, as a task
+ * without keywords of its own: `ansible_user_id` is `root` under `become: true`). Its arguments are those Ansible
+ * gives it: the play's `gather_subset` and `fact_path` over `gather_facts`' and `setup`'s `module_defaults`, rendered
+ * per host. A host fails its gathering (counted failed, as a failed task) when they cannot be rendered, when the
+ * subset names a fact set setup does not know, when it cannot become the user, or when the facts cannot be read; a
+ * host that cannot be reached is unreachable.
  *
  * @example
  * ```yaml
  * - hosts: all
+ *   become: true                                 # facts gathered as root
  *   module_defaults:
  *     setup: { gather_subset: "{{ subset }}" }   # per host
  * ```
  */
+import type { RunOptions } from '../connector.js'
 import { HostError, UserError } from '../errors.js'
 import { factsToVars, gatherFacts, subsetError, withModuleFacts } from '../facts.js'
+import { becomeMethodOf } from '../load/become.js'
 import { markUnsafe, renderValue } from '../template.js'
-import type { TaskResult, Vars } from '../types.js'
+import type { Command, TaskResult, Vars } from '../types.js'
+import { becomeWithVars } from './become-vars.js'
 import { NO_INHERITED, type RunContext } from './context.js'
 import { hostConnector } from './delegate.js'
 import { count } from './dispatch.js'
 import { taskVars } from './hostvars.js'
+import { becomeUserOf } from './keyword.js'
 import { mapLimit } from './limit.js'
 
 const NAME = 'Gathering Facts'
@@ -41,8 +48,10 @@ async function gatherOne(rc: RunContext, host: string): Promise<TaskResult> {
   const failed = (msg: string): TaskResult => ({ status: 'failed', host, msg, ignored: false, data: {} })
   const vars = taskVars(rc, host, NO_INHERITED, undefined)
   let args: { subset?: unknown; factPath?: string }
+  let how: RunOptions
   try {
     args = gatherArgs(rc, vars)
+    how = playBecome(rc, vars)
   } catch (e) {
     if (e instanceof UserError) return failed(e.format())
     throw e
@@ -52,7 +61,8 @@ async function gatherOne(rc: RunContext, host: string): Promise<TaskResult> {
     // as Ansible's setup: the host is reached first, then its arguments are checked
     const bad = subsetError(args.subset)
     if (bad) return failed(bad)
-    const facts = await gatherFacts(conn, args.factPath).catch((e: unknown) =>
+    const runner = { run: (cmd: Command) => conn.run(cmd, { ...how, signal: rc.signal }) }
+    const facts = await gatherFacts(runner, args.factPath).catch((e: unknown) =>
       e instanceof HostError ? Promise.reject(e) : String(e instanceof Error ? e.message : e),
     )
     if (typeof facts === 'string') return failed(facts)
@@ -65,6 +75,16 @@ async function gatherOne(rc: RunContext, host: string): Promise<TaskResult> {
     rc.pool.markUnreachable(host, e.message)
     return { status: 'unreachable', host, msg: e.message, data: {} }
   }
+}
+
+/** How the play's hosts become another user (its keywords over the become variables `vars`). Throws `UserError`. */
+function playBecome(rc: RunContext, vars: Vars): RunOptions {
+  const { become, becomeUser, becomeMethod, becomeFlags, becomeExe } = rc.play
+  const b = becomeWithVars({ become, becomeUser, becomeMethod, becomeFlags, becomeExe }, vars)
+  const user = becomeUserOf(b.become, b.becomeUser, vars)
+  return user === undefined
+    ? {}
+    : { becomeUser: user, becomeMethod: becomeMethodOf(b.becomeMethod, b.becomeFlags, b.becomeExe) }
 }
 
 /** The gathering's subset and fact path for one host (its variables `vars`). Throws `UserError` when rendering. */

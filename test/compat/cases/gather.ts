@@ -5,7 +5,7 @@
  * run needs root on the target for Ansible's apt (the dpkg lock), which the loopback target user lacks: the fleet
  * test (test/modules-fleet) runs package and service for real. `gather_defaults`: the play's fact gathering takes
  * `setup`'s module_defaults and, over them, `gather_facts`', rendered per host: a bad `gather_subset` fails that
- * host's gathering.
+ * host's gathering. `gather_become`: the play's `become` reaches its fact gathering (facts are root's).
  */
 import type { CompatCase } from '../harness.js'
 
@@ -60,6 +60,21 @@ export const GATHER: CompatCase[] = [
   tasks:
     - assert: { that: ["ansible_local.mine.x == 1"] }
     - file: { path: "{{ root }}/gathered", state: directory, mode: "0755" }
+`,
+    },
+  },
+  {
+    name: 'gather_become',
+    covers: "gathering_facts (the play's become: facts are the become user's)",
+    clean: true,
+    files: {
+      'main.yml': `- hosts: gather_become
+  gather_facts: true
+  become: true
+  tasks:
+    - copy: { content: "{{ ansible_user_id }} {{ ansible_user_dir }}\\n", dest: "{{ root }}/who", mode: "0644" }
+      become: false
+    - assert: { that: ["ansible_user_id == 'root'", "ansible_facts.user_dir == '/root'"] }
 `,
     },
   },
