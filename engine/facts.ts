@@ -197,11 +197,11 @@ function osFamily(id: string, like: string): string {
 }
 
 /**
- * The variables the host facts provide: `facts` itself, the common `ansible_*` names, and `ansible_facts` (the
- * same names without the prefix, as Ansible injects them: `ansible_facts.distribution`).
+ * The variables the host facts provide: `facts` itself, the common `ansible_*` names (`named`: all of them unless
+ * a filter kept fewer), and `ansible_facts` (the same names without the prefix, as Ansible injects them:
+ * `ansible_facts.distribution`).
  */
-export function factsToVars(f: HostFacts): Vars {
-  const named = ansibleFactVars(f)
+export function factsToVars(f: HostFacts, named: Vars = ansibleFactVars(f)): Vars {
   // as Ansible's: `ansible_local` keeps its name in `ansible_facts`
   const short = (k: string) => (k === 'ansible_local' ? k : k.slice('ansible_'.length))
   const ansible_facts = Object.fromEntries(Object.entries(named).map(([k, v]) => [short(k), v]))

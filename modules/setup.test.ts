@@ -25,6 +25,17 @@ describe('setup filter patterns', () => {
     expect(filterFacts({ ansible_a: 1, ansible_b: 2 }, [])).toEqual({ ansible_a: 1, ansible_b: 2 })
     expect(filterFacts({ ansible_a: 1, ansible_b: 2 }, ['*_b', 'x'])).toEqual({ ansible_b: 2 })
   })
+  it('a pattern without the ansible_ prefix matches with it, as Ansible', () => {
+    const facts = { ansible_distribution: 'Debian', ansible_distribution_release: 'bookworm', ansible_kernel: '6' }
+    expect(filterFacts(facts, ['distribution*'])).toEqual({
+      ansible_distribution: 'Debian',
+      ansible_distribution_release: 'bookworm',
+    })
+    expect(filterFacts(facts, ['kernel', 'ansible_distribution'])).toEqual({
+      ansible_distribution: 'Debian',
+      ansible_kernel: '6',
+    })
+  })
 })
 
 const KN = ['ansible_kernel', 'ansible_nodename']

@@ -33,7 +33,11 @@ export const SetupArgs = Type.Object(
         'its one set of facts',
       ['all'],
     ),
-    filter: Strings('Shell-style patterns (`ansible_distribution*`): only matching facts are registered', []),
+    filter: Strings(
+      'Shell-style patterns (`ansible_distribution*`, the `ansible_` prefix optional): only matching facts are ' +
+        'registered',
+      [],
+    ),
     gather_timeout: Type.Optional(
       Type.Integer({ minimum: 1, description: 'Accepted for Ansible compatibility', default: 10 }),
     ),
@@ -51,10 +55,14 @@ export const SetupArgs = Type.Object(
 )
 type Args = ModuleArgs<typeof SetupArgs>
 
-/** The `ansible_*` facts whose names match one of `patterns` (all when there are none). */
+/**
+ * The `ansible_*` facts whose names match one of `patterns` (all when there are none), as Ansible's: a pattern
+ * without the `ansible_` prefix matches with it too (`distribution*` keeps `ansible_distribution`).
+ */
 export function filterFacts(facts: Record<string, unknown>, patterns: string[]): Record<string, unknown> {
-  if (patterns.length === 0) return facts
-  const res = patterns.map(fnmatchRe)
+  if (patterns.length === 0 || patterns.includes('')) return facts
+  const prefixed = patterns.filter((p) => !/^(ansible_|facter)/.test(p)).map((p) => `ansible_${p}`)
+  const res = [...patterns, ...prefixed].map(fnmatchRe)
   return Object.fromEntries(Object.entries(facts).filter(([k]) => res.some((re) => re.test(k))))
 }
 

@@ -1,10 +1,11 @@
 /**
  * Play keywords about how and where tasks run: `order` (the order of the play's hosts), `port` (where the inventory
  * sets no `ansible_port`), `timeout`, `throttle` and `ignore_unreachable` (defaults of every task's), `gather_subset`
- * (its names checked when facts are gathered; all facts are gathered), `gather_timeout` (accepted), `fact_path` (the
- * local facts' folder), `collections` (accepted: modules are found by their short and FQCN names either way) and
- * `module_defaults` (arguments every call of a module gets unless the task writes them; applied as tasks load, and
- * `setup`'s and `gather_facts`' to the play's fact gathering).
+ * (its names checked when facts are gathered; all facts are gathered), `gather_timeout` (accepted: tsplay's one fact
+ * script has no slow collector to bound), `fact_path` (the local facts' folder), `collections` (accepted: modules
+ * are found by their short and FQCN names either way) and `module_defaults` (arguments every call of a module gets
+ * unless the task writes them; applied as tasks load, and `setup`'s and `gather_facts`' to the play's fact gathering:
+ * `gather_subset`, `fact_path` and `filter`).
  *
  * @example
  * ```yaml
@@ -33,7 +34,7 @@ export interface PlayExtras {
   ignoreUnreachable?: boolean
   /** `fact_path`: where fact gathering reads local facts (`ansible_local`). */
   factPath?: string
-  /** The fact gathering's `gather_subset` and `fact_path` (templates rendered per host): see `gatherArgsOf`. */
+  /** The fact gathering's `gather_subset`, `fact_path` and `filter` (rendered per host): see `gatherArgsOf`. */
   gatherArgs?: Record<string, unknown>
 }
 
@@ -70,18 +71,22 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
   }
 }
 
+/** setup's arguments the play's fact gathering uses (`gather_timeout` is accepted: see engine/run/gather.ts). */
+const GATHER_ARGS = ['gather_subset', 'fact_path', 'filter']
+
 /**
  * The arguments of the play's fact gathering, as Ansible builds its implicit `gather_facts` task (which runs
  * `setup`): the play's `gather_subset` over `gather_facts`' module_defaults over `setup`'s (each the module's last
- * entry, any spelling). Only `gather_subset` and `fact_path` matter to tsplay (the play keyword `fact_path` wins).
+ * entry, any spelling). Only `gather_subset`, `fact_path` and `filter` matter to tsplay (the play keyword
+ * `fact_path` wins).
  */
 function gatherArgsOf(
   defaults: Map<string, Record<string, unknown>> | undefined,
   subset: string[] | undefined,
 ): Record<string, unknown> | undefined {
   const used = (module: string): Record<string, unknown> => {
-    const { gather_subset, fact_path } = defaults?.get(module) ?? {}
-    return { ...(gather_subset == null ? {} : { gather_subset }), ...(fact_path == null ? {} : { fact_path }) }
+    const given = defaults?.get(module) ?? {}
+    return Object.fromEntries(GATHER_ARGS.filter((k) => given[k] != null).map((k) => [k, given[k]]))
   }
   const out = { ...used('setup'), ...used('gather_facts'), ...(subset ? { gather_subset: subset } : {}) }
   return Object.keys(out).length ? out : undefined

@@ -1,26 +1,44 @@
 /**
- * A play's fact gathering, as Ansible's implicit "Gathering Facts" task: every host's facts in one round trip each.
- * Its arguments are those Ansible gives it: the play's `gather_subset` and `fact_path` over `gather_facts`' and
- * `setup`'s `module_defaults`, rendered per host. A host fails its gathering (counted failed, as a failed task) when
- * they cannot be rendered, when the subset names a fact set setup does not know, or when the facts cannot be read;
- * a host that cannot be reached is unreachable.
+ * A play's fact gathering, as Ansible's implicit "Gathering Facts" task: every host's facts in one round trip each,
+ * as the user the play becomes (its `become`, `become_user`, `become_method` and the become variables, as a task
+ * without keywords of its own: `ansible_user_id` is `root` under `become: true`). Its arguments are those Ansible
+ * gives it: the play's `gather_subset` and `fact_path` over `gather_facts`' and `setup`'s `module_defaults`, rendered
+ * per host; their `filter` (fnmatch patterns, `ansible_` prefix optional) keeps only the matching `ansible_*` facts,
+ * over those gathered before. `gather_timeout` is accepted: it bounds each of Ansible's fact collectors, and
+ * tsplay's one fact script has none that can hang (`hostname -f` is bounded on its own). A host fails its gathering
+ * (counted failed, as a failed task) when they cannot be rendered, when the subset names a fact set setup does not
+ * know, when it cannot become the user, or when the facts cannot be read; a host that cannot be reached is
+ * unreachable.
  *
  * @example
  * ```yaml
  * - hosts: all
+ *   become: true                                 # facts gathered as root
  *   module_defaults:
- *     setup: { gather_subset: "{{ subset }}" }   # per host
+ *     setup: { gather_subset: "{{ subset }}", filter: ["distribution*"] }   # per host
  * ```
  */
+import { filterFacts } from '../../modules/setup.js'
+import { toList } from '../../modules/lib/argvalues.js'
+import type { RunOptions } from '../connector.js'
 import { HostError, UserError } from '../errors.js'
-import { factsToVars, gatherFacts, subsetError, withModuleFacts } from '../facts.js'
+import { ansibleFactVars, factsToVars, gatherFacts, subsetError, withModuleFacts } from '../facts.js'
+import { becomeMethodOf } from '../load/become.js'
 import { markUnsafe, renderValue } from '../template.js'
-import type { TaskResult, Vars } from '../types.js'
-import { NO_INHERITED, type RunContext } from './context.js'
+import type { Command, HostFacts, TaskResult, Vars } from '../types.js'
+import { becomeWithVars } from './become-vars.js'
+import { NO_INHERITED, type HostState, type RunContext } from './context.js'
 import { hostConnector } from './delegate.js'
 import { count } from './dispatch.js'
 import { taskVars } from './hostvars.js'
+import { becomeUserOf } from './keyword.js'
 import { mapLimit } from './limit.js'
+
+interface GatherArgs {
+  subset?: unknown
+  factPath?: string
+  filter: string[]
+}
 
 const NAME = 'Gathering Facts'
 
@@ -40,9 +58,11 @@ async function gatherOne(rc: RunContext, host: string): Promise<TaskResult> {
   const st = rc.states.get(host)!
   const failed = (msg: string): TaskResult => ({ status: 'failed', host, msg, ignored: false, data: {} })
   const vars = taskVars(rc, host, NO_INHERITED, undefined)
-  let args: { subset?: unknown; factPath?: string }
+  let args: GatherArgs
+  let how: RunOptions
   try {
     args = gatherArgs(rc, vars)
+    how = playBecome(rc, vars)
   } catch (e) {
     if (e instanceof UserError) return failed(e.format())
     throw e
@@ -52,12 +72,12 @@ async function gatherOne(rc: RunContext, host: string): Promise<TaskResult> {
     // as Ansible's setup: the host is reached first, then its arguments are checked
     const bad = subsetError(args.subset)
     if (bad) return failed(bad)
-    const facts = await gatherFacts(conn, args.factPath).catch((e: unknown) =>
+    const runner = { run: (cmd: Command) => conn.run(cmd, { ...how, signal: rc.signal }) }
+    const facts = await gatherFacts(runner, args.factPath).catch((e: unknown) =>
       e instanceof HostError ? Promise.reject(e) : String(e instanceof Error ? e.message : e),
     )
     if (typeof facts === 'string') return failed(facts)
-    st.facts = facts
-    st.factVars = markUnsafe(withModuleFacts(factsToVars(st.facts), st.moduleFacts))
+    keepFacts(st, facts, args.filter)
     return { status: 'ok', host, data: {} }
   } catch (e) {
     if (!(e instanceof HostError)) throw e
@@ -67,13 +87,46 @@ async function gatherOne(rc: RunContext, host: string): Promise<TaskResult> {
   }
 }
 
-/** The gathering's subset and fact path for one host (its variables `vars`). Throws `UserError` when rendering. */
-function gatherArgs(rc: RunContext, vars: Vars): { subset?: unknown; factPath?: string } {
+/**
+ * The host's facts after a gathering: all of them replace those known before; a `filter` keeps only the matching
+ * `ansible_*` facts, over those gathered before (as Ansible's fact cache adds them). `facts.*` is always whole.
+ */
+function keepFacts(st: HostState, facts: HostFacts, filter: string[]): void {
+  st.facts = facts
+  const fresh = factsToVars(facts, filter.length ? filterFacts(ansibleFactVars(facts), filter) : undefined)
+  const before = filter.length ? st.factVars : {}
+  const known = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Vars) : {})
+  const merged = {
+    ...before,
+    ...fresh,
+    ansible_facts: { ...known(before.ansible_facts), ...known(fresh.ansible_facts) },
+  }
+  st.factVars = markUnsafe(withModuleFacts(merged, st.moduleFacts))
+}
+
+/** How the play's hosts become another user (its keywords over the become variables `vars`). Throws `UserError`. */
+function playBecome(rc: RunContext, vars: Vars): RunOptions {
+  const { become, becomeUser, becomeMethod, becomeFlags, becomeExe } = rc.play
+  const b = becomeWithVars({ become, becomeUser, becomeMethod, becomeFlags, becomeExe }, vars)
+  const user = becomeUserOf(b.become, b.becomeUser, vars)
+  return user === undefined
+    ? {}
+    : { becomeUser: user, becomeMethod: becomeMethodOf(b.becomeMethod, b.becomeFlags, b.becomeExe) }
+}
+
+/** The gathering's subset, fact path and filter for one host (its variables `vars`). Throws `UserError`. */
+function gatherArgs(rc: RunContext, vars: Vars): GatherArgs {
   const given = rc.play.gatherArgs
   const a = (given ? renderValue(given, vars, { pos: rc.play.pos, what: 'the arguments of fact gathering' }) : {}) as {
     gather_subset?: unknown
     fact_path?: unknown
+    filter?: unknown
   }
   const factPath = rc.play.factPath ?? (a.fact_path == null ? undefined : String(a.fact_path))
-  return { subset: a.gather_subset, factPath }
+  const f = a.filter
+  return {
+    subset: a.gather_subset,
+    factPath,
+    filter: f == null ? [] : toList(Array.isArray(f) ? f.map(String) : String(f)),
+  }
 }

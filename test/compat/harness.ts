@@ -49,8 +49,11 @@ export interface CompatCase {
   setup?: (caseDir: string) => void
   /** How many inventory hosts it has (`_a`, `_b`, `_c`, …): 2 unless it says (a `serial` batch of several). */
   hosts?: number
-  /** Deliberate differences, per host (same for `_a` and `_b`), one per round ('first'/'second') or both. */
-  allow?: Allowed & { round?: 1 | 2 }
+  /**
+   * Deliberate differences, per host (same for `_a` and `_b`, or only for the host whose name ends with `host`), one
+   * per round ('first'/'second') or both.
+   */
+  allow?: Allowed & { round?: 1 | 2; host?: string }
   /** Ansible must fail no task on its hosts (so its asserts hold, not merely fail alike in both engines). */
   clean?: boolean
   /** Run in its own invocation (it ends the whole run, e.g. any_errors_fatal). */
@@ -217,13 +220,15 @@ export function stateOf(base: string, c: CompatCase): Record<string, string> {
   return Object.fromEntries(hostsOf(c).map((h) => [h, treeDigest(join(base, c.name, h))]))
 }
 
-/** Ansible's counters with a case's allowed difference applied: what tsplay must report. */
+/** Ansible's counters for `host` with a case's allowed difference applied: what tsplay must report. */
 export function expectedTsplay(
   ansible: Counts | undefined,
   allow: CompatCase['allow'],
   round: 1 | 2,
+  host = '',
 ): Counts | undefined {
   if (!ansible || !allow || (allow.round && allow.round !== round)) return ansible
+  if (allow.host && !host.endsWith(allow.host)) return ansible
   const out = { ...ansible }
   for (const [k, v] of Object.entries(allow.counts)) out[k as keyof Counts] += v ?? 0
   return out

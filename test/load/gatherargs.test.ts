@@ -34,7 +34,7 @@ describe("a play's fact gathering arguments", () => {
     debug: { msg: hi }
 `)
     expect(pb.plays.map((p) => p.gatherArgs)).toEqual([
-      { gather_subset: '{{ subset }}', fact_path: '/srv/facts.d' },
+      { gather_subset: '{{ subset }}', fact_path: '/srv/facts.d', filter: 'ansible_*' },
       { gather_subset: ['min'], fact_path: '/etc/facts.d' },
       { gather_subset: ['network'] },
       undefined,

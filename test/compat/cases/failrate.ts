@@ -6,7 +6,8 @@
  * an `ansible_host` where no sshd listens (the target listens on 127.0.0.1 only); its gathering fails by a
  * `gather_subset` setup does not know, given by module_defaults to that host only. A host that failed in an earlier
  * play still takes its place in a later play's `serial` batches (it runs nothing there): a batch's size counts it,
- * its failures do not.
+ * its failures do not. Under `strategy: free` Ansible 2.14 ignores both keywords and tsplay does not
+ * (`free_max_fail`, `free_fatal`: a difference the README lists).
  */
 import type { CompatCase } from '../harness.js'
 
@@ -42,7 +43,31 @@ ${keywords}  tasks:
   }
 }
 
+/** Why tsplay ends a `strategy: free` run Ansible goes on with: words of the README's "Differences" row. */
+const FREE = 'under `strategy: free` applies `max_fail_percentage` and `any_errors_fatal`'
+
+/**
+ * A `strategy: free` play with `keywords` whose fact gathering fails on `_a`, then a second play: Ansible ignores
+ * the keywords under free and `_b` runs on (three ok tasks), tsplay ends the run after the gathering.
+ */
+function freePlays(name: string, keywords: string): CompatCase {
+  const ok = `    - command: "true"\n      changed_when: false\n`
+  return {
+    name,
+    covers: `${keywords.trim()} under strategy free (ignored by Ansible)`,
+    alone: true,
+    allow: { host: '_b', counts: { ok: -2 }, reason: FREE },
+    files: {
+      'main.yml':
+        `- hosts: ${name}\n  strategy: free\n${keywords}${failGathering('_a')}  tasks:\n${ok}` +
+        `- hosts: ${name}\n  gather_facts: false\n  tasks:\n${ok}`,
+    },
+  }
+}
+
 export const FAIL_RATE: CompatCase[] = [
+  freePlays('free_max_fail', '  max_fail_percentage: 0\n'),
+  freePlays('free_fatal', '  any_errors_fatal: true\n'),
   twoPlays(
     'max_fail_unreachable',
     'max_fail_percentage (an unreachable host does not count toward it)',

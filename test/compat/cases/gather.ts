@@ -5,7 +5,8 @@
  * run needs root on the target for Ansible's apt (the dpkg lock), which the loopback target user lacks: the fleet
  * test (test/modules-fleet) runs package and service for real. `gather_defaults`: the play's fact gathering takes
  * `setup`'s module_defaults and, over them, `gather_facts`', rendered per host: a bad `gather_subset` fails that
- * host's gathering.
+ * host's gathering. `gather_become`: the play's `become` reaches its fact gathering (facts are root's).
+ * `gather_filter`: setup's module_defaults `filter` keeps only the matching facts (`ansible_` prefix optional).
  */
 import type { CompatCase } from '../harness.js'
 
@@ -60,6 +61,42 @@ export const GATHER: CompatCase[] = [
   tasks:
     - assert: { that: ["ansible_local.mine.x == 1"] }
     - file: { path: "{{ root }}/gathered", state: directory, mode: "0755" }
+`,
+    },
+  },
+  {
+    name: 'gather_become',
+    covers: "gathering_facts (the play's become: facts are the become user's)",
+    clean: true,
+    files: {
+      'main.yml': `- hosts: gather_become
+  gather_facts: true
+  become: true
+  tasks:
+    - copy: { content: "{{ ansible_user_id }} {{ ansible_user_dir }}\\n", dest: "{{ root }}/who", mode: "0644" }
+      become: false
+    - assert: { that: ["ansible_user_id == 'root'", "ansible_facts.user_dir == '/root'"] }
+`,
+    },
+  },
+  {
+    name: 'gather_filter',
+    covers: "gathering_facts (setup's module_defaults filter, with or without the ansible_ prefix; gather_timeout)",
+    clean: true,
+    files: {
+      'main.yml': `- hosts: gather_filter
+  gather_facts: true
+  gather_timeout: 20
+  module_defaults:
+    setup: { filter: ["ansible_distribution*", "user_id"], gather_timeout: 30 }
+  tasks:
+    - copy:
+        content: >-
+          {{ [ansible_distribution is defined, ansible_user_id is defined, ansible_architecture is defined,
+          ansible_facts.architecture is defined, ansible_facts.distribution_release is defined]
+          | map('ternary', 'y', 'n') | join(' ') }}
+        dest: "{{ root }}/seen"
+        mode: "0644"
 `,
     },
   },
