@@ -179,6 +179,9 @@ export class LiveReporter implements Reporter {
 
   /** Show one task's rows until each has ended (runs in order on the chain: one task on screen at a time). */
   private async render(view: View): Promise<void> {
+    // the header first, at once: the engine may go on to work that holds the thread (a Python plugin's call)
+    // before the view's module is loaded
+    process.stdout.write(`${header(view.handler ? 'RUNNING HANDLER' : 'TASK', view.task)}\n`)
     const { Listr, PRESET_TIMER } = await import('listr2')
     const o = this.o
     type Wrapper = { title: string; output: string; skip: (m?: string) => void }
@@ -229,7 +232,6 @@ export class LiveReporter implements Reporter {
       },
     })
     const list = new Listr(rows.length > LIVE_ROWS_MAX ? [counting()] : rows.map(hostRow), options)
-    process.stdout.write(`${header(view.handler ? 'RUNNING HANDLER' : 'TASK', view.task)}\n`)
     await list.run().catch(() => undefined)
     if (view.extra.length) process.stdout.write(view.extra.join('\n') + '\n')
   }
