@@ -10,10 +10,12 @@
  * // { become: true, becomeUser: 'app' }
  * ```
  */
+import type { BecomeMethod } from '../connector.js'
 import { UserError } from '../errors.js'
-import type { MethodName } from '../load/become.js'
+import { becomeMethodOf, type MethodName } from '../load/become.js'
 import { renderValue } from '../template.js'
 import type { Vars } from '../types.js'
+import { becomeUserOf } from './keyword.js'
 
 /** The become keywords of a task (each inherited on its own), as the runner reads them. */
 export interface BecomeSettings {
@@ -48,6 +50,18 @@ export function becomeWithVars(kw: BecomeSettings, vars: Vars): BecomeSettings {
   const exe = text(vars, 'ansible_become_exe')
   if (exe !== undefined) out.becomeExe = exe
   return out
+}
+
+/**
+ * Who the commands run as: the become keywords `kw` under the become variables in `vars`, rendered (`user`
+ * undefined: the login user). Throws `UserError` for a bad value.
+ */
+export function becomeOf(kw: BecomeSettings, vars: Vars): { user?: string; method: BecomeMethod } {
+  const b = becomeWithVars(kw, vars)
+  return {
+    user: becomeUserOf(b.become, b.becomeUser, vars),
+    method: becomeMethodOf(b.becomeMethod, b.becomeFlags, b.becomeExe),
+  }
 }
 
 /** Variable `name` rendered, as text; undefined when not set. */

@@ -18,9 +18,7 @@ import { retryingIO, taskIO, type TaskExec } from './hosts.js'
 import { jobId, runDetached, startJob } from './async.js'
 import { detachedDef } from './detach.js'
 import { OWN_JOB } from '../load/fireforget.js'
-import { becomeUserOf } from './keyword.js'
-import { becomeMethodOf } from '../load/become.js'
-import { becomeWithVars } from './become-vars.js'
+import { becomeOf } from './become-vars.js'
 import type { BecomeMethod } from '../connector.js'
 import { extendVars } from './vars.js'
 import { moduleArgs, runModule, type ModuleRun, type RunCommand } from './module-call.js'
@@ -87,10 +85,9 @@ export async function executeModule(
   }
   rc.secrets.addFromArgs(def.schema, args as Record<string, unknown>)
   const check = task.checkMode ?? inh.checkMode ?? rc.play.checkMode ?? rc.opts.check
-  let becomeUser: string | undefined
-  let becomeMethod: BecomeMethod | undefined
+  let who: { user?: string; method: BecomeMethod }
   try {
-    const b = becomeWithVars(
+    who = becomeOf(
       {
         become: task.become ?? inh.become ?? rc.play.become,
         becomeUser: task.becomeUser ?? inh.becomeUser ?? rc.play.becomeUser,
@@ -100,15 +97,13 @@ export async function executeModule(
       },
       vars,
     )
-    becomeUser = becomeUserOf(b.become, b.becomeUser, vars)
-    becomeMethod = becomeMethodOf(b.becomeMethod, b.becomeFlags, b.becomeExe)
   } catch (e) {
     if (e instanceof UserError) return userFailure(e)
     throw e
   }
   const exec: TaskExec = {
-    becomeUser,
-    becomeMethod,
+    becomeUser: who.user,
+    becomeMethod: who.method,
     env: environment(rc, task, inh, vars),
     timeoutSec: task.timeout ?? rc.play.taskTimeout,
     defaultTimeoutSec: rc.opts.taskTimeout || undefined,

@@ -23,15 +23,13 @@ import { toList } from '../../modules/lib/argvalues.js'
 import type { RunOptions } from '../connector.js'
 import { HostError, UserError } from '../errors.js'
 import { ansibleFactVars, factsToVars, gatherFacts, subsetError, withModuleFacts } from '../facts.js'
-import { becomeMethodOf } from '../load/become.js'
 import { markUnsafe, renderValue } from '../template.js'
 import type { Command, HostFacts, TaskResult, Vars } from '../types.js'
-import { becomeWithVars } from './become-vars.js'
+import { becomeOf } from './become-vars.js'
 import { NO_INHERITED, type HostState, type RunContext } from './context.js'
 import { hostConnector } from './delegate.js'
 import { count } from './dispatch.js'
 import { taskVars } from './hostvars.js'
-import { becomeUserOf } from './keyword.js'
 import { mapLimit } from './limit.js'
 
 interface GatherArgs {
@@ -107,11 +105,8 @@ function keepFacts(st: HostState, facts: HostFacts, filter: string[]): void {
 /** How the play's hosts become another user (its keywords over the become variables `vars`). Throws `UserError`. */
 function playBecome(rc: RunContext, vars: Vars): RunOptions {
   const { become, becomeUser, becomeMethod, becomeFlags, becomeExe } = rc.play
-  const b = becomeWithVars({ become, becomeUser, becomeMethod, becomeFlags, becomeExe }, vars)
-  const user = becomeUserOf(b.become, b.becomeUser, vars)
-  return user === undefined
-    ? {}
-    : { becomeUser: user, becomeMethod: becomeMethodOf(b.becomeMethod, b.becomeFlags, b.becomeExe) }
+  const { user, method } = becomeOf({ become, becomeUser, becomeMethod, becomeFlags, becomeExe }, vars)
+  return user === undefined ? {} : { becomeUser: user, becomeMethod: method }
 }
 
 /** The gathering's subset, fact path and filter for one host (its variables `vars`). Throws `UserError`. */
