@@ -40,6 +40,12 @@ export interface ModuleContext {
   log(line: string): void
   /** Cancelled when the run is interrupted. */
   signal: AbortSignal
+  /**
+   * Run another module on this task's host, as this task's user and in its check mode (an action plugin's
+   * `_execute_module`): by name (as a task names it) or by definition. Resolves to what a task would register;
+   * a failure is in the result (`failed: true`), a lost connection throws.
+   */
+  callModule?(module: string | ModuleDef, args: Record<string, unknown>): Promise<Record<string, unknown>>
 }
 
 /** Runs commands on the host. The only way modules touch a host. */

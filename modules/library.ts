@@ -143,6 +143,14 @@ export function readAnswer(r: CommandResult, log: (line: string) => void = () =>
     data.ansible_module_results = data.results
     delete data.results
   }
+  return readData(data, log)
+}
+
+/**
+ * A module's or action plugin's answer (a JSON object) read as Ansible reads it: internal keys dropped, output lines
+ * split, warnings shown, `failed` (or a non-zero `rc`), `skipped`, `msg` and `ansible_facts` taken. Pure.
+ */
+export function readData(data: Record<string, unknown>, log: (line: string) => void = () => {}): AfterResult {
   for (const k of Object.keys(data)) if (k.startsWith('_ansible_')) delete data[k]
   for (const k of ['stdout', 'stderr'] as const)
     if (k in data && !(`${k}_lines` in data)) data[`${k}_lines`] = lines(typeof data[k] === 'string' ? data[k] : '')

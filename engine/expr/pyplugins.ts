@@ -150,13 +150,13 @@ function pythonLookup(
 const TUPLE_KEY = '\u0000tuple'
 
 /** `JSON.stringify`'s replacer for values sent to Python: lazy values forced, a tuple tagged. */
-function toPython(x: unknown): unknown {
+export function toPython(x: unknown): unknown {
   const v = force(x)
   return Array.isArray(v) && isTuple(v) ? { [TUPLE_KEY]: [...v] } : v
 }
 
 /** `JSON.parse`'s reviver for answers: a tagged tuple back to a tuple. */
-function fromPython(_k: string, v: unknown): unknown {
+export function fromPython(_k: string, v: unknown): unknown {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return v
   const items = (v as Record<string, unknown>)[TUPLE_KEY]
   return Array.isArray(items) && Object.keys(v).length === 1 ? tuple(items) : v

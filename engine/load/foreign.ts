@@ -6,19 +6,23 @@
  * Windows one (`win_*`), another system's package or service manager, or any collection's full name
  * (`community.general.pacman`) — in a task that may not run (engine/load/deferred.ts) is a warning, and the task
  * fails if it runs (modules/absent.ts). Anywhere else, and for any other unknown name, it stays an error. The same
- * holds for an Ansible action plugin (a Python file tsplay cannot run, `actionPlugin`).
+ * holds for an Ansible action plugin when the controller's Python lacks ansible-core (`actionPlugin`).
  *
  * @example
  * ```ts
  * foreignModule(ctx, { yum: { name: 'httpd' }, when: "x == 'RedHat'" }, 'yum', scope, pos) // 'yum', a warning
  * ```
  */
+import { execFileSync } from 'node:child_process'
 import { absentModule } from '../../modules/absent.js'
+import { actionPluginModule } from '../../modules/action-plugin.js'
+import { libraryModule } from '../../modules/library.js'
+import { controllerPython } from '../expr/pyplugins.js'
 import { UserError } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import type { LoadContext } from './context.js'
 import { whyMayNotRun, whyTolerated } from './deferred.js'
-import { refusePlugin } from './library.js'
+import { libraryFile, refusePlugin } from './library.js'
 import type { TaskScope } from './task.js'
 
 /** ansible-core 2.14 modules tsplay does not have (its others are tsplay's or keywords). */
@@ -114,9 +118,28 @@ function standIn(ctx: LoadContext, k: string, warning: string, why: string, pos:
   return k
 }
 
+const importable = new Map<string, boolean>()
+
+/** Whether `python` imports ansible-core's action plugin base (asked once per Python). */
+export function hasAnsible(python: string): boolean {
+  let ok = importable.get(python)
+  if (ok === undefined) {
+    try {
+      execFileSync(python, ['-c', 'import ansible.plugins.action'], { stdio: 'ignore', timeout: 60_000 })
+      ok = true
+    } catch {
+      ok = false
+    }
+    importable.set(python, ok)
+  }
+  return ok
+}
+
 /**
- * The Ansible action plugin `k` (the Python file `plugin`) as the module of task `raw`: in a task that may not run
- * or may fail, a stand-in that fails when it runs, with a warning; anywhere else it is refused (undefined).
+ * The Ansible action plugin `k` (the Python file `plugin`) as the module of task `raw`: run by the controller's
+ * Python with ansible-core (modules/action-plugin.ts), with the library module of the same name, if there is one,
+ * as the module it runs by its own name. Without ansible-core on the controller: in a task that may not run or may
+ * fail, a stand-in that fails when it runs, with a warning; anywhere else it is refused (undefined).
  */
 export function actionPlugin(
   ctx: LoadContext,
@@ -126,10 +149,21 @@ export function actionPlugin(
   scope: TaskScope,
   pos: SourcePos,
 ): string | undefined {
-  const message = `"${k}" is an Ansible action plugin (${plugin}): tsplay cannot run those`
+  const bare = k.replace(/^ansible\.legacy\./, '')
+  const python = controllerPython()
+  if (hasAnsible(python)) {
+    const own = libraryFile(ctx, bare)
+    ctx.modules.set(bare, actionPluginModule(bare, plugin, own ? libraryModule(bare, own) : undefined))
+    ctx.spellings.set(bare, bare)
+    ctx.spellings.set(`ansible.legacy.${bare}`, bare)
+    return bare
+  }
+  const message =
+    `"${k}" is an Ansible action plugin (${plugin}): it runs with ansible-core, ` +
+    `which ${python} on this controller cannot import`
   const why = whyMayNotRun(ctx, raw, scope) ?? whyTolerated(ctx, raw)
   if (!why) {
-    refusePlugin(ctx, message, pos)
+    refusePlugin(ctx, message, pos, '(install ansible-core, or name a Python that has it in TSPLAY_PYTHON)')
     return undefined
   }
   return standIn(ctx, k, message, why, pos, message)

@@ -76,16 +76,22 @@ export function libraryModuleName(ctx: LoadContext, name: string): string | unde
   const known = ctx.spellings.get(name)
   if (known && !ctx.modules.get(known)?.absent) return known
   const bare = name.startsWith('ansible.legacy.') ? name.slice('ansible.legacy.'.length) : name
+  const file = libraryFile(ctx, bare)
+  if (!file) return undefined
+  if (!ctx.modules.has(bare)) ctx.modules.set(bare, libraryModule(bare, file))
+  ctx.spellings.set(bare, bare)
+  ctx.spellings.set(`ansible.legacy.${bare}`, bare)
+  return bare
+}
+
+/** The file of library module `bare` (a name without a collection) in the folders the run searches, if any. */
+export function libraryFile(ctx: LoadContext, bare: string): string | undefined {
   if (bare.includes('.') || bare === '') return undefined
   const base = [ctx.playDir, ctx.playbookDir].filter((d): d is string => !!d).map((d) => join(d, 'library'))
   for (const dir of [...(ctx.libraryDirs ?? []), ...base, ...configuredLibrary()]) {
     const named = moduleFiles(dir).filter((x) => moduleName(x) === bare || x === bare)
     const f = named.find((x) => extname(x) !== '.ps1') ?? named[0]
-    if (!f || !isFile(join(dir, f))) continue
-    if (!ctx.modules.has(bare)) ctx.modules.set(bare, libraryModule(bare, join(dir, f)))
-    ctx.spellings.set(bare, bare)
-    ctx.spellings.set(`ansible.legacy.${bare}`, bare)
-    return bare
+    if (f && isFile(join(dir, f))) return join(dir, f)
   }
   return undefined
 }

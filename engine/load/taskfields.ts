@@ -60,8 +60,12 @@ export function buildTask(
   const found: Array<[string, string]> = []
   for (const k of Object.keys(raw)) {
     if (TASK_KEYWORDS.includes(k) || pluginLoop(ctx, k)) continue
-    const mod = libraryModuleName(ctx, k) ?? foreignModule(ctx, raw, k, scope, keyPos(raw, k) ?? pos)
-    const plugin = mod ? undefined : pluginFile(ctx, 'action', k)
+    // an action plugin comes before a library module of its name (Ansible's order), after tsplay's own modules
+    const known = ctx.modules.get(ctx.spellings.get(k) ?? '')
+    const plugin = known && !known.library && !known.absent ? undefined : pluginFile(ctx, 'action', k)
+    const mod = plugin
+      ? undefined
+      : (libraryModuleName(ctx, k) ?? foreignModule(ctx, raw, k, scope, keyPos(raw, k) ?? pos))
     if (mod) found.push([k, mod])
     else if (UNSUPPORTED[k])
       report(ctx, `"${k}" is not supported by tsplay`, keyPos(raw, k) ?? pos, `(${UNSUPPORTED[k]})`)

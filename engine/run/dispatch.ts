@@ -3,7 +3,7 @@
  * handlers its changed results notify (queued, and recorded on the hosts: engine/run/notify.ts).
  */
 import type { Task } from '../ast.js'
-import { markUnsafe, renderString } from '../template.js'
+import { renderString } from '../template.js'
 import type { TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { refreshActive, taskVars } from './hostvars.js'
@@ -13,7 +13,7 @@ import { UserError } from '../errors.js'
 import { taskName } from './names.js'
 import { queueNotified } from './notify.js'
 import { recordStats } from './stats.js'
-import { runTaskOnHost } from './task.js'
+import { registered, runTaskOnHost } from './task.js'
 
 /** A task's name, rendered with the first host's variables when it holds a template (as Ansible does). */
 export function displayName(rc: RunContext, task: Task, inh: Inherited, host: string | undefined): string {
@@ -71,7 +71,7 @@ export async function runTask(
     // set_fact/include_vars under run_once set their variables on every host, as in Ansible
     const facts = ['set_fact', 'include_vars'].includes(task.module) ? r.data.ansible_facts : undefined
     for (const h of hosts.slice(1)) {
-      if (task.register && keyword) rc.states.get(h)!.runVars[task.register] = markUnsafe(r.data)
+      if (task.register && keyword) rc.states.get(h)!.runVars[task.register] = registered(r.data)
       if (facts && typeof facts === 'object') Object.assign(rc.states.get(h)!.runVars, facts)
       out.set(h, { ...r, host: h })
     }

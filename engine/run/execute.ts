@@ -24,6 +24,7 @@ import { extendVars } from './vars.js'
 import { moduleArgs, runModule, type ModuleRun, type RunCommand } from './module-call.js'
 import { taskTarget, type Target } from './delegate.js'
 import { applyInventoryChange } from './dyninv.js'
+import { moduleCaller, moduleCode } from './callmodule.js'
 
 /** The outcome of one module call. */
 export interface Outcome {
@@ -47,16 +48,6 @@ const noIO: HostIO = {
   run: () => Promise.reject(new Error('this module runs on the controller only')),
   batch: () => Promise.reject(new Error('this module runs on the controller only')),
   reconnect: () => Promise.resolve(),
-}
-
-/** The module's full definition, loading its code on first use (the table's entry is replaced by it). */
-async function moduleCode(rc: RunContext, name: string): Promise<ModuleDef | undefined> {
-  let def = rc.modules.get(name)
-  if (def?.load) {
-    def = await def.load()
-    rc.modules.set(name, def)
-  }
-  return def
 }
 
 /** A task that cannot start (an argument or keyword that does not render): failed, registered as Ansible's. */
@@ -121,6 +112,12 @@ export async function executeModule(
     log,
     signal: rc.signal,
   }
+  ctx.callModule = moduleCaller(
+    rc,
+    task.argsPos,
+    () => ctx,
+    () => io,
+  )
   // as Ansible: a job left running cannot be checked
   if (task.async && task.poll === 0 && check)
     return userFailure(new UserError('check mode and async cannot be used on same task.'))

@@ -94,6 +94,11 @@ export async function runModule<S extends TSchema, F>(
     out.changed = r.changed ?? out.changed
     out.failed = r.fail
     out.msg = r.msg ?? r.fail ?? out.msg
+    if (r.moduleFacts && !out.failed) out.plan.moduleFacts = { ...out.plan.moduleFacts, ...r.moduleFacts }
+    if (r.skip !== undefined && !out.failed) {
+      out.skipped = r.skip
+      out.changed = false
+    }
     return out
   }
   if (plan.commands.length === 0) return out

@@ -250,9 +250,18 @@ async function include(
   return { status: 'ok', host, data }
 }
 
-/** Registered results are data from the host: marked unsafe, so output holding `{{` is never rendered. */
+/**
+ * Registered results are data from the host: marked unsafe, so output holding `{{` is never rendered. As Ansible
+ * registers them, without a module's `invocation` (its arguments).
+ */
+export function registered(data: Record<string, unknown>): Record<string, unknown> {
+  if (!('invocation' in data)) return markUnsafe(data)
+  const { invocation: _, ...kept } = data
+  return markUnsafe(kept)
+}
+
 function register(rc: RunContext, task: Task, host: string, data: Record<string, unknown>): void {
-  if (task.register) rc.states.get(host)!.runVars[task.register] = markUnsafe(data)
+  if (task.register) rc.states.get(host)!.runVars[task.register] = registered(data)
 }
 
 /**

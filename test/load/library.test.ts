@@ -1,13 +1,16 @@
 /**
  * Library modules are found where Ansible looks for them: the playbook's `library/`, each loaded role's
  * `library/`, `ANSIBLE_LIBRARY`; tsplay's own modules win over a library file of the same name (a warning);
- * an Ansible action plugin is refused with a message that says what it is.
+ * an Ansible action plugin comes before a library module of its name and runs with the controller's ansible-core;
+ * without it, it is refused with a message that says what it is.
  */
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Task } from '../../engine/ast.js'
 import type { UserError, UserErrors } from '../../engine/errors.js'
+import { hasAnsible } from '../../engine/load/foreign.js'
 import { loadPlaybook } from '../../engine/load/playbook.js'
+import { controllerPython } from '../../engine/expr/pyplugins.js'
 import packageModule from '../../modules/package.js'
 import { fixtureModules } from './fixtures.js'
 import { loadErrors, tree } from './helpers.js'
@@ -93,39 +96,76 @@ describe('library modules', () => {
     expect(tasks[0].module).toBe('debug')
     expect(warnings).toEqual([expect.stringMatching(/debug.py is named like tsplay's own module "debug"/)])
   })
+})
 
-  it('are told apart from an Ansible action plugin, which is refused as such', async () => {
-    const errors = await loadErrors({
-      'action_plugins/myact.py': 'class ActionModule: pass\n',
-      'playbook.yml': '- hosts: all\n  tasks:\n    - myact: { a: 1 }\n',
+describe('Ansible action plugins', () => {
+  const withAnsible = hasAnsible(controllerPython())
+
+  it.skipIf(!withAnsible)(
+    "run with the controller's ansible-core: they come before a library module of their name",
+    async () => {
+      const { tasks, modules, warnings } = await load({
+        'action_plugins/myact.py': 'class ActionModule: pass\n',
+        'library/myact.py': MOD,
+        'playbook.yml': '- hosts: all\n  tasks:\n    - myact: { a: 1 }\n    - ansible.legacy.myact: { a: 2 }\n',
+      })
+      expect(tasks.map((t) => [t.module, t.args])).toEqual([
+        ['myact', { a: 1 }],
+        ['myact', { a: 2 }],
+      ])
+      expect(modules.get('myact')!.summary).toMatch(/^Action plugin .*myact.py$/)
+      expect(warnings).toEqual([])
+    },
+  )
+
+  it("come after tsplay's own modules", async () => {
+    const { tasks, modules } = await load({
+      'action_plugins/debug.py': 'class ActionModule: pass\n',
+      'playbook.yml': '- hosts: all\n  tasks:\n    - debug: { msg: hi }\n',
     })
-    expect(errors).toEqual([
-      expect.stringMatching(/"myact" is an Ansible action plugin \(.*myact.py\): tsplay cannot run those/),
-    ])
-  })
-  it('are a warning in a task that may not run or may fail (the task fails if it runs)', async () => {
-    const { tasks, modules, warnings } = await load({
-      'action_plugins/myact.py': 'class ActionModule: pass\n',
-      'playbook.yml':
-        '- hosts: all\n  tasks:\n    - myact: { a: 1 }\n      when: false\n' +
-        '    - myact: { a: 2 }\n      ignore_errors: true\n',
-    })
-    expect(tasks.map((t) => t.module)).toEqual(['myact', 'myact'])
-    expect(warnings).toEqual([
-      expect.stringMatching(
-        /"myact" is an Ansible action plugin .*cannot run those \(the task fails if it runs; its "when"/,
-      ),
-      expect.stringMatching(/"myact" is an Ansible action plugin .*ignore_errors/),
-    ])
-    await expect(modules.get('myact')!.gather({}, {} as never, {} as never)).rejects.toThrow(/action plugin/)
+    expect(tasks[0].module).toBe('debug')
+    expect(modules.get('debug')!.summary).not.toMatch(/Action plugin/)
   })
 
-  it('stay an error where the task certainly runs', async () => {
-    const errors = await loadErrors({
-      'action_plugins/myact.py': 'class ActionModule: pass\n',
-      'playbook.yml': '- hosts: all\n  tasks:\n    - myact: { a: 1 }\n',
+  describe('without ansible-core on the controller', () => {
+    beforeEach(() => {
+      process.env.TSPLAY_PYTHON = '/nonexistent/python3'
     })
-    expect(errors).toEqual([expect.stringMatching(/"myact" is an Ansible action plugin .*cannot run those/)])
+    afterEach(() => {
+      delete process.env.TSPLAY_PYTHON
+    })
+
+    it('are refused as such where the task certainly runs', async () => {
+      const errors = await loadErrors({
+        'action_plugins/myact.py': 'class ActionModule: pass\n',
+        'playbook.yml': '- hosts: all\n  tasks:\n    - myact: { a: 1 }\n',
+      })
+      expect(errors).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            '"myact" is an Ansible action plugin \\(.*myact.py\\): it runs with ansible-core, ' +
+              'which /nonexistent/python3 on this controller cannot import',
+          ),
+        ),
+      ])
+    })
+
+    it('are a warning in a task that may not run or may fail (the task fails if it runs)', async () => {
+      const { tasks, modules, warnings } = await load({
+        'action_plugins/myact.py': 'class ActionModule: pass\n',
+        'playbook.yml':
+          '- hosts: all\n  tasks:\n    - myact: { a: 1 }\n      when: false\n' +
+          '    - myact: { a: 2 }\n      ignore_errors: true\n',
+      })
+      expect(tasks.map((t) => t.module)).toEqual(['myact', 'myact'])
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /"myact" is an Ansible action plugin .*cannot import \(the task fails if it runs; its "when"/,
+        ),
+        expect.stringMatching(/"myact" is an Ansible action plugin .*ignore_errors/),
+      ])
+      await expect(modules.get('myact')!.gather({}, {} as never, {} as never)).rejects.toThrow(/action plugin/)
+    })
   })
 })
 

@@ -5,6 +5,7 @@ import { USER_KEYS } from './userkeys.js'
 import { VARS_ARGS } from './varsargs.js'
 import { LOCAL_FACTS } from './localfacts.js'
 import { LIBRARY } from './library.js'
+import { ACTIONS } from './actions.js'
 import { PLUGINS } from './plugins.js'
 import { MULTI_OS } from './multios.js'
 import { APT_ARGS } from './aptargs.js'
@@ -52,6 +53,7 @@ export const CASES: CompatCase[] = [
   ...VARS_ARGS,
   ...LOCAL_FACTS,
   ...LIBRARY,
+  ...ACTIONS,
   ...PLUGINS,
   ...MULTI_OS,
   ...APT_ARGS,
