@@ -1,7 +1,7 @@
 /**
- * Ctrl-C on a real terminal (tmux pane) while a playbook's Python filter plugin runs: a call that hangs is stopped,
- * its task fails with "interrupted", no new task starts, exit 130, and the Python process is gone afterwards; a
- * Ctrl-C while Python waits between calls prints no Python traceback. On the implicit localhost (no SSH).
+ * Ctrl-C on a real terminal (tmux pane) while a playbook's Python filter plugin or action plugin runs: a call that
+ * hangs is stopped, its task fails with "interrupted", no new task starts, exit 130, and the Python process is gone
+ * afterwards; a Ctrl-C while Python waits between calls prints no Python traceback. On the implicit localhost.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -31,6 +31,25 @@ class FilterModule(object):
     def filters(self):
         return {'slow': lambda x: time.sleep(600) or x, 'same': lambda x: x}
 `,
+      'action_plugins/stall.py': `import os, time
+from ansible.plugins.action import ActionBase
+
+
+class ActionModule(ActionBase):
+    def run(self, tmp=None, task_vars=None):
+        with open(os.path.join(os.path.dirname(__file__), '..', 'action.pid'), 'w') as f:
+            f.write(str(os.getpid()))
+        time.sleep(600)
+        return {}
+`,
+      'stall.yml': `- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: stalled action
+      stall:
+    - name: next
+      debug: { msg: after }
+`,
       'hang.yml': `- hosts: localhost
   gather_facts: false
   tasks:
@@ -57,8 +76,8 @@ class FilterModule(object):
     rmSync(dir, { recursive: true, force: true })
   })
 
-  const pythonGone = () => {
-    const pid = readFileSync(join(dir, 'python.pid'), 'utf8').trim()
+  const pythonGone = (file = 'python.pid') => {
+    const pid = readFileSync(join(dir, file), 'utf8').trim()
     return !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z'
   }
 
@@ -90,4 +109,18 @@ class FilterModule(object):
     expect(t).not.toContain('TASK [next]')
     expect(pythonGone(), t).toBe(true)
   }, 60_000)
+
+  it('stops an action plugin that hangs: its task fails, no new task starts, exit 130, its Python ends', async () => {
+    const s = await open('stall.yml')
+    await s.waitFor((t) => t.includes('TASK [stalled action]'), 30_000, 'the stalled action')
+    for (let i = 0; i < 300 && !existsSync(join(dir, 'action.pid')); i++) await new Promise((r) => setTimeout(r, 100))
+    await s.keys('C-c')
+    const code = await s.exitCode(30_000)
+    const t = await s.text()
+    expect(code, t).toBe(130)
+    expect(t).toMatch(/interrupted/)
+    expect(t).not.toContain('TASK [next]')
+    expect(t).not.toContain('Traceback')
+    expect(pythonGone('action.pid'), t).toBe(true)
+  }, 90_000)
 })
