@@ -95,6 +95,11 @@ describe('the interpreter', () => {
       { ansible_python_interpreter: '/opt/py/bin/python3' },
       ['/opt/py/bin/python3'],
     ],
+    [
+      '#!/usr/bin/python\n# WANT_JSON\n',
+      { ansible_python_interpreter: '/usr/bin/python3 -S' },
+      ['/usr/bin/python3', '-S'],
+    ],
     ['#!/usr/bin/python3\n# WANT_JSON\n', {}, ['/usr/bin/python3']],
     ['#!/usr/bin/env python\n# WANT_JSON\n', {}, ['/usr/bin/env', 'python']],
     ['#!/usr/bin/python3\nfrom ansible.module_utils.basic import AnsibleModule\n', {}, ['']],

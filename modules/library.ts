@@ -31,6 +31,8 @@ import {
 } from '../engine/module.js'
 import type { Command, CommandResult, Vars } from '../engine/types.js'
 import { AnyArgs } from './lib/anyargs.js'
+import { controllerPython, hasAnsible } from '../engine/expr/pyplugins.js'
+import { ansiballz } from './lib/ansiballz.js'
 import { argsText, classify, interpreter, jsonPart, type LibraryModule } from './lib/libmodule.js'
 import { ALL_CODES, lines } from './lib/run.js'
 
@@ -38,7 +40,8 @@ import { ALL_CODES, lines } from './lib/run.js'
 const Args = AnyArgs
 
 /**
- * Receives on stdin one base64 line (the arguments file) and then the module, into a 0700 temp folder removed on
+ * Receives on stdin one base64 line (the arguments file; empty for an AnsiballZ program, which holds them) and then
+ * the module, into a 0700 temp folder removed on
  * exit; runs `$1` (the module's file name) with the words after it (none: directly; one empty word: the host's
  * Python, its path printed first as `DISCOVERED <path>`), the arguments file last. Exit 125: the temp folder could
  * not be made.
@@ -51,12 +54,13 @@ const RUN = [
   'printf %s "$a" | base64 -d > "$d/args" || exit 125',
   'cat > "$d/$1" && chmod 0700 "$d/$1" || exit 125',
   'm=$d/$1; shift',
-  'if [ "$#" -eq 0 ]; then "$m" "$d/args"; exit; fi',
-  'if [ -n "$1" ]; then "$@" "$m" "$d/args"; exit; fi',
+  'run() { if [ -s "$d/args" ]; then "$@" "$d/args"; else "$@"; fi; }',
+  'if [ "$#" -eq 0 ]; then run "$m"; exit; fi',
+  'if [ -n "$1" ]; then run "$@" "$m"; exit; fi',
   'p=$(command -v python3 || command -v python) || {',
   '  echo \'{"failed": true, "msg": "no Python on the host (python3 or python)"}\'; exit 1; }',
   'printf \'%s %s\\n\' DISCOVERED "$p"',
-  '"$p" "$m" "$d/args"',
+  'run "$p" "$m"',
 ].join('\n')
 
 /** What gather read: the module, and in check mode its answer. */
@@ -85,7 +89,7 @@ function internal(name: string, ctx: ModuleContext): Vars {
  * unless an earlier module run found it (the host fact `discovered_interpreter_python`).
  */
 export function moduleCommand(name: string, m: LibraryModule, args: Vars, vars: Vars): Command {
-  const line = Buffer.from(argsText(m.style, args)).toString('base64')
+  const line = m.zipped ? '' : Buffer.from(argsText(m.style, args)).toString('base64')
   const stdin = Buffer.concat([Buffer.from(`${line}\n`), m.body])
   const file = name.replace(/[^\w.-]/g, '_')
   let words = interpreter(m, vars)
@@ -181,8 +185,11 @@ export function planLibrary(s: LibraryState, ctx: Pick<ModuleContext, 'checkMode
   }
 }
 
-/** The module definition of the library module `name` read from `file` (on the controller). */
-export function libraryModule(name: string, file: string): ModuleDef {
+/**
+ * The module definition of the library module `name` read from `file` (on the controller); `utils`: the
+ * `module_utils/` folders its imports may come from (a role's, the playbook's, the configured ones).
+ */
+export function libraryModule(name: string, file: string, utils: string[] = []): ModuleDef {
   return defineModule({
     name,
     summary: `Library module ${file}`,
@@ -193,8 +200,11 @@ export function libraryModule(name: string, file: string): ModuleDef {
     library: file,
     async gather(args: Vars, ctx: ModuleContext, io: HostIO): Promise<LibraryState> {
       const all = { ...args, ...internal(name, ctx) }
-      const module = classify(await readFile(file), all, file)
+      let module = classify(await readFile(file), all, file)
       if (module.windows) throw new ModuleFailure(`${file} is a Windows (PowerShell) module: tsplay cannot run it`)
+      // as Ansible sends it: with the module_utils it imports, so the host needs no ansible-core
+      if (module.python && hasAnsible(controllerPython()))
+        module = { ...module, zipped: true, body: await ansiballz({ name, path: file, args: all, dirs: utils }) }
       const command = moduleCommand(name, module, all, ctx.vars)
       const discovers = command.argv.at(-1) === ''
       if (!ctx.checkMode || !module.python) return { module, command, discovers }

@@ -24,13 +24,13 @@ const ANSWER_MS = 300_000
 const WORKER = `
 const { workerData } = require('node:worker_threads')
 const { spawn } = require('node:child_process')
-const { port, flag, python, script } = workerData
+const { port, flag, python, script, env } = workerData
 const wake = new Int32Array(flag)
 const post = (m) => { port.postMessage(m); Atomics.store(wake, 0, 1); Atomics.notify(wake, 0) }
 let err = ''
 let buf = ''
 let ended = false
-const child = spawn(python, ['-c', script], { stdio: ['pipe', 'pipe', 'pipe'] })
+const child = spawn(python, ['-c', script], { stdio: ['pipe', 'pipe', 'pipe'], env })
 if (child.pid) post({ pid: child.pid })
 const tail = () => err.trim().split('\\n').slice(-3).join(' ')
 const end = (why) => { if (!ended) { ended = true; post({ end: (why + ' ' + tail()).trim() }) } }
@@ -57,12 +57,13 @@ export class PythonBridge {
   private pid?: number
   private readonly onExit = () => this.close()
 
-  constructor(script: string, python = 'python3') {
+  /** `env`: the process's environment (default tsplay's). */
+  constructor(script: string, python = 'python3', env: NodeJS.ProcessEnv = process.env) {
     const { port1, port2 } = new MessageChannel()
     this.port = port1
     this.worker = new Worker(WORKER, {
       eval: true,
-      workerData: { port: port2, flag: this.wake.buffer, python, script },
+      workerData: { port: port2, flag: this.wake.buffer, python, script, env },
       transferList: [port2],
       stdout: false,
       stderr: false,

@@ -13,7 +13,9 @@
  * loaded.unload() // the tables as they were, the process ended
  * ```
  */
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { UserError } from '../errors.js'
 import { PythonBridge } from './pybridge.js'
@@ -62,13 +64,46 @@ export function controllerPython(env: NodeJS.ProcessEnv = process.env): string {
   return 'python3'
 }
 
+const importable = new Map<string, boolean>()
+
+/** Whether `python` imports ansible-core's action plugin base (asked once per Python). */
+export function hasAnsible(python: string): boolean {
+  let ok = importable.get(python)
+  if (ok === undefined) {
+    try {
+      execFileSync(python, ['-c', 'import ansible.plugins.action'], { stdio: 'ignore', timeout: 60_000 })
+      ok = true
+    } catch {
+      ok = false
+    }
+    importable.set(python, ok)
+  }
+  return ok
+}
+
+let localTemp: string | undefined
+
+/**
+ * The environment of the Python processes tsplay starts (plugins, action plugins, AnsiballZ): tsplay's, with
+ * ansible-core's local temp folder (`ANSIBLE_LOCAL_TEMP`) in a folder of tsplay's own, removed when tsplay exits,
+ * so a process stopped by a signal (which skips ansible-core's own clean-up) leaves nothing in `~/.ansible/tmp`.
+ */
+export function pythonEnv(): NodeJS.ProcessEnv {
+  if (!localTemp) {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-python-'))
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+    localTemp = dir
+  }
+  return { ...process.env, ANSIBLE_LOCAL_TEMP: localTemp }
+}
+
 /**
  * Add the plugins of `files` to the tables: filters and tests at once (Python imports them now, to learn their
  * names), lookups by their file names (Python starts at the first call of one).
  */
 export function loadPythonPlugins(files: readonly PluginFile[], python = controllerPython()): LoadedPlugins {
   let py: PythonBridge | undefined
-  const bridge = () => (py ??= new PythonBridge(PLUGIN_BRIDGE_PY, python))
+  const bridge = () => (py ??= new PythonBridge(PLUGIN_BRIDGE_PY, python, pythonEnv()))
   const undo: Array<() => void> = []
   const put = <T>(table: Record<string, T>, name: string, value: T) => {
     const before = Object.hasOwn(table, name) ? table[name] : undefined

@@ -13,16 +13,15 @@
  * foreignModule(ctx, { yum: { name: 'httpd' }, when: "x == 'RedHat'" }, 'yum', scope, pos) // 'yum', a warning
  * ```
  */
-import { execFileSync } from 'node:child_process'
 import { absentModule } from '../../modules/absent.js'
 import { actionPluginModule } from '../../modules/action-plugin.js'
 import { libraryModule } from '../../modules/library.js'
-import { controllerPython } from '../expr/pyplugins.js'
+import { controllerPython, hasAnsible } from '../expr/pyplugins.js'
 import { UserError } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import type { LoadContext } from './context.js'
 import { whyMayNotRun, whyTolerated } from './deferred.js'
-import { libraryFile, refusePlugin } from './library.js'
+import { libraryFile, moduleUtilsDirs, refusePlugin } from './library.js'
 import type { TaskScope } from './task.js'
 
 /** ansible-core 2.14 modules tsplay does not have (its others are tsplay's or keywords). */
@@ -118,23 +117,6 @@ function standIn(ctx: LoadContext, k: string, warning: string, why: string, pos:
   return k
 }
 
-const importable = new Map<string, boolean>()
-
-/** Whether `python` imports ansible-core's action plugin base (asked once per Python). */
-export function hasAnsible(python: string): boolean {
-  let ok = importable.get(python)
-  if (ok === undefined) {
-    try {
-      execFileSync(python, ['-c', 'import ansible.plugins.action'], { stdio: 'ignore', timeout: 60_000 })
-      ok = true
-    } catch {
-      ok = false
-    }
-    importable.set(python, ok)
-  }
-  return ok
-}
-
 /**
  * The Ansible action plugin `k` (the Python file `plugin`) as the module of task `raw`: run by the controller's
  * Python with ansible-core (modules/action-plugin.ts), with the library module of the same name, if there is one,
@@ -153,7 +135,10 @@ export function actionPlugin(
   const python = controllerPython()
   if (hasAnsible(python)) {
     const own = libraryFile(ctx, bare)
-    ctx.modules.set(bare, actionPluginModule(bare, plugin, own ? libraryModule(bare, own) : undefined))
+    ctx.modules.set(
+      bare,
+      actionPluginModule(bare, plugin, own ? libraryModule(bare, own, moduleUtilsDirs(ctx)) : undefined),
+    )
     ctx.spellings.set(bare, bare)
     ctx.spellings.set(`ansible.legacy.${bare}`, bare)
     return bare

@@ -14,7 +14,7 @@
  * ```
  */
 import { readdirSync, statSync } from 'node:fs'
-import { basename, extname, join } from 'node:path'
+import { basename, dirname, extname, join } from 'node:path'
 import { libraryModule } from '../../modules/library.js'
 import { UserError } from '../errors.js'
 import { configuredPaths } from '../source/rolespath.js'
@@ -78,10 +78,24 @@ export function libraryModuleName(ctx: LoadContext, name: string): string | unde
   const bare = name.startsWith('ansible.legacy.') ? name.slice('ansible.legacy.'.length) : name
   const file = libraryFile(ctx, bare)
   if (!file) return undefined
-  if (!ctx.modules.has(bare)) ctx.modules.set(bare, libraryModule(bare, file))
+  if (!ctx.modules.has(bare)) ctx.modules.set(bare, libraryModule(bare, file, moduleUtilsDirs(ctx)))
   ctx.spellings.set(bare, bare)
   ctx.spellings.set(`ansible.legacy.${bare}`, bare)
   return bare
+}
+
+const DEFAULT_UTILS = '~/.ansible/plugins/module_utils:/usr/share/ansible/plugins/module_utils'
+
+/**
+ * The `module_utils/` folders a library module's imports are looked for in, as Ansible adds them: beside each
+ * library folder the run searches (a role's, the play's, the playbook's) that has one, then `ANSIBLE_MODULE_UTILS`
+ * (or ansible.cfg's `module_utils`).
+ */
+export function moduleUtilsDirs(ctx: LoadContext): string[] {
+  const base = [ctx.playDir, ctx.playbookDir].filter((d): d is string => !!d).map((d) => join(d, 'library'))
+  const beside = [...(ctx.libraryDirs ?? []), ...base].map((d) => join(dirname(d), 'module_utils'))
+  const all = [...beside, ...configuredPaths('ANSIBLE_MODULE_UTILS', 'module_utils', DEFAULT_UTILS)]
+  return [...new Set(all)].filter((d) => statSync(d, { throwIfNoEntry: false })?.isDirectory())
 }
 
 /** The file of library module `bare` (a name without a collection) in the folders the run searches, if any. */

@@ -17,7 +17,7 @@
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
-import { controllerPython, fromPython, toPython } from '../../engine/expr/pyplugins.js'
+import { controllerPython, fromPython, pythonEnv, toPython } from '../../engine/expr/pyplugins.js'
 import { Undef } from '../../engine/expr/values.js'
 import { ModuleFailure } from '../../engine/module.js'
 import type { CommandResult, Vars } from '../../engine/types.js'
@@ -88,7 +88,7 @@ export async function runActionPlugin(
   host: ActionHost,
   python = controllerPython(),
 ): Promise<Record<string, unknown>> {
-  const child = spawn(python, ['-c', ACTION_PLUGIN_PY], { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] })
+  const child = spawn(python, ['-c', ACTION_PLUGIN_PY], { stdio: ['pipe', 'pipe', 'pipe', 'pipe'], env: pythonEnv() })
   const stop = () => child.kill('SIGTERM')
   host.signal.addEventListener('abort', stop, { once: true })
   let tail: string[] = []
@@ -107,7 +107,12 @@ export async function runActionPlugin(
     input.write(`${json(job)}\n`)
     for await (const line of createInterface({ input: child.stdio[3] as Readable })) {
       const req = JSON.parse(line, fromPython) as Request
-      if (req.op === 'done') return req.result as Record<string, unknown>
+      if (req.op === 'done') {
+        // let it end by itself (ansible-core cleans up at exit); a process that lingers is stopped
+        input.end()
+        await Promise.race([ended, new Promise((r) => setTimeout(r, 5000).unref())])
+        return req.result as Record<string, unknown>
+      }
       let reply: string
       try {
         reply = json({ ok: await answer(req, host) })

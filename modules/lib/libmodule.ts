@@ -30,6 +30,8 @@ export interface LibraryModule {
   argsInBody: boolean
   /** A Windows module (PowerShell): tsplay cannot run it. */
   windows: boolean
+  /** The body is an AnsiballZ program (modules/lib/ansiballz.ts): it holds the arguments, no file is given. */
+  zipped?: boolean
 }
 
 const MARK_COMMON = '#<<INCLUDE_ANSIBLE_MODULE_COMMON>>'
@@ -119,7 +121,7 @@ export function interpreter(m: LibraryModule, vars: Vars): string[] {
   const set = vars[`ansible_${name}_interpreter`]
   if (name === 'python') {
     const v = typeof set === 'string' ? set.trim() : ''
-    return v === '' || v.startsWith('auto') ? [''] : [v]
+    return v === '' || v.startsWith('auto') ? [''] : shebangWords(v)
   }
   if (typeof set === 'string' && set.trim() !== '') return [set.trim(), ...words.slice(1)]
   return words

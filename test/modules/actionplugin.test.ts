@@ -7,8 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { controllerPython } from '../../engine/expr/pyplugins.js'
-import { hasAnsible } from '../../engine/load/foreign.js'
+import { controllerPython, hasAnsible } from '../../engine/expr/pyplugins.js'
 import { runActionPlugin, type ActionHost, type ActionJob } from '../../modules/lib/actionplugin.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-actionplugin-'))

@@ -3,7 +3,8 @@
  * (its `key=value` arguments file sourced), a `WANT_JSON` Python module, a Python module using Ansible's
  * AnsibleModule (run with the host's Python and its ansible-core), a role's own module, facts a module returns,
  * and the answers Ansible reads as a failure (no JSON, a non-zero `rc`) or a skip; then AnsibleModule in check mode;
- * the host's Python found by interpreter discovery (returned once, then a host fact).
+ * the host's Python found by interpreter discovery (returned once, then a host fact); a module with a role's own
+ * module_utils sent as AnsiballZ to a host Python that cannot import ansible.
  */
 import type { CompatCase } from '../harness.js'
 
@@ -60,6 +61,32 @@ def main():
 main()
 `
 
+const GREETER = `#!/usr/bin/python
+import sys
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.tsplay_greeting import greet
+
+
+def main():
+    m = AnsibleModule(argument_spec=dict(who=dict(type='str', required=True), path=dict(type='path')),
+                      supports_check_mode=True)
+    text = greet(m.params['who'])
+    changed = False
+    if m.params['path']:
+        try:
+            with open(m.params['path']) as f:
+                changed = f.read() != text
+        except IOError:
+            changed = True
+        if changed and not m.check_mode:
+            with open(m.params['path'], 'w') as f:
+                f.write(text)
+    m.exit_json(changed=changed, said=text, no_site=sys.flags.no_site)
+
+
+main()
+`
+
 export const LIBRARY: CompatCase[] = [
   {
     name: 'library_modules',
@@ -110,6 +137,26 @@ export const LIBRARY: CompatCase[] = [
           - nj is failed and nj.msg.startswith('MODULE FAILURE') and 'this is not JSON' in nj.module_stdout
           - rc is failed and rc.rc == 3
           - sk is skipped
+`,
+    },
+  },
+  {
+    name: 'library_ansiballz',
+    covers:
+      "AnsiballZ: an AnsibleModule module with a role's own module_utils runs on a host Python that cannot " +
+      'import ansible (started with -S)',
+    clean: true,
+    files: {
+      'roles/greeting/library/greeter.py': GREETER,
+      'roles/greeting/module_utils/tsplay_greeting.py': "def greet(who):\n    return 'hello ' + who + '\\n'\n",
+      'roles/greeting/tasks/main.yml': `- greeter: { who: pi, path: "{{ root }}/greeting" }
+  register: g
+- assert: { that: [g.said == 'hello pi\\n', g.no_site == 1] }
+`,
+      'main.yml': `- hosts: library_ansiballz
+  gather_facts: false
+  vars: { ansible_python_interpreter: /usr/bin/python3 -S }
+  roles: [greeting]
 `,
     },
   },
