@@ -114,6 +114,11 @@ class ActionModule(ActionBase):
     const s = await open('stall.yml')
     await s.waitFor((t) => t.includes('TASK [stalled action]'), 30_000, 'the stalled action')
     for (let i = 0; i < 300 && !existsSync(join(dir, 'action.pid')); i++) await new Promise((r) => setTimeout(r, 100))
+    // ansible-core's local temp folder is tsplay's, so the killed process leaves nothing in ~/.ansible/tmp
+    const pid = readFileSync(join(dir, 'action.pid'), 'utf8').trim()
+    const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')
+    const local = env.find((e) => e.startsWith('ANSIBLE_LOCAL_TEMP='))?.split('=')[1] ?? ''
+    expect(local).toMatch(/tsplay-python-/)
     await s.keys('C-c')
     const code = await s.exitCode(30_000)
     const t = await s.text()
@@ -122,5 +127,6 @@ class ActionModule(ActionBase):
     expect(t).not.toContain('TASK [next]')
     expect(t).not.toContain('Traceback')
     expect(pythonGone('action.pid'), t).toBe(true)
+    expect(existsSync(local)).toBe(false)
   }, 90_000)
 })
