@@ -4,8 +4,9 @@
  * `mktemp` is in it and goes with it; the benchmark does the same for its runs. The folder names its owner (the
  * run's main process: pid and start time, as leftovers.ts's registry does), so after a crash, SIGKILL or Ctrl-C the
  * next run's setup removes it once that owner is dead, and never a live run's folder (other checkouts may be
- * running their tests on this machine). Mode 01777 like /tmp itself: tests hand folders in it to test users, and
- * tsplay run as a test user writes its temp files there.
+ * running their tests on this machine); processes of that run still going then (a tmux server, a daemon: they
+ * carry its TSPLAY_TEST_RUN) are killed first. Mode 01777 like /tmp itself: tests hand folders in it to test users,
+ * and tsplay run as a test user writes its temp files there.
  *
  * @example
  * ```ts
@@ -91,8 +92,29 @@ export function runTmpDead(dir: string, now = Date.now()): boolean {
 }
 
 /**
- * Remove the folders of dead runs in `base` that belong to this user (a run folder is owned by its runner); returns
- * the removed folders. Anything else in `base` — other `tsplay-*` folders, live runs' folders — is left alone.
+ * Pids of processes (other than this one) started with `TSPLAY_TEST_RUN=run` in their environment, as far as this
+ * user may read them.
+ *
+ * @example processesOfRun('1a2b3c4d') // → [4242] while a worker of that run is alive
+ */
+export function processesOfRun(run: string): number[] {
+  const want = `TSPLAY_TEST_RUN=${run}`
+  const out: number[] = []
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p) || Number(p) === process.pid) continue
+    try {
+      if (readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(want)) out.push(Number(p))
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return out
+}
+
+/**
+ * Remove the folders of dead runs in `base` that belong to this user (a run folder is owned by its runner), after
+ * killing what still runs of them; returns the removed folders. Anything else in `base` — other `tsplay-*` folders,
+ * live runs' folders — is left alone.
  *
  * @example sweepRunTmps() // → ['/tmp/tsplay-run-0badf00d'] after a run was killed
  */
@@ -113,7 +135,9 @@ export function sweepRunTmps(base = tmpdir()): string[] {
     } catch {
       continue // removed meanwhile
     }
-    if (runTmpDead(dir) && removeRunTmp(dir) === undefined) removed.push(dir)
+    if (!runTmpDead(dir)) continue
+    for (const pid of processesOfRun(name.slice(RUN_TMP_PREFIX.length))) killQuietly(pid)
+    if (removeRunTmp(dir) === undefined) removed.push(dir)
   }
   return removed
 }
@@ -149,6 +173,14 @@ export function mountsUnder(dir: string, table: string): string[] {
     .split('\n')
     .map((l) => (l.split(' ')[1] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
     .filter((p) => p === dir || p.startsWith(`${dir}/`))
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL')
+  } catch {
+    /* gone meanwhile */
+  }
 }
 
 function quietly(argv: string[]): void {

@@ -2,7 +2,8 @@
  * A test process killed mid-run (SIGKILL: no exit handler, no afterAll) leaves its loopback sshd target, test
  * user, sudoers file and folder behind only until the next sweep: then all of them are gone. The child is the real
  * helper (test/helpers/sshd.ts, bundled with esbuild so plain node runs it) starting a real target. Likewise a run
- * killed with its temp folder (test/helpers/runtmp.ts) and what its children made there with `os.tmpdir()`.
+ * killed with its temp folder (test/helpers/runtmp.ts), what its children made there with `os.tmpdir()`, and a
+ * daemon of the run still going.
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -28,17 +29,20 @@ setInterval(() => {}, 1000)
 `
 
 // a run's main process (as vitest's with the global setup): its temp folder in a private base folder (argv[2]), then
-// a child that makes a folder with os.tmpdir(), as a worker, helper or tsplay run would
+// a child that makes a folder with os.tmpdir(), as a worker, helper or tsplay run would, and a daemon of the run (as
+// a tmux server) that outlives it
 const RUN_CHILD = `
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { enterRunTmp } from ${JSON.stringify(join(ROOT, 'test/helpers/runtmp.ts'))}
+process.env.TSPLAY_TEST_RUN = 'c0ffee00'
 const run = enterRunTmp('c0ffee00', process.argv[2])
+const daemon = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' }).pid
 const made = spawnSync(process.execPath, ['-e', \`
   const { mkdtempSync, writeFileSync } = require('node:fs')
   const d = mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'tsplay-crash-'))
   writeFileSync(d + '/f', 'x')
   process.stdout.write(d)\`], { encoding: 'utf8' }).stdout
-console.log(JSON.stringify({ run, made }))
+console.log(JSON.stringify({ run, made, daemon }))
 setInterval(() => {}, 1000)
 `
 
@@ -116,8 +120,8 @@ describe('a test run that dies without cleaning up', () => {
     const base = mkdtempSync(join(tmpdir(), 'tsplay-crash-base-'))
     try {
       await bundle(RUN_CHILD, RUN_OUT)
-      const { child, line } = firstLine<{ run: string; made: string }>(RUN_OUT, [base])
-      const { run, made } = await line
+      const { child, line } = firstLine<{ run: string; made: string; daemon: number }>(RUN_OUT, [base])
+      const { run, made, daemon } = await line
       expect(run).toBe(join(base, 'tsplay-run-c0ffee00'))
       expect(made.startsWith(`${run}/tsplay-crash-`)).toBe(true) // the child's os.tmpdir() was the run's folder
       const live = makeRunTmp('0000aaaa', base) // a run still going (this process)
@@ -127,8 +131,11 @@ describe('a test run that dies without cleaning up', () => {
       child.kill('SIGKILL')
       await exited
       expect(existsSync(join(made, 'f'))).toBe(true) // nobody cleaned up yet: the crash is real
+      expect(running(daemon)).toBe(true)
       expect(sweepRunTmps(base)).toEqual([run])
       expect(existsSync(run)).toBe(false)
+      for (let i = 0; i < 50 && running(daemon); i++) await new Promise((r) => setTimeout(r, 100))
+      expect(running(daemon)).toBe(false) // killed by the sweep (init reaps it)
       expect(existsSync(live)).toBe(true)
     } finally {
       rmSync(base, { recursive: true, force: true })

@@ -16,25 +16,10 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Entry, isMounted, liveEntries, registry, removeLegacyTestUsers, sweepDead } from '../helpers/leftovers.js'
-import { enterRunTmp, removeRunTmp, sweepRunTmps } from '../helpers/runtmp.js'
+import { enterRunTmp, processesOfRun, removeRunTmp, sweepRunTmps } from '../helpers/runtmp.js'
 import { type Snapshot, snapshotDiff, takeSnapshot } from './snapshot.js'
 
 const DAY = 24 * 3600 * 1000
-
-/** Pids of processes (other than this one) started with `TSPLAY_TEST_RUN=run` in their environment. */
-export function processesOfRun(run: string): number[] {
-  const want = `TSPLAY_TEST_RUN=${run}`
-  const out: number[] = []
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p) || Number(p) === process.pid) continue
-    try {
-      if (readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(want)) out.push(Number(p))
-    } catch {
-      /* gone, or not ours to read */
-    }
-  }
-  return out
-}
 
 /** Whether a read-only look-up finds something (exit 0). */
 function exists(argv: string[]): boolean {

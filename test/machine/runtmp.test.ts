@@ -1,10 +1,10 @@
 /**
  * The run's own temp folder (test/helpers/runtmp.ts), as any user: this worker's TMPDIR is its run's folder; in a
  * private base folder (never /tmp, so other runs' folders are never touched), the sweep removes the folders of dead
- * runs — owner gone, pid reused, or no owner record for longer than the grace time — and leaves live runs'
- * folders, folders still being made and every other name alone.
+ * runs — owner gone, pid reused, or no owner record for longer than the grace time — with the processes they left
+ * running, and leaves live runs' folders, folders still being made and every other name alone.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
@@ -14,6 +14,7 @@ import {
   makeRunTmp,
   mountsUnder,
   OWNERLESS_GRACE_MS,
+  processesOfRun,
   removeRunTmp,
   runTmpOwner,
   runTmpPath,
@@ -70,6 +71,17 @@ describe('the run temp folder', () => {
       [basename(live), basename(making), 'tsplay-run-00000006', ...others].sort(),
     )
     expect(sweepRunTmps(base)).toEqual([])
+  })
+
+  it('kills what a dead run left running before it removes its folder', async () => {
+    const run = 'deadbe01'
+    const dir = makeRunTmp(run, base, { pid: deadPid(), start: '12345' })
+    const left = spawn('sleep', ['300'], { env: { ...process.env, TSPLAY_TEST_RUN: run }, stdio: 'ignore' })
+    const exited = new Promise((r) => left.once('exit', (_code, signal) => r(signal)))
+    expect(processesOfRun(run)).toEqual([left.pid])
+    expect(sweepRunTmps(base)).toEqual([dir])
+    expect(await exited).toBe('SIGKILL')
+    expect(processesOfRun(run)).toEqual([])
   })
 
   it('finds what is mounted in a folder (octal escapes of the mount table decoded)', () => {
