@@ -6,8 +6,9 @@
  * - fleet        `*.fleet.test.ts`: real Debian nodes booted with systemd-nspawn (root; npm run test:fleet)
  * - slow         anything under test/slow/: runs of tens of minutes, not in `npm test`
  *                (npm run test:slow sets TSPLAY_SLOW=1)
- * One global setup for the whole run (test/machine/global.ts) removes what dead test processes left and fails the
- * run if this run left users, sudoers files, mounts, links, NAT rules, listeners or processes behind.
+ * One global setup for the whole run (test/machine/global.ts) removes what dead test processes left, gives the run
+ * its own temp folder (TMPDIR, removed with the run), and fails the run if this run left users, sudoers files, mounts,
+ * links, NAT rules, listeners or processes behind.
  */
 import { defineConfig } from 'vitest/config'
 

@@ -17,6 +17,7 @@ import { REPO, parseTsplayRecap, timed } from './engines.js'
 import { summarize } from './stats.js'
 import { TargetCgroup } from './cgroup.js'
 import { removeTempDir, tempDir } from '../test/helpers/tempdir.js'
+import { benchRun } from './lifecycle.js'
 import { freshRoot, inventoryYaml, startFleet, wipe } from './targets.js'
 import { expectedCounts, playbookYaml, TEMPLATE_NAME, TEMPLATE_TEXT, type Counts } from './workload.js'
 
@@ -32,9 +33,15 @@ const sameCounts = (a: Counts | undefined, b: Counts): boolean =>
 
 /** Run the A/B; resolves to the exit code (1 when a run reported wrong counts). */
 export async function ab(baseRepo: string, hosts: number, rounds: number, forks = 10): Promise<number> {
+  const run = benchRun() // temp folders in the run's own, removed at exit, Ctrl-C or SIGTERM
   const fleet = await startFleet(hosts)
   const cg = TargetCgroup.attach(fleet)
   const work = tempDir('tsplay-bench-ab-')
+  run.onStop(async () => {
+    await fleet.stop()
+    await cg.detach()
+    removeTempDir(work)
+  })
   const samples = new Map<string, Sample[]>()
   let code = 0
   try {
@@ -90,9 +97,7 @@ export async function ab(baseRepo: string, hosts: number, rounds: number, forks 
       }
     }
   } finally {
-    await fleet.stop()
-    await cg.detach()
-    removeTempDir(work)
+    await run.stop()
   }
   return code
 }

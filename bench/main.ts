@@ -23,6 +23,7 @@ import { REPO } from './engines.js'
 import { startFleet } from './targets.js'
 import { piShare, type PiShare } from './calibrate.js'
 import { factsCost, profileTsplay, startup } from './extras.js'
+import { benchRun } from './lifecycle.js'
 import { goals, goalsTable } from './goals.js'
 import type { ProfileSummary } from './profile.js'
 import { commandTable, factsTable, Results, writeResult, type FactsTiming, type RunKind } from './report.js'
@@ -77,15 +78,15 @@ export async function main(): Promise<number> {
     log(`bench: ${can.why}`)
     return 1
   }
+  // every temp folder from here on (the engines' too) in the run's own folder, removed at exit, Ctrl-C or SIGTERM
+  const run = benchRun()
   const engines = config.engines
   const ansible = engines.includes('ansible') ? ensureAnsible() : '(ansible not run)'
   const info = machine(ansible)
   log(`bench: ${JSON.stringify(config)}\nmachine: ${JSON.stringify(info)}`)
 
   // tsplay's parse cache: the benchmark's own, removed at the end (a user's runs after the first read it warm)
-  const cacheDir = mkdtempSync(join(tmpdir(), 'tsplay-bench-cache-'))
-  process.env.TSPLAY_CACHE_DIR = cacheDir
-  process.once('exit', () => rmSync(cacheDir, { recursive: true, force: true }))
+  process.env.TSPLAY_CACHE_DIR = mkdtempSync(join(tmpdir(), 'tsplay-bench-cache-'))
 
   log('\n== start-up')
   const startupRows = engines.includes('tsplay') ? await startup(config.startupRuns) : []
@@ -105,14 +106,11 @@ export async function main(): Promise<number> {
   const workDir = mkdtempSync(join(tmpdir(), 'tsplay-bench-'))
   const results = new Results()
   const bench = new Bench(fleet, workDir, config, results)
-  const stop = async () => {
+  run.onStop(async () => {
     await fleet.stop()
     rmSync(workDir, { recursive: true, force: true })
     await bench.targetCpu.detach()
-  }
-  const onSignal = () => void stop().finally(() => process.exit(130))
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  })
 
   const factsRows: FactsTiming[] = []
   const profiles: Record<string, Record<RunKind, ProfileSummary | undefined>> = {}
@@ -161,9 +159,7 @@ export async function main(): Promise<number> {
       }
     }
   } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
-    await stop()
+    await run.stop()
   }
 
   const goalRows = goals(results.cases(), results.ratios(), startupRows, factsRows, config.forks)

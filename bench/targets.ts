@@ -13,11 +13,18 @@
 import { createHash } from 'node:crypto'
 import { chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startSshd, type SshdFleet, type SshdHost } from '../test/helpers/sshd.js'
 import type { FloorSpec } from './floor.js'
 
 let runSeq = 0
+
+/** The sshd targets' folders (`<tmp>/tsplay-sshd-XXXXXX`, see startSshd) named in a message. */
+function sshdDirs(msg: string): string[] {
+  const prefix = join(tmpdir(), 'tsplay-sshd-').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return msg.match(new RegExp(`${prefix}[A-Za-z0-9]+`, 'g')) ?? []
+}
 
 function isSshd(pid: number): boolean {
   try {
@@ -47,9 +54,7 @@ export async function startFleet(count: number, attempts = 5): Promise<SshdFleet
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e)
       if (fleet) await fleet.stop()
-      else
-        for (const dir of msg.match(/\/tmp\/tsplay-sshd-[A-Za-z0-9]+/g) ?? [])
-          rmSync(dir, { recursive: true, force: true })
+      else for (const dir of sshdDirs(msg)) rmSync(dir, { recursive: true, force: true })
       if (i >= attempts) throw e
       process.stderr.write(`  sshd targets did not start (${msg.split('\n')[0]}); again (${i}/${attempts})\n`)
     }

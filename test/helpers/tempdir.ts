@@ -1,10 +1,11 @@
 /**
  * Temp folders of test and benchmark runs, on record in the leftovers registry (leftovers.ts) while they exist: a
- * run killed before it removed its folder leaves it to the next sweep, not to the machine.
+ * run killed before it removed its folder leaves it to the next sweep, not to the machine. In a test or benchmark
+ * run they are made in the run's own temp folder (runtmp.ts), which goes with the run too.
  *
  * @example
  * ```ts
- * const dir = tempDir('tsplay-compat-')   // /tmp/tsplay-compat-XXXXXX
+ * const dir = tempDir('tsplay-compat-')   // /tmp/tsplay-run-1a2b3c4d/tsplay-compat-XXXXXX in a run
  * removeTempDir(dir)
  * ```
  */

@@ -7,31 +7,19 @@
  * - any process still running with this run's TSPLAY_TEST_RUN in its environment;
  * - in strict mode (CI, or TSPLAY_LEFTOVERS=strict: nothing else runs there), anything new in the snapshot at all.
  * Other runs on a shared machine (other checkouts) come and go meanwhile: their changes are listed, not failed.
- * Without root there is nothing to make or check: the unit tier runs as any user.
+ * For any user, root or not, the run gets its own temp parent (runtmp.ts): TMPDIR points at it for every worker and
+ * their children, the teardown removes it, and the next run's setup removes it after a crash. Without root there
+ * is nothing else to make or check: the unit tier runs as any user.
  */
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Entry, isMounted, liveEntries, registry, removeLegacyTestUsers, sweepDead } from '../helpers/leftovers.js'
+import { enterRunTmp, processesOfRun, removeRunTmp, sweepRunTmps } from '../helpers/runtmp.js'
 import { type Snapshot, snapshotDiff, takeSnapshot } from './snapshot.js'
 
 const DAY = 24 * 3600 * 1000
-
-/** Pids of processes (other than this one) started with `TSPLAY_TEST_RUN=run` in their environment. */
-export function processesOfRun(run: string): number[] {
-  const want = `TSPLAY_TEST_RUN=${run}`
-  const out: number[] = []
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p) || Number(p) === process.pid) continue
-    try {
-      if (readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(want)) out.push(Number(p))
-    } catch {
-      /* gone, or not ours to read */
-    }
-  }
-  return out
-}
 
 /** Whether a read-only look-up finds something (exit 0). */
 function exists(argv: string[]): boolean {
@@ -83,32 +71,48 @@ function pruneOldRuns(): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-export default function setup(): (() => Promise<void>) | undefined {
-  if (process.getuid?.() !== 0) return undefined
+export default function setup(): () => Promise<void> {
+  const root = process.getuid?.() === 0
   const run = randomBytes(4).toString('hex')
   process.env.TSPLAY_TEST_RUN = run
-  sweepDead()
-  pruneOldRuns()
-  for (const r of removeLegacyTestUsers())
-    console.warn(`removed a test account of an older checkout (fixed published password): ${r}`)
-  const before = takeSnapshot()
+  if (root) {
+    sweepDead()
+    pruneOldRuns()
+    for (const r of removeLegacyTestUsers())
+      console.warn(`removed a test account of an older checkout (fixed published password): ${r}`)
+  }
+  for (const d of sweepRunTmps()) console.warn(`removed the temp folder of a test run that died: ${d}`)
+  const tmpBefore = process.env.TMPDIR
+  const tmp = enterRunTmp(run)
+  const before = root ? takeSnapshot() : undefined
   return async () => {
     // vitest may still be ending its workers, and their children (sshd, fleet watchdogs) follow them: wait (up to a
     // minute) until no process of this run is left, so the sweep sees every owner of this run dead
-    const busy = () => processesOfRun(run).length > 0 || liveEntries().some((e) => e.run === run)
+    const busy = () => processesOfRun(run).length > 0 || (root && liveEntries().some((e) => e.run === run))
     for (let i = 0; i < 600 && busy(); i++) await sleep(100)
-    sweepDead()
-    const problems = report(run, before, takeSnapshot())
+    if (root) sweepDead()
+    const kept = removeRunTmp(tmp)
+    if (tmpBefore === undefined) delete process.env.TMPDIR
+    else process.env.TMPDIR = tmpBefore
+    if (!before) {
+      if (kept) console.warn(`[leftovers] the run's temp folder ${tmp} is still there: ${kept}`)
+      return
+    }
+    const problems = report(run, before, takeSnapshot(), kept ? [`temp folder ${tmp} (${kept})`] : [])
     if (problems) throw new Error(problems)
   }
 }
 
-/** The final check's verdict: undefined when nothing is left, else a message naming every leftover. */
-export function report(run: string, before: Snapshot, after: Snapshot): string | undefined {
+/**
+ * The final check's verdict: undefined when nothing is left, else a message naming every leftover (`alsoLeft`:
+ * what the teardown found itself, e.g. the run's temp folder).
+ */
+export function report(run: string, before: Snapshot, after: Snapshot, alsoLeft: string[] = []): string | undefined {
   const strict =
     process.env.TSPLAY_LEFTOVERS === 'strict' ||
     (process.env.CI !== undefined && process.env.TSPLAY_LEFTOVERS !== 'shared')
   const left = stillThere([...readRun(run), ...liveEntries().filter((e) => e.run === run)], new Set(after.users))
+  left.push(...alsoLeft)
   for (const p of processesOfRun(run))
     left.push(`process ${p}: ${readFileSync(`/proc/${p}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()}`)
   const added = snapshotDiff(before, after)
