@@ -164,7 +164,10 @@ export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
   controllerOnly?: boolean
   /** A stand-in for a module Ansible has and tsplay does not (modules/absent.ts): its tasks fail when they run. */
   absent?: boolean
-  /** A library module's file on the controller (modules/library.ts); unset for tsplay's own modules. */
+  /**
+   * A library module's or action plugin's file on the controller (modules/library.ts, modules/action-plugin.ts);
+   * unset for tsplay's own modules.
+   */
   library?: string
   /** Runs once for all the play's hosts, its result every host's (Ansible's `pause`): as `run_once: true`. */
   runOnce?: boolean

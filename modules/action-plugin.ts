@@ -114,6 +114,7 @@ export function actionPluginModule(name: string, file: string, own?: ModuleDef):
     changedWhen: 'as the plugin answers',
     check: 'partial',
     example: `${name}: {}`,
+    library: file,
     async gather(args: Vars, ctx: ModuleContext, io: HostIO): Promise<ActionState> {
       return ctx.checkMode ? { checked: await run(name, file, own, args, ctx, io) } : {}
     },

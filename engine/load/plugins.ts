@@ -13,7 +13,8 @@
  * ```
  */
 import { readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
+import { UserError } from '../errors.js'
 import type { PluginFile } from '../types.js'
 import { configuredPaths } from '../source/rolespath.js'
 import type { LoadContext } from './context.js'
@@ -23,10 +24,30 @@ type Kind = PluginFile['kind'] | 'action'
 const RUN: readonly PluginFile['kind'][] = ['filter', 'test', 'lookup']
 const defaults = (kind: Kind) => `~/.ansible/plugins/${kind}:/usr/share/ansible/plugins/${kind}`
 
-/** Look for plugins in `dir`'s `*_plugins/` folders too (a playbook file's folder, a role's). */
+/**
+ * Look for plugins in `dir`'s `*_plugins/` folders too (a playbook file's folder, a role's); warn about an action
+ * plugin named like one of tsplay's own modules (tsplay's module runs, Ansible would run the plugin).
+ */
 export function addPluginRoot(ctx: LoadContext, dir: string): void {
   const roots = (ctx.pluginRoots ??= [])
-  if (!roots.includes(dir)) roots.push(dir)
+  if (roots.includes(dir)) return
+  roots.push(dir)
+  const actions = join(dir, 'action_plugins')
+  for (const file of pythonFiles(actions)) {
+    const name = basename(file, '.py')
+    const own = ctx.modules.get(ctx.spellings.get(name) ?? '')
+    if (own && !own.library && !own.absent)
+      ctx.warnings.push(
+        new UserError(
+          `${file} is named like tsplay's own module "${name}": tsplay runs its own (Ansible would run the plugin)`,
+          {
+            file,
+            line: 1,
+            col: 1,
+          },
+        ),
+      )
+  }
 }
 
 /** Every filter, test and lookup plugin file the run may use. */

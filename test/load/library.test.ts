@@ -117,13 +117,14 @@ describe('Ansible action plugins', () => {
     },
   )
 
-  it("come after tsplay's own modules", async () => {
-    const { tasks, modules } = await load({
+  it("come after tsplay's own modules (a warning)", async () => {
+    const { tasks, modules, warnings } = await load({
       'action_plugins/debug.py': 'class ActionModule: pass\n',
       'playbook.yml': '- hosts: all\n  tasks:\n    - debug: { msg: hi }\n',
     })
     expect(tasks[0].module).toBe('debug')
     expect(modules.get('debug')!.summary).not.toMatch(/Action plugin/)
+    expect(warnings).toEqual([expect.stringMatching(/debug.py is named like tsplay's own module "debug"/)])
   })
 
   describe('without ansible-core on the controller', () => {
