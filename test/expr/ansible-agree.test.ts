@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderString, renderValue } from '../../engine/template.js'
 import '../../engine/run/lookups-controller.js' // the controller lookups (`config`, …) as a run has them
 
@@ -31,6 +31,15 @@ function render(c: Case): unknown {
 }
 
 describe('Jinja rendering agrees with ansible-core 2.14', () => {
+  // the answers were recorded as root: `~`, `lookup('env', 'HOME')` and the config's paths say /root, whoever runs
+  const home = process.env.HOME
+  beforeAll(() => {
+    process.env.HOME = '/root'
+  })
+  afterAll(() => {
+    process.env.HOME = home
+  })
+
   it.each(cases.map((c) => [c.tpl.slice(0, 70), c] as const))('%s', (_name, c) => {
     if (c.error !== undefined) {
       expect(() => render(c)).toThrow()
@@ -51,7 +60,8 @@ describe('Jinja rendering agrees with ansible-core 2.14', () => {
         const answers = JSON.parse(
           execFileSync(python, [join(dir, 'oracle.py'), join(dir, 'cases.json')], {
             encoding: 'utf8',
-            env: { ...process.env, HOME: '/root' },
+            // ansible-core's local temp in the test's folder: /root need not be writable
+            env: { ...process.env, HOME: '/root', ANSIBLE_LOCAL_TEMP: dir },
           }),
         ) as Array<{ ok?: unknown; err?: string }>
         answers.forEach((a, i) => {

@@ -105,7 +105,8 @@ describe('template files', () => {
         writeFileSync(join(out, 'play.yml'), JSON.stringify(play))
         execFileSync('ansible-playbook', ['-i', 'localhost,', '-c', 'local', join(out, 'play.yml')], {
           stdio: 'ignore',
-          env: { ...process.env, ANSIBLE_NOCOLOR: '1' },
+          // Ansible's temp folders in the test's own folder: a user without a writable home can run it too
+          env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: out, ANSIBLE_REMOTE_TEMP: out },
         })
         for (const f of files)
           expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(dir, `${f}.ansible`), 'utf8'))
