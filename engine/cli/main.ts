@@ -8,6 +8,7 @@
  * ```
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import { addConnectOptions } from './connectflags.js'
 import { EXIT, reportError } from './errors.js'
 import type { HostsFlags, ValidateFlags } from './run.js'
 
@@ -43,7 +44,8 @@ export function program(): Command {
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-  p.command('run')
+  const run = p
+    .command('run')
     .description('Run a playbook against the inventory.')
     .argument('<playbook>', 'playbook YAML file')
     .option(
@@ -93,11 +95,12 @@ export function program(): Command {
     .option('--list-hosts', 'list the hosts each play would target, and stop', false)
     .option('--list-tasks', 'list the tasks each play would run, and stop', false)
     .option('--list-tags', 'list the tags in the playbook, and stop', false)
+    .option('--syntax-check', 'check the playbook (as validate) and stop', false)
     .addOption(new Option('--output <kind>', 'reporter').choices(['auto', 'live', 'plain', 'json']).default('auto'))
-    .action(async (playbook: string, o: Record<string, unknown>, cmd: Command) => {
-      const { runCommand } = await import('./run.js')
-      process.exitCode = await runCommand(playbook, o, (k) => cmd.getOptionValueSource(k) === 'cli')
-    })
+  addConnectOptions(run).action(async (playbook: string, o: Record<string, unknown>, cmd: Command) => {
+    const { runCommand } = await import('./run.js')
+    process.exitCode = await runCommand(playbook, o, (k) => cmd.getOptionValueSource(k) === 'cli')
+  })
   p.command('validate')
     .description('Check a playbook and inventory without contacting any host.')
     .argument('<playbook>', 'playbook YAML file')

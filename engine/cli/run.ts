@@ -14,10 +14,11 @@ import { UserErrors } from '../errors.js'
 import { checkSelection } from './selection.js'
 import { loadConfig, withConfig } from './config.js'
 import { listing } from './listing.js'
+import type { ConnectFlags } from './connectflags.js'
 import { askPassword, inventorySources, parseExtraVars, prepare } from './prepare.js'
 
 /** Options of `tsplay run`, as commander parses them. */
-export interface RunFlags {
+export interface RunFlags extends ConnectFlags {
   inventory?: string[]
   limit?: string
   tags: string[]
@@ -43,6 +44,7 @@ export interface RunFlags {
   listHosts: boolean
   listTasks: boolean
   listTags: boolean
+  syntaxCheck: boolean
   output: 'auto' | 'live' | 'plain' | 'json'
 }
 
@@ -115,13 +117,22 @@ export async function runCommand(
     const selection = checkSelection(prepared, f)
     if (selection.errors.length) throw new UserErrors(selection.errors)
     printWarnings([...prepared.warnings, ...selection.warnings])
+    if (f.syntaxCheck) {
+      process.stdout.write(`\nplaybook: ${playbookPath}\n`) // as ansible-playbook --syntax-check
+      return EXIT.ok
+    }
     if (f.listHosts || f.listTasks || f.listTags) {
       process.stdout.write(listing(prepared, f))
       return EXIT.ok
     }
+    const { playDefaults, poolDefaults } = await import('./connectdefaults.js')
+    const defaults = playDefaults(f)
     const secrets = new Secrets()
+    const password = f.askPass ? await askPassword('SSH password: ') : undefined
     let becomePassword = process.env.TSPLAY_BECOME_PASSWORD || undefined
-    if (f.askBecomePass) becomePassword = await askPassword('BECOME password: ')
+    // as ansible-playbook -k -K: an empty become password is the SSH password
+    if (f.askBecomePass) becomePassword = (await askPassword('BECOME password: ')) || password
+    secrets.add(password)
     secrets.add(becomePassword)
     for (const v of vault) secrets.add(v.password)
     if (prepared.playbook.plays.some((p) => p.varsPrompt?.length)) {
@@ -169,12 +180,15 @@ export async function runCommand(
           reconnectTimeout: f.reconnectTimeout,
           forceHandlers: f.forceHandlers,
           confirm: f.step ? askStep : undefined,
+          playDefaults: defaults,
         },
         pool: {
           knownHostsFile: f.knownHosts ?? process.env.TSPLAY_KNOWN_HOSTS ?? join(homedir(), '.ssh', 'known_hosts'),
           trustNewHostKeys: f.trustNewHostKeys,
           agentSocket: process.env.SSH_AUTH_SOCK,
           becomePassword,
+          password,
+          ...poolDefaults(f),
         },
         bus,
         stopping,

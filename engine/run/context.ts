@@ -31,6 +31,11 @@ export interface RunOptions {
   startAtTask?: string
   /** `--force-handlers`: notified handlers run on hosts that failed (as the play keyword `force_handlers`). */
   forceHandlers?: boolean
+  /**
+   * Defaults of every play's keywords from the command line or Ansible's settings (`-b`, `--become-user`,
+   * `--become-method`, `-u`, `-c`): a play's own keyword wins, as in Ansible.
+   */
+  playDefaults?: Pick<Play, 'become' | 'becomeUser' | 'becomeMethod' | 'remoteUser' | 'connection'>
 }
 
 /** What tsplay knows about one host during a run. */

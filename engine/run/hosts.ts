@@ -21,6 +21,12 @@ export interface PoolOptions {
   agentSocket?: string
   /** Password for sudo given on the command line or in the environment (inventory vars win). */
   becomePassword?: string
+  /** Defaults from the command line or Ansible's settings; a host's variables win. */
+  privateKeyFile?: string
+  /** The SSH login password (`-k`). */
+  password?: string
+  /** Seconds to wait for a connection (`-T`). */
+  connectTimeout?: number
 }
 
 /** The connection types tsplay has (`smart` and `paramiko` are Ansible's names that mean SSH here). */
@@ -75,6 +81,10 @@ export class HostPool {
     if (!p) {
       const spec = connectionSpec(name, vars)
       if (!spec.becomePassword && this.opts.becomePassword) spec.becomePassword = this.opts.becomePassword
+      spec.privateKeyFile ??= this.opts.privateKeyFile
+      spec.password ??= this.opts.password
+      const timeoutSet = vars.ansible_connect_timeout !== undefined || vars.ansible_timeout !== undefined
+      if (this.opts.connectTimeout && !timeoutSet) spec.connectTimeout = this.opts.connectTimeout
       this.secrets.add(spec.password)
       this.secrets.add(spec.becomePassword)
       p = HostConnection.connect({

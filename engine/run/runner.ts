@@ -6,7 +6,7 @@
  * as failed or unreachable if it still is at the end (`meta: clear_host_errors` forgives earlier failures).
  */
 import { setMaxListeners } from 'node:events'
-import type { Inventory, Playbook } from '../ast.js'
+import type { Inventory, Play, Playbook } from '../ast.js'
 import type { EventBus, HostRecap } from '../events.js'
 import type { ModuleDef } from '../module.js'
 import { emptyRecap, type HostState, type RunContext, type RunOptions } from './context.js'
@@ -91,7 +91,7 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
       const rc: RunContext = {
         playbook,
         inventory: inv,
-        play,
+        play: withDefaults(play, opts.playDefaults),
         opts,
         bus,
         secrets,
@@ -125,4 +125,13 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
   const hostsSay = all.some((s) => s.unreachable) ? 4 : all.some((s) => s.failed) ? 2 : 0
   const exitCode = interrupted ? 130 : run.failedOut ? 2 : hostsSay
   return { recap, interrupted, exitCode }
+}
+
+/** The play with the run's defaults for the keywords it leaves unset (its own win, as in Ansible). */
+function withDefaults(play: Play, d: RunOptions['playDefaults']): Play {
+  if (!d) return play
+  const out = { ...play }
+  for (const k of ['become', 'becomeUser', 'becomeMethod', 'remoteUser', 'connection'] as const)
+    if (out[k] === undefined && d[k] !== undefined) (out as Record<string, unknown>)[k] = d[k]
+  return out
 }
