@@ -2,7 +2,8 @@
  * What a loopback test user leaves in /tmp itself, outside every run's temp folder: tsplay's become session folders
  * (`/tmp/tsplay.XXXXXXXXXX`, engine/ssh/become.ts), which the login user makes on the target, where TMPDIR is not the
  * run's. A test killed while a session was open leaves one behind; it goes when the sweep removes the user
- * (leftovers.ts), found by the user's uid, so no other user's session folder is touched.
+ * (leftovers.ts), found by the user's uid while the uid is still that user's, so no live account's session folder is
+ * touched. One left by an earlier, removed holder of the same uid (useradd hands uids out again) goes with it too.
  *
  * @example removeSessionDirs(1003) // → ['/tmp/tsplay.AbC123dEf4'] after a test of that user was killed
  */
