@@ -7,12 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
 import { tsplay, writeTree } from '../helpers/cli.js'
+import { scratchPath } from '../helpers/tempdir.js'
 
 const can = canRunSshd()
 
 describe.skipIf(!can.ok)('Ansible-compatible results', () => {
   let fleet: SshdFleet
   let dir: string
+  /** Where a check-mode task would make a folder (it must not); the run's temp folder, for a test user. */
+  const never = scratchPath('tsplay-compat-never-')
   const run = (pb: string) =>
     tsplay(['run', join(dir, pb), '-i', join(dir, 'inventory.yml'), '--known-hosts', fleet.knownHostsFile, '--json'])
 
@@ -90,11 +93,11 @@ describe.skipIf(!can.ok)('Ansible-compatible results', () => {
     - { b: "{{ a + 1 }}" }
   tasks:
     - block:
-        - file: { path: "/tmp/tsplay-compat-never-{{ b }}", state: directory, mode: "0755" }
+        - file: { path: "${never}-{{ b }}", state: directory, mode: "0755" }
           register: f
       check_mode: true
     - assert: { that: [f is changed, b == 2] }
-    - stat: { path: "/tmp/tsplay-compat-never-2" }
+    - stat: { path: "${never}-2" }
       register: s
       check_mode: "{{ omit }}"
     - assert: { that: [not s.stat.exists] }

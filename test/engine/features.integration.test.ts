@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
 import { tsplay, writeTree, type CliResult } from '../helpers/cli.js'
+import { scratchPath } from '../helpers/tempdir.js'
 
 const can = canRunSshd()
 const d = can.ok ? describe : describe.skip
@@ -29,7 +30,7 @@ d('playbook features', () => {
 
   beforeAll(async () => {
     fleet = await startSshd({ count: 3, sudo: 'nopasswd' })
-    base = `/tmp/tsplay-ft-${randomBytes(4).toString('hex')}`
+    base = scratchPath('tsplay-ft-')
     dir = writeTree({
       'inventory.yml': fleet.inventoryYaml({ base }).replace('all:\n', 'all:\n  vars:\n    who: inventory\n'),
       'tags.yml': `

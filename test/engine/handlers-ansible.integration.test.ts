@@ -5,7 +5,6 @@
  * in).
  * Needs root, sshd and ansible-playbook; skips with the reason otherwise.
  */
-import { randomBytes } from 'node:crypto'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,13 +13,14 @@ import { startSshd, type SshdFleet } from '../helpers/sshd.js'
 import { writeTree } from '../helpers/cli.js'
 import { CASES } from './handlers-cases.js'
 import { whyNoAnsible } from '../helpers/ansible.js'
+import { scratchPath } from '../helpers/tempdir.js'
 
 const skip = whyNoAnsible()
 
 describe.skipIf(skip !== undefined)(`handlers and meta agree with ansible-playbook${skip ? ` (${skip})` : ''}`, () => {
   let fleet: SshdFleet
   let dir: string
-  const root = `/tmp/tsplay-hd-${randomBytes(4).toString('hex')}`
+  const root = scratchPath('tsplay-hd-')
 
   beforeAll(async () => {
     fleet = await startSshd({ count: 3, sudo: 'nopasswd' })

@@ -3,19 +3,19 @@
  * handler a failed, killed or `--check` run never ran is carried into the next run, which runs the handler after
  * the tasks that notify it; once it ran, the record is gone and the next run changes nothing.
  */
-import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
 import { runArgs, tsplay, writeTree } from '../helpers/cli.js'
+import { scratchPath } from '../helpers/tempdir.js'
 
 const can = canRunSshd()
 
 describe.skipIf(!can.ok)(`pending handlers${can.ok ? '' : ` (${can.why})`}`, () => {
   let fleet: SshdFleet
   let dir: string
-  const root = `/tmp/tsplay-ph-${randomBytes(4).toString('hex')}`
+  const root = scratchPath('tsplay-ph-')
   const state = join(root, 'state', 'pending-handlers')
   const args = (extra: string[] = []) => runArgs(dir, 'site.yml', fleet, ['--json', ...extra])
   const records = () => (existsSync(state) ? readdirSync(state).filter((f) => !f.startsWith('.')) : [])

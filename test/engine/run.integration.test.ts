@@ -2,12 +2,12 @@
  * Engine integration tests: real playbooks, run by the real CLI, against real sshd targets on loopback
  * (test/helpers/sshd.ts). All targets share this machine's filesystem, so every path includes the host name.
  */
-import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
 import { runArgs, total, tsplay, writeTree } from '../helpers/cli.js'
+import { scratchPath } from '../helpers/tempdir.js'
 
 const can = canRunSshd()
 const d = can.ok ? describe : describe.skip
@@ -21,7 +21,7 @@ d('tsplay run against loopback sshd targets', () => {
 
   beforeAll(async () => {
     fleet = await startSshd({ count: 3, sudo: 'nopasswd' })
-    base = `/tmp/tsplay-it-${randomBytes(4).toString('hex')}`
+    base = scratchPath('tsplay-it-')
     dir = writeTree({
       'inventory.yml': fleet.inventoryYaml({ base }),
       'templates/motd.j2': 'Welcome to {{ inventory_hostname }} ({{ role_name }})\n',

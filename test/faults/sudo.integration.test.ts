@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { track } from '../helpers/leftovers.js'
+import { scratchPath } from '../helpers/tempdir.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTree } from '../helpers/cli.js'
 import { canRunSshd, startSshd, type SshdFleet, type SudoMode } from '../helpers/sshd.js'
@@ -26,8 +27,8 @@ const BOOK = `
       command: id -un
 `
 
-/** A PATH with the tools tsplay's commands use, but no sudo: a host without sudo installed. */
-const NO_SUDO_BIN = `/tmp/tsplay-test-nosudo-bin-${process.pid}`
+/** A PATH with the tools tsplay's commands use, but no sudo: a host without sudo installed (in the run's folder). */
+const NO_SUDO_BIN = scratchPath('tsplay-test-nosudo-bin-')
 function makeNoSudoBin(): void {
   track({ dirs: [NO_SUDO_BIN] }) // removed with this process if afterAll never runs
   mkdirSync(NO_SUDO_BIN, { recursive: true, mode: 0o755 })

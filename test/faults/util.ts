@@ -69,7 +69,7 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
   }
 }
 
-/** A new folder under /tmp owned by `user` (mode 0755), for files the login user writes; recorded in leftovers.ts. */
+/** A new folder in the run's temp folder owned by `user` (mode 0755), for files the login user writes; on record. */
 export function userDir(user: string, prefix = 'tsplay-rel-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   track({ dirs: [dir] }) // removed with this process if the test does not remove it

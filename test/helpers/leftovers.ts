@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { removeSessionDirs } from './usertmp.js'
 
 const FLEET_DIR = fileURLToPath(new URL('../fleet/', import.meta.url))
 /** The registry's folder (TSPLAY_TEST_REGISTRY, for tests of the registry itself). */
@@ -146,7 +147,7 @@ function killUser(uid: number): void {
 /**
  * userdel fails while another process holds the /etc/passwd lock: retry for a while. `userdel -r` can remove the
  * account and still leave its home (a process of the user wrote there while it ran): a home under /home still
- * owned by the removed uid is removed after it.
+ * owned by the removed uid is removed after it. The user's tsplay session folders in /tmp go first (usertmp.ts).
  */
 function userdel(user: string): boolean {
   const entry = passwdEntry(user)
@@ -154,6 +155,7 @@ function userdel(user: string): boolean {
     const uid = uidOf(user)
     if (uid === undefined) break
     if (uid !== 0) killUser(uid)
+    removeSessionDirs(uid) // while the uid is still this user's (useradd may hand it out again after userdel)
     if (quiet(['userdel', '-r', '-f', user]) || uidOf(user) === undefined) break
     quiet(['sleep', '0.05'])
   }

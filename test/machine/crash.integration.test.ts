@@ -1,16 +1,17 @@
 /**
  * A test process killed mid-run (SIGKILL: no exit handler, no afterAll) leaves its loopback sshd target, test
- * user, sudoers file and folder behind only until the next sweep: then all of them are gone. The child is the real
- * helper (test/helpers/sshd.ts, bundled with esbuild so plain node runs it) starting a real target. Likewise a run
- * killed with its temp folder (test/helpers/runtmp.ts), what its children made there with `os.tmpdir()`, and a
- * daemon of the run still going.
+ * user, sudoers file, folder and the user's open tsplay session folder in /tmp behind only until the next sweep:
+ * then all of them are gone. The child is the real helper (test/helpers/sshd.ts, bundled with esbuild so plain node
+ * runs it) starting a real target. Likewise a run killed with its temp folder (test/helpers/runtmp.ts), what its
+ * children made there with `os.tmpdir()`, and a daemon of the run still going.
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { build } from 'esbuild'
 import { afterAll, describe, expect, it } from 'vitest'
+import { askpassSetup } from '../../engine/ssh/become.js'
 import { sweepDead } from '../helpers/leftovers.js'
 import { makeRunTmp, sweepRunTmps } from '../helpers/runtmp.js'
 import { canRunSshd } from '../helpers/sshd.js'
@@ -97,6 +98,12 @@ describe.skipIf(!can.ok)('a test process that dies without cleaning up', () => {
     expect(made.user).toMatch(/^tspt-[0-9a-f]{6}-np$/)
     expect(passwdUsers()).toContain(made.user)
     expect(existsSync(`/etc/sudoers.d/${made.user}`)).toBe(true)
+    // a become session of tsplay's that was open: its folder in /tmp itself, made by the user as on the target
+    const session = execFileSync('runuser', ['-u', made.user, '--', ...askpassSetup('pw').argv], {
+      input: 'pw\n',
+      encoding: 'utf8',
+    })
+    expect(session).toMatch(/^\/tmp\/tsplay\.\w{10}$/)
 
     const exited = new Promise((r) => child.once('exit', r))
     child.kill('SIGKILL')
@@ -107,6 +114,7 @@ describe.skipIf(!can.ok)('a test process that dies without cleaning up', () => {
     expect(existsSync(`/etc/sudoers.d/${made.user}`)).toBe(false)
     expect(existsSync(`/home/${made.user}`)).toBe(false)
     expect(existsSync(made.dir)).toBe(false)
+    expect(existsSync(session)).toBe(false)
     for (let i = 0; i < 50 && running(made.sshd); i++) await new Promise((r) => setTimeout(r, 100))
     expect(running(made.sshd)).toBe(false) // died with its parent (pdeathsig)
   })

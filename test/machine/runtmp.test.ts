@@ -1,13 +1,14 @@
 /**
- * The run's own temp folder (test/helpers/runtmp.ts), as any user: this worker's TMPDIR is its run's folder; in a
- * private base folder (never /tmp, so other runs' folders are never touched), the sweep removes the folders of dead
- * runs — owner gone, pid reused, or no owner record for longer than the grace time — with the processes they left
- * running, and leaves live runs' folders, folders still being made and every other name alone.
+ * The run's own temp folder (test/helpers/runtmp.ts), as any user: this worker's TMPDIR is its run's folder, which
+ * also holds the scratch paths tests name for loopback targets (tempdir.ts); in a private base folder (never /tmp, so
+ * other runs' folders are never touched), the sweep removes the folders of dead runs — owner gone, pid reused, or no
+ * owner record for longer than the grace time — with the processes they left running, and leaves live runs'
+ * folders, folders still being made and every other name alone.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { basename, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ownerAlive, startTime } from '../helpers/leftovers.js'
 import {
@@ -20,6 +21,7 @@ import {
   runTmpPath,
   sweepRunTmps,
 } from '../helpers/runtmp.js'
+import { scratchPath } from '../helpers/tempdir.js'
 
 /** The pid of a process that has exited. */
 const deadPid = (): number => Number(spawnSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).stdout.trim())
@@ -36,6 +38,14 @@ describe('the run temp folder', () => {
     expect(owner && ownerAlive(owner)).toBe(true)
     expect(owner?.pid).not.toBe(process.pid) // the vitest main process, not this worker
     expect(statSync(tmpdir()).mode & 0o7777).toBe(0o1777)
+  })
+
+  it('holds the scratch paths tests give loopback targets: fresh names, nothing made', () => {
+    const [a, b] = [scratchPath('tsplay-it-'), scratchPath('tsplay-it-')]
+    expect(dirname(a)).toBe(tmpdir())
+    expect(basename(a)).toMatch(/^tsplay-it-[0-9a-f]{8}$/)
+    expect(b).not.toBe(a)
+    expect(existsSync(a)).toBe(false)
   })
 
   it('is made once, names its owner, and refuses a folder that exists', () => {

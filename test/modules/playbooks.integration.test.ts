@@ -5,7 +5,6 @@
  * and changes nothing, a second run changes nothing, `--diff` shows file changes, failures carry clear
  * messages, and hostile values in arguments never run as shell.
  */
-import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canRunSshd, freePort, startSshd, type SshdFleet } from '../helpers/sshd.js'
 import { total, tsplay, writeTree, type CliResult } from '../helpers/cli.js'
 import { PLAYBOOKS } from './playbooks.js'
+import { scratchPath } from '../helpers/tempdir.js'
 
 const can = canRunSshd()
 const d = can.ok ? describe : describe.skip
@@ -34,7 +34,7 @@ d('basic modules over loopback sshd', () => {
 
   beforeAll(async () => {
     fleet = await startSshd({ count: 2, sudo: 'nopasswd' })
-    base = `/tmp/tsplay-mb-${randomBytes(4).toString('hex')}`
+    base = scratchPath('tsplay-mb-')
     server = createServer((s) => {
       s.on('error', () => {})
       s.end('hello\n')

@@ -8,6 +8,7 @@ import { gatherFacts } from '../../engine/facts.js'
 import type { HostConnection } from '../../engine/ssh/connection.js'
 import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
 import { connectTo, eventually, onHost, processes } from './util.js'
+import { scratchPath } from '../helpers/tempdir.js'
 
 const can = canRunSshd()
 let fleet: SshdFleet
@@ -105,7 +106,7 @@ describe.skipIf(!can.ok)(`HostConnection on loopback sshd${can.ok ? '' : ` (skip
 
   it('concurrent runs on a fresh connection run on the host in call order', async () => {
     const c2 = await connectTo(fleet)
-    const f = `/tmp/tsplay-order-${process.pid}-${Date.now()}`
+    const f = scratchPath('tsplay-order-')
     const ps = [
       c2.run({ argv: ['sh', '-c', 'sleep 0.3; echo 1 >> "$1"', 'sh', f] }),
       c2.run({ argv: ['sh', '-c', 'echo 2 >> "$1"', 'sh', f] }),

@@ -6,6 +6,7 @@
  * keywords, `become: false` included.
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { track } from '../../helpers/leftovers.js'
 import { ensureSuTarget } from '../../helpers/test-users.js'
@@ -14,9 +15,10 @@ import type { CompatCase } from '../harness.js'
 /** Write the su target's password and Ansible's temp settings for su into `dir`/su.yml (mode 0600). */
 function suSetup(dir: string): void {
   const t = ensureSuTarget()
-  // Ansible copies its module into a temp folder the target user must read (su cannot pipeline): a folder in
-  // /tmp (removed when this process ends) and world-readable temp files, for this case only
-  const tmp = `/tmp/tsplay-compat-su-${process.pid}`
+  // Ansible copies its module into a temp folder the target user must read (su cannot pipeline): a folder in the
+  // run's temp folder (removed when this process ends, or with the run) and world-readable temp files, for this case
+  // only; named here, as the target's side does not inherit TMPDIR
+  const tmp = join(tmpdir(), `tsplay-compat-su-${process.pid}`)
   track({ dirs: [tmp] })
   mkdirSync(tmp, { recursive: true })
   chmodSync(tmp, 0o1777)

@@ -8,6 +8,8 @@
  * refs, submodule status, the archives, the ssh options) are copied into `root` for comparison. Each git task must
  * change in the first round only (asserted against the task that makes the repositories).
  */
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { CompatCase } from '../harness.js'
 
 const ENV = `
@@ -139,9 +141,22 @@ const TRACK = `
     - copy: { dest: "{{ root }}/held", content: "{{ held.stdout }}\\n", mode: "0644" }
 `
 
+/**
+ * GNUPGHOME of a case host, named here as the target's side does not inherit TMPDIR: in the run's temp folder (gone
+ * with the run, also after a crash), short, as gpg-agent may put its sockets in it.
+ */
+const GNUPG_HOME = join(tmpdir(), 'tsplay-gpg-{{ root | md5 }}')
+
+/** Refuse a GNUPGHOME whose longest gpg-agent socket would not fit a Unix socket path (107 bytes). */
+function gnupgHomeFits(): void {
+  const socket = `${GNUPG_HOME.replace('{{ root | md5 }}', '0'.repeat(32))}/S.gpg-agent.browser`
+  if (Buffer.byteLength(socket) > 107)
+    throw new Error(`gpg-agent's socket ${socket} would be too long for a Unix socket: use a shorter TMPDIR`)
+}
+
 // A signing key made in the first round (no passphrase), a signed commit and tag, the public key kept in the scratch
-// folder; GNUPGHOME is a short folder under /tmp (gpg-agent's socket must fit a socket path), removed at the end of
-// every round, the public key imported again in the next.
+// folder; GNUPGHOME is a short folder in the run's temp folder (GNUPG_HOME), removed at the end of every round, the
+// public key imported again in the next.
 const KEYS = `
       set -e
       mkdir -p -m 700 "$GNUPGHOME"
@@ -237,8 +252,9 @@ export const GIT_ARGS: CompatCase[] = [
     files: {
       'main.yml': play('git_signed', SIGNED)
         .replace('  environment:', '  environment:\n    GNUPGHOME: "{{ gh }}"')
-        .replace('  vars:', '  vars:\n    gh: "/tmp/tsplay-gpg-{{ root | md5 }}"'),
+        .replace('  vars:', `  vars:\n    gh: "${GNUPG_HOME}"`),
     },
+    setup: gnupgHomeFits,
   },
   {
     name: 'git_remote',

@@ -5,12 +5,17 @@
  * round starts from none. Both hosts of a case are this machine: names end in the host's letter.
  */
 import { randomBytes } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { CompatCase } from '../harness.js'
 import { track } from '../../helpers/leftovers.js'
 
 const TAG = randomBytes(3).toString('hex')
 /** A random passphrase for the key (never written in the source). */
 const PASS = randomBytes(12).toString('base64url')
+
+/** The skeleton folder of a case host's account: in the run's temp folder (root on the target gets no TMPDIR). */
+const SKEL = join(tmpdir(), '{{ u }}-skel')
 
 const SHORT: Record<string, string> = { user_sshkey: 'sk', user_home: 'uh' }
 const play = (name: string, tasks: string) =>
@@ -110,9 +115,9 @@ export const USER_KEYS: CompatCase[] = [
         'user_home',
         `
     - block:
-        - file: { path: "/tmp/{{ u }}-skel", state: directory, mode: "0755" }
-        - copy: { dest: "/tmp/{{ u }}-skel/.marker", content: "hi\\n" }
-        - user: { name: "{{ u }}", skeleton: "/tmp/{{ u }}-skel" }
+        - file: { path: "${SKEL}", state: directory, mode: "0755" }
+        - copy: { dest: "${SKEL}/.marker", content: "hi\\n" }
+        - user: { name: "{{ u }}", skeleton: "${SKEL}" }
           register: made
         - stat: { path: "/home/{{ u }}/.marker" }
           register: marker
@@ -141,7 +146,7 @@ export const USER_KEYS: CompatCase[] = [
         - user: { name: "{{ u }}2", state: absent }
         - user: { name: "{{ u }}3", state: absent }
         - user: { name: "{{ u }}", state: absent, remove: true }
-        - file: { path: "/tmp/{{ u }}-skel", state: absent }
+        - file: { path: "${SKEL}", state: absent }
 `,
       ),
     },
