@@ -10,7 +10,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { addConnectOptions } from './connectflags.js'
 import { EXIT, reportError } from './errors.js'
-import type { HostsFlags, ValidateFlags } from './run.js'
+import type { HostsFlags, ValidateFlags } from './inspect.js'
 
 const collect = (v: string, prev: string[] = []) => [...prev, v]
 const splitTags = (v: string, prev: string[] = []) => [
@@ -107,7 +107,7 @@ export function program(): Command {
     .option('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect)
     .option('-e, --extra-vars <vars>', 'extra variables (as for run)', collect, [])
     .action(async (playbook: string, o: ValidateFlags) => {
-      const { validateCommand } = await import('./run.js')
+      const { validateCommand } = await import('./inspect.js')
       process.exitCode = await validateCommand(playbook, o)
     })
   p.command('hosts')
@@ -116,7 +116,7 @@ export function program(): Command {
     .option('-l, --limit <pattern>', 'host pattern', 'all')
     .option('--json', 'JSON output', false)
     .action(async (o: HostsFlags) => {
-      const { hostsCommand } = await import('./run.js')
+      const { hostsCommand } = await import('./inspect.js')
       process.exitCode = await hostsCommand(o)
     })
   p.command('modules')
