@@ -14,15 +14,18 @@ import { HostError } from '../errors.js'
 import type { Command, CommandResult } from '../types.js'
 
 /**
- * Constant script run as the login user with the password on stdin: creates the session folder (in /tmp, or in
- * $HOME when /tmp is mounted noexec), the password file and the askpass helper, and prints the folder. The
+ * Constant script run as the login user with the password on stdin: creates the session folder, the password file
+ * and the askpass helper, and prints the folder. The folder is in the user's runtime folder (`$XDG_RUNTIME_DIR`,
+ * `/run/user/UID` under systemd: in memory, and removed by logind when the user's last session ends, so a
+ * controller killed mid-run leaves no password file on the host's disk), else in /tmp, else in $HOME (where the
+ * others are missing or mounted noexec). The
  * helper answers once per sudo process (a second call, i.e. sudo retrying after a wrong password, fails at once
  * instead of looping through three PAM delays).
  */
 const SETUP_SCRIPT = [
   'umask 077',
   'pw=$(cat)',
-  'for d in /tmp/tsplay "$HOME/.tsplay"; do',
+  'for d in "${XDG_RUNTIME_DIR:-/nonexistent}/tsplay" /tmp/tsplay "$HOME/.tsplay"; do',
   '  d=$(mktemp -d "$d.XXXXXXXXXX") || continue',
   '  printf \'%s\\n\' "$pw" > "$d/pw" &&',
   "  printf '%s\\n' '#!/bin/sh' 'd=${0%/*}; f=\"$d/try.$PPID\"' '[ -e \"$f\" ] && exit 1' ': > \"$f\"' " +
@@ -42,7 +45,8 @@ export function askpassSetup(password: string): Command {
 
 /** The command that removes the session folder on close. */
 export function sessionCleanup(dir: string): Command {
-  return sh('case "$1" in /tmp/tsplay.*|"$HOME"/.tsplay.*) rm -rf -- "$1" ;; esac', [dir], {
+  const ours = '"${XDG_RUNTIME_DIR:-/nonexistent}"/tsplay.*|/tmp/tsplay.*|"$HOME"/.tsplay.*'
+  return sh(`case "$1" in ${ours}) rm -rf -- "$1" ;; esac`, [dir], {
     describe: 'remove tsplay session folder',
   })
 }

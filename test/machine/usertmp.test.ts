@@ -28,7 +28,7 @@ describe("a test user's session folders", () => {
 
   it("are the folders become.ts makes, removed with what they hold when they are the user's", () => {
     const setup = askpassSetup('pw').argv[2]
-    const script = setup.replace('for d in /tmp/tsplay ', `for d in ${tmp}/tsplay `)
+    const script = setup.replace(' /tmp/tsplay ', ` ${tmp}/tsplay `)
     expect(script).not.toBe(setup)
     const session = execFileSync('sh', ['-c', script], { input: 'pw\n', encoding: 'utf8', env: { HOME: keep } })
     expect(dirname(session)).toBe(tmp)
