@@ -137,14 +137,19 @@ export default defineModule({
 
   refresh: (args) => aptRefresh(args),
 
-  async gather(args, _ctx, io): Promise<AptState> {
+  async gather(args, ctx, io): Promise<AptState> {
     const names = specs(args).map((s) => splitSpec(s).name)
     const bad = specs(args).filter((s) => !PKG_SPEC_RE.test(s))
     if (bad.length)
       throw new ModuleFailure(`not a Debian package name: ${bad.map((b) => JSON.stringify(b)).join(', ')}`)
     const mode = aptMode(args, names)
     if (mode !== 'packages')
-      return { dpkg: {}, policy: {}, autoremovable: [], ...(await gatherMode(mode, args, names, io, ENV)) }
+      return {
+        dpkg: {},
+        policy: {},
+        autoremovable: [],
+        ...(await gatherMode(mode, args, names, io, ENV, ctx.checkMode)),
+      }
     const release = args.default_release ? ['-o', `APT::Default-Release=${args.default_release}`] : []
     const cmds: Command[] = []
     if (names.length) {

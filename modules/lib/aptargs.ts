@@ -18,7 +18,8 @@ export const EXTRA_ARGS = {
       minLength: 1,
       description:
         'A .deb file on the host to install (with its dependencies, `apt-get install ./file.deb`); ok when that ' +
-        'version is installed. Only with state present; a URL is not taken yet',
+        'version is installed. Only with state present. A URL is downloaded on the host first (with curl, into a ' +
+        'temp folder removed afterwards), also in check mode, as Ansible does',
     }),
   ),
   upgrade: Type.Optional(

@@ -9,7 +9,9 @@
  * ```
  */
 import { ModuleFailure, type HostIO, type Plan } from '../../engine/module.js'
+import { sh } from '../../engine/commands.js'
 import type { Command } from '../../engine/types.js'
+import { ALL_CODES } from './run.js'
 import { parseDpkgQuery, isInstalled } from './apt-state.js'
 import {
   installFlags,
@@ -40,6 +42,8 @@ export interface ModeState {
   simulated?: string
   /** The .deb `deb` names: its package and version, and the version installed ('' for none). */
   deb?: { name: string; version: string; installed: string }
+  /** A `deb` URL's download on the host: the file, in a temp folder the install removes. */
+  fetched?: { file: string; dir: string }
 }
 
 export type AptMode = 'upgrade' | 'deb' | 'build-dep' | 'autoclean' | 'packages'
@@ -56,6 +60,27 @@ export function aptMode(a: ModeArgs, names: string[]): AptMode {
 /** A local .deb path as apt-get takes it (a path, not a name: `./x.deb` for a bare file name). */
 const debPath = (p: string) => (p.includes('/') ? p : `./${p}`)
 
+/** Is `deb` a URL (Ansible downloads it on the host first)? */
+export const isUrl = (deb: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(deb)
+
+/** Downloads URL $1 with curl into a new temp folder on the host and prints the file's path. */
+const FETCH = [
+  'command -v curl >/dev/null || { echo "apt: a deb URL needs curl on the host" >&2; exit 127; }',
+  'd=$(mktemp -d "${TMPDIR:-/tmp}/tsplay-deb.XXXXXXXXXX") || exit 4',
+  'curl -fsSL -o "$d/package.deb" -- "$1" || { rm -rf -- "$d"; exit 5; }',
+  'printf %s "$d/package.deb"',
+].join('\n')
+
+/** Runs the command after $1 (the install), then removes the temp folder $1, keeping the command's exit code. */
+const THEN_REMOVE = 'd=$1; shift; "$@"; rc=$?; rm -rf -- "$d"; exit $rc'
+
+/** Download a `deb` URL on the host (Ansible's apt fetches it there too, also in check mode). */
+async function fetchDeb(url: string, io: HostIO): Promise<{ file: string; dir: string }> {
+  const r = await io.run(sh(FETCH, [url], { describe: `download ${url}`, okCodes: ALL_CODES }))
+  if (r.rc !== 0) throw new ModuleFailure(`Failure downloading ${url}: ${r.stderr.trim() || `exit code ${r.rc}`}`)
+  return { file: r.stdout, dir: r.stdout.slice(0, r.stdout.lastIndexOf('/')) }
+}
+
 /** The simulation of a mode, or undefined for `deb` and `packages`. */
 function simulation(mode: AptMode, a: ModeArgs, names: string[]): string[] | undefined {
   if (mode === 'upgrade')
@@ -66,7 +91,14 @@ function simulation(mode: AptMode, a: ModeArgs, names: string[]): string[] | und
 }
 
 /** Read what the mode decides on (read-only: simulations and `dpkg-deb -f`). */
-export async function gatherMode(mode: AptMode, a: ModeArgs, names: string[], io: HostIO, env: Record<string, string>) {
+export async function gatherMode(
+  mode: AptMode,
+  a: ModeArgs,
+  names: string[],
+  io: HostIO,
+  env: Record<string, string>,
+  checkMode = false,
+) {
   const out: ModeState = {}
   const sim = simulation(mode, a, names)
   if (sim) {
@@ -75,20 +107,35 @@ export async function gatherMode(mode: AptMode, a: ModeArgs, names: string[], io
     out.simulated = r.stdout
   }
   if (mode === 'deb') {
-    const f = await io.run({ argv: ['dpkg-deb', '-f', debPath(a.deb!), 'Package', 'Version'], okCodes: [0, 1, 2] })
-    const field = (k: string) => new RegExp(`^${k}: *(.*)$`, 'm').exec(f.stdout)?.[1]?.trim()
-    const name = field('Package')
-    const version = field('Version')
-    if (f.rc !== 0 || !name || !version)
-      throw new ModuleFailure(`cannot read the package ${a.deb}: ${(f.stderr || f.stdout).trim()}`)
-    const q = await io.run({
-      argv: ['dpkg-query', '-W', '-f', '${Package}\t${db:Status-Abbrev}\t${Version}\n', '--', name],
-      okCodes: [0, 1],
-    })
-    const cur = parseDpkgQuery(q.stdout).get(name)
-    out.deb = { name, version, installed: isInstalled(cur) ? cur!.version : '' }
+    if (isUrl(a.deb!)) out.fetched = await fetchDeb(a.deb!, io)
+    try {
+      out.deb = await readDeb(out.fetched?.file ?? debPath(a.deb!), a.deb!, io)
+    } finally {
+      // kept only for an install to come
+      const installs = out.deb && a.state === 'present' && out.deb.installed !== out.deb.version && !checkMode
+      if (out.fetched && !installs) {
+        await io.run({ argv: ['rm', '-rf', '--', out.fetched.dir], describe: 'remove the downloaded .deb' })
+        out.fetched = undefined
+      }
+    }
   }
   return out
+}
+
+/** The package and version of the .deb `file` (`deb` as the task wrote it), and the version installed. */
+async function readDeb(file: string, deb: string, io: HostIO): Promise<NonNullable<ModeState['deb']>> {
+  const f = await io.run({ argv: ['dpkg-deb', '-f', file, 'Package', 'Version'], okCodes: [0, 1, 2] })
+  const field = (k: string) => new RegExp(`^${k}: *(.*)$`, 'm').exec(f.stdout)?.[1]?.trim()
+  const name = field('Package')
+  const version = field('Version')
+  if (f.rc !== 0 || !name || !version)
+    throw new ModuleFailure(`cannot read the package ${deb}: ${(f.stderr || f.stdout).trim()}`)
+  const q = await io.run({
+    argv: ['dpkg-query', '-W', '-f', '${Package}\t${db:Status-Abbrev}\t${Version}\n', '--', name],
+    okCodes: [0, 1],
+  })
+  const cur = parseDpkgQuery(q.stdout).get(name)
+  return { name, version, installed: isInstalled(cur) ? cur!.version : '' }
 }
 
 /** The plan of a mode other than `packages`: one apt-get command, or none when the simulation changes nothing. */
@@ -101,10 +148,9 @@ export function planMode(mode: AptMode, s: ModeState, a: ModeArgs, names: string
     const d = s.deb!
     if (d.installed === d.version) return { commands: [] }
     const what = d.installed ? `change ${d.name} ${d.installed} → ${d.version}` : `install ${d.name} ${d.version}`
-    return {
-      commands: [cmd([...base, ...rec, ...installFlags(a), 'install', debPath(a.deb!)], what)],
-      changes: [`${what} (${a.deb})`],
-    }
+    const install = [...base, ...rec, ...installFlags(a), 'install', s.fetched?.file ?? debPath(a.deb!)]
+    const argv = s.fetched ? ['sh', '-c', THEN_REMOVE, 'sh', s.fetched.dir, ...install] : install
+    return { commands: [cmd(argv, what)], changes: [`${what} (${a.deb})`] }
   }
   const sim = s.simulated ?? ''
   if (mode === 'autoclean') {

@@ -40,7 +40,8 @@ export const APT_ARGS: CompatCase[] = [
   {
     name: 'apt_args',
     covers:
-      'apt (allow_unauthenticated, deb, allow_downgrade, held, force, only_upgrade, upgrade, autoclean, ' +
+      'apt (allow_unauthenticated, deb (a file and a URL), allow_downgrade, held, force, only_upgrade, upgrade, ' +
+      'autoclean, ' +
       "policy_rc_d), package with apt's and another system's module_defaults",
     clean: true,
     setup: () => track({ packages: pkgs }),
@@ -114,6 +115,25 @@ export const APT_ARGS: CompatCase[] = [
         - stat: { path: "{{ root }}/apt/cache/archives/{{ p }}_1.0_all.deb" }
           register: old
         - assert: { that: [cleaned is changed, not old.stat.exists] }
+        - apt: { name: "{{ p }}", state: absent }
+        - apt: { deb: "{{ web }}/file{{ root }}/apt/p1.0.deb" }
+          check_mode: true
+          register: url_would
+        - apt: { deb: "{{ web }}/file{{ root }}/apt/p1.0.deb" }
+          register: url_first
+        - apt: { deb: "{{ web }}/file{{ root }}/apt/p1.0.deb" }
+          register: url_again
+        - apt: { deb: "{{ web }}/file/nowhere/tsplay-compat/none.deb" }
+          register: url_missing
+          ignore_errors: true
+        - command: dpkg-query -W -f '\${Version}' {{ p }}
+          register: url_ver
+          changed_when: false
+        - assert:
+            that:
+              - url_would is changed and url_first is changed and url_again is not changed
+              - url_missing is failed
+              - "url_ver.stdout == '1.0'"
         - apt: { name: "{{ p }}", state: absent }
         - package:
           module_defaults: { dnf: { name: "{{ p }}" } }

@@ -4,6 +4,7 @@
  * variable); `unarchive` unpacks archives the play makes on the target (the target is this machine, so a path under
  * `root` is also a controller file).
  */
+import { readFileSync } from 'node:fs'
 import type { ServerResponse } from 'node:http'
 import type { CompatCase } from '../harness.js'
 import type { Seen } from '../../helpers/web.js'
@@ -14,10 +15,21 @@ const play = (name: string, tasks: string) => `- hosts: ${name}\n  gather_facts:
 export const SERVED = new Map<string, Uint8Array>()
 
 /** The answers of the test server the `uri` case talks to. */
+function serveFile(file: string, res: ServerResponse): void {
+  try {
+    res.end(readFileSync(file))
+  } catch {
+    res.writeHead(404).end('no such file')
+  }
+}
+
 export function WEB_ROUTES(req: Seen, res: ServerResponse): void {
   const path = req.url.split('?')[0]
   const served = SERVED.get(path)
   if (served) res.end(served)
+  else if (path.startsWith('/file/') && path.includes('/tsplay-compat/') && !path.includes('/../'))
+    // a file a case made on the target (this machine), served back: a .deb for apt's `deb` URL
+    serveFile(decodeURIComponent(path.slice('/file'.length)), res)
   else if (path === '/json') res.setHeader('Content-Type', 'application/json').end('{"a": [1, 2], "who": "me"}')
   else if (path === '/echo') res.setHeader('Content-Type', 'text/plain').end(`${req.method} ${req.body}`)
   else if (path === '/multipart') {
