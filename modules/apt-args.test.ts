@@ -127,6 +127,30 @@ const rows: AptRow[] = [
     { argv: [] },
   ],
   [
+    'deb from a URL installs the download, then removes its temp folder',
+    { deb: 'https://example.test/tool.deb' },
+    {
+      deb: { name: 'tool', version: '1.0', installed: '' },
+      fetched: { file: '/tmp/tsplay-deb.X/package.deb', dir: '/tmp/tsplay-deb.X' },
+    },
+    {
+      argv: [
+        [
+          'sh',
+          '-c',
+          'd=$1; shift; "$@"; rc=$?; rm -rf -- "$d"; exit $rc',
+          'sh',
+          '/tmp/tsplay-deb.X',
+          ...I,
+          NR,
+          'install',
+          '/tmp/tsplay-deb.X/package.deb',
+        ],
+      ],
+      changes: ['install tool 1.0 (https://example.test/tool.deb)'],
+    },
+  ],
+  [
     'deb with state absent fails',
     { deb: '/tmp/t.deb', state: 'absent' },
     { deb: { name: 't', version: '1', installed: '' } },
