@@ -41,6 +41,29 @@ const rows: AptRow[] = [
     { argv: [[...I, NR, '--allow-unauthenticated', 'install', 'make']] },
   ],
   [
+    "dpkg_options and lock_timeout: apt-get's -o options",
+    { name: 'make', dpkg_options: 'force-confnew, force-overwrite', lock_timeout: 30 },
+    {},
+    {
+      argv: [
+        [
+          'apt-get',
+          '-y',
+          '-q',
+          '-o',
+          'DPkg::Lock::Timeout=30',
+          '-o',
+          'Dpkg::Options::=--force-confnew',
+          '-o',
+          'Dpkg::Options::=--force-overwrite',
+          NR,
+          'install',
+          'make',
+        ],
+      ],
+    },
+  ],
+  [
     'allow_downgrade, allow_change_held_packages',
     { name: 'git=1:2.39.5-0+deb12u3', allow_downgrades: true, allow_change_held_packages: true },
     {},

@@ -82,15 +82,17 @@ export interface AptState extends ModeState {
 }
 
 const ENV = { DEBIAN_FRONTEND: 'noninteractive' }
-const OPTS = [
+/** apt-get's options for every change: yes, quiet, the lock wait and the dpkg options. */
+const opts = (a: Pick<Args, 'lock_timeout' | 'dpkg_options'>): string[] => [
   '-y',
   '-q',
   '-o',
-  'DPkg::Lock::Timeout=600',
-  '-o',
-  'Dpkg::Options::=--force-confdef',
-  '-o',
-  'Dpkg::Options::=--force-confold',
+  `DPkg::Lock::Timeout=${a.lock_timeout}`,
+  ...a.dpkg_options
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+    .flatMap((o) => ['-o', `Dpkg::Options::=--${o}`]),
 ]
 const STAMP = '/var/lib/apt/periodic/update-success-stamp'
 
@@ -180,7 +182,7 @@ export default defineModule({
       // Ansible: a cache update with no package, upgrade or deb named ends the task there (autoclean is not run)
       if (mode === 'autoclean' && aptRefresh(args))
         return { commands: [], changed: refreshed, data: { cache_updated: refreshed } }
-      const p = planMode(mode, state, args, names, ['apt-get', ...OPTS], ENV)
+      const p = planMode(mode, state, args, names, ['apt-get', ...opts(args)], ENV)
       return { ...p, data: { cache_updated: refreshed } }
     }
     const install: string[] = []
@@ -237,7 +239,7 @@ export default defineModule({
     const add = (c: Command) => commands.push(withPolicyRcD(c, args.policy_rc_d))
     if (install.length)
       add({
-        argv: ['apt-get', ...OPTS, ...rec, ...installFlags(args), 'install', ...install],
+        argv: ['apt-get', ...opts(args), ...rec, ...installFlags(args), 'install', ...install],
         env: ENV,
         describe: `install ${install.join(' ')}`,
       })
@@ -245,12 +247,12 @@ export default defineModule({
       const verb = args.purge ? 'purge' : 'remove'
       const auto = args.autoremove ? ['--autoremove'] : []
       add({
-        argv: ['apt-get', ...OPTS, ...force, ...auto, verb, ...remove],
+        argv: ['apt-get', ...opts(args), ...force, ...auto, verb, ...remove],
         env: ENV,
         describe: `${verb} ${remove.join(' ')}`,
       })
     } else if (args.autoremove && state.autoremovable.length) {
-      add({ argv: ['apt-get', ...OPTS, ...force, 'autoremove'], env: ENV, describe: 'apt-get autoremove' })
+      add({ argv: ['apt-get', ...opts(args), ...force, 'autoremove'], env: ENV, describe: 'apt-get autoremove' })
       changes.push(...state.autoremovable.map((p) => `autoremove ${p}`))
     }
     // Ansible: a cache update alone (nothing to install or remove) is a change; next to packages it is not.

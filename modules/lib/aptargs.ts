@@ -64,6 +64,23 @@ export const EXTRA_ARGS = {
       aliases: ['default-release'],
     }),
   ),
+  dpkg_options: Defaulted(
+    Type.String({
+      default: 'force-confdef,force-confold',
+      description:
+        "Options for dpkg, comma separated, each given as `-o Dpkg::Options::=--OPTION` (Ansible's default keeps " +
+        'changed configuration files and takes the default answer)',
+    }),
+  ),
+  lock_timeout: Defaulted(
+    Type.Integer({
+      minimum: 0,
+      default: 600,
+      description:
+        'Seconds to wait for the dpkg lock another apt or dpkg holds (`DPkg::Lock::Timeout`). Ansible waits 60; ' +
+        "tsplay's default is longer: a Pi's first boot runs unattended-upgrades for minutes",
+    }),
+  ),
   policy_rc_d: Type.Optional(
     Type.Integer({
       description:

@@ -41,7 +41,7 @@ export const APT_ARGS: CompatCase[] = [
     name: 'apt_args',
     covers:
       'apt (allow_unauthenticated, deb (a file and a URL), allow_downgrade, held, force, only_upgrade, upgrade, ' +
-      'autoclean, ' +
+      'autoclean, dpkg_options, lock_timeout, ' +
       "policy_rc_d), package with apt's and another system's module_defaults",
     clean: true,
     setup: () => track({ packages: pkgs }),
@@ -64,7 +64,13 @@ export const APT_ARGS: CompatCase[] = [
         - apt: { name: "{{ p }}", update_cache: true }
           register: unauth
           ignore_errors: true
-        - apt: { name: "{{ p }}", allow_unauthenticated: true, policy_rc_d: 101, fail_on_autoremove: true }
+        - apt:
+            name: "{{ p }}"
+            allow_unauthenticated: true
+            policy_rc_d: 101
+            fail_on_autoremove: true
+            dpkg_options: force-confold,force-confdef,force-overwrite
+            lock_timeout: 30
           register: first
         - apt: { name: "{{ p }}", allow_unauthenticated: true }
           register: again
