@@ -27,7 +27,7 @@ import type { Vars } from '../engine/types.js'
 import { AnyArgs } from './lib/anyargs.js'
 import { runActionPlugin, type ActionHost } from './lib/actionplugin.js'
 import { ALL_CODES } from './lib/run.js'
-import { readData } from './library.js'
+import { answeredPlan, readData } from './library.js'
 
 /** What gather read: in check mode, the plugin's answer (it ran then). */
 interface ActionState {
@@ -90,16 +90,7 @@ async function run(name: string, file: string, own: ModuleDef | undefined, args:
 /** The plugin's answer as a plan (check mode: it ran in gather); else a plan whose `apply` runs it. */
 function planAction(name: string, s: ActionState, ctx: ModuleContext): Plan {
   if (!ctx.checkMode) return { commands: [], changes: [`run action plugin ${name}`] }
-  const a = s.checked ?? {}
-  return {
-    commands: [],
-    changed: a.changed ?? false,
-    data: a.data,
-    msg: a.msg,
-    fail: a.fail,
-    skip: a.skip,
-    moduleFacts: a.moduleFacts,
-  }
+  return answeredPlan(s.checked ?? {})
 }
 
 /**

@@ -173,16 +173,13 @@ export function readData(data: Record<string, unknown>, log: (line: string) => v
 export function planLibrary(s: LibraryState, ctx: Pick<ModuleContext, 'checkMode'>): Plan {
   if (!ctx.checkMode) return { commands: [s.command], changes: [`run library module ${s.command.describe}`] }
   if (!s.checked) return { commands: [], skip: 'check mode: tsplay runs only AnsibleModule library modules in it' }
-  const a = s.checked
-  return {
-    commands: [],
-    changed: a.changed ?? false,
-    data: a.data,
-    msg: a.msg,
-    fail: a.fail,
-    skip: a.skip,
-    moduleFacts: a.moduleFacts,
-  }
+  return answeredPlan(s.checked)
+}
+
+/** The plan of a module that already answered (it ran in gather, in check mode): nothing left to run. Pure. */
+export function answeredPlan(a: AfterResult): Plan {
+  const { changed = false, data, msg, fail, skip, moduleFacts } = a
+  return { commands: [], changed, data, msg, fail, skip, moduleFacts }
 }
 
 /**

@@ -20,6 +20,35 @@
  * ← {"ok":["s3cret"]}
  * ```
  */
+/**
+ * Python helpers both plugin scripts use (this bridge and modules/lib/actionplugin-script.ts): a tuple crosses as the
+ * one-key object `{"\u0000tuple": [...]}` (`tag`/`untag`), and a value JSON has no form for is made data (`data`).
+ */
+export const PY_VALUES = String.raw`
+TUPLE = '\u0000tuple'
+
+def untag(d):
+    return tuple(d[TUPLE]) if len(d) == 1 and TUPLE in d else d
+
+def tag(o):
+    if isinstance(o, tuple):
+        return {TUPLE: [tag(x) for x in o]}
+    if isinstance(o, list):
+        return [tag(x) for x in o]
+    if isinstance(o, dict):
+        return {str(k): tag(v) for k, v in o.items()}
+    return o
+
+def data(o):
+    if isinstance(o, bytes):
+        return o.decode('utf-8', 'replace')
+    if isinstance(o, Mapping):
+        return dict(o)
+    if hasattr(o, '__iter__'):
+        return list(o)
+    return str(o)
+`
+
 export const PLUGIN_BRIDGE_PY = String.raw`
 import importlib.util, json, os, signal, sys
 from collections.abc import Mapping
@@ -71,29 +100,7 @@ def lookup(req):
     plugin._templar.available_variables = req['vars']
     return plugin.run(req['terms'], variables=req['vars'], **req['kw'])
 
-TUPLE = '\u0000tuple'
-
-def untag(d):
-    return tuple(d[TUPLE]) if len(d) == 1 and TUPLE in d else d
-
-def tag(o):
-    if isinstance(o, tuple):
-        return {TUPLE: [tag(x) for x in o]}
-    if isinstance(o, list):
-        return [tag(x) for x in o]
-    if isinstance(o, dict):
-        return {k: tag(v) for k, v in o.items()}
-    return o
-
-def data(o):
-    if isinstance(o, bytes):
-        return o.decode('utf-8', 'replace')
-    if isinstance(o, Mapping):
-        return dict(o)
-    if hasattr(o, '__iter__'):
-        return list(o)
-    return str(o)
-
+${PY_VALUES}
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 for line in sys.stdin:
     req = json.loads(line, object_hook=untag)

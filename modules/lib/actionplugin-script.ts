@@ -18,35 +18,15 @@
  * → {"op":"done","result":{"changed":true,"said":"x"}}
  * ```
  */
+import { PY_VALUES } from '../../engine/expr/pyplugins-script.js'
+
 export const ACTION_PLUGIN_PY = String.raw`
 import base64, importlib.util, json, os, signal, sys, traceback
 from collections.abc import Mapping
 requests = os.fdopen(3, 'w', encoding='utf-8')
 os.dup2(2, 1)
 sys.stdout = sys.stderr
-TUPLE = '\u0000tuple'
-
-def untag(d):
-    return tuple(d[TUPLE]) if len(d) == 1 and TUPLE in d else d
-
-def tag(o):
-    if isinstance(o, tuple):
-        return {TUPLE: [tag(x) for x in o]}
-    if isinstance(o, list):
-        return [tag(x) for x in o]
-    if isinstance(o, dict):
-        return {str(k): tag(v) for k, v in o.items()}
-    return o
-
-def data(o):
-    if isinstance(o, bytes):
-        return o.decode('utf-8', 'replace')
-    if isinstance(o, Mapping):
-        return dict(o)
-    if hasattr(o, '__iter__'):
-        return list(o)
-    return str(o)
-
+${PY_VALUES}
 def send(op, **kw):
     kw['op'] = op
     requests.write(json.dumps(tag(kw), default=lambda o: tag(data(o))) + '\n')
