@@ -70,7 +70,9 @@ function hostFor(name: string, own: ModuleDef | undefined, ctx: ModuleContext, i
 
 /** Run the plugin for this task and host; its result read as Ansible reads it. */
 async function run(name: string, file: string, own: ModuleDef | undefined, args: Vars, ctx: ModuleContext, io: HostIO) {
-  const raw = (Object.getOwnPropertyDescriptor(ctx.vars, 'vars')?.value ?? ctx.vars) as Vars
+  // Ansible's `vars` view: templated variables as their text (the plugin's Templar renders what it reads), so a
+  // variable that cannot be rendered here fails only a plugin that reads it, as in Ansible
+  const raw = ((ctx.vars as { vars?: Vars }).vars ?? ctx.vars) as Vars
   const search = [...ctx.searchPaths]
   const job = {
     file,

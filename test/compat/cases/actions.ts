@@ -86,7 +86,10 @@ class ActionModule(ActionBase):
 
 const PLAY = `- hosts: NAME
   gather_facts: false
-  vars: { who: tsplay }
+  vars:
+    who: tsplay
+    # a variable no plugin reads and that cannot be rendered: the plugins get it as its text, as in Ansible
+    unused_broken: "{{ nowhere_defined }}"
   roles: [counter]
   tasks:
     - greet: { who: "{{ who }}", dest: "{{ root }}/greeting" }
