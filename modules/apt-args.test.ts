@@ -63,6 +63,25 @@ const rows: AptRow[] = [
       ],
     },
   ],
+  ['clean alone: apt-get clean, not a change', { clean: true }, {}, { argv: [['apt-get', 'clean']], changed: false }],
+  [
+    'clean beside a package already installed: the clean runs, the package decides (not changed)',
+    { name: 'git', clean: true },
+    {},
+    { argv: [['apt-get', 'clean']], changed: false },
+  ],
+  [
+    'clean beside an install: clean first',
+    { name: 'make', clean: true },
+    {},
+    {
+      argv: [
+        ['apt-get', 'clean'],
+        [...I, NR, 'install', 'make'],
+      ],
+      changed: true,
+    },
+  ],
   [
     'allow_downgrade, allow_change_held_packages',
     { name: 'git=1:2.39.5-0+deb12u3', allow_downgrades: true, allow_change_held_packages: true },

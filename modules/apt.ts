@@ -13,12 +13,12 @@
  */
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
-import { defineModule, ModuleFailure, type Refresh } from '../engine/module.js'
+import { defineModule, ModuleFailure, type ModuleContext, type Plan, type Refresh } from '../engine/module.js'
 import { sh } from '../engine/commands.js'
 import type { Command } from '../engine/types.js'
 import { toList } from './lib/argvalues.js'
 import { EXTRA_ARGS } from './lib/aptargs.js'
-import { aptMode, gatherMode, planMode, type ModeState } from './lib/aptmodes.js'
+import { aptMode, gatherMode, planMode, withClean, type ModeState } from './lib/aptmodes.js'
 import { installFlags, withPolicyRcD } from './lib/aptopts.js'
 import {
   isInstalled,
@@ -174,99 +174,102 @@ export default defineModule({
     return state
   },
 
-  plan(state, args, ctx) {
-    const refreshed = ctx.refreshed === 'ran' || ctx.refreshed === 'predicted'
-    const names = specs(args).map((s) => splitSpec(s).name)
-    const mode = aptMode(args, names)
-    if (mode !== 'packages') {
-      // Ansible: a cache update with no package, upgrade or deb named ends the task there (autoclean is not run)
-      if (mode === 'autoclean' && aptRefresh(args))
-        return { commands: [], changed: refreshed, data: { cache_updated: refreshed } }
-      const p = planMode(mode, state, args, names, ['apt-get', ...opts(args)], ENV)
-      return { ...p, data: { cache_updated: refreshed } }
-    }
-    const install: string[] = []
-    const remove: string[] = []
-    const changes: string[] = []
-    const missing: string[] = []
-    for (const spec of specs(args)) {
-      const { name, version } = splitSpec(spec)
-      const cur = state.dpkg[name]
-      const pol = state.policy[name]
-      const have = isInstalled(cur) ? cur.version : undefined
-      if (args.only_upgrade && !have && pol) continue // only_upgrade never installs (an unknown name still fails)
-      if (args.state === 'absent') {
-        if (have || (args.purge && cur?.status.startsWith('rc'))) {
-          remove.push(name)
-          changes.push(`${args.purge ? 'purge' : 'remove'} ${name}${have ? ` ${have}` : ' (config files)'}`)
-        }
-        continue
-      }
-      if (version) {
-        if (have === version) continue
-        if (!pol || !pol.versions.includes(version)) {
-          missing.push(pol ? `${name} version ${version}` : name)
-          continue
-        }
-        install.push(`${name}=${version}`)
-        changes.push(have ? `change ${name} ${have} → ${version}` : `install ${name} ${version}`)
-        continue
-      }
-      if (have && (args.state === 'present' || !pol?.candidate || have === pol.candidate)) continue
-      if (!pol?.candidate && ctx.refreshed === 'predicted') {
-        install.push(name)
-        changes.push(`install ${name} (after the cache update skipped in check mode)`)
-        continue
-      }
-      if (!pol?.candidate) {
-        missing.push(name)
-        continue
-      }
-      install.push(name)
-      changes.push(have ? `upgrade ${name} ${have} → ${pol.candidate}` : `install ${name} ${pol.candidate}`)
-    }
-    if (missing.length) {
-      return {
-        commands: [],
-        fail:
-          `no package matching ${missing.join(', ')} (is the name right, and the cache updated? try ` +
-          `update_cache: true)`,
-      }
-    }
-    const commands: Command[] = []
-    const rec = args.install_recommends ? [] : ['--no-install-recommends']
-    const force = args.force ? ['--force-yes'] : []
-    const add = (c: Command) => commands.push(withPolicyRcD(c, args.policy_rc_d))
-    if (install.length)
-      add({
-        argv: ['apt-get', ...opts(args), ...rec, ...installFlags(args), 'install', ...install],
-        env: ENV,
-        describe: `install ${install.join(' ')}`,
-      })
-    if (remove.length) {
-      const verb = args.purge ? 'purge' : 'remove'
-      const auto = args.autoremove ? ['--autoremove'] : []
-      add({
-        argv: ['apt-get', ...opts(args), ...force, ...auto, verb, ...remove],
-        env: ENV,
-        describe: `${verb} ${remove.join(' ')}`,
-      })
-    } else if (args.autoremove && state.autoremovable.length) {
-      add({ argv: ['apt-get', ...opts(args), ...force, 'autoremove'], env: ENV, describe: 'apt-get autoremove' })
-      changes.push(...state.autoremovable.map((p) => `autoremove ${p}`))
-    }
-    // Ansible: a cache update alone (nothing to install or remove) is a change; next to packages it is not.
-    const cacheOnly = specs(args).length === 0 && !args.autoremove
-    return {
-      commands,
-      changes,
-      changed: cacheOnly ? refreshed : undefined,
-      data: { cache_updated: refreshed },
-    }
-  },
+  plan: (state, args, ctx) => withClean(planApt(state, args, ctx), args, ENV),
 
   // Ansible's apt reports a failed apt-get as not changed (its recap counts no change for an ignored failure)
   async after(_s, _a, results) {
     return results.some((r) => r.rc !== 0) ? { changed: false } : {}
   },
 })
+
+/** The plan of every mode but `clean`'s step. */
+function planApt(state: AptState, args: Args, ctx: ModuleContext): Plan {
+  const refreshed = ctx.refreshed === 'ran' || ctx.refreshed === 'predicted'
+  const names = specs(args).map((s) => splitSpec(s).name)
+  const mode = aptMode(args, names)
+  if (mode !== 'packages') {
+    // Ansible: a cache update with no package, upgrade or deb named ends the task there (autoclean is not run)
+    if (mode === 'autoclean' && aptRefresh(args))
+      return { commands: [], changed: refreshed, data: { cache_updated: refreshed } }
+    const p = planMode(mode, state, args, names, ['apt-get', ...opts(args)], ENV)
+    return { ...p, data: { cache_updated: refreshed } }
+  }
+  const install: string[] = []
+  const remove: string[] = []
+  const changes: string[] = []
+  const missing: string[] = []
+  for (const spec of specs(args)) {
+    const { name, version } = splitSpec(spec)
+    const cur = state.dpkg[name]
+    const pol = state.policy[name]
+    const have = isInstalled(cur) ? cur.version : undefined
+    if (args.only_upgrade && !have && pol) continue // only_upgrade never installs (an unknown name still fails)
+    if (args.state === 'absent') {
+      if (have || (args.purge && cur?.status.startsWith('rc'))) {
+        remove.push(name)
+        changes.push(`${args.purge ? 'purge' : 'remove'} ${name}${have ? ` ${have}` : ' (config files)'}`)
+      }
+      continue
+    }
+    if (version) {
+      if (have === version) continue
+      if (!pol || !pol.versions.includes(version)) {
+        missing.push(pol ? `${name} version ${version}` : name)
+        continue
+      }
+      install.push(`${name}=${version}`)
+      changes.push(have ? `change ${name} ${have} → ${version}` : `install ${name} ${version}`)
+      continue
+    }
+    if (have && (args.state === 'present' || !pol?.candidate || have === pol.candidate)) continue
+    if (!pol?.candidate && ctx.refreshed === 'predicted') {
+      install.push(name)
+      changes.push(`install ${name} (after the cache update skipped in check mode)`)
+      continue
+    }
+    if (!pol?.candidate) {
+      missing.push(name)
+      continue
+    }
+    install.push(name)
+    changes.push(have ? `upgrade ${name} ${have} → ${pol.candidate}` : `install ${name} ${pol.candidate}`)
+  }
+  if (missing.length) {
+    return {
+      commands: [],
+      fail:
+        `no package matching ${missing.join(', ')} (is the name right, and the cache updated? try ` +
+        `update_cache: true)`,
+    }
+  }
+  const commands: Command[] = []
+  const rec = args.install_recommends ? [] : ['--no-install-recommends']
+  const force = args.force ? ['--force-yes'] : []
+  const add = (c: Command) => commands.push(withPolicyRcD(c, args.policy_rc_d))
+  if (install.length)
+    add({
+      argv: ['apt-get', ...opts(args), ...rec, ...installFlags(args), 'install', ...install],
+      env: ENV,
+      describe: `install ${install.join(' ')}`,
+    })
+  if (remove.length) {
+    const verb = args.purge ? 'purge' : 'remove'
+    const auto = args.autoremove ? ['--autoremove'] : []
+    add({
+      argv: ['apt-get', ...opts(args), ...force, ...auto, verb, ...remove],
+      env: ENV,
+      describe: `${verb} ${remove.join(' ')}`,
+    })
+  } else if (args.autoremove && state.autoremovable.length) {
+    add({ argv: ['apt-get', ...opts(args), ...force, 'autoremove'], env: ENV, describe: 'apt-get autoremove' })
+    changes.push(...state.autoremovable.map((p) => `autoremove ${p}`))
+  }
+  // Ansible: a cache update alone (nothing to install or remove) is a change; next to packages it is not.
+  const cacheOnly = specs(args).length === 0 && !args.autoremove
+  return {
+    commands,
+    changes,
+    changed: cacheOnly ? refreshed : undefined,
+    data: { cache_updated: refreshed },
+  }
+}

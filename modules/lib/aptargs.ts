@@ -57,6 +57,10 @@ export const EXTRA_ARGS = {
     'With no package named: delete cached archives that can no longer be downloaded (`apt-get autoclean`); ' +
       'changed when one is deleted',
   ),
+  clean: flag(
+    'Run `apt-get clean` first (delete the downloaded package files); it never counts as a change, as in ' +
+      "ansible-core 2.14's apt: the rest of the task decides",
+  ),
   default_release: Type.Optional(
     Type.String({
       minLength: 1,

@@ -173,3 +173,14 @@ export function planMode(mode: AptMode, s: ModeState, a: ModeArgs, names: string
     changes: changes.length ? changes : [`build-dep ${names.join(' ')}`],
   }
 }
+
+/**
+ * The plan with `clean`'s `apt-get clean` first. It never counts as a change: the rest of the task decides, also when
+ * there is no rest (ansible-core 2.14's apt reports `clean` alone as not changed). Pure.
+ */
+export function withClean(p: Plan, a: { clean: boolean }, env: object): Plan {
+  if (!a.clean || p.fail) return p
+  const clean: Command = { argv: ['apt-get', 'clean'], env: env as Record<string, string>, describe: 'apt-get clean' }
+  const changed = p.changed ?? p.commands.length > 0
+  return { ...p, commands: [clean, ...p.commands], changes: [...(p.changes ?? []), 'apt-get clean'], changed }
+}

@@ -67,7 +67,7 @@ export type AptRow = [
   string,
   Record<string, unknown>,
   Partial<AptState>,
-  { argv?: string[][]; changes?: string[]; fail?: RegExp },
+  { argv?: string[][]; changes?: string[]; fail?: RegExp; changed?: boolean },
 ]
 
 /** Check one `AptRow`: apt's plan for the arguments (defaults filled in) on those facts. */
@@ -78,4 +78,5 @@ export function expectAptPlan(...[, args, over, want]: AptRow): void {
   expect(plan.commands.map((c) => c.argv)).toEqual(want.argv)
   for (const c of plan.commands) expect(c.env).toEqual({ DEBIAN_FRONTEND: 'noninteractive' })
   if (want.changes) expect(plan.changes).toEqual(want.changes)
+  if (want.changed !== undefined) expect(plan.changed ?? plan.commands.length > 0).toBe(want.changed)
 }

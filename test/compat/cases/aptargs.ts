@@ -41,7 +41,7 @@ export const APT_ARGS: CompatCase[] = [
     name: 'apt_args',
     covers:
       'apt (allow_unauthenticated, deb (a file and a URL), allow_downgrade, held, force, only_upgrade, upgrade, ' +
-      'autoclean, dpkg_options, lock_timeout, ' +
+      'autoclean, clean, dpkg_options, lock_timeout, ' +
       "policy_rc_d), package with apt's and another system's module_defaults",
     clean: true,
     setup: () => track({ packages: pkgs }),
@@ -111,6 +111,15 @@ export const APT_ARGS: CompatCase[] = [
           changed_when: false
         - command: apt-get -q update
           changed_when: false
+        - copy:
+            src: "{{ root }}/apt/p1.0.deb"
+            dest: "{{ root }}/apt/cache/archives/old_1.0_all.deb"
+            remote_src: true
+        - apt: { clean: true }
+          register: cleaned_all
+        - stat: { path: "{{ root }}/apt/cache/archives/old_1.0_all.deb" }
+          register: old_gone
+        - assert: { that: [cleaned_all is not changed, not old_gone.stat.exists] }
         - copy:
             src: "{{ root }}/apt/p1.0.deb"
             dest: "{{ root }}/apt/cache/archives/{{ p }}_1.0_all.deb"
