@@ -13,7 +13,7 @@
  *   register: r
  * ```
  */
-import { sh } from '../engine/commands.js'
+import { writeFile } from '../engine/commands.js'
 import {
   defineModule,
   ModuleFailure,
@@ -28,14 +28,12 @@ import { AnyArgs } from './lib/anyargs.js'
 import { runActionPlugin, type ActionHost } from './lib/actionplugin.js'
 import { ALL_CODES } from './lib/run.js'
 import { answeredPlan, readData } from './library.js'
+import { slurpCommand, slurpResult } from './slurp.js'
 
 /** What gather read: in check mode, the plugin's answer (it ran then). */
 interface ActionState {
   checked?: AfterResult
 }
-
-const PUT = sh('cat > "$1"')
-const FETCH = sh('base64 < "$1"')
 
 /** What the plugin asks of the host, done through `io` as the task's user. */
 function hostFor(name: string, own: ModuleDef | undefined, ctx: ModuleContext, io: HostIO): ActionHost {
@@ -55,13 +53,11 @@ function hostFor(name: string, own: ModuleDef | undefined, ctx: ModuleContext, i
         describe: `${name}: a command of the action plugin`,
       }),
     async put(path, data) {
-      const r = await io.run({ ...PUT, argv: [...PUT.argv, path], stdin: data, secretStdin: true })
+      const r = await io.run(writeFile(path, data, { secret: true, describe: `${name}: write ${path}` }))
       if (r.rc !== 0) throw new ModuleFailure(`${name}: could not write ${path}: ${r.stderr.trim()}`)
     },
     async fetch(path) {
-      const r = await io.run({ ...FETCH, argv: [...FETCH.argv, path] })
-      if (r.rc !== 0) throw new ModuleFailure(`${name}: could not read ${path}: ${r.stderr.trim()}`)
-      return Buffer.from(r.stdout.replace(/\s+/g, ''), 'base64')
+      return Buffer.from(String(slurpResult(path, await io.run(slurpCommand(path))).content), 'base64')
     },
     log: ctx.log,
     signal: ctx.signal,

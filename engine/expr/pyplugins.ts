@@ -169,10 +169,7 @@ function pythonLookup(
 ): unknown[] {
   const vars = ctx.scope?.lookup('vars')
   const request = { op: 'lookup', name, file, terms, kw, basedir: ctx.paths.basedir, vars: isMap(vars) ? vars : {} }
-  const got = py.ask(
-    JSON.stringify(request, (k, x: unknown) => (k === 'hostvars' || x instanceof Undef ? undefined : toPython(x))),
-    fromPython,
-  )
+  const got = py.ask(pythonJson(request), fromPython)
   if (got.error !== undefined) throw new UserError(`lookup plugin (${name}) of ${file}: ${got.error}`)
   if (!Array.isArray(got.ok)) throw new UserError(`lookup plugin (${name}) of ${file} returned no list`)
   return got.ok
@@ -185,9 +182,17 @@ function pythonLookup(
 const TUPLE_KEY = '\u0000tuple'
 
 /** `JSON.stringify`'s replacer for values sent to Python: lazy values forced, a tuple tagged. */
-export function toPython(x: unknown): unknown {
+function toPython(x: unknown): unknown {
   const v = force(x)
   return Array.isArray(v) && isTuple(v) ? { [TUPLE_KEY]: [...v] } : v
+}
+
+/**
+ * A request holding a task's variables as JSON for the plugins' Python: lazy values forced, tuples tagged, `hostvars`
+ * (every host's variables) and undefined values left out.
+ */
+export function pythonJson(v: unknown): string {
+  return JSON.stringify(v, (k, x: unknown) => (k === 'hostvars' || x instanceof Undef ? undefined : toPython(x)))
 }
 
 /** `JSON.parse`'s reviver for answers: a tagged tuple back to a tuple. */

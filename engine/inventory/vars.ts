@@ -73,13 +73,18 @@ function localUser(): string {
   }
 }
 
+/** What the command line (or Ansible's settings) give where a host's variables say nothing. */
+export type ConnectionDefaults = Partial<
+  Pick<ConnectionSpec, 'privateKeyFile' | 'password' | 'becomePassword' | 'connectTimeout'>
+>
+
 /**
- * How to reach host `name` from its variables (templated values are rendered against `vars`):
+ * How to reach host `name` from its variables, else `defaults` (templated values are rendered against `vars`):
  * `ansible_host` (default: the name), `ansible_port` (22), `ansible_user` (the local user),
  * `ansible_ssh_private_key_file`/`ansible_private_key_file` (`~/` expanded), `ansible_password`/`ansible_ssh_pass`,
  * `ansible_become_password`/`ansible_become_pass`, `ansible_connect_timeout`/`ansible_timeout` (10 s).
  */
-export function connectionSpec(name: string, vars: Vars): ConnectionSpec {
+export function connectionSpec(name: string, vars: Vars, defaults: ConnectionDefaults = {}): ConnectionSpec {
   const get = (names: string[]): unknown => {
     const v = pick(vars, names)
     return renderValue(v, vars, { what: `variable "${names[0]}" of host "${name}"` })
@@ -102,15 +107,16 @@ export function connectionSpec(name: string, vars: Vars): ConnectionSpec {
     }
     return n
   }
-  const key = text(['ansible_ssh_private_key_file', 'ansible_private_key_file'])
+  const key = text(['ansible_ssh_private_key_file', 'ansible_private_key_file']) ?? defaults.privateKeyFile
   return {
     name,
     host: text(['ansible_host', 'ansible_ssh_host']) ?? name,
     port: number(['ansible_port', 'ansible_ssh_port'], 22, 1, 65535),
     user: text(['ansible_user', 'ansible_ssh_user']) ?? localUser(),
     privateKeyFile: key?.startsWith('~/') ? `${homedir()}${key.slice(1)}` : key,
-    password: text(['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password']),
-    becomePassword: text(['ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass']),
-    connectTimeout: number(['ansible_connect_timeout', 'ansible_timeout'], 10, 1, 3600),
+    password: text(['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password']) ?? defaults.password,
+    becomePassword:
+      text(['ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass']) || defaults.becomePassword,
+    connectTimeout: number(['ansible_connect_timeout', 'ansible_timeout'], defaults.connectTimeout ?? 10, 1, 3600),
   }
 }

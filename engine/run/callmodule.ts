@@ -15,7 +15,7 @@ import { newLoadContext } from '../load/context.js'
 import { ModuleFailure, type HostIO, type ModuleContext, type ModuleDef } from '../module.js'
 import type { SourcePos } from '../types.js'
 import type { RunContext } from './context.js'
-import { moduleArgs, runModule, type ModuleRun } from './module-call.js'
+import { moduleArgs, resultData, runModule } from './module-call.js'
 
 const spellingsOf = new WeakMap<RunContext, Map<string, string>>()
 
@@ -43,16 +43,6 @@ function readArgs(def: ModuleDef, args: Record<string, unknown>): Record<string,
   for (const [k, v] of Object.entries(args)) if (!k.startsWith('_')) out[k] = v
   if (args._raw_params !== undefined && def.freeForm) out[def.freeForm] = args._raw_params
   if (def.name === 'copy' && out.src !== undefined) out.remote_src = true
-  return out
-}
-
-/** What a task registers for a module run. */
-function registered(run: ModuleRun<unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...run.data, changed: run.changed, failed: !!run.failed }
-  if (run.failed) out.msg = run.failed
-  else if (run.msg !== undefined && out.msg === undefined) out.msg = run.msg
-  if (run.skipped !== undefined) Object.assign(out, { skipped: true, changed: false, msg: run.skipped })
-  if (run.plan.moduleFacts) out.ansible_facts = run.plan.moduleFacts
   return out
 }
 
@@ -96,7 +86,8 @@ export function moduleCaller(
       const run = await runModule(def, args, ctx(), io())
       const shell = def.name === 'command' || def.name === 'shell'
       if (shell && ctx().checkMode && run.changed && !run.failed) return wouldRun(args as Record<string, unknown>)
-      return registered(run)
+      const out = resultData(run, ctx().checkMode)
+      return run.plan.moduleFacts ? { ...out, ansible_facts: run.plan.moduleFacts } : out
     } catch (e) {
       if (e instanceof ModuleFailure) return failure(e.message)
       if (e instanceof UserError) return failure(e.format())

@@ -21,7 +21,7 @@ import { OWN_JOB } from '../load/fireforget.js'
 import { becomeOf } from './become-vars.js'
 import type { BecomeMethod } from '../connector.js'
 import { extendVars } from './vars.js'
-import { moduleArgs, runModule, type ModuleRun, type RunCommand } from './module-call.js'
+import { moduleArgs, resultData, runModule, type ModuleRun, type RunCommand } from './module-call.js'
 import { taskTarget, type Target } from './delegate.js'
 import { applyInventoryChange } from './dyninv.js'
 import { moduleCaller, moduleCode } from './callmodule.js'
@@ -193,21 +193,15 @@ function finish(
   diffMode: boolean,
   attempt?: number,
 ): Outcome {
-  const { plan, data, msg, skipped } = run
-  if (skipped !== undefined) {
-    return { status: 'skipped', msg: skipped, data: { ...data, changed: false, skipped: true, msg: skipped } }
-  }
+  const { plan, msg, skipped } = run
+  if (skipped !== undefined) return { status: 'skipped', msg: skipped, data: resultData(run, check) }
   let { changed, failed } = run
-  if (check && plan.changes?.length) data.changes = plan.changes
-  data.changed = changed
-  if (failed) data.failed = true
   // the module's own registered `msg` (debug's list or map) stays; the message shown fills it otherwise
-  if (msg !== undefined && data.msg === undefined) data.msg = msg
+  const data = resultData(run, check)
   // changed_when / failed_when see the registered result under its name (and its fields directly); the view is
   // made only for a task that has one (most have neither)
   // as Ansible's: `failed` is always there, `failed_when_result` with a failed_when, and a condition that cannot be
   // evaluated fails the task with its error as `changed_when_result`/`failed_when_result`
-  data.failed = !!failed
   // under `until`, the conditions see which attempt this is (`x.attempts`), as Ansible's
   if (attempt !== undefined) data.attempts = attempt
   const evalVars = task.changedWhen || task.failedWhen ? whenVars(task, vars, data) : {}

@@ -21,7 +21,7 @@ export interface PoolOptions {
   agentSocket?: string
   /** Password for sudo given on the command line or in the environment (inventory vars win). */
   becomePassword?: string
-  /** Defaults from the command line or Ansible's settings; a host's variables win. */
+  /** The SSH key from the command line or Ansible's settings; a host's variables win (as for the others here). */
   privateKeyFile?: string
   /** The SSH login password (`-k`). */
   password?: string
@@ -79,12 +79,7 @@ export class HostPool {
     const key = `${name}\0${user ?? connectionSpec(name, vars).user}`
     let p = this.conns.get(key)
     if (!p) {
-      const spec = connectionSpec(name, vars)
-      if (!spec.becomePassword && this.opts.becomePassword) spec.becomePassword = this.opts.becomePassword
-      spec.privateKeyFile ??= this.opts.privateKeyFile
-      spec.password ??= this.opts.password
-      const timeoutSet = vars.ansible_connect_timeout !== undefined || vars.ansible_timeout !== undefined
-      if (this.opts.connectTimeout && !timeoutSet) spec.connectTimeout = this.opts.connectTimeout
+      const spec = connectionSpec(name, vars, this.opts)
       this.secrets.add(spec.password)
       this.secrets.add(spec.becomePassword)
       p = HostConnection.connect({
@@ -104,7 +99,7 @@ export class HostPool {
     const key = `local\0${name}`
     let p = this.conns.get(key)
     if (!p) {
-      const pw = connectionSpec(name, vars).becomePassword ?? this.opts.becomePassword
+      const pw = connectionSpec(name, vars, this.opts).becomePassword
       this.secrets.add(pw)
       p = Promise.resolve(new LocalConnector(name, { becomePassword: pw }))
       this.conns.set(key, p)

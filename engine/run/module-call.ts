@@ -124,3 +124,18 @@ export async function runModule<S extends TSchema, F>(
   } else if (out.failed) out.msg = out.failed
   return out
 }
+
+/**
+ * What a task registers for a module run, before the task's own conditions (`changed_when`, …): the module's data
+ * with `changed`, `failed` and `msg` (a module's own `msg` stays), the predicted `changes` in check mode; a skip as
+ * Ansible registers one. Fills and returns `run.data` (a skip: a copy).
+ */
+export function resultData(run: ModuleRun<unknown>, check: boolean): Record<string, unknown> {
+  const { plan, data, msg, skipped } = run
+  if (skipped !== undefined) return { ...data, changed: false, skipped: true, msg: skipped }
+  if (check && plan.changes?.length) data.changes = plan.changes
+  data.changed = run.changed
+  data.failed = !!run.failed
+  if (msg !== undefined && data.msg === undefined) data.msg = msg
+  return data
+}

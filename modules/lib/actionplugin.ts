@@ -17,8 +17,7 @@
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
-import { controllerPython, fromPython, pythonEnv, toPython } from '../../engine/expr/pyplugins.js'
-import { Undef } from '../../engine/expr/values.js'
+import { controllerPython, fromPython, pythonEnv, pythonJson } from '../../engine/expr/pyplugins.js'
 import { ModuleFailure } from '../../engine/module.js'
 import type { CommandResult, Vars } from '../../engine/types.js'
 import { ACTION_PLUGIN_PY } from './actionplugin-script.js'
@@ -79,9 +78,6 @@ async function answer(req: Request, host: ActionHost): Promise<unknown> {
   }
 }
 
-const json = (v: unknown) =>
-  JSON.stringify(v, (k, x: unknown) => (k === 'hostvars' || x instanceof Undef ? undefined : toPython(x)))
-
 /** Run the plugin of `job` to its result (what Ansible's `ActionModule.run` returned). */
 export async function runActionPlugin(
   job: ActionJob,
@@ -104,7 +100,7 @@ export async function runActionPlugin(
     child.on('close', (code, sig) => resolve(`${python} ended (${sig ?? `exit code ${code}`})`))
   })
   try {
-    input.write(`${json(job)}\n`)
+    input.write(`${pythonJson(job)}\n`)
     for await (const line of createInterface({ input: child.stdio[3] as Readable })) {
       const req = JSON.parse(line, fromPython) as Request
       if (req.op === 'done') {
@@ -115,7 +111,7 @@ export async function runActionPlugin(
       }
       let reply: string
       try {
-        reply = json({ ok: await answer(req, host) })
+        reply = pythonJson({ ok: await answer(req, host) })
       } catch (e) {
         if (!(e instanceof ModuleFailure)) throw e
         reply = JSON.stringify({ error: e.message })
