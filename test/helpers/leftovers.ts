@@ -214,10 +214,21 @@ function removeSlot(cache: string, slot: number, owner: number): void {
   rmSync(dir, { recursive: true, force: true })
 }
 
+/** Whether `path` is a mount point now. */
 export function isMounted(path: string): boolean {
-  return readFileSync('/proc/mounts', 'utf8')
+  return mountsUnder(path, readFileSync('/proc/mounts', 'utf8')).includes(path)
+}
+
+/**
+ * The mount points at or below `dir` in a mount table (/proc/self/mounts), outermost first.
+ *
+ * @example mountsUnder('/tmp/x', 'tmpfs /tmp/x/m\\040n tmpfs rw 0 0\n') // → ['/tmp/x/m n']
+ */
+export function mountsUnder(dir: string, table: string): string[] {
+  return table
     .split('\n')
-    .some((l) => l.split(' ')[1] === path)
+    .map((l) => (l.split(' ')[1] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
+    .filter((p) => p === dir || p.startsWith(`${dir}/`))
 }
 
 function removeOwn(): void {

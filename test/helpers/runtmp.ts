@@ -19,7 +19,9 @@ import { execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ownerAlive, startTime } from './leftovers.js'
+import { mountsUnder, ownerAlive, startTime } from './leftovers.js'
+
+export { mountsUnder }
 
 export const RUN_TMP_PREFIX = 'tsplay-run-'
 const RUN_ID = /^[0-9a-f]{8}$/
@@ -161,18 +163,6 @@ export function removeRunTmp(dir: string): string | undefined {
     if (existsSync(dir)) return e instanceof Error ? e.message : String(e)
   }
   return existsSync(dir) ? 'still there after removing it' : undefined
-}
-
-/**
- * The mount points at or below `dir` in a mount table (/proc/self/mounts), outermost first.
- *
- * @example mountsUnder('/tmp/x', 'tmpfs /tmp/x/m\\040n tmpfs rw 0 0\n') // → ['/tmp/x/m n']
- */
-export function mountsUnder(dir: string, table: string): string[] {
-  return table
-    .split('\n')
-    .map((l) => (l.split(' ')[1] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
-    .filter((p) => p === dir || p.startsWith(`${dir}/`))
 }
 
 function killQuietly(pid: number): void {
