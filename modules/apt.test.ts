@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest'
-import apt from './apt.js'
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import apt, { APT_UPDATE_RETRIED } from './apt.js'
+import { removeTempDir, tempDir } from '../test/helpers/tempdir.js'
 import { runRefresh } from '../engine/refresh.js'
 import { parseAptPolicy, parseDpkgQuery } from './lib/apt-state.js'
 import {
@@ -91,6 +95,14 @@ const rows: AptRow[] = [
   ],
   ['autoremove alone with nothing to remove', { autoremove: true }, {}, { argv: [] }],
   ['update_cache alone runs no command in the plan', { update_cache: true }, {}, { argv: [] }],
+  [
+    'fixed installs what is missing with --fix-broken',
+    { name: ['bash', 'make'], state: 'fixed' },
+    {},
+    { argv: [[...I, '--no-install-recommends', '--fix-broken', 'install', 'make']], changes: ['install make 4.3-4.1'] },
+  ],
+  ['fixed with everything installed is ok (apt-get is not run)', { name: 'bash', state: 'fixed' }, {}, { argv: [] }],
+  ['fixed does not upgrade, as present', { name: 'git', state: 'fixed' }, {}, { argv: [] }],
 ]
 
 describe('apt plan', () => {
@@ -122,7 +134,11 @@ describe('apt gather and its refresh step', () => {
       io,
     )
     expect(step).toEqual({ outcome: 'ran', changes: ['refresh the package lists'] })
-    expect(io.seen.map((c) => c.argv.slice(-1)[0])).toEqual(['3600', 'sh'])
+    // apt-get update tried 5 times, waiting at most 12 s: Ansible's defaults
+    expect(io.seen.map((c) => c.argv.slice(-2))).toEqual([
+      ['sh', '3600'],
+      ['5', '12'],
+    ])
     expect(ctx.refreshed).toBe('ran')
   })
   it('does not refresh fresh lists', async () => {
@@ -151,6 +167,54 @@ describe('apt gather and its refresh step', () => {
   })
   it.each(['-oAPT::x=1', 'bash; rm -rf /', '$(id)'])('refuses %j as a package name', async (name) => {
     await expect(gatherOf(apt, { name }, testCtx(), scriptedIO([]))).rejects.toThrow(/not a Debian package name/)
+  })
+})
+
+describe('apt-get update, retried', () => {
+  let dir = ''
+  beforeAll(() => {
+    dir = tempDir('tsplay-aptretry-')
+    // stand-ins: apt-get fails until its Nth call ($FAILS failures), sleep records its waits
+    const stub = (name: string, body: string) => writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 })
+    stub(
+      'apt-get',
+      `echo x >> "${dir}/calls"; n=0; while read -r _; do n=$((n + 1)); done < "${dir}/calls"; [ "$n" -gt "$FAILS" ]`,
+    )
+    stub('sleep', `echo "$1" >> "${dir}/waits"`)
+    stub('mkdir', 'exit 0')
+    stub('touch', 'exit 0')
+  })
+  afterAll(() => removeTempDir(dir))
+  const run = (fails: number, tries: number, maxDelay: number) => {
+    rmSync(join(dir, 'calls'), { force: true })
+    rmSync(join(dir, 'waits'), { force: true })
+    const r = spawnSync('/bin/sh', ['-c', APT_UPDATE_RETRIED, 'sh', String(tries), String(maxDelay)], {
+      env: { PATH: dir, FAILS: String(fails) },
+      encoding: 'utf8',
+    })
+    const lines = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8').trim().split('\n') : [])
+    return { rc: r.status, stderr: r.stderr, calls: lines('calls').length, waits: lines('waits').filter(Boolean) }
+  }
+  it('stops at the first success', () => {
+    expect(run(0, 5, 12)).toMatchObject({ rc: 0, calls: 1, waits: [] })
+  })
+  it('waits 1, 2, 4… seconds between tries, at most the maximum', () => {
+    expect(run(4, 5, 3)).toMatchObject({ rc: 0, calls: 5, waits: ['1', '2', '3', '3'] })
+  })
+  it('fails after the last try, without a wait after it', () => {
+    const r = run(9, 3, 12)
+    expect(r).toMatchObject({ rc: 1, calls: 3, waits: ['1', '2'] })
+    expect(r.stderr).toMatch(/apt-get update failed \(tried 3 time\(s\)\)/)
+  })
+  it('with no tries it fails without running apt-get, as Ansible does', () => {
+    expect(run(0, 0, 12)).toMatchObject({ rc: 1, calls: 0, waits: [] })
+  })
+  it('takes the retries from the task', () => {
+    const step = apt.refresh!(
+      playbookArgs(apt, { update_cache: true, update_cache_retries: 2, update_cache_retry_max_delay: 1 }),
+      testCtx(),
+    )
+    expect(step?.commands[0].argv.slice(-2)).toEqual(['2', '1'])
   })
 })
 

@@ -40,12 +40,22 @@ const Args = Type.Object(
       }),
     ),
     state: Defaulted(
-      Type.Union([Type.Literal('present'), Type.Literal('absent'), Type.Literal('latest'), Type.Literal('build-dep')], {
-        description:
-          'present: installed; latest: installed at the candidate version; absent: removed; build-dep: the ' +
-          "packages' build dependencies installed (`apt-get build-dep`, needs deb-src sources)",
-        default: 'present',
-      }),
+      Type.Union(
+        [
+          Type.Literal('present'),
+          Type.Literal('absent'),
+          Type.Literal('latest'),
+          Type.Literal('build-dep'),
+          Type.Literal('fixed'),
+        ],
+        {
+          description:
+            'present: installed; latest: installed at the candidate version; absent: removed; build-dep: the ' +
+            "packages' build dependencies installed (`apt-get build-dep`, needs deb-src sources); fixed: as " +
+            'present, installing with `--fix-broken` (apt-get repairs broken dependencies in the same run)',
+          default: 'present',
+        },
+      ),
     ),
     update_cache: Defaulted(
       Type.Boolean({
@@ -109,10 +119,19 @@ now=$(date +%s); t=$(stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/
  */
 export const APT_UPDATE =
   'apt-get -q -o DPkg::Lock::Timeout=600 update && ' + `mkdir -p ${STAMP.replace(/\/[^/]+$/, '')} && touch ${STAMP}`
-const UPDATE = sh(APT_UPDATE, [], { env: ENV, describe: 'apt-get update' })
+/**
+ * `apt-get update` tried $1 times (none: it fails), waiting 1, 2, 4… seconds, at most $2, between tries, as
+ * Ansible's apt and apt_repository retry it (`update_cache_retries`, `update_cache_retry_max_delay`).
+ */
+export const APT_UPDATE_RETRIED =
+  `n=$1; max=$2; i=0; while [ "$i" -lt "$n" ]; do { ${APT_UPDATE}; } && exit 0; i=$((i + 1)); ` +
+  '[ "$i" -lt "$n" ] || break; d=$max; [ "$i" -gt 12 ] || d=$((1 << (i - 1))); [ "$d" -le "$max" ] || d=$max; ' +
+  'sleep "$d"; done; echo "apt-get update failed (tried $n time(s))" >&2; exit 1'
 
 /** The refresh step: `apt-get update` when `update_cache` (or `cache_valid_time`) asks and the lists are stale. */
-export function aptRefresh(args: Pick<Args, 'update_cache' | 'cache_valid_time'>): Refresh | undefined {
+export function aptRefresh(
+  args: Pick<Args, 'update_cache' | 'cache_valid_time' | 'update_cache_retries' | 'update_cache_retry_max_delay'>,
+): Refresh | undefined {
   if (!args.update_cache && !(args.cache_valid_time > 0)) return undefined
   const due =
     args.cache_valid_time > 0
@@ -121,7 +140,15 @@ export function aptRefresh(args: Pick<Args, 'update_cache' | 'cache_valid_time'>
           describe: `are the package lists older than ${args.cache_valid_time} s`,
         })
       : undefined
-  return { describe: 'refresh the package lists', commands: [UPDATE], due }
+  const update = sh(
+    APT_UPDATE_RETRIED,
+    [String(args.update_cache_retries), String(args.update_cache_retry_max_delay)],
+    {
+      env: ENV,
+      describe: 'apt-get update',
+    },
+  )
+  return { describe: 'refresh the package lists', commands: [update], due }
 }
 
 function specs(args: Args): string[] {
@@ -221,7 +248,7 @@ function planApt(state: AptState, args: Args, ctx: ModuleContext): Plan {
       changes.push(have ? `change ${name} ${have} → ${version}` : `install ${name} ${version}`)
       continue
     }
-    if (have && (args.state === 'present' || !pol?.candidate || have === pol.candidate)) continue
+    if (have && (args.state !== 'latest' || !pol?.candidate || have === pol.candidate)) continue
     if (!pol?.candidate && ctx.refreshed === 'predicted') {
       install.push(name)
       changes.push(`install ${name} (after the cache update skipped in check mode)`)
@@ -245,10 +272,11 @@ function planApt(state: AptState, args: Args, ctx: ModuleContext): Plan {
   const commands: Command[] = []
   const rec = args.install_recommends ? [] : ['--no-install-recommends']
   const force = args.force ? ['--force-yes'] : []
+  const fix = args.state === 'fixed' ? ['--fix-broken'] : []
   const add = (c: Command) => commands.push(withPolicyRcD(c, args.policy_rc_d))
   if (install.length)
     add({
-      argv: ['apt-get', ...opts(args), ...rec, ...installFlags(args), 'install', ...install],
+      argv: ['apt-get', ...opts(args), ...rec, ...fix, ...installFlags(args), 'install', ...install],
       env: ENV,
       describe: `install ${install.join(' ')}`,
     })

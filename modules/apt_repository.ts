@@ -21,7 +21,7 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { sh, writeFile } from '../engine/commands.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import type { Command, CommandResult, FileDiff } from '../engine/types.js'
-import { APT_UPDATE } from './apt.js'
+import { APT_UPDATE_RETRIED } from './apt.js'
 import { wantedMode } from './lib/attrs.js'
 import { parseRepo, SourcesList, suggestFilename, type SourcesFile } from './lib/sourceslist.js'
 
@@ -69,10 +69,6 @@ const MARK = '\x1e'
 const LIST =
   'for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do [ -f "$f" ] || continue; ' +
   'printf "\\036%s\\n" "$f"; cat -- "$f"; [ -z "$(tail -c 1 -- "$f")" ] || echo; done'
-/** The apt module's `apt-get update`, tried $1 times, waiting 1, 2, 4… seconds (at most $2) between tries. */
-const UPDATE =
-  `n=$1; max=$2; i=0; while :; do { ${APT_UPDATE}; } && exit 0; i=$((i + 1)); [ "$i" -lt "$n" ] || exit 1; ` +
-  'd=$((1 << (i - 1))); [ "$d" -le "$max" ] || d=$max; sleep "$d"; done'
 
 /** Gather's output → files. */
 export function parseSources(stdout: string): SourcesFile[] {
@@ -126,7 +122,7 @@ export function planAptRepository(s: SourcesState, a: Args): Plan {
   for (const path of changedFiles) diff.push({ path, before: before.get(path) ?? '', after: after.get(path) ?? '' })
   if (a.update_cache)
     commands.push({
-      ...sh(UPDATE, [String(a.update_cache_retries), String(a.update_cache_retry_max_delay)]),
+      ...sh(APT_UPDATE_RETRIED, [String(a.update_cache_retries), String(a.update_cache_retry_max_delay)]),
       describe: 'apt-get update',
     })
   const verb = a.state === 'present' ? 'add' : 'remove'

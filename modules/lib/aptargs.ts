@@ -85,6 +85,16 @@ export const EXTRA_ARGS = {
         "tsplay's default is longer: a Pi's first boot runs unattended-upgrades for minutes",
     }),
   ),
+  update_cache_retries: Defaulted(
+    Type.Integer({ minimum: 0, default: 5, description: 'How often to try `apt-get update` when it fails' }),
+  ),
+  update_cache_retry_max_delay: Defaulted(
+    Type.Integer({
+      minimum: 0,
+      default: 12,
+      description: 'Longest wait between tries of `apt-get update`, in seconds (the waits double from 1)',
+    }),
+  ),
   policy_rc_d: Type.Optional(
     Type.Integer({
       description:

@@ -34,6 +34,10 @@ for v in "$@"; do
     echo "SHA256: $(sha256sum p$v.deb | cut -d' ' -f1)"; echo; } >> Packages
 done`
 
+/** Adds a source whose index is missing (apt-get update fails), the sources as they were kept in ./good.list. */
+const BAD_SOURCE =
+  'cp sources.list good.list && printf "deb [allow-insecure=yes] file:%s/none ./\\n" "$(pwd -P)" >> sources.list'
+
 const pkgs = ['a', 'b'].map((h) => `tspt-${TAG}-ap${h}`)
 
 export const APT_ARGS: CompatCase[] = [
@@ -41,7 +45,7 @@ export const APT_ARGS: CompatCase[] = [
     name: 'apt_args',
     covers:
       'apt (allow_unauthenticated, deb (a file and a URL), allow_downgrade, held, force, only_upgrade, upgrade, ' +
-      'autoclean, clean, dpkg_options, lock_timeout, ' +
+      'autoclean, clean, dpkg_options, lock_timeout, state fixed, update_cache_retries and its delay, ' +
       "policy_rc_d), package with apt's and another system's module_defaults",
     clean: true,
     setup: () => track({ packages: pkgs }),
@@ -53,6 +57,7 @@ export const APT_ARGS: CompatCase[] = [
     p: "tspt-${TAG}-ap{{ inventory_hostname[-1] }}"
     sh_build: ${JSON.stringify(BUILD)}
     sh_index: ${JSON.stringify(INDEX)}
+    sh_bad_source: ${JSON.stringify(BAD_SOURCE)}
   tasks:
     - block:
         - command: { argv: [sh, -c, "{{ sh_build }}", sh, "{{ p }}"], chdir: "{{ root }}" }
@@ -149,6 +154,29 @@ export const APT_ARGS: CompatCase[] = [
               - url_would is changed and url_first is changed and url_again is not changed
               - url_missing is failed
               - "url_ver.stdout == '1.0'"
+        - apt: { name: "{{ p }}", state: absent }
+        - apt: { name: "{{ p }}", state: fixed, allow_unauthenticated: true }
+          register: fixed_first
+        - apt: { name: "{{ p }}", state: fixed, allow_unauthenticated: true }
+          register: fixed_again
+        - apt: &retried
+            name: "{{ p }}"
+            allow_unauthenticated: true
+            update_cache: true
+            update_cache_retries: 2
+            update_cache_retry_max_delay: 1
+          register: updated
+        - command: { argv: [sh, -c, "{{ sh_bad_source }}"], chdir: "{{ root }}/apt" }
+          changed_when: false
+        - apt: *retried
+          register: update_failed
+          ignore_errors: true
+        - command: { argv: [mv, good.list, sources.list], chdir: "{{ root }}/apt" }
+          changed_when: false
+        - assert:
+            that:
+              - fixed_first is changed and fixed_again is not changed
+              - updated is not changed and update_failed is failed
         - apt: { name: "{{ p }}", state: absent }
         - package:
           module_defaults: { dnf: { name: "{{ p }}" } }
