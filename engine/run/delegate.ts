@@ -3,7 +3,8 @@
  * host's connection variables (`ansible_host`, `ansible_user`, `ansible_connection`, become password) while every
  * other variable — `inventory_hostname` included — stays the original host's, as in Ansible. `localhost`,
  * `127.0.0.1` and `::1` that the inventory does not list are Ansible's implicit localhost: the `all` group's
- * variables and the local connector.
+ * variables and the local connector. Any other name is a host of its own, reached at that name (or at an inventory
+ * host whose `ansible_host` it is).
  * The connection type is the target's `ansible_connection`, else the `connection` keyword in force.
  *
  * @example
@@ -54,21 +55,49 @@ export function hostConnector(rc: RunContext, host: string, vars: Vars): Promise
   return rc.pool.get(host, vars, connectionKeyword(rc, undefined, NO_INHERITED, vars))
 }
 
-/** Where a task on `host` runs its commands. Throws `UserError` for a `delegate_to` host tsplay cannot reach. */
+/** Inventory host names by their literal `ansible_host`, per inventory (a `delegate_to` may name an address). */
+const byAddress = new WeakMap<RunContext['inventory'], Map<string, string>>()
+
+function hostWithAddress(rc: RunContext, address: string): string | undefined {
+  let m = byAddress.get(rc.inventory)
+  if (!m) {
+    m = new Map()
+    for (const h of rc.inventory.hosts.keys()) {
+      const v = inventoryHostVars(rc.inventory, h)
+      const a = v.ansible_host ?? v.ansible_ssh_host
+      if (typeof a === 'string' && !a.includes('{{') && !m.has(a)) m.set(a, h)
+    }
+    byAddress.set(rc.inventory, m)
+  }
+  return m.get(address)
+}
+
+/**
+ * Where a task on `host` runs its commands. A `delegate_to` name is, as in Ansible: an inventory host; else the
+ * implicit localhost (`localhost`, `127.0.0.1`, `::1`); else the inventory host whose `ansible_host` is that
+ * address; else a host of its own, reached at that name with the `all` group's variables. The `remote_user` and
+ * `port` keywords in force apply below the target's variables, as for the task's own host.
+ */
 export function taskTarget(rc: RunContext, task: Task, inh: Inherited, host: string, vars: Vars): Target {
   const keyword = connectionKeyword(rc, task, inh, vars)
   const name = task.delegateTo
     ? String(renderValue(task.delegateTo, vars, { pos: task.pos, what: 'delegate_to' }))
     : host
   if (name === host) return { name, vars, keyword, delegated: false }
-  if (rc.inventory.hosts.has(name)) {
-    return { name, vars: resolveVars(inventoryHostVars(rc.inventory, name)), keyword, delegated: true }
-  }
-  if (LOCALHOST_NAMES.includes(name)) {
+  const remoteUser = task.remoteUser ?? inh.remoteUser ?? rc.play.remoteUser
+  const keywords: Vars = { ...(remoteUser ? { ansible_user: remoteUser } : {}), ...rc.play.connectVars }
+  const all = rc.inventory.groups.get('all')?.vars ?? {}
+  if (!rc.inventory.hosts.has(name) && LOCALHOST_NAMES.includes(name)) {
     // as Ansible's implicit localhost: the `all` group's variables, and the local connection
-    const all = rc.inventory.groups.get('all')?.vars ?? {}
-    const vars = resolveVars({ ...all, inventory_hostname: name, ansible_connection: 'local' })
-    return { name, vars, keyword, delegated: true }
+    const local = resolveVars({ ...all, inventory_hostname: name, ansible_connection: 'local' })
+    return { name, vars: local, keyword, delegated: true }
   }
-  throw new UserError(`delegate_to: host "${name}" is not in the inventory`, task.pos)
+  const known = rc.inventory.hosts.has(name) ? name : hostWithAddress(rc, name)
+  if (known === host) return { name: host, vars, keyword, delegated: false }
+  if (known !== undefined) {
+    const own = resolveVars({ ...keywords, ...inventoryHostVars(rc.inventory, known) })
+    return { name: known, vars: own, keyword, delegated: true }
+  }
+  if (!name.trim()) throw new UserError('delegate_to: the host name is empty', task.pos)
+  return { name, vars: resolveVars({ ...keywords, ...all, inventory_hostname: name }), keyword, delegated: true }
 }

@@ -1,6 +1,7 @@
 /**
  * Agreement cases for where tasks run: `connection: local` (play and task level) and `delegate_to` (the implicit
- * localhost, 127.0.0.1, another inventory host), with `delegate_facts`. The loopback target and the controller
+ * localhost, 127.0.0.1, another inventory host, a name no inventory has: reached with the `all` group's
+ * variables), with `delegate_facts`. The loopback target and the controller
  * share one file system, so the state left is compared as for any case; who ran a command (`id -un`: the
  * controller's user locally, the login user over SSH) shows which connection was used.
  */
@@ -37,7 +38,7 @@ ${who('w4')}    - assert: { that: [w4.stdout == ansible_user] }
   },
   {
     name: 'delegate',
-    covers: 'delegate_to',
+    covers: 'delegate_to (an inventory host, localhost, a host not in the inventory)',
     files: {
       'main.yml': `- hosts: delegate
   gather_facts: false
@@ -52,6 +53,9 @@ ${who('w2', '      delegate_to: 127.0.0.1\n')}    - assert: { that: [w2.stdout !
     - copy: { content: "via {{ inventory_hostname }}\\n", dest: "{{ root }}/peer", mode: "0600" }
       delegate_to: "{{ second }}"
 ${who('w3', '      delegate_to: "{{ first }}"\n')}    - assert: { that: [w3.stdout == ansible_user] }
+${who('w4', '      delegate_to: tsplay-compat-elsewhere\n')}    - assert: { that: [w4.stdout == ansible_user] }
+    - copy: { content: "elsewhere {{ inventory_hostname }}\\n", dest: "{{ root }}/elsewhere", mode: "0644" }
+      delegate_to: tsplay-compat-elsewhere
     - set_fact: { note: "from {{ inventory_hostname }}" }
       delegate_to: "{{ second }}"
       delegate_facts: true
