@@ -106,39 +106,72 @@ export function entryMatches(e: KnownHostEntry, host: string, port: number): boo
   return hit
 }
 
-/** The last text read from each file and its entries: read again on every check, parsed again only if it changed. */
-const parsed = new Map<string, { text: string; entries: KnownHostEntry[] }>()
+/**
+ * A file's entries, indexed: those whose patterns are all plain names by each name (lower case: OpenSSH compares
+ * names without case), the rest (hashed, wildcards, negations) checked one by one. A run checks every host against
+ * the same file, which may list them all: without the index that is hosts × lines pattern tests.
+ */
+interface ParsedFile {
+  text: string
+  entries: KnownHostEntry[]
+  byName: Map<string, KnownHostEntry[]>
+  others: KnownHostEntry[]
+}
 
-function readEntries(file: string): KnownHostEntry[] {
-  if (!existsSync(file)) return []
+const isPlain = (p: string) => !/[*?!]/.test(p)
+
+function indexEntries(text: string, entries: KnownHostEntry[]): ParsedFile {
+  const byName = new Map<string, KnownHostEntry[]>()
+  const others: KnownHostEntry[] = []
+  for (const e of entries) {
+    if (e.hashed || !e.patterns.every(isPlain)) {
+      others.push(e)
+      continue
+    }
+    for (const name of new Set(e.patterns.map((p) => p.toLowerCase()))) {
+      const list = byName.get(name)
+      if (list) list.push(e)
+      else byName.set(name, [e])
+    }
+  }
+  return { text, entries, byName, others }
+}
+
+/** The last text read from each file, parsed: read again on every check, parsed again only if it changed. */
+const parsed = new Map<string, ParsedFile>()
+
+function readFile(file: string): ParsedFile | undefined {
+  if (!existsSync(file)) return undefined
   const text = readFileSync(file, 'utf8')
   const last = parsed.get(file)
-  if (last?.text === text) return last.entries
-  const entries = parseKnownHosts(text)
-  parsed.set(file, { text, entries })
-  return entries
+  if (last?.text === text) return last
+  const f = indexEntries(text, parseKnownHosts(text))
+  parsed.set(file, f)
+  return f
+}
+
+/** The entries (no markers) that name this host and port, in file order. */
+function entriesFor(f: ParsedFile | undefined, host: string, port: number): KnownHostEntry[] {
+  if (!f) return []
+  const plain = f.byName.get(hostPortName(host, port).toLowerCase()) ?? []
+  const found = [...plain, ...f.others.filter((e) => entryMatches(e, host, port))].filter((e) => !e.marker)
+  return plain.length && found.length > plain.length ? found.sort((a, b) => a.line - b.line) : found
 }
 
 /** The key types known for a host (to offer the server only those, as OpenSSH does). */
 export function knownKeyTypes(file: string, host: string, port: number): string[] {
-  return [
-    ...new Set(
-      readEntries(file)
-        .filter((e) => !e.marker && entryMatches(e, host, port))
-        .map((e) => e.keyType),
-    ),
-  ]
+  return [...new Set(entriesFor(readFile(file), host, port).map((e) => e.keyType))]
 }
 
 /** Check a server's host key blob against a known_hosts file. A missing file means every key is unknown. */
 export function checkHostKey(file: string, host: string, port: number, key: Buffer): HostKeyCheck {
-  const entries = readEntries(file)
+  const f = readFile(file)
   const b64 = key.toString('base64')
   const fp = fingerprint(key)
   const keyType = keyTypeOf(key)
-  if (entries.some((e) => e.marker === 'revoked' && e.key === b64))
+  if (f?.entries.some((e) => e.marker === 'revoked' && e.key === b64))
     return { status: 'revoked', fingerprint: fp, keyType }
-  const mine = entries.filter((e) => !e.marker && entryMatches(e, host, port))
+  const mine = entriesFor(f, host, port)
   if (mine.some((e) => e.key === b64)) return { status: 'match' }
   if (mine.length === 0) return { status: 'unknown', fingerprint: fp, keyType }
   const expectedFingerprints = mine.map(

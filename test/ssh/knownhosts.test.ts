@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { addHostKey, checkHostKey, fingerprint, parseKnownHosts } from '../../engine/ssh/knownhosts.js'
+import { addHostKey, checkHostKey, fingerprint, knownKeyTypes, parseKnownHosts } from '../../engine/ssh/knownhosts.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-kh-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -101,6 +101,15 @@ describe('checkHostKey', () => {
     expect(checkHostKey(f, 'pi1', 22, b.blob).status).toBe('match')
     rmSync(f)
     expect(checkHostKey(f, 'pi1', 22, b.blob).status).toBe('unknown')
+  })
+
+  it('names the matching lines in file order, plain names and patterns mixed, names without case', () => {
+    const f = file('mixed', `*.lan ${pub(r)}\nPI1.lan ${pub(b)}\npi1.* ${pub(a)}\nother ${pub(a)}\n`)
+    expect(knownKeyTypes(f, 'pi1.LAN', 22)).toEqual(['ssh-rsa', 'ssh-ed25519'])
+    const res = checkHostKey(f, 'pi1.lan', 22, keygen('c').blob)
+    expect(
+      res.status === 'changed' && res.expectedFingerprints.map((x) => x.replace(/.*\(line (\d+)\)/, '$1')),
+    ).toEqual(['1', '2', '3'])
   })
 
   it('treats a missing file as unknown', () => {
