@@ -41,7 +41,35 @@ const archive = (fmt: string, prefix = ['', '']) =>
   script('git -C "$d" archive', '/opt/r', '/t/a.' + fmt, fmt, 'main', ...prefix)
 
 type Row = [string, WrittenArgs<typeof git>, GitState, { argv?: unknown[]; fail?: RegExp; data?: object }]
+const masked = (argv: unknown[]) => ['sh', '-c', 'umask "$1" && shift && exec "$@"', 'sh', '0027', ...argv]
 const rows: Row[] = [
+  [
+    'reference: the first clone borrows its objects',
+    { ...base, version: 'main', recursive: false, reference: '/srv/mirror' },
+    { dest: empty, target: main },
+    { argv: [clone('--reference', '/srv/mirror', '--branch', 'main')] },
+  ],
+  [
+    'umask: every command that changes something runs with it',
+    { ...base, version: 'main', umask: '0027' },
+    { dest: repo({ head: B }), target: main },
+    {
+      argv: [
+        masked([
+          ...['git', '-C', '/opt/r', 'fetch', '-q', '--', 'origin'],
+          '+refs/heads/main:refs/remotes/origin/main',
+        ]),
+        masked(['git', '-C', '/opt/r', 'checkout', '-q', '--force', '-B', 'main', A]),
+        masked(SUB),
+      ],
+    },
+  ],
+  [
+    'umask: nothing to do is still nothing',
+    { ...base, version: 'main', umask: '0027' },
+    { dest: repo(), target: main },
+    { argv: [] },
+  ],
   [
     'recursive: false clones without submodules',
     { ...base, version: 'main', recursive: false },

@@ -12,10 +12,10 @@
  * - git: { repo: https://github.com/NixOS/nix.git, dest: /usr/local/src/nix, version: "2.24.10", depth: 1 }
  * ```
  */
-import { defineModule, ModuleFailure, type Plan } from '../engine/module.js'
+import { defineModule, ModuleFailure, type ModuleContext, type Plan } from '../engine/module.js'
 import type { Command, CommandResult } from '../engine/types.js'
 import { checkGitArgs, GitArgs, whitelist, type GitDestArgs } from './lib/git-args.js'
-import { afterCheckout, cloneSteps, moveSteps } from './lib/git-plan.js'
+import { afterCheckout, cloneSteps, moveSteps, withUmask } from './lib/git-plan.js'
 import { gitSshOptions, withSsh } from './lib/git-ssh.js'
 import {
   destProbe,
@@ -116,55 +116,7 @@ export default defineModule({
     return { ...state, target }
   },
 
-  plan(state, args, ctx) {
-    const { dest, target } = state
-    if (state.remoteOnly) {
-      if (state.remoteError || !target) return { commands: [], fail: state.remoteError ?? 'no version' }
-      // nothing is cloned: Ansible reports changed, with the remote's commit as `after`
-      const what = `${args.version} of ${args.repo} is ${target.sha} (clone: false, nothing cloned)`
-      return { commands: [], changed: true, changes: [what], data: { before: null, after: target.sha } }
-    }
-    if (!hasDest(args)) return { commands: [], fail: 'the destination directory must be specified unless clone=no' }
-    const d = args.dest
-    if (dest.state === 'no-git') {
-      if (ctx.checkMode)
-        return {
-          commands: [{ argv: ['git', 'clone', '--', args.repo, d] }],
-          changes: [`clone ${args.repo} to ${d} (git is not installed yet)`],
-        }
-      return { commands: [], fail: 'git is not installed on the host (apt: { name: git })' }
-    }
-    const unreadable = state.remoteError?.startsWith('cannot read repository')
-    if (unreadable && ctx.checkMode && dest.state === 'empty') {
-      // The repository may be made by an earlier task that check mode did not run: predict the clone.
-      ctx.log(`${state.remoteError} (check mode: predicting a clone)`)
-      return {
-        commands: [{ argv: ['git', 'clone', '--', args.repo, d] }],
-        changes: [`clone ${args.repo} at ${args.version} into ${d}`],
-      }
-    }
-    if (state.remoteError || !target)
-      return { commands: [], fail: state.remoteError ?? `cannot resolve ${args.version}` }
-    if (dest.state === 'other')
-      return { commands: [], fail: `${d} exists and is not a git repository (nor an empty folder)` }
-    if (dest.state === 'repo' && dest.error)
-      return { commands: [], fail: `cannot read the repository in ${d}: ${dest.error}` }
-    const data = (after: string | undefined, urlChanged: boolean) => ({
-      before: dest.head ?? null,
-      after: after ?? null,
-      remote_url_changed: urlChanged,
-    })
-
-    if (dest.state === 'empty') {
-      const after = afterCheckout(args, dest, true)
-      return {
-        commands: [...cloneSteps(args, target, args.separate_git_dir && dest.sgd), ...after.cmds],
-        changes: [`clone ${args.repo} at ${args.version} (${target.sha.slice(0, 12)}) into ${d}`],
-        data: data(target.sha, false),
-      }
-    }
-    return planExisting(state, args, target, data)
-  },
+  plan: (state, args, ctx) => withUmask(planGit(state, args, ctx), args.umask),
 
   async after(state, args, results, _ctx, io) {
     if (state.remoteOnly || !hasDest(args)) return {}
@@ -174,6 +126,56 @@ export default defineModule({
     return head.rc === 0 ? { ...failed, data: { after: head.stdout.trim() } } : failed
   },
 })
+
+/** The plan for what gather found (the call's umask is applied by the caller). */
+function planGit(state: GitState, args: GitArgs, ctx: ModuleContext): Plan {
+  const { dest, target } = state
+  if (state.remoteOnly) {
+    if (state.remoteError || !target) return { commands: [], fail: state.remoteError ?? 'no version' }
+    // nothing is cloned: Ansible reports changed, with the remote's commit as `after`
+    const what = `${args.version} of ${args.repo} is ${target.sha} (clone: false, nothing cloned)`
+    return { commands: [], changed: true, changes: [what], data: { before: null, after: target.sha } }
+  }
+  if (!hasDest(args)) return { commands: [], fail: 'the destination directory must be specified unless clone=no' }
+  const d = args.dest
+  if (dest.state === 'no-git') {
+    if (ctx.checkMode)
+      return {
+        commands: [{ argv: ['git', 'clone', '--', args.repo, d] }],
+        changes: [`clone ${args.repo} to ${d} (git is not installed yet)`],
+      }
+    return { commands: [], fail: 'git is not installed on the host (apt: { name: git })' }
+  }
+  const unreadable = state.remoteError?.startsWith('cannot read repository')
+  if (unreadable && ctx.checkMode && dest.state === 'empty') {
+    // The repository may be made by an earlier task that check mode did not run: predict the clone.
+    ctx.log(`${state.remoteError} (check mode: predicting a clone)`)
+    return {
+      commands: [{ argv: ['git', 'clone', '--', args.repo, d] }],
+      changes: [`clone ${args.repo} at ${args.version} into ${d}`],
+    }
+  }
+  if (state.remoteError || !target) return { commands: [], fail: state.remoteError ?? `cannot resolve ${args.version}` }
+  if (dest.state === 'other')
+    return { commands: [], fail: `${d} exists and is not a git repository (nor an empty folder)` }
+  if (dest.state === 'repo' && dest.error)
+    return { commands: [], fail: `cannot read the repository in ${d}: ${dest.error}` }
+  const data = (after: string | undefined, urlChanged: boolean) => ({
+    before: dest.head ?? null,
+    after: after ?? null,
+    remote_url_changed: urlChanged,
+  })
+
+  if (dest.state === 'empty') {
+    const after = afterCheckout(args, dest, true)
+    return {
+      commands: [...cloneSteps(args, target, args.separate_git_dir && dest.sgd), ...after.cmds],
+      changes: [`clone ${args.repo} at ${args.version} (${target.sha.slice(0, 12)}) into ${d}`],
+      data: data(target.sha, false),
+    }
+  }
+  return planExisting(state, args, target, data)
+}
 
 /** An existing clone: relocate, discard, re-point, move, then the steps after a checkout. */
 function planExisting(

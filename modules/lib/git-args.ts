@@ -1,5 +1,5 @@
 /**
- * The git module's arguments (ansible-core 2.14's `git` less `bare`, `reference`, `umask`, `executable`) and the
+ * The git module's arguments (ansible-core 2.14's `git` less `bare` and `executable`) and the
  * checks Ansible makes on them before it touches anything.
  *
  * @example
@@ -58,6 +58,15 @@ export const GitArgs = Type.Object(
       Type.Union([Type.String(), Type.Array(Type.String())], {
         description: 'With verify_commit: the fingerprints trusted to sign (default: any key in the keyring)',
         default: [],
+      }),
+    ),
+    reference: path('A local repository whose objects a first clone borrows (`git clone --reference`)'),
+    umask: Type.Optional(
+      Type.String({
+        pattern: '^[0-7]{1,4}$',
+        description:
+          'The umask of every git command that changes something (a quoted octal number such as "0022"), as ' +
+          "Ansible's sets it for the whole module",
       }),
     ),
     archive: path('Also write the tree of `version` to this file (.zip, .tar, .tar.gz or .tgz)'),

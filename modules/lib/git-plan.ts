@@ -8,6 +8,8 @@
  * cloneSteps(args, target, ctx) // → [git clone …, git submodule update …] with `recursive` (the default)
  * ```
  */
+import { sh } from '../../engine/commands.js'
+import type { Plan } from '../../engine/module.js'
 import type { Command } from '../../engine/types.js'
 import type { GitDestArgs } from './git-args.js'
 import { whitelist } from './git-args.js'
@@ -47,6 +49,7 @@ export function cloneSteps(a: GitDestArgs, target: RemoteRef, sgd?: string): Com
         argv: [
           ...['git', 'clone', '-q', '--origin', a.remote, ...depthOf(a)],
           ...(a.single_branch ? ['--single-branch'] : []),
+          ...(a.reference ? ['--reference', a.reference] : []),
           ...(named ? ['--branch', target.short!] : []),
           ...(sgd ? [`--separate-git-dir=${sgd}`] : []),
           ...(target.kind === 'commit' ? ['--no-checkout'] : []),
@@ -68,6 +71,14 @@ export function cloneSteps(a: GitDestArgs, target: RemoteRef, sgd?: string): Com
     })
   }
   return cmds
+}
+
+const UMASK = 'umask "$1" && shift && exec "$@"'
+
+/** The plan's commands run with the call's `umask` (none: as they are). */
+export function withUmask(p: Plan, umask: string | undefined): Plan {
+  if (umask === undefined) return p
+  return { ...p, commands: p.commands.map((c) => ({ ...c, argv: sh(UMASK, [umask, ...c.argv]).argv })) }
 }
 
 /** Fetch and check out `target` in an existing clone whose HEAD is elsewhere. */

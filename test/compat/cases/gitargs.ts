@@ -1,7 +1,7 @@
 /**
  * Agreement case for the git module's arguments beyond repo/dest/version: submodules (`recursive`, the default),
  * `single_branch`, `refspec`, `separate_git_dir` (on a clone and moving an existing one), `archive` with
- * `archive_prefix`, `verify_commit` on unsigned commits (fails in both), and the ssh settings (`ssh_opts`,
+ * `archive_prefix`, `reference`, `umask`, `verify_commit` on unsigned commits (fails in both), and the ssh settings (`ssh_opts`,
  * `key_file`, `accept_hostkey`) through an `ssh://` URL whose `ssh` is a stand-in on PATH that records the options
  * git passed and serves the repository locally. The repositories are made by the case with fixed author dates, so
  * both engines see the same commits; the scratch folder is `{{ root }}-work` and only stable results (commits,
@@ -85,6 +85,12 @@ const TASKS = `
         ssh_opts: "-o \\"ServerAliveInterval 5\\" -o 'User=git'"
       environment: { PATH: "{{ w }}/bin:/usr/local/bin:/usr/bin:/bin" }
       register: viassh
+    - git: { repo: "{{ w }}/src", dest: "{{ w }}/refd", reference: "{{ w }}/rec", recursive: false }
+      register: refd
+    - git: { repo: "{{ w }}/src", dest: "{{ w }}/masked", umask: "0027", recursive: false }
+      register: masked
+    - git: { repo: "{{ w }}/src", dest: "{{ w }}/masked", umask: "0027", recursive: false }
+      register: masked2
     - name: check mode predicts a move, a relocation and a clone, and changes nothing
       git: { repo: "{{ w }}/src", dest: "{{ w }}/rec", version: other, separate_git_dir: "{{ w }}/rec.git" }
       check_mode: true
@@ -111,6 +117,9 @@ const TASKS = `
           - "(mk is changed) == (arc is changed)"
           - "(mk is changed) == (arc2 is changed)"
           - "(mk is changed) == (viassh is changed)"
+          - "(mk is changed) == (refd is changed)"
+          - "(mk is changed) == (masked is changed)"
+          - masked2 is not changed
     - name: what the clones hold
       shell: |
         for d in rec norec single spec sep tag signed viassh never; do
@@ -120,6 +129,8 @@ const TASKS = `
           [ -f $d/.git ] && sed "s|$PWD|W|" $d/.git && echo
         done
         for d in single spec; do git -C $d for-each-ref --format='%(refname) %(objectname)'; done
+        sed "s|$PWD|W|" refd/.git/objects/info/alternates
+        stat -c '%a %n' masked masked/a masked/.git masked/.git/config
         cat ssh-args
       args: { chdir: "{{ w }}" }
       register: held
@@ -241,7 +252,7 @@ const play = (name: string, tasks: string) =>
 export const GIT_ARGS: CompatCase[] = [
   {
     name: 'git_args',
-    covers: 'git (recursive, single_branch, refspec, separate_git_dir, archive, verify_commit, ssh settings)',
+    covers: 'git (recursive, single_branch, refspec, separate_git_dir, archive, verify_commit, ssh settings, reference, umask)',
     clean: true,
     files: { 'main.yml': play('git_args', TASKS) },
   },
