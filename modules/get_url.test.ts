@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -89,6 +89,9 @@ beforeAll(async () => {
   web = await startWeb((req, res) => {
     seen.push({ url: req.url, auth: req.headers.authorization, x: req.headers['x-test'] as string | undefined })
     if (req.url.split('?')[0] === '/file.txt') res.end(BODY)
+    else if (req.url === '/named')
+      res.setHeader('Content-Disposition', 'attachment; filename="../up/given.txt"').end(BODY)
+    else if (req.url === '/inline') res.setHeader('Content-Disposition', 'inline; filename="no.txt"').end(BODY)
     else if (req.url === '/SHA256SUMS') res.end(`0000  other\n${SHA256}  file.txt\n`)
     else res.writeHead(404).end('no')
   })
@@ -112,6 +115,18 @@ async function run(args: Parameters<typeof planGetUrl>[1]) {
 }
 
 describe('from a loopback HTTP server', () => {
+  test('a folder dest: the name an attachment answer gives (its base name), else the URL name', async () => {
+    const into = join(dir, 'named')
+    mkdirSync(into)
+    let r = await run({ url: `${base}/named`, dest: into })
+    expect([r.changed, r.after.data?.dest]).toEqual([true, join(into, 'given.txt')])
+    expect(readFileSync(join(into, 'given.txt'), 'utf8')).toBe(BODY)
+    r = await run({ url: `${base}/named`, dest: `${into}/` })
+    expect([r.changed, r.after.data?.dest]).toEqual([false, join(into, 'given.txt')])
+    r = await run({ url: `${base}/inline`, dest: into })
+    expect(r.after.data?.dest).toBe(join(into, 'inline'))
+    expect(readdirSync(into).sort()).toEqual(['given.txt', 'inline']) // no temp or header file left
+  })
   test('download, then unchanged; a folder dest takes the URL name; headers and auth reach the server', async () => {
     const dest = join(dir, 'f.txt')
     const args = {

@@ -2,7 +2,8 @@
  * `get_url`: download a file from HTTP, HTTPS, FTP or a `file://` URL to the host, as Ansible's `get_url` does:
  * downloaded on the host (with `curl`) into a temp file, checked against `checksum` (`sha256:HEX`, or the line
  * for the file in a checksum file's URL), and moved over `dest` only when the bytes differ. With a `checksum` that
- * the existing file already has (and no `force`), nothing is downloaded. A folder `dest` gets the URL's file name.
+ * the existing file already has (and no `force`), nothing is downloaded. A folder `dest` gets the name a
+ * `Content-Disposition: attachment` answer gives, else the URL's file name (and is always downloaded, as Ansible's).
  *
  * @example
  * ```yaml
@@ -34,7 +35,11 @@ import {
 const Args = Type.Object(
   {
     url: Type.String({ minLength: 1, description: 'HTTP, HTTPS, FTP or file:// URL.' }),
-    dest: Type.String({ minLength: 1, description: "File to write, or a folder (the file takes the URL's name)." }),
+    dest: Type.String({
+      minLength: 1,
+      description:
+        "File to write, or a folder (the file takes the name a Content-Disposition answer gives, else the URL's).",
+    }),
     force: Type.Optional(
       Type.Boolean({
         default: false,
@@ -151,6 +156,7 @@ export function planGetUrl(f: GetUrlFacts, a: Args): Plan {
     group: a.group,
     backup: a.backup,
     tmpDir: a.tmp_dest,
+    named: isDir,
   })
   return { commands: [cmd], changes: [`download ${a.url} to ${dest} (changed if its content differs)`], data }
 }
@@ -200,6 +206,7 @@ export default defineModule({
       checksum_dest: kv.checksum_dest ?? null,
       md5sum: kv.md5sum,
       ...(kv.backup_file ? { backup_file: kv.backup_file } : {}),
+      ...(kv.dest ? { dest: kv.dest } : {}),
     })
     return { data, changed: kv.changed === '1' || kv.attrs === '1', msg: `OK (${kv.size} bytes)` }
   },

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Command } from '../engine/types.js'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import unarchive, { attrPaths, membersOf, planUnarchive, type UnarchiveState } from './unarchive.js'
+import unarchive, { attrPaths, membersOf, planUnarchive, urlFileName, type UnarchiveState } from './unarchive.js'
 import { handlerOf, parseSteps, runSteps, tarName } from './lib/archive.js'
 import { parseFound, parseZipinfo, tarDiffers, zipDiffers } from './lib/unpacked.js'
 import {
@@ -118,6 +118,35 @@ describe('plan: state + arguments → commands', () => {
       files: ['d/', 'd/a.txt'],
       handler: 'TgzArchive',
     })
+  })
+})
+
+describe('a URL src (downloaded on the host)', () => {
+  const fetched = { file: '/tmp/tsplay-fetch.X/a.tgz', dir: '/tmp/tsplay-fetch.X' }
+  const url = { ...tgz, source: { remote: fetched.file }, fetched, differs: ['x'] }
+  const args = { src: 'http://10.0.0.1/a.tgz', dest: '/opt', remote_src: true }
+  test('the unpack step removes the download after it, keeping the exit code', () => {
+    const argv = plan(url, args).commands[0].argv
+    expect(argv.slice(0, 5)).toEqual([
+      'sh',
+      '-c',
+      'd=$1; shift; "$@"; rc=$?; rm -rf -- "$d"; exit $rc',
+      'sh',
+      fetched.dir,
+    ])
+    expect(argv.slice(5, 9)).toEqual(['sh', '-c', expect.any(String), 'sh'])
+    expect(argv).toContain(fetched.file)
+  })
+  test('nothing to unpack: no step (gather removed the download)', () => {
+    expect(plan({ ...url, differs: [] }, args).commands).toEqual([])
+  })
+  test.each([
+    ['http://h/x/app-1.2.tar.gz?token=1#frag', 'app-1.2.tar.gz'],
+    ['https://h/', 'archive'],
+    ['https://h/x/..', 'archive'],
+    ['https://h', 'h'],
+  ])('file name of %s: %s', (u, want) => {
+    expect(urlFileName(u)).toBe(want)
   })
 })
 

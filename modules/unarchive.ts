@@ -1,10 +1,10 @@
 /**
  * `unarchive`: unpack a tar (plain, gzip, bzip2, xz, zstd) or zip archive into a folder on the host, as Ansible's
- * `unarchive`: `src` is a controller file (sent to the host) or, with `remote_src: true`, a file on the host. The
- * archive is unpacked only when the folder does not match it already (GNU tar's `--diff`; for zip each member's
- * type, size and time), so a second run is ok. `mode`/`owner`/`group` are applied to every member; `list_files`
- * registers the members as `files`. Needs GNU tar, and `unzip` for zip (the task says so when it is missing). In
- * check mode a tar task is skipped, as Ansible's (zip is predicted).
+ * `unarchive`: `src` is a controller file (sent to the host) or, with `remote_src: true`, a file on the host (a URL is
+ * downloaded there first). The archive is unpacked only when the folder does not match it already (GNU tar's `--diff`;
+ * for zip each member's type, size and time), so a second run is ok. `mode`/`owner`/`group` are applied to every
+ * member; `list_files` registers the members as `files`. Needs GNU tar, and `unzip` for zip (the task says so when it
+ * is missing). In check mode a tar task is skipped, as Ansible's (zip is predicted).
  *
  * @example
  * ```yaml
@@ -26,6 +26,7 @@ import { attrArgs } from './lib/args.js'
 import * as ar from './lib/archive.js'
 import { planAttrs } from './lib/attrs.js'
 import { findSource } from './lib/files.js'
+import { fetchOnHost, isUrl, removeFetched, thenRemove, type Fetched } from './lib/hostfetch.js'
 import { fnmatchRe } from './lib/findfs.js'
 import * as up from './lib/unpacked.js'
 import { decryptIfVaulted } from '../engine/vault/keyring.js'
@@ -36,7 +37,9 @@ const Args = Type.Object(
   {
     src: Type.String({
       minLength: 1,
-      description: 'The archive: a controller file, or a host file with `remote_src`.',
+      description:
+        'The archive: a controller file, or a host file with `remote_src`; a URL with `remote_src` is downloaded ' +
+        'on the host first (with curl, into a temp folder removed afterwards), also in check mode, as Ansible does.',
     }),
     dest: Type.String({ minLength: 1, description: 'Existing folder on the host to unpack into.' }),
     remote_src: Type.Optional(Type.Boolean({ description: '`src` is already on the host.' })),
@@ -52,7 +55,9 @@ const Args = Type.Object(
     decrypt: Defaulted(
       Type.Boolean({ default: true, description: 'A vaulted `src` on the controller is decrypted first.' }),
     ),
-    validate_certs: Defaulted(Type.Boolean({ default: true, description: 'Accepted (a URL `src` is not supported).' })),
+    validate_certs: Defaulted(
+      Type.Boolean({ default: true, description: 'Check the TLS certificate of a URL `src` (`false`: curl `-k`).' }),
+    ),
     io_buffer_size: Type.Optional(Type.Integer({ description: 'Accepted (unused).' })),
     ...attrArgs,
   },
@@ -77,6 +82,8 @@ export interface UnarchiveState {
   /** Where the archive is, for the extract step. */
   source?: ar.ArchiveSource
   files: string[]
+  /** A URL `src` downloaded on the host (its temp folder goes with the unpack step, or at the end of gather). */
+  fetched?: Fetched
   /** Members that differ (tar `--diff` lines or zip member names); empty: unpacked already. */
   differs: string[]
   /** Each member (and top folder) under dest as it is now, when attributes matter. */
@@ -125,6 +132,39 @@ export function attrPaths(dest: string, files: readonly string[]): string[] {
 }
 
 async function gatherUnarchive(a: Args, ctx: ModuleContext, io: HostIO): Promise<UnarchiveState> {
+  if (!isRemote(a) || !isUrl(a.src)) return gatherFrom(a, a.src, ctx, io)
+  const fetched = await fetchOnHost(a.src, io, {
+    module: 'unarchive',
+    name:
+      a.src
+        .replace(/[?#].*$/, '')
+        .replace(/\/+$/, '')
+        .split('/')
+        .pop() || 'archive',
+    validateCerts: a.validate_certs,
+  })
+  let s: UnarchiveState | undefined
+  try {
+    s = await gatherFrom(a, fetched.file, ctx, io)
+    return { ...s, fetched }
+  } finally {
+    // kept only for the unpack step to come
+    if (!s?.differs.length || ctx.checkMode) await io.run(removeFetched(fetched))
+  }
+}
+
+/** The file name a URL ends with (`archive` when it names none). */
+export function urlFileName(url: string): string {
+  const last =
+    url
+      .replace(/[?#].*$/, '')
+      .split('/')
+      .pop() ?? ''
+  return last === '' || last === '.' || last === '..' ? 'archive' : last
+}
+
+/** Gather with the archive at `src` (the host's path of a downloaded URL). */
+async function gatherFrom(a: Args, src: string, ctx: ModuleContext, io: HostIO): Promise<UnarchiveState> {
   const none = { files: [], differs: [], found: new Map<string, up.Found>() }
   const remote = isRemote(a)
   let bytes: Uint8Array | undefined
@@ -136,7 +176,7 @@ async function gatherUnarchive(a: Args, ctx: ModuleContext, io: HostIO): Promise
       throw new ModuleFailure((e as Error).message)
     }
   }
-  const [probe] = await io.batch([sh(PROBE, [a.dest, remote ? a.src : '', a.creates ?? ''])])
+  const [probe] = await io.batch([sh(PROBE, [a.dest, remote ? src : '', a.creates ?? ''])])
   const lines = probe.stdout.split('\n')
   if (lines.includes('creates')) return { ...none, skip: `skipped, since ${a.creates} exists` }
   if (!lines.includes('dir')) return { ...none, fail: `dest '${a.dest}' must be an existing dir` }
@@ -159,7 +199,7 @@ async function gatherUnarchive(a: Args, ctx: ModuleContext, io: HostIO): Promise
         `Make sure the required command to extract the file is installed.\n${why}`,
     }
   }
-  const source: ar.ArchiveSource = remote ? { remote: a.src } : { bytes: bytes ?? new Uint8Array() }
+  const source: ar.ArchiveSource = remote ? { remote: src } : { bytes: bytes ?? new Uint8Array() }
   if (ctx.checkMode && handler !== 'ZipArchive') return { ...none, handler, source }
   const o = opts(a)
   // run, not batch: a controller archive travels on stdin (a big one through its own channel)
@@ -202,7 +242,8 @@ export function planUnarchive(
     if (a.mode !== undefined) steps.push(['chmod', '--', String(a.mode), ...paths])
     if (a.owner !== undefined || a.group !== undefined)
       steps.push(['chown', '-h', '--', `${a.owner ?? ''}${a.group ? `:${a.group}` : ''}`, ...paths])
-    commands.push(ar.runSteps(steps, s.source, `unpack ${a.src} into ${a.dest}`))
+    const unpack = ar.runSteps(steps, s.source, `unpack ${a.src} into ${a.dest}`)
+    commands.push(s.fetched && !ctx.checkMode ? { ...unpack, argv: thenRemove(s.fetched.dir, unpack.argv) } : unpack)
     changes.push(`unpack ${a.src} into ${a.dest} (${s.differs.length} differences)`)
   } else
     for (const p of paths) {

@@ -9,9 +9,8 @@
  * ```
  */
 import { ModuleFailure, type HostIO, type Plan } from '../../engine/module.js'
-import { sh } from '../../engine/commands.js'
 import type { Command } from '../../engine/types.js'
-import { ALL_CODES } from './run.js'
+import { fetchOnHost, isUrl, removeFetched, thenRemove } from './hostfetch.js'
 import { parseDpkgQuery, isInstalled } from './apt-state.js'
 import {
   installFlags,
@@ -60,26 +59,8 @@ export function aptMode(a: ModeArgs, names: string[]): AptMode {
 /** A local .deb path as apt-get takes it (a path, not a name: `./x.deb` for a bare file name). */
 const debPath = (p: string) => (p.includes('/') ? p : `./${p}`)
 
-/** Is `deb` a URL (Ansible downloads it on the host first)? */
-export const isUrl = (deb: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(deb)
-
-/** Downloads URL $1 with curl into a new temp folder on the host and prints the file's path. */
-const FETCH = [
-  'command -v curl >/dev/null || { echo "apt: a deb URL needs curl on the host" >&2; exit 127; }',
-  'd=$(mktemp -d "${TMPDIR:-/tmp}/tsplay-deb.XXXXXXXXXX") || exit 4',
-  'curl -fsSL -o "$d/package.deb" -- "$1" || { rm -rf -- "$d"; exit 5; }',
-  'printf %s "$d/package.deb"',
-].join('\n')
-
-/** Runs the command after $1 (the install), then removes the temp folder $1, keeping the command's exit code. */
-const THEN_REMOVE = 'd=$1; shift; "$@"; rc=$?; rm -rf -- "$d"; exit $rc'
-
 /** Download a `deb` URL on the host (Ansible's apt fetches it there too, also in check mode). */
-async function fetchDeb(url: string, io: HostIO): Promise<{ file: string; dir: string }> {
-  const r = await io.run(sh(FETCH, [url], { describe: `download ${url}`, okCodes: ALL_CODES }))
-  if (r.rc !== 0) throw new ModuleFailure(`Failure downloading ${url}: ${r.stderr.trim() || `exit code ${r.rc}`}`)
-  return { file: r.stdout, dir: r.stdout.slice(0, r.stdout.lastIndexOf('/')) }
-}
+const fetchDeb = (url: string, io: HostIO) => fetchOnHost(url, io, { module: 'apt', name: 'package.deb' })
 
 /** The simulation of a mode, or undefined for `deb` and `packages`. */
 function simulation(mode: AptMode, a: ModeArgs, names: string[]): string[] | undefined {
@@ -114,7 +95,7 @@ export async function gatherMode(
       // kept only for an install to come
       const installs = out.deb && a.state === 'present' && out.deb.installed !== out.deb.version && !checkMode
       if (out.fetched && !installs) {
-        await io.run({ argv: ['rm', '-rf', '--', out.fetched.dir], describe: 'remove the downloaded .deb' })
+        await io.run(removeFetched(out.fetched))
         out.fetched = undefined
       }
     }
@@ -149,7 +130,7 @@ export function planMode(mode: AptMode, s: ModeState, a: ModeArgs, names: string
     if (d.installed === d.version) return { commands: [] }
     const what = d.installed ? `change ${d.name} ${d.installed} → ${d.version}` : `install ${d.name} ${d.version}`
     const install = [...base, ...rec, ...installFlags(a), 'install', s.fetched?.file ?? debPath(a.deb!)]
-    const argv = s.fetched ? ['sh', '-c', THEN_REMOVE, 'sh', s.fetched.dir, ...install] : install
+    const argv = s.fetched ? thenRemove(s.fetched.dir, install) : install
     return { commands: [cmd(argv, what)], changes: [`${what} (${a.deb})`] }
   }
   const sim = s.simulated ?? ''

@@ -28,18 +28,32 @@ export interface Download {
   backup?: boolean
   /** Folder for the temp file (default: the destination's). */
   tmpDir?: string
+  /**
+   * `dest` is a folder's default name: a `Content-Disposition: attachment; filename=…` answer names the file
+   * instead (its base name), as Ansible's get_url does for a folder `dest`.
+   */
+  named?: boolean
 }
 
 const SCRIPT = [
   'cfg=$(cat)',
-  'url=$1; dest=$2; timeout=$3; algo=$4; sum=$5; mode=$6; owner=$7; group=$8; backup=$9; shift 9; tmpdir=$1',
+  'url=$1; dest=$2; timeout=$3; algo=$4; sum=$5; mode=$6; owner=$7; group=$8; backup=$9; shift 9; tmpdir=$1; named=$2',
   'command -v curl >/dev/null || { echo "get_url needs curl on the host" >&2; exit 127; }',
   'case $dest in */*) dir=${dest%/*}; dir=${dir:-/} ;; *) dir=. ;; esac',
   '[ -d "$dir" ] || { echo "Destination $dir does not exist" >&2; exit 4; }',
   'tmp=$(mktemp "${tmpdir:-$dir}/.tsplay-get.XXXXXXXX") || exit 4',
-  'trap \'rm -f -- "$tmp"\' EXIT HUP INT TERM',
-  'code=$(printf "%s\\n" "$cfg" | curl -sS -L --fail --max-time "$timeout" -K - -o "$tmp" -w "%{http_code}" -- "$url")',
+  'hdr=/dev/null; trap \'rm -f -- "$tmp"; [ "$hdr" = /dev/null ] || rm -f -- "$hdr"\' EXIT HUP INT TERM',
+  '[ -z "$named" ] || hdr=$(mktemp "${tmpdir:-$dir}/.tsplay-hdr.XXXXXXXX") || exit 4',
+  'code=$(printf "%s\\n" "$cfg" |',
+  '  curl -sS -L --fail --max-time "$timeout" -K - -D "$hdr" -o "$tmp" -w "%{http_code}" -- "$url")',
   'rc=$?',
+  'if [ -n "$named" ]; then',
+  // the last answer's `Content-Disposition: attachment; filename=NAME` (Ansible's pattern), its base name
+  '  n=$(tr -d "\\r" < "$hdr" | awk \'/^HTTP\\// { n = "" } tolower($0) ~ /^content-disposition:/ { v = $0',
+  '    sub(/^[^:]*: */, "", v); if (match(v, /^attachment; ?filename="?[^"]+/)) {',
+  '      v = substr(v, RSTART, RLENGTH); sub(/^attachment; ?filename="?/, "", v); n = v } } END { print n }\')',
+  '  n=${n##*/}; case $n in ""|.|..) ;; *) dest=${dest%/*}/$n ;; esac; echo "dest=$dest"',
+  'fi',
   'echo "status=$code"',
   'if [ $rc -ne 0 ]; then echo "Request failed (curl exit $rc, HTTP $code)" >&2; exit 5; fi',
   'echo "size=$(wc -c < "$tmp")"; echo "checksum_src=$(sha1sum < "$tmp" | cut -d" " -f1)"',
@@ -53,7 +67,7 @@ const SCRIPT = [
   '  if [ -n "$backup" ] && [ -e "$dest" ]; then b="$dest.$(date +%Y%m%d%H%M%S)~"; cp -p -- "$dest" "$b"',
   '    echo "backup_file=$b"; fi',
   '  mv -f -- "$tmp" "$dest"; echo changed=1; fi',
-  'trap - EXIT HUP INT TERM; rm -f -- "$tmp"',
+  'trap - EXIT HUP INT TERM; rm -f -- "$tmp"; [ "$hdr" = /dev/null ] || rm -f -- "$hdr"',
   'if [ -n "$mode" ]; then chmod -- "$mode" "$dest"; fi',
   'if [ -n "$owner$group" ]; then chown -- "$owner${group:+:$group}" "$dest"; fi',
   'if [ -n "$before" ] && [ "$before" != "$(stat -c %a:%u:%g -- "$dest")" ]; then echo attrs=1; fi',
@@ -74,6 +88,7 @@ export function downloadCommand(d: Download): Command {
       d.group ?? '',
       d.backup ? '1' : '',
       d.tmpDir ?? '',
+      d.named ? '1' : '',
     ]),
     stdin: d.config,
     secretStdin: true,

@@ -1,12 +1,12 @@
 /**
  * Agreement case for the git module's arguments beyond repo/dest/version: submodules (`recursive`, the default),
  * `single_branch`, `refspec`, `separate_git_dir` (on a clone and moving an existing one), `archive` with
- * `archive_prefix`, `reference`, `umask`, `verify_commit` on unsigned commits (fails in both), and the ssh settings (`ssh_opts`,
- * `key_file`, `accept_hostkey`) through an `ssh://` URL whose `ssh` is a stand-in on PATH that records the options
- * git passed and serves the repository locally. The repositories are made by the case with fixed author dates, so
- * both engines see the same commits; the scratch folder is `{{ root }}-work` and only stable results (commits,
- * refs, submodule status, the archives, the ssh options) are copied into `root` for comparison. Each git task must
- * change in the first round only (asserted against the task that makes the repositories).
+ * `archive_prefix`, `reference`, `umask`, `verify_commit` on unsigned commits (fails in both), and the ssh settings
+ * (`ssh_opts`, `key_file`, `accept_hostkey`) through an `ssh://` URL whose `ssh` is a stand-in on PATH that records
+ * the options git passed and serves the repository locally. The repositories are made by the case with fixed author
+ * dates, so both engines see the same commits; the scratch folder is `{{ root }}-work` and only stable results
+ * (commits, refs, submodule status, the archives, the ssh options) are copied into `root` for comparison. Each git
+ * task must change in the first round only (asserted against the task that makes the repositories).
  */
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -252,7 +252,9 @@ const play = (name: string, tasks: string) =>
 export const GIT_ARGS: CompatCase[] = [
   {
     name: 'git_args',
-    covers: 'git (recursive, single_branch, refspec, separate_git_dir, archive, verify_commit, ssh settings, reference, umask)',
+    covers:
+      'git (recursive, single_branch, refspec, separate_git_dir, archive, verify_commit, ssh settings, reference, ' +
+      'umask)',
     clean: true,
     files: { 'main.yml': play('git_args', TASKS) },
   },

@@ -173,6 +173,24 @@ export const WEB: CompatCase[] = [
     },
   },
   {
+    name: 'get_url_named',
+    covers: 'get_url (a folder dest: the file named by Content-Disposition)',
+    clean: true,
+    files: {
+      'main.yml': play(
+        'get_url_named',
+        `
+    - file: { path: "{{ root }}/into", state: directory, mode: "0755" }
+    - get_url: { url: "{{ web }}/file.bin", dest: "{{ root }}/into" }
+      register: named
+    - get_url: { url: "{{ web }}/file.bin", dest: "{{ root }}/into/" }
+      register: again
+    - assert: { that: ["named.dest == root + '/into/named.txt'", "again is not changed"] }
+`,
+      ),
+    },
+  },
+  {
     name: 'uri_src',
     covers: 'uri (src, remote_src)',
     clean: true,
@@ -238,7 +256,7 @@ export const WEB: CompatCase[] = [
   },
   {
     name: 'unarchive',
-    covers: 'unarchive',
+    covers: 'unarchive (also a URL src with remote_src, downloaded on the host)',
     files: {
       'main.yml': play(
         'unarchive',
@@ -254,7 +272,7 @@ export const WEB: CompatCase[] = [
     - command: zip -q -r ../a.zip app
       args: { chdir: "{{ root }}/src", creates: "{{ root }}/a.zip" }
     - file: { path: "{{ root }}/{{ item }}", state: directory, mode: "0755" }
-      loop: [t1, t2, t3, x1, z1]
+      loop: [t1, t2, t3, x1, z1, u1]
     - unarchive: { src: "{{ root }}/a.tgz", dest: "{{ root }}/t1" }
       register: u1
     - unarchive: { src: "{{ root }}/a.tgz", dest: "{{ root }}/t1", list_files: true }
@@ -287,6 +305,20 @@ export const WEB: CompatCase[] = [
       ignore_errors: true
     - unarchive: { src: "{{ root }}/a.tgz", dest: "{{ root }}/nodir" }
       ignore_errors: true
+    - unarchive: { src: "{{ web }}/file{{ root }}/a.tgz", dest: "{{ root }}/u1", remote_src: true }
+      check_mode: true
+    - unarchive: { src: "{{ web }}/file{{ root }}/a.tgz", dest: "{{ root }}/u1", remote_src: true, list_files: true }
+      register: url_first
+    - unarchive: { src: "{{ web }}/file{{ root }}/a.tgz", dest: "{{ root }}/u1", remote_src: true }
+      register: url_again
+    - unarchive: { src: "{{ web }}/file{{ root }}/none.tgz", dest: "{{ root }}/u1", remote_src: true }
+      register: url_missing
+      ignore_errors: true
+    - assert:
+        that:
+          - "'app/README' in url_first.files"
+          - url_again is not changed
+          - url_missing is failed
     - file: { path: "{{ root }}/{{ item }}", state: absent }
       loop: [a.tgz, a.tar.xz, a.zip]
 `,
