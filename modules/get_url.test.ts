@@ -35,7 +35,7 @@ describe('pure parts', () => {
     expect(curlQuote('a"b\\c')).toBe('"a\\"b\\\\c"')
     expect(() => curlQuote('a\nb')).toThrow(/line break/)
     expect(curlConfig({ headers: { X: '1' }, username: 'u', password: 'p', validateCerts: false })).toBe(
-      'header = "X: 1"\nuser = "u:p"\ninsecure\ncompressed\n',
+      'header = "X: 1"\nuser = "u:p"\ninsecure\ncompressed\ncookie = ""\n',
     )
   })
   test('the wanted checksum already there: nothing downloaded', () => {

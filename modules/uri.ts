@@ -26,6 +26,7 @@ import { defineModule, type AfterResult, type Plan } from '../engine/module.js'
 import { attrArgs, tlsArgs } from './lib/args.js'
 import { curlConfig } from './lib/download.js'
 import { parseResponse, requestCommand } from './lib/http.js'
+import { cookieJar } from './lib/cookies.js'
 import { argRules } from '../engine/argrules.js'
 import { encodeBody, gatherMultipart, gatherSrc, type MultipartState, type SrcState } from './lib/uribody.js'
 
@@ -193,6 +194,15 @@ export function absoluteLocation(url: string, location: string): string {
   return `${url.slice(0, url.lastIndexOf('/'))}/${location}`
 }
 
+/** The path of a URL (`/` when it has none or cannot be parsed). */
+function requestPath(url: string): string {
+  try {
+    return new URL(url).pathname || '/'
+  } catch {
+    return '/'
+  }
+}
+
 /** The registered result, from what the request printed. Pure. */
 export function afterUri(a: Args, stdout: string, rc: number, stderr: string): AfterResult {
   if (rc === 127) return { fail: stderr.trim() || 'uri needs curl on the host' }
@@ -203,7 +213,8 @@ export function afterUri(a: Args, stdout: string, rc: number, stderr: string): A
   if (r.status < 0) data.msg = `Request failed: ${r.error}`
   else if (r.status >= 200 && r.status < 300) data.msg = `OK (${r.headers['content-length'] ?? 'unknown'} bytes)`
   else data.msg = `HTTP Error ${r.status}: ${r.reason}`
-  Object.assign(data, { url: r.url || a.url, status: r.status, cookies: {}, cookies_string: '', elapsed: r.seconds })
+  Object.assign(data, { url: r.url || a.url, status: r.status, elapsed: r.seconds })
+  Object.assign(data, cookieJar(r.blocks, requestPath(a.url)))
   if (typeof data.location === 'string') data.location = absoluteLocation(a.url, data.location)
   if (r.path !== undefined) data.path = r.path
   const ok = codes.includes(r.status)

@@ -167,5 +167,7 @@ export function curlConfig(o: CurlOptions): string {
   for (const [v, key] of files) if (v) lines.push(`${key} = ${curlText(v)}`)
   if (o.netrc) lines.push('netrc-optional')
   if (o.ciphers?.length) lines.push(`ciphers = ${curlQuote(o.ciphers.join(':'))}`)
+  // curl's cookie engine, empty: cookies an answer sets go with the redirects that follow, as with Ansible's cookie jar
+  lines.push('cookie = ""')
   return lines.map((l) => `${l}\n`).join('')
 }

@@ -102,6 +102,8 @@ export interface Response {
   reason: string
   /** The last response's headers, names lowercased; repeated headers joined with ", ". */
   headers: Record<string, string>
+  /** Every response's header lines (redirects first), the status line first in each. */
+  blocks: string[][]
   /** curl's error text when `rc` is not 0. */
   error: string
   /** Whole seconds the request took. */
@@ -127,7 +129,8 @@ export function parseResponse(stdout: string): Response {
   const rc = Number(/^rc=(\d+)/.exec(rcLine ?? '')?.[1] ?? 1)
   const code = Number(codeLine)
   const blocks = (headerText ?? '').split(/\r?\n\r?\n/).filter((b) => /^HTTP\//.test(b))
-  const [statusLine, ...hl] = (blocks.at(-1) ?? '').split(/\r?\n/)
+  const lines = blocks.map((b) => b.split(/\r?\n/))
+  const [statusLine, ...hl] = lines.at(-1) ?? []
   const headers: Record<string, string> = {}
   for (const l of hl) {
     const c = l.indexOf(':')
@@ -142,6 +145,7 @@ export function parseResponse(stdout: string): Response {
     url: url ?? '',
     reason: /^HTTP\/\S+ \d+ ?(.*)$/.exec(statusLine ?? '')?.[1]?.trim() ?? '',
     headers,
+    blocks: lines,
     error: (errorText ?? '').trim(),
     seconds: Math.floor(Number(time) || 0),
     path: pathPart?.split('\n')[0],

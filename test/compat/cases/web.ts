@@ -30,6 +30,13 @@ export function WEB_ROUTES(req: Seen, res: ServerResponse): void {
   else if (path.startsWith('/file/') && path.includes('/tsplay-compat/') && !path.includes('/../'))
     // a file a case made on the target (this machine), served back: a .deb for apt's `deb` URL
     serveFile(decodeURIComponent(path.slice('/file'.length)), res)
+  else if (path === '/json' && String(req.headers.cookie ?? '').includes('sid='))
+    res
+      .writeHead(200, {
+        'Content-Type': 'application/json',
+        'Set-Cookie': ['theme=dark; Path=/', 'old=; Max-Age=0; Path=/', 'sid=two; Path=/; HttpOnly'],
+      })
+      .end('{"a": [1, 2], "who": "me"}')
   else if (path === '/json') res.setHeader('Content-Type', 'application/json').end('{"a": [1, 2], "who": "me"}')
   else if (path === '/echo') res.setHeader('Content-Type', 'text/plain').end(`${req.method} ${req.body}`)
   else if (path === '/multipart') {
@@ -39,6 +46,8 @@ export function WEB_ROUTES(req: Seen, res: ServerResponse): void {
     res.setHeader('Content-Type', 'text/plain').end(`${type.replaceAll(b, 'B')}\n${req.body.replaceAll(b, 'B')}`)
   } else if (path === '/lines') res.end(`one\ntwo ${String(req.headers['x-who'] ?? '')}\n`)
   else if (path === '/moved') res.writeHead(302, { Location: '/json' }).end()
+  else if (path === '/login')
+    res.writeHead(302, { Location: '/json', 'Set-Cookie': ['sid=one; Path=/', 'old=x; Path=/'] }).end()
   else if (path === '/file.bin') res.setHeader('Content-Disposition', 'attachment; filename="named.txt"').end('data\n')
   else if (path === '/auth') {
     if (req.headers.authorization === `Basic ${Buffer.from('u:s3cret').toString('base64')}`) res.end('welcome')
@@ -49,13 +58,20 @@ export function WEB_ROUTES(req: Seen, res: ServerResponse): void {
 export const WEB: CompatCase[] = [
   {
     name: 'uri',
-    covers: 'uri',
+    covers: 'uri (also the cookies of a redirect chain)',
+    clean: true,
     files: {
       'main.yml': play(
         'uri',
         `
     - uri: { url: "{{ web }}/json" }
       register: r
+    - uri: { url: "{{ web }}/login" }
+      register: jar
+    - assert:
+        that:
+          - "jar.cookies == {'sid': 'two', 'theme': 'dark'}"
+          - jar.cookies_string == 'sid=two; theme=dark'
     - assert:
         that:
           - r.status == 200
