@@ -6,7 +6,8 @@
  *
  * @example
  * ```ts
- * cookieJar([['HTTP/1.1 302 Found', 'Set-Cookie: sid=1; Path=/'], ['HTTP/1.1 200 OK', 'Set-Cookie: theme=dark']], '/login')
+ * const blocks = [['HTTP/1.1 302 Found', 'Set-Cookie: sid=1; Path=/'], ['HTTP/1.1 200 OK', 'Set-Cookie: theme=dark']]
+ * cookieJar(blocks, '/login')
  * // → { cookies: { sid: '1', theme: 'dark' }, cookies_string: 'sid=1; theme=dark' }
  * ```
  */
