@@ -15,7 +15,8 @@
 import { defineModule, ModuleFailure, type ModuleContext, type Plan } from '../engine/module.js'
 import type { Command, CommandResult } from '../engine/types.js'
 import { checkGitArgs, GitArgs, whitelist, type GitDestArgs } from './lib/git-args.js'
-import { afterCheckout, cloneSteps, moveSteps, withUmask } from './lib/git-plan.js'
+import { afterCheckout, cloneSteps, moveSteps } from './lib/git-plan.js'
+import { withUmask } from './lib/umask.js'
 import { gitSshOptions, withSsh } from './lib/git-ssh.js'
 import {
   destProbe,

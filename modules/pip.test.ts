@@ -67,6 +67,18 @@ const venv: PipState = { venv: 'there', pip: ['/v/bin/pip3'], freeze: 'six==1.16
 type Row = [string, WrittenArgs<typeof pip>, PipState, { argv?: string[][]; fail?: RegExp; check?: boolean }]
 const rows: Row[] = [
   ['present and satisfied: nothing', { name: 'six' }, sys, { argv: [] }],
+  ['umask with nothing to do: nothing', { name: 'six', umask: '0077' }, sys, { argv: [] }],
+  [
+    'umask: the virtualenv and the install run with it',
+    { name: 'six', virtualenv: '/v', virtualenv_command: 'python3 -m venv', umask: '0077' },
+    { venv: 'missing', pip: [], freeze: '' },
+    {
+      argv: [
+        ['sh', '-c', 'umask "$1" && shift && exec "$@"', 'sh', '0077', 'python3', '-m', 'venv', '/v'],
+        ['sh', '-c', 'umask "$1" && shift && exec "$@"', 'sh', '0077', '/v/bin/pip', 'install', 'six'],
+      ],
+    },
+  ],
   ['present with a met specifier', { name: ['six>=1.0', 'requests'] }, sys, { argv: [] }],
   [
     'an unmet version installs',

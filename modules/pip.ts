@@ -13,12 +13,13 @@
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { argRules } from '../engine/argrules.js'
-import { defineModule, ModuleFailure } from '../engine/module.js'
+import { defineModule, ModuleFailure, type ModuleContext, type Plan } from '../engine/module.js'
 import { sh } from '../engine/commands.js'
 import { splitArgs, SplitError } from '../engine/source/split.js'
 import type { Command, CommandResult } from '../engine/types.js'
 import { ALL_CODES, SBIN_PATH } from './lib/run.js'
 import { parseFreeze, parseRequirement, recoverNames, satisfied, withVersion } from './lib/pipreq.js'
+import { umaskArg, withUmask } from './lib/umask.js'
 
 const State = Type.Union(
   [Type.Literal('present'), Type.Literal('absent'), Type.Literal('latest'), Type.Literal('forcereinstall')],
@@ -55,6 +56,7 @@ const Args = Type.Object(
     editable: Defaulted(Type.Boolean({ default: false, description: 'Install in editable mode (`-e`)' })),
     chdir: Type.Optional(Type.String({ minLength: 1, description: 'Folder pip runs in (default: /tmp)' })),
     executable: Type.Optional(Type.String({ minLength: 1, description: 'pip to run: a path or a name on PATH' })),
+    umask: umaskArg('the virtualenv creation and pip'),
   },
   {
     additionalProperties: false,
@@ -177,59 +179,7 @@ export default defineModule({
     return parseProbe(res.stdout, venv !== undefined)
   },
 
-  plan(state, args, ctx) {
-    if (args.state === 'latest' && args.version !== undefined)
-      return { commands: [], fail: 'version is incompatible with state=latest' }
-    const venv = venvPath(args)
-    const pkgs = packagesOf(args)
-    const extra = extraWords(args)
-    const cwd = args.chdir ?? '/tmp'
-    const cmds: Command[] = []
-    const changes: string[] = []
-    let pip = state.pip
-    if (state.venv === 'missing') {
-      const words = splitArgs(args.virtualenv_command)
-      const isVenv = /pyvenv|-m venv/.test(args.virtualenv_command)
-      if (isVenv && args.virtualenv_python)
-        return { commands: [], fail: 'virtualenv_python cannot be used with the venv module or pyvenv' }
-      const argv = [
-        ...words,
-        ...(args.virtualenv_site_packages ? ['--system-site-packages'] : []),
-        ...(isVenv ? [] : [`-p${args.virtualenv_python ?? 'python3'}`]),
-        venv!,
-      ]
-      cmds.push({ argv, cwd, describe: `create the virtualenv ${venv}` })
-      changes.push(`create the virtualenv ${venv}`)
-      pip = [`${venv}/bin/pip`]
-    } else if (!pip.length) {
-      const fail = venv
-        ? `Unable to find pip in the virtualenv ${venv} (bin/pip3 or bin/pip): make sure pip is present in it`
-        : args.executable
-          ? `Unable to find ${args.executable} to use: pip needs to be installed`
-          : 'Unable to find pip3 (nor python3 -m pip) to use: pip needs to be installed (apt: { name: python3-pip })'
-      return { commands: [], fail }
-    }
-    const what = pkgs.length ? pkgs : ['-r', args.requirements!]
-    const argv = [...pip, ...STATE_ARGS[args.state], ...extra, ...what]
-    const env = venv ? { PATH: `${venv}/bin:${SBIN_PATH}` } : undefined
-    const install: Command = { argv, cwd, okCodes: ALL_CODES, describe: argv.join(' '), ...(env ? { env } : {}) }
-    const data = {
-      cmd: argv,
-      name: pkgs.length ? args.name : null,
-      version: args.version ?? null,
-      state: args.state,
-      requirements: args.requirements ?? null,
-      virtualenv: venv ?? null,
-    }
-    const predictAlways = ctx.checkMode && (args.extra_args || args.requirements || args.state === 'latest')
-    const quiet = ctx.checkMode
-      ? !predictAlways && (args.state === 'forcereinstall' || settled(pkgs, args.state, state.freeze))
-      : settled(pkgs, args.state, state.freeze)
-    if (state.venv !== 'missing' && pkgs.length && quiet) return { commands: [], data }
-    cmds.push(install)
-    changes.push(`pip ${STATE_ARGS[args.state].join(' ')} ${what.join(' ')}`)
-    return { commands: cmds, changes, data }
-  },
+  plan: (state, args, ctx) => withUmask(planPip(state, args, ctx), args.umask),
 
   async after(state, args, results, _ctx, io) {
     const created = state.venv === 'missing'
@@ -251,3 +201,58 @@ export default defineModule({
     return { data, changed: changed || created }
   },
 })
+
+/** The plan for what gather found (the call's umask is applied by the caller). */
+function planPip(state: PipState, args: Args, ctx: ModuleContext): Plan {
+  if (args.state === 'latest' && args.version !== undefined)
+    return { commands: [], fail: 'version is incompatible with state=latest' }
+  const venv = venvPath(args)
+  const pkgs = packagesOf(args)
+  const extra = extraWords(args)
+  const cwd = args.chdir ?? '/tmp'
+  const cmds: Command[] = []
+  const changes: string[] = []
+  let pip = state.pip
+  if (state.venv === 'missing') {
+    const words = splitArgs(args.virtualenv_command)
+    const isVenv = /pyvenv|-m venv/.test(args.virtualenv_command)
+    if (isVenv && args.virtualenv_python)
+      return { commands: [], fail: 'virtualenv_python cannot be used with the venv module or pyvenv' }
+    const argv = [
+      ...words,
+      ...(args.virtualenv_site_packages ? ['--system-site-packages'] : []),
+      ...(isVenv ? [] : [`-p${args.virtualenv_python ?? 'python3'}`]),
+      venv!,
+    ]
+    cmds.push({ argv, cwd, describe: `create the virtualenv ${venv}` })
+    changes.push(`create the virtualenv ${venv}`)
+    pip = [`${venv}/bin/pip`]
+  } else if (!pip.length) {
+    const fail = venv
+      ? `Unable to find pip in the virtualenv ${venv} (bin/pip3 or bin/pip): make sure pip is present in it`
+      : args.executable
+        ? `Unable to find ${args.executable} to use: pip needs to be installed`
+        : 'Unable to find pip3 (nor python3 -m pip) to use: pip needs to be installed (apt: { name: python3-pip })'
+    return { commands: [], fail }
+  }
+  const what = pkgs.length ? pkgs : ['-r', args.requirements!]
+  const argv = [...pip, ...STATE_ARGS[args.state], ...extra, ...what]
+  const env = venv ? { PATH: `${venv}/bin:${SBIN_PATH}` } : undefined
+  const install: Command = { argv, cwd, okCodes: ALL_CODES, describe: argv.join(' '), ...(env ? { env } : {}) }
+  const data = {
+    cmd: argv,
+    name: pkgs.length ? args.name : null,
+    version: args.version ?? null,
+    state: args.state,
+    requirements: args.requirements ?? null,
+    virtualenv: venv ?? null,
+  }
+  const predictAlways = ctx.checkMode && (args.extra_args || args.requirements || args.state === 'latest')
+  const quiet = ctx.checkMode
+    ? !predictAlways && (args.state === 'forcereinstall' || settled(pkgs, args.state, state.freeze))
+    : settled(pkgs, args.state, state.freeze)
+  if (state.venv !== 'missing' && pkgs.length && quiet) return { commands: [], data }
+  cmds.push(install)
+  changes.push(`pip ${STATE_ARGS[args.state].join(' ')} ${what.join(' ')}`)
+  return { commands: cmds, changes, data }
+}

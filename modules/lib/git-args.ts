@@ -12,6 +12,7 @@ import { argRules } from '../../engine/argrules.js'
 import { Defaulted, type ModuleArgs } from '../../engine/argtypes.js'
 import { ModuleFailure } from '../../engine/module.js'
 import { archiveFormat } from './git-steps.js'
+import { umaskArg } from './umask.js'
 
 const flag = (description: string, def = false) => Defaulted(Type.Boolean({ description, default: def }))
 const path = (description: string) => Type.Optional(Type.String({ minLength: 1, description }))
@@ -61,14 +62,7 @@ export const GitArgs = Type.Object(
       }),
     ),
     reference: path('A local repository whose objects a first clone borrows (`git clone --reference`)'),
-    umask: Type.Optional(
-      Type.String({
-        pattern: '^[0-7]{1,4}$',
-        description:
-          'The umask of every git command that changes something (a quoted octal number such as "0022"), as ' +
-          "Ansible's sets it for the whole module",
-      }),
-    ),
+    umask: umaskArg('every git command that changes something'),
     archive: path('Also write the tree of `version` to this file (.zip, .tar, .tar.gz or .tgz)'),
     archive_prefix: Type.Optional(Type.String({ description: 'Prefix of every path in the archive' })),
   },

@@ -8,8 +8,6 @@
  * cloneSteps(args, target, ctx) // → [git clone …, git submodule update …] with `recursive` (the default)
  * ```
  */
-import { sh } from '../../engine/commands.js'
-import type { Plan } from '../../engine/module.js'
 import type { Command } from '../../engine/types.js'
 import type { GitDestArgs } from './git-args.js'
 import { whitelist } from './git-args.js'
@@ -71,14 +69,6 @@ export function cloneSteps(a: GitDestArgs, target: RemoteRef, sgd?: string): Com
     })
   }
   return cmds
-}
-
-const UMASK = 'umask "$1" && shift && exec "$@"'
-
-/** The plan's commands run with the call's `umask` (none: as they are). */
-export function withUmask(p: Plan, umask: string | undefined): Plan {
-  if (umask === undefined) return p
-  return { ...p, commands: p.commands.map((c) => ({ ...c, argv: sh(UMASK, [umask, ...c.argv]).argv })) }
 }
 
 /** Fetch and check out `target` in an existing clone whose HEAD is elsewhere. */

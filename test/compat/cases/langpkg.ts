@@ -67,6 +67,17 @@ ${wheel('1.1')}
     - pip: { requirements: req.txt, chdir: "{{ w }}", virtualenv: venv, extra_args: "{{ offline }}" }
       register: req
     - assert: { that: ["not req.changed"] }
+    - pip:
+        name: tinypkg
+        virtualenv: "{{ w }}/masked"
+        virtualenv_command: /usr/bin/python3 -m venv
+        extra_args: "{{ offline }}"
+        umask: "0077"
+    - shell: stat -c %a masked masked/lib/python3*/site-packages/tinypkg/__init__.py
+      args: { chdir: "{{ w }}" }
+      register: modes
+      changed_when: false
+    - copy: { dest: "{{ root }}/masked", content: "{{ modes.stdout }}\\n", mode: "0644" }
     - pip: { name: tinypkg, state: forcereinstall, virtualenv: "{{ venv }}", extra_args: "{{ offline }}" }
     - pip: { name: [tinypkg, other], version: "1.0", virtualenv: "{{ venv }}" }
       ignore_errors: true
