@@ -41,8 +41,8 @@ export const OPTION_KEYS = [
   'aliases',
   'version_added',
   'no_log',
-  // accepted and not checked: nested options, deprecation notes and the spec-level rules
   'options',
+  // accepted and not checked: deprecation notes and the spec-level rules
   'apply_defaults',
   'fallback',
   'removed_in_version',
@@ -64,6 +64,9 @@ export interface OptionSpec {
   default?: unknown
   description?: string | string[]
   elements?: OptionType
+  aliases?: string[]
+  /** Sub-options of a `dict` (or of each element of a list of dicts), checked as Ansible checks them. */
+  options?: Record<string, OptionSpec>
 }
 
 const TRUE_WORDS = ['yes', 'on', 'true', '1', 'y', 't']
@@ -149,6 +152,32 @@ export function checkOption(spec: OptionSpec, value: unknown): string | undefine
     const wrong = list.find((v) => !spec.choices!.some((ch) => ch === v || String(ch) === String(v)))
     if (wrong !== undefined)
       return `must be one of ${spec.choices.map((ch) => JSON.stringify(ch)).join(', ')}, found ${show(wrong)}`
+  }
+  if (spec.options && (spec.type === 'dict' || (items && spec.elements === 'dict'))) {
+    const maps = items ?? [c.value]
+    for (const [i, m] of maps.entries()) {
+      const wrong = checkSubOptions(spec.options, m as Record<string, unknown>)
+      if (wrong) return items ? `has an element (item ${i + 1}) whose ${wrong}` : `has ${wrong}`
+    }
+  }
+  return undefined
+}
+
+/** The sub-options of a map, as Ansible checks them: unknown keys, missing required ones, wrong values. */
+function checkSubOptions(options: Record<string, OptionSpec>, map: Record<string, unknown>): string | undefined {
+  const names = (o: OptionSpec, key: string) => [key, ...(o.aliases ?? [])]
+  const known = new Set(Object.entries(options).flatMap(([k, o]) => names(o, k)))
+  const unknown = Object.keys(map).filter((k) => !known.has(k))
+  const quoted = unknown.map((k) => JSON.stringify(k)).join(', ')
+  if (unknown.length) return `unsupported key(s) ${quoted} (supported: ${[...known].join(', ')})`
+  for (const [key, o] of Object.entries(options)) {
+    const given = names(o, key).find((n) => map[n] !== undefined && map[n] !== null)
+    if (given === undefined) {
+      if (o.required) return `key "${key}" missing (required)`
+      continue
+    }
+    const wrong = checkOption(o, map[given])
+    if (wrong) return `key "${given}" ${wrong}`
   }
   return undefined
 }

@@ -80,30 +80,7 @@ export async function readArgumentSpec(
     )
     return undefined
   }
-  for (const [name, raw] of Object.entries(options)) {
-    const at = keyPos(options, name) ?? doc.pos
-    if (!isMap(raw)) {
-      report(ctx, `option "${name}" must be a map (type, description, …), found ${describeValue(raw)}`, at)
-      continue
-    }
-    for (const k of Object.keys(raw)) {
-      if (!(OPTION_KEYS as readonly string[]).includes(k))
-        report(ctx, `unknown key "${k}" in option "${name}"`, keyPos(raw, k) ?? at, didYouMean(k, OPTION_KEYS))
-    }
-    for (const k of ['type', 'elements'] as const) {
-      const t = raw[k]
-      if (t !== undefined && !(OPTION_TYPES as readonly unknown[]).includes(t)) {
-        report(
-          ctx,
-          `option "${name}": ${k} must be one of ${OPTION_TYPES.join(', ')}, found ${describeValue(t)}`,
-          valuePos(raw, k) ?? at,
-          typeof t === 'string' ? didYouMean(t, OPTION_TYPES) : undefined,
-        )
-      }
-    }
-    if (raw.choices !== undefined && !Array.isArray(raw.choices))
-      report(ctx, `option "${name}": choices must be a list`, valuePos(raw, 'choices') ?? at)
-  }
+  checkSpecOptions(ctx, options, doc.pos, '')
   if (ctx.errors.length > before) return undefined // reported: no checking task from a broken spec
   const summary = typeof main.short_description === 'string' ? main.short_description : undefined
   return { role, file, options: options as Record<string, OptionSpec>, params, summary }
@@ -113,8 +90,8 @@ export async function readArgumentSpec(
 export function specTask(spec: RoleArgSpec): Record<string, unknown> {
   const argument_spec = Object.fromEntries(
     Object.entries(spec.options).map(([k, o]) => {
-      const { type, choices, required, elements } = o
-      return [k, { type, choices, required, elements }]
+      const { type, choices, required, elements, options, aliases } = o
+      return [k, { type, choices, required, elements, options, aliases }]
     }),
   )
   const name = `Validating arguments against arg spec 'main'${spec.summary ? ` - ${spec.summary}` : ''}`
@@ -197,4 +174,36 @@ export function checkRoleArguments(
 function describeOption(o: OptionSpec): string {
   const t = o.type === 'list' && o.elements ? `list of ${o.elements}` : (o.type ?? 'raw')
   return o.choices ? `${t} (one of ${o.choices.map((c) => JSON.stringify(c)).join(', ')})` : t
+}
+
+/** Report what is wrong in a spec's `options` (and, under a `parent.` prefix, in its nested `options`). */
+function checkSpecOptions(ctx: LoadContext, options: Record<string, unknown>, pos: SourcePos, prefix: string): void {
+  for (const [key, raw] of Object.entries(options)) {
+    const name = `${prefix}${key}`
+    const at = keyPos(options, key) ?? pos
+    if (!isMap(raw)) {
+      report(ctx, `option "${name}" must be a map (type, description, …), found ${describeValue(raw)}`, at)
+      continue
+    }
+    for (const k of Object.keys(raw)) {
+      if (!(OPTION_KEYS as readonly string[]).includes(k))
+        report(ctx, `unknown key "${k}" in option "${name}"`, keyPos(raw, k) ?? at, didYouMean(k, OPTION_KEYS))
+    }
+    for (const k of ['type', 'elements'] as const) {
+      const t = raw[k]
+      if (t !== undefined && !(OPTION_TYPES as readonly unknown[]).includes(t)) {
+        report(
+          ctx,
+          `option "${name}": ${k} must be one of ${OPTION_TYPES.join(', ')}, found ${describeValue(t)}`,
+          valuePos(raw, k) ?? at,
+          typeof t === 'string' ? didYouMean(t, OPTION_TYPES) : undefined,
+        )
+      }
+    }
+    if (raw.choices !== undefined && !Array.isArray(raw.choices))
+      report(ctx, `option "${name}": choices must be a list`, valuePos(raw, 'choices') ?? at)
+    if (raw.options === undefined) continue
+    if (isMap(raw.options)) checkSpecOptions(ctx, raw.options, at, `${name}.`)
+    else report(ctx, `option "${name}": options must be a map of sub-options`, valuePos(raw, 'options') ?? at)
+  }
 }

@@ -29,6 +29,7 @@ import { LOOKUPS } from './lookups.js'
 import { REUSE } from './reuse.js'
 import { MODS } from './mods.js'
 import { ROLES } from './roles.js'
+import { ARGSPEC } from './argspec.js'
 import { SRCPATH } from './srcpath.js'
 import { SYSTEM } from './system.js'
 import { TOLERATED } from './tolerated.js'
@@ -42,6 +43,7 @@ export const CASES: CompatCase[] = [
   ...FLOW,
   ...FAIL_RATE,
   ...ROLES,
+  ...ARGSPEC,
   ...CONNECT,
   ...TRANSFER,
   ...REUSE,
