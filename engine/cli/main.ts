@@ -50,7 +50,8 @@ export function program(): Command {
     .argument('<playbook>', 'playbook YAML file')
     .option(
       '-i, --inventory <path>',
-      'inventory file or folder (repeatable; default $TSPLAY_INVENTORY or ./inventory; none: only localhost)',
+      'inventory file or folder, or hosts: a,b, (repeatable; default $TSPLAY_INVENTORY or ./inventory; none: ' +
+        'only localhost)',
       collect,
     )
     .option('-l, --limit <pattern>', 'further limit the hosts (pattern: all, group, host, a:b, a:&b, a:!b, globs)')
@@ -104,7 +105,7 @@ export function program(): Command {
   p.command('validate')
     .description('Check a playbook and inventory without contacting any host.')
     .argument('<playbook>', 'playbook YAML file')
-    .option('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect)
+    .option('-i, --inventory <path>', 'inventory file or folder, or hosts: a,b, (repeatable)', collect)
     .option('-e, --extra-vars <vars>', 'extra variables (as for run)', collect, [])
     .action(async (playbook: string, o: ValidateFlags) => {
       const { validateCommand } = await import('./inspect.js')
@@ -112,7 +113,7 @@ export function program(): Command {
     })
   p.command('hosts')
     .description('List the hosts of the inventory (or a pattern) with their groups.')
-    .option('-i, --inventory <path>', 'inventory file or folder (repeatable)', collect)
+    .option('-i, --inventory <path>', 'inventory file or folder, or hosts: a,b, (repeatable)', collect)
     .option('-l, --limit <pattern>', 'host pattern', 'all')
     .option('--json', 'JSON output', false)
     .action(async (o: HostsFlags) => {

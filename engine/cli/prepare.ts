@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path'
 import type { Inventory, Playbook } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
 import { addImplicitLocalhost, EMPTY_INVENTORY_WARNING } from '../inventory/implicit.js'
-import { loadInventory } from '../inventory/load.js'
+import { isHostList, loadInventory } from '../inventory/load.js'
 import { checkRoleArguments, roleSpecsOf } from '../load/argspecs.js'
 import { checkUndefinedVariables } from '../load/check.js'
 import { loadPlaybook } from '../load/playbook.js'
@@ -105,7 +105,7 @@ export async function prepare(playbookPath: string, sources: string[], extraVars
   if (!existsSync(file))
     throw new UserError(`playbook not found: ${playbookPath}`, { file: playbookPath, line: 1, col: 1 })
   for (const s of sources) {
-    if (!existsSync(s))
+    if (!existsSync(s) && !isHostList(s))
       errors.push(
         new UserError(`inventory not found: ${s} (give one with -i, or set TSPLAY_INVENTORY)`, {
           file: s,

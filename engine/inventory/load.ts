@@ -3,7 +3,8 @@
  * (every `*.yml`, `*.yaml`, `*.ini` in them), then `group_vars/` and `host_vars/` beside each source and in each
  * `varDirs` folder (the playbook's folder), in that order — later folders win, and files win over inline vars.
  * In `group_vars/` and `host_vars/`: `NAME`, `NAME.yml`, `NAME.yaml`, `NAME.json`, or a folder `NAME/` of such
- * files (read in name order). Every problem is reported with file:line:col, all together.
+ * files (read in name order). A source that is no file and holds a comma is a list of hosts, as Ansible's
+ * `-i 'pi1,pi2,'`. Every problem is reported with file:line:col, all together.
  *
  * @example
  * ```ts
@@ -19,6 +20,7 @@ import { decodeUtf8 } from '../source/utf8.js'
 import { InventoryBuilder } from './builder.js'
 import { LOCALHOST_NAMES } from './implicit.js'
 import { parseIni } from './ini.js'
+import { splitHostPort } from './ranges.js'
 import { parseYamlInventory } from './yaml.js'
 import { decryptIfVaulted } from '../vault/keyring.js'
 
@@ -134,6 +136,25 @@ async function loadVarDirs(dir: string, b: InventoryBuilder): Promise<void> {
   }
 }
 
+/** Is this inventory source a list of hosts (no file there, and a comma in it)? */
+export const isHostList = (src: string): boolean => src.includes(',') && kindOf(src) === undefined
+
+/**
+ * Ansible's host-list inventory: a source that is no file and holds a comma (`-i 'pi1,pi2:2222,'`) names hosts of
+ * the `ungrouped` group, each `NAME` or `NAME:PORT`.
+ */
+function parseHostList(src: string, b: InventoryBuilder): void {
+  const pos = { file: src, line: 1, col: 1 }
+  for (const item of src.split(',')) {
+    const text = item.trim()
+    if (!text) continue
+    b.attempt(() => {
+      const { name, port } = splitHostPort(text, pos)
+      b.addHost(name, 'ungrouped', port === undefined ? {} : { ansible_port: port }, pos)
+    })
+  }
+}
+
 async function attemptAsync(b: InventoryBuilder, f: () => Promise<void>): Promise<void> {
   try {
     await f()
@@ -158,6 +179,10 @@ export async function loadInventory(sources: string[], opts: LoadInventoryOption
   const varDirs: string[] = []
   for (const src of sources) {
     const kind = kindOf(src)
+    if (!kind && isHostList(src)) {
+      parseHostList(src, b)
+      continue
+    }
     if (!kind) {
       b.fail(`inventory not found: ${src}`, { file: src, line: 1, col: 1 })
       continue

@@ -1,5 +1,6 @@
 /**
- * Familiar run flags that need no host (controller-only tasks): --start-at-task, --step, NO_COLOR/FORCE_COLOR.
+ * Familiar run flags that need no host (controller-only tasks): --start-at-task, --step, NO_COLOR/FORCE_COLOR, and a
+ * list of hosts given to -i (`-i 'a,b,'`).
  */
 import { describe, expect, it } from 'vitest'
 import { tsplay, writeTree, type CliResult } from '../helpers/cli.js'
@@ -35,5 +36,13 @@ describe('run flags', () => {
     const plain = await tsplay(['run', 'pb.yml', '-i', 'inv.yml', '--output', 'plain'], { cwd: dir })
     expect(plain.stdout).not.toContain('\x1b[')
     expect(plain.stdout).toContain('ok: [a] => one')
+  })
+
+  it("-i 'a,b,' is a list of hosts, as Ansible's host list; a command that contacts none runs on both", async () => {
+    const r = await tsplay(['run', 'pb.yml', '-i', 'a, b,', '--json'], { cwd: dir })
+    expect(r.code, r.stderr).toBe(0)
+    expect(Object.keys(r.recap ?? {}).sort()).toEqual(['a', 'b'])
+    const v = await tsplay(['validate', 'pb.yml', '-i', 'a,'], { cwd: dir })
+    expect(v.code, v.stderr).toBe(0)
   })
 })

@@ -340,3 +340,19 @@ describe('connectionSpec', () => {
     expect(() => connectionSpec('h', vars)).toThrow(msg)
   })
 })
+
+describe('a host list (-i "pi1,pi2,"), as Ansible reads it', () => {
+  it('names ungrouped hosts, a port after a colon, and skips empty items', async () => {
+    const inv = await loadInventory(['pi1, pi2:2222,[::1]:2200,'])
+    expect([...inv.hosts.keys()]).toEqual(['pi1', 'pi2', '::1'])
+    expect(groupsMap(inv).ungrouped).toEqual(['pi1', 'pi2', '::1'])
+    expect(hostVars(inv, 'pi2').ansible_port).toBe(2222)
+    expect(connectionSpec('pi1', hostVars(inv, 'pi1'))).toMatchObject({ host: 'pi1', port: 22 })
+  })
+  it('a bad port is an error naming the list', async () => {
+    await expect(loadInventory(['pi1:http,'])).rejects.toThrow(/bad port "http"/)
+  })
+  it('a path without a comma that is not there is still "not found"', async () => {
+    await expect(loadInventory([join(root, 'nope')])).rejects.toThrow(/inventory not found/)
+  })
+})
