@@ -55,21 +55,22 @@ export function hostConnector(rc: RunContext, host: string, vars: Vars): Promise
   return rc.pool.get(host, vars, connectionKeyword(rc, undefined, NO_INHERITED, vars))
 }
 
-/** Inventory host names by their literal `ansible_host`, per inventory (a `delegate_to` may name an address). */
-const byAddress = new WeakMap<RunContext['inventory'], Map<string, string>>()
+/** Inventory host names by their literal `ansible_host`, per inventory (built again when `add_host` adds hosts). */
+const byAddress = new WeakMap<RunContext['inventory'], { size: number; names: Map<string, string> }>()
 
 function hostWithAddress(rc: RunContext, address: string): string | undefined {
   let m = byAddress.get(rc.inventory)
-  if (!m) {
-    m = new Map()
+  if (!m || m.size !== rc.inventory.hosts.size) {
+    const names = new Map<string, string>()
     for (const h of rc.inventory.hosts.keys()) {
       const v = inventoryHostVars(rc.inventory, h)
       const a = v.ansible_host ?? v.ansible_ssh_host
-      if (typeof a === 'string' && !a.includes('{{') && !m.has(a)) m.set(a, h)
+      if (typeof a === 'string' && !a.includes('{{') && !names.has(a)) names.set(a, h)
     }
+    m = { size: rc.inventory.hosts.size, names }
     byAddress.set(rc.inventory, m)
   }
-  return m.get(address)
+  return m.names.get(address)
 }
 
 /**
