@@ -178,11 +178,11 @@ export async function loadInventory(sources: string[], opts: LoadInventoryOption
   const b = new InventoryBuilder(sources)
   const varDirs: string[] = []
   for (const src of sources) {
-    const kind = kindOf(src)
-    if (!kind && isHostList(src)) {
+    if (isHostList(src)) {
       parseHostList(src, b)
       continue
     }
+    const kind = kindOf(src)
     if (!kind) {
       b.fail(`inventory not found: ${src}`, { file: src, line: 1, col: 1 })
       continue

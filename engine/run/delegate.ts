@@ -22,6 +22,7 @@ import { hostVars as inventoryHostVars } from '../inventory/vars.js'
 import { renderValue } from '../template.js'
 import type { Vars } from '../types.js'
 import { NO_INHERITED, type Inherited, type RunContext } from './context.js'
+import { keywordVars } from './hostvars.js'
 import { resolveVars } from './vars.js'
 
 /** A task's target: the host whose connection runs its commands. */
@@ -85,8 +86,7 @@ export function taskTarget(rc: RunContext, task: Task, inh: Inherited, host: str
     ? String(renderValue(task.delegateTo, vars, { pos: task.pos, what: 'delegate_to' }))
     : host
   if (name === host) return { name, vars, keyword, delegated: false }
-  const remoteUser = task.remoteUser ?? inh.remoteUser ?? rc.play.remoteUser
-  const keywords: Vars = { ...(remoteUser ? { ansible_user: remoteUser } : {}), ...rc.play.connectVars }
+  const keywords = keywordVars(rc, task.remoteUser ?? inh.remoteUser ?? rc.play.remoteUser)
   const all = rc.inventory.groups.get('all')?.vars ?? {}
   if (!rc.inventory.hosts.has(name) && LOCALHOST_NAMES.includes(name)) {
     // as Ansible's implicit localhost: the `all` group's variables, and the local connection

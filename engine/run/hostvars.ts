@@ -37,6 +37,14 @@ function groupsOf(rc: RunContext): Record<string, string[]> {
 }
 
 /**
+ * The connection keywords in force as variables, below a host's own: `remote_user` as `ansible_user`, the play's
+ * `port` (as in Ansible, a host's `ansible_user`/`ansible_port` win).
+ */
+export function keywordVars(rc: RunContext, remoteUser = rc.play.remoteUser): Vars {
+  return { ...(remoteUser ? { ansible_user: remoteUser } : {}), ...rc.play.connectVars }
+}
+
+/**
  * Raw (unrendered) play-level variables of a host, without block/task vars; `defaults` are those of the private
  * roles (`include_role`) around a task, above the play's role defaults.
  */
@@ -48,8 +56,7 @@ export function playLayers(
 ): Vars {
   const st = rc.states.get(host)
   const below = [
-    remoteUser ? { ansible_user: remoteUser } : undefined, // the keyword: below the inventory, as in Ansible
-    rc.play.connectVars, // `port`: likewise
+    keywordVars(rc, remoteUser),
     rc.play.roleDefaults,
     ...defaults,
     inventoryVars(rc, host),

@@ -154,8 +154,9 @@ function readFile(file: string): ParsedFile | undefined {
 function entriesFor(f: ParsedFile | undefined, host: string, port: number): KnownHostEntry[] {
   if (!f) return []
   const plain = f.byName.get(hostPortName(host, port).toLowerCase()) ?? []
-  const found = [...plain, ...f.others.filter((e) => entryMatches(e, host, port))].filter((e) => !e.marker)
-  return plain.length && found.length > plain.length ? found.sort((a, b) => a.line - b.line) : found
+  return [...plain, ...f.others.filter((e) => entryMatches(e, host, port))]
+    .filter((e) => !e.marker)
+    .sort((a, b) => a.line - b.line)
 }
 
 /** The key types known for a host (to offer the server only those, as OpenSSH does). */
