@@ -5,7 +5,8 @@
  * repository is moved to `separate_git_dir`, or when `archive` is (re)written. Local modifications are an error
  * unless `force: true` discards them. ssh settings (`ssh_opts`, `key_file`, `accept_hostkey`) reach git as data
  * in its environment (modules/lib/git-ssh.ts). With `clone: false` and no repository at `dest` (or no `dest`) only
- * the remote's commit is read: changed, that commit as `after`, as Ansible's.
+ * the remote's commit is read: changed, that commit as `after`, as Ansible's. `bare: true` keeps a bare mirror at
+ * `dest` (modules/lib/git-bare.ts); `executable` names the git program to run (modules/lib/git-exe.ts).
  *
  * @example
  * ```yaml
@@ -13,16 +14,19 @@
  * ```
  */
 import { defineModule, ModuleFailure, type ModuleContext, type Plan } from '../engine/module.js'
-import type { Command, CommandResult } from '../engine/types.js'
+import type { Command } from '../engine/types.js'
 import { checkGitArgs, GitArgs, whitelist, type GitDestArgs } from './lib/git-args.js'
 import { afterCheckout, cloneSteps, moveSteps } from './lib/git-plan.js'
+import { planBare } from './lib/git-bare.js'
+import { lsRemote, remoteTarget } from './lib/git-remote.js'
+import { withGitExecutable } from './lib/git-exe.js'
 import { withUmask } from './lib/umask.js'
 import { gitSshOptions, withSsh } from './lib/git-ssh.js'
 import {
   destProbe,
   FULL_SHA_RE,
-  lsRemotePatterns,
   parseDestProbe,
+  remoteBranchesAndTags,
   resolveRemote,
   type DestState,
   type RemoteRef,
@@ -42,27 +46,13 @@ export interface GitState {
   verifyError?: string
   /** `clone: false` and no repository at `dest` (or no `dest`): only the remote's commit is read, as Ansible's. */
   remoteOnly?: boolean
+  /** `bare`: the remote's branches and tags, and its HEAD's commit. */
+  remoteRefs?: Record<string, string>
+  remoteHead?: string
 }
 
 /** Does the call name a folder? (only a `clone: false` call may leave `dest` out) */
 const hasDest = (a: GitArgs): a is GitDestArgs => a.dest !== undefined
-
-/** The `git ls-remote` of `version`, with the call's ssh settings. */
-const lsRemote = (a: GitArgs): Command =>
-  withSsh(
-    { argv: ['git', 'ls-remote', '--', a.repo, ...lsRemotePatterns(a.version)], describe: `git ls-remote ${a.repo}` },
-    gitSshOptions(a),
-  )
-
-/**
- * The remote's commit for `version`; an unknown name passes through as a commit id (as Ansible's, which takes
- * what is neither a branch nor a tag for a commit id).
- */
-function remoteTarget(a: GitArgs, ls: CommandResult): Pick<GitState, 'target' | 'remoteError'> {
-  if (ls.rc !== 0)
-    return { remoteError: `cannot read repository ${a.repo}: ${(ls.stderr || ls.stdout).trim().split('\n')[0]}` }
-  return { target: resolveRemote(ls.stdout, a.version) ?? { sha: a.version, kind: 'commit' } }
-}
 
 const VERSION_RE = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/@+-]+$/
 
@@ -80,16 +70,19 @@ export default defineModule({
     if (!VERSION_RE.test(args.version))
       throw new ModuleFailure(`version ${JSON.stringify(args.version)} is not a branch, tag or commit name`)
     checkGitArgs(args)
-    const byId = FULL_SHA_RE.test(args.version)
+    const exe = (c: Command) => withGitExecutable(c, args.executable)
+    const batch = (cmds: Command[]) => io.batch(cmds.map(exe))
+    const byId = FULL_SHA_RE.test(args.version) && !(args.bare && args.clone && hasDest(args))
     if (!hasDest(args)) {
       const dest: GitState['dest'] = { state: 'empty', dirty: [] }
       if (byId) return { dest, remoteOnly: true, target: { sha: args.version, kind: 'commit' } }
-      return { dest, remoteOnly: true, ...remoteTarget(args, (await io.batch([lsRemote(args)]))[0]) }
+      return { dest, remoteOnly: true, ...remoteTarget(args, (await batch([lsRemote(args)]))[0]) }
     }
     const probe = destProbe(args.dest, args.remote, {
       separateGitDir: args.separate_git_dir,
-      recursive: args.recursive,
+      recursive: args.recursive && !args.bare,
       track: args.track_submodules,
+      bare: args.bare,
     })
     // the probe asks the submodules' remotes when tracking: with the same ssh settings
     const cmds: Command[] = [args.track_submodules ? withSsh(probe, gitSshOptions(args)) : probe]
@@ -98,7 +91,7 @@ export default defineModule({
     const { archive, archive_prefix: prefix } = args
     const arcAt = at(!!archive && archiveCheck(args.dest, archive, archiveFormat(archive)!, args.version, prefix))
     const verAt = at(args.verify_commit && !ctx.checkMode && verifyCommand(args.dest, args.version, whitelist(args)))
-    const res = await io.batch(cmds)
+    const res = await batch(cmds)
     const dest = parseDestProbe(res[0].stdout)
     const state: GitState = { dest }
     if (arcAt >= 0) state.archive = res[arcAt].stdout.trim() === 'same' ? 'same' : 'differs'
@@ -111,19 +104,31 @@ export default defineModule({
       const why = (ls.stderr || ls.stdout).trim().split('\n')[0]
       return { ...state, remoteError: `cannot read repository ${args.repo}: ${why}` }
     }
+    if (args.bare) {
+      // as Ansible's: a bare clone takes the remote's HEAD, so a version the remote lacks is no error
+      const target = resolveRemote(ls.stdout, args.version) ?? { sha: args.version, kind: 'commit' }
+      const remoteHead = resolveRemote(ls.stdout, 'HEAD')?.sha
+      return { ...state, target, remoteRefs: remoteBranchesAndTags(ls.stdout), remoteHead }
+    }
     const target = resolveRemote(ls.stdout, args.version)
     if (!target)
       return { ...state, remoteError: `version ${args.version} not found in ${args.repo} (no such branch or tag)` }
     return { ...state, target }
   },
 
-  plan: (state, args, ctx) => withUmask(planGit(state, args, ctx), args.umask),
+  plan: (state, args, ctx) => {
+    const p = planGit(state, args, ctx)
+    const commands = p.commands.map((c) => withGitExecutable(c, args.executable))
+    return withUmask({ ...p, commands }, args.umask)
+  },
 
   async after(state, args, results, _ctx, io) {
     if (state.remoteOnly || !hasDest(args)) return {}
     // a failed step fails the task unchanged, as Ansible's fail_json reports it (e.g. a clone whose signature fails)
     const failed = results.some((r) => r.rc !== 0) ? { changed: false } : {}
-    const head = await io.run({ argv: ['git', '-C', args.dest, 'rev-parse', 'HEAD'] })
+    const head = await io.run(
+      withGitExecutable({ argv: ['git', '-C', args.dest, 'rev-parse', 'HEAD'] }, args.executable),
+    )
     return head.rc === 0 ? { ...failed, data: { after: head.stdout.trim() } } : failed
   },
 })
@@ -161,6 +166,8 @@ function planGit(state: GitState, args: GitArgs, ctx: ModuleContext): Plan {
     return { commands: [], fail: `${d} exists and is not a git repository (nor an empty folder)` }
   if (dest.state === 'repo' && dest.error)
     return { commands: [], fail: `cannot read the repository in ${d}: ${dest.error}` }
+  if (args.bare && (dest.state === 'empty' || args.update))
+    return planBare({ ...state, target, remoteRefs: state.remoteRefs ?? {} }, args)
   const data = (after: string | undefined, urlChanged: boolean) => ({
     before: dest.head ?? null,
     after: after ?? null,

@@ -1,6 +1,6 @@
 /**
- * The git module's arguments (ansible-core 2.14's `git` less `bare` and `executable`) and the
- * checks Ansible makes on them before it touches anything.
+ * The git module's arguments (ansible-core 2.14's `git`) and the checks Ansible makes on them before it touches
+ * anything.
  *
  * @example
  * ```ts
@@ -65,6 +65,10 @@ export const GitArgs = Type.Object(
     umask: umaskArg('every git command that changes something'),
     archive: path('Also write the tree of `version` to this file (.zip, .tar, .tar.gz or .tgz)'),
     archive_prefix: Type.Optional(Type.String({ description: 'Prefix of every path in the archive' })),
+    bare: flag(
+      'Keep a bare repository at `dest` (no work tree): cloned with `--bare`, later runs fetch every branch and tag',
+    ),
+    executable: path('The git program to run (default: `git` on PATH)'),
   },
   { additionalProperties: false, ...argRules({ required_if: [['clone', true, ['dest']]] }) },
 )
@@ -83,6 +87,8 @@ export function whitelist(a: GitArgs): string[] {
 export function checkGitArgs(a: GitArgs): void {
   if (a.accept_hostkey && a.accept_newhostkey)
     throw new ModuleFailure('parameters are mutually exclusive: accept_hostkey|accept_newhostkey')
+  if (a.bare && a.separate_git_dir !== undefined)
+    throw new ModuleFailure('parameters are mutually exclusive: separate_git_dir|bare')
   if (a.archive_prefix !== undefined && a.archive === undefined)
     throw new ModuleFailure("missing parameter(s) required by 'archive_prefix': archive")
   if (a.archive !== undefined && !archiveFormat(a.archive))

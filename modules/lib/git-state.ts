@@ -29,6 +29,8 @@ export interface DestState {
   sgdExists?: boolean
   /** Submodules (with `recursive`): `stale` when one is missing, off its recorded commit or (tracking) behind. */
   submodules?: 'ok' | 'stale'
+  /** A bare repository's branches and tags (`refs/heads/…`, `refs/tags/…` → object id). */
+  refs?: Record<string, string>
 }
 
 /** Where a version points on the remote. */
@@ -39,11 +41,17 @@ export interface RemoteRef {
   short?: string
 }
 
-// $1 dest, $2 remote, $3 separate_git_dir, $4 '1' = recursive, $5 '1' = track_submodules
+// $1 dest, $2 remote, $3 separate_git_dir, $4 '1' = recursive, $5 '1' = track_submodules, $6 '1' = bare
 const PROBE = `d=$1; r=$2; s=$3
 command -v git >/dev/null 2>&1 || { echo 'state no-git'; exit 0; }
 if [ -n "$s" ]; then echo "sgd $(realpath -m -- "$s")"; [ -e "$s" ] && echo 'sgdexists'; fi
-if [ -e "$d/.git" ]; then
+if [ "$6" = 1 ] && [ -e "$d/config" ]; then
+  echo 'state repo'; echo "gitdir $d"
+  if h=$(git -C "$d" rev-parse --verify HEAD 2>&1); then echo "head $h"; else echo "error $h" | tr '\\n' ' '; echo; fi
+  echo "url $(git -C "$d" config --get "remote.$r.url" 2>/dev/null)"
+  echo "branch $(git -C "$d" symbolic-ref -q --short HEAD 2>/dev/null)"
+  git -C "$d" for-each-ref --format='ref %(objectname) %(refname)' refs/heads refs/tags 2>/dev/null
+elif [ "$6" != 1 ] && [ -e "$d/.git" ]; then
   echo 'state repo'
   if [ -f "$d/.git" ]; then g=$(sed -n '1s/^gitdir: //p' "$d/.git"); case $g in /*) ;; *) g=$d/$g ;; esac
   else g=$d/.git; fi
@@ -74,10 +82,11 @@ else echo 'state empty'; fi`
 export function destProbe(
   dest: string,
   remote: string,
-  opts: { separateGitDir?: string; recursive?: boolean; track?: boolean } = {},
+  opts: { separateGitDir?: string; recursive?: boolean; track?: boolean; bare?: boolean } = {},
 ): Command {
   const flag = (b?: boolean) => (b ? '1' : '')
-  return sh(PROBE, [dest, remote, opts.separateGitDir ?? '', flag(opts.recursive), flag(opts.track)], {
+  const args = [dest, remote, opts.separateGitDir ?? '', flag(opts.recursive), flag(opts.track), flag(opts.bare)]
+  return sh(PROBE, args, {
     describe: `inspect ${dest}`,
   })
 }
@@ -99,6 +108,10 @@ export function parseDestProbe(stdout: string): DestState {
     else if (key === 'sgd') out.sgd = val
     else if (key === 'sgdexists') out.sgdExists = true
     else if (key === 'submodules') out.submodules = val.trim() as 'ok' | 'stale'
+    else if (key === 'ref') {
+      const [sha, ref] = val.trim().split(' ')
+      if (sha && ref) (out.refs ??= {})[ref] = sha
+    }
   }
   return out
 }
@@ -111,6 +124,16 @@ export function lsRemotePatterns(version: string): string[] {
   if (version === 'HEAD') return ['HEAD']
   if (version.startsWith('refs/')) return [version, `${version}^{}`]
   return [`refs/heads/${version}`, `refs/tags/${version}`, `refs/tags/${version}^{}`]
+}
+
+/** The branches and tags in `git ls-remote` output (`refs/heads/…`, `refs/tags/…`; peeled tags left out). */
+export function remoteBranchesAndTags(stdout: string): Record<string, string> {
+  const refs: Record<string, string> = {}
+  for (const line of stdout.split('\n')) {
+    const [sha, ref] = line.trim().split('\t')
+    if (sha && ref && /^refs\/(heads|tags)\//.test(ref) && !ref.endsWith('^{}')) refs[ref] = sha
+  }
+  return refs
 }
 
 /** Resolve `version` from `git ls-remote` output; undefined when the remote has no such ref. */

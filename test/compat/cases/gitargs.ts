@@ -31,7 +31,7 @@ printf '%s\\n' "$@" | sed '$d' > "$(dirname "$0")/../ssh-args"
 exec sh -c "$last"
 `
 
-const MAKE = `
+export const MAKE = `
       set -e
       git init -q -b master sub && echo s1 > sub/s && git -C sub add s && git -C sub commit -qm s1
       git init -q -b main src && echo a > src/a && git -C src add a && git -C src commit -qm a1
@@ -246,7 +246,7 @@ const REMOTE = `
         mode: "0644"
 `
 
-const play = (name: string, tasks: string) =>
+export const play = (name: string, tasks: string) =>
   `- hosts: ${name}\n  gather_facts: false\n  vars:\n    w: "{{ root }}-work"\n${ENV}\n  tasks:\n${tasks}`
 
 export const GIT_ARGS: CompatCase[] = [

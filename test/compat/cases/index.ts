@@ -21,6 +21,7 @@ import { FAIL_RATE } from './failrate.js'
 import { FLOW } from './flow.js'
 import { GATHER } from './gather.js'
 import { GIT_ARGS } from './gitargs.js'
+import { GIT_BARE } from './gitbare.js'
 import { KEYWORDS } from './keywords.js'
 import { KW_RUN } from './kwrun.js'
 import { LANG } from './lang.js'
@@ -71,6 +72,7 @@ export const CASES: CompatCase[] = [
   ...ADMIN,
   ...LANGPKG,
   ...GIT_ARGS,
+  ...GIT_BARE,
   ...BECOME,
   ...SRCPATH,
   ...TOLERATED,
