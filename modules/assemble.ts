@@ -23,6 +23,7 @@ import { defineModule, ModuleFailure, type HostIO, type ModuleContext } from '..
 import { decryptIfVaulted } from '../engine/vault/keyring.js'
 import type { Command, CommandResult } from '../engine/types.js'
 import { attrArgs, backupArg } from './lib/args.js'
+import { attributesArg } from './lib/chattr.js'
 import { findSource } from './lib/files.js'
 import { gatherPut, planPut, type PutState } from './lib/put.js'
 import { pyRegExp } from './lib/pyre.js'
@@ -51,6 +52,7 @@ const Args = Type.Object(
       Type.String({ description: 'Command to check the new file before it replaces the old one; `%s` is its path.' }),
     ),
     ...attrArgs,
+    ...attributesArg,
     ...backupArg,
   },
   { additionalProperties: false },
@@ -164,7 +166,7 @@ async function gatherAssemble(a: Args, ctx: ModuleContext, io: HostIO): Promise<
   const fragments = a.remote_src
     ? parseFragments(a.src, await io.run(readFragmentsCommand(a.src)))
     : await localFragments(a.src, ctx, a.decrypt)
-  return gatherPut(io, ctx, { dest: a.dest, content: assemble(fragments, a) })
+  return gatherPut(io, ctx, { dest: a.dest, content: assemble(fragments, a), attributes: a.attributes !== undefined })
 }
 
 export default defineModule({

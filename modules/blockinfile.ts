@@ -18,6 +18,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { argRules } from '../engine/argrules.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import { attrArgs, backupArg, pathArgs } from './lib/args.js'
+import { attributesArg } from './lib/chattr.js'
 import { editBlock, LineError, type BlockEdit } from './lib/block.js'
 import { effective, isType } from './lib/probe.js'
 import { gatherText, planText, type TextFacts } from './lib/textedit.js'
@@ -62,6 +63,7 @@ const Args = Type.Object(
     ),
     ...backupArg,
     ...attrArgs,
+    ...attributesArg,
   },
   { additionalProperties: false, ...argRules({ mutually_exclusive: [['insertbefore', 'insertafter']] }) },
 )
@@ -104,6 +106,6 @@ export default defineModule({
   changedWhen: 'the file content or its mode/owner/group change',
   check: 'full',
   example: 'blockinfile: { path: /etc/hosts, block: "10.0.0.2 pi2\\n10.0.0.3 pi3" }',
-  gather: (args: Args, _ctx, io): Promise<TextFacts> => gatherText(args.path, io),
+  gather: (args: Args, _ctx, io): Promise<TextFacts> => gatherText(args.path, io, args.attributes !== undefined),
   plan: (facts, args, ctx) => planBlock(facts, args, ctx.checkMode),
 })

@@ -21,6 +21,7 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { argRules } from '../engine/argrules.js'
 import { defineModule, ModuleFailure, type HostIO, type ModuleContext } from '../engine/module.js'
 import { attrArgs, backupArg } from './lib/args.js'
+import { attributesArg } from './lib/chattr.js'
 import { findSource } from './lib/files.js'
 import { wantedMode } from './lib/attrs.js'
 import { completeChecksum, effective, isType, parsePathProbe, pathProbe } from './lib/probe.js'
@@ -52,6 +53,7 @@ const Args = Type.Object(
       }),
     ),
     ...attrArgs,
+    ...attributesArg,
     mode: Type.Optional(
       Type.Union([Type.String(), Type.Integer()], {
         description: "Permissions: octal ('0644'), symbolic ('u=rw,g=r,o=r'), or 'preserve' (the mode of `src`).",
@@ -137,9 +139,12 @@ export default defineModule({
       if (args.dest.endsWith('/')) throw new ModuleFailure('can not use content with a folder as dest: name the file')
       content = Buffer.from(args.content ?? '', 'utf8')
     }
-    return gatherPut(io, ctx, { dest: args.dest, content, basename: name, srcMode, follow: args.follow })
+    const attributes = args.attributes !== undefined
+    return gatherPut(io, ctx, { dest: args.dest, content, basename: name, srcMode, follow: args.follow, attributes })
   },
   plan(state, args, ctx) {
+    if (('kind' in state || 'srcTree' in state) && args.attributes !== undefined)
+      return { commands: [], fail: 'attributes on a copied folder are not supported yet: set them with file' }
     if ('kind' in state) return planLocalTree(state, args)
     if ('srcTree' in state) return planTree(state, args)
     const plan = planPut(state, args, ctx.checkMode)
@@ -172,5 +177,6 @@ async function gatherRemote(args: Args, ctx: ModuleContext, io: HostIO): Promise
     srcMode: node.mode,
     follow: args.follow,
     remoteSrc: { path: src, size: node.size, sha1: info.checksum },
+    attributes: args.attributes !== undefined,
   })
 }

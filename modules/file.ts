@@ -18,7 +18,7 @@ import { sh } from '../engine/commands.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
 import { attrArgs, pathArgs } from './lib/args.js'
-import { lsattrProbe, parseLsattr, planChattr } from './lib/chattr.js'
+import { attributesArg, lsattrProbe, parseLsattr, planChattr } from './lib/chattr.js'
 import { defaultState, parseTree, planFile, type PathState, type FileState } from './lib/filestate.js'
 import { parsePathProbe, pathProbe, probedMissing } from './lib/probe.js'
 import { DEFAULT_TIME_FORMAT, wantedTime } from './lib/times.js'
@@ -43,14 +43,7 @@ const Args = Type.Object(
       Type.String({ description: "Link target for state=link (relative to the link's folder) or hard." }),
     ),
     ...attrArgs,
-    attributes: Type.Optional(
-      Type.String({
-        aliases: ['attr'],
-        description:
-          "chattr flags, as `lsattr` shows them: 'i' sets exactly these, '+i' adds, '-i' removes (Ansible's " +
-          'comparison: changed unless the flags read equal those written, always for `-`).',
-      }),
-    ),
+    ...attributesArg,
     recurse: Defaulted(
       Type.Boolean({
         default: false,

@@ -17,6 +17,7 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { argRules } from '../engine/argrules.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import { attrArgs, backupArg, pathArgs } from './lib/args.js'
+import { attributesArg } from './lib/chattr.js'
 import { editLines, LineError, type LineEdit } from './lib/lines.js'
 import { effective, isType } from './lib/probe.js'
 import { gatherText, planText, planWrite, type TextFacts } from './lib/textedit.js'
@@ -64,6 +65,7 @@ const Args = Type.Object(
     ),
     ...backupArg,
     ...attrArgs,
+    ...attributesArg,
   },
   {
     additionalProperties: false,
@@ -131,6 +133,6 @@ export default defineModule({
   changedWhen: 'the file content or its mode/owner/group change',
   check: 'full',
   example: "lineinfile: { path: /etc/hosts, line: '127.0.1.1 pi1' }",
-  gather: (args: Args, _ctx, io): Promise<TextFacts> => gatherText(args.path, io),
+  gather: (args: Args, _ctx, io): Promise<TextFacts> => gatherText(args.path, io, args.attributes !== undefined),
   plan: (state, args, ctx) => planLine(state, args, ctx.checkMode),
 })

@@ -14,6 +14,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { defineModule, type Plan } from '../engine/module.js'
 import { attrArgs, backupArg, pathArgs } from './lib/args.js'
+import { attributesArg } from './lib/chattr.js'
 import { LineError } from './lib/lines.js'
 import { effective, isType } from './lib/probe.js'
 import { pyRegExp, pySubn } from './lib/pyre.js'
@@ -45,6 +46,7 @@ const Args = Type.Object(
     ),
     ...backupArg,
     ...attrArgs,
+    ...attributesArg,
   },
   { additionalProperties: false },
 )
@@ -110,6 +112,6 @@ export default defineModule({
   changedWhen: 'a match was replaced by different text, or mode/owner/group change',
   check: 'full',
   example: "replace: { path: /etc/hosts, regexp: '^127\\.0\\.1\\.1\\s.*$', replace: '127.0.1.1 pi1' }",
-  gather: (args: Args, _ctx, io): Promise<TextFacts> => gatherText(args.path, io),
+  gather: (args: Args, _ctx, io): Promise<TextFacts> => gatherText(args.path, io, args.attributes !== undefined),
   plan: (facts, args, ctx) => planReplace(facts, args, ctx.checkMode),
 })

@@ -17,6 +17,7 @@ import { Type, type TOptional, type TString } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import { attrArgs, backupArg } from './lib/args.js'
+import { attributesArg } from './lib/chattr.js'
 import { findSource } from './lib/files.js'
 import { gatherPut, planPut, type PutState } from './lib/put.js'
 import { decryptIfVaulted } from '../engine/vault/keyring.js'
@@ -44,6 +45,7 @@ const Args = Type.Object(
       }),
     ),
     ...attrArgs,
+    ...attributesArg,
     mode: Type.Optional(
       Type.Union([Type.String(), Type.Integer()], {
         description:
@@ -149,7 +151,15 @@ export default defineModule({
     const rendered = ctx.render(text, file, jinja, args.dest).replace(/\n/g, newline)
     const content = encodeOutput(rendered, args.output_encoding)
     const srcMode = statSync(file).mode
-    return gatherPut(io, ctx, { dest: args.dest, content, basename: basename(file), srcMode, follow: args.follow })
+    const attributes = args.attributes !== undefined
+    return gatherPut(io, ctx, {
+      dest: args.dest,
+      content,
+      basename: basename(file),
+      srcMode,
+      follow: args.follow,
+      attributes,
+    })
   },
   plan(state, args, ctx) {
     const plan = planPut(state, args, ctx.checkMode)

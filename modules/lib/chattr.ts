@@ -10,12 +10,32 @@
  * planChattr('/srv/x', 'i', 'i')  // { commands: [], changes: [] }
  * ```
  */
+import { Type } from '@sinclair/typebox'
 import { sh } from '../../engine/commands.js'
 import type { Command } from '../../engine/types.js'
+
+/** The `attributes` argument (alias `attr`) of the file modules. */
+export const attributesArg = {
+  attributes: Type.Optional(
+    Type.String({
+      aliases: ['attr'],
+      description:
+        "chattr flags, as `lsattr` shows them: 'i' sets exactly these, '+i' adds, '-i' removes (Ansible's " +
+        'comparison: changed unless the flags read equal those written, always for `-`).',
+    }),
+  ),
+}
 
 /** Read-only: the path's flags as `lsattr -d` prints them (nothing when lsattr is missing or cannot read them). */
 export function lsattrProbe(path: string): Command {
   return sh('lsattr -d -- "$1" 2>/dev/null; exit 0', [path], { describe: `lsattr ${path}` })
+}
+
+/** Read-only: the flags of the file a path names, a symlink followed (as the modules that write a file read them). */
+export function lsattrFollowProbe(path: string): Command {
+  return sh('p=$1; [ -L "$p" ] && p=$(readlink -f -- "$p"); lsattr -d -- "$p" 2>/dev/null; exit 0', [path], {
+    describe: `lsattr ${path}`,
+  })
 }
 
 /** The flags in `lsattr -d`'s answer, dashes dropped (`--------------e------- /x` → `e`); '' when none. */

@@ -14,6 +14,7 @@ import { dirname, posix } from 'node:path'
 import type { HostIO, ModuleContext, Plan } from '../../engine/module.js'
 import type { Command, FileDiff } from '../../engine/types.js'
 import { planAttrs, wantedMode } from './attrs.js'
+import { lsattrFollowProbe, parseLsattr, planChattr } from './chattr.js'
 import { isText, putCopy, putFile, readCommand, textOf } from './files.js'
 import { completeChecksum, effective, isType, parsePathProbe, pathProbe, probedFolder, type PathInfo } from './probe.js'
 
@@ -35,6 +36,8 @@ export interface PutState {
   nonce: string
   /** `remote_src`: the file on the host the content comes from (`content` is then empty; `sha1` is the source's). */
   remoteSrc?: { path: string; size: number }
+  /** The chattr flags of the destination as it is (read when `attributes` is given and it exists). */
+  attrFlags?: string
 }
 
 /** Arguments `planPut` uses. */
@@ -50,6 +53,8 @@ export interface PutArgs {
    * (Ansible's default); undefined keeps a link whose target already has the content (what `template` does).
    */
   follow?: boolean
+  /** chattr flags (`attributes`), set last, as Ansible sets them. */
+  attributes?: string
 }
 
 /** What `gatherPut` needs. */
@@ -63,6 +68,8 @@ export interface PutRequest {
   follow?: boolean
   /** `remote_src`: the source file on the host and its SHA-1 (`content` is ignored). */
   remoteSrc?: { path: string; size: number; sha1: string }
+  /** Read the destination's chattr flags too (the call sets `attributes`). */
+  attributes?: boolean
 }
 
 /** Probe the destination (and `dest/basename` when `dest` may be a folder) in one round trip. */
@@ -71,18 +78,20 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
   if (makeParent && !req.basename) throw new Error('unreachable: dest folder without a source name')
   const first = makeParent ? posix.join(req.dest, req.basename!) : req.dest
   const second = !makeParent && req.basename ? posix.join(req.dest, req.basename) : undefined
-  const step = ctx.diffMode ? 2 : 1
+  const step = 1 + (ctx.diffMode ? 1 : 0) + (req.attributes ? 1 : 0)
   const cmds: Command[] = []
   for (const c of second ? [first, second] : [first]) {
     // the first probe also tells whether dest's folder exists
     cmds.push(pathProbe(c, { checksum: 'sha1', folder: c === first ? dirname(first) : undefined }))
     if (ctx.diffMode) cmds.push(readCommand(c))
+    if (req.attributes) cmds.push(lsattrFollowProbe(c))
   }
   const res = await io.batch(cmds)
   const at = (k: number) => ({
     path: k === 0 ? first : second!,
     info: parsePathProbe(res[k * step].stdout),
     before: ctx.diffMode ? textOf(res[k * step + 1]) : undefined,
+    attrFlags: req.attributes ? parseLsattr(res[k * step + step - 1].stdout) : undefined,
   })
   let found = at(0)
   let dest = first
@@ -105,8 +114,11 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
     srcMode: req.srcMode,
     nonce: randomBytes(6).toString('hex'),
     ...(req.remoteSrc ? { remoteSrc: { path: req.remoteSrc.path, size: req.remoteSrc.size } } : {}),
+    ...(found.attrFlags !== undefined && info.exists ? { attrFlags: found.attrFlags } : {}),
   }
 }
+
+const NO_FLAGS = { commands: [], changes: [] }
 
 /**
  * Decide what to do. Pure. In check mode a missing folder is not an error: an earlier task of the play (not
@@ -132,7 +144,8 @@ export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
   const same = f.info.exists && f.info.checksum === f.sha1 && !replaceLink
   if (same) {
     const attrs = planAttrs(f.dest, node, { mode: modeSpec, owner: a.owner, group: a.group }, { isDir: false })
-    return { commands: attrs.commands, changes: attrs.changes, data }
+    const flags = a.attributes === undefined ? NO_FLAGS : planChattr(f.dest, f.attrFlags ?? '', a.attributes)
+    return { commands: [...attrs.commands, ...flags.commands], changes: [...attrs.changes, ...flags.changes], data }
   }
   const assumeParent = !f.info.exists && !f.parentExists && !f.makeParent && checkMode
   if (!f.info.exists && !f.parentExists && !f.makeParent && !checkMode) {
@@ -147,6 +160,12 @@ export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
   const changes = [
     replaceLink ? `replace the symlink ${f.dest} with a file` : f.info.exists ? `update ${f.dest}` : `create ${f.dest}`,
   ]
+  // the written file is a new one: its flags are read on the host after the write
+  if (a.attributes !== undefined) {
+    const flags = planChattr(f.dest, undefined, a.attributes)
+    commands.push(...flags.commands)
+    changes.push(...flags.changes)
+  }
   if (assumeParent)
     changes.push(`${dirname(f.dest)} does not exist yet (check mode: assuming an earlier task creates it)`)
   if (f.info.exists)

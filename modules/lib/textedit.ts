@@ -16,6 +16,7 @@ import { sh } from '../../engine/commands.js'
 import { ModuleFailure, type HostIO, type Plan } from '../../engine/module.js'
 import type { Command } from '../../engine/types.js'
 import { planAttrs, wantedMode, type WantedAttrs } from './attrs.js'
+import { lsattrFollowProbe, parseLsattr, planChattr } from './chattr.js'
 import { isText, putFile, readCommand, textOf } from './files.js'
 import {
   arrivedWhole,
@@ -36,12 +37,16 @@ export interface TextFacts {
   content?: string
   /** Random suffix for the `validate` temp file (from gather, so plans stay pure). */
   nonce: string
+  /** The file's chattr flags (read when the call sets `attributes` and the file exists). */
+  attrFlags?: string
 }
 
 /** The file arguments the write honours. */
 export interface TextWriteArgs extends WantedAttrs {
   backup?: boolean
   validate?: string
+  /** chattr flags, set last. */
+  attributes?: string
 }
 
 /** What the editor decided: the new content (undefined: leave the content alone) and Ansible's message. */
@@ -54,8 +59,11 @@ export interface TextEdit {
  * Probe and read `path` in one command (the probe prints a plain file's content; a symlink's target is read in a
  * second round trip); an unreadable file fails clearly.
  */
-export async function gatherText(path: string, io: HostIO): Promise<TextFacts> {
-  const [probe] = await io.batch([pathProbe(path, { content: true })])
+export async function gatherText(path: string, io: HostIO, attributes = false): Promise<TextFacts> {
+  const [probe, lsattr] = await io.batch([
+    pathProbe(path, { content: true }),
+    ...(attributes ? [lsattrFollowProbe(path)] : []),
+  ])
   const info = parsePathProbe(probe.stdout)
   let content: string | undefined
   if (info.exists && isType(info.self, 'link')) content = textOf((await io.batch([readCommand(path, Infinity)]))[0])
@@ -68,7 +76,8 @@ export async function gatherText(path: string, io: HostIO): Promise<TextFacts> {
   }
   if (info.exists && !info.readable && !isType(effective(info), 'directory'))
     throw new ModuleFailure(`cannot read ${path} (permission denied: use become?)`)
-  return { path, info, content, nonce: randomBytes(6).toString('hex') }
+  const attrFlags = lsattr && info.exists ? parseLsattr(lsattr.stdout) : undefined
+  return { path, info, content, nonce: randomBytes(6).toString('hex'), ...(attrFlags !== undefined && { attrFlags }) }
 }
 
 /** Ansible's suffix when attributes change too. */
@@ -85,8 +94,11 @@ export function planText(f: TextFacts, a: TextWriteArgs, edit: TextEdit, data: R
   if (edit.content === undefined || edit.content === before) {
     if (!f.info.exists) return { commands: [], msg: edit.msg, data }
     const attrs = planAttrs(target, node, a, { isDir: false })
-    const msg = attrs.commands.length ? join(edit.msg, ATTRS_MSG) : edit.msg
-    return { commands: attrs.commands, changes: attrs.changes, msg, data }
+    const flags =
+      a.attributes === undefined ? { commands: [], changes: [] } : planChattr(target, f.attrFlags ?? '', a.attributes)
+    const commands = [...attrs.commands, ...flags.commands]
+    const msg = commands.length ? join(edit.msg, ATTRS_MSG) : edit.msg
+    return { commands, changes: [...attrs.changes, ...flags.changes], msg, data }
   }
   const { commands, attrChanges } = planWrite(f, a, edit.content)
   const msg = attrChanges.length ? join(edit.msg, ATTRS_MSG) : edit.msg
@@ -126,6 +138,8 @@ export function planWrite(
     }),
   )
   const attrChanges = f.info.exists ? planAttrs(target, node, { ...a, mode }, { isDir: false }).changes : []
+  // the written file is a new one: its flags are read on the host after the write
+  if (a.attributes !== undefined) commands.push(...planChattr(target, undefined, a.attributes).commands)
   return { commands, attrChanges }
 }
 

@@ -22,6 +22,7 @@ import { FLOW } from './flow.js'
 import { GATHER } from './gather.js'
 import { GIT_ARGS } from './gitargs.js'
 import { GIT_BARE } from './gitbare.js'
+import { ATTRS } from './attrs.js'
 import { KEYWORDS } from './keywords.js'
 import { KW_RUN } from './kwrun.js'
 import { LANG } from './lang.js'
@@ -73,6 +74,7 @@ export const CASES: CompatCase[] = [
   ...LANGPKG,
   ...GIT_ARGS,
   ...GIT_BARE,
+  ...ATTRS,
   ...BECOME,
   ...SRCPATH,
   ...TOLERATED,
