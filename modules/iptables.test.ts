@@ -36,6 +36,15 @@ const RULES: [Record<string, unknown>, string][] = [
     '-p tcp --tcp-flags ALL ACK,SYN',
   ],
   [{ chain: 'X', log_prefix: 'x: ', log_level: 'info', wait: '5' }, '-w 5 --log-prefix x:  --log-level info'],
+  [
+    { chain: 'X', match_set: 'admins', match_set_flags: 'src', destination_port: 22, jump: 'ACCEPT' },
+    '-j ACCEPT --destination-port 22 -m set --match-set admins src',
+  ],
+  [
+    { chain: 'X', match_set: '!bad', match_set_flags: 'src,dst', jump: 'DROP' },
+    '-j DROP -m set ! --match-set bad src,dst',
+  ],
+  [{ chain: 'X', match: ['set'], match_set: 'a', match_set_flags: 'dst' }, '-m set --match-set a dst'],
 ]
 
 describe('rule words', () => {
@@ -90,6 +99,13 @@ describe('plan: args + state → commands', () => {
       state: { version: V, rulePresent: false, chain: ok() },
       args: { chain: 'X', jump: 'DROP', action: 'insert', rule_num: '2', table: 'mangle' },
       argv: ['iptables -t mangle -I X 2 -j DROP'],
+    },
+    {
+      name: 'match_set without match_set_flags fails (Ansible builds no rule from it either)',
+      state: { version: V, rulePresent: false, chain: ok() },
+      args: { chain: 'X', match_set: 'admins', jump: 'DROP' },
+      argv: [],
+      fail: 'match_set must be used together with match_set_flags.',
     },
     {
       name: 'a rule that is there: nothing',

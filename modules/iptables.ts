@@ -68,6 +68,15 @@ const Args = Type.Object(
     ctstate: list('Connection states (`-m conntrack --ctstate`)'),
     src_range: str('`-m iprange --src-range`.'),
     dst_range: str('`-m iprange --dst-range`.'),
+    match_set: str('`-m set --match-set`: an ipset set name (`!NAME` inverts); needs `match_set_flags`.'),
+    match_set_flags: Type.Optional(
+      Type.Union(
+        ['src', 'dst', 'src,dst', 'dst,src'].map((v) => Type.Literal(v)),
+        {
+          description: "Which addresses `match_set` matches (the set extension's flags).",
+        },
+      ),
+    ),
     limit: str('`-m limit --limit`: `5/sec`.'),
     limit_burst: str('`--limit-burst`.'),
     uid_owner: str('`-m owner --uid-owner`.'),
@@ -178,6 +187,8 @@ export function planIptables(s: IptablesState, a: Args): Plan {
   }
   const fail = (msg: string): Plan => ({ commands: [], fail: msg, data })
   if (!a.flush && a.chain === undefined) return fail('Either chain or flush parameter must be specified.')
+  // Ansible's module fails on this too (it builds a rule with a missing word)
+  if (a.match_set && !a.match_set_flags) return fail('match_set must be used together with match_set_flags.')
   if ((a.log_prefix || a.log_level) && a.jump !== undefined && a.jump !== 'LOG')
     return fail('Logging options can only be used with the LOG jump target.')
   const e = effective(a, s.version)

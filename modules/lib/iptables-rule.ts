@@ -40,6 +40,8 @@ export interface RuleArgs {
   ctstate: string[]
   src_range?: string
   dst_range?: string
+  match_set?: string
+  match_set_flags?: string
   limit?: string
   limit_burst?: string
   uid_owner?: string
@@ -105,6 +107,12 @@ export function ruleWords(a: RuleArgs): string[] {
   if (!a.match.includes('iprange')) match(a.src_range || a.dst_range, 'iprange')
   param(a.src_range, '--src-range')
   param(a.dst_range, '--dst-range')
+  // the set extension: `-m set` unless `match` names it, then the set and its flags as a bare word
+  if (a.match.includes('set') || a.match_set) {
+    if (!a.match.includes('set')) w.push('-m', 'set')
+    param(a.match_set, '--match-set')
+    if (a.match_set_flags) w.push(a.match_set_flags)
+  }
   match(a.limit || a.limit_burst, 'limit')
   param(a.limit, '--limit')
   param(a.limit_burst, '--limit-burst')
