@@ -208,7 +208,7 @@ export interface Block extends Common {
 export type TaskNode = Task | Block
 
 /** The `encrypt` schemes of `vars_prompt` tsplay can hash with (crypt(3) formats, made by `openssl passwd`). */
-export const CRYPT_SCHEMES = ['md5_crypt', 'sha256_crypt', 'sha512_crypt'] as const
+export const CRYPT_SCHEMES = ['md5_crypt', 'sha256_crypt', 'sha512_crypt', 'bcrypt'] as const
 export type CryptScheme = (typeof CRYPT_SCHEMES)[number]
 
 /** One `vars_prompt` entry: a question asked on the terminal before the run, its answer a play variable. */

@@ -1,16 +1,17 @@
 /**
- * SHA-crypt (`$5$` SHA-256 and `$6$` SHA-512, as Ulrich Drepper's specification describes) and MD5-crypt (`$1$`),
- * the password hashes of glibc's crypt(3) that /etc/shadow holds, for Ansible's `password_hash` filter and
- * `vars_prompt`'s `encrypt`: a salt given makes the hash repeatable (idempotent `user: password=`), none draws a
- * random one, as Ansible does.
+ * SHA-crypt (`$5$` SHA-256 and `$6$` SHA-512, as Ulrich Drepper's specification describes), MD5-crypt (`$1$`) and
+ * bcrypt (`$2b$`, ./bcrypt.ts), the password hashes of crypt(3) that /etc/shadow holds, for Ansible's
+ * `password_hash` filter, `vars_prompt`'s `encrypt` and the `password` lookup: a salt given makes the hash
+ * repeatable (idempotent `user: password=`), none draws a random one, as Ansible does.
  *
  * @example
  * ```yaml
  * - user: { name: pi, password: "{{ pi_password | password_hash('sha512', 'a1b2c3d4') }}" }
  * ```
  */
-import { createHash, randomInt } from 'node:crypto'
+import { createHash, randomBytes, randomInt } from 'node:crypto'
 import { UserError } from '../errors.js'
+import { bcrypt, bcryptEncode } from './bcrypt.js'
 import { def, type Def } from './registry.js'
 
 const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
@@ -136,7 +137,7 @@ function randomSalt(n: number): string {
 }
 
 /** The crypt(3) schemes tsplay makes, with their salt lengths. */
-const SCHEMES = { md5_crypt: 8, sha256_crypt: 16, sha512_crypt: 16 } as const
+const SCHEMES = { md5_crypt: 8, sha256_crypt: 16, sha512_crypt: 16, bcrypt: 22 } as const
 export type CryptName = keyof typeof SCHEMES
 
 /**
@@ -146,12 +147,29 @@ export type CryptName = keyof typeof SCHEMES
 export function cryptHash(
   password: string,
   scheme: CryptName,
-  o: { salt?: string; saltSize?: number; rounds?: number } = {},
+  o: { salt?: string; saltSize?: number; rounds?: number; ident?: string } = {},
 ): string {
+  if (scheme === 'bcrypt') return bcryptHash(password, o)
   const s = o.salt ?? randomSalt(Math.min(o.saltSize ?? SCHEMES[scheme], SCHEMES[scheme]))
   if (!/^[./0-9A-Za-z]*$/.test(s)) throw new UserError(`invalid characters in salt '${s}'`)
   if (scheme === 'md5_crypt') return md5Crypt(password, s)
   return shaCrypt(password, s, scheme === 'sha256_crypt' ? 'sha256' : 'sha512', o.rounds ?? DEFAULT_ROUNDS)
+}
+
+/**
+ * bcrypt as Ansible's passlib makes it: a salt of exactly 22 characters (random: 16 random bytes), `rounds` the
+ * cost (default 12), `ident` 2b (or 2a, 2y).
+ */
+function bcryptHash(password: string, o: { salt?: string; rounds?: number; ident?: string }): string {
+  const salt = o.salt ?? bcryptEncode(randomBytes(16))
+  if (!/^[./0-9A-Za-z]*$/.test(salt)) throw new UserError(`invalid characters in salt '${salt}'`)
+  if (salt.length !== 22) throw new UserError(`invalid salt size: a bcrypt salt has 22 characters, not ${salt.length}`)
+  const cost = o.rounds ?? 12
+  if (!Number.isInteger(cost) || cost < 4 || cost > 31)
+    throw new UserError(`bcrypt rounds (its cost) must be a whole number from 4 to 31, not ${cost}`)
+  const ident = o.ident ?? '2b'
+  if (!['2a', '2b', '2y'].includes(ident)) throw new UserError(`bcrypt ident must be 2a, 2b or 2y, not '${ident}'`)
+  return bcrypt(password, salt, cost, ident)
 }
 
 /** `password_hash`'s names for the schemes. */
@@ -162,6 +180,8 @@ const HASH_TYPES: Record<string, CryptName> = {
   sha256_crypt: 'sha256_crypt',
   sha512: 'sha512_crypt',
   sha512_crypt: 'sha512_crypt',
+  blowfish: 'bcrypt',
+  bcrypt: 'bcrypt',
 }
 
 /** Ansible's `password_hash(hashtype='sha512', salt=None, salt_size=None, rounds=None, ident=None)`. */
@@ -171,17 +191,21 @@ export function passwordHash(
   salt?: unknown,
   size?: unknown,
   rounds?: unknown,
+  ident?: unknown,
 ) {
   const kind = String(hashtype ?? 'sha512')
   const scheme = HASH_TYPES[kind]
   if (!scheme)
-    throw new UserError(`password_hash: hash type '${kind}' is not supported by tsplay (use sha512, sha256 or md5)`)
+    throw new UserError(
+      `password_hash: hash type '${kind}' is not supported by tsplay (use sha512, sha256, md5 or blowfish)`,
+    )
   const given = (x: unknown) => (x === undefined || x === null ? undefined : x)
   try {
     return cryptHash(String(v), scheme, {
       salt: given(salt) === undefined ? undefined : String(salt),
       saltSize: given(size) === undefined ? undefined : Number(size),
       rounds: given(rounds) === undefined ? undefined : Number(rounds),
+      ident: given(ident) === undefined ? undefined : String(ident),
     })
   } catch (e) {
     if (e instanceof UserError) throw new UserError(`password_hash: ${e.message}`)

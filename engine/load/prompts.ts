@@ -1,7 +1,7 @@
 /**
  * `vars_prompt`: the questions a play asks on the terminal before it runs (engine/cli/prompts.ts asks them). Each
  * entry names a variable and may give `prompt`, `default`, `private` (default true: no echo), `confirm` (ask twice),
- * `unsafe` (never templated) and `encrypt` (`md5_crypt`, `sha256_crypt`, `sha512_crypt`, with `salt` or
+ * `unsafe` (never templated) and `encrypt` (`md5_crypt`, `sha256_crypt`, `sha512_crypt`, `bcrypt`, with `salt` or
  * `salt_size`), as in Ansible. A single map is read as a list of one.
  *
  * @example
@@ -61,8 +61,11 @@ export function readVarsPrompt(
         `(it supports ${CRYPT_SCHEMES.join(', ')})`,
       )
     const salt = readString(ctx, e, 'salt', epos)
-    if (salt !== undefined && !/^[./0-9A-Za-z]{1,16}$/.test(salt))
-      report(ctx, `vars_prompt "${name}": "salt" must be 1 to 16 of ./0-9A-Za-z`, at(e, 'salt', epos))
+    const saltRe = encrypt === 'bcrypt' ? /^[./0-9A-Za-z]{22}$/ : /^[./0-9A-Za-z]{1,16}$/
+    if (salt !== undefined && !saltRe.test(salt)) {
+      const size = encrypt === 'bcrypt' ? '22' : '1 to 16'
+      report(ctx, `vars_prompt "${name}": "salt" must be ${size} of ./0-9A-Za-z`, at(e, 'salt', epos))
+    }
     out.push({
       name,
       prompt: readString(ctx, e, 'prompt', epos),

@@ -35,7 +35,7 @@ const CHAR_SETS: Record<string, string> = {
 }
 CHAR_SETS.printable = CHAR_SETS.digits + CHAR_SETS.ascii_letters + CHAR_SETS.punctuation + CHAR_SETS.whitespace
 
-const SALT_SIZES: Record<CryptName, number> = { md5_crypt: 8, sha256_crypt: 16, sha512_crypt: 16 }
+const SALT_SIZES: Record<CryptName, number> = { md5_crypt: 8, sha256_crypt: 16, sha512_crypt: 16, bcrypt: 22 }
 const SALT_CHARS = `${CHAR_SETS.ascii_letters}${CHAR_SETS.digits}./`
 const PARAMS = ['length', 'encrypt', 'chars', 'ident', 'seed']
 
@@ -113,13 +113,17 @@ function passwordOf(term: string, kw: Record<string, unknown>, basedir: string):
       () => SALT_CHARS[randomInt(SALT_CHARS.length)],
     ).join('')
   }
+  // as Ansible's: the ident given, else the scheme's own (bcrypt's 2b), is the one stored
+  const given = p.ident === undefined || p.ident === null || p.ident === '' ? undefined : toStr(p.ident)
+  const ident = encrypt ? (given ?? (encrypt === 'bcrypt' ? '2b' : undefined)) : got?.ident
+  if (encrypt && ident !== got?.ident) changed = true
   if (changed && !devNull) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
-    const ident = got?.ident ? ` ident=${got.ident}` : ''
-    writeFileSync(path, `${salt ? `${password} salt=${salt}${ident}` : password}\n`, { mode: 0o600 })
+    const id = ident ? ` ident=${ident}` : ''
+    writeFileSync(path, `${salt ? `${password} salt=${salt}${id}` : password}\n`, { mode: 0o600 })
     chmodSync(path, 0o600)
   }
-  return encrypt ? cryptHash(password, encrypt as CryptName, { salt }) : password
+  return encrypt ? cryptHash(password, encrypt as CryptName, { salt, ident }) : password
 }
 
 /** `password`: each term's password (see the file's header). */

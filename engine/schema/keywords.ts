@@ -119,7 +119,7 @@ const KEYWORDS: Record<string, JsonSchema> = {
           unsafe: { description: 'The answer is never templated.', type: 'boolean' },
           encrypt: {
             description: 'Store a crypt(3) hash of the answer instead.',
-            enum: ['md5_crypt', 'sha256_crypt', 'sha512_crypt'],
+            enum: ['md5_crypt', 'sha256_crypt', 'sha512_crypt', 'bcrypt'],
           },
           salt: { description: 'The salt for `encrypt` (default: random).', type: 'string' },
           salt_size: { description: 'Length of the random salt for `encrypt`.', type: 'integer', minimum: 1 },

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { askVarsPrompts, type PromptIO } from '../../engine/cli/prompts.js'
+import { bcrypt } from '../../engine/expr/bcrypt.js'
 import { cryptHash } from '../../engine/expr/shacrypt.js'
 import { UserErrors } from '../../engine/errors.js'
 import { load, loadErrors } from '../load/helpers.js'
@@ -83,9 +84,10 @@ describe('vars_prompt', () => {
     const pb = await load({
       'playbook.yml':
         '- hosts: all\n  vars_prompt:\n    - { name: h, encrypt: sha512_crypt, salt: abcdefghijklmnop }\n' +
-        '    - { name: m, encrypt: md5_crypt, salt_size: 4 }\n  tasks: []\n',
+        '    - { name: m, encrypt: md5_crypt, salt_size: 4 }\n' +
+        '    - { name: b, encrypt: bcrypt, salt: abcdefghijklmnopqrstuu }\n  tasks: []\n',
     })
-    await askVarsPrompts(pb, {}, scripted(['pässword', 'x']))
+    await askVarsPrompts(pb, {}, scripted(['pässword', 'x', 'pässword']))
     const py = spawnSync(
       'python3',
       ['-W', 'ignore', '-c', 'import crypt,sys; print(crypt.crypt(sys.stdin.read(), "$6$abcdefghijklmnop"))'],
@@ -93,6 +95,8 @@ describe('vars_prompt', () => {
     )
     expect(pb.plays[0]!.vars.h).toBe(py.stdout.trim())
     expect(pb.plays[0]!.vars.m).toMatch(/^\$1\$[./0-9A-Za-z]{4}\$[./0-9A-Za-z]{22}$/)
+    // bcrypt as passlib makes it for Ansible: cost 12
+    expect(pb.plays[0]!.vars.b).toBe(bcrypt('pässword', 'abcdefghijklmnopqrstuu', 12))
     expect(cryptHash('x', 'sha256_crypt', { salt: 'ab' })).toMatch(/^\$5\$ab\$/)
   })
 
@@ -101,8 +105,8 @@ describe('vars_prompt', () => {
     ['vars_prompt: [{ prompt: x }]', /:2:17 a vars_prompt entry needs a "name"/],
     ['vars_prompt: [{ name: a, promt: x }]', /unknown vars_prompt keyword "promt" \(did you mean "prompt"\?\)/],
     [
-      'vars_prompt: [{ name: a, encrypt: bcrypt }]',
-      /encrypt "bcrypt" is not supported by tsplay \(it supports md5_crypt/,
+      'vars_prompt: [{ name: a, encrypt: scrypt }]',
+      /encrypt "scrypt" is not supported by tsplay \(it supports md5_crypt/,
     ],
     ['vars_prompt: [{ name: a-b }]', /vars_prompt name "a-b" is not a valid variable name/],
     ['vars_prompt: [{ name: a, private: maybe }]', /private/],

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runLookup, type LookupCtx } from '../../engine/expr/lookups.js'
+import { bcrypt } from '../../engine/expr/bcrypt.js'
 import { csvRows } from '../../engine/run/lookup-csv.js'
 import { parseStored, randomPassword } from '../../engine/run/lookup-password.js'
 import '../../engine/run/lookups-controller.js'
@@ -55,9 +56,19 @@ describe('password', () => {
     expect(q('password', ['creds/enc encrypt=sha512_crypt'])).toEqual([h])
     expect(q('password', ['creds/enc'])).toEqual([stored.password])
   })
+  it("encrypt=bcrypt stores the salt and Ansible's ident 2b, and gives the bcrypt hash, the same each run", () => {
+    const [h] = q('password', ['creds/bf encrypt=bcrypt'])
+    const stored = parseStored(readFileSync(join(dir, 'creds/bf'), 'utf8').trimEnd())
+    expect(stored.salt).toMatch(/^[A-Za-z0-9./]{22}$/)
+    expect(stored.ident).toBe('2b')
+    expect(h).toBe(bcrypt(stored.password, stored.salt!, 12, '2b'))
+    expect(q('password', ['creds/bf encrypt=bcrypt'])).toEqual([h])
+    expect(q('password', ['creds/bf encrypt=bcrypt ident=2y'])[0]).toMatch(/^\$2y\$12\$/)
+    expect(parseStored(readFileSync(join(dir, 'creds/bf'), 'utf8').trimEnd()).ident).toBe('2y')
+  })
   it('refuses unknown parameters and schemes', () => {
     expect(() => q('password', ['/dev/null lenght=3'])).toThrow(/Unrecognized parameter\(s\).*lenght/)
-    expect(() => q('password', ['/dev/null encrypt=bcrypt'])).toThrow(/not supported/)
+    expect(() => q('password', ['/dev/null encrypt=scrypt'])).toThrow(/not supported/)
   })
 })
 
