@@ -52,7 +52,7 @@ describe('template arguments', () => {
     expect(readFileSync(target, 'utf8')).toBe('a\n  yes é\n  z\n')
   })
   it('output_encoding: unknown names and characters the encoding lacks fail', () => {
-    expect(() => encodeOutput('x', 'ebcdic')).toThrow(/not supported/)
+    expect(() => encodeOutput('x', 'ebcdic')).toThrow(/unknown encoding: ebcdic/)
     expect(() => encodeOutput('é', 'ascii')).toThrow(/can't encode/)
     expect(encodeOutput('é', 'UTF_8')).toEqual(Buffer.from('é'))
   })

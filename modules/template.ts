@@ -18,6 +18,7 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import { attrArgs, backupArg } from './lib/args.js'
 import { attributesArg } from './lib/chattr.js'
+import { EncodeError, encodeText } from './lib/encodings.js'
 import { findSource } from './lib/files.js'
 import { gatherPut, planPut, type PutState } from './lib/put.js'
 import { decryptIfVaulted } from '../engine/vault/keyring.js'
@@ -101,7 +102,9 @@ const Args = Type.Object(
     output_encoding: Defaulted(
       Type.String({
         default: 'utf-8',
-        description: 'The encoding the file is written in: utf-8, latin-1 (iso-8859-1), ascii or utf-16-le.',
+        description:
+          'The encoding the file is written in, a Python codec name: utf-8, utf-8-sig, utf-16 and utf-32 (with ' +
+          'their -le/-be), ascii, latin-1, iso-8859-2…16, cp1250–cp1258, koi8-r, koi8-u, cp866, cp874, mac-roman.',
       }),
     ),
   },
@@ -110,29 +113,14 @@ const Args = Type.Object(
 /** The arguments as the module receives them (defaults filled in). */
 type Args = ModuleArgs<typeof Args>
 
-/** Python codec names (as `output_encoding` takes them) → Node's encodings. */
-const ENCODINGS: Record<string, BufferEncoding> = {
-  'utf-8': 'utf8',
-  utf8: 'utf8',
-  'latin-1': 'latin1',
-  latin1: 'latin1',
-  'iso-8859-1': 'latin1',
-  ascii: 'ascii',
-  'utf-16-le': 'utf16le',
-  'utf-16le': 'utf16le',
-}
-
-/** The rendered text in `encoding`; fails on a name not taken, and, as Python's codecs, on a character it lacks. */
+/** The rendered text in `encoding` (a Python codec name); fails, as Python's codecs, on a name or character. */
 export function encodeOutput(text: string, encoding: string): Buffer {
-  const enc = ENCODINGS[encoding.toLowerCase().replace(/_/g, '-')]
-  if (!enc)
-    throw new ModuleFailure(
-      `output_encoding ${JSON.stringify(encoding)} is not supported (${Object.keys(ENCODINGS).join(', ')})`,
-    )
-  const limit = enc === 'ascii' ? 0x7f : enc === 'latin1' ? 0xff : Infinity
-  const bad = [...text].find((c) => c.codePointAt(0)! > limit)
-  if (bad) throw new ModuleFailure(`'${encoding}' codec can't encode character ${JSON.stringify(bad)}`)
-  return Buffer.from(text, enc)
+  try {
+    return encodeText(text, encoding)
+  } catch (e) {
+    if (e instanceof EncodeError) throw new ModuleFailure(e.message)
+    throw e
+  }
 }
 
 export default defineModule({

@@ -10,7 +10,7 @@ const T = 'a\n  {% if x %}\nyes \u00e9\n  {% endif %}\nz\n'
 export const TEMPLATE_ARGS: CompatCase[] = [
   {
     name: 'template_args',
-    covers: 'template (trim_blocks, lstrip_blocks, newline_sequence, output_encoding, follow)',
+    covers: 'template (trim_blocks, lstrip_blocks, newline_sequence, output_encoding (Python codecs), follow)',
     clean: true,
     files: {
       't.j2': T,
@@ -27,6 +27,11 @@ export const TEMPLATE_ARGS: CompatCase[] = [
     - template: { src: t.j2, dest: "{{ root }}/crlf", mode: "0644", newline_sequence: "\\r\\n" }
     - template: { src: t.j2, dest: "{{ root }}/latin", mode: "0644", output_encoding: latin-1 }
     - template: { src: t.j2, dest: "{{ root }}/ascii", mode: "0644", output_encoding: ascii }
+      ignore_errors: true
+    - template: { src: t.j2, dest: "{{ root }}/cp1252", mode: "0644", output_encoding: windows-1252 }
+    - template: { src: t.j2, dest: "{{ root }}/utf16", mode: "0644", output_encoding: utf-16 }
+    - template: { src: t.j2, dest: "{{ root }}/latin9", mode: "0644", output_encoding: ISO-8859-15 }
+    - template: { src: t.j2, dest: "{{ root }}/koi8", mode: "0644", output_encoding: koi8_r }
       ignore_errors: true
     - copy: { content: "old\\n", dest: "{{ root }}/target", mode: "0644", force: false }
     - file: { src: "{{ root }}/target", dest: "{{ root }}/link", state: link }
