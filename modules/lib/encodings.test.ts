@@ -8,7 +8,18 @@ const NAMES = [
   ...['iso-8859-5', 'greek', 'cp1250', 'windows-1252', 'cp1251', 'cp1254', 'koi8-r', 'koi8_u', 'cp866', 'cp874'],
   'mac-roman',
 ]
-const TEXTS = ['plain ascii\n', 'café €5', 'Grüße, Łódź', 'Привет', 'Ελλάδα', 'ğüşİ', 'ไทย', '\u0085 c1', '\u0081', '😀']
+const TEXTS = [
+  'plain ascii\n',
+  'café €5',
+  'Grüße, Łódź',
+  'Привет',
+  'Ελλάδα',
+  'ğüşİ',
+  'ไทย',
+  '\u0085 c1',
+  '\u0081',
+  '😀',
+]
 
 /** Python's `text.encode(name)` for every pair, hex, or the error's first words. */
 function python(pairs: [string, string][]): string[] | undefined {
