@@ -116,7 +116,13 @@ export function connectionSpec(name: string, vars: Vars, defaults: ConnectionDef
     privateKeyFile: key?.startsWith('~/') ? `${homedir()}${key.slice(1)}` : key,
     password: text(['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password']) ?? defaults.password,
     becomePassword:
-      text(['ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass']) || defaults.becomePassword,
+      text([
+        'ansible_become_password',
+        'ansible_become_pass',
+        'ansible_sudo_pass',
+        'ansible_su_pass',
+        'ansible_su_password',
+      ]) || defaults.becomePassword,
     connectTimeout: number(['ansible_connect_timeout', 'ansible_timeout'], defaults.connectTimeout ?? 10, 1, 3600),
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Ansible's become variables: `ansible_become`, `ansible_become_user`, `ansible_become_method`,
- * `ansible_become_flags` and `ansible_become_exe`, set in the inventory, play or task variables (or with `-e`),
- * override the `become*` keywords, as in Ansible (even `become: false`). A variable's template is rendered with the
+ * `ansible_become_flags` and `ansible_become_exe` (and the method's own `ansible_sudo_user`, `ansible_su_exe`, …,
+ * which win over them, as in Ansible), set in the inventory, play or task variables (or with `-e`), override the
+ * `become*` keywords, as in Ansible (even `become: false`). A variable's template is rendered with the
  * task's variables; a method other than sudo or su fails the task, as the keyword is refused.
  *
  * @example
@@ -33,8 +34,6 @@ export function becomeWithVars(kw: BecomeSettings, vars: Vars): BecomeSettings {
   if (become !== undefined && become !== null)
     out.become = typeof become === 'boolean' ? become : typeof become === 'string' ? become : String(become)
   if (out.become === undefined || out.become === false) return out // the other variables matter only when becoming
-  const user = text(vars, 'ansible_become_user')
-  if (user !== undefined) out.becomeUser = user
   const method = text(vars, 'ansible_become_method')
     ?.trim()
     .replace(/^ansible\.(builtin|legacy)\./, '')
@@ -45,9 +44,14 @@ export function becomeWithVars(kw: BecomeSettings, vars: Vars): BecomeSettings {
       undefined,
       '(tsplay becomes other users through sudo or su)',
     )
-  const flags = text(vars, 'ansible_become_flags')
+  // as Ansible's become plugins read them: the method's own variable (ansible_sudo_user, …) over the general one
+  const m = out.becomeMethod ?? 'sudo'
+  const pick = (what: string) => text(vars, `ansible_${m}_${what}`) ?? text(vars, `ansible_become_${what}`)
+  const user = pick('user')
+  if (user !== undefined) out.becomeUser = user
+  const flags = pick('flags')
   if (flags !== undefined) out.becomeFlags = flags
-  const exe = text(vars, 'ansible_become_exe')
+  const exe = pick('exe')
   if (exe !== undefined) out.becomeExe = exe
   return out
 }

@@ -54,6 +54,16 @@ const CONNECTION_VARS: Record<string, JsonSchema> = {
   ansible_ssh_user: doc('Older spelling of ansible_user.', { type: 'string' }),
   ansible_ssh_pass: doc('Older spelling of ansible_password.', { type: 'string', writeOnly: true }),
   ansible_become_pass: doc('Older spelling of ansible_become_password.', { type: 'string', writeOnly: true }),
+  ansible_sudo_pass: doc('The sudo password (as ansible_become_password).', { type: 'string', writeOnly: true }),
+  ansible_su_pass: doc('The su password (as ansible_become_password).', { type: 'string', writeOnly: true }),
+  ansible_su_password: doc('The su password (as ansible_become_password).', { type: 'string', writeOnly: true }),
+  ...Object.fromEntries(
+    (['sudo', 'su'] as const).flatMap((m) => [
+      [`ansible_${m}_user`, doc(`User to become with ${m} (over ansible_become_user).`, { type: 'string' })],
+      [`ansible_${m}_flags`, doc(`Flags for ${m} (over ansible_become_flags).`, { type: 'string' })],
+      [`ansible_${m}_exe`, doc(`The ${m} program (over ansible_become_exe).`, { type: 'string' })],
+    ]),
+  ),
   ansible_timeout: doc('Older spelling of ansible_connect_timeout.', INT_OR_TEMPLATE(1, 3600)),
 }
 

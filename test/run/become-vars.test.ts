@@ -25,6 +25,18 @@ describe('become variables', () => {
       { become: '{{ 1 == 1 }}', becomeUser: 'db' },
     ],
     [
+      "the method's own variables win over the general ones (sudo by default)",
+      { become: true },
+      { ansible_become_user: 'a', ansible_sudo_user: 'b', ansible_su_user: 'c', ansible_sudo_flags: '-H' },
+      { become: true, becomeUser: 'b', becomeFlags: '-H' },
+    ],
+    [
+      "su's, when the method is su",
+      { become: true, becomeMethod: 'su' },
+      { ansible_sudo_user: 'b', ansible_su_user: 'c', ansible_su_exe: '/bin/su', ansible_become_flags: '-l' },
+      { become: true, becomeMethod: 'su', becomeUser: 'c', becomeExe: '/bin/su', becomeFlags: '-l' },
+    ],
+    [
       'a layered variable counts',
       { become: true },
       Object.create({ ansible_become_user: 'x' }),

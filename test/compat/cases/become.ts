@@ -67,7 +67,9 @@ export const BECOME: CompatCase[] = [
   },
   {
     name: 'become_vars',
-    covers: 'ansible_become, ansible_become_user, ansible_become_method, ansible_become_flags override the keywords',
+    covers:
+      'ansible_become, ansible_become_user, ansible_become_method, ansible_become_flags override the keywords; ' +
+      'ansible_su_user and ansible_su_flags override those',
     flags: ['-e', '@{group}/become_vars/su.yml'],
     clean: true,
     setup: suSetup,
@@ -92,7 +94,16 @@ export const BECOME: CompatCase[] = [
       vars: { ansible_become: false }
       register: unbecome
       changed_when: false
+    - command: id -un
+      vars:
+        ansible_become: true
+        ansible_become_user: root
+        ansible_su_user: "{{ su_target }}"
+        ansible_su_flags: -s /bin/sh
+      register: own
+      changed_when: false
     - assert: { that: ["who.stdout == su_target", "over.stdout == su_target", "unbecome.stdout != su_target"] }
+    - assert: { that: ["own.stdout == su_target"] }
 `,
     },
   },
