@@ -12,6 +12,7 @@ import { binary } from './binary.js'
 import { callFilter, callMethod, callTest, UNDEF_FILTERS, UNDEF_TESTS } from './filters.js'
 import type { Expr, Kw } from './ast.js'
 import { Callable, callGlobal, GLOBALS } from './globals.js'
+import { own } from './methods.js'
 import { tuple } from './pystr.js'
 import { Markup, MARKUP_FILTERS, markupAdd, markupFilter, plain } from './markup.js'
 import { filterContext } from './registry.js'
@@ -68,7 +69,7 @@ function evalNode(e: Expr, scope: Scope): unknown {
       return slice(o, num(e.from), num(e.to), num(e.step))
     }
     case 'list':
-      return e.tuple ? tuple(e.items.map(val)) : e.items.map(val)
+      return e.tuple ? tuple(e.items.map(val)) : own(e.items.map(val))
     case 'map': {
       const out: Record<string, unknown> = {}
       for (const [k, v] of e.entries) {
@@ -76,7 +77,7 @@ function evalNode(e: Expr, scope: Scope): unknown {
         if (key === '__proto__') throw new UserError('the key "__proto__" is not allowed')
         out[key] = val(v)
       }
-      return out
+      return own(out)
     }
     case 'and': {
       const l = evalNode(e.l, scope)

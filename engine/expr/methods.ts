@@ -118,6 +118,70 @@ function stringMethod(o: string, name: string, args: unknown[], kw: Record<strin
   return undefined
 }
 
+/** Lists and maps a template wrote as literals (`[]`, `{}`): the only ones its methods may change in place. */
+const owned = new WeakSet<object>()
+
+/** Mark a list or map a template made itself; returns it. */
+export function own<T extends object>(v: T): T {
+  owned.add(v)
+  return v
+}
+
+/** `list.append(x)`, `dict.update(…)`, … (for `{% do %}`): only on a list or map the template made itself. */
+function mutate(o: unknown[] | Record<string, unknown>, name: string, args: unknown[], kw: Record<string, unknown>) {
+  const list = Array.isArray(o) ? o : undefined
+  const fns: Record<string, () => unknown> = list
+    ? {
+        append: () => void list.push(args[0]),
+        extend: () => void list.push(...(Array.isArray(args[0]) ? args[0] : [...text(args[0])])),
+        insert: () => void list.splice(Number(args[0]), 0, args[1]),
+        remove: () => {
+          const i = list.findIndex((x) => deepEq(x, args[0]))
+          if (i < 0) throw new UserError(`list.remove(x): ${short(args[0])} not in list`)
+          list.splice(i, 1)
+        },
+        pop: () => {
+          if (!list.length) throw new UserError('pop from empty list')
+          const i = args.length ? Number(args[0]) : list.length - 1
+          return list.splice(i < 0 ? list.length + i : i, 1)[0]
+        },
+        clear: () => void list.splice(0),
+        reverse: () => void list.reverse(),
+      }
+    : {
+        update: () => void Object.assign(o, isMap(args[0]) ? args[0] : {}, kw),
+        setdefault: () => {
+          const m = o as Record<string, unknown>
+          const k = text(args[0])
+          if (!Object.hasOwn(m, k)) m[k] = args[1] ?? null
+          return m[k]
+        },
+        pop: () => {
+          const m = o as Record<string, unknown>
+          const k = text(args[0])
+          if (!Object.hasOwn(m, k)) {
+            if (args.length > 1) return args[1]
+            throw new UserError(`KeyError: ${short(args[0])}`)
+          }
+          const v = m[k]
+          delete m[k]
+          return v
+        },
+        clear: () => {
+          for (const k of Object.keys(o)) delete (o as Record<string, unknown>)[k]
+        },
+      }
+  const f = fns[name]
+  if (!f) return NO_METHOD
+  if (!owned.has(o))
+    throw new UserError(
+      `"${name}" would change a variable's ${list ? 'list' : 'map'} in place, which tsplay does not do ` +
+        `(start from a list or map the template makes: {% set x = [] %}, or build a new one with + or combine)`,
+    )
+  const r = f()
+  return r === undefined ? null : r
+}
+
 /** Call `name` on `o` with positional `args` and keyword `kw`. */
 export function callMethod(o: unknown, name: string, args: unknown[], kw: Record<string, unknown> = {}): unknown {
   if (o === GLOBALS) return callGlobal(name, args, kw)
@@ -141,6 +205,8 @@ export function callMethod(o: unknown, name: string, args: unknown[], kw: Record
       case 'copy':
         return [...o]
     }
+    const r = mutate(o, name, args, kw)
+    if (r !== NO_METHOD) return r
   } else if (isMap(o)) {
     if (name === 'cycle' && loops.has(o)) {
       if (!args.length) throw new UserError('loop.cycle needs at least one value')
@@ -161,6 +227,8 @@ export function callMethod(o: unknown, name: string, args: unknown[], kw: Record
       case 'copy':
         return { ...m }
     }
+    const r = mutate(m, name, args, kw)
+    if (r !== NO_METHOD) return r
   }
   throw new UserError(`unknown method "${name}" on ${typeName(o)} ${short(o)}`)
 }

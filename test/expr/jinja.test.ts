@@ -110,13 +110,42 @@ describe('static scan', () => {
   })
 })
 
+describe('{% do %}, {% break %} and {% continue %} (jinja2.ext.do and loopcontrols)', () => {
+  const r = (t: string, v: Record<string, unknown> = vars) => renderString(t, v, { engine: 'jinja' })
+  it('do runs an expression: the methods change lists and maps the template made', () => {
+    expect(r('{% set x = [] %}{% for u in users %}{% do x.append(u.name) %}{% endfor %}{{ x | join(",") }}')).toBe(
+      'al,bo',
+    )
+    expect(r('{% set d = {} %}{% do d.update({"a": 1}, b=2) %}{% do d.setdefault("a", 9) %}{{ d }}')).toBe(
+      "{'a': 1, 'b': 2}",
+    )
+    expect(r('{% set x = [1, 2, 3] %}{% do x.insert(0, 0) %}{% do x.remove(2) %}{{ x.pop() }} {{ x }}')).toBe(
+      '3 [0, 1]',
+    )
+  })
+  it("refuses to change a variable's own list or map in place", () => {
+    expect(error(() => r('{% do xs.append("c") %}'))).toMatch(/"append" would change a variable's list in place/)
+    expect(error(() => r('{% do d.update({}) %}'))).toMatch(/"update" would change a variable's map in place/)
+    expect(vars.xs).toEqual(['a', 'b'])
+  })
+  it('break and continue act on the innermost loop; outside one they fail', () => {
+    const t =
+      '{% for i in [1,2,3,4,5] %}{% if i == 2 %}{% continue %}{% endif %}{% if i == 4 %}{% break %}' +
+      '{% endif %}{% for j in "ab" %}{% if j == "b" %}{% break %}{% endif %}{{ i }}{{ j }}{% endfor %}{% endfor %}'
+    expect(r(t)).toBe('1a3a')
+    expect(error(() => r('a{% break %}'))).toMatch(/"\{% break %\}" outside a "\{% for %\}" loop/)
+  })
+})
+
 describe('malformed templates', () => {
   it.each<[string, RegExp]>([
     ['{% if x %}a', /"\{% if %\}" is never closed \(no "\{% endif %\}"\)/],
     ['{% endfor %}', /unknown statement "\{% endfor %\}" \(no block is open here\)/],
     ['{% filter %}x{% endfilter %}', /expected a filter after "\{% filter"/],
     ['{% filter upper %}x', /"\{% filter %\}" is never closed/],
-    ['{% do x.append(1) %}', /"\{% do %\}" is not supported/],
+    ['{% do %}', /expected/],
+    ['{% break x %}', /expected the end of "\{% break %\}"/],
+    ['{% autoescape true %}x{% endautoescape %}', /"\{% autoescape %\}" is not supported/],
     ['{% block a %}x', /"\{% block %\}" is never closed/],
     ['{{ x', /unclosed "\{\{"/],
     ['{# x', /unclosed comment/],

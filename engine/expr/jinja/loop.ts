@@ -20,6 +20,14 @@ import { frame, type SubRenderer } from './reuse.js'
 
 type ForNode = Extract<Node, { k: 'for' }>
 
+/** Thrown by `{% break %}`/`{% continue %}`; the innermost loop's item catches it. */
+export class LoopControl {
+  constructor(
+    readonly kind: 'break' | 'continue',
+    readonly at: number,
+  ) {}
+}
+
 /** The items `iterate` gives for a value (a list, a map's keys, a string's characters). */
 export type Iterate = (v: unknown) => unknown[]
 
@@ -74,13 +82,18 @@ function renderItems(r: SubRenderer, n: ForNode, scope: Scope, iterate: Iterate,
     if (n.else) r.run(n.else, scope, new Map())
     return
   }
-  items.forEach((x, i) => {
+  for (const [i, x] of items.entries()) {
     const locals = new Map<string, unknown>()
     bindTargets(n.targets, x, locals)
     const loop: Record<string | symbol, unknown> = { ...loopPosition(items, i), depth, depth0: depth - 1 }
     if (n.recursive)
       loop[LOOP_CALL] = (v: unknown) => r.capture(() => renderItems(r, n, scope, iterate, iterate(v), depth + 1))
     locals.set('loop', markLoop(loop))
-    r.run(n.body, frame(scope, locals), locals)
-  })
+    try {
+      r.run(n.body, frame(scope, locals), locals)
+    } catch (e) {
+      if (!(e instanceof LoopControl)) throw e
+      if (e.kind === 'break') break
+    }
+  }
 }

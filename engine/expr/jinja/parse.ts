@@ -35,6 +35,10 @@ export type Node =
       recursive?: boolean
     }
   | { k: 'set'; targets: Target[]; e: Expr; at: number }
+  /** `{% do expr %}` (jinja2.ext.do): the expression evaluated, its value dropped. */
+  | { k: 'do'; e: Expr; at: number }
+  /** `{% break %}` and `{% continue %}` (jinja2.ext.loopcontrols) in a `{% for %}`. */
+  | { k: 'break' | 'continue'; at: number }
   /** `{% set name | filters %}…{% endset %}`: `e` applies the filters to the name `__block__`. */
   | { k: 'setblock'; target: Target; body: Node[]; e: Expr; at: number }
   /** `{% filter upper | trim %}…{% endfilter %}`: the body's text through `e` (filters on `__block__`). */
@@ -59,7 +63,7 @@ export type Param = [string, Expr | undefined]
 /** The name under which a block `set` sees its rendered body. */
 export const BLOCK_VALUE = '__block__'
 
-const UNSUPPORTED = new Set(['do', 'autoescape', 'break', 'continue'])
+const UNSUPPORTED = new Set(['autoescape'])
 
 /** Parse a statement's source; columns in errors become offsets in the template. */
 function stmtParser(src: string, at: number): Parser {
@@ -159,6 +163,12 @@ class TemplateParser {
         const els = b.end === 'else' ? this.block(['endfor'], 'for', at).nodes : undefined
         return { k: 'for', targets, iter, cond, body: b.nodes, else: els, at, recursive }
       }
+      case 'do':
+        return { k: 'do', e: whole(ps, () => ps.parseTuple()), at }
+      case 'break':
+      case 'continue':
+        if (!ps.isEnd()) throw ps.error(`expected the end of "{% ${word} %}"`)
+        return { k: word as 'break' | 'continue', at }
       case 'set': {
         const targets = setTargets(ps)
         if (ps.isOp('=')) {

@@ -26,7 +26,7 @@ import { BLOCK_VALUE, parseTemplate, type Node, type Target } from './parse.js'
 import { DELIMITER_NAMES, JINJA_DELIMITERS, type Delimiters } from './lex.js'
 import { renderTemplate, runBlock, runExtends, type InheritRenderer, type TemplateCtx } from './inherit.js'
 import { frame, renderReuse } from './reuse.js'
-import { renderFor } from './loop.js'
+import { LoopControl, renderFor } from './loop.js'
 
 export interface JinjaTemplate {
   nodes: Node[]
@@ -184,6 +184,13 @@ class Renderer implements InheritRenderer {
           }
           break
         }
+        case 'do':
+          this.at = n.at
+          evaluate(n.e, scope)
+          break
+        case 'break':
+        case 'continue':
+          throw new LoopControl(n.k, n.at)
         case 'setblock':
           this.assign(n.target, this.blockValue(n, scope, locals), scope, locals)
           break
@@ -250,6 +257,8 @@ export function renderJinja(
     try {
       renderTemplate(r, t.nodes, scope, top)
     } catch (e) {
+      if (e instanceof LoopControl)
+        throw new JinjaRenderError(new UserError(`"{% ${e.kind} %}" outside a "{% for %}" loop`), e.at + t.skipped)
       if (e instanceof UserError && !e.pos && !(e instanceof JinjaRenderError))
         throw new JinjaRenderError(e, r.at + t.skipped)
       throw e
