@@ -2,7 +2,8 @@
  * `become_method`, `become_flags` and `become_exe` on plays, blocks, tasks and role references. tsplay becomes
  * other users with sudo (the default, always as `sudo -H -n`, or `-A` with a become password) or with su
  * (`become_method: su`: `su FLAGS USER -c …`, the password answered on su's stdin, engine/ssh/su.ts). For sudo,
- * flags among `-H`, `-S`, `-n` that change nothing there are accepted; for su, flags are passed on as words, except
+ * flags among `-H`, `-S`, `-n` that change nothing there are accepted, and `-E`/`--preserve-env[=NAMES]` and
+ * `-P`/`--preserve-groups` are passed on; for su, flags are passed on as words, except
  * those that would replace the command. Anything else is refused before any host is contacted (or, when the method
  * and the flags are set on different levels, fails the task), since running it differently from what was asked
  * would be worse.
@@ -25,6 +26,9 @@ import { at, readString } from './keywords.js'
 /** Flags of Ansible's default sudo line (`-H -S -n`): tsplay's sudo behaves the same with or without them. */
 const SAME_AS_TSPLAY = new Set(['-H', '-S', '-n', '--set-home', '--stdin', '--non-interactive'])
 
+/** sudo flags passed on as they are: the environment and the groups kept. */
+const SUDO_PASSED = /^(-E|--preserve-env(=[A-Za-z_][A-Za-z0-9_]*(,[A-Za-z_][A-Za-z0-9_]*)*)?|-P|--preserve-groups)$/
+
 /** su options that take or replace the command tsplay gives su: never passed on. */
 const SU_COMMAND = /^(-c|-C|--command(=.*)?|--session-command(=.*)?)$/
 
@@ -37,9 +41,10 @@ const SU_WITH_VALUE = new Set(['-s', '--shell', '-g', '--group', '-G', '--supp-g
 /** Why a `become_flags` word cannot be used with `method` (undefined: it can); `prev` is the word before it. */
 export function flagProblem(method: MethodName, flag: string, prev?: string): string | undefined {
   if (method === 'sudo') {
-    return SAME_AS_TSPLAY.has(flag)
+    return SAME_AS_TSPLAY.has(flag) || SUDO_PASSED.test(flag)
       ? undefined
-      : '(tsplay runs sudo as "sudo -H -n -u USER"; -H, -S and -n are accepted, since they change nothing there)'
+      : '(tsplay runs sudo as "sudo -H -n -u USER": -H, -S and -n change nothing there, and -E, ' +
+          '--preserve-env[=NAMES], -P and --preserve-groups are passed on)'
   }
   if (!flag.startsWith('-') && !(prev !== undefined && SU_WITH_VALUE.has(prev)))
     return '(su flags are options: a word that is not one would be taken as the user)'
@@ -119,7 +124,8 @@ export function becomeMethodOf(method?: MethodName, flags?: string, exe?: string
   if (m === 'sudo') {
     if (program && program !== 'sudo')
       throw new UserError(`become_exe "${program}" cannot be used with become_method sudo (tsplay always runs "sudo")`)
-    return { method: 'sudo' }
+    const passed = list.filter((f) => !SAME_AS_TSPLAY.has(f))
+    return passed.length ? { method: 'sudo', flags: passed } : { method: 'sudo' }
   }
   return { method: 'su', ...(program ? { exe: program } : {}), ...(list.length ? { flags: list } : {}) }
 }

@@ -100,6 +100,17 @@ describe('localArgv', () => {
     expect(withPw.slice(0, 8)).toEqual(['sudo', '-S', '-p', SUDO_PROMPT, '-H', '-u', 'postgres', '--'])
     expect(withPw.at(-1)).toBe('id')
     expect(localArgv('id', 'postgres', false)[1]).toBe('-n')
+    expect(localArgv('id', 'postgres', false, ['-E']).slice(0, 9)).toEqual([
+      'sudo',
+      '-n',
+      '-p',
+      SUDO_PROMPT,
+      '-H',
+      '-E',
+      '-u',
+      'postgres',
+      '--',
+    ])
   })
 })
 

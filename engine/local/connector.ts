@@ -53,9 +53,14 @@ function me(): string {
 }
 
 /** The argv that runs `text` as `user` (undefined: as the controller's user). */
-export function localArgv(text: string, user: string | undefined, withPassword: boolean): string[] {
+export function localArgv(
+  text: string,
+  user: string | undefined,
+  withPassword: boolean,
+  flags: readonly string[] = [],
+): string[] {
   if (user === undefined) return ['/bin/sh', '-c', text]
-  return ['sudo', withPassword ? '-S' : '-n', '-p', SUDO_PROMPT, '-H', '-u', user, '--'].concat([
+  return ['sudo', withPassword ? '-S' : '-n', '-p', SUDO_PROMPT, '-H', ...flags, '-u', user, '--'].concat([
     '/bin/sh',
     '-c',
     STARTER,
@@ -82,7 +87,9 @@ export class LocalConnector implements Connector {
     if (this.closed) throw new HostError(this.name, 'dropped', `${this.name}: connection closed`)
     const want = cmd.runAs ?? opts.becomeUser
     const user = want === undefined || want === this.user ? undefined : want
-    const failed = user === undefined ? undefined : this.sudoFailures.get(user)
+    const flags = cmd.runAs === undefined && opts.becomeMethod?.method === 'sudo' ? (opts.becomeMethod.flags ?? []) : []
+    const failKey = flags.length ? `${JSON.stringify(flags)}:${user}` : user
+    const failed = failKey === undefined ? undefined : this.sudoFailures.get(failKey)
     if (failed) throw failed
     if (user !== undefined && cmd.runAs === undefined && opts.becomeMethod?.method === 'su') {
       throw new HostError(
@@ -92,10 +99,10 @@ export class LocalConnector implements Connector {
           'the controller (connection: local, delegate_to: localhost) becomes users through sudo',
       )
     }
-    const r = await this.spawn(cmd, user, opts)
+    const r = await this.spawn(cmd, user, opts, flags)
     if (r.sudoFailed) {
       const e = sudoError(this.name, user!, r.stderr, r.rc, this.opts.becomePassword !== undefined)
-      this.sudoFailures.set(user!, e)
+      this.sudoFailures.set(failKey!, e)
       throw e
     }
     return { rc: r.rc, stdout: r.stdout, stderr: r.stderr }
@@ -130,10 +137,11 @@ export class LocalConnector implements Connector {
     cmd: Command,
     user: string | undefined,
     opts: RunOptions,
+    flags: readonly string[],
   ): Promise<CommandResult & { sudoFailed: boolean }> {
     const text = renderCommand(cmd)
     const pw = user === undefined ? undefined : this.opts.becomePassword
-    const [prog, ...args] = localArgv(text, user, pw !== undefined)
+    const [prog, ...args] = localArgv(text, user, pw !== undefined, flags)
     const stdin =
       cmd.stdin === undefined ? undefined : typeof cmd.stdin === 'string' ? Buffer.from(cmd.stdin) : cmd.stdin
     return new Promise((resolve, reject) => {

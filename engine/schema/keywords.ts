@@ -53,7 +53,8 @@ const KEYWORDS: Record<string, JsonSchema> = {
     { enum: ['sudo', 'su', 'ansible.builtin.sudo', 'ansible.builtin.su'] },
   ),
   become_flags: doc(
-    "Flags for sudo or su: tsplay's sudo always runs as `sudo -H -n`, so only `-H`, `-S` and `-n` are accepted; " +
+    "Flags for sudo or su: tsplay's sudo always runs as `sudo -H -n`; `-H`, `-S` and `-n` change nothing, and " +
+      '`-E`, `--preserve-env[=NAMES]`, `-P`, `--preserve-groups` are added to it. ' +
       "su's options (`-l`, `-m`, `-s SHELL`…) are passed on, except `-c`/`--command`.",
     { type: 'string' },
   ),

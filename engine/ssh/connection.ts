@@ -34,6 +34,8 @@ interface Target {
   key: string
   user: string
   su?: { exe?: string; flags?: readonly string[] }
+  /** sudo's extra flags (`-E`, …): a shell of its own per set of flags. */
+  sudoFlags?: readonly string[]
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
@@ -198,7 +200,12 @@ export class HostConnection implements Connector {
     const user = cmd.runAs ?? opts.becomeUser
     if (user === undefined || user === this.opts.spec.user) return undefined
     const how = cmd.runAs === undefined ? opts.becomeMethod : undefined
-    if (how?.method !== 'su') return { key: user, user }
+    if (how?.method !== 'su') {
+      const flags = how?.flags
+      return flags?.length
+        ? { key: `sudo:${JSON.stringify(flags)}:${user}`, user, sudoFlags: flags }
+        : { key: user, user }
+    }
     const su = { exe: how.exe, flags: how.flags }
     return { key: `su:${JSON.stringify([su.exe ?? 'su', su.flags ?? []])}:${user}`, user, su }
   }
@@ -312,7 +319,8 @@ export class HostConnection implements Connector {
     if (checked) await this.shell(target)
     const user = target.user
     if (target.su) return { method: 'su', user, ...target.su }
-    return this.askpass ? { user, askpass: `${await this.askpass.dir()}/askpass` } : { user }
+    const flags = target.sudoFlags ? { flags: target.sudoFlags } : {}
+    return this.askpass ? { user, ...flags, askpass: `${await this.askpass.dir()}/askpass` } : { user, ...flags }
   }
 
   /** Kill a command's process tree on the host, as the user it runs as (out of band, on its own channel). */

@@ -142,6 +142,8 @@ export interface SudoSpec {
   user: string
   /** Path of the askpass helper on the host when a password is configured. */
   askpass?: string
+  /** Extra words before `-u` (`become_flags` such as `-E`), each quoted here. */
+  flags?: readonly string[]
 }
 
 /** How to become another user through su: its program and flags (the password is answered on stdin, su.ts). */
@@ -162,7 +164,8 @@ export const SU_READY = '\x1eTSPSU\n'
 
 /** `sudo … -u USER --` as argv words (quoted), for a shell start or a one-off exec. */
 function sudoWords(s: SudoSpec): string {
-  const base = `sudo ${s.askpass ? '-A' : '-n'} -H -u ${shQuote(s.user)} --`
+  const flags = (s.flags ?? []).map((f) => ` ${shQuote(f)}`).join('')
+  const base = `sudo ${s.askpass ? '-A' : '-n'} -H${flags} -u ${shQuote(s.user)} --`
   return s.askpass ? `env SUDO_ASKPASS=${shQuote(s.askpass)} ${base}` : base
 }
 

@@ -155,6 +155,12 @@ describe('become_method su', () => {
   it('gives the connection su with its program and flags, or sudo; refuses what a method cannot take', () => {
     expect(becomeMethodOf(undefined, undefined, undefined)).toEqual({ method: 'sudo' })
     expect(becomeMethodOf('sudo', '-H -S', 'sudo')).toEqual({ method: 'sudo' })
+    expect(becomeMethodOf('sudo', '-H -E --preserve-env=PATH,LANG -P', undefined)).toEqual({
+      method: 'sudo',
+      flags: ['-E', '--preserve-env=PATH,LANG', '-P'],
+    })
+    expect(() => becomeMethodOf('sudo', '-i', undefined)).toThrow(/become_flags "-i" cannot be used with .* sudo/)
+    expect(() => becomeMethodOf('sudo', '--preserve-env=$(id)', undefined)).toThrow(/become_flags/)
     expect(becomeMethodOf('su', undefined, undefined)).toEqual({ method: 'su' })
     expect(becomeMethodOf('su', '- -s /bin/bash', '/bin/su')).toEqual({
       method: 'su',

@@ -100,6 +100,17 @@ describe.skipIf(!can.ok)(`become through sudo${can.ok ? '' : ` (skipped: ${can.w
     await conn.close()
   })
 
+  it('become_flags -E keeps the login environment (sshd sets SSH_CONNECTION), without it sudo resets it', async () => {
+    for (const [k, pw] of [['nopasswd'], ['password', fleet('password').sudoPassword]] as const) {
+      const conn = await connectTo(fleet(k), 0, { becomePassword: pw })
+      const env = { argv: ['sh', '-c', 'echo "${SSH_CONNECTION:+kept}"; id -un'] }
+      const kept = await conn.run(env, { becomeUser: 'root', becomeMethod: { method: 'sudo', flags: ['-E'] } })
+      expect(kept.stdout).toBe('kept\nroot\n')
+      expect((await conn.run(env, { becomeUser: 'root' })).stdout).toBe('\nroot\n')
+      await conn.close()
+    }
+  })
+
   it(
     'the password is in no argv or environment on the host while a become command runs; files are private ' +
       'and removed',

@@ -13,6 +13,7 @@ import {
   renderExec,
   renderFrame,
   renderHello,
+  renderShellStart,
   scriptFunction,
   shQuote,
 } from '../../engine/ssh/quote.js'
@@ -309,6 +310,18 @@ describe('a frame cut short (connection dropped mid-write) runs nothing', () => 
     spawnSync('/bin/sh', [], { input: frame, cwd: dir })
     expect(readFileSync(target)).toEqual(content)
     rmSync(target, { force: true })
+  })
+})
+
+describe('sudo as the shell start and exec channels say it', () => {
+  it('passes become_flags on before -u, each word quoted; none: the plain line', () => {
+    expect(renderShellStart({ user: 'app' })).toMatch(/^exec sudo -n -H -u 'app' -- \/bin\/sh -c /)
+    expect(renderShellStart({ user: 'app', flags: ['-E', '--preserve-env=A,B'] })).toMatch(
+      /^exec sudo -n -H '-E' '--preserve-env=A,B' -u 'app' -- \/bin\/sh -c /,
+    )
+    expect(renderExec({ argv: ['id'] }, { user: 'app', flags: ['-P'], askpass: '/d/askpass' })).toMatch(
+      /^env SUDO_ASKPASS='\/d\/askpass' sudo -A -H '-P' -u 'app' -- /,
+    )
   })
 })
 
