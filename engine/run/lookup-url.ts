@@ -3,7 +3,10 @@
  * split_lines=false)` fetches each URL from the controller and gives its body, one value per line unless
  * `split_lines=false`. Also `username`/`password` (sent when the server asks, or at once with
  * `force_basic_auth`), `timeout` (seconds, default 10), `http_agent` (default `ansible-httpget`),
- * `follow_redirects` (`none` refuses redirects). An HTTP error status fails the lookup.
+ * `follow_redirects` (`none` refuses redirects), `unredirected_headers` (sent to the first URL only), `ca_path` (a CA
+ * file trusted beside the system's), `ciphers` (TLS 1.2 and older), `use_netrc` (default true: with no `username`,
+ * the login for the URL's host in `$NETRC` or `~/.netrc` is sent at once, as Ansible's). An HTTP error status fails
+ * the lookup.
  * Lookups run synchronously, so the request is made by a child Node process (the request travels as JSON on its
  * standard input, never on a command line).
  *
@@ -16,6 +19,7 @@ import { spawnSync } from 'node:child_process'
 import { UserError } from '../errors.js'
 import type { LookupCtx } from '../expr/lookups.js'
 import { toBool, toStr } from '../expr/values.js'
+import { netrcLogin } from './netrc.js'
 
 /** What the child process is asked to fetch. */
 interface UrlRequest {
@@ -25,6 +29,8 @@ interface UrlRequest {
   auth?: string
   forceAuth: boolean
   follow: boolean
+  /** Header names (lower case) sent to the first URL only, not after a redirect. */
+  unredirected: string[]
 }
 
 /** The child: fetch, retrying once with basic auth on a 401 when it has credentials; prints JSON. */
@@ -33,11 +39,20 @@ let input = ''
 process.stdin.on('data', (c) => (input += c))
 process.stdin.on('end', async () => {
   const q = JSON.parse(input)
-  const go = (auth) => fetch(q.url, {
-    headers: auth ? { ...q.headers, authorization: 'Basic ' + q.auth } : q.headers,
-    redirect: q.follow ? 'follow' : 'manual',
-    signal: AbortSignal.timeout(q.timeout * 1000),
-  })
+  const signal = AbortSignal.timeout(q.timeout * 1000)
+  // redirects are followed here when some headers must not follow them (as Python's unredirected headers)
+  const go = async (auth) => {
+    let url = q.url
+    let headers = auth ? { ...q.headers, authorization: 'Basic ' + q.auth } : q.headers
+    const own = q.follow && q.unredirected.length > 0
+    for (let hop = 0; ; hop++) {
+      const r = await fetch(url, { headers, redirect: q.follow && !own ? 'follow' : 'manual', signal })
+      const to = r.headers.get('location')
+      if (!own || ![301, 302, 303, 307, 308].includes(r.status) || !to || hop >= 10) return r
+      url = new URL(to, url).href
+      headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !q.unredirected.includes(k.toLowerCase())))
+    }
+  }
   try {
     let r = await go(q.forceAuth)
     if (r.status === 401 && q.auth && !q.forceAuth) r = await go(true)
@@ -49,9 +64,18 @@ process.stdin.on('end', async () => {
 `
 
 /** Fetch one URL; its body, or an error as Ansible words it. */
-export function fetchUrl(q: UrlRequest, validateCerts: boolean): string {
-  const env = { ...process.env, ...(validateCerts ? {} : { NODE_TLS_REJECT_UNAUTHORIZED: '0' }) }
-  const r = spawnSync(process.execPath, ['--no-warnings', '-e', FETCHER], {
+export function fetchUrl(
+  q: UrlRequest,
+  validateCerts: boolean,
+  tls: { caPath?: string; ciphers?: string[] } = {},
+): string {
+  const env = {
+    ...process.env,
+    ...(validateCerts ? {} : { NODE_TLS_REJECT_UNAUTHORIZED: '0' }),
+    ...(tls.caPath ? { NODE_EXTRA_CA_CERTS: tls.caPath } : {}),
+  }
+  const ciphers = tls.ciphers?.length ? [`--tls-cipher-list=${tls.ciphers.join(':')}`] : []
+  const r = spawnSync(process.execPath, ['--no-warnings', ...ciphers, '-e', FETCHER], {
     input: JSON.stringify(q),
     encoding: 'utf8',
     env,
@@ -80,6 +104,12 @@ export function splitLines(s: string): string[] {
 
 const flag = (v: unknown, dflt: boolean) => (v === undefined || v === null ? dflt : toBool(v))
 
+/** A list option: a list, or one string split at commas (as Ansible's `list` type reads it). */
+const listOf = (v: unknown): string[] =>
+  v === undefined || v === null
+    ? []
+    : (Array.isArray(v) ? v.map(toStr) : toStr(v).split(',')).map((x) => x.trim()).filter(Boolean)
+
 /** `url`: each URL's body, split in lines by default (see the file's header). */
 export function urlLookup(terms: readonly unknown[], kw: Record<string, unknown>, _ctx: LookupCtx): string[] {
   const headers = kw.headers ?? {}
@@ -95,9 +125,19 @@ export function urlLookup(terms: readonly unknown[], kw: Record<string, unknown>
     auth: user === undefined ? undefined : Buffer.from(`${user}:${toStr(kw.password ?? '')}`).toString('base64'),
     forceAuth: flag(kw.force_basic_auth, false),
     follow: !['none', 'no', 'false'].includes(toStr(kw.follow_redirects ?? 'urllib2')),
+    unredirected: listOf(kw.unredirected_headers).map((h) => h.toLowerCase()),
+  }
+  const netrc = user === undefined && flag(kw.use_netrc, true)
+  const tls = {
+    caPath: kw.ca_path === undefined || kw.ca_path === null ? undefined : toStr(kw.ca_path),
+    ciphers: listOf(kw.ciphers),
   }
   return terms.map(toStr).flatMap((url) => {
-    const body = fetchUrl({ url, ...base }, flag(kw.validate_certs, true))
+    const login = netrc ? netrcLogin(url) : undefined
+    const q = login
+      ? { ...base, auth: Buffer.from(`${login[0]}:${login[1]}`).toString('base64'), forceAuth: true }
+      : base
+    const body = fetchUrl({ url, ...q }, flag(kw.validate_certs, true), tls)
     return flag(kw.split_lines, true) ? splitLines(body) : [body]
   })
 }

@@ -2,7 +2,7 @@
  * The controller lookups `password`, `csvfile`, `ini` and `url`, with the values Ansible 2.14 (Python's csv,
  * configparser and random modules) gives for the same files and terms.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,6 +11,7 @@ import { runLookup, type LookupCtx } from '../../engine/expr/lookups.js'
 import { bcrypt } from '../../engine/expr/bcrypt.js'
 import { csvRows } from '../../engine/run/lookup-csv.js'
 import { parseStored, randomPassword } from '../../engine/run/lookup-password.js'
+import { parseNetrc } from '../../engine/run/netrc.js'
 import '../../engine/run/lookups-controller.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'lookups-controller-'))
@@ -124,8 +125,17 @@ describe('ini', () => {
 const SERVER = `
 require('node:http').createServer((req, res) => {
   if (req.url === '/missing') { res.statusCode = 404; return res.end('no') }
+  if (req.url === '/redir') { res.writeHead(302, { location: '/x' }); return res.end() }
+  if (req.url === '/auth') return res.end(String(req.headers.authorization))
   res.end('a ' + (req.headers['x-who'] || '') + '\\n' + req.headers['user-agent'] + '\\n')
 }).listen(0, '127.0.0.1', function () { console.log(this.address().port) })
+`
+
+/** A loopback HTTPS server (TLS 1.2 at most, so a cipher list decides) with the key and certificate files given. */
+const TLS_SERVER = `
+const [key, cert] = process.argv.slice(1).map((f) => require('node:fs').readFileSync(f))
+require('node:https').createServer({ key, cert, maxVersion: 'TLSv1.2' }, (req, res) => res.end('secure\\n'))
+  .listen(0, '127.0.0.1', function () { console.log(this.address().port) })
 `
 
 describe('url', () => {
@@ -146,5 +156,62 @@ describe('url', () => {
     ])
     expect(() => q('url', [`${base}/missing`])).toThrow(/Received HTTP error for .*HTTP Error 404: Not Found/)
     expect(() => q('url', ['http://127.0.0.1:1/'], { validate_certs: false })).toThrow(/Failed lookup url for/)
+  })
+  it('unredirected_headers reach the first URL only; other headers follow the redirect', () => {
+    const headers = { 'X-Who': 'me' }
+    expect(q('url', [`${base}/redir`], { headers })).toEqual(['a me', 'ansible-httpget'])
+    expect(q('url', [`${base}/redir`], { headers, unredirected_headers: ['x-who'] })).toEqual(['a ', 'ansible-httpget'])
+  })
+  it('use_netrc: the login for the host in $NETRC, sent at once; not with a username, nor with use_netrc false', () => {
+    const file = join(dir, 'netrc')
+    writeFileSync(file, 'machine other login x password y\nmachine 127.0.0.1\n  login me password s3cret\n', {
+      mode: 0o600,
+    })
+    const saved = process.env.NETRC
+    process.env.NETRC = file
+    try {
+      const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`
+      expect(q('url', [`${base}/auth`])).toEqual([basic('me', 's3cret')])
+      expect(q('url', [`${base}/auth`], { use_netrc: false })).toEqual(['undefined'])
+      expect(q('url', [`${base}/auth`], { username: 'u', password: 'p', force_basic_auth: true })).toEqual([
+        basic('u', 'p'),
+      ])
+    } finally {
+      if (saved === undefined) delete process.env.NETRC
+      else process.env.NETRC = saved
+    }
+  })
+  it('ca_path: a server whose certificate that file holds is trusted; without it the lookup fails', async () => {
+    const key = join(dir, 'tls.key')
+    const cert = join(dir, 'tls.pem')
+    execFileSync(
+      'openssl',
+      [
+        ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1'],
+        ...['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+      ],
+      { stdio: 'ignore' },
+    )
+    const tlsServer = spawn(process.execPath, ['-e', TLS_SERVER, key, cert], { stdio: ['ignore', 'pipe', 'inherit'] })
+    try {
+      const port = await new Promise<string>((ok) =>
+        tlsServer.stdout!.once('data', (d: Buffer) => ok(d.toString().trim())),
+      )
+      const url = `https://127.0.0.1:${port}/`
+      expect(() => q('url', [url])).toThrow(/Failed lookup url for .*(self.signed|certificate)/)
+      expect(q('url', [url], { ca_path: cert })).toEqual(['secure'])
+      expect(() => q('url', [url], { ca_path: cert, ciphers: ['NO-SUCH-CIPHER'] })).toThrow(/Failed lookup url/)
+    } finally {
+      tlsServer.kill()
+    }
+  })
+  it('parses netrc as Python does: machine, default, macdef bodies skipped', () => {
+    const n = parseNetrc(
+      'machine a login l password p\nmacdef init\nmachine b login no\n\ndefault login d password e\n',
+    )
+    expect([...n.entries()]).toEqual([
+      ['a', ['l', 'p']],
+      ['', ['d', 'e']],
+    ])
   })
 })
