@@ -149,7 +149,13 @@ function mutate(o: unknown[] | Record<string, unknown>, name: string, args: unkn
         reverse: () => void list.reverse(),
       }
     : {
-        update: () => void Object.assign(o, isMap(args[0]) ? args[0] : {}, kw),
+        update: () => {
+          const from = args[0]
+          const pairs = Array.isArray(from)
+            ? Object.fromEntries(from.map((p) => [text((p as unknown[])[0]), (p as unknown[])[1]]))
+            : from
+          Object.assign(o, isMap(pairs) ? pairs : {}, kw)
+        },
         setdefault: () => {
           const m = o as Record<string, unknown>
           const k = text(args[0])

@@ -116,9 +116,12 @@ describe('{% do %}, {% break %} and {% continue %} (jinja2.ext.do and loopcontro
     expect(r('{% set x = [] %}{% for u in users %}{% do x.append(u.name) %}{% endfor %}{{ x | join(",") }}')).toBe(
       'al,bo',
     )
-    expect(r('{% set d = {} %}{% do d.update({"a": 1}, b=2) %}{% do d.setdefault("a", 9) %}{{ d }}')).toBe(
-      "{'a': 1, 'b': 2}",
-    )
+    expect(
+      r(
+        '{% set d = {} %}{% do d.update({"a": 1}, b=2) %}{% do d.setdefault("a", 9) %}' +
+          '{% do d.update([["c", 3]]) %}{{ d }}',
+      ),
+    ).toBe("{'a': 1, 'b': 2, 'c': 3}")
     expect(r('{% set x = [1, 2, 3] %}{% do x.insert(0, 0) %}{% do x.remove(2) %}{{ x.pop() }} {{ x }}')).toBe(
       '3 [0, 1]',
     )
