@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import copy from './copy.js'
+import fileModule from './file.js'
 import lineinfile from './lineinfile.js'
+import { planChattrTree } from './lib/chattr.js'
 import { planPut, type PutState } from './lib/put.js'
 import { planText, type TextFacts } from './lib/textedit.js'
 import type { PathInfo } from './lib/probe.js'
@@ -108,5 +110,34 @@ describe('attributes on the modules that edit a file (lineinfile, blockinfile, r
   it('a written line: chattr on the host after the write', () => {
     const p = planOf(lineinfile, facts('Ae'), { path: '/etc/x', line: 'b', attributes: 'Ae' }, testCtx())
     expect(p.commands.at(-1)!.argv).toEqual([...CHATTR_ON_HOST, '=', 'Ae', '/etc/x'])
+  })
+})
+
+describe('attributes under a file recurse folder', () => {
+  it.each([
+    ['every path already has them: nothing', ['----A---------e-------'], 'Ae', []],
+    ['one path lacks them: one chattr -R', ['----A---------e-------', '--------------e-------'], 'Ae', ['=Ae']],
+    ['+ compares as written, as Ansible does', ['----A---------e-------'], '+A', ['+A']],
+    ['- runs every time', ['--------------e-------'], '-A', ['-A']],
+    ['nothing under the folder: nothing', [], 'A', []],
+  ])('%s', (_n, seen, wanted, ops) => {
+    const p = planChattrTree('/srv/d', seen, wanted)
+    expect(p.commands.map((c) => c.argv)).toEqual(ops.map((op) => ['chattr', '-R', op, '/srv/d']))
+  })
+  it('gather reads the flags under the folder only with recurse and attributes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-attrs-'))
+    try {
+      writeFileSync(join(dir, 'f'), 'x')
+      const log: Command[][] = []
+      const ctx = testCtx({ diffMode: false })
+      const args = { path: dir, state: 'directory', recurse: true, attributes: 'A' } as const
+      const state = (await gatherOf(fileModule, args, ctx, localIO({ log }))) as { treeFlags?: string[] }
+      const lsattr = spawnSync('lsattr', ['-d', join(dir, 'f')], { encoding: 'utf8' }).stdout
+      expect(state.treeFlags).toEqual(lsattr ? [lsattr.split(' ')[0]] : [])
+      const none = (await gatherOf(fileModule, { ...args, recurse: false }, ctx, localIO())) as { treeFlags?: string[] }
+      expect(none.treeFlags).toBeUndefined()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

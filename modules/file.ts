@@ -18,7 +18,7 @@ import { sh } from '../engine/commands.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
 import { attrArgs, pathArgs } from './lib/args.js'
-import { attributesArg, lsattrProbe, parseLsattr, planChattr } from './lib/chattr.js'
+import { attributesArg, lsattrProbe, lsattrTreeProbe, parseLsattr, planChattr, planChattrTree } from './lib/chattr.js'
 import { defaultState, parseTree, planFile, type PathState, type FileState } from './lib/filestate.js'
 import { parsePathProbe, pathProbe, probedMissing } from './lib/probe.js'
 import { DEFAULT_TIME_FORMAT, wantedTime } from './lib/times.js'
@@ -47,7 +47,7 @@ const Args = Type.Object(
     recurse: Defaulted(
       Type.Boolean({
         default: false,
-        description: 'With state=directory: apply mode/owner/group to everything under it.',
+        description: 'With state=directory: apply mode/owner/group (and attributes) to everything under it.',
       }),
     ),
     force: Defaulted(
@@ -107,7 +107,7 @@ export function ancestors(path: string): string[] {
 const PEEK = 'n=$(head -c 8192 -- "$1" 2>/dev/null | tr -dc "\\000" | wc -c); [ "$n" -gt 0 ] && echo binary; exit 0'
 
 /** What gather found: the path, or only whether the file looks binary (`_diff_peek`). */
-type FileFacts = (PathState & { attrFlags?: string }) | { peek: true; appearsBinary: boolean }
+type FileFacts = (PathState & { attrFlags?: string; treeFlags?: string[] }) | { peek: true; appearsBinary: boolean }
 
 const TREE = 'find "$1" -mindepth 1 ! -type l -printf \'%m\\t%y\\t%u\\t%g\\t%U\\t%G\\n\' 2>/dev/null | sort -u'
 
@@ -143,6 +143,8 @@ export default defineModule({
     for (const t of [atime, mtime]) if (t.kind === 'at') cmds.push(sh('date -d "$1" +%s', [t.text]))
     const flags = args.attributes !== undefined && args.state !== 'absent'
     if (flags) cmds.push(lsattrProbe(path))
+    const treeFlags = flags && args.recurse
+    if (treeFlags) cmds.push(lsattrTreeProbe(path))
     const res = await io.batch(cmds)
     let i = 0
     const info = parsePathProbe(res[i++].stdout)
@@ -158,8 +160,10 @@ export default defineModule({
       t.epoch = epoch
     }
     const state: FileState = args.state ?? defaultState(info, args.recurse)
-    const attrFlags = flags && info.exists ? parseLsattr(res[i].stdout) : undefined
-    return { path, state, info, src: args.src, srcInfo, tree, missingParents, atime, mtime, attrFlags }
+    const attrFlags = flags && info.exists ? parseLsattr(res[i++].stdout) : undefined
+    const under = treeFlags && info.exists ? res[i]!.stdout.split('\n').filter(Boolean) : undefined
+    const found = { path, state, info, src: args.src, srcInfo, tree, missingParents, atime, mtime, attrFlags }
+    return under ? { ...found, treeFlags: under } : found
   },
   plan(state, args, ctx) {
     const kind = 'peek' in state ? args.state : state.state
@@ -180,10 +184,13 @@ export default defineModule({
     if (args.attributes === undefined || state.state === 'absent' || plan.fail || plan.skip) return plan
     // Ansible sets the flags last, after mode and owner; a path the task creates is read on the host then
     const flags = planChattr(args.path, state.info.exists ? (state.attrFlags ?? '') : undefined, args.attributes)
+    const under = state.treeFlags ? planChattrTree(args.path, state.treeFlags, args.attributes) : flags
+    // a recursive chattr sets the folder's own flags too
+    const set = under.commands.length ? under : flags
     return {
       ...plan,
-      commands: [...plan.commands, ...flags.commands],
-      changes: [...(plan.changes ?? []), ...flags.changes],
+      commands: [...plan.commands, ...set.commands],
+      changes: [...(plan.changes ?? []), ...flags.changes, ...(set === flags ? [] : under.changes)],
     }
   },
 })

@@ -77,3 +77,26 @@ export function planChattr(
     changes: [`attributes ${existing || '(none)'} → ${op}${flags}`],
   }
 }
+
+/** Read-only: the distinct flags of everything under a folder (links left out), as `lsattr -d` shows them. */
+export function lsattrTreeProbe(path: string): Command {
+  return sh(
+    'find "$1" -mindepth 1 ! -type l -exec lsattr -d -- {} + 2>/dev/null | cut -d" " -f1 | sort -u; exit 0',
+    [path],
+    { describe: `lsattr under ${path}` },
+  )
+}
+
+/**
+ * `file` with `recurse`: one `chattr -R` when any path under the folder has other flags than those asked (or always
+ * for `-`), as Ansible's walk sets each path whose flags differ.
+ */
+export function planChattrTree(path: string, seen: readonly string[], wanted: string) {
+  const [op, flags] = split(wanted)
+  const differ = seen.map((l) => l.replaceAll('-', '')).some((f) => f !== flags)
+  if (!seen.length || (!differ && op !== '-')) return { commands: [], changes: [] }
+  return {
+    commands: [{ argv: ['chattr', '-R', `${op}${flags}`, safe(path)], describe: `chattr -R ${op}${flags} ${path}` }],
+    changes: [`attributes under ${path} → ${op}${flags}`],
+  }
+}
