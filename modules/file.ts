@@ -161,7 +161,7 @@ export default defineModule({
     }
     const state: FileState = args.state ?? defaultState(info, args.recurse)
     const attrFlags = flags && info.exists ? parseLsattr(res[i++].stdout) : undefined
-    const under = treeFlags && info.exists ? res[i]!.stdout.split('\n').filter(Boolean) : undefined
+    const under = treeFlags && info.exists ? res[i]!.stdout.split('\n').filter(Boolean).map(parseLsattr) : undefined
     const found = { path, state, info, src: args.src, srcInfo, tree, missingParents, atime, mtime, attrFlags }
     return under ? { ...found, treeFlags: under } : found
   },
@@ -184,13 +184,13 @@ export default defineModule({
     if (args.attributes === undefined || state.state === 'absent' || plan.fail || plan.skip) return plan
     // Ansible sets the flags last, after mode and owner; a path the task creates is read on the host then
     const flags = planChattr(args.path, state.info.exists ? (state.attrFlags ?? '') : undefined, args.attributes)
-    const under = state.treeFlags ? planChattrTree(args.path, state.treeFlags, args.attributes) : flags
+    const tree = state.treeFlags && planChattrTree(args.path, state.treeFlags, args.attributes)
     // a recursive chattr sets the folder's own flags too
-    const set = under.commands.length ? under : flags
+    const commands = tree?.commands.length ? tree.commands : flags.commands
     return {
       ...plan,
-      commands: [...plan.commands, ...set.commands],
-      changes: [...(plan.changes ?? []), ...flags.changes, ...(set === flags ? [] : under.changes)],
+      commands: [...plan.commands, ...commands],
+      changes: [...(plan.changes ?? []), ...flags.changes, ...(tree?.changes ?? [])],
     }
   },
 })

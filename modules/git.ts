@@ -16,7 +16,7 @@
 import { defineModule, ModuleFailure, type ModuleContext, type Plan } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
 import { checkGitArgs, GitArgs, whitelist, type GitDestArgs } from './lib/git-args.js'
-import { afterCheckout, cloneSteps, moveSteps } from './lib/git-plan.js'
+import { afterCheckout, cloneSteps, moveSteps, remoteUrlStep } from './lib/git-plan.js'
 import { planBare } from './lib/git-bare.js'
 import { lsRemote, remoteTarget } from './lib/git-remote.js'
 import { withGitExecutable } from './lib/git-exe.js'
@@ -224,13 +224,9 @@ function planExisting(
     }
   }
   const urlChanged = dest.url !== args.repo
-  if (urlChanged) {
-    cmds.push({
-      argv: ['git', '-C', d, 'remote', dest.url ? 'set-url' : 'add', '--', args.remote, args.repo],
-      describe: `set ${args.remote} to ${args.repo}`,
-    })
-    changes.push(`set remote ${args.remote} of ${d} to ${args.repo}`)
-  }
+  const url = remoteUrlStep(args, dest)
+  cmds.push(...url.cmds)
+  changes.push(...url.changes)
   if (dest.dirty.length) {
     cmds.push({ argv: ['git', '-C', d, 'reset', '-q', '--hard'], describe: `discard local changes in ${d}` })
     changes.push(`discard local modifications in ${d}`)

@@ -84,16 +84,15 @@ class Blowfish {
   /** Blowfish's key schedule with bcrypt's salt (`salt` undefined: the plain schedule). */
   expand(key: Uint8Array, salt?: Uint8Array): void {
     const s = this.s
-    let kj = 0
+    // the next 32-bit word of `data`, read cyclically from `at.j`
     const word = (data: Uint8Array, at: { j: number }) => {
       let w = 0
       for (let k = 0; k < 4; k++, at.j = (at.j + 1) % data.length) w = ((w << 8) | data[at.j]!) >>> 0
       return w
     }
-    const kAt = { j: kj }
+    const kAt = { j: 0 }
     for (let i = 0; i < 18; i++) s[i] = (s[i]! ^ word(key, kAt)) >>> 0
-    kj = 0
-    const sAt = { j: kj }
+    const sAt = { j: 0 }
     const lr = new Uint32Array(2)
     for (let i = 0; i < s.length; i += 2) {
       if (salt) {
@@ -125,10 +124,11 @@ export function bcrypt(password: string, salt: string, cost = 12, ident = '2b'):
     bf.expand(key)
     bf.expand(saltBytes)
   }
-  const ctext = new Uint32Array(6)
-  for (let i = 0; i < 6; i++) ctext[i] = new DataView(MAGIC.buffer).getUint32(i * 4)
+  const magic = new DataView(MAGIC.buffer)
+  const ctext = Uint32Array.from({ length: 6 }, (_, i) => magic.getUint32(i * 4))
   for (let i = 0; i < 64; i++) for (let b = 0; b < 6; b += 2) bf.encrypt(ctext, b)
   const out = new Uint8Array(24)
-  for (let i = 0; i < 6; i++) new DataView(out.buffer).setUint32(i * 4, ctext[i]!)
+  const view = new DataView(out.buffer)
+  for (let i = 0; i < 6; i++) view.setUint32(i * 4, ctext[i]!)
   return `$${ident}$${String(cost).padStart(2, '0')}$${bcryptEncode(saltBytes)}${bcryptEncode(out.subarray(0, 23))}`
 }

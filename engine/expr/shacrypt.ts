@@ -136,9 +136,9 @@ function randomSalt(n: number): string {
   return s
 }
 
-/** The crypt(3) schemes tsplay makes, with their salt lengths. */
-const SCHEMES = { md5_crypt: 8, sha256_crypt: 16, sha512_crypt: 16, bcrypt: 22 } as const
-export type CryptName = keyof typeof SCHEMES
+/** The crypt(3) schemes tsplay makes, with their salt lengths (bcrypt's exact, the others' at most). */
+export const SALT_SIZES = { md5_crypt: 8, sha256_crypt: 16, sha512_crypt: 16, bcrypt: 22 } as const
+export type CryptName = keyof typeof SALT_SIZES
 
 /**
  * The crypt(3) string of `password` in `scheme`: with `salt` when given (a repeatable hash), else a random salt of
@@ -149,9 +149,11 @@ export function cryptHash(
   scheme: CryptName,
   o: { salt?: string; saltSize?: number; rounds?: number; ident?: string } = {},
 ): string {
-  if (scheme === 'bcrypt') return bcryptHash(password, o)
-  const s = o.salt ?? randomSalt(Math.min(o.saltSize ?? SCHEMES[scheme], SCHEMES[scheme]))
+  const max = SALT_SIZES[scheme]
+  const s =
+    o.salt ?? (scheme === 'bcrypt' ? bcryptEncode(randomBytes(16)) : randomSalt(Math.min(o.saltSize ?? max, max)))
   if (!/^[./0-9A-Za-z]*$/.test(s)) throw new UserError(`invalid characters in salt '${s}'`)
+  if (scheme === 'bcrypt') return bcryptHash(password, s, o)
   if (scheme === 'md5_crypt') return md5Crypt(password, s)
   return shaCrypt(password, s, scheme === 'sha256_crypt' ? 'sha256' : 'sha512', o.rounds ?? DEFAULT_ROUNDS)
 }
@@ -160,9 +162,7 @@ export function cryptHash(
  * bcrypt as Ansible's passlib makes it: a salt of exactly 22 characters (random: 16 random bytes), `rounds` the
  * cost (default 12), `ident` 2b (or 2a, 2y).
  */
-function bcryptHash(password: string, o: { salt?: string; rounds?: number; ident?: string }): string {
-  const salt = o.salt ?? bcryptEncode(randomBytes(16))
-  if (!/^[./0-9A-Za-z]*$/.test(salt)) throw new UserError(`invalid characters in salt '${salt}'`)
+function bcryptHash(password: string, salt: string, o: { rounds?: number; ident?: string }): string {
   if (salt.length !== 22) throw new UserError(`invalid salt size: a bcrypt salt has 22 characters, not ${salt.length}`)
   const cost = o.rounds ?? 12
   if (!Number.isInteger(cost) || cost < 4 || cost > 31)

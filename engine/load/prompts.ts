@@ -61,11 +61,9 @@ export function readVarsPrompt(
         `(it supports ${CRYPT_SCHEMES.join(', ')})`,
       )
     const salt = readString(ctx, e, 'salt', epos)
-    const saltRe = encrypt === 'bcrypt' ? /^[./0-9A-Za-z]{22}$/ : /^[./0-9A-Za-z]{1,16}$/
-    if (salt !== undefined && !saltRe.test(salt)) {
-      const size = encrypt === 'bcrypt' ? '22' : '1 to 16'
+    const [saltRe, size] = encrypt === 'bcrypt' ? [/^[./0-9A-Za-z]{22}$/, '22'] : [/^[./0-9A-Za-z]{1,16}$/, '1 to 16']
+    if (salt !== undefined && !saltRe.test(salt))
       report(ctx, `vars_prompt "${name}": "salt" must be ${size} of ./0-9A-Za-z`, at(e, 'salt', epos))
-    }
     out.push({
       name,
       prompt: readString(ctx, e, 'prompt', epos),

@@ -18,7 +18,7 @@ import { dirname, isAbsolute, join } from 'node:path'
 import { UserError } from '../errors.js'
 import type { LookupCtx } from '../expr/lookups.js'
 import { pyRandom } from '../expr/pyrandom.js'
-import { cryptHash, type CryptName } from '../expr/shacrypt.js'
+import { cryptHash, SALT_SIZES, type CryptName } from '../expr/shacrypt.js'
 import { toStr } from '../expr/values.js'
 import { parseKv } from './lookup-kv.js'
 
@@ -35,7 +35,6 @@ const CHAR_SETS: Record<string, string> = {
 }
 CHAR_SETS.printable = CHAR_SETS.digits + CHAR_SETS.ascii_letters + CHAR_SETS.punctuation + CHAR_SETS.whitespace
 
-const SALT_SIZES: Record<CryptName, number> = { md5_crypt: 8, sha256_crypt: 16, sha512_crypt: 16, bcrypt: 22 }
 const SALT_CHARS = `${CHAR_SETS.ascii_letters}${CHAR_SETS.digits}./`
 const PARAMS = ['length', 'encrypt', 'chars', 'ident', 'seed']
 

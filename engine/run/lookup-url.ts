@@ -19,7 +19,7 @@ import { spawnSync } from 'node:child_process'
 import { UserError } from '../errors.js'
 import type { LookupCtx } from '../expr/lookups.js'
 import { toBool, toStr } from '../expr/values.js'
-import { netrcLogin } from './netrc.js'
+import { netrcLogin, readNetrc } from './netrc.js'
 
 /** What the child process is asked to fetch. */
 interface UrlRequest {
@@ -127,13 +127,14 @@ export function urlLookup(terms: readonly unknown[], kw: Record<string, unknown>
     follow: !['none', 'no', 'false'].includes(toStr(kw.follow_redirects ?? 'urllib2')),
     unredirected: listOf(kw.unredirected_headers).map((h) => h.toLowerCase()),
   }
-  const netrc = user === undefined && flag(kw.use_netrc, true)
+  // read once for all the terms
+  const netrc = user === undefined && flag(kw.use_netrc, true) ? readNetrc() : undefined
   const tls = {
     caPath: kw.ca_path === undefined || kw.ca_path === null ? undefined : toStr(kw.ca_path),
     ciphers: listOf(kw.ciphers),
   }
   return terms.map(toStr).flatMap((url) => {
-    const login = netrc ? netrcLogin(url) : undefined
+    const login = netrc && netrcLogin(netrc, url)
     const q = login
       ? { ...base, auth: Buffer.from(`${login[0]}:${login[1]}`).toString('base64'), forceAuth: true }
       : base

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * netrcLogin('https://example.org/x') // ['me', 's3cret'] for "machine example.org login me password s3cret"
+ * netrcLogin(readNetrc(), 'https://example.org/x') // ['me', 's3cret'] for "machine example.org login me password …"
  * ```
  */
 import { readFileSync } from 'node:fs'
@@ -45,21 +45,23 @@ export function parseNetrc(text: string): Map<string, [string, string]> {
   return out
 }
 
-/** The netrc login for `url`'s host (undefined: no file, no entry, or an empty login or password). */
-export function netrcLogin(url: string, env: NodeJS.ProcessEnv = process.env): [string, string] | undefined {
-  let text: string
+/** The entries of `$NETRC` or `~/.netrc` (empty when there is no such file or it cannot be read). */
+export function readNetrc(env: NodeJS.ProcessEnv = process.env): Map<string, [string, string]> {
   try {
-    text = readFileSync(env.NETRC || join(homedir(), '.netrc'), 'utf8')
+    return parseNetrc(readFileSync(env.NETRC || join(homedir(), '.netrc'), 'utf8'))
   } catch {
-    return undefined
+    return new Map()
   }
+}
+
+/** The login for `url`'s host in `entries` (undefined: no entry, or an empty login or password). */
+export function netrcLogin(entries: Map<string, [string, string]>, url: string): [string, string] | undefined {
   let host: string
   try {
     host = new URL(url).hostname
   } catch {
     return undefined
   }
-  const entries = parseNetrc(text)
   const login = entries.get(host) ?? entries.get('')
   return login && login[0] && login[1] ? login : undefined
 }

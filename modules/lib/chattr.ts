@@ -26,16 +26,13 @@ export const attributesArg = {
   ),
 }
 
-/** Read-only: the path's flags as `lsattr -d` prints them (nothing when lsattr is missing or cannot read them). */
-export function lsattrProbe(path: string): Command {
-  return sh('lsattr -d -- "$1" 2>/dev/null; exit 0', [path], { describe: `lsattr ${path}` })
-}
-
-/** Read-only: the flags of the file a path names, a symlink followed (as the modules that write a file read them). */
-export function lsattrFollowProbe(path: string): Command {
-  return sh('p=$1; [ -L "$p" ] && p=$(readlink -f -- "$p"); lsattr -d -- "$p" 2>/dev/null; exit 0', [path], {
-    describe: `lsattr ${path}`,
-  })
+/**
+ * Read-only: the path's flags as `lsattr -d` prints them (nothing when lsattr is missing or cannot read them);
+ * with `follow`, a symlink's target's (as the modules that write a file read them).
+ */
+export function lsattrProbe(path: string, follow = false): Command {
+  const resolve = follow ? '[ -L "$p" ] && p=$(readlink -f -- "$p"); ' : ''
+  return sh(`p=$1; ${resolve}lsattr -d -- "$p" 2>/dev/null; exit 0`, [path], { describe: `lsattr ${path}` })
 }
 
 /** The flags in `lsattr -d`'s answer, dashes dropped (`--------------e------- /x` → `e`); '' when none. */
@@ -63,8 +60,9 @@ const ON_HOST =
 export function planChattr(
   path: string,
   existing: string | undefined,
-  wanted: string,
+  wanted: string | undefined,
 ): { commands: Command[]; changes: string[] } {
+  if (wanted === undefined) return { commands: [], changes: [] }
   const [op, flags] = split(wanted)
   if (existing === undefined)
     return {
@@ -78,7 +76,7 @@ export function planChattr(
   }
 }
 
-/** Read-only: the distinct flags of everything under a folder (links left out), as `lsattr -d` shows them. */
+/** Read-only: the distinct flags of everything under a folder (links left out), one `lsattr -d` line each. */
 export function lsattrTreeProbe(path: string): Command {
   return sh(
     'find "$1" -mindepth 1 ! -type l -exec lsattr -d -- {} + 2>/dev/null | cut -d" " -f1 | sort -u; exit 0',
@@ -93,8 +91,7 @@ export function lsattrTreeProbe(path: string): Command {
  */
 export function planChattrTree(path: string, seen: readonly string[], wanted: string) {
   const [op, flags] = split(wanted)
-  const differ = seen.map((l) => l.replaceAll('-', '')).some((f) => f !== flags)
-  if (!seen.length || (!differ && op !== '-')) return { commands: [], changes: [] }
+  if (!seen.length || (seen.every((f) => f === flags) && op !== '-')) return { commands: [], changes: [] }
   return {
     commands: [{ argv: ['chattr', '-R', `${op}${flags}`, safe(path)], describe: `chattr -R ${op}${flags} ${path}` }],
     changes: [`attributes under ${path} → ${op}${flags}`],

@@ -15,7 +15,7 @@
 import type { Plan } from '../../engine/module.js'
 import type { Command } from '../../engine/types.js'
 import type { GitDestArgs } from './git-args.js'
-import { afterCheckout } from './git-plan.js'
+import { afterCheckout, depthOf, refspecFetch, remoteUrlStep } from './git-plan.js'
 import { gitSshOptions, withSsh } from './git-ssh.js'
 import type { DestState, RemoteRef } from './git-state.js'
 
@@ -28,8 +28,6 @@ export interface BareState {
   remoteHead?: string
   archive?: 'same' | 'differs'
 }
-
-const depthOf = (a: GitDestArgs) => (a.depth ? ['--depth', String(a.depth)] : [])
 
 /** The plan for a bare repository at `dest` (absent or empty: a clone; else a fetch when the remote moved). */
 export function planBare(state: BareState, a: GitDestArgs): Plan {
@@ -56,10 +54,7 @@ function cloneBare(state: BareState, a: GitDestArgs): Plan {
     ),
   ]
   if (a.remote !== 'origin') cmds.push({ argv: ['git', '-C', d, 'remote', 'add', '--', a.remote, a.repo] })
-  if (a.refspec)
-    cmds.push(
-      withSsh({ argv: ['git', '-C', d, 'fetch', '-q', ...depthOf(a), '--', a.remote, a.refspec] }, gitSshOptions(a)),
-    )
+  cmds.push(...refspecFetch(a))
   const after = afterCheckout({ ...a, recursive: false }, state.dest, true, state.archive)
   return {
     commands: [...cmds, ...after.cmds],
@@ -80,15 +75,7 @@ function fetchBare(state: BareState, a: GitDestArgs): Plan {
     const after = afterCheckout({ ...a, recursive: false, verify_commit: false }, dest, false, state.archive)
     return { commands: after.cmds, changes: after.changes, data }
   }
-  const cmds: Command[] = []
-  const changes: string[] = []
-  if (urlChanged) {
-    cmds.push({
-      argv: ['git', '-C', d, 'remote', dest.url ? 'set-url' : 'add', '--', a.remote, a.repo],
-      describe: `set ${a.remote} to ${a.repo}`,
-    })
-    changes.push(`set remote ${a.remote} of ${d} to ${a.repo}`)
-  }
+  const { cmds, changes } = remoteUrlStep(a, dest)
   const specs = ['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*', ...(a.refspec ? [a.refspec] : [])]
   cmds.push(
     withSsh(

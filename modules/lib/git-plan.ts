@@ -16,7 +16,32 @@ import type { DestState, RemoteRef } from './git-state.js'
 import { archiveCommand, archiveFormat, submoduleUpdate, verifyCommand } from './git-steps.js'
 
 /** The `--depth N` words, if any. */
-const depthOf = (a: GitDestArgs) => (a.depth ? ['--depth', String(a.depth)] : [])
+export const depthOf = (a: GitDestArgs) => (a.depth ? ['--depth', String(a.depth)] : [])
+
+/** A first clone's fetch of the extra `refspec`, if any. */
+export const refspecFetch = (a: GitDestArgs): Command[] =>
+  a.refspec
+    ? [
+        withSsh(
+          { argv: ['git', '-C', a.dest, 'fetch', '-q', ...depthOf(a), '--', a.remote, a.refspec] },
+          gitSshOptions(a),
+        ),
+      ]
+    : []
+
+/** Point `remote` of an existing repository at `repo` when its URL differs (the command and the change line). */
+export function remoteUrlStep(a: GitDestArgs, dest: DestState): { cmds: Command[]; changes: string[] } {
+  if (dest.url === a.repo) return { cmds: [], changes: [] }
+  return {
+    cmds: [
+      {
+        argv: ['git', '-C', a.dest, 'remote', dest.url ? 'set-url' : 'add', '--', a.remote, a.repo],
+        describe: `set ${a.remote} to ${a.repo}`,
+      },
+    ],
+    changes: [`set remote ${a.remote} of ${a.dest} to ${a.repo}`],
+  }
+}
 
 /** The steps after a checkout: signature, submodules, archive (`moved`: the checkout changed something). */
 export function afterCheckout(a: GitDestArgs, dest: DestState, moved: boolean, archive?: 'same' | 'differs') {
@@ -58,8 +83,7 @@ export function cloneSteps(a: GitDestArgs, target: RemoteRef, sgd?: string): Com
       ssh,
     ),
   ]
-  if (a.refspec)
-    cmds.push(withSsh({ argv: ['git', '-C', d, 'fetch', '-q', ...depthOf(a), '--', a.remote, a.refspec] }, ssh))
+  cmds.push(...refspecFetch(a))
   if (target.kind === 'commit') {
     if (a.depth)
       cmds.push(withSsh({ argv: ['git', '-C', d, 'fetch', '-q', ...depthOf(a), '--', a.remote, target.sha] }, ssh))

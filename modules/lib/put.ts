@@ -14,7 +14,7 @@ import { dirname, posix } from 'node:path'
 import type { HostIO, ModuleContext, Plan } from '../../engine/module.js'
 import type { Command, FileDiff } from '../../engine/types.js'
 import { planAttrs, wantedMode } from './attrs.js'
-import { lsattrFollowProbe, parseLsattr, planChattr } from './chattr.js'
+import { lsattrProbe, parseLsattr, planChattr } from './chattr.js'
 import { isText, putCopy, putFile, readCommand, textOf } from './files.js'
 import { completeChecksum, effective, isType, parsePathProbe, pathProbe, probedFolder, type PathInfo } from './probe.js'
 
@@ -84,7 +84,7 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
     // the first probe also tells whether dest's folder exists
     cmds.push(pathProbe(c, { checksum: 'sha1', folder: c === first ? dirname(first) : undefined }))
     if (ctx.diffMode) cmds.push(readCommand(c))
-    if (req.attributes) cmds.push(lsattrFollowProbe(c))
+    if (req.attributes) cmds.push(lsattrProbe(c, true))
   }
   const res = await io.batch(cmds)
   const at = (k: number) => ({
@@ -118,8 +118,6 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
   }
 }
 
-const NO_FLAGS = { commands: [], changes: [] }
-
 /**
  * Decide what to do. Pure. In check mode a missing folder is not an error: an earlier task of the play (not
  * run in check mode) may create it, so the write is predicted instead (the real run fails if it is still missing).
@@ -144,7 +142,7 @@ export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
   const same = f.info.exists && f.info.checksum === f.sha1 && !replaceLink
   if (same) {
     const attrs = planAttrs(f.dest, node, { mode: modeSpec, owner: a.owner, group: a.group }, { isDir: false })
-    const flags = a.attributes === undefined ? NO_FLAGS : planChattr(f.dest, f.attrFlags ?? '', a.attributes)
+    const flags = planChattr(f.dest, f.attrFlags ?? '', a.attributes)
     return { commands: [...attrs.commands, ...flags.commands], changes: [...attrs.changes, ...flags.changes], data }
   }
   const assumeParent = !f.info.exists && !f.parentExists && !f.makeParent && checkMode
@@ -161,11 +159,9 @@ export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
     replaceLink ? `replace the symlink ${f.dest} with a file` : f.info.exists ? `update ${f.dest}` : `create ${f.dest}`,
   ]
   // the written file is a new one: its flags are read on the host after the write
-  if (a.attributes !== undefined) {
-    const flags = planChattr(f.dest, undefined, a.attributes)
-    commands.push(...flags.commands)
-    changes.push(...flags.changes)
-  }
+  const flags = planChattr(f.dest, undefined, a.attributes)
+  commands.push(...flags.commands)
+  changes.push(...flags.changes)
   if (assumeParent)
     changes.push(`${dirname(f.dest)} does not exist yet (check mode: assuming an earlier task creates it)`)
   if (f.info.exists)

@@ -16,7 +16,7 @@ import { sh } from '../../engine/commands.js'
 import { ModuleFailure, type HostIO, type Plan } from '../../engine/module.js'
 import type { Command } from '../../engine/types.js'
 import { planAttrs, wantedMode, type WantedAttrs } from './attrs.js'
-import { lsattrFollowProbe, parseLsattr, planChattr } from './chattr.js'
+import { lsattrProbe, parseLsattr, planChattr } from './chattr.js'
 import { isText, putFile, readCommand, textOf } from './files.js'
 import {
   arrivedWhole,
@@ -62,7 +62,7 @@ export interface TextEdit {
 export async function gatherText(path: string, io: HostIO, attributes = false): Promise<TextFacts> {
   const [probe, lsattr] = await io.batch([
     pathProbe(path, { content: true }),
-    ...(attributes ? [lsattrFollowProbe(path)] : []),
+    ...(attributes ? [lsattrProbe(path, true)] : []),
   ])
   const info = parsePathProbe(probe.stdout)
   let content: string | undefined
@@ -94,8 +94,7 @@ export function planText(f: TextFacts, a: TextWriteArgs, edit: TextEdit, data: R
   if (edit.content === undefined || edit.content === before) {
     if (!f.info.exists) return { commands: [], msg: edit.msg, data }
     const attrs = planAttrs(target, node, a, { isDir: false })
-    const flags =
-      a.attributes === undefined ? { commands: [], changes: [] } : planChattr(target, f.attrFlags ?? '', a.attributes)
+    const flags = planChattr(target, f.attrFlags ?? '', a.attributes)
     const commands = [...attrs.commands, ...flags.commands]
     const msg = commands.length ? join(edit.msg, ATTRS_MSG) : edit.msg
     return { commands, changes: [...attrs.changes, ...flags.changes], msg, data }
@@ -139,7 +138,7 @@ export function planWrite(
   )
   const attrChanges = f.info.exists ? planAttrs(target, node, { ...a, mode }, { isDir: false }).changes : []
   // the written file is a new one: its flags are read on the host after the write
-  if (a.attributes !== undefined) commands.push(...planChattr(target, undefined, a.attributes).commands)
+  commands.push(...planChattr(target, undefined, a.attributes).commands)
   return { commands, attrChanges }
 }
 
