@@ -111,6 +111,12 @@ function offer(next: NextAuthHandler, method: AnyAuthMethod | false): void {
   ;(next as (m: AnyAuthMethod | false) => void)(method)
 }
 
+/**
+ * Seconds a login may take once the key exchange is done: as with OpenSSH's ConnectTimeout, the connect timeout
+ * covers reaching the host and the handshake, not authentication (a PAM failure delay or a slow Pi may take seconds).
+ */
+const LOGIN_ALLOWANCE_SEC = 60
+
 /** Connect, verify and authenticate. Resolves with a ready ssh2 Client. */
 export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.connectTimeout): Promise<ClientT> {
   const { spec } = opts
@@ -120,9 +126,18 @@ export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.conne
     (t) => HOST_KEY_ALGOS[t] ?? [],
   )
   const client = new Client()
+  const target = `${spec.user}@${hostPortName(spec.host, spec.port)}`
+  const timedOut = (): HostError =>
+    new HostError(
+      spec.name,
+      'unreachable',
+      `${spec.name}: connection to ${target} timed out after ${timeoutSec}s${placeholderNote(spec.host)}`,
+    )
   return new Promise((resolve, reject) => {
     let settled = false
+    let i = 0
     const fail = (e: HostError): void => {
+      clearTimeout(handshake)
       if (settled) return
       settled = true
       client.removeAllListeners('ready')
@@ -131,6 +146,7 @@ export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.conne
       reject(e)
     }
     client.once('ready', () => {
+      clearTimeout(handshake)
       settled = true
       client.setNoDelay(true)
       coalesceWrites(client)
@@ -139,7 +155,6 @@ export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.conne
     client.on('error', (err: Error & { level?: string; code?: string }) => {
       if (settled) return
       if (refused.err) return fail(refused.err)
-      const target = `${spec.user}@${hostPortName(spec.host, spec.port)}`
       if (err.level === 'client-authentication') {
         return fail(
           new HostError(
@@ -150,13 +165,8 @@ export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.conne
         )
       }
       if (err.level === 'client-timeout') {
-        return fail(
-          new HostError(
-            spec.name,
-            'unreachable',
-            `${spec.name}: connection to ${target} timed out after ${timeoutSec}s${placeholderNote(spec.host)}`,
-          ),
-        )
+        const late = `${spec.name}: login as ${target} did not finish within ${LOGIN_ALLOWANCE_SEC}s`
+        return fail(i === 0 ? timedOut() : new HostError(spec.name, 'unreachable', late))
       }
       const why =
         err.code === 'ECONNREFUSED'
@@ -179,17 +189,20 @@ export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.conne
             new HostError(spec.name, 'unreachable', `${spec.name}: connection closed during the handshake`),
         )
     })
-    let i = 0
+    const handshake = setTimeout(() => fail(timedOut()), Math.max(1, timeoutSec) * 1000)
     client.connect({
       host: spec.host,
       port: spec.port,
       username: spec.user,
-      readyTimeout: Math.max(1, timeoutSec) * 1000,
+      readyTimeout: (Math.max(1, timeoutSec) + LOGIN_ALLOWANCE_SEC) * 1000,
       keepaliveInterval: (opts.keepaliveSec ?? 5) * 1000,
       keepaliveCountMax: 3,
       hostVerifier: makeVerifier(opts, refused),
       algorithms: known.length > 0 ? { serverHostKey: known } : undefined,
-      authHandler: (_left, _partial, next) => offer(next, methods[i++] ?? false),
+      authHandler: (_left, _partial, next) => {
+        clearTimeout(handshake)
+        offer(next, methods[i++] ?? false)
+      },
     })
   })
 }

@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tsplay, writeTree } from '../helpers/cli.js'
 
 const haveVault = spawnSync('ansible-vault', ['--version'], { stdio: 'ignore' }).status === 0
-const rnd = () => randomBytes(15).toString('base64url')
+// A letter first: a value starting with '-' would read as an option to ansible-vault.
+const rnd = () => `v${randomBytes(15).toString('base64url')}`
 
 describe.skipIf(!haveVault)('vaulted content', () => {
   const pw = rnd()

@@ -172,8 +172,9 @@ describe.skipIf(!can.ok)(`connection faults${can.ok ? '' : ` (skipped: ${can.why
       }
     })
 
-    it('a wrong password: auth', async () => {
-      expect((await failure(connectTo(fleet, 0, { privateKeyFile: undefined, password: 'nope' }))).kind).toBe('auth')
+    it('a wrong password: auth, also when the login outlasts the connect timeout (PAM delays it 2 s)', async () => {
+      const e = await failure(connectTo(fleet, 0, { privateKeyFile: undefined, password: 'nope', connectTimeout: 1 }))
+      expect(e.kind).toBe('auth')
     })
   })
 
