@@ -53,6 +53,16 @@ describe('pure parts', () => {
     expect(planGetUrl(f, { url: 'http://x/a', dest: '/a' })).toMatchObject({ commands: [], msg: 'file already exists' })
     expect(planGetUrl(f, { url: 'http://x/a', dest: '/a', force: true }).commands).toHaveLength(1)
   })
+  test('the wanted checksum there but other flags: chattr alone, as "attributes changed"', () => {
+    const info = { exists: true, self: { type: 'regular file', mode: 0o644 }, checksum: SHA256 } as PathInfo
+    const f = { info, algorithm: 'sha256' as const, checksum: SHA256, attrFlags: 'e' }
+    const p = planGetUrl(f, { url: 'http://x/a', dest: '/a', attributes: 'Ae' })
+    expect(p.commands.map((c) => c.argv)).toEqual([['chattr', '=Ae', '/a']])
+    expect(p.msg).toBe('file already exists but file attributes changed')
+    expect(planGetUrl({ ...f, attrFlags: 'Ae' }, { url: 'http://x/a', dest: '/a', attributes: 'Ae' }).commands).toEqual(
+      [],
+    )
+  })
   test('a client certificate and key, a CA file: handed to curl in its config, never in argv', () => {
     const f = { info: { exists: false } as PathInfo, algorithm: undefined, checksum: undefined }
     const a = { url: 'https://x/a', dest: '/a', client_cert: '/c.pem', client_key: '/k.pem', ca_path: '/ca.pem' }

@@ -20,6 +20,7 @@ import { sh } from '../engine/commands.js'
 import { defineModule, ModuleFailure, type Plan } from '../engine/module.js'
 import { attrArgs, backupArg, tlsArgs } from './lib/args.js'
 import { planAttrs } from './lib/attrs.js'
+import { attributesArg, lsattrProbe, parseLsattr, planChattr } from './lib/chattr.js'
 import { curlConfig, downloadCommand, parseDownload } from './lib/download.js'
 import {
   CHECKSUM_ALGORITHMS,
@@ -72,6 +73,7 @@ const Args = Type.Object(
     ...tlsArgs,
     ...backupArg,
     ...attrArgs,
+    ...attributesArg,
   },
   { additionalProperties: false },
 )
@@ -83,6 +85,8 @@ export interface GetUrlFacts {
   /** The wanted digest (from the argument or the checksum file), lowercase hex, and its algorithm. */
   algorithm?: ChecksumAlgorithm
   checksum?: string
+  /** The file's chattr flags (read when `attributes` is given). */
+  attrFlags?: string
 }
 
 /** `algo:value` split and checked; the value may still be a URL. */
@@ -121,7 +125,9 @@ export function planGetUrl(f: GetUrlFacts, a: Args): Plan {
   const dest = isDir ? posix.join(a.dest, urlFilename(a.url)) : a.dest
   const data: Record<string, unknown> = { url: a.url, dest, checksum_dest: null, checksum_src: null, elapsed: 0 }
   if (!isDir && f.info.exists && !a.force && f.checksum && f.info.checksum === f.checksum) {
-    const attrs = planAttrs(dest, node, a, { isDir: false })
+    const plan = planAttrs(dest, node, a, { isDir: false })
+    const flags = planChattr(dest, f.attrFlags ?? '', a.attributes)
+    const attrs = { commands: [...plan.commands, ...flags.commands], changes: [...plan.changes, ...flags.changes] }
     const msg = attrs.commands.length ? 'file already exists but file attributes changed' : 'file already exists'
     return { commands: attrs.commands, changes: attrs.changes, msg, data }
   }
@@ -157,6 +163,7 @@ export function planGetUrl(f: GetUrlFacts, a: Args): Plan {
     backup: a.backup,
     tmpDir: a.tmp_dest,
     named: isDir,
+    attributes: a.attributes,
   })
   return { commands: [cmd], changes: [`download ${a.url} to ${dest} (changed if its content differs)`], data }
 }
@@ -189,8 +196,13 @@ export default defineModule({
       checksum = checksum.replace(/\W+/g, '').toLowerCase()
       if (!/^[0-9a-f]+$/.test(checksum)) throw new ModuleFailure('The checksum format is invalid')
     }
-    const [probe] = await io.batch([pathProbe(args.dest, { checksum: algorithm })])
-    return { info: await completeChecksum(io, args.dest, parsePathProbe(probe.stdout)), algorithm, checksum }
+    const withFlags = args.attributes !== undefined
+    const [probe, lsattr] = await io.batch([
+      pathProbe(args.dest, { checksum: algorithm }),
+      ...(withFlags ? [lsattrProbe(args.dest, true)] : []),
+    ])
+    const info = await completeChecksum(io, args.dest, parsePathProbe(probe.stdout))
+    return { info, algorithm, checksum, attrFlags: lsattr && parseLsattr(lsattr.stdout) }
   },
   plan: (facts, args) => planGetUrl(facts, args),
   after(_facts, _args, results) {

@@ -48,6 +48,9 @@ describe('plan: state + arguments → commands', () => {
     ['unpacked already: ok', tgz, {}, 0],
     ['differs: one unpack command', { ...tgz, differs: ['d/a.txt: Mod time differs'] }, {}, 1],
     ['creates exists: skipped', { ...base, skip: 'skipped, since /x exists' }, {}, 0],
+    ['unpacked, flags as asked: ok', { ...tgz, attrFlags: new Map([['/opt/d', 'A']]) }, { attributes: 'A' }, 0],
+    ['unpacked, other flags: one chattr', { ...tgz, attrFlags: new Map([['/opt/d', 'e']]) }, { attributes: 'A' }, 1],
+    ['differs, with flags: unpack, then chattr', { ...tgz, differs: ['d/a.txt'] }, { attributes: 'A' }, 2],
   ])('%s', (_n, s, extra, n) => {
     expect(plan(s, { src: '/srv/a.tgz', dest: '/opt', remote_src: true, ...extra }).commands).toHaveLength(n)
   })

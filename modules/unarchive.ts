@@ -25,6 +25,14 @@ import type { Command } from '../engine/types.js'
 import { attrArgs } from './lib/args.js'
 import * as ar from './lib/archive.js'
 import { planAttrs } from './lib/attrs.js'
+import {
+  attributesArg,
+  chattrEach,
+  chattrPaths,
+  lsattrEachProbe,
+  parseLsattrLines,
+  pathsToChattr,
+} from './lib/chattr.js'
 import { findSource } from './lib/files.js'
 import { fetchOnHost, isUrl, removeFetched, thenRemove, type Fetched } from './lib/hostfetch.js'
 import { fnmatchRe } from './lib/findfs.js'
@@ -60,6 +68,7 @@ const Args = Type.Object(
     ),
     io_buffer_size: Type.Optional(Type.Integer({ description: 'Accepted (unused).' })),
     ...attrArgs,
+    ...attributesArg,
   },
   {
     additionalProperties: false,
@@ -88,6 +97,8 @@ export interface UnarchiveState {
   differs: string[]
   /** Each member (and top folder) under dest as it is now, when attributes matter. */
   found: Map<string, up.Found>
+  /** Each member's (and top folder's) chattr flags, links left out, when `attributes` is given. */
+  attrFlags?: Map<string, string>
 }
 
 const PROBE = [
@@ -210,16 +221,19 @@ async function gatherFrom(a: Args, src: string, ctx: ModuleContext, io: HostIO):
   const files = membersOf(listed.out, handler, a.exclude)
   if (!files.length) return { ...none, fail: `Failed to find handler for "${a.src}": no files in the archive` }
   const wantAttrs = a.mode !== undefined || a.owner !== undefined || a.group !== undefined
-  const found =
-    handler === 'ZipArchive' || wantAttrs
-      ? up.parseFound((await io.batch([up.findCommand(attrPaths(a.dest, files))]))[0].stdout)
-      : new Map<string, up.Found>()
+  const paths = attrPaths(a.dest, files)
+  const needFound = handler === 'ZipArchive' || wantAttrs
+  const withFlags = a.attributes !== undefined
+  const probes = [...(needFound ? [up.findCommand(paths)] : []), ...(withFlags ? [lsattrEachProbe(paths)] : [])]
+  const res = probes.length ? await io.batch(probes) : []
+  const found = needFound ? up.parseFound(res[0].stdout) : new Map<string, up.Found>()
+  const attrFlags = withFlags ? parseLsattrLines(res[res.length - 1].stdout) : undefined
   const uid = Number(lines.find((l) => /^\d+$/.test(l)))
   const differs =
     handler === 'ZipArchive'
       ? up.zipDiffers(a.dest, up.parseZipinfo(diffed?.out ?? ''), found, a.keep_newer)
       : up.tarDiffers(diffed?.out ?? '', { root: uid === 0, owner: a.owner, group: a.group, mode: a.mode })
-  return { handler, source, files, differs, found }
+  return { handler, source, files, differs, found, attrFlags }
 }
 
 /** Decide. Pure. */
@@ -245,14 +259,21 @@ export function planUnarchive(
     const unpack = ar.runSteps(steps, s.source, `unpack ${a.src} into ${a.dest}`)
     commands.push(s.fetched && !ctx.checkMode ? { ...unpack, argv: thenRemove(s.fetched.dir, unpack.argv) } : unpack)
     changes.push(`unpack ${a.src} into ${a.dest} (${s.differs.length} differences)`)
-  } else
-    for (const p of paths) {
-      const f = s.found.get(p)
-      if (!f) continue
-      const plan = planAttrs(p, f, a, { isDir: f.type === 'd', link: f.type === 'l' })
-      commands.push(...plan.commands)
-      changes.push(...plan.changes.map((c) => `${p}: ${c}`))
-    }
+    if (a.attributes !== undefined) commands.push(chattrEach(paths, a.attributes))
+    return { commands, changes, data }
+  }
+  for (const p of paths) {
+    const f = s.found.get(p)
+    if (!f) continue
+    const plan = planAttrs(p, f, a, { isDir: f.type === 'd', link: f.type === 'l' })
+    commands.push(...plan.commands)
+    changes.push(...plan.changes.map((c) => `${p}: ${c}`))
+  }
+  const flagged = s.attrFlags && a.attributes !== undefined ? pathsToChattr(s.attrFlags, a.attributes) : []
+  if (flagged.length) {
+    commands.push(chattrPaths(flagged, a.attributes ?? ''))
+    changes.push(`attributes of ${flagged.length} unpacked paths → ${a.attributes}`)
+  }
   return { commands, changes, data }
 }
 

@@ -24,6 +24,7 @@ import { sh } from '../engine/commands.js'
 import { pyRepr } from '../engine/expr/pystr.js'
 import { defineModule, type AfterResult, type Plan } from '../engine/module.js'
 import { attrArgs, tlsArgs } from './lib/args.js'
+import { attributesArg } from './lib/chattr.js'
 import { curlConfig } from './lib/download.js'
 import { parseResponse, requestCommand } from './lib/http.js'
 import { cookieJar } from './lib/cookies.js'
@@ -102,6 +103,7 @@ const Args = Type.Object(
     unix_socket: Type.Optional(Type.String({ description: 'Connect through this Unix socket.' })),
     ...tlsArgs,
     ...attrArgs,
+    ...attributesArg,
   },
   { additionalProperties: false, ...argRules({ mutually_exclusive: [['body', 'src']] }) },
 )
@@ -182,6 +184,7 @@ export function planUri(s: UriState, a: Args, checkMode = false): Plan {
     mode: a.mode === undefined ? undefined : String(a.mode),
     owner: a.owner,
     group: a.group,
+    attributes: a.attributes,
   })
   const changes = a.dest ? [`${method} ${a.url}, body to ${a.dest}`] : [`${method} ${a.url}`]
   return { commands: [cmd], changes }

@@ -3,7 +3,7 @@
  * creates is read on the host.
  */
 import { describe, expect, it } from 'vitest'
-import { parseLsattr, planChattr } from './chattr.js'
+import { attributeWords, parseLsattr, parseLsattrLines, pathsToChattr, planChattr } from './chattr.js'
 
 describe('parseLsattr', () => {
   it.each([
@@ -31,5 +31,24 @@ describe('planChattr', () => {
     const p = planChattr('-odd', undefined, '+i')
     expect(p.commands[0].argv.slice(-3)).toEqual(['+', 'i', './-odd'])
     expect(planChattr('-odd', '', 'i').commands[0].argv).toEqual(['chattr', '=i', './-odd'])
+  })
+})
+
+describe('paths unpacked or written by a script', () => {
+  it('reads lsattr lines per path, and picks those whose flags differ (every one for -)', () => {
+    const seen = parseLsattrLines('-------A------e------- /o/d\n--------------e------- /o/d/a b\n')
+    expect([...seen]).toEqual([
+      ['/o/d', 'Ae'],
+      ['/o/d/a b', 'e'],
+    ])
+    expect(pathsToChattr(seen, 'Ae')).toEqual(['/o/d/a b'])
+    expect(pathsToChattr(seen, '+A')).toEqual(['/o/d', '/o/d/a b'])
+    expect(pathsToChattr(seen, '-A')).toEqual(['/o/d', '/o/d/a b'])
+    expect(pathsToChattr(new Map([['/o/d', 'e']]), 'e')).toEqual([])
+  })
+  it('gives a script the operator and flags as two words, none when not asked', () => {
+    expect(attributeWords('+i')).toEqual(['+', 'i'])
+    expect(attributeWords('Ae')).toEqual(['=', 'Ae'])
+    expect(attributeWords(undefined)).toEqual(['', ''])
   })
 })

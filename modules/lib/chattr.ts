@@ -40,13 +40,71 @@ export function parseLsattr(stdout: string): string {
   return (stdout.trim().split(/\s+/)[0] ?? '').replaceAll('-', '')
 }
 
+// a path chattr could read as an option gets `./` (chattr takes no `--`)
+const safe = (path: string) => (path.startsWith('-') ? `./${path}` : path)
+
 /** Ansible's split of `attributes`: the operator (`+`, `-`, else `=`) and the flags. */
 function split(wanted: string): [string, string] {
   return wanted.startsWith('+') || wanted.startsWith('-') ? [wanted[0], wanted.slice(1)] : ['=', wanted]
 }
 
-// a path chattr could read as an option gets `./` (chattr takes no `--`)
-const safe = (path: string) => (path.startsWith('-') ? `./${path}` : path)
+/** The operator and flags as two script arguments (`aop`, `afl` in `CHATTR_DEST`); both empty when not asked. */
+export function attributeWords(wanted: string | undefined): [string, string] {
+  return wanted === undefined ? ['', ''] : split(wanted)
+}
+
+/**
+ * Shell lines for a script that wrote `$dest`: when `$aop` is set, chattr `$aop$afl` on it if the flags read differ
+ * (always for `-`), then `$report` (a command such as `echo attrs=1`). A failing chattr ends the script with 4.
+ */
+export const CHATTR_DEST = [
+  'if [ -n "$aop" ]; then f=$(lsattr -d -- "$dest" 2>/dev/null); f=${f%% *}; f=$(printf %s "$f" | tr -d -)',
+  '  if [ "$f" != "$afl" ] || [ "$aop" = - ]; then case $dest in -*) p=./$dest ;; *) p=$dest ;; esac',
+  '    chattr "$aop$afl" "$p" || exit 4; $report; fi; fi',
+].join('\n')
+
+/**
+ * For paths this task has just written: each (links left out) whose flags differ from those asked (or every one,
+ * for `-`) gets chattr, in one command.
+ */
+export function chattrEach(paths: readonly string[], wanted: string): Command {
+  const [op, flags] = split(wanted)
+  const script =
+    'op=$1; fl=$2; shift 2; for p; do [ -L "$p" ] && continue\n' +
+    '  f=$(lsattr -d -- "$p" 2>/dev/null); f=${f%% *}; f=$(printf %s "$f" | tr -d -)\n' +
+    '  if [ "$f" != "$fl" ] || [ "$op" = - ]; then chattr "$op$fl" "$p" || exit 4; fi\n' +
+    'done'
+  return sh(script, [op, flags, ...paths.map(safe)], { describe: `chattr ${op}${flags} under the unpacked files` })
+}
+
+/** Read-only: the flags of each path (links left out), `lsattr -d` lines. */
+export function lsattrEachProbe(paths: readonly string[]): Command {
+  return sh('for p; do [ -L "$p" ] || lsattr -d -- "$p" 2>/dev/null; done; exit 0', [...paths], {
+    describe: 'lsattr of the unpacked files',
+  })
+}
+
+/** `lsattr -d` lines as path → flags (dashes dropped). */
+export function parseLsattrLines(stdout: string): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const line of stdout.split('\n')) {
+    const sp = line.indexOf(' ')
+    if (sp > 0) out.set(line.slice(sp + 1), line.slice(0, sp).replaceAll('-', ''))
+  }
+  return out
+}
+
+/** The paths (of those read) whose flags differ from those asked, or all of them for `-`. Pure. */
+export function pathsToChattr(seen: ReadonlyMap<string, string>, wanted: string): string[] {
+  const [op, flags] = split(wanted)
+  return [...seen].filter(([, f]) => f !== flags || op === '-').map(([p]) => p)
+}
+
+/** One chattr for `paths` (already known to differ). */
+export function chattrPaths(paths: readonly string[], wanted: string): Command {
+  const [op, flags] = split(wanted)
+  return { argv: ['chattr', `${op}${flags}`, ...paths.map(safe)], describe: `chattr ${op}${flags} (${paths.length})` }
+}
 
 /** Reads the flags on the host and runs chattr when they differ: for a path this task creates. */
 const ON_HOST =

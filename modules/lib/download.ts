@@ -11,6 +11,7 @@
  */
 import { sh } from '../../engine/commands.js'
 import type { Command } from '../../engine/types.js'
+import { attributeWords, CHATTR_DEST } from './chattr.js'
 
 /** What the download needs. */
 export interface Download {
@@ -33,11 +34,14 @@ export interface Download {
    * instead (its base name), as Ansible's get_url does for a folder `dest`.
    */
   named?: boolean
+  /** chattr flags (`attributes`), set last; a change to them is reported as `attrs=1`. */
+  attributes?: string
 }
 
 const SCRIPT = [
   'cfg=$(cat)',
-  'url=$1; dest=$2; timeout=$3; algo=$4; sum=$5; mode=$6; owner=$7; group=$8; backup=$9; shift 9; tmpdir=$1; named=$2',
+  'url=$1; dest=$2; timeout=$3; algo=$4; sum=$5; mode=$6; owner=$7; group=$8; backup=$9; shift 9',
+  'tmpdir=$1; named=$2; aop=$3; afl=$4',
   'command -v curl >/dev/null || { echo "get_url needs curl on the host" >&2; exit 127; }',
   'case $dest in */*) dir=${dest%/*}; dir=${dir:-/} ;; *) dir=. ;; esac',
   '[ -d "$dir" ] || { echo "Destination $dir does not exist" >&2; exit 4; }',
@@ -71,6 +75,8 @@ const SCRIPT = [
   'if [ -n "$mode" ]; then chmod -- "$mode" "$dest"; fi',
   'if [ -n "$owner$group" ]; then chown -- "$owner${group:+:$group}" "$dest"; fi',
   'if [ -n "$before" ] && [ "$before" != "$(stat -c %a:%u:%g -- "$dest")" ]; then echo attrs=1; fi',
+  'report="echo attrs=1"',
+  CHATTR_DEST,
   'echo "md5sum=$(md5sum < "$dest" | cut -d" " -f1)"',
 ].join('\n')
 
@@ -89,6 +95,7 @@ export function downloadCommand(d: Download): Command {
       d.backup ? '1' : '',
       d.tmpDir ?? '',
       d.named ? '1' : '',
+      ...attributeWords(d.attributes),
     ]),
     stdin: d.config,
     secretStdin: true,

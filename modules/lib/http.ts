@@ -12,6 +12,7 @@
  */
 import { sh } from '../../engine/commands.js'
 import type { Command } from '../../engine/types.js'
+import { attributeWords, CHATTR_DEST } from './chattr.js'
 
 /** What one request needs. */
 export interface Request {
@@ -29,11 +30,14 @@ export interface Request {
   mode?: string
   owner?: string
   group?: string
+  /** chattr flags for `dest` (`attributes`). */
+  attributes?: string
 }
 
 const SCRIPT = [
   'cfg=$(cat)',
-  'url=$1; method=$2; timeout=$3; follow=$4; ok=" $5 "; show=$6; dest=$7; mode=$8; owner=$9; shift 8; group=$2',
+  'url=$1; method=$2; timeout=$3; follow=$4; ok=" $5 "; show=$6; dest=$7; mode=$8; owner=$9',
+  'shift 8; group=$2; aop=$3; afl=$4',
   'command -v curl >/dev/null || { echo "uri needs curl on the host" >&2; exit 127; }',
   'hdr=$(mktemp) && body=$(mktemp) && err=$(mktemp) || exit 4',
   'trap \'rm -f -- "$hdr" "$body" "$err"\' EXIT HUP INT TERM',
@@ -67,6 +71,8 @@ const SCRIPT = [
   '  fi',
   '  if [ -n "$mode" ]; then chmod -- "$mode" "$dest" || exit 4; fi',
   '  if [ -n "$owner$group" ]; then chown -- "$owner${group:+:$group}" "$dest" || exit 4; fi',
+  '  report=:',
+  CHATTR_DEST,
   'fi',
   'if [ -n "$show" ] || [ -z "$good" ]; then echo "--body"; cat "$body"; fi',
 ].join('\n')
@@ -85,6 +91,7 @@ export function requestCommand(r: Request): Command {
       r.mode ?? '',
       r.owner ?? '',
       r.group ?? '',
+      ...attributeWords(r.attributes),
     ]),
     stdin: r.config,
     secretStdin: true,

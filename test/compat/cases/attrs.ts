@@ -6,16 +6,22 @@
  * file there may show `e` (extents), which chattr cannot clear, so the flags asked for include it where a new file
  * has it.
  */
+import { createHash } from 'node:crypto'
 import type { CompatCase } from '../harness.js'
 
-const TASKS = `
+/** The loopback web server's `/json` answer (see web.ts), for a get_url checksum. */
+const JSON_SUM = createHash('sha256').update('{"a": [1, 2], "who": "me"}').digest('hex')
+
+const FLAGS = `
     - file: { path: "{{ root }}/probe", state: touch, modification_time: preserve, access_time: preserve }
     - name: the flags a new file has here
       command: lsattr -d {{ root }}/probe
       register: fresh
       changed_when: false
     - set_fact: { A: "{{ 'Ae' if 'e' in fresh.stdout.split()[0] else 'A' }}" }
-    - file: { path: "{{ root }}/parts", state: directory, mode: "0755" }
+`
+
+const TASKS = `${FLAGS}    - file: { path: "{{ root }}/parts", state: directory, mode: "0755" }
     - copy: { dest: "{{ root }}/parts/1", content: "one\\n", mode: "0644" }
     - copy: { dest: "{{ root }}/c", content: "c\\n", mode: "0644", attributes: "{{ A }}" }
     - copy: { dest: "{{ root }}/c", content: "c\\n", mode: "0644", attributes: "{{ A }}" }
@@ -47,7 +53,49 @@ const TASKS = `
         that: [c2 is not changed, t2 is not changed, l2 is not changed, minus is changed, tree2 is not changed]
 `
 
+const WEB_TASKS = `${FLAGS}
+    - get_url: { url: "{{ web }}/json", dest: "{{ root }}/g", mode: "0644", attributes: "{{ A }}" }
+    - get_url: { url: "{{ web }}/json", dest: "{{ root }}/g", mode: "0644", attributes: "{{ A }}" }
+      register: g2
+    - get_url: { url: "{{ web }}/json", dest: "{{ root }}/g", attributes: "-A" }
+      register: g3
+    - name: the file as it should be; only the flags differ
+      get_url: { url: "{{ web }}/json", dest: "{{ root }}/g", checksum: "sha256:${JSON_SUM}", attributes: "+A" }
+      register: g4
+    - get_url: { url: "{{ web }}/json", dest: "{{ root }}/g", checksum: "sha256:${JSON_SUM}", attributes: "{{ A }}" }
+      register: g5
+    - uri: { url: "{{ web }}/lines", dest: "{{ root }}/u", attributes: "{{ A }}" }
+    - file: { path: "{{ root }}/src/sub", state: directory, mode: "0755" }
+    - copy: { dest: "{{ root }}/src/sub/x", content: "x\\n", mode: "0644" }
+    - command: tar -C {{ root }} -cf {{ root }}/a.tar src
+      args: { creates: "{{ root }}/a.tar" }
+    - name: a folder unpacked without flags, each round
+      file: { path: "{{ root }}/out2", state: absent }
+    - file: { path: "{{ root }}/{{ item }}", state: directory, mode: "0755" }
+      loop: [out, out2]
+    - unarchive: { src: "{{ root }}/a.tar", dest: "{{ root }}/out", remote_src: true, attributes: "{{ A }}" }
+    - unarchive: { src: "{{ root }}/a.tar", dest: "{{ root }}/out", remote_src: true, attributes: "{{ A }}" }
+      register: un2
+    - unarchive: { src: "{{ root }}/a.tar", dest: "{{ root }}/out2", remote_src: true }
+    - name: unpacked already; only the flags differ
+      unarchive: { src: "{{ root }}/a.tar", dest: "{{ root }}/out2", remote_src: true, attributes: "{{ A }}" }
+      register: un3
+    - shell: lsattr -d g u out/src out/src/sub out/src/sub/x out2/src out2/src/sub out2/src/sub/x > flags
+      args: { chdir: "{{ root }}" }
+      changed_when: false
+    - name: the archive holds times of this run
+      file: { path: "{{ root }}/a.tar", state: absent }
+    - assert:
+        that: [g2 is not changed, g3 is changed, g4 is changed, g5 is not changed, un2 is not changed, un3 is changed]
+`
+
 export const ATTRS: CompatCase[] = [
+  {
+    name: 'web_attributes',
+    covers: 'attributes (get_url, uri, unarchive)',
+    clean: true,
+    files: { 'main.yml': `- hosts: web_attributes\n  gather_facts: false\n  tasks:\n${WEB_TASKS}` },
+  },
   {
     name: 'file_attributes_more',
     covers: 'attributes (copy, template, assemble, lineinfile, blockinfile, replace, file recurse)',
