@@ -46,6 +46,11 @@ export interface ModuleContext {
    * a failure is in the result (`failed: true`), a lost connection throws.
    */
   callModule?(module: string | ModuleDef, args: Record<string, unknown>): Promise<Record<string, unknown>>
+  /**
+   * What a finished `poll: 0` job of this run registers when its module builds its result after its commands
+   * (`after`), from the job's log; undefined for other jobs (their log is the result).
+   */
+  jobResult?(jid: string, log: string): Promise<Record<string, unknown> | undefined>
 }
 
 /** Runs commands on the host. The only way modules touch a host. */

@@ -3,7 +3,8 @@
  * `started: 1, finished: 0`; once it ended: `finished: 1` with its `rc` and `stdout` (stderr is in the log too), failed
  * when the exit code is not 0 and changed as `command` is (ok for a module's job whose plan changed nothing);
  * `mode: cleanup` removes the job's record. Run it with the same `become` as the task that started the job (jobs live
- * in that user's home).
+ * in that user's home). A job of a module that builds its result after its commands (`user`, `git`, `get_url`, …)
+ * registers that module's result, as in Ansible, when this run started it.
  *
  * @example
  * ```yaml
@@ -37,8 +38,13 @@ const Args = Type.Object(
 )
 type Args = ModuleArgs<typeof Args>
 
-/** What the host says of the job. */
-type Job = { state: 'running' | 'missing' } | { state: 'finished'; rc: number; log: string; unchanged?: boolean }
+/**
+ * What the host says of the job; `result`: what the job's module registers, for a module that builds its result
+ * after its commands (apt, user, git, …), from the job's log.
+ */
+type Job =
+  | { state: 'running' | 'missing' }
+  | { state: 'finished'; rc: number; log: string; unchanged?: boolean; result?: Record<string, unknown> }
 
 /** Parse JOB_STATUS's output. */
 export function parseStatus(out: string): Job {
@@ -66,10 +72,12 @@ export default defineModule({
     'a finished job is changed, as command is, unless its plan changed nothing; a running one and cleanup never',
   check: 'full',
   example: '- async_status: { jid: "{{ job.ansible_job_id }}" }',
-  async gather(args: Args, _ctx, io): Promise<Job> {
+  async gather(args: Args, ctx, io): Promise<Job> {
     if (args.mode === 'cleanup') return { state: 'missing' }
     const r = await io.run({ argv: ['sh', '-c', JOB_STATUS, 'sh', args.jid], describe: 'read the job' })
-    return parseStatus(r.stdout)
+    const job = parseStatus(r.stdout)
+    if (job.state !== 'finished' || !ctx.jobResult) return job
+    return { ...job, result: await ctx.jobResult(args.jid, job.log) }
   },
   plan(job: Job, args: Args) {
     const id = { ansible_job_id: args.jid }
@@ -80,6 +88,13 @@ export default defineModule({
     if (job.state !== 'finished') {
       if (job.state === 'missing') return { commands: [], fail: 'could not find job', data: { ...id, started: 1 } }
       return { commands: [], changed: false, data: { ...id, started: 1, finished: 0 } }
+    }
+    if (job.result) {
+      const data: Record<string, unknown> = { ...job.result, ...id, started: 1, finished: 1 }
+      const msg = typeof data.msg === 'string' ? data.msg : undefined
+      return data.failed
+        ? { commands: [], fail: msg ?? 'the job failed', data }
+        : { commands: [], changed: data.changed === true, msg, data }
     }
     const stdout = job.log.replace(/\n+$/, '')
     const data = {

@@ -1,14 +1,15 @@
 /**
  * Which modules may run with `poll: 0` (fire and forget; engine/run/detach.ts runs them): `command`/`shell`, whose
- * one command is the job, and modules whose plan alone says what they do: no own `refresh`, `apply` or `after` step,
- * not controller-only, not one whose result is what it reads (`stat`, `getent`: a job's record keeps only its exit
- * code and output), not one running its commands as a user of its own (`postgres_user`). `copy`/`template` are
- * refused as Ansible refuses them (their action plugins do not support async).
+ * one command is the job, and modules whose plan's commands are what they do: no own `apply` step (their `refresh`,
+ * apt's cache update, runs before the job starts; their `after` builds the result when `async_status` finds the job
+ * finished), not controller-only, not one whose result is what it reads (`stat`, `getent`: the job is only started),
+ * not one running its commands as a user of its own (`postgres_user`). `copy`/`template` are refused as Ansible
+ * refuses them (their action plugins do not support async).
  *
  * @example
  * ```ts
  * fireAndForgetRefusal('file', fileDef) // undefined
- * fireAndForgetRefusal('apt', aptDef) // 'its result is built after its commands ran'
+ * fireAndForgetRefusal('reboot', rebootDef) // 'it runs its own steps instead of a list of commands'
  * ```
  */
 import type { ModuleDef } from '../module.js'
@@ -30,7 +31,7 @@ const ANSIBLE_REFUSES = ['copy', 'template', 'async_status']
 
 /** The steps a module's code defines besides gather and plan (a table entry lists them in `steps`). */
 function ownSteps(def: ModuleDef): readonly string[] {
-  return def.steps ?? (['refresh', 'apply', 'after'] as const).filter((k) => typeof def[k] === 'function')
+  return def.steps ?? (['apply'] as const).filter((k) => typeof def[k] === 'function')
 }
 
 /** Why `name` cannot run with `poll: 0`, or undefined when it can. */
@@ -41,9 +42,6 @@ export function fireAndForgetRefusal(name: string, def: ModuleDef): string | und
   if (OWN_USER.includes(name)) return 'it runs its commands as a user of its own'
   if (def.controllerOnly || def.runOnce || def.absent || def.waitsForConnection)
     return 'it does not run commands on the host'
-  const steps = ownSteps(def)
-  if (steps.includes('apply')) return 'it runs its own steps instead of a list of commands'
-  if (steps.includes('after')) return 'its result is built after its commands ran'
-  if (steps.includes('refresh')) return 'it refreshes the host first'
+  if (ownSteps(def).includes('apply')) return 'it runs its own steps instead of a list of commands'
   return undefined
 }

@@ -38,7 +38,7 @@ export function resultLines(r: TaskResult, o: { verbosity: number; diff: boolean
       )
     for (const it of items) {
       if (o.verbosity === 0 && it.skipped) continue
-      const st = it.skipped ? 'skipping' : it.status === 'failed' ? 'failed' : it.changed ? 'changed' : 'ok'
+      const st = it.skipped ? 'skipping' : it.failed === true ? 'failed' : it.changed ? 'changed' : 'ok'
       lines.push(
         `${st}: [${r.host}] => ` +
           `(item=${String(it._ansible_item_label ?? it.item)})` +

@@ -7,6 +7,7 @@ import type { ModuleDef } from '../module.js'
 import type { HostFacts, PluginFile, Vars } from '../types.js'
 import type { HostPool } from './hosts.js'
 import type { Secrets } from './secrets.js'
+import type { JobFinisher } from './detach.js'
 import type { CustomStats } from './stats.js'
 
 /** What the command line decided for a run. */
@@ -122,6 +123,8 @@ export interface RunContext {
     failedOut?: boolean
     inventory?: Inventory
     stats?: CustomStats
+    /** How to build the result of each `poll: 0` job of a module with an `after` step, by job ID. */
+    jobs?: Map<string, JobFinisher>
     /** Add Python plugins to the run's (from a role loaded at run time); returns the warnings. */
     addPlugins?: (files: readonly PluginFile[]) => string[]
   }

@@ -112,6 +112,7 @@ export async function executeModule(
     log,
     signal: rc.signal,
   }
+  ctx.jobResult = async (jid, log) => rc.run.jobs?.get(jid)?.(log, ctx, io)
   ctx.callModule = moduleCaller(
     rc,
     task.argsPos,
@@ -139,8 +140,10 @@ export async function executeModule(
   if (task.async && task.poll === 0 && !OWN_JOB.has(task.module)) {
     // the plan's commands run as one job (engine/run/detach.ts)
     const limit = task.async
-    call = detachedDef(def, (cmd, unchanged) =>
-      startJob(io, cmd, (started = `${jobOf(cmd)}-${randomHex()}`), limit, unchanged),
+    call = detachedDef(
+      def,
+      (cmd, unchanged) => startJob(io, cmd, (started = `${jobOf(cmd)}-${randomHex()}`), limit, unchanged),
+      (finish) => started && (rc.run.jobs ??= new Map()).set(started, finish),
     )
   }
   const runCommand: RunCommand = (cmd) => {

@@ -105,13 +105,30 @@ export async function runModule<S extends TSchema, F>(
   for (const cmd of plan.commands) {
     const r = await runCommand(cmd)
     out.results.push(r)
-    if (!(cmd.okCodes ?? [0]).includes(r.rc)) {
-      out.failed = `${cmd.describe ?? cmd.argv[0]} failed (rc ${r.rc}): ${(r.stderr || r.stdout).trim().slice(-2000)}`
-      break
-    }
+    if (!(cmd.okCodes ?? [0]).includes(r.rc)) break
+  }
+  return settle(def, out, args, ctx, io)
+}
+
+/**
+ * The end of a module call whose plan's commands ran (`out.results`, stopping at the first that failed): that
+ * failure, then the module's `after`. Also used when a `poll: 0` job's commands finished (engine/run/detach.ts).
+ */
+export async function settle<S extends TSchema, F>(
+  def: ModuleDef<S, F>,
+  out: ModuleRun<F>,
+  args: ModuleArgs<S>,
+  ctx: ModuleContext,
+  io: HostIO,
+): Promise<ModuleRun<F>> {
+  const cmds = out.plan.commands
+  const bad = out.results.findIndex((r, i) => !(cmds[i].okCodes ?? [0]).includes(r.rc))
+  if (bad >= 0) {
+    const [cmd, r] = [cmds[bad], out.results[bad]]
+    out.failed = `${cmd.describe ?? cmd.argv[0]} failed (rc ${r.rc}): ${(r.stderr || r.stdout).trim().slice(-2000)}`
   }
   if (def.after) {
-    const a = await def.after(state, args, out.results, ctx, io)
+    const a = await def.after(out.state, args, out.results, ctx, io)
     out.data = { ...out.data, ...a.data }
     out.changed = a.changed ?? out.changed
     if (a.fail) out.failed = a.fail

@@ -102,7 +102,8 @@ async function runTaskOnce(
         results.push({ ...out.data, ...base, skipped: true, changed: false, skip_reason: out.msg })
         continue
       }
-      results.push({ ...out.data, ...base, status: out.status })
+      // as Ansible's item results: the module's fields (a `status` of its own too), `failed` when the item failed
+      results.push({ ...out.data, ...base, ...(out.status === 'failed' && { failed: true }) })
       setVars(rc, host, out)
       // as Ansible's: the loop changed when any item did, a failed one too (an ignored failure counts as changed)
       if (out.status === 'changed' || (out.status === 'failed' && out.data.changed === true)) changed = true

@@ -8,14 +8,15 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { fireAndForgetRefusal } from '../../engine/load/fireforget.js'
 import { startJob } from '../../engine/run/async.js'
-import { detachedDef, jobCommand } from '../../engine/run/detach.js'
+import { detachedDef, jobCommand, jobResults, type JobFinisher } from '../../engine/run/detach.js'
 import type { Command } from '../../engine/types.js'
 import { loadAllModules, moduleData } from '../../modules/registry.js'
 import asyncStatus, { parseStatus } from '../../modules/async_status.js'
 import lineinfile from '../../modules/lineinfile.js'
 import { JOB_STATUS } from '../../modules/lib/jobs.js'
 import { localIO, runWith, testCtx } from '../helpers/module-ctx.js'
-import type { ModuleDef } from '../../engine/module.js'
+import { defineModule, type ModuleDef } from '../../engine/module.js'
+import { Type } from '@sinclair/typebox'
 import { UserErrors } from '../../engine/errors.js'
 import { loadPlaybook } from '../../engine/load/playbook.js'
 
@@ -52,8 +53,9 @@ describe('fire and forget: which modules', () => {
     ['stat', /what it reads/],
     ['debug', /does not run commands/],
     ['reboot', /its own steps/],
-    ['apt', /after its commands ran/],
-    ['package', /refreshes/],
+    ['apt', undefined],
+    ['get_url', undefined],
+    ['systemd', /its own steps/],
     ['postgres_user', /user of its own/],
   ])('%s: %s', async (name, want) => {
     const def = (await loadAllModules()).get(name) as ModuleDef
@@ -82,8 +84,9 @@ describe('fire and forget: the loader', () => {
   it('takes a module whose plan is its commands, refuses others at "poll" saying why', async () => {
     expect(await load('file: { path: /x, state: touch }')).toBe('')
     expect(await load('lineinfile: { path: /x, line: a }')).toBe('')
-    expect(await load('apt: { name: git }')).toMatch(
-      /^5:13 "poll: 0" \(fire and forget\) with apt is not supported by tsplay: its result is built after its commands/,
+    expect(await load('apt: { name: git }')).toBe('')
+    expect(await load('reboot: {}')).toMatch(
+      /^5:13 "poll: 0" \(fire and forget\) with reboot is not supported by tsplay: it runs its own steps/,
     )
   })
 })
@@ -134,5 +137,72 @@ describe('fire and forget: one job of the plan', () => {
     expect(await round()).toMatchObject({ changed: true, data: { rc: 0 } })
     expect(readFileSync(path, 'utf8')).toBe('a=1\nb=2\n')
     expect(await round()).toMatchObject({ changed: false, data: { rc: 0 } })
+  })
+})
+
+describe('fire and forget: a module whose result is built after its commands', () => {
+  const said = defineModule({
+    name: 'said',
+    summary: 'test module: two commands, a result from their outputs',
+    schema: Type.Object({ word: Type.String(), fail: Type.Optional(Type.Boolean()) }),
+    changedWhen: 'always',
+    check: 'full',
+    example: 'said: { word: hi }',
+    gather: async () => ({ before: 'state' }),
+    plan: (_s, a) => ({
+      commands: [
+        { argv: ['sh', '-c', 'printf "%s" "$1"; echo oops >&2', 'sh', a.word] },
+        { argv: ['sh', '-c', a.fail ? 'echo no; exit 5' : 'printf "two\\nlines\\n"'] },
+      ],
+      data: { word: a.word },
+    }),
+    after: (s, _a, results) => ({
+      data: { state: s.before, out: results.map((r) => r.stdout), err: results[0].stderr, n: results.length },
+      changed: results[0].stdout === 'hi',
+    }),
+  })
+  const run = async (args: { word: string; fail?: boolean }) => {
+    let id = ''
+    let finish: JobFinisher | undefined
+    const def = detachedDef(
+      said,
+      (cmd, unchanged) => startJob(io, cmd, (id = `t${++n}`), 30, unchanged),
+      (f) => (finish = f),
+    )
+    expect(await runWith(def, args, testCtx(), io)).toMatchObject({ changed: true, failed: undefined })
+    await status(id)
+    const out = (await io.run({ argv: ['sh', '-c', JOB_STATUS, 'sh', id] })).stdout
+    const job = parseStatus(out)
+    return job.state === 'finished' ? finish?.(job.log, testCtx(), io) : undefined
+  }
+
+  it("registers the module's own result: each command's output and errors apart, then its after step", async () => {
+    expect(await run({ word: 'hi' })).toEqual({
+      word: 'hi',
+      state: 'state',
+      out: ['hi', 'two\nlines\n'],
+      err: 'oops\n',
+      n: 2,
+      changed: true,
+      failed: false,
+    })
+    expect(await run({ word: 'ho' })).toMatchObject({ changed: false, failed: false })
+  })
+
+  it('stops at the failing command, as a task does', async () => {
+    const r = await run({ word: 'hi', fail: true })
+    expect(r).toMatchObject({ failed: true, n: 2, out: ['hi', 'no\n'] })
+    expect(String(r?.msg)).toBe('sh failed (rc 5): no')
+  })
+
+  it('a log cut to its tail holds no result (async_status then reports rc and output)', () => {
+    const m = 'tsplay-0123'
+    const log = `${m} out\na\n${m} err\n\n${m} rc 0\n${m} out\nb\n${m} err\ne\n${m} rc 2\n`
+    expect(jobResults(log, m)).toEqual([
+      { rc: 0, stdout: 'a', stderr: '' },
+      { rc: 2, stdout: 'b', stderr: 'e' },
+    ])
+    expect(jobResults(log.slice(5), m)).toBeUndefined()
+    expect(jobResults('plain output\n', m)).toBeUndefined()
   })
 })

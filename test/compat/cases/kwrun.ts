@@ -185,6 +185,60 @@ export const KW_RUN: CompatCase[] = [
     },
   },
   {
+    name: 'kw_async_after',
+    covers: 'poll: 0 with modules whose result is built after their commands (get_url, uri): async_status registers it',
+    clean: true,
+    files: {
+      'main.yml': `- hosts: kw_async_after
+  gather_facts: false
+  tasks:
+    - stat: { path: "{{ root }}/g" }
+      register: before
+    - get_url: { url: "{{ web }}/json", dest: "{{ root }}/g", mode: "0640" }
+      async: 30
+      poll: 0
+      register: j1
+    - uri: { url: "{{ web }}/lines", dest: "{{ root }}/u", headers: { X-Who: me } }
+      async: 30
+      poll: 0
+      register: j2
+    - get_url: { url: "{{ web }}/nothing-here", dest: "{{ root }}/n" }
+      async: 30
+      poll: 0
+      register: j3
+    - assert: { that: [j1 is changed, j1.finished == 0, j2 is changed, j3 is changed] }
+    - async_status: { jid: "{{ item }}" }
+      register: s
+      until: s.finished
+      retries: 30
+      delay: 1
+      loop: ["{{ j1.ansible_job_id }}", "{{ j2.ansible_job_id }}"]
+    - async_status: { jid: "{{ j3.ansible_job_id }}" }
+      register: s3
+      until: s3.finished
+      retries: 30
+      delay: 1
+      ignore_errors: true
+    - assert:
+        that:
+          - "s.results | map(attribute='finished') | list == [1, 1]"
+          - s.results[0].changed == (not before.stat.exists)
+          - s.results[0].dest == root ~ '/g'
+          - s.results[0].status_code == 200
+          - s.results[1].status == 200
+          - s.results[1] is changed
+          - s3 is failed
+          - s3.status_code == 404
+          - s3.finished == 1
+    - slurp: { src: "{{ root }}/u" }
+      register: u
+    - assert: { that: ["u.content | b64decode == 'one\\ntwo me\\n'"] }
+    - async_status: { jid: "{{ item }}", mode: cleanup }
+      loop: ["{{ j1.ansible_job_id }}", "{{ j2.ansible_job_id }}", "{{ j3.ansible_job_id }}"]
+`,
+    },
+  },
+  {
     name: 'kw_async_check',
     covers: 'poll: 0 in check mode, with a module and with shell: the task fails, nothing runs',
     flags: ['--check'],
