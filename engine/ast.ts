@@ -148,6 +148,8 @@ export interface Task extends Common {
   implicit?: boolean
   /** An include whose file or role name is a template: what it includes is loaded per host at run time. */
   dynamic?: DynamicInclude
+  /** A `public: true` include_role's defaults and vars: they join the play's when the include first runs. */
+  publicVars?: { defaults: Vars; vars: Vars }
 }
 
 /**
@@ -187,6 +189,9 @@ export interface Included {
   handlers: Task[]
   /** The Python plugins of what was loaded (a role's `filter_plugins/`, …), added to the run's when it runs. */
   pythonPlugins?: PluginFile[]
+  /** Defaults and vars that join the play's: a `public: true` role's own, and those of its dependencies. */
+  roleDefaults?: Vars
+  roleVars?: Vars
 }
 
 /** `block` with `rescue` and `always`. */

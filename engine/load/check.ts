@@ -131,6 +131,9 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
     walkNodes(play.tasks, (n) => {
       // what a templated include brings is known only at run time
       if (n.kind === 'block' && n.include?.dynamic) dynamic ??= `${n.include.dynamic.name} may define it at run time`
+      // a public include_role's defaults and vars are the play's once it ran
+      const pub = n.kind === 'block' ? n.include?.publicVars : undefined
+      for (const k of Object.keys({ ...pub?.defaults, ...pub?.vars })) global.add(k)
     })
   }
   const out: VariableFindings = { errors: [], warnings: [], mentioned: mentionedWords(pb, inv) }

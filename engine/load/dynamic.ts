@@ -31,6 +31,7 @@ import { newLoadContext, newPlayRoles, report, type LoadContext } from './contex
 import type { IncludeParts } from './include.js'
 import { namedRole, roleBlock, roleTargetParts } from './includerole.js'
 import { loadTaskFile, type TaskScope } from './task.js'
+import { mergePositioned } from '../source/positions.js'
 
 /** Render a static import's templated name with what is known at load time; reports why not and gives undefined. */
 export function staticName(ctx: LoadContext, key: string, name: string, here: SourcePos): string | undefined {
@@ -191,6 +192,10 @@ async function loadIncluded(
     const found = await namedRole(ctx, d.raw, target.name, here, target.over)
     if (found) nodes = [roleBlock(here, found.role, found.isPublic, found.params)]
     handlers = ctx.playRoles?.handlers.slice(before) ?? []
+    if (found?.isPublic && ctx.playRoles) {
+      ctx.playRoles.defaults = mergePositioned(ctx.playRoles.defaults, found.role.defaults)
+      ctx.playRoles.vars = mergePositioned(ctx.playRoles.vars, found.role.vars)
+    }
   }
   if (!nodes) return undefined
   if (d.apply) inherit(nodes, passedOn(readCommon(ctx, d.apply.map, d.apply.pos)))
@@ -222,5 +227,11 @@ export async function loadAtRunTime(
   dropPluginCallFindings(ctx, new Set(pythonPlugins.map((f) => f.kind).filter((k) => k !== 'lookup')))
   if (ctx.errors.length || !got)
     throw new UserErrors(ctx.errors.length ? ctx.errors : [new UserError('not loaded', at)])
-  return pythonPlugins.length ? { ...got, pythonPlugins } : got
+  const { defaults, vars } = ctx.playRoles
+  return {
+    ...got,
+    ...(pythonPlugins.length && { pythonPlugins }),
+    ...(Object.keys(defaults).length && { roleDefaults: defaults }),
+    ...(Object.keys(vars).length && { roleVars: vars }),
+  }
 }

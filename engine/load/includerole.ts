@@ -140,6 +140,7 @@ export async function loadRoleInclude(
     templated,
     apply: applyOf(ctx, args, here),
   })
+  if (isPublic && block.include) block.include.publicVars = { defaults: role.defaults, vars: role.vars }
   // as in Ansible, the include task itself (its `when`) sees its own role first among the parents
   const parents = parentsOf(ctx, scope)
   if (parents) block.vars = { ...parentVars(parents), ...block.vars }
@@ -221,7 +222,8 @@ export async function namedRole(
   const role = await loadRole(ctx, dir, name, entry, params, here, [])
   if (!role) return undefined
   const isPublic = key === 'import_role' || readBool(ctx, args, 'public', argsPos) === true
-  addHandlers(ctx, role, isPublic)
+  // an import's defaults and vars are the play's from the start; a public include's once it runs (its caller's)
+  addHandlers(ctx, role, isPublic, key === 'import_role')
   const parents = ctx.roleParents
   return { role, isPublic, params: parents ? { ...parentVars(parents), ...params } : params }
 }
@@ -240,13 +242,13 @@ function parentVars(parents: Array<{ name: string; dir: string }>): Record<strin
 }
 
 /** The role's handlers (and its dependencies') join the play once per role instance. */
-function addHandlers(ctx: LoadContext, role: LoadedRole, isPublic: boolean): void {
+function addHandlers(ctx: LoadContext, role: LoadedRole, isPublic: boolean, toPlay: boolean): void {
   const pr = ctx.playRoles
   if (!pr) return
   pr.handlers.push(...role.deps.handlers)
   pr.defaults = mergePositioned(pr.defaults, role.deps.defaults)
   pr.vars = mergePositioned(pr.vars, role.deps.vars)
-  if (isPublic) {
+  if (toPlay) {
     pr.defaults = mergePositioned(pr.defaults, role.defaults)
     pr.vars = mergePositioned(pr.vars, role.vars)
   }

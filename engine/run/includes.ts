@@ -1,7 +1,8 @@
 /**
  * What a dynamic include with a templated name brings, loaded at run time: once per include and rendered name
  * (hosts that render the same name share the same tasks, so they run them together), kept on the include
- * (`DynamicInclude.loaded`) for the walk. A role's handlers join the play's.
+ * (`DynamicInclude.loaded`) for the walk. A role's handlers join the play's, and a `public: true` role's defaults
+ * and vars the play's variables.
  *
  * @example
  * ```ts
@@ -10,6 +11,7 @@
  */
 import type { DynamicInclude, Included } from '../ast.js'
 import { loadAtRunTime } from '../load/dynamic.js'
+import { mergePositioned } from '../source/positions.js'
 import type { SourcePos } from '../types.js'
 import type { RunContext } from './context.js'
 
@@ -32,4 +34,7 @@ export async function loadDynamic(rc: RunContext, d: DynamicInclude, name: strin
   if (got.pythonPlugins)
     for (const msg of rc.run.addPlugins?.(got.pythonPlugins) ?? []) rc.bus.emit({ type: 'warning', msg })
   for (const h of got.handlers) if (!rc.play.handlers.includes(h)) rc.play.handlers.push(h)
+  // a public role's defaults and vars join the play's, for every host from here on (as Ansible's play roles)
+  if (got.roleDefaults) rc.play.roleDefaults = mergePositioned(rc.play.roleDefaults, got.roleDefaults)
+  if (got.roleVars) rc.play.roleVars = mergePositioned(rc.play.roleVars, got.roleVars)
 }

@@ -17,6 +17,7 @@ import { resolveModule } from './modulename.js'
 import { itemVars } from './loop.js'
 import { taskItems } from './taskitems.js'
 import { renderBool } from './keyword.js'
+import { mergePositioned } from '../source/positions.js'
 
 /** The module name of the include pseudo-task (`include_tasks`, `include_role`, legacy `include`). */
 export const INCLUDE = 'include_tasks'
@@ -234,6 +235,11 @@ async function include(
       if (!(e instanceof UserErrors)) throw e
       return failedResult(rc, task, host, e.errors.map((x) => x.format()).join('\n'), false)
     }
+  }
+  // a public role's defaults and vars join the play's, for every host from here on (as Ansible's play roles)
+  if (task.publicVars) {
+    rc.play.roleDefaults = mergePositioned(rc.play.roleDefaults, task.publicVars.defaults)
+    rc.play.roleVars = mergePositioned(rc.play.roleVars, task.publicVars.vars)
   }
   // Ansible counts "included: FILE" once per item; an include_role is not counted
   const included = task.args.role === true ? 0 : kept.length

@@ -68,6 +68,41 @@ export const REUSE: CompatCase[] = [
     },
   },
   {
+    name: 'role_public_dynamic',
+    covers: 'include_role public: true, templated name or not: its defaults and vars join the play after it runs',
+    clean: true,
+    files: {
+      'roles/pub/defaults/main.yml': 'pub_d: default\npub_both: from-default\n',
+      'roles/pub/vars/main.yml': 'pub_v: rolevar\n',
+      'roles/pub/tasks/main.yml': '- debug: { msg: "{{ pub_d }} {{ pub_v }}" }\n',
+      'roles/spub/defaults/main.yml': 'spub_d: sdefault\n',
+      'roles/spub/tasks/main.yml': '- debug: { msg: "{{ spub_d }}" }\n',
+      'roles/priv/defaults/main.yml': 'priv_d: default\n',
+      'roles/priv/tasks/main.yml': '- debug: { msg: "{{ priv_d }}" }\n',
+      'main.yml': `- hosts: role_public_dynamic
+  gather_facts: false
+  vars: { pub_both: from-play }
+  tasks:
+    - set_fact: { which: pub, other: priv }
+    - copy:
+        dest: "{{ root }}/before"
+        content: "{{ pub_d | default('undefined') }} {{ pub_v | default('undefined') }}
+          {{ spub_d | default('undefined') }}\\n"
+        mode: "0644"
+    - include_role: { name: spub, public: true }
+      when: inventory_hostname.endswith('_b')
+    - include_role: { name: "{{ which }}", public: true }
+      when: inventory_hostname.endswith('_a')
+    - include_role: { name: "{{ other }}" }
+    - copy:
+        dest: "{{ root }}/after"
+        content: "{{ pub_d | default('undefined') }} {{ pub_v | default('undefined') }} {{ pub_both }}
+          {{ priv_d | default('undefined') }} {{ spub_d }}\\n"
+        mode: "0644"
+`,
+    },
+  },
+  {
     name: 'role_tags',
     covers: 'tags on import_role (every task) versus include_role (the include alone, unless apply)',
     flags: ['--tags', 'web'],
