@@ -3,8 +3,8 @@
  * `started: 1, finished: 0`; once it ended: `finished: 1` with its `rc` and `stdout` (stderr is in the log too), failed
  * when the exit code is not 0 and changed as `command` is (ok for a module's job whose plan changed nothing);
  * `mode: cleanup` removes the job's record. Run it with the same `become` as the task that started the job (jobs live
- * in that user's home). A job of a module that builds its result after its commands (`user`, `git`, `get_url`, …)
- * registers that module's result, as in Ansible, when this run started it.
+ * in that user's home). A module's job that this run started (`get_url`, `user`, `lineinfile`, …) registers the
+ * module's own result instead (`dest`, `status_code`, …, changed or failed as the module says), as Ansible's does.
  *
  * @example
  * ```yaml
@@ -38,10 +38,7 @@ const Args = Type.Object(
 )
 type Args = ModuleArgs<typeof Args>
 
-/**
- * What the host says of the job; `result`: what the job's module registers, for a module that builds its result
- * after its commands (apt, user, git, …), from the job's log.
- */
+/** What the host says of the job; `result`: what the job's module registers (a module's job this run started). */
 type Job =
   | { state: 'running' | 'missing' }
   | { state: 'finished'; rc: number; log: string; unchanged?: boolean; result?: Record<string, unknown> }

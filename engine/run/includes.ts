@@ -12,7 +12,7 @@
 import type { DynamicInclude, Included } from '../ast.js'
 import { loadAtRunTime } from '../load/dynamic.js'
 import { mergePositioned } from '../source/positions.js'
-import type { SourcePos } from '../types.js'
+import type { SourcePos, Vars } from '../types.js'
 import type { RunContext } from './context.js'
 
 const pending = new WeakMap<DynamicInclude, Map<string, Promise<Included>>>()
@@ -34,7 +34,11 @@ export async function loadDynamic(rc: RunContext, d: DynamicInclude, name: strin
   if (got.pythonPlugins)
     for (const msg of rc.run.addPlugins?.(got.pythonPlugins) ?? []) rc.bus.emit({ type: 'warning', msg })
   for (const h of got.handlers) if (!rc.play.handlers.includes(h)) rc.play.handlers.push(h)
-  // a public role's defaults and vars join the play's, for every host from here on (as Ansible's play roles)
-  if (got.roleDefaults) rc.play.roleDefaults = mergePositioned(rc.play.roleDefaults, got.roleDefaults)
-  if (got.roleVars) rc.play.roleVars = mergePositioned(rc.play.roleVars, got.roleVars)
+  joinPlay(rc, got.roleDefaults, got.roleVars)
+}
+
+/** A public role's defaults and vars join the play's, for every host from here on (as Ansible's play roles). */
+export function joinPlay(rc: RunContext, defaults: Vars | undefined, vars: Vars | undefined): void {
+  if (defaults) rc.play.roleDefaults = mergePositioned(rc.play.roleDefaults, defaults)
+  if (vars) rc.play.roleVars = mergePositioned(rc.play.roleVars, vars)
 }

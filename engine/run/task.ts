@@ -12,12 +12,11 @@ import type { FileDiff, TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { executeModule, type Outcome } from './execute.js'
 import { taskVars } from './hostvars.js'
-import { loadDynamic } from './includes.js'
+import { joinPlay, loadDynamic } from './includes.js'
 import { resolveModule } from './modulename.js'
 import { itemVars } from './loop.js'
 import { taskItems } from './taskitems.js'
 import { renderBool } from './keyword.js'
-import { mergePositioned } from '../source/positions.js'
 
 /** The module name of the include pseudo-task (`include_tasks`, `include_role`, legacy `include`). */
 export const INCLUDE = 'include_tasks'
@@ -236,11 +235,7 @@ async function include(
       return failedResult(rc, task, host, e.errors.map((x) => x.format()).join('\n'), false)
     }
   }
-  // a public role's defaults and vars join the play's, for every host from here on (as Ansible's play roles)
-  if (task.publicVars) {
-    rc.play.roleDefaults = mergePositioned(rc.play.roleDefaults, task.publicVars.defaults)
-    rc.play.roleVars = mergePositioned(rc.play.roleVars, task.publicVars.vars)
-  }
+  joinPlay(rc, task.publicVars?.defaults, task.publicVars?.vars)
   // Ansible counts "included: FILE" once per item; an include_role is not counted
   const included = task.args.role === true ? 0 : kept.length
   // a role include's target may carry its templated tasks_from/… on further lines (load/includerole.ts)
