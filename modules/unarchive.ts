@@ -146,12 +146,7 @@ async function gatherUnarchive(a: Args, ctx: ModuleContext, io: HostIO): Promise
   if (!isRemote(a) || !isUrl(a.src)) return gatherFrom(a, a.src, ctx, io)
   const fetched = await fetchOnHost(a.src, io, {
     module: 'unarchive',
-    name:
-      a.src
-        .replace(/[?#].*$/, '')
-        .replace(/\/+$/, '')
-        .split('/')
-        .pop() || 'archive',
+    name: urlFileName(a.src),
     validateCerts: a.validate_certs,
   })
   let s: UnarchiveState | undefined
