@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Command } from '../engine/types.js'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import unarchive, { attrPaths, membersOf, planUnarchive, urlFileName, type UnarchiveState } from './unarchive.js'
+import unarchive, { planUnarchive, type UnarchiveState } from './unarchive.js'
 import { handlerOf, parseSteps, runSteps, tarName } from './lib/archive.js'
-import { parseFound, parseZipinfo, tarDiffers, zipDiffers } from './lib/unpacked.js'
+import { attrPaths, membersOf, parseFound, parseZipinfo, tarDiffers, urlFileName, zipDiffers } from './lib/unpacked.js'
 import {
   gatherOf,
   localIO,

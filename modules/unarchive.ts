@@ -35,7 +35,6 @@ import {
 } from './lib/chattr.js'
 import { findSource } from './lib/files.js'
 import { fetchOnHost, isUrl, removeFetched, thenRemove, type Fetched } from './lib/hostfetch.js'
-import { fnmatchRe } from './lib/findfs.js'
 import * as up from './lib/unpacked.js'
 import { decryptIfVaulted } from '../engine/vault/keyring.js'
 
@@ -126,27 +125,11 @@ const opts = (a: Args): ar.ArchiveOpts => ({
 
 const isRemote = (a: Args) => a.remote_src ?? (a.copy === undefined ? false : !a.copy)
 
-/** Members as Ansible lists them: names without a leading `/`, excluded patterns left out. */
-export function membersOf(out: string, h: ar.Handler, exclude: readonly string[]): string[] {
-  const res = exclude.map((x) => fnmatchRe(x.replace(/\/+$/, '')))
-  return out
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => (h === 'ZipArchive' ? l : ar.tarName(l)).replace(/^\//, ''))
-    .filter((n) => !res.some((re) => re.test(n)))
-}
-
-/** Paths whose attributes are set: every member and each member's top folder. */
-export function attrPaths(dest: string, files: readonly string[]): string[] {
-  const tops = files.filter((f) => f.includes('/')).map((f) => f.split('/')[0])
-  return [...new Set([...files.map((f) => up.under(dest, f)), ...tops.map((t) => up.under(dest, t))])]
-}
-
 async function gatherUnarchive(a: Args, ctx: ModuleContext, io: HostIO): Promise<UnarchiveState> {
   if (!isRemote(a) || !isUrl(a.src)) return gatherFrom(a, a.src, ctx, io)
   const fetched = await fetchOnHost(a.src, io, {
     module: 'unarchive',
-    name: urlFileName(a.src),
+    name: up.urlFileName(a.src),
     validateCerts: a.validate_certs,
   })
   let s: UnarchiveState | undefined
@@ -157,16 +140,6 @@ async function gatherUnarchive(a: Args, ctx: ModuleContext, io: HostIO): Promise
     // kept only for the unpack step to come
     if (!s?.differs.length || ctx.checkMode) await io.run(removeFetched(fetched))
   }
-}
-
-/** The file name a URL ends with (`archive` when it names none). */
-export function urlFileName(url: string): string {
-  const last =
-    url
-      .replace(/[?#].*$/, '')
-      .split('/')
-      .pop() ?? ''
-  return last === '' || last === '.' || last === '..' ? 'archive' : last
 }
 
 /** Gather with the archive at `src` (the host's path of a downloaded URL). */
@@ -213,10 +186,10 @@ async function gatherFrom(a: Args, src: string, ctx: ModuleContext, io: HostIO):
   const [listed, diffed] = ar.parseSteps(run.stdout)
   if (!listed || listed.rc !== 0)
     return { ...none, fail: `Unable to list files in the archive: ${(listed?.out ?? run.stderr).trim()}` }
-  const files = membersOf(listed.out, handler, a.exclude)
+  const files = up.membersOf(listed.out, handler, a.exclude)
   if (!files.length) return { ...none, fail: `Failed to find handler for "${a.src}": no files in the archive` }
   const wantAttrs = a.mode !== undefined || a.owner !== undefined || a.group !== undefined
-  const paths = attrPaths(a.dest, files)
+  const paths = up.attrPaths(a.dest, files)
   const needFound = handler === 'ZipArchive' || wantAttrs
   const withFlags = a.attributes !== undefined
   const probes = [...(needFound ? [up.findCommand(paths)] : []), ...(withFlags ? [lsattrEachProbe(paths)] : [])]
@@ -243,7 +216,7 @@ export function planUnarchive(
   if (a.list_files) data.files = s.files
   if (ctx.checkMode && s.handler !== 'ZipArchive')
     return { commands: [], skip: 'remote module (unarchive) does not support check mode when using gtar', data }
-  const paths = attrPaths(a.dest, s.files)
+  const paths = up.attrPaths(a.dest, s.files)
   const commands: Command[] = []
   const changes: string[] = []
   if (s.differs.length) {

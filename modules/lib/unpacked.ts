@@ -2,7 +2,8 @@
  * Is an archive already unpacked? The two checks of Ansible's `unarchive`: GNU tar's `--diff` output filtered the
  * way Ansible filters it (owner/group only when running as root and not set by the task, mode only when not set),
  * and for zip the members listed by `unzip -Z -T -s` compared with what `find` says of the destination (type,
- * size and time of each file; with `keep_newer` a newer file on disk counts as unpacked). Pure parsers.
+ * size and time of each file; with `keep_newer` a newer file on disk counts as unpacked). Also the members as
+ * Ansible lists them and the paths whose attributes it sets. Pure.
  *
  * @example
  * ```ts
@@ -12,6 +13,8 @@
  */
 import { sh } from '../../engine/commands.js'
 import type { Command } from '../../engine/types.js'
+import * as ar from './archive.js'
+import { fnmatchRe } from './findfs.js'
 
 const OWNER = /: Uid differs$/
 const GROUP = /: Gid differs$/
@@ -125,4 +128,30 @@ export function zipDiffers(
       return f.size !== m.size || f.time !== m.time
     })
     .map((m) => m.name)
+}
+
+/** Members as Ansible lists them: names without a leading `/`, excluded patterns left out. */
+export function membersOf(out: string, h: ar.Handler, exclude: readonly string[]): string[] {
+  const res = exclude.map((x) => fnmatchRe(x.replace(/\/+$/, '')))
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (h === 'ZipArchive' ? l : ar.tarName(l)).replace(/^\//, ''))
+    .filter((n) => !res.some((re) => re.test(n)))
+}
+
+/** Paths whose attributes are set: every member and each member's top folder. */
+export function attrPaths(dest: string, files: readonly string[]): string[] {
+  const tops = files.filter((f) => f.includes('/')).map((f) => f.split('/')[0])
+  return [...new Set([...files.map((f) => under(dest, f)), ...tops.map((t) => under(dest, t))])]
+}
+
+/** The file name a URL ends with (`archive` when it names none). */
+export function urlFileName(url: string): string {
+  const last =
+    url
+      .replace(/[?#].*$/, '')
+      .split('/')
+      .pop() ?? ''
+  return last === '' || last === '.' || last === '..' ? 'archive' : last
 }
