@@ -23,8 +23,8 @@ import { factsPlaybookYaml } from './workload.js'
 /**
  * `tsplay --help` and `tsplay validate playbooks/hydra-pi.yml` (from the checkout), alternating, `runs` times each,
  * with `node -e 0` beside them: what Node's own start-up costs on this machine right now. `validate` runs with
- * tsplay's parse cache as a user's second and later runs have it (filled by one run first, not counted), and
- * with an empty one (a first run, or one after the files or tsplay changed).
+ * tsplay's parse and code caches as a user's second and later runs have them (filled by one run first, not
+ * counted), and with empty ones (a first run, or one after the files or tsplay changed).
  */
 export async function startup(runs: number): Promise<CommandTiming[]> {
   const tsplay = join(REPO, 'bin/tsplay.js')
@@ -33,7 +33,7 @@ export async function startup(runs: number): Promise<CommandTiming[]> {
     ['node -e 0 (Node.js start-up alone)', ['-e', '0'], undefined],
     ['tsplay --help', [tsplay, '--help'], undefined],
     ['tsplay validate playbooks/hydra-pi.yml', validate, 'warm'],
-    ['tsplay validate playbooks/hydra-pi.yml, parse cache empty', validate, 'cold'],
+    ['tsplay validate playbooks/hydra-pi.yml, caches empty', validate, 'cold'],
   ]
   const warm = mkdtempSync(join(tmpdir(), 'tsplay-bench-warm-'))
   const cold = mkdtempSync(join(tmpdir(), 'tsplay-bench-cold-'))

@@ -85,7 +85,7 @@ export async function main(): Promise<number> {
   const info = machine(ansible)
   log(`bench: ${JSON.stringify(config)}\nmachine: ${JSON.stringify(info)}`)
 
-  // tsplay's parse cache: the benchmark's own, removed at the end (a user's runs after the first read it warm)
+  // tsplay's parse and code caches: the benchmark's own, removed at the end (a user's later runs read them warm)
   process.env.TSPLAY_CACHE_DIR = mkdtempSync(join(tmpdir(), 'tsplay-bench-cache-'))
 
   log('\n== start-up')

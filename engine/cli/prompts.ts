@@ -11,6 +11,7 @@
  * const { secrets, warnings } = await askVarsPrompts(playbook, extraVars, terminalIO())
  * ```
  */
+import { createInterface } from 'node:readline'
 import type { Playbook, VarPrompt } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
 import { unsafeText } from '../expr/render.js'
@@ -91,7 +92,6 @@ async function askOne(p: VarPrompt, io: PromptIO): Promise<string> {
 
 /** Read one line with echo (a non-private prompt). */
 async function askLine(message: string): Promise<string> {
-  const { createInterface } = await import('node:readline')
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true })
   try {
     return await new Promise<string>((res) => {

@@ -8,6 +8,7 @@
  */
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import type { Reporter } from '../events.js'
 import { EventBus } from '../events.js'
 import { Secrets } from '../run/secrets.js'
@@ -173,7 +174,6 @@ export async function runCommand(
 let stepLines: { next(): Promise<string | undefined>; close(): void } | undefined
 
 async function stdinLines(): Promise<{ next(): Promise<string | undefined>; close(): void }> {
-  const { createInterface } = await import('node:readline')
   const rl = createInterface({ input: process.stdin, terminal: false })
   const ready: string[] = []
   const waiting: ((l: string | undefined) => void)[] = []

@@ -16,11 +16,11 @@
  * ```
  */
 import { createHash } from 'node:crypto'
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync } from 'node:fs'
+import { lstatSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync } from 'node:fs'
 import { writeFileSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { cacheFolder } from './cachedir.js'
 
 const MONTH_MS = 30 * 24 * 3600 * 1000
 /** An entry's time is refreshed at most this often when it is read (its time tells when it was last used). */
@@ -32,22 +32,7 @@ let stamp: string | undefined
 /** The folder of one kind of entry, when the cache is on and the folder is safe to use (made on first use). */
 function folderOf(kind: string): string | null {
   let dir = folders.get(kind)
-  if (dir !== undefined) return dir
-  dir = null
-  const env = process.env.TSPLAY_CACHE_DIR
-  if (env !== 'off') {
-    const base = env || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tsplay')
-    const path = join(base, kind)
-    try {
-      mkdirSync(path, { recursive: true, mode: 0o700 })
-      const st = lstatSync(path)
-      const own = typeof process.getuid !== 'function' || st.uid === process.getuid()
-      if (st.isDirectory() && own && (st.mode & 0o022) === 0) dir = path
-    } catch {
-      // no cache: a read-only home, no home at all
-    }
-  }
-  folders.set(kind, dir)
+  if (dir === undefined) folders.set(kind, (dir = cacheFolder(kind)))
   return dir
 }
 

@@ -87,9 +87,10 @@ export class RemoteShell {
       const e = this.hello
         ? new ShellStartError(this.err.pending().toString('utf8'), code)
         : new HostError(host, 'dropped', `${host}: the remote shell ended unexpectedly (exit code ${String(code)})`)
-      // when the whole connection died, its 'close' follows within a moment and fails us with the better message
+      // when the whole connection died, its 'close' follows within a moment and fails us with the better message;
+      // the wait never keeps a finished run from exiting (nothing is pending then)
       this.closedWith = e
-      setTimeout(() => this.fail(e), 50)
+      setTimeout(() => this.fail(e), 50).unref()
     })
   }
 

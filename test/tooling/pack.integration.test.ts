@@ -114,12 +114,14 @@ describe('npm package', () => {
   it('ships compiled JavaScript and the schemas, no TypeScript', () => {
     const files = readdirSync(installed, { recursive: true }).map(String)
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([])
-    // What bin/tsplay.js loads is in the package, and is JavaScript.
-    const entry = /import\(['"]([^'"]+)['"]\)/.exec(readFileSync(join(installed, 'bin', 'tsplay.js'), 'utf8'))?.[1]
-    expect(entry).toMatch(/^\.\.\/dist\/.+\.js$/)
-    expect(existsSync(join(installed, 'bin', entry!)), `${entry} is not in the package (package.json "files")`).toBe(
-      true,
-    )
+    // What bin/tsplay.js loads (the loader it imports, the bundle it names) is in the package, and is JavaScript.
+    const bin = readFileSync(join(installed, 'bin', 'tsplay.js'), 'utf8')
+    const loaded = [...bin.matchAll(/(?:from |new URL\()['"](\.\.\/dist\/[^'"]+)['"]/g)].map((m) => m[1])
+    expect(loaded).toEqual([expect.stringMatching(/\.js$/), expect.stringMatching(/\.cjs$/)])
+    for (const entry of loaded)
+      expect(existsSync(join(installed, 'bin', entry)), `${entry} is not in the package (package.json "files")`).toBe(
+        true,
+      )
     for (const k of ['playbook', 'inventory', 'tasks', 'vars', 'config'])
       expect(files).toContain(join('schemas', `${k}.json`))
     expect(files.some((f) => f.endsWith('.test.js'))).toBe(false)
