@@ -13,7 +13,7 @@
 import { sh } from './commands.js'
 import { DEFAULT_FACT_PATH, LOCAL_FACTS_SCRIPT, parseLocalFacts } from './localfacts.js'
 import type { Command, CommandResult, HostFacts, Vars } from './types.js'
-import { parsePython, PYTHON_SCRIPT, pythonFactVars } from './pythonfacts.js'
+import { parsePython, parsePythonVersion, PYTHON_SCRIPT, pythonFactVars } from './pythonfacts.js'
 import { VIRT_SCRIPT, virtualization } from './virtfacts.js'
 
 /** Package managers as `program:name`, in the order they are looked for (Debian's first). */
@@ -108,7 +108,7 @@ export function parseFacts(stdout: string): HostFacts {
       ? debVersion
       : versionId
   const hostname = get('hostname')
-  const python = parsePython(kv.get('python'))
+  const python = parsePython(kv.get('python')) ?? parsePythonVersion(kv.get('python_version'))
   return {
     hostname,
     fqdn: get('fqdn') || hostname,

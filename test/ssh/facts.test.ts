@@ -3,11 +3,14 @@
  * this Debian machine, compared with what the machine itself says.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, symlinkSync } from 'node:fs'
+import { join } from 'node:path'
 import { hostname, userInfo } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { factsCommand, factsToVars, nixSystem, parseFacts } from '../../engine/facts.js'
-import { parsePython, pythonFactVars } from '../../engine/pythonfacts.js'
+import { parsePython, parsePythonVersion, pythonFactVars } from '../../engine/pythonfacts.js'
 import { virtualization } from '../../engine/virtfacts.js'
+import { removeTempDir, tempDir } from '../helpers/tempdir.js'
 
 const PI_BOOKWORM = `system=Linux
 hostname=pi1
@@ -191,6 +194,42 @@ describe('the fact script on this machine', () => {
     const bare = spawnSync('/bin/sh', cmd.argv.slice(1), { encoding: 'utf8', env: { PATH: '/nonexistent' } })
     expect(factsToVars(parseFacts(bare.stdout))).not.toHaveProperty('ansible_python')
   })
+
+  // Debian's python3: its `--version` and its ssl.py answer; the same interpreter under another name (no ssl.py
+  // beside it) is asked itself. Both must say what the interpreter says of itself.
+  it.runIf(existsSync('/usr/bin/python3') && existsSync('/usr/lib'))(
+    "answers from python3's --version when its standard library is where its prefix keeps it, else asks it",
+    () => {
+      const dir = tempDir('tsplay-facts-python-')
+      try {
+        symlinkSync('/usr/bin/python3', join(dir, 'python3'))
+        const cmd = factsCommand()
+        const describeAt = (path: string) => {
+          const r = spawnSync(cmd.argv[0], cmd.argv.slice(1), { encoding: 'utf8', env: { PATH: path } })
+          expect(r.stderr).toBe('')
+          return {
+            line: r.stdout.split('\n').find((l) => l.startsWith('python')),
+            vars: factsToVars(parseFacts(r.stdout)),
+          }
+        }
+        const own = (exe: string): unknown[] => {
+          const code = 'import sys,json;v=sys.version_info;print(json.dumps([sys.executable,*v]))'
+          return JSON.parse(execFileSync(exe, ['-c', code], { encoding: 'utf8' })) as unknown[]
+        }
+        for (const [path, exe, quick] of [
+          ['/usr/bin:/bin', '/usr/bin/python3', true],
+          [`${dir}:/usr/bin:/bin`, join(dir, 'python3'), false],
+        ] as const) {
+          const { line, vars } = describeAt(path)
+          expect(line?.startsWith('python_version=')).toBe(quick)
+          const py = vars.ansible_python as { executable: string; version_info: unknown[] }
+          expect([py.executable, ...py.version_info]).toEqual(own(exe))
+        }
+      } finally {
+        removeTempDir(dir)
+      }
+    },
+  )
 })
 
 describe('python facts', () => {
@@ -201,6 +240,25 @@ describe('python facts', () => {
   ])('%s gives version %s', (line, version) => {
     expect(pythonFactVars(parsePython(line))).toMatchObject({ ansible_python_version: version })
   })
+
+  it.each([
+    ['/usr/bin/python3\t3.11.2', '3.11.2', 'final', 0],
+    ['/usr/bin/python3\t3.11.2+', '3.11.2', 'final', 0],
+    ['/usr/bin/python3\t3.13.0rc1', '3.13.0rc1', 'candidate', 1],
+    ['/usr/local/bin/python3\t3.12.0a7', '3.12.0a7', 'alpha', 7],
+  ])('--version %j gives version %s', (line, version, level, serial) => {
+    const v = pythonFactVars(parsePythonVersion(line))
+    expect(v).toMatchObject({
+      ansible_python_version: version,
+      ansible_python: { type: 'cpython', has_sslcontext: true },
+    })
+    expect((v.ansible_python as { version: unknown }).version).toMatchObject({ releaselevel: level, serial })
+  })
+
+  it.each([[''], ['/usr/bin/python3'], ['/usr/bin/python3\t3.11'], ['/usr/bin/python3\t3.11.2 (main)'], ['\t3.11.2']])(
+    'no facts from --version %j',
+    (line) => expect(parsePythonVersion(line)).toBeUndefined(),
+  )
 
   it.each([[''], ['python3: not found'], ['/usr/bin/python3\tx\t11\t2\tfinal\t0\tcpython\t1']])(
     'no facts from %j',
