@@ -140,6 +140,37 @@ describe('{% do %}, {% break %} and {% continue %} (jinja2.ext.do and loopcontro
   })
 })
 
+// Checked with ansible-playbook 2.14 (template module and a debug msg): its Jinja escapes nothing in these blocks
+describe('{% autoescape %}, as Ansible renders it', () => {
+  const av = { s: '<b>&\'"', n: 5 }
+  it.each([
+    ['{% autoescape true %}{{ s }} {{ "<x>" }} {{ s | upper }} {{ n }}{% endautoescape %}', '<b>&\'" <x> <B>&\'" 5'],
+    ['{% autoescape false %}{{ s | e }}{% endautoescape %}', '&lt;b&gt;&amp;&#39;&#34;'],
+    ['a{% autoescape true %}{% autoescape false %}{{ s }}{% endautoescape %}{% endautoescape %}b', 'a<b>&\'"b'],
+    ['{%- autoescape true -%}  x  {%- endautoescape %}|', 'x|'],
+  ])('%s', (src, out) => {
+    expect(renderString(src, av, { engine: 'jinja' })).toBe(out)
+  })
+
+  it('evaluates its value (an undefined one fails when the block has text), and what it sets stays inside', () => {
+    const r = (src: string) => renderString(src, av, { engine: 'jinja' })
+    expect(error(() => r('{% autoescape nosuch %}x{{ s }}{% endautoescape %}'))).toMatch(/nosuch/)
+    expect(error(() => r('{% autoescape nosuch %}{% if n %}x{% endif %}{% endautoescape %}'))).toMatch(/nosuch/)
+    expect(error(() => r('{% autoescape 1/0 %}{{ s }}{% endautoescape %}'))).toMatch(/division by zero/)
+    expect(r('{% autoescape nosuch %}{{ s }}{% endautoescape %}|{% autoescape nosuch %}{% endautoescape %}')).toBe(
+      '<b>&\'"|',
+    )
+    expect(
+      error(() =>
+        renderString('{% autoescape true %}{% set y = 1 %}{% endautoescape %}{{ y }}', av, { engine: 'jinja' }),
+      ),
+    ).toMatch(/undefined variable "y"/)
+    // the value is required only where the block's text makes Jinja test it
+    expect(templateVariables('{% autoescape flag %}x{{ s }}{% endautoescape %}', 'jinja').sort()).toEqual(['flag', 's'])
+    expect(templateVariables('{% autoescape flag %}{{ s }}{% endautoescape %}', 'jinja')).toEqual(['s'])
+  })
+})
+
 describe('malformed templates', () => {
   it.each<[string, RegExp]>([
     ['{% if x %}a', /"\{% if %\}" is never closed \(no "\{% endif %\}"\)/],
@@ -148,7 +179,8 @@ describe('malformed templates', () => {
     ['{% filter upper %}x', /"\{% filter %\}" is never closed/],
     ['{% do %}', /expected/],
     ['{% break x %}', /expected the end of "\{% break %\}"/],
-    ['{% autoescape true %}x{% endautoescape %}', /"\{% autoescape %\}" is not supported/],
+    ['{% autoescape %}x{% endautoescape %}', /expected/],
+    ['{% autoescape true %}x', /"\{% autoescape %\}" is never closed/],
     ['{% block a %}x', /"\{% block %\}" is never closed/],
     ['{{ x', /unclosed "\{\{"/],
     ['{# x', /unclosed comment/],

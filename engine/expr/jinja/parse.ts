@@ -13,6 +13,7 @@
  * ```
  */
 import type { Expr } from '../ast.js'
+import { autoescapeBlock } from './autoescape.js'
 import { ExprError, tokenize } from '../lexer.js'
 import { Parser } from '../parser.js'
 import { lexTemplate, type LexOptions, type Piece } from './lex.js'
@@ -62,8 +63,6 @@ export type Param = [string, Expr | undefined]
 
 /** The name under which a block `set` sees its rendered body. */
 export const BLOCK_VALUE = '__block__'
-
-const UNSUPPORTED = new Set(['autoescape'])
 
 /** Parse a statement's source; columns in errors become offsets in the template. */
 function stmtParser(src: string, at: number): Parser {
@@ -201,6 +200,10 @@ class TemplateParser {
         if (!ps.isEnd()) throw ps.error('expected the end of "{% with %}"')
         return { k: 'with', assigns, body: this.block(['endwith'], 'with', at).nodes }
       }
+      case 'autoescape': {
+        const value = whole(ps, () => ps.parseExpr())
+        return autoescapeBlock(value, this.block(['endautoescape'], 'autoescape', at).nodes)
+      }
       case 'macro': {
         const name = ps.parseName('a macro name').text
         ps.expect('(')
@@ -264,7 +267,6 @@ class TemplateParser {
         return { k: 'import', e, names: list, at }
       }
     }
-    if (UNSUPPORTED.has(word)) throw new ExprError(`"{% ${word} %}" is not supported in templates`, at + 1)
     throw new ExprError(
       `unknown statement "{% ${word} %}"${/^(end\w+|elif|else)$/.test(word) ? ' (no block is open here)' : ''}`,
       at + 1,

@@ -1,7 +1,7 @@
 /**
  * Agreement case for the template module's Jinja environment and output arguments (Ansible's `template`
  * integration target): trim_blocks, lstrip_blocks, a `#jinja2:` line over them, newline_sequence, output_encoding
- * and follow. The files they write are compared byte for byte.
+ * and follow; `{% autoescape %}` blocks. The files they write are compared byte for byte.
  */
 import type { CompatCase } from '../harness.js'
 
@@ -71,6 +71,40 @@ export const TEMPLATE_ARGS: CompatCase[] = [
         comment_end_string: "#]"
     - template: { src: h.j2, dest: "{{ root }}/header", mode: "0644" }
     - template: { src: tv.j2, dest: "{{ root }}/template-vars", mode: "0644" }
+`,
+    },
+  },
+  {
+    name: 'template_autoescape',
+    covers: 'template and YAML strings with {% autoescape %} blocks (Ansible escapes nothing in them)',
+    clean: true,
+    files: {
+      'ae.j2': [
+        '{% autoescape true %}{{ s }} {{ "<x>" }} {{ s | e }} {{ s | safe }} {{ n }} {{ [s] }}',
+        '{%- autoescape false %} {{ s }}{% endautoescape %}',
+        '{% set y %}<p>{{ s }}</p>{% endset %}{{ y }}',
+        '{% endautoescape %}',
+        '{{ s }}',
+        '',
+      ].join('\n'),
+      'main.yml': `- hosts: template_autoescape
+  gather_facts: false
+  vars: { s: "<b>&'\\"", n: 5, flag: "yes" }
+  tasks:
+    - template: { src: ae.j2, dest: "{{ root }}/ae", mode: "0644" }
+    - copy:
+        content: "{% autoescape flag %}{{ s }}{% endautoescape %}\\n"
+        dest: "{{ root }}/inline"
+        mode: "0644"
+    - copy:
+        content: "{% autoescape nosuch %}{{ s }}{% endautoescape %}\\n"
+        dest: "{{ root }}/undefined"
+        mode: "0644"
+    - copy:
+        content: "{% autoescape nosuch %}text {{ s }}{% endautoescape %}\\n"
+        dest: "{{ root }}/undefined-text"
+        mode: "0644"
+      ignore_errors: true
 `,
     },
   },
