@@ -1,12 +1,12 @@
 /**
- * Loads the bundled CLI (one CommonJS file) with V8's code cache, so a run does not parse and compile the same
- * two megabytes of JavaScript every time: about a quarter of `tsplay validate`'s start-up. Node 20 has no code
- * cache for its own module loaders, so the bundle is compiled here with `vm.Script` and the code V8 compiled during
- * the run is saved at exit (`<cache folder>/code/<kind>.v8`, one entry per command: each holds what that command
- * ran). The entry starts with a line naming the bundle (size, time, inode), Node's version and the CPU; a rebuilt
- * bundle or another Node never reads it (V8's own check looks only at the source's length), and the code's digest:
- * V8 does not check the bytes of an entry, and a damaged one would crash the run. V8 refuses an entry made with
- * other flags; it is then written again. Every failure of the cache is a miss, never an error;
+ * Loads the bundled CLI (one CommonJS file, ASCII only so it is read as latin1) with V8's code cache, so a run does
+ * not parse and compile the same 1.6 MB of JavaScript every time: about a quarter of `tsplay validate`'s start-up.
+ * Node 20 has no code cache for its own module loaders, so the bundle is compiled here with `vm.Script` and the
+ * code V8 compiled during the run is saved at exit (`<cache folder>/code/<kind>.v8`, one entry per command: each
+ * holds what that command ran). The entry starts with a line naming the bundle (size, time, inode), Node's version
+ * and the CPU; a rebuilt bundle or another Node never reads it (V8's own check looks only at the source's length),
+ * and the code's digest: V8 does not check the bytes of an entry, and a damaged one would crash the run. V8 refuses
+ * an entry made with other flags; it is then written again. Every failure of the cache is a miss, never an error;
  * `TSPLAY_CACHE_DIR=off` turns it off (see cachedir.ts for the folder's rules). The bundle must hold no `import()`
  * (scripts/bundle.mjs refuses one): Node 20 runs a dynamic import from a `vm.Script` only with an experimental
  * option, which it forgets when the code comes from the cache.
