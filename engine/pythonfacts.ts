@@ -52,7 +52,9 @@ export function parsePython(line: string | undefined): PythonFacts | undefined {
   }
 }
 
-const LEVELS: Record<string, string> = { a: 'alpha', b: 'beta', rc: 'candidate' }
+/** A pre-release's suffix in Python's version text, by its `releaselevel`. */
+const SUFFIXES: Record<string, string> = { alpha: 'a', beta: 'b', candidate: 'rc' }
+const LEVELS = Object.fromEntries(Object.entries(SUFFIXES).map(([level, suffix]) => [suffix, level]))
 
 /**
  * The fact script's `python_version=` value (`EXECUTABLE<tab>3.11.2`, from `python3 --version`, standard library
@@ -83,7 +85,7 @@ export function parsePythonVersion(line: string | undefined): PythonFacts | unde
 export function pythonFactVars(p: PythonFacts | undefined): Vars {
   if (!p) return {}
   const v = p.version
-  const suffix = { alpha: 'a', beta: 'b', candidate: 'rc' }[v.releaselevel]
+  const suffix = SUFFIXES[v.releaselevel]
   return {
     ansible_python: {
       executable: p.executable,

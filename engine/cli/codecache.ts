@@ -18,11 +18,11 @@
  * ```
  */
 import { createHash } from 'node:crypto'
-import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { Script } from 'node:vm'
-import { cacheFolder } from '../source/cachedir.js'
+import { cacheFolder, writeCacheFile } from '../source/cachedir.js'
 
 /** How the cache served this load. */
 export type CacheUse = 'off' | 'miss' | 'hit' | 'rejected'
@@ -58,23 +58,6 @@ function readEntry(path: string, stamp: string): Buffer | undefined {
   }
 }
 
-/** Write an entry atomically (a temporary file renamed, mode 0600); false when it cannot be written. */
-function writeEntry(path: string, stamp: string, code: Buffer): boolean {
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-  try {
-    writeFileSync(tmp, Buffer.concat([Buffer.from(`${stamp}${digest(code)}\n`), code]), { mode: 0o600, flag: 'wx' })
-    renameSync(tmp, path)
-    return true
-  } catch {
-    try {
-      unlinkSync(tmp)
-    } catch {
-      // never written
-    }
-    return false
-  }
-}
-
 /**
  * Compile and run the CommonJS file `file` (strict mode, as its ES module sources were) and return its exports.
  * `kind` names the cache entry (letters and dashes; the command being run). With `saveAtExit`, the entry is
@@ -105,7 +88,8 @@ export function loadBundle(file: string, kind: string, saveAtExit = true): Loade
   const save = (): boolean => {
     if (saved || cache === 'off' || cache === 'hit') return false
     saved = true
-    return writeEntry(path, stamp, script.createCachedData())
+    const code = script.createCachedData()
+    return writeCacheFile(path, Buffer.concat([Buffer.from(`${stamp}${digest(code)}\n`), code]))
   }
   if (saveAtExit && (cache === 'miss' || cache === 'rejected')) process.once('exit', save)
   return { exports: module.exports, cache, save }

@@ -7,9 +7,10 @@
  * @example
  * ```ts
  * const dir = cacheFolder('yaml') // '/home/me/.cache/tsplay/yaml', or null: no cache
+ * if (dir) writeCacheFile(join(dir, key), text)
  * ```
  */
-import { lstatSync, mkdirSync } from 'node:fs'
+import { lstatSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 
@@ -26,5 +27,22 @@ export function cacheFolder(kind: string): string | null {
     return st.isDirectory() && own && (st.mode & 0o022) === 0 ? path : null
   } catch {
     return null // a read-only home, no home at all
+  }
+}
+
+/** Write a cache entry atomically (a temporary file renamed, mode 0600); false when it cannot be written. */
+export function writeCacheFile(path: string, data: string | Uint8Array): boolean {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+  try {
+    writeFileSync(tmp, data, { mode: 0o600, flag: 'wx' })
+    renameSync(tmp, path)
+    return true
+  } catch {
+    try {
+      unlinkSync(tmp)
+    } catch {
+      // never written
+    }
+    return false
   }
 }

@@ -16,11 +16,10 @@
  * ```
  */
 import { createHash } from 'node:crypto'
-import { lstatSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync } from 'node:fs'
-import { writeFileSync } from 'node:fs'
+import { lstatSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { cacheFolder } from './cachedir.js'
+import { cacheFolder, writeCacheFile } from './cachedir.js'
 
 const MONTH_MS = 30 * 24 * 3600 * 1000
 /** An entry's time is refreshed at most this often when it is read (its time tells when it was last used). */
@@ -78,18 +77,7 @@ export function readEntry(kind: string, key: string): string | undefined {
 export function writeEntry(kind: string, key: string, text: string): void {
   const dir = folderOf(kind)
   if (!dir) return
-  const path = join(dir, key)
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-  try {
-    writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' })
-    renameSync(tmp, path)
-  } catch {
-    try {
-      unlinkSync(tmp)
-    } catch {
-      // never written
-    }
-  }
+  writeCacheFile(join(dir, key), text)
   if (Math.random() < 0.02) prune(dir)
 }
 
