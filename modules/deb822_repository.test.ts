@@ -77,9 +77,25 @@ describe('plan: args + state → commands', () => {
     expect(p.commands.map((c) => c.argv.join(' '))).toEqual([`rm -f -- ${P}`, 'rm -f -- /etc/apt/keyrings/local.asc'])
     expect(planOf(deb822_repository, { keys: [] }, { ...REPO, state: 'absent' }).commands).toEqual([])
   })
-  test('types are deb or deb-src; a signed_by URL is refused', () => {
+  test('types are deb or deb-src', () => {
     expect(() => playbookArgs(deb822_repository, { name: 'x', types: ['rpm'] })).toThrow(/types/)
-    expect(planOf(deb822_repository, { keys: [] }, { ...REPO, signed_by: 'https://x/key.gpg' }).fail).toMatch(/URL/)
+  })
+  test('a signed_by URL: the fetched key is written first, and Signed-By names its file', () => {
+    const key = { dir: { mode: '755', owner: 'root', group: 'root' }, keys: {}, fetched: Buffer.from(KEY) }
+    const p = planOf(deb822_repository, { keys: [], key }, { ...REPO, signed_by: 'https://x/key' })
+    expect(p.commands.map((c) => c.argv[4])).toEqual(['/etc/apt/keyrings/local.asc', P])
+    expect(p.data).toMatchObject({ key_filename: '/etc/apt/keyrings/local.asc' })
+    expect(p.commands[1].stdin).toContain('Signed-By: /etc/apt/keyrings/local.asc\n')
+    const failed = planOf(
+      deb822_repository,
+      { keys: [], key: { keys: {}, error: 'E' } },
+      { ...REPO, signed_by: 'http://x' },
+    )
+    expect(failed.fail).toBe('Could not fetch signed_by key: E')
+    // a path that is a file on the host stays a path, even one with a scheme
+    const file = planOf(deb822_repository, { keys: [], key: { keys: {}, isFile: true } }, { ...REPO, signed_by: 'a:b' })
+    expect(file.commands.map((c) => c.argv[4])).toEqual([P])
+    expect(file.data).toMatchObject({ key_filename: 'a:b' })
   })
 })
 
@@ -93,5 +109,18 @@ describe('gather', () => {
     const io = scriptedIO([[/^sh -c/, ok(out)]])
     expect(await gatherOf(deb822_repository, REPO, testCtx(), io)).toEqual(want)
     expect(io.seen[0].argv.slice(-3)).toEqual([P, '/etc/apt/keyrings/local.asc', '/etc/apt/keyrings/local.gpg'])
+  })
+  test('signed_by: a URL fetched in the same round trip, a path tested for a file, an inline key neither', async () => {
+    const io = scriptedIO([[/^sh -c/, ok('\n')]])
+    await gatherOf(deb822_repository, { ...REPO, signed_by: 'https://x/k' }, testCtx(), io)
+    await gatherOf(deb822_repository, { ...REPO, signed_by: '/usr/share/keyrings/k.gpg' }, testCtx(), io)
+    await gatherOf(deb822_repository, { ...REPO, signed_by: KEY }, testCtx(), io)
+    expect(io.seen.map((c) => c.describe)).toEqual([
+      `read ${P}`,
+      'fetch the signed_by key https://x/k',
+      `read ${P}`,
+      'test -f /usr/share/keyrings/k.gpg',
+      `read ${P}`,
+    ])
   })
 })

@@ -8,8 +8,8 @@
  * and /etc/apt/keyrings/SLUG.asc and SLUG.gpg. No cache update: run `apt` with `update_cache` on change.
  *
  * The module is ansible-core 2.15's (newer than the 2.14 oracle this project compares against): no 2.14 oracle
- * exists for it, and it follows the module's documentation. Differences: a `signed_by` URL (Ansible downloads the
- * key into /etc/apt/keyrings) is refused — fetch the key with `get_url` and give its path;
+ * exists for it, and it follows the module's source. A `signed_by` URL is fetched on the host into
+ * /etc/apt/keyrings/SLUG.asc or .gpg (`lib/signedby.ts`), with apt's `apt-helper` where Ansible uses Python;
  * `install_python_debian` is accepted and ignored, and written into no field.
  *
  * @example
@@ -28,6 +28,15 @@ import { sh, writeFile } from '../engine/commands.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import type { Command, CommandResult } from '../engine/types.js'
 import { wantedMode } from './lib/attrs.js'
+import {
+  fetchKeyCommand,
+  isFileCommand,
+  isKeyUrl,
+  keyFiles,
+  type KeyState,
+  parseKeyFetch,
+  planKey,
+} from './lib/signedby.js'
 
 const bool = (description: string) => Type.Optional(Type.Boolean({ description }))
 const list = (description: string) => Type.Optional(Type.Array(Type.String(), { description }))
@@ -49,7 +58,11 @@ const FIELDS = {
   name: Type.String({ minLength: 1, description: 'The name (`X-Repolib-Name`); also names the file.' }),
   pdiffs: bool('Update indexes with PDiffs.'),
   signed_by: Type.Optional(
-    Type.String({ description: 'A keyring path, key fingerprints or an ASCII-armored key block (`Signed-By`).' }),
+    Type.String({
+      description:
+        'A keyring path, key fingerprints, an ASCII-armored key block, or a URL of a key: fetched on the host ' +
+        'into /etc/apt/keyrings/NAME.asc or .gpg (`Signed-By`).',
+    }),
   ),
   suites: list('Suites (`bookworm`), or an exact path ending in `/` (then no components).'),
   targets: list('Download targets apt acquires from the source.'),
@@ -89,6 +102,8 @@ export interface Deb822State {
   file?: { mode: string; text: string }
   /** Which of the keyring files /etc/apt/keyrings/SLUG.{asc,gpg} exist. */
   keys: string[]
+  /** For a `signed_by` URL: the fetched key and the files it may go to; for a path: whether it is a file. */
+  key?: KeyState
 }
 
 /** The file's slug, from `name`. */
@@ -98,7 +113,7 @@ export const slug = (name: string): string =>
     .replace(/[_\s]+/g, '-')
     .replace(/[^a-z0-9-]+/g, '')
 export const sourcesPath = (name: string): string => `/etc/apt/sources.list.d/${slug(name)}.sources`
-const keyPaths = (name: string) => ['asc', 'gpg'].map((e) => `/etc/apt/keyrings/${slug(name)}.${e}`)
+const keyPaths = (name: string) => keyFiles(slug(name))
 
 const fieldName = (k: string): string =>
   k === 'name'
@@ -115,11 +130,11 @@ const multiline = (v: string): string =>
     .map((l) => `    ${l.trim() || '.'}`)
     .join('\n')
 
-/** The .sources file's text. Pure. */
-export function renderSources(a: Args): string {
+/** The .sources file's text (`signedBy`: the `Signed-By` value, when a fetched key replaces the URL). Pure. */
+export function renderSources(a: Args, signedBy = a.signed_by): string {
   let out = ''
   for (const key of Object.keys(FIELDS).sort()) {
-    const v = a[key as keyof typeof FIELDS]
+    const v = key === 'signed_by' ? signedBy : a[key as keyof typeof FIELDS]
     if (v === undefined) continue
     let text = typeof v === 'boolean' ? (v ? 'yes' : 'no') : Array.isArray(v) ? v.join(' ') : String(v)
     if (text.includes('\n')) text = multiline(text)
@@ -139,18 +154,18 @@ export function planDeb822(s: Deb822State, a: Args): Plan {
       data: { repo: null, dest, key_filename: keyPaths(a.name)[1] },
     }
   }
-  if (a.signed_by !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(a.signed_by.trim()))
-    return {
-      commands: [],
-      fail: 'signed_by as a URL is not supported: download the key (get_url) and give its path in signed_by',
-    }
+  const key =
+    a.signed_by !== undefined && !s.key?.isFile && isKeyUrl(a.signed_by)
+      ? planKey(s.key ?? { keys: {} }, a.signed_by, slug(a.name))
+      : undefined
+  if (key?.fail) return { commands: [], fail: key.fail }
   // as the file modules read a mode: a number's digits are octal, a symbolic mode applies to the current one
   const current = s.file ? parseInt(s.file.mode, 8) : undefined
   const mode = wantedMode(a.mode, current, false) ?? '0644'
-  const repo = renderSources(a)
-  const data = { repo, dest, key_filename: null }
-  const commands: Command[] = []
-  const changes: string[] = []
+  const repo = renderSources(a, key?.value ?? a.signed_by)
+  const data = { repo, dest, key_filename: key?.keyFilename ?? (s.key?.isFile ? a.signed_by : null) }
+  const commands: Command[] = [...(key?.commands ?? [])]
+  const changes: string[] = [...(key?.changes ?? [])]
   if (s.file?.text !== repo) {
     commands.push(writeFile(dest, repo, { mode }))
     changes.push(`${s.file ? 'update' : 'create'} ${dest}`)
@@ -190,10 +205,15 @@ export default defineModule({
   check: 'full',
   example: 'deb822_repository: { name: backports, uris: http://deb.debian.org/debian, suites: bookworm-backports }',
   async gather(args: Args, _ctx, io): Promise<Deb822State> {
-    const [r] = await io.batch([
-      sh(READ, [sourcesPath(args.name), ...keyPaths(args.name)], { describe: `read ${sourcesPath(args.name)}` }),
-    ])
-    return parseDeb822(r)
+    const read = sh(READ, [sourcesPath(args.name), ...keyPaths(args.name)], {
+      describe: `read ${sourcesPath(args.name)}`,
+    })
+    const v = args.state === 'present' ? args.signed_by : undefined
+    // a one-line value may name a file on the host: then it stays a path, even one that looks like a URL
+    const probe =
+      v === undefined || v.includes('\n') ? [] : [isKeyUrl(v) ? fetchKeyCommand(v, slug(args.name)) : isFileCommand(v)]
+    const [r, key] = await io.batch([read, ...probe])
+    return { ...parseDeb822(r), ...(key ? { key: parseKeyFetch(key) } : {}) }
   },
   plan: (state, args) => planDeb822(state, args),
 })

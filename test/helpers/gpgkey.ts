@@ -1,10 +1,12 @@
 /**
- * A throw-away OpenPGP key for the `apt_key` tests: made with `gpg --batch --gen-key` (no passphrase) in a temporary
- * GNUPGHOME that is removed at once, its gpg-agent stopped, so nothing is left behind.
+ * A throw-away OpenPGP key for the `apt_key` and apt source tests: made with `gpg --batch --gen-key` (no
+ * passphrase) in a temporary GNUPGHOME that is removed at once, its gpg-agent stopped, so nothing is left behind.
+ * `clearsign` texts are signed with it before the private key goes (an apt repository's InRelease).
  *
  * @example
  * ```ts
  * const key = makeKey() // { fingerprint: '727C…F908', long: 'C3CD…F908', short: 'C206F908', armored, binary }
+ * const { clearsigned } = makeKey({ clearsign: [releaseText] }) // [InRelease text]
  * ```
  */
 import { execFileSync } from 'node:child_process'
@@ -20,6 +22,8 @@ export interface TestKey {
   armored: string
   /** The public key, binary. */
   binary: Buffer
+  /** The `clearsign` texts, each signed with the key (SHA-256). */
+  clearsigned: string[]
 }
 
 const SPEC = [
@@ -35,7 +39,7 @@ const SPEC = [
   '',
 ].join('\n')
 
-export function makeKey(): TestKey {
+export function makeKey(opts: { clearsign?: string[] } = {}): TestKey {
   const home = mkdtempSync(join(tmpdir(), 'tsplay-gpg-'))
   const gpg = (...args: string[]) => execFileSync('gpg', ['--homedir', home, '--batch', ...args], { stdio: 'pipe' })
   try {
@@ -49,6 +53,16 @@ export function makeKey(): TestKey {
       short: fingerprint.slice(-8),
       armored: gpg('--armor', '--export', fingerprint).toString(),
       binary: gpg('--export', fingerprint),
+      clearsigned: (opts.clearsign ?? []).map((text) =>
+        execFileSync(
+          'gpg',
+          ['--homedir', home, '--batch', '--digest-algo', 'SHA256', '--clearsign', '-u', fingerprint],
+          {
+            input: text,
+            stdio: ['pipe', 'pipe', 'pipe'],
+          },
+        ).toString(),
+      ),
     }
   } finally {
     try {

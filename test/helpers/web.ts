@@ -1,7 +1,8 @@
 /**
  * A small HTTP server for tests of the network modules (get_url, uri, unarchive's downloads), listening on loopback
- * only, on a free port. Each request is recorded (method, URL, headers, body) before the handler answers it. With
- * `tls` it speaks HTTPS (`selfSignedCert()` makes a key and certificate for it).
+ * (or on a test fleet's own bridge address, for its nodes), on a free port. Each request is recorded (method, URL,
+ * headers, body) before the handler answers it. With `tls` it speaks HTTPS (`selfSignedCert()` makes a key and
+ * certificate for it).
  *
  * @example
  * ```ts
@@ -68,15 +69,22 @@ export interface Seen {
 
 /** The running server. */
 export interface Web {
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT` (or the address given) */
   base: string
   port: number
   seen: Seen[]
   close(): Promise<void>
 }
 
-/** Start the server; `handle` answers each request (its body is already read into `seen.at(-1).body`). */
-export async function startWeb(handle: (req: Seen, res: ServerResponse) => void, tls?: WebTls): Promise<Web> {
+/**
+ * Start the server; `handle` answers each request (its body is already read into `seen.at(-1).body`). `host`:
+ * loopback unless a test fleet's own bridge address is given (its nodes' subnet, `.1`).
+ */
+export async function startWeb(
+  handle: (req: Seen, res: ServerResponse) => void,
+  tls?: WebTls,
+  host = '127.0.0.1',
+): Promise<Web> {
   const seen: Seen[] = []
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = []
@@ -93,11 +101,11 @@ export async function startWeb(handle: (req: Seen, res: ServerResponse) => void,
     })
   }
   const server = tls ? createTlsServer(tls, listener) : createServer(listener)
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  await new Promise<void>((r) => server.listen(0, host, r))
   const a = server.address()
   const port = typeof a === 'object' && a ? a.port : 0
   return {
-    base: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    base: `${tls ? 'https' : 'http'}://${host}:${port}`,
     port,
     seen,
     close: () =>

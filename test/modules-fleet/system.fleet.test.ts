@@ -3,9 +3,11 @@
  * use it, on a real Debian node of the test fleet (systemd as PID 1, no Python): `sysctl -p` loads the file and
  * `sysctl -n` shows the value; `hostnamectl` and `hostname` show the name; `debconf-show` shows the answer and the
  * password is in debconf's password database (and nowhere in tsplay's output); apt reads both repository files:
- * `apt-get update` against two local `file:` repositories built on the node (no traffic off the node), after which
- * `apt-cache policy` offers each repository's package. `--check` predicts the first run's counts, the second run
- * changes nothing, and `state: absent` takes it all back.
+ * `apt-get update` against two local `file:` repositories built on the node, after which `apt-cache policy` offers
+ * each repository's package. The deb822 one is signed with a throw-away key that `signed_by` names by a URL: the node
+ * fetches it from a server the test starts on the fleet's own bridge address, and apt verifies the repository's
+ * InRelease with it (without the key, apt refuses the repository). `--check` predicts the first run's counts, the
+ * second run changes nothing, and `state: absent` takes it all back.
  *
  * ansible-playbook cannot run against these nodes (they have no Python), so no side-by-side run here; the modules'
  * Ansible behaviour is pinned by their table tests.
@@ -15,6 +17,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canRunFleet, startFleet, type Fleet } from '../helpers/fleet.js'
+import { makeKey } from '../helpers/gpgkey.js'
+import { startWeb, type Web } from '../helpers/web.js'
 import { changedOk, explain, tsplay } from '../hydra/cli.js'
 
 const can = canRunFleet()
@@ -22,8 +26,9 @@ const SECRET = 'pw-Zq81-never-shown'
 const CONF = '/etc/sysctl.d/90-tsplay-proof.conf'
 const LIST = '/etc/apt/sources.list.d/file_srv_repo1.list'
 const SOURCES = '/etc/apt/sources.list.d/tsplay-proof.sources'
+const KEYFILE = '/etc/apt/keyrings/tsplay-proof.asc'
 
-const book = (state: 'present' | 'absent') => `
+const book = (state: 'present' | 'absent', keyUrl: string) => `
 - hosts: all
   become: true
   gather_facts: false
@@ -36,7 +41,7 @@ const book = (state: 'present' | 'absent') => `
         name: tsplay proof
         uris: file:/srv/repo2
         suites: ./
-        trusted: true
+        signed_by: ${keyUrl}
         state: ${state}
 ${state === 'present' ? '    - hostname: { name: tsplay-proof }' : ''}
 `
@@ -52,6 +57,9 @@ const REPO = [
   '  { dpkg-deb -f p.deb; echo "Filename: ./p.deb"; echo "Size: $(stat -c %s p.deb)";',
   '    echo "SHA256: $(sha256sum p.deb | cut -d" " -f1)"; } > Packages',
   'done',
+  // repo2 gets a Release file for its InRelease, which the test signs
+  'cd /srv/repo2; { echo "Origin: tsplay"; echo "Suite: proof"; echo "Date: $(date -Ru)"; echo "SHA256:"',
+  '  echo " $(sha256sum Packages | cut -d" " -f1) $(stat -c %s Packages) Packages"; } > Release',
   // the name resolves, so sudo stays quiet after the rename
   'echo "127.0.1.1 tsplay-proof" >> /etc/hosts',
 ].join('\n')
@@ -68,8 +76,9 @@ describe.skipIf(!can.ok)(`programs read what the system modules wrote (${can.ok 
   let dir: string
   let node: string
   let inv: string
+  let web: Web
   const run = (state: 'present' | 'absent', extra: string[] = []) => {
-    writeFileSync(join(dir, 'site.yml'), book(state))
+    writeFileSync(join(dir, 'site.yml'), book(state, `${web.base}/key.asc`))
     return tsplay(['run', join(dir, 'site.yml'), '-i', inv, '--known-hosts', fleet.knownHostsFile, '--json', ...extra])
   }
   const onNode = (argv: string[]) => fleet.exec(node, argv)
@@ -86,14 +95,28 @@ describe.skipIf(!can.ok)(`programs read what the system modules wrote (${can.ok 
     inv = join(dir, 'hosts.yml')
     writeFileSync(inv, fleet.inventoryYaml())
     await sh(REPO)
+    const key = makeKey({ clearsign: [await sh('cat /srv/repo2/Release')] })
+    await fleet.exec(node, ['sh', '-c', 'cat > /srv/repo2/InRelease'], key.clearsigned[0])
+    // served on the fleet's own bridge address, where its nodes reach this machine
+    web = await startWeb((_req, res) => res.end(key.armored), undefined, fleet.nodes[0].address.replace(/\d+$/, '1'))
+    armored = key.armored
   }, 600_000)
+  let armored: string
   afterAll(async () => {
+    await web?.close()
     await fleet?.stop()
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
   it('--check predicts the first run; programs read what was written; a second run changes nothing', async () => {
     await sh('sysctl -q -w net.ipv4.ip_forward=0')
+    // the control: apt checks the signature, so with another keyring it refuses the repository
+    const other = '/usr/share/keyrings/debian-archive-keyring.gpg'
+    const fields = 'Types: deb\\nURIs: file:/srv/repo2\\nSuites: ./\\nSigned-By: %s\\n'
+    await sh(`mkdir -p /tmp/neg; printf "${fields}" "$1" > /tmp/neg/x.sources`, other)
+    const refused = await onNode(['sh', '-c', APT_ONLY_OURS, 'sh', '/tmp/neg/x.sources'])
+    expect(refused.rc).not.toBe(0)
+    expect(refused.stderr).toMatch(/NO_PUBKEY/)
     const check = await run('present', ['--check'])
     expect(check.rc, explain(check)).toBe(0)
     expect(check.recap[node].changed).toBe(6)
@@ -131,8 +154,13 @@ describe.skipIf(!can.ok)(`programs read what the system modules wrote (${can.ok 
       /tsplay-proof2:\n\s+Installed: \(none\)\n\s+Candidate: 1\.2\n[\s\S]*file:\/srv\/repo2 \.\/ Packages/,
     )
     expect(await sh(`cat ${SOURCES}`)).toBe(
-      'X-Repolib-Name: tsplay proof\nSuites: ./\nTrusted: yes\nTypes: deb\nURIs: file:/srv/repo2\n',
+      `X-Repolib-Name: tsplay proof\nSigned-By: ${KEYFILE}\nSuites: ./\nTypes: deb\nURIs: file:/srv/repo2\n`,
     )
+    // the key as fetched, mode 0644, in a folder made 0755 (fetched by the check run and each run)
+    expect(await sh(`stat -c '%a %U' /etc/apt/keyrings ${KEYFILE}; cat ${KEYFILE}`)).toBe(
+      `755 root\n644 root\n${armored}`,
+    )
+    expect(web.seen.length).toBe(2)
 
     const second = await run('present')
     expect(second.rc, explain(second)).toBe(0)
@@ -144,7 +172,7 @@ describe.skipIf(!can.ok)(`programs read what the system modules wrote (${can.ok 
     expect(gone.rc, explain(gone)).toBe(0)
     expect(gone.recap[node].changed).toBe(3)
     expect(await sh(`cat ${CONF}`)).toBe('')
-    expect(await sh('for f in "$@"; do [ ! -e "$f" ] || echo "$f"; done', LIST, SOURCES)).toBe('')
+    expect(await sh('for f in "$@"; do [ ! -e "$f" ] || echo "$f"; done', LIST, SOURCES, KEYFILE)).toBe('')
     const policy = await sh(APT_ONLY_OURS, LIST, SOURCES)
     expect(policy).not.toMatch(/Candidate: 1\./)
     expect((await run('absent')).recap[node].changed).toBe(0)
