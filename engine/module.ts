@@ -165,6 +165,11 @@ export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
   check: 'full' | 'partial' | 'none'
   /** A YAML example for the docs. */
   example: string
+  /**
+   * Its `apply` runs the plan's commands in order, stopping at the first that fails, and adds only a check after
+   * them (`systemd`: whether a started unit failed, with its journal): as a `poll: 0` job the commands run alone.
+   */
+  applyRunsPlan?: boolean
   /** Runs on the controller only; no connection needed (debug, set_fact, assert, fail). */
   controllerOnly?: boolean
   /** A stand-in for a module Ansible has and tsplay does not (modules/absent.ts): its tasks fail when they run. */

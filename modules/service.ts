@@ -80,5 +80,6 @@ export default defineModule({
   check: 'full',
   example: '- service: { name: nginx, state: started, enabled: true }',
   backends: ['systemd'],
+  applyRunsPlan: true,
   ...runAsBackend(systemd, unitArgs, requireSystemd),
 })

@@ -121,6 +121,8 @@ export default defineModule({
   check: 'full',
   example: '- systemd: { name: nix-daemon, state: started, enabled: true }',
 
+  // apply runs the commands in order and then checks a start; a `poll: 0` job runs the commands alone
+  applyRunsPlan: true,
   refresh: (args) => systemdRefresh(args),
 
   async gather(args, _ctx, io): Promise<UnitState | undefined> {

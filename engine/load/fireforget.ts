@@ -1,14 +1,17 @@
 /**
  * Which modules may run with `poll: 0` (fire and forget; engine/run/detach.ts runs them): `command`/`shell`, whose
- * one command is the job, and modules whose plan's commands are what they do: no own `apply` step (their `refresh`,
- * apt's cache update, runs before the job starts; their `after` builds the result when `async_status` finds the job
- * finished), not controller-only, not one whose result is what it reads (`stat`, `getent`: the job is only started),
- * not one running its commands as a user of its own (`postgres_user`). `copy`/`template` are refused as Ansible
+ * one command is the job, and modules whose plan's commands are what they do: no own `apply` step, or one that only
+ * runs them and checks after (`applyRunsPlan`: `systemd`, `service`; the job runs the commands, without the check).
+ * Their `refresh` (apt's cache update, systemd's daemon-reload) runs before the job starts; their `after` builds
+ * the result when `async_status` finds the job finished. Not controller-only, not one whose result is what it
+ * reads (`stat`, `getent`: the job is only started), not one running its commands as a user of its own
+ * (`postgres_user`). `copy`/`template` are refused as Ansible
  * refuses them (their action plugins do not support async).
  *
  * @example
  * ```ts
  * fireAndForgetRefusal('file', fileDef) // undefined
+ * fireAndForgetRefusal('systemd', systemdDef) // undefined: its apply runs the plan (`applyRunsPlan`)
  * fireAndForgetRefusal('reboot', rebootDef) // 'it runs its own steps instead of a list of commands'
  * ```
  */
@@ -42,6 +45,7 @@ export function fireAndForgetRefusal(name: string, def: ModuleDef): string | und
   if (OWN_USER.includes(name)) return 'it runs its commands as a user of its own'
   if (def.controllerOnly || def.runOnce || def.absent || def.waitsForConnection)
     return 'it does not run commands on the host'
-  if (ownSteps(def).includes('apply')) return 'it runs its own steps instead of a list of commands'
+  if (ownSteps(def).includes('apply') && !def.applyRunsPlan)
+    return 'it runs its own steps instead of a list of commands'
   return undefined
 }

@@ -204,4 +204,43 @@ describe.skipIf(!can.ok)(`modules on the fleet (${can.ok ? 'fleet' : can.why})`,
       /start -- tsbad failed \(exit 1\)[^]*Last journal lines of tsbad:[^]*bad-unit-message/,
     )
   }, 300_000)
+
+  it('poll: 0: a restart and a failing start run as jobs on the node; async_status reads how each ended', async () => {
+    writeFileSync(
+      join(dir, 'jobs.yml'),
+      `- hosts: all
+  become: true
+  gather_facts: false
+  tasks:
+    - service: { name: tsdemo, state: restarted }
+      async: 30
+      poll: 0
+      register: j1
+    - systemd: { name: tsbad, state: started }
+      async: 30
+      poll: 0
+      register: j2
+    - async_status: { jid: "{{ j1.ansible_job_id }}" }
+      register: s1
+      until: s1.finished
+      retries: 30
+      delay: 1
+    - async_status: { jid: "{{ j2.ansible_job_id }}" }
+      register: s2
+      until: s2.finished
+      retries: 30
+      delay: 1
+      ignore_errors: true
+    - assert:
+        that: [j1.started == 1, j1.finished == 0, s1 is changed, s1 is not failed, s2 is failed]
+`,
+    )
+    const pid = () => onNode(['systemctl', 'show', '-p', 'MainPID', '--value', 'tsdemo'])
+    const before = await pid()
+    const r = await run('jobs.yml')
+    expect(r.rc, explain(r)).toBe(0)
+    expect(r.tasks.map((t) => t.status)).toEqual(['changed', 'changed', 'changed', 'failed', 'ok'])
+    expect(await pid()).not.toBe(before)
+    expect(await onNode(['systemctl', 'is-active', 'tsdemo'])).toBe('active')
+  }, 300_000)
 })

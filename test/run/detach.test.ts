@@ -55,7 +55,8 @@ describe('fire and forget: which modules', () => {
     ['reboot', /its own steps/],
     ['apt', undefined],
     ['get_url', undefined],
-    ['systemd', /its own steps/],
+    ['systemd', undefined],
+    ['service', undefined],
     ['postgres_user', /user of its own/],
   ])('%s: %s', async (name, want) => {
     const def = (await loadAllModules()).get(name) as ModuleDef
@@ -85,6 +86,9 @@ describe('fire and forget: the loader', () => {
     expect(await load('file: { path: /x, state: touch }')).toBe('')
     expect(await load('lineinfile: { path: /x, line: a }')).toBe('')
     expect(await load('apt: { name: git }')).toBe('')
+    // their apply only runs the plan's commands and checks a start after them: the job runs the commands
+    expect(await load('systemd: { name: x, state: restarted }')).toBe('')
+    expect(await load('service: { name: x, state: restarted }')).toBe('')
     expect(await load('reboot: {}')).toMatch(
       /^5:13 "poll: 0" \(fire and forget\) with reboot is not supported by tsplay: it runs its own steps/,
     )
