@@ -21,7 +21,7 @@ import { defineModule, ModuleFailure, type Plan } from '../engine/module.js'
 import { attrArgs, backupArg, tlsArgs } from './lib/args.js'
 import { planAttrs } from './lib/attrs.js'
 import { attributesArg, lsattrProbe, parseLsattr, planChattr } from './lib/chattr.js'
-import { curlConfig, downloadCommand, parseDownload } from './lib/download.js'
+import { curlConfig, type CurlOptions, downloadCommand, parseDownload, redirectConfigs } from './lib/download.js'
 import {
   CHECKSUM_ALGORITHMS,
   effective,
@@ -66,6 +66,11 @@ const Args = Type.Object(
     validate_certs: Type.Optional(Type.Boolean({ default: true, description: 'Check the TLS certificate.' })),
     use_proxy: Type.Optional(Type.Boolean({ default: true, description: 'Use the proxy the environment names.' })),
     http_agent: Type.Optional(Type.String({ default: 'ansible-httpget', description: 'User-Agent header.' })),
+    unredirected_headers: Type.Optional(
+      Type.Array(Type.String(), {
+        description: 'Headers (any case) sent with the first request only, not with the redirects it is answered by.',
+      }),
+    ),
     decompress: Type.Optional(
       Type.Boolean({ default: true, description: 'Ask for a compressed response and decompress it.' }),
     ),
@@ -132,8 +137,9 @@ export function planGetUrl(f: GetUrlFacts, a: Args): Plan {
     return { commands: attrs.commands, changes: attrs.changes, msg, data }
   }
   let config: string
+  let redirect: string | undefined
   try {
-    config = curlConfig({
+    const opts: CurlOptions = {
       headers: a.headers,
       username: a.url_username,
       password: a.url_password,
@@ -146,7 +152,9 @@ export function planGetUrl(f: GetUrlFacts, a: Args): Plan {
       clientKey: a.client_key,
       netrc: a.use_netrc && a.url_username === undefined,
       ciphers: a.ciphers,
-    })
+    }
+    config = curlConfig(opts)
+    redirect = redirectConfigs(opts, a.unredirected_headers ?? [])
   } catch (e) {
     return { commands: [], fail: (e as Error).message, data }
   }
@@ -154,7 +162,8 @@ export function planGetUrl(f: GetUrlFacts, a: Args): Plan {
     url: a.url,
     dest,
     timeout: a.timeout ?? 10,
-    config,
+    config: config + (redirect ?? ''),
+    twoHops: redirect !== undefined,
     algorithm: f.checksum ? f.algorithm : undefined,
     checksum: f.checksum,
     mode: a.mode === undefined ? undefined : String(a.mode),

@@ -4,7 +4,7 @@
  * `msg`, the response headers (lowercased, `-` → `_`: `r.content_type`, `r.location`), `json` for a JSON answer
  * and `content` with `return_content`. A status outside `status_code` fails the task. It reports ok, except when
  * it wrote `dest` (changed whenever the status is accepted and not 304, as Ansible's). Skipped in check mode, as
- * Ansible's (it does not support check mode).
+ * Ansible's (it does not support check mode). `unredirected_headers` go with the first request only (lib/redirect.ts).
  *
  * @example
  * ```yaml
@@ -25,7 +25,7 @@ import { pyRepr } from '../engine/expr/pystr.js'
 import { defineModule, type AfterResult, type Plan } from '../engine/module.js'
 import { attrArgs, tlsArgs } from './lib/args.js'
 import { attributesArg } from './lib/chattr.js'
-import { curlConfig } from './lib/download.js'
+import { curlConfig, type CurlOptions, redirectConfigs } from './lib/download.js'
 import { parseResponse, requestCommand } from './lib/http.js'
 import { cookieJar } from './lib/cookies.js'
 import { argRules } from '../engine/argrules.js'
@@ -99,6 +99,12 @@ const Args = Type.Object(
     validate_certs: Defaulted(Type.Boolean({ default: true, description: 'Check the TLS certificate.' })),
     use_proxy: Defaulted(Type.Boolean({ default: true, description: 'Use the proxy the environment names.' })),
     http_agent: Defaulted(Type.String({ default: 'ansible-httpget', description: 'User-Agent header.' })),
+    unredirected_headers: Defaulted(
+      Type.Array(Type.String(), {
+        default: [],
+        description: 'Headers (any case) sent with the first request only, not with the redirects it is answered by.',
+      }),
+    ),
     decompress: Defaulted(Type.Boolean({ default: true, description: 'Ask for a compressed answer, decompress it.' })),
     unix_socket: Type.Optional(Type.String({ description: 'Connect through this Unix socket.' })),
     ...tlsArgs,
@@ -146,9 +152,13 @@ export function planUri(s: UriState, a: Args, checkMode = false): Plan {
       .map(([k, v]) => [k, String(v)]),
   )
   if (body.type && !Object.keys(headers).some(isType)) headers['Content-Type'] = body.type
+  const follow = ['all', 'yes'].includes(a.follow_redirects)
+    ? true
+    : ['safe', 'urllib2'].includes(a.follow_redirects) && ['GET', 'HEAD'].includes(method)
   let config: string
+  let redirect: string | undefined
   try {
-    config = curlConfig({
+    const opts: CurlOptions = {
       headers,
       username: a.url_username,
       password: a.url_password,
@@ -165,20 +175,20 @@ export function planUri(s: UriState, a: Args, checkMode = false): Plan {
       clientKey: a.client_key,
       netrc: a.use_netrc && a.url_username === undefined,
       ciphers: a.ciphers,
-    })
+    }
+    config = curlConfig(opts)
+    redirect = follow ? redirectConfigs(opts, a.unredirected_headers) : undefined
   } catch (e) {
     return { commands: [], fail: (e as Error).message }
   }
-  const follow = ['all', 'yes'].includes(a.follow_redirects)
-    ? true
-    : ['safe', 'urllib2'].includes(a.follow_redirects) && ['GET', 'HEAD'].includes(method)
   const cmd = requestCommand({
     url: a.url,
     method,
     timeout: a.timeout,
     follow,
+    twoHops: redirect !== undefined,
     okCodes: codesOf(a),
-    config,
+    config: config + (redirect ?? ''),
     showBody: a.return_content,
     dest: a.dest,
     mode: a.mode === undefined ? undefined : String(a.mode),
@@ -196,6 +206,9 @@ export function absoluteLocation(url: string, location: string): string {
   if (location.startsWith('/')) return new URL(location, url).href
   return `${url.slice(0, url.lastIndexOf('/'))}/${location}`
 }
+
+/** A URL without its `user:password@` (curl writes the credentials it was given there; Ansible's URL has none). */
+export const withoutUserinfo = (url: string): string => url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#@]*@/, '$1')
 
 /** The path of a URL (`/` when it has none or cannot be parsed). */
 function requestPath(url: string): string {
@@ -216,7 +229,7 @@ export function afterUri(a: Args, stdout: string, rc: number, stderr: string): A
   if (r.status < 0) data.msg = `Request failed: ${r.error}`
   else if (r.status >= 200 && r.status < 300) data.msg = `OK (${r.headers['content-length'] ?? 'unknown'} bytes)`
   else data.msg = `HTTP Error ${r.status}: ${r.reason}`
-  Object.assign(data, { url: r.url || a.url, status: r.status, elapsed: r.seconds })
+  Object.assign(data, { url: withoutUserinfo(r.url || a.url), status: r.status, elapsed: r.seconds })
   Object.assign(data, cookieJar(r.blocks, requestPath(a.url)))
   if (typeof data.location === 'string') data.location = absoluteLocation(a.url, data.location)
   if (r.path !== undefined) data.path = r.path

@@ -12,6 +12,7 @@
 import { sh } from '../../engine/commands.js'
 import type { Command } from '../../engine/types.js'
 import { attributeWords, CHATTR_DEST } from './chattr.js'
+import { CONTENT_HEADERS, DROP, KEEP, NEXT_HOP, SPLIT_CONFIGS } from './redirect.js'
 
 /** What the download needs. */
 export interface Download {
@@ -36,21 +37,35 @@ export interface Download {
   named?: boolean
   /** chattr flags (`attributes`), set last; a change to them is reported as `attrs=1`. */
   attributes?: string
+  /** `config` holds the redirect's configs too (`redirectConfigs`): two hops (lib/redirect.ts). */
+  twoHops?: boolean
 }
 
 const SCRIPT = [
   'cfg=$(cat)',
   'url=$1; dest=$2; timeout=$3; algo=$4; sum=$5; mode=$6; owner=$7; group=$8; backup=$9; shift 9',
-  'tmpdir=$1; named=$2; aop=$3; afl=$4',
+  'tmpdir=$1; named=$2; two=$3; aop=$4; afl=$5',
   'command -v curl >/dev/null || { echo "get_url needs curl on the host" >&2; exit 127; }',
   'case $dest in */*) dir=${dest%/*}; dir=${dir:-/} ;; *) dir=. ;; esac',
   '[ -d "$dir" ] || { echo "Destination $dir does not exist" >&2; exit 4; }',
   'tmp=$(mktemp "${tmpdir:-$dir}/.tsplay-get.XXXXXXXX") || exit 4',
-  'hdr=/dev/null; trap \'rm -f -- "$tmp"; [ "$hdr" = /dev/null ] || rm -f -- "$hdr"\' EXIT HUP INT TERM',
+  'jar=; hdr=/dev/null',
+  'trap \'rm -f -- "$tmp" ${jar:+"$jar"}; [ "$hdr" = /dev/null ] || rm -f -- "$hdr"\' EXIT HUP INT TERM',
   '[ -z "$named" ] || hdr=$(mktemp "${tmpdir:-$dir}/.tsplay-hdr.XXXXXXXX") || exit 4',
-  'code=$(printf "%s\\n" "$cfg" |',
-  '  curl -sS -L --fail --max-time "$timeout" -K - -D "$hdr" -o "$tmp" -w "%{http_code}" -- "$url")',
-  'rc=$?',
+  SPLIT_CONFIGS,
+  // two hops share a cookie jar: what the first answer sets goes with the redirect, as in one hop
+  '[ -z "$two" ] || jar=$(mktemp) || exit 4',
+  'get() { curl -sS --fail --max-time "$timeout" -K - -D "$hdr" -o "$tmp" ${jar:+-b "$jar" -c "$jar"} "$@"; }',
+  'if [ -z "$two" ]; then code=$(printf "%s\\n" "$c1" | get -L -w "%{http_code}" -- "$url"); rc=$?',
+  'else',
+  // the first hop alone, with every header; a redirect's Location then without the unredirected ones
+  '  w=$(printf "%s\\n" "$c1" | get -w "%{http_code}R%{redirect_url}" -- "$url"); rc=$?',
+  '  code=${w%%R*}; loc=${w#*R}; method=GET',
+  NEXT_HOP,
+  '  if [ "$rc" = 0 ] && [ -n "$hop" ] && [ -n "$loc" ]; then',
+  '    code=$(printf "%s\\n" "$c2" | get -L -w "%{http_code}" -- "$loc"); rc=$?',
+  '  fi',
+  'fi',
   'if [ -n "$named" ]; then',
   // the last answer's `Content-Disposition: attachment; filename=NAME` (Ansible's pattern), its base name
   '  n=$(tr -d "\\r" < "$hdr" | awk \'/^HTTP\\// { n = "" } tolower($0) ~ /^content-disposition:/ { v = $0',
@@ -71,7 +86,7 @@ const SCRIPT = [
   '  if [ -n "$backup" ] && [ -e "$dest" ]; then b="$dest.$(date +%Y%m%d%H%M%S)~"; cp -p -- "$dest" "$b"',
   '    echo "backup_file=$b"; fi',
   '  mv -f -- "$tmp" "$dest"; echo changed=1; fi',
-  'trap - EXIT HUP INT TERM; rm -f -- "$tmp"; [ "$hdr" = /dev/null ] || rm -f -- "$hdr"',
+  'trap - EXIT HUP INT TERM; rm -f -- "$tmp" ${jar:+"$jar"}; [ "$hdr" = /dev/null ] || rm -f -- "$hdr"',
   'if [ -n "$mode" ]; then chmod -- "$mode" "$dest"; fi',
   'if [ -n "$owner$group" ]; then chown -- "$owner${group:+:$group}" "$dest"; fi',
   'if [ -n "$before" ] && [ "$before" != "$(stat -c %a:%u:%g -- "$dest")" ]; then echo attrs=1; fi',
@@ -95,6 +110,7 @@ export function downloadCommand(d: Download): Command {
       d.backup ? '1' : '',
       d.tmpDir ?? '',
       d.named ? '1' : '',
+      d.twoHops ? '1' : '',
       ...attributeWords(d.attributes),
     ]),
     stdin: d.config,
@@ -177,4 +193,20 @@ export function curlConfig(o: CurlOptions): string {
   // curl's cookie engine, empty: cookies an answer sets go with the redirects that follow, as with Ansible's cookie jar
   lines.push('cookie = ""')
   return lines.map((l) => `${l}\n`).join('')
+}
+
+/**
+ * The configs of a redirected request for `unredirected_headers` (lib/redirect.ts), to append to the first
+ * request's; undefined when no header is named.
+ */
+export function redirectConfigs(base: CurlOptions, names: readonly string[]): string | undefined {
+  const gone = new Set(names.map((n) => n.toLowerCase()))
+  if (gone.size === 0) return undefined
+  const headers = Object.entries(base.headers ?? {}).filter(([k]) => !gone.has(k.toLowerCase()))
+  // credentials become an Authorization header: named, they stay with the first request too
+  const auth = gone.has('authorization') ? { username: undefined, password: undefined, netrc: false } : {}
+  const keep = curlConfig({ ...base, ...auth, headers: Object.fromEntries(headers) })
+  const bare = Object.fromEntries(headers.filter(([k]) => !CONTENT_HEADERS.has(k.toLowerCase())))
+  const drop = curlConfig({ ...base, ...auth, headers: bare, body: undefined, bodyFile: undefined })
+  return `${KEEP}\n${keep}${DROP}\n${drop}`
 }

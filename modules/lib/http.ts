@@ -13,6 +13,7 @@
 import { sh } from '../../engine/commands.js'
 import type { Command } from '../../engine/types.js'
 import { attributeWords, CHATTR_DEST } from './chattr.js'
+import { NEXT_HOP, SPLIT_CONFIGS } from './redirect.js'
 
 /** What one request needs. */
 export interface Request {
@@ -21,6 +22,11 @@ export interface Request {
   timeout: number
   /** Follow redirects (`-L`). */
   follow: boolean
+  /**
+   * `config` holds the redirect's configs too (`redirectConfigs`, for `unredirected_headers`): the request runs in
+   * two hops (lib/redirect.ts).
+   */
+  twoHops?: boolean
   okCodes: readonly number[]
   /** curl config text (headers, credentials, body) for stdin. */
   config: string
@@ -37,18 +43,36 @@ export interface Request {
 const SCRIPT = [
   'cfg=$(cat)',
   'url=$1; method=$2; timeout=$3; follow=$4; ok=" $5 "; show=$6; dest=$7; mode=$8; owner=$9',
-  'shift 8; group=$2; aop=$3; afl=$4',
+  'shift 8; group=$2; two=$3; aop=$4; afl=$5',
   'command -v curl >/dev/null || { echo "uri needs curl on the host" >&2; exit 127; }',
-  'hdr=$(mktemp) && body=$(mktemp) && err=$(mktemp) || exit 4',
-  'trap \'rm -f -- "$hdr" "$body" "$err"\' EXIT HUP INT TERM',
-  'set -- -sS --max-time "$timeout" -K - -D "$hdr" -o "$body"',
-  'if [ "$method" = HEAD ]; then set -- "$@" -I; else set -- "$@" -X "$method"; fi',
-  'if [ -n "$follow" ]; then set -- "$@" -L; fi',
-  'if [ -n "$dest" ] && [ -f "$dest" ]; then d=$(LC_ALL=C date -u -r "$dest" \'+%a, %d %b %Y %H:%M:%S GMT\')',
-  '  set -- "$@" -H "If-Modified-Since: $d"; fi',
-  "fmt='%{http_code}\\n%{url_effective}\\n%{content_type}\\n%{time_total}'",
-  'w=$(printf \'%s\\n\' "$cfg" | curl "$@" -w "$fmt" -- "$url" 2>"$err")',
-  'rc=$?',
+  'hdr=$(mktemp) && h2=$(mktemp) && body=$(mktemp) && err=$(mktemp) || exit 4',
+  // two hops share a cookie jar: what the first answer sets goes with the redirect, as in one hop
+  'jar=; [ -z "$two" ] || jar=$(mktemp) || exit 4',
+  'trap \'rm -f -- "$hdr" "$h2" "$body" "$err" ${jar:+"$jar"}\' EXIT HUP INT TERM',
+  SPLIT_CONFIGS,
+  'ims=; if [ -n "$dest" ] && [ -f "$dest" ]; then',
+  '  ims=$(LC_ALL=C date -u -r "$dest" \'+%a, %d %b %Y %H:%M:%S GMT\'); fi',
+  // the redirect's target last, after `R` (a line that is never empty)
+  "fmt='%{http_code}\\n%{url_effective}\\n%{content_type}\\n%{time_total}\\nR%{redirect_url}'",
+  "NL='",
+  "'",
+  // one request: $1 method, $2 URL, $3 follow, $4 its header file; the config on stdin
+  'req() {',
+  '  u=$2; set -- "$1" -sS --max-time "$timeout" -K - -D "$4" -o "$body" ${3:+-L} ${jar:+-b "$jar" -c "$jar"}',
+  '  if [ "$1" = HEAD ]; then set -- "$@" -I; else set -- "$@" -X "$1"; fi; shift',
+  '  if [ -n "$ims" ]; then set -- "$@" -H "If-Modified-Since: $ims"; fi',
+  '  curl "$@" -w "$fmt" -- "$u" 2>"$err"',
+  '}',
+  'if [ -z "$two" ]; then w=$(printf \'%s\\n\' "$c1" | req "$method" "$url" "$follow" "$hdr"); rc=$?',
+  'else',
+  // the first hop alone, with every header; a redirect's Location then without the unredirected ones
+  '  w=$(printf \'%s\\n\' "$c1" | req "$method" "$url" "" "$hdr"); rc=$?',
+  '  code=${w%%"$NL"*}; loc=${w##*"${NL}R"}',
+  NEXT_HOP,
+  '  if [ "$rc" = 0 ] && [ -n "$hop" ] && [ -n "$loc" ]; then',
+  '    w=$(printf \'%s\\n\' "$c2" | req "$m" "$loc" 1 "$h2"); rc=$?; cat "$h2" >> "$hdr"',
+  '  fi',
+  'fi',
   'echo "rc=$rc"; printf \'%s\\n\' "$w"',
   'code=$(printf \'%s\\n\' "$w" | sed -n 1p); ctype=$(printf \'%s\\n\' "$w" | sed -n 3p)',
   'echo "--error"; cat "$err"; echo "--headers"; cat "$hdr"',
@@ -91,6 +115,7 @@ export function requestCommand(r: Request): Command {
       r.mode ?? '',
       r.owner ?? '',
       r.group ?? '',
+      r.twoHops ? '1' : '',
       ...attributeWords(r.attributes),
     ]),
     stdin: r.config,

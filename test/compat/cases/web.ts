@@ -46,7 +46,14 @@ export function WEB_ROUTES(req: Seen, res: ServerResponse): void {
     res.setHeader('Content-Type', 'text/plain').end(`${type.replaceAll(b, 'B')}\n${req.body.replaceAll(b, 'B')}`)
   } else if (path === '/lines') res.end(`one\ntwo ${String(req.headers['x-who'] ?? '')}\n`)
   else if (path === '/moved') res.writeHead(302, { Location: '/json' }).end()
-  else if (path === '/login')
+  else if (/^\/hop\/30[12378]$/.test(path)) res.writeHead(Number(path.slice(5)), { Location: '/seen' }).end()
+  else if (path === '/seen') {
+    // what the request that reached the end of a redirect carried
+    const h = (k: string) => String(req.headers[k] ?? '')
+    const seen = { method: req.method, keep: h('x-keep'), drop: h('x-drop'), auth: h('authorization') ? 'yes' : '' }
+    res.setHeader('Content-Type', 'application/json')
+    res.end(JSON.stringify({ ...seen, type: h('content-type'), body: req.body }))
+  } else if (path === '/login')
     res.writeHead(302, { Location: '/json', 'Set-Cookie': ['sid=one; Path=/', 'old=x; Path=/'] }).end()
   else if (path === '/file.bin') res.setHeader('Content-Disposition', 'attachment; filename="named.txt"').end('data\n')
   else if (path === '/auth') {
@@ -202,6 +209,84 @@ export const WEB: CompatCase[] = [
     - get_url: { url: "{{ web }}/file.bin", dest: "{{ root }}/into/" }
       register: again
     - assert: { that: ["named.dest == root + '/into/named.txt'", "again is not changed"] }
+`,
+      ),
+    },
+  },
+  {
+    name: 'web_unredirected',
+    covers: 'uri and get_url unredirected_headers: the named headers only on the first request, by redirect code',
+    clean: true,
+    files: {
+      'main.yml': play(
+        'web_unredirected',
+        `
+    - uri:
+        url: "{{ web }}/hop/302"
+        headers: { X-Keep: k, X-Drop: d }
+        unredirected_headers: [x-drop]
+      register: a
+    - uri: { url: "{{ web }}/hop/302", headers: { X-Keep: k, X-Drop: d } }
+      register: b
+    - assert:
+        that:
+          - "a.json == {'method': 'GET', 'keep': 'k', 'drop': '', 'auth': '', 'type': '', 'body': ''}"
+          - a.redirected
+          - a.url == web + '/seen'
+          - b.json.drop == 'd'
+    - uri:
+        url: "{{ web }}/hop/307"
+        method: POST
+        body_format: json
+        body: { x: 1 }
+        headers: { X-Drop: d, X-Keep: k }
+        unredirected_headers: [X-DROP]
+        follow_redirects: all
+      register: c
+    - uri:
+        url: "{{ web }}/hop/302"
+        method: POST
+        body_format: json
+        body: { x: 1 }
+        headers: { X-Drop: d }
+        unredirected_headers: [x-drop]
+        follow_redirects: all
+      register: d
+    - uri:
+        url: "{{ web }}/hop/301"
+        method: PUT
+        body: text
+        unredirected_headers: [x-none]
+        follow_redirects: all
+      register: e
+    - uri:
+        url: "{{ web }}/hop/303"
+        url_username: u
+        url_password: s3cret
+        force_basic_auth: true
+        unredirected_headers: [Authorization]
+      register: f
+    - uri: { url: "{{ web }}/hop/308", url_username: u, url_password: s3cret, force_basic_auth: true }
+      register: g
+    - assert:
+        that:
+          - c.json.method == 'POST' and c.json.keep == 'k' and c.json.drop == ''
+          - "c.json.type == 'application/json' and c.json.body == '{\\"x\\": 1}'"
+          - "d.json == {'method': 'GET', 'keep': '', 'drop': '', 'auth': '', 'type': '', 'body': ''}"
+          - "e.json == {'method': 'PUT', 'keep': '', 'drop': '', 'auth': '', 'type': '', 'body': ''}"
+          - f.json.auth == ''
+          - g.json.auth == 'yes'
+          - g.url == web + '/seen'
+    - uri: { url: "{{ web }}/login", unredirected_headers: [x-none] }
+      register: jar
+    - assert: { that: ["jar.cookies == {'sid': 'two', 'theme': 'dark'}", "jar.json.who == 'me'"] }
+    - get_url:
+        url: "{{ web }}/hop/302"
+        dest: "{{ root }}/seen.json"
+        headers: { X-Keep: k, X-Drop: d }
+        unredirected_headers: [X-Drop]
+    - assert:
+        that: "lookup('file', root + '/seen.json') | from_json == a.json"
 `,
       ),
     },
