@@ -69,7 +69,12 @@ export async function startup(runs: number): Promise<CommandTiming[]> {
   }))
 }
 
-/** Fact gathering cost of one engine on the first `n` hosts: `runs` alternating pairs without and with facts. */
+/**
+ * Fact gathering cost of one engine on the first `n` hosts: `runs` back-to-back pairs of runs without and with
+ * facts (the order swapped every other pair), the cost being the median of each pair's difference. A pair's two
+ * runs see the same machine load, so the difference of medians of separate runs (which a one-host run's spread of
+ * 100 ms or more swamps) is not needed.
+ */
 export async function factsCost(
   bench: Bench,
   engine: 'ansible' | 'tsplay',
@@ -85,7 +90,7 @@ export async function factsCost(
   const root = freshRoot(bench.fleet.user)
   try {
     for (let i = 0; i < runs; i++) {
-      for (const g of [0, 1] as const) {
+      for (const g of i % 2 ? ([1, 0] as const) : ([0, 1] as const)) {
         const m = await bench.runOnce(engine, n, root, files[g])
         const bad = Object.values(m.counts).some((c) => c.failed > 0 || c.unreachable > 0)
         if (m.code !== 0 || bad || Object.keys(m.counts).length !== n) {
@@ -102,7 +107,7 @@ export async function factsCost(
   }
   const withoutMs = summarize(ms[0])
   const withMs = summarize(ms[1])
-  const addedMs = withMs.median - withoutMs.median
+  const addedMs = summarize(ms[1].map((w, i) => w - ms[0][i])).median
   process.stderr.write(
     `  facts  ${engine.padEnd(7)} ${String(n).padStart(3)} hosts: +${addedMs.toFixed(0)} ms ` +
       `(${(addedMs / n).toFixed(0)} ms/host)\n`,

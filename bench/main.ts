@@ -149,7 +149,9 @@ export async function main(): Promise<number> {
     for (const n of config.facts) {
       for (const e of engines.filter((x): x is 'ansible' | 'tsplay' => x !== 'floor')) {
         // tsplay's fact gathering is small next to the run's noise: more samples (they are cheap)
-        factsRows.push(await factsCost(bench, e, n, e === 'tsplay' ? Math.max(config.runs, 5) : config.runs))
+        // one-host runs are short and vary most: more pairs there
+        const runs = e === 'tsplay' ? Math.max(config.runs, n === 1 ? 15 : 5) : config.runs
+        factsRows.push(await factsCost(bench, e, n, runs))
       }
     }
     if (config.profile && engines.includes('tsplay')) {
@@ -169,7 +171,7 @@ export async function main(): Promise<number> {
     results.table(),
     '\n== start-up',
     commandTable(startupRows),
-    '\n== fact gathering (gather_facts: true minus false, same one-task play)',
+    '\n== fact gathering (gather_facts: true against false, same one-task play; added: median of paired differences)',
     factsTable(factsRows),
     '\n== targets',
     goalsTable(goalRows),
