@@ -45,10 +45,10 @@ const SCRIPT = [
   'url=$1; method=$2; timeout=$3; follow=$4; ok=" $5 "; show=$6; dest=$7; mode=$8; owner=$9',
   'shift 8; group=$2; two=$3; aop=$4; afl=$5',
   'command -v curl >/dev/null || { echo "uri needs curl on the host" >&2; exit 127; }',
-  'hdr=$(mktemp) && h2=$(mktemp) && body=$(mktemp) && err=$(mktemp) || exit 4',
-  // two hops share a cookie jar: what the first answer sets goes with the redirect, as in one hop
-  'jar=; [ -z "$two" ] || jar=$(mktemp) || exit 4',
-  'trap \'rm -f -- "$hdr" "$h2" "$body" "$err" ${jar:+"$jar"}\' EXIT HUP INT TERM',
+  'hdr=$(mktemp) && body=$(mktemp) && err=$(mktemp) || exit 4',
+  'h2=; jar=; trap \'rm -f -- "$hdr" "$body" "$err" ${h2:+"$h2"} ${jar:+"$jar"}\' EXIT HUP INT TERM',
+  // two hops: the second's headers, and a cookie jar (what the first answer sets goes with the redirect)
+  'if [ -n "$two" ]; then h2=$(mktemp) && jar=$(mktemp) || exit 4; fi',
   SPLIT_CONFIGS,
   'ims=; if [ -n "$dest" ] && [ -f "$dest" ]; then',
   '  ims=$(LC_ALL=C date -u -r "$dest" \'+%a, %d %b %Y %H:%M:%S GMT\'); fi',
