@@ -2,11 +2,12 @@
  * `become_method`, `become_flags` and `become_exe` on plays, blocks, tasks and role references. tsplay becomes
  * other users with sudo (the default, always as `sudo -H -n`, or `-A` with a become password) or with su
  * (`become_method: su`: `su FLAGS USER -c …`, the password answered on su's stdin, engine/ssh/su.ts). For sudo,
- * flags among `-H`, `-S`, `-n` that change nothing there are accepted, and `-E`/`--preserve-env[=NAMES]` and
- * `-P`/`--preserve-groups` are passed on; for su, flags are passed on as words, except
- * those that would replace the command. Anything else is refused before any host is contacted (or, when the method
- * and the flags are set on different levels, fails the task), since running it differently from what was asked
- * would be worse.
+ * flags among `-H`, `-S`, `-n` that change nothing there are accepted, and `-E`/`--preserve-env[=NAMES]`,
+ * `-P`/`--preserve-groups`, `-i`/`--login` and `-s`/`--shell` are passed on (with the last two, sudo runs the
+ * command through a shell of the target's, and tsplay writes it so that shell expands nothing: `dollarFree`); for
+ * su, flags are passed on as words, except those that would replace the command. Anything else is refused before
+ * any host is contacted (or, when the method and the flags are set on different levels, fails the task), since
+ * running it differently from what was asked would be worse.
  *
  * @example
  * ```yaml
@@ -26,8 +27,9 @@ import { at, readString } from './keywords.js'
 /** Flags of Ansible's default sudo line (`-H -S -n`): tsplay's sudo behaves the same with or without them. */
 const SAME_AS_TSPLAY = new Set(['-H', '-S', '-n', '--set-home', '--stdin', '--non-interactive'])
 
-/** sudo flags passed on as they are: the environment and the groups kept. */
-const SUDO_PASSED = /^(-E|--preserve-env(=[A-Za-z_][A-Za-z0-9_]*(,[A-Za-z_][A-Za-z0-9_]*)*)?|-P|--preserve-groups)$/
+/** sudo flags passed on as they are: the environment and the groups kept, the target's login shell or a shell. */
+const SUDO_PASSED =
+  /^(-E|--preserve-env(=[A-Za-z_][A-Za-z0-9_]*(,[A-Za-z_][A-Za-z0-9_]*)*)?|-P|--preserve-groups|-i|--login|-s|--shell)$/
 
 /** su options that take or replace the command tsplay gives su: never passed on. */
 const SU_COMMAND = /^(-c|-C|--command(=.*)?|--session-command(=.*)?)$/
@@ -44,7 +46,7 @@ export function flagProblem(method: MethodName, flag: string, prev?: string): st
     return SAME_AS_TSPLAY.has(flag) || SUDO_PASSED.test(flag)
       ? undefined
       : '(tsplay runs sudo as "sudo -H -n -u USER": -H, -S and -n change nothing there, and -E, ' +
-          '--preserve-env[=NAMES], -P and --preserve-groups are passed on)'
+          '--preserve-env[=NAMES], -P, --preserve-groups, -i, --login, -s and --shell are passed on)'
   }
   if (!flag.startsWith('-') && !(prev !== undefined && SU_WITH_VALUE.has(prev)))
     return '(su flags are options: a word that is not one would be taken as the user)'

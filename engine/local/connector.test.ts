@@ -3,7 +3,8 @@
  * environment, working folder, streamed output, timeouts, cancellation and close. Become is tested as root in
  * test/local/become.integration.test.ts.
  */
-import { homedir } from 'node:os'
+import { spawnSync } from 'node:child_process'
+import { homedir, tmpdir } from 'node:os'
 import { describe, expect, test } from 'vitest'
 import { sh } from '../commands.js'
 import { HostError } from '../errors.js'
@@ -111,6 +112,19 @@ describe('localArgv', () => {
       'postgres',
       '--',
     ])
+  })
+})
+
+describe('become with sudo -i/-s (a login shell runs the command first)', () => {
+  test('the starter and the text reach /bin/sh with no `$` a login shell could expand, and run as they are', () => {
+    const text = 'printf "%s|" "$0" \'a  b\'; echo "$((1 + 2))"'
+    const argv = localArgv(text, 'app', false, ['-i'])
+    expect(argv.slice(0, 10)).toEqual(['sudo', '-n', '-p', SUDO_PROMPT, '-H', '-i', '-u', 'app', '--', '/bin/sh'])
+    expect(argv[10]).toBe('-c')
+    expect(argv[11].slice(15, -3)).not.toMatch(/[$'"`]/)
+    // run here without sudo: the start mark on stderr, then the text
+    const r = spawnSync('/bin/sh', ['-c', argv[11]], { encoding: 'utf8', cwd: tmpdir() })
+    expect([r.stdout, r.stderr]).toEqual(['/bin/sh|a  b|3\n', '\x1eTSPSTART\n'])
   })
 })
 

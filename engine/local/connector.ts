@@ -17,7 +17,7 @@ import { homedir, userInfo } from 'node:os'
 import type { Connector, RunOptions } from '../connector.js'
 import { HostError } from '../errors.js'
 import { sudoError } from '../ssh/become.js'
-import { renderCommand } from '../ssh/quote.js'
+import { dollarFree, renderCommand, shQuote, sudoShell } from '../ssh/quote.js'
 import { abortError } from '../ssh/faults.js'
 import type { Command, CommandResult } from '../types.js'
 import { Output, SUDO_PROMPT } from './output.js'
@@ -60,13 +60,10 @@ export function localArgv(
   flags: readonly string[] = [],
 ): string[] {
   if (user === undefined) return ['/bin/sh', '-c', text]
-  return ['sudo', withPassword ? '-S' : '-n', '-p', SUDO_PROMPT, '-H', ...flags, '-u', user, '--'].concat([
-    '/bin/sh',
-    '-c',
-    STARTER,
-    'sh',
-    text,
-  ])
+  const sudo = ['sudo', withPassword ? '-S' : '-n', '-p', SUDO_PROMPT, '-H', ...flags, '-u', user, '--']
+  // through a login shell (`-i`/`-s`): the starter with the text in it, written without a `$` (see dollarFree)
+  if (sudoShell(flags)) return [...sudo, '/bin/sh', '-c', dollarFree(STARTER.replace('"$1"', shQuote(text)))]
+  return [...sudo, '/bin/sh', '-c', STARTER, 'sh', text]
 }
 
 /** The local connector. */

@@ -54,7 +54,7 @@ const KEYWORDS: Record<string, JsonSchema> = {
   ),
   become_flags: doc(
     "Flags for sudo or su: tsplay's sudo always runs as `sudo -H -n`; `-H`, `-S` and `-n` change nothing, and " +
-      '`-E`, `--preserve-env[=NAMES]`, `-P`, `--preserve-groups` are added to it. ' +
+      '`-E`, `--preserve-env[=NAMES]`, `-P`, `--preserve-groups`, `-i`, `--login`, `-s`, `--shell` are added to it. ' +
       "su's options (`-l`, `-m`, `-s SHELL`…) are passed on, except `-c`/`--command`.",
     { type: 'string' },
   ),

@@ -162,6 +162,32 @@ export type BecomeSpec = SudoSpec | SuSpec
 /** What a command started through su writes on stderr once su let it run (after any password prompt). */
 export const SU_READY = '\x1eTSPSU\n'
 
+/** sudo flags that run the command through a shell of the target's (`-i`: its login shell; `-s`: `$SHELL`). */
+const SUDO_SHELL = new Set(['-i', '--login', '-s', '--shell'])
+
+/** Whether sudo hands the command to a shell of its own first (`-i`/`-s` among `flags`). */
+export const sudoShell = (flags: readonly string[] = []): boolean => flags.some((f) => SUDO_SHELL.has(f))
+
+/** printf escapes for the characters `dollarFree` must not write as they are. */
+const PRINTF_ESC: Record<string, string> = { $: '\\044', "'": '\\047', '"': '\\042', '`': '\\140', '\n': '\\n' }
+
+/**
+ * A `/bin/sh -c` text that runs `script` and holds no `$`, quote or backquote of its own: `eval` of what `printf`
+ * writes. sudo's `-i`/`-s` join the command into one line for a login shell, escaping every character but letters,
+ * digits, `_`, `-` and `$`: that shell would expand a `$` of the script before /bin/sh sees it.
+ *
+ * @example
+ * ```ts
+ * dollarFree('echo "$HOME"') // eval "`printf 'echo \042\044HOME\042'`"
+ * ```
+ */
+export function dollarFree(script: string): string {
+  let enc = ''
+  // in backquotes `\\` is one backslash; printf then reads `\\044` as `$`, `\\\\` as `\` and `%%` as `%`
+  for (const ch of script) enc += ch === '\\' ? '\\\\\\\\' : ch === '%' ? '%%' : (PRINTF_ESC[ch] ?? ch)
+  return `eval "\`printf '${enc}'\`"`
+}
+
 /** `sudo … -u USER --` as argv words (quoted), for a shell start or a one-off exec. */
 function sudoWords(s: SudoSpec): string {
   const flags = (s.flags ?? []).map((f) => ` ${shQuote(f)}`).join('')
@@ -215,5 +241,9 @@ export function renderExec(cmd: Command, become?: BecomeSpec, stdinBytes?: numbe
     `/bin/sh -c ${shQuote(EXEC_WRAPPER)} sh ${shQuote(renderCommand(cmd))} ` +
     `${stdinBytes === undefined ? "''" : String(stdinBytes)}`
   if (!become) return `exec ${inner}`
-  return become.method === 'su' ? suExec(become, `exec ${inner}`) : `${sudoWords(become)} ${inner}`
+  if (become.method === 'su') return suExec(become, `exec ${inner}`)
+  // through a login shell (`-i`/`-s`), the wrapper's `$` must reach /bin/sh unexpanded
+  return sudoShell(become.flags)
+    ? `${sudoWords(become)} /bin/sh -c ${shQuote(dollarFree(`exec ${inner}`))}`
+    : `${sudoWords(become)} ${inner}`
 }

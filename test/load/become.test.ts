@@ -159,7 +159,9 @@ describe('become_method su', () => {
       method: 'sudo',
       flags: ['-E', '--preserve-env=PATH,LANG', '-P'],
     })
-    expect(() => becomeMethodOf('sudo', '-i', undefined)).toThrow(/become_flags "-i" cannot be used with .* sudo/)
+    expect(becomeMethodOf('sudo', '-i', undefined)).toEqual({ method: 'sudo', flags: ['-i'] })
+    expect(becomeMethodOf('sudo', '-H --shell', undefined)).toEqual({ method: 'sudo', flags: ['--shell'] })
+    expect(() => becomeMethodOf('sudo', '-k', undefined)).toThrow(/become_flags "-k" cannot be used with .* sudo/)
     expect(() => becomeMethodOf('sudo', '--preserve-env=$(id)', undefined)).toThrow(/become_flags/)
     expect(becomeMethodOf('su', undefined, undefined)).toEqual({ method: 'su' })
     expect(becomeMethodOf('su', '- -s /bin/bash', '/bin/su')).toEqual({

@@ -52,7 +52,7 @@ describe('play keywords', () => {
   tasks:
     - debug: { msg: hi }
       become_method: sudo
-      become_flags: "-E -i -H"
+      become_flags: "-E -i -k -H"
     - debug: { msg: hi }
       become_method: su
       become_flags: "-l -c"
@@ -66,7 +66,7 @@ describe('play keywords', () => {
       expect.stringMatching(/^playbook\.yml:2:10 "order" must be one of inventory, reverse_inventory, sorted/),
       expect.stringMatching(/^playbook\.yml:3:18 become_method "doas" is not supported by tsplay/),
       expect.stringMatching(/^playbook\.yml:5:5 module_defaults "group\/ansible\.builtin\.files" is not supported/),
-      expect.stringMatching(/^playbook\.yml:9:21 become_flags "-i" not supported by tsplay/),
+      expect.stringMatching(/^playbook\.yml:9:21 become_flags "-k" not supported by tsplay/),
       expect.stringMatching(/^playbook\.yml:12:21 become_flags "-c" not supported by tsplay .*-c and --command/),
     ])
   })

@@ -3,11 +3,12 @@
  * and each failure with its own message. Also: the password never shows in any process's argv or environment
  * on the host, and tsplay's session folder is 0700/0600 and removed on close.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HostError } from '../../engine/errors.js'
 import { canRunSshd, startSshd, type SshdFleet, type SudoMode } from '../helpers/sshd.js'
+import { ensureSuTarget } from '../helpers/test-users.js'
 import { connectTo, eventually } from './util.js'
 
 const can = canRunSshd()
@@ -107,6 +108,33 @@ describe.skipIf(!can.ok)(`become through sudo${can.ok ? '' : ` (skipped: ${can.w
       const kept = await conn.run(env, { becomeUser: 'root', becomeMethod: { method: 'sudo', flags: ['-E'] } })
       expect(kept.stdout).toBe('kept\nroot\n')
       expect((await conn.run(env, { becomeUser: 'root' })).stdout).toBe('\nroot\n')
+      await conn.close()
+    }
+  })
+
+  it('become_flags -i runs through the login shell of the target (its ~/.profile), -s through a shell', async () => {
+    // a user of this test's own (shell /bin/sh, removed with this process): its login profile marks a login shell
+    const target = ensureSuTarget()
+    appendFileSync(`/home/${target.user}/.profile`, '\nexport TSP_LOGIN=yes\n')
+    const conn = await connectTo(fleet('nopasswd'))
+    try {
+      const script = 'printf "%s|" "$0" "${TSP_LOGIN:-no}" "a  b" "$(id -un)"; echo'
+      const cmd = { argv: ['sh', '-c', script, "it's $x %d `q` \\"] }
+      for (const [flags, login] of [
+        [['-i'], 'yes'],
+        [['--shell'], 'no'],
+        [[], 'no'],
+      ] as const) {
+        const opts = { becomeUser: target.user, becomeMethod: { method: 'sudo' as const, flags } }
+        const want = `it's $x %d \`q\` \\|${login}|a  b|${target.user}|\n`
+        // in the persistent shell, and on an exec channel of its own (a streamed command)
+        expect((await conn.run(cmd, opts)).stdout, flags.join(' ')).toBe(want)
+        expect((await conn.run({ ...cmd, stream: true }, opts)).stdout, `${flags.join(' ')} streamed`).toBe(want)
+      }
+      // a login shell starts in the target's home, also on an exec channel
+      const login = { becomeUser: target.user, becomeMethod: { method: 'sudo' as const, flags: ['-i'] } }
+      expect((await conn.run({ argv: ['pwd'], stream: true }, login)).stdout).toBe(`/home/${target.user}\n`)
+    } finally {
       await conn.close()
     }
   })

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
+  dollarFree,
   hereDocText,
   renderCommand,
   renderExec,
@@ -368,5 +369,34 @@ describe('renderExec (exec channels) through a real /bin/sh', () => {
     const r = spawnSync('/bin/sh', ['-c', renderExec({ argv: ['sh', '-c', 'echo hi; exit 7'] })])
     expect(r.status).toBe(7)
     expect(r.stdout.toString()).toBe('hi\n')
+  })
+})
+
+/** What sudo's `-i`/`-s` hand a login shell: every character but letters, digits, `_`, `-` and `$` escaped. */
+const sudoJoined = (argv: string[]): string => argv.map((a) => a.replace(/[^A-Za-z0-9_$-]/g, '\\$&')).join(' ')
+
+describe('dollarFree: a script that survives the login shell of sudo -i/-s', () => {
+  const scripts = [
+    'printf "%s|" "$0" "$#" "a  b" \'q"x\' "\\\\n" "%d" "`echo bq`" "$(echo sub)"; echo',
+    "x='it''s'; echo \"$x\" 100%",
+    'for w in 1 2; do\n  echo "line $w\t(tab)"\ndone\n\n',
+    'echo "é ✓ \\$HOME"; exit 3',
+  ]
+  it.each(scripts)('%j: the same output and exit code as run directly', (script) => {
+    const direct = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' })
+    const wrapped = dollarFree(script)
+    // between `eval "\`printf '` and `'\`"`: nothing a login shell would expand or unquote
+    expect(wrapped.slice(15, -3)).not.toMatch(/[$'"`]/)
+    const viaShell = spawnSync('/bin/sh', ['-c', wrapped], { encoding: 'utf8' })
+    expect([viaShell.stdout, viaShell.status]).toEqual([direct.stdout, direct.status])
+    // as sudo -i hands it on: a login shell runs the escaped line, which runs /bin/sh -c with the text
+    const login = spawnSync('/bin/sh', ['-c', sudoJoined(['/bin/sh', '-c', wrapped])], { encoding: 'utf8' })
+    expect([login.stdout, login.status]).toEqual([direct.stdout, direct.status])
+  })
+  it('the control: a script with a variable does not survive that login shell as it is', () => {
+    const script = "x='it''s'; echo \"$x\""
+    const bare = spawnSync('/bin/sh', ['-c', sudoJoined(['/bin/sh', '-c', script])], { encoding: 'utf8' })
+    expect(bare.stdout).not.toBe('its\n')
+    expect(spawnSync('/bin/sh', ['-c', dollarFree(script)], { encoding: 'utf8' }).stdout).toBe('its\n')
   })
 })
