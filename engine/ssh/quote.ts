@@ -183,7 +183,8 @@ const PRINTF_ESC: Record<string, string> = { $: '\\044', "'": '\\047', '"': '\\0
  */
 export function dollarFree(script: string): string {
   let enc = ''
-  // in backquotes `\\` is one backslash; printf then reads `\\044` as `$`, `\\\\` as `\` and `%%` as `%`
+  // a backslash before a digit or `n` stays in backquotes, so printf reads `\044` as `$`; a backslash of the script
+  // is written as four (two after the backquotes, one from printf), a `%` as `%%`
   for (const ch of script) enc += ch === '\\' ? '\\\\\\\\' : ch === '%' ? '%%' : (PRINTF_ESC[ch] ?? ch)
   return `eval "\`printf '${enc}'\`"`
 }
