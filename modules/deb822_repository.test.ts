@@ -81,7 +81,11 @@ describe('plan: args + state → commands', () => {
     expect(() => playbookArgs(deb822_repository, { name: 'x', types: ['rpm'] })).toThrow(/types/)
   })
   test('a signed_by URL: the fetched key is written first, and Signed-By names its file', () => {
-    const key = { dir: { mode: '755', owner: 'root', group: 'root' }, keys: {}, fetched: Buffer.from(KEY) }
+    const key = {
+      dir: { mode: 0o755, owner: 'root', group: 'root', uid: 0, gid: 0 },
+      keys: {},
+      fetched: Buffer.from(KEY),
+    }
     const p = planOf(deb822_repository, { keys: [], key }, { ...REPO, signed_by: 'https://x/key' })
     expect(p.commands.map((c) => c.argv[4])).toEqual(['/etc/apt/keyrings/local.asc', P])
     expect(p.data).toMatchObject({ key_filename: '/etc/apt/keyrings/local.asc' })

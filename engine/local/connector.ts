@@ -27,8 +27,11 @@ export interface LocalOptions {
   becomePassword?: string
 }
 
-/** Constant wrapper run through sudo: says it started, goes to the user's home, runs `$1`. */
-const STARTER = 'printf \'\\036TSPSTART\\n\' >&2; cd ~ 2>/dev/null || cd /; exec /bin/sh -c "$1"'
+/** The wrapper run through sudo: says it started, goes to the user's home, runs `script` (shell text). */
+const starter = (script: string): string =>
+  `printf '\\036TSPSTART\\n' >&2; cd ~ 2>/dev/null || cd /; exec /bin/sh -c ${script}`
+/** The constant form, running `$1`. */
+const STARTER = starter('"$1"')
 
 /** The environment of a local command: what a login session has, nothing else of the controller's. */
 function baseEnv(user: string): Record<string, string> {
@@ -62,7 +65,7 @@ export function localArgv(
   if (user === undefined) return ['/bin/sh', '-c', text]
   const sudo = ['sudo', withPassword ? '-S' : '-n', '-p', SUDO_PROMPT, '-H', ...flags, '-u', user, '--']
   // through a login shell (`-i`/`-s`): the starter with the text in it, written without a `$` (see dollarFree)
-  if (sudoShell(flags)) return [...sudo, '/bin/sh', '-c', dollarFree(STARTER.replace('"$1"', shQuote(text)))]
+  if (sudoShell(flags)) return [...sudo, '/bin/sh', '-c', dollarFree(starter(shQuote(text)))]
   return [...sudo, '/bin/sh', '-c', STARTER, 'sh', text]
 }
 

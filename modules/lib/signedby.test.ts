@@ -13,7 +13,7 @@ const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex')
 const URL = 'https://example.invalid/key'
 const ASC = '/etc/apt/keyrings/docker.asc'
 const GPG = '/etc/apt/keyrings/docker.gpg'
-const DIR = { mode: '755', owner: 'root', group: 'root' }
+const DIR = { mode: 0o755, owner: 'root', group: 'root', uid: 0, gid: 0 }
 
 describe('what counts as a URL (Python urlparse finds a scheme)', () => {
   test.each([
@@ -55,11 +55,11 @@ describe('plan: fetched key + host → steps', () => {
     {
       name: 'new bytes: the folder is put right first',
       s: {
-        dir: { mode: '700', owner: 'pi', group: 'pi' },
+        dir: { mode: 0o700, owner: 'pi', group: 'pi', uid: 1000, gid: 1000 },
         keys: { [ASC]: { mode: '644', sha256: sha('old') } },
         fetched: Buffer.from(ARMORED),
       },
-      want: ['chown root:root -- /etc/apt/keyrings', 'chmod -- 0755 /etc/apt/keyrings', `write ${ASC}`],
+      want: ['chmod -- 0755 /etc/apt/keyrings', 'chown -- root:root /etc/apt/keyrings', `write ${ASC}`],
       value: ASC,
     },
     { name: 'empty answer: the URL stays the value', s: { keys: {}, fetched: Buffer.alloc(0) }, want: [], value: URL },
@@ -84,7 +84,7 @@ describe('plan: fetched key + host → steps', () => {
 
 describe('parse', () => {
   test('folder, keys, data', () => {
-    const out = `dir 755 root root\nkey ${ASC} 600 ${sha('a')}  -\ndata ${Buffer.from('a').toString('base64')}\n`
+    const out = `dir 755 root root 0 0\nkey ${ASC} 600 ${sha('a')}  -\ndata ${Buffer.from('a').toString('base64')}\n`
     expect(parseKeyFetch(ok(out))).toEqual({
       dir: DIR,
       keys: { [ASC]: { mode: '600', sha256: sha('a') } },

@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto'
 import { sh, writeFile } from '../../engine/commands.js'
 import type { Command, CommandResult } from '../../engine/types.js'
+import { planAttrs } from './attrs.js'
 
 export const KEYRINGS = '/etc/apt/keyrings'
 
@@ -26,8 +27,8 @@ export const isKeyUrl = (v: string): boolean =>
 
 /** What the host has and what the URL gave. */
 export interface KeyState {
-  /** The keyrings folder's mode (octal digits), owner and group, when it exists. */
-  dir?: { mode: string; owner: string; group: string }
+  /** The keyrings folder's mode, owner and group, when it exists. */
+  dir?: { mode: number; owner: string; group: string; uid: number; gid: number }
   /** Existing key files: path → mode (octal digits) and SHA-256 (hex). */
   keys: Record<string, { mode: string; sha256: string }>
   /** The fetched bytes, or why the fetch failed. */
@@ -40,7 +41,7 @@ export interface KeyState {
 const FETCH = [
   'u=$1; shift',
   '[ ! -f "$u" ] || { echo file; exit 0; }',
-  `echo "dir $(stat -L -c '%a %U %G' -- ${KEYRINGS} 2>/dev/null)"`,
+  `echo "dir $(stat -L -c '%a %U %G %u %g' -- ${KEYRINGS} 2>/dev/null)"`,
   'for k in "$@"; do [ ! -f "$k" ] || echo "key $k $(stat -L -c %a -- "$k") $(sha256sum < "$k")"; done',
   'h=/usr/lib/apt/apt-helper',
   '[ -x $h ] || { echo "error apt-helper (apt) is not on the host: it fetches the key"; exit 0; }',
@@ -72,8 +73,10 @@ export function parseKeyFetch(r: CommandResult): KeyState {
   for (const line of r.stdout.split('\n')) {
     const [kind, ...rest] = line.split(' ')
     if (kind === 'file') out.isFile = true
-    else if (kind === 'dir' && rest.length === 3) out.dir = { mode: rest[0], owner: rest[1], group: rest[2] }
-    else if (kind === 'key' && rest.length >= 3) out.keys[rest[0]] = { mode: rest[1], sha256: rest[2] }
+    else if (kind === 'dir' && rest.length === 5) {
+      const [mode, owner, group, uid, gid] = rest
+      out.dir = { mode: parseInt(mode, 8), owner, group, uid: Number(uid), gid: Number(gid) }
+    } else if (kind === 'key' && rest.length >= 3) out.keys[rest[0]] = { mode: rest[1], sha256: rest[2] }
     else if (kind === 'data') out.fetched = Buffer.from(rest.join(' '), 'base64')
     else if (kind === 'error') out.error = rest.join(' ').trim() || 'the download failed'
   }
@@ -109,14 +112,9 @@ export function planKey(s: KeyState, url: string, slug: string): KeyPlan {
       commands.push({ argv: ['mkdir', '-m', '0755', '--', KEYRINGS], describe: `mkdir ${KEYRINGS}` })
       changes.push(`create ${KEYRINGS}`)
     } else {
-      if (s.dir.owner !== 'root' || s.dir.group !== 'root') {
-        commands.push({ argv: ['chown', 'root:root', '--', KEYRINGS], describe: `chown root:root ${KEYRINGS}` })
-        changes.push(`owner of ${KEYRINGS}: ${s.dir.owner}:${s.dir.group} → root:root`)
-      }
-      if (s.dir.mode !== '755') {
-        commands.push({ argv: ['chmod', '--', '0755', KEYRINGS], describe: `chmod 0755 ${KEYRINGS}` })
-        changes.push(`mode of ${KEYRINGS}: ${s.dir.mode} → 0755`)
-      }
+      const folder = planAttrs(KEYRINGS, s.dir, { mode: '0755', owner: 'root', group: 'root' }, { isDir: true })
+      commands.push(...folder.commands)
+      changes.push(...folder.changes.map((c) => `${KEYRINGS}: ${c}`))
     }
     commands.push(writeFile(path, bytes, { mode: '0644' }))
     changes.push(`${have ? 'update' : 'create'} ${path} (fetched from ${url})`)

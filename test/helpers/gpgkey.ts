@@ -41,27 +41,21 @@ const SPEC = [
 
 export function makeKey(opts: { clearsign?: string[] } = {}): TestKey {
   const home = mkdtempSync(join(tmpdir(), 'tsplay-gpg-'))
-  const gpg = (...args: string[]) => execFileSync('gpg', ['--homedir', home, '--batch', ...args], { stdio: 'pipe' })
+  const gpg = (args: string[], input?: string) =>
+    execFileSync('gpg', ['--homedir', home, '--batch', ...args], { input, stdio: 'pipe' })
   try {
     writeFileSync(join(home, 'spec'), SPEC)
-    gpg('--gen-key', join(home, 'spec'))
-    const colons = gpg('--with-colons', '--list-keys').toString()
+    gpg(['--gen-key', join(home, 'spec')])
+    const colons = gpg(['--with-colons', '--list-keys']).toString()
     const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(colons)![1]
     return {
       fingerprint,
       long: fingerprint.slice(-16),
       short: fingerprint.slice(-8),
-      armored: gpg('--armor', '--export', fingerprint).toString(),
-      binary: gpg('--export', fingerprint),
+      armored: gpg(['--armor', '--export', fingerprint]).toString(),
+      binary: gpg(['--export', fingerprint]),
       clearsigned: (opts.clearsign ?? []).map((text) =>
-        execFileSync(
-          'gpg',
-          ['--homedir', home, '--batch', '--digest-algo', 'SHA256', '--clearsign', '-u', fingerprint],
-          {
-            input: text,
-            stdio: ['pipe', 'pipe', 'pipe'],
-          },
-        ).toString(),
+        gpg(['--digest-algo', 'SHA256', '--clearsign', '-u', fingerprint], text).toString(),
       ),
     }
   } finally {
