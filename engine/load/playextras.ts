@@ -23,6 +23,7 @@ import type { SourcePos, Vars } from '../types.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import { at, isMap, readBool, readInt, readMap, readString, readStringList } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
+import { resolveGroup } from './modulegroups.js'
 import { keyPos, valuePos } from '../source/positions.js'
 
 export interface PlayExtras {
@@ -133,7 +134,7 @@ function readModuleDefaults(
   return out
 }
 
-/** Add the entries of one `module_defaults` map to `out`, reporting groups, unknown modules and non-maps. */
+/** Add the entries of one `module_defaults` map to `out`, reporting unknown groups and modules and non-maps. */
 function addModuleDefaults(
   ctx: LoadContext,
   m: Record<string, unknown>,
@@ -143,8 +144,7 @@ function addModuleDefaults(
   for (const [k, v] of Object.entries(m)) {
     const here = keyPos(m, k) ?? pos
     if (k.startsWith('group/')) {
-      const hint = '(tsplay has no module groups; name each module, e.g. "ansible.builtin.command: {…}")'
-      report(ctx, `module_defaults "${k}" is not supported by tsplay`, here, hint)
+      addGroup(ctx, k, m[k], here, valuePos(m, k) ?? here, out)
       continue
     }
     // another system's module (`dnf`) is kept quietly: a `package` task may get its arguments there (foreign.ts)
@@ -162,4 +162,24 @@ function addModuleDefaults(
     }
     out.set(name, { ...v }) // an inner entry replaces the outer one for that module (Ansible's dict update)
   }
+}
+
+/** A `group/NAME` entry: ansible-core's group kept (under its full name), a collection's a warning, others refused. */
+function addGroup(
+  ctx: LoadContext,
+  k: string,
+  v: unknown,
+  here: SourcePos,
+  vpos: SourcePos,
+  out: Map<string, Record<string, unknown>>,
+): void {
+  const g = resolveGroup(k.slice('group/'.length))
+  if ('unknown' in g) {
+    const hint = "(ansible-core's groups: acme, aws, azure, cpm, docker, gcp, k8s, os, ovirt, vmware)"
+    report(ctx, `could not resolve the module_defaults group ${g.unknown}`, here, hint)
+  } else if ('collection' in g) {
+    const why = `its modules belong to ${g.collection}, and tsplay runs no collection's modules`
+    ctx.warnings.push(new UserError(`module_defaults "${k}" applies to none of this play's tasks: ${why}`, here))
+  } else if (!isMap(v)) report(ctx, `module_defaults for "${k}" must be a map of arguments`, vpos)
+  else out.set(g.key, { ...v })
 }

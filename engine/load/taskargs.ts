@@ -1,8 +1,8 @@
 /**
  * A task's module arguments as written: a map, a free-form string (the module's own argument, its other
  * arguments taken out as `k=v` words), or `key=value` pairs; the `args:` keyword and the play's
- * `module_defaults` merged under them (those of the module's backends lowest: Ansible's `service` takes the
- * defaults of the service manager's module it runs as). Reports what cannot be read.
+ * `module_defaults` merged under them (its groups' under its own, those of the module's backends lowest: Ansible's
+ * `service` takes the defaults of the service manager's module it runs as). Reports what cannot be read.
  *
  * @example
  * ```yaml
@@ -17,6 +17,7 @@ import { describeValue, report, type LoadContext } from './context.js'
 import { isMap, readMap } from './keywords.js'
 import { parseKeyValues, splitFreeForm } from '../source/kv.js'
 import { SplitError } from '../source/split.js'
+import { groupDefaults } from './modulegroups.js'
 import { mergePositioned, setPositions, valuePos } from '../source/positions.js'
 
 /** The module's arguments as a map (free-form and `k=v` strings mapped; `args:` merged under them). */
@@ -59,7 +60,8 @@ export function readArgs(
   const extra = readMap(ctx, raw, 'args', argsPos)
   const merged = extra ? mergePositioned(extra, args) : args
   const defaults = ctx.moduleDefaults?.get(def.name)
-  return mergePositioned(...backendDefaults(ctx, def, argsPos), defaults, merged)
+  const groups = groupDefaults(ctx.moduleDefaults, def.name)
+  return mergePositioned(...backendDefaults(ctx, def, argsPos), ...groups, defaults, merged)
 }
 
 /**

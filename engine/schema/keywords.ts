@@ -80,7 +80,9 @@ const KEYWORDS: Record<string, JsonSchema> = {
       'such maps; on a play, block, include or task; the innermost entry for a module replaces those around it ' +
       "(`debug: {}` drops them), a task's own arguments win over all. " +
       "`systemd`'s also fill `service`'s and `apt`'s fill `package`'s (the module each runs as), under its own. " +
-      '`group/…` names are not supported.',
+      "`group/NAME` gives a group's modules defaults under their own: ansible-core's groups (`aws`, `docker`, " +
+      "…, whose modules are collections' and reach none of tsplay's; `testgroup` holds `ping`); another " +
+      "collection's group is a warning.",
     {
       anyOf: [
         { type: 'object', additionalProperties: { type: 'object' } },

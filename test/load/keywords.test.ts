@@ -65,7 +65,7 @@ describe('play keywords', () => {
     expect(errors).toEqual([
       expect.stringMatching(/^playbook\.yml:2:10 "order" must be one of inventory, reverse_inventory, sorted/),
       expect.stringMatching(/^playbook\.yml:3:18 become_method "doas" is not supported by tsplay/),
-      expect.stringMatching(/^playbook\.yml:5:5 module_defaults "group\/ansible\.builtin\.files" is not supported/),
+      expect.stringMatching(/^playbook\.yml:5:5 could not resolve the module_defaults group ansible\.builtin\.files/),
       expect.stringMatching(/^playbook\.yml:9:21 become_flags "-k" not supported by tsplay/),
       expect.stringMatching(/^playbook\.yml:12:21 become_flags "-c" not supported by tsplay .*-c and --command/),
     ])

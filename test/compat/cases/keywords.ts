@@ -146,6 +146,33 @@ export const KEYWORDS: CompatCase[] = [
     },
   },
   {
+    name: 'kw_groups',
+    covers:
+      "module_defaults groups: ansible-core's testgroup (ping) under a module's own entry whatever the order, " +
+      'an inner group entry over the outer one, the cloud groups reaching no task',
+    files: {
+      'main.yml': `- hosts: kw_groups
+  gather_facts: false
+  module_defaults:
+    group/testgroup: { data: group }
+    group/aws: { region: nowhere }
+    group/ansible.builtin.docker: { docker_host: nowhere }
+  tasks:
+    - ping:
+      register: a
+    - ping:
+      module_defaults: [{ ping: { data: own } }, { group/ansible.builtin.testgroup: { data: inner } }]
+      register: b
+    - block:
+        - ping:
+          register: c
+        - copy: { content: "x\\n", dest: "{{ root }}/f" }
+      module_defaults: { group/ansible.builtin.testgroup: { data: inner } }
+    - assert: { that: ["a.ping == 'group'", "b.ping == 'own'", "c.ping == 'inner'"] }
+`,
+    },
+  },
+  {
     name: 'kw_imports',
     covers: 'import_tasks with become/notify/environment, include_tasks with register, include_role name=x',
     files: {
