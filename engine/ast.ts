@@ -47,7 +47,7 @@ export interface Common {
   become?: boolean | string
   becomeUser?: string
   /** `become_method` (sudo when unset), `become_flags` and `become_exe`, each inherited on its own. */
-  becomeMethod?: 'sudo' | 'su'
+  becomeMethod?: 'sudo' | 'su' | 'doas'
   becomeFlags?: string
   becomeExe?: string
   /** `remote_user`: the login user when no `ansible_user` variable names one (as the play's keyword). */

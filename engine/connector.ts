@@ -14,9 +14,12 @@
  */
 import type { Command, CommandResult } from './types.js'
 
-/** `become_method: su` with its `become_exe` and `become_flags` (words), or sudo (the default) with its flags. */
+/**
+ * `become_method: su` or `doas` with its `become_exe` and `become_flags` (words), or sudo (the default) with its
+ * flags.
+ */
 export type BecomeMethod =
-  { method: 'sudo'; flags?: readonly string[] } | { method: 'su'; exe?: string; flags?: readonly string[] }
+  { method: 'sudo'; flags?: readonly string[] } | { method: 'su' | 'doas'; exe?: string; flags?: readonly string[] }
 
 /** How one command runs: as whom, with its output streamed or not, cancelled by what. */
 export interface RunOptions {

@@ -9,6 +9,7 @@
  */
 import { homedir } from 'node:os'
 import { UserError } from '../errors.js'
+import { methodName } from '../load/become.js'
 import type { RunOptions } from '../run/context.js'
 import { settingValue } from '../run/config-read.js'
 import { GLOBAL_SETTINGS } from '../run/config-settings.js'
@@ -24,9 +25,10 @@ function setting(name: string): unknown {
 
 /** The plays' keyword defaults the options (or Ansible's settings) give. */
 export function playDefaults(f: ConnectFlags): NonNullable<RunOptions['playDefaults']> {
-  const method = f.becomeMethod ?? (setting('DEFAULT_BECOME_METHOD') as string | undefined)
-  if (method !== undefined && method !== 'sudo' && method !== 'su')
-    throw new UserError(`become method "${method}" (ANSIBLE_BECOME_METHOD or ansible.cfg) is not one tsplay has`, {
+  const value = f.becomeMethod ?? (setting('DEFAULT_BECOME_METHOD') as string | undefined)
+  const method = value === undefined ? undefined : methodName(value)
+  if (value !== undefined && !method)
+    throw new UserError(`become method "${value}" (ANSIBLE_BECOME_METHOD or ansible.cfg) is not one tsplay has`, {
       file: '<settings>',
       line: 1,
       col: 1,

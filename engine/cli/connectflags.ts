@@ -39,7 +39,7 @@ export function addConnectOptions(cmd: Command): Command {
   return cmd
     .option('-b, --become', 'become another user on the hosts (as the play keyword become: true)')
     .option('--become-user <user>', 'the user to become (default root)')
-    .addOption(new Option('--become-method <method>', 'how to become it').choices(['sudo', 'su']))
+    .addOption(new Option('--become-method <method>', 'how to become it').choices(['sudo', 'su', 'doas']))
     .option('-u, --user <user>', 'log in as this user (as the play keyword remote_user)')
     .option('--private-key <file>', 'the SSH private key to log in with')
     .addOption(new Option('--key-file <file>').hideHelp())

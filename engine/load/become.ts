@@ -1,19 +1,20 @@
 /**
  * `become_method`, `become_flags` and `become_exe` on plays, blocks, tasks and role references. tsplay becomes
  * other users with sudo (the default, always as `sudo -H -n`, or `-A` with a become password) or with su
- * (`become_method: su`: `su FLAGS USER -c …`, the password answered on su's stdin, engine/ssh/su.ts). For sudo,
+ * (`become_method: su`: `su FLAGS USER -c …`, the password answered on su's stdin, engine/ssh/su.ts) or with doas
+ * (`doas -n -u USER …`: a `nopass` rule, as doas reads a password only from a terminal). For sudo,
  * flags among `-H`, `-S`, `-n` that change nothing there are accepted, and `-E`/`--preserve-env[=NAMES]`,
  * `-P`/`--preserve-groups`, `-i`/`--login` and `-s`/`--shell` are passed on (with the last two, sudo runs the
  * command through a shell of the target's, and tsplay writes it so that shell expands nothing: `dollarFree`); for
- * su, flags are passed on as words, except those that would replace the command. Anything else is refused before
- * any host is contacted (or, when the method and the flags are set on different levels, fails the task), since
- * running it differently from what was asked would be worse.
+ * su, flags are passed on as words, except those that would replace the command; for doas, `-n`. Anything else
+ * is refused before any host is contacted (or, when the method and the flags are set on different levels, fails
+ * the task), since running it differently from what was asked would be worse.
  *
  * @example
  * ```yaml
  * - hosts: all
  *   become: true
- *   become_method: su     # or sudo (the default)
+ *   become_method: su     # or sudo (the default), or doas
  *   become_user: app
  *   become_flags: -l      # su's login shell
  * ```
@@ -35,13 +36,30 @@ const SUDO_PASSED =
 const SU_COMMAND = /^(-c|-C|--command(=.*)?|--session-command(=.*)?)$/
 
 /** The methods tsplay has. */
-export type MethodName = 'sudo' | 'su'
+export type MethodName = 'sudo' | 'su' | 'doas'
+
+/**
+ * The method a `become_method` value names (its FQCN too: `ansible.builtin.su`, `community.general.doas`), or
+ * undefined for one tsplay does not have.
+ */
+export function methodName(value: string): MethodName | undefined {
+  const m = value.trim().replace(/^(ansible\.(builtin|legacy)\.(?=sudo$|su$)|community\.general\.(?=doas$))/, '')
+  return m === 'sudo' || m === 'su' || m === 'doas' ? m : undefined
+}
+
+/** doas flags that change nothing in tsplay's `doas -n -u USER` line. */
+const DOAS_SAME = new Set(['-n'])
 
 /** su options whose value is the next word (`-s /bin/sh`). */
 const SU_WITH_VALUE = new Set(['-s', '--shell', '-g', '--group', '-G', '--supp-group', '-w', '--whitelist-environment'])
 
 /** Why a `become_flags` word cannot be used with `method` (undefined: it can); `prev` is the word before it. */
 export function flagProblem(method: MethodName, flag: string, prev?: string): string | undefined {
+  if (method === 'doas')
+    return DOAS_SAME.has(flag)
+      ? undefined
+      : '(tsplay runs doas as "doas -n -u USER COMMAND": -n changes nothing there; -s, -u, -C and -L would ' +
+          'replace the command or the user)'
   if (method === 'sudo') {
     return SAME_AS_TSPLAY.has(flag) || SUDO_PASSED.test(flag)
       ? undefined
@@ -63,22 +81,21 @@ export interface BecomeExtras {
 /** `become_method`/`become_flags`/`become_exe` of `raw`, reported in place when tsplay cannot take them. */
 export function readBecomeExtras(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): BecomeExtras {
   const out: BecomeExtras = {}
-  const method = readString(ctx, raw, 'become_method', pos)
-    ?.trim()
-    .replace(/^ansible\.builtin\./, '')
-  if (method === 'sudo' || method === 'su') out.becomeMethod = method
-  else if (method !== undefined) {
+  const value = readString(ctx, raw, 'become_method', pos)
+  const method = value === undefined ? undefined : methodName(value)
+  if (method) out.becomeMethod = method
+  else if (value !== undefined) {
     report(
       ctx,
       `become_method "${String(raw.become_method)}" is not supported by tsplay`,
       at(raw, 'become_method', pos),
-      '(tsplay becomes other users through sudo or su; write "become_method: sudo" or "su", or leave it out)',
+      '(tsplay becomes other users through sudo, su or doas; write one of them, or leave it out)',
     )
   }
   const flags = readString(ctx, raw, 'become_flags', pos)
   if (flags !== undefined) {
     out.becomeFlags = flags
-    const methods: MethodName[] = out.becomeMethod ? [out.becomeMethod] : ['sudo', 'su']
+    const methods: MethodName[] = out.becomeMethod ? [out.becomeMethod] : ['sudo', 'su', 'doas']
     const bad = words(flags).filter((f, i, all) => methods.every((m) => flagProblem(m, f, all[i - 1]) !== undefined))
     if (bad.length)
       report(
@@ -96,7 +113,7 @@ export function readBecomeExtras(ctx: LoadContext, raw: Record<string, unknown>,
         ctx,
         `become_exe "${exe}" not supported by tsplay`,
         at(raw, 'become_exe', pos),
-        '(a program name or path for su; sudo is always run as "sudo")',
+        '(a program name or path for su or doas; sudo is always run as "sudo")',
       )
   }
   return out
@@ -129,5 +146,6 @@ export function becomeMethodOf(method?: MethodName, flags?: string, exe?: string
     const passed = list.filter((f) => !SAME_AS_TSPLAY.has(f))
     return passed.length ? { method: 'sudo', flags: passed } : { method: 'sudo' }
   }
-  return { method: 'su', ...(program ? { exe: program } : {}), ...(list.length ? { flags: list } : {}) }
+  const kept = m === 'doas' ? list.filter((f) => !DOAS_SAME.has(f)) : list
+  return { method: m, ...(program ? { exe: program } : {}), ...(kept.length ? { flags: kept } : {}) }
 }

@@ -122,7 +122,7 @@ export interface Inherited {
   vars?: Record<string, unknown>
   become?: boolean | string
   becomeUser?: string
-  becomeMethod?: 'sudo' | 'su'
+  becomeMethod?: 'sudo' | 'su' | 'doas'
   becomeFlags?: string
   becomeExe?: string
   connection?: string

@@ -91,11 +91,12 @@ export class LocalConnector implements Connector {
     const failKey = flags.length ? `${JSON.stringify(flags)}:${user}` : user
     const failed = failKey === undefined ? undefined : this.sudoFailures.get(failKey)
     if (failed) throw failed
-    if (user !== undefined && cmd.runAs === undefined && opts.becomeMethod?.method === 'su') {
+    const method = opts.becomeMethod?.method
+    if (user !== undefined && cmd.runAs === undefined && method !== undefined && method !== 'sudo') {
       throw new HostError(
         this.name,
         'sudo',
-        `${this.name}: cannot become ${user}: become_method su works on ssh connections only; ` +
+        `${this.name}: cannot become ${user}: become_method ${method} works on ssh connections only; ` +
           'the controller (connection: local, delegate_to: localhost) becomes users through sudo',
       )
     }

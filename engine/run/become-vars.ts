@@ -13,7 +13,7 @@
  */
 import type { BecomeMethod } from '../connector.js'
 import { UserError } from '../errors.js'
-import { becomeMethodOf, type MethodName } from '../load/become.js'
+import { becomeMethodOf, methodName, type MethodName } from '../load/become.js'
 import { renderValue } from '../template.js'
 import type { Vars } from '../types.js'
 import { becomeUserOf } from './keyword.js'
@@ -34,15 +34,14 @@ export function becomeWithVars(kw: BecomeSettings, vars: Vars): BecomeSettings {
   if (become !== undefined && become !== null)
     out.become = typeof become === 'boolean' ? become : typeof become === 'string' ? become : String(become)
   if (out.become === undefined || out.become === false) return out // the other variables matter only when becoming
-  const method = text(vars, 'ansible_become_method')
-    ?.trim()
-    .replace(/^ansible\.(builtin|legacy)\./, '')
-  if (method === 'sudo' || method === 'su') out.becomeMethod = method
-  else if (method !== undefined)
+  const value = text(vars, 'ansible_become_method')
+  const method = value === undefined ? undefined : methodName(value)
+  if (method) out.becomeMethod = method
+  else if (value !== undefined)
     throw new UserError(
-      `ansible_become_method "${method}" is not supported by tsplay`,
+      `ansible_become_method "${value}" is not supported by tsplay`,
       undefined,
-      '(tsplay becomes other users through sudo or su)',
+      '(tsplay becomes other users through sudo, su or doas)',
     )
   // as Ansible's become plugins read them: the method's own variable (ansible_sudo_user, …) over the general one
   const m = out.becomeMethod ?? 'sudo'

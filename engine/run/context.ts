@@ -63,7 +63,7 @@ export interface Inherited {
   tags: string[]
   become?: boolean | string
   becomeUser?: string
-  becomeMethod?: 'sudo' | 'su'
+  becomeMethod?: 'sudo' | 'su' | 'doas'
   becomeFlags?: string
   becomeExe?: string
   /** `remote_user` of the enclosing blocks (the innermost wins). */

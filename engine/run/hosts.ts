@@ -200,7 +200,7 @@ export function showCommand(cmd: Command, becomeUser: string | undefined, via?: 
   const argv = cmd.argv
     .map((a) => (a.length > 60 || a.includes('\n') ? `${a.slice(0, 40).split('\n')[0]}…` : a))
     .join(' ')
-  const as = becomeUser ? `(as ${becomeUser}${via?.method === 'su' ? ' via su' : ''}) ` : ''
+  const as = becomeUser ? `(as ${becomeUser}${via && via.method !== 'sudo' ? ` via ${via.method}` : ''}) ` : ''
   return `${as}$ ${argv}${cmd.describe ? `   # ${cmd.describe}` : ''}`
 }
 

@@ -58,7 +58,7 @@ const CONNECTION_VARS: Record<string, JsonSchema> = {
   ansible_su_pass: doc('The su password (as ansible_become_password).', { type: 'string', writeOnly: true }),
   ansible_su_password: doc('The su password (as ansible_become_password).', { type: 'string', writeOnly: true }),
   ...Object.fromEntries(
-    (['sudo', 'su'] as const).flatMap((m) => [
+    (['sudo', 'su', 'doas'] as const).flatMap((m) => [
       [`ansible_${m}_user`, doc(`User to become with ${m} (over ansible_become_user).`, { type: 'string' })],
       [`ansible_${m}_flags`, doc(`Flags for ${m} (over ansible_become_flags).`, { type: 'string' })],
       [`ansible_${m}_exe`, doc(`The ${m} program (over ansible_become_exe).`, { type: 'string' })],

@@ -48,17 +48,19 @@ const KEYWORDS: Record<string, JsonSchema> = {
     false,
   ),
   become_method: doc(
-    "How to become another user: `sudo` (the default) or `su` (the become password is the target user's, answered " +
-      "on su's prompt).",
-    { enum: ['sudo', 'su', 'ansible.builtin.sudo', 'ansible.builtin.su'] },
+    "How to become another user: `sudo` (the default), `su` (the become password is the target user's, answered " +
+      "on su's prompt) or `doas` (as `doas -n`: the user needs a `nopass` rule in the host's doas.conf).",
+    {
+      enum: ['sudo', 'su', 'doas', 'ansible.builtin.sudo', 'ansible.builtin.su', 'community.general.doas'],
+    },
   ),
   become_flags: doc(
     "Flags for sudo or su: tsplay's sudo always runs as `sudo -H -n`; `-H`, `-S` and `-n` change nothing, and " +
       '`-E`, `--preserve-env[=NAMES]`, `-P`, `--preserve-groups`, `-i`, `--login`, `-s`, `--shell` are added to it. ' +
-      "su's options (`-l`, `-m`, `-s SHELL`…) are passed on, except `-c`/`--command`.",
+      "su's options (`-l`, `-m`, `-s SHELL`…) are passed on, except `-c`/`--command`; doas takes `-n`.",
     { type: 'string' },
   ),
-  become_exe: doc('The su program to run for `become_method: su` (default `su`); sudo is always `sudo`.', {
+  become_exe: doc('The su or doas program to run (default `su`, `doas`); sudo is always `sudo`.', {
     type: 'string',
   }),
   debugger: doc(

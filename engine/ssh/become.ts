@@ -64,7 +64,7 @@ export function sessionCleanup(dir: string): Command {
 export function becomeFailure(
   host: string,
   becomeUser: string,
-  tool: 'sudo' | 'su',
+  tool: 'sudo' | 'su' | 'doas',
   lines: readonly string[],
 ): (cause: string) => HostError {
   const said = lines.filter(Boolean).slice(-2).join(' / ')
@@ -104,6 +104,30 @@ export function sudoError(
   }
   if (/unknown user/i.test(stderr)) return msg(`there is no user ${becomeUser} on the host`)
   return msg(`sudo failed with exit code ${String(code)}`)
+}
+
+/**
+ * doas's failure output as one clear message. tsplay runs doas with `-n`: doas reads a password only from a
+ * terminal, which tsplay's channels do not have, so a rule without `nopass` cannot be used.
+ */
+export function doasError(
+  host: string,
+  becomeUser: string,
+  stderr: string,
+  code: number | null,
+  hasPassword: boolean,
+): HostError {
+  const msg = becomeFailure(host, becomeUser, 'doas', stderr.trim().split('\n'))
+  if (/a password is required|authentication (required|failed)/i.test(stderr)) {
+    const given = hasPassword ? ' (the become password is not used: doas reads one only from a terminal)' : ''
+    return msg(`doas wants a password; give the login user a nopass rule for this in /etc/doas.conf${given}`)
+  }
+  if (/not permitted/i.test(stderr)) return msg('/etc/doas.conf has no rule that lets the login user do this')
+  if (code === 127 || /doas: (command )?not found|No such file/i.test(stderr)) {
+    return msg('doas is not installed on the host (apt-get install doas)')
+  }
+  if (/unknown user/i.test(stderr)) return msg(`there is no user ${becomeUser} on the host`)
+  return msg(`doas failed with exit code ${String(code)}`)
 }
 
 /**

@@ -15,7 +15,7 @@ import type { Client } from 'ssh2'
 import type { Connector, RunOptions } from '../connector.js'
 import { HostError } from '../errors.js'
 import type { Command, CommandResult } from '../types.js'
-import { AskpassFolder, sessionCleanup, sudoError } from './become.js'
+import { AskpassFolder, doasError, sessionCleanup, sudoError } from './become.js'
 import { connectClient, type ConnectOptions } from './client.js'
 import { renderShellStart, type BecomeSpec } from './quote.js'
 import { ShellStartError } from './faults.js'
@@ -29,11 +29,12 @@ export type { RunOptions } from '../connector.js'
 /** Stdin larger than this goes over its own exec channel (raw) instead of base64 in the shell's memory. */
 const BIG_STDIN = 4 * 1024 * 1024
 
-/** Whom a command runs as: `key` names its shell (`app`, or `su:…:app` through su). */
+/** Whom a command runs as: `key` names its shell (`app`, or `su:…:app` through su, `doas:…:app` through doas). */
 interface Target {
   key: string
   user: string
   su?: { exe?: string; flags?: readonly string[] }
+  doas?: { exe?: string; flags?: readonly string[] }
   /** sudo's extra flags (`-E`, …): a shell of its own per set of flags. */
   sudoFlags?: readonly string[]
 }
@@ -200,14 +201,14 @@ export class HostConnection implements Connector {
     const user = cmd.runAs ?? opts.becomeUser
     if (user === undefined || user === this.opts.spec.user) return undefined
     const how = cmd.runAs === undefined ? opts.becomeMethod : undefined
-    if (how?.method !== 'su') {
-      const flags = how?.flags
-      return flags?.length
-        ? { key: `sudo:${JSON.stringify(flags)}:${user}`, user, sudoFlags: flags }
-        : { key: user, user }
+    if (how?.method === 'su' || how?.method === 'doas') {
+      const m = { exe: how.exe, flags: how.flags }
+      return { key: `${how.method}:${JSON.stringify([m.exe ?? '', m.flags ?? []])}:${user}`, user, [how.method]: m }
     }
-    const su = { exe: how.exe, flags: how.flags }
-    return { key: `su:${JSON.stringify([su.exe ?? 'su', su.flags ?? []])}:${user}`, user, su }
+    const flags = how?.flags
+    return flags?.length
+      ? { key: `sudo:${JSON.stringify(flags)}:${user}`, user, sudoFlags: flags }
+      : { key: user, user }
   }
 
   /** su's password handshake for a channel started as `target` (nothing for sudo or the login user). */
@@ -216,9 +217,10 @@ export class HostConnection implements Connector {
     return (ch) => suHandshake(ch, this.name, target.user, this.opts.spec.becomePassword)
   }
 
-  /** sudo's or su's complaint as one clear `HostError('sudo')`. */
+  /** sudo's, su's or doas's complaint as one clear `HostError('sudo')`. */
   private becomeError(target: Target, e: ShellStartError): HostError {
     const hasPassword = this.opts.spec.becomePassword !== undefined
+    if (target.doas) return doasError(this.name, target.user, e.stderr, e.code, hasPassword)
     return target.su
       ? suError(this.name, target.user, e.stderr, e.code, hasPassword)
       : sudoError(this.name, target.user, e.stderr, e.code, hasPassword)
@@ -319,6 +321,7 @@ export class HostConnection implements Connector {
     if (checked) await this.shell(target)
     const user = target.user
     if (target.su) return { method: 'su', user, ...target.su }
+    if (target.doas) return { method: 'doas', user, ...target.doas }
     const flags = target.sudoFlags ? { flags: target.sudoFlags } : {}
     return this.askpass ? { user, ...flags, askpass: `${await this.askpass.dir()}/askpass` } : { user, ...flags }
   }

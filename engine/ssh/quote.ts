@@ -156,8 +156,18 @@ export interface SuSpec {
   flags?: readonly string[]
 }
 
+/** How to become another user through doas, which must let the login user do it without a password (`-n`). */
+export interface DoasSpec {
+  method: 'doas'
+  user: string
+  /** doas's program (`become_exe`), default `doas`. */
+  exe?: string
+  /** Extra words before `-u` (`become_flags`), each quoted here. */
+  flags?: readonly string[]
+}
+
 /** How to become another user. */
-export type BecomeSpec = SudoSpec | SuSpec
+export type BecomeSpec = SudoSpec | SuSpec | DoasSpec
 
 /** What a command started through su writes on stderr once su let it run (after any password prompt). */
 export const SU_READY = '\x1eTSPSU\n'
@@ -196,6 +206,11 @@ function sudoWords(s: SudoSpec): string {
   return s.askpass ? `env SUDO_ASKPASS=${shQuote(s.askpass)} ${base}` : base
 }
 
+/** `doas -n … -u USER` as argv words (quoted): doas runs the words after it as they are, with no shell. */
+function doasWords(s: DoasSpec): string {
+  return [s.exe ?? 'doas', '-n', ...(s.flags ?? []), '-u', s.user].map(shQuote).join(' ')
+}
+
 /**
  * `exec su FLAGS USER -c TEXT`: su runs TEXT with USER's login shell, first saying on stderr that it runs (the
  * controller answers a password prompt until then).
@@ -205,13 +220,14 @@ function suExec(s: SuSpec, text: string): string {
   return `exec ${words} -c ${shQuote(`printf '\\036TSPSU\\n' >&2; ${text}`)}`
 }
 
-/** The exec command that starts a persistent shell, as the login user or through sudo or su. */
+/** The exec command that starts a persistent shell, as the login user or through sudo, su or doas. */
 export function renderShellStart(become?: BecomeSpec): string {
   // as another user, start in the target user's home (the login user's may be unreadable for, e.g., postgres)
   const home = 'cd ~ 2>/dev/null || cd /; exec /bin/sh'
   if (!become) return 'exec /bin/sh'
   if (become.method === 'su') return suExec(become, home)
-  return `exec ${sudoWords(become)} /bin/sh -c ${shQuote(home)}`
+  const words = become.method === 'doas' ? doasWords(become) : sudoWords(become)
+  return `exec ${words} /bin/sh -c ${shQuote(home)}`
 }
 
 /** The first stderr line of a `renderExec` command: `\x1eTSPPID:<pid>\n` (the controller strips it). */
@@ -243,6 +259,7 @@ export function renderExec(cmd: Command, become?: BecomeSpec, stdinBytes?: numbe
     `${stdinBytes === undefined ? "''" : String(stdinBytes)}`
   if (!become) return `exec ${inner}`
   if (become.method === 'su') return suExec(become, `exec ${inner}`)
+  if (become.method === 'doas') return `exec ${doasWords(become)} ${inner}`
   // through a login shell (`-i`/`-s`), the wrapper's `$` must reach /bin/sh unexpanded
   return sudoShell(become.flags)
     ? `${sudoWords(become)} /bin/sh -c ${shQuote(dollarFree(`exec ${inner}`))}`

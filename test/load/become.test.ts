@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import type { Block, Task } from '../../engine/ast.js'
 import type { UserError } from '../../engine/errors.js'
 import { loadPlaybook } from '../../engine/load/playbook.js'
-import { becomeMethodOf } from '../../engine/load/become.js'
+import { becomeMethodOf, methodName } from '../../engine/load/become.js'
 import { becomeUserOf } from '../../engine/run/keyword.js'
 import { fixtureModules } from './fixtures.js'
 import { load, loadErrors, tree } from './helpers.js'
@@ -173,5 +173,25 @@ describe('become_method su', () => {
     expect(() => becomeMethodOf('sudo', '-l', undefined)).toThrow(/become_flags "-l" cannot be used with .* sudo/)
     expect(() => becomeMethodOf('su', '--command=id', undefined)).toThrow(/-c and --command cannot be set/)
     expect(() => becomeMethodOf(undefined, undefined, '/usr/bin/doas')).toThrow(/become_exe "\/usr\/bin\/doas"/)
+  })
+
+  it('gives the connection doas with its program; -n is what tsplay runs anyway, other flags are refused', () => {
+    expect(becomeMethodOf('doas', undefined, undefined)).toEqual({ method: 'doas' })
+    expect(becomeMethodOf('doas', '-n', '/usr/bin/doas')).toEqual({ method: 'doas', exe: '/usr/bin/doas' })
+    expect(() => becomeMethodOf('doas', '-s', undefined)).toThrow(/become_flags "-s" cannot be used with .* doas/)
+    expect(() => becomeMethodOf('doas', '-u root', undefined)).toThrow(/become_flags "-u"/)
+  })
+
+  it.each([
+    ['sudo', 'sudo'],
+    ['ansible.builtin.su', 'su'],
+    ['ansible.legacy.sudo', 'sudo'],
+    [' doas ', 'doas'],
+    ['community.general.doas', 'doas'],
+    ['community.general.su', undefined],
+    ['ansible.builtin.doas', undefined],
+    ['pbrun', undefined],
+  ])('names become_method %j as %s', (value, want) => {
+    expect(methodName(value)).toBe(want)
   })
 })

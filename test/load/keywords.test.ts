@@ -41,12 +41,12 @@ describe('play keywords', () => {
     expect(p.throttle).toBe(2)
   })
 
-  it('refuses an unknown order, become_method doas, flags a method cannot take, module groups, in place', async () => {
+  it('refuses an unknown order, become_method pbrun, flags a method cannot take, module groups, in place', async () => {
     const errors = await loadErrors({
       'playbook.yml': T(`
 - hosts: all
   order: random
-  become_method: doas
+  become_method: pbrun
   module_defaults:
     group/ansible.builtin.files: { mode: "0644" }
   tasks:
@@ -64,7 +64,7 @@ describe('play keywords', () => {
     })
     expect(errors).toEqual([
       expect.stringMatching(/^playbook\.yml:2:10 "order" must be one of inventory, reverse_inventory, sorted/),
-      expect.stringMatching(/^playbook\.yml:3:18 become_method "doas" is not supported by tsplay/),
+      expect.stringMatching(/^playbook\.yml:3:18 become_method "pbrun" is not supported by tsplay/),
       expect.stringMatching(/^playbook\.yml:5:5 could not resolve the module_defaults group ansible\.builtin\.files/),
       expect.stringMatching(/^playbook\.yml:9:21 become_flags "-k" not supported by tsplay/),
       expect.stringMatching(/^playbook\.yml:12:21 become_flags "-c" not supported by tsplay .*-c and --command/),

@@ -47,10 +47,13 @@ describe('become variables', () => {
   })
 
   it('refuses a method tsplay does not have, as the keyword is refused', () => {
-    expect(() => becomeWithVars({ become: true }, { ansible_become_method: 'doas' })).toThrow(
-      /ansible_become_method "doas" is not supported by tsplay/,
+    expect(() => becomeWithVars({ become: true }, { ansible_become_method: 'pbrun' })).toThrow(
+      /ansible_become_method "pbrun" is not supported by tsplay/,
     )
     // not becoming: the other variables are not read
-    expect(becomeWithVars({ become: false }, { ansible_become_method: 'doas' })).toEqual({ become: false })
+    expect(becomeWithVars({ become: false }, { ansible_become_method: 'pbrun' })).toEqual({ become: false })
+    expect(
+      becomeWithVars({ become: true }, { ansible_become_method: 'community.general.doas', ansible_doas_user: 'a' }),
+    ).toEqual({ become: true, becomeMethod: 'doas', becomeUser: 'a' })
   })
 })

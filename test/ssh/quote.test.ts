@@ -3,7 +3,7 @@
  * the program receives exactly the argv given, and nothing else runs (no file appears, no extra output).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -323,6 +323,32 @@ describe('sudo as the shell start and exec channels say it', () => {
     expect(renderExec({ argv: ['id'] }, { user: 'app', flags: ['-P'], askpass: '/d/askpass' })).toMatch(
       /^env SUDO_ASKPASS='\/d\/askpass' sudo -A -H '-P' -u 'app' -- /,
     )
+  })
+})
+
+describe('doas as the shell start and exec channels say it', () => {
+  it('runs doas -n with its program and flags before -u, each word quoted, and the command as argv words', () => {
+    expect(renderShellStart({ method: 'doas', user: 'app' })).toMatch(/^exec 'doas' '-n' '-u' 'app' \/bin\/sh -c /)
+    const spec = { method: 'doas', user: "o'k", exe: '/usr/bin/doas', flags: ['-n'] } as const
+    expect(renderExec({ argv: ['id'] }, spec)).toMatch(
+      /^exec '\/usr\/bin\/doas' '-n' '-n' '-u' 'o'\\''k' \/bin\/sh -c '/,
+    )
+  })
+
+  it('hands the wrapper to the program as doas would, which runs it with its exit code', () => {
+    // a stand-in doas on PATH that drops its options and runs the rest as argv, as doas does after becoming USER
+    const bin = mkdtempSync(join(dir, 'doas-'))
+    writeFileSync(join(bin, 'doas'), '#!/bin/sh\nwhile [ "$1" != -u ]; do shift; done; shift 2; exec "$@"\n', {
+      mode: 0o755,
+    })
+    const line = renderExec(
+      { argv: ['sh', '-c', 'echo "$1 $HOME"; exit 3', 'sh', "it's"] },
+      { method: 'doas', user: 'x' },
+    )
+    const r = spawnSync('/bin/sh', ['-c', line], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } })
+    expect(r.status).toBe(3)
+    expect(r.stdout.toString()).toBe(`it's ${process.env.HOME}\n`)
+    rmSync(bin, { recursive: true })
   })
 })
 
