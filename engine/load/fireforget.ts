@@ -5,8 +5,8 @@
  * Their `refresh` (apt's cache update, systemd's daemon-reload) runs before the job starts; their `after` builds
  * the result when `async_status` finds the job finished. Not controller-only, not one whose result is what it
  * reads (`stat`, `getent`: the job is only started), not one running its commands as a user of its own
- * (`postgres_user`). `copy`/`template` are refused as Ansible
- * refuses them (their action plugins do not support async).
+ * (`postgres_user`). Modules whose Ansible action plugin takes no `async` (`NO_ASYNC`: `copy`, `fetch`, `raw`, …)
+ * are not refused here: their task fails when it runs, with Ansible's message, as Ansible's does.
  *
  * @example
  * ```ts
@@ -29,8 +29,32 @@ const READS = ['stat', 'slurp', 'find', 'getent', 'setup', 'gather_facts', 'pack
  */
 const OWN_USER = ['postgres_user', 'postgres_db', 'hydra_create_user']
 
-/** Modules whose action plugin in Ansible refuses async ("async is not supported for this task"). */
-const ANSIBLE_REFUSES = ['copy', 'template', 'async_status']
+/**
+ * Modules whose action plugin in Ansible does not take `async` at all: the task fails ("async is not supported for
+ * this task."), whatever its `poll` (ansible-core 2.14's action plugins without `_supports_async`).
+ */
+export const NO_ASYNC: ReadonlySet<string> = new Set([
+  'add_host',
+  'assemble',
+  'assert',
+  'async_status',
+  'copy',
+  'debug',
+  'fail',
+  'fetch',
+  'gather_facts',
+  'group_by',
+  'include_vars',
+  'pause',
+  'raw',
+  'script',
+  'set_fact',
+  'set_stats',
+  'template',
+  'unarchive',
+  'validate_argument_spec',
+  'wait_for_connection',
+])
 
 /** The steps a module's code defines besides gather and plan (a table entry lists them in `steps`). */
 function ownSteps(def: ModuleDef): readonly string[] {
@@ -40,7 +64,6 @@ function ownSteps(def: ModuleDef): readonly string[] {
 /** Why `name` cannot run with `poll: 0`, or undefined when it can. */
 export function fireAndForgetRefusal(name: string, def: ModuleDef): string | undefined {
   if (OWN_JOB.has(name)) return undefined
-  if (ANSIBLE_REFUSES.includes(name)) return 'Ansible refuses async for it too'
   if (READS.includes(name)) return 'its result is what it reads, which a job does not keep'
   if (OWN_USER.includes(name)) return 'it runs its commands as a user of its own'
   if (def.controllerOnly || def.runOnce || def.absent || def.waitsForConnection)

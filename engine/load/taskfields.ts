@@ -35,7 +35,7 @@ import {
   readBoolOrTemplate,
 } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
-import { fireAndForgetRefusal } from './fireforget.js'
+import { fireAndForgetRefusal, NO_ASYNC } from './fireforget.js'
 import { libraryModuleName, PluginRefusal } from './library.js'
 import { actionPlugin, foreignModule, otherSystemArgs } from './foreign.js'
 import { checkConditions, checkTemplatesIn } from './syntax.js'
@@ -122,7 +122,11 @@ export function buildTask(
   const [key, name] = found[0]
   const def = ctx.modules.get(name)
   if (!def) return undefined
-  const refusal = fields.poll === 0 && fields.async !== undefined ? fireAndForgetRefusal(name, def) : undefined
+  const refusal = fields.poll === 0 && fields.async && !NO_ASYNC.has(name) ? fireAndForgetRefusal(name, def) : undefined
+  if (fields.async && NO_ASYNC.has(name)) {
+    const why = `"async" with ${name} fails the task when it runs, as in Ansible: async is not supported for this task`
+    ctx.warnings.push(new UserError(why, at(raw, 'async', pos)))
+  }
   if (refusal)
     report(
       ctx,
@@ -205,7 +209,7 @@ function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
     runOnce: readBoolOrTemplate(ctx, raw, 'run_once', pos),
     delegateTo: readString(ctx, raw, 'delegate_to', pos),
     delegateFacts: readBool(ctx, raw, 'delegate_facts', pos),
-    async: readInt(ctx, raw, 'async', pos, 1),
+    async: readInt(ctx, raw, 'async', pos), // 0: not async, as in Ansible
     poll: readInt(ctx, raw, 'poll', pos),
     timeout: readInt(ctx, raw, 'timeout', pos, 1),
     throttle: readInt(ctx, raw, 'throttle', pos),

@@ -17,7 +17,7 @@ import type { Inherited, RunContext } from './context.js'
 import { retryingIO, taskIO, type TaskExec } from './hosts.js'
 import { jobId, runDetached, startJob } from './async.js'
 import { detachedDef } from './detach.js'
-import { OWN_JOB } from '../load/fireforget.js'
+import { NO_ASYNC, OWN_JOB } from '../load/fireforget.js'
 import { becomeOf } from './become-vars.js'
 import type { BecomeMethod } from '../connector.js'
 import { extendVars } from './vars.js'
@@ -119,6 +119,9 @@ export async function executeModule(
     () => ctx,
     () => io,
   )
+  // as Ansible: these modules' action plugins take no async (before the check below, as Ansible's order)
+  if (task.async && NO_ASYNC.has(task.module))
+    return userFailure(new UserError('async is not supported for this task.'))
   // as Ansible: a job left running cannot be checked
   if (task.async && task.poll === 0 && check)
     return userFailure(new UserError('check mode and async cannot be used on same task.'))

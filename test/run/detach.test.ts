@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { fireAndForgetRefusal } from '../../engine/load/fireforget.js'
+import { fireAndForgetRefusal, NO_ASYNC } from '../../engine/load/fireforget.js'
 import { startJob } from '../../engine/run/async.js'
 import { detachedDef, jobCommand, jobResults, type JobFinisher } from '../../engine/run/detach.js'
 import type { Command } from '../../engine/types.js'
@@ -49,7 +49,6 @@ describe('fire and forget: which modules', () => {
     ['lineinfile', undefined],
     ['blockinfile', undefined],
     ['command', undefined],
-    ['copy', /Ansible refuses/],
     ['stat', /what it reads/],
     ['debug', /does not run commands/],
     ['reboot', /its own steps/],
@@ -92,6 +91,15 @@ describe('fire and forget: the loader', () => {
     expect(await load('reboot: {}')).toMatch(
       /^5:13 "poll: 0" \(fire and forget\) with reboot is not supported by tsplay: it runs its own steps/,
     )
+  })
+
+  it("loads a module whose Ansible action takes no async: its task fails when it runs, as Ansible's", async () => {
+    for (const m of ['copy', 'template', 'fetch', 'raw', 'script', 'unarchive', 'debug', 'set_fact', 'assert'])
+      expect(NO_ASYNC.has(m), m).toBe(true)
+    for (const m of ['command', 'shell', 'apt', 'uri', 'systemd', 'service', 'reboot', 'stat', 'setup', 'ping'])
+      expect(NO_ASYNC.has(m), m).toBe(false)
+    expect(await load('copy: { content: a, dest: /x }')).toBe('')
+    expect(await load('raw: echo hi')).toBe('')
   })
 })
 

@@ -3,7 +3,8 @@
  * plays, blocks, tasks and role references (rendered per host), and a templated `any_errors_fatal` (which Ansible
  * reads unrendered: any template is true, so a failure ends the run even when it would render false), the task
  * `timeout` (a killed command: failed, not changed), `serial` as a percentage or a list, and `poll: 0` with
- * `async_status` (for command/shell and for modules such as file and lineinfile, in check mode too).
+ * `async_status` (for command/shell and for modules such as file and lineinfile, in check mode too); `async` with
+ * modules whose Ansible action plugin takes none.
  */
 import type { CompatCase } from '../harness.js'
 
@@ -263,6 +264,64 @@ export const KW_RUN: CompatCase[] = [
           - "j.msg == 'check mode and async cannot be used on same task.'"
           - "k.msg == j.msg"
 `,
+    },
+  },
+  {
+    name: 'kw_async_refused',
+    covers:
+      'async with modules whose Ansible action takes none (copy, template, raw, debug, set_fact): the task fails ' +
+      'whatever its poll, before check mode is looked at; async: 0 is no async',
+    files: {
+      'main.yml': `- hosts: kw_async_refused
+  gather_facts: false
+  tasks:
+    - copy: { content: "x\\n", dest: "{{ root }}/copied" }
+      async: 10
+      poll: 2
+      register: r1
+      ignore_errors: true
+    - template: { src: t.j2, dest: "{{ root }}/templated" }
+      async: 10
+      poll: 0
+      register: r2
+      ignore_errors: true
+    - raw: touch {{ root }}/raw
+      async: 10
+      poll: 0
+      register: r3
+      ignore_errors: true
+    - debug: { msg: hi }
+      async: 5
+      register: r4
+      ignore_errors: true
+    - set_fact: { was_set: true }
+      async: 5
+      ignore_errors: true
+    - copy: { content: "x\\n", dest: "{{ root }}/checked" }
+      async: 10
+      poll: 0
+      check_mode: true
+      register: r5
+      ignore_errors: true
+    - copy: { content: "y\\n", dest: "{{ root }}/sync" }
+      async: 0
+      poll: 0
+      register: r6
+    - stat: { path: "{{ root }}/{{ item }}" }
+      loop: [copied, templated, raw, checked]
+      register: st
+    - assert:
+        that:
+          - "r1.msg == 'async is not supported for this task.'"
+          - r2.msg == r1.msg
+          - r3.msg == r1.msg
+          - r4.msg == r1.msg
+          - r5.msg == r1.msg
+          - was_set is undefined
+          - r6 is changed
+          - st.results | map(attribute='stat.exists') | select | list == []
+`,
+      't.j2': 'hello\n',
     },
   },
 ]
