@@ -108,10 +108,10 @@ export interface Task extends Common {
   delegateTo?: string
   /** `delegate_facts`: facts the task sets go to the `delegate_to` host instead of the task's own. */
   delegateFacts?: boolean
-  /** `async` seconds: run detached on the host, survive dropped connections. */
-  async?: number
-  /** `poll` seconds for async tasks (default 5). */
-  poll?: number
+  /** `async` seconds: run detached on the host, survive dropped connections (a template: rendered per host). */
+  async?: number | string
+  /** `poll` seconds for async tasks (default 5; a template: rendered per host). */
+  poll?: number | string
   /** Per-task timeout in seconds: the command is killed on the host. */
   timeout?: number
   /** `throttle`: at most this many hosts run the task at once (0: no limit). */

@@ -122,7 +122,9 @@ export function buildTask(
   const [key, name] = found[0]
   const def = ctx.modules.get(name)
   if (!def) return undefined
-  const refusal = fields.poll === 0 && fields.async && !NO_ASYNC.has(name) ? fireAndForgetRefusal(name, def) : undefined
+  // a templated poll or async is checked when it is rendered (engine/run/asyncfields.ts)
+  const forgets = fields.poll === 0 && typeof fields.async === 'number' && fields.async > 0
+  const refusal = forgets && !NO_ASYNC.has(name) ? fireAndForgetRefusal(name, def) : undefined
   if (fields.async && NO_ASYNC.has(name)) {
     const why = `"async" with ${name} fails the task when it runs, as in Ansible: async is not supported for this task`
     ctx.warnings.push(new UserError(why, at(raw, 'async', pos)))
@@ -209,8 +211,8 @@ function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
     runOnce: readBoolOrTemplate(ctx, raw, 'run_once', pos),
     delegateTo: readString(ctx, raw, 'delegate_to', pos),
     delegateFacts: readBool(ctx, raw, 'delegate_facts', pos),
-    async: readInt(ctx, raw, 'async', pos), // 0: not async, as in Ansible
-    poll: readInt(ctx, raw, 'poll', pos),
+    async: readIntOrTemplate(ctx, raw, 'async', pos), // 0: not async, as in Ansible
+    poll: readIntOrTemplate(ctx, raw, 'poll', pos),
     timeout: readInt(ctx, raw, 'timeout', pos, 1),
     throttle: readInt(ctx, raw, 'throttle', pos),
     ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),

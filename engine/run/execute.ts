@@ -18,6 +18,7 @@ import { retryingIO, taskIO, type TaskExec } from './hosts.js'
 import { jobId, runDetached, startJob } from './async.js'
 import { detachedDef } from './detach.js'
 import { NO_ASYNC, OWN_JOB } from '../load/fireforget.js'
+import { asyncOf } from './asyncfields.js'
 import { becomeOf } from './become-vars.js'
 import type { BecomeMethod } from '../connector.js'
 import { extendVars } from './vars.js'
@@ -119,11 +120,18 @@ export async function executeModule(
     () => ctx,
     () => io,
   )
+  let timing: { async?: number; poll?: number }
+  try {
+    timing = asyncOf(task, def as ModuleDef, vars)
+  } catch (e) {
+    if (e instanceof UserError) return userFailure(e)
+    throw e
+  }
+  const { async: asyncSec, poll } = timing
   // as Ansible: these modules' action plugins take no async (before the check below, as Ansible's order)
-  if (task.async && NO_ASYNC.has(task.module))
-    return userFailure(new UserError('async is not supported for this task.'))
+  if (asyncSec && NO_ASYNC.has(task.module)) return userFailure(new UserError('async is not supported for this task.'))
   // as Ansible: a job left running cannot be checked
-  if (task.async && task.poll === 0 && check)
+  if (asyncSec && poll === 0 && check)
     return userFailure(new UserError('check mode and async cannot be used on same task.'))
   let io = noIO
   let target: Target
@@ -140,9 +148,9 @@ export async function executeModule(
   let polled: string | undefined // the job a polled async task waited for
   const jobOf = (cmd: Command) => jobId(rc.play.name ?? rc.play.hosts, task.name ?? task.module, ctx.host, cmd)
   let call: ModuleDef<TSchema, unknown> = def
-  if (task.async && task.poll === 0 && !OWN_JOB.has(task.module)) {
+  if (asyncSec && poll === 0 && !OWN_JOB.has(task.module)) {
     // the plan's commands run as one job (engine/run/detach.ts)
-    const limit = task.async
+    const limit = asyncSec
     call = detachedDef(
       def,
       (cmd, unchanged) => startJob(io, cmd, (started = `${jobOf(cmd)}-${randomHex()}`), limit, unchanged),
@@ -150,14 +158,14 @@ export async function executeModule(
     )
   }
   const runCommand: RunCommand = (cmd) => {
-    const id = task.async ? jobOf(cmd) : ''
-    if (task.async && task.poll === 0) return startJob(io, cmd, (started = `${id}-${randomHex()}`), task.async)
-    if (task.async) polled = id
-    return task.async
+    const id = asyncSec ? jobOf(cmd) : ''
+    if (asyncSec && poll === 0) return startJob(io, cmd, (started = `${id}-${randomHex()}`), asyncSec)
+    if (asyncSec) polled = id
+    return asyncSec
       ? runDetached(io, cmd, {
           id,
-          pollSec: task.poll || 5,
-          limitSec: task.async,
+          pollSec: poll || 5,
+          limitSec: asyncSec,
           log: ctx.log,
           signal: rc.signal,
           reconnectSec: rc.opts.reconnectTimeout,

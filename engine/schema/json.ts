@@ -64,14 +64,15 @@ export function boolOrTemplate(description: string, dflt?: unknown): JsonSchema 
   return doc(description, { anyOf: [...boolBranches(), { type: 'string', pattern: '\\{\\{' }] }, dflt)
 }
 
-/** A whole-number keyword ≥ `min` (a digits-only string is fine, a template is not). */
-export function intish(description: string, min = 0, dflt?: unknown): JsonSchema {
+/** A whole-number keyword ≥ `min` (a digits-only string is fine, a template too when `templated`). */
+export function intish(description: string, min = 0, dflt?: unknown, templated = false): JsonSchema {
   return doc(
     description,
     {
       anyOf: [
         { type: 'integer', minimum: min },
         { type: 'string', pattern: '^\\s*\\d+\\s*$' },
+        ...(templated ? [TEMPLATE] : []),
       ],
     },
     dflt,

@@ -257,15 +257,20 @@ const KEYWORDS: Record<string, JsonSchema> = {
     { type: 'string' },
     'ssh',
   ),
-  async: intish('Run the task in the background for at most this many seconds.'),
-  poll: intish('With async: check every this many seconds (0: fire and forget).', 0, 10),
+  async: intish(
+    'Run the task in the background for at most this many seconds (0: not in the background).',
+    0,
+    undefined,
+    true,
+  ),
+  poll: intish('With async: check every this many seconds (0: fire and forget).', 0, 5, true),
   timeout: intish(
     "Kill the task's commands after this many seconds: the task fails, not changed, as in Ansible (on a play or " +
       'block: the default of its tasks).',
     1,
   ),
   until: conditions('Retry the task until this condition holds (with retries and delay).'),
-  retries: intish('How many times to retry with `until` (a template is rendered per host).', 0, 3),
+  retries: intish('How many times to retry with `until` (a template is rendered per host).', 0, 3, true),
   delay: doc(
     'Seconds between retries (decimals allowed; a template is rendered per host).',
     { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string' }] },

@@ -4,7 +4,7 @@
  * reads unrendered: any template is true, so a failure ends the run even when it would render false), the task
  * `timeout` (a killed command: failed, not changed), `serial` as a percentage or a list, and `poll: 0` with
  * `async_status` (for command/shell and for modules such as file and lineinfile, in check mode too); `async` with
- * modules whose Ansible action plugin takes none.
+ * modules whose Ansible action plugin takes none; `async` and `poll` given by templates.
  */
 import type { CompatCase } from '../harness.js'
 
@@ -322,6 +322,33 @@ export const KW_RUN: CompatCase[] = [
           - st.results | map(attribute='stat.exists') | select | list == []
 `,
       't.j2': 'hello\n',
+    },
+  },
+  {
+    name: 'kw_async_template',
+    covers: 'async and poll given by templates, rendered per host: a job left running, then a polled one',
+    files: {
+      'main.yml': `- hosts: kw_async_template
+  gather_facts: false
+  vars: { limit: 30, forget: 0, every: "1" }
+  tasks:
+    - shell: sleep 1; echo {{ inventory_hostname }} > {{ root }}/flag
+      async: "{{ limit }}"
+      poll: "{{ forget }}"
+      register: j
+    - assert: { that: [j is changed, j.started == 1, j.finished == 0] }
+    - async_status: { jid: "{{ j.ansible_job_id }}" }
+      register: s
+      until: s.finished
+      retries: 30
+      delay: 1
+    - command: cat {{ root }}/flag
+      async: "{{ limit | int - 10 }}"
+      poll: "{{ every }}"
+      register: p
+      changed_when: false
+    - assert: { that: [p.stdout == inventory_hostname, p.finished == 1] }
+`,
     },
   },
 ]

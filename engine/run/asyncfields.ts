@@ -1,0 +1,35 @@
+/**
+ * A task's `async` and `poll` for one host: numbers as written, or templates rendered with the host's variables (as
+ * Ansible renders them when the task runs: `async: "{{ build_timeout }}"`). A `poll: 0` that only a template gave
+ * is checked here against the modules that cannot run as a job, as the loader checks a written one.
+ *
+ * @example
+ * ```ts
+ * asyncOf({ async: '{{ t }}', poll: 0, module: 'command' } as Task, commandDef, { t: '30' }) // { async: 30, poll: 0 }
+ * ```
+ */
+import type { Task } from '../ast.js'
+import { UserError } from '../errors.js'
+import { fireAndForgetRefusal } from '../load/fireforget.js'
+import type { ModuleDef } from '../module.js'
+import { renderValue } from '../template.js'
+import type { Vars } from '../types.js'
+
+/** `async` (0 or undefined: not async) and `poll` (undefined: the default) for this host. Throws `UserError`. */
+export function asyncOf(task: Task, def: ModuleDef, vars: Vars): { async?: number; poll?: number } {
+  const fixed = typeof task.async !== 'string' && typeof task.poll !== 'string'
+  const n = (v: number | string | undefined, what: string): number | undefined => {
+    if (typeof v !== 'string') return v
+    const r = renderValue(v, vars, { pos: task.pos, what: `"${what}"` })
+    const s = typeof r === 'number' ? String(r) : typeof r === 'string' ? r.trim() : undefined
+    if (s === undefined || !/^\d+$/.test(s))
+      throw new UserError(`"${what}" must be a whole number ≥ 0, found ${JSON.stringify(r)}`, task.pos)
+    return Number(s)
+  }
+  const out = { async: n(task.async, 'async'), poll: n(task.poll, 'poll') }
+  if (!fixed && out.async && out.poll === 0) {
+    const why = fireAndForgetRefusal(task.module, def)
+    if (why) throw new UserError(`"poll: 0" (fire and forget) with ${task.module} is not supported by tsplay: ${why}`)
+  }
+  return out
+}
