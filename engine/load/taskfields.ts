@@ -47,7 +47,6 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/
 const LOOP_KEYS = ['loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`)]
 
 /** Ansible task keywords tsplay knows but does not support, with what to write instead. */
-const UNSUPPORTED: Record<string, string> = {}
 const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until']
 
 /** Build one task (or report why not); `action`/`local_action` are already rewritten (task.ts). */
@@ -67,8 +66,6 @@ export function buildTask(
       ? undefined
       : (libraryModuleName(ctx, k) ?? foreignModule(ctx, raw, k, scope, keyPos(raw, k) ?? pos))
     if (mod) found.push([k, mod])
-    else if (UNSUPPORTED[k])
-      report(ctx, `"${k}" is not supported by tsplay`, keyPos(raw, k) ?? pos, `(${UNSUPPORTED[k]})`)
     else if (plugin) {
       const name = actionPlugin(ctx, raw, k, plugin, scope, at(raw, k, pos))
       if (name) found.push([k, name])
