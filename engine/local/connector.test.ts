@@ -101,7 +101,7 @@ describe('localArgv', () => {
     expect(withPw.slice(0, 8)).toEqual(['sudo', '-S', '-p', SUDO_PROMPT, '-H', '-u', 'postgres', '--'])
     expect(withPw.at(-1)).toBe('id')
     expect(localArgv('id', 'postgres', false)[1]).toBe('-n')
-    expect(localArgv('id', 'postgres', false, ['-E']).slice(0, 9)).toEqual([
+    expect(localArgv('id', 'postgres', false, { method: 'sudo', flags: ['-E'] }).slice(0, 9)).toEqual([
       'sudo',
       '-n',
       '-p',
@@ -115,10 +115,24 @@ describe('localArgv', () => {
   })
 })
 
+describe('become with su or doas', () => {
+  test('su runs the starter with the text through the login shell; doas runs it as argv words', () => {
+    const text = 'printf "%s|" "$0" \'a  b\''
+    const su = localArgv(text, 'app', true, { method: 'su', exe: '/bin/su', flags: ['-l'] })
+    expect(su.slice(0, 4)).toEqual(['/bin/su', '-l', 'app', '-c'])
+    const doas = localArgv(text, 'app', true, { method: 'doas' })
+    expect(doas.slice(0, 6)).toEqual(['doas', '-n', '-u', 'app', '/bin/sh', '-c'])
+    expect(doas.at(-1)).toBe(text)
+    // su's -c text as a login shell (here /bin/sh) runs it: the start mark on stderr, then the text
+    const r = spawnSync('/bin/sh', ['-c', su[4]], { encoding: 'utf8', cwd: tmpdir() })
+    expect([r.stdout, r.stderr]).toEqual(['/bin/sh|a  b|', '\x1eTSPSTART\n'])
+  })
+})
+
 describe('become with sudo -i/-s (a login shell runs the command first)', () => {
   test('the starter and the text reach /bin/sh with no `$` a login shell could expand, and run as they are', () => {
     const text = 'printf "%s|" "$0" \'a  b\'; echo "$((1 + 2))"'
-    const argv = localArgv(text, 'app', false, ['-i'])
+    const argv = localArgv(text, 'app', false, { method: 'sudo', flags: ['-i'] })
     expect(argv.slice(0, 10)).toEqual(['sudo', '-n', '-p', SUDO_PROMPT, '-H', '-i', '-u', 'app', '--', '/bin/sh'])
     expect(argv[10]).toBe('-c')
     expect(argv[11].slice(15, -3)).not.toMatch(/[$'"`]/)
@@ -146,8 +160,28 @@ describe('Output (sudo prompt and start mark)', () => {
     },
   ]
   test.each(cases)('$name', ({ chunks, events, stderr }) => {
-    const o = new Output(true)
+    const o = new Output('sudo')
     expect(chunks.map((c) => o.stderr(Buffer.from(c)))).toEqual(events)
     expect(o.end().stderr).toBe(stderr)
+  })
+
+  test.each([
+    { name: 'su prompt in any language', chunks: ['Passwort: ', '\x1eTSPSTART\nx'], events: ['prompt', 'started'] },
+    { name: 'full-width colon', chunks: ['密码：', '\x1eTSPSTART\n'], events: ['prompt', 'started'] },
+    {
+      name: 'su prompt split, then a failure line (no second prompt)',
+      chunks: ['Pass', 'word: ', '\nsu: Authentication failure\n'],
+      events: [undefined, 'prompt', undefined],
+    },
+    { name: 'a second prompt after the answer', chunks: ['Password: ', '\nPassword: '], events: ['prompt', 'prompt'] },
+  ])('$name', ({ chunks, events }) => {
+    const o = new Output('su')
+    expect(chunks.map((c) => o.stderr(Buffer.from(c)))).toEqual(events)
+  })
+
+  test('doas has no prompt of its own to answer (it runs with -n)', () => {
+    const o = new Output('doas')
+    expect(o.stderr(Buffer.from('doas: a password is required\n'))).toBeUndefined()
+    expect(o.end().stderr).toBe('doas: a password is required\n')
   })
 })

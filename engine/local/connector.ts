@@ -2,8 +2,9 @@
  * `LocalConnector`: runs commands as child processes on the controller (`connection: local`,
  * `delegate_to: localhost`). A command is rendered to shell text by the same `renderCommand` the SSH transport
  * uses and run by `/bin/sh -c`, in the user's home, with a minimal environment (PATH, HOME, USER, LOGNAME, SHELL,
- * LANG/LC_*: never the controller's secrets). Become runs `sudo -u USER` in front; a become password travels
- * only on sudo's stdin (`sudo -S`, written when sudo prompts), never in argv, environment or logs.
+ * LANG/LC_*: never the controller's secrets). Become runs `sudo -u USER` in front (or su, or `doas -n`, by the
+ * task's method); a become password travels only on sudo's or su's stdin (written when it prompts), never in argv,
+ * environment or logs.
  *
  * @example
  * ```ts
@@ -14,9 +15,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { homedir, userInfo } from 'node:os'
-import type { Connector, RunOptions } from '../connector.js'
+import type { BecomeMethod, Connector, RunOptions } from '../connector.js'
 import { HostError } from '../errors.js'
-import { sudoError } from '../ssh/become.js'
+import { doasError, sudoError } from '../ssh/become.js'
+import { suError } from '../ssh/su.js'
 import { dollarFree, renderCommand, shQuote, sudoShell } from '../ssh/quote.js'
 import { abortError } from '../ssh/faults.js'
 import type { Command, CommandResult } from '../types.js'
@@ -55,14 +57,21 @@ function me(): string {
   }
 }
 
-/** The argv that runs `text` as `user` (undefined: as the controller's user). */
+/**
+ * The argv that runs `text` as `user` (undefined: as the controller's user) through `how` (sudo when unset): su runs
+ * the starter with the text in it through the user's login shell (`su USER -c …`), doas runs it as argv words.
+ */
 export function localArgv(
   text: string,
   user: string | undefined,
   withPassword: boolean,
-  flags: readonly string[] = [],
+  how: BecomeMethod = { method: 'sudo' },
 ): string[] {
   if (user === undefined) return ['/bin/sh', '-c', text]
+  if (how.method === 'su') return [how.exe ?? 'su', ...(how.flags ?? []), user, '-c', starter(shQuote(text))]
+  if (how.method === 'doas')
+    return [how.exe ?? 'doas', '-n', ...(how.flags ?? []), '-u', user, '/bin/sh', '-c', STARTER, 'sh', text]
+  const flags = how.flags ?? []
   const sudo = ['sudo', withPassword ? '-S' : '-n', '-p', SUDO_PROMPT, '-H', ...flags, '-u', user, '--']
   // through a login shell (`-i`/`-s`): the starter with the text in it, written without a `$` (see dollarFree)
   if (sudoShell(flags)) return [...sudo, '/bin/sh', '-c', dollarFree(starter(shQuote(text)))]
@@ -87,22 +96,17 @@ export class LocalConnector implements Connector {
     if (this.closed) throw new HostError(this.name, 'dropped', `${this.name}: connection closed`)
     const want = cmd.runAs ?? opts.becomeUser
     const user = want === undefined || want === this.user ? undefined : want
-    const flags = cmd.runAs === undefined && opts.becomeMethod?.method === 'sudo' ? (opts.becomeMethod.flags ?? []) : []
-    const failKey = flags.length ? `${JSON.stringify(flags)}:${user}` : user
+    // a module's own user (`runAs`) is reached through sudo, the task's through its method
+    const how: BecomeMethod = (cmd.runAs === undefined ? opts.becomeMethod : undefined) ?? { method: 'sudo' }
+    const plain = how.method === 'sudo' && !how.flags?.length
+    const failKey = user === undefined ? undefined : plain ? user : `${JSON.stringify(how)}:${user}`
     const failed = failKey === undefined ? undefined : this.sudoFailures.get(failKey)
     if (failed) throw failed
-    const method = opts.becomeMethod?.method
-    if (user !== undefined && cmd.runAs === undefined && method !== undefined && method !== 'sudo') {
-      throw new HostError(
-        this.name,
-        'sudo',
-        `${this.name}: cannot become ${user}: become_method ${method} works on ssh connections only; ` +
-          'the controller (connection: local, delegate_to: localhost) becomes users through sudo',
-      )
-    }
-    const r = await this.spawn(cmd, user, opts, flags)
+    const r = await this.spawn(cmd, user, opts, how)
     if (r.sudoFailed) {
-      const e = sudoError(this.name, user!, r.stderr, r.rc, this.opts.becomePassword !== undefined)
+      const hasPassword = this.opts.becomePassword !== undefined
+      const why = how.method === 'su' ? suError : how.method === 'doas' ? doasError : sudoError
+      const e = why(this.name, user!, r.stderr, r.rc, hasPassword)
       this.sudoFailures.set(failKey!, e)
       throw e
     }
@@ -138,18 +142,18 @@ export class LocalConnector implements Connector {
     cmd: Command,
     user: string | undefined,
     opts: RunOptions,
-    flags: readonly string[],
+    how: BecomeMethod,
   ): Promise<CommandResult & { sudoFailed: boolean }> {
     const text = renderCommand(cmd)
     const pw = user === undefined ? undefined : this.opts.becomePassword
-    const [prog, ...args] = localArgv(text, user, pw !== undefined, flags)
+    const [prog, ...args] = localArgv(text, user, pw !== undefined, how)
     const stdin =
       cmd.stdin === undefined ? undefined : typeof cmd.stdin === 'string' ? Buffer.from(cmd.stdin) : cmd.stdin
     return new Promise((resolve, reject) => {
       if (opts.signal?.aborted) return reject(abortError(this.name, opts.signal))
       const child = spawn(prog, args, { cwd: homedir(), env: this.env, detached: true, stdio: 'pipe' })
       this.running.add(child)
-      const out = new Output(user !== undefined, opts.onOutput)
+      const out = new Output(user === undefined ? undefined : how.method, opts.onOutput)
       let settled = false
       const onAbort = (): void => {
         killGroup(child, 'SIGTERM')

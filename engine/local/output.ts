@@ -1,18 +1,19 @@
 /**
  * A local command's output: stdout and stderr collected as bytes (decoded as UTF-8 at the end) and passed on as
- * text while they arrive. Under sudo, stderr begins with what sudo says (a lecture, its password prompt) until
- * the target user's shell prints the start mark: that part is held back, watched for the prompt, and kept only
- * to explain a sudo failure.
+ * text while they arrive. Under sudo, su or doas, stderr begins with what that program says (a lecture, its password
+ * prompt) until the target user's shell prints the start mark: that part is held back, watched for the prompt (sudo's
+ * own `-p` text, or su's line ending in a colon, whatever its language), and kept only to explain a failure.
  *
  * @example
  * ```ts
- * const o = new Output(true)
+ * const o = new Output('sudo')
  * o.stderr(Buffer.from('[tsplay-sudo-password]')) // 'prompt'
  * o.stderr(Buffer.from('\x1eTSPSTART\nwarning\n'))  // 'started'
  * o.end().stderr                                    // 'warning\n'
  * ```
  */
 import { StringDecoder } from 'node:string_decoder'
+import { PROMPT } from '../ssh/su.js'
 
 /** sudo's prompt (`-p`): recognised on stderr, answered once with the password. No `%` (sudo expands those). */
 export const SUDO_PROMPT = '[tsplay-sudo-password]'
@@ -24,16 +25,19 @@ export class Output {
   private readonly err: Buffer[] = []
   private readonly dOut = new StringDecoder('utf8')
   private readonly dErr = new StringDecoder('utf8')
-  /** sudo's part of stderr, before the start mark. */
+  /** The become program's part of stderr, before the start mark. */
   private head = ''
   private prompts = 0
+  /** Where in `head` su's last prompt ended (su's prompts are found in what follows). */
+  private answeredAt = 0
   started: boolean
 
+  /** `become`: the program in front (none: the command's output from the start). */
   constructor(
-    sudo: boolean,
+    private readonly become: 'sudo' | 'su' | 'doas' | undefined,
     private readonly onOutput?: (chunk: string) => void,
   ) {
-    this.started = !sudo
+    this.started = become === undefined
   }
 
   stdout(d: Buffer): void {
@@ -59,7 +63,13 @@ export class Output {
       if (rest.length) this.stderr(rest)
       return 'started'
     }
-    const n = this.head.split(SUDO_PROMPT).length - 1
+    if (this.become === 'su') {
+      // `head` holds bytes as latin1: su's prompt is read as UTF-8 (a full-width colon)
+      if (!PROMPT.test(Buffer.from(this.head.slice(this.answeredAt), 'latin1').toString('utf8'))) return undefined
+      this.answeredAt = this.head.length
+      return 'prompt'
+    }
+    const n = this.become === 'sudo' ? this.head.split(SUDO_PROMPT).length - 1 : 0
     if (n > this.prompts) {
       this.prompts = n
       return 'prompt'

@@ -23,7 +23,7 @@ import { SU_READY } from './quote.js'
 const HANDSHAKE_TIMEOUT_SEC = 30
 
 /** A password prompt: the text since the last line break ends in a colon (ASCII or full-width), maybe a space. */
-const PROMPT = /[^\n]*[:\uFF1A]\s*$/
+export const PROMPT = /[^\n]*[:\uFF1A]\s*$/
 
 /**
  * Answer su's password prompt on `ch` and resolve once the command su started runs. On success, the channel and

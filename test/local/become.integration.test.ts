@@ -2,7 +2,9 @@
  * Become with the local connector, for real: root becomes another user without a password; a user whose sudo
  * asks for a password becomes root with the right one (the password reaches sudo on stdin only: never in any
  * process's argv or environment), gets a clear error with a wrong one, and a command's own stdin still arrives.
- * The non-root runs use the connector bundled by esbuild and started with `runuser` as a random test user.
+ * Through su, a user becomes another with that user's password, answered on su's stdin (never argv or
+ * environment); a wrong or missing one fails clearly. The non-root runs use the connector bundled by esbuild and
+ * started with `runuser` as a random test user.
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -12,6 +14,7 @@ import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { LocalConnector } from '../../engine/local/connector.js'
 import { ensureTestUser, type TestUser } from '../helpers/sshd.js'
+import { ensureSuTarget } from '../helpers/test-users.js'
 import { needTier } from '../helpers/tier.js'
 
 const ROOT = join(dirname(new URL(import.meta.url).pathname), '..', '..')
@@ -28,7 +31,8 @@ const { password, steps } = JSON.parse(input)
 const c = new LocalConnector('localhost', { becomePassword: password })
 const out = []
 for (const s of steps) {
-  try { out.push(await c.run(s.cmd, { becomeUser: s.become })) } catch (e) { out.push({ error: e.message }) }
+  try { out.push(await c.run(s.cmd, { becomeUser: s.become, becomeMethod: s.method })) }
+  catch (e) { out.push({ error: e.message }) }
 }
 await c.close()
 console.log(JSON.stringify(out))
@@ -107,6 +111,28 @@ describe.skipIf(!isRoot)('local connector: become through sudo', () => {
       { rc: 0, stdout: `${pw.user}\n`, stderr: '' },
     ])
     expect(seen.filter((p) => !p.startsWith(`${process.pid}/`))).toEqual([])
+  })
+
+  test("su: a user becomes another with that user's password, on su's stdin only; wrong or none fail", async () => {
+    const target = ensureSuTarget()
+    const su = { method: 'su' }
+    let seen: string[] = []
+    const steps = [
+      { cmd: { argv: ['sh', '-c', 'sleep 1; id -un; echo "$HOME"'] }, become: target.user, method: su },
+      { cmd: { argv: ['cat'], stdin: 'data\n' }, become: target.user, method: su },
+    ]
+    const out = await runAs(pw.user, { password: target.password, steps }, () => {
+      setTimeout(() => (seen = leaks(target.password)), 500)
+    })
+    expect(out).toEqual([
+      { rc: 0, stdout: `${target.user}\n/home/${target.user}\n`, stderr: '' },
+      { rc: 0, stdout: 'data\n', stderr: '' },
+    ])
+    expect(seen.filter((p) => !p.startsWith(`${process.pid}/`))).toEqual([])
+    const wrong = await runAs(pw.user, { password: 'wrong-password', steps: steps.slice(0, 1) })
+    expect(wrong).toEqual([{ error: expect.stringMatching(/cannot become tspt-.*: the become password is wrong/) }])
+    const none = await runAs(pw.user, { steps: steps.slice(0, 1) })
+    expect(none).toEqual([{ error: expect.stringMatching(/su asks for a password; set ansible_become_password/) }])
   })
 
   test('a wrong password gives the clear sudo error, without retry loops', async () => {
