@@ -12,7 +12,7 @@
  * ```ts
  * fireAndForgetRefusal('file', fileDef) // undefined
  * fireAndForgetRefusal('systemd', systemdDef) // undefined: its apply runs the plan (`applyRunsPlan`)
- * fireAndForgetRefusal('reboot', rebootDef) // 'it runs its own steps instead of a list of commands'
+ * fireAndForgetRefusal('apt_key', aptKeyDef) // 'it runs its own steps instead of a list of commands'
  * ```
  */
 import type { ModuleDef } from '../module.js'
@@ -61,9 +61,15 @@ function ownSteps(def: ModuleDef): readonly string[] {
   return def.steps ?? (['apply'] as const).filter((k) => typeof def[k] === 'function')
 }
 
+/**
+ * Modules whose Ansible action plugin takes `async` and does not use it (`reboot`): the task runs as without it; with
+ * a `poll`, Ansible then looks for the job it did not start and fails the task (see engine/run/asyncfields.ts).
+ */
+export const IGNORES_ASYNC: ReadonlySet<string> = new Set(['reboot'])
+
 /** Why `name` cannot run with `poll: 0`, or undefined when it can. */
 export function fireAndForgetRefusal(name: string, def: ModuleDef): string | undefined {
-  if (OWN_JOB.has(name)) return undefined
+  if (OWN_JOB.has(name) || IGNORES_ASYNC.has(name)) return undefined
   if (READS.includes(name)) return 'its result is what it reads, which a job does not keep'
   if (OWN_USER.includes(name)) return 'it runs its commands as a user of its own'
   if (def.controllerOnly || def.runOnce || def.absent || def.waitsForConnection)

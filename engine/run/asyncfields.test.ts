@@ -11,9 +11,12 @@ const reads = { controllerOnly: true } as unknown as ModuleDef
 
 describe('async and poll for one host', () => {
   it.each([
-    ['numbers as written', task('command', 30, 0), { async: 30, poll: 0 }],
-    ['templates rendered', task('command', '{{ t }}', '{{ p }}'), { async: 30, poll: 2 }],
-    ['a number a template gives', task('command', '{{ n }}', undefined), { async: 7, poll: undefined }],
+    ['numbers as written', task('command', 30, 0), { async: 30, poll: 0, asked: true }],
+    ['templates rendered', task('command', '{{ t }}', '{{ p }}'), { async: 30, poll: 2, asked: true }],
+    ['a number a template gives', task('command', '{{ n }}', undefined), { async: 7, poll: undefined, asked: true }],
+    ['reboot forgotten: runs as without async', task('reboot', 30, '{{ z }}'), { asked: true }],
+    ['reboot polled: fails after it ran', task('reboot', 30, 2), { asked: true, noJob: true }],
+    ['reboot without a poll: fails after it ran', task('reboot', 30), { asked: true, noJob: true }],
     ['0: not async', task('command', '{{ z }}', '{{ z }}'), { async: 0, poll: 0 }],
     ['none', task('command'), { async: undefined, poll: undefined }],
   ])('%s', (_what, t, want) => {
@@ -29,7 +32,7 @@ describe('async and poll for one host', () => {
     expect(() => asyncOf(task('debug', 5, '{{ z }}'), reads, { z: 0 })).toThrow(
       /"poll: 0" \(fire and forget\) with debug is not supported by tsplay: it does not run commands/,
     )
-    expect(asyncOf(task('debug', 5, 0), reads, {})).toEqual({ async: 5, poll: 0 })
+    expect(asyncOf(task('debug', 5, 0), reads, {})).toEqual({ async: 5, poll: 0, asked: true })
     expect(asyncOf(task('debug', '{{ z }}', '{{ z }}'), reads, { z: 0 })).toEqual({ async: 0, poll: 0 })
   })
 })

@@ -1,7 +1,9 @@
 /**
  * A task's `async` and `poll` for one host: numbers as written, or templates rendered with the host's variables (as
  * Ansible renders them when the task runs: `async: "{{ build_timeout }}"`). A `poll: 0` that only a template gave
- * is checked here against the modules that cannot run as a job, as the loader checks a written one.
+ * is checked here against the modules that cannot run as a job, as the loader checks a written one. A module whose
+ * Ansible action ignores `async` (`reboot`) runs without it; with a `poll` other than 0 its task then fails, as
+ * Ansible's, which finds no job to poll (`noJob`).
  *
  * @example
  * ```ts
@@ -10,13 +12,25 @@
  */
 import type { Task } from '../ast.js'
 import { UserError } from '../errors.js'
-import { fireAndForgetRefusal } from '../load/fireforget.js'
+import { fireAndForgetRefusal, IGNORES_ASYNC } from '../load/fireforget.js'
 import type { ModuleDef } from '../module.js'
 import { renderValue } from '../template.js'
 import type { Vars } from '../types.js'
 
-/** `async` (0 or undefined: not async) and `poll` (undefined: the default) for this host. Throws `UserError`. */
-export function asyncOf(task: Task, def: ModuleDef, vars: Vars): { async?: number; poll?: number } {
+/** A task's async settings for one host. */
+export interface AsyncTiming {
+  /** Seconds the job may run (0 or undefined: not run as a job). */
+  async?: number
+  /** Seconds between checks (undefined: the default; 0: fire and forget). */
+  poll?: number
+  /** An `async` above 0 was given (Ansible's checks look at it even where the module runs without a job). */
+  asked?: boolean
+  /** The module ran without a job but a `poll` asks for one: the task fails after it. */
+  noJob?: true
+}
+
+/** `async` and `poll` for this host. Throws `UserError`. */
+export function asyncOf(task: Task, def: ModuleDef, vars: Vars): AsyncTiming {
   const fixed = typeof task.async !== 'string' && typeof task.poll !== 'string'
   const n = (v: number | string | undefined, what: string): number | undefined => {
     if (typeof v !== 'string') return v
@@ -27,6 +41,9 @@ export function asyncOf(task: Task, def: ModuleDef, vars: Vars): { async?: numbe
     return Number(s)
   }
   const out = { async: n(task.async, 'async'), poll: n(task.poll, 'poll') }
+  if (out.async && IGNORES_ASYNC.has(task.module))
+    return out.poll === 0 ? { asked: true } : { asked: true, noJob: true }
+  if (out.async) Object.assign(out, { asked: true })
   if (!fixed && out.async && out.poll === 0) {
     const why = fireAndForgetRefusal(task.module, def)
     if (why) throw new UserError(`"poll: 0" (fire and forget) with ${task.module} is not supported by tsplay: ${why}`)

@@ -18,7 +18,7 @@ import { retryingIO, taskIO, type TaskExec } from './hosts.js'
 import { jobId, runDetached, startJob } from './async.js'
 import { detachedDef } from './detach.js'
 import { NO_ASYNC, OWN_JOB } from '../load/fireforget.js'
-import { asyncOf } from './asyncfields.js'
+import { asyncOf, type AsyncTiming } from './asyncfields.js'
 import { becomeOf } from './become-vars.js'
 import type { BecomeMethod } from '../connector.js'
 import { extendVars } from './vars.js'
@@ -120,7 +120,7 @@ export async function executeModule(
     () => ctx,
     () => io,
   )
-  let timing: { async?: number; poll?: number }
+  let timing: AsyncTiming
   try {
     timing = asyncOf(task, def as ModuleDef, vars)
   } catch (e) {
@@ -129,10 +129,10 @@ export async function executeModule(
   }
   const { async: asyncSec, poll } = timing
   // as Ansible: these modules' action plugins take no async (before the check below, as Ansible's order)
-  if (asyncSec && NO_ASYNC.has(task.module)) return userFailure(new UserError('async is not supported for this task.'))
-  // as Ansible: a job left running cannot be checked
-  if (asyncSec && poll === 0 && check)
-    return userFailure(new UserError('check mode and async cannot be used on same task.'))
+  if (timing.asked && NO_ASYNC.has(task.module))
+    return userFailure(new UserError('async is not supported for this task.'))
+  // as Ansible: no async task runs in check mode, polled or not
+  if (timing.asked && check) return userFailure(new UserError('check mode and async cannot be used on same task.'))
   let io = noIO
   let target: Target
   try {
@@ -178,6 +178,9 @@ export async function executeModule(
     if (run.plan.inventory && !run.failed && run.skipped === undefined)
       run.changed = applyInventoryChange(rc, host, run.plan.inventory)
     const out = finish(task, run, check, vars, ctx.diffMode, attempt)
+    // as Ansible: it polls for the job of a module that ran without one (reboot) and finds none
+    if (timing.noJob && (out.status === 'changed' || out.status === 'ok'))
+      return userFailure(new UserError('No job id was returned by the async task'))
     if (started && (out.status === 'changed' || out.status === 'ok')) {
       // as Ansible reports a job it left running: changed, started, not finished, its ID to give async_status
       const data = { ansible_job_id: started, started: 1, finished: 0, changed: true, failed: 0 }

@@ -82,4 +82,39 @@ describe.skipIf(!can.ok)(`reboot on the fleet (${can.ok ? 'fleet' : can.why})`, 
     expect(now).not.toBe(before)
     expect((await fleet.exec(node, ['cat', '/run/tsplay-after-reboot'])).stdout.trim()).toBe(now)
   }, 300_000)
+
+  it("with async, reboots as without it (Ansible's reboot ignores async); a poll then fails the task", async () => {
+    const before = await bootId()
+    const boots = async () =>
+      (await fleet.exec(node, ['journalctl', '--list-boots', '-q', '--no-pager'])).stdout.trim().split('\n').length
+    const bootsBefore = await boots()
+    writeFileSync(
+      join(dir, 'async.yml'),
+      `- hosts: all
+  become: true
+  gather_facts: false
+  tasks:
+    - name: forgotten
+      reboot: { reboot_timeout: 180, boot_time_command: cat /proc/sys/kernel/random/boot_id }
+      async: 60
+      poll: 0
+      register: first
+    - name: polled
+      reboot: { reboot_timeout: 180, boot_time_command: cat /proc/sys/kernel/random/boot_id }
+      async: 60
+      register: second
+      ignore_errors: true
+    - assert:
+        that:
+          - first is changed and first.rebooted
+          - second is failed
+          - second.msg == "No job id was returned by the async task"
+`,
+    )
+    const r = await run('async.yml')
+    expect(r.rc, explain(r)).toBe(0)
+    expect(r.tasks.filter((t) => t.task !== 'assert').map((t) => t.status)).toEqual(['changed', 'failed'])
+    expect(await boots()).toBe(bootsBefore + 2) // both tasks rebooted the node
+    expect(await bootId()).not.toBe(before)
+  }, 600_000)
 })

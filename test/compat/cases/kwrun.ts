@@ -241,7 +241,7 @@ export const KW_RUN: CompatCase[] = [
   },
   {
     name: 'kw_async_check',
-    covers: 'poll: 0 in check mode, with a module and with shell: the task fails, nothing runs',
+    covers: 'async in check mode, with a module and with shell, polled or not: the task fails, nothing runs',
     flags: ['--check'],
     files: {
       'main.yml': `- hosts: kw_async_check
@@ -257,12 +257,23 @@ export const KW_RUN: CompatCase[] = [
       poll: 0
       register: k
       ignore_errors: true
+    - file: { path: "{{ root }}/polled", state: touch }
+      async: 30
+      poll: 1
+      register: m
+      ignore_errors: true
+    - command: touch {{ root }}/g
+      async: 30
+      register: n
+      ignore_errors: true
     - assert:
         that:
           - j is failed
           - k is failed
           - "j.msg == 'check mode and async cannot be used on same task.'"
           - "k.msg == j.msg"
+          - "m.msg == j.msg"
+          - "n.msg == j.msg"
 `,
     },
   },
@@ -318,7 +329,7 @@ export const KW_RUN: CompatCase[] = [
           - r4.msg == r1.msg
           - r5.msg == r1.msg
           - was_set is undefined
-          - r6 is changed
+          - r6 is succeeded
           - st.results | map(attribute='stat.exists') | select | list == []
 `,
       't.j2': 'hello\n',
