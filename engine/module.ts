@@ -47,10 +47,18 @@ export interface ModuleContext {
    */
   callModule?(module: string | ModuleDef, args: Record<string, unknown>): Promise<Record<string, unknown>>
   /**
-   * What a finished `poll: 0` job of this run registers when its module builds its result after its commands
-   * (`after`), from the job's log; undefined for other jobs (their log is the result).
+   * What a finished `poll: 0` job of a module (not `command`/`shell`) of this run registers, from the job's log,
+   * with the facts its module read (`setup`, `getent`: `async_status` sets them, as Ansible's does); undefined for
+   * other jobs (their log is the result).
    */
-  jobResult?(jid: string, log: string): Promise<Record<string, unknown> | undefined>
+  jobResult?(jid: string, log: string): Promise<JobOutcome | undefined>
+}
+
+/** A finished job's registered result, and the facts its module read. */
+export interface JobOutcome {
+  data: Record<string, unknown>
+  facts?: HostFacts
+  moduleFacts?: Vars
 }
 
 /** Runs commands on the host. The only way modules touch a host. */

@@ -21,7 +21,7 @@
  */
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
-import { defineModule } from '../engine/module.js'
+import { defineModule, type JobOutcome } from '../engine/module.js'
 import { JOB_CLEANUP, JOB_STATUS } from './lib/jobs.js'
 
 const Args = Type.Object(
@@ -41,7 +41,7 @@ type Args = ModuleArgs<typeof Args>
 /** What the host says of the job; `result`: what the job's module registers (a module's job this run started). */
 type Job =
   | { state: 'running' | 'missing' }
-  | { state: 'finished'; rc: number; log: string; unchanged?: boolean; result?: Record<string, unknown> }
+  | { state: 'finished'; rc: number; log: string; unchanged?: boolean; result?: JobOutcome }
 
 /** Parse JOB_STATUS's output. */
 export function parseStatus(out: string): Job {
@@ -87,11 +87,12 @@ export default defineModule({
       return { commands: [], changed: false, data: { ...id, started: 1, finished: 0 } }
     }
     if (job.result) {
-      const data: Record<string, unknown> = { ...job.result, ...id, started: 1, finished: 1 }
+      const data: Record<string, unknown> = { ...job.result.data, ...id, started: 1, finished: 1 }
       const msg = typeof data.msg === 'string' ? data.msg : undefined
+      const { facts, moduleFacts } = job.result
       return data.failed
         ? { commands: [], fail: msg ?? 'the job failed', data }
-        : { commands: [], changed: data.changed === true, msg, data }
+        : { commands: [], changed: data.changed === true, msg, data, facts, moduleFacts }
     }
     const stdout = job.log.replace(/\n+$/, '')
     const data = {

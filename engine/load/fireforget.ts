@@ -3,10 +3,11 @@
  * one command is the job, and modules whose plan's commands are what they do: no own `apply` step, or one that only
  * runs them and checks after (`applyRunsPlan`: `systemd`, `service`; the job runs the commands, without the check).
  * Their `refresh` (apt's cache update, systemd's daemon-reload) runs before the job starts; their `after` builds
- * the result when `async_status` finds the job finished. Not controller-only, not one whose result is what it
- * reads (`stat`, `getent`: the job is only started), not one running its commands as a user of its own
- * (`postgres_user`). Modules whose Ansible action plugin takes no `async` (`NO_ASYNC`: `copy`, `fetch`, `raw`, …)
- * are not refused here: their task fails when it runs, with Ansible's message, as Ansible's does.
+ * the result when `async_status` finds the job finished. A module that only reads (`stat`, `getent`, `setup`) reads
+ * at once, its job is `true`, and `async_status` gives its result and sets the facts it read. Not controller-only,
+ * not one running its commands as a user of its own (`postgres_user`). Modules whose Ansible action plugin takes no
+ * `async` (`NO_ASYNC`: `copy`, `fetch`, `raw`, …) are not refused here: their task fails when it runs, with
+ * Ansible's message, as Ansible's does.
  *
  * @example
  * ```ts
@@ -19,9 +20,6 @@ import type { ModuleDef } from '../module.js'
 
 /** Modules whose one command is the job itself (their `after` reads the job's result through `async_status`). */
 export const OWN_JOB: ReadonlySet<string> = new Set(['command', 'shell'])
-
-/** Modules whose result is what they read: a job's record keeps only rc and output, so they cannot run as one. */
-const READS = ['stat', 'slurp', 'find', 'getent', 'setup', 'gather_facts', 'package_facts', 'service_facts', 'ping']
 
 /**
  * Modules that run their commands as a user of their own (`postgres`): the job would live in that user's home, where
@@ -70,7 +68,6 @@ export const IGNORES_ASYNC: ReadonlySet<string> = new Set(['reboot'])
 /** Why `name` cannot run with `poll: 0`, or undefined when it can. */
 export function fireAndForgetRefusal(name: string, def: ModuleDef): string | undefined {
   if (OWN_JOB.has(name) || IGNORES_ASYNC.has(name)) return undefined
-  if (READS.includes(name)) return 'its result is what it reads, which a job does not keep'
   if (OWN_USER.includes(name)) return 'it runs its commands as a user of its own'
   if (def.controllerOnly || def.runOnce || def.absent || def.waitsForConnection)
     return 'it does not run commands on the host'

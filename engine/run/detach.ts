@@ -16,7 +16,14 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { ModuleArgs } from '../argtypes.js'
-import { ModuleFailure, type HostIO, type ModuleContext, type ModuleDef, type Plan } from '../module.js'
+import {
+  ModuleFailure,
+  type HostIO,
+  type JobOutcome,
+  type ModuleContext,
+  type ModuleDef,
+  type Plan,
+} from '../module.js'
 import { renderCommand } from '../ssh/quote.js'
 import type { Command, CommandResult } from '../types.js'
 import { resultData, settle, type ModuleRun } from './module-call.js'
@@ -94,7 +101,7 @@ export function jobResults(log: string, marker: string): CommandResult[] | undef
 export type StartJob = (cmd: Command, unchanged: boolean) => Promise<CommandResult>
 
 /** Builds a finished job's registered result (for `async_status`) from its log, with the checking task's context. */
-export type JobFinisher = (log: string, ctx: ModuleContext, io: HostIO) => Promise<Record<string, unknown> | undefined>
+export type JobFinisher = (log: string, ctx: ModuleContext, io: HostIO) => Promise<JobOutcome | undefined>
 
 /**
  * The module with an `apply` that starts the plan's commands as one job instead of running them (the task's
@@ -120,7 +127,10 @@ export function detachedDef<D extends ModuleDef>(def: D, start: StartJob, keep?:
         const results = marker ? jobResults(log, marker) : []
         if (!results) return undefined
         const out: ModuleRun<unknown> = { state, plan, results, changed, data: { ...plan.data } }
-        return resultData(marker ? await settle(def, out, args, ctx, io) : out, false)
+        const run = marker ? await settle(def, out, args, ctx, io) : out
+        // the facts the module read (setup, getent) reach the host when async_status reads the result
+        const read = run.failed ? {} : { facts: run.plan.facts, moduleFacts: run.plan.moduleFacts }
+        return { data: resultData(run, false), ...read }
       })
       return { changed: true }
     },

@@ -4,7 +4,8 @@
  * reads unrendered: any template is true, so a failure ends the run even when it would render false), the task
  * `timeout` (a killed command: failed, not changed), `serial` as a percentage or a list, and `poll: 0` with
  * `async_status` (for command/shell and for modules such as file and lineinfile, in check mode too); `async` with
- * modules whose Ansible action plugin takes none; `async` and `poll` given by templates.
+ * modules whose Ansible action plugin takes none; `async` and `poll` given by templates;
+ * `poll: 0` with modules that only read.
  */
 import type { CompatCase } from '../harness.js'
 
@@ -359,6 +360,64 @@ export const KW_RUN: CompatCase[] = [
       register: p
       changed_when: false
     - assert: { that: [p.stdout == inventory_hostname, p.finished == 1] }
+`,
+    },
+  },
+  {
+    name: 'kw_async_reads',
+    covers:
+      'poll: 0 with modules that only read (stat, getent, slurp, find, ping, setup, package_facts): async_status ' +
+      'gives their results, ok, and sets the facts they read',
+    files: {
+      'main.yml': `- hosts: kw_async_reads
+  gather_facts: false
+  tasks:
+    - copy: { content: "hello\\n", dest: "{{ root }}/f.txt" }
+    - stat: { path: "{{ root }}/f.txt" }
+      async: 30
+      poll: 0
+      register: j1
+    - getent: { database: passwd, key: root }
+      async: 30
+      poll: 0
+      register: j2
+    - slurp: { src: "{{ root }}/f.txt" }
+      async: 30
+      poll: 0
+      register: j3
+    - find: { paths: "{{ root }}", patterns: "f.*" }
+      async: 30
+      poll: 0
+      register: j4
+    - ping: { data: hi }
+      async: 30
+      poll: 0
+      register: j5
+    - setup: { filter: ansible_hostname }
+      async: 30
+      poll: 0
+      register: j6
+    - package_facts:
+      async: 30
+      poll: 0
+      register: j7
+    - assert: { that: [j1 is changed, j1.finished == 0, getent_passwd is undefined, packages is undefined] }
+    - async_status: { jid: "{{ item.ansible_job_id }}" }
+      loop: ["{{ j1 }}", "{{ j2 }}", "{{ j3 }}", "{{ j4 }}", "{{ j5 }}", "{{ j6 }}", "{{ j7 }}"]
+      register: s
+      until: s.finished
+      retries: 20
+      delay: 1
+    - assert:
+        that:
+          - s.results[0].stat.exists and s.results[0].stat.size == 6
+          - getent_passwd.root[4] == "/root"
+          - (s.results[2].content | b64decode) == "hello\\n"
+          - s.results[3].matched == 1
+          - s.results[4].ping == "hi"
+          - ansible_hostname is defined and s.results[5].ansible_facts.ansible_hostname == ansible_hostname
+          - packages['bash'] is defined
+          - s.results | select('changed') | list == []
 `,
     },
   },
