@@ -46,6 +46,7 @@ const FACTS_SCRIPT = [
   'x=; read -r x 2>/dev/null < /etc/machine-id; echo "machine_id=$x"',
   'x=; read -r x 2>/dev/null < /proc/sys/kernel/random/boot_id; echo "boot_id=$x"',
   'x=; read -r x 2>/dev/null < /etc/debian_version; echo "debian_version=$x"',
+  'x=; read -r x 2>/dev/null < /sys/fs/selinux/enforce; echo "selinux=$x"',
   VIRT_SCRIPT,
   PYTHON_SCRIPT,
   'while read -r k v _; do if [ "$k" = MemTotal: ]; then echo "memtotal_kb=$v"; break; fi; done < /proc/meminfo',
@@ -131,6 +132,7 @@ export function parseFacts(stdout: string): HostFacts {
     boot_id: get('boot_id'),
     user: get('user'),
     home: get('home'),
+    selinux: get('selinux') === '1' ? 'enforcing' : get('selinux') === '0' ? 'permissive' : 'disabled',
     virtualization: virtualization({
       container: get('virt_container'),
       product: get('virt_product'),
@@ -249,6 +251,9 @@ export function ansibleFactVars(f: HostFacts): Vars {
     ansible_user_id: f.user,
     ansible_user_dir: f.home,
     ansible_local: f.local ?? {},
+    // Ansible's keys: `status`, and `mode` where SELinux is on
+    ansible_selinux:
+      f.selinux && f.selinux !== 'disabled' ? { status: 'enabled', mode: f.selinux } : { status: 'disabled' },
     ...pythonFactVars(f.python),
     ...(f.virtualization
       ? {

@@ -72,6 +72,8 @@ export interface HostFacts {
   boot_id: string
   user: string
   home: string
+  /** The kernel's SELinux mode (`ansible_selinux`); `disabled` where SELinux is off or missing. */
+  selinux?: 'enforcing' | 'permissive' | 'disabled'
   /** Local facts from `fact_path`'s `*.fact` files (`ansible_local`): file name → value. */
   local?: Record<string, unknown>
   /** `ansible_virtualization_*` (engine/virtfacts.ts). */

@@ -24,6 +24,7 @@ import { decryptIfVaulted } from '../engine/vault/keyring.js'
 import type { Command, CommandResult } from '../engine/types.js'
 import { attrArgs, backupArg } from './lib/args.js'
 import { attributesArg } from './lib/chattr.js'
+import { contextArgs } from './lib/contexts.js'
 import { findSource } from './lib/files.js'
 import { gatherPut, planPut, type PutState } from './lib/put.js'
 import { pyRegExp } from './lib/pyre.js'
@@ -53,6 +54,7 @@ const Args = Type.Object(
     ),
     ...attrArgs,
     ...attributesArg,
+    ...contextArgs,
     ...backupArg,
   },
   { additionalProperties: false },

@@ -19,6 +19,7 @@ import { argRules } from '../engine/argrules.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import { attrArgs, backupArg, pathArgs } from './lib/args.js'
 import { attributesArg } from './lib/chattr.js'
+import { contextArgs } from './lib/contexts.js'
 import { editBlock, LineError, type BlockEdit } from './lib/block.js'
 import { effective, isType } from './lib/probe.js'
 import { gatherText, planText, type TextFacts } from './lib/textedit.js'
@@ -64,6 +65,7 @@ const Args = Type.Object(
     ...backupArg,
     ...attrArgs,
     ...attributesArg,
+    ...contextArgs,
   },
   { additionalProperties: false, ...argRules({ mutually_exclusive: [['insertbefore', 'insertafter']] }) },
 )

@@ -22,6 +22,7 @@ import { argRules } from '../engine/argrules.js'
 import { defineModule, ModuleFailure, type HostIO, type ModuleContext } from '../engine/module.js'
 import { attrArgs, backupArg } from './lib/args.js'
 import { attributesArg } from './lib/chattr.js'
+import { contextArgs } from './lib/contexts.js'
 import { findSource } from './lib/files.js'
 import { wantedMode } from './lib/attrs.js'
 import { completeChecksum, effective, isType, parsePathProbe, pathProbe } from './lib/probe.js'
@@ -54,6 +55,7 @@ const Args = Type.Object(
     ),
     ...attrArgs,
     ...attributesArg,
+    ...contextArgs,
     mode: Type.Optional(
       Type.Union([Type.String(), Type.Integer()], {
         description: "Permissions: octal ('0644'), symbolic ('u=rw,g=r,o=r'), or 'preserve' (the mode of `src`).",

@@ -19,6 +19,7 @@ import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
 import { attrArgs, pathArgs } from './lib/args.js'
 import { attributesArg, lsattrProbe, lsattrTreeProbe, parseLsattr, planChattr, planChattrTree } from './lib/chattr.js'
+import { contextArgs } from './lib/contexts.js'
 import { defaultState, parseTree, planFile, type PathState, type FileState } from './lib/filestate.js'
 import { parsePathProbe, pathProbe, probedMissing } from './lib/probe.js'
 import { DEFAULT_TIME_FORMAT, wantedTime } from './lib/times.js'
@@ -44,6 +45,7 @@ const Args = Type.Object(
     ),
     ...attrArgs,
     ...attributesArg,
+    ...contextArgs,
     recurse: Defaulted(
       Type.Boolean({
         default: false,

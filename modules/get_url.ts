@@ -21,6 +21,7 @@ import { defineModule, ModuleFailure, type Plan } from '../engine/module.js'
 import { attrArgs, backupArg, tlsArgs } from './lib/args.js'
 import { planAttrs } from './lib/attrs.js'
 import { attributesArg, lsattrProbe, parseLsattr, planChattr } from './lib/chattr.js'
+import { contextArgs } from './lib/contexts.js'
 import { curlConfig, type CurlOptions, downloadCommand, parseDownload, redirectConfigs } from './lib/download.js'
 import {
   CHECKSUM_ALGORITHMS,
@@ -79,6 +80,7 @@ const Args = Type.Object(
     ...backupArg,
     ...attrArgs,
     ...attributesArg,
+    ...contextArgs,
   },
   { additionalProperties: false },
 )

@@ -18,6 +18,7 @@ import { argRules } from '../engine/argrules.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import { attrArgs, backupArg, pathArgs } from './lib/args.js'
 import { attributesArg } from './lib/chattr.js'
+import { contextArgs } from './lib/contexts.js'
 import { editLines, LineError, type LineEdit } from './lib/lines.js'
 import { effective, isType } from './lib/probe.js'
 import { gatherText, planText, planWrite, type TextFacts } from './lib/textedit.js'
@@ -66,6 +67,7 @@ const Args = Type.Object(
     ...backupArg,
     ...attrArgs,
     ...attributesArg,
+    ...contextArgs,
   },
   {
     additionalProperties: false,

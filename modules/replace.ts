@@ -15,6 +15,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { defineModule, type Plan } from '../engine/module.js'
 import { attrArgs, backupArg, pathArgs } from './lib/args.js'
 import { attributesArg } from './lib/chattr.js'
+import { contextArgs } from './lib/contexts.js'
 import { LineError } from './lib/lines.js'
 import { effective, isType } from './lib/probe.js'
 import { pyRegExp, pySubn } from './lib/pyre.js'
@@ -47,6 +48,7 @@ const Args = Type.Object(
     ...backupArg,
     ...attrArgs,
     ...attributesArg,
+    ...contextArgs,
   },
   { additionalProperties: false },
 )

@@ -18,6 +18,7 @@ import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import { attrArgs, backupArg } from './lib/args.js'
 import { attributesArg } from './lib/chattr.js'
+import { contextArgs } from './lib/contexts.js'
 import { EncodeError, encodeText } from './lib/encodings.js'
 import { findSource } from './lib/files.js'
 import { gatherPut, planPut, type PutState } from './lib/put.js'
@@ -47,6 +48,7 @@ const Args = Type.Object(
     ),
     ...attrArgs,
     ...attributesArg,
+    ...contextArgs,
     mode: Type.Optional(
       Type.Union([Type.String(), Type.Integer()], {
         description:

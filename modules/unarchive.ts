@@ -33,6 +33,7 @@ import {
   parseLsattrLines,
   pathsToChattr,
 } from './lib/chattr.js'
+import { contextArgs } from './lib/contexts.js'
 import { findSource } from './lib/files.js'
 import { fetchOnHost, isUrl, removeFetched, thenRemove, type Fetched } from './lib/hostfetch.js'
 import * as up from './lib/unpacked.js'
@@ -68,6 +69,7 @@ const Args = Type.Object(
     io_buffer_size: Type.Optional(Type.Integer({ description: 'Accepted (unused).' })),
     ...attrArgs,
     ...attributesArg,
+    ...contextArgs,
   },
   {
     additionalProperties: false,

@@ -25,6 +25,7 @@ import { pyRepr } from '../engine/expr/pystr.js'
 import { defineModule, type AfterResult, type Plan } from '../engine/module.js'
 import { attrArgs, tlsArgs } from './lib/args.js'
 import { attributesArg } from './lib/chattr.js'
+import { contextArgs } from './lib/contexts.js'
 import { curlConfig, type CurlOptions, redirectConfigs } from './lib/download.js'
 import { parseResponse, requestCommand } from './lib/http.js'
 import { cookieJar } from './lib/cookies.js'
@@ -110,6 +111,7 @@ const Args = Type.Object(
     ...tlsArgs,
     ...attrArgs,
     ...attributesArg,
+    ...contextArgs,
   },
   { additionalProperties: false, ...argRules({ mutually_exclusive: [['body', 'src']] }) },
 )

@@ -19,6 +19,7 @@ import { jobId, runDetached, startJob } from './async.js'
 import { detachedDef } from './detach.js'
 import { NO_ASYNC, OWN_JOB } from '../load/fireforget.js'
 import { asyncOf, type AsyncTiming } from './asyncfields.js'
+import { selinuxRefusal } from './selinux.js'
 import { becomeOf } from './become-vars.js'
 import type { BecomeMethod } from '../connector.js'
 import { extendVars } from './vars.js'
@@ -144,6 +145,8 @@ export async function executeModule(
   const connect = () => rc.pool.get(target.name, target.vars, target.keyword)
   if (def.waitsForConnection) io = retryingIO(rc, target.name, connect, exec, log)
   else if (!def.controllerOnly) io = taskIO(await connect(), exec, log)
+  const noContexts = await selinuxRefusal(args as Record<string, unknown>, io)
+  if (noContexts) return userFailure(new UserError(noContexts))
   let started: string | undefined // the job a `poll: 0` task started
   let polled: string | undefined // the job a polled async task waited for
   const jobOf = (cmd: Command) => jobId(rc.play.name ?? rc.play.hosts, task.name ?? task.module, ctx.host, cmd)

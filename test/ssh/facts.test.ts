@@ -7,7 +7,7 @@ import { existsSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { hostname, userInfo } from 'node:os'
 import { describe, expect, it } from 'vitest'
-import { factsCommand, factsToVars, nixSystem, parseFacts } from '../../engine/facts.js'
+import { ansibleFactVars, factsCommand, factsToVars, nixSystem, parseFacts } from '../../engine/facts.js'
 import { parsePython, parsePythonVersion, pythonFactVars } from '../../engine/pythonfacts.js'
 import { virtualization } from '../../engine/virtfacts.js'
 import { removeTempDir, tempDir } from '../helpers/tempdir.js'
@@ -58,6 +58,16 @@ VERSION="10 (buster)"
 `
 
 describe('parseFacts', () => {
+  it.each([
+    ['', 'disabled', { status: 'disabled' }],
+    ['1', 'enforcing', { status: 'enabled', mode: 'enforcing' }],
+    ['0', 'permissive', { status: 'enabled', mode: 'permissive' }],
+  ])('SELinux read %j: %s, ansible_selinux as Ansible names it', (raw, mode, fact) => {
+    const f = parseFacts(PI_BOOKWORM.replace('@os-release', `selinux=${raw}\n@os-release`))
+    expect(f.selinux).toBe(mode)
+    expect(ansibleFactVars(f).ansible_selinux).toEqual(fact)
+  })
+
   it('a Pi 4 on bookworm', () => {
     const f = parseFacts(PI_BOOKWORM)
     expect(f).toEqual({
@@ -76,6 +86,7 @@ describe('parseFacts', () => {
       boot_id: '4d2c9f0e-1111-2222-3333-444455556666',
       user: 'pi',
       home: '/home/pi',
+      selinux: 'disabled',
       virtualization: { type: 'NA', role: 'NA', guest: [], host: [] },
     })
   })

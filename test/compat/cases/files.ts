@@ -96,6 +96,33 @@ export const FILES: CompatCase[] = [
     },
   },
   {
+    name: 'file_contexts',
+    covers: 'SELinux context arguments on a host without SELinux: taken and ignored; the ansible_selinux fact',
+    clean: true,
+    files: {
+      'main.yml': play(
+        'file_contexts',
+        `
+    - file: { path: "{{ root }}/d", state: directory, mode: "0750", setype: mysqld_db_t }
+    - copy:
+        content: "x\\n"
+        dest: "{{ root }}/d/c"
+        seuser: system_u
+        serole: object_r
+        setype: etc_t
+        selevel: s0
+    - template: { src: t.j2, dest: "{{ root }}/d/t", setype: etc_t }
+    - lineinfile: { path: "{{ root }}/d/c", line: y, setype: etc_t }
+    - file: { path: "{{ root }}/d", state: directory, mode: "0750", setype: mysqld_db_t }
+      register: again
+    - setup: { filter: ansible_selinux }
+    - assert: { that: [again is not changed, ansible_selinux.status == "disabled"] }
+`,
+      ),
+      't.j2': 'hello\n',
+    },
+  },
+  {
     name: 'copy',
     covers: 'copy',
     files: {
