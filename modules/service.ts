@@ -3,8 +3,10 @@
  * tsplay knows one backend, systemd: on a systemd host the task runs as `systemd` (started/stopped act only when
  * needed, restarted/reloaded always act; `daemon_reload` is its refresh step, not a change by itself). The
  * service manager comes from the host facts (`ansible_service_mgr`), or from a read-only probe when the play did
- * not gather facts; another manager fails the task with its name. `module_defaults` for `systemd` apply under the
- * task's (and `service`'s own), as Ansible applies the defaults of the backend it runs as.
+ * not gather facts; another manager fails the task with its name. It takes systemd's arguments and rules, as
+ * Ansible's service hands its arguments to the systemd module (`service: { daemon_reload: true }` needs no name).
+ * `module_defaults` for `systemd` apply under the task's (and `service`'s own), as Ansible applies the defaults of
+ * the backend it runs as.
  *
  * @example
  * ```yaml
@@ -20,12 +22,13 @@ import { defineModule, ModuleFailure, type HostIO, type ModuleContext } from '..
 import systemd from './systemd.js'
 import { runAsBackend } from './lib/backend.js'
 
+/**
+ * systemd's arguments, and rules, as Ansible's `service` hands the task's arguments to the systemd module on a
+ * systemd host (so `service: { daemon_reload: true }` needs no name there), and the generic module's own.
+ */
 const Args = Type.Object(
   {
-    name: Type.String({ minLength: 1, description: 'Service name (`.service` is assumed without a suffix)' }),
-    state: systemd.schema.properties.state,
-    enabled: Type.Optional(Type.Boolean({ description: 'Start the service at boot' })),
-    daemon_reload: systemd.schema.properties.daemon_reload,
+    ...systemd.schema.properties,
     use: Type.Optional(
       Type.String({
         description:
@@ -40,7 +43,13 @@ const Args = Type.Object(
       Type.String({ description: 'Ignored with a warning, as by Ansible on systemd', aliases: ['args'] }),
     ),
   },
-  { additionalProperties: false, ...argRules({ required_one_of: [['state', 'enabled']] }) },
+  {
+    additionalProperties: false,
+    ...argRules({
+      required_one_of: [['state', 'enabled', 'masked', 'daemon_reload', 'daemon_reexec']],
+      required_by: { state: ['name'], enabled: ['name'], masked: ['name'] },
+    }),
+  },
 )
 type Args = ModuleArgs<typeof Args>
 
@@ -50,7 +59,7 @@ const IS_SYSTEMD = sh('[ -d /run/systemd/system ]', [], { okCodes: [0, 1], descr
 /** The arguments for the systemd backend. */
 function unitArgs(args: Args): ModuleArgs<typeof systemd.schema> {
   const { use: _use, pattern: _p, sleep: _s, runlevel: _r, arguments: _a, ...rest } = args
-  return { ...rest, daemon_reexec: false, scope: 'system', no_block: false }
+  return rest
 }
 
 /** The arguments systemd has no use for, which Ansible ignores there with a warning. */

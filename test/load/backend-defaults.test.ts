@@ -47,21 +47,23 @@ describe('module_defaults of the module service runs as', () => {
     expect(warnings).toEqual([])
   })
 
-  it('a systemd default service does not take is left out, with a warning', async () => {
+  it("service takes every systemd default, as Ansible's service hands its arguments to systemd", async () => {
     const { args, warnings } = await loadTask('    systemd: { name: app, scope: user, enabled: true }', 'service:')
-    expect(args).toEqual({ name: 'app', enabled: true })
-    expect(warnings).toEqual([
-      expect.stringMatching(/^"scope" of module_defaults for systemd not passed on: tsplay's service does not take/),
-    ])
+    expect(args).toEqual({ name: 'app', scope: 'user', enabled: true })
+    expect(warnings).toEqual([])
   })
 
-  it('other modules take no backend defaults; without them service still needs its name', async () => {
+  it('other modules take no backend defaults; without them service needs a name to start a unit', async () => {
     expect((await loadTask('    systemd: { name: app }', 'systemd: { state: started }')).args).toEqual({
       name: 'app',
       state: 'started',
     })
     await expect(loadTask('    command: { chdir: /x }', 'service: { state: started }')).rejects.toThrow(
-      /missing required argument "name" for module service/,
+      /service.*"name"/,
     )
+    // systemd's rules: a daemon-reload alone needs no unit
+    expect((await loadTask('    command: { chdir: /x }', 'service: { daemon_reload: true }')).args).toEqual({
+      daemon_reload: true,
+    })
   })
 })

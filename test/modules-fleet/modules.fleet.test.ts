@@ -50,6 +50,8 @@ const PLAYBOOK = `
         content: "[Service]\\nExecStart=/bin/sleep infinity\\n[Install]\\nWantedBy=multi-user.target\\n"
     - name: service
       systemd: { name: tsdemo, state: started, enabled: true, daemon_reload: true }
+    - name: daemon-reload through service, with no unit (systemd's arguments)
+      service: { daemon_reload: true }
 `
 
 describe.skipIf(!can.ok)(`modules on the fleet (${can.ok ? 'fleet' : can.why})`, () => {
