@@ -18,7 +18,7 @@ const exists = (o: Partial<UserState> = {}): UserState => ({
   primary: 'hydra',
   groups: ['hydra', 'nix-users'],
   hash: HASH,
-  aging: { min: 0, max: 99999, expire: -1 },
+  aging: { min: 0, max: 99999, warn: 7, expire: -1 },
   ownGroup: false,
   ...o,
 })
@@ -150,13 +150,13 @@ const rows: Row[] = [
   [
     'expiry on the same UTC day is ok',
     { name: 'hy', expires: 2529881062 },
-    exists({ aging: { min: 0, max: 99999, expire: 29281 } }),
+    exists({ aging: { min: 0, max: 99999, warn: 7, expire: 29281 } }),
     { argv: [] },
   ],
   [
     'negative expiry removes a set one',
     { name: 'hy', expires: -1 },
-    exists({ aging: { min: 0, max: 99999, expire: 29281 } }),
+    exists({ aging: { min: 0, max: 99999, warn: 7, expire: 29281 } }),
     { argv: [['usermod', '-e', '', 'hy']] },
   ],
   ['negative expiry without one is ok', { name: 'hy', expires: -1 }, exists(), { argv: [] }],
@@ -209,14 +209,16 @@ const rows: Row[] = [
     { argv: [['chage', '-m', '5', 'hy']] },
   ],
   ['aging the same is ok', { name: 'hy', password_expire_min: 0, password_expire_max: 99999 }, exists(), { argv: [] }],
+  ['warning days differ', { name: 'hy', password_expire_warn: 14 }, exists(), { argv: [['chage', '-W', '14', 'hy']] }],
+  ['warning days the same is ok', { name: 'hy', password_expire_warn: 7 }, exists(), { argv: [] }],
   [
     'create with aging',
-    { name: 'hy', password_expire_min: 1, password_expire_max: 10 },
+    { name: 'hy', password_expire_min: 1, password_expire_max: 10, password_expire_warn: 3 },
     none,
     {
       argv: [
         ['useradd', '-m', 'hy'],
-        ['chage', '-m', '1', '-M', '10', 'hy'],
+        ['chage', '-m', '1', '-M', '10', '-W', '3', 'hy'],
       ],
     },
   ],
@@ -252,7 +254,7 @@ const rows: Row[] = [
   [
     'local modify: lusermod, lchage, lgroupmod add and remove',
     { name: 'hy', local: true, shell: '/bin/bash', groups: ['wheel'], expires: -5 },
-    exists({ aging: { min: 0, max: 99999, expire: 29281 } }),
+    exists({ aging: { min: 0, max: 99999, warn: 7, expire: 29281 } }),
     {
       argv: [
         ['lusermod', '-s', '/bin/bash', 'hy'],
@@ -321,9 +323,10 @@ describe('user facts', () => {
       hash: HASH,
       min: 0,
       max: 99999,
+      warn: 7,
       expire: 29281,
     })
-    expect(parseShadow(`hy:!:19000::::::\n`)).toEqual({ hash: '!', min: -1, max: -1, expire: -1 })
+    expect(parseShadow(`hy:!:19000::::::\n`)).toEqual({ hash: '!', min: -1, max: -1, warn: -1, expire: -1 })
     expect(parsePasswd('')).toBeUndefined()
   })
   it('gathers in one batch', async () => {
@@ -332,7 +335,7 @@ describe('user facts', () => {
       [/^id -Gn/, ok('hydra nix-users\n')],
       [/^id -gn/, ok('hydra\n')],
       [/^getent group/, { rc: 2, stdout: '', stderr: '' }],
-      [/^getent shadow/, ok(`hy:${HASH}:1:0:99999::::\n`)],
+      [/^getent shadow/, ok(`hy:${HASH}:1:0:99999:7:::\n`)],
     ])
     expect(await gatherOf(user, { name: 'hy', password: HASH }, testCtx(), io)).toEqual(exists())
   })

@@ -94,6 +94,9 @@ const Args = Type.Object(
     password_expire_max: Type.Optional(
       Type.Integer({ description: 'Maximum number of days between password changes (`chage -M`)' }),
     ),
+    password_expire_warn: Type.Optional(
+      Type.Integer({ description: 'Days of warning before the password expires (`chage -W`; ansible-core 2.16)' }),
+    ),
     umask: Type.Optional(
       Type.String({
         minLength: 1,
@@ -158,7 +161,8 @@ const needsShadow = (a: Args) =>
   a.expires !== undefined ||
   a.password_lock !== undefined ||
   a.password_expire_min !== undefined ||
-  a.password_expire_max !== undefined
+  a.password_expire_max !== undefined ||
+  a.password_expire_warn !== undefined
 
 export default defineModule({
   name: 'user',
@@ -188,7 +192,7 @@ export default defineModule({
       primary: user ? prim.stdout.trim() : undefined,
       groups: user ? parseIdGroups(all.stdout) : [],
       hash: sh?.hash,
-      aging: sh && { min: sh.min, max: sh.max, expire: sh.expire },
+      aging: sh && { min: sh.min, max: sh.max, warn: sh.warn, expire: sh.expire },
       ownGroup: !!parseGroup(own.stdout),
     }
   },

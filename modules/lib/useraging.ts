@@ -1,13 +1,13 @@
 /**
  * The user module's shadow-file settings, decided the way Ansible 2.14 decides them on Linux: account expiry
  * (`expires`, epoch seconds; negative removes it), password lock (`password_lock`) and password aging
- * (`password_expire_min`/`_max`, via `chage`). Pure: shadow fields in, option flags out.
+ * (`password_expire_min`/`_max`/`_warn`, via `chage`; `_warn` is ansible-core 2.16's). Pure: shadow fields in, option flags out.
  *
  * @example
  * ```ts
  * expiryFlag(2529881062, -1)           // '2050-03-03' (usermod -e 2050-03-03)
  * lockFlag(true, '$y$j9T$…')           // '-L'
- * agingArgv('hy', { min: 0, max: 99999, expire: -1 }, 5, undefined) // ['chage', '-m', '5', 'hy']
+ * agingArgv('hy', { min: 0, max: 99999, warn: 7, expire: -1 }, { min: 5 }) // ['chage', '-m', '5', 'hy']
  * ```
  */
 
@@ -15,6 +15,8 @@
 export interface ShadowAging {
   min: number
   max: number
+  /** Days of warning before the password expires. */
+  warn: number
   /** Account expiry, days since the epoch. */
   expire: number
 }
@@ -25,7 +27,7 @@ export function parseShadow(stdout: string): (ShadowAging & { hash: string }) | 
   if (!line) return undefined
   const f = line.split(':')
   const num = (s: string | undefined) => (s === undefined || s === '' ? -1 : Number(s))
-  return { hash: f[1] ?? '', min: num(f[3]), max: num(f[4]), expire: num(f[7]) }
+  return { hash: f[1] ?? '', min: num(f[3]), max: num(f[4]), warn: num(f[5]), expire: num(f[7]) }
 }
 
 /** The UTC date (YYYY-MM-DD) of epoch seconds, as useradd/usermod `-e` take it. */
@@ -61,18 +63,22 @@ export function sameHash(stored: string, wanted: string): boolean {
   return stored.replace(/^!+/, '') === wanted.replace(/^!+/, '')
 }
 
+/** The aging a task asks for (`password_expire_min`, `_max`, `_warn`). */
+export interface AgingWanted {
+  min?: number
+  max?: number
+  warn?: number
+}
+
 /**
- * `chage -m MIN -M MAX NAME` for the values that differ from the shadow entry (all given ones when there is none
- * yet, i.e. right after useradd), or undefined when nothing differs.
+ * `chage -m MIN -M MAX -W WARN NAME` for the values that differ from the shadow entry (all given ones when there is
+ * none yet, i.e. right after useradd), or undefined when nothing differs.
  */
-export function agingArgv(
-  name: string,
-  current: ShadowAging | undefined,
-  min: number | undefined,
-  max: number | undefined,
-): string[] | undefined {
+export function agingArgv(name: string, current: ShadowAging | undefined, want: AgingWanted): string[] | undefined {
   const argv = ['chage']
+  const { min, max, warn } = want
   if (min !== undefined && min !== current?.min) argv.push('-m', String(min))
   if (max !== undefined && max !== current?.max) argv.push('-M', String(max))
+  if (warn !== undefined && warn !== current?.warn) argv.push('-W', String(warn))
   return argv.length > 1 ? [...argv, name] : undefined
 }

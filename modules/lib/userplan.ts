@@ -20,6 +20,9 @@ const chpasswd = (a: Args, lock: boolean): Command => ({
   secretStdin: true,
   describe: `set the password of ${a.name}`,
 })
+/** The password aging the task asks for. */
+const agingOf = (a: Args) => ({ min: a.password_expire_min, max: a.password_expire_max, warn: a.password_expire_warn })
+
 const lgroupmod = (flag: '-M' | '-m', user: string, group: string): Command => ({
   argv: ['lgroupmod', flag, user, group],
 })
@@ -57,7 +60,7 @@ export function planCreate(f: UserState, a: Args, groups: string[] | undefined):
   if (a.password !== undefined) cmds.push(chpasswd(a, a.password_lock === true))
   if (a.local && a.expires !== undefined) cmds.push({ argv: ['lchage', '-E', String(expiryDays(a.expires)), n] })
   if (a.local) for (const g of groups ?? []) cmds.push(lgroupmod('-M', n, g))
-  const aging = agingArgv(n, undefined, a.password_expire_min, a.password_expire_max)
+  const aging = agingArgv(n, undefined, agingOf(a))
   if (aging) cmds.push({ argv: aging, describe: `set the password aging of ${n}` })
   return { commands: cmds, changes: [`create user ${n}`], data: { name: n, state: 'present' } }
 }
@@ -73,7 +76,8 @@ export function planModify(f: UserState, a: Args, u: PasswdEntry, wanted: string
     a.expires !== undefined ||
     a.password_lock !== undefined ||
     a.password_expire_min !== undefined ||
-    a.password_expire_max !== undefined
+    a.password_expire_max !== undefined ||
+    a.password_expire_warn !== undefined
   if ((setPassword || shadowSet) && (f.hash === undefined || f.aging === undefined))
     return { commands: [], fail: `cannot read the password hash of ${n} (needs become: true)` }
   if (a.uid !== undefined && u.uid !== a.uid) {
@@ -132,7 +136,7 @@ export function planModify(f: UserState, a: Args, u: PasswdEntry, wanted: string
     changes.push(`set the password of ${n}`)
   }
   cmds.push(...after)
-  const aging = agingArgv(n, f.aging, a.password_expire_min, a.password_expire_max)
+  const aging = agingArgv(n, f.aging, agingOf(a))
   if (aging) {
     cmds.push({ argv: aging, describe: `set the password aging of ${n}` })
     changes.push(`password aging ${aging.slice(1, -1).join(' ')}`)

@@ -28,7 +28,7 @@ const PLAYBOOK = `
     - name: user
       user:
         { name: tsuser, group: tsgroup, groups: [users], shell: /bin/bash, home: /home/tsuser,
-          password: "${HASH.replace(/\$/g, '$')}" }
+          password: "${HASH.replace(/\$/g, '$')}", password_expire_warn: 9 }
     - name: packages
       apt: { name: [make, git], update_cache: true, cache_valid_time: 3600 }
     - name: a repository on the node
@@ -90,7 +90,7 @@ describe.skipIf(!can.ok)(`modules on the fleet (${can.ok ? 'fleet' : can.why})`,
     expect(changedOk(first)).toEqual(changedOk(check))
     expect(await onNode(['id', '-nG', 'tsuser'])).toBe('tsgroup users')
     expect(await onNode(['getent', 'group', 'tsgroup'])).toMatch(/^tsgroup:x:2345:/)
-    expect(await onNode(['sh', '-c', 'getent shadow tsuser | cut -d: -f2'])).toBe(HASH)
+    expect(await onNode(['sh', '-c', 'getent shadow tsuser | cut -d: -f2,6'])).toBe(`${HASH}:9`)
     expect(await onNode(['cat', '/opt/app/out.txt'])).toBe('built')
     expect(await onNode(['git', '-C', '/opt/app', 'describe', '--tags'])).toBe('v1')
     expect(await onNode(['systemctl', 'is-active', 'tsdemo'])).toBe('active')
