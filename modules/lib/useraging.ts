@@ -1,7 +1,8 @@
 /**
  * The user module's shadow-file settings, decided the way Ansible 2.14 decides them on Linux: account expiry
  * (`expires`, epoch seconds; negative removes it), password lock (`password_lock`) and password aging
- * (`password_expire_min`/`_max`/`_warn`, via `chage`; `_warn` is ansible-core 2.16's). Pure: shadow fields in, option flags out.
+ * (`password_expire_min`/`_max`/`_warn`, via `chage`; `_warn` is ansible-core 2.16's). Pure: shadow fields in,
+ * option flags out.
  *
  * @example
  * ```ts
