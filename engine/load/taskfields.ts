@@ -59,6 +59,15 @@ export function buildTask(
   const found: Array<[string, string]> = []
   for (const k of Object.keys(raw)) {
     if (TASK_KEYWORDS.includes(k) || pluginLoop(ctx, k)) continue
+    if (collectionLoop(k)) {
+      // a collection's lookup (`with_community.general.flattened`): tsplay does not run it; the task fails if it runs
+      const why = `"${k}" loops with the lookup ${k.slice(5)} of a collection, which tsplay does not run`
+      const hint = '(write the loop with "loop:" and a filter, for example loop: "{{ lists | flatten }}")'
+      // not the task's own `when`: a loop's items are computed before `when` is tested for each
+      const outer = ctx.mayNotRun ?? (scope.handlers ? 'it is a handler, run only when notified' : undefined)
+      tolerate(ctx, raw, [new PluginRefusal(why, keyPos(raw, k) ?? pos, hint)], outer)
+      continue
+    }
     // an action plugin comes before a library module of its name (Ansible's order), after tsplay's own modules
     const known = ctx.modules.get(ctx.spellings.get(k) ?? '')
     const plugin = known && !known.library && !known.absent ? undefined : pluginFile(ctx, 'action', k)
@@ -255,9 +264,12 @@ export function readRegister(ctx: LoadContext, raw: Record<string, unknown>, pos
 const pluginLoop = (ctx: LoadContext, k: string): boolean =>
   k.startsWith('with_') && !!pluginFile(ctx, 'lookup', k.slice(5))
 
-/** `loop:` or one `with_<lookup>:` (a lookup plugin's too), and `loop_control`. */
+/** `with_NS.COLLECTION.NAME`: a loop with a collection's lookup. */
+const collectionLoop = (k: string): boolean => /^with_[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*\.[a-z_][\w.]*$/i.test(k)
+
+/** `loop:` or one `with_<lookup>:` (a lookup plugin's or a collection's too), and `loop_control`. */
 export function readLoop(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): LoopFields {
-  const loopKeys = Object.keys(raw).filter((k) => LOOP_KEYS.includes(k) || pluginLoop(ctx, k))
+  const loopKeys = Object.keys(raw).filter((k) => LOOP_KEYS.includes(k) || pluginLoop(ctx, k) || collectionLoop(k))
   if (loopKeys.length > 1)
     report(ctx, `use one of ${loopKeys.join(', ')}, not several`, keyPos(raw, loopKeys[1]) ?? pos)
   const loopKey = loopKeys[0]

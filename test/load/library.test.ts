@@ -264,4 +264,20 @@ describe('Python lookup plugins (run by Python, engine/expr/pyplugins.ts)', () =
       expect.stringMatching(/unknown task keyword or module "with_nothere"/),
     ])
   })
+
+  it("with a collection's lookup: refused where the task runs (its own when too), a warning otherwise", async () => {
+    const loop = '    - debug: { msg: "{{ item }}" }\n      with_community.general.flattened: [[a], [b]]\n'
+    const errors = await loadErrors({
+      'playbook.yml': `- hosts: all\n  tasks:\n${loop}      when: false\n`,
+    })
+    expect(errors).toEqual([
+      expect.stringMatching(/^playbook\.yml:4:7 "with_community\.general\.flattened" loops with the lookup /),
+    ])
+    expect(errors[0]).toMatch(/lookup community\.general\.flattened of a collection, which tsplay does not run/)
+    const { tasks, warnings } = await load({
+      'playbook.yml': `- hosts: all\n  tasks:\n${loop}      ignore_errors: true\n`,
+    })
+    expect(warnings).toEqual([expect.stringMatching(/the task fails when it runs; its failure is ignored/)])
+    expect(tasks.map((t) => t.loopWith)).toEqual(['community.general.flattened'])
+  })
 })
