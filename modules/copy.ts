@@ -30,10 +30,17 @@ import { gatherPut, planPut, type PutState } from './lib/put.js'
 import { gatherTree, planTree, type TreeState } from './lib/remotecopy.js'
 import { decryptIfVaulted } from '../engine/vault/keyring.js'
 import { gatherLocalTree, planLocalTree, type LocalTreeState } from './lib/localtree.js'
+import { pyJson } from '../engine/expr/pystr.js'
 
 const Args = Type.Object(
   {
-    content: Type.Optional(Type.String({ description: 'The file content, written as given (use instead of `src`).' })),
+    content: Type.Optional(
+      Type.Union([Type.String(), Type.Record(Type.String(), Type.Unknown()), Type.Array(Type.Unknown())], {
+        description:
+          'The file content, written as given (use instead of `src`); a map or list a template gives is written ' +
+          "as JSON, as Python's `json.dumps` writes it (Ansible's copy does so).",
+      }),
+    ),
     src: Type.Optional(
       Type.String({
         description:
@@ -139,7 +146,8 @@ export default defineModule({
       name = basename(file)
     } else {
       if (args.dest.endsWith('/')) throw new ModuleFailure('can not use content with a folder as dest: name the file')
-      content = Buffer.from(args.content ?? '', 'utf8')
+      const text = args.content === undefined || typeof args.content === 'string' ? args.content : pyJson(args.content)
+      content = Buffer.from(text ?? '', 'utf8')
     }
     const attributes = args.attributes !== undefined
     return gatherPut(io, ctx, { dest: args.dest, content, basename: name, srcMode, follow: args.follow, attributes })

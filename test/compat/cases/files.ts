@@ -142,6 +142,24 @@ export const FILES: CompatCase[] = [
     },
   },
   {
+    name: 'copy_structured',
+    covers: 'copy content a template gives as a map or list (written as JSON), a number, a boolean; to_nice_json',
+    clean: true,
+    files: {
+      'main.yml': play(
+        'copy_structured',
+        `
+    - copy: { content: "{{ d }}", dest: "{{ root }}/map.json" }
+    - copy: { content: "{{ l }}", dest: "{{ root }}/list.json" }
+    - copy: { content: "{{ d | to_nice_json }}\\n", dest: "{{ root }}/nice.json" }
+    - copy: { content: 5, dest: "{{ root }}/five" }
+    - copy: { content: true, dest: "{{ root }}/yes" }
+`,
+        '  vars:\n    d: { name: café, ports: [80, 443], enabled: true, none: null, n: 1.5 }\n    l: [1, "x", [2]]\n',
+      ),
+    },
+  },
+  {
     name: 'copy_folder',
     covers: 'copy of a controller folder: src/ and src, mode, directory_mode, an existing file updated',
     files: {
