@@ -76,14 +76,20 @@ export function becomeFailure(
     )
 }
 
-/** Turn sudo's failure output into one clear message per cause. */
-export function sudoError(
+/**
+ * A become program's failure (what it wrote on stderr, its exit code) as one clear `HostError('sudo', …)` for
+ * `host`; `hasPassword`: a become password was configured.
+ */
+export type BecomeError = (
   host: string,
   becomeUser: string,
   stderr: string,
   code: number | null,
   hasPassword: boolean,
-): HostError {
+) => HostError
+
+/** Turn sudo's failure output into one clear message per cause. */
+export const sudoError: BecomeError = (host, becomeUser, stderr, code, hasPassword) => {
   const msg = becomeFailure(host, becomeUser, 'sudo', stderr.trim().split('\n'))
   if (/must have a tty|requiretty/i.test(stderr)) {
     return msg('sudo requires a terminal (Defaults requiretty); remove requiretty for this user in /etc/sudoers')
@@ -110,13 +116,7 @@ export function sudoError(
  * doas's failure output as one clear message. tsplay runs doas with `-n`: doas reads a password only from a
  * terminal, which tsplay's channels do not have, so a rule without `nopass` cannot be used.
  */
-export function doasError(
-  host: string,
-  becomeUser: string,
-  stderr: string,
-  code: number | null,
-  hasPassword: boolean,
-): HostError {
+export const doasError: BecomeError = (host, becomeUser, stderr, code, hasPassword) => {
   const msg = becomeFailure(host, becomeUser, 'doas', stderr.trim().split('\n'))
   if (/a password is required|authentication (required|failed)/i.test(stderr)) {
     const given = hasPassword ? ' (the become password is not used: doas reads one only from a terminal)' : ''

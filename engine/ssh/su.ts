@@ -15,7 +15,7 @@
  */
 import type { ClientChannel } from 'ssh2'
 import { HostError } from '../errors.js'
-import { becomeFailure } from './become.js'
+import { becomeFailure, type BecomeError } from './become.js'
 import { ShellStartError } from './faults.js'
 import { SU_READY } from './quote.js'
 
@@ -90,13 +90,7 @@ export function suHandshake(ch: ClientChannel, host: string, user: string, passw
 const NEEDS_PASSWORD = 'su asks for a password; set ansible_become_password or use --ask-become-pass'
 
 /** Turn su's failure output into one clear message per cause. */
-export function suError(
-  host: string,
-  becomeUser: string,
-  stderr: string,
-  code: number | null,
-  hasPassword: boolean,
-): HostError {
+export const suError: BecomeError = (host, becomeUser, stderr, code, hasPassword) => {
   const lines = stderr.split('\n').map((l) => l.replace(PROMPT, '').trim())
   const msg = becomeFailure(host, becomeUser, 'su', lines)
   if (/must be run from a terminal|standard in must be a tty/i.test(stderr)) {
