@@ -7,7 +7,8 @@
  *
  * @example
  * ```ts
- * asyncOf({ async: '{{ t }}', poll: 0, module: 'command' } as Task, commandDef, { t: '30' }) // { async: 30, poll: 0 }
+ * asyncOf({ async: '{{ t }}', poll: 0, module: 'command' } as Task, commandDef, { t: '30' })
+ * // → { async: 30, poll: 0, asked: true }
  * ```
  */
 import type { Task } from '../ast.js'
@@ -43,10 +44,9 @@ export function asyncOf(task: Task, def: ModuleDef, vars: Vars): AsyncTiming {
   const out = { async: n(task.async, 'async'), poll: n(task.poll, 'poll') }
   if (out.async && IGNORES_ASYNC.has(task.module))
     return out.poll === 0 ? { asked: true } : { asked: true, noJob: true }
-  if (out.async) Object.assign(out, { asked: true })
   if (!fixed && out.async && out.poll === 0) {
     const why = fireAndForgetRefusal(task.module, def)
     if (why) throw new UserError(`"poll: 0" (fire and forget) with ${task.module} is not supported by tsplay: ${why}`)
   }
-  return out
+  return out.async ? { ...out, asked: true } : out
 }
