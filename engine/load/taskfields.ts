@@ -46,7 +46,7 @@ import { keyPos, posOf, valuePos } from '../source/positions.js'
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/
 const LOOP_KEYS = ['loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`)]
 
-/** Ansible task keywords tsplay knows but does not support, with what to write instead. */
+/** The keywords whose values are conditions (bare expressions). */
 const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until']
 
 /** Build one task (or report why not); `action`/`local_action` are already rewritten (task.ts). */
