@@ -143,11 +143,15 @@ export function coerce(schema: Schema | undefined, v: unknown): unknown {
   if (typeof v === 'string' && !types.has('string')) {
     if (types.has('boolean') && toBool(v) !== undefined) return toBool(v)
     if ((types.has('integer') || types.has('number')) && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v)
-    if (types.has('array') && !hasTemplate(v))
-      return v
+    if (types.has('array') && !hasTemplate(v)) {
+      // Ansible's list type splits a string at its commas; each element is then coerced (`status_code: "200,403"`)
+      const parts = v
         .split(',')
         .map((x) => x.trim())
         .filter(Boolean)
+      const items = itemSchema(schema)
+      return items ? parts.map((x) => coerce(items, x)) : parts
+    }
   }
   if (typeof v === 'number' && types.has('string') && !types.has('number') && !types.has('integer')) return String(v)
   // a boolean where text is wanted (`creates: yes`) is Python's str() of it, as Ansible converts it

@@ -71,6 +71,14 @@ describe('resolveArgs', () => {
     expect(coerce(s, true)).toBe(true)
   })
 
+  it("coerce splits a string at commas where a list is wanted, each element coerced, as Ansible's list type", () => {
+    const codes = { anyOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' } }] }
+    expect(coerce(codes, '200,403')).toEqual([200, 403])
+    expect(coerce(codes, '200')).toBe(200)
+    expect(coerce({ type: 'array', items: { type: 'string' } }, 'a, b,')).toEqual(['a', 'b'])
+    expect(coerce({ type: 'array', items: { type: 'boolean' } }, 'yes,no')).toEqual([true, false])
+  })
+
   it("coerce gives a boolean where only text is taken as Python's str() of it, as Ansible (creates: yes)", () => {
     expect(coerce({ type: 'string' }, true)).toBe('True')
     expect(coerce({ type: 'string' }, false)).toBe('False')

@@ -119,6 +119,9 @@ export const WEB: CompatCase[] = [
           - bad is failed
           - bad.status == 404
           - "bad.msg == 'Status code was 404 and not [200]: HTTP Error 404: Not Found'"
+    - uri: { url: "{{ web }}/nope", status_code: "200,404" }
+      register: listed
+    - assert: { that: [listed.status == 404] }
     - uri:
         url: "{{ web }}/auth"
         url_username: u
