@@ -178,6 +178,8 @@ export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
    * them (`systemd`: whether a started unit failed, with its journal): as a `poll: 0` job the commands run alone.
    */
   applyRunsPlan?: boolean
+  /** Takes arguments it does not know and ignores them, as Ansible's action plugin for it does (`fetch`). */
+  ignoresUnknownArgs?: boolean
   /** Runs on the controller only; no connection needed (debug, set_fact, assert, fail). */
   controllerOnly?: boolean
   /** A stand-in for a module Ansible has and tsplay does not (modules/absent.ts): its tasks fail when they run. */

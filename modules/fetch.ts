@@ -126,6 +126,8 @@ export default defineModule({
   changedWhen: "the controller's copy was missing or differed (SHA-1)",
   check: 'full',
   example: 'fetch: { src: /etc/hydra/hydra.conf, dest: backups/ }',
+  // Ansible's fetch action reads the arguments it knows and checks no others (`mode: '0644'` is ignored)
+  ignoresUnknownArgs: true,
   gather: (args: Args, ctx, io) => gather(args, ctx, io),
   plan: (f, args) => planFetch(f, args),
   apply: (plan, args, _ctx, io) => apply(plan, args, io),

@@ -42,8 +42,11 @@ describe('package dispatches to apt', () => {
     )
     expect(pkg.refresh!(args({ name: 'make' }), testCtx())).toBeUndefined()
   })
+  it("takes apt's arguments as apt does: an update of the package lists alone needs no name", () => {
+    expect(args({ update_cache: true })).toMatchObject({ update_cache: true })
+    expect(pkg.refresh!(args({ update_cache: true }), testCtx())?.describe).toBe('refresh the package lists')
+  })
   it.each([
-    [{ state: 'present' }, /name/],
     [{ name: 'make', use: 'yum' }, /use/],
     [{ name: 'make', nosuch: 1 }, /nosuch/],
   ])('refuses %j before any host is contacted', (raw, msg) => {

@@ -1,7 +1,8 @@
 /**
  * package: install or remove packages with the host's own package manager, as Ansible's generic module does.
  * tsplay knows one backend, `apt`: on a Debian-family host the task runs as `apt` with the same arguments
- * (`update_cache` and the other apt arguments pass through). The manager comes from the host facts
+ * (`update_cache` and the other apt arguments pass through, checked as apt checks them: an update of the package
+ * lists alone needs no `name`). The manager comes from the host facts
  * (`ansible_pkg_mgr`), or from a read-only probe when the play did not gather facts; another manager fails the
  * task with its name. `module_defaults` for `apt` apply below those for `package`, as Ansible hands them to the
  * backend; those of another system's manager (`dnf`) may supply arguments where the task may not run (a warning).
@@ -22,10 +23,9 @@ import { runAsBackend } from './lib/backend.js'
 
 const Args = Type.Object(
   {
+    // apt's arguments as apt takes them (`package: { update_cache: true }` needs no name): Ansible's package hands
+    // the task's arguments to the backend module, which checks them
     ...apt.schema.properties,
-    name: Type.Union([Type.String(), Type.Array(Type.String())], {
-      description: 'Package name(s); `pkg=version` pins a version; a comma-separated string is a list',
-    }),
     use: Type.Optional(
       Type.Union([Type.Literal('auto'), Type.Literal('apt')], {
         description: "The package manager: `auto` (the host's, from the facts or a probe) or `apt`",

@@ -26,8 +26,9 @@ import type { SourcePos } from '../types.js'
 import { describeValue } from './context.js'
 import { toBool } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
-import { bestPos, keyPos, posOf } from '../source/positions.js'
+import { bestPos, keyPos, mergePositioned, posOf } from '../source/positions.js'
 import { canonicalArgs, checkRules } from './rules.js'
+import { aliasesOf } from '../argrules.js'
 import { VaultLocked } from '../vaultlocked.js'
 
 type Schema = Record<string, unknown>
@@ -338,19 +339,38 @@ function toUserErrors(
   return out
 }
 
-/** Load-time check: the canonical arguments (aliases resolved, positions kept) and every mistake as a `UserError`. */
+/**
+ * The arguments of a module that ignores those it does not know (`ignoresUnknownArgs`), without them, and their
+ * names; any other module's as they are.
+ */
+function withoutIgnored(module: ModuleDef, args: Record<string, unknown>) {
+  if (!module.ignoresUnknownArgs) return { args, ignored: [] }
+  const props = (module.schema as { properties?: Record<string, unknown> }).properties ?? {}
+  const aliases = aliasesOf(module.schema)
+  const ignored = Object.keys(args).filter((k) => !(k in props) && !aliases.has(k))
+  if (!ignored.length) return { args, ignored }
+  const kept = mergePositioned(args) // a copy that keeps where each argument is written
+  for (const k of ignored) delete kept[k]
+  return { args: kept, ignored }
+}
+
+/**
+ * Load-time check: the canonical arguments (aliases resolved, positions kept), every mistake as a `UserError`, and
+ * the names of the arguments the module ignores (`ignoresUnknownArgs`).
+ */
 export function checkArgs(
   module: ModuleDef,
-  args: Record<string, unknown>,
+  written: Record<string, unknown>,
   pos: SourcePos,
-): { args: Record<string, unknown>; errors: UserError[] } {
+): { args: Record<string, unknown>; errors: UserError[]; ignored: string[] } {
+  const { args, ignored } = withoutIgnored(module, written)
   const canon = canonicalArgs(module.schema, args, pos, module.name)
   const v = validatorFor(module)
   const data = coerce(module.schema as Schema, cloneData(canon.args)) as Record<string, unknown>
   const errors = [...canon.errors]
   if (!v(data)) errors.push(...toUserErrors(module, v.errors ?? [], canon.args, pos, true))
   errors.push(...checkRules(module.schema, canon.args, data, pos, module.name, false))
-  return { args: canon.args, errors }
+  return { args: canon.args, errors, ignored }
 }
 
 /** Load-time validation: every mismatch as a `UserError`; templated values are not type-checked (names always are). */
@@ -408,7 +428,7 @@ export function resolveArgs<S extends TSchema>(
   pos: SourcePos,
 ): ModuleArgs<S> {
   const v = validatorFor(module)
-  const canon = canonicalArgs(module.schema, args, pos, module.name)
+  const canon = canonicalArgs(module.schema, withoutIgnored(module, args).args, pos, module.name)
   const data = coerce(module.schema as Schema, cloneData(canon.args)) as Record<string, unknown>
   const errs = [...canon.errors]
   if (!v(data)) {

@@ -159,7 +159,11 @@ export function buildTask(
     const task = templatedTask(ctx, t, { ...common, ...fields }, scope, raw.args, false)
     return scope.handlers ? asHandlerTask(ctx, raw, pos, task) : task
   }
-  const { args, errors } = checkArgs(def, written, argsPos)
+  const { args, errors, ignored } = checkArgs(def, written, argsPos)
+  for (const k of ignored) {
+    const why = `${name} ignores the argument "${k}", as Ansible's ${name} does (it takes no such argument)`
+    ctx.warnings.push(new UserError(why, keyPos(written, k) ?? argsPos))
+  }
   tolerate(ctx, raw, errors, errors.length ? otherSystemArgs(ctx, name, written, raw, scope) : undefined)
   const task: Task = {
     ...common,

@@ -210,24 +210,29 @@ describe("package with another system's module_defaults", () => {
 
   it("lets arguments another system's defaults may give be a warning where the task may not run", async () => {
     const { tasks, warnings } = await load(
-      play(`    - package:\n${dnf}      when: no\n    - package: { use: dnf }\n${dnf}      when: no\n`),
+      play(
+        `    - package: { enablerepo: epel }\n${dnf}      when: no\n` +
+          `    - package: { use: dnf }\n${dnf}      when: no\n    - package:\n`,
+      ),
     )
-    expect(tasks.map((t) => t.module)).toEqual(['package', 'package'])
+    expect(tasks.map((t) => t.module)).toEqual(['package', 'package', 'package'])
+    // a bare `package:` is apt's arguments, all optional (Ansible hands them to apt on a Debian host)
     expect(warnings).toEqual([
-      expect.stringMatching(/missing required argument "name" .*module_defaults for dnf may give them .*"when"/),
-      expect.stringMatching(/missing required argument "name" .*module_defaults for dnf/),
+      expect.stringMatching(/unknown argument "enablerepo" .*module_defaults for dnf may give them .*"when"/),
       expect.stringMatching(/"use" of package must be one of .*module_defaults for dnf/),
     ])
   })
 
   it('keeps them an error where the task certainly runs, or without such defaults', async () => {
-    const errors = await load(play(`    - package:\n${dnf}    - package:\n      when: no\n`)).then(
+    const errors = await load(
+      play(`    - package: { enablerepo: epel }\n${dnf}    - package: { enablerepo: epel }\n      when: no\n`),
+    ).then(
       () => [],
       (e: UserErrors) => e.errors.map((x) => x.message),
     )
     expect(errors).toEqual([
-      expect.stringMatching(/missing required argument "name" for module package/),
-      expect.stringMatching(/missing required argument "name" for module package/),
+      expect.stringMatching(/unknown argument "enablerepo" for module package/),
+      expect.stringMatching(/unknown argument "enablerepo" for module package/),
     ])
   })
 

@@ -32,14 +32,14 @@ export const TRANSFER: CompatCase[] = [
   },
   {
     name: 'fetch',
-    covers: 'fetch',
+    covers: 'fetch (an argument it does not take is ignored, as the action ignores it)',
     files: {
       'main.yml': play(
         'fetch',
         `
     - copy: { content: "data\\n", dest: "{{ root }}/src.txt", mode: "0644" }
     - fetch: { src: "{{ root }}/src.txt", dest: "{{ root }}/flat.txt", flat: true }
-    - fetch: { src: "{{ root }}/src.txt", dest: "{{ root }}/dir/", flat: true }
+    - fetch: { src: "{{ root }}/src.txt", dest: "{{ root }}/dir/", flat: true, mode: "0600" }
     - fetch: { src: "{{ root }}/src.txt", dest: "{{ root }}/tree" }
       register: t
     - assert: { that: ["t.dest == root + '/tree/' + inventory_hostname + root + '/src.txt'"] }
