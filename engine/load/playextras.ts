@@ -157,12 +157,17 @@ function addModuleDefaults(
       continue
     }
     if (!isMap(v)) {
-      report(ctx, `module_defaults for "${k}" must be a map of arguments`, valuePos(m, k) ?? here)
+      const hint = typeof v === 'string' && v.includes('{{') ? TEMPLATED_DEFAULTS : undefined
+      report(ctx, `module_defaults for "${k}" must be a map of arguments`, valuePos(m, k) ?? here, hint)
       continue
     }
     out.set(name, { ...v }) // an inner entry replaces the outer one for that module (Ansible's dict update)
   }
 }
+
+/** Why a template as a module's defaults is refused (Ansible renders it when the task runs). */
+const TEMPLATED_DEFAULTS =
+  '(Ansible renders such a template when the task runs; tsplay does not take one here yet: write the map)'
 
 /** A `group/NAME` entry: ansible-core's group kept (under its full name), a collection's a warning, others refused. */
 function addGroup(
