@@ -16,7 +16,7 @@
  */
 import { Type } from '@sinclair/typebox'
 import type { ModuleArgs } from '../engine/argtypes.js'
-import { argRules } from '../engine/argrules.js'
+import { rulesOf } from '../engine/argrules.js'
 import { sh } from '../engine/commands.js'
 import { defineModule, ModuleFailure, type HostIO, type ModuleContext } from '../engine/module.js'
 import systemd from './systemd.js'
@@ -43,13 +43,7 @@ const Args = Type.Object(
       Type.String({ description: 'Ignored with a warning, as by Ansible on systemd', aliases: ['args'] }),
     ),
   },
-  {
-    additionalProperties: false,
-    ...argRules({
-      required_one_of: [['state', 'enabled', 'masked', 'daemon_reload', 'daemon_reexec']],
-      required_by: { state: ['name'], enabled: ['name'], masked: ['name'] },
-    }),
-  },
+  { additionalProperties: false, ...rulesOf(systemd.schema) },
 )
 type Args = ModuleArgs<typeof Args>
 

@@ -17,8 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { homedir, userInfo } from 'node:os'
 import type { BecomeMethod, Connector, RunOptions } from '../connector.js'
 import { HostError } from '../errors.js'
-import { doasError, sudoError } from '../ssh/become.js'
-import { suError } from '../ssh/su.js'
+import { BECOME_ERRORS } from '../ssh/su.js'
 import { dollarFree, renderCommand, shQuote, sudoShell } from '../ssh/quote.js'
 import { abortError } from '../ssh/faults.js'
 import type { Command, CommandResult } from '../types.js'
@@ -105,8 +104,7 @@ export class LocalConnector implements Connector {
     const r = await this.spawn(cmd, user, opts, how)
     if (r.sudoFailed) {
       const hasPassword = this.opts.becomePassword !== undefined
-      const why = how.method === 'su' ? suError : how.method === 'doas' ? doasError : sudoError
-      const e = why(this.name, user!, r.stderr, r.rc, hasPassword)
+      const e = BECOME_ERRORS[how.method](this.name, user!, r.stderr, r.rc, hasPassword)
       this.sudoFailures.set(failKey!, e)
       throw e
     }

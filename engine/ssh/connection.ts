@@ -15,13 +15,13 @@ import type { Client } from 'ssh2'
 import type { Connector, RunOptions } from '../connector.js'
 import { HostError } from '../errors.js'
 import type { Command, CommandResult } from '../types.js'
-import { AskpassFolder, doasError, sessionCleanup, sudoError } from './become.js'
+import { AskpassFolder, sessionCleanup } from './become.js'
 import { connectClient, type ConnectOptions } from './client.js'
 import { renderShellStart, type BecomeSpec } from './quote.js'
 import { ShellStartError } from './faults.js'
 import { RemoteShell } from './shell.js'
 import { killTreeCommand, runStream, type StreamOptions } from './stream.js'
-import { suError, suHandshake } from './su.js'
+import { BECOME_ERRORS, suHandshake } from './su.js'
 
 export type { ConnectOptions } from './client.js'
 export type { RunOptions } from '../connector.js'
@@ -33,8 +33,8 @@ const BIG_STDIN = 4 * 1024 * 1024
 interface Target {
   key: string
   user: string
-  su?: { exe?: string; flags?: readonly string[] }
-  doas?: { exe?: string; flags?: readonly string[] }
+  /** su or doas, with its program and flags (unset: sudo). */
+  via?: { method: 'su' | 'doas'; exe?: string; flags?: readonly string[] }
   /** sudo's extra flags (`-E`, …): a shell of its own per set of flags. */
   sudoFlags?: readonly string[]
 }
@@ -202,8 +202,8 @@ export class HostConnection implements Connector {
     if (user === undefined || user === this.opts.spec.user) return undefined
     const how = cmd.runAs === undefined ? opts.becomeMethod : undefined
     if (how?.method === 'su' || how?.method === 'doas') {
-      const m = { exe: how.exe, flags: how.flags }
-      return { key: `${how.method}:${JSON.stringify([m.exe ?? '', m.flags ?? []])}:${user}`, user, [how.method]: m }
+      const via = { method: how.method, exe: how.exe, flags: how.flags }
+      return { key: `${how.method}:${JSON.stringify([how.exe ?? '', how.flags ?? []])}:${user}`, user, via }
     }
     const flags = how?.flags
     return flags?.length
@@ -213,17 +213,14 @@ export class HostConnection implements Connector {
 
   /** su's password handshake for a channel started as `target` (nothing for sudo or the login user). */
   private prepareFor(target: Target | undefined): StreamOptions['prepare'] {
-    if (!target?.su) return undefined
+    if (target?.via?.method !== 'su') return undefined
     return (ch) => suHandshake(ch, this.name, target.user, this.opts.spec.becomePassword)
   }
 
   /** sudo's, su's or doas's complaint as one clear `HostError('sudo')`. */
   private becomeError(target: Target, e: ShellStartError): HostError {
     const hasPassword = this.opts.spec.becomePassword !== undefined
-    if (target.doas) return doasError(this.name, target.user, e.stderr, e.code, hasPassword)
-    return target.su
-      ? suError(this.name, target.user, e.stderr, e.code, hasPassword)
-      : sudoError(this.name, target.user, e.stderr, e.code, hasPassword)
+    return BECOME_ERRORS[target.via?.method ?? 'sudo'](this.name, target.user, e.stderr, e.code, hasPassword)
   }
 
   private watch(client: Client): void {
@@ -320,8 +317,7 @@ export class HostConnection implements Connector {
   private async becomeSpec(target: Target, checked: boolean): Promise<BecomeSpec> {
     if (checked) await this.shell(target)
     const user = target.user
-    if (target.su) return { method: 'su', user, ...target.su }
-    if (target.doas) return { method: 'doas', user, ...target.doas }
+    if (target.via) return { ...target.via, user }
     const flags = target.sudoFlags ? { flags: target.sudoFlags } : {}
     return this.askpass ? { user, ...flags, askpass: `${await this.askpass.dir()}/askpass` } : { user, ...flags }
   }

@@ -15,7 +15,7 @@
  */
 import type { ClientChannel } from 'ssh2'
 import { HostError } from '../errors.js'
-import { becomeFailure, type BecomeError } from './become.js'
+import { becomeFailure, doasError, sudoError, type BecomeError } from './become.js'
 import { ShellStartError } from './faults.js'
 import { SU_READY } from './quote.js'
 
@@ -108,4 +108,11 @@ export const suError: BecomeError = (host, becomeUser, stderr, code, hasPassword
     return msg('su (become_exe) is not found on the host')
   }
   return msg(`su failed with exit code ${String(code)}`)
+}
+
+/** The failure reader of each become method. */
+export const BECOME_ERRORS: Record<'sudo' | 'su' | 'doas', BecomeError> = {
+  sudo: sudoError,
+  su: suError,
+  doas: doasError,
 }
