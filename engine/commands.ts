@@ -16,6 +16,8 @@ export function sh(script: string, args: readonly string[] = [], extra: Partial<
 
 /** Scripts written to run in the persistent shell itself (see `inShellScript`) → the variables they set. */
 const IN_SHELL = new Map<string, readonly string[]>()
+/** Such scripts → the shell text a persistent shell runs once before their first use (see `inShellScript`). */
+const SETUP = new Map<string, string>()
 
 /**
  * Mark an engine script (the text of `['sh', '-c', SCRIPT, 'sh', …args]`) as safe to run in a persistent shell
@@ -24,18 +26,20 @@ const IN_SHELL = new Map<string, readonly string[]>()
  * variable it sets, and its function removes them after it, so no later command sees them. Returns the script.
  * A command with a folder, an environment or a timeout runs it as any other script; so do exec channels, the local
  * connection and detached jobs. A syntax error in such a script would end the persistent shell (a subshell no
- * longer holds it): each one is run in a real `sh` by test/ssh/inshell.test.ts.
+ * longer holds it): each one is run in a real `sh` by test/ssh/inshell.test.ts. `setup` is engine text that a
+ * persistent shell runs once, with the script's definition, outside any frame (the stat helper, stathelper.ts).
  *
  * @example
  * ```ts
  * const SCRIPT = inShellScript('p=$1; if [ -e "$p" ]; then printf y; fi', ['p'])
  * ```
  */
-export function inShellScript(script: string, vars: readonly string[]): string {
+export function inShellScript(script: string, vars: readonly string[], setup?: string): string {
   if (/\b(?:exit|exec|return|local)\b|\$\{?0/.test(script))
     throw new Error('an in-shell script cannot use exit, exec, return, local or $0')
   if (!vars.every((v) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(v))) throw new Error('in-shell script variables must be names')
   IN_SHELL.set(script, vars)
+  if (setup !== undefined) SETUP.set(script, setup)
   return script
 }
 
@@ -61,6 +65,9 @@ export const joinedOutput = (v: string): string =>
 
 /** The variables an `inShellScript` sets, or undefined for any other script. */
 export const inShellVars = (script: string): readonly string[] | undefined => IN_SHELL.get(script)
+
+/** The set-up text of an `inShellScript`, if it has one. */
+export const inShellSetup = (script: string): string | undefined => SETUP.get(script)
 
 /** Options for `writeFile`. */
 export interface WriteFileOptions {

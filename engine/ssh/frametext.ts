@@ -67,9 +67,10 @@ export function renderFrame(
     ? `${status}; if [ -s ${ERR_FILE} ]; then cat ${ERR_FILE} >&2; ${mark()} >&2; ${mark('', true)}; ` +
       `else ${mark(`:${NO_STDERR_FLAG}`, true)}; fi${after}\n}\n`
     : `${status}; ${mark('', true)}; ${mark()} >&2${after}\n}\n`
-  // the command's stderr to the file; fd 3 itself is closed for the command (nothing it starts keeps it), and so is
-  // the scratch file on fd 4, except for an in-shell script (which may use it)
-  const errTo = errFile ? ` 2>${ERR_FILE} 3>&-${inShell ? '' : ' 4>&-'}` : ''
+  // the command's stderr to the file; fd 3 itself is closed for the command (nothing it starts keeps it), and so are
+  // the scratch file on fd 4 and the stat helper's fds 5 and 6 (stathelper.ts: a daemon a command starts must not
+  // keep the helper alive), except for an in-shell script (which may use them)
+  const errTo = errFile ? ` 2>${ERR_FILE} 3>&-${inShell ? '' : ' 4>&- 5>&- 6>&-'}` : ''
   // `{ … }`: sh parses the whole frame before running any of it, so a frame cut short by a dropped connection
   // is a syntax error and runs nothing (a bare here-doc cut short would run with the truncated stdin)
   const start = (prelude ? `{ ${prelude}\n` : '{ ') + (joined ? `${JOIN_FLAG}=1 _tsp_o=; ` : '')

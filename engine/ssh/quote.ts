@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto'
 import { UserError } from '../errors.js'
-import { inShellVars } from '../commands.js'
+import { inShellSetup, inShellVars } from '../commands.js'
 import type { Command } from '../types.js'
 import { shQuote } from '../quote.js'
 
@@ -99,7 +99,8 @@ export function staysInShell(cmd: Command): boolean {
  * and for one that uses `return` or `local`, which mean something else inside a function. With `vars` (an
  * `inShellScript`, called with no subshell, whatever its length), the script is the body itself (the engine's own
  * text, parsed once per session instead of once per call: about 0.15 ms of a host's CPU per call here), and the
- * function removes those variables after the script and returns its status.
+ * function removes those variables after the script and returns its status; its `setup`, if any, comes first in
+ * the definition's text (run once per shell).
  *
  * @example
  * ```ts
@@ -119,7 +120,9 @@ export function scriptFunction(script: string, vars?: readonly string[]): Script
     const after = vars === undefined || vars.length === 0 ? '' : `set -- $?; unset ${vars.join(' ')}; return $1\n`
     // an in-shell script is the engine's own (tested) text: its body is parsed once, where `eval` parses it per call
     const body = vars === undefined ? `eval ${shQuote(script)}` : script
-    fn = { name, define: `${name}() { ${body}\n${after}}` }
+    // an in-shell script's set-up (the stat helper's start) runs once, where the function is defined
+    const setup = vars === undefined ? undefined : inShellSetup(script)
+    fn = { name, define: `${setup ? `${setup}\n` : ''}${name}() { ${body}\n${after}}` }
     // the scripts sent again and again are a few constants; a user's many different ones must not pile up
     if (functionCache.size >= 64) functionCache.clear()
     const m = functionCache.get(script) ?? new Map<string, ScriptFunction>()

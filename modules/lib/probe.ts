@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto'
 import { inShellScript, joinedOutput, sh } from '../../engine/commands.js'
 import type { HostIO } from '../../engine/module.js'
+import { askStatHelper, LSTAT_FORMAT, STAT_HELPER_SETUP } from '../../engine/stathelper.js'
 import type { Command } from '../../engine/types.js'
 
 /** Checksum algorithms the probe can compute (Ansible's names). */
@@ -80,7 +81,8 @@ export interface ProbeOptions {
   ancestors?: readonly string[]
 }
 
-const FORMAT = '%F\\t%a\\t%u\\t%g\\t%U\\t%G\\t%s\\t%Y\\t%X\\t%Z\\t%i\\t%d\\t%h\\n'
+/** The metadata fields (`LSTAT_FORMAT` without the size it starts with): also of a symlink's target. */
+const FORMAT = LSTAT_FORMAT.slice(LSTAT_FORMAT.indexOf('\\t') + 2)
 /**
  * Files up to this many bytes are read by the shell itself (`read` and `printf` are built in: no program started)
  * and hashed on the controller. The shell's `read` takes one byte per system call: at 1 KiB it costs about a
@@ -88,7 +90,7 @@ const FORMAT = '%F\\t%a\\t%u\\t%g\\t%U\\t%G\\t%s\\t%Y\\t%X\\t%Z\\t%i\\t%d\\t%h\\
  */
 export const READ_IN_SHELL_MAX = 2048
 /** `stat`'s line for `$p`, its size first. */
-const STAT_SIZED = `stat --printf '%s\\t${FORMAT}' -- "$p"`
+const STAT_SIZED = `stat --printf '${LSTAT_FORMAT}' -- "$p"`
 // The output is gathered in `o` and written at once (before a program that prints its own, and at the end): each
 // write of the shell can become an SSH packet of its own, which sshd sends and the controller decrypts and parses.
 const PROBE_LINES = [
@@ -106,9 +108,12 @@ const PROBE_LINES = [
   'r=-; w=-; x=-; [ -r "$p" ] && r=r; [ -w "$p" ] && w=w; [ -x "$p" ] && x=x',
   'o="exists$d$nl$r$w$x$nl"',
   // one `stat` gives the line and (first field, cut off by the shell) the size that decides how to read the file
-  // (the tab in `\${s%%\t*}` is a tab character in the script). In a persistent shell with its scratch file on fd 4
-  // (`_tsp_e` is 1, see frametext.ts) the line goes through that file: `$(…)` would cost a fork
-  'if [ "${_tsp_e-}" = 1 ]; then',
+  // (the tab in `\${s%%\t*}` is a tab character in the script). The persistent shell's stat helper answers it with
+  // no program started (engine/stathelper.ts); else, with the scratch file on fd 4 (`_tsp_e` is 1, see frametext.ts)
+  // the line goes through that file: `$(…)` would cost a fork
+  askStatHelper('p', 's'),
+  'if [ -n "$s" ]; then :',
+  'elif [ "${_tsp_e-}" = 1 ]; then',
   `  ${STAT_SIZED} >/proc/$$/fd/4; IFS= read -r s </proc/$$/fd/4`,
   `else s=$(${STAT_SIZED}); fi`,
   `z=\${s%%\t*}; o="$o\${s#*\t}$nl"`,
@@ -177,7 +182,7 @@ const PROBE_VARS = [
   'm',
   'l',
 ]
-const PROBE = inShellScript(PROBE_LINES.join('\n'), PROBE_VARS)
+const PROBE = inShellScript(PROBE_LINES.join('\n'), PROBE_VARS, STAT_HELPER_SETUP)
 
 /** The probe command for `path` (read-only; batch it with the module's other reads). */
 export function pathProbe(path: string, opts: ProbeOptions = {}): Command {

@@ -16,50 +16,20 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { inShellScript } from '../../engine/commands.js'
-import { FrameReader } from '../../engine/ssh/frames.js'
-import { renderCommand, renderFrame, renderHello, scriptFunction, staysInShell } from '../../engine/ssh/quote.js'
+import { STAT_HELPER_SETUP } from '../../engine/stathelper.js'
+import { renderCommand, renderHello, scriptFunction, staysInShell } from '../../engine/ssh/quote.js'
 import type { Command } from '../../engine/types.js'
+import { answersOf, framesFor, NONCE, shellSession } from '../helpers/shellframes.js'
 import { pathProbe } from '../../modules/lib/probe.js'
 import { gatherRun } from '../../modules/lib/run.js'
 
-const nonce = '7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a'
+const nonce = NONCE
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-inshell-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-/** Frames for `cmds` as the persistent shell renders them (functions defined once, in-shell calls in `{ …; }`). */
-function frames(cmds: readonly Command[], errFile: boolean): string {
-  const defined = new Set<string>()
-  return cmds
-    .map((cmd, i) => {
-      const prelude: string[] = []
-      const text = renderCommand(cmd, (script, vars) => {
-        const fn = scriptFunction(script, vars)
-        if (fn && !defined.has(fn.name)) {
-          defined.add(fn.name)
-          prelude.push(fn.define)
-        }
-        return fn?.name
-      })
-      return renderFrame(nonce, i + 1, text, undefined, prelude.join('\n'), errFile, staysInShell(cmd))
-    })
-    .join('')
-}
-
-/**
- * Run the frames in one /bin/sh, after a hello that sets up the stderr and scratch files when `token` is given
- * (as on a host with /dev/shm on tmpfs); each frame's exit code and stdout by sequence number.
- */
-function session(
-  cmds: readonly Command[],
-  token?: string,
-  env?: NodeJS.ProcessEnv,
-): Map<number, { rc: number; out: string }> {
-  const hello = renderHello(nonce, token)
-  const res = spawnSync('/bin/sh', [], { input: hello + frames(cmds, token !== undefined), cwd: dir, env })
-  const got = new Map<number, { rc: number; out: string }>()
-  new FrameReader(nonce, (seq, rc, d) => got.set(seq, { rc, out: d.toString('utf8') })).push(res.stdout)
-  return got
-}
+/** Run the frames in one /bin/sh, after a hello that sets up the stderr and scratch files when `token` is given. */
+const session = (cmds: readonly Command[], token?: string, env?: NodeJS.ProcessEnv) =>
+  shellSession(cmds, { token, cwd: dir, env })
 
 /** The same command in a `sh` of its own. */
 function alone(cmd: Command): { rc: number; out: string } {
@@ -124,7 +94,10 @@ describe('in-shell scripts in a persistent shell', () => {
       token,
     )
     expect(before).toContain('[ \t\n]')
-    expect(got.get(4)?.out).toBe(before)
+    // but for the stat helper's mark, kept for the session on purpose (engine/stathelper.ts): 1 where it started
+    const after = got.get(4)?.out ?? ''
+    expect(after).toContain(`_tsp_ph='${token === undefined ? 0 : 1}'\n`)
+    expect(after.replace(/^_tsp_ph='[01]'\n/m, '')).toBe(before)
   })
 
   it.each(modes)(
@@ -136,7 +109,7 @@ describe('in-shell scripts in a persistent shell', () => {
         pathProbe(join(dir, 'no/such'), { ancestors: [join(dir, 'no'), dir] }),
       ]
       const log = join(dir, `writes-${t ?? 'none'}`)
-      const input = renderHello(nonce, t) + frames(probes, t !== undefined)
+      const input = renderHello(nonce, t) + framesFor(probes, t !== undefined)
       const res = spawnSync(
         'strace',
         ['-f', '-qq', '-s', '9999', '-e', 'trace=execve,write', '-e', 'signal=none', '-o', log, '/bin/sh'],
@@ -146,8 +119,7 @@ describe('in-shell scripts in a persistent shell', () => {
         },
       )
       expect(res.status).toBe(0)
-      const got = new Map<number, { rc: number; out: string }>()
-      new FrameReader(nonce, (seq, rc, d) => got.set(seq, { rc, out: d.toString('utf8') })).push(res.stdout)
+      const got = answersOf(res.stdout)
       probes.forEach((c, i) => expect(got.get(i + 1)).toEqual(alone(c)))
       // the shell's own writes (not those of programs it starts; its first line is its execve): every one that carries
       // a probe's answer (`exists…`, `absent…`) carries that frame's end marker too
@@ -198,7 +170,9 @@ describe('in-shell scripts in a persistent shell', () => {
       return fn?.name
     })
     expect(fns).toHaveLength(1)
-    expect(fns[0]).toMatch(/^_tsp_\w+\(\) \{ p=\$1;/)
+    // after the stat helper's set-up, run once with the definition
+    expect(fns[0].startsWith(`${STAT_HELPER_SETUP}\n`)).toBe(true)
+    expect(fns[0]).toMatch(/\n_tsp_\w+\(\) \{ p=\$1;/)
   })
 
   it('runs in a subshell when the command has a folder, and refuses scripts that could change the shell', async () => {
