@@ -75,10 +75,16 @@ export interface Task extends Common {
   /** Module arguments, untemplated (free-form string already mapped to its argument). */
   args: Record<string, unknown>
   /**
-   * Set when the module is named by a template (`module` holds it): the arguments as written, read and checked
-   * per host when the task runs, once the name is rendered (engine/run/modulename.ts).
+   * Set when the module is named by a template (`module` holds it), or its arguments or `module_defaults` are
+   * given by one: the arguments as written, read and checked per host when the task runs, once the name is
+   * rendered (engine/run/modulename.ts).
    */
-  moduleTemplate?: { args: unknown; argsKeyword?: unknown }
+  moduleTemplate?: {
+    args: unknown
+    argsKeyword?: unknown
+    /** The task's `module_defaults`, some given by a template (engine/load/templateddefaults.ts). */
+    moduleDefaults?: ReadonlyMap<string, Record<string, unknown>>
+  }
   /** Position of the module key, for argument errors found at run time. */
   argsPos: SourcePos
   /** `loop` value, untemplated: a list or a template string. */

@@ -91,7 +91,8 @@ export function normalizeAction(ctx: LoadContext, raw: Record<string, unknown>, 
 /**
  * The task of a module named by a template (or whose arguments a template gives, `what`): its keywords are read
  * now; the module and its arguments are chosen and checked per host when it runs (a warning says so, unless
- * `what` is false: arguments that are wrong but tolerated, already reported).
+ * `what` is false: arguments that are wrong but tolerated, already reported). `moduleDefaults`: those of the task,
+ * some given by a template, rendered and applied when it runs.
  */
 export function templatedTask(
   ctx: LoadContext,
@@ -100,9 +101,11 @@ export function templatedTask(
   scope: TaskScope,
   argsKeyword: unknown,
   what?: string | false,
+  moduleDefaults?: ReadonlyMap<string, Record<string, unknown>>,
 ): Task {
+  const given = moduleDefaults ? '' : ` are given by a template (${String(t.args)})`
   const message = what
-    ? `${what} are given by a template (${String(t.args)}): they are read and checked on each host when the task runs`
+    ? `${what}${given}: they are read and checked on each host when the task runs`
     : `the module of this task is named by a template (${t.name}): it is chosen on each host when the task runs, ` +
       'and its arguments are checked then'
   if (what !== false) ctx.warnings.push(new UserError(message, t.pos))
@@ -110,7 +113,7 @@ export function templatedTask(
     ...keywords,
     kind: 'task',
     module: t.name,
-    moduleTemplate: { args: t.args, argsKeyword },
+    moduleTemplate: { args: t.args, argsKeyword, ...(moduleDefaults && { moduleDefaults }) },
     args: {},
     argsPos: t.pos,
     role: scope.role,

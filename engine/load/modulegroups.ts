@@ -47,7 +47,7 @@ export function resolveGroup(name: string): GroupName {
 
 /** The defaults of the groups in `defaults` that hold `module` (tsplay's canonical name), in the map's order. */
 export function groupDefaults(
-  defaults: Map<string, Record<string, unknown>> | undefined,
+  defaults: ReadonlyMap<string, Record<string, unknown>> | undefined,
   module: string,
 ): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = []

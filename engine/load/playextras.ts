@@ -4,8 +4,9 @@
  * (its names checked when facts are gathered; all facts are gathered), `gather_timeout` (accepted: tsplay's one fact
  * script has no slow collector to bound), `fact_path` (the local facts' folder), `collections` (accepted: modules
  * are found by their short and FQCN names either way) and `module_defaults` (arguments every call of a module gets
- * unless the task writes them; applied as tasks load, and `setup`'s and `gather_facts`' to the play's fact gathering:
- * `gather_subset`, `fact_path` and `filter`).
+ * unless the task writes them; applied as tasks load, or where a template gives them as the task runs (see
+ * templateddefaults.ts), and `setup`'s and `gather_facts`' to the play's fact gathering: `gather_subset`,
+ * `fact_path` and `filter`).
  *
  * @example
  * ```yaml
@@ -24,6 +25,8 @@ import { describeValue, report, type LoadContext } from './context.js'
 import { at, isMap, readBool, readInt, readMap, readString, readStringList } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
 import { resolveGroup } from './modulegroups.js'
+import { isWholeTemplate } from './action.js'
+import { templatedAt, templatedDefaults } from './templateddefaults.js'
 import { keyPos, valuePos } from '../source/positions.js'
 
 export interface PlayExtras {
@@ -61,6 +64,11 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
   if (port !== undefined) connectVars.ansible_port = port
   ctx.moduleDefaults = readModuleDefaults(ctx, raw, pos)
   const gatherArgs = gatherArgsOf(ctx.moduleDefaults, raw.gather_subset == null ? undefined : subset)
+  for (const m of ['setup', 'gather_facts']) {
+    const where = templatedAt(ctx.moduleDefaults?.get(m))
+    const why = `module_defaults a template gives for ${m} apply to ${m} tasks, not to the play's fact gathering`
+    if (where) ctx.warnings.push(new UserError(`${why} (tsplay does not render them there yet)`, where))
+  }
   return {
     order: known(order) || templated ? order : undefined,
     connectVars: Object.keys(connectVars).length ? connectVars : undefined,
@@ -156,18 +164,18 @@ function addModuleDefaults(
       ctx.warnings.push(new UserError(`module_defaults names "${k}", which tsplay does not know`, here, hint))
       continue
     }
+    if (isWholeTemplate(v)) {
+      // rendered on each host when a task of that module runs, as Ansible does (templateddefaults.ts)
+      out.set(name, templatedDefaults(v, valuePos(m, k) ?? here))
+      continue
+    }
     if (!isMap(v)) {
-      const hint = typeof v === 'string' && v.includes('{{') ? TEMPLATED_DEFAULTS : undefined
-      report(ctx, `module_defaults for "${k}" must be a map of arguments`, valuePos(m, k) ?? here, hint)
+      report(ctx, `module_defaults for "${k}" must be a map of arguments`, valuePos(m, k) ?? here)
       continue
     }
     out.set(name, { ...v }) // an inner entry replaces the outer one for that module (Ansible's dict update)
   }
 }
-
-/** Why a template as a module's defaults is refused (Ansible renders it when the task runs). */
-const TEMPLATED_DEFAULTS =
-  '(Ansible renders such a template when the task runs; tsplay does not take one here yet: write the map)'
 
 /** A `group/NAME` entry: ansible-core's group kept (under its full name), a collection's a warning, others refused. */
 function addGroup(
@@ -185,6 +193,7 @@ function addGroup(
   } else if ('collection' in g) {
     const why = `its modules belong to ${g.collection}, and tsplay runs no collection's modules`
     ctx.warnings.push(new UserError(`module_defaults "${k}" applies to none of this play's tasks: ${why}`, here))
-  } else if (!isMap(v)) report(ctx, `module_defaults for "${k}" must be a map of arguments`, vpos)
+  } else if (isWholeTemplate(v)) out.set(g.key, templatedDefaults(v, vpos))
+  else if (!isMap(v)) report(ctx, `module_defaults for "${k}" must be a map of arguments`, vpos)
   else out.set(g.key, { ...v })
 }

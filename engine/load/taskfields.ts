@@ -39,6 +39,7 @@ import { fireAndForgetRefusal, NO_ASYNC } from './fireforget.js'
 import { libraryModuleName, PluginRefusal } from './library.js'
 import { actionPlugin, foreignModule, otherSystemArgs } from './foreign.js'
 import { checkConditions, checkTemplatesIn } from './syntax.js'
+import { hasTemplatedDefaults } from './templateddefaults.js'
 import type { TaskScope } from './task.js'
 import { taskSearchPaths } from '../source/files.js'
 import { keyPos, posOf, valuePos } from '../source/positions.js'
@@ -143,6 +144,13 @@ export function buildTask(
       POLL0,
     )
   const argsPos = keyPos(raw, key) ?? pos
+  if (hasTemplatedDefaults(ctx.moduleDefaults, def)) {
+    // module_defaults a template gives: the arguments are merged and checked on each host when the task runs
+    const t = { name: key, args: raw[key], pos: argsPos }
+    const what = `the arguments of ${name} take module_defaults a template gives`
+    const task = templatedTask(ctx, t, { ...common, ...fields }, scope, raw.args, what, ctx.moduleDefaults)
+    return scope.handlers ? asHandlerTask(ctx, raw, pos, task) : task
+  }
   if (!def.freeForm && isWholeTemplate(raw[key])) {
     // `add_host: "{{ host_data }}"`: a map a template gives, read and checked on each host when the task runs
     const t = { name, args: raw[key], pos: valuePos(raw, key) ?? argsPos }

@@ -15,6 +15,7 @@ import { newLoadContext } from '../load/context.js'
 import { buildTask } from '../load/taskfields.js'
 import { renderString, renderValue } from '../template.js'
 import { isWholeTemplate } from '../load/action.js'
+import { renderDefaults } from '../load/templateddefaults.js'
 import type { Vars } from '../types.js'
 import type { RunContext } from './context.js'
 
@@ -42,7 +43,8 @@ export function resolveModule(rc: RunContext, task: Task, vars: Vars): Task {
   if (canonical && task.module.includes('{{') && NOT_BY_TEMPLATE.has(canonical))
     throw new UserErrors([new UserError(`${task.module} gave "${name}", which tsplay does not run by a template`, at)])
   const scope = { file: at.file, dir: dirname(at.file), playDir: rc.playbook.dir, handlers: false }
-  const { args: written, argsKeyword } = task.moduleTemplate!
+  const { args: written, argsKeyword, moduleDefaults } = task.moduleTemplate!
+  if (moduleDefaults) ctx.moduleDefaults = renderDefaults(moduleDefaults, vars)
   // arguments a template gives whole (`add_host: "{{ host_data }}"`) are that template's value
   const args = isWholeTemplate(written) ? renderValue(written, vars, { pos: at, what: 'arguments' }) : written
   const built = buildTask(ctx, { [name]: args, ...(argsKeyword === undefined ? {} : { args: argsKeyword }) }, scope, at)

@@ -12,6 +12,9 @@
  */
 import { boolish, boolOrTemplate, conditions, doc, intish, stringOrList, varsMap, type JsonSchema } from './json.js'
 
+/** One module's `module_defaults`: a map of arguments, or a template that gives one when the task runs. */
+const DEFAULTS_ENTRY = { anyOf: [{ type: 'object' }, { type: 'string', pattern: '^\\s*\\{\\{[\\s\\S]*\\}\\}\\s*$' }] }
+
 const TASKS_REF = (description: string): JsonSchema => ({ description, $ref: '#/definitions/taskList' })
 const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$'
 
@@ -84,11 +87,12 @@ const KEYWORDS: Record<string, JsonSchema> = {
       "`systemd`'s also fill `service`'s and `apt`'s fill `package`'s (the module each runs as), under its own. " +
       "`group/NAME` gives a group's modules defaults under their own: ansible-core's groups (`aws`, `docker`, " +
       "…, whose modules are collections' and reach none of tsplay's; `testgroup` holds `ping`); another " +
-      "collection's group is a warning.",
+      'collection\'s group is a warning. A module\'s value may be one template (`debug: "{{ my_defaults }}"`), ' +
+      'rendered on each host when the task runs.',
     {
       anyOf: [
-        { type: 'object', additionalProperties: { type: 'object' } },
-        { type: 'array', items: { type: 'object', additionalProperties: { type: 'object' } } },
+        { type: 'object', additionalProperties: DEFAULTS_ENTRY },
+        { type: 'array', items: { type: 'object', additionalProperties: DEFAULTS_ENTRY } },
       ],
     },
   ),

@@ -146,6 +146,38 @@ export const KEYWORDS: CompatCase[] = [
     },
   },
   {
+    name: 'kw_defaults_template',
+    covers:
+      'module_defaults whose value for a module is a template, rendered per host when the task runs (a play var, ' +
+      "a host-dependent expression, a block over the play); the task's own arguments still win",
+    files: {
+      'main.yml': `- hosts: kw_defaults_template
+  gather_facts: false
+  vars:
+    copy_defaults: { mode: "0600" }
+    cmd_defaults: { chdir: "{{ root }}" }
+  module_defaults:
+    copy: "{{ copy_defaults }}"
+    ansible.builtin.command: "{{ cmd_defaults }}"
+  tasks:
+    - copy: { content: "d\\n", dest: "{{ root }}/defaulted" }
+    - copy: { content: "o\\n", dest: "{{ root }}/own", mode: "0644" }
+    - command: pwd
+      register: p
+      changed_when: false
+    - assert: { that: [p.stdout == root] }
+    - module_defaults:
+        copy: "{{ {'mode': '0640' if inventory_hostname.endswith('_a') else '0604'} }}"
+        debug: "{{ {'msg': 'for ' ~ inventory_hostname} }}"
+      block:
+        - copy: { content: "h\\n", dest: "{{ root }}/per-host" }
+        - debug:
+          register: m
+        - assert: { that: ["m.msg == 'for ' ~ inventory_hostname"] }
+`,
+    },
+  },
+  {
     name: 'kw_groups',
     covers:
       "module_defaults groups: ansible-core's testgroup (ping) under a module's own entry whatever the order, " +

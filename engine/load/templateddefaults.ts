@@ -1,0 +1,74 @@
+/**
+ * `module_defaults` whose value for a module is a template (`debug: "{{ my_defaults }}"`): Ansible renders it when
+ * the task runs, with the host's variables. At load such an entry is kept as a marker (no arguments of its own, so
+ * nothing merges it by accident); a task of that module (or of one that runs it as its backend, as `service` runs
+ * `systemd`) is then read and checked on each host when it runs, as a task whose arguments a template gives, with
+ * the defaults rendered first (engine/run/modulename.ts).
+ *
+ * @example
+ * ```yaml
+ * - hosts: all
+ *   vars: { dflt: { msg: hello } }
+ *   module_defaults: { debug: "{{ dflt }}" }
+ *   tasks:
+ *     - debug:          # prints hello
+ * ```
+ */
+import { UserError, UserErrors } from '../errors.js'
+import type { ModuleDef } from '../module.js'
+import { renderValue } from '../template.js'
+import type { SourcePos, Vars } from '../types.js'
+import { describeValue } from './context.js'
+import { isMap } from './keywords.js'
+import { groupDefaults } from './modulegroups.js'
+
+/** The key of a marker entry: the template and where it is written. */
+const TEMPLATED = Symbol('module_defaults given by a template')
+
+interface Marker {
+  [TEMPLATED]: { text: string; pos: SourcePos }
+}
+
+/** The `module_defaults` entry for a template `text` written at `pos`. */
+export function templatedDefaults(text: string, pos: SourcePos): Record<string, unknown> {
+  return { [TEMPLATED]: { text, pos } } as Record<string, unknown>
+}
+
+const markerOf = (entry: Record<string, unknown> | undefined) => (entry as Partial<Marker> | undefined)?.[TEMPLATED]
+
+/** Where a `module_defaults` entry that a template gives is written, or undefined for any other entry. */
+export const templatedAt = (entry: Record<string, unknown> | undefined): SourcePos | undefined => markerOf(entry)?.pos
+
+/** Whether a task of `def` gets defaults a template gives, among `defaults` (the module's own or a backend's). */
+export function hasTemplatedDefaults(
+  defaults: ReadonlyMap<string, Record<string, unknown>> | undefined,
+  def: ModuleDef,
+): boolean {
+  const own = [def.name, ...(def.backends ?? [])].map((m) => defaults?.get(m))
+  return [...own, ...groupDefaults(defaults, def.name)].some((d) => markerOf(d) !== undefined)
+}
+
+/**
+ * `defaults` with every templated entry rendered with `vars`; throws `UserErrors` when one does not give a map of
+ * arguments.
+ */
+export function renderDefaults(
+  defaults: ReadonlyMap<string, Record<string, unknown>>,
+  vars: Vars,
+): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>()
+  for (const [module, entry] of defaults) {
+    const t = markerOf(entry)
+    if (!t) {
+      out.set(module, entry)
+      continue
+    }
+    const v = renderValue(t.text, vars, { pos: t.pos, what: `module_defaults for ${module}` })
+    if (!isMap(v)) {
+      const msg = `module_defaults for "${module}" must be a map of arguments; ${t.text} gave ${describeValue(v)}`
+      throw new UserErrors([new UserError(msg, t.pos)])
+    }
+    out.set(module, v)
+  }
+  return out
+}
