@@ -2,6 +2,8 @@
  * A task whose module is named by a template (`action: "{{ ansible_facts.pkg_mgr }}"`), for one host: the name is
  * rendered with the host's variables, then the module and its arguments are read and checked as the loader reads
  * any task (aliases, free-form strings, `key=value` pairs, the schema's rules). What cannot be run fails that host.
+ * Tasks whose arguments, or whose `module_defaults`, a template gives come here too: the template is rendered
+ * first (the defaults under the task's own arguments, see engine/load/templateddefaults.ts).
  *
  * @example
  * ```ts
