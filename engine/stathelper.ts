@@ -20,6 +20,7 @@
  * printf '%s\n' "$p" >&5; IFS= read -r s <&6   # s: "5\tregular file\t644\t1000\t1000\tpi\tpi\t5\t…"
  * ```
  */
+import { shQuote } from './quote.js'
 
 /**
  * GNU `stat --printf` format of a path's own metadata (lstat), its size first: the fields the probe parses. The
@@ -44,8 +45,6 @@ const PERL = [
   '}',
 ].join('\n')
 
-const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`
-
 /**
  * Shell text the persistent shell runs once (outside any frame's subshell): start the helper when the shell has
  * its scratch files (`_tsp_e` is 1) and Perl, and set `_tsp_ph` to 1 when it answered; 0 otherwise.
@@ -56,7 +55,8 @@ export const STAT_HELPER_SETUP = [
   '    _tsp_f=/dev/shm/.tsplay-$$-stat',
   '    if mkfifo -m 600 "${_tsp_f}q" "${_tsp_f}a" 2>/dev/null; then',
   '      exec 5<>"${_tsp_f}q"',
-  `      perl -e ${quote(PERL)} "\${_tsp_f}q" "\${_tsp_f}a" <"\${_tsp_f}q" >"\${_tsp_f}a" 2>/dev/null 3>&- 4>&- 5>&- &`,
+  `      perl -e ${shQuote(PERL)} "\${_tsp_f}q" "\${_tsp_f}a" <"\${_tsp_f}q" >"\${_tsp_f}a" ` +
+    '2>/dev/null 3>&- 4>&- 5>&- &',
   '      exec 6<"${_tsp_f}a"',
   '      if IFS= read -r _tsp_s <&6 && [ "$_tsp_s" = ready ]; then _tsp_ph=1; else exec 5>&- 6<&-; fi',
   '    fi',

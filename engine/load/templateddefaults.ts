@@ -2,8 +2,8 @@
  * `module_defaults` whose value for a module is a template (`debug: "{{ my_defaults }}"`): Ansible renders it when
  * the task runs, with the host's variables. At load such an entry is kept as a marker (no arguments of its own, so
  * nothing merges it by accident); a task of that module (or of one that runs it as its backend, as `service` runs
- * `systemd`) is then read and checked on each host when it runs, as a task whose arguments a template gives, with
- * the defaults rendered first (engine/run/modulename.ts).
+ * `systemd`, or of a group that holds it) is then read and checked on each host when it runs, as a task whose
+ * arguments a template gives, with the defaults rendered first (engine/run/modulename.ts).
  *
  * @example
  * ```yaml
@@ -39,7 +39,7 @@ const markerOf = (entry: Record<string, unknown> | undefined) => (entry as Parti
 /** Where a `module_defaults` entry that a template gives is written, or undefined for any other entry. */
 export const templatedAt = (entry: Record<string, unknown> | undefined): SourcePos | undefined => markerOf(entry)?.pos
 
-/** Whether a task of `def` gets defaults a template gives, among `defaults` (the module's own or a backend's). */
+/** Whether a task of `def` gets defaults a template gives, among `defaults` (its module's, a backend's, a group's). */
 export function hasTemplatedDefaults(
   defaults: ReadonlyMap<string, Record<string, unknown>> | undefined,
   def: ModuleDef,
