@@ -294,10 +294,19 @@ export interface Play extends Common {
   /** `fact_path`: the folder of local facts fact gathering reads (`ansible_local`). */
   factPath?: string
   /**
-   * Fact gathering's `gather_subset` and `fact_path`: the play's `gather_subset` over `gather_facts`' and `setup`'s
-   * `module_defaults`, rendered per host when the facts are gathered.
+   * Fact gathering's `gather_subset`, `fact_path` and `filter`: the play's `gather_subset` over `gather_facts`' and
+   * `setup`'s `module_defaults`, rendered per host when the facts are gathered.
    */
-  gatherArgs?: Record<string, unknown>
+  gatherArgs?: GatherLayer[]
+}
+
+/**
+ * One layer of the arguments of a play's fact gathering: `setup`'s or `gather_facts`' module_defaults (an entry a
+ * template gives is kept whole: see engine/load/templateddefaults.ts), or the play's `gather_subset`.
+ */
+export interface GatherLayer {
+  from: 'setup' | 'gather_facts' | 'play'
+  args: Record<string, unknown>
 }
 
 export const HOST_ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] as const

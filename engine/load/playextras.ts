@@ -17,7 +17,7 @@
  *     ansible.builtin.command: { chdir: /tmp }
  * ```
  */
-import { HOST_ORDERS, type HostOrder } from '../ast.js'
+import { HOST_ORDERS, type GatherLayer, type HostOrder } from '../ast.js'
 import { foreignName } from './foreign.js'
 import { UserError } from '../errors.js'
 import type { SourcePos, Vars } from '../types.js'
@@ -39,7 +39,7 @@ export interface PlayExtras {
   /** `fact_path`: where fact gathering reads local facts (`ansible_local`). */
   factPath?: string
   /** The fact gathering's `gather_subset`, `fact_path` and `filter` (rendered per host): see `gatherArgsOf`. */
-  gatherArgs?: Record<string, unknown>
+  gatherArgs?: GatherLayer[]
 }
 
 /** Read `order`, `port`, `timeout`, `throttle`, `collections`; set `ctx.moduleDefaults` for the play's tasks. */
@@ -64,11 +64,6 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
   if (port !== undefined) connectVars.ansible_port = port
   ctx.moduleDefaults = readModuleDefaults(ctx, raw, pos)
   const gatherArgs = gatherArgsOf(ctx.moduleDefaults, raw.gather_subset == null ? undefined : subset)
-  for (const m of ['setup', 'gather_facts']) {
-    const where = templatedAt(ctx.moduleDefaults?.get(m))
-    const why = `module_defaults a template gives for ${m} apply to ${m} tasks, not to the play's fact gathering`
-    if (where) ctx.warnings.push(new UserError(`${why} (tsplay does not render them there yet)`, where))
-  }
   return {
     order: known(order) || templated ? order : undefined,
     connectVars: Object.keys(connectVars).length ? connectVars : undefined,
@@ -83,22 +78,29 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
 /** setup's arguments the play's fact gathering uses (`gather_timeout` is accepted: see engine/run/gather.ts). */
 const GATHER_ARGS = ['gather_subset', 'fact_path', 'filter']
 
+/** Those of `args` the play's fact gathering uses. */
+export const gatherArgsIn = (args: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(GATHER_ARGS.filter((k) => args[k] != null).map((k) => [k, args[k]]))
+
 /**
  * The arguments of the play's fact gathering, as Ansible builds its implicit `gather_facts` task (which runs
- * `setup`): the play's `gather_subset` over `gather_facts`' module_defaults over `setup`'s (each the module's last
- * entry, any spelling). Only `gather_subset`, `fact_path` and `filter` matter to tsplay (the play keyword
- * `fact_path` wins).
+ * `setup`): layers merged in order when the facts are gathered, each rendered per host: `setup`'s module_defaults,
+ * `gather_facts`' over them, the play's `gather_subset` over both (each module's last entry, any spelling; an entry
+ * a template gives is kept whole, rendered, and its `gather_subset`, `fact_path` and `filter` taken then). Only
+ * those three matter to tsplay (the play keyword `fact_path` wins).
  */
 function gatherArgsOf(
   defaults: Map<string, Record<string, unknown>> | undefined,
   subset: string[] | undefined,
-): Record<string, unknown> | undefined {
-  const used = (module: string): Record<string, unknown> => {
-    const given = defaults?.get(module) ?? {}
-    return Object.fromEntries(GATHER_ARGS.filter((k) => given[k] != null).map((k) => [k, given[k]]))
+): GatherLayer[] | undefined {
+  const layers: GatherLayer[] = []
+  for (const from of ['setup', 'gather_facts'] as const) {
+    const given = defaults?.get(from)
+    const args = given && (templatedAt(given) ? given : gatherArgsIn(given))
+    if (args && (templatedAt(args) || Object.keys(args).length)) layers.push({ from, args })
   }
-  const out = { ...used('setup'), ...used('gather_facts'), ...(subset ? { gather_subset: subset } : {}) }
-  return Object.keys(out).length ? out : undefined
+  if (subset) layers.push({ from: 'play', args: { gather_subset: subset } })
+  return layers.length ? layers : undefined
 }
 
 /**

@@ -49,6 +49,19 @@ export function hasTemplatedDefaults(
 }
 
 /**
+ * The arguments a `module_defaults` entry for `module` gives on a host with `vars`: a templated entry rendered, any
+ * other as it is. Throws `UserError` when the template does not give a map of arguments.
+ */
+export function renderedEntry(module: string, entry: Record<string, unknown>, vars: Vars): Record<string, unknown> {
+  const t = markerOf(entry)
+  if (!t) return entry
+  const v = renderValue(t.text, vars, { pos: t.pos, what: `module_defaults for ${module}` })
+  if (isMap(v)) return v
+  const msg = `module_defaults for "${module}" must be a map of arguments; ${t.text} gave ${describeValue(v)}`
+  throw new UserError(msg, t.pos)
+}
+
+/**
  * `defaults` with every templated entry rendered with `vars`; throws `UserErrors` when one does not give a map of
  * arguments.
  */
@@ -58,17 +71,11 @@ export function renderDefaults(
 ): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>()
   for (const [module, entry] of defaults) {
-    const t = markerOf(entry)
-    if (!t) {
-      out.set(module, entry)
-      continue
+    try {
+      out.set(module, renderedEntry(module, entry, vars))
+    } catch (e) {
+      throw e instanceof UserError ? new UserErrors([e]) : e
     }
-    const v = renderValue(t.text, vars, { pos: t.pos, what: `module_defaults for ${module}` })
-    if (!isMap(v)) {
-      const msg = `module_defaults for "${module}" must be a map of arguments; ${t.text} gave ${describeValue(v)}`
-      throw new UserErrors([new UserError(msg, t.pos)])
-    }
-    out.set(module, v)
   }
   return out
 }

@@ -2,10 +2,11 @@
  * A play's fact gathering, as Ansible's implicit "Gathering Facts" task: every host's facts in one round trip each,
  * as the user the play becomes (its `become`, `become_user`, `become_method` and the become variables, as a task
  * without keywords of its own: `ansible_user_id` is `root` under `become: true`). Its arguments are those Ansible
- * gives it: the play's `gather_subset` and `fact_path` over `gather_facts`' and `setup`'s `module_defaults`, rendered
- * per host; their `filter` (fnmatch patterns, `ansible_` prefix optional) keeps only the matching `ansible_*` facts,
- * over those gathered before. `gather_timeout` is accepted: it bounds each of Ansible's fact collectors, and
- * tsplay's one fact script has none that can hang (`hostname -f` is bounded on its own). A host fails its gathering
+ * gives it: the play's `gather_subset` and `fact_path` over `gather_facts`' and `setup`'s `module_defaults` (also
+ * those a template gives whole), rendered per host; their `filter` (fnmatch patterns, `ansible_` prefix optional)
+ * keeps only the matching `ansible_*` facts, over those gathered before. `gather_timeout` is accepted: it bounds
+ * each of Ansible's fact collectors, and tsplay's one fact script has none that can hang (`hostname -f` is bounded
+ * on its own). A host fails its gathering
  * (counted failed, as a failed task) when they cannot be rendered, when the subset names a fact set setup does not
  * know, when it cannot become the user, or when the facts cannot be read; a host that cannot be reached is
  * unreachable.
@@ -31,6 +32,8 @@ import { hostConnector } from './delegate.js'
 import { count } from './dispatch.js'
 import { taskVars } from './hostvars.js'
 import { mapLimit } from './limit.js'
+import { gatherArgsIn } from '../load/playextras.js'
+import { renderedEntry, templatedAt } from '../load/templateddefaults.js'
 
 interface GatherArgs {
   subset?: unknown
@@ -111,11 +114,12 @@ function playBecome(rc: RunContext, vars: Vars): RunOptions {
 
 /** The gathering's subset, fact path and filter for one host (its variables `vars`). Throws `UserError`. */
 function gatherArgs(rc: RunContext, vars: Vars): GatherArgs {
-  const given = rc.play.gatherArgs
-  const a = (given ? renderValue(given, vars, { pos: rc.play.pos, what: 'the arguments of fact gathering' }) : {}) as {
-    gather_subset?: unknown
-    fact_path?: unknown
-    filter?: unknown
+  const what = { pos: rc.play.pos, what: 'the arguments of fact gathering' }
+  let a: { gather_subset?: unknown; fact_path?: unknown; filter?: unknown } = {}
+  for (const { from, args } of rc.play.gatherArgs ?? []) {
+    // an entry a template gives is rendered whole (its values are not rendered again); others value by value
+    const given = from !== 'play' && templatedAt(args) ? gatherArgsIn(renderedEntry(from, args, vars)) : undefined
+    a = { ...a, ...(given ?? (renderValue(args, vars, what) as Record<string, unknown>)) }
   }
   const factPath = rc.play.factPath ?? (a.fact_path == null ? undefined : String(a.fact_path))
   const f = a.filter

@@ -34,9 +34,15 @@ describe("a play's fact gathering arguments", () => {
     debug: { msg: hi }
 `)
     expect(pb.plays.map((p) => p.gatherArgs)).toEqual([
-      { gather_subset: '{{ subset }}', fact_path: '/srv/facts.d', filter: 'ansible_*' },
-      { gather_subset: ['min'], fact_path: '/etc/facts.d' },
-      { gather_subset: ['network'] },
+      [{ from: 'setup', args: { gather_subset: '{{ subset }}', fact_path: '/srv/facts.d', filter: 'ansible_*' } }],
+      [
+        { from: 'setup', args: { gather_subset: ['min'], fact_path: '/srv/facts.d' } },
+        { from: 'gather_facts', args: { fact_path: '/etc/facts.d' } },
+      ],
+      [
+        { from: 'setup', args: { gather_subset: ['min'] } },
+        { from: 'play', args: { gather_subset: ['network'] } },
+      ],
       undefined,
     ])
   })
@@ -52,6 +58,9 @@ describe("a play's fact gathering arguments", () => {
     - ansible.builtin.setup: { gather_subset: [min] }
     - setup: { fact_path: /srv/facts.d }
 `)
-    expect(pb.plays.map((p) => p.gatherArgs)).toEqual([{ gather_subset: ['network'] }, { fact_path: '/srv/facts.d' }])
+    expect(pb.plays.map((p) => p.gatherArgs)).toEqual([
+      [{ from: 'setup', args: { gather_subset: ['network'] } }],
+      [{ from: 'setup', args: { fact_path: '/srv/facts.d' } }],
+    ])
   })
 })

@@ -2,13 +2,14 @@
  * `module_defaults` whose value for a module is a template: loaded with a warning (the task's arguments are checked
  * when it runs), rendered per host as the task runs (engine/run/modulename.ts) under the task's own arguments, also
  * for a backend (`systemd` for `service`) and a group; a template that gives no map fails that host, and a string
- * that is not one whole template is refused at load.
+ * that is not one whole template is refused at load. `setup`'s and `gather_facts`' reach the play's fact gathering.
  */
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Task } from '../../engine/ast.js'
 import { UserError, UserErrors } from '../../engine/errors.js'
 import { loadPlaybook } from '../../engine/load/playbook.js'
+import { renderedEntry } from '../../engine/load/templateddefaults.js'
 import { resolveModule } from '../../engine/run/modulename.js'
 import type { Vars } from '../../engine/types.js'
 import { loadAllModules } from '../../modules/registry.js'
@@ -76,13 +77,29 @@ describe('module_defaults given by a template', () => {
     expect(() => onHost(dir, tasks[0], { d: { bogus: 1 } })).toThrow(/bogus/)
   })
 
-  it('refuses a string that is not one whole template; warns that fact gathering does not render one', async () => {
+  it('refuses a string that is not one whole template', async () => {
     expect((await load('    debug: "msg={{ d }}"', ['debug:'])).errors).toEqual([
       'module_defaults for "debug" must be a map of arguments',
     ])
-    expect((await load('    setup: "{{ d }}"', ['debug:'])).warnings).toEqual([
-      "module_defaults a template gives for setup apply to setup tasks, not to the play's fact gathering " +
-        '(tsplay does not render them there yet)',
-    ])
+  })
+
+  it("reach the play's fact gathering whole, with no warning", async () => {
+    const { dir, warnings } = await load('    setup: "{{ d }}"\n    gather_facts: { fact_path: /x }', ['debug:'])
+    expect(warnings).toEqual([])
+    const pb = await loadPlaybook(join(dir, 'playbook.yml'), { modules })
+    const [setupLayer, factsLayer] = pb.plays[0].gatherArgs ?? []
+    expect(setupLayer.from).toBe('setup')
+    expect(renderedEntry('setup', setupLayer.args, { d: { filter: 'ansible_hostname' } })).toEqual({
+      filter: 'ansible_hostname',
+    })
+    const bad = (() => {
+      try {
+        return renderedEntry('setup', setupLayer.args, { d: 3 })
+      } catch (e) {
+        return (e as UserError).format()
+      }
+    })()
+    expect(bad).toMatch(/playbook\.yml:3:12: module_defaults for "setup" must be a map of arguments; \{\{ d \}\} gave /)
+    expect(factsLayer).toEqual({ from: 'gather_facts', args: { fact_path: '/x' } })
   })
 })

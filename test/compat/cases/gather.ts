@@ -5,7 +5,8 @@
  * run needs root on the target for Ansible's apt (the dpkg lock), which the loopback target user lacks: the fleet
  * test (test/modules-fleet) runs package and service for real. `gather_defaults`: the play's fact gathering takes
  * `setup`'s module_defaults and, over them, `gather_facts`', rendered per host: a bad `gather_subset` fails that
- * host's gathering. `gather_become`: the play's `become` reaches its fact gathering (facts are root's).
+ * host's gathering; `gather_defaults_template`: the same given whole by templates (a value that is no map fails
+ * that host's gathering). `gather_become`: the play's `become` reaches its fact gathering (facts are root's).
  * `gather_filter`: setup's module_defaults `filter` keeps only the matching facts (`ansible_` prefix optional).
  */
 import type { CompatCase } from '../harness.js'
@@ -61,6 +62,28 @@ export const GATHER: CompatCase[] = [
   tasks:
     - assert: { that: ["ansible_local.mine.x == 1"] }
     - file: { path: "{{ root }}/gathered", state: directory, mode: "0755" }
+`,
+    },
+  },
+  {
+    name: 'gather_defaults_template',
+    covers: "gathering_facts (setup's and gather_facts' module_defaults given whole by templates, per host)",
+    files: {
+      'main.yml': `- hosts: gather_defaults_template
+  gather_facts: true
+  vars:
+    dflt: "{{ 3 if inventory_hostname.endswith('_a') else {'filter': ['ansible_distribution*', 'user_id']} }}"
+    more: { gather_subset: ["!all", "min"] }
+  module_defaults:
+    setup: "{{ dflt }}"
+    ansible.builtin.gather_facts: "{{ more }}"
+  tasks:
+    - copy:
+        content: >-
+          {{ [ansible_distribution is defined, ansible_user_id is defined, ansible_architecture is defined]
+          | map('ternary', 'y', 'n') | join(' ') }}
+        dest: "{{ root }}/seen"
+        mode: "0644"
 `,
     },
   },
