@@ -30,6 +30,11 @@ export interface Command {
   stream?: boolean
   /** One line saying what the command does, for `-v` and check mode ("install nginx"). */
   describe?: string
+  /**
+   * A step that only makes room for the change after it (a missing parent folder): when that change then fails,
+   * the task reports `changed: false`, as Ansible's module does.
+   */
+  prepares?: boolean
 }
 
 /** What a command returned. Output is decoded as UTF-8. */

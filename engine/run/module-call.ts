@@ -126,6 +126,9 @@ export async function settle<S extends TSchema, F>(
   if (bad >= 0) {
     const [cmd, r] = [cmds[bad], out.results[bad]]
     out.failed = `${cmd.describe ?? cmd.argv[0]} failed (rc ${r.rc}): ${(r.stderr || r.stdout).trim().slice(-2000)}`
+    // the plan's first change failed (after at most the folders made for it): it reports no change, as Ansible's
+    // module does; a change that failed after others had been made keeps changed: true
+    if (cmds.slice(0, bad).every((c) => c.prepares)) out.changed = false
   }
   if (def.after) {
     const a = await def.after(out.state, args, out.results, ctx, io)

@@ -152,7 +152,11 @@ export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
   const mode = wantedMode(modeSpec, node?.mode, false)
   const commands: Command[] = []
   if (!f.parentExists && !assumeParent)
-    commands.push({ argv: ['mkdir', '-p', '--', dirname(f.dest)], describe: `create ${dirname(f.dest)}/` })
+    commands.push({
+      argv: ['mkdir', '-p', '--', dirname(f.dest)],
+      describe: `create ${dirname(f.dest)}/`,
+      prepares: true,
+    })
   const put = { mode, owner: a.owner, group: a.group, backup: a.backup, validate: a.validate, nonce: f.nonce }
   commands.push(f.remoteSrc ? putCopy(f.remoteSrc.path, f.dest, put) : putFile(f.dest, f.content, put))
   const changes = [

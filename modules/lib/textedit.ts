@@ -124,7 +124,10 @@ export function planWrite(
   const commands: Command[] = []
   // the folder usually exists: a shell test instead of a mkdir process on the host
   if (!f.info.exists)
-    commands.push(sh(MKDIR_P, [posix.dirname(target)], { describe: `create ${posix.dirname(target)}/` }))
+    commands.push({
+      ...sh(MKDIR_P, [posix.dirname(target)], { describe: `create ${posix.dirname(target)}/` }),
+      prepares: true,
+    })
   const mode = wantedMode(a.mode, node?.mode, false)
   commands.push(
     putFile(target, content, {

@@ -76,6 +76,27 @@ describe('runModule: gather → plan → apply → after', () => {
     expect(r.results.map((x) => x.rc)).toEqual([0, 3])
     expect(r.failed).toMatch(/^sh failed \(rc 3\)/)
     expect(r.data.ran).toBe(2)
+    expect(r.changed).toBe(true) // a change was made before the failure
+  })
+  test('a failing first change (after only the folders made for it) reports no change, as Ansible does', async () => {
+    const first = await runModule(echo, moduleArgs(echo, { words: ['a', 'b'], fail_at: 0 }), testCtx(), localIO())
+    expect(first).toMatchObject({ changed: false, failed: expect.stringMatching(/rc 3/) })
+    const prepared = {
+      ...echo,
+      plan: (f: never, a: never) => {
+        const p = echo.plan(f, a, testCtx())
+        return { ...p, commands: p.commands.map((c, i) => (i === 0 ? { ...c, prepares: true } : c)) }
+      },
+    }
+    const second = await runModule(prepared, moduleArgs(echo, { words: ['a', 'b'], fail_at: 1 }), testCtx(), localIO())
+    expect(second).toMatchObject({ changed: false, failed: expect.stringMatching(/rc 3/) })
+    const third = await runModule(
+      prepared,
+      moduleArgs(echo, { words: ['a', 'b', 'c'], fail_at: 2 }),
+      testCtx(),
+      localIO(),
+    )
+    expect(third.changed).toBe(true)
   })
   test('check mode plans and runs nothing', async () => {
     const r = await runModule(echo, moduleArgs(echo, { words: ['a'] }), testCtx({ checkMode: true }), localIO())

@@ -123,6 +123,33 @@ export const FILES: CompatCase[] = [
     },
   },
   {
+    name: 'failed_changes',
+    covers: 'file, copy, lineinfile, blockinfile, template (a change that fails reports changed: false; command true)',
+    files: {
+      't.j2': 'hello {{ inventory_hostname }}\n',
+      'main.yml': play(
+        'failed_changes',
+        `
+    - file: { path: "{{ root }}/ro", state: directory, mode: "0555" }
+    - file: { path: "{{ root }}/ro/d", state: directory }
+      ignore_errors: true
+    - file: { path: "{{ root }}/ro/t", state: touch }
+      ignore_errors: true
+    - copy: { content: "x\\n", dest: "{{ root }}/ro/c" }
+      ignore_errors: true
+    - lineinfile: { path: "{{ root }}/ro/sub/l", line: x, create: true }
+      ignore_errors: true
+    - blockinfile: { path: "{{ root }}/ro/b", block: x, create: true }
+      ignore_errors: true
+    - template: { src: t.j2, dest: "{{ root }}/ro/t.txt" }
+      ignore_errors: true
+    - command: "false"
+      ignore_errors: true
+`,
+      ),
+    },
+  },
+  {
     name: 'copy',
     covers: 'copy',
     files: {
