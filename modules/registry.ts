@@ -33,6 +33,7 @@ export const MODULES: Record<string, Loader> = {
   git: () => import('./git.js'),
   make: () => import('./make.js'),
   systemd: () => import('./systemd.js'),
+  sysvinit: () => import('./sysvinit.js'),
   postgres_user: () => import('./postgres_user.js'),
   postgres_db: () => import('./postgres_db.js'),
   hydra_create_user: () => import('./hydra_create_user.js'),

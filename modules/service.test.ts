@@ -11,6 +11,11 @@ const init = (name: string) => ({ facts: { init: name } as HostFacts })
 
 const RUNNING = 'LoadState=loaded\nActiveState=active\nSubState=running\nUnitFileState=disabled\nNeedDaemonReload=no\n'
 const S = (...rest: string[]) => ['systemctl', ...rest]
+const INIT = (step: string) => ['/etc/init.d/x', step]
+/** The SysV gather script's answer: the script and tools found, not running, not enabled. */
+const SYSV =
+  'script /etc/init.d/x\ntool service /usr/sbin/service\ntool update-rc.d /usr/sbin/update-rc.d\n' +
+  '---\nx is not running\n\n3\n'
 
 type Row = [string, Record<string, unknown>, Partial<ReturnType<typeof testCtx>>, number, RegExp | string[][]]
 const rows: Row[] = [
@@ -19,16 +24,37 @@ const rows: Row[] = [
   ['restarted always acts', { name: 'x', state: 'restarted' }, {}, 0, [S('restart', '--', 'x')]],
   ['enabled enables', { name: 'x', enabled: true }, {}, 0, [S('enable', '--', 'x')]],
   ['stopped stops', { name: 'x', state: 'stopped', use: 'systemd' }, {}, 1, [S('stop', '--', 'x')]],
-  ['a sysvinit host fails with its manager', { name: 'x', state: 'started' }, init('sysvinit'), 0, /is sysvinit/],
-  ['no systemd found by the probe', { name: 'x', state: 'started' }, {}, 1, /is not systemd/],
+  ['an OpenRC host fails with its manager', { name: 'x', state: 'started' }, init('openrc'), 0, /is openrc/],
+  ['a sysvinit host runs the init script', { name: 'x', state: 'started' }, init('sysvinit'), 0, [INIT('start')]],
+  ['no systemd found by the probe: the init script', { name: 'x', state: 'stopped' }, {}, 1, []],
   [
-    'use: sysvinit fails the task with its name',
-    { name: 'x', state: 'started', use: 'sysvinit' },
-    {},
+    'use: sysvinit on a systemd host',
+    { name: 'x', state: 'restarted', use: 'sysvinit' },
+    init('systemd'),
     0,
-    /is sysvinit/,
+    [INIT('stop'), ['sleep', '1'], INIT('start'), ['sleep', '1']],
   ],
-  ['sysv-only arguments are ignored', { name: 'x', state: 'started', pattern: 'x', sleep: 2, args: '-q' }, {}, 0, []],
+  [
+    'systemd arguments are refused on SysV',
+    { name: 'x', state: 'started', daemon_reload: true },
+    init('sysvinit'),
+    0,
+    /Unsupported parameters for \(sysvinit\) module: daemon_reload/,
+  ],
+  [
+    'SysV arguments reach the script',
+    { name: 'x', state: 'reloaded', sleep: 0, args: "-q 'a b'" },
+    init('sysvinit'),
+    0,
+    [[...INIT('reload'), '-q', 'a b']],
+  ],
+  [
+    'sysv-only arguments are ignored on systemd',
+    { name: 'x', state: 'started', pattern: 'x', sleep: 2, args: '-q' },
+    init('systemd'),
+    0,
+    [],
+  ],
 ]
 
 describe('service maps to systemd', () => {
@@ -36,6 +62,7 @@ describe('service maps to systemd', () => {
     const io = scriptedIO([
       [/run\/systemd\/system/, { rc: probeRc, stdout: '', stderr: '' }],
       [/^systemctl show/, ok(RUNNING)],
+      [/^sh -c n=\$1; st=\$2/, ok(SYSV)],
     ])
     const ctx = testCtx(ctxOver)
     const a = args(raw)

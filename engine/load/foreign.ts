@@ -25,7 +25,7 @@ import { libraryFile, moduleUtilsDirs, refusePlugin } from './library.js'
 import type { TaskScope } from './task.js'
 
 /** ansible-core 2.14 modules tsplay does not have (its others are tsplay's or keywords). */
-const CORE = ['yum', 'dnf', 'yum_repository', 'rpm_key', 'sysvinit', 'systemd_service', 'async_wrapper']
+const CORE = ['yum', 'dnf', 'yum_repository', 'rpm_key', 'systemd_service', 'async_wrapper']
 /** Package, service and system modules of systems tsplay does not serve, found in multi-OS roles. */
 const OTHER_SYSTEMS = [
   'apk',

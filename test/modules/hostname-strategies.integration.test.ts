@@ -6,94 +6,15 @@
  * README lists: Ansible 2.14's `alpine` runs `hostname -F /etc/hostname` before it writes the file (the running name
  * becomes the old one), tsplay after it.
  */
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ROOT } from '../hydra/cli.js'
-import { needTier } from '../helpers/tier.js'
+import { etcNamespaces } from '../helpers/etcns.js'
 
-needTier('runs as root in a private namespace', 'integration')
+const ns = etcNamespaces()
+afterAll(() => ns.ok && ns.done())
 
-const has = (tool: string) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', tool]).status === 0
-const why =
-  process.getuid?.() !== 0
-    ? 'needs root (a private mount namespace)'
-    : !has('unshare') || !has('ansible-playbook')
-      ? 'needs unshare and ansible-playbook'
-      : !readFileSync('/proc/filesystems', 'utf8').includes('overlay')
-        ? 'needs overlayfs'
-        : undefined
-
-const work = why ? '' : mkdtempSync(join(tmpdir(), 'tsplay-hostname-'))
-afterAll(() => work && rmSync(work, { recursive: true, force: true }))
-
-/** The namespace: /etc overlaid (writes go to `$1/u`), a known running name, the setup, two runs, the name. */
-const NS = [
-  'set -e',
-  'mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/u,workdir=$1/w" /etc',
-  'hostname orig-host',
-  'eval "$2"',
-  'for i in 1 2; do eval "$3" 2>&1 | grep -E "^a +: ok=" || true; done',
-  'echo "running: $(hostname)"',
-].join('\n')
-
-interface Outcome {
-  recaps: string[]
-  running: string
-  files: Record<string, string>
-}
-
-function files(dir: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name)
-      if (statSync(p).isDirectory()) walk(p)
-      else out[relative(dir, p)] = readFileSync(p, 'utf8')
-    }
-  }
-  walk(dir)
-  return out
-}
-
-/** One engine's two runs of `hostname: {name, use}` after `setup` (a shell script run in the namespace). */
-function run(engine: 'ansible' | 'tsplay', use: string, name: string, setup: string): Outcome {
-  const dir = mkdtempSync(join(work, `${engine}-`))
-  for (const d of ['u', 'w']) spawnSync('mkdir', [join(dir, d)])
-  const book = join(dir, 'p.yml')
-  writeFileSync(
-    book,
-    `- hosts: all\n  gather_facts: false\n  tasks:\n    - hostname: { name: ${name}, use: ${use} }\n` +
-      '      ignore_errors: true\n',
-  )
-  const cmd =
-    engine === 'ansible'
-      ? `ANSIBLE_STDOUT_CALLBACK=default ansible-playbook -c local -i a, ${book}`
-      : `node ${join(ROOT, 'bin', 'tsplay.js')} run -c local -i a, ${book} --output plain`
-  const r = spawnSync(
-    'unshare',
-    ['--mount', '--uts', '--propagation', 'private', 'sh', '-c', NS, 'ns', dir, setup, cmd],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, ANSIBLE_NOCOLOR: '1', NO_COLOR: '1' },
-    },
-  )
-  expect(r.status, r.stderr).toBe(0)
-  const lines = r.stdout.trim().split('\n')
-  const recaps = lines
-    .filter((l) => /^a +: ok=/.test(l))
-    .map((l) =>
-      l
-        .replace(/^a +: /, '')
-        .replace(/\s+/g, ' ')
-        .trim(),
-    )
-  const outcome = { recaps, running: lines.at(-1)!.replace('running: ', ''), files: files(join(dir, 'u')) }
-  rmSync(dir, { recursive: true, force: true })
-  return outcome
-}
+const book = (use: string, name: string) =>
+  '- hosts: all\n  gather_facts: false\n  tasks:\n' +
+  `    - hostname: { name: ${name}, use: ${use} }\n      ignore_errors: true\n`
 
 const CASES: {
   use: string
@@ -124,12 +45,13 @@ const CASES: {
   },
 ]
 
-describe.skipIf(why !== undefined)(`hostname use: strategies agree with ansible-playbook (${why ?? 'root'})`, () => {
+describe.skipIf(!ns.ok)(`hostname use: strategies agree with ansible-playbook (${ns.ok ? 'root' : ns.why})`, () => {
   it.each(CASES.map((c, i) => ({ ...c, title: `${c.use} ${i}: ${c.setup ?? 'no file'}` })))(
     '$title',
     ({ use, name = 'b1', setup = 'true', running, wrote }) => {
-      const ansible = run('ansible', use, name, setup)
-      const tsplay = run('tsplay', use, name, setup)
+      if (!ns.ok) return
+      const ansible = ns.run('ansible', book(use, name), setup)
+      const tsplay = ns.run('tsplay', book(use, name), setup)
       expect(tsplay.recaps).toHaveLength(2)
       expect(tsplay.files).toEqual(ansible.files)
       expect(ansible.files).toMatchObject(wrote ?? {})
