@@ -1,0 +1,68 @@
+/**
+ * `group`, `user`, `cron` (a cron_file), `lineinfile`/`blockinfile`/`replace`, `authorized_key` and `known_hosts`
+ * as root, side by side with ansible-playbook, in a private namespace with /etc overlaid (test/helpers/etcns.ts):
+ * accounts are created for real with useradd/groupadd, but only in the throw-away /etc (and /var/log, where
+ * useradd keeps its lastlog records, is a tmpfs of the namespace). Twice each: the recap
+ * counts and the lines each engine left in passwd, group, shadow (the day of the last change left out), gshadow,
+ * subuid, subgid, the cron file and the other files must agree. (A `groups` list that names the user's primary
+ * group is a difference the README lists: not run here.)
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import { etcNamespaces } from '../helpers/etcns.js'
+
+const ns = etcNamespaces()
+afterAll(() => ns.ok && ns.done())
+
+const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOdummyKeyForTestOnly00000000000000000000000'
+
+const BOOK = `- hosts: all
+  gather_facts: false
+  tasks:
+    - group: { name: tspgrp, gid: 4242 }
+    - user: { name: tspusr, uid: 4243, group: tspgrp, groups: [adm], create_home: false, shell: /bin/sh, comment: T U }
+    - user: { name: tspusr2, system: true, create_home: false }
+    - group: { name: tspgrp2, system: true }
+    - user: { name: tspusr3, create_home: false, password_lock: true, expires: 1893456000 }
+    - user: { name: tspusr3, groups: [users], append: true, create_home: false }
+    - user: { name: tsp-no-such-user, state: absent }
+    - group: { name: tsp-no-such-group, state: absent }
+    - cron: { name: job1, minute: "5", job: "echo hi", cron_file: tsplay-test, user: root }
+    - cron: { name: MAILTO, env: true, job: "root@example.invalid", cron_file: tsplay-test, user: root }
+    - lineinfile: { path: /etc/tsplay-test.conf, line: "a=1", create: true, mode: "0600" }
+    - blockinfile: { path: /etc/tsplay-test.conf, block: "b=2\\nc=3" }
+    - authorized_key: { user: root, key: "${KEY} t@x", path: /etc/tsplay-ak }
+    - known_hosts: { path: /etc/tsplay-kh, name: host.example, key: "host.example ${KEY}" }
+`
+
+/** What a file under /etc says of the test's accounts (the others are the machine's), backups left out. */
+function ours(files: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [path, text] of Object.entries(files)) {
+    if (path.endsWith('-') || path.endsWith('.lock')) continue
+    const account = /^(passwd|group|shadow|gshadow|subuid|subgid)$/.test(path)
+    out[path] = account
+      ? text
+          .split('\n')
+          .filter((l) => /^tsp(usr|grp)/.test(l))
+          .map((l) => (path === 'shadow' ? l.replace(/^([^:]*:[^:]*:)\d+:/, '$1DAY:') : l))
+          .join('\n')
+      : text
+  }
+  return out
+}
+
+describe.skipIf(!ns.ok)(
+  `accounts and files under /etc agree with ansible-playbook (${ns.ok ? 'root' : ns.why})`,
+  () => {
+    it('creates, changes and removes them the same way, then changes nothing', () => {
+      if (!ns.ok) return
+      const ansible = ns.run('ansible', BOOK, 'true')
+      const tsplay = ns.run('tsplay', BOOK, 'true')
+      expect(ansible.recaps).toHaveLength(2)
+      expect(ansible.recaps[1]).toMatch(/changed=0 /)
+      expect(ours(ansible.files).passwd).toMatch(/^tspusr:x:4243:4242:T U:/m)
+      expect(tsplay.recaps).toEqual(ansible.recaps)
+      expect(ours(tsplay.files)).toEqual(ours(ansible.files))
+    })
+  },
+)
