@@ -10,10 +10,10 @@
 import { createHash } from 'node:crypto'
 import { homedir } from 'node:os'
 import { UserError } from '../errors.js'
-import { shQuote } from '../quote.js'
 import { isMap, str, text } from './coerce.js'
 import { pyRegex, pyReplace } from './pyregex.js'
-import { def, filterContext, type Def } from './registry.js'
+import { comment } from './comment.js'
+import { def, type Def } from './registry.js'
 import { short, toBool, truthy } from './values.js'
 
 function flags(ignorecase: unknown, multiline: unknown, g = ''): string {
@@ -219,7 +219,7 @@ export const TEXT_FILTERS: Record<string, Def> = {
   format: def('*args **kw', (v, args: unknown[], kw: Record<string, unknown>) =>
     percent(str(v, 'format'), Object.keys(kw).length ? [kw] : args),
   ),
-  quote: def('', (v) => (filterContext.ansible ? shlexQuote(text(v)) : shQuote(text(v)))),
+  quote: def('', (v) => shlexQuote(text(v))),
   basename: def('', (v) => {
     const s = str(v, 'basename')
     return s.slice(s.lastIndexOf('/') + 1)
@@ -242,12 +242,7 @@ export const TEXT_FILTERS: Record<string, Def> = {
   sha1: def('', (v) => hash(v, 'sha1')),
   md5: def('', (v) => hash(v, 'md5')),
   urlencode: def('', urlencode),
-  comment: def(
-    'style',
-    (v) =>
-      `#\n${text(v)
-        .split('\n')
-        .map((l) => `# ${l}`.trimEnd())
-        .join('\n')}\n#`,
+  comment: def('style **kw', (v, style?: unknown, kw?: Record<string, unknown>) =>
+    comment(text(v), style === undefined ? 'plain' : String(style), kw),
   ),
 }

@@ -58,7 +58,7 @@ describe('renderValue', () => {
     ['{{ port | string }}', '3000'],
     ['{{ conf.a | to_json }}', '{"b":"c"}'],
     ['{{ ports | length }}', 2],
-    ['{{ "it\'s" | quote }}', "'it'\\''s'"],
+    ['{{ "it\'s" | quote }}', `'it'"'"'s'`],
     ['{{ padded | trim }}', 'hi'],
     ['{{ path | basename }}', 'nix.conf'],
     ['{{ path | dirname }}', '/etc/nix'],
