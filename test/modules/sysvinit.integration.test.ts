@@ -5,6 +5,7 @@
  * script's log of calls (status, start, stop, reload, in order), its state and the rc?.d links must agree. (Where
  * `update-rc.d` fails, Ansible ignores it and tsplay fails the task: a difference the README lists, not run here.)
  */
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ROOT } from '../hydra/cli.js'
@@ -12,6 +13,8 @@ import { etcNamespaces } from '../helpers/etcns.js'
 
 const ns = etcNamespaces()
 afterAll(() => ns.ok && ns.done())
+// on a host that runs systemd, `service NAME status` asks systemd, which does not know a script made here
+const why = !ns.ok ? ns.why : existsSync('/run/systemd/system') ? 'this machine runs systemd' : undefined
 
 const SETUP = `install -m 0755 ${join(ROOT, 'test', 'fixtures', 'sysv', 'tsplay-fake')} /etc/init.d/tsplay-fake`
 
@@ -42,7 +45,7 @@ const CASES: { title: string; tasks: string }[] = [
   },
 ]
 
-describe.skipIf(!ns.ok)(`sysvinit agrees with ansible-playbook (${ns.ok ? 'root' : ns.why})`, () => {
+describe.skipIf(why !== undefined)(`sysvinit agrees with ansible-playbook (${why ?? 'root, no systemd'})`, () => {
   it.each(CASES)('$title', ({ tasks }) => {
     if (!ns.ok) return
     const book = `- hosts: all\n  gather_facts: false\n  tasks:${tasks}\n`
