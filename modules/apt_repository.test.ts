@@ -103,6 +103,20 @@ describe('plan: args + state → commands', () => {
     expect(planOf(apt_repository, state({}), { repo: DEBIAN, mode: 640 }).commands[0].argv[5]).toBe('0640')
   })
 
+  test("mode on an existing file the line is added to (as Ansible's); a removal keeps the file's own", () => {
+    const file = `${D}/deb.list`
+    const add = planOf(apt_repository, state({ [file]: 'deb-src http://x y z\n' }), {
+      repo: DEBIAN,
+      mode: '0600',
+      filename: 'deb',
+    })
+    expect(add.commands[0].argv.slice(4, 6)).toEqual([file, '0600'])
+    const keep = planOf(apt_repository, state({ [file]: 'deb-src http://x y z\n' }), { repo: DEBIAN, filename: 'deb' })
+    expect(keep.commands[0].argv.slice(4, 6)).toEqual([file, ''])
+    const gone = planOf(apt_repository, state({ [file]: `${DEBIAN}\nx\n` }), { repo: DEBIAN, state: 'absent', mode: 1 })
+    expect(gone.commands[0].argv.slice(4, 6)).toEqual([file, ''])
+  })
+
   test('refusals: invalid line, ppa', () => {
     const f = (repo: string) => planOf(apt_repository, state({}), { repo }).fail
     expect(f('# deb http://x y')).toMatch(/^Invalid repository string/)

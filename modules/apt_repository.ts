@@ -35,7 +35,9 @@ const Args = Type.Object(
       }),
     ),
     mode: Type.Optional(
-      Type.Union([Type.String(), Type.Integer()], { description: 'Mode of a newly created file (default 0644).' }),
+      Type.Union([Type.String(), Type.Integer()], {
+        description: 'Mode of a file the task adds the line to, new or not (a new file gets 0644 without it).',
+      }),
     ),
     update_cache: Defaulted(
       Type.Boolean({ default: true, description: 'Run `apt-get update` after a change.', aliases: ['update-cache'] }),
@@ -104,6 +106,15 @@ function edit(s: SourcesState, a: Args) {
   return { source, list, before, after: list.render() }
 }
 
+/**
+ * The mode a written file gets, as Ansible's: `mode` on a file this task adds a line to (new or not), 0644 on a new
+ * one without `mode`; any other file keeps its own.
+ */
+function fileMode(list: SourcesList, path: string, a: Args): { mode?: string } {
+  if (a.mode !== undefined && list.appended.has(path)) return { mode: modeOf(a.mode) }
+  return list.created.has(path) ? { mode: modeOf(undefined) } : {}
+}
+
 /** Decide. Pure. */
 export function planAptRepository(s: SourcesState, a: Args): Plan {
   const data = { repo: a.repo, state: a.state }
@@ -117,7 +128,7 @@ export function planAptRepository(s: SourcesState, a: Args): Plan {
   for (const path of written(s, after)) {
     const text = after.get(path)
     if (text === undefined) commands.push({ argv: ['rm', '-f', '--', path], describe: `remove ${path}` })
-    else commands.push(writeFile(path, text, list.created.has(path) ? { mode: modeOf(a.mode) } : {}))
+    else commands.push(writeFile(path, text, fileMode(list, path, a)))
   }
   for (const path of changedFiles) diff.push({ path, before: before.get(path) ?? '', after: after.get(path) ?? '' })
   if (a.update_cache)

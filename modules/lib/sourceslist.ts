@@ -88,8 +88,10 @@ const render = (lines: readonly SourceLine[]): string =>
 /** The sources files of a host, edited as Ansible edits them. */
 export class SourcesList {
   readonly files = new Map<string, SourceLine[]>()
-  /** Files this edit creates (their `mode` is set). */
+  /** Files this edit creates (they get a mode: `mode`, else 0644). */
   readonly created = new Set<string>()
+  /** Files this edit adds a line to, new or not (Ansible sets `mode` on them when it is given). */
+  readonly appended = new Set<string>()
 
   constructor(files: readonly SourcesFile[]) {
     for (const f of files) {
@@ -114,6 +116,7 @@ export class SourcesList {
       this.created.add(file)
     }
     this.files.get(file)!.push({ valid: true, enabled: true, source, comment: '' })
+    this.appended.add(file)
   }
 
   /** Remove every enabled line with this source. */

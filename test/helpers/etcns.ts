@@ -25,6 +25,8 @@ export interface NsOutcome {
   recaps: string[]
   running: string
   files: Record<string, string>
+  /** Each written file's permission bits (`0644`). */
+  modes: Record<string, string>
 }
 
 /** /etc overlaid (writes go to `$1/u`), a known running name, the setup `$2`, `$4` runs of `$3`, then the name. */
@@ -39,8 +41,9 @@ const NS = [
 
 const has = (tool: string) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', tool]).status === 0
 
-function files(dir: string): Record<string, string> {
-  const out: Record<string, string> = {}
+function files(dir: string): Pick<NsOutcome, 'files' | 'modes'> {
+  const out: NsOutcome['files'] = {}
+  const modes: NsOutcome['modes'] = {}
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {
       const p = join(d, name)
@@ -48,10 +51,11 @@ function files(dir: string): Record<string, string> {
       if (st?.isDirectory()) walk(p)
       else if (st?.isFile()) out[relative(dir, p)] = readFileSync(p, 'utf8')
       else out[relative(dir, p)] = '(not a file)'
+      if (st?.isFile()) modes[relative(dir, p)] = (st.mode & 0o7777).toString(8).padStart(4, '0')
     }
   }
   walk(dir)
-  return out
+  return { files: out, modes }
 }
 
 /** Why these runs cannot happen here, or a runner whose `work` folder the caller removes (`done`). */
@@ -94,7 +98,7 @@ export function etcNamespaces():
             .replace(/\s+/g, ' ')
             .trim(),
         )
-      const outcome = { recaps, running: lines.at(-1)!.replace('running: ', ''), files: files(join(dir, 'u')) }
+      const outcome = { recaps, running: lines.at(-1)!.replace('running: ', ''), ...files(join(dir, 'u')) }
       rmSync(dir, { recursive: true, force: true })
       return outcome
     },

@@ -1,11 +1,11 @@
 /**
- * `group`, `user`, `cron` (a cron_file), `lineinfile`/`blockinfile`/`replace`, `authorized_key` and `known_hosts`
- * as root, side by side with ansible-playbook, in a private namespace with /etc overlaid (test/helpers/etcns.ts):
- * accounts are created for real with useradd/groupadd, but only in the throw-away /etc (and /var/log, where
- * useradd keeps its lastlog records, is a tmpfs of the namespace). Twice each: the recap
- * counts and the lines each engine left in passwd, group, shadow (the day of the last change left out), gshadow,
- * subuid, subgid, the cron file and the other files must agree. (A `groups` list that names the user's primary
- * group is a difference the README lists: not run here.)
+ * `group`, `user`, `cron` (a cron_file), `lineinfile`/`blockinfile`, `authorized_key`, `known_hosts` and
+ * `apt_repository` (its `mode` on a file it adds a line to) as root, side by side with ansible-playbook, in a
+ * private namespace with /etc overlaid (test/helpers/etcns.ts): accounts are created for real with
+ * useradd/groupadd, but only in the throw-away /etc (and /var/log, where useradd keeps its lastlog records, is a
+ * tmpfs of the namespace). Twice each: the recap counts, the lines each engine left in passwd, group, shadow (the
+ * day of the last change left out), gshadow, subuid and subgid, the other files and their modes must agree. (A
+ * `groups` list that names the user's primary group is a difference the README lists: not run here.)
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { etcNamespaces } from '../helpers/etcns.js'
@@ -32,6 +32,12 @@ const BOOK = `- hosts: all
     - blockinfile: { path: /etc/tsplay-test.conf, block: "b=2\\nc=3" }
     - authorized_key: { user: root, key: "${KEY} t@x", path: /etc/tsplay-ak }
     - known_hosts: { path: /etc/tsplay-kh, name: host.example, key: "host.example ${KEY}" }
+    - apt_repository: { repo: "deb http://deb.example.invalid/debian bookworm main", update_cache: false, filename: tsp }
+    - apt_repository:
+        repo: deb-src http://deb.example.invalid/debian bookworm main
+        update_cache: false
+        filename: tsp
+        mode: "0600"
 `
 
 /** What a file under /etc says of the test's accounts (the others are the machine's), backups left out. */
@@ -63,6 +69,9 @@ describe.skipIf(!ns.ok)(
       expect(ours(ansible.files).passwd).toMatch(/^tspusr:x:4243:4242:T U:/m)
       expect(tsplay.recaps).toEqual(ansible.recaps)
       expect(ours(tsplay.files)).toEqual(ours(ansible.files))
+      expect(ansible.modes['apt/sources.list.d/tsp.list']).toBe('0600')
+      const own = (m: Record<string, string>) => Object.entries(m).filter(([p]) => /tsp/.test(p))
+      expect(own(tsplay.modes)).toEqual(own(ansible.modes))
     })
   },
 )
