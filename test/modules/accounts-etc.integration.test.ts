@@ -32,7 +32,7 @@ const BOOK = `- hosts: all
     - blockinfile: { path: /etc/tsplay-test.conf, block: "b=2\\nc=3" }
     - authorized_key: { user: root, key: "${KEY} t@x", path: /etc/tsplay-ak }
     - known_hosts: { path: /etc/tsplay-kh, name: host.example, key: "host.example ${KEY}" }
-    - apt_repository: { repo: "deb http://deb.example.invalid/debian bookworm main", update_cache: false, filename: tsp }
+    - apt_repository: { repo: "deb http://deb.example.invalid/debian bookworm main", update_cache: no, filename: tsp }
     - apt_repository:
         repo: deb-src http://deb.example.invalid/debian bookworm main
         update_cache: false
