@@ -29,6 +29,7 @@ const READ_ONLY: Record<string, (argv: readonly string[]) => boolean> = {
   psql: () => true,
   sysctl: (a) => a.includes('-n') && !a.some((x) => x === '-w' || x === '-p' || x.includes('=')),
   hostnamectl: (a) => a.at(-1) === 'status',
+  hostname: (a) => a.length === 1,
   'debconf-show': () => true,
   // lists the keyring (creating an empty one that is missing, as Ansible's apt_key does too)
   'apt-key': (a) => a.includes('--list-public-keys'),
@@ -43,8 +44,8 @@ const READ_ONLY: Record<string, (argv: readonly string[]) => boolean> = {
 /** Shell words and redirections that change something. */
 const WRITES = new RegExp(
   [
-    String.raw`\b(apt-get\s+(?!-s)|apt\s+(install|update)|update\b|daemon-reload|mkdir|touch|rm|rmdir|mv|cp|ln`,
-    String.raw`|chmod|chown|tee|dd|truncate|useradd|usermod|groupadd|install\s|sed\s+-i`,
+    String.raw`\b(apt-get\s+(?!-s)|apt\s+(install|update)|update\b(?!-rc\.d\b)|daemon-reload|mkdir|touch|rm|rmdir|mv|cp|ln`,
+    String.raw`|chmod|chown|tee|dd|truncate|useradd|usermod|groupadd|install\s|sed\s+-i|update-rc\.d\s+"?\$?\w+"?\s`,
     String.raw`|git\s+(clone|fetch|checkout|reset|pull))|>(?!\s*\/dev\/null|&)`,
   ].join(''),
 )
@@ -139,7 +140,10 @@ const CASES: Record<string, Record<string, unknown>[]> = {
     { name: ['git', 'make'], state: 'latest', update_cache: true },
     { name: 'git', use: 'apt' },
   ],
-  service: [{ name: 'nginx', state: 'reloaded', enabled: true, daemon_reload: true }],
+  service: [
+    { name: 'nginx', state: 'reloaded', enabled: true, daemon_reload: true },
+    { name: 'nginx', state: 'started', use: 'sysvinit', pattern: 'ngx' },
+  ],
   raw: [{ free_form: 'true' }],
   slurp: [{ src: '/etc/hostname' }],
   fetch: [{ src: '/etc/hostname', dest: '/tmp/fetched/' }],
@@ -160,7 +164,11 @@ const CASES: Record<string, Record<string, unknown>[]> = {
   known_hosts: [{ name: 'example.invalid', key: 'example.invalid ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB6wK0y8k6b8v2' }],
   get_url: [{ url: 'http://127.0.0.1:9/x', dest: '/tmp/x', checksum: 'sha256:' + '0'.repeat(64) }],
   sysctl: [{ name: 'net.ipv4.ip_forward', value: '1', sysctl_set: true }],
-  hostname: [{ name: 'h' }, { name: 'h', use: 'systemd' }],
+  hostname: [{ name: 'h' }, { name: 'h', use: 'systemd' }, { name: 'h', use: 'freebsd' }, { name: 'h', use: 'redhat' }],
+  sysvinit: [
+    { name: 'ssh', state: 'started', enabled: true },
+    { name: 'ssh', state: 'restarted', pattern: 'sshd', runlevels: ['3'] },
+  ],
   debconf: [{ name: 'tzdata', question: 'tzdata/Areas', vtype: 'password', value: 'x' }],
   apt_repository: [{ repo: 'deb http://deb.example/debian bookworm main' }],
   deb822_repository: [{ name: 'x', uris: ['http://deb.example/debian'], suites: ['bookworm'], state: 'absent' }],
