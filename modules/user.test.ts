@@ -336,14 +336,35 @@ describe('user facts', () => {
       [/^id -gn/, ok('hydra\n')],
       [/^getent group/, { rc: 2, stdout: '', stderr: '' }],
       [/^getent shadow/, ok(`hy:${HASH}:1:0:99999:7:::\n`)],
+      [/^sh -c e=\$\(getent passwd "\$1"\)/, ok('home /var/lib/hydra\nexists /var/lib/hydra\n')],
     ])
-    expect(await gatherOf(user, { name: 'hy', password: HASH }, testCtx(), io)).toEqual(exists())
+    const want = exists({ homesExisting: ['/var/lib/hydra'] })
+    expect(await gatherOf(user, { name: 'hy', password: HASH }, testCtx(), io)).toEqual(want)
+    expect(await gatherOf(user, { name: 'hy', password: HASH, create_home: false }, testCtx(), io)).toEqual(exists())
+  })
+  it("makes a missing home of an existing user, as Ansible's user does (create_home, the default)", () => {
+    const cmds = (a: WrittenArgs<typeof user>, found: string[]) =>
+      planOf(user, exists({ homesExisting: found }), a).commands.map((c) =>
+        c.argv[0] === 'sh' ? ['sh', ...c.argv.slice(4)] : c.argv,
+      )
+    expect(cmds({ name: 'hy' }, [])).toEqual([['sh', '/var/lib/hydra', '/etc/skel', 'hy']])
+    expect(cmds({ name: 'hy' }, ['/var/lib/hydra'])).toEqual([])
+    expect(cmds({ name: 'hy', create_home: false }, [])).toEqual([])
+    expect(cmds({ name: 'hy', home: '/srv/h', skeleton: '/srv/skel' }, ['/var/lib/hydra'])).toEqual([
+      ['usermod', '-d', '/srv/h', 'hy'],
+      ['sh', '/srv/h', '/srv/skel', 'hy'],
+    ])
+    // moved there by usermod -m: nothing to make
+    expect(cmds({ name: 'hy', home: '/srv/h', move_home: true }, ['/var/lib/hydra'])).toEqual([
+      ['usermod', '-d', '/srv/h', '-m', 'hy'],
+    ])
   })
   it('with local, looks the user up in the files only', async () => {
     const io = scriptedIO([
       [/^getent -s files passwd/, { rc: 2, stdout: '', stderr: '' }],
       [/^id /, { rc: 1, stdout: '', stderr: '' }],
       [/^getent group/, { rc: 2, stdout: '', stderr: '' }],
+      [/^sh -c e=/, ok('')],
     ])
     expect(await gatherOf(user, { name: 'hy', local: true }, testCtx(), io)).toMatchObject({ user: undefined })
   })

@@ -3,8 +3,10 @@
  * (secret) and set with `chpasswd -e` on stdin, never in argv. Supplementary groups are set exactly, or
  * added to with `append: true`. Account expiry, password lock and aging are read from the shadow entry and set as
  * Ansible sets them (lib/useraging.ts); `local: true` uses libuser's tools (lib/userplan.ts). `generate_ssh_key`
- * makes the user an ssh key unless one is there (lib/usersshkey.ts: the passphrase on stdin, never in argv). The
- * registered result holds the user's entry (uid, group, comment, home, shell) as the task left it.
+ * makes the user an ssh key unless one is there (lib/usersshkey.ts: the passphrase on stdin, never in argv). As
+ * Ansible's, with `create_home` (the default) an existing user whose home folder is missing gets one, copied from
+ * the skeleton (lib/userhome.ts). The registered result holds the user's entry (uid, group, comment, home, shell)
+ * as the task left it.
  *
  * @example
  * ```yaml
@@ -13,11 +15,13 @@
  */
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
-import { defineModule, ModuleFailure } from '../engine/module.js'
+import { sh as shCommand } from '../engine/commands.js'
+import { defineModule, ModuleFailure, type Plan } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
 import { toList } from './lib/argvalues.js'
 import { ACCOUNT_RE, entryData, parseGroup, parseIdGroups, parsePasswd, type PasswdEntry } from './lib/accounts.js'
 import { parseShadow, type ShadowAging } from './lib/useraging.js'
+import { HOMES, makeHome, parseHomes } from './lib/userhome.js'
 import { planCreate, planModify, planRemove } from './lib/userplan.js'
 import {
   badPassphrase,
@@ -46,7 +50,7 @@ const Args = Type.Object(
     home: Type.Optional(Type.String({ minLength: 1, description: 'Home folder' })),
     create_home: Defaulted(
       Type.Boolean({
-        description: 'Create the home folder when creating the user',
+        description: "Create the home folder when creating the user, and when an existing user's home is missing",
         default: true,
         aliases: ['createhome'],
       }),
@@ -147,6 +151,8 @@ export interface UserState {
   ownGroup: boolean
   /** With `generate_ssh_key` and an existing user: the key's path and what is there. */
   key?: KeyState
+  /** With `create_home` and an existing user: which of its home and the `home` asked for exist. */
+  homesExisting?: string[]
 }
 
 /** The user's passwd entry (`local`: from /etc/passwd only). */
@@ -163,6 +169,19 @@ const needsShadow = (a: Args) =>
   a.password_expire_min !== undefined ||
   a.password_expire_max !== undefined ||
   a.password_expire_warn !== undefined
+
+/**
+ * As Ansible's user after it changed an existing user: with `create_home`, a home folder that is missing (after a
+ * `move_home` moved the old one there) is made.
+ */
+function missingHome(plan: Plan, f: UserState, u: PasswdEntry, a: Args): void {
+  if (!a.create_home || a.state !== 'present' || f.homesExisting === undefined) return
+  const home = a.home ?? u.home
+  const moved = a.move_home && a.home !== undefined && a.home !== u.home && f.homesExisting.includes(u.home)
+  if (moved || f.homesExisting.includes(home)) return
+  plan.commands.push(makeHome(home, a.skeleton, a.name))
+  plan.changes = [...(plan.changes ?? []), `${a.name}: create the missing home folder ${home}`]
+}
 
 export default defineModule({
   name: 'user',
@@ -181,8 +200,13 @@ export default defineModule({
       { argv: ['id', '-gn', '--', args.name], ...opt },
       { argv: ['getent', 'group', args.name], ...opt },
     ]
+    const homes = args.state === 'present' && args.create_home
+    if (homes) cmds.push(shCommand(HOMES, [args.name, args.home ?? ''], { describe: 'which home folders exist' }))
     if (needsShadow(args)) cmds.push({ argv: ['getent', 'shadow', args.name], ...opt })
-    const [pw, all, prim, own, shadow] = await io.batch(cmds)
+    const results = await io.batch(cmds)
+    const [pw, all, prim, own] = results
+    const homeCheck = homes ? results[4] : undefined
+    const shadow = results[homes ? 5 : 4]
     const user = parsePasswd(pw.stdout)
     const sh = shadow ? parseShadow(shadow.stdout) : undefined
     const withKey = user && args.generate_ssh_key && args.state === 'present'
@@ -194,6 +218,7 @@ export default defineModule({
       hash: sh?.hash,
       aging: sh && { min: sh.min, max: sh.max, warn: sh.warn, expire: sh.expire },
       ownGroup: !!parseGroup(own.stdout),
+      ...(user && homeCheck ? { homesExisting: parseHomes(homeCheck.stdout).existing } : {}),
     }
   },
 
@@ -206,6 +231,7 @@ export default defineModule({
     if (args.umask !== undefined && args.local) return { commands: [], fail: "'umask' can not be used with 'local'" }
     if (args.state === 'absent') return planRemove(f, args)
     const plan = f.user ? planModify(f, args, f.user, wanted) : planCreate(f, args, wanted)
+    if (f.user && !plan.fail) missingHome(plan, f, f.user, args)
     if (!args.generate_ssh_key || plan.fail) return plan
     const badPass = badPassphrase(args.ssh_key_passphrase)
     if (badPass) return { commands: [], fail: badPass }

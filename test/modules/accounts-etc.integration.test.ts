@@ -1,11 +1,12 @@
 /**
- * `group`, `user`, `cron` (a cron_file), `lineinfile`/`blockinfile`, `authorized_key`, `known_hosts` and
- * `apt_repository` (its `mode` on a file it adds a line to) as root, side by side with ansible-playbook, in a
- * private namespace with /etc overlaid (test/helpers/etcns.ts): accounts are created for real with
- * useradd/groupadd, but only in the throw-away /etc (and /var/log, where useradd keeps its lastlog records, is a
- * tmpfs of the namespace). Twice each: the recap counts, the lines each engine left in passwd, group, shadow (the
- * day of the last change left out), gshadow, subuid and subgid, the other files and their modes must agree. (A
- * `groups` list that names the user's primary group is a difference the README lists: not run here.)
+ * `group`, `user` (also the home it makes for an existing user whose home is missing), `cron` (a cron_file),
+ * `lineinfile`/`blockinfile`, `authorized_key`, `known_hosts` and `apt_repository` (its `mode` on a file it adds a
+ * line to) as root, side by side with ansible-playbook, in a private namespace with /etc overlaid
+ * (test/helpers/etcns.ts): accounts are created for real with useradd/groupadd, but only in the throw-away /etc
+ * (and /var/log, where useradd keeps its lastlog records, is a tmpfs of the namespace). Twice each: the recap
+ * counts, the lines each engine left in passwd, group, shadow (the day of the last change left out), gshadow,
+ * subuid and subgid, the other files and their modes must agree. (A `groups` list that names the user's primary
+ * group is a difference the README lists: not run here.)
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { etcNamespaces } from '../helpers/etcns.js'
@@ -24,6 +25,8 @@ const BOOK = `- hosts: all
     - group: { name: tspgrp2, system: true }
     - user: { name: tspusr3, create_home: false, password_lock: true, expires: 1893456000 }
     - user: { name: tspusr3, groups: [users], append: true, create_home: false }
+    - user: { name: tspusr4, home: /etc/tsph/u4, create_home: false }
+    - user: { name: tspusr4 }
     - user: { name: tsp-no-such-user, state: absent }
     - group: { name: tsp-no-such-group, state: absent }
     - cron: { name: job1, minute: "5", job: "echo hi", cron_file: tsplay-test, user: root }
@@ -70,6 +73,7 @@ describe.skipIf(!ns.ok)(
       expect(tsplay.recaps).toEqual(ansible.recaps)
       expect(ours(tsplay.files)).toEqual(ours(ansible.files))
       expect(ansible.modes['apt/sources.list.d/tsp.list']).toBe('0600')
+      expect(ansible.files['tsph/u4/.profile']).toBeDefined() // Ansible makes the missing home from /etc/skel
       const own = (m: Record<string, string>) => Object.entries(m).filter(([p]) => /tsp/.test(p))
       expect(own(tsplay.modes)).toEqual(own(ansible.modes))
     })
