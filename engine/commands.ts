@@ -116,7 +116,10 @@ function replaceScript(source: string, fill: readonly string[]): string {
     'elif [ -e "$dest" ]; then chown --reference="$dest" -- "$tmp" 2>/dev/null || chgrp --reference="$dest" ' +
       '-- "$tmp" 2>/dev/null || :; fi',
     'if [ $# -gt 0 ] && ! out=$("$@" 2>&1); then printf "failed to validate: %s\\n" "$out" >&2; exit 3; fi',
-    'if [ -n "$backup" ] && [ -e "$dest" ]; then cp -p -- "$dest" "$dest.$(date +%Y%m%d%H%M%S)~"; fi',
+    // a backup named as Ansible names it (DEST.PID.DATE@TIME~), never over an earlier one of the same second
+    'if [ -n "$backup" ] && [ -e "$dest" ]; then s=$(date +%Y-%m-%d@%H:%M:%S); n=$$',
+    '  while [ -e "$dest.$n.$s~" ]; do n=$((n + 1)); done',
+    '  cp -p -- "$dest" "$dest.$n.$s~"; printf "backup_file=%s\\n" "$dest.$n.$s~"; fi',
     'mv -f -- "$tmp" "$dest"',
     'trap - EXIT HUP INT TERM',
   ].join('\n')
@@ -183,6 +186,7 @@ export function writeFile(dest: string, content: string | Uint8Array, opts: Writ
     stdin: withEnd(content),
     secretStdin: opts.secret,
     describe: opts.describe ?? `write ${dest}`,
+    ...(opts.backup ? { reportsBackup: true } : {}),
   }
 }
 
@@ -196,7 +200,11 @@ export function writeFile(dest: string, content: string | Uint8Array, opts: Writ
  * ```
  */
 export function copyFile(src: string, dest: string, opts: Omit<WriteFileOptions, 'secret'> = {}): Command {
-  return { argv: replaceCommand(COPY_SCRIPT, dest, src, opts), describe: opts.describe ?? `copy ${src} to ${dest}` }
+  return {
+    argv: replaceCommand(COPY_SCRIPT, dest, src, opts),
+    describe: opts.describe ?? `copy ${src} to ${dest}`,
+    ...(opts.backup ? { reportsBackup: true } : {}),
+  }
 }
 
 /**

@@ -35,6 +35,8 @@ export interface Command {
    * the task reports `changed: false`, as Ansible's module does.
    */
   prepares?: boolean
+  /** An atomic write with `backup`: a `backup_file=PATH` line on stdout names the backup it made. */
+  reportsBackup?: boolean
 }
 
 /** What a command returned. Output is decoded as UTF-8. */

@@ -122,6 +122,11 @@ export async function settle<S extends TSchema, F>(
   io: HostIO,
 ): Promise<ModuleRun<F>> {
   const cmds = out.plan.commands
+  // a write that made a backup names it, as Ansible's modules register `backup_file`
+  for (const [i, r] of out.results.entries()) {
+    const made = cmds[i].reportsBackup ? /^backup_file=(.+)$/m.exec(r.stdout)?.[1] : undefined
+    if (made) out.data.backup_file = made
+  }
   const bad = out.results.findIndex((r, i) => !(cmds[i].okCodes ?? [0]).includes(r.rc))
   if (bad >= 0) {
     const [cmd, r] = [cmds[bad], out.results[bad]]

@@ -98,6 +98,17 @@ describe('runModule: gather → plan → apply → after', () => {
     )
     expect(third.changed).toBe(true)
   })
+  test("a write that made a backup gives the result's backup_file; other output never does", async () => {
+    const said = (reportsBackup: boolean) => ({
+      ...echo,
+      plan: () => ({
+        commands: [{ argv: ['sh', '-c', 'echo backup_file=/etc/x.1~'], ...(reportsBackup ? { reportsBackup } : {}) }],
+      }),
+    })
+    const args = moduleArgs(echo, { words: ['a'] })
+    expect((await runModule(said(true), args, testCtx(), localIO())).data.backup_file).toBe('/etc/x.1~')
+    expect((await runModule(said(false), args, testCtx(), localIO())).data.backup_file).toBeUndefined()
+  })
   test('check mode plans and runs nothing', async () => {
     const r = await runModule(echo, moduleArgs(echo, { words: ['a'] }), testCtx({ checkMode: true }), localIO())
     expect(r.plan.commands.length).toBe(1)

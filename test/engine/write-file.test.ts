@@ -75,3 +75,29 @@ describe('writeFile writes every byte, by the shell or by head', () => {
     expect(r.stderr).toContain('short write')
   })
 })
+
+describe('backup', () => {
+  it('names each backup as Ansible does, a new one for each write in the same second, and says which', () => {
+    const bdir = mkdtempSync(join(tmpdir(), 'tsplay-backup-'))
+    try {
+      const file = join(bdir, 'conf')
+      writeFileSync(file, 'v0\n')
+      const made: string[] = []
+      for (const v of ['v1\n', 'v2\n', 'v3\n']) {
+        const cmd = writeFile(file, v, { backup: true })
+        expect(cmd.reportsBackup).toBe(true)
+        const r = spawnSync('/bin/sh', [], {
+          input: renderFrame('n0nce', 1, renderCommand(cmd), Buffer.from(cmd.stdin as Uint8Array)),
+        })
+        made.push(/^backup_file=(.+)$/m.exec(r.stdout.toString())?.[1] ?? '')
+      }
+      expect(made.every((p) => /\/conf\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/.test(p))).toBe(true)
+      expect(new Set(made).size).toBe(3)
+      expect(made.map((p) => readFileSync(p, 'utf8'))).toEqual(['v0\n', 'v1\n', 'v2\n'])
+      expect(readFileSync(file, 'utf8')).toBe('v3\n')
+      expect(writeFile(file, 'x').reportsBackup).toBeUndefined()
+    } finally {
+      rmSync(bdir, { recursive: true, force: true })
+    }
+  })
+})
