@@ -122,10 +122,11 @@ export async function settle<S extends TSchema, F>(
   io: HostIO,
 ): Promise<ModuleRun<F>> {
   const cmds = out.plan.commands
-  // a write that made a backup names it, as Ansible's modules register `backup_file`
+  // a write that made a backup names it, as Ansible's modules register it: `backup_file`, or `backup` where the
+  // module's result has that field (lineinfile's)
   for (const [i, r] of out.results.entries()) {
     const made = cmds[i].reportsBackup ? /^backup_file=(.+)$/m.exec(r.stdout)?.[1] : undefined
-    if (made) out.data.backup_file = made
+    if (made) out.data[Object.hasOwn(out.data, 'backup') ? 'backup' : 'backup_file'] = made
   }
   const bad = out.results.findIndex((r, i) => !(cmds[i].okCodes ?? [0]).includes(r.rc))
   if (bad >= 0) {

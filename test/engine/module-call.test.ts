@@ -108,6 +108,9 @@ describe('runModule: gather → plan → apply → after', () => {
     const args = moduleArgs(echo, { words: ['a'] })
     expect((await runModule(said(true), args, testCtx(), localIO())).data.backup_file).toBe('/etc/x.1~')
     expect((await runModule(said(false), args, testCtx(), localIO())).data.backup_file).toBeUndefined()
+    // lineinfile's result names it `backup` (it has that field, empty, from its plan), as Ansible's lineinfile
+    const own = { ...said(true), plan: () => ({ ...said(true).plan(), data: { backup: '' } }) }
+    expect((await runModule(own, args, testCtx(), localIO())).data).toMatchObject({ backup: '/etc/x.1~' })
   })
   test('check mode plans and runs nothing', async () => {
     const r = await runModule(echo, moduleArgs(echo, { words: ['a'] }), testCtx({ checkMode: true }), localIO())
