@@ -112,14 +112,25 @@ async function runTaskOnce(
     }
     if (results.every((r) => r.skipped)) {
       const r = skipped(host, results.length ? 'all items skipped' : 'No items in the list')
-      r.data = { results, skipped: true, changed: false, ...(results.length ? {} : { skipped_reason: r.reason }) }
+      r.data = {
+        results,
+        skipped: true,
+        changed: false,
+        ...(results.length ? { msg: 'All items skipped' } : { skipped_reason: r.reason }),
+      }
       register(rc, task, host, r.data)
       return r
     }
     const out: Outcome = {
       status: failed ? 'failed' : changed ? 'changed' : 'ok',
       msg: failed,
-      data: { results, changed, ...(failed ? { failed: true, msg: failed } : {}) },
+      // the registered msg is Ansible's; the one shown names the item that failed
+      data: {
+        results,
+        changed,
+        skipped: false,
+        ...(failed ? { failed: true, msg: 'One or more items failed' } : { msg: 'All items completed' }),
+      },
       diff: diffs.length ? diffs : undefined,
     }
     return toResult(rc, task, host, out, noLog, ignore)

@@ -128,6 +128,22 @@ export const CORE: CompatCase[] = [
     - assert: { that: ["seen == [1, 2, 3]"] }
     - debug: { msg: "{{ item }}" }
       loop: []
+      register: none_at_all
+    - command: "{{ item }}"
+      loop: ["true", "false", "true"]
+      register: some_failed
+      ignore_errors: true
+    - command: "true"
+      loop: [1, 2]
+      when: false
+      register: all_skipped
+    - copy:
+        dest: "{{ root }}/loop-results"
+        mode: "0644"
+        content: >-
+          {{ some_failed.msg }}|{{ some_failed.skipped | ternary('y', 'n') }}|{{ some_failed.results | length }}|
+          {{ all_skipped.msg }}|{{ all_skipped.skipped | ternary('y', 'n') }}|{{ none_at_all.skipped_reason }}|
+          {{ none_at_all.skipped | ternary('y', 'n') }}
 `,
         `  vars:\n    files:\n      - { name: one, text: first }\n      - { name: two, text: second }\n`,
       ),
