@@ -96,6 +96,7 @@ describe('user ssh key', () => {
       [/^id -Gn/, r(0, 'hy\n')],
       [/^id -gn/, r(0, 'hy\n')],
       [/^getent group/, r(0, 'hy:x:997:\n')],
+      [/^sh -c e=\$\(getent passwd/, r(0, 'home /home/hy\nexists /home/hy\n')],
       [/^test -d \/home\/hy$/, r(0)],
       [/^test -e \/home\/hy\/.ssh\/id_ed25519$/, r(1)],
       [/^ssh-keygen -l/, r(255, '', 'no such file')],
