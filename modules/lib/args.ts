@@ -25,12 +25,13 @@ export const attrArgs = {
   group: Type.Optional(Type.String({ description: 'Group that should own the file (name or gid).' })),
 }
 
-/** `backup`: keep the old file as `PATH.<timestamp>~`. */
+/** `backup`: keep the old file as `PATH.PID.DATE@TIME~`, named as Ansible names it. */
 export const backupArg = {
   backup: Defaulted(
     Type.Boolean({
       default: false,
-      description: 'Keep a copy of the old file as PATH.<timestamp>~ before changing it.',
+      description:
+        'Keep a copy of the old file first (PATH.PID.DATE@TIME~; registered as `backup_file`, by lineinfile as `backup`).',
     }),
   ),
 }
