@@ -31,7 +31,8 @@ export const backupArg = {
     Type.Boolean({
       default: false,
       description:
-        'Keep a copy of the old file first (PATH.PID.DATE@TIME~; registered as `backup_file`, by lineinfile as `backup`).',
+        'Keep a copy of the old file first (PATH.PID.DATE@TIME~; registered as `backup_file`, by lineinfile as ' +
+        '`backup`).',
     }),
   ),
 }
