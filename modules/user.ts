@@ -218,7 +218,7 @@ export default defineModule({
       hash: sh?.hash,
       aging: sh && { min: sh.min, max: sh.max, warn: sh.warn, expire: sh.expire },
       ownGroup: !!parseGroup(own.stdout),
-      ...(user && homeCheck ? { homesExisting: parseHomes(homeCheck.stdout).existing } : {}),
+      ...(user && homeCheck ? { homesExisting: parseHomes(homeCheck.stdout) } : {}),
     }
   },
 

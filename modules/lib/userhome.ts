@@ -12,10 +12,9 @@
 import { sh } from '../../engine/commands.js'
 import type { Command } from '../../engine/types.js'
 
-/** Read-only: the user's current home (from passwd) and `$2`, each printed when it exists. */
+/** Read-only: which of the user's current home (from passwd) and `$2` exist, one `exists PATH` line each. */
 export const HOMES = [
   'e=$(getent passwd "$1"); h=${e%:*}; h=${h##*:}',
-  '[ -n "$e" ] && printf "home %s\\n" "$h"',
   'for p in "$h" "$2"; do [ -n "$p" ] && [ -e "$p" ] && printf "exists %s\\n" "$p"; done',
   ':',
 ].join('\n')
@@ -42,12 +41,9 @@ export function makeHome(path: string, skeleton: string | undefined, name: strin
   return sh(MAKE_HOME, [path, skeleton ?? '/etc/skel', name], { describe: `create the home folder ${path}` })
 }
 
-/** Parse HOMES: the user's home and which of the paths exist. */
-export function parseHomes(stdout: string): { home?: string; existing: string[] } {
-  const lines = stdout.split('\n')
-  const home = lines.find((l) => l.startsWith('home '))?.slice(5)
-  return {
-    ...(home !== undefined ? { home } : {}),
-    existing: lines.filter((l) => l.startsWith('exists ')).map((l) => l.slice(7)),
-  }
-}
+/** Parse HOMES: the paths that exist. */
+export const parseHomes = (stdout: string): string[] =>
+  stdout
+    .split('\n')
+    .filter((l) => l.startsWith('exists '))
+    .map((l) => l.slice(7))
