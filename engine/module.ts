@@ -132,6 +132,8 @@ export interface Plan {
   changed?: boolean
   /** Ansible's `msg` (debug, assert, fail). */
   msg?: string
+  /** `msg` is only shown, not registered (debug's `var`: Ansible registers the variable alone). */
+  msgShownOnly?: boolean
 }
 
 /** What `after` may add once the plan's commands ran. */
@@ -217,6 +219,12 @@ export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
    * For modules that must wait or reconnect (reboot, wait_for).
    */
   apply?(plan: Plan, args: ModuleArgs<S>, ctx: ModuleContext, io: HostIO): Promise<AfterResult>
+  /**
+   * Optional: add what the host says about the file the result names (its `path`, else its `dest`) to the result,
+   * as Ansible's modules do when they return (modules/lib/pathinfo.ts). Called only for a task that registers its
+   * result (nothing else can read it): it costs a round trip.
+   */
+  pathInfo?(data: Record<string, unknown>, io: HostIO): Promise<void>
   /** Optional: build the registered result from the commands' results (rc/stdout for `command`). */
   after?(
     state: F,

@@ -29,6 +29,7 @@ import { findSource } from './lib/files.js'
 import { gatherPut, planPut, type PutState } from './lib/put.js'
 import { pyRegExp } from './lib/pyre.js'
 import { ALL_CODES } from './lib/run.js'
+import { addPathInfo } from './lib/pathinfo.js'
 
 const Args = Type.Object(
   {
@@ -178,6 +179,7 @@ export default defineModule({
   changedWhen: "the assembled content or the file's mode/owner/group differs",
   check: 'full',
   example: 'assemble: { src: /etc/app.conf.d, dest: /etc/app.conf, mode: "0644" }',
+  pathInfo: addPathInfo,
   gather: (args: Args, ctx, io) => gatherAssemble(args, ctx, io),
   plan(state, args, ctx) {
     const p = planPut(state, args, ctx.checkMode)

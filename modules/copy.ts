@@ -31,6 +31,7 @@ import { gatherTree, planTree, type TreeState } from './lib/remotecopy.js'
 import { decryptIfVaulted } from '../engine/vault/keyring.js'
 import { gatherLocalTree, planLocalTree, type LocalTreeState } from './lib/localtree.js'
 import { pyJson } from '../engine/expr/pystr.js'
+import { addPathInfo } from './lib/pathinfo.js'
 
 const Args = Type.Object(
   {
@@ -128,6 +129,7 @@ export default defineModule({
   changedWhen: 'the content (SHA-1) or mode/owner/group differ',
   check: 'full',
   example: 'copy: { content: "hello\\n", dest: /etc/motd, mode: "0644" }',
+  pathInfo: addPathInfo,
   async gather(args: Args, ctx, io): Promise<PutState | TreeState | LocalTreeState> {
     if (args.remote_src) return gatherRemote(args, ctx, io)
     let content: Buffer
@@ -158,7 +160,6 @@ export default defineModule({
     if ('kind' in state) return planLocalTree(state, args)
     if ('srcTree' in state) return planTree(state, args)
     const plan = planPut(state, args, ctx.checkMode)
-    if (args.src !== undefined) plan.data = { ...plan.data, src: args.src }
     if (state.makeParent && args.directory_mode !== undefined && !state.parentExists)
       plan.commands.splice(1, 0, { argv: ['chmod', '--', String(directoryMode(args)), posix.dirname(state.dest)] })
     return plan

@@ -37,6 +37,7 @@ import {
   parseKeyFetch,
   planKey,
 } from './lib/signedby.js'
+import { addPathInfo } from './lib/pathinfo.js'
 
 const bool = (description: string) => Type.Optional(Type.Boolean({ description }))
 const list = (description: string) => Type.Optional(Type.Array(Type.String(), { description }))
@@ -204,6 +205,7 @@ export default defineModule({
   changedWhen: "the .sources file's content or mode differs (state=absent: a file is removed)",
   check: 'full',
   example: 'deb822_repository: { name: backports, uris: http://deb.debian.org/debian, suites: bookworm-backports }',
+  pathInfo: addPathInfo,
   async gather(args: Args, _ctx, io): Promise<Deb822State> {
     const read = sh(READ, [sourcesPath(args.name), ...keyPaths(args.name)], {
       describe: `read ${sourcesPath(args.name)}`,

@@ -23,6 +23,7 @@ import { contextArgs } from './lib/contexts.js'
 import { defaultState, parseTree, planFile, type PathState, type FileState } from './lib/filestate.js'
 import { parsePathProbe, pathProbe, probedMissing } from './lib/probe.js'
 import { DEFAULT_TIME_FORMAT, wantedTime } from './lib/times.js'
+import { addPathInfo } from './lib/pathinfo.js'
 
 const STATES = ['file', 'directory', 'link', 'hard', 'absent', 'touch'] as const
 
@@ -122,6 +123,7 @@ export default defineModule({
     'times are preserve)',
   check: 'full',
   example: 'file: { path: /srv/data, state: directory, mode: "0755" }',
+  pathInfo: addPathInfo,
   async gather(args: Args, _ctx, io): Promise<FileFacts> {
     const path = args.path
     if (args._diff_peek !== undefined) {

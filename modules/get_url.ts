@@ -33,6 +33,7 @@ import {
   type ChecksumAlgorithm,
   type PathInfo,
 } from './lib/probe.js'
+import { addPathInfo } from './lib/pathinfo.js'
 
 const Args = Type.Object(
   {
@@ -188,6 +189,7 @@ export default defineModule({
   changedWhen: 'the downloaded bytes differ from the file (or mode/owner/group change)',
   check: 'full',
   example: 'get_url: { url: "https://example.org/a.tar.gz", dest: /srv/a.tar.gz, checksum: "sha256:9f86d0…" }',
+  pathInfo: addPathInfo,
   async gather(args: Args, _ctx, io): Promise<GetUrlFacts> {
     let algorithm: ChecksumAlgorithm | undefined
     let checksum: string | undefined

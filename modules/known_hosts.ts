@@ -17,6 +17,7 @@ import { sh, writeFile } from '../engine/commands.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import type { CommandResult } from '../engine/types.js'
 import { readCommand, textOf } from './lib/files.js'
+import { addPathInfo } from './lib/pathinfo.js'
 
 const Args = Type.Object(
   {
@@ -113,7 +114,7 @@ export function planKnown(f: KnownFacts, a: Args): Plan {
   const s = searchHost(f)
   if (typeof s === 'string') return fail(s)
   const [found, replace, at] = s
-  const data = { name: host, key: a.key, path: a.path, hash_host: a.hash_host, state }
+  const data = { name: host, key: a.key, path: f.path, hash_host: a.hash_host, state } // expanded, as Ansible's
   if (state === 'absent' && at === undefined && f.key) return { commands: [], data }
   if (found && !f.key && state === 'absent') {
     return {
@@ -147,6 +148,7 @@ export default defineModule({
   changedWhen: 'the known_hosts file changes',
   check: 'full',
   example: 'known_hosts: { name: github.com, key: "github.com ssh-ed25519 AAAAC3…" }',
+  pathInfo: addPathInfo,
   async gather(args: Args, _ctx, io): Promise<KnownFacts> {
     const host = args.name.toLowerCase()
     let key = args.key

@@ -15,6 +15,7 @@ import { defineModule, type Plan } from '../engine/module.js'
 import type { Command } from '../engine/types.js'
 import { parsePathProbe, pathProbe } from './lib/probe.js'
 import { octal } from './lib/mode.js'
+import { addPathInfo } from './lib/pathinfo.js'
 
 const Args = Type.Object(
   {
@@ -65,6 +66,7 @@ export default defineModule({
   changedWhen: 'always (a new file or folder each time)',
   check: 'partial',
   example: 'tempfile: { state: directory, suffix: build }',
+  pathInfo: addPathInfo,
   gather: async () => undefined,
   plan: (_facts, args) => planTempfile(args),
   async after(_facts, args, results, _ctx, io) {

@@ -24,6 +24,7 @@ import { findSource } from './lib/files.js'
 import { gatherPut, planPut, type PutState } from './lib/put.js'
 import { decryptIfVaulted } from '../engine/vault/keyring.js'
 import { jinjaOptionsOf } from '../engine/template.js'
+import { addPathInfo } from './lib/pathinfo.js'
 
 /** One of Jinja's delimiter arguments (`variable_start_string`, …): optional, Jinja's own by default. */
 function delimiter<K extends string>(name: K, jinja: string, what: string) {
@@ -132,6 +133,7 @@ export default defineModule({
   changedWhen: 'the rendered content (SHA-1) or mode/owner/group differ',
   check: 'full',
   example: 'template: { src: motd.j2, dest: /etc/motd }',
+  pathInfo: addPathInfo,
   async gather(args: Args, ctx, io): Promise<PutState> {
     const file = await findSource(args.src, ctx.searchPaths, 'templates')
     // a small local file, read for every host: synchronous reads cost far less CPU than a trip through the thread pool
@@ -152,8 +154,6 @@ export default defineModule({
     })
   },
   plan(state, args, ctx) {
-    const plan = planPut(state, args, ctx.checkMode)
-    plan.data = { ...plan.data, src: args.src }
-    return plan
+    return planPut(state, args, ctx.checkMode)
   },
 })

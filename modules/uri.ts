@@ -31,6 +31,7 @@ import { parseResponse, requestCommand } from './lib/http.js'
 import { cookieJar } from './lib/cookies.js'
 import { argRules } from '../engine/argrules.js'
 import { encodeBody, gatherMultipart, gatherSrc, type MultipartState, type SrcState } from './lib/uribody.js'
+import { addPathInfo } from './lib/pathinfo.js'
 
 const FOLLOW = ['all', 'no', 'none', 'safe', 'urllib2', 'yes'] as const
 
@@ -265,6 +266,7 @@ export default defineModule({
   changedWhen: 'only when it writes `dest` (then whenever the status is accepted and not 304, as Ansible)',
   check: 'none',
   example: 'uri: { url: "http://127.0.0.1:3000/api", method: POST, body_format: json, body: { a: 1 } }',
+  pathInfo: addPathInfo,
   async gather(args: Args, ctx, io): Promise<UriState> {
     const out: UriState = { ...(await gatherMultipart(args, ctx, io)), ...(await gatherSrc(args, ctx, io)) }
     const paths = [args.creates, args.removes].filter((p): p is string => p !== undefined)

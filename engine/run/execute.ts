@@ -177,6 +177,9 @@ export async function executeModule(
   }
   try {
     const run = await runModule(call, args, ctx, io, runCommand)
+    // only a registered result can be read (Ansible's conditions see a result only under its name): no round trip else
+    if (def.pathInfo && task.register && !run.failed && run.skipped === undefined && !started)
+      await def.pathInfo(run.data, io)
     // group_by/add_host: the inventory changes (in check mode too, as Ansible's); changed when it did
     if (run.plan.inventory && !run.failed && run.skipped === undefined)
       run.changed = applyInventoryChange(rc, host, run.plan.inventory)

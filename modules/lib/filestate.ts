@@ -126,13 +126,32 @@ function merge(...plans: Plan[]): Plan {
   return { commands: plans.flatMap((p) => p.commands), changes: plans.flatMap((p) => p.changes ?? []) }
 }
 
+/**
+ * What the task registers, keyed as Ansible's `file` returns it: `path` and the state, but `dest` for `touch` (whose
+ * state is then the path's type) and `dest` and `src` for links. The path's owner, mode and size are added after
+ * the call where the result is used (modules/lib/pathinfo.ts), and that `state` is the path's type.
+ */
+function resultOf(f: PathState): Record<string, unknown> {
+  const { path, info } = f
+  if (f.state === 'link' || f.state === 'hard') return { dest: path, src: f.src, state: f.state }
+  if (f.state !== 'touch') return { path, state: f.state }
+  const kind = !info.exists
+    ? 'file'
+    : isType(info.self, 'link')
+      ? 'link'
+      : isType(info.self, 'directory')
+        ? 'directory'
+        : 'file'
+  return { dest: path, state: kind }
+}
+
 /** Decide the commands for `f.state`. Pure. */
 export function planFile(f: PathState, o: FileOptions): Plan {
   const { path, info } = f
   const self = info.exists ? info.self : undefined
   const node = effective(info, o.follow)
   const attrs = (n: InodeInfo | undefined, isDir: boolean, link = false) => planAttrs(path, n, o, { isDir, link })
-  const data = { path, state: f.state }
+  const data = resultOf(f)
   const done = (p: Plan): Plan => ({ ...p, data })
 
   switch (f.state) {
@@ -150,7 +169,8 @@ export function planFile(f: PathState, o: FileOptions): Plan {
             changes: [`${path} does not exist yet (check mode: assuming an earlier task creates it)`],
           }),
         )
-      if (!info.exists) return fail(`file (${path}) is absent, cannot continue`)
+      // as Ansible's: the failure names the path and its state
+      if (!info.exists) return { ...fail(`file (${path}) is absent, cannot continue`), data: { path, state: 'absent' } }
       if (!isType(node, 'file'))
         return fail(`file (${path}) is ${node?.type ?? 'a dangling symbolic link'}, cannot continue`)
       return done(merge(attrs(node, false), timeCommands(path, node, f, false, false)))

@@ -55,6 +55,8 @@ export interface PutArgs {
   follow?: boolean
   /** chattr flags (`attributes`), set last, as Ansible sets them. */
   attributes?: string
+  /** The source as the task names it: registered when the content is written (and always with `remoteSrc`). */
+  src?: string
 }
 
 /** What `gatherPut` needs. */
@@ -125,6 +127,7 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
 export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
   const node = effective(f.info)
   const data: Record<string, unknown> = { dest: f.dest, checksum: f.sha1, size: f.remoteSrc?.size ?? f.content.length }
+  if (f.remoteSrc && a.src !== undefined) data.src = a.src // Ansible's copy module itself names it every time
   if (a.owner) data.owner = a.owner
   if (a.group) data.group = a.group
   if (f.info.exists && !isType(node, 'file')) {
@@ -143,11 +146,14 @@ export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
   if (same) {
     const attrs = planAttrs(f.dest, node, { mode: modeSpec, owner: a.owner, group: a.group }, { isDir: false })
     const flags = planChattr(f.dest, f.attrFlags ?? '', a.attributes)
+    // as Ansible's copy, whose file module sets the attributes of an unchanged file (and names it `path`)
+    data.path = f.dest
     return { commands: [...attrs.commands, ...flags.commands], changes: [...attrs.changes, ...flags.changes], data }
   }
   const assumeParent = !f.info.exists && !f.parentExists && !f.makeParent && checkMode
   if (!f.info.exists && !f.parentExists && !f.makeParent && !checkMode) {
-    return { commands: [], data, fail: `Destination directory ${dirname(f.dest)} does not exist` }
+    // as Ansible's: this failure registers only the content's checksum
+    return { commands: [], data: { checksum: f.sha1 }, fail: `Destination directory ${dirname(f.dest)} does not exist` }
   }
   const mode = wantedMode(modeSpec, node?.mode, false)
   const commands: Command[] = []
@@ -170,7 +176,9 @@ export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
     changes.push(`${dirname(f.dest)} does not exist yet (check mode: assuming an earlier task creates it)`)
   if (f.info.exists)
     changes.push(...planAttrs(f.dest, node, { mode, owner: a.owner, group: a.group }, { isDir: false }).changes)
+  if (a.src !== undefined) data.src = a.src
   if (f.remoteSrc) return { commands, changes, data }
+  data.md5sum = createHash('md5').update(f.content).digest('hex')
   const after = f.content.toString('utf8')
   const diff: FileDiff[] = []
   const beforeText = f.info.exists ? f.before : ''

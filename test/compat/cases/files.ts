@@ -169,6 +169,66 @@ export const FILES: CompatCase[] = [
     },
   },
   {
+    // Ansible's modules add the owner, mode, type and size of the file their result names (add_path_info)
+    name: 'path_info',
+    covers: 'file, copy, template results: uid, gid, owner, group, mode, state, size; copy md5sum',
+    clean: true,
+    files: {
+      'main.yml': play(
+        'path_info',
+        `
+    - copy: { content: "hello\\n", dest: "{{ root }}/a.txt", mode: "0640" }
+      register: c1
+    - copy: { content: "hello\\n", dest: "{{ root }}/a.txt", mode: "0640" }
+      register: c2
+    - file: { path: "{{ root }}/d", state: directory, mode: "0750" }
+      register: f1
+    - file: { path: "{{ root }}/d/t", state: touch }
+      register: f2
+    - file: { src: "{{ root }}/a.txt", dest: "{{ root }}/l", state: link }
+      register: f3
+    - file: { path: "{{ root }}/gone", state: absent }
+      register: f4
+    - template: { src: t.j2, dest: "{{ root }}/t.txt", mode: "0600" }
+      register: t1
+    - copy: { content: "b\\n", dest: "{{ root }}/b.txt" }
+    - file: { src: "{{ root }}/b.txt", dest: "{{ root }}/h", state: hard }
+      register: f5
+    - file: { path: "{{ root }}/d", mode: "0755" }
+      register: f6
+      changed_when: false
+    - known_hosts:
+        path: "{{ root }}/kh"
+        name: example.org
+        key: "example.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+      register: k
+    - tempfile: { path: "{{ root }}", prefix: tmp. }
+      register: tf
+    - stat: { path: "{{ root }}/a.txt" }
+      register: st
+    - assert:
+        that:
+          - k.state == 'file' and k.mode is defined and k.size > 0 and k.path == root ~ '/kh'
+          - tf.state == 'file' and tf.mode == '0600' and tf.size == 0
+          - c1.mode == '0640' and c1.state == 'file' and c1.size == 6 and c1.dest == root ~ '/a.txt'
+          - c1.uid == st.stat.uid and c1.gid == st.stat.gid
+          - c1.owner == st.stat.pw_name and c1.group == st.stat.gr_name
+          - c1 is not changed or c1.md5sum == 'b1946ac92492d2347c6235b4d2611184'
+          - c2 is not changed and c2.path == c2.dest and c2.md5sum is not defined and c2.mode == '0640'
+          - f1.mode == '0750' and f1.state == 'directory' and f1.path == root ~ '/d'
+          - f2.state == 'file' and f2.dest == root ~ '/d/t' and f2.path is not defined and f2.size == 0
+          - f3.state == 'link' and f3.mode == '0777' and f3.src == root ~ '/a.txt' and f3.dest == root ~ '/l'
+          - f4.state == 'absent' and f4.mode is not defined and f4.uid is not defined
+          - t1.mode == '0600' and t1.state == 'file' and t1.size == 4 and t1.checksum is defined
+          - f5.state == 'hard' and f5.src == root ~ '/b.txt'
+          - f6.mode == '0755'
+    - file: { path: "{{ tf.path }}", state: absent }
+`,
+      ),
+      'templates/t.j2': 'x={{ 1 }}\n',
+    },
+  },
+  {
     name: 'copy_structured',
     covers: 'copy content a template gives as a map or list (written as JSON), a number, a boolean; to_nice_json',
     clean: true,
