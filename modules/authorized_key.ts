@@ -18,6 +18,7 @@ import type { Command } from '../engine/types.js'
 import { parsePasswd, type PasswdEntry } from './lib/accounts.js'
 import { readCommand, textOf } from './lib/files.js'
 import { editKeys } from './lib/sshkeys.js'
+import { addPathInfo } from './lib/pathinfo.js'
 
 const Args = Type.Object(
   {
@@ -70,7 +71,9 @@ export function keyPaths(a: Args, home: string | undefined): { keyfile?: string;
 
 /** Decide. Pure. */
 export function planKeys(f: KeyFacts, a: Args, checkMode = false): Plan {
-  const data = { ...a, keyfile: f.keyfile }
+  // the arguments as Ansible echoes them (unset ones as null); its owner, mode and size are added for a `path`
+  const unset = { path: a.path ?? null, comment: a.comment ?? null, key_options: a.key_options ?? null }
+  const data = { ...a, ...unset, keyfile: f.keyfile }
   const fail = (msg: string): Plan => ({ commands: [], fail: msg })
   if (!f.account && !(checkMode && a.path !== undefined)) {
     return fail(
@@ -126,6 +129,7 @@ export default defineModule({
   changedWhen: 'the keys file content changes',
   check: 'full',
   example: 'authorized_key: { user: pi, key: "ssh-ed25519 AAAAC3Nza… admin@laptop" }',
+  pathInfo: addPathInfo,
   async gather(args: Args, _ctx, io): Promise<KeyFacts> {
     const key = args.key.startsWith('http') ? await fetchKey(args.key) : args.key
     const [pw] = await io.batch([{ argv: ['getent', 'passwd', '--', args.user], okCodes: [0, 2] }])

@@ -87,9 +87,10 @@ export function blockOf(a: Args): BlockEdit {
 /** Decide. Pure. In check mode a missing file is assumed to be created by an earlier task (predicted, not failed). */
 export function planBlock(f: TextFacts, a: Args, checkMode = false): Plan {
   const fail = (msg: string): Plan => ({ commands: [], fail: msg })
-  if (isType(effective(f.info), 'directory')) return fail(`Path ${f.path} is a directory !`)
+  if (isType(effective(f.info), 'directory')) return { ...fail(`Path ${f.path} is a directory !`), data: { rc: 256 } }
   // as in Ansible, a missing file fails without `create` whatever the state (check mode: predicted instead)
-  if (!f.info.exists && !a.create && !checkMode) return fail(`Path ${f.path} does not exist !`)
+  if (!f.info.exists && !a.create && !checkMode)
+    return { ...fail(`Path ${f.path} does not exist !`), data: { rc: 257 } }
   if (f.info.exists && f.content === undefined) return fail(`cannot edit ${f.path}: it is not readable UTF-8 text`)
   try {
     const edit = editBlock(f.info.exists ? f.content : undefined, blockOf(a))

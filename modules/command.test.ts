@@ -66,6 +66,14 @@ describe('plan', () => {
     expect(plan.msg).toBe(msg)
     if (!run) expect(plan.data).toMatchObject({ rc: 0, changed: false, stdout: msg })
   })
+  test.each([
+    [{ creates: '/x' }, { createsExists: true }, "Did not run command since '/x' exists", 'skipped, since /x exists'],
+    [{ removes: '/y' }, {}, "Did not run command since '/y' does not exist", 'skipped, since /y does not exist'],
+  ])("command's and shell's skip: Ansible's message, its output, no times (%j)", (args, facts, msg, stdout) => {
+    const plan = planRun({ startedAt: 0, ...facts }, ['true'], args, ['true'], 'Did')
+    expect(plan.msg).toBe(msg)
+    expect(plan.data).toMatchObject({ msg, stdout, stdout_lines: [stdout], start: null, end: null, delta: null })
+  })
   test('chdir, stdin with and without the added newline', () => {
     const a = planRun({ startedAt: 0 }, ['cat'], { chdir: '/srv', stdin: 'pw' }, ['cat']).commands[0]
     expect(a).toMatchObject({ argv: ['cat'], cwd: '/srv', stdin: 'pw\n' })

@@ -135,10 +135,10 @@ export default defineModule({
     const r = resolveCommand(args)
     return gatherRun(io, 'fail' in r ? args : r.args)
   },
-  plan(state, args) {
+  plan(state, args, ctx) {
     const r = resolveCommand(args)
     if ('fail' in r) return { commands: [], fail: r.fail }
-    return planRun(state, r.argv, r.args, r.argv)
+    return planRun(state, r.argv, r.args, r.argv, ctx.checkMode ? 'Would' : 'Did')
   },
   after(state, args, results) {
     const r = resolveCommand(args)

@@ -67,7 +67,10 @@ export default defineModule({
     if (args.var !== undefined) {
       const value = lookup(args.var, ctx.vars)
       const shown = typeof value === 'string' ? value : JSON.stringify(value, null, 2)
-      return { commands: [], changed: false, msg: `${args.var}: ${shown}`, data: { [args.var]: value } }
+      return {
+        ...{ commands: [], changed: false, msg: `${args.var}: ${shown}`, msgShownOnly: true },
+        data: { [args.var]: value },
+      }
     }
     const msg = args.msg === undefined ? 'Hello world!' : args.msg
     return {

@@ -47,6 +47,14 @@ describe('planFetch', () => {
     if (fail) expect(p.fail).toMatch(fail)
     else expect(p.changed).toBe(changed)
   })
+  test("registers Ansible's fields: a copy that agrees names the file and its sums, a fetch the host's sums", () => {
+    expect(planFetch({ ...base, local: 'aa', localMd5: 'm5' }, { src: '/x', dest: '/b' }).data).toEqual({
+      ...{ file: '/x', dest: '/b/x', checksum: 'aa', md5sum: 'm5' },
+    })
+    expect(planFetch(base, { src: '/x', dest: '/b' }).data).toEqual({
+      ...{ dest: '/b/x', checksum: 'aa', remote_checksum: 'aa', remote_md5sum: null },
+    })
+  })
 })
 
 describe('fetch through the local connector', () => {

@@ -51,6 +51,8 @@ export interface FetchState {
   remote: { sha1: string } | { missing: string }
   dest: string
   local?: string
+  /** The controller copy's MD5, when it exists. */
+  localMd5?: string
 }
 
 /** Exit 3: missing, 4: a folder, 5: unreadable; else `sha1sum`'s line. */
@@ -71,11 +73,12 @@ export function fetchDest(a: Args, host: string, playbookDir: string): string {
 
 const sha1 = (b: Uint8Array) => createHash('sha1').update(b).digest('hex')
 
-async function localSum(path: string): Promise<string | undefined> {
+async function localSums(path: string): Promise<{ local?: string; localMd5?: string }> {
   try {
-    return sha1(await readFile(path))
+    const bytes = await readFile(path)
+    return { local: sha1(bytes), localMd5: createHash('md5').update(bytes).digest('hex') }
   } catch {
-    return undefined
+    return {}
   }
 }
 
@@ -87,7 +90,7 @@ async function gather(a: Args, ctx: ModuleContext, io: HostIO): Promise<FetchSta
     : r.rc === 0
       ? { sha1: r.stdout.split(' ')[0] }
       : { missing: `unable to calculate the checksum of the remote file: ${r.stderr.trim()}` }
-  return { remote, dest, local: await localSum(dest) }
+  return { remote, dest, ...(await localSums(dest)) }
 }
 
 /** Plan: fail or skip a missing file, ok when the copies agree, else a change (written by `apply`). Pure. */
@@ -98,8 +101,10 @@ export function planFetch(f: FetchState, a: Args): Plan {
     const msg = `${f.remote.missing}, not transferring, ignored`
     return { commands: [], changed: false, msg, data }
   }
-  const sums = { ...data, checksum: f.remote.sha1, remote_checksum: f.remote.sha1, remote_md5sum: null }
-  if (f.local === f.remote.sha1) return { commands: [], changed: false, data: sums }
+  // as Ansible's: a copy that agrees names the file and its sums; a fetched one the host's sums, not the file
+  if (f.local === f.remote.sha1)
+    return { commands: [], changed: false, data: { ...data, checksum: f.local, md5sum: f.localMd5 } }
+  const sums = { dest: f.dest, checksum: f.remote.sha1, remote_checksum: f.remote.sha1, remote_md5sum: null }
   return { commands: [], changed: true, changes: [`fetch ${a.src} to ${f.dest}`], data: sums }
 }
 

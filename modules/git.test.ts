@@ -62,7 +62,7 @@ const rows: Row[] = [
     { dest: { state: 'empty', dirty: [] }, target: { sha: A, kind: 'branch', short: 'main' } },
     {
       argv: [['git', 'clone', '-q', '--origin', 'origin', '--branch', 'main', '--', '/srv/r.git', '/opt/r'], SUB],
-      data: { before: null, after: A, remote_url_changed: false },
+      data: { before: null, after: A },
     },
   ],
   [

@@ -168,10 +168,11 @@ function planGit(state: GitState, args: GitArgs, ctx: ModuleContext): Plan {
     return { commands: [], fail: `cannot read the repository in ${d}: ${dest.error}` }
   if (args.bare && (dest.state === 'empty' || args.update))
     return planBare({ ...state, target, remoteRefs: state.remoteRefs ?? {} }, args)
-  const data = (after: string | undefined, urlChanged: boolean) => ({
+  // as Ansible's: a clone says nothing of the remote's URL (only an existing repository's can change)
+  const data = (after: string | undefined, urlChanged?: boolean) => ({
     before: dest.head ?? null,
     after: after ?? null,
-    remote_url_changed: urlChanged,
+    ...(urlChanged === undefined ? {} : { remote_url_changed: urlChanged }),
   })
 
   if (dest.state === 'empty') {
@@ -179,7 +180,7 @@ function planGit(state: GitState, args: GitArgs, ctx: ModuleContext): Plan {
     return {
       commands: [...cloneSteps(args, target, args.separate_git_dir && dest.sgd), ...after.cmds],
       changes: [`clone ${args.repo} at ${args.version} (${target.sha.slice(0, 12)}) into ${d}`],
-      data: data(target.sha, false),
+      data: data(target.sha),
     }
   }
   return planExisting(state, args, target, data)

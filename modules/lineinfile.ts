@@ -106,11 +106,11 @@ export function editOf(a: Args): LineEdit {
 export function planLine(f: TextFacts, a: Args, checkMode = false): Plan {
   const node = effective(f.info)
   const fail = (msg: string): Plan => ({ commands: [], fail: msg })
-  if (isType(node, 'directory')) return fail(`Path ${f.path} is a directory !`)
+  if (isType(node, 'directory')) return { ...fail(`Path ${f.path} is a directory !`), data: { rc: 256 } }
   const edit = editOf(a)
   if (!f.info.exists) {
     if (edit.state === 'absent') return { commands: [], msg: 'file not present', data: { found: 0 } }
-    if (!a.create && !checkMode) return fail(`Destination ${f.path} does not exist !`)
+    if (!a.create && !checkMode) return { ...fail(`Destination ${f.path} does not exist !`), data: { rc: 257 } }
   } else if (f.content === undefined) return fail(`cannot edit ${f.path}: it is not readable UTF-8 text`)
   let r
   try {

@@ -90,11 +90,11 @@ export function replaceIn(text: string, a: Pick<Args, 'regexp' | 'replace' | 'af
 /** Decide. Pure. In check mode a missing file is assumed to come from an earlier task (nothing to predict). */
 export function planReplace(f: TextFacts, a: Args, checkMode = false): Plan {
   const fail = (msg: string): Plan => ({ commands: [], fail: msg })
-  if (isType(effective(f.info), 'directory')) return fail(`Path ${f.path} is a directory !`)
+  if (isType(effective(f.info), 'directory')) return { ...fail(`Path ${f.path} is a directory !`), data: { rc: 256 } }
   if (!/^utf-?8$/i.test(a.encoding ?? 'utf-8')) return fail(`encoding ${a.encoding}: only utf-8 is supported`)
   if (!f.info.exists) {
     if (checkMode) return { commands: [], msg: `Path ${f.path} does not exist yet (check mode)`, data: { rc: 0 } }
-    return fail(`Path ${f.path} does not exist !`)
+    return { ...fail(`Path ${f.path} does not exist !`), data: { rc: 257 } } // Ansible's code for it
   }
   if (f.content === undefined) return fail(`Unable to read the contents of ${f.path}: not UTF-8 text`)
   try {

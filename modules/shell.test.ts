@@ -34,7 +34,7 @@ describe('shell', () => {
   test('creates makes it idempotent', async () => {
     const args = { cmd: 'touch made', chdir: dir, creates: 'made' }
     expect((await run(args)).p.commands.length).toBe(1)
-    expect((await run(args)).p).toMatchObject({ commands: [], msg: 'skipped, since made exists' })
+    expect((await run(args)).p).toMatchObject({ commands: [], msg: "Did not run command since 'made' exists" })
   })
   test('non-zero rc fails with stderr', async () => {
     const { after } = await run({ cmd: 'echo broken >&2; exit 2' })

@@ -63,9 +63,9 @@ export default defineModule({
   check: 'partial',
   example: 'shell: "df -h / | tail -1"',
   gather: (args: Args, _ctx, io): Promise<RunState> => gatherRun(io, resolveShell(args)),
-  plan(state, args) {
+  plan(state, args, ctx) {
     const a = resolveShell(args)
-    return planRun(state, shellArgv(a), a, a.cmd)
+    return planRun(state, shellArgv(a), a, a.cmd, ctx.checkMode ? 'Would' : 'Did')
   },
   after(state, args, results) {
     const a = resolveShell(args)

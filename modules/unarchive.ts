@@ -38,6 +38,7 @@ import { findSource } from './lib/files.js'
 import { fetchOnHost, isUrl, removeFetched, thenRemove, type Fetched } from './lib/hostfetch.js'
 import * as up from './lib/unpacked.js'
 import { decryptIfVaulted } from '../engine/vault/keyring.js'
+import { addPathInfo } from './lib/pathinfo.js'
 
 const list = (description: string) => Defaulted(Type.Array(Type.String(), { default: [] as string[], description }))
 
@@ -254,9 +255,10 @@ export default defineModule({
   changedWhen: 'the folder does not match the archive yet (tar --diff; zip: type, size, time), or attributes change',
   check: 'partial',
   example: 'unarchive: { src: files/app.tar.gz, dest: /opt/app, extra_opts: [--strip-components=1] }',
+  pathInfo: addPathInfo,
   gather: (args: Args, ctx, io) => gatherUnarchive(args, ctx, io),
   plan: (state, args, ctx) => planUnarchive(state, args, ctx),
-  after(_state, args, results) {
+  after(state, args, results) {
     const r = results.find((x) => x.stdout.includes('--tsplay-rc'))
     if (!r) return {}
     const steps = ar.parseSteps(r.stdout)
@@ -266,6 +268,11 @@ export default defineModule({
         fail: `failed to unpack ${args.src} to ${args.dest}`,
         data: { extract_results: { rc: bad?.rc ?? r.rc, err: bad?.out ?? r.stderr } },
       }
-    return {}
+    // as Ansible's: the unpacking command (the archive named as the task names it) and what it printed
+    const where = state.source && 'remote' in state.source ? state.source.remote : args.src
+    const cmd = state.handler
+      ? ar.extractStep(state.handler, opts(args)).map((w) => (w === ar.ARCHIVE ? where : w))
+      : []
+    return { data: { extract_results: { cmd, rc: 0, out: steps[0]?.out.replace(/\n$/, '') ?? '', err: '' } } }
   },
 })

@@ -16,6 +16,7 @@ import { argRules } from '../engine/argrules.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import type { Command, CommandResult } from '../engine/types.js'
 import { ALL_CODES } from './lib/run.js'
+import { addPathInfo } from './lib/pathinfo.js'
 
 const Args = Type.Object(
   {
@@ -150,14 +151,17 @@ export function afterWait(a: Args, results: CommandResult[]) {
   const r = results[0]
   if (!r) return {}
   const elapsed = Number(r.stdout.trim().split('\n').pop()) || 0
-  const data = {
+  const data: Record<string, unknown> = {
     elapsed,
     state: a.state,
-    port: a.port,
-    path: a.path,
-    search_regex: a.search_regex,
+    port: a.port ?? null,
+    path: a.path ?? null,
+    search_regex: a.search_regex ?? null,
     changed: false,
   }
+  // a match's groups are not sent back: known (empty) only for a pattern without a capturing group
+  if (a.search_regex === undefined || !/(^|[^\\])\((?!\?)/.test(a.search_regex))
+    Object.assign(data, { match_groups: [], match_groupdict: {} })
   if (r.rc === 0) return { data, changed: false }
   const msg = r.rc === 124 ? timeoutMessage(a) : `wait_for failed (rc ${r.rc}): ${r.stderr.trim()}`
   return { data, changed: false, fail: msg, msg }
@@ -170,6 +174,7 @@ export default defineModule({
   changedWhen: 'never',
   check: 'full',
   example: 'wait_for: { port: 3000, timeout: 120 }',
+  pathInfo: addPathInfo,
   gather: async () => undefined,
   plan: (_state, args: Args) => planWait(args),
   after: (_state, args, results) => afterWait(args, results),

@@ -162,6 +162,6 @@ export function resultData(run: ModuleRun<unknown>, check: boolean): Record<stri
   if (check && plan.changes?.length) data.changes = plan.changes
   data.changed = run.changed
   data.failed = !!run.failed
-  if (msg !== undefined && data.msg === undefined) data.msg = msg
+  if (msg !== undefined && data.msg === undefined && !plan.msgShownOnly) data.msg = msg
   return data
 }

@@ -60,14 +60,28 @@ export async function gatherRun(io: HostIO, args: RunArgs): Promise<RunState> {
 }
 
 /** Plan: skip when `creates` exists or `removes` is absent (ok, Ansible's message), else run `argv`. Pure. */
-export function planRun(state: RunState, argv: readonly string[], args: RunArgs, shown: unknown): Plan {
-  const skip = (msg: string): Plan => ({
-    commands: [],
-    msg,
-    data: { cmd: shown, rc: 0, stdout: msg, stderr: '', stdout_lines: [msg], stderr_lines: [], changed: false, msg },
-  })
-  if (state.createsExists) return skip(`skipped, since ${args.creates} exists`)
-  if (args.removes !== undefined && !state.removesExists) return skip(`skipped, since ${args.removes} does not exist`)
+export function planRun(
+  state: RunState,
+  argv: readonly string[],
+  args: RunArgs,
+  shown: unknown,
+  asCommand?: 'Did' | 'Would',
+): Plan {
+  // `asCommand` (command, shell): as Ansible's command module, the message is `Did not run command since '…' …`
+  // (`Would` in check mode) and the times are null
+  const skip = (why: string, path: string): Plan => {
+    const out = `skipped, since ${path} ${why}`
+    const msg = asCommand ? `${asCommand} not run command since '${path}' ${why}` : out
+    const lines = { stdout_lines: [out], stderr_lines: [] }
+    const times = asCommand ? { start: null, end: null, delta: null } : {}
+    return {
+      commands: [],
+      msg,
+      data: { cmd: shown, rc: 0, stdout: out, stderr: '', ...lines, ...times, changed: false, msg },
+    }
+  }
+  if (state.createsExists) return skip('exists', args.creates!)
+  if (args.removes !== undefined && !state.removesExists) return skip('does not exist', args.removes)
   const cmd: Command = { argv, okCodes: ALL_CODES, describe: Array.isArray(shown) ? shown.join(' ') : String(shown) }
   if (args.chdir) cmd.cwd = args.chdir
   if (args.stdin !== undefined) cmd.stdin = args.stdin_add_newline === false ? args.stdin : `${args.stdin}\n`

@@ -108,6 +108,8 @@ const TASKS = `
           - chk3 is not changed
           - "(mk is changed) == (rec is changed)"
           - rec2 is not changed
+          - rec is not changed or rec.remote_url_changed is not defined
+          - rec2.remote_url_changed is defined and not rec2.remote_url_changed
           - "(mk is changed) == (norec is changed)"
           - "(mk is changed) == (single is changed)"
           - "(mk is changed) == (spec is changed)"

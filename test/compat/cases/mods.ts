@@ -16,6 +16,76 @@ const play = (name: string, tasks: string, extra = '') =>
 
 export const MODS: CompatCase[] = [
   {
+    // what these modules register beside their work: Ansible's field names, nulls and the file's owner and mode
+    name: 'module_results',
+    covers: 'command/shell creates, wait_for, authorized_key, unarchive and template results',
+    clean: true,
+    files: {
+      'main.yml': play(
+        'module_results',
+        `
+    - copy: { content: "a\\n", dest: "{{ root }}/made" }
+    - command: { cmd: echo hi, creates: "{{ root }}/made" }
+      register: c
+    - shell: { cmd: echo hi, removes: "{{ root }}/nothing" }
+      register: s
+    - wait_for: { path: "{{ root }}/made" }
+      register: w1
+    - wait_for: { timeout: 0 }
+      register: w2
+    - authorized_key:
+        { user: "{{ ansible_user }}", path: "{{ root }}/ak", key: "${ED1} a@b", manage_dir: false }
+      register: ak
+    - shell: tar --mtime=@0 -C {{ root }} -cf {{ root }}/a.tar made
+      args: { creates: "{{ root }}/a.tar" }
+    - file: { path: "{{ root }}/un", state: directory }
+    - unarchive: { src: "{{ root }}/a.tar", dest: "{{ root }}/un", remote_src: true }
+      register: un
+    - template: { src: t.j2, dest: "{{ root }}/t.txt" }
+      register: t
+    - lineinfile: { path: "{{ root }}/missing", line: x }
+      register: li
+      ignore_errors: true
+    - replace: { path: "{{ root }}/un", regexp: x, replace: y }
+      register: rp
+      ignore_errors: true
+    - file: { path: "{{ root }}/missing", state: file }
+      register: fm
+      ignore_errors: true
+    - copy: { content: x, dest: "{{ root }}/nodir/x" }
+      register: cn
+      ignore_errors: true
+    - fetch: { src: "{{ root }}/made", dest: "{{ root }}/fetched/", flat: true }
+      register: fe
+    - fetch: { src: "{{ root }}/made", dest: "{{ root }}/fetched/", flat: true }
+      register: fe2
+    - debug: { var: fe2.checksum }
+      register: dv
+    - assert:
+        that:
+          - li.rc == 257 and rp.rc == 256
+          - fm.path == root ~ '/missing' and fm.state == 'absent'
+          - cn.dest is not defined and cn.checksum is defined
+          - fe is not changed or (fe.file is not defined and fe.remote_checksum == fe.checksum)
+          - fe2 is not changed and fe2.file == root ~ '/made' and fe2.md5sum is defined
+          - fe2.remote_checksum is not defined
+          - dv.msg is not defined and dv['fe2.checksum'] == fe2.checksum
+          - c.msg == "Did not run command since '" ~ root ~ "/made' exists"
+          - c.stdout == 'skipped, since ' ~ root ~ '/made exists' and c.start is none and c.delta is none
+          - s.msg == "Did not run command since '" ~ root ~ "/nothing' does not exist" and s.end is none
+          - w1.state == 'file' and w1.mode == '0644' and w1.port is none and w1.search_regex is none
+          - w1.match_groups == [] and w1.match_groupdict == {}
+          - w2.path is none and w2.state == 'started' and w2.match_groups == []
+          - ak.comment is none and ak.key_options is none and ak.state == 'file' and ak.mode == '0600'
+          - un is not changed or (un.extract_results.rc == 0 and un.extract_results.cmd is defined)
+          - un.state == 'directory' and un.uid is defined
+          - t is changed or t.src is not defined
+`,
+      ),
+      'templates/t.j2': 'x={{ 1 }}\n',
+    },
+  },
+  {
     name: 'blockinfile',
     covers: 'blockinfile',
     files: {
