@@ -136,7 +136,12 @@ export function planCron(f: CronFacts, a: Args): Plan {
     }
   }
   if (!changed && f.existing !== '' && !/[\r\n]$/.test(f.existing)) changed = true
-  const data: Record<string, unknown> = { jobs: tab.jobNames(), envs: tab.envNames(), warnings }
+  // as Ansible's modules: `warnings` only when there are some
+  const data: Record<string, unknown> = {
+    jobs: tab.jobNames(),
+    envs: tab.envNames(),
+    ...(warnings.length ? { warnings } : {}),
+  }
   if (a.cron_file) data.cron_file = a.cron_file
   if (!changed) return { commands: [], data }
   const text = tab.render()

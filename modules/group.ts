@@ -68,7 +68,7 @@ export default defineModule({
     return { group: parseGroup(r.stdout), ...(byGid ? { gidOwner: parseGroup(byGid.stdout) } : {}) }
   },
 
-  plan(state, args) {
+  plan(state, args, ctx) {
     const g = state.group
     const cmds: Command[] = []
     const changes: string[] = []
@@ -90,7 +90,10 @@ export default defineModule({
       cmds.push({ argv: [tool('mod'), ...gid, args.name] })
       changes.push(`change gid of ${args.name} from ${g.gid} to ${args.gid}`)
     }
-    return { commands: cmds, changes, data: { name: args.name, gid: g?.gid ?? args.gid ?? null, state: args.state } }
+    // as Ansible's: a group that is there after the task (in check mode: before it) has its gid and `system`
+    const there = ctx.checkMode ? !!g : args.state !== 'absent'
+    const known = there ? { gid: g?.gid ?? args.gid ?? null, system: !!args.system } : {}
+    return { commands: cmds, changes, data: { name: args.name, ...known, state: args.state } }
   },
 
   async after(_f, args, results, _ctx, io) {

@@ -34,7 +34,8 @@ export function planRemove(f: UserState, a: Args): Plan {
   return {
     commands: [{ argv: [a.local ? 'luserdel' : 'userdel', ...flags, a.name] }],
     changes: [`delete user ${a.name}`],
-    data: { name: a.name, state: 'absent' },
+    // as Ansible's: the flags it removed the user with
+    data: { name: a.name, state: 'absent', force: !!a.force, remove: !!a.remove },
   }
 }
 
@@ -62,7 +63,8 @@ export function planCreate(f: UserState, a: Args, groups: string[] | undefined):
   if (a.local) for (const g of groups ?? []) cmds.push(lgroupmod('-M', n, g))
   const aging = agingArgv(n, undefined, agingOf(a))
   if (aging) cmds.push({ argv: aging, describe: `set the password aging of ${n}` })
-  return { commands: cmds, changes: [`create user ${n}`], data: { name: n, state: 'present' } }
+  const data = { name: n, state: 'present', system: !!a.system, create_home: a.create_home !== false }
+  return { commands: cmds, changes: [`create user ${n}`], data }
 }
 
 /** An existing user: one usermod for what differs, then password, lchage/lgroupmod (`local`) and chage. */
@@ -144,6 +146,6 @@ export function planModify(f: UserState, a: Args, u: PasswdEntry, wanted: string
   return {
     commands: cmds,
     changes: changes.map((c) => (c.startsWith('set the password') ? c : `${n}: ${c}`)),
-    data: { name: n, ...entryData(u), state: 'present' },
+    data: { name: n, ...entryData(u), state: 'present', append: !!a.append, move_home: !!a.move_home },
   }
 }

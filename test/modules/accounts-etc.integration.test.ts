@@ -20,7 +20,9 @@ const BOOK = `- hosts: all
   gather_facts: false
   tasks:
     - group: { name: tspgrp, gid: 4242 }
+      register: g1
     - user: { name: tspusr, uid: 4243, group: tspgrp, groups: [adm], create_home: false, shell: /bin/sh, comment: T U }
+      register: u1
     - user: { name: tspusr2, system: true, create_home: false }
     - group: { name: tspgrp2, system: true }
     - user: { name: tspusr3, create_home: false, password_lock: true, expires: 1893456000 }
@@ -28,7 +30,15 @@ const BOOK = `- hosts: all
     - user: { name: tspusr4, home: /etc/tsph/u4, create_home: false }
     - user: { name: tspusr4 }
     - user: { name: tsp-no-such-user, state: absent }
+      register: u0
     - group: { name: tsp-no-such-group, state: absent }
+      register: g0
+    - assert:
+        that:
+          - g1.gid == 4242 and g1.system == false and g0.gid is not defined and g0.system is not defined
+          - u1 is not changed or (u1.system == false and u1.create_home == false and u1.append is not defined)
+          - u1 is changed or (u1.append == false and u1.move_home == false and u1.system is not defined)
+          - u0.force is not defined and u0.remove is not defined
     - cron: { name: job1, minute: "5", job: "echo hi", cron_file: tsplay-test, user: root }
     - cron: { name: MAILTO, env: true, job: "root@example.invalid", cron_file: tsplay-test, user: root }
     - lineinfile: { path: /etc/tsplay-test.conf, line: "a=1", create: true, mode: "0600" }
@@ -69,6 +79,7 @@ describe.skipIf(!ns.ok)(
       const tsplay = ns.run('tsplay', BOOK, 'true')
       expect(ansible.recaps).toHaveLength(2)
       expect(ansible.recaps[1]).toMatch(/changed=0 /)
+      for (const r of ansible.recaps) expect(r).toMatch(/failed=0 /) // its asserts on the registered results hold
       expect(ours(ansible.files).passwd).toMatch(/^tspusr:x:4243:4242:T U:/m)
       expect(tsplay.recaps).toEqual(ansible.recaps)
       expect(ours(tsplay.files)).toEqual(ours(ansible.files))
