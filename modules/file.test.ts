@@ -160,8 +160,18 @@ describe('planFile', () => {
     },
     {
       name: 'hard: same inode',
-      f: facts('hard', at('regular file', { inode: 9 }), { src: '/t', srcInfo: at('regular file', { inode: 9 }) }),
+      f: facts('hard', at('regular file', { inode: 9, nlink: 2 }), {
+        src: '/t',
+        srcInfo: at('regular file', { inode: 9 }),
+      }),
       argv: [],
+    },
+    {
+      // Ansible's: a file with one name is a file, even when it is src itself
+      name: 'hard: src itself fails',
+      f: facts('hard', at('regular file', { inode: 9 }), { src: '/p', srcInfo: at('regular file', { inode: 9 }) }),
+      argv: [],
+      fail: 'Cannot link, file exists at destination /p (force: true replaces it)',
     },
     {
       name: 'hard: created',
@@ -172,7 +182,7 @@ describe('planFile', () => {
       name: 'hard: another file needs force',
       f: facts('hard', at('regular file'), { src: '/t', srcInfo: at('regular file', { inode: 9 }) }),
       argv: [],
-      fail: 'Cannot link, regular file exists at destination /p (force: true replaces it)',
+      fail: 'Cannot link, file exists at destination /p (force: true replaces it)',
     },
     {
       name: 'touch: creates',

@@ -128,7 +128,9 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
         if (fact.includes('{{')) dynamic ??= `a templated ${t.module} may define it`
         else global.add(fact)
     })
-    walkNodes(play.tasks, (n) => {
+    walkNodes([...play.tasks, ...handlerNodes(play.handlers)], (n) => {
+      // an include registers its result too
+      if (n.kind === 'block' && n.include?.register) global.add(n.include.register)
       // what a templated include brings is known only at run time
       if (n.kind === 'block' && n.include?.dynamic) dynamic ??= `${n.include.dynamic.name} may define it at run time`
       // a public include_role's defaults and vars are the play's once it ran

@@ -259,8 +259,19 @@ async function include(
     ...(task.loop !== undefined && task.loopVar !== 'item' ? { loop_var: task.loopVar } : {}),
     ...(d ? { files } : {}),
   }
-  register(rc, task, host, data)
+  register(rc, task, host, includeResult(task, shown, kept))
   return { status: 'ok', host, data }
+}
+
+/**
+ * What an include registers, as Ansible's: the file (a role's include, its name) and the include's other arguments
+ * (only those tsplay keeps: none for a file, the name for a role); a loop's, one such result per item.
+ */
+function includeResult(task: Task, shown: unknown, items: unknown[]): Record<string, unknown> {
+  const one = task.args.role === true ? { include_args: { name: shown } } : { include: shown, include_args: {} }
+  if (task.loop === undefined) return { changed: false, ...one }
+  const results = items.map((item) => ({ ...one, [task.loopVar]: item, ansible_loop_var: task.loopVar }))
+  return { changed: false, msg: 'All items completed', results, skipped: false }
 }
 
 /**
@@ -268,9 +279,18 @@ async function include(
  * registers them, without a module's `invocation` (its arguments).
  */
 export function registered(data: Record<string, unknown>): Record<string, unknown> {
-  if (!('invocation' in data)) return markUnsafe(data)
+  const results = Array.isArray(data.results) ? data.results : undefined
+  // as Ansible's: no internal `_ansible_` keys in a loop's item results (the item label is for the output)
+  const internal = results?.some((r) => r && typeof r === 'object' && '_ansible_item_label' in r)
+  if (!('invocation' in data) && !internal) return markUnsafe(data)
   const { invocation: _, ...kept } = data
+  if (internal) kept.results = results!.map((r) => (r && typeof r === 'object' ? withoutLabel(r) : r))
   return markUnsafe(kept)
+}
+
+function withoutLabel(r: Record<string, unknown>): Record<string, unknown> {
+  const { _ansible_item_label: _, ...kept } = r
+  return kept
 }
 
 function register(rc: RunContext, task: Task, host: string, data: Record<string, unknown>): void {

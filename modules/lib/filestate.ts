@@ -251,6 +251,9 @@ export function planFile(f: PathState, o: FileOptions): Plan {
           changes: [`hard link ${path} → ${f.src} (check mode: src does not exist yet)`],
         })
       if (!src) return fail(`src does not exist: ${f.src}`)
+      // as Ansible's: a file with one name is a file, not a hard link, even when it is `src` itself
+      if (self && isType(self, 'file') && self.nlink === 1 && !o.force)
+        return fail(`Cannot link, file exists at destination ${path} (force: true replaces it)`)
       if (self && self.inode === src.inode && self.dev === src.dev) {
         return done(merge(attrs(self, false), timeCommands(path, self, f, false, false)))
       }

@@ -96,6 +96,19 @@ describe('checkUndefinedVariables', () => {
     expect(await undefinedIn({ 'playbook.yml': yaml, ...more })).toEqual(expected)
   })
 
+  it('counts a name an include_tasks or include_role registers (also in a handler)', async () => {
+    const files = {
+      'playbook.yml':
+        play(
+          '    - include_tasks: one.yml\n      register: inc\n    - include_role: { name: r }\n      register: role\n' +
+            '    - debug: { msg: "{{ inc.include }} {{ role.include_args }} {{ h }}" }\n',
+        ) + '  handlers:\n    - include_tasks: one.yml\n      register: h\n',
+      'one.yml': '- debug: { msg: x }\n',
+      'roles/r/tasks/main.yml': '- debug: { msg: r }\n',
+    }
+    expect(await undefinedIn(files)).toEqual([])
+  })
+
   it('counts inventory host and group vars and extra vars', async () => {
     const files = { 'playbook.yml': play('    - debug: { msg: "{{ hv }} {{ gv }} {{ ev }}" }\n') }
     expect(await undefinedIn(files)).toHaveLength(3)

@@ -143,7 +143,8 @@ export const CORE: CompatCase[] = [
         content: >-
           {{ some_failed.msg }}|{{ some_failed.skipped | ternary('y', 'n') }}|{{ some_failed.results | length }}|
           {{ all_skipped.msg }}|{{ all_skipped.skipped | ternary('y', 'n') }}|{{ none_at_all.skipped_reason }}|
-          {{ none_at_all.skipped | ternary('y', 'n') }}
+          {{ none_at_all.skipped | ternary('y', 'n') }}|
+          {{ some_failed.results[0].keys() | select('match', '^_ansible') | list | length }}
 `,
         `  vars:\n    files:\n      - { name: one, text: first }\n      - { name: two, text: second }\n`,
       ),

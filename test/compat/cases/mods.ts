@@ -61,6 +61,9 @@ export const MODS: CompatCase[] = [
       register: fe2
     - debug: { var: fe2.checksum }
       register: dv
+    - file: { path: "{{ root }}/made", src: "{{ root }}/made", state: hard }
+      register: self_link
+      ignore_errors: true
     - assert:
         that:
           - li.rc == 257 and rp.rc == 256
@@ -70,6 +73,7 @@ export const MODS: CompatCase[] = [
           - fe2 is not changed and fe2.file == root ~ '/made' and fe2.md5sum is defined
           - fe2.remote_checksum is not defined
           - dv.msg is not defined and dv['fe2.checksum'] == fe2.checksum
+          - self_link is failed and self_link is not changed
           - c.msg == "Did not run command since '" ~ root ~ "/made' exists"
           - c.stdout == 'skipped, since ' ~ root ~ '/made exists' and c.start is none and c.delta is none
           - s.msg == "Did not run command since '" ~ root ~ "/nothing' does not exist" and s.end is none

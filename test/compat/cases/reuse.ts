@@ -177,6 +177,39 @@ export const REUSE: CompatCase[] = [
     },
   },
   {
+    // registering an include loads (its name is defined for later tasks) and holds what Ansible's holds
+    name: 'include_register',
+    covers: 'register on include_tasks and include_role: the file, include_args, per item in a loop, skipped',
+    clean: true,
+    files: {
+      'main.yml': `- hosts: include_register
+  gather_facts: false
+  tasks:
+    - include_tasks: one.yml
+      register: r1
+    - include_tasks: one.yml
+      loop: [1, 2]
+      loop_control: { label: "n{{ item }}" }
+      register: r2
+    - include_role: { name: tiny }
+      register: r3
+    - include_tasks: one.yml
+      when: false
+      register: r4
+    - assert:
+        that:
+          - r1 is not changed and r1.include == 'one.yml' and r1.include_args == {}
+          - "'included' not in r1 and 'items' not in r1"
+          - r2.results | map(attribute='item') | list == [1, 2] and r2.msg == 'All items completed'
+          - r2.results[0].include == 'one.yml' and r2.results[0]._ansible_item_label is not defined
+          - r3.include_args.name == 'tiny' and r3.include is not defined
+          - r4 is skipped
+`,
+      'one.yml': '- debug: { msg: one }\n',
+      'roles/tiny/tasks/main.yml': '- debug: { msg: tiny }\n',
+    },
+  },
+  {
     name: 'role_names',
     covers: 'role_names, ansible_play/dependent_role_names, ansible_role_names, ansible_parent_role_names/paths',
     clean: true,
