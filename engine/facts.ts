@@ -15,6 +15,7 @@ import { DEFAULT_FACT_PATH, LOCAL_FACTS_SCRIPT, parseLocalFacts } from './localf
 import type { Command, CommandResult, HostFacts, Vars } from './types.js'
 import { parsePython, parsePythonVersion, PYTHON_SCRIPT, pythonFactVars } from './pythonfacts.js'
 import { VIRT_SCRIPT, virtualization } from './virtfacts.js'
+import { MORE_FACTS_SCRIPT, moreFacts } from './morefacts.js'
 
 /** Package managers as `program:name`, in the order they are looked for (Debian's first). */
 const PKG_MGRS = 'apt-get:apt dnf:dnf yum:yum apk:apk pacman:pacman zypper:zypper'
@@ -38,7 +39,7 @@ const FACTS_SCRIPT = [
   'echo "system=$1"; echo "hostname=$2"; echo "kernel=$3"; echo "arch=$4"; shift',
   'echo "fqdn=$(timeout 2 hostname -f 2>/dev/null || echo "$1")"',
   'echo "nproc=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"',
-  'echo "user=$(id -un)"',
+  'u=$(id -un); echo "user=$u"',
   'echo "home=$HOME"',
   'x=; read -r x 2>/dev/null < /proc/1/comm; echo "pid1=$x"',
   'if [ -d /run/systemd/system ]; then echo systemd_run=1; fi',
@@ -50,6 +51,8 @@ const FACTS_SCRIPT = [
   VIRT_SCRIPT,
   PYTHON_SCRIPT,
   'while read -r k v _; do if [ "$k" = MemTotal: ]; then echo "memtotal_kb=$v"; break; fi; done < /proc/meminfo',
+  'echo @more',
+  MORE_FACTS_SCRIPT,
   'echo @os-release',
   'cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null',
   LOCAL_FACTS_SCRIPT,
@@ -87,7 +90,8 @@ function osReleaseValue(raw: string): string {
 
 /** Parse the fact script's output. Missing values become empty strings / 0, never undefined. */
 export function parseFacts(stdout: string): HostFacts {
-  const [head, rest = ''] = stdout.split(/^@os-release$/m)
+  const [top, rest = ''] = stdout.split(/^@os-release$/m)
+  const [head, moreText] = top.split(/^@more$/m)
   const [osText, localText] = rest.split(/^@local$/m)
   const kv = new Map<string, string>()
   for (const line of head.split('\n')) {
@@ -141,6 +145,9 @@ export function parseFacts(stdout: string): HostFacts {
     }),
     ...(localText === undefined ? {} : { local: parseLocalFacts(localText) }),
     ...(python ? { python } : {}),
+    ...(moreText === undefined
+      ? {}
+      : { more: moreFacts(moreText, { hostname, fqdn: get('fqdn') || hostname, arch, os }) }),
   }
 }
 
@@ -230,6 +237,7 @@ export function withModuleFacts(vars: Vars, extra: Vars | undefined): Vars {
 export function ansibleFactVars(f: HostFacts): Vars {
   const d = f.distribution
   return {
+    ...f.more,
     ansible_hostname: f.hostname.split('.')[0],
     ansible_nodename: f.hostname,
     ansible_fqdn: f.fqdn,
@@ -239,6 +247,7 @@ export function ansibleFactVars(f: HostFacts): Vars {
     ansible_distribution_release: d.codename,
     ansible_distribution_version: d.version,
     ansible_distribution_major_version: d.major_version,
+    ...(d.version.includes('.') ? { ansible_distribution_minor_version: d.version.split('.')[1] } : {}),
     ansible_os_family: osFamily(d.id, d.like),
     ansible_kernel: f.kernel,
     ...(f.system ? { ansible_system: f.system } : {}),

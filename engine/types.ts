@@ -86,6 +86,8 @@ export interface HostFacts {
   /** `ansible_virtualization_*` (engine/virtfacts.ts). */
   virtualization?: { type: string; role: string; guest: string[]; host: string[] }
   /** The host's `python3`, as it describes itself (`ansible_python`, engine/pythonfacts.ts), when it has one. */
+  /** Ansible's other common facts under their `ansible_*` names (engine/morefacts.ts): date_time, env, network, … */
+  more?: Vars
   python?: {
     executable: string
     version: { major: number; minor: number; micro: number; releaselevel: string; serial: number }

@@ -53,7 +53,10 @@ describe('setup on this machine (the real fact script through the real quoting p
     expect(plan).toMatchObject({ commands: [], changed: false, facts })
     const registered = (plan.data?.ansible_facts ?? {}) as Record<string, unknown>
     for (const n of names) expect(registered[n]).toBe(factsToVars(facts)[n])
-    if (exact) expect(Object.keys(registered).sort()).toEqual([...names].sort())
+    // a point release (Debian 12.8) has a minor version, which the distribution filter matches too
+    const minor = JSON.stringify(raw).includes('distribution*') && facts.distribution.version.includes('.')
+    const want = minor ? [...names, 'ansible_distribution_minor_version'] : names
+    if (exact) expect(Object.keys(registered).sort()).toEqual([...want].sort())
   })
   it('refuses an unknown subset name', async () => {
     await expect(setup.gather(args({ gather_subset: 'no such' }), testCtx(), scriptedIO([]))).rejects.toThrow(

@@ -48,6 +48,55 @@ export const GATHER: CompatCase[] = [
     },
   },
   {
+    // the facts beyond the distribution's that roles read: written to a file both engines must write alike (those
+    // that change from moment to moment only by their keys)
+    name: 'facts_more',
+    covers: 'setup: network, date_time, env, user, memory, processor, cmdline, dns, lsb, DMI, mounts, host keys',
+    clean: true,
+    files: {
+      'main.yml': `- hosts: facts_more
+  gather_facts: true
+  tasks:
+    - copy:
+        dest: "{{ root }}/facts.json"
+        mode: "0644"
+        content: "{{ picked | to_nice_json }}\\n"
+      vars:
+        iface: "{{ ansible_default_ipv4.interface | default('lo') }}"
+        own: [device, mtu, active, type, macaddress, promisc, ipv4, ipv4_secondaries, ipv6]
+        picked:
+          interfaces: "{{ ansible_interfaces | sort }}"
+          default: "{{ [ansible_default_ipv4, ansible_default_ipv6] }}"
+          all: "{{ [ansible_all_ipv4_addresses | sort, ansible_all_ipv6_addresses | sort] }}"
+          lo: "{{ ansible_lo }}"
+          iface: "{{ hostvars[inventory_hostname]['ansible_' + iface] | dict2items | selectattr('key', 'in', own)
+            | items2dict }}"
+          dns: "{{ [ansible_dns, ansible_domain, ansible_lsb] }}"
+          memory: "{{ [ansible_memory_mb.real.total, ansible_memory_mb.swap.total, ansible_swaptotal_mb] }}"
+          cpu: "{{ [ansible_processor, ansible_processor_count, ansible_processor_cores,
+            ansible_processor_threads_per_core] }}"
+          cmdline: "{{ [ansible_cmdline, ansible_proc_cmdline] }}"
+          user: "{{ [ansible_user_uid, ansible_user_gid, ansible_user_gecos, ansible_user_shell, ansible_real_user_id,
+            ansible_effective_user_id, ansible_real_group_id, ansible_effective_group_id, ansible_env.HOME] }}"
+          system: "{{ [ansible_kernel_version, ansible_userspace_bits, ansible_userspace_architecture, ansible_fips,
+            ansible_is_chroot, ansible_apparmor, ansible_distribution_minor_version | default('none')] }}"
+          dmi: "{{ [ansible_product_name, ansible_product_serial, ansible_system_vendor, ansible_bios_version,
+            ansible_board_name, ansible_chassis_vendor, ansible_form_factor] }}"
+          mounts: "{{ ansible_mounts | map(attribute='mount') | list }}"
+          sized: "{{ ansible_mounts | map(attribute='block_total') | list }}"
+          keys: "{{ [ansible_ssh_host_key_ed25519_public | default(''), ansible_ssh_host_key_rsa_public_keytype
+            | default('')] }}"
+          date_time: "{{ [ansible_date_time.keys() | sort, ansible_date_time.tz, ansible_date_time.tz_dst,
+            ansible_date_time.tz_offset] }}"
+          loadavg: "{{ ansible_loadavg.keys() | sort }}"
+    - assert:
+        that:
+          - ansible_uptime_seconds > 0 and ansible_memfree_mb > 0 and ansible_swapfree_mb >= 0
+          - ansible_date_time.epoch | int > 0 and ansible_env.PATH is defined
+`,
+    },
+  },
+  {
     name: 'gather_defaults',
     covers: "gathering_facts (setup's and gather_facts' module_defaults per host; a bad gather_subset fails it)",
     files: {

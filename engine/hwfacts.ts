@@ -1,0 +1,95 @@
+/**
+ * Ansible's hardware facts read from files (no `dmidecode`): the DMI names of /sys/devices/virtual/dmi/id (`NA`
+ * where the file is missing or only root may read it, as Ansible's), `form_factor`, `apparmor`, `is_chroot` and
+ * `mounts` (from /proc/mounts, sizes from one `stat -f` for all of them; `uuid` is `N/A`).
+ *
+ * @example
+ * ```ts
+ * hardwareFacts(sectionsOf(text)) // { ansible_product_name: 'NA', ansible_mounts: [{ mount: '/', … }], … }
+ * ```
+ */
+import type { Vars } from './types.js'
+
+const DMI = [
+  ...['bios_date', 'bios_vendor', 'bios_version', 'board_asset_tag', 'board_name', 'board_serial', 'board_vendor'],
+  ...['board_version', 'chassis_asset_tag', 'chassis_serial', 'chassis_type', 'chassis_vendor', 'chassis_version'],
+  ...['product_name', 'product_serial', 'product_uuid', 'product_version', 'sys_vendor'],
+]
+
+/** Shell text printing the sections `hardwareFacts` reads. */
+export const HW_SCRIPT = [
+  'echo @dmi; d=/sys/devices/virtual/dmi/id',
+  `for f in ${DMI.join(' ')}; do x=NA; if [ -r "$d/$f" ]; then read -r x < "$d/$f" || x=NA; fi; echo "$f=$x"; done`,
+  'echo @apparmor; if [ -e /sys/kernel/security/apparmor ]; then echo enabled; fi',
+  'echo @chroot; echo "debian_chroot=${debian_chroot-}"; stat -c "%d:%i" / /proc/1/root/. 2>/dev/null; stat -f -c %T /',
+  'echo @mounts; set --; while read -r dev mnt fs opts dump pass; do case $dev in /*|*:/*) if [ "$fs" != none ]; then',
+  '  echo "$dev $mnt $fs $opts $dump $pass"; set -- "$@" "$mnt"; fi ;; esac; done < /proc/mounts',
+  'echo @statfs; if [ $# -gt 0 ]; then stat -f -c "%n %S %s %b %a %c %d" -- "$@" 2>/dev/null; fi',
+].join('\n')
+
+/** Ansible's names for SMBIOS chassis types. */
+const FORM_FACTORS = [
+  ...['Unknown', 'Other', 'Unknown', 'Desktop', 'Low Profile Desktop', 'Pizza Box', 'Mini Tower', 'Tower'],
+  ...['Portable', 'Laptop', 'Notebook', 'Hand Held', 'Docking Station', 'All In One', 'Sub Notebook'],
+  ...['Space-saving', 'Lunch Box', 'Main Server Chassis', 'Expansion Chassis', 'Sub Chassis'],
+  ...['Bus Expansion Chassis', 'Peripheral Chassis', 'RAID Chassis', 'Rack Mount Chassis', 'Sealed-case PC'],
+  ...['Multi-system', 'CompactPCI', 'AdvancedTCA', 'Blade', 'Blade Enclosure', 'Tablet', 'Convertible'],
+  ...['Detachable', 'IoT Gateway', 'Embedded PC', 'Mini PC', 'Stick PC'],
+]
+
+/** /proc/mounts writes a space, tab, newline or backslash in a path as an octal escape. */
+const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)))
+
+/** Parse the sections of `HW_SCRIPT` (by name) into Ansible's fact names. */
+export function hardwareFacts(lines: (name: string) => string[]): Vars {
+  const out: Vars = {}
+  const dmi = new Map(lines('dmi').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]))
+  for (const f of DMI) {
+    if (f === 'chassis_type') continue
+    out[f === 'sys_vendor' ? 'ansible_system_vendor' : `ansible_${f}`] = dmi.get(f) || 'NA'
+  }
+  const chassis = dmi.get('chassis_type') ?? 'NA'
+  out.ansible_form_factor = chassis === 'NA' ? 'NA' : (FORM_FACTORS[Number(chassis)] ?? 'unknown')
+  out.ansible_apparmor = { status: lines('apparmor')[0] === 'enabled' ? 'enabled' : 'disabled' }
+  out.ansible_is_chroot = isChroot(lines('chroot'))
+  out.ansible_mounts = mounts(lines('mounts'), lines('statfs'))
+  return out
+}
+
+/** As Ansible's: `debian_chroot` set, else / against /proc/1/root, else /'s inode against its file system's root. */
+function isChroot(l: string[]): boolean {
+  if (l[0] && l[0] !== 'debian_chroot=') return true
+  const ids = l.slice(1).filter((x) => /^\d+:\d+$/.test(x))
+  if (ids.length === 2) return ids[0] !== ids[1]
+  const fs = l[l.length - 1] ?? ''
+  const rootIno = fs.includes('btrfs') ? 256 : fs.includes('xfs') ? 128 : 2
+  return ids.length === 1 && Number(ids[0].split(':')[1]) !== rootIno
+}
+
+/** One fact per mounted device, with its sizes where `stat -f` could read them. */
+function mounts(list: string[], statfs: string[]): Vars[] {
+  const sizes = new Map<string, number[]>()
+  for (const l of statfs) {
+    const w = l.split(' ')
+    if (w.length >= 7) sizes.set(w.slice(0, w.length - 6).join(' '), w.slice(-6).map(Number))
+  }
+  const out: Vars[] = []
+  for (const l of list) {
+    const [device, rawMount, fstype, options] = l.split(' ')
+    if (!rawMount) continue
+    const mount = unescape(rawMount)
+    const m: Vars = { mount, device: unescape(device), fstype, options }
+    const s = sizes.get(rawMount)
+    if (s) {
+      const [frsize, bsize, blocks, bavail, files, ffree] = s
+      Object.assign(m, {
+        ...{ size_total: frsize * blocks, size_available: frsize * bavail, block_size: bsize },
+        ...{ block_total: blocks, block_available: bavail, block_used: blocks - bavail },
+        ...{ inode_total: files, inode_available: ffree, inode_used: files - ffree },
+      })
+    }
+    m.uuid = 'N/A'
+    out.push(m)
+  }
+  return out
+}

@@ -1,0 +1,215 @@
+/**
+ * The rest of Ansible's common facts, read by the fact script's second part (`MORE_FACTS_SCRIPT`: files read with
+ * `read`, a few programs: `date`, `env`, `getent`, `getconf`, `ip`) and parsed here into `ansible_*` names:
+ * `date_time`, `env`, the user's IDs, gecos and shell, `kernel_version`, memory and swap (`memory_mb`, …),
+ * `processor*`, `uptime_seconds`, `loadavg`, `cmdline`/`proc_cmdline`, `dns` and `domain`, the SSH host keys,
+ * `userspace_bits`, `fips`, `lsb` (where `lsb_release` or /etc/lsb-release is there, as Ansible's) and the network
+ * facts (engine/netfacts.ts).
+ *
+ * @example
+ * ```ts
+ * moreFacts(text, { fqdn: 'pi1.lan', hostname: 'pi1', arch: 'aarch64', os }) // { ansible_domain: 'lan', … }
+ * ```
+ */
+import { HW_SCRIPT, hardwareFacts } from './hwfacts.js'
+import { cmdlineFacts, dnsFacts } from './textfacts.js'
+import { NET_SCRIPT, networkFacts } from './netfacts.js'
+import type { Vars } from './types.js'
+
+/** Shell text printing each part after an `@name` line (files read with the shell's `read`, no program). */
+export const MORE_FACTS_SCRIPT = [
+  'echo @date; LC_ALL=C date "+%s %N %Y %m %A %w %W %d %H %M %S %Z %z"',
+  'LC_ALL=C date -d "Jan 1 12:00" "+%Z %z" 2>/dev/null; LC_ALL=C date -d "Jul 1 12:00" "+%Z %z" 2>/dev/null',
+  'echo @env; env',
+  'echo @status; while IFS= read -r l; do case $l in Uid:*|Gid:*) echo "$l" ;; esac; done < /proc/$$/status',
+  'echo @passwd; getent passwd "$u"',
+  'echo @kernel_version; read -r x < /proc/sys/kernel/version; echo "$x"',
+  'echo @meminfo; while IFS= read -r l; do echo "$l"; done < /proc/meminfo',
+  'echo @uptime; read -r x _ < /proc/uptime; echo "$x"',
+  'echo @loadavg; read -r a b c _ < /proc/loadavg; echo "$a $b $c"',
+  'echo @cmdline; read -r x < /proc/cmdline; echo "$x"',
+  'echo @resolv; if [ -r /etc/resolv.conf ]; then while IFS= read -r l; do echo "$l"; done < /etc/resolv.conf; fi',
+  'echo @cpuinfo; while IFS= read -r l; do case $l in processor*|vendor_id*|"model name"*|"physical id"*|' +
+    '"cpu cores"*|siblings*|Processor*|Hardware*) echo "$l" ;; esac; done < /proc/cpuinfo',
+  'echo @ssh; for t in dsa rsa ecdsa ed25519; do if [ -r /etc/ssh/ssh_host_${t}_key.pub ]; then',
+  '  read -r k _ < /etc/ssh/ssh_host_${t}_key.pub; read -r _ v _ < /etc/ssh/ssh_host_${t}_key.pub',
+  '  echo "$t $k $v"; fi; done',
+  'echo @bits; getconf LONG_BIT 2>/dev/null',
+  'echo @fips; x=0; read -r x 2>/dev/null < /proc/sys/crypto/fips_enabled; echo "$x"',
+  'echo @lsb; if [ -r /etc/lsb-release ]; then while IFS= read -r l; do echo "$l"; done < /etc/lsb-release',
+  'elif command -v lsb_release >/dev/null 2>&1; then echo os-release; fi',
+  HW_SCRIPT,
+  NET_SCRIPT,
+  'echo @end',
+].join('\n')
+
+/** What the parser needs from the first part of the facts. */
+export interface BaseFacts {
+  hostname: string
+  fqdn: string
+  /** `uname -m`. */
+  arch: string
+  /** /etc/os-release's values. */
+  os: Map<string, string>
+}
+
+const MB = (kb: number) => Math.floor(kb / 1024)
+
+/** Ansible's `userspace_architecture` by kernel architecture and `getconf LONG_BIT`. */
+const USERSPACE: Record<string, Record<string, string>> = {
+  x86_64: { '64': 'x86_64', '32': 'i386' },
+  aarch64: { '64': 'aarch64', '32': 'arm' },
+}
+
+/** Split the second part's text into its `@name` sections. */
+function sections(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>()
+  let cur: string[] | undefined
+  for (const line of text.split('\n')) {
+    const m = /^@([a-z_0-9]+)$/.exec(line)
+    if (m) out.set(m[1], (cur = []))
+    else cur?.push(line)
+  }
+  return out
+}
+
+/** Parse what `MORE_FACTS_SCRIPT` printed into Ansible's fact names. */
+export function moreFacts(text: string, base: BaseFacts): Vars {
+  const s = sections(text)
+  const lines = (k: string) => s.get(k) ?? []
+  const first = (k: string) => lines(k)[0]?.trim() ?? ''
+  const out: Vars = {}
+  const dt = dateTime(lines('date'))
+  if (dt) out.ansible_date_time = dt
+  out.ansible_env = envFacts(lines('env'))
+  Object.assign(out, idFacts(lines('status'), first('passwd')))
+  out.ansible_kernel_version = first('kernel_version')
+  Object.assign(out, memoryFacts(lines('meminfo')))
+  out.ansible_uptime_seconds = Math.floor(Number(first('uptime')) || 0)
+  const [l1, l5, l15] = first('loadavg').split(' ').map(Number)
+  out.ansible_loadavg = { '1m': l1 ?? 0, '5m': l5 ?? 0, '15m': l15 ?? 0 }
+  Object.assign(out, cmdlineFacts(first('cmdline')))
+  out.ansible_dns = dnsFacts(lines('resolv'))
+  out.ansible_domain = base.fqdn.startsWith(`${base.hostname}.`) ? base.fqdn.slice(base.hostname.length + 1) : ''
+  Object.assign(out, cpuFacts(lines('cpuinfo')))
+  for (const l of lines('ssh')) {
+    const [t, kind, key] = l.split(' ')
+    if (!key) continue
+    out[`ansible_ssh_host_key_${t}_public`] = key
+    out[`ansible_ssh_host_key_${t}_public_keytype`] = kind
+  }
+  const bits = first('bits')
+  if (bits) out.ansible_userspace_bits = bits
+  // as Ansible's: a 32-bit userspace on a 64-bit kernel
+  const user = USERSPACE[base.arch]?.[bits]
+  if (user) out.ansible_userspace_architecture = user
+  out.ansible_fips = first('fips') === '1'
+  out.ansible_lsb = lsbFacts(lines('lsb'), base.os)
+  Object.assign(out, hardwareFacts(lines))
+  const net = (k: string) => lines(k).join('\n')
+  Object.assign(out, networkFacts(net('link'), net('addr'), net('route4'), net('route6')))
+  return out
+}
+
+/** Ansible's `date_time` (its iso8601 and micro forms in UTC, the rest local), from `date`'s three lines. */
+function dateTime(l: string[]): Vars | undefined {
+  const w = (l[0] ?? '').split(' ')
+  if (w.length < 13) return undefined
+  const [epoch, nanos, year, month, weekday, wdn, weeknumber, day, hour, minute, second, tz, offset] = w
+  const micro = nanos.slice(0, 6).padEnd(6, '0')
+  const utc = new Date(Number(epoch) * 1000).toISOString().slice(0, 19)
+  // Python's time.tzname[1]: the zone's summer name (its standard one where it has no summer time)
+  const [jan, jul] = [l[1], l[2]].map((x) => (x ?? '').split(' '))
+  const dst = jan[1] && jul[1] && jan[1] !== jul[1] ? (Number(jul[1]) > Number(jan[1]) ? jul[0] : jan[0]) : tz
+  const date = `${year}-${month}-${day}`
+  return {
+    ...{ year, month, weekday, weekday_number: wdn, weeknumber, day, hour, minute, second, epoch },
+    ...{ epoch_int: epoch, date, time: `${hour}:${minute}:${second}` },
+    ...{ iso8601_micro: `${utc}.${micro}Z`, iso8601: `${utc}Z` },
+    iso8601_basic: `${year}${month}${day}T${hour}${minute}${second}${micro}`,
+    iso8601_basic_short: `${year}${month}${day}T${hour}${minute}${second}`,
+    ...{ tz, tz_dst: dst, tz_offset: offset },
+  }
+}
+
+/** `env`'s lines (a value's further lines join the variable before them). */
+function envFacts(l: string[]): Vars {
+  const out: Vars = {}
+  let last: string | undefined
+  for (const line of l) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line)
+    if (m) out[(last = m[1])] = m[2]
+    else if (last !== undefined) out[last] = `${String(out[last])}\n${line}`
+  }
+  return out
+}
+
+/** The user's IDs (real and effective, from the shell's own status) and passwd entry. */
+function idFacts(status: string[], passwd: string): Vars {
+  const ids = (k: string) => (status.find((l) => l.startsWith(`${k}:`)) ?? '').split(/\s+/).slice(1).map(Number)
+  const [ruid = 0, euid = 0] = ids('Uid')
+  const [rgid = 0, egid = 0] = ids('Gid')
+  const p = passwd.split(':')
+  return {
+    ...{ ansible_real_user_id: ruid, ansible_effective_user_id: euid },
+    ...{ ansible_real_group_id: rgid, ansible_effective_group_id: egid },
+    ...(p.length >= 7 ? { ansible_user_uid: Number(p[2]), ansible_user_gid: Number(p[3]) } : {}),
+    ...(p.length >= 7 ? { ansible_user_gecos: p[4], ansible_user_shell: p[6] } : {}),
+  }
+}
+
+/** Ansible's memory facts from /proc/meminfo (MB, rounded down). */
+function memoryFacts(l: string[]): Vars {
+  const kb = (k: string) => Number(/^\S+:\s+(\d+)/.exec(l.find((x) => x.startsWith(`${k}:`)) ?? '')?.[1] ?? 0)
+  const [total, free, buffers, cached] = ['MemTotal', 'MemFree', 'Buffers', 'Cached'].map((k) => MB(kb(k)))
+  const [swapTotal, swapFree, swapCached] = ['SwapTotal', 'SwapFree', 'SwapCached'].map((k) => MB(kb(k)))
+  const nocacheFree = free + buffers + cached
+  return {
+    ...{ ansible_memfree_mb: free, ansible_swaptotal_mb: swapTotal, ansible_swapfree_mb: swapFree },
+    ansible_memory_mb: {
+      real: { total, used: total - free, free },
+      nocache: { free: nocacheFree, used: total - nocacheFree },
+      swap: { total: swapTotal, free: swapFree, used: swapTotal - swapFree, cached: swapCached },
+    },
+  }
+}
+
+/** `processor` (index, vendor, model per CPU), sockets, cores, threads per core, as Ansible reads /proc/cpuinfo. */
+function cpuFacts(l: string[]): Vars {
+  const processor: string[] = []
+  const sockets = new Set<string>()
+  let cores = 0
+  let siblings = 0
+  for (const line of l) {
+    const i = line.indexOf(':')
+    if (i < 0) continue
+    const [k, v] = [line.slice(0, i).trim(), line.slice(i + 1).trim()]
+    if (['processor', 'vendor_id', 'model name', 'Processor'].includes(k)) processor.push(v)
+    else if (k === 'physical id') sockets.add(v)
+    else if (k === 'cpu cores') cores = Number(v)
+    else if (k === 'siblings') siblings = Number(v)
+  }
+  // as Ansible's: sockets (else the processors listed), `cpu cores` (else 1), `siblings` per core
+  const listed = l.filter((x) => /^processor\s*:/.test(x)).length
+  const perSocket = cores || 1
+  return {
+    ansible_processor: processor,
+    ansible_processor_count: sockets.size || listed,
+    ansible_processor_cores: perSocket,
+    ansible_processor_threads_per_core: Math.max(1, Math.floor((siblings || 1) / perSocket)),
+  }
+}
+
+/** `lsb`: /etc/lsb-release's DISTRIB_ fields, or (where lsb_release is installed) what it says from os-release. */
+function lsbFacts(l: string[], os: Map<string, string>): Vars {
+  const kv = new Map(l.map((x) => /^DISTRIB_([A-Z]+)=(.*)$/.exec(x)).flatMap((m) => (m ? [[m[1], m[2]]] : [])))
+  const unq = (v = '') => v.replace(/^"(.*)"$/, '$1')
+  const id = kv.size ? unq(kv.get('ID')) : l[0] === 'os-release' ? capital(os.get('ID') ?? '') : ''
+  if (!id) return {}
+  const release = kv.size ? unq(kv.get('RELEASE')) : (os.get('VERSION_ID') ?? '')
+  const description = kv.size ? unq(kv.get('DESCRIPTION')) : (os.get('PRETTY_NAME') ?? '')
+  const codename = kv.size ? unq(kv.get('CODENAME')) : (os.get('VERSION_CODENAME') ?? '')
+  return { id, description, release, codename, major_release: release.split('.')[0] }
+}
+
+const capital = (s: string) => (s ? s[0].toUpperCase() + s.slice(1) : s)

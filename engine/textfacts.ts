@@ -1,0 +1,67 @@
+/**
+ * Facts parsed from text files: the kernel command line (`cmdline`, `proc_cmdline`) and resolv.conf (`dns`), as
+ * Ansible reads them.
+ *
+ * @example
+ * ```ts
+ * cmdlineFacts('console=tty1 quiet') // { ansible_cmdline: { console: 'tty1', quiet: true }, ansible_proc_cmdline: … }
+ * ```
+ */
+import type { Vars } from './types.js'
+
+/** `cmdline` (the last value of a key wins) and `proc_cmdline` (a repeated key's values as a list). */
+export function cmdlineFacts(text: string): Vars {
+  const cmdline: Vars = {}
+  const proc: Vars = {}
+  for (const w of cmdlineWords(text)) {
+    const i = w.indexOf('=')
+    const [k, v] = i < 0 ? [w, true] : [w.slice(0, i), w.slice(i + 1)]
+    cmdline[k] = v
+    if (!(k in proc)) proc[k] = v
+    else proc[k] = Array.isArray(proc[k]) ? [...(proc[k] as unknown[]), v] : [proc[k], v]
+  }
+  return { ansible_cmdline: cmdline, ansible_proc_cmdline: proc }
+}
+
+/** The kernel command line's words as Python's `shlex.split` gives them (quotes removed; an open quote runs on). */
+function cmdlineWords(text: string): string[] {
+  const out: string[] = []
+  let word: string | undefined
+  let quote = ''
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (quote) {
+      if (c === quote) quote = ''
+      else if (c === '\\' && quote === '"' && i + 1 < text.length) word += text[++i]
+      else word += c
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) out.push(word)
+      word = undefined
+    } else if (c === '"' || c === "'") {
+      quote = c
+      word ??= ''
+    } else word = (word ?? '') + (c === '\\' && i + 1 < text.length ? text[++i] : c)
+  }
+  if (word !== undefined) out.push(word)
+  return out
+}
+
+/** Ansible's `dns` from resolv.conf: nameservers, domain, search, sortlist, options. */
+export function dnsFacts(l: string[]): Vars {
+  const out: Vars = {}
+  for (const line of l) {
+    const [k, ...rest] = line
+      .replace(/[#;].*$/, '')
+      .trim()
+      .split(/\s+/)
+    if (k === 'nameserver' && rest[0]) ((out.nameservers ??= []) as string[]).push(rest[0])
+    else if (k === 'domain' && rest[0]) out.domain = rest[0]
+    else if (k === 'search' || k === 'sortlist') out[k] = rest
+    else if (k === 'options')
+      for (const o of rest) {
+        const [name, value] = o.split(':')
+        ;((out.options ??= {}) as Vars)[name] = value ?? true
+      }
+  }
+  return out
+}
