@@ -44,6 +44,9 @@ export function keywordVars(rc: RunContext, remoteUser = rc.play.remoteUser): Va
   return { ...(remoteUser ? { ansible_user: remoteUser } : {}), ...rc.play.connectVars }
 }
 
+/** As Ansible's: `ansible_facts` is there, empty, for a host whose facts were not gathered (below any others). */
+const noFacts = (): Vars => ({ ansible_facts: {} })
+
 /**
  * Raw (unrendered) play-level variables of a host, without block/task vars; `defaults` are those of the private
  * roles (`include_role`) around a task, above the play's role defaults.
@@ -56,6 +59,7 @@ export function playLayers(
 ): Vars {
   const st = rc.states.get(host)
   const below = [
+    noFacts(),
     keywordVars(rc, remoteUser),
     rc.play.roleDefaults,
     ...defaults,

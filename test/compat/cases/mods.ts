@@ -74,6 +74,7 @@ export const MODS: CompatCase[] = [
           - fe2.remote_checksum is not defined
           - dv.msg is not defined and dv['fe2.checksum'] == fe2.checksum
           - self_link is failed and self_link is not changed
+          - ansible_facts == {} and hostvars[inventory_hostname].ansible_facts == {}
           - c.msg == "Did not run command since '" ~ root ~ "/made' exists"
           - c.stdout == 'skipped, since ' ~ root ~ '/made exists' and c.start is none and c.delta is none
           - s.msg == "Did not run command since '" ~ root ~ "/nothing' does not exist" and s.end is none
