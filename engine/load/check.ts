@@ -51,6 +51,7 @@ export const MAGIC_VARS: readonly string[] = [
   'ansible_inventory_sources',
   'ansible_version',
   'ansible_forks',
+  'ansible_config_file',
   'ansible_run_tags',
   'ansible_skip_tags',
   'item',

@@ -8,6 +8,7 @@ import type { Play, Task } from '../ast.js'
 import { groupNames, groupsMap, hostVars as inventoryHostVars } from '../inventory/vars.js'
 import type { Vars } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
+import { ansibleCfgFile } from '../source/rolespath.js'
 import { searchVars } from './searchpath.js'
 import { lateVarsFiles } from './varsfiles.js'
 import { addVarsView, mergeLayers, resolveVars } from './vars.js'
@@ -233,10 +234,12 @@ function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]
 /**
  * Ansible's variables from the command line (`load_options_vars`): `ansible_version` (the ansible-core release
  * tsplay follows and is compared with), `ansible_forks`, `ansible_run_tags` (`['all']` without `--tags`),
- * `ansible_skip_tags`, and `ansible_limit` only when `--limit` was given.
+ * `ansible_skip_tags`, and `ansible_limit` only when `--limit` was given; and `ansible_config_file`, the
+ * ansible.cfg in use (null without one), which Ansible sets beside them.
  */
 function optionVars(rc: RunContext): Vars {
   return {
+    ansible_config_file: (configFile ??= ansibleCfgFile() ?? null),
     ansible_version: ANSIBLE_VERSION,
     ansible_forks: rc.opts.forks,
     ansible_run_tags: rc.opts.tags.length ? rc.opts.tags : ['all'],
@@ -244,6 +247,9 @@ function optionVars(rc: RunContext): Vars {
     ...(rc.opts.limit !== undefined ? { ansible_limit: rc.opts.limit } : {}),
   }
 }
+
+/** The ansible.cfg Ansible would read (`ansible_config_file`, null without one), looked up once. */
+let configFile: string | null | undefined
 
 /** The ansible-core release whose behaviour tsplay follows (its agreement cases run against it). */
 const ANSIBLE_VERSION = { string: '2.14.18', full: '2.14.18', major: 2, minor: 14, revision: 18 }
