@@ -272,9 +272,10 @@ describe('apt simulations', () => {
     const io = scriptedIO([
       [/^dpkg-query/, ok(DPKG)],
       [/^apt-cache -o APT::Default-Release=bookworm-backports policy/, ok(POLICY)],
+      [/^sh -c stat -c %Y/, ok('0\n')],
     ])
     await gatherOf(apt, { name: 'git', default_release: 'bookworm-backports' }, testCtx(), io)
-    expect(io.seen).toHaveLength(2)
+    expect(io.seen).toHaveLength(3)
   })
 })
 

@@ -110,14 +110,19 @@ describe('apt plan', () => {
 })
 
 describe('apt gather and its refresh step', () => {
-  it('gather only reads: dpkg and apt-cache in one batch, never apt-get update', async () => {
+  it("gather only reads: dpkg, apt-cache and the lists' time in one batch, never apt-get update", async () => {
     const io = scriptedIO([
       [/^dpkg-query/, { rc: 1, stdout: DPKG, stderr: 'dpkg-query: no packages found matching make\n' }],
       [/^apt-cache policy/, ok(POLICY)],
+      [/^sh -c stat -c %Y/, ok('1700000000\n')],
     ])
     const f = await gatherOf(apt, { name: ['bash', 'make'], update_cache: true }, testCtx(), io)
-    expect(io.seen.map((c) => c.argv[0])).toEqual(['dpkg-query', 'apt-cache'])
-    expect(planOf(apt, f, { name: ['bash', 'make'] }, testCtx()).changes).toEqual(['install make 4.3-4.1'])
+    expect(io.seen.map((c) => c.argv[0])).toEqual(['dpkg-query', 'apt-cache', 'sh'])
+    const plan = planOf(apt, f, { name: ['bash', 'make'] }, testCtx())
+    expect(plan.changes).toEqual(['install make 4.3-4.1'])
+    // as Ansible's: the lists' time (the stamp's), and nothing of the cache for a removal
+    expect(plan.data).toEqual({ cache_updated: false, cache_update_time: 1700000000 })
+    expect(planOf(apt, f, { name: ['bash'], state: 'absent' }, testCtx()).data).toEqual({})
   })
   it('has no refresh step without update_cache or cache_valid_time', () => {
     expect(apt.refresh!(playbookArgs(apt, { name: 'git' }), testCtx())).toBeUndefined()
@@ -161,7 +166,10 @@ describe('apt gather and its refresh step', () => {
   it('update_cache alone is a change when the lists were refreshed, as in Ansible; next to packages it is not', () => {
     const ran = testCtx({ refreshed: 'ran' })
     expect(planOf(apt, facts(), { update_cache: true }, ran).changed).toBe(true)
-    expect(planOf(apt, facts(), { update_cache: true }, ran).data).toEqual({ cache_updated: true })
+    expect(planOf(apt, facts(), { update_cache: true }, ran).data).toEqual({
+      cache_updated: true,
+      cache_update_time: 0,
+    })
     expect(planOf(apt, facts(), { name: 'bash', update_cache: true }, ran).changed).toBeUndefined()
     expect(planOf(apt, facts(), { name: 'bash', update_cache: true }, ran).commands).toEqual([])
   })

@@ -89,6 +89,8 @@ export interface AptState extends ModeState {
   policy: Record<string, AptPolicy>
   /** Packages `apt-get -s autoremove` would remove (only read when `autoremove`). */
   autoremovable: string[]
+  /** When the package lists were last updated (the stamp's, else the lists folder's time; 0: never). */
+  cacheTime?: number
 }
 
 const ENV = { DEBIAN_FRONTEND: 'noninteractive' }
@@ -105,6 +107,8 @@ const opts = (a: Pick<Args, 'lock_timeout' | 'dpkg_options'>): string[] => [
     .flatMap((o) => ['-o', `Dpkg::Options::=--${o}`]),
 ]
 const STAMP = '/var/lib/apt/periodic/update-success-stamp'
+/** Read-only: the package lists' update time as Ansible's apt reads it (the stamp, else the lists folder, else 0). */
+const CACHE_TIME = `stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0`
 
 /**
  * Read-only: exit 0 when the package lists are older than $1 seconds (stamp file, else the lists folder) or there
@@ -189,8 +193,10 @@ export default defineModule({
       cmds.push({ argv: ['apt-cache', ...release, 'policy', '--', ...names] })
     }
     if (args.autoremove) cmds.push({ argv: ['apt-get', '-s', '-q', 'autoremove'], env: ENV })
-    const res = cmds.length ? await io.batch(cmds) : []
-    const state: AptState = { dpkg: {}, policy: {}, autoremovable: [] }
+    // Ansible's cache_update_time, in the same round trip
+    cmds.push(sh(CACHE_TIME, [], { describe: 'when the package lists were updated' }))
+    const res = await io.batch(cmds)
+    const state: AptState = { dpkg: {}, policy: {}, autoremovable: [], cacheTime: Number(res.pop()?.stdout) || 0 }
     if (names.length) {
       const [dq, pol] = res
       if (pol.rc !== 0) throw new ModuleFailure(`apt-cache policy failed: ${(pol.stderr || pol.stdout).trim()}`)
@@ -294,10 +300,12 @@ function planApt(state: AptState, args: Args, ctx: ModuleContext): Plan {
   }
   // Ansible: a cache update alone (nothing to install or remove) is a change; next to packages it is not.
   const cacheOnly = specs(args).length === 0 && !args.autoremove
+  // as Ansible's: a removal registers nothing of the cache; an install or update its state and time
+  const cache = { cache_updated: refreshed, cache_update_time: state.cacheTime ?? 0 }
   return {
     commands,
     changes,
     changed: cacheOnly ? refreshed : undefined,
-    data: { cache_updated: refreshed },
+    data: args.state === 'absent' ? {} : cache,
   }
 }

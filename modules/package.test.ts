@@ -13,6 +13,7 @@ const POLICY = 'make:\n  Installed: (none)\n  Candidate: 4.3-4.1\n  Version tabl
 const DEBIAN: [RegExp, CommandResult][] = [
   [/^dpkg-query/, { rc: 1, stdout: '', stderr: '' }],
   [/^apt-cache policy/, ok(POLICY)],
+  [/^sh -c stat -c %Y/, ok('1700000000\n')],
 ]
 
 type Row = [string, Record<string, unknown>, Partial<ReturnType<typeof testCtx>>, string, RegExp | string[]]
@@ -34,7 +35,7 @@ describe('package dispatches to apt', () => {
     if (want instanceof RegExp) return expect(state).rejects.toThrow(want)
     const plan = pkg.plan(await state, a, ctx)
     expect(plan.changes).toEqual(want)
-    if (probe === 'never asked') expect(io.seen.map((c) => c.argv[0])).toEqual(['dpkg-query', 'apt-cache'])
+    if (probe === 'never asked') expect(io.seen.map((c) => c.argv[0])).toEqual(['dpkg-query', 'apt-cache', 'sh'])
   })
   it('passes apt arguments through: update_cache is the refresh step', () => {
     expect(pkg.refresh!(args({ name: 'make', update_cache: true }), testCtx())?.describe).toBe(

@@ -33,8 +33,14 @@ const BOOK = `- hosts: all
       register: u0
     - group: { name: tsp-no-such-group, state: absent }
       register: g0
+    - apt: { name: coreutils, state: present }
+      register: a1
+    - apt: { name: tsplay-no-such-package-here, state: absent }
+      register: a0
     - assert:
         that:
+          - a1.cache_updated == false and a1.cache_update_time is number
+          - a0.cache_updated is not defined and a0.cache_update_time is not defined
           - g1.gid == 4242 and g1.system == false and g0.gid is not defined and g0.system is not defined
           - u1 is not changed or (u1.system == false and u1.create_home == false and u1.append is not defined)
           - u1 is changed or (u1.append == false and u1.move_home == false and u1.system is not defined)

@@ -44,7 +44,7 @@ const READ_ONLY: Record<string, (argv: readonly string[]) => boolean> = {
 /** Shell words and redirections that change something. */
 const WRITES = new RegExp(
   [
-    String.raw`\b(apt-get\s+(?!-s)|apt\s+(install|update)|update\b(?!-rc\.d\b)|daemon-reload`,
+    String.raw`\b(apt-get\s+(?!-s)|apt\s+(install|update)|(?<!\/)update\b(?!-rc\.d\b)|daemon-reload`,
     // whole words (`cp` is no part of /proc/cpuinfo)
     String.raw`|(?:mkdir|touch|rm|rmdir|mv|cp|ln)(?![\w.-])`,
     String.raw`|chmod|chown|tee|dd|truncate|useradd|usermod|groupadd|install\s|sed\s+-i|update-rc\.d\s+"?\$?\w+"?\s`,
