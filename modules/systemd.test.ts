@@ -83,6 +83,25 @@ describe('systemd plan', () => {
     expect(parseShow(SHOW_RUNNING)).toEqual(u({ ActiveState: 'active', SubState: 'running', UnitFileState: 'enabled' }))
     expect(parseShow(SHOW_UNKNOWN).LoadState).toBe('not-found')
   })
+  it('keeps every property systemctl show prints, an Exec value over several lines as one', () => {
+    const show = [
+      'Type=simple',
+      'MainPID=4242',
+      'Environment=A=1 B=2',
+      'Description=',
+      'ExecStart={ path=/bin/sh ; argv[]=/bin/sh -c "echo one',
+      'echo two" ; ignore_errors=no ; pid=0 }',
+      'ExecStop={ path=/bin/kill ; argv[]=/bin/kill $MAINPID ; ignore_errors=no }',
+      'LoadState=loaded',
+      'Id=tsdemo.service',
+      '',
+    ].join('\n')
+    const f = parseShow(show)
+    expect(f).toMatchObject({ Type: 'simple', MainPID: '4242', Environment: 'A=1 B=2', Description: '' })
+    expect(f.ExecStart).toBe('{ path=/bin/sh ; argv[]=/bin/sh -c "echo one\necho two" ; ignore_errors=no ; pid=0 }')
+    expect(f.ExecStop).toBe('{ path=/bin/kill ; argv[]=/bin/kill $MAINPID ; ignore_errors=no }')
+    expect(f).toMatchObject({ LoadState: 'loaded', Id: 'tsdemo.service' })
+  })
   it.each(rows)('%s', (_n, args, facts, want) => {
     const plan = planOf(systemd, facts, args, testCtx({ checkMode: !!want.check }))
     if (want.fail) return expect(plan.fail).toMatch(want.fail)

@@ -69,7 +69,7 @@ const Args = Type.Object(
 /** The arguments as the module receives them (defaults filled in). */
 type Args = ModuleArgs<typeof Args>
 
-/** The unit's state from `systemctl show`. */
+/** The unit's state from `systemctl show`: every property it prints (Ansible registers them all as `status`). */
 export interface UnitState {
   LoadState: string
   ActiveState: string
@@ -78,14 +78,39 @@ export interface UnitState {
   NeedDaemonReload: string
   /** Set when systemctl itself failed (no systemd, no bus). */
   error?: string
+  [property: string]: string | undefined
 }
 
-/** Parse `systemctl show -p …` output (`Key=value` lines, any order). */
+/**
+ * Parse `systemctl show` output: `Key=value` lines, values trimmed; an `Exec…` value that opens a `{` and does not
+ * close it on its line goes on until a line that ends with `}` (as Ansible reads it).
+ *
+ * @example
+ * ```ts
+ * parseShow('Id=a.service\nActiveState=active\n').ActiveState // 'active'
+ * ```
+ */
 export function parseShow(stdout: string): UnitState {
   const f: UnitState = { LoadState: '', ActiveState: '', SubState: '', UnitFileState: '', NeedDaemonReload: '' }
+  let open: { key: string; lines: string[] } | undefined
   for (const line of stdout.split('\n')) {
+    if (open) {
+      open.lines.push(line)
+      if (line.trimEnd().endsWith('}')) {
+        f[open.key] = open.lines.join('\n').trim()
+        open = undefined
+      }
+      continue
+    }
     const i = line.indexOf('=')
-    if (i > 0) (f as unknown as Record<string, string>)[line.slice(0, i)] = line.slice(i + 1).trim()
+    if (i <= 0) continue
+    const key = line.slice(0, i)
+    const value = line.slice(i + 1)
+    if (key.startsWith('Exec') && value.trimStart().startsWith('{') && !value.trimEnd().endsWith('}')) {
+      open = { key, lines: [value] }
+      continue
+    }
+    f[key] = value.trim()
   }
   return f
 }
@@ -128,9 +153,7 @@ export default defineModule({
   async gather(args, _ctx, io): Promise<UnitState | undefined> {
     if (args.name === undefined) return undefined // only the manager's own reload or re-exec
     if (badArg(args.name)) throw new ModuleFailure(`not a unit name: ${JSON.stringify(args.name)}`)
-    const r = await io.run(
-      ctl(args, 'show', '-p', 'LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload', '--', args.name),
-    )
+    const r = await io.run(ctl(args, 'show', '--', args.name))
     const f = parseShow(r.stdout)
     if (r.rc !== 0 || !f.LoadState) f.error = (r.stderr || r.stdout).trim() || `systemctl exited with ${r.rc}`
     return f
@@ -138,7 +161,7 @@ export default defineModule({
 
   plan(f, args, ctx) {
     const n = args.name
-    if (!f || n === undefined) return { commands: [] }
+    if (!f || n === undefined) return { commands: [], data: { name: null, status: {} } }
     if (f.error) return { commands: [], fail: `cannot read unit ${n}: ${f.error}` }
     const unknown = f.LoadState === 'not-found'
     if (unknown && !ctx.checkMode && args.masked !== true) {
@@ -186,7 +209,11 @@ export default defineModule({
     }
     if (f.NeedDaemonReload === 'yes' && cmds.length)
       ctx.log(`${n}: unit file changed on disk; consider daemon_reload: true`)
-    return { commands: cmds, changes, data: { status: f } }
+    // Ansible's result: the unit, its properties before the task, the state and enablement asked for
+    const data: Record<string, unknown> = { name: n, status: f }
+    if (args.state !== undefined) data.state = args.state
+    if (args.enabled !== undefined) data.enabled = args.enabled
+    return { commands: cmds, changes, data }
   },
 
   async apply(plan, args, ctx, io) {

@@ -110,6 +110,31 @@ describe.skipIf(!can.ok)(`modules on the fleet (${can.ok ? 'fleet' : can.why})`,
     ).toBe(0)
   }, 300_000)
 
+  it("systemd registers Ansible's result: the unit, the state asked for and every property systemctl shows", async () => {
+    writeFileSync(
+      join(dir, 'unit.yml'),
+      `- hosts: all
+  become: true
+  gather_facts: false
+  tasks:
+    - systemd: { name: tsdemo, state: started, enabled: true }
+      register: unit
+    - assert:
+        that:
+          - unit is not changed
+          - unit.name == 'tsdemo' and unit.state == 'started' and unit.enabled
+          - unit.status.Id == 'tsdemo.service' and unit.status.ActiveState == 'active'
+          - unit.status.FragmentPath == '/etc/systemd/system/tsdemo.service'
+          - unit.status.MainPID | int > 1
+          - "'/bin/sleep' in unit.status.ExecStart"
+          - unit.status | length > 100
+`,
+    )
+    const r = await run('unit.yml')
+    expect(r.rc, explain(r)).toBe(0)
+    expect(r.recap[node]).toMatchObject({ ok: 2, changed: 0, failed: 0 })
+  }, 300_000)
+
   it('a new commit on the branch moves the clone; local changes fail without force', async () => {
     await fleet.exec(node, [
       'sh',
