@@ -110,7 +110,7 @@ describe.skipIf(!can.ok)(`modules on the fleet (${can.ok ? 'fleet' : can.why})`,
     ).toBe(0)
   }, 300_000)
 
-  it("systemd registers Ansible's result: the unit, the state asked for and every property systemctl shows", async () => {
+  it("systemd registers Ansible's result: the unit, the state asked for, every property systemctl shows", async () => {
     writeFileSync(
       join(dir, 'unit.yml'),
       `- hosts: all
