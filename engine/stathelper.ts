@@ -23,10 +23,11 @@
 import { shQuote } from './quote.js'
 
 /**
- * GNU `stat --printf` format of a path's own metadata (lstat), its size first: the fields the probe parses. The
- * helper answers in the same shape.
+ * GNU `stat --printf` format of a path's own metadata (lstat), its size first: the fields the probe parses (the
+ * last four: blocks, the preferred I/O size, a device's major and minor number in hex). The helper answers in the
+ * same shape.
  */
-export const LSTAT_FORMAT = '%s\\t%F\\t%a\\t%u\\t%g\\t%U\\t%G\\t%s\\t%Y\\t%X\\t%Z\\t%i\\t%d\\t%h\\n'
+export const LSTAT_FORMAT = '%s\\t%F\\t%a\\t%u\\t%g\\t%U\\t%G\\t%s\\t%Y\\t%X\\t%Z\\t%i\\t%d\\t%h\\t%b\\t%o\\t%t\\t%T\\n'
 
 /** The helper's program: GNU stat's words for the file types, `%a` as octal, names as `stat` prints them. */
 const PERL = [
@@ -40,8 +41,11 @@ const PERL = [
   '  if (!defined $t) { print "?\\n"; next }',
   '  $t = "regular empty file" if $t eq "regular file" && $s[7] == 0;',
   '  my $u = getpwuid($s[4]); my $g = getgrgid($s[5]);',
+  // glibc's major() and minor() of st_rdev, in hex as stat's %t and %T
+  '  my $r = $s[6]; my $ma = (($r >> 8) & 0xfff) | (($r >> 32) & ~0xfff);',
+  '  my $mi = (($r & 0xff) | (($r >> 12) & ~0xff)) & 0xffffffff;',
   '  print join("\\t", $s[7], $t, sprintf("%o", $s[2] & 07777), $s[4], $s[5], $u // "UNKNOWN",',
-  '    $g // "UNKNOWN", @s[7, 9, 8, 10, 1, 0, 3]), "\\n";',
+  '    $g // "UNKNOWN", @s[7, 9, 8, 10, 1, 0, 3, 12, 11], sprintf("%x", $ma), sprintf("%x", $mi)), "\\n";',
   '}',
 ].join('\n')
 

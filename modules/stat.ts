@@ -23,6 +23,7 @@ import {
   probedMime,
   type PathInfo,
 } from './lib/probe.js'
+import { lsattrVersion, parseAttributes, type Attributes } from './lib/statdetail.js'
 
 const Args = Type.Object(
   {
@@ -46,7 +47,14 @@ const Args = Type.Object(
       }),
     ),
     get_attributes: Defaulted(
-      Type.Boolean({ default: false, description: 'Accepted for Ansible compatibility; no attributes are reported.' }),
+      Type.Boolean({
+        default: false,
+        aliases: ['attr', 'attributes'],
+        description:
+          'Report the chattr flags as `lsattr -vd` reads them: `attributes`, `attr_flags` and `version` ([], empty ' +
+          'and null where lsattr cannot read them, as on tmpfs or for a symlink). Off unless asked (Ansible: on): ' +
+          'lsattr is one program more on the host for each stat.',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -83,6 +91,7 @@ export function statResult(path: string, info: PathInfo, follow: boolean): Recor
     inode: n.inode,
     dev: n.dev,
     nlink: n.nlink,
+    ...(n.blocks === undefined ? {} : { blocks: n.blocks, block_size: n.blockSize, device_type: n.rdev }),
     isuid: bit(0o4000),
     isgid: bit(0o2000),
     rusr: bit(0o400),
@@ -128,14 +137,19 @@ export default defineModule({
     const path = args.path
     const follow = args.follow
     const checksum = args.get_checksum ? args.checksum_algorithm : undefined
-    // one command: `file` for the MIME type runs in the probe, and only when the path exists
-    const [r] = await io.batch([pathProbe(path, { checksum, follow, mime: args.get_mime })])
+    // one round trip: `file` for the MIME type runs in the probe, and only when the path exists
+    const attributes = args.get_attributes
+    const [r, flags] = await io.batch([
+      pathProbe(path, { checksum, follow, mime: args.get_mime }),
+      ...(attributes ? [lsattrVersion(path)] : []),
+    ])
     const mime = args.get_mime ? parseMime(probedMime(r.stdout) ?? '') : undefined
-    return { path, follow, info: await completeChecksum(io, path, parsePathProbe(r.stdout)), mime }
+    const attrs: Attributes | undefined = flags ? parseAttributes(flags.stdout) : undefined
+    return { path, follow, info: await completeChecksum(io, path, parsePathProbe(r.stdout)), mime, attrs }
   },
   plan: (state) => {
     const stat = statResult(state.path, state.info, state.follow)
-    if (state.mime && stat.exists) Object.assign(stat, state.mime)
+    if (stat.exists) Object.assign(stat, state.attrs, state.mime)
     return { commands: [], changed: false, data: { stat } }
   },
 })

@@ -13,6 +13,7 @@
 import { sh } from '../../engine/commands.js'
 import type { Command } from '../../engine/types.js'
 import { pyRegExp } from './pyre.js'
+import { pythonTime } from './statdetail.js'
 
 /** One entry of the listing. */
 export interface FsEntry {
@@ -92,9 +93,9 @@ export function parseListing(stdout: string, stderr = ''): Listing {
       inode: n(7),
       dev: n(8),
       nlink: n(9),
-      atime: n(10),
-      mtime: n(11),
-      ctime: n(12),
+      atime: pythonTime(f[10]),
+      mtime: pythonTime(f[11]),
+      ctime: pythonTime(f[12]),
       owner: f[13],
       group: f[14],
     })

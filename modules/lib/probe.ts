@@ -14,6 +14,7 @@ import { inShellScript, joinedOutput, sh } from '../../engine/commands.js'
 import type { HostIO } from '../../engine/module.js'
 import { askStatHelper, LSTAT_FORMAT, STAT_HELPER_SETUP } from '../../engine/stathelper.js'
 import type { Command } from '../../engine/types.js'
+import { makedev } from './statdetail.js'
 
 /** Checksum algorithms the probe can compute (Ansible's names). */
 export const CHECKSUM_ALGORITHMS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const
@@ -36,6 +37,10 @@ export interface InodeInfo {
   inode: number
   dev: number
   nlink: number
+  /** 512-byte blocks allocated, the preferred I/O size and a device's number (`st_rdev`): stat's own fields. */
+  blocks?: number
+  blockSize?: number
+  rdev?: number
 }
 
 /** What `pathProbe` found. */
@@ -272,6 +277,9 @@ function parseInode(line: string): InodeInfo | undefined {
     inode: n(10),
     dev: n(11),
     nlink: n(12),
+    ...(f.length >= 17
+      ? { blocks: n(13), blockSize: n(14), rdev: makedev(parseInt(f[15], 16), parseInt(f[16], 16)) }
+      : {}),
   }
 }
 

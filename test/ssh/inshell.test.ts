@@ -22,6 +22,7 @@ import type { Command } from '../../engine/types.js'
 import { answersOf, framesFor, NONCE, shellSession } from '../helpers/shellframes.js'
 import { pathProbe } from '../../modules/lib/probe.js'
 import { gatherRun } from '../../modules/lib/run.js'
+import { lsattrVersion } from '../../modules/lib/statdetail.js'
 
 const nonce = NONCE
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-inshell-'))
@@ -72,6 +73,8 @@ describe('in-shell scripts in a persistent shell', () => {
       pathProbe(join(dir, 'sub'), { folder: join(dir, 'nothing') }),
       await createsCheck(join(dir, '*.txt')),
       await createsCheck(join(dir, '*.none')),
+      lsattrVersion(join(dir, 'small.txt')),
+      lsattrVersion(join(dir, 'no/such')),
     ]
     expect(cmds.every(staysInShell)).toBe(true)
     const got = session(cmds, token)
@@ -89,13 +92,14 @@ describe('in-shell scripts in a persistent shell', () => {
         pathProbe(join(dir, 'small.txt'), { checksum: 'sha1', content: true, mime: true }),
         pathProbe(join(dir, 'no/such'), { ancestors: [join(dir, 'no'), dir] }),
         await createsCheck(join(dir, '*.txt')),
+        lsattrVersion(join(dir, 'small.txt')),
         show,
       ],
       token,
     )
     expect(before).toContain('[ \t\n]')
     // but for the stat helper's mark, kept for the session on purpose (engine/stathelper.ts): 1 where it started
-    const after = got.get(4)?.out ?? ''
+    const after = got.get(5)?.out ?? ''
     expect(after).toContain(`_tsp_ph='${token === undefined ? 0 : 1}'\n`)
     expect(after.replace(/^_tsp_ph='[01]'\n/m, '')).toBe(before)
   })

@@ -229,6 +229,48 @@ export const FILES: CompatCase[] = [
     },
   },
   {
+    // stat's blocks, block size and device number, and the chattr flags when asked
+    name: 'stat_detail',
+    covers: 'stat: blocks, block_size, device_type; get_attributes (attributes, attr_flags, version); follow',
+    clean: true,
+    files: {
+      'main.yml': play(
+        'stat_detail',
+        `
+    - copy: { content: "x\\n", dest: "{{ root }}/a.txt" }
+    - file: { src: "{{ root }}/a.txt", dest: "{{ root }}/l", state: link }
+    - stat: { path: /etc/passwd, get_attributes: true }
+      register: p
+    - stat: { path: /dev/null, get_checksum: false }
+      register: n
+    - stat: { path: "{{ root }}/a.txt", attr: true }
+      register: a
+    - stat: { path: "{{ root }}/l", attributes: true }
+      register: l
+    - stat: { path: "{{ root }}/l", follow: true, get_attributes: false }
+      register: lf
+    - stat: { path: "{{ root }}/missing" }
+      register: m
+    - assert:
+        that:
+          - l.stat.version is none and l.stat.attr_flags == '' and l.stat.attributes == []
+          - "'version' not in lf.stat and 'attributes' not in lf.stat and lf.stat.isreg"
+          - "'blocks' not in m.stat and 'attributes' not in m.stat"
+          - a.stat.version is none or a.stat.version is string
+    # a .j2 template prints to_json as Ansible does (a playbook string's is compact: README, Differences)
+    - template: { src: out.j2, dest: "{{ root }}/out.json" }
+`,
+      ),
+      'templates/out.j2': [
+        "{{ {'p': [p.stat.blocks,",
+        'p.stat.block_size, p.stat.device_type, p.stat.attr_flags, p.stat.attributes],',
+        "'n': [n.stat.device_type, n.stat.blocks, n.stat.ischr],",
+        "'a': [a.stat.attr_flags, a.stat.attributes, a.stat.blocks, a.stat.block_size, a.stat.device_type],",
+        "'lf': [lf.stat.blocks, lf.stat.size]} | to_json }}\n",
+      ].join(' '),
+    },
+  },
+  {
     name: 'copy_structured',
     covers: 'copy content a template gives as a map or list (written as JSON), a number, a boolean; to_nice_json',
     clean: true,
