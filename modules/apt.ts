@@ -115,7 +115,7 @@ const CACHE_TIME = `stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/l
  * are none, 1 when they are younger.
  */
 export const LISTS_OLDER_THAN = `set -- "$1" /var/lib/apt/lists/*_Packages*; [ -e "$2" ] || exit 0
-now=$(date +%s); t=$(stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0)
+now=$(date +%s); t=$(${CACHE_TIME})
 [ $((now - t)) -ge "$1" ]`
 /**
  * `apt-get update` (waiting for dpkg's lock), then the stamp `cache_valid_time` reads. Shell text: `apt_repository`
@@ -193,10 +193,12 @@ export default defineModule({
       cmds.push({ argv: ['apt-cache', ...release, 'policy', '--', ...names] })
     }
     if (args.autoremove) cmds.push({ argv: ['apt-get', '-s', '-q', 'autoremove'], env: ENV })
-    // Ansible's cache_update_time, in the same round trip
-    cmds.push(sh(CACHE_TIME, [], { describe: 'when the package lists were updated' }))
+    // Ansible's cache_update_time, in the same round trip (a removal's result has none)
+    const timed = args.state !== 'absent'
+    if (timed) cmds.push(sh(CACHE_TIME, [], { describe: 'when the package lists were updated' }))
     const res = await io.batch(cmds)
-    const state: AptState = { dpkg: {}, policy: {}, autoremovable: [], cacheTime: Number(res.pop()?.stdout) || 0 }
+    const cacheTime = timed ? Number(res.pop()?.stdout) || 0 : 0
+    const state: AptState = { dpkg: {}, policy: {}, autoremovable: [], cacheTime }
     if (names.length) {
       const [dq, pol] = res
       if (pol.rc !== 0) throw new ModuleFailure(`apt-cache policy failed: ${(pol.stderr || pol.stdout).trim()}`)

@@ -10,6 +10,7 @@
 import type { Plan } from '../../engine/module.js'
 import type { Command } from '../../engine/types.js'
 import { planAttrs, sameId, wantedMode, type WantedAttrs } from './attrs.js'
+import { pathInfoFields } from './pathinfo.js'
 import { effective, isType, type InodeInfo, type PathInfo } from './probe.js'
 import type { WantedTime } from './times.js'
 
@@ -135,14 +136,8 @@ function resultOf(f: PathState): Record<string, unknown> {
   const { path, info } = f
   if (f.state === 'link' || f.state === 'hard') return { dest: path, src: f.src, state: f.state }
   if (f.state !== 'touch') return { path, state: f.state }
-  const kind = !info.exists
-    ? 'file'
-    : isType(info.self, 'link')
-      ? 'link'
-      : isType(info.self, 'directory')
-        ? 'directory'
-        : 'file'
-  return { dest: path, state: kind }
+  // what the path is now (a touch creates a missing one as a file); a registered result reads it after the touch
+  return { dest: path, state: pathInfoFields(info).state ?? 'file' }
 }
 
 /** Decide the commands for `f.state`. Pure. */
