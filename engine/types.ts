@@ -114,6 +114,8 @@ interface ResultBase {
   /** Values registered with `register` (rc, stdout, stat, …) */
   data: Record<string, unknown>
   msg?: string
+  /** A loop's item labels (`loop_control.label`, else the item), one per `data.results` entry, for the output. */
+  itemLabels?: string[]
 }
 /** The result of one task on one host: a tagged union by status. */
 export type TaskResult =

@@ -36,12 +36,12 @@ export function resultLines(r: TaskResult, o: { verbosity: number; diff: boolean
           `(${skipped.length === items.length ? '' : `${skipped.length} of `}${items.length} ` +
           `item${items.length === 1 ? '' : 's'})`,
       )
-    for (const it of items) {
+    for (const [i, it] of items.entries()) {
       if (o.verbosity === 0 && it.skipped) continue
       const st = it.skipped ? 'skipping' : it.failed === true ? 'failed' : it.changed ? 'changed' : 'ok'
       lines.push(
         `${st}: [${r.host}] => ` +
-          `(item=${String(it._ansible_item_label ?? it.item)})` +
+          `(item=${String(r.itemLabels?.[i] ?? it.item)})` +
           (st === 'failed' && it.msg ? ` => ${String(it.msg)}` : ''),
       )
     }

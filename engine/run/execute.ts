@@ -42,6 +42,8 @@ export interface Outcome {
   facts?: HostFacts
   /** Facts the module returned (`getent_passwd`, `packages`). */
   moduleFacts?: Vars
+  /** A loop's item labels, one per `data.results` entry (for the output, not registered). */
+  itemLabels?: string[]
 }
 
 const randomHex = () => randomBytes(4).toString('hex')

@@ -84,6 +84,7 @@ async function runTaskOnce(
     if (task.module === INCLUDE) return await include(rc, task, inh, host, items, conditions)
     const pause = Number(renderValue(task.loopPause ?? 0, vars)) * 1000
     const results: Record<string, unknown>[] = []
+    const labels: string[] = []
     let changed = false
     let failed: string | undefined
     const diffs: FileDiff[] = []
@@ -91,7 +92,8 @@ async function runTaskOnce(
       if (i > 0 && pause > 0) await new Promise((r) => setTimeout(r, pause))
       const iv = taskVars(rc, host, inh, task, perItem(task, items, i))
       const label = itemLabel(task, item, iv)
-      const base = { [task.loopVar]: item, ansible_loop_var: task.loopVar, _ansible_item_label: label }
+      labels.push(label)
+      const base = { [task.loopVar]: item, ansible_loop_var: task.loopVar }
       if (!conditions.every((c) => evalCondition(c, iv))) {
         results.push({ ...base, skipped: true, changed: false, skip_reason: 'Conditional result was False' })
         continue
@@ -119,7 +121,7 @@ async function runTaskOnce(
         ...(results.length ? { msg: 'All items skipped' } : { skipped_reason: r.reason }),
       }
       register(rc, task, host, r.data)
-      return r
+      return { ...r, itemLabels: labels }
     }
     const out: Outcome = {
       status: failed ? 'failed' : changed ? 'changed' : 'ok',
@@ -132,6 +134,7 @@ async function runTaskOnce(
         ...(failed ? { failed: true, msg: 'One or more items failed' } : { msg: 'All items completed' }),
       },
       diff: diffs.length ? diffs : undefined,
+      itemLabels: labels,
     }
     return toResult(rc, task, host, out, noLog, ignore)
   } catch (e) {
@@ -279,18 +282,9 @@ function includeResult(task: Task, shown: unknown, items: unknown[]): Record<str
  * registers them, without a module's `invocation` (its arguments).
  */
 export function registered(data: Record<string, unknown>): Record<string, unknown> {
-  const results = Array.isArray(data.results) ? data.results : undefined
-  // as Ansible's: no internal `_ansible_` keys in a loop's item results (the item label is for the output)
-  const internal = results?.some((r) => r && typeof r === 'object' && '_ansible_item_label' in r)
-  if (!('invocation' in data) && !internal) return markUnsafe(data)
+  if (!('invocation' in data)) return markUnsafe(data)
   const { invocation: _, ...kept } = data
-  if (internal) kept.results = results!.map((r) => (r && typeof r === 'object' ? withoutLabel(r) : r))
   return markUnsafe(kept)
-}
-
-function withoutLabel(r: Record<string, unknown>): Record<string, unknown> {
-  const { _ansible_item_label: _, ...kept } = r
-  return kept
 }
 
 function register(rc: RunContext, task: Task, host: string, data: Record<string, unknown>): void {
@@ -332,9 +326,10 @@ function toResult(rc: RunContext, task: Task, host: string, out: Outcome, noLog:
   setVars(rc, host, out)
   const data = noLog ? { censored: CENSORED, changed: out.data.changed } : out.data
   const msg = noLog && out.msg ? CENSORED : out.msg
+  const labels = noLog || !out.itemLabels ? {} : { itemLabels: out.itemLabels }
   switch (out.status) {
     case 'ok':
-      return { status: 'ok', host, data, msg }
+      return { status: 'ok', host, data, msg, ...labels }
     case 'changed':
       return {
         status: 'changed',
@@ -343,11 +338,12 @@ function toResult(rc: RunContext, task: Task, host: string, out: Outcome, noLog:
         msg,
         diff: noLog ? undefined : out.diff,
         changes: noLog ? undefined : out.changes,
+        ...labels,
       }
     case 'failed':
-      return { status: 'failed', host, data, msg: msg ?? 'failed', ignored: ignore }
+      return { status: 'failed', host, data, msg: msg ?? 'failed', ignored: ignore, ...labels }
     case 'skipped':
-      return { status: 'skipped', host, reason: msg ?? 'skipped', data }
+      return { status: 'skipped', host, reason: msg ?? 'skipped', data, ...labels }
     case 'unreachable':
       rc.pool.markUnreachable(host, out.msg ?? 'unreachable')
       return { status: 'unreachable', host, data, msg: out.msg ?? 'unreachable' }

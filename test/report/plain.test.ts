@@ -127,6 +127,14 @@ describe('plain output: skipped loop items', () => {
     expect(loud.out[0]).toBe('skipping: [pi1] => (item=nix-0)')
   })
 
+  it("names each item by its label (loop_control's), carried beside the results", () => {
+    const data = { results: [{ item: { n: 'a', big: 'x' } }, { item: { n: 'b', big: 'y' } }] }
+    const r = { status: 'ok', host: 'pi1', data, itemLabels: ['a', 'b'] } as TaskResult
+    const { out, feed } = reporter(0)
+    feed([result('users', r)])
+    expect(out).toEqual(['ok: [pi1] => (item=a)', 'ok: [pi1] => (item=b)'])
+  })
+
   it('a loop with some items run: the skipped ones counted, the others listed', () => {
     const r = { status: 'ok', host: 'pi1', data: { results: items(4, [2]) } } as TaskResult
     const { out, feed } = reporter(0)

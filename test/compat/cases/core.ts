@@ -121,6 +121,8 @@ export const CORE: CompatCase[] = [
     - file: { path: "{{ root }}/{{ d }}/f", state: touch, mode: "0600" }
       loop: [a, b]
       loop_control: { loop_var: d, label: "dir {{ d }}" }
+      register: labelled
+    - assert: { that: ["labelled.results | selectattr('_ansible_item_label', 'defined') | list == []"] }
     - copy: { dest: "{{ root }}/{{ item.name }}.txt", content: "{{ item.text }}\\n", mode: "0644" }
       loop: "{{ files }}"
     - set_fact: { seen: "{{ seen | default([]) + [item] }}" }
