@@ -39,9 +39,9 @@ function extreme(v: unknown, attribute: unknown, caseSensitive: unknown, sign: n
   return xs.reduce((a, b) => (compare(key(b), key(a)) * sign > 0 ? b : a))
 }
 
-/** `select`/`reject`: items passing test `name(args)` (truthiness without a test). */
+/** `select`/`reject`: items passing test `name(args, kw)` (truthiness without a test). */
 function selector(keep: boolean, byAttr: boolean) {
-  return (v: unknown, args: unknown[]): unknown[] => {
+  return (v: unknown, args: unknown[], kw: Record<string, unknown>): unknown[] => {
     const xs = list(v, byAttr ? 'selectattr' : 'select')
     const [attr, name, ...rest] = byAttr ? args : [undefined, ...args]
     if (byAttr && attr === undefined)
@@ -51,7 +51,7 @@ function selector(keep: boolean, byAttr: boolean) {
       const ok =
         name === undefined
           ? truthy(item === undefined ? undefinedItem(x, attr) : item)
-          : callTest(String(name), item === undefined ? undefinedItem(x, attr) : item, rest)
+          : callTest(String(name), item === undefined ? undefinedItem(x, attr) : item, rest, kw)
       return ok === keep
     })
   }
@@ -122,15 +122,18 @@ function subelements(v: unknown, path: unknown, skipMissing: unknown): unknown[]
 
 const mapFilter = (v: unknown, args: unknown[], kw: Record<string, unknown>): unknown[] => {
   const xs = list(v, 'map')
-  if (kw.attribute !== undefined)
+  // as Jinja's: `attribute=` only without a filter name; with one, every keyword argument is the filter's
+  if (!args.length && kw.attribute !== undefined) {
+    const extra = Object.keys(kw).filter((k) => k !== 'attribute' && k !== 'default')
+    if (extra.length) throw new UserError(`map: unexpected keyword argument ${extra[0]}`)
     return xs.map((x) => {
       const a = attrOf(x, kw.attribute)
       return a === undefined ? (kw.default ?? force(new Undef(`${short(x)}.${String(kw.attribute)}`))) : a
     })
+  }
   if (!args.length) throw new UserError('map needs a filter name or attribute=')
   const [name, ...rest] = args
-  const { attribute: _a, default: _d, ...fkw } = kw
-  return xs.map((x) => callFilter(String(name), x, rest, fkw))
+  return xs.map((x) => callFilter(String(name), x, rest, kw))
 }
 
 export const LIST_FILTERS: Record<string, Def> = {
@@ -187,10 +190,10 @@ export const LIST_FILTERS: Record<string, Def> = {
     }, start),
   ),
   map: def('*args **kw', mapFilter),
-  select: def('*args', selector(true, false)),
-  reject: def('*args', selector(false, false)),
-  selectattr: def('*args', selector(true, true)),
-  rejectattr: def('*args', selector(false, true)),
+  select: def('*args **kw', selector(true, false)),
+  reject: def('*args **kw', selector(false, false)),
+  selectattr: def('*args **kw', selector(true, true)),
+  rejectattr: def('*args **kw', selector(false, true)),
   dict2items: def('key_name value_name', (v, kn = 'key', vn = 'value') =>
     Object.entries(map(v, 'dict2items')).map(([k, x]) => ({ [String(kn)]: k, [String(vn)]: x })),
   ),
