@@ -12,6 +12,7 @@ import { homedir } from 'node:os'
 import { UserError } from '../errors.js'
 import { isMap, str, text } from './coerce.js'
 import { pyRegex, pyReplace } from './pyregex.js'
+import { pyFixed, pyRepr, tuple } from './pystr.js'
 import { comment } from './comment.js'
 import { def, type Def } from './registry.js'
 import { short, toBool, truthy } from './values.js'
@@ -60,7 +61,7 @@ function percent(fmt: string, args: unknown[]): string {
           if (prec) s = s.slice(0, Number(prec))
           break
         case 'r':
-          s = text(typeof v === 'string' ? `'${v}'` : v)
+          s = pyRepr(v)
           break
         case 'd':
         case 'i':
@@ -68,7 +69,7 @@ function percent(fmt: string, args: unknown[]): string {
           break
         case 'f':
         case 'F':
-          s = n.toFixed(prec === undefined ? 6 : Number(prec))
+          s = pyFixed(n, prec === undefined ? 6 : Number(prec))
           break
         case 'e':
         case 'E':
@@ -156,7 +157,7 @@ function regexSearch(v: unknown, p: unknown, groups: unknown[], ignorecase: unkn
 function regexFindall(v: unknown, p: unknown, multiline: unknown, ignorecase: unknown): unknown[] {
   const re = pyRegex(str(p, 'regex_findall'), flags(ignorecase, multiline, 'g'))
   return [...text(v).matchAll(re)].map((m) =>
-    m.length === 1 ? m[0] : m.length === 2 ? (m[1] ?? '') : m.slice(1).map((x) => x ?? ''),
+    m.length === 1 ? m[0] : m.length === 2 ? (m[1] ?? '') : tuple(m.slice(1).map((x) => x ?? '')),
   )
 }
 

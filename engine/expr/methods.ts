@@ -11,7 +11,8 @@ import { UserError } from '../errors.js'
 import { isMap, list, map, text } from './coerce.js'
 import { pySplit } from './filters-text.js'
 import { callGlobal, GLOBALS } from './globals.js'
-import { pySplitlines, pyStr, tuple } from './pystr.js'
+import { formatSpec } from './formatspec.js'
+import { pyRepr, pySplitlines, pyStr, tuple } from './pystr.js'
 import { callFilter } from './registry.js'
 import { deepEq, NO_METHOD, PyObject, short, truthy, typeName } from './values.js'
 
@@ -25,17 +26,24 @@ function trimChars(s: string, chars: unknown, start: boolean, end: boolean): str
   return s.slice(i, j)
 }
 
-/** Python's `str.format` with `{}`, `{0}`, `{name}`, `{{`/`}}` (format specs ignored except none). */
+/**
+ * Python's `str.format`: `{}`, `{0}`, `{name}`, `{{`/`}}`, a conversion (`!r`, `!s`) and a format spec (`{:>5}`,
+ * `{0:08.2f}`, formatspec.ts).
+ */
 function format(s: string, args: unknown[], kw: Record<string, unknown>): string {
   let auto = 0
-  return s.replace(/\{\{|\}\}|\{([^{}:!]*)(?:![rs])?(?::[^{}]*)?\}/g, (m, field: string | undefined) => {
-    if (m === '{{') return '{'
-    if (m === '}}') return '}'
-    const f = field ?? ''
-    const v = f === '' ? args[auto++] : /^\d+$/.test(f) ? args[Number(f)] : kw[f]
-    if (v === undefined) throw new UserError(`format: no value for {${f}} in ${short(s)}`)
-    return pyStr(v)
-  })
+  return s.replace(
+    /\{\{|\}\}|\{([^{}:!]*)(?:!([rsa]))?(?::([^{}]*))?\}/g,
+    (m, field?: string, conv?: string, spec?: string) => {
+      if (m === '{{') return '{'
+      if (m === '}}') return '}'
+      const f = field ?? ''
+      const v = f === '' ? args[auto++] : /^\d+$/.test(f) ? args[Number(f)] : kw[f]
+      if (v === undefined) throw new UserError(`format: no value for {${f}} in ${short(s)}`)
+      const shown = conv === 'r' || conv === 'a' ? pyRepr(v) : conv === 's' ? pyStr(v) : v
+      return formatSpec(shown, spec ?? '')
+    },
+  )
 }
 
 function stringMethod(o: string, name: string, args: unknown[], kw: Record<string, unknown>): unknown {
