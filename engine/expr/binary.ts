@@ -10,8 +10,8 @@
  * ```
  */
 import { UserError } from '../errors.js'
-import { pyStr } from './pystr.js'
-import { filterContext } from './registry.js'
+import { isTuple, pyStr } from './pystr.js'
+import { callFilter, filterContext } from './registry.js'
 import { contains } from './tests.js'
 import { compare, deepEq, force, NO_METHOD, PyObject, short, toStr, typeName } from './values.js'
 
@@ -66,13 +66,20 @@ export function binary(op: string, l: unknown, r: unknown): unknown {
       return num(l, op) + num(r, op)
     case '-':
       return num(l, op) - num(r, op)
-    case '*':
-      if (typeof l === 'string' && typeof r === 'number')
-        return l.repeat(Math.max(0, Math.min(r, 1e6 / Math.max(1, l.length))))
+    case '*': {
+      // Python's repetition of a string or list, either way round (at most about a million items or characters)
+      const [seq, n] = typeof r === 'number' ? [l, r] : [r, l]
+      if (typeof n === 'number' && (typeof seq === 'string' || Array.isArray(seq))) {
+        const times = Math.max(0, Math.min(Math.trunc(n), 1e6 / Math.max(1, seq.length)))
+        return typeof seq === 'string' ? seq.repeat(times) : Array.from({ length: times }, () => seq).flat()
+      }
       return num(l, op) * num(r, op)
+    }
     case '/':
     case '//':
     case '%': {
+      // Python's printf-style formatting: a tuple gives the values, anything else is the one value
+      if (op === '%' && typeof l === 'string') return callFilter('format', l, Array.isArray(r) && isTuple(r) ? r : [r])
       const a = num(l, op)
       const b = num(r, op)
       if (b === 0) throw new UserError(`division by zero in "${short(l)} ${op} ${short(r)}"`)

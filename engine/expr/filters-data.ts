@@ -14,6 +14,7 @@ import { pyJson, pyStr, tuple } from './pystr.js'
 import { pyRandom } from './pyrandom.js'
 import { filterContext, def, type Def } from './registry.js'
 import { toYaml } from './toyaml.js'
+import { YAML11_BOOL } from './yaml11.js'
 import { compare, force, getProp, pyTypeName, short, truthy, typeName, Undef } from './values.js'
 
 /** Ansible's `bool`: true for true, 1 and `yes`/`on`/`1`/`true` in any case; none stays none. */
@@ -41,8 +42,10 @@ export function round(v: unknown, precision: unknown = 0, method: unknown = 'com
 function fromYaml(v: unknown, all: boolean): unknown {
   if (typeof v !== 'string') return v
   try {
-    if (all) return parseAllDocuments(v).map((d) => d.toJS())
-    return yamlParse(v, { schema: 'yaml-1.1' }) ?? null
+    // as Ansible's loader reads YAML: the playbook loader's schema (engine/source/yaml.ts)
+    const opts = { version: '1.2' as const, schema: 'core', merge: true, customTags: [YAML11_BOOL] }
+    if (all) return parseAllDocuments(v, opts).map((d) => d.toJS())
+    return yamlParse(v, opts) ?? null
   } catch (e) {
     throw new UserError(`from_yaml: ${(e as Error).message.split('\n')[0]}`)
   }

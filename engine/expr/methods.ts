@@ -116,8 +116,26 @@ function stringMethod(o: string, name: string, args: unknown[], kw: Record<strin
       return o.padEnd(Number(a0), args[1] === undefined ? ' ' : text(args[1]))
     case 'rjust':
       return o.padStart(Number(a0), args[1] === undefined ? ' ' : text(args[1]))
-    case 'center':
-      return callFilter('center', o, args)
+    case 'center': {
+      // Python's split of an odd margin (`'abc'.center(9, '*')`)
+      const w = Number(a0)
+      const fill = args[1] === undefined ? ' ' : text(args[1])
+      const margin = w - o.length
+      if (margin <= 0) return o
+      const left = Math.floor(margin / 2) + (margin & w & 1)
+      return fill.repeat(left) + o + fill.repeat(margin - left)
+    }
+    case 'swapcase':
+      return [...o].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('')
+    case 'casefold':
+      return o.toLowerCase()
+    case 'isnumeric':
+    case 'isdecimal':
+      return /^\p{N}+$/u.test(o)
+    case 'rpartition': {
+      const i = o.lastIndexOf(text(a0))
+      return tuple(i < 0 ? ['', '', o] : [o.slice(0, i), text(a0), o.slice(i + text(a0).length)])
+    }
     case 'partition': {
       const i = o.indexOf(text(a0))
       return tuple(i < 0 ? [o, '', ''] : [o.slice(0, i), text(a0), o.slice(i + text(a0).length)])

@@ -80,20 +80,30 @@ export class Parser extends PostfixParser {
     return this.parseCompare()
   }
 
+  /** Comparisons; a chain (`1 < x < 3`) is each pair joined by `and`, as Jinja compiles it. */
   private parseCompare(): Expr {
-    let l = this.parseAdd()
+    const first = this.parseAdd()
+    let chain: Expr | undefined
+    let prev = first
     for (;;) {
       const col = this.t.col
+      let cmp: Expr
+      let r: Expr
       if (this.t.kind === 'op' && COMPARE.has(this.t.text)) {
         const op = this.next().text
-        l = { k: 'bin', op, l, r: this.parseAdd(), col }
+        r = this.parseAdd()
+        cmp = { k: 'bin', op, l: prev, r, col }
       } else if (this.isWord('in')) {
         this.next()
-        l = { k: 'bin', op: 'in', l, r: this.parseAdd(), col }
+        r = this.parseAdd()
+        cmp = { k: 'bin', op: 'in', l: prev, r, col }
       } else if (this.isWord('not') && this.peek.kind === 'name' && this.peek.text === 'in') {
         this.i += 2
-        l = { k: 'not', e: { k: 'bin', op: 'in', l, r: this.parseAdd(), col } }
-      } else return l
+        r = this.parseAdd()
+        cmp = { k: 'not', e: { k: 'bin', op: 'in', l: prev, r, col } }
+      } else return chain ?? first
+      chain = chain ? { k: 'and', l: chain, r: cmp } : cmp
+      prev = r
     }
   }
 

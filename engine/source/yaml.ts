@@ -17,6 +17,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import { LineCounter, parseDocument, type CollectionTag, type Document, type Node, type ScalarTag } from 'yaml'
 import { unsafeText } from '../expr/render.js'
+import { YAML11_BOOL } from '../expr/yaml11.js'
 import { UserError, UserErrors } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import { checkNestingDepth, Converter } from './convert.js'
@@ -137,17 +138,6 @@ export function parseYaml(text: string, file: string, limits: Partial<YamlLimits
   const root = doc.contents as Node | null
   const value = root ? conv.toJS(root, 0) : undefined
   return { file, value: value === null && !root ? undefined : value, pos: root?.range ? at(root.range[0]) : at(0) }
-}
-
-/**
- * YAML 1.1's other booleans, as Ansible's YAML loader (PyYAML) reads them: `yes`/`no`/`on`/`off` in lower, title or
- * upper case (`enjoy: yes` is true, as in Ansible). `true`/`false` stay the core schema's; quoted, they are text.
- */
-const YAML11_BOOL: ScalarTag = {
-  tag: 'tag:yaml.org,2002:bool',
-  default: true,
-  test: /^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$/,
-  resolve: (s: string) => /^(?:yes|on)$/i.test(s),
 }
 
 /** Ansible's `!unsafe`: a string that is never templated (`pass: !unsafe 'p{{w'`). */
