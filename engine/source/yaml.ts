@@ -118,7 +118,15 @@ export function parseYaml(text: string, file: string, limits: Partial<YamlLimits
       prettyErrors: false,
       lineCounter: lc,
       keepSourceTokens: false,
-      customTags: [UNSAFE_TAG, UNSAFE_SEQ, UNSAFE_MAP, VAULT_TAG, YAML11_BOOL],
+      // YAML 1.2's `0o` octal is text to Ansible's YAML 1.1 loader (`mode: 0o600` is the string '0o600')
+      customTags: (tags) => [
+        ...tags.filter((t) => typeof t === 'string' || t.format !== 'OCT'),
+        UNSAFE_TAG,
+        UNSAFE_SEQ,
+        UNSAFE_MAP,
+        VAULT_TAG,
+        YAML11_BOOL,
+      ],
     })
   } catch (e) {
     if (e instanceof RangeError) throw new UserError(`YAML nested too deeply to parse (limit ${lim.maxDepth})`, at(0))

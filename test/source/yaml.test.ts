@@ -21,7 +21,7 @@ function failures(text: string, limits = {}): string[] {
 describe('parseYaml', () => {
   it("reads yes/no/on/off as booleans, as Ansible's YAML 1.1 loader; quoted, y/n and 0644 as YAML 1.2 core", () => {
     const { value } = parseYaml(
-      "a: no\nb: on\nc: yes\nd: true\ne: 0644\nf: ~\ng: OFF\nh: Yes\ni: 'yes'\nj: y\nk: nO\n",
+      "a: no\nb: on\nc: yes\nd: true\ne: 0644\nf: ~\ng: OFF\nh: Yes\ni: 'yes'\nj: y\nk: nO\nl: 0o600\nm: 0x1F\n",
       'f.yml',
     )
     expect(value).toEqual({
@@ -36,6 +36,8 @@ describe('parseYaml', () => {
       i: 'yes',
       j: 'y',
       k: 'nO',
+      l: '0o600', // text to YAML 1.1, as Ansible reads it (a mode it takes as octal)
+      m: 31,
     })
   })
 
