@@ -75,6 +75,30 @@ const FUNCS: Record<string, (args: unknown[], kw: Record<string, unknown>, scope
     namespaces.add(ns)
     return ns
   },
+  // Jinja's joiner: '' on its first call, the separator (', ' unless given) on every later one
+  joiner: (args, kw) => {
+    const sep = toStr(args[0] ?? kw.sep ?? ', ')
+    let used = false
+    return new Callable('joiner', () => (used ? sep : ((used = true), '')))
+  },
+  // Jinja's cycler: `next()` gives the items in turn, `current` the one it gives next, `reset()` starts again
+  cycler: (args) => {
+    if (!args.length) throw new UserError('cycler needs at least one item')
+    let i = 0
+    const c: Record<string, unknown> = { current: args[0] }
+    c.next = new Callable('next', () => {
+      const v = args[i]
+      i = (i + 1) % args.length
+      c.current = args[i]
+      return v
+    })
+    c.reset = new Callable('reset', () => {
+      i = 0
+      c.current = args[0]
+      return null
+    })
+    return c
+  },
 }
 
 /** Call a global function; `scope` (the caller's variables) reaches the lookups. */

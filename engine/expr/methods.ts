@@ -244,6 +244,13 @@ export function callMethod(o: unknown, name: string, args: unknown[], kw: Record
       if (!args.length) throw new UserError('loop.cycle needs at least one value')
       return args[Number(o.index0) % args.length]
     }
+    const seen = (o as Record<symbol, unknown>)[LOOP_SEEN] as { last?: unknown[] } | undefined
+    if (name === 'changed' && seen) {
+      // Jinja's loop.changed(*values): true on the first call and whenever the values differ from the last call's
+      const differs = seen.last === undefined || !deepEq(seen.last, args)
+      seen.last = args
+      return differs
+    }
     const m = map(o, name)
     switch (name) {
       case 'keys':
@@ -266,6 +273,9 @@ export function callMethod(o: unknown, name: string, args: unknown[], kw: Record
 }
 
 const loops = new WeakSet<object>()
+
+/** On a template's `loop`: the values its last `loop.changed(…)` call saw, shared by the loop's iterations. */
+export const LOOP_SEEN = Symbol('loop.changed values')
 
 /** Mark a template's `loop` variable, so `loop.cycle('odd', 'even')` works on it. */
 export function markLoop<T extends object>(loop: T): T {

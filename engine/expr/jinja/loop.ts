@@ -11,7 +11,7 @@
  */
 import { UserError } from '../../errors.js'
 import { LOOP_CALL } from '../globals.js'
-import { markLoop } from '../methods.js'
+import { LOOP_SEEN, markLoop } from '../methods.js'
 import type { Scope } from '../scope.js'
 import { pyTruthy } from '../tests.js'
 import { short } from '../values.js'
@@ -82,10 +82,12 @@ function renderItems(r: SubRenderer, n: ForNode, scope: Scope, iterate: Iterate,
     if (n.else) r.run(n.else, scope, new Map())
     return
   }
+  const seen: { last?: unknown[] } = {}
   for (const [i, x] of items.entries()) {
     const locals = new Map<string, unknown>()
     bindTargets(n.targets, x, locals)
     const loop: Record<string | symbol, unknown> = { ...loopPosition(items, i), depth, depth0: depth - 1 }
+    loop[LOOP_SEEN] = seen
     if (n.recursive)
       loop[LOOP_CALL] = (v: unknown) => r.capture(() => renderItems(r, n, scope, iterate, iterate(v), depth + 1))
     locals.set('loop', markLoop(loop))
