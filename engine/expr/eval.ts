@@ -13,7 +13,7 @@ import { callFilter, callMethod, callTest, UNDEF_FILTERS, UNDEF_TESTS } from './
 import type { Expr, Kw } from './ast.js'
 import { Callable, callGlobal, GLOBALS } from './globals.js'
 import { own } from './methods.js'
-import { tuple } from './pystr.js'
+import { isTuple, tuple } from './pystr.js'
 import { Markup, MARKUP_FILTERS, markupAdd, markupFilter, plain } from './markup.js'
 import { filterContext } from './registry.js'
 import { isUnsafe, type Scope } from './scope.js'
@@ -180,7 +180,7 @@ function slice(o: unknown, from?: number, to?: number, step = 1): unknown {
   const stop = norm(to, step > 0 ? n : -1)
   const out: unknown[] = []
   for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(xs[i])
-  return typeof o === 'string' ? out.join('') : out
+  return typeof o === 'string' ? out.join('') : Array.isArray(o) && isTuple(o) ? tuple(out) : out
 }
 
 /** Source-like text of a lookup chain, for messages (`result.stdout`). */

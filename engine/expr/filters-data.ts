@@ -10,7 +10,7 @@
 import { parse as yamlParse, parseAllDocuments } from 'yaml'
 import { UserError } from '../errors.js'
 import { attrOf, length, list, num, str, text, toFloat, toInt } from './coerce.js'
-import { pyJson, pyStr, tuple } from './pystr.js'
+import { pyFixed, pyJson, pyStr, tuple } from './pystr.js'
 import { pyRandom } from './pyrandom.js'
 import { filterContext, def, type Def } from './registry.js'
 import { toYaml } from './toyaml.js'
@@ -31,7 +31,9 @@ export function round(v: unknown, precision: unknown = 0, method: unknown = 'com
   if (method === 'ceil') return Math.ceil(x * f) / f
   if (method === 'floor') return Math.floor(x * f) / f
   if (method !== 'common') throw new UserError('round: method must be common, ceil or floor')
-  // Python's round(): the nearest value, ties (exactly half, as the float is stored) to the even neighbour
+  // Python's round(): the nearest value to the float as stored, ties (exactly half) to the even neighbour
+  const p = Number(precision)
+  if (Number.isInteger(p) && p >= 0 && p <= 60) return Number(pyFixed(x, p))
   const scaled = Math.abs(x) * f
   const low = Math.floor(scaled)
   const r =

@@ -70,10 +70,13 @@ function encode(d: Buffer, algo: Algo): string {
   return out
 }
 
-/** The SHA-crypt string of `password` with `salt` (at most 16 characters used) and `rounds`. */
-export function shaCrypt(password: string, salt: string, kind: 'sha256' | 'sha512', rounds = DEFAULT_ROUNDS): string {
+/**
+ * The SHA-crypt string of `password` with `salt` (at most 16 characters used) and `rounds` (5000 when not given);
+ * rounds given are written in the string (`$5$rounds=5000$…`), as crypt(3) and Ansible's `password_hash` write them.
+ */
+export function shaCrypt(password: string, salt: string, kind: 'sha256' | 'sha512', rounds?: number): string {
   const algo = kind === 'sha256' ? SHA256 : SHA512
-  const r = Math.min(999_999_999, Math.max(1000, rounds))
+  const r = Math.min(999_999_999, Math.max(1000, rounds ?? DEFAULT_ROUNDS))
   const P = Buffer.from(password, 'utf8')
   const S = Buffer.from(salt, 'utf8').subarray(0, 16)
   const H = () => createHash(algo.hash)
@@ -93,7 +96,7 @@ export function shaCrypt(password: string, salt: string, kind: 'sha256' | 'sha51
     if (i % 7) c.update(Pp)
     C = c.update(i & 1 ? C : Pp).digest()
   }
-  const head = r === DEFAULT_ROUNDS ? `$${algo.id}$` : `$${algo.id}$rounds=${r}$`
+  const head = rounds === undefined ? `$${algo.id}$` : `$${algo.id}$rounds=${r}$`
   return `${head}${S.toString('utf8')}$${encode(C, algo)}`
 }
 
@@ -155,7 +158,7 @@ export function cryptHash(
   if (!/^[./0-9A-Za-z]*$/.test(s)) throw new UserError(`invalid characters in salt '${s}'`)
   if (scheme === 'bcrypt') return bcryptHash(password, s, o)
   if (scheme === 'md5_crypt') return md5Crypt(password, s)
-  return shaCrypt(password, s, scheme === 'sha256_crypt' ? 'sha256' : 'sha512', o.rounds ?? DEFAULT_ROUNDS)
+  return shaCrypt(password, s, scheme === 'sha256_crypt' ? 'sha256' : 'sha512', o.rounds)
 }
 
 /**
