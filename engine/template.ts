@@ -35,6 +35,7 @@ import { DELIMITER_NAMES, JINJA_DELIMITERS, type Delimiters } from './expr/jinja
 import { jinjaNames } from './expr/jinja/names.js'
 import { exprCalls, jinjaCalls, noCalls, type Calls } from './expr/calls.js'
 import { compileTemplate, engineForFile, renderCompiled, scopeFor, usesHandlebars, type Engine } from './expr/render.js'
+import { convertRendered } from './expr/pyliteral.js'
 import { scan, type Segment } from './expr/scan.js'
 
 export { engineForFile, type Engine } from './expr/render.js'
@@ -129,7 +130,12 @@ export function renderValue(value: unknown, vars: Vars, opts: RenderOptions = {}
   if (!hasTemplate(value)) return value
   const scope = scopeFor(vars)
   const walk = (v: unknown, depth: number): unknown => {
-    if (typeof v === 'string') return renderOne(v, vars, scope, opts)
+    if (typeof v === 'string') {
+      const r = renderOne(v, vars, scope, opts)
+      // as Ansible hands a rendered value on: text that is a list, map or boolean literal becomes one
+      const text = typeof r === 'string' && opts.engine !== 'hbs' && opts.escape !== 'shell'
+      return text && hasMarkup(v, opts.engine, opts.jinja) ? convertRendered(v, r) : r
+    }
     if (v === null || typeof v !== 'object' || depth > 64) return v
     if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1))
     const out: Record<string, unknown> = {}

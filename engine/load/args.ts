@@ -25,6 +25,7 @@ import { UserError } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import { describeValue } from './context.js'
 import { toBool } from './keywords.js'
+import { renderedText } from '../expr/pyliteral.js'
 import { didYouMean } from '../source/suggest.js'
 import { bestPos, keyPos, mergePositioned, posOf } from '../source/positions.js'
 import { canonicalArgs, checkRules } from './rules.js'
@@ -157,6 +158,9 @@ export function coerce(schema: Schema | undefined, v: unknown): unknown {
   if (typeof v === 'number' && types.has('string') && !types.has('number') && !types.has('integer')) return String(v)
   // a boolean where text is wanted (`creates: yes`) is Python's str() of it, as Ansible converts it
   if (typeof v === 'boolean' && types.has('string') && !types.has('boolean')) return v ? 'True' : 'False'
+  // a list or map a rendered text became (`line: "[{{ port }}]"` gives [80]) is that text where text is wanted
+  if (v !== null && typeof v === 'object' && types.has('string') && !types.has('array') && !types.has('object'))
+    return renderedText(v) ?? v
   if (
     typeof v === 'number' &&
     types.has('boolean') &&
@@ -366,7 +370,7 @@ export function checkArgs(
   const { args, ignored } = withoutIgnored(module, written)
   const canon = canonicalArgs(module.schema, args, pos, module.name)
   const v = validatorFor(module)
-  const data = coerce(module.schema as Schema, cloneData(canon.args)) as Record<string, unknown>
+  const data = cloneData(coerce(module.schema as Schema, canon.args)) as Record<string, unknown>
   const errors = [...canon.errors]
   if (!v(data)) errors.push(...toUserErrors(module, v.errors ?? [], canon.args, pos, true))
   errors.push(...checkRules(module.schema, canon.args, data, pos, module.name, false))
@@ -429,7 +433,7 @@ export function resolveArgs<S extends TSchema>(
 ): ModuleArgs<S> {
   const v = validatorFor(module)
   const canon = canonicalArgs(module.schema, withoutIgnored(module, args).args, pos, module.name)
-  const data = coerce(module.schema as Schema, cloneData(canon.args)) as Record<string, unknown>
+  const data = cloneData(coerce(module.schema as Schema, canon.args)) as Record<string, unknown>
   const errs = [...canon.errors]
   if (!v(data)) {
     errs.push(...toUserErrors(module, v.errors ?? [], canon.args, pos, false))

@@ -49,6 +49,42 @@ export const LANG: CompatCase[] = [
     },
   },
   {
+    // Ansible's ansible_eval_concat: rendered text that is a list, map or boolean literal becomes one
+    name: 'text_literals',
+    covers: 'templating: rendered text that is a Python/JSON literal becomes a value; | to_json and | string stay text',
+    files: {
+      'main.yml': `- hosts: text_literals
+  gather_facts: false
+  vars:
+    port: 80
+    textlist: "['x', 'y']"
+    jsonlist: '["j", true, null]'
+    viaexpr: "{{ '[1, 2]' }}"
+  tasks:
+    - copy: { dest: "{{ root }}/loop-{{ item }}", content: "{{ item }}\\n", mode: "0644" }
+      loop: "{{ textlist }}"
+    - set_fact:
+        t: "{{ 'True' }}"
+        l: "{{ jsonlist }}"
+        s: "{{ [1, 2] | to_json }}"
+        u: "{{ [1] | string }}"
+        m: "{'a': {{ port }}}"
+        notlit: "[main]"
+        notlit2: "{{ '[x]' }}"
+    - assert:
+        that:
+          - viaexpr | length == 2 and viaexpr[1] == 2
+          - t is sameas true
+          - l | length == 3 and l[1] is sameas true and l[2] is none
+          - s is string and u is string
+          - m.a == 80
+          - notlit == '[main]' and notlit2 == '[x]'
+    - lineinfile: { path: "{{ root }}/conf.ini", line: "[{{ port }}]", create: true, mode: "0644" }
+    - copy: { dest: "{{ root }}/map.json", content: "{'a': {{ port }}, 'b': [true, null]}", mode: "0644" }
+`,
+    },
+  },
+  {
     name: 'templated_includes',
     covers: 'include_import: templated include_tasks/include_role names (loops, per host), templated imports',
     // round 1: Ansible 2.14 runs web2's handler once per copy of its handlers (imported once, included twice):
