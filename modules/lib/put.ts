@@ -12,6 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { dirname, posix } from 'node:path'
 import type { HostIO, ModuleContext, Plan } from '../../engine/module.js'
+import { sh } from '../../engine/commands.js'
 import type { Command, FileDiff } from '../../engine/types.js'
 import { planAttrs, wantedMode } from './attrs.js'
 import { lsattrProbe, parseLsattr, planChattr } from './chattr.js'
@@ -121,12 +122,31 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
 }
 
 /**
+ * On a `remote_src` copy's result: the host file whose MD5 Ansible registers as `md5sum` (read by `addSourceMd5`,
+ * only for a task that registers its result: one more program on the host).
+ */
+export const MD5_OF = Symbol('md5sum of')
+
+/** Add `md5sum` of the host file `MD5_OF` names (a `remote_src` copy), as Ansible's copy module registers it. */
+export async function addSourceMd5(data: Record<string | symbol, unknown>, io: HostIO): Promise<void> {
+  const src = data[MD5_OF]
+  if (typeof src !== 'string') return
+  const [r] = await io.batch([sh('md5sum < "$1"', [src], { describe: `md5sum ${src}` })])
+  const sum = r.rc === 0 ? r.stdout.split(' ')[0] : ''
+  if (/^[0-9a-f]{32}$/.test(sum)) data.md5sum = sum
+}
+
+/**
  * Decide what to do. Pure. In check mode a missing folder is not an error: an earlier task of the play (not
  * run in check mode) may create it, so the write is predicted instead (the real run fails if it is still missing).
  */
 export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
   const node = effective(f.info)
-  const data: Record<string, unknown> = { dest: f.dest, checksum: f.sha1, size: f.remoteSrc?.size ?? f.content.length }
+  const data: Record<string | symbol, unknown> = {
+    dest: f.dest,
+    checksum: f.sha1,
+    size: f.remoteSrc?.size ?? f.content.length,
+  }
   if (f.remoteSrc && a.src !== undefined) data.src = a.src // Ansible's copy module itself names it every time
   if (a.owner) data.owner = a.owner
   if (a.group) data.group = a.group
@@ -146,8 +166,10 @@ export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
   if (same) {
     const attrs = planAttrs(f.dest, node, { mode: modeSpec, owner: a.owner, group: a.group }, { isDir: false })
     const flags = planChattr(f.dest, f.attrFlags ?? '', a.attributes)
-    // as Ansible's copy, whose file module sets the attributes of an unchanged file (and names it `path`)
-    data.path = f.dest
+    // as Ansible's copy, whose file module sets the attributes of an unchanged file (and names it `path`); a
+    // remote_src copy is its copy module's own result (`dest` and `src`)
+    if (f.remoteSrc) data[MD5_OF] = f.remoteSrc.path
+    else data.path = f.dest
     return { commands: [...attrs.commands, ...flags.commands], changes: [...attrs.changes, ...flags.changes], data }
   }
   const assumeParent = !f.info.exists && !f.parentExists && !f.makeParent && checkMode
@@ -177,7 +199,10 @@ export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
   if (f.info.exists)
     changes.push(...planAttrs(f.dest, node, { mode, owner: a.owner, group: a.group }, { isDir: false }).changes)
   if (a.src !== undefined) data.src = a.src
-  if (f.remoteSrc) return { commands, changes, data }
+  if (f.remoteSrc) {
+    data[MD5_OF] = f.remoteSrc.path
+    return { commands, changes, data }
+  }
   data.md5sum = createHash('md5').update(f.content).digest('hex')
   const after = f.content.toString('utf8')
   const diff: FileDiff[] = []

@@ -199,7 +199,16 @@ export const LANG: CompatCase[] = [
     - copy: { dest: "{{ root }}/src/sub/deep/x.sh", content: "#!/bin/sh\\n", mode: "0755" }
     - file: { src: top.txt, dest: "{{ root }}/src/link", state: link }
     - copy: { src: "{{ root }}/src/top.txt", dest: "{{ root }}/one.txt", remote_src: true }
+      register: one
     - copy: { src: "{{ root }}/src/top.txt", dest: "{{ root }}/two.txt", remote_src: true, mode: "0600" }
+      register: two
+    - copy: { src: "{{ root }}/src/top.txt", dest: "{{ root }}/two.txt", remote_src: true, mode: "0600" }
+      register: again
+    - assert:
+        that:
+          - one.md5sum == 'facdca2fa68795a4937fd54f654c3f9d' and two.md5sum == one.md5sum
+          - again is not changed and again.md5sum == one.md5sum and again.path is not defined
+          - again.src == root ~ '/src/top.txt' and again.dest == root ~ '/two.txt'
     - copy: { src: "{{ root }}/src/", dest: "{{ root }}/contents", remote_src: true }
     - file: { path: "{{ root }}/itself", state: directory, mode: "0755" }
     - copy: { src: "{{ root }}/src", dest: "{{ root }}/itself", remote_src: true }
