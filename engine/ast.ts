@@ -74,6 +74,8 @@ export interface Task extends Common {
   module: string
   /** Module arguments, untemplated (free-form string already mapped to its argument). */
   args: Record<string, unknown>
+  /** An include's arguments as written but its file (`apply`, `tasks_from`, …): registered as `include_args`. */
+  includeArgs?: Record<string, unknown>
   /**
    * Set when the module is named by a template (`module` holds it), or its arguments or `module_defaults` are
    * given by one: the arguments as written, read and checked per host when the task runs, once the name is

@@ -55,6 +55,11 @@ export function includeBlock(
     role: scope.role,
     roleDir: scope.roleDir,
   }
+  const written = raw.include_role ?? raw.include_tasks
+  if (written !== null && typeof written === 'object' && !Array.isArray(written)) {
+    const { file: _f, _raw_params: _r, ...rest } = written as Record<string, unknown>
+    include.includeArgs = rest
+  }
   setSource(include, raw)
   if (parts.apply) inherit(parts.nodes, passedOn(readCommon(ctx, parts.apply.map, parts.apply.pos)))
   return { ...common, when: [], tags: [], kind: 'block', block: parts.nodes, rescue: [], always: [], include }

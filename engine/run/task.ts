@@ -268,10 +268,14 @@ async function include(
 
 /**
  * What an include registers, as Ansible's: the file (a role's include, its name) and the include's other arguments
- * (only those tsplay keeps: none for a file, the name for a role); a loop's, one such result per item.
+ * as written (a role's name as it rendered); a loop's, one such result per item.
  */
 function includeResult(task: Task, shown: unknown, items: unknown[]): Record<string, unknown> {
-  const one = task.args.role === true ? { include_args: { name: shown } } : { include: shown, include_args: {} }
+  const written = task.includeArgs ?? {}
+  const one =
+    task.args.role === true
+      ? { include_args: { ...written, name: shown } }
+      : { include: shown, include_args: { ...written } }
   if (task.loop === undefined) return { changed: false, ...one }
   const results = items.map((item) => ({ ...one, [task.loopVar]: item, ansible_loop_var: task.loopVar }))
   return { changed: false, msg: 'All items completed', results, skipped: false }

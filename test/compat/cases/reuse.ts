@@ -179,7 +179,8 @@ export const REUSE: CompatCase[] = [
   {
     // registering an include loads (its name is defined for later tasks) and holds what Ansible's holds
     name: 'include_register',
-    covers: 'register on include_tasks and include_role: the file, include_args, per item in a loop, skipped',
+    covers:
+      'register on include_tasks and include_role: the file, include_args as written, per item in a loop, skipped',
     clean: true,
     files: {
       'main.yml': `- hosts: include_register
@@ -196,6 +197,10 @@ export const REUSE: CompatCase[] = [
     - include_tasks: one.yml
       when: false
       register: r4
+    - include_tasks: { file: one.yml, apply: { tags: [x] } }
+      register: r5
+    - include_role: { name: tiny, tasks_from: main, public: false }
+      register: r6
     - assert:
         that:
           - r1 is not changed and r1.include == 'one.yml' and r1.include_args == {}
@@ -204,6 +209,8 @@ export const REUSE: CompatCase[] = [
           - r2.results[0].include == 'one.yml' and r2.results[0]._ansible_item_label is not defined
           - r3.include_args.name == 'tiny' and r3.include is not defined
           - r4 is skipped
+          - "r5.include_args == {'apply': {'tags': ['x']}}"
+          - "r6.include_args == {'name': 'tiny', 'tasks_from': 'main', 'public': false}"
 `,
       'one.yml': '- debug: { msg: one }\n',
       'roles/tiny/tasks/main.yml': '- debug: { msg: tiny }\n',
