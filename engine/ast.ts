@@ -52,6 +52,8 @@ export interface Common {
   becomeExe?: string
   /** `remote_user`: the login user when no `ansible_user` variable names one (as the play's keyword). */
   remoteUser?: string
+  /** `port`: the SSH port when no `ansible_port` variable names one (as the play's keyword). */
+  port?: number
   /** A map of names to values, or a template giving one (`"{{ env }}"`). */
   environment?: Environment
   /** Task/block level `vars`. */

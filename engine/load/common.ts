@@ -19,6 +19,7 @@ import {
   readConditions,
   readEnvironment,
   readMap,
+  readInt,
   readString,
   readStringList,
   readBoolOrTemplate,
@@ -110,6 +111,7 @@ export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: 
     diff: omitted(raw.diff) ? undefined : readBool(ctx, raw, 'diff', pos),
     connection: readString(ctx, raw, 'connection', pos),
     remoteUser: readString(ctx, raw, 'remote_user', pos),
+    port: readInt(ctx, raw, 'port', pos, 1),
   }
 }
 
@@ -127,6 +129,7 @@ export interface Inherited {
   becomeExe?: string
   connection?: string
   remoteUser?: string
+  port?: number
 }
 
 /**
@@ -134,8 +137,9 @@ export interface Inherited {
  * its `when` conditions is written).
  */
 export function passedOn(c: Common, whenPos?: SourcePos[]): Inherited {
-  const { when, tags, vars, become, becomeUser, becomeMethod, becomeFlags, becomeExe, connection, remoteUser } = c
-  return { when, whenPos, tags, vars, become, becomeUser, becomeMethod, becomeFlags, becomeExe, connection, remoteUser }
+  const { when, tags, vars, become, becomeUser, becomeMethod, becomeFlags, becomeExe, connection, remoteUser, port } = c
+  const login = { connection, remoteUser, port }
+  return { when, whenPos, tags, vars, become, becomeUser, becomeMethod, becomeFlags, becomeExe, ...login }
 }
 
 /** Apply inherited `when`/`tags`/`vars` (and become, unless the node sets its own) to loaded nodes. */
@@ -153,6 +157,7 @@ export function inherit<T extends TaskNode>(nodes: T[], inh: Inherited): T[] {
     n.becomeExe ??= inh.becomeExe
     if (n.connection === undefined && inh.connection !== undefined) n.connection = inh.connection
     n.remoteUser ??= inh.remoteUser
+    n.port ??= inh.port
   }
   return nodes
 }

@@ -35,6 +35,7 @@ const COMMON = [
   'diff',
   'connection',
   'remote_user',
+  'port',
   'debugger',
 ] as const
 
@@ -58,7 +59,6 @@ export const PLAY_KEYWORDS: readonly string[] = [
   'order',
   'collections',
   'module_defaults',
-  'port',
   'timeout',
   'throttle',
   'ignore_unreachable',

@@ -20,7 +20,7 @@
 import { HOST_ORDERS, type GatherLayer, type HostOrder } from '../ast.js'
 import { foreignName } from './foreign.js'
 import { UserError } from '../errors.js'
-import type { SourcePos, Vars } from '../types.js'
+import type { SourcePos } from '../types.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import { at, isMap, readBool, readInt, readMap, readString, readStringList } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
@@ -32,7 +32,6 @@ import { keyPos, valuePos } from '../source/positions.js'
 export interface PlayExtras {
   /** A template is rendered at the play's start (play vars and `-e`), as `strategy`. */
   order?: HostOrder | string
-  connectVars?: Vars
   throttle?: number
   taskTimeout?: number
   ignoreUnreachable?: boolean
@@ -59,14 +58,10 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
   const subset = readStringList(ctx, raw, 'gather_subset', pos)
   readInt(ctx, raw, 'gather_timeout', pos, 1)
   const factPath = readString(ctx, raw, 'fact_path', pos)
-  const connectVars: Vars = {}
-  const port = readInt(ctx, raw, 'port', pos, 1)
-  if (port !== undefined) connectVars.ansible_port = port
   ctx.moduleDefaults = readModuleDefaults(ctx, raw, pos)
   const gatherArgs = gatherArgsOf(ctx.moduleDefaults, raw.gather_subset == null ? undefined : subset)
   return {
     order: known(order) || templated ? order : undefined,
-    connectVars: Object.keys(connectVars).length ? connectVars : undefined,
     throttle: readInt(ctx, raw, 'throttle', pos),
     taskTimeout: readInt(ctx, raw, 'timeout', pos, 1),
     ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),

@@ -68,6 +68,8 @@ export interface Inherited {
   becomeExe?: string
   /** `remote_user` of the enclosing blocks (the innermost wins). */
   remoteUser?: string
+  /** `port` of the enclosing blocks (the innermost wins). */
+  port?: number
   vars: Vars
   /** Defaults of the enclosing private roles (`include_role`), innermost last: the lowest variables. */
   defaults?: Vars

@@ -73,10 +73,13 @@ export class HostPool {
     const known = this.unreachable.get(name)
     if (known) return Promise.reject(new HostError(name, 'unreachable', known))
     if (isLocal(name, vars, keyword)) return this.local(name, vars)
-    // one connection per login user: a play's or task's remote_user may name another one
+    // one connection per login user and port: a play's or task's remote_user or port may name another one
     const v = vars.ansible_user ?? vars.ansible_ssh_user
     const user = typeof v === 'string' && !v.includes('{{') ? v : v === undefined ? '' : undefined
-    const key = `${name}\0${user ?? connectionSpec(name, vars).user}`
+    const port = vars.ansible_port ?? vars.ansible_ssh_port
+    const spec =
+      user === undefined || (typeof port === 'string' && port.includes('{{')) ? connectionSpec(name, vars) : undefined
+    const key = `${name}\0${user ?? spec!.user}\0${spec ? spec.port : String(port ?? '')}`
     let p = this.conns.get(key)
     if (!p) {
       const spec = connectionSpec(name, vars, this.opts)

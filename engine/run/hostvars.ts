@@ -38,11 +38,11 @@ function groupsOf(rc: RunContext): Record<string, string[]> {
 }
 
 /**
- * The connection keywords in force as variables, below a host's own: `remote_user` as `ansible_user`, the play's
- * `port` (as in Ansible, a host's `ansible_user`/`ansible_port` win).
+ * The connection keywords in force as variables, below a host's own: `remote_user` as `ansible_user`, `port` as
+ * `ansible_port` (as in Ansible, a host's `ansible_user`/`ansible_port` win).
  */
-export function keywordVars(rc: RunContext, remoteUser = rc.play.remoteUser): Vars {
-  return { ...(remoteUser ? { ansible_user: remoteUser } : {}), ...rc.play.connectVars }
+export function keywordVars(rc: RunContext, remoteUser = rc.play.remoteUser, port = rc.play.port): Vars {
+  return { ...(remoteUser ? { ansible_user: remoteUser } : {}), ...(port !== undefined ? { ansible_port: port } : {}) }
 }
 
 /** As Ansible's: `ansible_facts` is there, empty, for a host whose facts were not gathered (below any others). */
@@ -57,11 +57,12 @@ export function playLayers(
   host: string,
   defaults: Array<Vars | undefined> = [],
   remoteUser = rc.play.remoteUser,
+  port = rc.play.port,
 ): Vars {
   const st = rc.states.get(host)
   const below = [
     noFacts(),
-    keywordVars(rc, remoteUser),
+    keywordVars(rc, remoteUser, port),
     rc.play.roleDefaults,
     ...defaults,
     inventoryVars(rc, host),
@@ -275,7 +276,13 @@ export function taskVars(rc: RunContext, host: string, inh: Inherited, task: Tas
   const st = rc.states.get(host)
   // Magic variables are added after resolution (they hold no templates, and `hostvars` is lazy).
   const raw = mergeLayers([
-    playLayers(rc, host, [inh.defaults, task?.defaults], task?.remoteUser ?? inh.remoteUser ?? rc.play.remoteUser),
+    playLayers(
+      rc,
+      host,
+      [inh.defaults, task?.defaults],
+      task?.remoteUser ?? inh.remoteUser ?? rc.play.remoteUser,
+      task?.port ?? inh.port ?? rc.play.port,
+    ),
     inh.vars,
     task?.vars,
     st?.runVars,

@@ -78,6 +78,7 @@ function inherit(parent: Inherited, b: Block): Inherited {
     becomeFlags: b.becomeFlags ?? parent.becomeFlags,
     becomeExe: b.becomeExe ?? parent.becomeExe,
     remoteUser: b.remoteUser ?? parent.remoteUser,
+    port: b.port ?? parent.port,
     vars: { ...parent.vars, ...b.vars },
     defaults: b.defaults ? { ...parent.defaults, ...b.defaults } : parent.defaults,
     environment: b.environment ? [...(parent.environment ?? []), b.environment] : parent.environment,

@@ -36,7 +36,7 @@ describe('play keywords', () => {
     const p = pb.plays[0]
     expect(p.factPath).toBe('/srv/facts.d')
     expect(p.order).toBe('reverse_sorted')
-    expect(p.connectVars).toEqual({ ansible_port: 2222 })
+    expect(p.port).toBe(2222)
     expect(p.taskTimeout).toBe(7)
     expect(p.throttle).toBe(2)
   })
