@@ -224,7 +224,7 @@ export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
    * as Ansible's modules do when they return (modules/lib/pathinfo.ts). Called only for a task that registers its
    * result (nothing else can read it): it costs a round trip.
    */
-  pathInfo?(data: Record<string, unknown>, io: HostIO): Promise<void>
+  pathInfo?(data: Record<string, unknown>, io: HostIO): Promise<unknown>
   /** Optional: build the registered result from the commands' results (rc/stdout for `command`). */
   after?(
     state: F,

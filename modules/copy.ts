@@ -26,7 +26,7 @@ import { contextArgs } from './lib/contexts.js'
 import { findSource } from './lib/files.js'
 import { wantedMode } from './lib/attrs.js'
 import { completeChecksum, effective, isType, parsePathProbe, pathProbe } from './lib/probe.js'
-import { addSourceMd5, gatherPut, planPut, type PutState } from './lib/put.js'
+import { addSourceMd5, gatherPut, planPut, sourceMd5Command, type PutState } from './lib/put.js'
 import { gatherTree, planTree, type TreeState } from './lib/remotecopy.js'
 import { decryptIfVaulted } from '../engine/vault/keyring.js'
 import { gatherLocalTree, planLocalTree, type LocalTreeState } from './lib/localtree.js'
@@ -129,10 +129,8 @@ export default defineModule({
   changedWhen: 'the content (SHA-1) or mode/owner/group differ',
   check: 'full',
   example: 'copy: { content: "hello\\n", dest: /etc/motd, mode: "0644" }',
-  pathInfo: async (data, io) => {
-    await addPathInfo(data, io)
-    await addSourceMd5(data, io)
-  },
+  // the file's fields and, for a remote_src copy, its source's MD5, in one round trip
+  pathInfo: async (data, io) => addSourceMd5(data, (await addPathInfo(data, io, sourceMd5Command(data)))[0]),
   async gather(args: Args, ctx, io): Promise<PutState | TreeState | LocalTreeState> {
     if (args.remote_src) return gatherRemote(args, ctx, io)
     let content: Buffer

@@ -124,12 +124,12 @@ function hash(v: unknown, kind: unknown = 'sha1'): string {
   }
 }
 
-/** Python's `str.center(width)`. */
-function center(s: string, width: number): string {
+/** Python's `str.center(width, fill)` (the `center` filter and the string method). */
+export function center(s: string, width: number, fill = ' '): string {
   const pad = width - s.length
   if (pad <= 0) return s
   const left = Math.floor(pad / 2) + (pad & width & 1)
-  return ' '.repeat(left) + s + ' '.repeat(pad - left)
+  return fill.repeat(left) + s + fill.repeat(pad - left)
 }
 
 function indent(v: unknown, width: unknown = 4, first: unknown = false, blank: unknown = false): string {

@@ -9,7 +9,7 @@
  */
 import { UserError } from '../errors.js'
 import { isMap, list, map, text } from './coerce.js'
-import { pySplit } from './filters-text.js'
+import { center, pySplit } from './filters-text.js'
 import { callGlobal, GLOBALS } from './globals.js'
 import { formatSpec } from './formatspec.js'
 import { pyRepr, pySplitlines, pyStr, tuple } from './pystr.js'
@@ -116,15 +116,8 @@ function stringMethod(o: string, name: string, args: unknown[], kw: Record<strin
       return o.padEnd(Number(a0), args[1] === undefined ? ' ' : text(args[1]))
     case 'rjust':
       return o.padStart(Number(a0), args[1] === undefined ? ' ' : text(args[1]))
-    case 'center': {
-      // Python's split of an odd margin (`'abc'.center(9, '*')`)
-      const w = Number(a0)
-      const fill = args[1] === undefined ? ' ' : text(args[1])
-      const margin = w - o.length
-      if (margin <= 0) return o
-      const left = Math.floor(margin / 2) + (margin & w & 1)
-      return fill.repeat(left) + o + fill.repeat(margin - left)
-    }
+    case 'center':
+      return center(o, Number(a0), args[1] === undefined ? ' ' : text(args[1]))
     case 'swapcase':
       return [...o].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('')
     case 'casefold':

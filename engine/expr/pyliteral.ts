@@ -12,8 +12,7 @@
  * ```
  */
 import type { Expr } from './ast.js'
-import { Parser } from './parser.js'
-import { tokenize } from './lexer.js'
+import { parse } from './parser.js'
 import { tuple } from './pystr.js'
 
 const NOT_LITERAL = Symbol('not a literal')
@@ -53,8 +52,7 @@ export function pyLiteral(text: string): { value: unknown } | undefined {
   // Python's parser refuses blanks after the last line break (an indent with nothing after it)
   if (/\n[ \t\f]+$/.test(text)) return undefined
   try {
-    const p = new Parser(tokenize(text))
-    return { value: literal(p.parseAll()) }
+    return { value: literal(parse(text)) }
   } catch {
     return undefined
   }

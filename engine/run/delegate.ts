@@ -86,11 +86,7 @@ export function taskTarget(rc: RunContext, task: Task, inh: Inherited, host: str
     ? String(renderValue(task.delegateTo, vars, { pos: task.pos, what: 'delegate_to' }))
     : host
   if (name === host) return { name, vars, keyword, delegated: false }
-  const keywords = keywordVars(
-    rc,
-    task.remoteUser ?? inh.remoteUser ?? rc.play.remoteUser,
-    task.port ?? inh.port ?? rc.play.port,
-  )
+  const keywords = keywordVars(rc, task, inh)
   const all = rc.inventory.groups.get('all')?.vars ?? {}
   if (!rc.inventory.hosts.has(name) && LOCALHOST_NAMES.includes(name)) {
     // as Ansible's implicit localhost: the `all` group's variables, and the local connection

@@ -41,7 +41,9 @@ function groupsOf(rc: RunContext): Record<string, string[]> {
  * The connection keywords in force as variables, below a host's own: `remote_user` as `ansible_user`, `port` as
  * `ansible_port` (as in Ansible, a host's `ansible_user`/`ansible_port` win).
  */
-export function keywordVars(rc: RunContext, remoteUser = rc.play.remoteUser, port = rc.play.port): Vars {
+export function keywordVars(rc: RunContext, task?: Pick<Task, 'remoteUser' | 'port'>, inh?: Inherited): Vars {
+  const remoteUser = task?.remoteUser ?? inh?.remoteUser ?? rc.play.remoteUser
+  const port = task?.port ?? inh?.port ?? rc.play.port
   return { ...(remoteUser ? { ansible_user: remoteUser } : {}), ...(port !== undefined ? { ansible_port: port } : {}) }
 }
 
@@ -50,19 +52,18 @@ const noFacts = (): Vars => ({ ansible_facts: {} })
 
 /**
  * Raw (unrendered) play-level variables of a host, without block/task vars; `defaults` are those of the private
- * roles (`include_role`) around a task, above the play's role defaults.
+ * roles (`include_role`) around a task, above the play's role defaults; `keywords`: the connection keywords in force.
  */
 export function playLayers(
   rc: RunContext,
   host: string,
   defaults: Array<Vars | undefined> = [],
-  remoteUser = rc.play.remoteUser,
-  port = rc.play.port,
+  keywords: Vars = keywordVars(rc),
 ): Vars {
   const st = rc.states.get(host)
   const below = [
     noFacts(),
-    keywordVars(rc, remoteUser, port),
+    keywords,
     rc.play.roleDefaults,
     ...defaults,
     inventoryVars(rc, host),
@@ -276,13 +277,7 @@ export function taskVars(rc: RunContext, host: string, inh: Inherited, task: Tas
   const st = rc.states.get(host)
   // Magic variables are added after resolution (they hold no templates, and `hostvars` is lazy).
   const raw = mergeLayers([
-    playLayers(
-      rc,
-      host,
-      [inh.defaults, task?.defaults],
-      task?.remoteUser ?? inh.remoteUser ?? rc.play.remoteUser,
-      task?.port ?? inh.port ?? rc.play.port,
-    ),
+    playLayers(rc, host, [inh.defaults, task?.defaults], keywordVars(rc, task, inh)),
     inh.vars,
     task?.vars,
     st?.runVars,

@@ -11,6 +11,7 @@
  * ```
  */
 import type { HostIO } from '../../engine/module.js'
+import type { Command, CommandResult } from '../../engine/types.js'
 import { isType, parsePathProbe, pathProbe, type PathInfo } from './probe.js'
 
 /** The fields `add_path_info` gives for what the probe found; none for a missing path. */
@@ -33,11 +34,18 @@ export function pathInfoFields(info: PathInfo): Record<string, unknown> {
   }
 }
 
-/** Add the path's fields to `data` (its `path`, else its `dest`), reading them on the host in one round trip. */
-export async function addPathInfo(data: Record<string, unknown>, io: HostIO): Promise<void> {
+/**
+ * Add the path's fields to `data` (its `path`, else its `dest`), reading them on the host in one round trip, with
+ * a module's `more` read-only commands in the same batch; returns those commands' results.
+ */
+export async function addPathInfo(
+  data: Record<string, unknown>,
+  io: HostIO,
+  more: readonly Command[] = [],
+): Promise<CommandResult[]> {
   const path = typeof data.path === 'string' ? data.path : typeof data.dest === 'string' ? data.dest : undefined
-  if (!path) return
-  const [r] = await io.batch([pathProbe(path, { follow: false })])
-  if (r.rc !== 0) return
-  Object.assign(data, pathInfoFields(parsePathProbe(r.stdout)))
+  if (!path) return more.length ? io.batch(more) : []
+  const [r, ...rest] = await io.batch([pathProbe(path, { follow: false }), ...more])
+  if (r.rc === 0) Object.assign(data, pathInfoFields(parsePathProbe(r.stdout)))
+  return rest
 }

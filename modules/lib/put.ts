@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { dirname, posix } from 'node:path'
 import type { HostIO, ModuleContext, Plan } from '../../engine/module.js'
 import { sh } from '../../engine/commands.js'
-import type { Command, FileDiff } from '../../engine/types.js'
+import type { Command, CommandResult, FileDiff } from '../../engine/types.js'
 import { planAttrs, wantedMode } from './attrs.js'
 import { lsattrProbe, parseLsattr, planChattr } from './chattr.js'
 import { isText, putCopy, putFile, readCommand, textOf } from './files.js'
@@ -122,17 +122,20 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
 }
 
 /**
- * On a `remote_src` copy's result: the host file whose MD5 Ansible registers as `md5sum` (read by `addSourceMd5`,
+ * On a `remote_src` copy's result: the host file whose MD5 Ansible registers as `md5sum` (read by `sourceMd5Command`,
  * only for a task that registers its result: one more program on the host).
  */
 export const MD5_OF = Symbol('md5sum of')
 
-/** Add `md5sum` of the host file `MD5_OF` names (a `remote_src` copy), as Ansible's copy module registers it. */
-export async function addSourceMd5(data: Record<string | symbol, unknown>, io: HostIO): Promise<void> {
+/** The read-only command for the `md5sum` a `remote_src` copy's result registers (none for another result). */
+export function sourceMd5Command(data: Record<string | symbol, unknown>): Command[] {
   const src = data[MD5_OF]
-  if (typeof src !== 'string') return
-  const [r] = await io.batch([sh('md5sum < "$1"', [src], { describe: `md5sum ${src}` })])
-  const sum = r.rc === 0 ? r.stdout.split(' ')[0] : ''
+  return typeof src === 'string' ? [sh('md5sum < "$1"', [src], { describe: `md5sum ${src}` })] : []
+}
+
+/** Register the MD5 `sourceMd5Command` read, as Ansible's copy module registers `md5sum`. */
+export function addSourceMd5(data: Record<string, unknown>, r: CommandResult | undefined): void {
+  const sum = r && r.rc === 0 ? r.stdout.split(' ')[0] : ''
   if (/^[0-9a-f]{32}$/.test(sum)) data.md5sum = sum
 }
 

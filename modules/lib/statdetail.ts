@@ -13,6 +13,7 @@
  */
 import { inShellScript, sh } from '../../engine/commands.js'
 import type { Command } from '../../engine/types.js'
+import { parseLsattr } from './chattr.js'
 
 /** Ansible's names for lsattr's flag letters. */
 const ATTRIBUTE_NAMES: Record<string, string> = {
@@ -54,9 +55,9 @@ export function lsattrVersion(path: string): Command {
 
 /** Parse `lsattrVersion`'s answer (`2407009726 --------------e------- /x`). */
 export function parseAttributes(stdout: string): Attributes {
-  const [version, flags] = stdout.trim().split(/\s+/)
-  if (flags === undefined) return { version: null, attr_flags: '', attributes: [] }
-  const attr_flags = flags.replaceAll('-', '')
+  const [version, ...rest] = stdout.trim().split(/\s+/)
+  if (!rest.length) return { version: null, attr_flags: '', attributes: [] }
+  const attr_flags = parseLsattr(rest.join(' '))
   return {
     version,
     attr_flags,
