@@ -50,6 +50,8 @@ export interface Reporter {
   close?(): Promise<void> | void
   /** Show a notice from the command line now (e.g. that Ctrl-C was seen), if the reporter holds the screen. */
   notice?(text: string): void
+  /** The most verbose `host.log` level it shows (-1: none); unset: every level. */
+  readonly logLevel?: number
 }
 
 /** Replace every known secret in every string of a value (deep). */
@@ -60,8 +62,16 @@ export class EventBus {
   private readonly subscribers: Reporter[] = []
   private mask: Masker = (v) => v
 
+  /** The most verbose `host.log` level any subscriber shows. */
+  private logLevel = -1
+
   subscribe(r: Reporter): void {
     this.subscribers.push(r)
+    this.logLevel = Math.max(this.logLevel, r.logLevel ?? Number.POSITIVE_INFINITY)
+  }
+  /** Does any subscriber show `host.log` lines of this level? (Callers skip building lines nobody reads.) */
+  wants(level: number): boolean {
+    return level <= this.logLevel
   }
   setMasker(m: Masker): void {
     this.mask = m

@@ -72,7 +72,18 @@ const INLINE = new Set(['creates', 'removes', 'chdir', 'stdin', 'executable'])
  * The argv to run and the effective arguments (inline `creates=`/`removes=`/`chdir=`/`stdin=` words of the free
  * form taken out, as Ansible does; explicit arguments win), or why there is none. Pure.
  */
-export function resolveCommand(args: Args): { argv: string[]; args: Args } | { fail: string } {
+export function resolveCommand(args: Args): Resolved {
+  let r = resolved.get(args)
+  if (!r) resolved.set(args, (r = resolveOnce(args)))
+  return r
+}
+
+type Resolved = { argv: string[]; args: Args } | { fail: string }
+
+/** `resolveCommand` per arguments object: a task's gather, plan and after each ask for the same arguments. */
+const resolved = new WeakMap<Args, Resolved>()
+
+function resolveOnce(args: Args): Resolved {
   if ((args.cmd === undefined) === (args.argv === undefined))
     return { fail: 'give exactly one of cmd (or the free form) and argv' }
   if (args.argv) return args.argv.length ? { argv: args.argv, args } : { fail: 'argv is empty' }

@@ -70,9 +70,17 @@ export function isTemplateText(s: string): boolean {
 export function hasTemplate(v: unknown, depth = 0): boolean {
   if (typeof v === 'string') return isTemplateText(v)
   if (depth > 64 || v === null || typeof v !== 'object' || unsafe.has(v)) return false
-  if (Array.isArray(v)) return v.some((x) => hasTemplate(x, depth + 1))
-  if (v instanceof Map) return [...v.values()].some((x) => hasTemplate(x, depth + 1))
-  return Object.values(v).some((x) => hasTemplate(x, depth + 1))
+  // loops, not some(): this runs for every variable and argument of every task on every host
+  if (Array.isArray(v)) {
+    for (const x of v) if (hasTemplate(x, depth + 1)) return true
+    return false
+  }
+  if (v instanceof Map) {
+    for (const x of v.values()) if (hasTemplate(x, depth + 1)) return true
+    return false
+  }
+  for (const k in v) if (Object.hasOwn(v, k) && hasTemplate((v as Record<string, unknown>)[k], depth + 1)) return true
+  return false
 }
 
 /** The scope over plain variables. `render` renders nested template strings. */

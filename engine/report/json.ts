@@ -9,6 +9,8 @@ import type { EngineEvent, Reporter } from '../events.js'
 export class JsonReporter implements Reporter {
   /** Lines of the running task, written in one go when it ends (one write per task, not per host). */
   private buffer: string[] = []
+  /** Log lines are not part of the JSON output. */
+  readonly logLevel = -1
   constructor(private readonly out: (text: string) => void = (t) => process.stdout.write(t)) {}
 
   private write(line: string): void {

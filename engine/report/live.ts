@@ -102,6 +102,11 @@ export class LiveReporter implements Reporter {
 
   constructor(private readonly o: LiveOptions) {}
 
+  /** Commands show as transient lines even without -v; their output with -vv. */
+  get logLevel(): number {
+    return Math.max(1, this.o.verbosity)
+  }
+
   private print(text: string): void {
     this.chain = this.chain.then(() => void process.stdout.write(text))
   }

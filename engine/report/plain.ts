@@ -87,6 +87,11 @@ export class PlainReporter implements Reporter {
     this.progress = new ProgressLines((l) => this.write(`${l}\n`), o.progressTickMs)
   }
 
+  /** Lines up to the verbosity (level 0, progress, always). */
+  get logLevel(): number {
+    return this.o.verbosity
+  }
+
   close(): void {
     this.progress.stop()
   }

@@ -51,8 +51,9 @@ export async function runTask(
   const out = new Map<string, TaskResult>()
   await mapLimit(targets, rc.opts.forks, async (host) => {
     rc.bus.emit({ type: 'host.start', play: playName, task: name, host })
-    const log = (line: string, level = 1) =>
-      rc.bus.emit({ type: 'host.log', play: playName, task: name, host, line, level })
+    const log = (line: string, level = 1) => {
+      if (rc.bus.wants(level)) rc.bus.emit({ type: 'host.log', play: playName, task: name, host, line, level })
+    }
     const r = await throttled(task, throttleOf(rc, task), () => runTaskOnHost(rc, task, inhOf(host), host, log))
     if (r.status === 'unreachable' && (task.ignoreUnreachable ?? rc.play.ignoreUnreachable)) {
       r.ignored = true // Ansible counts it ok and ignored; the host stays and later tasks try it again

@@ -264,6 +264,7 @@ function whenVars(task: Task, vars: Vars, data: Record<string, unknown>): Vars {
 }
 
 function environment(rc: RunContext, task: Task, inh: Inherited, vars: Vars): Record<string, string> | undefined {
+  if (rc.play.environment === undefined && !inh.environment?.length && task.environment === undefined) return undefined
   const layers = [rc.play.environment, ...(inh.environment ?? []), task.environment]
     .flat()
     .filter((l) => l !== undefined)

@@ -33,9 +33,16 @@ export class Secrets {
 
 /** The arguments a module's schema marks `secret: true`. */
 export function secretKeys(schema: TSchema): string[] {
-  const props = (schema as { properties?: Record<string, { secret?: boolean }> }).properties ?? {}
-  return Object.keys(props).filter((k) => props[k].secret)
+  let keys = secretKeysOf.get(schema)
+  if (!keys) {
+    const props = (schema as { properties?: Record<string, { secret?: boolean }> }).properties ?? {}
+    secretKeysOf.set(schema, (keys = Object.keys(props).filter((k) => props[k].secret)))
+  }
+  return keys
 }
+
+/** `secretKeys` per schema (asked on every task of every host). */
+const secretKeysOf = new WeakMap<TSchema, string[]>()
 
 function deepMap(v: unknown, f: (s: string) => string): unknown {
   if (typeof v === 'string') return f(v)
