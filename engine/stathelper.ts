@@ -27,11 +27,22 @@ import { shQuote } from './quote.js'
  * last four: blocks, the preferred I/O size, a device's major and minor number in hex). The helper answers in the
  * same shape.
  */
-export const LSTAT_FORMAT = '%s\\t%F\\t%a\\t%u\\t%g\\t%U\\t%G\\t%s\\t%Y\\t%X\\t%Z\\t%i\\t%d\\t%h\\t%b\\t%o\\t%t\\t%T\\n'
+export const LSTAT_FORMAT =
+  '%s\\t%F\\t%a\\t%u\\t%g\\t%U\\t%G\\t%s\\t%.9Y\\t%.9X\\t%.9Z\\t%i\\t%d\\t%h\\t%b\\t%o\\t%t\\t%T\\n'
 
-/** The helper's program: GNU stat's words for the file types, `%a` as octal, names as `stat` prints them. */
+/**
+ * The helper's program: GNU stat's words for the file types, `%a` as octal, names as `stat` prints them. Perl's
+ * `lstat` gives whole seconds (nanoseconds need Time::HiRes, which is not in perl-base), so the times come from the
+ * `statx` system call through Perl's `syscall`, by the architecture's call number (`struct statx` has the same
+ * layout on every one: a time is 64-bit seconds and 32-bit nanoseconds at offset 64 (access), 96 (change) and 112
+ * (modification)); on an architecture not listed, or a kernel without statx (before 4.11), whole seconds.
+ */
 const PERL = [
-  '$| = 1; unlink @ARGV; print "ready\\n";',
+  'use Config; $| = 1; unlink @ARGV; print "ready\\n";',
+  'my $sx = {x86_64 => 332, i386 => 383, i486 => 383, i586 => 383, i686 => 383, aarch64 => 291, riscv64 => 291,',
+  '  arm => 397}->{(split /-/, $Config{archname})[0]};',
+  // seconds above 32 bits (after 2106, or before 1970) keep lstat's whole seconds
+  'sub tm { my ($lo, $hi, $ns) = unpack "V3", substr($_[0], $_[1], 12); $hi ? $_[2] : sprintf "%d.%09d", $lo, $ns }',
   'my %t = (0100000, "regular file", 0040000, "directory", 0120000, "symbolic link", 0010000, "fifo",',
   '  0140000, "socket", 0020000, "character special file", 0060000, "block special file");',
   'while (defined(my $p = <STDIN>)) {',
@@ -40,12 +51,15 @@ const PERL = [
   '  my $t = $t{$s[2] & 0170000};',
   '  if (!defined $t) { print "?\\n"; next }',
   '  $t = "regular empty file" if $t eq "regular file" && $s[7] == 0;',
-  '  my $u = getpwuid($s[4]); my $g = getgrgid($s[5]);',
+  '  my $u = getpwuid($s[4]); my $g = getgrgid($s[5]); my @tm = @s[9, 8, 10]; my $b = "\\0" x 256;',
+  // statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW as lstat, STATX_BASIC_STATS, buffer)
+  '  @tm = (tm($b, 112, $s[9]), tm($b, 64, $s[8]), tm($b, 96, $s[10]))',
+  '    if $sx && !syscall($sx, -100, $p, 0x100, 0x7ff, $b);',
   // glibc's major() and minor() of st_rdev, in hex as stat's %t and %T
   '  my $r = $s[6]; my $ma = (($r >> 8) & 0xfff) | (($r >> 32) & ~0xfff);',
   '  my $mi = (($r & 0xff) | (($r >> 12) & ~0xff)) & 0xffffffff;',
   '  print join("\\t", $s[7], $t, sprintf("%o", $s[2] & 07777), $s[4], $s[5], $u // "UNKNOWN",',
-  '    $g // "UNKNOWN", @s[7, 9, 8, 10, 1, 0, 3, 12, 11], sprintf("%x", $ma), sprintf("%x", $mi)), "\\n";',
+  '    $g // "UNKNOWN", $s[7], @tm, @s[1, 0, 3, 12, 11], sprintf("%x", $ma), sprintf("%x", $mi)), "\\n";',
   '}',
 ].join('\n')
 

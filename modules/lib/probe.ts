@@ -14,7 +14,7 @@ import { inShellScript, joinedOutput, sh } from '../../engine/commands.js'
 import type { HostIO } from '../../engine/module.js'
 import { askStatHelper, LSTAT_FORMAT, STAT_HELPER_SETUP } from '../../engine/stathelper.js'
 import type { Command } from '../../engine/types.js'
-import { makedev } from './statdetail.js'
+import { makedev, pythonTime } from './statdetail.js'
 
 /** Checksum algorithms the probe can compute (Ansible's names). */
 export const CHECKSUM_ALGORITHMS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const
@@ -271,9 +271,9 @@ function parseInode(line: string): InodeInfo | undefined {
     owner: f[4],
     group: f[5],
     size: n(6),
-    mtime: n(7),
-    atime: n(8),
-    ctime: n(9),
+    mtime: pythonTime(f[7]),
+    atime: pythonTime(f[8]),
+    ctime: pythonTime(f[9]),
     inode: n(10),
     dev: n(11),
     nlink: n(12),

@@ -27,7 +27,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { askStatHelper, LSTAT_FORMAT, STAT_HELPER_SETUP } from '../../engine/stathelper.js'
 import { pathProbe } from '../../modules/lib/probe.js'
-import { NONCE, shellRun, type Answers } from '../helpers/shellframes.js'
+import { NONCE, shellRun, withoutAtime, type Answers } from '../helpers/shellframes.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-stathelper-'))
 const sock = createServer()
@@ -174,15 +174,4 @@ describe('the stat helper', () => {
 function scratchFiles(token: string): string {
   const f = `/dev/shm/.tsplay-test-${token}`
   return `: >${f}; exec 3>>${f} 4>>${f}o; rm -f ${f} ${f}o; _tsp_e=1`
-}
-
-/** A probe's answer with the access time of each metadata line (type, mode, …, mtime, atime, …) left out. */
-function withoutAtime(out: string): string {
-  return out
-    .split('\n')
-    .map((l) => {
-      const f = l.split('\t')
-      return f.length >= 12 ? [...f.slice(0, 8), ...f.slice(9)].join('\t') : l
-    })
-    .join('\n')
 }

@@ -231,7 +231,9 @@ export const FILES: CompatCase[] = [
   {
     // stat's blocks, block size and device number, and the chattr flags when asked
     name: 'stat_detail',
-    covers: 'stat: blocks, block_size, device_type; get_attributes (attributes, attr_flags, version); follow',
+    covers:
+      'stat: blocks, block_size, device_type; times with fractions; get_attributes (attributes, attr_flags, ' +
+      'version); follow',
     clean: true,
     files: {
       'main.yml': play(
@@ -251,6 +253,9 @@ export const FILES: CompatCase[] = [
       register: lf
     - stat: { path: "{{ root }}/missing" }
       register: m
+    - command: touch -d '2021-02-03 04:05:06.123456789' {{ root }}/t
+    - stat: { path: "{{ root }}/t" }
+      register: t
     - assert:
         that:
           - l.stat.version is none and l.stat.attr_flags == '' and l.stat.attributes == []
@@ -266,7 +271,8 @@ export const FILES: CompatCase[] = [
         'p.stat.block_size, p.stat.device_type, p.stat.attr_flags, p.stat.attributes],',
         "'n': [n.stat.device_type, n.stat.blocks, n.stat.ischr],",
         "'a': [a.stat.attr_flags, a.stat.attributes, a.stat.blocks, a.stat.block_size, a.stat.device_type],",
-        "'lf': [lf.stat.blocks, lf.stat.size]} | to_json }}\n",
+        "'lf': [lf.stat.blocks, lf.stat.size],",
+        "'t': [t.stat.mtime, t.stat.mtime is float, t.stat.atime > 0]} | to_json }}\n",
       ].join(' '),
     },
   },
@@ -384,6 +390,9 @@ export const FILES: CompatCase[] = [
           - f.stat.checksum == '03cfd743661f07975fa2f1220c5194cbaff48451'
     - stat: { path: "{{ root }}/missing" }
       register: m
+    - command: touch -d '2021-02-03 04:05:06.123456789' {{ root }}/t
+    - stat: { path: "{{ root }}/t" }
+      register: t
     - assert: { that: [not m.stat.exists] }
     - stat: { path: "{{ root }}" }
       register: d
