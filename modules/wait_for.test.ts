@@ -89,6 +89,24 @@ describe('wait_for on this machine (loopback only)', () => {
     setTimeout(() => writeFileSync(path, ''), 300)
     expect((await wait({ path, timeout: 10, sleep: 0.1 })).fail).toBeUndefined()
   })
+  test("a file's match groups, as Python's groups() and groupdict() of a search over the whole file", async () => {
+    const path = join(dir, 'banner')
+    writeFileSync(path, 'a\nname=pi ver=3 é\nend\n')
+    const groups = async (search_regex: string) => {
+      const r = await wait({ path, search_regex, timeout: 1, sleep: 0.2 })
+      expect(r.fail).toBeUndefined()
+      return [r.data.match_groups, r.data.match_groupdict]
+    }
+    // a match across lines; named groups in the pattern's order; a group that took no part is null; UTF-8 text
+    expect(await groups('(?P<ver>\\w+)=pi ver=(?P<n>\\d) (é)(x)?\\nend$')).toEqual([
+      ['name', '3', 'é', null],
+      { ver: 'name', n: '3' },
+    ])
+    expect(await groups('^end$')).toEqual([[], {}])
+    // a port's are always empty, as Ansible fills them for a file only
+    const r = await wait({ port: open, search_regex: 'banner\\s+(ready)' })
+    expect([r.data.match_groups, r.data.match_groupdict]).toEqual([[], {}])
+  })
   test('hostile host and path values are arguments, not shell', async () => {
     const r = await wait({ host: `127.0.0.1; touch ${dir}/pwned`, port: open, timeout: 0 })
     expect(r.fail).toMatch(/^Timeout/)

@@ -14,7 +14,8 @@ import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
 import { argRules } from '../engine/argrules.js'
 import { defineModule, type Plan } from '../engine/module.js'
-import type { Command, CommandResult } from '../engine/types.js'
+import { shQuote } from '../engine/quote.js'
+import type { Command, CommandResult, Vars } from '../engine/types.js'
 import { ALL_CODES } from './lib/run.js'
 import { addPathInfo } from './lib/pathinfo.js'
 
@@ -63,12 +64,26 @@ const Args = Type.Object(
 /** The arguments as the module receives them (defaults filled in). */
 type Args = ModuleArgs<typeof Args>
 
+/**
+ * Perl (perl-base) on the file that matched: each group of the first match as a line `G` and its bytes in hex (`G`
+ * alone: the group did not take part), then each named group as `N name` and the same. Python's `groups()` and
+ * `groupdict()` of Ansible's `re.search` over the whole file.
+ */
+const GROUPS = [
+  'my ($re, $p) = @ARGV; open(my $f, "<:raw", $p) or exit; local $/; my $c = <$f>; $c =~ /$re/m or exit;',
+  'my $h = sub { defined $_[0] ? " " . unpack("H*", $_[0]) : "" };',
+  'my @g = map { defined $-[$_] ? substr($c, $-[$_], $+[$_] - $-[$_]) : undef } 1 .. $#+;',
+  'my %n = map { ($_, $-{$_}[0]) } keys %-;',
+  'print "G", $h->($_), "\\n" for @g; print "N $_", $h->($n{$_}), "\\n" for sort keys %n;',
+].join(' ')
+
 /** The loop run on the host: exits 0 when the wanted state is reached, 124 on timeout; prints elapsed seconds. */
 const WAIT = [
   'host=$1 port=$2 path=$3 state=$4 timeout=$5 delay=$6 pause=$7 regex=$8 ct=$9; shift 9; exclude=("$@")',
   'sleep "$delay"',
   'SECONDS=0',
   'if [ -z "$port" ] && [ -z "$path" ]; then sleep "$timeout"; echo "$SECONDS"; exit 0; fi',
+  `groups() { perl -e ${shQuote(GROUPS)} "$regex" "$path" 2>/dev/null; }`,
   'probe() {',
   '  if [ "$state" = drained ]; then',
   '    conns=$(ss -Htn state established "( sport = :$port )" 2>/dev/null | awk \'{print $4}\')',
@@ -82,7 +97,8 @@ const WAIT = [
   '      timeout "$ct" bash -c \'exec 3<>"/dev/tcp/$0/$1"\' "$host" "$port" 2>/dev/null',
   '    fi',
   '  elif [ -n "$regex" ]; then',
-  '    [ -r "$path" ] && grep -P -q -- "$regex" "$path" 2>/dev/null',
+  // the whole file, as Ansible searches it (re.MULTILINE: ^ and $ at every line), not line by line
+  '    [ -r "$path" ] && grep -P -z -q -- "(?m)$regex" "$path" 2>/dev/null',
   '  else',
   '    [ -e "$path" ]',
   '  fi',
@@ -93,6 +109,7 @@ const WAIT = [
   '  if [ "$SECONDS" -ge "$timeout" ]; then echo "$SECONDS"; exit 124; fi',
   '  sleep "$pause"',
   'done',
+  'if [ -n "$path" ] && [ -n "$regex" ]; then case $state in started|present) groups ;; esac; fi',
   'echo "$SECONDS"',
 ].join('\n')
 
@@ -146,6 +163,29 @@ export function planWait(a: Args): Plan {
   return { commands: [waitCommand(a)], changed: false, changes: [] }
 }
 
+/**
+ * `match_groups` and `match_groupdict` as Ansible's: of the match in a file (the `G`/`N` lines the host sent), in
+ * the order the pattern names them; empty for a port (Ansible fills them for a file only) and without a pattern.
+ */
+export function matchGroups(a: Args, stdout: string): { match_groups: (string | null)[]; match_groupdict: Vars } {
+  const groups: (string | null)[] = []
+  const named = new Map<string, string | null>()
+  if (a.path !== undefined && a.search_regex)
+    for (const line of stdout.split('\n')) {
+      const m = /^(?:G|N (\S+))(?: ([0-9a-f]*))?$/.exec(line)
+      if (!m) continue
+      const value = m[2] === undefined ? null : Buffer.from(m[2], 'hex').toString('utf8')
+      if (m[1] === undefined) groups.push(value)
+      else named.set(m[1], value)
+    }
+  // Python's groupdict() follows the pattern's order (Perl's names come sorted)
+  const order = [...(a.search_regex ?? '').matchAll(/\(\?P?<([A-Za-z_]\w*)>/g)].map((m) => m[1])
+  const dict: Vars = {}
+  for (const n of order) if (named.has(n)) dict[n] = named.get(n)
+  for (const [n, v] of named) if (!(n in dict)) dict[n] = v
+  return { match_groups: groups, match_groupdict: dict }
+}
+
 /** Registered result; fail on timeout. */
 export function afterWait(a: Args, results: CommandResult[]) {
   const r = results[0]
@@ -159,9 +199,7 @@ export function afterWait(a: Args, results: CommandResult[]) {
     search_regex: a.search_regex ?? null,
     changed: false,
   }
-  // a match's groups are not sent back: known (empty) only for a pattern without a capturing group
-  if (a.search_regex === undefined || !/(^|[^\\])\((?!\?)/.test(a.search_regex))
-    Object.assign(data, { match_groups: [], match_groupdict: {} })
+  Object.assign(data, matchGroups(a, r.rc === 0 ? r.stdout : ''))
   if (r.rc === 0) return { data, changed: false }
   const msg = r.rc === 124 ? timeoutMessage(a) : `wait_for failed (rc ${r.rc}): ${r.stderr.trim()}`
   return { data, changed: false, fail: msg, msg }

@@ -18,7 +18,7 @@ export const MODS: CompatCase[] = [
   {
     // what these modules register beside their work: Ansible's field names, nulls and the file's owner and mode
     name: 'module_results',
-    covers: 'command/shell creates, wait_for, authorized_key, unarchive and template results',
+    covers: 'command/shell creates, wait_for (match groups too), authorized_key, unarchive and template results',
     clean: true,
     files: {
       'main.yml': play(
@@ -33,6 +33,11 @@ export const MODS: CompatCase[] = [
       register: w1
     - wait_for: { timeout: 0 }
       register: w2
+    - copy: { content: "a\\nname=pi ver=3\\nend\\n", dest: "{{ root }}/banner" }
+    # the whole file is searched (a match across lines), its groups registered in the pattern's order
+    - wait_for: { path: "{{ root }}/banner", search_regex: '(?P<name>\\w+)=pi ver=(?P<ver>\\d)(x)?\\nend$' }
+      register: w3
+    - template: { src: groups.j2, dest: "{{ root }}/groups.json" }
     - authorized_key:
         { user: "{{ ansible_user }}", path: "{{ root }}/ak", key: "${ED1} a@b", manage_dir: false }
       register: ak
@@ -88,6 +93,7 @@ export const MODS: CompatCase[] = [
 `,
       ),
       'templates/t.j2': 'x={{ 1 }}\n',
+      'templates/groups.j2': '{{ [w3.match_groups, w3.match_groupdict, w1.match_groups] | to_json }}\n',
     },
   },
   {
