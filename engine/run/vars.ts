@@ -37,7 +37,10 @@ export function finalValue(v: unknown): unknown {
 export function resolveVars(raw: Vars): Vars {
   const out: Vars = {}
   const busy = new Set<string>()
-  for (const [key, value] of Object.entries(raw)) {
+  // a for-in, not Object.entries: this runs on every task of every host, over every variable
+  for (const key in raw) {
+    if (!Object.hasOwn(raw, key)) continue
+    const value = raw[key]
     if (!isTemplated(value)) {
       out[key] = value
       continue
