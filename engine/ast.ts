@@ -23,6 +23,7 @@ export const LOOP_LOOKUPS = [
   'env',
   'random_choice',
   'file',
+  'unvault',
   'template',
   'vars',
   'pipe',

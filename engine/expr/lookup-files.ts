@@ -1,6 +1,6 @@
 /**
  * Lookups over controller files, searched as Ansible 2.14 searches them (lookup-paths.ts): `file` (text, trailing
- * whitespace stripped), `fileglob`, `template` (a Jinja file rendered with the task's variables and `template_vars`)
+ * whitespace stripped), `unvault` (text as it is), `fileglob`, `template` (a Jinja file rendered with the task's variables and `template_vars`)
  * and `first_found` (`files`/`paths`/`skip`, as roles pick a vars file per distribution).
  *
  * @example
@@ -55,6 +55,15 @@ export function fileLookup(terms: readonly unknown[], kw: Record<string, unknown
     if (kw.lstrip !== undefined && toBool(kw.lstrip)) s = s.trimStart()
     if (kw.rstrip === undefined || toBool(kw.rstrip)) s = s.trimEnd()
     return s
+  })
+}
+
+/** `unvault`: each file's text as it is (decrypted when vaulted; no whitespace stripped, unlike `file`). */
+export function unvaultLookup(terms: readonly unknown[], ctx: FileLookupCtx): string[] {
+  return strTerms(terms).map((t) => {
+    const f = findInSearchPath(ctx.paths, 'files', t)
+    if (!f) throw new UserError(`Unable to find file matching "${t}"`)
+    return readText(f, t, 'could not read file in lookup:')
   })
 }
 

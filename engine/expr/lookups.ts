@@ -26,7 +26,14 @@ import {
   varnamesLookup,
   varsLookup,
 } from './lookup-data.js'
-import { fileglobLookup, fileLookup, firstFoundLookup, templateLookup, type FileLookupCtx } from './lookup-files.js'
+import {
+  fileglobLookup,
+  fileLookup,
+  firstFoundLookup,
+  templateLookup,
+  unvaultLookup,
+  type FileLookupCtx,
+} from './lookup-files.js'
 import { lookupPaths } from './lookup-paths.js'
 import { force, toStr, Undef } from './values.js'
 
@@ -68,6 +75,7 @@ export const LOOKUPS: Record<string, LookupFn> = {
   lines: (t) => strTerms(t).flatMap((c) => controllerLines(c)),
   random_choice: (t) => (t.length ? [t[Math.floor(Math.random() * t.length)]] : []),
   file: (t, kw, ctx) => fileLookup(t, kw, ctx),
+  unvault: (t, _kw, ctx) => unvaultLookup(t, ctx),
   fileglob: (t, _kw, ctx) => fileglobLookup(t, ctx),
   template: (t, kw, ctx) => templateLookup(t, kw, ctx),
   first_found: (t, kw, ctx) => firstFoundLookup(t, kw, ctx),

@@ -1,4 +1,4 @@
-/** The `file` and `template` lookups read vaulted files decrypted, as Ansible's do (the runner sets the decoder). */
+/** The `file`, `unvault` and `template` lookups read vaulted files decrypted, as Ansible's do (the runner sets the decoder). */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -29,5 +29,9 @@ describe.skipIf(!haveVault)('lookups of vaulted files', () => {
     const vars = { playbook_dir: dir, who: 'ops' }
     expect(evalExpr("lookup('file', 'secret')", vars)).toBe('top secret')
     expect(evalExpr("lookup('template', 'greet.j2')", vars)).toBe('hi ops\n')
+    // unvault: the text as it is, its trailing newline kept
+    expect(evalExpr("lookup('unvault', 'secret')", vars)).toBe('top secret\n')
+    expect(evalExpr("lookup('ansible.builtin.unvault', 'greet.j2')", vars)).toBe('hi {{ who }}\n')
+    expect(() => evalExpr("lookup('unvault', 'nope')", vars)).toThrow('Unable to find file matching "nope"')
   })
 })

@@ -34,7 +34,7 @@ const TEMPLATES: Record<string, string> = {
 export const CONTROLLER: CompatCase[] = [
   {
     name: 'lookups_controller',
-    covers: 'lookup_password, lookup_csvfile, lookup_ini, lookup_url',
+    covers: 'lookup_password, lookup_csvfile, lookup_ini, lookup_url, lookup_unvault',
     clean: true,
     files: {
       ...TABLES,
@@ -75,6 +75,7 @@ export const CONTROLLER: CompatCase[] = [
           {{ lookup('ini', 'nope', file='app.ini', default='dd') }}
           {{ lookup('ini', 'multi', file='app.ini') | to_json }}
           {{ lookup('ini', 'user.name', type='properties', file='user.properties') }}
+          {{ lookup('unvault', 'elements.csv') | to_json }} {{ query('unvault', 'app.ini') | length }}
     - copy:
         dest: "{{ root }}/url"
         mode: "0644"
