@@ -1,7 +1,8 @@
 /**
  * Lookups over controller files, searched as Ansible 2.14 searches them (lookup-paths.ts): `file` (text, trailing
- * whitespace stripped), `unvault` (text as it is), `fileglob`, `template` (a Jinja file rendered with the task's variables and `template_vars`)
- * and `first_found` (`files`/`paths`/`skip`, as roles pick a vars file per distribution).
+ * whitespace stripped), `unvault` (text as it is), `fileglob`, `template` (a Jinja file rendered with the task's
+ * variables and `template_vars`) and `first_found` (`files`/`paths`/`skip`, as roles pick a vars file per
+ * distribution).
  *
  * @example
  * ```yaml

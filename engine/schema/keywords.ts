@@ -220,6 +220,9 @@ const KEYWORDS: Record<string, JsonSchema> = {
   with_file: doc("Loop over the texts of the controller's files named (searched as the `file` lookup does).", {
     anyOf: [{ type: 'array' }, { type: 'string' }],
   }),
+  with_unvault: doc("Loop over the texts of the controller's files named, as they are (the `unvault` lookup).", {
+    anyOf: [{ type: 'array' }, { type: 'string' }],
+  }),
   with_template: doc('Loop over Jinja templates rendered on the controller (as the `template` lookup).', {
     anyOf: [{ type: 'array' }, { type: 'string' }],
   }),

@@ -1,4 +1,7 @@
-/** The `file`, `unvault` and `template` lookups read vaulted files decrypted, as Ansible's do (the runner sets the decoder). */
+/**
+ * The `file`, `unvault` and `template` lookups read vaulted files decrypted, as Ansible's do (the runner sets the
+ * decoder).
+ */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
