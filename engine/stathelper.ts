@@ -51,10 +51,10 @@ const PERL = [
   '  my $t = $t{$s[2] & 0170000};',
   '  if (!defined $t) { print "?\\n"; next }',
   '  $t = "regular empty file" if $t eq "regular file" && $s[7] == 0;',
-  '  my $u = getpwuid($s[4]); my $g = getgrgid($s[5]); my @tm = @s[9, 8, 10]; my $b = "\\0" x 256;',
+  '  my $u = getpwuid($s[4]); my $g = getgrgid($s[5]); my @tm = @s[9, 8, 10]; my $sb = "\\0" x 256;',
   // statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW as lstat, STATX_BASIC_STATS, buffer)
-  '  @tm = (tm($b, 112, $s[9]), tm($b, 64, $s[8]), tm($b, 96, $s[10]))',
-  '    if $sx && !syscall($sx, -100, $p, 0x100, 0x7ff, $b);',
+  '  @tm = (tm($sb, 112, $s[9]), tm($sb, 64, $s[8]), tm($sb, 96, $s[10]))',
+  '    if $sx && !syscall($sx, -100, $p, 0x100, 0x7ff, $sb);',
   // glibc's major() and minor() of st_rdev, in hex as stat's %t and %T
   '  my $r = $s[6]; my $ma = (($r >> 8) & 0xfff) | (($r >> 32) & ~0xfff);',
   '  my $mi = (($r & 0xff) | (($r >> 12) & ~0xff)) & 0xffffffff;',
