@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import copy from './copy.js'
+import { NO_PATH_INFO } from './lib/pathinfo.js'
 import { converge, gatherOf, localIO, planOf, testCtx } from '../test/helpers/module-ctx.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-copy-folder-'))
@@ -38,6 +39,26 @@ describe('copy: a folder on the controller', () => {
     expect(lstatSync(join(dest, 'link')).isSymbolicLink()).toBe(false)
     expect(mode(join(dest, 'sub', 'b.sh'))).toBe(0o644) // a new file gets the umask's mode, as in Ansible
     expect(statSync(join(dest, 'only-dirs', 'x')).isDirectory()).toBe(true)
+  })
+
+  test("what it registers, as Ansible's copy: a lone file's result; for several, dest (a folder) and src", async () => {
+    const one = join(dir, 'one')
+    mkdirSync(one)
+    writeFileSync(join(one, 'only.txt'), 'only\n')
+    const dest = join(dir, 'one-out')
+    const { p1, p2 } = await converge(copy, { src: `${one}/`, dest })
+    const file = join(dest, 'only.txt')
+    const sums = { checksum: 'adbe42f6622082df65ec226a06dee15359ce0c85', size: 5 }
+    expect(p1.data).toEqual({
+      dest: file,
+      ...sums,
+      src: join(one, 'only.txt'),
+      md5sum: '14bc4a711d82fd75b0b781bd678398d2',
+    })
+    expect(p2.data).toEqual({ dest: file, ...sums, path: file })
+    const many = (await converge(copy, { src, dest: join(dir, 'many') })).p1.data as Record<string | symbol, unknown>
+    // marked: no path info is added
+    expect(many).toEqual({ dest: `${join(dir, 'many')}/`, src, [NO_PATH_INFO]: true })
   })
 
   test('src without a slash: the folder itself, mode on files, directory_mode on every folder made', async () => {

@@ -19,6 +19,7 @@ import { sh } from '../../engine/commands.js'
 import type { Command } from '../../engine/types.js'
 import { planAttrs, wantedMode } from './attrs.js'
 import { putFile } from './files.js'
+import { NO_PATH_INFO } from './pathinfo.js'
 import { parseTree, treeProbe, treeRoot, type TreeArgs, type TreeItem } from './remotecopy.js'
 
 /** One entry of the controller folder, by its path relative to the folder. */
@@ -53,6 +54,8 @@ const MKDIRS = [
 /** Arguments `planLocalTree` uses. */
 export interface LocalTreeArgs extends TreeArgs {
   force?: boolean
+  /** As the task gives it (registered for a folder of several files). */
+  dest?: string
 }
 
 /** What a file's bytes become before they are compared and written (a vaulted file decrypted). */
@@ -112,6 +115,27 @@ export async function gatherLocalTree(
   }
 }
 
+/**
+ * What the copy registers, as Ansible's copy action: for a folder holding one file and nothing else, that file's
+ * result (as a copy of the file registers it: `md5sum` and `src` when written, `path` when not); else `dest` (as the
+ * task gave it, ending in `/`) and `src`, without the folder's fields.
+ */
+function registered(t: LocalTreeState, a: LocalTreeArgs, changes: readonly string[]): Record<string | symbol, unknown> {
+  const [only] = t.srcTree
+  if (t.srcTree.size === 1 && only[1].type === 'f' && only[1].content) {
+    const [rel, s] = only
+    const dest = posix.join(t.root, rel)
+    const data: Record<string, unknown> = { dest, checksum: s.sha1, size: s.content!.length }
+    if (a.owner) data.owner = a.owner
+    if (a.group) data.group = a.group
+    if (!changes.includes(`create ${dest}`) && !changes.includes(`update ${dest}`)) return { ...data, path: dest }
+    return { ...data, src: posix.join(t.src, rel), md5sum: createHash('md5').update(s.content!).digest('hex') }
+  }
+  // a folder copy's dest is a folder: Ansible's ends in `/` however the task wrote it
+  const dest = a.dest ?? t.root
+  return { dest: dest.endsWith('/') ? dest : `${dest}/`, src: t.src, [NO_PATH_INFO]: true }
+}
+
 /** Decide the commands. Pure: parents before children, nothing removed. */
 export function planLocalTree(t: LocalTreeState, a: LocalTreeArgs): Plan {
   const data = { src: t.src, dest: t.root }
@@ -157,7 +181,7 @@ export function planLocalTree(t: LocalTreeState, a: LocalTreeArgs): Plan {
       }
     }
   }
-  return { commands: changes.length ? commands : [], changes, data }
+  return { commands: changes.length ? commands : [], changes, data: registered(t, a, changes) }
 
   function add(p: { commands: Command[]; changes: string[] }): void {
     commands.push(...p.commands)

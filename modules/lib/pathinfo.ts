@@ -34,9 +34,13 @@ export function pathInfoFields(info: PathInfo): Record<string, unknown> {
   }
 }
 
+/** Set on a module's result that Ansible registers without a path's fields (a folder copy of several files). */
+export const NO_PATH_INFO = Symbol('registered without path info')
+
 /**
  * Add the path's fields to `data` (its `path`, else its `dest`), reading them on the host in one round trip, with
- * a module's `more` read-only commands in the same batch; returns those commands' results.
+ * a module's `more` read-only commands in the same batch; returns those commands' results. A result marked
+ * `NO_PATH_INFO` gets none.
  */
 export async function addPathInfo(
   data: Record<string, unknown>,
@@ -44,7 +48,7 @@ export async function addPathInfo(
   more: readonly Command[] = [],
 ): Promise<CommandResult[]> {
   const path = typeof data.path === 'string' ? data.path : typeof data.dest === 'string' ? data.dest : undefined
-  if (!path) return more.length ? io.batch(more) : []
+  if (!path || (data as Record<symbol, unknown>)[NO_PATH_INFO]) return more.length ? io.batch(more) : []
   const [r, ...rest] = await io.batch([pathProbe(path, { follow: false }), ...more])
   if (r.rc === 0) Object.assign(data, pathInfoFields(parsePathProbe(r.stdout)))
   return rest

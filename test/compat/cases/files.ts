@@ -296,7 +296,8 @@ export const FILES: CompatCase[] = [
   },
   {
     name: 'copy_folder',
-    covers: 'copy of a controller folder: src/ and src, mode, directory_mode, an existing file updated',
+    covers:
+      'copy of a controller folder: src/ and src, mode, directory_mode, an existing file updated; what it registers',
     files: {
       'main.yml': play(
         'copy_folder',
@@ -308,8 +309,19 @@ export const FILES: CompatCase[] = [
     - copy: { src: conf/, dest: "{{ root }}/contents" }
     - copy: { src: conf, dest: "{{ root }}/itself/", mode: "0600", directory_mode: "0750" }
     - copy: { src: conf/, dest: "{{ root }}/kept", force: false, mode: preserve }
+      register: many
+    # a folder of one file registers that file's result (written, then not); one of several, dest and src only
+    - copy: { src: one/, dest: "{{ root }}/one/" }
+      register: one
+    - copy: { src: one/, dest: "{{ root }}/one/" }
+      register: again
+    - template: { src: reg.j2, dest: "{{ root }}/registered.json" }
 `,
       ),
+      'templates/reg.j2':
+        '{{ [many.keys() | sort, many.dest | basename, one.dest | basename, one.md5sum, one.checksum, one.state, ' +
+        'one.mode, one.path is defined, again.path | basename, again.md5sum is defined, again.size] | to_json }}\n',
+      'files/one/only.txt': 'only\n',
       'files/conf/a.txt': 'a\n',
       'files/conf/sub/b.txt': 'b\n',
       'files/conf/sub/deeper/c.txt': 'c\n',
