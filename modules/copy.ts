@@ -142,7 +142,7 @@ export default defineModule({
       const decode = (b: Buffer, f: string) => (args.decrypt ? decryptIfVaulted(b, f) : b)
       if (st.isDirectory()) {
         const src = args.src.endsWith('/') && !file.endsWith('/') ? `${file}/` : file
-        return gatherLocalTree(io, src, args.dest, args.local_follow, decode)
+        return gatherLocalTree(io, src, args.dest, args.local_follow, decode, args.attributes !== undefined)
       }
       content = decode(await readFile(file), file)
       srcMode = st.mode
@@ -156,8 +156,11 @@ export default defineModule({
     return gatherPut(io, ctx, { dest: args.dest, content, basename: name, srcMode, follow: args.follow, attributes })
   },
   plan(state, args, ctx) {
-    if (('kind' in state || 'srcTree' in state) && args.attributes !== undefined)
-      return { commands: [], fail: 'attributes on a copied folder are not supported yet: set them with file' }
+    if ('srcTree' in state && !('kind' in state) && args.attributes !== undefined)
+      return {
+        commands: [],
+        fail: 'attributes on a folder copied with remote_src are not supported yet: set them with file',
+      }
     if ('kind' in state) return planLocalTree(state, args)
     if ('srcTree' in state) return planTree(state, args)
     const plan = planPut(state, args, ctx.checkMode)

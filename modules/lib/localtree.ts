@@ -2,8 +2,9 @@
  * `copy` of a folder on the controller, as Ansible's copy action copies one: `src/` copies what the folder holds
  * into `dest`, `src` (no slash) the folder itself into `dest/NAME`. Files missing or different (SHA-1) are written
  * atomically with `mode` (`preserve`: each source file's; otherwise a replaced file keeps its mode, a new one gets
- * the umask's), folders the copy creates get `directory_mode` (else the umask's), and `owner`/`group` reach every
- * entry. Symlinks are followed (`local_follow: true`, the default) or copied as symlinks. Nothing is deleted.
+ * the umask's), folders the copy creates get `directory_mode` (else the umask's), and `owner`/`group` (and the
+ * `attributes` chattr flags, links left out) reach every entry. Symlinks are followed (`local_follow: true`, the
+ * default) or copied as symlinks. Nothing is deleted.
  *
  * @example
  * ```ts
@@ -19,6 +20,7 @@ import { sh } from '../../engine/commands.js'
 import type { Command } from '../../engine/types.js'
 import { planAttrs, wantedMode } from './attrs.js'
 import { putFile } from './files.js'
+import { attributeWords, chattrEach, parseLsattrLines, pathsToChattr } from './chattr.js'
 import { NO_PATH_INFO } from './pathinfo.js'
 import { parseTree, treeProbe, treeRoot, type TreeArgs, type TreeItem } from './remotecopy.js'
 
@@ -42,18 +44,24 @@ export interface LocalTreeState {
   srcTree: Map<string, LocalItem>
   destTree: Map<string, TreeItem>
   nonce: string
+  /** With `attributes`: the flags of the root and what is under it on the host, by absolute path (links left out). */
+  flags?: Map<string, string>
 }
 
-/** Make each missing folder of `$3…` in turn, with mode `$1` and owner `$2` (each when not empty). */
+/** Make each missing folder of `$4…` in turn, with mode `$1`, owner `$2`, chattr flags `$3` (each when not empty). */
 const MKDIRS = [
-  'm=$1; o=$2; shift 2',
+  'm=$1; o=$2; a=$3; shift 3',
   'for d do [ -d "$d" ] && continue; mkdir -- "$d" || exit 1',
-  '[ -z "$m" ] || chmod -- "$m" "$d" || exit 1; [ -z "$o" ] || chown -- "$o" "$d" || exit 1; done',
+  '[ -z "$m" ] || chmod -- "$m" "$d" || exit 1; [ -z "$o" ] || chown -- "$o" "$d" || exit 1',
+  // chattr takes no `--`: a path that could read as an option gets `./`
+  '[ -z "$a" ] || case $d in -*) chattr "$a" "./$d" ;; *) chattr "$a" "$d" ;; esac || exit 1; done',
 ].join('\n')
 
 /** Arguments `planLocalTree` uses. */
 export interface LocalTreeArgs extends TreeArgs {
   force?: boolean
+  /** chattr flags for every file and folder the copy handles (links have none of their own). */
+  attributes?: string
   /** As the task gives it (registered for a folder of several files). */
   dest?: string
 }
@@ -93,18 +101,28 @@ export async function readLocalTree(
   return out
 }
 
-/** Read the source folder and probe where its entries go, in one round trip. */
+/** Read-only: `lsattr -d` lines of a folder and everything under it (links left out); nothing when it is missing. */
+function lsattrUnder(root: string): Command {
+  return sh('[ -d "$1" ] || exit 0; find "$1" ! -type l -exec lsattr -d -- {} + 2>/dev/null; exit 0', [root], {
+    describe: `lsattr under ${root}`,
+  })
+}
+
+/** Read the source folder and probe where its entries go (and their flags, for `attributes`), in one round trip. */
 export async function gatherLocalTree(
   io: HostIO,
   src: string,
   dest: string,
   follow: boolean,
   decode?: Decode,
+  attributes = false,
 ): Promise<LocalTreeState> {
   const root = treeRoot(src, dest)
-  const [srcTree, [probe]] = await Promise.all([readLocalTree(src, follow, decode), io.batch([treeProbe(root)])])
+  const probes = [treeProbe(root), ...(attributes ? [lsattrUnder(root)] : [])]
+  const [srcTree, [probe, lsattr]] = await Promise.all([readLocalTree(src, follow, decode), io.batch(probes)])
   const to = parseTree(probe.stdout)
   return {
+    ...(lsattr ? { flags: parseLsattrLines(lsattr.stdout) } : {}),
     kind: 'local-tree',
     src,
     root,
@@ -112,6 +130,24 @@ export async function gatherLocalTree(
     srcTree,
     destTree: to.items,
     nonce: randomBytes(6).toString('hex'),
+  }
+}
+
+/**
+ * `attributes` as Ansible's copy action sets them: on every file and folder of the source (and on the copied folder
+ * itself for `src` without a slash), not on links. An entry the plan writes, or one whose flags differ, is set by one
+ * command that reads the flags again on the host first (a written file is a new one).
+ */
+function planFlags(t: LocalTreeState, wanted: string, written: ReadonlySet<string>) {
+  const paths = [...(t.src.endsWith('/') ? [] : [t.root])]
+  for (const [rel, s] of t.srcTree) if (s.type !== 'l') paths.push(posix.join(t.root, rel))
+  const seen = new Map([...(t.flags ?? [])].filter(([p]) => paths.includes(p) && !written.has(p)))
+  const stale = new Set(pathsToChattr(seen, wanted))
+  const todo = paths.filter((p) => stale.has(p) || !seen.has(p))
+  if (!todo.length) return { commands: [], changes: [] }
+  return {
+    commands: [chattrEach(todo, wanted)],
+    changes: [`attributes ${wanted} on ${todo.length} of the copied entries`],
   }
 }
 
@@ -142,6 +178,7 @@ export function planLocalTree(t: LocalTreeState, a: LocalTreeArgs): Plan {
   if (t.rootType && t.rootType !== 'd') return { commands: [], data, fail: `dest ${t.root} exists and is not a folder` }
   const commands: Command[] = []
   const changes: string[] = []
+  const written = new Set<string>()
   const dirMode = wantedMode(a.directory_mode, undefined, true)
   const attrs = { owner: a.owner, group: a.group }
   const mkdir = (path: string) => {
@@ -153,7 +190,8 @@ export function planLocalTree(t: LocalTreeState, a: LocalTreeArgs): Plan {
   if (!t.rootType) {
     // every folder the copy creates on the way gets directory_mode and owner/group, as Ansible's copy sets them
     const owner = `${a.owner ?? ''}${a.group ? `:${a.group}` : ''}`
-    commands.push(sh(MKDIRS, [dirMode ?? '', owner, ...ancestors(t.root)], { describe: `create ${t.root}/` }))
+    const made = [dirMode ?? '', owner, attributeWords(a.attributes).join(''), ...ancestors(t.root)]
+    commands.push(sh(MKDIRS, made, { describe: `create ${t.root}/` }))
     changes.push(`create ${t.root}/`)
   }
   for (const [rel, s] of t.srcTree) {
@@ -177,10 +215,12 @@ export function planLocalTree(t: LocalTreeState, a: LocalTreeArgs): Plan {
       else {
         const mode = wantedMode(modeSpec, d?.mode, false)
         commands.push(putFile(to, s.content!, { ...attrs, mode, nonce: `${t.nonce}${commands.length}` }))
+        written.add(to)
         changes.push(`${d ? 'update' : 'create'} ${to}`)
       }
     }
   }
+  if (a.attributes !== undefined) add(planFlags(t, a.attributes, written))
   return { commands: changes.length ? commands : [], changes, data: registered(t, a, changes) }
 
   function add(p: { commands: Command[]; changes: string[] }): void {

@@ -297,7 +297,8 @@ export const FILES: CompatCase[] = [
   {
     name: 'copy_folder',
     covers:
-      'copy of a controller folder: src/ and src, mode, directory_mode, an existing file updated; what it registers',
+      'copy of a controller folder: src/ and src, mode, directory_mode, attributes, an existing file updated; ' +
+      'what it registers',
     files: {
       'main.yml': play(
         'copy_folder',
@@ -316,6 +317,12 @@ export const FILES: CompatCase[] = [
     - copy: { src: one/, dest: "{{ root }}/one/" }
       register: again
     - template: { src: reg.j2, dest: "{{ root }}/registered.json" }
+    # chattr flags on every file and folder copied, and on the folders the copy makes ('+A' changes every run)
+    - copy: { src: conf/, dest: "{{ root }}/flagged", attributes: e }
+    - copy: { src: conf, dest: "{{ root }}/self/", attributes: "+A" }
+    - command: lsattr -R {{ root }}/flagged {{ root }}/self
+      register: flags
+    - copy: { content: "{{ flags.stdout | replace(root, '') }}\\n", dest: "{{ root }}/flags.txt" }
 `,
       ),
       'templates/reg.j2':
