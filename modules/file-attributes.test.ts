@@ -85,9 +85,10 @@ describe('attributes on the modules that write a file (copy, template, assemble)
       rmSync(dir, { recursive: true, force: true })
     }
   })
-  it('a copied folder with attributes fails instead of leaving them unset', () => {
-    const plan = planOf(copy, { kind: 'x' } as never, { src: 'd/', dest: '/srv/d', attributes: 'A' }, testCtx())
-    expect(plan.fail).toMatch(/attributes on a copied folder are not supported yet/)
+  it('a folder copied with remote_src and attributes fails instead of leaving them unset', () => {
+    const state = { srcTree: new Map() } as never
+    const plan = planOf(copy, state, { src: 'd/', dest: '/srv/d', remote_src: true, attributes: 'A' }, testCtx())
+    expect(plan.fail).toMatch(/attributes on a folder copied with remote_src are not supported yet/)
   })
 })
 

@@ -32,6 +32,7 @@ import {
   isMap,
   readBool,
   readInt,
+  readConditions,
   readMap,
   readString,
   readStringList,
@@ -160,9 +161,13 @@ async function importPlaybook(
   abs: string,
   outer: Vars,
 ): Promise<Play[]> {
-  const own = readMap(ctx, raw, 'vars', pos) ?? {}
-  if ('tags' in own)
-    report(ctx, 'tsplay does not take "tags" from an import_playbook\'s vars', keyPos(own, 'tags') ?? pos)
+  const own = mergePositioned(readMap(ctx, raw, 'vars', pos))
+  // as ansible-core 2.14: a `tags` in the import's vars is taken out of them and does nothing
+  delete own.tags
+  // as Ansible's: `tags` and `when` on the import reach every imported play: the tags as the plays' own, the
+  // conditions before those of every task and of the fact gathering
+  const tags = readStringList(ctx, raw, 'tags', pos, true)
+  const when = readConditions(ctx, raw, 'when', pos) ?? []
   let target = raw.import_playbook
   if (typeof target === 'string' && target.includes('{{')) {
     const saved = ctx.staticVars
@@ -180,11 +185,18 @@ async function importPlaybook(
     return []
   }
   for (const k of Object.keys(raw))
-    if (k !== 'import_playbook' && k !== 'name' && k !== 'vars')
-      report(ctx, `unknown import_playbook keyword "${k}"`, keyPos(raw, k) ?? pos)
+    if (!IMPORT_PLAYBOOK_KEYS.includes(k)) report(ctx, `unknown import_playbook keyword "${k}"`, keyPos(raw, k) ?? pos)
   const vars = mergePositioned(own, outer)
-  return loadPlayFile(ctx, resolve(dirname(abs), target), at(raw, 'import_playbook', pos), vars)
+  const plays = await loadPlayFile(ctx, resolve(dirname(abs), target), at(raw, 'import_playbook', pos), vars)
+  for (const p of plays) {
+    p.tags = [...new Set([...p.tags, ...tags])]
+    p.when = [...when, ...p.when]
+  }
+  return plays
 }
+
+/** The keywords of an `import_playbook` entry. */
+const IMPORT_PLAYBOOK_KEYS = ['import_playbook', 'name', 'vars', 'tags', 'when']
 
 async function loadPlay(
   ctx: LoadContext,

@@ -24,6 +24,7 @@ import { toList } from '../../modules/lib/argvalues.js'
 import type { RunOptions } from '../connector.js'
 import { HostError, UserError } from '../errors.js'
 import { ansibleFactVars, factsToVars, gatherFacts, subsetError, withModuleFacts } from '../facts.js'
+import { evalCondition } from '../expr.js'
 import { markUnsafe, renderValue } from '../template.js'
 import type { Command, HostFacts, TaskResult, Vars } from '../types.js'
 import { becomeOf } from './become-vars.js'
@@ -62,6 +63,11 @@ async function gatherOne(rc: RunContext, host: string): Promise<TaskResult> {
   let args: GatherArgs
   let how: RunOptions
   try {
+    // a play an import_playbook with `when` brought in: its conditions decide the gathering too, as Ansible's
+    if (!rc.play.when.every((c) => evalCondition(c, vars))) {
+      const reason = 'Conditional result was False'
+      return { status: 'skipped', host, reason, data: { skipped: true, changed: false, skip_reason: reason } }
+    }
     args = gatherArgs(rc, vars)
     how = playBecome(rc, vars)
   } catch (e) {

@@ -23,7 +23,7 @@ import { taskName } from './names.js'
 import { lastNotifier, loadCarried } from './notify.js'
 import { prescanSecrets } from './prescan.js'
 import { mergeLayers, resolveVars } from './vars.js'
-import { numberTasks, walk, type Step, type WalkEnd } from './walk.js'
+import { numberTasks, tagsSelected, walk, type Step, type WalkEnd } from './walk.js'
 import { batches } from './batches.js'
 
 /** How a batch ended. */
@@ -71,7 +71,10 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
 
 /** Facts (when the play gathers them), then the handlers earlier runs left pending on the hosts still usable. */
 async function prepare(rc: RunContext, playName: string, batch: string[]): Promise<void> {
-  if (rc.play.gatherFacts && !rc.stopping.requested) await gather(rc, playName, batch)
+  // as Ansible's: the gathering is tagged `always`, or with the play's own tags when it has any
+  const gatherTags = rc.play.tags.length ? rc.play.tags : ['always']
+  const selected = tagsSelected(gatherTags, { tags: rc.opts.tags, skipTags: rc.opts.skipTags })
+  if (rc.play.gatherFacts && selected && !rc.stopping.requested) await gather(rc, playName, batch)
   const ready = batch.filter((h) => usable(rc, h))
   if (ready.length && !rc.stopping.requested) await loadCarried(rc, playName, ready)
 }

@@ -25,7 +25,7 @@ import {
   TASK_KEYWORDS,
 } from '../load/keywords.js'
 import { editorArgs } from './editorize.js'
-import { DRAFT_07, has, varsMap, type JsonSchema } from './json.js'
+import { conditions, DRAFT_07, has, stringOrList, varsMap, type JsonSchema } from './json.js'
 import { keywordProperties } from './keywords.js'
 
 type Modules = ReadonlyMap<string, ModuleDef>
@@ -161,6 +161,8 @@ function definitions(modules: Modules): Record<string, JsonSchema> {
           description: "Variables for the imported plays (over each play's own vars).",
           type: 'object',
         },
+        tags: stringOrList('Tags every imported play gets as its own (a list, or names separated by commas).'),
+        when: conditions("Conditions put before every imported task's own (and the fact gathering's), per host."),
       },
       additionalProperties: false,
       required: ['import_playbook'],

@@ -51,15 +51,20 @@ describe('import_playbook vars', () => {
       { a: 'play', b: 'play', c: 'play' },
     ])
   })
-  it('must be a map; tags in them are refused', async () => {
-    const errs = await loadErrors({
-      ...FILES,
-      'playbook.yml': '- import_playbook: sub.yml\n  vars: [1]\n- import_playbook: sub.yml\n  vars: { tags: t }\n',
+  it('must be a map', async () => {
+    const errs = await loadErrors({ ...FILES, 'playbook.yml': '- import_playbook: sub.yml\n  vars: [1]\n' })
+    expect(errs).toEqual([expect.stringMatching(/^playbook.yml:2:\d+ .*a map of names to values/)])
+  })
+  it("the import's tags and when reach every imported play; tags in its vars are dropped (as 2.14)", async () => {
+    const dir = tree({
+      'inner.yml': '- hosts: all\n  tags: [own]\n  tasks: [{ debug: { msg: x } }]\n',
+      'mid.yml': '- import_playbook: inner.yml\n  when: b\n  tags: mid\n',
+      'playbook.yml': '- import_playbook: mid.yml\n  when: [a]\n  tags: [top, more]\n  vars: { tags: t, v: 1 }\n',
     })
-    expect(errs).toEqual([
-      expect.stringMatching(/^playbook.yml:2:\d+ .*a map of names to values/),
-      expect.stringMatching(/^playbook.yml:4:\d+ tsplay does not take "tags"/),
-    ])
+    const [play] = (await loadPlaybook(join(dir, 'playbook.yml'), { modules: fixtureModules() })).plays
+    expect(play.tags).toEqual(['own', 'mid', 'top', 'more'])
+    expect(play.when).toEqual(['a', 'b'])
+    expect(play.vars).toEqual({ v: 1 })
   })
 })
 

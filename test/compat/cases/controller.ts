@@ -138,4 +138,35 @@ export const CONTROLLER: CompatCase[] = [
 `,
     },
   },
+  {
+    // the import's tags become the imported plays' (their fact gathering too), its `when` goes before every task's
+    // and decides the gathering; a `tags` in its vars is dropped (ansible-core 2.14)
+    name: 'import_when_tags',
+    covers: 'import_playbook: when and tags on the import, with --tags; a tagged play gathers only when selected',
+    clean: true,
+    flags: ['--tags', 'web,own'],
+    files: {
+      'sub.yml': `- hosts: import_when_tags
+  gather_facts: true
+  tasks:
+    - copy: { dest: "{{ root }}/{{ name }}", content: "{{ tags | default('no tags') }}\\n", mode: "0644" }
+    - copy: { dest: "{{ root }}/{{ name }}-own", content: "own\\n", mode: "0644" }
+      tags: [own]
+`,
+      'main.yml': `- import_playbook: sub.yml
+  tags: [web]
+  when: flag | bool
+  vars: { name: first, flag: "{{ inventory_hostname is match('.*_a') }}", tags: "db" }
+- import_playbook: sub.yml
+  when: false
+  vars: { name: never }
+- hosts: import_when_tags
+  gather_facts: true
+  tags: [other]
+  tasks:
+    - copy: { dest: "{{ root }}/other", content: "x\\n", mode: "0644" }
+      tags: [web]
+`,
+    },
+  },
 ]
