@@ -141,7 +141,8 @@ export async function gatherLocalTree(
 function planFlags(t: LocalTreeState, wanted: string, written: ReadonlySet<string>) {
   const paths = [...(t.src.endsWith('/') ? [] : [t.root])]
   for (const [rel, s] of t.srcTree) if (s.type !== 'l') paths.push(posix.join(t.root, rel))
-  const seen = new Map([...(t.flags ?? [])].filter(([p]) => paths.includes(p) && !written.has(p)))
+  const copied = new Set(paths)
+  const seen = new Map([...(t.flags ?? [])].filter(([p]) => copied.has(p) && !written.has(p)))
   const stale = new Set(pathsToChattr(seen, wanted))
   const todo = paths.filter((p) => stale.has(p) || !seen.has(p))
   if (!todo.length) return { commands: [], changes: [] }
