@@ -326,8 +326,10 @@ export const FILES: CompatCase[] = [
 `,
       ),
       'templates/reg.j2':
-        '{{ [many.keys() | sort, many.dest | basename, one.dest | basename, one.md5sum, one.checksum, one.state, ' +
-        'one.mode, one.path is defined, again.path | basename, again.md5sum is defined, again.size] | to_json }}\n',
+        // the second round's first copy of one/ writes nothing: no md5sum then
+        '{{ [many.keys() | sort, many.dest | basename, one.dest | basename, one.md5sum | default("-"), ' +
+        'one.checksum, one.state, one.mode, one.path is defined, again.path | basename, again.md5sum is defined, ' +
+        'again.size] | to_json }}\n',
       'files/one/only.txt': 'only\n',
       'files/conf/a.txt': 'a\n',
       'files/conf/sub/b.txt': 'b\n',
