@@ -22,6 +22,7 @@ import { planAttrs, wantedMode } from './attrs.js'
 import { putFile } from './files.js'
 import { attributeWords, chattrEach, parseLsattrLines, pathsToChattr } from './chattr.js'
 import { NO_PATH_INFO } from './pathinfo.js'
+import { md5Of, putData } from './put.js'
 import { parseTree, treeProbe, treeRoot, type TreeArgs, type TreeItem } from './remotecopy.js'
 
 /** One entry of the controller folder, by its path relative to the folder. */
@@ -157,16 +158,19 @@ function planFlags(t: LocalTreeState, wanted: string, written: ReadonlySet<strin
  * result (as a copy of the file registers it: `md5sum` and `src` when written, `path` when not); else `dest` (as the
  * task gave it, ending in `/`) and `src`, without the folder's fields.
  */
-function registered(t: LocalTreeState, a: LocalTreeArgs, changes: readonly string[]): Record<string | symbol, unknown> {
+function registered(
+  t: LocalTreeState,
+  a: LocalTreeArgs,
+  written: ReadonlySet<string>,
+): Record<string | symbol, unknown> {
   const [only] = t.srcTree
-  if (t.srcTree.size === 1 && only[1].type === 'f' && only[1].content) {
-    const [rel, s] = only
+  if (t.srcTree.size === 1 && only[1].type === 'f' && only[1].content && only[1].sha1) {
+    const [rel, { content, sha1 }] = only
     const dest = posix.join(t.root, rel)
-    const data: Record<string, unknown> = { dest, checksum: s.sha1, size: s.content!.length }
-    if (a.owner) data.owner = a.owner
-    if (a.group) data.group = a.group
-    if (!changes.includes(`create ${dest}`) && !changes.includes(`update ${dest}`)) return { ...data, path: dest }
-    return { ...data, src: posix.join(t.src, rel), md5sum: createHash('md5').update(s.content!).digest('hex') }
+    const data = putData(dest, sha1, content.length, a)
+    return written.has(dest)
+      ? { ...data, src: posix.join(t.src, rel), md5sum: md5Of(content) }
+      : { ...data, path: dest }
   }
   // a folder copy's dest is a folder: Ansible's ends in `/` however the task wrote it
   const dest = a.dest ?? t.root
@@ -222,7 +226,7 @@ export function planLocalTree(t: LocalTreeState, a: LocalTreeArgs): Plan {
     }
   }
   if (a.attributes !== undefined) add(planFlags(t, a.attributes, written))
-  return { commands: changes.length ? commands : [], changes, data: registered(t, a, changes) }
+  return { commands: changes.length ? commands : [], changes, data: registered(t, a, written) }
 
   function add(p: { commands: Command[]; changes: string[] }): void {
     commands.push(...p.commands)

@@ -140,19 +140,27 @@ export function addSourceMd5(data: Record<string, unknown>, r: CommandResult | u
 }
 
 /**
+ * The fields a copied file's result starts with (Ansible's copy: `dest`, `checksum`, `size`, and `owner`/`group`
+ * when asked); a written one adds `md5sum` (`md5Of`) and `src`, one left as it was `path`.
+ */
+export function putData(dest: string, sha1: string, size: number, a: { owner?: string; group?: string }) {
+  const data: Record<string, unknown> = { dest, checksum: sha1, size }
+  if (a.owner) data.owner = a.owner
+  if (a.group) data.group = a.group
+  return data
+}
+
+/** The `md5sum` of written content, as Ansible's copy registers it. */
+export const md5Of = (content: Buffer): string => createHash('md5').update(content).digest('hex')
+
+/**
  * Decide what to do. Pure. In check mode a missing folder is not an error: an earlier task of the play (not
  * run in check mode) may create it, so the write is predicted instead (the real run fails if it is still missing).
  */
 export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
   const node = effective(f.info)
-  const data: Record<string | symbol, unknown> = {
-    dest: f.dest,
-    checksum: f.sha1,
-    size: f.remoteSrc?.size ?? f.content.length,
-  }
+  const data: Record<string | symbol, unknown> = putData(f.dest, f.sha1, f.remoteSrc?.size ?? f.content.length, a)
   if (f.remoteSrc && a.src !== undefined) data.src = a.src // Ansible's copy module itself names it every time
-  if (a.owner) data.owner = a.owner
-  if (a.group) data.group = a.group
   if (f.info.exists && !isType(node, 'file')) {
     return {
       commands: [],
@@ -206,7 +214,7 @@ export function planPut(f: PutState, a: PutArgs, checkMode = false): Plan {
     data[MD5_OF] = f.remoteSrc.path
     return { commands, changes, data }
   }
-  data.md5sum = createHash('md5').update(f.content).digest('hex')
+  data.md5sum = md5Of(f.content)
   const after = f.content.toString('utf8')
   const diff: FileDiff[] = []
   const beforeText = f.info.exists ? f.before : ''
