@@ -3,15 +3,17 @@
  * `read`, a few programs: `date`, `env`, `getent`, `getconf`, `ip`) and parsed here into `ansible_*` names:
  * `date_time`, `env`, the user's IDs, gecos and shell, `kernel_version`, memory and swap (`memory_mb`, …),
  * `processor*`, `uptime_seconds`, `loadavg`, `cmdline`/`proc_cmdline`, `dns` and `domain`, the SSH host keys,
- * `userspace_bits`, `fips`, `lsb` (where `lsb_release` or /etc/lsb-release is there, as Ansible's) and the network
- * facts (engine/netfacts.ts).
+ * `userspace_bits`, `fips`, `lsb` (where `lsb_release` or /etc/lsb-release is there, as Ansible's), the network
+ * facts (engine/netfacts.ts), block devices (engine/blockfacts.ts) and the smaller ones of engine/otherfacts.ts.
  *
  * @example
  * ```ts
  * moreFacts(text, { fqdn: 'pi1.lan', hostname: 'pi1', arch: 'aarch64', os }) // { ansible_domain: 'lan', … }
  * ```
  */
+import { BLOCK_SCRIPT, blockFacts } from './blockfacts.js'
 import { HW_SCRIPT, hardwareFacts } from './hwfacts.js'
+import { OTHER_SCRIPT, otherFacts } from './otherfacts.js'
 import { cmdlineFacts, dnsFacts } from './textfacts.js'
 import { NET_SCRIPT, networkFacts } from './netfacts.js'
 import type { Vars } from './types.js'
@@ -40,6 +42,8 @@ export const MORE_FACTS_SCRIPT = [
   'elif command -v lsb_release >/dev/null 2>&1; then echo os-release; fi',
   HW_SCRIPT,
   NET_SCRIPT,
+  BLOCK_SCRIPT,
+  OTHER_SCRIPT,
   'echo @end',
 ].join('\n')
 
@@ -108,6 +112,7 @@ export function moreFacts(text: string, base: BaseFacts): Vars {
   Object.assign(out, hardwareFacts(lines))
   const net = (k: string) => lines(k).join('\n')
   Object.assign(out, networkFacts(net('link'), net('addr'), net('route4'), net('route6')))
+  Object.assign(out, blockFacts(lines), otherFacts(lines, [...base.os].map(([k, v]) => `${k}=${v}`).join('\n')))
   return out
 }
 

@@ -55,7 +55,11 @@ describe('setup on this machine (the real fact script through the real quoting p
     for (const n of names) expect(registered[n]).toBe(factsToVars(facts)[n])
     // a point release (Debian 12.8) has a minor version, which the distribution filter matches too
     const minor = JSON.stringify(raw).includes('distribution*') && facts.distribution.version.includes('.')
-    const want = minor ? [...names, 'ansible_distribution_minor_version'] : names
+    const dist = JSON.stringify(raw).includes('distribution*')
+    // on the Debian family the file Ansible read the distribution from is named too
+    const file = ['path', 'variety', 'parsed'].map((k) => `ansible_distribution_file_${k}`)
+    const named = dist && 'ansible_distribution_file_path' in factsToVars(facts) ? file : []
+    const want = [...names, ...named, ...(minor ? ['ansible_distribution_minor_version'] : [])]
     if (exact) expect(Object.keys(registered).sort()).toEqual([...want].sort())
   })
   it('refuses an unknown subset name', async () => {

@@ -1,7 +1,8 @@
 /**
  * The parsers of Ansible's other common facts, on text captured from real hosts: `ip` output (a Pi's wlan0 with a
  * secondary address, a container's veth), `date`, /proc files, resolv.conf, cpuinfo of an x86 and a Pi, mounts.
- * What ansible-playbook gathers on the same machine is compared in test/engine/facts-agree.integration.test.ts.
+ * What ansible-playbook gathers on the same machine is compared by the agreement case `facts_more`
+ * (test/compat/cases/gather.ts).
  *
  * @example
  * ```sh

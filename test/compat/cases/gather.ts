@@ -51,7 +51,9 @@ export const GATHER: CompatCase[] = [
     // the facts beyond the distribution's that roles read: written to a file both engines must write alike (those
     // that change from moment to moment only by their keys)
     name: 'facts_more',
-    covers: 'setup: network, date_time, env, user, memory, processor, cmdline, dns, lsb, DMI, mounts, host keys',
+    covers:
+      'setup: network, date_time, env, user, memory, processor, cmdline, dns, lsb, DMI, mounts, host keys, ' +
+      'block devices and their links, lvm, iscsi, nvme, fibre channel, capabilities, distribution file',
     clean: true,
     files: {
       'main.yml': `- hosts: facts_more
@@ -89,6 +91,16 @@ export const GATHER: CompatCase[] = [
           date_time: "{{ [ansible_date_time.keys() | sort, ansible_date_time.tz, ansible_date_time.tz_dst,
             ansible_date_time.tz_offset] }}"
           loadavg: "{{ ansible_loadavg.keys() | sort }}"
+          # block devices: loop devices (which other tests may attach) by their fields only
+          devices: "{{ ansible_devices | dict2items | rejectattr('key', 'match', 'loop') | items2dict }}"
+          device_names: "{{ ansible_devices | list | reject('match', 'loop') | list }}"
+          loop_fields: "{{ ansible_devices | dict2items | selectattr('key', 'match', 'loop') | map(attribute='value')
+            | map('list') | unique | list }}"
+          storage: "{{ [ansible_device_links, ansible_lvm, ansible_iscsi_iqn, ansible_fibre_channel_wwn,
+            ansible_hostnqn] }}"
+          caps: "{{ [ansible_system_capabilities, ansible_system_capabilities_enforced] }}"
+          dist_file: "{{ [ansible_distribution_file_path, ansible_distribution_file_variety,
+            ansible_distribution_file_parsed] }}"
     - assert:
         that:
           - ansible_uptime_seconds > 0 and ansible_memfree_mb > 0 and ansible_swapfree_mb >= 0

@@ -1,0 +1,83 @@
+/**
+ * Ansible's smaller Linux facts, read as it reads them: `iscsi_iqn` (/etc/iscsi/initiatorname.iscsi),
+ * `fibre_channel_wwn` (/sys/class/fc_host/…/port_name), `hostnqn` (/etc/nvme/hostnqn), `system_capabilities` and
+ * `system_capabilities_enforced` (`capsh --print`, `N/A` where capsh is not installed) and, on the Debian family,
+ * `distribution_file_path`/`_variety`/`_parsed` (/etc/os-release, read by the fact script's first part).
+ *
+ * @example
+ * ```ts
+ * otherFacts(sectionsOf(text), osReleaseText) // { ansible_iscsi_iqn: '', ansible_system_capabilities: [], … }
+ * ```
+ */
+import type { Vars } from './types.js'
+
+/** Shell text printing the sections `otherFacts` reads (files with the shell's `read`; capsh where installed). */
+export const OTHER_SCRIPT = [
+  'echo @iscsi; if [ -r /etc/iscsi/initiatorname.iscsi ]; then',
+  '  while IFS= read -r l || [ -n "$l" ]; do echo "$l"; done < /etc/iscsi/initiatorname.iscsi; fi',
+  'echo @nvme; if [ -r /etc/nvme/hostnqn ]; then',
+  '  while IFS= read -r l || [ -n "$l" ]; do echo "$l"; done < /etc/nvme/hostnqn; fi',
+  'echo @fc; for f in /sys/class/fc_host/*/port_name; do if [ -r "$f" ]; then',
+  '  while IFS= read -r l || [ -n "$l" ]; do echo "$l"; done < "$f"; fi; done',
+  'echo @caps; op=$PATH; PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin',
+  'if command -v capsh >/dev/null 2>&1; then capsh --print 2>/dev/null; echo "@capsrc $?"; fi; PATH=$op',
+  'echo @osfile; if [ -s /etc/os-release ]; then echo present; fi',
+].join('\n')
+
+type Lines = (name: string) => string[]
+
+/** Python's `get_file_content(…).splitlines()`: the text stripped as a whole, then split into lines. */
+const fileLines = (l: string[]) => l.join('\n').trim().split('\n')
+
+/** The first line starting with `prefix` that is no comment (`#`, `;`) and not blank. */
+function firstWith(l: string[], prefix: string): string | undefined {
+  return fileLines(l).find((x) => !x.startsWith('#') && !x.startsWith(';') && x.trim() !== '' && x.startsWith(prefix))
+}
+
+/** What os-release must name for Ansible's Debian parser to take the file (its checks, in its order). */
+const DEBIAN_FAMILY = ['Debian', 'Raspbian', 'Ubuntu', 'SteamOS', 'Devuan', 'Cumulus', 'Mint', 'UOS', 'Uos', 'uos']
+const KALI = ['Kali', 'Parrot']
+const DEEPIN = ['Deepin', 'deepin']
+
+/** Parse the sections of `OTHER_SCRIPT`; `osRelease` is /etc/os-release's text as the fact script read it. */
+export function otherFacts(lines: Lines, osRelease: string): Vars {
+  const out: Vars = {}
+  out.ansible_iscsi_iqn = firstWith(lines('iscsi'), 'InitiatorName=')?.split('=').slice(1).join('=') ?? ''
+  out.ansible_hostnqn = firstWith(lines('nvme'), 'nqn.') ?? ''
+  out.ansible_fibre_channel_wwn = fcWwns(lines('fc'))
+  Object.assign(out, capabilities(lines('caps')))
+  const family = [...DEBIAN_FAMILY, ...KALI, ...DEEPIN].some((w) => osRelease.includes(w))
+  if (lines('osfile')[0] === 'present' && family && !otherParserFirst(osRelease)) {
+    out.ansible_distribution_file_path = '/etc/os-release'
+    out.ansible_distribution_file_variety = 'Debian'
+    out.ansible_distribution_file_parsed = true
+  }
+  return out
+}
+
+/** An os-release that Ansible's Amazon, Arch or SUSE parser takes before its Debian one. */
+function otherParserFirst(text: string): boolean {
+  return text.includes('Amazon') || text.includes('Arch Linux') || /suse/i.test(text)
+}
+
+/** The port names of /sys/class/fc_host, each without its `0x`. */
+function fcWwns(l: string[]): string[] {
+  return l.filter((x) => x !== '').map((x) => x.trimEnd().slice(2))
+}
+
+/** `capsh --print`'s `Current:` line as Ansible reads it; `N/A` when capsh is missing or failed. */
+function capabilities(l: string[]): Vars {
+  const rc = l.find((x) => x.startsWith('@capsrc '))
+  if (rc !== '@capsrc 0') return { ansible_system_capabilities_enforced: 'N/A', ansible_system_capabilities: 'N/A' }
+  let enforced = 'NA'
+  let caps: string[] = []
+  for (const line of l) {
+    if (!line.startsWith('Current:')) continue
+    if ((line.split(':')[1] ?? '').trim() === '=ep') enforced = 'False'
+    else {
+      enforced = 'True'
+      caps = (line.split('=')[1] ?? '').split(',').map((c) => c.trim())
+    }
+  }
+  return { ansible_system_capabilities_enforced: enforced, ansible_system_capabilities: caps }
+}
