@@ -16,6 +16,7 @@ import { HW_SCRIPT, hardwareFacts } from './hwfacts.js'
 import { OTHER_SCRIPT, otherFacts } from './otherfacts.js'
 import { cmdlineFacts, dnsFacts } from './textfacts.js'
 import { NET_SCRIPT, networkFacts } from './netfacts.js'
+import { sysfsInterfaces } from './netsysfacts.js'
 import type { Vars } from './types.js'
 
 /** Shell text printing each part after an `@name` line (files read with the shell's `read`, no program). */
@@ -111,7 +112,7 @@ export function moreFacts(text: string, base: BaseFacts): Vars {
   out.ansible_lsb = lsbFacts(lines('lsb'), base.os)
   Object.assign(out, hardwareFacts(lines))
   const net = (k: string) => lines(k).join('\n')
-  Object.assign(out, networkFacts(net('link'), net('addr'), net('route4'), net('route6')))
+  Object.assign(out, networkFacts(net('link'), net('addr'), net('route4'), net('route6'), sysfsInterfaces(lines)))
   Object.assign(out, blockFacts(lines), otherFacts(lines, [...base.os].map(([k, v]) => `${k}=${v}`).join('\n')))
   return out
 }

@@ -9,10 +9,12 @@
  * networkFacts(linkText, addrText, 'x via 10.0.0.1 dev eth0 src 10.0.0.2', '') // { default_ipv4: { address: … } }
  * ```
  */
+import { NET_SYS_SCRIPT, type SysfsInterface } from './netsysfacts.js'
 import type { Vars } from './types.js'
 
 /** The shell that prints what `networkFacts` reads, each part after its own `@` line. */
 export const NET_SCRIPT = [
+  NET_SYS_SCRIPT,
   'if command -v ip >/dev/null 2>&1; then',
   '  echo @link; ip -o link show 2>/dev/null',
   '  echo @addr; ip -o addr show 2>/dev/null',
@@ -49,8 +51,17 @@ const LINK_TYPES: Record<string, string> = {
 /** An interface's fact name: `ansible_` and the device with `-` and `:` as `_`. */
 export const interfaceFactName = (dev: string) => `ansible_${dev.replace(/[-:]/g, '_')}`
 
-/** Parse the sections `NET_SCRIPT` printed into Ansible's `ansible_*` network facts. */
-export function networkFacts(link: string, addr: string, route4: string, route6: string): Vars {
+/**
+ * Parse the sections `NET_SCRIPT` printed into Ansible's `ansible_*` network facts; an interface that `sys`
+ * (engine/netsysfacts.ts) read in /sys/class/net gets its fields from there, as Ansible's, else from `ip`.
+ */
+export function networkFacts(
+  link: string,
+  addr: string,
+  route4: string,
+  route6: string,
+  sys: Map<string, SysfsInterface> = new Map(),
+): Vars {
   const ifaces = new Map<string, Vars>()
   for (const line of link.split('\n')) {
     const m = /^\d+:\s+([^:@\s]+)(?:@\S+)?:\s+<([^>]*)>(.*)$/.exec(line)
@@ -69,7 +80,8 @@ export function networkFacts(link: string, addr: string, route4: string, route6:
       type: LINK_TYPES[kind] ?? (kind.replace('link/', '') || 'unknown'),
       promisc: flags.includes('PROMISC'),
     })
-    ifaces.set(dev, f)
+    const fromSys = sys.get(dev)
+    ifaces.set(dev, fromSys ? { device: dev, ...fromSys.head } : f)
   }
   const v4: string[] = []
   const v6: string[] = []
@@ -90,6 +102,7 @@ export function networkFacts(link: string, addr: string, route4: string, route6:
       if (address !== '::1') v6.push(address)
     }
   }
+  for (const [dev, f] of ifaces) Object.assign(f, sys.get(dev)?.tail)
   const out: Vars = { ansible_interfaces: [...ifaces.keys()], ansible_all_ipv4_addresses: v4 }
   out.ansible_all_ipv6_addresses = v6
   for (const [dev, f] of ifaces) out[interfaceFactName(dev)] = f

@@ -53,7 +53,8 @@ export const GATHER: CompatCase[] = [
     name: 'facts_more',
     covers:
       'setup: network, date_time, env, user, memory, processor, cmdline, dns, lsb, DMI, mounts, host keys, ' +
-      'block devices and their links, lvm, iscsi, nvme, fibre channel, capabilities, distribution file',
+      'block devices and their links, lvm, iscsi, nvme, fibre channel, capabilities, distribution file, an ' +
+      "interface's sysfs and ethtool fields",
     clean: true,
     files: {
       'main.yml': `- hosts: facts_more
@@ -65,14 +66,12 @@ export const GATHER: CompatCase[] = [
         content: "{{ picked | to_nice_json }}\\n"
       vars:
         iface: "{{ ansible_default_ipv4.interface | default('lo') }}"
-        own: [device, mtu, active, type, macaddress, promisc, ipv4, ipv4_secondaries, ipv6]
         picked:
           interfaces: "{{ ansible_interfaces | sort }}"
           default: "{{ [ansible_default_ipv4, ansible_default_ipv6] }}"
           all: "{{ [ansible_all_ipv4_addresses | sort, ansible_all_ipv6_addresses | sort] }}"
           lo: "{{ ansible_lo }}"
-          iface: "{{ hostvars[inventory_hostname]['ansible_' + iface] | dict2items | selectattr('key', 'in', own)
-            | items2dict }}"
+          iface: "{{ hostvars[inventory_hostname]['ansible_' + iface] }}"
           dns: "{{ [ansible_dns, ansible_domain, ansible_lsb] }}"
           memory: "{{ [ansible_memory_mb.real.total, ansible_memory_mb.swap.total, ansible_swaptotal_mb] }}"
           cpu: "{{ [ansible_processor, ansible_processor_count, ansible_processor_cores,
