@@ -1,7 +1,8 @@
 /**
  * Ansible's hardware facts read from files (no `dmidecode`): the DMI names of /sys/devices/virtual/dmi/id (`NA`
  * where the file is missing or only root may read it, as Ansible's), `form_factor`, `apparmor`, `is_chroot` and
- * `mounts` (from /proc/mounts, sizes from one `stat -f` for all of them; `uuid` is `N/A`).
+ * `mounts` (from /proc/mounts, sizes from one `stat -f` for all of them, `uuid` from `lsblk` or `udevadm`, `,bind`
+ * added to a bind mount's options as `findmnt` shows it).
  *
  * @example
  * ```ts
@@ -25,6 +26,15 @@ export const HW_SCRIPT = [
   'echo @mounts; set --; while read -r dev mnt fs opts dump pass; do case $dev in /*|*:/*) if [ "$fs" != none ]; then',
   '  echo "$dev $mnt $fs $opts $dump $pass"; set -- "$@" "$mnt"; fi ;; esac; done < /proc/mounts',
   'echo @statfs; if [ $# -gt 0 ]; then stat -f -c "%n %S %s %b %a %c %d" -- "$@" 2>/dev/null; fi',
+  'echo @binds; findmnt --list --noheadings --notruncate 2>/dev/null',
+  // UUIDs by lsblk; udevadm (where installed) for a mounted device lsblk gives none, as Ansible asks
+  'echo @uuids; lb=" "; while read -r n u; do if [ -n "$u" ]; then echo "$n $u"; lb="$lb$n "; fi; done <<EOF',
+  '$(lsblk --list --noheadings --paths --output NAME,UUID --exclude 2 2>/dev/null)',
+  'EOF',
+  'op=$PATH; PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin; if command -v udevadm >/dev/null 2>&1; then',
+  '  while read -r dev mnt fs _; do case $dev in /*|*:/*) if [ "$fs" != none ]; then case $lb in *" $dev "*) ;; *)',
+  '    lb="$lb$dev "; echo "=udev $dev"; udevadm info --query property --name "$dev" 2>/dev/null ;; esac; fi ;;',
+  '  esac; done < /proc/mounts; fi; PATH=$op',
 ].join('\n')
 
 /** Ansible's names for SMBIOS chassis types. */
@@ -52,7 +62,7 @@ export function hardwareFacts(lines: (name: string) => string[]): Vars {
   out.ansible_form_factor = chassis === 'NA' ? 'NA' : (FORM_FACTORS[Number(chassis)] ?? 'unknown')
   out.ansible_apparmor = { status: lines('apparmor')[0] === 'enabled' ? 'enabled' : 'disabled' }
   out.ansible_is_chroot = isChroot(lines('chroot'))
-  out.ansible_mounts = mounts(lines('mounts'), lines('statfs'))
+  out.ansible_mounts = mounts(lines('mounts'), lines('statfs'), uuids(lines('uuids')), binds(lines('binds')))
   return out
 }
 
@@ -66,8 +76,34 @@ function isChroot(l: string[]): boolean {
   return ids.length === 1 && Number(ids[0].split(':')[1]) !== rootIno
 }
 
+/** Device → UUID: lsblk's, then udevadm's `ID_FS_UUID` for a device lsblk gave none (Ansible's order). */
+function uuids(l: string[]): Map<string, string> {
+  const out = new Map<string, string>()
+  let dev: string | undefined
+  for (const line of l) {
+    if (line.startsWith('=udev ')) dev = line.slice(6)
+    else if (dev !== undefined) {
+      if (line.startsWith('ID_FS_UUID=') && !out.has(dev)) out.set(dev, line.slice(11))
+    } else {
+      const [name, id] = line.trim().split(/\s+(?=\S+$)/)
+      if (name && id && !out.has(name)) out.set(name, id)
+    }
+  }
+  return out
+}
+
+/** The mount points findmnt lists with a folder in their source (`/dev/vda[/srv]`): bind mounts. */
+function binds(l: string[]): Set<string> {
+  const out = new Set<string>()
+  for (const line of l) {
+    const [target, source] = line.split(/\s+/)
+    if (target && source && source.includes(']')) out.add(target)
+  }
+  return out
+}
+
 /** One fact per mounted device, with its sizes where `stat -f` could read them. */
-function mounts(list: string[], statfs: string[]): Vars[] {
+function mounts(list: string[], statfs: string[], uuid: Map<string, string>, bound: Set<string>): Vars[] {
   const sizes = new Map<string, number[]>()
   for (const l of statfs) {
     const w = l.split(' ')
@@ -78,7 +114,7 @@ function mounts(list: string[], statfs: string[]): Vars[] {
     const [device, rawMount, fstype, options] = l.split(' ')
     if (!rawMount) continue
     const mount = unescape(rawMount)
-    const m: Vars = { mount, device: unescape(device), fstype, options }
+    const m: Vars = { mount, device: unescape(device), fstype, options: bound.has(mount) ? `${options},bind` : options }
     const s = sizes.get(rawMount)
     if (s) {
       const [frsize, bsize, blocks, bavail, files, ffree] = s
@@ -88,7 +124,7 @@ function mounts(list: string[], statfs: string[]): Vars[] {
         ...{ inode_total: files, inode_available: ffree, inode_used: files - ffree },
       })
     }
-    m.uuid = 'N/A'
+    m.uuid = uuid.get(unescape(device)) || 'N/A'
     out.push(m)
   }
   return out

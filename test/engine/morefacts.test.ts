@@ -177,4 +177,25 @@ describe('hardwareFacts', () => {
       { mount: '/mnt/my disk', device: '/dev/sda1', fstype: 'vfat', options: 'rw', uuid: 'N/A' },
     ])
   })
+
+  it("mounts' UUIDs from lsblk, else udevadm's ID_FS_UUID; bind mounts (a folder in findmnt's source) marked", () => {
+    const g = hardwareFacts(
+      (k) =>
+        ({
+          ...parts,
+          mounts: [...parts.mounts, '/dev/mmcblk0p2 /srv/www ext4 rw 0 0', 'server:/x /net nfs rw 0 0'],
+          uuids: ['/dev/mmcblk0p1 5DE4-665C', '/dev/mmcblk0p2   0ee3a2c8-5e1b', '=udev /dev/sda1', 'ID_FS_TYPE=vfat'],
+          binds: ['/ /dev/mmcblk0p2 ext4 rw', '/srv/www /dev/mmcblk0p2[/var/www] ext4 rw', '/net server:/x nfs rw'],
+        })[k] ?? [],
+    )
+    const mounts = g.ansible_mounts as { mount: string; uuid: string; options: string }[]
+    expect(mounts.map((m) => [m.mount, m.uuid, m.options])).toEqual([
+      ['/', '0ee3a2c8-5e1b', 'rw,noatime'],
+      ['/mnt/my disk', 'N/A', 'rw'],
+      ['/srv/www', '0ee3a2c8-5e1b', 'rw,bind'],
+      ['/net', 'N/A', 'rw'],
+    ])
+    const udev = hardwareFacts((k) => ({ ...parts, uuids: ['=udev /dev/sda1', 'ID_FS_UUID=AB12-CD34'] })[k] ?? [])
+    expect((udev.ansible_mounts as { uuid: string }[]).map((m) => m.uuid)).toEqual(['N/A', 'AB12-CD34'])
+  })
 })
