@@ -19,6 +19,13 @@ import { NET_SCRIPT, networkFacts } from './netfacts.js'
 import { sysfsInterfaces } from './netsysfacts.js'
 import type { Vars } from './types.js'
 
+/** Perl printing `sysinfo L1 L5 L15` (the kernel's loads, in 1/65536) by the architecture's call number. */
+const SYSINFO_PERL = [
+  'my $n = {x86_64 => 99, i386 => 116, i486 => 116, i586 => 116, i686 => 116, arm => 116, aarch64 => 179,',
+  ' riscv64 => 179}->{(split /-/, $Config{archname})[0]}; exit 1 unless $n; my $b = "\\0" x 256;',
+  ' syscall($n, $b) == 0 or exit 1; my @v = unpack("l!L!3", $b); print "sysinfo $v[1] $v[2] $v[3]\\n"',
+].join('')
+
 /** Shell text printing each part after an `@name` line (files read with the shell's `read`, no program). */
 export const MORE_FACTS_SCRIPT = [
   'echo @date; LC_ALL=C date "+%s %N %Y %m %A %w %W %d %H %M %S %Z %z"',
@@ -30,6 +37,8 @@ export const MORE_FACTS_SCRIPT = [
   'echo @meminfo; while IFS= read -r l; do echo "$l"; done < /proc/meminfo',
   'echo @uptime; read -r x _ < /proc/uptime; echo "$x"',
   'echo @loadavg; read -r a b c _ < /proc/loadavg; echo "$a $b $c"',
+  // glibc's getloadavg (Ansible's source) divides sysinfo(2)'s fixed-point loads: finer than /proc/loadavg's text
+  `perl -MConfig -e '${SYSINFO_PERL}' 2>/dev/null`,
   'echo @cmdline; read -r x < /proc/cmdline; echo "$x"',
   'echo @resolv; if [ -r /etc/resolv.conf ]; then while IFS= read -r l; do echo "$l"; done < /etc/resolv.conf; fi',
   'echo @cpuinfo; while IFS= read -r l; do case $l in processor*|vendor_id*|"model name"*|"physical id"*|' +
@@ -91,7 +100,8 @@ export function moreFacts(text: string, base: BaseFacts): Vars {
   out.ansible_kernel_version = first('kernel_version')
   Object.assign(out, memoryFacts(lines('meminfo')))
   out.ansible_uptime_seconds = Math.floor(Number(first('uptime')) || 0)
-  const [l1, l5, l15] = first('loadavg').split(' ').map(Number)
+  const exact = /^sysinfo (\d+) (\d+) (\d+)$/.exec(lines('loadavg')[1] ?? '')
+  const [l1, l5, l15] = exact ? exact.slice(1).map((n) => Number(n) / 65536) : first('loadavg').split(' ').map(Number)
   out.ansible_loadavg = { '1m': l1 ?? 0, '5m': l5 ?? 0, '15m': l15 ?? 0 }
   Object.assign(out, cmdlineFacts(first('cmdline')))
   out.ansible_dns = dnsFacts(lines('resolv'))

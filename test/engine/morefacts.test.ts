@@ -120,6 +120,11 @@ describe('moreFacts', () => {
       swap: { total: 99, free: 99, used: 0, cached: 0 },
     })
     expect([f.ansible_uptime_seconds, f.ansible_loadavg]).toEqual([12345, { '1m': 0.5, '5m': 0.25, '15m': 0.1 }])
+    // where Perl could ask sysinfo(2), the kernel's own loads (glibc's getloadavg, Ansible's source)
+    const exact = moreFacts(text.replace('0.50 0.25 0.10', '1.54 1.63 1.74\nsysinfo 100672 106720 114304'), {
+      ...{ hostname: 'pi1', fqdn: 'pi1.lan', arch: 'aarch64', os },
+    })
+    expect(exact.ansible_loadavg).toEqual({ '1m': 1.5361328125, '5m': 1.62841796875, '15m': 1.744140625 })
     expect(f.ansible_cmdline).toMatchObject({ console: 'tty1', quiet: true, x: 'a b', root: 'PARTUUID=1234-02' })
     expect((f.ansible_proc_cmdline as Record<string, unknown>).console).toEqual(['serial0,115200', 'tty1'])
     expect(f.ansible_dns).toEqual({
