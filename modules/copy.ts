@@ -156,11 +156,6 @@ export default defineModule({
     return gatherPut(io, ctx, { dest: args.dest, content, basename: name, srcMode, follow: args.follow, attributes })
   },
   plan(state, args, ctx) {
-    if ('srcTree' in state && !('kind' in state) && args.attributes !== undefined)
-      return {
-        commands: [],
-        fail: 'attributes on a folder copied with remote_src are not supported yet: set them with file',
-      }
     if ('kind' in state) return planLocalTree(state, args)
     if ('srcTree' in state) return planTree(state, args)
     const plan = planPut(state, args, ctx.checkMode)
@@ -182,7 +177,7 @@ async function gatherRemote(args: Args, ctx: ModuleContext, io: HostIO): Promise
   const info = await completeChecksum(io, src, parsePathProbe(probe.stdout))
   const node = effective(info)
   if (!info.exists || !node) throw new ModuleFailure(`Source ${src} not found`)
-  if (isType(node, 'directory')) return gatherTree(io, src, args.dest)
+  if (isType(node, 'directory')) return gatherTree(io, src, args.dest, args.attributes !== undefined)
   if (!isType(node, 'file')) throw new ModuleFailure(`Cannot copy invalid source '${src}': not a file`)
   if (!info.readable || !info.checksum) throw new ModuleFailure(`Source ${src} not readable`)
   return gatherPut(io, ctx, {

@@ -85,10 +85,34 @@ describe('attributes on the modules that write a file (copy, template, assemble)
       rmSync(dir, { recursive: true, force: true })
     }
   })
-  it('a folder copied with remote_src and attributes fails instead of leaving them unset', () => {
-    const state = { srcTree: new Map() } as never
-    const plan = planOf(copy, state, { src: 'd/', dest: '/srv/d', remote_src: true, attributes: 'A' }, testCtx())
-    expect(plan.fail).toMatch(/attributes on a folder copied with remote_src are not supported yet/)
+  // as Ansible's: the flags go to the folder the entries go into, not to the entries
+  const tree = (rootType: string | undefined, rootFlags?: string) =>
+    ({
+      src: '/opt/d',
+      root: '/srv/d',
+      rootType,
+      srcMode: 0o755,
+      srcTree: new Map(),
+      destTree: new Map(),
+      rootFlags,
+    }) as never
+  it.each([
+    ['the folder is there with other flags', tree('d', 'e'), 'A', [['chattr', '=A', '/srv/d']], ['attributes e → =A']],
+    ['the folder has them', tree('d', 'A'), 'A', [], []],
+    ['- runs each time, as in Ansible', tree('d', ''), '-A', [['chattr', '-A', '/srv/d']], ['attributes (none) → -A']],
+  ])('a folder copied with remote_src: %s', (_, state, attributes, argv, changes) => {
+    const plan = planOf(copy, state, { src: '/opt/d', dest: '/srv', remote_src: true, attributes }, testCtx())
+    expect([plan.commands.map((c) => c.argv), plan.changes]).toEqual([argv, changes])
+  })
+  it('a folder copied with remote_src that the copy makes gets the flags read and set on the host', () => {
+    const plan = planOf(
+      copy,
+      tree(undefined),
+      { src: '/opt/d', dest: '/srv', remote_src: true, attributes: '+A' },
+      testCtx(),
+    )
+    expect(plan.commands.map((c) => c.argv?.[0] ?? c.describe)).toEqual(['mkdir', 'chmod', 'sh'])
+    expect(plan.commands[2].describe).toBe('chattr +A /srv/d')
   })
 })
 

@@ -4,7 +4,9 @@
  * source's), compared by SHA-1. A folder is copied as Ansible does: `src/` copies what the folder holds into
  * `dest`, `src` (no slash) copies the folder itself into `dest/NAME`; files missing or different (SHA-1) are
  * copied with their mode, symlinks are copied as symlinks, folders the copy creates get `directory_mode`
- * (else the source folder's mode). Nothing is ever deleted from the destination.
+ * (else the source folder's mode); `mode`, `owner`/`group` and `attributes` (chattr flags) go to the folder the
+ * entries go into, as Ansible's (its `mode` and flags on that folder only). Nothing is ever deleted from the
+ * destination.
  *
  * @example
  * ```ts
@@ -17,6 +19,7 @@ import { sh } from '../../engine/commands.js'
 import type { HostIO, Plan } from '../../engine/module.js'
 import type { Command } from '../../engine/types.js'
 import { sameId, wantedMode } from './attrs.js'
+import { lsattrProbe, parseLsattr, planChattr } from './chattr.js'
 import { octal } from './mode.js'
 
 /** One entry of a folder tree, by its path relative to the tree's root. */
@@ -46,6 +49,8 @@ export interface TreeState {
   rootMode?: number
   srcTree: Map<string, TreeItem>
   destTree: Map<string, TreeItem>
+  /** The root's chattr flags (read when `attributes` is asked and the root exists). */
+  rootFlags?: string
 }
 
 /** Arguments `planTree` uses. */
@@ -54,6 +59,8 @@ export interface TreeArgs {
   mode?: string | number
   owner?: string
   group?: string
+  /** chattr flags for the root, as Ansible sets them on the folder the entries go into (not on the entries). */
+  attributes?: string
 }
 
 const TREE = [
@@ -102,12 +109,13 @@ export function treeRoot(src: string, dest: string): string {
 }
 
 /** Probe the source folder and where its entries go (`treeRoot`). */
-export async function gatherTree(io: HostIO, src: string, dest: string): Promise<TreeState> {
+export async function gatherTree(io: HostIO, src: string, dest: string, attributes = false): Promise<TreeState> {
   const root = treeRoot(src, dest)
-  const [s, d] = await io.batch([treeProbe(src), treeProbe(root)])
+  const [s, d, a] = await io.batch([treeProbe(src), treeProbe(root), ...(attributes ? [lsattrProbe(root)] : [])])
   const from = parseTree(s.stdout)
   const to = parseTree(d.stdout)
   return {
+    ...(a && to.kind === 'd' ? { rootFlags: parseLsattr(a.stdout) } : {}),
     src,
     root,
     rootType: to.kind === 'absent' ? undefined : to.kind,
@@ -164,6 +172,9 @@ export function planTree(t: TreeState, a: TreeArgs): Plan {
     if (t.rootMode !== undefined && parseInt(mode, 8) !== (t.rootMode & 0o7777))
       changes.push(`mode ${octal(t.rootMode)} → ${mode}`)
   }
+  const flags = planChattr(t.root, t.rootType ? (t.rootFlags ?? '') : undefined, a.attributes)
+  commands.push(...flags.commands)
+  if (t.rootType) changes.push(...flags.changes)
   return { commands: changes.length ? commands : [], changes, data }
 }
 

@@ -46,11 +46,18 @@ const TASKS = `${FLAGS}    - file: { path: "{{ root }}/parts", state: directory,
     - file: { path: "{{ root }}/tree", state: directory, recurse: true, attributes: "{{ A }}" }
     - file: { path: "{{ root }}/tree", state: directory, recurse: true, attributes: "{{ A }}" }
       register: tree2
-    - shell: lsattr -d c h t a l b r parts/1 tree tree/sub tree/sub/x > flags
+    - name: a folder copied on the host, its flags and mode on the folder the entries go into
+      copy: { src: "{{ root }}/tree", dest: "{{ root }}/parts", remote_src: true, mode: "0700", attributes: "{{ A }}" }
+    - copy: { src: "{{ root }}/tree", dest: "{{ root }}/parts", remote_src: true, mode: "0700", attributes: "{{ A }}" }
+      register: rc2
+    - copy: { src: "{{ root }}/tree/", dest: "{{ root }}/inner", remote_src: true, attributes: "{{ A }}" }
+    - shell: lsattr -d c h t a l b r parts/1 tree tree/sub tree/sub/x parts parts/tree parts/tree/sub inner > flags
       args: { chdir: "{{ root }}" }
       changed_when: false
     - assert:
-        that: [c2 is not changed, t2 is not changed, l2 is not changed, minus is changed, tree2 is not changed]
+        that:
+          - c2 is not changed and t2 is not changed and l2 is not changed and minus is changed
+          - tree2 is not changed and rc2 is not changed
 `
 
 const WEB_TASKS = `${FLAGS}
@@ -98,7 +105,7 @@ export const ATTRS: CompatCase[] = [
   },
   {
     name: 'file_attributes_more',
-    covers: 'attributes (copy, template, assemble, lineinfile, blockinfile, replace, file recurse)',
+    covers: 'attributes (copy, template, assemble, lineinfile, blockinfile, replace, file recurse, remote_src folders)',
     clean: true,
     files: {
       'main.yml': `- hosts: file_attributes_more\n  gather_facts: false\n  tasks:\n${TASKS}`,
