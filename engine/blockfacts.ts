@@ -43,6 +43,9 @@ export const BLOCK_SCRIPT = [
   'done',
   'op=$PATH; PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin',
   'echo @lspci; if command -v lspci >/dev/null 2>&1; then lspci -D 2>/dev/null; fi',
+  // where sg3-utils is installed, Ansible takes a disk's serial from sg_inq (and only from there)
+  'if command -v sg_inq >/dev/null 2>&1; then echo @sginq; for s in /sys/block/*; do if [ -e "$s" ]; then',
+  '  echo "=sg ${s##*/}"; sg_inq "/dev/${s##*/}" 2>/dev/null; fi; done; fi',
   'ru=; while read -r k v _; do if [ "$k" = Uid: ]; then ru=$v; break; fi; done < /proc/$$/status',
   'if [ "$ru" = 0 ] && command -v vgs >/dev/null 2>&1; then o="--noheadings --nosuffix --units g --separator ,"',
   '  echo @lvm; echo on; echo @vgs; vgs $o 2>/dev/null; echo @lvs; lvs $o 2>/dev/null',
@@ -127,6 +130,7 @@ export function blockFacts(lines: Lines): Vars {
   const { files, holders } = readFiles(lines('blockfiles'))
   const dirs = lines('blockdirs').map((l) => l.split('\t'))
   const pci = lines('lspci').join('\n')
+  const sg = sgSerials(lines('sginq'))
   const linksOf = (name: string) => Object.fromEntries(Object.entries(links).map(([t, v]) => [t, v[name] ?? []]))
   const devices: Vars = {}
   for (const l of lines('blocks')) {
@@ -138,7 +142,8 @@ export function blockFacts(lines: Lines): Vars {
     const hasDevice = [...f.keys()].some((k) => k.startsWith('device/'))
     const d: Vars = { virtual: target || !hasDevice ? 1 : 0, links: linksOf(name) }
     for (const k of ['vendor', 'model', 'sas_address', 'sas_device_handle']) d[k] = get(`device/${k}`)
-    if (f.has('device/serial')) d.serial = get('device/serial')
+    const serial = sg ? sg.get(name) : (get('device/serial') ?? undefined)
+    if (serial) d.serial = serial
     d.removable = get('removable')
     d.support_discard = get('queue/discard_granularity')
     if (wwn.has(name)) d.wwn = wwn.get(name)
@@ -181,6 +186,19 @@ function partitions(
       uuid: uuids[0] ?? null,
       holders: holders.get(`${name}/${folder}`) ?? [],
     }
+  }
+  return out
+}
+
+/** Per device, the serial `sg_inq` names; undefined when sg_inq is not installed (the section is missing). */
+function sgSerials(l: string[]): Map<string, string> | undefined {
+  if (!l.length) return undefined
+  const out = new Map<string, string>()
+  let dev = ''
+  for (const line of l) {
+    if (line.startsWith('=sg ')) dev = line.slice(4)
+    const m = /(?:Unit serial|Serial) number:\s+(\w+)/.exec(line)
+    if (m && dev && !out.has(dev)) out.set(dev, m[1])
   }
   return out
 }

@@ -12,6 +12,7 @@
 import { describe, expect, it } from 'vitest'
 import { blockFacts, bytesToHuman } from '../../engine/blockfacts.js'
 import { otherFacts } from '../../engine/otherfacts.js'
+import type { Vars } from '../../engine/types.js'
 
 const sections = (s: Record<string, string[]>) => (name: string) => s[name] ?? []
 
@@ -82,6 +83,24 @@ describe('blockFacts', () => {
       ...{ model: null, vendor: null, sectors: '0', sectorsize: 512, size: '0.00 Bytes', scheduler_mode: '' },
       ...{ host: '', partitions: {}, links: { ids: [], uuids: ['abcd-ef'], labels: [], masters: [] } },
     })
+  })
+
+  it("takes a disk's serial from sysfs, or, where sg_inq is installed, from sg_inq only", () => {
+    const withSerial = {
+      ...HOST,
+      blockfiles: [...HOST.blockfiles, 'sda\tdevice/serial\tWD-123', 'dm-0\tdevice/serial\tX'],
+    }
+    const sysfs = blockFacts(sections(withSerial)).ansible_devices as Record<string, Record<string, unknown>>
+    expect([sysfs.sda.serial, sysfs['dm-0'].serial]).toEqual(['WD-123', 'X'])
+    const sg = [
+      '=sg sda',
+      'standard INQUIRY:',
+      ' Vendor identification: ATA',
+      ' Unit serial number: WDC0042',
+      '=sg dm-0',
+    ]
+    const both = blockFacts(sections({ ...withSerial, sginq: sg })).ansible_devices as Record<string, Vars>
+    expect([both.sda.serial, 'serial' in both['dm-0']]).toEqual(['WDC0042', false])
   })
 
   it('collects device_links per kind, sorted, and masters from the slaves folders', () => {
