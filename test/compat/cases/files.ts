@@ -2,6 +2,8 @@
  * Agreement cases for the file-shaped modules and commands: file, copy, lineinfile, template, stat,
  * command/shell and environment (what Ansible's integration targets of those names pin down), written here.
  */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import type { CompatCase } from '../harness.js'
 
 const play = (name: string, tasks: string, extra = '') =>
@@ -335,6 +337,24 @@ export const FILES: CompatCase[] = [
       'files/conf/sub/b.txt': 'b\n',
       'files/conf/sub/deeper/c.txt': 'c\n',
       'files/conf/only-dirs/x/y.txt': 'y\n',
+    },
+  },
+  {
+    name: 'copy_folder_lone_file',
+    covers: 'copy of a controller folder whose one file sits beside a subfolder: changed when it rewrites the file',
+    // Ansible takes the status of its helper task for the subfolder (already there: ok) as the whole copy's
+    allow: { counts: { changed: 1 }, reason: 'registers `dest` and `src`, and is changed when any of them changed' },
+    setup: (dir) => mkdirSync(join(dir, 'files/lone/sub'), { recursive: true }),
+    files: {
+      'main.yml': play(
+        'copy_folder_lone_file',
+        `
+    - copy: { src: lone/, dest: "{{ root }}/lone/" }
+    - copy: { content: "edited\\n", dest: "{{ root }}/lone/f.txt" }
+    - copy: { src: lone/, dest: "{{ root }}/lone/" }
+`,
+      ),
+      'files/lone/f.txt': 'lone\n',
     },
   },
   {
