@@ -21,8 +21,8 @@ import type { Vars } from './types.js'
 
 /** Perl printing `sysinfo L1 L5 L15` (the kernel's loads, in 1/65536) by the architecture's call number. */
 const SYSINFO_PERL = [
-  'my $n = {x86_64 => 99, i386 => 116, i486 => 116, i586 => 116, i686 => 116, arm => 116, aarch64 => 179,',
-  ' riscv64 => 179}->{(split /-/, $Config{archname})[0]}; exit 1 unless $n; my $b = "\\0" x 256;',
+  'my %n = ("x86_64", 99, "i386", 116, "i486", 116, "i586", 116, "i686", 116, "arm", 116, "aarch64", 179,',
+  ' "riscv64", 179); my $n = $n{(split /-/, $Config{archname})[0]}; exit 1 unless $n; my $b = "\\0" x 256;',
   ' syscall($n, $b) == 0 or exit 1; my @v = unpack("l!L!3", $b); print "sysinfo $v[1] $v[2] $v[3]\\n"',
 ].join('')
 
