@@ -41,7 +41,6 @@ export const BLOCK_SCRIPT = [
   '  for p in "$s/$b"*; do if [ -d "$p" ]; then',
   `    for k in ${PART_FILES.join(' ')}; do rd "$p" "$b/\${p##*/}" "$k"; done; holders "$p" "$b/\${p##*/}"; fi; done`,
   'done',
-  'op=$PATH; PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin',
   'echo @lspci; if command -v lspci >/dev/null 2>&1; then lspci -D 2>/dev/null; fi',
   // where sg3-utils is installed, Ansible takes a disk's serial from sg_inq (and only from there)
   'if command -v sg_inq >/dev/null 2>&1; then echo @sginq; for s in /sys/block/*; do if [ -e "$s" ]; then',
@@ -52,7 +51,6 @@ export const BLOCK_SCRIPT = [
   '  pv=$(pvs $o 2>/dev/null); echo @pvs; echo "$pv"',
   '  echo @dm; case $pv in *"/dev/dm-"*) for d in /dev/dm-*; do',
   '    printf "%s\\t%s\\n" "$d" "$(dmsetup info -C --noheadings -o name "$d" 2>/dev/null)"; done ;; esac; fi',
-  'PATH=$op',
 ].join('\n')
 
 type Lines = (name: string) => string[]

@@ -31,10 +31,10 @@ export const HW_SCRIPT = [
   'echo @uuids; lb=" "; while read -r n u; do if [ -n "$u" ]; then echo "$n $u"; lb="$lb$n "; fi; done <<EOF',
   '$(lsblk --list --noheadings --paths --output NAME,UUID --exclude 2 2>/dev/null)',
   'EOF',
-  'op=$PATH; PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin; if command -v udevadm >/dev/null 2>&1; then',
+  'if command -v udevadm >/dev/null 2>&1; then',
   '  while read -r dev mnt fs _; do case $dev in /*|*:/*) if [ "$fs" != none ]; then case $lb in *" $dev "*) ;; *)',
   '    lb="$lb$dev "; echo "=udev $dev"; udevadm info --query property --name "$dev" 2>/dev/null ;; esac; fi ;;',
-  '  esac; done < /proc/mounts; fi; PATH=$op',
+  '  esac; done < /proc/mounts; fi',
 ].join('\n')
 
 /** Ansible's names for SMBIOS chassis types. */

@@ -50,10 +50,14 @@ export const MORE_FACTS_SCRIPT = [
   'echo @fips; x=0; read -r x 2>/dev/null < /proc/sys/crypto/fips_enabled; echo "$x"',
   'echo @lsb; if [ -r /etc/lsb-release ]; then while IFS= read -r l; do echo "$l"; done < /etc/lsb-release',
   'elif command -v lsb_release >/dev/null 2>&1; then echo os-release; fi',
+  // the programs below are looked up as Ansible's get_bin_path does, in the sbin folders too (capsh, lvm, udevadm,
+  // ethtool, …); the PATH is put back for what runs after (the local facts)
+  'op=$PATH; PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin',
   HW_SCRIPT,
   NET_SCRIPT,
   BLOCK_SCRIPT,
   OTHER_SCRIPT,
+  'PATH=$op',
   'echo @end',
 ].join('\n')
 

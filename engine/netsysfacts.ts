@@ -27,10 +27,10 @@ export const NET_SYS_SCRIPT = [
   `  for k in ${DIRS.join(' ')}; do if [ -e "$p/$k" ]; then printf "%s\\t%s/\\n" "$n" "$k"; fi; done`,
   '  for b in "$p"/brif/*; do if [ -e "$b" ]; then printf "%s\\tbrif\\t%s\\n" "$n" "${b##*/}"; fi; done; done',
   'echo @netlinks; ls -l /sys/class/net/*/device /sys/class/net/*/device/driver/module 2>/dev/null',
-  'echo @ethtool; op=$PATH; PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin',
+  'echo @ethtool',
   'if command -v ethtool >/dev/null 2>&1; then for p in /sys/class/net/*; do n=${p##*/}',
   '  echo "=k $n"; ethtool -k "$n" 2>/dev/null; echo "=rc $?"; echo "=T $n"; ethtool -T "$n" 2>/dev/null',
-  '  echo "=rc $?"; done; fi; PATH=$op',
+  '  echo "=rc $?"; done; fi',
 ].join('\n')
 
 const TYPES: Record<string, string> = { '1': 'ether', '32': 'infiniband', '512': 'ppp', '772': 'loopback' }

@@ -19,8 +19,8 @@ export const OTHER_SCRIPT = [
   '  while IFS= read -r l || [ -n "$l" ]; do echo "$l"; done < /etc/nvme/hostnqn; fi',
   'echo @fc; for f in /sys/class/fc_host/*/port_name; do if [ -r "$f" ]; then',
   '  while IFS= read -r l || [ -n "$l" ]; do echo "$l"; done < "$f"; fi; done',
-  'echo @caps; op=$PATH; PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin',
-  'if command -v capsh >/dev/null 2>&1; then capsh --print 2>/dev/null; echo "@capsrc $?"; fi; PATH=$op',
+  'echo @caps',
+  'if command -v capsh >/dev/null 2>&1; then capsh --print 2>/dev/null; echo "@capsrc $?"; fi',
   'echo @osfile; if [ -s /etc/os-release ]; then echo present; fi',
 ].join('\n')
 
