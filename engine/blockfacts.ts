@@ -10,6 +10,7 @@
  * blockFacts(sectionsOf(text)).ansible_devices // { vda: { size: '256.00 GB', partitions: {}, … }, … }
  * ```
  */
+import { sysfsRecords } from './textfacts.js'
 import type { Vars } from './types.js'
 
 /** The sysfs files read per device, relative to its folder (those under `device/` are the vendor's). */
@@ -107,25 +108,13 @@ function wwns(disk: string[]): Map<string, string> {
   return out
 }
 
-/** The sysfs values read per device (`vda`) and partition (`vda/vda1`), and their holders' names. */
-function readFiles(lines: string[]): { files: Map<string, Map<string, string>>; holders: Map<string, string[]> } {
-  const files = new Map<string, Map<string, string>>()
-  const holders = new Map<string, string[]>()
-  for (const l of lines) {
-    const [who = '', key = '', ...rest] = l.split('\t')
-    const value = rest.join('\t').trim()
-    if (key === 'holder') (holders.get(who) ?? holders.set(who, []).get(who)!).push(value)
-    else (files.get(who) ?? files.set(who, new Map()).get(who)!).set(key, value)
-  }
-  return { files, holders }
-}
-
 /** Parse the sections of `BLOCK_SCRIPT` into `ansible_devices`, `ansible_device_links` and `ansible_lvm`. */
 export function blockFacts(lines: Lines): Vars {
   const disk = lines('disklinks')
   const links = deviceLinks(disk, lines('slaves'))
   const wwn = wwns(disk)
-  const { files, holders } = readFiles(lines('blockfiles'))
+  // the sysfs values per device (`vda`) and partition (`vda/vda1`), and their holders' names
+  const { values: files, lists: holders } = sysfsRecords(lines('blockfiles'), 'holder')
   const dirs = lines('blockdirs').map((l) => l.split('\t'))
   const pci = lines('lspci').join('\n')
   const sg = sgSerials(lines('sginq'))

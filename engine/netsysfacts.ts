@@ -10,6 +10,7 @@
  * sysfsInterfaces(sections) // Map { 'eth0' => { macaddress: '02:fc:00:00:00:01', mtu: 1400, pciid: 'virtio2', … } }
  * ```
  */
+import { sysfsRecords } from './textfacts.js'
 import type { Vars } from './types.js'
 
 const FILES = [
@@ -46,13 +47,7 @@ export interface SysfsInterface {
 
 /** Parse the sections of `NET_SYS_SCRIPT`: interface → its sysfs and ethtool fields, in Ansible's order. */
 export function sysfsInterfaces(lines: (name: string) => string[]): Map<string, SysfsInterface> {
-  const files = new Map<string, Map<string, string>>()
-  const ports = new Map<string, string[]>()
-  for (const l of lines('netsys')) {
-    const [dev = '', key = '', ...rest] = l.split('\t')
-    if (key === 'brif') (ports.get(dev) ?? ports.set(dev, []).get(dev)!).push(rest.join('\t'))
-    else (files.get(dev) ?? files.set(dev, new Map()).get(dev)!).set(key, rest.join('\t').trim())
-  }
+  const { values: files, lists: ports } = sysfsRecords(lines('netsys'), 'brif')
   const links = new Map<string, string>()
   for (const l of lines('netlinks')) {
     const m = /(\/sys\/class\/net\/\S+) -> (\S+)$/.exec(l)

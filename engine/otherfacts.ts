@@ -29,15 +29,14 @@ type Lines = (name: string) => string[]
 /** Python's `get_file_content(…).splitlines()`: the text stripped as a whole, then split into lines. */
 const fileLines = (l: string[]) => l.join('\n').trim().split('\n')
 
-/** The first line starting with `prefix` that is no comment (`#`, `;`) and not blank. */
-function firstWith(l: string[], prefix: string): string | undefined {
-  return fileLines(l).find((x) => !x.startsWith('#') && !x.startsWith(';') && x.trim() !== '' && x.startsWith(prefix))
-}
+/** The first line starting with `prefix` (so no comment or blank line, which Ansible skips). */
+const firstWith = (l: string[], prefix: string) => fileLines(l).find((x) => x.startsWith(prefix))
 
 /** What os-release must name for Ansible's Debian parser to take the file (its checks, in its order). */
-const DEBIAN_FAMILY = ['Debian', 'Raspbian', 'Ubuntu', 'SteamOS', 'Devuan', 'Cumulus', 'Mint', 'UOS', 'Uos', 'uos']
-const KALI = ['Kali', 'Parrot']
-const DEEPIN = ['Deepin', 'deepin']
+const DEBIAN_FAMILY = [
+  ...['Debian', 'Raspbian', 'Ubuntu', 'SteamOS', 'Kali', 'Parrot', 'Devuan', 'Cumulus', 'Mint'],
+  ...['UOS', 'Uos', 'uos', 'Deepin', 'deepin'],
+]
 
 /** Parse the sections of `OTHER_SCRIPT`; `osRelease` is /etc/os-release's text as the fact script read it. */
 export function otherFacts(lines: Lines, osRelease: string): Vars {
@@ -46,7 +45,7 @@ export function otherFacts(lines: Lines, osRelease: string): Vars {
   out.ansible_hostnqn = firstWith(lines('nvme'), 'nqn.') ?? ''
   out.ansible_fibre_channel_wwn = fcWwns(lines('fc'))
   Object.assign(out, capabilities(lines('caps')))
-  const family = [...DEBIAN_FAMILY, ...KALI, ...DEEPIN].some((w) => osRelease.includes(w))
+  const family = DEBIAN_FAMILY.some((w) => osRelease.includes(w))
   if (lines('osfile')[0] === 'present' && family && !otherParserFirst(osRelease)) {
     out.ansible_distribution_file_path = '/etc/os-release'
     out.ansible_distribution_file_variety = 'Debian'

@@ -1,6 +1,6 @@
 /**
  * Facts parsed from text files: the kernel command line (`cmdline`, `proc_cmdline`) and resolv.conf (`dns`), as
- * Ansible reads them.
+ * Ansible reads them; and the records the fact script prints for sysfs files (`sysfsRecords`).
  *
  * @example
  * ```ts
@@ -64,4 +64,24 @@ export function dnsFacts(l: string[]): Vars {
       }
   }
   return out
+}
+
+/**
+ * The `WHO<tab>KEY<tab>VALUE` lines the fact script prints for sysfs files (block devices, network interfaces): per
+ * WHO, each KEY's value (trimmed), and the values of the repeated `listKey` (a disk's holders, a bridge's ports) in
+ * the order printed.
+ */
+export function sysfsRecords(
+  lines: readonly string[],
+  listKey: string,
+): { values: Map<string, Map<string, string>>; lists: Map<string, string[]> } {
+  const values = new Map<string, Map<string, string>>()
+  const lists = new Map<string, string[]>()
+  for (const l of lines) {
+    const [who = '', key = '', ...rest] = l.split('\t')
+    const value = rest.join('\t').trim()
+    if (key === listKey) (lists.get(who) ?? lists.set(who, []).get(who)!).push(value)
+    else (values.get(who) ?? values.set(who, new Map()).get(who)!).set(key, value)
+  }
+  return { values, lists }
 }
