@@ -84,9 +84,17 @@ function backendDefaults(ctx: LoadContext, def: ModuleDef, pos: SourcePos): Reco
   return out
 }
 
+/**
+ * Modules whose free-form text is a command line or a `meta` action: a `k=v` word naming their free-form argument
+ * (`command: cmd=x`) stays part of the text, as Ansible reads them. Others (`include_vars: file=vars.yml`) take it.
+ */
+const TEXT_KEEPS_OWN_KEY = new Set(['command', 'shell', 'raw', 'script', 'meta'])
+
 /** A free-form string: the module's other arguments taken out as `k=v` words, the rest its free-form text. */
 function freeFormArgs(def: ModuleDef, freeForm: string, s: string): Record<string, unknown> {
-  const props = Object.keys((def.schema as { properties?: object }).properties ?? {}).filter((p) => p !== freeForm)
+  const props = Object.keys((def.schema as { properties?: object }).properties ?? {}).filter(
+    (p) => p !== freeForm || !TEXT_KEEPS_OWN_KEY.has(def.name),
+  )
   const { text, params } = splitFreeForm(s, props)
   return text ? { [freeForm]: text, ...params } : { ...params }
 }
