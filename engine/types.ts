@@ -116,6 +116,8 @@ interface ResultBase {
   msg?: string
   /** A loop's item labels (`loop_control.label`, else the item), one per `data.results` entry, for the output. */
   itemLabels?: string[]
+  /** The module a template named (`action: "{{ m }}"`), as it rendered on this host. */
+  module?: string
 }
 /** The result of one task on one host: a tagged union by status. */
 export type TaskResult =

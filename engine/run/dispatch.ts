@@ -10,6 +10,7 @@ import { refreshActive, taskVars } from './hostvars.js'
 import { mapLimit, throttled } from './limit.js'
 import { renderBool } from './keyword.js'
 import { UserError } from '../errors.js'
+import { newLoadContext } from '../load/context.js'
 import { taskName } from './names.js'
 import { queueNotified } from './notify.js'
 import { recordStats } from './stats.js'
@@ -45,7 +46,7 @@ export async function runTask(
   refreshActive(rc)
   const name = displayName(rc, task, inhOf(hosts[0]), hosts[0])
   const keyword = runOnce(rc, task, inhOf, hosts)
-  const once = keyword || rc.modules.get(task.module)?.runOnce === true
+  const once = keyword || rc.modules.get(moduleName(rc, task, inhOf, hosts))?.runOnce === true
   const targets = once ? hosts.slice(0, 1) : hosts
   rc.bus.emit({ type: 'task.start', play: playName, task: name, hosts: targets, handler })
   const out = new Map<string, TaskResult>()
@@ -70,7 +71,7 @@ export async function runTask(
     // keyword registers its result on every host; otherwise the first host alone has it
     const r = out.get(hosts[0])!
     // set_fact/include_vars under run_once set their variables on every host, as in Ansible
-    const facts = ['set_fact', 'include_vars'].includes(task.module) ? r.data.ansible_facts : undefined
+    const facts = ['set_fact', 'include_vars'].includes(r.module ?? task.module) ? r.data.ansible_facts : undefined
     for (const h of hosts.slice(1)) {
       if (task.register && keyword) rc.states.get(h)!.runVars[task.register] = registered(r.data)
       if (facts && typeof facts === 'object') Object.assign(rc.states.get(h)!.runVars, facts)
@@ -92,6 +93,22 @@ function runOnce(rc: RunContext, task: Task, inhOf: (host: string) => Inherited,
     return renderBool(task.runOnce, taskVars(rc, hosts[0], inhOf(hosts[0]), task), 'run_once')
   } catch (e) {
     if (e instanceof UserError) return false
+    throw e
+  }
+}
+
+/**
+ * The module a task runs, for choosing how it runs (`add_host` once for all hosts): a module a template names is
+ * rendered with the first host's variables, as Ansible's linear strategy decides; one that does not render is
+ * chosen, and its error reported, on each host.
+ */
+function moduleName(rc: RunContext, task: Task, inhOf: (host: string) => Inherited, hosts: string[]): string {
+  if (!task.moduleTemplate || !task.module.includes('{{') || !hosts.length) return task.module
+  try {
+    const name = renderString(task.module, taskVars(rc, hosts[0], inhOf(hosts[0]), task)).trim()
+    return newLoadContext(rc.modules, rc.playbook.dir).spellings.get(name) ?? name
+  } catch (e) {
+    if (e instanceof UserError) return task.module
     throw e
   }
 }

@@ -44,6 +44,8 @@ export interface Outcome {
   moduleFacts?: Vars
   /** A loop's item labels, one per `data.results` entry (for the output, not registered). */
   itemLabels?: string[]
+  /** The module a template named, as it rendered (see `TaskResult.module`). */
+  module?: string
 }
 
 const randomHex = () => randomBytes(4).toString('hex')

@@ -21,29 +21,21 @@ import { renderDefaults } from '../load/templateddefaults.js'
 import type { Vars } from '../types.js'
 import type { RunContext } from './context.js'
 
-/** Modules the runner handles itself (includes, facts, inventory changes): not chosen by a template in tsplay. */
-const NOT_BY_TEMPLATE = new Set([
-  'include_tasks',
-  'import_tasks',
-  'include_role',
-  'import_role',
-  'include',
-  'meta',
-  'set_fact',
-  'include_vars',
-  'add_host',
-  'group_by',
-  'set_stats',
-])
+/**
+ * What the runner handles itself before any module runs (includes, `meta`): as in Ansible, not a module a template
+ * can name (Ansible fails the task: the module is "missing interpreter line").
+ */
+const NOT_BY_TEMPLATE = new Set(['include_tasks', 'import_tasks', 'include_role', 'import_role', 'include', 'meta'])
 
 /** The task as it runs on a host whose variables are `vars`. Throws `UserErrors` for what cannot run. */
 export function resolveModule(rc: RunContext, task: Task, vars: Vars): Task {
   const at = task.argsPos
   const name = renderString(task.module, vars, { pos: at, what: 'module name' }).trim()
   const ctx = newLoadContext(rc.modules, rc.playbook.dir, {})
-  const canonical = ctx.spellings.get(name)
-  if (canonical && task.module.includes('{{') && NOT_BY_TEMPLATE.has(canonical))
-    throw new UserErrors([new UserError(`${task.module} gave "${name}", which tsplay does not run by a template`, at)])
+  if (task.module.includes('{{') && NOT_BY_TEMPLATE.has(name.replace(/^ansible\.(?:builtin|legacy)\./, '')))
+    throw new UserErrors([
+      new UserError(`${task.module} gave "${name}": an include or meta is not a module a template can name`, at),
+    ])
   const scope = { file: at.file, dir: dirname(at.file), playDir: rc.playbook.dir, handlers: false }
   const { args: written, argsKeyword, moduleDefaults } = task.moduleTemplate!
   if (moduleDefaults) ctx.moduleDefaults = renderDefaults(moduleDefaults, vars)

@@ -78,7 +78,7 @@ function requests(r: TaskResult): StatsRequest[] {
  * of the task under `run_once`), else for the run. A failed result records nothing.
  */
 export function recordStats(rc: RunContext, task: Task, r: TaskResult, hosts: readonly string[]): void {
-  if (task.module !== 'set_stats' || (r.status !== 'ok' && r.status !== 'changed')) return
+  if ((r.module ?? task.module) !== 'set_stats' || (r.status !== 'ok' && r.status !== 'changed')) return
   for (const s of requests(r)) {
     const who = s.per_host ? hosts : ['_run']
     for (const h of who) updateStats((rc.run.stats ??= {}), h, s.data, s.aggregate)

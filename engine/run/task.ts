@@ -87,6 +87,7 @@ async function runTaskOnce(
     const labels: string[] = []
     let changed = false
     let failed: string | undefined
+    let module: string | undefined // a templated module's name, as the items rendered it
     const diffs: FileDiff[] = []
     for (const [i, item] of items.entries()) {
       if (i > 0 && pause > 0) await new Promise((r) => setTimeout(r, pause))
@@ -99,6 +100,7 @@ async function runTaskOnce(
         continue
       }
       const out = await withRetries(rc, task, host, iv, inh, log)
+      module = out.module ?? module
       if (out.status === 'unreachable') return toResult(rc, task, host, out, noLog, ignore)
       if (out.status === 'skipped') {
         results.push({ ...out.data, ...base, skipped: true, changed: false, skip_reason: out.msg })
@@ -135,6 +137,7 @@ async function runTaskOnce(
       },
       diff: diffs.length ? diffs : undefined,
       itemLabels: labels,
+      module,
     }
     return toResult(rc, task, host, out, noLog, ignore)
   } catch (e) {
@@ -163,7 +166,7 @@ async function withRetries(
   inh: Inherited,
   log: (l: string, level?: number) => void,
 ): Promise<Outcome> {
-  if (task.moduleTemplate) task = resolveModule(rc, task, vars)
+  const named = task.moduleTemplate ? (task = resolveModule(rc, task, vars)).module : undefined
   const num = (v: unknown, what: string) => {
     const n = Number(renderValue(v, vars, { pos: task.pos, what }))
     if (!Number.isFinite(n) || n < 0)
@@ -175,6 +178,7 @@ async function withRetries(
   let out: Outcome | undefined
   for (let i = 1; i <= attempts; i++) {
     out = await executeModule(rc, task, inh, host, vars, log, task.until ? i : undefined)
+    if (named) out.module = named
     // with `retries` 0 (one attempt) Ansible does not test `until` at all
     if (!task.until || attempts === 1 || out.status === 'unreachable') return out
     const ev = extendVars(vars, task.register ? { [task.register]: out.data } : {}, out.data)
@@ -330,7 +334,10 @@ function toResult(rc: RunContext, task: Task, host: string, out: Outcome, noLog:
   setVars(rc, host, out)
   const data = noLog ? { censored: CENSORED, changed: out.data.changed } : out.data
   const msg = noLog && out.msg ? CENSORED : out.msg
-  const labels = noLog || !out.itemLabels ? {} : { itemLabels: out.itemLabels }
+  const labels = {
+    ...(noLog || !out.itemLabels ? {} : { itemLabels: out.itemLabels }),
+    ...(out.module === undefined ? {} : { module: out.module }),
+  }
   switch (out.status) {
     case 'ok':
       return { status: 'ok', host, data, msg, ...labels }
@@ -350,6 +357,6 @@ function toResult(rc: RunContext, task: Task, host: string, out: Outcome, noLog:
       return { status: 'skipped', host, reason: msg ?? 'skipped', data, ...labels }
     case 'unreachable':
       rc.pool.markUnreachable(host, out.msg ?? 'unreachable')
-      return { status: 'unreachable', host, data, msg: out.msg ?? 'unreachable' }
+      return { status: 'unreachable', host, data, msg: out.msg ?? 'unreachable', ...labels }
   }
 }

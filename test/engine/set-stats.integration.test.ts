@@ -24,6 +24,7 @@ const dir = writeTree({
     'all:\n  hosts:\n    h1: { ansible_connection: local, n: 5 }\n    h2: { ansible_connection: local, n: 7 }\n',
   'stats.yml': `- hosts: all
   gather_facts: false
+  vars: { stats_module: set_stats }
   tasks:
     - set_stats: { data: { n: 1, s: a, l: [1], m: { x: { y: 1 } } } }
       register: r
@@ -42,6 +43,11 @@ const dir = writeTree({
       ignore_errors: true
     - set_stats: { data: { checked: 1 } }
       check_mode: true
+    - action: "{{ stats_module }}"
+      args: { data: { by_template: 1 } }
+    - action: "{{ stats_module }}"
+      args: { data: { by_template_once: 1 }, per_host: true }
+      run_once: true
 `,
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

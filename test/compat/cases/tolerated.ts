@@ -112,4 +112,60 @@ export const TOLERATED: CompatCase[] = [
       'lv.yml': "- assert: { that: [templated_loop_var_name == 'value'] }\n",
     },
   },
+  {
+    name: 'templated_module_runner',
+    clean: true,
+    covers:
+      'set_fact, include_vars, group_by, add_host (once, as a named one) and set_stats named by a template; ' +
+      'an include named by one fails',
+    files: {
+      'main.yml': `- hosts: templated_module_runner
+  gather_facts: false
+  vars:
+    sf: set_fact
+    iv: "{{ 'include_' ~ 'vars' }}"
+    gb: group_by
+    ah: add_host
+    ss: set_stats
+  tasks:
+    - action: "{{ sf }} by_template={{ inventory_hostname }}"
+    - action: "{{ sf }}"
+      args: { once_by_template: "{{ inventory_hostname }}" }
+      run_once: true
+    - action: "{{ iv }} file=more.yml"
+      register: included
+    - action: "{{ gb }}"
+      args: { key: "tpl_{{ inventory_hostname[-1] }}" }
+    - action: "{{ ah }}"
+      args: { name: "tpl-made-{{ inventory_hostname }}", groups: tpl_made, color: green }
+      register: made
+    - action: "{{ ss }}"
+      args: { data: { n: 1 } }
+      register: st
+    - action: "{{ 'include_' ~ 'tasks' }} file=more_tasks.yml"
+      register: not_an_include
+      ignore_errors: true
+    - file: { path: "{{ root }}/{{ by_template }}-{{ once_by_template }}-{{ from_file }}", state: touch, mode: "0644" }
+    - assert:
+        that:
+          - by_template == inventory_hostname
+          - once_by_template == ansible_play_hosts[0]
+          - from_file == 'file value'
+          - included.ansible_facts.from_file == 'file value'
+          - ansible_facts.by_template is undefined
+          - groups['tpl_' ~ inventory_hostname[-1]] == [inventory_hostname]
+          - groups['tpl_made'] == ['tpl-made-' ~ ansible_play_hosts[0]]
+          - hostvars['tpl-made-' ~ ansible_play_hosts[0]].color == 'green'
+          - inventory_hostname != ansible_play_hosts[0] or made is changed
+          - st.ansible_stats.data.n == 1
+          - not_an_include is failed
+- hosts: templated_module_runner
+  gather_facts: false
+  tasks:
+    - assert: { that: [by_template == inventory_hostname, from_file == 'file value'] }
+`,
+      'more.yml': 'from_file: file value\n',
+      'more_tasks.yml': '- debug: { msg: never included }\n',
+    },
+  },
 ]
