@@ -344,7 +344,9 @@ export interface InventoryHost {
 
 export interface InventoryGroup {
   name: string
+  /** Its own hosts, in the order they were added (`all`'s: those listed directly under it, and `add_host`'s). */
   hosts: string[]
+  /** Its child groups, in the order they were added (`all`'s: every group without another parent). */
   children: string[]
   /** Group vars: inline plus `group_vars/NAME.yml`/`group_vars/NAME/*.yml`. */
   vars: Vars

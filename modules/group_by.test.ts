@@ -35,7 +35,7 @@ describe('group_by', () => {
     expect(selectHosts(first, 'linux').hosts).toEqual(['b'])
     expect(changedInventory(first, 'b', { group: { name: 'os', parents: ['linux'] } })).toBeUndefined()
     const second = changedInventory(first, 'a', { group: { name: 'os', parents: ['linux'] } })!
-    expect(selectHosts(second, 'os').hosts).toEqual(['a', 'b'])
+    expect(selectHosts(second, 'os').hosts).toEqual(['b', 'a']) // in the order they joined, as Ansible's
   })
 })
 
@@ -57,6 +57,21 @@ describe('add_host', () => {
     { args: { name: 'n' }, groups: [], vars: {} },
   ])('plan $args.name', ({ args, groups, vars }) => {
     expect(planAddHost(args).inventory).toEqual({ host: { name: 'n', groups, vars } })
+  })
+
+  test("a new host is all's own, in ungrouped until it joins a group; the one group_by moves leaves ungrouped", () => {
+    const base = inv()
+    base.hosts.set('b', { name: 'b', vars: {}, groups: ['ungrouped'] })
+    base.groups.set('ungrouped', { name: 'ungrouped', hosts: ['b'], children: [], vars: {} })
+    base.groups.set('all', { name: 'all', hosts: [], children: ['ungrouped', 'web'], vars: {} })
+    const added = changedInventory(base, 'a', { host: { name: 'n', groups: [], vars: {} } })!
+    expect(groupsMap(added)).toMatchObject({ all: ['n', 'b', 'a'], ungrouped: ['b', 'n'] })
+    expect(groupNames(added, 'n')).toEqual(['ungrouped'])
+    const joined = changedInventory(added, 'b', { group: { name: 'os', parents: ['all'] } })!
+    expect(groupsMap(joined)).toMatchObject({ all: ['n', 'a', 'b'], ungrouped: ['n'], os: ['b'] })
+    expect(groupNames(joined, 'b')).toEqual(['os'])
+    const grouped = changedInventory(joined, 'a', { host: { name: 'n', groups: ['web'], vars: {} } })!
+    expect(groupsMap(grouped)).toMatchObject({ ungrouped: [], web: ['a', 'n'] })
   })
 
   test('a new host with groups and variables; the same again changes nothing; a new value does', () => {

@@ -1,7 +1,8 @@
 /**
  * Builds an `Inventory` from parsed sources (INI, YAML, group_vars/host_vars), collecting every user error
  * with its position, then checks the whole: circular children, names used for both a host and a group,
- * `ungrouped` membership. Groups `all` and `ungrouped` always exist; host order is first-seen order.
+ * `ungrouped` membership. Groups `all` and `ungrouped` always exist; each group keeps its hosts and children in the
+ * order they were added, from which engine/inventory/meta.ts works out Ansible's host order.
  *
  * @example
  * ```ts
@@ -76,8 +77,11 @@ export class InventoryBuilder {
       this.hosts.set(name, h)
     }
     h.vars = mergePositioned(h.vars, vars) // keeps where each key is written, for validate's findings
-    if (groupName === 'all') return
     const g = this.group(groupName, pos)
+    if (groupName === 'all') {
+      if (!g.hosts.includes(name)) g.hosts.push(name) // a host of `all` itself comes first in its order, as Ansible's
+      return
+    }
     if (!g.hosts.includes(name)) g.hosts.push(name)
     if (!h.groups.includes(groupName)) h.groups.push(groupName)
   }

@@ -1,7 +1,7 @@
 /**
  * Derived data about a loaded inventory, computed once and cached per inventory object: each group's parents,
- * depth (longest path from `all`), all hosts under it (descendants included, inventory order), and each host's
- * position in inventory order.
+ * depth (longest path from `all`), all hosts under it (descendants included, in Ansible's order), and each host's
+ * groups.
  *
  * @example
  * ```ts
@@ -11,13 +11,11 @@
 import type { Inventory } from '../ast.js'
 
 export interface InventoryMeta {
-  /** Host name → index in inventory order. */
-  order: Map<string, number>
   /** Group → direct parents (`all` for top-level groups). */
   parents: Map<string, string[]>
   /** Group → longest distance from `all` (all: 0). */
   depth: Map<string, number>
-  /** Group → hosts in it or any descendant group, in inventory order. */
+  /** Group → hosts in it or any descendant group, in Ansible's order (see `ansibleOrder`). */
   groupHosts: Map<string, string[]>
   /** Host → every group it is in, ancestors included, `all` included. */
   hostGroups: Map<string, Set<string>>
@@ -25,11 +23,29 @@ export interface InventoryMeta {
 
 const cache = new WeakMap<Inventory, InventoryMeta>()
 
+/**
+ * A group's hosts in Ansible's order (its `Group.get_hosts()`): the group's own hosts, then its child groups' level by
+ * level (each level in the order its groups were added), each host once; `all` leaves out the implicit localhost.
+ */
+function ansibleOrder(inv: Inventory, name: string): string[] {
+  const walk = [name]
+  const seen = new Set(walk)
+  for (let i = 0; i < walk.length; i++)
+    for (const c of inv.groups.get(walk[i])?.children ?? [])
+      if (!seen.has(c)) {
+        seen.add(c)
+        walk.push(c)
+      }
+  const out = new Set<string>()
+  for (const g of walk)
+    for (const h of inv.groups.get(g)?.hosts ?? []) if (!(name === 'all' && inv.hosts.get(h)?.implicit)) out.add(h)
+  return [...out]
+}
+
 /** The derived data of `inv` (cached; the inventory must not change after loading). */
 export function meta(inv: Inventory): InventoryMeta {
   let m = cache.get(inv)
   if (m) return m
-  const order = new Map([...inv.hosts.keys()].map((h, i) => [h, i]))
   const parents = new Map<string, string[]>([...inv.groups.keys()].map((g) => [g, []]))
   for (const g of inv.groups.values()) for (const c of g.children) parents.get(c)?.push(g.name)
   for (const [g, ps] of parents) if (g !== 'all' && ps.length === 0) ps.push('all')
@@ -58,13 +74,8 @@ export function meta(inv: Inventory): InventoryMeta {
     }
     hostGroups.set(h.name, set)
   }
-  const groupHosts = new Map<string, string[]>([...inv.groups.keys()].map((g) => [g, []]))
-  for (const [h, groups] of hostGroups) {
-    if (inv.hosts.get(h)?.implicit) continue // the implicit localhost reads `all`'s vars but is in no group
-    for (const g of groups) groupHosts.get(g)?.push(h)
-  }
-  for (const list of groupHosts.values()) list.sort((a, b) => order.get(a)! - order.get(b)!)
-  m = { order, parents, depth, groupHosts, hostGroups }
+  const groupHosts = new Map<string, string[]>([...inv.groups.keys()].map((g) => [g, ansibleOrder(inv, g)]))
+  m = { parents, depth, groupHosts, hostGroups }
   cache.set(inv, m)
   return m
 }

@@ -3,7 +3,8 @@
  * intersections `a:&b`, exclusions `a:!b`, globs (`pi*`, `web-?`, `pi[0-3]*`), regexes (`~pi\d+`) and
  * subscripts (`builders[0]`, `builders[-1]`, `builders[1:3]`, `builders[1:]`, inclusive like Ansible).
  * Unions apply first, then intersections, then exclusions, whatever order they are written in; a pattern of
- * only `&`/`!` parts starts from `all`. Results are in inventory order.
+ * only `&`/`!` parts starts from `all`. Results are in Ansible's order: the union's parts in turn, each group's hosts
+ * in its own order (engine/inventory/meta.ts), intersections and exclusions keeping it.
  *
  * @example
  * ```ts
@@ -62,18 +63,18 @@ function globToRegex(glob: string): RegExp {
 
 const SUBSCRIPT = /^(.+)\[(?:(-?\d+)|(\d+)[:-](\d+)?)\]$/
 
-/** Hosts one pattern term selects (no `&`/`!` prefix), in no particular order. */
+/** Hosts one pattern term selects (no `&`/`!` prefix), in Ansible's order. */
 function term(inv: Inventory, t: string): string[] {
   const m = meta(inv)
-  if (t === 'all' || t === '*') return explicitHosts(inv)
+  if (t === 'all' || t === '*') return allHosts(inv)
   if (inv.groups.has(t)) return m.groupHosts.get(t) ?? []
   if (inv.hosts.has(t)) return [t]
   const local = implicitHost(inv, t)
   if (local) return [local]
-  const sub = SUBSCRIPT.exec(t)
-  const base = sub && !t.startsWith('~') ? sortByOrder(inv, term(inv, sub[1])) : []
-  if (sub && base.length) {
-    // a subscript of a group (`builders[0]`); `pi[23]` with no `pi` group falls through to a glob
+  const sub = t.startsWith('~') ? null : SUBSCRIPT.exec(t)
+  if (sub) {
+    // a subscript (`builders[0]`), as Ansible reads it before any glob: `pi[23]` is item 23 of `pi`, not a glob
+    const base = term(inv, sub[1])
     if (sub[2] !== undefined) {
       const i = Number(sub[2])
       const h = base.at(i)
@@ -102,23 +103,17 @@ function term(inv: Inventory, t: string): string[] {
 function unionOf(inv: Inventory, test: (name: string) => boolean): string[] {
   const out = new Set<string>()
   for (const [g, hosts] of meta(inv).groupHosts) if (test(g)) hosts.forEach((h) => out.add(h))
-  for (const h of explicitHosts(inv)) if (test(h)) out.add(h)
+  for (const h of inv.hosts.values()) if (!h.implicit && test(h.name)) out.add(h.name)
   return [...out]
 }
 
-/** The inventory's hosts without the implicit localhost (which only its own name selects, as in Ansible). */
-function explicitHosts(inv: Inventory): string[] {
-  return [...inv.hosts.values()].filter((h) => !h.implicit).map((h) => h.name)
-}
-
-function sortByOrder(inv: Inventory, hosts: Iterable<string>): string[] {
-  const order = meta(inv).order
-  return [...hosts].sort((a, b) => order.get(a)! - order.get(b)!)
-}
+/** `all`'s hosts in Ansible's order, without the implicit localhost (only its own name selects it, as in Ansible). */
+const allHosts = (inv: Inventory): string[] => meta(inv).groupHosts.get('all') ?? []
 
 /**
- * The hosts `pattern` selects, in inventory order, and the parts of it (as written, with `&`/`!`) that matched
- * no host (an existing but empty group is not listed). Throws `UserError` for an invalid `~regex`.
+ * The hosts `pattern` selects, in Ansible's order (each union part's hosts in turn, a group's in its order), and the
+ * parts of it (as written, with `&`/`!`) that matched no host (an existing but empty group is not listed). Throws
+ * `UserError` for an invalid `~regex`.
  */
 export function selectHosts(inv: Inventory, pattern: string): { hosts: string[]; unmatched: string[] } {
   const parts = splitPattern(pattern.trim())
@@ -133,12 +128,12 @@ export function selectHosts(inv: Inventory, pattern: string): { hosts: string[];
     if (hosts.length === 0 && !inv.groups.has(t)) unmatched.push(p) // an existing, empty group is not a mistake
     return hosts
   }
-  const selected = new Set<string>(plus.length || !parts.length ? [] : explicitHosts(inv))
+  const selected = new Set<string>(plus.length || !parts.length ? [] : allHosts(inv))
   for (const p of plus) resolve(p, p).forEach((h) => selected.add(h))
   for (const p of and) {
     const keep = new Set(resolve(p, p.slice(1).trim()))
     for (const h of selected) if (!keep.has(h)) selected.delete(h)
   }
   for (const p of not) resolve(p, p.slice(1).trim()).forEach((h) => selected.delete(h))
-  return { hosts: sortByOrder(inv, selected), unmatched }
+  return { hosts: [...selected], unmatched }
 }

@@ -36,11 +36,20 @@ export function changedInventory(inv: Inventory, host: string, change: Inventory
     }
     return g
   }
-  const join = (h: InventoryHost, name: string): InventoryHost => {
+  const addTo = (name: string, host: string, add: boolean): void => {
     const g = group(name)
-    if (name === 'all' || h.groups.includes(name)) return h
-    groups.set(name, { ...g, hosts: [...g.hosts, h.name] })
+    if (g.hosts.includes(host) === add) return
+    groups.set(name, { ...g, hosts: add ? [...g.hosts, host] : g.hosts.filter((x) => x !== host) })
     changed = true
+  }
+  const join = (h: InventoryHost, name: string): InventoryHost => {
+    if (name === 'all' || h.groups.includes(name)) return h
+    addTo(name, h.name, true)
+    // as Ansible's reconcile: a host in another group leaves `ungrouped`
+    if (name !== 'ungrouped' && h.groups.includes('ungrouped')) {
+      addTo('ungrouped', h.name, false)
+      return { ...h, groups: [...h.groups.filter((x) => x !== 'ungrouped'), name] }
+    }
     return { ...h, groups: [...h.groups, name] }
   }
   if (change.group) {
@@ -60,8 +69,10 @@ export function changedInventory(inv: Inventory, host: string, change: Inventory
     const { name, groups: names, vars } = change.host
     let h = hosts.get(name)
     if (!h) {
-      h = { name, vars: {}, groups: [] }
-      changed = true
+      // as Ansible's add_host: a new host is one of `all`'s own (first in its order), in `ungrouped` until it joins
+      // a group
+      addTo('all', name, true)
+      h = join({ name, vars: {}, groups: [] }, 'ungrouped')
     }
     const merged: Vars = { ...h.vars, ...vars }
     if (JSON.stringify(merged) !== JSON.stringify(h.vars)) {

@@ -371,4 +371,37 @@ export const KEYWORDS: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'host_order',
+    hosts: 3,
+    clean: true,
+    covers:
+      "host order as Ansible's: all's own hosts first (add_host's), groups in the order hosts joined, unions in turn",
+    files: {
+      'main.yml': `- hosts: host_order
+  gather_facts: false
+  tasks:
+    - group_by: { key: "ho_{{ inventory_hostname[-1] }}" }
+    - add_host: { name: ho-loose }
+    - add_host: { name: host_order_c, groups: ho_late }
+    - add_host: { name: host_order_a, groups: ho_late }
+    - copy:
+        dest: "{{ root }}/groups.json"
+        mode: "0644"
+        content: >-
+          {{ {'all': groups.all | select('match', '^(host_order|ho-)') | list,
+              'ungrouped': groups.ungrouped | select('match', '^(host_order|ho-)') | list,
+              'late': groups.ho_late, 'names': group_names, 'loose': hostvars['ho-loose'].group_names} | to_nice_json }}
+- hosts: "ho_c:ho_late:ho_b"
+  gather_facts: false
+  tasks:
+    - copy: { dest: "{{ root }}/once", content: "{{ ansible_play_hosts | join(' ') }}", mode: "0644" }
+      run_once: true
+- hosts: "ho_late[0]"
+  gather_facts: false
+  tasks:
+    - copy: { dest: "{{ root }}/first_late", content: "{{ inventory_hostname }}", mode: "0644" }
+`,
+    },
+  },
 ]
