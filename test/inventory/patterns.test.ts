@@ -3,8 +3,10 @@
  * `ansible -i INVENTORY PATTERN --list-hosts` (ansible-core 2.14) lists for it.
  */
 import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
 import { InventoryBuilder } from '../../engine/inventory/builder.js'
 import { parseIni } from '../../engine/inventory/ini.js'
+import { parseYamlInventory } from '../../engine/inventory/yaml.js'
 import { selectHosts } from '../../engine/inventory/patterns.js'
 
 function inventory(text: string) {
@@ -65,5 +67,47 @@ describe('selectHosts', () => {
 
   it('refuses an invalid regular expression', () => {
     expect(() => selectHosts(inv, '~pi(')).toThrow(/invalid regular expression in host pattern "~pi\("/)
+  })
+})
+
+/** A YAML inventory whose groups list hosts in another order than they are first written, nested two deep. */
+const yamlInv = (() => {
+  const b = new InventoryBuilder(['test.yml'])
+  parseYamlInventory(
+    parse(`all:
+  children:
+    web:
+      children:
+        web_b:
+          hosts: { wb1: , wb2: }
+        web_a:
+          hosts: { wa1: }
+      hosts: { w0: , wb2: }
+    db:
+      hosts: { d1: , w0: }
+  hosts:
+    top1:
+    top2:
+other:
+  hosts: { o1: , top1: }
+`),
+    'test.yml',
+    b,
+  )
+  return b.finish()
+})()
+
+describe("selectHosts on a YAML inventory, in Ansible's order", () => {
+  it.each<[string, string[]]>([
+    ['all', ['top1', 'top2', 'w0', 'wb2', 'd1', 'o1', 'wb1', 'wa1']],
+    ['web', ['w0', 'wb2', 'wb1', 'wa1']],
+    ['db', ['d1', 'w0']],
+    ['other', ['o1', 'top1']],
+    ['ungrouped', ['top2']],
+    ['web:other', ['w0', 'wb2', 'wb1', 'wa1', 'o1', 'top1']],
+    ['all:!web', ['top1', 'top2', 'd1', 'o1']],
+    ['web_b', ['wb1', 'wb2']],
+  ])('%j', (pattern, hosts) => {
+    expect(selectHosts(yamlInv, pattern).hosts).toEqual(hosts)
   })
 })
