@@ -59,6 +59,11 @@ export interface Common {
   environment?: Environment
   /** Task/block level `vars`. */
   vars: Vars
+  /**
+   * Role parameters: the keys of a `roles:` entry or a dependency that are no keyword (`{ role: db, port: 5432 }`),
+   * also in `vars`; as in Ansible they rank above `set_fact` and registered results (a role's own over its parents').
+   */
+  params?: Vars
   noLog?: boolean | string
   /** `ignore_errors`, or a template giving it (rendered with the task's vars). */
   ignoreErrors?: boolean | string

@@ -122,6 +122,8 @@ export interface Inherited {
   whenPos?: SourcePos[]
   tags: string[]
   vars?: Record<string, unknown>
+  /** A role entry's parameters (see `Common.params`), also in `vars`. */
+  params?: Record<string, unknown>
   become?: boolean | string
   becomeUser?: string
   becomeMethod?: 'sudo' | 'su' | 'doas'
@@ -150,6 +152,7 @@ export function inherit<T extends TaskNode>(nodes: T[], inh: Inherited): T[] {
     n.when = [...inh.when, ...n.when]
     n.tags = [...new Set([...inh.tags, ...n.tags])]
     if (inh.vars && Object.keys(inh.vars).length) n.vars = mergePositioned(inh.vars, n.vars)
+    if (inh.params && Object.keys(inh.params).length) n.params = { ...inh.params, ...n.params }
     if (n.become === undefined && inh.become !== undefined) n.become = inh.become
     if (n.becomeUser === undefined && inh.becomeUser !== undefined) n.becomeUser = inh.becomeUser
     n.becomeMethod ??= inh.becomeMethod

@@ -39,7 +39,7 @@ import { didYouMean } from '../source/suggest.js'
 import { roleSearchPaths } from '../source/rolespath.js'
 import { checkConditions, checkTemplates } from './syntax.js'
 import { loadTaskList } from './task.js'
-import { mergePositioned, valuePos } from '../source/positions.js'
+import { keyPos, mergePositioned, valuePos } from '../source/positions.js'
 import { readYamlFile } from '../source/yaml.js'
 import { checkDebugger } from './debugger.js'
 import { readBecomeExtras } from './become.js'
@@ -242,6 +242,8 @@ function markInstance(nodes: TaskNode[], instance: string): void {
 
 /** Add a loaded role (its dependencies first) to a play's roles, its keywords applied to its tasks and handlers. */
 function addRole(ctx: LoadContext, out: RolesResult, role: LoadedRole, inh: Inherited): void {
+  // as Ansible's dependency chain: a role's parameters reach its dependencies' tasks, under their own
+  if (inh.params) for (const n of role.deps.tasks) n.params = { ...inh.params, ...n.params }
   mergeRoles(out, role.deps)
   out.names.push(roleName(role.name))
   out.defaults = mergePositioned(out.defaults, role.defaults)
@@ -287,10 +289,16 @@ async function loadRoleRef(
   const ref = list[i]
   let name: string | undefined
   let raw: Record<string, unknown> = {}
+  let params: Vars | undefined
   if (typeof ref === 'string') name = ref
   else if (isMap(ref)) {
     raw = ref
-    checkKeys(ctx, raw, ROLE_KEYWORDS, 'role', pos, (k) => didYouMean(k, ROLE_KEYWORDS))
+    params = roleParams(ctx, raw, pos)
+    const hint = (k: string) =>
+      OTHER_ROLE_KEYWORDS.includes(k)
+        ? "(Ansible's keyword, which tsplay takes on a block or the role's tasks but not on a role entry)"
+        : didYouMean(k, ROLE_KEYWORDS)
+    checkKeys(ctx, raw, ROLE_KEYWORDS, 'role', pos, hint, (k) => k in (params ?? {}))
     checkDebugger(ctx, raw, pos)
     name = readString(ctx, raw, 'role', pos) ?? readString(ctx, raw, 'name', pos)
   }
@@ -306,8 +314,10 @@ async function loadRoleRef(
   if (!dir) return
   const when = readConditions(ctx, raw, 'when', pos) ?? []
   checkConditions(ctx, raw, 'when', when, pos)
-  const vars = readMap(ctx, raw, 'vars', pos)
-  if (vars) checkTemplates(ctx, raw, 'vars', pos, '"vars"')
+  const written = readMap(ctx, raw, 'vars', pos)
+  if (written) checkTemplates(ctx, raw, 'vars', pos, '"vars"')
+  // the parameters are variables of the role's tasks too (for the static checks), the `vars` keyword's under them
+  const vars = params ? mergePositioned(written ?? {}, params) : written
   // a role listed again with the same parameters runs once, unless its meta/main.yml allows duplicates
   const key = `${dir}\n${JSON.stringify(vars ?? {})}`
   const seen = (ctx.rolesSeen ??= new Map<string, boolean>())
@@ -326,11 +336,51 @@ async function loadRoleRef(
     whenPos: conditionPositions(raw, 'when', when.length, pos),
     tags: readStringList(ctx, raw, 'tags', pos, true),
     vars,
+    params,
     become: readBoolOrTemplate(ctx, raw, 'become', pos),
     becomeUser: readString(ctx, raw, 'become_user', pos),
     ...readBecomeExtras(ctx, raw, pos),
     connection: readString(ctx, raw, 'connection', pos),
   })
+}
+
+/**
+ * Ansible's keywords of a role entry that tsplay does not take: refused as keywords, never read as parameters
+ * (Ansible reads every other key as one).
+ */
+const OTHER_ROLE_KEYWORDS = [
+  'port',
+  'remote_user',
+  'module_defaults',
+  'environment',
+  'no_log',
+  'run_once',
+  'ignore_errors',
+  'ignore_unreachable',
+  'check_mode',
+  'diff',
+  'any_errors_fatal',
+  'throttle',
+  'timeout',
+  'collections',
+  'delegate_to',
+  'delegate_facts',
+]
+
+/**
+ * A role entry's parameters: its keys that are no keyword of Ansible's (`{ role: db, db_name: app }`), as Ansible
+ * reads them; one spelled like a keyword gets a warning, as it may be a misspelt keyword.
+ */
+function roleParams(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): Vars | undefined {
+  const keys = Object.keys(raw).filter((k) => !ROLE_KEYWORDS.includes(k) && !OTHER_ROLE_KEYWORDS.includes(k))
+  if (!keys.length) return undefined
+  for (const k of keys) {
+    const hint = didYouMean(k, ROLE_KEYWORDS)
+    const at = keyPos(raw, k) ?? pos
+    if (hint) ctx.warnings.push(new UserError(`"${k}" is read as a role parameter (a variable) ${hint}`, at))
+    checkTemplates(ctx, raw, k, pos, `role parameter "${k}"`)
+  }
+  return Object.fromEntries(keys.map((k) => [k, raw[k]]))
 }
 
 async function loadDependencies(

@@ -71,6 +71,8 @@ export interface Inherited {
   /** `port` of the enclosing blocks (the innermost wins). */
   port?: number
   vars: Vars
+  /** Role parameters of the enclosing blocks (see `Common.params`), innermost winning. */
+  params?: Vars
   /** Defaults of the enclosing private roles (`include_role`), innermost last: the lowest variables. */
   defaults?: Vars
   /** Environment layers of the enclosing blocks, outermost first (a string is a template giving a map). */

@@ -281,6 +281,8 @@ export function taskVars(rc: RunContext, host: string, inh: Inherited, task: Tas
     inh.vars,
     task?.vars,
     st?.runVars,
+    inh.params,
+    task?.params,
     extra,
     rc.opts.extraVars,
   ])

@@ -80,6 +80,7 @@ function inherit(parent: Inherited, b: Block): Inherited {
     remoteUser: b.remoteUser ?? parent.remoteUser,
     port: b.port ?? parent.port,
     vars: { ...parent.vars, ...b.vars },
+    params: b.params ? { ...parent.params, ...b.params } : parent.params,
     defaults: b.defaults ? { ...parent.defaults, ...b.defaults } : parent.defaults,
     environment: b.environment ? [...(parent.environment ?? []), b.environment] : parent.environment,
     noLog: b.noLog ?? parent.noLog,

@@ -137,7 +137,9 @@ function definitions(modules: Modules): Record<string, JsonSchema> {
             ...keywordProperties(ROLE_KEYWORDS, 'role'),
             name: { description: 'Same as `role`.', type: 'string' },
           },
-          additionalProperties: false,
+          additionalProperties: {
+            description: "A role parameter: a variable of the role's tasks, above set_fact (as in Ansible).",
+          },
           anyOf: [has('role'), has('name')],
         },
       ],

@@ -194,4 +194,40 @@ export const ROLES: CompatCase[] = [
       'files/conf/skip.md': 'not matched\n',
     },
   },
+  {
+    name: 'role_params',
+    clean: true,
+    covers:
+      "roles/role params (a role entry's and a dependency's other keys are variables above set_fact; dedup by them)",
+    files: {
+      'main.yml': `- hosts: role_params
+  gather_facts: false
+  pre_tasks:
+    - set_fact: { level: fact }
+  roles:
+    - { role: db, db_name: one }
+    - { role: db, db_name: two, level: param }
+    - { role: db, db_name: two, level: param }
+    - { role: db, vars: { db_name: kw } }
+    - { role: web, web_port: 8080 }
+`,
+      'roles/db/tasks/main.yml':
+        '- lineinfile: { path: "{{ root }}/db.log", line: "db {{ db_name }} {{ level }}", create: true, ' +
+        'mode: "0644" }\n',
+      'roles/common/tasks/main.yml':
+        '- lineinfile: { path: "{{ root }}/common.log", line: "common {{ common_param | default(\'none\') }} ' +
+        '{{ web_port | default(\'noport\') }}", create: true, mode: "0644" }\n',
+      'roles/web/meta/main.yml': 'dependencies:\n  - { role: common, common_param: web }\n',
+      'roles/web/tasks/main.yml': `- lineinfile:
+    path: "{{ root }}/web.log"
+    line: "web {{ web_port }}"
+    create: true
+    mode: "0644"
+- lineinfile:
+    path: "{{ root }}/web.log"
+    line: "web sees {{ common_param | default('no common_param') }}"
+    mode: "0644"
+`,
+    },
+  },
 ]
