@@ -158,6 +158,8 @@ export interface Task extends Common {
    * files): a notify from a role's task reaches that copy's handlers, as Ansible's role instances.
    */
   roleInstance?: string
+  /** A handler of an `include_role`'s role: Ansible loads it when the include runs, after the play's other handlers. */
+  loadedAtRun?: boolean
   /** Defaults of the private role a handler came from (`include_role`): below every other variable. */
   defaults?: Vars
   /** Added by the engine, not written by the user: a flush point between a play's sections (`meta: flush_handlers`). */

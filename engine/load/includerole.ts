@@ -258,6 +258,7 @@ function addHandlers(ctx: LoadContext, role: LoadedRole, isPublic: boolean, toPl
   for (const h of role.handlers) {
     if (!isPublic) h.defaults = { ...role.defaults }
     if (!isPublic) h.vars = mergePositioned(role.vars, h.vars)
+    if (!toPlay) h.loadedAtRun = true
   }
   pr.handlers.push(...role.handlers)
 }

@@ -16,23 +16,31 @@ import { becomeMethodOf } from '../load/become.js'
 import type { BecomeMethod } from '../connector.js'
 import { listRecords, recordBody, recordId, removeRecords, writeRecords } from './pending.js'
 
-/** Does `notify: name` reach handler `hd`? */
-export function answers(hd: Task, name: string): boolean {
-  return (
-    hd.listen?.includes(name) === true ||
-    (hd.role !== undefined && hd.name !== undefined && `${hd.role} : ${hd.name}` === name)
-  )
-}
+/** Is handler `hd` named `name` (its `name`, or `role : name` for a role's)? */
+const named = (hd: Task, name: string): boolean =>
+  hd.name !== undefined && (hd.name === name || (hd.role !== undefined && `${hd.role} : ${hd.name}` === name))
+
+/** Does handler `hd` listen to topic `name` (its `listen`, which the loader starts with the handler's own name)? */
+const listens = (hd: Task, name: string): boolean =>
+  (hd.name === undefined ? hd.listen : hd.listen?.slice(1))?.includes(name) === true
 
 /**
- * The handlers a task's `notify` reaches, in definition order. A role's task reaches its own role instance's
- * handler where it has one of that name, not the same-named handlers of other instances of the role.
+ * The handlers a task's `notify` reaches, in definition order, as Ansible 2.14 finds them: every handler listening to
+ * the name, and one handler named so, the last one loaded (the play's own over a role's, a later role entry's over an
+ * earlier one's); a task of an `include_role`'s role reaches its own role instance's, loaded when the include ran.
  */
 export function handlersFor(play: Play, task: Task): Task[] {
-  const all = play.handlers.filter((hd) => task.notify.some((n) => answers(hd, n)))
-  const own = task.roleInstance
-  if (!own || !all.some((hd) => hd.roleInstance === own)) return all
-  return all.filter((hd) => hd.roleInstance === undefined || hd.roleInstance === own || hd.role !== task.role)
+  const hit = new Set<Task>()
+  for (const n of task.notify) {
+    for (const hd of play.handlers) if (listens(hd, n)) hit.add(hd)
+    const all = play.handlers.filter((hd) => named(hd, n))
+    const own = all.filter(
+      (hd) => hd.loadedAtRun && task.roleInstance !== undefined && hd.roleInstance === task.roleInstance,
+    )
+    const pick = own.at(-1) ?? all.filter((hd) => !hd.loadedAtRun).at(-1) ?? all.at(-1)
+    if (pick) hit.add(pick)
+  }
+  return play.handlers.filter((hd) => hit.has(hd))
 }
 
 /** For each handler: the document order of the last task that can notify it (-1: none). */

@@ -230,4 +230,36 @@ export const ROLES: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'handler_names',
+    clean: true,
+    covers: 'handlers (a notify by name runs the last loaded handler of that name; every listener runs)',
+    files: {
+      'main.yml': `- hosts: handler_names
+  gather_facts: false
+  roles:
+    - { role: svc, which: one }
+    - { role: svc, which: two }
+  tasks:
+    - command: "true"
+      notify: [restart svc, svc changed]
+    - meta: flush_handlers
+    - command: "true"
+      notify: "svc : restart svc"
+  handlers:
+    - name: restart svc
+      file: { path: "{{ root }}/play-restart", state: touch, mode: "0644" }
+    - name: hears svc
+      listen: svc changed
+      file: { path: "{{ root }}/play-listener", state: touch, mode: "0644" }
+`,
+      'roles/svc/tasks/main.yml': '- command: "true"\n  notify: restart svc\n',
+      'roles/svc/handlers/main.yml': `- name: restart svc
+  file: { path: "{{ root }}/svc-restart-{{ which }}", state: touch, mode: "0644" }
+- name: reload svc
+  listen: svc changed
+  file: { path: "{{ root }}/svc-listener-{{ which }}", state: touch, mode: "0644" }
+`,
+    },
+  },
 ]
