@@ -3,9 +3,8 @@
  * `[group:vars]`, hosts before any section go to `ungrouped`, `#`/`;` comments, host ranges and `host:port`.
  * Host lines are split into words with shell rules (engine/source/split.ts), as Ansible's `shlex` does.
  *
- * Values: quoted values stay strings; otherwise integers (no leading zero: `0644` stays a string), decimals,
- * `true`/`false`/`True`/`False`, `None`, and `[lists]`/`{maps}` of literals become typed values, as Ansible's
- * literal parsing does; everything else is a string.
+ * Values are typed as Ansible types them, by Python's literal rules (`parseIniValue`): numbers, `True`/`False`,
+ * `None`, quoted strings, lists, tuples and maps of literals; everything else (`true`, `yes`, `0644`) is a string.
  *
  * @example
  * ```ini
@@ -18,7 +17,8 @@
  * ```
  */
 import { UserError } from '../errors.js'
-import { evalExpr, exprVariables } from '../expr.js'
+import { exprVariables } from '../expr.js'
+import { pyLiteral } from '../expr/pyliteral.js'
 import type { SourcePos, Vars } from '../types.js'
 import { shellWords, SplitError, type ShellWord } from '../source/split.js'
 import type { InventoryBuilder } from './builder.js'
@@ -34,22 +34,71 @@ function hostLineWords(line: string, pos: (col: number) => SourcePos): ShellWord
   }
 }
 
-/** Ansible-like typing of an INI value (see the file header). */
-export function parseIniValue(text: string, quoted: boolean): unknown {
-  if (quoted) return text
-  if (/^[-+]?(0|[1-9]\d*)$/.test(text)) return Number(text)
-  if (/^[-+]?(0|[1-9]\d*)\.\d+$/.test(text)) return Number(text)
-  if (text === 'true' || text === 'True') return true
-  if (text === 'false' || text === 'False') return false
-  if (text === 'None') return null
-  if (/^[[{]/.test(text)) {
-    try {
-      if (exprVariables(text).length === 0) return evalExpr(text, {})
-    } catch {
-      // not a literal: keep the text
-    }
+const INT = /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|[1-9](?:_?\d)*|0(?:_?0)*)$/
+const DIGITS = '\\d(?:_?\\d)*'
+const FLOAT = new RegExp(
+  `^(?:(?:(?:${DIGITS})?\\.${DIGITS}|${DIGITS}\\.)(?:[eE][+-]?${DIGITS})?|${DIGITS}[eE][+-]?${DIGITS})$`,
+)
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v' }
+
+/** A Python string literal's value (`'a'`, `"a\\nb"`, `r"a\\b"`), or undefined for other text. */
+function pyString(text: string): string | undefined {
+  const m = /^([rR]?)(['"])((?:\\[\s\S]|(?!\2)[^\\\n])*)\2$/.exec(text)
+  if (!m) return undefined
+  if (m[1]) return m[3]
+  return m[3].replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[\s\S])/g, (all, e: string) =>
+    e.length > 1
+      ? String.fromCharCode(parseInt(e.slice(1), 16))
+      : e === '\n'
+        ? ''
+        : (ESCAPES[e] ?? (/['"\\]/.test(e) ? e : all)),
+  )
+}
+
+/** A Python number literal's value, a sign allowed (`-0x1F`, `1_000`, `.5`, `1e3`), or undefined. */
+function pyNumber(text: string): number | undefined {
+  const sign = text.startsWith('-') ? -1 : 1
+  const body = /^[-+]/.test(text) ? text.slice(1) : text
+  if (INT.test(body) || FLOAT.test(body)) return sign * Number(body.replaceAll('_', ''))
+  return undefined
+}
+
+/** Python's `ast.literal_eval` of one INI value, as Ansible types it, or undefined when it is no literal. */
+function literalValue(text: string): { value: unknown } | undefined {
+  if (text === 'True' || text === 'False') return { value: text === 'True' }
+  if (text === 'None') return { value: null }
+  const n = pyNumber(text)
+  if (n !== undefined) return { value: n }
+  const str = pyString(text)
+  if (str !== undefined) return { value: str }
+  if (!/^[[{(]/.test(text)) return undefined
+  try {
+    const lit = exprVariables(text).length === 0 ? pyLiteral(text) : undefined
+    return lit && { value: plain(lit.value) }
+  } catch {
+    return undefined // not an expression at all
   }
-  return text
+}
+
+/** A tuple inside a literal as a plain list, as Ansible's inventory hands it on (`(1, 2)` is `[1, 2]`). */
+const plain = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(plain)
+    : v !== null && typeof v === 'object'
+      ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))
+      : v
+
+/**
+ * An INI value typed as Ansible's `_parse_value` types it (Python's `ast.literal_eval`, else the text): `8080`,
+ * `0x10`, `1e3`, `True`, `None`, `'quoted'`, `[1, 2]` and `(1, 2)` become values; `true`, `yes`, `010` stay text
+ * (and complex numbers, `1j`, which tsplay has no type for). A literal may be followed by a `#` comment, as in Python.
+ */
+export function parseIniValue(text: string): unknown {
+  const whole = literalValue(text)
+  if (whole) return whole.value
+  const beforeComment = /^(.*?)\s+#.*$/s.exec(text)
+  const lit = beforeComment ? literalValue(beforeComment[1]) : undefined
+  return lit ? lit.value : text
 }
 
 /** Parse INI inventory text from `file` into the builder. Errors are recorded in the builder. */
@@ -86,10 +135,7 @@ export function parseIni(text: string, file: string, b: InventoryBuilder): void 
         const key = raw.slice(0, eq).trim()
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
           return b.fail(`invalid variable name ${JSON.stringify(key)}`, at(indent + 1))
-        let value = raw.slice(eq + 1).trim()
-        const quote = /^(["'])(.*)\1$/.exec(value)
-        if (!quote) value = value.replace(/\s+[#;].*$/, '')
-        b.groupVars(group, { [key]: parseIniValue(quote ? quote[2] : value, Boolean(quote)) }, at(indent + 1))
+        b.groupVars(group, { [key]: parseIniValue(raw.slice(eq + 1).trim()) }, at(indent + 1))
         return
       }
       const toks = hostLineWords(raw, at)
@@ -106,7 +152,8 @@ export function parseIni(text: string, file: string, b: InventoryBuilder): void 
         const eq = t.text.indexOf('=')
         if (eq <= 0)
           return b.fail(`expected key=value after the host name, found ${JSON.stringify(t.text)}`, at(t.start + 1))
-        vars[t.text.slice(0, eq)] = parseIniValue(t.text.slice(eq + 1), t.quoted)
+        // as Ansible's: the word's quotes are gone (shlex) before the value is typed: `port="22"` is 22
+        vars[t.text.slice(0, eq)] = parseIniValue(t.text.slice(eq + 1))
       }
       const { name, port } = splitHostPort(toks[0].text, at(toks[0].start + 1))
       if (port !== undefined) vars.ansible_port = port

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { UserError, UserErrors } from '../../engine/errors.js'
 import { loadInventory } from '../../engine/inventory/load.js'
+import { parseIniValue } from '../../engine/inventory/ini.js'
 import { expandHostRange } from '../../engine/inventory/ranges.js'
 import { connectionSpec, groupNames, groupsMap, hostVars } from '../../engine/inventory/vars.js'
 
@@ -84,6 +85,8 @@ describe('INI inventories', () => {
     ].join('\n'),
   })
 
+  // the values are those `ansible-inventory -i hosts.ini --list` (ansible-core 2.14) gives: Python's literal rules,
+  // after the host line's quotes are gone; `true` and `3000 ; the port` stay text
   it('reads hosts, groups, inline vars with types, ranges and ports', async () => {
     const inv = await loadInventory([join(dir, 'hosts.ini')])
     expect([...inv.hosts.keys()]).toEqual(['lonely', 'pi1', 'pi02', 'pi03', 'nodea', 'nodeb'])
@@ -93,13 +96,13 @@ describe('INI inventories', () => {
       jobs: 4,
       ratio: 0.5,
       s: 'a b',
-      ok: true,
+      ok: 'true',
       no: false,
-      pkgs: '[1, 2]',
+      pkgs: [1, 2],
       n: null,
     })
     expect(inv.hosts.get('nodea')!.vars).toEqual({ ansible_port: 2222 })
-    expect(inv.groups.get('hydra')!.vars).toEqual({ hydra_port: 3000, title: 'a # not a comment' })
+    expect(inv.groups.get('hydra')!.vars).toEqual({ hydra_port: '3000   ; the port', title: 'a # not a comment' })
     expect(groupsMap(inv)).toEqual({
       all: ['lonely', 'pi1', 'pi02', 'pi03', 'nodea', 'nodeb'],
       ungrouped: ['lonely'],
@@ -354,5 +357,40 @@ describe('a host list (-i "pi1,pi2,"), as Ansible reads it', () => {
   })
   it('a path without a comma that is not there is still "not found"', async () => {
     await expect(loadInventory([join(root, 'nope')])).rejects.toThrow(/inventory not found/)
+  })
+})
+
+describe('INI values, typed as Ansible types them', () => {
+  // each row: what `ansible-inventory --list` (ansible-core 2.14) gives for `h x=TEXT` and for `x=TEXT` in
+  // [all:vars] (a host line's quotes are gone before the value is typed; a vars line keeps them)
+  it.each<[string, unknown]>([
+    ['8080', 8080],
+    ['-3', -3],
+    ['0x10', 16],
+    ['-0x1', -1],
+    ['0o17', 15],
+    ['0b11', 3],
+    ['1_000', 1000],
+    ['1.5e-3', 0.0015],
+    ['.5', 0.5],
+    ['00', 0],
+    ['010', '010'],
+    ['1__0', '1__0'],
+    ['True', true],
+    ['true', 'true'],
+    ['yes', 'yes'],
+    ['None', null],
+    ['none', 'none'],
+    ['"123"', '123'],
+    ["'x'", 'x'],
+    ['"a\\nb"', 'a\nb'],
+    ['r"x\\y"', 'x\\y'],
+    ['(1, 2)', [1, 2]],
+    ['[1, {"k": (2,)}]', [1, { k: [2] }]],
+    ['1 # c', 1],
+    ['abc # c', 'abc # c'],
+    ['3000 ; c', '3000 ; c'],
+  ])('%s', (text, want) => {
+    expect(parseIniValue(text)).toEqual(want)
   })
 })
