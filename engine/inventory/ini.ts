@@ -4,7 +4,8 @@
  * Host lines are split into words with shell rules (engine/source/split.ts), as Ansible's `shlex` does.
  *
  * Values are typed as Ansible types them, by Python's literal rules (`parseIniValue`): numbers, `True`/`False`,
- * `None`, quoted strings, lists, tuples and maps of literals; everything else (`true`, `yes`, `0644`) is a string.
+ * `None`, lists, tuples and maps of literals; everything else (`yes`, `0644`) is a string. Quoted values stay
+ * strings and `true`/`false` are booleans (deliberate differences, see the README).
  *
  * @example
  * ```ini
@@ -90,15 +91,22 @@ const plain = (v: unknown): unknown =>
 
 /**
  * An INI value typed as Ansible's `_parse_value` types it (Python's `ast.literal_eval`, else the text): `8080`,
- * `0x10`, `1e3`, `True`, `None`, `'quoted'`, `[1, 2]` and `(1, 2)` become values; `true`, `yes`, `010` stay text
- * (and complex numbers, `1j`, which tsplay has no type for). A literal may be followed by a `#` comment, as in Python.
+ * `0x10`, `1e3`, `True`, `None`, `[1, 2]` and `(1, 2)` become values; `yes` and `010` stay text (and complex
+ * numbers, `1j`, which tsplay has no type for). Two deliberate differences (README, "Differences from Ansible"): a
+ * `quoted` host-line value stays a string, and `true`/`false` are booleans as `True`/`False` are.
  */
-export function parseIniValue(text: string): unknown {
-  const whole = literalValue(text)
-  if (whole) return whole.value
-  const beforeComment = /^(.*?)\s+#.*$/s.exec(text)
-  const lit = beforeComment ? literalValue(beforeComment[1]) : undefined
+export function parseIniValue(text: string, quoted = false): unknown {
+  if (quoted) return text
+  if (text === 'true' || text === 'false') return text === 'true'
+  const lit = literalValue(text)
   return lit ? lit.value : text
+}
+
+/** A `[group:vars]` value: a quoted string (its escapes read as Python reads them), else typed without a comment. */
+function varsLineValue(raw: string): unknown {
+  const str = pyString(raw)
+  if (str !== undefined) return str
+  return parseIniValue(raw.replace(/\s+[#;].*$/, ''))
 }
 
 /** Parse INI inventory text from `file` into the builder. Errors are recorded in the builder. */
@@ -135,7 +143,7 @@ export function parseIni(text: string, file: string, b: InventoryBuilder): void 
         const key = raw.slice(0, eq).trim()
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
           return b.fail(`invalid variable name ${JSON.stringify(key)}`, at(indent + 1))
-        b.groupVars(group, { [key]: parseIniValue(raw.slice(eq + 1).trim()) }, at(indent + 1))
+        b.groupVars(group, { [key]: varsLineValue(raw.slice(eq + 1).trim()) }, at(indent + 1))
         return
       }
       const toks = hostLineWords(raw, at)
@@ -152,8 +160,7 @@ export function parseIni(text: string, file: string, b: InventoryBuilder): void 
         const eq = t.text.indexOf('=')
         if (eq <= 0)
           return b.fail(`expected key=value after the host name, found ${JSON.stringify(t.text)}`, at(t.start + 1))
-        // as Ansible's: the word's quotes are gone (shlex) before the value is typed: `port="22"` is 22
-        vars[t.text.slice(0, eq)] = parseIniValue(t.text.slice(eq + 1))
+        vars[t.text.slice(0, eq)] = parseIniValue(t.text.slice(eq + 1), t.quoted)
       }
       const { name, port } = splitHostPort(toks[0].text, at(toks[0].start + 1))
       if (port !== undefined) vars.ansible_port = port
