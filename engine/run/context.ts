@@ -99,8 +99,13 @@ export interface RunContext {
   pool: HostPool
   modules: Map<string, ModuleDef>
   states: Map<string, HostState>
-  /** Hosts of the current play (the `ansible_play_hosts_all` magic var). */
+  /** Hosts of the current play, in the order the play works through them (its `order:`). */
   playHosts: string[]
+  /**
+   * The same hosts in inventory order, when `order:` changed it: Ansible's `ansible_play_hosts_all` and
+   * `ansible_play_hosts` keep inventory order whatever `order:` says (`ansible_play_batch` follows the play's).
+   */
+  playHostsAll?: string[]
   /** The current `serial` batch (all of the play's hosts without `serial`): its hosts still usable when it began. */
   batch?: string[]
   /** The batch's size as Ansible counts it: hosts that failed in an earlier play keep their places in it. */

@@ -77,7 +77,9 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
     for (const play of playbook.plays) {
       if (stopping.requested || run.ended) break
       const inv = run.inventory ?? inventory // as group_by/add_host left it
-      const hosts = playHosts(inv, play.hosts, opts.limit, renderOrder(play, opts.extraVars ?? {}))
+      const order = renderOrder(play, opts.extraVars ?? {})
+      const hosts = playHosts(inv, play.hosts, opts.limit, order)
+      const all = order && order !== 'inventory' ? playHosts(inv, play.hosts, opts.limit) : undefined
       hosts.forEach(state)
       if (hosts.length === 0) {
         bus.emit({
@@ -99,6 +101,7 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
         modules: input.modules,
         states,
         playHosts: hosts,
+        playHostsAll: all,
         notified: new Map(),
         carried: new Map(),
         ended: new Set(),

@@ -10,7 +10,8 @@ import type { CompatCase } from '../harness.js'
 export const KEYWORDS: CompatCase[] = [
   {
     name: 'kw_play',
-    covers: 'playbook keywords: order, throttle, module_defaults, become_method',
+    covers:
+      'playbook keywords: order (ansible_play_hosts keep inventory order), throttle, module_defaults, become_method',
     files: {
       'main.yml': `- hosts: kw_play
   gather_facts: false
@@ -32,6 +33,12 @@ export const KEYWORDS: CompatCase[] = [
     - copy: { content: "x\\n", dest: "{{ root }}/g", mode: "0644" }
     - shell: echo {{ inventory_hostname }} >> {{ base }}/kw_play/kw_play_a/order
       changed_when: false
+    - copy:
+        content: >-
+          {{ ansible_play_hosts_all | join(' ') }}/{{ ansible_play_hosts | join(' ') }}/{{
+          ansible_play_batch | join(' ') }}
+        dest: "{{ root }}/play_hosts"
+        mode: "0644"
     - command: whoami
       become: true
       register: w
