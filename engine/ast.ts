@@ -155,7 +155,7 @@ export interface Task extends Common {
   handlerBlock?: Block
   /**
    * Which loaded copy of a role the task or handler belongs to (the role's folder, its parameters and entry
-   * files): a notify from a role's task reaches that copy's handlers, as Ansible's role instances.
+   * files): its handlers join the play once, and a notify from an `include_role`'s task reaches its own copy's.
    */
   roleInstance?: string
   /** A handler of an `include_role`'s role: Ansible loads it when the include runs, after the play's other handlers. */
