@@ -39,9 +39,10 @@ import { didYouMean } from '../source/suggest.js'
 import { roleSearchPaths } from '../source/rolespath.js'
 import { checkConditions, checkTemplates } from './syntax.js'
 import { loadTaskList } from './task.js'
-import { keyPos, mergePositioned, valuePos } from '../source/positions.js'
+import { mergePositioned, valuePos } from '../source/positions.js'
 import { readYamlFile } from '../source/yaml.js'
 import { checkDebugger } from './debugger.js'
+import { OTHER_ROLE_KEYWORDS, roleParams } from './roleparams.js'
 import { readBecomeExtras } from './become.js'
 
 /** Everything a play's roles contribute. */
@@ -342,45 +343,6 @@ async function loadRoleRef(
     ...readBecomeExtras(ctx, raw, pos),
     connection: readString(ctx, raw, 'connection', pos),
   })
-}
-
-/**
- * Ansible's keywords of a role entry that tsplay does not take: refused as keywords, never read as parameters
- * (Ansible reads every other key as one).
- */
-const OTHER_ROLE_KEYWORDS = [
-  'port',
-  'remote_user',
-  'module_defaults',
-  'environment',
-  'no_log',
-  'run_once',
-  'ignore_errors',
-  'ignore_unreachable',
-  'check_mode',
-  'diff',
-  'any_errors_fatal',
-  'throttle',
-  'timeout',
-  'collections',
-  'delegate_to',
-  'delegate_facts',
-]
-
-/**
- * A role entry's parameters: its keys that are no keyword of Ansible's (`{ role: db, db_name: app }`), as Ansible
- * reads them; one spelled like a keyword gets a warning, as it may be a misspelt keyword.
- */
-function roleParams(ctx: LoadContext, raw: Record<string, unknown>, pos: SourcePos): Vars | undefined {
-  const keys = Object.keys(raw).filter((k) => !ROLE_KEYWORDS.includes(k) && !OTHER_ROLE_KEYWORDS.includes(k))
-  if (!keys.length) return undefined
-  for (const k of keys) {
-    const hint = didYouMean(k, ROLE_KEYWORDS)
-    const at = keyPos(raw, k) ?? pos
-    if (hint) ctx.warnings.push(new UserError(`"${k}" is read as a role parameter (a variable) ${hint}`, at))
-    checkTemplates(ctx, raw, k, pos, `role parameter "${k}"`)
-  }
-  return Object.fromEntries(keys.map((k) => [k, raw[k]]))
 }
 
 async function loadDependencies(
