@@ -57,7 +57,7 @@ const get = (ctx: LookupCtx) => (n: string) => {
 
 /**
  * The lookups, by short name. Higher layers add the ones they implement (`sequence`, by engine/run/loop.ts;
- * `password`, `csvfile`, `ini`, `url`, `config`, by engine/run/lookups-controller.ts).
+ * `password`, `csvfile`, `ini`, `url`, `config`, `inventory_hostnames`, by engine/run/lookups-controller.ts).
  */
 export const LOOKUPS: Record<string, LookupFn> = {
   items: (t) => flatten1(t),
@@ -79,11 +79,6 @@ export const LOOKUPS: Record<string, LookupFn> = {
   fileglob: (t, _kw, ctx) => fileglobLookup(t, ctx),
   template: (t, kw, ctx) => templateLookup(t, kw, ctx),
   first_found: (t, kw, ctx) => firstFoundLookup(t, kw, ctx),
-  inventory_hostnames: (t, _kw, ctx) => {
-    if (!ctx.hosts) throw new UserError("lookup('inventory_hostnames') needs the inventory")
-    const pick = ctx.hosts
-    return [...new Set(strTerms(t).flatMap((p) => pick(p)))]
-  },
 }
 
 /** Add a lookup implemented above the expression layer. */
@@ -92,7 +87,7 @@ export function registerLookup(name: string, fn: LookupFn): void {
 }
 
 /** Lookups implemented above the expression layer (registered when the runner loads). */
-const REGISTERED_LATER = ['sequence', 'password', 'csvfile', 'ini', 'url', 'config']
+const REGISTERED_LATER = ['sequence', 'password', 'csvfile', 'ini', 'url', 'config', 'inventory_hostnames']
 
 /** The short name of a lookup (`ansible.builtin.file` → `file`), or undefined when tsplay has no such lookup. */
 export function lookupName(name: string): string | undefined {

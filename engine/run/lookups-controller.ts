@@ -1,7 +1,7 @@
 /**
  * The lookups that read and write controller files or the network and need the `k=v` reader of engine/source:
- * `password`, `csvfile`, `ini`, `url` and `config` (Ansible's settings), added to the lookup table
- * (engine/expr/lookups.ts) when the runner loads.
+ * `password`, `csvfile`, `ini`, `url` and `config` (Ansible's settings), and `inventory_hostnames`, which needs the
+ * inventory's host patterns: added to the lookup table (engine/expr/lookups.ts) when the runner loads.
  *
  * @example
  * ```yaml
@@ -12,6 +12,7 @@ import { registerLookup } from '../expr/lookups.js'
 import { configLookup } from './lookup-config.js'
 import { csvfileLookup } from './lookup-csv.js'
 import { iniLookup } from './lookup-ini.js'
+import { inventoryHostnamesLookup } from './lookup-hosts.js'
 import { passwordLookup } from './lookup-password.js'
 import { urlLookup } from './lookup-url.js'
 
@@ -20,3 +21,4 @@ registerLookup('csvfile', csvfileLookup)
 registerLookup('ini', iniLookup)
 registerLookup('url', urlLookup)
 registerLookup('config', configLookup)
+registerLookup('inventory_hostnames', inventoryHostnamesLookup)

@@ -398,7 +398,8 @@ export const KEYWORDS: CompatCase[] = [
         content: >-
           {{ {'all': groups.all | select('match', '^(host_order|ho-)') | list,
               'ungrouped': groups.ungrouped | select('match', '^(host_order|ho-)') | list,
-              'late': groups.ho_late, 'names': group_names, 'loose': hostvars['ho-loose'].group_names} | to_nice_json }}
+              'late': groups.ho_late, 'names': group_names, 'loose': hostvars['ho-loose'].group_names,
+              'lookup': query('inventory_hostnames', 'ho_late:ho_b:!ho_c')} | to_nice_json }}
 - hosts: "ho_c:ho_late:ho_b"
   gather_facts: false
   tasks:
