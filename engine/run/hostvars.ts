@@ -191,6 +191,9 @@ function sourcesOf(rc: RunContext): string[] {
   return out
 }
 
+/** The play's hosts in inventory order (`ansible_play_hosts_all`), whatever its `order:` (see `playHostsAll`). */
+const inventoryOrder = (rc: RunContext): string[] => rc.playHostsAll ?? rc.playHosts
+
 /**
  * Work out the play's and the batch's hosts still in the play (not failed, not unreachable), as Ansible does for
  * each task; the lists are kept (and the magic variables with them) while they stay the same.
@@ -200,7 +203,7 @@ export function refreshActive(rc: RunContext): void {
     const st = rc.states.get(h)
     return !st || (!st.failed && !st.unreachable)
   }
-  const hosts = (rc.playHostsAll ?? rc.playHosts).filter(ok)
+  const hosts = inventoryOrder(rc).filter(ok)
   const batch = (rc.batch ?? rc.playHosts).filter(ok)
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i])
   if (rc.active && same(rc.active.hosts, hosts) && same(rc.active.batch, batch)) return
@@ -209,7 +212,7 @@ export function refreshActive(rc: RunContext): void {
 
 function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]>): Vars {
   const python = playbookPython()
-  const active = rc.active ?? { hosts: rc.playHostsAll ?? rc.playHosts, batch: rc.batch ?? rc.playHosts }
+  const active = rc.active ?? { hosts: inventoryOrder(rc), batch: rc.batch ?? rc.playHosts }
   return {
     ...(python ? { ansible_playbook_python: python } : {}),
     ansible_inventory_sources: sourcesOf(rc),
@@ -221,7 +224,7 @@ function baseMagic(rc: RunContext, host: string, groups: Record<string, string[]
     play_hosts: active.batch,
     ansible_play_hosts: active.hosts,
     ansible_play_batch: active.batch,
-    ansible_play_hosts_all: rc.playHostsAll ?? rc.playHosts,
+    ansible_play_hosts_all: inventoryOrder(rc),
     ansible_play_name: rc.play.name ?? rc.play.hosts,
     ...roleNameVars(rc.play),
     ansible_check_mode: rc.opts.check,
