@@ -146,7 +146,13 @@ export class Converter {
         }
         const kv = k ? this.toJS(k, depth + 1) : null
         if (typeof kv === 'object' && kv !== null) {
-          throw new UserError('a map key must be a plain value, not a map or list', k ? this.posOfNode(k) : info.pos)
+          // `{{ x }}` unquoted is a flow map whose key is a flow map: Ansible's usual quoting mistake
+          const braces = isMap(k) && k.flow === true && node.flow === true
+          const hint = braces ? '; `{{ … }}` at the start of a value must be quoted as a whole (`- "{{ x }}"`)' : ''
+          throw new UserError(
+            `a map key must be a plain value, not a map or list${hint}`,
+            k ? this.posOfNode(k) : info.pos,
+          )
         }
         const key = String(kv)
         if (key === '__proto__')

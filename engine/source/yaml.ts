@@ -15,7 +15,15 @@
  * ```
  */
 import { readFileSync, statSync } from 'node:fs'
-import { LineCounter, parseDocument, type CollectionTag, type Document, type Node, type ScalarTag } from 'yaml'
+import {
+  LineCounter,
+  parseDocument,
+  type CollectionTag,
+  type Document,
+  type Node,
+  type ScalarTag,
+  type YAMLError,
+} from 'yaml'
 import { unsafeText } from '../expr/render.js'
 import { YAML11_BOOL } from '../expr/yaml11.js'
 import { UserError, UserErrors } from '../errors.js'
@@ -132,11 +140,7 @@ export function parseYaml(text: string, file: string, limits: Partial<YamlLimits
     if (e instanceof RangeError) throw new UserError(`YAML nested too deeply to parse (limit ${lim.maxDepth})`, at(0))
     throw e
   }
-  const errors = doc.errors.map((e) =>
-    e.code === 'TAG_RESOLVE_FAILED' // only !vault's resolve reports errors: its message is the whole story
-      ? new UserError(yamlMessage(e.message), at(e.pos[0]))
-      : new UserError(`YAML syntax error: ${yamlMessage(e.message)}`, at(e.pos[0])),
-  )
+  const errors = yamlErrors(doc.errors, text, at)
   for (const w of doc.warnings) {
     if (w.code === 'TAG_RESOLVE_FAILED')
       errors.push(new UserError(`unsupported YAML tag: ${yamlMessage(w.message)}`, at(w.pos[0])))
@@ -186,6 +190,53 @@ const VAULT_TAG: ScalarTag = {
 }
 
 /** The yaml package's message without its trailing "at line N, column M:" excerpt. */
+/**
+ * The parser's errors as `UserError`s. Duplicate keys and `!vault` failures are each their own mistake and all
+ * listed; of the syntax errors only the first is, since the parser's later ones follow from it (one unquoted
+ * `{{ … }}` used to give dozens): it says how many more there are and, as Ansible does, hints at quoting when its
+ * line holds an unquoted value with a template or a `: ` in it.
+ */
+function yamlErrors(errs: readonly YAMLError[], text: string, at: (offset: number) => SourcePos): UserError[] {
+  const out: UserError[] = []
+  const syntax = errs.filter((e) => e.code !== 'DUPLICATE_KEY' && e.code !== 'TAG_RESOLVE_FAILED')
+  for (const e of errs) {
+    // only !vault's resolve reports errors: its message is the whole story
+    if (e.code === 'TAG_RESOLVE_FAILED') out.push(new UserError(yamlMessage(e.message), at(e.pos[0])))
+    else if (e.code === 'DUPLICATE_KEY')
+      out.push(new UserError(`YAML syntax error: ${yamlMessage(e.message)}`, at(e.pos[0])))
+    else if (e === syntax[0]) {
+      const pos = at(e.pos[0])
+      const more = syntax.length - 1
+      const after =
+        more > 0
+          ? ` (${more} more YAML error${more > 1 ? 's' : ''} after it in this file, most likely caused by it)`
+          : ''
+      out.push(new UserError(`YAML syntax error: ${yamlMessage(e.message)}${quoteHint(text, pos.line)}${after}`, pos))
+    }
+  }
+  return out
+}
+
+/** A line's value after any `- ` and `key: `, when it is written unquoted (not `"…"`, `'…'`, `|` or `>`). */
+function plainValue(line: string): string | undefined {
+  const rest = line.replace(/^\s*(?:-\s+)*/, '')
+  const key = /^[^\s'"{[#][^:#]*?:(?:\s+|$)/.exec(rest)
+  const value = key ? rest.slice(key[0].length) : rest
+  return /^['"|>]/.test(value) ? undefined : value
+}
+
+/** Ansible's hint for the usual cause, when the error's line (or the one before) has such a value. */
+function quoteHint(text: string, line: number): string {
+  const lines = text.split('\n', line)
+  for (const l of [lines[line - 1], lines[line - 2]]) {
+    const value = l === undefined ? undefined : plainValue(l)
+    if (value && (value.startsWith('{{') || (value.includes('{{') && value.includes(': ')))) {
+      return '; a value with `{{ }}` at its start or `: ` in it must be quoted as a whole (`msg: "{{ x }}"`)'
+    }
+  }
+  return ''
+}
+
 function yamlMessage(m: string): string {
   return m.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim()
 }

@@ -70,6 +70,29 @@ describe('parseYaml', () => {
     expect(failures('a: 1\na: 2\nb: 1\nb: 2\n')).toHaveLength(2)
   })
 
+  it('lists only the first syntax error of a cascade, with how many follow and the quoting hint', () => {
+    const text = [
+      '- debug: msg="{{ {\'b\': 1} | to_json }}"',
+      '- debug: msg="{{ {\'c\': 2} | to_json }}"',
+      '- debug: msg=x',
+      '',
+    ].join('\n')
+    const f = failures(text)
+    expect(f).toHaveLength(1)
+    expect(f[0]).toMatch(/^1:\d+ YAML syntax error: .*must be quoted as a whole.*\(\d+ more YAML errors? after it/)
+  })
+
+  it('gives no quoting hint when the values near the error are quoted', () => {
+    const f = failures('- debug:\n    msg: "{{ x }}"\n   bad: 1\n')
+    expect(f).toHaveLength(1)
+    expect(f[0]).toMatch(/YAML syntax error/)
+    expect(f[0]).not.toMatch(/quoted/)
+  })
+
+  it('hints at quoting an unquoted `{{ … }}` list item', () => {
+    expect(failures('items:\n  - {{ foo }}\n')).toEqual([expect.stringMatching(/^2:6 .*must be quoted as a whole/)])
+  })
+
   it('refuses alias bombs without expanding them', () => {
     let text = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n'
     for (let i = 1; i < 12; i++)
