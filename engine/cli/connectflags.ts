@@ -26,6 +26,8 @@ export interface ConnectFlags {
   connection?: string
   timeout?: number
   askPass?: boolean
+  /** `--connection-password-file`: the SSH password from a file, a script's output or stdin (`-`). */
+  connectionPasswordFile?: string
 }
 
 const seconds = (v: string): number => {
@@ -46,4 +48,11 @@ export function addConnectOptions(cmd: Command): Command {
     .addOption(new Option('-c, --connection <type>', 'how to reach the hosts').choices(['ssh', 'smart', 'local']))
     .option('-T, --timeout <seconds>', 'seconds to wait for an SSH connection (default 10)', seconds)
     .option('-k, --ask-pass', 'ask for the SSH login password', false)
+    .addOption(
+      new Option(
+        '--connection-password-file <file>',
+        'the SSH login password: a file, a script printing it, or - (stdin)',
+      ).conflicts('askPass'),
+    )
+    .addOption(new Option('--conn-pass-file <file>').hideHelp().conflicts('askPass'))
 }

@@ -13,6 +13,7 @@ import { setVaultSecrets } from '../vault/keyring.js'
 import { EXIT, printWarnings, reportError } from './errors.js'
 import { loadConfig } from './config.js'
 import { askPassword, inventorySources, parseExtraVars, prepare } from './prepare.js'
+import { readLimitFiles } from './limitfile.js'
 
 /** Options of `tsplay validate`. */
 export interface ValidateFlags extends VaultFlags {
@@ -91,7 +92,7 @@ export async function hostsCommand(o: HostsFlags): Promise<number> {
     await setupVault(o)
     const { loadInventory } = await import('../inventory/load.js')
     const inv = await loadInventory(inventorySources(o.inventory ?? (await loadConfig(process.cwd())).inventory))
-    const sel = selectHosts(inv, o.limit)
+    const sel = selectHosts(inv, readLimitFiles(o.limit))
     const rows = sel.hosts.map((h) => ({ host: h, groups: groupNames(inv, h) }))
     if (o.json) process.stdout.write(JSON.stringify(rows) + '\n')
     else {

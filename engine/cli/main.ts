@@ -54,7 +54,10 @@ export function program(): Command {
         'only localhost)',
       collect,
     )
-    .option('-l, --limit <pattern>', 'further limit the hosts (pattern: all, group, host, a:b, a:&b, a:!b, globs)')
+    .option(
+      '-l, --limit <pattern>',
+      'further limit the hosts (pattern: all, group, host, a:b, a:&b, a:!b, globs, @file of patterns)',
+    )
     .option('-t, --tags <tags>', 'only run tasks with these tags (comma separated, repeatable)', splitTags, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags', splitTags, [])
     .option(
@@ -75,6 +78,14 @@ export function program(): Command {
       "ask for the become password: sudo's, or the su target user's (or set TSPLAY_BECOME_PASSWORD)",
       false,
     )
+    .addOption(
+      new Option(
+        '--become-password-file <file>',
+        'the become password: a file, a script printing it, or - (stdin)',
+      ).conflicts('askBecomePass'),
+    )
+    .addOption(new Option('--become-pass-file <file>').hideHelp().conflicts('askBecomePass'))
+    .option('--flush-cache', "accepted as ansible-playbook's: tsplay keeps no fact cache between runs", false)
     .option('--task-timeout <seconds>', 'default timeout per task; the command is killed on the host', (v) =>
       parsePositive(v, '--task-timeout'),
     )

@@ -20,6 +20,8 @@ import { listing } from './listing.js'
 import type { ConnectFlags } from './connectflags.js'
 import { askPassword, inventorySources, parseExtraVars, prepare } from './prepare.js'
 import { setupVault } from './inspect.js'
+import { readLimitFiles } from './limitfile.js'
+import { readPasswordFile } from './passwordfile.js'
 
 /** Options of `tsplay run`, as commander parses them. */
 export interface RunFlags extends ConnectFlags {
@@ -36,6 +38,11 @@ export interface RunFlags extends ConnectFlags {
   knownHosts?: string
   trustNewHostKeys: boolean
   askBecomePass: boolean
+  becomePasswordFile?: string
+  /** `--become-pass-file`, Ansible's other spelling of `--become-password-file`. */
+  becomePassFile?: string
+  /** `--conn-pass-file`, Ansible's other spelling of `--connection-password-file`. */
+  connPassFile?: string
   vaultPasswordFile: string[]
   vaultId: string[]
   askVaultPass: boolean
@@ -74,6 +81,8 @@ export async function runCommand(
   try {
     // tsplay.yml in the current folder gives defaults; flags given on the command line win.
     const f = withConfig(raw as unknown as RunFlags, await loadConfig(process.cwd()), fromCli)
+    const limitText = f.limit
+    if (f.limit !== undefined) f.limit = readLimitFiles(f.limit)
     const vault = await setupVault(f)
     const extraVars = await parseExtraVars(f.extraVars)
     const prepared = await prepare(playbookPath, inventorySources(f.inventory), extraVars)
@@ -91,9 +100,16 @@ export async function runCommand(
     const { playDefaults, poolDefaults } = await import('./connectdefaults.js')
     const defaults = playDefaults(f)
     const secrets = new Secrets()
-    const password = f.askPass ? await askPassword('SSH password: ') : undefined
+    const passFile = f.connectionPasswordFile ?? f.connPassFile
+    const becomeFile = f.becomePasswordFile ?? f.becomePassFile
+    const password = passFile
+      ? readPasswordFile(passFile, 'connection')
+      : f.askPass
+        ? await askPassword('SSH password: ')
+        : undefined
     let becomePassword = process.env.TSPLAY_BECOME_PASSWORD || undefined
     // as ansible-playbook -k -K: an empty become password is the SSH password
+    if (becomeFile) becomePassword = readPasswordFile(becomeFile, 'become')
     if (f.askBecomePass) becomePassword = (await askPassword('BECOME password: ')) || password
     secrets.add(password)
     secrets.add(becomePassword)
@@ -133,6 +149,7 @@ export async function runCommand(
           diff: f.diff,
           forks: f.forks,
           limit: f.limit,
+          limitText,
           tags: f.tags,
           skipTags: f.skipTags,
           extraVars,

@@ -18,7 +18,7 @@ import { implicitHost } from './implicit.js'
 import { meta } from './meta.js'
 
 /** Split on `,` if there is one, else on `:` outside brackets (`::1` stays whole). */
-function splitPattern(pattern: string): string[] {
+export function splitPattern(pattern: string): string[] {
   if (pattern === '::1') return [pattern] // an address, not three parts
   if (pattern.includes(',')) return pattern.split(',')
   const parts: string[] = []

@@ -16,6 +16,8 @@ export interface RunOptions {
   diff: boolean
   forks: number
   limit?: string
+  /** `--limit` as written (`ansible_limit`); `limit` has its `@file` parts read. */
+  limitText?: string
   tags: string[]
   skipTags: string[]
   extraVars: Vars

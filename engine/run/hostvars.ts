@@ -249,7 +249,7 @@ function optionVars(rc: RunContext): Vars {
     ansible_forks: rc.opts.forks,
     ansible_run_tags: rc.opts.tags.length ? rc.opts.tags : ['all'],
     ansible_skip_tags: rc.opts.skipTags,
-    ...(rc.opts.limit !== undefined ? { ansible_limit: rc.opts.limit } : {}),
+    ...(rc.opts.limit !== undefined ? { ansible_limit: rc.opts.limitText ?? rc.opts.limit } : {}),
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Become failures end to end through the CLI against real loopback sshd targets: a wrong sudo password,
  * sudo requiring a TTY, a user without sudo rights and a host without sudo each give their own clear message on
- * the failed task (exit 2 unless ignored; no stack trace), and the password never shows in any output.
+ * the failed task (exit 2 unless ignored; no stack trace), and the password never shows in any output. The
+ * password files (`--become-password-file`, `--connection-password-file`) give the passwords as Ansible reads them.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -9,7 +10,7 @@ import { join } from 'node:path'
 import { track } from '../helpers/leftovers.js'
 import { scratchPath } from '../helpers/tempdir.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeTree } from '../helpers/cli.js'
+import { tsplay, writeTree } from '../helpers/cli.js'
 import { canRunSshd, startSshd, type SshdFleet, type SudoMode } from '../helpers/sshd.js'
 import { bounded, explain, resultsOf } from './util.js'
 
@@ -129,6 +130,52 @@ describe.skipIf(!can.ok)(`become failures through the CLI${can.ok ? '' : ` (skip
     expect(got.size).toBe(CASES.length)
     expect(new Set(got.values()).size).toBe(CASES.length)
   })
+
+  it('--become-password-file: a file, a script printing it, or stdin (-) gives the password, never shown', async () => {
+    const fleet = fleets.get('password:')!
+    const inv = join(dir, 'inv-pwfile.yml')
+    writeFileSync(inv, fleet.inventoryYaml())
+    const pw = fleet.sudoPassword
+    writeFileSync(join(dir, 'become.pw'), `${pw}\n`, { mode: 0o600 })
+    writeFileSync(join(dir, 'become.sh'), `#!/bin/sh\nprintf '%s\\n' '${pw}'\n`, { mode: 0o700 })
+    writeFileSync(join(dir, 'wrong.pw'), 'Wrong-pw-5b1c9e\n', { mode: 0o600 })
+    const base = ['run', join(dir, 'book.yml'), '-i', inv, '--known-hosts', fleet.knownHostsFile, '--json']
+    const env = { TSPLAY_BECOME_PASSWORD: '' }
+    for (const [flag, file, input] of [
+      ['--become-password-file', join(dir, 'become.pw'), undefined],
+      ['--become-pass-file', join(dir, 'become.sh'), undefined],
+      ['--become-password-file', '-', `${pw}\n`],
+    ] as const) {
+      const r = await tsplay([...base, flag, file], { env, input })
+      expect(r.code, explain(r)).toBe(0)
+      expect(resultsOf(r, 'as root')[0]).toMatchObject({ status: 'changed' })
+      expect(r.stdout).toContain('"stdout":"root"')
+      expect(r.stdout + r.stderr).not.toContain(pw)
+    }
+    const wrong = await tsplay([...base, '--become-password-file', join(dir, 'wrong.pw')], { env })
+    expect(resultsOf(wrong, 'as root')[0]?.msg).toMatch(/become password is wrong/)
+    const missing = await tsplay([...base, '--become-password-file', join(dir, 'nope.pw')], { env })
+    expect(missing.code).toBe(5)
+    expect(missing.stderr).toMatch(/--become-password-file: the password file .*nope\.pw was not found/)
+    const both = await tsplay([...base, '-K', '--become-password-file', join(dir, 'become.pw')], { env })
+    expect(both.code).not.toBe(0)
+    expect(both.stderr).toMatch(/cannot be used with/)
+  }, 120_000)
+
+  it('--connection-password-file: the SSH login password from a file, when no key is given', async () => {
+    const fleet = fleets.get('password:')!
+    const inv = join(dir, 'inv-nokey.yml')
+    writeFileSync(inv, fleet.inventoryYaml().replace(/^ +ansible_ssh_private_key_file: .*\n/gm, ''))
+    writeFileSync(join(dir, 'login.pw'), `${fleet.sudoPassword}\n`, { mode: 0o600 })
+    const args = ['run', join(dir, 'book.yml'), '-i', inv, '--known-hosts', fleet.knownHostsFile, '--json']
+    const env = { TSPLAY_BECOME_PASSWORD: '', SSH_AUTH_SOCK: '' }
+    const r = await tsplay([...args, '--conn-pass-file', join(dir, 'login.pw')], { env })
+    expect(resultsOf(r, 'still works without become')[0], explain(r)).toMatchObject({ status: 'changed' })
+    expect(r.stdout).toContain(`"stdout":"${fleet.user}"`)
+    expect(r.stdout + r.stderr).not.toContain(fleet.sudoPassword)
+    const without = await tsplay(args, { env })
+    expect(without.code, explain(without)).toBe(4) // the login is refused without it: unreachable
+  }, 120_000)
 
   it('without ignore_errors a become failure fails the run with exit 2', async () => {
     const fleet = fleets.get('password:')!

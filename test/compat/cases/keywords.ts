@@ -412,4 +412,22 @@ export const KEYWORDS: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'limit_file',
+    hosts: 3,
+    clean: true,
+    covers: '--limit @file: the file lines are host patterns (a retry file); ansible_limit is the limit as written',
+    flags: ['--limit', '@{group}/limit_file/hosts.retry'],
+    files: {
+      'hosts.retry': 'limit_file_c\n\nlimit_file_a\n',
+      'main.yml': `- hosts: limit_file
+  gather_facts: false
+  tasks:
+    - copy:
+        dest: "{{ root }}/limit"
+        mode: "0644"
+        content: "{{ ansible_play_hosts | join(' ') }} {{ ansible_limit | basename }}"
+`,
+    },
+  },
 ]
