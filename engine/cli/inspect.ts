@@ -14,11 +14,13 @@ import { EXIT, printWarnings, reportError } from './errors.js'
 import { loadConfig } from './config.js'
 import { askPassword, inventorySources, parseExtraVars, prepare } from './prepare.js'
 import { readLimitFiles } from './limitfile.js'
+import { setModulePath } from '../load/library.js'
 
 /** Options of `tsplay validate`. */
 export interface ValidateFlags extends VaultFlags {
   inventory?: string[]
   extraVars: string[]
+  modulePath?: string[]
 }
 
 /** Options of `tsplay hosts`. */
@@ -59,6 +61,7 @@ export async function setupVault(f: VaultFlags) {
 export async function validateCommand(playbookPath: string, o: ValidateFlags): Promise<number> {
   try {
     await setupVault(o)
+    setModulePath(o.modulePath ?? [])
     const extraVars = await parseExtraVars(o.extraVars)
     const p = await prepare(
       playbookPath,

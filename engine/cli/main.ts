@@ -28,6 +28,8 @@ const VAULT_FILE_HELP =
 const VAULT_ID_HELP = 'a vault password with its vault id: a file or "prompt" (repeatable)'
 
 /** The vault options of `run`, `validate` and `hosts`, with Ansible's other spellings hidden from the help. */
+const MODULE_PATH_HELP = 'folders of library modules, `:`-separated, searched first (repeatable)'
+
 function withVaultOptions(c: Command): Command {
   return c
     .option('--vault-password-file <file>', VAULT_FILE_HELP, collect, [])
@@ -58,6 +60,7 @@ export function program(): Command {
       '-l, --limit <pattern>',
       'further limit the hosts (pattern: all, group, host, a:b, a:&b, a:!b, globs, @file of patterns)',
     )
+    .option('-M, --module-path <paths>', MODULE_PATH_HELP, collect, [])
     .option('-t, --tags <tags>', 'only run tasks with these tags (comma separated, repeatable)', splitTags, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags', splitTags, [])
     .option(
@@ -118,6 +121,7 @@ export function program(): Command {
     .argument('<playbook>', 'playbook YAML file')
     .option('-i, --inventory <path>', 'inventory file or folder, or hosts: a,b, (repeatable)', collect)
     .option('-e, --extra-vars <vars>', 'extra variables (as for run)', collect, [])
+    .option('-M, --module-path <paths>', MODULE_PATH_HELP, collect, [])
     .action(async (playbook: string, o: ValidateFlags) => {
       const { validateCommand } = await import('./inspect.js')
       process.exitCode = await validateCommand(playbook, o)

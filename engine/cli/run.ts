@@ -22,6 +22,7 @@ import { askPassword, inventorySources, parseExtraVars, prepare } from './prepar
 import { setupVault } from './inspect.js'
 import { readLimitFiles } from './limitfile.js'
 import { readPasswordFile } from './passwordfile.js'
+import { setModulePath } from '../load/library.js'
 
 /** Options of `tsplay run`, as commander parses them. */
 export interface RunFlags extends ConnectFlags {
@@ -30,6 +31,8 @@ export interface RunFlags extends ConnectFlags {
   tags: string[]
   skipTags: string[]
   extraVars: string[]
+  /** `-M/--module-path`, each a `:`-separated list of library folders. */
+  modulePath?: string[]
   check: boolean
   diff: boolean
   forks: number
@@ -84,6 +87,7 @@ export async function runCommand(
     const limitText = f.limit
     if (f.limit !== undefined) f.limit = readLimitFiles(f.limit)
     const vault = await setupVault(f)
+    setModulePath(f.modulePath ?? [])
     const extraVars = await parseExtraVars(f.extraVars)
     const prepared = await prepare(playbookPath, inventorySources(f.inventory), extraVars)
     const selection = checkSelection(prepared, f)

@@ -17,7 +17,7 @@ import { readdirSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import { libraryModule } from '../../modules/library.js'
 import { UserError } from '../errors.js'
-import { configuredPaths } from '../source/rolespath.js'
+import { configuredPaths, pathList } from '../source/rolespath.js'
 import type { SourcePos } from '../types.js'
 import type { LoadContext } from './context.js'
 
@@ -28,8 +28,25 @@ const DEFAULT_LIBRARY = '~/.ansible/plugins/modules:/usr/share/ansible/plugins/m
  */
 const NOT_MODULES = new Set(['.psm1', '.cs', '.yml', '.yaml', '.md', '.txt', '.pyc', '.pyo', '.json'])
 
-/** The configured library folders: `ANSIBLE_LIBRARY`, else ansible.cfg's `library`, else Ansible's default. */
-export const configuredLibrary = (): string[] => configuredPaths('ANSIBLE_LIBRARY', 'library', DEFAULT_LIBRARY)
+/** Folders `-M/--module-path` gave (see `setModulePath`). */
+let commandLine: string[] = []
+
+/**
+ * `-M/--module-path` (each a `:`-separated list, relative to the current folder): searched before the configured
+ * folders, a later option's first, as ansible-playbook prepends them.
+ */
+export function setModulePath(options: readonly string[]): void {
+  commandLine = [...options].reverse().flatMap((o) => pathList(o, process.cwd()))
+}
+
+/**
+ * The library folders from the command line and the settings: `-M`, then `ANSIBLE_LIBRARY`, else ansible.cfg's
+ * `library`, else Ansible's default.
+ */
+export const configuredLibrary = (): string[] => [
+  ...commandLine,
+  ...configuredPaths('ANSIBLE_LIBRARY', 'library', DEFAULT_LIBRARY),
+]
 
 const listings = new Map<string, string[]>()
 

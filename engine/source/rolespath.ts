@@ -41,7 +41,8 @@ export function iniValue(text: string, section: string, key: string): string | u
 }
 
 /** Split a `:`-separated path list, `~` expanded, relative entries against `base`. */
-function pathList(spec: string, base: string): string[] {
+/** A `:`-separated list of folders, `~` expanded, relative ones from `base`. */
+export function pathList(spec: string, base: string): string[] {
   return spec
     .split(':')
     .map((p) => p.trim())

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Task } from '../../engine/ast.js'
 import type { UserError, UserErrors } from '../../engine/errors.js'
+import { setModulePath } from '../../engine/load/library.js'
 import { loadPlaybook } from '../../engine/load/playbook.js'
 import { controllerPython, hasAnsible } from '../../engine/expr/pyplugins.js'
 import packageModule from '../../modules/package.js'
@@ -28,6 +29,7 @@ async function load(files: Record<string, string>) {
 
 afterEach(() => {
   delete process.env.ANSIBLE_LIBRARY
+  setModulePath([])
 })
 
 describe('library modules', () => {
@@ -59,6 +61,18 @@ describe('library modules', () => {
     process.env.ANSIBLE_LIBRARY = `/nonexistent:${lib}`
     const { tasks } = await load({ 'playbook.yml': '- hosts: all\n  tasks:\n    - envmod:\n' })
     expect(tasks.map((t) => t.module)).toEqual(['envmod'])
+  })
+
+  it('are found on -M/--module-path before ANSIBLE_LIBRARY, a later -M first', async () => {
+    const [a, b, env] = [tree({ 'm.sh': MOD, 'onlya.sh': MOD }), tree({ 'm.py': MOD }), tree({ m: MOD })]
+    process.env.ANSIBLE_LIBRARY = env
+    setModulePath([`/nonexistent:${a}`, b])
+    const { tasks, modules } = await load({ 'playbook.yml': '- hosts: all\n  tasks:\n    - m:\n    - onlya:\n' })
+    expect(tasks.map((t) => t.module)).toEqual(['m', 'onlya'])
+    expect(modules.get('m')?.library).toBe(join(b, 'm.py'))
+    setModulePath([])
+    const without = await loadErrors({ 'playbook.yml': '- hosts: all\n  tasks:\n    - onlya:\n' })
+    expect(without).toEqual([expect.stringMatching(/unknown task keyword or module "onlya"/)])
   })
 
   it('are not what an unknown name, a documentation file or an ansible.builtin name finds', async () => {
