@@ -53,3 +53,6 @@ export function poolDefaults(f: ConnectFlags): Pick<PoolOptions, 'privateKeyFile
 
 /** `~/x` as a path in this user's home (a shell leaves `--private-key=~/x` as it is). */
 const home = (p: string | undefined) => (p?.startsWith('~/') ? `${homedir()}${p.slice(1)}` : p)
+
+/** Ansible's `forks` setting when it is set (`ANSIBLE_FORKS`, ansible.cfg), else undefined (tsplay's default). */
+export const ansibleForks = (): number | undefined => setting('DEFAULT_FORKS') as number | undefined

@@ -20,20 +20,27 @@ import { parseYaml, readYamlFile } from '../source/yaml.js'
 import type { ModuleDef } from '../module.js'
 import type { SourcePos, Vars } from '../types.js'
 import { loadModuleTable } from '../../modules/registry.js'
+import { settingValue } from '../run/config-read.js'
+import { GLOBAL_SETTINGS } from '../run/config-settings.js'
 
 /**
- * The inventory sources: `-i` values, else $TSPLAY_INVENTORY, else ./inventory when it exists, else none (as
- * Ansible without an inventory: only the implicit localhost, with a warning).
+ * The inventory sources: `-i` values, else $TSPLAY_INVENTORY, else ./inventory when it exists, else Ansible's
+ * inventory setting (`ANSIBLE_INVENTORY`, ansible.cfg's `inventory`, else `/etc/ansible/hosts`), those of its paths
+ * that exist; else none (as Ansible without an inventory: only the implicit localhost, with a warning). The
+ * project's own ./inventory comes before Ansible's setting, which may be a user's or the machine's for other hosts.
  */
 export function inventorySources(given: string[] | undefined): string[] {
   if (given && given.length) return given
   if (process.env.TSPLAY_INVENTORY) return process.env.TSPLAY_INVENTORY.split(',')
-  return existsSync('inventory') ? ['inventory'] : []
+  if (existsSync('inventory')) return ['inventory']
+  const setting = settingValue(GLOBAL_SETTINGS.DEFAULT_HOST_LIST!, 'DEFAULT_HOST_LIST') as string[] | null
+  return (setting ?? []).filter((p) => p !== '' && existsSync(p))
 }
 
 /** The warning for a run with no inventory at all. */
 const NO_INVENTORY_WARNING =
-  'no inventory was given (-i, TSPLAY_INVENTORY) and there is no ./inventory: only the implicit localhost is available'
+  'no inventory was given (-i, TSPLAY_INVENTORY), there is no ./inventory and Ansible names none that exists ' +
+  '(ANSIBLE_INVENTORY, ansible.cfg): only the implicit localhost is available'
 
 /** Where `-e` values come from, for error positions. */
 const CLI: SourcePos = { file: '(command line)', line: 1, col: 1 }

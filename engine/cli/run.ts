@@ -83,7 +83,13 @@ export async function runCommand(
 ): Promise<number> {
   try {
     // tsplay.yml in the current folder gives defaults; flags given on the command line win.
-    const f = withConfig(raw as unknown as RunFlags, await loadConfig(process.cwd()), fromCli)
+    const config = await loadConfig(process.cwd())
+    const f = withConfig(raw as unknown as RunFlags, config, fromCli)
+    // Ansible's forks setting (ANSIBLE_FORKS, ansible.cfg) when set, unless -f or tsplay.yml says
+    if (!fromCli('forks') && config.forks === undefined) {
+      const forks = (await import('./connectdefaults.js')).ansibleForks()
+      if (forks !== undefined && forks >= 1) f.forks = forks
+    }
     const limitText = f.limit
     if (f.limit !== undefined) f.limit = readLimitFiles(f.limit)
     const vault = await setupVault(f)
