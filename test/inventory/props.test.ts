@@ -34,7 +34,9 @@ function build(f: (b: InventoryBuilder) => void): Inventory | undefined {
 function exercise(inv: Inventory | undefined): void {
   if (!inv) return
   const groups = groupsMap(inv)
-  expect(groups.all).toEqual([...inv.hosts.keys()])
+  // every host once, in Ansible's order (a group's own hosts, then its children's), not first-seen order
+  expect([...groups.all].sort()).toEqual([...inv.hosts.keys()].sort())
+  expect(new Set(groups.all).size).toBe(groups.all.length)
   for (const h of inv.hosts.keys()) {
     hostVars(inv, h)
     for (const g of groupNames(inv, h)) expect(groups[g]).toContain(h)
