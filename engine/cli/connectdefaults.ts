@@ -43,11 +43,18 @@ export function playDefaults(f: ConnectFlags): NonNullable<RunOptions['playDefau
   }
 }
 
-/** The connection defaults the options (or Ansible's settings) give; the password is asked by the caller. */
-export function poolDefaults(f: ConnectFlags): Pick<PoolOptions, 'privateKeyFile' | 'connectTimeout'> {
+/**
+ * The connection defaults the options (or Ansible's settings) give; the password is asked by the caller. Ansible's
+ * `host_key_checking = False` (or `ANSIBLE_HOST_KEY_CHECKING=False`) is `--trust-new-host-keys`: an unknown host's
+ * key is accepted and recorded, as OpenSSH's `StrictHostKeyChecking=no` does, but a changed key is still refused.
+ */
+export function poolDefaults(
+  f: ConnectFlags & { trustNewHostKeys?: boolean },
+): Pick<PoolOptions, 'privateKeyFile' | 'connectTimeout' | 'trustNewHostKeys'> {
   return {
     privateKeyFile: home(f.privateKey ?? f.keyFile) ?? (setting('DEFAULT_PRIVATE_KEY_FILE') as string | undefined),
     connectTimeout: f.timeout ?? (setting('DEFAULT_TIMEOUT') as number | undefined),
+    trustNewHostKeys: f.trustNewHostKeys === true || setting('HOST_KEY_CHECKING') === false,
   }
 }
 

@@ -174,7 +174,6 @@ export async function runCommand(
         },
         pool: {
           knownHostsFile: f.knownHosts ?? process.env.TSPLAY_KNOWN_HOSTS ?? join(homedir(), '.ssh', 'known_hosts'),
-          trustNewHostKeys: f.trustNewHostKeys,
           agentSocket: process.env.SSH_AUTH_SOCK,
           becomePassword,
           password,

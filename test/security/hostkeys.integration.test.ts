@@ -2,7 +2,8 @@
  * Security: host keys are verified by default, end to end through the CLI against real loopback sshd
  * targets. Hashed known_hosts entries (`ssh-keygen -H`) are accepted; a changed key is refused — even with
  * `--trust-new-host-keys` — with the SHA256 fingerprint `ssh-keygen -l` shows, the host unreachable (exit 4), the
- * other host done, the known_hosts file untouched and nothing run on the refused host.
+ * other host done, the known_hosts file untouched and nothing run on the refused host. Ansible's
+ * `host_key_checking = False` is `--trust-new-host-keys`.
  */
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -86,4 +87,22 @@ describe.skipIf(!can.ok)(`host keys through the CLI${can.ok ? '' : ` (skipped: $
     },
     90_000,
   )
+
+  it("Ansible's host_key_checking = False records an unknown host's key, and still refuses a changed one", async () => {
+    for (const h of ['t1', 't2']) rmSync(join(base, `ran-${h}`), { force: true })
+    const impostor = ssh2.utils.generateKeyPairSync('ed25519').public
+    const kh = join(dir, 'unknown_known_hosts')
+    writeFileSync(kh, `[127.0.0.1]:${fleet.hosts[0].port} ${impostor}\n`) // t1 changed, t2 unknown
+    const strict = await run(kh)
+    expect(recapOf(strict, 't2').unreachable, explain(strict)).toBe(1)
+    const r = await bounded(
+      ['run', join(dir, 'book.yml'), '-i', join(dir, 'inventory.yml'), '--known-hosts', kh, '--json'],
+      { limitMs: 60_000, env: { ANSIBLE_HOST_KEY_CHECKING: 'False' } },
+    )
+    expect(recapOf(r, 't2'), explain(r)).toMatchObject({ changed: 1, unreachable: 0 })
+    expect(readFileSync(kh, 'utf8')).toContain(fleet.hosts[1].hostKey.split(' ')[1])
+    expect(recapOf(r, 't1').unreachable).toBe(1)
+    expect(resultsOf(r, 'touch').find((e) => e.host === 't1')?.msg).toMatch(/HOST KEY CHANGED/)
+    expect(existsSync(join(base, 'ran-t1'))).toBe(false)
+  }, 90_000)
 })
