@@ -15,6 +15,10 @@ import { loadConfig } from './config.js'
 import { askPassword, inventorySources, parseExtraVars, prepare } from './prepare.js'
 import { readLimitFiles } from './limitfile.js'
 import { setModulePath } from '../load/library.js'
+import { settingValue } from '../run/config-read.js'
+import { GLOBAL_SETTINGS } from '../run/config-settings.js'
+
+const setting = (name: string): unknown => settingValue(GLOBAL_SETTINGS[name]!, name)
 
 /** Options of `tsplay validate`. */
 export interface ValidateFlags extends VaultFlags {
@@ -49,8 +53,9 @@ export async function setupVault(f: VaultFlags) {
       ids: f.vaultId ?? [],
       files: [...(f.vaultPasswordFile ?? []), ...(f.vaultPassFile ?? [])],
       ask: (f.askVaultPass || f.askVaultPassword) ?? false,
-      envFile: process.env.ANSIBLE_VAULT_PASSWORD_FILE || undefined,
-      envIds: process.env.ANSIBLE_VAULT_IDENTITY_LIST || undefined,
+      // Ansible's settings: the environment, else ansible.cfg (a file there is relative to its folder)
+      envFile: (setting('DEFAULT_VAULT_PASSWORD_FILE') as string | null) || undefined,
+      envIds: (setting('DEFAULT_VAULT_IDENTITY_LIST') as string[]).join(','),
     },
     askPassword,
   )

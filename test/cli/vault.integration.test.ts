@@ -164,6 +164,19 @@ ${indent(prod)}
     expect(v.code, v.stderr).toBe(0)
   })
 
+  it("ansible.cfg's vault_password_file (relative to its folder) and vault_identity_list", async () => {
+    rmSync(out(), { recursive: true, force: true })
+    const cfg = join(dir, 'cfg', 'ansible.cfg')
+    execFileSync('mkdir', ['-p', join(dir, 'cfg')])
+    writeFileSync(cfg, `[defaults]\nvault_password_file = ../pw\nvault_identity_list = prod@${join(dir, 'prod-pw')}\n`)
+    const r = await run(['--json'], { ANSIBLE_CONFIG: cfg })
+    expect(r.code, r.stdout + r.stderr).toBe(0)
+    expect(readFileSync(join(out(), 'all'), 'utf8')).toBe(
+      [s.vf, s.inline, s.prod, s.group, s.host, s.inc, s.extra].join(' '),
+    )
+    for (const p of [pw, prodPw]) expect(r.stdout + r.stderr).not.toContain(p)
+  })
+
   it('no password: an error with file:line:col, before anything runs', async () => {
     rmSync(out(), { recursive: true, force: true })
     const r = await run([])
