@@ -271,7 +271,8 @@ export interface Play extends Common {
    * magic variables `role_names`/`ansible_play_role_names`, `ansible_dependent_role_names`, `ansible_role_names`.
    */
   roleNames?: { play: string[]; deps: string[] }
-  gatherFacts: boolean
+  /** `gather_facts` as written; unset, Ansible's gathering setting decides (engine/run/play.ts). */
+  gatherFacts?: boolean
   /** `pre_tasks`, roles, `tasks`, `post_tasks` in order. */
   tasks: TaskNode[]
   /**

@@ -101,6 +101,8 @@ export interface Prepared {
 
 /** Load and check everything; throws UserErrors with every problem found. */
 export async function prepare(playbookPath: string, sources: string[], extraVars: Vars): Promise<Prepared> {
+  // Ansible's settings the run reads per play: a value they refuse is refused now, before any play starts
+  settingValue(GLOBAL_SETTINGS.DEFAULT_GATHERING!, 'DEFAULT_GATHERING')
   const modules = await loadModuleTable()
   const errors: UserError[] = []
   const collect = (e: unknown) => {

@@ -266,7 +266,7 @@ async function loadPlay(
     roleDefaults: mergePositioned(roles.defaults, extra.defaults),
     roleNames: { play: extra.names, deps: [...extra.depNames] },
     roleVars: mergePositioned(roles.vars, extra.vars),
-    gatherFacts: readBool(ctx, raw, 'gather_facts', pos) ?? true,
+    gatherFacts: readBool(ctx, raw, 'gather_facts', pos),
     tasks,
     sections: { pre: pre.length, main: main.length },
     handlers,

@@ -25,6 +25,8 @@ import { prescanSecrets } from './prescan.js'
 import { mergeLayers, resolveVars } from './vars.js'
 import { numberTasks, tagsSelected, walk, type Step, type WalkEnd } from './walk.js'
 import { batches } from './batches.js'
+import { settingValue } from './config-read.js'
+import { GLOBAL_SETTINGS } from './config-settings.js'
 
 /** How a batch ended. */
 type BatchEnd = 'done' | 'end_play' | 'fatal'
@@ -69,12 +71,25 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
   rc.bus.emit({ type: 'play.end', play: playName })
 }
 
+/**
+ * The hosts whose facts the play gathers, as Ansible's `gathering` setting says (`ANSIBLE_GATHERING`, ansible.cfg):
+ * `implicit` (the default) unless `gather_facts: false`; `explicit` only with `gather_facts: true`; `smart` as
+ * implicit, but not a host whose facts were gathered earlier in the run (and not cleared since).
+ */
+function gatheringHosts(rc: RunContext, batch: string[]): string[] {
+  const policy = settingValue(GLOBAL_SETTINGS.DEFAULT_GATHERING!, 'DEFAULT_GATHERING')
+  const given = rc.play.gatherFacts
+  if (policy === 'explicit' ? given !== true : given === false) return []
+  return policy === 'smart' ? batch.filter((h) => rc.states.get(h)?.facts === undefined) : batch
+}
+
 /** Facts (when the play gathers them), then the handlers earlier runs left pending on the hosts still usable. */
 async function prepare(rc: RunContext, playName: string, batch: string[]): Promise<void> {
   // as Ansible's: the gathering is tagged `always`, or with the play's own tags when it has any
   const gatherTags = rc.play.tags.length ? rc.play.tags : ['always']
   const selected = tagsSelected(gatherTags, { tags: rc.opts.tags, skipTags: rc.opts.skipTags })
-  if (rc.play.gatherFacts && selected && !rc.stopping.requested) await gather(rc, playName, batch)
+  const hosts = gatheringHosts(rc, batch)
+  if (hosts.length && selected && !rc.stopping.requested) await gather(rc, playName, hosts)
   const ready = batch.filter((h) => usable(rc, h))
   if (ready.length && !rc.stopping.requested) await loadCarried(rc, playName, ready)
 }

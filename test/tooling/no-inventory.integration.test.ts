@@ -1,8 +1,7 @@
 /**
  * No inventory at all (no `-i`, no TSPLAY_INVENTORY, no ./inventory, none in Ansible's settings): as Ansible, the
  * run goes on with only the implicit localhost and says so; a named inventory that is missing is still refused
- * before anything runs. Ansible's settings (ansible.cfg's `inventory` and `forks`) are used when tsplay's own say
- * nothing; the project's ./inventory comes first.
+ * before anything runs.
  */
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -36,40 +35,5 @@ describe('no inventory', () => {
     const r = await tsplay(['run', 'local.yml', '-i', join(dir, 'nope.yml')], { cwd: dir, env })
     expect(r.code).toBe(5)
     expect(r.stderr).toMatch(/inventory not found: .*nope\.yml/)
-  })
-})
-
-describe("Ansible's settings", () => {
-  const play = '- hosts: web\n  gather_facts: false\n  tasks:\n    - debug: { msg: "forks {{ ansible_forks }}" }\n'
-  const cfg = {
-    'ansible.cfg': '[defaults]\ninventory = hosts.ini\nforks = 3\n',
-    'hosts.ini': '[web]\nw1 ansible_connection=local\n',
-  }
-  const plain = { TSPLAY_INVENTORY: '', ANSIBLE_CONFIG: '' }
-
-  it("ansible.cfg's inventory and forks are used when nothing of tsplay's names them", async () => {
-    const d = writeTree({ 'p.yml': play, ...cfg })
-    try {
-      const r = await tsplay(['run', 'p.yml', '--json'], { cwd: d, env: plain })
-      expect(r.code, r.stderr).toBe(0)
-      expect(r.recap).toEqual({ w1: expect.objectContaining({ ok: 1 }) })
-      expect(r.stdout).toContain('"msg":"forks 3"')
-      const f = await tsplay(['run', 'p.yml', '--json', '-f', '7'], { cwd: d, env: plain })
-      expect(f.stdout).toContain('"msg":"forks 7"')
-    } finally {
-      rmSync(d, { recursive: true, force: true })
-    }
-  })
-
-  it("the project's ./inventory comes before ansible.cfg's", async () => {
-    const own = { 'inventory/hosts.yml': 'web:\n  hosts:\n    i1: { ansible_connection: local }\n' }
-    const d = writeTree({ 'p.yml': play, ...cfg, ...own })
-    try {
-      const r = await tsplay(['run', 'p.yml', '--json'], { cwd: d, env: plain })
-      expect(r.code, r.stderr).toBe(0)
-      expect(r.recap).toEqual({ i1: expect.objectContaining({ ok: 1 }) })
-    } finally {
-      rmSync(d, { recursive: true, force: true })
-    }
   })
 })
