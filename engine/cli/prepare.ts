@@ -22,6 +22,7 @@ import type { SourcePos, Vars } from '../types.js'
 import { loadModuleTable } from '../../modules/registry.js'
 import { settingValue } from '../run/config-read.js'
 import { GLOBAL_SETTINGS } from '../run/config-settings.js'
+import { ansibleCfgFile } from '../source/rolespath.js'
 
 /**
  * The inventory sources: `-i` values, else $TSPLAY_INVENTORY, else ./inventory when it exists, else Ansible's
@@ -41,6 +42,18 @@ export function inventorySources(given: string[] | undefined): string[] {
 const NO_INVENTORY_WARNING =
   'no inventory was given (-i, TSPLAY_INVENTORY), there is no ./inventory and Ansible names none that exists ' +
   '(ANSIBLE_INVENTORY, ansible.cfg): only the implicit localhost is available'
+
+/** Ansible's `hash_behaviour = merge` is a setting tsplay does not apply: said, not silently ignored. */
+const HASH_MERGE_WARNING =
+  'hash_behaviour = merge (ANSIBLE_HASH_BEHAVIOUR or ansible.cfg) is not applied: a variable defined again replaces ' +
+  "a map, as with Ansible's default; merge maps with the combine filter (`{{ a | combine(b, recursive=true) }}`)"
+
+/** Where a setting came from: its environment variable, else the ansible.cfg Ansible reads. */
+const settingsPos = (env: string): SourcePos => ({
+  file: process.env[env] !== undefined ? `(environment: ${env})` : (ansibleCfgFile() ?? '(settings)'),
+  line: 1,
+  col: 1,
+})
 
 /** Where `-e` values come from, for error positions. */
 const CLI: SourcePos = { file: '(command line)', line: 1, col: 1 }
@@ -129,6 +142,8 @@ export async function prepare(playbookPath: string, sources: string[], extraVars
     await loadInventory(sources, { varDirs: [dirname(file)] }).then((i) => (inventory = i), collect)
   const warnings: UserError[] = []
   await loadPlaybook(file, { modules, extraVars, warnings }).then((p) => (playbook = p), collect)
+  if (settingValue(GLOBAL_SETTINGS.DEFAULT_HASH_BEHAVIOUR!, 'DEFAULT_HASH_BEHAVIOUR') === 'merge')
+    warnings.push(new UserError(HASH_MERGE_WARNING, settingsPos('ANSIBLE_HASH_BEHAVIOUR')))
   if (sources.length === 0) warnings.push(new UserError(NO_INVENTORY_WARNING, CLI))
   else if (inventory && inventory.hosts.size === 0)
     warnings.push(new UserError(EMPTY_INVENTORY_WARNING, { file: inventory.sources[0] ?? sources[0], line: 1, col: 1 }))

@@ -1,7 +1,7 @@
 /**
  * Ansible's settings (ansible.cfg, ANSIBLE_* variables) where tsplay's own options say nothing, through the real
  * CLI with the local connection: the inventory and forks (the project's ./inventory first), and the `gathering`
- * policy (implicit, explicit, smart) as ansible-playbook applies it.
+ * policy (implicit, explicit, smart) as ansible-playbook applies it; `hash_behaviour = merge`, not applied, is said.
  */
 import { rmSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
@@ -75,6 +75,31 @@ describe("Ansible's gathering setting", () => {
       expect(r.code).toBe(5)
       expect(r.stderr).toMatch(/Invalid value "sometimes" for configuration option "DEFAULT_GATHERING"/)
       expect(r.stdout).not.toContain('PLAY')
+    } finally {
+      rmSync(d, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('hash_behaviour = merge', () => {
+  it('is not applied, and a warning naming the ansible.cfg says so', async () => {
+    const play = `- hosts: box
+  gather_facts: false
+  vars: { d: { a: 1 } }
+  tasks:
+    - set_fact: { d: { b: 2 } }
+    - debug: { msg: "{{ d }}" }
+`
+    const d = writeTree({
+      'p.yml': play,
+      'hosts.ini': 'box ansible_connection=local\n',
+      'ansible.cfg': '[defaults]\nhash_behaviour = merge\n',
+    })
+    try {
+      const r = await tsplay(['run', 'p.yml', '-i', 'hosts.ini', '--json'], { cwd: d, env: { ANSIBLE_CONFIG: '' } })
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stderr).toMatch(/ansible\.cfg:1:1: hash_behaviour = merge .* is not applied/)
+      expect(r.events.find((e) => e.type === 'task' && e.task === 'debug')?.result).toMatchObject({ msg: { b: 2 } })
     } finally {
       rmSync(d, { recursive: true, force: true })
     }
