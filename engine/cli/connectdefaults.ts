@@ -40,6 +40,8 @@ export function playDefaults(f: ConnectFlags): NonNullable<RunOptions['playDefau
     becomeMethod: method,
     remoteUser: f.user ?? (setting('DEFAULT_REMOTE_USER') as string | undefined),
     connection: transport === 'smart' ? undefined : transport,
+    port: setting('DEFAULT_REMOTE_PORT') as number | undefined,
+    anyErrorsFatal: setting('ANY_ERRORS_FATAL') as boolean | undefined,
   }
 }
 
@@ -61,5 +63,34 @@ export function poolDefaults(
 /** `~/x` as a path in this user's home (a shell leaves `--private-key=~/x` as it is). */
 const home = (p: string | undefined) => (p?.startsWith('~/') ? `${homedir()}${p.slice(1)}` : p)
 
-/** Ansible's `forks` setting when it is set (`ANSIBLE_FORKS`, ansible.cfg), else undefined (tsplay's default). */
-export const ansibleForks = (): number | undefined => setting('DEFAULT_FORKS') as number | undefined
+/** The run options Ansible's settings give a default (as ansible-playbook's options do). */
+export interface SettingsFlags {
+  forks: number
+  verbose: number
+  forceHandlers: boolean
+  askPass?: boolean
+  askBecomePass: boolean
+  becomePasswordFile?: string
+  becomePassFile?: string
+  connectionPasswordFile?: string
+  connPassFile?: string
+}
+
+/**
+ * The options Ansible's settings decide when the command line (and tsplay.yml, `given`) leave them: `forks`
+ * (`ANSIBLE_FORKS`; tsplay's own default is 25, not 5), the verbosity, `force_handlers`, and the password prompts
+ * `ask_pass` and `become_ask_pass` (not when a password file is given).
+ */
+export function settingsDefaults(f: SettingsFlags, given: (key: string) => boolean): Partial<SettingsFlags> {
+  const out: Partial<SettingsFlags> = {}
+  const forks = setting('DEFAULT_FORKS') as number | undefined
+  if (!given('forks') && forks !== undefined && forks >= 1) out.forks = forks
+  const verbosity = setting('DEFAULT_VERBOSITY') as number | undefined
+  if (!given('verbose') && verbosity !== undefined && verbosity > 0) out.verbose = verbosity
+  if (!f.forceHandlers && setting('DEFAULT_FORCE_HANDLERS') === true) out.forceHandlers = true
+  if (!f.askPass && !(f.connectionPasswordFile ?? f.connPassFile) && setting('DEFAULT_ASK_PASS') === true)
+    out.askPass = true
+  if (!f.askBecomePass && !(f.becomePasswordFile ?? f.becomePassFile) && setting('DEFAULT_BECOME_ASK_PASS') === true)
+    out.askBecomePass = true
+  return out
+}

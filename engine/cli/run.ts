@@ -85,11 +85,9 @@ export async function runCommand(
     // tsplay.yml in the current folder gives defaults; flags given on the command line win.
     const config = await loadConfig(process.cwd())
     const f = withConfig(raw as unknown as RunFlags, config, fromCli)
-    // Ansible's forks setting (ANSIBLE_FORKS, ansible.cfg) when set, unless -f or tsplay.yml says
-    if (!fromCli('forks') && config.forks === undefined) {
-      const forks = (await import('./connectdefaults.js')).ansibleForks()
-      if (forks !== undefined && forks >= 1) f.forks = forks
-    }
+    // Ansible's settings (ANSIBLE_FORKS, ansible.cfg, …) where the command line and tsplay.yml say nothing
+    const given = (k: string) => fromCli(k) || (config as Record<string, unknown>)[k] !== undefined
+    Object.assign(f, (await import('./connectdefaults.js')).settingsDefaults(f, given))
     const limitText = f.limit
     if (f.limit !== undefined) f.limit = readLimitFiles(f.limit)
     const vault = await setupVault(f)

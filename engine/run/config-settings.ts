@@ -114,6 +114,8 @@ export const GLOBAL_SETTINGS: Record<string, Setting> = {
   DEFAULT_NO_LOG: bool(false, 'ANSIBLE_NO_LOG', 'defaults.no_log'),
   DEFAULT_DEBUG: bool(false, 'ANSIBLE_DEBUG', 'defaults.debug'),
   DEFAULT_FORCE_HANDLERS: bool(false, 'ANSIBLE_FORCE_HANDLERS', 'defaults.force_handlers'),
+  DEFAULT_ASK_PASS: bool(false, 'ANSIBLE_ASK_PASS', 'defaults.ask_pass'),
+  DEFAULT_BECOME_ASK_PASS: bool(false, 'ANSIBLE_BECOME_ASK_PASS', 'privilege_escalation.become_ask_pass'),
   ANY_ERRORS_FATAL: bool(false, 'ANSIBLE_ANY_ERRORS_FATAL', 'defaults.any_errors_fatal'),
   HOST_KEY_CHECKING: bool(true, 'ANSIBLE_HOST_KEY_CHECKING', 'defaults.host_key_checking'),
   DISPLAY_SKIPPED_HOSTS: bool(true, 'ANSIBLE_DISPLAY_SKIPPED_HOSTS', 'defaults.display_skipped_hosts'),

@@ -38,7 +38,10 @@ export interface RunOptions {
    * Defaults of every play's keywords from the command line or Ansible's settings (`-b`, `--become-user`,
    * `--become-method`, `-u`, `-c`): a play's own keyword wins, as in Ansible.
    */
-  playDefaults?: Pick<Play, 'become' | 'becomeUser' | 'becomeMethod' | 'remoteUser' | 'connection'>
+  playDefaults?: Pick<
+    Play,
+    'become' | 'becomeUser' | 'becomeMethod' | 'remoteUser' | 'connection' | 'port' | 'anyErrorsFatal'
+  >
 }
 
 /** What tsplay knows about one host during a run. */

@@ -134,7 +134,15 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
 function withDefaults(play: Play, d: RunOptions['playDefaults']): Play {
   if (!d) return play
   const out = { ...play }
-  for (const k of ['become', 'becomeUser', 'becomeMethod', 'remoteUser', 'connection'] as const)
+  for (const k of [
+    'become',
+    'becomeUser',
+    'becomeMethod',
+    'remoteUser',
+    'connection',
+    'port',
+    'anyErrorsFatal',
+  ] as const)
     if (out[k] === undefined && d[k] !== undefined) (out as Record<string, unknown>)[k] = d[k]
   return out
 }

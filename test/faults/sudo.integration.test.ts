@@ -177,6 +177,19 @@ describe.skipIf(!can.ok)(`become failures through the CLI${can.ok ? '' : ` (skip
     expect(without.code, explain(without)).toBe(4) // the login is refused without it: unreachable
   }, 120_000)
 
+  it("Ansible's settings: become_ask_pass asks for the password, remote_port reaches a host without one", async () => {
+    const fleet = fleets.get('password:')!
+    const inv = join(dir, 'inv-noport.yml')
+    writeFileSync(inv, fleet.inventoryYaml().replace(/^ +ansible_port: .*\n/gm, ''))
+    const args = ['run', join(dir, 'book.yml'), '-i', inv, '--known-hosts', fleet.knownHostsFile, '--json']
+    const env = { TSPLAY_BECOME_PASSWORD: '', ANSIBLE_CONFIG: '', ANSIBLE_REMOTE_PORT: String(fleet.hosts[0].port) }
+    const r = await tsplay(args, { env: { ...env, ANSIBLE_BECOME_ASK_PASS: 'True' }, input: `${fleet.sudoPassword}\n` })
+    expect(resultsOf(r, 'as root')[0], explain(r)).toMatchObject({ status: 'changed' })
+    expect(r.stdout).toContain('"stdout":"root"')
+    const unasked = await tsplay(args, { env })
+    expect(resultsOf(unasked, 'as root')[0]?.msg, explain(unasked)).toMatch(/sudo needs a password/)
+  }, 120_000)
+
   it('without ignore_errors a become failure fails the run with exit 2', async () => {
     const fleet = fleets.get('password:')!
     const inv = join(dir, 'inv-exit.yml')

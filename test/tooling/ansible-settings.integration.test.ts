@@ -105,3 +105,50 @@ describe('hash_behaviour = merge', () => {
     }
   })
 })
+
+describe('any_errors_fatal, force_handlers and verbosity', () => {
+  const play = `- hosts: all
+  gather_facts: false
+  tasks:
+    - { command: /bin/true, notify: h }
+    - { fail: { msg: boom }, when: "inventory_hostname == 'a'" }
+    - debug: { msg: after }
+  handlers:
+    - { name: h, debug: { msg: handler ran } }
+`
+  const inv = 'a ansible_connection=local\nb ansible_connection=local\n'
+  const run = async (env: Record<string, string>, extra: string[] = ['--json']) => {
+    const d = writeTree({ 'p.yml': play, 'hosts.ini': inv })
+    try {
+      return await tsplay(['run', 'p.yml', '-i', 'hosts.ini', ...extra], {
+        cwd: d,
+        env: { ANSIBLE_CONFIG: '', ...env },
+      })
+    } finally {
+      rmSync(d, { recursive: true, force: true })
+    }
+  }
+  const handled = (r: Awaited<ReturnType<typeof run>>) =>
+    r.events.filter((e) => e.type === 'task' && e.task === 'h').map((e) => e.host)
+
+  it('unset: b goes on and runs its handler, a failed', async () => {
+    const r = await run({})
+    expect([r.recap?.b?.ok, handled(r)]).toEqual([3, ['b']])
+  })
+
+  it('ANSIBLE_ANY_ERRORS_FATAL: the run ends after the failure (as ansible-playbook: a 1, b 1 ok)', async () => {
+    const r = await run({ ANSIBLE_ANY_ERRORS_FATAL: 'True' })
+    expect([r.recap?.a?.failed, r.recap?.b?.ok, handled(r)]).toEqual([1, 1, []])
+  })
+
+  it('ANSIBLE_FORCE_HANDLERS: the failed host runs its handler too', async () => {
+    expect(handled(await run({ ANSIBLE_FORCE_HANDLERS: 'True' })).sort()).toEqual(['a', 'b'])
+  })
+
+  it('ANSIBLE_VERBOSITY: the commands are shown, as with -v', async () => {
+    const quiet = await run({}, ['--output', 'plain'])
+    const loud = await run({ ANSIBLE_VERBOSITY: '1' }, ['--output', 'plain'])
+    expect(quiet.stdout).not.toContain('/bin/true')
+    expect(loud.stdout).toContain('/bin/true')
+  })
+})
