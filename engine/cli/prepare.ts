@@ -43,10 +43,27 @@ const NO_INVENTORY_WARNING =
   'no inventory was given (-i, TSPLAY_INVENTORY), there is no ./inventory and Ansible names none that exists ' +
   '(ANSIBLE_INVENTORY, ansible.cfg): only the implicit localhost is available'
 
-/** Ansible's `hash_behaviour = merge` is a setting tsplay does not apply: said, not silently ignored. */
-const HASH_MERGE_WARNING =
-  'hash_behaviour = merge (ANSIBLE_HASH_BEHAVIOUR or ansible.cfg) is not applied: a variable defined again replaces ' +
-  "a map, as with Ansible's default; merge maps with the combine filter (`{{ a | combine(b, recursive=true) }}`)"
+/**
+ * Ansible's settings tsplay does not apply, when set to what would change a run: each said in a warning, not
+ * silently ignored. (name, its environment variable, when it applies, what the warning says)
+ */
+const UNAPPLIED: Array<[string, string, (v: unknown) => boolean, string]> = [
+  [
+    'DEFAULT_HASH_BEHAVIOUR',
+    'ANSIBLE_HASH_BEHAVIOUR',
+    (v) => v === 'merge',
+    'hash_behaviour = merge (ANSIBLE_HASH_BEHAVIOUR or ansible.cfg) is not applied: a variable defined again ' +
+      "replaces a map, as with Ansible's default; merge maps with the combine filter " +
+      '(`{{ a | combine(b, recursive=true) }}`)',
+  ],
+  [
+    'DEFAULT_LOG_PATH',
+    'ANSIBLE_LOG_PATH',
+    (v) => typeof v === 'string' && v !== '',
+    'log_path (ANSIBLE_LOG_PATH or ansible.cfg) is not written: tsplay keeps no log file; keep its output with ' +
+      '`--output plain 2>&1 | tee -a FILE` or `--json`',
+  ],
+]
 
 /** Where a setting came from: its environment variable, else the ansible.cfg Ansible reads. */
 const settingsPos = (env: string): SourcePos => ({
@@ -142,8 +159,8 @@ export async function prepare(playbookPath: string, sources: string[], extraVars
     await loadInventory(sources, { varDirs: [dirname(file)] }).then((i) => (inventory = i), collect)
   const warnings: UserError[] = []
   await loadPlaybook(file, { modules, extraVars, warnings }).then((p) => (playbook = p), collect)
-  if (settingValue(GLOBAL_SETTINGS.DEFAULT_HASH_BEHAVIOUR!, 'DEFAULT_HASH_BEHAVIOUR') === 'merge')
-    warnings.push(new UserError(HASH_MERGE_WARNING, settingsPos('ANSIBLE_HASH_BEHAVIOUR')))
+  for (const [name, env, applies, message] of UNAPPLIED)
+    if (applies(settingValue(GLOBAL_SETTINGS[name]!, name))) warnings.push(new UserError(message, settingsPos(env)))
   if (sources.length === 0) warnings.push(new UserError(NO_INVENTORY_WARNING, CLI))
   else if (inventory && inventory.hosts.size === 0)
     warnings.push(new UserError(EMPTY_INVENTORY_WARNING, { file: inventory.sources[0] ?? sources[0], line: 1, col: 1 }))

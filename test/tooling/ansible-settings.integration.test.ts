@@ -1,9 +1,10 @@
 /**
  * Ansible's settings (ansible.cfg, ANSIBLE_* variables) where tsplay's own options say nothing, through the real
  * CLI with the local connection: the inventory and forks (the project's ./inventory first), and the `gathering`
- * policy (implicit, explicit, smart) as ansible-playbook applies it; `hash_behaviour = merge`, not applied, is said.
+ * policy (implicit, explicit, smart) as ansible-playbook applies it; `hash_behaviour = merge` and `log_path`, not applied, are said.
  */
 import { rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tsplay, writeTree } from '../helpers/cli.js'
 
@@ -81,8 +82,8 @@ describe("Ansible's gathering setting", () => {
   })
 })
 
-describe('hash_behaviour = merge', () => {
-  it('is not applied, and a warning naming the ansible.cfg says so', async () => {
+describe('settings tsplay does not apply', () => {
+  it('hash_behaviour = merge and log_path: a warning naming where each was set says so', async () => {
     const play = `- hosts: box
   gather_facts: false
   vars: { d: { a: 1 } }
@@ -96,9 +97,11 @@ describe('hash_behaviour = merge', () => {
       'ansible.cfg': '[defaults]\nhash_behaviour = merge\n',
     })
     try {
-      const r = await tsplay(['run', 'p.yml', '-i', 'hosts.ini', '--json'], { cwd: d, env: { ANSIBLE_CONFIG: '' } })
+      const env = { ANSIBLE_CONFIG: '', ANSIBLE_LOG_PATH: join(d, 'run.log') }
+      const r = await tsplay(['run', 'p.yml', '-i', 'hosts.ini', '--json'], { cwd: d, env })
       expect(r.code, r.stderr).toBe(0)
       expect(r.stderr).toMatch(/ansible\.cfg:1:1: hash_behaviour = merge .* is not applied/)
+      expect(r.stderr).toMatch(/\(environment: ANSIBLE_LOG_PATH\):1:1: log_path .* is not written/)
       expect(r.events.find((e) => e.type === 'task' && e.task === 'debug')?.result).toMatchObject({ msg: { b: 2 } })
     } finally {
       rmSync(d, { recursive: true, force: true })
