@@ -1,7 +1,8 @@
 /**
  * Ansible's settings (ansible.cfg, ANSIBLE_* variables) where tsplay's own options say nothing, through the real
  * CLI with the local connection: the inventory and forks (the project's ./inventory first), and the `gathering`
- * policy (implicit, explicit, smart) as ansible-playbook applies it; `hash_behaviour = merge` and `log_path`, not applied, are said.
+ * policy (implicit, explicit, smart) as ansible-playbook applies it; `hash_behaviour = merge` and `log_path`, not
+ * applied, are said.
  */
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
