@@ -24,7 +24,7 @@ import { evaluate } from './expr/eval.js'
 import { ExprError } from './expr/lexer.js'
 import { exprNames } from './expr/names.js'
 import type { Expr } from './expr/ast.js'
-import { scopeFor } from './expr/render.js'
+import { compileTemplate, renderCompiled, scopeFor } from './expr/render.js'
 import { force, truthy } from './expr/values.js'
 import type { SourcePos, Vars } from './types.js'
 
@@ -96,7 +96,31 @@ export function evalExpr(src: string | Expr, vars: Vars, opts?: ExprOptions): un
  */
 export function evalCondition(src: string | boolean, vars: Vars, opts?: ExprOptions): boolean {
   if (typeof src === 'boolean') return src
+  if (isTemplatedCondition(src)) {
+    // as Ansible's: the condition is rendered as Jinja first (Python's printing), then its text is evaluated
+    let text: string
+    try {
+      text = String(renderCompiled(compileTemplate(src, false, 'jinja'), vars, scopeFor(vars), false))
+    } catch (err) {
+      throw withContext(err, opts, src)
+    }
+    return text.trim() !== '' && truthy(evalExpr(text, vars, opts))
+  }
   return truthy(evalExpr(src, vars, opts))
+}
+
+/**
+ * A condition with `{{ }}` or `{% %}` beside other text (`"{{ x }} == 1"`, `"'{{ a }}' in b"`): Ansible renders it
+ * before evaluating it (a warning says so). A condition that is one `{{ expr }}` is that expression.
+ *
+ * @example
+ * ```ts
+ * isTemplatedCondition("'{{ name }}' == 'web'") // true
+ * isTemplatedCondition('{{ x }}')               // false: the expression x
+ * ```
+ */
+export function isTemplatedCondition(src: string): boolean {
+  return (src.includes('{{') || src.includes('{%')) && stripMustache(src)[1] === 0
 }
 
 /**

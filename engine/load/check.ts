@@ -21,7 +21,7 @@
 import { basename } from 'node:path'
 import { handlerNodes, type Inventory, type Play, type Playbook, type Task, type TaskNode } from '../ast.js'
 import { UserError } from '../errors.js'
-import { exprVariables } from '../expr.js'
+import { exprVariables, isTemplatedCondition } from '../expr.js'
 import { engineForFile, jinjaOptionsOf, renderString, TEMPLATE_FILE_VARS, templateVariables } from '../template.js'
 import type { SourcePos, Vars } from '../types.js'
 import { checkSyntaxRemembered } from './syntaxcache.js'
@@ -258,6 +258,8 @@ function templateNames(s: string): string[] {
 
 function exprNames(s: string): string[] {
   try {
+    // a condition Ansible renders first: the names its template reads (its rendered text is known only then)
+    if (isTemplatedCondition(s)) return templateNames(s)
     return exprVariables(s)
   } catch {
     return []

@@ -9,7 +9,7 @@
  *   when: x ==                   # error: expression syntax
  * ```
  */
-import { parseExpr } from '../expr.js'
+import { isTemplatedCondition, parseExpr } from '../expr.js'
 import { exprCalls, noCalls, type Calls } from '../expr/calls.js'
 import { FILTERS, TESTS } from '../expr/filters.js'
 import { templateCalls } from '../template.js'
@@ -131,11 +131,19 @@ export function checkConditions(
   const v = raw[key]
   conds.forEach((src, i) => {
     const pos = (Array.isArray(v) ? valuePos(v, i) : undefined) ?? bestPos(raw, key, fallback)
+    // as Ansible's: a condition is an expression already; `{{ }}` in it works, but is a warning
+    if (src.includes('{{') || src.includes('{%')) {
+      const found = `conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}`
+      ctx.warnings.push(new UserError(`${found}. Found: ${src}`, pos))
+    }
     try {
-      const e = parseExpr(src)
-      lookupCheck(ctx, src, key, pos)
       const soft = noCalls()
-      callCheck(ctx, exprCalls(e, noCalls(), soft), key, pos, soft)
+      // a condition Ansible renders before it evaluates it: its template is what can be checked now
+      const calls = isTemplatedCondition(src)
+        ? templateCalls(src, 'jinja', undefined, soft)
+        : exprCalls(parseExpr(src), noCalls(), soft)
+      lookupCheck(ctx, src, key, pos)
+      callCheck(ctx, calls, key, pos, soft)
     } catch (e) {
       const col = (e as { col?: number }).col
       const msg = e instanceof Error ? e.message : String(e)

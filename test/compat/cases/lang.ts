@@ -287,4 +287,30 @@ export const LANG: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'templated_conditions',
+    covers:
+      "conditions with {{ }} or {% %} beside other text are rendered first, then evaluated (Ansible's warning aside)",
+    clean: true,
+    files: {
+      'main.yml': `- hosts: templated_conditions
+  gather_facts: false
+  vars: { b: 1, c: true, name: web, xs: [1, 2] }
+  tasks:
+    - { copy: { dest: "{{ root }}/one", content: "1", mode: "0644" }, when: "{{ b }} == 1" }
+    - { copy: { dest: "{{ root }}/two", content: "2", mode: "0644" }, when: "{% if c %}True{% endif %}" }
+    - { copy: { dest: "{{ root }}/three", content: "3", mode: "0644" }, when: "'{{ name }}' == 'web'" }
+    - { copy: { dest: "{{ root }}/four", content: "4", mode: "0644" }, when: "{{ b == 2 }}" }
+    - { copy: { dest: "{{ root }}/five", content: "5", mode: "0644" }, when: "{{ xs }} | length == 2" }
+    - { copy: { dest: "{{ root }}/six", content: "6", mode: "0644" }, when: "{% if not c %}True{% endif %}" }
+    - { copy: { dest: "{{ root }}/seven", content: "7", mode: "0644" }, when: "{{ c }} and {{ b }} > 0" }
+    - command: /bin/true
+      changed_when: "{{ b }} > 5"
+    - command: /bin/true
+      register: r
+      failed_when: "'{{ name }}' != 'web'"
+      until: "{{ b }} == 1"
+`,
+    },
+  },
 ]
