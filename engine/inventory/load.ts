@@ -76,28 +76,38 @@ function entries(dir: string): string[] {
     .sort()
 }
 
-/** The vars files for `name` in a `group_vars/` or `host_vars/` folder: `NAME[.ext]`, then `NAME/**`. */
+/**
+ * The vars files for each name in a `group_vars/` or `host_vars/` folder, as Ansible's host_group_vars finds them:
+ * the first of `NAME`, `NAME.yml`, `NAME.yaml`, `NAME.json` that exists, and only it (a folder `NAME/` hides a
+ * `NAME.yml` beside it); a folder gives its files of those extensions or none, sorted by name, its sub-folders
+ * without an extension searched in place; hidden files and `…~` backups are left out.
+ */
 async function varsFiles(dir: string, names: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>()
+  const present = new Set(names)
+  const walk = (d: string, depth: number, into: string[]): void => {
+    for (const n of entries(d)) {
+      if (n.endsWith('~')) continue
+      const p = join(d, n)
+      const k = kindOf(p)
+      const ext = extname(n)
+      if (k === 'dir' && !ext && depth < 8) walk(p, depth + 1, into)
+      else if (k === 'file' && VARS_EXT.has(ext)) into.push(p)
+    }
+  }
   for (const entry of names) {
     const ext = extname(entry)
-    const full = join(dir, entry)
+    if (!VARS_EXT.has(ext)) continue
+    const name = ext ? basename(entry, ext) : entry
+    if (out.has(name)) continue
+    const chosen = ['', '.yml', '.yaml', '.json'].map((e) => name + e).find((c) => present.has(c))!
+    const full = join(dir, chosen)
     const kind = kindOf(full)
-    if (kind === 'file' && VARS_EXT.has(ext.toLowerCase())) {
-      const name = ext ? basename(entry, ext) : entry
-      out.set(name, [...(out.get(name) ?? []), full])
-    } else if (kind === 'dir') {
+    if (kind === 'file') out.set(name, [full])
+    else if (kind === 'dir') {
       const inner: string[] = []
-      const walk = async (d: string, depth: number): Promise<void> => {
-        for (const n of entries(d)) {
-          const p = join(d, n)
-          const k = kindOf(p)
-          if (k === 'dir' && depth < 8) await walk(p, depth + 1)
-          else if (k === 'file' && VARS_EXT.has(extname(n).toLowerCase())) inner.push(p)
-        }
-      }
-      await walk(full, 0)
-      out.set(entry, [...(out.get(entry) ?? []), ...inner])
+      walk(full, 0, inner)
+      out.set(name, inner)
     }
   }
   return out

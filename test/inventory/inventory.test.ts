@@ -278,6 +278,29 @@ describe('folders, group_vars and host_vars, precedence', () => {
     expect(hostVars(inv, 'h1').x).toBe('a')
   })
 
+  it("takes only the first of NAME, NAME.yml, NAME.yaml, NAME.json, as Ansible's host_group_vars", async () => {
+    // each value as `ansible-inventory -i hosts --list` gives it for the same folder
+    const d = tree({
+      hosts: '[web]\nw1\n[db]\nd1\n[app]\na1\n',
+      'group_vars/web': 'p: from_web\n',
+      'group_vars/web.yml': 'p: from_web_yml\nq: 1\n',
+      'group_vars/app.yml': 'r: yml\n',
+      'group_vars/app.yaml': 'r: yaml\ns: 2\n',
+      'group_vars/all/x.yml~': 't: backup\n',
+      'group_vars/all/sub.d/y.yml': 'u: subd\n',
+      'group_vars/all/v.yml': 'v: 1\n',
+      'group_vars/all.yml': 'v: 2\nhidden_by_the_folder: 1\n',
+      'group_vars/db/w.YML': 'w: dbdir\n',
+      'group_vars/db/x': 'x: dbx\n',
+    })
+    const inv = await loadInventory([join(d, 'hosts')])
+    expect(['a1', 'd1', 'w1'].map((h) => hostVars(inv, h))).toEqual([
+      { r: 'yml', v: 1 },
+      { v: 1, x: 'dbx' },
+      { p: 'from_web', v: 1 },
+    ])
+  })
+
   it('refuses var files that are not maps, and missing sources', async () => {
     const d = tree({ 'h.ini': '[a]\nh1\n', 'group_vars/a.yml': '- 1\n- 2\n' })
     expect(await loadErrors(d, ['h.ini', 'nope.ini'])).toEqual([
