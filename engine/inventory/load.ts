@@ -17,6 +17,7 @@ import type { Inventory } from '../ast.js'
 import { UserError } from '../errors.js'
 import { DEFAULT_LIMITS, parseYamlBytes, posOf } from '../source/yaml.js'
 import { decodeUtf8 } from '../source/utf8.js'
+import { VARS_EXTENSIONS, varsFolderFiles } from '../source/varsfolder.js'
 import { InventoryBuilder } from './builder.js'
 import { LOCALHOST_NAMES } from './implicit.js'
 import { parseIni } from './ini.js'
@@ -31,7 +32,6 @@ export interface LoadInventoryOptions {
 }
 
 const INVENTORY_EXT = new Set(['.yml', '.yaml', '.ini'])
-const VARS_EXT = new Set(['', '.yml', '.yaml', '.json'])
 
 // Files are read synchronously, as the playbook's (see readYamlFile): loading waits for nothing else.
 function kindOf(path: string): 'file' | 'dir' | undefined {
@@ -85,30 +85,18 @@ function entries(dir: string): string[] {
 async function varsFiles(dir: string, names: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>()
   const present = new Set(names)
-  const walk = (d: string, depth: number, into: string[]): void => {
-    for (const n of entries(d)) {
-      if (n.endsWith('~')) continue
-      const p = join(d, n)
-      const k = kindOf(p)
-      const ext = extname(n)
-      if (k === 'dir' && !ext && depth < 8) walk(p, depth + 1, into)
-      else if (k === 'file' && VARS_EXT.has(ext)) into.push(p)
-    }
-  }
   for (const entry of names) {
     const ext = extname(entry)
-    if (!VARS_EXT.has(ext)) continue
+    if (!VARS_EXTENSIONS.includes(ext)) continue
     const name = ext ? basename(entry, ext) : entry
     if (out.has(name)) continue
-    const chosen = ['', '.yml', '.yaml', '.json'].map((e) => name + e).find((c) => present.has(c))!
-    const full = join(dir, chosen)
+    const full = join(
+      dir,
+      VARS_EXTENSIONS.map((e) => name + e).find((c) => present.has(c))!,
+    )
     const kind = kindOf(full)
     if (kind === 'file') out.set(name, [full])
-    else if (kind === 'dir') {
-      const inner: string[] = []
-      walk(full, 0, inner)
-      out.set(name, inner)
-    }
+    else if (kind === 'dir') out.set(name, varsFolderFiles(full))
   }
   return out
 }

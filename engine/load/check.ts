@@ -157,6 +157,8 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
     for (const p of play.varsPrompt ?? []) defined.add(p.name)
     walkNodes([...play.tasks, ...handlerNodes(play.handlers)], (n) => {
       Object.keys(n.vars).forEach((k) => defined.add(k))
+      // a private include_role's defaults (on its block, and its handlers')
+      Object.keys(n.defaults ?? {}).forEach((k) => defined.add(k))
       // a looped include's loop and index variables are defined in the tasks it brings
       if (n.kind === 'block' && n.include?.loop !== undefined) defined.add(loopVarOf(n.include))
       if (n.kind === 'block' && n.include?.loopIndexVar) defined.add(n.include.loopIndexVar)

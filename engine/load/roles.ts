@@ -41,6 +41,7 @@ import { checkConditions, checkTemplates } from './syntax.js'
 import { loadTaskList } from './task.js'
 import { mergePositioned, valuePos } from '../source/positions.js'
 import { readYamlFile } from '../source/yaml.js'
+import { pathKind, VARS_EXTENSIONS, varsFolderFiles } from '../source/varsfolder.js'
 import { checkDebugger } from './debugger.js'
 import { OTHER_ROLE_KEYWORDS, roleParams } from './roleparams.js'
 import { readBecomeExtras } from './become.js'
@@ -87,6 +88,13 @@ async function readVarsFile(ctx: LoadContext, file: string): Promise<Vars | unde
     absorb(ctx, e)
     return undefined
   }
+}
+
+/** The variables of a role's vars files, later files' names over earlier ones' (with their positions). */
+async function readVarsFiles(ctx: LoadContext, files: readonly string[]): Promise<Vars> {
+  let out: Vars = {}
+  for (const f of files) out = mergePositioned(out, (await readVarsFile(ctx, f)) ?? {})
+  return out
 }
 
 /** Which files of a role to load (`include_role`/`import_role`'s `tasks_from`, …; `main` when not given). */
@@ -137,12 +145,25 @@ export function findRole(ctx: LoadContext, name: string, pos: SourcePos): string
   return undefined
 }
 
-/** `DIR/PART/NAME` with `.yml`/`.yaml` tried, or undefined. */
-function findPart(dir: string, part: string, name: string): string | undefined {
-  const names = /\.ya?ml$/.test(name) ? [name] : [`${name}.yml`, `${name}.yaml`, name]
-  for (const n of names) if (existsSync(join(dir, part, n))) return join(dir, part, n)
-  return undefined
+/**
+ * The files of a role's part as Ansible finds them: `main.yml`, `main.yaml`, `main.json`, `main` (a name given by
+ * `tasks_from` and the like: the name as written first); the first that exists. A folder counts only for `defaults`
+ * and `vars` (`allowDir`): its vars files, read in order (engine/source/varsfolder.ts).
+ */
+function findPartFiles(dir: string, part: string, name: string | undefined, allowDir: boolean): string[] {
+  const exts = name === undefined ? ['.yml', '.yaml', '.json', ''] : VARS_EXTENSIONS
+  for (const e of exts) {
+    const p = join(dir, part, `${name ?? 'main'}${e}`)
+    const kind = pathKind(p)
+    if (kind === 'file') return [p]
+    if (kind === 'dir' && allowDir) return varsFolderFiles(p)
+  }
+  return []
 }
+
+/** The one file of a role's part (tasks, handlers, meta), or undefined. */
+const findPart = (dir: string, part: string, name?: string): string | undefined =>
+  findPartFiles(dir, part, name, false)[0]
 
 /** Load the files of the role in `dir` (`entry` names other files than `main`); undefined after reporting. */
 export async function loadRole(
@@ -162,8 +183,10 @@ export async function loadRole(
   addLibraryDir(ctx, join(dir, 'library'))
   addPluginRoot(ctx, dir)
   const kinds = ['tasks', 'handlers', 'defaults', 'vars'] as const
-  const parts = kinds.map((p) => findPart(dir, p, entry[p] ?? 'main'))
-  const [tasksFile, handlersFile, defaultsFile, varsFile] = parts
+  const found = kinds.map((p) => findPartFiles(dir, p, entry[p], p === 'defaults' || p === 'vars'))
+  const parts = found.map((f) => f[0])
+  const [tasksFile, handlersFile] = parts
+  const [, , defaultsFiles, varsFiles] = found
   kinds.forEach((p, i) => {
     if (entry[p] !== undefined && !parts[i])
       report(
@@ -177,7 +200,7 @@ export async function loadRole(
     report(ctx, `include cycle: ${files.map((p) => relative(ctx.playbookDir, p) || p).join(' → ')}`, pos)
     return undefined
   }
-  const metaFile = findPart(dir, 'meta', 'main')
+  const metaFile = findPart(dir, 'meta')
   // Ansible runs a role with nothing in it (likely a mistake, not certainly one)
   if (parts.every((p) => !p) && !metaFile) {
     const what = 'has none of tasks/main.yml, handlers/main.yml, defaults/main.yml, vars/main.yml, meta/main.yml'
@@ -193,8 +216,8 @@ export async function loadRole(
     tasks: [],
     handlers: [],
     instance: `${dir}\n${JSON.stringify(params)}\n${JSON.stringify(entry)}`,
-    defaults: defaultsFile ? ((await readVarsFile(ctx, defaultsFile)) ?? {}) : {},
-    vars: varsFile ? ((await readVarsFile(ctx, varsFile)) ?? {}) : {},
+    defaults: await readVarsFiles(ctx, defaultsFiles),
+    vars: await readVarsFiles(ctx, varsFiles),
     allowDuplicates: meta?.allow_duplicates === true,
     deps,
   }

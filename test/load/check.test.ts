@@ -109,6 +109,20 @@ describe('checkUndefinedVariables', () => {
     expect(await undefinedIn(files)).toEqual([])
   })
 
+  it("counts a private include_role's defaults (a defaults/main/ folder's too), for its tasks and handlers", async () => {
+    const files = {
+      'playbook.yml': play('    - include_role: { name: r }\n    - include_role: { name: s }\n'),
+      'roles/r/tasks/main.yml': '- debug: { msg: "{{ d1 }}" }\n  changed_when: true\n  notify: h\n',
+      'roles/r/defaults/main.yml': 'd1: 1\n',
+      'roles/r/handlers/main.yml': '- name: h\n  debug: { msg: "{{ d1 }}" }\n',
+      'roles/s/tasks/main.yml': '- debug: { msg: "{{ d2 }} {{ d3 }} {{ v }}" }\n',
+      'roles/s/defaults/main/a.yml': 'd2: 2\n',
+      'roles/s/defaults/main/more/b': 'd3: 3\n',
+      'roles/s/vars/main.json': '{"v": 4}',
+    }
+    expect(await undefinedIn(files)).toEqual([])
+  })
+
   it('counts inventory host and group vars and extra vars', async () => {
     const files = { 'playbook.yml': play('    - debug: { msg: "{{ hv }} {{ gv }} {{ ev }}" }\n') }
     expect(await undefinedIn(files)).toHaveLength(3)

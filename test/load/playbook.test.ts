@@ -89,6 +89,24 @@ describe('loadPlaybook builds the AST', () => {
     expect(play.handlers.map((h) => h.name)).toEqual(['reload web', 'h'])
   })
 
+  it("reads a role's parts as Ansible: main.yml, .yaml, .json, main; defaults/ and vars/ may be folders", async () => {
+    const pb = await load({
+      'playbook.yml': '- hosts: all\n  roles: [a, b]\n',
+      'roles/a/tasks/main': '- debug: { msg: a }\n',
+      'roles/a/defaults/main/10.yml': 'x: 1\ny: 1\n',
+      'roles/a/defaults/main/20/more.yaml': 'y: 2\n',
+      'roles/a/defaults/main/30.txt': 'ignored: 1\n',
+      'roles/a/vars/main.json': '{"v": 1}',
+      'roles/b/tasks/main.yml': '- debug: { msg: b }\n',
+      'roles/b/defaults/main.yml': 'z: 1\n',
+      'roles/b/defaults/main/hidden.yml': 'z: 2\nw: 2\n',
+    })
+    const play = pb.plays[0]
+    expect(play.tasks.map((t) => (t as Task).args.msg)).toEqual(['a', 'b'])
+    expect(play.roleDefaults).toEqual({ x: 1, y: 2, z: 1 })
+    expect(play.roleVars).toEqual({ v: 1 })
+  })
+
   it('expands import_tasks relative to the including file, applying when/tags/vars', async () => {
     const pb = await load({
       'playbook.yml':
