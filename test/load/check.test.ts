@@ -109,7 +109,7 @@ describe('checkUndefinedVariables', () => {
     expect(await undefinedIn(files)).toEqual([])
   })
 
-  it("counts a private include_role's defaults (a defaults/main/ folder's too), for its tasks and handlers", async () => {
+  it("counts a private include_role's defaults (a defaults/main/ folder's too), for tasks and handlers", async () => {
     const files = {
       'playbook.yml': play('    - include_role: { name: r }\n    - include_role: { name: s }\n'),
       'roles/r/tasks/main.yml': '- debug: { msg: "{{ d1 }}" }\n  changed_when: true\n  notify: h\n',
