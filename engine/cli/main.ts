@@ -9,6 +9,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { addConnectOptions } from './connectflags.js'
+import { watchOutput } from './outputgone.js'
 import { EXIT, reportError } from './errors.js'
 import type { HostsFlags, ValidateFlags } from './inspect.js'
 
@@ -175,6 +176,7 @@ function parseCount(v: string, flag: string): number {
 
 /** Entry point: parse argv, run, set the exit code. */
 export async function main(argv: string[]): Promise<void> {
+  watchOutput()
   // Node exits when nothing is left to wait for, even with a promise pending: that would be a bug, never a success.
   let done = false
   process.once('beforeExit', () => {

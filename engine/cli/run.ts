@@ -22,6 +22,7 @@ import { askPassword, inventorySources, parseExtraVars, prepare } from './prepar
 import { setupVault } from './inspect.js'
 import { readLimitFiles } from './limitfile.js'
 import { readPasswordFile } from './passwordfile.js'
+import { onOutputGone } from './outputgone.js'
 import { setModulePath } from '../load/library.js'
 
 /** Options of `tsplay run`, as commander parses them. */
@@ -148,6 +149,8 @@ export async function runCommand(
     }
     process.on('SIGINT', onSigint)
     process.on('SIGTERM', onSigint)
+    // the reader of the output went away (`| head`): stop as a first Ctrl-C does
+    const offOutput = onOutputGone(() => (stopping.requested = true))
     const { runPlaybook } = await import('../run/runner.js')
     try {
       const out = await runPlaybook({
@@ -188,6 +191,7 @@ export async function runCommand(
       stepLines?.close() // a terminal's stdin must not keep tsplay alive after the run
       process.off('SIGINT', onSigint)
       process.off('SIGTERM', onSigint)
+      offOutput()
     }
   } catch (e) {
     return reportError(e)
