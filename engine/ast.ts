@@ -151,6 +151,8 @@ export interface Task extends Common {
   searchPaths: string[]
   /** For handlers: the names it answers to (`name` and `listen`). */
   listen?: string[]
+  /** For a handler whose `name` is a template: the name rendered with the play's variables, which a notify names. */
+  notifyName?: string
   /** For an `include_tasks` handler: the include's block (this task first, then what it loads). */
   handlerBlock?: Block
   /**

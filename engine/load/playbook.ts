@@ -24,6 +24,7 @@ import { handlerNodes, type Play, type Playbook, type Task, type TaskNode } from
 import { UserError, UserErrors } from '../errors.js'
 import type { ModuleDef } from '../module.js'
 import type { SourcePos, Vars } from '../types.js'
+import { renderString } from '../template.js'
 import { readAnyErrorsFatal, readCommon, setSource, sourceOf } from './common.js'
 import { absorb, describeValue, newLoadContext, newPlayRoles, report, type LoadContext } from './context.js'
 import {
@@ -254,6 +255,12 @@ async function loadPlay(
     ...((await loadTaskList(ctx, raw, 'handlers', { ...scope, handlers: true }, pos)) as Task[]),
   ]
   ctx.playRoles = undefined
+  // as Ansible's: a handler's templated name is rendered with the play's variables, and notifications match that
+  for (const hd of handlers) {
+    if (!hd.name?.includes('{{')) continue
+    const name = renderedName(hd.name, { ...ctx.staticVars, ...hd.vars })
+    if (name !== undefined) hd.notifyName = name
+  }
   ctx.staticVars = undefined
   ctx.moduleDefaults = undefined
   checkNotify(ctx, [...tasks, ...handlerNodes(handlers)], handlers)
@@ -291,21 +298,34 @@ async function loadPlay(
 function checkNotify(ctx: LoadContext, nodes: TaskNode[], handlers: Task[]): void {
   // A role's handler also answers to "role : name", as in Ansible.
   const names = new Set(
-    handlers.flatMap((h) => [...(h.listen ?? []), ...(h.role && h.name ? [`${h.role} : ${h.name}`] : [])]),
+    handlers.flatMap((h) => {
+      const own = h.notifyName ?? h.name
+      return [...(h.listen ?? []), ...(own ? [own] : []), ...(h.role && own ? [`${h.role} : ${own}`] : [])]
+    }),
   )
+  // a handler name that is a template not rendered yet may be any name at run time: a mismatch is only likely
+  const unsure = handlers.some((h) => h.name?.includes('{{') && h.notifyName === undefined)
   const visit = (n: TaskNode): void => {
     if (n.kind === 'block') return [...n.block, ...n.rescue, ...n.always].forEach(visit)
     n.notify.forEach((name, i) => {
       if (names.has(name) || name.includes('{{')) return
-      report(
-        ctx,
-        `notify "${name}" matches no handler`,
-        notifyPos(n, i) ?? n.pos,
-        didYouMean(name, names) ?? (names.size ? undefined : '(this play has no handlers)'),
-      )
+      const hint = didYouMean(name, names) ?? (names.size ? undefined : '(this play has no handlers)')
+      const pos = notifyPos(n, i) ?? n.pos
+      if (unsure) ctx.warnings.push(new UserError(`notify "${name}" matches no handler (by name yet)`, pos, hint))
+      else report(ctx, `notify "${name}" matches no handler`, pos, hint)
     })
   }
   nodes.forEach(visit)
+}
+
+/** `name` rendered with `vars`, or undefined when it cannot be yet (a variable known only at run time). */
+function renderedName(name: string, vars: Vars): string | undefined {
+  try {
+    return renderString(name, vars).trim()
+  } catch (e) {
+    if (e instanceof UserError) return undefined
+    throw e
+  }
 }
 
 function notifyPos(task: Task, i: number): SourcePos | undefined {

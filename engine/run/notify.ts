@@ -15,10 +15,13 @@ import { becomeUserOf } from './keyword.js'
 import { becomeMethodOf } from '../load/become.js'
 import type { BecomeMethod } from '../connector.js'
 import { listRecords, recordBody, recordId, removeRecords, writeRecords } from './pending.js'
+import { renderString } from '../template.js'
 
-/** Is handler `hd` named `name` (its `name`, or `role : name` for a role's)? */
-const named = (hd: Task, name: string): boolean =>
-  hd.name !== undefined && (hd.name === name || (hd.role !== undefined && `${hd.role} : ${hd.name}` === name))
+/** Is handler `hd` named `name` (its `name`, rendered when a template, or `role : name` for a role's)? */
+const named = (hd: Task, name: string): boolean => {
+  const own = hd.notifyName ?? hd.name
+  return own !== undefined && (own === name || (hd.role !== undefined && `${hd.role} : ${own}` === name))
+}
 
 /** Does handler `hd` listen to topic `name` (its `listen`, which the loader starts with the handler's own name)? */
 const listens = (hd: Task, name: string): boolean =>
@@ -29,9 +32,9 @@ const listens = (hd: Task, name: string): boolean =>
  * the name, and one handler named so, the last one loaded (the play's own over a role's, a later role entry's over an
  * earlier one's); a task of an `include_role`'s role reaches its own role instance's, loaded when the include ran.
  */
-export function handlersFor(play: Play, task: Task): Task[] {
+export function handlersFor(play: Play, task: Task, names: readonly string[] = task.notify): Task[] {
   const hit = new Set<Task>()
-  for (const n of task.notify) {
+  for (const n of names) {
     for (const hd of play.handlers) if (listens(hd, n)) hit.add(hd)
     const all = play.handlers.filter((hd) => named(hd, n))
     const own = all.filter(
@@ -114,10 +117,25 @@ function warn(rc: RunContext, host: string, what: string, e: unknown): void {
   rc.bus.emit({ type: 'warning', msg: `${host}: could not ${what}: ${e instanceof Error ? e.message : String(e)}` })
 }
 
+/** The task's `notify` names, those that are templates rendered with the host's variables (as Ansible's). */
+function notifyNames(rc: RunContext, task: Task, host: string): string[] {
+  if (!task.notify.some((n) => n.includes('{{'))) return task.notify
+  const vars = taskVars(rc, host, NO_INHERITED, task)
+  return task.notify.map((n) => {
+    if (!n.includes('{{')) return n
+    try {
+      return renderString(n, vars).trim()
+    } catch (e) {
+      if (e instanceof UserError) return n // a name that cannot be rendered reaches only a handler named so
+      throw e
+    }
+  })
+}
+
 /** Queue the handlers a changed result notifies; record them on the host unless the change was only predicted. */
 export async function queueNotified(rc: RunContext, playName: string, task: Task, r: TaskResult): Promise<void> {
   if (r.status !== 'changed' || task.notify.length === 0) return
-  const hds = handlersFor(rc.play, task)
+  const hds = handlersFor(rc.play, task, notifyNames(rc, task, r.host))
   for (const hd of hds) add(rc.notified, hd, r.host)
   if (task.checkMode ?? rc.opts.check) return
   const st = rc.states.get(r.host)!

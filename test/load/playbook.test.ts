@@ -107,6 +107,18 @@ describe('loadPlaybook builds the AST', () => {
     expect(play.roleVars).toEqual({ v: 1 })
   })
 
+  it("renders a templated handler name with the play's vars; one it cannot render makes a miss a warning", async () => {
+    const book = (vars: string) =>
+      `- hosts: all\n${vars}  tasks:\n    - debug: { msg: x }\n      notify: restart web\n` +
+      '  handlers:\n    - name: "restart {{ svc }}"\n      debug: { msg: r }\n'
+    const pb = await load({ 'playbook.yml': book('  vars: { svc: web }\n') })
+    expect(pb.plays[0].handlers[0]).toMatchObject({ name: 'restart {{ svc }}', notifyName: 'restart web' })
+    const warnings: UserError[] = []
+    const later = tree({ 'playbook.yml': book('') }) // svc only from the inventory, at run time
+    await loadPlaybook(join(later, 'playbook.yml'), { modules: fixtureModules(), warnings })
+    expect(warnings.map((w) => w.message)).toEqual(['notify "restart web" matches no handler (by name yet)'])
+  })
+
   it('expands import_tasks relative to the including file, applying when/tags/vars', async () => {
     const pb = await load({
       'playbook.yml':

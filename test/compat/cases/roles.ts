@@ -262,4 +262,29 @@ export const ROLES: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'handler_templated_names',
+    covers: "a handler's templated name is rendered with the play's variables; a templated notify with the host's",
+    clean: true,
+    files: {
+      'main.yml': `- hosts: handler_templated_names
+  gather_facts: false
+  vars: { svc: web }
+  tasks:
+    - command: "true"
+      notify: "restart {{ svc }}"
+    - command: "true"
+      notify: restart web
+    - command: "true"
+      notify: "reload {{ inventory_hostname[-1] }}"
+  handlers:
+    - name: "restart {{ svc }}"
+      file: { path: "{{ root }}/restarted", state: touch, mode: "0644" }
+    - name: reload a
+      file: { path: "{{ root }}/reloaded-a", state: touch, mode: "0644" }
+    - name: reload b
+      file: { path: "{{ root }}/reloaded-b", state: touch, mode: "0644" }
+`,
+    },
+  },
 ]
