@@ -2,9 +2,10 @@
  * `--list-hosts`, `--list-tasks`, `--list-tags`: what a run would do, without contacting anything.
  */
 import type { TaskNode } from '../ast.js'
-import { playHosts, renderOrder, taskName } from '../run/names.js'
+import { playHosts, renderOrder, renderPlayHosts, taskName } from '../run/names.js'
 import { tagsSelected } from '../run/walk.js'
 import type { Prepared } from './prepare.js'
+import type { Vars } from '../types.js'
 
 export interface ListingFlags {
   limit?: string
@@ -23,14 +24,15 @@ function flatten(nodes: readonly TaskNode[], tags: string[], out: { name: string
   }
 }
 
-export function listing(p: Prepared, f: ListingFlags): string {
+export function listing(p: Prepared, f: ListingFlags, extraVars: Vars = {}): string {
   const lines: string[] = [`playbook: ${p.playbook.file}`]
   const allTags = new Set<string>()
   p.playbook.plays.forEach((play, i) => {
     const name = play.name ?? play.hosts
-    lines.push('', `  play #${i + 1} (${play.hosts}): ${name}`)
+    const pattern = renderPlayHosts(play, p.inventory, extraVars)
+    lines.push('', `  play #${i + 1} (${pattern}): ${name}`)
     if (f.listHosts) {
-      const hosts = playHosts(p.inventory, play.hosts, f.limit, renderOrder(play, {}))
+      const hosts = playHosts(p.inventory, pattern, f.limit, renderOrder(play, extraVars))
       lines.push(`    hosts (${hosts.length}):`, ...hosts.map((h) => `      ${h}`))
     }
     const tasks: { name: string; tags: string[] }[] = []

@@ -95,7 +95,7 @@ export async function runCommand(
     setModulePath(f.modulePath ?? [])
     const extraVars = await parseExtraVars(f.extraVars)
     const prepared = await prepare(playbookPath, inventorySources(f.inventory), extraVars)
-    const selection = checkSelection(prepared, f)
+    const selection = checkSelection(prepared, { ...f, extraVars })
     if (selection.errors.length) throw new UserErrors(selection.errors)
     printWarnings([...prepared.warnings, ...selection.warnings])
     if (f.syntaxCheck) {
@@ -103,7 +103,7 @@ export async function runCommand(
       return EXIT.ok
     }
     if (f.listHosts || f.listTasks || f.listTags) {
-      process.stdout.write(listing(prepared, f))
+      process.stdout.write(listing(prepared, f, extraVars))
       return EXIT.ok
     }
     const { playDefaults, poolDefaults } = await import('./connectdefaults.js')

@@ -14,7 +14,8 @@ import type { TaskNode } from '../ast.js'
 import { UserError } from '../errors.js'
 import { selectHosts } from '../inventory/patterns.js'
 import { didYouMean } from '../source/suggest.js'
-import { playHosts } from '../run/names.js'
+import { playHosts, renderPlayHosts } from '../run/names.js'
+import type { Vars } from '../types.js'
 import type { Prepared } from './prepare.js'
 
 /** Tags with a meaning of their own (Ansible's). */
@@ -23,6 +24,8 @@ const CLI = { file: '(command line)', line: 1, col: 1 }
 
 export interface SelectionFlags {
   limit?: string
+  /** The run's extra vars (a templated `hosts:` is rendered with them). */
+  extraVars?: Vars
   tags: string[]
   skipTags: string[]
 }
@@ -72,7 +75,16 @@ export function checkSelection(p: Prepared, f: SelectionFlags): { errors: UserEr
         ),
       )
     }
-    if (!p.playbook.plays.some((play) => playHosts(p.inventory, play.hosts, f.limit).length > 0)) {
+    // a play whose hosts are a template that cannot be rendered yet may target any host: not certain
+    const targets = (play: (typeof p.playbook.plays)[number]): string[] | undefined => {
+      try {
+        return playHosts(p.inventory, renderPlayHosts(play, p.inventory, f.extraVars ?? {}), f.limit)
+      } catch (e) {
+        if (e instanceof UserError) return undefined
+        throw e
+      }
+    }
+    if (!p.playbook.plays.some((play) => (targets(play) ?? [undefined]).length > 0)) {
       const hint = sel.hosts.length
         ? `(it selects ${sel.hosts.join(', ')}, but no play targets them)`
         : (didYouMean(f.limit, names) ??

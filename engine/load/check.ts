@@ -276,6 +276,8 @@ function checkPlay(play: Play, report: (doubt: Doubt, owner?: string) => Report)
     }
   }
   each(play.vars, (k) => `vars.${k}`, true)
+  // a templated `hosts` is rendered before the play, with the play's variables and the extra vars
+  if (play.hosts.includes('{{')) templateNames(play.hosts).forEach((n) => report(undefined)(n, 'hosts', play.pos))
   if (isVarsMap(play.environment)) each(play.environment, (k) => `environment.${k}`, false)
   else if (play.environment) each({ environment: play.environment }, () => 'environment', false)
   for (const src of [play.varsFiles, play.roleDefaults, play.roleVars]) each(src, (k) => `variable "${k}"`, true)

@@ -51,6 +51,20 @@ export function orderHosts(hosts: string[], order: HostOrder | string = 'invento
 }
 
 /** A play's `order`, its template rendered with the play's vars, vars_files and `-e` (as `strategy`). */
+/**
+ * A play's `hosts` rendered when it is a template (`hosts: "{{ target | default('web') }}"`), as Ansible renders it
+ * before the play: with the play's variables, its roles' defaults and vars, the extra vars and `groups`, no host's;
+ * a list it gives is a union. Throws `UserError` (an undefined variable).
+ */
+export function renderPlayHosts(play: Play, inv: Inventory, extraVars: Vars): string {
+  if (!play.hosts.includes('{{')) return play.hosts
+  const groups = Object.fromEntries([...inv.groups.keys()].map((g) => [g, selectHosts(inv, g).hosts]))
+  const layers = [play.roleDefaults, play.vars, play.varsFiles, play.roleVars, extraVars]
+  const vars = { ...resolveVars(mergeLayers(layers)), groups }
+  const v = renderValue(play.hosts, vars, { pos: play.pos, what: 'hosts' })
+  return (Array.isArray(v) ? v.map(String).join(',') : String(v)).trim()
+}
+
 export function renderOrder(play: Play, extraVars: Vars): string | undefined {
   const o = play.order
   if (o === undefined || !o.includes('{{')) return o

@@ -11,7 +11,8 @@ import type { EventBus, HostRecap } from '../events.js'
 import type { ModuleDef } from '../module.js'
 import { emptyRecap, type HostState, type RunContext, type RunOptions } from './context.js'
 import { HostPool, type PoolOptions } from './hosts.js'
-import { playHosts, renderOrder } from './names.js'
+import { playHosts, renderOrder, renderPlayHosts } from './names.js'
+import { UserError } from '../errors.js'
 import { runPlay } from './play.js'
 import { Secrets } from './secrets.js'
 import { lookupFileBytes } from '../expr/lookup-files.js'
@@ -77,15 +78,26 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
     for (const play of playbook.plays) {
       if (stopping.requested || run.ended) break
       const inv = run.inventory ?? inventory // as group_by/add_host left it
-      const order = renderOrder(play, opts.extraVars ?? {})
-      const hosts = playHosts(inv, play.hosts, opts.limit, order)
-      const all = order && order !== 'inventory' ? playHosts(inv, play.hosts, opts.limit) : undefined
+      let pattern: string
+      let order: string | undefined
+      try {
+        pattern = renderPlayHosts(play, inv, opts.extraVars ?? {})
+        order = renderOrder(play, opts.extraVars ?? {})
+      } catch (e) {
+        // as Ansible's: a play whose hosts or order cannot be rendered ends the run
+        if (!(e instanceof UserError)) throw e
+        bus.emit({ type: 'warning', msg: `play "${play.name ?? play.hosts}": ${e.format()}; the run ends here` })
+        run.failedOut = true
+        break
+      }
+      const hosts = playHosts(inv, pattern, opts.limit, order)
+      const all = order && order !== 'inventory' ? playHosts(inv, pattern, opts.limit) : undefined
       hosts.forEach(state)
       if (hosts.length === 0) {
         bus.emit({
           type: 'warning',
           msg:
-            `no hosts matched "${play.hosts}"${opts.limit ? ` with --limit ${opts.limit}` : ''}; ` +
+            `no hosts matched "${pattern}"${opts.limit ? ` with --limit ${opts.limit}` : ''}; ` +
             `skipping play "${play.name ?? play.hosts}"`,
         })
         continue

@@ -123,6 +123,15 @@ describe('checkUndefinedVariables', () => {
     expect(await undefinedIn(files)).toEqual([])
   })
 
+  it('checks a templated hosts: an undefined name is refused; play vars and extra vars define it', async () => {
+    const book = (head: string) => `- hosts: "{{ target }}"\n${head}  tasks:\n    - debug: { msg: x }\n`
+    expect(await undefinedIn({ 'playbook.yml': book('') })).toEqual([
+      'playbook.yml:1:14 undefined variable "target" in hosts',
+    ])
+    expect(await undefinedIn({ 'playbook.yml': book('  vars: { target: web }\n') })).toEqual([])
+    expect(await undefinedIn({ 'playbook.yml': book('') }, inventory(), { target: 'web' })).toEqual([])
+  })
+
   it('counts inventory host and group vars and extra vars', async () => {
     const files = { 'playbook.yml': play('    - debug: { msg: "{{ hv }} {{ gv }} {{ ev }}" }\n') }
     expect(await undefinedIn(files)).toHaveLength(3)

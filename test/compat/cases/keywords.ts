@@ -430,4 +430,25 @@ export const KEYWORDS: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'templated_hosts',
+    clean: true,
+    covers: 'hosts: a template rendered before the play (play vars, default, a list from groups)',
+    files: {
+      'main.yml': `- hosts: "{{ grp }}"
+  gather_facts: false
+  vars: { grp: templated_hosts }
+  tasks:
+    - copy: { dest: "{{ root }}/one", content: "{{ ansible_play_hosts | join(' ') }}", mode: "0644" }
+- hosts: "{{ groups['templated_hosts'][:1] }}"
+  gather_facts: false
+  tasks:
+    - copy: { dest: "{{ root }}/two", content: "{{ ansible_play_hosts | join(' ') }}", mode: "0644" }
+- hosts: "{{ nothing_here | default('templated_hosts_b') }}"
+  gather_facts: false
+  tasks:
+    - copy: { dest: "{{ root }}/three", content: "{{ ansible_play_hosts | join(' ') }}", mode: "0644" }
+`,
+    },
+  },
 ]
