@@ -273,8 +273,11 @@ export interface Play extends Common {
    * magic variables `role_names`/`ansible_play_role_names`, `ansible_dependent_role_names`, `ansible_role_names`.
    */
   roleNames?: { play: string[]; deps: string[] }
-  /** `gather_facts` as written; unset, Ansible's gathering setting decides (engine/run/play.ts). */
-  gatherFacts?: boolean
+  /**
+   * `gather_facts` as written (a template is rendered before the play, engine/run/names.ts); unset, Ansible's
+   * gathering setting decides (engine/run/play.ts).
+   */
+  gatherFacts?: boolean | string
   /** `pre_tasks`, roles, `tasks`, `post_tasks` in order. */
   tasks: TaskNode[]
   /**

@@ -276,8 +276,14 @@ function checkPlay(play: Play, report: (doubt: Doubt, owner?: string) => Report)
     }
   }
   each(play.vars, (k) => `vars.${k}`, true)
-  // a templated `hosts` is rendered before the play, with the play's variables and the extra vars
-  if (play.hosts.includes('{{')) templateNames(play.hosts).forEach((n) => report(undefined)(n, 'hosts', play.pos))
+  // templated `hosts`, `gather_facts` and `serial` are rendered before the play, with the play's variables
+  const before = [
+    ['hosts', play.hosts],
+    ['gather_facts', play.gatherFacts],
+    ...(play.serial ?? []).map((e) => ['serial', e] as const),
+  ] as const
+  for (const [key, v] of before)
+    if (typeof v === 'string' && v.includes('{{')) templateNames(v).forEach((n) => report(undefined)(n, key, play.pos))
   if (isVarsMap(play.environment)) each(play.environment, (k) => `environment.${k}`, false)
   else if (play.environment) each({ environment: play.environment }, () => 'environment', false)
   for (const src of [play.varsFiles, play.roleDefaults, play.roleVars]) each(src, (k) => `variable "${k}"`, true)

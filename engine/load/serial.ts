@@ -29,6 +29,8 @@ export function readSerial(
   const out: Array<number | string> = []
   list.forEach((e, i) => {
     if (typeof e === 'number' && Number.isInteger(e)) out.push(e)
+    else if (typeof e === 'string' && e.includes('{{'))
+      out.push(e) // rendered before the play (engine/run/names.ts)
     else if (typeof e === 'string' && ENTRY.test(e)) out.push(e.includes('%') ? e.replace(/\s+/g, '') : Number(e))
     else
       report(

@@ -7,6 +7,7 @@ import { renderValue } from '../template.js'
 import type { Vars } from '../types.js'
 import { mergeLayers, resolveVars } from './vars.js'
 import { selectHosts } from '../inventory/patterns.js'
+import { toBool } from '../load/keywords.js'
 
 /** The display name of a task (Ansible's: `role : name`, or the module name). */
 export function taskName(t: Task): string {
@@ -58,11 +59,55 @@ export function orderHosts(hosts: string[], order: HostOrder | string = 'invento
  */
 export function renderPlayHosts(play: Play, inv: Inventory, extraVars: Vars): string {
   if (!play.hosts.includes('{{')) return play.hosts
+  const v = renderValue(play.hosts, playLevelVars(play, inv, extraVars), { pos: play.pos, what: 'hosts' })
+  return (Array.isArray(v) ? v.map(String).join(',') : String(v)).trim()
+}
+
+/** The variables a play's own keywords are rendered with before it starts (Ansible's, without a host). */
+function playLevelVars(play: Play, inv: Inventory, extraVars: Vars): Vars {
   const groups = Object.fromEntries([...inv.groups.keys()].map((g) => [g, selectHosts(inv, g).hosts]))
   const layers = [play.roleDefaults, play.vars, play.varsFiles, play.roleVars, extraVars]
-  const vars = { ...resolveVars(mergeLayers(layers)), groups }
-  const v = renderValue(play.hosts, vars, { pos: play.pos, what: 'hosts' })
-  return (Array.isArray(v) ? v.map(String).join(',') : String(v)).trim()
+  return { ...resolveVars(mergeLayers(layers)), groups }
+}
+
+/**
+ * The play with its templated `name`, `gather_facts` and `serial` rendered, as Ansible renders them before the play.
+ * Throws `UserError` (an undefined variable, or a value of the wrong kind).
+ */
+export function renderPlayKeywords(play: Play, inv: Inventory, extraVars: Vars): Play {
+  const gf = play.gatherFacts
+  const named = play.name?.includes('{{') === true
+  const templated =
+    named || typeof gf === 'string' || play.serial?.some((e) => typeof e === 'string' && e.includes('{{'))
+  if (!templated) return play
+  const vars = playLevelVars(play, inv, extraVars)
+  const render = (v: string, what: string) => renderValue(v, vars, { pos: play.pos, what })
+  const out = { ...play }
+  // the name as the banner and the events show it; kept as written when it cannot be rendered
+  if (named) {
+    try {
+      out.name = String(render(play.name!, 'name'))
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e
+    }
+  }
+  if (typeof gf === 'string') {
+    const b = toBool(render(gf, 'gather_facts'))
+    if (b === undefined) throw new UserError(`"gather_facts" must be true or false, found ${gf}`, play.pos)
+    out.gatherFacts = b
+  }
+  if (play.serial) {
+    out.serial = play.serial.flatMap((e) => {
+      if (typeof e !== 'string' || !e.includes('{{')) return [e]
+      const v = render(e, 'serial')
+      return (Array.isArray(v) ? v : [v]).map((x) => {
+        const t = String(x).replace(/\s+/g, '')
+        if (/^\d+%?$/.test(t)) return t.endsWith('%') ? t : Number(t)
+        throw new UserError(`"serial" must be a whole number or a percentage ("30%"), found "${t}" from ${e}`, play.pos)
+      })
+    })
+  }
+  return out
 }
 
 export function renderOrder(play: Play, extraVars: Vars): string | undefined {

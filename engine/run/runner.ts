@@ -11,7 +11,7 @@ import type { EventBus, HostRecap } from '../events.js'
 import type { ModuleDef } from '../module.js'
 import { emptyRecap, type HostState, type RunContext, type RunOptions } from './context.js'
 import { HostPool, type PoolOptions } from './hosts.js'
-import { playHosts, renderOrder, renderPlayHosts } from './names.js'
+import { playHosts, renderOrder, renderPlayHosts, renderPlayKeywords } from './names.js'
 import { UserError } from '../errors.js'
 import { runPlay } from './play.js'
 import { Secrets } from './secrets.js'
@@ -80,9 +80,11 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
       const inv = run.inventory ?? inventory // as group_by/add_host left it
       let pattern: string
       let order: string | undefined
+      let played: Play
       try {
         pattern = renderPlayHosts(play, inv, opts.extraVars ?? {})
         order = renderOrder(play, opts.extraVars ?? {})
+        played = renderPlayKeywords(play, inv, opts.extraVars ?? {})
       } catch (e) {
         // as Ansible's: a play whose hosts or order cannot be rendered ends the run
         if (!(e instanceof UserError)) throw e
@@ -105,7 +107,7 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
       const rc: RunContext = {
         playbook,
         inventory: inv,
-        play: withDefaults(play, opts.playDefaults),
+        play: withDefaults(played, opts.playDefaults),
         opts,
         bus,
         secrets,

@@ -433,13 +433,18 @@ export const KEYWORDS: CompatCase[] = [
   {
     name: 'templated_hosts',
     clean: true,
-    covers: 'hosts: a template rendered before the play (play vars, default, a list from groups)',
+    covers: 'hosts, name, gather_facts and serial: templates rendered before the play (play vars, default, groups)',
     files: {
-      'main.yml': `- hosts: "{{ grp }}"
-  gather_facts: false
-  vars: { grp: templated_hosts }
+      'main.yml': `- name: "batch of {{ batch }}"
+  hosts: "{{ grp }}"
+  gather_facts: "{{ gf }}"
+  serial: "{{ batch }}"
+  vars: { grp: templated_hosts, gf: false, batch: 1 }
   tasks:
-    - copy: { dest: "{{ root }}/one", content: "{{ ansible_play_hosts | join(' ') }}", mode: "0644" }
+    - copy:
+        dest: "{{ root }}/one"
+        content: "{{ [ansible_play_hosts, ansible_play_batch, ansible_play_name, ansible_facts | length] }}"
+        mode: "0644"
 - hosts: "{{ groups['templated_hosts'][:1] }}"
   gather_facts: false
   tasks:
