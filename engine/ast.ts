@@ -128,10 +128,10 @@ export interface Task extends Common {
   async?: number | string
   /** `poll` seconds for async tasks (default 5; a template: rendered per host). */
   poll?: number | string
-  /** Per-task timeout in seconds: the command is killed on the host. */
-  timeout?: number
-  /** `throttle`: at most this many hosts run the task at once (0: no limit). */
-  throttle?: number
+  /** Per-task timeout in seconds: the command is killed on the host (a template: rendered per host). */
+  timeout?: number | string
+  /** `throttle`: at most this many hosts run the task at once (0: no limit; a template: rendered per host). */
+  throttle?: number | string
   /** `ignore_unreachable`: an unreachable host counts as `ignored` and stays in the play. */
   ignoreUnreachable?: boolean
   /** `until` condition with `retries`/`delay`. */

@@ -352,8 +352,10 @@ function checkNode(n: TaskNode, parent: Doubt, reportFor: (doubt: Doubt) => Repo
   for (const [key, v] of [
     ['delegate_to', n.delegateTo],
     ['loop_control.label', n.loopLabel],
+    ['throttle', n.throttle],
+    ['timeout', n.timeout],
   ] as const) {
-    if (v)
+    if (typeof v === 'string')
       templateNames(v).forEach((name) => rep(name, `${key} of ${label}`, raw ? (valuePos(raw, key) ?? n.pos) : n.pos))
   }
 }

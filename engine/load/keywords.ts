@@ -77,6 +77,7 @@ export const TASK_KEYWORDS: readonly string[] = [
   'changed_when',
   'failed_when',
   'run_once',
+  'any_errors_fatal',
   'delegate_to',
   'delegate_facts',
   'async',

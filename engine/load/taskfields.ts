@@ -19,7 +19,7 @@ import { checkArgs } from './args.js'
 import { readArgs } from './taskargs.js'
 import { isWholeTemplate, MODULE_TEMPLATE, templatedTask, type ModuleTemplate } from './action.js'
 import { tolerate, whyMayNotRun, whyTolerated } from './deferred.js'
-import { readCommon } from './common.js'
+import { readAnyErrorsFatal, readCommon } from './common.js'
 import { describeValue, report, type LoadContext } from './context.js'
 import {
   at,
@@ -227,12 +227,16 @@ function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
     changedWhen: conds('changed_when'),
     failedWhen: conds('failed_when'),
     runOnce: readBoolOrTemplate(ctx, raw, 'run_once', pos),
+    anyErrorsFatal: readAnyErrorsFatal(ctx, raw, pos),
     delegateTo: readString(ctx, raw, 'delegate_to', pos),
     delegateFacts: readBool(ctx, raw, 'delegate_facts', pos),
     async: readIntOrTemplate(ctx, raw, 'async', pos), // 0: not async, as in Ansible
     poll: readIntOrTemplate(ctx, raw, 'poll', pos),
-    timeout: readInt(ctx, raw, 'timeout', pos, 1),
-    throttle: readInt(ctx, raw, 'throttle', pos),
+    timeout:
+      typeof raw.timeout === 'string' && raw.timeout.includes('{{')
+        ? raw.timeout
+        : readInt(ctx, raw, 'timeout', pos, 1),
+    throttle: readIntOrTemplate(ctx, raw, 'throttle', pos),
     ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
     until,
     retries,

@@ -50,3 +50,14 @@ export function asyncOf(task: Task, def: ModuleDef, vars: Vars): AsyncTiming {
   }
   return out.async ? { ...out, asked: true } : out
 }
+
+/** The task's `timeout` in seconds, a template rendered with the host's variables. Throws `UserError`. */
+export function timeoutOf(task: Task, vars: Vars): number | undefined {
+  const t = task.timeout
+  if (typeof t !== 'string') return t
+  const r = renderValue(t, vars, { pos: task.pos, what: '"timeout"' })
+  const s = typeof r === 'number' ? String(r) : typeof r === 'string' ? r.trim() : ''
+  if (!/^\d+$/.test(s) || Number(s) < 1)
+    throw new UserError(`"timeout" must be a whole number ≥ 1, found ${JSON.stringify(r)}`, task.pos)
+  return Number(s)
+}

@@ -3,7 +3,7 @@
  * handlers its changed results notify (queued, and recorded on the hosts: engine/run/notify.ts).
  */
 import type { Task } from '../ast.js'
-import { renderString } from '../template.js'
+import { renderString, renderValue } from '../template.js'
 import type { TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { refreshActive, taskVars } from './hostvars.js'
@@ -55,7 +55,11 @@ export async function runTask(
     const log = (line: string, level = 1) => {
       if (rc.bus.wants(level)) rc.bus.emit({ type: 'host.log', play: playName, task: name, host, line, level })
     }
-    const r = await throttled(task, throttleOf(rc, task), () => runTaskOnHost(rc, task, inhOf(host), host, log))
+    const limit = throttleOf(rc, task, host, inhOf(host))
+    const r =
+      typeof limit === 'number'
+        ? await throttled(task, limit, () => runTaskOnHost(rc, task, inhOf(host), host, log))
+        : limit
     if (r.status === 'unreachable' && (task.ignoreUnreachable ?? rc.play.ignoreUnreachable)) {
       r.ignored = true // Ansible counts it ok and ignored; the host stays and later tasks try it again
       rc.pool.clearUnreachable(host)
@@ -113,9 +117,32 @@ function moduleName(rc: RunContext, task: Task, inhOf: (host: string) => Inherit
   }
 }
 
-/** `throttle`: the task's, else the play's; the smaller when both are set (0: no limit). */
-function throttleOf(rc: RunContext, task: Task): number {
-  const set = [task.throttle, rc.play.throttle].filter((n): n is number => n !== undefined && n > 0)
+/**
+ * `throttle`: the task's (a template rendered with the host's variables, as Ansible's), else the play's; the smaller
+ * when both are set (0: no limit). A template that gives no whole number fails the task on that host.
+ */
+function throttleOf(rc: RunContext, task: Task, host: string, inh: Inherited): number | TaskResult {
+  let own = task.throttle
+  if (typeof own === 'string') {
+    const fail = (msg: string): TaskResult => ({
+      status: 'failed',
+      host,
+      msg,
+      ignored: false,
+      data: { failed: true, msg },
+    })
+    let r: unknown
+    try {
+      r = renderValue(own, taskVars(rc, host, inh, task), { pos: task.pos, what: '"throttle"' })
+    } catch (e) {
+      if (e instanceof UserError) return fail(e.format())
+      throw e
+    }
+    const s = typeof r === 'number' ? String(r) : typeof r === 'string' ? r.trim() : ''
+    if (!/^\d+$/.test(s)) return fail(`"throttle" must be a whole number ≥ 0, found ${JSON.stringify(r)}`)
+    own = Number(s)
+  }
+  const set = [own, rc.play.throttle].filter((n): n is number => n !== undefined && n > 0)
   return set.length ? Math.min(...set) : 0
 }
 

@@ -18,7 +18,7 @@ import { retryingIO, taskIO, type TaskExec } from './hosts.js'
 import { jobId, runDetached, startJob } from './async.js'
 import { detachedDef } from './detach.js'
 import { NO_ASYNC, OWN_JOB } from '../load/fireforget.js'
-import { asyncOf, type AsyncTiming } from './asyncfields.js'
+import { asyncOf, timeoutOf, type AsyncTiming } from './asyncfields.js'
 import { selinuxRefusal } from './selinux.js'
 import { becomeOf } from './become-vars.js'
 import type { BecomeMethod } from '../connector.js'
@@ -98,11 +98,18 @@ export async function executeModule(
     if (e instanceof UserError) return userFailure(e)
     throw e
   }
+  let timeoutSec: number | undefined
+  try {
+    timeoutSec = timeoutOf(task, vars) ?? rc.play.taskTimeout
+  } catch (e) {
+    if (e instanceof UserError) return userFailure(e)
+    throw e
+  }
   const exec: TaskExec = {
     becomeUser: who.user,
     becomeMethod: who.method,
     env: environment(rc, task, inh, vars),
-    timeoutSec: task.timeout ?? rc.play.taskTimeout,
+    timeoutSec,
     defaultTimeoutSec: rc.opts.taskTimeout || undefined,
     module: task.module,
     signal: rc.signal,

@@ -103,7 +103,13 @@ const KEYWORDS: Record<string, JsonSchema> = {
   gather_timeout: intish('Seconds fact gathering may take (accepted; tsplay gathers in one round trip).', 1),
   fact_path: doc('Folder of local facts (`*.fact` files, read into `ansible_local`).', { type: 'string' }),
   port: intish("The SSH port for this play's hosts, where the inventory sets no ansible_port.", 1),
-  throttle: intish('At most this many hosts run the task at once (on a play: the default of every task).', 0),
+  throttle: intish(
+    'At most this many hosts run the task at once (on a play: the default of every task; on a task a template is ' +
+      "rendered with the host's variables).",
+    0,
+    undefined,
+    true,
+  ),
   ignore_unreachable: boolish(
     'An unreachable host does not stop: the result is counted ok and ignored, and later tasks try the host again.',
     false,
@@ -136,7 +142,10 @@ const KEYWORDS: Record<string, JsonSchema> = {
       },
     },
   ),
-  gather_facts: boolish('Gather facts (architecture, distribution, memory, …) before the tasks.', true),
+  gather_facts: boolOrTemplate(
+    'Gather facts (architecture, distribution, memory, …) before the tasks. A template is rendered before the play.',
+    true,
+  ),
   tasks: TASKS_REF('The tasks of this play, run in order on every host.'),
   pre_tasks: TASKS_REF('Tasks run before the roles.'),
   post_tasks: TASKS_REF('Tasks run after the tasks.'),
@@ -160,9 +169,16 @@ const KEYWORDS: Record<string, JsonSchema> = {
       anyOf: [
         { type: 'integer' },
         { type: 'string', pattern: '^\\s*-?\\d+\\s*%?\\s*$' },
+        { type: 'string', pattern: '\\{\\{' },
         {
           type: 'array',
-          items: { anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^\\s*-?\\d+\\s*%?\\s*$' }] },
+          items: {
+            anyOf: [
+              { type: 'integer' },
+              { type: 'string', pattern: '^\\s*-?\\d+\\s*%?\\s*$' },
+              { type: 'string', pattern: '\\{\\{' },
+            ],
+          },
         },
       ],
     },
@@ -273,8 +289,10 @@ const KEYWORDS: Record<string, JsonSchema> = {
   poll: intish('With async: check every this many seconds (0: fire and forget).', 0, 5, true),
   timeout: intish(
     "Kill the task's commands after this many seconds: the task fails, not changed, as in Ansible (on a play or " +
-      'block: the default of its tasks).',
+      "block: the default of its tasks; on a task a template is rendered with the host's variables).",
     1,
+    undefined,
+    true,
   ),
   until: conditions('Retry the task until this condition holds (with retries and delay).'),
   retries: intish('How many times to retry with `until` (a template is rendered per host).', 0, 3, true),

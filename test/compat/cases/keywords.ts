@@ -456,4 +456,22 @@ export const KEYWORDS: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'task_keyword_templates',
+    clean: true,
+    covers: 'a task any_errors_fatal, and throttle and timeout given by templates (rendered per host)',
+    files: {
+      'main.yml': `- hosts: task_keyword_templates
+  gather_facts: false
+  vars: { n: 1, t: 30 }
+  tasks:
+    - command: "touch {{ root }}/throttled"
+      args: { creates: "{{ root }}/throttled" }
+      throttle: "{{ n }}"
+      timeout: "{{ t if inventory_hostname[-1] == 'a' else t * 2 }}"
+    - copy: { dest: "{{ root }}/fatal", content: "on", mode: "0644" }
+      any_errors_fatal: true
+`,
+    },
+  },
 ]
