@@ -298,15 +298,16 @@ export interface Play extends Common {
   /** `remote_user` (or `user`): the login user where the inventory sets no `ansible_user`. */
   remoteUser?: string
   /** `max_fail_percentage`: more than this share of a batch's hosts failing stops the play. */
-  maxFailPercentage?: number
+  /** A template is rendered before the play (engine/run/names.ts), as Ansible's. */
+  maxFailPercentage?: number | string
   /** `order`: the order the play's hosts run in (default: `inventory`), or a template giving one. */
   order?: HostOrder | string
   /** `port`: the SSH port where the inventory gives no `ansible_port`. */
   connectVars?: Vars
-  /** `timeout`: the default of every task's `timeout` (seconds). */
-  taskTimeout?: number
-  /** `throttle`: the default of every task's throttle. */
-  throttle?: number
+  /** `timeout`: the default of every task's `timeout` (seconds; a template is rendered before the play). */
+  taskTimeout?: number | string
+  /** `throttle`: the default of every task's throttle (a template is rendered before the play). */
+  throttle?: number | string
   /** `ignore_unreachable`: the default of every task's. */
   ignoreUnreachable?: boolean
   /** `fact_path`: the folder of local facts fact gathering reads (`ansible_local`). */

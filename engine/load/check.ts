@@ -276,10 +276,13 @@ function checkPlay(play: Play, report: (doubt: Doubt, owner?: string) => Report)
     }
   }
   each(play.vars, (k) => `vars.${k}`, true)
-  // templated `hosts`, `gather_facts` and `serial` are rendered before the play, with the play's variables
+  // a play's templated keywords are rendered before the play, with the play's variables
   const before = [
     ['hosts', play.hosts],
     ['gather_facts', play.gatherFacts],
+    ['throttle', play.throttle],
+    ['timeout', play.taskTimeout],
+    ['max_fail_percentage', play.maxFailPercentage],
     ...(play.serial ?? []).map((e) => ['serial', e] as const),
   ] as const
   for (const [key, v] of before)

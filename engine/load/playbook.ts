@@ -16,7 +16,7 @@
  *     - debug: { msg: "ready" }
  * ```
  */
-import { readPlayExtras } from './playextras.js'
+import { intOrTemplate, readPlayExtras } from './playextras.js'
 import { readSerial } from './serial.js'
 import { existsSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
@@ -282,7 +282,7 @@ async function loadPlay(
     serial: readSerial(ctx, raw, pos),
     anyErrorsFatal: readAnyErrorsFatal(ctx, raw, pos),
     forceHandlers: readBool(ctx, raw, 'force_handlers', pos),
-    maxFailPercentage: readInt(ctx, raw, 'max_fail_percentage', pos, 0),
+    maxFailPercentage: intOrTemplate(ctx, raw, 'max_fail_percentage', pos, 0),
     remoteUser: readString(ctx, raw, 'remote_user', pos) ?? readString(ctx, raw, 'user', pos),
     varsPrompt: readVarsPrompt(ctx, raw, pos),
     ...extras,

@@ -32,8 +32,10 @@ import { keyPos, valuePos } from '../source/positions.js'
 export interface PlayExtras {
   /** A template is rendered at the play's start (play vars and `-e`), as `strategy`. */
   order?: HostOrder | string
-  throttle?: number
-  taskTimeout?: number
+  /** A template is rendered before the play (engine/run/names.ts), as Ansible's. */
+  throttle?: number | string
+  /** A template is rendered before the play (engine/run/names.ts), as Ansible's. */
+  taskTimeout?: number | string
   ignoreUnreachable?: boolean
   /** `fact_path`: where fact gathering reads local facts (`ansible_local`). */
   factPath?: string
@@ -62,8 +64,8 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
   const gatherArgs = gatherArgsOf(ctx.moduleDefaults, raw.gather_subset == null ? undefined : subset)
   return {
     order: known(order) || templated ? order : undefined,
-    throttle: readInt(ctx, raw, 'throttle', pos),
-    taskTimeout: readInt(ctx, raw, 'timeout', pos, 1),
+    throttle: intOrTemplate(ctx, raw, 'throttle', pos, 0),
+    taskTimeout: intOrTemplate(ctx, raw, 'timeout', pos, 1),
     ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
     ...(factPath === undefined ? {} : { factPath }),
     ...(gatherArgs ? { gatherArgs } : {}),
@@ -193,4 +195,16 @@ function addGroup(
   } else if (isWholeTemplate(v)) out.set(g.key, templatedDefaults(v, vpos))
   else if (!isMap(v)) report(ctx, `module_defaults for "${k}" must be a map of arguments`, vpos)
   else out.set(g.key, { ...v })
+}
+
+/** A whole number (at least `min`), or a template kept to be rendered before the play. */
+export function intOrTemplate(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  key: string,
+  pos: SourcePos,
+  min: number,
+): number | string | undefined {
+  const v = raw[key]
+  return typeof v === 'string' && v.includes('{{') ? v : readInt(ctx, raw, key, pos, min)
 }

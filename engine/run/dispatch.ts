@@ -142,7 +142,8 @@ function throttleOf(rc: RunContext, task: Task, host: string, inh: Inherited): n
     if (!/^\d+$/.test(s)) return fail(`"throttle" must be a whole number ≥ 0, found ${JSON.stringify(r)}`)
     own = Number(s)
   }
-  const set = [own, rc.play.throttle].filter((n): n is number => n !== undefined && n > 0)
+  // the play's, a template, was rendered before the play
+  const set = [own, rc.play.throttle].filter((n): n is number => typeof n === 'number' && n > 0)
   return set.length ? Math.min(...set) : 0
 }
 

@@ -100,7 +100,8 @@ export async function executeModule(
   }
   let timeoutSec: number | undefined
   try {
-    timeoutSec = timeoutOf(task, vars) ?? rc.play.taskTimeout
+    const playDefault = rc.play.taskTimeout // a template was rendered before the play
+    timeoutSec = timeoutOf(task, vars) ?? (typeof playDefault === 'number' ? playDefault : undefined)
   } catch (e) {
     if (e instanceof UserError) return userFailure(e)
     throw e

@@ -21,7 +21,8 @@ export function endRun(rc: RunContext, why: string): void {
  */
 export function tooManyFailures(rc: RunContext, playName: string, batch: string[], fatalHere = false): boolean {
   if (batch.every((h) => usable(rc, h))) return false
-  const pct = rc.play.maxFailPercentage
+  const given = rc.play.maxFailPercentage
+  const pct = typeof given === 'number' ? given : undefined // a template was rendered before the play
   const fatal = rc.play.anyErrorsFatal || fatalHere
   const failed = batch.filter((h) => rc.states.get(h)!.failed && !rc.states.get(h)!.unreachable).length
   // compared as Ansible does (7 of 100 hosts is not more than 7%, though 7 / 100 * 100 is 7.000000000000001)

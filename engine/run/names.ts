@@ -71,14 +71,19 @@ function playLevelVars(play: Play, inv: Inventory, extraVars: Vars): Vars {
 }
 
 /**
- * The play with its templated `name`, `gather_facts` and `serial` rendered, as Ansible renders them before the play.
+ * The play with its templated `name`, `gather_facts`, `serial`, `throttle`, `timeout` and `max_fail_percentage`
+ * rendered, as Ansible renders them before the play.
  * Throws `UserError` (an undefined variable, or a value of the wrong kind).
  */
 export function renderPlayKeywords(play: Play, inv: Inventory, extraVars: Vars): Play {
   const gf = play.gatherFacts
   const named = play.name?.includes('{{') === true
+  const numbers = (['throttle', 'taskTimeout', 'maxFailPercentage'] as const).filter((k) => typeof play[k] === 'string')
   const templated =
-    named || typeof gf === 'string' || play.serial?.some((e) => typeof e === 'string' && e.includes('{{'))
+    named ||
+    numbers.length > 0 ||
+    typeof gf === 'string' ||
+    play.serial?.some((e) => typeof e === 'string' && e.includes('{{'))
   if (!templated) return play
   const vars = playLevelVars(play, inv, extraVars)
   const render = (v: string, what: string) => renderValue(v, vars, { pos: play.pos, what })
@@ -90,6 +95,15 @@ export function renderPlayKeywords(play: Play, inv: Inventory, extraVars: Vars):
     } catch (e) {
       if (!(e instanceof UserError)) throw e
     }
+  }
+  const KEY = { throttle: 'throttle', taskTimeout: 'timeout', maxFailPercentage: 'max_fail_percentage' } as const
+  for (const k of numbers) {
+    const v = render(play[k] as string, KEY[k])
+    const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : ''
+    const min = k === 'taskTimeout' ? 1 : 0
+    if (!/^\d+$/.test(s) || Number(s) < min)
+      throw new UserError(`"${KEY[k]}" must be a whole number ≥ ${min}, found ${JSON.stringify(v)}`, play.pos)
+    out[k] = Number(s)
   }
   if (typeof gf === 'string') {
     const b = toBool(render(gf, 'gather_facts'))

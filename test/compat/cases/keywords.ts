@@ -459,11 +459,14 @@ export const KEYWORDS: CompatCase[] = [
   {
     name: 'task_keyword_templates',
     clean: true,
-    covers: 'a task any_errors_fatal, and throttle and timeout given by templates (rendered per host)',
+    covers: 'a task any_errors_fatal; throttle and timeout by templates (per host); play keywords by templates',
     files: {
       'main.yml': `- hosts: task_keyword_templates
   gather_facts: false
-  vars: { n: 1, t: 30 }
+  vars: { n: 1, t: 30, mfp: 50 }
+  throttle: "{{ n + 1 }}"
+  timeout: "{{ t }}"
+  max_fail_percentage: "{{ mfp }}"
   tasks:
     - command: "touch {{ root }}/throttled"
       args: { creates: "{{ root }}/throttled" }
