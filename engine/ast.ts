@@ -67,10 +67,13 @@ export interface Common {
   noLog?: boolean | string
   /** `ignore_errors`, or a template giving it (rendered with the task's vars). */
   ignoreErrors?: boolean | string
-  /** `check_mode`: true forces check mode, false runs for real even under `--check` (inherited by blocks' tasks). */
-  checkMode?: boolean
-  /** `diff`: show (or hide) file changes for this play/block/task, whatever `--diff` says. */
-  diff?: boolean
+  /**
+   * `check_mode`: true forces check mode, false runs for real even under `--check` (inherited by blocks' tasks); a
+   * template is rendered per host.
+   */
+  checkMode?: boolean | string
+  /** `diff`: show (or hide) file changes for this play/block/task, whatever `--diff` says (a template: per host). */
+  diff?: boolean | string
   /** `connection`: `ssh` or `local` (may be a template); the host's `ansible_connection` wins over it. */
   connection?: string
 }

@@ -103,6 +103,7 @@ export const BLOCK_KEYWORDS: readonly string[] = [
   'run_once',
   'any_errors_fatal',
   'throttle',
+  'timeout',
   'ignore_unreachable',
   'collections',
   'module_defaults',

@@ -201,7 +201,7 @@ async function loadBlock(
 
 type PassedKeys = Pick<
   Task,
-  'runOnce' | 'anyErrorsFatal' | 'throttle' | 'ignoreUnreachable' | 'delegateTo' | 'delegateFacts'
+  'runOnce' | 'anyErrorsFatal' | 'throttle' | 'timeout' | 'ignoreUnreachable' | 'delegateTo' | 'delegateFacts'
 > & { notify?: string[] }
 
 /** The keywords a block (or an import wrapped in one) passes down to its tasks, read from `raw`. */
@@ -210,7 +210,15 @@ function passedKeys(ctx: LoadContext, raw: Record<string, unknown>, pos: SourceP
     notify: 'notify' in raw ? readStringList(ctx, raw, 'notify', pos) : undefined,
     runOnce: readBoolOrTemplate(ctx, raw, 'run_once', pos),
     anyErrorsFatal: readAnyErrorsFatal(ctx, raw, pos),
-    throttle: readInt(ctx, raw, 'throttle', pos),
+    // a template is rendered per host, as a task's own
+    throttle:
+      typeof raw.throttle === 'string' && raw.throttle.includes('{{')
+        ? raw.throttle
+        : readInt(ctx, raw, 'throttle', pos),
+    timeout:
+      typeof raw.timeout === 'string' && raw.timeout.includes('{{')
+        ? raw.timeout
+        : readInt(ctx, raw, 'timeout', pos, 1),
     ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
     delegateTo: readString(ctx, raw, 'delegate_to', pos),
     delegateFacts: readBool(ctx, raw, 'delegate_facts', pos),
@@ -218,7 +226,7 @@ function passedKeys(ctx: LoadContext, raw: Record<string, unknown>, pos: SourceP
 }
 
 /**
- * A block's `notify`, `run_once`, `any_errors_fatal`, `throttle`, `ignore_unreachable`, `delegate_to` and
+ * A block's `notify`, `run_once`, `any_errors_fatal`, `throttle`, `timeout`, `ignore_unreachable`, `delegate_to` and
  * `delegate_facts` reach each of its tasks that sets none of its own.
  */
 function passDown(block: Block, keys: PassedKeys): void {
@@ -232,6 +240,7 @@ function passDown(block: Block, keys: PassedKeys): void {
     n.runOnce ??= keys.runOnce
     n.anyErrorsFatal ??= keys.anyErrorsFatal
     n.throttle ??= keys.throttle
+    n.timeout ??= keys.timeout
     n.ignoreUnreachable ??= keys.ignoreUnreachable
     n.delegateTo ??= keys.delegateTo
     n.delegateFacts ??= keys.delegateFacts

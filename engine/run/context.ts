@@ -84,8 +84,8 @@ export interface Inherited {
   environment?: Environment[]
   noLog?: boolean | string
   ignoreErrors?: boolean | string
-  checkMode?: boolean
-  diff?: boolean
+  checkMode?: boolean | string
+  diff?: boolean | string
   /** The enclosing blocks' `connection` keyword. */
   connection?: string
 }

@@ -19,6 +19,7 @@ import { jobId, runDetached, startJob } from './async.js'
 import { detachedDef } from './detach.js'
 import { NO_ASYNC, OWN_JOB } from '../load/fireforget.js'
 import { asyncOf, timeoutOf, type AsyncTiming } from './asyncfields.js'
+import { renderBool } from './keyword.js'
 import { selinuxRefusal } from './selinux.js'
 import { becomeOf } from './become-vars.js'
 import type { BecomeMethod } from '../connector.js'
@@ -81,9 +82,13 @@ export async function executeModule(
     throw e
   }
   rc.secrets.addFromArgs(def.schema, args as Record<string, unknown>)
-  const check = task.checkMode ?? inh.checkMode ?? rc.play.checkMode ?? rc.opts.check
+  let check: boolean
+  let diffMode: boolean
   let who: { user?: string; method: BecomeMethod }
   try {
+    // templates rendered with the host's variables, as Ansible's
+    check = renderBool(task.checkMode ?? inh.checkMode ?? rc.play.checkMode ?? rc.opts.check, vars, 'check_mode')
+    diffMode = renderBool(task.diff ?? inh.diff ?? rc.play.diff ?? rc.opts.diff, vars, 'diff')
     who = becomeOf(
       {
         become: task.become ?? inh.become ?? rc.play.become,
@@ -120,7 +125,7 @@ export async function executeModule(
     vars,
     facts: rc.states.get(host)?.facts,
     checkMode: check,
-    diffMode: task.diff ?? inh.diff ?? rc.play.diff ?? rc.opts.diff,
+    diffMode,
     searchPaths: task.searchPaths,
     render: (text, file, jinja, dest) => renderTemplateFile(text, file, vars, jinja, dest),
     log,

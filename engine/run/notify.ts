@@ -11,7 +11,7 @@ import { hostConnector } from './delegate.js'
 import { taskVars } from './hostvars.js'
 import { mapLimit } from './limit.js'
 import { taskName } from './names.js'
-import { becomeUserOf } from './keyword.js'
+import { becomeUserOf, renderBool } from './keyword.js'
 import { becomeMethodOf } from '../load/become.js'
 import type { BecomeMethod } from '../connector.js'
 import { listRecords, recordBody, recordId, removeRecords, writeRecords } from './pending.js'
@@ -137,7 +137,9 @@ export async function queueNotified(rc: RunContext, playName: string, task: Task
   if (r.status !== 'changed' || task.notify.length === 0) return
   const hds = handlersFor(rc.play, task, notifyNames(rc, task, r.host))
   for (const hd of hds) add(rc.notified, hd, r.host)
-  if (task.checkMode ?? rc.opts.check) return
+  // only a real change is recorded: not in check mode (a templated check_mode rendered with the host's variables)
+  const cm = task.checkMode ?? rc.opts.check
+  if (typeof cm === 'string' ? renderBool(cm, taskVars(rc, r.host, NO_INHERITED, task), 'check_mode') : cm) return
   const st = rc.states.get(r.host)!
   const known = (st.pendingRecords ??= new Set())
   const byOwner = new Map<string, { user: Owner | undefined; records: Array<[string, string]> }>()

@@ -459,7 +459,8 @@ export const KEYWORDS: CompatCase[] = [
   {
     name: 'task_keyword_templates',
     clean: true,
-    covers: 'a task any_errors_fatal; throttle and timeout by templates (per host); play keywords by templates',
+    covers:
+      'a task any_errors_fatal; throttle, timeout, check_mode, diff by templates (per host, blocks too); play ones',
     files: {
       'main.yml': `- hosts: task_keyword_templates
   gather_facts: false
@@ -474,6 +475,13 @@ export const KEYWORDS: CompatCase[] = [
       timeout: "{{ t if inventory_hostname[-1] == 'a' else t * 2 }}"
     - copy: { dest: "{{ root }}/fatal", content: "on", mode: "0644" }
       any_errors_fatal: true
+    - file: { path: "{{ root }}/checked", state: touch, mode: "0644" }
+      check_mode: "{{ inventory_hostname[-1] == 'a' }}"
+      diff: "{{ n == 1 }}"
+    - block:
+        - command: "true"
+      timeout: "{{ t }}"
+      throttle: "{{ n }}"
 `,
     },
   },
