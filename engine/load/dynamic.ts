@@ -158,7 +158,8 @@ function candidates(ctx: LoadContext, inc: Task, name: string): { name: string; 
   return out
 }
 
-function tryRender(name: string, vars: Vars): string | undefined {
+/** `name` rendered with `vars` (trimmed), or undefined when it cannot be yet (a variable known only at run time). */
+export function tryRender(name: string, vars: Vars): string | undefined {
   try {
     return renderString(name, vars).trim()
   } catch (e) {

@@ -24,7 +24,7 @@ import { handlerNodes, type Play, type Playbook, type Task, type TaskNode } from
 import { UserError, UserErrors } from '../errors.js'
 import type { ModuleDef } from '../module.js'
 import type { SourcePos, Vars } from '../types.js'
-import { renderString } from '../template.js'
+import { tryRender } from './dynamic.js'
 import { readAnyErrorsFatal, readCommon, setSource, sourceOf } from './common.js'
 import { absorb, describeValue, newLoadContext, newPlayRoles, report, type LoadContext } from './context.js'
 import {
@@ -259,7 +259,7 @@ async function loadPlay(
   // as Ansible's: a handler's templated name is rendered with the play's variables, and notifications match that
   for (const hd of handlers) {
     if (!hd.name?.includes('{{')) continue
-    const name = renderedName(hd.name, { ...ctx.staticVars, ...hd.vars })
+    const name = tryRender(hd.name, { ...ctx.staticVars, ...hd.vars })
     if (name !== undefined) hd.notifyName = name
   }
   ctx.staticVars = undefined
@@ -317,16 +317,6 @@ function checkNotify(ctx: LoadContext, nodes: TaskNode[], handlers: Task[]): voi
     })
   }
   nodes.forEach(visit)
-}
-
-/** `name` rendered with `vars`, or undefined when it cannot be yet (a variable known only at run time). */
-function renderedName(name: string, vars: Vars): string | undefined {
-  try {
-    return renderString(name, vars).trim()
-  } catch (e) {
-    if (e instanceof UserError) return undefined
-    throw e
-  }
 }
 
 function notifyPos(task: Task, i: number): SourcePos | undefined {
