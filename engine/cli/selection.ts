@@ -14,7 +14,7 @@ import type { TaskNode } from '../ast.js'
 import { UserError } from '../errors.js'
 import { selectHosts } from '../inventory/patterns.js'
 import { didYouMean } from '../source/suggest.js'
-import { playHosts, renderPlayHosts } from '../run/names.js'
+import { playHosts, renderPlayHosts, startMatches, taskName } from '../run/names.js'
 import type { Vars } from '../types.js'
 import type { Prepared } from './prepare.js'
 
@@ -24,6 +24,7 @@ const CLI = { file: '(command line)', line: 1, col: 1 }
 
 export interface SelectionFlags {
   limit?: string
+  startAtTask?: string
   /** The run's extra vars (a templated `hosts:` is rendered with them). */
   extraVars?: Vars
   tags: string[]
@@ -110,5 +111,29 @@ export function checkSelection(p: Prepared, f: SelectionFlags): { errors: UserEr
     if (!known.has(t) && !SPECIAL_TAGS.includes(t))
       warnings.push(new UserError(`--skip-tags "${t}" matches no tag in the playbook`, CLI, didYouMean(t, all)))
   }
+  if (f.startAtTask !== undefined) checkStartAt(p, f.startAtTask, tagFindings === errors ? errors : warnings)
   return { errors, warnings }
+}
+
+/**
+ * `--start-at-task` that names no task: Ansible runs nothing and says so at the end; refused here before any contact
+ * (a warning when an include known only at run time may bring the task).
+ */
+function checkStartAt(p: Prepared, want: string, findings: UserError[]): void {
+  const names: string[] = []
+  let found = false
+  const visit = (nodes: readonly TaskNode[]): void => {
+    for (const n of nodes) {
+      if (n.kind === 'block') {
+        for (const part of [n.block, n.rescue, n.always]) visit(part)
+        for (const l of n.include?.dynamic?.loaded.values() ?? []) visit(l.nodes)
+      } else if (startMatches(n, want)) found = true
+      else if (n.name) names.push(taskName(n))
+    }
+  }
+  for (const play of p.playbook.plays) visit(play.tasks)
+  if (!found)
+    findings.push(
+      new UserError(`--start-at-task "${want}" matches no task in the playbook`, CLI, didYouMean(want, names)),
+    )
 }

@@ -37,7 +37,7 @@ export function splitPattern(pattern: string): string[] {
 }
 
 /** A shell glob as an anchored regular expression (`[!x]` negates a class). */
-function globToRegex(glob: string): RegExp {
+export function globToRegex(glob: string): RegExp {
   let re = ''
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]

@@ -33,7 +33,6 @@ import {
   isMap,
   readBool,
   readBoolOrTemplate,
-  readInt,
   readConditions,
   readMap,
   readString,

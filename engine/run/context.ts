@@ -139,6 +139,10 @@ export interface RunContext {
     stats?: CustomStats
     /** How to build the result of each `poll: 0` job of a module with an `after` step, by job ID. */
     jobs?: Map<string, JobFinisher>
+    /** `--start-at-task`: the play where its task was found (its batches start there too). */
+    startsAtTaskIn?: Play
+    /** `--start-at-task` was found in an earlier play: every later play runs whole. */
+    startedAtTask?: boolean
     /** Add Python plugins to the run's (from a role loaded at run time); returns the warnings. */
     addPlugins?: (files: readonly PluginFile[]) => string[]
   }

@@ -6,7 +6,7 @@ import { UserError } from '../errors.js'
 import { renderValue } from '../template.js'
 import type { Vars } from '../types.js'
 import { mergeLayers, resolveVars } from './vars.js'
-import { selectHosts } from '../inventory/patterns.js'
+import { globToRegex, selectHosts } from '../inventory/patterns.js'
 import { toBool } from '../load/keywords.js'
 
 /** The display name of a task (Ansible's: `role : name`, or the module name). */
@@ -129,4 +129,11 @@ export function renderOrder(play: Play, extraVars: Vars): string | undefined {
   if (o === undefined || !o.includes('{{')) return o
   const vars = resolveVars(mergeLayers([play.vars, play.varsFiles, extraVars]))
   return String(renderValue(o, vars, { pos: play.pos, what: 'order' })).trim()
+}
+
+/** Does task `t` answer to `--start-at-task` `want` (Ansible's test)? */
+export function startMatches(t: Task, want: string): boolean {
+  const full = taskName(t)
+  const glob = globToRegex(want)
+  return t.name === want || full === want || (t.name !== undefined && glob.test(t.name)) || glob.test(full)
 }

@@ -19,7 +19,7 @@ import { flush, forced } from './handlers.js'
 import { refreshActive } from './hostvars.js'
 import { mapLimit } from './limit.js'
 import { runMeta, type MetaEffect } from './meta.js'
-import { taskName } from './names.js'
+import { startMatches, taskName } from './names.js'
 import { lastNotifier, loadCarried } from './notify.js'
 import { prescanSecrets } from './prescan.js'
 import { mergeLayers, resolveVars } from './vars.js'
@@ -68,6 +68,7 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
       break
     }
   }
+  if (rc.run.startsAtTaskIn === rc.play) rc.run.startedAtTask = true
   rc.bus.emit({ type: 'play.end', play: playName })
 }
 
@@ -88,7 +89,8 @@ async function prepare(rc: RunContext, playName: string, batch: string[]): Promi
   // as Ansible's: the gathering is tagged `always`, or with the play's own tags when it has any
   const gatherTags = rc.play.tags.length ? rc.play.tags : ['always']
   const selected = tagsSelected(gatherTags, { tags: rc.opts.tags, skipTags: rc.opts.skipTags })
-  const hosts = gatheringHosts(rc, batch)
+  // a play passed over by --start-at-task gathers nothing either, as Ansible's
+  const hosts = startAtIn(rc, planOf(rc.play)) === Number.POSITIVE_INFINITY ? [] : gatheringHosts(rc, batch)
   if (hosts.length && selected && !rc.stopping.requested) await gather(rc, playName, hosts)
   const ready = batch.filter((h) => usable(rc, h))
   if (ready.length && !rc.stopping.requested) await loadCarried(rc, playName, ready)
@@ -141,10 +143,24 @@ function planOf(play: Play): Plan {
 
 type Walker = { gen: Generator<Step, WalkEnd, TaskResult>; step?: Step }
 
+/**
+ * `--start-at-task`, as Ansible's: until a play has a task it names (its name, `role : name`, or a glob of either),
+ * every play's tasks are passed over (`Infinity`: none runs, nor is gathered); the first play that has one starts
+ * there (each of its batches), and the plays after it run whole.
+ */
+function startAtIn(rc: RunContext, plan: Plan): number | undefined {
+  const want = rc.opts.startAtTask
+  if (want === undefined || rc.run.startedAtTask) return undefined
+  const hit = [...plan.seq].find(([t]) => startMatches(t, want))
+  if (hit === undefined) return Number.POSITIVE_INFINITY
+  rc.run.startsAtTaskIn = rc.play
+  return hit[1]
+}
+
 /** Start the walk over the play's tasks of each host of the batch still usable (not failed at gathering). */
 function startWalks(rc: RunContext, plan: Plan, batch: string[]): { walkers: Map<string, Walker>; startAt?: number } {
   const play = rc.play
-  const startAt = rc.opts.startAtTask ? [...plan.seq].find(([t]) => t.name === rc.opts.startAtTask)?.[1] : undefined
+  const startAt = startAtIn(rc, plan)
   const root: Inherited = {
     when: play.when,
     tags: play.tags,

@@ -38,3 +38,40 @@ describe('--tags and templated includes', () => {
     })
   })
 })
+
+describe('--start-at-task', () => {
+  async function startAt(want: string, tasks: string) {
+    const dir = tree({
+      'roles/r/tasks/main.yml': '- name: in role\n  debug: { msg: r }\n',
+      'playbook.yml': `- hosts: all\n  roles: [r]\n  tasks:\n${tasks}`,
+    })
+    const modules = fixtureModules()
+    const playbook = await loadPlaybook(join(dir, 'playbook.yml'), { modules })
+    const r = checkSelection(
+      { playbook, inventory, modules, warnings: [] },
+      { tags: [], skipTags: [], startAtTask: want },
+    )
+    return { errors: r.errors.map((e) => e.message), warnings: r.warnings.map((e) => e.message) }
+  }
+  const one = '    - name: install web\n      debug: { msg: x }\n'
+
+  it.each(['install web', 'install*', 'r : in role', 'r : *', 'in role'])(
+    '"%s" names a task: accepted',
+    async (want) => {
+      expect(await startAt(want, one)).toEqual({ errors: [], warnings: [] })
+    },
+  )
+
+  it('a name no task has is refused before any contact, with the closest names', async () => {
+    expect((await startAt('instal web', one)).errors).toEqual([
+      '--start-at-task "instal web" matches no task in the playbook',
+    ])
+  })
+
+  it('with an include known only at run time, a warning', async () => {
+    expect(await startAt('elsewhere', `${one}    - include_tasks: "{{ x }}.yml"\n`)).toEqual({
+      errors: [],
+      warnings: ['--start-at-task "elsewhere" matches no task in the playbook'],
+    })
+  })
+})

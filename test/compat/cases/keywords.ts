@@ -485,4 +485,34 @@ export const KEYWORDS: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'start_at_task',
+    clean: true,
+    covers: '--start-at-task names a role task as "role : name": earlier tasks and plays pass, later plays run whole',
+    flags: ['--start-at-task', 'sat : second'],
+    files: {
+      'roles/sat/tasks/main.yml': `- name: first
+  copy: { dest: "{{ root }}/first", content: "1", mode: "0644" }
+- name: second
+  copy: { dest: "{{ root }}/second", content: "2", mode: "0644" }
+`,
+      'main.yml': `- hosts: start_at_task
+  gather_facts: false
+  tasks:
+    - name: before
+      copy: { dest: "{{ root }}/before", content: "0", mode: "0644" }
+- hosts: start_at_task
+  gather_facts: true
+  roles: [sat]
+  tasks:
+    - name: after
+      copy: { dest: "{{ root }}/after", content: "{{ ansible_facts | length > 0 }}", mode: "0644" }
+- hosts: start_at_task
+  gather_facts: false
+  tasks:
+    - name: before
+      copy: { dest: "{{ root }}/later", content: "3", mode: "0644" }
+`,
+    },
+  },
 ]
