@@ -126,7 +126,8 @@ export interface Task extends Common {
   anyErrorsFatal?: boolean
   delegateTo?: string
   /** `delegate_facts`: facts the task sets go to the `delegate_to` host instead of the task's own. */
-  delegateFacts?: boolean
+  /** A template is rendered per host. */
+  delegateFacts?: boolean | string
   /** `async` seconds: run detached on the host, survive dropped connections (a template: rendered per host). */
   async?: number | string
   /** `poll` seconds for async tasks (default 5; a template: rendered per host). */
@@ -136,7 +137,8 @@ export interface Task extends Common {
   /** `throttle`: at most this many hosts run the task at once (0: no limit; a template: rendered per host). */
   throttle?: number | string
   /** `ignore_unreachable`: an unreachable host counts as `ignored` and stays in the play. */
-  ignoreUnreachable?: boolean
+  /** A template is rendered per host. */
+  ignoreUnreachable?: boolean | string
   /** `until` condition with `retries`/`delay`. */
   until?: string[]
   /** Whole number, or a template rendered per host. */
@@ -312,7 +314,8 @@ export interface Play extends Common {
   /** `throttle`: the default of every task's throttle (a template is rendered before the play). */
   throttle?: number | string
   /** `ignore_unreachable`: the default of every task's. */
-  ignoreUnreachable?: boolean
+  /** A template is rendered per host. */
+  ignoreUnreachable?: boolean | string
   /** `fact_path`: the folder of local facts fact gathering reads (`ansible_local`). */
   factPath?: string
   /**

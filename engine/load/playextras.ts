@@ -22,7 +22,7 @@ import { foreignName } from './foreign.js'
 import { UserError } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import { describeValue, report, type LoadContext } from './context.js'
-import { at, isMap, readBool, readInt, readMap, readString, readStringList } from './keywords.js'
+import { at, isMap, readBoolOrTemplate, readInt, readMap, readString, readStringList } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
 import { resolveGroup } from './modulegroups.js'
 import { isWholeTemplate } from './action.js'
@@ -36,7 +36,7 @@ export interface PlayExtras {
   throttle?: number | string
   /** A template is rendered before the play (engine/run/names.ts), as Ansible's. */
   taskTimeout?: number | string
-  ignoreUnreachable?: boolean
+  ignoreUnreachable?: boolean | string
   /** `fact_path`: where fact gathering reads local facts (`ansible_local`). */
   factPath?: string
   /** The fact gathering's `gather_subset`, `fact_path` and `filter` (rendered per host): see `gatherArgsOf`. */
@@ -66,7 +66,7 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
     order: known(order) || templated ? order : undefined,
     throttle: intOrTemplate(ctx, raw, 'throttle', pos, 0),
     taskTimeout: intOrTemplate(ctx, raw, 'timeout', pos, 1),
-    ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
+    ignoreUnreachable: readBoolOrTemplate(ctx, raw, 'ignore_unreachable', pos),
     ...(factPath === undefined ? {} : { factPath }),
     ...(gatherArgs ? { gatherArgs } : {}),
   }

@@ -27,7 +27,6 @@ import {
   IMPORT_KEYWORDS,
   INCLUDE_KEYWORDS,
   isMap,
-  readBool,
   readInt,
   readConditions,
   readMap,
@@ -219,9 +218,9 @@ function passedKeys(ctx: LoadContext, raw: Record<string, unknown>, pos: SourceP
       typeof raw.timeout === 'string' && raw.timeout.includes('{{')
         ? raw.timeout
         : readInt(ctx, raw, 'timeout', pos, 1),
-    ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
+    ignoreUnreachable: readBoolOrTemplate(ctx, raw, 'ignore_unreachable', pos),
     delegateTo: readString(ctx, raw, 'delegate_to', pos),
-    delegateFacts: readBool(ctx, raw, 'delegate_facts', pos),
+    delegateFacts: readBoolOrTemplate(ctx, raw, 'delegate_facts', pos),
   }
 }
 

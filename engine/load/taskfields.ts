@@ -229,7 +229,7 @@ function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
     runOnce: readBoolOrTemplate(ctx, raw, 'run_once', pos),
     anyErrorsFatal: readAnyErrorsFatal(ctx, raw, pos),
     delegateTo: readString(ctx, raw, 'delegate_to', pos),
-    delegateFacts: readBool(ctx, raw, 'delegate_facts', pos),
+    delegateFacts: readBoolOrTemplate(ctx, raw, 'delegate_facts', pos),
     async: readIntOrTemplate(ctx, raw, 'async', pos), // 0: not async, as in Ansible
     poll: readIntOrTemplate(ctx, raw, 'poll', pos),
     timeout:
@@ -237,7 +237,7 @@ function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
         ? raw.timeout
         : readInt(ctx, raw, 'timeout', pos, 1),
     throttle: readIntOrTemplate(ctx, raw, 'throttle', pos),
-    ignoreUnreachable: readBool(ctx, raw, 'ignore_unreachable', pos),
+    ignoreUnreachable: readBoolOrTemplate(ctx, raw, 'ignore_unreachable', pos),
     until,
     retries,
     delay,

@@ -60,7 +60,7 @@ export async function runTask(
       typeof limit === 'number'
         ? await throttled(task, limit, () => runTaskOnHost(rc, task, inhOf(host), host, log))
         : limit
-    if (r.status === 'unreachable' && (task.ignoreUnreachable ?? rc.play.ignoreUnreachable)) {
+    if (r.status === 'unreachable' && ignoresUnreachable(rc, task, host, inhOf(host))) {
       r.ignored = true // Ansible counts it ok and ignored; the host stays and later tasks try it again
       rc.pool.clearUnreachable(host)
     }
@@ -145,6 +145,18 @@ function throttleOf(rc: RunContext, task: Task, host: string, inh: Inherited): n
   // the play's, a template, was rendered before the play
   const set = [own, rc.play.throttle].filter((n): n is number => typeof n === 'number' && n > 0)
   return set.length ? Math.min(...set) : 0
+}
+
+/** `ignore_unreachable` of the task (else the play's), a template rendered with the host's variables. */
+function ignoresUnreachable(rc: RunContext, task: Task, host: string, inh: Inherited): boolean {
+  const v = task.ignoreUnreachable ?? rc.play.ignoreUnreachable
+  if (typeof v !== 'string') return v === true
+  try {
+    return renderBool(v, taskVars(rc, host, inh, task), 'ignore_unreachable')
+  } catch (e) {
+    if (e instanceof UserError) return false // as unset: the host stays unreachable
+    throw e
+  }
 }
 
 /** Count a result in its host's recap (a changed result is also ok, as Ansible's). */

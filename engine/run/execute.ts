@@ -211,7 +211,8 @@ export async function executeModule(
     }
     // as Ansible's result of a job it polled to the end: its ID, started and finished
     if (polled && out.status !== 'skipped') Object.assign(out.data, { ansible_job_id: polled, started: 1, finished: 1 })
-    return task.delegateFacts && target.delegated ? { ...out, factsHost: target.name } : out
+    const toDelegate = target.delegated && renderBool(task.delegateFacts, vars, 'delegate_facts')
+    return toDelegate ? { ...out, factsHost: target.name } : out
   } catch (e) {
     if (e instanceof ModuleFailure || e instanceof UserError) {
       const msg = e instanceof UserError ? e.format() : e.message

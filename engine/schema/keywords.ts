@@ -110,7 +110,7 @@ const KEYWORDS: Record<string, JsonSchema> = {
     undefined,
     true,
   ),
-  ignore_unreachable: boolish(
+  ignore_unreachable: boolOrTemplate(
     'An unreachable host does not stop: the result is counted ok and ignored, and later tasks try the host again.',
     false,
   ),
@@ -274,7 +274,10 @@ const KEYWORDS: Record<string, JsonSchema> = {
     'Run this task on another inventory host, or on the controller (`localhost`, `127.0.0.1`: no SSH), instead.',
     { type: 'string' },
   ),
-  delegate_facts: boolish('With delegate_to: facts this task sets go to the delegated host, not this one.', false),
+  delegate_facts: boolOrTemplate(
+    'With delegate_to: facts this task sets go to the delegated host, not this one.',
+    false,
+  ),
   connection: doc(
     "`ssh` (the default) or `local` (commands run on the controller); a host's `ansible_connection` wins.",
     { type: 'string' },

@@ -482,6 +482,11 @@ export const KEYWORDS: CompatCase[] = [
         - command: "true"
       timeout: "{{ t }}"
       throttle: "{{ n }}"
+      ignore_unreachable: "{{ n == 1 }}"
+    - set_fact: { delegated_fact: yes }
+      delegate_to: "{{ inventory_hostname }}"
+      delegate_facts: "{{ n == 1 }}"
+    - copy: { dest: "{{ root }}/fact", content: "{{ delegated_fact | default('none') }}", mode: "0644" }
 `,
     },
   },
