@@ -253,6 +253,18 @@ export function readBoolOrTemplate(
   return typeof v === 'string' && v.includes('{{') ? v : readBool(ctx, raw, key, fallback)
 }
 
+/** A whole number (at least `min`), or a template kept to be rendered later (per host, or before the play). */
+export function readIntOrTemplate(
+  ctx: LoadContext,
+  raw: Raw,
+  key: string,
+  fallback: SourcePos,
+  min = 0,
+): number | string | undefined {
+  const v = raw[key]
+  return typeof v === 'string' && v.includes('{{') ? v : readInt(ctx, raw, key, fallback, min)
+}
+
 export function readInt(ctx: LoadContext, raw: Raw, key: string, fallback: SourcePos, min = 0): number | undefined {
   const v = raw[key]
   if (v === undefined || v === null) return undefined

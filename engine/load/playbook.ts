@@ -16,7 +16,7 @@
  *     - debug: { msg: "ready" }
  * ```
  */
-import { intOrTemplate, readPlayExtras } from './playextras.js'
+import { readPlayExtras } from './playextras.js'
 import { readSerial } from './serial.js'
 import { existsSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
@@ -31,13 +31,14 @@ import {
   at,
   checkKeys,
   isMap,
+  PLAY_KEYWORDS,
   readBool,
   readBoolOrTemplate,
   readConditions,
+  readIntOrTemplate,
   readMap,
   readString,
   readStringList,
-  PLAY_KEYWORDS,
   TASK_KEYWORDS,
 } from './keywords.js'
 import { setRoleSpecs } from './argspecs.js'
@@ -281,7 +282,7 @@ async function loadPlay(
     serial: readSerial(ctx, raw, pos),
     anyErrorsFatal: readAnyErrorsFatal(ctx, raw, pos),
     forceHandlers: readBool(ctx, raw, 'force_handlers', pos),
-    maxFailPercentage: intOrTemplate(ctx, raw, 'max_fail_percentage', pos, 0),
+    maxFailPercentage: readIntOrTemplate(ctx, raw, 'max_fail_percentage', pos),
     remoteUser: readString(ctx, raw, 'remote_user', pos) ?? readString(ctx, raw, 'user', pos),
     varsPrompt: readVarsPrompt(ctx, raw, pos),
     ...extras,

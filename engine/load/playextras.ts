@@ -22,7 +22,16 @@ import { foreignName } from './foreign.js'
 import { UserError } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import { describeValue, report, type LoadContext } from './context.js'
-import { at, isMap, readBoolOrTemplate, readInt, readMap, readString, readStringList } from './keywords.js'
+import {
+  at,
+  isMap,
+  readBoolOrTemplate,
+  readInt,
+  readIntOrTemplate,
+  readMap,
+  readString,
+  readStringList,
+} from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
 import { resolveGroup } from './modulegroups.js'
 import { isWholeTemplate } from './action.js'
@@ -64,8 +73,8 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
   const gatherArgs = gatherArgsOf(ctx.moduleDefaults, raw.gather_subset == null ? undefined : subset)
   return {
     order: known(order) || templated ? order : undefined,
-    throttle: intOrTemplate(ctx, raw, 'throttle', pos, 0),
-    taskTimeout: intOrTemplate(ctx, raw, 'timeout', pos, 1),
+    throttle: readIntOrTemplate(ctx, raw, 'throttle', pos),
+    taskTimeout: readIntOrTemplate(ctx, raw, 'timeout', pos, 1),
     ignoreUnreachable: readBoolOrTemplate(ctx, raw, 'ignore_unreachable', pos),
     ...(factPath === undefined ? {} : { factPath }),
     ...(gatherArgs ? { gatherArgs } : {}),
@@ -195,16 +204,4 @@ function addGroup(
   } else if (isWholeTemplate(v)) out.set(g.key, templatedDefaults(v, vpos))
   else if (!isMap(v)) report(ctx, `module_defaults for "${k}" must be a map of arguments`, vpos)
   else out.set(g.key, { ...v })
-}
-
-/** A whole number (at least `min`), or a template kept to be rendered before the play. */
-export function intOrTemplate(
-  ctx: LoadContext,
-  raw: Record<string, unknown>,
-  key: string,
-  pos: SourcePos,
-  min: number,
-): number | string | undefined {
-  const v = raw[key]
-  return typeof v === 'string' && v.includes('{{') ? v : readInt(ctx, raw, key, pos, min)
 }

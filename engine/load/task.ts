@@ -27,12 +27,12 @@ import {
   IMPORT_KEYWORDS,
   INCLUDE_KEYWORDS,
   isMap,
-  readInt,
+  readBoolOrTemplate,
   readConditions,
+  readIntOrTemplate,
   readMap,
   readString,
   readStringList,
-  readBoolOrTemplate,
 } from './keywords.js'
 import { checkConditions, checkTemplates, checkTemplatesIn } from './syntax.js'
 import { didYouMean } from '../source/suggest.js'
@@ -210,14 +210,8 @@ function passedKeys(ctx: LoadContext, raw: Record<string, unknown>, pos: SourceP
     runOnce: readBoolOrTemplate(ctx, raw, 'run_once', pos),
     anyErrorsFatal: readAnyErrorsFatal(ctx, raw, pos),
     // a template is rendered per host, as a task's own
-    throttle:
-      typeof raw.throttle === 'string' && raw.throttle.includes('{{')
-        ? raw.throttle
-        : readInt(ctx, raw, 'throttle', pos),
-    timeout:
-      typeof raw.timeout === 'string' && raw.timeout.includes('{{')
-        ? raw.timeout
-        : readInt(ctx, raw, 'timeout', pos, 1),
+    throttle: readIntOrTemplate(ctx, raw, 'throttle', pos),
+    timeout: readIntOrTemplate(ctx, raw, 'timeout', pos, 1),
     ignoreUnreachable: readBoolOrTemplate(ctx, raw, 'ignore_unreachable', pos),
     delegateTo: readString(ctx, raw, 'delegate_to', pos),
     delegateFacts: readBoolOrTemplate(ctx, raw, 'delegate_facts', pos),

@@ -26,13 +26,13 @@ import {
   checkKeys,
   LOOP_CONTROL_KEYWORDS,
   readBool,
+  readBoolOrTemplate,
   readConditions,
-  readInt,
+  readIntOrTemplate,
   readMap,
   readString,
   readStringList,
   TASK_KEYWORDS,
-  readBoolOrTemplate,
 } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
 import { fireAndForgetRefusal, NO_ASYNC } from './fireforget.js'
@@ -232,10 +232,7 @@ function readTaskFields(ctx: LoadContext, raw: Record<string, unknown>, pos: Sou
     delegateFacts: readBoolOrTemplate(ctx, raw, 'delegate_facts', pos),
     async: readIntOrTemplate(ctx, raw, 'async', pos), // 0: not async, as in Ansible
     poll: readIntOrTemplate(ctx, raw, 'poll', pos),
-    timeout:
-      typeof raw.timeout === 'string' && raw.timeout.includes('{{')
-        ? raw.timeout
-        : readInt(ctx, raw, 'timeout', pos, 1),
+    timeout: readIntOrTemplate(ctx, raw, 'timeout', pos, 1),
     throttle: readIntOrTemplate(ctx, raw, 'throttle', pos),
     ignoreUnreachable: readBoolOrTemplate(ctx, raw, 'ignore_unreachable', pos),
     until,
@@ -317,17 +314,6 @@ export function readLoop(ctx: LoadContext, raw: Record<string, unknown>, pos: So
     if (!loopKey) report(ctx, '"loop_control" without a "loop"', keyPos(raw, 'loop_control') ?? pos)
   }
   return out
-}
-
-/** A whole number, or a template rendered at run time. */
-function readIntOrTemplate(
-  ctx: LoadContext,
-  raw: Record<string, unknown>,
-  key: string,
-  pos: SourcePos,
-): number | string | undefined {
-  const v = raw[key]
-  return typeof v === 'string' && v.includes('{{') ? v : readInt(ctx, raw, key, pos)
 }
 
 /** A number ≥ 0 (decimals allowed), or a template rendered at run time. */
