@@ -15,7 +15,7 @@ import type { Task } from '../ast.js'
 import { UserError } from '../errors.js'
 import { fireAndForgetRefusal, IGNORES_ASYNC } from '../load/fireforget.js'
 import type { ModuleDef } from '../module.js'
-import { renderValue } from '../template.js'
+import { renderWholeNumber } from './keyword.js'
 import type { Vars } from '../types.js'
 
 /** A task's async settings for one host. */
@@ -33,14 +33,8 @@ export interface AsyncTiming {
 /** `async` and `poll` for this host. Throws `UserError`. */
 export function asyncOf(task: Task, def: ModuleDef, vars: Vars): AsyncTiming {
   const fixed = typeof task.async !== 'string' && typeof task.poll !== 'string'
-  const n = (v: number | string | undefined, what: string): number | undefined => {
-    if (typeof v !== 'string') return v
-    const r = renderValue(v, vars, { pos: task.pos, what: `"${what}"` })
-    const s = typeof r === 'number' ? String(r) : typeof r === 'string' ? r.trim() : undefined
-    if (s === undefined || !/^\d+$/.test(s))
-      throw new UserError(`"${what}" must be a whole number ≥ 0, found ${JSON.stringify(r)}`, task.pos)
-    return Number(s)
-  }
+  const n = (v: number | string | undefined, what: string): number | undefined =>
+    typeof v !== 'string' ? v : renderWholeNumber(v, vars, what, task.pos)
   const out = { async: n(task.async, 'async'), poll: n(task.poll, 'poll') }
   if (out.async && IGNORES_ASYNC.has(task.module))
     return out.poll === 0 ? { asked: true } : { asked: true, noJob: true }
@@ -54,10 +48,5 @@ export function asyncOf(task: Task, def: ModuleDef, vars: Vars): AsyncTiming {
 /** The task's `timeout` in seconds, a template rendered with the host's variables. Throws `UserError`. */
 export function timeoutOf(task: Task, vars: Vars): number | undefined {
   const t = task.timeout
-  if (typeof t !== 'string') return t
-  const r = renderValue(t, vars, { pos: task.pos, what: '"timeout"' })
-  const s = typeof r === 'number' ? String(r) : typeof r === 'string' ? r.trim() : ''
-  if (!/^\d+$/.test(s) || Number(s) < 1)
-    throw new UserError(`"timeout" must be a whole number ≥ 1, found ${JSON.stringify(r)}`, task.pos)
-  return Number(s)
+  return typeof t !== 'string' ? t : renderWholeNumber(t, vars, 'timeout', task.pos, 1)
 }

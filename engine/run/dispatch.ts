@@ -3,12 +3,12 @@
  * handlers its changed results notify (queued, and recorded on the hosts: engine/run/notify.ts).
  */
 import type { Task } from '../ast.js'
-import { renderString, renderValue } from '../template.js'
+import { renderString } from '../template.js'
 import type { TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { refreshActive, taskVars } from './hostvars.js'
 import { mapLimit, throttled } from './limit.js'
-import { renderBool } from './keyword.js'
+import { renderBool, renderWholeNumber } from './keyword.js'
 import { UserError } from '../errors.js'
 import { newLoadContext } from '../load/context.js'
 import { taskName } from './names.js'
@@ -124,23 +124,13 @@ function moduleName(rc: RunContext, task: Task, inhOf: (host: string) => Inherit
 function throttleOf(rc: RunContext, task: Task, host: string, inh: Inherited): number | TaskResult {
   let own = task.throttle
   if (typeof own === 'string') {
-    const fail = (msg: string): TaskResult => ({
-      status: 'failed',
-      host,
-      msg,
-      ignored: false,
-      data: { failed: true, msg },
-    })
-    let r: unknown
     try {
-      r = renderValue(own, taskVars(rc, host, inh, task), { pos: task.pos, what: '"throttle"' })
+      own = renderWholeNumber(own, taskVars(rc, host, inh, task), 'throttle', task.pos)
     } catch (e) {
-      if (e instanceof UserError) return fail(e.format())
-      throw e
+      if (!(e instanceof UserError)) throw e
+      const msg = e.format()
+      return { status: 'failed', host, msg, ignored: false, data: { failed: true, msg } }
     }
-    const s = typeof r === 'number' ? String(r) : typeof r === 'string' ? r.trim() : ''
-    if (!/^\d+$/.test(s)) return fail(`"throttle" must be a whole number ≥ 0, found ${JSON.stringify(r)}`)
-    own = Number(s)
   }
   // the play's, a template, was rendered before the play
   const set = [own, rc.play.throttle].filter((n): n is number => typeof n === 'number' && n > 0)

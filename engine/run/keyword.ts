@@ -10,6 +10,19 @@
 import { UserError } from '../errors.js'
 import { toBool } from '../load/keywords.js'
 import { renderValue } from '../template.js'
+import type { SourcePos, Vars } from '../types.js'
+
+/**
+ * A whole-number keyword's template (`throttle: "{{ n }}"`) rendered with `vars`: at least `min`, else a `UserError`
+ * naming the keyword and what the template gave.
+ */
+export function renderWholeNumber(v: string, vars: Vars, what: string, pos: SourcePos | undefined, min = 0): number {
+  const r = renderValue(v, vars, { pos, what: `"${what}"` })
+  const s = typeof r === 'number' ? String(r) : typeof r === 'string' ? r.trim() : ''
+  if (!/^\d+$/.test(s) || Number(s) < min)
+    throw new UserError(`"${what}" must be a whole number ≥ ${min}, found ${JSON.stringify(r)}`, pos)
+  return Number(s)
+}
 
 /** A boolean keyword: as written, or its template rendered with `vars` (undefined: false). */
 export function renderBool(v: boolean | string | undefined, vars: Record<string, unknown>, what: string): boolean {

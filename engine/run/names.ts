@@ -8,6 +8,7 @@ import type { Vars } from '../types.js'
 import { mergeLayers, resolveVars } from './vars.js'
 import { globToRegex, selectHosts } from '../inventory/patterns.js'
 import { toBool } from '../load/keywords.js'
+import { renderWholeNumber } from './keyword.js'
 
 /** The display name of a task (Ansible's: `role : name`, or the module name). */
 export function taskName(t: Task): string {
@@ -97,14 +98,8 @@ export function renderPlayKeywords(play: Play, inv: Inventory, extraVars: Vars):
     }
   }
   const KEY = { throttle: 'throttle', taskTimeout: 'timeout', maxFailPercentage: 'max_fail_percentage' } as const
-  for (const k of numbers) {
-    const v = render(play[k] as string, KEY[k])
-    const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : ''
-    const min = k === 'taskTimeout' ? 1 : 0
-    if (!/^\d+$/.test(s) || Number(s) < min)
-      throw new UserError(`"${KEY[k]}" must be a whole number ≥ ${min}, found ${JSON.stringify(v)}`, play.pos)
-    out[k] = Number(s)
-  }
+  for (const k of numbers)
+    out[k] = renderWholeNumber(play[k] as string, vars, KEY[k], play.pos, k === 'taskTimeout' ? 1 : 0)
   if (typeof gf === 'string') {
     const b = toBool(render(gf, 'gather_facts'))
     if (b === undefined) throw new UserError(`"gather_facts" must be true or false, found ${gf}`, play.pos)
