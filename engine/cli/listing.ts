@@ -32,7 +32,7 @@ export function listing(p: Prepared, f: ListingFlags, extraVars: Vars = {}): str
     const pattern = renderPlayHosts(play, p.inventory, extraVars)
     lines.push('', `  play #${i + 1} (${pattern}): ${name}`)
     if (f.listHosts) {
-      const hosts = playHosts(p.inventory, pattern, f.limit, renderOrder(play, extraVars))
+      const hosts = playHosts(p.inventory, pattern, f.limit, renderOrder(play, p.inventory, extraVars))
       lines.push(`    hosts (${hosts.length}):`, ...hosts.map((h) => `      ${h}`))
     }
     const tasks: { name: string; tags: string[] }[] = []

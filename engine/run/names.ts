@@ -52,7 +52,6 @@ export function orderHosts(hosts: string[], order: HostOrder | string = 'invento
   }
 }
 
-/** A play's `order`, its template rendered with the play's vars, vars_files and `-e` (as `strategy`). */
 /**
  * A play's `hosts` rendered when it is a template (`hosts: "{{ target | default('web') }}"`), as Ansible renders it
  * before the play: with the play's variables, its roles' defaults and vars, the extra vars and `groups`, no host's;
@@ -119,11 +118,11 @@ export function renderPlayKeywords(play: Play, inv: Inventory, extraVars: Vars):
   return out
 }
 
-export function renderOrder(play: Play, extraVars: Vars): string | undefined {
+/** A play's `order`, its template rendered as the play's other keywords are (`playLevelVars`). */
+export function renderOrder(play: Play, inv: Inventory, extraVars: Vars): string | undefined {
   const o = play.order
   if (o === undefined || !o.includes('{{')) return o
-  const vars = resolveVars(mergeLayers([play.vars, play.varsFiles, extraVars]))
-  return String(renderValue(o, vars, { pos: play.pos, what: 'order' })).trim()
+  return String(renderValue(o, playLevelVars(play, inv, extraVars), { pos: play.pos, what: 'order' })).trim()
 }
 
 /** Does task `t` answer to `--start-at-task` `want` (Ansible's test)? */

@@ -83,7 +83,7 @@ export async function runPlaybook(input: RunnerInput): Promise<RunOutcome> {
       let played: Play
       try {
         pattern = renderPlayHosts(play, inv, opts.extraVars ?? {})
-        order = renderOrder(play, opts.extraVars ?? {})
+        order = renderOrder(play, inv, opts.extraVars ?? {})
         played = renderPlayKeywords(play, inv, opts.extraVars ?? {})
       } catch (e) {
         // as Ansible's: a play whose hosts or order cannot be rendered ends the run
