@@ -7,8 +7,7 @@ import { renderValue } from '../template.js'
 import type { Vars } from '../types.js'
 import { mergeLayers, resolveVars } from './vars.js'
 import { globToRegex, selectHosts } from '../inventory/patterns.js'
-import { toBool } from '../load/keywords.js'
-import { renderWholeNumber } from './keyword.js'
+import { renderBool, renderWholeNumber } from './keyword.js'
 
 /** The display name of a task (Ansible's: `role : name`, or the module name). */
 export function taskName(t: Task): string {
@@ -99,11 +98,7 @@ export function renderPlayKeywords(play: Play, inv: Inventory, extraVars: Vars):
   const KEY = { throttle: 'throttle', taskTimeout: 'timeout', maxFailPercentage: 'max_fail_percentage' } as const
   for (const k of numbers)
     out[k] = renderWholeNumber(play[k] as string, vars, KEY[k], play.pos, k === 'taskTimeout' ? 1 : 0)
-  if (typeof gf === 'string') {
-    const b = toBool(render(gf, 'gather_facts'))
-    if (b === undefined) throw new UserError(`"gather_facts" must be true or false, found ${gf}`, play.pos)
-    out.gatherFacts = b
-  }
+  if (typeof gf === 'string') out.gatherFacts = renderBool(gf, vars, 'gather_facts')
   if (play.serial) {
     out.serial = play.serial.flatMap((e) => {
       if (typeof e !== 'string' || !e.includes('{{')) return [e]
