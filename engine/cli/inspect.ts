@@ -15,10 +15,7 @@ import { loadConfig } from './config.js'
 import { askPassword, inventorySources, parseExtraVars, prepare } from './prepare.js'
 import { readLimitFiles } from './limitfile.js'
 import { setModulePath } from '../load/library.js'
-import { settingValue } from '../run/config-read.js'
-import { GLOBAL_SETTINGS } from '../run/config-settings.js'
-
-const setting = (name: string): unknown => settingValue(GLOBAL_SETTINGS[name]!, name)
+import { ansibleSetting as setting } from '../run/config-read.js'
 
 /** Options of `tsplay validate`. */
 export interface ValidateFlags extends VaultFlags {

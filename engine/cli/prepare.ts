@@ -20,8 +20,7 @@ import { parseYaml, readYamlFile } from '../source/yaml.js'
 import type { ModuleDef } from '../module.js'
 import type { SourcePos, Vars } from '../types.js'
 import { loadModuleTable } from '../../modules/registry.js'
-import { settingValue } from '../run/config-read.js'
-import { GLOBAL_SETTINGS } from '../run/config-settings.js'
+import { ansibleSetting } from '../run/config-read.js'
 import { ansibleCfgFile } from '../source/rolespath.js'
 
 /**
@@ -34,7 +33,7 @@ export function inventorySources(given: string[] | undefined): string[] {
   if (given && given.length) return given
   if (process.env.TSPLAY_INVENTORY) return process.env.TSPLAY_INVENTORY.split(',')
   if (existsSync('inventory')) return ['inventory']
-  const setting = settingValue(GLOBAL_SETTINGS.DEFAULT_HOST_LIST!, 'DEFAULT_HOST_LIST') as string[] | null
+  const setting = ansibleSetting('DEFAULT_HOST_LIST') as string[] | null
   return (setting ?? []).filter((p) => p !== '' && existsSync(p))
 }
 
@@ -132,7 +131,7 @@ export interface Prepared {
 /** Load and check everything; throws UserErrors with every problem found. */
 export async function prepare(playbookPath: string, sources: string[], extraVars: Vars): Promise<Prepared> {
   // Ansible's settings the run reads per play: a value they refuse is refused now, before any play starts
-  settingValue(GLOBAL_SETTINGS.DEFAULT_GATHERING!, 'DEFAULT_GATHERING')
+  ansibleSetting('DEFAULT_GATHERING')
   const modules = await loadModuleTable()
   const errors: UserError[] = []
   const collect = (e: unknown) => {
@@ -160,7 +159,7 @@ export async function prepare(playbookPath: string, sources: string[], extraVars
   const warnings: UserError[] = []
   await loadPlaybook(file, { modules, extraVars, warnings }).then((p) => (playbook = p), collect)
   for (const [name, env, applies, message] of UNAPPLIED)
-    if (applies(settingValue(GLOBAL_SETTINGS[name]!, name))) warnings.push(new UserError(message, settingsPos(env)))
+    if (applies(ansibleSetting(name))) warnings.push(new UserError(message, settingsPos(env)))
   if (sources.length === 0) warnings.push(new UserError(NO_INVENTORY_WARNING, CLI))
   else if (inventory && inventory.hosts.size === 0)
     warnings.push(new UserError(EMPTY_INVENTORY_WARNING, { file: inventory.sources[0] ?? sources[0], line: 1, col: 1 }))

@@ -22,6 +22,11 @@ import { GLOBAL_SETTINGS, type HomeDefault, type Setting } from './config-settin
 /** A variable of the task (for plugin settings); undefined when not set. */
 export type VarReader = (name: string) => unknown
 
+/** The global Ansible setting `name` as Ansible reads it (environment, else ansible.cfg, else its default). */
+export function ansibleSetting(name: string): unknown {
+  return settingValue(GLOBAL_SETTINGS[name]!, name)
+}
+
 /** The value of `s` (named `name` in messages). Throws `UserError` for a value its type cannot read. */
 export function settingValue(s: Setting, name: string, vars?: VarReader): unknown {
   let value: unknown

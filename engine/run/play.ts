@@ -25,8 +25,7 @@ import { prescanSecrets } from './prescan.js'
 import { mergeLayers, resolveVars } from './vars.js'
 import { numberTasks, tagsSelected, walk, type Step, type WalkEnd } from './walk.js'
 import { batches } from './batches.js'
-import { settingValue } from './config-read.js'
-import { GLOBAL_SETTINGS } from './config-settings.js'
+import { ansibleSetting } from './config-read.js'
 
 /** How a batch ended. */
 type BatchEnd = 'done' | 'end_play' | 'fatal'
@@ -78,7 +77,7 @@ export async function runPlay(rc: RunContext, hosts: string[]): Promise<void> {
  * implicit, but not a host whose facts were gathered earlier in the run (and not cleared since).
  */
 function gatheringHosts(rc: RunContext, batch: string[]): string[] {
-  const policy = settingValue(GLOBAL_SETTINGS.DEFAULT_GATHERING!, 'DEFAULT_GATHERING')
+  const policy = ansibleSetting('DEFAULT_GATHERING')
   const given = rc.play.gatherFacts
   if (policy === 'explicit' ? given !== true : given === false) return []
   return policy === 'smart' ? batch.filter((h) => rc.states.get(h)?.facts === undefined) : batch
