@@ -17,7 +17,7 @@ import type { Inventory } from '../ast.js'
 import { UserError } from '../errors.js'
 import { DEFAULT_LIMITS, parseYamlBytes, posOf } from '../source/yaml.js'
 import { decodeUtf8 } from '../source/utf8.js'
-import { VARS_EXTENSIONS, varsFolderFiles } from '../source/varsfolder.js'
+import { pathKind, VARS_EXTENSIONS, varsFolderFiles } from '../source/varsfolder.js'
 import { InventoryBuilder } from './builder.js'
 import { LOCALHOST_NAMES } from './implicit.js'
 import { parseIni } from './ini.js'
@@ -34,15 +34,6 @@ export interface LoadInventoryOptions {
 const INVENTORY_EXT = new Set(['.yml', '.yaml', '.ini'])
 
 // Files are read synchronously, as the playbook's (see readYamlFile): loading waits for nothing else.
-function kindOf(path: string): 'file' | 'dir' | undefined {
-  try {
-    const st = statSync(path)
-    return st.isDirectory() ? 'dir' : 'file'
-  } catch {
-    return undefined
-  }
-}
-
 function readBytes(file: string): Uint8Array {
   const st = statSync(file)
   if (st.size > DEFAULT_LIMITS.maxBytes) {
@@ -82,7 +73,7 @@ function entries(dir: string): string[] {
  * `NAME.yml` beside it); a folder gives its files of those extensions or none, sorted by name, its sub-folders
  * without an extension searched in place; hidden files and `…~` backups are left out.
  */
-async function varsFiles(dir: string, names: string[]): Promise<Map<string, string[]>> {
+function varsFiles(dir: string, names: string[]): Map<string, string[]> {
   const out = new Map<string, string[]>()
   const present = new Set(names)
   for (const entry of names) {
@@ -94,7 +85,7 @@ async function varsFiles(dir: string, names: string[]): Promise<Map<string, stri
       dir,
       VARS_EXTENSIONS.map((e) => name + e).find((c) => present.has(c))!,
     )
-    const kind = kindOf(full)
+    const kind = pathKind(full)
     if (kind === 'file') out.set(name, [full])
     else if (kind === 'dir') out.set(name, varsFolderFiles(full))
   }
@@ -105,8 +96,8 @@ async function varsFiles(dir: string, names: string[]): Promise<Map<string, stri
 async function loadVarDirs(dir: string, b: InventoryBuilder): Promise<void> {
   for (const sub of ['group_vars', 'host_vars'] as const) {
     const d = join(dir, sub)
-    if (kindOf(d) !== 'dir') continue
-    const files = await varsFiles(d, entries(d))
+    if (pathKind(d) !== 'dir') continue
+    const files = varsFiles(d, entries(d))
     for (const [name, list] of files) {
       const known = sub === 'group_vars' ? b.hasGroup(name) : b.hasHost(name)
       // Ansible ignores vars for groups/hosts the inventory does not have, but the implicit localhost reads its own
@@ -135,7 +126,7 @@ async function loadVarDirs(dir: string, b: InventoryBuilder): Promise<void> {
 }
 
 /** Is this inventory source a list of hosts (no file there, and a comma in it)? */
-export const isHostList = (src: string): boolean => src.includes(',') && kindOf(src) === undefined
+export const isHostList = (src: string): boolean => src.includes(',') && pathKind(src) === undefined
 
 /**
  * Ansible's host-list inventory: a source that is no file and holds a comma (`-i 'pi1,pi2:2222,'`) names hosts of
@@ -180,7 +171,7 @@ export async function loadInventory(sources: string[], opts: LoadInventoryOption
       parseHostList(src, b)
       continue
     }
-    const kind = kindOf(src)
+    const kind = pathKind(src)
     if (!kind) {
       b.fail(`inventory not found: ${src}`, { file: src, line: 1, col: 1 })
       continue
@@ -188,7 +179,7 @@ export async function loadInventory(sources: string[], opts: LoadInventoryOption
     if (kind === 'dir') {
       for (const n of entries(src)) {
         const p = join(src, n)
-        if (INVENTORY_EXT.has(extname(n).toLowerCase()) && kindOf(p) === 'file')
+        if (INVENTORY_EXT.has(extname(n).toLowerCase()) && pathKind(p) === 'file')
           await attemptAsync(b, () => parseInventoryFile(p, b))
       }
       varDirs.push(resolve(src))

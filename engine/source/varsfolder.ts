@@ -15,10 +15,13 @@ import { extname, join } from 'node:path'
 /** The extensions a vars file may have (`''`: none). */
 export const VARS_EXTENSIONS: readonly string[] = ['', '.yml', '.yaml', '.json']
 
-/** `file`, `dir`, or undefined when `path` does not exist. */
+/** `file`, `dir`, or undefined when `path` does not exist or cannot be looked at. */
 export function pathKind(path: string): 'file' | 'dir' | undefined {
-  const st = statSync(path, { throwIfNoEntry: false })
-  return st === undefined ? undefined : st.isDirectory() ? 'dir' : 'file'
+  try {
+    return statSync(path).isDirectory() ? 'dir' : 'file'
+  } catch {
+    return undefined
+  }
 }
 
 /** The vars files of folder `dir`, in the order Ansible reads them (later ones win). */
