@@ -53,8 +53,11 @@ export interface Common {
   becomeExe?: string
   /** `remote_user`: the login user when no `ansible_user` variable names one (as the play's keyword). */
   remoteUser?: string
-  /** `port`: the SSH port when no `ansible_port` variable names one (as the play's keyword). */
-  port?: number
+  /**
+   * `port`: the SSH port when no `ansible_port` variable names one (as the play's keyword); a template is rendered
+   * with the host's variables when the connection is opened, as an inventory's templated `ansible_port`.
+   */
+  port?: number | string
   /** A map of names to values, or a template giving one (`"{{ env }}"`). */
   environment?: Environment
   /** Task/block level `vars`. */
@@ -302,20 +305,24 @@ export interface Play extends Common {
   forceHandlers?: boolean
   /** `remote_user` (or `user`): the login user where the inventory sets no `ansible_user`. */
   remoteUser?: string
-  /** `max_fail_percentage`: more than this share of a batch's hosts failing stops the play. */
-  /** A template is rendered before the play (engine/run/names.ts), as Ansible's. */
+  /**
+   * `max_fail_percentage`: more than this share of a batch's hosts failing stops the play; a template is rendered
+   * before the play (engine/run/names.ts), as Ansible's.
+   */
   maxFailPercentage?: number | string
   /** `order`: the order the play's hosts run in (default: `inventory`), or a template giving one. */
   order?: HostOrder | string
-  /** `port`: the SSH port where the inventory gives no `ansible_port`. */
-  connectVars?: Vars
   /** `timeout`: the default of every task's `timeout` (seconds; a template is rendered before the play). */
   taskTimeout?: number | string
   /** `throttle`: the default of every task's throttle (a template is rendered before the play). */
   throttle?: number | string
-  /** `ignore_unreachable`: the default of every task's. */
-  /** A template is rendered per host. */
+  /** `ignore_unreachable`: the default of every task's (a template is rendered per host). */
   ignoreUnreachable?: boolean | string
+  /**
+   * `gather_timeout`: accepted (see engine/run/gather.ts); a template is rendered before the play
+   * (engine/run/names.ts), as Ansible's.
+   */
+  gatherTimeout?: number | string
   /** `fact_path`: the folder of local facts fact gathering reads (`ansible_local`). */
   factPath?: string
   /**

@@ -283,6 +283,8 @@ function checkPlay(play: Play, report: (doubt: Doubt, owner?: string) => Report)
     ['throttle', play.throttle],
     ['timeout', play.taskTimeout],
     ['max_fail_percentage', play.maxFailPercentage],
+    ['gather_timeout', play.gatherTimeout],
+    ['port', play.port],
     ...(play.serial ?? []).map((e) => ['serial', e] as const),
   ] as const
   for (const [key, v] of before)
@@ -357,6 +359,7 @@ function checkNode(n: TaskNode, parent: Doubt, reportFor: (doubt: Doubt) => Repo
     ['loop_control.label', n.loopLabel],
     ['throttle', n.throttle],
     ['timeout', n.timeout],
+    ['port', n.port],
   ] as const) {
     if (typeof v === 'string')
       templateNames(v).forEach((name) => rep(name, `${key} of ${label}`, raw ? (valuePos(raw, key) ?? n.pos) : n.pos))

@@ -19,7 +19,7 @@ import {
   readConditions,
   readEnvironment,
   readMap,
-  readInt,
+  readIntOrTemplate,
   readString,
   readStringList,
   readBoolOrTemplate,
@@ -111,7 +111,7 @@ export function readCommon(ctx: LoadContext, raw: Record<string, unknown>, pos: 
     diff: omitted(raw.diff) ? undefined : readBoolOrTemplate(ctx, raw, 'diff', pos),
     connection: readString(ctx, raw, 'connection', pos),
     remoteUser: readString(ctx, raw, 'remote_user', pos),
-    port: readInt(ctx, raw, 'port', pos, 1),
+    port: readIntOrTemplate(ctx, raw, 'port', pos, 1),
   }
 }
 
@@ -131,7 +131,7 @@ export interface Inherited {
   becomeExe?: string
   connection?: string
   remoteUser?: string
-  port?: number
+  port?: number | string
 }
 
 /**

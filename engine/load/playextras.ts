@@ -26,7 +26,6 @@ import {
   at,
   isMap,
   readBoolOrTemplate,
-  readInt,
   readIntOrTemplate,
   readMap,
   readString,
@@ -46,6 +45,8 @@ export interface PlayExtras {
   /** A template is rendered before the play (engine/run/names.ts), as Ansible's. */
   taskTimeout?: number | string
   ignoreUnreachable?: boolean | string
+  /** A template is rendered before the play (engine/run/names.ts), as Ansible's. */
+  gatherTimeout?: number | string
   /** `fact_path`: where fact gathering reads local facts (`ansible_local`). */
   factPath?: string
   /** The fact gathering's `gather_subset`, `fact_path` and `filter` (rendered per host): see `gatherArgsOf`. */
@@ -67,7 +68,7 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
   readStringList(ctx, raw, 'collections', pos)
   // fact gathering collects every fact tsplay has, as the setup module does: the subset's names are checked then
   const subset = readStringList(ctx, raw, 'gather_subset', pos)
-  readInt(ctx, raw, 'gather_timeout', pos, 1)
+  const gatherTimeout = readIntOrTemplate(ctx, raw, 'gather_timeout', pos, 1)
   const factPath = readString(ctx, raw, 'fact_path', pos)
   ctx.moduleDefaults = readModuleDefaults(ctx, raw, pos)
   const gatherArgs = gatherArgsOf(ctx.moduleDefaults, raw.gather_subset == null ? undefined : subset)
@@ -76,6 +77,7 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
     throttle: readIntOrTemplate(ctx, raw, 'throttle', pos),
     taskTimeout: readIntOrTemplate(ctx, raw, 'timeout', pos, 1),
     ignoreUnreachable: readBoolOrTemplate(ctx, raw, 'ignore_unreachable', pos),
+    ...(gatherTimeout === undefined ? {} : { gatherTimeout }),
     ...(factPath === undefined ? {} : { factPath }),
     ...(gatherArgs ? { gatherArgs } : {}),
   }

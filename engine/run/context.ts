@@ -73,8 +73,8 @@ export interface Inherited {
   becomeExe?: string
   /** `remote_user` of the enclosing blocks (the innermost wins). */
   remoteUser?: string
-  /** `port` of the enclosing blocks (the innermost wins). */
-  port?: number
+  /** `port` of the enclosing blocks (the innermost wins; a template is rendered when the connection opens). */
+  port?: number | string
   vars: Vars
   /** Role parameters of the enclosing blocks (see `Common.params`), innermost winning. */
   params?: Vars

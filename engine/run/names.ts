@@ -70,14 +70,16 @@ function playLevelVars(play: Play, inv: Inventory, extraVars: Vars): Vars {
 }
 
 /**
- * The play with its templated `name`, `gather_facts`, `serial`, `throttle`, `timeout` and `max_fail_percentage`
- * rendered, as Ansible renders them before the play.
+ * The play with its templated `name`, `gather_facts`, `serial`, `throttle`, `timeout`, `max_fail_percentage` and
+ * `gather_timeout` rendered, as Ansible renders them before the play.
  * Throws `UserError` (an undefined variable, or a value of the wrong kind).
  */
 export function renderPlayKeywords(play: Play, inv: Inventory, extraVars: Vars): Play {
   const gf = play.gatherFacts
   const named = play.name?.includes('{{') === true
-  const numbers = (['throttle', 'taskTimeout', 'maxFailPercentage'] as const).filter((k) => typeof play[k] === 'string')
+  const numbers = (['throttle', 'taskTimeout', 'maxFailPercentage', 'gatherTimeout'] as const).filter(
+    (k) => typeof play[k] === 'string',
+  )
   const templated =
     named ||
     numbers.length > 0 ||
@@ -95,9 +97,14 @@ export function renderPlayKeywords(play: Play, inv: Inventory, extraVars: Vars):
       if (!(e instanceof UserError)) throw e
     }
   }
-  const KEY = { throttle: 'throttle', taskTimeout: 'timeout', maxFailPercentage: 'max_fail_percentage' } as const
-  for (const k of numbers)
-    out[k] = renderWholeNumber(play[k] as string, vars, KEY[k], play.pos, k === 'taskTimeout' ? 1 : 0)
+  const KEY = {
+    throttle: 'throttle',
+    taskTimeout: 'timeout',
+    maxFailPercentage: 'max_fail_percentage',
+    gatherTimeout: 'gather_timeout',
+  } as const
+  const least = (k: keyof typeof KEY) => (k === 'taskTimeout' || k === 'gatherTimeout' ? 1 : 0)
+  for (const k of numbers) out[k] = renderWholeNumber(play[k] as string, vars, KEY[k], play.pos, least(k))
   if (typeof gf === 'string') out.gatherFacts = renderBool(gf, vars, 'gather_facts')
   if (play.serial) {
     out.serial = play.serial.flatMap((e) => {

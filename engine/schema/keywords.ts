@@ -31,7 +31,11 @@ const KEYWORDS: Record<string, JsonSchema> = {
     'Run commands as another user (sudo); see become_user. A template is rendered per host.',
     false,
   ),
-  become_user: doc('The user to become with `become` (a template is rendered per host).', { type: 'string' }, 'root'),
+  become_user: doc(
+    'The user to become with `become` (a template is rendered before the play).',
+    { type: 'string' },
+    'root',
+  ),
   environment: doc('Environment variables for the commands this runs.', {
     anyOf: [
       {
@@ -100,9 +104,21 @@ const KEYWORDS: Record<string, JsonSchema> = {
     'Which facts to gather: its names are checked (a bad one fails the gathering, as in Ansible); tsplay gathers ' +
       'all its facts, as its setup module does.',
   ),
-  gather_timeout: intish('Seconds fact gathering may take (accepted; tsplay gathers in one round trip).', 1),
+  gather_timeout: intish(
+    'Seconds fact gathering may take (accepted; tsplay gathers in one round trip; a template is rendered before ' +
+      'the play).',
+    1,
+    undefined,
+    true,
+  ),
   fact_path: doc('Folder of local facts (`*.fact` files, read into `ansible_local`).', { type: 'string' }),
-  port: intish("The SSH port for this play's hosts, where the inventory sets no ansible_port.", 1),
+  port: intish(
+    "The SSH port for this play's hosts, where the inventory sets no ansible_port (a template is rendered with the " +
+      "host's variables when its connection is opened).",
+    1,
+    undefined,
+    true,
+  ),
   throttle: intish(
     'At most this many hosts run the task at once (on a play: the default of every task; on a task a template is ' +
       "rendered with the host's variables).",
@@ -298,9 +314,9 @@ const KEYWORDS: Record<string, JsonSchema> = {
     true,
   ),
   until: conditions('Retry the task until this condition holds (with retries and delay).'),
-  retries: intish('How many times to retry with `until` (a template is rendered per host).', 0, 3, true),
+  retries: intish('How many times to retry with `until` (a template is rendered before the play).', 0, 3, true),
   delay: doc(
-    'Seconds between retries (decimals allowed; a template is rendered per host).',
+    'Seconds between retries (decimals allowed; a template is rendered before the play).',
     { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string' }] },
     5,
   ),
