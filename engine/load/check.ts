@@ -27,7 +27,8 @@ import type { SourcePos, Vars } from '../types.js'
 import { checkSyntaxRemembered } from './syntaxcache.js'
 import { conditionPositions, sourceOf, whenPositionsOf } from './common.js'
 import { taskSourceFile } from './files.js'
-import { templateText } from '../source/files.js'
+import { taskSearchPaths, templateText } from '../source/files.js'
+import { includeVarsNames } from './includevarsnames.js'
 import { ignored, visit, type Doubt } from './doubt.js'
 import { mentionedWords } from './mentions.js'
 import { didYouMean } from '../source/suggest.js'
@@ -124,6 +125,11 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
           k.includes('{{') ? (dynamic ??= 'a templated set_fact may define it') : global.add(k),
         )
       if (RUNTIME_DEFINERS.includes(t.module)) dynamic ??= `${t.module} may define it at run time`
+      // what the files an include_vars may read define counts as defined (each system's vars file, say)
+      if (t.module === 'include_vars' && t.pos?.file) {
+        const paths = taskSearchPaths(t.role ? t.roleDir : undefined, t.pos.file, pb.dir)
+        includeVarsNames(t.args, paths).forEach((k) => global.add(k))
+      }
       if (t.moduleTemplate) dynamic ??= `a ${t.module} whose arguments a template gives may define it`
       for (const fact of moduleFacts(t))
         if (fact.includes('{{')) dynamic ??= `a templated ${t.module} may define it`

@@ -22,15 +22,7 @@ import { foreignName } from './foreign.js'
 import { UserError } from '../errors.js'
 import type { SourcePos } from '../types.js'
 import { describeValue, report, type LoadContext } from './context.js'
-import {
-  at,
-  isMap,
-  readBoolOrTemplate,
-  readIntOrTemplate,
-  readMap,
-  readString,
-  readStringList,
-} from './keywords.js'
+import { at, isMap, readBoolOrTemplate, readIntOrTemplate, readMap, readString, readStringList } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
 import { resolveGroup } from './modulegroups.js'
 import { isWholeTemplate } from './action.js'

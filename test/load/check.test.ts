@@ -257,6 +257,27 @@ describe('certain or not: errors and warnings', () => {
     expect(f.warnings.join('\n')).toMatch(why)
   })
 
+  it("counts what the files an include_vars may read define (a role's vars per system); others stay", async () => {
+    const dir = tree({
+      'playbook.yml': '- hosts: all\n  roles: [web]\n',
+      'roles/web/tasks/main.yml':
+        '- include_vars: "{{ ansible_os_family }}.yml"\n' +
+        '- include_vars: { file: extra.yml, name: extra }\n' +
+        '- debug: { msg: "{{ root_group }} {{ web_user }} {{ extra.port }} {{ nope }} {{ in_json }}" }\n',
+      'roles/web/vars/Debian.yml': 'web_user: www-data\n',
+      'roles/web/vars/RedHat.yml': 'web_user: nginx\nroot_group: wheel\n',
+      'roles/web/vars/notes.txt': 'in_json: 1\n',
+      'roles/web/vars/extra.yml': 'hidden: 1\n',
+    })
+    const pb = await loadPlaybook(join(dir, 'playbook.yml'), { modules: await loadAllModules() })
+    const f = checkUndefinedVariables(pb, inventory(), {})
+    expect(f.errors).toEqual([])
+    expect(f.warnings.map((e) => `${e.pos?.file.split('/').pop()}:${e.pos?.line} ${e.message}`)).toEqual([
+      expect.stringMatching(/^main\.yml:3 variable "nope" in debug\.msg .* is defined nowhere \(include_vars may/),
+      expect.stringMatching(/^main\.yml:3 variable "in_json" in debug\.msg .* is defined nowhere/),
+    ])
+  })
+
   it('a vars_prompt name is defined in its play only; other names stay certain errors', async () => {
     const f = await findings({
       'playbook.yml':
