@@ -73,9 +73,10 @@ export function foreignName(name: string): string | undefined {
 export const isForeignModule = (name: string): boolean => foreignName(name) !== undefined
 
 /**
- * Why the wrong arguments of a `package` task may be fine where it runs, or undefined: `module_defaults` of another
- * system's package manager (Ansible hands them to `dnf` on Fedora; the `package` target asks `name` of them), or
- * `use:` naming one, in a task that may not run on tsplay's hosts.
+ * Why the wrong arguments of a `package` task may be fine where it runs, or undefined: Ansible's `package` hands
+ * its arguments to the host's package manager, so on another system (`dnf` on Fedora) they may be right — in a task
+ * that may not run on tsplay's hosts (a multi-OS role's `enablerepo:` under `when: os_family == 'RedHat'`).
+ * `module_defaults` of another system's package manager, or `use:` naming one, are named as the likely reason.
  */
 export function otherSystemArgs(
   ctx: LoadContext,
@@ -85,11 +86,13 @@ export function otherSystemArgs(
   scope: TaskScope,
 ): string | undefined {
   if (module !== 'package') return undefined
+  const why = whyMayNotRun(ctx, raw, scope)
+  if (!why) return undefined
   const other = [...(ctx.moduleDefaults?.keys() ?? [])].find(isForeignModule)
   const use = typeof args.use === 'string' && isForeignModule(args.use) ? args.use : undefined
-  const why = other || use ? whyMayNotRun(ctx, raw, scope) : undefined
-  if (!why) return undefined
-  return `${other ? `module_defaults for ${other}` : `use: ${use}`} may give them on another system, and ${why}`
+  const who = other ? `module_defaults for ${other}` : use ? `use: ${use}` : undefined
+  const taker = who ? `${who} may take them on another system` : "another system's package manager may take them"
+  return `${taker}, and ${why}`
 }
 
 /**

@@ -218,7 +218,7 @@ describe("modules of other systems (Ansible's, not tsplay's)", () => {
   })
 })
 
-describe("package with another system's module_defaults", () => {
+describe("package's arguments for another system's package manager", () => {
   const play = (tasks: string) => ({ 'playbook.yml': `- hosts: all\n  tasks:\n${tasks}` })
   const dnf = '      module_defaults: { dnf: { name: apt } }\n'
 
@@ -232,21 +232,25 @@ describe("package with another system's module_defaults", () => {
     expect(tasks.map((t) => t.module)).toEqual(['package', 'package', 'package'])
     // a bare `package:` is apt's arguments, all optional (Ansible hands them to apt on a Debian host)
     expect(warnings).toEqual([
-      expect.stringMatching(/unknown argument "enablerepo" .*module_defaults for dnf may give them .*"when"/),
+      expect.stringMatching(/unknown argument "enablerepo" .*module_defaults for dnf may take them .*"when"/),
       expect.stringMatching(/"use" of package must be one of .*module_defaults for dnf/),
     ])
   })
 
-  it('keeps them an error where the task certainly runs, or without such defaults', async () => {
+  it('keeps them an error where the task certainly runs; without such defaults they are a warning too', async () => {
+    const { warnings } = await load(play('    - package: { name: git, enablerepo: epel }\n      when: no\n'))
+    expect(warnings).toEqual([
+      expect.stringMatching(/unknown argument "enablerepo" .*another system's package manager may take them.*"when"/),
+    ])
     const errors = await load(
-      play(`    - package: { enablerepo: epel }\n${dnf}    - package: { enablerepo: epel }\n      when: no\n`),
+      play(`    - package: { enablerepo: epel }\n${dnf}    - package: { name: a, enablrepo: x }\n`),
     ).then(
       () => [],
       (e: UserErrors) => e.errors.map((x) => x.message),
     )
     expect(errors).toEqual([
       expect.stringMatching(/unknown argument "enablerepo" for module package/),
-      expect.stringMatching(/unknown argument "enablerepo" for module package/),
+      expect.stringMatching(/unknown argument "enablrepo" for module package/),
     ])
   })
 
