@@ -99,16 +99,19 @@ export interface WalkHooks {
   lastFailure?: { task: Task; result: TaskResult }
 }
 
-/** What Ansible shows of a task as `ansible_failed_task` (its name, action and arguments). */
+/**
+ * What Ansible shows of a task as `ansible_failed_task` (its name, action and arguments): as Ansible's serialized
+ * task, one without a `name` has an empty name and one without `register` a `register` of None, not undefined.
+ */
 function failedTaskVar(task: Task): Record<string, unknown> {
   const copy = (v: unknown): unknown => JSON.parse(JSON.stringify(v ?? null))
   return {
-    name: task.name ?? task.module,
+    name: task.name ?? '',
     action: task.module,
     args: copy(task.args),
     tags: [...task.tags],
     when: [...task.when],
-    register: task.register,
+    register: task.register ?? null,
   }
 }
 

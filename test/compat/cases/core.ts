@@ -24,6 +24,8 @@ export const CORE: CompatCase[] = [
         - assert:
             that:
               - ansible_failed_task.action == 'command'
+              - ansible_failed_task.name == ''
+              - ansible_failed_task.register is none
               - ansible_failed_result.rc == 1
               - ansible_failed_result is failed
         - file: { path: "{{ root }}/rescued", state: touch, mode: "0644" }
