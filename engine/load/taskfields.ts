@@ -311,7 +311,11 @@ export function readLoop(ctx: LoadContext, raw: Record<string, unknown>, pos: So
     out.loopLabel = readString(ctx, lc, 'label', lcPos)
     out.loopExtended = readBool(ctx, lc, 'extended', lcPos)
     out.loopPause = readNumberOrTemplate(ctx, lc, 'pause', lcPos)
-    if (!loopKey) report(ctx, '"loop_control" without a "loop"', keyPos(raw, 'loop_control') ?? pos)
+    // Ansible ignores it (roles ship it on tasks an included, looped file holds): a likely slip, not an error
+    if (!loopKey)
+      ctx.warnings.push(
+        new UserError('"loop_control" without a "loop" has no effect', keyPos(raw, 'loop_control') ?? pos),
+      )
   }
   return out
 }

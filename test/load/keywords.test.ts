@@ -256,6 +256,18 @@ describe('task keywords', () => {
     expect(errors).toEqual([expect.stringMatching(/loop_var must be a variable name, found "not a name"/)])
   })
 
+  it('takes loop_control without a loop, as Ansible does, with a warning that it has no effect', async () => {
+    const dir = tree({
+      'playbook.yml': '- hosts: all\n  tasks:\n    - debug: { msg: x }\n      loop_control: { label: y }\n',
+    })
+    const warnings: UserError[] = []
+    const pb = await loadPlaybook(join(dir, 'playbook.yml'), { modules: fixtureModules(), warnings })
+    expect(task(pb.plays[0].tasks[0]).loop).toBeUndefined()
+    expect(warnings.map((w) => `${w.pos?.line}:${w.pos?.col} ${w.message}`)).toEqual([
+      '4:7 "loop_control" without a "loop" has no effect',
+    ])
+  })
+
   it('keeps arguments a template gives whole for the run (a map-only module), with a warning', async () => {
     const dir = tree({
       'playbook.yml': '- hosts: all\n  tasks:\n    - copy: "{{ copy_args }}"\n    - command: "{{ cmd }}"\n',
