@@ -344,10 +344,30 @@ function toUserErrors(
 }
 
 /**
- * The arguments of a module that ignores those it does not know (`ignoresUnknownArgs`), without them, and their
- * names; any other module's as they are.
+ * The arguments without those written with no value (`chdir:`, `mode: ~`, or a template that gave None) where the
+ * argument takes no empty value: as in Ansible, such an argument counts as not given, and its default applies.
  */
-function withoutIgnored(module: ModuleDef, args: Record<string, unknown>) {
+function withoutNulls(module: ModuleDef, args: Record<string, unknown>): Record<string, unknown> {
+  const props = (module.schema as { properties?: Record<string, Schema> }).properties
+  if (!props || !Object.values(args).includes(null)) return args
+  const aliases = aliasesOf(module.schema)
+  const empty = Object.keys(args).filter((k) => {
+    const p = args[k] === null ? props[aliases.get(k) ?? k] : undefined
+    const types = p ? acceptedTypes(p) : undefined
+    return types !== undefined && !types.has('null') && !types.has('any')
+  })
+  if (!empty.length) return args
+  const kept = mergePositioned(args) // a copy that keeps where each argument is written
+  for (const k of empty) delete kept[k]
+  return kept
+}
+
+/**
+ * The arguments of a module that ignores those it does not know (`ignoresUnknownArgs`), without them, and their
+ * names; any other module's as they are. Either way without the empty ones (`withoutNulls`).
+ */
+function withoutIgnored(module: ModuleDef, written: Record<string, unknown>) {
+  const args = withoutNulls(module, written)
   if (!module.ignoresUnknownArgs) return { args, ignored: [] }
   const props = (module.schema as { properties?: Record<string, unknown> }).properties ?? {}
   const aliases = aliasesOf(module.schema)

@@ -51,6 +51,16 @@ describe('resolveArgs', () => {
     }
   })
 
+  it('takes an argument written with no value as not given (its default applies), as Ansible does', () => {
+    expect(resolveArgs(apt, { name: 'git', state: null, cache_valid_time: null }, pos)).toMatchObject({
+      state: 'present',
+      cache_valid_time: 0,
+    })
+    expect(validateArgs(apt, { name: 'git', update_cache: null }, pos)).toEqual([])
+    // a required one given no value is missing
+    expect(() => resolveArgs(apt, { name: null }, pos)).toThrow(/missing required argument "name" for module apt/)
+  })
+
   it("never prints a secret argument's value", () => {
     const errs = validateArgs(copy, { dest: '/x', pin: 'hunter2' }, pos)
     expect(errs).toHaveLength(1)

@@ -313,4 +313,21 @@ export const LANG: CompatCase[] = [
 `,
     },
   },
+  {
+    name: 'null_arguments',
+    covers: 'a module argument written with no value (`chdir:`, `mode: ~`) counts as not given',
+    files: {
+      'main.yml': `- hosts: null_arguments
+  gather_facts: false
+  tasks:
+    - file: { path: "{{ root }}/d", state: directory, mode: ~, owner: ~ }
+    - copy: { dest: "{{ root }}/d/c", content: "x\\n", mode: "0644", group: ~ }
+    - command:
+        cmd: touch {{ root }}/d/m
+        creates: "{{ root }}/d/m"
+        chdir:
+    - lineinfile: { path: "{{ root }}/d/l", line: a, create: true, mode: "0644", regexp: ~, insertafter: ~ }
+`,
+    },
+  },
 ]
