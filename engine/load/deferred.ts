@@ -93,9 +93,16 @@ export function deferIfBroken(
   return true
 }
 
-/** Why the task `raw` may fail without stopping the run (its own or a block's `ignore_errors`, a rescue). */
+/**
+ * Why the task `raw` may fail without stopping the run (its own or a block's `ignore_errors`, a rescue, a
+ * `failed_when: false`, under which Ansible counts even a module's refusal of its arguments as ok).
+ */
 export function whyTolerated(ctx: LoadContext, raw: Record<string, unknown>): string | undefined {
   if (toBool(raw.ignore_errors) === true) return 'its failure is ignored (ignore_errors)'
+  const never = (v: unknown) => toBool(v) === false
+  const fw = raw.failed_when
+  if (fw !== undefined && (Array.isArray(fw) ? fw.length > 0 && fw.some(never) : never(fw)))
+    return 'its failed_when: false counts that failure as ok'
   return ctx.failureTolerated
 }
 

@@ -75,10 +75,18 @@ export async function executeModule(
 ): Promise<Outcome> {
   const def = (await moduleCode(rc, task.module)) as ModuleDef<TSchema, unknown>
   let args: ModuleArgs<TSchema>
+  let rendered: Record<string, unknown>
   try {
-    args = moduleArgs(def, renderArgs(task, def.schema, vars), task.argsPos)
+    rendered = renderArgs(task, def.schema, vars)
   } catch (e) {
     if (e instanceof UserError) return userFailure(e)
+    throw e
+  }
+  try {
+    args = moduleArgs(def, rendered, task.argsPos)
+  } catch (e) {
+    // the module refuses its arguments: that answer is judged by failed_when, as Ansible's module's is
+    if (e instanceof UserError) return judgedFailure(task, userFailure(e), vars)
     throw e
   }
   rc.secrets.addFromArgs(def.schema, args as Record<string, unknown>)
@@ -251,7 +259,7 @@ function finish(
     if (task.changedWhen) changed = task.changedWhen.every((c) => evalCondition(c, evalVars))
     which = 'failed'
     if (task.failedWhen) {
-      const f = task.failedWhen.some((c) => evalCondition(c, evalVars))
+      const f = task.failedWhen.every((c) => evalCondition(c, evalVars)) // a list: all of them, as Ansible's
       failed = f ? (failed ?? msg ?? 'failed_when condition was true') : undefined
       data.failed_when_result = f
     }
@@ -271,6 +279,20 @@ function finish(
     setVars: failed ? undefined : plan.setVars,
     facts: failed ? undefined : plan.facts,
     moduleFacts: failed ? undefined : plan.moduleFacts,
+  }
+}
+
+/** A failure before the module ran (its arguments refused), judged by the task's `failed_when` (if any). */
+function judgedFailure(task: Task, out: Outcome, vars: Vars): Outcome {
+  if (!task.failedWhen) return out
+  const data = { ...out.data }
+  try {
+    const f = task.failedWhen.every((c) => evalCondition(c, whenVars(task, vars, data)))
+    Object.assign(data, { failed: f, failed_when_result: f })
+    return f ? { ...out, data } : { status: 'ok', msg: out.msg, data }
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e
+    return { status: 'failed', msg: e.format(), data: { ...data, failed: true, failed_when_result: e.message } }
   }
 }
 

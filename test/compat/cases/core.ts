@@ -213,6 +213,14 @@ export const CORE: CompatCase[] = [
       register: two
       failed_when: two.rc not in [0, 2]
       changed_when: two.rc == 2
+    - command: /bin/false
+      register: both
+      failed_when: [both.rc == 1, "'x' in both.stdout"]
+    - assert: { that: [both is not failed, both.failed_when_result == false] }
+    - copy: { content: x, dest: "{{ root }}/never", flat: true }
+      register: refused
+      failed_when: false
+    - assert: { that: [refused is not failed, "'flat' in refused.msg"] }
 `,
       ),
     },
