@@ -11,7 +11,7 @@ import { UserError } from '../errors.js'
 import { binary } from './binary.js'
 import { callFilter, callMethod, callTest, UNDEF_FILTERS, UNDEF_TESTS } from './filters.js'
 import type { Expr, Kw } from './ast.js'
-import { Callable, callGlobal, GLOBALS } from './globals.js'
+import { Callable, callGlobal, GLOBALS, isGlobalFunction } from './globals.js'
 import { own } from './methods.js'
 import { isTuple, tuple } from './pystr.js'
 import { Markup, MARKUP_FILTERS, markupAdd, markupFilter, plain } from './markup.js'
@@ -26,6 +26,12 @@ export { asText } from './binary.js'
 /** Truthiness of the current dialect: Python's in Ansible-mode templates, tsplay's (`"no"` is false) elsewhere. */
 export function isTrue(v: unknown): boolean {
   return filterContext.ansible ? pyTruthy(force(v)) : truthy(v)
+}
+
+/** What `is defined` sees of `e`: a global function's bare name (`range`, `lookup`) no variable hides is defined. */
+function definedName(e: Expr, scope: Scope): unknown {
+  const v = evaluate(e, scope)
+  return v instanceof Undef && e.k === 'name' && isGlobalFunction(e.name) ? GLOBALS : v
 }
 
 /** Evaluate `e`. The result may be `Undef` (callers decide whether that is an error). */
@@ -116,7 +122,7 @@ function evalNode(e: Expr, scope: Scope): unknown {
     case 'test': {
       if (e.name === 'escaped') return evalNode(e.e, scope) instanceof Markup !== e.neg
       const input = UNDEF_TESTS.has(e.name)
-        ? evaluate(e.e, scope)
+        ? definedName(e.e, scope)
         : LOCKED_TESTS.has(e.name)
           ? keepLocked(evaluate(e.e, scope), scope)
           : val(e.e)

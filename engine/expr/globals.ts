@@ -1,7 +1,7 @@
 /**
  * Functions callable by name in expressions, as Jinja and Ansible provide them: `range(…)`, `lookup(…)`/
  * `query(…)`/`q(…)` on the controller (engine/expr/lookups.ts), `dict(…)`, `namespace(…)` (a map
- * `{% set ns.x = … %}` may change inside loops).
+ * `{% set ns.x = … %}` may change inside loops), `joiner`, `cycler`, `lipsum` (engine/expr/lipsum.ts), `now`.
  *
  * @example
  * ```yaml
@@ -11,6 +11,7 @@
 import { UserError } from '../errors.js'
 import { now } from './pydatetime.js'
 import { callLookup } from './lookups.js'
+import { lipsum } from './lipsum.js'
 import type { Scope } from './scope.js'
 import { short, toStr, typeName } from './values.js'
 
@@ -70,6 +71,7 @@ const FUNCS: Record<string, (args: unknown[], kw: Record<string, unknown>, scope
     return Object.assign(out, kw)
   },
   now: (args, kw) => now(args, kw),
+  lipsum: (args, kw) => lipsum(args, kw),
   namespace: (args, kw) => {
     const ns: Record<string, unknown> = Object.assign({}, ...args.filter((a) => a && typeof a === 'object'), kw)
     namespaces.add(ns)
@@ -100,6 +102,9 @@ const FUNCS: Record<string, (args: unknown[], kw: Record<string, unknown>, scope
     return c
   },
 }
+
+/** Is `name` a global function (Jinja's `range is defined` is true)? */
+export const isGlobalFunction = (name: string): boolean => Object.hasOwn(FUNCS, name)
 
 /** Call a global function; `scope` (the caller's variables) reaches the lookups. */
 export function callGlobal(name: string, args: unknown[], kw: Record<string, unknown>, scope?: Scope): unknown {
