@@ -36,6 +36,7 @@ export function closest(name: string, candidates: Iterable<string>, max = 3): st
   const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)))
   const scored: Array<[string, number]> = []
   for (const c of new Set(candidates)) {
+    if (c === name) continue // the name itself is no suggestion (a group that exists but holds no host)
     const d = lower === c.toLowerCase() ? 0 : editDistance(lower, c.toLowerCase())
     const prefix = c.length >= 4 && (c.startsWith(name) || name.startsWith(c)) ? Math.min(d, 2) : d
     if (prefix <= limit) scored.push([c, prefix])

@@ -110,6 +110,9 @@ describe('suggestions', () => {
   it('suggests only close names', () => {
     expect(didYouMean('hosst', ['hosts', 'tasks', 'handlers'])).toBe('(did you mean "hosts"?)')
     expect(didYouMean('xyzzy', ['hosts', 'tasks'])).toBeUndefined()
+    // the name itself is no suggestion; another spelling of it is
+    expect(didYouMean('ungrouped', ['ungrouped', 'all'])).toBeUndefined()
+    expect(didYouMean('Web', ['web'])).toBe('(did you mean "web"?)')
     expect(closest('ansible.builtin.aptt', ['ansible.builtin.apt', 'apt'])).toEqual(['ansible.builtin.apt'])
   })
 })
