@@ -157,6 +157,8 @@ export interface Task extends Common {
    * play's folder last (engine/source/files.ts).
    */
   searchPaths: string[]
+  /** The module is a library module or an action plugin: what it returns (`ansible_facts`) is known only then. */
+  external?: boolean
   /** For handlers: the names it answers to (`name` and `listen`). */
   listen?: string[]
   /** For a handler whose `name` is a template: the name rendered with the play's variables, which a notify names. */

@@ -131,6 +131,7 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
         includeVarsNames(t.args, paths).forEach((k) => global.add(k))
       }
       if (t.moduleTemplate) dynamic ??= `a ${t.module} whose arguments a template gives may define it`
+      if (t.external) dynamic ??= `the facts the ${t.module} module of the playbook returns may define it`
       for (const fact of moduleFacts(t))
         if (fact.includes('{{')) dynamic ??= `a templated ${t.module} may define it`
         else global.add(fact)
@@ -359,6 +360,13 @@ function checkNode(n: TaskNode, parent: Doubt, reportFor: (doubt: Doubt) => Repo
     const ps = raw ? conditionPositions(raw, key, list.length, n.pos) : list.map(() => n.pos)
     list.forEach((c, i) => exprNames(c).forEach((v) => rep(v, `${key} of ${label}`, ps[i])))
   }
+  // assert's conditions read their names as `when` does (debug's `var` may name an undefined one: it says so)
+  const that = n.module === 'assert' ? n.args.that : undefined
+  const conds = Array.isArray(that) ? that : [that]
+  conds.forEach((c, i) => {
+    const at = (Array.isArray(that) ? valuePos(that, i) : undefined) ?? valuePos(n.args, 'that') ?? n.argsPos ?? n.pos
+    if (typeof c === 'string') exprNames(c).forEach((v) => rep(v, `assert.that of ${label}`, at))
+  })
   checkTemplateFile(n, rep)
   for (const [key, v] of [
     ['delegate_to', n.delegateTo],

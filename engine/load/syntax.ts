@@ -1,6 +1,7 @@
 /**
  * Load-time syntax checks of the strings a playbook holds: every `{{ … }}` template (deep, in any value)
- * and every condition (`when`, `changed_when`, `failed_when`, `until`) must parse, and a lookup it names literally
+ * and every condition (`when`, `changed_when`, `failed_when`, `until`, `assert`'s `that`) must parse, and so must
+ * `debug`'s `var` (an expression Ansible wraps in `{{ }}`); a lookup a template or condition names literally
  * must be one tsplay has. Errors point at the value's line and column.
  *
  * @example
@@ -120,13 +121,17 @@ export function checkTemplatesIn(
   for (const k of Object.keys(raw)) if (!skip.includes(k)) checkTemplates(ctx, raw, k, fallback, `"${k}"`)
 }
 
-/** Each condition in `conds` (read from `raw[key]`) must parse as an expression. */
+/**
+ * Each condition in `conds` (read from `raw[key]`) must parse as an expression, or, written with `{{ }}` beside other
+ * text, as a template.
+ */
 export function checkConditions(
   ctx: LoadContext,
   raw: Record<string, unknown>,
   key: string,
   conds: readonly string[],
   fallback: SourcePos,
+  what = key,
 ): void {
   const v = raw[key]
   conds.forEach((src, i) => {
@@ -139,19 +144,52 @@ export function checkConditions(
     try {
       const soft = noCalls()
       // a condition Ansible renders before it evaluates it: its template is what can be checked now
+      const broken = isTemplatedCondition(src) ? checkSyntaxRemembered(src) : undefined
+      if (broken) throw new Error(broken)
       const calls = isTemplatedCondition(src)
         ? templateCalls(src, 'jinja', undefined, soft)
         : exprCalls(parseExpr(src), noCalls(), soft)
-      lookupCheck(ctx, src, key, pos)
-      callCheck(ctx, calls, key, pos, soft)
+      lookupCheck(ctx, src, what, pos)
+      callCheck(ctx, calls, what, pos, soft)
     } catch (e) {
       const col = (e as { col?: number }).col
       const msg = e instanceof Error ? e.message : String(e)
       report(
         ctx,
-        `invalid expression in ${key}: ${msg}${typeof col === 'number' ? ` (at column ${col} of "${src}")` : ''}`,
+        `invalid expression in ${what}: ${msg}${typeof col === 'number' ? ` (at column ${col} of "${src}")` : ''}`,
         pos,
       )
     }
   })
+}
+
+/**
+ * The module arguments that are expressions rather than text: `assert`'s `that` (conditions, as `when`) and
+ * `debug`'s `var`. A syntax error there fails the task whenever it runs, in Ansible too.
+ */
+export function checkExpressionArgs(
+  ctx: LoadContext,
+  module: string,
+  args: Record<string, unknown>,
+  fallback: SourcePos,
+): void {
+  const that = module === 'assert' ? args.that : undefined
+  if (typeof that === 'string' || Array.isArray(that)) {
+    // a YAML boolean or empty item is a condition too (it holds as itself)
+    const conds = (Array.isArray(that) ? that : [that]).map((c) => (c === null ? 'True' : String(c)))
+    checkConditions(ctx, args, 'that', conds, fallback, 'assert.that')
+  }
+  const v = module === 'debug' ? args.var : undefined
+  if (typeof v !== 'string' || v.includes('{{') || v.includes('{%')) return
+  try {
+    parseExpr(v)
+  } catch (e) {
+    const col = (e as { col?: number }).col
+    const at = typeof col === 'number' ? ` (at column ${col} of "${v}")` : ''
+    report(
+      ctx,
+      `invalid expression in debug.var: ${e instanceof Error ? e.message : String(e)}${at}`,
+      bestPos(args, 'var', fallback),
+    )
+  }
 }

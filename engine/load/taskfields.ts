@@ -38,7 +38,7 @@ import { didYouMean } from '../source/suggest.js'
 import { fireAndForgetRefusal, NO_ASYNC } from './fireforget.js'
 import { libraryModuleName, PluginRefusal } from './library.js'
 import { actionPlugin, foreignModule, otherSystemArgs } from './foreign.js'
-import { checkConditions, checkTemplatesIn } from './syntax.js'
+import { checkConditions, checkExpressionArgs, checkTemplatesIn } from './syntax.js'
 import { hasTemplatedDefaults } from './templateddefaults.js'
 import type { TaskScope } from './task.js'
 import { taskSearchPaths } from '../source/files.js'
@@ -168,6 +168,7 @@ export function buildTask(
     return scope.handlers ? asHandlerTask(ctx, raw, pos, task) : task
   }
   const { args, errors, ignored } = checkArgs(def, written, argsPos)
+  checkExpressionArgs(ctx, name, written, argsPos)
   for (const k of ignored) {
     const why = `${name} ignores the argument "${k}", as Ansible's ${name} does (it takes no such argument)`
     ctx.warnings.push(new UserError(why, keyPos(written, k) ?? argsPos))
@@ -183,6 +184,7 @@ export function buildTask(
     role: scope.role,
     roleDir: scope.roleDir,
     searchPaths: taskSearchPaths(scope.roleDir, scope.file, scope.playDir),
+    ...(def.library ? { external: true } : {}),
   }
   return scope.handlers ? asHandlerTask(ctx, raw, pos, task) : task
 }
