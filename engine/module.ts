@@ -182,6 +182,8 @@ export interface ModuleDef<S extends TSchema = TSchema, F = unknown> {
   applyRunsPlan?: boolean
   /** Takes arguments it does not know and ignores them, as Ansible's action plugin for it does (`fetch`). */
   ignoresUnknownArgs?: boolean
+  /** Runs its commands without the `environment` keyword's variables, with a warning, as Ansible's `raw`. */
+  ignoresEnvironment?: boolean
   /** Runs on the controller only; no connection needed (debug, set_fact, assert, fail). */
   controllerOnly?: boolean
   /** A stand-in for a module Ansible has and tsplay does not (modules/absent.ts): its tasks fail when they run. */

@@ -3,8 +3,8 @@
  * machinery — as Ansible's `raw` (bootstrapping a host that lacks what other modules need). The string is one
  * argv element of `EXECUTABLE -c STRING` (quoting stays in engine/ssh/quote.ts); `{{ var }}` values in it are
  * inserted shell-quoted, as in `shell`. Always changed; a non-zero exit code fails the task; skipped in check
- * mode (as Ansible's). The task's
- * `environment` is not applied (Ansible ignores it for `raw` too).
+ * mode (as Ansible's). The `environment` keyword's variables are not applied, with Ansible's warning ("raw
+ * module does not support the environment keyword"; engine/run/execute.ts).
  *
  * @example
  * ```yaml
@@ -62,6 +62,7 @@ export default defineModule({
   freeForm: 'free_form',
   changedWhen: 'always when it runs (use changed_when)',
   check: 'none',
+  ignoresEnvironment: true,
   example: 'raw: test -e /usr/bin/python3 || apt-get install -y python3-minimal',
   gather: async () => undefined,
   plan: (_state, args: Args, ctx) => planRaw(args, ctx.checkMode),

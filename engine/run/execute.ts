@@ -122,7 +122,9 @@ export async function executeModule(
   const exec: TaskExec = {
     becomeUser: who.user,
     becomeMethod: who.method,
-    env: environment(rc, task, inh, vars),
+    env: def.ignoresEnvironment
+      ? withoutEnvironment(rc, task, environment(rc, task, inh, vars))
+      : environment(rc, task, inh, vars),
     timeoutSec,
     defaultTimeoutSec: rc.opts.taskTimeout || undefined,
     module: task.module,
@@ -299,6 +301,17 @@ function judgedFailure(task: Task, out: Outcome, vars: Vars): Outcome {
 /** The variables `changed_when`/`failed_when` see: the host's, the result's fields, the result under its name. */
 function whenVars(task: Task, vars: Vars, data: Record<string, unknown>): Vars {
   return extendVars(vars, data, task.register ? { [task.register]: data } : {})
+}
+
+const warnedEnvironment = new WeakSet<Task>()
+
+/** No environment for a module that takes none (`raw`): a warning, once per task, when one is in force. */
+function withoutEnvironment(rc: RunContext, task: Task, env: Record<string, string> | undefined): undefined {
+  if (env && Object.keys(env).length && !warnedEnvironment.has(task)) {
+    warnedEnvironment.add(task)
+    rc.bus.emit({ type: 'warning', msg: `${task.module} module does not support the environment keyword` })
+  }
+  return undefined
 }
 
 function environment(rc: RunContext, task: Task, inh: Inherited, vars: Vars): Record<string, string> | undefined {

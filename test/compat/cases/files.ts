@@ -498,7 +498,8 @@ export const FILES: CompatCase[] = [
   },
   {
     name: 'environment',
-    covers: 'environment',
+    covers: 'environment (not for raw, as Ansible)',
+    clean: true,
     files: {
       'main.yml': `- hosts: environment
   gather_facts: false
@@ -526,6 +527,9 @@ export const FILES: CompatCase[] = [
         - { B: second }
       register: e4
     - assert: { that: ["e4.stdout == 'templated first second'"] }
+    - raw: 'echo "[$PLAY_V]"'
+      register: e5
+    - assert: { that: ["e5.stdout | trim == '[]'"] }
 `,
     },
   },
