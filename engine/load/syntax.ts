@@ -179,17 +179,8 @@ export function checkExpressionArgs(
     const conds = (Array.isArray(that) ? that : [that]).map((c) => (c === null ? 'True' : String(c)))
     checkConditions(ctx, args, 'that', conds, fallback, 'assert.that')
   }
+  // debug's var is an expression as a condition is (no `{{ }}`: Ansible wraps it in them)
   const v = module === 'debug' ? args.var : undefined
-  if (typeof v !== 'string' || v.includes('{{') || v.includes('{%')) return
-  try {
-    parseExpr(v)
-  } catch (e) {
-    const col = (e as { col?: number }).col
-    const at = typeof col === 'number' ? ` (at column ${col} of "${v}")` : ''
-    report(
-      ctx,
-      `invalid expression in debug.var: ${e instanceof Error ? e.message : String(e)}${at}`,
-      bestPos(args, 'var', fallback),
-    )
-  }
+  if (typeof v === 'string' && !v.includes('{{') && !v.includes('{%'))
+    checkConditions(ctx, args, 'var', [v], fallback, 'debug.var')
 }

@@ -119,12 +119,11 @@ export async function executeModule(
     if (e instanceof UserError) return userFailure(e)
     throw e
   }
+  const env = environment(rc, task, inh, vars)
   const exec: TaskExec = {
     becomeUser: who.user,
     becomeMethod: who.method,
-    env: def.ignoresEnvironment
-      ? withoutEnvironment(rc, task, environment(rc, task, inh, vars))
-      : environment(rc, task, inh, vars),
+    env: def.ignoresEnvironment ? withoutEnvironment(rc, task, env) : env,
     timeoutSec,
     defaultTimeoutSec: rc.opts.taskTimeout || undefined,
     module: task.module,
