@@ -27,7 +27,7 @@ import type { SourcePos, Vars } from '../types.js'
 import { checkSyntaxRemembered } from './syntaxcache.js'
 import { conditionPositions, sourceOf, whenPositionsOf } from './common.js'
 import { taskSourceFile } from './files.js'
-import { taskSearchPaths, templateText } from '../source/files.js'
+import { templateText } from '../source/files.js'
 import { includeVarsNames } from './includevarsnames.js'
 import { ignored, visit, type Doubt } from './doubt.js'
 import { mentionedWords } from './mentions.js'
@@ -126,10 +126,7 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
         )
       if (RUNTIME_DEFINERS.includes(t.module)) dynamic ??= `${t.module} may define it at run time`
       // what the files an include_vars may read define counts as defined (each system's vars file, say)
-      if (t.module === 'include_vars' && t.pos?.file) {
-        const paths = taskSearchPaths(t.role ? t.roleDir : undefined, t.pos.file, pb.dir)
-        includeVarsNames(t.args, paths).forEach((k) => global.add(k))
-      }
+      if (t.module === 'include_vars') includeVarsNames(t.args, t.searchPaths).forEach((k) => global.add(k))
       if (t.moduleTemplate) dynamic ??= `a ${t.module} whose arguments a template gives may define it`
       if (t.external) dynamic ??= `the facts the ${t.module} module of the playbook returns may define it`
       for (const fact of moduleFacts(t))
