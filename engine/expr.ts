@@ -127,6 +127,6 @@ export function isTemplatedCondition(src: string): boolean {
  * Root variable names an expression reads, in order, leaving out those only tested with `is defined`/
  * `is undefined` or given a `default`. Throws `ExprError` for a syntax error.
  */
-export function exprVariables(src: string | Expr): string[] {
-  return [...exprNames(typeof src === 'string' ? parseExpr(src) : src)]
+export function exprVariables(src: string | Expr, guarded?: ReadonlySet<string>): string[] {
+  return [...exprNames(typeof src === 'string' ? parseExpr(src) : src, new Set(), guarded)]
 }

@@ -21,7 +21,8 @@
 import { basename } from 'node:path'
 import { handlerNodes, type Inventory, type Play, type Playbook, type Task, type TaskNode } from '../ast.js'
 import { UserError } from '../errors.js'
-import { exprVariables, isTemplatedCondition } from '../expr.js'
+import { exprVariables, isTemplatedCondition, parseExpr } from '../expr.js'
+import { definedWhenTrue } from '../expr/names.js'
 import { engineForFile, jinjaOptionsOf, renderString, TEMPLATE_FILE_VARS, templateVariables } from '../template.js'
 import type { SourcePos, Vars } from '../types.js'
 import { checkSyntaxRemembered } from './syntaxcache.js'
@@ -262,6 +263,25 @@ function templateNames(s: string): string[] {
   }
 }
 
+/**
+ * Each condition's names (see `exprNames`) for a list that must all hold (`when`, `failed_when`, assert's `that`):
+ * Ansible stops at the first false one, so names an earlier one tests defined are left out of the later ones.
+ */
+function listNames(list: readonly string[]): string[][] {
+  const guarded = new Set<string>()
+  return list.map((s) => {
+    try {
+      if (isTemplatedCondition(s)) return templateNames(s)
+      const e = parseExpr(s)
+      const names = exprVariables(e, guarded)
+      definedWhenTrue(e).forEach((n) => guarded.add(n))
+      return names
+    } catch {
+      return []
+    }
+  })
+}
+
 function exprNames(s: string): string[] {
   try {
     // a condition Ansible renders first: the names its template reads (its rendered text is known only then)
@@ -338,7 +358,7 @@ function checkNode(n: TaskNode, parent: Doubt, reportFor: (doubt: Doubt) => Repo
     templateNames(s).forEach((v) => rep(v, `${where} of ${label}`, pos))
   const raw = sourceOf(n)
   const whenPos = whenPositionsOf(n)
-  n.when.forEach((c, i) => exprNames(c).forEach((v) => always(v, `when of ${label}`, whenPos[i] ?? n.pos)))
+  listNames(n.when).forEach((names, i) => names.forEach((v) => always(v, `when of ${label}`, whenPos[i] ?? n.pos)))
   for (const k of Object.keys(n.vars)) templates(n.vars, k, n.pos, `vars.${k}`, onTemplate)
   if (typeof n.environment === 'string')
     templates({ environment: n.environment }, 'environment', n.pos, 'environment', onTemplate)
@@ -355,14 +375,14 @@ function checkNode(n: TaskNode, parent: Doubt, reportFor: (doubt: Doubt) => Repo
   ] as const) {
     if (!list) continue
     const ps = raw ? conditionPositions(raw, key, list.length, n.pos) : list.map(() => n.pos)
-    list.forEach((c, i) => exprNames(c).forEach((v) => rep(v, `${key} of ${label}`, ps[i])))
+    listNames(list).forEach((names, i) => names.forEach((v) => rep(v, `${key} of ${label}`, ps[i])))
   }
   // assert's conditions read their names as `when` does (debug's `var` may name an undefined one: it says so)
   const that = n.module === 'assert' ? n.args.that : undefined
-  const conds = Array.isArray(that) ? that : [that]
-  conds.forEach((c, i) => {
+  const conds = (Array.isArray(that) ? that : [that]).map((c) => (typeof c === 'string' ? c : 'True'))
+  listNames(conds).forEach((names, i) => {
     const at = (Array.isArray(that) ? valuePos(that, i) : undefined) ?? valuePos(n.args, 'that') ?? n.argsPos ?? n.pos
-    if (typeof c === 'string') exprNames(c).forEach((v) => rep(v, `assert.that of ${label}`, at))
+    names.forEach((v) => rep(v, `assert.that of ${label}`, at))
   })
   checkTemplateFile(n, rep)
   for (const [key, v] of [

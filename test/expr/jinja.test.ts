@@ -108,6 +108,14 @@ describe('static scan', () => {
     ).toEqual(['xs'])
     expect(templateVariables('{{ u }}{% for u in xs %}{% endfor %}')).toEqual(['u', 'xs'])
   })
+
+  it('leaves out a name where an {% if %} test showed it defined (Jinja reads the branch only then)', () => {
+    const v = (t: string) => templateVariables(t, 'jinja')
+    expect(v('{% if x is defined %}{{ x }}{{ y }}{% endif %}')).toEqual(['y'])
+    expect(v('{% if x is undefined %}none{% elif x.a is defined %}{{ x.a }}{% else %}{{ x }}{% endif %}')).toEqual([])
+    expect(v('{% if x is defined and x %}{{ x }}{% else %}{{ x }}{% endif %}')).toEqual(['x'])
+    expect(v('{% if x is defined %}{% set s = 1 %}{% endif %}{{ s }}{{ x }}')).toEqual(['x'])
+  })
 })
 
 describe('{% do %}, {% break %} and {% continue %} (jinja2.ext.do and loopcontrols)', () => {

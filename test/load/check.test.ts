@@ -52,6 +52,11 @@ describe('checkUndefinedVariables', () => {
       ['playbook.yml:5:29 undefined variable "zz" in failed_when of "t"'],
     ],
     [
+      'a when list: a name an earlier condition tests defined is not read undefined later (Ansible stops first)',
+      play('    - debug: { msg: x }\n      when: [dbg is defined, dbg | bool, late | bool, late is defined]\n'),
+      ['playbook.yml:4:42 undefined variable "late" in when of debug'],
+    ],
+    [
       'loop',
       play('    - debug: { msg: x }\n      loop: "{{ items }}"\n'),
       ['playbook.yml:4:17 undefined variable "items" in loop of debug'],

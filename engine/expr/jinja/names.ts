@@ -1,6 +1,7 @@
 /**
  * The variables a Jinja template reads from outside itself, for static checks: names in `{{ }}` and statements,
  * minus those the template defines before use (`{% set %}`, `{% for %}` targets and `loop` inside the loop,
+ * names an `{% if %}` tests defined inside the branch it guards,
  * `{% with %}` names, macros and their parameters, imported names). What an included, imported or extended template
  * reads is not known here, nor what the blocks of a template that extends another read.
  *
@@ -11,7 +12,7 @@
  * ```
  */
 import type { Expr } from '../ast.js'
-import { exprNames } from '../names.js'
+import { definedWhenFalse, definedWhenTrue, exprNames } from '../names.js'
 import { BLOCK_VALUE, type Node } from './parse.js'
 
 /** Root names the template reads that it does not define first, in order. */
@@ -26,13 +27,24 @@ export function jinjaNames(nodes: Node[]): string[] {
         case 'out':
           read(n.e, local)
           break
-        case 'if':
-          for (const b of n.branches) {
-            read(b.c, local)
-            walk(b.body, local)
+        case 'if': {
+          // a branch runs only where its test showed a name defined (`{% if x is defined %}{{ x }}`), or where the
+          // earlier branches' tests did (`{% if x is undefined %}…{% else %}{{ x }}`)
+          const proven: string[] = []
+          const within = (extra: string[], body: Node[]) => {
+            const inner = new Set([...local, ...proven, ...extra])
+            walk(body, inner)
+            // what a `{% set %}` in the branch defines is the template's, as Jinja's `if` has no scope of its own
+            for (const x of inner) if (!proven.includes(x) && !extra.includes(x)) local.add(x)
           }
-          if (n.else) walk(n.else, local)
+          for (const b of n.branches) {
+            read(b.c, new Set([...local, ...proven]))
+            within(definedWhenTrue(b.c), b.body)
+            proven.push(...definedWhenFalse(b.c))
+          }
+          if (n.else) within([], n.else)
           break
+        }
         case 'for': {
           read(n.iter, local)
           const inner = new Set([...local, ...n.targets, 'loop'])
