@@ -271,6 +271,7 @@ function listNames(list: readonly string[]): string[][] {
   const guarded = new Set<string>()
   return list.map((s) => {
     try {
+      // a condition Ansible renders first: the names its template reads (its rendered text is known only then)
       if (isTemplatedCondition(s)) return templateNames(s)
       const e = parseExpr(s)
       const names = exprVariables(e, guarded)
@@ -280,16 +281,6 @@ function listNames(list: readonly string[]): string[][] {
       return []
     }
   })
-}
-
-function exprNames(s: string): string[] {
-  try {
-    // a condition Ansible renders first: the names its template reads (its rendered text is known only then)
-    if (isTemplatedCondition(s)) return templateNames(s)
-    return exprVariables(s)
-  } catch {
-    return []
-  }
 }
 
 function checkPlay(play: Play, report: (doubt: Doubt, owner?: string) => Report): void {
