@@ -309,7 +309,7 @@ function checkNotify(ctx: LoadContext, nodes: TaskNode[], handlers: Task[]): voi
   const visit = (n: TaskNode): void => {
     if (n.kind === 'block') return [...n.block, ...n.rescue, ...n.always].forEach(visit)
     n.notify.forEach((name, i) => {
-      if (names.has(name) || name.includes('{{')) return
+      if (names.has(name) || name.includes('{{') || name.includes('{%')) return
       const hint = didYouMean(name, names) ?? (names.size ? undefined : '(this play has no handlers)')
       const pos = notifyPos(n, i) ?? n.pos
       if (unsure) ctx.warnings.push(new UserError(`notify "${name}" matches no handler (by name yet)`, pos, hint))

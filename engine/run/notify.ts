@@ -117,12 +117,14 @@ function warn(rc: RunContext, host: string, what: string, e: unknown): void {
   rc.bus.emit({ type: 'warning', msg: `${host}: could not ${what}: ${e instanceof Error ? e.message : String(e)}` })
 }
 
+const templated = (n: string) => n.includes('{{') || n.includes('{%')
+
 /** The task's `notify` names, those that are templates rendered with the host's variables (as Ansible's). */
 function notifyNames(rc: RunContext, task: Task, host: string): string[] {
-  if (!task.notify.some((n) => n.includes('{{'))) return task.notify
+  if (!task.notify.some(templated)) return task.notify
   const vars = taskVars(rc, host, NO_INHERITED, task)
   return task.notify.map((n) => {
-    if (!n.includes('{{')) return n
+    if (!templated(n)) return n
     try {
       return renderString(n, vars).trim()
     } catch (e) {
