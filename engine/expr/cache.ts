@@ -8,7 +8,7 @@
  * ```
  */
 import type { Expr } from './ast.js'
-import { parse } from './parser.js'
+import { parse, parseOutput } from './parser.js'
 
 const CACHE_MAX = 10_000
 const cache = new Map<string, Expr>()
@@ -20,6 +20,19 @@ export function parseCached(src: string): Expr {
     e = parse(src)
     if (cache.size >= CACHE_MAX) cache.clear()
     cache.set(src, e)
+  }
+  return e
+}
+
+const outputs = new Map<string, Expr>()
+
+/** Parse what a `{{ }}` holds (`a, b` a tuple, as Jinja's), cached. Throws `ExprError`. */
+export function parseOutputCached(src: string): Expr {
+  let e = outputs.get(src)
+  if (!e) {
+    e = src.includes(',') ? parseOutput(src) : parseCached(src)
+    if (outputs.size >= CACHE_MAX) outputs.clear()
+    outputs.set(src, e)
   }
   return e
 }

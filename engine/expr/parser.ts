@@ -18,10 +18,16 @@ export function parse(src: string): Expr {
   return new Parser(tokenize(src)).parseAll()
 }
 
+/** Parse what a `{{ }}` holds: as Jinja's, `a, b` there is a tuple (`{{ url, key }}` prints `('u', 'k')`). */
+export function parseOutput(src: string): Expr {
+  return new Parser(tokenize(src)).parseAll(true)
+}
+
 export class Parser extends PostfixParser {
-  parseAll(): Expr {
+  /** The whole token list as one expression (`tuple`: or a tuple of several, as a `{{ }}` takes them). */
+  parseAll(tuple = false): Expr {
     if (this.t.kind === 'eof') throw new ExprError('empty expression', 1)
-    const e = this.parseExpr()
+    const e = tuple ? this.parseTuple(false, true) : this.parseExpr()
     if (!this.isEnd()) throw this.error('expected an operator or the end of the expression')
     return e
   }
@@ -31,8 +37,11 @@ export class Parser extends PostfixParser {
     return this.nested(() => (noCond ? this.parseOr() : this.parseTernary()))
   }
 
-  /** `a, b` as a tuple (a list) when there is a comma, else the one expression (`for`/`set` right-hand sides). */
-  parseTuple(noCond = false): Expr {
+  /**
+   * `a, b` as a list when there is a comma, else the one expression (`for`/`set` right-hand sides); `tuple`: a
+   * tuple, as a `{{ }}` makes one.
+   */
+  parseTuple(noCond = false, tuple = false): Expr {
     const first = this.parseExpr(noCond)
     if (!this.isOp(',')) return first
     const items = [first]
@@ -41,7 +50,7 @@ export class Parser extends PostfixParser {
       if (this.isEnd() || this.isWord('if') || this.isWord('recursive')) break
       items.push(this.parseExpr(noCond))
     }
-    return { k: 'list', items }
+    return tuple ? { k: 'list', items, tuple: true } : { k: 'list', items }
   }
 
   private parseTernary(): Expr {

@@ -9,7 +9,7 @@
  * ```
  */
 import { ExprError } from './lexer.js'
-import { parseCached } from './cache.js'
+import { parseOutputCached } from './cache.js'
 import type { Expr } from './ast.js'
 
 export type Segment =
@@ -58,7 +58,7 @@ function jinjaBrace(s: string, at: number): boolean {
     const close = findClose(s, from, closers)
     if (close < 0) return false
     try {
-      parseCached(s.slice(from, close))
+      parseOutputCached(s.slice(from, close))
       return true
     } catch (e) {
       if (e instanceof ExprError) return false
@@ -137,7 +137,7 @@ export function scan(s: string): Segment[] {
       raw = true
     }
     try {
-      out.push({ t: 'expr', expr: parseCached(inner), src, raw, tl, tr, col })
+      out.push({ t: 'expr', expr: parseOutputCached(inner), src, raw, tl, tr, col })
     } catch (e) {
       if (!(e instanceof ExprError)) throw e
       out.push({ t: 'native', inner, raw, tl, tr, err: new ExprError(e.message, e.col + offset), col })

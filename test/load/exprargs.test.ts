@@ -42,9 +42,14 @@ describe('expressions in arguments and conditions', () => {
     expect(await loadErrors(play(tasks))).toEqual([expect.stringMatching(re)])
   })
 
-  it('takes good ones, and YAML booleans or empty items in that', async () => {
+  it("takes good ones: YAML booleans or empty items in that, a tuple in {{ }} (Jinja's `{{ a, b }}`)", async () => {
     expect(
-      await loadErrors(play('    - assert: { that: [true, null, "1 == 1"] }\n    - debug: { var: "a.b[0]" }\n')),
+      await loadErrors(
+        play(
+          '    - assert: { that: [true, null, "1 == 1"] }\n    - debug: { var: "a.b[0]" }\n' +
+            '    - name: "url,key = {{ a, b }}"\n      debug: { msg: "{{ a, b }}" }\n      vars: { a: 1, b: 2 }\n',
+        ),
+      ),
     ).toEqual([])
   })
 

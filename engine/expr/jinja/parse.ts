@@ -91,7 +91,7 @@ class TemplateParser {
       if (p.t === 'out') {
         const ps = stmtParser(p.src, p.at)
         if (ps.isEnd()) throw new ExprError('empty expression in "{{ }}"', p.at + 1)
-        nodes.push({ k: 'out', e: whole(ps, () => ps.parseExpr()), at: p.at })
+        nodes.push({ k: 'out', e: whole(ps, () => ps.parseTuple(false, true)), at: p.at })
         this.i++
         continue
       }
@@ -172,7 +172,7 @@ class TemplateParser {
         const targets = setTargets(ps)
         if (ps.isOp('=')) {
           ps.next()
-          return { k: 'set', targets, e: whole(ps, () => ps.parseTuple()), at }
+          return { k: 'set', targets, e: whole(ps, () => ps.parseTuple(false, true)), at }
         }
         if (targets.length !== 1) throw ps.error('a block "{% set %}" takes one name')
         if (!ps.isEnd() && !ps.isOp('|')) throw ps.error('expected "=" or "|" in "{% set %}"')
