@@ -264,7 +264,9 @@ export const ROLES: CompatCase[] = [
   },
   {
     name: 'handler_templated_names',
-    covers: "a handler's templated name is rendered with the play's variables; a templated notify with the host's",
+    covers:
+      "a handler's templated name is rendered with the play's variables; a templated notify ({{ }} or {% %}) with " +
+      "the host's",
     clean: true,
     files: {
       'main.yml': `- hosts: handler_templated_names
@@ -277,6 +279,8 @@ export const ROLES: CompatCase[] = [
       notify: restart web
     - command: "true"
       notify: "reload {{ inventory_hostname[-1] }}"
+    - command: "true"
+      notify: "{% if inventory_hostname is match('.*_a$') %}mark a{% else %}mark other{% endif %}"
   handlers:
     - name: "restart {{ svc }}"
       file: { path: "{{ root }}/restarted", state: touch, mode: "0644" }
@@ -284,6 +288,10 @@ export const ROLES: CompatCase[] = [
       file: { path: "{{ root }}/reloaded-a", state: touch, mode: "0644" }
     - name: reload b
       file: { path: "{{ root }}/reloaded-b", state: touch, mode: "0644" }
+    - name: mark a
+      file: { path: "{{ root }}/marked-a", state: touch, mode: "0644" }
+    - name: mark other
+      file: { path: "{{ root }}/marked-other", state: touch, mode: "0644" }
 `,
     },
   },
