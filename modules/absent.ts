@@ -29,6 +29,8 @@ export function absentModule(name: string, message = absentMessage(name)): Modul
     name,
     summary: message,
     schema: Args,
+    // a string is taken as it is (`win_shell: Get-Service`): there is nothing to read it against
+    freeForm: 'free_form',
     changedWhen: 'never: it fails',
     check: 'none',
     example: `${name}: {}`,

@@ -12,12 +12,17 @@ import type { TaskNode } from '../ast.js'
 /** Why a finding may be wrong (undefined: it is certain). */
 export type Doubt = string | undefined
 
-/** Walk task nodes, telling whether each may be skipped (a `when` above it, or a `rescue`). */
+/** Walk task nodes, telling whether each may be skipped (a `when` above it or on its include, or a `rescue`). */
 export function visit(nodes: readonly TaskNode[], doubt: Doubt, f: (n: TaskNode, doubt: Doubt) => void): void {
   for (const n of nodes) {
     f(n, doubt)
     if (n.kind !== 'block') continue
-    const inner = doubt ?? ignored(n) ?? (n.when.length ? 'its block may be skipped by "when"' : undefined)
+    const skip = n.when.length
+      ? 'its block may be skipped by "when"'
+      : n.include?.when.length
+        ? `the ${n.include.module} may be skipped by its "when"`
+        : undefined
+    const inner = doubt ?? ignored(n) ?? skip
     visit(n.block, inner ?? (n.rescue.length ? 'a rescue takes over when it fails' : undefined), f)
     visit(n.always, inner, f)
     visit(n.rescue, inner ?? 'rescue runs only after a failure', f)

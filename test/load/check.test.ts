@@ -209,6 +209,14 @@ describe('certain or not: errors and warnings', () => {
       /block may be skipped/,
     ],
     [
+      'a file an include_tasks under "when" loads',
+      {
+        'playbook.yml': play('    - include_tasks: inc.yml\n      when: false\n'),
+        'inc.yml': '- debug: { msg: "{{ nope }}" }\n',
+      },
+      /the include_tasks may be skipped by its "when"/,
+    ],
+    [
       'a rescue section',
       {
         'playbook.yml': play(
