@@ -22,8 +22,8 @@ export interface KeyValueWord extends Word {
   value?: string
 }
 
-/** A variable or argument name. */
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** A key as Ansible's `parse_kv` takes it: any word before its `=` not starting with a quote (`daemon-reload`). */
+const NAME = /^[^\s'"]\S*$/
 
 const ESCAPE = /\\(?:U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[\\'"abfnrtv])/g
 const SIMPLE: Record<string, string> = {

@@ -65,6 +65,8 @@ export const KV_CASES: Array<[string, Record<string, string>]> = [
   // a templated key, named at run time (set_fact: "{{ item }}=set")
   ['{{ item }}=set x=1', { '{{ item }}': 'set', x: '1' }],
   ['name=git state=present', { name: 'git', state: 'present' }],
+  // a key with a hyphen: systemd's `daemon-reload=true` (an alias Ansible's module declares)
+  ['a-b=1 daemon-reload=true', { 'a-b': '1', 'daemon-reload': 'true' }],
   ['name={{ pkgs | join(" ") }} state=latest', { name: '{{ pkgs | join(" ") }}', state: 'latest' }],
   [`msg='hello world' x="a b"`, { msg: 'hello world', x: 'a b' }],
   ['', {}],
