@@ -24,7 +24,6 @@
  * - copy: { dest: /etc/hydra/machines, content: "{{ builders | join('\n') }}\n" }
  * ```
  */
-import { escapeBackslashes } from './expr/backslashes.js'
 import { statSync } from 'node:fs'
 import { hostname, userInfo } from 'node:os'
 import { strftime } from './expr/clock.js'
@@ -110,10 +109,8 @@ function hasMarkup(s: string, engine: Engine = 'auto', jinja?: Partial<JinjaOpti
 function renderOne(s: string, vars: Vars, scope: Scope, opts: RenderOptions): unknown {
   if (!hasMarkup(s, opts.engine, opts.jinja)) return opts.engine === 'jinja' ? trailingOnly(s) : s
   const shell = opts.escape === 'shell'
-  // a playbook's template (not a template file's): Ansible's backslash rule for the strings in its `{{ }}`
-  const text = opts.engine === 'jinja' || opts.engine === 'hbs' ? s : escapeBackslashes(s)
   try {
-    return renderCompiled(compileTemplate(text, shell, opts.engine, opts.jinja), vars, scope, shell)
+    return renderCompiled(compileTemplate(s, shell, opts.engine, opts.jinja), vars, scope, shell)
   } catch (err) {
     throw userError(err, s, opts)
   }

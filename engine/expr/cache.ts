@@ -28,9 +28,10 @@ const outputs = new Map<string, Expr>()
 
 /** Parse what a `{{ }}` holds (`a, b` a tuple, as Jinja's), cached. Throws `ExprError`. */
 export function parseOutputCached(src: string): Expr {
+  if (!src.includes(',')) return parseCached(src) // no tuple possible: the one cache serves
   let e = outputs.get(src)
   if (!e) {
-    e = src.includes(',') ? parseOutput(src) : parseCached(src)
+    e = parseOutput(src)
     if (outputs.size >= CACHE_MAX) outputs.clear()
     outputs.set(src, e)
   }

@@ -12,6 +12,7 @@
  * renderTemplate('{{ ports }}', rootScope({ ports: [80, 443] }, renderTemplate), false) // [80, 443]
  * ```
  */
+import { escapeBackslashes } from './backslashes.js'
 import { shQuote } from '../quote.js'
 import type { Vars } from '../types.js'
 import { asText, evaluate } from './eval.js'
@@ -108,6 +109,9 @@ export function compileTemplate(
   const key = (shell ? 's' : 'p') + engine[0] + env + s
   let c = cache.get(key)
   if (c) return c
+  // a playbook's template (not a template file's): Ansible's backslash rule for the strings in its `{{ }}`, applied
+  // once here, where the compiled form is cached
+  if (engine === 'auto') s = escapeBackslashes(s)
   if (
     engine === 'auto' &&
     s.startsWith(UNSAFE_OPEN) &&

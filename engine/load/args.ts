@@ -349,7 +349,9 @@ function toUserErrors(
  */
 function withoutNulls(module: ModuleDef, args: Record<string, unknown>): Record<string, unknown> {
   const props = (module.schema as { properties?: Record<string, Schema> }).properties
-  if (!props || !Object.values(args).includes(null)) return args
+  let anyNull = false
+  for (const k in args) if (args[k] === null) anyNull = true // runs for every task on every host: no copies
+  if (!props || !anyNull) return args
   const aliases = aliasesOf(module.schema)
   const empty = Object.keys(args).filter((k) => {
     const p = args[k] === null ? props[aliases.get(k) ?? k] : undefined

@@ -45,7 +45,10 @@ function matching(dir: string, pattern: RegExp): string[] {
   return readdirSync(dir)
     .filter((n) => pattern.test(n))
     .map((n) => join(dir, n))
-    .filter((f) => statSync(f).isFile() && statSync(f).size <= MAX_BYTES)
+    .filter((f) => {
+      const st = statSync(f)
+      return st.isFile() && st.size <= MAX_BYTES
+    })
 }
 
 /** The top-level keys of a YAML or JSON file of variables (none when it cannot be read as a map). */

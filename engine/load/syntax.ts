@@ -144,9 +144,10 @@ export function checkConditions(
     try {
       const soft = noCalls()
       // a condition Ansible renders before it evaluates it: its template is what can be checked now
-      const broken = isTemplatedCondition(src) ? checkSyntaxRemembered(src) : undefined
+      const templated = isTemplatedCondition(src)
+      const broken = templated ? checkSyntaxRemembered(src) : undefined
       if (broken) throw new Error(broken)
-      const calls = isTemplatedCondition(src)
+      const calls = templated
         ? templateCalls(src, 'jinja', undefined, soft)
         : exprCalls(parseExpr(src), noCalls(), soft)
       lookupCheck(ctx, src, what, pos)
