@@ -291,7 +291,8 @@ function checkPlay(play: Play, report: (doubt: Doubt, owner?: string) => Report)
     }
   }
   each(play.vars, (k) => `vars.${k}`, true)
-  // a play's templated keywords are rendered before the play, with the play's variables
+  // a play's templated keywords are rendered before the play, with the play's variables (`port` when a connection
+  // opens, with the host's too: the inventory's names count as defined here as well)
   const before = [
     ['hosts', play.hosts],
     ['gather_facts', play.gatherFacts],
