@@ -12,28 +12,23 @@ import { parse, parseOutput } from './parser.js'
 
 const CACHE_MAX = 10_000
 const cache = new Map<string, Expr>()
-
-/** Parse `src` (no `{{ }}` stripping), cached. Throws `ExprError`. */
-export function parseCached(src: string): Expr {
-  let e = cache.get(src)
-  if (!e) {
-    e = parse(src)
-    if (cache.size >= CACHE_MAX) cache.clear()
-    cache.set(src, e)
-  }
-  return e
-}
-
 const outputs = new Map<string, Expr>()
 
-/** Parse what a `{{ }}` holds (`a, b` a tuple, as Jinja's), cached. Throws `ExprError`. */
-export function parseOutputCached(src: string): Expr {
-  if (!src.includes(',')) return parseCached(src) // no tuple possible: the one cache serves
-  let e = outputs.get(src)
+/** `parse(src)` through the cache `m` (emptied when full). */
+function cached(m: Map<string, Expr>, src: string, parse: (src: string) => Expr): Expr {
+  let e = m.get(src)
   if (!e) {
-    e = parseOutput(src)
-    if (outputs.size >= CACHE_MAX) outputs.clear()
-    outputs.set(src, e)
+    e = parse(src)
+    if (m.size >= CACHE_MAX) m.clear()
+    m.set(src, e)
   }
   return e
 }
+
+/** Parse `src` (no `{{ }}` stripping), cached. Throws `ExprError`. */
+export const parseCached = (src: string): Expr => cached(cache, src, parse)
+
+/** Parse what a `{{ }}` holds (`a, b` a tuple, as Jinja's), cached. Throws `ExprError`. */
+export const parseOutputCached = (src: string): Expr =>
+  // no tuple is possible without a comma: the one cache serves
+  src.includes(',') ? cached(outputs, src, parseOutput) : parseCached(src)
