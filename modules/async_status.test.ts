@@ -54,7 +54,7 @@ describe('async_status', () => {
     })
     expect(planFor('finished 0 unchanged\n')).toMatchObject({ changed: false, data: { finished: 1, rc: 0 } })
     expect(planFor('finished 2\n')).toMatchObject({ fail: 'non-zero return code', data: { rc: 2, finished: 1 } })
-    expect(planFor('missing\n').fail).toBe('could not find job')
+    expect(planFor('missing\n')).toMatchObject({ fail: 'could not find job', data: { started: 1, finished: 1 } })
     const c = planFor('', { jid: 'j1', mode: 'cleanup' })
     expect(c.commands.map((x) => x.argv.slice(-1))).toEqual([['j1']])
     expect(c).toMatchObject({ changed: false, data: { erased: 'j1' } })

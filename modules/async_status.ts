@@ -83,7 +83,9 @@ export default defineModule({
       return { commands: [cmd], changed: false, data: { ...id, erased: args.jid, started: 0, finished: 0 } }
     }
     if (job.state !== 'finished') {
-      if (job.state === 'missing') return { commands: [], fail: 'could not find job', data: { ...id, started: 1 } }
+      // as Ansible's: a job it cannot find counts as ended, so `until: x.finished` stops retrying
+      if (job.state === 'missing')
+        return { commands: [], fail: 'could not find job', data: { ...id, started: 1, finished: 1 } }
       return { commands: [], changed: false, data: { ...id, started: 1, finished: 0 } }
     }
     if (job.result) {

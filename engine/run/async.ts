@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto'
 import { HostError } from '../errors.js'
 import type { HostIO } from '../module.js'
 import type { Command, CommandResult } from '../types.js'
-import { JOB_DIR, JOB_FORGET, JOB_LOG } from '../../modules/lib/jobs.js'
+import { JOB_DIR, JOB_FORGET, JOB_LOG, JOB_RUNNING } from '../../modules/lib/jobs.js'
 
 /**
  * Start the job `$1` unless a record exists; print `started`, `running` or `finished`. `$2`, when not empty, is kept
@@ -33,8 +33,8 @@ const START = [
   'm=$(umask)', // the job itself runs with the login's umask; only its record is private
   'umask 077',
   'mkdir -p "$HOME/.tsplay/jobs"',
+  `if ${JOB_RUNNING}; then echo running; exit 0; fi`,
   'if [ -f "$d/rc" ]; then echo finished; exit 0; fi',
-  'if [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null; then echo running; exit 0; fi',
   'rm -rf "$d"; mkdir -p "$d"',
   'date +%s > "$d/start"',
   'if [ -n "$2" ]; then echo "$2" > "$d/mark"; fi',
@@ -51,11 +51,11 @@ const START = [
  * Print `finished RC`, `running SECONDS` (since the job started, by the host's clock) or `lost`, then the log's last
  * line.
  */
-const POLL = [
+export const POLL = [
   JOB_DIR,
-  'if [ -f "$d/rc" ]; then printf "finished %s\\n" "$(cat "$d/rc")";',
-  'elif [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null; then printf "running %s\\n" "$(( $(date ' +
-    '+%s) - $(cat "$d/start" 2>/dev/null || date +%s) ))";',
+  `if ${JOB_RUNNING}; then`,
+  'printf "running %s\\n" "$(( $(date +%s) - $(cat "$d/start" 2>/dev/null || date +%s) ))";',
+  'elif [ -f "$d/rc" ]; then printf "finished %s\\n" "$(cat "$d/rc")";',
   'else echo lost; fi',
   'tail -n 1 "$d/log" 2>/dev/null || true',
 ].join('\n')

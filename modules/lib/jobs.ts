@@ -16,6 +16,13 @@ export const JOB_DIR = 'd="$HOME/.tsplay/jobs/$1"'
 /** Remove the job's folder, then the jobs folders if no other job is left (tsplay leaves nothing behind). */
 export const JOB_FORGET = 'rm -rf "$d"; rmdir "$HOME/.tsplay/jobs" "$HOME/.tsplay" 2>/dev/null; :'
 
+/**
+ * True while job `$1` runs: no `rc` yet and its process alive. The job writes `rc` before its process ends, so
+ * looking for `rc` first and for the process second never misses a job that ends in between: a dead process
+ * with no `rc` is a job that is truly gone (the other order reads a job ending at that moment as lost).
+ */
+export const JOB_RUNNING = '[ ! -f "$d/rc" ] && [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null'
+
 /** Print the job's log (its last 256 KiB). */
 export const JOB_LOG = 'tail -c 262144 "$d/log" 2>/dev/null'
 
@@ -25,9 +32,9 @@ export const JOB_LOG = 'tail -c 262144 "$d/log" 2>/dev/null'
  */
 export const JOB_STATUS = [
   JOB_DIR,
-  'if [ -f "$d/rc" ]; then m=$(cat "$d/mark" 2>/dev/null || :);',
+  `if ${JOB_RUNNING}; then echo running;`,
+  'elif [ -f "$d/rc" ]; then m=$(cat "$d/mark" 2>/dev/null || :);',
   `printf "finished %s%s\\n" "$(cat "$d/rc")" "\${m:+ $m}"; ${JOB_LOG};`,
-  'elif [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null; then echo running;',
   'else echo missing; fi',
 ].join('\n')
 
