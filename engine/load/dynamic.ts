@@ -150,12 +150,30 @@ function candidates(ctx: LoadContext, inc: Task, name: string): { name: string; 
   for (const item of items) {
     const own: Vars = inc.loop === undefined ? {} : { [inc.loopVar]: item }
     // under its own `when`, a name may never be used: a missing file is then only a warning
-    const certain = inc.when.length ? undefined : tryRender(name, { ...own, ...ctx.extraVars })
+    const certain = inc.when.length ? undefined : renderAlone(name, { ...own, ...ctx.extraVars })
     const likely = certain ?? tryRender(name, { ...ctx.staticVars, ...inc.vars, ...own, ...ctx.extraVars })
     if (likely === undefined) return undefined
     out.push({ name: likely, certain: certain !== undefined })
   }
   return out
+}
+
+/**
+ * `name` rendered with `vars` alone, or undefined when it cannot be, or when it looked for another name (one a
+ * `default()` stood in for too: a variable defined before the include runs changes the name). Names are looked up
+ * along the vars' prototypes, so a watching prototype below `vars` sees every name they lack.
+ */
+function renderAlone(name: string, vars: Vars): string | undefined {
+  let other = false
+  const watch = new Proxy(
+    {},
+    {
+      getOwnPropertyDescriptor: () => void (other = true),
+      getPrototypeOf: () => null,
+    },
+  )
+  const out = tryRender(name, Object.assign(Object.create(watch) as Vars, vars))
+  return other ? undefined : out
 }
 
 /** `name` rendered with `vars` (trimmed), or undefined when it cannot be yet (a variable known only at run time). */

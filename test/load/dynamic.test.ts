@@ -124,6 +124,18 @@ describe('dynamic includes with templated names', () => {
     ])
   })
 
+  it('only warn when a default a variable may replace names the file, and that file has a mistake', async () => {
+    const playbook = '- hosts: all\n  tasks:\n    - include_tasks: "{{ which | default(\'bad\') }}.yml"\n'
+    const dir = tree({ ...FILES, 'bad.yml': '- debgu: { msg: x }\n', 'playbook.yml': playbook })
+    const warnings: UserError[] = []
+    await loadPlaybook(join(dir, 'playbook.yml'), { modules: fixtureModules(), warnings })
+    const said = warnings.map((w) => w.format())
+    expect(said).toEqual([expect.stringMatching(/bad.yml:1:3.*debgu.*\(unless a variable changes before\)/)])
+    // given with -e, the name is certain: the mistake is refused
+    const withE = loadPlaybook(join(dir, 'playbook.yml'), { modules: fixtureModules(), extraVars: { which: 'bad' } })
+    await expect(withE).rejects.toThrow(/debgu/)
+  })
+
   it('only warn when a role named by play vars is missing: run time may change the name', async () => {
     const { tasks, warnings } = await loadTasks('    - include_role: { name: "{{ r }}" }\n', {}, 'r: nope')
     expect(tasks).toHaveLength(1)
