@@ -32,6 +32,7 @@ import { templateText } from '../source/files.js'
 import { includeVarsNames } from './includevarsnames.js'
 import { ignored, visit, type Doubt } from './doubt.js'
 import { mentionedWords } from './mentions.js'
+import { readGuards } from './readguards.js'
 import { didYouMean } from '../source/suggest.js'
 import { bestPos, offsetPos, valuePos } from '../source/positions.js'
 
@@ -182,16 +183,23 @@ export function checkUndefinedVariables(pb: Playbook, inv: Inventory, extraVars:
   checkInventory(inv, (owner) => (name, where, pos) => {
     if (!isDefined(name, everywhere)) pending.push({ name, where, pos, defined: everywhere, doubt: undefined, owner })
   })
+  let guards: Map<string, ReadonlySet<string>> | undefined
+  // a variable's value is rendered only where the variable is read
+  const ownerDoubt = (owner: string, name: string): Doubt => {
+    if (!out.mentioned.has(owner)) return `"${owner}" is read by nothing`
+    guards ??= readGuards(pb, inv)
+    if (guards.get(owner)?.has(name)) return `"${owner}" is read only where a "when" shows "${name}" defined`
+    return undefined
+  }
   for (const f of pending) {
     f.pos = namePos(f.pos, f.name)
     const id = `${f.name}@${f.pos.file}:${f.pos.line}:${f.pos.col}`
     if (seen.has(id)) continue
     seen.add(id)
-    const doubt =
-      dynamic ??
-      f.doubt ??
-      (f.owner !== undefined && !out.mentioned.has(f.owner) ? `"${f.owner}" is read by nothing` : undefined)
-    const hint = didYouMean(f.name, f.defined) ?? '(define it in vars, vars_files, the inventory or with -e)'
+    const doubt = dynamic ?? f.doubt ?? (f.owner !== undefined ? ownerDoubt(f.owner, f.name) : undefined)
+    // never the variable whose value reads the name (`_x: "{{ x | join }}"` does not mean `_x`)
+    const others = f.owner === undefined ? f.defined : [...f.defined].filter((k) => k !== f.owner)
+    const hint = didYouMean(f.name, others) ?? '(define it in vars, vars_files, the inventory or with -e)'
     if (doubt)
       out.warnings.push(new UserError(`variable "${f.name}" in ${f.where} is defined nowhere (${doubt})`, f.pos, hint))
     else out.errors.push(new UserError(`undefined variable "${f.name}" in ${f.where}`, f.pos, hint))

@@ -28,15 +28,13 @@ function templated(v: unknown, out: Set<string>, depth = 0): void {
   else if (typeof v === 'object' && v !== null) Object.values(v).forEach((x) => templated(x, out, depth + 1))
 }
 
-function nodeWords(n: TaskNode, out: Set<string>): void {
-  n.when.forEach((c) => addWords(c, out))
+/** Words of `n` itself but its `when` and the tasks inside it: what it reads once its `when` holds. */
+export function ownWords(n: TaskNode, out: Set<string>): void {
   templated(n.vars, out)
   templated(n.environment, out)
   if (n.kind === 'block') {
-    for (const part of [n.block, n.rescue, n.always]) part.forEach((c) => nodeWords(c, out))
-    // the include itself (its name, when, loop) and what a templated one was found to bring
-    if (n.include) nodeWords(n.include, out)
-    for (const l of n.include?.dynamic?.loaded.values() ?? []) l.nodes.forEach((c) => nodeWords(c, out))
+    // the include itself (its name, loop); its `when` is read before, as a task's
+    if (n.include) ownWords(n.include, out)
     return
   }
   templated(n.args, out)
@@ -55,15 +53,44 @@ function nodeWords(n: TaskNode, out: Set<string>): void {
   }
 }
 
+/** The tasks inside a block: its parts, and what a templated include was found to bring. */
+export function innerNodes(n: TaskNode): TaskNode[] {
+  if (n.kind !== 'block') return []
+  const loaded = [...(n.include?.dynamic?.loaded.values() ?? [])].flatMap((l) => l.nodes)
+  return [...n.block, ...n.rescue, ...n.always, ...loaded]
+}
+
+/** Words of the `when` conditions of `n` (and of its include's). */
+export function whenWords(n: TaskNode, out: Set<string>): void {
+  n.when.forEach((c) => addWords(c, out))
+  if (n.kind === 'block') n.include?.when.forEach((c) => addWords(c, out))
+}
+
+function nodeWords(n: TaskNode, out: Set<string>): void {
+  whenWords(n, out)
+  ownWords(n, out)
+  innerNodes(n).forEach((c) => nodeWords(c, out))
+}
+
+/** Words of a play's own templates: its variables, environment and hosts. */
+export function playWords(play: Playbook['plays'][number], out: Set<string>): void {
+  for (const v of [play.vars, play.varsFiles, play.roleDefaults, play.roleVars, play.environment]) templated(v, out)
+  if (typeof play.hosts === 'string') addWords(play.hosts, out)
+}
+
+/** Words of the inventory's variables. */
+export function inventoryWords(inv: Inventory, out: Set<string>): void {
+  for (const g of inv.groups.values()) templated(g.vars, out)
+  for (const h of inv.hosts.values()) templated(h.vars, out)
+}
+
 /** Every word a template or condition writes, in the playbook and the inventory. */
 export function mentionedWords(pb: Playbook, inv: Inventory): Set<string> {
   const out = new Set<string>()
   for (const play of pb.plays) {
-    for (const v of [play.vars, play.varsFiles, play.roleDefaults, play.roleVars, play.environment]) templated(v, out)
-    if (typeof play.hosts === 'string') addWords(play.hosts, out)
+    playWords(play, out)
     for (const n of [...play.tasks, ...handlerNodes(play.handlers)]) nodeWords(n, out)
   }
-  for (const g of inv.groups.values()) templated(g.vars, out)
-  for (const h of inv.hosts.values()) templated(h.vars, out)
+  inventoryWords(inv, out)
   return out
 }

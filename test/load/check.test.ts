@@ -255,6 +255,19 @@ describe('certain or not: errors and warnings', () => {
       /"a" is read by nothing/,
     ],
     [
+      "a variable read only where a \"when\" shows the name defined (a task's, a block's, an import's)",
+      {
+        'playbook.yml': play(
+          '    - debug: { msg: "{{ dir }}" }\n      when: [x is defined, nope is defined]\n' +
+            '    - when: nope is defined and x\n      block: [{ debug: { msg: "{{ dir }}" } }]\n' +
+            '    - import_tasks: t.yml\n      when: nope is defined\n',
+          '  vars: { dir: "{{ nope | dirname }}", x: 1 }\n',
+        ),
+        't.yml': '- debug: { var: dir }\n- debug: { msg: "{{ [dir] }}" }\n',
+      },
+      /"dir" is read only where a "when" shows "nope" defined/,
+    ],
+    [
       'a set_fact with a templated name',
       {
         'playbook.yml': play(
@@ -268,6 +281,24 @@ describe('certain or not: errors and warnings', () => {
     expect(f.errors).toEqual([])
     expect(f.warnings.join('\n')).toMatch(/variable "nope" in .* is defined nowhere/)
     expect(f.warnings.join('\n')).toMatch(why)
+  })
+
+  it.each([
+    ['also by a task no "when" guards', '    - debug: { msg: "{{ _cert }}" }\n'],
+    ['also in the "when" that tests it', '    - debug: { msg: hi }\n      when: _cert != "" and cert is defined\n'],
+    ['also by another variable', '    - debug: { msg: "{{ up }}" }\n      when: cert is defined\n'],
+    ['where a "when" shows another name defined', '    - debug: { msg: "{{ _cert }}" }\n      when: x is defined\n'],
+  ])('a variable read %s stays a certain error, never suggesting itself', async (_what, tasks) => {
+    const pb = await load({
+      'playbook.yml': play(
+        '    - debug: { msg: "{{ _cert }}" }\n      when: cert is defined\n' + tasks,
+        '  vars: { _cert: "{{ cert | dirname }}", up: "{{ _cert }}/..", x: 1, certs: 1 }\n',
+      ),
+    })
+    const f = checkUndefinedVariables(pb, inventory(), {})
+    expect(f.errors.map((e) => `${e.message} ${e.hint}`)).toEqual([
+      'undefined variable "cert" in vars._cert (did you mean "certs"?)',
+    ])
   })
 
   it("counts what the files an include_vars may read define (a role's vars per system); others stay", async () => {
