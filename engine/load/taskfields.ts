@@ -97,17 +97,7 @@ export function buildTask(
   }
   if (!scope.handlers && 'listen' in raw)
     report(ctx, '"listen" is only valid in handlers', keyPos(raw, 'listen') ?? pos)
-  const before = ctx.errors.length
-  checkTemplatesIn(ctx, raw, pos, CONDITION_KEYS)
-  const templateErrors = ctx.errors.splice(before)
-  const plugins = templateErrors.filter((e) => e instanceof PluginRefusal)
-  // an unknown lookup in a task that may not run: the task fails if it runs
-  tolerate(ctx, raw, plugins, whyMayNotRun(ctx, raw, scope))
-  tolerate(
-    ctx,
-    raw,
-    templateErrors.filter((e) => !plugins.includes(e)),
-  )
+  checkedHere(ctx, raw, scope, () => checkTemplatesIn(ctx, raw, pos, CONDITION_KEYS))
   const common = readCommon(ctx, raw, pos)
   const fields = readTaskFields(ctx, raw, pos)
   const byTemplate = (raw as Record<symbol, unknown>)[MODULE_TEMPLATE] as ModuleTemplate | undefined
@@ -168,7 +158,7 @@ export function buildTask(
     return scope.handlers ? asHandlerTask(ctx, raw, pos, task) : task
   }
   const { args, errors, ignored } = checkArgs(def, written, argsPos)
-  checkExpressionArgs(ctx, name, written, argsPos)
+  checkedHere(ctx, raw, scope, () => checkExpressionArgs(ctx, name, written, argsPos))
   for (const k of ignored) {
     const why = `${name} ignores the argument "${k}", as Ansible's ${name} does (it takes no such argument)`
     ctx.warnings.push(new UserError(why, keyPos(written, k) ?? argsPos))
@@ -336,4 +326,22 @@ function readNumberOrTemplate(
   if (typeof n === 'number' && Number.isFinite(n) && n >= 0) return n
   report(ctx, `"${key}" must be a number of seconds ≥ 0, found ${describeValue(v)}`, at(raw, key, pos))
   return undefined
+}
+
+/**
+ * Run a check of the task's own strings: what it finds fails the task when it runs. An unknown lookup, filter or
+ * test there is a warning when the task may not run (the task fails if it runs, as in Ansible's); the rest is kept
+ * unless the task is written to fail (`tolerate`).
+ */
+function checkedHere(ctx: LoadContext, raw: Record<string, unknown>, scope: TaskScope, check: () => void): void {
+  const before = ctx.errors.length
+  check()
+  const found = ctx.errors.splice(before)
+  const plugins = found.filter((e) => e instanceof PluginRefusal)
+  tolerate(ctx, raw, plugins, whyMayNotRun(ctx, raw, scope))
+  tolerate(
+    ctx,
+    raw,
+    found.filter((e) => !plugins.includes(e)),
+  )
 }

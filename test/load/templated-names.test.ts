@@ -9,6 +9,7 @@ import type { Block, Task } from '../../engine/ast.js'
 import { UserError } from '../../engine/errors.js'
 import { loadPlaybook } from '../../engine/load/playbook.js'
 import { fixtureModules } from './fixtures.js'
+import { loadAllModules } from '../../modules/registry.js'
 import { loadErrors, tree } from './helpers.js'
 
 const FILES = {
@@ -115,6 +116,21 @@ describe('lookups named in templates', () => {
     expect(warnings).toEqual([
       expect.stringMatching(/^lookup plugin \(nosuch\) not found .*its "when" may skip it/),
       expect.stringMatching(/^lookup plugin \(other\) not found .*handler/),
+    ])
+  })
+
+  it("does so in assert's that and debug's var too (nginxinc's check of a collection's version)", async () => {
+    const dir = tree({
+      'playbook.yml':
+        "- hosts: all\n  tasks:\n    - assert: { that: \"lookup('nosuch', 'x') != 'none'\" }\n      when: false\n" +
+        '    - debug: { var: "q(\'other\') | nofilter" }\n      when: false\n',
+    })
+    const found: UserError[] = []
+    await loadPlaybook(join(dir, 'playbook.yml'), { modules: await loadAllModules(), warnings: found })
+    expect(found.map((w) => w.message)).toEqual([
+      expect.stringMatching(/^lookup plugin \(nosuch\) not found in assert.that .*its "when" may skip it/),
+      expect.stringMatching(/^lookup plugin \(other\) not found in debug.var .*its "when" may skip it/),
+      expect.stringMatching(/^unknown filter "nofilter" in debug.var .*its "when" may skip it/),
     ])
   })
 })
