@@ -17,7 +17,7 @@
  * ```
  */
 import { existsSync } from 'node:fs'
-import { relative } from 'node:path'
+import { relative, resolve } from 'node:path'
 import { taskFilePath } from './taskpath.js'
 import type { Block, DynamicInclude, Included, Task, TaskNode } from '../ast.js'
 import { UserError, UserErrors } from '../errors.js'
@@ -99,7 +99,7 @@ export async function dynamicInclude(
   const key = parts.kind === 'tasks' ? 'include_tasks' : 'include_role'
   const d = newDynamic(ctx, raw, scope, parts)
   block.include!.dynamic = d
-  const known = candidates(ctx, block.include!, parts.name)
+  const known = candidates(ctx, block.include!, parts.name, placeVars(ctx, scope))
   if (!known) {
     ctx.warnings.push(
       new UserError(
@@ -134,12 +134,26 @@ export async function dynamicInclude(
   return block
 }
 
+/** The magic variables known where the include is written: `playbook_dir`, and a role's `role_path`, `role_name`. */
+function placeVars(ctx: LoadContext, scope: TaskScope): Vars {
+  const role = scope.role && scope.roleDir ? scope.roleDir : undefined
+  return {
+    playbook_dir: resolve(ctx.playbookDir),
+    ...(role && { role_path: resolve(role), role_name: scope.role, ansible_role_name: scope.role }),
+  }
+}
+
 /**
  * The names a templated include can take that are known before the run: one per literal loop item (or one
  * without a loop). `certain`: only the loop item and `-e` were needed (nothing can change them) and no `when` of
  * the include's own may skip it.
  */
-function candidates(ctx: LoadContext, inc: Task, name: string): { name: string; certain: boolean }[] | undefined {
+function candidates(
+  ctx: LoadContext,
+  inc: Task,
+  name: string,
+  place: Vars,
+): { name: string; certain: boolean }[] | undefined {
   let items: unknown[] = [undefined]
   if (inc.loop !== undefined) {
     if (!Array.isArray(inc.loop) || (inc.loopWith && !['items', 'list'].includes(inc.loopWith))) return undefined
@@ -148,7 +162,7 @@ function candidates(ctx: LoadContext, inc: Task, name: string): { name: string; 
   }
   const out: { name: string; certain: boolean }[] = []
   for (const item of items) {
-    const own: Vars = inc.loop === undefined ? {} : { [inc.loopVar]: item }
+    const own: Vars = inc.loop === undefined ? { ...place } : { ...place, [inc.loopVar]: item }
     // under its own `when`, a name may never be used: a missing file is then only a warning
     const certain = inc.when.length ? undefined : renderAlone(name, { ...own, ...ctx.extraVars })
     const likely = certain ?? tryRender(name, { ...ctx.staticVars, ...inc.vars, ...own, ...ctx.extraVars })

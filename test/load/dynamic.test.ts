@@ -136,6 +136,20 @@ describe('dynamic includes with templated names', () => {
     await expect(withE).rejects.toThrow(/debgu/)
   })
 
+  it('render role_path, role_name and playbook_dir in a name before the run, and check what they name', async () => {
+    const errs = await loadErrors({
+      ...FILES,
+      'playbook.yml': '- hosts: all\n  roles: [web]\n  tasks:\n    - include_tasks: "{{ playbook_dir }}/bad.yml"\n',
+      'bad.yml': '- debgu: { msg: x }\n',
+      'roles/web/tasks/main.yml': '- include_tasks: "{{ role_path }}/tasks/{{ role_name }}-setup.yml"\n',
+      'roles/web/tasks/web-setup.yml': '- debgu: { msg: y }\n',
+    })
+    expect(errs).toEqual([
+      expect.stringMatching(/^web-setup.yml:1:3 .*debgu/),
+      expect.stringMatching(/^bad.yml:1:3 .*debgu/),
+    ])
+  })
+
   it('only warn when a role named by play vars is missing: run time may change the name', async () => {
     const { tasks, warnings } = await loadTasks('    - include_role: { name: "{{ r }}" }\n', {}, 'r: nope')
     expect(tasks).toHaveLength(1)
