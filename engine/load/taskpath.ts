@@ -1,7 +1,9 @@
 /**
  * Where an `include_tasks`/`import_tasks` file name leads, as Ansible 2.14 looks for it: beside the file that
  * includes it first; in a role, then in the role's `handlers/` (for a handler) or `tasks/`, its `tasks/`, and the
- * role's own folder. The first that exists wins; when none does, the first is named in the error.
+ * role's own folder; last in the play's folder (an imported playbook's own), as Ansible's loader falls back to it
+ * (`tasks/a.yml` importing `tasks/b.yml` finds the play's `tasks/b.yml`; in a role, the play's `tasks/` first).
+ * The first that exists wins; when none does, the first is named in the error.
  *
  * @example
  * ```ts
@@ -17,18 +19,25 @@ export interface TaskFileBase {
   dir: string
   roleDir?: string
   handlers?: boolean
+  /** The play's folder. */
+  playDir?: string
 }
 
 /** The candidates for `name`, in Ansible's order. */
 export function taskFileCandidates(base: TaskFileBase, name: string): string[] {
   const own = resolve(base.dir, name)
-  if (isAbsolute(name) || !base.roleDir) return [own]
+  if (isAbsolute(name)) return [own]
+  const play = base.playDir === undefined ? [] : [resolve(base.playDir, name)]
+  if (!base.roleDir) return [...new Set([own, ...play])]
   const role = resolve(base.roleDir)
+  const sub = base.handlers ? 'handlers' : 'tasks'
   const list = [
     own,
-    join(role, base.handlers ? 'handlers' : 'tasks', name),
+    join(role, sub, name),
     join(role, 'tasks', name),
     join(role, name),
+    ...(base.playDir === undefined ? [] : [resolve(base.playDir, sub, name)]),
+    ...play,
   ]
   return [...new Set(list)]
 }
