@@ -64,8 +64,22 @@ function hostFor(name: string, own: ModuleDef | undefined, ctx: ModuleContext, i
   }
 }
 
+/** Where a collection's action plugin is imported from: its Python module name, and the playbook's folder. */
+export interface CollectionPlugin {
+  module: string
+  playbookDir: string
+}
+
 /** Run the plugin for this task and host; its result read as Ansible reads it. */
-async function run(name: string, file: string, own: ModuleDef | undefined, args: Vars, ctx: ModuleContext, io: HostIO) {
+async function run(
+  name: string,
+  file: string,
+  own: ModuleDef | undefined,
+  args: Vars,
+  ctx: ModuleContext,
+  io: HostIO,
+  collection?: CollectionPlugin,
+) {
   // Ansible's `vars` view: templated variables as their text (the plugin's Templar renders what it reads), so a
   // variable that cannot be rendered here fails only a plugin that reads it, as in Ansible
   const raw = ((ctx.vars as { vars?: Vars }).vars ?? ctx.vars) as Vars
@@ -81,6 +95,7 @@ async function run(name: string, file: string, own: ModuleDef | undefined, args:
     basedir: search.at(-1) ?? process.cwd(),
     host: typeof ctx.vars.ansible_host === 'string' ? ctx.vars.ansible_host : ctx.host,
     remote_user: typeof ctx.vars.ansible_user === 'string' ? ctx.vars.ansible_user : undefined,
+    ...(collection && { module: collection.module, playbook_dirs: [collection.playbookDir] }),
   }
   return readData(await runActionPlugin(job, hostFor(name, own, ctx, io)), ctx.log)
 }
@@ -93,9 +108,15 @@ function planAction(name: string, s: ActionState, ctx: ModuleContext): Plan {
 
 /**
  * The module definition of action plugin `name` (the Python file `file` on the controller); `own`: the library
- * module of the same name, which the plugin's `_execute_module` of its own name runs, as in Ansible.
+ * module of the same name, which the plugin's `_execute_module` of its own name runs, as in Ansible; `collection`:
+ * a collection's plugin, imported by its module name (`file` is then the module's, for messages).
  */
-export function actionPluginModule(name: string, file: string, own?: ModuleDef): ModuleDef {
+export function actionPluginModule(
+  name: string,
+  file: string,
+  own?: ModuleDef,
+  collection?: CollectionPlugin,
+): ModuleDef {
   return defineModule({
     name,
     summary: `Action plugin ${file}`,
@@ -105,9 +126,9 @@ export function actionPluginModule(name: string, file: string, own?: ModuleDef):
     example: `${name}: {}`,
     library: file,
     async gather(args: Vars, ctx: ModuleContext, io: HostIO): Promise<ActionState> {
-      return ctx.checkMode ? { checked: await run(name, file, own, args, ctx, io) } : {}
+      return ctx.checkMode ? { checked: await run(name, file, own, args, ctx, io, collection) } : {}
     },
     plan: (state, _args, ctx) => planAction(name, state, ctx),
-    apply: (_plan, args, ctx, io) => run(name, file, own, args, ctx, io),
+    apply: (_plan, args, ctx, io) => run(name, file, own, args, ctx, io, collection),
   })
 }

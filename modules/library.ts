@@ -184,9 +184,10 @@ export function answeredPlan(a: AfterResult): Plan {
 
 /**
  * The module definition of the library module `name` read from `file` (on the controller); `utils`: the
- * `module_utils/` folders its imports may come from (a role's, the playbook's, the configured ones).
+ * `module_utils/` folders its imports may come from (a role's, the playbook's, the configured ones); `playbookDir`:
+ * for a collection's module, the playbook's folder (engine/load/collections.ts).
  */
-export function libraryModule(name: string, file: string, utils: string[] = []): ModuleDef {
+export function libraryModule(name: string, file: string, utils: string[] = [], playbookDir?: string): ModuleDef {
   return defineModule({
     name,
     summary: `Library module ${file}`,
@@ -201,7 +202,17 @@ export function libraryModule(name: string, file: string, utils: string[] = []):
       if (module.windows) throw new ModuleFailure(`${file} is a Windows (PowerShell) module: tsplay cannot run it`)
       // as Ansible sends it: with the module_utils it imports, so the host needs no ansible-core
       if (module.python && hasAnsible(controllerPython()))
-        module = { ...module, zipped: true, body: await ansiballz({ name, path: file, args: all, dirs: utils }) }
+        module = {
+          ...module,
+          zipped: true,
+          body: await ansiballz({
+            name,
+            path: file,
+            args: all,
+            dirs: utils,
+            playbook_dirs: playbookDir ? [playbookDir] : undefined,
+          }),
+        }
       const command = moduleCommand(name, module, all, ctx.vars)
       const discovers = command.argv.at(-1) === ''
       if (!ctx.checkMode || !module.python) return { module, command, discovers }

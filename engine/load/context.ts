@@ -50,6 +50,10 @@ export interface LoadContext {
    * duplicates: a repeat runs once unless it does.
    */
   rolesSeen?: Map<string, boolean>
+  /** The play's `collections:`, searched for a module's short name (engine/load/collections.ts). */
+  playCollections?: string[]
+  /** Modules found in an installed collection that tsplay cannot run, and why. */
+  unusable?: Map<string, string>
   /**
    * What `include_role`/`import_role` tasks of the play being loaded add to the play: handlers (once per role
    * instance), and public defaults and vars; and the names of the play's roles (`roles:` entries and imported

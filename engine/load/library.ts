@@ -16,6 +16,9 @@
 import { readdirSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import { libraryModule } from '../../modules/library.js'
+import { collectionModule, type CollectionModule } from './collections.js'
+import { actionPluginModule } from '../../modules/action-plugin.js'
+import type { ModuleDef } from '../module.js'
 import { UserError } from '../errors.js'
 import { configuredPaths, pathList } from '../source/rolespath.js'
 import type { SourcePos } from '../types.js'
@@ -94,11 +97,31 @@ export function libraryModuleName(ctx: LoadContext, name: string): string | unde
   if (known && !ctx.modules.get(known)?.absent) return known
   const bare = name.startsWith('ansible.legacy.') ? name.slice('ansible.legacy.'.length) : name
   const file = libraryFile(ctx, bare)
-  if (!file) return undefined
+  if (!file) return collectionModuleName(ctx, name)
   if (!ctx.modules.has(bare)) ctx.modules.set(bare, libraryModule(bare, file, moduleUtilsDirs(ctx)))
   ctx.spellings.set(bare, bare)
   ctx.spellings.set(`ansible.legacy.${bare}`, bare)
   return bare
+}
+
+/** A module of an installed collection (engine/load/collections.ts) added to the run's modules as `name`. */
+function collectionModuleName(ctx: LoadContext, name: string): string | undefined {
+  const found = collectionModule(ctx.playbookDir, name, ctx.playCollections)
+  if (!found) return undefined
+  if (found.error !== undefined) {
+    ;(ctx.unusable ??= new Map()).set(name, found.error)
+    return undefined
+  }
+  if (!ctx.modules.has(name)) ctx.modules.set(name, collectionModuleDef(found))
+  ctx.spellings.set(name, name)
+  return name
+}
+
+/** The definition of a collection's module: a library module, or its collection's action plugin running it. */
+export function collectionModuleDef(found: Exclude<CollectionModule, { error: string }>): ModuleDef {
+  const module = libraryModule(found.fqcn, found.file, [], found.playbookDir)
+  if (!found.action) return module
+  return actionPluginModule(found.fqcn, found.file, module, { module: found.action, playbookDir: found.playbookDir })
 }
 
 const DEFAULT_UTILS = '~/.ansible/plugins/module_utils:/usr/share/ansible/plugins/module_utils'

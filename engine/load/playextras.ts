@@ -2,8 +2,8 @@
  * Play keywords about how and where tasks run: `order` (the order of the play's hosts), `port` (where the inventory
  * sets no `ansible_port`), `timeout`, `throttle` and `ignore_unreachable` (defaults of every task's), `gather_subset`
  * (its names checked when facts are gathered; all facts are gathered), `gather_timeout` (accepted: tsplay's one fact
- * script has no slow collector to bound), `fact_path` (the local facts' folder), `collections` (accepted: modules
- * are found by their short and FQCN names either way) and `module_defaults` (arguments every call of a module gets
+ * script has no slow collector to bound), `fact_path` (the local facts' folder), `collections` (searched for a
+ * module's short name, engine/load/collections.ts) and `module_defaults` (arguments every call of a module gets
  * unless the task writes them; applied as tasks load, or where a template gives them as the task runs (see
  * templateddefaults.ts), and `setup`'s and `gather_facts`' to the play's fact gathering: `gather_subset`,
  * `fact_path` and `filter`).
@@ -57,7 +57,7 @@ export function readPlayExtras(ctx: LoadContext, raw: Record<string, unknown>, p
       at(raw, 'order', pos),
       didYouMean(order, HOST_ORDERS),
     )
-  readStringList(ctx, raw, 'collections', pos)
+  ctx.playCollections = readStringList(ctx, raw, 'collections', pos)
   // fact gathering collects every fact tsplay has, as the setup module does: the subset's names are checked then
   const subset = readStringList(ctx, raw, 'gather_subset', pos)
   const gatherTimeout = readIntOrTemplate(ctx, raw, 'gather_timeout', pos, 1)

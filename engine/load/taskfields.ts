@@ -82,9 +82,9 @@ export function buildTask(
     } else
       report(
         ctx,
-        `unknown task keyword or module "${k}"`,
+        ctx.unusable?.has(k) ? `module "${k}": ${ctx.unusable.get(k)}` : `unknown task keyword or module "${k}"`,
         keyPos(raw, k) ?? pos,
-        didYouMean(k, [...TASK_KEYWORDS, ...ctx.spellings.keys()]),
+        ctx.unusable?.has(k) ? undefined : didYouMean(k, [...TASK_KEYWORDS, ...ctx.spellings.keys()]),
       )
   }
   if (found.length > 1) {

@@ -12,6 +12,8 @@
  */
 import { HostError, UserError } from '../errors.js'
 import { newLoadContext } from '../load/context.js'
+import { collectionModule } from '../load/collections.js'
+import { collectionModuleDef } from '../load/library.js'
 import { ModuleFailure, type HostIO, type ModuleContext, type ModuleDef } from '../module.js'
 import type { SourcePos } from '../types.js'
 import type { RunContext } from './context.js'
@@ -46,6 +48,15 @@ function readArgs(def: ModuleDef, args: Record<string, unknown>): Record<string,
   return out
 }
 
+/** A module of an installed collection an action plugin asks for by its full name (engine/load/collections.ts). */
+function inCollection(rc: RunContext, name: string): ModuleDef | undefined {
+  const found = name.split('.').length > 2 ? collectionModule(rc.playbook.dir, name) : undefined
+  if (!found || found.error !== undefined) return undefined
+  const def = collectionModuleDef(found)
+  rc.modules.set(name, def)
+  return def
+}
+
 const failure = (msg: string) => ({ failed: true, changed: false, msg })
 
 /**
@@ -78,7 +89,10 @@ export function moduleCaller(
   return async (module, written) => {
     let name = typeof module === 'string' ? canonical(rc, module) : module.name
     if (name === 'command' && written._uses_shell) name = 'shell'
-    const def = typeof module === 'string' || name !== module.name ? await moduleCode(rc, name) : module
+    const def =
+      typeof module === 'string' || name !== module.name
+        ? ((await moduleCode(rc, name)) ?? inCollection(rc, name))
+        : module
     if (!def || def.absent) return failure(`The module ${String(name)} was not found in tsplay's modules`)
     try {
       const args = moduleArgs(def, readArgs(def, written) as never, pos)

@@ -21,7 +21,7 @@
 import { PY_VALUES } from '../../engine/expr/pyplugins-script.js'
 
 export const ACTION_PLUGIN_PY = String.raw`
-import base64, importlib.util, json, os, signal, sys, traceback
+import base64, importlib, importlib.util, json, os, signal, sys, traceback
 from collections.abc import Mapping
 requests = os.fdopen(3, 'w', encoding='utf-8')
 os.dup2(2, 1)
@@ -119,9 +119,14 @@ class Task(object):
         return list(job['search'])
 
 def run():
-    spec = importlib.util.spec_from_file_location('tsplay_action_%s' % job['name'], job['file'])
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    if job.get('module'):
+        from ansible.utils.collection_loader import AnsibleCollectionConfig
+        AnsibleCollectionConfig.playbook_paths = job.get('playbook_dirs') or []
+        mod = importlib.import_module(job['module'])
+    else:
+        spec = importlib.util.spec_from_file_location('tsplay_action_%s' % job['name'], job['file'])
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
     loader = DataLoader()
     loader.set_basedir(job['basedir'])
     pc = PlayContext()

@@ -36,6 +36,9 @@ export interface ActionJob {
   basedir: string
   host: string
   remote_user?: string
+  /** A collection's plugin: its Python module name, imported instead of `file`, and the playbook's folders. */
+  module?: string
+  playbook_dirs?: string[]
 }
 
 /** What the plugin may ask of the host; tsplay's answers. */

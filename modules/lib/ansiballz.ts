@@ -32,6 +32,9 @@ added = set()
 for line in sys.stdin:
     req = json.loads(line)
     try:
+        if req.get('playbook_dirs'):
+            from ansible.utils.collection_loader import AnsibleCollectionConfig
+            AnsibleCollectionConfig.playbook_paths = req['playbook_dirs']
         for d in req['dirs']:
             if d not in added:
                 module_utils_loader.add_directory(d)
@@ -45,12 +48,17 @@ for line in sys.stdin:
     answers.flush()
 `
 
-/** What to build: the module's name and file, its arguments (Ansible's internal ones too), module_utils folders. */
+/**
+ * What to build: the module's name and file, its arguments (Ansible's internal ones too), module_utils folders, and
+ * for a collection's module the playbook's folder (its `collections/` are searched first, as ansible-playbook does;
+ * the configured collections' folders are the builder's own, read from the same settings).
+ */
 export interface ZipRequest {
   name: string
   path: string
   args: Record<string, unknown>
   dirs: string[]
+  playbook_dirs?: string[]
 }
 
 type Answer = { ok: string; error?: undefined } | { error: string; ok?: undefined }

@@ -185,6 +185,15 @@ describe('Ansible action plugins', () => {
 
 describe("modules of other systems (Ansible's, not tsplay's)", () => {
   const play = (tasks: string) => ({ 'playbook.yml': `- hosts: all\n  tasks:\n${tasks}` })
+  // no collection is installed for these (the machine's own, Debian's ansible package, are not looked at)
+  beforeEach(() => {
+    process.env.ANSIBLE_COLLECTIONS_PATHS = '/nonexistent'
+    process.env.ANSIBLE_COLLECTIONS_SCAN_SYS_PATH = 'false'
+  })
+  afterEach(() => {
+    delete process.env.ANSIBLE_COLLECTIONS_PATHS
+    delete process.env.ANSIBLE_COLLECTIONS_SCAN_SYS_PATH
+  })
 
   it('are a warning in a task that may not run, and the task fails when it runs', async () => {
     const { tasks, modules, warnings } = await load(

@@ -1,0 +1,154 @@
+/**
+ * Modules of Ansible collections installed on the controller, found as Ansible finds them: the collections beside
+ * the playbook (`collections/ansible_collections/`), then `ANSIBLE_COLLECTIONS_PATHS` (or `collections_paths` in
+ * ansible.cfg, else `~/.ansible/collections:/usr/share/ansible/collections`), then the controller Python's own
+ * (Debian's `ansible` package) unless `ANSIBLE_COLLECTIONS_SCAN_SYS_PATH` (`collections_scan_sys_path`) is false.
+ * A short name ansible-core moved to a collection (`ini_file`) follows ansible-core's routing
+ * (`ansible_builtin_runtime.yml`), and a collection's `meta/runtime.yml` redirects and removals are followed too;
+ * a play's `collections:` are searched for other short names. Found, the module runs as a library module
+ * (modules/library.ts), sent as Ansible sends it (AnsiballZ, with the collection's module_utils), so this needs
+ * ansible-core importable by the controller's Python. A module its collection runs through an action plugin
+ * (`kubernetes.core.k8s`) runs as an action plugin does (modules/action-plugin.ts), with the module as the one the
+ * plugin runs by its own name.
+ *
+ * @example
+ * ```ts
+ * collectionModule('/srv/site', 'ini_file') // { fqcn: 'community.general.ini_file', file: '…/ini_file.py' }
+ * ```
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
+import { parse } from 'yaml'
+import { controllerPython } from '../expr/pyplugins.js'
+import { ansibleCfgFile, configuredPaths, iniValue } from '../source/rolespath.js'
+
+const DEFAULT_PATHS = '~/.ansible/collections:/usr/share/ansible/collections'
+
+/** What the controller's Python has: its import path and ansible-core's folder (undefined: no ansible-core). */
+interface PythonSide {
+  sysPath: string[]
+  ansibleDir: string
+}
+
+let python: { key: string; side: PythonSide | undefined } | undefined
+
+function pythonSide(): PythonSide | undefined {
+  const exe = controllerPython()
+  if (python?.key === exe) return python.side
+  let side: PythonSide | undefined
+  try {
+    const script = 'import json, os, sys, ansible\nprint(json.dumps([sys.path, os.path.dirname(ansible.__file__)]))'
+    const out = execFileSync(exe, ['-c', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+    const [sysPath, ansibleDir] = JSON.parse(out) as [string[], string]
+    side = { sysPath: sysPath.filter((p) => p !== ''), ansibleDir }
+  } catch {
+    side = undefined
+  }
+  python = { key: exe, side }
+  return side
+}
+
+/** The `ansible_collections` folders searched, in Ansible's order, for a playbook in `playbookDir`. */
+export function collectionRoots(playbookDir: string): string[] {
+  const side = pythonSide()
+  if (!side) return []
+  const plural =
+    process.env.ANSIBLE_COLLECTIONS_PATHS !== undefined || process.env.ANSIBLE_COLLECTIONS_PATH === undefined
+  const env = plural ? 'ANSIBLE_COLLECTIONS_PATHS' : 'ANSIBLE_COLLECTIONS_PATH'
+  const configured = configuredPaths(env, 'collections_paths', DEFAULT_PATHS)
+  const all = [join(playbookDir, 'collections'), ...configured, ...(scanSysPath() ? side.sysPath : [])]
+  const roots = all.map((p) => (basename(p) === 'ansible_collections' ? resolve(p) : resolve(p, 'ansible_collections')))
+  return [...new Set(roots)].filter((r) => existsSync(r))
+}
+
+/** Ansible's `COLLECTIONS_SCAN_SYS_PATH` (`ANSIBLE_COLLECTIONS_SCAN_SYS_PATH`, `collections_scan_sys_path`). */
+function scanSysPath(): boolean {
+  const cfg = ansibleCfgFile()
+  const v =
+    process.env.ANSIBLE_COLLECTIONS_SCAN_SYS_PATH ??
+    (cfg ? iniValue(readFileSync(cfg, 'utf8'), 'defaults', 'collections_scan_sys_path') : undefined)
+  return v === undefined || !/^(false|no|off|0|n|f)$/i.test(v.trim())
+}
+
+const runtimes = new Map<string, Record<string, unknown> | undefined>()
+
+/** The `plugin_routing.modules` entry of `name` in a runtime file (YAML), if any. */
+function routing(file: string, name: string): Record<string, unknown> | undefined {
+  if (!runtimes.has(file)) {
+    let doc: unknown
+    try {
+      doc = parse(readFileSync(file, 'utf8'))
+    } catch {
+      doc = undefined
+    }
+    const modules = (doc as { plugin_routing?: { modules?: unknown } } | undefined)?.plugin_routing?.modules
+    runtimes.set(
+      file,
+      typeof modules === 'object' && modules !== null ? (modules as Record<string, unknown>) : undefined,
+    )
+  }
+  const entry = runtimes.get(file)?.[name]
+  return typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : undefined
+}
+
+/**
+ * A collection module found: its full name and file, and when its collection runs it through an action plugin, that
+ * plugin's Python module name (`ansible_collections.NS.COLL.plugins.action.NAME`); or why it cannot be used.
+ */
+export type CollectionModule =
+  { fqcn: string; file: string; action?: string; playbookDir: string; error?: undefined } | { error: string }
+
+/**
+ * The collection module `name` (a full name, or a short one ansible-core routes or the play's `collections:`
+ * hold), or undefined when no installed collection has it.
+ */
+export function collectionModule(
+  playbookDir: string,
+  name: string,
+  playCollections: readonly string[] = [],
+): CollectionModule | undefined {
+  const side = pythonSide()
+  if (!side) return undefined
+  const roots = collectionRoots(playbookDir)
+  const bare = name.replace(/^ansible\.(builtin|legacy)\./, '')
+  const builtin = join(side.ansibleDir, 'config', 'ansible_builtin_runtime.yml')
+  const names = bare.includes('.')
+    ? [bare]
+    : [
+        ...playCollections.map((c) => `${c}.${bare}`),
+        ...[routing(builtin, bare)?.redirect].filter((r): r is string => typeof r === 'string'),
+      ]
+  for (const n of names) {
+    const found = inCollections(roots, n, 0)
+    if (found) return 'error' in found ? found : { ...found, playbookDir }
+  }
+  return undefined
+}
+
+/** `fqcn` (`ns.coll.name`) in the first collection that has `ns.coll`, following its runtime's redirects. */
+function inCollections(
+  roots: string[],
+  fqcn: string,
+  hops: number,
+): { fqcn: string; file: string; action?: string } | { error: string } | undefined {
+  const [ns, coll, ...rest] = fqcn.split('.')
+  if (!ns || !coll || rest.length === 0 || hops > 10) return undefined
+  const dir = roots.map((r) => join(r, ns, coll)).find((d) => existsSync(d))
+  if (!dir) return undefined
+  const short = rest.join('.')
+  const route = routing(join(dir, 'meta', 'runtime.yml'), short)
+  const tomb = route?.tombstone as { warning_text?: string } | undefined
+  if (tomb) return { error: `module ${fqcn} was removed from its collection: ${tomb.warning_text ?? ''}`.trim() }
+  if (typeof route?.redirect === 'string') return inCollections(roots, route.redirect, hops + 1)
+  // a Windows module's `.py` beside its `.ps1` holds only its documentation: the module is the PowerShell one
+  const base = join(dir, 'plugins', 'modules', ...rest.slice(0, -1), rest.at(-1)!)
+  const file = [`${base}.ps1`, `${base}.py`].find((f) => existsSync(f))
+  if (!file) return undefined
+  const action = existsSync(join(dir, 'plugins', 'action', `${short}.py`))
+  return action ? { fqcn, file, action: `ansible_collections.${ns}.${coll}.plugins.action.${short}` } : { fqcn, file }
+}

@@ -1,0 +1,95 @@
+/**
+ * Collections' modules in a real run (the local connection, the built CLI): a collection written beside the
+ * playbook — a module importing the collection's module_utils, a module run through the collection's action plugin
+ * (which runs it by its own name) — and, where Debian's `ansible` package is installed, community.general's
+ * `ini_file` by its short name: changed, then ok on the second run, what `--check` predicts, and the file it
+ * wrote read back by Python's configparser (the program that reads INI files).
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { controllerPython, hasAnsible } from '../../engine/expr/pyplugins.js'
+import { total, tsplay, writeTree } from '../helpers/cli.js'
+
+const COLL = 'collections/ansible_collections/tsplaytest/demo/plugins'
+const dir = writeTree({
+  'inventory.yml': 'all:\n  hosts:\n    h1: { ansible_connection: local }\n',
+  [`${COLL}/module_utils/greet.py`]: 'def greet(who):\n    return "hello " + who\n',
+  [`${COLL}/modules/hello.py`]: [
+    'from ansible.module_utils.basic import AnsibleModule',
+    'from ansible_collections.tsplaytest.demo.plugins.module_utils.greet import greet',
+    'm = AnsibleModule(argument_spec=dict(who=dict(type="str", required=True)), supports_check_mode=True)',
+    'm.exit_json(changed=False, msg=greet(m.params["who"]))',
+    '',
+  ].join('\n'),
+  [`${COLL}/modules/shout.py`]: [
+    'from ansible.module_utils.basic import AnsibleModule',
+    'm = AnsibleModule(argument_spec=dict(who=dict(type="str")), supports_check_mode=True)',
+    'm.exit_json(changed=False, msg=m.params["who"].upper())',
+    '',
+  ].join('\n'),
+  [`${COLL}/action/shout.py`]: [
+    'from ansible.plugins.action import ActionBase',
+    'from ansible_collections.tsplaytest.demo.plugins.module_utils.greet import greet',
+    'class ActionModule(ActionBase):',
+    '    def run(self, tmp=None, task_vars=None):',
+    '        r = self._execute_module(module_args=dict(who=greet(self._task.args["who"])), task_vars=task_vars)',
+    '        r["plugin"] = self._task.action',
+    '        return r',
+    '',
+  ].join('\n'),
+  'p.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - tsplaytest.demo.hello: { who: world }
+      register: a
+    - tsplaytest.demo.shout: { who: you }
+      register: b
+    - copy: { content: "{{ a.msg }}/{{ b.msg }}/{{ b.plugin }}", dest: "{{ root }}/said" }
+`,
+  'ini.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - ini_file: { path: "{{ root }}/app.ini", section: server, option: port, value: "8080", mode: "0640" }
+    - community.general.ini_file: { path: "{{ root }}/app.ini", section: server, option: host, value: pi1 }
+`,
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const withAnsible = hasAnsible(controllerPython())
+// only the collection written here (not the machine's own) for the first case
+const ownOnly = { ANSIBLE_COLLECTIONS_PATHS: '/nonexistent', ANSIBLE_COLLECTIONS_SCAN_SYS_PATH: 'false' }
+
+describe.skipIf(!withAnsible)("collections' modules in a run", { timeout: 120_000 }, () => {
+  it("run a collection's module and one its action plugin runs, with the collection's module_utils", async () => {
+    const root = join(dir, 'out1')
+    execFileSync('mkdir', ['-p', root])
+    const args = ['run', 'p.yml', '-i', 'inventory.yml', '--json', '-e', `root=${root}`]
+    const r = await tsplay(args, { cwd: dir, env: ownOnly })
+    expect(r.code, r.stderr + r.stdout).toBe(0)
+    expect(readFileSync(join(root, 'said'), 'utf8')).toBe('hello world/HELLO YOU/tsplaytest.demo.shout')
+  })
+
+  const installed = '/usr/lib/python3/dist-packages/ansible_collections/community/general/plugins/modules/ini_file.py'
+  it.skipIf(!existsSync(installed))(
+    "runs community.general's ini_file by its short name: predicted, changed, then ok; Python reads the file",
+    async () => {
+      const root = join(dir, 'out2')
+      const args = ['run', 'ini.yml', '-i', 'inventory.yml', '--json', '-e', `root=${root}`]
+      execFileSync('mkdir', ['-p', root])
+      const check = await tsplay([...args, '--check'], { cwd: dir })
+      expect(check.code, check.stderr + check.stdout).toBe(0)
+      expect(total(check.recap, 'changed')).toBe(2)
+      expect(existsSync(join(root, 'app.ini'))).toBe(false)
+      const first = await tsplay(args, { cwd: dir })
+      expect(first.code, first.stderr + first.stdout).toBe(0)
+      expect(total(first.recap, 'changed')).toBe(2)
+      const second = await tsplay(args, { cwd: dir })
+      expect(total(second.recap, 'changed')).toBe(0)
+      const read =
+        'import configparser,sys; c=configparser.ConfigParser(); c.read(sys.argv[1]); print(dict(c["server"]))'
+      const said = execFileSync('python3', ['-c', read, join(root, 'app.ini')], { encoding: 'utf8' })
+      expect(said.trim()).toBe("{'port': '8080', 'host': 'pi1'}")
+    },
+  )
+})

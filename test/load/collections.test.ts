@@ -1,0 +1,125 @@
+/**
+ * Modules of installed Ansible collections: found as Ansible finds them (beside the playbook, on
+ * ANSIBLE_COLLECTIONS_PATHS; a collection's redirects and removals, a play's `collections:`), refused with the reason
+ * when tsplay cannot run them (an action plugin of the collection), and run as library modules sent as AnsiballZ
+ * with the collection's own module_utils. The collection here is written by the test; the machine's own
+ * collections (Debian's ansible package) are not looked at.
+ */
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Task } from '../../engine/ast.js'
+import type { UserError } from '../../engine/errors.js'
+import { controllerPython, hasAnsible } from '../../engine/expr/pyplugins.js'
+import { loadPlaybook } from '../../engine/load/playbook.js'
+import { localIO, runWith, testCtx } from '../helpers/module-ctx.js'
+import { fixtureModules } from './fixtures.js'
+import { loadErrors, tree } from './helpers.js'
+
+const COLL = 'collections/ansible_collections/tsplaytest/demo'
+const HELLO = [
+  'from ansible.module_utils.basic import AnsibleModule',
+  'from ansible_collections.tsplaytest.demo.plugins.module_utils.greet import greet',
+  'm = AnsibleModule(argument_spec=dict(who=dict(type="str", required=True)), supports_check_mode=True)',
+  'm.exit_json(changed=not m.check_mode, msg=greet(m.params["who"]))',
+  '',
+].join('\n')
+const FILES = {
+  [`${COLL}/meta/runtime.yml`]:
+    'plugin_routing:\n  modules:\n    old_hello: { redirect: tsplaytest.demo.hello }\n' +
+    '    gone: { tombstone: { removal_version: 2.0.0, warning_text: Use tsplaytest.demo.hello instead. } }\n',
+  [`${COLL}/plugins/modules/hello.py`]: HELLO,
+  [`${COLL}/plugins/module_utils/greet.py`]: 'def greet(who):\n    return "hello " + who\n',
+  [`${COLL}/plugins/modules/synced.py`]: HELLO,
+  // the collection's action plugin runs its module by its own name, with an argument of its own making
+  [`${COLL}/plugins/action/synced.py`]: [
+    'from ansible.plugins.action import ActionBase',
+    'from ansible_collections.tsplaytest.demo.plugins.module_utils.greet import greet',
+    'class ActionModule(ActionBase):',
+    '    def run(self, tmp=None, task_vars=None):',
+    '        r = self._execute_module(module_args=dict(who=greet(self._task.args["who"])), task_vars=task_vars)',
+    '        r["plugin"] = self._task.action',
+    '        return r',
+    '',
+  ].join('\n'),
+}
+const withAnsible = hasAnsible(controllerPython())
+
+beforeEach(() => {
+  process.env.ANSIBLE_COLLECTIONS_PATHS = '/nonexistent'
+  process.env.ANSIBLE_COLLECTIONS_SCAN_SYS_PATH = 'false'
+})
+afterEach(() => {
+  delete process.env.ANSIBLE_COLLECTIONS_PATHS
+  delete process.env.ANSIBLE_COLLECTIONS_SCAN_SYS_PATH
+})
+
+async function load(playbook: string) {
+  const dir = tree({ ...FILES, 'playbook.yml': playbook })
+  const warnings: UserError[] = []
+  const modules = fixtureModules()
+  const pb = await loadPlaybook(join(dir, 'playbook.yml'), { modules, warnings })
+  return { tasks: pb.plays[0].tasks as Task[], modules, dir }
+}
+
+describe.skipIf(!withAnsible)("an installed collection's modules", { timeout: 60_000 }, () => {
+  it('are found by full name, through a redirect, and by short name in a play with collections:', async () => {
+    const { tasks, modules } = await load(
+      '- hosts: all\n  collections: [tsplaytest.demo]\n  tasks:\n' +
+        '    - tsplaytest.demo.hello: { who: a }\n    - tsplaytest.demo.old_hello: { who: b }\n' +
+        '    - hello: { who: c }\n',
+    )
+    expect(tasks.map((t) => t.module)).toEqual(['tsplaytest.demo.hello', 'tsplaytest.demo.old_hello', 'hello'])
+    for (const t of tasks) expect(modules.get(t.module)?.library).toMatch(/demo\/plugins\/modules\/hello\.py$/)
+  })
+
+  it("are found by a short name ansible-core moved to a collection (ini_file), ansible.builtin's too", async () => {
+    const dir = tree({
+      'collections/ansible_collections/community/general/plugins/modules/ini_file.py': HELLO,
+      'playbook.yml': '- hosts: all\n  tasks:\n    - ini_file: { path: /x }\n    - ansible.builtin.ini_file: {}\n',
+    })
+    const modules = fixtureModules()
+    const pb = await loadPlaybook(join(dir, 'playbook.yml'), { modules })
+    const names = (pb.plays[0].tasks as Task[]).map((t) => t.module)
+    expect(names).toEqual(['ini_file', 'ansible.builtin.ini_file'])
+    for (const n of names)
+      expect(modules.get(n)?.library).toMatch(/community\/general\/plugins\/modules\/ini_file\.py$/)
+  })
+
+  it('are refused with the reason when removed; unknown ones stay unknown', async () => {
+    const errs = await loadErrors({
+      ...FILES,
+      'playbook.yml':
+        '- hosts: all\n  tasks:\n    - tsplaytest.demo.gone: {}\n    - tsplaytest.demo.nosuch: {}\n' +
+        '    - hello: { who: x }\n',
+    })
+    expect(errs).toEqual([
+      expect.stringMatching(/:3:7 module "tsplaytest.demo.gone": .*removed .*Use tsplaytest.demo.hello instead/),
+      expect.stringMatching(/:4:7 unknown task keyword or module "tsplaytest.demo.nosuch"/),
+      expect.stringMatching(/:5:7 unknown task keyword or module "hello"/),
+    ])
+  })
+
+  it("run through their collection's action plugin, which runs the module by its own name", async () => {
+    const { tasks, modules } = await load('- hosts: all\n  tasks:\n    - tsplaytest.demo.synced: { who: x }\n')
+    const def = modules.get(tasks[0]!.module)!
+    const asked: unknown[] = []
+    const callModule = async (m: unknown, args: Record<string, unknown>) => {
+      asked.push([typeof m === 'string' ? m : (m as { library?: string }).library, args])
+      return { changed: true, msg: 'ran' }
+    }
+    const run = await runWith(def, { who: 'you' }, testCtx({ callModule }), localIO())
+    expect(run.failed, run.msg).toBeUndefined()
+    expect(asked).toEqual([[expect.stringMatching(/demo\/plugins\/modules\/synced\.py$/), { who: 'hello you' }]])
+    expect(run).toMatchObject({ changed: true, msg: 'ran', data: { plugin: 'tsplaytest.demo.synced' } })
+  })
+
+  it("run with the collection's module_utils, in check mode too", async () => {
+    const { tasks, modules } = await load('- hosts: all\n  tasks:\n    - tsplaytest.demo.hello: { who: world }\n')
+    const def = modules.get(tasks[0]!.module)!
+    const run = await runWith(def, { who: 'world' }, testCtx(), localIO())
+    expect(run.failed, run.msg).toBeUndefined()
+    expect(run).toMatchObject({ changed: true, msg: 'hello world' })
+    const checked = await runWith(def, { who: 'you' }, testCtx({ checkMode: true }), localIO())
+    expect(checked).toMatchObject({ changed: false, msg: 'hello you' })
+  })
+})
