@@ -5,6 +5,7 @@ import { USER_KEYS } from './userkeys.js'
 import { VARS_ARGS } from './varsargs.js'
 import { LOCAL_FACTS } from './localfacts.js'
 import { LIBRARY } from './library.js'
+import { COLLECTIONS } from './collections.js'
 import { ACTIONS } from './actions.js'
 import { PLUGINS } from './plugins.js'
 import { MULTI_OS } from './multios.js'
@@ -57,6 +58,7 @@ export const CASES: CompatCase[] = [
   ...VARS_ARGS,
   ...LOCAL_FACTS,
   ...LIBRARY,
+  ...COLLECTIONS,
   ...ACTIONS,
   ...PLUGINS,
   ...MULTI_OS,
