@@ -149,4 +149,10 @@ export interface JinjaOptions {
 export interface PluginFile {
   kind: 'filter' | 'test' | 'lookup'
   file: string
+  /**
+   * A collection's filters or tests (`file`: its `plugins/filter/` folder): `ns.coll`, the playbook's folder, and
+   * the names the playbook uses, each to its full name (`ipaddr` → `ansible.utils.ipaddr`, a short name ansible-core
+   * routes there; `ansible.utils.ipwrap` → itself).
+   */
+  collection?: { name: string; playbookDir: string; aliases: Record<string, string> }
 }

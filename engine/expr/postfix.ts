@@ -204,13 +204,18 @@ export abstract class PostfixParser extends Cursor {
     }
   }
 
-  /** A filter or test name written with its collection (`ansible.builtin.to_json`): the last part. */
+  /**
+   * A filter or test name written with its collection: ansible-core's own (`ansible.builtin.to_json`) by the last
+   * part, another collection's whole (`ansible.utils.ipaddr`).
+   */
   protected dotted(name: string): string {
+    const parts = [name]
     while (this.isOp('.') && this.peek.kind === 'name') {
       this.next()
-      name = this.next().text
+      parts.push(this.next().text)
     }
-    return name
+    const builtin = parts.length > 2 && parts[0] === 'ansible' && (parts[1] === 'builtin' || parts[1] === 'legacy')
+    return parts.length === 1 || builtin ? parts.at(-1)! : parts.join('.')
   }
 
   /** Jinja's `x is divisibleby 3`: a test's single argument without parentheses. */

@@ -50,7 +50,7 @@ def data(o):
 `
 
 export const PLUGIN_BRIDGE_PY = String.raw`
-import importlib.util, json, os, signal, sys
+import importlib, importlib.util, json, os, signal, sys
 from collections.abc import Mapping
 answers = os.fdopen(os.dup(1), 'w', encoding='utf-8')
 os.dup2(2, 1)
@@ -82,6 +82,32 @@ def load(files):
             errors.append([path, describe(e)])
     return {'names': names, 'errors': errors}
 
+def load_collection(req):
+    import pkgutil
+    from ansible.utils.collection_loader import AnsibleCollectionConfig
+    if AnsibleCollectionConfig.collection_finder is None:
+        from ansible import constants as C
+        from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+        _AnsibleCollectionFinder(C.COLLECTIONS_PATHS, C.COLLECTIONS_SCAN_SYS_PATH)._install()
+    AnsibleCollectionConfig.playbook_paths = req['playbook_dirs']
+    kind, coll = req['kind'], req['name']
+    pkg = importlib.import_module('ansible_collections.%s.plugins.%s' % (coll, kind))
+    names = {}
+    errors = []
+    for m in pkgutil.iter_modules(pkg.__path__):
+        try:
+            mod = importlib.import_module('%s.%s' % (pkg.__name__, m.name))
+            cls = getattr(mod, 'FilterModule' if kind == 'filter' else 'TestModule', None)
+            if cls is None:
+                continue
+            fns = cls().filters() if kind == 'filter' else cls().tests()
+            for name, fn in fns.items():
+                table[kind]['%s.%s' % (coll, name)] = fn
+                names['%s.%s' % (coll, name)] = mod.__file__
+        except Exception as e:
+            errors.append([m.name, describe(e)])
+    return {'names': names, 'errors': errors}
+
 def lookup(req):
     from ansible.parsing.dataloader import DataLoader
     from ansible.plugins.loader import lookup_loader
@@ -108,6 +134,8 @@ for line in sys.stdin:
     try:
         if req['op'] == 'load':
             res = load(req['files'])
+        elif req['op'] == 'collection':
+            res = load_collection(req)
         elif req['op'] == 'lookup':
             res = lookup(req)
         else:

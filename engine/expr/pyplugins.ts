@@ -135,7 +135,8 @@ function addFiles(
   lookups: Set<string>,
 ): string[] {
   const warnings: string[] = []
-  const jinja = files.filter((f) => f.kind !== 'lookup')
+  for (const f of files) if (f.collection && f.kind !== 'lookup') warnings.push(...addCollection(f, bridge, put))
+  const jinja = files.filter((f) => f.kind !== 'lookup' && !f.collection)
   if (jinja.length) {
     const got = bridge().ask(JSON.stringify({ op: 'load', files: jinja.map((f) => [f.kind, f.file]) }))
     if (got.error !== undefined) {
@@ -156,6 +157,30 @@ function addFiles(
     put(LOOKUPS, name, (terms, kw, ctx) => pythonLookup(bridge(), name, file, terms, kw, ctx))
   }
   return warnings
+}
+
+/**
+ * Load the filters or tests of a collection (`f.collection`) into the tables under their full names, and the short
+ * names the playbook uses for them; a name the playbook uses that did not load is a warning (its task fails).
+ */
+function addCollection(
+  f: PluginFile,
+  bridge: () => PythonBridge,
+  put: <T>(table: Record<string, T>, name: string, value: T) => void,
+): string[] {
+  const c = f.collection!
+  const kind = f.kind as 'filter' | 'test'
+  const got = bridge().ask(JSON.stringify({ op: 'collection', kind, name: c.name, playbook_dirs: [c.playbookDir] }))
+  if (got.error !== undefined) return [`the ${kind}s of collection ${c.name} could not be loaded: ${got.error}`]
+  const { names, errors } = got.ok as { names: Record<string, string>; errors: Array<[string, string]> }
+  const table = kind === 'filter' ? FILTERS : TESTS
+  for (const [name, file] of Object.entries(names)) put(table, name, pluginDef(bridge, kind, name, file))
+  for (const [used, full] of Object.entries(c.aliases)) if (names[full] && used !== full) put(table, used, table[full]!)
+  const missing = Object.entries(c.aliases).filter(([, full]) => !names[full])
+  const why = errors.map(([file, msg]) => `${file}: ${msg}`).join('; ')
+  return missing.map(
+    ([used]) => `${kind} "${used}" of collection ${c.name} could not be loaded${why ? `: ${why}` : ''}`,
+  )
 }
 
 /** Run lookup plugin `name` of `file` with the task's variables as Ansible hands them (templated ones as text). */

@@ -17,7 +17,7 @@
  * ```
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { parse } from 'yaml'
 import { controllerPython } from '../expr/pyplugins.js'
@@ -77,8 +77,8 @@ function scanSysPath(): boolean {
 
 const runtimes = new Map<string, Record<string, unknown> | undefined>()
 
-/** The `plugin_routing.modules` entry of `name` in a runtime file (YAML), if any. */
-function routing(file: string, name: string): Record<string, unknown> | undefined {
+/** The `plugin_routing` entry of `name` among the `section` (`modules`, `filter`, `test`) of a runtime file. */
+function routing(file: string, name: string, section = 'modules'): Record<string, unknown> | undefined {
   if (!runtimes.has(file)) {
     let doc: unknown
     try {
@@ -86,13 +86,10 @@ function routing(file: string, name: string): Record<string, unknown> | undefine
     } catch {
       doc = undefined
     }
-    const modules = (doc as { plugin_routing?: { modules?: unknown } } | undefined)?.plugin_routing?.modules
-    runtimes.set(
-      file,
-      typeof modules === 'object' && modules !== null ? (modules as Record<string, unknown>) : undefined,
-    )
+    const all = (doc as { plugin_routing?: unknown } | undefined)?.plugin_routing
+    runtimes.set(file, typeof all === 'object' && all !== null ? (all as Record<string, unknown>) : undefined)
   }
-  const entry = runtimes.get(file)?.[name]
+  const entry = (runtimes.get(file)?.[section] as Record<string, unknown> | undefined)?.[name]
   return typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : undefined
 }
 
@@ -151,4 +148,57 @@ function inCollections(
   if (!file) return undefined
   const action = existsSync(join(dir, 'plugins', 'action', `${short}.py`))
   return action ? { fqcn, file, action: `ansible_collections.${ns}.${coll}.plugins.action.${short}` } : { fqcn, file }
+}
+
+/** A collection's filter or test found: its full name, its collection and that collection's folder of such plugins. */
+export interface CollectionJinja {
+  fqcn: string
+  collection: string
+  dir: string
+}
+
+/**
+ * The collection filter or test `name` (`ansible.utils.ipaddr`, or a short name ansible-core routes to one:
+ * `ipaddr`), when an installed collection has a plugin file that names it; else undefined.
+ */
+export function collectionJinja(
+  playbookDir: string,
+  kind: 'filter' | 'test',
+  name: string,
+): CollectionJinja | undefined {
+  const side = pythonSide()
+  if (!side) return undefined
+  const roots = collectionRoots(playbookDir)
+  let fqcn: string | undefined = name
+  if (!name.includes('.')) {
+    const r = routing(join(side.ansibleDir, 'config', 'ansible_builtin_runtime.yml'), name, kind)?.redirect
+    fqcn = typeof r === 'string' ? r : undefined
+  }
+  for (let hops = 0; fqcn && hops < 10; hops++) {
+    const [ns, coll, ...rest] = fqcn.split('.')
+    if (!ns || !coll || rest.length !== 1) return undefined
+    const dir = roots.map((r) => join(r, ns, coll)).find((d) => existsSync(d))
+    if (!dir) return undefined
+    const r = routing(join(dir, 'meta', 'runtime.yml'), rest[0]!, kind)?.redirect
+    if (typeof r === 'string') {
+      fqcn = r
+      continue
+    }
+    const plugins = join(dir, 'plugins', kind)
+    return namedIn(plugins, rest[0]!) ? { fqcn, collection: `${ns}.${coll}`, dir: plugins } : undefined
+  }
+  return undefined
+}
+
+/** Whether a plugin file of folder `dir` is named `name` or writes `'name'` (its mapping's key). */
+function namedIn(dir: string, name: string): boolean {
+  if (existsSync(join(dir, `${name}.py`))) return true
+  let files: string[]
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.py'))
+  } catch {
+    return false
+  }
+  const quoted = new RegExp(`['"]${name.replace(/\W/g, '')}['"]`)
+  return files.some((f) => quoted.test(readFileSync(join(dir, f), 'utf8')))
 }

@@ -12,7 +12,7 @@ import { isFromVault } from '../vault/keyring.js'
 import type { ModuleDef } from '../module.js'
 import { UserError, UserErrors } from '../errors.js'
 import type { Task } from '../ast.js'
-import type { SourcePos, Vars } from '../types.js'
+import type { PluginFile, SourcePos, Vars } from '../types.js'
 
 /** Loader state for one `loadPlaybook` call. */
 /** What the roles of the play being loaded add to it (see `LoadContext.playRoles`). */
@@ -54,6 +54,8 @@ export interface LoadContext {
   playCollections?: string[]
   /** Modules found in an installed collection that tsplay cannot run, and why. */
   unusable?: Map<string, string>
+  /** Collections whose filters or tests the playbook uses (`kind:ns.coll` → what the run loads). */
+  collectionJinja?: Map<string, PluginFile>
   /**
    * What `include_role`/`import_role` tasks of the play being loaded add to the play: handlers (once per role
    * instance), and public defaults and vars; and the names of the play's roles (`roles:` entries and imported

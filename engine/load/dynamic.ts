@@ -257,7 +257,10 @@ export async function loadAtRunTime(
   // a role's plugin folders join the run's, as Ansible adds them when it loads the role; Python tells their names
   // only when it imports them, so names of those kinds are not refused here (as at load, engine/load/playbook.ts)
   const pythonPlugins = pythonPluginFiles(ctx)
-  dropPluginCallFindings(ctx, new Set(pythonPlugins.map((f) => f.kind).filter((k) => k !== 'lookup')))
+  dropPluginCallFindings(
+    ctx,
+    new Set(pythonPlugins.filter((f) => !f.collection && f.kind !== 'lookup').map((f) => f.kind)),
+  )
   if (ctx.errors.length || !got)
     throw new UserErrors(ctx.errors.length ? ctx.errors : [new UserError('not loaded', at)])
   const { defaults, vars } = ctx.playRoles

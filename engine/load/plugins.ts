@@ -50,9 +50,12 @@ export function addPluginRoot(ctx: LoadContext, dir: string): void {
   }
 }
 
-/** Every filter, test and lookup plugin file the run may use. */
+/** Every filter, test and lookup plugin file the run may use, and the collections' filters and tests it uses. */
 export function pythonPluginFiles(ctx: LoadContext): PluginFile[] {
-  return RUN.flatMap((kind) => pluginDirs(ctx, kind).flatMap((dir) => pythonFiles(dir).map((file) => ({ kind, file }))))
+  const files = RUN.flatMap((kind) =>
+    pluginDirs(ctx, kind).flatMap((dir) => pythonFiles(dir).map((file) => ({ kind, file }))),
+  )
+  return [...files, ...(ctx.collectionJinja?.values() ?? [])]
 }
 
 /** The file of plugin `name` of this kind (`NAME.py` in a `KIND_plugins/` folder the run loads), if there is one. */

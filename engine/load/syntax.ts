@@ -23,6 +23,7 @@ import { report, type LoadContext } from './context.js'
 import { pluginFile } from './plugins.js'
 import { refusePlugin } from './library.js'
 import { bestPos, valuePos } from '../source/positions.js'
+import { collectionJinja } from './collections.js'
 
 /**
  * A lookup named literally that is neither tsplay's nor a lookup plugin file of the playbook, its roles or the
@@ -59,7 +60,7 @@ export function callCheck(
   ] as const
   for (const [kind, names, softNames, table] of kinds)
     for (const n of new Set([...names, ...softNames])) {
-      if (Object.hasOwn(table, n)) continue
+      if (Object.hasOwn(table, n) || fromCollection(ctx, kind, n)) continue
       const msg = `unknown ${kind} "${n}" in ${what}`
       const hint = didYouMean(n, Object.keys(table))
       const why = what.startsWith('"vars"')
@@ -70,6 +71,25 @@ export function callCheck(
       if (why) ctx.warnings.push(new UserError(`${msg} (${why})`, posOf(n), hint))
       else (what === 'when' ? report : refusePlugin)(ctx, msg, posOf(n), hint)
     }
+}
+
+/**
+ * Whether an installed collection gives filter (test) `name` (engine/load/collections.ts): its collection's plugins
+ * are then loaded for the run (`LoadContext.collectionJinja`), the short name ansible-core routes there as well.
+ */
+function fromCollection(ctx: LoadContext, kind: 'filter' | 'test', name: string): boolean {
+  const found = collectionJinja(ctx.playbookDir, kind, name)
+  if (!found) return false
+  const all = (ctx.collectionJinja ??= new Map())
+  const key = `${kind}:${found.collection}`
+  const entry = all.get(key) ?? {
+    kind,
+    file: found.dir,
+    collection: { name: found.collection, playbookDir: ctx.playbookDir, aliases: {} },
+  }
+  entry.collection!.aliases[name] = found.fqcn
+  all.set(key, entry)
+  return true
 }
 
 /** Drop the unknown-filter (or -test) findings when Python plugins of that kind may give the names. */

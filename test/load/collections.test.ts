@@ -85,6 +85,22 @@ describe.skipIf(!withAnsible)("an installed collection's modules", { timeout: 60
       expect(modules.get(n)?.library).toMatch(/community\/general\/plugins\/modules\/ini_file\.py$/)
   })
 
+  it('give filters and tests by full name, and a short name ansible-core routes; others stay unknown', async () => {
+    const filters = 'class FilterModule(object):\n    def filters(self):\n        return {"shout": str.upper}\n'
+    const errs = await loadErrors({
+      ...FILES,
+      [`${COLL}/plugins/filter/words.py`]: filters,
+      'collections/ansible_collections/community/general/plugins/filter/json_query.py': filters,
+      'playbook.yml':
+        '- hosts: all\n  tasks:\n    - debug: { msg: "{{ x | tsplaytest.demo.shout }} {{ x | json_query(1) }}" }\n' +
+        '    - debug: { msg: "{{ x | tsplaytest.demo.nosuch }} {{ x is tsplaytest.demo.shout }}" }\n',
+    })
+    expect(errs).toEqual([
+      expect.stringMatching(/:4:21 unknown filter "tsplaytest.demo.nosuch"/),
+      expect.stringMatching(/:4:21 unknown test "tsplaytest.demo.shout"/),
+    ])
+  })
+
   it('are refused with the reason when removed; unknown ones stay unknown', async () => {
     const errs = await loadErrors({
       ...FILES,
