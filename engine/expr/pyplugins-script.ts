@@ -82,14 +82,18 @@ def load(files):
             errors.append([path, describe(e)])
     return {'names': names, 'errors': errors}
 
-def load_collection(req):
-    import pkgutil
+def collections(dirs):
     from ansible.utils.collection_loader import AnsibleCollectionConfig
     if AnsibleCollectionConfig.collection_finder is None:
         from ansible import constants as C
         from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
         _AnsibleCollectionFinder(C.COLLECTIONS_PATHS, C.COLLECTIONS_SCAN_SYS_PATH)._install()
-    AnsibleCollectionConfig.playbook_paths = req['playbook_dirs']
+    if AnsibleCollectionConfig.playbook_paths != [os.path.join(d, 'collections') for d in dirs]:
+        AnsibleCollectionConfig.playbook_paths = dirs
+
+def load_collection(req):
+    import pkgutil
+    collections(req['playbook_dirs'])
     kind, coll = req['kind'], req['name']
     pkg = importlib.import_module('ansible_collections.%s.plugins.%s' % (coll, kind))
     names = {}
@@ -115,7 +119,10 @@ def lookup(req):
     path = req['file']
     if path not in lookups:
         loader = DataLoader()
-        lookup_loader.add_directory(os.path.dirname(path))
+        if req.get('playbook_dirs') is not None:
+            collections(req['playbook_dirs'])
+        else:
+            lookup_loader.add_directory(os.path.dirname(path))
         plugin = lookup_loader.get(req['name'], loader=loader, templar=Templar(loader=loader))
         if plugin is None:
             raise LookupError('lookup plugin (%s) not found in %s' % (req['name'], path))

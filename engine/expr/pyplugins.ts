@@ -150,7 +150,12 @@ function addFiles(
       warnings.push(...errors.map(([file, msg]) => `Skipping plugin (${file}), cannot load: ${msg}`))
     }
   }
-  for (const { file } of files.filter((f) => f.kind === 'lookup')) {
+  for (const f of files.filter((x) => x.kind === 'lookup' && x.collection)) {
+    const c = f.collection!
+    for (const [used, full] of Object.entries(c.aliases))
+      put(LOOKUPS, used, (terms, kw, ctx) => pythonLookup(bridge(), full, f.file, terms, kw, ctx, [c.playbookDir]))
+  }
+  for (const { file } of files.filter((f) => f.kind === 'lookup' && !f.collection)) {
     const name = basename(file, '.py')
     if (lookups.has(name)) continue // the first folder's, as Ansible's plugin loader finds it
     lookups.add(name)
@@ -183,7 +188,10 @@ function addCollection(
   )
 }
 
-/** Run lookup plugin `name` of `file` with the task's variables as Ansible hands them (templated ones as text). */
+/**
+ * Run lookup plugin `name` of `file` with the task's variables as Ansible hands them (templated ones as text); with
+ * `playbookDirs`, `name` is a collection's lookup, found by its full name.
+ */
 function pythonLookup(
   py: PythonBridge,
   name: string,
@@ -191,9 +199,19 @@ function pythonLookup(
   terms: unknown[],
   kw: Record<string, unknown>,
   ctx: LookupCtx,
+  playbookDirs?: string[],
 ): unknown[] {
   const vars = ctx.scope?.lookup('vars')
-  const request = { op: 'lookup', name, file, terms, kw, basedir: ctx.paths.basedir, vars: isMap(vars) ? vars : {} }
+  const request = {
+    op: 'lookup',
+    name,
+    file,
+    terms,
+    kw,
+    basedir: ctx.paths.basedir,
+    vars: isMap(vars) ? vars : {},
+    ...(playbookDirs && { playbook_dirs: playbookDirs }),
+  }
   const got = py.ask(pythonJson(request), fromPython)
   if (got.error !== undefined) throw new UserError(`lookup plugin (${name}) of ${file}: ${got.error}`)
   if (!Array.isArray(got.ok)) throw new UserError(`lookup plugin (${name}) of ${file} returned no list`)

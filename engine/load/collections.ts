@@ -202,3 +202,35 @@ function namedIn(dir: string, name: string): boolean {
   const quoted = new RegExp(`['"]${name.replace(/\W/g, '')}['"]`)
   return files.some((f) => quoted.test(readFileSync(join(dir, f), 'utf8')))
 }
+
+/**
+ * The collection lookup `name` (`community.general.passwordstore`, or a short name ansible-core routes to one):
+ * its full name, collection and plugin file; undefined when no installed collection has it.
+ */
+export function collectionLookup(
+  playbookDir: string,
+  name: string,
+): { fqcn: string; collection: string; file: string } | undefined {
+  const side = pythonSide()
+  if (!side) return undefined
+  const roots = collectionRoots(playbookDir)
+  let fqcn: string | undefined = name
+  if (!name.includes('.')) {
+    const r = routing(join(side.ansibleDir, 'config', 'ansible_builtin_runtime.yml'), name, 'lookup')?.redirect
+    fqcn = typeof r === 'string' ? r : undefined
+  }
+  for (let hops = 0; fqcn && hops < 10; hops++) {
+    const [ns, coll, ...rest] = fqcn.split('.')
+    if (!ns || !coll || rest.length !== 1) return undefined
+    const dir = roots.map((r) => join(r, ns, coll)).find((d) => existsSync(d))
+    if (!dir) return undefined
+    const r = routing(join(dir, 'meta', 'runtime.yml'), rest[0]!, 'lookup')?.redirect
+    if (typeof r === 'string') {
+      fqcn = r
+      continue
+    }
+    const file = join(dir, 'plugins', 'lookup', `${rest[0]}.py`)
+    return existsSync(file) ? { fqcn, collection: `${ns}.${coll}`, file } : undefined
+  }
+  return undefined
+}

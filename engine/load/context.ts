@@ -54,8 +54,8 @@ export interface LoadContext {
   playCollections?: string[]
   /** Modules found in an installed collection that tsplay cannot run, and why. */
   unusable?: Map<string, string>
-  /** Collections whose filters or tests the playbook uses (`kind:ns.coll` → what the run loads). */
-  collectionJinja?: Map<string, PluginFile>
+  /** Collections' filters, tests and lookups the playbook uses (`kind:ns.coll`, `lookup:fqcn` → what the run loads). */
+  collectionPlugins?: Map<string, PluginFile>
   /**
    * What `include_role`/`import_role` tasks of the play being loaded add to the play: handlers (once per role
    * instance), and public defaults and vars; and the names of the play's roles (`roles:` entries and imported

@@ -50,12 +50,12 @@ export function addPluginRoot(ctx: LoadContext, dir: string): void {
   }
 }
 
-/** Every filter, test and lookup plugin file the run may use, and the collections' filters and tests it uses. */
+/** Every filter, test and lookup plugin file the run may use, and the collections' filters, tests and lookups it uses. */
 export function pythonPluginFiles(ctx: LoadContext): PluginFile[] {
   const files = RUN.flatMap((kind) =>
     pluginDirs(ctx, kind).flatMap((dir) => pythonFiles(dir).map((file) => ({ kind, file }))),
   )
-  return [...files, ...(ctx.collectionJinja?.values() ?? [])]
+  return [...files, ...(ctx.collectionPlugins?.values() ?? [])]
 }
 
 /** The file of plugin `name` of this kind (`NAME.py` in a `KIND_plugins/` folder the run loads), if there is one. */

@@ -23,7 +23,7 @@ import { report, type LoadContext } from './context.js'
 import { pluginFile } from './plugins.js'
 import { refusePlugin } from './library.js'
 import { bestPos, valuePos } from '../source/positions.js'
-import { collectionJinja } from './collections.js'
+import { collectionJinja, collectionLookup } from './collections.js'
 
 /**
  * A lookup named literally that is neither tsplay's nor a lookup plugin file of the playbook, its roles or the
@@ -31,7 +31,7 @@ import { collectionJinja } from './collections.js'
  * not run (its `when`, a handler, a `rescue`), it is a warning, and the task fails if it runs (as in Ansible).
  */
 function lookupCheck(ctx: LoadContext, text: string, what: string, here: SourcePos): void {
-  const bad = unknownLookupIn(text, (name) => !!pluginFile(ctx, 'lookup', name))
+  const bad = unknownLookupIn(text, (name) => !!pluginFile(ctx, 'lookup', name) || collectionLookupUsed(ctx, name))
   if (!bad) return
   // a task's own `when` is evaluated whenever the task is reached: what it names fails there
   const refuse = what === 'when' ? report : refusePlugin
@@ -75,16 +75,35 @@ export function callCheck(
 
 /**
  * Whether an installed collection gives filter (test) `name` (engine/load/collections.ts): its collection's plugins
- * are then loaded for the run (`LoadContext.collectionJinja`), the short name ansible-core routes there as well.
+ * are then loaded for the run (`LoadContext.collectionPlugins`), the short name ansible-core routes there as well.
  */
 function fromCollection(ctx: LoadContext, kind: 'filter' | 'test', name: string): boolean {
   const found = collectionJinja(ctx.playbookDir, kind, name)
   if (!found) return false
-  const all = (ctx.collectionJinja ??= new Map())
+  const all = (ctx.collectionPlugins ??= new Map())
   const key = `${kind}:${found.collection}`
   const entry = all.get(key) ?? {
     kind,
     file: found.dir,
+    collection: { name: found.collection, playbookDir: ctx.playbookDir, aliases: {} },
+  }
+  entry.collection!.aliases[name] = found.fqcn
+  all.set(key, entry)
+  return true
+}
+
+/**
+ * Whether an installed collection gives lookup `name` (engine/load/collections.ts): the run then loads it under the
+ * name the playbook uses (`LoadContext.collectionPlugins`).
+ */
+export function collectionLookupUsed(ctx: LoadContext, name: string): boolean {
+  const found = collectionLookup(ctx.playbookDir, name)
+  if (!found) return false
+  const all = (ctx.collectionPlugins ??= new Map())
+  const key = `lookup:${found.fqcn}`
+  const entry = all.get(key) ?? {
+    kind: 'lookup' as const,
+    file: found.file,
     collection: { name: found.collection, playbookDir: ctx.playbookDir, aliases: {} },
   }
   entry.collection!.aliases[name] = found.fqcn

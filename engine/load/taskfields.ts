@@ -38,7 +38,7 @@ import { didYouMean } from '../source/suggest.js'
 import { fireAndForgetRefusal, NO_ASYNC } from './fireforget.js'
 import { libraryModuleName, PluginRefusal } from './library.js'
 import { actionPlugin, foreignModule, otherSystemArgs } from './foreign.js'
-import { checkConditions, checkExpressionArgs, checkTemplatesIn } from './syntax.js'
+import { checkConditions, checkExpressionArgs, checkTemplatesIn, collectionLookupUsed } from './syntax.js'
 import { hasTemplatedDefaults } from './templateddefaults.js'
 import type { TaskScope } from './task.js'
 import { taskSearchPaths } from '../source/files.js'
@@ -61,8 +61,8 @@ export function buildTask(
   for (const k of Object.keys(raw)) {
     if (TASK_KEYWORDS.includes(k) || pluginLoop(ctx, k)) continue
     if (collectionLoop(k)) {
-      // a collection's lookup (`with_community.general.flattened`): tsplay does not run it; the task fails if it runs
-      const why = `"${k}" loops with the lookup ${k.slice(5)} of a collection, which tsplay does not run`
+      // a lookup of a collection not installed (`with_community.general.flattened`): the task fails if it runs
+      const why = `"${k}" loops with the lookup ${k.slice(5)}, which no installed collection has`
       const hint = '(write the loop with "loop:" and a filter, for example loop: "{{ lists | flatten }}")'
       // not the task's own `when`: a loop's items are computed before `when` is tested for each
       const outer = ctx.mayNotRun ?? (scope.handlers ? 'it is a handler, run only when notified' : undefined)
@@ -267,7 +267,8 @@ export function readRegister(ctx: LoadContext, raw: Record<string, unknown>, pos
 
 /** `with_NAME` where NAME is a lookup plugin file's (run by Python), not one of tsplay's lookups. */
 const pluginLoop = (ctx: LoadContext, k: string): boolean =>
-  k.startsWith('with_') && !!pluginFile(ctx, 'lookup', k.slice(5))
+  k.startsWith('with_') &&
+  (!!pluginFile(ctx, 'lookup', k.slice(5)) || (collectionLoop(k) && collectionLookupUsed(ctx, k.slice(5))))
 
 /** `with_NS.COLLECTION.NAME`: a loop with a collection's lookup. */
 const collectionLoop = (k: string): boolean => /^with_[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*\.[a-z_][\w.]*$/i.test(k)

@@ -1,8 +1,8 @@
 /**
- * Collections' modules, filters and tests in a real run (the local connection, the built CLI): a collection written
- * beside the playbook — a module importing the collection's module_utils, a module run through the collection's
- * action plugin (which runs it by its own name), a filter and a test by their full names, a short filter name
- * ansible-core routes to a collection (`json_query`) — and, where Debian's `ansible` package is installed,
+ * Collections' plugins in a real run (the local connection, the built CLI): a collection written beside the
+ * playbook — a module importing the collection's module_utils, a module run through the collection's action
+ * plugin (which runs it by its own name), a filter, a test and a lookup (a loop too) by their full names, a short
+ * filter name ansible-core routes to a collection (`json_query`) — and, where Debian's `ansible` package is installed,
  * community.general's `ini_file` by its short name: changed, then ok on the second run, what `--check` predicts,
  * and the file it wrote read back by Python's configparser (the program that reads INI files).
  */
@@ -52,6 +52,13 @@ const dir = writeTree({
     '        return {"long": lambda s, n=3: len(s) > n}',
     '',
   ].join('\n'),
+  [`${COLL}/lookup/twice.py`]: [
+    'from ansible.plugins.lookup import LookupBase',
+    'class LookupModule(LookupBase):',
+    '    def run(self, terms, variables=None, **kwargs):',
+    '        return [t * 2 for t in terms]',
+    '',
+  ].join('\n'),
   // a stand-in for community.general's json_query, which ansible-core routes the short name to
   'collections/ansible_collections/community/general/plugins/filter/json_query.py': [
     'class FilterModule(object):',
@@ -68,11 +75,17 @@ const dir = writeTree({
           - "'hello' is tsplaytest.demo.long"
           - "'hello' is not tsplaytest.demo.long(9)"
           - "{'k': 7} | json_query('k') == 7"
+          - "query('tsplaytest.demo.twice', 2, 'a') == [4, 'aa']"
+    - debug: { msg: "{{ item }}" }
+      with_tsplaytest.demo.twice: [1, 2]
+      register: loop
     - tsplaytest.demo.hello: { who: world }
       register: a
     - tsplaytest.demo.shout: { who: you }
       register: b
-    - copy: { content: "{{ a.msg }}/{{ b.msg }}/{{ b.plugin }}", dest: "{{ root }}/said" }
+    - copy:
+        content: "{{ a.msg }}/{{ b.msg }}/{{ b.plugin }}/{{ loop.results | map(attribute='item') | join(',') }}"
+        dest: "{{ root }}/said"
 `,
 })
 // apart: the stand-in community.general above would hide the installed one, as the first collection found wins
@@ -94,13 +107,13 @@ const withAnsible = hasAnsible(controllerPython())
 const ownOnly = { ANSIBLE_COLLECTIONS_PATHS: '/nonexistent', ANSIBLE_COLLECTIONS_SCAN_SYS_PATH: 'false' }
 
 describe.skipIf(!withAnsible)("collections' modules in a run", { timeout: 120_000 }, () => {
-  it("run a collection's modules (one through its action plugin), filters and tests", async () => {
+  it("run a collection's modules (one through its action plugin), filters, tests and lookups", async () => {
     const root = join(dir, 'out1')
     execFileSync('mkdir', ['-p', root])
     const args = ['run', 'p.yml', '-i', 'inventory.yml', '--json', '-e', `root=${root}`]
     const r = await tsplay(args, { cwd: dir, env: ownOnly })
     expect(r.code, r.stderr + r.stdout).toBe(0)
-    expect(readFileSync(join(root, 'said'), 'utf8')).toBe('hello world/HELLO YOU/tsplaytest.demo.shout')
+    expect(readFileSync(join(root, 'said'), 'utf8')).toBe('hello world/HELLO YOU/tsplaytest.demo.shout/2,4')
   })
 
   const installed = '/usr/lib/python3/dist-packages/ansible_collections/community/general/plugins/modules/ini_file.py'

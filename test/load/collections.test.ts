@@ -101,6 +101,18 @@ describe.skipIf(!withAnsible)("an installed collection's modules", { timeout: 60
     ])
   })
 
+  it('give lookups, also as loops; a lookup no collection has stays refused', async () => {
+    const errs = await loadErrors({
+      ...FILES,
+      [`${COLL}/plugins/lookup/twice.py`]: 'from ansible.plugins.lookup import LookupBase\n',
+      'playbook.yml':
+        '- hosts: all\n  tasks:\n    - debug: { msg: "{{ lookup(\'tsplaytest.demo.twice\', 1) }}" }\n' +
+        '    - debug: { msg: "{{ item }}" }\n      with_tsplaytest.demo.twice: [1]\n' +
+        '    - debug: { msg: "{{ lookup(\'tsplaytest.demo.nope\', 1) }}" }\n',
+    })
+    expect(errs).toEqual([expect.stringMatching(/:6:21 lookup plugin \(tsplaytest.demo.nope\) not found/)])
+  })
+
   it('are refused with the reason when removed; unknown ones stay unknown', async () => {
     const errs = await loadErrors({
       ...FILES,
