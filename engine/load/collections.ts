@@ -166,6 +166,37 @@ export function collectionJinja(
   kind: 'filter' | 'test',
   name: string,
 ): CollectionJinja | undefined {
+  return routedPlugin(playbookDir, kind, name, (dir, short, fqcn, collection) => {
+    const plugins = join(dir, 'plugins', kind)
+    return namedIn(plugins, short) ? { fqcn, collection, dir: plugins } : undefined
+  })
+}
+
+/**
+ * The collection lookup `name` (`community.general.passwordstore`, or a short name ansible-core routes to one):
+ * its full name, collection and plugin file; undefined when no installed collection has it.
+ */
+export function collectionLookup(
+  playbookDir: string,
+  name: string,
+): { fqcn: string; collection: string; file: string } | undefined {
+  return routedPlugin(playbookDir, 'lookup', name, (dir, short, fqcn, collection) => {
+    const file = join(dir, 'plugins', 'lookup', `${short}.py`)
+    return existsSync(file) ? { fqcn, collection, file } : undefined
+  })
+}
+
+/**
+ * Follow plugin `name` of `kind` (its `plugin_routing` section) to the collection that has it — a short name through
+ * ansible-core's routing, a full name through its collections' `meta/runtime.yml` redirects — and ask `found` of
+ * that collection's folder, the plugin's name in it, its full name and the collection's.
+ */
+function routedPlugin<T>(
+  playbookDir: string,
+  kind: string,
+  name: string,
+  found: (dir: string, short: string, fqcn: string, collection: string) => T | undefined,
+): T | undefined {
   const side = pythonSide()
   if (!side) return undefined
   const roots = collectionRoots(playbookDir)
@@ -180,12 +211,8 @@ export function collectionJinja(
     const dir = roots.map((r) => join(r, ns, coll)).find((d) => existsSync(d))
     if (!dir) return undefined
     const r = routing(join(dir, 'meta', 'runtime.yml'), rest[0]!, kind)?.redirect
-    if (typeof r === 'string') {
-      fqcn = r
-      continue
-    }
-    const plugins = join(dir, 'plugins', kind)
-    return namedIn(plugins, rest[0]!) ? { fqcn, collection: `${ns}.${coll}`, dir: plugins } : undefined
+    if (typeof r !== 'string') return found(dir, rest[0]!, fqcn, `${ns}.${coll}`)
+    fqcn = r
   }
   return undefined
 }
@@ -201,36 +228,4 @@ function namedIn(dir: string, name: string): boolean {
   }
   const quoted = new RegExp(`['"]${name.replace(/\W/g, '')}['"]`)
   return files.some((f) => quoted.test(readFileSync(join(dir, f), 'utf8')))
-}
-
-/**
- * The collection lookup `name` (`community.general.passwordstore`, or a short name ansible-core routes to one):
- * its full name, collection and plugin file; undefined when no installed collection has it.
- */
-export function collectionLookup(
-  playbookDir: string,
-  name: string,
-): { fqcn: string; collection: string; file: string } | undefined {
-  const side = pythonSide()
-  if (!side) return undefined
-  const roots = collectionRoots(playbookDir)
-  let fqcn: string | undefined = name
-  if (!name.includes('.')) {
-    const r = routing(join(side.ansibleDir, 'config', 'ansible_builtin_runtime.yml'), name, 'lookup')?.redirect
-    fqcn = typeof r === 'string' ? r : undefined
-  }
-  for (let hops = 0; fqcn && hops < 10; hops++) {
-    const [ns, coll, ...rest] = fqcn.split('.')
-    if (!ns || !coll || rest.length !== 1) return undefined
-    const dir = roots.map((r) => join(r, ns, coll)).find((d) => existsSync(d))
-    if (!dir) return undefined
-    const r = routing(join(dir, 'meta', 'runtime.yml'), rest[0]!, 'lookup')?.redirect
-    if (typeof r === 'string') {
-      fqcn = r
-      continue
-    }
-    const file = join(dir, 'plugins', 'lookup', `${rest[0]}.py`)
-    return existsSync(file) ? { fqcn, collection: `${ns}.${coll}`, file } : undefined
-  }
-  return undefined
 }

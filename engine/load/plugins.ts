@@ -50,7 +50,7 @@ export function addPluginRoot(ctx: LoadContext, dir: string): void {
   }
 }
 
-/** Every filter, test and lookup plugin file the run may use, and the collections' filters, tests and lookups it uses. */
+/** Every filter, test and lookup plugin file the run may use, and the collections' plugins the playbook uses. */
 export function pythonPluginFiles(ctx: LoadContext): PluginFile[] {
   const files = RUN.flatMap((kind) =>
     pluginDirs(ctx, kind).flatMap((dir) => pythonFiles(dir).map((file) => ({ kind, file }))),

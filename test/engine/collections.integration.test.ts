@@ -12,53 +12,11 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { controllerPython, hasAnsible } from '../../engine/expr/pyplugins.js'
 import { total, tsplay, writeTree } from '../helpers/cli.js'
+import { demoCollection, OWN_COLLECTIONS_ONLY } from '../helpers/collections.js'
 
-const COLL = 'collections/ansible_collections/tsplaytest/demo/plugins'
 const dir = writeTree({
   'inventory.yml': 'all:\n  hosts:\n    h1: { ansible_connection: local }\n',
-  [`${COLL}/module_utils/greet.py`]: 'def greet(who):\n    return "hello " + who\n',
-  [`${COLL}/modules/hello.py`]: [
-    'from ansible.module_utils.basic import AnsibleModule',
-    'from ansible_collections.tsplaytest.demo.plugins.module_utils.greet import greet',
-    'm = AnsibleModule(argument_spec=dict(who=dict(type="str", required=True)), supports_check_mode=True)',
-    'm.exit_json(changed=False, msg=greet(m.params["who"]))',
-    '',
-  ].join('\n'),
-  [`${COLL}/modules/shout.py`]: [
-    'from ansible.module_utils.basic import AnsibleModule',
-    'm = AnsibleModule(argument_spec=dict(who=dict(type="str")), supports_check_mode=True)',
-    'm.exit_json(changed=False, msg=m.params["who"].upper())',
-    '',
-  ].join('\n'),
-  [`${COLL}/action/shout.py`]: [
-    'from ansible.plugins.action import ActionBase',
-    'from ansible_collections.tsplaytest.demo.plugins.module_utils.greet import greet',
-    'class ActionModule(ActionBase):',
-    '    def run(self, tmp=None, task_vars=None):',
-    '        r = self._execute_module(module_args=dict(who=greet(self._task.args["who"])), task_vars=task_vars)',
-    '        r["plugin"] = self._task.action',
-    '        return r',
-    '',
-  ].join('\n'),
-  [`${COLL}/filter/words.py`]: [
-    'class FilterModule(object):',
-    '    def filters(self):',
-    '        return {"shout": lambda s: s.upper() + "!"}',
-    '',
-  ].join('\n'),
-  [`${COLL}/test/sizes.py`]: [
-    'class TestModule(object):',
-    '    def tests(self):',
-    '        return {"long": lambda s, n=3: len(s) > n}',
-    '',
-  ].join('\n'),
-  [`${COLL}/lookup/twice.py`]: [
-    'from ansible.plugins.lookup import LookupBase',
-    'class LookupModule(LookupBase):',
-    '    def run(self, terms, variables=None, **kwargs):',
-    '        return [t * 2 for t in terms]',
-    '',
-  ].join('\n'),
+  ...demoCollection(),
   // a stand-in for community.general's json_query, which ansible-core routes the short name to
   'collections/ansible_collections/community/general/plugins/filter/json_query.py': [
     'class FilterModule(object):',
@@ -103,15 +61,13 @@ afterAll(() => {
   rmSync(iniDir, { recursive: true, force: true })
 })
 const withAnsible = hasAnsible(controllerPython())
-// only the collection written here (not the machine's own) for the first case
-const ownOnly = { ANSIBLE_COLLECTIONS_PATHS: '/nonexistent', ANSIBLE_COLLECTIONS_SCAN_SYS_PATH: 'false' }
 
 describe.skipIf(!withAnsible)("collections' modules in a run", { timeout: 120_000 }, () => {
   it("run a collection's modules (one through its action plugin), filters, tests and lookups", async () => {
     const root = join(dir, 'out1')
     execFileSync('mkdir', ['-p', root])
     const args = ['run', 'p.yml', '-i', 'inventory.yml', '--json', '-e', `root=${root}`]
-    const r = await tsplay(args, { cwd: dir, env: ownOnly })
+    const r = await tsplay(args, { cwd: dir, env: OWN_COLLECTIONS_ONLY })
     expect(r.code, r.stderr + r.stdout).toBe(0)
     expect(readFileSync(join(root, 'said'), 'utf8')).toBe('hello world/HELLO YOU/tsplaytest.demo.shout/2,4')
   })

@@ -6,7 +6,7 @@
  * collections (Debian's ansible package) are not looked at.
  */
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Task } from '../../engine/ast.js'
 import type { UserError } from '../../engine/errors.js'
 import { controllerPython, hasAnsible } from '../../engine/expr/pyplugins.js'
@@ -14,44 +14,11 @@ import { loadPlaybook } from '../../engine/load/playbook.js'
 import { localIO, runWith, testCtx } from '../helpers/module-ctx.js'
 import { fixtureModules } from './fixtures.js'
 import { loadErrors, tree } from './helpers.js'
+import { DEMO, demoCollection, withoutInstalledCollections } from '../helpers/collections.js'
 
-const COLL = 'collections/ansible_collections/tsplaytest/demo'
-const HELLO = [
-  'from ansible.module_utils.basic import AnsibleModule',
-  'from ansible_collections.tsplaytest.demo.plugins.module_utils.greet import greet',
-  'm = AnsibleModule(argument_spec=dict(who=dict(type="str", required=True)), supports_check_mode=True)',
-  'm.exit_json(changed=not m.check_mode, msg=greet(m.params["who"]))',
-  '',
-].join('\n')
-const FILES = {
-  [`${COLL}/meta/runtime.yml`]:
-    'plugin_routing:\n  modules:\n    old_hello: { redirect: tsplaytest.demo.hello }\n' +
-    '    gone: { tombstone: { removal_version: 2.0.0, warning_text: Use tsplaytest.demo.hello instead. } }\n',
-  [`${COLL}/plugins/modules/hello.py`]: HELLO,
-  [`${COLL}/plugins/module_utils/greet.py`]: 'def greet(who):\n    return "hello " + who\n',
-  [`${COLL}/plugins/modules/synced.py`]: HELLO,
-  // the collection's action plugin runs its module by its own name, with an argument of its own making
-  [`${COLL}/plugins/action/synced.py`]: [
-    'from ansible.plugins.action import ActionBase',
-    'from ansible_collections.tsplaytest.demo.plugins.module_utils.greet import greet',
-    'class ActionModule(ActionBase):',
-    '    def run(self, tmp=None, task_vars=None):',
-    '        r = self._execute_module(module_args=dict(who=greet(self._task.args["who"])), task_vars=task_vars)',
-    '        r["plugin"] = self._task.action',
-    '        return r',
-    '',
-  ].join('\n'),
-}
+const FILES = demoCollection()
 const withAnsible = hasAnsible(controllerPython())
-
-beforeEach(() => {
-  process.env.ANSIBLE_COLLECTIONS_PATHS = '/nonexistent'
-  process.env.ANSIBLE_COLLECTIONS_SCAN_SYS_PATH = 'false'
-})
-afterEach(() => {
-  delete process.env.ANSIBLE_COLLECTIONS_PATHS
-  delete process.env.ANSIBLE_COLLECTIONS_SCAN_SYS_PATH
-})
+withoutInstalledCollections()
 
 async function load(playbook: string) {
   const dir = tree({ ...FILES, 'playbook.yml': playbook })
@@ -74,7 +41,8 @@ describe.skipIf(!withAnsible)("an installed collection's modules", { timeout: 60
 
   it("are found by a short name ansible-core moved to a collection (ini_file), ansible.builtin's too", async () => {
     const dir = tree({
-      'collections/ansible_collections/community/general/plugins/modules/ini_file.py': HELLO,
+      'collections/ansible_collections/community/general/plugins/modules/ini_file.py':
+        FILES[`${DEMO}/plugins/modules/hello.py`]!,
       'playbook.yml': '- hosts: all\n  tasks:\n    - ini_file: { path: /x }\n    - ansible.builtin.ini_file: {}\n',
     })
     const modules = fixtureModules()
@@ -86,11 +54,10 @@ describe.skipIf(!withAnsible)("an installed collection's modules", { timeout: 60
   })
 
   it('give filters and tests by full name, and a short name ansible-core routes; others stay unknown', async () => {
-    const filters = 'class FilterModule(object):\n    def filters(self):\n        return {"shout": str.upper}\n'
     const errs = await loadErrors({
       ...FILES,
-      [`${COLL}/plugins/filter/words.py`]: filters,
-      'collections/ansible_collections/community/general/plugins/filter/json_query.py': filters,
+      'collections/ansible_collections/community/general/plugins/filter/json_query.py':
+        FILES[`${DEMO}/plugins/filter/words.py`]!,
       'playbook.yml':
         '- hosts: all\n  tasks:\n    - debug: { msg: "{{ x | tsplaytest.demo.shout }} {{ x | json_query(1) }}" }\n' +
         '    - debug: { msg: "{{ x | tsplaytest.demo.nosuch }} {{ x is tsplaytest.demo.shout }}" }\n',
@@ -104,7 +71,6 @@ describe.skipIf(!withAnsible)("an installed collection's modules", { timeout: 60
   it('give lookups, also as loops; a lookup no collection has stays refused', async () => {
     const errs = await loadErrors({
       ...FILES,
-      [`${COLL}/plugins/lookup/twice.py`]: 'from ansible.plugins.lookup import LookupBase\n',
       'playbook.yml':
         '- hosts: all\n  tasks:\n    - debug: { msg: "{{ lookup(\'tsplaytest.demo.twice\', 1) }}" }\n' +
         '    - debug: { msg: "{{ item }}" }\n      with_tsplaytest.demo.twice: [1]\n' +
@@ -128,7 +94,7 @@ describe.skipIf(!withAnsible)("an installed collection's modules", { timeout: 60
   })
 
   it("run through their collection's action plugin, which runs the module by its own name", async () => {
-    const { tasks, modules } = await load('- hosts: all\n  tasks:\n    - tsplaytest.demo.synced: { who: x }\n')
+    const { tasks, modules } = await load('- hosts: all\n  tasks:\n    - tsplaytest.demo.shout: { who: x }\n')
     const def = modules.get(tasks[0]!.module)!
     const asked: unknown[] = []
     const callModule = async (m: unknown, args: Record<string, unknown>) => {
@@ -137,8 +103,8 @@ describe.skipIf(!withAnsible)("an installed collection's modules", { timeout: 60
     }
     const run = await runWith(def, { who: 'you' }, testCtx({ callModule }), localIO())
     expect(run.failed, run.msg).toBeUndefined()
-    expect(asked).toEqual([[expect.stringMatching(/demo\/plugins\/modules\/synced\.py$/), { who: 'hello you' }]])
-    expect(run).toMatchObject({ changed: true, msg: 'ran', data: { plugin: 'tsplaytest.demo.synced' } })
+    expect(asked).toEqual([[expect.stringMatching(/demo\/plugins\/modules\/shout\.py$/), { who: 'hello you' }]])
+    expect(run).toMatchObject({ changed: true, msg: 'ran', data: { plugin: 'tsplaytest.demo.shout' } })
   })
 
   it("run with the collection's module_utils, in check mode too", async () => {

@@ -14,6 +14,7 @@ import { controllerPython, hasAnsible } from '../../engine/expr/pyplugins.js'
 import packageModule from '../../modules/package.js'
 import { fixtureModules } from './fixtures.js'
 import { loadErrors, tree } from './helpers.js'
+import { withoutInstalledCollections } from '../helpers/collections.js'
 
 const MOD = '#!/bin/sh\necho "{}"\n'
 
@@ -186,14 +187,7 @@ describe('Ansible action plugins', () => {
 describe("modules of other systems (Ansible's, not tsplay's)", () => {
   const play = (tasks: string) => ({ 'playbook.yml': `- hosts: all\n  tasks:\n${tasks}` })
   // no collection is installed for these (the machine's own, Debian's ansible package, are not looked at)
-  beforeEach(() => {
-    process.env.ANSIBLE_COLLECTIONS_PATHS = '/nonexistent'
-    process.env.ANSIBLE_COLLECTIONS_SCAN_SYS_PATH = 'false'
-  })
-  afterEach(() => {
-    delete process.env.ANSIBLE_COLLECTIONS_PATHS
-    delete process.env.ANSIBLE_COLLECTIONS_SCAN_SYS_PATH
-  })
+  withoutInstalledCollections()
 
   it('are a warning in a task that may not run, and the task fails when it runs', async () => {
     const { tasks, modules, warnings } = await load(
@@ -275,14 +269,7 @@ describe("package's arguments for another system's package manager", () => {
 
 describe('Python lookup plugins (run by Python, engine/expr/pyplugins.ts)', () => {
   // no collection is installed for these (the machine's own, Debian's ansible package, are not looked at)
-  beforeEach(() => {
-    process.env.ANSIBLE_COLLECTIONS_PATHS = '/nonexistent'
-    process.env.ANSIBLE_COLLECTIONS_SCAN_SYS_PATH = 'false'
-  })
-  afterEach(() => {
-    delete process.env.ANSIBLE_COLLECTIONS_PATHS
-    delete process.env.ANSIBLE_COLLECTIONS_SCAN_SYS_PATH
-  })
+  withoutInstalledCollections()
 
   it("are lookups the run has: lookup(), query() and with_NAME, a role's too; other names stay refused", async () => {
     const { tasks, warnings } = await load({
