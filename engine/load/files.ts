@@ -37,7 +37,8 @@ export function taskSourceFile(task: Task): string | undefined {
 
 /**
  * Check every template/copy task's source file in these nodes. A missing one is certain (an error) unless the task's
- * failure is ignored or a task of these nodes runs on the controller and so may make it (a warning).
+ * failure is ignored, a task of these nodes runs on the controller and so may make it, or the task may not run (a
+ * `when` above it or its own, a handler, a rescue): then a warning, as Ansible fails such a task only when it runs.
  */
 export function checkSourceFiles(ctx: LoadContext, tasks: TaskNode[], handlers: TaskNode[]): void {
   const makers = controllerTasks([...tasks, ...handlers])
@@ -58,7 +59,7 @@ function checkSourceFile(ctx: LoadContext, n: Task, makers: Doubt, doubt: Doubt,
   const at = valuePos(n.args, 'src') ?? n.argsPos
   if (!file) {
     const looked = sourceCandidates(src, n.searchPaths, kind).map((c) => relative(ctx.playbookDir, c) || c)
-    const why = n.ignoreErrors !== undefined && n.ignoreErrors !== false ? 'its failure is ignored' : makers
+    const why = n.ignoreErrors !== undefined && n.ignoreErrors !== false ? 'its failure is ignored' : (makers ?? doubt)
     const hint = `(looked in: ${looked.join(', ')})`
     if (why) ctx.warnings.push(new UserError(`${n.module} src "${src}" not found now (${why})`, at, hint))
     else report(ctx, `${n.module} src "${src}" not found`, at, hint)

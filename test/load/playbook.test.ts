@@ -436,16 +436,21 @@ describe('loadPlaybook reports mistakes with positions', () => {
 })
 
 describe('controller files that may appear at run time', () => {
-  it('a missing copy src is a warning when a controller task may make it or the failure is ignored', async () => {
+  it('a missing copy src is a warning when a task may make it, the failure is ignored or it may not run', async () => {
     const dir = tree({
       'playbook.yml':
         '- hosts: all\n  tasks:\n    - copy: { src: made.txt, dest: /x }\n    - command: touch files/made.txt\n' +
         '      delegate_to: localhost\n',
       'other.yml': '- hosts: all\n  tasks:\n    - copy: { src: nope.txt, dest: /x }\n      ignore_errors: true\n',
+      // openwisp2's theme: the files are copied only when a stat found them
+      'when.yml':
+        '- hosts: all\n  tasks:\n    - command: test -d {{ playbook_dir }}/files/theme\n      register: t\n' +
+        '    - copy: { src: theme/, dest: /x }\n      when: t.rc == 0\n',
     })
     for (const [file, why] of [
       ['playbook.yml', /copy src "made.txt" not found now \(a task that runs on the controller may make it\)/],
       ['other.yml', /copy src "nope.txt" not found now \(its failure is ignored\)/],
+      ['when.yml', /copy src "theme\/" not found now \(.*"when"/],
     ] as const) {
       const warnings: UserError[] = []
       await loadPlaybook(join(dir, file), { modules: fixtureModules(), warnings })
