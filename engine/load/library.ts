@@ -19,6 +19,8 @@ import { libraryModule } from '../../modules/library.js'
 import { collectionModule, type CollectionModule } from './collections.js'
 import { actionPluginModule } from '../../modules/action-plugin.js'
 import type { ModuleDef } from '../module.js'
+import { aliasesOf } from '../argrules.js'
+import { posOf } from '../source/positions.js'
 import { UserError } from '../errors.js'
 import { configuredPaths, pathList } from '../source/rolespath.js'
 import type { SourcePos } from '../types.js'
@@ -122,6 +124,32 @@ export function collectionModuleDef(found: Exclude<CollectionModule, { error: st
   const module = libraryModule(found.fqcn, found.file, [], found.playbookDir)
   if (!found.action) return module
   return actionPluginModule(found.fqcn, found.file, module, { module: found.action, playbookDir: found.playbookDir })
+}
+
+/**
+ * The collection module to run instead of tsplay's own `def` for a task written `k` with arguments `written`, when
+ * `k` names an Ansible module (`postgresql_user`, `community.postgresql.postgresql_user`) that tsplay's module stands
+ * in for, the task gives arguments tsplay's module does not take, and the collection is installed: then Ansible's
+ * module runs, as in Ansible (a warning says so). Undefined otherwise.
+ */
+export function collectionForArgs(ctx: LoadContext, k: string, def: ModuleDef, written: unknown): string | undefined {
+  if (k === def.name || typeof written !== 'object' || written === null || Array.isArray(written)) return undefined
+  const props = (def.schema as { properties?: Record<string, unknown> }).properties ?? {}
+  const aliases = aliasesOf(def.schema)
+  const extra = Object.keys(written).filter((a) => !Object.hasOwn(props, a) && !aliases.has(a))
+  if (!extra.length) return undefined
+  const found = collectionModule(ctx.playbookDir, k, ctx.playCollections)
+  if (!found || found.error !== undefined) return undefined
+  if (!ctx.modules.has(found.fqcn)) ctx.modules.set(found.fqcn, collectionModuleDef(found))
+  const what = extra.map((a) => `"${a}"`).join(', ')
+  ctx.warnings.push(
+    new UserError(
+      `${k}: tsplay's ${def.name} takes no ${what}; the task runs ${found.fqcn} of the installed collection, as ` +
+        'Ansible does',
+      posOf(written) ?? { file: '(playbook)', line: 1, col: 1 },
+    ),
+  )
+  return found.fqcn
 }
 
 const DEFAULT_UTILS = '~/.ansible/plugins/module_utils:/usr/share/ansible/plugins/module_utils'

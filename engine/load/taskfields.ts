@@ -36,7 +36,7 @@ import {
 } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
 import { fireAndForgetRefusal, NO_ASYNC } from './fireforget.js'
-import { libraryModuleName, PluginRefusal } from './library.js'
+import { collectionForArgs, libraryModuleName, PluginRefusal } from './library.js'
 import { actionPlugin, foreignModule, otherSystemArgs } from './foreign.js'
 import { checkConditions, checkExpressionArgs, checkTemplatesIn, collectionLookupUsed } from './syntax.js'
 import { hasTemplatedDefaults } from './templateddefaults.js'
@@ -71,10 +71,13 @@ export function buildTask(
     }
     // an action plugin comes before a library module of its name (Ansible's order), after tsplay's own modules
     const known = ctx.modules.get(ctx.spellings.get(k) ?? '')
-    const plugin = known && !known.library && !known.absent ? undefined : pluginFile(ctx, 'action', k)
+    const own = known && !known.library && !known.absent
+    const plugin = own ? undefined : pluginFile(ctx, 'action', k)
     const mod = plugin
       ? undefined
-      : (libraryModuleName(ctx, k) ?? foreignModule(ctx, raw, k, scope, keyPos(raw, k) ?? pos))
+      : ((own ? collectionForArgs(ctx, k, known, raw[k]) : undefined) ??
+        libraryModuleName(ctx, k) ??
+        foreignModule(ctx, raw, k, scope, keyPos(raw, k) ?? pos))
     if (mod) found.push([k, mod])
     else if (plugin) {
       const name = actionPlugin(ctx, raw, k, plugin, scope, at(raw, k, pos))

@@ -13,6 +13,7 @@ import { controllerPython, hasAnsible } from '../../engine/expr/pyplugins.js'
 import { loadPlaybook } from '../../engine/load/playbook.js'
 import { localIO, runWith, testCtx } from '../helpers/module-ctx.js'
 import { fixtureModules } from './fixtures.js'
+import { loadAllModules } from '../../modules/registry.js'
 import { loadErrors, tree } from './helpers.js'
 import { DEMO, demoCollection, withoutInstalledCollections } from '../helpers/collections.js'
 
@@ -65,6 +66,28 @@ describe.skipIf(!withAnsible)("an installed collection's modules", { timeout: 60
     expect(errs).toEqual([
       expect.stringMatching(/:4:21 unknown filter "tsplaytest.demo.nosuch"/),
       expect.stringMatching(/:4:21 unknown test "tsplaytest.demo.shout"/),
+    ])
+  })
+
+  it("run instead of tsplay's module of the same Ansible name when the task gives arguments it lacks", async () => {
+    const pg = 'collections/ansible_collections/community/postgresql/plugins/modules/postgresql_user.py'
+    const playbook =
+      '- hosts: all\n  tasks:\n    - postgresql_user: { name: a, encrypted: true }\n' +
+      '    - postgresql_user: { name: b }\n    - postgres_user: { name: c, encrypted: true }\n'
+    const dir = tree({ [pg]: FILES[`${DEMO}/plugins/modules/hello.py`]!, 'playbook.yml': playbook })
+    const run = loadPlaybook(join(dir, 'playbook.yml'), { modules: await loadAllModules() })
+    // tsplay's own name is tsplay's module: its wrong argument stays an error
+    await expect(run).rejects.toThrow(/:5:33: unknown argument "encrypted" for module postgres_user/)
+    const ok = tree({ [pg]: 'x', 'playbook.yml': playbook.split('    - postgres_user')[0]! })
+    const warnings: UserError[] = []
+    const pb = await loadPlaybook(join(ok, 'playbook.yml'), { modules: await loadAllModules(), warnings })
+    expect((pb.plays[0]!.tasks as Task[]).map((t) => t.module)).toEqual([
+      'community.postgresql.postgresql_user',
+      'postgres_user',
+    ])
+    expect(warnings.map((w) => w.message)).toEqual([
+      'postgresql_user: tsplay\'s postgres_user takes no "encrypted"; the task runs ' +
+        'community.postgresql.postgresql_user of the installed collection, as Ansible does',
     ])
   })
 
