@@ -160,7 +160,8 @@ export function readData(data: Record<string, unknown>, log: (line: string) => v
     if (k in data && !(`${k}_lines` in data)) data[`${k}_lines`] = lines(typeof data[k] === 'string' ? data[k] : '')
   for (const w of Array.isArray(data.warnings) ? data.warnings : []) log(`[WARNING]: ${String(w)}`)
   const failed = 'failed' in data ? toBool(data.failed) : 'rc' in data && data.rc !== 0 && data.rc !== '0'
-  const msg = typeof data.msg === 'string' ? data.msg : undefined
+  // a message that is not text (yum's action plugin answers with a list) is shown as its JSON, as Ansible shows it
+  const msg = typeof data.msg === 'string' ? data.msg : data.msg == null ? undefined : JSON.stringify(data.msg)
   const facts = data.ansible_facts
   const out: AfterResult = { data, changed: toBool(data.changed), msg }
   if (typeof facts === 'object' && facts !== null && !Array.isArray(facts)) out.moduleFacts = facts as Vars

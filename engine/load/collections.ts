@@ -5,7 +5,8 @@
  * (Debian's `ansible` package) unless `ANSIBLE_COLLECTIONS_SCAN_SYS_PATH` (`collections_scan_sys_path`) is false.
  * A short name ansible-core moved to a collection (`ini_file`) follows ansible-core's routing
  * (`ansible_builtin_runtime.yml`), and a collection's `meta/runtime.yml` redirects and removals are followed too;
- * a play's `collections:` are searched for other short names. Found, the module runs as a library module
+ * a play's `collections:` are searched for other short names, and last ansible-core's own modules (`dnf`). Found,
+ * the module runs as a library module
  * (modules/library.ts), sent as Ansible sends it (AnsiballZ, with the collection's module_utils), so this needs
  * ansible-core importable by the controller's Python. A module its collection runs through an action plugin
  * (`kubernetes.core.k8s`) runs as an action plugin does (modules/action-plugin.ts), with the module as the one the
@@ -124,7 +125,59 @@ export function collectionModule(
     const found = inCollections(roots, n, 0)
     if (found) return 'error' in found ? found : { ...found, playbookDir }
   }
-  return undefined
+  // last, ansible-core's own modules (ansible.builtin): `dnf`, `yum` (through its action plugin), …
+  const core = join(side.ansibleDir, 'modules', `${bare}.py`)
+  if (bare.includes('.') || !existsSync(core)) return undefined
+  const action = existsSync(join(side.ansibleDir, 'plugins', 'action', `${bare}.py`))
+  return {
+    fqcn: `ansible.builtin.${bare}`,
+    file: core,
+    playbookDir,
+    ...(action && { action: `ansible.plugins.action.${bare}` }),
+  }
+}
+
+/** Options every module of these documentation fragments takes (`files`: a file's attributes). */
+const FRAGMENT_OPTIONS = [
+  'mode',
+  'owner',
+  'group',
+  'seuser',
+  'serole',
+  'setype',
+  'selevel',
+  'unsafe_writes',
+  'attributes',
+  'attr',
+]
+
+/**
+ * The arguments a Python module documents (its `DOCUMENTATION` options and their aliases, and a file's attributes
+ * when it extends the `files` fragment), or undefined when its documentation cannot be read.
+ */
+export function documentedOptions(file: string): Set<string> | undefined {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
+  const m = /^DOCUMENTATION\s*=\s*r?('''|""")\n([\s\S]*?)\n\1/m.exec(text)
+  if (!m) return undefined
+  let doc: { options?: Record<string, { aliases?: unknown }>; extends_documentation_fragment?: unknown }
+  try {
+    doc = parse(m[2]!) as typeof doc
+  } catch {
+    return undefined
+  }
+  const out = new Set<string>()
+  for (const [name, o] of Object.entries(doc?.options ?? {})) {
+    out.add(name)
+    if (Array.isArray(o?.aliases)) for (const a of o.aliases) out.add(String(a))
+  }
+  const fragments = [doc?.extends_documentation_fragment].flat().map(String)
+  if (fragments.some((f) => f === 'files' || f.endsWith('.files'))) FRAGMENT_OPTIONS.forEach((o) => out.add(o))
+  return out
 }
 
 /** `fqcn` (`ns.coll.name`) in the first collection that has `ns.coll`, following its runtime's redirects. */

@@ -16,7 +16,7 @@
 import { readdirSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import { libraryModule } from '../../modules/library.js'
-import { collectionModule, type CollectionModule } from './collections.js'
+import { collectionModule, documentedOptions, type CollectionModule } from './collections.js'
 import { actionPluginModule } from '../../modules/action-plugin.js'
 import type { ModuleDef } from '../module.js'
 import { aliasesOf } from '../argrules.js'
@@ -127,25 +127,27 @@ export function collectionModuleDef(found: Exclude<CollectionModule, { error: st
 }
 
 /**
- * The collection module to run instead of tsplay's own `def` for a task written `k` with arguments `written`, when
- * `k` names an Ansible module (`postgresql_user`, `community.postgresql.postgresql_user`) that tsplay's module stands
- * in for, the task gives arguments tsplay's module does not take, and the collection is installed: then Ansible's
- * module runs, as in Ansible (a warning says so). Undefined otherwise.
+ * The Ansible module to run instead of tsplay's own `def` for a task written `k` with arguments `written`, when `k`
+ * names an Ansible module tsplay's stands in for (`postgresql_user` of an installed collection, `user` of
+ * ansible-core) and the task gives arguments tsplay's does not take but Ansible's documents: then Ansible's module
+ * runs, as in Ansible (a warning says so). Undefined otherwise (a misspelt argument stays tsplay's error).
  */
 export function collectionForArgs(ctx: LoadContext, k: string, def: ModuleDef, written: unknown): string | undefined {
-  if (k === def.name || typeof written !== 'object' || written === null || Array.isArray(written)) return undefined
+  if (typeof written !== 'object' || written === null || Array.isArray(written)) return undefined
   const props = (def.schema as { properties?: Record<string, unknown> }).properties ?? {}
   const aliases = aliasesOf(def.schema)
   const extra = Object.keys(written).filter((a) => !Object.hasOwn(props, a) && !aliases.has(a))
   if (!extra.length) return undefined
   const found = collectionModule(ctx.playbookDir, k, ctx.playCollections)
   if (!found || found.error !== undefined) return undefined
+  // only arguments Ansible's module documents: a misspelt one stays tsplay's error (Ansible's module refuses it too)
+  const documented = documentedOptions(found.file)
+  if (!documented || extra.some((a) => !documented.has(a))) return undefined
   if (!ctx.modules.has(found.fqcn)) ctx.modules.set(found.fqcn, collectionModuleDef(found))
   const what = extra.map((a) => `"${a}"`).join(', ')
   ctx.warnings.push(
     new UserError(
-      `${k}: tsplay's ${def.name} takes no ${what}; the task runs ${found.fqcn} of the installed collection, as ` +
-        'Ansible does',
+      `${k}: tsplay's ${def.name} takes no ${what}; the task runs ${found.fqcn}, as Ansible does`,
       posOf(written) ?? { file: '(playbook)', line: 1, col: 1 },
     ),
   )

@@ -75,6 +75,19 @@ export function withoutInstalledCollections(): void {
   })
 }
 
+/**
+ * Run each test of the file (or `describe`) this is called in as on a controller whose Python has no ansible-core:
+ * neither collections nor ansible-core's own modules are found.
+ */
+export function withoutAnsibleOnController(): void {
+  beforeEach(() => {
+    process.env.TSPLAY_PYTHON = '/nonexistent/python3'
+  })
+  afterEach(() => {
+    delete process.env.TSPLAY_PYTHON
+  })
+}
+
 /** The environment of a CLI run that leaves the machine's own collections out. */
 export const OWN_COLLECTIONS_ONLY = {
   ANSIBLE_COLLECTIONS_PATHS: '/nonexistent',

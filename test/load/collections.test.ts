@@ -74,11 +74,12 @@ describe.skipIf(!withAnsible)("an installed collection's modules", { timeout: 60
     const playbook =
       '- hosts: all\n  tasks:\n    - postgresql_user: { name: a, encrypted: true }\n' +
       '    - postgresql_user: { name: b }\n    - postgres_user: { name: c, encrypted: true }\n'
-    const dir = tree({ [pg]: FILES[`${DEMO}/plugins/modules/hello.py`]!, 'playbook.yml': playbook })
+    const documented = "DOCUMENTATION = r'''\noptions:\n  name: {}\n  encrypted: { aliases: [crypted] }\n'''\n"
+    const dir = tree({ [pg]: documented, 'playbook.yml': playbook })
     const run = loadPlaybook(join(dir, 'playbook.yml'), { modules: await loadAllModules() })
     // tsplay's own name is tsplay's module: its wrong argument stays an error
     await expect(run).rejects.toThrow(/:5:33: unknown argument "encrypted" for module postgres_user/)
-    const ok = tree({ [pg]: 'x', 'playbook.yml': playbook.split('    - postgres_user')[0]! })
+    const ok = tree({ [pg]: documented, 'playbook.yml': playbook.split('    - postgres_user')[0]! })
     const warnings: UserError[] = []
     const pb = await loadPlaybook(join(ok, 'playbook.yml'), { modules: await loadAllModules(), warnings })
     expect((pb.plays[0]!.tasks as Task[]).map((t) => t.module)).toEqual([
@@ -87,8 +88,18 @@ describe.skipIf(!withAnsible)("an installed collection's modules", { timeout: 60
     ])
     expect(warnings.map((w) => w.message)).toEqual([
       'postgresql_user: tsplay\'s postgres_user takes no "encrypted"; the task runs ' +
-        'community.postgresql.postgresql_user of the installed collection, as Ansible does',
+        'community.postgresql.postgresql_user, as Ansible does',
     ])
+  })
+
+  it("leave tsplay's error for an argument Ansible's module does not document either", async () => {
+    const pg = 'collections/ansible_collections/community/postgresql/plugins/modules/postgresql_user.py'
+    const dir = tree({
+      [pg]: "DOCUMENTATION = '''\noptions:\n  encrypted: {}\n'''\n",
+      'playbook.yml': '- hosts: all\n  tasks:\n    - postgresql_user: { name: a, encryptd: true }\n',
+    })
+    const run = loadPlaybook(join(dir, 'playbook.yml'), { modules: await loadAllModules() })
+    await expect(run).rejects.toThrow(/:3:\d+: unknown argument "encryptd" for module postgres_user/)
   })
 
   it('give lookups, also as loops; a lookup no collection has stays refused', async () => {
@@ -138,5 +149,23 @@ describe.skipIf(!withAnsible)("an installed collection's modules", { timeout: 60
     expect(run).toMatchObject({ changed: true, msg: 'hello world' })
     const checked = await runWith(def, { who: 'you' }, testCtx({ checkMode: true }), localIO())
     expect(checked).toMatchObject({ changed: false, msg: 'hello you' })
+  })
+
+  it("end with ansible-core's own modules: dnf, yum by its action plugin, arguments tsplay's user lacks", async () => {
+    const warnings: UserError[] = []
+    const dir = tree({
+      'playbook.yml':
+        '- hosts: all\n  tasks:\n    - dnf: { name: x }\n    - yum: { name: x }\n' +
+        '    - user: { name: a, seuser: staff_u }\n    - user: { name: b }\n',
+    })
+    const modules = await loadAllModules()
+    const pb = await loadPlaybook(join(dir, 'playbook.yml'), { modules, warnings })
+    const tasks = pb.plays[0]!.tasks as Task[]
+    expect(tasks.map((t) => t.module)).toEqual(['dnf', 'yum', 'ansible.builtin.user', 'user'])
+    expect(modules.get('dnf')?.library).toMatch(/ansible\/modules\/dnf\.py$/)
+    expect(modules.get('yum')?.summary).toMatch(/^Action plugin /)
+    expect(warnings.map((w) => w.message)).toEqual([
+      'user: tsplay\'s user takes no "seuser"; the task runs ansible.builtin.user, as Ansible does',
+    ])
   })
 })

@@ -14,7 +14,7 @@ import { controllerPython, hasAnsible } from '../../engine/expr/pyplugins.js'
 import packageModule from '../../modules/package.js'
 import { fixtureModules } from './fixtures.js'
 import { loadErrors, tree } from './helpers.js'
-import { withoutInstalledCollections } from '../helpers/collections.js'
+import { withoutAnsibleOnController, withoutInstalledCollections } from '../helpers/collections.js'
 
 const MOD = '#!/bin/sh\necho "{}"\n'
 
@@ -184,10 +184,10 @@ describe('Ansible action plugins', () => {
   })
 })
 
-describe("modules of other systems (Ansible's, not tsplay's)", () => {
+describe("modules of other systems (Ansible's, not tsplay's), without ansible-core on the controller", () => {
   const play = (tasks: string) => ({ 'playbook.yml': `- hosts: all\n  tasks:\n${tasks}` })
-  // no collection is installed for these (the machine's own, Debian's ansible package, are not looked at)
-  withoutInstalledCollections()
+  // neither ansible-core's modules nor collections are there to run them (test/load/collections.test.ts: with them)
+  withoutAnsibleOnController()
 
   it('are a warning in a task that may not run, and the task fails when it runs', async () => {
     const { tasks, modules, warnings } = await load(
