@@ -137,47 +137,66 @@ export function collectionModule(
   }
 }
 
-/** Options every module of these documentation fragments takes (`files`: a file's attributes). */
-const FRAGMENT_OPTIONS = [
-  'mode',
-  'owner',
-  'group',
-  'seuser',
-  'serole',
-  'setype',
-  'selevel',
-  'unsafe_writes',
-  'attributes',
-  'attr',
-]
-
 /**
- * The arguments a Python module documents (its `DOCUMENTATION` options and their aliases, and a file's attributes
- * when it extends the `files` fragment), or undefined when its documentation cannot be read.
+ * The arguments a Python module documents: its `DOCUMENTATION` options and their aliases, and those of the
+ * documentation fragments it extends (`community.postgresql.postgres`: `login_host`, …; ansible-core's `files`);
+ * undefined when its documentation cannot be read.
  */
-export function documentedOptions(file: string): Set<string> | undefined {
+export function documentedOptions(file: string, playbookDir: string): Set<string> | undefined {
+  const doc = docYaml(file, 'DOCUMENTATION')
+  if (!doc) return undefined
+  const out = new Set<string>()
+  const add = (d: DocYaml | undefined) => {
+    for (const [name, o] of Object.entries(d?.options ?? {})) {
+      out.add(name)
+      if (Array.isArray(o?.aliases)) for (const a of o.aliases) out.add(String(a))
+    }
+  }
+  add(doc)
+  for (const f of [doc.extends_documentation_fragment].flat()) {
+    if (typeof f !== 'string') continue
+    const at = fragmentFile(f, playbookDir)
+    if (at) add(docYaml(at.file, at.variable))
+  }
+  return out
+}
+
+type DocYaml = { options?: Record<string, { aliases?: unknown }>; extends_documentation_fragment?: unknown }
+
+/** The YAML of `variable` (`DOCUMENTATION = r'''…'''`) in a Python file, parsed; undefined when it is not there. */
+function docYaml(file: string, variable: string): DocYaml | undefined {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch {
     return undefined
   }
-  const m = /^DOCUMENTATION\s*=\s*r?('''|""")\n([\s\S]*?)\n\1/m.exec(text)
+  const m = new RegExp(`^\\s*${variable}\\s*=\\s*r?('{3}|"{3})\\n([\\s\\S]*?)\\n\\s*\\1`, 'm').exec(text)
   if (!m) return undefined
-  let doc: { options?: Record<string, { aliases?: unknown }>; extends_documentation_fragment?: unknown }
   try {
-    doc = parse(m[2]!) as typeof doc
+    return (parse(m[2]!) ?? {}) as DocYaml
   } catch {
     return undefined
   }
-  const out = new Set<string>()
-  for (const [name, o] of Object.entries(doc?.options ?? {})) {
-    out.add(name)
-    if (Array.isArray(o?.aliases)) for (const a of o.aliases) out.add(String(a))
-  }
-  const fragments = [doc?.extends_documentation_fragment].flat().map(String)
-  if (fragments.some((f) => f === 'files' || f.endsWith('.files'))) FRAGMENT_OPTIONS.forEach((o) => out.add(o))
-  return out
+}
+
+/**
+ * The file and variable of documentation fragment `name`: `files` (ansible-core's), `ns.coll.name`, each with an
+ * optional `.variable` (`community.general.attributes.platform` → `PLATFORM`).
+ */
+function fragmentFile(name: string, playbookDir: string): { file: string; variable: string } | undefined {
+  const side = pythonSide()
+  if (!side) return undefined
+  const parts = name.split('.')
+  const inCore = parts.length <= 2
+  const base = inCore
+    ? join(side.ansibleDir, 'plugins', 'doc_fragments')
+    : collectionRoots(playbookDir)
+        .map((r) => join(r, parts[0]!, parts[1]!, 'plugins', 'doc_fragments'))
+        .find((d) => existsSync(d))
+  const [frag, variable] = inCore ? parts : parts.slice(2)
+  if (!base || !frag) return undefined
+  return { file: join(base, `${frag}.py`), variable: variable ? variable.toUpperCase() : 'DOCUMENTATION' }
 }
 
 /** `fqcn` (`ns.coll.name`) in the first collection that has `ns.coll`, following its runtime's redirects. */

@@ -141,7 +141,7 @@ export function collectionForArgs(ctx: LoadContext, k: string, def: ModuleDef, w
   const found = collectionModule(ctx.playbookDir, k, ctx.playCollections)
   if (!found || found.error !== undefined) return undefined
   // only arguments Ansible's module documents: a misspelt one stays tsplay's error (Ansible's module refuses it too)
-  const documented = documentedOptions(found.file)
+  const documented = documentedOptions(found.file, ctx.playbookDir)
   if (!documented || extra.some((a) => !documented.has(a))) return undefined
   if (!ctx.modules.has(found.fqcn)) ctx.modules.set(found.fqcn, collectionModuleDef(found))
   const what = extra.map((a) => `"${a}"`).join(', ')

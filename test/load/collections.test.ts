@@ -72,14 +72,19 @@ describe.skipIf(!withAnsible)("an installed collection's modules", { timeout: 60
   it("run instead of tsplay's module of the same Ansible name when the task gives arguments it lacks", async () => {
     const pg = 'collections/ansible_collections/community/postgresql/plugins/modules/postgresql_user.py'
     const playbook =
-      '- hosts: all\n  tasks:\n    - postgresql_user: { name: a, encrypted: true }\n' +
+      '- hosts: all\n  tasks:\n    - postgresql_user: { name: a, encrypted: true, login_host: h }\n' +
       '    - postgresql_user: { name: b }\n    - postgres_user: { name: c, encrypted: true }\n'
-    const documented = "DOCUMENTATION = r'''\noptions:\n  name: {}\n  encrypted: { aliases: [crypted] }\n'''\n"
-    const dir = tree({ [pg]: documented, 'playbook.yml': playbook })
+    const documented =
+      "DOCUMENTATION = r'''\noptions:\n  name: {}\n  encrypted: { aliases: [crypted] }\n" +
+      "extends_documentation_fragment:\n- community.postgresql.postgres\n'''\n"
+    // the arguments every module of the collection takes, documented once in a fragment
+    const fragment = "class ModuleDocFragment(object):\n    DOCUMENTATION = r'''\noptions:\n  login_host: {}\n    '''\n"
+    const frag = 'collections/ansible_collections/community/postgresql/plugins/doc_fragments/postgres.py'
+    const dir = tree({ [pg]: documented, [frag]: fragment, 'playbook.yml': playbook })
     const run = loadPlaybook(join(dir, 'playbook.yml'), { modules: await loadAllModules() })
     // tsplay's own name is tsplay's module: its wrong argument stays an error
     await expect(run).rejects.toThrow(/:5:33: unknown argument "encrypted" for module postgres_user/)
-    const ok = tree({ [pg]: documented, 'playbook.yml': playbook.split('    - postgres_user')[0]! })
+    const ok = tree({ [pg]: documented, [frag]: fragment, 'playbook.yml': playbook.split('    - postgres_user')[0]! })
     const warnings: UserError[] = []
     const pb = await loadPlaybook(join(ok, 'playbook.yml'), { modules: await loadAllModules(), warnings })
     expect((pb.plays[0]!.tasks as Task[]).map((t) => t.module)).toEqual([
@@ -87,7 +92,7 @@ describe.skipIf(!withAnsible)("an installed collection's modules", { timeout: 60
       'postgres_user',
     ])
     expect(warnings.map((w) => w.message)).toEqual([
-      'postgresql_user: tsplay\'s postgres_user takes no "encrypted"; the task runs ' +
+      'postgresql_user: tsplay\'s postgres_user takes no "encrypted", "login_host"; the task runs ' +
         'community.postgresql.postgresql_user, as Ansible does',
     ])
   })
