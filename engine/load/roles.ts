@@ -37,6 +37,7 @@ import {
 } from './keywords.js'
 import { didYouMean } from '../source/suggest.js'
 import { roleSearchPaths } from '../source/rolespath.js'
+import { collectionRoots } from './collections.js'
 import { checkConditions, checkTemplates } from './syntax.js'
 import { loadTaskList } from './task.js'
 import { mergePositioned, valuePos } from '../source/positions.js'
@@ -124,12 +125,17 @@ export interface LoadedRole {
 
 /**
  * The folder of role `name`: a path, or the first `DIR/name` over the play's `roles/`, the roles path and the
- * play's folder (engine/source/rolespath.ts); undefined after reporting it missing.
+ * play's folder (engine/source/rolespath.ts), then for `ns.coll.role` the installed collection's `roles/role`;
+ * undefined after reporting it missing.
  */
 export function findRole(ctx: LoadContext, name: string, pos: SourcePos): string | undefined {
   const base = ctx.playDir ?? ctx.playbookDir
   const isDir = (d: string) => existsSync(d) && statSync(d).isDirectory()
   const dirs = name.includes('/') ? [resolve(base, name)] : roleSearchPaths(base).map((d) => join(d, name))
+  // a collection's role by its full name (`ns.coll.role`), in the installed collections (engine/load/collections.ts)
+  const parts = name.split('.')
+  if (parts.length === 3 && !name.includes('/'))
+    dirs.push(...collectionRoots(ctx.playbookDir).map((r) => join(r, parts[0]!, parts[1]!, 'roles', parts[2]!)))
   const found = dirs.find(isDir)
   if (found) return found
   const rolesDir = join(base, 'roles')

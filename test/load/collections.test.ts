@@ -173,4 +173,19 @@ describe.skipIf(!withAnsible)("an installed collection's modules", { timeout: 60
       'user: tsplay\'s user takes no "seuser"; the task runs ansible.builtin.user, as Ansible does',
     ])
   })
+
+  it("give roles by full name (a play's roles:, include_role), with the collection's module", async () => {
+    const dir = tree({
+      ...FILES,
+      [`${DEMO}/roles/web/tasks/main.yml`]: '- tsplaytest.demo.hello: { who: role }\n',
+      'playbook.yml':
+        '- hosts: all\n  roles: [tsplaytest.demo.web]\n  tasks:\n' +
+        '    - include_role: { name: tsplaytest.demo.web }\n',
+    })
+    const pb = await loadPlaybook(join(dir, 'playbook.yml'), { modules: fixtureModules() })
+    const all = JSON.stringify(pb.plays[0]!.tasks, (k, v: unknown) => (k === 'pos' || k === 'raw' ? undefined : v))
+    expect(all.match(/"module":"tsplaytest\.demo\.hello"/g)).toHaveLength(2)
+    const missing = loadErrors({ ...FILES, 'playbook.yml': '- hosts: all\n  roles: [tsplaytest.demo.nope]\n' })
+    expect(await missing).toEqual([expect.stringMatching(/role "tsplaytest.demo.nope" not found/)])
+  })
 })
