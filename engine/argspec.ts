@@ -12,6 +12,7 @@
  * checkOption({ type: 'int' }, '8080')   // undefined (fine)
  * ```
  */
+import { pyStr } from './expr/pystr.js'
 
 /** The option types tsplay knows (Ansible's names). */
 export const OPTION_TYPES = [
@@ -101,9 +102,8 @@ export function convert(type: OptionType | undefined, value: unknown): { value: 
       return { value }
     case 'str':
     case 'path':
-      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
-        ? { value: String(value) }
-        : bad('a string')
+      // Ansible converts anything to its Python text, a map or a list too (`{'a': 1}`), with no error
+      return { value: pyStr(value) }
     case 'int':
       if (typeof value === 'number' && Number.isInteger(value)) return { value }
       if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) return { value: Number(value) }

@@ -17,6 +17,10 @@ describe('argument spec types', () => {
     ['bytes', '1.5K', 1536],
     ['bytes', 512, 512],
     ['bits', '2Mb', 2 * 1024 * 1024],
+    // Ansible turns anything into its Python text for str and path (robertdebock.ntp's list of maps as list of str)
+    ['str', { address: '127.0.0.1' }, "{'address': '127.0.0.1'}"],
+    ['str', null, 'None'],
+    ['path', [1, true], '[1, True]'],
   ] as const)('%s of %j is %j', (type, value, want) => {
     expect(convert(type, value)).toEqual({ value: want })
   })
