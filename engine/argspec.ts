@@ -12,7 +12,6 @@
  * checkOption({ type: 'int' }, '8080')   // undefined (fine)
  * ```
  */
-import { pyStr } from './expr/pystr.js'
 
 /** The option types tsplay knows (Ansible's names). */
 export const OPTION_TYPES = [
@@ -80,6 +79,19 @@ function show(v: unknown): string {
   return String(v)
 }
 
+/** Python's `repr` of a YAML value (`None`, `True`, `[1, 'a']`, `{'k': 1}`): what Ansible's `str` conversion gives. */
+function pythonText(v: unknown): string {
+  if (v === null || v === undefined) return 'None'
+  if (typeof v === 'boolean') return v ? 'True' : 'False'
+  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+  if (Array.isArray(v)) return `[${v.map(pythonText).join(', ')}]`
+  if (typeof v === 'object') {
+    const items = Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pythonText(k)}: ${pythonText(x)}`)
+    return `{${items.join(', ')}}`
+  }
+  return String(v)
+}
+
 const UNITS = 'BKMGTPEZY'
 
 /** A size as Ansible's `human_to_bytes` reads it (`10M` → 10485760; bits: `10Mb`), or undefined. */
@@ -103,7 +115,7 @@ export function convert(type: OptionType | undefined, value: unknown): { value: 
     case 'str':
     case 'path':
       // Ansible converts anything to its Python text, a map or a list too (`{'a': 1}`), with no error
-      return { value: pyStr(value) }
+      return { value: typeof value === 'string' ? value : pythonText(value) }
     case 'int':
       if (typeof value === 'number' && Number.isInteger(value)) return { value }
       if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) return { value: Number(value) }

@@ -92,7 +92,10 @@ export const MODULES: Record<string, Loader> = {
 const cache = new Map<string, ModuleDef>()
 let aliasMap: Map<string, string> | undefined
 
-/** Load every module (validation needs all schemas). */
+/**
+ * Load every module (validation needs all schemas). Each call gets a map of its own: a playbook's load adds its
+ * library and collection modules to it, and those must not reach another playbook's load or the registry.
+ */
 export async function loadAllModules(): Promise<Map<string, ModuleDef>> {
   await Promise.all(Object.keys(MODULES).map(loadModule))
   if (!aliasMap) {
@@ -103,7 +106,7 @@ export async function loadAllModules(): Promise<Map<string, ModuleDef>> {
       for (const a of def.aliases ?? []) aliasMap.set(a, name)
     }
   }
-  return cache
+  return new Map(cache)
 }
 
 /** The canonical module name for a name or alias used in a playbook, if any. Call `loadAllModules` first. */
