@@ -123,7 +123,7 @@ export function collectionModule(
         ...[routing(builtin, bare)?.redirect].filter((r): r is string => typeof r === 'string'),
       ]
   for (const n of names) {
-    const found = inCollections(roots, n, 0)
+    const found = inCollections(roots, n)
     if (found) return 'error' in found ? found : { ...found, playbookDir }
   }
   // last, ansible-core's own modules (ansible.builtin): `dnf`, `yum` (through its action plugin), …
@@ -138,27 +138,45 @@ export function collectionModule(
   }
 }
 
-/** `fqcn` (`ns.coll.name`) in the first collection that has `ns.coll`, following its runtime's redirects. */
+/** `fqcn` (`ns.coll.name`) as a module of the installed collections (see `resolveName`); a removed one is an error. */
 function inCollections(
   roots: string[],
   fqcn: string,
-  hops: number,
 ): { fqcn: string; file: string; action?: string } | { error: string } | undefined {
-  const [ns, coll, ...rest] = fqcn.split('.')
-  if (!ns || !coll || rest.length === 0 || hops > 10) return undefined
-  const dir = roots.map((r) => join(r, ns, coll)).find((d) => existsSync(d))
-  if (!dir) return undefined
-  const short = rest.join('.')
-  const route = routing(join(dir, 'meta', 'runtime.yml'), short)
-  const tomb = route?.tombstone as { warning_text?: string } | undefined
-  if (tomb) return { error: `module ${fqcn} was removed from its collection: ${tomb.warning_text ?? ''}`.trim() }
-  if (typeof route?.redirect === 'string') return inCollections(roots, route.redirect, hops + 1)
+  const at = resolveName(roots, fqcn, 'modules')
+  if (!at) return undefined
+  if ('removed' in at) return { error: `module ${at.fqcn} was removed from its collection: ${at.removed}`.trim() }
   // a Windows module's `.py` beside its `.ps1` holds only its documentation: the module is the PowerShell one
-  const base = join(dir, 'plugins', 'modules', ...rest.slice(0, -1), rest.at(-1)!)
+  const base = join(at.dir, 'plugins', 'modules', ...at.short.split('.'))
   const file = [`${base}.ps1`, `${base}.py`].find((f) => existsSync(f))
   if (!file) return undefined
-  const action = existsSync(join(dir, 'plugins', 'action', `${short}.py`))
-  return action ? { fqcn, file, action: `ansible_collections.${ns}.${coll}.plugins.action.${short}` } : { fqcn, file }
+  const action = existsSync(join(at.dir, 'plugins', 'action', `${at.short}.py`))
+  return action
+    ? { fqcn: at.fqcn, file, action: `ansible_collections.${at.collection}.plugins.action.${at.short}` }
+    : { fqcn: at.fqcn, file }
+}
+
+/** Where a full name leads: its collection's folder and name, the name in it and the full name after redirects. */
+type Resolved = { dir: string; collection: string; short: string; fqcn: string } | { fqcn: string; removed: string }
+
+/**
+ * Follow `fqcn` (`ns.coll.name`) through the `meta/runtime.yml` redirects of its `section` (`modules`, `filter`,
+ * …) to the first installed collection that has `ns.coll`; a tombstone there gives its note instead.
+ */
+function resolveName(roots: string[], fqcn: string, section: string): Resolved | undefined {
+  for (let hops = 0; hops <= 10; hops++) {
+    const [ns, coll, ...rest] = fqcn.split('.')
+    if (!ns || !coll || rest.length === 0) return undefined
+    const dir = roots.map((r) => join(r, ns, coll)).find((d) => existsSync(d))
+    if (!dir) return undefined
+    const short = rest.join('.')
+    const route = routing(join(dir, 'meta', 'runtime.yml'), short, section)
+    const tomb = route?.tombstone as { warning_text?: string } | undefined
+    if (tomb) return { fqcn, removed: tomb.warning_text ?? '' }
+    if (typeof route?.redirect !== 'string') return { dir, collection: `${ns}.${coll}`, short, fqcn }
+    fqcn = route.redirect
+  }
+  return undefined
 }
 
 /** A collection's filter or test found: its full name, its collection and that collection's folder of such plugins. */
@@ -210,22 +228,12 @@ function routedPlugin<T>(
 ): T | undefined {
   const side = pythonSide()
   if (!side) return undefined
-  const roots = collectionRoots(playbookDir)
-  let fqcn: string | undefined = name
-  if (!name.includes('.')) {
-    const r = routing(join(side.ansibleDir, 'config', 'ansible_builtin_runtime.yml'), name, kind)?.redirect
-    fqcn = typeof r === 'string' ? r : undefined
-  }
-  for (let hops = 0; fqcn && hops < 10; hops++) {
-    const [ns, coll, ...rest] = fqcn.split('.')
-    if (!ns || !coll || rest.length !== 1) return undefined
-    const dir = roots.map((r) => join(r, ns, coll)).find((d) => existsSync(d))
-    if (!dir) return undefined
-    const r = routing(join(dir, 'meta', 'runtime.yml'), rest[0]!, kind)?.redirect
-    if (typeof r !== 'string') return found(dir, rest[0]!, fqcn, `${ns}.${coll}`)
-    fqcn = r
-  }
-  return undefined
+  const r = name.includes('.')
+    ? name
+    : routing(join(side.ansibleDir, 'config', 'ansible_builtin_runtime.yml'), name, kind)?.redirect
+  const at = typeof r === 'string' ? resolveName(collectionRoots(playbookDir), r, kind) : undefined
+  if (!at || 'removed' in at || at.short.includes('.')) return undefined
+  return found(at.dir, at.short, at.fqcn, at.collection)
 }
 
 /** Whether a plugin file of folder `dir` is named `name` or writes `'name'` (its mapping's key). */
