@@ -18,7 +18,7 @@ import { UserError } from '../errors.js'
 import { didYouMean } from '../source/suggest.js'
 import { knownLookups, unknownLookupIn } from '../expr/lookups.js'
 import { checkSyntaxRemembered } from './syntaxcache.js'
-import type { SourcePos } from '../types.js'
+import type { PluginFile, SourcePos } from '../types.js'
 import { report, type LoadContext } from './context.js'
 import { pluginFile } from './plugins.js'
 import { refusePlugin } from './library.js'
@@ -79,17 +79,8 @@ export function callCheck(
  */
 function fromCollection(ctx: LoadContext, kind: 'filter' | 'test', name: string): boolean {
   const found = collectionJinja(ctx.playbookDir, kind, name)
-  if (!found) return false
-  const all = (ctx.collectionPlugins ??= new Map())
-  const key = `${kind}:${found.collection}`
-  const entry = all.get(key) ?? {
-    kind,
-    file: found.dir,
-    collection: { name: found.collection, playbookDir: ctx.playbookDir, aliases: {} },
-  }
-  entry.collection!.aliases[name] = found.fqcn
-  all.set(key, entry)
-  return true
+  if (found) useCollectionPlugin(ctx, `${kind}:${found.collection}`, { kind, file: found.dir }, found, name)
+  return !!found
 }
 
 /**
@@ -98,17 +89,25 @@ function fromCollection(ctx: LoadContext, kind: 'filter' | 'test', name: string)
  */
 export function collectionLookupUsed(ctx: LoadContext, name: string): boolean {
   const found = collectionLookup(ctx.playbookDir, name)
-  if (!found) return false
+  if (found) useCollectionPlugin(ctx, `lookup:${found.fqcn}`, { kind: 'lookup', file: found.file }, found, name)
+  return !!found
+}
+
+/** Record that the playbook uses collection plugin `found` as `name`, in the run's entry `key` (made from `what`). */
+function useCollectionPlugin(
+  ctx: LoadContext,
+  key: string,
+  what: Omit<PluginFile, 'collection'>,
+  found: { fqcn: string; collection: string },
+  name: string,
+): void {
   const all = (ctx.collectionPlugins ??= new Map())
-  const key = `lookup:${found.fqcn}`
   const entry = all.get(key) ?? {
-    kind: 'lookup' as const,
-    file: found.file,
+    ...what,
     collection: { name: found.collection, playbookDir: ctx.playbookDir, aliases: {} },
   }
   entry.collection!.aliases[name] = found.fqcn
   all.set(key, entry)
-  return true
 }
 
 /** Drop the unknown-filter (or -test) findings when Python plugins of that kind may give the names. */
