@@ -32,6 +32,7 @@ import type { IncludeParts } from './include.js'
 import { namedRole, roleBlock, roleTargetParts } from './includerole.js'
 import { loadTaskFile, type TaskScope } from './task.js'
 import { mergePositioned } from '../source/positions.js'
+import { roleVars } from '../source/rolespath.js'
 
 /** Render a static import's templated name with what is known at load time; reports why not and gives undefined. */
 export function staticName(ctx: LoadContext, key: string, name: string, here: SourcePos): string | undefined {
@@ -136,11 +137,7 @@ export async function dynamicInclude(
 
 /** The magic variables known where the include is written: `playbook_dir`, and a role's `role_path`, `role_name`. */
 function placeVars(ctx: LoadContext, scope: TaskScope): Vars {
-  const role = scope.role && scope.roleDir ? scope.roleDir : undefined
-  return {
-    playbook_dir: resolve(ctx.playbookDir),
-    ...(role && { role_path: resolve(role), role_name: scope.role, ansible_role_name: scope.role }),
-  }
+  return { playbook_dir: resolve(ctx.playbookDir), ...roleVars(scope.role, scope.roleDir) }
 }
 
 /**
@@ -257,10 +254,7 @@ export async function loadAtRunTime(
   // a role's plugin folders join the run's, as Ansible adds them when it loads the role; Python tells their names
   // only when it imports them, so names of those kinds are not refused here (as at load, engine/load/playbook.ts)
   const pythonPlugins = pythonPluginFiles(ctx)
-  dropPluginCallFindings(
-    ctx,
-    new Set(pythonPlugins.filter((f) => !f.collection && f.kind !== 'lookup').map((f) => f.kind)),
-  )
+  dropPluginCallFindings(ctx, pythonPlugins)
   if (ctx.errors.length || !got)
     throw new UserErrors(ctx.errors.length ? ctx.errors : [new UserError('not loaded', at)])
   const { defaults, vars } = ctx.playRoles

@@ -71,10 +71,7 @@ export async function loadPlaybook(file: string, opts: LoadPlaybookOptions): Pro
   const ctx = newLoadContext(opts.modules, dirname(abs), opts.extraVars)
   const plays = await loadPlayFile(ctx, abs, undefined)
   const pythonPlugins = pythonPluginFiles(ctx)
-  dropPluginCallFindings(
-    ctx,
-    new Set(pythonPlugins.filter((f) => !f.collection && f.kind !== 'lookup').map((f) => f.kind)),
-  )
+  dropPluginCallFindings(ctx, pythonPlugins)
   opts.warnings?.push(...ctx.warnings)
   if (ctx.errors.length) throw new UserErrors(sortErrors(ctx.errors))
   return { file: abs, dir: dirname(abs), plays, ...(pythonPlugins.length ? { pythonPlugins } : {}) }

@@ -110,8 +110,12 @@ function useCollectionPlugin(
   all.set(key, entry)
 }
 
-/** Drop the unknown-filter (or -test) findings when Python plugins of that kind may give the names. */
-export function dropPluginCallFindings(ctx: LoadContext, kinds: ReadonlySet<string>): void {
+/**
+ * Drop the unknown-filter (or -test) findings when Python plugin files of that kind (`files`) may give the names;
+ * a collection's plugins do not count (their names were looked up one by one).
+ */
+export function dropPluginCallFindings(ctx: LoadContext, files: readonly PluginFile[]): void {
+  const kinds = new Set(files.filter((f) => !f.collection && f.kind !== 'lookup').map((f) => f.kind))
   const given = (e: UserError) => [...kinds].some((k) => e.message.startsWith(`unknown ${k} "`))
   if (!kinds.size) return
   ctx.errors.splice(0, ctx.errors.length, ...ctx.errors.filter((e) => !given(e)))

@@ -10,6 +10,7 @@
  * ```
  */
 import { dirname, resolve } from 'node:path'
+import { roleVars } from '../source/rolespath.js'
 import type { Task } from '../ast.js'
 import type { Vars } from '../types.js'
 
@@ -32,6 +33,5 @@ function compute(task: Pick<Task, 'role' | 'roleDir' | 'pos'>, playbookDir: stri
   if (own && !paths.includes(own)) paths.push(own)
   if (!paths.includes(base)) paths.push(base)
   const out: Vars = { ansible_search_path: paths }
-  if (role) Object.assign(out, { role_path: resolve(role), role_name: task.role, ansible_role_name: task.role })
-  return out
+  return { ...out, ...roleVars(task.role, role) }
 }

@@ -80,3 +80,8 @@ export function rolesPath(): string[] {
 export function roleSearchPaths(playDir: string): string[] {
   return [join(playDir, 'roles'), ...rolesPath(), playDir]
 }
+
+/** Ansible's variables of a role's task: `role_path`, `role_name`, `ansible_role_name` (none outside a role). */
+export function roleVars(role: string | undefined, roleDir: string | undefined): Record<string, string> {
+  return role && roleDir ? { role_path: resolve(roleDir), role_name: role, ansible_role_name: role } : {}
+}
