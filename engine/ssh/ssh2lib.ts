@@ -18,3 +18,8 @@ const load = createRequire(import.meta.url)
 export const Client = load('ssh2/lib/client.js') as typeof ssh2.Client
 /** ssh2's `utils.parseKey`. */
 export const parseKey = (load('ssh2/lib/protocol/keyParser.js') as { parseKey: typeof ssh2.utils.parseKey }).parseKey
+/**
+ * Whether ssh2's native crypto binding was built (`npm install` builds it when a C++ compiler is present): with it,
+ * each packet leaves in one write; without it, in up to three (see `coalesceWrites` in client.ts).
+ */
+export const nativeCrypto = (load('ssh2/lib/protocol/crypto.js') as { bindingAvailable: boolean }).bindingAvailable
