@@ -2,7 +2,8 @@
  * A/B of two builds of tsplay on the benchmark's workload: this checkout (B) against another checkout (A, built
  * with `npm run build`), alternating A B A B … in one invocation on the same loopback sshd targets, so a change in
  * machine load hits both alike. Each round is a first run on clean targets and a second run on the same folder;
- * every run must report the correct counts. Prints medians of wall time, controller CPU (user + system) and target
+ * every run must report the correct counts. Each build has its own cache folder (code cache, parse cache), as a
+ * user's single installation has. Prints medians of wall time, controller CPU (user + system) and target
  * CPU (the targets' cgroup), and how many rounds B was lower. Needs root (the targets' users and cgroups).
  *
  * @example
@@ -11,7 +12,7 @@
  * npm run build && node bench/run-ab.mjs /tmp/base 10 12   # 10 hosts, 12 rounds
  * ```
  */
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { REPO, parseTsplayRecap, timed } from './engines.js'
 import { summarize } from './stats.js'
@@ -54,6 +55,9 @@ export async function ab(baseRepo: string, hosts: number, rounds: number, forks 
       ['A', baseRepo],
       ['B', REPO],
     ] as const
+    // a cache folder per build: one shared folder would hold the other build's code cache entry at every run
+    const caches = { A: join(work, 'cache-a'), B: join(work, 'cache-b') }
+    for (const dir of Object.values(caches)) mkdirSync(dir, { mode: 0o700 })
     for (let round = 0; round < rounds; round++) {
       for (const [label, repo] of round % 2 ? [...builds].reverse() : builds) {
         const root = freshRoot(fleet.user)
@@ -62,7 +66,7 @@ export async function ab(baseRepo: string, hosts: number, rounds: number, forks 
             const cpu0 = await cg.read(hosts)
             const args = [join(repo, 'bin/tsplay.js'), 'run', playbook, '-i', inventory]
             args.push('--known-hosts', fleet.knownHostsFile, '--json', '-f', String(forks), '-e', `bench_root=${root}`)
-            const t = await timed(process.execPath, args)
+            const t = await timed(process.execPath, args, { env: { TSPLAY_CACHE_DIR: caches[label] } })
             const targetMs = (await cg.read(hosts)) - cpu0
             const counts = parseTsplayRecap(t.stdout)
             const want = expectedCounts(run)

@@ -32,7 +32,8 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
 execFileSync(process.execPath, [tsc, '--outDir', out, '--rootDir', root,
   '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022',
   '--esModuleInterop', '--skipLibCheck', '--strict', '--types', 'node',
-  join(root, 'engine/ssh/connection.ts'), join(root, 'test/helpers/sshd.ts')], { stdio: 'inherit', cwd: root })
+  join(root, 'engine/ssh/connection.ts'), join(root, 'engine/ssh/ssh2-parts.d.ts'), join(root, 'test/helpers/sshd.ts')],
+  { stdio: 'inherit', cwd: root })
 
 const { HostConnection } = await import(join(out, 'engine/ssh/connection.js'))
 const { startSshd, canRunSshd } = await import(join(out, 'test/helpers/sshd.js'))

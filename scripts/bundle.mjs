@@ -1,10 +1,26 @@
 // Bundles the CLI (engine + modules + pure-JS dependencies) into one CommonJS file, dist/bundle/tsplay.cjs, with
 // esbuild, so `tsplay` starts without resolving and compiling ~150 separate files. bin/tsplay.js compiles it with
 // V8's code cache (engine/cli/codecache.ts), which Node 20 offers for a script but not for ES modules. Lazy
-// `import()`s stay lazy: their modules run when first imported. ssh2 stays external (it has optional native parts).
+// `import()`s stay lazy: their modules run when first imported. ssh2's JavaScript is bundled too (compiling it was
+// about a tenth of a run's start); its optional native parts stay outside: `cpu-features`, and its crypto binding,
+// required by package path so Node finds it in node_modules as ssh2 itself would.
 // Run by `npm run build` after tsc has type-checked; the folder is emptied first, so no older build's file stays.
 import { readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { build } from 'esbuild'
+
+/** A `.node` file a bundled package requires stays a `require`, by its path in the package (ssh2's binding). */
+const nativeAddons = {
+  name: 'native-addons',
+  setup(b) {
+    b.onResolve({ filter: /\.node$/ }, (a) => {
+      const full = join(a.resolveDir, a.path)
+      const at = full.lastIndexOf('/node_modules/')
+      if (at < 0) throw new Error(`a native addon outside node_modules: ${full}`)
+      return { path: full.slice(at + '/node_modules/'.length), external: true }
+    })
+  },
+}
 
 rmSync('dist/bundle', { recursive: true, force: true })
 await build({
@@ -14,7 +30,8 @@ await build({
   platform: 'node',
   target: 'node20',
   outfile: 'dist/bundle/tsplay.cjs',
-  external: ['ssh2', 'cpu-features'],
+  external: ['cpu-features'],
+  plugins: [nativeAddons],
   // the sources find files next to themselves (validators, modules.json) from import.meta.url
   define: { 'import.meta.url': '__tsplayUrl' },
   banner: { js: "const __tsplayUrl = require('node:url').pathToFileURL(__filename).href;" },
