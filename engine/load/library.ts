@@ -135,7 +135,10 @@ export function collectionModuleDef(found: Exclude<CollectionModule, { error: st
  */
 export function collectionForArgs(ctx: LoadContext, k: string, def: ModuleDef, written: unknown): string | undefined {
   if (typeof written !== 'object' || written === null || Array.isArray(written)) return undefined
-  const props = (def.schema as { properties?: Record<string, unknown> }).properties ?? {}
+  const schema = def.schema as { properties?: Record<string, unknown>; additionalProperties?: unknown }
+  // a module that takes any name (set_fact's variables, add_host's) has no argument it lacks
+  if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) return undefined
+  const props = schema.properties ?? {}
   const aliases = aliasesOf(def.schema)
   const extra = Object.keys(written).filter((a) => !Object.hasOwn(props, a) && !aliases.has(a))
   if (!extra.length) return undefined

@@ -5,6 +5,7 @@
  * with the collection's own module_utils. The collection here is written by the test; the machine's own
  * collections (Debian's ansible package) are not looked at.
  */
+import { chmodSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Task } from '../../engine/ast.js'
@@ -174,6 +175,29 @@ describe.skipIf(!withAnsible)("an installed collection's modules", { timeout: 60
     expect(warnings.map((w) => w.message)).toEqual([
       'user: tsplay\'s user takes no "seuser"; the task runs ansible.builtin.user, as Ansible does',
     ])
+  })
+
+  it('are not looked for when a task of set_fact or add_host names its own keys (no Python at load)', async () => {
+    // the controller's Python, through a wrapper that logs each start: looking for Ansible's module starts it
+    const dir = tree({
+      'py.sh': `#!/bin/sh\necho "$*" >> "$(dirname "$0")/calls"\nexec ${controllerPython()} "$@"\n`,
+      'own.yml':
+        '- hosts: all\n  tasks:\n    - set_fact: { answer: 42, cacheable: true }\n' +
+        '    - add_host: { name: web1, groups: web, http_port: 8080 }\n',
+      'other.yml': '- hosts: all\n  tasks:\n    - user: { name: a, seuser: staff_u }\n',
+    })
+    chmodSync(join(dir, 'py.sh'), 0o755)
+    process.env.TSPLAY_PYTHON = join(dir, 'py.sh')
+    try {
+      const modules = await loadAllModules()
+      await loadPlaybook(join(dir, 'own.yml'), { modules })
+      expect(existsSync(join(dir, 'calls'))).toBe(false)
+      // the same check for an argument tsplay's user lacks does start it
+      await loadPlaybook(join(dir, 'other.yml'), { modules: await loadAllModules(), warnings: [] })
+      expect(existsSync(join(dir, 'calls'))).toBe(true)
+    } finally {
+      delete process.env.TSPLAY_PYTHON
+    }
   })
 
   it("give roles by full name (a play's roles:, include_role), with the collection's module", async () => {
