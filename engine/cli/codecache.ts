@@ -1,6 +1,7 @@
 /**
  * Loads the bundled CLI (one CommonJS file, ASCII only so it is read as latin1) with V8's code cache, so a run does
- * not parse and compile the same 1.6 MB of JavaScript every time: about a quarter of `tsplay validate`'s start-up.
+ * not parse and compile the same 2 MB of JavaScript (ssh2's included) every time: about a quarter of `tsplay
+ * validate`'s start-up.
  * Node 20 has no code cache for its own module loaders, so the bundle is compiled here with `vm.Script` and the
  * code V8 compiled during the run is saved at exit (`<cache folder>/code/<kind>.v8`, one entry per command: each
  * holds what that command ran). The entry starts with a line naming the bundle (size, time, inode), Node's version
