@@ -15,7 +15,7 @@ import { DEFAULT_FACT_PATH, LOCAL_FACTS_SCRIPT, parseLocalFacts } from './localf
 import type { Command, CommandResult, HostFacts, Vars } from './types.js'
 import { parsePython, parsePythonVersion, PYTHON_SCRIPT, pythonFactVars } from './pythonfacts.js'
 import { VIRT_SCRIPT, virtualization } from './virtfacts.js'
-import { MORE_FACTS_SCRIPT, moreFacts } from './morefacts.js'
+import { DEVICES_START, MORE_FACTS_SCRIPT, moreFacts } from './morefacts.js'
 
 /** Package managers as `program:name`, in the order they are looked for (Debian's first). */
 const PKG_MGRS = 'apt-get:apt dnf:dnf yum:yum apk:apk pacman:pacman zypper:zypper'
@@ -35,6 +35,7 @@ export function pkgMgrProbe(prefix: string): string {
  */
 const FACTS_SCRIPT = [
   'fp=${1-}',
+  DEVICES_START,
   'set -- $(uname -s -n -r -m)',
   'echo "system=$1"; echo "hostname=$2"; echo "kernel=$3"; echo "arch=$4"; shift',
   'echo "fqdn=$(timeout 2 hostname -f 2>/dev/null || echo "$1")"',

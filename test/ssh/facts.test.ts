@@ -3,10 +3,12 @@
  * this Debian machine, compared with what the machine itself says.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { hostname, userInfo } from 'node:os'
 import { describe, expect, it } from 'vitest'
+import { BLOCK_SCRIPT } from '../../engine/blockfacts.js'
+import { HW_SCRIPT } from '../../engine/hwfacts.js'
 import { ansibleFactVars, factsCommand, factsToVars, nixSystem, parseFacts } from '../../engine/facts.js'
 import { parsePython, parsePythonVersion, pythonFactVars } from '../../engine/pythonfacts.js'
 import { virtualization } from '../../engine/virtfacts.js'
@@ -182,6 +184,49 @@ describe('the fact script on this machine', () => {
     expect(f.distribution.codename).toBe(sh('. /etc/os-release; echo "$VERSION_CODENAME"'))
     expect(f.memtotal_mb).toBe(Math.floor(Number(sh("awk '/MemTotal/ {print $2}' /proc/meminfo")) / 1024))
     expect(f.pkg_mgr).toBe('apt') // this machine is Debian
+  })
+
+  it('reads hardware and block devices beside the rest through a temp file it removes; else in place', () => {
+    const cmd = factsCommand()
+    const tmp = tempDir('tsplay-facts-tmp-')
+    const bin = tempDir('tsplay-facts-bin-')
+    const withTemp = join(bin, 'with')
+    const without = join(bin, 'without')
+    try {
+      for (const d of [withTemp, without]) mkdirSync(d)
+      // a mktemp that logs each call, then makes the file with the real one; another that fails
+      const real = execFileSync('sh', ['-c', 'command -v mktemp'], { encoding: 'utf8' }).trim()
+      writeFileSync(join(withTemp, 'mktemp'), `#!/bin/sh\necho called >> ${bin}/log\nexec ${real} "$@"\n`, {
+        mode: 0o755,
+      })
+      writeFileSync(join(without, 'mktemp'), '#!/bin/sh\nexit 1\n', { mode: 0o755 })
+      const run = (first: string) => {
+        const env = { ...process.env, TMPDIR: tmp, PATH: `${first}:${process.env.PATH ?? '/usr/bin:/bin'}` }
+        const r = spawnSync(cmd.argv[0], cmd.argv.slice(1), { encoding: 'utf8', env })
+        expect(r.stderr).toBe('')
+        return r.stdout
+      }
+      // the sections in order, and the devices (other tests may attach loop devices meanwhile: those are left out)
+      const shape = (out: string) => ({
+        sections: out.split('\n').filter((l) => /^@[a-z_0-9-]+$/.test(l)),
+        devices: out
+          .slice(out.indexOf('\n@blocks\n') + 9, out.indexOf('\n@blockdirs\n'))
+          .split('\n')
+          .filter((l) => !l.startsWith('loop')),
+      })
+      const background = shape(run(withTemp))
+      expect(readFileSync(join(bin, 'log'), 'utf8')).toBe('called\n')
+      expect(readdirSync(tmp)).toEqual([])
+      const names = [...`${HW_SCRIPT}\n${BLOCK_SCRIPT}`.matchAll(/echo @([a-z]+)/g)].map((m) => `@${m[1]}`)
+      expect(background.sections).toEqual(expect.arrayContaining(['@mounts', '@blocks', '@lspci']))
+      expect(background.devices.length).toBeGreaterThan(0)
+      const always = names.filter((n) => !['@sginq', '@lvm', '@vgs', '@lvs', '@pvs', '@dm'].includes(n))
+      expect(always.filter((n) => !background.sections.includes(n))).toEqual([])
+      expect(background).toEqual(shape(run(without)))
+    } finally {
+      removeTempDir(tmp)
+      removeTempDir(bin)
+    }
   })
 
   it('reports the python3 on PATH as that interpreter describes itself, and nothing on stderr', () => {
