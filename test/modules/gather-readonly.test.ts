@@ -54,14 +54,12 @@ const WRITES = new RegExp(
 
 /** A constant sh script is read-only when it has none of the writing words (temporary-file cleanups aside). */
 function readOnlyScript(script: string): boolean {
-  // a scratch file made with mktemp, written and removed by the script itself, changes nothing that stays
-  const scratch = script.includes('t=$(mktemp)')
-    ? script
-        .replaceAll('t=$(mktemp)', '')
-        .replaceAll('> "$t"', '')
-        .replaceAll('2>"$t"', '')
-        .replaceAll('rm -f -- "$t"', '')
-    : script
+  // a scratch file made with mktemp, written and removed by the script itself, changes nothing that stays (the fact
+  // script's `df`, the file probe's `t`)
+  let scratch = script
+  for (const [made, v] of script.matchAll(/\b(\w+)=\$\(mktemp(?: 2>\/dev\/null)?\)/g))
+    for (const use of [made, `> "$${v}"`, `2>"$${v}"`, `rm -f -- "$${v}"`, `rm -f "$${v}"`])
+      scratch = scratch.replaceAll(use, '')
   // the persistent shell's scratch file (fd 4, a file with no name, see frametext.ts) holds a program's output for
   // `read`: nothing that stays
   return !WRITES.test(scratch.replaceAll('>/proc/$$/fd/4', ''))
