@@ -67,6 +67,18 @@ export function aliasesOf(schema: unknown): Map<string, string> {
   return out
 }
 
+/**
+ * The names in `args` an object schema takes neither as a property nor as an alias; none when the schema takes any
+ * name (`additionalProperties`: set_fact's variables, add_host's host variables).
+ */
+export function namesNotTaken(schema: unknown, args: Record<string, unknown>): string[] {
+  const s = (schema ?? {}) as Schema
+  if (s.additionalProperties !== undefined && s.additionalProperties !== false) return []
+  const props = (s.properties ?? {}) as Record<string, unknown>
+  const aliases = aliasesOf(schema)
+  return Object.keys(args).filter((k) => !Object.hasOwn(props, k) && !aliases.has(k))
+}
+
 /** Rules as short sentences, for `tsplay doc` and docs/modules.md. */
 export function describeRules(schema: unknown): string[] {
   const r = rulesOf(schema)

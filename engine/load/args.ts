@@ -29,7 +29,7 @@ import { renderedText } from '../expr/pyliteral.js'
 import { didYouMean } from '../source/suggest.js'
 import { bestPos, keyPos, mergePositioned, posOf } from '../source/positions.js'
 import { canonicalArgs, checkRules } from './rules.js'
-import { aliasesOf } from '../argrules.js'
+import { aliasesOf, namesNotTaken } from '../argrules.js'
 import { VaultLocked } from '../vaultlocked.js'
 
 type Schema = Record<string, unknown>
@@ -371,9 +371,7 @@ function withoutNulls(module: ModuleDef, args: Record<string, unknown>): Record<
 function withoutIgnored(module: ModuleDef, written: Record<string, unknown>) {
   const args = withoutNulls(module, written)
   if (!module.ignoresUnknownArgs) return { args, ignored: [] }
-  const props = (module.schema as { properties?: Record<string, unknown> }).properties ?? {}
-  const aliases = aliasesOf(module.schema)
-  const ignored = Object.keys(args).filter((k) => !(k in props) && !aliases.has(k))
+  const ignored = namesNotTaken(module.schema, args)
   if (!ignored.length) return { args, ignored }
   const kept = mergePositioned(args) // a copy that keeps where each argument is written
   for (const k of ignored) delete kept[k]

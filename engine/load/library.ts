@@ -20,7 +20,7 @@ import { collectionModule, type CollectionModule } from './collections.js'
 import { documentedOptions } from './moduledocs.js'
 import { actionPluginModule } from '../../modules/action-plugin.js'
 import type { ModuleDef } from '../module.js'
-import { aliasesOf } from '../argrules.js'
+import { namesNotTaken } from '../argrules.js'
 import { posOf } from '../source/positions.js'
 import { UserError } from '../errors.js'
 import { configuredPaths, pathList } from '../source/rolespath.js'
@@ -135,12 +135,7 @@ export function collectionModuleDef(found: Exclude<CollectionModule, { error: st
  */
 export function collectionForArgs(ctx: LoadContext, k: string, def: ModuleDef, written: unknown): string | undefined {
   if (typeof written !== 'object' || written === null || Array.isArray(written)) return undefined
-  const schema = def.schema as { properties?: Record<string, unknown>; additionalProperties?: unknown }
-  // a module that takes any name (set_fact's variables, add_host's) has no argument it lacks
-  if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) return undefined
-  const props = schema.properties ?? {}
-  const aliases = aliasesOf(def.schema)
-  const extra = Object.keys(written).filter((a) => !Object.hasOwn(props, a) && !aliases.has(a))
+  const extra = namesNotTaken(def.schema, written as Record<string, unknown>)
   if (!extra.length) return undefined
   const found = collectionModule(ctx.playbookDir, k, ctx.playCollections)
   if (!found || found.error !== undefined) return undefined

@@ -32,6 +32,5 @@ function compute(task: Pick<Task, 'role' | 'roleDir' | 'pos'>, playbookDir: stri
   const own = task.pos?.file ? resolve(dirname(task.pos.file)) : undefined
   if (own && !paths.includes(own)) paths.push(own)
   if (!paths.includes(base)) paths.push(base)
-  const out: Vars = { ansible_search_path: paths }
-  return { ...out, ...roleVars(task.role, role) }
+  return { ansible_search_path: paths, ...roleVars(task.role, role) }
 }

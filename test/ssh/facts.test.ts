@@ -207,13 +207,15 @@ describe('the fact script on this machine', () => {
         return r.stdout
       }
       // the sections in order, and the devices (other tests may attach loop devices meanwhile: those are left out)
-      const shape = (out: string) => ({
-        sections: out.split('\n').filter((l) => /^@[a-z_0-9-]+$/.test(l)),
-        devices: out
-          .slice(out.indexOf('\n@blocks\n') + 9, out.indexOf('\n@blockdirs\n'))
-          .split('\n')
-          .filter((l) => !l.startsWith('loop')),
-      })
+      const shape = (out: string) => {
+        const lines = out.split('\n')
+        return {
+          sections: lines.filter((l) => /^@[a-z_0-9-]+$/.test(l)),
+          devices: lines
+            .slice(lines.indexOf('@blocks') + 1, lines.indexOf('@blockdirs'))
+            .filter((l) => !l.startsWith('loop')),
+        }
+      }
       const background = shape(run(withTemp))
       expect(readFileSync(join(bin, 'log'), 'utf8')).toBe('called\n')
       expect(readdirSync(tmp)).toEqual([])
