@@ -27,13 +27,19 @@ const SYSINFO_PERL = [
 ].join('')
 
 /**
+ * The sbin folders added to the PATH for the programs of the second part, looked up as Ansible's get_bin_path does
+ * (capsh, lvm, udevadm, ethtool, …).
+ */
+const WITH_SBIN = 'PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin'
+
+/**
  * Shell text that starts the hardware and block device sections (`HW_SCRIPT`, `BLOCK_SCRIPT`) in the background,
  * into a temp file, at the top of the fact script, so their programs (`lspci` reads the PCI name database: about
  * 16 ms here; `findmnt`, `lsblk`, three `find`s) run beside the rest; `DEVICES_OUTPUT` prints them in their place.
  * Three small programs more (`mktemp`, `cat`, `rm`) for a shorter wait; where `mktemp` fails, they run in place.
  */
 export const DEVICES_START = [
-  '_tsp_dev() { PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin',
+  `_tsp_dev() { ${WITH_SBIN}`,
   HW_SCRIPT,
   BLOCK_SCRIPT,
   '}',
@@ -69,7 +75,7 @@ export const MORE_FACTS_SCRIPT = [
   'elif command -v lsb_release >/dev/null 2>&1; then echo os-release; fi',
   // the programs below are looked up as Ansible's get_bin_path does, in the sbin folders too (capsh, lvm, udevadm,
   // ethtool, …); the PATH is put back for what runs after (the local facts)
-  'op=$PATH; PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin',
+  `op=$PATH; ${WITH_SBIN}`,
   DEVICES_OUTPUT, // started at the top of the fact script (DEVICES_START)
   NET_SCRIPT,
   OTHER_SCRIPT,
