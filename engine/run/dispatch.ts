@@ -7,6 +7,7 @@ import { renderString } from '../template.js'
 import type { TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { refreshActive, taskVars } from './hostvars.js'
+import type { TaskLog } from './hosts.js'
 import { mapLimit, throttled } from './limit.js'
 import { renderBool, renderWholeNumber } from './keyword.js'
 import { UserError } from '../errors.js'
@@ -52,9 +53,10 @@ export async function runTask(
   const out = new Map<string, TaskResult>()
   await mapLimit(targets, rc.opts.forks, async (host) => {
     rc.bus.emit({ type: 'host.start', play: playName, task: name, host })
-    const log = (line: string, level = 1) => {
+    const log: TaskLog = (line: string, level = 1) => {
       if (rc.bus.wants(level)) rc.bus.emit({ type: 'host.log', play: playName, task: name, host, line, level })
     }
+    log.wants = (level) => rc.bus.wants(level)
     const limit = throttleOf(rc, task, host, inhOf(host))
     const r =
       typeof limit === 'number'

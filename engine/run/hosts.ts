@@ -207,12 +207,20 @@ export function showCommand(cmd: Command, becomeUser: string | undefined, via?: 
   return `${as}$ ${argv}${cmd.describe ? `   # ${cmd.describe}` : ''}`
 }
 
+/**
+ * A task's log: a line at a verbosity level (1: `-v`). `wants`, when there: does anyone show that level? Callers
+ * skip building lines nobody reads (without it, every line is built).
+ */
+export type TaskLog = ((line: string, level?: number) => void) & { wants?: (level: number) => boolean }
+
 /** The HostIO a module sees for one task on one host. `-v` shows commands (level 1), `-vv` their output (level 2). */
-export function taskIO(conn: Connector, exec: TaskExec, log: (line: string, level?: number) => void): HostIO {
+export function taskIO(conn: Connector, exec: TaskExec, log: TaskLog): HostIO {
   const becomeFor = (cmd: Command) => cmd.runAs ?? exec.becomeUser
   const methodFor = (cmd: Command) => (cmd.runAs === undefined ? exec.becomeMethod : undefined)
   const how = (c: Command) => ({ becomeUser: becomeFor(c), becomeMethod: methodFor(c) })
+  const shows = (level: number) => log.wants?.(level) ?? true
   const shown = (c: Command, r: CommandResult) => {
+    if (!shows(2)) return r
     log(`rc=${r.rc}`, 2)
     for (const [k, v] of [
       ['stdout', r.stdout],
@@ -224,7 +232,7 @@ export function taskIO(conn: Connector, exec: TaskExec, log: (line: string, leve
   return {
     run: async (cmd, onOutput) => {
       const c = prepareCommand(cmd, exec)
-      log(showCommand(c, becomeFor(c), methodFor(c)), 1)
+      if (shows(1)) log(showCommand(c, becomeFor(c), methodFor(c)), 1)
       const t0 = Date.now()
       const r = await conn.run(c, {
         ...how(c),
@@ -245,7 +253,7 @@ export function taskIO(conn: Connector, exec: TaskExec, log: (line: string, leve
     batch: async (cmds) => {
       if (cmds.length === 0) return []
       const prepared = cmds.map((c) => prepareCommand(c, exec))
-      for (const c of prepared) log(showCommand(c, becomeFor(c), methodFor(c)), 1)
+      if (shows(1)) for (const c of prepared) log(showCommand(c, becomeFor(c), methodFor(c)), 1)
       // One round trip per effective user (almost always one).
       const users = prepared.every((c) => c.runAs === undefined) // all as the task's user: no need to compare
         ? { size: 1 }
