@@ -3,7 +3,6 @@
  * (`runModule`: gather, plan, apply unless in check mode), then `changed_when`/`failed_when`. Returns an outcome;
  * the caller turns outcomes into a TaskResult.
  */
-import { randomBytes } from 'node:crypto'
 import type { TSchema } from '@sinclair/typebox'
 import type { Task } from '../ast.js'
 import { HostError, UserError } from '../errors.js'
@@ -23,6 +22,7 @@ import { renderBool } from './keyword.js'
 import { selinuxRefusal } from './selinux.js'
 import { becomeOf } from './become-vars.js'
 import type { BecomeMethod } from '../connector.js'
+import { randomHex } from '../randomhex.js'
 import { extendVars } from './vars.js'
 import { moduleArgs, resultData, runModule, type ModuleRun, type RunCommand } from './module-call.js'
 import { taskTarget, type Target } from './delegate.js'
@@ -48,8 +48,6 @@ export interface Outcome {
   /** The module a template named, as it rendered (see `TaskResult.module`). */
   module?: string
 }
-
-const randomHex = () => randomBytes(4).toString('hex')
 
 const noIO: HostIO = {
   run: () => Promise.reject(new Error('this module runs on the controller only')),
@@ -182,13 +180,13 @@ export async function executeModule(
     const limit = asyncSec
     call = detachedDef(
       def,
-      (cmd, unchanged) => startJob(io, cmd, (started = `${jobOf(cmd)}-${randomHex()}`), limit, unchanged),
+      (cmd, unchanged) => startJob(io, cmd, (started = `${jobOf(cmd)}-${randomHex(4)}`), limit, unchanged),
       (finish) => started && (rc.run.jobs ??= new Map()).set(started, finish),
     )
   }
   const runCommand: RunCommand = (cmd) => {
     const id = asyncSec ? jobOf(cmd) : ''
-    if (asyncSec && poll === 0) return startJob(io, cmd, (started = `${id}-${randomHex()}`), asyncSec)
+    if (asyncSec && poll === 0) return startJob(io, cmd, (started = `${id}-${randomHex(4)}`), asyncSec)
     if (asyncSec) polled = id
     return asyncSec
       ? runDetached(io, cmd, {

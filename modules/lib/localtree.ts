@@ -12,11 +12,12 @@
  * planLocalTree(tree, { mode: '0644' })   // mkdir/writes/chmod for what differs, or nothing
  * ```
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises'
 import { join, posix } from 'node:path'
 import type { HostIO, Plan } from '../../engine/module.js'
 import { sh } from '../../engine/commands.js'
+import { randomHex } from '../../engine/randomhex.js'
 import type { Command } from '../../engine/types.js'
 import { planAttrs, wantedMode } from './attrs.js'
 import { putFile } from './files.js'
@@ -130,7 +131,7 @@ export async function gatherLocalTree(
     rootType: to.kind === 'absent' ? undefined : to.kind,
     srcTree,
     destTree: to.items,
-    nonce: randomBytes(6).toString('hex'),
+    nonce: randomHex(6),
   }
 }
 

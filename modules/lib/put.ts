@@ -9,10 +9,11 @@
  * planPut(state, { force: true, mode: '0644' })
  * ```
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { dirname, posix } from 'node:path'
 import type { HostIO, ModuleContext, Plan } from '../../engine/module.js'
 import { sh } from '../../engine/commands.js'
+import { randomHex } from '../../engine/randomhex.js'
 import type { Command, CommandResult, FileDiff } from '../../engine/types.js'
 import { planAttrs, wantedMode } from './attrs.js'
 import { lsattrProbe, parseLsattr, planChattr } from './chattr.js'
@@ -115,7 +116,7 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
     content: req.content,
     sha1: req.remoteSrc?.sha1 ?? createHash('sha1').update(req.content).digest('hex'),
     srcMode: req.srcMode,
-    nonce: randomBytes(6).toString('hex'),
+    nonce: randomHex(6),
     ...(req.remoteSrc ? { remoteSrc: { path: req.remoteSrc.path, size: req.remoteSrc.size } } : {}),
     ...(found.attrFlags !== undefined && info.exists ? { attrFlags: found.attrFlags } : {}),
   }

@@ -10,9 +10,9 @@
  * planText(f, args, { content: f.content + '10.0.0.1 pi1\n', msg: 'Block inserted' })
  * ```
  */
-import { randomBytes } from 'node:crypto'
 import { posix } from 'node:path'
 import { sh } from '../../engine/commands.js'
+import { randomHex } from '../../engine/randomhex.js'
 import { ModuleFailure, type HostIO, type Plan } from '../../engine/module.js'
 import type { Command } from '../../engine/types.js'
 import { planAttrs, wantedMode, type WantedAttrs } from './attrs.js'
@@ -77,7 +77,7 @@ export async function gatherText(path: string, io: HostIO, attributes = false): 
   if (info.exists && !info.readable && !isType(effective(info), 'directory'))
     throw new ModuleFailure(`cannot read ${path} (permission denied: use become?)`)
   const attrFlags = lsattr && info.exists ? parseLsattr(lsattr.stdout) : undefined
-  return { path, info, content, nonce: randomBytes(6).toString('hex'), ...(attrFlags !== undefined && { attrFlags }) }
+  return { path, info, content, nonce: randomHex(6), ...(attrFlags !== undefined && { attrFlags }) }
 }
 
 /** Ansible's suffix when attributes change too. */
