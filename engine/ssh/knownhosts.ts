@@ -10,7 +10,7 @@
  * ```
  */
 import { createHash, createHmac } from 'node:crypto'
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 /** One usable line of a known_hosts file. */
@@ -137,16 +137,21 @@ function indexEntries(text: string, entries: KnownHostEntry[]): ParsedFile {
   return { text, entries, byName, others }
 }
 
-/** The last text read from each file, parsed: read again on every check, parsed again only if it changed. */
-const parsed = new Map<string, ParsedFile>()
+/**
+ * The last text read from each file, parsed, with the file's identity then (inode, size, change time in ns): a
+ * check looks at the file again every time, and reads it again only when it is another file or was changed.
+ */
+const parsed = new Map<string, { stamp: string; file: ParsedFile }>()
 
 function readFile(file: string): ParsedFile | undefined {
-  if (!existsSync(file)) return undefined
-  const text = readFileSync(file, 'utf8')
+  const st = statSync(file, { bigint: true, throwIfNoEntry: false })
+  if (!st) return undefined
+  const stamp = `${st.ino} ${st.size} ${st.ctimeNs} ${st.mtimeNs}`
   const last = parsed.get(file)
-  if (last?.text === text) return last
-  const f = indexEntries(text, parseKnownHosts(text))
-  parsed.set(file, f)
+  if (last?.stamp === stamp) return last.file
+  const text = readFileSync(file, 'utf8')
+  const f = last?.file.text === text ? last.file : indexEntries(text, parseKnownHosts(text))
+  parsed.set(file, { stamp, file: f })
   return f
 }
 

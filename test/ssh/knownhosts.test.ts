@@ -3,7 +3,7 @@
  * (hashed entries made by `ssh-keygen -H`, fingerprints compared with `ssh-keygen -l`).
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -101,6 +101,16 @@ describe('checkHostKey', () => {
     expect(checkHostKey(f, 'pi1', 22, b.blob).status).toBe('match')
     rmSync(f)
     expect(checkHostKey(f, 'pi1', 22, b.blob).status).toBe('unknown')
+  })
+
+  it('sees an edit that keeps the size and puts the modification time back (the change time moves)', () => {
+    const f = file('same-stamp', `pi1 ${pub(a)}\n`)
+    const before = statSync(f)
+    expect(checkHostKey(f, 'pi1', 22, a.blob).status).toBe('match')
+    writeFileSync(f, `pi1 ${pub(b)}\n`)
+    utimesSync(f, before.atime, before.mtime)
+    expect(statSync(f).size).toBe(before.size)
+    expect(checkHostKey(f, 'pi1', 22, b.blob).status).toBe('match')
   })
 
   it('names the matching lines in file order, plain names and patterns mixed, names without case', () => {
