@@ -3,7 +3,8 @@
 // V8's code cache (engine/cli/codecache.ts), which Node 20 offers for a script but not for ES modules. Lazy
 // `import()`s stay lazy: their modules run when first imported. ssh2's JavaScript is bundled too (compiling it was
 // about a tenth of a run's start); its optional native parts stay outside: `cpu-features`, and its crypto binding,
-// required by package path so Node finds it in node_modules as ssh2 itself would.
+// required by package path so Node finds it in node_modules as ssh2 itself would. ssh2's packet padding draws from
+// a pooled random buffer (engine/ssh/ssh2crypto.ts).
 // Run by `npm run build` after tsc has type-checked; the folder is emptied first, so no older build's file stays.
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -22,6 +23,23 @@ const nativeAddons = {
   },
 }
 
+/**
+ * ssh2's packet code gets engine/ssh/ssh2crypto.ts for `crypto`: node:crypto with its padding's `randomFillSync`
+ * drawn from a pooled buffer (see that file). The build fails when ssh2 no longer has that file (a newer ssh2).
+ */
+const PACKET_CODE = '/ssh2/lib/protocol/crypto.js'
+let packetCodeSeen = false
+const pooledPadding = {
+  name: 'pooled-padding',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?crypto$/ }, (a) => {
+      if (!a.importer.endsWith(PACKET_CODE)) return undefined
+      packetCodeSeen = true
+      return { path: join(process.cwd(), 'engine/ssh/ssh2crypto.ts') }
+    })
+  },
+}
+
 rmSync('dist/bundle', { recursive: true, force: true })
 await build({
   entryPoints: ['engine/cli/main.ts'],
@@ -31,7 +49,7 @@ await build({
   target: 'node20',
   outfile: 'dist/bundle/tsplay.cjs',
   external: ['cpu-features'],
-  plugins: [nativeAddons],
+  plugins: [nativeAddons, pooledPadding],
   // the sources find files next to themselves (validators, modules.json) from import.meta.url
   define: { 'import.meta.url': '__tsplayUrl' },
   banner: { js: "const __tsplayUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -40,6 +58,7 @@ await build({
   minifyWhitespace: true,
   logLevel: 'warning',
 })
+if (!packetCodeSeen) throw new Error(`ssh2's ${PACKET_CODE} did not require crypto: see engine/ssh/ssh2crypto.ts`)
 const bytes = readFileSync('dist/bundle/tsplay.cjs')
 const odd = bytes.findIndex((b) => b > 127)
 if (odd >= 0) throw new Error(`dist/bundle/tsplay.cjs: a non-ASCII byte at offset ${odd} (write it as \\u…)`)

@@ -12,7 +12,7 @@
  */
 import { posix } from 'node:path'
 import { sh } from '../../engine/commands.js'
-import { randomHex } from '../../engine/randomhex.js'
+import { randomHex } from '../../engine/randompool.js'
 import { ModuleFailure, type HostIO, type Plan } from '../../engine/module.js'
 import type { Command } from '../../engine/types.js'
 import { planAttrs, wantedMode, type WantedAttrs } from './attrs.js'
