@@ -3,6 +3,7 @@
  * concurrency, streaming, cwd/env, timeouts killed on the host, cancellation, facts, and cleanup.
  */
 import { randomBytes } from 'node:crypto'
+import { getEventListeners } from 'node:events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { gatherFacts } from '../../engine/facts.js'
 import type { HostConnection } from '../../engine/ssh/connection.js'
@@ -162,6 +163,26 @@ describe.skipIf(!can.ok)(`HostConnection on loopback sshd${can.ok ? '' : ` (skip
     await expect(p).rejects.toMatchObject({ kind: 'dropped', message: expect.stringContaining('cancelled: stop') })
     expect(await eventually(() => processes(fleet.user, tag).length === 0)).toBe(true)
     expect((await conn.run({ argv: ['echo', 'after'] })).stdout).toBe('after\n')
+  })
+
+  it('one signal for many commands: one listener on it, and its abort stops only its own commands', async () => {
+    const tag = `tsplay-shared-${Date.now()}`
+    const run = new AbortController()
+    const other = new AbortController()
+    const first = conn.run({ argv: ['bash', '-c', `exec -a ${tag} sleep 600`] }, { signal: run.signal })
+    const queued = Array.from({ length: 20 }, (_, i) => conn.run({ argv: ['echo', `q${i}`] }, { signal: run.signal }))
+    const theirs = conn.run({ argv: ['echo', 'theirs'] }, { signal: other.signal })
+    expect(await eventually(() => processes(fleet.user, tag).length > 0)).toBe(true)
+    // the shell listens once per signal, not once per command
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(1)
+    run.abort(new Error('stop all'))
+    await expect(first).rejects.toThrow('stop all')
+    for (const q of queued) await expect(q).rejects.toThrow('stop all')
+    expect((await theirs).stdout).toBe('theirs\n')
+    expect(await eventually(() => processes(fleet.user, tag).length === 0)).toBe(true)
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0)
+    expect((await conn.run({ argv: ['echo', 'after'] }, { signal: other.signal })).stdout).toBe('after\n')
+    expect(getEventListeners(other.signal, 'abort')).toHaveLength(1)
   })
 
   it('an aborted streaming command is killed on the host', async () => {
