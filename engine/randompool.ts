@@ -30,9 +30,7 @@ function take(size: number): number {
 
 /** `bytes` random bytes as lowercase hex (2 × `bytes` characters). */
 export function randomHex(bytes: number): string {
-  if (bytes > POOL_BYTES) return randomFillSync(Buffer.alloc(bytes)).toString('hex')
-  const at = take(bytes)
-  return pool.toString('hex', at, at + bytes)
+  return randomFill(Buffer.allocUnsafe(bytes)).toString('hex')
 }
 
 /** `crypto.randomFillSync`'s contract for bytes: fill `buf[offset, offset + size)` with random bytes, return `buf`. */

@@ -17,11 +17,15 @@ import { resolveModule } from './modulename.js'
 import { itemVars } from './loop.js'
 import { taskItems } from './taskitems.js'
 import { renderBool } from './keyword.js'
+import type { TaskLog } from './hosts.js'
 
 /** The module name of the include pseudo-task (`include_tasks`, `include_role`, legacy `include`). */
 export const INCLUDE = 'include_tasks'
 
 const CENSORED = "the output has been hidden due to the task's no_log: true"
+
+/** The log of a `no_log` task: takes nothing, and says so (no line is built for it). */
+const SILENT: TaskLog = Object.assign(() => undefined, { wants: () => false })
 
 /** A display label for a loop item. */
 function itemLabel(task: Task, item: unknown, vars: Record<string, unknown>): string {
@@ -37,7 +41,7 @@ export async function runTaskOnHost(
   rawLog: (l: string, level?: number) => void,
 ): Promise<TaskResult> {
   // no_log: nothing of the task (commands, output) reaches any output channel (a template: hidden until rendered)
-  const log = (task.noLog ?? inh.noLog) ? () => undefined : rawLog
+  const log = (task.noLog ?? inh.noLog) ? SILENT : rawLog
   for (let attempt = 0; ; attempt++) {
     const r = await runTaskOnce(rc, task, inh, host, log)
     const dropped = r.status === 'unreachable' && r.data.dropped === true

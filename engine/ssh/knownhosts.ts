@@ -138,8 +138,8 @@ function indexEntries(text: string, entries: KnownHostEntry[]): ParsedFile {
 }
 
 /**
- * The last text read from each file, parsed, with the file's identity then (inode, size, change time in ns): a
- * check looks at the file again every time, and reads it again only when it is another file or was changed.
+ * The last text read from each file, parsed, with the file's identity then (inode, size, change and modification
+ * times in ns): a check looks at the file every time, and reads it again only when it is another file or was changed.
  */
 const parsed = new Map<string, { stamp: string; file: ParsedFile }>()
 
