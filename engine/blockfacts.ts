@@ -3,7 +3,7 @@
  * devices in the folder's own order: its sysfs attributes, partitions, holders, links, the PCI host `lspci -D`
  * names), `device_links` (/dev/disk/by-id, by-uuid and by-label, and the `masters` of /sys/block/…/slaves) and
  * `lvm` (`vgs`, `lvs`, `pvs` for root where LVM's tools are installed, else `N/A`). Three `find`s and the shell's
- * own `read`; `lspci` and LVM's tools only where installed.
+ * own `read`; LVM's tools only where installed, `lspci` only where installed and a device sits on PCI.
  *
  * @example
  * ```ts
@@ -35,14 +35,18 @@ export const BLOCK_SCRIPT = [
   'echo @disklinks; if [ -d /dev/disk ]; then d=/dev/disk; find $d/by-id $d/by-uuid $d/by-label -mindepth 1 ' +
     '-maxdepth 1 -type l -printf "%h\\t%f\\t%l\\n" 2>/dev/null; fi',
   'echo @slaves; for s in /sys/block/*/slaves/*; do if [ -e "$s" ]; then echo "$s"; fi; done',
-  'echo @blocks; find /sys/block -mindepth 1 -maxdepth 1 -printf "%f\\t%l\\n" 2>/dev/null',
+  'echo @blocks; bl=$(find /sys/block -mindepth 1 -maxdepth 1 -printf "%f\\t%l\\n" 2>/dev/null)',
+  'if [ -n "$bl" ]; then printf "%s\\n" "$bl"; fi',
   'echo @blockdirs; find -L /sys/block -mindepth 2 -maxdepth 2 -type d -name "*[0-9]" -printf "%h\\t%f\\n" 2>/dev/null',
   'echo @blockfiles; for s in /sys/block/*; do if [ ! -e "$s" ]; then continue; fi; b=${s##*/}',
   `  for k in ${DISK_FILES.join(' ')}; do rd "$s" "$b" "$k"; done; holders "$s" "$b"`,
   '  for p in "$s/$b"*; do if [ -d "$p" ]; then',
   `    for k in ${PART_FILES.join(' ')}; do rd "$p" "$b/\${p##*/}" "$k"; done; holders "$p" "$b/\${p##*/}"; fi; done`,
   'done',
-  'echo @lspci; if command -v lspci >/dev/null 2>&1; then lspci -D 2>/dev/null; fi',
+  // lspci (it reads the PCI name database) only where a device's sysfs path runs through a PCI function: a Pi's
+  // SD card does not, so its names would not be read (pciHost)
+  'echo @lspci; case $bl in *[0-9a-f]:[0-9a-f][0-9a-f]:[01][0-9a-f].[0-7]/*)',
+  '  if command -v lspci >/dev/null 2>&1; then lspci -D 2>/dev/null; fi ;; esac',
   // where sg3-utils is installed, Ansible takes a disk's serial from sg_inq (and only from there)
   'if command -v sg_inq >/dev/null 2>&1; then echo @sginq; for s in /sys/block/*; do if [ -e "$s" ]; then',
   '  echo "=sg ${s##*/}"; sg_inq "/dev/${s##*/}" 2>/dev/null; fi; done; fi',

@@ -15,7 +15,7 @@ import { DEFAULT_FACT_PATH, LOCAL_FACTS_SCRIPT, parseLocalFacts } from './localf
 import type { Command, CommandResult, HostFacts, Vars } from './types.js'
 import { parsePython, parsePythonVersion, PYTHON_SCRIPT, pythonFactVars } from './pythonfacts.js'
 import { VIRT_SCRIPT, virtualization } from './virtfacts.js'
-import { DEVICES_START, MORE_FACTS_SCRIPT, moreFacts } from './morefacts.js'
+import { BACKGROUND_START, MORE_FACTS_SCRIPT, moreFacts } from './morefacts.js'
 
 /** Package managers as `program:name`, in the order they are looked for (Debian's first). */
 const PKG_MGRS = 'apt-get:apt dnf:dnf yum:yum apk:apk pacman:pacman zypper:zypper'
@@ -35,12 +35,18 @@ export function pkgMgrProbe(prefix: string): string {
  */
 const FACTS_SCRIPT = [
   'fp=${1-}',
-  DEVICES_START,
+  BACKGROUND_START,
   'set -- $(uname -s -n -r -m)',
-  'echo "system=$1"; echo "hostname=$2"; echo "kernel=$3"; echo "arch=$4"; shift',
-  'echo "fqdn=$(timeout 2 hostname -f 2>/dev/null || echo "$1")"',
-  'echo "nproc=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"',
-  'u=$(id -un); echo "user=$u"',
+  'echo "system=$1"; echo "hostname=$2"; echo "kernel=$3"; echo "arch=$4"',
+  // the shell's own status: its effective user ID and the CPUs it may run on (what nproc counts), no program
+  'eu=; cl=; while read -r k a b _; do case $k in Uid:) eu=$b ;; Cpus_allowed_list:) cl=$a ;; esac',
+  'done < /proc/$$/status',
+  'n=0; l=$cl,; while [ -n "$cl" ] && [ -n "$l" ]; do r=${l%%,*}; l=${l#*,}',
+  '  case $r in *-*) n=$((n + ${r#*-} - ${r%-*} + 1)) ;; ?*) n=$((n + 1)) ;; esac; done',
+  'if [ "$n" -gt 0 ]; then echo "nproc=$n"; else echo "nproc=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"; fi',
+  // the user's passwd entry by that ID (as `id -un` finds the name), kept for the second part
+  'pw=; if [ -n "$eu" ]; then pw=$(getent passwd "$eu" 2>/dev/null); fi',
+  'case $pw in ?*:*) u=${pw%%:*} ;; *) pw=; u=$(id -un) ;; esac; echo "user=$u"',
   'echo "home=$HOME"',
   'x=; read -r x 2>/dev/null < /proc/1/comm; echo "pid1=$x"',
   'if [ -d /run/systemd/system ]; then echo systemd_run=1; fi',
@@ -55,7 +61,9 @@ const FACTS_SCRIPT = [
   'echo @more',
   MORE_FACTS_SCRIPT,
   'echo @os-release',
-  'cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null',
+  // read by the shell (printf, not echo: dash's echo would take the file's backslashes as escapes)
+  'for f in /etc/os-release /usr/lib/os-release; do if [ -r "$f" ]; then',
+  '  while IFS= read -r l || [ -n "$l" ]; do printf "%s\\n" "$l"; done < "$f"; break; fi; done',
   LOCAL_FACTS_SCRIPT,
   ':',
 ].join('\n')
@@ -114,10 +122,12 @@ export function parseFacts(stdout: string): HostFacts {
       ? debVersion
       : versionId
   const hostname = get('hostname')
+  // `hostname -f`, in the second part (it runs in the background there); else the host name, as Ansible's
+  const fqdn = get('fqdn') || (/^@fqdn\n([^@\n].*)$/m.exec(moreText ?? '')?.[1].trim() ?? '') || hostname
   const python = parsePython(kv.get('python')) ?? parsePythonVersion(kv.get('python_version'))
   return {
     hostname,
-    fqdn: get('fqdn') || hostname,
+    fqdn,
     architecture: arch,
     nix_system: nixSystem(arch),
     kernel: get('kernel'),
@@ -146,9 +156,7 @@ export function parseFacts(stdout: string): HostFacts {
     }),
     ...(localText === undefined ? {} : { local: parseLocalFacts(localText) }),
     ...(python ? { python } : {}),
-    ...(moreText === undefined
-      ? {}
-      : { more: moreFacts(moreText, { hostname, fqdn: get('fqdn') || hostname, arch, os }) }),
+    ...(moreText === undefined ? {} : { more: moreFacts(moreText, { hostname, fqdn, arch, os }) }),
   }
 }
 

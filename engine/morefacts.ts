@@ -1,6 +1,6 @@
 /**
  * The rest of Ansible's common facts, read by the fact script's second part (`MORE_FACTS_SCRIPT`: files read with
- * `read`, a few programs: `date`, `env`, `getent`, `getconf`, `ip`) and parsed here into `ansible_*` names:
+ * `read`, a few programs, each asked once: `date`, `env`, Perl, `ip`) and parsed here into `ansible_*` names:
  * `date_time`, `env`, the user's IDs, gecos and shell, `kernel_version`, memory and swap (`memory_mb`, …),
  * `processor*`, `uptime_seconds`, `loadavg`, `cmdline`/`proc_cmdline`, `dns` and `domain`, the SSH host keys,
  * `userspace_bits`, `fips`, `lsb` (where `lsb_release` or /etc/lsb-release is there, as Ansible's), the network
@@ -15,12 +15,16 @@ import { BLOCK_SCRIPT, blockFacts } from './blockfacts.js'
 import { HW_SCRIPT, hardwareFacts } from './hwfacts.js'
 import { OTHER_SCRIPT, otherFacts } from './otherfacts.js'
 import { cmdlineFacts, dnsFacts } from './textfacts.js'
-import { NET_SCRIPT, networkFacts } from './netfacts.js'
+import { ipTexts, NET_SCRIPT, networkFacts } from './netfacts.js'
 import { sysfsInterfaces } from './netsysfacts.js'
 import type { Vars } from './types.js'
 
-/** Perl printing `sysinfo L1 L5 L15` (the kernel's loads, in 1/65536) by the architecture's call number. */
+/**
+ * Perl printing `bits N` (its C long's bits: getconf's LONG_BIT) and `sysinfo L1 L5 L15` (the kernel's loads, in
+ * 1/65536) by the architecture's call number.
+ */
 const SYSINFO_PERL = [
+  'print "bits ", length(pack("l!", 0)) * 8, "\\n"; ',
   'my %n = ("x86_64", 99, "i386", 116, "i486", 116, "i586", 116, "i686", 116, "arm", 116, "aarch64", 179,',
   ' "riscv64", 179); my $n = $n{(split /-/, $Config{archname})[0]}; exit 1 unless $n; my $b = "\\0" x 256;',
   ' syscall($n, $b) == 0 or exit 1; my @v = unpack("l!L!3", $b); print "sysinfo $v[1] $v[2] $v[3]\\n"',
@@ -32,36 +36,57 @@ const SYSINFO_PERL = [
  */
 const WITH_SBIN = 'PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin'
 
+/** `date`'s format: the time now and its zone (the zone's name and offset alone are read of January's and July's). */
+const DATE = '+%s %N %Y %m %A %w %W %d %H %M %S %Z %z'
+
 /**
- * Shell text that starts the hardware and block device sections (`HW_SCRIPT`, `BLOCK_SCRIPT`) in the background,
- * into a temp file, at the top of the fact script, so their programs (`lspci` reads the PCI name database: about
- * 16 ms here; `findmnt`, `lsblk`, three `find`s) run beside the rest; `DEVICES_OUTPUT` prints them in their place.
- * Three small programs more (`mktemp`, `cat`, `rm`) for a shorter wait; where `mktemp` fails, they run in place.
+ * Shell text that starts two groups of the fact script in the background, each into its own file of a temp folder,
+ * at the top of the script, so their programs run beside the first part's: the hardware and block device sections
+ * (`HW_SCRIPT`, `BLOCK_SCRIPT`: `lspci` reads the PCI name database, `findmnt`, `lsblk`, three `find`s, `stat`s) and
+ * the network ones with the host's fqdn (`NET_SCRIPT`, `OTHER_SCRIPT`: `ethtool` twice per interface, `ip` four
+ * times, `capsh`, `hostname -f`, a name lookup). `BACKGROUND_OUTPUT` prints them in their place. Where `mktemp`
+ * fails, they run in place. A Pi has four cores: the fact script's wait is its longest group, not their sum.
  */
-export const DEVICES_START = [
+export const BACKGROUND_START = [
   `_tsp_dev() { ${WITH_SBIN}`,
   HW_SCRIPT,
   BLOCK_SCRIPT,
   '}',
-  'df=$(mktemp 2>/dev/null) || df=; if [ -n "$df" ]; then _tsp_dev > "$df" 2>/dev/null & dp=$!; fi',
+  `_tsp_net() { ${WITH_SBIN}`,
+  // the fqdn here, off the first part's path: `hostname -f` asks the resolver (bounded at 2 s)
+  'echo @fqdn; timeout 2 hostname -f 2>/dev/null',
+  NET_SCRIPT,
+  OTHER_SCRIPT,
+  '}',
+  'td=$(mktemp -d 2>/dev/null) || td=',
+  'if [ -n "$td" ]; then _tsp_dev > "$td/d" 2>/dev/null & dp=$!; _tsp_net > "$td/n" 2>/dev/null & np=$!; fi',
 ].join('\n')
 
-/** Shell text printing what `DEVICES_START` gathered (see there). */
-const DEVICES_OUTPUT = 'if [ -n "$df" ]; then wait "$dp"; cat "$df"; rm -f "$df"; else _tsp_dev; fi'
+/** Shell text printing what `BACKGROUND_START` gathered (see there). */
+const BACKGROUND_OUTPUT =
+  'if [ -n "$td" ]; then wait "$dp" "$np"; cat "$td/d" "$td/n"; rm -rf -- "$td"; else _tsp_dev; _tsp_net; fi'
 
 /** Shell text printing each part after an `@name` line (files read with the shell's `read`, no program). */
 export const MORE_FACTS_SCRIPT = [
-  'echo @date; LC_ALL=C date "+%s %N %Y %m %A %w %W %d %H %M %S %Z %z"',
-  'LC_ALL=C date -d "Jan 1 12:00" "+%Z %z" 2>/dev/null; LC_ALL=C date -d "Jul 1 12:00" "+%Z %z" 2>/dev/null',
+  // GNU date reads the three times from its input: one program, not three (busybox's date has no -f)
+  `_tsp_date() { LC_ALL=C date "${DATE}"`,
+  '  LC_ALL=C date -d "Jan 1 12:00" "+%Z %z"; LC_ALL=C date -d "Jul 1 12:00" "+%Z %z"; }',
+  `echo @date; LC_ALL=C date -f - "${DATE}" 2>/dev/null <<EOF || _tsp_date 2>/dev/null`,
+  'now',
+  'Jan 1 12:00',
+  'Jul 1 12:00',
+  'EOF',
   'echo @env; env',
   'echo @status; while IFS= read -r l; do case $l in Uid:*|Gid:*) echo "$l" ;; esac; done < /proc/$$/status',
-  'echo @passwd; getent passwd "$u"',
+  // the entry the first part looked up by the user's ID (getent by name where that found none)
+  'echo @passwd; if [ -n "$pw" ]; then printf "%s\\n" "$pw"; else getent passwd "$u"; fi',
   'echo @kernel_version; read -r x < /proc/sys/kernel/version; echo "$x"',
   'echo @meminfo; while IFS= read -r l; do echo "$l"; done < /proc/meminfo',
   'echo @uptime; read -r x _ < /proc/uptime; echo "$x"',
   'echo @loadavg; read -r a b c _ < /proc/loadavg; echo "$a $b $c"',
-  // glibc's getloadavg (Ansible's source) divides sysinfo(2)'s fixed-point loads: finer than /proc/loadavg's text
-  `perl -MConfig -e '${SYSINFO_PERL}' 2>/dev/null`,
+  // glibc's getloadavg (Ansible's source) divides sysinfo(2)'s fixed-point loads: finer than /proc/loadavg's text;
+  // the same Perl says the userspace's bits (its C long), where getconf would be one program more
+  `pl=$(perl -MConfig -e '${SYSINFO_PERL}' 2>/dev/null); case $pl in *sysinfo*) echo "sysinfo\${pl#*sysinfo}" ;; esac`,
   'echo @cmdline; read -r x < /proc/cmdline; echo "$x"',
   'echo @resolv; if [ -r /etc/resolv.conf ]; then while IFS= read -r l; do echo "$l"; done < /etc/resolv.conf; fi',
   'echo @cpuinfo; while IFS= read -r l; do case $l in processor*|vendor_id*|"model name"*|"physical id"*|' +
@@ -69,16 +94,15 @@ export const MORE_FACTS_SCRIPT = [
   'echo @ssh; for t in dsa rsa ecdsa ed25519; do if [ -r /etc/ssh/ssh_host_${t}_key.pub ]; then',
   '  read -r k _ < /etc/ssh/ssh_host_${t}_key.pub; read -r _ v _ < /etc/ssh/ssh_host_${t}_key.pub',
   '  echo "$t $k $v"; fi; done',
-  'echo @bits; getconf LONG_BIT 2>/dev/null',
+  'echo @bits; case $pl in "bits "[0-9]*) x=${pl#bits }; echo "${x%%[!0-9]*}" ;;',
+  '  *) getconf LONG_BIT 2>/dev/null ;; esac',
   'echo @fips; x=0; read -r x 2>/dev/null < /proc/sys/crypto/fips_enabled; echo "$x"',
   'echo @lsb; if [ -r /etc/lsb-release ]; then while IFS= read -r l; do echo "$l"; done < /etc/lsb-release',
   'elif command -v lsb_release >/dev/null 2>&1; then echo os-release; fi',
   // the programs below are looked up as Ansible's get_bin_path does, in the sbin folders too (capsh, lvm, udevadm,
   // ethtool, …); the PATH is put back for what runs after (the local facts)
   `op=$PATH; ${WITH_SBIN}`,
-  DEVICES_OUTPUT, // started at the top of the fact script (DEVICES_START)
-  NET_SCRIPT,
-  OTHER_SCRIPT,
+  BACKGROUND_OUTPUT, // started at the top of the fact script (BACKGROUND_START)
   'PATH=$op',
   'echo @end',
 ].join('\n')
@@ -147,8 +171,7 @@ export function moreFacts(text: string, base: BaseFacts): Vars {
   out.ansible_fips = first('fips') === '1'
   out.ansible_lsb = lsbFacts(lines('lsb'), base.os)
   Object.assign(out, hardwareFacts(lines))
-  const net = (k: string) => lines(k).join('\n')
-  Object.assign(out, networkFacts(net('link'), net('addr'), net('route4'), net('route6'), sysfsInterfaces(lines)))
+  Object.assign(out, networkFacts(...ipTexts(lines), sysfsInterfaces(lines)))
   Object.assign(out, blockFacts(lines), otherFacts(lines, [...base.os].map(([k, v]) => `${k}=${v}`).join('\n')))
   return out
 }
@@ -161,7 +184,8 @@ function dateTime(l: string[]): Vars | undefined {
   const micro = nanos.slice(0, 6).padEnd(6, '0')
   const utc = new Date(Number(epoch) * 1000).toISOString().slice(0, 19)
   // Python's time.tzname[1]: the zone's summer name (its standard one where it has no summer time)
-  const [jan, jul] = [l[1], l[2]].map((x) => (x ?? '').split(' '))
+  // January's and July's zone: the last two fields (date -f prints all three lines in the one format)
+  const [jan, jul] = [l[1], l[2]].map((x) => (x ?? '').split(' ').slice(-2))
   const dst = jan[1] && jul[1] && jan[1] !== jul[1] ? (Number(jul[1]) > Number(jan[1]) ? jul[0] : jan[0]) : tz
   const date = `${year}-${month}-${day}`
   return {

@@ -12,16 +12,48 @@
 import { NET_SYS_SCRIPT, type SysfsInterface } from './netsysfacts.js'
 import type { Vars } from './types.js'
 
-/** The shell that prints what `networkFacts` reads, each part after its own `@` line. */
+/** Ansible's probe addresses: the routes to them name the default interfaces (a route lookup only: nothing sent). */
+const PROBE4 = '8.8.8.8'
+const PROBE6 = '2404:6800:400a:806::200e'
+
+/**
+ * The shell that prints what `networkFacts` reads, each part after its own `@` line: iproute2's four questions in
+ * one `ip -batch` (`@ipbatch`; `-force` goes on past a route it cannot find), else (busybox's `ip`) one `ip` each.
+ */
 export const NET_SCRIPT = [
   NET_SYS_SCRIPT,
   'if command -v ip >/dev/null 2>&1; then',
+  '  x=$(ip -o -force -batch - 2>/dev/null <<EOF',
+  'link show',
+  'addr show',
+  `route get ${PROBE4}`,
+  `route get ${PROBE6}`,
+  'EOF',
+  ')',
+  '  if [ -n "$x" ]; then echo @ipbatch; printf "%s\\n" "$x"; else',
   '  echo @link; ip -o link show 2>/dev/null',
   '  echo @addr; ip -o addr show 2>/dev/null',
-  '  echo @route4; ip -4 route get 8.8.8.8 2>/dev/null',
-  '  echo @route6; ip -6 route get 2404:6800:400a:806::200e 2>/dev/null',
+  `  echo @route4; ip -4 route get ${PROBE4} 2>/dev/null`,
+  `  echo @route6; ip -6 route get ${PROBE6} 2>/dev/null; fi`,
   'fi',
 ].join('\n')
+
+/**
+ * The `@link`, `@addr`, `@route4` and `@route6` texts `networkFacts` takes, from the sections `NET_SCRIPT` printed:
+ * `@ipbatch`'s lines told apart by their shape (`N: dev: <flags>`, `N: dev inet…`, the probe address first).
+ */
+export function ipTexts(lines: (name: string) => string[]): [link: string, addr: string, r4: string, r6: string] {
+  const batch = lines('ipbatch')
+  const text = (k: string) => lines(k).join('\n')
+  if (!batch.length) return [text('link'), text('addr'), text('route4'), text('route6')]
+  const pick = (ok: (l: string) => boolean) => batch.filter(ok).join('\n')
+  return [
+    pick((l) => /^\d+:\s+\S+:\s+</.test(l)),
+    pick((l) => /^\d+:\s+\S+\s+inet6?\s/.test(l)),
+    pick((l) => l.startsWith(`${PROBE4} `)),
+    pick((l) => l.startsWith(`${PROBE6} `)),
+  ]
+}
 
 interface Ipv4 {
   address: string

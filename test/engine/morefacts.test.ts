@@ -105,6 +105,20 @@ describe('moreFacts', () => {
     })
   })
 
+  it("date_time from GNU date's one call: January's and July's zones are the last fields of their lines", () => {
+    const one = [
+      '1796435051 135690123 2026 12 Saturday 6 48 05 02 44 11 CET +0100',
+      '1767265200 000000000 2026 01 Thursday 4 00 01 12 00 00 CET +0100',
+      '1782900000 000000000 2026 07 Wednesday 3 26 01 12 00 00 CEST +0200',
+    ].join('\n')
+    const withOne = text.replace(/^@date\n(.*\n){3}/m, `@date\n${one}\n`)
+    expect(withOne).toContain('Thursday')
+    const g = moreFacts(withOne, {
+      ...{ hostname: 'pi1', fqdn: 'pi1.lan', arch: 'aarch64', os },
+    })
+    expect(g.ansible_date_time).toEqual(f.ansible_date_time)
+  })
+
   it("the user's IDs (real and effective), passwd fields, env (a value's further lines kept)", () => {
     expect(f).toMatchObject({
       ...{ ansible_real_user_id: 1000, ansible_effective_user_id: 1000, ansible_effective_group_id: 27 },

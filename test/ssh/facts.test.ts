@@ -186,7 +186,7 @@ describe('the fact script on this machine', () => {
     expect(f.pkg_mgr).toBe('apt') // this machine is Debian
   })
 
-  it('reads hardware and block devices beside the rest through a temp file it removes; else in place', () => {
+  it('reads devices and network beside the rest, each into a file of a temp folder it removes; else in place', () => {
     const cmd = factsCommand()
     const tmp = tempDir('tsplay-facts-tmp-')
     const bin = tempDir('tsplay-facts-bin-')
@@ -220,7 +220,9 @@ describe('the fact script on this machine', () => {
       expect(readFileSync(join(bin, 'log'), 'utf8')).toBe('called\n')
       expect(readdirSync(tmp)).toEqual([])
       const names = [...`${HW_SCRIPT}\n${BLOCK_SCRIPT}`.matchAll(/echo @([a-z]+)/g)].map((m) => `@${m[1]}`)
-      expect(background.sections).toEqual(expect.arrayContaining(['@mounts', '@blocks', '@lspci']))
+      expect(background.sections).toEqual(
+        expect.arrayContaining(['@mounts', '@blocks', '@lspci', '@fqdn', '@netsys', '@ethtool', '@ipbatch', '@caps']),
+      )
       expect(background.devices.length).toBeGreaterThan(0)
       const always = names.filter((n) => !['@sginq', '@lvm', '@vgs', '@lvs', '@pvs', '@dm'].includes(n))
       expect(always.filter((n) => !background.sections.includes(n))).toEqual([])

@@ -1,0 +1,148 @@
+/**
+ * The fact script's program calls, run by a local /bin/sh on this Debian machine: one `date`, one `ip`, one Perl
+ * for the loads and the userspace's bits, the user's passwd entry by ID, the CPUs from the shell's own status, and
+ * `lspci` only where a block device sits on PCI; where a program lacks the one-call form (busybox's `date` and
+ * `ip`, no Perl, no `getent`), the older calls give the same facts. Program calls are seen through wrappers first
+ * on the PATH that log their arguments and run the real program.
+ *
+ * @example
+ * ```sh
+ * npx vitest run test/engine/factscript.test.ts
+ * ```
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { factsCommand, factsToVars, parseFacts } from '../../engine/facts.js'
+import { ipTexts, networkFacts } from '../../engine/netfacts.js'
+import { removeTempDir, tempDir } from '../helpers/tempdir.js'
+
+const PROGRAMS = ['date', 'ip', 'getconf', 'id', 'nproc', 'lspci', 'getent', 'perl', 'find', 'mktemp']
+const real = (p: string) => execFileSync('sh', ['-c', `command -v ${p} || true`], { encoding: 'utf8' }).trim()
+
+let dir = ''
+const log = () => join(dir, 'log')
+
+/** A folder of wrappers: each logs `name args` and runs the real program, unless `fake` says otherwise. */
+function wrappers(name: string, fake: Record<string, string> = {}): string {
+  const d = join(dir, name)
+  execFileSync('mkdir', [d])
+  for (const p of PROGRAMS) {
+    const body = fake[p] ?? (real(p) ? `exec ${real(p)} "$@"` : 'exit 127')
+    writeFileSync(join(d, p), `#!/bin/sh\necho "${p} $*" >> ${log()}\n${body}\n`, { mode: 0o755 })
+  }
+  return d
+}
+
+/** Run the fact script with `bin` first on the PATH: its output and the programs it called. */
+function gather(bin: string): { out: string; calls: string[] } {
+  writeFileSync(log(), '')
+  const cmd = factsCommand()
+  const env = { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, HOME: dir, TMPDIR: join(dir, 'tmp') }
+  const r = spawnSync(cmd.argv[0], cmd.argv.slice(1), { encoding: 'utf8', env })
+  expect(r.stderr).toBe('')
+  expect(readdirSync(join(dir, 'tmp'))).toEqual([])
+  return { out: r.stdout, calls: readFileSync(log(), 'utf8').split('\n').filter(Boolean) }
+}
+
+/** The facts that do not change from moment to moment, flattened to `path → JSON`. */
+function steady(out: string): Map<string, string> {
+  const flat = new Map<string, string>()
+  const walk = (v: unknown, p: string) => {
+    if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${p}.${k}`)
+    else if (!/date_time\.(?!tz)|mem|swap|uptime|loadavg|mounts/.test(p)) flat.set(p, JSON.stringify(v))
+  }
+  walk(factsToVars(parseFacts(out)), '')
+  return flat
+}
+
+const named = (calls: string[], p: string) => calls.filter((c) => c.startsWith(`${p} `))
+
+describe('the fact script on this machine', () => {
+  beforeAll(() => {
+    dir = tempDir('tsplay-factscript-')
+    execFileSync('mkdir', [join(dir, 'tmp')])
+  })
+  afterAll(() => removeTempDir(dir))
+
+  it('asks date, ip and Perl once each, nproc, id and getconf never; lspci where a disk sits on PCI', () => {
+    const { out, calls } = gather(wrappers('plain'))
+    expect(named(calls, 'date')).toEqual([expect.stringMatching(/^date -f - /)])
+    expect(named(calls, 'ip')).toEqual(['ip -o -force -batch -'])
+    expect(named(calls, 'perl')).toHaveLength(1)
+    expect([...named(calls, 'nproc'), ...named(calls, 'id'), ...named(calls, 'getconf')]).toEqual([])
+    expect(named(calls, 'mktemp')).toEqual(['mktemp -d'])
+    const v = factsToVars(parseFacts(out))
+    const sh = (s: string) => execFileSync('sh', ['-c', s], { encoding: 'utf8' }).trim()
+    expect(v.ansible_processor_nproc).toBe(Number(sh('nproc')))
+    expect(v.ansible_userspace_bits).toBe(sh('getconf LONG_BIT'))
+    expect(v.ansible_user_id).toBe(sh('id -un'))
+    expect(v.ansible_user_shell).toBe(sh('getent passwd "$(id -un)"').split(':')[6])
+    const onPci = readdirSync('/sys/block').some((b) =>
+      /\/[0-9a-f]{4}:[0-9a-f]{2}:[01][0-9a-f]\.[0-7]\//.test(readlinkSync(`/sys/block/${b}`)),
+    )
+    expect(named(calls, 'lspci')).toHaveLength(onPci ? 1 : 0)
+  })
+
+  it('reads no PCI names for a Pi whose only disk is its SD card', () => {
+    // find answers for /sys/block as a Pi 4's would; the rest as the real find
+    const pi = 'mmcblk0\t../devices/platform/emmc2bus/fe340000.mmc/mmc_host/mmc0/mmc0:0001/block/mmcblk0'
+    const blocks = `if [ "$1 $2" = "/sys/block -mindepth" ]; then printf '${pi}\\n'; exit 0; fi`
+    const find = `${blocks}\nexec ${real('find')} "$@"`
+    const { out, calls } = gather(wrappers('pi', { find }))
+    expect(named(calls, 'lspci')).toEqual([])
+    expect(factsToVars(parseFacts(out)).ansible_devices).toHaveProperty('mmcblk0')
+  })
+
+  it('where date, ip, Perl and getent lack those forms, the older calls give the same facts', () => {
+    const plain = gather(wrappers('again'))
+    const old = gather(
+      wrappers('old', {
+        date: `case "$1" in -f) exit 1 ;; esac\nexec ${real('date')} "$@"`,
+        ip: `case "$*" in *-batch*) echo "ip: invalid option" >&2; exit 1 ;; esac\nexec ${real('ip')} "$@"`,
+        perl: 'exit 127',
+        getent: `case "$2" in *[!0-9]*) exec ${real('getent')} "$@" ;; esac\nexit 2`,
+      }),
+    )
+    expect(named(old.calls, 'date')).toHaveLength(4)
+    expect(named(old.calls, 'ip').length).toBe(5)
+    expect(named(old.calls, 'getconf')).toContain('getconf LONG_BIT')
+    expect(named(old.calls, 'id')).toEqual(['id -un'])
+    const [a, b] = [steady(plain.out), steady(old.out)] // the wrappers' folder on the PATH is the one difference
+    const differ = [...a.keys()].filter((k) => a.get(k) !== b.get(k) && !/env\.PATH$/.test(k))
+    expect(differ).toEqual([])
+    expect(b.size).toBe(a.size)
+  })
+})
+
+describe('ipTexts', () => {
+  const link = '2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc mq state UP\\    link/ether b8:27:eb:01:02:03'
+  const addr = '2: eth0    inet 192.168.1.20/24 brd 192.168.1.255 scope global eth0\\       valid_lft forever'
+  const r4 = '8.8.8.8 via 192.168.1.1 dev eth0 src 192.168.1.20 uid 1000 \\    cache'
+  const r6 = '2404:6800:400a:806::200e from :: via fe80::1 dev eth0 src fd00::2 metric 1024 pref medium'
+  const sections = (s: Record<string, string[]>) => (k: string) => s[k] ?? []
+
+  it("tells ip -batch's lines apart as the four separate calls print them", () => {
+    const batch = ipTexts(sections({ ipbatch: [link, addr, r4, r6] }))
+    expect(batch).toEqual([link, addr, r4, r6])
+    const apart = ipTexts(sections({ link: [link], addr: [addr], route4: [r4], route6: [r6] }))
+    expect(networkFacts(...batch)).toEqual(networkFacts(...apart))
+    expect(networkFacts(...batch).ansible_default_ipv4).toMatchObject({ interface: 'eth0', gateway: '192.168.1.1' })
+  })
+
+  it('a route it could not find is no line', () => {
+    expect(ipTexts(sections({ ipbatch: [link, addr] }))).toEqual([link, addr, '', ''])
+  })
+})
+
+describe('parseFacts: the fqdn', () => {
+  const head = 'system=Linux\nhostname=pi1\nkernel=6.1\narch=aarch64\n@more\n'
+  it.each([
+    ['@fqdn\npi1.lan\n@netsys\n', 'pi1.lan'],
+    ['@fqdn\n@netsys\n', 'pi1'], // hostname -f found none: the host name, as Ansible's
+    ['@netsys\n', 'pi1'],
+  ])('from the second part (%j): %s', (more, fqdn) => {
+    expect(parseFacts(`${head}${more}@os-release\nID=debian\n`).fqdn).toBe(fqdn)
+  })
+})
