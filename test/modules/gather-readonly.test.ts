@@ -55,11 +55,17 @@ const WRITES = new RegExp(
 /** A constant sh script is read-only when it has none of the writing words (temporary-file cleanups aside). */
 function readOnlyScript(script: string): boolean {
   // a scratch file made with mktemp, written and removed by the script itself, changes nothing that stays (the fact
-  // script's `df`, the file probe's `t`)
+  // script's local facts' `t`, the file probe's `t`)
   let scratch = script
   for (const [made, v] of script.matchAll(/\b(\w+)=\$\(mktemp(?: 2>\/dev\/null)?\)/g))
     for (const use of [made, `> "$${v}"`, `2>"$${v}"`, `rm -f -- "$${v}"`, `rm -f "$${v}"`])
       scratch = scratch.replaceAll(use, '')
+  // a scratch folder made with mktemp -d: its files written and the folder removed by the script (the fact script's
+  // background parts, `td`)
+  for (const [made, v] of script.matchAll(/\b(\w+)=\$\(mktemp -d(?: 2>\/dev\/null)?\)/g)) {
+    scratch = scratch.replaceAll(made, '').replaceAll(`rm -rf -- "$${v}"`, '')
+    scratch = scratch.replace(new RegExp(`> "\\$${v}/\\w+"`, 'g'), '')
+  }
   // the persistent shell's scratch file (fd 4, a file with no name, see frametext.ts) holds a program's output for
   // `read`: nothing that stays
   return !WRITES.test(scratch.replaceAll('>/proc/$$/fd/4', ''))
