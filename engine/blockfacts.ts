@@ -34,7 +34,7 @@ export const BLOCK_SCRIPT = [
   READ_FN,
   'echo @disklinks; if [ -d /dev/disk ]; then d=/dev/disk; find $d/by-id $d/by-uuid $d/by-label -mindepth 1 ' +
     '-maxdepth 1 -type l -printf "%h\\t%f\\t%l\\n" 2>/dev/null; fi',
-  'echo @slaves; for s in /sys/block/*/slaves/*; do if [ -e "$s" ]; then echo "$s"; fi; done',
+  'echo @slaves; for s in /sys/block/*/slaves/*; do if [ -e "$s" ]; then printf "%s\\n" "$s"; fi; done',
   'echo @blocks; bl=$(find /sys/block -mindepth 1 -maxdepth 1 -printf "%f\\t%l\\n" 2>/dev/null)',
   'if [ -n "$bl" ]; then printf "%s\\n" "$bl"; fi',
   'echo @blockdirs; find -L /sys/block -mindepth 2 -maxdepth 2 -type d -name "*[0-9]" -printf "%h\\t%f\\n" 2>/dev/null',
@@ -53,7 +53,7 @@ export const BLOCK_SCRIPT = [
   'ru=; while read -r k v _; do if [ "$k" = Uid: ]; then ru=$v; break; fi; done < /proc/$$/status',
   'if [ "$ru" = 0 ] && command -v vgs >/dev/null 2>&1; then o="--noheadings --nosuffix --units g --separator ,"',
   '  echo @lvm; echo on; echo @vgs; vgs $o 2>/dev/null; echo @lvs; lvs $o 2>/dev/null',
-  '  pv=$(pvs $o 2>/dev/null); echo @pvs; echo "$pv"',
+  '  pv=$(pvs $o 2>/dev/null); echo @pvs; printf "%s\\n" "$pv"',
   '  echo @dm; case $pv in *"/dev/dm-"*) for d in /dev/dm-*; do',
   '    printf "%s\\t%s\\n" "$d" "$(dmsetup info -C --noheadings -o name "$d" 2>/dev/null)"; done ;; esac; fi',
 ].join('\n')

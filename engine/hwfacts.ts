@@ -20,15 +20,19 @@ const DMI = [
 /** Shell text printing the sections `hardwareFacts` reads. */
 export const HW_SCRIPT = [
   'echo @dmi; d=/sys/devices/virtual/dmi/id',
-  `for f in ${DMI.join(' ')}; do x=NA; if [ -r "$d/$f" ]; then read -r x < "$d/$f" || x=NA; fi; echo "$f=$x"; done`,
+  `for f in ${DMI.join(' ')}; do x=NA; if [ -r "$d/$f" ]; then read -r x < "$d/$f" || x=NA; fi`,
+  '  printf "%s=%s\\n" "$f" "$x"; done',
   'echo @apparmor; if [ -e /sys/kernel/security/apparmor ]; then echo enabled; fi',
   'echo @chroot; echo "debian_chroot=${debian_chroot-}"; stat -c "%d:%i" / /proc/1/root/. 2>/dev/null; stat -f -c %T /',
   'echo @mounts; set --; while read -r dev mnt fs opts dump pass; do case $dev in /*|*:/*) if [ "$fs" != none ]; then',
-  '  echo "$dev $mnt $fs $opts $dump $pass"; set -- "$@" "$mnt"; fi ;; esac; done < /proc/mounts',
+  // printf, not echo: dash's echo would turn the file's octal escapes (a space is \040) into the characters
+  '  printf "%s %s %s %s %s %s\\n" "$dev" "$mnt" "$fs" "$opts" "$dump" "$pass"; set -- "$@" "$mnt"; fi ;; esac',
+  'done < /proc/mounts',
   'echo @statfs; if [ $# -gt 0 ]; then stat -f -c "%n %S %s %b %a %c %d" -- "$@" 2>/dev/null; fi',
   'echo @binds; findmnt --list --noheadings --notruncate 2>/dev/null',
   // UUIDs by lsblk; udevadm (where installed) for a mounted device lsblk gives none, as Ansible asks
-  'echo @uuids; lb=" "; while read -r n u; do if [ -n "$u" ]; then echo "$n $u"; lb="$lb$n "; fi; done <<EOF',
+  'echo @uuids; lb=" "; while read -r n u; do if [ -n "$u" ]; then printf "%s %s\\n" "$n" "$u"; lb="$lb$n "; fi',
+  'done <<EOF',
   '$(lsblk --list --noheadings --paths --output NAME,UUID --exclude 2 2>/dev/null)',
   'EOF',
   'if command -v udevadm >/dev/null 2>&1; then',

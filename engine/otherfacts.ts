@@ -14,11 +14,11 @@ import type { Vars } from './types.js'
 /** Shell text printing the sections `otherFacts` reads (files with the shell's `read`; capsh where installed). */
 export const OTHER_SCRIPT = [
   'echo @iscsi; if [ -r /etc/iscsi/initiatorname.iscsi ]; then',
-  '  while IFS= read -r l || [ -n "$l" ]; do echo "$l"; done < /etc/iscsi/initiatorname.iscsi; fi',
+  '  while IFS= read -r l || [ -n "$l" ]; do printf "%s\\n" "$l"; done < /etc/iscsi/initiatorname.iscsi; fi',
   'echo @nvme; if [ -r /etc/nvme/hostnqn ]; then',
-  '  while IFS= read -r l || [ -n "$l" ]; do echo "$l"; done < /etc/nvme/hostnqn; fi',
+  '  while IFS= read -r l || [ -n "$l" ]; do printf "%s\\n" "$l"; done < /etc/nvme/hostnqn; fi',
   'echo @fc; for f in /sys/class/fc_host/*/port_name; do if [ -r "$f" ]; then',
-  '  while IFS= read -r l || [ -n "$l" ]; do echo "$l"; done < "$f"; fi; done',
+  '  while IFS= read -r l || [ -n "$l" ]; do printf "%s\\n" "$l"; done < "$f"; fi; done',
   'echo @caps',
   'if command -v capsh >/dev/null 2>&1; then capsh --print 2>/dev/null; echo "@capsrc $?"; fi',
   'echo @osfile; if [ -s /etc/os-release ]; then echo present; fi',

@@ -14,9 +14,9 @@
 /** Shell for the fact script: prints `virt_*=` lines (builtins and reads only). */
 export const VIRT_SCRIPT = [
   'v=; if [ -f /.dockerenv ]; then v=docker; elif [ -f /run/.containerenv ]; then v=podman',
-  'else read -r v 2>/dev/null < /run/systemd/container || v=; fi; echo "virt_container=$v"',
-  'x=; read -r x 2>/dev/null < /sys/class/dmi/id/product_name; echo "virt_product=$x"',
-  'x=; read -r x 2>/dev/null < /sys/class/dmi/id/sys_vendor; echo "virt_vendor=$x"',
+  'else read -r v 2>/dev/null < /run/systemd/container || v=; fi; printf "virt_container=%s\\n" "$v"',
+  'x=; read -r x 2>/dev/null < /sys/class/dmi/id/product_name; printf "virt_product=%s\\n" "$x"',
+  'x=; read -r x 2>/dev/null < /sys/class/dmi/id/sys_vendor; printf "virt_vendor=%s\\n" "$x"',
   'if [ -e /dev/kvm ]; then echo virt_kvm=1; fi',
 ].join('\n')
 

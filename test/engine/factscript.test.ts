@@ -15,6 +15,7 @@ import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { factsCommand, factsToVars, parseFacts } from '../../engine/facts.js'
+import { HW_SCRIPT, hardwareFacts } from '../../engine/hwfacts.js'
 import { ipTexts, networkFacts } from '../../engine/netfacts.js'
 import { removeTempDir, tempDir } from '../helpers/tempdir.js'
 
@@ -113,6 +114,28 @@ describe('the fact script on this machine', () => {
     const differ = [...a.keys()].filter((k) => a.get(k) !== b.get(k) && !/env\.PATH$/.test(k))
     expect(differ).toEqual([])
     expect(b.size).toBe(a.size)
+  })
+})
+
+describe("the script's lines of a file", () => {
+  it("keep the file's backslashes: /proc/mounts' \\040 for a space is the parser's to read, not dash's echo", () => {
+    const d = tempDir('tsplay-factscript-mounts-')
+    try {
+      const mounts = join(d, 'mounts')
+      writeFileSync(mounts, '/dev/sdb1 /mnt/my\\040disk ext4 rw,relatime 0 0\n')
+      const script = HW_SCRIPT.replaceAll('/proc/mounts', mounts)
+      const out = execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8' })
+      expect(out).toContain('\n/dev/sdb1 /mnt/my\\040disk ext4 rw,relatime 0 0\n')
+      const sections = new Map<string, string[]>()
+      let cur: string[] = []
+      for (const l of out.split('\n'))
+        if (/^@\w+$/.test(l)) sections.set(l.slice(1), (cur = []))
+        else cur.push(l)
+      const facts = hardwareFacts((k) => sections.get(k) ?? [])
+      expect(facts.ansible_mounts).toEqual([expect.objectContaining({ mount: '/mnt/my disk', fstype: 'ext4' })])
+    } finally {
+      removeTempDir(d)
+    }
   })
 })
 
