@@ -26,7 +26,9 @@ export const HW_SCRIPT = [
   'echo @chroot; echo "debian_chroot=${debian_chroot-}"; stat -c "%d:%i" / /proc/1/root/. 2>/dev/null; stat -f -c %T /',
   'echo @mounts; set --; while read -r dev mnt fs opts dump pass; do case $dev in /*|*:/*) if [ "$fs" != none ]; then',
   // printf, not echo: dash's echo would turn the file's octal escapes (a space is \040) into the characters
-  '  printf "%s %s %s %s %s %s\\n" "$dev" "$mnt" "$fs" "$opts" "$dump" "$pass"; set -- "$@" "$mnt"; fi ;; esac',
+  '  printf "%s %s %s %s %s %s\\n" "$dev" "$mnt" "$fs" "$opts" "$dump" "$pass"',
+  // stat -f is given the path itself: printf %b reads \040 (space), \011 (tab) and \012 (newline) as \0 escapes
+  '  case $mnt in *\\\\0[0-7][0-7]*) mnt=$(printf "%b" "$mnt") ;; esac; set -- "$@" "$mnt"; fi ;; esac',
   'done < /proc/mounts',
   'echo @statfs; if [ $# -gt 0 ]; then stat -f -c "%n %S %s %b %a %c %d" -- "$@" 2>/dev/null; fi',
   'echo @binds; findmnt --list --noheadings --notruncate 2>/dev/null',
@@ -119,7 +121,7 @@ function mounts(list: string[], statfs: string[], uuid: Map<string, string>, bou
     if (!rawMount) continue
     const mount = unescape(rawMount)
     const m: Vars = { mount, device: unescape(device), fstype, options: bound.has(mount) ? `${options},bind` : options }
-    const s = sizes.get(rawMount)
+    const s = sizes.get(mount) ?? sizes.get(rawMount)
     if (s) {
       const [frsize, bsize, blocks, bavail, files, ffree] = s
       Object.assign(m, {

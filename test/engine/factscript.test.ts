@@ -118,21 +118,24 @@ describe('the fact script on this machine', () => {
 })
 
 describe("the script's lines of a file", () => {
-  it("keep the file's backslashes: /proc/mounts' \\040 for a space is the parser's to read, not dash's echo", () => {
+  it("keep the file's backslashes: /proc/mounts' \\040 for a space is the parser's to read; the sizes are found", () => {
     const d = tempDir('tsplay-factscript-mounts-')
     try {
       const mounts = join(d, 'mounts')
-      writeFileSync(mounts, '/dev/sdb1 /mnt/my\\040disk ext4 rw,relatime 0 0\n')
+      execFileSync('mkdir', [join(d, 'my disk')])
+      const line = `/dev/sdb1 ${d}/my\\040disk ext4 rw,relatime 0 0`
+      writeFileSync(mounts, `${line}\n`)
       const script = HW_SCRIPT.replaceAll('/proc/mounts', mounts)
       const out = execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8' })
-      expect(out).toContain('\n/dev/sdb1 /mnt/my\\040disk ext4 rw,relatime 0 0\n')
+      expect(out).toContain(`\n${line}\n`)
       const sections = new Map<string, string[]>()
       let cur: string[] = []
       for (const l of out.split('\n'))
         if (/^@\w+$/.test(l)) sections.set(l.slice(1), (cur = []))
         else cur.push(l)
-      const facts = hardwareFacts((k) => sections.get(k) ?? [])
-      expect(facts.ansible_mounts).toEqual([expect.objectContaining({ mount: '/mnt/my disk', fstype: 'ext4' })])
+      const [m] = hardwareFacts((k) => sections.get(k) ?? []).ansible_mounts as Record<string, unknown>[]
+      expect(m).toMatchObject({ mount: `${d}/my disk`, device: '/dev/sdb1', fstype: 'ext4' })
+      expect(m.size_total).toBeGreaterThan(0)
     } finally {
       removeTempDir(d)
     }
