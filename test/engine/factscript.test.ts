@@ -118,7 +118,7 @@ describe('the fact script on this machine', () => {
 })
 
 describe("the script's lines of a file", () => {
-  it("keep the file's backslashes: /proc/mounts' \\040 for a space is the parser's to read; the sizes are found", () => {
+  it("keep the file's backslashes (/proc/mounts' \\040 for a space); the mount's sizes are found", () => {
     const d = tempDir('tsplay-factscript-mounts-')
     try {
       const mounts = join(d, 'mounts')
