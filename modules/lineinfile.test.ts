@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { resolveArgs } from '../engine/load/args.js'
 import lineinfile, { planLine } from './lineinfile.js'
@@ -279,6 +279,19 @@ describe('on this machine', () => {
       expect(r.changed).toBe(s.changed)
       expect(r.results.every((x) => x.rc === 0)).toBe(true)
       expect(readFileSync(path, 'utf8')).toBe(s.want)
+    }
+  })
+  test('a new file in a folder that is there: no command makes the folder; in a missing one, one does', async () => {
+    for (const [path, made] of [
+      [join(dir, 'here.conf'), false],
+      [join(dir, 'new', 'deep', 'here.conf'), true],
+    ] as const) {
+      const args = moduleArgs(lineinfile, { path, line: 'a', create: true })
+      const p = planLine(await lineinfile.gather!(args, testCtx(), localIO()), args)
+      expect(p.commands.map((c) => c.describe)).toEqual([
+        ...(made ? [`create ${dirname(path)}/`] : []),
+        `write ${path}`,
+      ])
     }
   })
   test('a folder is refused', async () => {

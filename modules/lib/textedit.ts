@@ -25,6 +25,7 @@ import {
   parsePathProbe,
   pathProbe,
   probedContent,
+  probedFolder,
   READ_IN_SHELL_MAX,
   type PathInfo,
 } from './probe.js'
@@ -39,6 +40,8 @@ export interface TextFacts {
   nonce: string
   /** The file's chattr flags (read when the call sets `attributes` and the file exists). */
   attrFlags?: string
+  /** Whether the file's folder is a folder (the probe's answer; undefined: not asked, so a missing one is made). */
+  folderExists?: boolean
 }
 
 /** The file arguments the write honours. */
@@ -60,8 +63,9 @@ export interface TextEdit {
  * second round trip); an unreadable file fails clearly.
  */
 export async function gatherText(path: string, io: HostIO, attributes = false): Promise<TextFacts> {
+  // the folder's answer rides on the probe: a file to create in an existing folder needs no mkdir command
   const [probe, lsattr] = await io.batch([
-    pathProbe(path, { content: true }),
+    pathProbe(path, { content: true, folder: posix.dirname(path) }),
     ...(attributes ? [lsattrProbe(path, true)] : []),
   ])
   const info = parsePathProbe(probe.stdout)
@@ -77,7 +81,12 @@ export async function gatherText(path: string, io: HostIO, attributes = false): 
   if (info.exists && !info.readable && !isType(effective(info), 'directory'))
     throw new ModuleFailure(`cannot read ${path} (permission denied: use become?)`)
   const attrFlags = lsattr && info.exists ? parseLsattr(lsattr.stdout) : undefined
-  return { path, info, content, nonce: randomHex(6), ...(attrFlags !== undefined && { attrFlags }) }
+  const folderExists = probedFolder(probe.stdout)
+  return {
+    ...{ path, info, content, nonce: randomHex(6) },
+    ...(attrFlags !== undefined && { attrFlags }),
+    ...(folderExists !== undefined && { folderExists }),
+  }
 }
 
 /** Ansible's suffix when attributes change too. */
@@ -122,8 +131,8 @@ export function planWrite(
   const node = effective(f.info)
   const target = f.info.exists && f.info.realpath ? f.info.realpath : f.path
   const commands: Command[] = []
-  // the folder usually exists: a shell test instead of a mkdir process on the host
-  if (!f.info.exists)
+  // a missing file's folder: made where the probe did not find it (a shell test first: no mkdir process when it is)
+  if (!f.info.exists && f.folderExists !== true)
     commands.push({
       ...sh(MKDIR_P, [posix.dirname(target)], { describe: `create ${posix.dirname(target)}/` }),
       prepares: true,
