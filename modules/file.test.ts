@@ -85,6 +85,17 @@ describe('planFile', () => {
         ['chown', '--', 'pi', '/p'],
       ],
     },
+    {
+      name: 'directory: created parents named to the one mkdir -m; owner by chown, as before',
+      f: facts('directory', NONE, { missingParents: ['/a', '/a/b'] }),
+      o: { mode: '0750', owner: 'pi' },
+      argv: [
+        ['mkdir', '-p', '-m', '0750', '--', '/a', '/a/b', '/p'],
+        ['chown', '--', 'pi', '/a'],
+        ['chown', '--', 'pi', '/a/b'],
+        ['chown', '--', 'pi', '/p'],
+      ],
+    },
     { name: 'directory: exists', f: facts('directory', at('directory')), o: { mode: '0755', owner: 'root' }, argv: [] },
     {
       name: 'directory: a file is in the way',
@@ -314,8 +325,8 @@ describe('on this machine: each state converges in one run', () => {
     const path = join(dir, 'p1/p2/p3')
     const f = await gatherOf(file, { path, state: 'directory', mode: '0700' }, testCtx(), localIO())
     expect((f as PathState).missingParents).toEqual([join(dir, 'p1'), join(dir, 'p1/p2')])
-    // mkdir -m gives the folder its mode; the two parents get theirs by chmod
-    expect(await step({ path, state: 'directory', mode: '0700' })).toBe(3)
+    // one mkdir -m names the two parents and the folder: each gets the mode from it, whatever the umask
+    expect(await step({ path, state: 'directory', mode: '0700' })).toBe(1)
     for (const p of ['p1', 'p1/p2', 'p1/p2/p3']) expect(statSync(join(dir, p)).mode & 0o7777).toBe(0o700)
   })
   test.each(['2777', 'u=rwx,g=rwxs,o=rx'])(

@@ -173,15 +173,18 @@ export function planFile(f: PathState, o: FileOptions): Plan {
       if (info.exists && !isType(node, 'directory'))
         return fail(`${path} already exists as a ${node?.type ?? 'dangling symbolic link'}`)
       const parts: Plan[] = []
-      // a new folder gets its mode from mkdir itself (`-m` sets it as chmod does, whatever the umask): one program
-      // less; created parents are given theirs by chmod, as before
+      // a new folder and its missing parents get their mode from mkdir itself (`-m` sets it as chmod does, whatever
+      // the umask, on each folder named): one program for all of them; owner and group as before
       const mode = info.exists ? undefined : wantedMode(o.mode, undefined, true)
       if (!info.exists) {
-        parts.push({
-          commands: [{ argv: ['mkdir', '-p', ...(mode ? ['-m', mode] : []), '--', path], describe: `create ${path}/` }],
-          changes: [`create directory ${path}`],
-        })
-        for (const p of f.missingParents ?? []) parts.push(planAttrs(p, undefined, o, { isDir: true }))
+        const parents = f.missingParents ?? []
+        const made = mode ? [...parents, path] : [path]
+        const argv = ['mkdir', '-p', ...(mode ? ['-m', mode] : []), '--', ...made]
+        parts.push({ commands: [{ argv, describe: `create ${path}/` }], changes: [`create directory ${path}`] })
+        for (const p of parents) {
+          if (mode) parts.push({ commands: [], changes: [`mode ${mode}`] })
+          parts.push(planAttrs(p, undefined, mode ? { ...o, mode: undefined } : o, { isDir: true }))
+        }
       }
       if (mode) parts.push({ commands: [], changes: [`mode ${mode}`] })
       parts.push(
