@@ -10,6 +10,7 @@ import type { InodeInfo } from './lib/probe.js'
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { ModuleDef } from '../engine/module.js'
 import { WRITE_END } from '../engine/commands.js'
+import type { Command } from '../engine/types.js'
 import { gatherOf, localIO, planOf, runWith, testCtx } from '../test/helpers/module-ctx.js'
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex')
@@ -181,6 +182,21 @@ describe('on this machine', () => {
     expect(p2.commands).toEqual([])
     expect(readFileSync(join(dir, 'out', 'app.conf'), 'utf8')).toBe('a=1\n')
     expect(statSync(join(dir, 'out', 'app.conf')).mode & 0o777).toBe(0o640)
+  })
+  test('one probe where dest is a file or missing; dest/name in a second trip where dest is a folder', async () => {
+    mkdirSync(join(dir, 'pb2', 'files'), { recursive: true })
+    writeFileSync(join(dir, 'pb2', 'files', 'one.conf'), 'b=2\n')
+    mkdirSync(join(dir, 'out2'))
+    const ctx = testCtx({ searchPaths: [join(dir, 'pb2')], diffMode: false })
+    for (const [dest, trips, into] of [
+      [join(dir, 'out2', 'named.conf'), 1, join(dir, 'out2', 'named.conf')],
+      [join(dir, 'out2'), 2, join(dir, 'out2', 'one.conf')],
+    ] as const) {
+      const log: Command[][] = []
+      const f = (await gatherOf(copy, { src: 'one.conf', dest }, ctx, localIO({ log }))) as PutState
+      expect(log.map((b) => b.length)).toEqual(Array(trips).fill(1))
+      expect(f.dest).toBe(into)
+    }
   })
   test("dest's folder is probed with dest: a missing one fails the plan, an existing one does not", async () => {
     const missing = await gatherOf(copy, { content: 'x\n', dest: join(dir, 'nofolder', 'f') }, testCtx(), localIO())

@@ -76,31 +76,34 @@ export interface PutRequest {
   attributes?: boolean
 }
 
-/** Probe the destination (and `dest/basename` when `dest` may be a folder) in one round trip. */
+/**
+ * Probe the destination in one round trip; where `dest` turns out to be a folder (and the source has a name),
+ * `dest/basename` in a second one. The common case (dest a file or missing) sends one probe, not two.
+ */
 export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest): Promise<PutState> {
   const makeParent = req.dest.endsWith('/')
   if (makeParent && !req.basename) throw new Error('unreachable: dest folder without a source name')
   const first = makeParent ? posix.join(req.dest, req.basename!) : req.dest
   const second = !makeParent && req.basename ? posix.join(req.dest, req.basename) : undefined
-  const step = 1 + (ctx.diffMode ? 1 : 0) + (req.attributes ? 1 : 0)
-  const cmds: Command[] = []
-  for (const c of second ? [first, second] : [first]) {
-    // the first probe also tells whether dest's folder exists
-    cmds.push(pathProbe(c, { checksum: 'sha1', folder: c === first ? dirname(first) : undefined }))
-    if (ctx.diffMode) cmds.push(readCommand(c))
-    if (req.attributes) cmds.push(lsattrProbe(c, true))
+  const probe = async (path: string, folder?: string) => {
+    const cmds: Command[] = [pathProbe(path, { checksum: 'sha1', folder })]
+    if (ctx.diffMode) cmds.push(readCommand(path))
+    if (req.attributes) cmds.push(lsattrProbe(path, true))
+    const res = await io.batch(cmds)
+    return {
+      path,
+      stdout: res[0].stdout,
+      info: parsePathProbe(res[0].stdout),
+      before: ctx.diffMode ? textOf(res[1]) : undefined,
+      attrFlags: req.attributes ? parseLsattr(res[res.length - 1].stdout) : undefined,
+    }
   }
-  const res = await io.batch(cmds)
-  const at = (k: number) => ({
-    path: k === 0 ? first : second!,
-    info: parsePathProbe(res[k * step].stdout),
-    before: ctx.diffMode ? textOf(res[k * step + 1]) : undefined,
-    attrFlags: req.attributes ? parseLsattr(res[k * step + step - 1].stdout) : undefined,
-  })
-  let found = at(0)
+  // the first probe also tells whether dest's folder exists
+  const head = await probe(first, dirname(first))
+  let found = head
   let dest = first
-  if (second && isType(effective(found.info), 'directory')) {
-    found = at(1)
+  if (second && isType(effective(head.info), 'directory')) {
+    found = await probe(second)
     dest = second
   }
   const { before } = found
@@ -110,7 +113,7 @@ export async function gatherPut(io: HostIO, ctx: ModuleContext, req: PutRequest)
   return {
     dest,
     info,
-    parentExists: probedFolder(res[0].stdout) === true || dest === second,
+    parentExists: probedFolder(head.stdout) === true || dest === second,
     makeParent,
     before,
     content: req.content,
