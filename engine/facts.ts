@@ -42,7 +42,8 @@ const FACTS_SCRIPT = [
   'eu=; cl=; while read -r k a b _; do case $k in Uid:) eu=$b ;; Cpus_allowed_list:) cl=$a ;; esac',
   'done < /proc/$$/status',
   'n=0; l=$cl,; while [ -n "$cl" ] && [ -n "$l" ]; do r=${l%%,*}; l=${l#*,}',
-  '  case $r in *-*) n=$((n + ${r#*-} - ${r%-*} + 1)) ;; ?*) n=$((n + 1)) ;; esac; done',
+  // (a range that is not digits is left out: dash would end the whole script on a bad $((…)))
+  '  case $r in *[!0-9-]*) ;; *-*) n=$((n + ${r#*-} - ${r%-*} + 1)) ;; ?*) n=$((n + 1)) ;; esac; done',
   'if [ "$n" -gt 0 ]; then echo "nproc=$n"; else echo "nproc=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"; fi',
   // the user's passwd entry by that ID (as `id -un` finds the name), kept for the second part
   'pw=; if [ -n "$eu" ]; then pw=$(getent passwd "$eu" 2>/dev/null); fi',

@@ -43,8 +43,8 @@ const DATE = '+%s %N %Y %m %A %w %W %d %H %M %S %Z %z'
  * Shell text that starts two groups of the fact script in the background, each into its own file of a temp folder,
  * at the top of the script, so their programs run beside the first part's: the hardware and block device sections
  * (`HW_SCRIPT`, `BLOCK_SCRIPT`: `lspci` reads the PCI name database, `findmnt`, `lsblk`, three `find`s, `stat`s) and
- * the network ones with the host's fqdn (`NET_SCRIPT`, `OTHER_SCRIPT`: `ethtool` twice per interface, `ip` four
- * times, `capsh`, `hostname -f`, a name lookup). `BACKGROUND_OUTPUT` prints them in their place. Where `mktemp`
+ * the network ones with the host's fqdn (`NET_SCRIPT`, `OTHER_SCRIPT`: `ethtool` twice per interface, one `ip`,
+ * `capsh`, `hostname -f`, a name lookup). `BACKGROUND_OUTPUT` prints them in their place. Where `mktemp`
  * fails, they run in place. A Pi has four cores: the fact script's wait is its longest group, not their sum.
  */
 export const BACKGROUND_START = [
