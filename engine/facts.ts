@@ -38,9 +38,10 @@ const FACTS_SCRIPT = [
   BACKGROUND_START,
   'set -- $(uname -s -n -r -m)',
   'echo "system=$1"; echo "hostname=$2"; echo "kernel=$3"; echo "arch=$4"',
-  // the shell's own status: its effective user ID and the CPUs it may run on (what nproc counts), no program
-  'eu=; cl=; while read -r k a b _; do case $k in Uid:) eu=$b ;; Cpus_allowed_list:) cl=$a ;; esac',
-  'done < /proc/$$/status',
+  // the shell's own status, read once: its real and effective user and group IDs (the second part's @status), and
+  // the CPUs it may run on (what nproc counts), no program
+  'eu=; ui=; gi=; cl=; while read -r k a b _; do case $k in Uid:) eu=$b; ui="$a $b" ;; Gid:) gi="$a $b" ;;',
+  '  Cpus_allowed_list:) cl=$a ;; esac; done < /proc/$$/status',
   'n=0; l=$cl,; while [ -n "$cl" ] && [ -n "$l" ]; do r=${l%%,*}; l=${l#*,}',
   // (a range that is not digits is left out: dash would end the whole script on a bad $((…)))
   '  case $r in *[!0-9-]*) ;; *-*) n=$((n + ${r#*-} - ${r%-*} + 1)) ;; ?*) n=$((n + 1)) ;; esac; done',

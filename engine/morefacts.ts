@@ -77,7 +77,8 @@ export const MORE_FACTS_SCRIPT = [
   'Jul 1 12:00',
   'EOF',
   'echo @env; env',
-  'echo @status; while IFS= read -r l; do case $l in Uid:*|Gid:*) printf "%s\\n" "$l" ;; esac; done < /proc/$$/status',
+  // the IDs the first part read of the shell's status (`ui`, `gi`: real and effective)
+  'echo @status; printf "Uid:\\t%s\\nGid:\\t%s\\n" "$ui" "$gi"',
   // the entry the first part looked up by the user's ID (getent by name where that found none)
   'echo @passwd; if [ -n "$pw" ]; then printf "%s\\n" "$pw"; else getent passwd "$u"; fi',
   'echo @kernel_version; read -r x < /proc/sys/kernel/version; printf "%s\\n" "$x"',
