@@ -128,7 +128,7 @@ const USERSPACE: Record<string, Record<string, string>> = {
 }
 
 /** Split the second part's text into its `@name` sections. */
-function sections(text: string): Map<string, string[]> {
+export function sections(text: string): Map<string, string[]> {
   const out = new Map<string, string[]>()
   let cur: string[] | undefined
   for (const line of text.split('\n')) {

@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { factsCommand, factsToVars, parseFacts } from '../../engine/facts.js'
 import { HW_SCRIPT, hardwareFacts } from '../../engine/hwfacts.js'
+import { sections } from '../../engine/morefacts.js'
 import { ipTexts, networkFacts } from '../../engine/netfacts.js'
 import { removeTempDir, tempDir } from '../helpers/tempdir.js'
 
@@ -128,12 +129,8 @@ describe("the script's lines of a file", () => {
       const script = HW_SCRIPT.replaceAll('/proc/mounts', mounts)
       const out = execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8' })
       expect(out).toContain(`\n${line}\n`)
-      const sections = new Map<string, string[]>()
-      let cur: string[] = []
-      for (const l of out.split('\n'))
-        if (/^@\w+$/.test(l)) sections.set(l.slice(1), (cur = []))
-        else cur.push(l)
-      const [m] = hardwareFacts((k) => sections.get(k) ?? []).ansible_mounts as Record<string, unknown>[]
+      const parts = sections(out)
+      const [m] = hardwareFacts((k) => parts.get(k) ?? []).ansible_mounts as Record<string, unknown>[]
       expect(m).toMatchObject({ mount: `${d}/my disk`, device: '/dev/sdb1', fstype: 'ext4' })
       expect(m.size_total).toBeGreaterThan(0)
     } finally {
