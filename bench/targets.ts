@@ -35,10 +35,9 @@ function isSshd(pid: number): boolean {
 }
 
 /**
- * `startSshd`, retried: ssh2 1.17's `generateKeyPairSync('ed25519')` drops a leading zero byte of the public key
- * about once in 256 keys, and OpenSSH then refuses the key ("error in libcrypto"): at 100 targets that is a
- * failed start in about a third of the runs. A fleet whose client key OpenSSH cannot load is refused too
- * (ansible-playbook could not log in).
+ * `startSshd`, retried: a target's port can be taken by another process between `freePort()` and sshd's bind, and
+ * a fleet whose client key OpenSSH cannot load is refused (ansible-playbook could not log in); `ed25519Pair` already
+ * draws again the keys ssh2 writes wrongly, this check keeps a broken fleet out of a measurement.
  */
 export async function startFleet(count: number, attempts = 5): Promise<SshdFleet> {
   for (let i = 1; ; i++) {

@@ -9,10 +9,9 @@ import { randomInt } from 'node:crypto'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
-import ssh2 from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTree } from '../helpers/cli.js'
-import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
+import { canRunSshd, ed25519Pair, startSshd, type SshdFleet } from '../helpers/sshd.js'
 import { background, bounded, explain, killMatching, pids, recapOf, resultsOf, userDir, waitFor } from './util.js'
 
 const can = canRunSshd()
@@ -69,7 +68,7 @@ describe.skipIf(!can.ok)(`faults through the CLI${can.ok ? '' : ` (skipped: ${ca
     base = userDir(fleet.user, 'tsplay-faults-')
     silent = createServer((s) => sockets.push(s)) // accepts, never speaks
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()))
-    const other = ssh2.utils.generateKeyPairSync('ed25519')
+    const other = ed25519Pair()
     dir = writeTree({
       'inventory.yml': fleet.inventoryYaml({ base }),
       other_key: other.private,

@@ -8,10 +8,9 @@
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import ssh2 from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTree } from '../helpers/cli.js'
-import { canRunSshd, startSshd, type SshdFleet } from '../helpers/sshd.js'
+import { canRunSshd, ed25519Pair, startSshd, type SshdFleet } from '../helpers/sshd.js'
 import { bounded, explain, recapOf, resultsOf, userDir } from '../faults/util.js'
 
 const can = canRunSshd()
@@ -64,7 +63,7 @@ describe.skipIf(!can.ok)(`host keys through the CLI${can.ok ? '' : ` (skipped: $
     'a changed key is refused with its SHA256 fingerprint (hashed file: %s), even with --trust-new-host-keys',
     async (hashed) => {
       for (const h of ['t1', 't2']) rmSync(join(base, `ran-${h}`), { force: true })
-      const impostor = ssh2.utils.generateKeyPairSync('ed25519').public
+      const impostor = ed25519Pair().public
       const kh = join(dir, `changed_known_hosts_${hashed}`)
       writeFileSync(
         kh,
@@ -90,7 +89,7 @@ describe.skipIf(!can.ok)(`host keys through the CLI${can.ok ? '' : ` (skipped: $
 
   it("Ansible's host_key_checking = False records an unknown host's key, and still refuses a changed one", async () => {
     for (const h of ['t1', 't2']) rmSync(join(base, `ran-${h}`), { force: true })
-    const impostor = ssh2.utils.generateKeyPairSync('ed25519').public
+    const impostor = ed25519Pair().public
     const kh = join(dir, 'unknown_known_hosts')
     writeFileSync(kh, `[127.0.0.1]:${fleet.hosts[0].port} ${impostor}\n`) // t1 changed, t2 unknown
     const strict = await run(kh)
