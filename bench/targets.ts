@@ -34,17 +34,12 @@ function isSshd(pid: number): boolean {
   }
 }
 
-/**
- * `startSshd`, retried: a target's port can be taken by another process between `freePort()` and sshd's bind, and
- * a fleet whose client key OpenSSH cannot load is refused (ansible-playbook could not log in); `ed25519Pair` already
- * draws again the keys ssh2 writes wrongly, this check keeps a broken fleet out of a measurement.
- */
+/** `startSshd`, retried up to `attempts` times when it fails or a target's sshd is not the one it started. */
 export async function startFleet(count: number, attempts = 5): Promise<SshdFleet> {
   for (let i = 1; ; i++) {
     let fleet: SshdFleet | undefined
     try {
       fleet = await startSshd({ count, sudo: 'nopasswd' })
-      execFileSync('ssh-keygen', ['-y', '-f', fleet.keyFile], { stdio: 'pipe' })
       // a target whose sshd died (its port taken by another test's sshd between freePort() and bind, which then
       // answered the banner check) would be some other machine
       const dead = fleet.hosts.filter((h) => !isSshd(h.pid))
