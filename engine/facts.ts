@@ -12,7 +12,8 @@
  */
 import { sh } from './commands.js'
 import { DEFAULT_FACT_PATH, LOCAL_FACTS_SCRIPT, parseLocalFacts } from './localfacts.js'
-import type { Command, CommandResult, HostFacts, Vars } from './types.js'
+import { ALL_FACTS, keepBySubset, skippedParts } from './factsubset.js'
+import type { Command, CommandResult, FactSubset, HostFacts, Vars } from './types.js'
 import { parsePython, parsePythonVersion, PYTHON_SCRIPT, pythonFactVars } from './pythonfacts.js'
 import { VIRT_SCRIPT, virtualization } from './virtfacts.js'
 import { BACKGROUND_START, MORE_FACTS_SCRIPT, moreFacts } from './morefacts.js'
@@ -34,7 +35,9 @@ export function pkgMgrProbe(prefix: string): string {
  * `@os-release` line, then the local facts after `@local` (engine/localfacts.ts).
  */
 const FACTS_SCRIPT = [
-  'fp=${1-}',
+  'fp=${1-}; sk=${2-}',
+  // whether a part of the script runs: not when the subset leaves it out (`$2`, engine/factsubset.ts)
+  '_tsp_on() { case " $sk " in *" $1 "*) return 1 ;; esac; }',
   BACKGROUND_START,
   'set -- $(uname -s -n -r -m)',
   'echo "system=$1"; echo "hostname=$2"; echo "kernel=$3"; echo "arch=$4"',
@@ -70,9 +73,12 @@ const FACTS_SCRIPT = [
   ':',
 ].join('\n')
 
-/** The one command that gathers facts (read-only, but for the executable local facts it runs, as Ansible's). */
-export function factsCommand(factPath: string = DEFAULT_FACT_PATH): Command {
-  return sh(FACTS_SCRIPT, [factPath], { describe: 'gather facts' })
+/**
+ * The one command that gathers facts (read-only, but for the executable local facts it runs, as Ansible's);
+ * `skip`: the script's parts a `gather_subset` leaves out (engine/factsubset.ts `skippedParts`).
+ */
+export function factsCommand(factPath: string = DEFAULT_FACT_PATH, skip: readonly string[] = []): Command {
+  return sh(FACTS_SCRIPT, [factPath, skip.join(' ')], { describe: 'gather facts' })
 }
 
 /** Nix system name for a `uname -m` architecture. */
@@ -162,28 +168,18 @@ export function parseFacts(stdout: string): HostFacts {
   }
 }
 
-/** Ansible's subset names (each may be negated with `!`). */
-const SUBSET = /^!?(all|min|hardware|network|virtual|ohai|facter|[a-z][a-z0-9_]*)$/
-
-/**
- * What setup says of a `gather_subset` (names in a list or a comma-separated string) with a bad name in it;
- * undefined when every name is good.
- */
-export function subsetError(subset: unknown): string | undefined {
-  const names = Array.isArray(subset) ? subset.map(String) : subset == null ? [] : String(subset).split(',')
-  const bad = names.map((s) => s.trim()).find((s) => s !== '' && !SUBSET.test(s))
-  return bad === undefined ? undefined : `Bad subset '${bad}' given to gather_subset`
-}
-
 /** Anything that can run a command on the host (a `HostConnection`, or a module's `HostIO`). */
 export interface CommandRunner {
   run(cmd: Command): Promise<CommandResult>
 }
 
-/** Gather a host's facts in one round trip. Throws when the script's output is unusable. */
-export async function gatherFacts(conn: CommandRunner, factPath?: string): Promise<HostFacts> {
-  const r = await conn.run(factsCommand(factPath))
-  const f = parseFacts(r.stdout)
+/**
+ * Gather a host's facts in one round trip, the parts `subset` leaves out not read. Throws when the script's output
+ * is unusable.
+ */
+export async function gatherFacts(conn: CommandRunner, factPath?: string, subset?: FactSubset): Promise<HostFacts> {
+  const r = await conn.run(factsCommand(factPath, subset ? skippedParts(subset) : []))
+  const f: HostFacts = { ...parseFacts(r.stdout), ...(subset ? { subset } : {}) }
   if (!f.architecture || !f.kernel) {
     throw new Error(
       `cannot gather facts (exit code ${r.rc}): ${r.stderr.trim() || 'the fact script printed nothing usable'}`,
@@ -222,10 +218,25 @@ function osFamily(id: string, like: string): string {
  * `ansible_facts.distribution`).
  */
 export function factsToVars(f: HostFacts, named: Vars = ansibleFactVars(f)): Vars {
-  // as Ansible's: `ansible_local` keeps its name in `ansible_facts`
-  const short = (k: string) => (k === 'ansible_local' ? k : k.slice('ansible_'.length))
+  // as Ansible's: `ansible_local` keeps its name in `ansible_facts`, as do those without the prefix
+  const short = (k: string) => (k === 'ansible_local' || !k.startsWith('ansible_') ? k : k.slice('ansible_'.length))
   const ansible_facts = Object.fromEntries(Object.entries(named).map(([k, v]) => [short(k), v]))
   return { facts: f, ...named, ansible_facts }
+}
+
+/**
+ * Fact variables of a new gathering (`fresh`) over those known before, as Ansible's fact cache adds them: a fact
+ * the new one did not read (another `gather_subset`, a `filter`) keeps its value, in `ansible_facts` too.
+ *
+ * @example
+ * ```ts
+ * overFacts({ ansible_lo: {}, ansible_facts: { lo: {} } }, { ansible_env: {}, ansible_facts: { env: {} } })
+ * // { ansible_lo: {}, ansible_env: {}, ansible_facts: { lo: {}, env: {} } }
+ * ```
+ */
+export function overFacts(before: Vars, fresh: Vars): Vars {
+  const known = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Vars) : {})
+  return { ...before, ...fresh, ansible_facts: { ...known(before.ansible_facts), ...known(fresh.ansible_facts) } }
 }
 
 /**
@@ -244,8 +255,12 @@ export function withModuleFacts(vars: Vars, extra: Vars | undefined): Vars {
   return { ...vars, ...extra, ansible_facts: { ...base, ...extra } }
 }
 
-/** The host facts under Ansible's `ansible_*` names. */
+/** The host facts under Ansible's `ansible_*` names: those of the collectors their `gather_subset` chose. */
 export function ansibleFactVars(f: HostFacts): Vars {
+  return keepBySubset(allFactVars(f), f.subset ?? ALL_FACTS)
+}
+
+function allFactVars(f: HostFacts): Vars {
   const d = f.distribution
   return {
     ...f.more,

@@ -17,13 +17,18 @@ const DMI = [
   ...['product_name', 'product_serial', 'product_uuid', 'product_version', 'sys_vendor'],
 ]
 
-/** Shell text printing the sections `hardwareFacts` reads. */
+/** Shell for AppArmor's `@apparmor` (a file test) and, unless the subset leaves it out, the chroot's `@chroot`. */
+export const SYSTEM_KIND_SCRIPT = [
+  'echo @apparmor; if [ -e /sys/kernel/security/apparmor ]; then echo enabled; fi',
+  'echo @chroot; if _tsp_on chroot; then echo "debian_chroot=${debian_chroot-}"',
+  '  stat -c "%d:%i" / /proc/1/root/. 2>/dev/null; stat -f -c %T /; fi',
+].join('\n')
+
+/** Shell text printing the other sections `hardwareFacts` reads (the hardware collector's: DMI and mounts). */
 export const HW_SCRIPT = [
   'echo @dmi; d=/sys/devices/virtual/dmi/id',
   `for f in ${DMI.join(' ')}; do x=NA; if [ -r "$d/$f" ]; then read -r x < "$d/$f" || x=NA; fi`,
   '  printf "%s=%s\\n" "$f" "$x"; done',
-  'echo @apparmor; if [ -e /sys/kernel/security/apparmor ]; then echo enabled; fi',
-  'echo @chroot; echo "debian_chroot=${debian_chroot-}"; stat -c "%d:%i" / /proc/1/root/. 2>/dev/null; stat -f -c %T /',
   'echo @mounts; set --; while read -r dev mnt fs opts dump pass; do case $dev in /*|*:/*) if [ "$fs" != none ]; then',
   // printf, not echo: dash's echo would turn the file's octal escapes (a space is \040) into the characters
   '  printf "%s %s %s %s %s %s\\n" "$dev" "$mnt" "$fs" "$opts" "$dump" "$pass"',

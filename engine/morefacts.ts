@@ -12,7 +12,7 @@
  * ```
  */
 import { BLOCK_SCRIPT, blockFacts } from './blockfacts.js'
-import { HW_SCRIPT, hardwareFacts } from './hwfacts.js'
+import { HW_SCRIPT, hardwareFacts, SYSTEM_KIND_SCRIPT } from './hwfacts.js'
 import { OTHER_SCRIPT, otherFacts } from './otherfacts.js'
 import { cmdlineFacts, dnsFacts } from './textfacts.js'
 import { ipTexts, NET_SCRIPT, networkFacts } from './netfacts.js'
@@ -46,19 +46,26 @@ const DATE = '+%s %N %Y %m %A %w %W %d %H %M %S %Z %z'
  * the network ones with the host's fqdn (`NET_SCRIPT`, `OTHER_SCRIPT`: `ethtool` twice per interface, one `ip`,
  * `capsh`, `hostname -f`, a name lookup). `BACKGROUND_OUTPUT` prints them in their place. Where `mktemp`
  * fails, they run in place. A Pi has four cores: the fact script's wait is its longest group, not their sum.
+ * The parts a `gather_subset` leaves out (engine/factsubset.ts: `_tsp_on` of the fact script) are not run.
  */
 export const BACKGROUND_START = [
   `_tsp_dev() { ${WITH_SBIN}`,
+  SYSTEM_KIND_SCRIPT,
+  'if _tsp_on hw; then',
   HW_SCRIPT,
   BLOCK_SCRIPT,
+  'fi',
   '}',
   `_tsp_net() { ${WITH_SBIN}`,
   // the fqdn here, off the first part's path: `hostname -f` asks the resolver (bounded at 2 s)
   'echo @fqdn; timeout 2 hostname -f 2>/dev/null',
+  'if _tsp_on net; then',
   NET_SCRIPT,
+  'fi',
   OTHER_SCRIPT,
   '}',
-  'td=$(mktemp -d 2>/dev/null) || td=',
+  // with the hardware and the interfaces both left out, what is left is quick: in place, no temp folder
+  'td=; if _tsp_on hw || _tsp_on net; then td=$(mktemp -d 2>/dev/null) || td=; fi',
   'if [ -n "$td" ]; then _tsp_dev > "$td/d" 2>/dev/null & dp=$!; _tsp_net > "$td/n" 2>/dev/null & np=$!; fi',
 ].join('\n')
 

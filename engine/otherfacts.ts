@@ -20,7 +20,8 @@ export const OTHER_SCRIPT = [
   'echo @fc; for f in /sys/class/fc_host/*/port_name; do if [ -r "$f" ]; then',
   '  while IFS= read -r l || [ -n "$l" ]; do printf "%s\\n" "$l"; done < "$f"; fi; done',
   'echo @caps',
-  'if command -v capsh >/dev/null 2>&1; then capsh --print 2>/dev/null; echo "@capsrc $?"; fi',
+  // (unless the subset leaves the capabilities out: the fact script's _tsp_on)
+  'if _tsp_on caps && command -v capsh >/dev/null 2>&1; then capsh --print 2>/dev/null; echo "@capsrc $?"; fi',
   'echo @osfile; if [ -s /etc/os-release ]; then echo present; fi',
 ].join('\n')
 

@@ -85,15 +85,26 @@ export interface HostFacts {
   local?: Record<string, unknown>
   /** `ansible_virtualization_*` (engine/virtfacts.ts). */
   virtualization?: { type: string; role: string; guest: string[]; host: string[] }
-  /** The host's `python3`, as it describes itself (`ansible_python`, engine/pythonfacts.ts), when it has one. */
   /** Ansible's other common facts under their `ansible_*` names (engine/morefacts.ts): date_time, env, network, … */
   more?: Vars
+  /**
+   * The `gather_subset` they were gathered with (engine/factsubset.ts): its fact collectors, which decide the
+   * `ansible_*` names, and the subset as given. None: all of them.
+   */
+  subset?: FactSubset
+  /** The host's `python3`, as it describes itself (`ansible_python`, engine/pythonfacts.ts), when it has one. */
   python?: {
     executable: string
     version: { major: number; minor: number; micro: number; releaselevel: string; serial: number }
     type: string
     has_sslcontext: boolean
   }
+}
+
+/** What a `gather_subset` selects: Ansible's fact collectors to run, and the subset as given. */
+export interface FactSubset {
+  collectors: string[]
+  given: string[]
 }
 
 /** Variables visible to templates and expressions. */

@@ -2,9 +2,9 @@
  * setup: read the host facts again (as `gather_facts` does at the start of a play) and replace the host's
  * `facts.*`, `ansible_*` and `ansible_facts` with them: after a task changed the host (a new package, a new
  * hostname), or in a play with `gather_facts: false`. The registered result holds `ansible_facts` with Ansible's
- * `ansible_*` names, limited by `filter`. tsplay reads one set of facts in one round trip whatever
- * `gather_subset` says; the subset names are checked and accepted. Local facts come from `fact_path`
- * (engine/localfacts.ts) into `ansible_local`.
+ * `ansible_*` names, limited by `filter`. `gather_subset` chooses Ansible's fact collectors as Ansible's does
+ * (engine/factsubset.ts): the facts of the others are neither read nor set (`!hardware` reads no block devices,
+ * `min` no interfaces either). Local facts come from `fact_path` (engine/localfacts.ts) into `ansible_local`.
  *
  * @example
  * ```yaml
@@ -15,7 +15,8 @@
  */
 import { Type } from '@sinclair/typebox'
 import { Defaulted, type ModuleArgs } from '../engine/argtypes.js'
-import { ansibleFactVars, gatherFacts, subsetError } from '../engine/facts.js'
+import { ansibleFactVars, gatherFacts } from '../engine/facts.js'
+import { collectorsFor } from '../engine/factsubset.js'
 import { DEFAULT_FACT_PATH } from '../engine/localfacts.js'
 import { defineModule, ModuleFailure } from '../engine/module.js'
 import type { HostFacts } from '../engine/types.js'
@@ -29,8 +30,8 @@ const Strings = (description: string, dflt: string[]) =>
 export const SetupArgs = Type.Object(
   {
     gather_subset: Strings(
-      'Accepted for Ansible compatibility (`all`, `min`, `!all`, `hardware`, `network`, …): tsplay always reads ' +
-        'its one set of facts',
+      "Which of Ansible's fact collectors run: `all`, `min`, `hardware`, `network`, `virtual`, … (a name with " +
+        "`!` leaves one out; `min`'s always run unless `!min`). The facts of the others are not read",
       ['all'],
     ),
     filter: Strings(
@@ -74,9 +75,9 @@ export default defineModule({
   check: 'full',
   example: '- setup: { filter: ["ansible_distribution*"] }',
   async gather(raw: Args, _ctx, io): Promise<HostFacts> {
-    const bad = subsetError(raw.gather_subset)
-    if (bad) throw new ModuleFailure(bad)
-    return gatherFacts(io, raw.fact_path).catch((e: unknown) => {
+    const subset = collectorsFor(raw.gather_subset)
+    if ('error' in subset) throw new ModuleFailure(subset.error)
+    return gatherFacts(io, raw.fact_path, subset).catch((e: unknown) => {
       throw new ModuleFailure(e instanceof Error ? e.message : String(e))
     })
   },

@@ -62,6 +62,9 @@ export const MAGIC_VARS: readonly string[] = [
   'ansible_loop_var',
   'facts',
   'ansible_facts',
+  // a fact gathering's own two facts, named without the prefix as Ansible's setup returns them
+  'gather_subset',
+  'module_setup',
   'omit',
   'playbook_dir',
   'role_path',

@@ -23,7 +23,8 @@ import { filterFacts } from '../../modules/setup.js'
 import { toList } from '../../modules/lib/argvalues.js'
 import type { RunOptions } from '../connector.js'
 import { HostError, UserError } from '../errors.js'
-import { ansibleFactVars, factsToVars, gatherFacts, subsetError, withModuleFacts } from '../facts.js'
+import { ansibleFactVars, factsToVars, gatherFacts, overFacts, withModuleFacts } from '../facts.js'
+import { collectorsFor } from '../factsubset.js'
 import { evalCondition } from '../expr.js'
 import { markUnsafe, renderValue } from '../template.js'
 import type { Command, HostFacts, TaskResult, Vars } from '../types.js'
@@ -77,10 +78,10 @@ async function gatherOne(rc: RunContext, host: string): Promise<TaskResult> {
   try {
     const conn = await hostConnector(rc, host, vars)
     // as Ansible's setup: the host is reached first, then its arguments are checked
-    const bad = subsetError(args.subset)
-    if (bad) return failed(bad)
+    const subset = collectorsFor(args.subset)
+    if ('error' in subset) return failed(subset.error)
     const runner = { run: (cmd: Command) => conn.run(cmd, { ...how, signal: rc.signal }) }
-    const facts = await gatherFacts(runner, args.factPath).catch((e: unknown) =>
+    const facts = await gatherFacts(runner, args.factPath, subset).catch((e: unknown) =>
       e instanceof HostError ? Promise.reject(e) : String(e instanceof Error ? e.message : e),
     )
     if (typeof facts === 'string') return failed(facts)
@@ -95,20 +96,14 @@ async function gatherOne(rc: RunContext, host: string): Promise<TaskResult> {
 }
 
 /**
- * The host's facts after a gathering: all of them replace those known before; a `filter` keeps only the matching
- * `ansible_*` facts, over those gathered before (as Ansible's fact cache adds them). `facts.*` is always whole.
+ * The host's facts after a gathering: those of the collectors its `gather_subset` chose, or with a `filter` only
+ * the matching `ansible_*` ones, over those gathered before (as Ansible's fact cache adds them). `facts.*` is
+ * always the latest gathering's.
  */
 function keepFacts(st: HostState, facts: HostFacts, filter: string[]): void {
   st.facts = facts
   const fresh = factsToVars(facts, filter.length ? filterFacts(ansibleFactVars(facts), filter) : undefined)
-  const before = filter.length ? st.factVars : {}
-  const known = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Vars) : {})
-  const merged = {
-    ...before,
-    ...fresh,
-    ansible_facts: { ...known(before.ansible_facts), ...known(fresh.ansible_facts) },
-  }
-  st.factVars = markUnsafe(withModuleFacts(merged, st.moduleFacts))
+  st.factVars = markUnsafe(withModuleFacts(overFacts(st.factVars, fresh), st.moduleFacts))
 }
 
 /** How the play's hosts become another user (its keywords over the become variables `vars`). Throws `UserError`. */

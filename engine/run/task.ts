@@ -5,7 +5,7 @@
 import type { Task } from '../ast.js'
 import { HostError, UserError, UserErrors } from '../errors.js'
 import { evalCondition } from '../expr.js'
-import { factsToVars, withModuleFacts } from '../facts.js'
+import { factsToVars, overFacts, withModuleFacts } from '../facts.js'
 import { extendVars, finalValue } from './vars.js'
 import { markUnsafe, renderString, renderValue } from '../template.js'
 import type { FileDiff, TaskResult } from '../types.js'
@@ -312,10 +312,11 @@ function setVars(rc: RunContext, host: string, out: Outcome): void {
   if (!st) return
   // set_fact's values were rendered: what they hold is never rendered again (an `!unsafe` value stays literal)
   if (out.setVars) for (const [k, v] of Object.entries(out.setVars)) st.runVars[k] = finalValue(v)
-  // `setup` read the host facts again: they replace the host's facts.*, ansible_* and ansible_facts
+  // `setup` read the host facts again: they replace the host's facts.* and, those its subset read, ansible_* and
+  // ansible_facts
   if (out.facts) {
     st.facts = out.facts
-    st.factVars = markUnsafe(withModuleFacts(factsToVars(out.facts), st.moduleFacts))
+    st.factVars = markUnsafe(withModuleFacts(overFacts(st.factVars, factsToVars(out.facts)), st.moduleFacts))
   }
   if (out.moduleFacts) {
     st.moduleFacts = { ...st.moduleFacts, ...out.moduleFacts }

@@ -101,8 +101,8 @@ const KEYWORDS: Record<string, JsonSchema> = {
     },
   ),
   gather_subset: stringOrList(
-    'Which facts to gather: its names are checked (a bad one fails the gathering, as in Ansible); tsplay gathers ' +
-      'all its facts, as its setup module does.',
+    "Which of Ansible's fact collectors the gathering runs, as setup's gather_subset (`min`, `!hardware`, " +
+      '`network`, …): only their facts are read and set; a name Ansible does not know fails the gathering.',
   ),
   gather_timeout: intish(
     'Seconds fact gathering may take (accepted; tsplay gathers in one round trip; a template is rendered before ' +

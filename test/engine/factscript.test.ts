@@ -15,6 +15,7 @@ import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { factsCommand, factsToVars, parseFacts } from '../../engine/facts.js'
+import { collectorsFor } from '../../engine/factsubset.js'
 import { HW_SCRIPT, hardwareFacts } from '../../engine/hwfacts.js'
 import { sections } from '../../engine/morefacts.js'
 import { ipTexts, networkFacts } from '../../engine/netfacts.js'
@@ -38,9 +39,9 @@ function wrappers(name: string, fake: Record<string, string> = {}): string {
 }
 
 /** Run the fact script with `bin` first on the PATH: its output and the programs it called. */
-function gather(bin: string): { out: string; calls: string[] } {
+function gather(bin: string, skip: string[] = []): { out: string; calls: string[] } {
   writeFileSync(log(), '')
-  const cmd = factsCommand()
+  const cmd = factsCommand(undefined, skip)
   const env = { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, HOME: dir, TMPDIR: join(dir, 'tmp') }
   const r = spawnSync(cmd.argv[0], cmd.argv.slice(1), { encoding: 'utf8', env })
   expect(r.stderr).toBe('')
@@ -95,6 +96,25 @@ describe('the fact script on this machine', () => {
     const { out, calls } = gather(wrappers('pi', { find }))
     expect(named(calls, 'lspci')).toEqual([])
     expect(factsToVars(parseFacts(out)).ansible_devices).toHaveProperty('mmcblk0')
+  })
+
+  it('reads neither devices nor interfaces, and needs no temp folder, where the subset leaves them out', () => {
+    const all = gather(wrappers('every'))
+    expect(named(all.calls, 'find').length).toBeGreaterThan(0)
+    expect(named(all.calls, 'ip')).toHaveLength(1)
+    const min = gather(wrappers('min'), ['hw', 'net', 'caps', 'chroot'])
+    expect(['find', 'lspci', 'ip', 'mktemp'].flatMap((p) => named(min.calls, p))).toEqual([])
+    const subset = collectorsFor('min')
+    if ('error' in subset) throw new Error(subset.error)
+    const facts = factsToVars({ ...parseFacts(min.out), subset })
+    expect(facts).not.toHaveProperty('ansible_devices')
+    expect(facts).not.toHaveProperty('ansible_interfaces')
+    // what min gives is what a full gathering gives of it
+    const full = factsToVars({ ...parseFacts(all.out), subset })
+    const same = (v: Record<string, unknown>) => Object.keys(v).filter((k) => !/date_time|env|fqdn/.test(k))
+    expect(same(facts).sort()).toEqual(same(full).sort())
+    for (const k of ['ansible_distribution', 'ansible_user_id', 'ansible_python', 'ansible_apparmor'])
+      expect(facts[k]).toEqual(full[k])
   })
 
   it('where date, ip, Perl and getent lack those forms, the older calls give the same facts', () => {

@@ -8,6 +8,7 @@
  * host's gathering; `gather_defaults_template`: the same given whole by templates (a value that is no map fails
  * that host's gathering). `gather_become`: the play's `become` reaches its fact gathering (facts are root's).
  * `gather_filter`: setup's module_defaults `filter` keeps only the matching facts (`ansible_` prefix optional).
+ * `gather_subsets`: the facts of each `gather_subset` are Ansible's (engine/factsubset.ts), and add up over gatherings.
  */
 import type { CompatCase } from '../harness.js'
 
@@ -180,6 +181,83 @@ export const GATHER: CompatCase[] = [
           | map('ternary', 'y', 'n') | join(' ') }}
         dest: "{{ root }}/seen"
         mode: "0644"
+`,
+    },
+  },
+  {
+    // the facts each subset gives (all but the two Ansible has and tsplay lacks), a bad name's message, and facts
+    // that add up: a later, smaller gathering keeps what an earlier one read
+    name: 'gather_subsets',
+    covers:
+      "setup's and the play's gather_subset: Ansible's collectors (all, min, !all, hardware, network, virtual, " +
+      'a fact id, !min with what a collector needs), its error for a bad name, and facts kept over gatherings',
+    clean: true,
+    files: {
+      'main.yml': `- hosts: gather_subsets
+  gather_facts: false
+  tasks:
+    - setup: { gather_subset: "{{ item }}" }
+      register: r
+      loop: "{{ subsets }}"
+    - setup: { gather_subset: [network, bogus] }
+      register: bad
+      ignore_errors: true
+    - copy:
+        dest: "{{ root }}/keys"
+        mode: "0644"
+        content: |
+          {% for x in r.results %}
+          {{ x.item }}: {{ x.ansible_facts.keys() | map('regex_replace', '^ansible_', '')
+             | reject('in', ['discovered_interpreter_python', 'selinux_python_present']) | sort | join(' ') }}
+          {% endfor %}
+          {{ bad.msg }}
+  vars:
+    subsets:
+      - all
+      - min
+      - "!all"
+      - hardware
+      - "!hardware"
+      - "!all,network"
+      - ["!all", "!min", "hardware"]
+      - "!min,service_mgr"
+      - "network,!hardware,!virtual"
+      - "!all,devices"
+      - "!devices"
+      - "!network,interfaces"
+      - "!all,!min"
+      - "!all,virtual,!virtualization_type"
+      - "!all,is_chroot,loadavg,iscsi,nvme,fibre_channel_wwn,facter,ohai"
+      - "!caps,!chroot"
+      - []
+- hosts: gather_subsets
+  gather_facts: true
+  gather_subset: [min]
+  tasks:
+    - setup: { gather_subset: ["!all", "hardware"] }
+    - copy:
+        dest: "{{ root }}/kept"
+        mode: "0644"
+        content: >-
+          {{ [ansible_devices is defined, ansible_default_ipv4 is defined, ansible_distribution is defined,
+          gather_subset, module_setup, ansible_facts.gather_subset, ansible_facts.module_setup] }}
+- hosts: gather_subsets
+  gather_facts: true
+  gather_subset: "!hardware,!network"
+  tasks:
+    - copy:
+        dest: "{{ root }}/later"
+        mode: "0644"
+        content: "{{ [ansible_devices is defined, ansible_lo is defined, gather_subset, ansible_facts.gather_subset] }}"
+    - setup: { gather_subset: "!all,network" }
+    - setup: { gather_subset: ["!all,hardware"] }
+      register: one
+    - copy:
+        dest: "{{ root }}/split"
+        mode: "0644"
+        content: >-
+          {{ [ansible_lo is defined, one.ansible_facts.ansible_lo is defined, one.ansible_facts.ansible_devices
+          is defined, gather_subset] }}
 `,
     },
   },
