@@ -60,6 +60,10 @@ const FACTS_SCRIPT = [
   'x=; read -r x 2>/dev/null < /proc/sys/kernel/random/boot_id; printf "boot_id=%s\\n" "$x"',
   'x=; read -r x 2>/dev/null < /etc/debian_version; printf "debian_version=%s\\n" "$x"',
   'x=; read -r x 2>/dev/null < /sys/fs/selinux/enforce; printf "selinux=%s\\n" "$x"',
+  // libselinux, which Ansible's SELinux facts load (ctypes' libselinux.so.1): where the dynamic loader finds it
+  'x=0; for f in /lib/libselinux.so.1 /usr/lib/libselinux.so.1 /lib64/libselinux.so.1 /usr/lib64/libselinux.so.1 \\',
+  '  /lib/*-linux-*/libselinux.so.1 /usr/lib/*-linux-*/libselinux.so.1; do if [ -e "$f" ]; then x=1; break; fi; done',
+  'echo "selinux_lib=$x"',
   VIRT_SCRIPT,
   PYTHON_SCRIPT,
   'while read -r k v _; do if [ "$k" = MemTotal: ]; then echo "memtotal_kb=$v"; break; fi; done < /proc/meminfo',
@@ -156,6 +160,7 @@ export function parseFacts(stdout: string): HostFacts {
     user: get('user'),
     home: get('home'),
     selinux: get('selinux') === '1' ? 'enforcing' : get('selinux') === '0' ? 'permissive' : 'disabled',
+    ...(kv.has('selinux_lib') ? { selinux_python: get('selinux_lib') === '1' } : {}),
     virtualization: virtualization({
       container: get('virt_container'),
       product: get('virt_product'),
@@ -255,6 +260,17 @@ export function withModuleFacts(vars: Vars, extra: Vars | undefined): Vars {
   return { ...vars, ...extra, ansible_facts: { ...base, ...extra } }
 }
 
+/**
+ * `ansible_selinux` as Ansible's keys: `status`, and `mode` where SELinux is on; without libselinux (which Ansible's
+ * SELinux facts load) only the status that says so, and `ansible_selinux_python_present` whether it is there.
+ */
+function selinuxFactVars(f: HostFacts): Vars {
+  const present = f.selinux_python === undefined ? {} : { ansible_selinux_python_present: f.selinux_python }
+  if (f.selinux_python === false) return { ansible_selinux: { status: 'Missing selinux Python library' }, ...present }
+  const on = f.selinux && f.selinux !== 'disabled'
+  return { ansible_selinux: on ? { status: 'enabled', mode: f.selinux } : { status: 'disabled' }, ...present }
+}
+
 /** The host facts under Ansible's `ansible_*` names: those of the collectors their `gather_subset` chose. */
 export function ansibleFactVars(f: HostFacts): Vars {
   return keepBySubset(allFactVars(f), f.subset ?? ALL_FACTS)
@@ -286,9 +302,7 @@ function allFactVars(f: HostFacts): Vars {
     ansible_user_id: f.user,
     ansible_user_dir: f.home,
     ansible_local: f.local ?? {},
-    // Ansible's keys: `status`, and `mode` where SELinux is on
-    ansible_selinux:
-      f.selinux && f.selinux !== 'disabled' ? { status: 'enabled', mode: f.selinux } : { status: 'disabled' },
+    ...selinuxFactVars(f),
     ...pythonFactVars(f.python),
     ...(f.virtualization
       ? {

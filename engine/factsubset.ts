@@ -12,6 +12,7 @@
  * // { ansible_os_family: 'Debian', gather_subset: ['!hardware'], module_setup: true }
  * ```
  */
+import { interfaceFactName } from './netfacts.js'
 import type { FactSubset, Vars } from './types.js'
 
 /** Each collector's other names a subset may use (its `_fact_ids`), and what it needs run with it. */
@@ -172,10 +173,10 @@ export const ALL_FACTS: FactSubset = { collectors: Object.keys(COLLECTORS), give
  */
 export function keepBySubset(facts: Vars, subset: FactSubset): Vars {
   const chosen = new Set(subset.collectors)
-  const ifaces = new Set((Array.isArray(facts.ansible_interfaces) ? facts.ansible_interfaces : []).map(String))
+  const list = Array.isArray(facts.ansible_interfaces) ? facts.ansible_interfaces : []
+  const ifaces = new Set(list.map((i) => interfaceFactName(String(i))))
   const collectorOf = (k: string) =>
-    FACT_COLLECTOR.get(k) ??
-    (SSH_KEY.test(k) ? 'ssh_pub_keys' : ifaces.has(k.slice('ansible_'.length)) ? 'network' : undefined)
+    FACT_COLLECTOR.get(k) ?? (SSH_KEY.test(k) ? 'ssh_pub_keys' : ifaces.has(k) ? 'network' : undefined)
   const out: Vars = {}
   for (const [k, v] of Object.entries(facts)) {
     const c = collectorOf(k)

@@ -81,6 +81,8 @@ export interface HostFacts {
   home: string
   /** The kernel's SELinux mode (`ansible_selinux`); `disabled` where SELinux is off or missing. */
   selinux?: 'enforcing' | 'permissive' | 'disabled'
+  /** Whether libselinux is there (Ansible's `ansible_selinux_python_present`: its SELinux facts load it). */
+  selinux_python?: boolean
   /** Local facts from `fact_path`'s `*.fact` files (`ansible_local`): file name → value. */
   local?: Record<string, unknown>
   /** `ansible_virtualization_*` (engine/virtfacts.ts). */

@@ -65,9 +65,10 @@ describe('keepBySubset', () => {
   const facts = {
     ansible_devices: {},
     ansible_mounts: [],
-    ansible_interfaces: ['lo', 'eth0'],
+    ansible_interfaces: ['lo', 'eth0', 'vb-t1:1'],
     ansible_lo: {},
     ansible_eth0: {},
+    ansible_vb_t1_1: {}, // an interface with - or : in its name, as Ansible names its fact
     ansible_os_family: 'Debian',
     ansible_ssh_host_key_ed25519_public: 'AAAA',
     ansible_loadavg: {},
@@ -83,7 +84,7 @@ describe('keepBySubset', () => {
         'ansible_eth0',
         'ansible_os_family',
         'ansible_ssh_host_key_ed25519_public',
-      ].concat('ansible_something_new'),
+      ].concat('ansible_something_new', 'ansible_vb_t1_1'),
     ],
     ['!all,!min,loadavg', ['ansible_loadavg', 'ansible_something_new']],
   ])('%j keeps the facts of its collectors (and one no collector names)', (subset, want) => {

@@ -70,6 +70,14 @@ describe('parseFacts', () => {
     expect(ansibleFactVars(f).ansible_selinux).toEqual(fact)
   })
 
+  it.each([
+    ['1', { status: 'enabled', mode: 'enforcing' }, true],
+    ['0', { status: 'Missing selinux Python library' }, false],
+  ])('libselinux found %j: ansible_selinux %j, ansible_selinux_python_present %j', (lib, fact, present) => {
+    const f = parseFacts(PI_BOOKWORM.replace('@os-release', `selinux=1\nselinux_lib=${lib}\n@os-release`))
+    expect(ansibleFactVars(f)).toMatchObject({ ansible_selinux: fact, ansible_selinux_python_present: present })
+  })
+
   it('a Pi 4 on bookworm', () => {
     const f = parseFacts(PI_BOOKWORM)
     expect(f).toEqual({

@@ -99,6 +99,7 @@ export const GATHER: CompatCase[] = [
           storage: "{{ [ansible_device_links, ansible_lvm, ansible_iscsi_iqn, ansible_fibre_channel_wwn,
             ansible_hostnqn] }}"
           caps: "{{ [ansible_system_capabilities, ansible_system_capabilities_enforced] }}"
+          selinux: "{{ [ansible_selinux, ansible_selinux_python_present] }}"
           dist_file: "{{ [ansible_distribution_file_path, ansible_distribution_file_variety,
             ansible_distribution_file_parsed] }}"
     - assert:
@@ -185,7 +186,7 @@ export const GATHER: CompatCase[] = [
     },
   },
   {
-    // the facts each subset gives (all but the two Ansible has and tsplay lacks), a bad name's message, and facts
+    // the facts each subset gives (all but the interpreter Ansible found), a bad name's message, and facts
     // that add up: a later, smaller gathering keeps what an earlier one read
     name: 'gather_subsets',
     covers:
@@ -208,7 +209,7 @@ export const GATHER: CompatCase[] = [
         content: |
           {% for x in r.results %}
           {{ x.item }}: {{ x.ansible_facts.keys() | map('regex_replace', '^ansible_', '')
-             | reject('in', ['discovered_interpreter_python', 'selinux_python_present']) | sort | join(' ') }}
+             | reject('in', ['discovered_interpreter_python']) | sort | join(' ') }}
           {% endfor %}
           {{ bad.msg }}
   vars:
