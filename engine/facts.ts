@@ -276,6 +276,7 @@ export function ansibleFactVars(f: HostFacts): Vars {
   return keepBySubset(allFactVars(f), f.subset ?? ALL_FACTS)
 }
 
+/** Every `ansible_*` fact of the gathering, before its subset chooses among them. */
 function allFactVars(f: HostFacts): Vars {
   const d = f.distribution
   return {
