@@ -70,10 +70,10 @@ export async function startup(runs: number): Promise<CommandTiming[]> {
 }
 
 /**
- * Fact gathering cost of one engine on the first `n` hosts: `runs` back-to-back pairs of runs without and with
- * facts (the order swapped every other pair), the cost being the median of each pair's difference. A pair's two
- * runs see the same machine load, so the difference of medians of separate runs (which a one-host run's spread of
- * 100 ms or more swamps) is not needed.
+ * Fact gathering cost of one engine on the first `n` hosts: `runs` back-to-back rounds of runs without facts, with
+ * all of them, and with `gather_subset: [min]` (the order turned every round), the cost being the median of each
+ * round's difference. A round's runs see the same machine load, so the difference of medians of separate runs
+ * (which a one-host run's spread of 100 ms or more swamps) is not needed.
  */
 export async function factsCost(
   bench: Bench,
@@ -81,21 +81,27 @@ export async function factsCost(
   n: number,
   runs: number,
 ): Promise<FactsTiming> {
-  const files = [false, true].map((g) => {
-    const f = join(bench.workDir, `facts-${g}.yml`)
-    writeFileSync(f, factsPlaybookYaml(g))
+  const plays: [string, string][] = [
+    ['false', factsPlaybookYaml(false)],
+    ['true', factsPlaybookYaml(true)],
+    ['min', factsPlaybookYaml(true, 'min')],
+  ]
+  const files = plays.map(([name, yaml]) => {
+    const f = join(bench.workDir, `facts-${name}.yml`)
+    writeFileSync(f, yaml)
     return f
   })
-  const ms: [number[], number[]] = [[], []]
+  const ms: number[][] = [[], [], []]
   const root = freshRoot(bench.fleet.user)
   try {
     for (let i = 0; i < runs; i++) {
-      for (const g of i % 2 ? ([1, 0] as const) : ([0, 1] as const)) {
+      for (let k = 0; k < 3; k++) {
+        const g = (i + k) % 3
         const m = await bench.runOnce(engine, n, root, files[g])
         const bad = Object.values(m.counts).some((c) => c.failed > 0 || c.unreachable > 0)
         if (m.code !== 0 || bad || Object.keys(m.counts).length !== n) {
           bench.mismatch(
-            `${engine} facts play (gather_facts: ${g === 1}), ${n} host(s): exit ${m.code}, recap ` +
+            `${engine} facts play (gather_facts: ${plays[g][0]}), ${n} host(s): exit ${m.code}, recap ` +
               `${JSON.stringify(m.counts)}\n    ${m.stderr.trim().split('\n').slice(-5).join('\n    ')}`,
           )
         }
@@ -107,12 +113,17 @@ export async function factsCost(
   }
   const withoutMs = summarize(ms[0])
   const withMs = summarize(ms[1])
-  const addedMs = summarize(ms[1].map((w, i) => w - ms[0][i])).median
+  const added = (k: number) => summarize(ms[k].map((w, i) => w - ms[0][i])).median
+  const addedMs = added(1)
+  const minAddedMs = added(2)
   process.stderr.write(
     `  facts  ${engine.padEnd(7)} ${String(n).padStart(3)} hosts: +${addedMs.toFixed(0)} ms ` +
-      `(${(addedMs / n).toFixed(0)} ms/host)\n`,
+      `(${(addedMs / n).toFixed(0)} ms/host; gather_subset min +${(minAddedMs / n).toFixed(0)} ms/host)\n`,
   )
-  return { engine, hosts: n, withoutMs, withMs, addedMs, addedPerHostMs: addedMs / n }
+  return {
+    ...{ engine, hosts: n, withoutMs, withMs, addedMs, addedPerHostMs: addedMs / n },
+    ...{ minMs: summarize(ms[2]), minAddedPerHostMs: minAddedMs / n },
+  }
 }
 
 /** Profile one tsplay iteration (first and second run) on `n` hosts with `node --cpu-prof`; summaries per run. */

@@ -86,13 +86,14 @@ export function markdown(r: ResultRecord): string {
     ]),
   )
   const facts = md(
-    ['engine', 'hosts', 'gather_facts: false', 'true', 'added per host'],
+    ['engine', 'hosts', 'gather_facts: false', 'true', 'added per host', 'with `gather_subset: [min]`'],
     r.facts.map((f) => [
       f.engine,
       String(f.hosts),
       `${secs(f.withoutMs.median)} s`,
       `${secs(f.withMs.median)} s`,
       `${num(f.addedPerHostMs, 0)} ms`,
+      f.minAddedPerHostMs === undefined ? '–' : `${num(f.minAddedPerHostMs, 0)} ms`,
     ]),
   )
   const goals = md(

@@ -219,6 +219,9 @@ export interface FactsTiming {
   withMs: Summary
   addedMs: number
   addedPerHostMs: number
+  /** The same play with `gather_subset: [min]` (results before 2026-12-07 have none). */
+  minMs?: Summary
+  minAddedPerHostMs?: number
 }
 
 export function commandTable(rows: readonly CommandTiming[]): string {
@@ -237,7 +240,7 @@ export function commandTable(rows: readonly CommandTiming[]): string {
 
 export function factsTable(rows: readonly FactsTiming[]): string {
   return table([
-    ['engine', 'hosts', 'gather_facts false s', 'true s', 'added s', 'added per host ms'],
+    ['engine', 'hosts', 'gather_facts false s', 'true s', 'added s', 'added per host ms', 'min: added per host ms'],
     ...rows.map((r) => [
       r.engine,
       String(r.hosts),
@@ -245,6 +248,7 @@ export function factsTable(rows: readonly FactsTiming[]): string {
       secs(r.withMs.median),
       secs(r.addedMs),
       num(r.addedPerHostMs, 0),
+      r.minAddedPerHostMs === undefined ? '–' : num(r.minAddedPerHostMs, 0),
     ]),
   ])
 }
