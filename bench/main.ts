@@ -171,7 +171,8 @@ export async function main(): Promise<number> {
     results.table(),
     '\n== start-up',
     commandTable(startupRows),
-    '\n== fact gathering (gather_facts: true against false, same one-task play; added: median of paired differences)',
+    '\n== fact gathering (gather_facts: true, and with gather_subset: [min], against false, same one-task play; ' +
+      "added: median of the rounds' differences)",
     factsTable(factsRows),
     '\n== targets',
     goalsTable(goalRows),
