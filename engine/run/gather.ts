@@ -19,19 +19,19 @@
  *     setup: { gather_subset: "{{ subset }}", filter: ["distribution*"] }   # per host
  * ```
  */
-import { filterFacts } from '../../modules/setup.js'
 import { toList } from '../../modules/lib/argvalues.js'
 import type { RunOptions } from '../connector.js'
 import { HostError, UserError } from '../errors.js'
-import { ansibleFactVars, factsToVars, gatherFacts, overFacts, withModuleFacts } from '../facts.js'
+import { gatherFacts } from '../facts.js'
 import { collectorsFor } from '../factsubset.js'
 import { evalCondition } from '../expr.js'
-import { markUnsafe, renderValue } from '../template.js'
-import type { Command, HostFacts, TaskResult, Vars } from '../types.js'
+import { renderValue } from '../template.js'
+import type { Command, TaskResult, Vars } from '../types.js'
 import { becomeOf } from './become-vars.js'
-import { NO_INHERITED, type HostState, type RunContext } from './context.js'
+import { NO_INHERITED, type RunContext } from './context.js'
 import { hostConnector } from './delegate.js'
 import { count } from './dispatch.js'
+import { keepFacts } from './keepfacts.js'
 import { taskVars } from './hostvars.js'
 import { mapLimit } from './limit.js'
 import { gatherArgsIn } from '../load/playextras.js'
@@ -93,17 +93,6 @@ async function gatherOne(rc: RunContext, host: string): Promise<TaskResult> {
     rc.pool.markUnreachable(host, e.message)
     return { status: 'unreachable', host, msg: e.message, data: {} }
   }
-}
-
-/**
- * The host's facts after a gathering: those of the collectors its `gather_subset` chose, or with a `filter` only
- * the matching `ansible_*` ones, over those gathered before (as Ansible's fact cache adds them). `facts.*` is
- * always the latest gathering's.
- */
-function keepFacts(st: HostState, facts: HostFacts, filter: string[]): void {
-  st.facts = facts
-  const fresh = factsToVars(facts, filter.length ? filterFacts(ansibleFactVars(facts), filter) : undefined)
-  st.factVars = markUnsafe(withModuleFacts(overFacts(st.factVars, fresh), st.moduleFacts))
 }
 
 /** How the play's hosts become another user (its keywords over the become variables `vars`). Throws `UserError`. */

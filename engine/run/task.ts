@@ -5,13 +5,14 @@
 import type { Task } from '../ast.js'
 import { HostError, UserError, UserErrors } from '../errors.js'
 import { evalCondition } from '../expr.js'
-import { factsToVars, overFacts, withModuleFacts } from '../facts.js'
+import { withModuleFacts } from '../facts.js'
 import { extendVars, finalValue } from './vars.js'
 import { markUnsafe, renderString, renderValue } from '../template.js'
 import type { FileDiff, TaskResult } from '../types.js'
 import type { Inherited, RunContext } from './context.js'
 import { executeModule, type Outcome } from './execute.js'
 import { taskVars } from './hostvars.js'
+import { keepFacts } from './keepfacts.js'
 import { joinPlay, loadDynamic } from './includes.js'
 import { resolveModule } from './modulename.js'
 import { itemVars } from './loop.js'
@@ -314,10 +315,7 @@ function setVars(rc: RunContext, host: string, out: Outcome): void {
   if (out.setVars) for (const [k, v] of Object.entries(out.setVars)) st.runVars[k] = finalValue(v)
   // `setup` read the host facts again: they replace the host's facts.* and, those its subset read, ansible_* and
   // ansible_facts
-  if (out.facts) {
-    st.facts = out.facts
-    st.factVars = markUnsafe(withModuleFacts(overFacts(st.factVars, factsToVars(out.facts)), st.moduleFacts))
-  }
+  if (out.facts) keepFacts(st, out.facts)
   if (out.moduleFacts) {
     st.moduleFacts = { ...st.moduleFacts, ...out.moduleFacts }
     st.factVars = markUnsafe(withModuleFacts(st.factVars, out.moduleFacts))
