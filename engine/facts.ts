@@ -16,6 +16,7 @@ import { ALL_FACTS, keepBySubset, skippedParts } from './factsubset.js'
 import type { Command, CommandResult, FactSubset, HostFacts, Vars } from './types.js'
 import { parsePython, parsePythonVersion, PYTHON_SCRIPT, pythonFactVars } from './pythonfacts.js'
 import { VIRT_SCRIPT, virtualization } from './virtfacts.js'
+import { PASSWD_BY_ID } from './otherfacts.js'
 import { BACKGROUND_START, MORE_FACTS_SCRIPT, moreFacts } from './morefacts.js'
 
 /** Package managers as `program:name`, in the order they are looked for (Debian's first). */
@@ -50,7 +51,7 @@ const FACTS_SCRIPT = [
   '  case $r in *[!0-9-]*) ;; *-*) n=$((n + ${r#*-} - ${r%-*} + 1)) ;; ?*) n=$((n + 1)) ;; esac; done',
   'if [ "$n" -gt 0 ]; then echo "nproc=$n"; else echo "nproc=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"; fi',
   // the user's passwd entry by that ID (as `id -un` finds the name), kept for the second part
-  'pw=; if [ -n "$eu" ]; then pw=$(getent passwd "$eu" 2>/dev/null); fi',
+  PASSWD_BY_ID,
   'case $pw in ?*:*) u=${pw%%:*} ;; *) pw=; u=$(id -un) ;; esac; echo "user=$u"',
   'echo "home=$HOME"',
   'x=; read -r x 2>/dev/null < /proc/1/comm; printf "pid1=%s\\n" "$x"',
@@ -301,7 +302,8 @@ function allFactVars(f: HostFacts): Vars {
     ansible_processor_nproc: f.processor_count,
     ansible_machine_id: f.machine_id,
     ansible_user_id: f.user,
-    ansible_user_dir: f.home,
+    // the passwd entry's home, as Ansible's pw_dir (HOME where no entry was found)
+    ansible_user_dir: f.more?.ansible_user_dir ?? f.home,
     ansible_local: f.local ?? {},
     ...selinuxFactVars(f),
     ...pythonFactVars(f.python),

@@ -190,7 +190,8 @@ export function keepBySubset(facts: Vars, subset: FactSubset): Vars {
 
 /**
  * The fact script's parts a subset can leave out, as words for its `$2`: `hw` (DMI, mounts, block devices), `net`
- * (the interfaces: sysfs, `ethtool`, `ip`), `caps` (`capsh`), `chroot` (its `stat`s).
+ * (the interfaces: sysfs, `ethtool`, `ip`), `caps` (`capsh`), `chroot` (its `stat`s), `loadavg` (the Perl that
+ * reads the kernel's loads).
  */
 export function skippedParts(subset: FactSubset): string[] {
   const parts: [string, string][] = [
@@ -198,6 +199,7 @@ export function skippedParts(subset: FactSubset): string[] {
     ['net', 'network'],
     ['caps', 'caps'],
     ['chroot', 'chroot'],
+    ['loadavg', 'loadavg'],
   ]
   return parts.filter(([, c]) => !subset.collectors.includes(c)).map(([p]) => p)
 }

@@ -14,17 +14,13 @@
 import { BLOCK_SCRIPT, blockFacts } from './blockfacts.js'
 import { HW_SCRIPT, hardwareFacts, SYSTEM_KIND_SCRIPT } from './hwfacts.js'
 import { OTHER_SCRIPT, otherFacts } from './otherfacts.js'
-import { cmdlineFacts, dnsFacts } from './textfacts.js'
+import { cmdlineFacts, dnsFacts, EXPORT_P, exportedVars } from './textfacts.js'
 import { ipTexts, NET_SCRIPT, networkFacts } from './netfacts.js'
 import { sysfsInterfaces } from './netsysfacts.js'
 import type { Vars } from './types.js'
 
-/**
- * Perl printing `bits N` (its C long's bits: getconf's LONG_BIT) and `sysinfo L1 L5 L15` (the kernel's loads, in
- * 1/65536) by the architecture's call number.
- */
+/** Perl printing `sysinfo L1 L5 L15` (the kernel's loads, in 1/65536) by the architecture's call number. */
 const SYSINFO_PERL = [
-  'print "bits ", length(pack("l!", 0)) * 8, "\\n"; ',
   'my %n = ("x86_64", 99, "i386", 116, "i486", 116, "i586", 116, "i686", 116, "arm", 116, "aarch64", 179,',
   ' "riscv64", 179); my $n = $n{(split /-/, $Config{archname})[0]}; exit 1 unless $n; my $b = "\\0" x 256;',
   ' syscall($n, $b) == 0 or exit 1; my @v = unpack("l!L!3", $b); print "sysinfo $v[1] $v[2] $v[3]\\n"',
@@ -83,7 +79,11 @@ export const MORE_FACTS_SCRIPT = [
   'Jan 1 12:00',
   'Jul 1 12:00',
   'EOF',
-  'echo @env; env',
+  // the environment: where the shell is dash or BusyBox's ash (no other shell's version variable), its own
+  // `export -p` lists what a child such as `env` would get (both drop names that are not variable names), without
+  // a program; other shells' `export -p` formats differ, so `env` prints it (see envFacts)
+  'echo @env; case ${BASH_VERSION-}${ZSH_VERSION-}${KSH_VERSION-}${YASH_VERSION-}${POSH_VERSION-} in',
+  `  '') echo '${EXPORT_P}'; export -p ;; *) env ;; esac`,
   // the IDs the first part read of the shell's status (`ui`, `gi`: real and effective)
   'echo @status; printf "Uid:\\t%s\\nGid:\\t%s\\n" "$ui" "$gi"',
   // the entry the first part looked up by the user's ID (getent by name where that found none)
@@ -93,8 +93,9 @@ export const MORE_FACTS_SCRIPT = [
   'echo @uptime; read -r x _ < /proc/uptime; printf "%s\\n" "$x"',
   'echo @loadavg; read -r a b c _ < /proc/loadavg; echo "$a $b $c"',
   // glibc's getloadavg (Ansible's source) divides sysinfo(2)'s fixed-point loads: finer than /proc/loadavg's text;
-  // the same Perl says the userspace's bits (its C long), where getconf would be one program more
-  `pl=$(perl -MConfig -e '${SYSINFO_PERL}' 2>/dev/null); case $pl in *sysinfo*) echo "sysinfo\${pl#*sysinfo}" ;; esac`,
+  // asked only where the subset has the loads (the `loadavg` collector is not in `min`)
+  'if _tsp_on loadavg; then',
+  `  pl=$(perl -MConfig -e '${SYSINFO_PERL}' 2>/dev/null); case $pl in sysinfo*) echo "$pl" ;; esac; fi`,
   'echo @cmdline; read -r x < /proc/cmdline; printf "%s\\n" "$x"',
   'echo @resolv; if [ -r /etc/resolv.conf ]; then',
   '  while IFS= read -r l; do printf "%s\\n" "$l"; done < /etc/resolv.conf; fi',
@@ -103,8 +104,10 @@ export const MORE_FACTS_SCRIPT = [
   'echo @ssh; for t in dsa rsa ecdsa ed25519; do if [ -r /etc/ssh/ssh_host_${t}_key.pub ]; then',
   '  read -r k _ < /etc/ssh/ssh_host_${t}_key.pub; read -r _ v _ < /etc/ssh/ssh_host_${t}_key.pub',
   '  echo "$t $k $v"; fi; done',
-  'echo @bits; case $pl in "bits "[0-9]*) x=${pl#bits }; echo "${x%%[!0-9]*}" ;;',
-  '  *) getconf LONG_BIT 2>/dev/null ;; esac',
+  // getconf's LONG_BIT without a program: the shell's own memory map has an address past 32 bits (its stack's, at
+  // least) in a 64-bit userspace, none in a 32-bit one (x32 too); getconf where the map cannot be read
+  'echo @bits; b=; if [ -r /proc/$$/maps ]; then while read -r x _; do b=32; case ${x%%-*} in ?????????*) b=64',
+  '  break ;; esac; done < /proc/$$/maps; fi; if [ -n "$b" ]; then echo "$b"; else getconf LONG_BIT 2>/dev/null; fi',
   'echo @fips; x=0; read -r x 2>/dev/null < /proc/sys/crypto/fips_enabled; printf "%s\\n" "$x"',
   'echo @lsb; if [ -r /etc/lsb-release ]; then while IFS= read -r l; do printf "%s\\n" "$l"; done < /etc/lsb-release',
   'elif command -v lsb_release >/dev/null 2>&1; then echo os-release; fi',
@@ -207,8 +210,12 @@ function dateTime(l: string[]): Vars | undefined {
   }
 }
 
-/** `env`'s lines (a value's further lines join the variable before them). */
+/**
+ * The `@env` section: the shell's `export -p` (after `EXPORT_P`), or `env`'s lines (a value's further lines join
+ * the variable before them).
+ */
 function envFacts(l: string[]): Vars {
+  if (l[0] === EXPORT_P) return exportedVars(l.slice(1))
   const out: Vars = {}
   let last: string | undefined
   for (const line of l) {
@@ -229,7 +236,7 @@ function idFacts(status: string[], passwd: string): Vars {
     ...{ ansible_real_user_id: ruid, ansible_effective_user_id: euid },
     ...{ ansible_real_group_id: rgid, ansible_effective_group_id: egid },
     ...(p.length >= 7 ? { ansible_user_uid: Number(p[2]), ansible_user_gid: Number(p[3]) } : {}),
-    ...(p.length >= 7 ? { ansible_user_gecos: p[4], ansible_user_shell: p[6] } : {}),
+    ...(p.length >= 7 ? { ansible_user_gecos: p[4], ansible_user_dir: p[5], ansible_user_shell: p[6] } : {}),
   }
 }
 

@@ -25,6 +25,22 @@ export const OTHER_SCRIPT = [
   'echo @osfile; if [ -s /etc/os-release ]; then echo present; fi',
 ].join('\n')
 
+/**
+ * Shell setting `pw` to the passwd entry of the user ID `$eu`, as getent gives it, without a program where it can:
+ * read from /etc/passwd when nsswitch.conf's name service for passwd is `files` alone first (so files answer first)
+ * and the line found is of the usual shape (seven fields, no `+`/`-`/`#` start, a plain group ID); else `getent`.
+ */
+export const PASSWD_BY_ID = [
+  'pw=; ns=; g=; if [ -n "$eu" ] && [ -r /etc/nsswitch.conf ] && [ -r /etc/passwd ]; then',
+  '  while IFS=\' \t:\' read -r k a _; do if [ "$k" = passwd ]; then ns=$a; break; fi; done < /etc/nsswitch.conf',
+  '  if [ "$ns" = files ]; then while IFS= read -r l || [ -n "$l" ]; do r=${l#*:}; r=${r#*:}',
+  '    if [ "${r%%:*}" = "$eu" ]; then g=${r#*:}; g=${g%%:*}; case $l in [#+-]*|*:*:*:*:*:*:*:*) ;;',
+  '      *:*:*:*:*:*:*) case $g in ""|*[!0-9]*|0?*) ;; *) pw=$l ;; esac ;; esac; break; fi',
+  '  done < /etc/passwd; fi',
+  'fi',
+  'if [ -z "$pw" ] && [ -n "$eu" ]; then pw=$(getent passwd "$eu" 2>/dev/null); fi',
+].join('\n')
+
 type Lines = (name: string) => string[]
 
 /** Python's `get_file_content(…).splitlines()`: the text stripped as a whole, then split into lines. */

@@ -85,3 +85,60 @@ export function sysfsRecords(
   }
   return { values, lists }
 }
+
+/** The first line of the fact script's `@env` section when the shell's `export -p` follows, not `env`'s lines. */
+export const EXPORT_P = '%export -p'
+
+/**
+ * The environment as dash's or BusyBox ash's `export -p` lists it: `export NAME='value'`, a quote inside written
+ * `'"'"'`, a newline kept inside the quotes; a name exported without a value (`export NAME`) is not in it.
+ * Double quotes and backslashes are read as the shell reads them, should a value be written so.
+ *
+ * @example
+ * ```ts
+ * exportedVars(["export A='it'\"'\"'s'", "export B='x", "y'", 'export C']) // { A: "it's", B: 'x\ny' }
+ * ```
+ */
+export function exportedVars(lines: readonly string[]): Vars {
+  const text = lines.join('\n')
+  const out: Vars = {}
+  const head = /export ([A-Za-z_][A-Za-z0-9_]*)/y
+  let i = 0
+  const nextLine = () => {
+    const nl = text.indexOf('\n', i)
+    i = nl < 0 ? text.length : nl + 1
+  }
+  while (i < text.length) {
+    head.lastIndex = i
+    const m = head.exec(text)
+    if (!m || text[head.lastIndex] !== '=') {
+      nextLine()
+      continue
+    }
+    i = head.lastIndex + 1
+    let v = ''
+    while (i < text.length && text[i] !== '\n') {
+      const c = text[i]
+      if (c === "'") {
+        const end = text.indexOf("'", i + 1)
+        v += text.slice(i + 1, end < 0 ? text.length : end)
+        i = end < 0 ? text.length : end + 1
+      } else if (c === '"') {
+        for (i++; i < text.length && text[i] !== '"'; i++) {
+          if (text[i] === '\\' && '$`"\\\n'.includes(text[i + 1] ?? '')) i++
+          v += text[i]
+        }
+        i++
+      } else if (c === '\\') {
+        v += text[i + 1] ?? ''
+        i += 2
+      } else {
+        v += c
+        i++
+      }
+    }
+    out[m[1]] = v
+    i++
+  }
+  return out
+}

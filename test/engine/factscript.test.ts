@@ -1,9 +1,11 @@
 /**
  * The fact script's program calls, run by a local /bin/sh on this Debian machine: one `date`, one `ip`, one Perl
- * for the loads and the userspace's bits, the user's passwd entry by ID, the CPUs from the shell's own status, and
- * `lspci` only where a block device sits on PCI; where a program lacks the one-call form (busybox's `date` and
- * `ip`, no Perl, no `getent`), the older calls give the same facts. Program calls are seen through wrappers first
- * on the PATH that log their arguments and run the real program.
+ * for the loads (none where the subset has no loads), the user's passwd entry by ID from /etc/passwd, the
+ * environment from the shell's `export -p`, the userspace's bits and the CPUs from the shell's own memory map and
+ * status, and `lspci` only where a block device sits on PCI; where a program lacks the one-call form (busybox's
+ * `date` and `ip`, no Perl) or a file cannot answer (passwd names another service first, no memory map), the older
+ * calls give the same facts. Program calls are seen through wrappers first on the PATH that log their arguments
+ * and run the real program.
  *
  * @example
  * ```sh
@@ -21,7 +23,7 @@ import { sections } from '../../engine/morefacts.js'
 import { ipTexts, networkFacts } from '../../engine/netfacts.js'
 import { removeTempDir, tempDir } from '../helpers/tempdir.js'
 
-const PROGRAMS = ['date', 'ip', 'getconf', 'id', 'nproc', 'lspci', 'getent', 'perl', 'find', 'mktemp']
+const PROGRAMS = ['date', 'ip', 'getconf', 'id', 'nproc', 'lspci', 'getent', 'perl', 'find', 'mktemp', 'env']
 const real = (p: string) => execFileSync('sh', ['-c', `command -v ${p} || true`], { encoding: 'utf8' }).trim()
 
 let dir = ''
@@ -38,12 +40,21 @@ function wrappers(name: string, fake: Record<string, string> = {}): string {
   return d
 }
 
-/** Run the fact script with `bin` first on the PATH: its output and the programs it called. */
-function gather(bin: string, skip: string[] = []): { out: string; calls: string[] } {
+/**
+ * Run the fact script with `bin` first on the PATH: its output and the programs it called. `files`: paths the
+ * script reads, each replaced by another (a file of the test's own).
+ */
+function gather(
+  bin: string,
+  skip: string[] = [],
+  files: Record<string, string> = {},
+): { out: string; calls: string[] } {
   writeFileSync(log(), '')
   const cmd = factsCommand(undefined, skip)
+  let script = cmd.argv[2]
+  for (const [path, other] of Object.entries(files)) script = script.replaceAll(path, other)
   const env = { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, HOME: dir, TMPDIR: join(dir, 'tmp') }
-  const r = spawnSync(cmd.argv[0], cmd.argv.slice(1), { encoding: 'utf8', env })
+  const r = spawnSync(cmd.argv[0], [cmd.argv[1], script, ...cmd.argv.slice(3)], { encoding: 'utf8', env })
   expect(r.stderr).toBe('')
   expect(readdirSync(join(dir, 'tmp'))).toEqual([])
   return { out: r.stdout, calls: readFileSync(log(), 'utf8').split('\n').filter(Boolean) }
@@ -69,12 +80,13 @@ describe('the fact script on this machine', () => {
   })
   afterAll(() => removeTempDir(dir))
 
-  it('asks date, ip and Perl once each, nproc, id and getconf never; lspci where a disk sits on PCI', () => {
+  it('asks date, ip and Perl once each; nproc, id, getconf, getent, env never; lspci where a disk is on PCI', () => {
     const { out, calls } = gather(wrappers('plain'))
     expect(named(calls, 'date')).toEqual([expect.stringMatching(/^date -f - /)])
     expect(named(calls, 'ip')).toEqual(['ip -o -force -batch -'])
     expect(named(calls, 'perl')).toHaveLength(1)
-    expect([...named(calls, 'nproc'), ...named(calls, 'id'), ...named(calls, 'getconf')]).toEqual([])
+    const never = ['nproc', 'id', 'getconf', 'getent', 'env']
+    expect(never.flatMap((p) => named(calls, p))).toEqual([])
     expect(named(calls, 'mktemp')).toEqual(['mktemp -d'])
     const v = factsToVars(parseFacts(out))
     const sh = (s: string) => execFileSync('sh', ['-c', s], { encoding: 'utf8' }).trim()
@@ -82,6 +94,14 @@ describe('the fact script on this machine', () => {
     expect(v.ansible_userspace_bits).toBe(sh('getconf LONG_BIT'))
     expect(v.ansible_user_id).toBe(sh('id -un'))
     expect(v.ansible_user_shell).toBe(sh('getent passwd "$(id -un)"').split(':')[6])
+    expect(v.ansible_user_dir).toBe(sh('getent passwd "$(id -un)"').split(':')[5])
+    // the environment the script ran with (the shell adds PWD, as it passes it to a child such as env)
+    expect(v.ansible_env).toEqual({
+      PATH: expect.stringContaining('/usr/bin'),
+      HOME: dir,
+      TMPDIR: join(dir, 'tmp'),
+      PWD: process.cwd(),
+    })
     const onPci = readdirSync('/sys/block').some((b) =>
       /\/[0-9a-f]{4}:[0-9a-f]{2}:[01][0-9a-f]\.[0-7]\//.test(readlinkSync(`/sys/block/${b}`)),
     )
@@ -102,8 +122,8 @@ describe('the fact script on this machine', () => {
     const all = gather(wrappers('every'))
     expect(named(all.calls, 'find').length).toBeGreaterThan(0)
     expect(named(all.calls, 'ip')).toHaveLength(1)
-    const min = gather(wrappers('min'), ['hw', 'net', 'caps', 'chroot'])
-    expect(['find', 'lspci', 'ip', 'mktemp'].flatMap((p) => named(min.calls, p))).toEqual([])
+    const min = gather(wrappers('min'), ['hw', 'net', 'caps', 'chroot', 'loadavg'])
+    expect(['find', 'lspci', 'ip', 'mktemp', 'perl', 'getent', 'env'].flatMap((p) => named(min.calls, p))).toEqual([])
     const subset = collectorsFor('min')
     if ('error' in subset) throw new Error(subset.error)
     const facts = factsToVars({ ...parseFacts(min.out), subset })
@@ -117,8 +137,10 @@ describe('the fact script on this machine', () => {
       expect(facts[k]).toEqual(full[k])
   })
 
-  it('where date, ip, Perl and getent lack those forms, the older calls give the same facts', () => {
+  it('where date, ip, Perl, getent and the files lack those forms, the older calls give the same facts', () => {
     const plain = gather(wrappers('again'))
+    // passwd looked up through another service first: getent, which here knows no one by ID (so `id -un`)
+    writeFileSync(join(dir, 'nsswitch.conf'), '# test\npasswd: compat\n')
     const old = gather(
       wrappers('old', {
         date: `case "$1" in -f) exit 1 ;; esac\nexec ${real('date')} "$@"`,
@@ -126,10 +148,13 @@ describe('the fact script on this machine', () => {
         perl: 'exit 127',
         getent: `case "$2" in *[!0-9]*) exec ${real('getent')} "$@" ;; esac\nexit 2`,
       }),
+      [],
+      { '/etc/nsswitch.conf': join(dir, 'nsswitch.conf'), '/proc/$$/maps': join(dir, 'no-maps') },
     )
     expect(named(old.calls, 'date')).toHaveLength(4)
     expect(named(old.calls, 'ip').length).toBe(5)
     expect(named(old.calls, 'getconf')).toContain('getconf LONG_BIT')
+    expect(named(old.calls, 'getent')).toEqual([expect.stringMatching(/^getent passwd \d+$/), expect.any(String)])
     expect(named(old.calls, 'id')).toEqual(['id -un'])
     const [a, b] = [steady(plain.out), steady(old.out)] // the wrappers' folder on the PATH is the one difference
     const differ = [...a.keys()].filter((k) => a.get(k) !== b.get(k) && !/env\.PATH$/.test(k))

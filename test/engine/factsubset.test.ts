@@ -100,9 +100,10 @@ describe('keepBySubset', () => {
 describe('skippedParts', () => {
   it.each<[unknown, string[]]>([
     ['all', []],
-    ['min', ['hw', 'net', 'chroot']],
-    ['!all,!min', ['hw', 'net', 'caps', 'chroot']],
-    ['!all,hardware,is_chroot', ['net']],
+    ['min', ['hw', 'net', 'chroot', 'loadavg']],
+    ['!all,!min', ['hw', 'net', 'caps', 'chroot', 'loadavg']],
+    ['!all,hardware,is_chroot', ['net', 'loadavg']],
+    ['!all,loadavg', ['hw', 'net', 'chroot']],
   ])('%j leaves out %j', (subset, want) => {
     const s = collectorsFor(subset)
     if ('error' in s) throw new Error(s.error)

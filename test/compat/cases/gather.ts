@@ -79,7 +79,8 @@ export const GATHER: CompatCase[] = [
             ansible_processor_threads_per_core] }}"
           cmdline: "{{ [ansible_cmdline, ansible_proc_cmdline] }}"
           user: "{{ [ansible_user_uid, ansible_user_gid, ansible_user_gecos, ansible_user_shell, ansible_real_user_id,
-            ansible_effective_user_id, ansible_real_group_id, ansible_effective_group_id, ansible_env.HOME] }}"
+            ansible_effective_user_id, ansible_real_group_id, ansible_effective_group_id, ansible_user_dir,
+            ansible_env.HOME, ansible_env.USER, ansible_env.LOGNAME, ansible_env.SHELL, ansible_env.PWD] }}"
           system: "{{ [ansible_kernel_version, ansible_userspace_bits, ansible_userspace_architecture, ansible_fips,
             ansible_is_chroot, ansible_apparmor, ansible_distribution_minor_version | default('none')] }}"
           dmi: "{{ [ansible_product_name, ansible_product_serial, ansible_system_vendor, ansible_bios_version,
