@@ -16,7 +16,7 @@ import { ALL_FACTS, keepBySubset, skippedParts } from './factsubset.js'
 import type { Command, CommandResult, FactSubset, HostFacts, Vars } from './types.js'
 import { parsePython, parsePythonVersion, PYTHON_SCRIPT, pythonFactVars } from './pythonfacts.js'
 import { VIRT_SCRIPT, virtualization } from './virtfacts.js'
-import { PASSWD_BY_ID } from './otherfacts.js'
+import { NSS_FIRST, PASSWD_BY_ID } from './otherfacts.js'
 import { BACKGROUND_START, MORE_FACTS_SCRIPT, moreFacts } from './morefacts.js'
 
 /** Package managers as `program:name`, in the order they are looked for (Debian's first). */
@@ -39,6 +39,7 @@ const FACTS_SCRIPT = [
   'fp=${1-}; sk=${2-}',
   // whether a part of the script runs: not when the subset leaves it out (`$2`, engine/factsubset.ts)
   '_tsp_on() { case " $sk " in *" $1 "*) return 1 ;; esac; }',
+  NSS_FIRST,
   BACKGROUND_START,
   'set -- $(uname -s -n -r -m)',
   'echo "system=$1"; echo "hostname=$2"; echo "kernel=$3"; echo "arch=$4"',

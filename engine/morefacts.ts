@@ -13,7 +13,7 @@
  */
 import { BLOCK_SCRIPT, blockFacts } from './blockfacts.js'
 import { HW_SCRIPT, hardwareFacts, SYSTEM_KIND_SCRIPT } from './hwfacts.js'
-import { OTHER_SCRIPT, otherFacts } from './otherfacts.js'
+import { FQDN_SCRIPT, OTHER_SCRIPT, otherFacts } from './otherfacts.js'
 import { cmdlineFacts, dnsFacts, EXPORT_P, exportedVars } from './textfacts.js'
 import { ipTexts, NET_SCRIPT, networkFacts } from './netfacts.js'
 import { sysfsInterfaces } from './netsysfacts.js'
@@ -53,8 +53,8 @@ export const BACKGROUND_START = [
   'fi',
   '}',
   `_tsp_net() { ${WITH_SBIN}`,
-  // the fqdn here, off the first part's path: `hostname -f` asks the resolver (bounded at 2 s)
-  'echo @fqdn; timeout 2 hostname -f 2>/dev/null',
+  // the fqdn here, off the first part's path: `hostname -f` asks the resolver
+  FQDN_SCRIPT,
   'if _tsp_on net; then',
   NET_SCRIPT,
   'fi',

@@ -26,19 +26,43 @@ export const OTHER_SCRIPT = [
 ].join('\n')
 
 /**
+ * Shell defining `_tsp_ns DB`: sets `ns` to the first source /etc/nsswitch.conf names for the database (`passwd`,
+ * `hosts`), empty without the file or the line. No program: the file is read by the shell.
+ */
+export const NSS_FIRST = [
+  '_tsp_ns() { ns=; if [ -r /etc/nsswitch.conf ]; then',
+  '  while IFS=\' \t:\' read -r _tsp_k _tsp_a _; do if [ "$_tsp_k" = "$1" ]; then ns=$_tsp_a; break; fi',
+  '  done < /etc/nsswitch.conf; fi; }',
+].join('\n')
+
+/**
  * Shell setting `pw` to the passwd entry of the user ID `$eu`, as getent gives it, without a program where it can:
- * read from /etc/passwd when nsswitch.conf's name service for passwd is `files` alone first (so files answer first)
- * and the line found is of the usual shape (seven fields, no `+`/`-`/`#` start, a plain group ID); else `getent`.
+ * read from /etc/passwd when the name service asks files first for passwd (`_tsp_ns`) and the line found is of the
+ * usual shape (seven fields, no `+`/`-`/`#` start, a plain group ID); else `getent`.
  */
 export const PASSWD_BY_ID = [
-  'pw=; ns=; g=; if [ -n "$eu" ] && [ -r /etc/nsswitch.conf ] && [ -r /etc/passwd ]; then',
-  '  while IFS=\' \t:\' read -r k a _; do if [ "$k" = passwd ]; then ns=$a; break; fi; done < /etc/nsswitch.conf',
-  '  if [ "$ns" = files ]; then while IFS= read -r l || [ -n "$l" ]; do r=${l#*:}; r=${r#*:}',
+  'pw=; g=; _tsp_ns passwd; if [ -n "$eu" ] && [ "$ns" = files ] && [ -r /etc/passwd ]; then',
+  '  while IFS= read -r l || [ -n "$l" ]; do r=${l#*:}; r=${r#*:}',
   '    if [ "${r%%:*}" = "$eu" ]; then g=${r#*:}; g=${g%%:*}; case $l in [#+-]*|*:*:*:*:*:*:*:*) ;;',
   '      *:*:*:*:*:*:*) case $g in ""|*[!0-9]*|0?*) ;; *) pw=$l ;; esac ;; esac; break; fi',
-  '  done < /etc/passwd; fi',
+  '  done < /etc/passwd',
   'fi',
   'if [ -z "$pw" ] && [ -n "$eu" ]; then pw=$(getent passwd "$eu" 2>/dev/null); fi',
+].join('\n')
+
+/**
+ * Shell printing `@fqdn` and what `hostname -f` says (Ansible's fqdn, from a name lookup). The lookup is bounded at
+ * 2 s by `timeout`, unless /etc/hosts answers it first (the name service asks files first for hosts, and the host's
+ * name is on one of the file's lines, as it is on Debian and Raspberry Pi OS): then nothing waits on the network,
+ * and `timeout` is one program less.
+ */
+export const FQDN_SCRIPT = [
+  'fq=; hn=; _tsp_ns hosts; if [ "$ns" = files ] && [ -r /etc/hosts ]; then',
+  '  read -r hn 2>/dev/null < /proc/sys/kernel/hostname',
+  '  if [ -n "$hn" ]; then while read -r ad nm || [ -n "$ad" ]; do case $ad in "#"*) continue ;; esac',
+  `    nm=\${nm%%#*}; case " $nm " in *[' \t']"$hn"[' \t']*) fq=1; break ;; esac; done < /etc/hosts; fi`,
+  'fi',
+  'echo @fqdn; if [ -n "$fq" ]; then hostname -f 2>/dev/null; else timeout 2 hostname -f 2>/dev/null; fi',
 ].join('\n')
 
 type Lines = (name: string) => string[]

@@ -23,7 +23,7 @@ import { sections } from '../../engine/morefacts.js'
 import { ipTexts, networkFacts } from '../../engine/netfacts.js'
 import { removeTempDir, tempDir } from '../helpers/tempdir.js'
 
-const PROGRAMS = ['date', 'ip', 'getconf', 'id', 'nproc', 'lspci', 'getent', 'perl', 'find', 'mktemp', 'env']
+const PROGRAMS = ['date', 'ip', 'getconf', 'id', 'nproc', 'lspci', 'getent', 'perl', 'find', 'mktemp', 'env', 'timeout']
 const real = (p: string) => execFileSync('sh', ['-c', `command -v ${p} || true`], { encoding: 'utf8' }).trim()
 
 let dir = ''
@@ -135,6 +135,29 @@ describe('the fact script on this machine', () => {
     expect(same(facts).sort()).toEqual(same(full).sort())
     for (const k of ['ansible_distribution', 'ansible_user_id', 'ansible_python', 'ansible_apparmor'])
       expect(facts[k]).toEqual(full[k])
+  })
+
+  it('asks hostname -f without timeout only where /etc/hosts answers the lookup first; the fqdn is the same', () => {
+    const name = readFileSync('/proc/sys/kernel/hostname', 'utf8').trim()
+    const files = (ns: string, hosts: string) => {
+      writeFileSync(join(dir, 'ns-hosts'), ns)
+      writeFileSync(join(dir, 'hosts'), hosts)
+      return { '/etc/nsswitch.conf': join(dir, 'ns-hosts'), '/etc/hosts': join(dir, 'hosts') }
+    }
+    const fqdn = (out: string) => parseFacts(out).fqdn
+    const own = `# the host\n127.0.0.1\tlocalhost\n127.0.1.1 ${name}.example ${name} # here\n`
+    const answered = gather(wrappers('fq-files'), ['hw', 'net'], files('passwd: files\nhosts: files dns\n', own))
+    expect(named(answered.calls, 'timeout')).toEqual([])
+    const cases: [string, string][] = [
+      ['passwd: files\nhosts: dns files\n', own], // DNS first: it may wait
+      ['passwd: files\nhosts: files dns\n', '127.0.0.1 localhost\n'], // the name not in the file
+      ['passwd: files\nhosts: files dns\n', `# 127.0.1.1 ${name}\n127.0.0.1 localhost ${name}x\n`],
+    ]
+    for (const [i, [ns, hosts]] of cases.entries()) {
+      const bounded = gather(wrappers(`fq-${i}`), ['hw', 'net'], files(ns, hosts))
+      expect(named(bounded.calls, 'timeout')).toEqual(['timeout 2 hostname -f'])
+      expect(fqdn(bounded.out)).toBe(fqdn(answered.out))
+    }
   })
 
   it('where date, ip, Perl, getent and the files lack those forms, the older calls give the same facts', () => {
