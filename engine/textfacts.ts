@@ -13,7 +13,7 @@ import type { Vars } from './types.js'
 export function cmdlineFacts(text: string): Vars {
   const cmdline: Vars = {}
   const proc: Vars = {}
-  for (const w of cmdlineWords(text)) {
+  for (const w of shellWords(text)) {
     const i = w.indexOf('=')
     const [k, v] = i < 0 ? [w, true] : [w.slice(0, i), w.slice(i + 1)]
     cmdline[k] = v
@@ -23,8 +23,11 @@ export function cmdlineFacts(text: string): Vars {
   return { ansible_cmdline: cmdline, ansible_proc_cmdline: proc }
 }
 
-/** The kernel command line's words as Python's `shlex.split` gives them (quotes removed; an open quote runs on). */
-function cmdlineWords(text: string): string[] {
+/**
+ * Words as Python's `shlex.split` gives them (quotes removed; an open quote runs on): the kernel command line's, and
+ * `export -p`'s.
+ */
+function shellWords(text: string): string[] {
   const out: string[] = []
   let word: string | undefined
   let quote = ''
@@ -91,8 +94,8 @@ export const EXPORT_P = '%export -p'
 
 /**
  * The environment as dash's or BusyBox ash's `export -p` lists it: `export NAME='value'`, a quote inside written
- * `'"'"'`, a newline kept inside the quotes; a name exported without a value (`export NAME`) is not in it.
- * Double quotes and backslashes are read as the shell reads them, should a value be written so.
+ * `'"'"'`, a newline kept inside the quotes (the words of `shellWords`); a name exported without a value
+ * (`export NAME`) is not in it.
  *
  * @example
  * ```ts
@@ -100,45 +103,10 @@ export const EXPORT_P = '%export -p'
  * ```
  */
 export function exportedVars(lines: readonly string[]): Vars {
-  const text = lines.join('\n')
   const out: Vars = {}
-  const head = /export ([A-Za-z_][A-Za-z0-9_]*)/y
-  let i = 0
-  const nextLine = () => {
-    const nl = text.indexOf('\n', i)
-    i = nl < 0 ? text.length : nl + 1
-  }
-  while (i < text.length) {
-    head.lastIndex = i
-    const m = head.exec(text)
-    if (!m || text[head.lastIndex] !== '=') {
-      nextLine()
-      continue
-    }
-    i = head.lastIndex + 1
-    let v = ''
-    while (i < text.length && text[i] !== '\n') {
-      const c = text[i]
-      if (c === "'") {
-        const end = text.indexOf("'", i + 1)
-        v += text.slice(i + 1, end < 0 ? text.length : end)
-        i = end < 0 ? text.length : end + 1
-      } else if (c === '"') {
-        for (i++; i < text.length && text[i] !== '"'; i++) {
-          if (text[i] === '\\' && '$`"\\\n'.includes(text[i + 1] ?? '')) i++
-          v += text[i]
-        }
-        i++
-      } else if (c === '\\') {
-        v += text[i + 1] ?? ''
-        i += 2
-      } else {
-        v += c
-        i++
-      }
-    }
-    out[m[1]] = v
-    i++
+  for (const w of shellWords(lines.join('\n'))) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w)
+    if (m) out[m[1]] = w.slice(m[0].length)
   }
   return out
 }
