@@ -7,11 +7,12 @@
  * writeFile('/etc/motd', 'hello\n', { mode: '0644' }) // atomic: temp file in the same folder, then rename
  * ```
  */
+import { extend } from './shape.js'
 import type { Command } from './types.js'
 
 /** A constant POSIX sh script with positional arguments: `sh -c SCRIPT sh ARG...`. */
 export function sh(script: string, args: readonly string[] = [], extra: Partial<Command> = {}): Command {
-  return { ...extra, argv: ['sh', '-c', script, 'sh', ...args] }
+  return extend(extra, { argv: ['sh', '-c', script, 'sh', ...args] })
 }
 
 /** Scripts written to run in the persistent shell itself (see `inShellScript`) → the variables they set. */

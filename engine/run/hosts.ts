@@ -5,13 +5,14 @@
  * `connection` keyword, else `ssh` (variables win over keywords, as in Ansible); `local` runs on the controller
  * (engine/local).
  */
-import type { BecomeMethod, Connector } from '../connector.js'
+import type { BecomeMethod, Connector, RunOptions } from '../connector.js'
 import { HostError, UserError } from '../errors.js'
 import { connectionSpec } from '../inventory/vars.js'
 import { LocalConnector } from '../local/connector.js'
 import { ModuleFailure, type HostIO } from '../module.js'
 import { HostConnection } from '../ssh/connection.js'
 import type { Command, CommandResult, Vars } from '../types.js'
+import { extend } from '../shape.js'
 import type { Secrets } from './secrets.js'
 
 /** How to connect: shared by every host of a run. */
@@ -191,11 +192,10 @@ function checkTimedOut(cmd: Command, c: Command, r: CommandResult, ms: number, e
 /** Apply a task's become/environment/timeout to a command (module-forced `runAs` wins). */
 export function prepareCommand(cmd: Command, exec: TaskExec): Command {
   const env = exec.env && Object.keys(exec.env).length ? { ...exec.env, ...cmd.env } : cmd.env
-  return {
-    ...cmd,
+  return extend(cmd, {
     env,
     timeoutSec: cmd.timeoutSec ?? exec.timeoutSec ?? (cmd.stream ? undefined : exec.defaultTimeoutSec),
-  }
+  })
 }
 
 /** How a command shows in `-v` output: its description, or its argv (long scripts shortened). */
@@ -217,7 +217,13 @@ export type TaskLog = ((line: string, level?: number) => void) & { wants?: (leve
 export function taskIO(conn: Connector, exec: TaskExec, log: TaskLog): HostIO {
   const becomeFor = (cmd: Command) => cmd.runAs ?? exec.becomeUser
   const methodFor = (cmd: Command) => (cmd.runAs === undefined ? exec.becomeMethod : undefined)
-  const how = (c: Command) => ({ becomeUser: becomeFor(c), becomeMethod: methodFor(c) })
+  // one literal with every key (no spread: see engine/shape.ts)
+  const how = (c: Command, onOutput?: (chunk: string) => void): RunOptions => ({
+    becomeUser: becomeFor(c),
+    becomeMethod: methodFor(c),
+    signal: exec.signal,
+    onOutput,
+  })
   const shows = (level: number) => log.wants?.(level) ?? true
   const shown = (c: Command, r: CommandResult) => {
     if (!shows(2)) return r
@@ -234,19 +240,20 @@ export function taskIO(conn: Connector, exec: TaskExec, log: TaskLog): HostIO {
       const c = prepareCommand(cmd, exec)
       if (shows(1)) log(showCommand(c, becomeFor(c), methodFor(c)), 1)
       const t0 = Date.now()
-      const r = await conn.run(c, {
-        ...how(c),
-        signal: exec.signal,
-        onOutput:
+      const r = await conn.run(
+        c,
+        how(
+          c,
           onOutput ??
-          (c.stream
-            ? (chunk) =>
-                chunk
-                  .split('\n')
-                  .filter(Boolean)
-                  .forEach((l) => log(l, 1))
-            : undefined),
-      })
+            (c.stream
+              ? (chunk) =>
+                  chunk
+                    .split('\n')
+                    .filter(Boolean)
+                    .forEach((l) => log(l, 1))
+              : undefined),
+        ),
+      )
       checkTimedOut(cmd, c, r, Date.now() - t0, exec)
       return c.stream ? r : shown(c, r)
     },
@@ -257,12 +264,12 @@ export function taskIO(conn: Connector, exec: TaskExec, log: TaskLog): HostIO {
       // One round trip per effective user (almost always one).
       const users = prepared.every((c) => c.runAs === undefined) // all as the task's user: no need to compare
         ? { size: 1 }
-        : new Set(prepared.map((c) => JSON.stringify(how(c))))
+        : new Set(prepared.map((c) => JSON.stringify([becomeFor(c), methodFor(c)])))
       const t0 = Date.now()
       const out =
         users.size === 1
-          ? await conn.batch(prepared, { ...how(prepared[0]), signal: exec.signal })
-          : await Promise.all(prepared.map((c) => conn.run(c, { ...how(c), signal: exec.signal })))
+          ? await conn.batch(prepared, how(prepared[0]))
+          : await Promise.all(prepared.map((c) => conn.run(c, how(c))))
       out.forEach((r, i) => checkTimedOut(cmds[i], prepared[i], r, Date.now() - t0, exec))
       return out
     },

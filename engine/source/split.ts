@@ -20,6 +20,7 @@
  * scanWords('msg={{ a ~ "x y" }} n=1', 'ansible').map((w) => w.raw) // ['msg={{ a ~ "x y" }}', 'n=1']
  * ```
  */
+import { extend } from '../shape.js'
 
 /** An unclosed quote or Jinja block, or a trailing backslash; `offset` (0-based) is where the problem starts. */
 export class SplitError extends Error {
@@ -109,7 +110,7 @@ function quoteEnd(s: string, i: number, style: SplitStyle): number {
 
 /** Shell words with quotes and escapes removed (`shlex.split` in POSIX mode). Throws `SplitError`. */
 export function shellWords(s: string, opts: { comments?: boolean } = {}): ShellWord[] {
-  return scanWords(s, 'shell', opts).map((w) => ({ ...w, ...unshell(w.raw) }))
+  return scanWords(s, 'shell', opts).map((w) => extend(w, unshell(w.raw)))
 }
 
 /**

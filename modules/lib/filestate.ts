@@ -13,6 +13,7 @@ import { planAttrs, sameId, wantedMode, type WantedAttrs } from './attrs.js'
 import { pathInfoFields } from './pathinfo.js'
 import { effective, isType, type InodeInfo, type PathInfo } from './probe.js'
 import type { WantedTime } from './times.js'
+import { extend } from '../../engine/shape.js'
 
 export type FileState = 'file' | 'directory' | 'link' | 'hard' | 'absent' | 'touch'
 
@@ -147,7 +148,7 @@ export function planFile(f: PathState, o: FileOptions): Plan {
   const node = effective(info, o.follow)
   const attrs = (n: InodeInfo | undefined, isDir: boolean, link = false) => planAttrs(path, n, o, { isDir, link })
   const data = resultOf(f)
-  const done = (p: Plan): Plan => ({ ...p, data })
+  const done = (p: Plan): Plan => extend(p, { data })
 
   switch (f.state) {
     case 'absent':

@@ -82,11 +82,11 @@ export async function gatherText(path: string, io: HostIO, attributes = false): 
     throw new ModuleFailure(`cannot read ${path} (permission denied: use become?)`)
   const attrFlags = lsattr && info.exists ? parseLsattr(lsattr.stdout) : undefined
   const folderExists = probedFolder(probe.stdout)
-  return {
-    ...{ path, info, content, nonce: randomHex(6) },
-    ...(attrFlags !== undefined && { attrFlags }),
-    ...(folderExists !== undefined && { folderExists }),
-  }
+  // a literal, then its optional keys (no spread: see engine/shape.ts)
+  const file: TextFacts = { path, info, content, nonce: randomHex(6) }
+  if (attrFlags !== undefined) file.attrFlags = attrFlags
+  if (folderExists !== undefined) file.folderExists = folderExists
+  return file
 }
 
 /** Ansible's suffix when attributes change too. */
