@@ -287,9 +287,13 @@ export function renderTemplateFile(
   jinja?: Partial<JinjaOptions>,
   dest?: string,
 ): string {
-  // The task's variables as own properties (handlebars reads only own properties of its root), getters kept so
-  // lazily rendered values stay lazy.
-  const extra = Object.defineProperties({}, Object.getOwnPropertyDescriptors(vars)) as Vars
+  // Jinja reads variables through the prototype chain (getProp): the template's own variables are laid over the
+  // task's, which are not copied. Handlebars reads only own properties of its root: it gets them as own properties,
+  // getters kept so lazily rendered values stay lazy.
+  const engine = engineForFile(file)
+  const extra = (
+    engine === 'jinja' ? Object.create(vars) : Object.defineProperties({}, Object.getOwnPropertyDescriptors(vars))
+  ) as Vars
   Object.assign(extra, {
     ansible_managed: 'Ansible managed',
     template_path: file,
@@ -307,7 +311,7 @@ export function renderTemplateFile(
   return renderString(text, extra, {
     what: `template ${basename(file)}`,
     pos: { file, line: 1, col: 1 },
-    engine: engineForFile(file),
+    engine,
     jinja,
   })
 }

@@ -59,14 +59,16 @@ export async function runTask(
     log.wants = (level) => rc.bus.wants(level)
     const limit = throttleOf(rc, task, host, inhOf(host))
     const r =
-      typeof limit === 'number'
-        ? await throttled(task, limit, () => runTaskOnHost(rc, task, inhOf(host), host, log))
-        : limit
+      typeof limit !== 'number'
+        ? limit
+        : limit > 0
+          ? await throttled(task, limit, () => runTaskOnHost(rc, task, inhOf(host), host, log))
+          : await runTaskOnHost(rc, task, inhOf(host), host, log)
     if (r.status === 'unreachable' && ignoresUnreachable(rc, task, host, inhOf(host))) {
       r.ignored = true // Ansible counts it ok and ignored; the host stays and later tasks try it again
       rc.pool.clearUnreachable(host)
     }
-    await queueNotified(rc, playName, task, r)
+    if (r.status === 'changed' && task.notify.length) await queueNotified(rc, playName, task, r)
     count(rc, r, task)
     recordStats(rc, task, r, keyword ? hosts : [host]) // set_stats: per host, every host under run_once
     rc.bus.emit({ type: 'task.result', play: playName, task: name, host: r.host, result: r, handler })

@@ -44,8 +44,14 @@ function groupsOf(rc: RunContext): Record<string, string[]> {
 export function keywordVars(rc: RunContext, task?: Pick<Task, 'remoteUser' | 'port'>, inh?: Inherited): Vars {
   const remoteUser = task?.remoteUser ?? inh?.remoteUser ?? rc.play.remoteUser
   const port = task?.port ?? inh?.port ?? rc.play.port
+  if (!remoteUser && port === undefined) return NO_KEYWORDS // one object: playLayers' cache compares layers by identity
   return { ...(remoteUser ? { ansible_user: remoteUser } : {}), ...(port !== undefined ? { ansible_port: port } : {}) }
 }
+
+const NO_KEYWORDS: Vars = Object.freeze({})
+
+/** playLayers' merged layers per run context and host, made again when any layer is another object. */
+const layersCache = new WeakMap<RunContext, Map<string, { key: readonly unknown[]; vars: Vars }>>()
 
 /** As Ansible's: `ansible_facts` is there, empty, for a host whose facts were not gathered (below any others). */
 const noFacts = (): Vars => ({ ansible_facts: {} })
@@ -72,6 +78,12 @@ export function playLayers(
     rc.play.varsFiles,
   ]
   const late = rc.play.lateVarsFiles
+  // the same layers as the host's last task: the same merge (the layers are replaced, never changed in place; the
+  // first, noFacts, is a new object each time and the same in content)
+  const key = late ? undefined : [...below.slice(1), rc.play.roleVars]
+  let m = layersCache.get(rc)
+  const hit = key && m?.get(host)
+  if (hit && key && hit.key.length === key.length && hit.key.every((x, i) => x === key[i])) return hit.vars
   // vars_files named by templates: rendered with the host's other variables
   const lateVars = late
     ? lateVarsFiles(rc.play, host, late, () =>
@@ -81,7 +93,12 @@ export function playLayers(
         ),
       )
     : undefined
-  return mergeLayers([...below, lateVars, rc.play.roleVars])
+  const vars = mergeLayers([...below, lateVars, rc.play.roleVars])
+  if (key) {
+    if (!m) layersCache.set(rc, (m = new Map()))
+    m.set(host, { key, vars })
+  }
+  return vars
 }
 
 /** Magic variables for a host. `hostvars` reads other hosts' variables lazily. */

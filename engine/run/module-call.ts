@@ -18,6 +18,7 @@ import { resolveArgs } from '../load/args.js'
 import { ModuleFailure, type HostIO, type ModuleContext, type ModuleDef, type Plan } from '../module.js'
 import { runRefresh } from '../refresh.js'
 import type { Command, CommandResult, SourcePos } from '../types.js'
+import { extend } from '../shape.js'
 
 /** Where arguments given outside a playbook (a test, a library caller) are reported. */
 const NOWHERE: SourcePos = { file: '<arguments>', line: 1, col: 1 }
@@ -65,7 +66,8 @@ export async function runModule<S extends TSchema, F>(
   io: HostIO,
   runCommand: RunCommand = (cmd) => io.run(cmd),
 ): Promise<ModuleRun<F>> {
-  const step = await runRefresh(def.refresh?.(args, ctx), ctx, io)
+  const refresh = def.refresh?.(args, ctx)
+  const step = refresh ? await runRefresh(refresh, ctx, io) : { changes: [] }
   if (step.fail) throw new ModuleFailure(step.fail)
   const state = await def.gather(args, ctx, io)
   const plan = def.plan(state, args, ctx)
@@ -79,7 +81,7 @@ export async function runModule<S extends TSchema, F>(
     skipped,
     failed: plan.fail,
     msg: plan.msg ?? plan.fail,
-    data: { ...plan.data },
+    data: extend(plan.data, {}),
   }
   if (out.failed || skipped !== undefined) return out // a plan that skips runs nothing
   if (ctx.checkMode) {
@@ -90,7 +92,7 @@ export async function runModule<S extends TSchema, F>(
   if (def.apply) {
     // a module's own apply runs even when the plan has no commands (reboot and wait_for decide there)
     const r = await def.apply(plan, args, ctx, io)
-    out.data = { ...out.data, ...r.data }
+    out.data = extend(out.data, r.data)
     out.changed = r.changed ?? out.changed
     out.failed = r.fail
     out.msg = r.msg ?? r.fail ?? out.msg
@@ -138,7 +140,7 @@ export async function settle<S extends TSchema, F>(
   }
   if (def.after) {
     const a = await def.after(out.state, args, out.results, ctx, io)
-    out.data = { ...out.data, ...a.data }
+    out.data = extend(out.data, a.data)
     out.changed = a.changed ?? out.changed
     if (a.fail) out.failed = a.fail
     out.msg = a.msg ?? a.fail ?? out.failed ?? out.msg
@@ -158,7 +160,7 @@ export async function settle<S extends TSchema, F>(
  */
 export function resultData(run: ModuleRun<unknown>, check: boolean): Record<string, unknown> {
   const { plan, data, msg, skipped } = run
-  if (skipped !== undefined) return { ...data, changed: false, skipped: true, msg: skipped }
+  if (skipped !== undefined) return extend(data, { changed: false, skipped: true, msg: skipped })
   if (check && plan.changes?.length) data.changes = plan.changes
   data.changed = run.changed
   data.failed = !!run.failed

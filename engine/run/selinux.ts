@@ -16,9 +16,13 @@ const CONTEXT_ARGS = ['seuser', 'serole', 'setype', 'selevel'] as const
 /** Read-only: the kernel's SELinux mode (`1` enforcing, `0` permissive), nothing when SELinux is off. */
 const PROBE = sh('cat /sys/fs/selinux/enforce 2>/dev/null; exit 0', [], { describe: 'is SELinux on' })
 
+/** The SELinux context arguments a task gives (none: nothing to ask the host). */
+export const contextArgsGiven = (args: Record<string, unknown>): string[] =>
+  CONTEXT_ARGS.filter((k) => args[k] !== undefined && args[k] !== null)
+
 /** Why the task cannot run here, or undefined (no context argument given, or SELinux off on the host). */
 export async function selinuxRefusal(args: Record<string, unknown>, io: HostIO): Promise<string | undefined> {
-  const given = CONTEXT_ARGS.filter((k) => args[k] !== undefined && args[k] !== null)
+  const given = contextArgsGiven(args)
   if (!given.length) return undefined
   const mode = (await io.run(PROBE)).stdout.trim()
   if (mode !== '0' && mode !== '1') return undefined

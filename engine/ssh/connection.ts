@@ -55,6 +55,8 @@ export class HostConnection implements Connector {
   private client: Client
   private readonly shells = new Map<string, Promise<RemoteShell>>()
   private readonly gates = new Map<string, Promise<void>>()
+  /** The shells that are open, by target key: a command for one with no caller queued before it goes straight in. */
+  private readonly ready = new Map<string, RemoteShell>()
   /** Streaming commands running now: how to kill each on the host (for close()). */
   private readonly running = new Map<object, () => Promise<void>>()
   private readonly sudoFailures = new Map<string, HostError>()
@@ -79,31 +81,43 @@ export class HostConnection implements Connector {
   }
 
   /** Run one command. A non-zero exit code is returned, not thrown; connection faults throw `HostError`. */
-  async run(cmd: Command, opts: RunOptions = {}): Promise<CommandResult> {
+  run(cmd: Command, opts: RunOptions = {}): Promise<CommandResult> {
     const target = this.targetFor(cmd, opts)
-    if (cmd.stream || (cmd.stdin !== undefined && cmd.stdin.length > BIG_STDIN)) {
-      const become = target === undefined ? undefined : await this.becomeSpec(target, true)
-      const kill = (pid: number): Promise<void> => this.killTree(pid, target, become, true)
-      const token = {}
-      try {
-        const onPid = (pid: number): void => void this.running.set(token, () => kill(pid))
-        const so = { ...opts, kill, onPid, prepare: this.prepareFor(target) }
-        return await runStream(this.client, this.name, cmd, become, so, () => this.gone()).catch((e: unknown) => {
-          throw target && e instanceof ShellStartError ? this.becomeError(target, e) : e
-        })
-      } finally {
-        this.running.delete(token)
-      }
+    if (cmd.stream || (cmd.stdin !== undefined && cmd.stdin.length > BIG_STDIN))
+      return this.runOnChannel(cmd, target, opts)
+    return this.enqueue(target, [cmd], opts.signal).then(([r]) => r)
+  }
+
+  /** A streamed command (or one with a big stdin): on a channel of its own, killed on the host when it must end. */
+  private async runOnChannel(cmd: Command, target: Target | undefined, opts: RunOptions): Promise<CommandResult> {
+    const become = target === undefined ? undefined : await this.becomeSpec(target, true)
+    const kill = (pid: number): Promise<void> => this.killTree(pid, target, become, true)
+    const token = {}
+    try {
+      const onPid = (pid: number): void => void this.running.set(token, () => kill(pid))
+      const so = { ...opts, kill, onPid, prepare: this.prepareFor(target) }
+      return await runStream(this.client, this.name, cmd, become, so, () => this.gone()).catch((e: unknown) => {
+        throw target && e instanceof ShellStartError ? this.becomeError(target, e) : e
+      })
+    } finally {
+      this.running.delete(token)
     }
-    const [r] = await this.enqueue(target, [cmd], opts.signal)
-    return r
   }
 
   /**
    * Run several commands in one round trip: all are written at once and answered in one burst; every command
    * runs (a failure does not stop the rest). Commands for different users, or streaming ones, are grouped.
    */
-  async batch(cmds: readonly Command[], opts: RunOptions = {}): Promise<CommandResult[]> {
+  batch(cmds: readonly Command[], opts: RunOptions = {}): Promise<CommandResult[]> {
+    if (cmds.length === 0) return Promise.resolve([])
+    // the usual case: one user's shell for all, nothing streamed
+    const target = this.targetFor(cmds[0], opts)
+    if (cmds.every((c) => !c.stream && this.targetFor(c, opts)?.key === target?.key))
+      return this.enqueue(target, cmds, opts.signal)
+    return this.batchGroups(cmds, opts)
+  }
+
+  private async batchGroups(cmds: readonly Command[], opts: RunOptions): Promise<CommandResult[]> {
     const results: CommandResult[] = []
     let i = 0
     while (i < cmds.length) {
@@ -236,6 +250,7 @@ export class HostConnection implements Connector {
   private teardown(e: HostError): void {
     for (const p of this.shells.values()) p.then((s) => s.close(e)).catch(() => undefined)
     this.shells.clear()
+    this.ready.clear()
     this.askpass?.drop()
   }
 
@@ -249,6 +264,15 @@ export class HostConnection implements Connector {
     signal?: AbortSignal,
   ): Promise<CommandResult[]> {
     const key = target?.key ?? ''
+    // the usual case: the shell is open and no caller waits before this one (the shell queues in call order)
+    const open = this.gates.has(key) ? undefined : this.ready.get(key)
+    if (open?.alive && !this.closed && !this.lost) {
+      try {
+        return open.run(cmds, signal)
+      } catch (e) {
+        return Promise.reject(e) // a command that cannot be rendered: the caller's promise fails, as below
+      }
+    }
     const prev = this.gates.get(key) ?? Promise.resolve()
     let release!: () => void
     const gate = new Promise<void>((r) => (release = r))
@@ -257,7 +281,9 @@ export class HostConnection implements Connector {
       await prev
       let queued: Promise<CommandResult[]>
       try {
-        queued = (await this.shell(target)).run(cmds, signal)
+        const sh = await this.shell(target)
+        if (!this.closed && !this.lost) this.ready.set(key, sh)
+        queued = sh.run(cmds, signal)
       } finally {
         if (this.gates.get(key) === gate) this.gates.delete(key)
         release()

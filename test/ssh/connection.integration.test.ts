@@ -35,6 +35,16 @@ describe.skipIf(!can.ok)(`HostConnection on loopback sshd${can.ok ? '' : ` (skip
     expect(await conn.run({ argv })).toEqual({ rc, stdout, stderr })
   })
 
+  it('a command that cannot be rendered fails its own call (a rejected promise, not a throw) and nothing else', async () => {
+    await conn.run({ argv: ['true'] }) // the shell is open: the call goes straight to it
+    const bad = { argv: ['true'], env: { 'NOT A NAME': 'x' } }
+    let call: Promise<unknown> | undefined
+    expect(() => (call = conn.run(bad))).not.toThrow()
+    await expect(call).rejects.toThrow(/invalid environment variable name/)
+    await expect(conn.batch([{ argv: ['true'] }, bad])).rejects.toThrow(/invalid environment variable name/)
+    expect((await conn.run({ argv: ['echo', 'still here'] })).stdout).toBe('still here\n')
+  })
+
   it('a missing program is rc 127 with the shell saying so', async () => {
     const r = await conn.run({ argv: ['no-such-program-xyz'] })
     expect(r.rc).toBe(127)
