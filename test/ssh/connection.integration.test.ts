@@ -35,7 +35,7 @@ describe.skipIf(!can.ok)(`HostConnection on loopback sshd${can.ok ? '' : ` (skip
     expect(await conn.run({ argv })).toEqual({ rc, stdout, stderr })
   })
 
-  it('a command that cannot be rendered fails its own call (a rejected promise, not a throw) and nothing else', async () => {
+  it('a command that cannot be rendered fails its own call (rejected, not thrown) and nothing else', async () => {
     await conn.run({ argv: ['true'] }) // the shell is open: the call goes straight to it
     const bad = { argv: ['true'], env: { 'NOT A NAME': 'x' } }
     let call: Promise<unknown> | undefined
