@@ -28,14 +28,17 @@ function canonical(rc: RunContext, name: string): string {
   return s.get(name) ?? name
 }
 
-/** The module's full definition, loading its code on first use (the table's entry is replaced by it). */
-export async function moduleCode(rc: RunContext, name: string): Promise<ModuleDef | undefined> {
-  let def = rc.modules.get(name)
-  if (def?.load) {
-    def = await def.load()
-    rc.modules.set(name, def)
-  }
-  return def
+/**
+ * The module's full definition, loading its code on first use (the table's entry is replaced by it): a promise only
+ * then, the definition itself once it is loaded (asked on every task of every host).
+ */
+export function moduleCode(rc: RunContext, name: string): ModuleDef | undefined | Promise<ModuleDef | undefined> {
+  const def = rc.modules.get(name)
+  if (!def?.load) return def
+  return def.load().then((code) => {
+    rc.modules.set(name, code)
+    return code
+  })
 }
 
 /** Ansible's module-level arguments → tsplay's for `def` (a library module gets them as they are). */

@@ -68,7 +68,8 @@ export async function runTask(
       r.ignored = true // Ansible counts it ok and ignored; the host stays and later tasks try it again
       rc.pool.clearUnreachable(host)
     }
-    if (r.status === 'changed' && task.notify.length) await queueNotified(rc, playName, task, r)
+    const notified = queueNotified(rc, playName, task, r)
+    if (notified) await notified
     count(rc, r, task)
     recordStats(rc, task, r, keyword ? hosts : [host]) // set_stats: per host, every host under run_once
     rc.bus.emit({ type: 'task.result', play: playName, task: name, host: r.host, result: r, handler })

@@ -19,7 +19,7 @@ import { detachedDef } from './detach.js'
 import { NO_ASYNC, OWN_JOB } from '../load/fireforget.js'
 import { asyncOf, timeoutOf, type AsyncTiming } from './asyncfields.js'
 import { renderBool } from './keyword.js'
-import { contextArgsGiven, selinuxRefusal } from './selinux.js'
+import { selinuxRefusal } from './selinux.js'
 import { becomeOf } from './become-vars.js'
 import type { BecomeMethod } from '../connector.js'
 import { randomHex } from '../randompool.js'
@@ -71,8 +71,8 @@ export async function executeModule(
   log: (line: string, level?: number) => void,
   attempt?: number,
 ): Promise<Outcome> {
-  const known = rc.modules.get(task.module) // loaded by an earlier host: no promise to wait for
-  const def = (known && !known.load ? known : await moduleCode(rc, task.module)) as ModuleDef<TSchema, unknown>
+  const code = moduleCode(rc, task.module)
+  const def = (code instanceof Promise ? await code : code) as ModuleDef<TSchema, unknown>
   let args: ModuleArgs<TSchema>
   let rendered: Record<string, unknown>
   try {
@@ -170,9 +170,8 @@ export async function executeModule(
   const connect = () => rc.pool.get(target.name, target.vars, target.keyword)
   if (def.waitsForConnection) io = retryingIO(rc, target.name, connect, exec, log)
   else if (!def.controllerOnly) io = taskIO(await connect(), exec, log)
-  const noContexts = contextArgsGiven(args as Record<string, unknown>).length
-    ? await selinuxRefusal(args as Record<string, unknown>, io)
-    : undefined
+  const refusal = selinuxRefusal(args as Record<string, unknown>, io)
+  const noContexts = refusal && (await refusal)
   if (noContexts) return userFailure(new UserError(noContexts))
   let started: string | undefined // the job a `poll: 0` task started
   let polled: string | undefined // the job a polled async task waited for

@@ -53,6 +53,10 @@ const NO_KEYWORDS: Vars = Object.freeze({})
 /** playLayers' merged layers per run context and host, made again when any layer is another object. */
 const layersCache = new WeakMap<RunContext, Map<string, { key: readonly unknown[]; vars: Vars }>>()
 
+/** Two caches' keys hold the same objects (identity, in order). */
+const sameItems = (a: readonly unknown[], b: readonly unknown[] | undefined): boolean =>
+  b !== undefined && a.length === b.length && a.every((x, i) => x === b[i])
+
 /** As Ansible's: `ansible_facts` is there, empty, for a host whose facts were not gathered (below any others). */
 const noFacts = (): Vars => ({ ansible_facts: {} })
 
@@ -83,7 +87,7 @@ export function playLayers(
   const key = late ? undefined : [...below.slice(1), rc.play.roleVars]
   let m = layersCache.get(rc)
   const hit = key && m?.get(host)
-  if (hit && key && hit.key.length === key.length && hit.key.every((x, i) => x === key[i])) return hit.vars
+  if (hit && sameItems(hit.key, key)) return hit.vars
   // vars_files named by templates: rendered with the host's other variables
   const lateVars = late
     ? lateVarsFiles(rc.play, host, late, () =>
@@ -123,7 +127,7 @@ function cachedMagic(rc: RunContext, host: string, groups: Record<string, string
   if (!m) magicCache.set(rc, (m = new Map()))
   const key = [rc.playHosts, rc.active, groups, rc.inventory, rc.play, rc.opts] as const
   const hit = m.get(host)
-  if (hit && hit.key.every((x, i) => x === key[i])) return hit.vars
+  if (hit && sameItems(hit.key, key)) return hit.vars
   const vars = baseMagic(rc, host, groups)
   m.set(host, { key, vars })
   return vars

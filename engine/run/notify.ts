@@ -134,9 +134,16 @@ function notifyNames(rc: RunContext, task: Task, host: string): string[] {
   })
 }
 
-/** Queue the handlers a changed result notifies; record them on the host unless the change was only predicted. */
-export async function queueNotified(rc: RunContext, playName: string, task: Task, r: TaskResult): Promise<void> {
-  if (r.status !== 'changed' || task.notify.length === 0) return
+/**
+ * Queue the handlers a changed result notifies; record them on the host unless the change was only predicted.
+ * Nothing to notify: undefined at once, no promise (asked for every result of every host).
+ */
+export function queueNotified(rc: RunContext, playName: string, task: Task, r: TaskResult): Promise<void> | undefined {
+  if (r.status !== 'changed' || task.notify.length === 0) return undefined
+  return recordNotified(rc, playName, task, r)
+}
+
+async function recordNotified(rc: RunContext, playName: string, task: Task, r: TaskResult): Promise<void> {
   const hds = handlersFor(rc.play, task, notifyNames(rc, task, r.host))
   for (const hd of hds) add(rc.notified, hd, r.host)
   // only a real change is recorded: not in check mode (a templated check_mode rendered with the host's variables)

@@ -16,14 +16,16 @@ const CONTEXT_ARGS = ['seuser', 'serole', 'setype', 'selevel'] as const
 /** Read-only: the kernel's SELinux mode (`1` enforcing, `0` permissive), nothing when SELinux is off. */
 const PROBE = sh('cat /sys/fs/selinux/enforce 2>/dev/null; exit 0', [], { describe: 'is SELinux on' })
 
-/** The SELinux context arguments a task gives (none: nothing to ask the host). */
-export const contextArgsGiven = (args: Record<string, unknown>): string[] =>
-  CONTEXT_ARGS.filter((k) => args[k] !== undefined && args[k] !== null)
+/**
+ * Why the task cannot run here, or undefined: at once when no context argument is given (no promise on every task),
+ * else after asking the host (SELinux off: undefined).
+ */
+export function selinuxRefusal(args: Record<string, unknown>, io: HostIO): Promise<string | undefined> | undefined {
+  const given = CONTEXT_ARGS.filter((k) => args[k] !== undefined && args[k] !== null)
+  return given.length ? askHost(given, io) : undefined
+}
 
-/** Why the task cannot run here, or undefined (no context argument given, or SELinux off on the host). */
-export async function selinuxRefusal(args: Record<string, unknown>, io: HostIO): Promise<string | undefined> {
-  const given = contextArgsGiven(args)
-  if (!given.length) return undefined
+async function askHost(given: readonly string[], io: HostIO): Promise<string | undefined> {
   const mode = (await io.run(PROBE)).stdout.trim()
   if (mode !== '0' && mode !== '1') return undefined
   const what = given.join(', ')
