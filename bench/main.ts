@@ -67,6 +67,8 @@ function machine(ansible: string): Record<string, unknown> {
     uncommittedChanges: quiet('git', ['status', '--porcelain', '--untracked-files=no']).split('\n').filter(Boolean)
       .length,
     loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))),
+    // Node reads the whole CA bundle before any JavaScript runs when this is set: every engine's start pays for it
+    nodeExtraCaCerts: Boolean(process.env.NODE_EXTRA_CA_CERTS),
   }
 }
 

@@ -108,6 +108,10 @@ export function markdown(r: ResultRecord): string {
       `${r.tasksPerHost} tasks per host; load average ${JSON.stringify(m.loadAverageAtStart)} at the start` +
       (m.loadAverageAtEnd ? `, ${JSON.stringify(m.loadAverageAtEnd)} at the end` : '') +
       '.' +
+      (m.nodeExtraCaCerts
+        ? ' NODE_EXTRA_CA_CERTS was set: every Node.js process (tsplay and the floor alike) read the CA bundle at' +
+          ' its start, about 38 ms of CPU each on the machine where this was first seen.'
+        : '') +
       (r.piTargets
         ? ` Rows marked *Pi*: each target capped at ${r.piTargets.share} of one core (${r.piTargets.how}).`
         : ''),

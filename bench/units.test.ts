@@ -298,6 +298,24 @@ describe('markdown', () => {
     expect(text).toContain('| 10 | second | **tsplay** | 1.00 s | 1.00–1.00 s | 80 MB |')
     expect(text).toContain('| **30.0×** | 2.00× |')
     expect(text).toContain('- tsplay, 1 host(s), first run: exit code 1')
+    expect(text).not.toContain('NODE_EXTRA_CA_CERTS')
+  })
+
+  it('says when NODE_EXTRA_CA_CERTS made every engine read the CA bundle at its start', () => {
+    const machine = { cores: 2, cpu: 'x', memoryGB: 4, os: 'D', node: 'v20', ansible: 'a', commit: 'c' }
+    const text = markdown({
+      date: '2026-01-01T00:00:00Z',
+      machine: { ...machine, loadAverageAtStart: [0], nodeExtraCaCerts: true },
+      config: { runs: 3, forks: 10 },
+      tasksPerHost: 30,
+      cases: [],
+      ratios: [],
+      startup: [],
+      facts: [],
+      goals: [],
+      mismatches: [],
+    })
+    expect(text).toContain('NODE_EXTRA_CA_CERTS was set: every Node.js process')
   })
 })
 
