@@ -110,7 +110,7 @@ export function markdown(r: ResultRecord): string {
       '.' +
       (m.nodeExtraCaCerts
         ? ' NODE_EXTRA_CA_CERTS was set: every Node.js process (tsplay and the floor alike) read the CA bundle at' +
-          ' its start, about 38 ms of CPU each on the machine where this was first seen.'
+          ' its start, the same CPU added to both engines of each ratio.'
         : '') +
       (r.piTargets
         ? ` Rows marked *Pi*: each target capped at ${r.piTargets.share} of one core (${r.piTargets.how}).`

@@ -30,7 +30,7 @@ export function expandHome(p: string): string {
 }
 
 /** A key file ssh2 could parse (not encrypted, not empty). */
-function usable(k: ReturnType<typeof parseKey>): boolean {
+function usable(k: ReturnType<typeof parseKey>): k is ParsedKey {
   return !(k instanceof Error) && !(Array.isArray(k) && k.length === 0)
 }
 
@@ -53,7 +53,7 @@ function parsedKey(file: string, data: Buffer): ReturnType<typeof parseKey> {
  * decoded once for every host that logs in with it (`crypto.sign` takes either; ssh2 only checks it is not null).
  * A key ssh2 does not keep that way is left as it is.
  */
-export function signWithKeyObject(key: ParsedKey): void {
+function signWithKeyObject(key: ParsedKey): void {
   const fields = key as unknown as Record<symbol, unknown>
   const pem = Object.getOwnPropertySymbols(key).find((s) => s.description === 'Private key PEM')
   if (pem === undefined || typeof fields[pem] !== 'string') return
@@ -63,6 +63,12 @@ export function signWithKeyObject(key: ParsedKey): void {
     /* ssh2 signs with the text, as before */
   }
 }
+
+/**
+ * What ssh2 is given for a key file: the parsed key, so ssh2 does not parse it again for each host; the bytes for a
+ * file of several keys, as before.
+ */
+const offered = (data: Buffer, parsed: ParsedKey): Buffer | ParsedKey => (Array.isArray(parsed) ? data : parsed)
 
 /** The methods to try for a host. Throws `HostError('auth')` when there is nothing to offer or the key file is bad. */
 export function authMethods(spec: ConnectionSpec, agentSocket?: string): AuthMethod[] {
@@ -84,8 +90,7 @@ export function authMethods(spec: ConnectionSpec, agentSocket?: string): AuthMet
         `${spec.name}: cannot use private key ${file}: ${parsed.message} (encrypted keys: load them into ssh-agent)`,
       )
     }
-    // the parsed key, so ssh2 does not parse it again for each host (a file of several keys: the bytes, as before)
-    methods.push({ type: 'publickey', username, key: Array.isArray(parsed) ? data : parsed })
+    methods.push({ type: 'publickey', username, key: offered(data, parsed) })
   } else {
     if (agentSocket) methods.push({ type: 'agent', username, agent: agentSocket })
     for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
@@ -94,8 +99,7 @@ export function authMethods(spec: ConnectionSpec, agentSocket?: string): AuthMet
       try {
         const data = readFileSync(file)
         const parsed = parsedKey(file, data)
-        if (usable(parsed))
-          methods.push({ type: 'publickey', username, key: Array.isArray(parsed) ? data : (parsed as ParsedKey) })
+        if (usable(parsed)) methods.push({ type: 'publickey', username, key: offered(data, parsed) })
       } catch {
         /* unreadable default key: skip */
       }
