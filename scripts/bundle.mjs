@@ -5,8 +5,11 @@
 // about a tenth of a run's start); its optional native parts stay outside: `cpu-features`, and its crypto binding,
 // required by package path so Node finds it in node_modules as ssh2 itself would. ssh2's packet padding draws from
 // a pooled random buffer (engine/ssh/ssh2crypto.ts).
-// Run by `npm run build` after tsc has type-checked; the folder is emptied first, so no older build's file stays.
-import { readFileSync, rmSync } from 'node:fs'
+// The argument validators scripts/validators.mjs generated (dist/generated/validators) go in too, in place of the
+// empty table engine/load/precompiled.ts, and dist/generated/modules.json is copied next to the bundle.
+// Run by `npm run build` after tsc and scripts/validators.mjs; the folder is emptied first, so no older build's
+// file stays.
+import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { build } from 'esbuild'
 
@@ -40,6 +43,23 @@ const pooledPadding = {
   },
 }
 
+/** engine/load/precompiled.ts becomes the table of generated validators, each run on its module's first use. */
+const GENERATED = join(process.cwd(), 'dist/generated')
+const precompiledTable = {
+  name: 'precompiled-validators',
+  setup(b) {
+    b.onLoad({ filter: /\/engine\/load\/precompiled\.ts$/ }, () => {
+      const names = readdirSync(join(GENERATED, 'validators'))
+        .filter((f) => f.endsWith('.cjs'))
+        .map((f) => f.slice(0, -'.cjs'.length))
+      if (names.length === 0) throw new Error('no validators in dist/generated/validators: run scripts/validators.mjs')
+      const entries = names.map((n) => `  ${JSON.stringify(n)}: () => require(${JSON.stringify(`./${n}.cjs`)}),`)
+      const contents = `export const precompiledValidators = {\n${entries.join('\n')}\n}\n`
+      return { contents, loader: 'js', resolveDir: join(GENERATED, 'validators') }
+    })
+  },
+}
+
 rmSync('dist/bundle', { recursive: true, force: true })
 await build({
   entryPoints: ['engine/cli/main.ts'],
@@ -49,8 +69,8 @@ await build({
   target: 'node20',
   outfile: 'dist/bundle/tsplay.cjs',
   external: ['cpu-features'],
-  plugins: [nativeAddons, pooledPadding],
-  // the sources find files next to themselves (validators, modules.json) from import.meta.url
+  plugins: [nativeAddons, pooledPadding, precompiledTable],
+  // the sources find files next to themselves (modules.json) from import.meta.url
   define: { 'import.meta.url': '__tsplayUrl' },
   banner: { js: "const __tsplayUrl = require('node:url').pathToFileURL(__filename).href;" },
   // ASCII only, so the loader reads it as latin1 (no UTF-8 decoding); no comments or indentation to read
@@ -59,6 +79,7 @@ await build({
   logLevel: 'warning',
 })
 if (!packetCodeSeen) throw new Error(`ssh2's ${PACKET_CODE} did not require crypto: see engine/ssh/ssh2crypto.ts`)
+copyFileSync(join(GENERATED, 'modules.json'), 'dist/bundle/modules.json')
 const bytes = readFileSync('dist/bundle/tsplay.cjs')
 const odd = bytes.findIndex((b) => b > 127)
 if (odd >= 0) throw new Error(`dist/bundle/tsplay.cjs: a non-ASCII byte at offset ${odd} (write it as \\u…)`)

@@ -1,10 +1,12 @@
 // Precompiles every module's argument validator with ajv's standalone code generation into
-// dist/bundle/validators/NAME.cjs (one small file per module, so a run reads only those of the modules it uses),
-// so `tsplay validate`/`run` do not compile schemas at every start.
-// The options must match engine/load/args.ts (AJV_OPTIONS there); args.ts falls back to compiling when the
-// file is missing (tests run from the TypeScript sources) or was built from other schemas (hash check).
-// Also writes dist/bundle/modules.json, every module's data fields (names, aliases, schema, …): the table
-// modules/registry.ts's loadModuleTable reads, so a run loads only the code of the modules it uses.
+// dist/generated/validators/NAME.cjs, so `tsplay validate`/`run` do not compile schemas at every start.
+// scripts/bundle.mjs (run next) puts them in the bundle, each behind a function that runs it on the module's
+// first use (engine/load/precompiled.ts), so they come out of V8's code cache with the rest of the bundle.
+// The options must match engine/load/args.ts (AJV_OPTIONS there); args.ts falls back to compiling when there is
+// no validator (tests run from the TypeScript sources) or it was built from other schemas (hash check).
+// Also writes dist/generated/modules.json, every module's data fields (names, aliases, schema, …): the table
+// modules/registry.ts's loadModuleTable reads (bundle.mjs copies it next to the bundle), so a run loads only the
+// code of the modules it uses.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { Ajv } from 'ajv'
 import standaloneCode from 'ajv/dist/standalone/index.js'
@@ -13,15 +15,14 @@ import { AJV_OPTIONS, schemaHash } from '../dist/engine/load/args.js'
 
 const modules = await loadAllModules()
 const ajv = new Ajv({ ...AJV_OPTIONS, code: { ...AJV_OPTIONS.code, source: true } })
-rmSync('dist/bundle/validators.cjs', { force: true })
-rmSync('dist/bundle/validators', { recursive: true, force: true })
-mkdirSync('dist/bundle/validators')
+rmSync('dist/generated', { recursive: true, force: true })
+mkdirSync('dist/generated/validators', { recursive: true })
 for (const [name, def] of modules) {
   const id = `tsplay-args-${name}`
   ajv.addSchema({ ...def.schema, $id: id })
   const code = standaloneCode.default(ajv, { [name]: id })
   const hash = JSON.stringify(schemaHash(def.schema))
-  writeFileSync(`dist/bundle/validators/${name}.cjs`, `${code}\nmodule.exports.__hash = ${hash};\n`)
+  writeFileSync(`dist/generated/validators/${name}.cjs`, `${code}\nmodule.exports.__hash = ${hash};\n`)
 }
 const table = Object.fromEntries([...modules].map(([name, def]) => [name, moduleData(def)]))
-writeFileSync('dist/bundle/modules.json', JSON.stringify(table))
+writeFileSync('dist/generated/modules.json', JSON.stringify(table))

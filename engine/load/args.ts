@@ -31,6 +31,7 @@ import { bestPos, keyPos, mergePositioned, posOf } from '../source/positions.js'
 import { canonicalArgs, checkRules } from './rules.js'
 import { aliasesOf, namesNotTaken } from '../argrules.js'
 import { VaultLocked } from '../vaultlocked.js'
+import { precompiledValidators } from './precompiled.js'
 
 type Schema = Record<string, unknown>
 
@@ -63,24 +64,17 @@ export function schemaHash(schema: unknown): string {
   return createHash('sha1').update(JSON.stringify(schema)).digest('hex').slice(0, 16)
 }
 
-/** One module's validator file: the validator under the module's name, and the hash of the schema it was built from. */
+/** One module's precompiled validator: the validator under the module's name, and the hash of its schema. */
 type Precompiled = Record<string, ValidateFunction> & { __hash?: string }
 const precompiled = new Map<string, Precompiled | null>()
 let requireHere: NodeJS.Require | undefined
 
-/**
- * The validator `npm run build` wrote for one module (dist/bundle/validators/NAME.cjs), if this code runs from the
- * bundle: one small file per module, so a run reads only those of the modules it uses.
- */
+/** The validator `npm run build` precompiled for one module, if this code runs from the bundle. */
 function loadPrecompiled(name: string): Precompiled | null {
   let pre = precompiled.get(name)
   if (pre === undefined) {
-    try {
-      requireHere ??= createRequire(import.meta.url)
-      pre = /^\w+$/.test(name) ? (requireHere(`./validators/${name}.cjs`) as Precompiled) : null
-    } catch {
-      pre = null
-    }
+    const load = Object.hasOwn(precompiledValidators, name) ? precompiledValidators[name] : undefined
+    pre = load ? (load() as Precompiled) : null
     precompiled.set(name, pre)
   }
   return pre
