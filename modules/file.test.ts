@@ -245,6 +245,16 @@ describe('planFile', () => {
     expect(p.commands.map((c) => c.argv)).toEqual(argv)
     if (!fail) expect(p.changes?.length ?? 0).toBe(argv.length === 0 ? 0 : p.changes!.length)
   })
+  test('a new folder and its missing parents: each named once in the changes, the mode once', () => {
+    const f = facts('directory', NONE, { missingParents: ['/a', '/a/b'] })
+    expect(planFile(f, { ...opts, mode: '0750' }).changes).toEqual([
+      'create directory /a',
+      'create directory /a/b',
+      'create directory /p',
+      'mode 0750',
+    ])
+    expect(planFile(f, opts).changes).toEqual(['create directory /a', 'create directory /a/b', 'create directory /p'])
+  })
   test.each([
     { name: 'file missing', f: facts('file', NONE), o: { mode: '0600' }, n: 1 },
     { name: 'hard link src missing', f: facts('hard', NONE, { src: '/t', srcInfo: NONE }), o: {}, n: 1 },

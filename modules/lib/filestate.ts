@@ -181,11 +181,10 @@ export function planFile(f: PathState, o: FileOptions): Plan {
         const parents = f.missingParents ?? []
         const made = mode ? [...parents, path] : [path]
         const argv = ['mkdir', '-p', ...(mode ? ['-m', mode] : []), '--', ...made]
-        parts.push({ commands: [{ argv, describe: `create ${path}/` }], changes: [`create directory ${path}`] })
-        for (const p of parents) {
-          if (mode) parts.push({ commands: [], changes: [`mode ${mode}`] })
+        const changes = [...parents, path].map((d) => `create directory ${d}`)
+        parts.push({ commands: [{ argv, describe: `create ${path}/` }], changes })
+        for (const p of parents)
           parts.push(planAttrs(p, undefined, mode ? { ...o, mode: undefined } : o, { isDir: true }))
-        }
       }
       if (mode) parts.push({ commands: [], changes: [`mode ${mode}`] })
       parts.push(
