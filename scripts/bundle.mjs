@@ -9,7 +9,7 @@
 // empty table engine/load/precompiled.ts, and dist/generated/modules.json is copied next to the bundle.
 // Run by `npm run build` after tsc and scripts/validators.mjs; the folder is emptied first, so no older build's
 // file stays.
-import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { build } from 'esbuild'
 
@@ -49,13 +49,18 @@ const precompiledTable = {
   name: 'precompiled-validators',
   setup(b) {
     b.onLoad({ filter: /\/engine\/load\/precompiled\.ts$/ }, () => {
-      const names = readdirSync(join(GENERATED, 'validators'))
-        .filter((f) => f.endsWith('.cjs'))
-        .map((f) => f.slice(0, -'.cjs'.length))
-      if (names.length === 0) throw new Error('no validators in dist/generated/validators: run scripts/validators.mjs')
-      const entries = names.map((n) => `  ${JSON.stringify(n)}: () => require(${JSON.stringify(`./${n}.cjs`)}),`)
+      const dir = join(GENERATED, 'validators')
+      const files = existsSync(dir)
+        ? readdirSync(dir)
+            .filter((f) => f.endsWith('.cjs'))
+            .sort()
+        : []
+      if (files.length === 0) throw new Error('no validators in dist/generated/validators: run scripts/validators.mjs')
+      const entry = (f) =>
+        `  ${JSON.stringify(f.slice(0, -'.cjs'.length))}: () => require(${JSON.stringify(`./${f}`)}),`
+      const entries = files.map(entry)
       const contents = `export const precompiledValidators = {\n${entries.join('\n')}\n}\n`
-      return { contents, loader: 'js', resolveDir: join(GENERATED, 'validators') }
+      return { contents, loader: 'js', resolveDir: dir }
     })
   },
 }

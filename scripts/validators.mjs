@@ -17,12 +17,14 @@ const modules = await loadAllModules()
 const ajv = new Ajv({ ...AJV_OPTIONS, code: { ...AJV_OPTIONS.code, source: true } })
 rmSync('dist/generated', { recursive: true, force: true })
 mkdirSync('dist/generated/validators', { recursive: true })
-for (const [name, def] of modules) {
+// in name order: ajv numbers the functions it generates across modules, and a build should give the same bundle
+const byName = [...modules].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+for (const [name, def] of byName) {
   const id = `tsplay-args-${name}`
   ajv.addSchema({ ...def.schema, $id: id })
   const code = standaloneCode.default(ajv, { [name]: id })
   const hash = JSON.stringify(schemaHash(def.schema))
   writeFileSync(`dist/generated/validators/${name}.cjs`, `${code}\nmodule.exports.__hash = ${hash};\n`)
 }
-const table = Object.fromEntries([...modules].map(([name, def]) => [name, moduleData(def)]))
+const table = Object.fromEntries(byName.map(([name, def]) => [name, moduleData(def)]))
 writeFileSync('dist/generated/modules.json', JSON.stringify(table))
