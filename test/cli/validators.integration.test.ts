@@ -36,9 +36,11 @@ describe('the bundle’s precompiled argument validators', () => {
     dir = tempDir('tsplay-validators-')
     writeFileSync(join(dir, 'hook.cjs'), HOOK)
     writeFileSync(join(dir, 'loads.txt'), '')
-    const cache = join(dir, 'cache')
-    env = { NODE_OPTIONS: `--require ${join(dir, 'hook.cjs')}`, TSPLAY_TEST_LOADS: join(dir, 'loads.txt') }
-    env.TSPLAY_CACHE_DIR = cache
+    env = {
+      NODE_OPTIONS: `--require ${join(dir, 'hook.cjs')}`,
+      TSPLAY_TEST_LOADS: join(dir, 'loads.txt'),
+      TSPLAY_CACHE_DIR: join(dir, 'cache'),
+    }
   })
   afterEach(() => removeTempDir(dir))
 
