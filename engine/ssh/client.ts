@@ -2,6 +2,7 @@
  * Opens one verified, authenticated ssh2 connection: host key checked against known_hosts in `hostVerifier`
  * (unknown → refused unless trust-on-first-use was asked for; changed or revoked → always refused, fingerprint
  * shown), keys or agent or password (auth.ts), keepalives so a dead link is noticed in ~15 s instead of hanging.
+ * The host keys sshd announces after login are accepted without asking it to prove them (hostkeyproof.ts).
  * Every failure is a `HostError` of kind `hostkey`, `auth` or `unreachable` with a message a user can act on.
  *
  * @example
@@ -17,6 +18,7 @@ import type { ConnectionSpec } from '../ast.js'
 import { authMethods, expandHome } from './auth.js'
 import { addHostKey, checkHostKey, hostPortName, knownKeyTypes } from './knownhosts.js'
 import { placeholderNote } from './placeholder.js'
+import { skipHostKeysProof } from './hostkeyproof.js'
 
 export interface ConnectOptions {
   spec: ConnectionSpec
@@ -205,5 +207,6 @@ export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.conne
         offer(next, methods[i++] ?? false)
       },
     })
+    skipHostKeysProof(client)
   })
 }
