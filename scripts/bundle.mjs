@@ -4,7 +4,8 @@
 // `import()`s stay lazy: their modules run when first imported. ssh2's JavaScript is bundled too (compiling it was
 // about a tenth of a run's start); its optional native parts stay outside: `cpu-features`, and its crypto binding,
 // required by package path so Node finds it in node_modules as ssh2 itself would. ssh2's packet padding draws from
-// a pooled random buffer (engine/ssh/ssh2crypto.ts).
+// a pooled random buffer (engine/ssh/ssh2crypto.ts); its key exchange and key parser pass the login's keys as raw bytes
+// (engine/ssh/ssh2keys.ts).
 // The argument validators scripts/validators.mjs generated (dist/generated/validators) go in too, in place of the
 // empty table engine/load/precompiled.ts, and dist/generated/modules.json is copied next to the bundle.
 // Run by `npm run build` after tsc and scripts/validators.mjs; the folder is emptied first, so no older build's
@@ -32,10 +33,22 @@ const nativeAddons = {
  */
 const PACKET_CODE = '/ssh2/lib/protocol/crypto.js'
 let packetCodeSeen = false
+/**
+ * ssh2's key exchange and key parser get engine/ssh/ssh2keys.ts for `crypto`: node:crypto with the login's X25519
+ * and Ed25519 keys passed as raw bytes instead of DER or PEM (see that file). The build fails when either file no
+ * longer requires crypto.
+ */
+const KEY_CODE = ['/ssh2/lib/protocol/kex.js', '/ssh2/lib/protocol/keyParser.js']
+const keyCodeSeen = new Set()
 const pooledPadding = {
   name: 'pooled-padding',
   setup(b) {
     b.onResolve({ filter: /^(node:)?crypto$/ }, (a) => {
+      const keyCode = KEY_CODE.find((f) => a.importer.endsWith(f))
+      if (keyCode) {
+        keyCodeSeen.add(keyCode)
+        return { path: join(process.cwd(), 'engine/ssh/ssh2keys.ts') }
+      }
       if (!a.importer.endsWith(PACKET_CODE)) return undefined
       packetCodeSeen = true
       return { path: join(process.cwd(), 'engine/ssh/ssh2crypto.ts') }
@@ -84,6 +97,8 @@ await build({
   logLevel: 'warning',
 })
 if (!packetCodeSeen) throw new Error(`ssh2's ${PACKET_CODE} did not require crypto: see engine/ssh/ssh2crypto.ts`)
+for (const f of KEY_CODE)
+  if (!keyCodeSeen.has(f)) throw new Error(`ssh2's ${f} did not require crypto: see engine/ssh/ssh2keys.ts`)
 copyFileSync(join(GENERATED, 'modules.json'), 'dist/bundle/modules.json')
 const bytes = readFileSync('dist/bundle/tsplay.cjs')
 const odd = bytes.findIndex((b) => b > 127)
