@@ -1,8 +1,8 @@
 /**
  * Random bytes for what a run makes up many times over (a temp file's name beside a destination, a job's id, the
- * padding of every SSH packet): as strong as `crypto.randomFillSync`, which they come from, drawn from a buffer
- * filled 4 KB at a time. Node 20's `randomFillSync` makes a native job object on every call: about 10–20 µs
- * each on the benchmark's machine, more than encrypting a small packet.
+ * padding of every SSH packet, a remote shell's end-marker nonce): as strong as `crypto.randomFillSync`, which they
+ * come from, drawn from a buffer filled 4 KB at a time. Node 20's `randomFillSync` makes a native job object on
+ * every call: about 10–20 µs each on the benchmark's machine, more than encrypting a small packet.
  *
  * @example
  * ```ts

@@ -12,11 +12,11 @@
  * const [r] = await sh.run([{ argv: ['uname', '-m'] }])
  * ```
  */
-import { randomBytes } from 'node:crypto'
 import type { ClientChannel, Client } from 'ssh2'
 import { HostError } from '../errors.js'
 import type { Command, CommandResult } from '../types.js'
 import { abortError, ShellStartError } from './faults.js'
+import { randomHex } from '../randompool.js'
 import { FrameReader } from './frames.js'
 import { renderCommand, renderFrame, renderHello, scriptFunction, staysInShell } from './quote.js'
 
@@ -116,7 +116,7 @@ export class RemoteShell {
       }
     })
     if (prepare) await prepare(channel)
-    const sh = new RemoteShell(channel, host, randomBytes(16).toString('hex'), killChildren)
+    const sh = new RemoteShell(channel, host, randomHex(16), killChildren)
     if (prepare) {
       channel.resume()
       channel.stderr.resume()
@@ -135,7 +135,7 @@ export class RemoteShell {
       const done = (f: () => void) => () => (clearTimeout(t), f())
       sh.hello = { resolve: done(resolve), reject: (e) => done(() => reject(e))() }
       sh.bySeq.set(0, { seq: 0 })
-      channel.write(renderHello(sh.nonce, randomBytes(8).toString('hex')))
+      channel.write(renderHello(sh.nonce, randomHex(8)))
     })
     return sh
   }
