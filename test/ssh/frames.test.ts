@@ -6,11 +6,19 @@ import { describe, expect, it } from 'vitest'
 import { FrameReader } from '../../engine/ssh/frames.js'
 
 const NONCE = '0123456789abcdef0123456789abcdef'
-const end = (seq: number, rc: number): Buffer => Buffer.from(`\x1eTSP${NONCE}:${seq}:${rc}\n`, 'latin1')
+const end = (seq: number, rc: number, noStderr = false): Buffer =>
+  Buffer.from(`\x1eTSP${NONCE}:${seq}:${rc}${noStderr ? ':n' : ''}\n`, 'latin1')
 
-function collect(chunks: Buffer[]): { seq: number; rc: number; data: Buffer }[] {
-  const got: { seq: number; rc: number; data: Buffer }[] = []
-  const r = new FrameReader(NONCE, (seq, rc, data) => got.push({ seq, rc, data }))
+interface Got {
+  seq: number
+  rc: number
+  data: Buffer
+  noStderr: boolean
+}
+
+function collect(chunks: Buffer[]): Got[] {
+  const got: Got[] = []
+  const r = new FrameReader(NONCE, (seq, rc, data, noStderr) => got.push({ seq, rc, data, noStderr }))
   for (const c of chunks) r.push(c)
   return got
 }
@@ -31,15 +39,19 @@ describe('FrameReader', () => {
   it('splits frames and keeps binary data exact, whatever the chunking', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 0, max: 255 })), {
+        fc.array(fc.tuple(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 0, max: 255 }), fc.boolean()), {
           minLength: 1,
           maxLength: 6,
         }),
         fc.array(fc.nat(), { maxLength: 12 }),
         (frames, cuts) => {
-          const stream = Buffer.concat(frames.flatMap(([d, rc], i) => [Buffer.from(d), end(i + 1, rc)]))
-          const got = collect(cut(stream, cuts))
-          expect(got.map((g) => [g.seq, g.rc, [...g.data]])).toEqual(frames.map(([d, rc], i) => [i + 1, rc, [...d]]))
+          const stream = Buffer.concat(frames.flatMap(([d, rc, n], i) => [Buffer.from(d), end(i + 1, rc, n)]))
+          const chunks = cut(stream, cuts)
+          const got = collect(chunks)
+          for (const c of chunks) c.fill(0) // what the handler got is its own copy, not the chunk's bytes
+          expect(got.map((g) => [g.seq, g.rc, g.noStderr, [...g.data]])).toEqual(
+            frames.map(([d, rc, n], i) => [i + 1, rc, n, [...d]]),
+          )
         },
       ),
       { numRuns: 300 },
@@ -67,6 +79,20 @@ describe('FrameReader', () => {
     expect(got).toHaveLength(2)
     expect(got[0].data.equals(big)).toBe(true)
     expect(got[1].data.toString()).toBe('tail')
+  })
+
+  it.each([
+    ['12:0', [12, 0, false]],
+    ['3:255:n', [3, 255, true]],
+    ['0:4242', [0, 4242, false]],
+    ['7:1:x', [7, 1, false]],
+    [':5', [0, 5, false]],
+    ['8:-1', [8, -1, false]],
+    ['9:', [9, 0, false]],
+  ])('reads the header %j as its fields read as numbers', (head, want) => {
+    const got = collect([Buffer.from(`out\x1eTSP${NONCE}:${head}\n`, 'latin1')])
+    expect([got[0].seq, got[0].rc, got[0].noStderr]).toEqual(want)
+    expect(got[0].data.toString()).toBe('out')
   })
 
   it('reports bytes that never became a frame (e.g. sudo errors before the shell started)', () => {
