@@ -72,8 +72,8 @@ function ed25519FromPem(pem: string): Buffer | undefined {
   return rawKey(Buffer.from(body.replace(/\s+/g, ''), 'base64'), ED25519_SPKI)
 }
 
-export const verify = ((algo: string | null | undefined, data: Uint8Array, key: unknown, signature: Uint8Array) => {
+export const verify = ((algo: string | null | undefined, data: Uint8Array, key: unknown, ...rest: unknown[]) => {
   const raw = typeof key === 'string' && (algo === null || algo === undefined) ? ed25519FromPem(key) : undefined
-  const use = raw ? okp('Ed25519', raw) : (key as Parameters<typeof nodeCrypto.verify>[2])
-  return nodeCrypto.verify(algo, data, use, signature)
+  const call = nodeCrypto.verify as (...a: unknown[]) => unknown
+  return call(algo, data, raw ? okp('Ed25519', raw) : key, ...rest) // the signature, and a callback if given
 }) as typeof nodeCrypto.verify

@@ -75,6 +75,13 @@ describe('ssh2keys: Ed25519 host key signatures', () => {
     }
   })
 
+  it('answers through a callback when given one, as node:crypto does', async () => {
+    const answer = await new Promise((resolve, reject) =>
+      verify(null, data, pem, sig, (err, ok) => (err ? reject(err) : resolve(ok))),
+    )
+    expect(answer).toBe(true)
+  })
+
   it('refuses a signature for another Ed25519 key', () => {
     const other = nodeCrypto.generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' })
     expect(verify(null, data, other as string, sig)).toBe(false)
