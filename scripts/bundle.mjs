@@ -28,30 +28,25 @@ const nativeAddons = {
 }
 
 /**
- * ssh2's packet code gets engine/ssh/ssh2crypto.ts for `crypto`: node:crypto with its padding's `randomFillSync`
- * drawn from a pooled buffer (see that file). The build fails when ssh2 no longer has that file (a newer ssh2).
+ * Files of ssh2 that get a module of tsplay's for the `crypto` they require: node:crypto with a few calls changed
+ * (see each). The packet code's padding draws from a pooled buffer (engine/ssh/ssh2crypto.ts); the key exchange and
+ * key parser pass the login's X25519 and Ed25519 keys as raw bytes instead of DER or PEM (engine/ssh/ssh2keys.ts).
+ * The build fails when one of these files no longer requires crypto (a newer ssh2).
  */
-const PACKET_CODE = '/ssh2/lib/protocol/crypto.js'
-let packetCodeSeen = false
-/**
- * ssh2's key exchange and key parser get engine/ssh/ssh2keys.ts for `crypto`: node:crypto with the login's X25519
- * and Ed25519 keys passed as raw bytes instead of DER or PEM (see that file). The build fails when either file no
- * longer requires crypto.
- */
-const KEY_CODE = ['/ssh2/lib/protocol/kex.js', '/ssh2/lib/protocol/keyParser.js']
-const keyCodeSeen = new Set()
-const pooledPadding = {
-  name: 'pooled-padding',
+const CRYPTO_FOR = {
+  '/ssh2/lib/protocol/crypto.js': 'engine/ssh/ssh2crypto.ts',
+  '/ssh2/lib/protocol/kex.js': 'engine/ssh/ssh2keys.ts',
+  '/ssh2/lib/protocol/keyParser.js': 'engine/ssh/ssh2keys.ts',
+}
+const cryptoSeen = new Set()
+const ssh2Crypto = {
+  name: 'ssh2-crypto',
   setup(b) {
     b.onResolve({ filter: /^(node:)?crypto$/ }, (a) => {
-      const keyCode = KEY_CODE.find((f) => a.importer.endsWith(f))
-      if (keyCode) {
-        keyCodeSeen.add(keyCode)
-        return { path: join(process.cwd(), 'engine/ssh/ssh2keys.ts') }
-      }
-      if (!a.importer.endsWith(PACKET_CODE)) return undefined
-      packetCodeSeen = true
-      return { path: join(process.cwd(), 'engine/ssh/ssh2crypto.ts') }
+      const file = Object.keys(CRYPTO_FOR).find((f) => a.importer.endsWith(f))
+      if (!file) return undefined
+      cryptoSeen.add(file)
+      return { path: join(process.cwd(), CRYPTO_FOR[file]) }
     })
   },
 }
@@ -87,7 +82,7 @@ await build({
   target: 'node20',
   outfile: 'dist/bundle/tsplay.cjs',
   external: ['cpu-features'],
-  plugins: [nativeAddons, pooledPadding, precompiledTable],
+  plugins: [nativeAddons, ssh2Crypto, precompiledTable],
   // the sources find files next to themselves (modules.json) from import.meta.url
   define: { 'import.meta.url': '__tsplayUrl' },
   banner: { js: "const __tsplayUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -96,9 +91,8 @@ await build({
   minifyWhitespace: true,
   logLevel: 'warning',
 })
-if (!packetCodeSeen) throw new Error(`ssh2's ${PACKET_CODE} did not require crypto: see engine/ssh/ssh2crypto.ts`)
-for (const f of KEY_CODE)
-  if (!keyCodeSeen.has(f)) throw new Error(`ssh2's ${f} did not require crypto: see engine/ssh/ssh2keys.ts`)
+for (const [f, ours] of Object.entries(CRYPTO_FOR))
+  if (!cryptoSeen.has(f)) throw new Error(`ssh2's ${f} did not require crypto: see ${ours}`)
 copyFileSync(join(GENERATED, 'modules.json'), 'dist/bundle/modules.json')
 const bytes = readFileSync('dist/bundle/tsplay.cjs')
 const odd = bytes.findIndex((b) => b > 127)
