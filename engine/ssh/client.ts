@@ -1,7 +1,8 @@
 /**
  * Opens one verified, authenticated ssh2 connection: host key checked against known_hosts in `hostVerifier`
  * (unknown → refused unless trust-on-first-use was asked for; changed or revoked → always refused, fingerprint
- * shown), keys or agent or password (auth.ts), keepalives so a dead link is noticed in ~15 s instead of hanging.
+ * shown), keys or agent or password (auth.ts), keepalives so a dead link is noticed in 15-20 s instead of hanging
+ * (sent only when the link has been quiet for their interval: keepalive.ts).
  * The host keys sshd announces after login are accepted without asking it to prove them (hostkeyproof.ts).
  * Every failure is a `HostError` of kind `hostkey`, `auth` or `unreachable` with a message a user can act on.
  *
@@ -19,6 +20,7 @@ import { authMethods, expandHome } from './auth.js'
 import { addHostKey, checkHostKey, hostPortName, knownKeyTypes } from './knownhosts.js'
 import { placeholderNote } from './placeholder.js'
 import { skipHostKeysProof } from './hostkeyproof.js'
+import { keepalivesWhenQuiet } from './keepalive.js'
 
 export interface ConnectOptions {
   spec: ConnectionSpec
@@ -208,5 +210,6 @@ export function connectClient(opts: ConnectOptions, timeoutSec = opts.spec.conne
       },
     })
     skipHostKeysProof(client)
+    keepalivesWhenQuiet(client)
   })
 }
